@@ -1,0 +1,138 @@
+"""The command line: ``huiqi match``, ``huiqi policy show``, ``huiqi policy check``.
+
+Invalid input exits with status 2 and a message naming the field and the reason.
+"""
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from huiqi.console import answer_view, make_console, policy_view
+from huiqi.errors import HuiqiError, InputError, PolicyFileError
+from huiqi.rules.case import parse_case
+from huiqi.rules.loader import load_file, load_many
+from huiqi.rules.match import match as run_match
+
+app = typer.Typer(help="惠企：把惠企政策变成可运行的软件。", no_args_is_help=True, add_completion=False)
+policy_app = typer.Typer(help="查看、检查政策文件。", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+INVALID = 2
+
+
+class Format(StrEnum):
+    json = "json"
+    table = "table"
+
+
+PolicyOption = Annotated[
+    list[str] | None,
+    typer.Option("--policy", "-p", help="政策：内置政策编号（如 ln-2022-35）或政策文件路径；可多次给出。默认全部内置政策。"),
+]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="判断日期 YYYY-MM-DD；默认取案例中的 as_of，再默认今天。")]
+
+
+def fail(error: HuiqiError | str) -> NoReturn:
+    """Print a clear error to stderr and exit with status 2."""
+    console = make_console(stderr=True)
+    if isinstance(error, InputError):
+        console.print("[bold red]输入有误：[/]")
+        for field, why in error.problems:
+            console.print(f"  {field}：{why}", markup=False, highlight=False)
+    elif isinstance(error, PolicyFileError):
+        console.print("[bold red]政策文件有误：[/]")
+        for line in error.problems:
+            console.print(f"  {line}", markup=False, highlight=False)
+    else:
+        message = error.message if isinstance(error, HuiqiError) else error
+        console.print(f"[bold red]错误：[/]{message}", highlight=False)
+    raise typer.Exit(INVALID)
+
+
+def parse_as_of(text: str | None) -> date | None:
+    """Read ``--as-of``; a malformed date is an input error naming the option."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError([("--as-of", f"{text!r} 不是有效日期（应为 YYYY-MM-DD）")]) from None
+
+
+def read_source(path: str) -> str:
+    """Read a case from a file, or stdin for ``-``."""
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([("CASE", f"无法读取 {path}：{exc.strerror if isinstance(exc, OSError) else exc}")]) from None
+
+
+@app.command()
+def match(
+    case: Annotated[str, typer.Argument(help="案例 JSON 文件（DOMAIN.md 的交换格式）；- 表示从标准输入读取。")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="json：交换格式；table：中文表格。")] = Format.table,
+    as_of: AsOfOption = None,
+    policy: PolicyOption = None,
+) -> None:
+    """一家单位可申请哪些措施、最高多少、为什么、还缺什么信息。"""
+    try:
+        policies = load_many(policy)
+        codes = {code: info for p in policies for code, info in p.codes.items()}
+        parsed = parse_case(read_source(case), codes)
+        answer = run_match(parsed, policies, parse_as_of(as_of))
+    except HuiqiError as error:
+        fail(error)
+    if format == Format.json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        make_console().print(answer_view(answer))
+
+
+@policy_app.command("show")
+def policy_show(
+    measure: Annotated[int | None, typer.Argument(help="措施编号；不给则列出全部。")] = None,
+    as_of: AsOfOption = None,
+    policy: PolicyOption = None,
+) -> None:
+    """列出措施：条文、责任单位、当前参数及其来源。"""
+    try:
+        policies = load_many(policy)
+        day = parse_as_of(as_of) or date.today()
+    except HuiqiError as error:
+        fail(error)
+    found = [p for p in policies if measure is None or p.measure(measure)]
+    if not found:
+        fail(InputError([("MEASURE", f"没有第 {measure} 条措施")]))
+    console = make_console()
+    for p in found:
+        console.print(policy_view(p, day, measure))
+
+
+@policy_app.command("check")
+def policy_check(
+    files: Annotated[list[Path], typer.Argument(help="要检查的政策 YAML 文件。")],
+) -> None:
+    """检查政策文件：任何错误都指出文件、行号、措施和字段。"""
+    problems: list[str] = []
+    console = make_console()
+    for path in files:
+        try:
+            policy = load_file(path)
+        except PolicyFileError as error:
+            problems += error.problems
+            continue
+        rules = sum(len(m.rules) + len(m.services) + len(m.local) for m in policy.measures)
+        console.print(f"[green]✓[/] {path}：{policy.number}，{len(policy.measures)} 条措施，{rules} 条规则，版本 {policy.version}")
+    if problems:
+        fail(PolicyFileError(problems))
+
+
+def main() -> None:
+    """Entry point of the ``huiqi`` command."""
+    app()

@@ -1,0 +1,151 @@
+"""Render answers and policies for people: Chinese, money in 万元."""
+
+from datetime import date
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from huiqi.money import wan
+from huiqi.rules.answer import STATUS_LABELS, Answer, Opportunity, Result
+from huiqi.rules.facts import label
+from huiqi.rules.policy import Measure, Policy
+
+MARKS = {True: ("✓", "green"), False: ("✗", "red"), None: ("？", "yellow")}
+STATUS_STYLES = {"eligible": "green", "ineligible": "red", "undetermined": "yellow"}
+KIND_LABELS = {"award": "奖励", "fund": "资金支持", "service": "服务"}
+
+
+def missing_label(path: str) -> str:
+    """``applicant.industry`` -> 申报单位·所属行业…; ``p1.investment`` -> 事项p1·投资额（元）.
+
+    >>> missing_label("p1.investment")
+    '事项p1·投资额（元）'
+    """
+    owner, _, field = path.rpartition(".")
+    who = "申报单位" if owner == "applicant" else f"事项{owner}"
+    return f"{who}·{label(field)}"
+
+
+def _status(status: str) -> Text:
+    return Text(STATUS_LABELS[status], style=STATUS_STYLES[status])
+
+
+def _stacking(result: Result) -> str:
+    if result.excluded_by == "other_support":
+        return "已获我省其他政策支持，不再重复支持"
+    if result.excluded_by is not None:
+        return f"从高：由措施{result.excluded_by}支持"
+    return "保留" if result.status == "eligible" else ""
+
+
+def answer_view(answer: Answer) -> Group:
+    """The whole answer as Rich renderables."""
+    parts: list = [_header(answer), _results(answer), _grants(answer)]
+    parts += [_trace(r) for r in answer.results]
+    if answer.services:
+        parts.append(_opportunities("适用的服务措施", answer.services))
+    if answer.local:
+        parts.append(_opportunities("各地区鼓励事项（非省级资金）", answer.local))
+    return Group(*parts)
+
+
+def _header(answer: Answer) -> Text:
+    text = Text(answer.policy + "\n", style="bold")
+    text.append(f"判断日期：{answer.as_of}　")
+    for info in answer.policies:
+        if info.expired:
+            text.append(f"{info.number} 已于 {info.window_end} 到期，仍对有效期内的事项作答。", style="yellow")
+        else:
+            text.append(f"{info.number} 有效期 {info.window_start} 至 {info.window_end}。")
+    return text
+
+
+def _results(answer: Answer) -> Table:
+    table = Table(title="各事项适用的措施", title_justify="left")
+    for name in ("事项", "措施", "规则", "状态", "上限（万元）", "从高不重复", "缺少的信息"):
+        table.add_column(name, justify="right" if name.startswith("上限") else "left", overflow="fold")
+    for r in answer.results:
+        table.add_row(
+            r.matter, f"{r.measure} {r.title}", r.rule, _status(r.status), wan(r.ceiling),
+            _stacking(r), "、".join(missing_label(m) for m in r.missing),
+        )
+    if not answer.results:
+        table.add_row("—", "没有事项适用资金类措施", "", "", "", "", "")
+    return table
+
+
+def _grants(answer: Answer) -> Table:
+    table = Table(title="可获支持（从高不重复后）", title_justify="left")
+    table.add_column("事项")
+    table.add_column("措施")
+    table.add_column("上限（万元）", justify="right")
+    titles = {(r.policy, r.measure): r.title for r in answer.results}
+    for g in answer.grants:
+        amount = wan(g.ceiling) if g.ceiling is not None else "未定额（由实施细则确定）"
+        table.add_row(g.matter, f"{g.measure} {titles[(g.policy, g.measure)]}", amount)
+    table.add_row("合计", "", wan(answer.total_ceiling), style="bold")
+    return table
+
+
+def _trace(result: Result) -> Panel:
+    lines = Text()
+    for c in result.conditions:
+        mark, style = MARKS[c.value]
+        lines.append(f"{mark} ", style=style)
+        lines.append(c.text)
+        lines.append(f"　「{c.clause}」", style="dim")
+        if c.reading:
+            lines.append(f"\n    解读：{c.reading}", style="dim italic")
+        if c.missing:
+            lines.append(f"\n    缺少：{'、'.join(missing_label(m) for m in c.missing)}", style="yellow")
+        lines.append("\n")
+    title = f"{result.matter} · 措施{result.measure} {result.title}：{STATUS_LABELS[result.status]}"
+    return Panel(lines, title=title, title_align="left", border_style=STATUS_STYLES[result.status])
+
+
+def _opportunities(title: str, items: list[Opportunity]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name in ("措施", "内容", "状态", "责任单位（牵头在前）", "缺少的信息"):
+        table.add_column(name, overflow="fold")
+    for o in items:
+        table.add_row(f"{o.measure} {o.title}", o.name, _status(o.status), "、".join(o.units),
+                      "、".join(missing_label(m) for m in o.missing))
+    return table
+
+
+def policy_view(policy: Policy, as_of: date, only: int | None = None) -> Group:
+    """Measures with clause text, units and the parameters in force on ``as_of``."""
+    head = Text(f"{policy.title}（{policy.number}）\n", style="bold")
+    head.append(f"{policy.issuer}，{policy.issued} 发布；有效期 {policy.window_start.at(as_of, as_of)} 至 "
+                f"{policy.window_end_at(as_of)}；版本 {policy.version}\n")
+    head.append(f"从高不重复：{policy.stacking}", style="dim")
+    measures = [m for m in policy.measures if only is None or m.number == only]
+    return Group(head, *[_measure_panel(m, as_of) for m in measures])
+
+
+def _measure_panel(measure: Measure, as_of: date) -> Panel:
+    body = Text(measure.clause + "\n\n")
+    body.append("责任单位：", style="bold")
+    body.append("、".join(measure.units_at(as_of)) + "\n")
+    for param in measure.parameters.values():
+        value = param.at(as_of, as_of)
+        shown = f"{wan(value)}万元" if param.kind == "money" else (
+            f"{value.numerator * 100 / value.denominator:g}%" if param.kind == "rate" else str(value))
+        source = next(v.source for v in reversed(param.values) if v.since <= as_of) \
+            if any(v.since <= as_of for v in param.values) else param.values[0].source
+        body.append(f"参数 {param.name}（{param.label}）：{shown}　来源：{source}\n", style="cyan")
+    for rule in (*measure.rules, *measure.services, *measure.local):
+        body.append(f"· {rule.name}", style="bold")
+        body.append(f"　适用：{'、'.join(rule.reaches) or '申报单位'}\n", style="dim")
+    title = f"{measure.chapter} · 措施{measure.number} {measure.title}（{KIND_LABELS[measure.kind]}）"
+    return Panel(body, title=title, title_align="left")
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console wide enough for Chinese tables when output is not a terminal."""
+    console = Console(stderr=stderr)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, width=160)
+    return console

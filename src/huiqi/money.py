@@ -1,0 +1,40 @@
+"""Money is whole yuan as integers; people read it in 万元."""
+
+import re
+from decimal import Decimal
+
+MAX_YUAN = 10**15  # 一千万亿元: far above any real figure, keeps integer arithmetic exact in int64
+
+_UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+_AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)\s*$")
+
+
+def wan(yuan: int | None) -> str:
+    """Format yuan as 万元, exactly, without trailing zeros; '—' for None.
+
+    >>> wan(20_000_000), wan(1_234_567), wan(0), wan(None)
+    ('2000', '123.4567', '0', '—')
+    """
+    if yuan is None:
+        return "—"
+    text = format(Decimal(yuan) / 10_000, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_amount(value: int | str) -> int:
+    """Read an amount written as yuan (int) or as text with its unit, e.g. '1000万元', '1亿元'.
+
+    >>> parse_amount("1000万元"), parse_amount("1亿元"), parse_amount(5), parse_amount("2.5万元")
+    (10000000, 100000000, 5, 25000)
+    """
+    if isinstance(value, bool):
+        raise ValueError("金额不能是布尔值")
+    if isinstance(value, int):
+        return value
+    match = _AMOUNT.match(str(value))
+    if not match:
+        raise ValueError(f"金额 {value!r} 应写作整数元，或带单位的数（元、万元、亿元）")
+    amount = Decimal(match.group(1)) * _UNITS[match.group(2)]
+    if amount != amount.to_integral_value():
+        raise ValueError(f"金额 {value!r} 不是整元")
+    return int(amount)

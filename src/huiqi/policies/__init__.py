@@ -1,0 +1,1 @@
+"""The policy files shipped with the product, and the shared vocabulary of matter codes."""

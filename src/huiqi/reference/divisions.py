@@ -1,0 +1,72 @@
+"""Liaoning's administrative divisions (GB/T 2260 codes) and the Shenfu zone.
+
+沈抚示范区 has no GB/T 2260 code; the product uses the identifier ``shenfu``.
+"""
+
+from functools import cache
+
+from huiqi.reference.tables import read_table
+
+SHENFU = "shenfu"
+LIAONING = "210000"
+
+# GB/T 2260 province-level prefixes, to tell a place outside Liaoning from a typo.
+PROVINCE_PREFIXES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "61 62 63 64 65 71 81 82".split()
+)
+
+
+@cache
+def divisions() -> dict[str, dict[str, str]]:
+    """Liaoning's divisions by code: the province, 14 cities, ``shenfu``, 100 county-level units."""
+    return {row["code"]: row for row in read_table("liaoning_divisions")}
+
+
+def cities() -> dict[str, str]:
+    """City code to name for the 14 prefecture-level cities and ``shenfu``."""
+    return {code: row["name"] for code, row in divisions().items() if row["level"] == "city"}
+
+
+def region_problem(code: str) -> str | None:
+    """Why ``code`` is not an acceptable region, or None when it is.
+
+    >>> region_problem("210102") is None, region_problem("110101") is None
+    (True, True)
+    >>> region_problem("219999")
+    '219999 不是辽宁省的行政区划代码（GB/T 2260）'
+    """
+    if code == SHENFU or code in divisions():
+        return None
+    if len(code) != 6 or not code.isdigit():
+        return f"{code!r} 不是六位行政区划代码，也不是 shenfu"
+    if code[:2] == LIAONING[:2]:
+        return f"{code} 不是辽宁省的行政区划代码（GB/T 2260）"
+    if code[:2] not in PROVINCE_PREFIXES:
+        return f"{code} 的前两位不是省级行政区划代码（GB/T 2260）"
+    return None
+
+
+def in_liaoning(code: str | None) -> bool | None:
+    """Whether a region code lies in Liaoning (None when unknown).
+
+    >>> in_liaoning("211403"), in_liaoning("shenfu"), in_liaoning("110101"), in_liaoning(None)
+    (True, True, False, None)
+    """
+    if code is None:
+        return None
+    return code == SHENFU or code[:2] == LIAONING[:2]
+
+
+def city_of(code: str | None) -> str | None:
+    """The city a region belongs to: a 21xx00 code, ``shenfu``, or None.
+
+    >>> city_of("210102"), city_of("shenfu"), city_of("210000"), city_of("110101")
+    ('210100', 'shenfu', None, None)
+    """
+    if code is None or not in_liaoning(code):
+        return None
+    if code == SHENFU:
+        return SHENFU
+    city = code[:4] + "00"
+    return city if city != LIAONING else None

@@ -1,0 +1,87 @@
+"""GB/T 4754-2017 industries and the NBS 2021 digital-economy core-industry table.
+
+The core test (DOMAIN.md): an applicant is in the digital-economy core industry when its
+four-digit class falls under categories 01-04 of the NBS classification; a class that the NBS
+table marks with ``*`` (only partly in) leaves the answer open unless the applicant confirms.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+from huiqi.reference.tables import read_table
+
+MANUFACTURING_DIVISIONS = range(13, 44)  # section C: divisions 13-43
+
+
+@dataclass(frozen=True)
+class CoreEntry:
+    """One GB/T class as it appears in the NBS core table."""
+
+    gbt_class: str
+    partial: bool
+    categories: tuple[str, ...]
+    nbs_codes: tuple[str, ...]
+    confidence: str
+
+
+@cache
+def industries() -> dict[str, dict[str, str]]:
+    """GB/T 4754-2017 rows by code (sections, divisions, groups, classes)."""
+    return {row["code"]: row for row in read_table("gbt4754_2017")}
+
+
+def is_class(code: str) -> bool:
+    """Whether ``code`` is a four-digit GB/T 4754-2017 class (小类).
+
+    >>> is_class("6513"), is_class("651"), is_class("6530")
+    (True, False, False)
+    """
+    row = industries().get(code)
+    return row is not None and row["level"] == "class"
+
+
+def is_numeric_code(code: str) -> bool:
+    """Whether ``code`` is a GB/T division, group or class (2-4 digits) in the standard."""
+    return code.isdigit() and code in industries()
+
+
+def industry_name(code: str) -> str | None:
+    """The standard's name for ``code``, or None."""
+    row = industries().get(code)
+    return row["name"] if row else None
+
+
+@cache
+def core_table() -> dict[str, CoreEntry]:
+    """The NBS core table (categories 01-04) keyed by GB/T class."""
+    grouped: dict[str, list[dict[str, str]]] = {}
+    for row in read_table("digital_core_industries"):
+        grouped.setdefault(row["gbt4754_class"], []).append(row)
+    return {
+        cls: CoreEntry(
+            gbt_class=cls,
+            partial=any(r["partial"] == "true" for r in rows),
+            categories=tuple(sorted({r["category"] for r in rows})),
+            nbs_codes=tuple(r["nbs_code"] for r in rows),
+            confidence=min((r["confidence"] for r in rows), key=["low", "medium", "high"].index),
+        )
+        for cls, rows in grouped.items()
+    }
+
+
+def core_status(industry: str | None, confirmed: bool | None) -> bool | None:
+    """Three-valued core test: True, False, or None when it cannot be decided.
+
+    >>> core_status("6513", None), core_status("1311", None), core_status(None, True)
+    (True, False, None)
+    >>> core_status("2462", None), core_status("2462", True), core_status("2462", False)
+    (None, True, False)
+    """
+    if industry is None:
+        return None
+    entry = core_table().get(industry)
+    if entry is None:
+        return False
+    if not entry.partial:
+        return True
+    return confirmed

@@ -1,0 +1,62 @@
+"""Unified social credit codes (统一社会信用代码, GB 32100-2015).
+
+python-stdnum's ``stdnum.cn.uscc`` supplies the check-character arithmetic, but its
+``validate`` refuses codes whose first eight characters are not all digits, and those are
+valid: the registering authority (position 1) and the category (position 2) may be letters
+(N 农业, Y 其他 and others). So the format is checked here, then both check characters: the
+code's own (GB 32100) and that of the embedded organisation code (GB 11714).
+"""
+
+from stdnum.cn import uscc as stdnum_uscc
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def org_check_char(body: str) -> str:
+    """GB 11714 check character of an eight-character organisation code body.
+
+    >>> org_check_char("60003734"), org_check_char("MA0QC1B2")
+    ('1', '5')
+    """
+    total = sum(_org_value(c) * w for c, w in zip(body, ORG_WEIGHTS))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def _org_value(char: str) -> int:
+    return int(char) if char.isdigit() else ord(char) - ord("A") + 10
+
+
+def uscc_problem(code: str) -> str | None:
+    """Why ``code`` is not a valid USCC, in Chinese, or None when it is valid.
+
+    >>> uscc_problem("91110000600037341L") is None
+    True
+    >>> uscc_problem("91110000600037341X")
+    '校验位错误：第18位应为 L，实为 X'
+    """
+    if len(code) != 18:
+        return f"应为18位，实为{len(code)}位"
+    bad = [c for c in code if c not in ALPHABET]
+    if bad:
+        return f"含有不允许的字符 {bad[0]!r}（只允许数字和除 I、O、S、V、Z 外的大写字母）"
+    if not code[2:8].isdigit():
+        return "第3至8位应为登记管理机关行政区划码（6位数字）"
+    expected = stdnum_uscc.calc_check_digit(code[:17])
+    if code[17] != expected:
+        return f"校验位错误：第18位应为 {expected}，实为 {code[17]}"
+    org_expected = org_check_char(code[8:16])
+    if code[16] != org_expected:
+        return f"组织机构代码（第9至17位）校验位错误：第17位应为 {org_expected}，实为 {code[16]}"
+    return None
+
+
+def is_valid(code: str) -> bool:
+    """Whether ``code`` is a valid USCC."""
+    return uscc_problem(code) is None
+
+
+def make(prefix17: str) -> str:
+    """Complete 17 characters with their GB 32100 check character (for tests and demos)."""
+    return prefix17 + stdnum_uscc.calc_check_digit(prefix17)

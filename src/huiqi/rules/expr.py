@@ -1,0 +1,287 @@
+"""The expression language of policy files: parsed with ``ast`` against a whitelist, never eval.
+
+An expression names facts (``core``, ``investment``), parameters (``cap``, ``window_end``),
+literals, comparisons, ``and``/``or``/``not``, integer arithmetic, ``in`` over a literal list, and
+a fixed set of functions. Parsing also checks names and types, so a mistake in a policy file is
+an error when the file loads. The result is a small tree (the nodes below) that ``scalar`` and
+``vector`` compile to a Python evaluator and to Polars expressions.
+"""
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from huiqi.rules.facts import FACTS, Fact
+
+TYPE_NAMES = {"bool": "真假值", "int": "整数（金额）", "date": "日期", "str": "文本"}
+
+
+class ExprError(ValueError):
+    """A mistake in an expression, with the column where it is."""
+
+    def __init__(self, message: str, col: int | None = None):
+        super().__init__(message)
+        self.col = col
+
+
+@dataclass(frozen=True)
+class Node:
+    """An expression node; ``type`` is one of bool, int, date, str."""
+
+    type: str
+
+
+@dataclass(frozen=True)
+class Lit(Node):
+    value: Any
+
+
+@dataclass(frozen=True)
+class FactRef(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class ParamRef(Node):
+    name: str
+    param: Any  # rules.params.Parameter: its dated values
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class BoolOp(Node):
+    op: str  # and | or
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    op: str  # == != < <= > >=
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Member(Node):
+    operand: Node
+    values: tuple[Any, ...]
+    negate: bool
+
+
+@dataclass(frozen=True)
+class Arith(Node):
+    op: str  # + - * //
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    fn: str
+    args: tuple[Node, ...] = ()
+    codes: tuple[str, ...] = ()
+
+
+# The functions an expression may call: name -> (what it means, how its arguments are read).
+FUNCTIONS = {
+    "holds_before": "申报单位持有所列荣誉之一，且其日期不晚于本事项日期",
+    "first_entry": "首次进入：没有同一代码、日期更早的荣誉",
+    "division": "行业代码的前两位（GB/T 4754 大类）",
+    "known": "该事实已知（不为空）",
+}
+_CODE_FUNCTIONS = {"holds_before", "first_entry"}
+_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//"}
+
+# Resolves a name to a Fact or a parameter (an object with ``type`` and ``name``), or None.
+Resolver = Callable[[str], Any]
+
+
+def parse(text: str, resolve: Resolver, codes: set[str] | frozenset[str], want: str = "bool") -> Node:
+    """Parse and check ``text``; the result must have type ``want``."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExprError(f"表达式语法错误：{exc.msg}", exc.offset) from None
+    node = _Checker(resolve, codes).visit(tree.body)
+    if node.type != want:
+        raise ExprError(f"表达式应得出{TYPE_NAMES[want]}，实得{TYPE_NAMES[node.type]}")
+    return node
+
+
+class _Checker:
+    def __init__(self, resolve: Resolver, codes: set[str] | frozenset[str]):
+        self.resolve = resolve
+        self.codes = codes
+
+    def visit(self, node: ast.AST) -> Node:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            raise ExprError(f"不允许的写法：{type(node).__name__}", getattr(node, "col_offset", None))
+        return method(node)
+
+    def visit_Constant(self, node: ast.Constant) -> Node:
+        value = node.value
+        if isinstance(value, bool):
+            return Lit("bool", value)
+        if isinstance(value, int):
+            return Lit("int", value)
+        if isinstance(value, str):
+            return Lit("str", value)
+        raise ExprError(f"不允许的常量 {value!r}（只允许整数、文本、True、False）", node.col_offset)
+
+    def visit_Name(self, node: ast.Name) -> Node:
+        target = self.resolve(node.id)
+        if target is None:
+            raise ExprError(f"未知名称 {node.id!r}：既不是事实，也不是参数", node.col_offset)
+        if isinstance(target, Fact):
+            return FactRef(target.type, target.name)
+        if target.type not in ("int", "date"):
+            raise ExprError(f"参数 {node.id!r} 是{target.kind}，不能用在条件中", node.col_offset)
+        return ParamRef(target.type, node.id, target)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Node:
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.Not):
+            self._expect(operand, "bool", node)
+            return Not("bool", operand)
+        if isinstance(node.op, ast.USub) and isinstance(operand, Lit) and operand.type == "int":
+            return Lit("int", -operand.value)
+        raise ExprError("只允许 not 和负整数常量", node.col_offset)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> Node:
+        operands = tuple(self.visit(v) for v in node.values)
+        for operand in operands:
+            self._expect(operand, "bool", node)
+        return BoolOp("bool", "and" if isinstance(node.op, ast.And) else "or", operands)
+
+    def visit_BinOp(self, node: ast.BinOp) -> Node:
+        op = _ARITH.get(type(node.op))
+        if op is None:
+            raise ExprError("只允许 + - * // 四种整数运算", node.col_offset)
+        left, right = self.visit(node.left), self.visit(node.right)
+        self._expect(left, "int", node)
+        self._expect(right, "int", node)
+        if op == "//" and isinstance(right, Lit) and right.value == 0:
+            raise ExprError("除数为零", node.col_offset)
+        return Arith("int", op, left, right)
+
+    def visit_Compare(self, node: ast.Compare) -> Node:
+        parts = []
+        left = self.visit(node.left)
+        for op, comparator in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                parts.append(self._member(left, comparator, isinstance(op, ast.NotIn)))
+                left = None
+                continue
+            if left is None:
+                raise ExprError("in 之后不能再接比较", node.col_offset)
+            right = self.visit(comparator)
+            parts.append(self._compare(_COMPARE[type(op)], left, right, node))
+            left = right
+        return parts[0] if len(parts) == 1 else BoolOp("bool", "and", tuple(parts))
+
+    def _compare(self, op: str, left: Node, right: Node, node: ast.AST) -> Node:
+        if left.type != right.type:
+            raise ExprError(
+                f"不能比较{TYPE_NAMES[left.type]}和{TYPE_NAMES[right.type]}", node.col_offset
+            )
+        if op not in ("==", "!=") and left.type not in ("int", "date"):
+            raise ExprError(f"{TYPE_NAMES[left.type]}只能用 == 或 != 比较", node.col_offset)
+        self._check_choice(left, right, node)
+        self._check_choice(right, left, node)
+        return Compare("bool", op, left, right)
+
+    def _member(self, operand: Node, container: ast.AST, negate: bool) -> Node:
+        if not isinstance(container, (ast.List, ast.Tuple)) or not container.elts:
+            raise ExprError("in 的右边应是非空的常量列表，如 ['national', 'provincial']", container.col_offset)
+        items = [self.visit(e) for e in container.elts]
+        for item in items:
+            if not isinstance(item, Lit) or item.type != operand.type:
+                raise ExprError(f"列表中应都是{TYPE_NAMES[operand.type]}常量", container.col_offset)
+            self._check_choice(operand, item, container)
+        return Member("bool", operand, tuple(i.value for i in items), negate)
+
+    def _check_choice(self, fact: Node, lit: Node, node: ast.AST) -> None:
+        if not (isinstance(fact, FactRef) and isinstance(lit, Lit)):
+            return
+        choices = FACTS[fact.name].choices
+        if choices and lit.value not in choices:
+            raise ExprError(
+                f"{lit.value!r} 不是 {fact.name} 的取值（可选：{', '.join(choices)}）", node.col_offset
+            )
+
+    def visit_Call(self, node: ast.Call) -> Node:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            name = getattr(node.func, "id", "?")
+            raise ExprError(f"未知函数 {name!r}（可用：{', '.join(FUNCTIONS)}）", node.col_offset)
+        if node.keywords:
+            raise ExprError("函数不接受关键字参数", node.col_offset)
+        fn = node.func.id
+        if fn in _CODE_FUNCTIONS:
+            return Call("bool", fn, codes=self._codes(fn, node))
+        if len(node.args) != 1:
+            raise ExprError(f"{fn}() 只接受一个参数", node.col_offset)
+        arg = self.visit(node.args[0])
+        if fn == "known":
+            return Call("bool", fn, (arg,))
+        self._expect(arg, "str", node)
+        return Call("int", fn, (arg,))
+
+    def _codes(self, fn: str, node: ast.Call) -> tuple[str, ...]:
+        if not node.args:
+            raise ExprError(f"{fn}() 至少需要一个事项代码", node.col_offset)
+        codes = []
+        for arg in node.args:
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                raise ExprError(f"{fn}() 的参数应是事项代码文本，如 'digital_leader'", arg.col_offset)
+            if arg.value not in self.codes:
+                raise ExprError(f"未知事项代码 {arg.value!r}", arg.col_offset)
+            codes.append(arg.value)
+        return tuple(codes)
+
+    @staticmethod
+    def _expect(node: Node, want: str, where: ast.AST) -> None:
+        if node.type != want:
+            raise ExprError(
+                f"此处应为{TYPE_NAMES[want]}，实为{TYPE_NAMES[node.type]}", getattr(where, "col_offset", None)
+            )
+
+
+def names_in(node: Node) -> set[str]:
+    """The fact names an expression reads (directly or through a function)."""
+    if isinstance(node, FactRef):
+        return {node.name}
+    if isinstance(node, Call) and node.codes:
+        return {"date"}
+    found: set[str] = set()
+    for child in _children(node):
+        found |= names_in(child)
+    return found
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, (Not,)):
+        return (node.operand,)
+    if isinstance(node, BoolOp):
+        return node.operands
+    if isinstance(node, (Compare, Arith)):
+        return (node.left, node.right)
+    if isinstance(node, Member):
+        return (node.operand,)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def literal_date(value: Any) -> date:
+    """A date literal from a policy file (YAML gives dates already parsed)."""
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

@@ -1,0 +1,329 @@
+"""Load and check policy files: every mistake names the file, line, measure and field.
+
+Shape is checked by the Pydantic models of ``spec``; meaning on top of it here: known codes,
+expressions that parse and type-check, parameters of the right kind, clause words that really
+are in the clause, measures numbered once.
+"""
+
+import hashlib
+import re
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from huiqi.errors import PolicyFileError
+from huiqi.rules import expr
+from huiqi.rules.facts import FACTS, MONEY_FIELDS
+from huiqi.rules.params import DatedValue, Parameter, read_value
+from huiqi.rules.policy import Ceiling, CodeInfo, Condition, DatedUnits, Measure, Policy, Rule
+from huiqi.rules.spec import (
+    CodeSpec, ConditionSpec, MeasureSpec, ParameterSpec, PolicySpec, RuleSpec, VocabularySpec,
+)
+from huiqi.validation import field_path, problems
+
+Path_ = tuple[Any, ...]
+WINDOW_PARAMS = ("window_start", "window_end")
+
+
+def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML; return the data and the line of every node path."""
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"{mark.line + 1}" if mark else "?"
+        raise PolicyFileError([f"{name}:{line}: YAML 格式错误：{getattr(exc, 'problem', exc)}"]) from None
+    lines: dict[Path_, int] = {}
+    _walk(root, (), lines)
+    return data, lines
+
+
+def _walk(node: yaml.Node | None, path: Path_, lines: dict[Path_, int]) -> None:
+    if node is None:
+        return
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[path + (key.value,)] = key.start_mark.line + 1
+            _walk(value, path + (key.value,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), lines)
+
+
+def _line(lines: dict[Path_, int], path: Path_) -> int | str:
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return "?"
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+class _Builder:
+    """Turns a validated ``PolicySpec`` into a ``Policy``, collecting every problem on the way."""
+
+    def __init__(self, spec: PolicySpec, vocabulary: dict[str, CodeInfo], report: "_Reporter"):
+        self.spec, self.report = spec, report
+        self.codes = dict(vocabulary)
+        self.window = {
+            "window_start": Parameter("window_start", "有效期起始日", "date",
+                                      (DatedValue(spec.issued, spec.window.start, spec.window.source),)),
+            "window_end": Parameter("window_end", "有效期截止日", "date",
+                                    (DatedValue(spec.issued, spec.window.end, spec.window.source),)),
+        }
+
+    def build(self, version: str, path: str) -> Policy:
+        spec = self.spec
+        self._codes()
+        params = self._parameters(spec.parameters, ("parameters",))
+        general = tuple(self._condition(c, ("general", i), {**self.window, **params}, self._policy_text())
+                        for i, c in enumerate(spec.general))
+        measures = tuple(self._measure(m, ("measures", i), params) for i, m in enumerate(spec.measures))
+        self._numbering()
+        if spec.window.end < spec.window.start:
+            self.report(("window", "end"), "有效期截止日早于起始日")
+        return Policy(
+            id=spec.id, title=spec.title, issuer=spec.issuer, number=spec.number, issued=spec.issued,
+            window_start=self.window["window_start"], window_end=self.window["window_end"],
+            window_source=spec.window.source, preamble=spec.preamble, closing=spec.closing,
+            validity=spec.validity, stacking=spec.stacking, source=spec.source, general=general,
+            codes=self.codes, measures=measures, parameters=params, version=version, path=path,
+        )
+
+    def _policy_text(self) -> str:
+        s = self.spec
+        return _squash(s.title + s.preamble + s.closing + s.validity + s.stacking)
+
+    def _codes(self) -> None:
+        for code, info in self.spec.codes.items():
+            known = self.codes.get(code)
+            if known and (known.type, known.label) != (info.type, info.label):
+                self.report(("codes", code), f"与通用词汇中的代码 {code!r} 定义不同")
+            self.codes[code] = _code_info(code, info)
+
+    def _numbering(self) -> None:
+        seen: set[int] = set()
+        for i, measure in enumerate(self.spec.measures):
+            if measure.number in seen:
+                self.report(("measures", i, "number"), f"措施编号 {measure.number} 重复")
+            seen.add(measure.number)
+
+    def _parameters(self, specs: dict[str, ParameterSpec], at: Path_) -> dict[str, Parameter]:
+        params = {}
+        for name, spec in specs.items():
+            where = at + (name,)
+            if name in FACTS or name in WINDOW_PARAMS or name in expr.FUNCTIONS:
+                self.report(where, f"参数名 {name!r} 与事实或内置名称重名")
+            values = []
+            for i, dated in enumerate(spec.values):
+                try:
+                    values.append(DatedValue(dated.since, read_value(spec.kind, dated.value), dated.source))
+                except ValueError as exc:
+                    self.report(where + ("values", i, "value"), str(exc))
+            if [v.since for v in values] != sorted({v.since for v in values}):
+                self.report(where + ("values",), "各值的 since 日期应递增且不重复")
+            if values:
+                params[name] = Parameter(name, spec.label, spec.kind, tuple(values))
+        return params
+
+    def _measure(self, spec: MeasureSpec, at: Path_, policy_params: dict[str, Parameter]) -> Measure:
+        own = self._parameters(spec.parameters, at + ("parameters",))
+        scope = {**self.window, **policy_params, **own}
+        clause = _squash(spec.clause)
+        rules = tuple(self._rule(r, at + ("rules", i), scope, clause, monetary=True, default=spec.kind)
+                      for i, r in enumerate(spec.rules))
+        services = tuple(self._rule(r, at + ("services", i), scope, clause, monetary=False)
+                         for i, r in enumerate(spec.services))
+        local = tuple(self._rule(r, at + ("local", i), scope, clause, monetary=False)
+                      for i, r in enumerate(spec.local))
+        if spec.kind == "service" and (rules or not services):
+            self.report(at + ("kind",), "服务类措施没有资金规则（rules），应至少有一条适用条件（services）")
+        if spec.kind != "service" and not rules:
+            self.report(at + ("rules",), "资金类措施应至少有一条规则")
+        units = (DatedUnits(self.spec.issued, tuple(spec.units), f"措施{spec.number}（责任单位）"),)
+        units += tuple(DatedUnits(u.since, tuple(u.value), u.source) for u in spec.units_changes)
+        if [u.since for u in units] != sorted({u.since for u in units}):
+            self.report(at + ("units_changes",), "责任单位的变更日期应晚于发布日期并递增")
+        return Measure(spec.number, spec.chapter, spec.title, spec.clause, spec.kind, units, own,
+                       rules, services, local)
+
+    def _rule(self, spec: RuleSpec, at: Path_, scope: dict[str, Parameter], clause: str,
+              monetary: bool, default: str = "award") -> Rule:
+        if _squash(spec.clause) not in clause:
+            self.report(at + ("clause",), "这段条文不在本措施的条文中（应原文摘录）")
+        for i, code in enumerate(spec.reaches):
+            if code not in self.codes:
+                self.report(at + ("reaches", i), f"未知事项代码 {code!r}")
+        quotable = clause + self._policy_text()
+        conditions = tuple(self._condition(c, at + ("conditions", i), scope, quotable)
+                           for i, c in enumerate(spec.conditions))
+        ceiling = None
+        if monetary:
+            if not spec.reaches:
+                self.report(at + ("reaches",), "资金规则应列出它适用的事项代码")
+            ceiling = self._ceiling(spec, at + ("ceiling",), scope)
+        elif spec.ceiling is not None:
+            self.report(at + ("ceiling",), "服务和地方鼓励条目不设上限")
+        kind = spec.kind or (default if default != "service" else "award")
+        return Rule(spec.name, spec.clause, tuple(spec.reaches), conditions, ceiling, kind, spec.reading)
+
+    def _ceiling(self, spec: RuleSpec, at: Path_, scope: dict[str, Parameter]) -> Ceiling | None:
+        c = spec.ceiling
+        if c is None:
+            self.report(at, "资金规则应写明上限（cap、rate 与 base，或 unspecified）")
+            return None
+        if c.unspecified:
+            if c.cap or c.rate or c.base:
+                self.report(at, "unspecified 不能与 cap、rate、base 同用")
+            return Ceiling()
+        if not (c.cap or c.rate):
+            self.report(at, "应写明 cap 或 rate，或写 unspecified")
+        if bool(c.rate) != bool(c.base):
+            self.report(at, "rate 与 base 应同时出现")
+        if c.base and c.base not in MONEY_FIELDS:
+            self.report(at + ("base",), f"base 应为金额事实（{', '.join(sorted(MONEY_FIELDS))}）")
+        return Ceiling(self._param(scope, c.cap, "money", at + ("cap",)),
+                       self._param(scope, c.rate, "rate", at + ("rate",)), c.base)
+
+    def _param(self, scope: dict[str, Parameter], name: str | None, kind: str, at: Path_) -> Parameter | None:
+        if name is None:
+            return None
+        param = scope.get(name)
+        if param is None:
+            self.report(at, f"未知参数 {name!r}")
+        elif param.kind != kind:
+            self.report(at, f"参数 {name!r} 是{param.kind}，此处应为{kind}")
+            return None
+        return param
+
+    def _condition(self, spec: ConditionSpec, at: Path_, scope: dict[str, Parameter], clause: str) -> Condition:
+        if _squash(spec.clause) not in clause:
+            self.report(at + ("clause",), "这段条文不在条文中（应原文摘录）")
+
+        def resolve(name: str) -> Any:
+            return scope.get(name) or FACTS.get(name)
+
+        try:
+            node = expr.parse(spec.when, resolve, frozenset(self.codes))
+        except expr.ExprError as exc:
+            col = f"（第{exc.col + 1}列）" if exc.col is not None else ""
+            self.report(at + ("when",), f"{exc}{col}：{spec.when}")
+            node = expr.Lit("bool", False)
+        return Condition(spec.name, spec.clause, spec.when, node, spec.reading)
+
+
+class _Reporter:
+    def __init__(self, name: str, data: Any, lines: dict[Path_, int]):
+        self.name, self.data, self.lines = name, data, lines
+        self.items: list[str] = []
+
+    def __call__(self, path: Path_, reason: str) -> None:
+        where, rest = "", path
+        if len(path) >= 2 and path[0] == "measures" and isinstance(path[1], int):
+            number = _get(self.data, path[:2] + ("number",))
+            where = f"措施{number} " if number is not None else f"measures[{path[1]}] "
+            rest = path[2:]
+        self.items.append(f"{self.name}:{_line(self.lines, path)}: {where}{field_path(rest)}：{reason}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise PolicyFileError(self.items)
+
+
+def _squash(text: str) -> str:
+    """Text without whitespace, for comparing clause words with the clause."""
+    return re.sub(r"\s+", "", text)
+
+
+def _code_info(code: str, spec: CodeSpec) -> CodeInfo:
+    return CodeInfo(code, spec.type, spec.label, tuple(spec.fields))
+
+
+def _validated(model: Any, data: Any, report: _Reporter) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for path, why in problems(exc):
+            report(path, why)
+        report.raise_if_any()
+
+
+@cache
+def vocabulary() -> dict[str, CodeInfo]:
+    """The shipped matter codes (policies/vocabulary.yaml)."""
+    text = resources.files("huiqi.policies").joinpath("vocabulary.yaml").read_text("utf-8")
+    data, lines = read_yaml(text, "vocabulary.yaml")
+    spec = _validated(VocabularySpec, data, _Reporter("vocabulary.yaml", data, lines))
+    unknown = [(c, f) for c, s in spec.codes.items() for f in s.fields if f not in FACTS]
+    if unknown:
+        raise PolicyFileError([f"vocabulary.yaml: 代码 {c} 的字段 {f!r} 不是已知事实" for c, f in unknown])
+    return {code: _code_info(code, s) for code, s in spec.codes.items()}
+
+
+def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> Policy:
+    """Load a policy from YAML text; ``changes`` (a callable on the raw data) applies a reform."""
+    data, lines = read_yaml(text, name)
+    if changes is not None:
+        data = changes(data)
+    report = _Reporter(name, data, lines)
+    if not isinstance(data, dict):
+        report((), "政策文件应是一个键值表")
+        report.raise_if_any()
+    spec = _validated(PolicySpec, data, report)
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    policy = _Builder(spec, vocabulary(), report).build(version, path)
+    report.raise_if_any()
+    return policy
+
+
+def load_file(path: str | Path, **kwargs: Any) -> Policy:
+    """Load a policy file; a missing or unreadable file is a PolicyFileError."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyFileError([f"{path}: 无法读取政策文件：{exc}"]) from None
+    return load_text(text, path.name, path=str(path), **kwargs)
+
+
+def shipped_paths() -> dict[str, Path]:
+    """The policy files shipped with the product, by policy id (file stem)."""
+    folder = Path(str(resources.files("huiqi.policies")))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml")) if p.name != "vocabulary.yaml"}
+
+
+@cache
+def shipped(policy_id: str) -> Policy:
+    """A shipped policy by id."""
+    paths = shipped_paths()
+    if policy_id not in paths:
+        raise PolicyFileError([f"没有名为 {policy_id!r} 的内置政策（可用：{', '.join(paths)}）"])
+    return load_file(paths[policy_id])
+
+
+def load_many(refs: list[str] | None = None) -> list[Policy]:
+    """Policies by shipped id or file path, numbered in the order given; all shipped ones by default."""
+    refs = refs or list(shipped_paths())
+    policies = []
+    for order, ref in enumerate(refs):
+        policy = shipped(ref) if ref in shipped_paths() else load_file(ref)
+        policies.append(replace(policy, order=order))
+    ids = [p.id for p in policies]
+    duplicate = next((i for i in ids if ids.count(i) > 1), None)
+    if duplicate:
+        raise PolicyFileError([f"政策 {duplicate!r} 被加载了两次"])
+    return policies

@@ -1,0 +1,121 @@
+"""A loaded policy: its measures, rules and conditions, with expressions already checked."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from huiqi.rules.expr import Node
+from huiqi.rules.params import Parameter
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """A matter code: its type, Chinese label and the fields its rules read."""
+
+    code: str
+    type: str
+    label: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    clause: str
+    when: str
+    node: Node
+    reading: str | None = None
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The ceiling of a rule: a cap, ``rate × base`` floored, both (the smaller), or unspecified."""
+
+    cap: Parameter | None = None
+    rate: Parameter | None = None
+    base: str | None = None
+
+    @property
+    def unspecified(self) -> bool:
+        return self.cap is None and self.rate is None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One thing a measure supports: the codes it reaches, its conditions, and its ceiling."""
+
+    name: str
+    clause: str
+    reaches: tuple[str, ...]
+    conditions: tuple[Condition, ...]
+    ceiling: Ceiling | None
+    kind: str
+    reading: str | None = None
+
+
+@dataclass(frozen=True)
+class DatedUnits:
+    since: date
+    units: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    number: int
+    chapter: str
+    title: str
+    clause: str
+    kind: str  # award | fund | service
+    units: tuple[DatedUnits, ...]
+    parameters: dict[str, Parameter]
+    rules: tuple[Rule, ...]
+    services: tuple[Rule, ...]
+    local: tuple[Rule, ...]
+
+    @property
+    def monetary(self) -> bool:
+        return self.kind != "service"
+
+    def units_at(self, day: date) -> tuple[str, ...]:
+        """The responsible units on ``day``, lead first."""
+        current = self.units[0].units
+        for dated in self.units:
+            if dated.since <= day:
+                current = dated.units
+        return current
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    title: str
+    issuer: str
+    number: str
+    issued: date
+    window_start: Parameter
+    window_end: Parameter
+    window_source: str
+    preamble: str
+    closing: str
+    validity: str
+    stacking: str
+    source: str
+    general: tuple[Condition, ...]
+    codes: dict[str, CodeInfo]
+    measures: tuple[Measure, ...]
+    parameters: dict[str, Parameter]
+    version: str
+    path: str
+    order: int = field(default=0, compare=False)
+
+    def measure(self, number: int) -> Measure | None:
+        """The measure numbered ``number``, or None."""
+        return next((m for m in self.measures if m.number == number), None)
+
+    def window_end_at(self, day: date) -> date:
+        """The last day of the validity window as in force on ``day``."""
+        return self.window_end.at(day, day)
+
+    def expired(self, as_of: date) -> bool:
+        """Whether the window has closed by ``as_of``."""
+        return as_of > self.window_end_at(as_of)

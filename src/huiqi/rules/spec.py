@@ -1,0 +1,114 @@
+"""The shape of a policy file, as Pydantic models (the loader checks meaning on top of shape)."""
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Text = Field(min_length=1)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ValueSpec(_Strict):
+    since: date
+    value: Any
+    source: str = Text
+
+
+class ParameterSpec(_Strict):
+    label: str = Text
+    kind: Literal["money", "rate", "date", "int"]
+    values: list[ValueSpec] = Field(min_length=1)
+
+
+class UnitsSpec(_Strict):
+    """The responsible units from a date on (government reorganisation renames them)."""
+
+    since: date
+    value: list[str] = Field(min_length=1)
+    source: str = Text
+
+
+class ConditionSpec(_Strict):
+    name: str = Text
+    clause: str = Text
+    when: str = Text
+    reading: str | None = None
+
+
+class CeilingSpec(_Strict):
+    cap: str | None = None
+    rate: str | None = None
+    base: str | None = None
+    unspecified: bool = False
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+class RuleSpec(_Strict):
+    name: str = Text
+    clause: str = Text
+    reaches: list[str] = []
+    conditions: list[ConditionSpec] = []
+    ceiling: CeilingSpec | None = None
+    kind: Literal["award", "fund"] | None = None
+    reading: str | None = None
+
+    @field_validator("ceiling", mode="before")
+    @classmethod
+    def _unspecified(cls, value: Any) -> Any:
+        return {"unspecified": True} if value == "unspecified" else value
+
+
+class MeasureSpec(_Strict):
+    number: int = Field(ge=1)
+    chapter: str = Text
+    title: str = Text
+    clause: str = Text
+    kind: Literal["award", "fund", "service"]
+    units: list[str] = Field(min_length=1)
+    units_changes: list[UnitsSpec] = []
+    parameters: dict[str, ParameterSpec] = {}
+    rules: list[RuleSpec] = []
+    services: list[RuleSpec] = []
+    local: list[RuleSpec] = []
+
+
+class WindowSpec(_Strict):
+    start: date
+    end: date
+    source: str = Text
+
+
+class CodeSpec(_Strict):
+    type: Literal["honour", "project"]
+    label: str = Text
+    fields: list[str] = []
+
+
+class PolicySpec(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Text
+    issuer: str = Text
+    number: str = Text
+    issued: date
+    window: WindowSpec
+    preamble: str = Text
+    closing: str = ""
+    validity: str = Text
+    stacking: str = Text
+    source: str = Text
+    codes: dict[str, CodeSpec] = {}
+    parameters: dict[str, ParameterSpec] = {}
+    general: list[ConditionSpec] = []
+    measures: list[MeasureSpec] = Field(min_length=1)
+
+
+class VocabularySpec(_Strict):
+    codes: dict[str, CodeSpec]

@@ -1,0 +1,55 @@
+"""No stacking (从高不重复): per matter, support once, under the single highest ceiling.
+
+"符合本政策措施，同时符合我省其他政策规定，按照从高不重复的原则予以支持". Only eligible results
+compete; a null ceiling ranks below any number; on equal ceilings the lower measure number is
+kept (then the policy loaded first). Support already received for the matter under another
+provincial policy (``other_support``, 元) blocks a grant whose ceiling is at or below it, or null.
+"""
+
+from huiqi.rules.answer import Grant, Result
+
+OTHER_SUPPORT = "other_support"
+
+
+def rank_key(ceiling: int | None, measure: int, policy_order: int) -> tuple[int, int, int, int]:
+    """Sort key: the kept result sorts first.
+
+    >>> sorted([(None, 7), (5, 9), (5, 2)], key=lambda r: rank_key(r[0], r[1], 0))
+    [(5, 2), (5, 9), (None, 7)]
+    """
+    return (0 if ceiling is not None else 1, -(ceiling or 0), measure, policy_order)
+
+
+def blocked_by_other_support(ceiling: int | None, other_support: int | None) -> bool:
+    """Whether support already received elsewhere leaves nothing to grant here.
+
+    A recorded 0 means nothing was received, so it blocks nothing.
+
+    >>> blocked_by_other_support(1_000_000, 1_000_000), blocked_by_other_support(1_000_001, 1_000_000)
+    (True, False)
+    >>> blocked_by_other_support(None, 1), blocked_by_other_support(None, 0), blocked_by_other_support(5, None)
+    (True, False, False)
+    """
+    if not other_support:
+        return False
+    return ceiling is None or ceiling <= other_support
+
+
+def apply_no_stacking(results: list[Result], other_support: dict[str, int | None],
+                      policy_order: dict[str, int]) -> list[Grant]:
+    """Mark ``excluded_by`` on the results in place and return the grants, one per matter at most."""
+    by_matter: dict[str, list[Result]] = {}
+    for result in results:
+        if result.status == "eligible":
+            by_matter.setdefault(result.matter, []).append(result)
+    grants = []
+    for matter, eligible in by_matter.items():
+        eligible.sort(key=lambda r: rank_key(r.ceiling, r.measure, policy_order[r.policy]))
+        kept, *others = eligible
+        for other in others:
+            other.excluded_by, other.excluded_by_policy = kept.measure, kept.policy
+        if blocked_by_other_support(kept.ceiling, other_support.get(matter)):
+            kept.excluded_by = OTHER_SUPPORT
+            continue
+        grants.append(Grant(matter=matter, measure=kept.measure, ceiling=kept.ceiling, policy=kept.policy))
+    return grants

@@ -1,0 +1,146 @@
+"""Compile expressions to Polars expressions over a table of matters joined with applicants.
+
+Null means unknown, and Polars' ``&``, ``|``, ``~``, comparisons and ``is_in`` follow the same
+Kleene logic as ``scalar``, so the two evaluators agree result for result (a property test
+holds them to it). Cross-matter functions read per-applicant features that ``batch`` computes
+first: the earliest date, count and undated count of the matters carrying given codes.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from huiqi.rules.expr import Arith, BoolOp, Call, Compare, FactRef, Lit, Member, Node, Not, ParamRef
+from huiqi.rules.params import Parameter
+
+UNKNOWN = pl.lit(None, dtype=pl.Boolean)
+DATE = pl.col("date")
+
+
+def feature_name(kind: str, codes: tuple[str, ...]) -> str:
+    """The column prefix of a per-applicant feature over ``codes``."""
+    return f"__{kind}__{'+'.join(sorted(codes))}"
+
+
+def has_code(code: str) -> pl.Expr:
+    """The matter carries ``code`` (a column that ``batch`` adds once per code)."""
+    return pl.col(f"__has__{code}")
+
+
+class VectorContext:
+    """Compiles nodes for one ``as_of``; records the features and codes the expressions need."""
+
+    def __init__(self, as_of: date):
+        self.as_of = as_of
+        self.holds: set[tuple[str, ...]] = set()
+        self.firsts: set[str] = set()
+        self.codes: set[str] = set()
+
+    def compile(self, node: Node) -> pl.Expr:
+        return _COMPILERS[type(node)](self, node)
+
+    def dated(self, param: Parameter, build: Callable[[Any], pl.Expr] = pl.lit) -> pl.Expr:
+        """A parameter's value at each matter's date (at ``as_of`` when the date is unknown)."""
+        values = param.values
+        expr = build(values[0].value)
+        for dated in values[1:]:
+            expr = pl.when(DATE >= pl.lit(dated.since)).then(build(dated.value)).otherwise(expr)
+        if len(values) == 1:
+            return expr
+        return pl.when(DATE.is_null()).then(build(param.at(None, self.as_of))).otherwise(expr)
+
+    def reach(self, codes: tuple[str, ...]) -> pl.Expr:
+        self.codes.update(codes)
+        return pl.any_horizontal([has_code(c) for c in codes])
+
+    def holds_before(self, codes: tuple[str, ...]) -> pl.Expr:
+        self.holds.add(codes)
+        self.codes.update(codes)
+        name = feature_name("holds", codes)
+        first, count, undated = (pl.col(f"{name}__{x}") for x in ("min", "n", "undated"))
+        return (
+            pl.when(DATE.is_null()).then(pl.when(count > 0).then(UNKNOWN).otherwise(False))
+            .when(first.is_not_null() & (first <= DATE)).then(True)
+            .when(undated > 0).then(UNKNOWN)
+            .otherwise(False)
+        )
+
+    def first_entry(self, codes: tuple[str, ...]) -> pl.Expr:
+        parts = []
+        for code in codes:
+            self.firsts.add(code)
+            self.codes.add(code)
+            name = feature_name("first", (code,))
+            first, count, undated = (pl.col(f"{name}__{x}") for x in ("min", "n", "undated"))
+            parts.append(
+                pl.when(~has_code(code)).then(False)
+                .when(DATE.is_null()).then(pl.when(count > 1).then(UNKNOWN).otherwise(True))
+                .when(first < DATE).then(False)
+                .when(undated > 0).then(UNKNOWN)
+                .otherwise(True)
+            )
+        return pl.any_horizontal(parts) if len(parts) > 1 else parts[0]
+
+
+def _lit(ctx: VectorContext, node: Lit) -> pl.Expr:
+    return pl.lit(node.value, dtype=pl.Int64) if node.type == "int" else pl.lit(node.value)
+
+
+def _fact(ctx: VectorContext, node: FactRef) -> pl.Expr:
+    return pl.col(node.name)
+
+
+def _param(ctx: VectorContext, node: ParamRef) -> pl.Expr:
+    if node.type == "int":
+        return ctx.dated(node.param, lambda v: pl.lit(v, dtype=pl.Int64))
+    return ctx.dated(node.param)
+
+
+def _not(ctx: VectorContext, node: Not) -> pl.Expr:
+    return ~ctx.compile(node.operand)
+
+
+def _bool_op(ctx: VectorContext, node: BoolOp) -> pl.Expr:
+    parts = [ctx.compile(p) for p in node.operands]
+    return pl.all_horizontal(parts) if node.op == "and" else pl.any_horizontal(parts)
+
+
+_BINARY = {
+    "==": pl.Expr.eq, "!=": pl.Expr.ne, "<": pl.Expr.lt, "<=": pl.Expr.le, ">": pl.Expr.gt,
+    ">=": pl.Expr.ge, "+": pl.Expr.add, "-": pl.Expr.sub, "*": pl.Expr.mul, "//": pl.Expr.floordiv,
+}
+
+
+def _binary(ctx: VectorContext, node: Compare | Arith) -> pl.Expr:
+    return _BINARY[node.op](ctx.compile(node.left), ctx.compile(node.right))
+
+
+def _member(ctx: VectorContext, node: Member) -> pl.Expr:
+    inside = ctx.compile(node.operand).is_in(list(node.values))
+    return ~inside if node.negate else inside
+
+
+def _call(ctx: VectorContext, node: Call) -> pl.Expr:
+    if node.fn == "holds_before":
+        return ctx.holds_before(node.codes)
+    if node.fn == "first_entry":
+        return ctx.first_entry(node.codes)
+    arg = ctx.compile(node.args[0])
+    if node.fn == "known":
+        return arg.is_not_null()
+    return arg.str.slice(0, 2).cast(pl.Int64, strict=False)
+
+
+_COMPILERS: dict[type, Callable[[VectorContext, Any], pl.Expr]] = {
+    Lit: _lit, FactRef: _fact, ParamRef: _param, Not: _not, BoolOp: _bool_op,
+    Compare: _binary, Arith: _binary, Member: _member, Call: _call,
+}
+
+
+def rate_of(ctx: VectorContext, rate: Parameter, base: str) -> pl.Expr:
+    """``rate × base`` floored to whole yuan, at each matter's date (exact integer arithmetic)."""
+    column = pl.col(base)
+    return ctx.dated(rate, lambda r: column * r.numerator // r.denominator)
+

@@ -1,0 +1,65 @@
+"""Turn Pydantic's validation errors into (field path, reason in Chinese) pairs people can act on."""
+
+from typing import Any
+
+from pydantic import ValidationError
+
+_REASONS = {
+    "missing": "缺少此项",
+    "extra_forbidden": "不认识的字段（请检查拼写）",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数，不能有小数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为对象（键值表）",
+    "model_type": "应为对象（键值表）",
+    "model_attributes_type": "应为对象（键值表）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD），不能带时间",
+    "json_invalid": "JSON 格式错误",
+}
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """``('matters', 1, 'codes')`` -> ``matters[1].codes``.
+
+    >>> field_path(("matters", 1, "codes")), field_path(("applicant", "uscc")), field_path(())
+    ('matters[1].codes', 'applicant.uscc', '（整体）')
+    """
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "（整体）"
+
+
+def reason(error: dict[str, Any]) -> str:
+    """A Chinese reason for one Pydantic error."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind in ("enum", "literal_error"):
+        return f"取值应为 {ctx.get('expected', '')} 之一，收到 {error.get('input')!r}"
+    if kind == "greater_than_equal":
+        return f"应不小于 {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"应不大于 {ctx['le']}"
+    if kind in ("too_short", "string_too_short"):
+        return "不能为空"
+    if kind == "string_pattern_mismatch":
+        return f"格式不符（应匹配 {ctx.get('pattern')}）"
+    if kind == "date_from_datetime_parsing" and "json" in str(error.get("msg", "")).lower():
+        return "应为日期（YYYY-MM-DD）"
+    return _REASONS.get(kind, error["msg"])
+
+
+def problems(exc: ValidationError, prefix: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    """Each error of ``exc`` as (location, Chinese reason)."""
+    return [(prefix + tuple(e["loc"]), reason(e)) for e in exc.errors(include_url=False)]
