@@ -31,9 +31,13 @@ class Format(StrEnum):
 
 PolicyOption = Annotated[
     list[str] | None,
-    typer.Option("--policy", "-p", help="政策：内置政策编号（如 ln-2022-35）或政策文件路径；可多次给出。默认全部内置政策。"),
+    typer.Option(
+        "--policy", "-p", help="政策：内置政策编号（如 ln-2022-35）或政策文件路径；可多次给出。默认全部内置政策。"
+    ),
 ]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="判断日期 YYYY-MM-DD；默认取案例中的 as_of，再默认今天。")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="判断日期 YYYY-MM-DD；默认取案例中的 as_of，再默认今天。")
+]
 
 
 def fail(error: HuiqiError | str) -> NoReturn:
@@ -128,7 +132,8 @@ def policy_check(
             problems += error.problems
             continue
         rules = sum(len(m.rules) + len(m.services) + len(m.local) for m in policy.measures)
-        console.print(f"[green]✓[/] {path}：{policy.number}，{len(policy.measures)} 条措施，{rules} 条规则，版本 {policy.version}")
+        console.print(f"[green]✓[/] {path}：{policy.number}，{len(policy.measures)} 条措施，"
+                      f"{rules} 条规则，版本 {policy.version}")
     if problems:
         fail(PolicyFileError(problems))
 

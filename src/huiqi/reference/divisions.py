@@ -12,8 +12,9 @@ LIAONING = "210000"
 
 # GB/T 2260 province-level prefixes, to tell a place outside Liaoning from a typo.
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-    "61 62 63 64 65 71 81 82".split()
+    str(n)
+    for n in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+              50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82)
 )
 
 

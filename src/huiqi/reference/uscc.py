@@ -19,7 +19,7 @@ def org_check_char(body: str) -> str:
     >>> org_check_char("60003734"), org_check_char("MA0QC1B2")
     ('1', '5')
     """
-    total = sum(_org_value(c) * w for c, w in zip(body, ORG_WEIGHTS))
+    total = sum(_org_value(c) * w for c, w in zip(body, ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 

@@ -175,7 +175,7 @@ class _Checker:
     def visit_Compare(self, node: ast.Compare) -> Node:
         parts = []
         left = self.visit(node.left)
-        for op, comparator in zip(node.ops, node.comparators):
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, (ast.In, ast.NotIn)):
                 parts.append(self._member(left, comparator, isinstance(op, ast.NotIn)))
                 left = None

@@ -22,7 +22,13 @@ from huiqi.rules.facts import FACTS, MONEY_FIELDS
 from huiqi.rules.params import DatedValue, Parameter, read_value
 from huiqi.rules.policy import Ceiling, CodeInfo, Condition, DatedUnits, Measure, Policy, Rule
 from huiqi.rules.spec import (
-    CodeSpec, ConditionSpec, MeasureSpec, ParameterSpec, PolicySpec, RuleSpec, VocabularySpec,
+    CodeSpec,
+    ConditionSpec,
+    MeasureSpec,
+    ParameterSpec,
+    PolicySpec,
+    RuleSpec,
+    VocabularySpec,
 )
 from huiqi.validation import field_path, problems
 

@@ -46,7 +46,7 @@ class VectorContext:
         values = param.values
         expr = build(values[0].value)
         for dated in values[1:]:
-            expr = pl.when(DATE >= pl.lit(dated.since)).then(build(dated.value)).otherwise(expr)
+            expr = pl.when(pl.lit(dated.since) <= DATE).then(build(dated.value)).otherwise(expr)
         if len(values) == 1:
             return expr
         return pl.when(DATE.is_null()).then(build(param.at(None, self.as_of))).otherwise(expr)

@@ -1,0 +1,22 @@
+"""Shared fixtures: the shipped policies, and a helper to match a case given as a dict."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from huiqi.rules.answer import Answer
+from huiqi.rules.case import read_case
+from huiqi.rules.loader import load_many
+from huiqi.rules.match import match
+from huiqi.rules.policy import Policy
+
+
+@pytest.fixture(scope="session")
+def policies() -> list[Policy]:
+    return load_many()
+
+
+def answer_for(data: dict[str, Any], policies: list[Policy], as_of: date | None = None) -> Answer:
+    """Validate and match a case given as a plain dict."""
+    return match(read_case(data), policies, as_of)
