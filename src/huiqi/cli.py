@@ -46,14 +46,14 @@ def fail(error: HuiqiError | str) -> NoReturn:
     if isinstance(error, InputError):
         console.print("[bold red]输入有误：[/]")
         for field, why in error.problems:
-            console.print(f"  {field}：{why}", markup=False, highlight=False)
+            console.print(f"  {field}：{why}", markup=False, highlight=False, soft_wrap=True)
     elif isinstance(error, PolicyFileError):
         console.print("[bold red]政策文件有误：[/]")
         for line in error.problems:
-            console.print(f"  {line}", markup=False, highlight=False)
+            console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     else:
         message = error.message if isinstance(error, HuiqiError) else error
-        console.print(f"[bold red]错误：[/]{message}", highlight=False)
+        console.print(f"[bold red]错误：[/]{message}", highlight=False, soft_wrap=True)
     raise typer.Exit(INVALID)
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from huiqi.errors import PolicyFileError
 from huiqi.rules import expr
 from huiqi.rules.facts import FACTS, MONEY_FIELDS
-from huiqi.rules.params import DatedValue, Parameter, read_value
+from huiqi.rules.params import KINDS, DatedValue, Parameter, read_value
 from huiqi.rules.policy import Ceiling, CodeInfo, Condition, DatedUnits, Measure, Policy, Rule
 from huiqi.rules.spec import (
     CodeSpec,
@@ -85,6 +85,7 @@ class _Builder:
     def __init__(self, spec: PolicySpec, vocabulary: dict[str, CodeInfo], report: "_Reporter"):
         self.spec, self.report = spec, report
         self.codes = dict(vocabulary)
+        self.broken: set[str] = set()  # parameters already reported, so their uses are not reported again
         self.window = {
             "window_start": Parameter("window_start", "有效期起始日", "date",
                                       (DatedValue(spec.issued, spec.window.start, spec.window.source),)),
@@ -140,6 +141,7 @@ class _Builder:
                     values.append(DatedValue(dated.since, read_value(spec.kind, dated.value), dated.source))
                 except ValueError as exc:
                     self.report(where + ("values", i, "value"), str(exc))
+                    self.broken.add(name)
             if [v.since for v in values] != sorted({v.since for v in values}):
                 self.report(where + ("values",), "各值的 since 日期应递增且不重复")
             if values:
@@ -206,13 +208,14 @@ class _Builder:
                        self._param(scope, c.rate, "rate", at + ("rate",)), c.base)
 
     def _param(self, scope: dict[str, Parameter], name: str | None, kind: str, at: Path_) -> Parameter | None:
-        if name is None:
+        if name is None or name in self.broken:
             return None
         param = scope.get(name)
         if param is None:
             self.report(at, f"未知参数 {name!r}")
-        elif param.kind != kind:
-            self.report(at, f"参数 {name!r} 是{param.kind}，此处应为{kind}")
+            return None
+        if param.kind != kind:
+            self.report(at, f"参数 {name!r} 是{KINDS[param.kind]}，此处应为{KINDS[kind]}")
             return None
         return param
 
@@ -303,7 +306,7 @@ def load_file(path: str | Path, **kwargs: Any) -> Policy:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyFileError([f"{path}: 无法读取政策文件：{exc}"]) from None
-    return load_text(text, path.name, path=str(path), **kwargs)
+    return load_text(text, str(path), path=str(path), **kwargs)
 
 
 def shipped_paths() -> dict[str, Path]:

@@ -1,0 +1,121 @@
+"""Loading policy files: a mistake is an error naming the file, line, measure and field."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from huiqi.errors import PolicyFileError
+from huiqi.rules.loader import load_many, load_text, shipped_paths
+
+SHIPPED = shipped_paths()["ln-2022-35"].read_text("utf-8")
+SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+
+
+def _broken(old: str, new: str, count: int = 1) -> str:
+    assert SHIPPED.count(old) >= count, old
+    return SHIPPED.replace(old, new, count)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(PolicyFileError) as caught:
+        load_text(text, "bad.yaml")
+    return caught.value.problems
+
+
+def test_unknown_name_in_condition_names_line_measure_and_field() -> None:
+    text = _broken("when: listed", "when: lsited")
+    [error] = _errors(text)
+    assert error.startswith(f"bad.yaml:{_line_of(text, 'when: lsited')}: 措施13 rules[0].conditions[0].when：")
+    assert "未知名称 'lsited'" in error
+
+
+def test_misspelt_field_is_refused() -> None:
+    text = _broken("    units: [省科技厅, 省财政厅]", "    unit: [省科技厅, 省财政厅]")
+    errors = _errors(text)
+    assert any(e.startswith(f"bad.yaml:{_line_of(text, 'unit: [省科技厅')}: 措施13 unit：不认识的字段") for e in errors)
+    assert any("措施13 units：缺少此项" in e for e in errors)
+
+
+def test_unknown_code_in_reaches() -> None:
+    text = _broken("reaches: [key_tech]", "reaches: [key_tek]")
+    [error] = _errors(text)
+    assert f"bad.yaml:{_line_of(text, 'key_tek')}: 措施13 rules[0].reaches[0]：未知事项代码 'key_tek'" == error
+
+
+def test_wrong_choice_in_expression() -> None:
+    text = _broken("when: build in ['new', 'expansion']", "when: build in ['new', 'expand']")
+    [error] = _errors(text)
+    assert "措施5 rules[0].conditions[0].when" in error and "'expand' 不是 build 的取值" in error
+
+
+def test_type_error_in_expression() -> None:
+    [error] = _errors(_broken("when: investment >= min_investment", "when: investment >= window_end"))
+    assert "措施8" in error and "不能比较整数（金额）和日期" in error
+
+
+def test_bad_parameter_value_and_unknown_parameter() -> None:
+    errors = _errors(_broken("value: 3000万元", "value: 3000万美元"))
+    assert any("措施5 parameters.cap.values[0].value：金额 '3000万美元'" in e for e in errors)
+    [error] = _errors(_broken("ceiling: {cap: cap, rate: rate, base: actual_investment}",
+                              "ceiling: {cap: cap, rate: rat, base: actual_investment}"))
+    assert "措施7 rules[1].ceiling.rate：未知参数 'rat'" in error
+
+
+def test_clause_words_must_be_in_the_clause() -> None:
+    [error] = _errors(_broken("clause: 对列入计划的项目\n", "clause: 对列入名单的项目\n"))
+    assert "措施13 rules[0].conditions[0].clause：这段条文不在条文中" in error
+
+
+def test_duplicate_measure_number() -> None:
+    errors = _errors(_broken("  - number: 14\n", "  - number: 13\n"))
+    assert any("措施13 number：措施编号 13 重复" in e for e in errors)
+
+
+def test_yaml_syntax_error_has_a_line() -> None:
+    [error] = _errors(SHIPPED.replace("title: 发展总部经济", "title: [发展总部经济", 1))
+    assert error.startswith("bad.yaml:") and "YAML 格式错误" in error
+
+
+@pytest.mark.parametrize("expression", [
+    "__import__('os').system('true')", "open('x')", "listed.real", "[x for x in codes]", "lambda: 1",
+    "listed if core else core", "investment / 2", "codes[0]", "1.5 > investment",
+])
+def test_expressions_outside_the_whitelist_are_refused(expression: str) -> None:
+    errors = _errors(_broken("when: listed", f'when: "{expression}"'))
+    assert any("措施13 rules[0].conditions[0].when" in e for e in errors)
+
+
+def test_second_policy_loads_beside_the_shipped_one() -> None:
+    policies = load_many(["ln-2022-35", str(SECOND)])
+    assert [p.id for p in policies] == ["ln-2022-35", "test-successor"]
+    assert [p.order for p in policies] == [0, 1]
+    assert "test_pilot" in policies[1].codes and "test_pilot" not in policies[0].codes
+
+
+def test_same_policy_twice_is_refused() -> None:
+    with pytest.raises(PolicyFileError, match="加载了两次"):
+        load_many(["ln-2022-35", "ln-2022-35"])
+
+
+def test_missing_policy_file() -> None:
+    with pytest.raises(PolicyFileError, match="无法读取"):
+        load_many(["/nonexistent/policy.yaml"])
+
+
+def test_dated_parameter_picks_the_value_in_force() -> None:
+    second = load_many([str(SECOND)])[0]
+    cap = second.measure(1).parameters["cap"]
+    assert cap.at(date(2024, 12, 31), date(2024, 1, 1)) == 20_000_000
+    assert cap.at(date(2025, 1, 1), date(2024, 1, 1)) == 25_000_000
+    assert cap.at(None, date(2025, 6, 1)) == 25_000_000, "no matter date: the value on as_of"
+
+
+def test_version_is_a_content_hash() -> None:
+    a = load_text(SHIPPED, "a.yaml")
+    b = load_text(SHIPPED.replace("# Conditions every", "# The conditions every"), "b.yaml")
+    assert a.version != b.version and len(a.version) == 12

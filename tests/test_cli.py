@@ -1,0 +1,122 @@
+"""The command line: answers in the interchange shape, and exit status 2 with the field named."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from huiqi.cli import app
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "examples" / "case.json"
+SECOND = ROOT / "tests" / "fixtures" / "second-policy.yaml"
+runner = CliRunner()
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def case_with(**changes) -> str:
+    data = json.loads(EXAMPLE.read_text("utf-8"))
+    for path, value in changes.items():
+        target = data
+        *parents, last = path.split("__")
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[last] = value
+    return json.dumps(data, ensure_ascii=False)
+
+
+def test_match_json_is_the_interchange_shape() -> None:
+    result = invoke("match", str(EXAMPLE), "--format", "json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["as_of"] == "2025-06-30" and answer["expired"] is False
+    rows = {(r["matter"], r["measure"]): r for r in answer["results"]}
+    assert rows[("p1", 11)]["status"] == "eligible" and rows[("p1", 11)]["excluded_by"] == 5
+    assert rows[("p1", 11)]["ceiling"] == 10_000_000
+    assert rows[("p1", 5)]["ceiling"] == 30_000_000 and rows[("p1", 5)]["excluded_by"] is None
+    assert rows[("h1", 3)]["ceiling"] == 1_000_000
+    assert {"text", "value", "clause"} <= set(rows[("p1", 5)]["conditions"][0])
+    assert [(g["matter"], g["measure"], g["ceiling"]) for g in answer["grants"]] == [
+        ("h1", 3, 1_000_000), ("p1", 5, 30_000_000)]
+    assert answer["total_ceiling"] == 31_000_000
+    assert {s["measure"] for s in answer["services"]} == {17, 18, 19, 20}
+    assert [item["measure"] for item in answer["local"]] == [2]
+
+
+def test_match_table_in_chinese_and_wan_yuan() -> None:
+    result = invoke("match", str(EXAMPLE))
+    assert result.exit_code == 0
+    for text in ("各事项适用的措施", "可获支持（从高不重复后）", "3100", "从高：由措施5支持", "适用的服务措施"):
+        assert text in result.stdout
+
+
+def test_match_reads_stdin_and_as_of_overrides() -> None:
+    result = invoke("match", "-", "--format", "json", "--as-of", "2026-11-24", input=EXAMPLE.read_text("utf-8"))
+    assert result.exit_code == 0
+    answer = json.loads(result.stdout)
+    assert answer["as_of"] == "2026-11-24" and answer["expired"] is True
+    assert answer["total_ceiling"] == 31_000_000, "matters dated inside the window are still answered"
+
+
+@pytest.mark.parametrize(("case", "field", "reason"), [
+    (case_with(applicant__uscc="91210100MA0QC1B25X"), "applicant.uscc", "校验位错误"),
+    (case_with(matters__0__codes=["little_gaint"]), "matters[0].codes", "未知事项代码 'little_gaint'"),
+    (case_with(matters__1__date="2024-02-30"), "matters[1].date", "不是有效日期"),
+    (case_with(matters__1__investment=-5), "matters[1].investment", "应不小于 0"),
+    (case_with(applicant__region="219999"), "applicant.region", "不是辽宁省的行政区划代码"),
+    (case_with(applicant__size="huge"), "applicant.size", "取值应为"),
+    ('{"applicant": {', "case", "JSON 格式错误"),
+    ("[]", "（整体）", "应为对象"),
+])
+def test_invalid_input_exits_2_naming_the_field(case: str, field: str, reason: str) -> None:
+    result = invoke("match", "-", input=case)
+    assert result.exit_code == 2
+    assert f"{field}：" in result.stderr and reason in result.stderr, result.stderr
+    assert result.stdout == "", "nothing half-written on stdout"
+
+
+def test_bad_as_of_and_missing_file() -> None:
+    result = invoke("match", str(EXAMPLE), "--as-of", "2025/06/30")
+    assert result.exit_code == 2 and "--as-of：" in result.stderr
+    result = invoke("match", "/nonexistent/case.json")
+    assert result.exit_code == 2 and "CASE：无法读取" in result.stderr
+
+
+def test_policy_option_loads_a_second_policy() -> None:
+    result = invoke("match", str(EXAMPLE), "--format", "json", "-p", "ln-2022-35", "-p", str(SECOND))
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    rows = {(r["policy"], r["matter"], r["measure"]): r for r in answer["results"]}
+    # p1 is a smart-manufacturing project: the successor's 40% of 80,000,000 (capped 2000万) competes with
+    # measure 5's 3000万 of ln-2022-35, which stays the highest.
+    assert rows[("test-successor", "p1", 1)]["ceiling"] == 20_000_000
+    assert rows[("test-successor", "p1", 1)]["excluded_by"] == 5
+    assert rows[("test-successor", "p1", 1)]["excluded_by_policy"] == "ln-2022-35"
+    assert [p["id"] for p in answer["policies"]] == ["ln-2022-35", "test-successor"]
+
+
+def test_policy_show_and_check(tmp_path: Path) -> None:
+    result = invoke("policy", "show", "11", "--as-of", "2025-06-30")
+    assert result.exit_code == 0
+    for text in ("支持融合基础设施建设", "按照不超过投资额的30%", "1000万元", "省数据局", "30%"):
+        assert text in result.stdout
+    assert invoke("policy", "show", "99").exit_code == 2
+    assert invoke("policy", "check", str(SECOND)).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SECOND.read_text("utf-8").replace("when: core", "when: coer"), "utf-8")
+    result = invoke("policy", "check", str(bad))
+    assert result.exit_code == 2 and "未知名称 'coer'" in result.stderr and f"{bad}:" in result.stderr
+
+
+def test_installed_command_runs() -> None:
+    """The console script works end to end (stdin, exit status) outside the test runner."""
+    huiqi = Path(sys.executable).parent / "huiqi"
+    done = subprocess.run([str(huiqi), "match", "-"], input='{"matters": [{"id": 1}]}',
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "matters[0].id" in done.stderr
