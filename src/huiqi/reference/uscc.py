@@ -60,3 +60,33 @@ def is_valid(code: str) -> bool:
 def make(prefix17: str) -> str:
     """Complete 17 characters with their GB 32100 check character (for tests and demos)."""
     return prefix17 + stdnum_uscc.calc_check_digit(prefix17)
+
+
+def polars_valid(code: "pl.Expr") -> "pl.Expr":
+    """The same test as ``uscc_problem(...) is None``, vectorised over a Polars string column.
+
+    Populations hold millions of codes; tests/reference/test_uscc.py holds the two equal.
+    """
+    import polars as pl
+
+    uscc_values = {c: i for i, c in enumerate(ALPHABET)}
+    org_values = {c: _org_value(c) for c in ALPHABET}
+    uscc_weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # GB 32100: 3^i mod 31
+
+    def char(i: int, table: dict[str, int]) -> pl.Expr:
+        return code.str.slice(i, 1).replace_strict(table, default=None, return_dtype=pl.Int64)
+
+    total = pl.sum_horizontal([char(i, uscc_values) * w for i, w in enumerate(uscc_weights)])
+    expected = ((31 - total % 31) % 31).replace_strict(
+        dict(enumerate(ALPHABET)), default=None, return_dtype=pl.String
+    )
+    org_total = pl.sum_horizontal([char(8 + i, org_values) * w for i, w in enumerate(ORG_WEIGHTS)])
+    org_check = (11 - org_total % 11).replace_strict(
+        {**{n: str(n) for n in range(1, 10)}, 10: "X", 11: "0"}, default=None, return_dtype=pl.String
+    )
+    shape = code.str.contains(r"^[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}$")
+    return (
+        shape
+        & (code.str.slice(17, 1) == expected)
+        & (code.str.slice(16, 1) == org_check)
+    ).fill_null(False)

@@ -1,0 +1,1 @@
+"""Fiscal simulation: populations, batch evaluation, reforms, reports, the Dask runner."""
