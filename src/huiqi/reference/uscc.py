@@ -7,6 +7,7 @@ valid: the registering authority (position 1) and the category (position 2) may 
 code's own (GB 32100) and that of the embedded organisation code (GB 11714).
 """
 
+import polars as pl
 from stdnum.cn import uscc as stdnum_uscc
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
@@ -62,13 +63,11 @@ def make(prefix17: str) -> str:
     return prefix17 + stdnum_uscc.calc_check_digit(prefix17)
 
 
-def polars_valid(code: "pl.Expr") -> "pl.Expr":
+def polars_valid(code: pl.Expr) -> pl.Expr:
     """The same test as ``uscc_problem(...) is None``, vectorised over a Polars string column.
 
     Populations hold millions of codes; tests/reference/test_uscc.py holds the two equal.
     """
-    import polars as pl
-
     uscc_values = {c: i for i, c in enumerate(ALPHABET)}
     org_values = {c: _org_value(c) for c in ALPHABET}
     uscc_weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # GB 32100: 3^i mod 31
