@@ -14,7 +14,7 @@ from huiqi.reference import industries
 from huiqi.rules.case import Case
 from huiqi.rules.facts import APPLICANT_FIELDS, FACTS, MATTER_FIELDS
 from huiqi.rules.policy import Policy, Rule
-from huiqi.rules.vector import UNKNOWN, VectorContext, feature_name, has_code, rate_of
+from huiqi.rules.vector import MASK, UNKNOWN, VectorContext, feature_name, rate_of
 
 _DTYPES = {"bool": pl.Boolean, "int": pl.Int64, "date": pl.Date, "str": pl.String}
 APPLICANT_SCHEMA = {name: _DTYPES[FACTS[name].type] for name in APPLICANT_FIELDS}
@@ -24,6 +24,7 @@ MATTER_SCHEMA = {
 }
 STATUS_NAMES = ["ineligible", "undetermined", "eligible"]
 KEY = "__key"
+OUTSIDE = "outside"  # the city of an applicant registered outside Liaoning, in reports
 
 
 def case_frames(case: Case) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -42,18 +43,21 @@ def _plain(value: object) -> object:
 
 
 def derived(applicants: pl.LazyFrame) -> pl.LazyFrame:
-    """Add the derived facts ``core`` and ``in_liaoning`` and the join key."""
+    """Add the derived facts ``core`` and ``in_liaoning``, the city for reports, and the join key."""
     table = industries.core_table()
     full = [c for c, e in table.items() if not e.partial]
     partial = [c for c, e in table.items() if e.partial]
     industry, region = pl.col("industry"), pl.col("region")
+    liaoning = (region == "shenfu") | region.str.starts_with("21")
     return applicants.with_columns(
         core=pl.when(industry.is_null()).then(UNKNOWN)
         .when(industry.is_in(full)).then(True)
         .when(industry.is_in(partial)).then(pl.col("digital_core_confirmed"))
         .otherwise(False),
-        in_liaoning=pl.when(region.is_null()).then(UNKNOWN)
-        .otherwise((region == "shenfu") | region.str.starts_with("21")),
+        in_liaoning=pl.when(region.is_null()).then(UNKNOWN).otherwise(liaoning),
+        __city=pl.when(region == "shenfu").then(pl.lit("shenfu"))
+        .when(liaoning).then(region.str.slice(0, 4) + "00")
+        .when(region.is_not_null()).then(pl.lit(OUTSIDE)),
         **{KEY: pl.col("uscc").fill_null("")},
     )
 
@@ -66,9 +70,12 @@ class Plan:
     measures: list[tuple[Policy, int, list[tuple[Rule, pl.Expr, pl.Expr, pl.Expr]]]]
 
 
-def compile_plan(policies: list[Policy], as_of: date) -> Plan:
-    """Compile every monetary rule to (reach, status, ceiling) expressions."""
-    ctx = VectorContext(as_of)
+def compile_plan(policies: list[Policy], as_of: date, ctx: VectorContext | None = None) -> Plan:
+    """Compile every monetary rule to (reach, status, ceiling) expressions.
+
+    Plans that share ``ctx`` share the code bits and features (a reform changes parameters only).
+    """
+    ctx = ctx or VectorContext(as_of)
     measures = []
     for policy in policies:
         for measure in policy.measures:
@@ -104,43 +111,66 @@ def _ceiling(ctx: VectorContext, rule: Rule) -> pl.Expr:
     return pl.when(amount.is_null()).then(None).when(amount < cap).then(amount).otherwise(cap)
 
 
-def prepare(applicants: pl.LazyFrame, matters: pl.LazyFrame, ctx: VectorContext) -> pl.LazyFrame:
-    """Matters with code flags, joined with their applicant and the per-applicant features."""
-    codes = pl.col("codes")
-    matters = matters.with_columns(
-        **{f"__has__{c}": codes.list.contains(c).fill_null(False) for c in sorted(ctx.codes)},
-        **{KEY: pl.col("uscc").fill_null("")},
+def with_mask(matters: pl.LazyFrame, ctx: VectorContext) -> pl.LazyFrame:
+    """Add the code bitmask (one bit per code the rules read) and the join key."""
+    bits = pl.element().replace_strict(ctx.bits, default=0, return_dtype=pl.Int64)
+    return matters.with_columns(
+        pl.col("codes").list.eval(bits).list.sum().fill_null(0).alias(MASK),
+        pl.col("uscc").fill_null("").alias(KEY),
     )
-    frame = matters.join(derived(applicants).drop("uscc"), on=KEY, how="left")
-    for name, flag in _features(ctx):
-        summary = (
-            matters.filter(flag).group_by(KEY)
-            .agg(pl.col("date").min().alias(f"{name}__min"), pl.len().alias(f"{name}__n"),
-                 pl.col("date").null_count().alias(f"{name}__undated"))
-        )
-        frame = frame.join(summary, on=KEY, how="left").with_columns(
-            pl.col(f"{name}__n").fill_null(0), pl.col(f"{name}__undated").fill_null(0)
-        )
-    return frame
+
+
+def features(masked: pl.LazyFrame, ctx: VectorContext) -> pl.LazyFrame | None:
+    """Per applicant, for each feature the rules read: earliest date, count and undated count.
+
+    One pass over all matters, so the matters can then be evaluated in chunks of any size.
+    """
+    flags = _features(ctx)
+    if not flags:
+        return None
+    date_ = pl.col("date")
+    aggregates = []
+    for name, flag in flags:
+        aggregates += [date_.filter(flag).min().alias(f"{name}__min"), flag.sum().alias(f"{name}__n"),
+                       (flag & date_.is_null()).sum().alias(f"{name}__undated")]
+    return masked.filter(pl.any_horizontal(f for _, f in flags)).group_by(KEY).agg(aggregates)
+
+
+def prepare(people: pl.LazyFrame, masked: pl.LazyFrame, feats: pl.LazyFrame | None,
+            ctx: VectorContext) -> pl.LazyFrame:
+    """Matters (with mask) joined with their applicant (``derived``) and the applicant's features."""
+    frame = masked.join(people.drop("uscc"), on=KEY, how="left")
+    if feats is None:
+        return frame
+    counts = [pl.col(f"{name}__{x}").fill_null(0) for name, _ in _features(ctx) for x in ("n", "undated")]
+    return frame.join(feats, on=KEY, how="left").with_columns(counts)
 
 
 def _features(ctx: VectorContext) -> list[tuple[str, pl.Expr]]:
-    holds = [(feature_name("holds", c), pl.any_horizontal([has_code(x) for x in c])) for c in sorted(ctx.holds)]
-    firsts = [(feature_name("first", (c,)), has_code(c)) for c in sorted(ctx.firsts)]
+    holds = [(feature_name("holds", c), pl.any_horizontal([ctx.has(x) for x in c])) for c in sorted(ctx.holds)]
+    firsts = [(feature_name("first", (c,)), ctx.has(c)) for c in sorted(ctx.firsts)]
     return holds + firsts
 
 
-def evaluate(applicants: pl.LazyFrame, matters: pl.LazyFrame, policies: list[Policy],
-             as_of: date) -> pl.DataFrame:
-    """Every (matter, monetary measure) result, with no stacking applied."""
+def evaluate_frame(frame: pl.DataFrame, plan: "Plan", carry: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Results for prepared matters (``prepare``, collected), with no stacking applied."""
+    parts = [_measure_rows(frame, policy, number, rules, carry) for policy, number, rules in plan.measures]
+    parts = [p for p in parts if p.height]
+    return no_stacking(pl.concat(parts, how="vertical") if parts else _empty(frame, carry))
+
+
+def evaluate(applicants: pl.LazyFrame, matters: pl.LazyFrame, policies: list[Policy], as_of: date,
+             carry: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Every (matter, monetary measure) result of a population held in memory, with no stacking."""
     plan = compile_plan(policies, as_of)
-    frame = prepare(applicants, matters, plan.ctx).collect()
-    parts = [_measure_rows(frame, policy, number, rules) for policy, number, rules in plan.measures]
-    results = pl.concat([p for p in parts if p.height], how="vertical") if any(p.height for p in parts) else _empty()
-    return no_stacking(results)
+    masked = with_mask(matters, plan.ctx)
+    feats = features(masked, plan.ctx)
+    frame = prepare(derived(applicants), masked, feats, plan.ctx).collect()
+    return evaluate_frame(frame, plan, carry)
 
 
-def _measure_rows(frame: pl.DataFrame, policy: Policy, number: int, rules: list) -> pl.DataFrame:
+def _measure_rows(frame: pl.DataFrame, policy: Policy, number: int, rules: list,
+                  carry: tuple[str, ...]) -> pl.DataFrame:
     status, ceiling, chosen = pl.lit(-1), pl.lit(None, dtype=pl.Int64), pl.lit(-1)
     for index, (_, reach, rule_status, rule_ceiling) in enumerate(rules):
         better = reach & (
@@ -158,14 +188,15 @@ def _measure_rows(frame: pl.DataFrame, policy: Policy, number: int, rules: list)
         pl.lit(number).alias("measure"),
         status.cast(pl.Int8).alias("status_code"), ceiling.cast(pl.Int64).alias("ceiling"),
         chosen.replace_strict(list(range(len(names))), names, return_dtype=pl.String).alias("rule"),
+        *[pl.col(c) for c in carry],
     )
 
 
-def _empty() -> pl.DataFrame:
+def _empty(frame: pl.DataFrame, carry: tuple[str, ...]) -> pl.DataFrame:
     return pl.DataFrame(schema={
         KEY: pl.String, "uscc": pl.String, "matter": pl.String, "other_support": pl.Int64,
         "policy": pl.String, "policy_order": pl.Int32, "measure": pl.Int32, "status_code": pl.Int8,
-        "ceiling": pl.Int64, "rule": pl.String,
+        "ceiling": pl.Int64, "rule": pl.String, **{c: frame.schema[c] for c in carry},
     })
 
 
@@ -200,3 +231,19 @@ def evaluate_case(case: Case, policies: list[Policy], as_of: date) -> pl.DataFra
     """The vectorised evaluator on one case (used to hold it equal to ``match``)."""
     applicants, matters = case_frames(case)
     return evaluate(applicants.lazy(), matters.lazy(), policies, as_of)
+
+
+def combine_features(partials: list[pl.DataFrame], ctx: VectorContext) -> pl.DataFrame | None:
+    """Merge per-partition features: earliest of the earliest dates, sums of the counts."""
+    frames = [p for p in partials if p is not None and p.height]
+    names = [name for name, _ in _features(ctx)]
+    if not names:
+        return None
+    if not frames:
+        return pl.DataFrame(schema={KEY: pl.String, **{f"{n}__{x}": t for n in names
+                                                        for x, t in (("min", pl.Date), ("n", pl.UInt32),
+                                                                     ("undated", pl.UInt32))}})
+    return pl.concat(frames).group_by(KEY).agg(
+        *[pl.col(f"{n}__min").min() for n in names],
+        *[pl.col(f"{n}__{x}").sum() for n in names for x in ("n", "undated")],
+    )

@@ -8,6 +8,7 @@ are in the clause, measures numbered once.
 import hashlib
 import re
 from dataclasses import replace
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -89,8 +90,10 @@ class _Builder:
         self.window = {
             "window_start": Parameter("window_start", "有效期起始日", "date",
                                       (DatedValue(spec.issued, spec.window.start, spec.window.source),)),
-            "window_end": Parameter("window_end", "有效期截止日", "date",
-                                    (DatedValue(spec.issued, spec.window.end, spec.window.source),)),
+            "window_end": Parameter("window_end", "有效期截止日", "date", (
+                DatedValue(spec.issued, spec.window.end, spec.window.source),
+                *(DatedValue(c.since, c.value, c.source) for c in spec.window.end_changes),
+            )),
         }
 
     def build(self, version: str, path: str) -> Policy:
@@ -103,6 +106,9 @@ class _Builder:
         self._numbering()
         if spec.window.end < spec.window.start:
             self.report(("window", "end"), "有效期截止日早于起始日")
+        for i, change in enumerate(spec.window.end_changes):
+            if not isinstance(change.value, date) or change.since <= spec.issued:
+                self.report(("window", "end_changes", i), "应为发布日之后的日期变更（since 与 value 都是日期）")
         return Policy(
             id=spec.id, title=spec.title, issuer=spec.issuer, number=spec.number, issued=spec.issued,
             window_start=self.window["window_start"], window_end=self.window["window_end"],

@@ -84,6 +84,7 @@ class WindowSpec(_Strict):
     start: date
     end: date
     source: str = Text
+    end_changes: list[ValueSpec] = []  # a later decision that moves the end, from a date on
 
 
 class CodeSpec(_Strict):

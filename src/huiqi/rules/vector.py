@@ -24,9 +24,8 @@ def feature_name(kind: str, codes: tuple[str, ...]) -> str:
     return f"__{kind}__{'+'.join(sorted(codes))}"
 
 
-def has_code(code: str) -> pl.Expr:
-    """The matter carries ``code`` (a column that ``batch`` adds once per code)."""
-    return pl.col(f"__has__{code}")
+MASK = "__mask"
+MAX_CODES = 63  # one bit per matter code in an Int64 mask
 
 
 class VectorContext:
@@ -36,7 +35,15 @@ class VectorContext:
         self.as_of = as_of
         self.holds: set[tuple[str, ...]] = set()
         self.firsts: set[str] = set()
-        self.codes: set[str] = set()
+        self.bits: dict[str, int] = {}
+
+    def has(self, code: str) -> pl.Expr:
+        """The matter carries ``code``: one bit of the ``__mask`` column that ``batch`` computes."""
+        if code not in self.bits:
+            if len(self.bits) == MAX_CODES:
+                raise ValueError(f"向量化求值最多支持 {MAX_CODES} 个事项代码")
+            self.bits[code] = 1 << len(self.bits)
+        return (pl.col(MASK) & self.bits[code]) != 0
 
     def compile(self, node: Node) -> pl.Expr:
         return _COMPILERS[type(node)](self, node)
@@ -52,12 +59,12 @@ class VectorContext:
         return pl.when(DATE.is_null()).then(build(param.at(None, self.as_of))).otherwise(expr)
 
     def reach(self, codes: tuple[str, ...]) -> pl.Expr:
-        self.codes.update(codes)
-        return pl.any_horizontal([has_code(c) for c in codes])
+        return pl.any_horizontal([self.has(c) for c in codes])
 
     def holds_before(self, codes: tuple[str, ...]) -> pl.Expr:
         self.holds.add(codes)
-        self.codes.update(codes)
+        for code in codes:
+            self.has(code)
         name = feature_name("holds", codes)
         first, count, undated = (pl.col(f"{name}__{x}") for x in ("min", "n", "undated"))
         return (
@@ -71,11 +78,10 @@ class VectorContext:
         parts = []
         for code in codes:
             self.firsts.add(code)
-            self.codes.add(code)
             name = feature_name("first", (code,))
             first, count, undated = (pl.col(f"{name}__{x}") for x in ("min", "n", "undated"))
             parts.append(
-                pl.when(~has_code(code)).then(False)
+                pl.when(~self.has(code)).then(False)
                 .when(DATE.is_null()).then(pl.when(count > 1).then(UNKNOWN).otherwise(True))
                 .when(first < DATE).then(False)
                 .when(undated > 0).then(UNKNOWN)

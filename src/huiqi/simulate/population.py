@@ -168,7 +168,6 @@ def _applicant_checks() -> list[tuple[str, str, pl.Expr, str]]:
 
 def _matter_checks(codes: dict[str, CodeInfo]) -> list[tuple[str, str, pl.Expr, str]]:
     known = list(codes)
-    honours = [c for c, info in codes.items() if info.type == "honour"]
     parents = [c for c, row in industries.industries().items() if c.isdigit()]
     listed = pl.col("codes")
     checks = [
@@ -182,18 +181,21 @@ def _matter_checks(codes: dict[str, CodeInfo]) -> list[tuple[str, str, pl.Expr, 
         ("matters", "codes", listed.list.eval(~pl.element().is_in(known)).list.any().fill_null(False),
          "含有未知事项代码"),
         ("matters", "codes", listed.list.n_unique() != listed.list.len(), "事项代码重复"),
-        ("matters", "codes", _type_mismatch(listed, honours), "事项代码与事项类型不符"),
+        ("matters", "codes", _type_mismatch(listed, codes), "事项代码与事项类型不符"),
         ("matters", "parent_industry", pl.col("parent_industry").is_not_null()
          & ~pl.col("parent_industry").is_in(parents), "不是 GB/T 4754-2017 的大类、中类或小类代码"),
     ]
     return checks + _typed_checks("matters", MATTER_SCHEMA)
 
 
-def _type_mismatch(listed: pl.Expr, honours: list[str]) -> pl.Expr:
-    honour = listed.list.eval(pl.element().is_in(honours))
+def _type_mismatch(listed: pl.Expr, codes: dict[str, CodeInfo]) -> pl.Expr:
+    """A known code whose type is not the matter's type (unknown codes are reported on their own)."""
+    honours = [c for c, info in codes.items() if info.type == "honour"]
+    projects = [c for c, info in codes.items() if info.type == "project"]
     kind = pl.col("type")
-    return (pl.when(kind == "honour").then(~honour.list.all()).when(kind == "project").then(honour.list.any())
-            .otherwise(False).fill_null(False))
+    wrong = pl.when(kind == "honour").then(listed.list.eval(pl.element().is_in(projects)).list.any()) \
+        .when(kind == "project").then(listed.list.eval(pl.element().is_in(honours)).list.any())
+    return wrong.fill_null(False)
 
 
 def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str]]:

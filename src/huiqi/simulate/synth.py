@@ -162,11 +162,17 @@ def _matters(rng: np.random.Generator, owners: pl.Series, codes: dict[str, CodeI
         "uscc": owners.gather(owner),
         "type": first.replace_strict({c: i.type for c, i in codes.items()}, return_dtype=pl.String),
         "codes": pl.select(pl.concat_list(first, second).list.drop_nulls()).to_series(),
-        "date": _blank(d.days(), d.chance(0.03)),
+        "date": _blank(_edges(d, d.days()), d.chance(0.03)),
         "other_support": _blank(d.pick([500_000, 1_000_000, 5_000_000, 10_000_000, 30_000_000], dtype=pl.Int64),
                                 ~d.chance(0.05)),
     })
     return frame.with_columns(**_fields(d, frame["codes"])).select(list(MATTER_SCHEMA)).cast(MATTER_SCHEMA)
+
+
+def _edges(d: _Draw, days: pl.Series) -> pl.Series:
+    """Put 2% of dates on the window's edges, where the rules are most easily got wrong."""
+    edges = d.pick([date(2022, 7, 22), date(2022, 7, 23), date(2025, 12, 31), date(2026, 1, 1)], dtype=pl.Date)
+    return pl.select(pl.when(pl.Series(d.chance(0.02))).then(edges).otherwise(days)).to_series().alias("date")
 
 
 def _fields(d: _Draw, codes: pl.Series) -> dict[str, pl.Series]:

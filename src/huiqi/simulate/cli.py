@@ -1,0 +1,146 @@
+"""``huiqi simulate`` and ``huiqi population synth``."""
+
+import json
+import time
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from huiqi.cli_support import fail, parse_as_of
+from huiqi.console import make_console
+from huiqi.errors import HuiqiError, InputError
+from huiqi.rules.loader import load_many, vocabulary
+from huiqi.simulate import dask_runner
+from huiqi.simulate.engine import CHUNK_ROWS, Runner, Scenario, difference
+from huiqi.simulate.population import read_population, write_population
+from huiqi.simulate.reform import apply_reform, read_reform
+from huiqi.simulate.report import SimulationReport, table, write
+from huiqi.simulate.synth import synthesise
+
+population_app = typer.Typer(help="测算用的人口数据（申请人表和事项表）。", no_args_is_help=True)
+
+
+HELP = {
+    "population": "人口数据：含 applicants 与 matters 的文件夹（CSV 或 Parquet），或含这两个工作表的 .xlsx。",
+    "reform": "改革方案 YAML：自某日起改变上限、比例、门槛或有效期。",
+    "by": "分组：measure、region、year 中的若干个，逗号分隔；空字符串表示不分组。",
+    "out": "另存为 .csv、.parquet、.xlsx 或 .html（含图表的独立报告）。",
+    "format": "table：中文表格；json：供其他程序读取。",
+    "engine": "polars：本机分块计算；dask：在 Dask 集群上按分区计算。",
+    "scheduler": "Dask 调度器地址，如 tcp://10.0.0.5:8786；不给则启动本机集群。",
+    "population_format": "csv、parquet 或 xlsx。",
+}
+
+
+class Engine(StrEnum):
+    polars = "polars"
+    dask = "dask"
+
+
+class Output(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class PopulationFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+def simulate(
+    population: Annotated[Path, typer.Argument(help=HELP["population"])],
+    reform: Annotated[Path | None, typer.Option(help=HELP["reform"])] = None,
+    by: Annotated[str, typer.Option(help=HELP["by"])] = "measure",
+    out: Annotated[Path | None, typer.Option(help=HELP["out"])] = None,
+    format: Annotated[Output, typer.Option("--format", "-f", help=HELP["format"])] = Output.table,
+    engine: Annotated[Engine, typer.Option(help=HELP["engine"])] = Engine.polars,
+    scheduler: Annotated[str | None, typer.Option(help=HELP["scheduler"])] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="判断日期 YYYY-MM-DD；默认今天。")] = None,
+    policy: Annotated[list[str] | None, typer.Option("--policy", "-p", help="政策编号或文件；可多次给出。")] = None,
+    chunk_rows: Annotated[int, typer.Option(help="每块的事项数（内存与速度的权衡）。", min=1000)] = CHUNK_ROWS,
+    check: Annotated[bool, typer.Option(help="先校验人口数据（默认）；--no-check 跳过已校验过的数据。")] = True,
+) -> None:
+    """测算：按措施、地区、年份汇总可支持的事项数和上限合计，可与改革方案对比。"""
+    try:
+        report = _simulate(population, reform, by, engine, scheduler, parse_as_of(as_of) or date.today(), policy,
+                           chunk_rows, check, show_progress=format == Output.table or out is not None)
+        if out is not None:
+            write(report, out)
+    except HuiqiError as error:
+        fail(error)
+    if format == Output.json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    console = make_console()
+    console.print(table(report))
+    console.print(f"用时 {report.seconds:.2f} 秒" + (f"；已保存到 {out}" if out else ""))
+
+
+def _simulate(population: Path, reform_path: Path | None, by: str, engine: Engine, scheduler: str | None,
+              as_of: date, refs: list[str] | None, chunk_rows: int, check: bool,
+              show_progress: bool) -> SimulationReport:
+    policies = load_many(refs)
+    codes = {code: info for p in policies for code, info in p.codes.items()}
+    groups = [b.strip() for b in by.split(",") if b.strip()]
+    reform = read_reform(reform_path) if reform_path else None
+    scenarios = [Scenario("基线", policies)]
+    if reform is not None:
+        scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
+    started = time.perf_counter()
+    pop = read_population(population, codes, check=check)
+    runner = Runner(pop, scenarios, as_of, groups, chunk_rows)
+    with _progress(show_progress) as bar:
+        task = bar.add_task("测算中", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        if engine == Engine.dask:
+            totals = dask_runner.run((pop, scenarios, as_of, groups, chunk_rows), scheduler, progress=advance)
+        else:
+            totals = runner.run(advance)
+    matters = int(totals[0]["matters"].sum()) if totals[0].height else 0
+    report = SimulationReport(str(population), as_of, groups, policies, totals[0], time.perf_counter() - started,
+                              pop.matters.select(pl.len()).collect().item())
+    report.notes.append(f"按措施计的事项-措施组合 {matters} 个")
+    if reform is not None:
+        report.reform, report.reformed, report.difference = reform, totals[1], difference(totals[0], totals[1])
+    return report
+
+
+def _progress(show: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} 块"),
+                    TimeElapsedColumn(), console=make_console(stderr=True), disable=not show, transient=True)
+
+
+@population_app.command("synth")
+def synth(
+    applicants: Annotated[int, typer.Option(help="申请人数量。", min=1)],
+    out: Annotated[Path, typer.Option(help="输出文件夹（CSV 或 Parquet），或 .xlsx 文件。")],
+    seed: Annotated[int, typer.Option(help="随机种子：同一种子得到同一份数据。")] = 1,
+    per_applicant: Annotated[float, typer.Option(help="平均每个申请人的事项数。", min=0)] = 5.0,
+    format: Annotated[
+        PopulationFormat, typer.Option("--format", help=HELP["population_format"])
+    ] = PopulationFormat.parquet,
+) -> None:
+    """生成合成人口数据（仅供演示和基准测试，不是真实数据）。"""
+
+    if format == PopulationFormat.xlsx and out.suffix.lower() != ".xlsx":
+        fail(InputError([("--out", "Excel 格式的输出应以 .xlsx 结尾")]))
+    if format == PopulationFormat.xlsx and applicants * per_applicant > 1_000_000:
+        fail(InputError([("--applicants", "Excel 工作表最多约一百万行：请改用 csv 或 parquet")]))
+    people, matters = synthesise(applicants, seed, vocabulary(), per_applicant)
+    write_population(people, matters, out, format.value)
+    typer.echo(f"已生成 {people.height} 个申请人、{matters.height} 个事项：{out}（合成数据，非真实）")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the simulation commands to the main CLI."""
+    app.command("simulate")(simulate)
+    app.add_typer(population_app, name="population")

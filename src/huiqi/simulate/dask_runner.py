@@ -1,0 +1,58 @@
+"""Run a simulation on a Dask cluster: the same compiled rules, partition by partition.
+
+Workers read their partitions of the population themselves (the files must be reachable from
+every worker, as with any Dask cluster), compute partial features, then evaluate their chunks;
+only small partial totals travel back. Without a scheduler address, a LocalCluster is started.
+"""
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import date
+
+import polars as pl
+
+from huiqi.rules.batch import combine_features, derived, features
+from huiqi.simulate.engine import Runner, Scenario, combine
+from huiqi.simulate.population import Population
+
+Spec = tuple[Population, list[Scenario], date, list[str], int]
+
+
+def _runner(spec: Spec) -> Runner:
+    return Runner(*spec)
+
+
+def _features(spec: Spec, start: int, length: int) -> pl.DataFrame | None:
+    runner = _runner(spec)
+    part = features(runner.matters().slice(start, length), runner.plans[0].ctx)
+    return None if part is None else part.collect()
+
+
+def _evaluate(spec: Spec, people: pl.DataFrame, feats: pl.DataFrame | None, start: int,
+              length: int) -> list[pl.DataFrame]:
+    return _runner(spec).evaluate_chunk(people, feats, start, length)
+
+
+def run(spec: Spec, scheduler: str | None = None, workers: int = 2,
+        progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:
+    """Totals per group for each scenario, computed on the cluster at ``scheduler`` (or a local one)."""
+    from distributed import Client, LocalCluster, as_completed
+
+    runner = _runner(spec)
+    count = runner.population.matters.select(pl.len()).collect().item()
+    chunks = runner.chunks(count)
+    local = nullcontext() if scheduler else LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    with local as cluster, Client(scheduler or cluster) as client:
+        parts = client.gather([client.submit(_features, spec, s, n, pure=False) for s, n in chunks])
+        feats = combine_features(parts, runner.plans[0].ctx)
+        people = derived(runner.population.applicants.select(runner.applicant_columns)).collect()
+        people_f, feats_f = client.scatter([people, feats], broadcast=True)
+        futures = [client.submit(_evaluate, spec, people_f, feats_f, s, n, pure=False) for s, n in chunks]
+        partials: list[list[pl.DataFrame]] = [[] for _ in runner.scenarios]
+        for done, future in enumerate(as_completed(futures), start=1):
+            for bucket, part in zip(partials, future.result(), strict=True):
+                bucket.append(part)
+            if progress:
+                progress(done, len(chunks))
+    return [combine(p, runner.keys) for p in partials]

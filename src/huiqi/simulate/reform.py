@@ -1,0 +1,122 @@
+"""Reforms: a small YAML file that changes parameters (caps, rates, thresholds, the window end) from a date.
+
+```yaml
+name: 措施11上限提高到1500万元
+description: 自2025年1月1日起
+changes:
+  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测算方案}
+  - {parameter: window_end, since: 2025-12-01, value: 2026-12-31, source: 测算方案}
+```
+
+A parameter is ``<measure>.<name>`` or a policy-level name (``window_end``); ``policy`` names the
+policy when several are loaded. The change is applied to the policy's data and the policy is
+loaded again, so a reform is checked exactly like a policy file.
+"""
+
+import copy
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from huiqi.errors import PolicyFileError
+from huiqi.rules.loader import load_text, read_yaml
+from huiqi.rules.policy import Policy
+from huiqi.validation import field_path, problems
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    parameter: str = Field(min_length=1)
+    since: date
+    value: Any
+    source: str = Field(min_length=1)
+    policy: str | None = None
+
+
+class Reform(BaseModel):
+    """A named set of dated parameter changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    changes: list[Change] = Field(min_length=1)
+
+
+def read_reform(path: str | Path) -> Reform:
+    """Read a reform file; mistakes name the file, line and field."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyFileError([f"{path}: 无法读取改革方案：{exc}"]) from None
+    data, lines = read_yaml(text, str(path))
+    try:
+        return Reform.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyFileError([
+            f"{path}:{lines.get(tuple(loc), lines.get(tuple(loc[:-1]), '?'))}: {field_path(loc)}：{why}"
+            for loc, why in problems(exc)
+        ]) from None
+
+
+def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
+    """The policies with the reform's changes applied (the originals are left as they were)."""
+    targets = {p.id: p for p in policies}
+    changed: dict[str, list[Change]] = {}
+    for i, change in enumerate(reform.changes):
+        policy_id = change.policy or (policies[0].id if len(policies) == 1 else None)
+        if policy_id not in targets:
+            why = (f"加载了多项政策时须写明政策编号（可用：{', '.join(targets)}）" if policy_id is None
+                   else f"没有加载政策 {policy_id!r}")
+            raise PolicyFileError([f"改革方案 changes[{i}].policy：{why}"])
+        changed.setdefault(policy_id, []).append(change)
+    result = []
+    for policy in policies:
+        if policy.id not in changed:
+            result.append(policy)
+            continue
+        text = Path(policy.path).read_text("utf-8")
+        edit = _editor(changed[policy.id], reform.name)
+        reloaded = load_text(text, f"{policy.path}（改革：{reform.name}）", path=policy.path, changes=edit)
+        result.append(replace(reloaded, order=policy.order, version=f"{policy.version}+{reform.name}"))
+    return result
+
+
+def _editor(changes: list[Change], name: str):
+    def edit(data: dict) -> dict:
+        data = copy.deepcopy(data)
+        for change in changes:
+            _apply(data, change, name)
+        return data
+
+    return edit
+
+
+def _apply(data: dict, change: Change, name: str) -> None:
+    dated = {"since": change.since, "value": change.value, "source": f"{change.source}（改革：{name}）"}
+    if change.parameter == "window_end":
+        _insert(data["window"].setdefault("end_changes", []), dated)
+        return
+    number, _, param = change.parameter.partition(".")
+    if not param:
+        params = data.setdefault("parameters", {})
+    else:
+        measure = next((m for m in data["measures"] if str(m.get("number")) == number), None)
+        if measure is None:
+            raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：没有第 {number} 条措施"])
+        params = measure.get("parameters", {})
+    key = param or number
+    if key not in params:
+        available = ", ".join(params) or "无"
+        raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：没有这个参数（可用：{available}）"])
+    _insert(params[key]["values"], dated)
+
+
+def _insert(values: list[dict], dated: dict) -> None:
+    kept = [v for v in values if v["since"] != dated["since"]]
+    values[:] = sorted([*kept, dated], key=lambda v: v["since"])

@@ -1,0 +1,218 @@
+"""Simulation reports: a Rich table, JSON for programs, and files (CSV, Parquet, Excel, HTML).
+
+Machines get whole yuan; people get 万元 (exact, as text) next to them.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from jinja2 import Environment, PackageLoader, select_autoescape
+from rich.table import Table
+
+from huiqi.errors import InputError
+from huiqi.money import wan
+from huiqi.reference.divisions import cities
+from huiqi.rules.batch import OUTSIDE
+from huiqi.rules.policy import Policy
+from huiqi.simulate.engine import METRICS
+from huiqi.simulate.reform import Reform
+
+HEADERS = {
+    "policy": "政策", "measure": "措施", "region": "地区", "year": "年份", "matters": "涉及事项",
+    "eligible": "符合", "undetermined": "待定", "grants": "可支持", "ceiling_sum": "上限合计（元）",
+    "unspecified_grants": "未定额",
+}
+FORMATS = (".csv", ".parquet", ".xlsx", ".html")
+
+
+@dataclass
+class SimulationReport:
+    """Everything a simulation produced, ready to render."""
+
+    population: str
+    as_of: date
+    by: list[str]
+    policies: list[Policy]
+    baseline: pl.DataFrame
+    seconds: float
+    matters: int
+    reform: Reform | None = None
+    reformed: pl.DataFrame | None = None
+    difference: pl.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def group_keys(self) -> list[str]:
+        return [c for c in self.baseline.columns if c not in METRICS]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"groups": [...]}``, plus ``reform`` and ``difference`` when a reform was given."""
+        data: dict[str, Any] = {"groups": self.baseline.to_dicts()}
+        if self.reform is not None:
+            data["reform"] = {"name": self.reform.name, "description": self.reform.description,
+                              "groups": self.reformed.to_dicts()}
+            data["difference"] = self.difference.to_dicts()
+        return data
+
+    def label(self, key: str, value: Any) -> str:
+        """A group key's value for people."""
+        if value is None:
+            return "未填" if key in ("region", "year") else "—"
+        if key == "region":
+            return {**cities(), OUTSIDE: "省外"}.get(value, value)
+        if key == "measure":
+            titles = {m.number: m.title for p in self.policies for m in p.measures}
+            return f"{value} {titles.get(value, '')}"
+        return str(value)
+
+
+COUNTS = ("matters", "eligible", "undetermined", "grants", "unspecified_grants")
+
+
+def people_table(report: SimulationReport) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows for people (Chinese, 万元), with a total row; the terminal and HTML show the same."""
+    keys = report.group_keys()
+    reformed = report.reform is not None
+    headers = [HEADERS[k] for k in keys] + [HEADERS[m] for m in COUNTS]
+    headers += ["基线上限（万元）", "改革后上限（万元）", "差额（万元）"] if reformed else ["上限合计（万元）"]
+    rows = _rows(report)
+    body = []
+    for row in rows:
+        cells = [report.label(k, row[k]) for k in keys] + [str(row[m]) for m in COUNTS]
+        cells.append(wan(row["ceiling_sum"]))
+        if reformed:
+            cells += [wan(row["reform_ceiling_sum"]), _signed(row["diff_ceiling_sum"])]
+        body.append(cells)
+    body.append((["合计"] + [""] * (len(keys) - 1) if keys else []) + _totals(rows, reformed))
+    return headers, body
+
+
+def table(report: SimulationReport) -> Table:
+    """The totals as a Rich table in Chinese, money in 万元."""
+    title = f"财政测算：{report.population}（{report.matters} 个事项，判断日期 {report.as_of}）"
+    out = Table(title=title, title_justify="left")
+    headers, rows = people_table(report)
+    keys = len(report.group_keys())
+    for i, header in enumerate(headers):
+        out.add_column(header, overflow="fold", justify="left" if i < keys else "right")
+    for i, row in enumerate(rows):
+        out.add_row(*row, style="bold" if i == len(rows) - 1 else None)
+    return out
+
+
+def _rows(report: SimulationReport) -> list[dict]:
+    if report.reform is None:
+        return report.baseline.to_dicts()
+    keys = report.group_keys()
+    reform = report.reformed.rename({m: f"reform_{m}" for m in METRICS})
+    diff = report.difference.rename({m: f"diff_{m}" for m in METRICS})
+    joined = report.baseline.join(reform, on=keys, how="full", coalesce=True, nulls_equal=True) if keys else \
+        pl.concat([report.baseline, reform], how="horizontal")
+    joined = joined.join(diff, on=keys, how="left", nulls_equal=True) if keys else \
+        pl.concat([joined, diff], how="horizontal")
+    filled = joined.with_columns(pl.col(c).fill_null(0) for c in joined.columns if c not in keys)
+    return filled.sort(keys, nulls_last=True).to_dicts() if keys else filled.to_dicts()
+
+
+def _totals(rows: list[dict], reformed: bool) -> list[str]:
+    def total(name: str) -> int:
+        return sum(r[name] or 0 for r in rows)
+
+    cells = [str(total(m)) for m in ("matters", "eligible", "undetermined", "grants", "unspecified_grants")]
+    cells.append(wan(total("ceiling_sum")))
+    if reformed:
+        cells += [wan(total("reform_ceiling_sum")), _signed(total("diff_ceiling_sum"))]
+    return cells
+
+
+def _signed(yuan: int) -> str:
+    return ("+" if yuan > 0 else "") + wan(yuan)
+
+
+def flat(report: SimulationReport) -> pl.DataFrame:
+    """One table for files: keys, the baseline metrics, and reform_/diff_ metrics when reformed."""
+    if report.reform is None:
+        return report.baseline
+    return pl.DataFrame(_rows(report))
+
+
+def write(report: SimulationReport, path: Path) -> Path:
+    """Write the report; the suffix chooses the format (.csv, .parquet, .xlsx, .html)."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError([("--out", f"不支持的格式 {suffix or '（无后缀）'}（可选：{', '.join(FORMATS)}）")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    {".csv": lambda: flat(report).write_csv(partial), ".parquet": lambda: flat(report).write_parquet(partial),
+     ".xlsx": lambda: _excel(report, partial), ".html": lambda: partial.write_text(html(report), "utf-8")}[suffix]()
+    partial.replace(path)  # written whole, then moved into place: nothing half-written
+    return path
+
+
+def _people_frame(report: SimulationReport, frame: pl.DataFrame) -> pl.DataFrame:
+    keys = [k for k in frame.columns if k in HEADERS and k not in METRICS]
+    labelled = frame.with_columns(
+        pl.col(k).map_elements(lambda v, k=k: report.label(k, v), return_dtype=pl.String) for k in keys)
+    money = [c for c in frame.columns if c.endswith("ceiling_sum")]
+    labelled = labelled.with_columns(
+        pl.col(c).map_elements(wan, return_dtype=pl.String).alias(c.replace("ceiling_sum", "万元")) for c in money)
+    names = {**HEADERS, "reform_ceiling_sum": "改革后上限合计（元）", "diff_ceiling_sum": "差额（元）",
+             "万元": "上限合计（万元）", "reform_万元": "改革后上限合计（万元）", "diff_万元": "差额（万元）"}
+    for m in METRICS:
+        names.setdefault(f"reform_{m}", f"改革后{HEADERS[m]}")
+        names.setdefault(f"diff_{m}", f"{HEADERS[m]}差额")
+    return labelled.rename({c: names.get(c, c) for c in labelled.columns})
+
+
+def _excel(report: SimulationReport, path: Path) -> None:
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(path) as book:
+        _people_frame(report, flat(report)).write_excel(book, worksheet="测算结果", autofit=True)
+        about = pl.DataFrame({"项目": [k for k, _ in _about(report)], "内容": [v for _, v in _about(report)]})
+        about.write_excel(book, worksheet="说明", autofit=True)
+
+
+def _about(report: SimulationReport) -> list[tuple[str, str]]:
+    rows = [("人口数据", report.population), ("事项数", str(report.matters)), ("判断日期", str(report.as_of)),
+            ("政策", "；".join(f"{p.number} {p.title}（版本 {p.version}）" for p in report.policies)),
+            ("分组", "、".join(report.by) or "不分组"), ("用时（秒）", f"{report.seconds:.2f}")]
+    if report.reform is not None:
+        rows.append(("改革方案", report.reform.name + (f"：{report.reform.description}" if report.reform.description
+                                                    else "")))
+        rows += [(f"改革：{c.parameter}", f"自 {c.since} 起为 {c.value}（{c.source}）") for c in report.reform.changes]
+    return rows + [("说明", n) for n in report.notes]
+
+
+def html(report: SimulationReport) -> str:
+    """A self-contained HTML report: the table and ECharts charts, the library inlined (no CDN)."""
+    env = Environment(loader=PackageLoader("huiqi.web", "templates"), autoescape=select_autoescape())
+    echarts = resources.files("huiqi.web").joinpath("static", "vendor", "echarts", "echarts.common.min.js")
+    headers, rows = people_table(report)
+    return env.get_template("reports/simulation.html").render(
+        about=_about(report), columns=headers, rows=rows, keys=len(report.group_keys()),
+        charts=json.dumps(_charts(report), ensure_ascii=False),
+        echarts=echarts.read_text("utf-8"), reformed=report.reform is not None,
+    )
+
+
+def _charts(report: SimulationReport) -> list[dict[str, Any]]:
+    """One chart per grouping key: the ceiling total (万元) per value, baseline against reform."""
+    charts = []
+    for key in [k for k in report.group_keys() if k in ("measure", "region", "year")]:
+        def by_key(frame: pl.DataFrame, key: str = key) -> dict:
+            totals = frame.group_by(key).agg(pl.col("ceiling_sum").sum()).sort(key, nulls_last=True)
+            return {report.label(key, r[key]): r["ceiling_sum"] for r in totals.iter_rows(named=True)}
+
+        base = by_key(report.baseline)
+        series = [{"name": "基线", "values": base}]
+        if report.reform is not None:
+            series.append({"name": "改革后", "values": by_key(report.reformed)})
+        labels = list(dict.fromkeys([x for s in series for x in s["values"]]))
+        charts.append({"title": f"按{HEADERS[key]}：上限合计（万元）", "labels": labels, "series": [
+            {"name": s["name"], "data": [wan(s["values"].get(x, 0)) for x in labels]} for s in series]})
+    return charts

@@ -1,0 +1,61 @@
+"""Reforms change dated parameters; the policy is loaded again, so a reform is checked like a policy."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from huiqi.errors import PolicyFileError
+from huiqi.rules.case import read_case
+from huiqi.rules.loader import load_many
+from huiqi.rules.match import match
+from huiqi.simulate.reform import Change, Reform, apply_reform, read_reform
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "reform.yaml"
+PROJECT = {"applicant": {"region": "210100", "industry": "6513"},
+           "matters": [{"id": "p1", "type": "project", "codes": ["smart_manufacturing"], "investment": 100_000_000}]}
+
+
+def ceiling(policies, day: str) -> tuple[str, int | None]:
+    case = read_case({**PROJECT, "matters": [{**PROJECT["matters"][0], "date": day}]})
+    [result] = match(case, policies, date(2026, 6, 30)).results
+    return result.status, result.ceiling
+
+
+def test_cap_raised_from_a_date() -> None:
+    base = load_many()
+    reformed = apply_reform(base, read_reform(EXAMPLE))
+    assert ceiling(base, "2024-12-31") == ("eligible", 10_000_000)
+    assert ceiling(reformed, "2024-12-31") == ("eligible", 10_000_000), "before the change: the old cap"
+    assert ceiling(reformed, "2025-01-01") == ("eligible", 15_000_000)
+    assert ceiling(base, "2025-01-01") == ("eligible", 10_000_000), "the baseline is untouched"
+
+
+def test_window_extended() -> None:
+    base = load_many()
+    reformed = apply_reform(base, read_reform(EXAMPLE))
+    assert ceiling(base, "2026-03-01")[0] == "ineligible"
+    assert ceiling(reformed, "2026-03-01") == ("eligible", 15_000_000)
+    assert reformed[0].version.endswith("+措施11上限提至1500万元并延长有效期")
+
+
+def test_rate_change_and_value_checked() -> None:
+    rate = Reform(name="比例", changes=[Change(parameter="11.rate", since=date(2024, 1, 1), value="10%", source="t")])
+    assert ceiling(apply_reform(load_many(), rate), "2024-06-01") == ("eligible", 10_000_000)
+    bad = Reform(name="坏", changes=[Change(parameter="11.rate", since=date(2024, 1, 1), value="10", source="t")])
+    with pytest.raises(PolicyFileError, match="比例 '10' 应写作百分数"):
+        apply_reform(load_many(), bad)
+
+
+@pytest.mark.parametrize(("parameter", "reason"), [("11.cpa", "没有这个参数"), ("21.cap", "没有第 21 条措施")])
+def test_unknown_parameter(parameter: str, reason: str) -> None:
+    reform = Reform(name="x", changes=[Change(parameter=parameter, since=date(2024, 1, 1), value=1, source="t")])
+    with pytest.raises(PolicyFileError, match=reason):
+        apply_reform(load_many(), reform)
+
+
+def test_reform_file_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nchanges:\n  - {parameter: 11.cap, since: soon, value: 1, source: t}\n", "utf-8")
+    with pytest.raises(PolicyFileError, match=r"bad\.yaml:3: changes\[0\]\.since"):
+        read_reform(path)
