@@ -96,5 +96,5 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXYZIOSV"
 def test_vectorised_uscc_check_equals_the_scalar_one(text: str, complete: bool) -> None:
     code = uscc.make(text[:17]) if complete and len(text) >= 17 and all(
         c in uscc.ALPHABET for c in text[:17]) else text
-    vector = pl.select(uscc.polars_valid(pl.lit(code))).item()
-    assert vector == uscc.is_valid(code)
+    column = pl.Series([code, "91110000600037341L", None, code[:5]])
+    assert uscc.valid_series(column).to_list() == [uscc.is_valid(code), True, False, uscc.is_valid(code[:5])]

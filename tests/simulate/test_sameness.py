@@ -31,9 +31,9 @@ def population(tmp_path_factory) -> Path:
 
 def _vector(path: Path, policies, by: list[str], chunk_rows: int):
     runner = Runner(read_population(path, vocabulary()), [Scenario("基线", policies)], AS_OF, by, chunk_rows)
-    people, feats, count = runner.shared()
+    table, count = runner.shared()
     chunks = runner.chunks(count)
-    return chunks, pl.concat([runner.results(people, feats, s, n)[0] for s, n in chunks])
+    return chunks, pl.concat([runner.results(table, s, n)[0] for s, n in chunks])
 
 
 def _scalar(path: Path, policies) -> dict:

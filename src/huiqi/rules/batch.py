@@ -1,8 +1,9 @@
 """The vectorised evaluator: the same compiled rules over whole tables of applicants and matters.
 
-A population is two tables (DOMAIN.md): ``applicants`` and ``matters``, joined on ``uscc``. The
-result has one row per (matter, monetary measure) that the matter's codes reach, with status,
-ceiling and ``excluded_by`` exactly as ``match`` gives them for one case.
+A population is two tables (DOMAIN.md): ``applicants`` and ``matters``, joined on ``uscc``. Matters
+get a bitmask of their codes and their applicant's facts and features (``prepare``); ``columns``
+then evaluates every measure on the row. ``evaluate`` gives one row per (matter, monetary measure)
+reached, with status, ceiling and ``excluded_by`` exactly as ``match`` gives them for one case.
 """
 
 from dataclasses import dataclass
@@ -12,9 +13,10 @@ import polars as pl
 
 from huiqi.reference import industries
 from huiqi.rules.case import Case
+from huiqi.rules.columns import MeasureColumns, compile_rule, long_results, measure_columns, with_measures
 from huiqi.rules.facts import APPLICANT_FIELDS, FACTS, MATTER_FIELDS
-from huiqi.rules.policy import Policy, Rule
-from huiqi.rules.vector import MASK, UNKNOWN, VectorContext, feature_name, rate_of
+from huiqi.rules.policy import Policy
+from huiqi.rules.vector import MASK, UNKNOWN, VectorContext, feature_name
 
 _DTYPES = {"bool": pl.Boolean, "int": pl.Int64, "date": pl.Date, "str": pl.String}
 APPLICANT_SCHEMA = {name: _DTYPES[FACTS[name].type] for name in APPLICANT_FIELDS}
@@ -22,7 +24,6 @@ MATTER_SCHEMA = {
     "id": pl.String, "uscc": pl.String, "type": pl.String, "codes": pl.List(pl.String),
     **{name: _DTYPES[FACTS[name].type] for name in MATTER_FIELDS},
 }
-STATUS_NAMES = ["ineligible", "undetermined", "eligible"]
 KEY = "__key"
 OUTSIDE = "outside"  # the city of an applicant registered outside Liaoning, in reports
 
@@ -67,11 +68,11 @@ class Plan:
     """The compiled monetary measures of the loaded policies, for one ``as_of``."""
 
     ctx: VectorContext
-    measures: list[tuple[Policy, int, list[tuple[Rule, pl.Expr, pl.Expr, pl.Expr]]]]
+    measures: list[MeasureColumns]
 
 
 def compile_plan(policies: list[Policy], as_of: date, ctx: VectorContext | None = None) -> Plan:
-    """Compile every monetary rule to (reach, status, ceiling) expressions.
+    """Compile every monetary measure to its status and ceiling columns.
 
     Plans that share ``ctx`` share the code bits and features (a reform changes parameters only).
     """
@@ -80,35 +81,9 @@ def compile_plan(policies: list[Policy], as_of: date, ctx: VectorContext | None 
     for policy in policies:
         for measure in policy.measures:
             if measure.rules:
-                compiled = [(r, ctx.reach(r.reaches), *_rule(ctx, r, policy)) for r in measure.rules]
-                measures.append((policy, measure.number, compiled))
+                compiled = [(r, ctx.reach(r.reaches), *compile_rule(ctx, r, policy)) for r in measure.rules]
+                measures.append(measure_columns(ctx, policy, measure.number, compiled))
     return Plan(ctx, measures)
-
-
-def _rule(ctx: VectorContext, rule: Rule, policy: Policy) -> tuple[pl.Expr, pl.Expr]:
-    conditions = [ctx.compile(c.node) for c in (*policy.general, *rule.conditions)]
-    met = pl.all_horizontal(conditions) if conditions else pl.lit(True)
-    ceiling = rule.ceiling
-    base_missing = pl.col(ceiling.base).is_null() if ceiling and ceiling.rate else pl.lit(False)
-    status = (
-        pl.when(~met.fill_null(True)).then(0)
-        .when(met.is_null() | base_missing).then(1)
-        .otherwise(2)
-    )
-    return status, _ceiling(ctx, rule)
-
-
-def _ceiling(ctx: VectorContext, rule: Rule) -> pl.Expr:
-    c = rule.ceiling
-    cap = ctx.dated(c.cap, lambda v: pl.lit(v, dtype=pl.Int64)) if c and c.cap else None
-    if c is None or c.unspecified:
-        return pl.lit(None, dtype=pl.Int64)
-    if c.rate is None:
-        return cap
-    amount = rate_of(ctx, c.rate, c.base)
-    if cap is None:
-        return amount
-    return pl.when(amount.is_null()).then(None).when(amount < cap).then(amount).otherwise(cap)
 
 
 def with_mask(matters: pl.LazyFrame, ctx: VectorContext) -> pl.LazyFrame:
@@ -136,14 +111,17 @@ def features(masked: pl.LazyFrame, ctx: VectorContext) -> pl.LazyFrame | None:
     return masked.filter(pl.any_horizontal(f for _, f in flags)).group_by(KEY).agg(aggregates)
 
 
-def prepare(people: pl.LazyFrame, masked: pl.LazyFrame, feats: pl.LazyFrame | None,
-            ctx: VectorContext) -> pl.LazyFrame:
-    """Matters (with mask) joined with their applicant (``derived``) and the applicant's features."""
-    frame = masked.join(people.drop("uscc"), on=KEY, how="left")
+def lookup(people: pl.LazyFrame, feats: pl.LazyFrame | None, ctx: VectorContext) -> pl.LazyFrame:
+    """Applicants (``derived``) with their features: what a matter reads of its applicant, by key."""
     if feats is None:
-        return frame
+        return people.drop("uscc")
     counts = [pl.col(f"{name}__{x}").fill_null(0) for name, _ in _features(ctx) for x in ("n", "undated")]
-    return frame.join(feats, on=KEY, how="left").with_columns(counts)
+    return people.drop("uscc").join(feats, on=KEY, how="left").with_columns(counts)
+
+
+def prepare(table: pl.LazyFrame, masked: pl.LazyFrame) -> pl.LazyFrame:
+    """Matters (with mask) joined with their applicant's row of the ``lookup`` table."""
+    return masked.join(table, on=KEY, how="left")
 
 
 def _features(ctx: VectorContext) -> list[tuple[str, pl.Expr]]:
@@ -152,79 +130,13 @@ def _features(ctx: VectorContext) -> list[tuple[str, pl.Expr]]:
     return holds + firsts
 
 
-def evaluate_frame(frame: pl.DataFrame, plan: "Plan", carry: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Results for prepared matters (``prepare``, collected), with no stacking applied."""
-    parts = [_measure_rows(frame, policy, number, rules, carry) for policy, number, rules in plan.measures]
-    parts = [p for p in parts if p.height]
-    return no_stacking(pl.concat(parts, how="vertical") if parts else _empty(frame, carry))
-
-
 def evaluate(applicants: pl.LazyFrame, matters: pl.LazyFrame, policies: list[Policy], as_of: date,
              carry: tuple[str, ...] = ()) -> pl.DataFrame:
     """Every (matter, monetary measure) result of a population held in memory, with no stacking."""
     plan = compile_plan(policies, as_of)
     masked = with_mask(matters, plan.ctx)
-    feats = features(masked, plan.ctx)
-    frame = prepare(derived(applicants), masked, feats, plan.ctx).collect()
-    return evaluate_frame(frame, plan, carry)
-
-
-def _measure_rows(frame: pl.DataFrame, policy: Policy, number: int, rules: list,
-                  carry: tuple[str, ...]) -> pl.DataFrame:
-    status, ceiling, chosen = pl.lit(-1), pl.lit(None, dtype=pl.Int64), pl.lit(-1)
-    for index, (_, reach, rule_status, rule_ceiling) in enumerate(rules):
-        better = reach & (
-            (rule_status > status)
-            | ((rule_status == status) & (rule_ceiling.fill_null(-1) > ceiling.fill_null(-1)))
-        )
-        status = pl.when(better).then(rule_status).otherwise(status)
-        ceiling = pl.when(better).then(rule_ceiling).otherwise(ceiling)
-        chosen = pl.when(better).then(index).otherwise(chosen)
-    reached = pl.any_horizontal([reach for _, reach, _, _ in rules])
-    names = [rule.name for rule, *_ in rules]
-    return frame.filter(reached).select(
-        pl.col(KEY), pl.col("uscc"), pl.col("id").alias("matter"), pl.col("other_support"),
-        pl.lit(policy.id).alias("policy"), pl.lit(policy.order).alias("policy_order"),
-        pl.lit(number).alias("measure"),
-        status.cast(pl.Int8).alias("status_code"), ceiling.cast(pl.Int64).alias("ceiling"),
-        chosen.replace_strict(list(range(len(names))), names, return_dtype=pl.String).alias("rule"),
-        *[pl.col(c) for c in carry],
-    )
-
-
-def _empty(frame: pl.DataFrame, carry: tuple[str, ...]) -> pl.DataFrame:
-    return pl.DataFrame(schema={
-        KEY: pl.String, "uscc": pl.String, "matter": pl.String, "other_support": pl.Int64,
-        "policy": pl.String, "policy_order": pl.Int32, "measure": pl.Int32, "status_code": pl.Int8,
-        "ceiling": pl.Int64, "rule": pl.String, **{c: frame.schema[c] for c in carry},
-    })
-
-
-def no_stacking(results: pl.DataFrame) -> pl.DataFrame:
-    """Add ``status``, ``excluded_by``, ``excluded_by_policy`` and ``granted`` (see ``stacking``)."""
-    matter = [KEY, "matter"]
-    eligible = results.filter(pl.col("status_code") == 2)
-    kept = (
-        eligible.sort([*matter, pl.col("ceiling").is_null(), pl.col("ceiling"), "measure", "policy_order"],
-                      descending=[False, False, False, True, False, False])
-        .group_by(matter, maintain_order=True)
-        .agg(pl.col("measure").first().alias("__kept_measure"), pl.col("policy").first().alias("__kept_policy"),
-             pl.col("ceiling").first().alias("__kept_ceiling"))
-    )
-    out = results.join(kept, on=matter, how="left")
-    is_kept = (pl.col("status_code") == 2) & (pl.col("measure") == pl.col("__kept_measure")) & (
-        pl.col("policy") == pl.col("__kept_policy"))
-    support = pl.col("other_support").fill_null(0)
-    blocked = (support > 0) & (pl.col("ceiling").is_null() | (pl.col("ceiling") <= support))
-    return out.with_columns(
-        status=pl.col("status_code").replace_strict([0, 1, 2], STATUS_NAMES, return_dtype=pl.String),
-        excluded_by=pl.when(is_kept & blocked).then(pl.lit("other_support"))
-        .when((pl.col("status_code") == 2) & ~is_kept).then(pl.col("__kept_measure").cast(pl.String))
-        .otherwise(None),
-        excluded_by_policy=pl.when((pl.col("status_code") == 2) & ~is_kept).then(pl.col("__kept_policy"))
-        .otherwise(None),
-        granted=is_kept & ~blocked,
-    ).drop("__kept_measure", "__kept_policy", "__kept_ceiling")
+    frame = prepare(lookup(derived(applicants), features(masked, plan.ctx), plan.ctx), masked)
+    return long_results(with_measures(frame, plan.measures, plan.ctx).collect(), plan.measures, carry)
 
 
 def evaluate_case(case: Case, policies: list[Policy], as_of: date) -> pl.DataFrame:

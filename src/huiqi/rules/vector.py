@@ -144,9 +144,3 @@ _COMPILERS: dict[type, Callable[[VectorContext, Any], pl.Expr]] = {
     Compare: _binary, Arith: _binary, Member: _member, Call: _call,
 }
 
-
-def rate_of(ctx: VectorContext, rate: Parameter, base: str) -> pl.Expr:
-    """``rate × base`` floored to whole yuan, at each matter's date (exact integer arithmetic)."""
-    column = pl.col(base)
-    return ctx.dated(rate, lambda r: column * r.numerator // r.denominator)
-

@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from huiqi.rules.batch import combine_features, derived, features
+from huiqi.rules.batch import combine_features, derived, features, lookup
 from huiqi.simulate.engine import Runner, Scenario, combine
 from huiqi.simulate.population import Population
 
@@ -28,9 +28,8 @@ def _features(spec: Spec, start: int, length: int) -> pl.DataFrame | None:
     return None if part is None else part.collect()
 
 
-def _evaluate(spec: Spec, people: pl.DataFrame, feats: pl.DataFrame | None, start: int,
-              length: int) -> list[pl.DataFrame]:
-    return _runner(spec).evaluate_chunk(people, feats, start, length)
+def _evaluate(spec: Spec, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
+    return _runner(spec).evaluate_chunk(table, start, length)
 
 
 def run(spec: Spec, scheduler: str | None = None, workers: int = 2,
@@ -46,9 +45,10 @@ def run(spec: Spec, scheduler: str | None = None, workers: int = 2,
     with local as cluster, Client(scheduler or cluster) as client:
         parts = client.gather([client.submit(_features, spec, s, n, pure=False) for s, n in chunks])
         feats = combine_features(parts, runner.plans[0].ctx)
-        people = derived(runner.population.applicants.select(runner.applicant_columns)).collect()
-        people_f, feats_f = client.scatter([people, feats], broadcast=True)
-        futures = [client.submit(_evaluate, spec, people_f, feats_f, s, n, pure=False) for s, n in chunks]
+        people = derived(runner.population.applicants.select(runner.applicant_columns))
+        table = lookup(people, None if feats is None else feats.lazy(), runner.plans[0].ctx).collect()
+        [table_f] = client.scatter([table], broadcast=True)
+        futures = [client.submit(_evaluate, spec, table_f, s, n, pure=False) for s, n in chunks]
         partials: list[list[pl.DataFrame]] = [[] for _ in runner.scenarios]
         for done, future in enumerate(as_completed(futures), start=1):
             for bucket, part in zip(partials, future.result(), strict=True):

@@ -14,7 +14,8 @@ from datetime import date
 
 import polars as pl
 
-from huiqi.rules.batch import Plan, compile_plan, derived, evaluate_frame, features, prepare, with_mask
+from huiqi.rules.batch import compile_plan, derived, features, lookup, prepare, with_mask
+from huiqi.rules.columns import MeasureColumns, long_results, totals, with_measures
 from huiqi.rules.expr import names_in
 from huiqi.rules.facts import FACTS
 from huiqi.rules.policy import Policy
@@ -45,20 +46,15 @@ def group_keys(by: list[str], scenarios: list[Scenario]) -> list[str]:
     return [k for b in by for k in (["policy", "measure"] if b == "measure" and several else [GROUPINGS[b]])]
 
 
-def aggregate(results: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Total the results of one chunk per group."""
-    status, granted = pl.col("status"), pl.col("granted")
-    metrics = [
-        pl.len().alias("matters"),
-        (status == "eligible").sum().alias("eligible"),
-        (status == "undetermined").sum().alias("undetermined"),
-        granted.sum().alias("grants"),
-        pl.col("ceiling").filter(granted).sum().alias("ceiling_sum"),
-        (granted & pl.col("ceiling").is_null()).sum().alias("unspecified_grants"),
-    ]
-    if not keys:
-        return results.select(metrics)
-    return results.group_by(keys).agg(metrics)
+def aggregate(frame: pl.LazyFrame, measures: list[MeasureColumns], keys: list[str]) -> pl.DataFrame:
+    """Totals of one chunk (matters with measure columns) per group, one row per measure and group."""
+    groups = [k for k in keys if k in CARRY]
+    wide = (frame.group_by(groups).agg(totals(measures)) if groups else frame.select(totals(measures)))
+    wide = wide.collect(engine="streaming")
+    parts = [wide.select(*groups, pl.lit(m.policy.id).alias("policy"), pl.lit(m.number, dtype=pl.Int32)
+                         .alias("measure"), *[pl.col(f"{m.name}|{x}").cast(pl.Int64).alias(x) for x in METRICS])
+             for m in measures]
+    return pl.concat(parts) if parts else pl.DataFrame()
 
 
 def combine(partials: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
@@ -66,7 +62,7 @@ def combine(partials: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
     frames = [p for p in partials if p.height]
     if not frames:
         return pl.DataFrame(schema={**{k: pl.String for k in keys}, **dict.fromkeys(METRICS, pl.Int64)})
-    both = pl.concat(frames, how="vertical_relaxed")
+    both = pl.concat(frames, how="vertical_relaxed").filter(pl.col("matters") > 0)
     total = both.group_by(keys).agg(pl.col(m).sum() for m in METRICS) if keys else both.select(
         pl.col(m).sum() for m in METRICS)
     total = total.with_columns(pl.col(m).cast(pl.Int64) for m in METRICS)
@@ -75,16 +71,15 @@ def combine(partials: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
     return renamed.sort(order, nulls_last=True) if order else renamed
 
 
-def used_columns(plans: list[Plan]) -> tuple[list[str], list[str]]:
-    """The applicant and matter columns the compiled rules read (plus keys), for projection."""
+def used_columns(policies: list[Policy]) -> tuple[list[str], list[str]]:
+    """The applicant and matter columns the monetary rules read (plus keys), for projection."""
     facts: set[str] = set()
-    for plan in plans:
-        for policy, _, rules in plan.measures:
-            for rule, *_ in rules:
-                for condition in (*policy.general, *rule.conditions):
-                    facts |= names_in(condition.node)
-                if rule.ceiling and rule.ceiling.base:
-                    facts.add(rule.ceiling.base)
+    for policy in policies:
+        for rule in (r for m in policy.measures for r in m.rules):
+            for condition in (*policy.general, *rule.conditions):
+                facts |= names_in(condition.node)
+            if rule.ceiling and rule.ceiling.base:
+                facts.add(rule.ceiling.base)
     derived_inputs = {"industry", "digital_core_confirmed", "region"}
     applicant = {"uscc", *derived_inputs, *(f for f in facts if FACTS[f].owner == "applicant")}
     matter = {"id", "uscc", "codes", "date", "other_support", *(f for f in facts if FACTS[f].owner == "matter")}
@@ -101,42 +96,46 @@ class Runner:
         self.chunk_rows = chunk_rows
         first = compile_plan(scenarios[0].policies, as_of)
         self.plans = [first] + [compile_plan(s.policies, as_of, first.ctx) for s in scenarios[1:]]
-        self.applicant_columns, self.matter_columns = used_columns(self.plans)
+        self.applicant_columns, self.matter_columns = used_columns([p for s in scenarios for p in s.policies])
 
     def matters(self) -> pl.LazyFrame:
         """The matters with mask, key and year: the input every chunk slices."""
         lazy = self.population.matters.select(self.matter_columns)
         return with_mask(lazy, self.plans[0].ctx).with_columns(pl.col("date").dt.year().alias("__year"))
 
-    def shared(self) -> tuple[pl.DataFrame, pl.DataFrame | None, int]:
-        """What every chunk needs: applicants with derived facts, the features, and the row count."""
-        people = derived(self.population.applicants.select(self.applicant_columns)).collect()
+    def shared(self) -> tuple[pl.DataFrame, int]:
+        """What every chunk needs: the applicants with their facts and features, and the row count."""
+        people = derived(self.population.applicants.select(self.applicant_columns))
         feats = features(self.matters(), self.plans[0].ctx)
+        table = lookup(people, None if feats is None else feats, self.plans[0].ctx).collect()
         count = self.population.matters.select(pl.len()).collect().item()
-        return people, (feats.collect() if feats is not None else None), count
+        return table, count
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
 
-    def results(self, people: pl.DataFrame, feats: pl.DataFrame | None, start: int,
-                length: int) -> list[pl.DataFrame]:
-        """Every (matter, measure) result of one chunk, one frame per scenario."""
-        masked = self.matters().slice(start, length)
-        frame = prepare(people.lazy(), masked, None if feats is None else feats.lazy(), self.plans[0].ctx).collect()
-        return [evaluate_frame(frame, plan, CARRY) for plan in self.plans]
+    def prepared(self, table: pl.DataFrame, start: int, length: int) -> pl.DataFrame:
+        """One chunk of matters joined with the applicant lookup, collected once for every scenario."""
+        return prepare(table.lazy(), self.matters().slice(start, length)).collect()
 
-    def evaluate_chunk(self, people: pl.DataFrame, feats: pl.DataFrame | None, start: int,
-                       length: int) -> list[pl.DataFrame]:
+    def results(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
+        """Every (matter, measure) result of one chunk, one frame per scenario."""
+        frame = self.prepared(table, start, length)
+        return [long_results(with_measures(frame.lazy(), p.measures, p.ctx).collect(), p.measures, CARRY)
+                for p in self.plans]
+
+    def evaluate_chunk(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
         """Partial totals of one chunk, one frame per scenario."""
-        return [aggregate(r, self.keys) for r in self.results(people, feats, start, length)]
+        frame = self.prepared(table, start, length).lazy()
+        return [aggregate(with_measures(frame, p.measures, p.ctx), p.measures, self.keys) for p in self.plans]
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:
         """Totals per group, one frame per scenario; ``progress(done, total)`` after each chunk."""
-        people, feats, count = self.shared()
+        table, count = self.shared()
         chunks = self.chunks(count)
         partials: list[list[pl.DataFrame]] = [[] for _ in self.scenarios]
         for done, (start, length) in enumerate(chunks, start=1):
-            for bucket, part in zip(partials, self.evaluate_chunk(people, feats, start, length), strict=True):
+            for bucket, part in zip(partials, self.evaluate_chunk(table, start, length), strict=True):
                 bucket.append(part)
             if progress:
                 progress(done, len(chunks))

@@ -1,0 +1,188 @@
+"""Measures as columns: one status and ceiling column per monetary measure, and no stacking row-wise.
+
+Each matter is one row. For every (policy, measure), ``status`` (0 ineligible, 1 undetermined,
+2 eligible, null when the matter's codes do not reach it) and ``ceiling`` are computed on the row;
+no stacking is then a row-wise maximum over one Int64 key per measure that packs the order of
+``stacking.rank_key`` (a numeric ceiling above a null one, the higher ceiling, then the lower
+measure number, then the policy loaded first). No sort and no join: what a population costs is a
+single group-by over these columns.
+"""
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from huiqi.money import MAX_YUAN
+from huiqi.rules.policy import Policy, Rule
+from huiqi.rules.vector import VectorContext
+
+SLOTS = 4096  # tie-break slots in the key: policy order × 128 + measure number
+MAX_MEASURE, MAX_POLICIES = 127, SLOTS // 128
+assert (MAX_YUAN + 1) * SLOTS < 2**63, "the packed key must fit in Int64"
+
+
+@dataclass
+class MeasureColumns:
+    """One monetary measure: its rules as (reach, status, ceiling) expressions, and its column names."""
+
+    policy: Policy
+    number: int
+    rules: list[tuple[pl.Expr, pl.Expr, pl.Expr]]
+    rule_names: list[str]
+
+    @property
+    def name(self) -> str:
+        return f"m{self.policy.order}_{self.number}"
+
+    @property
+    def tie(self) -> int:
+        return self.policy.order * 128 + self.number
+
+
+def measure_columns(ctx: VectorContext, policy: Policy, number: int, compiled: list) -> MeasureColumns:
+    """A measure's compiled rules, checked to fit the packed stacking key."""
+    if number > MAX_MEASURE or policy.order >= MAX_POLICIES:
+        raise ValueError(f"向量化求值支持的措施编号至多 {MAX_MEASURE}、政策至多 {MAX_POLICIES} 项")
+    return MeasureColumns(policy, number, [tuple(c[1:]) for c in compiled], [c[0].name for c in compiled])
+
+
+def rule_status(met: pl.Expr, base_missing: pl.Expr) -> pl.Expr:
+    """0 when a condition fails, 1 when one is unknown or the formula's base is missing, else 2."""
+    return (pl.when(~met.fill_null(True)).then(0).when(met.is_null() | base_missing).then(1).otherwise(2)
+            .cast(pl.Int8))
+
+
+def general_column(policy: Policy) -> str:
+    return f"__general{policy.order}"
+
+
+def with_measures(frame: pl.LazyFrame, measures: list[MeasureColumns], ctx: VectorContext) -> pl.LazyFrame:
+    """Add ``<m>__status``, ``<m>__ceiling``, ``<m>__rule`` for every measure, then no stacking.
+
+    Built in stages (general conditions, rules, measures, keys), each reading the columns of the one
+    before, so every expression stays small and each condition is computed once.
+    """
+    policies = {m.policy.order: m.policy for m in measures}
+    general = [_general(ctx, p).alias(general_column(p)) for p in policies.values()]
+    rules = [expr.alias(f"{m.name}__r{i}__{part}") for m in measures for i, rule in enumerate(m.rules)
+             for part, expr in zip(("reach", "status", "ceiling"), rule, strict=True)]
+    folded = [c for m in measures for c in _fold(m)]
+    keys, best = _keys(measures)
+    return (frame.with_columns(general).with_columns(rules).with_columns(folded).with_columns(keys)
+            .with_columns(best).with_columns(_stacking(measures)))
+
+
+def _general(ctx: VectorContext, policy: Policy) -> pl.Expr:
+    conditions = [ctx.compile(c.node) for c in policy.general]
+    return pl.all_horizontal(conditions) if conditions else pl.lit(True)
+
+
+def _fold(m: MeasureColumns) -> list[pl.Expr]:
+    """The best of the measure's rules that reach the matter: status first, then the higher ceiling."""
+    status, ceiling, chosen = pl.lit(-1, dtype=pl.Int8), pl.lit(None, dtype=pl.Int64), pl.lit(None, dtype=pl.Int8)
+    for i in range(len(m.rules)):
+        reach, rule_s, rule_c = (pl.col(f"{m.name}__r{i}__{x}") for x in ("reach", "status", "ceiling"))
+        if i == 0:
+            status, ceiling = pl.when(reach).then(rule_s).otherwise(-1), pl.when(reach).then(rule_c)
+            chosen = pl.when(reach).then(pl.lit(0, dtype=pl.Int8))
+            continue
+        better = reach & ((rule_s > status) | ((rule_s == status) & (rule_c.fill_null(-1) > ceiling.fill_null(-1))))
+        status = pl.when(better).then(rule_s).otherwise(status)
+        ceiling = pl.when(better).then(rule_c).otherwise(ceiling)
+        chosen = pl.when(better).then(pl.lit(i, dtype=pl.Int8)).otherwise(chosen)
+    reached = status >= 0
+    return [pl.when(reached).then(status).cast(pl.Int8).alias(f"{m.name}__status"),
+            pl.when(reached).then(ceiling).cast(pl.Int64).alias(f"{m.name}__ceiling"),
+            chosen.alias(f"{m.name}__rule")]
+
+
+def _keys(measures: list[MeasureColumns]) -> tuple[list[pl.Expr], pl.Expr]:
+    keys = []
+    for m in measures:
+        ceiling = pl.col(f"{m.name}__ceiling").fill_null(-1) + 1
+        keys.append(pl.when(pl.col(f"{m.name}__status") == 2).then(ceiling * SLOTS + (SLOTS - 1 - m.tie))
+                    .otherwise(-1).alias(f"{m.name}__key"))
+    best = pl.max_horizontal([pl.col(f"{m.name}__key") for m in measures]) if keys else pl.lit(-1, dtype=pl.Int64)
+    return keys, best.alias("__best")
+
+
+def _stacking(measures: list[MeasureColumns]) -> list[pl.Expr]:
+    best = pl.col("__best")
+    kept_ceiling = pl.when(best >= SLOTS).then(best // SLOTS - 1)  # null when the kept ceiling is null
+    support = pl.col("other_support").fill_null(0)
+    blocked = (best >= 0) & (support > 0) & (kept_ceiling.is_null() | (kept_ceiling <= support))
+    out = [blocked.alias("__blocked")]
+    for m in measures:
+        kept = (best >= 0) & (pl.col(f"{m.name}__key") == best)
+        out.append(kept.alias(f"{m.name}__kept"))
+    tie = SLOTS - 1 - best % SLOTS
+    out += [pl.when(best >= 0).then(tie % 128).alias("__kept_measure"),
+            pl.when(best >= 0).then(tie // 128).alias("__kept_order")]
+    return out
+
+
+def granted(m: MeasureColumns) -> pl.Expr:
+    """The measure's result is the matter's grant."""
+    return pl.col(f"{m.name}__kept") & ~pl.col("__blocked")
+
+
+def totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
+    """Per measure: matters reached, eligible, undetermined, grants, ceiling sum, unspecified grants."""
+    out = []
+    for m in measures:
+        status, ceiling, grant = pl.col(f"{m.name}__status"), pl.col(f"{m.name}__ceiling"), granted(m)
+        out += [
+            status.is_not_null().sum().alias(f"{m.name}|matters"),
+            (status == 2).sum().alias(f"{m.name}|eligible"),
+            (status == 1).sum().alias(f"{m.name}|undetermined"),
+            grant.sum().alias(f"{m.name}|grants"),
+            ceiling.filter(grant).sum().alias(f"{m.name}|ceiling_sum"),
+            (grant & ceiling.is_null()).sum().alias(f"{m.name}|unspecified_grants"),
+        ]
+    return out
+
+
+def long_results(frame: pl.DataFrame, measures: list[MeasureColumns], carry: tuple[str, ...]) -> pl.DataFrame:
+    """One row per (matter, measure) reached, with status, ceiling, ``excluded_by`` and ``granted``."""
+    orders = {m.policy.order: m.policy.id for m in measures}
+    parts = []
+    for m in measures:
+        status = pl.col(f"{m.name}__status")
+        kept = pl.col(f"{m.name}__kept")
+        parts.append(frame.lazy().filter(status.is_not_null()).select(
+            pl.col("uscc"), pl.col("id").alias("matter"), pl.lit(m.policy.id).alias("policy"),
+            pl.lit(m.number, dtype=pl.Int32).alias("measure"),
+            status.replace_strict([0, 1, 2], ["ineligible", "undetermined", "eligible"],
+                                  return_dtype=pl.String).alias("status"),
+            pl.col(f"{m.name}__ceiling").alias("ceiling"),
+            pl.when(kept & pl.col("__blocked")).then(pl.lit("other_support"))
+            .when((status == 2) & ~kept).then(pl.col("__kept_measure").cast(pl.String)).alias("excluded_by"),
+            pl.when((status == 2) & ~kept).then(pl.col("__kept_order").replace_strict(
+                orders, return_dtype=pl.String)).alias("excluded_by_policy"),
+            granted(m).alias("granted"),
+            pl.col(f"{m.name}__rule").replace_strict(list(range(len(m.rule_names))), m.rule_names,
+                                                     return_dtype=pl.String).alias("rule"),
+            *[pl.col(c) for c in carry],
+        ))
+    return pl.concat(parts).collect() if parts else pl.DataFrame()
+
+
+def compile_rule(ctx: VectorContext, rule: Rule, policy: Policy) -> tuple[pl.Expr, pl.Expr]:
+    """A rule's status (its conditions and the policy's general column) and ceiling, as expressions."""
+    conditions = [pl.col(general_column(policy)), *(ctx.compile(c.node) for c in rule.conditions)]
+    c = rule.ceiling
+    base_missing = pl.col(c.base).is_null() if c and c.rate else pl.lit(False)
+    return rule_status(pl.all_horizontal(conditions), base_missing), _ceiling(ctx, rule)
+
+
+def _ceiling(ctx: VectorContext, rule: Rule) -> pl.Expr:
+    c = rule.ceiling
+    if c is None or c.unspecified:
+        return pl.lit(None, dtype=pl.Int64)
+    cap = ctx.dated(c.cap, lambda v: pl.lit(v, dtype=pl.Int64)) if c.cap else None
+    if c.rate is None:
+        return cap
+    amount = ctx.dated(c.rate, lambda r: pl.col(c.base) * r.numerator // r.denominator)
+    if cap is None:
+        return amount
+    return pl.when(amount.is_null()).then(None).when(amount < cap).then(amount).otherwise(cap)
