@@ -2,12 +2,15 @@
 
 Run with the project's Python (it imports huiqi); it runs the peer with bench/openfisca/.venv:
 
-    .venv/bin/python bench/openfisca/check.py --applicants 20000 200000 --seeds 1 2 3 [--csv]
+    .venv/bin/python bench/openfisca/check.py --applicants 20000 200000 --seeds 1 2 3 [--csv] [--harsh]
+    .venv/bin/python bench/openfisca/check.py --population DIR [DIR ...]
 
-For each size and seed it synthesises a population (huiqi's generator), writes it, evaluates it
+For each size and seed it synthesises a population (huiqi's generator; ``--harsh`` then rewrites
+it with edge values, random code mixes and matters of unknown applicants), writes it, evaluates it
 with ``huiqi.rules.batch.evaluate`` at 2025-06-30, runs ``run.py`` on the same files, and compares
 per measure: matters reached, eligible, undetermined, grants, sum of numeric ceilings and grants
-with an unspecified ceiling. Exit status 1 on any difference.
+with an unspecified ceiling. ``--population`` compares on existing folders (read and validated by
+huiqi). Exit status 1 on any difference.
 """
 
 import argparse
@@ -23,7 +26,7 @@ import polars as pl
 from huiqi.reference import industries
 from huiqi.rules.batch import evaluate
 from huiqi.rules.loader import load_many, vocabulary
-from huiqi.simulate.population import write_population
+from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.synth import synthesise
 
 HERE = Path(__file__).resolve().parent
@@ -84,8 +87,8 @@ def huiqi_totals(applicants: pl.DataFrame, matters: pl.DataFrame) -> dict[str, d
     return {str(row["measure"]): {f: int(row[f]) for f in FIELDS} for row in table.iter_rows(named=True)}
 
 
-def peer_totals(folder: Path) -> dict[str, dict[str, int]]:
-    out = folder / "openfisca.json"
+def peer_totals(folder: Path, out: Path | None = None) -> dict[str, dict[str, int]]:
+    out = out or Path(tempfile.mkdtemp()) / "openfisca.json"
     subprocess.run([str(PEER), str(HERE / "run.py"), str(folder), "--out", str(out), "--as-of", AS_OF.isoformat()],
                    check=True)
     data = json.loads(out.read_text())
@@ -101,15 +104,31 @@ def differences(ours: dict, theirs: dict) -> list[str]:
     return found
 
 
+def report(label: str, ours: dict, theirs: dict) -> bool:
+    """Print one line (and any differences); True when equal."""
+    diff = differences(ours, theirs)
+    grants = sum(v["grants"] for v in ours.values())
+    money = sum(v["ceiling_sum"] for v in ours.values())
+    print(f"{label}: {grants} grants, {money} 元: {'equal' if not diff else f'{len(diff)} DIFFERENCES'}")
+    for line in diff:
+        print("   ", line)
+    return not diff
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="OpenFisca peer vs huiqi: per-measure totals must be equal")
     parser.add_argument("--applicants", type=int, nargs="+", default=[20_000, 200_000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--csv", action="store_true", help="write CSV instead of Parquet")
     parser.add_argument("--harsh", action="store_true", help="edge values, random code mixes, unknown applicants")
+    parser.add_argument("--population", type=Path, nargs="+", help="compare on these population folders instead")
     args = parser.parse_args()
-    failed = 0
-    for size in args.applicants:
+    equal = []
+    for folder in args.population or []:
+        population = read_population(folder, vocabulary())
+        ours = huiqi_totals(population.applicants.collect(), population.matters.collect())
+        equal.append(report(str(folder), ours, peer_totals(folder)))
+    for size in [] if args.population else args.applicants:
         for seed in args.seeds:
             applicants, matters = synthesise(size, seed, vocabulary())
             if args.harsh:
@@ -118,18 +137,10 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 folder = write_population(applicants, matters, Path(tmp) / "population",
                                           "csv" if args.csv else "parquet")
-                theirs = peer_totals(folder)
-            diff = differences(ours, theirs)
-            grants = sum(v["grants"] for v in ours.values())
-            money = sum(v["ceiling_sum"] for v in ours.values())
-            verdict = "equal" if not diff else f"{len(diff)} DIFFERENCES"
+                theirs = peer_totals(folder, Path(tmp) / "openfisca.json")
             kind = "harsh " if args.harsh else ""
-            print(f"{kind}applicants {size} seed {seed}: {matters.height} matters, {grants} grants, {money} 元: "
-                  f"{verdict}")
-            for line in diff:
-                print("   ", line)
-            failed += bool(diff)
-    return 1 if failed else 0
+            equal.append(report(f"{kind}applicants {size} seed {seed} ({matters.height} matters)", ours, theirs))
+    return 0 if all(equal) else 1
 
 
 if __name__ == "__main__":

@@ -76,9 +76,9 @@ def _from_text(column: str, dtype: pl.DataType) -> pl.Expr:
 
 def inputs(applicants: pl.DataFrame, matters: pl.DataFrame, system) -> tuple[np.ndarray, int, dict, dict]:
     """The group index of each matter, the number of groups, and the input arrays per entity."""
-    matters = matters.with_columns(pl.col("uscc").fill_null("").alias(KEY))
-    groups = matters.select(pl.col(KEY).unique().sort()).with_row_index("__group")
-    matters = matters.join(groups, on=KEY, how="left", maintain_order="left")
+    keys = matters.select(pl.col("uscc").fill_null("").alias(KEY))
+    groups = keys.unique().with_row_index("__group")
+    group = keys.join(groups, on=KEY, how="left", maintain_order="left")["__group"].to_numpy()
     people = groups.join(
         applicants.with_columns(pl.col("uscc").fill_null("").alias(KEY)).unique(KEY, keep="first"),
         on=KEY, how="left", maintain_order="left",
@@ -88,8 +88,7 @@ def inputs(applicants: pl.DataFrame, matters: pl.DataFrame, system) -> tuple[np.
     for name in STRINGS["applicant"]:
         applicant[name] = people[name].fill_null("").to_numpy()
         applicant[f"{name}_known"] = people[name].is_not_null().to_numpy()
-    codes = matters.select(**{f"code_{c}": pl.col("codes").list.contains(c).fill_null(False) for c in CODES})
-    matter = {name: codes[name].to_numpy() for name in codes.columns}
+    matter = code_flags(matters)
     for name in KNOWN:
         column = matters[name]
         fill = date(1970, 1, 1) if column.dtype == pl.Date else (False if column.dtype == pl.Boolean else 0)
@@ -105,7 +104,21 @@ def inputs(applicants: pl.DataFrame, matters: pl.DataFrame, system) -> tuple[np.
         encoded = matters.select(pl.when(column.is_null()).then(members.unknown.index).otherwise(
             column.replace_strict(index, default=members.other.index, return_dtype=pl.Int16)).cast(pl.Int16))
         matter[name] = encoded.to_series().to_numpy()
-    return matters["__group"].to_numpy(), groups.height, applicant, matter
+    return group, groups.height, applicant, matter
+
+
+def code_flags(matters: pl.DataFrame) -> dict[str, np.ndarray]:
+    """``code_<name>``: whether each matter's codes include the code (one pass over the exploded lists)."""
+    index = {code: i for i, code in enumerate(CODES)}
+    flat = (matters.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), "codes").explode("codes")
+            .filter(pl.col("codes").is_not_null()))
+    rows = flat["row"].to_numpy()
+    which = flat["codes"].replace_strict(index, default=-1, return_dtype=pl.Int8).to_numpy()
+    flags = {}
+    for code, i in index.items():
+        flags[f"code_{code}"] = np.zeros(matters.height, dtype=bool)
+        flags[f"code_{code}"][rows[which == i]] = True
+    return flags
 
 
 def simulate(system, group: np.ndarray, count: int, applicant: dict, matter: dict, period: str):
