@@ -86,7 +86,7 @@ def main() -> None:
         if args.openfisca:
             theirs, of_wall, of_rss = run_openfisca(folder, args.data / f"openfisca-{size}.json")
             equal = theirs == mine
-            line += f" {of_wall:>14.2f} {of_rss:>9.0f} {str(equal):>6} {of_wall / wall:>7.1f}"
+            line += f" {of_wall:>14.2f} {of_rss:>9.0f} {equal!s:>6} {of_wall / wall:>7.1f}"
             if not equal:
                 print(line)
                 sys.exit(f"totals differ at {size}:\nhuiqi     {mine}\nOpenFisca {theirs}")
