@@ -3,7 +3,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 15:42:49.819504
+Create Date: 2026-11-24 15:48:01.117225
 """
 
 from collections.abc import Sequence
@@ -196,6 +196,7 @@ def upgrade() -> None:
     op.create_table('applications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('applicant_id', sa.Integer(), nullable=False),
+    sa.Column('uscc', sa.String(length=18), nullable=False),
     sa.Column('matter_id', sa.Integer(), nullable=False),
     sa.Column('policy_id', sa.String(length=40), nullable=False),
     sa.Column('measure', sa.Integer(), nullable=False),
@@ -234,6 +235,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_applications_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_matter_id'), ['matter_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applications_uscc'), ['uscc'], unique=False)
         batch_op.create_index(batch_op.f('ix_applications_year'), ['year'], unique=False)
 
     op.create_table('disbursements',
@@ -323,6 +325,7 @@ def downgrade() -> None:
     op.drop_table('disbursements')
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_applications_year'))
+        batch_op.drop_index(batch_op.f('ix_applications_uscc'))
         batch_op.drop_index(batch_op.f('ix_applications_state'))
         batch_op.drop_index(batch_op.f('ix_applications_matter_id'))
         batch_op.drop_index(batch_op.f('ix_applications_department_id'))
