@@ -141,3 +141,9 @@ def policy_check(
 def main() -> None:
     """Entry point of the ``huiqi`` command."""
     app()
+
+
+# The record's commands (db, users, demo, audit, import, stats, whitelist) live in record_cli.
+from huiqi.record_cli import register  # noqa: E402
+
+register(app)

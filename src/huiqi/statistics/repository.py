@@ -24,7 +24,7 @@ def grouped(session: Session, scope: Scope, by: tuple[str, ...]) -> list[tuple]:
         .outerjoin(Department, Department.id == Application.department_id)
         .outerjoin(Grant, Grant.application_id == Application.id)
         .outerjoin(Disbursement, Disbursement.application_id == Application.id)
-        .where(Application.state != "draft")
+        .where(Application.submitted_on.is_not(None))
     )
     query = within(query, scope).group_by(*keys).order_by(*keys)
     return [tuple(row) for row in session.execute(query)]

@@ -1,5 +1,6 @@
-"""Statistics within the actor's scope: submitted applications (drafts are the applicant's own business),
-approvals and money, grouped by any of measure, city, department, year (of submission) and state."""
+"""Statistics within the actor's scope: submitted applications, approvals and money, grouped by any
+of measure, city, department, year (of submission) and state. Drafts never submitted are the
+applicant's own business and are not counted."""
 
 from sqlalchemy.orm import Session
 

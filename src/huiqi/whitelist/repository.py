@@ -27,3 +27,7 @@ def entry(session: Session, entry_id: int) -> WhitelistEntry | None:
 def published(session: Session) -> list[WhitelistVersion]:
     query = select(WhitelistVersion).where(WhitelistVersion.state == "published")
     return list(session.scalars(query.order_by(WhitelistVersion.number)))
+
+
+def by_number(session: Session, number: int) -> WhitelistVersion | None:
+    return session.scalars(select(WhitelistVersion).where(WhitelistVersion.number == number)).one_or_none()

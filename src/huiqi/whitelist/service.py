@@ -115,6 +115,14 @@ def read(session: Session, *, version_id: int, actor: User | None = None) -> Whi
     return version
 
 
+def version_id(session: Session, *, number: int) -> int:
+    """The id of the version numbered ``number``."""
+    version = repository.by_number(session, number)
+    if version is None:
+        raise NotFound(f"没有第 {number} 版白名单")
+    return version.id
+
+
 HEADER = ("序号", "统一社会信用代码", "单位名称", "所在地", "行业代码", "行业名称")
 
 
