@@ -199,3 +199,18 @@ def apply(session: Session, who: User, *, matter: str, measure: int, amount: int
                               store=store)
     applications.declare(session, actor=who, application_id=draft.id)
     return applications.submit(session, actor=who, application_id=draft.id, on=on)
+
+
+def to_announced(session: Session, who: User, reviewers: list[User], *, matter: str, measure: int, amount: int,
+                 store: Path, proposed: int | None = None, starts_on: date = date(2025, 9, 29)) -> Application:
+    """An application taken through review to 公示 (five working days from ``starts_on``)."""
+    from huiqi.announcements import service as announcements
+    from huiqi.review import service as review
+
+    app = apply(session, who, matter=matter, measure=measure, amount=amount, on=date(2025, 9, 1), store=store)
+    department = reviewers[-1]
+    if app.state == "city_review":
+        review.pass_city(session, actor=reviewers[0], application_id=app.id, on=date(2025, 9, 3))
+    review.propose(session, actor=department, application_id=app.id, amount=proposed or amount, on=date(2025, 9, 10))
+    announcements.open_batch(session, actor=department, application_ids=[app.id], starts_on=starts_on)
+    return app
