@@ -61,7 +61,7 @@ def test_no_stacking_across_measures_for_the_same_matter(session, people, data_b
     under_5 = _p1_under(session, people, data_bureau, tmp_path, 5, 30_000_000)
     assert under_11.ceiling == 10_000_000 and under_5.ceiling == 30_000_000
     approvals.approve(session, actor=people.finance, application_id=under_11.id, on=APPROVE_ON)
-    with pytest.raises(Conflict, match="措施11 获批 1000 万元.*从高不重复"):
+    with pytest.raises(Conflict, match=r"措施11 获批 1000 万元.*从高不重复"):
         approvals.approve(session, actor=people.finance, application_id=under_5.id, on=APPROVE_ON)
     assert under_5.state == "announced"
 
