@@ -7,8 +7,10 @@ import pytest
 
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
-from huiqi.errors import Conflict, InputError, MaterialError
+from huiqi.errors import Conflict, InputError, MaterialError, NotFound
 from huiqi.review import service as review
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
 from huiqi.workflow import repository as steps
 from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply
 
@@ -97,3 +99,16 @@ def test_reject_and_withdraw_are_final(session, people, tmp_path) -> None:
                                       policy_id="ln-2022-35", measure=3, amount_requested=1)
     applications.withdraw(session, actor=people.alice, application_id=draft.id, on=date(2025, 9, 2))
     assert draft.state == "withdrawn"
+
+
+def test_shenfu_applicants_are_pre_reviewed_by_the_zone(session, people, tmp_path) -> None:
+    zone = users.create_user(session, actor=SYSTEM, username="shenfu", display_name="沈抚示范区管委会审核员",
+                             role="city", password="long enough", region="shenfu")
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, name="示例科技有限公司",
+                              kind="enterprise", region="shenfu", industry="6513")
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    assert app.state == "city_review" and app.city == "shenfu"
+    with pytest.raises(NotFound):
+        review.pass_city(session, actor=people.shenyang, application_id=app.id)
+    review.pass_city(session, actor=zone, application_id=app.id)
+    assert app.state == "department_review"

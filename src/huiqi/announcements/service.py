@@ -31,7 +31,7 @@ def open_batch(session: Session, *, actor: User, application_ids: list[int], sta
         starts_on=starts_on, working_days=days, ends_on=ends_on, created_by=actor.username))
     for application in found:
         application.announcement_id = batch.id
-        workflow.move(session, application, action="announce", actor=actor, on=starts_on)
+        workflow.move(session, application=application, action="announce", actor=actor, on=starts_on)
     audit.record(session, actor=actor.username, action="announcement.open", entity="announcement",
                  entity_id=batch.id, after={"applications": application_ids, "starts_on": starts_on,
                                             "working_days": days, "ends_on": ends_on})
@@ -52,6 +52,6 @@ def object_to(session: Session, *, actor: User, application_id: int, reasons: st
     batch = announcement_of(session, application)
     if not batch.starts_on <= on <= batch.ends_on:
         raise Conflict(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，{on} 不在公示期内")
-    workflow.move(session, application, action="object", actor=actor, on=on, reasons=reasons)
+    workflow.move(session, application=application, action="object", actor=actor, on=on, reasons=reasons)
     application.announcement_id = None
     return application

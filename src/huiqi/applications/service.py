@@ -149,9 +149,9 @@ def submit(session: Session, *, actor: User, application_id: int, on: date | Non
     application.submitted_on, application.year = on, on.year
     if application.city_review and application.city is None:
         raise Conflict("申报单位所在地不明，无法确定初审的市（请先登记所在地）")
-    workflow.move(session, application, action="submit", actor=actor, on=on)
+    workflow.move(session, application=application, action="submit", actor=actor, on=on)
     route = "route_city" if application.city_review else "route_department"
-    workflow.move(session, application, action=route, actor=SYSTEM, on=on)
+    workflow.move(session, application=application, action=route, actor=SYSTEM, on=on)
     audit.record(session, actor=actor.username, action="application.policy_version", entity="application",
                  entity_id=application.id, after={"policy": policy.id, "version": policy.version,
                                                   "ceiling": result.ceiling, "status": result.status})
@@ -200,6 +200,6 @@ def _admissible(session: Session, application: Application, result: Result | Non
 def withdraw(session: Session, *, actor: User, application_id: int, on: date | None = None) -> Application:
     """The applicant withdraws a draft or a returned application."""
     application = get(session, actor=actor, application_id=application_id)
-    workflow.move(session, application, action="withdraw", actor=actor, on=on or date.today())
+    workflow.move(session, application=application, action="withdraw", actor=actor, on=on or date.today())
     return application
 

@@ -47,7 +47,7 @@ def approve(session: Session, *, actor: User, application_id: int, on: date | No
     budget = _draw(session, application, amount, on, actor)
     grant = _grant(session, application, budget.id, amount, ceiling, on, actor)
     _record_version(session, application, policy, actor)
-    workflow.move(session, application, action="approve", actor=actor, on=on)
+    workflow.move(session, application=application, action="approve", actor=actor, on=on)
     audit.record(session, actor=actor.username, action="application.approved_amount", entity="application",
                  entity_id=application.id, before={"amount_proposed": amount},
                  after={"amount_approved": amount, "ceiling": ceiling, "budget": budget.id})

@@ -26,7 +26,7 @@ def disburse(session: Session, *, actor: User, application_id: int, paid_on: dat
         raise InputError([("reference", "请填写拨付凭证号")])
     paid = repository.add(session, Disbursement(application_id=application.id, amount=grant.amount, paid_on=paid_on,
                                                 reference=reference.strip()[:64], recorded_by=actor.username))
-    workflow.move(session, application, action="disburse", actor=actor, on=paid_on)
+    workflow.move(session, application=application, action="disburse", actor=actor, on=paid_on)
     audit.record(session, actor=actor.username, action="application.disbursed", entity="application",
                  entity_id=application.id, after={"amount": paid.amount, "paid_on": paid_on,
                                                   "reference": paid.reference})

@@ -24,7 +24,7 @@ def check(application: Application, *, action: str, actor: User) -> None:
         raise Conflict(f"申报 {application.id} 处于「{STATES[application.state]}」，不能{step.label}")
 
 
-def move(session: Session, application: Application, *, action: str, actor: User, on: date,
+def move(session: Session, *, application: Application, action: str, actor: User, on: date,
          reasons: str | None = None) -> Transition:
     """Take step ``action``; reasons are required where the table says so (return, reject, objection)."""
     check(application, action=action, actor=actor)
