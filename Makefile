@@ -16,8 +16,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/huiqi match examples/case.json --format table
 
+# Every test runs on SQLite and on PostgreSQL (127.0.0.1:5432, database `test`); .ci/run starts
+# PostgreSQL when it is down and sets HUIQI_REQUIRE_POSTGRES=1 so that it cannot be skipped.
 test: $(STAMP) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -rs
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

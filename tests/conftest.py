@@ -20,3 +20,6 @@ def policies() -> list[Policy]:
 def answer_for(data: dict[str, Any], policies: list[Policy], as_of: date | None = None) -> Answer:
     """Validate and match a case given as a plain dict."""
     return match(read_case(data), policies, as_of)
+
+
+from tests.dbtest import _cheap_argon2, database, people, session  # noqa: E402, F401  (the record's fixtures)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from huiqi import record_cli as record
 from huiqi.cli_support import AsOfOption, PolicyOption, fail, parse_as_of
 from huiqi.console import answer_view, make_console, policy_view
 from huiqi.errors import HuiqiError, InputError, PolicyFileError
@@ -100,8 +101,10 @@ def policy_check(
 
 
 simulation.register(app)
+record.register(app)
 
 
 def main() -> None:
     """Entry point of the ``huiqi`` command."""
     app()
+

@@ -29,3 +29,52 @@ class PolicyFileError(HuiqiError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+# The record (applications, review, budget, audit): failures a person can act on.
+
+
+class ConfigError(HuiqiError):
+    """A setting that cannot be used as it is."""
+
+    status_code = 500
+
+
+class NotAuthenticated(HuiqiError):
+    """Wrong user name or password, or a disabled account."""
+
+    status_code = 401
+
+
+class Forbidden(HuiqiError):
+    """The actor's role or scope does not cover this record or action."""
+
+    status_code = 403
+
+
+class NotFound(HuiqiError):
+    """No such record (or none the actor may see)."""
+
+    status_code = 404
+
+
+class Conflict(HuiqiError):
+    """The action clashes with the record's state: wrong state, already granted, duplicate."""
+
+    status_code = 409
+
+
+class BudgetExceeded(Conflict):
+    """The amount does not fit in what is left of the year's budget for the measure."""
+
+
+class CalendarError(HuiqiError):
+    """A date the working-day calendar cannot answer for."""
+
+    status_code = 422
+
+
+class MaterialError(HuiqiError):
+    """A material file that is not an accepted type, is empty or too large."""
+
+    status_code = 422

@@ -1,0 +1,58 @@
+"""SQL of applicants, their profile history and matters."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from huiqi.models import Applicant, ApplicantProfile, Application, Matter
+
+
+def by_uscc(session: Session, uscc: str) -> Applicant | None:
+    return session.scalars(select(Applicant).where(Applicant.uscc == uscc)).one_or_none()
+
+
+def add(session: Session, row: Applicant | ApplicantProfile | Matter) -> None:
+    session.add(row)
+    session.flush()
+
+
+def current_profile(session: Session, applicant_id: int) -> ApplicantProfile | None:
+    query = (select(ApplicantProfile).where(ApplicantProfile.applicant_id == applicant_id)
+             .order_by(ApplicantProfile.version.desc()).limit(1))
+    return session.scalars(query).one_or_none()
+
+
+def profiles(session: Session, applicant_id: int) -> list[ApplicantProfile]:
+    query = select(ApplicantProfile).where(ApplicantProfile.applicant_id == applicant_id)
+    return list(session.scalars(query.order_by(ApplicantProfile.version)))
+
+
+def current_profiles(session: Session) -> list[tuple[Applicant, ApplicantProfile]]:
+    """Every applicant with its latest profile."""
+    latest = (select(ApplicantProfile.applicant_id, func.max(ApplicantProfile.version).label("version"))
+              .group_by(ApplicantProfile.applicant_id).subquery())
+    query = (select(Applicant, ApplicantProfile)
+             .join(ApplicantProfile, ApplicantProfile.applicant_id == Applicant.id)
+             .join(latest, (latest.c.applicant_id == ApplicantProfile.applicant_id)
+                   & (latest.c.version == ApplicantProfile.version))
+             .order_by(Applicant.uscc))
+    return [(a, p) for a, p in session.execute(query)]
+
+
+def matters(session: Session, applicant_id: int) -> list[Matter]:
+    return list(session.scalars(select(Matter).where(Matter.applicant_id == applicant_id).order_by(Matter.id)))
+
+
+def matter(session: Session, applicant_id: int, key: str) -> Matter | None:
+    query = select(Matter).where(Matter.applicant_id == applicant_id, Matter.key == key)
+    return session.scalars(query).one_or_none()
+
+
+def lock_matter(session: Session, matter_id: int) -> Matter:
+    """The matter, locked until the transaction ends (PostgreSQL; SQLite locks the whole file)."""
+    return session.scalars(select(Matter).where(Matter.id == matter_id).with_for_update()).one()
+
+
+def has_application_with(session: Session, applicant_id: int, department_id: int) -> bool:
+    query = select(Application.id).where(Application.applicant_id == applicant_id,
+                                         Application.department_id == department_id).limit(1)
+    return session.scalar(query) is not None

@@ -1,0 +1,134 @@
+"""Record applicants' profiles (as new versions) and matters; build the case the rules read."""
+
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from huiqi.applicants import repository
+from huiqi.applicants.schemas import MATCH_FIELDS, PROFILE_FIELDS, STANDING_FIELDS, Standing
+from huiqi.audit import service as audit
+from huiqi.audit.service import plain
+from huiqi.errors import Forbidden, InputError, NotFound
+from huiqi.models import Applicant, ApplicantProfile, Matter, User
+from huiqi.reference import divisions
+from huiqi.rules.case import Case, read_case
+from huiqi.users.scope import require_role, require_uscc
+from huiqi.validation import field_path, problems
+
+WRITERS = ("enterprise", "admin")
+
+
+def _check_profile(uscc: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate with the interchange rules (the same reasons as ``huiqi match``) and the standing flags."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise InputError([(f"applicant.{name}", "不认识的字段（请检查拼写）") for name in sorted(unknown)])
+    match = {k: v for k, v in fields.items() if k in MATCH_FIELDS and v is not None}
+    applicant = read_case({"applicant": {"uscc": uscc, **plain(match)}}).applicant
+    try:
+        Standing.model_validate({k: v for k, v in fields.items() if k in STANDING_FIELDS})
+    except ValidationError as exc:
+        raise InputError([(f"applicant.{field_path(loc)}", why) for loc, why in problems(exc)]) from None
+    return {**{k: getattr(applicant, k) for k in MATCH_FIELDS[1:]},
+            **{k: fields.get(k) for k in STANDING_FIELDS}}
+
+
+def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = False, **fields: Any) -> ApplicantProfile:
+    """Record the applicant's profile as a new version when it differs from the current one."""
+    require_role(actor, *WRITERS, doing="登记申报单位信息")
+    require_uscc(actor, uscc, doing="登记")
+    values = _check_profile(uscc, fields)
+    applicant = repository.by_uscc(session, uscc)
+    if applicant is None:
+        applicant = Applicant(uscc=uscc, demo=demo)
+        repository.add(session, applicant)
+    current = repository.current_profile(session, applicant.id)
+    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+        return current
+    profile = ApplicantProfile(applicant_id=applicant.id, version=(current.version + 1 if current else 1),
+                               recorded_by=actor.username, **values)
+    repository.add(session, profile)
+    audit.record(session, actor=actor.username, action="applicant.profile", entity="applicant", entity_id=uscc,
+                 before=_values(current), after={"version": profile.version, **values})
+    return profile
+
+
+def _values(profile: ApplicantProfile | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {"version": profile.version, **{k: getattr(profile, k) for k in PROFILE_FIELDS}}
+
+
+def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, Any]) -> Matter:
+    """Add a matter, or replace the fields of the one with the same id; checked as ``huiqi match`` checks."""
+    require_role(actor, *WRITERS, doing="登记事项")
+    require_uscc(actor, uscc, doing="登记")
+    applicant = _applicant(session, uscc)
+    checked = read_case({"matters": [plain(matter)]}).matters[0]
+    data = checked.model_dump(exclude_none=True, exclude={"id", "type", "codes", "date"})
+    row = repository.matter(session, applicant.id, checked.id)
+    before = _matter_values(row) if row else None
+    if row is None:
+        row = Matter(applicant_id=applicant.id, key=checked.id, type=checked.type.value, codes=list(checked.codes),
+                     date=checked.date, facts=plain(data))
+        repository.add(session, row)
+    else:
+        row.type, row.codes, row.date, row.facts = checked.type.value, list(checked.codes), checked.date, plain(data)
+        session.flush()
+    after = _matter_values(row)
+    if before != after:
+        audit.record(session, actor=actor.username, action="matter.save", entity="matter", entity_id=row.id,
+                     before=before, after=after)
+    return row
+
+
+def _matter_values(row: Matter) -> dict[str, Any]:
+    return plain({"key": row.key, "type": row.type, "codes": row.codes, "date": row.date, **row.facts})
+
+
+def _applicant(session: Session, uscc: str) -> Applicant:
+    applicant = repository.by_uscc(session, uscc)
+    if applicant is None:
+        raise NotFound(f"没有统一社会信用代码为 {uscc} 的申报单位")
+    return applicant
+
+
+def matter_dict(row: Matter) -> dict[str, Any]:
+    """A matter in the interchange shape."""
+    return plain({"id": row.key, "type": row.type, "codes": row.codes, "date": row.date, **row.facts})
+
+
+def case_data(session: Session, *, applicant: Applicant, as_of: date) -> dict[str, Any]:
+    """The applicant's current profile and all its matters, as an interchange case (plain JSON)."""
+    profile = repository.current_profile(session, applicant.id)
+    facts = {k: getattr(profile, k) for k in MATCH_FIELDS[1:]} if profile else {}
+    data = {"uscc": applicant.uscc, **{k: v for k, v in facts.items() if v is not None}}
+    return plain({"as_of": as_of, "applicant": data,
+                  "matters": [matter_dict(m) for m in repository.matters(session, applicant.id)]})
+
+
+def case_for(session: Session, *, applicant: Applicant, as_of: date) -> tuple[Case, dict[str, Any]]:
+    """The case the rules read, and its plain JSON (kept with the application)."""
+    data = case_data(session, applicant=applicant, as_of=as_of)
+    return read_case(data), data
+
+
+def get_applicant(session: Session, *, actor: User, uscc: str) -> tuple[Applicant, list[ApplicantProfile]]:
+    """An applicant with its profile history, if the actor's scope covers it."""
+    applicant = _applicant(session, uscc)
+    history = repository.profiles(session, applicant.id)
+    if not _sees(session, actor, applicant, history[-1] if history else None):
+        raise Forbidden("无权查看这个申报单位")
+    return applicant, history
+
+
+def _sees(session: Session, actor: User, applicant: Applicant, profile: ApplicantProfile | None) -> bool:
+    if actor.role == "enterprise":
+        return actor.uscc == applicant.uscc
+    if actor.role == "city":
+        return profile is not None and divisions.city_of(profile.region) == actor.region
+    if actor.role == "department":
+        return repository.has_application_with(session, applicant.id, actor.department_id)
+    return True

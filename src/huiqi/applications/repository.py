@@ -1,0 +1,43 @@
+"""SQL of applications and their materials."""
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from huiqi.models import Application, Material
+from huiqi.users.scope import Scope
+
+
+def get(session: Session, application_id: int) -> Application | None:
+    return session.get(Application, application_id)
+
+
+def add(session: Session, row: Application | Material) -> None:
+    session.add(row)
+    session.flush()
+
+
+def within(query: Select, scope: Scope) -> Select:
+    """Restrict a query on applications to a scope."""
+    if scope.uscc is not None:
+        return query.where(Application.uscc == scope.uscc)
+    if scope.city is not None:
+        return query.where(Application.city == scope.city)
+    if scope.department_id is not None:
+        return query.where(Application.department_id == scope.department_id)
+    return query
+
+
+def listed(session: Session, scope: Scope, state: str | None = None) -> list[Application]:
+    query = within(select(Application), scope)
+    if state is not None:
+        query = query.where(Application.state == state)
+    return list(session.scalars(query.order_by(Application.id)))
+
+
+def materials(session: Session, application_id: int) -> list[Material]:
+    query = select(Material).where(Material.application_id == application_id).order_by(Material.id)
+    return list(session.scalars(query))
+
+
+def for_matter(session: Session, matter_id: int) -> list[Application]:
+    return list(session.scalars(select(Application).where(Application.matter_id == matter_id)))

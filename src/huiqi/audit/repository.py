@@ -1,0 +1,35 @@
+"""SQL of the audit trail."""
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huiqi.models import AuditEvent, AuditHead
+
+
+def lock_head(session: Session) -> AuditHead:
+    """The chain's head, locked until the transaction ends, so appends form one line."""
+    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one_or_none()
+    if head is None:  # the migration writes it; a missing head is itself tampering
+        raise LookupError("audit_head")
+    return head
+
+
+def head(session: Session) -> AuditHead | None:
+    return session.get(AuditHead, 1)
+
+
+def add(session: Session, event: AuditEvent) -> None:
+    session.add(event)
+    session.flush()
+
+
+def events(session: Session, batch: int = 1000) -> Iterator[AuditEvent]:
+    """Every event in chain order, read in batches."""
+    return session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch))
+
+
+def for_entity(session: Session, entity: str, entity_id: str) -> list[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+    return list(session.scalars(query.order_by(AuditEvent.seq)))

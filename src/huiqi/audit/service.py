@@ -1,0 +1,88 @@
+"""Record changes in a hash chain, and verify the chain.
+
+Each event's hash covers its own content and the previous event's hash, and sequence numbers run
+1, 2, 3… without gaps; the head row holds the last link. So a row changed afterwards no longer
+matches its hash, a row removed leaves a gap (or a broken link), and rows removed from the end
+leave the head pointing past the last one.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from huiqi.audit import repository
+from huiqi.audit.schemas import EventRead, Verification
+from huiqi.db import utcnow
+from huiqi.models import AuditEvent
+
+GENESIS = "0" * 64
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON keeps it: dates as ISO text, containers recursively.
+
+    >>> plain({"on": date(2025, 1, 2), "ids": (1, 2)})
+    {'on': '2025-01-02', 'ids': [1, 2]}
+    """
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
+
+
+def digest(event: AuditEvent) -> str:
+    """The event's hash: SHA-256 over the previous hash and the event's canonical JSON."""
+    body = {
+        "seq": event.seq, "at": event.at.isoformat(timespec="microseconds"), "actor": event.actor,
+        "action": event.action, "entity": event.entity, "entity_id": event.entity_id,
+        "before": event.before, "after": event.after,
+    }
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((event.prev_hash + text).encode("utf-8")).hexdigest()
+
+
+def record(session: Session, *, actor: str, action: str, entity: str, entity_id: Any,
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEvent:
+    """Append one event (who, what, before, after) to the chain."""
+    head = repository.lock_head(session)
+    event = AuditEvent(seq=head.seq + 1, at=utcnow(), actor=actor, action=action, entity=entity,
+                       entity_id=str(entity_id), before=plain(before), after=plain(after), prev_hash=head.hash)
+    event.hash = digest(event)
+    repository.add(session, event)
+    head.seq, head.hash = event.seq, event.hash
+    session.flush()
+    return event
+
+
+def verify(session: Session) -> Verification:
+    """Walk the chain and report every row changed or removed afterwards."""
+    problems: list[str] = []
+    expected_seq, last_hash, count = 1, GENESIS, 0
+    for event in repository.events(session):
+        count += 1
+        if event.seq != expected_seq:
+            problems.append(f"缺少第 {expected_seq}–{event.seq - 1} 条审计记录：记录被删除")
+        elif event.prev_hash != last_hash:
+            problems.append(f"第 {event.seq} 条审计记录与前一条的链接断开：前一条被改动或删除")
+        if digest(event) != event.hash:
+            problems.append(f"第 {event.seq} 条审计记录的内容与其哈希不符：记录在写入后被改动"
+                            f"（{event.action} {event.entity} {event.entity_id}）")
+        expected_seq, last_hash = event.seq + 1, event.hash
+    head = repository.head(session)
+    if head is None:
+        problems.append("审计链头缺失：链头记录被删除")
+    elif (head.seq, head.hash) != (expected_seq - 1, last_hash):
+        problems.append(f"审计链头指向第 {head.seq} 条，而记录只到第 {expected_seq - 1} 条：末尾的记录被删除或改动")
+    return Verification(events=count, problems=problems)
+
+
+def history(session: Session, *, entity: str, entity_id: Any) -> list[EventRead]:
+    """The events of one record, in order."""
+    return [EventRead.model_validate(e, from_attributes=True)
+            for e in repository.for_entity(session, entity, str(entity_id))]

@@ -1,0 +1,65 @@
+"""Settings: one pydantic-settings object, read from ``HUIQI_*`` environment variables.
+
+Every setting carries help text (tests/test_config.py holds that). A secret may also be given as
+a file (``HUIQI_<NAME>_FILE``, as container secrets are mounted); a secret left at its
+development default is refused outside development.
+"""
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from huiqi.errors import ConfigError
+
+DEV_DEMO_PASSWORD = "huiqi-demo"
+SECRETS = ("demo_password",)
+
+
+class Settings(BaseSettings):
+    """Everything huiqi reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="HUIQI_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development",
+        description="运行环境：development（默认）、test 或 production；非开发环境拒绝开发用的默认密钥。")
+    database_url: str = Field(
+        "sqlite:///var/huiqi.db",
+        description="数据库地址（SQLAlchemy URL）。默认是当前目录下的 SQLite 文件 var/huiqi.db，无需任何设置；"
+                    "省级部署用 PostgreSQL，如 postgresql+psycopg://user@host:5432/huiqi。")
+    materials_dir: Path = Field(
+        Path("var/materials"), description="申报材料的存放目录；文件按内容的 SHA-256 命名，写入后不再改动。")
+    max_material_bytes: int = Field(
+        20 * 1024 * 1024, ge=1, description="单个申报材料的大小上限（字节），默认 20 MiB。")
+    announcement_working_days: int = Field(
+        5, ge=1, le=60, description="公示期的默认工作日数（按国家法定节假日和调休上班日计算），默认 5 个工作日。")
+    demo_password: str = Field(
+        DEV_DEMO_PASSWORD, description="`huiqi demo seed` 创建的演示用户的密码；非开发环境必须另行设置。")
+    demo_password_file: Path | None = Field(
+        None, description="从文件读取演示用户密码（代替 HUIQI_DEMO_PASSWORD），便于以密钥文件挂载。")
+
+    @model_validator(mode="after")
+    def _secrets(self) -> "Settings":
+        for name in SECRETS:
+            file = getattr(self, f"{name}_file")
+            if file is not None:
+                try:
+                    setattr(self, name, Path(file).read_text("utf-8").strip())
+                except OSError as exc:
+                    raise ValueError(f"无法读取 HUIQI_{name.upper()}_FILE（{file}）：{exc.strerror}") from None
+        return self
+
+    def refuse_dev_secrets(self) -> None:
+        """Outside development, a secret still at its development default is an error."""
+        if self.environment != "development" and self.demo_password == DEV_DEMO_PASSWORD:
+            raise ConfigError("HUIQI_DEMO_PASSWORD 仍是开发用的默认值；"
+                              "非开发环境请另行设置（或用 HUIQI_DEMO_PASSWORD_FILE）")
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings, read once per process."""
+    return Settings()

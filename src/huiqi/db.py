@@ -1,0 +1,76 @@
+"""Engines and sessions: SQLite by default, PostgreSQL when ``HUIQI_DATABASE_URL`` names one.
+
+Services take a session and never commit; the command (or request) that calls them commits
+once, at its boundary, with ``session_scope``.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from huiqi.config import get_settings
+
+ROOT = Path(__file__).resolve().parents[2]  # the project folder, where alembic.ini and migrations/ live
+
+
+def utcnow() -> datetime:
+    """Now in UTC, without tzinfo (stored the same way on SQLite and PostgreSQL)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, a busy timeout and real savepoints."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    return engine
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@cache
+def engine() -> Engine:
+    """The engine for the configured database, made once per process."""
+    return make_engine(get_settings().database_url)
+
+
+@contextmanager
+def session_scope(bind: Engine | None = None) -> Iterator[Session]:
+    """A session that commits when the block ends without error, and rolls back otherwise."""
+    factory = sessionmaker(bind=bind or engine(), expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session
+
+
+def alembic_config(url: str | None = None):
+    """The Alembic configuration of the project (alembic.ini, migrations/)."""
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    if url is not None:
+        config.attributes["url"] = url
+    return config
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Bring the database's schema up to ``revision`` with the migrations."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url or get_settings().database_url), revision)

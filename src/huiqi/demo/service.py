@@ -1,0 +1,165 @@
+"""Fill a fresh database with the demo: departments from the policy, users for every role,
+twelve synthetic enterprises, applications in every state, budgets, a whitelist, growth files.
+
+Every step goes through the services, so the demo's audit trail is as real as any other.
+("submitted" is passed through on the way to a review: the system routes a submission at once.)
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huiqi.announcements import service as announcements
+from huiqi.applicants import service as applicants
+from huiqi.applications import service as applications
+from huiqi.approvals import service as approvals
+from huiqi.budgets import service as budgets
+from huiqi.demo import data
+from huiqi.demo.data import DemoEnterprise
+from huiqi.departments import service as departments
+from huiqi.disbursements import service as disbursements
+from huiqi.errors import Conflict
+from huiqi.growth import service as growth
+from huiqi.models import Applicant, Application, User
+from huiqi.reference import divisions
+from huiqi.review import service as review
+from huiqi.rules.loader import load_many
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from huiqi.whitelist import service as whitelist
+
+PDF = b"%PDF-1.4\n% huiqi demo material: synthetic, not a real document\n%%EOF\n"
+POLICY = "ln-2022-35"
+
+
+@dataclass
+class Cast:
+    """The demo's users, by what they are bound to."""
+
+    admin: User
+    finance: User
+    auditor: User
+    cities: dict[str, User] = field(default_factory=dict)
+    departments: dict[int, User] = field(default_factory=dict)
+    enterprises: dict[str, User] = field(default_factory=dict)
+
+
+def _user(session: Session, username: str, name: str, role: str, password: str, **binding) -> User:
+    return users.create_user(session, actor=SYSTEM, username=username, display_name=name, role=role,
+                             password=password, **binding)
+
+
+def _cast(session: Session, password: str) -> Cast:
+    cast = Cast(admin=_user(session, "admin", "系统管理员（演示）", "admin", password),
+                finance=_user(session, "finance", "省财政厅经办人（演示）", "finance", password),
+                auditor=_user(session, "auditor", "审计人员（演示）", "auditor", password))
+    for code, name in divisions.cities().items():
+        cast.cities[code] = _user(session, f"city-{code}", f"{name}初审人员（演示）", "city", password, region=code)
+    for i, unit in enumerate(departments.sync(session, policies=load_many()), start=1):
+        cast.departments[unit.id] = _user(session, f"dept-{i:02d}", f"{unit.name}审核人员（演示）", "department",
+                                          password, department=unit.name)
+    for i, firm in enumerate(data.ENTERPRISES, start=1):
+        cast.enterprises[firm.body] = _user(session, f"ent-{i:02d}", f"{firm.name}经办人", "enterprise", password,
+                                            uscc=firm.uscc)
+    return cast
+
+
+def _enterprise(session: Session, cast: Cast, firm: DemoEnterprise) -> None:
+    who = cast.enterprises[firm.body]
+    applicants.record_profile(session, actor=who, uscc=firm.uscc, demo=True, name=firm.name, kind="enterprise",
+                              region=firm.region, industry=firm.industry, size="small", **firm.standing)
+    applicants.save_matter(session, actor=who, uscc=firm.uscc, matter=firm.matter)
+    for year, (revenue, rnd, profit, employees) in data.GROWTH.get(firm.body, {}).items():
+        growth.record_figures(session, actor=who, uscc=firm.uscc, year=year, revenue=revenue, rnd_spending=rnd,
+                              profit=profit, employees=employees)
+
+
+def _draft(session: Session, cast: Cast, firm: DemoEnterprise) -> Application:
+    who = cast.enterprises[firm.body]
+    draft = applications.create_draft(session, actor=who, uscc=firm.uscc, matter_key=firm.matter["id"],
+                                      policy_id=POLICY, measure=firm.measure, amount_requested=firm.amount)
+    applications.add_material(session, actor=who, application_id=draft.id, filename="申报书（演示）.pdf",
+                              content=PDF)
+    applications.declare(session, actor=who, application_id=draft.id)
+    return draft
+
+
+def _reviewers(cast: Cast, app: Application) -> tuple[User | None, User]:
+    return cast.cities.get(app.city), cast.departments[app.department_id]
+
+
+def _to_department(session: Session, cast: Cast, app: Application) -> User:
+    city, unit = _reviewers(cast, app)
+    if app.state == "city_review":
+        review.pass_city(session, actor=city, application_id=app.id, on=data.CITY_PASSED)
+    return unit
+
+
+def _advance(session: Session, cast: Cast, firm: DemoEnterprise, app: Application) -> bool:
+    """Take the application as far as the enterprise's goal; True when it waits for a 公示 batch."""
+    goal, city = firm.goal, _reviewers(cast, app)[0]
+    if goal == "city_review":
+        return False
+    if goal in ("returned", "rejected"):
+        actor = city if app.state == "city_review" else _reviewers(cast, app)[1]
+        step = review.return_for_correction if goal == "returned" else review.reject
+        reasons = "（演示）申报书缺少项目验收报告，请补充后重新提交" if goal == "returned" \
+            else "（演示）经核查，申报单位存在不良信用记录，不符合申报条件"
+        step(session, actor=actor, application_id=app.id, reasons=reasons, on=data.CITY_PASSED)
+        return False
+    unit = _to_department(session, cast, app)
+    if goal in ("department_review", "scored"):
+        if goal == "scored":
+            review.record_score(session, actor=unit, application_id=app.id, score=88)
+        return False
+    review.propose(session, actor=unit, application_id=app.id, amount=firm.amount * 4 // 5, on=data.PROPOSED)
+    return goal != "proposed"
+
+
+def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Application]) -> None:
+    first = [waiting[body] for body in ("DEMA0001", "DEMA0002")]
+    for app in first:
+        announcements.open_batch(session, actor=cast.departments[app.department_id], application_ids=[app.id],
+                                 starts_on=data.FIRST_BATCH)
+        approvals.approve(session, actor=cast.finance, application_id=app.id, on=data.APPROVED)
+    disbursements.disburse(session, actor=cast.finance, application_id=waiting["DEMA0001"].id, paid_on=data.PAID,
+                           reference="演示-2025-0001")
+    for body in ("DEMA0003", "DEMA0012"):
+        app = waiting[body]
+        announcements.open_batch(session, actor=cast.departments[app.department_id], application_ids=[app.id],
+                                 starts_on=data.SECOND_BATCH)
+    objected = waiting["DEMA0012"]
+    announcements.object_to(session, actor=cast.departments[objected.department_id], application_id=objected.id,
+                            reasons="（演示）公示期间收到异议：认证证书有效期存疑，退回复核", on=data.OBJECTED)
+
+
+def _has_demo(session: Session) -> bool:
+    return session.scalar(select(Applicant.id).where(Applicant.demo.is_(True)).limit(1)) is not None
+
+
+def seed(session: Session, *, password: str) -> Cast:
+    """Seed the demo into an empty database (refused when demo data is already there)."""
+    if _has_demo(session):
+        raise Conflict("数据库中已有演示数据；如需重来，请换一个新的数据库")
+    cast = _cast(session, password)
+    for firm in data.ENTERPRISES:
+        _enterprise(session, cast, firm)
+    for measure, amount in data.BUDGETS_2025.items():
+        budgets.set_budget(session, actor=cast.finance, year=2025, policy_id=POLICY, measure=measure, amount=amount)
+    waiting = {}
+    for firm in data.ENTERPRISES:
+        app = _draft(session, cast, firm)
+        if firm.goal == "draft":
+            continue
+        who = cast.enterprises[firm.body]
+        if firm.goal == "withdrawn":
+            applications.withdraw(session, actor=who, application_id=app.id, on=data.SUBMITTED)
+            continue
+        applications.submit(session, actor=who, application_id=app.id, on=data.SUBMITTED)
+        if _advance(session, cast, firm, app):
+            waiting[firm.body] = app
+    _announce_and_pay(session, cast, waiting)
+    version = whitelist.propose(session, actor=cast.admin, on=data.WHITELISTED, note="演示数据生成的白名单")
+    whitelist.publish(session, actor=cast.admin, version_id=version.id, on=data.WHITELISTED)
+    return cast

@@ -1,0 +1,1 @@
+"""Disbursement (拨付): finance records the payment of an approved award."""

@@ -1,0 +1,107 @@
+"""Growth files: which enterprises are under cultivation (they hold a recognition measure 3 supports:
+专精特新中小企业, 专精特新"小巨人", 制造业单项冠军), their yearly figures and their recognitions over time."""
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from huiqi.applicants import repository as applicants
+from huiqi.applicants.service import get_applicant
+from huiqi.audit import service as audit
+from huiqi.departments.service import lead_unit
+from huiqi.errors import Forbidden, InputError, NotFound
+from huiqi.growth import repository
+from huiqi.growth.schemas import Figures, GrowthFile, Recognition
+from huiqi.models import Department, GrowthFigure, Matter, User
+from huiqi.money import MAX_YUAN
+from huiqi.rules.loader import shipped, vocabulary
+from huiqi.users.scope import require_uscc
+
+POLICY, MEASURE = "ln-2022-35", 3
+
+
+def cultivation_codes() -> set[str]:
+    """The recognitions measure 3 supports, read from the policy's rules."""
+    return {code for rule in shipped(POLICY).measure(MEASURE).rules for code in rule.reaches}
+
+
+def is_cultivated(matters: list[Matter]) -> bool:
+    codes = cultivation_codes()
+    return any(set(m.codes) & codes for m in matters)
+
+
+def _may_write(session: Session, actor: User, uscc: str) -> None:
+    """The enterprise itself, an admin, or a reviewer of measure 3's lead unit keeps the file."""
+    require_uscc(actor, uscc, doing="维护成长档案")
+    if actor.role in ("enterprise", "admin", "system"):
+        return
+    unit = session.get(Department, actor.department_id) if actor.role == "department" else None
+    lead = lead_unit(shipped(POLICY).measure(MEASURE), date.today())
+    if unit is None or unit.name != lead:
+        raise Forbidden(f"成长档案由企业本身、措施{MEASURE}的牵头单位（{lead}）或管理员维护")
+
+
+def _money(name: str, value: int | None, allow_negative: bool = False) -> int | None:
+    low = -MAX_YUAN if allow_negative else 0
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_YUAN):
+        raise InputError([(name, "应为整数（元）" + ("" if allow_negative else "，且不小于 0"))])
+    return value
+
+
+def record_figures(session: Session, *, actor: User, uscc: str, year: int, revenue: int | None = None,
+                   rnd_spending: int | None = None, profit: int | None = None,
+                   employees: int | None = None) -> GrowthFigure:
+    """Record (or correct) one year's figures of a cultivated enterprise; the change is audited."""
+    _may_write(session, actor, uscc)
+    applicant = applicants.by_uscc(session, uscc)
+    if applicant is None:
+        raise NotFound(f"没有统一社会信用代码为 {uscc} 的申报单位")
+    if not is_cultivated(applicants.matters(session, applicant.id)):
+        raise InputError([("uscc", "该单位没有专精特新、小巨人或单项冠军认定，不在培育之列")])
+    if not 2000 <= year <= 2100:
+        raise InputError([("year", "年度应为四位数年份")])
+    if employees is not None and (isinstance(employees, bool) or not isinstance(employees, int) or employees < 0):
+        raise InputError([("employees", "从业人数应为非负整数")])
+    values = {"revenue": _money("revenue", revenue), "rnd_spending": _money("rnd_spending", rnd_spending),
+              "profit": _money("profit", profit, allow_negative=True), "employees": employees}
+    row = repository.figure(session, applicant.id, year)
+    before = Figures.model_validate(row).model_dump() if row else None
+    if row is None:
+        row = GrowthFigure(applicant_id=applicant.id, year=year, recorded_by=actor.username, **values)
+        repository.add(session, row)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.recorded_by = actor.username
+        session.flush()
+    audit.record(session, actor=actor.username, action="growth.figures", entity="applicant", entity_id=uscc,
+                 before=before, after={"year": year, **values})
+    return row
+
+
+def growth_file(session: Session, *, actor: User, uscc: str) -> GrowthFile:
+    """The growth file of one enterprise: figures by year, recognitions by date, grants received."""
+    applicant, history = get_applicant(session, actor=actor, uscc=uscc)
+    labels = vocabulary()
+    matters = applicants.matters(session, applicant.id)
+    recognitions = [Recognition(matter=m.key, code=code, label=labels[code].label, level=m.facts.get("level"),
+                                date=m.date) for m in matters if m.type == "honour" for code in m.codes]
+    recognitions.sort(key=lambda r: (r.date is None, r.date, r.code))
+    return GrowthFile(
+        uscc=uscc, name=history[-1].name if history else None,
+        figures=[Figures.model_validate(f) for f in repository.figures(session, applicant.id)],
+        recognitions=recognitions,
+        grants=[{"policy": g.policy_id, "measure": g.measure, "amount": g.amount, "approved_on": g.approved_on}
+                for g in repository.grants(session, applicant.id)],
+    )
+
+
+def cultivated(session: Session, *, actor: User) -> list[str]:
+    """The USCCs of enterprises under cultivation that the actor may see."""
+    found = []
+    for applicant, _ in applicants.current_profiles(session):
+        if actor.role == "enterprise" and actor.uscc != applicant.uscc:
+            continue
+        if is_cultivated(applicants.matters(session, applicant.id)):
+            found.append(applicant.uscc)
+    return found

@@ -1,0 +1,1 @@
+"""Application materials: PDF, OFD, JPG, PNG, told apart by content, stored by content hash."""

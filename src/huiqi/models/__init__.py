@@ -1,0 +1,26 @@
+"""The ORM tables, one per file; importing this package registers them all on ``Base.metadata``."""
+
+from huiqi.models.announcement import Announcement
+from huiqi.models.applicant import Applicant
+from huiqi.models.applicant_profile import ApplicantProfile
+from huiqi.models.application import Application
+from huiqi.models.audit_event import AuditEvent
+from huiqi.models.audit_head import AuditHead
+from huiqi.models.base import Base
+from huiqi.models.budget import Budget
+from huiqi.models.department import Department
+from huiqi.models.disbursement import Disbursement
+from huiqi.models.grant import Grant
+from huiqi.models.growth_figure import GrowthFigure
+from huiqi.models.material import Material
+from huiqi.models.matter import Matter
+from huiqi.models.transition import Transition
+from huiqi.models.user import ROLES, User
+from huiqi.models.whitelist_entry import WhitelistEntry
+from huiqi.models.whitelist_version import WhitelistVersion
+
+__all__ = [
+    "ROLES", "Announcement", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead", "Base",
+    "Budget", "Department", "Disbursement", "Grant", "GrowthFigure", "Material", "Matter", "Transition", "User",
+    "WhitelistEntry", "WhitelistVersion",
+]

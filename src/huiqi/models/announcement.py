@@ -1,0 +1,20 @@
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from huiqi.models.base import Base, Created
+
+
+class Announcement(Created, Base):
+    """A 公示 batch: proposed awards shown to the public for a number of working days."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    working_days: Mapped[int] = mapped_column(Integer)
+    ends_on: Mapped[date] = mapped_column(Date)  # the last working day of the 公示
+    created_by: Mapped[str] = mapped_column(String(64))

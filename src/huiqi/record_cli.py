@@ -1,0 +1,186 @@
+"""Commands of the record: ``huiqi db upgrade``, ``huiqi users add``, ``huiqi demo seed``,
+``huiqi audit verify``, ``huiqi import``, ``huiqi stats``, ``huiqi whitelist export``.
+
+Each command opens one session and commits once at the end; a business failure exits with
+status 2 and says why. Commands act as the operator of the machine ("system").
+"""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from huiqi.cli_support import fail
+from huiqi.config import get_settings
+from huiqi.console import make_console
+from huiqi.db import session_scope, upgrade
+from huiqi.errors import HuiqiError
+from huiqi.money import wan
+from huiqi.reference import divisions
+from huiqi.statistics.schemas import DIMENSIONS
+from huiqi.users.scope import SYSTEM
+from huiqi.workflow.states import STATES
+
+db_app = typer.Typer(help="数据库：建立或升级表结构。", no_args_is_help=True)
+users_app = typer.Typer(help="用户：添加用户（企业、市级初审、责任单位、财政、管理员、审计）。", no_args_is_help=True)
+demo_app = typer.Typer(help="演示数据。", no_args_is_help=True)
+audit_app = typer.Typer(help="审计链：检查记录是否在事后被改动或删除。", no_args_is_help=True)
+whitelist_app = typer.Typer(help="白名单（措施19）。", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """按迁移脚本建立或升级数据库表结构（HUIQI_DATABASE_URL，默认 var/huiqi.db）。"""
+    upgrade()
+    typer.echo(f"数据库已是最新结构：{_shown_url()}")
+
+
+def _shown_url() -> str:
+    from sqlalchemy import make_url
+
+    return make_url(get_settings().database_url).render_as_string(hide_password=True)
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="登录名（字母、数字、_ . -）。")],
+    role: Annotated[str, typer.Option(help="角色：enterprise、city、department、finance、admin、auditor。")],
+    name: Annotated[str, typer.Option("--name", help="显示名称。")] = "",
+    uscc: Annotated[str | None, typer.Option(help="企业用户：本单位的统一社会信用代码。")] = None,
+    region: Annotated[str | None, typer.Option(help="市级初审：地级市代码（如 210100）或 shenfu。")] = None,
+    department: Annotated[str | None, typer.Option(help="责任单位审核：单位名称（如 省工业和信息化厅）。")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（脚本用）。")] = False,
+) -> None:
+    """添加一个用户；密码以 argon2 哈希保存，不回显。"""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else \
+        typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    try:
+        with session_scope() as session:
+            from huiqi.departments import service as departments
+            from huiqi.rules.loader import load_many
+            from huiqi.users import service as users
+
+            departments.sync(session, policies=load_many())
+            user = users.create_user(session, actor=SYSTEM, username=username, display_name=name or username,
+                                     role=role, password=password, uscc=uscc, region=region, department=department)
+            typer.echo(f"已添加用户 {user.username}（{user.role}）")
+    except HuiqiError as error:
+        fail(error)
+
+
+@demo_app.command("seed")
+def demo_seed() -> None:
+    """在新数据库中生成演示数据：部门、各角色用户、12 家演示企业、各状态的申报、预算、白名单。"""
+    settings = get_settings()
+    try:
+        settings.refuse_dev_secrets()
+        upgrade()
+        with session_scope() as session:
+            from huiqi.demo.service import seed
+
+            cast = seed(session, password=settings.demo_password)
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"演示数据已生成（{_shown_url()}）：企业 {len(cast.enterprises)} 家、市级初审 {len(cast.cities)} 个、"
+               f"责任单位 {len(cast.departments)} 个；用户名 admin、finance、auditor、city-210100…、dept-01…、"
+               "ent-01…，密码为 HUIQI_DEMO_PASSWORD。所有企业均为虚构的演示数据。")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """逐条核对审计链：报告任何在事后被改动或删除的记录（有问题时退出码为 2）。"""
+    from huiqi.audit.service import verify
+
+    with session_scope() as session:
+        result = verify(session)
+    if result.intact:
+        typer.echo(f"审计链完整：共 {result.events} 条记录，未发现改动或删除。")
+        return
+    console = make_console(stderr=True)
+    console.print(f"[bold red]审计链有问题（共 {result.events} 条记录）：[/]")
+    for problem in result.problems:
+        console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def import_command(
+    path: Annotated[Path, typer.Argument(
+        help="总体数据：含 applicants、matters 两张表的 CSV/Parquet 文件夹或 Excel 工作簿。")],
+) -> None:
+    """导入申报单位和事项（总体数据格式）；单位信息有变化时记为新版本。"""
+    from huiqi.applicants.importer import import_population
+
+    try:
+        with session_scope() as session:
+            report = import_population(session, actor=SYSTEM, path=path)
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"已导入：申报单位 {report.applicants} 家（信息有变化 {report.profiles_changed} 家），"
+               f"事项 {report.matters} 项。")
+
+
+def stats_command(
+    by: Annotated[list[str] | None, typer.Option("--by", help=f"分组（可多次给出）：{', '.join(DIMENSIONS)}。")] = None,
+) -> None:
+    """统计申报、批准和金额（万元），按措施、市、责任单位、年度、状态分组。"""
+    from huiqi.statistics.service import summary
+
+    try:
+        with session_scope() as session:
+            rows = summary(session, actor=SYSTEM, by=tuple(by or ["measure"]))
+    except HuiqiError as error:
+        fail(error)
+    make_console().print(_stats_table(by or ["measure"], rows))
+
+
+def _stats_table(by: list[str], rows) -> Table:
+    labels = {"policy": "政策", "measure": "措施", "city": "市", "department": "责任单位", "year": "年度",
+              "state": "状态"}
+    table = Table(title="申报与兑现统计（金额：万元）", title_justify="left")
+    for name in [labels[b] for b in by] + ["申报数", "申请金额", "批准数", "批准金额", "已拨付"]:
+        table.add_column(name, justify="left" if name in labels.values() else "right")
+    cities = divisions.cities()
+    for row in rows:
+        keys = [_key(name, row.group[name], cities) for name in by]
+        table.add_row(*keys, str(row.applications), wan(row.requested), str(row.approved), wan(row.approved_amount),
+                      wan(row.disbursed_amount))
+    return table
+
+
+def _key(name: str, value, cities: dict[str, str]) -> str:
+    if value is None:
+        return "—"
+    if name == "city":
+        return cities.get(value, value)
+    if name == "state":
+        return STATES.get(value, value)
+    return str(value)
+
+
+@whitelist_app.command("export")
+def whitelist_export(
+    version: Annotated[int, typer.Argument(help="白名单版本号（已发布）。")],
+    output: Annotated[Path, typer.Argument(help="输出的 Excel 文件（.xlsx）。")],
+) -> None:
+    """把已发布的白名单版本导出为 Excel。"""
+    from huiqi.whitelist import service as whitelist
+
+    try:
+        with session_scope() as session:
+            whitelist.export_xlsx(session, version_id=whitelist.version_id(session, number=version), path=output)
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"已导出白名单第 {version} 版：{output}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the record's commands to the ``huiqi`` command."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(users_app, name="users")
+    app.add_typer(demo_app, name="demo")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(whitelist_app, name="whitelist")
+    app.command("import")(import_command)
+    app.command("stats")(stats_command)

@@ -1,0 +1,1 @@
+"""Statistics: applications, approvals and money by measure, city, department, year and state."""

@@ -1,0 +1,1 @@
+"""People and their scope: who may see and do what."""

@@ -1,0 +1,63 @@
+"""Scope: what an actor may see. An enterprise sees its own records, a city reviewer its region,
+a department the applications it leads; finance, admin and the auditor see everything."""
+
+from dataclasses import dataclass
+
+from huiqi.errors import Forbidden
+from huiqi.models import Application, User
+
+ROLE_LABELS = {
+    "enterprise": "企业用户", "city": "市级初审人员", "department": "责任单位审核人员", "finance": "财政人员",
+    "admin": "管理员", "auditor": "审计人员", "system": "系统",
+}
+# Who acts on the command line (imports, seeding, the first user): the operator of the machine.
+SYSTEM = User(username="system", display_name="系统", role="system", password_hash="!")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A filter on applications: at most one of the bounds is set; none means everything."""
+
+    uscc: str | None = None
+    city: str | None = None
+    department_id: int | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.uscc is None and self.city is None and self.department_id is None
+
+
+def scope_of(actor: User) -> Scope:
+    """The applications ``actor`` may see."""
+    if actor.role == "enterprise":
+        return Scope(uscc=actor.uscc)
+    if actor.role == "city":
+        return Scope(city=actor.region)
+    if actor.role == "department":
+        return Scope(department_id=actor.department_id)
+    return Scope()
+
+
+def covers(actor: User, application: Application) -> bool:
+    """Whether ``actor`` may see ``application``."""
+    scope = scope_of(actor)
+    if scope.uscc is not None:
+        return application.uscc == scope.uscc
+    if scope.city is not None:
+        return application.city == scope.city
+    if scope.department_id is not None:
+        return application.department_id == scope.department_id
+    return True
+
+
+def require_role(actor: User, *roles: str, doing: str) -> None:
+    """Refuse unless the actor holds one of ``roles`` (the system may do what an admin may)."""
+    allowed = set(roles) | ({"system"} if "admin" in roles else set())
+    if actor.role not in allowed:
+        raise Forbidden(f"{ROLE_LABELS.get(actor.role, actor.role)}无权{doing}")
+
+
+def require_uscc(actor: User, uscc: str, *, doing: str) -> None:
+    """An enterprise user speaks only for its own unit."""
+    if actor.role == "enterprise" and actor.uscc != uscc:
+        raise Forbidden(f"企业用户只能{doing}本单位（{actor.uscc}）的记录")

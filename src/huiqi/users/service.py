@@ -1,0 +1,87 @@
+"""Create users, sign them in, change their roles: every change is in the audit trail."""
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from huiqi.audit import service as audit
+from huiqi.departments import repository as departments
+from huiqi.errors import Conflict, InputError, NotAuthenticated, NotFound
+from huiqi.models import User
+from huiqi.reference import divisions, uscc
+from huiqi.users import passwords, repository
+from huiqi.users.schemas import UserCreate
+from huiqi.users.scope import require_role
+from huiqi.validation import field_path, problems
+
+
+def _validated(data: dict) -> UserCreate:
+    try:
+        return UserCreate.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
+
+
+def _binding(session: Session, spec: UserCreate) -> dict:
+    """What the role binds the user to: a USCC, a city, a department; refused when missing or wrong."""
+    if spec.role == "enterprise":
+        problem = uscc.uscc_problem(spec.uscc) if spec.uscc else "企业用户须绑定统一社会信用代码"
+        if problem:
+            raise InputError([("uscc", problem)])
+        return {"uscc": spec.uscc}
+    if spec.role == "city":
+        if spec.region not in divisions.cities():
+            raise InputError([("region", "市级初审人员须绑定一个地级市代码（如 210100）或 shenfu")])
+        return {"region": spec.region}
+    if spec.role == "department":
+        unit = departments.by_name(session, spec.department or "")
+        if unit is None:
+            raise InputError([("department", f"没有名为 {spec.department!r} 的责任单位（部门由政策同步而来）")])
+        return {"department_id": unit.id}
+    return {}
+
+
+def create_user(session: Session, *, actor: User, **fields) -> User:
+    """Add a user (admins, or the system on the command line); the password is stored as argon2."""
+    require_role(actor, "admin", doing="创建用户")
+    spec = _validated(fields)
+    if repository.by_username(session, spec.username):
+        raise Conflict(f"用户名 {spec.username} 已存在")
+    user = User(username=spec.username, display_name=spec.display_name, role=spec.role,
+                password_hash=passwords.hash_password(spec.password), **_binding(session, spec))
+    repository.add(session, user)
+    audit.record(session, actor=actor.username, action="user.create", entity="user", entity_id=user.id,
+                 after=_shown(user))
+    return user
+
+
+def _shown(user: User) -> dict:
+    return {"username": user.username, "role": user.role, "uscc": user.uscc, "region": user.region,
+            "department_id": user.department_id, "active": user.active}
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User:
+    """The active user with this name and password; one message for every failure."""
+    user = repository.by_username(session, username)
+    if user is None or not user.active or not passwords.check_password(password, user.password_hash):
+        raise NotAuthenticated("用户名或密码错误，或账号已停用")
+    return user
+
+
+def change_role(session: Session, *, actor: User, username: str, role: str, uscc: str | None = None,
+                region: str | None = None, department: str | None = None) -> User:
+    """Give a user another role (and binding); before and after go to the audit trail."""
+    require_role(actor, "admin", doing="变更用户角色")
+    user = repository.by_username(session, username)
+    if user is None:
+        raise NotFound(f"没有用户 {username}")
+    spec = _validated({"username": user.username, "display_name": user.display_name, "role": role,
+                       "password": "unchanged", "uscc": uscc, "region": region, "department": department})
+    before = _shown(user)
+    binding = {"uscc": None, "region": None, "department_id": None} | _binding(session, spec)
+    user.role = role
+    for key, value in binding.items():
+        setattr(user, key, value)
+    session.flush()
+    audit.record(session, actor=actor.username, action="user.role", entity="user", entity_id=user.id,
+                 before=before, after=_shown(user))
+    return user

@@ -1,0 +1,144 @@
+"""Propose a whitelist from the records, review it, publish it as a dated version, export it.
+
+Criteria (措施19; DOMAIN.md "Administration"): an enterprise (kind enterprise) registered in
+Liaoning, in the digital-economy core industry, in good standing by the fund's 2025 guide
+(independent legal entity, sound accounts, no bad credit record, no major accident in three years).
+A fact not recorded is not assumed: such an enterprise is not proposed until it is recorded.
+Earlier versions are kept; a published version is never changed.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import xlsxwriter
+from sqlalchemy.orm import Session
+
+from huiqi.applicants import repository as applicants
+from huiqi.audit import service as audit
+from huiqi.departments.service import lead_unit
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.models import ApplicantProfile, Department, User, WhitelistEntry, WhitelistVersion
+from huiqi.reference import divisions, industries
+from huiqi.rules.loader import shipped
+from huiqi.whitelist import repository
+
+MEASURE = 19
+POLICY = "ln-2022-35"
+
+
+def qualifies(profile: ApplicantProfile) -> bool:
+    """Whether the profile meets every criterion (an unrecorded fact does not)."""
+    return (profile.kind == "enterprise" and divisions.in_liaoning(profile.region) is True
+            and industries.core_status(profile.industry, profile.digital_core_confirmed) is True
+            and profile.independent_legal_entity is True and profile.sound_accounts is True
+            and profile.bad_credit is False and profile.major_accident is False and bool(profile.name))
+
+
+def _may_compile(session: Session, actor: User, on: date) -> None:
+    """Admins, and reviewers of measure 19's lead unit on that day, compile and publish the list."""
+    if actor.role in ("admin", "system"):
+        return
+    lead = lead_unit(shipped(POLICY).measure(MEASURE), on)
+    unit = session.get(Department, actor.department_id) if actor.role == "department" else None
+    if unit is None or unit.name != lead:
+        raise Forbidden(f"白名单由措施{MEASURE}的牵头单位（{lead}）或管理员编制和发布")
+
+
+def propose(session: Session, *, actor: User, on: date, note: str | None = None) -> WhitelistVersion:
+    """A new proposed version: every applicant whose current profile meets the criteria."""
+    _may_compile(session, actor, on)
+    version = WhitelistVersion(number=repository.next_number(session), state="proposed", as_of=on,
+                               proposed_by=actor.username, note=note)
+    repository.add(session, version)
+    for applicant, profile in applicants.current_profiles(session):
+        if qualifies(profile):
+            repository.add(session, WhitelistEntry(version_id=version.id, applicant_id=applicant.id,
+                                                   uscc=applicant.uscc, name=profile.name, region=profile.region,
+                                                   industry=profile.industry))
+    audit.record(session, actor=actor.username, action="whitelist.propose", entity="whitelist",
+                 entity_id=version.number, after={"as_of": on, "state": "proposed"})
+    return repository.get(session, version.id)
+
+
+def _proposed_entry(session: Session, actor: User, entry_id: int, on: date) -> WhitelistEntry:
+    _may_compile(session, actor, on)
+    entry = repository.entry(session, entry_id)
+    if entry is None:
+        raise NotFound(f"没有白名单条目 {entry_id}")
+    version = session.get(WhitelistVersion, entry.version_id)
+    if version.state != "proposed":
+        raise Conflict(f"白名单第 {version.number} 版已发布，不能再改")
+    return entry
+
+
+def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: date) -> WhitelistEntry:
+    """Leave an enterprise out of a proposed version, saying why."""
+    entry = _proposed_entry(session, actor, entry_id, on)
+    if not reason.strip():
+        raise InputError([("reason", "移出白名单须写明理由")])
+    entry.included, entry.reason = False, reason.strip()
+    session.flush()
+    audit.record(session, actor=actor.username, action="whitelist.exclude", entity="whitelist_entry",
+                 entity_id=entry.id, before={"included": True}, after={"included": False, "reason": entry.reason})
+    return entry
+
+
+def publish(session: Session, *, actor: User, version_id: int, on: date) -> WhitelistVersion:
+    """Publish a reviewed version on ``on``; it is then fixed, and earlier versions stay readable."""
+    _may_compile(session, actor, on)
+    version = repository.get(session, version_id)
+    if version is None:
+        raise NotFound(f"没有白名单版本 {version_id}")
+    if version.state != "proposed":
+        raise Conflict(f"白名单第 {version.number} 版已于 {version.published_on} 发布")
+    version.state, version.published_on, version.published_by = "published", on, actor.username
+    session.flush()
+    audit.record(session, actor=actor.username, action="whitelist.publish", entity="whitelist",
+                 entity_id=version.number, before={"state": "proposed"},
+                 after={"state": "published", "published_on": on,
+                        "entries": sum(e.included for e in version.entries)})
+    return version
+
+
+def published_versions(session: Session) -> list[WhitelistVersion]:
+    """Published versions, oldest first: public."""
+    return repository.published(session)
+
+
+def read(session: Session, *, version_id: int, actor: User | None = None) -> WhitelistVersion:
+    """A version with its entries: anyone for a published one; proposed ones for those who may see drafts."""
+    version = repository.get(session, version_id)
+    if version is None:
+        raise NotFound(f"没有白名单版本 {version_id}")
+    if version.state != "published" and (actor is None or actor.role not in ("admin", "auditor", "department")):
+        raise NotFound(f"白名单第 {version.number} 版尚未发布")
+    return version
+
+
+def version_id(session: Session, *, number: int) -> int:
+    """The id of the version numbered ``number``."""
+    version = repository.by_number(session, number)
+    if version is None:
+        raise NotFound(f"没有第 {number} 版白名单")
+    return version.id
+
+
+HEADER = ("序号", "统一社会信用代码", "单位名称", "所在地", "行业代码", "行业名称")
+
+
+def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | None = None) -> Path:
+    """Write the version's included enterprises to an Excel workbook."""
+    version = read(session, version_id=version_id, actor=actor)
+    names = divisions.divisions()
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("白名单")
+        bold = book.add_format({"bold": True})
+        published = f"{version.published_on} 发布" if version.published_on else "待发布（拟定稿）"
+        sheet.write(0, 0, f"辽宁省数字经济核心产业企业白名单 第{version.number}版（{published}）", bold)
+        sheet.write_row(1, 0, HEADER, bold)
+        rows = [e for e in version.entries if e.included]
+        for i, entry in enumerate(rows, start=1):
+            sheet.write_row(i + 1, 0, (i, entry.uscc, entry.name, names.get(entry.region, {}).get("name", entry.region),
+                                       entry.industry, industries.industry_name(entry.industry) or ""))
+        sheet.set_column(1, 2, 28)
+    return Path(path)

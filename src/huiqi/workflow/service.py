@@ -1,0 +1,42 @@
+"""Take one step: check the role, the scope and the state against the table, record it twice
+(in the application's history and in the audit trail)."""
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from huiqi.audit import service as audit
+from huiqi.errors import Conflict, Forbidden, InputError
+from huiqi.models import Application, Transition, User
+from huiqi.users.scope import ROLE_LABELS, covers
+from huiqi.workflow import repository
+from huiqi.workflow.states import BY_ACTION, STATES
+
+
+def check(application: Application, *, action: str, actor: User) -> None:
+    """Refuse a step the actor's role, scope or the application's state does not allow."""
+    step = BY_ACTION[action]
+    if actor.role not in step.roles:
+        raise Forbidden(f"{ROLE_LABELS.get(actor.role, actor.role)}不能{step.label}")
+    if actor.role != "system" and not covers(actor, application):
+        raise Forbidden(f"申报 {application.id} 不在{ROLE_LABELS[actor.role]}的范围内")
+    if application.state not in step.sources:
+        raise Conflict(f"申报 {application.id} 处于「{STATES[application.state]}」，不能{step.label}")
+
+
+def move(session: Session, *, application: Application, action: str, actor: User, on: date,
+         reasons: str | None = None) -> Transition:
+    """Take step ``action``; reasons are required where the table says so (return, reject, objection)."""
+    check(application, action=action, actor=actor)
+    step = BY_ACTION[action]
+    reasons = (reasons or "").strip() or None
+    if step.needs_reasons and reasons is None:
+        raise InputError([("reasons", f"{step.label}须写明理由")])
+    before = application.state
+    application.state = step.target
+    row = repository.add(session, Transition(application_id=application.id, action=action, from_state=before,
+                                             to_state=step.target, actor=actor.username, on=on, reasons=reasons))
+    audit.record(session, actor=actor.username, action=f"application.{action}", entity="application",
+                 entity_id=application.id, before={"state": before},
+                 after={"state": step.target, "on": on, "reasons": reasons})
+    return row

@@ -1,0 +1,114 @@
+"""Applying: profiles kept as history, materials and declaration required, the rules' answer kept,
+routing by the measure's units, refusal of what the rules rule out, return and resubmission."""
+
+from datetime import date
+
+import pytest
+
+from huiqi.applicants import service as applicants
+from huiqi.applications import service as applications
+from huiqi.errors import Conflict, InputError, MaterialError, NotFound
+from huiqi.review import service as review
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from huiqi.workflow import repository as steps
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply
+
+
+def test_profile_changes_add_versions(session, people) -> None:
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, name="示例科技有限公司", kind="enterprise",
+                              region="210102", industry="6513", size="large", established=date(2016, 5, 1),
+                              independent_legal_entity=True, sound_accounts=True, bad_credit=False,
+                              major_accident=False)
+    _, history = applicants.get_applicant(session, actor=people.alice, uscc=ALICE_USCC)
+    assert [(p.version, p.size) for p in history] == [(1, "medium"), (2, "large")]
+
+
+def test_profile_input_is_checked_like_a_case(session, people) -> None:
+    with pytest.raises(InputError) as caught:
+        applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, region="219999", revenue=-1)
+    assert {field for field, _ in caught.value.problems} == {"applicant.region", "applicant.revenue"}
+
+
+def test_submission_keeps_the_answer_and_goes_straight_to_the_lead_unit(session, people, tmp_path) -> None:
+    app = apply(session, people.bob, matter="p1", measure=13, amount=10_000_000, on=date(2025, 9, 1), store=tmp_path)
+    assert app.state == "department_review" and app.city_review is False
+    assert app.department_id == people.most.department_id and app.city == "210200"
+    assert app.ceiling == 10_000_000 and app.policy_version and app.year == 2025
+    assert [t.action for t in steps.of_application(session, app.id)] == ["submit", "route_department"]
+
+
+def test_submission_needs_materials_and_the_declaration(session, people, tmp_path) -> None:
+    draft = applications.create_draft(session, actor=people.bob, uscc=BOB_USCC, matter_key="p1",
+                                      policy_id="ln-2022-35", measure=13, amount_requested=1)
+    with pytest.raises(Conflict, match="承诺"):
+        applications.submit(session, actor=people.bob, application_id=draft.id, on=date(2025, 9, 1))
+    applications.declare(session, actor=people.bob, application_id=draft.id)
+    with pytest.raises(Conflict, match="材料"):
+        applications.submit(session, actor=people.bob, application_id=draft.id, on=date(2025, 9, 1))
+    with pytest.raises(MaterialError):
+        applications.add_material(session, actor=people.bob, application_id=draft.id, filename="申报书.pdf",
+                                  content=b"GIF89a not accepted", store=tmp_path)
+
+
+@pytest.mark.parametrize(("measure", "amount", "why"), [
+    (13, 10_000_001, "超过上限"),  # the ceiling is 1000万
+    (5, 1, "支持范围"),  # key_tech is not a component-manufacturing project
+])
+def test_what_the_rules_rule_out_is_refused(session, people, tmp_path, measure, amount, why) -> None:
+    with pytest.raises(Conflict, match=why):
+        apply(session, people.bob, matter="p1", measure=measure, amount=amount, on=date(2025, 9, 1), store=tmp_path)
+
+
+def test_an_ineligible_matter_is_refused_with_the_failing_condition(session, people, tmp_path) -> None:
+    applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter={
+        "id": "p2", "type": "project", "codes": ["key_tech"], "listed": False, "date": "2024-04-01"})
+    with pytest.raises(Conflict, match="不符合措施13的条件"):
+        apply(session, people.bob, matter="p2", measure=13, amount=1, on=date(2025, 9, 1), store=tmp_path)
+
+
+def test_service_measures_and_unknown_policies_take_no_applications(session, people) -> None:
+    for policy, measure in (("ln-2022-35", 19), ("no-such-policy", 3), ("ln-2022-35", 99)):
+        with pytest.raises(InputError):
+            applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
+                                      policy_id=policy, measure=measure, amount_requested=1)
+
+
+def test_return_for_correction_then_resubmit(session, people, tmp_path) -> None:
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    with pytest.raises(InputError):
+        review.return_for_correction(session, actor=people.shenyang, application_id=app.id, reasons="  ")
+    review.return_for_correction(session, actor=people.shenyang, application_id=app.id, reasons="缺少认定文件")
+    assert app.state == "returned"
+    applications.change_amount(session, actor=people.alice, application_id=app.id, amount_requested=900_000)
+    applications.add_material(session, actor=people.alice, application_id=app.id, filename="认定文件.pdf",
+                              content=PDF + b"%2", store=tmp_path)
+    applications.submit(session, actor=people.alice, application_id=app.id, on=date(2025, 9, 8))
+    assert app.state == "city_review" and app.submitted_on == date(2025, 9, 8)
+    history = steps.of_application(session, app.id)
+    assert [t.action for t in history] == ["submit", "route_city", "return", "submit", "route_city"]
+    assert history[2].reasons == "缺少认定文件"
+
+
+def test_reject_and_withdraw_are_final(session, people, tmp_path) -> None:
+    app = apply(session, people.bob, matter="p1", measure=13, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    review.reject(session, actor=people.most, application_id=app.id, reasons="项目不在计划内")
+    with pytest.raises(Conflict):
+        applications.submit(session, actor=people.bob, application_id=app.id, on=date(2025, 9, 2))
+    draft = applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
+                                      policy_id="ln-2022-35", measure=3, amount_requested=1)
+    applications.withdraw(session, actor=people.alice, application_id=draft.id, on=date(2025, 9, 2))
+    assert draft.state == "withdrawn"
+
+
+def test_shenfu_applicants_are_pre_reviewed_by_the_zone(session, people, tmp_path) -> None:
+    zone = users.create_user(session, actor=SYSTEM, username="shenfu", display_name="沈抚示范区管委会审核员",
+                             role="city", password="long enough", region="shenfu")
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, name="示例科技有限公司",
+                              kind="enterprise", region="shenfu", industry="6513")
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    assert app.state == "city_review" and app.city == "shenfu"
+    with pytest.raises(NotFound):
+        review.pass_city(session, actor=people.shenyang, application_id=app.id)
+    review.pass_city(session, actor=zone, application_id=app.id)
+    assert app.state == "department_review"

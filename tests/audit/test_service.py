@@ -1,0 +1,62 @@
+"""The audit chain: intact after normal work; an edited row, a removed row and a removed tail are caught."""
+
+from datetime import date
+
+from sqlalchemy import text
+
+from huiqi.audit import service as audit
+from huiqi.budgets import service as budgets
+
+
+def _some_events(session, people) -> None:
+    for amount in (1_000_000, 2_000_000, 3_000_000):
+        budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=amount)
+
+
+def test_every_change_is_chained_and_intact(session, people) -> None:
+    _some_events(session, people)
+    result = audit.verify(session)
+    assert result.intact and result.events > 10
+    last = audit.history(session, entity="budget", entity_id="2025/ln-2022-35/3")
+    assert [(e.actor, e.before, e.after) for e in last][-1] == (
+        "finance", {"amount": 2_000_000, "committed": 0}, {"amount": 3_000_000, "committed": 0})
+
+
+def test_an_edited_row_is_reported(session, people) -> None:
+    _some_events(session, people)
+    session.execute(text("UPDATE audit_events SET after = :after WHERE seq = 3"),
+                    {"after": '{"role": "admin"}'})
+    result = audit.verify(session)
+    assert any("第 3 条审计记录的内容与其哈希不符" in p for p in result.problems), result.problems
+
+
+def test_an_edited_row_with_its_hash_recomputed_breaks_the_next_link(session, people) -> None:
+    _some_events(session, people)
+    row = session.execute(text("SELECT id FROM audit_events WHERE seq = 4")).scalar_one()
+    from huiqi.models import AuditEvent
+
+    event = session.get(AuditEvent, row)
+    event.actor = "someone-else"
+    event.hash = audit.digest(event)
+    session.flush()
+    result = audit.verify(session)
+    assert result.problems == ["第 5 条审计记录与前一条的链接断开：前一条被改动或删除"]
+
+
+def test_a_removed_row_is_reported(session, people) -> None:
+    _some_events(session, people)
+    session.execute(text("DELETE FROM audit_events WHERE seq = 6"))
+    result = audit.verify(session)
+    assert "缺少第 6–6 条审计记录：记录被删除" in result.problems
+
+
+def test_rows_removed_from_the_end_are_reported(session, people) -> None:
+    _some_events(session, people)
+    last = session.execute(text("SELECT max(seq) FROM audit_events")).scalar_one()
+    session.execute(text("DELETE FROM audit_events WHERE seq = :last"), {"last": last})
+    result = audit.verify(session)
+    assert any("末尾的记录被删除" in p for p in result.problems), result.problems
+
+
+def test_plain_values_are_json() -> None:
+    assert audit.plain({"on": date(2025, 9, 1), "xs": {1}}) == {"on": "2025-09-01", "xs": [1]}

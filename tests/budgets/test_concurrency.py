@@ -1,0 +1,113 @@
+"""Concurrent approvals on PostgreSQL: a budget that fits only some of them is never overspent.
+
+Twelve applications under measure 3, each proposing 70万, wait for approval against a budget of
+300万, which fits four. Twelve threads, each with its own connection and transaction, approve one
+each at the same moment. Exactly four succeed, the others are refused for the budget, and the
+committed sum is 280万. Two more threads race to approve one matter under two measures: the
+database keeps one grant.
+"""
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from huiqi.applicants import service as applicants
+from huiqi.approvals import service as approvals
+from huiqi.audit import service as audit
+from huiqi.budgets import service as budgets
+from huiqi.errors import BudgetExceeded, Conflict
+from huiqi.models import Budget, Grant, User
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from tests.dbtest import drop_schema, make_people, migrate, postgres_schema, to_announced, uscc_for
+
+N, PROPOSED, BUDGET = 12, 700_000, 3_000_000
+APPROVE_ON = date(2025, 10, 13)
+
+
+@pytest.fixture
+def pg() -> Engine:
+    """A PostgreSQL schema of its own: these tests commit, so they cannot share the rolled-back one."""
+    engine, schema = postgres_schema()
+    migrate(engine)
+    yield engine
+    drop_schema(engine, schema)
+
+
+def _enterprise(session: Session, i: int) -> User:
+    """A 沈阳 software enterprise with a national 小巨人 recognition (measure 3)."""
+    code = uscc_for("210100", f"CC{i:06d}")
+    who = users.create_user(session, actor=SYSTEM, username=f"firm{i}", display_name=f"并发测试企业{i}",
+                            role="enterprise", password="long enough", uscc=code)
+    applicants.record_profile(session, actor=who, uscc=code, name=f"并发测试企业{i}", kind="enterprise",
+                              region="210102", industry="6513")
+    applicants.save_matter(session, actor=who, uscc=code, matter={
+        "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-15"})
+    return who
+
+
+def _race(engine: Engine, finance_id: int, application_ids: list[int]) -> list[str]:
+    """Approve each application in its own thread, all released at once; the outcome of each."""
+    barrier = threading.Barrier(len(application_ids))
+    outcomes: list[str] = [""] * len(application_ids)
+
+    def approve(index: int, application_id: int) -> None:
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                with session.begin():
+                    finance = session.get(User, finance_id)
+                    barrier.wait()
+                    approvals.approve(session, actor=finance, application_id=application_id, on=APPROVE_ON)
+                outcomes[index] = "approved"
+            except BudgetExceeded:
+                outcomes[index] = "budget"
+            except Conflict:
+                outcomes[index] = "conflict"
+
+    threads = [threading.Thread(target=approve, args=(i, a)) for i, a in enumerate(application_ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_concurrent_approvals_never_overspend(pg: Engine, tmp_path) -> None:
+    with Session(pg, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3,
+                           amount=BUDGET)
+        ids = [to_announced(session, _enterprise(session, i), [people.shenyang, people.miit], matter="h1",
+                            measure=3, amount=1_000_000, proposed=PROPOSED, store=tmp_path).id for i in range(N)]
+    outcomes = _race(pg, people.finance.id, ids)
+    fits = BUDGET // PROPOSED
+    assert outcomes.count("approved") == fits and outcomes.count("budget") == N - fits, outcomes
+    with Session(pg) as session:
+        budget = session.scalars(select(Budget)).one()
+        assert budget.committed == fits * PROPOSED <= budget.amount
+        assert session.scalar(select(func.sum(Grant.amount))) == fits * PROPOSED
+        checked = audit.verify(session)
+        assert checked.intact, checked.problems
+
+
+def test_one_matter_two_measures_one_grant(pg: Engine, tmp_path) -> None:
+    with Session(pg, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        from tests.dbtest import make_records
+
+        make_records(session, people)
+        data = users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员",
+                                 role="department", password="long enough", department="省数据局")
+        for measure in (5, 11):
+            budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=measure,
+                               amount=50_000_000)
+        ids = [to_announced(session, people.alice, [data], matter="p1", measure=measure, amount=amount,
+                            store=tmp_path).id for measure, amount in ((5, 30_000_000), (11, 10_000_000))]
+    outcomes = _race(pg, people.finance.id, ids)
+    assert sorted(outcomes) == ["approved", "conflict"], outcomes
+    with Session(pg) as session:
+        assert session.scalar(select(func.count(Grant.id))) == 1
+        assert sum(b.committed for b in session.scalars(select(Budget))) in (30_000_000, 10_000_000)

@@ -1,0 +1,216 @@
+"""Database fixtures: every test that takes ``session`` runs on SQLite and on PostgreSQL.
+
+Each database's schema is built by the Alembic migrations (``alembic upgrade head``), once per run;
+on PostgreSQL in a schema of its own inside the ``test`` database, so parallel runs do not meet.
+Each test runs inside a transaction that is rolled back at the end. PostgreSQL missing is a skip
+with its reason, or a failure when ``HUIQI_REQUIRE_POSTGRES=1`` (as CI sets it).
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from huiqi.applicants import service as applicants
+from huiqi.applications import service as applications
+from huiqi.db import alembic_config, make_engine
+from huiqi.departments import service as departments
+from huiqi.models import Application, User
+from huiqi.reference.uscc import make, org_check_char
+from huiqi.rules.loader import load_many
+from huiqi.users import passwords
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+
+POSTGRES_URL = os.environ.get("HUIQI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def migrate(engine: Engine) -> None:
+    """Build the schema with the migrations, on this engine's connection."""
+    with engine.connect() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+
+
+def postgres_available() -> None:
+    """Skip (or fail, when required) if PostgreSQL cannot be reached."""
+    try:
+        probe = create_engine(POSTGRES_URL)
+        with probe.connect():
+            pass
+        probe.dispose()
+    except OperationalError as exc:
+        reason = f"PostgreSQL 不可用（{POSTGRES_URL}）：{str(exc).splitlines()[0]}"
+        if os.environ.get("HUIQI_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def postgres_schema() -> tuple[Engine, str]:
+    """An engine whose connections use a fresh schema of their own in the ``test`` database."""
+    postgres_available()
+    schema = f"huiqi_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}, pool_size=20)
+    return engine, schema
+
+
+def drop_schema(engine: Engine, schema: str) -> None:
+    engine.dispose()
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request, tmp_path_factory) -> Iterator[Engine]:
+    """A migrated database of each kind, for the whole run."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'huiqi.db'}")
+        migrate(engine)
+        yield engine
+        engine.dispose()
+        return
+    engine, schema = postgres_schema()
+    migrate(engine)
+    yield engine
+    drop_schema(engine, schema)
+
+
+@pytest.fixture
+def session(database: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; services' savepoints nest in it."""
+    with database.connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+            outer.rollback()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_argon2():
+    """Real argon2, with low cost, so the many personas of the suite hash quickly."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    saved = passwords.HASHER
+    passwords.HASHER = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    yield
+    passwords.HASHER = saved
+
+
+def uscc_for(region: str, body: str) -> str:
+    """A valid code: 91 (enterprise), the region, an organisation code body and both check characters."""
+    return make(f"91{region}{body}{org_check_char(body)}")
+
+
+ALICE_USCC = uscc_for("210100", "MA0A1CE1")  # 沈阳
+BOB_USCC = uscc_for("210200", "MA0B0B01")  # 大连
+MALLORY_USCC = uscc_for("211400", "MA0MA110")  # 葫芦岛, no records here
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class People:
+    """The personas of the record's tests."""
+
+    alice: User  # 企业用户, 沈阳的示例科技
+    bob: User  # 企业用户, 大连的数据公司
+    mallory: User  # an outsider enterprise with no records here
+    shenyang: User  # 沈阳市审核员
+    dalian: User  # 大连市审核员
+    miit: User  # 省工信厅审核员 (lead of measures 2–4, 6, 14 …)
+    most: User  # 省科技厅审核员 (lead of measure 13)
+    finance: User  # 省财政厅
+    admin: User
+    auditor: User
+
+
+def _person(session: Session, username: str, name: str, role: str, **binding) -> User:
+    return users.create_user(session, actor=SYSTEM, username=username, display_name=name, role=role,
+                             password=PASSWORD, **binding)
+
+
+def make_people(session: Session) -> People:
+    departments.sync(session, policies=load_many())
+    return People(
+        alice=_person(session, "alice", "示例科技（企业用户）", "enterprise", uscc=ALICE_USCC),
+        bob=_person(session, "bob", "大连数据（企业用户）", "enterprise", uscc=BOB_USCC),
+        mallory=_person(session, "mallory", "局外企业", "enterprise", uscc=MALLORY_USCC),
+        shenyang=_person(session, "shenyang", "沈阳市审核员", "city", region="210100"),
+        dalian=_person(session, "dalian", "大连市审核员", "city", region="210200"),
+        miit=_person(session, "miit", "省工信厅审核员", "department", department="省工业和信息化厅"),
+        most=_person(session, "most", "省科技厅审核员", "department", department="省科技厅"),
+        finance=_person(session, "finance", "省财政厅经办人", "finance"),
+        admin=_person(session, "admin", "系统管理员", "admin"),
+        auditor=_person(session, "auditor", "审计人员", "auditor"),
+    )
+
+
+def make_records(session: Session, people: People) -> None:
+    """Alice (沈阳, software, core) with a 小巨人 recognition and an expansion project; Bob (大连) with a
+    listed key-technology project."""
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, name="示例科技有限公司",
+                              kind="enterprise", region="210102", industry="6513", size="medium",
+                              established=date(2016, 5, 1), independent_legal_entity=True, sound_accounts=True,
+                              bad_credit=False, major_accident=False)
+    applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
+        "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-15"})
+    applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
+        "id": "p1", "type": "project", "codes": ["component_manufacturing", "smart_manufacturing"],
+        "build": "expansion", "sector": "sensor", "investment": 80_000_000, "date": "2024-03-01"})
+    applicants.record_profile(session, actor=people.bob, uscc=BOB_USCC, name="大连数据有限公司", kind="enterprise",
+                              region="210202", industry="6520", size="small")
+    applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter={
+        "id": "p1", "type": "project", "codes": ["key_tech"], "listed": True, "date": "2024-04-01"})
+
+
+@pytest.fixture
+def people(session: Session) -> People:
+    found = make_people(session)
+    make_records(session, found)
+    return found
+
+
+def apply(session: Session, who: User, *, matter: str, measure: int, amount: int, on: date,
+          store: Path) -> Application:
+    """A submitted application: draft, one PDF, the declaration, submission."""
+    draft = applications.create_draft(session, actor=who, uscc=who.uscc, matter_key=matter, policy_id="ln-2022-35",
+                                      measure=measure, amount_requested=amount)
+    applications.add_material(session, actor=who, application_id=draft.id, filename="申报书.pdf", content=PDF,
+                              store=store)
+    applications.declare(session, actor=who, application_id=draft.id)
+    return applications.submit(session, actor=who, application_id=draft.id, on=on)
+
+
+def to_announced(session: Session, who: User, reviewers: list[User], *, matter: str, measure: int, amount: int,
+                 store: Path, proposed: int | None = None, starts_on: date = date(2025, 9, 29)) -> Application:
+    """An application taken through review to 公示 (five working days from ``starts_on``)."""
+    from huiqi.announcements import service as announcements
+    from huiqi.review import service as review
+
+    app = apply(session, who, matter=matter, measure=measure, amount=amount, on=date(2025, 9, 1), store=store)
+    department = reviewers[-1]
+    if app.state == "city_review":
+        review.pass_city(session, actor=reviewers[0], application_id=app.id, on=date(2025, 9, 3))
+    review.propose(session, actor=department, application_id=app.id, amount=proposed or amount, on=date(2025, 9, 10))
+    announcements.open_batch(session, actor=department, application_ids=[app.id], starts_on=starts_on)
+    return app

@@ -1,0 +1,34 @@
+"""The demo fills a fresh database: every role, a dozen demo enterprises, every state, budgets."""
+
+from sqlalchemy import func, select
+
+from huiqi.audit import service as audit
+from huiqi.demo.service import seed
+from huiqi.errors import Conflict
+from huiqi.models import ROLES, Applicant, Application, Budget, User, WhitelistVersion
+from huiqi.workflow.states import STATES
+
+
+def test_demo_seed(session, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_MATERIALS_DIR", str(tmp_path))
+    from huiqi.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        seed(session, password="demo password")
+    finally:
+        get_settings.cache_clear()
+    roles = set(session.scalars(select(User.role)))
+    assert roles == set(ROLES)
+    firms = list(session.scalars(select(Applicant)))
+    assert len(firms) == 12 and all(f.demo for f in firms)
+    states = set(session.scalars(select(Application.state)))
+    assert states == set(STATES) - {"submitted"}, "submitted is passed through: the system routes at once"
+    assert session.scalar(select(func.count(Budget.id))) == 7
+    assert session.scalar(select(WhitelistVersion.state)) == "published"
+    assert audit.verify(session).intact
+    try:
+        seed(session, password="demo password")
+        raise AssertionError("a second seed must be refused")
+    except Conflict:
+        pass

@@ -1,0 +1,36 @@
+"""Growth files for cultivated enterprises (measure 3): figures by year, recognitions, grants."""
+
+from datetime import date
+
+import pytest
+
+from huiqi.applicants import service as applicants
+from huiqi.errors import Forbidden, InputError
+from huiqi.growth import service as growth
+from tests.dbtest import ALICE_USCC, BOB_USCC
+
+
+def test_a_cultivated_enterprise_keeps_its_yearly_figures(session, people) -> None:
+    assert growth.cultivation_codes() == {"srdi_sme", "little_giant", "single_champion"}
+    growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024, revenue=120_000_000,
+                          rnd_spending=9_000_000, profit=-1_000_000, employees=230)
+    growth.record_figures(session, actor=people.miit, uscc=ALICE_USCC, year=2023, revenue=100_000_000)
+    growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024, revenue=121_000_000,
+                          rnd_spending=9_000_000, profit=-1_000_000, employees=230)
+    applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
+        "id": "h0", "type": "honour", "codes": ["srdi_sme"], "level": "provincial", "date": "2022-09-01"})
+    file = growth.growth_file(session, actor=people.shenyang, uscc=ALICE_USCC)
+    assert [(f.year, f.revenue) for f in file.figures] == [(2023, 100_000_000), (2024, 121_000_000)]
+    assert [(r.code, r.date) for r in file.recognitions] == [("srdi_sme", date(2022, 9, 1)),
+                                                            ("little_giant", date(2024, 7, 15))]
+    assert growth.cultivated(session, actor=people.admin) == [ALICE_USCC]
+
+
+def test_only_cultivated_enterprises_and_their_keepers(session, people) -> None:
+    with pytest.raises(InputError, match="不在培育之列"):
+        growth.record_figures(session, actor=people.bob, uscc=BOB_USCC, year=2024, revenue=1)
+    for who in (people.bob, people.most, people.shenyang, people.finance, people.auditor):
+        with pytest.raises(Forbidden):
+            growth.record_figures(session, actor=who, uscc=ALICE_USCC, year=2024, revenue=1)
+    with pytest.raises(Forbidden):
+        growth.growth_file(session, actor=people.mallory, uscc=ALICE_USCC)

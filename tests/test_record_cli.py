@@ -1,0 +1,96 @@
+"""The record's commands, on SQLite and PostgreSQL: upgrade, add a user, import, seed, verify, stats."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from huiqi import db
+from huiqi.cli import app
+from huiqi.config import get_settings
+from tests.dbtest import ALICE_USCC, drop_schema, postgres_schema
+
+runner = CliRunner()
+
+
+def _reset() -> None:
+    get_settings.cache_clear()
+    db.engine.cache_clear()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
+    """A fresh, empty database named by HUIQI_DATABASE_URL, as an operator would set it."""
+    monkeypatch.setenv("HUIQI_MATERIALS_DIR", str(tmp_path / "materials"))
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'huiqi.db'}"
+        schema = engine = None
+    else:
+        engine, schema = postgres_schema()
+        url = engine.url.render_as_string(hide_password=False) + f"?options=-csearch_path%3D{schema}"
+    monkeypatch.setenv("HUIQI_DATABASE_URL", url)
+    _reset()
+    yield url
+    db.engine().dispose()
+    _reset()
+    if schema:
+        drop_schema(engine, schema)
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_upgrade_seed_stats_and_verify(database_url) -> None:
+    assert invoke("db", "upgrade").exit_code == 0
+    seeded = invoke("demo", "seed")
+    assert seeded.exit_code == 0, seeded.output
+    assert "12 家" in seeded.stdout
+    stats = invoke("stats", "--by", "state")
+    assert stats.exit_code == 0 and "已拨付" in stats.stdout and "公示中" in stats.stdout
+    verified = invoke("audit", "verify")
+    assert verified.exit_code == 0 and "审计链完整" in verified.stdout
+    with db.engine().begin() as connection:
+        connection.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 7"))
+    verified = invoke("audit", "verify")
+    assert verified.exit_code == 2 and "第 7 条审计记录的内容与其哈希不符" in verified.stderr
+
+
+def test_users_add_and_import(database_url, tmp_path: Path) -> None:
+    invoke("db", "upgrade")
+    added = invoke("users", "add", "zhang", "--role", "city", "--region", "210100", "--password-stdin",
+                   input="a long password\n")
+    assert added.exit_code == 0, added.output
+    refused = invoke("users", "add", "li", "--role", "city", "--region", "999999", "--password-stdin",
+                     input="a long password\n")
+    assert refused.exit_code == 2 and "region" in refused.stderr
+    applicants = pl.DataFrame({"uscc": [ALICE_USCC], "name": ["示例科技有限公司"], "kind": ["enterprise"],
+                               "region": ["210102"], "industry": ["6513"]})
+    matters = pl.DataFrame({"id": ["h1"], "uscc": [ALICE_USCC], "type": ["honour"], "codes": [["little_giant"]],
+                            "date": ["2024-07-15"], "level": ["national"]})
+    from huiqi.simulate.population import write_population
+
+    book = write_population(applicants, matters, tmp_path / "population.xlsx")
+    imported = invoke("import", str(book))
+    assert imported.exit_code == 0, imported.output
+    assert "申报单位 1 家（信息有变化 1 家），事项 1 项" in imported.stdout
+    again = invoke("import", str(book))
+    assert "信息有变化 0 家" in again.stdout, "an unchanged profile adds no version"
+    bad = tmp_path / "bad"
+    write_population(applicants.with_columns(pl.lit("219999").alias("region")), matters, bad)
+    failed = invoke("import", str(bad))
+    assert failed.exit_code == 2 and "region" in failed.stderr
+
+
+def test_default_database_is_a_file_under_var(monkeypatch) -> None:
+    monkeypatch.delenv("HUIQI_DATABASE_URL", raising=False)
+    _reset()
+    try:
+        assert get_settings().database_url == "sqlite:///var/huiqi.db"
+    finally:
+        _reset()
+    assert os.environ.get("HUIQI_DATABASE_URL") is None

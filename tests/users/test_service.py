@@ -1,0 +1,44 @@
+"""Users: argon2 hashes, sign-in, bindings by role, role changes in the audit trail, admins only."""
+
+import pytest
+
+from huiqi.audit import service as audit
+from huiqi.errors import Forbidden, InputError, NotAuthenticated
+from huiqi.users import service as users
+from tests.dbtest import PASSWORD
+
+
+def test_password_is_stored_as_argon2_and_checked(session, people) -> None:
+    assert people.alice.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in people.alice.password_hash
+    assert users.authenticate(session, username="alice", password=PASSWORD).id == people.alice.id
+    with pytest.raises(NotAuthenticated):
+        users.authenticate(session, username="alice", password="wrong password")
+    with pytest.raises(NotAuthenticated):
+        users.authenticate(session, username="nobody", password=PASSWORD)
+
+
+def test_roles_need_their_binding(session, people) -> None:
+    cases = [({"role": "enterprise"}, "uscc"), ({"role": "enterprise", "uscc": "91210100MA0QC1B25X"}, "uscc"),
+             ({"role": "city", "region": "110000"}, "region"), ({"role": "department", "department": "省外某局"},
+                                                                "department"), ({"role": "king"}, "role")]
+    for binding, field in cases:
+        with pytest.raises(InputError) as caught:
+            users.create_user(session, actor=people.admin, username="x-user", display_name="某人", password=PASSWORD,
+                              **binding)
+        assert caught.value.problems[0][0] == field
+
+
+def test_only_admins_create_users_or_change_roles(session, people) -> None:
+    for who in (people.alice, people.shenyang, people.miit, people.finance, people.auditor):
+        with pytest.raises(Forbidden):
+            users.create_user(session, actor=who, username="eve", display_name="Eve", role="admin", password=PASSWORD)
+        with pytest.raises(Forbidden):
+            users.change_role(session, actor=who, username="bob", role="admin")
+
+
+def test_a_role_change_is_audited_with_before_and_after(session, people) -> None:
+    users.change_role(session, actor=people.admin, username="dalian", role="city", region="210300")
+    events = audit.history(session, entity="user", entity_id=people.dalian.id)
+    assert events[-1].action == "user.role" and events[-1].actor == "admin"
+    assert events[-1].before["region"] == "210200" and events[-1].after["region"] == "210300"

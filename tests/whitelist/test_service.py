@@ -1,0 +1,56 @@
+"""The whitelist: proposed from the records by the criteria, reviewed, published by dated version, exported."""
+
+from datetime import date
+
+import openpyxl
+import pytest
+
+from huiqi.applicants import service as applicants
+from huiqi.errors import Conflict, Forbidden, NotFound
+from huiqi.whitelist import service as whitelist
+from tests.dbtest import ALICE_USCC, BOB_USCC
+
+
+def test_only_core_enterprises_in_good_standing_are_proposed(session, people) -> None:
+    version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    # Bob's standing is not recorded: not assumed, so not proposed.
+    assert [(e.uscc, e.name) for e in version.entries] == [(ALICE_USCC, "示例科技有限公司")]
+    applicants.record_profile(session, actor=people.bob, uscc=BOB_USCC, name="大连数据有限公司", kind="enterprise",
+                              region="210202", industry="6520", independent_legal_entity=True, sound_accounts=True,
+                              bad_credit=False, major_accident=False)
+    assert len(whitelist.propose(session, actor=people.admin, on=date(2025, 12, 2)).entries) == 2
+    applicants.record_profile(session, actor=people.bob, uscc=BOB_USCC, name="大连数据有限公司", kind="enterprise",
+                              region="210202", industry="6520", independent_legal_entity=True, sound_accounts=True,
+                              bad_credit=True, major_accident=False)
+    assert len(whitelist.propose(session, actor=people.admin, on=date(2025, 12, 3)).entries) == 1
+
+
+def test_review_publish_and_keep_earlier_versions(session, people, tmp_path) -> None:
+    first = whitelist.propose(session, actor=people.admin, on=date(2025, 6, 1))
+    whitelist.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 6, 5))
+    second = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    with pytest.raises(NotFound):
+        whitelist.read(session, version_id=second.id)  # the public cannot read a draft
+    whitelist.exclude(session, actor=people.admin, entry_id=second.entries[0].id, reason="年报未按时公示",
+                      on=date(2025, 12, 2))
+    whitelist.publish(session, actor=people.admin, version_id=second.id, on=date(2025, 12, 5))
+    with pytest.raises(Conflict):
+        whitelist.exclude(session, actor=people.admin, entry_id=first.entries[0].id, reason="事后改动",
+                          on=date(2025, 12, 6))
+    published = whitelist.published_versions(session)
+    assert [(v.number, v.published_on) for v in published] == [(1, date(2025, 6, 5)), (2, date(2025, 12, 5))]
+    assert whitelist.read(session, version_id=first.id).entries[0].included is True
+
+    path = whitelist.export_xlsx(session, version_id=first.id, path=tmp_path / "白名单.xlsx")
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert "第1版" in rows[0][0] and rows[1][:3] == ("序号", "统一社会信用代码", "单位名称")
+    assert rows[2][:4] == (1, ALICE_USCC, "示例科技有限公司", "和平区") and rows[2][5] == "应用软件开发"
+    second_rows = list(openpyxl.load_workbook(whitelist.export_xlsx(
+        session, version_id=second.id, path=tmp_path / "2.xlsx")).active.iter_rows(values_only=True))
+    assert len(second_rows) == 2, "the excluded enterprise is left out of the published list"
+
+
+def test_who_compiles_the_list(session, people) -> None:
+    for who in (people.alice, people.shenyang, people.miit, people.finance, people.auditor):
+        with pytest.raises(Forbidden):
+            whitelist.propose(session, actor=who, on=date(2025, 12, 1))
