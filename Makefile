@@ -13,8 +13,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The whole system on SQLite with demo data, at http://127.0.0.1:8000 (a fresh demo database each time).
+DEMO_DB := sqlite:///var/demo.db
+
 demo: $(STAMP)
-	$(BIN)/huiqi match examples/case.json --format table
+	rm -f var/demo.db
+	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi demo seed
+	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi demo logins
+	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi serve
 
 # Every test runs on SQLite and on PostgreSQL (127.0.0.1:5432, database `test`); .ci/run starts
 # PostgreSQL when it is down and sets HUIQI_REQUIRE_POSTGRES=1 so that it cannot be skipped.

@@ -19,6 +19,7 @@ from huiqi.rules.case import parse_case
 from huiqi.rules.loader import load_file, load_many
 from huiqi.rules.match import match as run_match
 from huiqi.simulate import cli as simulation
+from huiqi.web import cli as web
 
 app = typer.Typer(help="惠企：把惠企政策变成可运行的软件。", no_args_is_help=True, add_completion=False)
 policy_app = typer.Typer(help="查看、检查政策文件。", no_args_is_help=True)
@@ -102,6 +103,7 @@ def policy_check(
 
 simulation.register(app)
 record.register(app)
+web.register(app, record.demo_app)
 
 
 def main() -> None:

@@ -41,6 +41,24 @@ class Settings(BaseSettings):
     demo_password_file: Path | None = Field(
         None, description="从文件读取演示用户密码（代替 HUIQI_DEMO_PASSWORD），便于以密钥文件挂载。")
 
+    session_hours: int = Field(
+        8, ge=1, le=24 * 30, description="登录会话的有效时长（小时），默认 8 小时；到期后需重新登录。")
+    login_max_failures: int = Field(
+        5, ge=1, description="同一用户名在限制窗口内允许的登录失败次数，超过即暂时拒绝登录；同一地址允许其四倍。")
+    login_window_minutes: int = Field(
+        15, ge=1, description="登录失败次数的统计窗口（分钟），默认 15 分钟。")
+    cookie_secure: bool | None = Field(
+        None, description="会话 Cookie 是否只经 HTTPS 发送；不设时，开发环境为否，其他环境为是。")
+    jobs_dir: Path = Field(
+        Path("var/jobs"), description="测算任务的人口数据和报告的存放目录。")
+    max_upload_bytes: int = Field(
+        200 * 1024 * 1024, ge=1, description="网页上传的测算人口数据的大小上限（字节），默认 200 MiB。")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are Secure outside development unless a setting says otherwise."""
+        return self.cookie_secure if self.cookie_secure is not None else self.environment != "development"
+
     @model_validator(mode="after")
     def _secrets(self) -> "Settings":
         for name in SECRETS:

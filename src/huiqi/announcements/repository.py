@@ -1,8 +1,10 @@
 """SQL of 公示 batches."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huiqi.models import Announcement
+from huiqi.applicants.repository import current_profile
+from huiqi.models import Announcement, ApplicantProfile, Application
 
 
 def add(session: Session, announcement: Announcement) -> Announcement:
@@ -13,3 +15,15 @@ def add(session: Session, announcement: Announcement) -> Announcement:
 
 def get(session: Session, announcement_id: int) -> Announcement | None:
     return session.get(Announcement, announcement_id)
+
+
+def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application, ApplicantProfile | None]]]]:
+    """Every 公示 batch, newest first, with its applications and each applicant's current profile."""
+    newest = select(Announcement).order_by(Announcement.starts_on.desc(), Announcement.id.desc())
+    batches = list(session.scalars(newest))
+    found = []
+    for batch in batches:
+        rows = session.scalars(select(Application).where(Application.announcement_id == batch.id)
+                               .order_by(Application.id))
+        found.append((batch, [(a, current_profile(session, a.applicant_id)) for a in rows]))
+    return found

@@ -1,5 +1,6 @@
 """Open a 公示 batch for proposed awards, and record objections during it."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -55,3 +56,36 @@ def object_to(session: Session, *, actor: User, application_id: int, reasons: st
     workflow.move(session, application=application, action="object", actor=actor, on=on, reasons=reasons)
     application.announcement_id = None
     return application
+
+
+@dataclass
+class PublicEntry:
+    """One line of a 公示 as the public sees it: who, for what, how much, and where it stands."""
+
+    application_id: int
+    applicant: str
+    uscc: str
+    policy_id: str
+    measure: int
+    amount_proposed: int | None
+    state: str
+
+
+@dataclass
+class PublicBatch:
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    working_days: int
+    entries: list[PublicEntry]
+
+
+def public_listing(session: Session) -> list[PublicBatch]:
+    """Every 公示 batch with its entries, newest first: public, no sign-in needed."""
+    return [
+        PublicBatch(batch.id, batch.title, batch.starts_on, batch.ends_on, batch.working_days, [
+            PublicEntry(a.id, profile.name if profile and profile.name else a.uscc, a.uscc, a.policy_id, a.measure,
+                        a.amount_proposed, a.state) for a, profile in rows])
+        for batch, rows in repository.listed(session)
+    ]

@@ -1,6 +1,7 @@
 """The ORM tables, one per file; importing this package registers them all on ``Base.metadata``."""
 
 from huiqi.models.announcement import Announcement
+from huiqi.models.api_token import ApiToken
 from huiqi.models.applicant import Applicant
 from huiqi.models.applicant_profile import ApplicantProfile
 from huiqi.models.application import Application
@@ -12,15 +13,18 @@ from huiqi.models.department import Department
 from huiqi.models.disbursement import Disbursement
 from huiqi.models.grant import Grant
 from huiqi.models.growth_figure import GrowthFigure
+from huiqi.models.login_attempt import LoginAttempt
 from huiqi.models.material import Material
 from huiqi.models.matter import Matter
+from huiqi.models.simulation_job import SimulationJob
 from huiqi.models.transition import Transition
 from huiqi.models.user import ROLES, User
+from huiqi.models.web_session import WebSession
 from huiqi.models.whitelist_entry import WhitelistEntry
 from huiqi.models.whitelist_version import WhitelistVersion
 
 __all__ = [
-    "ROLES", "Announcement", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead", "Base",
-    "Budget", "Department", "Disbursement", "Grant", "GrowthFigure", "Material", "Matter", "Transition", "User",
-    "WhitelistEntry", "WhitelistVersion",
+    "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
+    "Base", "Budget", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material", "Matter",
+    "SimulationJob", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
 ]

@@ -1,0 +1,59 @@
+"""Signing in and out in the browser: a session cookie (HttpOnly, SameSite, Secure outside development)."""
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from huiqi.auth import service as auth
+from huiqi.config import get_settings
+from huiqi.errors import NotAuthenticated
+from huiqi.web.deps import SESSION_COOKIE, CallerDep, Db
+from huiqi.web.render import page
+
+router = APIRouter(include_in_schema=False)
+HOME = {"enterprise": "/me", "city": "/review", "department": "/review", "finance": "/review", "admin": "/review",
+        "auditor": "/review"}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site (never another host) may follow a sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, who: CallerDep, next: str | None = None) -> HTMLResponse:
+    return page(request, "auth/login.html", who, next=_safe_next(next) or "", error=None)
+
+
+@router.post("/login", response_model=None)
+def login(request: Request, who: CallerDep, session: Db, username: Annotated[str, Form()] = "",
+          password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> HTMLResponse | RedirectResponse:
+    address = request.client.host if request.client else "unknown"
+    try:
+        signed = auth.sign_in(session, username=username.strip(), password=password, address=address)
+    except NotAuthenticated as error:
+        session.commit()  # the failed attempt counts toward the limit
+        return page(request, "auth/login.html", who, status_code=401, next=_safe_next(next) or "",
+                    error=error.message, username=username)
+    session.commit()
+    response = RedirectResponse(_safe_next(next) or HOME.get(signed.user.role, "/"), status_code=303)
+    settings = get_settings()
+    response.set_cookie(SESSION_COOKIE, signed.token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+                        max_age=settings.session_hours * 3600, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: Db) -> RedirectResponse:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        auth.sign_out(session, token)
+        session.commit()
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

@@ -1,0 +1,110 @@
+"""Sign in and out, find who a cookie or a bearer token speaks for, issue and revoke tokens.
+
+Tokens are 32 random bytes; only their SHA-256 is stored, so a copy of the database does not let
+anyone sign in. Repeated failures for one user name (or from one address) refuse further attempts
+for a while, whether or not the password would have been right.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from huiqi.audit import service as audit
+from huiqi.auth import repository
+from huiqi.config import get_settings
+from huiqi.db import utcnow
+from huiqi.errors import HuiqiError, NotAuthenticated, NotFound
+from huiqi.models import ApiToken, LoginAttempt, User, WebSession
+from huiqi.users import service as users
+from huiqi.users.scope import require_role
+
+
+class TooManyAttempts(HuiqiError):
+    """Too many failed sign-ins: wait before trying again."""
+
+    status_code = 429
+
+
+@dataclass
+class SignedIn:
+    """A new browser session: the cookie value and the CSRF token forms must send back."""
+
+    user: User
+    token: str
+    csrf: str
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sign_in(session: Session, *, username: str, password: str, address: str, now: datetime | None = None) -> SignedIn:
+    """A new session for the user, unless the name or the address has failed too often lately."""
+    settings, now = get_settings(), now or utcnow()
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    if (repository.failures_since(session, since=since, username=username) >= settings.login_max_failures
+            or repository.failures_since(session, since=since, address=address) >= 4 * settings.login_max_failures):
+        raise TooManyAttempts(f"登录失败次数过多，请 {settings.login_window_minutes} 分钟后再试")
+    try:
+        user = users.authenticate(session, username=username, password=password)
+    except NotAuthenticated:
+        repository.add(session, LoginAttempt(username=username[:64], address=address[:64], at=now, success=False))
+        raise
+    repository.add(session, LoginAttempt(username=username, address=address[:64], at=now, success=True))
+    repository.delete_expired(session, now)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    repository.add(session, WebSession(token_hash=digest(token), user_id=user.id, csrf_token=csrf,
+                                       expires_at=now + timedelta(hours=settings.session_hours)))
+    return SignedIn(user, token, csrf)
+
+
+def from_cookie(session: Session, token: str, now: datetime | None = None) -> tuple[User, WebSession] | None:
+    """The active user and session a cookie speaks for, or None (unknown, expired, disabled)."""
+    found = repository.session_by_hash(session, digest(token))
+    if found is None or found[0].expires_at < (now or utcnow()) or not found[1].active:
+        return None
+    return found[1], found[0]
+
+
+def sign_out(session: Session, token: str) -> None:
+    repository.delete_session(session, digest(token))
+
+
+def from_bearer(session: Session, token: str) -> User | None:
+    """The active user a bearer token speaks for, or None."""
+    found = repository.token_by_hash(session, digest(token))
+    if found is None or not found[1].active:
+        return None
+    found[0].last_used_at = utcnow()
+    return found[1]
+
+
+def issue_token(session: Session, *, actor: User, name: str) -> tuple[ApiToken, str]:
+    """A new bearer token for the actor (shown once); recorded in the audit trail."""
+    raw = "hq_" + secrets.token_urlsafe(32)
+    row = ApiToken(token_hash=digest(raw), user_id=actor.id, name=name.strip()[:100] or "未命名")
+    repository.add(session, row)
+    audit.record(session, actor=actor.username, action="token.issue", entity="api_token", entity_id=row.id,
+                 after={"name": row.name, "user": actor.username})
+    return row, raw
+
+
+def revoke_token(session: Session, *, actor: User, token_id: int) -> ApiToken:
+    """Revoke a token: its owner may, and an admin may revoke any."""
+    row = repository.token(session, token_id)
+    if row is None or (row.user_id != actor.id and actor.role != "admin"):
+        raise NotFound("没有这个令牌")
+    if row.user_id != actor.id:
+        require_role(actor, "admin", doing="吊销他人的令牌")
+    row.revoked = True
+    audit.record(session, actor=actor.username, action="token.revoke", entity="api_token", entity_id=row.id,
+                 before={"revoked": False}, after={"revoked": True})
+    return row
+
+
+def tokens(session: Session, *, actor: User) -> list[ApiToken]:
+    """The actor's own tokens (revoked ones included, so they can see what was cut off)."""
+    return repository.tokens_of(session, actor.id)

@@ -1,0 +1,89 @@
+"""The calculator's form: its fields to a case (money typed in 万元, kept in whole yuan) and back.
+
+Field names are ``applicant-<fact>`` and ``matters-<i>-<fact>``; an empty field is a fact not given.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from huiqi.errors import InputError
+from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS
+from huiqi.rules.loader import vocabulary
+
+BOOLEANS = {"true": True, "false": False}
+MATTER_KEY = re.compile(r"^matters-(\d+)-")
+MAX_MATTERS = 30
+
+
+def wan_to_yuan(text: str, field: str) -> int:
+    """'123.4567' 万元 -> 1234567 元, exactly; more than four decimals is refused."""
+    try:
+        value = Decimal(text.replace(",", "").strip()) * 10_000
+    except InvalidOperation:
+        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")]) from None
+    if value != value.to_integral_value():
+        raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
+    return int(value)
+
+
+def _value(name: str, raw: list[str], field: str) -> Any:
+    values = [v.strip() for v in raw if v.strip()]
+    if not values:
+        return None
+    if name == "codes":
+        return values
+    text = values[0]
+    if name in MONEY_FIELDS:
+        return wan_to_yuan(text, field)
+    if FACTS[name].type == "bool":
+        return BOOLEANS.get(text, text)
+    return text
+
+
+def matter_rows(form: FormData) -> list[int]:
+    """The indices of the matter rows a form holds (at most ``MAX_MATTERS``), or [0] for an empty form."""
+    return sorted({int(m.group(1)) for key in form if (m := MATTER_KEY.match(key))})[:MAX_MATTERS] or [0]
+
+
+def case_from_form(form: FormData) -> dict[str, Any]:
+    """The case a calculator form describes; rows without codes are left out."""
+    applicant = {}
+    for name in APPLICANT_FIELDS:
+        value = _value(name, form.getlist(f"applicant-{name}"), f"applicant.{name}")
+        if value is not None:
+            applicant[name] = value
+    matters = []
+    for i in matter_rows(form):
+        matter = {"id": str(len(matters) + 1)}
+        for name in ("codes", *MATTER_FIELDS):
+            value = _value(name, form.getlist(f"matters-{i}-{name}"), f"matters[{len(matters)}].{name}")
+            if value is not None:
+                matter[name] = value
+        if "codes" in matter:
+            codes = vocabulary()
+            matter["type"] = codes[matter["codes"][0]].type if matter["codes"][0] in codes else "honour"
+            matters.append(matter)
+    case: dict[str, Any] = {"applicant": applicant, "matters": matters}
+    if form.get("as_of"):
+        case["as_of"] = str(form.get("as_of"))
+    return case
+
+
+def field_label(path: str) -> str:
+    """``matters[0].investment`` -> 事项1·投资额（元）; ``applicant.uscc`` -> 申报单位·统一社会信用代码."""
+    match = re.match(r"^matters\[(\d+)\](?:\.(\w+))?", path)
+    if match:
+        fact = FACTS.get(match.group(2) or "")
+        return f"事项{int(match.group(1)) + 1}" + (f"·{fact.label}" if fact else "")
+    if path.startswith("applicant."):
+        fact = FACTS.get(path.split(".", 1)[1])
+        return f"申报单位·{fact.label}" if fact else path
+    return {"as_of": "判断日期", "matters": "事项"}.get(path, path)
+
+
+def choices(name: str) -> dict[str, str]:
+    """The choices of an enumerated fact, with their Chinese labels."""
+    return CHOICES.get("size" if name == "parent_size" else name, {})

@@ -1,0 +1,50 @@
+"""The public JSON API: match a case, read the policies and their measures, 公示 and the whitelist."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from huiqi.announcements import service as announcements
+from huiqi.errors import NotFound
+from huiqi.public import service
+from huiqi.public.schemas import MeasureRead, PolicyDetail, PolicyRead
+from huiqi.rules.answer import Answer
+from huiqi.rules.case import Case
+from huiqi.rules.match import match as run_match
+from huiqi.web.deps import Db
+from huiqi.web.pagination import Page, PagingDep, page_of
+
+router = APIRouter(tags=["政策与匹配"])
+AsOf = Annotated[date | None, Query(description="判断日期（YYYY-MM-DD）；默认取案例中的 as_of，再默认今天")]
+
+
+@router.post("/match", response_model=Answer, summary="一家单位可申请哪些措施、最高多少、为什么、缺什么")
+async def match(case: Case, as_of: AsOf = None) -> Answer:
+    """A case in the interchange shape of DOMAIN.md in, the answer out; bad input is a 422 naming the field."""
+    return run_match(case, service.policies(), as_of)
+
+
+@router.get("/policies", response_model=Page[PolicyRead], summary="政策列表")
+def policies(paging: PagingDep, as_of: AsOf = None) -> dict:
+    day = as_of or date.today()
+    return page_of([service.read(p, day) for p in service.policies()], paging)
+
+
+@router.get("/policies/{policy_id}", response_model=PolicyDetail, summary="一项政策及其全部措施")
+def policy(policy_id: str, as_of: AsOf = None) -> PolicyDetail:
+    return service.detail(service.policy(policy_id), as_of or date.today())
+
+
+@router.get("/policies/{policy_id}/measures/{number}", response_model=MeasureRead, summary="一条措施")
+def measure(policy_id: str, number: int, as_of: AsOf = None) -> MeasureRead:
+    found = service.policy(policy_id).measure(number)
+    if found is None:
+        raise NotFound(f"政策 {policy_id} 没有第 {number} 条措施")
+    return service.measure(found, as_of or date.today())
+
+
+@router.get("/announcements", response_model=Page[announcements.PublicBatch], summary="公示（公开）",
+            tags=["公示"])
+def public_announcements(session: Db, paging: PagingDep) -> dict:
+    return page_of(announcements.public_listing(session), paging)

@@ -1,0 +1,53 @@
+"""Policies as the public reads them: each measure with its units and parameters in force on a day."""
+
+from datetime import date
+
+from huiqi.errors import NotFound
+from huiqi.money import wan
+from huiqi.public.schemas import MeasureRead, ParameterRead, PolicyDetail, PolicyRead
+from huiqi.rules.loader import load_many
+from huiqi.rules.policy import Measure, Policy
+
+
+def policies() -> list[Policy]:
+    """The shipped policies (loaded and checked once per process)."""
+    return load_many()
+
+
+def policy(policy_id: str) -> Policy:
+    found = next((p for p in policies() if p.id == policy_id), None)
+    if found is None:
+        raise NotFound(f"没有政策 {policy_id}")
+    return found
+
+
+def read(p: Policy, day: date) -> PolicyRead:
+    return PolicyRead(id=p.id, number=p.number, title=p.title, issuer=p.issuer, issued=p.issued,
+                      window_start=p.window_start.at(day, day), window_end=p.window_end_at(day),
+                      expired=p.expired(day), version=p.version, stacking=p.stacking)
+
+
+def detail(p: Policy, day: date) -> PolicyDetail:
+    return PolicyDetail(**read(p, day).model_dump(), preamble=p.preamble, closing=p.closing, validity=p.validity,
+                        measures=[measure(m, day) for m in p.measures])
+
+
+def measure(m: Measure, day: date) -> MeasureRead:
+    return MeasureRead(
+        number=m.number, chapter=m.chapter, title=m.title, kind=m.kind, clause=m.clause,
+        units=list(m.units_at(day)), parameters=[_parameter(x, day) for x in m.parameters.values()],
+        rules=[r.name for r in m.rules], services=[r.name for r in m.services], local=[r.name for r in m.local],
+    )
+
+
+def _parameter(param, day: date) -> ParameterRead:
+    value = param.at(day, day)
+    current = [v for v in param.values if v.since <= day] or [param.values[0]]
+    if param.kind == "money":
+        shown, raw = f"{wan(value)}万元", value
+    elif param.kind == "rate":
+        shown, raw = f"{value.numerator * 100 / value.denominator:g}%", f"{value.numerator}/{value.denominator}"
+    else:
+        shown, raw = str(value), value if isinstance(value, int) else str(value)
+    return ParameterRead(name=param.name, label=param.label, kind=param.kind, value=shown, raw=raw,
+                         since=current[-1].since, source=current[-1].source)

@@ -1,0 +1,77 @@
+"""``huiqi serve`` (the whole system over HTTP) and ``huiqi demo logins`` (the demo's accounts)."""
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from huiqi.cli_support import fail
+from huiqi.config import get_settings
+from huiqi.console import make_console
+from huiqi.errors import HuiqiError
+
+HELP = {
+    "host": "监听地址；默认只在本机（127.0.0.1）。",
+    "port": "端口，默认 8000。",
+    "workers": "工作进程数；默认 1，生产环境可设为 CPU 核数。",
+}
+
+
+def serve(
+    host: Annotated[str, typer.Option(help=HELP["host"])] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=HELP["port"], min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help=HELP["workers"], min=1)] = 1,
+) -> None:
+    """提供网页和 JSON API（/api/v1，文档在 /docs），使用 HUIQI_DATABASE_URL 指定的数据库。"""
+    import uvicorn
+
+    from huiqi.db import upgrade
+
+    try:
+        get_settings().refuse_dev_secrets()
+        upgrade()
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"惠企已启动：http://{host}:{port}/ （API 文档：http://{host}:{port}/docs）", err=True)
+    uvicorn.run("huiqi.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
+def logins() -> None:
+    """列出演示数据的登录账号（每个角色一个示例）及其密码。"""
+    from sqlalchemy import select
+
+    from huiqi.db import session_scope
+    from huiqi.models import User
+    from huiqi.users.scope import ROLE_LABELS
+
+    with session_scope() as session:
+        people = list(session.scalars(select(User).order_by(User.id)))
+    if not people:
+        fail("数据库中还没有用户：请先运行 huiqi demo seed")
+    table = Table(title=f"演示账号（密码均为 {get_settings().demo_password}）", title_justify="left")
+    for column in ("角色", "用户名", "姓名", "可以做什么"):
+        table.add_column(column)
+    shown: set[str] = set()
+    for user in people:
+        if user.role in shown and user.username not in ("city-210100", "city-shenfu"):
+            continue
+        shown.add(user.role)
+        table.add_row(ROLE_LABELS.get(user.role, user.role), user.username, user.display_name, DOES[user.role])
+    make_console().print(table)
+
+
+DOES = {
+    "enterprise": "用政策计算器、维护本单位信息和事项、申报并上传材料、跟踪进度",
+    "city": "对本市（或沈抚示范区）的申报进行初审",
+    "department": "审核本单位牵头的措施：评分、拟定金额、退回、不予支持、列入公示",
+    "finance": "设定年度预算、批准（公示期满后）、拨付；财政测算",
+    "admin": "用户与角色、政策版本、白名单",
+    "auditor": "查看全部申报、审计链与统计，不能修改",
+}
+
+
+def register(app: typer.Typer, demo_app: typer.Typer) -> None:
+    """Add ``serve`` to the main CLI and ``logins`` to ``huiqi demo``."""
+    app.command("serve")(serve)
+    demo_app.command("logins")(logins)

@@ -1,0 +1,103 @@
+"""What every request may need: a database session, who is calling, and the CSRF guard.
+
+Handlers that change the record call ``session.commit()`` themselves, before they answer: FastAPI
+runs a dependency's code after ``yield`` only once the response has gone, too late to report a
+failed commit. Anything left uncommitted is rolled back when the session closes.
+"""
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from huiqi.auth import service as auth
+from huiqi.db import engine
+from huiqi.errors import Forbidden, NotAuthenticated
+from huiqi.models import User
+
+SESSION_COOKIE = "huiqi_session"
+CSRF_COOKIE = "huiqi_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def db() -> Iterator[Session]:
+    factory = sessionmaker(bind=engine(), expire_on_commit=False)
+    with factory() as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(db)]
+
+
+@dataclass
+class Caller:
+    """Who sent the request, how, and the CSRF token their forms carry."""
+
+    user: User | None
+    via: str | None  # cookie | bearer | None
+    csrf: str
+
+
+def caller(request: Request, session: Db) -> Caller:
+    """The signed-in user (cookie or bearer token), or an anonymous caller; cached on the request."""
+    if hasattr(request.state, "caller"):
+        return request.state.caller
+    found = Caller(None, None, request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32))
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = auth.from_bearer(session, header[7:].strip())
+        if user is None:
+            raise NotAuthenticated("令牌无效或已吊销")
+        session.commit()  # the token's last use
+        found = Caller(user, "bearer", "")
+    elif token := request.cookies.get(SESSION_COOKIE):
+        signed = auth.from_cookie(session, token)
+        if signed is not None:
+            found = Caller(signed[0], "cookie", signed[1].csrf_token)
+    request.state.caller = found
+    return found
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def actor(who: CallerDep) -> User:
+    """The signed-in user; anyone else is asked to sign in."""
+    if who.user is None:
+        raise NotAuthenticated("请先登录")
+    return who.user
+
+
+Actor = Annotated[User, Depends(actor)]
+
+
+async def csrf_guard(request: Request, session: Db) -> None:
+    """Refuse an unsafe request from a browser unless it carries its CSRF token.
+
+    A signed-in browser must echo its session's token (header or form field); an anonymous form
+    (sign-in, calculator) must echo the double-submit cookie. Requests with no cookies at all
+    (machine clients, bearer tokens) cannot be forged by another site and are not checked.
+    """
+    if request.method not in UNSAFE or not request.cookies:
+        return
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        sent = (await request.form()).get(CSRF_FIELD)
+    expected = _expected_csrf(request, session)
+    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+        raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def _expected_csrf(request: Request, session: Session) -> str | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and (signed := auth.from_cookie(session, token)) is not None:
+        return signed[1].csrf_token
+    return request.cookies.get(CSRF_COOKIE)

@@ -1,0 +1,66 @@
+"""One place renders every failure: JSON under /api, a Chinese page elsewhere; nothing leaks.
+
+A typed ``HuiqiError`` carries its status and a message a person can act on; a request that fails
+validation names each field and why; anything unexpected is a plain 500 without internals.
+"""
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from huiqi.errors import HuiqiError, InputError, NotAuthenticated
+from huiqi.validation import field_path, reason
+
+log = logging.getLogger("huiqi")
+HTTP_MESSAGES = {404: "没有这个地址", 405: "不支持这种请求方式", 413: "上传的内容太大"}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _problems(error: HuiqiError) -> list[dict[str, str]]:
+    return [{"field": f, "reason": r} for f, r in error.problems] if isinstance(error, InputError) else []
+
+
+def respond(request: Request, status: int, message: str, problems: list[dict[str, str]] | None = None) -> Response:
+    """The error as JSON (API) or as the error page."""
+    if is_api(request):
+        return JSONResponse({"detail": message, "problems": problems or []}, status_code=status)
+    from huiqi.web.deps import Caller
+    from huiqi.web.render import page
+
+    who = getattr(request.state, "caller", None) or Caller(None, None, request.cookies.get("huiqi_csrf", ""))
+    return page(request, "error.html", who, status_code=status, message=message, problems=problems or [],
+                status=status)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(HuiqiError)
+    async def huiqi_error(request: Request, error: HuiqiError) -> Response:
+        if isinstance(error, NotAuthenticated) and not is_api(request) and request.method == "GET":
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        return respond(request, error.status_code, error.message, _problems(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = [{"field": field_path(tuple(p for p in e["loc"] if p not in ("body", "query", "path", "form"))),
+                     "reason": reason(e)} for e in error.errors()]
+        return respond(request, 422, "输入有误：" + "；".join(f"{p['field']}：{p['reason']}" for p in problems),
+                       problems)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        message = HTTP_MESSAGES.get(error.status_code, str(error.detail))
+        return respond(request, error.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return respond(request, 500, "服务器内部错误，请稍后再试；如果一再出现，请联系管理员")

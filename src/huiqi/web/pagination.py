@@ -1,0 +1,39 @@
+"""Every list is paginated: ``?page=1&size=50`` in, ``{items, total, page, size}`` out."""
+
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+
+class Paging(BaseModel):
+    page: int
+    size: int
+
+    def slice(self, items: list) -> list:
+        start = (self.page - 1) * self.size
+        return items[start:start + self.size]
+
+
+def paging(page: Annotated[int, Query(ge=1, description="页码，从 1 开始")] = 1,
+           size: Annotated[int, Query(ge=1, le=200, description="每页条数，1 至 200")] = 50) -> Paging:
+    return Paging(page=page, size=size)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    total: int
+    page: int
+    size: int
+
+
+def page_of(items: list, paging: Paging) -> dict:
+    """The page ``paging`` asks for of ``items`` (already in order)."""
+    return {"items": paging.slice(items), "total": len(items), "page": paging.page, "size": paging.size}

@@ -1,0 +1,67 @@
+"""Server-rendered pages: Jinja2 templates, Chinese first, HTMX for in-place updates.
+
+Fragment templates start with ``_``; a page includes them, and an HTMX request gets the fragment alone.
+"""
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from huiqi.console import missing_label
+from huiqi.money import wan
+from huiqi.reference.divisions import cities
+from huiqi.rules.answer import STATUS_LABELS
+from huiqi.users.scope import ROLE_LABELS
+from huiqi.web.deps import CSRF_COOKIE, Caller
+from huiqi.workflow.states import STATES
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+env = templates.env
+env.filters["wan"] = wan
+env.filters["missing"] = missing_label
+env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
+env.filters["state"] = lambda s: STATES.get(s, s)
+env.filters["role"] = lambda r: ROLE_LABELS.get(r, r)
+env.filters["city"] = lambda c: cities().get(c, c or "—")
+env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
+env.filters["moment"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
+
+# What each role finds in the navigation bar, after the public pages.
+NAV = {
+    "enterprise": [("/me", "本单位"), ("/applications", "我的申报")],
+    "city": [("/review", "待审核")],
+    "department": [("/review", "待审核")],
+    "finance": [("/review", "待审批"), ("/budgets", "预算"), ("/simulate", "财政测算")],
+    "admin": [("/review", "申报"), ("/admin/users", "用户"), ("/admin/policies", "政策版本"),
+              ("/simulate", "财政测算")],
+    "auditor": [("/review", "全部申报"), ("/audit", "审计链"), ("/statistics", "统计")],
+}
+PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/announcements", "公示"),
+              ("/whitelist", "白名单")]
+
+
+def page(request: Request, name: str, caller: Caller, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page (or, for an HTMX request naming a fragment, that fragment) for ``caller``."""
+    user = caller.user
+    response = templates.TemplateResponse(request, name, {
+        "user": user, "csrf": caller.csrf, "nav": PUBLIC_NAV, "role_nav": NAV.get(user.role, []) if user else [],
+        "path": request.url.path, **context,
+    }, status_code=status_code)
+    if caller.via is None and request.cookies.get(CSRF_COOKIE) != caller.csrf:
+        response.set_cookie(CSRF_COOKIE, caller.csrf, httponly=True, samesite="strict", path="/",
+                            secure=_secure())
+    return response
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _secure() -> bool:
+    from huiqi.config import get_settings
+
+    return get_settings().secure_cookies

@@ -1,0 +1,55 @@
+"""The public JSON API: match in the interchange shape, 422 naming the field, policies and measures."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.anyio
+EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "case.json").read_text("utf-8"))
+
+
+async def test_match_answers_the_interchange_shape(client) -> None:
+    response = await client.post("/api/v1/match", json=EXAMPLE)
+    assert response.status_code == 200
+    answer = response.json()
+    rows = {(r["matter"], r["measure"]): r for r in answer["results"]}
+    assert rows[("p1", 11)]["excluded_by"] == 5 and rows[("p1", 5)]["ceiling"] == 30_000_000
+    assert answer["total_ceiling"] == 31_000_000 and answer["as_of"] == "2025-06-30"
+
+
+async def test_as_of_query_overrides(client) -> None:
+    response = await client.post("/api/v1/match", params={"as_of": "2026-11-24"}, json=EXAMPLE)
+    assert response.json()["expired"] is True
+
+
+@pytest.mark.parametrize(("change", "field", "reason"), [
+    ({"applicant": {"uscc": "91210100MA0QC1B25X"}}, "applicant.uscc", "校验位错误"),
+    ({"matters": [{"id": "h", "type": "honour", "codes": ["little_gaint"]}]}, "matters[0].codes", "未知事项代码"),
+    ({"matters": [{"id": "p", "type": "project", "codes": ["key_tech"], "investment": -1}]}, "matters[0].investment",
+     "应不小于 0"),
+    ({"matters": [{"id": "p", "type": "project", "codes": ["key_tech"], "date": "2024-02-30"}]}, "matters[0].date",
+     "不是有效日期"),
+])
+async def test_bad_input_is_422_naming_the_field(client, change, field, reason) -> None:
+    response = await client.post("/api/v1/match", json={**EXAMPLE, **change})
+    assert response.status_code == 422
+    problems = response.json()["problems"]
+    assert any(p["field"] == field and reason in p["reason"] for p in problems), problems
+
+
+async def test_policies_and_measures(client) -> None:
+    listed = (await client.get("/api/v1/policies")).json()
+    assert listed["total"] == 1 and listed["items"][0]["number"] == "辽政办〔2022〕35号"
+    detail = (await client.get("/api/v1/policies/ln-2022-35", params={"as_of": "2025-06-30"})).json()
+    assert [m["number"] for m in detail["measures"]] == list(range(1, 21))
+    m11 = (await client.get("/api/v1/policies/ln-2022-35/measures/11", params={"as_of": "2025-06-30"})).json()
+    assert {p["name"]: p["value"] for p in m11["parameters"]} == {"cap": "1000万元", "rate": "30%"}
+    assert m11["units"][0] == "省数据局"
+    assert (await client.get("/api/v1/policies/ln-2022-35/measures/21")).status_code == 404
+    assert (await client.get("/api/v1/policies/nope")).json()["detail"] == "没有政策 nope"
+
+
+async def test_pagination_is_checked(client) -> None:
+    response = await client.get("/api/v1/policies", params={"size": 0})
+    assert response.status_code == 422 and response.json()["problems"][0]["field"] == "size"

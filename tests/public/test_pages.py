@@ -1,0 +1,59 @@
+"""The public pages: Chinese, no CDN, and the calculator (with its CSRF double-submit cookie)."""
+
+import re
+
+import pytest
+
+from huiqi.web.deps import CSRF_COOKIE
+
+pytestmark = pytest.mark.anyio
+FORM = {
+    "applicant-kind": "enterprise", "applicant-region": "210100", "applicant-industry": "6513",
+    "matters-0-codes": ["component_manufacturing", "smart_manufacturing"], "matters-0-build": "expansion",
+    "matters-0-sector": "sensor", "matters-0-investment": "8000", "matters-0-date": "2024-03-01",
+    "as_of": "2025-06-30",
+}
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    ("/", "数字经济"), ("/policy", "发展总部经济"), ("/calculator", "政策计算器"), ("/announcements", "公示"),
+    ("/whitelist", "白名单"), ("/login", "登录"),
+])
+async def test_pages_in_chinese_without_cdn(client, path, text) -> None:
+    response = await client.get(path)
+    assert response.status_code == 200 and text in response.text
+    assert "cdn" not in response.text.lower() and 'lang="zh-CN"' in response.text
+    assert not re.search(r'src="https?://', response.text)
+
+
+async def test_unknown_page_is_a_chinese_404(client) -> None:
+    response = await client.get("/no/such/page")
+    assert response.status_code == 404 and "没有这个地址" in response.text
+
+
+async def test_calculator_needs_its_csrf_token_once_a_cookie_is_set(client) -> None:
+    page = await client.get("/calculator")
+    token = client.cookies.get(CSRF_COOKIE)
+    assert token and f'value="{token}"' in page.text
+    refused = await client.post("/calculator", data=FORM)
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    answer = await client.post("/calculator", data={**FORM, "csrf_token": token}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    assert "3000" in answer.text and "从高：由措施5支持" in answer.text and "<html" not in answer.text
+
+
+async def test_calculator_converts_wan_exactly_and_names_bad_fields(client) -> None:
+    await client.get("/calculator")
+    token = client.cookies.get(CSRF_COOKIE)
+    odd = {**FORM, "matters-0-investment": "3333.3333", "csrf_token": token}
+    answer = await client.post("/calculator", data=odd, headers={"HX-Request": "true"})
+    assert "999.9999" in answer.text, "30% of 33,333,333 元 floored: 9,999,999 元"
+    bad = await client.post("/calculator", data={**odd, "matters-0-investment": "1.23456"},
+                            headers={"HX-Request": "true"})
+    assert bad.status_code == 422 and "事项1·投资额（元）：金额精确到元" in bad.text
+
+
+async def test_calculator_matter_fields_follow_the_codes(client) -> None:
+    response = await client.get("/calculator/matter", params={"i": 2, "matters-2-codes": "digital_benchmark"})
+    assert 'name="matters-2-domain"' in response.text and 'name="matters-2-investment"' in response.text
+    assert 'name="matters-2-sector"' not in response.text

@@ -1,0 +1,86 @@
+"""Web fixtures: the app on the test's database session, an httpx client over ASGI, signed-in personas.
+
+The app's ``db`` dependency is overridden to hand out the test's session (inside a transaction rolled
+back at the end, so handlers' commits are savepoints); everything else is the real app.
+"""
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from huiqi.app import create_app
+from huiqi.auth import service as auth
+from huiqi.models import User
+from huiqi.web.deps import CSRF_HEADER, SESSION_COOKIE, db
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def app(session: Session, tmp_path, monkeypatch) -> Iterator[FastAPI]:
+    monkeypatch.setenv("HUIQI_MATERIALS_DIR", str(tmp_path / "materials"))
+    monkeypatch.setenv("HUIQI_JOBS_DIR", str(tmp_path / "jobs"))
+    from huiqi.config import get_settings
+
+    get_settings.cache_clear()
+    application = create_app()
+
+    def same_session() -> Iterator[Session]:
+        yield session
+
+    application.dependency_overrides[db] = same_session
+    yield application
+    get_settings.cache_clear()
+
+
+@dataclass
+class Browser:
+    """A client signed in as one user (or anonymous), sending its CSRF token as a browser's page would."""
+
+    client: httpx.AsyncClient
+    user: User | None
+    csrf: str | None
+
+    async def get(self, url: str, **kwargs) -> httpx.Response:
+        return await self.client.get(url, **kwargs)
+
+    async def send(self, method: str, url: str, **kwargs) -> httpx.Response:
+        headers = {**kwargs.pop("headers", {}), **({CSRF_HEADER: self.csrf} if self.csrf else {})}
+        return await self.client.request(method, url, headers=headers, **kwargs)
+
+    async def post(self, url: str, **kwargs) -> httpx.Response:
+        return await self.send("POST", url, **kwargs)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as raw:
+        yield raw
+
+
+@pytest.fixture
+def browser(app: FastAPI, session: Session):
+    """``browser(user)``: a new client signed in as ``user`` (``None`` for an anonymous visitor)."""
+    def make(user: User | None) -> Browser:
+        raw = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        if user is None:
+            return Browser(raw, None, None)
+        signed = auth.sign_in(session, username=user.username, password="correct horse battery", address="test")
+        raw.cookies.set(SESSION_COOKIE, signed.token)
+        return Browser(raw, user, signed.csrf)
+
+    return make
+
+
+def bearer(session: Session, user: User, name: str = "测试令牌") -> dict[str, str]:
+    """Authorization headers for a fresh bearer token of ``user``."""
+    _, raw = auth.issue_token(session, actor=user, name=name)
+    return {"Authorization": f"Bearer {raw}"}
