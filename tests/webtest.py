@@ -5,6 +5,7 @@ back at the end, so handlers' commits are savepoints); everything else is the re
 """
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from huiqi.app import create_app
 from huiqi.auth import service as auth
 from huiqi.models import User
+from huiqi.simulate.endpoints import job_sessions
 from huiqi.web.deps import CSRF_HEADER, SESSION_COOKIE, db
 
 
@@ -35,7 +37,13 @@ def app(session: Session, tmp_path, monkeypatch) -> Iterator[FastAPI]:
     def same_session() -> Iterator[Session]:
         yield session
 
+    @contextmanager
+    def job_session() -> Iterator[Session]:
+        yield session
+        session.commit()  # a savepoint inside the test's transaction
+
     application.dependency_overrides[db] = same_session
+    application.dependency_overrides[job_sessions] = lambda: job_session
     yield application
     get_settings.cache_clear()
 

@@ -208,11 +208,15 @@ def _charts(report: SimulationReport) -> list[dict[str, Any]]:
             totals = frame.group_by(key).agg(pl.col("ceiling_sum").sum()).sort(key, nulls_last=True)
             return {report.label(key, r[key]): r["ceiling_sum"] for r in totals.iter_rows(named=True)}
 
-        base = by_key(report.baseline)
-        series = [{"name": "基线", "values": base}]
+        series = [{"name": "基线", "values": by_key(report.baseline)}]
         if report.reform is not None:
             series.append({"name": "改革后", "values": by_key(report.reformed)})
         labels = list(dict.fromkeys([x for s in series for x in s["values"]]))
         charts.append({"title": f"按{HEADERS[key]}：上限合计（万元）", "labels": labels, "series": [
             {"name": s["name"], "data": [wan(s["values"].get(x, 0)) for x in labels]} for s in series]})
     return charts
+
+
+def charts(report: SimulationReport) -> list[dict[str, Any]]:
+    """The report's charts as data for ECharts (the HTML report and the analyst page draw the same)."""
+    return _charts(report)

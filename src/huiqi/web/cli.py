@@ -25,13 +25,18 @@ def serve(
     """提供网页和 JSON API（/api/v1，文档在 /docs），使用 HUIQI_DATABASE_URL 指定的数据库。"""
     import uvicorn
 
-    from huiqi.db import upgrade
+    from huiqi.db import session_scope, upgrade
+    from huiqi.simulate.jobs import interrupted
 
     try:
         get_settings().refuse_dev_secrets()
         upgrade()
+        with session_scope() as session:
+            stale = interrupted(session)  # before any worker starts: no job of this server is running yet
     except HuiqiError as error:
         fail(error)
+    if stale:
+        typer.echo(f"上次运行中断的测算任务 {stale} 个，已标记为失败。", err=True)
     typer.echo(f"惠企已启动：http://{host}:{port}/ （API 文档：http://{host}:{port}/docs）", err=True)
     uvicorn.run("huiqi.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False)

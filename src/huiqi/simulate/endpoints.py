@@ -1,0 +1,108 @@
+"""Simulation jobs over HTTP: start one (upload or synthetic), poll it, fetch its report."""
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, ValidationError
+
+from huiqi.config import get_settings
+from huiqi.db import session_scope
+from huiqi.errors import InputError
+from huiqi.models import SimulationJob
+from huiqi.simulate import jobs
+from huiqi.validation import field_path, problems
+from huiqi.web.deps import Actor, Db
+from huiqi.web.pagination import Page, PagingDep, page_of
+
+router = APIRouter(prefix="/simulations", tags=["财政测算"])
+MEDIA = {"html": "text/html; charset=utf-8", "json": "application/json",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def job_sessions() -> jobs.Sessions:
+    """How a background job opens its sessions (tests hand it theirs)."""
+    return session_scope
+
+
+class JobRead(BaseModel):
+    id: int
+    state: str
+    done: int
+    total: int | None
+    error: str | None
+    params: dict[str, Any]
+    created_at: datetime
+    finished_at: datetime | None
+    result: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, job: SimulationJob, with_result: bool = False) -> "JobRead":
+        result = jobs.summary(job) if with_result else None
+        if result is not None:
+            result = {k: v for k, v in result.items() if k != "html"}
+        params = {k: v for k, v in job.params.items() if k != "reform"}
+        return cls(id=job.id, state=job.state, done=job.done, total=job.total, error=job.error, params=params,
+                   created_at=job.created_at, finished_at=job.finished_at, result=result)
+
+
+async def read_upload(population: UploadFile | None) -> tuple[str | None, bytes | None]:
+    """The uploaded file, refused when larger than the setting allows."""
+    if population is None or not population.filename:
+        return None, None
+    limit = get_settings().max_upload_bytes
+    content = await population.read(limit + 1)
+    if len(content) > limit:
+        raise InputError([("population", f"文件超过上限 {limit // (1024 * 1024)} MiB")])
+    return population.filename, content
+
+
+def job_spec(by: str, as_of: str | None, synthetic_applicants: str | None, seed: str | None,
+             reform: str | None) -> jobs.JobCreate:
+    """A job spec from form fields; mistakes name the field."""
+    data = {"by": [b.strip() for b in by.split(",") if b.strip()], "as_of": as_of or None,
+            "synthetic_applicants": synthetic_applicants or None, "seed": seed or 1, "reform": reform or None}
+    try:
+        return jobs.JobCreate.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
+
+
+@router.post("", response_model=JobRead, status_code=202, summary="开始一次测算（上传人口数据或使用合成数据）")
+async def start(
+    actor: Actor, session: Db, background: BackgroundTasks, sessions: Annotated[jobs.Sessions, Depends(job_sessions)],
+    population: Annotated[UploadFile | None, File(description="Excel 工作簿，或含两张表的 zip")] = None,
+    by: Annotated[str, Form(description="分组，逗号分隔：measure、region、year")] = "measure",
+    as_of: Annotated[str | None, Form(description="判断日期 YYYY-MM-DD")] = None,
+    synthetic_applicants: Annotated[str | None, Form(description="不上传时，合成申请人数")] = None,
+    seed: Annotated[str | None, Form(description="合成数据的随机种子")] = None,
+    reform: Annotated[str | None, Form(description="改革方案 YAML")] = None,
+) -> JobRead:
+    filename, content = await read_upload(population)
+    spec = job_spec(by, as_of, synthetic_applicants, seed, reform)
+    job = jobs.start(session, actor=actor, spec=spec, filename=filename, content=content)
+    session.commit()
+    background.add_task(jobs.run, sessions, job.id)
+    return JobRead.of(job)
+
+
+@router.get("", response_model=Page[JobRead], summary="我的测算任务")
+def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    return page_of([JobRead.of(j) for j in jobs.listed(session, actor=actor)], paging)
+
+
+@router.get("/{job_id}", response_model=JobRead, summary="测算任务的进度与结果")
+def one(job_id: int, actor: Actor, session: Db) -> JobRead:
+    return JobRead.of(jobs.get(session, actor=actor, job_id=job_id), with_result=True)
+
+
+@router.get("/{job_id}/report.{kind}", response_model=None, summary="下载测算报告（html、xlsx、json）")
+def download(job_id: int, kind: str, actor: Actor, session: Db) -> FileResponse | JSONResponse:
+    job = jobs.get(session, actor=actor, job_id=job_id)
+    path = jobs.report(job, kind)
+    if kind == "json":
+        return JSONResponse({k: v for k, v in json.loads(path.read_text("utf-8")).items() if k != "html"})
+    stamp = date.today().isoformat()
+    return FileResponse(path, media_type=MEDIA[kind], filename=f"财政测算-{job.id}-{stamp}.{kind}")

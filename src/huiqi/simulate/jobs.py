@@ -1,0 +1,237 @@
+"""Simulation jobs: a fiscal simulation started from the web or the API, run in the background.
+
+A job keeps its inputs (an uploaded population or a synthetic one, the grouping, a reform) in a
+folder of its own, its progress in the database (so any server process can report it), and its
+report there when done: ``report.json`` for programs and pages, ``report.html`` and ``report.xlsx``
+for people. A job cut off by a restart is marked failed at the next start, never left "running".
+"""
+
+import json
+import shutil
+import time
+import zipfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from huiqi.config import get_settings
+from huiqi.db import utcnow
+from huiqi.errors import HuiqiError, InputError, NotFound
+from huiqi.models import SimulationJob, User
+from huiqi.rules.loader import load_many, read_yaml, vocabulary
+from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
+from huiqi.simulate.population import read_population, write_population
+from huiqi.simulate.reform import Reform, apply_reform
+from huiqi.simulate.report import SimulationReport, html, write
+from huiqi.simulate.synth import synthesise
+from huiqi.users.scope import require_role
+from huiqi.validation import field_path, problems
+
+ANALYSTS = ("finance", "admin", "department")  # 省财政厅, 省数据局 and the departments estimate costs
+MAX_SYNTHETIC = 200_000  # applicants a web request may ask to synthesise (about a million matters)
+Sessions = Callable[[], AbstractContextManager[Session]]
+
+
+class JobCreate(BaseModel):
+    """What to simulate: a population (uploaded, or synthetic), how to group, as of when, a reform."""
+
+    by: list[str] = Field(default_factory=lambda: ["measure"], description="分组：measure、region、year")
+    as_of: date | None = Field(None, description="判断日期；默认今天")
+    synthetic_applicants: int | None = Field(None, ge=1, le=MAX_SYNTHETIC, description="不上传时的合成申请人数")
+    seed: int = Field(1, description="合成数据的随机种子")
+    reform: str | None = Field(None, max_length=20_000, description="改革方案 YAML（可选）")
+
+    @field_validator("by")
+    @classmethod
+    def _known(cls, by: list[str]) -> list[str]:
+        unknown = [b for b in by if b not in GROUPINGS]
+        if unknown:
+            raise ValueError(f"不能按 {unknown[0]!r} 分组（可选：{', '.join(GROUPINGS)}）")
+        return by
+
+
+def start(session: Session, *, actor: User, spec: JobCreate, filename: str | None = None,
+          content: bytes | None = None) -> SimulationJob:
+    """Record a job and put its inputs in place; the caller commits, then runs ``run`` in the background."""
+    require_role(actor, *ANALYSTS, doing="进行财政测算")
+    if content is None and spec.synthetic_applicants is None:
+        raise InputError([("population", "请上传人口数据（.xlsx 或含两张表的 .zip），或填写合成申请人数")])
+    reform = _reform(spec.reform) if spec.reform else None
+    job = SimulationJob(user_id=actor.id, state="queued", params={
+        **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None})
+    session.add(job)
+    session.flush()
+    folder = get_settings().jobs_dir / str(job.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    job.folder = str(folder)
+    if content is not None:
+        _unpack(folder, filename or "", content)
+    return job
+
+
+def _reform(text: str) -> Reform:
+    data, _ = read_yaml(text, "改革方案")
+    try:
+        return Reform.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([(f"reform.{field_path(loc)}", why) for loc, why in problems(exc)]) from None
+
+
+def _unpack(folder: Path, filename: str, content: bytes) -> None:
+    """Put an uploaded population in ``folder/population``: an Excel workbook, or a zip of the two tables."""
+    target = folder / "population"
+    if filename.lower().endswith(".xlsx") or (content[:4] == b"PK\x03\x04" and b"xl/" in content[:2000]):
+        target.mkdir()
+        (target / "population.xlsx").write_bytes(content)
+        return
+    try:
+        archive = zipfile.ZipFile(BytesIO(content))
+    except zipfile.BadZipFile:
+        raise InputError([("population", "应为 Excel 工作簿（.xlsx），或含 applicants 与 matters 表的 .zip")]) from None
+    target.mkdir()
+    wanted = {f"{t}.{s}" for t in ("applicants", "matters") for s in ("csv", "parquet")}
+    for member in archive.namelist():
+        name = Path(member).name
+        if name in wanted:
+            (target / name).write_bytes(archive.read(member))
+    if not any((target / f"{t}.{s}").exists() for t in ("applicants",) for s in ("csv", "parquet")):
+        shutil.rmtree(target)
+        raise InputError([("population", "压缩包中没有 applicants.csv 或 applicants.parquet")])
+
+
+def _population_path(folder: Path) -> Path:
+    workbook = folder / "population" / "population.xlsx"
+    return workbook if workbook.exists() else folder / "population"
+
+
+def run(sessions: Sessions, job_id: int) -> None:
+    """Run a job to its end, writing progress as it goes; failures are recorded, never raised."""
+    with sessions() as session:
+        job = session.get(SimulationJob, job_id)
+        folder, params = Path(job.folder), dict(job.params)
+        job.state = "running"
+    try:
+        report = _simulate(folder, params, lambda done, total: _progress(sessions, job_id, done, total))
+        _write(folder, report)
+        _finish(sessions, job_id, "done", None)
+    except HuiqiError as error:
+        _finish(sessions, job_id, "failed", error.message)
+    except Exception as error:  # a job must end in a state people can see, whatever went wrong
+        _finish(sessions, job_id, "failed", f"测算失败：{type(error).__name__}")
+        raise
+
+
+def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None]) -> SimulationReport:
+    policies = load_many()
+    if params.get("synthetic_applicants"):
+        people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), vocabulary())
+        write_population(people, matters, folder / "population", "parquet")
+    reform = _reform(params["reform"]) if params.get("reform") else None
+    scenarios = [Scenario("基线", policies)]
+    if reform is not None:
+        scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
+    as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else date.today()
+    started = time.perf_counter()
+    population = read_population(_population_path(folder), {c: i for p in policies for c, i in p.codes.items()})
+    runner = Runner(population, scenarios, as_of, params["by"], chunk_rows=500_000)
+    totals = runner.run(progress)
+    matters = population.matters.select(pl.len()).collect().item()
+    synthetic = f"合成数据（{params.get('synthetic_applicants')} 个申请人，种子 {params.get('seed')}）"
+    source = params.get("filename") or synthetic
+    report = SimulationReport(source, as_of, params["by"], policies, totals[0], time.perf_counter() - started, matters)
+    if reform is not None:
+        report.reform, report.reformed, report.difference = reform, totals[1], difference(totals[0], totals[1])
+    return report
+
+
+def _write(folder: Path, report: SimulationReport) -> None:
+    write(report, folder / "report.xlsx")
+    write(report, folder / "report.html")
+    summary = {**report.to_json(), "population": report.population, "matters": report.matters,
+               "as_of": str(report.as_of), "by": report.by, "seconds": round(report.seconds, 3),
+               "reform_name": report.reform.name if report.reform else None, "html": html(report)}
+    partial = folder / ".report.json.partial"
+    partial.write_text(json.dumps(summary, ensure_ascii=False), "utf-8")
+    partial.replace(folder / "report.json")
+
+
+def _progress(sessions: Sessions, job_id: int, done: int, total: int) -> None:
+    with sessions() as session:
+        session.execute(update(SimulationJob).where(SimulationJob.id == job_id).values(done=done, total=total))
+
+
+def _finish(sessions: Sessions, job_id: int, state: str, error: str | None) -> None:
+    with sessions() as session:
+        session.execute(update(SimulationJob).where(SimulationJob.id == job_id)
+                        .values(state=state, error=error, finished_at=utcnow()))
+
+
+def get(session: Session, *, actor: User, job_id: int) -> SimulationJob:
+    """A job its starter (or an admin) may see."""
+    job = session.get(SimulationJob, job_id)
+    if job is None or (job.user_id != actor.id and actor.role != "admin"):
+        raise NotFound(f"没有测算任务 {job_id}")
+    return job
+
+
+def listed(session: Session, *, actor: User) -> list[SimulationJob]:
+    """The actor's jobs, newest first (an admin sees everyone's)."""
+    require_role(actor, *ANALYSTS, doing="查看财政测算")
+    query = select(SimulationJob).order_by(SimulationJob.id.desc())
+    if actor.role != "admin":
+        query = query.where(SimulationJob.user_id == actor.id)
+    return list(session.scalars(query))
+
+
+def report(job: SimulationJob, kind: str) -> Path:
+    """A finished job's report file: json, html or xlsx."""
+    if job.state != "done":
+        raise NotFound("测算尚未完成，还没有报告")
+    path = Path(job.folder) / f"report.{kind}"
+    if kind not in ("json", "html", "xlsx") or not path.exists():
+        raise NotFound(f"没有 {kind} 格式的报告")
+    return path
+
+
+def summary(job: SimulationJob) -> dict[str, Any] | None:
+    """The report of a finished job as data (groups, reform, difference), or None."""
+    if job.state != "done":
+        return None
+    return json.loads(report(job, "json").read_text("utf-8"))
+
+
+def interrupted(session: Session) -> int:
+    """Mark jobs cut off by a restart as failed; how many there were."""
+    result = session.execute(update(SimulationJob).where(SimulationJob.state.in_(("queued", "running")))
+                             .values(state="failed", error="服务重启，测算中断，请重新开始", finished_at=utcnow()))
+    return result.rowcount or 0
+
+
+def rebuild(job: SimulationJob) -> SimulationReport | None:
+    """A finished job's report, rebuilt from its JSON (for pages that draw tables and charts)."""
+    data = summary(job)
+    if data is None:
+        return None
+    reform = _reform(job.params["reform"]) if job.params.get("reform") else None
+    rebuilt = SimulationReport(data["population"], date.fromisoformat(data["as_of"]), data["by"], load_many(),
+                               _frame(data["groups"]), data["seconds"], data["matters"])
+    if reform is not None:
+        rebuilt.reform = reform
+        rebuilt.reformed, rebuilt.difference = _frame(data["reform"]["groups"]), _frame(data["difference"])
+    return rebuilt
+
+
+def _frame(groups: list[dict[str, Any]]) -> pl.DataFrame:
+    from huiqi.simulate.engine import METRICS
+
+    if groups:
+        return pl.DataFrame(groups)
+    return pl.DataFrame(schema=dict.fromkeys(METRICS, pl.Int64))

@@ -1,0 +1,122 @@
+"""Simulation jobs over HTTP: start (synthetic or uploaded), poll, fetch reports; who may, and bad input."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from huiqi.models import SimulationJob
+from huiqi.rules.loader import vocabulary
+from huiqi.simulate import jobs
+from huiqi.simulate.population import write_population
+from huiqi.simulate.synth import synthesise
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+REFORM = "name: 测试改革\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试}\n"
+
+
+async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people, session) -> None:
+    headers = bearer(session, people.finance)
+    started = await client.post("/api/v1/simulations", headers=headers, data={
+        "synthetic_applicants": "400", "seed": "5", "by": "measure,region", "as_of": "2025-06-30", "reform": REFORM})
+    assert started.status_code == 202, started.text
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "done" and job["total"] >= 1 and job["done"] == job["total"]
+    groups = job["result"]["groups"]
+    assert set(groups[0]) >= {"measure", "region", "matters", "grants", "ceiling_sum"}
+    diff = {(g["measure"], g["region"]): g["ceiling_sum"] for g in job["result"]["difference"]}
+    assert sum(v for (m, _), v in diff.items() if m == 11) > 0 and all(v == 0 for (m, _), v in diff.items() if m != 11)
+    xlsx = await client.get(f"/api/v1/simulations/{job['id']}/report.xlsx", headers=headers)
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["测算结果", "说明"]
+    html = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
+    assert "echarts" in html.text and "<script src" not in html.text
+    listed = (await client.get("/api/v1/simulations", headers=headers)).json()
+    assert listed["total"] == 1 and listed["items"][0]["params"]["reform_name"] == "测试改革"
+
+
+async def test_uploaded_population_zip_and_workbook(client, people, session, tmp_path) -> None:
+    headers = bearer(session, people.admin)
+    applicants, matters = synthesise(100, 2, vocabulary())
+    folder = write_population(applicants, matters, tmp_path / "pop", "csv")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in ("applicants.csv", "matters.csv"):
+            zipped.write(folder / name, f"pop/{name}")
+    done = await client.post("/api/v1/simulations", headers=headers, data={"by": "measure", "as_of": "2025-06-30"},
+                             files={"population": ("pop.zip", archive.getvalue())})
+    assert done.status_code == 202
+    result = (await client.get(f"/api/v1/simulations/{done.json()['id']}", headers=headers)).json()
+    assert result["state"] == "done" and result["result"]["matters"] == matters.height
+    workbook = write_population(applicants, matters, tmp_path / "pop.xlsx")
+    again = await client.post("/api/v1/simulations", headers=headers, data={"by": "year"},
+                              files={"population": ("pop.xlsx", workbook.read_bytes())})
+    same = (await client.get(f"/api/v1/simulations/{again.json()['id']}", headers=headers)).json()
+    assert same["state"] == "done" and same["result"]["matters"] == matters.height
+
+
+async def test_a_bad_population_fails_the_job_with_its_reason(client, people, session, tmp_path) -> None:
+    headers = bearer(session, people.finance)
+    applicants, matters = synthesise(50, 3, vocabulary())
+    bad = matters.with_columns(matters["date"].cast(str).alias("date")).cast({"date": str})
+    folder = write_population(applicants, bad, tmp_path / "bad", "csv")
+    (folder / "matters.csv").write_text((folder / "matters.csv").read_text("utf-8").replace("2024-", "2024/", 1),
+                                        "utf-8")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in ("applicants.csv", "matters.csv"):
+            zipped.write(folder / name, name)
+    started = await client.post("/api/v1/simulations", headers=headers,
+                                files={"population": ("bad.zip", archive.getvalue())})
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "failed" and "应为日期" in job["error"] and job["result"] is None
+    missing = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"by": "city", "synthetic_applicants": "10"}, "by"),
+    ({"synthetic_applicants": "0"}, "synthetic_applicants"),
+    ({}, "population"),
+    ({"synthetic_applicants": "10", "reform": "name: x\nchanges: []\n"}, "reform.changes"),
+])
+async def test_bad_requests_name_the_field(client, people, session, data, field) -> None:
+    response = await client.post("/api/v1/simulations", headers=bearer(session, people.finance), data=data)
+    assert response.status_code == 422
+    assert any(p["field"] == field for p in response.json()["problems"]), response.json()
+
+
+async def test_who_may(client, people, session) -> None:
+    started = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                                data={"synthetic_applicants": "20"})
+    job_id = started.json()["id"]
+    for outsider in (people.alice, people.shenyang, people.auditor):
+        refused = await client.post("/api/v1/simulations", headers=bearer(session, outsider),
+                                    data={"synthetic_applicants": "20"})
+        assert refused.status_code == 403
+    other = await client.get(f"/api/v1/simulations/{job_id}", headers=bearer(session, people.miit))
+    assert other.status_code == 404 and "synthetic" not in other.text
+    assert (await client.get(f"/api/v1/simulations/{job_id}", headers=bearer(session, people.admin))).status_code == 200
+    assert (await client.get(f"/api/v1/simulations/{job_id}")).status_code == 401
+
+
+async def test_pages(browser, people) -> None:
+    finance = browser(people.finance)
+    assert "开始测算" in (await finance.get("/simulate")).text
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "100", "by": "measure", "reform": REFORM,
+                                                  "csrf_token": finance.csrf})
+    assert moved.status_code == 303
+    page = await finance.get(moved.headers["location"])
+    assert "按措施：上限合计（万元）" in page.text and "下载 Excel" in page.text
+    bad = await finance.post("/simulate", data={"by": "nope", "csrf_token": finance.csrf})
+    assert bad.status_code == 422 and "不能按" in bad.text
+    assert (await browser(people.alice).get("/simulate")).status_code == 403
+
+
+def test_jobs_cut_off_by_a_restart_are_marked_failed(session, people) -> None:
+    session.add(SimulationJob(user_id=people.finance.id, state="running", params={}))
+    session.flush()
+    assert jobs.interrupted(session) == 1
+    job = session.query(SimulationJob).one()
+    assert job.state == "failed" and "服务重启" in job.error
