@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install clean bench
+.PHONY: demo test lint install clean bench bench-load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	bash bench/openfisca/setup.sh
 	$(BIN)/python bench/simulate.py --openfisca
+
+bench-load: $(STAMP)
+	$(BIN)/python bench/load.py --connections 4,8,16,32
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

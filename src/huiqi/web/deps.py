@@ -76,7 +76,7 @@ def actor(who: CallerDep) -> User:
 Actor = Annotated[User, Depends(actor)]
 
 
-async def csrf_guard(request: Request, session: Db) -> None:
+async def csrf_guard(request: Request) -> None:
     """Refuse an unsafe request from a browser unless it carries its CSRF token.
 
     A signed-in browser must echo its session's token (header or form field); an anonymous form
@@ -91,13 +91,21 @@ async def csrf_guard(request: Request, session: Db) -> None:
     if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         sent = (await request.form()).get(CSRF_FIELD)
-    expected = _expected_csrf(request, session)
+    expected = _expected_csrf(request)
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 
-def _expected_csrf(request: Request, session: Session) -> str | None:
+def _expected_csrf(request: Request) -> str | None:
     token = request.cookies.get(SESSION_COOKIE)
-    if token and (signed := auth.from_cookie(session, token)) is not None:
-        return signed[1].csrf_token
+    if token:
+        # Only now open a session: most requests (the public API) never need one here. The app's own
+        # override of ``db`` (tests hand it theirs) is honoured.
+        sessions = request.app.dependency_overrides.get(db, db)()
+        try:
+            signed = auth.from_cookie(next(sessions), token)
+        finally:
+            sessions.close()
+        if signed is not None:
+            return signed[1].csrf_token
     return request.cookies.get(CSRF_COOKIE)
