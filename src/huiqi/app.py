@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 
 from huiqi import __version__
 from huiqi.web import errors
@@ -20,6 +21,23 @@ DOMAINS = (
     "whitelist", "growth", "statistics", "audit", "users", "simulate", "admin",
 )
 STATIC = Path(__file__).parent / "web" / "static"
+
+
+class Problem(BaseModel):
+    field: str
+    reason: str
+
+
+class ErrorRead(BaseModel):
+    """Every error of the API: a message a person can act on, and the fields at fault."""
+
+    detail: str
+    problems: list[Problem] = []
+
+
+ERRORS = {status: {"model": ErrorRead, "description": text} for status, text in (
+    (401, "未登录，或令牌无效"), (403, "无权操作"), (404, "没有这个记录（或无权查看）"), (409, "与记录的状态冲突"),
+    (422, "输入有误：指出字段和原因"), (429, "登录失败次数过多"))}
 
 
 def create_app() -> FastAPI:
@@ -38,5 +56,6 @@ def create_app() -> FastAPI:
             continue
         for door, prefix in (("endpoints", "/api/v1"), ("pages", "")):
             if importlib.util.find_spec(f"huiqi.{domain}.{door}") is not None:
-                app.include_router(importlib.import_module(f"huiqi.{domain}.{door}").router, prefix=prefix)
+                router = importlib.import_module(f"huiqi.{domain}.{door}").router
+                app.include_router(router, prefix=prefix, responses=ERRORS if door == "endpoints" else None)
     return app

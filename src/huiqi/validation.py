@@ -1,8 +1,9 @@
 """Turn Pydantic's validation errors into (field path, reason in Chinese) pairs people can act on."""
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import AfterValidator, ValidationError
 
 _REASONS = {
     "missing": "缺少此项",
@@ -63,3 +64,11 @@ def reason(error: dict[str, Any]) -> str:
 def problems(exc: ValidationError, prefix: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
     """Each error of ``exc`` as (location, Chinese reason)."""
     return [(prefix + tuple(e["loc"]), reason(e)) for e in exc.errors(include_url=False)]
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+# The database keeps naive UTC times; the API says so (RFC 3339, with the zone).
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]

@@ -1,13 +1,13 @@
 """Bearer tokens for machine clients (other government systems): issue, list, revoke."""
 
-from datetime import datetime
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from huiqi.auth import service as auth
 from huiqi.errors import HuiqiError
-from huiqi.web.deps import Actor, Db
+from huiqi.validation import UtcDateTime
+from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/tokens", tags=["令牌"])
@@ -30,8 +30,8 @@ class TokenIssued(BaseModel):
 class TokenRead(BaseModel):
     id: int
     name: str
-    created_at: datetime
-    last_used_at: datetime | None
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime | None
     revoked: bool
 
 
@@ -56,7 +56,7 @@ def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
 
 
 @router.delete("/{token_id}", response_model=TokenRead, summary="吊销令牌")
-def revoke(token_id: int, actor: Actor, session: Db) -> TokenRead:
+def revoke(token_id: RecordId, actor: Actor, session: Db) -> TokenRead:
     row = auth.revoke_token(session, actor=actor, token_id=token_id)
     session.commit()
     return TokenRead.model_validate(row, from_attributes=True)

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from huiqi.announcements import service as announcements
 from huiqi.errors import NotFound
@@ -37,7 +37,7 @@ def policy(policy_id: str, as_of: AsOf = None) -> PolicyDetail:
 
 
 @router.get("/policies/{policy_id}/measures/{number}", response_model=MeasureRead, summary="一条措施")
-def measure(policy_id: str, number: int, as_of: AsOf = None) -> MeasureRead:
+def measure(policy_id: str, number: Annotated[int, Path(ge=1, le=999)], as_of: AsOf = None) -> MeasureRead:
     found = service.policy(policy_id).measure(number)
     if found is None:
         raise NotFound(f"政策 {policy_id} 没有第 {number} 条措施")

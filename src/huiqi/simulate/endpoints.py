@@ -1,7 +1,7 @@
 """Simulation jobs over HTTP: start one (upload or synthetic), poll it, fetch its report."""
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, UploadFile
@@ -13,8 +13,8 @@ from huiqi.db import session_scope
 from huiqi.errors import InputError
 from huiqi.models import SimulationJob
 from huiqi.simulate import jobs
-from huiqi.validation import field_path, problems
-from huiqi.web.deps import Actor, Db
+from huiqi.validation import UtcDateTime, field_path, problems
+from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/simulations", tags=["财政测算"])
@@ -34,8 +34,8 @@ class JobRead(BaseModel):
     total: int | None
     error: str | None
     params: dict[str, Any]
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDateTime
+    finished_at: UtcDateTime | None
     result: dict[str, Any] | None = None
 
     @classmethod
@@ -94,12 +94,12 @@ def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
 
 
 @router.get("/{job_id}", response_model=JobRead, summary="测算任务的进度与结果")
-def one(job_id: int, actor: Actor, session: Db) -> JobRead:
+def one(job_id: RecordId, actor: Actor, session: Db) -> JobRead:
     return JobRead.of(jobs.get(session, actor=actor, job_id=job_id), with_result=True)
 
 
 @router.get("/{job_id}/report.{kind}", response_model=None, summary="下载测算报告（html、xlsx、json）")
-def download(job_id: int, kind: str, actor: Actor, session: Db) -> FileResponse | JSONResponse:
+def download(job_id: RecordId, kind: str, actor: Actor, session: Db) -> FileResponse | JSONResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
     path = jobs.report(job, kind)
     if kind == "json":

@@ -11,7 +11,7 @@ from huiqi.errors import InputError
 from huiqi.simulate import jobs
 from huiqi.simulate.endpoints import job_sessions, job_spec, read_upload
 from huiqi.simulate.report import charts, people_table
-from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +53,7 @@ async def simulate_start(request: Request, who: CallerDep, actor: Actor, session
 
 
 @router.get("/simulate/{job_id}", response_class=HTMLResponse)
-def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: int) -> HTMLResponse:
+def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: RecordId) -> HTMLResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
     report = jobs.rebuild(job)
     context = {"job": job}

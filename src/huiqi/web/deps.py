@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from huiqi.auth import service as auth
@@ -109,3 +109,7 @@ def _expected_csrf(request: Request) -> str | None:
         if signed is not None:
             return signed[1].csrf_token
     return request.cookies.get(CSRF_COOKIE)
+
+
+# A record's id in a path: a positive 32-bit integer (larger values cannot be ids on either database).
+RecordId = Annotated[int, Path(ge=1, le=2_147_483_647, description="记录编号")]
