@@ -1,0 +1,112 @@
+"""Browser tests: Playwright driving Debian's Chromium against ``huiqi serve`` on a seeded database.
+
+Chromium comes from Debian (``apt-get install chromium``; ``.ci/run`` installs it); Playwright never
+downloads a browser. Without Chromium these tests are skipped with the reason, unless
+``HUIQI_REQUIRE_BROWSER=1`` (as CI sets it), when they fail. Screenshots of every page visited are
+kept in ``test-artifacts/screenshots/``.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+PASSWORD = "huiqi-demo"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _huiqi(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([str(Path(sys.executable).parent / "huiqi"), *args], env=env, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[str]:
+    """``huiqi serve`` on a fresh SQLite database holding the demo; its base URL."""
+    folder = tmp_path_factory.mktemp("live")
+    env = {**os.environ, "HUIQI_DATABASE_URL": f"sqlite:///{folder / 'huiqi.db'}",
+           "HUIQI_MATERIALS_DIR": str(folder / "materials"), "HUIQI_JOBS_DIR": str(folder / "jobs"),
+           "HUIQI_DEMO_PASSWORD": PASSWORD}
+    _huiqi("demo", "seed", env=env)
+    port = _free_port()
+    process = subprocess.Popen([str(Path(sys.executable).parent / "huiqi"), "serve", "--port", str(port)], env=env,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/api/v1/policies", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        os.killpg(process.pid, signal.SIGTERM)
+        pytest.fail("huiqi serve did not answer within 30 s")
+    yield url
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium under Playwright."""
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        reason = f"没有 {CHROMIUM}（apt-get install -y chromium）"
+        if os.environ.get("HUIQI_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, server):
+    """A fresh browser context (no cookies) at the server, 1280 pixels wide."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=server, locale="zh-CN")
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def shoot(page, name: str) -> Path:
+    """Keep a full-page screenshot of what the page shows now."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def settled(page) -> None:
+    """Wait until HTMX has finished every request and swap (new content gets its handlers at settle)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')")

@@ -1,0 +1,38 @@
+"""A visitor in the browser: the calculator answers the example case of DOMAIN.md in place (HTMX)."""
+
+from tests.browser.conftest import settled, shoot
+
+
+def test_calculator_in_the_browser(page) -> None:
+    page.goto("/")
+    shoot(page, "01-home")
+    page.goto("/calculator")
+    page.select_option("select[name=applicant-kind]", "enterprise")
+    page.select_option("select[name=applicant-region]", "210100")
+    page.fill("input[name=applicant-industry]", "6513")
+    page.select_option("select[name=matters-0-codes]", ["little_giant"])
+    settled(page)
+    page.select_option("select[name=matters-0-level]", "national")
+    page.fill("input[name=matters-0-date]", "2023-07-15")
+    page.click("#add-matter")
+    settled(page)
+    page.select_option("select[name=matters-1-codes]", ["component_manufacturing", "smart_manufacturing"])
+    settled(page)
+    page.fill("input[name=matters-1-investment]", "8000")
+    page.select_option("select[name=matters-1-build]", "expansion")
+    page.select_option("select[name=matters-1-sector]", "sensor")
+    page.fill("input[name=matters-1-date]", "2024-03-01")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#result table")
+    assert "3100 万元" in page.inner_text("#result .kpis")
+    assert "从高：由措施5支持" in page.inner_text("#result table")
+    assert page.url.endswith("/calculator"), "answered in place, no reload"
+    shoot(page, "02-calculator")
+
+
+def test_policy_and_public_lists(page) -> None:
+    for path, name, text in (("/policy", "03-policy", "发展总部经济"), ("/announcements", "04-announcements", "公示期"),
+                             ("/whitelist", "05-whitelist", "白名单")):
+        page.goto(path)
+        assert text in page.inner_text("main")
+        shoot(page, name)
