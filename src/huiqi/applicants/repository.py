@@ -56,3 +56,13 @@ def has_application_with(session: Session, applicant_id: int, department_id: int
     query = select(Application.id).where(Application.applicant_id == applicant_id,
                                          Application.department_id == department_id).limit(1)
     return session.scalar(query) is not None
+
+
+# A matter is the record an application is judged on: it stays as it is from submission to the end.
+FROZEN = ("submitted", "city_review", "department_review", "proposed", "announced", "approved", "disbursed")
+
+
+def frozen_by(session: Session, matter_id: int) -> Application | None:
+    """An application under review (or granted) for this matter, if any."""
+    query = select(Application).where(Application.matter_id == matter_id, Application.state.in_(FROZEN))
+    return session.scalars(query.order_by(Application.id).limit(1)).one_or_none()

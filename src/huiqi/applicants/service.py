@@ -10,12 +10,13 @@ from huiqi.applicants import repository
 from huiqi.applicants.schemas import MATCH_FIELDS, PROFILE_FIELDS, STANDING_FIELDS, Standing
 from huiqi.audit import service as audit
 from huiqi.audit.service import plain
-from huiqi.errors import Forbidden, InputError, NotFound
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import Applicant, ApplicantProfile, Matter, User
 from huiqi.reference import divisions
 from huiqi.rules.case import Case, read_case
 from huiqi.users.scope import require_role, require_uscc
 from huiqi.validation import field_path, problems
+from huiqi.workflow.states import STATES
 
 WRITERS = ("enterprise", "admin")
 
@@ -75,6 +76,7 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
                      date=checked.date, facts=plain(data))
         repository.add(session, row)
     else:
+        _not_frozen(session, row)
         row.type, row.codes, row.date, row.facts = checked.type.value, list(checked.codes), checked.date, plain(data)
         session.flush()
     after = _matter_values(row)
@@ -82,6 +84,15 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
         audit.record(session, actor=actor.username, action="matter.save", entity="matter", entity_id=row.id,
                      before=before, after=after)
     return row
+
+
+def _not_frozen(session: Session, row: Matter) -> None:
+    """Refuse to change a matter while an application for it is under review or granted: the reviewers and
+    the approval judge the record as submitted. (A returned application may be corrected, then resubmitted.)"""
+    application = repository.frozen_by(session, row.id)
+    if application is not None:
+        raise Conflict(f"事项 {row.key} 的申报（编号 {application.id}）{STATES[application.state]}，事项内容不能修改；"
+                       "如需更正，请联系审核人员退回补正")
 
 
 def _matter_values(row: Matter) -> dict[str, Any]:
