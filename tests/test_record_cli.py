@@ -52,8 +52,11 @@ def test_upgrade_seed_stats_and_verify(database_url) -> None:
     assert "12 家" in seeded.stdout
     stats = invoke("stats", "--by", "state")
     assert stats.exit_code == 0 and "已拨付" in stats.stdout and "公示中" in stats.stdout
-    verified = invoke("audit", "verify")
+    anchor = invoke("audit", "anchor").stdout.strip()
+    verified = invoke("audit", "verify", "--anchor", anchor)
     assert verified.exit_code == 0 and "审计链完整" in verified.stdout
+    refused = invoke("audit", "verify", "--anchor", "7:abc")
+    assert refused.exit_code != 0 and "不是审计锚点" in refused.stderr
     with db.engine().begin() as connection:
         connection.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 7"))
     verified = invoke("audit", "verify")

@@ -89,12 +89,16 @@ def demo_seed() -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(anchor: Annotated[list[str] | None, typer.Option(
+        "--anchor", help="由 huiqi audit anchor 给出、库外保存的锚点，可多次给出。")] = None) -> None:
     """逐条核对审计链：报告任何在事后被改动或删除的记录（有问题时退出码为 2）。"""
     from huiqi.audit.service import verify
 
-    with session_scope() as session:
-        result = verify(session)
+    try:
+        with session_scope() as session:
+            result = verify(session, anchor or [])
+    except HuiqiError as error:
+        fail(error)
     if result.intact:
         typer.echo(f"审计链完整：共 {result.events} 条记录，未发现改动或删除。")
         return
@@ -103,6 +107,15 @@ def audit_verify() -> None:
     for problem in result.problems:
         console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """给出审计链当前的锚点（序号:哈希）：请保存在数据库之外（审计底稿、公告），日后用 verify --anchor 核对。"""
+    from huiqi.audit.service import anchor
+
+    with session_scope() as session:
+        typer.echo(anchor(session))
 
 
 def import_command(

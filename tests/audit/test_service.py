@@ -60,3 +60,49 @@ def test_rows_removed_from_the_end_are_reported(session, people) -> None:
 
 def test_plain_values_are_json() -> None:
     assert audit.plain({"on": date(2025, 9, 1), "xs": {1}}) == {"on": "2025-09-01", "xs": [1]}
+
+
+def _rewrite_from(session, seq: int) -> None:
+    """What someone with write access could do: change event ``seq`` and recompute every hash after it."""
+    from sqlalchemy import select
+
+    from huiqi.models import AuditEvent, AuditHead
+
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.seq >= seq).order_by(AuditEvent.seq)))
+    prev = session.scalars(select(AuditEvent.hash).where(AuditEvent.seq == seq - 1)).one()
+    events[0].actor = "someone-else"
+    for event in events:
+        event.prev_hash = prev
+        event.hash = prev = audit.digest(event)
+    head = session.scalars(select(AuditHead)).one()
+    head.hash = prev
+    session.flush()
+
+
+def test_a_whole_rewritten_tail_passes_the_chain_but_not_an_anchor_kept_outside(session, people) -> None:
+    _some_events(session, people)
+    kept = audit.anchor(session)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=4, amount=1)
+    _rewrite_from(session, 4)
+    assert audit.verify(session).intact, "the chain alone cannot see a rewrite of every later hash"
+    seq = int(kept.split(":")[0])
+    assert audit.verify(session, [kept]).problems == [
+        f"第 {seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）"]
+
+
+def test_an_anchor_is_checked_for_its_shape_and_its_row() -> None:
+    import pytest
+
+    from huiqi.errors import InputError
+
+    with pytest.raises(InputError, match="anchor"):
+        audit.parse_anchor("12:abc")
+
+
+def test_an_anchor_past_the_end_is_reported(session, people) -> None:
+    _some_events(session, people)
+    assert audit.verify(session, [audit.anchor(session)]).intact
+    last = session.execute(text("SELECT max(seq) FROM audit_events")).scalar_one()
+    session.execute(text("DELETE FROM audit_events WHERE seq = :last"), {"last": last})
+    assert f"外部保存的锚点指向第 {last} 条审计记录，而该记录已不存在" in audit.verify(
+        session, [f"{last}:{'0' * 64}"]).problems

@@ -4,6 +4,12 @@ Each event's hash covers its own content and the previous event's hash, and sequ
 1, 2, 3… without gaps; the head row holds the last link. So a row changed afterwards no longer
 matches its hash, a row removed leaves a gap (or a broken link), and rows removed from the end
 leave the head pointing past the last one.
+
+A chain alone cannot stop someone with write access to the database from rewriting every row from
+the tampered one onwards, hashes included. Anchors close that door: ``anchor`` gives the head as
+``seq:hash``, to be kept outside the database (the auditor's file, a published notice); verifying
+with an anchor checks that event ``seq`` still carries that hash, which no rewrite of it or of any
+earlier event can keep.
 """
 
 import hashlib
@@ -16,6 +22,7 @@ from sqlalchemy.orm import Session
 from huiqi.audit import repository
 from huiqi.audit.schemas import EventRead, Verification
 from huiqi.db import utcnow
+from huiqi.errors import InputError
 from huiqi.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -60,8 +67,23 @@ def record(session: Session, *, actor: str, action: str, entity: str, entity_id:
     return event
 
 
-def verify(session: Session) -> Verification:
-    """Walk the chain and report every row changed or removed afterwards."""
+def anchor(session: Session) -> str:
+    """The head of the chain as ``seq:hash``, to be kept outside the database."""
+    head = repository.head(session)
+    return f"{head.seq}:{head.hash}" if head is not None else f"0:{GENESIS}"
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """``seq:hash`` as given by ``anchor``; an InputError naming the anchor otherwise."""
+    seq, _, value = text.strip().partition(":")
+    if not (seq.isdigit() and len(value) == 64 and all(c in "0123456789abcdef" for c in value)):
+        raise InputError([("anchor", f"“{text}”不是审计锚点（应为“序号:哈希”，由 huiqi audit anchor 给出）")])
+    return int(seq), value
+
+
+def verify(session: Session, anchors: list[str] = ()) -> Verification:
+    """Walk the chain and report every row changed or removed afterwards, and every anchor it no longer holds."""
+    expected = dict(parse_anchor(a) for a in anchors)
     problems: list[str] = []
     expected_seq, last_hash, count = 1, GENESIS, 0
     for event in repository.events(session):
@@ -73,12 +95,16 @@ def verify(session: Session) -> Verification:
         if digest(event) != event.hash:
             problems.append(f"第 {event.seq} 条审计记录的内容与其哈希不符：记录在写入后被改动"
                             f"（{event.action} {event.entity} {event.entity_id}）")
+        if event.seq in expected and expected.pop(event.seq) != event.hash:
+            problems.append(f"第 {event.seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）")
         expected_seq, last_hash = event.seq + 1, event.hash
     head = repository.head(session)
     if head is None:
         problems.append("审计链头缺失：链头记录被删除")
     elif (head.seq, head.hash) != (expected_seq - 1, last_hash):
         problems.append(f"审计链头指向第 {head.seq} 条，而记录只到第 {expected_seq - 1} 条：末尾的记录被删除或改动")
+    for seq in sorted(s for s in expected if s > 0):
+        problems.append(f"外部保存的锚点指向第 {seq} 条审计记录，而该记录已不存在")
     return Verification(events=count, problems=problems)
 
 
