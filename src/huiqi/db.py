@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from huiqi.config import get_settings
 
-ROOT = Path(__file__).resolve().parents[2]  # the project folder, where alembic.ini and migrations/ live
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # shipped in the package: a wheel can upgrade
 
 
 def utcnow() -> datetime:
@@ -60,11 +60,12 @@ def session_scope(bind: Engine | None = None) -> Iterator[Session]:
 
 
 def alembic_config(url: str | None = None):
-    """The Alembic configuration of the project (alembic.ini, migrations/)."""
+    """The Alembic configuration: the package's migrations (the project's alembic.ini is for developers'
+    own ``alembic`` commands; an installed huiqi needs no file outside the package)."""
     from alembic.config import Config
 
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
     if url is not None:
         config.attributes["url"] = url
     return config
