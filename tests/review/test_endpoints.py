@@ -97,3 +97,14 @@ async def test_stacking_warning_names_the_other_application(client, session, peo
     assert any(f"另有申报 {under_11.id}" in w and "措施11" in w for w in body["stacking"]), body["stacking"]
     assert {a["measure"] for a in body["alternatives"]} == {11}
     assert BOB_USCC not in str(body)
+
+
+async def test_another_department_sees_nothing(client, session, people, alice_h1) -> None:
+    review_url = f"/api/v1/reviews/{alice_h1.id}"
+    await client.post(f"{review_url}/pass", headers=bearer(session, people.shenyang))
+    most = bearer(session, people.most)
+    response = await client.get(review_url, headers=most)
+    assert response.status_code == 404 and ALICE_USCC not in response.text and "示例科技" not in response.text
+    assert (await client.post(f"{review_url}/score", headers=most, json={"score": 10})).status_code == 404
+    queue = (await client.get("/api/v1/reviews", headers=most)).json()
+    assert queue["total"] == 0 and alice_h1.expert_score is None
