@@ -19,11 +19,12 @@ from huiqi.disbursements import service as disbursements
 from huiqi.errors import HuiqiError, InputError, NotFound
 from huiqi.materials import storage
 from huiqi.models import User
+from huiqi.money import wan
 from huiqi.review import reading
 from huiqi.review import service as review
 from huiqi.review.forms import day_of, next_working_day, yuan_of_wan
 from huiqi.review.schemas import StateName
-from huiqi.rules.facts import label
+from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -55,6 +56,17 @@ def queue_export(actor: Actor, session: Db, state: Annotated[StateName | None, Q
     return download(table, f"审核申报清单-{date.today().isoformat()}.xlsx")
 
 
+def fact_value(key: str, value: object) -> str:
+    """A fact as people read it: 是/否, the Chinese name of a choice, lists joined."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(fact_value(key, v) for v in value)
+    if isinstance(value, int) and key in MONEY_FIELDS:
+        return f"{value:,}（{wan(value)} 万元）"
+    return CHOICES.get(key, {}).get(value, str(value)) if isinstance(value, str) else str(value)
+
+
 def _review(request: Request, who, actor: User, session: Session, application_id: int, status_code: int = 200,
             **context) -> HTMLResponse:
     today = date.today()
@@ -63,7 +75,7 @@ def _review(request: Request, who, actor: User, session: Session, application_id
                 "paid_on": today.isoformat()}
     values = defaults | context.pop("values", {})
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
-                actions={s.action for s in found.steps}, fact_label=label, **context)
+                actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, **context)
 
 
 @router.get("/review/{application_id}", response_class=HTMLResponse)

@@ -21,15 +21,20 @@ from huiqi.rules.answer import Answer, Result
 from huiqi.rules.loader import load_many
 from huiqi.users.scope import covers, require_role
 from huiqi.workflow import repository as transitions
-from huiqi.workflow.states import STATES, STEPS, Step, allowed
+from huiqi.workflow.states import STATES, Step, allowed
 
 REVIEWERS = ("city", "department", "finance", "admin", "auditor")
 
 
+# What waits for each role: the city its pre-review, the department its review and 公示, finance approval
+# and payment. (A city may also return or reject during the department's review, but that is not its queue.)
+WAITING = {"city": {"city_review"}, "department": {"department_review", "proposed", "announced"},
+           "finance": {"announced", "approved"}}
+
+
 def waiting_for(role: str) -> set[str]:
-    """The states in which ``role`` has a step to take; admin and auditor watch every state but drafts."""
-    acting = {state for step in STEPS if role in step.roles for state in step.sources}
-    return acting or set(STATES) - {"draft"}
+    """The states whose applications wait for ``role``; admin and auditor watch every state but drafts."""
+    return WAITING.get(role, set(STATES) - {"draft"})
 
 
 def queue(session: Session, *, actor: User, state: str | None = None) -> list[Application]:
