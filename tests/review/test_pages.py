@@ -119,3 +119,18 @@ async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][1] == "示例科技有限公司" and rows[2][rows[1].index("申请金额（万元）")] == "100"
     assert review  # the service module is what the forms call
+
+
+async def test_the_page_warns_of_another_application_for_the_matter(browser, session, people, tmp_path) -> None:
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+
+    data = users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员", role="department",
+                             password="correct horse battery", department="省数据局")
+    under_11 = apply(session, people.alice, matter="p1", measure=11, amount=10_000_000, on=ON, store=tmp_path)
+    under_5 = apply(session, people.alice, matter="p1", measure=5, amount=30_000_000, on=ON, store=tmp_path)
+    page = (await browser(data).get(f"/review/{under_5.id}")).text
+    warning = page.split('id="stacking"')[1].split("</div>")[0]
+    assert f"另有申报 {under_11.id}" in warning and "措施11" in warning and "从高不重复" in warning
+    assert f'href="/review/{under_11.id}"' in warning
+    assert "3000 万元" in page and "80,000,000（8000 万元）" in page
