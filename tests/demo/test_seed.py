@@ -1,9 +1,11 @@
 """The demo fills a fresh database: every role, a dozen demo enterprises, every state, budgets."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from huiqi.audit import service as audit
-from huiqi.demo.service import seed
+from huiqi.demo.service import budget_years, seed
 from huiqi.errors import Conflict
 from huiqi.models import ROLES, Applicant, Application, Budget, User, WhitelistVersion
 from huiqi.workflow.states import STATES
@@ -24,7 +26,8 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
     assert len(firms) == 12 and all(f.demo for f in firms)
     states = set(session.scalars(select(Application.state)))
     assert states == set(STATES) - {"submitted"}, "submitted is passed through: the system routes at once"
-    assert session.scalar(select(func.count(Budget.id))) == 7
+    assert session.scalar(select(func.count(Budget.id))) == 7 * len(budget_years())
+    assert set(session.scalars(select(Budget.year))) == {2025, date.today().year}
     assert session.scalar(select(WhitelistVersion.state)) == "published"
     assert audit.verify(session).intact
     try:

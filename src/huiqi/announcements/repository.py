@@ -27,3 +27,13 @@ def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application,
                                .order_by(Application.id))
         found.append((batch, [(a, current_profile(session, a.applicant_id)) for a in rows]))
     return found
+
+
+def managed(session: Session, department_id: int | None) -> list[tuple[Announcement, list[Application]]]:
+    """The batches a department opened (every batch when ``department_id`` is None), newest first."""
+    query = select(Announcement).order_by(Announcement.starts_on.desc(), Announcement.id.desc())
+    if department_id is not None:
+        query = query.where(Announcement.department_id == department_id)
+    return [(batch, list(session.scalars(select(Application).where(Application.announcement_id == batch.id)
+                                         .order_by(Application.id))))
+            for batch in session.scalars(query)]

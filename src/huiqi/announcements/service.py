@@ -89,3 +89,10 @@ def public_listing(session: Session) -> list[PublicBatch]:
                         a.amount_proposed, a.state) for a, profile in rows])
         for batch, rows in repository.listed(session)
     ]
+
+
+def managed(session: Session, *, actor: User) -> list[tuple[Announcement, list[Application]]]:
+    """The 公示 batches a department opened, with the applications still in them (finance, admin and the
+    auditor see every batch)."""
+    require_role(actor, "department", "finance", "admin", "auditor", doing="管理公示")
+    return repository.managed(session, actor.department_id if actor.role == "department" else None)

@@ -33,3 +33,15 @@ def draw(session: Session, budget_id: int, amount: int) -> bool:
 def of_year(session: Session, year: int) -> list[Budget]:
     query = select(Budget).where(Budget.year == year).order_by(Budget.policy_id, Budget.measure)
     return list(session.scalars(query))
+
+
+def disbursed(session: Session, budget_ids: list[int]) -> dict[int, int]:
+    """What has been paid out of each budget (the disbursements of the grants drawn on it)."""
+    from sqlalchemy import func
+
+    from huiqi.models import Disbursement, Grant
+
+    query = (select(Grant.budget_id, func.sum(Disbursement.amount))
+             .join(Disbursement, Disbursement.application_id == Grant.application_id)
+             .where(Grant.budget_id.in_(budget_ids)).group_by(Grant.budget_id))
+    return {budget_id: int(total) for budget_id, total in session.execute(query)}

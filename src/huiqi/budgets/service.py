@@ -41,3 +41,9 @@ def budgets(session: Session, *, actor: User, year: int) -> list[Budget]:
     """The year's budgets (finance, admin, auditor)."""
     require_role(actor, "finance", "admin", "auditor", doing="查看预算")
     return repository.of_year(session, year)
+
+
+def disbursed(session: Session, *, actor: User, budget_ids: list[int]) -> dict[int, int]:
+    """How much of each budget has been paid out (finance, admin, auditor)."""
+    require_role(actor, "finance", "admin", "auditor", doing="查看预算")
+    return repository.disbursed(session, budget_ids) if budget_ids else {}

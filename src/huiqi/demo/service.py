@@ -6,6 +6,7 @@ Every step goes through the services, so the demo's audit trail is as real as an
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -134,6 +135,12 @@ def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Applicati
                             reasons="（演示）公示期间收到异议：认证证书有效期存疑，退回复核", on=data.OBJECTED)
 
 
+def budget_years(today: date | None = None) -> list[int]:
+    """2025, when the demo's approvals happen, and the current year: approval draws on the budget of its
+    day's year, so a walk-through today needs this year's budgets too."""
+    return sorted({2025, (today or date.today()).year})
+
+
 def _has_demo(session: Session) -> bool:
     return session.scalar(select(Applicant.id).where(Applicant.demo.is_(True)).limit(1)) is not None
 
@@ -145,8 +152,10 @@ def seed(session: Session, *, password: str) -> Cast:
     cast = _cast(session, password)
     for firm in data.ENTERPRISES:
         _enterprise(session, cast, firm)
-    for measure, amount in data.BUDGETS_2025.items():
-        budgets.set_budget(session, actor=cast.finance, year=2025, policy_id=POLICY, measure=measure, amount=amount)
+    for year in budget_years():
+        for measure, amount in data.BUDGETS_2025.items():
+            budgets.set_budget(session, actor=cast.finance, year=year, policy_id=POLICY, measure=measure,
+                               amount=amount)
     waiting = {}
     for firm in data.ENTERPRISES:
         app = _draft(session, cast, firm)

@@ -9,3 +9,9 @@ def add(session: Session, disbursement: Disbursement) -> Disbursement:
     session.add(disbursement)
     session.flush()
     return disbursement
+
+
+def listed(session: Session) -> list[Disbursement]:
+    from sqlalchemy import select
+
+    return list(session.scalars(select(Disbursement).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())))

@@ -10,6 +10,7 @@ from huiqi.audit import service as audit
 from huiqi.disbursements import repository
 from huiqi.errors import Conflict, InputError
 from huiqi.models import Disbursement, User
+from huiqi.users.scope import require_role
 from huiqi.workflow import service as workflow
 
 
@@ -31,3 +32,9 @@ def disburse(session: Session, *, actor: User, application_id: int, paid_on: dat
                  entity_id=application.id, after={"amount": paid.amount, "paid_on": paid_on,
                                                   "reference": paid.reference})
     return paid
+
+
+def listed(session: Session, *, actor: User) -> list[Disbursement]:
+    """Every payment recorded, newest first (finance, admin, auditor)."""
+    require_role(actor, "finance", "admin", "auditor", doing="查看拨付记录")
+    return repository.listed(session)

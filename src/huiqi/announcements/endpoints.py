@@ -1,0 +1,48 @@
+"""公示 over HTTP for the departments: open a batch, record an objection, list their batches.
+(The public listing is ``GET /api/v1/announcements`` in the public door.)"""
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from huiqi.announcements import service as announcements
+from huiqi.announcements.schemas import AnnouncementCreate, AnnouncementRead, EntryRead, ObjectionCreate
+from huiqi.models import Announcement, Application
+from huiqi.review import reading
+from huiqi.review.schemas import ReviewItem
+from huiqi.web.deps import Actor, Db
+from huiqi.web.pagination import Page, PagingDep
+
+router = APIRouter(prefix="/announcements", tags=["公示"])
+
+
+def read(session: Session, batch: Announcement, entries: list[Application]) -> AnnouncementRead:
+    return AnnouncementRead(
+        id=batch.id, title=batch.title, department=reading.department_name(session, batch.department_id),
+        starts_on=batch.starts_on, ends_on=batch.ends_on, working_days=batch.working_days,
+        created_by=batch.created_by, entries=[EntryRead(
+            application_id=a.id, applicant=reading.applicant_name(session, a), uscc=a.uscc, policy_id=a.policy_id,
+            measure=a.measure, amount_proposed=a.amount_proposed, state=a.state) for a in entries])
+
+
+@router.post("", response_model=AnnouncementRead, status_code=201, summary="发布公示（责任单位）")
+def open_batch(body: AnnouncementCreate, actor: Actor, session: Db) -> AnnouncementRead:
+    batch = announcements.open_batch(session, actor=actor, application_ids=body.application_ids,
+                                     starts_on=body.starts_on, working_days=body.working_days, title=body.title)
+    session.commit()
+    entries = next(rows for b, rows in announcements.managed(session, actor=actor) if b.id == batch.id)
+    return read(session, batch, entries)
+
+
+@router.get("/manage", response_model=Page[AnnouncementRead], summary="本单位发布的公示")
+def managed(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    batches = announcements.managed(session, actor=actor)
+    shown = [read(session, b, rows) for b, rows in paging.slice(batches)]
+    return {"items": shown, "total": len(batches), "page": paging.page, "size": paging.size}
+
+
+@router.post("/objections", response_model=ReviewItem, summary="记录公示期间收到的异议（退回审核）")
+def object_to(body: ObjectionCreate, actor: Actor, session: Db) -> ReviewItem:
+    app = announcements.object_to(session, actor=actor, application_id=body.application_id, reasons=body.reasons,
+                                  on=body.on)
+    session.commit()
+    return ReviewItem.of(reading.rows(session, [app])[0])

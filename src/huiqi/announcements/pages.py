@@ -1,0 +1,35 @@
+"""The department's 公示 page: the batches it opened, the applications in them and when each ends; Excel."""
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from huiqi.announcements import service as announcements
+from huiqi.announcements.endpoints import read
+from huiqi.review.reading import measure_titles
+from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.excel import Table, download
+from huiqi.web.render import page
+from huiqi.workflow.states import STATES
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/announcements/manage", response_class=HTMLResponse)
+def manage(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLResponse:
+    batches = [read(session, b, rows) for b, rows in announcements.managed(session, actor=actor)]
+    return page(request, "announcements/manage.html", who, batches=batches, titles=measure_titles(),
+                today=date.today())
+
+
+@router.get("/announcements/manage.xlsx")
+def export(actor: Actor, session: Db) -> Response:
+    titles = measure_titles()
+    rows = [[b.id, b.title, b.starts_on, b.ends_on, b.working_days, e.application_id, e.applicant, e.uscc,
+             f"{e.measure}. {titles.get((e.policy_id, e.measure), '')}", e.amount_proposed, STATES.get(e.state)]
+            for b in (read(session, b, rows) for b, rows in announcements.managed(session, actor=actor))
+            for e in b.entries]
+    table = Table("公示清单", ["批次", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位",
+                           "统一社会信用代码", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
+    return download(table, f"公示清单-{date.today().isoformat()}.xlsx")

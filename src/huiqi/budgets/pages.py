@@ -1,0 +1,76 @@
+"""Finance's budgets page: per year and measure the budget, what approvals committed, what was paid and what
+is left, in 万元; a form to set a budget; the payments; Excel downloads."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from huiqi.budgets import service as budgets
+from huiqi.budgets.endpoints import overview
+from huiqi.disbursements import service as disbursements
+from huiqi.errors import HuiqiError, InputError
+from huiqi.models import User
+from huiqi.review.forms import yuan_of_wan
+from huiqi.rules.loader import load_many
+from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.excel import Table, download
+from huiqi.web.render import page
+
+router = APIRouter(include_in_schema=False)
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+def _measures() -> list[tuple[str, int, str]]:
+    return [(p.id, m.number, m.title) for p in load_many() for m in p.measures if m.monetary]
+
+
+def _page(request: Request, who, actor: User, session: Session, year: int, status_code: int = 200,
+          **context) -> HTMLResponse:
+    return page(request, "budgets/index.html", who, status_code=status_code, year=year,
+                budgets=overview(session, actor=actor, year=year), measures=_measures(),
+                payments=disbursements.listed(session, actor=actor), values=context.pop("values", {}), **context)
+
+
+@router.get("/budgets", response_class=HTMLResponse)
+def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, year: YearQuery = None) -> HTMLResponse:
+    return _page(request, who, actor, session, year or date.today().year)
+
+
+@router.post("/budgets", response_model=None)
+def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year: Annotated[str, Form()] = "",
+               measure: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
+               policy_id: Annotated[str, Form()] = "ln-2022-35") -> HTMLResponse | RedirectResponse:
+    values = {"year": year, "measure": measure, "amount": amount}
+    try:
+        if not year.strip().isdigit() or not measure.strip().isdigit():
+            raise InputError([("year" if not year.strip().isdigit() else "measure", "请选择年度和措施")])
+        with session.begin_nested():
+            budgets.set_budget(session, actor=actor, year=int(year), policy_id=policy_id, measure=int(measure),
+                               amount=yuan_of_wan(amount))
+    except HuiqiError as error:
+        shown = int(year) if year.strip().isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+        return _page(request, who, actor, session, shown, status_code=error.status_code, message=error.message,
+                     problems=error.problems if isinstance(error, InputError) else [], values=values)
+    session.commit()
+    return RedirectResponse(f"/budgets?year={int(year)}", status_code=303)
+
+
+@router.get("/budgets.xlsx")
+def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Response:
+    year = year or date.today().year
+    rows = [[b.year, f"{b.measure}. {b.title}", b.amount, b.committed, b.disbursed, b.left, b.set_by]
+            for b in overview(session, actor=actor, year=year)]
+    table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
+                  money={"预算", "已批准", "已拨付", "余额"})
+    return download(table, f"预算执行-{year}.xlsx")
+
+
+@router.get("/disbursements.xlsx")
+def disbursements_export(actor: Actor, session: Db) -> Response:
+    rows = [[d.application_id, d.amount, d.paid_on, d.reference, d.recorded_by]
+            for d in disbursements.listed(session, actor=actor)]
+    table = Table("拨付记录", ["申报编号", "拨付金额", "拨付日期", "凭证号", "经办人"], rows, money={"拨付金额"})
+    return download(table, f"拨付记录-{date.today().isoformat()}.xlsx")

@@ -1,0 +1,70 @@
+"""Reviews over HTTP: the caller's queue, one application's dossier, and the decisions on it.
+
+Each decision calls its service, which checks role, scope and state; a refusal is a 403, 404 or 409
+with a message in Chinese.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from huiqi.review import reading
+from huiqi.review import service as review
+from huiqi.review.schemas import DecisionIn, ProposeIn, ReasonsIn, ReviewDetail, ReviewItem, ScoreIn, StateName
+from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.pagination import Page, PagingDep
+
+router = APIRouter(prefix="/reviews", tags=["审核"])
+
+
+def _item(session, application) -> ReviewItem:
+    return ReviewItem.of(reading.rows(session, [application])[0])
+
+
+@router.get("", response_model=Page[ReviewItem], summary="我的审核队列（本角色待办、本范围内）")
+def queue(actor: Actor, session: Db, paging: PagingDep,
+          state: Annotated[StateName | None, Query(description="只看某一状态（范围内全部）")] = None) -> dict:
+    found = reading.queue(session, actor=actor, state=state)
+    shown = [ReviewItem.of(r) for r in reading.rows(session, paging.slice(found))]
+    return {"items": shown, "total": len(found), "page": paging.page, "size": paging.size}
+
+
+@router.get("/{application_id}", response_model=ReviewDetail, summary="审阅申报：规则轨迹、从高不重复、材料、时间线")
+def detail(application_id: RecordId, actor: Actor, session: Db) -> ReviewDetail:
+    return ReviewDetail.of_dossier(reading.dossier(session, actor=actor, application_id=application_id))
+
+
+@router.post("/{application_id}/pass", response_model=ReviewItem, summary="市级初审通过")
+def pass_city(application_id: RecordId, actor: Actor, session: Db, body: DecisionIn | None = None) -> ReviewItem:
+    app = review.pass_city(session, actor=actor, application_id=application_id, on=body.on if body else None)
+    session.commit()
+    return _item(session, app)
+
+
+@router.post("/{application_id}/return", response_model=ReviewItem, summary="退回补正（须写明理由）")
+def return_for_correction(application_id: RecordId, body: ReasonsIn, actor: Actor, session: Db) -> ReviewItem:
+    app = review.return_for_correction(session, actor=actor, application_id=application_id, reasons=body.reasons,
+                                       on=body.on)
+    session.commit()
+    return _item(session, app)
+
+
+@router.post("/{application_id}/reject", response_model=ReviewItem, summary="不予支持（须写明理由）")
+def reject(application_id: RecordId, body: ReasonsIn, actor: Actor, session: Db) -> ReviewItem:
+    app = review.reject(session, actor=actor, application_id=application_id, reasons=body.reasons, on=body.on)
+    session.commit()
+    return _item(session, app)
+
+
+@router.post("/{application_id}/score", response_model=ReviewItem, summary="录入评审得分（责任单位）")
+def score(application_id: RecordId, body: ScoreIn, actor: Actor, session: Db) -> ReviewItem:
+    app = review.record_score(session, actor=actor, application_id=application_id, score=body.score)
+    session.commit()
+    return _item(session, app)
+
+
+@router.post("/{application_id}/propose", response_model=ReviewItem, summary="拟定支持金额（元，责任单位）")
+def propose(application_id: RecordId, body: ProposeIn, actor: Actor, session: Db) -> ReviewItem:
+    app = review.propose(session, actor=actor, application_id=application_id, amount=body.amount, on=body.on)
+    session.commit()
+    return _item(session, app)

@@ -1,0 +1,51 @@
+"""Reading the reviewers' forms: amounts typed in 万元, dates, and the step each form asks for."""
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from huiqi.announcements.calendar import is_working_day
+from huiqi.errors import CalendarError, InputError
+from huiqi.money import MAX_YUAN
+
+
+def yuan_of_wan(text: str | None, field: str = "amount") -> int:
+    """An amount typed in 万元 (at most four decimals: whole yuan), read exactly.
+
+    >>> yuan_of_wan("80"), yuan_of_wan("12.3456"), yuan_of_wan(" 0.0001 ")
+    (800000, 123456, 1)
+    """
+    try:
+        value = Decimal((text or "").strip().replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise InputError([(field, "请填写金额（万元），如 80 或 12.5")]) from None
+    if not value.is_finite() or value < 0:
+        raise InputError([(field, "金额应为不小于 0 的数（万元）")])
+    yuan = value * 10_000
+    if yuan != yuan.to_integral_value():
+        raise InputError([(field, "金额最多保留四位小数（万元，即精确到元）")])
+    if yuan > MAX_YUAN:
+        raise InputError([(field, "金额过大")])
+    return int(yuan)
+
+
+def day_of(text: str | None, field: str, default: date | None = None) -> date:
+    """A date from a form field (YYYY-MM-DD); blank gives ``default`` when there is one."""
+    if not (text or "").strip():
+        if default is not None:
+            return default
+        raise InputError([(field, "请填写日期")])
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError([(field, "应为日期（YYYY-MM-DD）")]) from None
+
+
+def next_working_day(after: date) -> date:
+    """The first working day after ``after`` (the default start of a 公示)."""
+    day = after + timedelta(days=1)
+    try:
+        while not is_working_day(day):
+            day += timedelta(days=1)
+    except CalendarError:
+        pass  # beyond the holiday calendar: the department enters the day itself
+    return day

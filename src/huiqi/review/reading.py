@@ -1,0 +1,158 @@
+"""What a reviewer reads: the queue of their scope, and one application's dossier (the applicant at
+submission, the rule trace kept then, no-stacking warnings, materials, timeline, the steps open to them).
+
+Reading only: every decision goes through the services, which check role, scope and state again.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from huiqi.announcements import repository as announcements
+from huiqi.applicants import repository as applicants
+from huiqi.applications import repository as application_rows
+from huiqi.applications import service as applications
+from huiqi.approvals import repository as grants
+from huiqi.budgets import repository as budgets
+from huiqi.models import Announcement, Application, Budget, Department, Grant, Material, Transition, User
+from huiqi.rules.answer import Answer, Result
+from huiqi.rules.loader import load_many
+from huiqi.users.scope import covers, require_role
+from huiqi.workflow import repository as transitions
+from huiqi.workflow.states import STATES, Step, allowed
+
+REVIEWERS = ("city", "department", "finance", "admin", "auditor")
+
+
+# What waits for each role: the city its pre-review, the department its review and 公示, finance approval
+# and payment. (A city may also return or reject during the department's review, but that is not its queue.)
+WAITING = {"city": {"city_review"}, "department": {"department_review", "proposed", "announced"},
+           "finance": {"announced", "approved"}}
+
+
+def waiting_for(role: str) -> set[str]:
+    """The states whose applications wait for ``role``; admin and auditor watch every state but drafts."""
+    return WAITING.get(role, set(STATES) - {"draft"})
+
+
+def queue(session: Session, *, actor: User, state: str | None = None) -> list[Application]:
+    """The applications awaiting the actor's role within its scope; with ``state``, all of the scope in it."""
+    require_role(actor, *REVIEWERS, doing="查看审核队列")
+    found = applications.listed(session, actor=actor, state=state)
+    return found if state else [a for a in found if a.state in waiting_for(actor.role)]
+
+
+def applicant_name(session: Session, application: Application) -> str:
+    profile = applicants.current_profile(session, application.applicant_id)
+    return profile.name if profile and profile.name else application.uscc
+
+
+def department_name(session: Session, department_id: int | None) -> str | None:
+    department = session.get(Department, department_id) if department_id else None
+    return department.name if department else None
+
+
+def measure_titles() -> dict[tuple[str, int], str]:
+    return {(p.id, m.number): m.title for p in load_many() for m in p.measures}
+
+
+@dataclass
+class Row:
+    """One line of the queue."""
+
+    application: Application
+    applicant: str
+    department: str | None
+    title: str
+
+
+def rows(session: Session, found: list[Application]) -> list[Row]:
+    titles = measure_titles()
+    return [Row(a, applicant_name(session, a), department_name(session, a.department_id),
+                titles.get((a.policy_id, a.measure), "")) for a in found]
+
+
+@dataclass
+class Other:
+    """Another application, or a grant, for the same matter: 从高不重复 allows one."""
+
+    application_id: int
+    measure: int
+    policy_id: str
+    state: str
+    amount: int | None
+    granted: bool
+    visible: bool  # whether the reader's scope covers it (a link is shown only then)
+
+
+@dataclass
+class Dossier:
+    """Everything a reviewer needs for one application."""
+
+    application: Application
+    applicant: str
+    department: str | None
+    title: str
+    matter_key: str
+    facts: dict[str, Any]
+    matter: dict[str, Any]
+    result: Result | None
+    alternatives: list[Result]
+    others: list[Other]
+    grant: Grant | None
+    materials: list[Material]
+    timeline: list[Transition]
+    steps: list[Step]
+    announcement: Announcement | None
+    budget: Budget | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def dossier(session: Session, *, actor: User, application_id: int, today: date | None = None) -> Dossier:
+    """The dossier of an application the actor's scope covers (others do not exist for it)."""
+    require_role(actor, *REVIEWERS, doing="审阅申报")
+    app = applications.get(session, actor=actor, application_id=application_id)
+    key = applications.matter_key(session, app)
+    snapshot = app.case_snapshot or {}
+    answer = Answer.model_validate(app.match_result) if app.match_result else None
+    result = applications.result_for(answer, app, key) if answer else None
+    alternatives = [r for r in answer.results if r.matter == key and r is not result] if answer else []
+    batch = announcements.get(session, app.announcement_id) if app.announcement_id else None
+    budget = budgets.find(session, (today or date.today()).year, app.policy_id, app.measure) \
+        if actor.role in ("finance", "admin", "auditor") else None
+    found = Dossier(
+        application=app, applicant=applicant_name(session, app), department=department_name(session, app.department_id),
+        title=measure_titles().get((app.policy_id, app.measure), ""), matter_key=key,
+        facts=snapshot.get("applicant", {}),
+        matter=next((m for m in snapshot.get("matters", []) if m.get("id") == key), {}),
+        result=result, alternatives=alternatives, others=_others(session, actor, app),
+        grant=grants.for_application(session, app.id), materials=application_rows.materials(session, app.id),
+        timeline=transitions.of_application(session, app.id), steps=allowed(app.state, actor.role),
+        announcement=batch, budget=budget)
+    found.warnings = _warnings(found)
+    return found
+
+
+def _others(session: Session, actor: User, app: Application) -> list[Other]:
+    granted = grants.for_matter(session, app.matter_id)
+    found = [Other(o.id, o.measure, o.policy_id, o.state, o.amount_proposed or o.amount_requested,
+                   granted is not None and granted.application_id == o.id, covers(actor, o))
+             for o in application_rows.for_matter(session, app.matter_id)
+             if o.id != app.id and o.state not in ("withdrawn", "draft")]
+    return sorted(found, key=lambda o: o.application_id)
+
+
+def _warnings(d: Dossier) -> list[str]:
+    """No stacking, said plainly: other applications or a grant for the same matter, and the rules' choice."""
+    out = []
+    for other in d.others:
+        what = "已获批" if other.granted else f"处于「{STATES.get(other.state, other.state)}」"
+        out.append(f"同一事项（{d.matter_key}）另有申报 {other.application_id}：{other.policy_id} "
+                   f"措施{other.measure}，{what}；按从高不重复原则只能支持一项")
+    if d.result is not None and d.result.excluded_by == "other_support":
+        out.append("该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持")
+    elif d.result is not None and d.result.excluded_by is not None:
+        out.append(f"按规则，该事项从高应由措施{d.result.excluded_by}支持（上限更高），本措施不重复支持")
+    return out

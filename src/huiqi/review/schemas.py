@@ -1,0 +1,163 @@
+"""The review door's shapes: the queue, the dossier, and the decisions' bodies. Money in whole yuan."""
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from huiqi.money import MAX_YUAN
+from huiqi.review.reading import Dossier, Row
+from huiqi.rules.answer import ConditionTrace
+from huiqi.validation import UtcDateTime
+from huiqi.workflow.states import STATES
+
+StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
+
+
+class ReviewItem(BaseModel):
+    """One application of the queue."""
+
+    id: int
+    applicant: str
+    uscc: str
+    policy_id: str
+    measure: int
+    title: str
+    state: str
+    city: str | None
+    department: str | None
+    submitted_on: date | None
+    amount_requested: int
+    ceiling: int | None
+    amount_proposed: int | None
+    expert_score: int | None
+
+    @classmethod
+    def of(cls, row: Row) -> "ReviewItem":
+        a = row.application
+        return cls(id=a.id, applicant=row.applicant, uscc=a.uscc, policy_id=a.policy_id, measure=a.measure,
+                   title=row.title, state=a.state, city=a.city, department=row.department,
+                   submitted_on=a.submitted_on, amount_requested=a.amount_requested, ceiling=a.ceiling,
+                   amount_proposed=a.amount_proposed, expert_score=a.expert_score)
+
+
+class RuleTrace(BaseModel):
+    """What the rules said on submission for this (matter, measure)."""
+
+    status: str
+    ceiling: int | None
+    excluded_by: int | str | None
+    missing: list[str]
+    conditions: list[ConditionTrace]
+
+
+class AlternativeRead(BaseModel):
+    """Another measure the same matter reaches, as the rules saw it on submission."""
+
+    policy: str
+    measure: int
+    title: str
+    status: str
+    ceiling: int | None
+    excluded_by: int | str | None
+
+
+class OtherRead(BaseModel):
+    application_id: int
+    policy_id: str
+    measure: int
+    state: str
+    amount: int | None
+    granted: bool
+
+
+class MaterialRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: UtcDateTime
+
+
+class StepRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    on: date
+    at: UtcDateTime
+    reasons: str | None
+
+
+class BatchRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    working_days: int
+
+
+class ReviewDetail(ReviewItem):
+    """The dossier: the applicant at submission, the rule trace, no-stacking warnings, materials, timeline."""
+
+    applicant_facts: dict[str, Any]
+    matter: dict[str, Any]
+    rule: RuleTrace | None
+    alternatives: list[AlternativeRead]
+    stacking: list[str]
+    others: list[OtherRead]
+    materials: list[MaterialRead]
+    timeline: list[StepRead]
+    actions: list[str]
+    announcement: BatchRead | None
+    budget_left: int | None
+
+    @classmethod
+    def of_dossier(cls, d: Dossier) -> "ReviewDetail":
+        base = ReviewItem.of(Row(d.application, d.applicant, d.department, d.title)).model_dump()
+        return cls(
+            **base, applicant_facts=d.facts, matter=d.matter, rule=_trace(d.result),
+            alternatives=[AlternativeRead(policy=r.policy, measure=r.measure, title=r.title, status=r.status,
+                                          ceiling=r.ceiling, excluded_by=r.excluded_by) for r in d.alternatives],
+            stacking=d.warnings,
+            others=[OtherRead(application_id=o.application_id, policy_id=o.policy_id, measure=o.measure,
+                              state=o.state, amount=o.amount, granted=o.granted) for o in d.others],
+            materials=[MaterialRead.model_validate(m) for m in d.materials],
+            timeline=[StepRead.model_validate(t) for t in d.timeline], actions=[s.action for s in d.steps],
+            announcement=BatchRead.model_validate(d.announcement) if d.announcement else None,
+            budget_left=d.budget.amount - d.budget.committed if d.budget else None)
+
+
+def _trace(result) -> RuleTrace | None:
+    if result is None:
+        return None
+    return RuleTrace(status=result.status, ceiling=result.ceiling, excluded_by=result.excluded_by,
+                     missing=result.missing, conditions=result.conditions)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class DecisionIn(_Strict):
+    on: date | None = Field(None, description="决定日期（YYYY-MM-DD），默认今天", strict=False)
+
+
+class ReasonsIn(DecisionIn):
+    reasons: str = Field(min_length=1, max_length=2000, description="理由：退回须写明补正内容，不予支持须写明原因")
+
+
+class ScoreIn(_Strict):
+    score: int = Field(ge=0, le=100, description="专家或第三方评审得分，0–100 的整数")
+
+
+class ProposeIn(DecisionIn):
+    amount: int = Field(gt=0, le=MAX_YUAN, description="拟定支持金额（元，整数）；不超过上限和申请金额")

@@ -1,0 +1,27 @@
+"""The department's 公示 page and its Excel 公示清单."""
+
+import io
+
+import openpyxl
+import pytest
+
+from tests.dbtest import to_announced
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_department_sees_its_batches(browser, session, people, tmp_path) -> None:
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=900_000, store=tmp_path)
+    page = (await browser(people.miit).get("/announcements/manage")).text
+    assert "示例科技有限公司" in page and "2025-10-11" in page and "90" in page and f"/review/{app.id}" in page
+    other = (await browser(people.most).get("/announcements/manage")).text
+    assert "示例科技" not in other and "还没有发布公示" in other
+    got = await browser(people.miit).get("/announcements/manage.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "公示清单" and rows[2][6] == "示例科技有限公司"
+    assert rows[2][rows[1].index("拟支持金额（万元）")] == "90"
+
+
+async def test_an_enterprise_is_refused(browser, people) -> None:
+    assert (await browser(people.alice).get("/announcements/manage")).status_code == 403

@@ -1,0 +1,62 @@
+"""Finance over HTTP: budgets (amount, committed, paid, left), approval after 公示, disbursement."""
+
+from datetime import date
+
+import pytest
+
+from tests.dbtest import to_announced
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def announced(session, people, tmp_path):
+    return to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                        amount=1_000_000, proposed=800_000, store=tmp_path)
+
+
+async def test_finance_sets_a_budget(client, session, people) -> None:
+    finance = bearer(session, people.finance)
+    response = await client.put("/api/v1/budgets/2025/ln-2022-35/3", headers=finance, json={"amount": 5_000_000})
+    assert response.status_code == 200, response.text
+    assert response.json() | {"set_by": "-"} == {
+        "year": 2025, "policy_id": "ln-2022-35", "measure": 3, "title": response.json()["title"],
+        "amount": 5_000_000, "committed": 0, "disbursed": 0, "left": 5_000_000, "set_by": "-"}
+    refused = await client.put("/api/v1/budgets/2025/ln-2022-35/3", headers=bearer(session, people.miit),
+                               json={"amount": 1})
+    assert refused.status_code == 403 and "设定预算" in refused.json()["detail"]
+    no_measure = await client.put("/api/v1/budgets/2025/ln-2022-35/21", headers=finance, json={"amount": 1})
+    assert no_measure.status_code == 422 and no_measure.json()["problems"][0]["field"] == "measure"
+
+
+async def test_approval_waits_for_the_announcement_and_draws_the_budget(client, session, people, announced) -> None:
+    finance = bearer(session, people.finance)
+    await client.put("/api/v1/budgets/2025/ln-2022-35/3", headers=finance, json={"amount": 5_000_000})
+    early = await client.post("/api/v1/approvals", headers=finance,
+                              json={"application_id": announced.id, "on": "2025-10-10"})
+    assert early.status_code == 409 and "尚未结束" in early.json()["detail"]
+    granted = await client.post("/api/v1/approvals", headers=finance,
+                                json={"application_id": announced.id, "on": "2025-10-13"})
+    assert granted.status_code == 201 and granted.json()["amount"] == 800_000
+    budget = (await client.get("/api/v1/budgets", headers=finance, params={"year": 2025})).json()["items"][0]
+    assert (budget["committed"], budget["left"], budget["disbursed"]) == (800_000, 4_200_000, 0)
+    before = await client.post("/api/v1/disbursements", headers=finance, json={
+        "application_id": announced.id, "paid_on": "2025-10-12", "reference": "PAY-1"})
+    assert before.status_code == 409 and "早于批准日期" in before.json()["detail"]
+    paid = await client.post("/api/v1/disbursements", headers=finance, json={
+        "application_id": announced.id, "paid_on": "2025-10-20", "reference": "PAY-1"})
+    assert paid.status_code == 201 and paid.json()["amount"] == 800_000
+    budget = (await client.get("/api/v1/budgets", headers=finance, params={"year": 2025})).json()["items"][0]
+    assert budget["disbursed"] == 800_000
+    listed = (await client.get("/api/v1/disbursements", headers=bearer(session, people.auditor))).json()
+    assert [(d["reference"], d["paid_on"]) for d in listed["items"]] == [("PAY-1", "2025-10-20")]
+
+
+async def test_others_cannot_approve_or_read_budgets(client, session, people, announced) -> None:
+    miit = bearer(session, people.miit)
+    refused = await client.post("/api/v1/approvals", headers=miit, json={"application_id": announced.id})
+    assert refused.status_code == 403 and announced.state == "announced"
+    assert (await client.get("/api/v1/budgets", headers=miit)).status_code == 403
+    assert (await client.get("/api/v1/disbursements", headers=bearer(session, people.alice))).status_code == 403
+    assert date.today().year >= 2025

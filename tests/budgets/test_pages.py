@@ -1,0 +1,48 @@
+"""Finance's budgets page: budget, committed, paid and left in 万元; setting a budget; Excel."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+
+from huiqi.approvals import service as approvals
+from huiqi.budgets import service as budgets
+from huiqi.disbursements import service as disbursements
+from tests.dbtest import to_announced
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
+    finance = browser(people.finance)
+    done = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "500.5"})
+    assert done.status_code == 303 and done.headers["location"] == "/budgets?year=2025"
+    page = (await finance.get("/budgets", params={"year": 2025})).text
+    assert "500.5" in page and "3. " in page
+    bad = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "1.000001"})
+    assert bad.status_code == 422 and "四位小数" in bad.text and 'value="1.000001"' in bad.text
+
+
+async def test_left_decreases_after_approval(browser, session, people, tmp_path) -> None:
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    approvals.approve(session, actor=people.finance, application_id=app.id, on=date(2025, 10, 13))
+    disbursements.disburse(session, actor=people.finance, application_id=app.id, paid_on=date(2025, 10, 20),
+                           reference="PAY-7")
+    page = (await browser(people.auditor).get("/budgets", params={"year": 2025})).text
+    row = page.split('id="budgets"')[1].split("</tr>")[1]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:5]] == ["500", "80", "80", "420"]
+    assert "PAY-7" in page and "设定预算" not in page  # the auditor reads, finance sets
+    got = await browser(people.finance).get("/budgets.xlsx", params={"year": 2025})
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    assert rows[2][rows[1].index("余额（元）")] == 4_200_000 and rows[2][rows[1].index("余额（万元）")] == "420"
+    paid = await browser(people.finance).get("/disbursements.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(paid.content)).active.iter_rows(values_only=True))
+    assert rows[2][rows[1].index("凭证号")] == "PAY-7" and rows[2][rows[1].index("拨付金额（万元）")] == "80"
+
+
+async def test_reviewers_cannot_see_budgets(browser, people) -> None:
+    page = await browser(people.miit).get("/budgets")
+    assert page.status_code == 403 and "查看预算" in page.text

@@ -1,0 +1,136 @@
+"""The reviewers' pages: the queue of one's scope, the review page (trace, stacking, materials, timeline),
+decision forms that move the state, and refusals shown on the page with what was typed."""
+
+from datetime import date
+
+import pytest
+
+from huiqi.budgets import service as budgets
+from huiqi.review import service as review
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, to_announced
+
+pytestmark = pytest.mark.anyio
+ON = date(2025, 9, 1)
+
+
+@pytest.fixture
+def alice_h1(session, people, tmp_path):
+    return apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=ON, store=tmp_path / "materials")
+
+
+async def test_the_queue_is_the_callers_scope(browser, session, people, alice_h1, tmp_path) -> None:
+    apply(session, people.bob, matter="p1", measure=13, amount=5_000_000, on=ON, store=tmp_path)
+    page = await browser(people.shenyang).get("/review")
+    assert page.status_code == 200 and "示例科技有限公司" in page.text and f"/review/{alice_h1.id}" in page.text
+    assert "大连数据" not in page.text and BOB_USCC not in page.text
+    other = await browser(people.dalian).get("/review")
+    assert "示例科技" not in other.text and ALICE_USCC not in other.text
+    everything = await browser(people.auditor).get("/review")
+    assert "示例科技有限公司" in everything.text and "大连数据有限公司" in everything.text
+
+
+async def test_the_review_page_shows_the_trace_and_materials(browser, people, alice_h1) -> None:
+    page = await browser(people.shenyang).get(f"/review/{alice_h1.id}")
+    assert page.status_code == 200
+    text = page.text
+    assert "规则判断（提交时）" in text and "小巨人" in text and "✓ 满足" in text
+    assert "100 万元" in text  # the ceiling in 万元
+    assert "申报书.pdf" in text and f"/review/{alice_h1.id}/materials/" in text
+    assert f'action="/review/{alice_h1.id}/pass_city"' in text and "/propose" not in text
+    assert "市级初审" in text  # the timeline
+
+
+async def test_a_material_downloads_within_scope_only(browser, people, alice_h1, session) -> None:
+    from huiqi.applications import repository
+
+    material = repository.materials(session, alice_h1.id)[0]
+    url = f"/review/{alice_h1.id}/materials/{material.id}"
+    got = await browser(people.shenyang).get(url)
+    assert got.status_code == 200 and got.content == PDF and got.headers["content-type"] == "application/pdf"
+    refused = await browser(people.dalian).get(url)
+    assert refused.status_code == 404 and PDF not in refused.content and "示例科技" not in refused.text
+
+
+async def test_another_city_gets_nothing(browser, people, alice_h1) -> None:
+    page = await browser(people.dalian).get(f"/review/{alice_h1.id}")
+    assert page.status_code == 404 and "示例科技" not in page.text and ALICE_USCC not in page.text
+    posted = await browser(people.dalian).post(f"/review/{alice_h1.id}/pass_city", data={})
+    assert posted.status_code == 404 and alice_h1.state == "city_review"
+
+
+async def test_forms_move_the_application_to_announcement(browser, session, people, alice_h1) -> None:
+    city, miit = browser(people.shenyang), browser(people.miit)
+    done = await city.post(f"/review/{alice_h1.id}/pass_city", data={"on": "2025-09-03"})
+    assert done.status_code == 303 and done.headers["location"] == f"/review/{alice_h1.id}"
+    assert alice_h1.state == "department_review"
+    assert (await miit.post(f"/review/{alice_h1.id}/score", data={"score": "88"})).status_code == 303
+    proposed = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "80.5", "on": "2025-09-10"})
+    assert proposed.status_code == 303 and alice_h1.amount_proposed == 805_000 and alice_h1.expert_score == 88
+    page = (await miit.get(f"/review/{alice_h1.id}")).text
+    assert "80.5 万元" in page and "发布公示" in page
+    opened = await miit.post(f"/review/{alice_h1.id}/announce", data={"starts_on": "2025-09-29"})
+    assert opened.status_code == 303 and alice_h1.state == "announced"
+    assert "2025-10-11" in (await miit.get(f"/review/{alice_h1.id}")).text
+
+
+async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None:
+    await browser(people.shenyang).post(f"/review/{alice_h1.id}/pass_city", data={"on": "2025-09-03"})
+    miit = browser(people.miit)
+    too_much = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "120"})
+    assert too_much.status_code == 409 and "超过上限 100 万元" in too_much.text and 'value="120"' in too_much.text
+    too_fine = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "1.23456"})
+    assert too_fine.status_code == 422 and "四位小数" in too_fine.text
+    no_reason = await miit.post(f"/review/{alice_h1.id}/return", data={"reasons": "  "})
+    assert no_reason.status_code == 422 and "须写明理由" in no_reason.text
+    assert alice_h1.state == "department_review" and alice_h1.amount_proposed is None
+
+
+async def test_return_with_reasons_shows_on_the_timeline(browser, people, alice_h1) -> None:
+    city = browser(people.shenyang)
+    await city.post(f"/review/{alice_h1.id}/return", data={"reasons": "请补充项目验收报告"})
+    assert alice_h1.state == "returned"
+    assert "请补充项目验收报告" in (await city.get(f"/review/{alice_h1.id}")).text
+
+
+async def test_finance_approves_with_the_budget_shown(browser, session, people, tmp_path) -> None:
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3,
+                       amount=5_000_000)
+    finance = browser(people.finance)
+    early = await finance.post(f"/review/{app.id}/approve", data={"on": "2025-10-10"})
+    assert early.status_code == 409 and "尚未结束" in early.text and app.state == "announced"
+    assert (await finance.post(f"/review/{app.id}/approve", data={"on": "2025-10-13"})).status_code == 303
+    assert app.state == "approved"
+    page = (await finance.get(f"/review/{app.id}")).text
+    assert "登记拨付" in page and "80 万元" in page
+    paid = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "PAY-9"})
+    assert paid.status_code == 303 and app.state == "disbursed"
+
+
+async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
+    import io
+
+    import openpyxl
+
+    got = await browser(people.shenyang).get("/review.xlsx")
+    assert got.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(got.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[2][1] == "示例科技有限公司" and rows[2][rows[1].index("申请金额（万元）")] == "100"
+    assert review  # the service module is what the forms call
+
+
+async def test_the_page_warns_of_another_application_for_the_matter(browser, session, people, tmp_path) -> None:
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+
+    data = users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员", role="department",
+                             password="correct horse battery", department="省数据局")
+    under_11 = apply(session, people.alice, matter="p1", measure=11, amount=10_000_000, on=ON, store=tmp_path)
+    under_5 = apply(session, people.alice, matter="p1", measure=5, amount=30_000_000, on=ON, store=tmp_path)
+    page = (await browser(data).get(f"/review/{under_5.id}")).text
+    warning = page.split('id="stacking"')[1].split("</div>")[0]
+    assert f"另有申报 {under_11.id}" in warning and "措施11" in warning and "从高不重复" in warning
+    assert f'href="/review/{under_11.id}"' in warning
+    assert "3000 万元" in page and "80,000,000（8000 万元）" in page
