@@ -9,7 +9,7 @@ from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
 from huiqi.approvals import service as approvals
 from huiqi.budgets import service as budgets
-from huiqi.errors import Forbidden, NotFound
+from huiqi.errors import Conflict, Forbidden, NotFound
 from huiqi.review import service as review
 from huiqi.statistics import service as statistics
 from tests.dbtest import ALICE_USCC, BOB_USCC, apply
@@ -54,6 +54,10 @@ def test_a_city_cannot_do_a_departments_work(session, people, alice_app) -> None
     review.pass_city(session, actor=people.shenyang, application_id=alice_app.id)
     with pytest.raises(Forbidden):
         review.propose(session, actor=people.shenyang, application_id=alice_app.id, amount=1)
+    for step in (review.return_for_correction, review.reject):  # the city's stage is over
+        with pytest.raises(Conflict, match="市级初审人员不能"):
+            step(session, actor=people.shenyang, application_id=alice_app.id, reasons="再看看")
+    assert alice_app.state == "department_review"
 
 
 def test_a_department_sees_only_the_measures_it_leads(session, people, alice_app) -> None:

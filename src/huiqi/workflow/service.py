@@ -10,25 +10,27 @@ from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.models import Application, Transition, User
 from huiqi.users.scope import ROLE_LABELS, covers
 from huiqi.workflow import repository
-from huiqi.workflow.states import BY_ACTION, STATES
+from huiqi.workflow.states import ACTIONS, STATES, Step, roles_of, step_for
 
 
-def check(application: Application, *, action: str, actor: User) -> None:
-    """Refuse a step the actor's role, scope or the application's state does not allow."""
-    step = BY_ACTION[action]
-    if actor.role not in step.roles:
-        raise Forbidden(f"{ROLE_LABELS.get(actor.role, actor.role)}不能{step.label}")
+def check(application: Application, *, action: str, actor: User) -> Step:
+    """The step the actor takes; refused when its role, scope or the application's state does not allow it."""
+    label = ACTIONS[action]
+    if actor.role not in roles_of(action):
+        raise Forbidden(f"{ROLE_LABELS.get(actor.role, actor.role)}不能{label}")
     if actor.role != "system" and not covers(actor, application):
         raise Forbidden(f"申报 {application.id} 不在{ROLE_LABELS[actor.role]}的范围内")
-    if application.state not in step.sources:
-        raise Conflict(f"申报 {application.id} 处于「{STATES[application.state]}」，不能{step.label}")
+    step = step_for(action, application.state, actor.role)
+    if step is None:
+        raise Conflict(f"申报 {application.id} 处于「{STATES[application.state]}」，"
+                       f"{ROLE_LABELS.get(actor.role, actor.role)}不能{label}")
+    return step
 
 
 def move(session: Session, *, application: Application, action: str, actor: User, on: date,
          reasons: str | None = None) -> Transition:
     """Take step ``action``; reasons are required where the table says so (return, reject, objection)."""
-    check(application, action=action, actor=actor)
-    step = BY_ACTION[action]
+    step = check(application, action=action, actor=actor)
     reasons = (reasons or "").strip() or None
     if step.needs_reasons and reasons is None:
         raise InputError([("reasons", f"{step.label}须写明理由")])

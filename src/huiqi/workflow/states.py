@@ -39,8 +39,11 @@ STEPS = (
     Step("route_city", "转市级初审", ("submitted",), "city_review", ("system",)),
     Step("route_department", "转责任单位审核", ("submitted",), "department_review", ("system",)),
     Step("pass_city", "初审通过", ("city_review",), "department_review", ("city",)),
-    Step("return", "退回补正", ("city_review", "department_review"), "returned", ("city", "department"), True),
-    Step("reject", "不予支持", ("city_review", "department_review"), "rejected", ("city", "department"), True),
+    # Each reviewer returns or rejects only at its own stage: a city that has passed an application is done with it.
+    Step("return", "退回补正", ("city_review",), "returned", ("city",), True),
+    Step("return", "退回补正", ("department_review",), "returned", ("department",), True),
+    Step("reject", "不予支持", ("city_review",), "rejected", ("city",), True),
+    Step("reject", "不予支持", ("department_review",), "rejected", ("department",), True),
     Step("propose", "拟定金额", ("department_review",), "proposed", ("department",)),
     Step("announce", "列入公示", ("proposed",), "announced", ("department",)),
     Step("object", "公示异议退回审核", ("announced",), "department_review", ("department",), True),
@@ -48,7 +51,20 @@ STEPS = (
     Step("disburse", "拨付", ("approved",), "disbursed", ("finance",)),
     Step("withdraw", "撤回", ("draft", "returned"), "withdrawn", ("enterprise",)),
 )
-BY_ACTION = {step.action: step for step in STEPS}
+ACTIONS = {step.action: step.label for step in STEPS}
+
+
+def step_for(action: str, state: str, role: str) -> Step | None:
+    """The step ``role`` takes with ``action`` from ``state``, if the table has one.
+
+    >>> step_for("return", "department_review", "city") is None
+    True
+    """
+    return next((s for s in STEPS if s.action == action and state in s.sources and role in s.roles), None)
+
+
+def roles_of(action: str) -> set[str]:
+    return {role for s in STEPS if s.action == action for role in s.roles}
 
 
 def allowed(state: str, role: str) -> list[Step]:
@@ -56,6 +72,8 @@ def allowed(state: str, role: str) -> list[Step]:
 
     >>> [s.action for s in allowed("city_review", "city")]
     ['pass_city', 'return', 'reject']
+    >>> [s.action for s in allowed("department_review", "city")]
+    []
     >>> allowed("city_review", "auditor")
     []
     """
