@@ -57,3 +57,14 @@ async def test_me_is_for_enterprises_and_asks_to_sign_in(browser, people) -> Non
     assert (await browser(people.shenyang).get("/me")).status_code == 403
     response = await browser(None).get("/me")
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+async def test_a_new_enterprise_starts_with_its_profile(browser, people) -> None:
+    mallory = browser(people.mallory)
+    empty = await mallory.get("/me")
+    assert empty.status_code == 200 and "还没有登记单位信息" in empty.text and "示例科技" not in empty.text
+    early = await mallory.post("/me/matters", data={"key": "m1", "matters-0-codes": "key_tech"})
+    assert early.status_code == 409 and "请先登记单位信息" in early.text
+    assert (await mallory.post("/me/profile", data={"name": "局外企业有限公司", "region": "211402"})).status_code == 303
+    assert (await mallory.post("/me/matters", data={"key": "m1", "matters-0-codes": "key_tech"})).status_code == 303
+    assert "局外企业有限公司" in (await mallory.get("/me")).text

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huiqi.applicants import forms, repository, service
-from huiqi.errors import Forbidden, InputError
+from huiqi.errors import Forbidden, InputError, NotFound
 from huiqi.models import User
 from huiqi.public import calculator
 from huiqi.reference import divisions, industries
@@ -87,5 +87,8 @@ async def save_matter(request: Request, who: CallerDep, session: Db, actor: Acto
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error), values=values,
                    key=str(form.get("key") or ""))
+    except NotFound:
+        return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
+                   matter_problems=[("事项", "请先登记单位信息（上方表格），再登记事项")])
     session.commit()
     return RedirectResponse("/me#matters", status_code=303)
