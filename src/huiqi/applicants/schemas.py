@@ -1,6 +1,11 @@
 """An applicant's profile as the services take it: the interchange fields plus good standing."""
 
-from pydantic import BaseModel, ConfigDict
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from huiqi.rules.case import Matter
+from huiqi.validation import UtcDateTime
 
 MATCH_FIELDS = ("uscc", "name", "kind", "region", "industry", "digital_core_confirmed", "size", "above_scale",
                 "established", "revenue", "revenue_prior")
@@ -17,3 +22,73 @@ class Standing(BaseModel):
     sound_accounts: bool | None = None
     bad_credit: bool | None = None
     major_accident: bool | None = None
+
+
+class ProfileWrite(BaseModel):
+    """A new version of the applicant's profile: every field, as it now stands (an omitted field is unknown)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, description="单位名称")
+    kind: str | None = Field(None, description="单位类型：enterprise、university、institute、association、park、city")
+    region: str | None = Field(None, description="注册地（GB/T 2260 行政区划代码，或 shenfu）")
+    industry: str | None = Field(None, description="所属行业（GB/T 4754-2017 四位小类代码）")
+    digital_core_confirmed: bool | None = Field(None, description="经确认属于数字经济核心产业")
+    size: str | None = Field(None, description="企业规模：large、medium、small、micro")
+    above_scale: bool | None = Field(None, description="规模以上企业")
+    established: date | None = Field(None, description="成立日期 YYYY-MM-DD")
+    revenue: int | None = Field(None, description="本年营业收入（元）")
+    revenue_prior: int | None = Field(None, description="上年营业收入（元）")
+    independent_legal_entity: bool | None = Field(None, description="独立法人")
+    sound_accounts: bool | None = Field(None, description="财务管理制度健全")
+    bad_credit: bool | None = Field(None, description="有不良信用记录")
+    major_accident: bool | None = Field(None, description="近三年发生重大安全、环保、质量事故")
+
+
+class ProfileRead(BaseModel):
+    """One version of an applicant's profile."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    recorded_at: UtcDateTime
+    recorded_by: str
+    name: str | None
+    kind: str | None
+    region: str | None
+    industry: str | None
+    digital_core_confirmed: bool | None
+    size: str | None
+    above_scale: bool | None
+    established: date | None
+    revenue: int | None
+    revenue_prior: int | None
+    independent_legal_entity: bool | None
+    sound_accounts: bool | None
+    bad_credit: bool | None
+    major_accident: bool | None
+
+
+class ApplicantSummary(BaseModel):
+    """An applicant in a list: who, where, which profile version is current."""
+
+    uscc: str
+    name: str | None
+    region: str | None
+    city: str | None
+    version: int
+
+
+class ApplicantRead(BaseModel):
+    """An applicant with its current profile and every earlier version."""
+
+    uscc: str
+    demo: bool
+    profile: ProfileRead | None
+    history: list[ProfileRead]
+
+
+class MatterWrite(Matter):
+    """A matter in the interchange shape of DOMAIN.md; its id is the key in the path."""
+
+    id: str | None = Field(None, description="事项编号；可省略，以路径中的编号为准")  # type: ignore[assignment]

@@ -13,7 +13,10 @@ from huiqi.audit.service import plain
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import Applicant, ApplicantProfile, Matter, User
 from huiqi.reference import divisions
+from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case, read_case
+from huiqi.rules.loader import load_many
+from huiqi.rules.match import match
 from huiqi.users.scope import require_role, require_uscc
 from huiqi.validation import field_path, problems
 from huiqi.workflow.states import STATES
@@ -143,3 +146,22 @@ def _sees(session: Session, actor: User, applicant: Applicant, profile: Applican
     if actor.role == "department":
         return repository.has_application_with(session, applicant.id, actor.department_id)
     return True
+
+
+def listed(session: Session, *, actor: User) -> list[tuple[Applicant, ApplicantProfile]]:
+    """Every applicant (with its current profile) the actor's scope covers."""
+    return [(a, p) for a, p in repository.current_profiles(session) if _sees(session, actor, a, p)]
+
+
+def matters_of(session: Session, *, actor: User, uscc: str) -> list[Matter]:
+    """The matters of an applicant the actor may see."""
+    applicant, _ = get_applicant(session, actor=actor, uscc=uscc)
+    return repository.matters(session, applicant.id)
+
+
+def answer_for(session: Session, *, actor: User, uscc: str, as_of: date | None = None) -> Answer:
+    """What the rules say about the applicant's stored record (profile and every matter) as of a day."""
+    applicant, _ = get_applicant(session, actor=actor, uscc=uscc)
+    day = as_of or date.today()
+    case, _ = case_for(session, applicant=applicant, as_of=day)
+    return match(case, load_many(), day)

@@ -3,7 +3,11 @@
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from huiqi.money import MAX_YUAN
+from huiqi.rules.answer import Result
+from huiqi.validation import UtcDateTime
 
 # The undertaking of the fund's 2025 application guide, made by the applicant on submission.
 DECLARATION = ("本单位郑重承诺：本单位为独立法人，财务管理制度健全，无不良信用记录，"
@@ -31,3 +35,85 @@ class ApplicationRead(BaseModel):
     amount_proposed: int | None
     announcement_id: int | None
     match_result: dict[str, Any] | None
+
+
+class ApplicationCreate(BaseModel):
+    """A new draft: one matter of the applicant under one monetary measure."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    uscc: str = Field(description="申报单位的统一社会信用代码（企业用户只能为本单位申报）", min_length=1, max_length=18)
+    matter: str = Field(description="事项编号（先在“事项”中登记）", min_length=1, max_length=64)
+    policy: str = Field("ln-2022-35", description="政策编号", min_length=1, max_length=40)
+    measure: int = Field(description="措施序号", ge=1, le=999)
+    amount_requested: int = Field(description="申请金额（元，整数）", ge=0, le=MAX_YUAN)
+
+
+class ApplicationUpdate(BaseModel):
+    """What an applicant may change while the application is a draft or returned for correction."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    amount_requested: int = Field(description="申请金额（元，整数）", ge=0, le=MAX_YUAN)
+
+
+class MaterialRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: UtcDateTime
+
+
+class StepRead(BaseModel):
+    """One step of the timeline: what was done, by whom, on which day, why."""
+
+    action: str
+    label: str
+    from_state: str
+    to_state: str
+    actor: str
+    actor_name: str
+    on: date
+    at: UtcDateTime
+    reasons: str | None
+
+
+class ApplicationSummary(BaseModel):
+    """An application in a list (amounts in whole yuan)."""
+
+    id: int
+    uscc: str
+    applicant_name: str | None
+    matter: str
+    policy_id: str
+    measure: int
+    measure_title: str
+    state: str
+    state_label: str
+    amount_requested: int
+    ceiling: int | None
+    amount_proposed: int | None
+    amount_approved: int | None
+    submitted_on: date | None
+    city: str | None
+    department: str | None
+
+
+class ApplicationDetail(ApplicationSummary):
+    """An application with what the rules said at submission, its materials, and every step so far."""
+
+    policy_version: str | None
+    rule_status: str | None
+    city_review: bool | None
+    declaration: str | None
+    declared_at: UtcDateTime | None
+    declaration_text: str
+    result: Result | None
+    materials: list[MaterialRead]
+    timeline: list[StepRead]
+    allowed: list[str]

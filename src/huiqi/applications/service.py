@@ -203,3 +203,17 @@ def withdraw(session: Session, *, actor: User, application_id: int, on: date | N
     workflow.move(session, application=application, action="withdraw", actor=actor, on=on or date.today())
     return application
 
+
+
+def material(session: Session, *, actor: User, application_id: int, material_id: int) -> tuple[Material, bytes]:
+    """A material of an application the actor may see, with its content."""
+    application = get(session, actor=actor, application_id=application_id)
+    found = session.get(Material, material_id)
+    if found is None or found.application_id != application.id:
+        raise NotFound(f"申报 {application.id} 没有编号为 {material_id} 的材料")
+    return found, storage.read(get_settings().materials_dir, found.sha256)
+
+
+def materials(session: Session, *, actor: User, application_id: int) -> list[Material]:
+    """The materials of an application the actor may see."""
+    return repository.materials(session, get(session, actor=actor, application_id=application_id).id)

@@ -24,6 +24,8 @@ def wan_to_yuan(text: str, field: str) -> int:
         value = Decimal(text.replace(",", "").strip()) * 10_000
     except InvalidOperation:
         raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")]) from None
+    if not value.is_finite():
+        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")])
     if value != value.to_integral_value():
         raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
     return int(value)
@@ -57,19 +59,26 @@ def case_from_form(form: FormData) -> dict[str, Any]:
             applicant[name] = value
     matters = []
     for i in matter_rows(form):
-        matter = {"id": str(len(matters) + 1)}
-        for name in ("codes", *MATTER_FIELDS):
-            value = _value(name, form.getlist(f"matters-{i}-{name}"), f"matters[{len(matters)}].{name}")
-            if value is not None:
-                matter[name] = value
+        matter = matter_from_form(form, i, f"matters[{len(matters)}]")
         if "codes" in matter:
-            codes = vocabulary()
-            matter["type"] = codes[matter["codes"][0]].type if matter["codes"][0] in codes else "honour"
-            matters.append(matter)
+            matters.append({"id": str(len(matters) + 1), **matter})
     case: dict[str, Any] = {"applicant": applicant, "matters": matters}
     if form.get("as_of"):
         case["as_of"] = str(form.get("as_of"))
     return case
+
+
+def matter_from_form(form: FormData, i: int, path: str) -> dict[str, Any]:
+    """The facts of matter row ``i`` (fields ``matters-<i>-<fact>``), its type read from its first code."""
+    matter: dict[str, Any] = {}
+    for name in ("codes", *MATTER_FIELDS):
+        value = _value(name, form.getlist(f"matters-{i}-{name}"), f"{path}.{name}")
+        if value is not None:
+            matter[name] = value
+    if "codes" in matter:
+        codes = vocabulary()
+        matter["type"] = codes[matter["codes"][0]].type if matter["codes"][0] in codes else "honour"
+    return matter
 
 
 def field_label(path: str) -> str:

@@ -1,0 +1,72 @@
+"""The enterprise's forms: its profile and one matter, typed in 万元 and kept in whole yuan.
+
+A matter's form is the calculator's fieldset (row 0), so the two ask for the same facts the same way.
+"""
+
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from huiqi.applicants.schemas import PROFILE_FIELDS
+from huiqi.audit.service import plain
+from huiqi.errors import InputError
+from huiqi.models import ApplicantProfile, Matter
+from huiqi.money import wan
+from huiqi.public.calculator import matter_from_form, wan_to_yuan
+from huiqi.rules.facts import MONEY_FIELDS
+
+BOOLEANS = {"true": True, "false": False}
+FLAGS = ("digital_core_confirmed", "above_scale", "independent_legal_entity", "sound_accounts", "bad_credit",
+         "major_accident")
+KEY_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name in MONEY_FIELDS:
+        return wan(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(plain(value))
+
+
+def profile_values(profile: ApplicantProfile | None) -> dict[str, str]:
+    """The current profile as the form's text values."""
+    return {name: _shown(name, getattr(profile, name)) for name in PROFILE_FIELDS} if profile else {}
+
+
+def profile_from_form(form: FormData) -> dict[str, Any]:
+    """The profile a form describes: empty fields are unknown, money in 万元 becomes yuan."""
+    fields: dict[str, Any] = {}
+    for name in PROFILE_FIELDS:
+        text = str(form.get(name) or "").strip()
+        if not text:
+            fields[name] = None
+        elif name in MONEY_FIELDS:
+            fields[name] = wan_to_yuan(text, f"applicant.{name}")
+        elif name in FLAGS:
+            fields[name] = BOOLEANS.get(text, text)
+        else:
+            fields[name] = text
+    return fields
+
+
+def matter_values(row: Matter | None) -> dict[str, list[str]]:
+    """A stored matter as the calculator fieldset's values (row 0)."""
+    if row is None:
+        return {}
+    values = {"matters-0-codes": list(row.codes), "matters-0-date": [_shown("date", row.date)]}
+    values.update({f"matters-0-{k}": [_shown(k, v)] for k, v in row.facts.items()})
+    return values
+
+
+def matter_from(form: FormData) -> dict[str, Any]:
+    """The matter a form describes, in the interchange shape, with its key."""
+    key = str(form.get("key") or "").strip()
+    if not key or len(key) > 64 or not set(key) <= KEY_CHARS:
+        raise InputError([("key", "事项编号须为 1 至 64 个字母、数字、-、_")])
+    matter = matter_from_form(form, 0, "matter")
+    if "codes" not in matter:
+        raise InputError([("matter.codes", "请选择至少一个事项类别")])
+    return {"id": key, **matter}

@@ -1,0 +1,94 @@
+"""The enterprise's own page (/me): its profile, its matters, and what it may claim for them."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from huiqi.applicants import forms, repository, service
+from huiqi.errors import Forbidden, InputError, NotFound
+from huiqi.models import User
+from huiqi.public import calculator
+from huiqi.reference import divisions, industries
+from huiqi.rules.facts import CHOICES, FACTS
+from huiqi.rules.loader import vocabulary
+from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.render import page
+
+router = APIRouter(include_in_schema=False)
+MatterKey = Annotated[str | None, Query(max_length=64, description="要修改的事项编号")]
+
+
+def _uscc(actor: User) -> str:
+    if actor.role != "enterprise" or not actor.uscc:
+        raise Forbidden("“本单位”页面只供企业用户使用；审核人员请从“待审核”进入")
+    return actor.uscc
+
+
+def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code: int = 200,
+        **context: Any) -> HTMLResponse:
+    """The page, with whatever the forms hold (kept when a save is refused)."""
+    uscc = _uscc(actor)
+    applicant = repository.by_uscc(session, uscc)
+    profile = repository.current_profile(session, applicant.id) if applicant else None
+    matters = repository.matters(session, applicant.id) if applicant else []
+    answer = service.answer_for(session, actor=actor, uscc=uscc) if applicant else None
+    editing = context.pop("editing", None)
+    return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
+                versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
+                answer=answer, titles={m.key: m for m in matters},
+                profile_form=context.pop("profile_form", forms.profile_values(profile)),
+                values=context.pop("values", forms.matter_values(editing)),
+                key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
+                editing=editing, i=0, add_next=None, codes=vocabulary(), choices=CHOICES, facts=FACTS,
+                matter_choices=calculator.choices, regions=divisions.divisions(),
+                classes={c: r["name"] for c, r in industries.industries().items() if r["level"] == "class"},
+                **context)
+
+
+@router.get("/me", response_class=HTMLResponse)
+def me(request: Request, who: CallerDep, session: Db, actor: Actor, matter: MatterKey = None) -> HTMLResponse:
+    editing = None
+    if matter:
+        applicant = repository.by_uscc(session, _uscc(actor))
+        editing = repository.matter(session, applicant.id, matter) if applicant else None
+    return _me(request, who, session, actor, editing=editing)
+
+
+def _label(field: str) -> str:
+    if field == "key":
+        return "事项编号"
+    return calculator.field_label(field.replace("matter.", "matters[0].", 1)).replace("事项1·", "")
+
+
+def _problems(error: InputError) -> list[tuple[str, str]]:
+    return [(_label(f), r) for f, r in error.problems]
+
+
+@router.post("/me/profile", response_class=HTMLResponse, response_model=None)
+async def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor) -> Response:
+    form = await request.form()
+    try:
+        service.record_profile(session, actor=actor, uscc=_uscc(actor), **forms.profile_from_form(form))
+    except InputError as error:
+        return _me(request, who, session, actor, status_code=422, profile_problems=_problems(error),
+                   profile_form={k: str(form.get(k) or "") for k in form})
+    session.commit()
+    return RedirectResponse("/me#profile", status_code=303)
+
+
+@router.post("/me/matters", response_class=HTMLResponse, response_model=None)
+async def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor) -> Response:
+    form = await request.form()
+    values = {k: form.getlist(k) for k in form if k.startswith("matters-0-")}
+    try:
+        matter = forms.matter_from(form)
+        service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter)
+    except InputError as error:
+        return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error), values=values,
+                   key=str(form.get("key") or ""))
+    except NotFound:
+        return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
+                   matter_problems=[("事项", "请先登记单位信息（上方表格），再登记事项")])
+    session.commit()
+    return RedirectResponse("/me#matters", status_code=303)

@@ -1,0 +1,124 @@
+"""Applications over HTTP: drafts, materials, the declaration, submission and withdrawal, the Excel list."""
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import Response
+
+from huiqi.applications import service, views
+from huiqi.applications.schemas import (
+    ApplicationCreate,
+    ApplicationDetail,
+    ApplicationSummary,
+    ApplicationUpdate,
+    MaterialRead,
+)
+from huiqi.config import get_settings
+from huiqi.errors import InputError, MaterialError
+from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.excel import XLSX, download
+from huiqi.web.pagination import Page, PagingDep, page_of
+from huiqi.workflow.states import STATES
+
+router = APIRouter(prefix="/applications", tags=["申报"])
+StateQuery = Annotated[str | None, Query(description="只列出这一状态的申报：" + "、".join(STATES))]
+MEDIA = {"pdf": "application/pdf", "ofd": "application/ofd", "jpg": "image/jpeg", "png": "image/png"}
+
+
+def _state(state: str | None) -> str | None:
+    if state is not None and state not in STATES:
+        raise InputError([("state", f"没有状态 {state!r}；可选：{'、'.join(STATES)}")])
+    return state
+
+
+def _detail(session: Db, actor: Actor, application_id: int) -> ApplicationDetail:
+    return views.detail(session, service.get(session, actor=actor, application_id=application_id), actor)
+
+
+@router.get("", response_model=Page[ApplicationSummary], summary="申报列表（限本人范围）")
+def applications(session: Db, actor: Actor, paging: PagingDep, state: StateQuery = None) -> dict:
+    rows = service.listed(session, actor=actor, state=_state(state))
+    return {**page_of(rows, paging), "items": [views.summary(session, a) for a in paging.slice(rows)]}
+
+
+@router.get("/export.xlsx", summary="导出申报清单（Excel）", response_class=Response,
+            responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
+def export(session: Db, actor: Actor, state: StateQuery = None) -> Response:
+    rows = service.listed(session, actor=actor, state=_state(state))
+    return download(views.table([views.summary(session, a) for a in rows]), "申报清单.xlsx")
+
+
+@router.post("", response_model=ApplicationDetail, status_code=201, summary="新建申报（草稿）")
+def create(body: ApplicationCreate, session: Db, actor: Actor) -> ApplicationDetail:
+    draft = service.create_draft(session, actor=actor, uscc=body.uscc, matter_key=body.matter, policy_id=body.policy,
+                                 measure=body.measure, amount_requested=body.amount_requested)
+    session.commit()
+    return views.detail(session, draft, actor)
+
+
+@router.get("/{application_id}", response_model=ApplicationDetail, summary="一件申报：状态、金额、规则结论、全过程")
+def application(application_id: RecordId, session: Db, actor: Actor) -> ApplicationDetail:
+    return _detail(session, actor, application_id)
+
+
+@router.patch("/{application_id}", response_model=ApplicationDetail, summary="修改申请金额（草稿或退回补正时）")
+def update(application_id: RecordId, body: ApplicationUpdate, session: Db, actor: Actor) -> ApplicationDetail:
+    service.change_amount(session, actor=actor, application_id=application_id, amount_requested=body.amount_requested)
+    session.commit()
+    return _detail(session, actor, application_id)
+
+
+async def read_material(file: UploadFile) -> bytes:
+    """The uploaded bytes, refused past the size limit without reading the rest."""
+    limit = get_settings().max_material_bytes
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise InputError([("file", f"文件超过上限 {limit} 字节")])
+    if not content:
+        raise InputError([("file", "文件是空的")])
+    return content
+
+
+@router.post("/{application_id}/materials", response_model=MaterialRead, status_code=201,
+             summary="上传申报材料（PDF、OFD、JPG、PNG，按内容判断类型）")
+async def upload(application_id: RecordId, session: Db, actor: Actor,
+                 file: Annotated[UploadFile, File(description="材料文件：PDF、OFD、JPG 或 PNG")]) -> MaterialRead:
+    content = await read_material(file)
+    try:
+        row = service.add_material(session, actor=actor, application_id=application_id,
+                                   filename=file.filename or "材料", content=content)
+    except MaterialError as error:
+        raise InputError([("file", error.message)]) from None
+    session.commit()
+    return MaterialRead.model_validate(row)
+
+
+@router.get("/{application_id}/materials/{material_id}", summary="下载申报材料", response_class=Response,
+            responses={200: {"content": {t: {} for t in MEDIA.values()}, "description": "材料文件"}})
+def material(application_id: RecordId, material_id: RecordId, session: Db, actor: Actor) -> Response:
+    row, content = service.material(session, actor=actor, application_id=application_id, material_id=material_id)
+    return Response(content, media_type=MEDIA.get(row.media_type, "application/octet-stream"), headers={
+        "Content-Disposition": f"attachment; filename=\"material-{row.id}.{row.media_type}\"; "
+                               f"filename*=UTF-8''{quote(row.filename)}"})
+
+
+@router.post("/{application_id}/declaration", response_model=ApplicationDetail, summary="作出承诺")
+def declare(application_id: RecordId, session: Db, actor: Actor) -> ApplicationDetail:
+    service.declare(session, actor=actor, application_id=application_id)
+    session.commit()
+    return _detail(session, actor, application_id)
+
+
+@router.post("/{application_id}/submit", response_model=ApplicationDetail, summary="提交申报（按今天运行政策规则）")
+def submit(application_id: RecordId, session: Db, actor: Actor) -> ApplicationDetail:
+    service.submit(session, actor=actor, application_id=application_id)
+    session.commit()
+    return _detail(session, actor, application_id)
+
+
+@router.post("/{application_id}/withdraw", response_model=ApplicationDetail, summary="撤回申报")
+def withdraw(application_id: RecordId, session: Db, actor: Actor) -> ApplicationDetail:
+    service.withdraw(session, actor=actor, application_id=application_id)
+    session.commit()
+    return _detail(session, actor, application_id)

@@ -1,0 +1,169 @@
+"""The applications pages: the list, a new draft, and one application with its materials and timeline.
+
+Every step is a form that posts and comes back (303) to the application's page; when a service
+refuses, the page is shown again with its message, and nothing typed is lost.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from huiqi.applicants import repository as applicants
+from huiqi.applications import service, views
+from huiqi.applications.endpoints import read_material
+from huiqi.errors import HuiqiError, InputError, MaterialError, NotFound
+from huiqi.models import User
+from huiqi.public.calculator import wan_to_yuan
+from huiqi.rules.loader import load_many
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.render import page
+from huiqi.workflow.states import STATES
+
+router = APIRouter(include_in_schema=False)
+POLICY = "ln-2022-35"
+FIELDS = {"amount": "申请金额", "amount_requested": "申请金额", "measure": "措施", "policy": "政策",
+          "file": "材料文件", "matter": "事项", "reasons": "理由"}
+
+
+@router.get("/applications", response_class=HTMLResponse)
+def listing(request: Request, who: CallerDep, session: Db, actor: Actor,
+            state: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
+    chosen = state if state in STATES else None
+    rows = [views.summary(session, a) for a in service.listed(session, actor=actor, state=chosen)]
+    return page(request, "applications/list.html", who, rows=rows, state=chosen, states=STATES)
+
+
+def _monetary() -> list[tuple[int, str]]:
+    policy = next(p for p in load_many() if p.id == POLICY)
+    return [(m.number, m.title) for m in policy.measures if m.monetary]
+
+
+def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code: int = 200,
+         **form: Any) -> HTMLResponse:
+    applicant = applicants.by_uscc(session, actor.uscc or "")
+    matters = applicants.matters(session, applicant.id) if applicant else []
+    return page(request, "applications/new.html", who, status_code=status_code, matters=matters,
+                measures=_monetary(), form=form, problems=form.pop("problems", []))
+
+
+@router.get("/applications/new", response_class=HTMLResponse)
+def new(request: Request, who: CallerDep, session: Db, actor: Actor,
+        matter: Annotated[str, Query(max_length=64)] = "", measure: Annotated[str, Query(max_length=4)] = "",
+        amount: Annotated[str, Query(max_length=30)] = "") -> HTMLResponse:
+    return _new(request, who, session, actor, matter=matter, measure=measure, amount=amount)
+
+
+def _problems(error: HuiqiError) -> list[tuple[str, str]]:
+    if isinstance(error, InputError):
+        return [(FIELDS.get(f, f), r) for f, r in error.problems]
+    return [("", error.message)]
+
+
+@router.post("/applications/new", response_class=HTMLResponse, response_model=None)
+async def create(request: Request, who: CallerDep, session: Db, actor: Actor) -> Response:
+    form = {k: str((await request.form()).get(k) or "").strip() for k in ("matter", "measure", "amount")}
+    try:
+        if not form["measure"].isdigit() or not 1 <= int(form["measure"]) <= 999:
+            raise InputError([("measure", "请选择一条措施")])
+        amount = wan_to_yuan(form["amount"] or "", "amount") if form["amount"] else None
+        if amount is None:
+            raise InputError([("amount", "请填写申请金额（万元）")])
+        draft = service.create_draft(session, actor=actor, uscc=actor.uscc or "", matter_key=form["matter"],
+                                     policy_id=POLICY, measure=int(form["measure"]), amount_requested=amount)
+    except (InputError, NotFound) as error:
+        return _new(request, who, session, actor, status_code=error.status_code, problems=_problems(error), **form)
+    session.commit()
+    return RedirectResponse(f"/applications/{draft.id}", status_code=303)
+
+
+def _detail(request: Request, who: CallerDep, session: Db, actor: User, application_id: int,
+            status_code: int = 200, **context: Any) -> HTMLResponse:
+    application = service.get(session, actor=actor, application_id=application_id)
+    detail = views.detail(session, application, actor)
+    editable = actor.role == "enterprise" and application.state in service.EDITABLE
+    return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
+                **context)
+
+
+@router.get("/applications/{application_id}", response_class=HTMLResponse)
+def detail(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> HTMLResponse:
+    return _detail(request, who, session, actor, application_id)
+
+
+def _step(request: Request, who: CallerDep, session: Db, actor: User, application_id: int,
+          act: Callable[[], Any], done: str, **context: Any) -> Response:
+    """Take one step; on a refusal show the page again with the reason (out of scope stays a 404)."""
+    try:
+        act()
+    except HuiqiError as error:
+        if isinstance(error, NotFound):
+            raise
+        session.expire_all()  # show the record as stored, not as the refused step left it
+        return _detail(request, who, session, actor, application_id, status_code=error.status_code,
+                       problems=_problems(error), **context)
+    session.commit()
+    return RedirectResponse(f"/applications/{application_id}?done={done}", status_code=303)
+
+
+@router.post("/applications/{application_id}/amount", response_class=HTMLResponse, response_model=None)
+async def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor,
+                        application_id: RecordId) -> Response:
+    text = str((await request.form()).get("amount") or "").strip()
+
+    def act() -> None:
+        amount = wan_to_yuan(text, "amount") if text else None
+        if amount is None:
+            raise InputError([("amount", "请填写申请金额（万元）")])
+        service.change_amount(session, actor=actor, application_id=application_id, amount_requested=amount)
+
+    return _step(request, who, session, actor, application_id, act, "amount", amount=text)
+
+
+@router.post("/applications/{application_id}/materials", response_class=HTMLResponse, response_model=None)
+async def upload(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
+                 file: Annotated[UploadFile | None, File()] = None) -> Response:
+    content, problem = b"", None
+    if file is not None and file.filename:
+        try:
+            content = await read_material(file)
+        except InputError as error:
+            problem = error
+
+    def act() -> None:
+        if problem is not None:
+            raise problem
+        if file is None or not file.filename:
+            raise InputError([("file", "请选择要上传的文件")])
+        try:
+            service.add_material(session, actor=actor, application_id=application_id, filename=file.filename,
+                                 content=content)
+        except MaterialError as error:
+            raise InputError([("file", error.message)]) from None
+
+    return _step(request, who, session, actor, application_id, act, "material")
+
+
+@router.post("/applications/{application_id}/declaration", response_class=HTMLResponse, response_model=None)
+async def declare(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> Response:
+    agreed = (await request.form()).get("agree") == "yes"
+
+    def act() -> None:
+        if not agreed:
+            raise InputError([("agree", "请勾选“我已阅读并作出以上承诺”")])
+        service.declare(session, actor=actor, application_id=application_id)
+
+    return _step(request, who, session, actor, application_id, act, "declaration")
+
+
+@router.post("/applications/{application_id}/submit", response_class=HTMLResponse, response_model=None)
+def submit(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> Response:
+    return _step(request, who, session, actor, application_id,
+                 lambda: service.submit(session, actor=actor, application_id=application_id), "submit")
+
+
+@router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse, response_model=None)
+def withdraw(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> Response:
+    return _step(request, who, session, actor, application_id,
+                 lambda: service.withdraw(session, actor=actor, application_id=application_id), "withdraw")

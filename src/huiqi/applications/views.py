@@ -1,0 +1,97 @@
+"""Applications as people read them: names, titles and units beside the ids; the timeline; the Excel list.
+
+Shared by the JSON API, the pages and the export, so all three say the same thing.
+"""
+
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from huiqi.applicants import repository as applicants
+from huiqi.applications import repository
+from huiqi.applications.schemas import (
+    DECLARATION,
+    ApplicationDetail,
+    ApplicationSummary,
+    MaterialRead,
+    StepRead,
+)
+from huiqi.applications.service import matter_key, result_for
+from huiqi.approvals import repository as grants
+from huiqi.models import Application, Department, User
+from huiqi.reference import divisions
+from huiqi.rules.answer import Answer
+from huiqi.rules.loader import load_many
+from huiqi.users import repository as users
+from huiqi.web.excel import Table
+from huiqi.workflow import repository as steps
+from huiqi.workflow.states import BY_ACTION, STATES, allowed
+
+
+@cache
+def _titles() -> dict[tuple[str, int], str]:
+    return {(p.id, m.number): m.title for p in load_many() for m in p.measures}
+
+
+def measure_title(policy_id: str, number: int) -> str:
+    return _titles().get((policy_id, number), f"措施{number}")
+
+
+def _name(session: Session, application: Application) -> str | None:
+    profile = applicants.current_profile(session, application.applicant_id)
+    return profile.name if profile else None
+
+
+def summary(session: Session, application: Application) -> ApplicationSummary:
+    """The fields of a list row."""
+    grant = grants.for_application(session, application.id)
+    unit = session.get(Department, application.department_id) if application.department_id else None
+    return ApplicationSummary(
+        id=application.id, uscc=application.uscc, applicant_name=_name(session, application),
+        matter=matter_key(session, application), policy_id=application.policy_id, measure=application.measure,
+        measure_title=measure_title(application.policy_id, application.measure), state=application.state,
+        state_label=STATES.get(application.state, application.state), amount_requested=application.amount_requested,
+        ceiling=application.ceiling, amount_proposed=application.amount_proposed,
+        amount_approved=grant.amount if grant else None, submitted_on=application.submitted_on,
+        city=application.city, department=unit.name if unit else None)
+
+
+def timeline(session: Session, application_id: int) -> list[StepRead]:
+    """Every step of the application, oldest first, with the name of who took it."""
+    out = []
+    for step in steps.of_application(session, application_id):
+        person = users.by_username(session, step.actor)
+        name = person.display_name if person else ("系统" if step.actor == "system" else step.actor)
+        label = BY_ACTION[step.action].label if step.action in BY_ACTION else step.action
+        out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
+                            actor=step.actor, actor_name=name, on=step.on, at=step.at, reasons=step.reasons))
+    return out
+
+
+def detail(session: Session, application: Application, actor: User) -> ApplicationDetail:
+    """Everything the application's page shows."""
+    result = None
+    if application.match_result:
+        answer = Answer.model_validate(application.match_result)
+        result = result_for(answer, application, matter_key(session, application))
+    files = repository.materials(session, application.id)
+    return ApplicationDetail(
+        **summary(session, application).model_dump(), policy_version=application.policy_version,
+        rule_status=application.rule_status, city_review=application.city_review,
+        declaration=application.declaration, declared_at=application.declared_at, declaration_text=DECLARATION,
+        result=result, materials=[MaterialRead.model_validate(m) for m in files],
+        timeline=timeline(session, application.id),
+        allowed=[s.action for s in allowed(application.state, actor.role)])
+
+
+HEADER = ("编号", "单位", "统一社会信用代码", "事项", "措施", "状态", "申请金额", "上限", "拟定金额", "批准金额",
+          "提交日期", "所在市", "责任单位")
+
+
+def table(rows: list[ApplicationSummary]) -> Table:
+    """The applications as a department files them."""
+    names = divisions.cities()
+    return Table(title="申报清单", header=HEADER, money={"申请金额", "上限", "拟定金额", "批准金额"}, rows=[
+        (r.id, r.applicant_name or "", r.uscc, r.matter, f"{r.measure}. {r.measure_title}", r.state_label,
+         r.amount_requested, r.ceiling, r.amount_proposed, r.amount_approved, r.submitted_on,
+         names.get(r.city, r.city or ""), r.department or "") for r in rows])

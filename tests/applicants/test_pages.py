@@ -1,0 +1,70 @@
+"""The enterprise's page: its profile, its matters (the calculator's fieldset), what it may claim."""
+
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_me_shows_profile_matters_and_claims(browser, people) -> None:
+    response = await browser(people.alice).get("/me")
+    assert response.status_code == 200
+    text = response.text
+    assert "示例科技有限公司" in text and "沈阳市" in text and "中型" in text
+    assert "专精特新" in text and "h1" in text and "8000 万元" in text  # p1's investment, in 万元
+    assert "/applications/new?matter=h1&amp;measure=3" in text and "可以申请什么" in text
+    assert 'name="matters-0-codes"' in text and "大连数据" not in text
+
+
+async def test_a_profile_change_is_a_new_version(browser, people) -> None:
+    alice = browser(people.alice)
+    response = await alice.post("/me/profile", data={"name": "示例科技股份有限公司", "kind": "enterprise",
+                                                      "region": "210102", "industry": "6513", "size": "large",
+                                                      "revenue": "1234.5678"})
+    assert response.status_code == 303
+    text = (await alice.get("/me")).text
+    assert "示例科技股份有限公司" in text and "第 2 版" in text and "1234.5678 万元" in text and "大型" in text
+
+
+async def test_a_refused_profile_keeps_what_was_typed(browser, people) -> None:
+    response = await browser(people.alice).post("/me/profile", data={"name": "改过的名字", "revenue": "1.23456"})
+    assert response.status_code == 422
+    assert "本年营业收入" in response.text and "最多四位小数" in response.text and "改过的名字" in response.text
+
+
+async def test_add_and_edit_a_matter(browser, people) -> None:
+    alice = browser(people.alice)
+    added = await alice.post("/me/matters", data={"key": "kt1", "matters-0-codes": "key_tech",
+                                                  "matters-0-date": "2025-03-01", "matters-0-listed": "true"})
+    assert added.status_code == 303
+    form = (await alice.get("/me", params={"matter": "kt1"})).text
+    assert "修改事项 kt1" in form and 'value="2025-03-01"' in form
+    assert '<option value="key_tech" selected>' in form
+    me = (await alice.get("/me")).text
+    assert "/applications/new?matter=kt1&amp;measure=13" in me
+
+
+async def test_a_bad_matter_names_the_field(browser, people) -> None:
+    alice = browser(people.alice)
+    response = await alice.post("/me/matters", data={"key": "x", "matters-0-codes": "key_tech",
+                                                     "matters-0-date": "2024-02-30"})
+    assert response.status_code == 422 and "认定、备案、设立或批准日期" in response.text
+    assert 'value="2024-02-30"' in response.text
+    response = await alice.post("/me/matters", data={"key": "a b", "matters-0-codes": "key_tech"})
+    assert response.status_code == 422 and "事项编号" in response.text
+
+
+async def test_me_is_for_enterprises_and_asks_to_sign_in(browser, people) -> None:
+    assert (await browser(people.shenyang).get("/me")).status_code == 403
+    response = await browser(None).get("/me")
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+async def test_a_new_enterprise_starts_with_its_profile(browser, people) -> None:
+    mallory = browser(people.mallory)
+    empty = await mallory.get("/me")
+    assert empty.status_code == 200 and "还没有登记单位信息" in empty.text and "示例科技" not in empty.text
+    early = await mallory.post("/me/matters", data={"key": "m1", "matters-0-codes": "key_tech"})
+    assert early.status_code == 409 and "请先登记单位信息" in early.text
+    assert (await mallory.post("/me/profile", data={"name": "局外企业有限公司", "region": "211402"})).status_code == 303
+    assert (await mallory.post("/me/matters", data={"key": "m1", "matters-0-codes": "key_tech"})).status_code == 303
+    assert "局外企业有限公司" in (await mallory.get("/me")).text

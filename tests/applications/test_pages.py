@@ -1,0 +1,105 @@
+"""The applications pages: a new matter applied for today, step by step, with the timeline; refusals
+shown in Chinese on the page; other enterprises' applications out of reach; the list and its export."""
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.dbtest import BOB_USCC, PDF, apply
+
+pytestmark = pytest.mark.anyio
+
+
+async def _new(client, amount: str) -> str:
+    """A draft for Alice's 小巨人 recognition under measure 3; its page's address."""
+    created = await client.post("/applications/new", data={"matter": "h1", "measure": "3", "amount": amount})
+    return f"/applications/{_id(created)}"
+
+
+def _id(response) -> int:
+    assert response.status_code == 303, response.text
+    return int(re.match(r"^/applications/(\d+)", response.headers["location"]).group(1))
+
+
+async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, people) -> None:
+    alice = browser(people.alice)
+    saved = await alice.post("/me/matters", data={"key": "lg2025", "matters-0-codes": "little_giant",
+                                                  "matters-0-level": "national", "matters-0-date": "2025-05-20"})
+    assert saved.status_code == 303
+    me = (await alice.get("/me")).text
+    assert "/applications/new?matter=lg2025&amp;measure=3" in me
+    form = (await alice.get("/applications/new", params={"matter": "lg2025", "measure": "3"})).text
+    assert '<option value="lg2025" selected>' in form and '<option value="3" selected>' in form
+    created = await alice.post("/applications/new", data={"matter": "lg2025", "measure": "3", "amount": "99.5"})
+    number = _id(created)
+    url = f"/applications/{number}"
+    draft = (await alice.get(url)).text
+    assert "草稿" in draft and "99.5 万元" in draft and 'type="file"' in draft and "提交申报" in draft
+    uploaded = await alice.post(f"{url}/materials", files={"file": ("认定文件.pdf", PDF, "application/pdf")})
+    assert uploaded.status_code == 303
+    assert (await alice.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
+    assert (await alice.post(f"{url}/submit")).status_code == 303
+    page = (await alice.get(url)).text
+    assert "市级初审" in page and "认定文件.pdf" in page and "已于" in page and "100 万元" in page  # the ceiling
+    assert f"<b>{date.today().isoformat()}</b> 提交申报 · 示例科技（企业用户）" in page
+    assert "转市级初审 · 系统" in page and 'action="/applications/' + str(number) + '/submit"' not in page
+    assert f'href="/api/v1/applications/{number}/materials/' in page
+
+
+async def test_refusals_are_shown_on_the_page_in_chinese(browser, people) -> None:
+    alice = browser(people.alice)
+    url = await _new(alice, "200")
+    early = await alice.post(f"{url}/submit")
+    assert early.status_code == 409 and "提交前须作出承诺" in early.text and "草稿" in early.text
+    bad = await alice.post(f"{url}/materials", files={"file": ("a.pdf", b"MZ not a pdf", "application/pdf")})
+    assert bad.status_code == 422 and "材料文件" in bad.text and "不是 PDF、OFD、JPG 或 PNG" in bad.text
+    assert (await alice.post(f"{url}/declaration")).status_code == 422
+    await alice.post(f"{url}/declaration", data={"agree": "yes"})
+    await alice.post(f"{url}/materials", files={"file": ("a.png", b"\x89PNG\r\n\x1a\n0000", "image/png")})
+    over = await alice.post(f"{url}/submit")
+    assert over.status_code == 409 and "超过上限 100 万元" in over.text
+    amount = await alice.post(f"{url}/amount", data={"amount": "1.23456"})
+    assert amount.status_code == 422 and "最多四位小数" in amount.text and 'value="1.23456"' in amount.text
+    assert (await alice.post(f"{url}/amount", data={"amount": "100"})).status_code == 303
+    assert (await alice.post(f"{url}/submit")).status_code == 303
+
+
+async def test_a_new_application_form_keeps_what_was_typed(browser, people) -> None:
+    alice = browser(people.alice)
+    response = await alice.post("/applications/new", data={"matter": "h1", "measure": "3", "amount": "1e"})
+    assert response.status_code == 422 and "不是数字" in response.text and 'value="1e"' in response.text
+    response = await alice.post("/applications/new", data={"matter": "nope", "measure": "3", "amount": "1"})
+    assert response.status_code == 404 and "没有编号为 nope 的事项" in response.text
+    response = await alice.post("/applications/new", data={"matter": "h1", "measure": "19", "amount": "1"})
+    assert response.status_code == 422 and "服务类措施" in response.text
+
+
+async def test_withdraw_from_the_page(browser, people) -> None:
+    alice = browser(people.alice)
+    url = await _new(alice, "1")
+    assert (await alice.post(f"{url}/withdraw")).status_code == 303
+    page = (await alice.get(url)).text
+    assert "已撤回" in page and "撤回 · 示例科技（企业用户）" in page and "上传" not in page
+
+
+async def test_another_enterprises_application_is_out_of_reach(browser, people, session, tmp_path) -> None:
+    bobs = apply(session, people.bob, matter="p1", measure=13, amount=1_000_000, on=date(2025, 9, 1),
+                 store=tmp_path / "materials")
+    alice = browser(people.alice)
+    for response in (await alice.get(f"/applications/{bobs.id}"), await alice.post(f"/applications/{bobs.id}/withdraw"),
+                     await alice.post(f"/applications/{bobs.id}/amount", data={"amount": "1"})):
+        assert response.status_code == 404 and "大连数据" not in response.text and BOB_USCC not in response.text
+    listing = (await alice.get("/applications")).text
+    assert "大连数据" not in listing and "还没有申报" in listing
+
+
+async def test_the_list_shows_states_and_amounts_and_links_the_export(browser, people, session, tmp_path) -> None:
+    store = tmp_path / "materials"
+    mine = apply(session, people.alice, matter="h1", measure=3, amount=500_000, on=date(2025, 9, 1), store=store)
+    apply(session, people.bob, matter="p1", measure=13, amount=1_000_000, on=date(2025, 9, 1), store=store)
+    text = (await browser(people.alice).get("/applications")).text
+    assert f'href="/applications/{mine.id}"' in text and "市级初审" in text and ">50<" in text
+    assert "导出 Excel" in text and "/api/v1/applications/export.xlsx" in text and "大连数据" not in text
+    admin = (await browser(people.admin).get("/applications", params={"state": "department_review"})).text
+    assert "大连数据有限公司" in admin and "示例科技有限公司" not in admin
