@@ -25,7 +25,7 @@ from huiqi.rules.loader import load_many
 from huiqi.users import repository as users
 from huiqi.web.excel import Table
 from huiqi.workflow import repository as steps
-from huiqi.workflow.states import BY_ACTION, STATES, allowed
+from huiqi.workflow.states import ACTIONS, STATES, allowed
 
 
 @cache
@@ -62,7 +62,7 @@ def timeline(session: Session, application_id: int) -> list[StepRead]:
     for step in steps.of_application(session, application_id):
         person = users.by_username(session, step.actor)
         name = person.display_name if person else ("系统" if step.actor == "system" else step.actor)
-        label = BY_ACTION[step.action].label if step.action in BY_ACTION else step.action
+        label = ACTIONS.get(step.action, step.action)
         out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
                             actor=step.actor, actor_name=name, on=step.on, at=step.at, reasons=step.reasons))
     return out
