@@ -17,6 +17,7 @@ from huiqi.errors import HuiqiError, InputError, MaterialError, NotFound
 from huiqi.models import User
 from huiqi.public.calculator import wan_to_yuan
 from huiqi.rules.loader import load_many
+from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import page
 from huiqi.workflow.states import STATES
@@ -42,6 +43,7 @@ def _monetary() -> list[tuple[int, str]]:
 
 def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code: int = 200,
          **form: Any) -> HTMLResponse:
+    require_role(actor, "enterprise", doing="申报")
     applicant = applicants.by_uscc(session, actor.uscc or "")
     matters = applicants.matters(session, applicant.id) if applicant else []
     return page(request, "applications/new.html", who, status_code=status_code, matters=matters,

@@ -1,0 +1,346 @@
+"""Every role against every endpoint, on records outside its scope: refused, and nothing leaked in the body.
+
+The routes are read from the app itself, API and pages alike, so a new endpoint cannot slip past: it must
+be placed in ``ENTITLED`` (who may use it at all), and, when it takes a record in its path or body, given
+a valid request in ``BODIES`` so that it is the scope that refuses, not the validation of the input.
+
+Three checks, each for every persona (enterprises, cities, departments, finance, admin, auditor and an
+anonymous visitor), on SQLite and PostgreSQL:
+
+- records outside the persona's scope (another enterprise's application, applicant, materials; another
+  city's or department's): every endpoint that names one refuses (403 or 404), says nothing of it, and
+  changes nothing;
+- lists: whatever a persona may list holds nothing outside its scope (Excel downloads included);
+- roles: an endpoint the persona's role may not use refuses it (401/403/404, or the sign-in page), and
+  names no applicant.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from huiqi.app import create_app
+from huiqi.models import Application, AuditEvent, Material
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply
+
+ALICE_NAME, BOB_NAME = "示例科技有限公司", "大连数据有限公司"
+SECRETS = {"alice": (ALICE_NAME, ALICE_USCC), "bob": (BOB_NAME, BOB_USCC)}
+# Whose records lie outside each scoped persona's scope (finance, admin and the auditor see everything).
+FOREIGN = {"alice": "bob", "bob": "alice", "mallory": "alice", "shenyang": "bob", "dalian": "alice", "miit": "bob",
+           "most": "alice"}
+PERSONAS = ["anonymous", "alice", "bob", "mallory", "shenyang", "dalian", "miit", "most", "finance", "admin",
+            "auditor"]
+EVERYONE = {"anonymous", "enterprise", "city", "department", "finance", "admin", "auditor"}
+SIGNED_IN = EVERYONE - {"anonymous"}
+REVIEWERS = {"city", "department", "finance", "admin", "auditor"}
+ANALYSTS = {"finance", "admin", "department"}  # 省财政厅, 省数据局 and the departments estimate costs
+STEPS = ("pass_city", "return", "reject", "score", "propose", "announce", "object", "approve", "disburse")
+
+# Who may use each endpoint at all (by role); the service decides the rest.
+ENTITLED: dict[tuple[str, str], set[str]] = {
+    ("POST", "/api/v1/match"): EVERYONE,
+    ("GET", "/api/v1/policies"): EVERYONE,
+    ("GET", "/api/v1/policies/{policy_id}"): EVERYONE,
+    ("GET", "/api/v1/policies/{policy_id}/measures/{number}"): EVERYONE,
+    ("GET", "/api/v1/announcements"): EVERYONE,
+    ("GET", "/"): EVERYONE,
+    ("GET", "/policy"): EVERYONE,
+    ("GET", "/calculator"): EVERYONE,
+    ("POST", "/calculator"): EVERYONE,
+    ("GET", "/calculator/matter"): EVERYONE,
+    ("GET", "/announcements"): EVERYONE,
+    ("GET", "/whitelist"): EVERYONE,
+    ("GET", "/whitelist/{number}.xlsx"): EVERYONE,
+    ("GET", "/login"): EVERYONE,
+    ("POST", "/login"): EVERYONE,
+    ("POST", "/logout"): EVERYONE,
+    ("POST", "/api/v1/tokens"): EVERYONE,  # a token for a user name and password
+    ("GET", "/api/v1/tokens"): SIGNED_IN,
+    ("DELETE", "/api/v1/tokens/{token_id}"): SIGNED_IN,
+    ("GET", "/api/v1/applicants"): SIGNED_IN,
+    ("GET", "/api/v1/applicants/{uscc}"): SIGNED_IN,
+    ("PUT", "/api/v1/applicants/{uscc}"): {"enterprise", "admin"},
+    ("GET", "/api/v1/applicants/{uscc}/matters"): SIGNED_IN,
+    ("PUT", "/api/v1/applicants/{uscc}/matters/{key}"): {"enterprise", "admin"},
+    ("GET", "/api/v1/applicants/{uscc}/match"): SIGNED_IN,
+    ("GET", "/me"): {"enterprise"},
+    ("POST", "/me/profile"): {"enterprise"},
+    ("POST", "/me/matters"): {"enterprise"},
+    ("GET", "/api/v1/applications"): SIGNED_IN,
+    ("GET", "/api/v1/applications/export.xlsx"): SIGNED_IN,
+    ("POST", "/api/v1/applications"): {"enterprise"},
+    ("GET", "/api/v1/applications/{application_id}"): SIGNED_IN,
+    ("PATCH", "/api/v1/applications/{application_id}"): {"enterprise"},
+    ("POST", "/api/v1/applications/{application_id}/materials"): {"enterprise"},
+    ("GET", "/api/v1/applications/{application_id}/materials/{material_id}"): SIGNED_IN,
+    ("POST", "/api/v1/applications/{application_id}/declaration"): {"enterprise"},
+    ("POST", "/api/v1/applications/{application_id}/submit"): {"enterprise"},
+    ("POST", "/api/v1/applications/{application_id}/withdraw"): {"enterprise"},
+    ("GET", "/applications"): SIGNED_IN,
+    ("GET", "/applications/new"): {"enterprise"},
+    ("POST", "/applications/new"): {"enterprise"},
+    ("GET", "/applications/{application_id}"): SIGNED_IN,
+    ("POST", "/applications/{application_id}/amount"): {"enterprise"},
+    ("POST", "/applications/{application_id}/materials"): {"enterprise"},
+    ("POST", "/applications/{application_id}/declaration"): {"enterprise"},
+    ("POST", "/applications/{application_id}/submit"): {"enterprise"},
+    ("POST", "/applications/{application_id}/withdraw"): {"enterprise"},
+    ("GET", "/api/v1/reviews"): REVIEWERS,
+    ("GET", "/api/v1/reviews/{application_id}"): REVIEWERS,
+    ("POST", "/api/v1/reviews/{application_id}/pass"): {"city"},
+    ("POST", "/api/v1/reviews/{application_id}/return"): {"city", "department"},
+    ("POST", "/api/v1/reviews/{application_id}/reject"): {"city", "department"},
+    ("POST", "/api/v1/reviews/{application_id}/score"): {"department"},
+    ("POST", "/api/v1/reviews/{application_id}/propose"): {"department"},
+    ("GET", "/review"): REVIEWERS,
+    ("GET", "/review.xlsx"): REVIEWERS,
+    ("GET", "/review/{application_id}"): REVIEWERS,
+    ("GET", "/review/{application_id}/materials/{material_id}"): REVIEWERS,
+    ("POST", "/review/{application_id}/{step}"): {"city", "department", "finance"},
+    ("POST", "/api/v1/announcements"): {"department"},
+    ("GET", "/api/v1/announcements/manage"): {"department", "finance", "admin", "auditor"},
+    ("POST", "/api/v1/announcements/objections"): {"department"},
+    ("GET", "/announcements/manage"): {"department", "finance", "admin", "auditor"},
+    ("GET", "/announcements/manage.xlsx"): {"department", "finance", "admin", "auditor"},
+    ("GET", "/api/v1/budgets"): {"finance", "admin", "auditor"},
+    ("PUT", "/api/v1/budgets/{year}/{policy_id}/{measure}"): {"finance"},
+    ("POST", "/api/v1/approvals"): {"finance"},
+    ("GET", "/budgets"): {"finance", "admin", "auditor"},
+    ("POST", "/budgets"): {"finance"},
+    ("GET", "/budgets.xlsx"): {"finance", "admin", "auditor"},
+    ("GET", "/disbursements.xlsx"): {"finance", "admin", "auditor"},
+    ("POST", "/api/v1/disbursements"): {"finance"},
+    ("GET", "/api/v1/disbursements"): {"finance", "admin", "auditor"},
+    ("POST", "/api/v1/simulations"): ANALYSTS,
+    ("GET", "/api/v1/simulations"): ANALYSTS,
+    ("GET", "/api/v1/simulations/{job_id}"): ANALYSTS,
+    ("GET", "/api/v1/simulations/{job_id}/report.{kind}"): ANALYSTS,
+    ("GET", "/simulate"): ANALYSTS,
+    ("POST", "/simulate"): ANALYSTS,
+    ("GET", "/simulate/{job_id}"): ANALYSTS,
+}
+
+# Valid requests, so that refusals come from scope and role, not from validation. ``{app}``, ``{material}``
+# and ``{uscc}`` stand for the foreign record's (or, in the role check, any record's) ids.
+HONOUR = {"type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-15"}
+BODIES: dict[tuple[str, str], dict] = {
+    ("POST", "/api/v1/reviews/{application_id}/pass"): {},
+    ("PUT", "/api/v1/applicants/{uscc}"): {"json": {"name": "冒名顶替有限公司"}},
+    ("PUT", "/api/v1/applicants/{uscc}/matters/{key}"): {"json": HONOUR},
+    ("POST", "/me/profile"): {"data": {"name": "冒名顶替有限公司"}},
+    ("POST", "/me/matters"): {"data": {"matters-0-id": "h9", "matters-0-codes": "little_giant",
+                                       "matters-0-level": "national", "matters-0-date": "2024-07-15"}},
+    ("POST", "/api/v1/applications"): {"json": {"uscc": "{uscc}", "matter": "{key}", "measure": 3,
+                                                "amount_requested": 1}},
+    ("POST", "/applications/new"): {"data": {"matter": "h1", "measure": "3", "amount": "1"}},
+    ("PATCH", "/api/v1/applications/{application_id}"): {"json": {"amount_requested": 1}},
+    ("POST", "/api/v1/applications/{application_id}/materials"): {"files": {"file": ("申报书.pdf", PDF)}},
+    ("POST", "/applications/{application_id}/materials"): {"files": {"file": ("申报书.pdf", PDF)}},
+    ("POST", "/applications/{application_id}/amount"): {"data": {"amount": "1"}},
+    ("POST", "/applications/{application_id}/declaration"): {"data": {"agree": "yes"}},
+    ("POST", "/api/v1/applications/{application_id}/declaration"): {},
+    ("POST", "/api/v1/applications/{application_id}/submit"): {},
+    ("POST", "/api/v1/applications/{application_id}/withdraw"): {},
+    ("POST", "/applications/{application_id}/submit"): {},
+    ("POST", "/applications/{application_id}/withdraw"): {},
+    ("POST", "/api/v1/reviews/{application_id}/return"): {"json": {"reasons": "请补充材料"}},
+    ("POST", "/api/v1/reviews/{application_id}/reject"): {"json": {"reasons": "不符合条件"}},
+    ("POST", "/api/v1/reviews/{application_id}/score"): {"json": {"score": 80}},
+    ("POST", "/api/v1/reviews/{application_id}/propose"): {"json": {"amount": 100_000}},
+    ("POST", "/review/{application_id}/{step}"): {"data": {"reasons": "理由", "score": "80", "amount": "10",
+                                                           "starts_on": "2025-10-09", "on": "2025-10-20",
+                                                           "paid_on": "2025-10-21", "reference": "R-1"}},
+    ("POST", "/api/v1/announcements"): {"json": {"application_ids": ["{app}"], "starts_on": "2025-10-09"}},
+    ("POST", "/api/v1/announcements/objections"): {"json": {"application_id": "{app}", "reasons": "异议",
+                                                            "on": "2025-10-10"}},
+    ("POST", "/api/v1/approvals"): {"json": {"application_id": "{app}"}},
+    ("POST", "/api/v1/disbursements"): {"json": {"application_id": "{app}", "paid_on": "2025-10-21",
+                                                 "reference": "R-1"}},
+    ("PUT", "/api/v1/budgets/{year}/{policy_id}/{measure}"): {"json": {"amount": 1_000_000}},
+    ("POST", "/budgets"): {"data": {"year": "2025", "policy_id": "ln-2022-35", "measure": "3", "amount": "100"}},
+    ("POST", "/api/v1/match"): {"json": {"applicant": {"kind": "enterprise"}, "matters": []}},
+    ("POST", "/calculator"): {"data": {}},
+    ("POST", "/login"): {"data": {"username": "nobody", "password": "wrong"}},
+    ("POST", "/api/v1/tokens"): {"json": {"username": "nobody", "password": "wrong", "name": "矩阵"}},
+    ("POST", "/api/v1/simulations"): {"json": {"synthetic": {"applicants": 10, "seed": 1}}},
+    ("POST", "/simulate"): {"data": {"source": "synthetic", "applicants": "10", "seed": "1"}},
+}
+# Path parameters that name no record of an applicant, and a value for each.
+PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",
+         "job_id": "1", "kind": "html"}
+# Path parameters that name an applicant's record: filled from the world.
+RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
+
+
+@dataclass
+class Record:
+    app: int
+    material: int
+    uscc: str
+    key: str
+
+
+def routes() -> list[tuple[str, str]]:
+    """Every (method, path) the app serves, API and pages, from its routers."""
+    found = []
+    for included in create_app().routes:
+        context = getattr(included, "include_context", None)
+        if context is None:
+            continue
+        for route in included.original_router.routes:
+            found += [(m, context.prefix + route.path) for m in sorted(route.methods - {"HEAD"})]
+    return found
+
+
+ROUTES = routes()
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    missing = [r for r in ROUTES if r not in ENTITLED]
+    assert not missing, f"new endpoints: say who may use them in ENTITLED: {missing}"
+    stale = [r for r in ENTITLED if r not in ROUTES]
+    assert not stale, f"ENTITLED names endpoints that no longer exist: {stale}"
+    unsafe_with_records = [(m, p) for m, p in ROUTES if m != "GET" and _names_a_record(p) and (m, p) not in BODIES]
+    assert not unsafe_with_records, f"give these a valid request in BODIES: {unsafe_with_records}"
+
+
+def _names_a_record(path: str) -> bool:
+    return any(f"{{{name}}}" in path for name in RECORD)
+
+
+def _fill(value, record: Record):
+    if isinstance(value, dict):
+        return {k: _fill(v, record) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, record) for v in value]
+    if isinstance(value, str) and re.fullmatch(r"\{(app|material|uscc|key)\}", value):
+        found = getattr(record, value[1:-1])
+        return found if value != "{app}" else int(found)
+    return value
+
+
+def urls(path: str, record: Record) -> list[str]:
+    """The concrete URLs of a route template (one per workflow step for the step forms)."""
+    def one(template: str) -> str:
+        for name, attr in RECORD.items():
+            template = template.replace(f"{{{name}}}", str(getattr(record, attr)))
+        for name, value in PLAIN.items():
+            template = template.replace(f"{{{name}}}", value)
+        assert "{" not in template, f"no value for a parameter of {path}"
+        return template
+
+    if "{step}" in path:
+        return [one(path.replace("{step}", step)) for step in STEPS]
+    return [one(path)]
+
+
+def _text(response) -> str:
+    """What a response says, Excel workbooks included."""
+    if response.headers.get("content-type", "").startswith("application/vnd.openxmlformats"):
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        return "\n".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row)
+    return response.content.decode("utf-8", "replace")
+
+
+def _leaks(response, secrets: tuple[str, ...]) -> list[str]:
+    text = _text(response)
+    return [s for s in secrets if s in text]
+
+
+@pytest.fixture
+def world(session, people, tmp_path):
+    """Alice's application waits for 沈阳 (measure 3, led by 省工信厅); Bob's for 省科技厅 (measure 13)."""
+    records = {}
+    for name, who, matter, measure, amount in (("alice", people.alice, "h1", 3, 1_000_000),
+                                               ("bob", people.bob, "p1", 13, 10_000_000)):
+        app = apply(session, who, matter=matter, measure=measure, amount=amount, on=date(2025, 9, 1), store=tmp_path)
+        material = session.scalars(select(Material.id).where(Material.application_id == app.id)).first()
+        records[name] = Record(app.id, material, who.uscc, matter)
+    return records
+
+
+def _snapshot(session) -> tuple:
+    rows = session.execute(select(Application.id, Application.state, Application.amount_proposed,
+                                  Application.announcement_id).order_by(Application.id)).all()
+    return tuple(rows), session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def _persona(people, name: str):
+    return None if name == "anonymous" else getattr(people, name)
+
+
+def _refused(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code == 303 and response.headers.get("location", "").startswith("/login")
+
+
+async def _call(client, method: str, url: str, route: tuple[str, str], record: Record):
+    return await client.send(method, url, **_fill(BODIES.get(route, {}), record))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", sorted(FOREIGN))
+async def test_records_outside_the_scope_are_refused_and_untouched(session, people, world, browser, name) -> None:
+    client = browser(_persona(people, name))
+    foreign = world[FOREIGN[name]]
+    secrets = SECRETS[FOREIGN[name]]
+    before = _snapshot(session)
+    failures = []
+    for method, path in ROUTES:
+        body = str(BODIES.get((method, path), ""))
+        if not (_names_a_record(path) or "{app}" in body):
+            continue
+        for url in urls(path, foreign):
+            response = await _call(client, method, url, (method, path), foreign)
+            if not _refused(response):
+                failures.append(f"{method} {url}: {response.status_code} {response.text[:200]}")
+            elif leaked := _leaks(response, secrets):
+                failures.append(f"{method} {url}: refused, but the body names {leaked}")
+    assert not failures, "\n".join(failures)
+    session.expire_all()
+    assert _snapshot(session) == before, "a refused request changed the record"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", sorted(FOREIGN))
+async def test_lists_hold_nothing_outside_the_scope(session, people, world, browser, name) -> None:
+    client = browser(_persona(people, name))
+    secrets = SECRETS[FOREIGN[name]]
+    failures = []
+    for method, path in ROUTES:
+        if method != "GET" or "{" in path:
+            continue
+        response = await client.get(path)
+        if response.status_code < 300 and (leaked := _leaks(response, secrets)):
+            failures.append(f"GET {path}: lists {leaked}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", PERSONAS)
+async def test_endpoints_outside_the_role_are_refused(session, people, world, browser, name) -> None:
+    persona = _persona(people, name)
+    role = persona.role if persona is not None else "anonymous"
+    client = browser(persona)
+    # An enterprise is tried on its own records; everyone else on Alice's. A refusal names nothing of a record
+    # the persona may not see.
+    owner = "bob" if name == "bob" else "alice"
+    record = world[owner]
+    secrets = SECRETS[owner] if name == "anonymous" or FOREIGN.get(name) == owner else ()
+    failures = []
+    for method, path in ROUTES:
+        if role in ENTITLED[(method, path)]:
+            continue
+        for url in urls(path, record):
+            response = await _call(client, method, url, (method, path), record)
+            if not _refused(response):
+                failures.append(f"{method} {url}: {response.status_code} {response.text[:200]}")
+            elif leaked := _leaks(response, secrets):
+                failures.append(f"{method} {url}: refused, but the body names {leaked}")
+    assert not failures, "\n".join(failures)
