@@ -38,10 +38,16 @@ def _huiqi(*args: str, env: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
+def live_database(tmp_path_factory) -> str:
+    """The URL of the live server's SQLite database (for a test to look up what a person would be told)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('live') / 'huiqi.db'}"
+
+
+@pytest.fixture(scope="session")
+def server(live_database: str) -> Iterator[str]:
     """``huiqi serve`` on a fresh SQLite database holding the demo; its base URL."""
-    folder = tmp_path_factory.mktemp("live")
-    env = {**os.environ, "HUIQI_DATABASE_URL": f"sqlite:///{folder / 'huiqi.db'}",
+    folder = Path(live_database.removeprefix("sqlite:///")).parent
+    env = {**os.environ, "HUIQI_DATABASE_URL": live_database,
            "HUIQI_MATERIALS_DIR": str(folder / "materials"), "HUIQI_JOBS_DIR": str(folder / "jobs"),
            "HUIQI_DEMO_PASSWORD": PASSWORD}
     _huiqi("demo", "seed", env=env)
@@ -99,6 +105,7 @@ def shoot(page, name: str) -> Path:
 
 
 def sign_in(page, username: str) -> None:
+    page.context.clear_cookies()
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)

@@ -1,0 +1,148 @@
+"""The whole path in the browser, as the demo's people walk it.
+
+An enterprise tries the calculator, registers the matter, applies with a PDF and submits; its city passes
+it; the lead department proposes an amount and puts it on 公示; finance approves and disburses once the
+公示 has ended; the public sees the announcement, and the enterprise follows every step on its timeline.
+Every page visited is kept as a screenshot.
+
+The 公示 is entered with a start date already past (as a department records one it published on its own
+site), so that it has ended when finance approves today: a browser test cannot wait five working days.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy import create_engine, text
+
+from huiqi.announcements.calendar import last_working_day
+from tests.browser.conftest import settled, shoot, sign_in
+
+ENTERPRISE = "沈阳云帆软件有限公司（演示）"
+PDF = b"%PDF-1.4\n% huiqi browser test material\n%%EOF\n"
+
+
+def _past_announcement_start(days: int = 5) -> date:
+    """A start date whose 公示 of ``days`` working days ended before today."""
+    start = date.today() - timedelta(days=21)
+    while last_working_day(start, days) >= date.today():
+        start -= timedelta(days=1)
+    return start
+
+
+def _reviewer_of(database: str, application_id: int) -> str:
+    """The user name of the lead department's reviewer (the demo's dept-NN for that unit)."""
+    engine = create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT u.username FROM users u JOIN applications a ON a.department_id = u.department_id "
+                "WHERE a.id = :id AND u.role = 'department' ORDER BY u.username LIMIT 1"), {"id": application_id},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _state(page) -> str:
+    return page.inner_text("main")
+
+
+def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
+    # The enterprise: the calculator first, then its own record.
+    sign_in(page, "ent-01")
+    page.goto("/calculator")
+    page.select_option("select[name=applicant-kind]", "enterprise")
+    page.select_option("select[name=applicant-region]", "210100")
+    page.fill("input[name=applicant-industry]", "6513")
+    page.select_option("select[name=matters-0-codes]", ["little_giant"])
+    settled(page)
+    page.select_option("select[name=matters-0-level]", "national")
+    page.fill("input[name=matters-0-date]", "2025-06-01")
+    page.click("form[action='/calculator'] button[type=submit]")
+    page.wait_for_selector("#result table")
+    assert "万元" in page.inner_text("#result .kpis")
+    shoot(page, "10-enterprise-calculator")
+
+    page.goto("/me")
+    page.fill("input[name=key]", "lg-2025")
+    page.select_option("form[action='/me/matters'] select[name=matters-0-codes]", ["little_giant"])
+    settled(page)
+    page.select_option("form[action='/me/matters'] select[name=matters-0-level]", "national")
+    page.fill("form[action='/me/matters'] input[name=matters-0-date]", "2025-06-01")
+    page.click("form[action='/me/matters'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "lg-2025" in page.inner_text("main")
+    shoot(page, "11-enterprise-me")
+
+    page.click("a[href*='/applications/new?matter=lg-2025']")
+    page.wait_for_load_state()
+    page.fill("input[name=amount]", "100")
+    page.click("form[action='/applications/new'] button[type=submit]")
+    page.wait_for_url("**/applications/*")
+    application_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    material = tmp_path / "申报书.pdf"
+    material.write_bytes(PDF)
+    page.set_input_files("input[name=file]", str(material))
+    page.click("form[action$='/materials'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "申报书.pdf" in page.inner_text("main")
+    page.check("input[name=agree]")
+    page.click("form[action$='/declaration'] button[type=submit]")
+    page.wait_for_load_state()
+    shoot(page, "12-enterprise-draft")
+    page.click("form[action$='/submit'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "市级初审" in _state(page)
+    shoot(page, "13-enterprise-submitted")
+
+    # 沈阳's reviewer passes it on.
+    sign_in(page, "city-210100")
+    page.goto("/review")
+    assert ENTERPRISE in page.inner_text("main")
+    shoot(page, "14-city-queue")
+    page.goto(f"/review/{application_id}")
+    shoot(page, "15-city-review")
+    page.click("#form-pass_city button[type=submit]")
+    page.wait_for_load_state()
+    assert "责任单位审核" in _state(page)
+
+    # The lead department proposes 80 万元 and records the 公示.
+    sign_in(page, _reviewer_of(live_database, application_id))
+    page.goto(f"/review/{application_id}")
+    assert "规则判断" in page.content() and "申报书.pdf" in page.content()
+    shoot(page, "16-department-review")
+    page.fill("#form-propose input[name=amount]", "80")
+    page.click("#form-propose button[type=submit]")
+    page.wait_for_load_state()
+    assert "已拟定金额" in _state(page)
+    page.fill("#form-announce input[name=starts_on]", _past_announcement_start().isoformat())
+    page.click("#form-announce button[type=submit]")
+    page.wait_for_load_state()
+    assert "公示中" in _state(page)
+    shoot(page, "17-department-announced")
+
+    # Finance approves within the year's budget and pays.
+    sign_in(page, "finance")
+    page.goto("/review")
+    shoot(page, "18-finance-queue")
+    page.goto(f"/review/{application_id}")
+    page.click("#form-approve button[type=submit]")
+    page.wait_for_load_state()
+    assert "已批准" in _state(page)
+    page.fill("#form-disburse input[name=reference]", "演示-2026-0001")
+    page.click("#form-disburse button[type=submit]")
+    page.wait_for_load_state()
+    assert "已拨付" in _state(page)
+    shoot(page, "19-finance-disbursed")
+    page.goto("/budgets")
+    shoot(page, "20-finance-budgets")
+
+    # The public sees the 公示; the enterprise sees every step.
+    page.context.clear_cookies()
+    page.goto("/announcements")
+    assert ENTERPRISE in page.inner_text("main") and "80" in page.inner_text("main")
+    shoot(page, "21-public-announcements")
+    sign_in(page, "ent-01")
+    page.goto(f"/applications/{application_id}")
+    timeline = page.inner_text("main")
+    for step in ("提交申报", "初审通过", "拟定金额", "列入公示", "批准", "拨付"):
+        assert step in timeline, step
+    shoot(page, "22-enterprise-timeline")
