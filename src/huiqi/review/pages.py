@@ -25,6 +25,7 @@ from huiqi.review import service as review
 from huiqi.review.forms import day_of, next_working_day, yuan_of_wan
 from huiqi.review.schemas import StateName
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
+from huiqi.rules.loader import vocabulary
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -60,6 +61,9 @@ def fact_value(key: str, value: object) -> str:
     """A fact as people read it: 是/否, the Chinese name of a choice, lists joined."""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if key == "codes" and isinstance(value, list):
+        names = vocabulary()
+        return "、".join(names[c].label if c in names else str(c) for c in value)
     if isinstance(value, list):
         return "、".join(fact_value(key, v) for v in value)
     if isinstance(value, int) and key in MONEY_FIELDS:

@@ -101,4 +101,8 @@ def label(name: str) -> str:
     """The Chinese name of a fact (or of a matter field path such as ``p1.investment``)."""
     field = name.rsplit(".", 1)[-1]
     fact = FACTS.get(field)
-    return fact.label if fact else name
+    return fact.label if fact else STRUCTURE_LABELS.get(field, name)
+
+
+# A matter's own fields, beside its facts.
+STRUCTURE_LABELS = {"id": "事项编号", "type": "事项类型", "codes": "事项代码"}
