@@ -6,12 +6,13 @@ from fastapi import APIRouter, Query
 
 from huiqi.audit import service
 from huiqi.audit.schemas import EventRead, VerificationRead
+from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep
 
 router = APIRouter(prefix="/audit", tags=["审计"])
-Entity = Annotated[str | None, Query(max_length=40, description="记录类别，如 application、user、budget")]
-EntityId = Annotated[str | None, Query(max_length=64, description="记录编号（与类别一起用）")]
+Entity = Annotated[PlainText | None, Query(max_length=40, description="记录类别，如 application、user、budget")]
+EntityId = Annotated[PlainText | None, Query(max_length=64, description="记录编号（与类别一起用）")]
 
 
 @router.get("/verify", response_model=VerificationRead, summary="校验审计链：完好，或在哪里断开")

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi.audit import service
 from huiqi.audit.schemas import EventRead
+from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -18,8 +19,8 @@ SIZE, EXPORT_LIMIT = 50, 50_000
 ENTITIES = {"application": "申报", "applicant": "申请单位", "matter": "事项", "announcement": "公示", "budget": "预算",
             "user": "用户", "api_token": "令牌", "whitelist": "白名单版本", "whitelist_entry": "白名单条目",
             "policy": "政策版本"}
-Entity = Annotated[str | None, Query(max_length=40)]
-EntityId = Annotated[str | None, Query(max_length=64)]
+Entity = Annotated[PlainText | None, Query(max_length=40)]
+EntityId = Annotated[PlainText | None, Query(max_length=64)]
 
 
 def change(event: EventRead) -> str:

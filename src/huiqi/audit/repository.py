@@ -46,9 +46,11 @@ def _filtered(query, entity: str | None, entity_id: str | None):
 def latest(session: Session, *, entity: str | None, entity_id: str | None, offset: int,
            limit: int) -> tuple[list[AuditEvent], int]:
     """One page of events, newest first, optionally of one kind of record or one record; and how many in all."""
+    total = session.scalar(_filtered(select(func.count(AuditEvent.id)), entity, entity_id)) or 0
+    if offset >= total:  # past the end (a page number beyond any offset the database takes, too)
+        return [], total
     query = _filtered(select(AuditEvent), entity, entity_id).order_by(AuditEvent.seq.desc())
-    total = session.scalar(_filtered(select(func.count(AuditEvent.id)), entity, entity_id))
-    return list(session.scalars(query.offset(offset).limit(limit))), total or 0
+    return list(session.scalars(query.offset(offset).limit(limit))), total
 
 
 def entities(session: Session) -> list[str]:

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Path
 
 from huiqi.users import service
 from huiqi.users.schemas import UserCreate, UserRead, UserUpdate
+from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/users", tags=["用户"])
-Username = Annotated[str, Path(min_length=1, max_length=64, description="登录名")]
+Username = Annotated[PlainText, Path(min_length=1, max_length=64, description="登录名")]
 
 
 @router.get("", response_model=Page[UserRead], summary="全部用户（管理员）")

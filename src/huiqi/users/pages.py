@@ -12,7 +12,7 @@ from huiqi.reference.divisions import cities
 from huiqi.users import service
 from huiqi.users.schemas import UserRead, UserUpdate
 from huiqi.users.scope import ROLE_LABELS
-from huiqi.validation import field_path, problems
+from huiqi.validation import PlainText, field_path, problems
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -21,8 +21,8 @@ router = APIRouter(include_in_schema=False)
 ROLES = {k: v for k, v in ROLE_LABELS.items() if k != "system"}
 FIELD_LABELS = {"username": "登录名", "display_name": "显示名称", "role": "角色", "password": "初始密码",
                 "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位"}
-Username = Annotated[str, Path(min_length=1, max_length=64)]
-Text = Annotated[str, Form(max_length=200)]
+Username = Annotated[PlainText, Path(min_length=1, max_length=64)]
+Text = Annotated[PlainText, Form(max_length=200)]
 
 
 def _listing(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:

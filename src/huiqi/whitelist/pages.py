@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from huiqi.errors import HuiqiError
 from huiqi.reference import divisions, industries
+from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import repository, service
@@ -26,7 +27,7 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
 
 @router.post("/admin/whitelist", response_model=None)
 def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
-            note: Annotated[str, Form(max_length=500)] = "") -> Response:
+            note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
     try:
         version = service.propose(session, actor=actor, on=date.today(), note=note.strip() or None)
     except HuiqiError as error:
@@ -51,7 +52,7 @@ def version_page(request: Request, who: CallerDep, actor: Actor, session: Db, ve
 
 @router.post("/admin/whitelist/entries/{entry_id}/exclude", response_model=None)
 def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_id: RecordId,
-            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+            reason: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
     """Leave one enterprise out; an HTMX request gets the row back, a plain form the whole page."""
     try:
         entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=reason, on=date.today())

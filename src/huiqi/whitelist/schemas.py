@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.models import WhitelistVersion
+from huiqi.validation import PlainText
 
 
 class VersionRead(BaseModel):
@@ -45,10 +46,10 @@ class EntryRead(BaseModel):
 class VersionPropose(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: str | None = Field(None, max_length=500, description="说明，如“2026年第一季度”")
+    note: PlainText | None = Field(None, max_length=500, description="说明，如“2026年第一季度”")
 
 
 class EntryExclude(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=500, description="移出白名单的理由，如“年报未按时公示”")
+    reason: PlainText = Field(min_length=1, max_length=500, description="移出白名单的理由，如“年报未按时公示”")
