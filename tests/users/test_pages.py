@@ -33,13 +33,18 @@ async def test_create_a_user_then_a_mistake_keeps_what_was_typed(browser, sessio
 
 async def test_change_role_and_disable_from_the_list(browser, session, people) -> None:
     admin = browser(people.admin)
+    form = await admin.get("/admin/users/dalian/edit", headers={"HX-Request": "true"})
+    assert 'action="/admin/users/dalian"' in form.text and "<html" not in form.text
+    assert '<option value="210200" selected>大连市</option>' in form.text
+    assert 'action="/admin/users/dalian"' in (await admin.get("/admin/users", params={"edit": "dalian"})).text
+    assert (await admin.get("/admin/users/nobody/edit")).status_code == 404
     moved = await admin.post("/admin/users/dalian", data={"role": "finance"})
     assert moved.status_code == 303 and repository.by_username(session, "dalian").role == "finance"
     off = await admin.post("/admin/users/bob", data={"active": "0"})
     assert off.status_code == 303 and repository.by_username(session, "bob").active is False
     assert "停用" in (await admin.get("/admin/users")).text
     wrong = await admin.post("/admin/users/shenyang", data={"role": "city", "region": "999999"})
-    assert wrong.status_code == 422 and "地级市" in wrong.text
+    assert wrong.status_code == 422 and "地级市" in wrong.text and 'action="/admin/users/shenyang"' in wrong.text
 
 
 async def test_export_opens_with_every_account(browser, people) -> None:

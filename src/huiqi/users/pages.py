@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from huiqi.departments import repository as departments
-from huiqi.errors import HuiqiError, InputError
+from huiqi.errors import HuiqiError, InputError, NotFound
 from huiqi.reference.divisions import cities
 from huiqi.users import service
 from huiqi.users.schemas import UserRead, UserUpdate
@@ -39,8 +39,21 @@ def _labelled(error: HuiqiError) -> list[tuple[str, str]]:
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
-    return _listing(request, who, session, actor)
+def users_page(request: Request, who: CallerDep, actor: Actor, session: Db,
+               edit: Annotated[PlainText | None, Query(max_length=64)] = None) -> Response:
+    """The list; ``?edit=name`` opens that row's change form (what the HTMX link fetches, without script)."""
+    return _listing(request, who, session, actor, open_form=edit)
+
+
+@router.get("/admin/users/{username}/edit", response_class=HTMLResponse)
+def change_form(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username) -> Response:
+    """One row's role and binding form, fetched in place."""
+    found = next((u for u in service.shown(session, service.listed(session, actor=actor)) if u.username == username),
+                 None)
+    if found is None:
+        raise NotFound(f"没有用户 {username}")
+    return page(request, "users/_change.html", who, u=found, roles=ROLES, cities=cities(),
+                departments=[d.name for d in departments.all_departments(session)])
 
 
 @router.post("/admin/users", response_model=None)
@@ -76,7 +89,7 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
     except HuiqiError as error:
         session.rollback()
         return _listing(request, who, session, actor, status_code=error.status_code, problems=_labelled(error),
-                        editing=username)
+                        editing=username, open_form=username)
     session.commit()
     return RedirectResponse(f"/admin/users#user-{username}", status_code=303)
 
