@@ -72,3 +72,13 @@ def _as_utc(value: datetime) -> datetime:
 
 # The database keeps naive UTC times; the API says so (RFC 3339, with the zone).
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("不能含有空字符（NUL）")
+    return value
+
+
+# Text bound for the database: PostgreSQL refuses NUL in text, so it is refused at the door (a 422, not a 500).
+PlainText = Annotated[str, AfterValidator(_no_nul)]

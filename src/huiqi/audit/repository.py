@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huiqi.models import AuditEvent, AuditHead
@@ -33,3 +33,25 @@ def events(session: Session, batch: int = 1000) -> Iterator[AuditEvent]:
 def for_entity(session: Session, entity: str, entity_id: str) -> list[AuditEvent]:
     query = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
     return list(session.scalars(query.order_by(AuditEvent.seq)))
+
+
+def _filtered(query, entity: str | None, entity_id: str | None):
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    return query
+
+
+def latest(session: Session, *, entity: str | None, entity_id: str | None, offset: int,
+           limit: int) -> tuple[list[AuditEvent], int]:
+    """One page of events, newest first, optionally of one kind of record or one record; and how many in all."""
+    total = session.scalar(_filtered(select(func.count(AuditEvent.id)), entity, entity_id)) or 0
+    if offset >= total:  # past the end (a page number beyond any offset the database takes, too)
+        return [], total
+    query = _filtered(select(AuditEvent), entity, entity_id).order_by(AuditEvent.seq.desc())
+    return list(session.scalars(query.offset(offset).limit(limit))), total
+
+
+def entities(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)))

@@ -1,14 +1,15 @@
 """What the audit trail answers."""
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
+from huiqi.validation import UtcDateTime
+
 
 class EventRead(BaseModel):
     seq: int
-    at: datetime
+    at: UtcDateTime
     actor: str
     action: str
     entity: str
@@ -26,3 +27,15 @@ class Verification(BaseModel):
     @property
     def intact(self) -> bool:
         return not self.problems
+
+
+class VerificationRead(BaseModel):
+    """The chain's state as the API gives it."""
+
+    intact: bool
+    events: int
+    problems: list[str]
+
+    @classmethod
+    def of(cls, result: Verification) -> "VerificationRead":
+        return cls(intact=result.intact, events=result.events, problems=result.problems)

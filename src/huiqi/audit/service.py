@@ -23,7 +23,8 @@ from huiqi.audit import repository
 from huiqi.audit.schemas import EventRead, Verification
 from huiqi.db import utcnow
 from huiqi.errors import InputError
-from huiqi.models import AuditEvent
+from huiqi.models import AuditEvent, User
+from huiqi.users.scope import require_role
 
 GENESIS = "0" * 64
 
@@ -112,3 +113,26 @@ def history(session: Session, *, entity: str, entity_id: Any) -> list[EventRead]
     """The events of one record, in order."""
     return [EventRead.model_validate(e, from_attributes=True)
             for e in repository.for_entity(session, entity, str(entity_id))]
+
+
+READERS = ("auditor", "admin")
+
+
+def check(session: Session, *, actor: User) -> Verification:
+    """``verify`` for the auditor and the admin: the chain shows who did what to every record."""
+    require_role(actor, *READERS, doing="查看审计链")
+    return verify(session)
+
+
+def recent(session: Session, *, actor: User, entity: str | None = None, entity_id: str | None = None,
+           offset: int = 0, limit: int = 50) -> tuple[list[EventRead], int]:
+    """A page of events, newest first (of one kind of record, or one record), and the count of all that match."""
+    require_role(actor, *READERS, doing="查看审计记录")
+    rows, total = repository.latest(session, entity=entity, entity_id=entity_id, offset=offset, limit=limit)
+    return [EventRead.model_validate(e, from_attributes=True) for e in rows], total
+
+
+def entities(session: Session, *, actor: User) -> list[str]:
+    """The kinds of record the trail holds (for a filter)."""
+    require_role(actor, *READERS, doing="查看审计记录")
+    return repository.entities(session)

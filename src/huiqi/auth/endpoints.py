@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from huiqi.auth import service as auth
 from huiqi.errors import HuiqiError
-from huiqi.validation import UtcDateTime
+from huiqi.validation import PlainText, UtcDateTime
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
@@ -16,9 +16,9 @@ router = APIRouter(prefix="/tokens", tags=["令牌"])
 class TokenCreate(BaseModel):
     """Sign in with a user name and password to receive a token for that user."""
 
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
-    name: str = Field("", max_length=100, description="令牌的用途，如“财政厅预算系统”")
+    username: PlainText = Field(min_length=1, max_length=64)
+    password: PlainText = Field(min_length=1, max_length=256)
+    name: PlainText = Field("", max_length=100, description="令牌的用途，如“财政厅预算系统”")
 
 
 class TokenIssued(BaseModel):

@@ -14,10 +14,11 @@ COLUMNS = {
 
 
 def grouped(session: Session, scope: Scope, by: tuple[str, ...]) -> list[tuple]:
-    """Rows of (*keys, applications, requested, approved, approved amount, disbursed amount)."""
+    """Rows of (*keys, applications, requested, proposed, approved, approved amount, disbursed amount)."""
     keys = [COLUMNS[name].label(name) for name in by]
     query = (
         select(*keys, func.count(Application.id), func.coalesce(func.sum(Application.amount_requested), 0),
+               func.coalesce(func.sum(Application.amount_proposed), 0),
                func.count(Grant.id), func.coalesce(func.sum(Grant.amount), 0),
                func.coalesce(func.sum(Disbursement.amount), 0))
         .select_from(Application)

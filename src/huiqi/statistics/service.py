@@ -19,5 +19,6 @@ def summary(session: Session, *, actor: User, by: tuple[str, ...] = ("measure",)
     rows = repository.grouped(session, scope_of(actor), tuple(by))
     n = len(by)
     return [StatRow(group=dict(zip(by, row[:n], strict=True)), applications=row[n], requested=int(row[n + 1]),
-                    approved=row[n + 2], approved_amount=int(row[n + 3]), disbursed_amount=int(row[n + 4]))
+                    proposed_amount=int(row[n + 2]), approved=row[n + 3], approved_amount=int(row[n + 4]),
+                    disbursed_amount=int(row[n + 5]))
             for row in rows]

@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from huiqi.validation import PlainText, UtcDateTime
+
 Role = Literal["enterprise", "city", "department", "finance", "admin", "auditor"]
 
 
@@ -12,16 +14,31 @@ class UserCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    display_name: str = Field(min_length=1, max_length=100)
-    role: Role
-    password: str = Field(min_length=8, max_length=200)
-    uscc: str | None = None
-    region: str | None = None
-    department: str | None = None
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$",
+                          description="登录名：字母、数字、下划线、点或连字符")
+    display_name: PlainText = Field(min_length=1, max_length=100, description="显示名称，如“沈阳市审核员”")
+    role: Role = Field(description="角色")
+    password: PlainText = Field(min_length=8, max_length=200, description="初始密码，至少 8 位")
+    uscc: PlainText | None = Field(None, max_length=18, description="企业用户：绑定的统一社会信用代码")
+    region: PlainText | None = Field(None, max_length=10, description="市级初审人员：地级市代码（如 210100）或 shenfu")
+    department: PlainText | None = Field(None, max_length=100, description="责任单位审核人员：绑定的责任单位名称")
+
+
+class UserUpdate(BaseModel):
+    """A change to a user: a new role and its binding, and/or disabling or re-enabling the account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = Field(None, description="新角色；不给则保留原角色（仍可改绑定）")
+    uscc: PlainText | None = Field(None, max_length=18, description="企业用户：绑定的统一社会信用代码")
+    region: PlainText | None = Field(None, max_length=10, description="市级初审人员：绑定的地级市代码")
+    department: PlainText | None = Field(None, max_length=100, description="责任单位审核人员：绑定的责任单位名称")
+    active: bool | None = Field(None, description="false 停用账号，true 重新启用")
 
 
 class UserRead(BaseModel):
+    """An account as shown to admins and to its owner: never the password or its hash."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -31,4 +48,6 @@ class UserRead(BaseModel):
     uscc: str | None
     region: str | None
     department_id: int | None
+    department: str | None = None
     active: bool
+    created_at: UtcDateTime | None = None

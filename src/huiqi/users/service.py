@@ -9,7 +9,7 @@ from huiqi.errors import Conflict, InputError, NotAuthenticated, NotFound
 from huiqi.models import User
 from huiqi.reference import divisions, uscc
 from huiqi.users import passwords, repository
-from huiqi.users.schemas import UserCreate
+from huiqi.users.schemas import UserCreate, UserRead, UserUpdate
 from huiqi.users.scope import require_role
 from huiqi.validation import field_path, problems
 
@@ -85,3 +85,49 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
     audit.record(session, actor=actor.username, action="user.role", entity="user", entity_id=user.id,
                  before=before, after=_shown(user))
     return user
+
+
+def listed(session: Session, *, actor: User) -> list[User]:
+    """Every user, oldest first: for admins only (the list names who may see what)."""
+    require_role(actor, "admin", doing="查看用户列表")
+    return repository.all_users(session)
+
+
+def set_active(session: Session, *, actor: User, username: str, active: bool) -> User:
+    """Disable (or re-enable) an account; its sessions and tokens stop working at once, since both
+    are checked against ``active`` on every request. An admin cannot lock themself out."""
+    require_role(actor, "admin", doing="停用或启用用户")
+    user = repository.by_username(session, username)
+    if user is None:
+        raise NotFound(f"没有用户 {username}")
+    if not active and user.username == actor.username:
+        raise Conflict("不能停用自己的账号：请由另一位管理员操作")
+    if user.active == active:
+        return user
+    before = _shown(user)
+    user.active = active
+    session.flush()
+    audit.record(session, actor=actor.username, action="user.enable" if active else "user.disable", entity="user",
+                 entity_id=user.id, before=before, after=_shown(user))
+    return user
+
+
+def update(session: Session, *, actor: User, username: str, changes: UserUpdate) -> User:
+    """Apply a role/binding change and/or (dis)enable the account, each audited as its own event."""
+    require_role(actor, "admin", doing="变更用户")
+    user = repository.by_username(session, username)
+    if user is None:
+        raise NotFound(f"没有用户 {username}")
+    if changes.role is not None or {changes.uscc, changes.region, changes.department} != {None}:
+        change_role(session, actor=actor, username=username, role=changes.role or user.role, uscc=changes.uscc,
+                    region=changes.region, department=changes.department)
+    if changes.active is not None:
+        set_active(session, actor=actor, username=username, active=changes.active)
+    return user
+
+
+def shown(session: Session, users: list[User]) -> list[UserRead]:
+    """Accounts as people read them: the department by name; never the password hash."""
+    names = {d.id: d.name for d in departments.all_departments(session)}
+    return [UserRead.model_validate(u).model_copy(update={"department": names.get(u.department_id)})
+            for u in users]

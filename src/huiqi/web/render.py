@@ -34,9 +34,10 @@ env.filters["moment"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if isinstance(d, 
 NAV = {
     "enterprise": [("/me", "本单位"), ("/applications", "我的申报")],
     "city": [("/review", "待审核")],
-    "department": [("/review", "待审核"), ("/announcements/manage", "公示管理")],
-    "finance": [("/review", "待审批"), ("/budgets", "预算"), ("/simulate", "财政测算")],
+    "department": [("/review", "待审核"), ("/announcements/manage", "公示管理"), ("/simulate", "财政测算")],
+    "finance": [("/review", "待审批"), ("/budgets", "预算"), ("/statistics", "统计"), ("/simulate", "财政测算")],
     "admin": [("/review", "申报"), ("/admin/users", "用户"), ("/admin/policies", "政策版本"),
+              ("/admin/whitelist", "白名单编制"), ("/audit", "审计链"), ("/statistics", "统计"),
               ("/simulate", "财政测算")],
     "auditor": [("/review", "全部申报"), ("/audit", "审计链"), ("/statistics", "统计")],
 }

@@ -31,3 +31,9 @@ def published(session: Session) -> list[WhitelistVersion]:
 
 def by_number(session: Session, number: int) -> WhitelistVersion | None:
     return session.scalars(select(WhitelistVersion).where(WhitelistVersion.number == number)).one_or_none()
+
+
+def every_version(session: Session) -> list[WhitelistVersion]:
+    """Every version with its entries, newest first."""
+    query = select(WhitelistVersion).options(selectinload(WhitelistVersion.entries))
+    return list(session.scalars(query.order_by(WhitelistVersion.number.desc())))

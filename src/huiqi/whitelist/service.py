@@ -105,12 +105,25 @@ def published_versions(session: Session) -> list[WhitelistVersion]:
     return repository.published(session)
 
 
+DRAFT_READERS = ("admin", "auditor", "department", "system")
+
+
+def sees_drafts(actor: User | None) -> bool:
+    """Whether ``actor`` may read versions not yet published (those who compile or check the list)."""
+    return actor is not None and actor.role in DRAFT_READERS
+
+
+def versions(session: Session, *, actor: User | None = None) -> list[WhitelistVersion]:
+    """Versions with their entries, newest first: drafts only for those who may see them."""
+    return [v for v in repository.every_version(session) if v.state == "published" or sees_drafts(actor)]
+
+
 def read(session: Session, *, version_id: int, actor: User | None = None) -> WhitelistVersion:
     """A version with its entries: anyone for a published one; proposed ones for those who may see drafts."""
     version = repository.get(session, version_id)
     if version is None:
         raise NotFound(f"没有白名单版本 {version_id}")
-    if version.state != "published" and (actor is None or actor.role not in ("admin", "auditor", "department")):
+    if version.state != "published" and not sees_drafts(actor):
         raise NotFound(f"白名单第 {version.number} 版尚未发布")
     return version
 

@@ -1,0 +1,1 @@
+"""The administrator's door: policy files and their dated parameters."""

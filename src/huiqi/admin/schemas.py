@@ -1,0 +1,47 @@
+"""Policy files as the admin reads them: each dated value with its source, units over time, the check."""
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class DatedValueRead(BaseModel):
+    since: date
+    value: str = Field(description="给人读的值：1000万元、30%、2025-12-31")
+    raw: int | str = Field(description="金额为元，比例为分数，日期为 ISO 文本")
+    source: str
+
+
+class ParameterHistory(BaseModel):
+    """A parameter and every value it has had (措施 None: the policy's own, e.g. the validity window)."""
+
+    measure: int | None
+    name: str
+    label: str
+    kind: str
+    values: list[DatedValueRead]
+
+
+class UnitsRead(BaseModel):
+    measure: int
+    since: date
+    units: list[str] = Field(description="责任单位，牵头单位在前")
+    source: str
+
+
+class PolicyFileRead(BaseModel):
+    """One shipped policy file: loaded and checked (``ok``), or the problems that stop it loading."""
+
+    file: str
+    ok: bool
+    problems: list[str]
+    id: str | None = None
+    number: str | None = None
+    title: str | None = None
+    version: str | None = None
+    window_start: date | None = None
+    window_end: date | None = None
+    measures: int = 0
+    rules: int = 0
+    parameters: list[ParameterHistory] = []
+    units: list[UnitsRead] = []

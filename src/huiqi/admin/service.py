@@ -1,0 +1,55 @@
+"""Policy versions for the admin: every shipped policy file loaded and checked as ``huiqi policy check``
+does, with each parameter's dated values and each measure's responsible units over time."""
+
+from datetime import date
+
+from huiqi.admin.schemas import DatedValueRead, ParameterHistory, PolicyFileRead, UnitsRead
+from huiqi.errors import PolicyFileError
+from huiqi.models import User
+from huiqi.money import wan
+from huiqi.rules.loader import shipped, shipped_paths
+from huiqi.rules.params import Parameter
+from huiqi.rules.policy import Policy
+from huiqi.users.scope import require_role
+
+
+def policy_files(*, actor: User) -> list[PolicyFileRead]:
+    """Each shipped policy file, in file order: what it holds, or why it does not load."""
+    require_role(actor, "admin", doing="查看政策版本")
+    found = []
+    for stem, path in shipped_paths().items():
+        try:
+            found.append(read(shipped(stem), path.name))
+        except PolicyFileError as error:
+            found.append(PolicyFileRead(file=path.name, ok=False, problems=error.problems))
+    return found
+
+
+def read(policy: Policy, file: str) -> PolicyFileRead:
+    rules = sum(len(m.rules) + len(m.services) + len(m.local) for m in policy.measures)
+    today = date.today()
+    window = [history(None, policy.window_start), history(None, policy.window_end)]
+    params = window + [history(None, p) for p in policy.parameters.values()]
+    params += [history(m.number, p) for m in policy.measures for p in m.parameters.values()]
+    units = [UnitsRead(measure=m.number, since=u.since, units=list(u.units), source=u.source)
+             for m in policy.measures for u in m.units]
+    return PolicyFileRead(file=file, ok=True, problems=[], id=policy.id, number=policy.number, title=policy.title,
+                          version=policy.version, window_start=policy.window_start.at(today, today),
+                          window_end=policy.window_end_at(today), measures=len(policy.measures), rules=rules,
+                          parameters=params, units=units)
+
+
+def history(measure: int | None, param: Parameter) -> ParameterHistory:
+    return ParameterHistory(measure=measure, name=param.name, label=param.label, kind=param.kind,
+                            values=[shown(param.kind, v.since, v.value, v.source) for v in param.values])
+
+
+def shown(kind: str, since: date, value, source: str) -> DatedValueRead:
+    """A value as people read it and as machines take it (money in yuan, rates as fractions)."""
+    if kind == "money":
+        return DatedValueRead(since=since, value=f"{wan(value)}万元", raw=value, source=source)
+    if kind == "rate":
+        return DatedValueRead(since=since, value=f"{value.numerator * 100 / value.denominator:g}%",
+                              raw=f"{value.numerator}/{value.denominator}", source=source)
+    raw = value if isinstance(value, int) else str(value)
+    return DatedValueRead(since=since, value=str(value), raw=raw, source=source)

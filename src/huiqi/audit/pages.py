@@ -1,0 +1,57 @@
+"""The auditor's page: is the chain intact (or where does it break), the latest events, a filter by record,
+and the listed events as Excel."""
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from huiqi.audit import service
+from huiqi.audit.schemas import EventRead
+from huiqi.validation import PlainText
+from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.excel import Table, download
+from huiqi.web.render import page
+
+router = APIRouter(include_in_schema=False)
+SIZE, EXPORT_LIMIT = 50, 50_000
+ENTITIES = {"application": "申报", "applicant": "申请单位", "matter": "事项", "announcement": "公示", "budget": "预算",
+            "user": "用户", "api_token": "令牌", "whitelist": "白名单版本", "whitelist_entry": "白名单条目",
+            "policy": "政策版本"}
+Entity = Annotated[PlainText | None, Query(max_length=40)]
+EntityId = Annotated[PlainText | None, Query(max_length=64)]
+
+
+def change(event: EventRead) -> str:
+    """Before → after, compactly, for a table cell."""
+    def text(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value is not None else "—"
+
+    return f"{text(event.before)} → {text(event.after)}" if event.before is not None else text(event.after)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, entity: Entity = None,
+               entity_id: EntityId = None, page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1
+               ) -> HTMLResponse:
+    result = service.check(session, actor=actor)
+    events, total = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id or None,
+                                   offset=(page_no - 1) * SIZE, limit=SIZE)
+    kinds = {k: ENTITIES.get(k, k) for k in service.entities(session, actor=actor)}
+    return page(request, "audit/index.html", who, result=result, events=events, total=total, page_no=page_no,
+                pages=max(1, -(-total // SIZE)), entity=entity or "", entity_id=entity_id or "", kinds=kinds,
+                labels=ENTITIES, change=change)
+
+
+@router.get("/audit/events.xlsx")
+def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId = None) -> Response:
+    events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id or None,
+                               limit=EXPORT_LIMIT)
+    rows = [(e.seq, e.at, e.actor, e.action, ENTITIES.get(e.entity, e.entity), e.entity_id,
+             json.dumps(e.before, ensure_ascii=False) if e.before is not None else None,
+             json.dumps(e.after, ensure_ascii=False) if e.after is not None else None) for e in events]
+    which = " ".join(x for x in (ENTITIES.get(entity, entity) if entity else None, entity_id) if x)
+    title = f"审计记录（{which}）" if which else "审计记录"
+    table = Table(title, ("序号", "时间（UTC）", "操作人", "操作", "记录类别", "记录编号", "变更前", "变更后"), rows)
+    return download(table, "审计记录.xlsx")

@@ -1,0 +1,41 @@
+"""The statistics page (auditor, admin, finance; others see their own scope): counts and money by measure
+and by city as bar charts, a table grouped as asked, and the table as Excel."""
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from huiqi.errors import InputError
+from huiqi.statistics import service, tables
+from huiqi.statistics.schemas import DIMENSIONS
+from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.excel import download
+from huiqi.web.render import page
+
+router = APIRouter(include_in_schema=False)
+By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS))]
+
+
+@router.get("/statistics", response_class=HTMLResponse)
+def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db, by: By = None) -> HTMLResponse:
+    chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"]))
+    if not chosen:
+        raise InputError([("by", "请至少选择一个分组")])
+    by_measure = service.summary(session, actor=actor, by=("measure",))
+    by_city = service.summary(session, actor=actor, by=("city",))
+    rows = service.summary(session, actor=actor, by=chosen)
+    totals = {name: sum(getattr(r, name) for r in by_measure)
+              for name in ("applications", "approved", *(n for n, _ in tables.AMOUNTS))}
+    charts = [tables.chart(by_measure, "measure", "按措施（万元）"), tables.chart(by_city, "city", "按城市（万元）")]
+    return page(request, "statistics/index.html", who, rows=rows, chosen=chosen, totals=totals,
+                dimensions=tables.DIMENSION_LABELS, amounts=tables.AMOUNTS, key_label=tables.key_label,
+                charts=json.dumps(charts, ensure_ascii=False), query="&".join(f"by={d}" for d in chosen))
+
+
+@router.get("/statistics.xlsx")
+def statistics_xlsx(actor: Actor, session: Db, by: By = None) -> Response:
+    chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"])) or ("measure",)
+    return download(tables.table(service.summary(session, actor=actor, by=chosen), chosen), "申报与兑现统计.xlsx")
+

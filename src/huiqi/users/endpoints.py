@@ -1,0 +1,38 @@
+"""Users over HTTP: admins list, create and change accounts; everyone signed in reads their own."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from huiqi.users import service
+from huiqi.users.schemas import UserCreate, UserRead, UserUpdate
+from huiqi.validation import PlainText
+from huiqi.web.deps import Actor, Db
+from huiqi.web.pagination import Page, PagingDep, page_of
+
+router = APIRouter(prefix="/users", tags=["用户"])
+Username = Annotated[PlainText, Path(min_length=1, max_length=64, description="登录名")]
+
+
+@router.get("", response_model=Page[UserRead], summary="全部用户（管理员）")
+def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    return page_of(service.shown(session, service.listed(session, actor=actor)), paging)
+
+
+@router.get("/me", response_model=UserRead, summary="本人的账号")
+def me(actor: Actor, session: Db) -> UserRead:
+    return service.shown(session, [actor])[0]
+
+
+@router.post("", response_model=UserRead, status_code=201, summary="创建用户（管理员）")
+def create(body: UserCreate, actor: Actor, session: Db) -> UserRead:
+    user = service.create_user(session, actor=actor, **body.model_dump())
+    session.commit()
+    return service.shown(session, [user])[0]
+
+
+@router.patch("/{username}", response_model=UserRead, summary="变更角色与绑定，或停用/启用账号（管理员）")
+def change(username: Username, body: UserUpdate, actor: Actor, session: Db) -> UserRead:
+    user = service.update(session, actor=actor, username=username, changes=body)
+    session.commit()
+    return service.shown(session, [user])[0]

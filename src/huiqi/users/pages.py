@@ -1,0 +1,109 @@
+"""The admin's user pages: the list with roles and bindings, create a user, change a role, disable, export."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from huiqi.departments import repository as departments
+from huiqi.errors import HuiqiError, InputError, NotFound
+from huiqi.reference.divisions import cities
+from huiqi.users import service
+from huiqi.users.schemas import UserRead, UserUpdate
+from huiqi.users.scope import ROLE_LABELS
+from huiqi.validation import PlainText, field_path, problems
+from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.excel import Table, download
+from huiqi.web.render import page
+
+router = APIRouter(include_in_schema=False)
+ROLES = {k: v for k, v in ROLE_LABELS.items() if k != "system"}
+FIELD_LABELS = {"username": "登录名", "display_name": "显示名称", "role": "角色", "password": "初始密码",
+                "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位"}
+Username = Annotated[PlainText, Path(min_length=1, max_length=64)]
+Text = Annotated[PlainText, Form(max_length=200)]
+
+
+def _listing(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+    accounts = service.shown(session, service.listed(session, actor=actor))
+    return page(request, "users/index.html", who, status_code=status_code, accounts=accounts, roles=ROLES,
+                cities=cities(), departments=[d.name for d in departments.all_departments(session)],
+                values=context.pop("values", {}), problems=context.pop("problems", []), **context)
+
+
+def _labelled(error: HuiqiError) -> list[tuple[str, str]]:
+    if isinstance(error, InputError):
+        return [(FIELD_LABELS.get(f, f), r) for f, r in error.problems]
+    return [("", error.message)]
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, who: CallerDep, actor: Actor, session: Db,
+               edit: Annotated[PlainText | None, Query(max_length=64)] = None) -> Response:
+    """The list; ``?edit=name`` opens that row's change form (what the HTMX link fetches, without script)."""
+    return _listing(request, who, session, actor, open_form=edit)
+
+
+@router.get("/admin/users/{username}/edit", response_class=HTMLResponse)
+def change_form(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username) -> Response:
+    """One row's role and binding form, fetched in place."""
+    found = next((u for u in service.shown(session, service.listed(session, actor=actor)) if u.username == username),
+                 None)
+    if found is None:
+        raise NotFound(f"没有用户 {username}")
+    return page(request, "users/_change.html", who, u=found, roles=ROLES, cities=cities(),
+                departments=[d.name for d in departments.all_departments(session)])
+
+
+@router.post("/admin/users", response_model=None)
+def create(request: Request, who: CallerDep, actor: Actor, session: Db, username: Text = "", display_name: Text = "",
+           role: Text = "", password: Text = "", uscc: Text = "", region: Text = "",
+           department: Text = "") -> Response:
+    values = {"username": username, "display_name": display_name, "role": role, "uscc": uscc, "region": region,
+              "department": department}
+    binding = {"uscc": uscc, "region": region, "department": department}
+    try:
+        service.create_user(session, actor=actor, username=username.strip(), display_name=display_name.strip(),
+                            role=role, password=password, **{k: v.strip() or None for k, v in binding.items()})
+    except HuiqiError as error:
+        session.rollback()
+        return _listing(request, who, session, actor, status_code=error.status_code, values=values,
+                        problems=_labelled(error))
+    session.commit()
+    return RedirectResponse(f"/admin/users#user-{username.strip()}", status_code=303)
+
+
+@router.post("/admin/users/{username}", response_model=None)
+def change(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username, role: Text = "",
+           uscc: Text = "", region: Text = "", department: Text = "", active: Text = "") -> Response:
+    """One form per row: a new role with its binding, or the disable/enable button (``active``)."""
+    data = {"role": role or None, "uscc": uscc.strip() or None, "region": region or None,
+            "department": department or None, "active": {"1": True, "0": False}.get(active)}
+    try:
+        try:
+            changes = UserUpdate.model_validate(data)
+        except ValidationError as exc:
+            raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
+        service.update(session, actor=actor, username=username, changes=changes)
+    except HuiqiError as error:
+        session.rollback()
+        return _listing(request, who, session, actor, status_code=error.status_code, problems=_labelled(error),
+                        editing=username, open_form=username)
+    session.commit()
+    return RedirectResponse(f"/admin/users#user-{username}", status_code=303)
+
+
+@router.get("/admin/users.xlsx")
+def export(actor: Actor, session: Db) -> Response:
+    accounts = service.shown(session, service.listed(session, actor=actor))
+    return download(users_table(accounts), "用户列表.xlsx")
+
+
+def users_table(accounts: list[UserRead]) -> Table:
+    """The accounts as a sheet: role in Chinese, binding, state (never a password hash)."""
+    names = cities()
+    rows = [(u.username, u.display_name, ROLE_LABELS.get(u.role, u.role), u.uscc, names.get(u.region, u.region),
+             u.department, "启用" if u.active else "停用", u.created_at) for u in accounts]
+    header = ("登录名", "显示名称", "角色", "统一社会信用代码", "所在市", "责任单位", "状态", "创建时间")
+    return Table("用户列表", header, rows)

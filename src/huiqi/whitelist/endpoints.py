@@ -1,0 +1,52 @@
+"""Whitelist versions over HTTP: published ones for everyone, drafts for those who compile or check them;
+propose, exclude with a reason and publish for admins and measure 19's lead unit."""
+
+from datetime import date
+
+from fastapi import APIRouter
+
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.pagination import Page, PagingDep, page_of
+from huiqi.whitelist import service
+from huiqi.whitelist.schemas import EntryExclude, EntryRead, VersionPropose, VersionRead
+
+router = APIRouter(prefix="/whitelist", tags=["白名单"])
+
+
+@router.get("/versions", response_model=Page[VersionRead], summary="白名单版本（未登录只见已发布的）")
+def versions(who: CallerDep, session: Db, paging: PagingDep) -> dict:
+    return page_of([VersionRead.of(v) for v in service.versions(session, actor=who.user)], paging)
+
+
+@router.get("/versions/{version_id}", response_model=VersionRead, summary="一个白名单版本")
+def version(version_id: RecordId, who: CallerDep, session: Db) -> VersionRead:
+    return VersionRead.of(service.read(session, version_id=version_id, actor=who.user))
+
+
+@router.get("/versions/{version_id}/entries", response_model=Page[EntryRead], summary="一个版本的企业")
+def entries(version_id: RecordId, who: CallerDep, session: Db, paging: PagingDep) -> dict:
+    """The public reads the enterprises listed; those who compile the list also see who was left out and why."""
+    found = service.read(session, version_id=version_id, actor=who.user)
+    shown = [e for e in found.entries if e.included or service.sees_drafts(who.user)]
+    return page_of([EntryRead.model_validate(e) for e in shown], paging)
+
+
+@router.post("/versions", response_model=VersionRead, status_code=201, summary="按当前档案拟定新版本")
+def propose(actor: Actor, session: Db, body: VersionPropose | None = None) -> VersionRead:
+    found = service.propose(session, actor=actor, on=date.today(), note=body.note if body else None)
+    session.commit()
+    return VersionRead.of(found)
+
+
+@router.post("/entries/{entry_id}/exclude", response_model=EntryRead, summary="把一家企业移出拟定稿（须写理由）")
+def exclude(entry_id: RecordId, body: EntryExclude, actor: Actor, session: Db) -> EntryRead:
+    entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=body.reason, on=date.today())
+    session.commit()
+    return EntryRead.model_validate(entry)
+
+
+@router.post("/versions/{version_id}/publish", response_model=VersionRead, summary="发布拟定稿（发布后不再改动）")
+def publish(version_id: RecordId, actor: Actor, session: Db) -> VersionRead:
+    found = service.publish(session, actor=actor, version_id=version_id, on=date.today())
+    session.commit()
+    return VersionRead.of(found)

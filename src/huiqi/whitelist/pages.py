@@ -1,0 +1,93 @@
+"""The whitelist desk: propose a version from the records, leave enterprises out with a reason, publish.
+(The public list and its download are in huiqi.public.pages.)"""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from huiqi.errors import HuiqiError
+from huiqi.reference import divisions, industries
+from huiqi.validation import PlainText
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.render import is_htmx, page
+from huiqi.whitelist import repository, service
+
+router = APIRouter(include_in_schema=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/admin/whitelist", response_class=HTMLResponse)
+def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
+    return page(request, "whitelist/desk.html", who, versions=service.versions(session, actor=actor))
+
+
+@router.post("/admin/whitelist", response_model=None)
+def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
+            note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
+    try:
+        version = service.propose(session, actor=actor, on=date.today(), note=note.strip() or None)
+    except HuiqiError as error:
+        session.rollback()
+        return page(request, "whitelist/desk.html", who, status_code=error.status_code, error=error.message,
+                    versions=service.versions(session, actor=actor), note=note)
+    session.commit()
+    return RedirectResponse(f"/admin/whitelist/{version.id}", status_code=303)
+
+
+def _version_page(request: Request, who: CallerDep, session: Db, actor, version_id: int, status_code: int = 200,
+                  **context) -> Response:
+    version = service.read(session, version_id=version_id, actor=actor)
+    return page(request, "whitelist/version.html", who, status_code=status_code, version=version,
+                regions=divisions.divisions(), classes=industries.industries(), **context)
+
+
+@router.get("/admin/whitelist/{version_id}", response_class=HTMLResponse)
+def version_page(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
+    return _version_page(request, who, session, actor, version_id)
+
+
+@router.post("/admin/whitelist/entries/{entry_id}/exclude", response_model=None)
+def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_id: RecordId,
+            reason: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
+    """Leave one enterprise out; an HTMX request gets the row back, a plain form the whole page."""
+    try:
+        entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=reason, on=date.today())
+    except HuiqiError as error:
+        session.rollback()
+        if not is_htmx(request) or error.status_code in (403, 404):
+            raise
+        entry = repository.entry(session, entry_id)
+        return page(request, "whitelist/_entry.html", who, status_code=error.status_code, e=entry, editable=True,
+                    error=error.message, regions=divisions.divisions(), classes=industries.industries())
+    session.commit()
+    if is_htmx(request):
+        return page(request, "whitelist/_entry.html", who, e=entry, editable=True, regions=divisions.divisions(),
+                    classes=industries.industries())
+    return RedirectResponse(f"/admin/whitelist/{entry.version_id}#entry-{entry.id}", status_code=303)
+
+
+@router.post("/admin/whitelist/{version_id}/publish", response_model=None)
+def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
+    try:
+        service.publish(session, actor=actor, version_id=version_id, on=date.today())
+    except HuiqiError as error:
+        session.rollback()
+        if error.status_code in (403, 404):
+            raise
+        return _version_page(request, who, session, actor, version_id, status_code=error.status_code,
+                             error=error.message)
+    session.commit()
+    return RedirectResponse(f"/admin/whitelist/{version_id}", status_code=303)
+
+
+@router.get("/admin/whitelist/{version_id}/export.xlsx")
+def download(version_id: RecordId, actor: Actor, session: Db) -> FileResponse:
+    """Any version the actor may read, drafts included (marked 待发布 in the title row)."""
+    found = service.read(session, version_id=version_id, actor=actor)
+    folder = Path(tempfile.mkdtemp(prefix="huiqi-whitelist-"))
+    path = service.export_xlsx(session, version_id=version_id, actor=actor, path=folder / "whitelist.xlsx")
+    return FileResponse(path, filename=f"白名单-第{found.number}版.xlsx", media_type=XLSX)

@@ -1,0 +1,43 @@
+"""The audit trail over HTTP: the auditor and the admin verify the chain and read events; nobody else."""
+
+import pytest
+from sqlalchemy import text
+
+from huiqi.users import service as users
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_verify_intact_then_broken(client, session, people) -> None:
+    headers = bearer(session, people.auditor)
+    intact = (await client.get("/api/v1/audit/verify", headers=headers)).json()
+    assert intact["intact"] is True and intact["events"] >= 10 and intact["problems"] == []
+    session.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
+    broken = (await client.get("/api/v1/audit/verify", headers=headers)).json()
+    assert broken["intact"] is False and any("第 2 条审计记录的内容与其哈希不符" in p for p in broken["problems"])
+
+
+async def test_events_newest_first_and_filtered(client, session, people) -> None:
+    users.change_role(session, actor=people.admin, username="dalian", role="finance")
+    headers = bearer(session, people.admin)
+    latest = (await client.get("/api/v1/audit/events", params={"size": 3}, headers=headers)).json()
+    seqs = [e["seq"] for e in latest["items"]]
+    assert seqs == sorted(seqs, reverse=True) and latest["total"] > 10 and len(seqs) == 3
+    assert latest["items"][0]["at"].endswith(("Z", "+00:00"))
+    one = (await client.get("/api/v1/audit/events", headers=headers,
+                            params={"entity": "user", "entity_id": str(people.dalian.id)})).json()
+    assert [(e["actor"], e["action"]) for e in one["items"]] == [("admin", "user.role"), ("system", "user.create")]
+    assert one["items"][0]["before"]["region"] == "210200" and one["items"][0]["after"]["role"] == "finance"
+    users_only = (await client.get("/api/v1/audit/events", params={"entity": "user", "size": 200},
+                                   headers=headers)).json()
+    assert {e["entity"] for e in users_only["items"]} == {"user"} and users_only["total"] == 11
+
+
+@pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance"])
+async def test_others_are_refused_with_nothing_leaked(client, session, people, who) -> None:
+    headers = bearer(session, getattr(people, who))
+    for path in ("/api/v1/audit/verify", "/api/v1/audit/events"):
+        response = await client.get(path, headers=headers)
+        assert response.status_code == 403 and "user.create" not in response.text and "events" not in response.json()
+    assert (await client.get("/api/v1/audit/verify")).status_code == 401

@@ -1,0 +1,39 @@
+"""The admin and the auditor in the browser: users (binding fields follow the role), policy versions,
+the whitelist desk (exclude in place), statistics with drawn charts, the audit chain."""
+
+from tests.browser.conftest import settled, shoot, sign_in
+
+
+def test_admin_pages_in_the_browser(page) -> None:
+    sign_in(page, "admin")
+    page.goto("/admin/users")
+    assert "用户管理" in page.inner_text("main")
+    page.click("#user-finance a")
+    page.wait_for_selector("#user-finance form.binding")
+    settled(page)
+    page.select_option("#user-finance select[name=role]", "city")
+    assert page.is_visible("#user-finance select[name=region]")
+    assert not page.is_visible("#user-finance select[name=department]")
+    shoot(page, "20-admin-users")
+    page.goto("/admin/policies")
+    assert "✓ 通过" in page.inner_text("main") and "辽财行规〔2024〕12号" in page.inner_text("main")
+    shoot(page, "21-admin-policies")
+    page.goto("/admin/whitelist")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=拟定稿")
+    page.fill("tbody tr:first-child input[name=reason]", "年报未按时公示")
+    page.click("tbody tr:first-child button[type=submit]")
+    page.wait_for_selector("text=年报未按时公示")
+    assert "/admin/whitelist/" in page.url
+    shoot(page, "22-admin-whitelist")
+
+
+def test_auditor_pages_in_the_browser(page) -> None:
+    sign_in(page, "auditor")
+    page.goto("/statistics")
+    page.wait_for_selector("#charts svg")
+    assert "申报与兑现统计" in page.inner_text("main")
+    shoot(page, "23-statistics")
+    page.goto("/audit")
+    assert "完好" in page.inner_text("main")
+    shoot(page, "24-audit")

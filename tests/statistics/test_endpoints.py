@@ -1,0 +1,50 @@
+"""Statistics over HTTP: counts and money in yuan by any dimension, within the caller's scope; Excel."""
+
+import io
+
+import openpyxl
+import pytest
+
+from tests.statistics.figures import make_figures
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def figures(session, people, tmp_path):
+    make_figures(session, people, tmp_path)
+    return people
+
+
+async def test_by_measure_and_city(client, session, figures) -> None:
+    response = await client.get("/api/v1/statistics", params={"by": "measure, city"},
+                                headers=bearer(session, figures.auditor))
+    rows = [(r["group"], r["applications"], r["requested"], r["proposed_amount"], r["approved"],
+             r["approved_amount"], r["disbursed_amount"]) for r in response.json()["items"]]
+    assert rows == [({"measure": 3, "city": "210100"}, 1, 1_000_000, 800_000, 1, 800_000, 800_000),
+                    ({"measure": 13, "city": "210200"}, 1, 6_000_000, 0, 0, 0, 0)]
+
+
+async def test_scope_limits_what_is_counted(client, session, figures) -> None:
+    mine = await client.get("/api/v1/statistics", params={"by": "city"}, headers=bearer(session, figures.dalian))
+    assert [(r["group"], r["requested"]) for r in mine.json()["items"]] == [({"city": "210200"}, 6_000_000)]
+    alice = await client.get("/api/v1/statistics", headers=bearer(session, figures.alice))
+    assert [r["group"]["measure"] for r in alice.json()["items"]] == [3] and "6000000" not in alice.text
+
+
+async def test_bad_dimension_is_422(client, session, figures) -> None:
+    response = await client.get("/api/v1/statistics", params={"by": "colour"},
+                                headers=bearer(session, figures.finance))
+    assert response.status_code == 422 and response.json()["problems"][0]["field"] == "by"
+    assert (await client.get("/api/v1/statistics")).status_code == 401
+
+
+async def test_excel_has_a_row_per_group_with_wan_twins(client, session, figures) -> None:
+    response = await client.get("/api/v1/statistics.xlsx", params={"by": "measure"},
+                                headers=bearer(session, figures.finance))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "申报与兑现统计"
+    assert rows[1][:6] == ("措施", "申报件数", "批准件数", "申请金额（元）", "申请金额（万元）", "拟支持金额（元）")
+    assert rows[2][0].startswith("措施3") and rows[2][1:5] == (1, 1, 1_000_000, "100")
+    assert rows[2][-2:] == (800_000, "80") and rows[3][0].startswith("措施13") and len(rows) == 4

@@ -1,0 +1,49 @@
+"""The statistics page: totals in 万元, bar charts by measure and by city, the table, Excel."""
+
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+
+from tests.statistics.figures import make_figures
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def figures(session, people, tmp_path):
+    make_figures(session, people, tmp_path)
+    return people
+
+
+async def test_totals_charts_and_table(browser, figures) -> None:
+    response = await browser(figures.auditor).get("/statistics")
+    assert response.status_code == 200
+    text = response.text
+    assert "700 万元" in text and "80 万元" in text, "requested 100 + 600 万元; approved and paid 80 万元"
+    assert "沈阳市" in text and "大连市" in text and "措施3" in text and "echarts.common.min.js" in text
+    charts = json.loads(re.search(r"for \(const chart of (\[.*?\])\)", text, re.S).group(1))
+    assert [c["title"] for c in charts] == ["按措施（万元）", "按城市（万元）"]
+    assert charts[1]["labels"] == ["沈阳市", "大连市"] and charts[1]["series"][0]["data"] == [100, 600]
+
+
+async def test_grouping_and_export(browser, figures) -> None:
+    client = browser(figures.finance)
+    page = await client.get("/statistics", params={"by": ["state"]})
+    assert "<th>状态</th>" in page.text and "<th>城市</th>" not in page.text
+    response = await client.get("/statistics.xlsx", params={"by": ["measure", "city"]})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][:3] == ("措施", "城市", "申报件数")
+    assert [(r[1], r[4]) for r in rows[2:]] == [("沈阳市", 1_000_000), ("大连市", 6_000_000)]
+
+
+async def test_a_city_reviewer_sees_only_their_city(browser, figures) -> None:
+    text = (await browser(figures.shenyang).get("/statistics")).text
+    assert "沈阳市" in text and "大连市" not in text and "600 万元" not in text
+
+
+async def test_anonymous_goes_to_sign_in(browser) -> None:
+    response = await browser(None).get("/statistics")
+    assert response.status_code == 303 and "/login" in response.headers["location"]

@@ -1,0 +1,79 @@
+"""Users over HTTP: only admins list, create and change accounts; everyone reads their own; no hash ever."""
+
+import pytest
+
+from tests.dbtest import ALICE_USCC
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+NEW = {"username": "anshan", "display_name": "鞍山市审核员", "role": "city", "password": "long enough pw",
+       "region": "210300"}
+
+
+async def test_admin_lists_users_with_bindings_and_no_hashes(client, session, people) -> None:
+    response = await client.get("/api/v1/users", headers=bearer(session, people.admin), params={"size": 200})
+    assert response.status_code == 200
+    body = response.json()
+    rows = {u["username"]: u for u in body["items"]}
+    assert body["total"] == 10 and rows["alice"]["uscc"] == ALICE_USCC and rows["shenyang"]["region"] == "210100"
+    assert rows["miit"]["department"] == "省工业和信息化厅" and rows["admin"]["role"] == "admin"
+    assert "password" not in response.text and "argon2" not in response.text
+
+
+async def test_me_is_my_own_account(client, session, people) -> None:
+    response = await client.get("/api/v1/users/me", headers=bearer(session, people.alice))
+    assert response.json()["username"] == "alice" and response.json()["uscc"] == ALICE_USCC
+    assert "argon2" not in response.text and "password" not in response.text
+    assert (await client.get("/api/v1/users/me")).status_code == 401
+
+
+async def test_admin_creates_a_city_reviewer_who_can_then_sign_in(client, session, people) -> None:
+    response = await client.post("/api/v1/users", json=NEW, headers=bearer(session, people.admin))
+    assert response.status_code == 201, response.text
+    assert response.json()["region"] == "210300" and "argon2" not in response.text
+    token = await client.post("/api/v1/tokens", json={"username": "anshan", "password": "long enough pw"})
+    assert token.status_code == 201
+    again = await client.post("/api/v1/users", json=NEW, headers=bearer(session, people.admin))
+    assert again.status_code == 409 and "anshan 已存在" in again.json()["detail"]
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"region": None}, "region"), ({"role": "enterprise", "uscc": "91210100MA0QC1B25X"}, "uscc"),
+    ({"role": "department", "department": "不存在的厅"}, "department"), ({"password": "short"}, "password"),
+    ({"colour": "red"}, "colour"), ({"role": "root"}, "role"),
+])
+async def test_bad_users_are_422_naming_the_field(client, session, people, change, field) -> None:
+    response = await client.post("/api/v1/users", json={**NEW, **change}, headers=bearer(session, people.admin))
+    assert response.status_code == 422
+    assert field in [p["field"] for p in response.json()["problems"]]
+
+
+async def test_change_role_and_disable(client, session, people) -> None:
+    admin = bearer(session, people.admin)
+    alice = bearer(session, people.alice)
+    moved = await client.patch("/api/v1/users/dalian", json={"role": "department", "department": "省科技厅"},
+                               headers=admin)
+    assert moved.status_code == 200 and moved.json()["department"] == "省科技厅" and moved.json()["region"] is None
+    off = await client.patch("/api/v1/users/alice", json={"active": False}, headers=admin)
+    assert off.json()["active"] is False
+    assert (await client.get("/api/v1/users/me", headers=alice)).status_code == 401, "a disabled token stops"
+    myself = await client.patch("/api/v1/users/admin", json={"active": False}, headers=admin)
+    assert myself.status_code == 409
+    missing = await client.patch("/api/v1/users/nobody", json={"active": True}, headers=admin)
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance", "auditor"])
+async def test_only_admins_manage_users(client, session, people, who) -> None:
+    headers = bearer(session, getattr(people, who))
+    listed = await client.get("/api/v1/users", headers=headers)
+    assert listed.status_code == 403 and "alice" not in listed.text and "items" not in listed.json()
+    created = await client.post("/api/v1/users", json=NEW, headers=headers)
+    changed = await client.patch("/api/v1/users/bob", json={"role": "admin"}, headers=headers)
+    assert created.status_code == changed.status_code == 403
+    assert (await client.get("/api/v1/users", headers=bearer(session, people.admin))).json()["total"] == 10
+
+
+async def test_anonymous_is_asked_to_sign_in(client, people) -> None:
+    assert (await client.get("/api/v1/users")).status_code == 401
+    assert (await client.post("/api/v1/users", json=NEW)).status_code == 401

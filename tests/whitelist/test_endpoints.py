@@ -1,0 +1,72 @@
+"""Whitelist versions over HTTP: drafts never reach the public; propose, exclude with a reason, publish."""
+
+import pytest
+
+from tests.dbtest import ALICE_USCC
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+
+
+async def _draft(client, headers) -> dict:
+    response = await client.post("/api/v1/whitelist/versions", json={"note": "第四季度"}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_propose_exclude_publish(client, session, people) -> None:
+    admin = bearer(session, people.admin)
+    draft = await _draft(client, admin)
+    assert (draft["number"], draft["state"], draft["entries"], draft["note"]) == (1, "proposed", 1, "第四季度")
+    entries = (await client.get(f"/api/v1/whitelist/versions/{draft['id']}/entries", headers=admin)).json()
+    assert [(e["uscc"], e["name"]) for e in entries["items"]] == [(ALICE_USCC, "示例科技有限公司")]
+    entry = entries["items"][0]["id"]
+    blank = await client.post(f"/api/v1/whitelist/entries/{entry}/exclude", json={"reason": "  "}, headers=admin)
+    assert blank.status_code == 422 and blank.json()["problems"][0]["field"] == "reason"
+    out = await client.post(f"/api/v1/whitelist/entries/{entry}/exclude", json={"reason": "年报未按时公示"},
+                            headers=admin)
+    assert out.json()["included"] is False and out.json()["reason"] == "年报未按时公示"
+    published = await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=admin)
+    assert published.json()["state"] == "published" and published.json()["included"] == 0
+    public = (await client.get(f"/api/v1/whitelist/versions/{draft['id']}/entries")).json()
+    assert public["items"] == [] and public["total"] == 0, "who was left out, and why, is not public"
+    again = await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=admin)
+    assert again.status_code == 409
+    late = await client.post(f"/api/v1/whitelist/entries/{entry}/exclude", json={"reason": "事后"}, headers=admin)
+    assert late.status_code == 409
+
+
+async def test_anonymous_never_sees_drafts(client, session, people) -> None:
+    admin = bearer(session, people.admin)
+    first = await _draft(client, admin)
+    await client.post(f"/api/v1/whitelist/versions/{first['id']}/publish", headers=admin)
+    second = await _draft(client, admin)
+    public = (await client.get("/api/v1/whitelist/versions")).json()
+    assert [v["number"] for v in public["items"]] == [1]
+    for path in (f"/api/v1/whitelist/versions/{second['id']}", f"/api/v1/whitelist/versions/{second['id']}/entries"):
+        hidden = await client.get(path)
+        assert hidden.status_code == 404 and ALICE_USCC not in hidden.text
+    for who in ("alice", "shenyang", "finance"):
+        listed = (await client.get("/api/v1/whitelist/versions", headers=bearer(session, getattr(people, who)))).json()
+        assert [v["number"] for v in listed["items"]] == [1]
+    drafts = (await client.get("/api/v1/whitelist/versions", headers=admin)).json()
+    assert [(v["number"], v["state"]) for v in drafts["items"]] == [(2, "proposed"), (1, "published")]
+    shown = await client.get(f"/api/v1/whitelist/versions/{first['id']}/entries")
+    assert shown.json()["items"][0]["uscc"] == ALICE_USCC
+
+
+@pytest.mark.parametrize("who", ["alice", "shenyang", "most", "finance", "auditor"])
+async def test_others_cannot_compile(client, session, people, who) -> None:
+    draft = await _draft(client, bearer(session, people.admin))
+    entry = (await client.get(f"/api/v1/whitelist/versions/{draft['id']}/entries",
+                              headers=bearer(session, people.admin))).json()["items"][0]["id"]
+    headers = bearer(session, getattr(people, who))
+    assert (await client.post("/api/v1/whitelist/versions", headers=headers)).status_code == 403
+    refused = await client.post(f"/api/v1/whitelist/entries/{entry}/exclude", json={"reason": "x"}, headers=headers)
+    assert refused.status_code == 403 and ALICE_USCC not in refused.text
+    assert (await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=headers)).status_code == 403
+
+
+async def test_anonymous_cannot_compile(client, people) -> None:
+    assert (await client.post("/api/v1/whitelist/versions")).status_code == 401
+    assert (await client.post("/api/v1/whitelist/versions/1/publish")).status_code == 401

@@ -1,0 +1,64 @@
+"""The whitelist desk: propose, exclude in place (HTMX), publish, download; the public page shows only
+what is published."""
+
+import io
+
+import openpyxl
+import pytest
+
+from huiqi.whitelist import service
+from tests.dbtest import ALICE_USCC
+
+pytestmark = pytest.mark.anyio
+
+
+async def _propose(admin) -> int:
+    response = await admin.post("/admin/whitelist", data={"note": "年度更新"})
+    assert response.status_code == 303
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_propose_exclude_and_publish(browser, session, people) -> None:
+    admin = browser(people.admin)
+    version_id = await _propose(admin)
+    page = await admin.get(f"/admin/whitelist/{version_id}")
+    assert "拟定稿" in page.text and "示例科技有限公司" in page.text and "年度更新" in page.text
+    entry = service.read(session, version_id=version_id, actor=people.admin).entries[0]
+    blank = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": " "},
+                             headers={"HX-Request": "true"})
+    assert blank.status_code == 422 and "须写明理由" in blank.text and "<html" not in blank.text
+    row = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "年报未按时公示"},
+                           headers={"HX-Request": "true"})
+    assert row.status_code == 200 and "移出" in row.text and "年报未按时公示" in row.text and "<html" not in row.text
+    assert "尚未发布" in (await browser(None).get("/whitelist")).text
+    published = await admin.post(f"/admin/whitelist/{version_id}/publish")
+    assert published.status_code == 303
+    assert "已发布" in (await admin.get("/admin/whitelist")).text
+    twice = await admin.post(f"/admin/whitelist/{version_id}/publish")
+    assert twice.status_code == 409 and "已于" in twice.text
+
+
+async def test_draft_download_and_public_page(browser, people) -> None:
+    admin = browser(people.admin)
+    version_id = await _propose(admin)
+    response = await admin.get(f"/admin/whitelist/{version_id}/export.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert "待发布" in rows[0][0] and rows[2][1:3] == (ALICE_USCC, "示例科技有限公司")
+    anonymous = browser(None)
+    assert (await anonymous.get(f"/admin/whitelist/{version_id}/export.xlsx")).status_code == 303
+    assert ALICE_USCC not in (await anonymous.get("/whitelist")).text
+    await admin.post(f"/admin/whitelist/{version_id}/publish")
+    assert ALICE_USCC in (await anonymous.get("/whitelist")).text
+
+
+@pytest.mark.parametrize("who", ["alice", "shenyang", "finance"])
+async def test_drafts_stay_hidden_from_others(browser, people, who) -> None:
+    version_id = await _propose(browser(people.admin))
+    client = browser(getattr(people, who))
+    desk = await client.get("/admin/whitelist")
+    assert "拟定稿" not in desk.text and "年度更新" not in desk.text
+    hidden = await client.get(f"/admin/whitelist/{version_id}")
+    assert hidden.status_code == 404 and ALICE_USCC not in hidden.text
+    assert (await client.get(f"/admin/whitelist/{version_id}/export.xlsx")).status_code == 404
+    refused = await client.post("/admin/whitelist", data={"note": "x"})
+    assert refused.status_code == 403 and "牵头单位" in refused.text
