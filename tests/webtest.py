@@ -82,6 +82,9 @@ def browser(app: FastAPI, session: Session):
         if user is None:
             return Browser(raw, None, None)
         signed = auth.sign_in(session, username=user.username, password="correct horse battery", address="test")
+        # As a real sign-in is: committed (a savepoint here), so a handler's rollback after a refusal keeps it
+        # and everything the test set up before it.
+        session.commit()
         raw.cookies.set(SESSION_COOKIE, signed.token)
         return Browser(raw, user, signed.csrf)
 

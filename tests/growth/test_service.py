@@ -34,3 +34,10 @@ def test_only_cultivated_enterprises_and_their_keepers(session, people) -> None:
             growth.record_figures(session, actor=who, uscc=ALICE_USCC, year=2024, revenue=1)
     with pytest.raises(Forbidden):
         growth.growth_file(session, actor=people.mallory, uscc=ALICE_USCC)
+
+
+def test_the_list_of_cultivated_enterprises_keeps_to_each_scope(session, people) -> None:
+    assert growth.cultivated(session, actor=people.miit) == [ALICE_USCC]  # measure 3's lead keeps every file
+    assert growth.cultivated(session, actor=people.alice) == [ALICE_USCC]
+    for outsider in (people.bob, people.mallory, people.dalian, people.most):
+        assert growth.cultivated(session, actor=outsider) == []

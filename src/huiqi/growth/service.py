@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
-from huiqi.applicants.service import get_applicant
+from huiqi.applicants.service import get_applicant, listed
 from huiqi.audit import service as audit
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Forbidden, InputError, NotFound
@@ -35,10 +35,15 @@ def _may_write(session: Session, actor: User, uscc: str) -> None:
     require_uscc(actor, uscc, doing="维护成长档案")
     if actor.role in ("enterprise", "admin", "system"):
         return
-    unit = session.get(Department, actor.department_id) if actor.role == "department" else None
-    lead = lead_unit(shipped(POLICY).measure(MEASURE), date.today())
-    if unit is None or unit.name != lead:
+    if not _is_keeper(session, actor):
+        lead = lead_unit(shipped(POLICY).measure(MEASURE), date.today())
         raise Forbidden(f"成长档案由企业本身、措施{MEASURE}的牵头单位（{lead}）或管理员维护")
+
+
+def _is_keeper(session: Session, actor: User) -> bool:
+    """A reviewer of measure 3's lead unit: it keeps the files of every cultivated enterprise."""
+    unit = session.get(Department, actor.department_id) if actor.role == "department" else None
+    return unit is not None and unit.name == lead_unit(shipped(POLICY).measure(MEASURE), date.today())
 
 
 def _money(name: str, value: int | None, allow_negative: bool = False) -> int | None:
@@ -54,9 +59,10 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
     """Record (or correct) one year's figures of a cultivated enterprise; the change is audited."""
     _may_write(session, actor, uscc)
     applicant = applicants.by_uscc(session, uscc)
-    if applicant is None:
-        raise NotFound(f"没有统一社会信用代码为 {uscc} 的申报单位")
-    if not is_cultivated(applicants.matters(session, applicant.id)):
+    cultivated = applicant is not None and is_cultivated(applicants.matters(session, applicant.id))
+    if applicant is None or (not cultivated and actor.role != "enterprise"):
+        raise NotFound("没有这家培育企业的成长档案（或无权查看）")  # a keeper's scope: the cultivated firms
+    if not cultivated:
         raise InputError([("uscc", "该单位没有专精特新、小巨人或单项冠军认定，不在培育之列")])
     if not 2000 <= year <= 2100:
         raise InputError([("year", "年度应为四位数年份")])
@@ -99,9 +105,8 @@ def growth_file(session: Session, *, actor: User, uscc: str) -> GrowthFile:
 def cultivated(session: Session, *, actor: User) -> list[str]:
     """The USCCs of enterprises under cultivation that the actor may see."""
     found = []
-    for applicant, _ in applicants.current_profiles(session):
-        if actor.role == "enterprise" and actor.uscc != applicant.uscc:
-            continue
+    rows = applicants.current_profiles(session) if _is_keeper(session, actor) else listed(session, actor=actor)
+    for applicant, _ in rows:
         if is_cultivated(applicants.matters(session, applicant.id)):
             found.append(applicant.uscc)
     return found

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from huiqi.errors import HuiqiError
+from huiqi.errors import Forbidden, HuiqiError
 from huiqi.reference import divisions, industries
 from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
@@ -22,6 +22,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/admin/whitelist", response_class=HTMLResponse)
 def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
+    """The desk of those who prepare the list (the public's list is /whitelist)."""
+    if not service.sees_drafts(actor):
+        raise Forbidden("白名单编制只供管理员、审计人员和责任单位使用；公布的白名单见“白名单”页面")
     return page(request, "whitelist/desk.html", who, versions=service.versions(session, actor=actor))
 
 
