@@ -97,3 +97,11 @@ def test_default_database_is_a_file_under_var(monkeypatch) -> None:
     finally:
         _reset()
     assert os.environ.get("HUIQI_DATABASE_URL") is None
+
+
+def test_demo_logins_name_every_department_reviewer(database_url) -> None:
+    assert invoke("demo", "seed").exit_code == 0
+    shown = invoke("demo", "logins")
+    assert shown.exit_code == 0, shown.output
+    assert "ent-01" in shown.stdout and "city-210100" in shown.stdout and "finance" in shown.stdout
+    assert shown.stdout.count("dept-") == 23 and "省工业和信息化厅审核人员" in shown.stdout

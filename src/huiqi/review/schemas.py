@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from huiqi.applications.schemas import MaterialRead
 from huiqi.money import MAX_YUAN
 from huiqi.review.reading import Dossier, Row
 from huiqi.rules.answer import ConditionTrace
@@ -69,18 +70,6 @@ class OtherRead(BaseModel):
     state: str
     amount: int | None
     granted: bool
-
-
-class MaterialRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    filename: str
-    media_type: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    uploaded_at: UtcDateTime
 
 
 class StepRead(BaseModel):

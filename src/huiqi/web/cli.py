@@ -59,11 +59,15 @@ def logins() -> None:
         table.add_column(column)
     shown: set[str] = set()
     for user in people:
-        if user.role in shown and user.username not in ("city-210100", "city-shenfu"):
+        # Every department is listed (which unit leads a measure decides who reviews it); one of the others.
+        if user.role in shown and user.role != "department" and user.username not in ("city-210100", "city-shenfu"):
             continue
         shown.add(user.role)
         table.add_row(ROLE_LABELS.get(user.role, user.role), user.username, user.display_name, DOES[user.role])
-    make_console().print(table)
+    console = make_console()
+    console.print(table)
+    console.print("其余市级初审账号为 city-<地级市代码>（如大连 city-210200），企业账号为 ent-01 至 ent-12；"
+                  "各措施的牵头单位见“政策原文”页面。", markup=False)
 
 
 DOES = {
