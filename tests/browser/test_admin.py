@@ -14,10 +14,10 @@ def test_admin_pages_in_the_browser(page) -> None:
     page.select_option("#user-finance select[name=role]", "city")
     assert page.is_visible("#user-finance select[name=region]")
     assert not page.is_visible("#user-finance select[name=department]")
-    shoot(page, "20-admin-users")
+    shoot(page, "30-admin-users")
     page.goto("/admin/policies")
     assert "✓ 通过" in page.inner_text("main") and "辽财行规〔2024〕12号" in page.inner_text("main")
-    shoot(page, "21-admin-policies")
+    shoot(page, "31-admin-policies")
     page.goto("/admin/whitelist")
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=拟定稿")
@@ -25,7 +25,7 @@ def test_admin_pages_in_the_browser(page) -> None:
     page.click("tbody tr:first-child button[type=submit]")
     page.wait_for_selector("text=年报未按时公示")
     assert "/admin/whitelist/" in page.url
-    shoot(page, "22-admin-whitelist")
+    shoot(page, "32-admin-whitelist")
 
 
 def test_auditor_pages_in_the_browser(page) -> None:
@@ -33,7 +33,7 @@ def test_auditor_pages_in_the_browser(page) -> None:
     page.goto("/statistics")
     page.wait_for_selector("#charts svg")
     assert "申报与兑现统计" in page.inner_text("main")
-    shoot(page, "23-statistics")
+    shoot(page, "33-statistics")
     page.goto("/audit")
     assert "完好" in page.inner_text("main")
-    shoot(page, "24-audit")
+    shoot(page, "34-audit")
