@@ -1,6 +1,6 @@
 """Turn Pydantic's validation errors into (field path, reason in Chinese) pairs people can act on."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, ValidationError
@@ -72,6 +72,19 @@ def _as_utc(value: datetime) -> datetime:
 
 # The database keeps naive UTC times; the API says so (RFC 3339, with the zone).
 UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+# People read Beijing time (UTC+8 all year: China keeps no daylight saving).
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
+def beijing(moment: datetime) -> datetime:
+    """A stored moment (naive UTC, or aware) as Beijing wall-clock time, without zone.
+
+    >>> beijing(datetime(2026, 11, 24, 17, 48))
+    datetime.datetime(2026, 11, 25, 1, 48)
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(BEIJING).replace(tzinfo=None)
 
 
 def _no_nul(value: str | None) -> str | None:

@@ -24,3 +24,11 @@ def test_download_names_the_file_in_chinese() -> None:
     response = download(Table("公示", ("a",), []), "公示清单.xlsx")
     assert response.media_type.endswith("spreadsheetml.sheet")
     assert "filename*=UTF-8''%E5%85%AC%E7%A4%BA" in response.headers["content-disposition"]
+
+
+def test_moments_are_written_in_beijing_time() -> None:
+    from datetime import datetime
+
+    table = Table("审计事件", ("时间",), [(datetime(2026, 11, 24, 17, 48),)])
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook(table))).active
+    assert sheet.cell(3, 1).value == datetime(2026, 11, 25, 1, 48)

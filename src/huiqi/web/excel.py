@@ -1,7 +1,7 @@
 """Every list a department files can be downloaded as an Excel workbook: one titled sheet, a header, rows.
 
 Money columns hold whole yuan (exact integers) with a 万元 column beside them for people; dates
-are written as dates. Build a ``Table`` in the domain, hand it to ``download``.
+are written as dates, moments in Beijing time. Build a ``Table`` in the domain, hand it to ``download``.
 """
 
 import io
@@ -15,6 +15,7 @@ import xlsxwriter
 from fastapi.responses import Response
 
 from huiqi.money import wan
+from huiqi.validation import beijing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,7 +63,7 @@ def workbook(table: Table) -> bytes:
         for r, row in enumerate(table.rows, start=2):
             for c, value in enumerate(cells(table, row)):
                 if isinstance(value, datetime):
-                    sheet.write_datetime(r, c, value.replace(tzinfo=None), moment)
+                    sheet.write_datetime(r, c, beijing(value), moment)
                 elif isinstance(value, date):
                     sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), day)
                 elif value is None:

@@ -16,6 +16,7 @@ from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.answer import STATUS_LABELS
 from huiqi.users.scope import ROLE_LABELS
+from huiqi.validation import beijing
 from huiqi.web.deps import CSRF_COOKIE, Caller
 from huiqi.workflow.states import STATES
 
@@ -28,7 +29,7 @@ env.filters["state"] = lambda s: STATES.get(s, s)
 env.filters["role"] = lambda r: ROLE_LABELS.get(r, r)
 env.filters["city"] = lambda c: cities().get(c, c or "—")
 env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
-env.filters["moment"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
+env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
 
 # What each role finds in the navigation bar, after the public pages.
 NAV = {
