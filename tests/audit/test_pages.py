@@ -32,7 +32,7 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
                                                                               "entity_id": str(people.dalian.id)})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == f"审计记录（用户 {people.dalian.id}）"
-    assert rows[1][:4] == ("序号", "时间（UTC）", "操作人", "操作")
+    assert rows[1][:4] == ("序号", "时间（北京时间）", "操作人", "操作")
     assert [(r[2], r[3]) for r in rows[2:]] == [("admin", "user.role"), ("system", "user.create")]
     assert '"finance"' in rows[2][7]
 

@@ -53,5 +53,6 @@ def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId
              json.dumps(e.after, ensure_ascii=False) if e.after is not None else None) for e in events]
     which = " ".join(x for x in (ENTITIES.get(entity, entity) if entity else None, entity_id) if x)
     title = f"审计记录（{which}）" if which else "审计记录"
-    table = Table(title, ("序号", "时间（UTC）", "操作人", "操作", "记录类别", "记录编号", "变更前", "变更后"), rows)
+    header = ("序号", "时间（北京时间）", "操作人", "操作", "记录类别", "记录编号", "变更前", "变更后")
+    table = Table(title, header, rows)
     return download(table, "审计记录.xlsx")
