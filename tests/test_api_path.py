@@ -1,0 +1,69 @@
+"""The whole path through the JSON API alone, as another government system would drive it with bearer tokens:
+apply with a PDF, city pass, proposal, 公示, budget, approval, disbursement; then the public 公示, the
+applicant's timeline, the budget drawn and an intact audit trail."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from huiqi.announcements.calendar import last_working_day
+from tests.dbtest import ALICE_USCC, PDF
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+
+
+def _ended_start() -> date:
+    start = date.today() - timedelta(days=21)
+    while last_working_day(start, 5) >= date.today():
+        start -= timedelta(days=1)
+    return start
+
+
+async def test_apply_to_disbursement_through_the_api(client, session, people) -> None:
+    alice, city, unit, money = (bearer(session, p) for p in (people.alice, people.shenyang, people.miit,
+                                                             people.finance))
+    created = await client.post("/api/v1/applications", headers=alice, json={
+        "uscc": ALICE_USCC, "matter": "h1", "measure": 3, "amount_requested": 1_000_000})
+    assert created.status_code == 201, created.text
+    app = created.json()["id"]
+    uploaded = await client.post(f"/api/v1/applications/{app}/materials", headers=alice,
+                                 files={"file": ("申报书.pdf", PDF, "application/pdf")})
+    assert uploaded.status_code == 201 and uploaded.json()["media_type"] == "pdf", uploaded.text
+    assert (await client.post(f"/api/v1/applications/{app}/declaration", headers=alice)).status_code == 200
+    submitted = await client.post(f"/api/v1/applications/{app}/submit", headers=alice)
+    assert submitted.status_code == 200 and submitted.json()["state"] == "city_review", submitted.text
+
+    queue = (await client.get("/api/v1/reviews", headers=city)).json()
+    assert [item["id"] for item in queue["items"]] == [app]
+    assert (await client.post(f"/api/v1/reviews/{app}/pass", headers=city, json={})).json()["state"] == \
+        "department_review"
+
+    dossier = (await client.get(f"/api/v1/reviews/{app}", headers=unit)).json()
+    assert dossier["rule"]["ceiling"] == 1_000_000 and all(c["value"] for c in dossier["rule"]["conditions"])
+    proposed = await client.post(f"/api/v1/reviews/{app}/propose", headers=unit, json={"amount": 800_000})
+    assert proposed.json()["state"] == "proposed", proposed.text
+    announced = await client.post("/api/v1/announcements", headers=unit, json={
+        "application_ids": [app], "starts_on": _ended_start().isoformat()})
+    assert announced.status_code == 201, announced.text
+
+    year = date.today().year
+    assert (await client.put(f"/api/v1/budgets/{year}/ln-2022-35/3", headers=money,
+                             json={"amount": 5_000_000})).status_code == 200
+    approved = await client.post("/api/v1/approvals", headers=money, json={"application_id": app})
+    assert approved.status_code == 201 and approved.json()["amount"] == 800_000, approved.text
+    paid = await client.post("/api/v1/disbursements", headers=money, json={
+        "application_id": app, "paid_on": date.today().isoformat(), "reference": "API-0001"})
+    assert paid.status_code == 201, paid.text
+
+    public = (await client.get("/api/v1/announcements")).text
+    assert "示例科技有限公司" in public
+    mine = (await client.get(f"/api/v1/applications/{app}", headers=alice)).json()
+    assert mine["state"] == "disbursed" and mine["amount_approved"] == 800_000
+    assert [s["action"] for s in mine["timeline"]] == [
+        "submit", "route_city", "pass_city", "propose", "announce", "approve", "disburse"]
+    budget = next(b for b in (await client.get(f"/api/v1/budgets?year={year}", headers=money)).json()["items"]
+                  if b["measure"] == 3)
+    assert (budget["committed"], budget["left"]) == (800_000, 4_200_000)
+    verified = (await client.get("/api/v1/audit/verify", headers=bearer(session, people.auditor))).json()
+    assert verified["intact"] is True and verified["events"] > 10
