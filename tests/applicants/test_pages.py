@@ -68,3 +68,16 @@ async def test_a_new_enterprise_starts_with_its_profile(browser, people) -> None
     assert (await mallory.post("/me/profile", data={"name": "局外企业有限公司", "region": "211402"})).status_code == 303
     assert (await mallory.post("/me/matters", data={"key": "m1", "matters-0-codes": "key_tech"})).status_code == 303
     assert "局外企业有限公司" in (await mallory.get("/me")).text
+
+
+async def test_a_matter_already_applied_for_links_to_its_application_instead(browser, people, session,
+                                                                            tmp_path) -> None:
+    from datetime import date
+
+    from tests.dbtest import apply
+
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    text = (await browser(people.alice).get("/me")).text
+    assert "/applications/new?matter=h1&amp;" not in text
+    assert f'<a href="/applications/{app.id}">已申报 {app.id}（措施3，市级初审）</a>' in text
+    assert "/applications/new?matter=p1&amp;" in text  # the other matter is still open

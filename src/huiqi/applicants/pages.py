@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huiqi.applicants import forms, repository, service
+from huiqi.applications import service as applications
 from huiqi.errors import Forbidden, InputError, NotFound
 from huiqi.models import User
 from huiqi.public import calculator
@@ -33,10 +34,15 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
     profile = repository.current_profile(session, applicant.id) if applicant else None
     matters = repository.matters(session, applicant.id) if applicant else []
     answer = service.answer_for(session, actor=actor, uscc=uscc) if applicant else None
+    keys = {m.id: m.key for m in matters}
+    applied: dict[str, list] = {}  # a matter's applications so far: no second draft is offered for it
+    for application in applications.listed(session, actor=actor):
+        if application.state not in ("withdrawn", "rejected") and application.matter_id in keys:
+            applied.setdefault(keys[application.matter_id], []).append(application)
     editing = context.pop("editing", None)
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
-                answer=answer, titles={m.key: m for m in matters},
+                answer=answer, titles={m.key: m for m in matters}, applied=applied,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
