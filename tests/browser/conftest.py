@@ -70,9 +70,10 @@ def server(live_database: str) -> Iterator[str]:
     process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """A headless Debian Chromium under Playwright."""
+    """A headless Debian Chromium under Playwright (per module: Playwright's own event loop must be gone before
+    the suite's async tests run theirs)."""
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         reason = f"没有 {CHROMIUM}（apt-get install -y chromium）"
         if os.environ.get("HUIQI_REQUIRE_BROWSER") == "1":
