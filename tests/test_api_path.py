@@ -1,6 +1,7 @@
 """The whole path through the JSON API alone, as another government system would drive it with bearer tokens:
 apply with a PDF, city pass, proposal, 公示, budget, approval, disbursement; then the public 公示, the
-applicant's timeline, the budget drawn and an intact audit trail."""
+applicant's timeline, the budget drawn and an intact audit trail. The 公示 starts the next working day and
+runs five; the test then moves the system's day (``HUIQI_TODAY``) past its end, as a demo would."""
 
 from datetime import date, timedelta
 
@@ -13,14 +14,20 @@ from tests.webtest import bearer
 pytestmark = pytest.mark.anyio
 
 
-def _ended_start() -> date:
-    start = date.today() - timedelta(days=21)
-    while last_working_day(start, 5) >= date.today():
-        start -= timedelta(days=1)
-    return start
+def _next_working_day(day: date) -> date:
+    return last_working_day(day + timedelta(days=1), 1)
 
 
-async def test_apply_to_disbursement_through_the_api(client, session, people) -> None:
+def _set_today(monkeypatch, day: date) -> None:
+    from huiqi.config import get_settings
+
+    monkeypatch.setenv("HUIQI_TODAY", day.isoformat())
+    get_settings.cache_clear()
+
+
+async def test_apply_to_disbursement_through_the_api(client, session, people, monkeypatch) -> None:
+    today = date(2025, 9, 1)
+    _set_today(monkeypatch, today)
     alice, city, unit, money = (bearer(session, p) for p in (people.alice, people.shenyang, people.miit,
                                                              people.finance))
     created = await client.post("/api/v1/applications", headers=alice, json={
@@ -43,17 +50,25 @@ async def test_apply_to_disbursement_through_the_api(client, session, people) ->
     assert dossier["rule"]["ceiling"] == 1_000_000 and all(c["value"] for c in dossier["rule"]["conditions"])
     proposed = await client.post(f"/api/v1/reviews/{app}/propose", headers=unit, json={"amount": 800_000})
     assert proposed.json()["state"] == "proposed", proposed.text
+    starts = _next_working_day(today)
     announced = await client.post("/api/v1/announcements", headers=unit, json={
-        "application_ids": [app], "starts_on": _ended_start().isoformat()})
-    assert announced.status_code == 201, announced.text
+        "application_ids": [app], "starts_on": starts.isoformat()})
+    assert announced.status_code == 201 and announced.json()["ends_on"] == last_working_day(starts, 5).isoformat()
 
-    year = date.today().year
+    year = today.year
     assert (await client.put(f"/api/v1/budgets/{year}/ln-2022-35/3", headers=money,
                              json={"amount": 5_000_000})).status_code == 200
+    _set_today(monkeypatch, starts)  # the 公示 is running
+    early = await client.post("/api/v1/approvals", headers=money, json={"application_id": app})
+    assert early.status_code == 409 and "尚未结束" in early.json()["detail"]
+    later = await client.post("/api/v1/approvals", headers=money, json={"application_id": app, "on": "2025-10-31"})
+    assert later.status_code == 409 and "晚于今天" in later.json()["detail"], "no decision dated in the future"
+    today = _next_working_day(last_working_day(starts, 5))
+    _set_today(monkeypatch, today)
     approved = await client.post("/api/v1/approvals", headers=money, json={"application_id": app})
     assert approved.status_code == 201 and approved.json()["amount"] == 800_000, approved.text
     paid = await client.post("/api/v1/disbursements", headers=money, json={
-        "application_id": app, "paid_on": date.today().isoformat(), "reference": "API-0001"})
+        "application_id": app, "paid_on": today.isoformat(), "reference": "API-0001"})
     assert paid.status_code == 201, paid.text
 
     public = (await client.get("/api/v1/announcements")).text

@@ -5,6 +5,7 @@ a file (``HUIQI_<NAME>_FILE``, as container secrets are mounted); a secret left 
 development default is refused outside development.
 """
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -41,6 +42,9 @@ class Settings(BaseSettings):
     demo_password_file: Path | None = Field(
         None, description="从文件读取演示用户密码（代替 HUIQI_DEMO_PASSWORD），便于以密钥文件挂载。")
 
+    today: date | None = Field(
+        None, description="演示、培训或测试环境的“今天”（YYYY-MM-DD），用于走完公示期等需要时间经过的流程；"
+                          "生产环境不得设置，系统日期即为今天。")
     session_hours: int = Field(
         8, ge=1, le=24 * 30, description="登录会话的有效时长（小时），默认 8 小时；到期后需重新登录。")
     login_max_failures: int = Field(
@@ -75,6 +79,8 @@ class Settings(BaseSettings):
         if self.environment != "development" and self.demo_password == DEV_DEMO_PASSWORD:
             raise ConfigError("HUIQI_DEMO_PASSWORD 仍是开发用的默认值；"
                               "非开发环境请另行设置（或用 HUIQI_DEMO_PASSWORD_FILE）")
+        if self.environment == "production" and self.today is not None:
+            raise ConfigError("HUIQI_TODAY 只用于演示、培训或测试环境；生产环境以系统日期为今天，请删除此设置")
 
 
 @cache

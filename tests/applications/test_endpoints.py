@@ -6,6 +6,7 @@ from datetime import date
 import openpyxl
 import pytest
 
+from huiqi import clock
 from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply
 from tests.webtest import bearer
 
@@ -40,7 +41,7 @@ async def test_draft_upload_declare_submit_and_follow_the_timeline(browser, peop
     submitted = await alice.post(f"{url}/submit")
     assert submitted.status_code == 200, submitted.text
     body = submitted.json()
-    assert body["state"] == "city_review" and body["submitted_on"] == date.today().isoformat()
+    assert body["state"] == "city_review" and body["submitted_on"] == clock.today().isoformat()
     assert body["ceiling"] == 1_000_000 and body["result"]["measure"] == 3 and body["city"] == "210100"
     assert [(s["label"], s["actor_name"]) for s in body["timeline"]] == [
         ("提交申报", "示例科技（企业用户）"), ("转市级初审", "系统")]

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from huiqi import clock
 from tests.dbtest import BOB_USCC, PDF, apply
 
 pytestmark = pytest.mark.anyio
@@ -42,7 +43,7 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, peop
     assert (await alice.post(f"{url}/submit")).status_code == 303
     page = (await alice.get(url)).text
     assert "市级初审" in page and "认定文件.pdf" in page and "已于" in page and "100 万元" in page  # the ceiling
-    assert f"<b>{date.today().isoformat()}</b> 提交申报 · 示例科技（企业用户）" in page
+    assert f"<b>{clock.today().isoformat()}</b> 提交申报 · 示例科技（企业用户）" in page
     assert "转市级初审 · 系统" in page and 'action="/applications/' + str(number) + '/submit"' not in page
     assert f'href="/api/v1/applications/{number}/materials/' in page
 

@@ -78,7 +78,8 @@ def test_return_for_correction_then_resubmit(session, people, tmp_path) -> None:
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
     with pytest.raises(InputError):
         review.return_for_correction(session, actor=people.shenyang, application_id=app.id, reasons="  ")
-    review.return_for_correction(session, actor=people.shenyang, application_id=app.id, reasons="缺少认定文件")
+    review.return_for_correction(session, actor=people.shenyang, application_id=app.id, reasons="缺少认定文件",
+                                 on=date(2025, 9, 3))
     assert app.state == "returned"
     applications.change_amount(session, actor=people.alice, application_id=app.id, amount_requested=900_000)
     applications.add_material(session, actor=people.alice, application_id=app.id, filename="认定文件.pdf",

@@ -15,6 +15,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -43,31 +45,42 @@ def live_database(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('live') / 'huiqi.db'}"
 
 
-@pytest.fixture(scope="session")
-def server(live_database: str) -> Iterator[str]:
-    """``huiqi serve`` on a fresh SQLite database holding the demo; its base URL."""
-    folder = Path(live_database.removeprefix("sqlite:///")).parent
-    env = {**os.environ, "HUIQI_DATABASE_URL": live_database,
-           "HUIQI_MATERIALS_DIR": str(folder / "materials"), "HUIQI_JOBS_DIR": str(folder / "jobs"),
-           "HUIQI_DEMO_PASSWORD": PASSWORD}
-    _huiqi("demo", "seed", env=env)
+def _env(database: str, **extra: str) -> dict[str, str]:
+    folder = Path(database.removeprefix("sqlite:///")).parent
+    return {**os.environ, "HUIQI_DATABASE_URL": database, "HUIQI_MATERIALS_DIR": str(folder / "materials"),
+            "HUIQI_JOBS_DIR": str(folder / "jobs"), "HUIQI_DEMO_PASSWORD": PASSWORD, **extra}
+
+
+@contextmanager
+def serving(database: str, today: date | None = None) -> Iterator[str]:
+    """``huiqi serve`` on ``database`` (optionally with its day set by ``HUIQI_TODAY``); its base URL."""
+    env = _env(database, **({"HUIQI_TODAY": today.isoformat()} if today else {}))
     port = _free_port()
     process = subprocess.Popen([str(Path(sys.executable).parent / "huiqi"), "serve", "--port", str(port)], env=env,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/api/v1/policies", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    try:
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "/api/v1/policies", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("huiqi serve did not answer within 30 s")
+        yield url
+    finally:
         os.killpg(process.pid, signal.SIGTERM)
-        pytest.fail("huiqi serve did not answer within 30 s")
-    yield url
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=10)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(live_database: str) -> Iterator[str]:
+    """``huiqi serve`` on a fresh SQLite database holding the demo; its base URL."""
+    _huiqi("demo", "seed", env=_env(live_database))
+    with serving(live_database) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +118,9 @@ def shoot(page, name: str) -> Path:
     return path
 
 
-def sign_in(page, username: str) -> None:
+def sign_in(page, username: str, base: str = "") -> None:
     page.context.clear_cookies()
-    page.goto("/login")
+    page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")

@@ -5,27 +5,25 @@ it; the lead department proposes an amount and puts it on 公示; finance approv
 公示 has ended; the public sees the announcement, and the enterprise follows every step on its timeline.
 Every page visited is kept as a screenshot.
 
-The 公示 is entered with a start date already past (as a department records one it published on its own
-site), so that it has ended when finance approves today: a browser test cannot wait five working days.
+The 公示 starts the next working day and runs five working days; a browser test cannot wait for them, so
+finance works on a second server over the same database whose day is set after the 公示's end
+(``HUIQI_TODAY``, as a demo or training system may set it; production refuses it).
 """
 
 from datetime import date, timedelta
 
 from sqlalchemy import create_engine, text
 
+from huiqi import clock
 from huiqi.announcements.calendar import last_working_day
-from tests.browser.conftest import settled, shoot, sign_in
+from tests.browser.conftest import serving, settled, shoot, sign_in
 
 ENTERPRISE = "沈阳云帆软件有限公司（演示）"
 PDF = b"%PDF-1.4\n% huiqi browser test material\n%%EOF\n"
 
 
-def _past_announcement_start(days: int = 5) -> date:
-    """A start date whose 公示 of ``days`` working days ended before today."""
-    start = date.today() - timedelta(days=21)
-    while last_working_day(start, days) >= date.today():
-        start -= timedelta(days=1)
-    return start
+def _next_working_day(day: date) -> date:
+    return last_working_day(day + timedelta(days=1), 1)
 
 
 def _reviewer_of(database: str, application_id: int) -> str:
@@ -113,27 +111,31 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     page.click("#form-propose button[type=submit]")
     page.wait_for_load_state()
     assert "已拟定金额" in _state(page)
-    page.fill("#form-announce input[name=starts_on]", _past_announcement_start().isoformat())
+    starts = _next_working_day(clock.today())
+    assert page.input_value("#form-announce input[name=starts_on]") == starts.isoformat()
     page.click("#form-announce button[type=submit]")
     page.wait_for_load_state()
     assert "公示中" in _state(page)
     shoot(page, "17-department-announced")
 
-    # Finance approves within the year's budget and pays.
-    sign_in(page, "finance")
-    page.goto("/review")
-    shoot(page, "18-finance-queue")
-    page.goto(f"/review/{application_id}")
-    page.click("#form-approve button[type=submit]")
-    page.wait_for_load_state()
-    assert "已批准" in _state(page)
-    page.fill("#form-disburse input[name=reference]", "演示-2026-0001")
-    page.click("#form-disburse button[type=submit]")
-    page.wait_for_load_state()
-    assert "已拨付" in _state(page)
-    shoot(page, "19-finance-disbursed")
-    page.goto("/budgets")
-    shoot(page, "20-finance-budgets")
+    # Once the 公示 has run its five working days, finance approves within the year's budget and pays.
+    after = _next_working_day(last_working_day(starts, 5))
+    with serving(live_database, today=after) as later:
+        sign_in(page, "finance", later)
+        page.goto(f"{later}/review")
+        assert ENTERPRISE in page.inner_text("main")
+        shoot(page, "18-finance-queue")
+        page.goto(f"{later}/review/{application_id}")
+        page.click("#form-approve button[type=submit]")
+        page.wait_for_load_state()
+        assert "已批准" in _state(page)
+        page.fill("#form-disburse input[name=reference]", "演示-0001")
+        page.click("#form-disburse button[type=submit]")
+        page.wait_for_load_state()
+        assert "已拨付" in _state(page) and after.isoformat() in _state(page)
+        shoot(page, "19-finance-disbursed")
+        page.goto(f"{later}/budgets")
+        shoot(page, "20-finance-budgets")
 
     # The public sees the 公示; the enterprise sees every step.
     page.context.clear_cookies()

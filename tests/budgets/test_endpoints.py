@@ -1,9 +1,9 @@
 """Finance over HTTP: budgets (amount, committed, paid, left), approval after 公示, disbursement."""
 
-from datetime import date
 
 import pytest
 
+from huiqi import clock
 from tests.dbtest import to_announced
 from tests.webtest import bearer
 
@@ -43,7 +43,7 @@ async def test_approval_waits_for_the_announcement_and_draws_the_budget(client, 
     assert (budget["committed"], budget["left"], budget["disbursed"]) == (800_000, 4_200_000, 0)
     before = await client.post("/api/v1/disbursements", headers=finance, json={
         "application_id": announced.id, "paid_on": "2025-10-12", "reference": "PAY-1"})
-    assert before.status_code == 409 and "早于批准日期" in before.json()["detail"]
+    assert before.status_code == 409 and "早于上一步（批准，2025-10-13）" in before.json()["detail"]
     paid = await client.post("/api/v1/disbursements", headers=finance, json={
         "application_id": announced.id, "paid_on": "2025-10-20", "reference": "PAY-1"})
     assert paid.status_code == 201 and paid.json()["amount"] == 800_000
@@ -59,4 +59,4 @@ async def test_others_cannot_approve_or_read_budgets(client, session, people, an
     assert refused.status_code == 403 and announced.state == "announced"
     assert (await client.get("/api/v1/budgets", headers=miit)).status_code == 403
     assert (await client.get("/api/v1/disbursements", headers=bearer(session, people.alice))).status_code == 403
-    assert date.today().year >= 2025
+    assert clock.today().year >= 2025

@@ -1,9 +1,9 @@
 """The demo fills a fresh database: every role, a dozen demo enterprises, every state, budgets."""
 
-from datetime import date
 
 from sqlalchemy import func, select
 
+from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.demo.service import budget_years, seed
 from huiqi.errors import Conflict
@@ -27,7 +27,7 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
     states = set(session.scalars(select(Application.state)))
     assert states == set(STATES) - {"submitted"}, "submitted is passed through: the system routes at once"
     assert session.scalar(select(func.count(Budget.id))) == 7 * len(budget_years())
-    assert set(session.scalars(select(Budget.year))) == {2025, date.today().year}
+    assert set(session.scalars(select(Budget.year))) == {2025, clock.today().year}
     assert session.scalar(select(WhitelistVersion.state)) == "published"
     assert audit.verify(session).intact
     try:

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from huiqi import clock
 from tests.dbtest import ALICE_USCC, BOB_USCC, apply
 from tests.webtest import bearer
 
@@ -62,7 +63,7 @@ async def test_decisions_move_the_state_and_write_the_timeline(client, session, 
     assert proposed["state"] == "proposed" and proposed["amount_proposed"] == 800_000
     timeline = (await client.get(url, headers=miit)).json()["timeline"]
     assert [(t["action"], t["actor"], t["on"]) for t in timeline][-2:] == [
-        ("pass_city", "shenyang", "2025-09-03"), ("propose", "miit", date.today().isoformat())]
+        ("pass_city", "shenyang", "2025-09-03"), ("propose", "miit", clock.today().isoformat())]
 
 
 async def test_return_and_reject_need_reasons(client, session, people, alice_h1) -> None:

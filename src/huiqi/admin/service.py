@@ -3,6 +3,7 @@ does, with each parameter's dated values and each measure's responsible units ov
 
 from datetime import date
 
+from huiqi import clock
 from huiqi.admin.schemas import DatedValueRead, ParameterHistory, PolicyFileRead, UnitsRead
 from huiqi.errors import PolicyFileError
 from huiqi.models import User
@@ -27,7 +28,7 @@ def policy_files(*, actor: User) -> list[PolicyFileRead]:
 
 def read(policy: Policy, file: str) -> PolicyFileRead:
     rules = sum(len(m.rules) + len(m.services) + len(m.local) for m in policy.measures)
-    today = date.today()
+    today = clock.today()
     window = [history(None, policy.window_start), history(None, policy.window_end)]
     params = window + [history(None, p) for p in policy.parameters.values()]
     params += [history(m.number, p) for m in policy.measures for p in m.parameters.values()]

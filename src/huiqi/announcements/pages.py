@@ -1,10 +1,10 @@
 """The department's 公示 page: the batches it opened, the applications in them and when each ends; Excel."""
 
-from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.announcements.endpoints import read
 from huiqi.review.reading import measure_titles
@@ -20,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 def manage(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLResponse:
     batches = [read(session, b, rows) for b, rows in announcements.managed(session, actor=actor)]
     return page(request, "announcements/manage.html", who, batches=batches, titles=measure_titles(),
-                today=date.today())
+                today=clock.today())
 
 
 @router.get("/announcements/manage.xlsx")
@@ -32,4 +32,4 @@ def export(actor: Actor, session: Db) -> Response:
             for e in b.entries]
     table = Table("公示清单", ["批次", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位",
                            "统一社会信用代码", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
-    return download(table, f"公示清单-{date.today().isoformat()}.xlsx")
+    return download(table, f"公示清单-{clock.today().isoformat()}.xlsx")

@@ -27,6 +27,7 @@ def open_batch(session: Session, *, actor: User, application_ids: list[int], sta
     found = [applications.get(session, actor=actor, application_id=i) for i in application_ids]
     for application in found:
         workflow.check(application, action="announce", actor=actor)
+        workflow.dated(session, application, action="announce", on=starts_on)
     batch = repository.add(session, Announcement(
         title=title or f"拟支持项目公示（{starts_on.isoformat()}）", department_id=actor.department_id,
         starts_on=starts_on, working_days=days, ends_on=ends_on, created_by=actor.username))

@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applicants import repository
 from huiqi.applicants.schemas import MATCH_FIELDS, PROFILE_FIELDS, STANDING_FIELDS, Standing
 from huiqi.audit import service as audit
@@ -162,6 +163,6 @@ def matters_of(session: Session, *, actor: User, uscc: str) -> list[Matter]:
 def answer_for(session: Session, *, actor: User, uscc: str, as_of: date | None = None) -> Answer:
     """What the rules say about the applicant's stored record (profile and every matter) as of a day."""
     applicant, _ = get_applicant(session, actor=actor, uscc=uscc)
-    day = as_of or date.today()
+    day = as_of or clock.today()
     case, _ = case_for(session, applicant=applicant, as_of=day)
     return match(case, load_many(), day)

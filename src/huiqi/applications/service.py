@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
 from huiqi.applications import repository
@@ -130,7 +131,7 @@ def declare(session: Session, *, actor: User, application_id: int) -> Applicatio
 def submit(session: Session, *, actor: User, application_id: int, on: date | None = None,
            policies: list[Policy] | None = None) -> Application:
     """Submit (or resubmit): run the rules as of ``on``, keep the answer, route to city or department review."""
-    on = on or date.today()
+    on = on or clock.today()
     application = get(session, actor=actor, application_id=application_id)
     workflow.check(application, action="submit", actor=actor)
     _ready(session, application)
@@ -200,7 +201,7 @@ def _admissible(session: Session, application: Application, result: Result | Non
 def withdraw(session: Session, *, actor: User, application_id: int, on: date | None = None) -> Application:
     """The applicant withdraws a draft or a returned application."""
     application = get(session, actor=actor, application_id=application_id)
-    workflow.move(session, application=application, action="withdraw", actor=actor, on=on or date.today())
+    workflow.move(session, application=application, action="withdraw", actor=actor, on=on or clock.today())
     return application
 
 

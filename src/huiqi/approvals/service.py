@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.announcements.service import announcement_of
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
@@ -31,9 +32,10 @@ from huiqi.workflow import service as workflow
 def approve(session: Session, *, actor: User, application_id: int, on: date | None = None,
             policies: list[Policy] | None = None) -> Grant:
     """Approve the proposed amount of an application whose 公示 has ended."""
-    on = on or date.today()
+    on = on or clock.today()
     application = applications.get(session, actor=actor, application_id=application_id)
     workflow.check(application, action="approve", actor=actor)
+    workflow.dated(session, application, action="approve", on=on)
     batch = announcement_of(session, application)
     if on <= batch.ends_on:
         raise Conflict(f"公示期至 {batch.ends_on} 止，尚未结束，不能批准")

@@ -1,11 +1,11 @@
 """Budgets and approvals over HTTP (finance): each year's money per measure, committed, paid and left."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.approvals import service as approvals
 from huiqi.budgets import service as budgets
 from huiqi.budgets.schemas import ApprovalCreate, BudgetRead, BudgetSet, GrantRead
@@ -31,7 +31,7 @@ def overview(session: Session, *, actor: User, year: int) -> list[BudgetRead]:
 @router.get("/budgets", response_model=Page[BudgetRead], summary="年度预算：金额、已批准、已拨付、余额（元）")
 def listed(actor: Actor, session: Db, paging: PagingDep,
            year: Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")] = None) -> dict:
-    return page_of(overview(session, actor=actor, year=year or date.today().year), paging)
+    return page_of(overview(session, actor=actor, year=year or clock.today().year), paging)
 
 
 @router.put("/budgets/{year}/{policy_id}/{measure}", response_model=BudgetRead, summary="设定年度预算（财政）")

@@ -1,13 +1,13 @@
 """Finance's budgets page: per year and measure the budget, what approvals committed, what was paid and what
 is left, in 万元; a form to set a budget; the payments; Excel downloads."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.budgets import service as budgets
 from huiqi.budgets.endpoints import overview
 from huiqi.disbursements import service as disbursements
@@ -36,7 +36,7 @@ def _page(request: Request, who, actor: User, session: Session, year: int, statu
 
 @router.get("/budgets", response_class=HTMLResponse)
 def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, year: YearQuery = None) -> HTMLResponse:
-    return _page(request, who, actor, session, year or date.today().year)
+    return _page(request, who, actor, session, year or clock.today().year)
 
 
 @router.post("/budgets", response_model=None)
@@ -51,7 +51,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
             budgets.set_budget(session, actor=actor, year=int(year), policy_id=policy_id, measure=int(measure),
                                amount=yuan_of_wan(amount))
     except HuiqiError as error:
-        shown = int(year) if year.strip().isdigit() and 2000 <= int(year) <= 2100 else date.today().year
+        shown = int(year) if year.strip().isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
         return _page(request, who, actor, session, shown, status_code=error.status_code, message=error.message,
                      problems=error.problems if isinstance(error, InputError) else [], values=values)
     session.commit()
@@ -60,7 +60,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
 
 @router.get("/budgets.xlsx")
 def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Response:
-    year = year or date.today().year
+    year = year or clock.today().year
     rows = [[b.year, f"{b.measure}. {b.title}", b.amount, b.committed, b.disbursed, b.left, b.set_by]
             for b in overview(session, actor=actor, year=year)]
     table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
@@ -73,4 +73,4 @@ def disbursements_export(actor: Actor, session: Db) -> Response:
     rows = [[d.application_id, d.amount, d.paid_on, d.reference, d.recorded_by]
             for d in disbursements.listed(session, actor=actor)]
     table = Table("拨付记录", ["申报编号", "拨付金额", "拨付日期", "凭证号", "经办人"], rows, money={"拨付金额"})
-    return download(table, f"拨付记录-{date.today().isoformat()}.xlsx")
+    return download(table, f"拨付记录-{clock.today().isoformat()}.xlsx")

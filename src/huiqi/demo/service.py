@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
@@ -138,7 +139,7 @@ def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Applicati
 def budget_years(today: date | None = None) -> list[int]:
     """2025, when the demo's approvals happen, and the current year: approval draws on the budget of its
     day's year, so a walk-through today needs this year's budgets too."""
-    return sorted({2025, (today or date.today()).year})
+    return sorted({2025, (today or clock.today()).year})
 
 
 def _has_demo(session: Session) -> bool:

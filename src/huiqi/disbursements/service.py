@@ -18,11 +18,10 @@ def disburse(session: Session, *, actor: User, application_id: int, paid_on: dat
     """Finance records the payment of the approved amount, on or after the day of approval."""
     application = applications.get(session, actor=actor, application_id=application_id)
     workflow.check(application, action="disburse", actor=actor)
+    workflow.dated(session, application, action="disburse", on=paid_on)
     grant = grants.for_application(session, application.id)
     if grant is None:
         raise Conflict(f"申报 {application.id} 没有批准记录")
-    if paid_on < grant.approved_on:
-        raise Conflict(f"拨付日期 {paid_on} 早于批准日期 {grant.approved_on}")
     if not reference.strip():
         raise InputError([("reference", "请填写拨付凭证号")])
     paid = repository.add(session, Disbursement(application_id=application.id, amount=grant.amount, paid_on=paid_on,

@@ -1,10 +1,10 @@
 """Growth files: which enterprises are under cultivation (they hold a recognition measure 3 supports:
 专精特新中小企业, 专精特新"小巨人", 制造业单项冠军), their yearly figures and their recognitions over time."""
 
-from datetime import date
 
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.applicants.service import get_applicant, listed
 from huiqi.audit import service as audit
@@ -36,14 +36,14 @@ def _may_write(session: Session, actor: User, uscc: str) -> None:
     if actor.role in ("enterprise", "admin", "system"):
         return
     if not _is_keeper(session, actor):
-        lead = lead_unit(shipped(POLICY).measure(MEASURE), date.today())
+        lead = lead_unit(shipped(POLICY).measure(MEASURE), clock.today())
         raise Forbidden(f"成长档案由企业本身、措施{MEASURE}的牵头单位（{lead}）或管理员维护")
 
 
 def _is_keeper(session: Session, actor: User) -> bool:
     """A reviewer of measure 3's lead unit: it keeps the files of every cultivated enterprise."""
     unit = session.get(Department, actor.department_id) if actor.role == "department" else None
-    return unit is not None and unit.name == lead_unit(shipped(POLICY).measure(MEASURE), date.today())
+    return unit is not None and unit.name == lead_unit(shipped(POLICY).measure(MEASURE), clock.today())
 
 
 def _money(name: str, value: int | None, allow_negative: bool = False) -> int | None:

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.errors import NotFound
 from huiqi.public import service
@@ -22,18 +23,18 @@ AsOf = Annotated[date | None, Query(description="判断日期（YYYY-MM-DD）；
 @router.post("/match", response_model=Answer, summary="一家单位可申请哪些措施、最高多少、为什么、缺什么")
 async def match(case: Case, as_of: AsOf = None) -> Answer:
     """A case in the interchange shape of DOMAIN.md in, the answer out; bad input is a 422 naming the field."""
-    return run_match(case, service.policies(), as_of)
+    return run_match(case, service.policies(), as_of or case.as_of or clock.today())
 
 
 @router.get("/policies", response_model=Page[PolicyRead], summary="政策列表")
 def policies(paging: PagingDep, as_of: AsOf = None) -> dict:
-    day = as_of or date.today()
+    day = as_of or clock.today()
     return page_of([service.read(p, day) for p in service.policies()], paging)
 
 
 @router.get("/policies/{policy_id}", response_model=PolicyDetail, summary="一项政策及其全部措施")
 def policy(policy_id: str, as_of: AsOf = None) -> PolicyDetail:
-    return service.detail(service.policy(policy_id), as_of or date.today())
+    return service.detail(service.policy(policy_id), as_of or clock.today())
 
 
 @router.get("/policies/{policy_id}/measures/{number}", response_model=MeasureRead, summary="一条措施")
@@ -41,7 +42,7 @@ def measure(policy_id: str, number: Annotated[int, Path(ge=1, le=999)], as_of: A
     found = service.policy(policy_id).measure(number)
     if found is None:
         raise NotFound(f"政策 {policy_id} 没有第 {number} 条措施")
-    return service.measure(found, as_of or date.today())
+    return service.measure(found, as_of or clock.today())
 
 
 @router.get("/announcements", response_model=Page[announcements.PublicBatch], summary="公示（公开）",

@@ -1,13 +1,13 @@
 """The public pages: home, the policy, the calculator, 公示 and the whitelist with download."""
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.errors import InputError
 from huiqi.public import calculator, service
@@ -25,14 +25,14 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
-    today = date.today()
+    today = clock.today()
     return page(request, "public/home.html", who, policies=[service.read(p, today) for p in service.policies()],
                 batches=announcements.public_listing(session)[:3], versions=whitelist.published_versions(session))
 
 
 @router.get("/policy", response_class=HTMLResponse)
 def policy(request: Request, who: CallerDep) -> HTMLResponse:
-    today = date.today()
+    today = clock.today()
     return page(request, "public/policy.html", who, policies=[service.detail(p, today) for p in service.policies()])
 
 
@@ -60,7 +60,8 @@ async def calculator_run(request: Request, who: CallerDep) -> HTMLResponse:
     rows = calculator.matter_rows(form)
     try:
         data = calculator.case_from_form(form)
-        answer = match(read_case(data), service.policies())
+        case = read_case(data)
+        answer = match(case, service.policies(), case.as_of or clock.today())
     except InputError as error:
         problems = [(calculator.field_label(f), r) for f, r in error.problems]
         return _calculator(request, who, values=values, rows=rows, problems=problems, status_code=422)

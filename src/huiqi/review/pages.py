@@ -5,13 +5,13 @@ success the browser is sent back to the review page (303); on a refusal the page
 the message and what was typed.
 """
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.approvals import service as approvals
 from huiqi.config import get_settings
@@ -54,7 +54,7 @@ def queue_export(actor: Actor, session: Db, state: Annotated[StateName | None, Q
                     r.application.amount_requested, r.application.ceiling, r.application.amount_proposed,
                     r.application.expert_score] for r in found],
                   money={"申请金额", "上限", "拟定金额"})
-    return download(table, f"审核申报清单-{date.today().isoformat()}.xlsx")
+    return download(table, f"审核申报清单-{clock.today().isoformat()}.xlsx")
 
 
 def fact_value(key: str, value: object) -> str:
@@ -73,7 +73,7 @@ def fact_value(key: str, value: object) -> str:
 
 def _review(request: Request, who, actor: User, session: Session, application_id: int, status_code: int = 200,
             **context) -> HTMLResponse:
-    today = date.today()
+    today = clock.today()
     found = reading.dossier(session, actor=actor, application_id=application_id, today=today)
     defaults = {"starts_on": next_working_day(today).isoformat(), "on": today.isoformat(),
                 "paid_on": today.isoformat()}
@@ -101,7 +101,7 @@ def material(actor: Actor, session: Db, application_id: RecordId, material_id: R
 
 def _decide(session: Session, actor: User, application_id: int, step: str, form: dict[str, str]) -> None:
     """Take ``step`` through its service; the form's fields are read here, the rules there."""
-    on = day_of(form.get("on"), "on", date.today())
+    on = day_of(form.get("on"), "on", clock.today())
     if step == "pass_city":
         review.pass_city(session, actor=actor, application_id=application_id, on=on)
     elif step in ("return", "reject"):

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.announcements import repository as announcements
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository as application_rows
@@ -120,7 +121,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
     result = applications.result_for(answer, app, key) if answer else None
     alternatives = [r for r in answer.results if r.matter == key and r is not result] if answer else []
     batch = announcements.get(session, app.announcement_id) if app.announcement_id else None
-    budget = budgets.find(session, (today or date.today()).year, app.policy_id, app.measure) \
+    budget = budgets.find(session, (today or clock.today()).year, app.policy_id, app.measure) \
         if actor.role in ("finance", "admin", "auditor") else None
     found = Dossier(
         application=app, applicant=applicant_name(session, app), department=department_name(session, app.department_id),

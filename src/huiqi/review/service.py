@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.errors import Conflict, Forbidden, InputError
@@ -32,7 +33,7 @@ def reject(session: Session, *, actor: User, application_id: int, reasons: str, 
 def _step(session: Session, actor: User, application_id: int, action: str, on: date | None,
           reasons: str | None = None) -> Application:
     application = applications.get(session, actor=actor, application_id=application_id)
-    workflow.move(session, application=application, action=action, actor=actor, on=on or date.today(), reasons=reasons)
+    workflow.move(session, application=application, action=action, actor=actor, on=on or clock.today(), reasons=reasons)
     return application
 
 
@@ -69,7 +70,7 @@ def propose(session: Session, *, actor: User, application_id: int, amount: int, 
         raise Conflict(f"拟定金额 {wan(amount)} 万元超过申请金额 {wan(application.amount_requested)} 万元")
     before = application.amount_proposed
     application.amount_proposed = amount
-    workflow.move(session, application=application, action="propose", actor=actor, on=on or date.today())
+    workflow.move(session, application=application, action="propose", actor=actor, on=on or clock.today())
     audit.record(session, actor=actor.username, action="application.amount_proposed", entity="application",
                  entity_id=application.id, before={"amount_proposed": before}, after={"amount_proposed": amount})
     return application

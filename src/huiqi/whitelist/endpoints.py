@@ -1,10 +1,10 @@
 """Whitelist versions over HTTP: published ones for everyone, drafts for those who compile or check them;
 propose, exclude with a reason and publish for admins and measure 19's lead unit."""
 
-from datetime import date
 
 from fastapi import APIRouter
 
+from huiqi import clock
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.whitelist import service
@@ -33,20 +33,20 @@ def entries(version_id: RecordId, who: CallerDep, session: Db, paging: PagingDep
 
 @router.post("/versions", response_model=VersionRead, status_code=201, summary="按当前档案拟定新版本")
 def propose(actor: Actor, session: Db, body: VersionPropose | None = None) -> VersionRead:
-    found = service.propose(session, actor=actor, on=date.today(), note=body.note if body else None)
+    found = service.propose(session, actor=actor, on=clock.today(), note=body.note if body else None)
     session.commit()
     return VersionRead.of(found)
 
 
 @router.post("/entries/{entry_id}/exclude", response_model=EntryRead, summary="把一家企业移出拟定稿（须写理由）")
 def exclude(entry_id: RecordId, body: EntryExclude, actor: Actor, session: Db) -> EntryRead:
-    entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=body.reason, on=date.today())
+    entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=body.reason, on=clock.today())
     session.commit()
     return EntryRead.model_validate(entry)
 
 
 @router.post("/versions/{version_id}/publish", response_model=VersionRead, summary="发布拟定稿（发布后不再改动）")
 def publish(version_id: RecordId, actor: Actor, session: Db) -> VersionRead:
-    found = service.publish(session, actor=actor, version_id=version_id, on=date.today())
+    found = service.publish(session, actor=actor, version_id=version_id, on=clock.today())
     session.commit()
     return VersionRead.of(found)

@@ -2,13 +2,13 @@
 (The public list and its download are in huiqi.public.pages.)"""
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from huiqi import clock
 from huiqi.errors import Forbidden, HuiqiError
 from huiqi.reference import divisions, industries
 from huiqi.validation import PlainText
@@ -32,7 +32,7 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
 def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
             note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
     try:
-        version = service.propose(session, actor=actor, on=date.today(), note=note.strip() or None)
+        version = service.propose(session, actor=actor, on=clock.today(), note=note.strip() or None)
     except HuiqiError as error:
         session.rollback()
         return page(request, "whitelist/desk.html", who, status_code=error.status_code, error=error.message,
@@ -58,7 +58,7 @@ def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_i
             reason: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
     """Leave one enterprise out; an HTMX request gets the row back, a plain form the whole page."""
     try:
-        entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=reason, on=date.today())
+        entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=reason, on=clock.today())
     except HuiqiError as error:
         session.rollback()
         if not is_htmx(request) or error.status_code in (403, 404):
@@ -76,7 +76,7 @@ def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_i
 @router.post("/admin/whitelist/{version_id}/publish", response_model=None)
 def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
     try:
-        service.publish(session, actor=actor, version_id=version_id, on=date.today())
+        service.publish(session, actor=actor, version_id=version_id, on=clock.today())
     except HuiqiError as error:
         session.rollback()
         if error.status_code in (403, 404):

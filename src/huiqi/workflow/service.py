@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.models import Application, Transition, User
@@ -27,10 +28,24 @@ def check(application: Application, *, action: str, actor: User) -> Step:
     return step
 
 
+def dated(session: Session, application: Application, *, action: str, on: date) -> None:
+    """Refuse a step dated in the future (a 公示 may be set to start later) or before the step it follows.
+
+    Services that write more than the step call this before their first write."""
+    label = ACTIONS[action]
+    if on > clock.today() and action != "announce":
+        raise Conflict(f"{label}的日期 {on} 晚于今天（{clock.today()}）：不能登记尚未发生的事")
+    last = repository.last_of(session, application.id)
+    if last is not None and on < last.on:
+        raise Conflict(f"{label}的日期 {on} 早于上一步（{ACTIONS[last.action]}，{last.on}）："
+                       "各步骤须按时间顺序登记，请核对日期")
+
+
 def move(session: Session, *, application: Application, action: str, actor: User, on: date,
          reasons: str | None = None) -> Transition:
     """Take step ``action``; reasons are required where the table says so (return, reject, objection)."""
     step = check(application, action=action, actor=actor)
+    dated(session, application, action=action, on=on)
     reasons = (reasons or "").strip() or None
     if step.needs_reasons and reasons is None:
         raise InputError([("reasons", f"{step.label}须写明理由")])
