@@ -5,7 +5,8 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from huiqi.announcements import service as announcements
-from huiqi.announcements.schemas import AnnouncementCreate, AnnouncementRead, EntryRead, ObjectionCreate
+from huiqi.announcements.schemas import AnnouncementCreate, AnnouncementRead, ObjectionCreate
+from huiqi.announcements.service import PublicEntry
 from huiqi.models import Announcement, Application
 from huiqi.review import reading
 from huiqi.review.schemas import ReviewItem
@@ -19,9 +20,9 @@ def read(session: Session, batch: Announcement, entries: list[Application]) -> A
     return AnnouncementRead(
         id=batch.id, title=batch.title, department=reading.department_name(session, batch.department_id),
         starts_on=batch.starts_on, ends_on=batch.ends_on, working_days=batch.working_days,
-        created_by=batch.created_by, entries=[EntryRead(
-            application_id=a.id, applicant=reading.applicant_name(session, a), uscc=a.uscc, policy_id=a.policy_id,
-            measure=a.measure, amount_proposed=a.amount_proposed, state=a.state) for a in entries])
+        created_by=batch.created_by, entries=[PublicEntry(
+            a.id, reading.applicant_name(session, a), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state)
+            for a in entries])
 
 
 @router.post("", response_model=AnnouncementRead, status_code=201, summary="发布公示（责任单位）")

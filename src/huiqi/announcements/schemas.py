@@ -4,6 +4,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from huiqi.announcements.service import PublicEntry
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -22,16 +24,6 @@ class ObjectionCreate(_Strict):
     on: date = Field(description="收到异议的日期（须在公示期内）", strict=False)
 
 
-class EntryRead(BaseModel):
-    application_id: int
-    applicant: str
-    uscc: str
-    policy_id: str
-    measure: int
-    amount_proposed: int | None
-    state: str
-
-
 class AnnouncementRead(BaseModel):
     id: int
     title: str
@@ -40,4 +32,4 @@ class AnnouncementRead(BaseModel):
     ends_on: date
     working_days: int
     created_by: str
-    entries: list[EntryRead]
+    entries: list[PublicEntry]  # the same line the public sees
