@@ -9,6 +9,8 @@ import importlib.util
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
@@ -46,11 +48,12 @@ def create_app() -> FastAPI:
 
     get_settings().refuse_dev_secrets()
     app = FastAPI(
-        title="惠企 huiqi", version=__version__, dependencies=[Depends(csrf_guard)],
+        title="惠企 huiqi", version=__version__, dependencies=[Depends(csrf_guard)], docs_url=None, redoc_url=None,
         description="辽宁省加快发展数字经济核心产业的若干措施（辽政办〔2022〕35号）：政策匹配、申报、审核、公示、预算、兑现与测算。",
     )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _docs(app)
     for domain in DOMAINS:
         if importlib.util.find_spec(f"huiqi.{domain}") is None:
             continue
@@ -59,3 +62,19 @@ def create_app() -> FastAPI:
                 router = importlib.import_module(f"huiqi.{domain}.{door}").router
                 app.include_router(router, prefix=prefix, responses=ERRORS if door == "endpoints" else None)
     return app
+
+
+def _docs(app: FastAPI) -> None:
+    """The OpenAPI documentation at /docs, with Swagger UI served from here (vendored: no CDN)."""
+    vendor = "/static/vendor/swagger-ui"
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url, title="惠企 huiqi · API 文档", oauth2_redirect_url="/docs/oauth2-redirect",
+            swagger_js_url=f"{vendor}/swagger-ui-bundle.js", swagger_css_url=f"{vendor}/swagger-ui.css",
+            swagger_favicon_url=f"{vendor}/favicon-32x32.png")
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    def oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()

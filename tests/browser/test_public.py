@@ -36,3 +36,11 @@ def test_policy_and_public_lists(page) -> None:
         page.goto(path)
         assert text in page.inner_text("main")
         shoot(page, name)
+
+
+def test_api_documentation_renders_offline(page) -> None:
+    page.goto("/docs")
+    page.wait_for_selector(".swagger-ui .info")
+    assert "惠企 huiqi" in page.inner_text(".swagger-ui .info")
+    assert page.locator(".opblock").count() > 50
+    shoot(page, "06-api-docs")
