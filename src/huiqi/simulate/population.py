@@ -125,8 +125,10 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     """
     found: list[tuple[str, str]] = []
     total = 0
-    usccs = applicants.select(pl.col("uscc").drop_nulls().unique()).collect().to_series()
-    for table, frame, checks in (("applicants", applicants, _applicant_checks()),
+    known = applicants.select(pl.col("uscc").drop_nulls().unique().implode(), pl.col("uscc").count().alias("n"))
+    usccs, given = known.collect().row(0)
+    usccs = pl.Series("uscc", usccs, dtype=pl.String)
+    for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=usccs.len() == given)),
                                  ("matters", _with_links(matters, usccs, codes), _matter_checks(codes))):
         found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
                   if c.startswith("__extra__")]
@@ -151,7 +153,9 @@ def _bad_value(column: str) -> pl.Expr:
     return pl.col(f"__raw__{column}").is_not_null() & pl.col(column).is_null()
 
 
-def _applicant_checks() -> list[tuple[str, str, pl.Expr, str]]:
+def _applicant_checks(unique: bool = False) -> list[tuple[str, str, pl.Expr, str]]:
+    """The applicant checks; ``unique`` (no two given codes alike) spares the duplicate search."""
+    duplicated = pl.lit(False) if unique else pl.col("uscc").is_not_null() & pl.col("uscc").is_duplicated()
     region, industry = pl.col("region"), pl.col("industry")
     liaoning = list(divisions.divisions())
     classes = [c for c, row in industries.industries().items() if row["level"] == "class"]
@@ -159,7 +163,7 @@ def _applicant_checks() -> list[tuple[str, str, pl.Expr, str]]:
         ("applicants", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码"),
         ("applicants", "uscc", pl.col("uscc").is_not_null() & ~pl.col("uscc").map_batches(
             uscc.valid_series, return_dtype=pl.Boolean, is_elementwise=True), "统一社会信用代码无效（格式或校验位）"),
-        ("applicants", "uscc", pl.col("uscc").is_not_null() & pl.col("uscc").is_duplicated(), "统一社会信用代码重复"),
+        ("applicants", "uscc", duplicated, "统一社会信用代码重复"),
         ("applicants", "region", region.is_not_null() & ~(
             region.is_in(liaoning) | (region.str.contains(r"^\d{6}$") & ~region.str.starts_with("21")
                                       & region.str.slice(0, 2).is_in(list(divisions.PROVINCE_PREFIXES)))),
@@ -214,11 +218,13 @@ def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str
 def _with_links(matters: pl.LazyFrame, usccs: pl.Series, codes: dict[str, CodeInfo]) -> pl.LazyFrame:
     """Add what the matter checks read: the applicant link, a duplicate flag and the code bitmask.
 
-    Duplicates of (uscc, id) are found by hash first; only a suspected duplicate is checked exactly.
+    Duplicates of (uscc, id) are found by hash first (the two columns' hashes combined, so equal
+    pairs hash alike); only a suspected duplicate is checked exactly.
     """
     bits = {code: 1 << i for i, code in enumerate(codes)}
     pair = pl.struct("uscc", "id")
-    suspects = matters.select(pair.hash().n_unique() < pl.len()).collect().item()
+    hashed = pl.col("uscc").hash(1) ^ pl.col("id").hash(2)
+    suspects = matters.select(hashed.n_unique() < pl.len()).collect().item()
     return matters.with_columns(
         pl.col("uscc").is_in(usccs.implode()).alias("__linked"),
         (pair.is_duplicated() if suspects else pl.lit(False)).alias("__dup"),
