@@ -14,17 +14,19 @@ from datetime import date
 
 import polars as pl
 
-from huiqi.rules.batch import compile_plan, derived, features, lookup, prepare, with_mask
+from huiqi.rules.batch import KEY, compile_plan, derived, features, lookup, prepare, with_mask
 from huiqi.rules.columns import MeasureColumns, long_results, totals, with_measures
 from huiqi.rules.expr import names_in
 from huiqi.rules.facts import FACTS
 from huiqi.rules.policy import Policy
+from huiqi.rules.vector import MASK as MASK_COLUMN
 from huiqi.simulate.population import Population
 
 METRICS = ("matters", "eligible", "undetermined", "grants", "ceiling_sum", "unspecified_grants")
 GROUPINGS = {"measure": "measure", "region": "__city", "year": "__year"}
 CARRY = ("__city", "__year")
 CHUNK_ROWS = 2_000_000
+ROW = "__applicant_row"  # a matter's row in the applicant lookup table
 
 
 @dataclass
@@ -97,6 +99,7 @@ class Runner:
         first = compile_plan(scenarios[0].policies, as_of)
         self.plans = [first] + [compile_plan(s.policies, as_of, first.ctx) for s in scenarios[1:]]
         self.applicant_columns, self.matter_columns = used_columns([p for s in scenarios for p in s.policies])
+        self.rows: pl.Series | None = None  # each matter's row in the lookup table (see ``shared``)
 
     def matters(self) -> pl.LazyFrame:
         """The matters with mask, key and year: the input every chunk slices."""
@@ -104,19 +107,39 @@ class Runner:
         return with_mask(lazy, self.plans[0].ctx).with_columns(pl.col("date").dt.year().alias("__year"))
 
     def shared(self) -> tuple[pl.DataFrame, int]:
-        """What every chunk needs: the applicants with their facts and features, and the row count."""
-        people = derived(self.population.applicants.select(self.applicant_columns))
-        feats = features(self.matters(), self.plans[0].ctx)
-        table = lookup(people, None if feats is None else feats, self.plans[0].ctx).collect()
-        count = self.population.matters.select(pl.len()).collect().item()
-        return table, count
+        """What every chunk needs: the applicants with their facts and features, and the row count.
+
+        When no two applicants share a key (always, for a validated population), each matter's
+        applicant is found once here, by its row in the table: chunks then gather those rows
+        instead of joining on the (text) credit code again, and the features are grouped by that
+        integer. Otherwise chunks join on the key, as the Dask workers do.
+        """
+        ctx = self.plans[0].ctx
+        people = derived(self.population.applicants.select(self.applicant_columns)).collect()
+        self.rows = None
+        if not people[KEY].is_unique().all():
+            feats = features(self.matters(), ctx)
+            table = lookup(people.lazy(), feats, ctx).collect()
+            return table, self.population.matters.select(pl.len()).collect().item()
+        keys = people.select(pl.col(KEY), pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
+        linked = self.matters().join(keys.lazy(), on=KEY, how="left", maintain_order="left")
+        needed = [ROW, MASK_COLUMN, "date"]
+        frame = linked.select(needed).collect()
+        self.rows = frame[ROW]
+        feats = features(frame.lazy(), ctx, ROW)
+        numbered = people.lazy().with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
+        table = lookup(numbered, feats, ctx, ROW).drop(ROW).collect()
+        return table, frame.height
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
 
     def prepared(self, table: pl.DataFrame, start: int, length: int) -> pl.DataFrame:
         """One chunk of matters joined with the applicant lookup, collected once for every scenario."""
-        return prepare(table.lazy(), self.matters().slice(start, length)).collect()
+        if self.rows is None:
+            return prepare(table.lazy(), self.matters().slice(start, length)).collect()
+        chunk = self.matters().slice(start, length).collect()
+        return pl.concat([chunk, table.drop(KEY)[self.rows.slice(start, length)]], how="horizontal")
 
     def results(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
         """Every (matter, measure) result of one chunk, one frame per scenario."""
