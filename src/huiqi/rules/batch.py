@@ -112,14 +112,11 @@ def features(masked: pl.LazyFrame, ctx: VectorContext, key: str = KEY) -> pl.Laz
 
 
 def lookup(people: pl.LazyFrame, feats: pl.LazyFrame | None, ctx: VectorContext, key: str = KEY) -> pl.LazyFrame:
-    """Applicants (``derived``) with their features: what a matter reads of its applicant, by ``key``.
-
-    The applicants keep their order, so a row number of ``people`` is also one of the result.
-    """
+    """Applicants (``derived``) with their features: what a matter reads of its applicant, by ``key``."""
     if feats is None:
         return people.drop("uscc")
     counts = [pl.col(f"{name}__{x}").fill_null(0) for name, _ in _features(ctx) for x in ("n", "undated")]
-    return people.drop("uscc").join(feats, on=key, how="left", maintain_order="left").with_columns(counts)
+    return people.drop("uscc").join(feats, on=key, how="left").with_columns(counts)
 
 
 def prepare(table: pl.LazyFrame, masked: pl.LazyFrame) -> pl.LazyFrame:

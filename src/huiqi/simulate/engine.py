@@ -109,27 +109,24 @@ class Runner:
     def shared(self) -> tuple[pl.DataFrame, int]:
         """What every chunk needs: the applicants with their facts and features, and the row count.
 
-        When no two applicants share a key (always, for a validated population), each matter's
-        applicant is found once here, by its row in the table: chunks then gather those rows
-        instead of joining on the (text) credit code again, and the features are grouped by that
-        integer. Otherwise chunks join on the key, as the Dask workers do.
+        Each matter's applicant is found once here, by its row in the table: chunks then gather
+        those rows instead of joining on the (text) credit code again, and the features are
+        grouped by that integer. Only when a matter meets two applicants of the same key (never
+        in a validated population) do chunks join on the key instead, as the Dask workers do.
         """
         ctx = self.plans[0].ctx
         people = derived(self.population.applicants.select(self.applicant_columns)).collect()
-        self.rows = None
-        if not people[KEY].is_unique().all():
-            feats = features(self.matters(), ctx)
-            table = lookup(people.lazy(), feats, ctx).collect()
-            return table, self.population.matters.select(pl.len()).collect().item()
+        count = self.population.matters.select(pl.len()).collect().item()
         keys = people.select(pl.col(KEY), pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
         linked = self.matters().join(keys.lazy(), on=KEY, how="left", maintain_order="left")
-        needed = [ROW, MASK_COLUMN, "date"]
-        frame = linked.select(needed).collect()
+        frame = linked.select(ROW, MASK_COLUMN, "date").collect()
+        if frame.height != count:
+            self.rows = None
+            return lookup(people.lazy(), features(self.matters(), ctx), ctx).collect(), count
         self.rows = frame[ROW]
-        feats = features(frame.lazy(), ctx, ROW)
         numbered = people.lazy().with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
-        table = lookup(numbered, feats, ctx, ROW).drop(ROW).collect()
-        return table, frame.height
+        table = lookup(numbered, features(frame.lazy(), ctx, ROW), ctx, ROW).sort(ROW).drop(ROW).collect()
+        return table, count
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
