@@ -100,6 +100,7 @@ class Runner:
         self.plans = [first] + [compile_plan(s.policies, as_of, first.ctx) for s in scenarios[1:]]
         self.applicant_columns, self.matter_columns = used_columns([p for s in scenarios for p in s.policies])
         self.rows: pl.Series | None = None  # each matter's row in the lookup table (see ``shared``)
+        self.masks: pl.Series | None = None  # and its code bitmask, so chunks need not read the codes again
 
     def matters(self) -> pl.LazyFrame:
         """The matters with mask, key and year: the input every chunk slices."""
@@ -121,9 +122,9 @@ class Runner:
         linked = self.matters().join(keys.lazy(), on=KEY, how="left", maintain_order="left")
         frame = linked.select(ROW, MASK_COLUMN, "date").collect()
         if frame.height != count:
-            self.rows = None
+            self.rows = self.masks = None
             return lookup(people.lazy(), features(self.matters(), ctx), ctx).collect(), count
-        self.rows = frame[ROW]
+        self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
         numbered = people.lazy().with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
         table = lookup(numbered, features(frame.lazy(), ctx, ROW), ctx, ROW).sort(ROW).drop(ROW).collect()
         return table, count
@@ -135,7 +136,9 @@ class Runner:
         """One chunk of matters joined with the applicant lookup, collected once for every scenario."""
         if self.rows is None:
             return prepare(table.lazy(), self.matters().slice(start, length)).collect()
-        chunk = self.matters().slice(start, length).collect()
+        columns = [c for c in self.matter_columns if c != "codes"]
+        chunk = self.population.matters.select(columns).slice(start, length).collect()
+        chunk = chunk.with_columns(self.masks.slice(start, length), pl.col("date").dt.year().alias("__year"))
         return pl.concat([chunk, table.drop(KEY)[self.rows.slice(start, length)]], how="horizontal")
 
     def results(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:

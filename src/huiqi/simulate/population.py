@@ -125,10 +125,11 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     """
     found: list[tuple[str, str]] = []
     total = 0
-    known = applicants.select(pl.col("uscc").drop_nulls().unique().implode(), pl.col("uscc").count().alias("n"))
-    usccs, given = known.collect().row(0)
+    given = pl.col("uscc").drop_nulls()  # as many distinct hashes as codes: no code is given twice
+    known = applicants.select(given.implode(), given.hash().n_unique().alias("hashes"), given.len().alias("n"))
+    usccs, hashes, count = known.collect().row(0)
     usccs = pl.Series("uscc", usccs, dtype=pl.String)
-    for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=usccs.len() == given)),
+    for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=hashes == count)),
                                  ("matters", _with_links(matters, usccs, codes), _matter_checks(codes))):
         found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
                   if c.startswith("__extra__")]
