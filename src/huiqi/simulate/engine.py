@@ -132,14 +132,22 @@ class Runner:
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
 
+    def chunk(self, table: pl.DataFrame, start: int, length: int) -> pl.LazyFrame:
+        """One chunk of matters with their applicant's row of the lookup table.
+
+        Lazy, so a query reads (and gathers) only the columns it uses.
+        """
+        if self.rows is None:
+            return prepare(table.lazy(), self.matters().slice(start, length))
+        columns = [c for c in self.matter_columns if c != "codes"]
+        chunk = self.population.matters.select(columns).slice(start, length).with_columns(
+            pl.lit(self.masks.slice(start, length)).alias(MASK_COLUMN), pl.col("date").dt.year().alias("__year"))
+        rows = table.lazy().drop(KEY).select(pl.all().gather(pl.lit(self.rows.slice(start, length))))
+        return pl.concat([chunk, rows], how="horizontal")
+
     def prepared(self, table: pl.DataFrame, start: int, length: int) -> pl.DataFrame:
         """One chunk of matters joined with the applicant lookup, collected once for every scenario."""
-        if self.rows is None:
-            return prepare(table.lazy(), self.matters().slice(start, length)).collect()
-        columns = [c for c in self.matter_columns if c != "codes"]
-        chunk = self.population.matters.select(columns).slice(start, length).collect()
-        chunk = chunk.with_columns(self.masks.slice(start, length), pl.col("date").dt.year().alias("__year"))
-        return pl.concat([chunk, table.drop(KEY)[self.rows.slice(start, length)]], how="horizontal")
+        return self.chunk(table, start, length).collect()
 
     def results(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
         """Every (matter, measure) result of one chunk, one frame per scenario."""
@@ -149,7 +157,9 @@ class Runner:
 
     def evaluate_chunk(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
         """Partial totals of one chunk, one frame per scenario."""
-        frame = self.prepared(table, start, length).lazy()
+        frame = self.chunk(table, start, length)
+        if len(self.plans) > 1:
+            frame = frame.collect().lazy()
         return [aggregate(with_measures(frame, p.measures, p.ctx), p.measures, self.keys) for p in self.plans]
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:
