@@ -130,8 +130,11 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     known = applicants.select(given.implode(), given.hash().n_unique().alias("hashes"), given.len().alias("n"))
     usccs, hashes, count = known.collect().row(0)
     usccs = pl.Series("uscc", usccs, dtype=pl.String)
+    # Matters whose code is not an applicant's, counted by a join (one hash table, not one per batch).
+    unlinked = matters.select(pl.col("uscc").drop_nulls()).join(
+        pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti").select(pl.len()).collect().item()
     for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=hashes == count)),
-                                 ("matters", _with_links(matters, usccs, codes), _matter_checks(codes))):
+                                 ("matters", _with_links(matters, codes), _matter_checks(codes, usccs, unlinked))):
         found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
                   if c.startswith("__extra__")]
         counts = frame.select(_count(c).alias(str(i)) for i, c in enumerate(checks)).collect().row(0)
@@ -187,7 +190,8 @@ def _applicant_checks(unique: bool = False) -> list[tuple[str, str, pl.Expr, str
     return checks + _typed_checks("applicants", APPLICANT_SCHEMA)
 
 
-def _matter_checks(codes: dict[str, CodeInfo]) -> list[tuple[str, str, pl.Expr, str]]:
+def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int) -> list[tuple]:
+    """The matter checks; ``usccs`` are the applicants' codes, ``unlinked`` how many matters lack one."""
     parents = [c for c in industries.industries() if c.isdigit()]
     listed, mask = pl.col("codes"), pl.col("__codes")
     honours = sum(1 << i for i, info in enumerate(codes.values()) if info.type == "honour")
@@ -196,7 +200,8 @@ def _matter_checks(codes: dict[str, CodeInfo]) -> list[tuple[str, str, pl.Expr, 
     checks = [
         ("matters", "id", pl.col("id").is_null(), "缺少事项编号"),
         ("matters", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码"),
-        ("matters", "uscc", pl.col("uscc").is_not_null() & ~pl.col("__linked"), "申请人表中没有这个统一社会信用代码"),
+        ("matters", "uscc", pl.col("uscc").is_not_null() & ~pl.col("uscc").is_in(usccs.implode()),
+         "申请人表中没有这个统一社会信用代码", pl.lit(unlinked)),
         ("matters", "id", pl.col("id").is_not_null() & pl.struct("uscc", "id").is_duplicated(),
          "同一申请人的事项编号重复",
          # suspected by hash first (the two columns' hashes combined, so equal pairs hash alike)
@@ -232,11 +237,10 @@ def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str
     return checks
 
 
-def _with_links(matters: pl.LazyFrame, usccs: pl.Series, codes: dict[str, CodeInfo]) -> pl.LazyFrame:
-    """Add what the matter checks read: the applicant link and the code bitmask."""
+def _with_links(matters: pl.LazyFrame, codes: dict[str, CodeInfo]) -> pl.LazyFrame:
+    """Add what the matter checks read: the code bitmask."""
     bits = {code: 1 << i for i, code in enumerate(codes)}
     return matters.with_columns(
-        pl.col("uscc").is_in(usccs.implode()).alias("__linked"),
         pl.col("codes").list.eval(pl.element().replace_strict(bits, default=UNKNOWN_CODE, return_dtype=pl.Int64))
         .list.eval(pl.element().unique()).list.sum().fill_null(0).alias("__codes"),
     )
