@@ -130,11 +130,16 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     known = applicants.select(given.implode(), given.hash().n_unique().alias("hashes"), given.len().alias("n"))
     usccs, hashes, count = known.collect().row(0)
     usccs = pl.Series("uscc", usccs, dtype=pl.String)
-    # Matters whose code is not an applicant's, counted by a join (one hash table, not one per batch).
-    unlinked = matters.select(pl.col("uscc").drop_nulls()).join(
-        pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti").select(pl.len()).collect().item()
+    # Matters whose code is not an applicant's, counted by a join (one hash table, not one per batch);
+    # (uscc, id) pairs given twice suspected by hash (the two columns' hashes combined, so equal pairs
+    # hash alike), the exact search left for when rows are located. Both in one read of the two columns.
+    unlinked, suspects = (frame.item() for frame in pl.collect_all([
+        matters.select(pl.col("uscc").drop_nulls()).join(pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti")
+        .select(pl.len()),
+        matters.select((pl.col("uscc").hash(1) ^ pl.col("id").hash(2)).n_unique() < pl.len())]))
+    matter_checks = _matter_checks(codes, usccs, unlinked)
     for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=hashes == count)),
-                                 ("matters", _with_links(matters, codes), _matter_checks(codes, usccs, unlinked))):
+                                 ("matters", _with_links(matters, codes, suspects), matter_checks)):
         found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
                   if c.startswith("__extra__")]
         counts = frame.select(_count(c).alias(str(i)) for i, c in enumerate(checks)).collect().row(0)
@@ -228,15 +233,9 @@ def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str
     return checks
 
 
-def _with_links(matters: pl.LazyFrame, codes: dict[str, CodeInfo]) -> pl.LazyFrame:
-    """Add what the matter checks read: a duplicate flag and the code bitmask.
-
-    Duplicates of (uscc, id) are found by hash first (the two columns' hashes combined, so equal
-    pairs hash alike); only a suspected duplicate is checked exactly.
-    """
+def _with_links(matters: pl.LazyFrame, codes: dict[str, CodeInfo], suspects: bool) -> pl.LazyFrame:
+    """Add what the matter checks read: a duplicate flag (searched only when ``suspects``) and the code bitmask."""
     bits = {code: 1 << i for i, code in enumerate(codes)}
-    hashed = pl.col("uscc").hash(1) ^ pl.col("id").hash(2)
-    suspects = matters.select(hashed.n_unique() < pl.len()).collect().item()
     return matters.with_columns(
         (pl.struct("uscc", "id").is_duplicated() if suspects else pl.lit(False)).alias("__dup"),
         pl.col("codes").list.eval(pl.element().replace_strict(bits, default=UNKNOWN_CODE, return_dtype=pl.Int64))
