@@ -15,16 +15,36 @@ from rich.table import Table
 from huiqi.cli_support import fail
 from huiqi.config import get_settings
 from huiqi.console import make_console
-from huiqi.db import session_scope, upgrade
 from huiqi.errors import HuiqiError
 from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.statistics.schemas import DIMENSIONS
-from huiqi.users.scope import SYSTEM
 from huiqi.workflow.states import STATES
 
 db_app = typer.Typer(help="数据库：建立或升级表结构。", no_args_is_help=True)
 users_app = typer.Typer(help="用户：添加用户（企业、市级初审、责任单位、财政、管理员、审计）。", no_args_is_help=True)
+
+
+# The database layer (SQLAlchemy, the models) is imported when a command needs it, so the other
+# commands of ``huiqi`` (match, simulate) start without it.
+def session_scope():  # huiqi.db.session_scope, imported on first use
+    from huiqi.db import session_scope as scope
+
+    return scope()
+
+
+def upgrade() -> None:
+    from huiqi.db import upgrade as run
+
+    run()
+
+
+def _system():  # huiqi.users.scope.SYSTEM
+    from huiqi.users.scope import SYSTEM
+
+    return SYSTEM
+
+
 demo_app = typer.Typer(help="演示数据。", no_args_is_help=True)
 audit_app = typer.Typer(help="审计链：检查记录是否在事后被改动或删除。", no_args_is_help=True)
 whitelist_app = typer.Typer(help="白名单（措施19）。", no_args_is_help=True)
@@ -63,7 +83,7 @@ def users_add(
             from huiqi.users import service as users
 
             departments.sync(session, policies=load_many())
-            user = users.create_user(session, actor=SYSTEM, username=username, display_name=name or username,
+            user = users.create_user(session, actor=_system(), username=username, display_name=name or username,
                                      role=role, password=password, uscc=uscc, region=region, department=department)
             typer.echo(f"已添加用户 {user.username}（{user.role}）")
     except HuiqiError as error:
@@ -127,7 +147,7 @@ def import_command(
 
     try:
         with session_scope() as session:
-            report = import_population(session, actor=SYSTEM, path=path)
+            report = import_population(session, actor=_system(), path=path)
     except HuiqiError as error:
         fail(error)
     typer.echo(f"已导入：申报单位 {report.applicants} 家（信息有变化 {report.profiles_changed} 家），"
@@ -142,7 +162,7 @@ def stats_command(
 
     try:
         with session_scope() as session:
-            rows = summary(session, actor=SYSTEM, by=tuple(by or ["measure"]))
+            rows = summary(session, actor=_system(), by=tuple(by or ["measure"]))
     except HuiqiError as error:
         fail(error)
     make_console().print(_stats_table(by or ["measure"], rows))

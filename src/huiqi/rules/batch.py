@@ -95,8 +95,8 @@ def with_mask(matters: pl.LazyFrame, ctx: VectorContext) -> pl.LazyFrame:
     )
 
 
-def features(masked: pl.LazyFrame, ctx: VectorContext) -> pl.LazyFrame | None:
-    """Per applicant, for each feature the rules read: earliest date, count and undated count.
+def features(masked: pl.LazyFrame, ctx: VectorContext, key: str = KEY) -> pl.LazyFrame | None:
+    """Per applicant (by ``key``), for each feature the rules read: earliest date, count and undated count.
 
     One pass over all matters, so the matters can then be evaluated in chunks of any size.
     """
@@ -108,15 +108,15 @@ def features(masked: pl.LazyFrame, ctx: VectorContext) -> pl.LazyFrame | None:
     for name, flag in flags:
         aggregates += [date_.filter(flag).min().alias(f"{name}__min"), flag.sum().alias(f"{name}__n"),
                        (flag & date_.is_null()).sum().alias(f"{name}__undated")]
-    return masked.filter(pl.any_horizontal(f for _, f in flags)).group_by(KEY).agg(aggregates)
+    return masked.filter(pl.any_horizontal(f for _, f in flags)).group_by(key).agg(aggregates)
 
 
-def lookup(people: pl.LazyFrame, feats: pl.LazyFrame | None, ctx: VectorContext) -> pl.LazyFrame:
-    """Applicants (``derived``) with their features: what a matter reads of its applicant, by key."""
+def lookup(people: pl.LazyFrame, feats: pl.LazyFrame | None, ctx: VectorContext, key: str = KEY) -> pl.LazyFrame:
+    """Applicants (``derived``) with their features: what a matter reads of its applicant, by ``key``."""
     if feats is None:
         return people.drop("uscc")
     counts = [pl.col(f"{name}__{x}").fill_null(0) for name, _ in _features(ctx) for x in ("n", "undated")]
-    return people.drop("uscc").join(feats, on=KEY, how="left").with_columns(counts)
+    return people.drop("uscc").join(feats, on=key, how="left").with_columns(counts)
 
 
 def prepare(table: pl.LazyFrame, masked: pl.LazyFrame) -> pl.LazyFrame:

@@ -16,7 +16,7 @@ from huiqi.money import MAX_YUAN
 from huiqi.rules.policy import Policy, Rule
 from huiqi.rules.vector import VectorContext
 
-SLOTS = 4096  # tie-break slots in the key: policy order × 128 + measure number
+SLOTS = 4096  # tie-break slots in the key: measure number × 32 + policy order (rank_key's order)
 MAX_MEASURE, MAX_POLICIES = 127, SLOTS // 128
 assert (MAX_YUAN + 1) * SLOTS < 2**63, "the packed key must fit in Int64"
 
@@ -36,7 +36,7 @@ class MeasureColumns:
 
     @property
     def tie(self) -> int:
-        return self.policy.order * 128 + self.number
+        return self.number * MAX_POLICIES + self.policy.order
 
 
 def measure_columns(ctx: VectorContext, policy: Policy, number: int, compiled: list) -> MeasureColumns:
@@ -116,8 +116,8 @@ def _stacking(measures: list[MeasureColumns]) -> list[pl.Expr]:
         kept = (best >= 0) & (pl.col(f"{m.name}__key") == best)
         out.append(kept.alias(f"{m.name}__kept"))
     tie = SLOTS - 1 - best % SLOTS
-    out += [pl.when(best >= 0).then(tie % 128).alias("__kept_measure"),
-            pl.when(best >= 0).then(tie // 128).alias("__kept_order")]
+    out += [pl.when(best >= 0).then(tie // MAX_POLICIES).alias("__kept_measure"),
+            pl.when(best >= 0).then(tie % MAX_POLICIES).alias("__kept_order")]
     return out
 
 

@@ -14,17 +14,19 @@ from datetime import date
 
 import polars as pl
 
-from huiqi.rules.batch import compile_plan, derived, features, lookup, prepare, with_mask
+from huiqi.rules.batch import KEY, compile_plan, derived, features, lookup, prepare, with_mask
 from huiqi.rules.columns import MeasureColumns, long_results, totals, with_measures
 from huiqi.rules.expr import names_in
 from huiqi.rules.facts import FACTS
 from huiqi.rules.policy import Policy
+from huiqi.rules.vector import MASK as MASK_COLUMN
 from huiqi.simulate.population import Population
 
 METRICS = ("matters", "eligible", "undetermined", "grants", "ceiling_sum", "unspecified_grants")
 GROUPINGS = {"measure": "measure", "region": "__city", "year": "__year"}
 CARRY = ("__city", "__year")
 CHUNK_ROWS = 2_000_000
+ROW = "__applicant_row"  # a matter's row in the applicant lookup table
 
 
 @dataclass
@@ -97,6 +99,8 @@ class Runner:
         first = compile_plan(scenarios[0].policies, as_of)
         self.plans = [first] + [compile_plan(s.policies, as_of, first.ctx) for s in scenarios[1:]]
         self.applicant_columns, self.matter_columns = used_columns([p for s in scenarios for p in s.policies])
+        self.rows: pl.Series | None = None  # each matter's row in the lookup table (see ``shared``)
+        self.masks: pl.Series | None = None  # and its code bitmask, so chunks need not read the codes again
 
     def matters(self) -> pl.LazyFrame:
         """The matters with mask, key and year: the input every chunk slices."""
@@ -104,19 +108,46 @@ class Runner:
         return with_mask(lazy, self.plans[0].ctx).with_columns(pl.col("date").dt.year().alias("__year"))
 
     def shared(self) -> tuple[pl.DataFrame, int]:
-        """What every chunk needs: the applicants with their facts and features, and the row count."""
-        people = derived(self.population.applicants.select(self.applicant_columns))
-        feats = features(self.matters(), self.plans[0].ctx)
-        table = lookup(people, None if feats is None else feats, self.plans[0].ctx).collect()
+        """What every chunk needs: the applicants with their facts and features, and the row count.
+
+        Each matter's applicant is found once here, by its row in the table: chunks then gather
+        those rows instead of joining on the (text) credit code again, and the features are
+        grouped by that integer. Only when a matter meets two applicants of the same key (never
+        in a validated population) do chunks join on the key instead, as the Dask workers do.
+        """
+        ctx = self.plans[0].ctx
+        people = derived(self.population.applicants.select(self.applicant_columns)).collect()
         count = self.population.matters.select(pl.len()).collect().item()
+        keys = people.select(pl.col(KEY), pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
+        linked = self.matters().join(keys.lazy(), on=KEY, how="left", maintain_order="left")
+        frame = linked.select(ROW, MASK_COLUMN, "date").collect()
+        if frame.height != count:
+            self.rows = self.masks = None
+            return lookup(people.lazy(), features(self.matters(), ctx), ctx).collect(), count
+        self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
+        numbered = people.lazy().with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
+        table = lookup(numbered, features(frame.lazy(), ctx, ROW), ctx, ROW).sort(ROW).drop(ROW).collect()
         return table, count
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
 
+    def chunk(self, table: pl.DataFrame, start: int, length: int) -> pl.LazyFrame:
+        """One chunk of matters with their applicant's row of the lookup table.
+
+        Lazy, so a query reads (and gathers) only the columns it uses.
+        """
+        if self.rows is None:
+            return prepare(table.lazy(), self.matters().slice(start, length))
+        columns = [c for c in self.matter_columns if c != "codes"]
+        chunk = self.population.matters.select(columns).slice(start, length).with_columns(
+            pl.lit(self.masks.slice(start, length)).alias(MASK_COLUMN), pl.col("date").dt.year().alias("__year"))
+        rows = table.lazy().drop(KEY).select(pl.all().gather(pl.lit(self.rows.slice(start, length))))
+        return pl.concat([chunk, rows], how="horizontal")
+
     def prepared(self, table: pl.DataFrame, start: int, length: int) -> pl.DataFrame:
         """One chunk of matters joined with the applicant lookup, collected once for every scenario."""
-        return prepare(table.lazy(), self.matters().slice(start, length)).collect()
+        return self.chunk(table, start, length).collect()
 
     def results(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
         """Every (matter, measure) result of one chunk, one frame per scenario."""
@@ -126,7 +157,9 @@ class Runner:
 
     def evaluate_chunk(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
         """Partial totals of one chunk, one frame per scenario."""
-        frame = self.prepared(table, start, length).lazy()
+        frame = self.chunk(table, start, length)
+        if len(self.plans) > 1:
+            frame = frame.collect().lazy()
         return [aggregate(with_measures(frame, p.measures, p.ctx), p.measures, self.keys) for p in self.plans]
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:

@@ -121,24 +121,36 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     """Every problem of the two tables (the first ``SHOWN``, then how many more).
 
     One pass counts the problems of every check; only when some check fails are its rows located,
-    so a clean population of millions of rows is checked in a single scan of each table.
+    so a clean population of millions of rows is checked in a single scan of each table. A check
+    may bring a cheaper expression for that pass (its fifth item), nonzero when some row may fail.
     """
     found: list[tuple[str, str]] = []
     total = 0
-    usccs = applicants.select(pl.col("uscc").drop_nulls().unique()).collect().to_series()
-    for table, frame, checks in (("applicants", applicants, _applicant_checks()),
-                                 ("matters", _with_links(matters, usccs, codes), _matter_checks(codes))):
+    given = pl.col("uscc").drop_nulls()  # as many distinct hashes as codes: no code is given twice
+    known = applicants.select(given.implode(), given.hash().n_unique().alias("hashes"), given.len().alias("n"))
+    usccs, hashes, count = known.collect().row(0)
+    usccs = pl.Series("uscc", usccs, dtype=pl.String)
+    # Matters whose code is not an applicant's, counted by a join (one hash table, not one per batch);
+    # (uscc, id) pairs given twice suspected by hash (the two columns' hashes combined, so equal pairs
+    # hash alike), the exact search left for when rows are located. Both in one read of the two columns.
+    unlinked, suspects = (frame.item() for frame in pl.collect_all([
+        matters.select(pl.col("uscc").drop_nulls()).join(pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti")
+        .select(pl.len()),
+        matters.select((pl.col("uscc").hash(1) ^ pl.col("id").hash(2)).n_unique() < pl.len())]))
+    matter_checks = _matter_checks(codes, usccs, unlinked)
+    for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=hashes == count)),
+                                 ("matters", _with_links(matters, codes, suspects), matter_checks)):
         found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
                   if c.startswith("__extra__")]
-        counts = frame.select(bad.sum().alias(str(i)) for i, (_, _, bad, _) in enumerate(checks)).collect().row(0)
+        counts = frame.select(_count(c).alias(str(i)) for i, c in enumerate(checks)).collect().row(0)
         failing = [check for check, count in zip(checks, counts, strict=True) if count]
         if not failing:
             continue
-        flagged = frame.select(pl.col("__row"), *[bad.alias(f"__bad{i}") for i, (_, _, bad, _) in enumerate(failing)])
+        flagged = frame.select(pl.col("__row"), *[c[2].alias(f"__bad{i}") for i, c in enumerate(failing)])
         flagged = flagged.filter(pl.any_horizontal(pl.col(f"__bad{i}") for i in range(len(failing)))).collect()
         total += flagged.height
         for row in flagged.sort("__row").head(SHOWN).iter_rows(named=True):
-            for i, (_, field, _, why) in enumerate(failing):
+            for i, (_, field, _, why, *_) in enumerate(failing):
                 if row[f"__bad{i}"]:
                     found.append((f"{table} 第{row['__row'] + 1}条（表格第{row['__row'] + 2}行） {field}", why))
     if total > SHOWN:
@@ -146,12 +158,19 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     return found
 
 
+def _count(check: tuple) -> pl.Expr:
+    """What the counting pass computes for a check: nonzero when some row may fail it."""
+    return check[4] if len(check) > 4 else check[2].sum()
+
+
 def _bad_value(column: str) -> pl.Expr:
     """A value was given but could not be read in its type."""
     return pl.col(f"__raw__{column}").is_not_null() & pl.col(column).is_null()
 
 
-def _applicant_checks() -> list[tuple[str, str, pl.Expr, str]]:
+def _applicant_checks(unique: bool = False) -> list[tuple[str, str, pl.Expr, str]]:
+    """The applicant checks; ``unique`` (no two given codes alike) spares the duplicate search."""
+    duplicated = pl.lit(False) if unique else pl.col("uscc").is_not_null() & pl.col("uscc").is_duplicated()
     region, industry = pl.col("region"), pl.col("industry")
     liaoning = list(divisions.divisions())
     classes = [c for c, row in industries.industries().items() if row["level"] == "class"]
@@ -159,7 +178,7 @@ def _applicant_checks() -> list[tuple[str, str, pl.Expr, str]]:
         ("applicants", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码"),
         ("applicants", "uscc", pl.col("uscc").is_not_null() & ~pl.col("uscc").map_batches(
             uscc.valid_series, return_dtype=pl.Boolean, is_elementwise=True), "统一社会信用代码无效（格式或校验位）"),
-        ("applicants", "uscc", pl.col("uscc").is_not_null() & pl.col("uscc").is_duplicated(), "统一社会信用代码重复"),
+        ("applicants", "uscc", duplicated, "统一社会信用代码重复"),
         ("applicants", "region", region.is_not_null() & ~(
             region.is_in(liaoning) | (region.str.contains(r"^\d{6}$") & ~region.str.starts_with("21")
                                       & region.str.slice(0, 2).is_in(list(divisions.PROVINCE_PREFIXES)))),
@@ -170,7 +189,8 @@ def _applicant_checks() -> list[tuple[str, str, pl.Expr, str]]:
     return checks + _typed_checks("applicants", APPLICANT_SCHEMA)
 
 
-def _matter_checks(codes: dict[str, CodeInfo]) -> list[tuple[str, str, pl.Expr, str]]:
+def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int) -> list[tuple]:
+    """The matter checks; ``usccs`` are the applicants' codes, ``unlinked`` how many matters lack one."""
     parents = [c for c in industries.industries() if c.isdigit()]
     listed, mask = pl.col("codes"), pl.col("__codes")
     honours = sum(1 << i for i, info in enumerate(codes.values()) if info.type == "honour")
@@ -179,7 +199,8 @@ def _matter_checks(codes: dict[str, CodeInfo]) -> list[tuple[str, str, pl.Expr, 
     checks = [
         ("matters", "id", pl.col("id").is_null(), "缺少事项编号"),
         ("matters", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码"),
-        ("matters", "uscc", pl.col("uscc").is_not_null() & ~pl.col("__linked"), "申请人表中没有这个统一社会信用代码"),
+        ("matters", "uscc", pl.col("uscc").is_not_null() & ~pl.col("uscc").is_in(usccs.implode()),
+         "申请人表中没有这个统一社会信用代码", pl.lit(unlinked)),
         ("matters", "id", pl.col("id").is_not_null() & pl.col("__dup"), "同一申请人的事项编号重复"),
         ("matters", "type", kind.is_null(), "缺少事项类型"),
         ("matters", "codes", listed.is_null() | (listed.list.len() == 0), "缺少事项代码"),
@@ -191,7 +212,8 @@ def _matter_checks(codes: dict[str, CodeInfo]) -> list[tuple[str, str, pl.Expr, 
         ("matters", "parent_industry", pl.col("parent_industry").is_not_null()
          & ~pl.col("parent_industry").is_in(parents), "不是 GB/T 4754-2017 的大类、中类或小类代码"),
     ]
-    return [(t, f, bad.fill_null(False), why) for t, f, bad, why in checks + _typed_checks("matters", MATTER_SCHEMA)]
+    return [(t, f, bad.fill_null(False), why, *count) for t, f, bad, why, *count
+            in checks + _typed_checks("matters", MATTER_SCHEMA)]
 
 
 def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str]]:
@@ -211,17 +233,11 @@ def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str
     return checks
 
 
-def _with_links(matters: pl.LazyFrame, usccs: pl.Series, codes: dict[str, CodeInfo]) -> pl.LazyFrame:
-    """Add what the matter checks read: the applicant link, a duplicate flag and the code bitmask.
-
-    Duplicates of (uscc, id) are found by hash first; only a suspected duplicate is checked exactly.
-    """
+def _with_links(matters: pl.LazyFrame, codes: dict[str, CodeInfo], suspects: bool) -> pl.LazyFrame:
+    """Add what the matter checks read: a duplicate flag (searched only when ``suspects``) and the code bitmask."""
     bits = {code: 1 << i for i, code in enumerate(codes)}
-    pair = pl.struct("uscc", "id")
-    suspects = matters.select(pair.hash().n_unique() < pl.len()).collect().item()
     return matters.with_columns(
-        pl.col("uscc").is_in(usccs.implode()).alias("__linked"),
-        (pair.is_duplicated() if suspects else pl.lit(False)).alias("__dup"),
+        (pl.struct("uscc", "id").is_duplicated() if suspects else pl.lit(False)).alias("__dup"),
         pl.col("codes").list.eval(pl.element().replace_strict(bits, default=UNKNOWN_CODE, return_dtype=pl.Int64))
         .list.eval(pl.element().unique()).list.sum().fill_null(0).alias("__codes"),
     )
