@@ -28,3 +28,15 @@ def test_a_secret_may_come_from_a_file(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("HUIQI_DEMO_PASSWORD_FILE", str(tmp_path / "missing"))
     with pytest.raises(ValueError, match="HUIQI_DEMO_PASSWORD_FILE"):
         Settings()
+
+
+def test_a_bad_setting_names_its_variable_and_the_reason(monkeypatch) -> None:
+    from huiqi.config import get_settings
+
+    monkeypatch.setenv("HUIQI_TODAY", "2025-13-01")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="HUIQI_TODAY：应为日期"):
+            get_settings()
+    finally:
+        get_settings.cache_clear()

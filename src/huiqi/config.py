@@ -10,10 +10,11 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from huiqi.errors import ConfigError
+from huiqi.validation import problems
 
 DEV_DEMO_PASSWORD = "huiqi-demo"
 SECRETS = ("demo_password",)
@@ -85,5 +86,9 @@ class Settings(BaseSettings):
 
 @cache
 def get_settings() -> Settings:
-    """The settings, read once per process."""
-    return Settings()
+    """The settings, read once per process; a bad value is a ConfigError naming its variable and the reason."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        named = [f"HUIQI_{'_'.join(str(p) for p in loc).upper()}：{why}" for loc, why in problems(exc)]
+        raise ConfigError("设置有误：" + "；".join(named)) from None
