@@ -1,7 +1,9 @@
 """Money is whole yuan as integers; people read it in 万元."""
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+
+from huiqi.errors import InputError
 
 MAX_YUAN = 10**15  # 一千万亿元: far above any real figure, keeps integer arithmetic exact in int64
 
@@ -38,3 +40,20 @@ def parse_amount(value: int | str) -> int:
     if amount != amount.to_integral_value():
         raise ValueError(f"金额 {value!r} 不是整元")
     return int(amount)
+
+
+def parse_wan(text: str, field: str) -> int:
+    """An amount typed in 万元, as whole yuan, exactly; more than four decimals (finer than a yuan) is refused.
+
+    >>> parse_wan("123.4567", "amount"), parse_wan(" 1,000 ", "amount")
+    (1234567, 10000000)
+    """
+    try:
+        value = Decimal(text.replace(",", "").replace("，", "").strip()) * 10_000
+    except InvalidOperation:
+        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")]) from None
+    if not value.is_finite():
+        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")])
+    if value != value.to_integral_value():
+        raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
+    return int(value)

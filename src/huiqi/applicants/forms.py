@@ -11,8 +11,8 @@ from huiqi.applicants.schemas import PROFILE_FIELDS
 from huiqi.audit.service import plain
 from huiqi.errors import InputError
 from huiqi.models import ApplicantProfile, Matter
-from huiqi.money import wan
-from huiqi.public.calculator import matter_from_form, wan_to_yuan
+from huiqi.money import parse_wan, wan
+from huiqi.public.calculator import matter_from_form
 from huiqi.rules.facts import MONEY_FIELDS
 
 BOOLEANS = {"true": True, "false": False}
@@ -44,7 +44,7 @@ def profile_from_form(form: FormData) -> dict[str, Any]:
         if not text:
             fields[name] = None
         elif name in MONEY_FIELDS:
-            fields[name] = wan_to_yuan(text, f"applicant.{name}")
+            fields[name] = parse_wan(text, f"applicant.{name}")
         elif name in FLAGS:
             fields[name] = BOOLEANS.get(text, text)
         else:

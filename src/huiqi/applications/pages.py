@@ -15,7 +15,7 @@ from huiqi.applications import service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.errors import HuiqiError, InputError, MaterialError, NotFound
 from huiqi.models import User
-from huiqi.public.calculator import wan_to_yuan
+from huiqi.money import parse_wan
 from huiqi.rules.loader import load_many
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
@@ -69,7 +69,7 @@ async def create(request: Request, who: CallerDep, session: Db, actor: Actor) ->
     try:
         if not form["measure"].isdigit() or not 1 <= int(form["measure"]) <= 999:
             raise InputError([("measure", "请选择一条措施")])
-        amount = wan_to_yuan(form["amount"] or "", "amount") if form["amount"] else None
+        amount = parse_wan(form["amount"] or "", "amount") if form["amount"] else None
         if amount is None:
             raise InputError([("amount", "请填写申请金额（万元）")])
         draft = service.create_draft(session, actor=actor, uscc=actor.uscc or "", matter_key=form["matter"],
@@ -115,7 +115,7 @@ async def change_amount(request: Request, who: CallerDep, session: Db, actor: Ac
     text = str((await request.form()).get("amount") or "").strip()
 
     def act() -> None:
-        amount = wan_to_yuan(text, "amount") if text else None
+        amount = parse_wan(text, "amount") if text else None
         if amount is None:
             raise InputError([("amount", "请填写申请金额（万元）")])
         service.change_amount(session, actor=actor, application_id=application_id, amount_requested=amount)

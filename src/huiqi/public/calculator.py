@@ -4,31 +4,17 @@ Field names are ``applicant-<fact>`` and ``matters-<i>-<fact>``; an empty field 
 """
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from huiqi.errors import InputError
+from huiqi.money import parse_wan
 from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS
 from huiqi.rules.loader import vocabulary
 
 BOOLEANS = {"true": True, "false": False}
 MATTER_KEY = re.compile(r"^matters-(\d+)-")
 MAX_MATTERS = 30
-
-
-def wan_to_yuan(text: str, field: str) -> int:
-    """'123.4567' 万元 -> 1234567 元, exactly; more than four decimals is refused."""
-    try:
-        value = Decimal(text.replace(",", "").strip()) * 10_000
-    except InvalidOperation:
-        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")]) from None
-    if not value.is_finite():
-        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")])
-    if value != value.to_integral_value():
-        raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
-    return int(value)
 
 
 def _value(name: str, raw: list[str], field: str) -> Any:
@@ -39,7 +25,7 @@ def _value(name: str, raw: list[str], field: str) -> Any:
         return values
     text = values[0]
     if name in MONEY_FIELDS:
-        return wan_to_yuan(text, field)
+        return parse_wan(text, field)
     if FACTS[name].type == "bool":
         return BOOLEANS.get(text, text)
     return text

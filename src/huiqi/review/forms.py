@@ -1,11 +1,10 @@
 """Reading the reviewers' forms: amounts typed in 万元, dates, and the step each form asks for."""
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 
 from huiqi.announcements.calendar import is_working_day
 from huiqi.errors import CalendarError, InputError
-from huiqi.money import MAX_YUAN
+from huiqi.money import MAX_YUAN, parse_wan
 
 
 def yuan_of_wan(text: str | None, field: str = "amount") -> int:
@@ -14,18 +13,14 @@ def yuan_of_wan(text: str | None, field: str = "amount") -> int:
     >>> yuan_of_wan("80"), yuan_of_wan("12.3456"), yuan_of_wan(" 0.0001 ")
     (800000, 123456, 1)
     """
-    try:
-        value = Decimal((text or "").strip().replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        raise InputError([(field, "请填写金额（万元），如 80 或 12.5")]) from None
-    if not value.is_finite() or value < 0:
+    if not (text or "").strip():
+        raise InputError([(field, "请填写金额（万元），如 80 或 12.5")])
+    yuan = parse_wan(text, field)
+    if yuan < 0:
         raise InputError([(field, "金额应为不小于 0 的数（万元）")])
-    yuan = value * 10_000
-    if yuan != yuan.to_integral_value():
-        raise InputError([(field, "金额最多保留四位小数（万元，即精确到元）")])
     if yuan > MAX_YUAN:
         raise InputError([(field, "金额过大")])
-    return int(yuan)
+    return yuan
 
 
 def day_of(text: str | None, field: str, default: date | None = None) -> date:
