@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 _REASONS = {
     "missing": "缺少此项",
@@ -95,3 +95,9 @@ def _no_nul(value: str | None) -> str | None:
 
 # Text bound for the database: PostgreSQL refuses NUL in text, so it is refused at the door (a 422, not a 500).
 PlainText = Annotated[str, AfterValidator(_no_nul)]
+
+
+class StrictInput(BaseModel):
+    """A request body: no field it does not know, no silent type coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)

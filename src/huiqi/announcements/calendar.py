@@ -46,3 +46,19 @@ def last_working_day(start: date, working_days: int) -> date:
             if counted == working_days:
                 return day
         day += timedelta(days=1)
+
+
+def next_working_day(after: date) -> date:
+    """The first working day after ``after`` (the default start of a 公示); beyond the holiday calendar,
+    the next day (the department enters the day itself).
+
+    >>> next_working_day(date(2025, 9, 30))
+    datetime.date(2025, 10, 9)
+    """
+    day = after + timedelta(days=1)
+    try:
+        while not is_working_day(day):
+            day += timedelta(days=1)
+    except CalendarError:
+        pass
+    return day

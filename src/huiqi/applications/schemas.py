@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.money import MAX_YUAN
 from huiqi.rules.answer import Result
-from huiqi.validation import UtcDateTime
+from huiqi.validation import StrictInput, UtcDateTime
 
 # The undertaking of the fund's 2025 application guide, made by the applicant on submission.
 DECLARATION = ("本单位郑重承诺：本单位为独立法人，财务管理制度健全，无不良信用记录，"
@@ -37,10 +37,8 @@ class ApplicationRead(BaseModel):
     match_result: dict[str, Any] | None
 
 
-class ApplicationCreate(BaseModel):
+class ApplicationCreate(StrictInput):
     """A new draft: one matter of the applicant under one monetary measure."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
 
     uscc: str = Field(description="申报单位的统一社会信用代码（企业用户只能为本单位申报）", min_length=1, max_length=18)
     matter: str = Field(description="事项编号（先在“事项”中登记）", min_length=1, max_length=64)
@@ -49,10 +47,8 @@ class ApplicationCreate(BaseModel):
     amount_requested: int = Field(description="申请金额（元，整数）", ge=0, le=MAX_YUAN)
 
 
-class ApplicationUpdate(BaseModel):
+class ApplicationUpdate(StrictInput):
     """What an applicant may change while the application is a draft or returned for correction."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
 
     amount_requested: int = Field(description="申请金额（元，整数）", ge=0, le=MAX_YUAN)
 

@@ -5,10 +5,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.money import MAX_YUAN
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+from huiqi.validation import StrictInput
 
 
 class BudgetRead(BaseModel):
@@ -23,11 +20,11 @@ class BudgetRead(BaseModel):
     set_by: str
 
 
-class BudgetSet(_Strict):
+class BudgetSet(StrictInput):
     amount: int = Field(ge=0, le=MAX_YUAN, description="年度预算（元，整数）；不能低于已批准的金额")
 
 
-class ApprovalCreate(_Strict):
+class ApprovalCreate(StrictInput):
     application_id: int = Field(ge=1, le=2_147_483_647, description="批准的申报编号（公示期已满）")
     on: date | None = Field(None, description="批准日期，默认今天；从该年度预算中支出", strict=False)
 
@@ -45,7 +42,7 @@ class GrantRead(BaseModel):
     approved_by: str
 
 
-class DisbursementCreate(_Strict):
+class DisbursementCreate(StrictInput):
     application_id: int = Field(ge=1, le=2_147_483_647, description="拨付的申报编号（已批准）")
     paid_on: date = Field(description="拨付日期（不早于批准日期）", strict=False)
     reference: str = Field(min_length=1, max_length=64, description="拨付凭证号")

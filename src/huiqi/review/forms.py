@@ -1,9 +1,8 @@
 """Reading the reviewers' forms: amounts typed in 万元, dates, and the step each form asks for."""
 
-from datetime import date, timedelta
+from datetime import date
 
-from huiqi.announcements.calendar import is_working_day
-from huiqi.errors import CalendarError, InputError
+from huiqi.errors import InputError
 from huiqi.money import MAX_YUAN, parse_wan
 
 
@@ -35,12 +34,3 @@ def day_of(text: str | None, field: str, default: date | None = None) -> date:
         raise InputError([(field, "应为日期（YYYY-MM-DD）")]) from None
 
 
-def next_working_day(after: date) -> date:
-    """The first working day after ``after`` (the default start of a 公示)."""
-    day = after + timedelta(days=1)
-    try:
-        while not is_working_day(day):
-            day += timedelta(days=1)
-    except CalendarError:
-        pass  # beyond the holiday calendar: the department enters the day itself
-    return day

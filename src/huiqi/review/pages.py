@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
+from huiqi.announcements.calendar import next_working_day
 from huiqi.approvals import service as approvals
 from huiqi.config import get_settings
 from huiqi.disbursements import service as disbursements
@@ -22,7 +23,7 @@ from huiqi.models import User
 from huiqi.money import wan
 from huiqi.review import reading
 from huiqi.review import service as review
-from huiqi.review.forms import day_of, next_working_day, yuan_of_wan
+from huiqi.review.forms import day_of, yuan_of_wan
 from huiqi.review.schemas import StateName
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
 from huiqi.rules.loader import vocabulary

@@ -9,7 +9,7 @@ from huiqi.applications.schemas import MaterialRead
 from huiqi.money import MAX_YUAN
 from huiqi.review.reading import Dossier, Row
 from huiqi.rules.answer import ConditionTrace
-from huiqi.validation import UtcDateTime
+from huiqi.validation import StrictInput, UtcDateTime
 from huiqi.workflow.states import STATES
 
 StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
@@ -132,11 +132,7 @@ def _trace(result) -> RuleTrace | None:
                      missing=result.missing, conditions=result.conditions)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class DecisionIn(_Strict):
+class DecisionIn(StrictInput):
     on: date | None = Field(None, description="决定日期（YYYY-MM-DD），默认今天", strict=False)
 
 
@@ -144,7 +140,7 @@ class ReasonsIn(DecisionIn):
     reasons: str = Field(min_length=1, max_length=2000, description="理由：退回须写明补正内容，不予支持须写明原因")
 
 
-class ScoreIn(_Strict):
+class ScoreIn(StrictInput):
     score: int = Field(ge=0, le=100, description="专家或第三方评审得分，0–100 的整数")
 
 
