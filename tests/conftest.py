@@ -17,6 +17,20 @@ def policies() -> list[Policy]:
     return load_many()
 
 
+@pytest.fixture
+def set_today(monkeypatch):
+    """``set_today(day)``: the system's business day (``HUIQI_TODAY``) for the rest of the test."""
+    from huiqi.config import get_settings
+
+    def set_to(day: date) -> None:
+        monkeypatch.setenv("HUIQI_TODAY", day.isoformat())
+        get_settings.cache_clear()
+
+    yield set_to
+    monkeypatch.delenv("HUIQI_TODAY", raising=False)
+    get_settings.cache_clear()
+
+
 def answer_for(data: dict[str, Any], policies: list[Policy], as_of: date | None = None) -> Answer:
     """Validate and match a case given as a plain dict."""
     return match(read_case(data), policies, as_of)

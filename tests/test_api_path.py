@@ -3,31 +3,20 @@ apply with a PDF, city pass, proposal, 公示, budget, approval, disbursement; t
 applicant's timeline, the budget drawn and an intact audit trail. The 公示 starts the next working day and
 runs five; the test then moves the system's day (``HUIQI_TODAY``) past its end, as a demo would."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from huiqi.announcements.calendar import last_working_day
+from huiqi.announcements.calendar import last_working_day, next_working_day
 from tests.dbtest import ALICE_USCC, PDF
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
 
 
-def _next_working_day(day: date) -> date:
-    return last_working_day(day + timedelta(days=1), 1)
-
-
-def _set_today(monkeypatch, day: date) -> None:
-    from huiqi.config import get_settings
-
-    monkeypatch.setenv("HUIQI_TODAY", day.isoformat())
-    get_settings.cache_clear()
-
-
-async def test_apply_to_disbursement_through_the_api(client, session, people, monkeypatch) -> None:
+async def test_apply_to_disbursement_through_the_api(client, session, people, set_today) -> None:
     today = date(2025, 9, 1)
-    _set_today(monkeypatch, today)
+    set_today(today)
     alice, city, unit, money = (bearer(session, p) for p in (people.alice, people.shenyang, people.miit,
                                                              people.finance))
     created = await client.post("/api/v1/applications", headers=alice, json={
@@ -50,7 +39,7 @@ async def test_apply_to_disbursement_through_the_api(client, session, people, mo
     assert dossier["rule"]["ceiling"] == 1_000_000 and all(c["value"] for c in dossier["rule"]["conditions"])
     proposed = await client.post(f"/api/v1/reviews/{app}/propose", headers=unit, json={"amount": 800_000})
     assert proposed.json()["state"] == "proposed", proposed.text
-    starts = _next_working_day(today)
+    starts = next_working_day(today)
     announced = await client.post("/api/v1/announcements", headers=unit, json={
         "application_ids": [app], "starts_on": starts.isoformat()})
     assert announced.status_code == 201 and announced.json()["ends_on"] == last_working_day(starts, 5).isoformat()
@@ -58,13 +47,13 @@ async def test_apply_to_disbursement_through_the_api(client, session, people, mo
     year = today.year
     assert (await client.put(f"/api/v1/budgets/{year}/ln-2022-35/3", headers=money,
                              json={"amount": 5_000_000})).status_code == 200
-    _set_today(monkeypatch, starts)  # the 公示 is running
+    set_today(starts)  # the 公示 is running
     early = await client.post("/api/v1/approvals", headers=money, json={"application_id": app})
     assert early.status_code == 409 and "尚未结束" in early.json()["detail"]
     later = await client.post("/api/v1/approvals", headers=money, json={"application_id": app, "on": "2025-10-31"})
     assert later.status_code == 409 and "晚于今天" in later.json()["detail"], "no decision dated in the future"
-    today = _next_working_day(last_working_day(starts, 5))
-    _set_today(monkeypatch, today)
+    today = next_working_day(last_working_day(starts, 5))
+    set_today(today)
     approved = await client.post("/api/v1/approvals", headers=money, json={"application_id": app})
     assert approved.status_code == 201 and approved.json()["amount"] == 800_000, approved.text
     paid = await client.post("/api/v1/disbursements", headers=money, json={

@@ -75,11 +75,16 @@ def serving(database: str, today: date | None = None) -> Iterator[str]:
         process.wait(timeout=10)
 
 
+# The live server's business day: fixed, inside the policy's window and the holiday calendar's years, so
+# that the 公示's working days are counted the same whenever the suite runs.
+LIVE_DAY = date(2025, 11, 3)
+
+
 @pytest.fixture(scope="session")
 def server(live_database: str) -> Iterator[str]:
-    """``huiqi serve`` on a fresh SQLite database holding the demo; its base URL."""
+    """``huiqi serve`` on a fresh SQLite database holding the demo, on ``LIVE_DAY``; its base URL."""
     _huiqi("demo", "seed", env=_env(live_database))
-    with serving(live_database) as url:
+    with serving(live_database, today=LIVE_DAY) as url:
         yield url
 
 
@@ -131,3 +136,19 @@ def settled(page) -> None:
     """Wait until HTMX has finished every request and swap (new content gets its handlers at settle)."""
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')")
+
+
+def fill_applicant(page) -> None:
+    """The calculator's applicant: an enterprise in 沈阳, software (6513)."""
+    page.select_option("select[name=applicant-kind]", "enterprise")
+    page.select_option("select[name=applicant-region]", "210100")
+    page.fill("input[name=applicant-industry]", "6513")
+
+
+def fill_little_giant(page, on: str, form: str = "") -> None:
+    """Matter 0 of a form (the calculator's, or one named by the ``form`` selector) as a national 小巨人
+    recognition dated ``on``."""
+    page.select_option(f"{form} select[name=matters-0-codes]".strip(), ["little_giant"])
+    settled(page)
+    page.select_option(f"{form} select[name=matters-0-level]".strip(), "national")
+    page.fill(f"{form} input[name=matters-0-date]".strip(), on)

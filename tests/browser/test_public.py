@@ -1,19 +1,14 @@
 """A visitor in the browser: the calculator answers the example case of DOMAIN.md in place (HTMX)."""
 
-from tests.browser.conftest import settled, shoot
+from tests.browser.conftest import fill_applicant, fill_little_giant, settled, shoot
 
 
 def test_calculator_in_the_browser(page) -> None:
     page.goto("/")
     shoot(page, "01-home")
     page.goto("/calculator")
-    page.select_option("select[name=applicant-kind]", "enterprise")
-    page.select_option("select[name=applicant-region]", "210100")
-    page.fill("input[name=applicant-industry]", "6513")
-    page.select_option("select[name=matters-0-codes]", ["little_giant"])
-    settled(page)
-    page.select_option("select[name=matters-0-level]", "national")
-    page.fill("input[name=matters-0-date]", "2023-07-15")
+    fill_applicant(page)
+    fill_little_giant(page, "2023-07-15")
     page.click("#add-matter")
     settled(page)
     page.select_option("select[name=matters-1-codes]", ["component_manufacturing", "smart_manufacturing"])

@@ -10,20 +10,14 @@ finance works on a second server over the same database whose day is set after t
 (``HUIQI_TODAY``, as a demo or training system may set it; production refuses it).
 """
 
-from datetime import date, timedelta
 
 from sqlalchemy import create_engine, text
 
-from huiqi import clock
-from huiqi.announcements.calendar import last_working_day
-from tests.browser.conftest import serving, settled, shoot, sign_in
+from huiqi.announcements.calendar import last_working_day, next_working_day
+from tests.browser.conftest import LIVE_DAY, fill_applicant, fill_little_giant, serving, shoot, sign_in
 
 ENTERPRISE = "沈阳云帆软件有限公司（演示）"
 PDF = b"%PDF-1.4\n% huiqi browser test material\n%%EOF\n"
-
-
-def _next_working_day(day: date) -> date:
-    return last_working_day(day + timedelta(days=1), 1)
 
 
 def _reviewer_of(database: str, application_id: int) -> str:
@@ -47,13 +41,8 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     # The enterprise: the calculator first, then its own record.
     sign_in(page, "ent-01")
     page.goto("/calculator")
-    page.select_option("select[name=applicant-kind]", "enterprise")
-    page.select_option("select[name=applicant-region]", "210100")
-    page.fill("input[name=applicant-industry]", "6513")
-    page.select_option("select[name=matters-0-codes]", ["little_giant"])
-    settled(page)
-    page.select_option("select[name=matters-0-level]", "national")
-    page.fill("input[name=matters-0-date]", "2025-06-01")
+    fill_applicant(page)
+    fill_little_giant(page, "2025-06-01")
     page.click("form[action='/calculator'] button[type=submit]")
     page.wait_for_selector("#result table")
     assert "万元" in page.inner_text("#result .kpis")
@@ -61,10 +50,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
 
     page.goto("/me")
     page.fill("input[name=key]", "lg-2025")
-    page.select_option("form[action='/me/matters'] select[name=matters-0-codes]", ["little_giant"])
-    settled(page)
-    page.select_option("form[action='/me/matters'] select[name=matters-0-level]", "national")
-    page.fill("form[action='/me/matters'] input[name=matters-0-date]", "2025-06-01")
+    fill_little_giant(page, "2025-06-01", form="form[action='/me/matters']")
     page.click("form[action='/me/matters'] button[type=submit]")
     page.wait_for_load_state()
     assert "lg-2025" in page.inner_text("main")
@@ -111,7 +97,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     page.click("#form-propose button[type=submit]")
     page.wait_for_load_state()
     assert "已拟定金额" in _state(page)
-    starts = _next_working_day(clock.today())
+    starts = next_working_day(LIVE_DAY)
     assert page.input_value("#form-announce input[name=starts_on]") == starts.isoformat()
     page.click("#form-announce button[type=submit]")
     page.wait_for_load_state()
@@ -119,7 +105,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     shoot(page, "17-department-announced")
 
     # Once the 公示 has run its five working days, finance approves within the year's budget and pays.
-    after = _next_working_day(last_working_day(starts, 5))
+    after = next_working_day(last_working_day(starts, 5))
     with serving(live_database, today=after) as later:
         sign_in(page, "finance", later)
         page.goto(f"{later}/review")

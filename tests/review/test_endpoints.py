@@ -1,21 +1,13 @@
 """The review API: the queue of one's scope, the dossier (trace, stacking, materials, timeline), decisions."""
 
-from datetime import date
-
 import pytest
 
 from huiqi import clock
 from tests.dbtest import ALICE_USCC, BOB_USCC, apply
+from tests.review.conftest import ON
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
-ON = date(2025, 9, 1)
-
-
-@pytest.fixture
-def alice_h1(session, people, tmp_path):
-    """Alice's 小巨人 honour under measure 3: 沈阳 pre-reviews, then 工信厅."""
-    return apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=ON, store=tmp_path / "materials")
 
 
 async def test_the_city_queue_holds_its_own_city_only(client, session, people, alice_h1, tmp_path) -> None:

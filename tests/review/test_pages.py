@@ -1,21 +1,14 @@
 """The reviewers' pages: the queue of one's scope, the review page (trace, stacking, materials, timeline),
 decision forms that move the state, and refusals shown on the page with what was typed."""
 
-from datetime import date
-
 import pytest
 
 from huiqi.budgets import service as budgets
 from huiqi.review import service as review
 from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, to_announced
+from tests.review.conftest import ON
 
 pytestmark = pytest.mark.anyio
-ON = date(2025, 9, 1)
-
-
-@pytest.fixture
-def alice_h1(session, people, tmp_path):
-    return apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=ON, store=tmp_path / "materials")
 
 
 async def test_the_queue_is_the_callers_scope(browser, session, people, alice_h1, tmp_path) -> None:

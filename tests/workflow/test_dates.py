@@ -12,18 +12,8 @@ from huiqi.validation import BEIJING
 from tests.dbtest import apply
 
 
-@pytest.fixture
-def today(monkeypatch):
-    def set_to(day: date) -> None:
-        monkeypatch.setenv("HUIQI_TODAY", day.isoformat())
-        get_settings.cache_clear()
-
-    yield set_to
-    get_settings.cache_clear()
-
-
-def test_a_step_cannot_be_dated_before_the_one_it_follows(session, people, tmp_path, today) -> None:
-    today(date(2025, 9, 20))
+def test_a_step_cannot_be_dated_before_the_one_it_follows(session, people, tmp_path, set_today) -> None:
+    set_today(date(2025, 9, 20))
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 10), store=tmp_path)
     with pytest.raises(Conflict, match="初审通过的日期 2025-09-09 早于上一步（转市级初审，2025-09-10）"):
         review.pass_city(session, actor=people.shenyang, application_id=app.id, on=date(2025, 9, 9))
@@ -31,19 +21,19 @@ def test_a_step_cannot_be_dated_before_the_one_it_follows(session, people, tmp_p
     assert app.state == "department_review"
 
 
-def test_a_decision_cannot_be_dated_in_the_future(session, people, tmp_path, today) -> None:
-    today(date(2025, 9, 20))
+def test_a_decision_cannot_be_dated_in_the_future(session, people, tmp_path, set_today) -> None:
+    set_today(date(2025, 9, 20))
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 10), store=tmp_path)
     with pytest.raises(Conflict, match="晚于今天（2025-09-20）"):
         review.pass_city(session, actor=people.shenyang, application_id=app.id, on=date(2025, 9, 21))
     assert app.state == "city_review"
 
 
-def test_the_clock_is_the_calendars_unless_set_and_never_set_in_production(today, monkeypatch) -> None:
+def test_the_clock_is_the_calendars_unless_set_and_never_set_in_production(set_today, monkeypatch) -> None:
     monkeypatch.delenv("HUIQI_TODAY", raising=False)
     get_settings.cache_clear()
     assert clock.today() == datetime.now(BEIJING).date()
-    today(date(2025, 9, 20))
+    set_today(date(2025, 9, 20))
     assert clock.today() == date(2025, 9, 20)
     with pytest.raises(ConfigError, match="HUIQI_TODAY"):
         Settings(environment="production", demo_password="a real secret", today=date(2025, 9, 20)).refuse_dev_secrets()
