@@ -16,6 +16,7 @@ from huiqi.applications.schemas import (
 )
 from huiqi.config import get_settings
 from huiqi.errors import InputError, MaterialError
+from huiqi.materials.storage import MEDIA_TYPES
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.excel import XLSX, download
 from huiqi.web.pagination import Page, PagingDep, page_of
@@ -23,9 +24,6 @@ from huiqi.workflow.states import STATES
 
 router = APIRouter(prefix="/applications", tags=["申报"])
 StateQuery = Annotated[str | None, Query(description="只列出这一状态的申报：" + "、".join(STATES))]
-MEDIA = {"pdf": "application/pdf", "ofd": "application/ofd", "jpg": "image/jpeg", "png": "image/png"}
-
-
 def _state(state: str | None) -> str | None:
     if state is not None and state not in STATES:
         raise InputError([("state", f"没有状态 {state!r}；可选：{'、'.join(STATES)}")])
@@ -95,10 +93,10 @@ async def upload(application_id: RecordId, session: Db, actor: Actor,
 
 
 @router.get("/{application_id}/materials/{material_id}", summary="下载申报材料", response_class=Response,
-            responses={200: {"content": {t: {} for t in MEDIA.values()}, "description": "材料文件"}})
+            responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}, "description": "材料文件"}})
 def material(application_id: RecordId, material_id: RecordId, session: Db, actor: Actor) -> Response:
     row, content = service.material(session, actor=actor, application_id=application_id, material_id=material_id)
-    return Response(content, media_type=MEDIA.get(row.media_type, "application/octet-stream"), headers={
+    return Response(content, media_type=MEDIA_TYPES.get(row.media_type, "application/octet-stream"), headers={
         "Content-Disposition": f"attachment; filename=\"material-{row.id}.{row.media_type}\"; "
                                f"filename*=UTF-8''{quote(row.filename)}"})
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from huiqi.errors import MaterialError
 
 KINDS = {"pdf": "PDF", "ofd": "OFD", "jpg": "JPG", "png": "PNG"}
+MEDIA_TYPES = {"pdf": "application/pdf", "ofd": "application/ofd", "jpg": "image/jpeg", "png": "image/png"}
 
 
 def sniff(content: bytes) -> str:

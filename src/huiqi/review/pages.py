@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.announcements.calendar import next_working_day
+from huiqi.applications import service as applications
 from huiqi.approvals import service as approvals
-from huiqi.config import get_settings
 from huiqi.disbursements import service as disbursements
 from huiqi.errors import HuiqiError, InputError, NotFound
-from huiqi.materials import storage
+from huiqi.materials.storage import MEDIA_TYPES
 from huiqi.models import User
 from huiqi.money import wan
 from huiqi.review import reading
@@ -27,15 +27,13 @@ from huiqi.review.forms import day_of, yuan_of_wan
 from huiqi.review.schemas import StateName
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
 from huiqi.rules.loader import vocabulary
+from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.workflow.states import STATES
 
 router = APIRouter(include_in_schema=False)
-MEDIA = {"pdf": "application/pdf", "ofd": "application/ofd", "jpg": "image/jpeg", "png": "image/png"}
-
-
 @router.get("/review", response_class=HTMLResponse)
 def queue_page(request: Request, who: CallerDep, actor: Actor, session: Db,
                state: Annotated[StateName | None, Query()] = None) -> HTMLResponse:
@@ -91,12 +89,10 @@ def review_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 
 @router.get("/review/{application_id}/materials/{material_id}")
 def material(actor: Actor, session: Db, application_id: RecordId, material_id: RecordId) -> Response:
-    found = reading.dossier(session, actor=actor, application_id=application_id)
-    chosen = next((m for m in found.materials if m.id == material_id), None)
-    if chosen is None:
-        raise NotFound(f"申报 {application_id} 没有编号为 {material_id} 的材料")
-    content = storage.read(get_settings().materials_dir, chosen.sha256)
-    return Response(content, media_type=MEDIA.get(chosen.media_type, "application/octet-stream"), headers={
+    require_role(actor, *reading.REVIEWERS, doing="审阅申报")
+    chosen, content = applications.material(session, actor=actor, application_id=application_id,
+                                            material_id=material_id)
+    return Response(content, media_type=MEDIA_TYPES.get(chosen.media_type, "application/octet-stream"), headers={
         "Content-Disposition": f"inline; filename=\"material-{chosen.id}.{chosen.media_type}\""})
 
 
