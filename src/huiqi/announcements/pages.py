@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.announcements.endpoints import read
-from huiqi.review.reading import measure_titles
+from huiqi.public.service import measure_titles
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page

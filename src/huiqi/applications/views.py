@@ -3,7 +3,6 @@
 Shared by the JSON API, the pages and the export, so all three say the same thing.
 """
 
-from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -19,22 +18,17 @@ from huiqi.applications.schemas import (
 from huiqi.applications.service import matter_key, result_for
 from huiqi.approvals import repository as grants
 from huiqi.models import Application, Department, User
+from huiqi.public.service import measure_titles
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
-from huiqi.rules.loader import load_many
 from huiqi.users import repository as users
 from huiqi.web.excel import Table
 from huiqi.workflow import repository as steps
 from huiqi.workflow.states import ACTIONS, STATES, allowed
 
 
-@cache
-def _titles() -> dict[tuple[str, int], str]:
-    return {(p.id, m.number): m.title for p in load_many() for m in p.measures}
-
-
 def measure_title(policy_id: str, number: int) -> str:
-    return _titles().get((policy_id, number), f"措施{number}")
+    return measure_titles().get((policy_id, number), f"措施{number}")
 
 
 def _name(session: Session, application: Application) -> str | None:

@@ -10,7 +10,7 @@ from huiqi.approvals import service as approvals
 from huiqi.budgets import service as budgets
 from huiqi.budgets.schemas import ApprovalCreate, BudgetRead, BudgetSet, GrantRead
 from huiqi.models import User
-from huiqi.review.reading import measure_titles
+from huiqi.public.service import measure_titles
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
 

@@ -80,7 +80,7 @@ def calculator_matter(request: Request, who: CallerDep, i: Annotated[int, Query(
 @router.get("/announcements", response_class=HTMLResponse)
 def announcements_page(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     return page(request, "public/announcements.html", who, batches=announcements.public_listing(session),
-                titles=_titles())
+                titles=service.measure_titles())
 
 
 @router.get("/whitelist", response_class=HTMLResponse)
@@ -101,7 +101,3 @@ def whitelist_download(number: int, session: Db) -> FileResponse:
                                  path=folder / f"whitelist-v{number}.xlsx")
     return FileResponse(path, filename=f"数字经济核心产业企业白名单-第{number}版.xlsx",
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _titles() -> dict[tuple[str, int], str]:
-    return {(p.id, m.number): m.title for p in service.policies() for m in p.measures}

@@ -1,6 +1,7 @@
 """Policies as the public reads them: each measure with its units and parameters in force on a day."""
 
 from datetime import date
+from functools import cache
 
 from huiqi.errors import NotFound
 from huiqi.money import wan
@@ -12,6 +13,12 @@ from huiqi.rules.policy import Measure, Policy
 def policies() -> list[Policy]:
     """The shipped policies (loaded and checked once per process)."""
     return load_many()
+
+
+@cache
+def measure_titles() -> dict[tuple[str, int], str]:
+    """Each measure's title by (policy id, number), for lists that name measures."""
+    return {(p.id, m.number): m.title for p in policies() for m in p.measures}
 
 
 def policy(policy_id: str) -> Policy:

@@ -18,8 +18,8 @@ from huiqi.applications import service as applications
 from huiqi.approvals import repository as grants
 from huiqi.budgets import repository as budgets
 from huiqi.models import Announcement, Application, Budget, Department, Grant, Material, Transition, User
+from huiqi.public.service import measure_titles
 from huiqi.rules.answer import Answer, Result
-from huiqi.rules.loader import load_many
 from huiqi.users.scope import covers, require_role
 from huiqi.workflow import repository as transitions
 from huiqi.workflow.states import STATES, Step, allowed
@@ -53,10 +53,6 @@ def applicant_name(session: Session, application: Application) -> str:
 def department_name(session: Session, department_id: int | None) -> str | None:
     department = session.get(Department, department_id) if department_id else None
     return department.name if department else None
-
-
-def measure_titles() -> dict[tuple[str, int], str]:
-    return {(p.id, m.number): m.title for p in load_many() for m in p.measures}
 
 
 @dataclass
