@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
 from huiqi.db import alembic_config, make_engine
@@ -29,6 +30,8 @@ from huiqi.rules.loader import load_many
 from huiqi.users import passwords
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
+from huiqi.workflow.runner import run
+from huiqi.workflow.steps import Context
 
 POSTGRES_URL = os.environ.get("HUIQI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -190,6 +193,14 @@ def people(session: Session) -> People:
     return found
 
 
+def step(session: Session, action: str, who: User, app: Application | int, *, on: date | None = None,
+         **params) -> Context:
+    """Take a workflow step through the step runner as ``who``, recorded on ``on`` (today when not given)."""
+    app_id = app if isinstance(app, int) else app.id
+    with clock.pinned(on or clock.today()):
+        return run(session, action, actor=who, application_id=app_id, application_ids=[app_id], **params)
+
+
 def apply(session: Session, who: User, *, matter: str, measure: int, amount: int, on: date,
           store: Path) -> Application:
     """A submitted application: draft, one PDF, the declaration, submission."""
@@ -198,19 +209,16 @@ def apply(session: Session, who: User, *, matter: str, measure: int, amount: int
     applications.add_material(session, actor=who, application_id=draft.id, filename="申报书.pdf", content=PDF,
                               store=store)
     applications.declare(session, actor=who, application_id=draft.id)
-    return applications.submit(session, actor=who, application_id=draft.id, on=on)
+    return step(session, "submit", who, draft, on=on).application
 
 
 def to_announced(session: Session, who: User, reviewers: list[User], *, matter: str, measure: int, amount: int,
                  store: Path, proposed: int | None = None, starts_on: date = date(2025, 9, 29)) -> Application:
     """An application taken through review to 公示 (five working days from ``starts_on``)."""
-    from huiqi.announcements import service as announcements
-    from huiqi.review import service as review
-
     app = apply(session, who, matter=matter, measure=measure, amount=amount, on=date(2025, 9, 1), store=store)
     department = reviewers[-1]
     if app.state == "city_review":
-        review.pass_city(session, actor=reviewers[0], application_id=app.id, on=date(2025, 9, 3))
-    review.propose(session, actor=department, application_id=app.id, amount=proposed or amount, on=date(2025, 9, 10))
-    announcements.open_batch(session, actor=department, application_ids=[app.id], starts_on=starts_on)
+        step(session, "pass_city", reviewers[0], app, on=date(2025, 9, 3))
+    step(session, "propose", department, app, on=date(2025, 9, 10), amount=proposed or amount)
+    step(session, "announce", department, app, on=date(2025, 9, 10), starts_on=starts_on)
     return app

@@ -19,7 +19,7 @@ from huiqi.web import errors
 from huiqi.web.deps import csrf_guard
 
 DOMAINS = (
-    "public", "auth", "applicants", "applications", "review", "announcements", "budgets", "disbursements",
+    "public", "auth", "applicants", "applications", "review", "announcements", "funding",
     "whitelist", "growth", "statistics", "audit", "users", "simulate", "admin",
 )
 STATIC = Path(__file__).parent / "web" / "static"

@@ -23,8 +23,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+WRITE = "huiqi_write"  # an execution option: this transaction will write (SQLite takes the lock up front)
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, a busy timeout and real savepoints."""
+    """An engine for ``url``; SQLite gets foreign keys, WAL, a busy timeout and real savepoints."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url)
@@ -33,8 +36,20 @@ def make_engine(url: str) -> Engine:
     # FastAPI runs sync handlers in a thread pool: a pooled connection may serve another thread.
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_connect)
-    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def writer(bind: Engine) -> Engine:
+    """The same engine, for a unit of work that writes.
+
+    SQLite has one writer at a time: a transaction that reads first and writes later fails at once
+    ("database is locked") when another process wrote in between, whatever the busy timeout. So a
+    writing request begins ``BEGIN IMMEDIATE``: it waits (up to the busy timeout) for the write lock
+    before it reads, and then nothing can change under it. PostgreSQL needs no such thing: the step
+    runner locks the rows it changes (``SELECT … FOR UPDATE``) and readers never wait.
+    """
+    return bind.execution_options(**{WRITE: True})
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -42,7 +57,14 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    # Readers never wait for the writer, and the writer never waits for readers (several server processes).
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 @cache
@@ -53,8 +75,9 @@ def engine() -> Engine:
 
 @contextmanager
 def session_scope(bind: Engine | None = None) -> Iterator[Session]:
-    """A session that commits when the block ends without error, and rolls back otherwise."""
-    factory = sessionmaker(bind=bind or engine(), expire_on_commit=False)
+    """A session that commits when the block ends without error, and rolls back otherwise (a command's
+    unit of work: it may write, so on SQLite it takes the write lock up front)."""
+    factory = sessionmaker(bind=writer(bind or engine()), expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
 

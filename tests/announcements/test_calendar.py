@@ -4,10 +4,9 @@ from datetime import date
 
 import pytest
 
-from huiqi.announcements import service as announcements
 from huiqi.announcements.calendar import is_working_day, last_working_day
 from huiqi.errors import CalendarError, Conflict
-from tests.dbtest import to_announced
+from tests.dbtest import step, to_announced
 
 
 def test_holidays_and_make_up_days() -> None:
@@ -29,8 +28,6 @@ def test_objection_only_during_the_announcement(session, people, tmp_path) -> No
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, store=tmp_path)
     with pytest.raises(Conflict, match="不在公示期内"):
-        announcements.object_to(session, actor=people.miit, application_id=app.id, reasons="迟到的异议",
-                                on=date(2025, 10, 13))
-    announcements.object_to(session, actor=people.miit, application_id=app.id, reasons="认定文件存疑",
-                            on=date(2025, 10, 9))
+        step(session, "object", people.miit, app.id, reasons="迟到的异议", on=date(2025, 10, 13))
+    step(session, "object", people.miit, app.id, reasons="认定文件存疑", on=date(2025, 10, 9))
     assert app.state == "department_review" and app.announcement_id is None

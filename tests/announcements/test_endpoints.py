@@ -4,8 +4,7 @@ from datetime import date
 
 import pytest
 
-from huiqi.review import service as review
-from tests.dbtest import apply
+from tests.dbtest import apply, step
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
@@ -14,8 +13,8 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def proposed(session, people, tmp_path):
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
-    review.pass_city(session, actor=people.shenyang, application_id=app.id, on=date(2025, 9, 3))
-    review.propose(session, actor=people.miit, application_id=app.id, amount=900_000, on=date(2025, 9, 10))
+    step(session, "pass_city", people.shenyang, app.id, on=date(2025, 9, 3))
+    step(session, "propose", people.miit, app.id, amount=900_000, on=date(2025, 9, 10))
     return app
 
 
@@ -45,15 +44,18 @@ async def test_only_the_lead_department_opens_it(client, session, people, propos
     assert proposed.state == "proposed"
 
 
-async def test_an_objection_sends_it_back_to_review(client, session, people, proposed) -> None:
+async def test_an_objection_sends_it_back_to_review(client, session, people, proposed, set_today) -> None:
     miit = bearer(session, people.miit)
+    set_today(date(2025, 9, 26))
     await client.post("/api/v1/announcements", headers=miit,
                       json={"application_ids": [proposed.id], "starts_on": "2025-09-29"})
+    set_today(date(2025, 10, 20))
     late = await client.post("/api/v1/announcements/objections", headers=miit, json={
-        "application_id": proposed.id, "reasons": "证书有效期存疑", "on": "2025-10-20"})
+        "application_id": proposed.id, "reasons": "证书有效期存疑"})
     assert late.status_code == 409 and "不在公示期内" in late.json()["detail"]
+    set_today(date(2025, 10, 9))
     done = await client.post("/api/v1/announcements/objections", headers=miit, json={
-        "application_id": proposed.id, "reasons": "证书有效期存疑", "on": "2025-10-09"})
+        "application_id": proposed.id, "reasons": "证书有效期存疑"})
     assert done.json()["state"] == "department_review"
     timeline = (await client.get(f"/api/v1/reviews/{proposed.id}", headers=miit)).json()["timeline"]
     assert (timeline[-1]["action"], timeline[-1]["reasons"]) == ("object", "证书有效期存疑")

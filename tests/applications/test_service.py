@@ -8,11 +8,10 @@ import pytest
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
 from huiqi.errors import Conflict, InputError, MaterialError, NotFound
-from huiqi.review import service as review
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.workflow import repository as steps
-from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, step
 
 
 def test_profile_changes_add_versions(session, people) -> None:
@@ -42,10 +41,10 @@ def test_submission_needs_materials_and_the_declaration(session, people, tmp_pat
     draft = applications.create_draft(session, actor=people.bob, uscc=BOB_USCC, matter_key="p1",
                                       policy_id="ln-2022-35", measure=13, amount_requested=1)
     with pytest.raises(Conflict, match="承诺"):
-        applications.submit(session, actor=people.bob, application_id=draft.id, on=date(2025, 9, 1))
+        step(session, "submit", people.bob, draft.id, on=date(2025, 9, 1))
     applications.declare(session, actor=people.bob, application_id=draft.id)
     with pytest.raises(Conflict, match="材料"):
-        applications.submit(session, actor=people.bob, application_id=draft.id, on=date(2025, 9, 1))
+        step(session, "submit", people.bob, draft.id, on=date(2025, 9, 1))
     with pytest.raises(MaterialError):
         applications.add_material(session, actor=people.bob, application_id=draft.id, filename="申报书.pdf",
                                   content=b"GIF89a not accepted", store=tmp_path)
@@ -77,14 +76,13 @@ def test_service_measures_and_unknown_policies_take_no_applications(session, peo
 def test_return_for_correction_then_resubmit(session, people, tmp_path) -> None:
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
     with pytest.raises(InputError):
-        review.return_for_correction(session, actor=people.shenyang, application_id=app.id, reasons="  ")
-    review.return_for_correction(session, actor=people.shenyang, application_id=app.id, reasons="缺少认定文件",
-                                 on=date(2025, 9, 3))
+        step(session, "return", people.shenyang, app.id, reasons="  ")
+    step(session, "return", people.shenyang, app.id, reasons="缺少认定文件", on=date(2025, 9, 3))
     assert app.state == "returned"
     applications.change_amount(session, actor=people.alice, application_id=app.id, amount_requested=900_000)
     applications.add_material(session, actor=people.alice, application_id=app.id, filename="认定文件.pdf",
                               content=PDF + b"%2", store=tmp_path)
-    applications.submit(session, actor=people.alice, application_id=app.id, on=date(2025, 9, 8))
+    step(session, "submit", people.alice, app.id, on=date(2025, 9, 8))
     assert app.state == "city_review" and app.submitted_on == date(2025, 9, 8)
     history = steps.of_application(session, app.id)
     assert [t.action for t in history] == ["submit", "route_city", "return", "submit", "route_city"]
@@ -93,12 +91,12 @@ def test_return_for_correction_then_resubmit(session, people, tmp_path) -> None:
 
 def test_reject_and_withdraw_are_final(session, people, tmp_path) -> None:
     app = apply(session, people.bob, matter="p1", measure=13, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
-    review.reject(session, actor=people.most, application_id=app.id, reasons="项目不在计划内")
+    step(session, "reject", people.most, app.id, reasons="项目不在计划内")
     with pytest.raises(Conflict):
-        applications.submit(session, actor=people.bob, application_id=app.id, on=date(2025, 9, 2))
+        step(session, "submit", people.bob, app.id, on=date(2025, 9, 2))
     draft = applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
                                       policy_id="ln-2022-35", measure=3, amount_requested=1)
-    applications.withdraw(session, actor=people.alice, application_id=draft.id, on=date(2025, 9, 2))
+    step(session, "withdraw", people.alice, draft.id, on=date(2025, 9, 2))
     assert draft.state == "withdrawn"
 
 
@@ -110,8 +108,8 @@ def test_shenfu_applicants_are_pre_reviewed_by_the_zone(session, people, tmp_pat
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
     assert app.state == "city_review" and app.city == "shenfu"
     with pytest.raises(NotFound):
-        review.pass_city(session, actor=people.shenyang, application_id=app.id)
-    review.pass_city(session, actor=zone, application_id=app.id)
+        step(session, "pass_city", people.shenyang, app.id)
+    step(session, "pass_city", zone, app.id)
     assert app.state == "department_review"
 
 
@@ -120,7 +118,6 @@ def test_a_matter_under_review_cannot_be_changed_until_it_is_returned(session, p
     bigger = {"id": "p1", "type": "project", "codes": ["key_tech"], "listed": True, "date": "2024-05-01"}
     with pytest.raises(Conflict, match=f"申报（编号 {app.id}）责任单位审核"):
         applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter=bigger)
-    review.return_for_correction(session, actor=people.most, application_id=app.id, reasons="日期有误",
-                                 on=date(2025, 9, 2))
+    step(session, "return", people.most, app.id, reasons="日期有误", on=date(2025, 9, 2))
     saved = applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter=bigger)
     assert saved.date == date(2024, 5, 1)

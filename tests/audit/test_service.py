@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import text
 
 from huiqi.audit import service as audit
-from huiqi.budgets import service as budgets
+from huiqi.funding import service as budgets
 
 
 def _some_events(session, people) -> None:

@@ -1,9 +1,11 @@
 """The review API: the queue of one's scope, the dossier (trace, stacking, materials, timeline), decisions."""
 
+from datetime import date
+
 import pytest
 
 from huiqi import clock
-from tests.dbtest import ALICE_USCC, BOB_USCC, apply
+from tests.dbtest import ALICE_USCC, BOB_USCC, apply, step
 from tests.review.conftest import ON
 from tests.webtest import bearer
 
@@ -43,11 +45,14 @@ async def test_an_enterprise_has_no_queue(client, session, people) -> None:
     assert response.status_code == 403 and "无权" in response.json()["detail"]
 
 
-async def test_decisions_move_the_state_and_write_the_timeline(client, session, people, alice_h1) -> None:
+async def test_decisions_move_the_state_and_write_the_timeline(client, session, people, alice_h1,
+                                                              set_today) -> None:
     city, miit = bearer(session, people.shenyang), bearer(session, people.miit)
     url = f"/api/v1/reviews/{alice_h1.id}"
-    assert (await client.post(f"{url}/pass", headers=city, json={"on": "2025-09-03"})).json()["state"] == \
-        "department_review"
+    dated = await client.post(f"{url}/pass", headers=city, json={"on": "2025-09-03"})
+    assert dated.status_code == 422 and alice_h1.state == "city_review", "a step is dated by the day it is recorded"
+    set_today(date(2025, 9, 3))
+    assert (await client.post(f"{url}/pass", headers=city)).json()["state"] == "department_review"
     assert (await client.post(f"{url}/score", headers=miit, json={"score": 91})).json()["expert_score"] == 91
     too_much = await client.post(f"{url}/propose", headers=miit, json={"amount": 1_000_001})
     assert too_much.status_code == 409 and "超过上限 100 万元" in too_much.json()["detail"]
@@ -84,6 +89,7 @@ async def test_stacking_warning_names_the_other_application(client, session, peo
     data = users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员", role="department",
                              password="long enough", department="省数据局")
     under_11 = apply(session, people.alice, matter="p1", measure=11, amount=10_000_000, on=ON, store=tmp_path)
+    step(session, "reject", data, under_11, on=ON, reasons="按从高原则改报措施5")  # one live application per matter
     under_5 = apply(session, people.alice, matter="p1", measure=5, amount=30_000_000, on=ON, store=tmp_path)
     body = (await client.get(f"/api/v1/reviews/{under_5.id}", headers=bearer(session, data))).json()
     assert [o["application_id"] for o in body["others"]] == [under_11.id]

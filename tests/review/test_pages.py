@@ -1,11 +1,13 @@
 """The reviewers' pages: the queue of one's scope, the review page (trace, stacking, materials, timeline),
 decision forms that move the state, and refusals shown on the page with what was typed."""
 
+from datetime import date
+
 import pytest
 
-from huiqi.budgets import service as budgets
-from huiqi.review import service as review
-from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, to_announced
+from huiqi.funding import service as budgets
+from huiqi.workflow import repository as steps
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, step, to_announced
 from tests.review.conftest import ON
 
 pytestmark = pytest.mark.anyio
@@ -51,23 +53,28 @@ async def test_another_city_gets_nothing(browser, people, alice_h1) -> None:
     assert posted.status_code == 404 and alice_h1.state == "city_review"
 
 
-async def test_forms_move_the_application_to_announcement(browser, session, people, alice_h1) -> None:
+async def test_forms_move_the_application_to_announcement(browser, session, people, alice_h1, set_today) -> None:
     city, miit = browser(people.shenyang), browser(people.miit)
-    done = await city.post(f"/review/{alice_h1.id}/pass_city", data={"on": "2025-09-03"})
+    set_today(date(2025, 9, 3))
+    done = await city.post(f"/review/{alice_h1.id}/pass_city")
     assert done.status_code == 303 and done.headers["location"] == f"/review/{alice_h1.id}"
     assert alice_h1.state == "department_review"
     assert (await miit.post(f"/review/{alice_h1.id}/score", data={"score": "88"})).status_code == 303
-    proposed = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "80.5", "on": "2025-09-10"})
+    set_today(date(2025, 9, 10))
+    proposed = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "80.5"})
     assert proposed.status_code == 303 and alice_h1.amount_proposed == 805_000 and alice_h1.expert_score == 88
     page = (await miit.get(f"/review/{alice_h1.id}")).text
     assert "80.5 万元" in page and "发布公示" in page
     opened = await miit.post(f"/review/{alice_h1.id}/announce", data={"starts_on": "2025-09-29"})
     assert opened.status_code == 303 and alice_h1.state == "announced"
     assert "2025-10-11" in (await miit.get(f"/review/{alice_h1.id}")).text
+    timeline = [(t.action, t.on) for t in steps.of_application(session, alice_h1.id)][-3:]
+    assert timeline == [("pass_city", date(2025, 9, 3)), ("propose", date(2025, 9, 10)),
+                        ("announce", date(2025, 9, 10))]
 
 
 async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None:
-    await browser(people.shenyang).post(f"/review/{alice_h1.id}/pass_city", data={"on": "2025-09-03"})
+    await browser(people.shenyang).post(f"/review/{alice_h1.id}/pass_city")
     miit = browser(people.miit)
     too_much = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "120"})
     assert too_much.status_code == 409 and "超过上限 100 万元" in too_much.text and 'value="120"' in too_much.text
@@ -85,18 +92,24 @@ async def test_return_with_reasons_shows_on_the_timeline(browser, people, alice_
     assert "请补充项目验收报告" in (await city.get(f"/review/{alice_h1.id}")).text
 
 
-async def test_finance_approves_with_the_budget_shown(browser, session, people, tmp_path) -> None:
+async def test_finance_approves_with_the_budget_shown(browser, session, people, tmp_path, set_today) -> None:
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, proposed=800_000, store=tmp_path)
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3,
                        amount=5_000_000)
     finance = browser(people.finance)
-    early = await finance.post(f"/review/{app.id}/approve", data={"on": "2025-10-10"})
+    set_today(date(2025, 10, 10))
+    waiting = (await finance.get(f"/review/{app.id}")).text
+    assert "公示期至 2025-10-11，期满后方可批准" in waiting and 'id="form-approve"' not in waiting
+    early = await finance.post(f"/review/{app.id}/approve")
     assert early.status_code == 409 and "尚未结束" in early.text and app.state == "announced"
-    assert (await finance.post(f"/review/{app.id}/approve", data={"on": "2025-10-13"})).status_code == 303
+    set_today(date(2025, 10, 13))
+    assert 'id="form-approve"' in (await finance.get(f"/review/{app.id}")).text
+    assert (await finance.post(f"/review/{app.id}/approve")).status_code == 303
     assert app.state == "approved"
     page = (await finance.get(f"/review/{app.id}")).text
     assert "登记拨付" in page and "80 万元" in page
+    set_today(date(2025, 10, 20))
     paid = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "PAY-9"})
     assert paid.status_code == 303 and app.state == "disbursed"
 
@@ -111,7 +124,6 @@ async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(got.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[2][1] == "示例科技有限公司" and rows[2][rows[1].index("申请金额（万元）")] == "100"
-    assert review  # the service module is what the forms call
 
 
 async def test_the_page_warns_of_another_application_for_the_matter(browser, session, people, tmp_path) -> None:
@@ -121,6 +133,7 @@ async def test_the_page_warns_of_another_application_for_the_matter(browser, ses
     data = users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员", role="department",
                              password="correct horse battery", department="省数据局")
     under_11 = apply(session, people.alice, matter="p1", measure=11, amount=10_000_000, on=ON, store=tmp_path)
+    step(session, "reject", data, under_11, on=ON, reasons="按从高原则改报措施5")  # one live application per matter
     under_5 = apply(session, people.alice, matter="p1", measure=5, amount=30_000_000, on=ON, store=tmp_path)
     page = (await browser(data).get(f"/review/{under_5.id}")).text
     warning = page.split('id="stacking"')[1].split("</div>")[0]

@@ -3,17 +3,15 @@ waiting under measure 13."""
 
 from datetime import date
 
-from huiqi.approvals import service as approvals
-from huiqi.budgets import service as budgets
-from huiqi.disbursements import service as disbursements
-from tests.dbtest import apply, to_announced
+from huiqi.funding import service as budgets
+from tests.dbtest import apply, step, to_announced
 
 
 def make_figures(session, people, store) -> None:
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
     alice = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                          amount=1_000_000, proposed=800_000, store=store)
-    approvals.approve(session, actor=people.finance, application_id=alice.id, on=date(2025, 10, 13))
-    disbursements.disburse(session, actor=people.finance, application_id=alice.id, paid_on=date(2025, 10, 20),
+    step(session, "approve", people.finance, alice.id, on=date(2025, 10, 13))
+    step(session, "disburse", people.finance, alice.id, on=date(2025, 10, 20), paid_on=date(2025, 10, 20),
                            reference="PAY-001")
     apply(session, people.bob, matter="p1", measure=13, amount=6_000_000, on=date(2025, 9, 1), store=store)

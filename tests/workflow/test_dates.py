@@ -1,4 +1,4 @@
-"""Steps are dated in order, never in the future (a 公示 may be set to start later); the demo clock."""
+"""Steps are dated by the day they are recorded, in order (a 公示's period may start later); the demo clock."""
 
 from datetime import date, datetime
 
@@ -7,26 +7,40 @@ import pytest
 from huiqi import clock
 from huiqi.config import Settings, get_settings
 from huiqi.errors import ConfigError, Conflict
-from huiqi.review import service as review
 from huiqi.validation import BEIJING
-from tests.dbtest import apply
+from huiqi.workflow import repository as steps
+from huiqi.workflow.runner import run
+from tests.dbtest import apply, step
 
 
 def test_a_step_cannot_be_dated_before_the_one_it_follows(session, people, tmp_path, set_today) -> None:
     set_today(date(2025, 9, 20))
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 10), store=tmp_path)
     with pytest.raises(Conflict, match="初审通过的日期 2025-09-09 早于上一步（转市级初审，2025-09-10）"):
-        review.pass_city(session, actor=people.shenyang, application_id=app.id, on=date(2025, 9, 9))
-    review.pass_city(session, actor=people.shenyang, application_id=app.id, on=date(2025, 9, 10))
+        step(session, "pass_city", people.shenyang, app.id, on=date(2025, 9, 9))
+    step(session, "pass_city", people.shenyang, app.id, on=date(2025, 9, 10))
     assert app.state == "department_review"
 
 
-def test_a_decision_cannot_be_dated_in_the_future(session, people, tmp_path, set_today) -> None:
-    set_today(date(2025, 9, 20))
+def test_a_step_is_dated_by_the_day_it_is_recorded(session, people, tmp_path, set_today) -> None:
+    """No door takes a date for a step: the runner dates it with the system's day (so never in the future)."""
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 10), store=tmp_path)
-    with pytest.raises(Conflict, match="晚于今天（2025-09-20）"):
-        review.pass_city(session, actor=people.shenyang, application_id=app.id, on=date(2025, 9, 21))
-    assert app.state == "city_review"
+    set_today(date(2025, 9, 20))
+    run(session, "pass_city", actor=people.shenyang, application_id=app.id)
+    assert steps.last_of(session, app.id).on == date(2025, 9, 20) and app.state == "department_review"
+    with pytest.raises(TypeError):
+        run(session, "propose", people.miit, app.id, amount=1)
+
+
+def test_the_pinned_day_is_refused_in_production(monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_ENVIRONMENT", "production")
+    monkeypatch.setenv("HUIQI_DEMO_PASSWORD", "a real secret")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="生产环境"), clock.pinned(date(2025, 9, 20)):
+            pass
+    finally:
+        get_settings.cache_clear()
 
 
 def test_the_clock_is_the_calendars_unless_set_and_never_set_in_production(set_today, monkeypatch) -> None:

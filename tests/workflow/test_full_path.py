@@ -2,14 +2,10 @@
 
 from datetime import date
 
-from huiqi.announcements import service as announcements
-from huiqi.approvals import service as approvals
 from huiqi.audit import service as audit
-from huiqi.budgets import service as budgets
-from huiqi.disbursements import service as disbursements
-from huiqi.review import service as review
+from huiqi.funding import service as budgets
 from huiqi.workflow import repository as steps
-from tests.dbtest import apply
+from tests.dbtest import apply, step
 
 
 def test_alice_little_giant_from_application_to_payment(session, people, tmp_path) -> None:
@@ -20,18 +16,17 @@ def test_alice_little_giant_from_application_to_payment(session, people, tmp_pat
     assert app.ceiling == 1_000_000 and app.rule_status == "eligible" and app.policy_version
     assert app.match_result["grants"][0]["matter"] == "h1" and app.case_snapshot["applicant"]["region"] == "210102"
 
-    review.pass_city(session, actor=people.shenyang, application_id=app.id, on=date(2025, 9, 3))
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
     assert app.state == "department_review" and app.department_id == people.miit.department_id
-    review.record_score(session, actor=people.miit, application_id=app.id, score=86)
-    review.propose(session, actor=people.miit, application_id=app.id, amount=800_000, on=date(2025, 9, 10))
-    batch = announcements.open_batch(session, actor=people.miit, application_ids=[app.id],
-                                     starts_on=date(2025, 9, 29))
+    step(session, "score", people.miit, app, on=date(2025, 9, 3), score=86)
+    step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
+    batch = step(session, "announce", people.miit, app, on=date(2025, 9, 10), starts_on=date(2025, 9, 29)).written
     assert batch.ends_on == date(2025, 10, 11), "five working days across National Day, the make-up Saturday counts"
 
-    grant = approvals.approve(session, actor=people.finance, application_id=app.id, on=date(2025, 10, 13))
+    grant = step(session, "approve", people.finance, app, on=date(2025, 10, 13)).written
     assert grant.amount == 800_000 and app.state == "approved"
-    paid = disbursements.disburse(session, actor=people.finance, application_id=app.id, paid_on=date(2025, 11, 3),
-                                  reference="LNCZ-2025-0001")
+    paid = step(session, "disburse", people.finance, app, on=date(2025, 11, 3), paid_on=date(2025, 11, 3),
+                reference="LNCZ-2025-0001").written
     assert paid.amount == 800_000 and app.state == "disbursed"
 
     path = [(t.action, t.from_state, t.to_state, t.actor) for t in steps.of_application(session, app.id)]

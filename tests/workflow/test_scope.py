@@ -7,12 +7,10 @@ import pytest
 
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
-from huiqi.approvals import service as approvals
-from huiqi.budgets import service as budgets
 from huiqi.errors import Conflict, Forbidden, NotFound
-from huiqi.review import service as review
+from huiqi.funding import service as budgets
 from huiqi.statistics import service as statistics
-from tests.dbtest import ALICE_USCC, BOB_USCC, apply
+from tests.dbtest import ALICE_USCC, BOB_USCC, apply, step
 
 
 @pytest.fixture
@@ -38,12 +36,12 @@ def test_enterprises_see_only_their_own(session, people, alice_app) -> None:
 
 def test_enterprises_cannot_review_even_their_own(session, people, alice_app) -> None:
     with pytest.raises(Forbidden):
-        review.pass_city(session, actor=people.alice, application_id=alice_app.id)
+        step(session, "pass_city", people.alice, alice_app.id)
 
 
 def test_a_city_sees_only_its_region(session, people, alice_app) -> None:
     with pytest.raises(NotFound):
-        review.pass_city(session, actor=people.dalian, application_id=alice_app.id)
+        step(session, "pass_city", people.dalian, alice_app.id)
     assert applications.listed(session, actor=people.dalian) == []
     with pytest.raises(Forbidden):
         applicants.get_applicant(session, actor=people.dalian, uscc=ALICE_USCC)
@@ -51,19 +49,19 @@ def test_a_city_sees_only_its_region(session, people, alice_app) -> None:
 
 
 def test_a_city_cannot_do_a_departments_work(session, people, alice_app) -> None:
-    review.pass_city(session, actor=people.shenyang, application_id=alice_app.id)
+    step(session, "pass_city", people.shenyang, alice_app.id)
     with pytest.raises(Forbidden):
-        review.propose(session, actor=people.shenyang, application_id=alice_app.id, amount=1)
-    for step in (review.return_for_correction, review.reject):  # the city's stage is over
+        step(session, "propose", people.shenyang, alice_app.id, amount=1)
+    for action in ("return", "reject"):  # the city's stage is over
         with pytest.raises(Conflict, match="市级初审人员不能"):
-            step(session, actor=people.shenyang, application_id=alice_app.id, reasons="再看看")
+            step(session, action, people.shenyang, alice_app.id, reasons="再看看")
     assert alice_app.state == "department_review"
 
 
 def test_a_department_sees_only_the_measures_it_leads(session, people, alice_app) -> None:
-    review.pass_city(session, actor=people.shenyang, application_id=alice_app.id)
+    step(session, "pass_city", people.shenyang, alice_app.id)
     with pytest.raises(NotFound):
-        review.propose(session, actor=people.most, application_id=alice_app.id, amount=1)
+        step(session, "propose", people.most, alice_app.id, amount=1)
     assert applications.listed(session, actor=people.most) == []
     with pytest.raises(Forbidden):
         applicants.get_applicant(session, actor=people.most, uscc=ALICE_USCC)
@@ -72,12 +70,12 @@ def test_a_department_sees_only_the_measures_it_leads(session, people, alice_app
 
 def test_a_department_cannot_skip_the_city(session, people, alice_app) -> None:
     with pytest.raises(Forbidden):
-        review.pass_city(session, actor=people.miit, application_id=alice_app.id)
+        step(session, "pass_city", people.miit, alice_app.id)
 
 
 def test_finance_sets_budgets_and_approves_but_does_not_review(session, people, alice_app) -> None:
     with pytest.raises(Forbidden):
-        review.pass_city(session, actor=people.finance, application_id=alice_app.id)
+        step(session, "pass_city", people.finance, alice_app.id)
     for who in (people.alice, people.shenyang, people.miit, people.admin, people.auditor):
         with pytest.raises(Forbidden):
             budgets.set_budget(session, actor=who, year=2025, policy_id="ln-2022-35", measure=3, amount=1)
@@ -88,9 +86,9 @@ def test_the_auditor_reads_everything_and_changes_nothing(session, people, alice
     assert applicants.get_applicant(session, actor=people.auditor, uscc=BOB_USCC)[0].uscc == BOB_USCC
     assert statistics.summary(session, actor=people.auditor, by=("state",))[0].applications == 1
     refused = [
-        lambda: review.pass_city(session, actor=people.auditor, application_id=alice_app.id),
-        lambda: review.reject(session, actor=people.auditor, application_id=alice_app.id, reasons="x"),
-        lambda: approvals.approve(session, actor=people.auditor, application_id=alice_app.id, on=date(2025, 9, 2)),
+        lambda: step(session, "pass_city", people.auditor, alice_app.id),
+        lambda: step(session, "reject", people.auditor, alice_app.id, reasons="x"),
+        lambda: step(session, "approve", people.auditor, alice_app.id, on=date(2025, 9, 2)),
         lambda: applicants.record_profile(session, actor=people.auditor, uscc=BOB_USCC, name="改名"),
         lambda: applications.create_draft(session, actor=people.auditor, uscc=BOB_USCC, matter_key="p1",
                                           policy_id="ln-2022-35", measure=13, amount_requested=1),
@@ -102,9 +100,9 @@ def test_the_auditor_reads_everything_and_changes_nothing(session, people, alice
 
 def test_admin_manages_people_not_awards(session, people, alice_app) -> None:
     with pytest.raises(Forbidden):
-        review.pass_city(session, actor=people.admin, application_id=alice_app.id)
+        step(session, "pass_city", people.admin, alice_app.id)
     with pytest.raises(Forbidden):
-        approvals.approve(session, actor=people.admin, application_id=alice_app.id, on=date(2025, 9, 2))
+        step(session, "approve", people.admin, alice_app.id, on=date(2025, 9, 2))
 
 
 def test_statistics_stay_within_scope(session, people, alice_app, tmp_path) -> None:

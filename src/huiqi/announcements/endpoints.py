@@ -12,6 +12,8 @@ from huiqi.review import reading
 from huiqi.review.schemas import ReviewItem
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import Action
 
 router = APIRouter(prefix="/announcements", tags=["公示"])
 
@@ -27,9 +29,10 @@ def read(session: Session, batch: Announcement, entries: list[Application]) -> A
 
 @router.post("", response_model=AnnouncementRead, status_code=201, summary="发布公示（责任单位）")
 def open_batch(body: AnnouncementCreate, actor: Actor, session: Db) -> AnnouncementRead:
-    batch = announcements.open_batch(session, actor=actor, application_ids=body.application_ids,
-                                     starts_on=body.starts_on, working_days=body.working_days, title=body.title)
+    done = run(session, Action.ANNOUNCE, actor=actor, application_ids=body.application_ids, starts_on=body.starts_on,
+               working_days=body.working_days, title=body.title)
     session.commit()
+    batch = done.written
     entries = next(rows for b, rows in announcements.managed(session, actor=actor) if b.id == batch.id)
     return read(session, batch, entries)
 
@@ -43,7 +46,6 @@ def managed(actor: Actor, session: Db, paging: PagingDep) -> dict:
 
 @router.post("/objections", response_model=ReviewItem, summary="记录公示期间收到的异议（退回审核）")
 def object_to(body: ObjectionCreate, actor: Actor, session: Db) -> ReviewItem:
-    app = announcements.object_to(session, actor=actor, application_id=body.application_id, reasons=body.reasons,
-                                  on=body.on)
+    done = run(session, Action.OBJECT, actor=actor, application_id=body.application_id, reasons=body.reasons)
     session.commit()
-    return ReviewItem.of(reading.rows(session, [app])[0])
+    return ReviewItem.of(reading.rows(session, [done.application])[0])

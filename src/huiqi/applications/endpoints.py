@@ -20,7 +20,8 @@ from huiqi.materials.storage import MEDIA_TYPES
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.excel import XLSX, download
 from huiqi.web.pagination import Page, PagingDep, page_of
-from huiqi.workflow.states import STATES
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import STATES, Action
 
 router = APIRouter(prefix="/applications", tags=["申报"])
 StateQuery = Annotated[str | None, Query(description="只列出这一状态的申报：" + "、".join(STATES))]
@@ -110,13 +111,13 @@ def declare(application_id: RecordId, session: Db, actor: Actor) -> ApplicationD
 
 @router.post("/{application_id}/submit", response_model=ApplicationDetail, summary="提交申报（按今天运行政策规则）")
 def submit(application_id: RecordId, session: Db, actor: Actor) -> ApplicationDetail:
-    service.submit(session, actor=actor, application_id=application_id)
+    run(session, Action.SUBMIT, actor=actor, application_id=application_id)
     session.commit()
     return _detail(session, actor, application_id)
 
 
 @router.post("/{application_id}/withdraw", response_model=ApplicationDetail, summary="撤回申报")
 def withdraw(application_id: RecordId, session: Db, actor: Actor) -> ApplicationDetail:
-    service.withdraw(session, actor=actor, application_id=application_id)
+    run(session, Action.WITHDRAW, actor=actor, application_id=application_id)
     session.commit()
     return _detail(session, actor, application_id)

@@ -13,19 +13,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from huiqi.applicants import repository as applicants
 from huiqi.applications import service, views
 from huiqi.applications.endpoints import read_material
-from huiqi.errors import HuiqiError, InputError, MaterialError, NotFound
+from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.models import User
 from huiqi.money import parse_wan
 from huiqi.rules.loader import load_many
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import page
-from huiqi.workflow.states import STATES
+from huiqi.web.steps import Refusal, form_step
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import EDITABLE, STATES, Action
 
 router = APIRouter(include_in_schema=False)
 POLICY = "ln-2022-35"
-FIELDS = {"amount": "申请金额", "amount_requested": "申请金额", "measure": "措施", "policy": "政策",
-          "file": "材料文件", "matter": "事项", "reasons": "理由"}
 
 
 @router.get("/applications", response_class=HTMLResponse)
@@ -58,9 +59,8 @@ def new(request: Request, who: CallerDep, session: Db, actor: Actor,
 
 
 def _problems(error: HuiqiError) -> list[tuple[str, str]]:
-    if isinstance(error, InputError):
-        return [(FIELDS.get(f, f), r) for f, r in error.problems]
-    return [("", error.message)]
+    refusal = Refusal.of(error)
+    return refusal.problems or [("", refusal.message)]
 
 
 @router.post("/applications/new", response_class=HTMLResponse, response_model=None)
@@ -72,9 +72,10 @@ async def create(request: Request, who: CallerDep, session: Db, actor: Actor) ->
         amount = parse_wan(form["amount"] or "", "amount") if form["amount"] else None
         if amount is None:
             raise InputError([("amount", "请填写申请金额（万元）")])
-        draft = service.create_draft(session, actor=actor, uscc=actor.uscc or "", matter_key=form["matter"],
-                                     policy_id=POLICY, measure=int(form["measure"]), amount_requested=amount)
-    except (InputError, NotFound) as error:
+        with session.begin_nested():
+            draft = service.create_draft(session, actor=actor, uscc=actor.uscc or "", matter_key=form["matter"],
+                                         policy_id=POLICY, measure=int(form["measure"]), amount_requested=amount)
+    except HuiqiError as error:
         return _new(request, who, session, actor, status_code=error.status_code, problems=_problems(error), **form)
     session.commit()
     return RedirectResponse(f"/applications/{draft.id}", status_code=303)
@@ -84,9 +85,10 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
             status_code: int = 200, **context: Any) -> HTMLResponse:
     application = service.get(session, actor=actor, application_id=application_id)
     detail = views.detail(session, application, actor)
-    editable = actor.role == "enterprise" and application.state in service.EDITABLE
+    editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE
+    done = DONE.get(request.query_params.get("done", "")) if request.method == "GET" else None
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
-                **context)
+                done=done, **context)
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
@@ -94,19 +96,19 @@ def detail(request: Request, who: CallerDep, session: Db, actor: Actor, applicat
     return _detail(request, who, session, actor, application_id)
 
 
+DONE = {"amount": "申请金额已修改", "material": "材料已上传", "declaration": "已作出承诺", "submit": "已提交申报",
+        "withdraw": "申报已撤回"}
+
+
 def _step(request: Request, who: CallerDep, session: Db, actor: User, application_id: int,
           act: Callable[[], Any], done: str, **context: Any) -> Response:
     """Take one step; on a refusal show the page again with the reason (out of scope stays a 404)."""
-    try:
-        act()
-    except HuiqiError as error:
-        if isinstance(error, NotFound):
-            raise
-        session.expire_all()  # show the record as stored, not as the refused step left it
-        return _detail(request, who, session, actor, application_id, status_code=error.status_code,
-                       problems=_problems(error), **context)
-    session.commit()
-    return RedirectResponse(f"/applications/{application_id}?done={done}", status_code=303)
+
+    def again(refusal: Refusal) -> Response:
+        return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
+                       problems=refusal.problems or [("", refusal.message)], **context)
+
+    return form_step(session, act, done=f"/applications/{application_id}?done={done}", again=again)
 
 
 @router.post("/applications/{application_id}/amount", response_class=HTMLResponse, response_model=None)
@@ -162,10 +164,10 @@ async def declare(request: Request, who: CallerDep, session: Db, actor: Actor, a
 @router.post("/applications/{application_id}/submit", response_class=HTMLResponse, response_model=None)
 def submit(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> Response:
     return _step(request, who, session, actor, application_id,
-                 lambda: service.submit(session, actor=actor, application_id=application_id), "submit")
+                 lambda: run(session, Action.SUBMIT, actor=actor, application_id=application_id), "submit")
 
 
 @router.post("/applications/{application_id}/withdraw", response_class=HTMLResponse, response_model=None)
 def withdraw(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> Response:
     return _step(request, who, session, actor, application_id,
-                 lambda: service.withdraw(session, actor=actor, application_id=application_id), "withdraw")
+                 lambda: run(session, Action.WITHDRAW, actor=actor, application_id=application_id), "withdraw")

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.models import Application, Material
 from huiqi.users.scope import Scope
+from huiqi.workflow.states import ENDED
 
 
 def get(session: Session, application_id: int) -> Application | None:
@@ -41,3 +42,9 @@ def materials(session: Session, application_id: int) -> list[Material]:
 
 def for_matter(session: Session, matter_id: int) -> list[Application]:
     return list(session.scalars(select(Application).where(Application.matter_id == matter_id)))
+
+
+def live_for_matter(session: Session, matter_id: int) -> Application | None:
+    """The matter's application that is still live (not withdrawn, not rejected), if any."""
+    query = select(Application).where(Application.matter_id == matter_id, Application.state.not_in(ENDED))
+    return session.scalars(query.order_by(Application.id).limit(1)).one_or_none()

@@ -44,13 +44,13 @@ class ApplicationCreate(StrictInput):
     matter: str = Field(description="事项编号（先在“事项”中登记）", min_length=1, max_length=64)
     policy: str = Field("ln-2022-35", description="政策编号", min_length=1, max_length=40)
     measure: int = Field(description="措施序号", ge=1, le=999)
-    amount_requested: int = Field(description="申请金额（元，整数）", ge=0, le=MAX_YUAN)
+    amount_requested: int = Field(description="申请金额（元，整数，大于 0）", gt=0, le=MAX_YUAN)
 
 
 class ApplicationUpdate(StrictInput):
     """What an applicant may change while the application is a draft or returned for correction."""
 
-    amount_requested: int = Field(description="申请金额（元，整数）", ge=0, le=MAX_YUAN)
+    amount_requested: int = Field(description="申请金额（元，整数，大于 0）", gt=0, le=MAX_YUAN)
 
 
 class MaterialRead(BaseModel):

@@ -15,15 +15,16 @@ from huiqi.applications.schemas import (
     MaterialRead,
     StepRead,
 )
-from huiqi.applications.service import matter_key, result_for
-from huiqi.approvals import repository as grants
+from huiqi.funding import repository as funding
 from huiqi.models import Application, Department, User
 from huiqi.public.service import measure_titles
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.users import repository as users
+from huiqi.users.scope import SYSTEM
 from huiqi.web.excel import Table
 from huiqi.workflow import repository as steps
+from huiqi.workflow.judgement import matter_key, result_for
 from huiqi.workflow.states import ACTIONS, STATES, allowed
 
 
@@ -38,7 +39,7 @@ def _name(session: Session, application: Application) -> str | None:
 
 def summary(session: Session, application: Application) -> ApplicationSummary:
     """The fields of a list row."""
-    grant = grants.for_application(session, application.id)
+    grant = funding.grant_for_application(session, application.id)
     unit = session.get(Department, application.department_id) if application.department_id else None
     return ApplicationSummary(
         id=application.id, uscc=application.uscc, applicant_name=_name(session, application),
@@ -55,7 +56,7 @@ def timeline(session: Session, application_id: int) -> list[StepRead]:
     out = []
     for step in steps.of_application(session, application_id):
         person = users.by_username(session, step.actor)
-        name = person.display_name if person else ("系统" if step.actor == "system" else step.actor)
+        name = person.display_name if person else ("系统" if step.actor == SYSTEM.username else step.actor)
         label = ACTIONS.get(step.action, step.action)
         out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
                             actor=step.actor, actor_name=name, on=step.on, at=step.at, reasons=step.reasons))

@@ -12,24 +12,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.announcements import service as announcements
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
-from huiqi.approvals import service as approvals
-from huiqi.budgets import service as budgets
 from huiqi.demo import data
 from huiqi.demo.data import DemoEnterprise
 from huiqi.departments import service as departments
-from huiqi.disbursements import service as disbursements
 from huiqi.errors import Conflict
+from huiqi.funding import service as funding
 from huiqi.growth import service as growth
 from huiqi.models import Applicant, Application, User
 from huiqi.reference import divisions
-from huiqi.review import service as review
 from huiqi.rules.loader import load_many
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.whitelist import service as whitelist
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import Action, State
 
 PDF = b"%PDF-1.4\n% huiqi demo material: synthetic, not a real document\n%%EOF\n"
 POLICY = "ln-2022-35"
@@ -87,14 +85,20 @@ def _draft(session: Session, cast: Cast, firm: DemoEnterprise) -> Application:
     return draft
 
 
+def _step(session: Session, day: date, action: Action, actor: User, app: Application, **params) -> None:
+    """Take a workflow step as it happened on ``day`` (the demo's history is dated in 2025)."""
+    with clock.pinned(day):
+        run(session, action, actor=actor, application_id=app.id, application_ids=[app.id], **params)
+
+
 def _reviewers(cast: Cast, app: Application) -> tuple[User | None, User]:
     return cast.cities.get(app.city), cast.departments[app.department_id]
 
 
 def _to_department(session: Session, cast: Cast, app: Application) -> User:
     city, unit = _reviewers(cast, app)
-    if app.state == "city_review":
-        review.pass_city(session, actor=city, application_id=app.id, on=data.CITY_PASSED)
+    if app.state == State.CITY_REVIEW:
+        _step(session, data.CITY_PASSED, Action.PASS_CITY, city, app)
     return unit
 
 
@@ -104,36 +108,36 @@ def _advance(session: Session, cast: Cast, firm: DemoEnterprise, app: Applicatio
     if goal == "city_review":
         return False
     if goal in ("returned", "rejected"):
-        actor = city if app.state == "city_review" else _reviewers(cast, app)[1]
-        step = review.return_for_correction if goal == "returned" else review.reject
+        actor = city if app.state == State.CITY_REVIEW else _reviewers(cast, app)[1]
+        step = Action.RETURN if goal == "returned" else Action.REJECT
         reasons = "（演示）申报书缺少项目验收报告，请补充后重新提交" if goal == "returned" \
             else "（演示）经核查，申报单位存在不良信用记录，不符合申报条件"
-        step(session, actor=actor, application_id=app.id, reasons=reasons, on=data.CITY_PASSED)
+        _step(session, data.CITY_PASSED, step, actor, app, reasons=reasons)
         return False
     unit = _to_department(session, cast, app)
     if goal in ("department_review", "scored"):
         if goal == "scored":
-            review.record_score(session, actor=unit, application_id=app.id, score=88)
+            _step(session, data.PROPOSED, Action.SCORE, unit, app, score=88)
         return False
-    review.propose(session, actor=unit, application_id=app.id, amount=firm.amount * 4 // 5, on=data.PROPOSED)
+    _step(session, data.PROPOSED, Action.PROPOSE, unit, app, amount=firm.amount * 4 // 5)
     return goal != "proposed"
 
 
 def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Application]) -> None:
     first = [waiting[body] for body in ("DEMA0001", "DEMA0002")]
     for app in first:
-        announcements.open_batch(session, actor=cast.departments[app.department_id], application_ids=[app.id],
-                                 starts_on=data.FIRST_BATCH)
-        approvals.approve(session, actor=cast.finance, application_id=app.id, on=data.APPROVED)
-    disbursements.disburse(session, actor=cast.finance, application_id=waiting["DEMA0001"].id, paid_on=data.PAID,
-                           reference="演示-2025-0001")
+        _step(session, data.PROPOSED, Action.ANNOUNCE, cast.departments[app.department_id], app,
+              starts_on=data.FIRST_BATCH)
+        _step(session, data.APPROVED, Action.APPROVE, cast.finance, app)
+    _step(session, data.PAID, Action.DISBURSE, cast.finance, waiting["DEMA0001"], paid_on=data.PAID,
+          reference="演示-2025-0001")
     for body in ("DEMA0003", "DEMA0012"):
         app = waiting[body]
-        announcements.open_batch(session, actor=cast.departments[app.department_id], application_ids=[app.id],
-                                 starts_on=data.SECOND_BATCH)
+        _step(session, data.PROPOSED, Action.ANNOUNCE, cast.departments[app.department_id], app,
+              starts_on=data.SECOND_BATCH)
     objected = waiting["DEMA0012"]
-    announcements.object_to(session, actor=cast.departments[objected.department_id], application_id=objected.id,
-                            reasons="（演示）公示期间收到异议：认证证书有效期存疑，退回复核", on=data.OBJECTED)
+    _step(session, data.OBJECTED, Action.OBJECT, cast.departments[objected.department_id], objected,
+          reasons="（演示）公示期间收到异议：认证证书有效期存疑，退回复核")
 
 
 def budget_years(today: date | None = None) -> list[int]:
@@ -155,7 +159,7 @@ def seed(session: Session, *, password: str) -> Cast:
         _enterprise(session, cast, firm)
     for year in budget_years():
         for measure, amount in data.BUDGETS_2025.items():
-            budgets.set_budget(session, actor=cast.finance, year=year, policy_id=POLICY, measure=measure,
+            funding.set_budget(session, actor=cast.finance, year=year, policy_id=POLICY, measure=measure,
                                amount=amount)
     waiting = {}
     for firm in data.ENTERPRISES:
@@ -164,9 +168,9 @@ def seed(session: Session, *, password: str) -> Cast:
             continue
         who = cast.enterprises[firm.body]
         if firm.goal == "withdrawn":
-            applications.withdraw(session, actor=who, application_id=app.id, on=data.SUBMITTED)
+            _step(session, data.SUBMITTED, Action.WITHDRAW, who, app)
             continue
-        applications.submit(session, actor=who, application_id=app.id, on=data.SUBMITTED)
+        _step(session, data.SUBMITTED, Action.SUBMIT, who, app)
         if _advance(session, cast, firm, app):
             waiting[firm.body] = app
     _announce_and_pay(session, cast, waiting)

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from huiqi.db import utcnow
@@ -17,6 +17,10 @@ class Application(Created, Base):
     __table_args__ = (
         CheckConstraint("amount_requested >= 0", name="amount_requested"),
         CheckConstraint("amount_proposed IS NULL OR amount_proposed >= 0", name="amount_proposed"),
+        # One live application per matter (从高不重复): the database holds it when two drafts race.
+        Index("uq_applications_live_matter", "matter_id", unique=True,
+              sqlite_where=text("state NOT IN ('withdrawn', 'rejected')"),
+              postgresql_where=text("state NOT IN ('withdrawn', 'rejected')")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,8 +2,9 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created
+from huiqi.users.roles import PEOPLE
 
-ROLES = ("enterprise", "city", "department", "finance", "admin", "auditor")
+ROLES = tuple(str(r) for r in PEOPLE)
 
 
 class User(Created, Base):

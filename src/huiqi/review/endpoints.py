@@ -1,7 +1,7 @@
 """Reviews over HTTP: the caller's queue, one application's dossier, and the decisions on it.
 
-Each decision calls its service, which checks role, scope and state; a refusal is a 403, 404 or 409
-with a message in Chinese.
+Each decision is a workflow step (``workflow.runner.run``), which locks the application and checks role,
+scope, state and date; a refusal is a 403, 404 or 409 with a message in Chinese.
 """
 
 from typing import Annotated
@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from huiqi.review import reading
-from huiqi.review import service as review
 from huiqi.review.schemas import DecisionIn, ProposeIn, ReasonsIn, ReviewDetail, ReviewItem, ScoreIn, StateName
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import Action
 
 router = APIRouter(prefix="/reviews", tags=["审核"])
 
@@ -34,37 +35,32 @@ def detail(application_id: RecordId, actor: Actor, session: Db) -> ReviewDetail:
     return ReviewDetail.of_dossier(reading.dossier(session, actor=actor, application_id=application_id))
 
 
+def _step(session, actor, application_id: int, action: Action, **params) -> ReviewItem:
+    done = run(session, action, actor=actor, application_id=application_id, **params)
+    session.commit()
+    return _item(session, done.application)
+
+
 @router.post("/{application_id}/pass", response_model=ReviewItem, summary="市级初审通过")
 def pass_city(application_id: RecordId, actor: Actor, session: Db, body: DecisionIn | None = None) -> ReviewItem:
-    app = review.pass_city(session, actor=actor, application_id=application_id, on=body.on if body else None)
-    session.commit()
-    return _item(session, app)
+    return _step(session, actor, application_id, Action.PASS_CITY)
 
 
 @router.post("/{application_id}/return", response_model=ReviewItem, summary="退回补正（须写明理由）")
 def return_for_correction(application_id: RecordId, body: ReasonsIn, actor: Actor, session: Db) -> ReviewItem:
-    app = review.return_for_correction(session, actor=actor, application_id=application_id, reasons=body.reasons,
-                                       on=body.on)
-    session.commit()
-    return _item(session, app)
+    return _step(session, actor, application_id, Action.RETURN, reasons=body.reasons)
 
 
 @router.post("/{application_id}/reject", response_model=ReviewItem, summary="不予支持（须写明理由）")
 def reject(application_id: RecordId, body: ReasonsIn, actor: Actor, session: Db) -> ReviewItem:
-    app = review.reject(session, actor=actor, application_id=application_id, reasons=body.reasons, on=body.on)
-    session.commit()
-    return _item(session, app)
+    return _step(session, actor, application_id, Action.REJECT, reasons=body.reasons)
 
 
 @router.post("/{application_id}/score", response_model=ReviewItem, summary="录入评审得分（责任单位）")
 def score(application_id: RecordId, body: ScoreIn, actor: Actor, session: Db) -> ReviewItem:
-    app = review.record_score(session, actor=actor, application_id=application_id, score=body.score)
-    session.commit()
-    return _item(session, app)
+    return _step(session, actor, application_id, Action.SCORE, score=body.score)
 
 
 @router.post("/{application_id}/propose", response_model=ReviewItem, summary="拟定支持金额（元，责任单位）")
 def propose(application_id: RecordId, body: ProposeIn, actor: Actor, session: Db) -> ReviewItem:
-    app = review.propose(session, actor=actor, application_id=application_id, amount=body.amount, on=body.on)
-    session.commit()
-    return _item(session, app)
+    return _step(session, actor, application_id, Action.PROPOSE, amount=body.amount)

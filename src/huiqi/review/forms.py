@@ -1,9 +1,12 @@
-"""Reading the reviewers' forms: amounts typed in 万元, dates, and the step each form asks for."""
+"""Reading the reviewers' forms: amounts typed in 万元, dates, and each step's inputs from its form."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from huiqi.errors import InputError
 from huiqi.money import MAX_YUAN, parse_wan
+from huiqi.workflow.states import Action
 
 
 def yuan_of_wan(text: str | None, field: str = "amount") -> int:
@@ -34,3 +37,52 @@ def day_of(text: str | None, field: str, default: date | None = None) -> date:
         raise InputError([(field, "应为日期（YYYY-MM-DD）")]) from None
 
 
+
+
+def whole_number(text: str | None, field: str, low: int, high: int) -> int | None:
+    """A whole number typed in a form, within [low, high]; blank gives None.
+
+    >>> whole_number(" 88 ", "score", 0, 100), whole_number("", "score", 0, 100)
+    (88, None)
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise InputError([(field, f"应为 {low}–{high} 的整数")])
+    return int(text)
+
+
+def _score(form: dict[str, str]) -> dict[str, Any]:
+    score = whole_number(form.get("score"), "score", 0, 100)
+    if score is None:
+        raise InputError([("score", "请填写评审得分（0–100 的整数）")])
+    return {"score": score}
+
+
+def _announce(form: dict[str, str]) -> dict[str, Any]:
+    return {"starts_on": day_of(form.get("starts_on"), "starts_on"),
+            "working_days": whole_number(form.get("working_days"), "working_days", 1, 60),
+            "title": (form.get("title") or "").strip()[:200] or None}
+
+
+def _disburse(form: dict[str, str]) -> dict[str, Any]:
+    return {"paid_on": day_of(form.get("paid_on"), "paid_on"), "reference": form.get("reference", "")}
+
+
+def _reasons(form: dict[str, str]) -> dict[str, Any]:
+    return {"reasons": form.get("reasons", "")}
+
+
+# Each step's inputs, read from its form on the review desk (a step not listed takes none).
+READERS: dict[Action, Callable[[dict[str, str]], dict[str, Any]]] = {
+    Action.RETURN: _reasons, Action.REJECT: _reasons, Action.OBJECT: _reasons, Action.SCORE: _score,
+    Action.PROPOSE: lambda form: {"amount": yuan_of_wan(form.get("amount"))}, Action.ANNOUNCE: _announce,
+    Action.DISBURSE: _disburse,
+}
+
+
+def inputs(action: Action, form: dict[str, str]) -> dict[str, Any]:
+    """The step's inputs from the desk's form; typing mistakes name the field."""
+    reader = READERS.get(action)
+    return reader(form) if reader else {}

@@ -15,27 +15,30 @@ from huiqi.announcements import repository as announcements
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
-from huiqi.approvals import repository as grants
-from huiqi.budgets import repository as budgets
+from huiqi.funding import repository as funding
 from huiqi.models import Announcement, Application, Budget, Department, Grant, Material, Transition, User
 from huiqi.public.service import measure_titles
 from huiqi.rules.answer import Answer, Result
+from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role
 from huiqi.workflow import repository as transitions
-from huiqi.workflow.states import STATES, Step, allowed
+from huiqi.workflow.judgement import Judgement, judge, matter_key, result_for
+from huiqi.workflow.states import STATES, Action, State, Step, allowed
 
-REVIEWERS = ("city", "department", "finance", "admin", "auditor")
+REVIEWERS = (Role.CITY, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR)
+# Where the rules are asked again today (the review page shows what approval would find).
+JUDGED_AGAIN = (State.DEPARTMENT_REVIEW, State.PROPOSED, State.ANNOUNCED)
 
 
 # What waits for each role: the city its pre-review, the department its review and 公示, finance approval
 # and payment. (A city may also return or reject during the department's review, but that is not its queue.)
-WAITING = {"city": {"city_review"}, "department": {"department_review", "proposed", "announced"},
-           "finance": {"announced", "approved"}}
+WAITING = {Role.CITY: {State.CITY_REVIEW}, Role.DEPARTMENT: {State.DEPARTMENT_REVIEW, State.PROPOSED, State.ANNOUNCED},
+           Role.FINANCE: {State.ANNOUNCED, State.APPROVED}}
 
 
 def waiting_for(role: str) -> set[str]:
     """The states whose applications wait for ``role``; admin and auditor watch every state but drafts."""
-    return WAITING.get(role, set(STATES) - {"draft"})
+    return WAITING.get(role, set(STATES) - {State.DRAFT})
 
 
 def queue(session: Session, *, actor: User, state: str | None = None) -> list[Application]:
@@ -104,40 +107,53 @@ class Dossier:
     steps: list[Step]
     announcement: Announcement | None
     budget: Budget | None
+    today: Judgement | None = None  # the rules asked again today, as approval would
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # why a step is not offered yet
 
 
 def dossier(session: Session, *, actor: User, application_id: int, today: date | None = None) -> Dossier:
     """The dossier of an application the actor's scope covers (others do not exist for it)."""
     require_role(actor, *REVIEWERS, doing="审阅申报")
+    today = today or clock.today()
     app = applications.get(session, actor=actor, application_id=application_id)
-    key = applications.matter_key(session, app)
+    key = matter_key(session, app)
     snapshot = app.case_snapshot or {}
     answer = Answer.model_validate(app.match_result) if app.match_result else None
-    result = applications.result_for(answer, app, key) if answer else None
+    result = result_for(answer, app, key) if answer else None
     alternatives = [r for r in answer.results if r.matter == key and r is not result] if answer else []
     batch = announcements.get(session, app.announcement_id) if app.announcement_id else None
-    budget = budgets.find(session, (today or clock.today()).year, app.policy_id, app.measure) \
-        if actor.role in ("finance", "admin", "auditor") else None
+    budget = funding.budget(session, today.year, app.policy_id, app.measure) \
+        if actor.role in (Role.FINANCE, Role.ADMIN, Role.AUDITOR) else None
     found = Dossier(
         application=app, applicant=applicant_name(session, app), department=department_name(session, app.department_id),
         title=measure_titles().get((app.policy_id, app.measure), ""), matter_key=key,
         facts=snapshot.get("applicant", {}),
         matter=next((m for m in snapshot.get("matters", []) if m.get("id") == key), {}),
         result=result, alternatives=alternatives, others=_others(session, actor, app),
-        grant=grants.for_application(session, app.id), materials=application_rows.materials(session, app.id),
+        grant=funding.grant_for_application(session, app.id), materials=application_rows.materials(session, app.id),
         timeline=transitions.of_application(session, app.id), steps=allowed(app.state, actor.role),
-        announcement=batch, budget=budget)
+        announcement=batch, budget=budget,
+        today=judge(session, app, on=today) if app.state in JUDGED_AGAIN else None)
     found.warnings = _warnings(found)
+    _not_yet(found, today)
     return found
 
 
+def _not_yet(d: Dossier, today: date) -> None:
+    """Approval waits for the 公示's end: before it, finance is told when, and sees no 批准 form."""
+    batch = d.announcement
+    if batch is not None and today <= batch.ends_on and any(s.action == Action.APPROVE for s in d.steps):
+        d.steps = [s for s in d.steps if s.action != Action.APPROVE]
+        d.notices.append(f"公示期至 {batch.ends_on}，期满后方可批准")
+
+
 def _others(session: Session, actor: User, app: Application) -> list[Other]:
-    granted = grants.for_matter(session, app.matter_id)
+    granted = funding.grant_for_matter(session, app.matter_id)
     found = [Other(o.id, o.measure, o.policy_id, o.state, o.amount_proposed or o.amount_requested,
                    granted is not None and granted.application_id == o.id, covers(actor, o))
              for o in application_rows.for_matter(session, app.matter_id)
-             if o.id != app.id and o.state not in ("withdrawn", "draft")]
+             if o.id != app.id and o.state not in (State.WITHDRAWN, State.DRAFT)]
     return sorted(found, key=lambda o: o.application_id)
 
 

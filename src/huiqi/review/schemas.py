@@ -9,7 +9,7 @@ from huiqi.applications.schemas import MaterialRead
 from huiqi.money import MAX_YUAN
 from huiqi.review.reading import Dossier, Row
 from huiqi.rules.answer import ConditionTrace
-from huiqi.validation import StrictInput, UtcDateTime
+from huiqi.validation import PlainText, StrictInput, UtcDateTime
 from huiqi.workflow.states import STATES
 
 StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
@@ -133,11 +133,12 @@ def _trace(result) -> RuleTrace | None:
 
 
 class DecisionIn(StrictInput):
-    on: date | None = Field(None, description="决定日期（YYYY-MM-DD），默认今天", strict=False)
+    """A decision with nothing to say beyond itself; it is dated by the day it is recorded."""
 
 
 class ReasonsIn(DecisionIn):
-    reasons: str = Field(min_length=1, max_length=2000, description="理由：退回须写明补正内容，不予支持须写明原因")
+    reasons: PlainText = Field(min_length=1, max_length=2000,
+                               description="理由：退回须写明补正内容，不予支持须写明原因")
 
 
 class ScoreIn(StrictInput):

@@ -5,13 +5,10 @@ from dataclasses import dataclass
 
 from huiqi.errors import Forbidden
 from huiqi.models import Application, User
+from huiqi.users.roles import ROLE_LABELS, Role
 
-ROLE_LABELS = {
-    "enterprise": "企业用户", "city": "市级初审人员", "department": "责任单位审核人员", "finance": "财政人员",
-    "admin": "管理员", "auditor": "审计人员", "system": "系统",
-}
 # Who acts on the command line (imports, seeding, the first user): the operator of the machine.
-SYSTEM = User(username="system", display_name="系统", role="system", password_hash="!")
+SYSTEM = User(username="system", display_name="系统", role=Role.SYSTEM, password_hash="!")
 
 
 @dataclass(frozen=True)
@@ -29,11 +26,11 @@ class Scope:
 
 def scope_of(actor: User) -> Scope:
     """The applications ``actor`` may see."""
-    if actor.role == "enterprise":
+    if actor.role == Role.ENTERPRISE:
         return Scope(uscc=actor.uscc)
-    if actor.role == "city":
+    if actor.role == Role.CITY:
         return Scope(city=actor.region)
-    if actor.role == "department":
+    if actor.role == Role.DEPARTMENT:
         return Scope(department_id=actor.department_id)
     return Scope()
 
@@ -52,12 +49,12 @@ def covers(actor: User, application: Application) -> bool:
 
 def require_role(actor: User, *roles: str, doing: str) -> None:
     """Refuse unless the actor holds one of ``roles`` (the system may do what an admin may)."""
-    allowed = set(roles) | ({"system"} if "admin" in roles else set())
+    allowed = set(roles) | ({Role.SYSTEM} if Role.ADMIN in roles else set())
     if actor.role not in allowed:
         raise Forbidden(f"{ROLE_LABELS.get(actor.role, actor.role)}无权{doing}")
 
 
 def require_uscc(actor: User, uscc: str, *, doing: str) -> None:
     """An enterprise user speaks only for its own unit."""
-    if actor.role == "enterprise" and actor.uscc != uscc:
+    if actor.role == Role.ENTERPRISE and actor.uscc != uscc:
         raise Forbidden(f"企业用户只能{doing}本单位（{actor.uscc}）的记录")

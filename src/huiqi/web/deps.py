@@ -14,7 +14,7 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from huiqi.auth import service as auth
-from huiqi.db import engine
+from huiqi.db import engine, writer
 from huiqi.errors import Forbidden, NotAuthenticated
 from huiqi.models import User
 
@@ -25,13 +25,27 @@ CSRF_FIELD = "csrf_token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def db() -> Iterator[Session]:
-    factory = sessionmaker(bind=engine(), expire_on_commit=False)
+def open_session(write: bool = False) -> Iterator[Session]:
+    factory = sessionmaker(bind=writer(engine()) if write else engine(), expire_on_commit=False)
     with factory() as session:
         yield session
 
 
+def db(request: Request) -> Iterator[Session]:
+    """The request's session; a request that may write (POST, PUT, PATCH, DELETE) is a write transaction."""
+    yield from open_session(write=request.method in UNSAFE)
+
+
 Db = Annotated[Session, Depends(db)]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Who is signed in, as the pages show it: plain values, read once, that no rollback can expire."""
+
+    username: str
+    display_name: str
+    role: str
 
 
 @dataclass
@@ -41,6 +55,11 @@ class Caller:
     user: User | None
     via: str | None  # cookie | bearer | None
     csrf: str
+    seen: Seen | None = None
+
+    def __post_init__(self) -> None:
+        if self.user is not None and self.seen is None:
+            self.seen = Seen(self.user.username, self.user.display_name, self.user.role)
 
 
 def caller(request: Request, session: Db) -> Caller:
@@ -101,7 +120,8 @@ def _expected_csrf(request: Request) -> str | None:
     if token:
         # Only now open a session: most requests (the public API) never need one here. The app's own
         # override of ``db`` (tests hand it theirs) is honoured.
-        sessions = request.app.dependency_overrides.get(db, db)()
+        override = request.app.dependency_overrides.get(db)
+        sessions = override() if override else open_session()
         try:
             signed = auth.from_cookie(next(sessions), token)
         finally:

@@ -18,7 +18,7 @@ from huiqi.rules.answer import STATUS_LABELS
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import beijing
 from huiqi.web.deps import CSRF_COOKIE, Caller
-from huiqi.workflow.states import STATES
+from huiqi.workflow.states import ACTIONS, STATES
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
@@ -26,6 +26,7 @@ env.filters["wan"] = wan
 env.filters["missing"] = missing_label
 env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
 env.filters["state"] = lambda s: STATES.get(s, s)
+env.filters["action"] = lambda a: ACTIONS.get(a, a)
 env.filters["role"] = lambda r: ROLE_LABELS.get(r, r)
 env.filters["city"] = lambda c: cities().get(c, c or "—")
 env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
@@ -48,7 +49,7 @@ PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政
 
 def page(request: Request, name: str, caller: Caller, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render a page (or, for an HTMX request naming a fragment, that fragment) for ``caller``."""
-    user = caller.user
+    user = caller.seen  # not the ORM row: a refused step's rollback must not break the page that says so
     response = templates.TemplateResponse(request, name, {
         "user": user, "csrf": caller.csrf, "nav": PUBLIC_NAV, "role_nav": NAV.get(user.role, []) if user else [],
         "path": request.url.path, **context,

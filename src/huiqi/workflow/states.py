@@ -4,54 +4,100 @@ draft → submitted → city review (only where the measure's units include 各�
 review (the lead unit) → amount proposed → 公示 → approved → disbursed. A review may return for
 correction (with reasons; the applicant resubmits) or reject (with reasons). An objection during
 公示 sends the application back to department review.
+
+This table is the workflow: the step runner (``runner.run``) refuses whatever it does not list, and
+the review desk offers exactly the steps it lists for the reader's role and the application's state.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-STATES = {
-    "draft": "草稿",
-    "submitted": "已提交",
-    "city_review": "市级初审",
-    "department_review": "责任单位审核",
-    "proposed": "已拟定金额",
-    "announced": "公示中",
-    "approved": "已批准",
-    "disbursed": "已拨付",
-    "returned": "退回补正",
-    "rejected": "不予支持",
-    "withdrawn": "已撤回",
+from huiqi.users.roles import Role
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CITY_REVIEW = "city_review"
+    DEPARTMENT_REVIEW = "department_review"
+    PROPOSED = "proposed"
+    ANNOUNCED = "announced"
+    APPROVED = "approved"
+    DISBURSED = "disbursed"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+STATES: dict[str, str] = {
+    State.DRAFT: "草稿",
+    State.SUBMITTED: "已提交",
+    State.CITY_REVIEW: "市级初审",
+    State.DEPARTMENT_REVIEW: "责任单位审核",
+    State.PROPOSED: "已拟定金额",
+    State.ANNOUNCED: "公示中",
+    State.APPROVED: "已批准",
+    State.DISBURSED: "已拨付",
+    State.RETURNED: "退回补正",
+    State.REJECTED: "不予支持",
+    State.WITHDRAWN: "已撤回",
 }
-FINAL = ("disbursed", "rejected", "withdrawn")
+FINAL = (State.DISBURSED, State.REJECTED, State.WITHDRAWN)
+# Not live: a matter may be applied for again once its application is withdrawn or rejected.
+ENDED = (State.REJECTED, State.WITHDRAWN)
+# An enterprise may still change these (amount, materials, declaration).
+EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    ROUTE_CITY = "route_city"
+    ROUTE_DEPARTMENT = "route_department"
+    PASS_CITY = "pass_city"
+    RETURN = "return"
+    REJECT = "reject"
+    SCORE = "score"
+    PROPOSE = "propose"
+    ANNOUNCE = "announce"
+    OBJECT = "object"
+    APPROVE = "approve"
+    DISBURSE = "disburse"
+    WITHDRAW = "withdraw"
 
 
 @dataclass(frozen=True)
 class Step:
-    action: str
+    action: Action
     label: str
-    sources: tuple[str, ...]
-    target: str
-    roles: tuple[str, ...]
+    sources: tuple[State, ...]
+    target: State
+    roles: tuple[Role, ...]
     needs_reasons: bool = False
 
 
+S = State
 STEPS = (
-    Step("submit", "提交申报", ("draft", "returned"), "submitted", ("enterprise",)),
-    Step("route_city", "转市级初审", ("submitted",), "city_review", ("system",)),
-    Step("route_department", "转责任单位审核", ("submitted",), "department_review", ("system",)),
-    Step("pass_city", "初审通过", ("city_review",), "department_review", ("city",)),
+    Step(Action.SUBMIT, "提交申报", (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.ENTERPRISE,)),
+    Step(Action.ROUTE_CITY, "转市级初审", (S.SUBMITTED,), S.CITY_REVIEW, (Role.SYSTEM,)),
+    Step(Action.ROUTE_DEPARTMENT, "转责任单位审核", (S.SUBMITTED,), S.DEPARTMENT_REVIEW, (Role.SYSTEM,)),
+    Step(Action.PASS_CITY, "初审通过", (S.CITY_REVIEW,), S.DEPARTMENT_REVIEW, (Role.CITY,)),
     # Each reviewer returns or rejects only at its own stage: a city that has passed an application is done with it.
-    Step("return", "退回补正", ("city_review",), "returned", ("city",), True),
-    Step("return", "退回补正", ("department_review",), "returned", ("department",), True),
-    Step("reject", "不予支持", ("city_review",), "rejected", ("city",), True),
-    Step("reject", "不予支持", ("department_review",), "rejected", ("department",), True),
-    Step("propose", "拟定金额", ("department_review",), "proposed", ("department",)),
-    Step("announce", "列入公示", ("proposed",), "announced", ("department",)),
-    Step("object", "公示异议退回审核", ("announced",), "department_review", ("department",), True),
-    Step("approve", "批准", ("announced",), "approved", ("finance",)),
-    Step("disburse", "拨付", ("approved",), "disbursed", ("finance",)),
-    Step("withdraw", "撤回", ("draft", "returned"), "withdrawn", ("enterprise",)),
+    Step(Action.RETURN, "退回补正", (S.CITY_REVIEW,), S.RETURNED, (Role.CITY,), True),
+    Step(Action.RETURN, "退回补正", (S.DEPARTMENT_REVIEW,), S.RETURNED, (Role.DEPARTMENT,), True),
+    Step(Action.REJECT, "不予支持", (S.CITY_REVIEW,), S.REJECTED, (Role.CITY,), True),
+    Step(Action.REJECT, "不予支持", (S.DEPARTMENT_REVIEW,), S.REJECTED, (Role.DEPARTMENT,), True),
+    # The expert score is recorded during the department's review and leaves the state as it is.
+    Step(Action.SCORE, "录入评审得分", (S.DEPARTMENT_REVIEW,), S.DEPARTMENT_REVIEW, (Role.DEPARTMENT,)),
+    Step(Action.PROPOSE, "拟定金额", (S.DEPARTMENT_REVIEW,), S.PROPOSED, (Role.DEPARTMENT,)),
+    Step(Action.ANNOUNCE, "列入公示", (S.PROPOSED,), S.ANNOUNCED, (Role.DEPARTMENT,)),
+    Step(Action.OBJECT, "公示异议退回审核", (S.ANNOUNCED,), S.DEPARTMENT_REVIEW, (Role.DEPARTMENT,), True),
+    Step(Action.APPROVE, "批准", (S.ANNOUNCED,), S.APPROVED, (Role.FINANCE,)),
+    Step(Action.DISBURSE, "拨付", (S.APPROVED,), S.DISBURSED, (Role.FINANCE,)),
+    Step(Action.WITHDRAW, "撤回", (S.DRAFT, S.RETURNED), S.WITHDRAWN, (Role.ENTERPRISE,)),
 )
-ACTIONS = {step.action: step.label for step in STEPS}
+ACTIONS: dict[str, str] = {step.action: step.label for step in STEPS}
+# How a refusal names what was tried, where that differs from the step's name in the timeline.
+DOING: dict[str, str] = ACTIONS | {Action.ANNOUNCE: "发布公示"}
 
 
 def step_for(action: str, state: str, role: str) -> Step | None:
@@ -63,16 +109,16 @@ def step_for(action: str, state: str, role: str) -> Step | None:
     return next((s for s in STEPS if s.action == action and state in s.sources and role in s.roles), None)
 
 
-def roles_of(action: str) -> set[str]:
+def roles_of(action: str) -> set[Role]:
     return {role for s in STEPS if s.action == action for role in s.roles}
 
 
 def allowed(state: str, role: str) -> list[Step]:
     """The steps ``role`` may take from ``state``.
 
-    >>> [s.action for s in allowed("city_review", "city")]
+    >>> [s.action.value for s in allowed("city_review", "city")]
     ['pass_city', 'return', 'reject']
-    >>> [s.action for s in allowed("department_review", "city")]
+    >>> [s.action.value for s in allowed("department_review", "city")]
     []
     >>> allowed("city_review", "auditor")
     []

@@ -6,10 +6,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from huiqi.approvals import service as approvals
-from huiqi.budgets import service as budgets
-from huiqi.disbursements import service as disbursements
-from tests.dbtest import to_announced
+from huiqi.funding import service as budgets
+from tests.dbtest import step, to_announced
 
 pytestmark = pytest.mark.anyio
 
@@ -28,8 +26,8 @@ async def test_left_decreases_after_approval(browser, session, people, tmp_path)
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, proposed=800_000, store=tmp_path)
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
-    approvals.approve(session, actor=people.finance, application_id=app.id, on=date(2025, 10, 13))
-    disbursements.disburse(session, actor=people.finance, application_id=app.id, paid_on=date(2025, 10, 20),
+    step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
+    step(session, "disburse", people.finance, app.id, on=date(2025, 10, 20), paid_on=date(2025, 10, 20),
                            reference="PAY-7")
     page = (await browser(people.auditor).get("/budgets", params={"year": 2025})).text
     row = page.split('id="budgets"')[1].split("</tr>")[1]

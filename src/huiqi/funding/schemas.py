@@ -1,11 +1,11 @@
-"""The finance door's shapes: budgets with what is committed, paid and left; approvals; payments. Whole yuan."""
+"""The funding door's shapes: budgets with what is committed, paid and left; approvals; payments. Whole yuan."""
 
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.money import MAX_YUAN
-from huiqi.validation import StrictInput
+from huiqi.validation import PlainText, StrictInput
 
 
 class BudgetRead(BaseModel):
@@ -25,8 +25,7 @@ class BudgetSet(StrictInput):
 
 
 class ApprovalCreate(StrictInput):
-    application_id: int = Field(ge=1, le=2_147_483_647, description="批准的申报编号（公示期已满）")
-    on: date | None = Field(None, description="批准日期，默认今天；从该年度预算中支出", strict=False)
+    application_id: int = Field(ge=1, le=2_147_483_647, description="批准的申报编号（公示期已满）；批准日期为登记之日")
 
 
 class GrantRead(BaseModel):
@@ -45,7 +44,7 @@ class GrantRead(BaseModel):
 class DisbursementCreate(StrictInput):
     application_id: int = Field(ge=1, le=2_147_483_647, description="拨付的申报编号（已批准）")
     paid_on: date = Field(description="拨付日期（不早于批准日期）", strict=False)
-    reference: str = Field(min_length=1, max_length=64, description="拨付凭证号")
+    reference: PlainText = Field(min_length=1, max_length=64, description="拨付凭证号")
 
 
 class DisbursementRead(BaseModel):

@@ -1,4 +1,7 @@
-"""Budgets and approvals over HTTP (finance): each year's money per measure, committed, paid and left."""
+"""Funding over HTTP (finance): each year's budgets per measure, approvals and payments.
+
+Approval and payment are workflow steps: they go through the step runner like every other step.
+"""
 
 from typing import Annotated
 
@@ -6,22 +9,23 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.approvals import service as approvals
-from huiqi.budgets import service as budgets
-from huiqi.budgets.schemas import ApprovalCreate, BudgetRead, BudgetSet, GrantRead
+from huiqi.funding import service as funding
+from huiqi.funding.schemas import ApprovalCreate, BudgetRead, BudgetSet, DisbursementCreate, DisbursementRead, GrantRead
 from huiqi.models import User
 from huiqi.public.service import measure_titles
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import Action
 
-router = APIRouter(tags=["预算与批准"])
+router = APIRouter(tags=["预算、批准与拨付"])
 Year = Annotated[int, Path(ge=2000, le=2100, description="年度")]
 
 
 def overview(session: Session, *, actor: User, year: int) -> list[BudgetRead]:
     """The year's budgets with what approvals committed, what was paid, and what is left."""
-    found = budgets.budgets(session, actor=actor, year=year)
-    paid = budgets.disbursed(session, actor=actor, budget_ids=[b.id for b in found])
+    found = funding.budgets(session, actor=actor, year=year)
+    paid = funding.disbursed(session, actor=actor, budget_ids=[b.id for b in found])
     titles = measure_titles()
     return [BudgetRead(year=b.year, policy_id=b.policy_id, measure=b.measure,
                        title=titles.get((b.policy_id, b.measure), ""), amount=b.amount, committed=b.committed,
@@ -38,14 +42,28 @@ def listed(actor: Actor, session: Db, paging: PagingDep,
 def set_budget(year: Year, policy_id: Annotated[str, Path(max_length=40, description="政策编号")],
                measure: Annotated[int, Path(ge=1, le=999, description="措施序号")], body: BudgetSet, actor: Actor,
                session: Db) -> BudgetRead:
-    budgets.set_budget(session, actor=actor, year=year, policy_id=policy_id, measure=measure, amount=body.amount)
+    funding.set_budget(session, actor=actor, year=year, policy_id=policy_id, measure=measure, amount=body.amount)
     session.commit()
     return next(b for b in overview(session, actor=actor, year=year)
                 if b.policy_id == policy_id and b.measure == measure)
 
 
-@router.post("/approvals", response_model=GrantRead, status_code=201, summary="批准（财政，公示期满后）")
+@router.post("/approvals", response_model=GrantRead, status_code=201,
+             summary="批准（财政，公示期满后；从今天所在年度的预算中支出）")
 def approve(body: ApprovalCreate, actor: Actor, session: Db) -> GrantRead:
-    grant = approvals.approve(session, actor=actor, application_id=body.application_id, on=body.on)
+    done = run(session, Action.APPROVE, actor=actor, application_id=body.application_id)
     session.commit()
-    return GrantRead.model_validate(grant)
+    return GrantRead.model_validate(done.written)
+
+
+@router.post("/disbursements", response_model=DisbursementRead, status_code=201, summary="登记拨付（财政）")
+def disburse(body: DisbursementCreate, actor: Actor, session: Db) -> DisbursementRead:
+    done = run(session, Action.DISBURSE, actor=actor, application_id=body.application_id, paid_on=body.paid_on,
+               reference=body.reference)
+    session.commit()
+    return DisbursementRead.model_validate(done.written)
+
+
+@router.get("/disbursements", response_model=Page[DisbursementRead], summary="拨付记录")
+def payments(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    return page_of([DisbursementRead.model_validate(d) for d in funding.payments(session, actor=actor)], paging)

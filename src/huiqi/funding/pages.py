@@ -4,20 +4,20 @@ is left, in 万元; a form to set a budget; the payments; Excel downloads."""
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.budgets import service as budgets
-from huiqi.budgets.endpoints import overview
-from huiqi.disbursements import service as disbursements
-from huiqi.errors import HuiqiError, InputError
+from huiqi.errors import InputError
+from huiqi.funding import service as funding
+from huiqi.funding.endpoints import overview
 from huiqi.models import User
 from huiqi.review.forms import yuan_of_wan
 from huiqi.rules.loader import load_many
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
+from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
@@ -31,7 +31,7 @@ def _page(request: Request, who, actor: User, session: Session, year: int, statu
           **context) -> HTMLResponse:
     return page(request, "budgets/index.html", who, status_code=status_code, year=year,
                 budgets=overview(session, actor=actor, year=year), measures=_measures(),
-                payments=disbursements.listed(session, actor=actor), values=context.pop("values", {}), **context)
+                payments=funding.payments(session, actor=actor), values=context.pop("values", {}), **context)
 
 
 @router.get("/budgets", response_class=HTMLResponse)
@@ -42,20 +42,24 @@ def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, ye
 @router.post("/budgets", response_model=None)
 def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year: Annotated[str, Form()] = "",
                measure: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
-               policy_id: Annotated[str, Form()] = "ln-2022-35") -> HTMLResponse | RedirectResponse:
+               policy_id: Annotated[str, Form(max_length=40)] = "") -> Response:
     values = {"year": year, "measure": measure, "amount": amount}
-    try:
-        if not year.strip().isdigit() or not measure.strip().isdigit():
-            raise InputError([("year" if not year.strip().isdigit() else "measure", "请选择年度和措施")])
-        with session.begin_nested():
-            budgets.set_budget(session, actor=actor, year=int(year), policy_id=policy_id, measure=int(measure),
-                               amount=yuan_of_wan(amount))
-    except HuiqiError as error:
-        shown = int(year) if year.strip().isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
-        return _page(request, who, actor, session, shown, status_code=error.status_code, message=error.message,
-                     problems=error.problems if isinstance(error, InputError) else [], values=values)
-    session.commit()
-    return RedirectResponse(f"/budgets?year={int(year)}", status_code=303)
+    chosen = policy_id or (_measures()[0][0] if _measures() else "")
+    shown = int(year) if year.strip().isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
+
+    def act() -> None:
+        if not year.strip().isdigit():
+            raise InputError([("year", "请选择年度")])
+        if not measure.strip().isdigit():
+            raise InputError([("measure", "请选择措施")])
+        funding.set_budget(session, actor=actor, year=int(year), policy_id=chosen, measure=int(measure),
+                           amount=yuan_of_wan(amount))
+
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, actor, session, shown, status_code=refusal.status_code, message=refusal.message,
+                     problems=refusal.problems, values=values)
+
+    return form_step(session, act, done=f"/budgets?year={shown}", again=again)
 
 
 @router.get("/budgets.xlsx")
@@ -71,6 +75,6 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
 @router.get("/disbursements.xlsx")
 def disbursements_export(actor: Actor, session: Db) -> Response:
     rows = [[d.application_id, d.amount, d.paid_on, d.reference, d.recorded_by]
-            for d in disbursements.listed(session, actor=actor)]
+            for d in funding.payments(session, actor=actor)]
     table = Table("拨付记录", ["申报编号", "拨付金额", "拨付日期", "凭证号", "经办人"], rows, money={"拨付金额"})
     return download(table, f"拨付记录-{clock.today().isoformat()}.xlsx")

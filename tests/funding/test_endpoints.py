@@ -1,5 +1,6 @@
 """Finance over HTTP: budgets (amount, committed, paid, left), approval after 公示, disbursement."""
 
+from datetime import date
 
 import pytest
 
@@ -30,20 +31,26 @@ async def test_finance_sets_a_budget(client, session, people) -> None:
     assert no_measure.status_code == 422 and no_measure.json()["problems"][0]["field"] == "measure"
 
 
-async def test_approval_waits_for_the_announcement_and_draws_the_budget(client, session, people, announced) -> None:
+async def test_approval_waits_for_the_announcement_and_draws_the_budget(client, session, people, announced,
+                                                                       set_today) -> None:
     finance = bearer(session, people.finance)
     await client.put("/api/v1/budgets/2025/ln-2022-35/3", headers=finance, json={"amount": 5_000_000})
-    early = await client.post("/api/v1/approvals", headers=finance,
-                              json={"application_id": announced.id, "on": "2025-10-10"})
+    set_today(date(2025, 10, 10))
+    early = await client.post("/api/v1/approvals", headers=finance, json={"application_id": announced.id})
     assert early.status_code == 409 and "尚未结束" in early.json()["detail"]
-    granted = await client.post("/api/v1/approvals", headers=finance,
-                                json={"application_id": announced.id, "on": "2025-10-13"})
+    assert "公示期至 2025-10-11，期满后方可批准" in early.json()["detail"]
+    dated = await client.post("/api/v1/approvals", headers=finance,
+                              json={"application_id": announced.id, "on": "2025-10-13"})
+    assert dated.status_code == 422 and dated.json()["problems"][0]["field"] == "on", "a step is dated by its day"
+    set_today(date(2025, 10, 13))
+    granted = await client.post("/api/v1/approvals", headers=finance, json={"application_id": announced.id})
     assert granted.status_code == 201 and granted.json()["amount"] == 800_000
     budget = (await client.get("/api/v1/budgets", headers=finance, params={"year": 2025})).json()["items"][0]
     assert (budget["committed"], budget["left"], budget["disbursed"]) == (800_000, 4_200_000, 0)
     before = await client.post("/api/v1/disbursements", headers=finance, json={
         "application_id": announced.id, "paid_on": "2025-10-12", "reference": "PAY-1"})
     assert before.status_code == 409 and "早于上一步（批准，2025-10-13）" in before.json()["detail"]
+    set_today(date(2025, 10, 20))
     paid = await client.post("/api/v1/disbursements", headers=finance, json={
         "application_id": announced.id, "paid_on": "2025-10-20", "reference": "PAY-1"})
     assert paid.status_code == 201 and paid.json()["amount"] == 800_000

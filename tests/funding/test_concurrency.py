@@ -3,8 +3,8 @@
 Twelve applications under measure 3, each proposing 70万, wait for approval against a budget of
 300万, which fits four. Twelve threads, each with its own connection and transaction, approve one
 each at the same moment. Exactly four succeed, the others are refused for the budget, and the
-committed sum is 280万. Two more threads race to approve one matter under two measures: the
-database keeps one grant.
+committed sum is 280万. Two more threads race to open applications for one matter under two measures:
+one live application per matter, so the database keeps one.
 """
 
 import threading
@@ -14,14 +14,16 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applicants import service as applicants
-from huiqi.approvals import service as approvals
+from huiqi.applications import service as applications
 from huiqi.audit import service as audit
-from huiqi.budgets import service as budgets
 from huiqi.errors import BudgetExceeded, Conflict
-from huiqi.models import Budget, Grant, User
+from huiqi.funding import service as budgets
+from huiqi.models import Application, Budget, Grant, User
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
+from huiqi.workflow.runner import run
 from tests.dbtest import drop_schema, make_people, migrate, postgres_schema, to_announced, uscc_for
 
 N, PROPOSED, BUDGET = 12, 700_000, 3_000_000
@@ -49,25 +51,25 @@ def _enterprise(session: Session, i: int) -> User:
     return who
 
 
-def _race(engine: Engine, finance_id: int, application_ids: list[int]) -> list[str]:
-    """Approve each application in its own thread, all released at once; the outcome of each."""
-    barrier = threading.Barrier(len(application_ids))
-    outcomes: list[str] = [""] * len(application_ids)
+def _race(engine: Engine, user_id: int, items: list, act) -> list[str]:
+    """``act(session, user, item)`` for each item in its own thread, all released at once; the outcome of each."""
+    barrier = threading.Barrier(len(items))
+    outcomes: list[str] = [""] * len(items)
 
-    def approve(index: int, application_id: int) -> None:
+    def one(index: int, item) -> None:
         with Session(engine, expire_on_commit=False) as session:
             try:
-                with session.begin():
-                    finance = session.get(User, finance_id)
+                with session.begin(), clock.pinned(APPROVE_ON):
+                    user = session.get(User, user_id)
                     barrier.wait()
-                    approvals.approve(session, actor=finance, application_id=application_id, on=APPROVE_ON)
-                outcomes[index] = "approved"
+                    act(session, user, item)
+                outcomes[index] = "done"
             except BudgetExceeded:
                 outcomes[index] = "budget"
             except Conflict:
                 outcomes[index] = "conflict"
 
-    threads = [threading.Thread(target=approve, args=(i, a)) for i, a in enumerate(application_ids)]
+    threads = [threading.Thread(target=one, args=(i, a)) for i, a in enumerate(items)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -82,9 +84,10 @@ def test_concurrent_approvals_never_overspend(pg: Engine, tmp_path) -> None:
                            amount=BUDGET)
         ids = [to_announced(session, _enterprise(session, i), [people.shenyang, people.miit], matter="h1",
                             measure=3, amount=1_000_000, proposed=PROPOSED, store=tmp_path).id for i in range(N)]
-    outcomes = _race(pg, people.finance.id, ids)
+    outcomes = _race(pg, people.finance.id, ids,
+                     lambda session, finance, app: run(session, "approve", actor=finance, application_id=app))
     fits = BUDGET // PROPOSED
-    assert outcomes.count("approved") == fits and outcomes.count("budget") == N - fits, outcomes
+    assert outcomes.count("done") == fits and outcomes.count("budget") == N - fits, outcomes
     with Session(pg) as session:
         budget = session.scalars(select(Budget)).one()
         assert budget.committed == fits * PROPOSED <= budget.amount
@@ -93,21 +96,18 @@ def test_concurrent_approvals_never_overspend(pg: Engine, tmp_path) -> None:
         assert checked.intact, checked.problems
 
 
-def test_one_matter_two_measures_one_grant(pg: Engine, tmp_path) -> None:
+def test_one_matter_two_measures_one_application(pg: Engine, tmp_path) -> None:
     with Session(pg, expire_on_commit=False) as session, session.begin():
         people = make_people(session)
         from tests.dbtest import make_records
 
         make_records(session, people)
-        data = users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员",
-                                 role="department", password="long enough", department="省数据局")
-        for measure in (5, 11):
-            budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=measure,
-                               amount=50_000_000)
-        ids = [to_announced(session, people.alice, [data], matter="p1", measure=measure, amount=amount,
-                            store=tmp_path).id for measure, amount in ((5, 30_000_000), (11, 10_000_000))]
-    outcomes = _race(pg, people.finance.id, ids)
-    assert sorted(outcomes) == ["approved", "conflict"], outcomes
+
+    def draft(session: Session, alice: User, measure: int) -> None:
+        applications.create_draft(session, actor=alice, uscc=alice.uscc, matter_key="p1", policy_id="ln-2022-35",
+                                  measure=measure, amount_requested=1_000_000)
+
+    outcomes = _race(pg, people.alice.id, [5, 11], draft)
+    assert sorted(outcomes) == ["conflict", "done"], outcomes
     with Session(pg) as session:
-        assert session.scalar(select(func.count(Grant.id))) == 1
-        assert sum(b.committed for b in session.scalars(select(Budget))) in (30_000_000, 10_000_000)
+        assert session.scalar(select(func.count(Application.id))) == 1

@@ -1,1 +1,0 @@
-"""Budgets: finance sets a yearly amount per measure; approvals draw on it, never past it."""

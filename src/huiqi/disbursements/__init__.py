@@ -1,1 +1,0 @@
-"""Disbursement (拨付): finance records the payment of an approved award."""

@@ -1,0 +1,61 @@
+"""SQL of budgets, grants and payments.
+
+``draw`` is one conditional UPDATE: the database checks and adds in one step, so concurrent approvals
+cannot together spend more than a budget, whatever runs at the same time. ``grants.matter_id`` and
+``grants.application_id`` are unique, and so is ``disbursements.application_id``: one grant per matter
+(whatever the policy or measure) and one payment per grant, held by the database itself.
+"""
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from huiqi.models import Budget, Disbursement, Grant
+
+
+def budget(session: Session, year: int, policy_id: str, measure: int, *, lock: bool = False) -> Budget | None:
+    query = select(Budget).where(Budget.year == year, Budget.policy_id == policy_id, Budget.measure == measure)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def add(session: Session, row: Budget | Grant | Disbursement) -> None:
+    session.add(row)
+    session.flush()
+
+
+def draw(session: Session, budget_id: int, amount: int) -> bool:
+    """Add ``amount`` to what is committed if it still fits; False when it does not."""
+    statement = (update(Budget).where(Budget.id == budget_id, Budget.committed + amount <= Budget.amount)
+                 .values(committed=Budget.committed + amount).execution_options(synchronize_session=False))
+    done: bool = session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+    row = session.get(Budget, budget_id)
+    if row is not None:
+        session.refresh(row)
+    return done
+
+
+def budgets_of_year(session: Session, year: int) -> list[Budget]:
+    query = select(Budget).where(Budget.year == year).order_by(Budget.policy_id, Budget.measure)
+    return list(session.scalars(query))
+
+
+def disbursed(session: Session, budget_ids: list[int]) -> dict[int, int]:
+    """What has been paid out of each budget (the disbursements of the grants drawn on it)."""
+    query = (select(Grant.budget_id, func.sum(Disbursement.amount))
+             .join(Disbursement, Disbursement.application_id == Grant.application_id)
+             .where(Grant.budget_id.in_(budget_ids)).group_by(Grant.budget_id))
+    return {budget_id: int(total) for budget_id, total in session.execute(query)}
+
+
+def grant_for_matter(session: Session, matter_id: int) -> Grant | None:
+    return session.scalars(select(Grant).where(Grant.matter_id == matter_id)).one_or_none()
+
+
+def grant_for_application(session: Session, application_id: int) -> Grant | None:
+    return session.scalars(select(Grant).where(Grant.application_id == application_id)).one_or_none()
+
+
+def payments(session: Session) -> list[Disbursement]:
+    query = select(Disbursement).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
+    return list(session.scalars(query))

@@ -1,0 +1,134 @@
+"""Budgets set by finance, grants drawn on them at approval, and payments of grants.
+
+The choreography of approval and payment (locks, state, dates, the rules) is the workflow's
+(``workflow/steps.py``); this module holds the money's own rules: a budget never below what is
+committed and never overspent, one grant per matter, one payment per grant.
+"""
+
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huiqi.audit import service as audit
+from huiqi.errors import BudgetExceeded, Conflict, InputError
+from huiqi.funding import repository
+from huiqi.models import Application, Budget, Disbursement, Grant, User
+from huiqi.money import MAX_YUAN, wan
+from huiqi.rules.loader import load_many
+from huiqi.rules.policy import Policy
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+
+READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
+
+
+def monetary_measure(policy_id: str, number: int, policies: list[Policy] | None = None) -> Policy:
+    """The loaded policy whose monetary measure ``number`` is meant, or an input error naming which is wrong."""
+    policy = next((p for p in policies or load_many() if p.id == policy_id), None)
+    if policy is None:
+        raise InputError([("policy", f"没有政策 {policy_id!r}")])
+    measure = policy.measure(number)
+    if measure is None:
+        raise InputError([("measure", f"{policy.number} 没有第 {number} 条措施")])
+    if not measure.monetary:
+        raise InputError([("measure", f"措施{number}（{measure.title}）是服务类措施，不受理资金申报")])
+    return policy
+
+
+def set_budget(session: Session, *, actor: User, year: int, policy_id: str, measure: int, amount: int,
+               policies: list[Policy] | None = None) -> Budget:
+    """Set the year's amount for a measure; never below what approvals have already drawn."""
+    require_role(actor, Role.FINANCE, doing="设定预算")
+    monetary_measure(policy_id, measure, policies)
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_YUAN:
+        raise InputError([("amount", "预算应为非负整数（元）")])
+    if not 2000 <= year <= 2100:
+        raise InputError([("year", "年度应为四位数年份")])
+    budget = repository.budget(session, year, policy_id, measure, lock=True)
+    before = {"amount": budget.amount, "committed": budget.committed} if budget else None
+    if budget is None:
+        budget = Budget(year=year, policy_id=policy_id, measure=measure, amount=amount, committed=0,
+                        set_by=actor.username)
+        repository.add(session, budget)
+    elif amount < budget.committed:
+        raise Conflict(f"预算不能低于已批准的 {wan(budget.committed)} 万元")
+    else:
+        budget.amount, budget.set_by = amount, actor.username
+        session.flush()
+    audit.record(session, actor=actor.username, action="budget.set", entity="budget",
+                 entity_id=f"{year}/{policy_id}/{measure}", before=before,
+                 after={"amount": amount, "committed": budget.committed})
+    return budget
+
+
+def budgets(session: Session, *, actor: User, year: int) -> list[Budget]:
+    """The year's budgets (finance, admin, auditor)."""
+    require_role(actor, *READERS, doing="查看预算")
+    return repository.budgets_of_year(session, year)
+
+
+def disbursed(session: Session, *, actor: User, budget_ids: list[int]) -> dict[int, int]:
+    """How much of each budget has been paid out (finance, admin, auditor)."""
+    require_role(actor, *READERS, doing="查看预算")
+    return repository.disbursed(session, budget_ids) if budget_ids else {}
+
+
+def payments(session: Session, *, actor: User) -> list[Disbursement]:
+    """Every payment recorded, newest first (finance, admin, auditor)."""
+    require_role(actor, *READERS, doing="查看拨付记录")
+    return repository.payments(session)
+
+
+def draw(session: Session, *, application: Application, amount: int, year: int, actor: User) -> Budget:
+    """Commit ``amount`` on the year's budget of the application's measure, or refuse when it does not fit."""
+    budget = repository.budget(session, year, application.policy_id, application.measure)
+    if budget is None:
+        raise BudgetExceeded(f"{year} 年度措施{application.measure}尚未设定预算，不能批准")
+    before = budget.committed
+    if not repository.draw(session, budget.id, amount):
+        raise BudgetExceeded(f"{year} 年度措施{application.measure}预算余额 {wan(budget.amount - budget.committed)} "
+                             f"万元，不足以批准 {wan(amount)} 万元")
+    audit.record(session, actor=actor.username, action="budget.draw", entity="budget",
+                 entity_id=f"{budget.year}/{budget.policy_id}/{budget.measure}",
+                 before={"committed": before}, after={"committed": budget.committed, "application": application.id})
+    return budget
+
+
+def grant(session: Session, *, application: Application, budget: Budget, ceiling: int | None, on: date,
+          actor: User) -> Grant:
+    """Record the award: one per matter, held by the database when two approvals race."""
+    row = Grant(matter_id=application.matter_id, application_id=application.id, budget_id=budget.id,
+                policy_id=application.policy_id, measure=application.measure, amount=application.amount_proposed,
+                ceiling=ceiling, approved_on=on, approved_by=actor.username)
+    try:
+        with session.begin_nested():
+            repository.add(session, row)
+    except IntegrityError:
+        raise Conflict("该事项刚刚已获批准（另一项申报），按从高不重复原则不再支持") from None
+    audit.record(session, actor=actor.username, action="application.approved_amount", entity="application",
+                 entity_id=application.id, before={"amount_proposed": row.amount},
+                 after={"amount_approved": row.amount, "ceiling": ceiling, "budget": budget.id})
+    return row
+
+
+def pay(session: Session, *, application: Application, paid_on: date, reference: str, today: date,
+        actor: User) -> Disbursement:
+    """Record the payment of the approved amount: paid on or after the approval, not after today."""
+    found = repository.grant_for_application(session, application.id)
+    if found is None:
+        raise Conflict(f"申报 {application.id} 没有批准记录")
+    reference = reference.strip()
+    if not reference or len(reference) > 64 or "\x00" in reference:
+        raise InputError([("reference", "请填写拨付凭证号（不超过 64 个字符）")])
+    if paid_on > today:
+        raise Conflict(f"拨付日期 {paid_on} 晚于今天（{today}）：不能登记尚未发生的拨付")
+    if paid_on < found.approved_on:
+        raise Conflict(f"拨付日期 {paid_on} 早于上一步（批准，{found.approved_on}）：拨付须在批准之后")
+    row = Disbursement(application_id=application.id, amount=found.amount, paid_on=paid_on, reference=reference,
+                       recorded_by=actor.username)
+    repository.add(session, row)
+    audit.record(session, actor=actor.username, action="application.disbursed", entity="application",
+                 entity_id=application.id, after={"amount": row.amount, "paid_on": paid_on,
+                                                  "reference": row.reference})
+    return row

@@ -1,0 +1,34 @@
+"""One table of field labels in Chinese, for every form and every error that names a field.
+
+A form's field, an API body's field and a fact of the rules are each named the same way everywhere;
+a fact not listed here is named by the rules' own table of facts (``rules.facts.label``).
+"""
+
+from huiqi.rules.facts import label as fact_label
+
+FIELD_LABELS: dict[str, str] = {
+    # applications
+    "amount_requested": "申请金额", "amount": "金额（万元）", "measure": "措施", "policy": "政策", "matter": "事项",
+    "file": "材料文件", "agree": "申报承诺", "state": "状态",
+    # review, 公示, funding
+    "reasons": "理由", "score": "评审得分", "starts_on": "公示开始日期", "working_days": "公示工作日数",
+    "title": "公示标题", "application_ids": "申报", "application_id": "申报编号", "paid_on": "拨付日期",
+    "reference": "拨付凭证号", "year": "年度",
+    # people
+    "username": "登录名", "display_name": "显示名称", "role": "角色", "password": "初始密码",
+    "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位",
+}
+
+
+def field_label(field: str) -> str:
+    """The Chinese label of a field (a form's, a body's, or a fact path such as ``applicant.region``).
+
+    >>> field_label("reasons"), field_label("applicant.region"), field_label("paid_on")
+    ('理由', '注册地（行政区划代码）', '拨付日期')
+    """
+    return FIELD_LABELS.get(field) or fact_label(field)
+
+
+def labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Problems as people read them: each field by its Chinese label."""
+    return [(field_label(field), reason) for field, reason in problems]

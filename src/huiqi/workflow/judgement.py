@@ -1,0 +1,101 @@
+"""One judgement: what the rules say about an application on a day.
+
+Submission, approval and the review page all ask this one function, so they cannot disagree: the
+rules run as of the day on the applicant's current record (all its matters), the application's row
+of the answer is picked out, support received elsewhere (``other_support``) and grants already in the
+database for the same matter are weighed (从高不重复), and the refusals, if any, are said the same way
+wherever they are met.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from huiqi.applicants import repository as applicants
+from huiqi.applicants import service as applicant_service
+from huiqi.funding import repository as funding
+from huiqi.models import Application, Grant, Matter
+from huiqi.money import wan
+from huiqi.rules.answer import Answer, Result
+from huiqi.rules.loader import load_many
+from huiqi.rules.match import match
+from huiqi.rules.policy import Policy
+from huiqi.rules.stacking import OTHER_SUPPORT, blocked_by_other_support
+
+
+@dataclass
+class Judgement:
+    """The rules' answer for one application on one day, and what no stacking says of it."""
+
+    on: date
+    matter_key: str
+    answer: Answer
+    case: dict[str, Any]  # the applicant and matters as the rules read them (kept on submission)
+    result: Result | None  # the application's (matter, policy, measure) row, None when its codes do not reach it
+    other_support: int | None
+    grant: Grant | None  # a grant already recorded for this matter, under any policy or measure
+    alternatives: list[Result] = field(default_factory=list)
+
+    @property
+    def status(self) -> str | None:
+        return self.result.status if self.result else None
+
+    @property
+    def ceiling(self) -> int | None:
+        return self.result.ceiling if self.result else None
+
+    @property
+    def missing(self) -> list[str]:
+        return self.result.missing if self.result else []
+
+    def refusal(self, application: Application, *, amount: int, eligible_only: bool, what: str) -> str | None:
+        """Why the application cannot go on, or None. Submission lets an undetermined result through to
+        review (its missing facts named); approval needs it eligible (``eligible_only``)."""
+        result = self.result
+        if result is None:
+            return f"该事项的代码不在措施{application.measure}的支持范围内"
+        if result.status == "ineligible" or (eligible_only and result.status != "eligible"):
+            failed = "；".join(c.text for c in result.conditions if c.value is False)
+            if result.status == "ineligible":
+                return f"{self.on} 按政策规则判断：不符合措施{application.measure}的条件：{failed}"
+            missing = f"（缺少：{'、'.join(result.missing)}）" if result.missing else ""
+            return f"{self.on} 按政策规则判断：措施{application.measure}的条件待定{missing}，须补齐后方可批准"
+        if result.excluded_by == OTHER_SUPPORT or blocked_by_other_support(result.ceiling, self.other_support):
+            return "该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持"
+        if result.ceiling is not None and amount > result.ceiling:
+            return f"{what} {wan(amount)} 万元超过上限 {wan(result.ceiling)} 万元（{self.on} 按规则计算）"
+        if self.grant is not None and self.grant.application_id != application.id:
+            return (f"该事项已按 {self.grant.policy_id} 措施{self.grant.measure} 获批 {wan(self.grant.amount)} 万元"
+                    f"（申报 {self.grant.application_id}），按从高不重复原则不再支持")
+        return None
+
+
+def judge(session: Session, application: Application, *, on: date,
+          policies: list[Policy] | None = None) -> Judgement:
+    """Run the rules for ``application`` as of ``on`` on the applicant's current record."""
+    applicant = applicants.by_uscc(session, application.uscc)
+    if applicant is None:  # an application always has its applicant; kept for the type checker
+        raise LookupError(application.uscc)
+    case, data = applicant_service.case_for(session, applicant=applicant, as_of=on)
+    answer = match(case, policies or load_many(), on)
+    key = matter_key(session, application)
+    result = result_for(answer, application, key)
+    return Judgement(
+        on=on, matter_key=key, answer=answer, case=data, result=result,
+        other_support=next((m.other_support for m in case.matters if m.id == key), None),
+        grant=funding.grant_for_matter(session, application.matter_id),
+        alternatives=[r for r in answer.results if r.matter == key and r is not result])
+
+
+def matter_key(session: Session, application: Application) -> str:
+    """The applicant's own id of the application's matter."""
+    found = session.get(Matter, application.matter_id)
+    return found.key if found else ""
+
+
+def result_for(answer: Answer, application: Application, key: str) -> Result | None:
+    """The answer's row for the application's (matter, policy, measure); ``key`` is the matter's id."""
+    return next((r for r in answer.results if r.matter == key and r.policy == application.policy_id
+                 and r.measure == application.measure), None)

@@ -1,0 +1,183 @@
+"""Each workflow step's own checks and writes, one handler per action of the table (``states.STEPS``).
+
+The runner (``runner.run``) has already locked the applications, checked the role, scope, state and
+date when a handler is called; a handler checks what is particular to its step and raises before it
+writes anything, then writes. The runner moves the state and records the step afterwards.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from huiqi.announcements import repository as batches
+from huiqi.announcements.calendar import last_working_day
+from huiqi.applicants import repository as applicants
+from huiqi.applications import repository as application_rows
+from huiqi.audit import service as audit
+from huiqi.config import get_settings
+from huiqi.departments import service as departments
+from huiqi.departments.service import CITY_GOVERNMENTS
+from huiqi.errors import Conflict, InputError
+from huiqi.funding import service as funding
+from huiqi.models import Announcement, Application, User
+from huiqi.money import MAX_YUAN, wan
+from huiqi.reference import divisions
+from huiqi.workflow.judgement import judge
+from huiqi.workflow.states import Action
+
+
+@dataclass
+class Context:
+    """What a handler works with: the locked applications (in id order), who acts, the day, the inputs."""
+
+    session: Session
+    actor: User
+    today: date
+    applications: list[Application]
+    params: dict[str, Any]
+    then: Action | None = None  # a system step to take right after this one (routing a submission)
+    written: Any = None  # what the step made (a grant, a payment, a 公示 batch), for the door to show
+    audit_after: dict[str, Any] = field(default_factory=dict)  # more to record with the step's audit event
+
+    @property
+    def application(self) -> Application:
+        return self.applications[0]
+
+
+def submit(ctx: Context) -> None:
+    """Run the rules as of today, keep their answer and the policy version, and route the application."""
+    app, session = ctx.application, ctx.session
+    if app.declaration is None:
+        raise Conflict("提交前须作出承诺（勾选申报承诺）")
+    if not application_rows.materials(session, app.id):
+        raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
+    policy = funding.monetary_measure(app.policy_id, app.measure)
+    applicants.lock_matter(session, app.matter_id)  # a matter edited at this moment waits, then sees it frozen
+    judgement = judge(session, app, on=ctx.today)
+    why = judgement.refusal(app, amount=app.amount_requested, eligible_only=False, what="申请金额")
+    if why:
+        raise Conflict(why)
+    units = policy.measure(app.measure).units_at(ctx.today)  # type: ignore[union-attr]
+    city, city_review = divisions.city_of(judgement.case["applicant"].get("region")), CITY_GOVERNMENTS in units
+    if city_review and city is None:
+        raise Conflict("申报单位所在地不明，无法确定初审的市（请先登记所在地）")
+    app.city, app.city_review = city, city_review
+    app.department_id = departments.lead_department(session, measure=policy.measure(app.measure),
+                                                    day=ctx.today).id
+    app.policy_version, app.ceiling, app.rule_status = policy.version, judgement.ceiling, judgement.status
+    app.match_result, app.case_snapshot = judgement.answer.model_dump(mode="json"), judgement.case
+    app.submitted_on, app.year = ctx.today, ctx.today.year
+    ctx.then = Action.ROUTE_CITY if city_review else Action.ROUTE_DEPARTMENT
+    audit.record(session, actor=ctx.actor.username, action="application.policy_version", entity="application",
+                 entity_id=app.id, after={"policy": policy.id, "version": policy.version,
+                                          "ceiling": judgement.ceiling, "status": judgement.status})
+
+
+def score(ctx: Context) -> None:
+    """Record the expert or third-party evaluation score (0–100)."""
+    value = ctx.params.get("score")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise InputError([("score", "评审得分应为 0–100 的整数")])
+    app = ctx.application
+    before, app.expert_score = app.expert_score, value
+    audit.record(ctx.session, actor=ctx.actor.username, action="application.score", entity="application",
+                 entity_id=app.id, before={"expert_score": before}, after={"expert_score": value})
+
+
+def propose(ctx: Context) -> None:
+    """Propose the amount to award: at most the ceiling the rules gave on submission, at most what was asked."""
+    amount, app = ctx.params.get("amount"), ctx.application
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_YUAN:
+        raise InputError([("amount", "拟定金额应为大于 0 的金额")])
+    if app.ceiling is not None and amount > app.ceiling:
+        raise Conflict(f"拟定金额 {wan(amount)} 万元超过上限 {wan(app.ceiling)} 万元")
+    if amount > app.amount_requested:
+        raise Conflict(f"拟定金额 {wan(amount)} 万元超过申请金额 {wan(app.amount_requested)} 万元")
+    before, app.amount_proposed = app.amount_proposed, amount
+    audit.record(ctx.session, actor=ctx.actor.username, action="application.amount_proposed", entity="application",
+                 entity_id=app.id, before={"amount_proposed": before}, after={"amount_proposed": amount})
+
+
+def announce(ctx: Context) -> None:
+    """Open a 公示 batch: from ``starts_on`` (its period, not the step's date) for N working days."""
+    starts_on = ctx.params.get("starts_on")
+    if not isinstance(starts_on, date):
+        raise InputError([("starts_on", "请填写公示开始日期")])
+    days = ctx.params.get("working_days") or get_settings().announcement_working_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+        raise InputError([("working_days", "公示工作日数应为 1–60 的整数")])
+    title = (ctx.params.get("title") or "").strip() or f"拟支持项目公示（{starts_on.isoformat()}）"
+    batch = Announcement(title=title[:200], department_id=ctx.actor.department_id, starts_on=starts_on,
+                         working_days=days, ends_on=last_working_day(starts_on, days), created_by=ctx.actor.username)
+    batches.add(ctx.session, batch)
+    for app in ctx.applications:
+        app.announcement_id = batch.id
+    ctx.written = batch
+    ctx.audit_after = {"announcement": batch.id, "starts_on": starts_on, "ends_on": batch.ends_on}
+    audit.record(ctx.session, actor=ctx.actor.username, action="announcement.open", entity="announcement",
+                 entity_id=batch.id, after={"applications": [a.id for a in ctx.applications], "starts_on": starts_on,
+                                            "working_days": days, "ends_on": batch.ends_on})
+
+
+def announcement_of(session: Session, application: Application) -> Announcement:
+    batch = batches.get(session, application.announcement_id) if application.announcement_id else None
+    if batch is None:
+        raise Conflict(f"申报 {application.id} 没有公示记录")
+    return batch
+
+
+def object_to(ctx: Context) -> None:
+    """An objection received while the 公示 runs sends the application back to the department's review."""
+    batch = announcement_of(ctx.session, ctx.application)
+    if not batch.starts_on <= ctx.today <= batch.ends_on:
+        raise Conflict(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，今天（{ctx.today}）不在公示期内，"
+                       "只能在公示期内登记异议")
+    ctx.application.announcement_id = None
+
+
+def approve(ctx: Context) -> None:
+    """After the 公示: the rules again as of today, no stacking, the budget of today's year, the grant."""
+    app, session = ctx.application, ctx.session
+    batch = announcement_of(session, app)
+    if ctx.today <= batch.ends_on:
+        raise Conflict(f"公示期至 {batch.ends_on}，期满后方可批准（公示尚未结束）")
+    policy = funding.monetary_measure(app.policy_id, app.measure)
+    applicants.lock_matter(session, app.matter_id)
+    judgement = judge(session, app, on=ctx.today)
+    amount = app.amount_proposed or 0
+    why = judgement.refusal(app, amount=amount, eligible_only=True, what="拟定金额")
+    if why:
+        raise Conflict(f"{why}，不能批准")
+    budget = funding.draw(session, application=app, amount=amount, year=ctx.today.year, actor=ctx.actor)
+    ctx.written = funding.grant(session, application=app, budget=budget, ceiling=judgement.ceiling, on=ctx.today,
+                                actor=ctx.actor)
+    if app.policy_version != policy.version:  # approval used the policy as loaded today: say so
+        audit.record(session, actor=ctx.actor.username, action="application.policy_version", entity="application",
+                     entity_id=app.id, before={"version": app.policy_version}, after={"version": policy.version})
+        app.policy_version = policy.version
+
+
+def disburse(ctx: Context) -> None:
+    """Record the payment of the approved amount (the voucher's date and number)."""
+    paid_on = ctx.params.get("paid_on") or ctx.today
+    if not isinstance(paid_on, date):
+        raise InputError([("paid_on", "应为日期（YYYY-MM-DD）")])
+    ctx.written = funding.pay(ctx.session, application=ctx.application, paid_on=paid_on,
+                              reference=str(ctx.params.get("reference") or ""), today=ctx.today, actor=ctx.actor)
+
+
+def nothing_more(ctx: Context) -> None:
+    """Steps whose checks are all the table's (role, scope, state, date, reasons)."""
+
+
+HANDLERS: dict[Action, Callable[[Context], None]] = {
+    Action.SUBMIT: submit, Action.ROUTE_CITY: nothing_more, Action.ROUTE_DEPARTMENT: nothing_more,
+    Action.PASS_CITY: nothing_more, Action.RETURN: nothing_more, Action.REJECT: nothing_more, Action.SCORE: score,
+    Action.PROPOSE: propose, Action.ANNOUNCE: announce, Action.OBJECT: object_to, Action.APPROVE: approve,
+    Action.DISBURSE: disburse, Action.WITHDRAW: nothing_more,
+}
+# Steps that take several applications at once (a 公示 batch); every other step takes one.
+MANY = frozenset({Action.ANNOUNCE})
