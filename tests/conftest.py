@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from huiqi import clock
 from huiqi.rules.answer import Answer
 from huiqi.rules.case import read_case
 from huiqi.rules.loader import load_many
@@ -33,7 +34,8 @@ def set_today(monkeypatch):
 
 def answer_for(data: dict[str, Any], policies: list[Policy], as_of: date | None = None) -> Answer:
     """Validate and match a case given as a plain dict."""
-    return match(read_case(data), policies, as_of)
+    case = read_case(data)
+    return match(case, policies, as_of or case.as_of or clock.today())
 
 
 from tests.dbtest import _cheap_argon2, database, people, session  # noqa: E402, F401  (the record's fixtures)

@@ -196,7 +196,8 @@ def table_rows() -> set[tuple[str, str, str]]:
 
 
 def table_actions() -> set[str]:
-    return {str(s.action) for s in STEPS}
+    """The actions that move the state, and so appear on the timeline (the expert score stays in place)."""
+    return {str(s.action) for s in STEPS if s.target not in s.sources}
 
 
 def path_problems(state: str, timeline: list[dict]) -> list[str]:

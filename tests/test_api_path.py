@@ -51,7 +51,7 @@ async def test_apply_to_disbursement_through_the_api(client, session, people, se
     early = await client.post("/api/v1/approvals", headers=money, json={"application_id": app})
     assert early.status_code == 409 and "尚未结束" in early.json()["detail"]
     later = await client.post("/api/v1/approvals", headers=money, json={"application_id": app, "on": "2025-10-31"})
-    assert later.status_code == 409 and "晚于今天" in later.json()["detail"], "no decision dated in the future"
+    assert later.status_code == 422 and later.json()["problems"][0]["field"] == "on", "a step takes no date"
     today = next_working_day(last_working_day(starts, 5))
     set_today(today)
     approved = await client.post("/api/v1/approvals", headers=money, json={"application_id": app})

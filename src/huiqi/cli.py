@@ -4,13 +4,13 @@ Invalid input exits with status 2 and a message naming the field and the reason.
 """
 
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from huiqi import clock
 from huiqi import record_cli as record
 from huiqi.cli_support import AsOfOption, PolicyOption, fail, parse_as_of
 from huiqi.console import answer_view, make_console, policy_view
@@ -52,7 +52,7 @@ def match(
         policies = load_many(policy)
         codes = {code: info for p in policies for code, info in p.codes.items()}
         parsed = parse_case(read_source(case), codes)
-        answer = run_match(parsed, policies, parse_as_of(as_of))
+        answer = run_match(parsed, policies, parse_as_of(as_of) or parsed.as_of or clock.today())
     except HuiqiError as error:
         fail(error)
     if format == Format.json:
@@ -70,7 +70,7 @@ def policy_show(
     """列出措施：条文、责任单位、当前参数及其来源。"""
     try:
         policies = load_many(policy)
-        day = parse_as_of(as_of) or date.today()
+        day = parse_as_of(as_of) or clock.today()
     except HuiqiError as error:
         fail(error)
     found = [p for p in policies if measure is None or p.measure(measure)]

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 
 from huiqi.announcements.calendar import last_working_day, next_working_day
 from huiqi.applicants import service as applicants
-from huiqi.budgets import service as budgets
 from huiqi.db import make_engine, upgrade
+from huiqi.funding import service as budgets
 from huiqi.models import Disbursement, Grant
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM

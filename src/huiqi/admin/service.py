@@ -11,12 +11,13 @@ from huiqi.money import wan
 from huiqi.rules.loader import shipped, shipped_paths
 from huiqi.rules.params import Parameter
 from huiqi.rules.policy import Policy
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
 
 def policy_files(*, actor: User) -> list[PolicyFileRead]:
     """Each shipped policy file, in file order: what it holds, or why it does not load."""
-    require_role(actor, "admin", doing="查看政策版本")
+    require_role(actor, Role.ADMIN, doing="查看政策版本")
     found = []
     for stem, path in shipped_paths().items():
         try:

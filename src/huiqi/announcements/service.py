@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.announcements import repository
 from huiqi.models import Announcement, Application, User
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
 
@@ -47,5 +48,5 @@ def public_listing(session: Session) -> list[PublicBatch]:
 def managed(session: Session, *, actor: User) -> list[tuple[Announcement, list[Application]]]:
     """The 公示 batches a department opened, with the applications still in them (finance, admin and the
     auditor see every batch)."""
-    require_role(actor, "department", "finance", "admin", "auditor", doing="管理公示")
-    return repository.managed(session, actor.department_id if actor.role == "department" else None)
+    require_role(actor, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR, doing="管理公示")
+    return repository.managed(session, actor.department_id if actor.role == Role.DEPARTMENT else None)

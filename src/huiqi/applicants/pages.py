@@ -13,15 +13,17 @@ from huiqi.public import calculator
 from huiqi.reference import divisions, industries
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.loader import vocabulary
+from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.render import page
+from huiqi.workflow.states import ENDED
 
 router = APIRouter(include_in_schema=False)
 MatterKey = Annotated[str | None, Query(max_length=64, description="要修改的事项编号")]
 
 
 def _uscc(actor: User) -> str:
-    if actor.role != "enterprise" or not actor.uscc:
+    if actor.role != Role.ENTERPRISE or not actor.uscc:
         raise Forbidden("“本单位”页面只供企业用户使用；审核人员请从“待审核”进入")
     return actor.uscc
 
@@ -37,7 +39,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
     keys = {m.id: m.key for m in matters}
     applied: dict[str, list] = {}  # a matter's applications so far: no second draft is offered for it
     for application in applications.listed(session, actor=actor):
-        if application.state not in ("withdrawn", "rejected") and application.matter_id in keys:
+        if application.state not in ENDED and application.matter_id in keys:
             applied.setdefault(keys[application.matter_id], []).append(application)
     editing = context.pop("editing", None)
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,

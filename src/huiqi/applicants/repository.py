@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huiqi.models import Applicant, ApplicantProfile, Application, Matter
+from huiqi.workflow.states import EDITABLE, ENDED, State
 
 
 def by_uscc(session: Session, uscc: str) -> Applicant | None:
@@ -59,7 +60,7 @@ def has_application_with(session: Session, applicant_id: int, department_id: int
 
 
 # A matter is the record an application is judged on: it stays as it is from submission to the end.
-FROZEN = ("submitted", "city_review", "department_review", "proposed", "announced", "approved", "disbursed")
+FROZEN = tuple(s for s in State if s not in (*EDITABLE, *ENDED))
 
 
 def frozen_by(session: Session, matter_id: int) -> Application | None:

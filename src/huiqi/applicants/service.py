@@ -18,11 +18,12 @@ from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case, read_case
 from huiqi.rules.loader import load_many
 from huiqi.rules.match import match
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role, require_uscc
 from huiqi.validation import field_path, problems
 from huiqi.workflow.states import STATES
 
-WRITERS = ("enterprise", "admin")
+WRITERS = (Role.ENTERPRISE, Role.ADMIN)
 
 
 def _check_profile(uscc: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -140,11 +141,11 @@ def get_applicant(session: Session, *, actor: User, uscc: str) -> tuple[Applican
 
 
 def _sees(session: Session, actor: User, applicant: Applicant, profile: ApplicantProfile | None) -> bool:
-    if actor.role == "enterprise":
+    if actor.role == Role.ENTERPRISE:
         return actor.uscc == applicant.uscc
-    if actor.role == "city":
+    if actor.role == Role.CITY:
         return profile is not None and divisions.city_of(profile.region) == actor.region
-    if actor.role == "department":
+    if actor.role == Role.DEPARTMENT:
         return repository.has_application_with(session, applicant.id, actor.department_id)
     return True
 

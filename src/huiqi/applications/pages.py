@@ -44,7 +44,7 @@ def _monetary() -> list[tuple[int, str]]:
 
 def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code: int = 200,
          **form: Any) -> HTMLResponse:
-    require_role(actor, "enterprise", doing="申报")
+    require_role(actor, Role.ENTERPRISE, doing="申报")
     applicant = applicants.by_uscc(session, actor.uscc or "")
     matters = applicants.matters(session, applicant.id) if applicant else []
     return page(request, "applications/new.html", who, status_code=status_code, matters=matters,

@@ -24,6 +24,7 @@ from huiqi.audit.schemas import EventRead, Verification
 from huiqi.db import utcnow
 from huiqi.errors import InputError
 from huiqi.models import AuditEvent, User
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
 GENESIS = "0" * 64
@@ -115,7 +116,7 @@ def history(session: Session, *, entity: str, entity_id: Any) -> list[EventRead]
             for e in repository.for_entity(session, entity, str(entity_id))]
 
 
-READERS = ("auditor", "admin")
+READERS = (Role.AUDITOR, Role.ADMIN)
 
 
 def check(session: Session, *, actor: User) -> Verification:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from huiqi.models import ApiToken, LoginAttempt, User, WebSession
@@ -26,6 +26,13 @@ def delete_session(session: Session, token_hash: str) -> None:
 
 def delete_expired(session: Session, now: datetime) -> None:
     session.execute(delete(WebSession).where(WebSession.expires_at < now))
+
+
+def touch_token(session: Session, token_hash: str, at: datetime) -> None:
+    """Record the token's use. Written before anything is read: on SQLite a transaction that reads first
+    and writes later fails at once when another process wrote in between; one that writes first waits."""
+    session.execute(update(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked.is_(False))
+                    .values(last_used_at=at).execution_options(synchronize_session=False))
 
 
 def token_by_hash(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:

@@ -19,6 +19,7 @@ from huiqi.db import utcnow
 from huiqi.errors import HuiqiError, NotAuthenticated, NotFound
 from huiqi.models import ApiToken, LoginAttempt, User, WebSession
 from huiqi.users import service as users
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
 
@@ -75,10 +76,11 @@ def sign_out(session: Session, token: str) -> None:
 
 def from_bearer(session: Session, token: str) -> User | None:
     """The active user a bearer token speaks for, or None."""
-    found = repository.token_by_hash(session, digest(token))
+    hashed = digest(token)
+    repository.touch_token(session, hashed, utcnow())
+    found = repository.token_by_hash(session, hashed)
     if found is None or not found[1].active:
         return None
-    found[0].last_used_at = utcnow()
     return found[1]
 
 
@@ -95,10 +97,10 @@ def issue_token(session: Session, *, actor: User, name: str) -> tuple[ApiToken, 
 def revoke_token(session: Session, *, actor: User, token_id: int) -> ApiToken:
     """Revoke a token: its owner may, and an admin may revoke any."""
     row = repository.token(session, token_id)
-    if row is None or (row.user_id != actor.id and actor.role != "admin"):
+    if row is None or (row.user_id != actor.id and actor.role != Role.ADMIN):
         raise NotFound("没有这个令牌")
     if row.user_id != actor.id:
-        require_role(actor, "admin", doing="吊销他人的令牌")
+        require_role(actor, Role.ADMIN, doing="吊销他人的令牌")
     row.revoked = True
     audit.record(session, actor=actor.username, action="token.revoke", entity="api_token", entity_id=row.id,
                  before={"revoked": False}, after={"revoked": True})

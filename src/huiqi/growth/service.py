@@ -15,6 +15,7 @@ from huiqi.growth.schemas import Figures, GrowthFile, Recognition
 from huiqi.models import Department, GrowthFigure, Matter, User
 from huiqi.money import MAX_YUAN
 from huiqi.rules.loader import shipped, vocabulary
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_uscc
 
 POLICY, MEASURE = "ln-2022-35", 3
@@ -33,7 +34,7 @@ def is_cultivated(matters: list[Matter]) -> bool:
 def _may_write(session: Session, actor: User, uscc: str) -> None:
     """The enterprise itself, an admin, or a reviewer of measure 3's lead unit keeps the file."""
     require_uscc(actor, uscc, doing="维护成长档案")
-    if actor.role in ("enterprise", "admin", "system"):
+    if actor.role in (Role.ENTERPRISE, Role.ADMIN, Role.SYSTEM):
         return
     if not _is_keeper(session, actor):
         lead = lead_unit(shipped(POLICY).measure(MEASURE), clock.today())
@@ -42,7 +43,7 @@ def _may_write(session: Session, actor: User, uscc: str) -> None:
 
 def _is_keeper(session: Session, actor: User) -> bool:
     """A reviewer of measure 3's lead unit: it keeps the files of every cultivated enterprise."""
-    unit = session.get(Department, actor.department_id) if actor.role == "department" else None
+    unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
     return unit is not None and unit.name == lead_unit(shipped(POLICY).measure(MEASURE), clock.today())
 
 
@@ -60,7 +61,7 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
     _may_write(session, actor, uscc)
     applicant = applicants.by_uscc(session, uscc)
     cultivated = applicant is not None and is_cultivated(applicants.matters(session, applicant.id))
-    if applicant is None or (not cultivated and actor.role != "enterprise"):
+    if applicant is None or (not cultivated and actor.role != Role.ENTERPRISE):
         raise NotFound("没有这家培育企业的成长档案（或无权查看）")  # a keeper's scope: the cultivated firms
     if not cultivated:
         raise InputError([("uscc", "该单位没有专精特新、小巨人或单项冠军认定，不在培育之列")])

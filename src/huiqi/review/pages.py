@@ -44,7 +44,7 @@ def queue_page(request: Request, who: CallerDep, actor: Actor, session: Db,
                state: Annotated[StateName | None, Query()] = None) -> HTMLResponse:
     found = reading.rows(session, reading.queue(session, actor=actor, state=state))
     return page(request, "review/queue.html", who, rows=found, state=state, states=STATES,
-                read_only=actor.role in ("admin", "auditor"))
+                read_only=actor.role in (Role.ADMIN, Role.AUDITOR))
 
 
 @router.get("/review.xlsx")

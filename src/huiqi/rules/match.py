@@ -198,8 +198,12 @@ def policy_info(policy: Policy, as_of: date) -> PolicyInfo:
 
 
 def match(case: Case, policies: list[Policy], as_of: date | None = None) -> Answer:
-    """Evaluate every loaded policy for one case and apply no stacking across them."""
-    as_of = as_of or case.as_of or date.today()
+    """Evaluate every loaded policy for one case and apply no stacking across them.
+
+    The day is the caller's (``as_of``, else the case's own): the rules never read a clock."""
+    as_of = as_of or case.as_of
+    if as_of is None:
+        raise ValueError("match needs a day: as_of or the case's own as_of")
     env = CaseEnv(case, as_of)
     results = [r for p in policies for r in monetary_results(p, env)]
     other_support = {m.id: m.other_support for m in case.matters}

@@ -11,6 +11,7 @@ import polars as pl
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from huiqi import clock
 from huiqi.cli_support import fail, parse_as_of
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError, InputError
@@ -68,7 +69,7 @@ def simulate(
 ) -> None:
     """测算：按措施、地区、年份汇总可支持的事项数和上限合计，可与改革方案对比。"""
     try:
-        report = _simulate(population, reform, by, engine, scheduler, parse_as_of(as_of) or date.today(), policy,
+        report = _simulate(population, reform, by, engine, scheduler, parse_as_of(as_of) or clock.today(), policy,
                            chunk_rows, check, show_progress=format == Output.table or out is not None)
         if out is not None:
             write(report, out)

@@ -1,13 +1,13 @@
 """Simulation jobs over HTTP: start one (upload or synthetic), poll it, fetch its report."""
 
 import json
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ValidationError
 
+from huiqi import clock
 from huiqi.config import get_settings
 from huiqi.db import session_scope
 from huiqi.errors import InputError
@@ -104,5 +104,5 @@ def download(job_id: RecordId, kind: str, actor: Actor, session: Db) -> FileResp
     path = jobs.report(job, kind)
     if kind == "json":
         return JSONResponse({k: v for k, v in json.loads(path.read_text("utf-8")).items() if k != "html"})
-    stamp = date.today().isoformat()
+    stamp = clock.today().isoformat()
     return FileResponse(path, media_type=MEDIA[kind], filename=f"财政测算-{job.id}-{stamp}.{kind}")

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.config import get_settings
 from huiqi.db import utcnow
 from huiqi.errors import HuiqiError, InputError, NotFound
@@ -32,10 +33,11 @@ from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
 from huiqi.simulate.synth import synthesise
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import field_path, problems
 
-ANALYSTS = ("finance", "admin", "department")  # 省财政厅, 省数据局 and the departments estimate costs
+ANALYSTS = (Role.FINANCE, Role.ADMIN, Role.DEPARTMENT)  # 省财政厅, 省数据局 and the departments estimate costs
 MAX_SYNTHETIC = 200_000  # applicants a web request may ask to synthesise (about a million matters)
 Sessions = Callable[[], AbstractContextManager[Session]]
 
@@ -138,7 +140,7 @@ def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int
     scenarios = [Scenario("基线", policies)]
     if reform is not None:
         scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
-    as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else date.today()
+    as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else clock.today()
     started = time.perf_counter()
     population = read_population(_population_path(folder), {c: i for p in policies for c, i in p.codes.items()})
     runner = Runner(population, scenarios, as_of, params["by"], chunk_rows=500_000)
@@ -177,7 +179,7 @@ def _finish(sessions: Sessions, job_id: int, state: str, error: str | None) -> N
 def get(session: Session, *, actor: User, job_id: int) -> SimulationJob:
     """A job its starter (or an admin) may see."""
     job = session.get(SimulationJob, job_id)
-    if job is None or (job.user_id != actor.id and actor.role != "admin"):
+    if job is None or (job.user_id != actor.id and actor.role != Role.ADMIN):
         raise NotFound(f"没有测算任务 {job_id}")
     return job
 
@@ -186,7 +188,7 @@ def listed(session: Session, *, actor: User) -> list[SimulationJob]:
     """The actor's jobs, newest first (an admin sees everyone's)."""
     require_role(actor, *ANALYSTS, doing="查看财政测算")
     query = select(SimulationJob).order_by(SimulationJob.id.desc())
-    if actor.role != "admin":
+    if actor.role != Role.ADMIN:
         query = query.where(SimulationJob.user_id == actor.id)
     return list(session.scalars(query))
 

@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from huiqi.departments import repository as departments
-from huiqi.errors import HuiqiError, InputError, NotFound
+from huiqi.errors import InputError, NotFound
 from huiqi.reference.divisions import cities
 from huiqi.users import service
 from huiqi.users.schemas import UserRead, UserUpdate
@@ -16,11 +16,10 @@ from huiqi.validation import PlainText, field_path, problems
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
+from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 ROLES = {k: v for k, v in ROLE_LABELS.items() if k != "system"}
-FIELD_LABELS = {"username": "登录名", "display_name": "显示名称", "role": "角色", "password": "初始密码",
-                "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位"}
 Username = Annotated[PlainText, Path(min_length=1, max_length=64)]
 Text = Annotated[PlainText, Form(max_length=200)]
 
@@ -32,10 +31,8 @@ def _listing(request: Request, who: CallerDep, session: Db, actor, status_code: 
                 values=context.pop("values", {}), problems=context.pop("problems", []), **context)
 
 
-def _labelled(error: HuiqiError) -> list[tuple[str, str]]:
-    if isinstance(error, InputError):
-        return [(FIELD_LABELS.get(f, f), r) for f, r in error.problems]
-    return [("", error.message)]
+def _shown(refusal: Refusal) -> list[tuple[str, str]]:
+    return refusal.problems or [("", refusal.message)]
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -63,15 +60,16 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, username
     values = {"username": username, "display_name": display_name, "role": role, "uscc": uscc, "region": region,
               "department": department}
     binding = {"uscc": uscc, "region": region, "department": department}
-    try:
+
+    def act() -> None:
         service.create_user(session, actor=actor, username=username.strip(), display_name=display_name.strip(),
                             role=role, password=password, **{k: v.strip() or None for k, v in binding.items()})
-    except HuiqiError as error:
-        session.rollback()
-        return _listing(request, who, session, actor, status_code=error.status_code, values=values,
-                        problems=_labelled(error))
-    session.commit()
-    return RedirectResponse(f"/admin/users#user-{username.strip()}", status_code=303)
+
+    def again(refusal: Refusal) -> Response:
+        return _listing(request, who, session, actor, status_code=refusal.status_code, values=values,
+                        problems=_shown(refusal))
+
+    return form_step(session, act, done=f"/admin/users#user-{username.strip()}", again=again)
 
 
 @router.post("/admin/users/{username}", response_model=None)
@@ -80,18 +78,19 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
     """One form per row: a new role with its binding, or the disable/enable button (``active``)."""
     data = {"role": role or None, "uscc": uscc.strip() or None, "region": region or None,
             "department": department or None, "active": {"1": True, "0": False}.get(active)}
-    try:
+
+    def act() -> None:
         try:
             changes = UserUpdate.model_validate(data)
         except ValidationError as exc:
             raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
         service.update(session, actor=actor, username=username, changes=changes)
-    except HuiqiError as error:
-        session.rollback()
-        return _listing(request, who, session, actor, status_code=error.status_code, problems=_labelled(error),
+
+    def again(refusal: Refusal) -> Response:
+        return _listing(request, who, session, actor, status_code=refusal.status_code, problems=_shown(refusal),
                         editing=username, open_form=username)
-    session.commit()
-    return RedirectResponse(f"/admin/users#user-{username}", status_code=303)
+
+    return form_step(session, act, done=f"/admin/users#user-{username}", again=again)
 
 
 @router.get("/admin/users.xlsx")

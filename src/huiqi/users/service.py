@@ -9,6 +9,7 @@ from huiqi.errors import Conflict, InputError, NotAuthenticated, NotFound
 from huiqi.models import User
 from huiqi.reference import divisions, uscc
 from huiqi.users import passwords, repository
+from huiqi.users.roles import Role
 from huiqi.users.schemas import UserCreate, UserRead, UserUpdate
 from huiqi.users.scope import require_role
 from huiqi.validation import field_path, problems
@@ -23,16 +24,16 @@ def _validated(data: dict) -> UserCreate:
 
 def _binding(session: Session, spec: UserCreate) -> dict:
     """What the role binds the user to: a USCC, a city, a department; refused when missing or wrong."""
-    if spec.role == "enterprise":
+    if spec.role == Role.ENTERPRISE:
         problem = uscc.uscc_problem(spec.uscc) if spec.uscc else "企业用户须绑定统一社会信用代码"
         if problem:
             raise InputError([("uscc", problem)])
         return {"uscc": spec.uscc}
-    if spec.role == "city":
+    if spec.role == Role.CITY:
         if spec.region not in divisions.cities():
             raise InputError([("region", "市级初审人员须绑定一个地级市代码（如 210100）或 shenfu")])
         return {"region": spec.region}
-    if spec.role == "department":
+    if spec.role == Role.DEPARTMENT:
         unit = departments.by_name(session, spec.department or "")
         if unit is None:
             raise InputError([("department", f"没有名为 {spec.department!r} 的责任单位（部门由政策同步而来）")])
@@ -42,7 +43,7 @@ def _binding(session: Session, spec: UserCreate) -> dict:
 
 def create_user(session: Session, *, actor: User, **fields) -> User:
     """Add a user (admins, or the system on the command line); the password is stored as argon2."""
-    require_role(actor, "admin", doing="创建用户")
+    require_role(actor, Role.ADMIN, doing="创建用户")
     spec = _validated(fields)
     if repository.by_username(session, spec.username):
         raise Conflict(f"用户名 {spec.username} 已存在")
@@ -70,7 +71,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
 def change_role(session: Session, *, actor: User, username: str, role: str, uscc: str | None = None,
                 region: str | None = None, department: str | None = None) -> User:
     """Give a user another role (and binding); before and after go to the audit trail."""
-    require_role(actor, "admin", doing="变更用户角色")
+    require_role(actor, Role.ADMIN, doing="变更用户角色")
     user = repository.by_username(session, username)
     if user is None:
         raise NotFound(f"没有用户 {username}")
@@ -89,14 +90,14 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
 
 def listed(session: Session, *, actor: User) -> list[User]:
     """Every user, oldest first: for admins only (the list names who may see what)."""
-    require_role(actor, "admin", doing="查看用户列表")
+    require_role(actor, Role.ADMIN, doing="查看用户列表")
     return repository.all_users(session)
 
 
 def set_active(session: Session, *, actor: User, username: str, active: bool) -> User:
     """Disable (or re-enable) an account; its sessions and tokens stop working at once, since both
     are checked against ``active`` on every request. An admin cannot lock themself out."""
-    require_role(actor, "admin", doing="停用或启用用户")
+    require_role(actor, Role.ADMIN, doing="停用或启用用户")
     user = repository.by_username(session, username)
     if user is None:
         raise NotFound(f"没有用户 {username}")
@@ -114,7 +115,7 @@ def set_active(session: Session, *, actor: User, username: str, active: bool) ->
 
 def update(session: Session, *, actor: User, username: str, changes: UserUpdate) -> User:
     """Apply a role/binding change and/or (dis)enable the account, each audited as its own event."""
-    require_role(actor, "admin", doing="变更用户")
+    require_role(actor, Role.ADMIN, doing="变更用户")
     user = repository.by_username(session, username)
     if user is None:
         raise NotFound(f"没有用户 {username}")

@@ -9,6 +9,7 @@ from huiqi.cli_support import fail
 from huiqi.config import get_settings
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError
+from huiqi.users.roles import Role
 
 HELP = {
     "host": "监听地址；默认只在本机（127.0.0.1）。",
@@ -60,7 +61,7 @@ def logins() -> None:
     shown: set[str] = set()
     for user in people:
         # Every department is listed (which unit leads a measure decides who reviews it); one of the others.
-        if user.role in shown and user.role != "department" and user.username not in ("city-210100", "city-shenfu"):
+        if user.role in shown and user.role != Role.DEPARTMENT and user.username not in ("city-210100", "city-shenfu"):
             continue
         shown.add(user.role)
         table.add_row(ROLE_LABELS.get(user.role, user.role), user.username, user.display_name, DOES[user.role])

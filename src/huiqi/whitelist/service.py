@@ -20,6 +20,7 @@ from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import ApplicantProfile, Department, User, WhitelistEntry, WhitelistVersion
 from huiqi.reference import divisions, industries
 from huiqi.rules.loader import shipped
+from huiqi.users.roles import Role
 from huiqi.whitelist import repository
 
 MEASURE = 19
@@ -36,10 +37,10 @@ def qualifies(profile: ApplicantProfile) -> bool:
 
 def _may_compile(session: Session, actor: User, on: date) -> None:
     """Admins, and reviewers of measure 19's lead unit on that day, compile and publish the list."""
-    if actor.role in ("admin", "system"):
+    if actor.role in (Role.ADMIN, Role.SYSTEM):
         return
     lead = lead_unit(shipped(POLICY).measure(MEASURE), on)
-    unit = session.get(Department, actor.department_id) if actor.role == "department" else None
+    unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
     if unit is None or unit.name != lead:
         raise Forbidden(f"白名单由措施{MEASURE}的牵头单位（{lead}）或管理员编制和发布")
 
@@ -105,7 +106,7 @@ def published_versions(session: Session) -> list[WhitelistVersion]:
     return repository.published(session)
 
 
-DRAFT_READERS = ("admin", "auditor", "department", "system")
+DRAFT_READERS = (Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.SYSTEM)
 
 
 def sees_drafts(actor: User | None) -> bool:
