@@ -4,14 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install clean bench bench-load
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-$(STAMP): pyproject.toml
+.PHONY: demo test lint lock install clean bench bench-load
+
+# Exactly the versions (and hashes) of requirements.lock, then the project itself; `pip check` catches a
+# dependency added to pyproject.toml without `make lock`.
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) install -q -r requirements.lock
+	$(PIP) install -q --no-deps -e .
+	$(PIP) check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# requirements.lock from pyproject.toml (with the dev extra), for Python 3.11 on Linux x86_64. It keeps the
+# pins it can; `make lock LOCK_FLAGS=--upgrade` moves every one to the newest release pyproject.toml allows.
+LOCK_FLAGS ?=
+
+lock:
+	test -x $(BIN)/uv || ($(PYTHON) -m venv $(VENV) && $(PIP) install -q uv)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" --quiet \
+		-o requirements.lock $(LOCK_FLAGS)
 
 # The whole system on SQLite with demo data, at http://127.0.0.1:8000 (a fresh demo database each time).
 DEMO_DB := sqlite:///var/demo.db
