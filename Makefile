@@ -43,8 +43,10 @@ demo: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest -rs
 
+# ruff on everything; mypy on the files pyproject.toml's [tool.mypy] lists, strict where it says so.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	bash bench/openfisca/setup.sh
@@ -54,4 +56,4 @@ bench-load: $(STAMP)
 	$(BIN)/python bench/load.py --connections 4,8,16,32
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache
