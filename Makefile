@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test lint lock install clean bench bench-load
+.PHONY: demo test test-fast lint lock install clean bench bench-load
 
 # Exactly the versions (and hashes) of requirements.lock, then the project itself; `pip check` catches a
 # dependency added to pyproject.toml without `make lock`.
@@ -42,6 +42,10 @@ demo: $(STAMP)
 # PostgreSQL when it is down and sets HUIQI_REQUIRE_POSTGRES=1 so that it cannot be skipped.
 test: $(STAMP) lint
 	$(BIN)/pytest -rs
+
+# The quick loop while working: lint, then the tests on SQLite only, without PostgreSQL or the browser.
+test-fast: $(STAMP) lint
+	HUIQI_TEST_DATABASES=sqlite $(BIN)/pytest -rs --ignore=tests/browser
 
 # ruff on everything; mypy on the files pyproject.toml's [tool.mypy] lists, strict where it says so.
 lint: $(STAMP)
