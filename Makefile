@@ -4,14 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install clean bench bench-load
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-$(STAMP): pyproject.toml
+.PHONY: demo test test-fast lint lock install clean bench bench-load
+
+# Exactly the versions (and hashes) of requirements.lock, then the project itself; `pip check` catches a
+# dependency added to pyproject.toml without `make lock`.
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) install -q -r requirements.lock
+	$(PIP) install -q --no-deps -e .
+	$(PIP) check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# requirements.lock from pyproject.toml (with the dev extra), for Python 3.11 on Linux x86_64. It keeps the
+# pins it can; `make lock LOCK_FLAGS=--upgrade` moves every one to the newest release pyproject.toml allows.
+LOCK_FLAGS ?=
+
+lock:
+	test -x $(BIN)/uv || ($(PYTHON) -m venv $(VENV) && $(PIP) install -q uv)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" --quiet \
+		-o requirements.lock $(LOCK_FLAGS)
 
 # The whole system on SQLite with demo data, at http://127.0.0.1:8000 (a fresh demo database each time).
 DEMO_DB := sqlite:///var/demo.db
@@ -27,8 +43,14 @@ demo: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest -rs
 
+# The quick loop while working: lint, then the tests on SQLite only, without PostgreSQL or the browser.
+test-fast: $(STAMP) lint
+	HUIQI_TEST_DATABASES=sqlite $(BIN)/pytest -rs --ignore=tests/browser
+
+# ruff on everything; mypy on the files pyproject.toml's [tool.mypy] lists, strict where it says so.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	bash bench/openfisca/setup.sh
@@ -38,4 +60,4 @@ bench-load: $(STAMP)
 	$(BIN)/python bench/load.py --connections 4,8,16,32
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

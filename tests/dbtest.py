@@ -4,6 +4,8 @@ Each database's schema is built by the Alembic migrations (``alembic upgrade hea
 on PostgreSQL in a schema of its own inside the ``test`` database, so parallel runs do not meet.
 Each test runs inside a transaction that is rolled back at the end. PostgreSQL missing is a skip
 with its reason, or a failure when ``HUIQI_REQUIRE_POSTGRES=1`` (as CI sets it).
+``HUIQI_TEST_DATABASES=sqlite`` (as ``make test-fast`` sets it) runs on SQLite alone, and every test that
+needs PostgreSQL is skipped and says why.
 """
 
 import os
@@ -34,6 +36,8 @@ from huiqi.workflow.runner import run
 from huiqi.workflow.steps import Context
 
 POSTGRES_URL = os.environ.get("HUIQI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DATABASES = [kind.strip() for kind in os.environ.get("HUIQI_TEST_DATABASES", "sqlite,postgresql").split(",")]
+assert set(DATABASES) <= {"sqlite", "postgresql"}, f"HUIQI_TEST_DATABASES: sqlite, postgresql or both, not {DATABASES}"
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -47,7 +51,9 @@ def migrate(engine: Engine) -> None:
 
 
 def postgres_available() -> None:
-    """Skip (or fail, when required) if PostgreSQL cannot be reached."""
+    """Skip (or fail, when required) if PostgreSQL cannot be reached, or is left out by HUIQI_TEST_DATABASES."""
+    if "postgresql" not in DATABASES:
+        pytest.skip(f"HUIQI_TEST_DATABASES={','.join(DATABASES)} leaves PostgreSQL out (make test-fast)")
     try:
         probe = create_engine(POSTGRES_URL)
         with probe.connect():
@@ -80,7 +86,7 @@ def drop_schema(engine: Engine, schema: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=DATABASES)
 def database(request, tmp_path_factory) -> Iterator[Engine]:
     """A migrated database of each kind, for the whole run."""
     if request.param == "sqlite":

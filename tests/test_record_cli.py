@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from huiqi import db
 from huiqi.cli import app
 from huiqi.config import get_settings
-from tests.dbtest import ALICE_USCC, drop_schema, postgres_schema
+from tests.dbtest import ALICE_USCC, DATABASES, drop_schema, postgres_schema
 
 runner = CliRunner()
 
@@ -22,7 +22,7 @@ def _reset() -> None:
     db.engine.cache_clear()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
     """A fresh, empty database named by HUIQI_DATABASE_URL, as an operator would set it."""
     monkeypatch.setenv("HUIQI_MATERIALS_DIR", str(tmp_path / "materials"))

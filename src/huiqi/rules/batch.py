@@ -20,7 +20,7 @@ from huiqi.rules.vector import MASK, UNKNOWN, VectorContext, feature_name
 
 _DTYPES = {"bool": pl.Boolean, "int": pl.Int64, "date": pl.Date, "str": pl.String}
 APPLICANT_SCHEMA = {name: _DTYPES[FACTS[name].type] for name in APPLICANT_FIELDS}
-MATTER_SCHEMA = {
+MATTER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "id": pl.String, "uscc": pl.String, "type": pl.String, "codes": pl.List(pl.String),
     **{name: _DTYPES[FACTS[name].type] for name in MATTER_FIELDS},
 }

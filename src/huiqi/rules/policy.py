@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from huiqi.rules.expr import Node
 from huiqi.rules.params import Parameter
@@ -114,7 +115,7 @@ class Policy:
 
     def window_end_at(self, day: date) -> date:
         """The last day of the validity window as in force on ``day``."""
-        return self.window_end.at(day, day)
+        return cast(date, self.window_end.at(day, day))
 
     def expired(self, as_of: date) -> bool:
         """Whether the window has closed by ``as_of``."""

@@ -6,9 +6,11 @@ kept (then the policy loaded first). Support already received for the matter und
 provincial policy (``other_support``, 元) blocks a grant whose ceiling is at or below it, or null.
 """
 
+from typing import Final
+
 from huiqi.rules.answer import Grant, Result
 
-OTHER_SUPPORT = "other_support"
+OTHER_SUPPORT: Final = "other_support"
 
 
 def rank_key(ceiling: int | None, measure: int, policy_order: int) -> tuple[int, int, int, int]:
