@@ -3,7 +3,7 @@
 Approval and payment are workflow steps: they go through the step runner like every other step.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
@@ -34,7 +34,7 @@ def overview(session: Session, *, actor: User, year: int) -> list[BudgetRead]:
 
 @router.get("/budgets", response_model=Page[BudgetRead], summary="年度预算：金额、已批准、已拨付、余额（元）")
 def listed(actor: Actor, session: Db, paging: PagingDep,
-           year: Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")] = None) -> dict:
+           year: Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")] = None) -> dict[str, Any]:
     return page_of(overview(session, actor=actor, year=year or clock.today().year), paging)
 
 
@@ -65,5 +65,5 @@ def disburse(body: DisbursementCreate, actor: Actor, session: Db) -> Disbursemen
 
 
 @router.get("/disbursements", response_model=Page[DisbursementRead], summary="拨付记录")
-def payments(actor: Actor, session: Db, paging: PagingDep) -> dict:
+def payments(actor: Actor, session: Db, paging: PagingDep) -> dict[str, Any]:
     return page_of([DisbursementRead.model_validate(d) for d in funding.payments(session, actor=actor)], paging)

@@ -1,7 +1,8 @@
 """Finance's budgets page: per year and measure the budget, what approvals committed, what was paid and what
 is left, in 万元; a form to set a budget; the payments; Excel downloads."""
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,7 +15,7 @@ from huiqi.funding.endpoints import overview
 from huiqi.models import User
 from huiqi.review.forms import yuan_of_wan
 from huiqi.rules.loader import load_many
-from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.deps import Actor, Caller, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -27,8 +28,8 @@ def _measures() -> list[tuple[str, int, str]]:
     return [(p.id, m.number, m.title) for p in load_many() for m in p.measures if m.monetary]
 
 
-def _page(request: Request, who, actor: User, session: Session, year: int, status_code: int = 200,
-          **context) -> HTMLResponse:
+def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
+          **context: Any) -> HTMLResponse:
     return page(request, "budgets/index.html", who, status_code=status_code, year=year,
                 budgets=overview(session, actor=actor, year=year), measures=_measures(),
                 payments=funding.payments(session, actor=actor), values=context.pop("values", {}), **context)
@@ -65,8 +66,8 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
 @router.get("/budgets.xlsx")
 def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Response:
     year = year or clock.today().year
-    rows = [[b.year, f"{b.measure}. {b.title}", b.amount, b.committed, b.disbursed, b.left, b.set_by]
-            for b in overview(session, actor=actor, year=year)]
+    rows: list[Sequence[Any]] = [(b.year, f"{b.measure}. {b.title}", b.amount, b.committed, b.disbursed, b.left,
+                                  b.set_by) for b in overview(session, actor=actor, year=year)]
     table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
                   money={"预算", "已批准", "已拨付", "余额"})
     return download(table, f"预算执行-{year}.xlsx")
@@ -74,7 +75,7 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
 
 @router.get("/disbursements.xlsx")
 def disbursements_export(actor: Actor, session: Db) -> Response:
-    rows = [[d.application_id, d.amount, d.paid_on, d.reference, d.recorded_by]
-            for d in funding.payments(session, actor=actor)]
+    rows: list[Sequence[Any]] = [(d.application_id, d.amount, d.paid_on, d.reference, d.recorded_by)
+                                 for d in funding.payments(session, actor=actor)]
     table = Table("拨付记录", ["申报编号", "拨付金额", "拨付日期", "凭证号", "经办人"], rows, money={"拨付金额"})
     return download(table, f"拨付记录-{clock.today().isoformat()}.xlsx")

@@ -16,15 +16,15 @@ from huiqi.funding import repository
 from huiqi.models import Application, Budget, Disbursement, Grant, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.rules.loader import load_many
-from huiqi.rules.policy import Policy
+from huiqi.rules.policy import Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
 READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 
 
-def monetary_measure(policy_id: str, number: int, policies: list[Policy] | None = None) -> Policy:
-    """The loaded policy whose monetary measure ``number`` is meant, or an input error naming which is wrong."""
+def monetary_measure(policy_id: str, number: int, policies: list[Policy] | None = None) -> tuple[Policy, Measure]:
+    """A loaded policy and one of its monetary measures, or an input error naming which is wrong."""
     policy = next((p for p in policies or load_many() if p.id == policy_id), None)
     if policy is None:
         raise InputError([("policy", f"没有政策 {policy_id!r}")])
@@ -33,7 +33,7 @@ def monetary_measure(policy_id: str, number: int, policies: list[Policy] | None 
         raise InputError([("measure", f"{policy.number} 没有第 {number} 条措施")])
     if not measure.monetary:
         raise InputError([("measure", f"措施{number}（{measure.title}）是服务类措施，不受理资金申报")])
-    return policy
+    return policy, measure
 
 
 def set_budget(session: Session, *, actor: User, year: int, policy_id: str, measure: int, amount: int,

@@ -54,19 +54,18 @@ def submit(ctx: Context) -> None:
         raise Conflict("提交前须作出承诺（勾选申报承诺）")
     if not application_rows.materials(session, app.id):
         raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
-    policy = funding.monetary_measure(app.policy_id, app.measure)
+    policy, measure = funding.monetary_measure(app.policy_id, app.measure)
     applicants.lock_matter(session, app.matter_id)  # a matter edited at this moment waits, then sees it frozen
     judgement = judge(session, app, on=ctx.today)
     why = judgement.refusal(app, amount=app.amount_requested, eligible_only=False, what="申请金额")
     if why:
         raise Conflict(why)
-    units = policy.measure(app.measure).units_at(ctx.today)  # type: ignore[union-attr]
+    units = measure.units_at(ctx.today)
     city, city_review = divisions.city_of(judgement.case["applicant"].get("region")), CITY_GOVERNMENTS in units
     if city_review and city is None:
         raise Conflict("申报单位所在地不明，无法确定初审的市（请先登记所在地）")
     app.city, app.city_review = city, city_review
-    app.department_id = departments.lead_department(session, measure=policy.measure(app.measure),
-                                                    day=ctx.today).id
+    app.department_id = departments.lead_department(session, measure=measure, day=ctx.today).id
     app.policy_version, app.ceiling, app.rule_status = policy.version, judgement.ceiling, judgement.status
     app.match_result, app.case_snapshot = judgement.answer.model_dump(mode="json"), judgement.case
     app.submitted_on, app.year = ctx.today, ctx.today.year
@@ -144,7 +143,7 @@ def approve(ctx: Context) -> None:
     batch = announcement_of(session, app)
     if ctx.today <= batch.ends_on:
         raise Conflict(f"公示期至 {batch.ends_on}，期满后方可批准（公示尚未结束）")
-    policy = funding.monetary_measure(app.policy_id, app.measure)
+    policy, _ = funding.monetary_measure(app.policy_id, app.measure)
     applicants.lock_matter(session, app.matter_id)
     judgement = judge(session, app, on=ctx.today)
     amount = app.amount_proposed or 0
