@@ -33,7 +33,7 @@ lock:
 DEMO_DB := sqlite:///var/demo.db
 
 demo: $(STAMP)
-	rm -f var/demo.db
+	rm -f var/demo.db var/demo.db-wal var/demo.db-shm
 	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi demo seed
 	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi demo logins
 	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi serve

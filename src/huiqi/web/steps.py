@@ -31,15 +31,16 @@ class Refusal:
         return cls(error.status_code, error.message)
 
 
-def form_step(session: Session, act: Callable[[], Any], *, done: str,
+def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[[Any], str],
               again: Callable[[Refusal], Response]) -> Response:
-    """Take ``act`` in a savepoint: commit and go to ``done`` (303), or undo it and answer ``again(refusal)``."""
+    """Take ``act`` in a savepoint: commit and go to ``done`` (303; a function of what ``act`` made, or a
+    fixed address), or undo it and answer ``again(refusal)``."""
     try:
         with session.begin_nested():
-            act()
+            made = act()
     except NotFound:
         raise
     except HuiqiError as error:
         return again(Refusal.of(error))
     session.commit()
-    return RedirectResponse(done, status_code=303)
+    return RedirectResponse(done(made) if callable(done) else done, status_code=303)

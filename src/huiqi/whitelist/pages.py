@@ -14,6 +14,7 @@ from huiqi.reference import divisions, industries
 from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
+from huiqi.web.steps import Refusal, form_step
 from huiqi.whitelist import repository, service
 
 router = APIRouter(include_in_schema=False)
@@ -31,14 +32,13 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
 @router.post("/admin/whitelist", response_model=None)
 def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
             note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
-    try:
-        version = service.propose(session, actor=actor, on=clock.today(), note=note.strip() or None)
-    except HuiqiError as error:
-        session.rollback()
-        return page(request, "whitelist/desk.html", who, status_code=error.status_code, error=error.message,
+    def again(refusal: Refusal) -> Response:
+        return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
                     versions=service.versions(session, actor=actor), note=note)
-    session.commit()
-    return RedirectResponse(f"/admin/whitelist/{version.id}", status_code=303)
+
+    return form_step(session, lambda: service.propose(session, actor=actor, on=clock.today(),
+                                                      note=note.strip() or None),
+                     done=lambda version: f"/admin/whitelist/{version.id}", again=again)
 
 
 def _version_page(request: Request, who: CallerDep, session: Db, actor, version_id: int, status_code: int = 200,
@@ -75,16 +75,15 @@ def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_i
 
 @router.post("/admin/whitelist/{version_id}/publish", response_model=None)
 def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
-    try:
-        service.publish(session, actor=actor, version_id=version_id, on=clock.today())
-    except HuiqiError as error:
-        session.rollback()
-        if error.status_code in (403, 404):
-            raise
-        return _version_page(request, who, session, actor, version_id, status_code=error.status_code,
-                             error=error.message)
-    session.commit()
-    return RedirectResponse(f"/admin/whitelist/{version_id}", status_code=303)
+    def again(refusal: Refusal) -> Response:
+        if refusal.status_code == 403:
+            raise Forbidden(refusal.message)
+        return _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
+                             error=refusal.message)
+
+    return form_step(session, lambda: service.publish(session, actor=actor, version_id=version_id,
+                                                      on=clock.today()), done=f"/admin/whitelist/{version_id}",
+                     again=again)
 
 
 @router.get("/admin/whitelist/{version_id}/export.xlsx")
