@@ -49,9 +49,17 @@ class Settings(BaseSettings):
     session_hours: int = Field(
         8, ge=1, le=24 * 30, description="登录会话的有效时长（小时），默认 8 小时；到期后需重新登录。")
     login_max_failures: int = Field(
-        5, ge=1, description="同一用户名在限制窗口内允许的登录失败次数，超过即暂时拒绝登录；同一地址允许其四倍。")
+        5, ge=1, description="同一用户名从同一地址在统计窗口内允许连续失败的次数；超过后每次须等待，"
+                             "等待时间逐次加倍（同一地址对所有用户名合计允许其四倍）。账号本身不会被锁定。")
     login_window_minutes: int = Field(
-        15, ge=1, description="登录失败次数的统计窗口（分钟），默认 15 分钟。")
+        15, ge=1, description="登录失败次数的统计窗口（分钟），默认 15 分钟；也是单次等待的上限。")
+    login_delay_seconds: int = Field(
+        2, ge=1, le=600, description="超过允许失败次数后第一次须等待的秒数，之后每次失败加倍。")
+    token_days: int = Field(
+        30, ge=1, le=3650, description="API 令牌的有效期（天），默认 30 天；到期后须重新申领。")
+    trusted_proxies: str = Field(
+        "", max_length=1000, description="可信反向代理的地址（逗号分隔）；只有来自这些地址的请求，才采用其 "
+                                         "X-Forwarded-For 头中的客户端地址（用于登录限速）。默认不信任任何代理。")
     cookie_secure: bool | None = Field(
         None, description="会话 Cookie 是否只经 HTTPS 发送；不设时，开发环境为否，其他环境为是。")
     jobs_dir: Path = Field(

@@ -53,7 +53,8 @@ def reason(error: dict[str, Any]) -> str:
     if kind == "less_than_equal":
         return f"应不大于 {ctx['le']}"
     if kind in ("too_short", "string_too_short"):
-        return "不能为空"
+        least = ctx.get("min_length", 1)
+        return "不能为空" if least <= 1 else f"至少 {least} 个字符"
     if kind == "string_pattern_mismatch":
         return f"格式不符（应匹配 {ctx.get('pattern')}）"
     if kind == "date_from_datetime_parsing" and "json" in str(error.get("msg", "")).lower():

@@ -64,3 +64,96 @@ async def test_api_asks_for_sign_in_and_pages_redirect(client) -> None:
     assert (await client.get("/api/v1/tokens")).status_code == 401
     response = await client.get("/me")
     assert response.status_code in (303, 404)
+
+
+def test_guessing_slows_down_but_never_locks_the_owner_out(session, people) -> None:
+    from datetime import datetime, timedelta
+
+    from huiqi.auth import service as auth
+    from huiqi.errors import NotAuthenticated
+
+    start = datetime(2026, 12, 4, 8)
+    for i in range(5):
+        with pytest.raises(NotAuthenticated):
+            auth.sign_in(session, username="miit", password="guess", address="10.0.0.9",
+                         now=start + timedelta(seconds=i))
+    at = start + timedelta(seconds=5)
+    with pytest.raises(auth.TooManyAttempts, match="秒后再试"):
+        auth.sign_in(session, username="miit", password=PASSWORD, address="10.0.0.9", now=at)
+    assert auth.sign_in(session, username="miit", password=PASSWORD, address="10.0.0.1", now=at).user.username == \
+        "miit", "the owner, from elsewhere, is not locked out"
+    later = at + timedelta(seconds=3)
+    assert auth.sign_in(session, username="miit", password=PASSWORD, address="10.0.0.9", now=later).user
+    for i in range(5):  # after a success, the count starts again
+        with pytest.raises(NotAuthenticated):
+            auth.sign_in(session, username="miit", password="guess", address="10.0.0.9",
+                         now=later + timedelta(seconds=1 + i))
+    with pytest.raises(auth.TooManyAttempts, match="请 1 秒后再试"):  # 2 s after the fifth failure
+        auth.sign_in(session, username="miit", password="guess", address="10.0.0.9", now=later + timedelta(seconds=6))
+    with pytest.raises(NotAuthenticated):  # the delay has passed: a sixth guess is heard, and fails
+        auth.sign_in(session, username="miit", password="guess", address="10.0.0.9", now=later + timedelta(seconds=7))
+    with pytest.raises(auth.TooManyAttempts, match="请 3 秒后再试"):  # now 4 s: the delay doubled
+        auth.sign_in(session, username="miit", password=PASSWORD, address="10.0.0.9",
+                     now=later + timedelta(seconds=8))
+
+
+def test_an_unknown_name_costs_the_same_hashing(session, people, monkeypatch) -> None:
+    from huiqi.errors import NotAuthenticated
+    from huiqi.users import passwords
+    from huiqi.users import service as users
+
+    checked = []
+    real = passwords.check_password
+    monkeypatch.setattr(passwords, "check_password", lambda p, h: checked.append(h) or real(p, h))
+    for name in ("miit", "no-such-user"):
+        with pytest.raises(NotAuthenticated, match="用户名或密码错误"):
+            users.authenticate(session, username=name, password="guess")
+    assert len(checked) == 2 and checked[1] == passwords.unknown_user_hash()
+
+
+async def test_the_sign_in_form_needs_its_token_even_without_cookies(client, people) -> None:
+    forged = await client.post("/login", data={"username": "alice", "password": PASSWORD})
+    assert forged.status_code == 403 and SESSION_COOKIE not in forged.headers.get("set-cookie", "")
+
+
+async def test_common_or_short_passwords_are_refused(client, session, people) -> None:
+    from tests.webtest import bearer
+
+    for password, why in (("password123", "太常见"), ("short-pw", "至少 10 个字符")):
+        response = await client.post("/api/v1/users", headers=bearer(session, people.admin), json={
+            "username": "anshan", "display_name": "鞍山市审核员", "role": "city", "password": password,
+            "region": "210300"})
+        assert response.status_code == 422 and response.json()["problems"][0]["field"] == "password"
+        assert why in response.json()["problems"][0]["reason"], response.json()
+
+
+async def test_tokens_expire(client, session, people) -> None:
+    from datetime import timedelta
+
+    from huiqi.models import ApiToken
+
+    issued = (await client.post("/api/v1/tokens", json={"username": "auditor", "password": PASSWORD})).json()
+    headers = {"Authorization": f"Bearer {issued['token']}"}
+    listed = (await client.get("/api/v1/tokens", headers=headers)).json()["items"][0]
+    assert listed["expires_at"] > listed["created_at"]
+    row = session.get(ApiToken, issued["id"])
+    row.created_at -= timedelta(days=31)
+    session.flush()
+    assert (await client.get("/api/v1/tokens", headers=headers)).status_code == 401
+
+
+def test_forwarded_addresses_only_from_named_proxies(monkeypatch, tmp_path) -> None:
+    import uvicorn
+
+    from huiqi.config import get_settings
+    from huiqi.web import cli
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.update(kw))
+    monkeypatch.setenv("HUIQI_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
+    for proxies, expected in (("", (False, None)), ("10.1.1.1", (True, "10.1.1.1"))):
+        monkeypatch.setenv("HUIQI_TRUSTED_PROXIES", proxies)
+        get_settings.cache_clear()
+        cli.serve(host="127.0.0.1", port=8000, workers=1)
+        assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == expected
+    get_settings.cache_clear()

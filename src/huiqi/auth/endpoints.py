@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from huiqi.auth import service as auth
 from huiqi.errors import HuiqiError
+from huiqi.models import ApiToken
 from huiqi.validation import PlainText, UtcDateTime
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
@@ -31,8 +32,14 @@ class TokenRead(BaseModel):
     id: int
     name: str
     created_at: UtcDateTime
+    expires_at: UtcDateTime = Field(description="到期时间（签发后 HUIQI_TOKEN_DAYS 天，默认 30 天）")
     last_used_at: UtcDateTime | None
     revoked: bool
+
+    @classmethod
+    def of(cls, row: ApiToken) -> "TokenRead":
+        return cls(id=row.id, name=row.name, created_at=row.created_at, expires_at=auth.token_expires(row),
+                   last_used_at=row.last_used_at, revoked=row.revoked)
 
 
 @router.post("", response_model=TokenIssued, status_code=201, summary="用用户名和密码换取令牌")
@@ -51,12 +58,11 @@ def issue(body: TokenCreate, request: Request, session: Db) -> TokenIssued:
 
 @router.get("", response_model=Page[TokenRead], summary="本人的令牌")
 def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
-    return page_of([TokenRead.model_validate(t, from_attributes=True) for t in auth.tokens(session, actor=actor)],
-                   paging)
+    return page_of([TokenRead.of(t) for t in auth.tokens(session, actor=actor)], paging)
 
 
 @router.delete("/{token_id}", response_model=TokenRead, summary="吊销令牌")
 def revoke(token_id: RecordId, actor: Actor, session: Db) -> TokenRead:
     row = auth.revoke_token(session, actor=actor, token_id=token_id)
     session.commit()
-    return TokenRead.model_validate(row, from_attributes=True)
+    return TokenRead.of(row)

@@ -51,12 +51,20 @@ def token(session: Session, token_id: int) -> ApiToken | None:
     return session.get(ApiToken, token_id)
 
 
-def failures_since(session: Session, *, since: datetime, username: str | None = None,
-                   address: str | None = None) -> int:
-    query = select(func.count()).select_from(LoginAttempt).where(
+def last_success(session: Session, *, username: str, address: str) -> datetime | None:
+    """When this name last signed in from this address (earlier failures no longer count)."""
+    return session.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.success.is_(True)))
+
+
+def failures(session: Session, *, since: datetime, username: str | None = None,
+             address: str | None = None) -> tuple[int, datetime | None]:
+    """How many sign-ins failed since ``since`` (for the name, the address or both), and when the last did."""
+    query = select(func.count(), func.max(LoginAttempt.at)).select_from(LoginAttempt).where(
         LoginAttempt.at >= since, LoginAttempt.success.is_(False))
     if username is not None:
         query = query.where(LoginAttempt.username == username)
     if address is not None:
         query = query.where(LoginAttempt.address == address)
-    return session.scalar(query) or 0
+    count, last = session.execute(query).one()
+    return count or 0, last

@@ -1,11 +1,13 @@
 """Sign in and out, find who a cookie or a bearer token speaks for, issue and revoke tokens.
 
 Tokens are 32 random bytes; only their SHA-256 is stored, so a copy of the database does not let
-anyone sign in. Repeated failures for one user name (or from one address) refuse further attempts
-for a while, whether or not the password would have been right.
+anyone sign in. Repeated failures for one user name from one address (or from one address for any
+name) make each further attempt wait, longer after each failure, whether or not the password would
+have been right; nobody can lock an owner out of an account.
 """
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +40,23 @@ class SignedIn:
     csrf: str
 
 
+def _wait(failures: int, last: datetime | None, *, now: datetime, allowed: int) -> int:
+    """Seconds still to wait after ``failures`` recent failures, the last at ``last``: none up to ``allowed``,
+    then a delay that doubles with each failure (never more than the window), so guessing slows to a crawl
+    while the owner, from another address or after the delay, still signs in.
+
+    >>> from datetime import datetime as at
+    >>> [_wait(n, at(2026, 1, 1, 8), now=at(2026, 1, 1, 8, 0, 1), allowed=5) for n in (4, 5, 6, 7)]
+    [0, 1, 3, 7]
+    """
+    over = failures - allowed
+    if over < 0 or last is None:
+        return 0
+    settings = get_settings()
+    delay = min(settings.login_delay_seconds * 2 ** over, settings.login_window_minutes * 60)
+    return max(0, math.ceil(delay - (now - last).total_seconds()))
+
+
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -46,9 +65,13 @@ def sign_in(session: Session, *, username: str, password: str, address: str, now
     """A new session for the user, unless the name or the address has failed too often lately."""
     settings, now = get_settings(), now or utcnow()
     since = now - timedelta(minutes=settings.login_window_minutes)
-    if (repository.failures_since(session, since=since, username=username) >= settings.login_max_failures
-            or repository.failures_since(session, since=since, address=address) >= 4 * settings.login_max_failures):
-        raise TooManyAttempts(f"登录失败次数过多，请 {settings.login_window_minutes} 分钟后再试")
+    since = max(since, repository.last_success(session, username=username, address=address) or since)
+    wait = max(_wait(*repository.failures(session, since=since, username=username, address=address), now=now,
+                     allowed=settings.login_max_failures),
+               _wait(*repository.failures(session, since=since, address=address), now=now,
+                     allowed=4 * settings.login_max_failures))
+    if wait > 0:
+        raise TooManyAttempts(f"登录失败次数过多，请 {wait} 秒后再试（账号没有被锁定，等待时间随失败次数加倍）")
     try:
         user = users.authenticate(session, username=username, password=password)
     except NotAuthenticated:
@@ -76,12 +99,17 @@ def sign_out(session: Session, token: str) -> None:
 
 def from_bearer(session: Session, token: str) -> User | None:
     """The active user a bearer token speaks for, or None."""
-    hashed = digest(token)
-    repository.touch_token(session, hashed, utcnow())
+    hashed, now = digest(token), utcnow()
+    repository.touch_token(session, hashed, now)
     found = repository.token_by_hash(session, hashed)
-    if found is None or not found[1].active:
+    if found is None or not found[1].active or token_expires(found[0]) <= now:
         return None
     return found[1]
+
+
+def token_expires(token: ApiToken) -> datetime:
+    """When a token stops working (``HUIQI_TOKEN_DAYS`` after it was issued)."""
+    return token.created_at + timedelta(days=get_settings().token_days)
 
 
 def issue_token(session: Session, *, actor: User, name: str) -> tuple[ApiToken, str]:

@@ -1,4 +1,14 @@
-"""Password hashing with argon2 (pwdlib's recommended parameters)."""
+"""Password hashing with argon2 (pwdlib's recommended parameters), and what a password must be.
+
+``data/common-passwords.txt.gz`` is the list of 19,640 common passwords Django ships
+(django/contrib/auth/common-passwords.txt.gz, BSD licence; compiled by Royce Williams from breached
+password sets), lower-cased, one a line.
+"""
+
+import gzip
+import secrets
+from functools import cache
+from pathlib import Path
 
 from pwdlib import PasswordHash
 
@@ -11,3 +21,31 @@ def hash_password(password: str) -> str:
 
 def check_password(password: str, hashed: str) -> bool:
     return HASHER.verify(password, hashed)
+
+
+MIN_LENGTH = 10
+COMMON = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+
+
+@cache
+def common() -> frozenset[str]:
+    return frozenset(gzip.decompress(COMMON.read_bytes()).decode().split())
+
+
+def problem(password: str) -> str | None:
+    """Why a password will not do, or None.
+
+    >>> problem("short"), problem("password123"), problem("辽宁省数字经济专项资金")
+    ('密码至少 10 个字符', '这个密码太常见，很容易被猜中，请换一个', None)
+    """
+    if len(password) < MIN_LENGTH:
+        return f"密码至少 {MIN_LENGTH} 个字符"
+    if password.lower() in common():
+        return "这个密码太常见，很容易被猜中，请换一个"
+    return None
+
+
+@cache
+def unknown_user_hash() -> str:
+    """A hash no password matches, checked for names that do not exist (the same work as a real check)."""
+    return HASHER.hash(secrets.token_urlsafe(32))

@@ -1,15 +1,26 @@
 """Users as the services take and give them."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from huiqi.users import passwords
 from huiqi.validation import PlainText, UtcDateTime
 
 Role = Literal["enterprise", "city", "department", "finance", "admin", "auditor"]
 
 
-class UserCreate(BaseModel):
+def _acceptable(password: str) -> str:
+    why = passwords.problem(password)
+    if why is not None:
+        raise ValueError(why)
+    return password
+
+
+Password = Annotated[PlainText, AfterValidator(_acceptable)]
+
+
+class UserBinding(BaseModel):
     """A new user; what it is bound to depends on the role."""
 
     model_config = ConfigDict(extra="forbid")
@@ -18,10 +29,15 @@ class UserCreate(BaseModel):
                           description="登录名：字母、数字、下划线、点或连字符")
     display_name: PlainText = Field(min_length=1, max_length=100, description="显示名称，如“沈阳市审核员”")
     role: Role = Field(description="角色")
-    password: PlainText = Field(min_length=8, max_length=200, description="初始密码，至少 8 位")
     uscc: PlainText | None = Field(None, max_length=18, description="企业用户：绑定的统一社会信用代码")
     region: PlainText | None = Field(None, max_length=10, description="市级初审人员：地级市代码（如 210100）或 shenfu")
     department: PlainText | None = Field(None, max_length=100, description="责任单位审核人员：绑定的责任单位名称")
+
+
+class UserCreate(UserBinding):
+    """A new user: who, what role and binding, and the first password."""
+
+    password: Password = Field(max_length=200, description="初始密码：至少 10 个字符，不能是常见密码")
 
 
 class UserUpdate(BaseModel):

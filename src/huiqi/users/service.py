@@ -1,5 +1,7 @@
 """Create users, sign them in, change their roles: every change is in the audit trail."""
 
+from typing import TypeVar
+
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -10,19 +12,21 @@ from huiqi.models import User
 from huiqi.reference import divisions, uscc
 from huiqi.users import passwords, repository
 from huiqi.users.roles import Role
-from huiqi.users.schemas import UserCreate, UserRead, UserUpdate
+from huiqi.users.schemas import UserBinding, UserCreate, UserRead, UserUpdate
 from huiqi.users.scope import require_role
 from huiqi.validation import field_path, problems
 
+Spec = TypeVar("Spec", bound=UserBinding)
 
-def _validated(data: dict) -> UserCreate:
+
+def _validated(data: dict, schema: type[Spec]) -> Spec:
     try:
-        return UserCreate.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
         raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
 
 
-def _binding(session: Session, spec: UserCreate) -> dict:
+def _binding(session: Session, spec: UserBinding) -> dict:
     """What the role binds the user to: a USCC, a city, a department; refused when missing or wrong."""
     if spec.role == Role.ENTERPRISE:
         problem = uscc.uscc_problem(spec.uscc) if spec.uscc else "企业用户须绑定统一社会信用代码"
@@ -44,7 +48,7 @@ def _binding(session: Session, spec: UserCreate) -> dict:
 def create_user(session: Session, *, actor: User, **fields) -> User:
     """Add a user (admins, or the system on the command line); the password is stored as argon2."""
     require_role(actor, Role.ADMIN, doing="创建用户")
-    spec = _validated(fields)
+    spec = _validated(fields, UserCreate)
     if repository.by_username(session, spec.username):
         raise Conflict(f"用户名 {spec.username} 已存在")
     user = User(username=spec.username, display_name=spec.display_name, role=spec.role,
@@ -63,7 +67,9 @@ def _shown(user: User) -> dict:
 def authenticate(session: Session, *, username: str, password: str) -> User:
     """The active user with this name and password; one message for every failure."""
     user = repository.by_username(session, username)
-    if user is None or not user.active or not passwords.check_password(password, user.password_hash):
+    # An unknown name costs the same hashing as a known one, so timing does not tell which names exist.
+    hashed = user.password_hash if user is not None else passwords.unknown_user_hash()
+    if not passwords.check_password(password, hashed) or user is None or not user.active:
         raise NotAuthenticated("用户名或密码错误，或账号已停用")
     return user
 
@@ -76,7 +82,7 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
     if user is None:
         raise NotFound(f"没有用户 {username}")
     spec = _validated({"username": user.username, "display_name": user.display_name, "role": role,
-                       "password": "unchanged", "uscc": uscc, "region": region, "department": department})
+                       "uscc": uscc, "region": region, "department": department}, UserBinding)
     before = _shown(user)
     binding = {"uscc": None, "region": None, "department_id": None} | _binding(session, spec)
     user.role = role

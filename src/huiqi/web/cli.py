@@ -39,8 +39,11 @@ def serve(
     if stale:
         typer.echo(f"上次运行中断的测算任务 {stale} 个，已标记为失败。", err=True)
     typer.echo(f"惠企已启动：http://{host}:{port}/ （API 文档：http://{host}:{port}/docs）", err=True)
+    proxies = get_settings().trusted_proxies.strip()
+    # X-Forwarded-For is believed only from the proxies the setting names (uvicorn's own default trusts 127.0.0.1).
     uvicorn.run("huiqi.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None)
 
 
 def logins() -> None:

@@ -23,6 +23,9 @@ CSRF_COOKIE = "huiqi_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# The sign-in form is checked even without cookies: otherwise another site could sign a visitor in as
+# someone else (login CSRF). Its token is the double-submit cookie the sign-in page sets (SameSite=Strict).
+ALWAYS_CHECKED = frozenset({"/login"})
 
 
 def open_session(write: bool = False) -> Iterator[Session]:
@@ -102,7 +105,7 @@ async def csrf_guard(request: Request) -> None:
     (sign-in, calculator) must echo the double-submit cookie. Requests with no cookies at all
     (machine clients, bearer tokens) cannot be forged by another site and are not checked.
     """
-    if request.method not in UNSAFE or not request.cookies:
+    if request.method not in UNSAFE or (not request.cookies and request.url.path not in ALWAYS_CHECKED):
         return
     if request.headers.get("authorization", "").lower().startswith("bearer "):
         return
