@@ -52,6 +52,10 @@ class Forbidden(HuiqiError):
     status_code = 403
 
 
+class PasswordChangeRequired(Forbidden):
+    """An admin reset the password: the user sets their own before anything else."""
+
+
 class NotFound(HuiqiError):
     """No such record (or none the actor may see)."""
 

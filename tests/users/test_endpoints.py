@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.dbtest import ALICE_USCC
+from huiqi.audit import service as audit
+from tests.dbtest import ALICE_USCC, PASSWORD
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
@@ -77,3 +78,39 @@ async def test_only_admins_manage_users(client, session, people, who) -> None:
 async def test_anonymous_is_asked_to_sign_in(client, people) -> None:
     assert (await client.get("/api/v1/users")).status_code == 401
     assert (await client.post("/api/v1/users", json=NEW)).status_code == 401
+
+
+async def test_a_user_changes_their_own_password(client, session, people) -> None:
+    headers = bearer(session, people.bob)
+    wrong = await client.post("/api/v1/users/me/password", headers=headers,
+                              json={"current_password": "not it at all", "new_password": "a brand new secret"})
+    assert wrong.status_code == 422 and wrong.json()["problems"][0]["field"] == "current_password"
+    common = await client.post("/api/v1/users/me/password", headers=headers,
+                               json={"current_password": PASSWORD, "new_password": "password123"})
+    assert common.status_code == 422 and "太常见" in common.json()["problems"][0]["reason"]
+    done = await client.post("/api/v1/users/me/password", headers=headers,
+                             json={"current_password": PASSWORD, "new_password": "a brand new secret"})
+    assert done.status_code == 200, done.text
+    assert (await client.get("/api/v1/users/me", headers=headers)).status_code == 401, "its tokens ended with it"
+    signed = await client.post("/api/v1/tokens", json={"username": "bob", "password": "a brand new secret"})
+    assert signed.status_code == 201
+
+
+async def test_an_admin_resets_and_the_user_must_change_it(client, session, people) -> None:
+    refused = await client.post("/api/v1/users/bob/password", headers=bearer(session, people.miit),
+                                json={"new_password": "temporary 2026 pw"})
+    assert refused.status_code == 403
+    reset = await client.post("/api/v1/users/bob/password", headers=bearer(session, people.admin),
+                              json={"new_password": "temporary 2026 pw"})
+    assert reset.status_code == 200 and reset.json()["reset_pending"] is True
+    token = (await client.post("/api/v1/tokens", json={"username": "bob", "password": "temporary 2026 pw"})).json()
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    blocked = await client.get("/api/v1/applications", headers=headers)
+    assert blocked.status_code == 403 and "请先修改密码" in blocked.json()["detail"]
+    assert (await client.get("/api/v1/users/me", headers=headers)).json()["reset_pending"] is True
+    changed = await client.post("/api/v1/users/me/password", headers=headers,
+                                json={"current_password": "temporary 2026 pw", "new_password": "bob's own 2026 pw"})
+    assert changed.status_code == 200 and changed.json()["reset_pending"] is False
+    events = [e.action for e in audit.history(session, entity="user", entity_id=people.bob.id)]
+    assert events[-2:] == ["user.password_reset", "user.password"]
+    assert "hash" not in str(audit.history(session, entity="user", entity_id=people.bob.id)[-1].after)

@@ -68,3 +68,27 @@ async def test_others_are_refused(browser, people, who) -> None:
 async def test_anonymous_goes_to_sign_in(browser) -> None:
     response = await browser(None).get("/admin/users")
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+async def test_after_a_reset_the_pages_lead_to_the_password_form(browser, client, session, people) -> None:
+    from huiqi.web.deps import CSRF_COOKIE
+
+    admin = browser(people.admin)
+    assert (await admin.post("/admin/users/bob/password", data={"new_password": "temporary 2026 pw"})).status_code \
+        == 303
+    await client.get("/login")
+    signed = await client.post("/login", data={"username": "bob", "password": "temporary 2026 pw",
+                                               "csrf_token": client.cookies.get(CSRF_COOKIE)})
+    assert signed.status_code == 303 and signed.headers["location"] == "/account/password"
+    moved = await client.get("/me")
+    assert moved.status_code == 303 and moved.headers["location"] == "/account/password"
+    form = await client.get("/account/password")
+    assert form.status_code == 200 and "管理员已为您重置密码" in form.text
+    token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+    short = await client.post("/account/password", data={"current_password": "temporary 2026 pw",
+                                                         "new_password": "short", "csrf_token": token})
+    assert short.status_code == 422 and "新密码：密码至少 10 个字符" in short.text
+    done = await client.post("/account/password", data={"current_password": "temporary 2026 pw",
+                                                        "new_password": "bob's own 2026 pw", "csrf_token": token})
+    assert done.status_code == 303 and done.headers["location"] == "/login?changed=1"
+    assert not people.bob.must_change_password

@@ -26,8 +26,9 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, who: CallerDep, next: str | None = None) -> HTMLResponse:
-    return page(request, "auth/login.html", who, next=_safe_next(next) or "", error=None)
+def login_form(request: Request, who: CallerDep, next: str | None = None, changed: str | None = None) -> HTMLResponse:
+    return page(request, "auth/login.html", who, next=_safe_next(next) or "", error=None,
+                notice="密码已修改，请用新密码登录。" if changed else None)
 
 
 @router.post("/login", response_model=None)
@@ -41,7 +42,9 @@ def login(request: Request, who: CallerDep, session: Db, username: Annotated[str
         return page(request, "auth/login.html", who, status_code=401, next=_safe_next(next) or "",
                     error=error.message, username=username)
     session.commit()
-    response = RedirectResponse(_safe_next(next) or HOME.get(signed.user.role, "/"), status_code=303)
+    home = "/account/password" if signed.user.must_change_password \
+        else _safe_next(next) or HOME.get(signed.user.role, "/")
+    response = RedirectResponse(home, status_code=303)
     settings = get_settings()
     response.set_cookie(SESSION_COOKIE, signed.token, httponly=True, samesite="lax", secure=settings.secure_cookies,
                         max_age=settings.session_hours * 3600, path="/")

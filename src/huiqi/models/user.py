@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created
@@ -27,3 +27,5 @@ class User(Created, Base):
     region: Mapped[str | None] = mapped_column(String(10))  # city reviewer: a city code or 'shenfu'
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))  # department reviewer
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an admin resets the password: the user must choose their own at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

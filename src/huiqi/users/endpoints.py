@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from huiqi.users import service
-from huiqi.users.schemas import UserCreate, UserRead, UserUpdate
+from huiqi.users.schemas import PasswordChange, PasswordReset, UserCreate, UserRead, UserUpdate
 from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
@@ -27,6 +27,20 @@ def me(actor: Actor, session: Db) -> UserRead:
 @router.post("", response_model=UserRead, status_code=201, summary="创建用户（管理员）")
 def create(body: UserCreate, actor: Actor, session: Db) -> UserRead:
     user = service.create_user(session, actor=actor, **body.model_dump())
+    session.commit()
+    return service.shown(session, [user])[0]
+
+
+@router.post("/me/password", response_model=UserRead, summary="修改本人密码（其他会话与令牌随即失效）")
+def change_password(body: PasswordChange, actor: Actor, session: Db) -> UserRead:
+    service.change_own_password(session, actor=actor, current=body.current_password, new=body.new_password)
+    session.commit()
+    return service.shown(session, [actor])[0]
+
+
+@router.post("/{username}/password", response_model=UserRead, summary="重置他人密码（管理员；用户下次登录须修改）")
+def reset_password(username: Username, body: PasswordReset, actor: Actor, session: Db) -> UserRead:
+    user = service.reset_password(session, actor=actor, username=username, new=body.new_password)
     session.commit()
     return service.shown(session, [user])[0]
 

@@ -13,7 +13,7 @@ from huiqi.users import service
 from huiqi.users.schemas import UserRead, UserUpdate
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import PlainText, field_path, problems
-from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.deps import SESSION_COOKIE, Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -91,6 +91,43 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
                         editing=username, open_form=username)
 
     return form_step(session, act, done=f"/admin/users#user-{username}", again=again)
+
+
+@router.post("/admin/users/{username}/password", response_model=None)
+def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username,
+                   new_password: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """An admin sets a temporary password; the user changes it at the next sign-in."""
+
+    def again(refusal: Refusal) -> Response:
+        return _listing(request, who, session, actor, status_code=refusal.status_code, problems=_shown(refusal),
+                        editing=username)
+
+    return form_step(session, lambda: service.reset_password(session, actor=actor, username=username,
+                                                             new=new_password),
+                     done=f"/admin/users?done=reset#user-{username}", again=again)
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_form(request: Request, who: CallerDep, actor: Actor) -> HTMLResponse:
+    return page(request, "account/password.html", who, must=actor.must_change_password, problems=[])
+
+
+@router.post("/account/password", response_model=None)
+def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
+                    current_password: Annotated[str, Form(max_length=200)] = "",
+                    new_password: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """The user's own new password; every session ends, so they sign in again with it."""
+
+    def again(refusal: Refusal) -> Response:
+        return page(request, "account/password.html", who, status_code=refusal.status_code,
+                    must=actor.must_change_password, problems=_shown(refusal))
+
+    answer = form_step(session, lambda: service.change_own_password(session, actor=actor, current=current_password,
+                                                                     new=new_password),
+                       done="/login?changed=1", again=again)
+    if answer.status_code == 303:
+        answer.delete_cookie(SESSION_COOKIE, path="/")
+    return answer
 
 
 @router.get("/admin/users.xlsx")

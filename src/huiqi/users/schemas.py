@@ -65,5 +65,24 @@ class UserRead(BaseModel):
     region: str | None
     department_id: int | None
     department: str | None = None
+    reset_pending: bool = Field(False, validation_alias="must_change_password",
+                                description="管理员已重置密码，等待本人修改")
     active: bool
     created_at: UtcDateTime | None = None
+
+
+class PasswordChange(BaseModel):
+    """The user's own new password, with the current one as proof."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: PlainText = Field(min_length=1, max_length=200, description="当前密码")
+    new_password: Password = Field(max_length=200, description="新密码：至少 10 个字符，不能是常见密码")
+
+
+class PasswordReset(BaseModel):
+    """A password an admin sets for someone; they must change it at their next sign-in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    new_password: Password = Field(max_length=200, description="临时密码：至少 10 个字符；用户下次登录时须修改")

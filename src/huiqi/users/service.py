@@ -138,3 +138,36 @@ def shown(session: Session, users: list[User]) -> list[UserRead]:
     names = {d.id: d.name for d in departments.all_departments(session)}
     return [UserRead.model_validate(u).model_copy(update={"department": names.get(u.department_id)})
             for u in users]
+
+
+def change_own_password(session: Session, *, actor: User, current: str, new: str) -> User:
+    """The user sets their own password (proving the current one); their other sessions and tokens end."""
+    if not passwords.check_password(current, actor.password_hash):
+        raise InputError([("current_password", "当前密码不正确")])
+    if current == new:
+        raise InputError([("new_password", "新密码不能与当前密码相同")])
+    _set_password(session, actor, new, must_change=False)
+    audit.record(session, actor=actor.username, action="user.password", entity="user", entity_id=actor.id,
+                 after={"changed_by": "本人"})
+    return actor
+
+
+def reset_password(session: Session, *, actor: User, username: str, new: str) -> User:
+    """An admin sets a temporary password; the user must change it at the next sign-in."""
+    require_role(actor, Role.ADMIN, doing="重置他人密码")
+    user = repository.by_username(session, username)
+    if user is None:
+        raise NotFound(f"没有用户 {username}")
+    _set_password(session, user, new, must_change=True)
+    audit.record(session, actor=actor.username, action="user.password_reset", entity="user", entity_id=user.id,
+                 after={"must_change_password": True})
+    return user
+
+
+def _set_password(session: Session, user: User, new: str, *, must_change: bool) -> None:
+    why = passwords.problem(new)
+    if why is not None:
+        raise InputError([("new_password", why)])
+    user.password_hash, user.must_change_password = passwords.hash_password(new), must_change
+    repository.end_sign_ins(session, user.id)
+    session.flush()

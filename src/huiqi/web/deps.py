@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from huiqi.auth import service as auth
 from huiqi.db import engine, writer
-from huiqi.errors import Forbidden, NotAuthenticated
+from huiqi.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
 from huiqi.models import User
 
 SESSION_COOKIE = "huiqi_session"
@@ -88,10 +88,17 @@ def caller(request: Request, session: Db) -> Caller:
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
-def actor(who: CallerDep) -> User:
-    """The signed-in user; anyone else is asked to sign in."""
+# Where a user whose password an admin reset may still go: to change it, or to leave.
+PASSWORD_PATHS = frozenset({"/account/password", "/api/v1/users/me/password", "/api/v1/users/me", "/logout"})
+
+
+def actor(request: Request, who: CallerDep) -> User:
+    """The signed-in user; anyone else is asked to sign in, and one whose password was reset to change it."""
     if who.user is None:
         raise NotAuthenticated("请先登录")
+    if who.user.must_change_password and request.url.path not in PASSWORD_PATHS:
+        raise PasswordChangeRequired("管理员已重置您的密码：请先修改密码"
+                                     "（“修改密码”页面，或 POST /api/v1/users/me/password）")
     return who.user
 
 

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from huiqi.errors import HuiqiError, InputError, NotAuthenticated
+from huiqi.errors import HuiqiError, InputError, NotAuthenticated, PasswordChangeRequired
 from huiqi.validation import field_path, reason
 
 log = logging.getLogger("huiqi")
@@ -46,6 +46,8 @@ def install(app: FastAPI) -> None:
     async def huiqi_error(request: Request, error: HuiqiError) -> Response:
         if isinstance(error, NotAuthenticated) and not is_api(request) and request.method == "GET":
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        if isinstance(error, PasswordChangeRequired) and not is_api(request) and request.method == "GET":
+            return RedirectResponse("/account/password", status_code=303)
         return respond(request, error.status_code, error.message, _problems(error))
 
     @app.exception_handler(RequestValidationError)
