@@ -58,6 +58,9 @@ async def test_forms_move_the_application_to_announcement(browser, session, peop
     set_today(date(2025, 9, 3))
     done = await city.post(f"/review/{alice_h1.id}/pass_city")
     assert done.status_code == 303 and done.headers["location"] == f"/review/{alice_h1.id}"
+    shown = (await city.get(f"/review/{alice_h1.id}")).text
+    assert "已办理：初审通过" in shown, "a message after every action"
+    assert "已办理：初审通过" not in (await city.get(f"/review/{alice_h1.id}")).text, "said once"
     assert alice_h1.state == "department_review"
     assert (await miit.post(f"/review/{alice_h1.id}/score", data={"score": "88"})).status_code == 303
     set_today(date(2025, 9, 10))

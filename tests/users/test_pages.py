@@ -90,5 +90,6 @@ async def test_after_a_reset_the_pages_lead_to_the_password_form(browser, client
     assert short.status_code == 422 and "新密码：密码至少 10 个字符" in short.text
     done = await client.post("/account/password", data={"current_password": "temporary 2026 pw",
                                                         "new_password": "bob's own 2026 pw", "csrf_token": token})
-    assert done.status_code == 303 and done.headers["location"] == "/login?changed=1"
+    assert done.status_code == 303 and done.headers["location"] == "/login"
+    assert "密码已修改，请用新密码登录" in (await client.get("/login")).text
     assert not people.bob.must_change_password

@@ -86,9 +86,8 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     application = service.get(session, actor=actor, application_id=application_id)
     detail = views.detail(session, application, actor)
     editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE
-    done = DONE.get(request.query_params.get("done", "")) if request.method == "GET" else None
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
-                done=done, **context)
+                **context)
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
@@ -108,7 +107,7 @@ def _step(request: Request, who: CallerDep, session: Db, actor: User, applicatio
         return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
                        problems=refusal.problems or [("", refusal.message)], **context)
 
-    return form_step(session, act, done=f"/applications/{application_id}?done={done}", again=again)
+    return form_step(session, act, done=f"/applications/{application_id}", again=again, said=DONE[done])
 
 
 @router.post("/applications/{application_id}/amount", response_class=HTMLResponse, response_model=None)

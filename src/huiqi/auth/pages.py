@@ -26,9 +26,8 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, who: CallerDep, next: str | None = None, changed: str | None = None) -> HTMLResponse:
-    return page(request, "auth/login.html", who, next=_safe_next(next) or "", error=None,
-                notice="密码已修改，请用新密码登录。" if changed else None)
+def login_form(request: Request, who: CallerDep, next: str | None = None) -> HTMLResponse:
+    return page(request, "auth/login.html", who, next=_safe_next(next) or "", error=None)
 
 
 @router.post("/login", response_model=None)

@@ -60,7 +60,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
         return _page(request, who, actor, session, shown, status_code=refusal.status_code, message=refusal.message,
                      problems=refusal.problems, values=values)
 
-    return form_step(session, act, done=f"/budgets?year={shown}", again=again)
+    return form_step(session, act, done=f"/budgets?year={shown}", again=again, said="预算已设定")
 
 
 @router.get("/budgets.xlsx")

@@ -81,10 +81,9 @@ def _review(request: Request, who, actor: User, session: Session, application_id
     found = reading.dossier(session, actor=actor, application_id=application_id, today=today)
     defaults = {"starts_on": next_working_day(today).isoformat(), "paid_on": today.isoformat()}
     values = defaults | context.pop("values", {})
-    done = ACTIONS.get(request.query_params.get("done", "")) if request.method == "GET" else None
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
-                done=done, **context)
+                **context)
 
 
 @router.get("/review/{application_id}", response_class=HTMLResponse)
@@ -120,4 +119,4 @@ async def decide(request: Request, who: CallerDep, actor: Actor, session: Db, ap
         return _review(request, who, actor, session, application_id, status_code=refusal.status_code,
                        message=refusal.message, problems=refusal.problems, failed=step, values=form)
 
-    return form_step(session, act, done=f"/review/{application_id}", again=again)
+    return form_step(session, act, done=f"/review/{application_id}", again=again, said=f"已办理：{ACTIONS[action]}")

@@ -69,7 +69,8 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, username
         return _listing(request, who, session, actor, status_code=refusal.status_code, values=values,
                         problems=_shown(refusal))
 
-    return form_step(session, act, done=f"/admin/users#user-{username.strip()}", again=again)
+    return form_step(session, act, done=f"/admin/users#user-{username.strip()}", again=again,
+                     said=f"用户 {username.strip()} 已创建")
 
 
 @router.post("/admin/users/{username}", response_model=None)
@@ -90,7 +91,7 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
         return _listing(request, who, session, actor, status_code=refusal.status_code, problems=_shown(refusal),
                         editing=username, open_form=username)
 
-    return form_step(session, act, done=f"/admin/users#user-{username}", again=again)
+    return form_step(session, act, done=f"/admin/users#user-{username}", again=again, said=f"用户 {username} 已保存")
 
 
 @router.post("/admin/users/{username}/password", response_model=None)
@@ -104,7 +105,8 @@ def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, 
 
     return form_step(session, lambda: service.reset_password(session, actor=actor, username=username,
                                                              new=new_password),
-                     done=f"/admin/users?done=reset#user-{username}", again=again)
+                     done=f"/admin/users#user-{username}", again=again,
+                     said=f"已为 {username} 设定临时密码；该用户下次登录须先修改密码")
 
 
 @router.get("/account/password", response_class=HTMLResponse)
@@ -124,7 +126,7 @@ def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
 
     answer = form_step(session, lambda: service.change_own_password(session, actor=actor, current=current_password,
                                                                      new=new_password),
-                       done="/login?changed=1", again=again)
+                       done="/login", again=again, said="密码已修改，请用新密码登录")
     if answer.status_code == 303:
         answer.delete_cookie(SESSION_COOKIE, path="/")
     return answer

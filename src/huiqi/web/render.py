@@ -18,6 +18,7 @@ from huiqi.rules.answer import STATUS_LABELS
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import beijing
 from huiqi.web.deps import CSRF_COOKIE, Caller
+from huiqi.web.steps import flashed, forget
 from huiqi.workflow.states import ACTIONS, STATES
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -50,10 +51,13 @@ PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政
 def page(request: Request, name: str, caller: Caller, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render a page (or, for an HTMX request naming a fragment, that fragment) for ``caller``."""
     user = caller.seen  # not the ORM row: a refused step's rollback must not break the page that says so
+    said = flashed(request) if status_code == 200 else None
     response = templates.TemplateResponse(request, name, {
         "user": user, "csrf": caller.csrf, "nav": PUBLIC_NAV, "role_nav": NAV.get(user.role, []) if user else [],
-        "path": request.url.path, **context,
+        "path": request.url.path, "flash": said, **context,
     }, status_code=status_code)
+    if said is not None:
+        forget(response)
     if caller.via is None and request.cookies.get(CSRF_COOKIE) != caller.csrf:
         response.set_cookie(CSRF_COOKIE, caller.csrf, httponly=True, samesite="strict", path="/",
                             secure=_secure())

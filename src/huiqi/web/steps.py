@@ -8,7 +8,9 @@ the refusal carries (409 for a step another person has just taken). Out of scope
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, unquote
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -32,9 +34,9 @@ class Refusal:
 
 
 def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[[Any], str],
-              again: Callable[[Refusal], Response]) -> Response:
+              again: Callable[[Refusal], Response], said: str) -> Response:
     """Take ``act`` in a savepoint: commit and go to ``done`` (303; a function of what ``act`` made, or a
-    fixed address), or undo it and answer ``again(refusal)``."""
+    fixed address), where ``said`` is shown once; or undo it and answer ``again(refusal)``."""
     try:
         with session.begin_nested():
             made = act()
@@ -43,4 +45,24 @@ def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[
     except HuiqiError as error:
         return again(Refusal.of(error))
     session.commit()
-    return RedirectResponse(done(made) if callable(done) else done, status_code=303)
+    response = RedirectResponse(done(made) if callable(done) else done, status_code=303)
+    flash(response, said)
+    return response
+
+
+FLASH_COOKIE = "huiqi_flash"
+
+
+def flash(response: Response, message: str) -> None:
+    """Say ``message`` on the next page shown (once): the message after every action."""
+    response.set_cookie(FLASH_COOKIE, quote(message[:200]), max_age=120, httponly=True, samesite="lax", path="/")
+
+
+def flashed(request: Request) -> str | None:
+    """The message waiting for the next whole page, if any (the page forgets it: ``forget``)."""
+    message = request.cookies.get(FLASH_COOKIE)
+    return unquote(message) if message and request.headers.get("HX-Request") != "true" else None
+
+
+def forget(response: Response) -> None:
+    response.delete_cookie(FLASH_COOKIE, path="/")

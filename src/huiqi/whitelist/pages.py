@@ -38,7 +38,8 @@ def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
 
     return form_step(session, lambda: service.propose(session, actor=actor, on=clock.today(),
                                                       note=note.strip() or None),
-                     done=lambda version: f"/admin/whitelist/{version.id}", again=again)
+                     done=lambda version: f"/admin/whitelist/{version.id}", again=again,
+                     said="白名单草稿已生成，请核对后发布")
 
 
 def _version_page(request: Request, who: CallerDep, session: Db, actor, version_id: int, status_code: int = 200,
@@ -83,7 +84,7 @@ def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version
 
     return form_step(session, lambda: service.publish(session, actor=actor, version_id=version_id,
                                                       on=clock.today()), done=f"/admin/whitelist/{version_id}",
-                     again=again)
+                     again=again, said="白名单已发布，公众现在可以查看和下载")
 
 
 @router.get("/admin/whitelist/{version_id}/export.xlsx")
