@@ -1,8 +1,9 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from huiqi.models import Base
 
@@ -13,3 +14,34 @@ def test_models_and_migrations_agree(session) -> None:
     assert compare_metadata(context, Base.metadata) == []
     names = inspect(connection).get_table_names()
     assert {"applications", "audit_events", "budgets", "grants", "alembic_version"} <= set(names)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_database_with_records_upgrades_from_the_first_release(kind, tmp_path) -> None:
+    """Upgrading a database that holds users and their sign-ins (rows other tables point at) keeps them: no
+    migration may copy and drop a referenced table, which SQLite refuses with foreign keys on."""
+    from alembic import command
+
+    from huiqi.db import alembic_config, make_engine
+    from tests.dbtest import drop_schema, postgres_schema
+
+    engine, schema = (make_engine(f"sqlite:///{tmp_path / 'old.db'}"), None) if kind == "sqlite" \
+        else postgres_schema()
+    try:
+        with engine.connect() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0003")
+            connection.execute(text("INSERT INTO users (id, username, display_name, password_hash, role, active, "
+                                    "created_at) VALUES (1, 'old', '旧用户', 'x', 'finance', true, '2025-01-01')"))
+            connection.execute(text("INSERT INTO web_sessions (token_hash, user_id, csrf_token, expires_at, created_at)"
+                                    " VALUES ('h', 1, 'c', '2025-01-02', '2025-01-01')"))
+            command.upgrade(config, "head")
+            connection.commit()
+            assert connection.execute(text("SELECT username FROM users")).scalars().all() == ["old"]
+            assert connection.execute(text("SELECT count(*) FROM web_sessions")).scalar() == 1
+    finally:
+        if schema is None:
+            engine.dispose()
+        else:
+            drop_schema(engine, schema)

@@ -17,9 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    # A plain ADD COLUMN (SQLite allows it with a constant default): a batch would copy and drop `users`,
+    # which every other table references, and SQLite refuses that with foreign keys on.
+    op.add_column('users', sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(),
+                                     nullable=False))
 
 
 def downgrade() -> None:

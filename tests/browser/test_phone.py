@@ -1,0 +1,39 @@
+"""At 390 px (a phone), no page of the demo path scrolls sideways: navigation and tables keep to their own
+boxes. A screenshot of each page is kept."""
+
+import pytest
+
+from tests.browser.conftest import shoot, sign_in
+
+PAGES = {
+    None: ["/", "/policy", "/calculator", "/announcements", "/whitelist", "/login"],
+    "ent-01": ["/me", "/applications"],
+    "city-210100": ["/review"],
+    "finance": ["/review", "/review/2", "/budgets", "/statistics"],
+    "admin": ["/admin/users", "/admin/policies", "/admin/whitelist", "/audit"],
+}
+
+
+@pytest.fixture
+def phone(chromium, server):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=server, locale="zh-CN",
+                                   is_mobile=True, device_scale_factor=1)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("who", list(PAGES), ids=lambda w: w or "public")
+def test_no_page_scrolls_sideways_on_a_phone(phone, who) -> None:
+    if who:
+        sign_in(phone, who)
+    wide = []
+    for path in PAGES[who]:
+        phone.goto(path)
+        phone.wait_for_load_state("networkidle")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append(f"{path}: {width} px")
+        shoot(phone, f"90-phone-{who or 'public'}{path.replace('/', '-')}")
+    assert not wide, f"pages wider than the phone: {wide}"
