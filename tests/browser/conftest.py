@@ -111,6 +111,8 @@ def page(chromium, server):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=server, locale="zh-CN")
     tab = context.new_page()
     tab.set_default_timeout(15_000)
+    tab.say_yes = True  # a person answers 确定…？ (data-confirm) with yes, unless a test says otherwise
+    tab.on("dialog", lambda dialog: dialog.accept() if tab.say_yes else dialog.dismiss())
     yield tab
     context.close()
 
