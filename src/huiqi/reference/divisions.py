@@ -71,3 +71,18 @@ def city_of(code: str | None) -> str | None:
         return SHENFU
     city = code[:4] + "00"
     return city if city != LIAONING else None
+
+
+def place_name(code: str | None) -> str | None:
+    """A region as people read it: the city, then the district (沈阳市和平区); the code itself when unknown.
+
+    >>> place_name("210102"), place_name("210100"), place_name("shenfu"), place_name("110105"), place_name(None)
+    ('沈阳市和平区', '沈阳市', '沈抚改革创新示范区', '110105', None)
+    """
+    if code is None:
+        return None
+    row = divisions().get(code)
+    if row is None:
+        return code
+    parent = divisions().get(row.get("parent") or "")
+    return row["name"] if parent is None or parent["level"] != "city" else parent["name"] + row["name"]

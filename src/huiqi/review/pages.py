@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.announcements.calendar import next_working_day
 from huiqi.applications import service as applications
+from huiqi.applications import views
 from huiqi.errors import NotFound
 from huiqi.materials.storage import MEDIA_TYPES
 from huiqi.models import User
 from huiqi.money import wan
+from huiqi.reference.divisions import place_name
 from huiqi.review import reading
 from huiqi.review.forms import inputs
 from huiqi.review.schemas import StateName
@@ -70,6 +72,8 @@ def fact_value(key: str, value: object) -> str:
         return "、".join(names[c].label if c in names else str(c) for c in value)
     if isinstance(value, list):
         return "、".join(fact_value(key, v) for v in value)
+    if key == "region" and isinstance(value, str):
+        return f"{place_name(value)}（{value}）"
     if isinstance(value, int) and key in MONEY_FIELDS:
         return f"{value:,}（{wan(value)} 万元）"
     return CHOICES.get(key, {}).get(value, str(value)) if isinstance(value, str) else str(value)
@@ -83,7 +87,7 @@ def _review(request: Request, who, actor: User, session: Session, application_id
     values = defaults | context.pop("values", {})
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
-                **context)
+                timeline=views.timeline(session, application_id), **context)
 
 
 @router.get("/review/{application_id}", response_class=HTMLResponse)
