@@ -105,3 +105,27 @@ def test_demo_logins_name_every_department_reviewer(database_url) -> None:
     assert shown.exit_code == 0, shown.output
     assert "ent-01" in shown.stdout and "city-210100" in shown.stdout and "finance" in shown.stdout
     assert shown.stdout.count("dept-") == 23 and "省工业和信息化厅审核人员" in shown.stdout
+
+
+def test_a_2027_notice_imported_lets_a_2027_announcement_open(database_url) -> None:
+    """The calendar runs out at the end of the package's last year; ``huiqi calendar import`` of the next year's
+    notice (a test notice here, not the real one) is all it takes for a 公示 to be counted in it."""
+    from datetime import date
+
+    from huiqi.holidays import service as holidays
+
+    notice = Path(__file__).parent / "fixtures" / "calendar-2027-test.csv"
+    assert invoke("db", "upgrade").exit_code == 0
+    missing = invoke("calendar", "show", "2040")
+    assert missing.exit_code == 2 and "2040 年的节假日安排尚未录入" in missing.stderr
+    bad = invoke("calendar", "import", str(notice), "--source", "")
+    assert bad.exit_code == 2 and "通知的文号" in bad.stderr
+    imported = invoke("calendar", "import", str(notice), "--source", "测试用通知（非真实）")
+    assert imported.exit_code == 0 and "已录入 2027 年" in imported.stdout, imported.output
+    shown = invoke("calendar", "show", "2027")
+    assert shown.exit_code == 0 and "春节" in shown.stdout and "调休上班" in shown.stdout
+    with db.session_scope() as session:
+        calendar = holidays.calendar_of(session)
+        from huiqi.announcements.calendar import last_working_day
+
+        assert last_working_day(date(2027, 1, 4), 5, calendar) == date(2027, 1, 8)

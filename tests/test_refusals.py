@@ -48,6 +48,10 @@ STEPS = ("pass_city", "return", "reject", "score", "propose", "announce", "objec
 ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/match"): EVERYONE,
     ("GET", "/api/v1/policies"): EVERYONE,
+    ("GET", "/api/v1/calendar/{year}"): EVERYONE,
+    ("PUT", "/api/v1/calendar/{year}"): ADMIN,
+    ("GET", "/admin/calendar"): {"admin", "department", "finance", "auditor"},
+    ("POST", "/admin/calendar"): ADMIN,
     ("GET", "/api/v1/policies/{policy_id}"): EVERYONE,
     ("GET", "/api/v1/policies/{policy_id}/measures/{number}"): EVERYONE,
     ("GET", "/api/v1/announcements"): EVERYONE,
@@ -218,6 +222,9 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/disbursements"): {"json": {"application_id": "{app}", "paid_on": "2025-10-21",
                                                  "reference": "R-1"}},
     ("PUT", "/api/v1/budgets/{year}/{policy_id}/{measure}"): {"json": {"amount": 1_000_000}},
+    ("PUT", "/api/v1/calendar/{year}"): {"json": {"source": "矩阵", "days": [
+        {"day": "2025-01-01", "kind": "holiday", "name": "元旦"}]}},
+    ("POST", "/admin/calendar"): {"data": {"source": "矩阵", "lines": "date,kind,name\n2025-01-01,holiday,元旦"}},
     ("POST", "/budgets"): {"data": {"year": "2025", "policy_id": "ln-2022-35", "measure": "3", "amount": "100"}},
     ("POST", "/api/v1/match"): {"json": {"applicant": {"kind": "enterprise"}, "matters": []}},
     ("POST", "/calculator"): {"data": {}},

@@ -20,7 +20,7 @@ from huiqi.web.deps import csrf_guard
 
 DOMAINS = (
     "public", "auth", "applicants", "applications", "review", "announcements", "funding",
-    "whitelist", "growth", "statistics", "audit", "users", "simulate", "admin",
+    "whitelist", "growth", "statistics", "audit", "users", "simulate", "admin", "holidays",
 )
 STATIC = Path(__file__).parent / "web" / "static"
 

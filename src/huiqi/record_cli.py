@@ -1,5 +1,5 @@
 """Commands of the record: ``huiqi db upgrade``, ``huiqi users add``, ``huiqi demo seed``,
-``huiqi audit verify``, ``huiqi import``, ``huiqi stats``, ``huiqi whitelist export``.
+``huiqi audit verify``, ``huiqi import``, ``huiqi stats``, ``huiqi whitelist export``, ``huiqi calendar``.
 
 Each command opens one session and commits once at the end; a business failure exits with
 status 2 and says why. Commands act as the operator of the machine ("system").
@@ -208,6 +208,44 @@ def whitelist_export(
     typer.echo(f"已导出白名单第 {version} 版：{output}")
 
 
+calendar_app = typer.Typer(help="节假日日历：公示期按工作日计算所依据的法定节假日与调休安排。", no_args_is_help=True)
+
+
+@calendar_app.command("import")
+def calendar_import(
+    path: Annotated[Path, typer.Argument(help="CSV 或 Excel 文件：表头 date,kind,name；kind 为 holiday 或 workday。")],
+    source: Annotated[str, typer.Option(help="通知的文号或标题，如 国办发明电〔2026〕7号。")],
+) -> None:
+    """录入国务院办公厅通知中一年（或几年）的放假日和调休上班日；同一年份再次录入则整体替换。"""
+    from huiqi.holidays import service as holidays
+
+    try:
+        with session_scope() as session:
+            years = holidays.enter(session, actor=_system(), entries=holidays.read_file(path), source=source)
+            last = holidays.calendar_of(session).last_day
+    except (HuiqiError, OSError) as error:
+        fail(error if isinstance(error, HuiqiError) else f"读不了文件 {path}：{error}")
+    typer.echo(f"已录入 {'、'.join(str(y) for y in years)} 年的节假日安排；日历现覆盖至 {last.isoformat()}。")
+
+
+@calendar_app.command("show")
+def calendar_show(year: Annotated[int, typer.Argument(help="年份，如 2027。", min=2000, max=2100)]) -> None:
+    """列出一年的放假日和调休上班日及其来源。"""
+    from huiqi.holidays import service as holidays
+
+    with session_scope() as session:
+        days, source = holidays.year(session, year)
+        last = holidays.calendar_of(session).last_day
+    if not days:
+        fail(f"{year} 年的节假日安排尚未录入（日历覆盖至 {last.isoformat()}）：用 huiqi calendar import 录入")
+    table = Table(title=f"{year} 年节假日安排（来源：{source}）")
+    for column in ("日期", "类别", "名称"):
+        table.add_column(column)
+    for day in days:
+        table.add_row(day.day.isoformat(), holidays.KIND_LABELS[day.kind], day.name)
+    make_console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add the record's commands to the ``huiqi`` command."""
     app.add_typer(db_app, name="db")
@@ -215,5 +253,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(demo_app, name="demo")
     app.add_typer(audit_app, name="audit")
     app.add_typer(whitelist_app, name="whitelist")
+    app.add_typer(calendar_app, name="calendar")
     app.command("import")(import_command)
     app.command("stats")(stats_command)

@@ -1,33 +1,66 @@
-"""Working days by the official PRC holiday calendar (``chinese_calendar``): public holidays are not
-working days, make-up days (调休上班日) on a weekend are. The package covers the years it has data
-for (2004–2026 in version 1.11); a date outside them is an error that says so, never a guess."""
+"""Working days by the official PRC holiday calendar: public holidays are not working days, make-up days
+(调休上班日) on a weekend are.
 
+The calendar is data (``holidays/``): the years the ``chinese_calendar`` package knows (2004–2026 in
+version 1.11), and the years an admin has entered from the State Council's notice. A date in a year
+that neither covers is an error that says which year to enter, never a guess.
+"""
+
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-import chinese_calendar
+import chinese_calendar.constants as package
 
 from huiqi.errors import CalendarError
 
+NAMES = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+         "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+         "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"}
 
-def is_working_day(day: date) -> bool:
-    """Whether ``day`` is a working day.
+
+@dataclass(frozen=True)
+class Calendar:
+    """Holidays and make-up working days, and the years they are known for."""
+
+    holidays: frozenset[date]
+    workdays: frozenset[date]  # weekend days that are working days (调休上班)
+    years: frozenset[int]
+
+    @property
+    def last_day(self) -> date:
+        return date(max(self.years), 12, 31)
+
+    def coverage(self) -> str:
+        return f"{min(self.years)}–{max(self.years)}年"
+
+    def is_working_day(self, day: date) -> bool:
+        if day.year not in self.years:
+            raise CalendarError(f"{day.isoformat()} 超出法定节假日日历的覆盖范围（已有 {self.coverage()}）："
+                                f"{day.year} 年的节假日安排尚未录入，请管理员按国务院办公厅的通知录入"
+                                f"（“节假日日历”页面，或 huiqi calendar import）后再试")
+        if day in self.holidays:
+            return False
+        return day in self.workdays or day.weekday() < 5
+
+
+@cache
+def package_calendar() -> Calendar:
+    """The years the ``chinese_calendar`` package knows."""
+    return Calendar(frozenset(package.holidays), frozenset(package.workdays),
+                    frozenset(d.year for d in package.holidays))
+
+
+def is_working_day(day: date, calendar: Calendar | None = None) -> bool:
+    """Whether ``day`` is a working day (by the package's calendar unless another is given).
 
     >>> is_working_day(date(2025, 10, 1)), is_working_day(date(2025, 10, 11)), is_working_day(date(2025, 10, 13))
     (False, True, True)
     """
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        raise CalendarError(f"{day.isoformat()} 超出法定节假日日历的覆盖范围（chinese_calendar {_coverage()}），"
-                            "无法判断是否工作日；请升级 chinese-calendar 后再试") from None
+    return (calendar or package_calendar()).is_working_day(day)
 
 
-def _coverage() -> str:
-    years = sorted(chinese_calendar.holidays) if hasattr(chinese_calendar, "holidays") else []
-    return f"{years[0].year}–{years[-1].year}年" if years else "覆盖年份以外"
-
-
-def last_working_day(start: date, working_days: int) -> date:
+def last_working_day(start: date, working_days: int, calendar: Calendar | None = None) -> date:
     """The last day of a period of ``working_days`` working days that starts on ``start``
     (``start`` counts when it is a working day).
 
@@ -41,14 +74,14 @@ def last_working_day(start: date, working_days: int) -> date:
         raise CalendarError("公示期至少一个工作日")
     day, counted = start, 0
     while True:
-        if is_working_day(day):
+        if is_working_day(day, calendar):
             counted += 1
             if counted == working_days:
                 return day
         day += timedelta(days=1)
 
 
-def next_working_day(after: date) -> date:
+def next_working_day(after: date, calendar: Calendar | None = None) -> date:
     """The first working day after ``after`` (the default start of a 公示); beyond the holiday calendar,
     the next day (the department enters the day itself).
 
@@ -57,7 +90,7 @@ def next_working_day(after: date) -> date:
     """
     day = after + timedelta(days=1)
     try:
-        while not is_working_day(day):
+        while not is_working_day(day, calendar):
             day += timedelta(days=1)
     except CalendarError:
         pass

@@ -9,6 +9,7 @@ from huiqi.models.audit_event import AuditEvent
 from huiqi.models.audit_head import AuditHead
 from huiqi.models.base import Base
 from huiqi.models.budget import Budget
+from huiqi.models.calendar_day import CalendarDay
 from huiqi.models.department import Department
 from huiqi.models.disbursement import Disbursement
 from huiqi.models.grant import Grant
@@ -25,6 +26,6 @@ from huiqi.models.whitelist_version import WhitelistVersion
 
 __all__ = [
     "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
-    "Base", "Budget", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material", "Matter",
-    "SimulationJob", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
+    "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
+    "Matter", "SimulationJob", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
 ]

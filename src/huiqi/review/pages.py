@@ -18,6 +18,7 @@ from huiqi.announcements.calendar import next_working_day
 from huiqi.applications import service as applications
 from huiqi.applications import views
 from huiqi.errors import NotFound
+from huiqi.holidays.service import calendar_of
 from huiqi.materials.storage import MEDIA_TYPES
 from huiqi.models import User
 from huiqi.money import wan
@@ -83,7 +84,7 @@ def _review(request: Request, who, actor: User, session: Session, application_id
             **context) -> HTMLResponse:
     today = clock.today()
     found = reading.dossier(session, actor=actor, application_id=application_id, today=today)
-    defaults = {"starts_on": next_working_day(today).isoformat(), "paid_on": today.isoformat()}
+    defaults = {"starts_on": next_working_day(today, calendar_of(session)).isoformat(), "paid_on": today.isoformat()}
     values = defaults | context.pop("values", {})
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,

@@ -59,6 +59,7 @@ class Caller:
     via: str | None  # cookie | bearer | None
     csrf: str
     seen: Seen | None = None
+    notice: str | None = None  # what the signed-in person must know before anything else (the calendar running out)
 
     def __post_init__(self) -> None:
         if self.user is not None and self.seen is None:
@@ -80,9 +81,19 @@ def caller(request: Request, session: Db) -> Caller:
     elif token := request.cookies.get(SESSION_COOKIE):
         signed = auth.from_cookie(session, token)
         if signed is not None:
-            found = Caller(signed[0], "cookie", signed[1].csrf_token)
+            found = Caller(signed[0], "cookie", signed[1].csrf_token, notice=_notice(session, signed[0]))
     request.state.caller = found
     return found
+
+
+def _notice(session: Session, user: User) -> str | None:
+    """Admins and departments are told when the working-day calendar is about to run out."""
+    if user.role not in ("admin", "department"):
+        return None
+    from huiqi import clock
+    from huiqi.holidays.service import notice
+
+    return notice(session, clock.today())
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

@@ -37,11 +37,12 @@ env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isins
 NAV = {
     "enterprise": [("/me", "本单位"), ("/applications", "我的申报")],
     "city": [("/review", "待审核")],
-    "department": [("/review", "待审核"), ("/announcements/manage", "公示管理"), ("/simulate", "财政测算")],
+    "department": [("/review", "待审核"), ("/announcements/manage", "公示管理"), ("/admin/calendar", "节假日日历"),
+                   ("/simulate", "财政测算")],
     "finance": [("/review", "待审批"), ("/budgets", "预算"), ("/statistics", "统计"), ("/simulate", "财政测算")],
     "admin": [("/review", "申报"), ("/admin/users", "用户"), ("/admin/policies", "政策版本"),
-              ("/admin/whitelist", "白名单编制"), ("/audit", "审计链"), ("/statistics", "统计"),
-              ("/simulate", "财政测算")],
+              ("/admin/whitelist", "白名单编制"), ("/admin/calendar", "节假日日历"), ("/audit", "审计链"),
+              ("/statistics", "统计"), ("/simulate", "财政测算")],
     "auditor": [("/review", "全部申报"), ("/audit", "审计链"), ("/statistics", "统计")],
 }
 PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/announcements", "公示"),
@@ -54,7 +55,7 @@ def page(request: Request, name: str, caller: Caller, status_code: int = 200, **
     said = flashed(request) if status_code == 200 else None
     response = templates.TemplateResponse(request, name, {
         "user": user, "csrf": caller.csrf, "nav": PUBLIC_NAV, "role_nav": NAV.get(user.role, []) if user else [],
-        "path": request.url.path, "flash": said, **context,
+        "path": request.url.path, "flash": said, "calendar_notice": caller.notice, **context,
     }, status_code=status_code)
     if said is not None:
         forget(response)

@@ -22,6 +22,7 @@ from huiqi.departments import service as departments
 from huiqi.departments.service import CITY_GOVERNMENTS
 from huiqi.errors import Conflict, InputError
 from huiqi.funding import service as funding
+from huiqi.holidays.service import calendar_of
 from huiqi.models import Announcement, Application, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.reference import divisions
@@ -110,7 +111,8 @@ def announce(ctx: Context) -> None:
         raise InputError([("working_days", "公示工作日数应为 1–60 的整数")])
     title = (ctx.params.get("title") or "").strip() or f"拟支持项目公示（{starts_on.isoformat()}）"
     batch = Announcement(title=title[:200], department_id=ctx.actor.department_id, starts_on=starts_on,
-                         working_days=days, ends_on=last_working_day(starts_on, days), created_by=ctx.actor.username)
+                         working_days=days, ends_on=last_working_day(starts_on, days, calendar_of(ctx.session)),
+                         created_by=ctx.actor.username)
     batches.add(ctx.session, batch)
     for app in ctx.applications:
         app.announcement_id = batch.id

@@ -1,0 +1,55 @@
+"""The calendar page: which years are covered, a year's days, and (for admins) entering a year from its notice."""
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from huiqi import clock
+from huiqi.holidays import service
+from huiqi.holidays.service import KIND_LABELS
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.render import page
+from huiqi.web.steps import Refusal, form_step
+
+router = APIRouter(include_in_schema=False)
+READERS = (Role.ADMIN, Role.DEPARTMENT, Role.FINANCE, Role.AUDITOR)
+
+
+def _page(request: Request, who: CallerDep, session: Db, shown: int, status_code: int = 200, **context) -> Response:
+    calendar = service.calendar_of(session)
+    days, source = service.year(session, shown)
+    return page(request, "holidays/index.html", who, status_code=status_code, calendar=calendar, shown=shown,
+                days=days, source=source, kinds=KIND_LABELS, warning=service.notice(session, clock.today()),
+                values=context.pop("values", {}), problems=context.pop("problems", []), **context)
+
+
+@router.get("/admin/calendar", response_class=HTMLResponse)
+def calendar_page(request: Request, who: CallerDep, actor: Actor, session: Db,
+                  year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Response:
+    require_role(actor, *READERS, doing="查看节假日日历")
+    return _page(request, who, session, year or service.calendar_of(session).last_day.year)
+
+
+@router.post("/admin/calendar", response_model=None)
+def enter_year(request: Request, who: CallerDep, actor: Actor, session: Db,
+               source: Annotated[str, Form(max_length=200)] = "",
+               lines: Annotated[str, Form(max_length=20_000)] = "") -> Response:
+    """A year from its notice, typed or pasted as lines ``date,kind,name`` under that header."""
+    require_role(actor, Role.ADMIN, doing="录入节假日安排")
+    entered: list[int] = []
+
+    def act() -> None:
+        rows = list(csv.reader(io.StringIO(lines.strip())))
+        entered.extend(service.enter(session, actor=actor, entries=service.read_lines(rows), source=source))
+
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, clock.today().year, status_code=refusal.status_code,
+                     problems=refusal.problems or [("", refusal.message)], values={"source": source, "lines": lines})
+
+    return form_step(session, act, done=lambda _: f"/admin/calendar?year={entered[-1]}", again=again,
+                     said="节假日安排已录入，公示期将按新日历计算")

@@ -1,0 +1,141 @@
+"""The working-day calendar as data.
+
+The package (``chinese_calendar``) knows the years up to its release; the State Council announces each
+year's holidays a few weeks before it starts, so an admin enters a year from the notice (a file or the
+page), and from then on the 公示 counts its working days. Entered days take precedence over the package's
+for their years. Sixty days before the last day covered, admins and departments are told which year to enter.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from huiqi.announcements.calendar import NAMES, Calendar, package_calendar
+from huiqi.audit import service as audit
+from huiqi.errors import InputError
+from huiqi.holidays import repository
+from huiqi.models import CalendarDay, User
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+
+KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上班": "workday", "调休上班": "workday"}
+KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
+WARN_DAYS = 60
+HEADER = ("date", "kind", "name")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One day of a notice."""
+
+    day: date
+    kind: str  # holiday | workday
+    name: str
+
+
+def calendar_of(session: Session) -> Calendar:
+    """The package's years and the entered ones (entered days replace the package's for their years)."""
+    rows = repository.entered(session)
+    years = {r.day.year for r in rows}
+    base = package_calendar()
+    keep = lambda days: {d for d in days if d.year not in years}  # noqa: E731
+    return Calendar(frozenset(keep(base.holidays) | {r.day for r in rows if r.kind == "holiday"}),
+                    frozenset(keep(base.workdays) | {r.day for r in rows if r.kind == "workday"}),
+                    frozenset(base.years | years))
+
+
+def notice(session: Session, today: date) -> str | None:
+    """What admins and departments are told when the calendar is about to run out, else None."""
+    last = calendar_of(session).last_day
+    if (last - today).days > WARN_DAYS:
+        return None
+    return (f"工作日日历只覆盖到 {last.isoformat()}：请在国务院办公厅发布 {last.year + 1} 年节假日安排的通知后，"
+            f"由管理员在“节假日日历”页面录入；否则 {last.year + 1} 年的公示无法计算截止日期。")
+
+
+def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
+    """Read and check the lines of a notice (line number, fields); every mistake is named by its line."""
+    problems, found, seen = [], [], set()
+    for line, fields in entries:
+        where = f"第 {line} 行"
+        try:
+            day = date.fromisoformat((fields.get("date") or "").strip())
+        except ValueError:
+            problems.append((f"{where}·日期", "应为日期（YYYY-MM-DD）"))
+            continue
+        kind = KINDS.get((fields.get("kind") or "").strip())
+        name = (fields.get("name") or "").strip()
+        if kind is None:
+            problems.append((f"{where}·类别", "应为 holiday（放假）或 workday（调休上班）"))
+        elif kind == "workday" and day.weekday() < 5:
+            problems.append((f"{where}·类别", f"{day} 是工作日本身，调休上班日应在周六或周日"))
+        if not name or len(name) > 50 or any(ord(c) < 32 for c in name):
+            problems.append((f"{where}·名称", "请填写节日名称（不超过 50 个字，如 春节）"))
+        if day in seen:
+            problems.append((f"{where}·日期", f"{day} 重复出现"))
+        seen.add(day)
+        if kind is not None:
+            found.append(Entry(day, kind, name))
+    for year in sorted({e.day.year for e in found}):
+        if not any(e.day.year == year and e.kind == "holiday" for e in found):
+            problems.append(("年份", f"{year} 年没有任何放假日：一年的通知至少有元旦、春节等假日"))
+    if problems or not found:
+        raise InputError(problems or [("文件", "没有任何日期")])
+    return found
+
+
+def read_file(path: Path) -> list[Entry]:
+    """A notice as CSV or Excel with the columns date, kind, name (one day a line)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        rows = [[str(c) if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[c[:10] if i == 0 else c for i, c in enumerate(row)] for row in rows]  # a date cell reads as datetime
+    else:
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    return read_lines(rows)
+
+
+def read_lines(rows: list[list[str]]) -> list[Entry]:
+    """Lines of a notice, the first being the header ``date,kind,name``."""
+    if not rows or [c.strip().lower() for c in rows[0][:3]] != list(HEADER):
+        raise InputError([("文件", "第一行应为表头 date,kind,name（日期、类别 holiday/workday、名称）")])
+    return check([(n, dict(zip(HEADER, row, strict=False))) for n, row in enumerate(rows[1:], start=2)
+                  if any(c.strip() for c in row)])
+
+
+def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -> list[int]:
+    """Enter the days of a notice; the years it covers replace what was entered for them. The years entered."""
+    require_role(actor, Role.ADMIN, doing="录入节假日安排")
+    source = source.strip()
+    if not source or len(source) > 200 or any(ord(c) < 32 for c in source):
+        raise InputError([("source", "请填写通知的文号或标题（不超过 200 个字），如 国办发明电〔2026〕7号")])
+    years = {e.day.year for e in entries}
+    repository.replace_years(session, years, [
+        CalendarDay(day=e.day, kind=e.kind, name=e.name, source=source, entered_by=actor.username) for e in entries])
+    audit.record(session, actor=actor.username, action="calendar.enter", entity="calendar",
+                 entity_id=",".join(str(y) for y in sorted(years)),
+                 after={"source": source, "holidays": sum(e.kind == "holiday" for e in entries),
+                        "workdays": sum(e.kind == "workday" for e in entries)})
+    return sorted(years)
+
+
+def year(session: Session, number: int) -> tuple[list[Entry], str | None]:
+    """The named days of a year (holidays and make-up working days) and where they come from; empty when the
+    year is not covered."""
+    rows = [r for r in repository.entered(session) if r.day.year == number]
+    if rows:
+        return [Entry(r.day, r.kind, r.name) for r in rows], rows[0].source
+    base = package_calendar()
+    if number not in base.years:
+        return [], None
+    from chinese_calendar.constants import holidays, workdays
+
+    days = [Entry(d, "holiday", NAMES.get(n, n)) for d, n in holidays.items() if d.year == number]
+    days += [Entry(d, "workday", NAMES.get(n, n)) for d, n in workdays.items() if d.year == number]
+    return sorted(days, key=lambda e: e.day), "chinese-calendar（随系统安装的法定节假日数据）"

@@ -1,0 +1,82 @@
+"""The working-day calendar as data: a year entered from its notice lets a 公示 run into it; until then the
+公示 is refused with words that say which year to enter. The file tests/fixtures/calendar-2027-test.csv is a
+test notice shaped like the State Council's (元旦 and 春节 with make-up Sundays), not the real 2027 one."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from huiqi.announcements.calendar import last_working_day, package_calendar
+from huiqi.errors import CalendarError, InputError
+from huiqi.holidays import service as holidays
+from huiqi.users.scope import SYSTEM
+
+NOTICE = Path(__file__).parent.parent / "fixtures" / "calendar-2027-test.csv"
+
+
+def test_the_package_years_count_and_entered_years_extend_them(session) -> None:
+    calendar = holidays.calendar_of(session)
+    assert calendar.years == package_calendar().years
+    assert last_working_day(date(2025, 9, 29), 5, calendar) == date(2025, 10, 11)
+    with pytest.raises(CalendarError, match="2040 年的节假日安排尚未录入"):
+        last_working_day(date(2040, 1, 8), 5, calendar)
+    years = holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="测试用通知（非真实）")
+    assert years == [2027]
+    calendar = holidays.calendar_of(session)
+    assert 2027 in calendar.years and calendar.last_day >= date(2027, 12, 31)
+    # From Monday 2027-02-01: 2-1…2-5 are five working days; from Thursday 2-4: 2-4, 2-5, then 春节 (2-6 to 2-13),
+    # then Sunday 2-14, a make-up working day, and Monday 2-15, Tuesday 2-16.
+    assert last_working_day(date(2027, 2, 1), 5, calendar) == date(2027, 2, 5)
+    assert last_working_day(date(2027, 2, 4), 5, calendar) == date(2027, 2, 16)
+
+
+def test_a_year_entered_again_replaces_what_was_entered(session) -> None:
+    holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="第一次")
+    again = holidays.read_lines([["date", "kind", "name"], ["2027-01-01", "holiday", "元旦"]])
+    holidays.enter(session, actor=SYSTEM, entries=again, source="更正后的通知")
+    days, source = holidays.year(session, 2027)
+    assert [(d.day, d.kind) for d in days] == [(date(2027, 1, 1), "holiday")] and source == "更正后的通知"
+
+
+def test_every_mistake_of_a_notice_is_named_by_its_line() -> None:
+    rows = [["date", "kind", "name"], ["2027-13-01", "holiday", "元旦"], ["2027-02-15", "workday", "春节"],
+            ["2027-02-06", "rest", "春节"], ["2027-02-06", "holiday", ""]]
+    with pytest.raises(InputError) as refused:
+        holidays.read_lines(rows)
+    fields = [field for field, _ in refused.value.problems]
+    assert fields == ["第 2 行·日期", "第 3 行·类别", "第 4 行·类别", "第 5 行·名称", "第 5 行·日期"], \
+        refused.value.problems
+    with pytest.raises(InputError, match="表头"):
+        holidays.read_lines([["日期", "类别", "名称"]])
+    with pytest.raises(InputError, match="没有任何放假日"):
+        holidays.read_lines([["date", "kind", "name"], ["2027-02-14", "workday", "春节"]])
+
+
+def test_only_an_admin_enters_a_year(session, people) -> None:
+    from huiqi.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        holidays.enter(session, actor=people.miit, entries=holidays.read_file(NOTICE), source="x")
+
+
+def test_admins_are_told_sixty_days_before_the_calendar_runs_out(session) -> None:
+    last = holidays.calendar_of(session).last_day
+    assert holidays.notice(session, date(last.year, 10, 1)) is None
+    told = holidays.notice(session, date(last.year, 11, 15))
+    assert told is not None and f"{last.year + 1} 年节假日安排" in told
+
+
+def test_a_2027_announcement_waits_for_the_2027_notice(session, people, tmp_path) -> None:
+    from tests.dbtest import apply, step
+
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+    step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
+    if 2027 not in package_calendar().years:  # chinese-calendar 1.11 knows 2004–2026
+        with pytest.raises(CalendarError, match="2027 年的节假日安排尚未录入"):
+            step(session, "announce", people.miit, app, on=date(2025, 9, 10), starts_on=date(2027, 1, 4))
+        assert app.state == "proposed" and app.announcement_id is None
+    holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="测试用通知（非真实）")
+    batch = step(session, "announce", people.miit, app, on=date(2025, 9, 10), starts_on=date(2027, 1, 4)).written
+    assert batch.ends_on == date(2027, 1, 8) and app.state == "announced"
