@@ -25,3 +25,26 @@ async def test_the_department_sees_its_batches(browser, session, people, tmp_pat
 
 async def test_an_enterprise_is_refused(browser, people) -> None:
     assert (await browser(people.alice).get("/announcements/manage")).status_code == 403
+
+
+async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser, session, people, tmp_path,
+                                                                         set_today) -> None:
+    from datetime import date
+
+    from tests.dbtest import step, to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
+    public = browser(None)
+    set_today(date(2025, 9, 26))
+    page = (await public.get("/announcements")).text
+    assert "发布单位：省工业和信息化厅" in page and "未开始" in page and "公示未开始" in page
+    set_today(date(2025, 10, 9))
+    page = (await public.get("/announcements")).text
+    assert "公示中" in page and "请于 2025-10-11 前向省工业和信息化厅反映" in page
+    set_today(date(2026, 10, 9))
+    page = (await public.get("/announcements")).text
+    assert "已结束" in page and "公示期满，待批准" in page and ">公示中<" not in page
+    set_today(date(2025, 10, 9))
+    step(session, "object", people.miit, app, on=date(2025, 10, 9), reasons="证书存疑")
+    assert "示例科技" not in (await public.get("/announcements")).text, "a batch left empty is not shown"

@@ -80,7 +80,7 @@ def calculator_matter(request: Request, who: CallerDep, i: Annotated[int, Query(
 @router.get("/announcements", response_class=HTMLResponse)
 def announcements_page(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     return page(request, "public/announcements.html", who, batches=announcements.public_listing(session),
-                titles=service.measure_titles())
+                titles=service.measure_titles(), today=clock.today())
 
 
 @router.get("/whitelist", response_class=HTMLResponse)
