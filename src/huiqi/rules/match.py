@@ -52,18 +52,34 @@ class CaseEnv:
     def param(self, param: Any) -> Any:
         return param.at(self.matter.date if self.matter else None, self.as_of)
 
-    def holds_before(self, codes: tuple[str, ...]) -> Value:
-        """Some matter of the applicant carries one of ``codes`` dated on or before this one."""
+    def holds_before(self, codes: tuple[str, ...], where: str | None = None) -> Value:
+        """Some matter of the applicant carries one of ``codes`` dated on or before this one (and, with
+        ``where``, has that fact true): for each such matter, (date <= this date) and its fact, in Kleene logic."""
         held = [m for m in self.case.matters if set(m.codes) & set(codes)]
         day = self.matter.date if self.matter else None
-        if not held:
-            return False, NOTHING
+        return _any_of([_all_of([self._on_or_before(m, day), *self._where(m, where)]) for m in held])
+
+    def _on_or_before(self, held: Matter, day: date | None) -> Value:
         if day is None:
             return None, frozenset({f"{self._id()}.date"})
-        if any(m.date is not None and m.date <= day for m in held):
-            return True, NOTHING
-        undated = [f"{m.id}.date" for m in held if m.date is None]
-        return (None, frozenset(undated)) if undated else (False, NOTHING)
+        if held.date is None:
+            return None, frozenset({f"{held.id}.date"})
+        return held.date <= day, NOTHING
+
+    @staticmethod
+    def _where(held: Matter, where: str | None) -> list[Value]:
+        if where is None:
+            return []
+        value = getattr(held, where)
+        return [(value, frozenset({f"{held.id}.{where}"}) if value is None else NOTHING)]
+
+    def core_category(self, categories: tuple[str, ...]) -> Value:
+        """The applicant's industry falls in one of the NBS 中类 ``categories``."""
+        a = self.case.applicant
+        value = industries.category_status(a.industry, a.digital_core_confirmed, categories)
+        if value is not None:
+            return value, NOTHING
+        return None, frozenset({"applicant.industry" if a.industry is None else "applicant.digital_core_confirmed"})
 
     def first_entry(self, codes: tuple[str, ...]) -> Value:
         """No other matter with the same code dated strictly earlier (any of the codes it carries)."""
@@ -82,6 +98,13 @@ class CaseEnv:
 
     def _id(self) -> str:
         return self.matter.id if self.matter else "matter"
+
+
+def _all_of(values: list[Value]) -> Value:
+    if any(v is False for v, _ in values):
+        return False, NOTHING
+    unknown = [m for v, m in values if v is None]
+    return (None, frozenset().union(*unknown)) if unknown else (True, NOTHING)
 
 
 def _any_of(values: list[Value]) -> Value:
