@@ -70,6 +70,11 @@ class VectorContext:
     def reach(self, codes: tuple[str, ...]) -> pl.Expr:
         return pl.any_horizontal([self.has(c) for c in codes])
 
+    @property
+    def feature_columns(self) -> list[str]:
+        """The matter columns the per-applicant features read: the date and the facts of ``where``."""
+        return ["date", *sorted({where for _, where, _ in self.holds if where})]
+
     def held(self, key: Held) -> pl.Expr:
         """The matters a ``holds_before`` feature counts: carrying a code, with the fact true (or unknown)."""
         codes, where, unknown = key
