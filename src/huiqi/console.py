@@ -32,9 +32,17 @@ def _status(status: str) -> Text:
     return Text(STATUS_LABELS[status], style=STATUS_STYLES[status])
 
 
+def _ceiling(result: Result) -> str:
+    """The ceiling; with the measure's own and the deduction when support received elsewhere was deducted."""
+    before = result.ceiling_before_deduction
+    if before is None or before == result.ceiling:
+        return wan(result.ceiling)
+    return f"{wan(result.ceiling)}（{wan(before)} − 已获其他政策 {wan(result.other_support or 0)}）"
+
+
 def _stacking(result: Result) -> str:
     if result.excluded_by == "other_support":
-        return "已获我省其他政策支持，不再重复支持"
+        return "已获我省其他政策不低于上限的支持，不再重复支持"
     if result.excluded_by is not None:
         return f"从高：由措施{result.excluded_by}支持"
     return "保留" if result.status == "eligible" else ""
@@ -68,7 +76,7 @@ def _results(answer: Answer) -> Table:
         table.add_column(name, justify="right" if name.startswith("上限") else "left", overflow="fold")
     for r in answer.results:
         table.add_row(
-            r.matter, f"{r.measure} {r.title}", r.rule, _status(r.status), wan(r.ceiling),
+            r.matter, f"{r.measure} {r.title}", r.rule, _status(r.status), _ceiling(r),
             _stacking(r), "、".join(missing_label(m) for m in r.missing),
         )
     if not answer.results:

@@ -1,8 +1,8 @@
 """The scalar and the Polars evaluators agree, result for result, on random cases.
 
 Both compile the same expression trees; this property test draws applicants and matters with
-any field missing, edge amounts and dates around the window, and compares status, ceiling,
-``excluded_by`` and grants for every (matter, measure).
+any field missing, edge amounts and dates around the window, and compares status, ceiling (before
+and after the deduction of support received elsewhere), ``excluded_by`` and grants for every (matter, measure).
 """
 
 from datetime import date, timedelta
@@ -93,12 +93,14 @@ def test_agree_on_group_honours_and_open_lists(drawn) -> None:
 def _agree(case: Case, as_of: date) -> None:
     answer = match(case, POLICIES, as_of)
     scalar = {
-        (r.policy, r.matter, r.measure): (r.status, r.ceiling, None if r.excluded_by is None else str(r.excluded_by))
+        (r.policy, r.matter, r.measure): (r.status, r.ceiling, r.ceiling_before_deduction,
+                                          None if r.excluded_by is None else str(r.excluded_by))
         for r in answer.results
     }
     frame = evaluate_case(case, POLICIES, as_of)
     vector = {
-        (r["policy"], r["matter"], r["measure"]): (r["status"], r["ceiling"], r["excluded_by"])
+        (r["policy"], r["matter"], r["measure"]): (r["status"], r["ceiling"], r["ceiling_before_deduction"],
+                                                    r["excluded_by"])
         for r in frame.iter_rows(named=True)
     }
     assert vector == scalar

@@ -84,10 +84,11 @@ def _text(value: Any) -> str | None:
 def _check_vector(case, policies, as_of, got: dict) -> None:
     frame = evaluate_case(case, policies, date.fromisoformat(got["as_of"]))
     vector = {
-        (r["matter"], r["measure"]): (r["status"], r["ceiling"], r["excluded_by"])
+        (r["matter"], r["measure"]): (r["status"], r["ceiling"], r["ceiling_before_deduction"], r["excluded_by"])
         for r in frame.iter_rows(named=True)
     }
     scalar = {
-        (r["matter"], r["measure"]): (r["status"], r["ceiling"], _text(r["excluded_by"])) for r in got["results"]
+        (r["matter"], r["measure"]): (r["status"], r["ceiling"], r["ceiling_before_deduction"], _text(r["excluded_by"]))
+        for r in got["results"]
     }
     assert vector == scalar

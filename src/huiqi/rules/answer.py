@@ -20,12 +20,18 @@ class ConditionTrace(BaseModel):
 
 
 class Result(BaseModel):
-    """One (matter, monetary measure) pair that the matter's codes reach."""
+    """One (matter, monetary measure) pair that the matter's codes reach.
+
+    ``ceiling`` is what may be granted here: the measure's ceiling less ``other_support`` received for
+    the matter under another provincial policy (从高不重复, 差额补足); ``ceiling_before_deduction`` is the
+    measure's own, on which no stacking ranks. The two are equal when nothing was received."""
 
     matter: str
     measure: int
     status: Status
     ceiling: int | None
+    ceiling_before_deduction: int | None = None
+    other_support: int | None = None
     excluded_by: int | Literal["other_support"] | None = None
     missing: list[str] = []
     conditions: list[ConditionTrace] = []
@@ -43,6 +49,8 @@ class Grant(BaseModel):
     measure: int
     ceiling: int | None
     policy: str
+    ceiling_before_deduction: int | None = None
+    other_support: int | None = None
 
 
 class Opportunity(BaseModel):
