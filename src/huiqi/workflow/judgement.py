@@ -67,7 +67,8 @@ class Judgement:
                 result.ceiling_before_deduction, self.other_support):
             return "该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持"
         if result.ceiling is not None and amount > result.ceiling:
-            return f"{what} {wan(amount)} 万元超过上限 {wan(result.ceiling)} 万元{_deduction(result)}（{self.on} 按规则计算）"
+            return (f"{what} {wan(amount)} 万元超过上限 {wan(result.ceiling)} 万元{_deduction(result)}"
+                    f"（{self.on} 按规则计算）")
         if self.grant is not None and self.grant.application_id != application.id:
             return (f"该事项已按 {self.grant.policy_id} 措施{self.grant.measure} 获批 {wan(self.grant.amount)} 万元"
                     f"（申报 {self.grant.application_id}），按从高不重复原则不再支持")
