@@ -56,6 +56,9 @@ def answer_view(answer: Answer) -> Group:
         parts.append(_opportunities("适用的服务措施", answer.services))
     if answer.local:
         parts.append(_opportunities("各地区鼓励事项（非省级资金）", answer.local))
+    expired = answer.expired_services + answer.expired_local
+    if expired:
+        parts.append(_opportunities("已失效（政策有效期已过，不再适用）", expired))
     return Group(*parts)
 
 
@@ -118,7 +121,8 @@ def _opportunities(title: str, items: list[Opportunity]) -> Table:
     for name in ("措施", "内容", "状态", "责任单位（牵头在前）", "缺少的信息"):
         table.add_column(name, overflow="fold")
     for o in items:
-        table.add_row(f"{o.measure} {o.title}", o.name, _status(o.status), "、".join(o.units),
+        status = Text("已失效", style="dim") if o.expired else _status(o.status)
+        table.add_row(f"{o.measure} {o.title}", o.name, status, "、".join(o.units),
                       "、".join(missing_label(m) for m in o.missing))
     return table
 

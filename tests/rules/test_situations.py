@@ -52,7 +52,7 @@ def test_situation(defaults: dict, situation: dict, policies) -> None:
     for key in ("grants", "total_ceiling", "expired"):
         if key in expect:
             assert _trim(got[key], expect[key]) == expect[key], key
-    for key in ("services", "local"):
+    for key in ("services", "local", "expired_services", "expired_local"):
         if key in expect:
             assert _opportunities(got[key]) == expect[key], key
     _check_vector(case, policies, as_of, got)

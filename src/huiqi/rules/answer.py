@@ -65,6 +65,7 @@ class Opportunity(BaseModel):
     units: list[str]
     matters: list[str] = []
     missing: list[str] = []
+    expired: bool = False  # the policy's window had closed by as_of: no longer in force
 
 
 class PolicyInfo(BaseModel):
@@ -89,4 +90,7 @@ class Answer(BaseModel):
     total_ceiling: int
     services: list[Opportunity]
     local: list[Opportunity]
+    # Services and city encouragements of a policy whose window has closed: what is no longer in force.
+    expired_services: list[Opportunity] = []
+    expired_local: list[Opportunity] = []
     policies: list[PolicyInfo]

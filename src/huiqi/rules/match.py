@@ -204,6 +204,7 @@ def opportunities(policy: Policy, env: CaseEnv, which: str) -> list[Opportunity]
                 clause=rule.clause, status=status, units=list(measure.units_at(env.as_of)),
                 matters=[m.id for m, o in outcomes if m is not None and o.status == status],
                 missing=sorted({x for _, o in outcomes if o.status == status for x in o.missing}),
+                expired=policy.expired(env.as_of),
             ))
     return found
 
@@ -234,11 +235,16 @@ def match(case: Case, policies: list[Policy], as_of: date | None = None) -> Answ
     other_support = {m.id: m.other_support for m in case.matters}
     grants = apply_no_stacking(results, other_support, {p.id: p.order for p in policies})
     infos = [policy_info(p, as_of) for p in policies]
+    # Services and encouragements to cities describe what is in force: after the window, expired.
+    live = [p for p in policies if not p.expired(as_of)]
+    ended = [p for p in policies if p.expired(as_of)]
     return Answer(
         policy="；".join(f"{p.title}（{p.number}）" for p in policies),
         as_of=as_of, expired=all(i.expired for i in infos), results=results, grants=grants,
         total_ceiling=sum(g.ceiling or 0 for g in grants),
-        services=[o for p in policies for o in opportunities(p, env, "services")],
-        local=[o for p in policies for o in opportunities(p, env, "local")],
+        services=[o for p in live for o in opportunities(p, env, "services")],
+        local=[o for p in live for o in opportunities(p, env, "local")],
+        expired_services=[o for p in ended for o in opportunities(p, env, "services")],
+        expired_local=[o for p in ended for o in opportunities(p, env, "local")],
         policies=infos,
     )
