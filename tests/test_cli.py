@@ -62,6 +62,19 @@ def test_match_reads_stdin_and_as_of_overrides() -> None:
     answer = json.loads(result.stdout)
     assert answer["as_of"] == "2026-11-24" and answer["expired"] is True
     assert answer["total_ceiling"] == 31_000_000, "matters dated inside the window are still answered"
+    assert answer["services"] == [] and answer["local"] == [], "after the window, no longer in force"
+    assert {s["measure"] for s in answer["expired_services"]} == {17, 18, 19, 20}
+    assert all(s["expired"] for s in answer["expired_services"] + answer["expired_local"])
+
+
+def test_match_tops_up_support_received_elsewhere() -> None:
+    result = invoke("match", "-", "--format", "json", input=case_with(matters__1__other_support=20_000_000))
+    answer = json.loads(result.stdout)
+    rows = {(r["matter"], r["measure"]): r for r in answer["results"]}
+    assert (rows[("p1", 5)]["ceiling"], rows[("p1", 5)]["ceiling_before_deduction"]) == (10_000_000, 30_000_000)
+    assert answer["total_ceiling"] == 11_000_000
+    table = invoke("match", "-", input=case_with(matters__1__other_support=20_000_000)).stdout
+    assert "1000（3000 − 已获其他政策 2000）" in table
 
 
 @pytest.mark.parametrize(("case", "field", "reason"), [

@@ -46,7 +46,8 @@ def harsh(applicants: pl.DataFrame, matters: pl.DataFrame, seed: int) -> tuple[p
     n, codes = matters.height, list(vocabulary())
     combos = pl.Series([list(dict.fromkeys(rng.choice(codes, rng.integers(1, 4)))) for _ in range(n)])
     table = industries.core_table()
-    classes = [*sorted(table)[:20], "1311", "3411", "5176", "6513", "6520", "2462", "3911", None]
+    classes = [*sorted(table)[:20], "1311", "3411", "5176", "6513", "6520", "2462", "3911", "3973", "3569", "7211",
+               "8760", "4999", None]
     day = [date(2019, 1, 1), date(2022, 7, 22), date(2022, 7, 23), date(2023, 5, 1), date(2023, 5, 1),
            date(2025, 12, 31), date(2026, 1, 1), None]
     uscc = matters["uscc"].to_list()
@@ -55,10 +56,11 @@ def harsh(applicants: pl.DataFrame, matters: pl.DataFrame, seed: int) -> tuple[p
     matters = matters.with_columns(
         uscc=pl.Series(uscc), codes=combos, date=pick(day, n, pl.Date),
         level=pick(["international", "national", "industry", "provincial", None], n),
-        institution=pick(["headquarters", "rnd_center", "settlement_center", None], n),
+        institution=pick(["headquarters", "rnd_center", "settlement_center", "other_function", None], n),
+        institution_confirmed=pick([True, False, None], n), group_core=pick([True, False, None], n),
         parent_industry=pick(["1311", "4390", "4411", "6513", "3411", "12", "65", None], n),
         parent_size=pick(["large", "medium", "small", None], n), build=pick(["new", "expansion", None], n),
-        sector=pick(["sensor", "circuit", None], n), domain=pick(["energy", "city", None], n),
+        sector=pick(["sensor", "circuit", "other", None], n), domain=pick(["energy", "city", None], n),
         digital_field=pick([True, False, None], n), listed=pick([True, False, None], n),
         investment=pick([0, 1, 99_999_999, 100_000_000, 33_333_333, 33_333_334, 2**31, 10**12, None], n, pl.Int64),
         actual_investment=pick([0, 16_666_666, 16_666_667, 10**10, None], n, pl.Int64),
@@ -69,6 +71,7 @@ def harsh(applicants: pl.DataFrame, matters: pl.DataFrame, seed: int) -> tuple[p
     applicants = applicants.with_columns(
         region=pick(["210100", "210102", "211481", "shenfu", "110105", "220102", None], m),
         industry=pick(classes, m), digital_core_confirmed=pick([True, False, None], m),
+        kind=pick(["enterprise", "park", "city", "university", None], m),
     )
     return applicants, matters
 

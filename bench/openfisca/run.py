@@ -27,16 +27,19 @@ from openfisca_huiqi.variables.stacking import MEASURES
 
 KEY = "__key"
 TRUE, FALSE = ("true", "1", "是", "yes"), ("false", "0", "否", "no")
-APPLICANT = {"uscc": pl.String, "region": pl.String, "industry": pl.String, "digital_core_confirmed": pl.Boolean}
+APPLICANT = {"uscc": pl.String, "kind": pl.String, "region": pl.String, "industry": pl.String,
+             "digital_core_confirmed": pl.Boolean}
 MATTER = {
     "uscc": pl.String, "codes": pl.List(pl.String), "date": pl.Date, "level": pl.String, "institution": pl.String,
     "parent_industry": pl.String, "parent_size": pl.String, "build": pl.String, "sector": pl.String,
     "domain": pl.String, "digital_field": pl.Boolean, "listed": pl.Boolean, "investment": pl.Int64,
-    "actual_investment": pl.Int64, "other_support": pl.Int64,
+    "actual_investment": pl.Int64, "other_support": pl.Int64, "group_core": pl.Boolean,
+    "institution_confirmed": pl.Boolean,
 }
 ENUMS = ("level", "institution", "parent_size", "build", "sector", "domain")
-STRINGS = {"applicant": ("region", "industry"), "matter": ("parent_industry",)}
-KNOWN = ("date", "digital_field", "listed", "investment", "actual_investment", "other_support")
+STRINGS = {"applicant": ("kind", "region", "industry"), "matter": ("parent_industry",)}
+KNOWN = ("date", "digital_field", "listed", "investment", "actual_investment", "other_support", "group_core",
+         "institution_confirmed")
 
 
 def read(folder: Path, name: str, schema: dict) -> pl.DataFrame:

@@ -32,9 +32,17 @@ def _status(status: str) -> Text:
     return Text(STATUS_LABELS[status], style=STATUS_STYLES[status])
 
 
+def _ceiling(result: Result) -> str:
+    """The ceiling; with the measure's own and the deduction when support received elsewhere was deducted."""
+    before = result.ceiling_before_deduction
+    if before is None or before == result.ceiling:
+        return wan(result.ceiling)
+    return f"{wan(result.ceiling)}（{wan(before)} − 已获其他政策 {wan(result.other_support or 0)}）"
+
+
 def _stacking(result: Result) -> str:
     if result.excluded_by == "other_support":
-        return "已获我省其他政策支持，不再重复支持"
+        return "已获我省其他政策不低于上限的支持，不再重复支持"
     if result.excluded_by is not None:
         return f"从高：由措施{result.excluded_by}支持"
     return "保留" if result.status == "eligible" else ""
@@ -48,6 +56,9 @@ def answer_view(answer: Answer) -> Group:
         parts.append(_opportunities("适用的服务措施", answer.services))
     if answer.local:
         parts.append(_opportunities("各地区鼓励事项（非省级资金）", answer.local))
+    expired = answer.expired_services + answer.expired_local
+    if expired:
+        parts.append(_opportunities("已失效（政策有效期已过，不再适用）", expired))
     return Group(*parts)
 
 
@@ -68,7 +79,7 @@ def _results(answer: Answer) -> Table:
         table.add_column(name, justify="right" if name.startswith("上限") else "left", overflow="fold")
     for r in answer.results:
         table.add_row(
-            r.matter, f"{r.measure} {r.title}", r.rule, _status(r.status), wan(r.ceiling),
+            r.matter, f"{r.measure} {r.title}", r.rule, _status(r.status), _ceiling(r),
             _stacking(r), "、".join(missing_label(m) for m in r.missing),
         )
     if not answer.results:
@@ -110,7 +121,8 @@ def _opportunities(title: str, items: list[Opportunity]) -> Table:
     for name in ("措施", "内容", "状态", "责任单位（牵头在前）", "缺少的信息"):
         table.add_column(name, overflow="fold")
     for o in items:
-        table.add_row(f"{o.measure} {o.title}", o.name, _status(o.status), "、".join(o.units),
+        status = Text("已失效", style="dim") if o.expired else _status(o.status)
+        table.add_row(f"{o.measure} {o.title}", o.name, status, "、".join(o.units),
                       "、".join(missing_label(m) for m in o.missing))
     return table
 

@@ -81,3 +81,19 @@ async def test_a_matter_already_applied_for_links_to_its_application_instead(bro
     assert "/applications/new?matter=h1&amp;" not in text
     assert f'<a href="/applications/{app.id}">已申报 {app.id}（措施3，市级初审）</a>' in text
     assert "/applications/new?matter=p1&amp;" in text  # the other matter is still open
+
+
+async def test_a_global_500_honour_and_an_other_institution_carry_the_facts_of_issue_11(browser, people) -> None:
+    """Measure 1 reads the group's core status from the honour and a confirmed other functional institution."""
+    alice = browser(people.alice)
+    for data in ({"key": "g500", "matters-0-codes": "global_500", "matters-0-date": "2019-07-01",
+                  "matters-0-group_core": "true"},
+                 {"key": "est", "matters-0-codes": "establishment", "matters-0-date": "2024-01-10",
+                  "matters-0-institution": "other_function", "matters-0-institution_confirmed": "true"}):
+        assert (await alice.post("/me/matters", data=data)).status_code == 303
+    honour = (await alice.get("/me", params={"matter": "g500"})).text
+    assert 'name="matters-0-group_core"' in honour and '<option value="true" selected>' in honour
+    form = (await alice.get("/me", params={"matter": "est"})).text
+    assert '<option value="other_function" selected>' in form and 'name="matters-0-institution_confirmed"' in form
+    me = (await alice.get("/me")).text
+    assert "/applications/new?matter=est&amp;measure=1" in me

@@ -121,3 +121,20 @@ def test_a_matter_under_review_cannot_be_changed_until_it_is_returned(session, p
     step(session, "return", people.most, app.id, reasons="日期有误", on=date(2025, 9, 2))
     saved = applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter=bigger)
     assert saved.date == date(2024, 5, 1)
+
+
+def test_support_received_elsewhere_is_topped_up_not_repeated(session, people, tmp_path) -> None:
+    """从高不重复 (issue 11): 1000万 ceiling less 300万 received under another provincial policy leaves 700万."""
+    for key in ("p3", "p4"):
+        applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter={
+            "id": key, "type": "project", "codes": ["key_tech"], "listed": True, "date": "2024-04-01",
+            "other_support": 3_000_000})
+    with pytest.raises(Conflict, match="超过上限 700 万元（措施上限 1000 万元，扣除已获我省其他政策支持 300 万元）"):
+        apply(session, people.bob, matter="p3", measure=13, amount=7_000_001, on=date(2025, 9, 1), store=tmp_path)
+    app = apply(session, people.bob, matter="p4", measure=13, amount=7_000_000, on=date(2025, 9, 1), store=tmp_path)
+    assert app.ceiling == 7_000_000 and app.rule_status == "eligible"
+    result = next(r for r in app.match_result["results"] if r["matter"] == "p4")
+    assert (result["ceiling"], result["ceiling_before_deduction"], result["other_support"]) == (
+        7_000_000, 10_000_000, 3_000_000)
+    with pytest.raises(Conflict, match="超过上限 700 万元"):
+        step(session, "propose", people.most, app, on=date(2025, 9, 10), amount=7_000_001)

@@ -23,6 +23,21 @@ async def test_as_of_query_overrides(client) -> None:
     assert response.json()["expired"] is True
 
 
+async def test_match_gives_the_corrected_readings_of_issue_11(client) -> None:
+    case = {"as_of": "2025-06-30", "applicant": {"kind": "enterprise", "region": "210100", "industry": "7211"},
+            "matters": [
+                {"id": "g", "type": "honour", "codes": ["global_500"], "group_core": True, "date": "2019-07-01"},
+                {"id": "e", "type": "project", "codes": ["establishment"], "institution": "settlement_center",
+                 "date": "2024-01-10", "other_support": 5_000_000},
+                {"id": "s", "type": "honour", "codes": ["standard_lead"], "date": "2024-01-10"}]}
+    answer = (await client.post("/api/v1/match", json=case)).json()
+    rows = {(r["matter"], r["measure"]): r for r in answer["results"]}
+    assert rows[("e", 1)]["status"] == "eligible"
+    assert (rows[("e", 1)]["ceiling"], rows[("e", 1)]["ceiling_before_deduction"]) == (15_000_000, 20_000_000)
+    assert rows[("s", 14)]["status"] == "undetermined" and rows[("s", 14)]["missing"] == ["s.level"]
+    assert answer["total_ceiling"] == 15_000_000
+
+
 @pytest.mark.parametrize(("change", "field", "reason"), [
     ({"applicant": {"uscc": "91210100MA0QC1B25X"}}, "applicant.uscc", "校验位错误"),
     ({"matters": [{"id": "h", "type": "honour", "codes": ["little_gaint"]}]}, "matters[0].codes", "未知事项代码"),

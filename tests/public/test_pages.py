@@ -58,3 +58,23 @@ async def test_calculator_matter_fields_follow_the_codes(client) -> None:
     response = await client.get("/calculator/matter", params={"i": 2, "matters-2-codes": "digital_benchmark"})
     assert 'name="matters-2-domain"' in response.text and 'name="matters-2-investment"' in response.text
     assert 'name="matters-2-sector"' not in response.text
+
+
+async def test_calculator_asks_the_facts_of_issue_11(client) -> None:
+    honour = await client.get("/calculator/matter", params={"i": 0, "matters-0-codes": "global_500"})
+    assert 'name="matters-0-group_core"' in honour.text
+    place = await client.get("/calculator/matter", params={"i": 1, "matters-1-codes": "establishment"})
+    assert 'name="matters-1-institution_confirmed"' in place.text and 'value="other_function"' in place.text
+    project = await client.get("/calculator/matter", params={"i": 2, "matters-2-codes": "component_manufacturing"})
+    assert '<option value="other">其他信息技术产业及配套产业</option>' in project.text
+
+
+async def test_calculator_shows_both_ceilings_and_what_has_expired(client) -> None:
+    await client.get("/calculator")
+    token = client.cookies.get(CSRF_COOKIE)
+    topped = {**FORM, "matters-0-other_support": "1000", "csrf_token": token}
+    answer = await client.post("/calculator", data=topped, headers={"HX-Request": "true"})
+    assert "措施上限 3000，扣除已获其他政策支持 1000" in answer.text and "补足差额" in answer.text
+    later = {**FORM, "applicant-size": "small", "as_of": "2026-12-04", "csrf_token": token}
+    answer = await client.post("/calculator", data=later, headers={"HX-Request": "true"})
+    assert "已失效" in answer.text and "适用的服务措施" not in answer.text

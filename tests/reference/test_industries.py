@@ -3,9 +3,11 @@
 The NBS table shipped here is a transcription (reference/data/README.md): no stored copy of the
 official table (国家统计局令第33号) could be found to verify its 6-digit rows against, so no row
 is marked verified. What third-party sources do corroborate is tested: the four core categories
-and the 23 中类 names in order (人民网 report; sicmodule.glev.cn commentary), the 126 GB/T classes
-(the count given by a textbook chapter, Zeuyel/Digitial-Economics 9.第九章/full.md), and the
-structural anchors of the data README.
+and the 23 中类 names in order (人民网 report; sicmodule.glev.cn commentary), category 04's
+twenty-seven 小类 (a third-party summary; issue 11 added the two the numbering implies), and the
+structural anchors of the data README. A textbook chapter (Zeuyel/Digitial-Economics 9.第九章/full.md)
+counts 126 GB/T classes; with 8760 电影放映 added the table has 127, so one of the two third-party
+counts, or one low-confidence row, is wrong: the data README lists it among what to verify.
 """
 
 from huiqi.reference import industries
@@ -27,9 +29,9 @@ def test_gbt_counts() -> None:
     assert [levels.count(x) for x in ("section", "division", "group", "class")] == [20, 97, 473, 1381]
 
 
-def test_core_table_covers_126_classes_in_four_categories() -> None:
+def test_core_table_covers_127_classes_in_four_categories() -> None:
     table = industries.core_table()
-    assert len(table) == 126
+    assert len(table) == 127
     assert {c for e in table.values() for c in e.categories} == set(CATEGORIES)
     assert all(industries.is_class(cls) for cls in table)
 
@@ -80,3 +82,21 @@ def test_core_status() -> None:
 def test_confidence_column_is_kept() -> None:
     values = {row["confidence"] for row in read_table("digital_core_industries")}
     assert values == {"high", "medium", "low"}
+
+
+def test_category_04_has_the_27_subclasses_the_numbering_implies() -> None:
+    """Issue 11: 040406 电影放映 (8760) and 040504 其他信息基础设施建设 added, each low confidence with its reason."""
+    rows = [r for r in read_table("digital_core_industries") if r["category"] == "04"]
+    assert len({r["nbs_code"] for r in rows}) == 27
+    added = {r["nbs_code"]: r for r in rows if "issue 11" in r["note"]}
+    assert set(added) == {"040406", "040504"} and {r["confidence"] for r in added.values()} == {"low"}
+    assert added["040406"]["gbt4754_class"] == "8760" and industries.core_status("8760", None) is True
+    assert industries.core_status("4999", None) is None, "0405's construction classes stay partial (*)"
+
+
+def test_classes_in_a_group() -> None:
+    whole, partial = industries.classes_in("0105")
+    assert {"3973", "3562", "3983"} <= set(whole) and not partial
+    assert industries.category_status("3973", None, ("0105",)) is True
+    assert industries.category_status("4999", None, ("0405",)) is None
+    assert industries.category_status("4999", True, ("0405",)) is True

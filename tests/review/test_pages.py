@@ -143,3 +143,17 @@ async def test_the_page_warns_of_another_application_for_the_matter(browser, ses
     assert f"另有申报 {under_11.id}" in warning and "措施11" in warning and "从高不重复" in warning
     assert f'href="/review/{under_11.id}"' in warning
     assert "3000 万元" in page and "80,000,000（8000 万元）" in page
+
+
+async def test_the_review_page_shows_both_ceilings_where_support_was_received_elsewhere(
+        browser, session, people, tmp_path) -> None:
+    """从高不重复 (issue 11): the measure's ceiling, the deduction and the ceiling that bounds the amounts."""
+    from huiqi.applicants import service as applicants
+
+    applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter={
+        "id": "p9", "type": "project", "codes": ["key_tech"], "listed": True, "date": "2024-04-01",
+        "other_support": 4_000_000})
+    app = apply(session, people.bob, matter="p9", measure=13, amount=6_000_000, on=ON, store=tmp_path)
+    text = (await browser(people.most).get(f"/review/{app.id}")).text
+    assert "上限：600 万元" in text
+    assert "措施上限 1000 万元，扣除已获我省其他政策支持 400 万元，差额补足" in text

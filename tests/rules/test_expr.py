@@ -78,6 +78,11 @@ def test_chained_comparison_and_arithmetic() -> None:
     ("level in ('national', 1)", "列表中应都是文本常量"),
     ("x.y", "不允许的写法：Attribute"),
     ("1.5 > investment", "不允许的常量"),
+    ("holds_before('itss', where='level')", "真假值事实名"),
+    ("holds_before('itss', when='group_core')", "只有 holds_before 接受关键字参数 where"),
+    ("first_entry('itss', where='group_core')", "只有 holds_before 接受关键字参数 where"),
+    ("core_category('9999')", "中类代码"),
+    ("core_category()", "至少需要一个中类代码"),
 ])
 def test_mistakes_are_load_time_errors(text: str, reason: str) -> None:
     with pytest.raises(ExprError, match=reason):
@@ -87,3 +92,8 @@ def test_mistakes_are_load_time_errors(text: str, reason: str) -> None:
 def test_names_in() -> None:
     node = parse("investment >= cap and holds_before('itss')", resolve, {"itss"})
     assert names_in(node) == {"investment", "date"}
+
+
+def test_names_in_reads_the_where_fact_and_the_industry() -> None:
+    node = parse("holds_before('itss', where='group_core') or core_category('0105')", resolve, {"itss"})
+    assert names_in(node) == {"date", "group_core", "industry", "digital_core_confirmed"}

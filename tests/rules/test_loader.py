@@ -119,3 +119,14 @@ def test_version_is_a_content_hash() -> None:
     a = load_text(SHIPPED, "a.yaml")
     b = load_text(SHIPPED.replace("# Conditions every", "# The conditions every"), "b.yaml")
     assert a.version != b.version and len(a.version) == 12
+
+
+def test_stacks_with_is_read_per_monetary_measure_and_refused_on_a_service() -> None:
+    """另有规定的除外: a measure may name policies whose support stacks with it; the shipped policy names none."""
+    shipped = load_text(SHIPPED, "ok.yaml")
+    assert all(m.stacks_with == () for m in shipped.measures)
+    units = "    units: [省科技厅, 省财政厅]\n"
+    named = load_text(_broken(units, units + "    stacks_with: [ln-x]\n"), "ok.yaml")
+    assert named.measure(13).stacks_with == ("ln-x",)
+    errors = _errors(_broken("    units: [省教育厅]\n", "    units: [省教育厅]\n    stacks_with: [ln-x]\n"))
+    assert any("措施15 stacks_with：服务类措施没有资金" in e for e in errors)

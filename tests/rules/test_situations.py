@@ -52,7 +52,7 @@ def test_situation(defaults: dict, situation: dict, policies) -> None:
     for key in ("grants", "total_ceiling", "expired"):
         if key in expect:
             assert _trim(got[key], expect[key]) == expect[key], key
-    for key in ("services", "local"):
+    for key in ("services", "local", "expired_services", "expired_local"):
         if key in expect:
             assert _opportunities(got[key]) == expect[key], key
     _check_vector(case, policies, as_of, got)
@@ -84,10 +84,11 @@ def _text(value: Any) -> str | None:
 def _check_vector(case, policies, as_of, got: dict) -> None:
     frame = evaluate_case(case, policies, date.fromisoformat(got["as_of"]))
     vector = {
-        (r["matter"], r["measure"]): (r["status"], r["ceiling"], r["excluded_by"])
+        (r["matter"], r["measure"]): (r["status"], r["ceiling"], r["ceiling_before_deduction"], r["excluded_by"])
         for r in frame.iter_rows(named=True)
     }
     scalar = {
-        (r["matter"], r["measure"]): (r["status"], r["ceiling"], _text(r["excluded_by"])) for r in got["results"]
+        (r["matter"], r["measure"]): (r["status"], r["ceiling"], r["ceiling_before_deduction"], _text(r["excluded_by"]))
+        for r in got["results"]
     }
     assert vector == scalar

@@ -113,3 +113,21 @@ def test_dask_local_cluster_gives_identical_totals(population: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == local
     assert len(local["groups"]) > 100
+
+
+def test_simulate_reads_the_columns_of_issue_11(tmp_path: Path) -> None:
+    """group_core and institution_confirmed from a CSV population; sums use the ceiling after other_support."""
+    folder = tmp_path / "pop"
+    folder.mkdir()
+    (folder / "applicants.csv").write_text(
+        "uscc,kind,region,industry\n91210100MA0QC1B25F,enterprise,210100,7211\n", "utf-8")
+    (folder / "matters.csv").write_text(
+        "id,uscc,type,codes,date,group_core,institution,institution_confirmed,other_support\n"
+        "g,91210100MA0QC1B25F,honour,global_500,2019-07-01,true,,,\n"
+        "e1,91210100MA0QC1B25F,project,establishment,2024-01-10,,other_function,true,5000000\n"
+        "e2,91210100MA0QC1B25F,project,establishment,2024-02-10,,other_function,,\n", "utf-8")
+    result = simulate(str(folder), "--by", "measure", "--format", "json")
+    assert result.exit_code == 0, result.output
+    m1 = next(g for g in json.loads(result.stdout)["groups"] if g["measure"] == 1)
+    assert (m1["matters"], m1["eligible"], m1["undetermined"], m1["grants"]) == (2, 1, 1, 1)
+    assert m1["ceiling_sum"] == 15_000_000, "20,000,000 less 5,000,000 already received elsewhere"

@@ -44,6 +44,7 @@ class Institution(Enum):
     technology_center = "技术中心"
     procurement_center = "采购中心"
     settlement_center = "结算中心"
+    other_function = "其他功能性机构"
     other = "其他"
 
 
@@ -73,7 +74,7 @@ class Sector(Enum):
     sensor = "传感类"
     optical_communication = "光通信"
     functional_material = "功能材料"
-    other = "其他"
+    other = "其他信息技术产业及配套产业"  # a valid choice in huiqi too (the list ends in 等); nothing else reaches it
 
 
 class Domain(Enum):
@@ -103,6 +104,7 @@ def _enum(name: str, values: type[Enum], label: str) -> type[Variable]:
 
 
 VARIABLES = [
+    *_with_known("kind", str, "单位类型", Applicant, max_length=12),
     *_with_known("region", str, "注册地（GB/T 2260 代码或 shenfu）", Applicant, max_length=12),
     *_with_known("industry", str, "所属行业（GB/T 4754-2017 小类）", Applicant, max_length=8),
     *_with_known("digital_core_confirmed", bool, "确认属于数字经济核心产业", Applicant),
@@ -110,6 +112,8 @@ VARIABLES = [
     *_with_known("date", Date, "认定、备案、设立或批准日期"),
     _enum("level", Level, "级别"),
     _enum("institution", Institution, "功能性机构类型"),
+    *_with_known("institution_confirmed", bool, "确认为功能性机构（其他功能性机构）"),
+    *_with_known("group_core", bool, "所属集团属于数字经济核心产业"),
     *_with_known("parent_industry", str, "剥离前母公司所属行业（GB/T 4754-2017）", max_length=8),
     _enum("parent_size", Size, "剥离前母公司规模"),
     _enum("build", Build, "建设性质"),

@@ -69,6 +69,45 @@ def core_table() -> dict[str, CoreEntry]:
     }
 
 
+@cache
+def core_categories() -> frozenset[str]:
+    """The NBS 中类 codes (four digits, e.g. ``0105``) of the core table."""
+    return frozenset(r["nbs_code"][:4] for r in read_table("digital_core_industries"))
+
+
+@cache
+def classes_in(category: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The GB/T classes the NBS 中类 ``category`` lists: wholly, and only partly (marked *).
+
+    >>> "3973" in classes_in("0105")[0], "6513" in classes_in("0105")[0]
+    (True, False)
+    """
+    rows = [r for r in read_table("digital_core_industries") if r["nbs_code"].startswith(category)]
+    table = core_table()
+    whole = sorted({r["gbt4754_class"] for r in rows if not table[r["gbt4754_class"]].partial})
+    partial = sorted({r["gbt4754_class"] for r in rows if table[r["gbt4754_class"]].partial})
+    return tuple(whole), tuple(partial)
+
+
+def category_status(industry: str | None, confirmed: bool | None, categories: tuple[str, ...]) -> bool | None:
+    """Three-valued: the applicant's class falls in one of the NBS 中类 ``categories``.
+
+    A class the table marks * is in only when the applicant confirms it (as for ``core_status``).
+
+    >>> category_status("3973", None, ("0105",)), category_status("6513", None, ("0105",))
+    (True, False)
+    >>> category_status(None, True, ("0105",))
+    """
+    if industry is None:
+        return None
+    whole = any(industry in classes_in(c)[0] for c in categories)
+    if whole:
+        return True
+    if any(industry in classes_in(c)[1] for c in categories):
+        return confirmed
+    return False
+
+
 def core_status(industry: str | None, confirmed: bool | None) -> bool | None:
     """Three-valued core test: True, False, or None when it cannot be decided.
 

@@ -47,6 +47,8 @@ class RuleTrace(BaseModel):
 
     status: str
     ceiling: int | None
+    ceiling_before_deduction: int | None = None  # the measure's own, before support received elsewhere
+    other_support: int | None = None
     excluded_by: int | str | None
     missing: list[str]
     conditions: list[ConditionTrace]
@@ -128,8 +130,9 @@ class ReviewDetail(ReviewItem):
 def _trace(result) -> RuleTrace | None:
     if result is None:
         return None
-    return RuleTrace(status=result.status, ceiling=result.ceiling, excluded_by=result.excluded_by,
-                     missing=result.missing, conditions=result.conditions)
+    return RuleTrace(status=result.status, ceiling=result.ceiling,
+                     ceiling_before_deduction=result.ceiling_before_deduction, other_support=result.other_support,
+                     excluded_by=result.excluded_by, missing=result.missing, conditions=result.conditions)
 
 
 class DecisionIn(StrictInput):

@@ -20,12 +20,18 @@ class ConditionTrace(BaseModel):
 
 
 class Result(BaseModel):
-    """One (matter, monetary measure) pair that the matter's codes reach."""
+    """One (matter, monetary measure) pair that the matter's codes reach.
+
+    ``ceiling`` is what may be granted here: the measure's ceiling less ``other_support`` received for
+    the matter under another provincial policy (从高不重复, 差额补足); ``ceiling_before_deduction`` is the
+    measure's own, on which no stacking ranks. The two are equal when nothing was received."""
 
     matter: str
     measure: int
     status: Status
     ceiling: int | None
+    ceiling_before_deduction: int | None = None
+    other_support: int | None = None
     excluded_by: int | Literal["other_support"] | None = None
     missing: list[str] = []
     conditions: list[ConditionTrace] = []
@@ -43,6 +49,8 @@ class Grant(BaseModel):
     measure: int
     ceiling: int | None
     policy: str
+    ceiling_before_deduction: int | None = None
+    other_support: int | None = None
 
 
 class Opportunity(BaseModel):
@@ -57,6 +65,7 @@ class Opportunity(BaseModel):
     units: list[str]
     matters: list[str] = []
     missing: list[str] = []
+    expired: bool = False  # the policy's window had closed by as_of: no longer in force
 
 
 class PolicyInfo(BaseModel):
@@ -81,4 +90,7 @@ class Answer(BaseModel):
     total_ceiling: int
     services: list[Opportunity]
     local: list[Opportunity]
+    # Services and city encouragements of a policy whose window has closed: what is no longer in force.
+    expired_services: list[Opportunity] = []
+    expired_local: list[Opportunity] = []
     policies: list[PolicyInfo]

@@ -16,7 +16,7 @@ from huiqi.rules.case import Case
 from huiqi.rules.columns import MeasureColumns, compile_rule, long_results, measure_columns, with_measures
 from huiqi.rules.facts import APPLICANT_FIELDS, FACTS, MATTER_FIELDS
 from huiqi.rules.policy import Policy
-from huiqi.rules.vector import MASK, UNKNOWN, VectorContext, feature_name
+from huiqi.rules.vector import MASK, UNKNOWN, VectorContext, feature_name, held_name
 
 _DTYPES = {"bool": pl.Boolean, "int": pl.Int64, "date": pl.Date, "str": pl.String}
 APPLICANT_SCHEMA = {name: _DTYPES[FACTS[name].type] for name in APPLICANT_FIELDS}
@@ -125,7 +125,8 @@ def prepare(table: pl.LazyFrame, masked: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _features(ctx: VectorContext) -> list[tuple[str, pl.Expr]]:
-    holds = [(feature_name("holds", c), pl.any_horizontal([ctx.has(x) for x in c])) for c in sorted(ctx.holds)]
+    keys = sorted(ctx.holds, key=lambda k: (k[0], k[1] or "", k[2]))
+    holds = [(held_name(k), ctx.held(k)) for k in keys]
     firsts = [(feature_name("first", (c,)), ctx.has(c)) for c in sorted(ctx.firsts)]
     return holds + firsts
 

@@ -132,6 +132,8 @@ class Matter(BaseModel):
     platform: Platform | None = None
     digital_field: Flag | None = None
     institution: Institution | None = None
+    institution_confirmed: Flag | None = None
+    group_core: Flag | None = None
     parent_industry: Annotated[Text, AfterValidator(_parent_industry)] | None = None
     parent_size: Size | None = None
     build: Build | None = None

@@ -123,16 +123,25 @@ def _stacking(measures: list[MeasureColumns]) -> list[pl.Expr]:
     return out
 
 
+def after_deduction(ceiling: pl.Expr) -> pl.Expr:
+    """A ceiling less the support already received for the matter elsewhere (``stacking.deducted``)."""
+    support = pl.col("other_support").fill_null(0)
+    return (pl.when(ceiling.is_not_null() & (support > 0))
+            .then(pl.max_horizontal(ceiling - support, pl.lit(0, dtype=pl.Int64))).otherwise(ceiling))
+
+
 def granted(m: MeasureColumns) -> pl.Expr:
     """The measure's result is the matter's grant."""
     return pl.col(f"{m.name}__kept") & ~pl.col("__blocked")
 
 
 def totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
-    """Per measure: matters reached, eligible, undetermined, grants, ceiling sum, unspecified grants."""
+    """Per measure: matters reached, eligible, undetermined, grants, ceiling sum (after the deduction of
+    support received elsewhere), unspecified grants."""
     out = []
     for m in measures:
-        status, ceiling, grant = pl.col(f"{m.name}__status"), pl.col(f"{m.name}__ceiling"), granted(m)
+        status, grant = pl.col(f"{m.name}__status"), granted(m)
+        ceiling = after_deduction(pl.col(f"{m.name}__ceiling"))
         out += [
             status.is_not_null().sum().alias(f"{m.name}|matters"),
             (status == 2).sum().alias(f"{m.name}|eligible"),
@@ -156,7 +165,8 @@ def long_results(frame: pl.DataFrame, measures: list[MeasureColumns], carry: tup
             pl.lit(m.number, dtype=pl.Int32).alias("measure"),
             status.replace_strict([0, 1, 2], ["ineligible", "undetermined", "eligible"],
                                   return_dtype=pl.String).alias("status"),
-            pl.col(f"{m.name}__ceiling").alias("ceiling"),
+            after_deduction(pl.col(f"{m.name}__ceiling")).alias("ceiling"),
+            pl.col(f"{m.name}__ceiling").alias("ceiling_before_deduction"),
             pl.when(kept & pl.col("__blocked")).then(pl.lit("other_support"))
             .when((status == 2) & ~kept).then(pl.col("__kept_measure").cast(pl.String)).alias("excluded_by"),
             pl.when((status == 2) & ~kept).then(pl.col("__kept_order").replace_strict(

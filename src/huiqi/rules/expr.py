@@ -86,14 +86,17 @@ class Call(Node):
     fn: str
     args: tuple[Node, ...] = ()
     codes: tuple[str, ...] = ()
+    where: str | None = None  # holds_before: a true/false fact the held matter must have true
+    categories: tuple[str, ...] = ()  # core_category: NBS 中类 codes
 
 
 # The functions an expression may call: name -> (what it means, how its arguments are read).
 FUNCTIONS = {
-    "holds_before": "申报单位持有所列荣誉之一，且其日期不晚于本事项日期",
+    "holds_before": "申报单位持有所列荣誉之一，且其日期不晚于本事项日期（where='事实'：该荣誉的此项为真）",
     "first_entry": "首次进入：没有同一代码、日期更早的荣誉",
     "division": "行业代码的前两位（GB/T 4754 大类）",
     "known": "该事实已知（不为空）",
+    "core_category": "申报单位所属行业属于数字经济核心产业统计分类的所列中类之一（如 '0105'）",
 }
 _CODE_FUNCTIONS = {"holds_before", "first_entry"}
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
@@ -225,11 +228,12 @@ class _Checker:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             name = getattr(node.func, "id", "?")
             raise ExprError(f"未知函数 {name!r}（可用：{', '.join(FUNCTIONS)}）", node.col_offset)
-        if node.keywords:
-            raise ExprError("函数不接受关键字参数", node.col_offset)
         fn = node.func.id
+        where = self._where(fn, node)
         if fn in _CODE_FUNCTIONS:
-            return Call("bool", fn, codes=self._codes(fn, node))
+            return Call("bool", fn, codes=self._codes(fn, node), where=where)
+        if fn == "core_category":
+            return Call("bool", fn, categories=self._categories(node))
         if len(node.args) != 1:
             raise ExprError(f"{fn}() 只接受一个参数", node.col_offset)
         arg = self.visit(node.args[0])
@@ -237,6 +241,36 @@ class _Checker:
             return Call("bool", fn, (arg,))
         self._expect(arg, "str", node)
         return Call("int", fn, (arg,))
+
+    @staticmethod
+    def _where(fn: str, node: ast.Call) -> str | None:
+        """``holds_before(..., where='group_core')``: the only keyword any function takes."""
+        if not node.keywords:
+            return None
+        keyword = node.keywords[0]
+        if fn != "holds_before" or len(node.keywords) > 1 or keyword.arg != "where":
+            raise ExprError("只有 holds_before 接受关键字参数 where", node.col_offset)
+        value = keyword.value
+        name = value.value if isinstance(value, ast.Constant) else None
+        fact = FACTS.get(name) if isinstance(name, str) else None
+        if fact is None or fact.owner != "matter" or fact.type != "bool":
+            raise ExprError("where 应是事项的真假值事实名，如 'group_core'", value.col_offset)
+        return fact.name
+
+    @staticmethod
+    def _categories(node: ast.Call) -> tuple[str, ...]:
+        from huiqi.reference.industries import core_categories
+
+        known = core_categories()
+        found = []
+        for arg in node.args:
+            value = arg.value if isinstance(arg, ast.Constant) else None
+            if not isinstance(value, str) or value not in known:
+                raise ExprError("core_category() 的参数应是核心产业统计分类的中类代码文本，如 '0105'", arg.col_offset)
+            found.append(value)
+        if not found:
+            raise ExprError("core_category() 至少需要一个中类代码", node.col_offset)
+        return tuple(found)
 
     def _codes(self, fn: str, node: ast.Call) -> tuple[str, ...]:
         if not node.args:
@@ -263,7 +297,9 @@ def names_in(node: Node) -> set[str]:
     if isinstance(node, FactRef):
         return {node.name}
     if isinstance(node, Call) and node.codes:
-        return {"date"}
+        return {"date", node.where} if node.where else {"date"}
+    if isinstance(node, Call) and node.categories:
+        return {"industry", "digital_core_confirmed"}
     found: set[str] = set()
     for child in _children(node):
         found |= names_in(child)

@@ -25,7 +25,7 @@ CHOICES: dict[str, dict[str, str]] = {
     "institution": {
         "headquarters": "总部", "regional_headquarters": "区域总部", "rnd_center": "研发中心",
         "technology_center": "技术中心", "procurement_center": "采购中心",
-        "settlement_center": "结算中心",
+        "settlement_center": "结算中心", "other_function": "其他功能性机构",
     },
     "parent_size": {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"},
     "build": {"new": "新建", "expansion": "增资扩产"},
@@ -33,6 +33,7 @@ CHOICES: dict[str, dict[str, str]] = {
         "ic_equipment": "集成电路装备", "key_components": "关键零部件", "circuit": "电路类",
         "connector": "连接类", "electromechanical": "机电类", "sensor": "传感类",
         "optical_communication": "光通信", "functional_material": "功能材料",
+        "other": "其他信息技术产业及配套产业",
     },
     "domain": {
         "transport": "交通", "energy": "能源", "livelihood": "民生", "environment": "环境",
@@ -75,6 +76,8 @@ _DEFINITIONS = [
     ("matter", "platform", "str", "创新平台类型"),
     ("matter", "digital_field", "bool", "属于数字经济领域"),
     ("matter", "institution", "str", "功能性机构类型"),
+    ("matter", "institution_confirmed", "bool", "确认为功能性机构（其他功能性机构）"),
+    ("matter", "group_core", "bool", "所属集团属于数字经济核心产业"),
     ("matter", "parent_industry", "str", "剥离前母公司所属行业（GB/T 4754-2017）"),
     ("matter", "parent_size", "str", "剥离前母公司规模"),
     ("matter", "build", "str", "建设性质"),

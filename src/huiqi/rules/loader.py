@@ -173,8 +173,10 @@ class _Builder:
         units += tuple(DatedUnits(u.since, tuple(u.value), u.source) for u in spec.units_changes)
         if [u.since for u in units] != sorted({u.since for u in units}):
             self.report(at + ("units_changes",), "责任单位的变更日期应晚于发布日期并递增")
+        if spec.stacks_with and spec.kind == "service":
+            self.report(at + ("stacks_with",), "服务类措施没有资金，不存在叠加支持")
         return Measure(spec.number, spec.chapter, spec.title, spec.clause, spec.kind, units, own,
-                       rules, services, local)
+                       rules, services, local, tuple(spec.stacks_with))
 
     def _rule(self, spec: RuleSpec, at: Path_, scope: dict[str, Parameter], clause: str,
               monetary: bool, default: str = "award") -> Rule:

@@ -52,18 +52,34 @@ class CaseEnv:
     def param(self, param: Any) -> Any:
         return param.at(self.matter.date if self.matter else None, self.as_of)
 
-    def holds_before(self, codes: tuple[str, ...]) -> Value:
-        """Some matter of the applicant carries one of ``codes`` dated on or before this one."""
+    def holds_before(self, codes: tuple[str, ...], where: str | None = None) -> Value:
+        """Some matter of the applicant carries one of ``codes`` dated on or before this one (and, with
+        ``where``, has that fact true): for each such matter, (date <= this date) and its fact, in Kleene logic."""
         held = [m for m in self.case.matters if set(m.codes) & set(codes)]
         day = self.matter.date if self.matter else None
-        if not held:
-            return False, NOTHING
+        return _any_of([_all_of([self._on_or_before(m, day), *self._where(m, where)]) for m in held])
+
+    def _on_or_before(self, held: Matter, day: date | None) -> Value:
         if day is None:
             return None, frozenset({f"{self._id()}.date"})
-        if any(m.date is not None and m.date <= day for m in held):
-            return True, NOTHING
-        undated = [f"{m.id}.date" for m in held if m.date is None]
-        return (None, frozenset(undated)) if undated else (False, NOTHING)
+        if held.date is None:
+            return None, frozenset({f"{held.id}.date"})
+        return held.date <= day, NOTHING
+
+    @staticmethod
+    def _where(held: Matter, where: str | None) -> list[Value]:
+        if where is None:
+            return []
+        value = getattr(held, where)
+        return [(value, frozenset({f"{held.id}.{where}"}) if value is None else NOTHING)]
+
+    def core_category(self, categories: tuple[str, ...]) -> Value:
+        """The applicant's industry falls in one of the NBS 中类 ``categories``."""
+        a = self.case.applicant
+        value = industries.category_status(a.industry, a.digital_core_confirmed, categories)
+        if value is not None:
+            return value, NOTHING
+        return None, frozenset({"applicant.industry" if a.industry is None else "applicant.digital_core_confirmed"})
 
     def first_entry(self, codes: tuple[str, ...]) -> Value:
         """No other matter with the same code dated strictly earlier (any of the codes it carries)."""
@@ -82,6 +98,13 @@ class CaseEnv:
 
     def _id(self) -> str:
         return self.matter.id if self.matter else "matter"
+
+
+def _all_of(values: list[Value]) -> Value:
+    if any(v is False for v, _ in values):
+        return False, NOTHING
+    unknown = [m for v, m in values if v is None]
+    return (None, frozenset().union(*unknown)) if unknown else (True, NOTHING)
 
 
 def _any_of(values: list[Value]) -> Value:
@@ -181,6 +204,7 @@ def opportunities(policy: Policy, env: CaseEnv, which: str) -> list[Opportunity]
                 clause=rule.clause, status=status, units=list(measure.units_at(env.as_of)),
                 matters=[m.id for m, o in outcomes if m is not None and o.status == status],
                 missing=sorted({x for _, o in outcomes if o.status == status for x in o.missing}),
+                expired=policy.expired(env.as_of),
             ))
     return found
 
@@ -211,11 +235,16 @@ def match(case: Case, policies: list[Policy], as_of: date | None = None) -> Answ
     other_support = {m.id: m.other_support for m in case.matters}
     grants = apply_no_stacking(results, other_support, {p.id: p.order for p in policies})
     infos = [policy_info(p, as_of) for p in policies]
+    # Services and encouragements to cities describe what is in force: after the window, expired.
+    live = [p for p in policies if not p.expired(as_of)]
+    ended = [p for p in policies if p.expired(as_of)]
     return Answer(
         policy="；".join(f"{p.title}（{p.number}）" for p in policies),
         as_of=as_of, expired=all(i.expired for i in infos), results=results, grants=grants,
         total_ceiling=sum(g.ceiling or 0 for g in grants),
-        services=[o for p in policies for o in opportunities(p, env, "services")],
-        local=[o for p in policies for o in opportunities(p, env, "local")],
+        services=[o for p in live for o in opportunities(p, env, "services")],
+        local=[o for p in live for o in opportunities(p, env, "local")],
+        expired_services=[o for p in ended for o in opportunities(p, env, "services")],
+        expired_local=[o for p in ended for o in opportunities(p, env, "local")],
         policies=infos,
     )

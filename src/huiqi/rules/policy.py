@@ -72,6 +72,7 @@ class Measure:
     rules: tuple[Rule, ...]
     services: tuple[Rule, ...]
     local: tuple[Rule, ...]
+    stacks_with: tuple[str, ...] = ()  # policies whose support stacks with this measure's (另有规定的除外)
 
     @property
     def monetary(self) -> bool:

@@ -30,7 +30,9 @@ class Env(Protocol):
 
     def param(self, param: Any) -> Any: ...
 
-    def holds_before(self, codes: tuple[str, ...]) -> Value: ...
+    def holds_before(self, codes: tuple[str, ...], where: str | None = None) -> Value: ...
+
+    def core_category(self, categories: tuple[str, ...]) -> Value: ...
 
     def first_entry(self, codes: tuple[str, ...]) -> Value: ...
 
@@ -109,7 +111,9 @@ def _member(node: Member) -> Evaluator:
 
 def _call(node: Call) -> Evaluator:
     if node.fn == "holds_before":
-        return lambda env: env.holds_before(node.codes)
+        return lambda env: env.holds_before(node.codes, node.where)
+    if node.fn == "core_category":
+        return lambda env: env.core_category(node.categories)
     if node.fn == "first_entry":
         return lambda env: env.first_entry(node.codes)
     inner = compile_node(node.args[0])

@@ -78,6 +78,7 @@ class MeasureSpec(_Strict):
     rules: list[RuleSpec] = []
     services: list[RuleSpec] = []
     local: list[RuleSpec] = []
+    stacks_with: list[str] = []  # ids of policies whose support stacks with this measure's (另有规定的除外)
 
 
 class WindowSpec(_Strict):

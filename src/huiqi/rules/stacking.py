@@ -3,7 +3,9 @@
 "符合本政策措施，同时符合我省其他政策规定，按照从高不重复的原则予以支持". Only eligible results
 compete; a null ceiling ranks below any number; on equal ceilings the lower measure number is
 kept (then the policy loaded first). Support already received for the matter under another
-provincial policy (``other_support``, 元) blocks a grant whose ceiling is at or below it, or null.
+provincial policy (``other_support``, X 元) is topped up to the higher of the two (差额补足): every
+ceiling of the matter becomes ceiling − X, the winner still being picked on the ceilings before the
+deduction; a kept ceiling at or below X, or a null one, gives nothing here.
 """
 
 from typing import Final
@@ -23,7 +25,7 @@ def rank_key(ceiling: int | None, measure: int, policy_order: int) -> tuple[int,
 
 
 def blocked_by_other_support(ceiling: int | None, other_support: int | None) -> bool:
-    """Whether support already received elsewhere leaves nothing to grant here.
+    """Whether support already received elsewhere leaves nothing to grant here (``ceiling`` before the deduction).
 
     A recorded 0 means nothing was received, so it blocks nothing.
 
@@ -37,21 +39,38 @@ def blocked_by_other_support(ceiling: int | None, other_support: int | None) -> 
     return ceiling is None or ceiling <= other_support
 
 
+def deducted(ceiling: int | None, other_support: int | None) -> int | None:
+    """The ceiling after support already received elsewhere: ceiling − X, never below 0.
+
+    >>> deducted(30_000_000, 20_000_000), deducted(1_000_000, 5_000_000), deducted(None, 1), deducted(5, None)
+    (10000000, 0, None, 5)
+    """
+    if ceiling is None or not other_support:
+        return ceiling
+    return max(ceiling - other_support, 0)
+
+
 def apply_no_stacking(results: list[Result], other_support: dict[str, int | None],
                       policy_order: dict[str, int]) -> list[Grant]:
     """Mark ``excluded_by`` on the results in place and return the grants, one per matter at most."""
     by_matter: dict[str, list[Result]] = {}
     for result in results:
+        received = other_support.get(result.matter)
+        result.ceiling_before_deduction = result.ceiling
+        result.other_support = received
+        result.ceiling = deducted(result.ceiling, received)
         if result.status == "eligible":
             by_matter.setdefault(result.matter, []).append(result)
     grants = []
     for matter, eligible in by_matter.items():
-        eligible.sort(key=lambda r: rank_key(r.ceiling, r.measure, policy_order[r.policy]))
+        eligible.sort(key=lambda r: rank_key(r.ceiling_before_deduction, r.measure, policy_order[r.policy]))
         kept, *others = eligible
         for other in others:
             other.excluded_by, other.excluded_by_policy = kept.measure, kept.policy
-        if blocked_by_other_support(kept.ceiling, other_support.get(matter)):
+        if blocked_by_other_support(kept.ceiling_before_deduction, other_support.get(matter)):
             kept.excluded_by = OTHER_SUPPORT
             continue
-        grants.append(Grant(matter=matter, measure=kept.measure, ceiling=kept.ceiling, policy=kept.policy))
+        grants.append(Grant(matter=matter, measure=kept.measure, ceiling=kept.ceiling, policy=kept.policy,
+                            ceiling_before_deduction=kept.ceiling_before_deduction,
+                            other_support=kept.other_support))
     return grants

@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from huiqi.reference import industries
 from huiqi.rules.expr import Arith, BoolOp, Call, Compare, FactRef, Lit, Member, Node, Not, ParamRef
 from huiqi.rules.params import Parameter
 
@@ -24,7 +25,15 @@ def feature_name(kind: str, codes: tuple[str, ...]) -> str:
     return f"__{kind}__{'+'.join(sorted(codes))}"
 
 
+def held_name(key: "Held") -> str:
+    """The column prefix of a ``holds_before`` feature."""
+    codes, where, unknown = key
+    name = feature_name("holds", codes)
+    return name if where is None else f"{name}__{where}__{'unknown' if unknown else 'true'}"
+
+
 MASK = "__mask"
+Held = tuple[tuple[str, ...], str | None, bool]  # codes, the fact held matters must have, whether it is unknown
 MAX_CODES = 63  # one bit per matter code in an Int64 mask
 
 
@@ -33,7 +42,7 @@ class VectorContext:
 
     def __init__(self, as_of: date):
         self.as_of = as_of
-        self.holds: set[tuple[str, ...]] = set()
+        self.holds: set[Held] = set()
         self.firsts: set[str] = set()
         self.bits: dict[str, int] = {}
 
@@ -61,11 +70,31 @@ class VectorContext:
     def reach(self, codes: tuple[str, ...]) -> pl.Expr:
         return pl.any_horizontal([self.has(c) for c in codes])
 
-    def holds_before(self, codes: tuple[str, ...]) -> pl.Expr:
-        self.holds.add(codes)
-        for code in codes:
+    @property
+    def feature_columns(self) -> list[str]:
+        """The matter columns the per-applicant features read: the date and the facts of ``where``."""
+        return ["date", *sorted({where for _, where, _ in self.holds if where})]
+
+    def held(self, key: Held) -> pl.Expr:
+        """The matters a ``holds_before`` feature counts: carrying a code, with the fact true (or unknown)."""
+        codes, where, unknown = key
+        flag = pl.any_horizontal([self.has(c) for c in codes])
+        if where is None:
+            return flag
+        return flag & (pl.col(where).is_null() if unknown else pl.col(where).fill_null(False))
+
+    def holds_before(self, codes: tuple[str, ...], where: str | None = None) -> pl.Expr:
+        if where is None:
+            return self._holds((codes, None, False))
+        # Each held matter counts as (its date <= this date) and its fact: true ones decide, unknown ones
+        # can only leave the answer unknown.
+        return self._holds((codes, where, False)) | (self._holds((codes, where, True)) & UNKNOWN)
+
+    def _holds(self, key: Held) -> pl.Expr:
+        self.holds.add(key)
+        for code in key[0]:
             self.has(code)
-        name = feature_name("holds", codes)
+        name = held_name(key)
         first, count, undated = (pl.col(f"{name}__{x}") for x in ("min", "n", "undated"))
         return (
             pl.when(DATE.is_null()).then(pl.when(count > 0).then(UNKNOWN).otherwise(False))
@@ -73,6 +102,13 @@ class VectorContext:
             .when(undated > 0).then(UNKNOWN)
             .otherwise(False)
         )
+
+    def core_category(self, categories: tuple[str, ...]) -> pl.Expr:
+        whole = sorted({c for x in categories for c in industries.classes_in(x)[0]})
+        partial = sorted({c for x in categories for c in industries.classes_in(x)[1]} - set(whole))
+        industry = pl.col("industry")
+        return (pl.when(industry.is_null()).then(UNKNOWN).when(industry.is_in(whole)).then(True)
+                .when(industry.is_in(partial)).then(pl.col("digital_core_confirmed")).otherwise(False))
 
     def first_entry(self, codes: tuple[str, ...]) -> pl.Expr:
         parts = []
@@ -130,7 +166,9 @@ def _member(ctx: VectorContext, node: Member) -> pl.Expr:
 
 def _call(ctx: VectorContext, node: Call) -> pl.Expr:
     if node.fn == "holds_before":
-        return ctx.holds_before(node.codes)
+        return ctx.holds_before(node.codes, node.where)
+    if node.fn == "core_category":
+        return ctx.core_category(node.categories)
     if node.fn == "first_entry":
         return ctx.first_entry(node.codes)
     arg = ctx.compile(node.args[0])

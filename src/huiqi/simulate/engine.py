@@ -120,7 +120,7 @@ class Runner:
         count = self.population.matters.select(pl.len()).collect().item()
         keys = people.select(pl.col(KEY), pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
         linked = self.matters().join(keys.lazy(), on=KEY, how="left", maintain_order="left")
-        frame = linked.select(ROW, MASK_COLUMN, "date").collect()
+        frame = linked.select(ROW, MASK_COLUMN, *ctx.feature_columns).collect()
         if frame.height != count:
             self.rows = self.masks = None
             return lookup(people.lazy(), features(self.matters(), ctx), ctx).collect(), count

@@ -200,6 +200,8 @@ def _fields(d: _Draw, codes: pl.Series) -> dict[str, pl.Series]:
         "platform": field(platform, platforms),
         "digital_field": field(pl.Series(d.chance(0.7)), platforms),
         "institution": field(d.pick(list(CHOICES["institution"])), ["establishment"]),
+        "institution_confirmed": field(pl.Series(d.chance(0.6)), ["establishment"]),
+        "group_core": field(pl.Series(d.chance(0.4)), ["global_500"]),
         "parent_industry": field(parent, ["spin_off"]),
         "parent_size": field(d.pick(list(CHOICES["size"]), [40, 40, 15, 5]), ["spin_off"]),
         "build": field(d.pick(list(CHOICES["build"])), ["component_manufacturing"]),

@@ -62,10 +62,13 @@ class Judgement:
                 return f"{self.on} 按政策规则判断：不符合措施{application.measure}的条件：{failed}"
             missing = f"（缺少：{'、'.join(result.missing)}）" if result.missing else ""
             return f"{self.on} 按政策规则判断：措施{application.measure}的条件待定{missing}，须补齐后方可批准"
-        if result.excluded_by == OTHER_SUPPORT or blocked_by_other_support(result.ceiling, self.other_support):
+        # result.ceiling is already less other_support (差额补足); the measure's own ceiling decides the block.
+        if result.excluded_by == OTHER_SUPPORT or blocked_by_other_support(
+                result.ceiling_before_deduction, self.other_support):
             return "该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持"
         if result.ceiling is not None and amount > result.ceiling:
-            return f"{what} {wan(amount)} 万元超过上限 {wan(result.ceiling)} 万元（{self.on} 按规则计算）"
+            return (f"{what} {wan(amount)} 万元超过上限 {wan(result.ceiling)} 万元{_deduction(result)}"
+                    f"（{self.on} 按规则计算）")
         if self.grant is not None and self.grant.application_id != application.id:
             return (f"该事项已按 {self.grant.policy_id} 措施{self.grant.measure} 获批 {wan(self.grant.amount)} 万元"
                     f"（申报 {self.grant.application_id}），按从高不重复原则不再支持")
@@ -87,6 +90,14 @@ def judge(session: Session, application: Application, *, on: date,
         other_support=next((m.other_support for m in case.matters if m.id == key), None),
         grant=funding.grant_for_matter(session, application.matter_id),
         alternatives=[r for r in answer.results if r.matter == key and r is not result])
+
+
+def _deduction(result: Result) -> str:
+    """How the ceiling came about when support received elsewhere was deducted from it."""
+    before = result.ceiling_before_deduction
+    if before is None or before == result.ceiling:
+        return ""
+    return f"（措施上限 {wan(before)} 万元，扣除已获我省其他政策支持 {wan(result.other_support or 0)} 万元）"
 
 
 def matter_key(session: Session, application: Application) -> str:

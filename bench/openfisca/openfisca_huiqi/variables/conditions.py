@@ -30,7 +30,11 @@ def _carriers(matter, period, carrier: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def holds_before(matter, period, *codes: str) -> np.ndarray:
     """The applicant holds one of ``codes`` dated on or before this matter's date."""
-    first, count, undated = _carriers(matter, period, reached(matter, period, *codes))
+    return _holds(matter, period, reached(matter, period, *codes))
+
+
+def _holds(matter, period, carrier: np.ndarray) -> np.ndarray:
+    first, count, undated = _carriers(matter, period, carrier)
     dated = matter("date_known", period)
     on_or_before = first <= _days(matter, period)
     return np.select(
@@ -77,10 +81,16 @@ class holds_global_500(Variable):
     value_type = int
     entity = Matter
     definition_period = PERIOD
-    label = "所属集团在设立之日或之前为世界500强"
+    label = "所属集团在设立之日或之前为世界500强，且集团主业属于数字经济核心产业"
 
     def formula(matter, period):
-        return holds_before(matter, period, "global_500")
+        # Each Global 500 honour counts as (its date <= this date) and its group_core: honours whose
+        # group_core is true decide; those where it is unknown can only leave the answer unknown.
+        carrier = reached(matter, period, "global_500")
+        known = matter("group_core_known", period)
+        core = _holds(matter, period, carrier & known & matter("group_core", period))
+        unknown = _holds(matter, period, carrier & ~known)
+        return either(core, np.minimum(unknown, U))
 
 
 class holds_top100(Variable):

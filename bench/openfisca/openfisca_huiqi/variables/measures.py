@@ -18,6 +18,7 @@ from openfisca_huiqi.base import (
     best_status,
     both,
     division,
+    either,
     one_of,
     rate_ceiling,
     reached,
@@ -38,10 +39,13 @@ class m1_status(Variable):
     label = "措施1 发展总部经济：世界500强中核心产业企业或百强企业来辽设立总部、功能性机构"
 
     def formula(matter, period):
-        institution = one_of(matter("institution", period), *[m for m in Institution if m.name not in
-                                                               ("unknown", "other")])
-        holder = np.maximum(both(matter("holds_global_500", period), matter("applicant_core", period)),
-                            matter("holds_top100", period))
+        listed = one_of(matter("institution", period), *[m for m in Institution if m.name not in
+                                                          ("unknown", "other_function", "other")])
+        confirmed = tri(matter("institution_confirmed", period), matter("institution_confirmed_known", period))
+        institution = either(listed, both(one_of(matter("institution", period), Institution.other_function),
+                                          confirmed))
+        # 世界500强中数字经济核心产业企业 describes the group (group_core), not the applicant.
+        holder = either(matter("holds_global_500", period), matter("holds_top100", period))
         status = both(matter("general", period), institution, holder)
         return best_status((reached(matter, period, "establishment"), status))
 
@@ -135,8 +139,10 @@ class m5_status(Variable):
 
     def formula(matter, period):
         sectors = [m for m in Sector if m.name not in ("unknown", "other")]
+        sector = matter("sector", period)
+        other = both(one_of(sector, Sector.other), matter.applicant("in_components_group", period))
         status = both(matter("general", period), one_of(matter("build", period), Build.new, Build.expansion),
-                      one_of(matter("sector", period), *sectors))
+                      either(one_of(sector, *sectors), other))
         return best_status((reached(matter, period, "component_manufacturing"), status))
 
 
@@ -235,7 +241,7 @@ class m9_status(Variable):
     label = "措施9 国家和省新认定的集成电路基地、软件名城、软件产业园区；国家新型工业化产业示范基地"
 
     def formula(matter, period):
-        general = matter("general", period)
+        general = both(matter("general", period), matter.applicant("park_or_city", period))
         recognised = both(general, one_of(matter("level", period), Level.national, Level.provincial))
         return best_status((reached(matter, period, "ic_base", "software_city", "software_park"), recognised),
                            (reached(matter, period, "new_industrialization_base"), general))
@@ -329,8 +335,11 @@ class m14_status(Variable):
     label = "措施14 牵头起草标准；通过国家ITSS、DCMM、工业互联网标准认定"
 
     def formula(matter, period):
-        codes = ("standard_lead", "itss", "dcmm", "iiot_standard")
-        return best_status((reached(matter, period, *codes), matter("general", period)))
+        general = matter("general", period)
+        levels = one_of(matter("level", period), Level.international, Level.national, Level.industry,
+                        Level.provincial)
+        return best_status((reached(matter, period, "standard_lead"), both(general, levels)),
+                           (reached(matter, period, "itss", "dcmm", "iiot_standard"), general))
 
 
 class m14_ceiling(Money):

@@ -2,8 +2,9 @@
 
 Only eligible results compete. An unspecified ceiling ranks below any amount; on equal ceilings
 the lower measure number is kept. Support already received for the matter under another
-provincial policy (``other_support`` > 0) blocks a grant whose ceiling is at or below it, or
-unspecified.
+provincial policy (``other_support`` X > 0) is topped up (差额补足): the winner is picked on the
+ceilings before the deduction, a kept ceiling at or below X (or unspecified) gives nothing, and a
+grant's ceiling is the kept one less X.
 """
 
 import numpy as np
@@ -71,8 +72,11 @@ class grant_ceiling(Money):
     value_type = int
     entity = Matter
     definition_period = PERIOD
-    label = "给予支持的上限（元；-1 为未定金额或不予支持）"
+    label = "给予支持的上限（元，已扣除已获我省其他政策支持；-1 为未定金额或不予支持）"
 
     def formula(matter, period):
         granted = matter("grant_measure", period) != NONE
-        return np.where(granted, matter("kept_ceiling", period), UNSPECIFIED)
+        support = np.where(matter("other_support_known", period), matter("other_support", period), 0)
+        ceiling = matter("kept_ceiling", period)
+        after = np.where(ceiling == UNSPECIFIED, UNSPECIFIED, ceiling - support)
+        return np.where(granted, after, UNSPECIFIED)
