@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from huiqi import db
 from huiqi.cli import app
 from huiqi.config import get_settings
-from tests.dbtest import ALICE_USCC, DATABASES, drop_schema, postgres_schema
+from tests.dbtest import ALICE_USCC, DATABASES, drop_schema, postgres_schema, unguard
 
 runner = CliRunner()
 
@@ -58,9 +58,21 @@ def test_upgrade_seed_stats_and_verify(database_url) -> None:
     refused = invoke("audit", "verify", "--anchor", "7:abc")
     assert refused.exit_code != 0 and "不是审计锚点" in refused.stderr
     with db.engine().begin() as connection:
+        unguard(connection)
         connection.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 7"))
     verified = invoke("audit", "verify")
     assert verified.exit_code == 2 and "第 7 条审计记录的内容与其哈希不符" in verified.stderr
+    assert "业务数据与审计事件不符" not in verified.stderr
+    with db.engine().begin() as connection:
+        connection.execute(text("UPDATE grants SET amount = amount + 5000000 WHERE id = 1"))
+        connection.execute(text("UPDATE budgets SET committed = 0"))
+        connection.execute(text("UPDATE applications SET state = 'approved' WHERE state = 'rejected'"))
+    verified = invoke("audit", "verify")
+    assert verified.exit_code == 2, verified.output
+    said = " ".join(verified.stderr.split())
+    assert "业务数据与审计事件不符" in said
+    assert "批准记录 1（申报 1）：批准金额为 5,800,000 元，审计事件记载为 800,000 元" in said
+    assert "：状态为 approved，审计事件记载为 rejected" in said and "已批准（占用）金额为 0 元，审计事件记载为" in said
 
 
 def test_users_add_and_import(database_url, tmp_path: Path) -> None:

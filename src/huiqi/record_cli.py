@@ -111,7 +111,8 @@ def demo_seed() -> None:
 @audit_app.command("verify")
 def audit_verify(anchor: Annotated[list[str] | None, typer.Option(
         "--anchor", help="由 huiqi audit anchor 给出、库外保存的锚点，可多次给出。")] = None) -> None:
-    """逐条核对审计链：报告任何在事后被改动或删除的记录（有问题时退出码为 2）。"""
+    """逐条核对审计链，并按审计事件重演、核对业务表（申报状态与金额、批准、拨付、预算）：
+    报告任何在事后被改动或删除的记录、任何与审计事件不符的业务数据（有问题时退出码为 2）。"""
     from huiqi.audit.service import verify
 
     try:
@@ -120,12 +121,17 @@ def audit_verify(anchor: Annotated[list[str] | None, typer.Option(
     except HuiqiError as error:
         fail(error)
     if result.intact:
-        typer.echo(f"审计链完整：共 {result.events} 条记录，未发现改动或删除。")
+        typer.echo(f"审计链完整：共 {result.events} 条记录，未发现改动或删除；申报、批准、拨付与预算均与审计事件相符。")
         return
     console = make_console(stderr=True)
-    console.print(f"[bold red]审计链有问题（共 {result.events} 条记录）：[/]")
-    for problem in result.problems:
-        console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+    if result.problems:
+        console.print(f"[bold red]审计链有问题（共 {result.events} 条记录）：[/]")
+        for problem in result.problems:
+            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+    if result.differences:
+        console.print(f"[bold red]业务数据与审计事件不符（{len(result.differences)} 处）：[/]")
+        for difference in result.differences:
+            console.print(f"  {difference}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -3,7 +3,9 @@
 import pytest
 from sqlalchemy import text
 
+from huiqi.funding import service as budgets
 from huiqi.users import service as users
+from tests.dbtest import unguard
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
@@ -12,10 +14,19 @@ pytestmark = pytest.mark.anyio
 async def test_verify_intact_then_broken(client, session, people) -> None:
     headers = bearer(session, people.auditor)
     intact = (await client.get("/api/v1/audit/verify", headers=headers)).json()
-    assert intact["intact"] is True and intact["events"] >= 10 and intact["problems"] == []
+    assert intact["intact"] is True and intact["events"] >= 10 and intact["problems"] == intact["differences"] == []
+    unguard(session)
     session.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
     broken = (await client.get("/api/v1/audit/verify", headers=headers)).json()
     assert broken["intact"] is False and any("第 2 条审计记录的内容与其哈希不符" in p for p in broken["problems"])
+
+
+async def test_verify_names_a_business_row_that_differs_from_the_events(client, session, people) -> None:
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=1_000_000)
+    session.execute(text("UPDATE budgets SET amount = 2000000"))
+    found = (await client.get("/api/v1/audit/verify", headers=bearer(session, people.auditor))).json()
+    assert found["intact"] is False and found["problems"] == []
+    assert found["differences"] == ["预算 2025/ln-2022-35/3：预算金额为 2,000,000 元，审计事件记载为 1,000,000 元"]
 
 
 async def test_events_newest_first_and_filtered(client, session, people) -> None:

@@ -6,7 +6,9 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
+from huiqi.funding import service as budgets
 from huiqi.users import service as users
+from tests.dbtest import unguard
 
 pytestmark = pytest.mark.anyio
 
@@ -21,9 +23,19 @@ async def test_page_shows_intact_chain_and_events(browser, session, people) -> N
 
 
 async def test_page_says_where_the_chain_breaks(browser, session, people) -> None:
+    unguard(session)
     session.execute(text("DELETE FROM audit_events WHERE seq = 3"))
     response = await browser(people.auditor).get("/audit")
     assert "审计链已断开" in response.text and "缺少第 3–3 条审计记录" in response.text
+
+
+async def test_page_names_a_business_row_that_differs_from_the_events(browser, session, people) -> None:
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=1_000_000)
+    session.execute(text("UPDATE budgets SET amount = 2000000"))
+    response = await browser(people.auditor).get("/audit")
+    assert "完好" not in response.text and "审计链已断开" not in response.text
+    assert "业务数据与审计记录不符（1 处）" in response.text
+    assert "预算 2025/ln-2022-35/3：预算金额为 2,000,000 元，审计事件记载为 1,000,000 元" in response.text
 
 
 async def test_export_lists_the_filtered_events(browser, session, people) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from huiqi.audit import service as audit
 from huiqi.funding import service as budgets
+from tests.dbtest import unguard
 
 
 def _some_events(session, people) -> None:
@@ -18,12 +19,14 @@ def test_every_change_is_chained_and_intact(session, people) -> None:
     result = audit.verify(session)
     assert result.intact and result.events > 10
     last = audit.history(session, entity="budget", entity_id="2025/ln-2022-35/3")
+    budget = last[0].after["id"]
     assert [(e.actor, e.before, e.after) for e in last][-1] == (
-        "finance", {"amount": 2_000_000, "committed": 0}, {"amount": 3_000_000, "committed": 0})
+        "finance", {"amount": 2_000_000, "committed": 0}, {"amount": 3_000_000, "committed": 0, "id": budget})
 
 
 def test_an_edited_row_is_reported(session, people) -> None:
     _some_events(session, people)
+    unguard(session)
     session.execute(text("UPDATE audit_events SET after = :after WHERE seq = 3"),
                     {"after": '{"role": "admin"}'})
     result = audit.verify(session)
@@ -32,6 +35,7 @@ def test_an_edited_row_is_reported(session, people) -> None:
 
 def test_an_edited_row_with_its_hash_recomputed_breaks_the_next_link(session, people) -> None:
     _some_events(session, people)
+    unguard(session)
     row = session.execute(text("SELECT id FROM audit_events WHERE seq = 4")).scalar_one()
     from huiqi.models import AuditEvent
 
@@ -45,6 +49,7 @@ def test_an_edited_row_with_its_hash_recomputed_breaks_the_next_link(session, pe
 
 def test_a_removed_row_is_reported(session, people) -> None:
     _some_events(session, people)
+    unguard(session)
     session.execute(text("DELETE FROM audit_events WHERE seq = 6"))
     result = audit.verify(session)
     assert "缺少第 6–6 条审计记录：记录被删除" in result.problems
@@ -53,6 +58,7 @@ def test_a_removed_row_is_reported(session, people) -> None:
 def test_rows_removed_from_the_end_are_reported(session, people) -> None:
     _some_events(session, people)
     last = session.execute(text("SELECT max(seq) FROM audit_events")).scalar_one()
+    unguard(session)
     session.execute(text("DELETE FROM audit_events WHERE seq = :last"), {"last": last})
     result = audit.verify(session)
     assert any("末尾的记录被删除" in p for p in result.problems), result.problems
@@ -68,6 +74,7 @@ def _rewrite_from(session, seq: int) -> None:
 
     from huiqi.models import AuditEvent, AuditHead
 
+    unguard(session)
     events = list(session.scalars(select(AuditEvent).where(AuditEvent.seq >= seq).order_by(AuditEvent.seq)))
     prev = session.scalars(select(AuditEvent.hash).where(AuditEvent.seq == seq - 1)).one()
     events[0].actor = "someone-else"
@@ -103,6 +110,7 @@ def test_an_anchor_past_the_end_is_reported(session, people) -> None:
     _some_events(session, people)
     assert audit.verify(session, [audit.anchor(session)]).intact
     last = session.execute(text("SELECT max(seq) FROM audit_events")).scalar_one()
+    unguard(session)
     session.execute(text("DELETE FROM audit_events WHERE seq = :last"), {"last": last})
     assert f"外部保存的锚点指向第 {last} 条审计记录，而该记录已不存在" in audit.verify(
         session, [f"{last}:{'0' * 64}"]).problems

@@ -15,7 +15,10 @@ Entity = Annotated[PlainText | None, Query(max_length=40, description="记录类
 EntityId = Annotated[PlainText | None, Query(max_length=64, description="记录编号（与类别一起用）")]
 
 
-@router.get("/verify", response_model=VerificationRead, summary="校验审计链：完好，或在哪里断开")
+@router.get("/verify", response_model=VerificationRead,
+            summary="校验审计链，并按审计记录核对业务表：完好，或哪里断开、哪里不符",
+            description="`problems`：审计链本身的问题（记录被改动或删除）；`differences`：申报、批准、拨付、预算"
+                        "与审计记录所载不符之处（逐项指明记录与字段）。两者皆空时 `intact` 为 true。")
 def verify(actor: Actor, session: Db) -> VerificationRead:
     return VerificationRead.of(service.check(session, actor=actor))
 

@@ -1,5 +1,5 @@
-"""The auditor's page: is the chain intact (or where does it break), the latest events, a filter by record,
-and the listed events as Excel."""
+"""The auditor's page: is the chain intact (or where does it break; which business rows differ from the
+events), the latest events, a filter by record, and the listed events as Excel."""
 
 import json
 from typing import Annotated

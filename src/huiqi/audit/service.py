@@ -10,6 +10,9 @@ the tampered one onwards, hashes included. Anchors close that door: ``anchor`` g
 ``seq:hash``, to be kept outside the database (the auditor's file, a published notice); verifying
 with an anchor checks that event ``seq`` still carries that hash, which no rewrite of it or of any
 earlier event can keep.
+
+Nor does a chain see the business tables beside it: ``verify`` also replays the events (``replay``) and
+names every application, grant, payment and budget whose row differs from what the events say.
 """
 
 import hashlib
@@ -20,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from huiqi.audit import repository
+from huiqi.audit.replay import Replay
 from huiqi.audit.schemas import EventRead, Verification
 from huiqi.db import utcnow
 from huiqi.errors import InputError
@@ -84,12 +88,15 @@ def parse_anchor(text: str) -> tuple[int, str]:
 
 
 def verify(session: Session, anchors: list[str] = ()) -> Verification:
-    """Walk the chain and report every row changed or removed afterwards, and every anchor it no longer holds."""
+    """Walk the chain and report every row changed or removed afterwards, and every anchor it no longer holds;
+    replay the events and report every business row that differs from them."""
     expected = dict(parse_anchor(a) for a in anchors)
     problems: list[str] = []
     expected_seq, last_hash, count = 1, GENESIS, 0
+    replay = Replay()
     for event in repository.events(session):
         count += 1
+        replay.fold(event)
         if event.seq != expected_seq:
             problems.append(f"缺少第 {expected_seq}–{event.seq - 1} 条审计记录：记录被删除")
         elif event.prev_hash != last_hash:
@@ -107,7 +114,7 @@ def verify(session: Session, anchors: list[str] = ()) -> Verification:
         problems.append(f"审计链头指向第 {head.seq} 条，而记录只到第 {expected_seq - 1} 条：末尾的记录被删除或改动")
     for seq in sorted(s for s in expected if s > 0):
         problems.append(f"外部保存的锚点指向第 {seq} 条审计记录，而该记录已不存在")
-    return Verification(events=count, problems=problems)
+    return Verification(events=count, problems=problems, differences=replay.compare(session))
 
 
 def history(session: Session, *, entity: str, entity_id: Any) -> list[EventRead]:

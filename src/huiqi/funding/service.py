@@ -58,7 +58,7 @@ def set_budget(session: Session, *, actor: User, year: int, policy_id: str, meas
         session.flush()
     audit.record(session, actor=actor.username, action="budget.set", entity="budget",
                  entity_id=f"{year}/{policy_id}/{measure}", before=before,
-                 after={"amount": amount, "committed": budget.committed})
+                 after={"amount": amount, "committed": budget.committed, "id": budget.id})
     return budget
 
 
