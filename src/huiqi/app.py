@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from huiqi import __version__
 from huiqi.web import errors
 from huiqi.web.deps import csrf_guard
+from huiqi.web.door import clean_input
 
 DOMAINS = (
     "public", "auth", "applicants", "applications", "review", "announcements", "funding",
@@ -48,7 +49,8 @@ def create_app() -> FastAPI:
 
     get_settings().refuse_dev_secrets()
     app = FastAPI(
-        title="惠企 huiqi", version=__version__, dependencies=[Depends(csrf_guard)], docs_url=None, redoc_url=None,
+        title="惠企 huiqi", version=__version__, docs_url=None, redoc_url=None,
+        dependencies=[Depends(csrf_guard), Depends(clean_input)],
         description="辽宁省加快发展数字经济核心产业的若干措施（辽政办〔2022〕35号）：政策匹配、申报、审核、公示、预算、兑现与测算。",
     )
     errors.install(app)

@@ -1,11 +1,13 @@
 """The public pages: home, the policy, the calculator, 公示 and the whitelist with download."""
 
+import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path as TempPath
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
+from starlette.background import BackgroundTask
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
@@ -95,9 +97,11 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
 
 
 @router.get("/whitelist/{number}.xlsx")
-def whitelist_download(number: int, session: Db) -> FileResponse:
-    folder = Path(tempfile.mkdtemp(prefix="huiqi-whitelist-"))
+def whitelist_download(number: Annotated[int, Path(ge=1, le=2_147_483_647, description="版本号")],
+                       session: Db) -> FileResponse:
+    folder = TempPath(tempfile.mkdtemp(prefix="huiqi-whitelist-"))
     path = whitelist.export_xlsx(session, version_id=whitelist.version_id(session, number=number),
                                  path=folder / f"whitelist-v{number}.xlsx")
     return FileResponse(path, filename=f"数字经济核心产业企业白名单-第{number}版.xlsx",
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
