@@ -18,7 +18,7 @@ from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.match import match
-from huiqi.web.deps import CallerDep, Db
+from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
 
@@ -56,8 +56,7 @@ def calculator_form(request: Request, who: CallerDep) -> HTMLResponse:
 
 
 @router.post("/calculator", response_class=HTMLResponse)
-async def calculator_run(request: Request, who: CallerDep) -> HTMLResponse:
-    form = await request.form()
+def calculator_run(request: Request, who: CallerDep, form: SentForm) -> HTMLResponse:
     values = {k: form.getlist(k) for k in form if k != "csrf_token"}
     rows = calculator.matter_rows(form)
     try:
