@@ -87,15 +87,17 @@ def token(url: str) -> str:
     return response.json()["token"]
 
 
+def download(path: str, headers: dict[str, str]):
+    return lambda client: client.get(path, headers=headers).status_code
+
+
 def loaded(url: str, case: dict, args: argparse.Namespace) -> tuple[list[float], dict]:
     big = large_case(case, args.matters)
     bearer = {"Authorization": f"Bearer {token(url)}"}
     huge = b'{"matters": [' + b" " * (10 * 1024 * 1024) + b"]}"
     stop, counts = threading.Event(), {}
     senders = [("large", lambda c: c.post("/api/v1/match", json=big).status_code)] * args.large
-    senders += [(f"export {i % len(EXPORTS)}",
-                 lambda c, u=EXPORTS[i % len(EXPORTS)]: c.get(u, headers=bearer).status_code)
-                for i in range(args.exports)]
+    senders += [(f"export {u}", download(u, bearer)) for u in (EXPORTS * args.exports)[:args.exports]]
     senders += [("10 MiB body", lambda c: c.post("/api/v1/match", content=huge,
                                                  headers={"content-type": "application/json"}).status_code)]
     threads = [threading.Thread(target=keep_sending, args=(url, send, stop, counts, name), daemon=True)

@@ -46,6 +46,7 @@ API = [
     ("alice", "GET", f"/api/v1/applications/{HUGE_ID}", {}, "application_id"),
     ("alice", "GET", "/api/v1/applications/-1", {}, "application_id"),
     ("alice", "GET", "/api/v1/applications?state=%00", {}, "state"),
+    ("alice", "GET", f"/api/v1/applications?page={HUGE_ID}", {}, "page"),
     ("anonymous", "GET", "/api/v1/policies/ln%00", {}, "policy_id"),
     ("anonymous", "GET", f"/api/v1/whitelist/versions/{HUGE_ID}", {}, "version_id"),
     ("anonymous", "POST", "/api/v1/tokens", {"json": {"username": NUL, "password": "x"}}, "username"),
@@ -85,6 +86,7 @@ PAGES = [
     ("finance", "POST", "/review/{app}/disburse", {"data": {"paid_on": "2025-10-21", "reference": "R" * 65}},
      "reference"),
     ("anonymous", "GET", f"/whitelist/{HUGE_ID}.xlsx", {}, "number"),
+    ("anonymous", "GET", f"/whitelist?version={HUGE_ID}", {}, "version"),
     ("admin", "POST", "/admin/users", {"data": {"username": "newbie", "display_name": NUL, "role": "finance",
                                                 "password": "long enough password"}}, "display_name"),
 ]

@@ -24,7 +24,7 @@ from huiqi.workflow.runner import run
 from huiqi.workflow.states import STATES, Action
 
 router = APIRouter(prefix="/applications", tags=["申报"])
-StateQuery = Annotated[str | None, Query(description="只列出这一状态的申报：" + "、".join(STATES))]
+StateQuery = Annotated[str | None, Query(max_length=20, description="只列出这一状态的申报：" + "、".join(STATES))]
 def _state(state: str | None) -> str | None:
     if state is not None and state not in STATES:
         raise InputError([("state", f"没有状态 {state!r}；可选：{'、'.join(STATES)}")])

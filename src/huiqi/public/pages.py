@@ -86,7 +86,7 @@ def announcements_page(request: Request, who: CallerDep, session: Db) -> HTMLRes
 
 @router.get("/whitelist", response_class=HTMLResponse)
 def whitelist_page(request: Request, who: CallerDep, session: Db,
-                   version: Annotated[int | None, Query(ge=1)] = None) -> HTMLResponse:
+                   version: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> HTMLResponse:
     versions = whitelist.published_versions(session)
     number = version or (versions[-1].number if versions else None)
     chosen = whitelist.read(session, version_id=whitelist.version_id(session, number=number)) if number else None
