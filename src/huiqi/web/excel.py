@@ -35,7 +35,7 @@ def safe_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:
 def looks_like_formula(text: str) -> bool:
     """Text a spreadsheet could take for a formula.
 
-    >>> looks_like_formula('=HYPERLINK("x")'), looks_like_formula("\t=1+1"), looks_like_formula("甲公司")
+    >>> looks_like_formula('=HYPERLINK("x")'), looks_like_formula("\\t=1+1"), looks_like_formula("甲公司")
     (True, True, False)
     """
     return text.startswith(FORMULA_LEADS)
