@@ -6,10 +6,12 @@ Each domain package may hold ``endpoints.py`` (a JSON ``router``) and ``pages.py
 
 import importlib
 import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
@@ -17,6 +19,9 @@ from pydantic import BaseModel
 from huiqi import __version__
 from huiqi.web import errors
 from huiqi.web.deps import csrf_guard
+from huiqi.web.door import clean_input
+from huiqi.web.headers import SecurityHeaders
+from huiqi.web.limits import BodyLimit
 
 DOMAINS = (
     "public", "auth", "applicants", "applications", "review", "announcements", "funding",
@@ -38,8 +43,19 @@ class ErrorRead(BaseModel):
 
 
 ERRORS = {status: {"model": ErrorRead, "description": text} for status, text in (
+    (400, "请求无法解析：JSON、表单或上传内容的格式有误"),
     (401, "未登录，或令牌无效"), (403, "无权操作"), (404, "没有这个记录（或无权查看）"), (409, "与记录的状态冲突"),
+    (413, "请求体超过上限（见设置 HUIQI_MAX_REQUEST_BYTES 等）"),
     (422, "输入有误：指出字段和原因"), (429, "登录失败次数过多"))}
+
+
+@asynccontextmanager
+async def _threads(app: FastAPI) -> AsyncIterator[None]:
+    """Sync handlers run in anyio's thread pool: as many threads as the setting says (and the pool's connections)."""
+    from huiqi.config import get_settings
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
+    yield
 
 
 def create_app() -> FastAPI:
@@ -48,10 +64,13 @@ def create_app() -> FastAPI:
 
     get_settings().refuse_dev_secrets()
     app = FastAPI(
-        title="惠企 huiqi", version=__version__, dependencies=[Depends(csrf_guard)], docs_url=None, redoc_url=None,
+        title="惠企 huiqi", version=__version__, docs_url=None, redoc_url=None, lifespan=_threads,
+        dependencies=[Depends(csrf_guard), Depends(clean_input)],
         description="辽宁省加快发展数字经济核心产业的若干措施（辽政办〔2022〕35号）：政策匹配、申报、审核、公示、预算、兑现与测算。",
     )
     errors.install(app)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _docs(app)
     for domain in DOMAINS:
@@ -66,15 +85,10 @@ def create_app() -> FastAPI:
 
 def _docs(app: FastAPI) -> None:
     """The OpenAPI documentation at /docs, with Swagger UI served from here (vendored: no CDN)."""
-    vendor = "/static/vendor/swagger-ui"
 
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url, title="惠企 huiqi · API 文档", oauth2_redirect_url="/docs/oauth2-redirect",
-            swagger_js_url=f"{vendor}/swagger-ui-bundle.js", swagger_css_url=f"{vendor}/swagger-ui.css",
-            swagger_favicon_url=f"{vendor}/favicon-32x32.png")
+    def docs(request: Request) -> HTMLResponse:
+        # Not FastAPI's own page: it starts Swagger UI with an inline script, which the CSP refuses.
+        from huiqi.web.render import templates
 
-    @app.get("/docs/oauth2-redirect", include_in_schema=False)
-    def oauth2_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        return templates.TemplateResponse(request, "docs.html", {"openapi_url": app.openapi_url})

@@ -66,6 +66,20 @@ class Settings(BaseSettings):
         Path("var/jobs"), description="测算任务的人口数据和报告的存放目录。")
     max_upload_bytes: int = Field(
         200 * 1024 * 1024, ge=1, description="网页上传的测算人口数据的大小上限（字节），默认 200 MiB。")
+    max_request_bytes: int = Field(
+        1024 * 1024, ge=1024,
+        description="其他请求（JSON、表单）的请求体上限（字节），默认 1 MiB，超过即答 413；"
+                    "上传材料和测算人口数据另按 HUIQI_MAX_MATERIAL_BYTES、HUIQI_MAX_UPLOAD_BYTES 限制。")
+    max_match_matters: int = Field(
+        100, ge=1, le=10_000,
+        description="公开接口 POST /api/v1/match 每个案例最多的事项数，默认 100；更大的批量请用 `huiqi simulate`。")
+    threads: int = Field(
+        40, ge=1, le=1000,
+        description="每个服务进程同时处理请求的线程数（FastAPI 在线程池中运行同步处理函数），默认 40。")
+    db_pool_size: int = Field(
+        40, ge=1, le=1000,
+        description="每个服务进程的数据库连接池大小，默认 40，应不小于 HUIQI_THREADS（每个线程一次占用一个连接）；"
+                    "另可临时多开 10 个。PostgreSQL 的 max_connections 须不小于 进程数 ×（本值 + 10）。")
 
     @property
     def secure_cookies(self) -> bool:

@@ -29,12 +29,16 @@ WRITE = "huiqi_write"  # an execution option: this transaction will write (SQLit
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL, a busy timeout and real savepoints."""
     parsed = make_url(url)
+    # Each thread of the request pool holds one connection at a time: a pool smaller than the threads makes
+    # requests wait for a connection (and fail after pool_timeout) while the server looks idle.
+    pool = {"pool_size": get_settings().db_pool_size, "max_overflow": 10, "pool_timeout": 30}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url)
+        return create_engine(url, pool_pre_ping=True, **pool)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # FastAPI runs sync handlers in a thread pool: a pooled connection may serve another thread.
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                           **(pool if parsed.database and parsed.database != ":memory:" else {}))
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine

@@ -53,8 +53,11 @@ def reason(error: dict[str, Any]) -> str:
     if kind == "less_than_equal":
         return f"应不大于 {ctx['le']}"
     if kind in ("too_short", "string_too_short"):
-        least = ctx.get("min_length", 1)
-        return "不能为空" if least <= 1 else f"至少 {least} 个字符"
+        return "不能为空" if ctx.get("min_length", 1) <= 1 else f"至少 {ctx['min_length']} 个字符"
+    if kind == "string_too_long":
+        return f"不能超过 {ctx['max_length']} 个字符"
+    if kind == "too_long":
+        return f"不能超过 {ctx['max_length']} 项"
     if kind == "string_pattern_mismatch":
         return f"格式不符（应匹配 {ctx.get('pattern')}）"
     if kind == "date_from_datetime_parsing" and "json" in str(error.get("msg", "")).lower():
@@ -88,14 +91,34 @@ def beijing(moment: datetime) -> datetime:
     return aware.astimezone(BEIJING).replace(tzinfo=None)
 
 
-def _no_nul(value: str | None) -> str | None:
-    if value is not None and "\x00" in value:
-        raise ValueError("不能含有空字符（NUL）")
+# Control characters have no place in anything a person types, except tab and line breaks in a text area.
+_CONTROLS = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0x7F}
+_CONTROL_TABLE = {c: None for c in _CONTROLS}
+
+
+def control_reason(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text, or None when it can.
+
+    >>> control_reason("甲公司\\n第二行"), control_reason("a\\x00b"), control_reason("a\\x1bb")
+    (None, '不能含有空字符（NUL）', '不能含有控制字符（U+001B）')
+    """
+    if value.translate(_CONTROL_TABLE) == value:
+        return None
+    if "\x00" in value:
+        return "不能含有空字符（NUL）"
+    found = next(ch for ch in value if ord(ch) in _CONTROLS)
+    return f"不能含有控制字符（U+{ord(found):04X}）"
+
+
+def _clean(value: str | None) -> str | None:
+    if value is not None and (why := control_reason(value)) is not None:
+        raise ValueError(why)
     return value
 
 
-# Text bound for the database: PostgreSQL refuses NUL in text, so it is refused at the door (a 422, not a 500).
-PlainText = Annotated[str, AfterValidator(_no_nul)]
+# Text bound for the database: PostgreSQL refuses NUL in text, and no control character belongs in a record, so
+# both are refused at the door (a 422 naming the field, not a 500). Give each field a max_length fitting its column.
+PlainText = Annotated[str, AfterValidator(_clean)]
 
 
 class StrictInput(BaseModel):

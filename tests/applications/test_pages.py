@@ -8,6 +8,7 @@ import pytest
 
 from huiqi import clock
 from tests.dbtest import BOB_USCC, PDF, apply
+from tests.materials.samples import png
 
 pytestmark = pytest.mark.anyio
 
@@ -57,7 +58,7 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, people) -> Non
     assert bad.status_code == 422 and "材料文件" in bad.text and "不是 PDF、OFD、JPG 或 PNG" in bad.text
     assert (await alice.post(f"{url}/declaration")).status_code == 422
     await alice.post(f"{url}/declaration", data={"agree": "yes"})
-    await alice.post(f"{url}/materials", files={"file": ("a.png", b"\x89PNG\r\n\x1a\n0000", "image/png")})
+    await alice.post(f"{url}/materials", files={"file": ("a.png", png(), "image/png")})
     over = await alice.post(f"{url}/submit")
     assert over.status_code == 409 and "超过上限 100 万元" in over.text
     amount = await alice.post(f"{url}/amount", data={"amount": "1.23456"})

@@ -1,6 +1,6 @@
 """A visitor in the browser: the calculator answers the example case of DOMAIN.md in place (HTMX)."""
 
-from tests.browser.conftest import fill_applicant, fill_little_giant, settled, shoot
+from tests.browser.conftest import fill_applicant, fill_little_giant, settled, shoot, sign_in
 
 
 def test_calculator_in_the_browser(page) -> None:
@@ -39,3 +39,18 @@ def test_api_documentation_renders_offline(page) -> None:
     assert "惠企 huiqi" in page.inner_text(".swagger-ui .info")
     assert page.locator(".opblock").count() > 50
     shoot(page, "06-api-docs")
+
+
+def test_no_page_breaks_its_content_security_policy(page) -> None:
+    """Every page works under the CSP (scripts from this site only): the browser refuses nothing it asks for."""
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    sign_in(page, "admin")
+    for path in ("/", "/calculator", "/whitelist", "/statistics", "/admin/users", "/review", "/docs"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    page.wait_for_selector(".swagger-ui .info")
+    assert not refused, refused
+    page.goto("/statistics")
+    page.wait_for_selector("#charts svg")

@@ -17,7 +17,7 @@ from huiqi.announcements.calendar import last_working_day, next_working_day
 from tests.browser.conftest import LIVE_DAY, fill_applicant, fill_little_giant, serving, shoot, sign_in
 
 ENTERPRISE = "沈阳云帆软件有限公司（演示）"
-PDF = b"%PDF-1.4\n% huiqi browser test material\n%%EOF\n"
+PDF = b"%PDF-1.4\n% huiqi browser test material\n1 0 obj <</Type/Catalog>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _reviewer_of(database: str, application_id: int) -> str:

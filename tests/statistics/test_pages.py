@@ -1,5 +1,6 @@
 """The statistics page: totals in 万元, bar charts by measure and by city, the table, Excel."""
 
+import html
 import io
 import json
 import re
@@ -24,8 +25,7 @@ async def test_totals_charts_and_table(browser, figures) -> None:
     text = response.text
     assert "700 万元" in text and "80 万元" in text, "requested 100 + 600 万元; approved and paid 80 万元"
     assert "沈阳市" in text and "大连市" in text and "措施3" in text and "echarts.common.min.js" in text
-    charts = json.loads(re.search(r"huiqiBars\(document.getElementById\(\"charts\"\), (\[.*?\])\);", text,
-                                  re.S).group(1))
+    charts = json.loads(html.unescape(re.search(r'id="charts" data-charts="([^"]*)"', text).group(1)))
     assert [c["title"] for c in charts] == ["按措施（万元）", "按城市（万元）"]
     assert charts[1]["labels"] == ["沈阳市", "大连市"] and charts[1]["series"][0]["data"] == [100, 600]
 

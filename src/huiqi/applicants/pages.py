@@ -14,7 +14,7 @@ from huiqi.reference import divisions, industries
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.loader import vocabulary
 from huiqi.users.roles import Role
-from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.deps import Actor, CallerDep, Db, SentForm
 from huiqi.web.render import page
 from huiqi.workflow.states import ENDED
 
@@ -74,8 +74,7 @@ def _problems(error: InputError) -> list[tuple[str, str]]:
 
 
 @router.post("/me/profile", response_class=HTMLResponse, response_model=None)
-async def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor) -> Response:
-    form = await request.form()
+def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
     try:
         service.record_profile(session, actor=actor, uscc=_uscc(actor), **forms.profile_from_form(form))
     except InputError as error:
@@ -86,8 +85,7 @@ async def save_profile(request: Request, who: CallerDep, session: Db, actor: Act
 
 
 @router.post("/me/matters", response_class=HTMLResponse, response_model=None)
-async def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor) -> Response:
-    form = await request.form()
+def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
     values = {k: form.getlist(k) for k in form if k.startswith("matters-0-")}
     try:
         matter = forms.matter_from(form)

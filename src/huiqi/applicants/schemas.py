@@ -5,7 +5,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.rules.case import Matter
-from huiqi.validation import UtcDateTime
+from huiqi.validation import PlainText, UtcDateTime
 
 MATCH_FIELDS = ("uscc", "name", "kind", "region", "industry", "digital_core_confirmed", "size", "above_scale",
                 "established", "revenue", "revenue_prior")
@@ -29,12 +29,13 @@ class ProfileWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, description="单位名称")
-    kind: str | None = Field(None, description="单位类型：enterprise、university、institute、association、park、city")
-    region: str | None = Field(None, description="注册地（GB/T 2260 行政区划代码，或 shenfu）")
-    industry: str | None = Field(None, description="所属行业（GB/T 4754-2017 四位小类代码）")
+    name: PlainText | None = Field(None, max_length=200, description="单位名称")
+    kind: PlainText | None = Field(None, max_length=20,
+                                   description="单位类型：enterprise、university、institute、association、park、city")
+    region: PlainText | None = Field(None, max_length=10, description="注册地（GB/T 2260 行政区划代码，或 shenfu）")
+    industry: PlainText | None = Field(None, max_length=4, description="所属行业（GB/T 4754-2017 四位小类代码）")
     digital_core_confirmed: bool | None = Field(None, description="经确认属于数字经济核心产业")
-    size: str | None = Field(None, description="企业规模：large、medium、small、micro")
+    size: PlainText | None = Field(None, max_length=10, description="企业规模：large、medium、small、micro")
     above_scale: bool | None = Field(None, description="规模以上企业")
     established: date | None = Field(None, description="成立日期 YYYY-MM-DD")
     revenue: int | None = Field(None, description="本年营业收入（元）")

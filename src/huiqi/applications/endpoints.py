@@ -1,7 +1,6 @@
 """Applications over HTTP: drafts, materials, the declaration, submission and withdrawal, the Excel list."""
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
@@ -16,6 +15,7 @@ from huiqi.applications.schemas import (
 )
 from huiqi.config import get_settings
 from huiqi.errors import InputError, MaterialError
+from huiqi.materials.serving import attachment
 from huiqi.materials.storage import MEDIA_TYPES
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.excel import XLSX, download
@@ -24,7 +24,7 @@ from huiqi.workflow.runner import run
 from huiqi.workflow.states import STATES, Action
 
 router = APIRouter(prefix="/applications", tags=["申报"])
-StateQuery = Annotated[str | None, Query(description="只列出这一状态的申报：" + "、".join(STATES))]
+StateQuery = Annotated[str | None, Query(max_length=20, description="只列出这一状态的申报：" + "、".join(STATES))]
 def _state(state: str | None) -> str | None:
     if state is not None and state not in STATES:
         raise InputError([("state", f"没有状态 {state!r}；可选：{'、'.join(STATES)}")])
@@ -68,10 +68,11 @@ def update(application_id: RecordId, body: ApplicationUpdate, session: Db, actor
     return _detail(session, actor, application_id)
 
 
-async def read_material(file: UploadFile) -> bytes:
-    """The uploaded bytes, refused past the size limit without reading the rest."""
+def read_material(file: UploadFile) -> bytes:
+    """The uploaded bytes, refused past the size limit without reading the rest (sync: the file is spooled)."""
     limit = get_settings().max_material_bytes
-    content = await file.read(limit + 1)
+    file.file.seek(0)
+    content = file.file.read(limit + 1)
     if len(content) > limit:
         raise InputError([("file", f"文件超过上限 {limit} 字节")])
     if not content:
@@ -81,9 +82,9 @@ async def read_material(file: UploadFile) -> bytes:
 
 @router.post("/{application_id}/materials", response_model=MaterialRead, status_code=201,
              summary="上传申报材料（PDF、OFD、JPG、PNG，按内容判断类型）")
-async def upload(application_id: RecordId, session: Db, actor: Actor,
-                 file: Annotated[UploadFile, File(description="材料文件：PDF、OFD、JPG 或 PNG")]) -> MaterialRead:
-    content = await read_material(file)
+def upload(application_id: RecordId, session: Db, actor: Actor,
+           file: Annotated[UploadFile, File(description="材料文件：PDF、OFD、JPG 或 PNG")]) -> MaterialRead:
+    content = read_material(file)
     try:
         row = service.add_material(session, actor=actor, application_id=application_id,
                                    filename=file.filename or "材料", content=content)
@@ -97,9 +98,7 @@ async def upload(application_id: RecordId, session: Db, actor: Actor,
             responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}, "description": "材料文件"}})
 def material(application_id: RecordId, material_id: RecordId, session: Db, actor: Actor) -> Response:
     row, content = service.material(session, actor=actor, application_id=application_id, material_id=material_id)
-    return Response(content, media_type=MEDIA_TYPES.get(row.media_type, "application/octet-stream"), headers={
-        "Content-Disposition": f"attachment; filename=\"material-{row.id}.{row.media_type}\"; "
-                               f"filename*=UTF-8''{quote(row.filename)}"})
+    return attachment(row, content)
 
 
 @router.post("/{application_id}/declaration", response_model=ApplicationDetail, summary="作出承诺")

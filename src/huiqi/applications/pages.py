@@ -19,7 +19,7 @@ from huiqi.money import parse_wan
 from huiqi.rules.loader import load_many
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.runner import run
@@ -64,8 +64,8 @@ def _problems(error: HuiqiError) -> list[tuple[str, str]]:
 
 
 @router.post("/applications/new", response_class=HTMLResponse, response_model=None)
-async def create(request: Request, who: CallerDep, session: Db, actor: Actor) -> Response:
-    form = {k: str((await request.form()).get(k) or "").strip() for k in ("matter", "measure", "amount")}
+def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: SentForm) -> Response:
+    form = {k: str(sent.get(k) or "").strip() for k in ("matter", "measure", "amount")}
     try:
         if not form["measure"].isdigit() or not 1 <= int(form["measure"]) <= 999:
             raise InputError([("measure", "请选择一条措施")])
@@ -111,9 +111,9 @@ def _step(request: Request, who: CallerDep, session: Db, actor: User, applicatio
 
 
 @router.post("/applications/{application_id}/amount", response_class=HTMLResponse, response_model=None)
-async def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor,
-                        application_id: RecordId) -> Response:
-    text = str((await request.form()).get("amount") or "").strip()
+def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
+                  form: SentForm) -> Response:
+    text = str(form.get("amount") or "").strip()
 
     def act() -> None:
         amount = parse_wan(text, "amount") if text else None
@@ -125,12 +125,12 @@ async def change_amount(request: Request, who: CallerDep, session: Db, actor: Ac
 
 
 @router.post("/applications/{application_id}/materials", response_class=HTMLResponse, response_model=None)
-async def upload(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
-                 file: Annotated[UploadFile | None, File()] = None) -> Response:
+def upload(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
+           file: Annotated[UploadFile | None, File()] = None) -> Response:
     content, problem = b"", None
     if file is not None and file.filename:
         try:
-            content = await read_material(file)
+            content = read_material(file)
         except InputError as error:
             problem = error
 
@@ -149,8 +149,9 @@ async def upload(request: Request, who: CallerDep, session: Db, actor: Actor, ap
 
 
 @router.post("/applications/{application_id}/declaration", response_class=HTMLResponse, response_model=None)
-async def declare(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> Response:
-    agreed = (await request.form()).get("agree") == "yes"
+def declare(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
+            form: SentForm) -> Response:
+    agreed = form.get("agree") == "yes"
 
     def act() -> None:
         if not agreed:

@@ -31,8 +31,9 @@ def login_form(request: Request, who: CallerDep, next: str | None = None) -> HTM
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, who: CallerDep, session: Db, username: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> HTMLResponse | RedirectResponse:
+def login(request: Request, who: CallerDep, session: Db, username: Annotated[str, Form(max_length=64)] = "",
+          password: Annotated[str, Form(max_length=256)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "") -> HTMLResponse | RedirectResponse:
     address = request.client.host if request.client else "unknown"
     try:
         signed = auth.sign_in(session, username=username.strip(), password=password, address=address)

@@ -29,7 +29,8 @@ from huiqi.whitelist import service as whitelist
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action, State
 
-PDF = b"%PDF-1.4\n% huiqi demo material: synthetic, not a real document\n%%EOF\n"
+PDF = (b"%PDF-1.4\n% huiqi demo material: synthetic, not a real document\n1 0 obj <</Type/Catalog>> endobj\n"
+       b"trailer <</Root 1 0 R>>\nstartxref\n0\n%%EOF\n")
 POLICY = "ln-2022-35"
 
 

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Path, Query
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
-from huiqi.errors import NotFound
+from huiqi.config import get_settings
+from huiqi.errors import InputError, NotFound
 from huiqi.public import service
 from huiqi.public.schemas import MeasureRead, PolicyDetail, PolicyRead
 from huiqi.rules.answer import Answer
@@ -21,8 +22,15 @@ AsOf = Annotated[date | None, Query(description="判断日期（YYYY-MM-DD）；
 
 
 @router.post("/match", response_model=Answer, summary="一家单位可申请哪些措施、最高多少、为什么、缺什么")
-async def match(case: Case, as_of: AsOf = None) -> Answer:
-    """A case in the interchange shape of DOMAIN.md in, the answer out; bad input is a 422 naming the field."""
+def match(case: Case, as_of: AsOf = None) -> Answer:
+    """A case in the interchange shape of DOMAIN.md in, the answer out; bad input is a 422 naming the field.
+
+    Sync, so that it runs in the thread pool: a large case must not hold up every other request. A case has at
+    most ``max_match_matters`` matters (populations go to ``huiqi simulate``)."""
+    most = get_settings().max_match_matters
+    if len(case.matters) > most:
+        raise InputError([("matters", f"每个案例最多 {most} 个事项（收到 {len(case.matters)} 个）；"
+                                      "批量测算请用“财政测算”")])
     return run_match(case, service.policies(), as_of or case.as_of or clock.today())
 
 

@@ -1,11 +1,13 @@
 """The public pages: home, the policy, the calculator, 公示 and the whitelist with download."""
 
+import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path as TempPath
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
+from starlette.background import BackgroundTask
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
@@ -16,7 +18,7 @@ from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.match import match
-from huiqi.web.deps import CallerDep, Db
+from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
 
@@ -54,8 +56,7 @@ def calculator_form(request: Request, who: CallerDep) -> HTMLResponse:
 
 
 @router.post("/calculator", response_class=HTMLResponse)
-async def calculator_run(request: Request, who: CallerDep) -> HTMLResponse:
-    form = await request.form()
+def calculator_run(request: Request, who: CallerDep, form: SentForm) -> HTMLResponse:
     values = {k: form.getlist(k) for k in form if k != "csrf_token"}
     rows = calculator.matter_rows(form)
     try:
@@ -85,7 +86,7 @@ def announcements_page(request: Request, who: CallerDep, session: Db) -> HTMLRes
 
 @router.get("/whitelist", response_class=HTMLResponse)
 def whitelist_page(request: Request, who: CallerDep, session: Db,
-                   version: Annotated[int | None, Query(ge=1)] = None) -> HTMLResponse:
+                   version: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> HTMLResponse:
     versions = whitelist.published_versions(session)
     number = version or (versions[-1].number if versions else None)
     chosen = whitelist.read(session, version_id=whitelist.version_id(session, number=number)) if number else None
@@ -95,9 +96,11 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
 
 
 @router.get("/whitelist/{number}.xlsx")
-def whitelist_download(number: int, session: Db) -> FileResponse:
-    folder = Path(tempfile.mkdtemp(prefix="huiqi-whitelist-"))
+def whitelist_download(number: Annotated[int, Path(ge=1, le=2_147_483_647, description="版本号")],
+                       session: Db) -> FileResponse:
+    folder = TempPath(tempfile.mkdtemp(prefix="huiqi-whitelist-"))
     path = whitelist.export_xlsx(session, version_id=whitelist.version_id(session, number=number),
                                  path=folder / f"whitelist-v{number}.xlsx")
     return FileResponse(path, filename=f"数字经济核心产业企业白名单-第{number}版.xlsx",
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))

@@ -6,6 +6,7 @@ from typing import Any
 
 from huiqi.errors import InputError
 from huiqi.money import MAX_YUAN, parse_wan
+from huiqi.workflow.runner import MAX_REASONS
 from huiqi.workflow.states import Action
 
 
@@ -63,15 +64,23 @@ def _score(form: dict[str, str]) -> dict[str, Any]:
 def _announce(form: dict[str, str]) -> dict[str, Any]:
     return {"starts_on": day_of(form.get("starts_on"), "starts_on"),
             "working_days": whole_number(form.get("working_days"), "working_days", 1, 60),
-            "title": (form.get("title") or "").strip()[:200] or None}
+            "title": _text(form, "title", 200) or None}
 
 
 def _disburse(form: dict[str, str]) -> dict[str, Any]:
-    return {"paid_on": day_of(form.get("paid_on"), "paid_on"), "reference": form.get("reference", "")}
+    return {"paid_on": day_of(form.get("paid_on"), "paid_on"), "reference": _text(form, "reference", 64)}
 
 
 def _reasons(form: dict[str, str]) -> dict[str, Any]:
-    return {"reasons": form.get("reasons", "")}
+    return {"reasons": _text(form, "reasons", MAX_REASONS)}
+
+
+def _text(form: dict[str, str], field: str, longest: int) -> str:
+    """A text field, refused when it cannot fit its column (the step checks the rest)."""
+    text = (form.get(field) or "").strip()
+    if len(text) > longest:
+        raise InputError([(field, f"不能超过 {longest} 个字符（现有 {len(text)} 个）")])
+    return text
 
 
 # Each step's inputs, read from its form on the review desk (a step not listed takes none).

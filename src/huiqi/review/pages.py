@@ -19,7 +19,7 @@ from huiqi.applications import service as applications
 from huiqi.applications import views
 from huiqi.errors import NotFound
 from huiqi.holidays.service import calendar_of
-from huiqi.materials.storage import MEDIA_TYPES
+from huiqi.materials.serving import attachment
 from huiqi.models import User
 from huiqi.money import wan
 from huiqi.reference.divisions import place_name
@@ -30,7 +30,7 @@ from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
 from huiqi.rules.loader import vocabulary
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -102,19 +102,18 @@ def material(actor: Actor, session: Db, application_id: RecordId, material_id: R
     require_role(actor, *reading.REVIEWERS, doing="审阅申报")
     chosen, content = applications.material(session, actor=actor, application_id=application_id,
                                             material_id=material_id)
-    return Response(content, media_type=MEDIA_TYPES.get(chosen.media_type, "application/octet-stream"), headers={
-        "Content-Disposition": f"inline; filename=\"material-{chosen.id}.{chosen.media_type}\""})
+    return attachment(chosen, content)
 
 
 @router.post("/review/{application_id}/{step}", response_model=None)
-async def decide(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
-                 step: Annotated[str, PathParam(max_length=20)]) -> Response:
+def decide(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
+           step: Annotated[str, PathParam(max_length=20)], sent: SentForm) -> Response:
     """Take a step of the workflow table from the review desk: the table names it, the runner takes it."""
     reading.dossier(session, actor=actor, application_id=application_id)  # out of scope: 404, nothing shown
     action = DESK.get(step)
     if action is None:
         raise NotFound("没有这种审核操作")
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str) and k != "csrf_token"}
+    form = {k: v for k, v in sent.items() if isinstance(v, str) and k != "csrf_token"}
 
     def act() -> None:
         run(session, action, actor=actor, application_id=application_id, application_ids=[application_id],

@@ -97,7 +97,7 @@ def _parent_industry(value: str) -> str:
 Day = Annotated[date, BeforeValidator(_date)]
 Money = Annotated[int, Strict(), Field(ge=0, le=MAX_YUAN)]
 Flag = Annotated[bool, Strict()]
-Text = Annotated[str, Strict(), Field(min_length=1)]
+Text = Annotated[str, Strict(), Field(min_length=1, max_length=200)]  # 200: the longest column (a name)
 
 
 class Applicant(BaseModel):

@@ -48,12 +48,13 @@ class JobRead(BaseModel):
                    created_at=job.created_at, finished_at=job.finished_at, result=result)
 
 
-async def read_upload(population: UploadFile | None) -> tuple[str | None, bytes | None]:
-    """The uploaded file, refused when larger than the setting allows."""
+def read_upload(population: UploadFile | None) -> tuple[str | None, bytes | None]:
+    """The uploaded file, refused when larger than the setting allows (sync: the file is spooled)."""
     if population is None or not population.filename:
         return None, None
     limit = get_settings().max_upload_bytes
-    content = await population.read(limit + 1)
+    population.file.seek(0)
+    content = population.file.read(limit + 1)
     if len(content) > limit:
         raise InputError([("population", f"文件超过上限 {limit // (1024 * 1024)} MiB")])
     return population.filename, content
@@ -71,7 +72,7 @@ def job_spec(by: str, as_of: str | None, synthetic_applicants: str | None, seed:
 
 
 @router.post("", response_model=JobRead, status_code=202, summary="开始一次测算（上传人口数据或使用合成数据）")
-async def start(
+def start(
     actor: Actor, session: Db, background: BackgroundTasks, sessions: Annotated[jobs.Sessions, Depends(job_sessions)],
     population: Annotated[UploadFile | None, File(description="Excel 工作簿，或含两张表的 zip")] = None,
     by: Annotated[str, Form(description="分组，逗号分隔：measure、region、year")] = "measure",
@@ -80,7 +81,7 @@ async def start(
     seed: Annotated[str | None, Form(description="合成数据的随机种子")] = None,
     reform: Annotated[str | None, Form(description="改革方案 YAML")] = None,
 ) -> JobRead:
-    filename, content = await read_upload(population)
+    filename, content = read_upload(population)
     spec = job_spec(by, as_of, synthetic_applicants, seed, reform)
     job = jobs.start(session, actor=actor, spec=spec, filename=filename, content=content)
     session.commit()

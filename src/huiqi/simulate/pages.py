@@ -30,17 +30,17 @@ def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db) -
 
 
 @router.post("/simulate", response_model=None)
-async def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
-                         sessions: Annotated[jobs.Sessions, Depends(job_sessions)],
-                         population: Annotated[UploadFile | None, File()] = None,
-                         by: Annotated[str, Form()] = "measure", as_of: Annotated[str | None, Form()] = None,
-                         synthetic_applicants: Annotated[str | None, Form()] = None,
-                         seed: Annotated[str | None, Form()] = None,
-                         reform: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
+def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
+                   sessions: Annotated[jobs.Sessions, Depends(job_sessions)],
+                   population: Annotated[UploadFile | None, File()] = None,
+                   by: Annotated[str, Form()] = "measure", as_of: Annotated[str | None, Form()] = None,
+                   synthetic_applicants: Annotated[str | None, Form()] = None,
+                   seed: Annotated[str | None, Form()] = None,
+                   reform: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
     values = {"by": by, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
               "seed": seed or "1", "reform": reform or ""}
     try:
-        filename, content = await read_upload(population)
+        filename, content = read_upload(population)
         job = jobs.start(session, actor=actor, spec=job_spec(by, as_of, synthetic_applicants, seed, reform),
                          filename=filename, content=content)
     except InputError as error:

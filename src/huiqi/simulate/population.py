@@ -248,9 +248,9 @@ def write_population(applicants: pl.DataFrame, matters: pl.DataFrame, path: str 
     path = Path(path)
     as_text = matters.with_columns(pl.col("codes").list.join(";"))
     if path.suffix.lower() == ".xlsx":
-        import xlsxwriter
+        from huiqi.web.excel import safe_workbook
 
-        with xlsxwriter.Workbook(path) as book:
+        with safe_workbook(path) as book:
             applicants.write_excel(book, worksheet="applicants")
             as_text.write_excel(book, worksheet="matters")
         return path

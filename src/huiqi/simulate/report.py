@@ -169,9 +169,9 @@ def _people_frame(report: SimulationReport, frame: pl.DataFrame) -> pl.DataFrame
 
 
 def _excel(report: SimulationReport, path: Path) -> None:
-    import xlsxwriter
+    from huiqi.web.excel import safe_workbook
 
-    with xlsxwriter.Workbook(path) as book:
+    with safe_workbook(path) as book:
         _people_frame(report, flat(report)).write_excel(book, worksheet="测算结果", autofit=True)
         about = pl.DataFrame({"项目": [k for k, _ in _about(report)], "内容": [v for _, v in _about(report)]})
         about.write_excel(book, worksheet="说明", autofit=True)

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from huiqi.auth import service as auth
 from huiqi.db import engine, writer
@@ -131,7 +133,7 @@ async def csrf_guard(request: Request) -> None:
     if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         sent = (await request.form()).get(CSRF_FIELD)
-    expected = _expected_csrf(request)
+    expected = await run_in_threadpool(_expected_csrf, request)  # it may read the session: not on the event loop
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
@@ -154,3 +156,12 @@ def _expected_csrf(request: Request) -> str | None:
 
 # A record's id in a path: a positive 32-bit integer (larger values cannot be ids on either database).
 RecordId = Annotated[int, Path(ge=1, le=2_147_483_647, description="记录编号")]
+
+
+async def form_data(request: Request) -> FormData:
+    """The request's form, read on the event loop, so that the handler itself can be sync (run in the thread
+    pool, as every handler that touches the database must be: sync SQL in an ``async def`` stalls every request)."""
+    return await request.form()
+
+
+SentForm = Annotated[FormData, Depends(form_data)]

@@ -10,13 +10,15 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 
 from huiqi.errors import HuiqiError, InputError, NotAuthenticated, PasswordChangeRequired
 from huiqi.validation import field_path, reason
 
 log = logging.getLogger("huiqi")
-HTTP_MESSAGES = {404: "没有这个地址", 405: "不支持这种请求方式", 413: "上传的内容太大"}
+HTTP_MESSAGES = {400: "请求无法解析：请检查 JSON、表单或上传内容的格式", 404: "没有这个地址", 405: "不支持这种请求方式",
+                 413: "上传的内容太大"}
 
 
 def is_api(request: Request) -> bool:
@@ -52,17 +54,43 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
-        problems = [{"field": field_path(tuple(p for p in e["loc"] if p not in ("body", "query", "path", "form"))),
-                     "reason": reason(e)} for e in error.errors()]
+        problems = [{"field": _where(e), "reason": reason(e)} for e in error.errors()]
         return respond(request, 422, "输入有误：" + "；".join(f"{p['field']}：{p['reason']}" for p in problems),
                        problems)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        message = HTTP_MESSAGES.get(error.status_code, str(error.detail))
+        message = str(error.detail) if error.status_code == 413 else HTTP_MESSAGES.get(error.status_code,
+                                                                                          str(error.detail))
         return respond(request, error.status_code, message)
+
+    @app.exception_handler(IntegrityError)
+    async def collided(request: Request, error: IntegrityError) -> Response:
+        if not _is_unique_violation(error):
+            return await unexpected(request, error)
+        # Two requests wrote the same key at once (two saves of a profile, two payments): the later one lost.
+        log.info("unique key collision on %s %s", request.method, request.url.path)
+        return respond(request, 409, "同一记录刚被他人（或另一次提交）修改，请刷新页面查看最新状态后再试")
+
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, error: DataError) -> Response:
+        # The database refused a value the door let through: the door should have named the field.
+        log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, error.orig)
+        return respond(request, 422, "输入有误：有一项内容过长、超出范围或含有不能保存的字符")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return respond(request, 500, "服务器内部错误，请稍后再试；如果一再出现，请联系管理员")
+
+
+def _where(error: dict) -> str:
+    """The field a validation error is about; malformed JSON is about the whole body, not a character of it."""
+    if error["type"] == "json_invalid":
+        return "（请求体）"
+    return field_path(tuple(p for p in error["loc"] if p not in ("body", "query", "path", "form")))
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    """A duplicate key (PostgreSQL's SQLSTATE 23505, SQLite's "UNIQUE constraint failed")."""
+    return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error.orig)

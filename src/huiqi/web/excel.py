@@ -2,6 +2,9 @@
 
 Money columns hold whole yuan (exact integers) with a 万元 column beside them for people; dates
 are written as dates, moments in Beijing time. Build a ``Table`` in the domain, hand it to ``download``.
+
+No text is ever a formula: an enterprise may name itself ``=HYPERLINK(…)``, and whoever opens the list
+must not run it. Every workbook huiqi writes is opened with ``safe_workbook``.
 """
 
 import io
@@ -18,6 +21,24 @@ from huiqi.money import wan
 from huiqi.validation import beijing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# xlsxwriter's defaults turn text starting with "=" into a formula and text like a URL into a link.
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+# Text a spreadsheet would read as a formula (or a DDE call) once a person edits the cell.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook that writes every string as text (never a formula, link or number)."""
+    return xlsxwriter.Workbook(target, {**SAFE_OPTIONS, **options})
+
+
+def looks_like_formula(text: str) -> bool:
+    """Text a spreadsheet could take for a formula.
+
+    >>> looks_like_formula('=HYPERLINK("x")'), looks_like_formula("\\t=1+1"), looks_like_formula("甲公司")
+    (True, True, False)
+    """
+    return text.startswith(FORMULA_LEADS)
 
 
 @dataclass
@@ -52,11 +73,12 @@ def cells(table: Table, row: Sequence[Any]) -> list[Any]:
 def workbook(table: Table) -> bytes:
     """The table as the bytes of an .xlsx workbook."""
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+    with safe_workbook(buffer, in_memory=True) as book:
         sheet = book.add_worksheet(table.title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼")))
         bold = book.add_format({"bold": True})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
         moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        text = book.add_format({"quote_prefix": True})  # stays text when someone edits the cell
         sheet.write(0, 0, table.title, bold)
         header = columns(table)
         sheet.write_row(1, 0, header, bold)
@@ -68,10 +90,13 @@ def workbook(table: Table) -> bytes:
                     sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), day)
                 elif value is None:
                     sheet.write_blank(r, c, None)
-                elif isinstance(value, (int, str)):
-                    sheet.write(r, c, value)
+                elif isinstance(value, bool):
+                    sheet.write_boolean(r, c, value)
+                elif isinstance(value, int):
+                    sheet.write_number(r, c, value)
                 else:
-                    sheet.write(r, c, str(value))
+                    value = str(value)
+                    sheet.write_string(r, c, value, text if looks_like_formula(value) else None)
         for c, name in enumerate(header):
             sheet.set_column(c, c, max(10, min(40, 2 * len(name) + 2)))
         sheet.freeze_panes(2, 0)

@@ -17,7 +17,7 @@ class Paging(BaseModel):
         return items[start:start + self.size]
 
 
-def paging(page: Annotated[int, Query(ge=1, description="页码，从 1 开始")] = 1,
+def paging(page: Annotated[int, Query(ge=1, le=1_000_000, description="页码，从 1 开始")] = 1,
            size: Annotated[int, Query(ge=1, le=200, description="每页条数，1 至 200")] = 50) -> Paging:
     return Paging(page=page, size=size)
 

@@ -10,7 +10,6 @@ Earlier versions are kept; a published version is never changed.
 from datetime import date
 from pathlib import Path
 
-import xlsxwriter
 from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
@@ -21,6 +20,7 @@ from huiqi.models import ApplicantProfile, Department, User, WhitelistEntry, Whi
 from huiqi.reference import divisions, industries
 from huiqi.rules.loader import shipped
 from huiqi.users.roles import Role
+from huiqi.web.excel import safe_workbook
 from huiqi.whitelist import repository
 
 MEASURE = 19
@@ -144,7 +144,7 @@ def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | 
     """Write the version's included enterprises to an Excel workbook."""
     version = read(session, version_id=version_id, actor=actor)
     names = divisions.divisions()
-    with xlsxwriter.Workbook(str(path)) as book:
+    with safe_workbook(str(path)) as book:
         sheet = book.add_worksheet("白名单")
         bold = book.add_format({"bold": True})
         published = f"{version.published_on} 发布" if version.published_on else "待发布（拟定稿）"

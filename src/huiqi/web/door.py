@@ -1,0 +1,68 @@
+"""The door: every text a request carries is looked at once, before any handler reads it.
+
+Path, query, form fields (and an uploaded file's name) and every string of a JSON body: a control
+character (NUL above all, which PostgreSQL cannot store) is refused with the field named, and text far
+longer than anything huiqi keeps is refused too. Each schema and form still bounds its own fields to
+their columns; this is the net under them, so that no door forgets.
+"""
+
+from typing import Any
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+
+from huiqi.errors import InputError
+from huiqi.validation import control_reason, field_path
+
+# Generous caps: the longest legitimate path segment is a matter key (64), a query a return address, a
+# form field the reform YAML of a simulation.
+LIMITS = {"path": 200, "query": 2_000, "form": 100_000, "json": 100_000, "file": 255}
+
+
+def _check(place: str, field: str, value: str, found: list[tuple[str, str]]) -> None:
+    if (why := control_reason(value)) is not None:
+        found.append((field, why))
+    elif len(value) > LIMITS[place]:
+        found.append((field, f"不能超过 {LIMITS[place]} 个字符"))
+
+
+def _walk(value: Any, loc: tuple[Any, ...], found: list[tuple[str, str]]) -> None:
+    """Every string of a JSON body, keys included, by its path (``matters[1].codes[0]``)."""
+    if isinstance(value, str):
+        _check("json", field_path(loc), value, found)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _walk(item, (*loc, i), found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check("json", field_path((*loc, key)), str(key), found)
+            _walk(item, (*loc, key), found)
+
+
+async def clean_input(request: Request) -> None:
+    """Refuse a request whose text cannot be kept: a 422 naming each field, with the reason in Chinese."""
+    found: list[tuple[str, str]] = []
+    for name, value in request.path_params.items():
+        if isinstance(value, str):
+            _check("path", name, value, found)
+    for name, value in request.query_params.multi_items():
+        _check("query", name, name + value, found)
+    kind = request.headers.get("content-type", "")
+    if request.method in ("POST", "PUT", "PATCH") and not found:
+        if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            for name, value in (await request.form()).multi_items():
+                if isinstance(value, UploadFile):
+                    _check("file", f"{name}（文件名）", value.filename or "", found)
+                else:
+                    _check("form", name, name + value, found)
+        elif kind.startswith("application/json"):
+            _walk(await _json(request), (), found)
+    if found:
+        raise InputError(found)
+
+
+async def _json(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        return None  # FastAPI answers malformed JSON itself

@@ -1,0 +1,60 @@
+"""Request bodies within a setting's limit: 413 (in Chinese) beyond it, before the body is kept anywhere.
+
+Uploads have their own, larger limits (materials, simulation populations); everything else is JSON or a
+form and small. The limit is checked against the declared length and against what actually arrives.
+"""
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from huiqi.config import Settings, get_settings
+
+SLACK = 1024 * 1024  # a multipart body's boundaries, headers and other fields around the file itself
+UPLOADS = ("/simulate", "/api/v1/simulations")
+
+
+def limit_for(path: str, settings: Settings) -> int:
+    """The largest body a request to ``path`` may carry.
+
+    >>> s = Settings(max_material_bytes=10, max_upload_bytes=20, max_request_bytes=2048)
+    >>> limit_for("/api/v1/applications/7/materials", s) - SLACK, limit_for("/simulate", s) - SLACK
+    (10, 20)
+    >>> limit_for("/api/v1/match", s)
+    2048
+    """
+    if path.endswith("/materials"):
+        return settings.max_material_bytes + SLACK
+    if path in UPLOADS:
+        return settings.max_upload_bytes + SLACK
+    return settings.max_request_bytes
+
+
+def too_large(limit: int) -> HTTPException:
+    return HTTPException(413, f"请求内容超过上限 {limit} 字节（约 {limit / 1024 / 1024:.1f} MiB），请缩小后再试")
+
+
+class BodyLimit:
+    """ASGI middleware: the body of a request is refused with 413 once it passes its limit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = limit_for(scope["path"], get_settings())
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            if declared.isdigit() and int(declared) > limit:
+                raise too_large(limit)  # FastAPI and the error handlers answer an HTTPException raised while reading
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise too_large(limit)
+            return message
+
+        await self.app(scope, counted, send)

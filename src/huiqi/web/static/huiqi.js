@@ -1,0 +1,36 @@
+// The pages' few behaviours, from data attributes: the Content-Security-Policy allows no inline script.
+//   data-confirm="…"   a button asks before its form is sent
+//   data-autosubmit    a select sends its form when changed
+//   data-back          a link goes back one page (its href is where it goes without script)
+//   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
+//   form.binding       only the binding the chosen role needs is shown (without script every field shows)
+(function () {
+  function syncBinding(form) {
+    const role = form.querySelector("select[name=role]");
+    if (!role) return;
+    form.querySelectorAll("[data-role]").forEach(el => { el.hidden = el.dataset.role !== role.value; });
+  }
+
+  function init(root) {
+    root.querySelectorAll("form.binding").forEach(syncBinding);
+    root.querySelectorAll("[data-charts]").forEach(holder => {
+      if (typeof huiqiBars === "function" && !holder.dataset.drawn) {
+        holder.dataset.drawn = "1";
+        huiqiBars(holder, JSON.parse(holder.dataset.charts));
+      }
+    });
+  }
+
+  document.addEventListener("click", e => {
+    const ask = e.target.closest("[data-confirm]");
+    if (ask && !window.confirm(ask.dataset.confirm)) e.preventDefault();
+    const back = e.target.closest("a[data-back]");
+    if (back && window.history.length > 1) { e.preventDefault(); window.history.back(); }
+  });
+  document.addEventListener("change", e => {
+    if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
+    if (e.target.matches("form.binding select[name=role]")) syncBinding(e.target.form);
+  });
+  document.addEventListener("htmx:load", e => init(e.detail.elt));
+  init(document);
+})();
