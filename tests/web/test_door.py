@@ -10,6 +10,7 @@ import pytest
 
 from huiqi.applicants import service as applicants
 from huiqi.labels import field_label
+from huiqi.web.deps import CSRF_COOKIE
 from tests.dbtest import ALICE_USCC, apply
 from tests.webtest import bearer
 
@@ -104,7 +105,11 @@ def _fill(value, app_id: int):
 
 async def _send(browser, people, who, method, url, request, app_id):
     client = browser(None if who == "anonymous" else getattr(people, who))
-    return await client.send(method, url.replace("{app}", str(app_id)), **_fill(request, app_id))
+    request = _fill(request, app_id)
+    if url == "/login":  # the sign-in form carries the token its page set, as a browser's would
+        await client.get("/login")
+        request["data"] = {**request["data"], "csrf_token": client.client.cookies.get(CSRF_COOKIE)}
+    return await client.send(method, url.replace("{app}", str(app_id)), **request)
 
 
 @pytest.mark.parametrize(("who", "method", "url", "request_", "field"), API,
