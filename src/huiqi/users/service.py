@@ -64,6 +64,13 @@ def _shown(user: User) -> dict:
             "department_id": user.department_id, "active": user.active}
 
 
+def _existing(session: Session, username: str) -> User:
+    user = repository.by_username(session, username)
+    if user is None:
+        raise NotFound(f"没有用户 {username}")
+    return user
+
+
 def authenticate(session: Session, *, username: str, password: str) -> User:
     """The active user with this name and password; one message for every failure."""
     user = repository.by_username(session, username)
@@ -78,9 +85,7 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
                 region: str | None = None, department: str | None = None) -> User:
     """Give a user another role (and binding); before and after go to the audit trail."""
     require_role(actor, Role.ADMIN, doing="变更用户角色")
-    user = repository.by_username(session, username)
-    if user is None:
-        raise NotFound(f"没有用户 {username}")
+    user = _existing(session, username)
     spec = _validated({"username": user.username, "display_name": user.display_name, "role": role,
                        "uscc": uscc, "region": region, "department": department}, UserBinding)
     before = _shown(user)
@@ -104,9 +109,7 @@ def set_active(session: Session, *, actor: User, username: str, active: bool) ->
     """Disable (or re-enable) an account; its sessions and tokens stop working at once, since both
     are checked against ``active`` on every request. An admin cannot lock themself out."""
     require_role(actor, Role.ADMIN, doing="停用或启用用户")
-    user = repository.by_username(session, username)
-    if user is None:
-        raise NotFound(f"没有用户 {username}")
+    user = _existing(session, username)
     if not active and user.username == actor.username:
         raise Conflict("不能停用自己的账号：请由另一位管理员操作")
     if user.active == active:
@@ -122,9 +125,7 @@ def set_active(session: Session, *, actor: User, username: str, active: bool) ->
 def update(session: Session, *, actor: User, username: str, changes: UserUpdate) -> User:
     """Apply a role/binding change and/or (dis)enable the account, each audited as its own event."""
     require_role(actor, Role.ADMIN, doing="变更用户")
-    user = repository.by_username(session, username)
-    if user is None:
-        raise NotFound(f"没有用户 {username}")
+    user = _existing(session, username)
     if changes.role is not None or {changes.uscc, changes.region, changes.department} != {None}:
         change_role(session, actor=actor, username=username, role=changes.role or user.role, uscc=changes.uscc,
                     region=changes.region, department=changes.department)
@@ -155,9 +156,7 @@ def change_own_password(session: Session, *, actor: User, current: str, new: str
 def reset_password(session: Session, *, actor: User, username: str, new: str) -> User:
     """An admin sets a temporary password; the user must change it at the next sign-in."""
     require_role(actor, Role.ADMIN, doing="重置他人密码")
-    user = repository.by_username(session, username)
-    if user is None:
-        raise NotFound(f"没有用户 {username}")
+    user = _existing(session, username)
     _set_password(session, user, new, must_change=True)
     audit.record(session, actor=actor.username, action="user.password_reset", entity="user", entity_id=user.id,
                  after={"must_change_password": True})
