@@ -17,17 +17,19 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
+from huiqi.catalogue import service as catalogue
 from huiqi.db import alembic_config, make_engine
 from huiqi.departments import service as departments
-from huiqi.models import Application, User
+from huiqi.models import Application, Round, User
 from huiqi.reference.uscc import make, org_check_char
+from huiqi.rounds import service as rounds
 from huiqi.rules.loader import load_many
 from huiqi.users import passwords
 from huiqi.users import service as users
@@ -219,11 +221,28 @@ def step(session: Session, action: str, who: User, app: Application | int, *, on
         return run(session, action, actor=who, application_id=app_id, application_ids=[app_id], **params)
 
 
+TEST_ROUND = "测试用申报批次（覆盖测试涉及的全部日期）"
+
+
+def a_round(session: Session) -> int:
+    """The id of a round of the oldest policy in the catalogue (the shipped one) with every monetary measure,
+    open from the policy's start to 2030 (made once per test)."""
+    found = session.scalar(select(Round.id).where(Round.title == TEST_ROUND))
+    if found is not None:
+        return found
+    policy = catalogue.published(session)[0]
+    with clock.pinned(date(2024, 1, 1)):
+        made = rounds.open_round(session, actor=SYSTEM, policy_id=policy.id, title=TEST_ROUND,
+                                 opens_on=date(2022, 7, 23), closes_on=date(2030, 12, 31),
+                                 measures=[rounds.MeasureIn(m.number) for m in policy.measures if m.monetary])
+    return made.id
+
+
 def apply(session: Session, who: User, *, matter: str, measure: int, amount: int, on: date,
           store: Path) -> Application:
     """A submitted application: draft, one PDF, the declaration, submission."""
-    draft = applications.create_draft(session, actor=who, uscc=who.uscc, matter_key=matter, policy_id="ln-2022-35",
-                                      measure=measure, amount_requested=amount)
+    draft = applications.create_draft(session, actor=who, uscc=who.uscc, matter_key=matter,
+                                      round_id=a_round(session), measure=measure, amount_requested=amount)
     applications.add_material(session, actor=who, application_id=draft.id, filename="申报书.pdf", content=PDF,
                               store=store)
     applications.declare(session, actor=who, application_id=draft.id)

@@ -25,7 +25,7 @@ from huiqi.web.limits import BodyLimit
 
 DOMAINS = (
     "public", "auth", "applicants", "applications", "review", "announcements", "funding",
-    "whitelist", "growth", "statistics", "audit", "users", "simulate", "admin", "holidays",
+    "whitelist", "growth", "statistics", "audit", "users", "simulate", "admin", "holidays", "rounds",
 )
 STATIC = Path(__file__).parent / "web" / "static"
 

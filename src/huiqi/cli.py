@@ -94,11 +94,105 @@ def policy_check(
         except PolicyFileError as error:
             problems += error.problems
             continue
+        from huiqi.catalogue.gate import situations_failing
+
         rules = sum(len(m.rules) + len(m.services) + len(m.local) for m in policy.measures)
+        failing = situations_failing(policy) if policy.situations else []
+        problems += [f"{path}: {why}" for why in failing]
+        said = f"{len(policy.situations)} 个测试情形全部通过" if policy.situations and not failing else \
+            "没有自带测试情形（发布前须补上）" if not policy.situations else f"{len(failing)} 处测试情形未通过"
         console.print(f"[green]✓[/] {path}：{policy.number}，{len(policy.measures)} 条措施，"
-                      f"{rules} 条规则，版本 {policy.version}")
+                      f"{rules} 条规则，版本 {policy.version}；{said}")
     if problems:
         fail(PolicyFileError(problems))
+
+
+ByOption = Annotated[str, typer.Option("--by", help="以哪位管理员的身份（用户名）：起草与发布须是两个人。")]
+
+
+def _admin(session, username: str):
+    from huiqi.users import repository as users
+
+    found = users.by_username(session, username)
+    if found is None or not found.active:
+        raise InputError([("--by", f"没有启用的用户 {username}")])
+    return found
+
+
+@policy_app.command("add")
+def policy_add(
+    path: Annotated[Path, typer.Argument(help="政策 YAML 文件。")],
+    by: ByOption,
+) -> None:
+    """把政策文件作为草稿加入政策目录（先逐行校验）。"""
+    from huiqi.catalogue import service as catalogue
+
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(PolicyFileError([f"{path}: 无法读取政策文件：{exc}"]))
+    try:
+        with record.session_scope() as session:
+            row = catalogue.add(session, actor=_admin(session, by), text=text, file_name=path.name)
+            number, version_id = row.number, row.id
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"已起草：版本 {version_id}（{number}），待另一位管理员发布：huiqi policy publish {version_id} --by …")
+
+
+@policy_app.command("list")
+def policy_list() -> None:
+    """政策目录：每项政策的每个版本及其状态。"""
+    from rich.table import Table
+
+    from huiqi.catalogue import service as catalogue
+    from huiqi.users.scope import SYSTEM
+
+    today = clock.today()
+    table = Table(title="政策目录")
+    for column in ("版本", "政策", "文号", "状态", "摘要", "起草", "发布"):
+        table.add_column(column)
+    with record.session_scope() as session:
+        in_force = {p.id: p for p in catalogue.published(session)}
+        for row in catalogue.versions(session, actor=SYSTEM):
+            table.add_row(str(row.id), row.policy_id, row.number,
+                          catalogue.status(row, in_force.get(row.policy_id), today), row.digest[:12],
+                          row.drafted_by, row.published_by or "—")
+    make_console().print(table)
+
+
+@policy_app.command("publish")
+def policy_publish(
+    version_id: Annotated[int, typer.Argument(help="政策版本编号（huiqi policy list）。", min=1)],
+    by: ByOption,
+) -> None:
+    """发布一个草稿：须由起草人以外的管理员发布；先运行文件自带的测试情形。"""
+    from huiqi.catalogue import service as catalogue
+
+    try:
+        with record.session_scope() as session:
+            row = catalogue.publish(session, actor=_admin(session, by), version_id=version_id)
+            number = row.number
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"已发布：版本 {version_id}（{number}），即日起用于匹配与申报。")
+
+
+@policy_app.command("withdraw")
+def policy_withdraw(
+    version_id: Annotated[int, typer.Argument(help="政策版本编号。", min=1)],
+    by: ByOption,
+    reason: Annotated[str, typer.Option(help="撤回理由。")],
+) -> None:
+    """撤回一个草稿或已发布的版本（写明理由）。"""
+    from huiqi.catalogue import service as catalogue
+
+    try:
+        with record.session_scope() as session:
+            catalogue.withdraw(session, actor=_admin(session, by), version_id=version_id, reason=reason)
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"已撤回：版本 {version_id}。")
 
 
 simulation.register(app)

@@ -14,7 +14,7 @@ INVALID = 2
 PolicyOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--policy", "-p", help="政策：内置政策编号（如 ln-2022-35）或政策文件路径；可多次给出。默认全部内置政策。"
+        "--policy", "-p", help="政策：内置政策编号（文件名）或政策文件路径；可多次给出。默认全部内置政策。"
     ),
 ]
 AsOfOption = Annotated[

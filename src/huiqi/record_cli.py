@@ -78,11 +78,11 @@ def users_add(
         typer.prompt("密码", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope() as session:
+            from huiqi.catalogue import service as catalogue
             from huiqi.departments import service as departments
-            from huiqi.rules.loader import load_many
             from huiqi.users import service as users
 
-            departments.sync(session, policies=load_many())
+            departments.sync(session, policies=catalogue.published(session))
             user = users.create_user(session, actor=_system(), username=username, display_name=name or username,
                                      role=role, password=password, uscc=uscc, region=region, department=department)
             typer.echo(f"已添加用户 {user.username}（{user.role}）")

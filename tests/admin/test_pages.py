@@ -1,11 +1,18 @@
 """Policy versions for the admin: each file checked, dated parameters with sources, units over time;
 a broken file is named with its problems, as ``huiqi policy check`` does."""
 
+from pathlib import Path
+
 import pytest
 
 from huiqi.admin import service
-from huiqi.rules import loader
+from huiqi.catalogue import service as catalogue
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from tests.dbtest import PASSWORD
 from tests.webtest import bearer
+
+SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
 
 pytestmark = pytest.mark.anyio
 
@@ -17,17 +24,32 @@ async def test_the_page_shows_the_policy_its_parameters_and_units(browser, peopl
     assert "ln-2022-35.yaml" in text and "✓ 通过" in text and "辽政办〔2022〕35号" in text
     assert "2025-12-31" in text and "2000万元" in text and "措施1：给予最高2000万元资金支持" in text
     assert "省数据局、省发展改革委、省工业和信息化厅、省财政厅" in text and "辽财行规〔2024〕12号" in text
-    assert service.policy_files(actor=people.admin)[0].version in text
+    assert "已发布" in text
 
 
-async def test_a_broken_file_is_named_with_its_problems(browser, people, tmp_path, monkeypatch) -> None:
-    broken = tmp_path / "zz-broken.yaml"
-    broken.write_text("id: zz-broken\ntitel: 拼错的字段\n", encoding="utf-8")
-    paths = {**loader.shipped_paths(), "zz-broken": broken}
-    monkeypatch.setattr(loader, "shipped_paths", lambda: paths)
-    monkeypatch.setattr(service, "shipped_paths", lambda: paths)
-    text = (await browser(people.admin).get("/admin/policies")).text
-    assert "✓ 通过" in text and "zz-broken.yaml 未能加载" in text and "titel" in text
+async def test_a_broken_draft_is_named_with_its_problems_and_nothing_is_kept(browser, people, session) -> None:
+    admin = browser(people.admin)
+    response = await admin.post("/admin/policies", data={"text": "id: zz-broken\ntitel: 拼错的字段\n",
+                                                         "file_name": "zz-broken.yaml"})
+    assert response.status_code == 422 and "titel" in response.text and "政策文件未通过校验" not in response.text
+    assert "zz-broken" not in [f.id for f in service.policy_files(session, actor=people.admin)]
+
+
+async def test_a_draft_uploaded_on_the_page_is_published_by_another_admin(browser, people, session) -> None:
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    text = SECOND.read_text("utf-8")
+    admin = browser(people.admin)
+    done = await admin.post("/admin/policies", files={"file": ("second-policy.yaml", text.encode(), "text/yaml")})
+    assert done.status_code == 303
+    version = next(f for f in service.policy_files(session, actor=people.admin) if f.id == "test-successor")
+    page = (await admin.get("/admin/policies")).text
+    assert "草稿已保存并通过校验" in page and "草稿" in page
+    refused = await admin.post(f"/admin/policies/{version.version_id}/publish")
+    assert refused.status_code == 403 and "须由另一位管理员" in refused.text
+    published = await browser(second).post(f"/admin/policies/{version.version_id}/publish")
+    assert published.status_code == 303
+    assert "test-successor" in [p.id for p in catalogue.published(session)]
 
 
 async def test_the_api_gives_the_same(client, session, people) -> None:

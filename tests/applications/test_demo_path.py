@@ -1,6 +1,5 @@
 """On the demo's data, every demo enterprise can register a new matter and apply for it today."""
 
-
 import httpx
 import pytest
 
@@ -8,7 +7,7 @@ from huiqi import clock
 from huiqi.auth import service as auth
 from huiqi.demo.service import seed
 from huiqi.web.deps import SESSION_COOKIE
-from tests.dbtest import PDF
+from tests.dbtest import PDF, a_round
 from tests.webtest import Browser
 
 pytestmark = pytest.mark.anyio
@@ -26,8 +25,15 @@ async def test_every_demo_enterprise_applies_today(app, session) -> None:
     submitted = []
     for user in sorted(cast.enterprises.values(), key=lambda u: u.username):
         ent = _signed_in(app, session, user.username)
-        saved = await ent.post("/me/matters", data={"key": "new-lg", "matters-0-codes": "little_giant",
-                                                    "matters-0-level": "national", "matters-0-date": "2025-06-01"})
+        saved = await ent.post(
+            "/me/matters",
+            data={
+                "key": "new-lg",
+                "matters-0-codes": "little_giant",
+                "matters-0-level": "national",
+                "matters-0-date": "2025-06-01",
+            },
+        )
         assert saved.status_code == 303, saved.text
         me = await ent.get("/me")
         assert me.status_code == 200 and "new-lg" in me.text and user.uscc in me.text
@@ -35,8 +41,10 @@ async def test_every_demo_enterprise_applies_today(app, session) -> None:
         row = next(r for r in answer["results"] if r["matter"] == "new-lg")
         if row["status"] == "ineligible":
             continue
-        created = await ent.post("/applications/new", data={"matter": "new-lg", "measure": str(row["measure"]),
-                                                            "amount": "1"})
+        created = await ent.post(
+            "/applications/new",
+            data={"matter": "new-lg", "measure": f"{a_round(session)}/{row['measure']}", "amount": "1"},
+        )
         assert created.status_code == 303, created.text
         url = created.headers["location"]
         assert (await ent.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF)})).status_code == 303
@@ -44,8 +52,10 @@ async def test_every_demo_enterprise_applies_today(app, session) -> None:
         done = await ent.post(f"{url}/submit")
         assert done.status_code == 303, done.text
         detail = (await ent.get(f"/api/v1{url}")).json()
-        assert detail["submitted_on"] == clock.today().isoformat() and detail["state"] in ("city_review",
-                                                                                           "department_review")
+        assert detail["submitted_on"] == clock.today().isoformat() and detail["state"] in (
+            "city_review",
+            "department_review",
+        )
         submitted.append(user.username)
     assert len(submitted) == 12, submitted
     listing = await _signed_in(app, session, "admin").get("/applications")

@@ -7,24 +7,35 @@ import openpyxl
 import pytest
 
 from huiqi import clock
-from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, a_round, apply
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
 
 
-async def _draft(client, matter="h1", measure=3, amount=1_000_000):
-    response = await client.post("/api/v1/applications", json={
-        "uscc": ALICE_USCC, "matter": matter, "measure": measure, "amount_requested": amount})
+async def _draft(client, session, matter="h1", measure=3, amount=1_000_000):
+    response = await client.post(
+        "/api/v1/applications",
+        json={
+            "uscc": ALICE_USCC,
+            "matter": matter,
+            "round": a_round(session),
+            "measure": measure,
+            "amount_requested": amount,
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
-async def test_draft_upload_declare_submit_and_follow_the_timeline(browser, people) -> None:
+async def test_draft_upload_declare_submit_and_follow_the_timeline(browser, session, people) -> None:
     alice = browser(people.alice)
-    draft = await _draft(alice)
-    assert (draft["state"], draft["applicant_name"], draft["amount_requested"]) == ("draft", "示例科技有限公司",
-                                                                                    1_000_000)
+    draft = await _draft(alice, session)
+    assert (draft["state"], draft["applicant_name"], draft["amount_requested"]) == (
+        "draft",
+        "示例科技有限公司",
+        1_000_000,
+    )
     assert draft["allowed"] == ["submit", "withdraw"] and draft["measure_title"]
     url = f"/api/v1/applications/{draft['id']}"
     changed = await alice.send("PATCH", url, json={"amount_requested": 900_000})
@@ -44,15 +55,17 @@ async def test_draft_upload_declare_submit_and_follow_the_timeline(browser, peop
     assert body["state"] == "city_review" and body["submitted_on"] == clock.today().isoformat()
     assert body["ceiling"] == 1_000_000 and body["result"]["measure"] == 3 and body["city"] == "210100"
     assert [(s["label"], s["actor_name"]) for s in body["timeline"]] == [
-        ("提交申报", "示例科技（企业用户）"), ("转市级初审", "系统")]
+        ("提交申报", "示例科技（企业用户）"),
+        ("转市级初审", "系统"),
+    ]
     assert body["allowed"] == [] and [m["filename"] for m in body["materials"]] == ["申报书.pdf"]
     again = await alice.send("PATCH", url, json={"amount_requested": 1})
     assert again.status_code == 409
 
 
-async def test_a_bad_upload_is_422_naming_the_file_field(browser, people) -> None:
+async def test_a_bad_upload_is_422_naming_the_file_field(browser, session, people) -> None:
     alice = browser(people.alice)
-    url = f"/api/v1/applications/{(await _draft(alice))['id']}/materials"
+    url = f"/api/v1/applications/{(await _draft(alice, session))['id']}/materials"
     for content in (b"GIF89a not accepted", b""):
         response = await alice.post(url, files={"file": ("申报书.pdf", content, "application/pdf")})
         assert response.status_code == 422 and response.json()["problems"][0]["field"] == "file", response.text
@@ -60,37 +73,55 @@ async def test_a_bad_upload_is_422_naming_the_file_field(browser, people) -> Non
     assert missing.status_code == 422 and missing.json()["problems"][0]["field"] == "file"
 
 
-async def test_withdraw_a_draft(browser, people) -> None:
+async def test_withdraw_a_draft(browser, session, people) -> None:
     alice = browser(people.alice)
-    draft = await _draft(alice)
+    draft = await _draft(alice, session)
     withdrawn = (await alice.post(f"/api/v1/applications/{draft['id']}/withdraw")).json()
     assert withdrawn["state"] == "withdrawn" and withdrawn["timeline"][0]["label"] == "撤回"
 
 
-async def test_bad_drafts_are_refused_with_the_field(browser, people) -> None:
+async def test_bad_drafts_are_refused_with_the_field(browser, session, people) -> None:
     alice = browser(people.alice)
-    service = await alice.post("/api/v1/applications", json={"uscc": ALICE_USCC, "matter": "h1", "measure": 19,
-                                                              "amount_requested": 1})
+    service = await alice.post(
+        "/api/v1/applications",
+        json={"uscc": ALICE_USCC, "matter": "h1", "round": a_round(session), "measure": 19, "amount_requested": 1},
+    )
     assert service.status_code == 422 and service.json()["problems"][0]["field"] == "measure"
-    money = await alice.post("/api/v1/applications", json={"uscc": ALICE_USCC, "matter": "h1", "measure": 3,
-                                                            "amount_requested": 1.5})
+    money = await alice.post(
+        "/api/v1/applications",
+        json={"uscc": ALICE_USCC, "matter": "h1", "round": a_round(session), "measure": 3, "amount_requested": 1.5},
+    )
     assert money.status_code == 422 and money.json()["problems"][0]["field"] == "amount_requested"
-    other = await alice.post("/api/v1/applications", json={"uscc": BOB_USCC, "matter": "p1", "measure": 13,
-                                                            "amount_requested": 1})
+    other = await alice.post(
+        "/api/v1/applications",
+        json={"uscc": BOB_USCC, "matter": "p1", "round": a_round(session), "measure": 13, "amount_requested": 1},
+    )
     assert other.status_code == 403
 
 
-async def test_an_enterprise_cannot_see_or_touch_anothers_application(browser, people, session, tmp_path,
-                                                                      monkeypatch) -> None:
-    bobs = apply(session, people.bob, matter="p1", measure=13, amount=1_000_000, on=date(2025, 9, 1),
-                 store=tmp_path / "materials")
+async def test_an_enterprise_cannot_see_or_touch_anothers_application(
+    browser, people, session, tmp_path, monkeypatch
+) -> None:
+    bobs = apply(
+        session,
+        people.bob,
+        matter="p1",
+        measure=13,
+        amount=1_000_000,
+        on=date(2025, 9, 1),
+        store=tmp_path / "materials",
+    )
     alice = browser(people.alice)
     url = f"/api/v1/applications/{bobs.id}"
-    for response in (await alice.get(url), await alice.get(f"{url}/materials/1"),
-                     await alice.send("PATCH", url, json={"amount_requested": 1}),
-                     await alice.post(f"{url}/materials", files={"file": ("a.pdf", PDF)}),
-                     await alice.post(f"{url}/declaration"), await alice.post(f"{url}/submit"),
-                     await alice.post(f"{url}/withdraw")):
+    for response in (
+        await alice.get(url),
+        await alice.get(f"{url}/materials/1"),
+        await alice.send("PATCH", url, json={"amount_requested": 1}),
+        await alice.post(f"{url}/materials", files={"file": ("a.pdf", PDF)}),
+        await alice.post(f"{url}/declaration"),
+        await alice.post(f"{url}/submit"),
+        await alice.post(f"{url}/withdraw"),
+    ):
         assert response.status_code == 404, response.text
         assert "大连数据" not in response.text and BOB_USCC not in response.text
     listed = (await alice.get("/api/v1/applications")).json()
@@ -104,7 +135,9 @@ async def test_lists_and_excel_follow_the_scope(client, browser, session, people
     admin = bearer(session, people.admin)
     everything = (await client.get("/api/v1/applications", headers=admin)).json()
     assert [(a["applicant_name"], a["state"]) for a in everything["items"]] == [
-        ("大连数据有限公司", "department_review"), ("示例科技有限公司", "city_review")]
+        ("大连数据有限公司", "department_review"),
+        ("示例科技有限公司", "city_review"),
+    ]
     one = (await client.get("/api/v1/applications", headers=admin, params={"state": "city_review"})).json()
     assert [a["uscc"] for a in one["items"]] == [ALICE_USCC]
     bad = await client.get("/api/v1/applications", headers=admin, params={"state": "nope"})

@@ -7,15 +7,17 @@ from datetime import date
 import pytest
 
 from huiqi import clock
-from tests.dbtest import BOB_USCC, PDF, apply
+from tests.dbtest import BOB_USCC, PDF, a_round, apply
 from tests.materials.samples import png
 
 pytestmark = pytest.mark.anyio
 
 
-async def _new(client, amount: str) -> str:
+async def _new(client, session, amount: str) -> str:
     """A draft for Alice's 小巨人 recognition under measure 3; its page's address."""
-    created = await client.post("/applications/new", data={"matter": "h1", "measure": "3", "amount": amount})
+    created = await client.post(
+        "/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3", "amount": amount}
+    )
     return f"/applications/{_id(created)}"
 
 
@@ -24,16 +26,28 @@ def _id(response) -> int:
     return int(re.match(r"^/applications/(\d+)", response.headers["location"]).group(1))
 
 
-async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, people) -> None:
+async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, session, people) -> None:
+    a_round(session)  # open before the pages are read
     alice = browser(people.alice)
-    saved = await alice.post("/me/matters", data={"key": "lg2025", "matters-0-codes": "little_giant",
-                                                  "matters-0-level": "national", "matters-0-date": "2025-05-20"})
+    saved = await alice.post(
+        "/me/matters",
+        data={
+            "key": "lg2025",
+            "matters-0-codes": "little_giant",
+            "matters-0-level": "national",
+            "matters-0-date": "2025-05-20",
+        },
+    )
     assert saved.status_code == 303
     me = (await alice.get("/me")).text
-    assert "/applications/new?matter=lg2025&amp;measure=3" in me
-    form = (await alice.get("/applications/new", params={"matter": "lg2025", "measure": "3"})).text
-    assert '<option value="lg2025" selected>' in form and '<option value="3" selected>' in form
-    created = await alice.post("/applications/new", data={"matter": "lg2025", "measure": "3", "amount": "99.5"})
+    assert f"/applications/new?matter=lg2025&amp;round={a_round(session)}&amp;measure=3" in me
+    form = (
+        await alice.get("/applications/new", params={"matter": "lg2025", "round": a_round(session), "measure": "3"})
+    ).text
+    assert '<option value="lg2025" selected>' in form and f'<option value="{a_round(session)}/3" selected>' in form
+    created = await alice.post(
+        "/applications/new", data={"matter": "lg2025", "measure": f"{a_round(session)}/3", "amount": "99.5"}
+    )
     number = _id(created)
     url = f"/applications/{number}"
     draft = (await alice.get(url)).text
@@ -49,9 +63,9 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, peop
     assert f'href="/api/v1/applications/{number}/materials/' in page
 
 
-async def test_refusals_are_shown_on_the_page_in_chinese(browser, people) -> None:
+async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, people) -> None:
     alice = browser(people.alice)
-    url = await _new(alice, "200")
+    url = await _new(alice, session, "200")
     early = await alice.post(f"{url}/submit")
     assert early.status_code == 409 and "提交前须作出承诺" in early.text and "草稿" in early.text
     bad = await alice.post(f"{url}/materials", files={"file": ("a.pdf", b"MZ not a pdf", "application/pdf")})
@@ -59,6 +73,9 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, people) -> Non
     assert (await alice.post(f"{url}/declaration")).status_code == 422
     await alice.post(f"{url}/declaration", data={"agree": "yes"})
     await alice.post(f"{url}/materials", files={"file": ("a.png", png(), "image/png")})
+    missing = await alice.post(f"{url}/submit")
+    assert missing.status_code == 409 and "提交前须上传：申报书" in missing.text  # the PNG went in as 证明材料
+    await alice.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF, "application/pdf")})
     over = await alice.post(f"{url}/submit")
     assert over.status_code == 409 and "超过上限 100 万元" in over.text
     amount = await alice.post(f"{url}/amount", data={"amount": "1.23456"})
@@ -67,30 +84,46 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, people) -> Non
     assert (await alice.post(f"{url}/submit")).status_code == 303
 
 
-async def test_a_new_application_form_keeps_what_was_typed(browser, people) -> None:
+async def test_a_new_application_form_keeps_what_was_typed(browser, session, people) -> None:
     alice = browser(people.alice)
-    response = await alice.post("/applications/new", data={"matter": "h1", "measure": "3", "amount": "1e"})
+    response = await alice.post(
+        "/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3", "amount": "1e"}
+    )
     assert response.status_code == 422 and "不是数字" in response.text and 'value="1e"' in response.text
-    response = await alice.post("/applications/new", data={"matter": "nope", "measure": "3", "amount": "1"})
+    response = await alice.post(
+        "/applications/new", data={"matter": "nope", "measure": f"{a_round(session)}/3", "amount": "1"}
+    )
     assert response.status_code == 404 and "没有编号为 nope 的事项" in response.text
-    response = await alice.post("/applications/new", data={"matter": "h1", "measure": "19", "amount": "1"})
-    assert response.status_code == 422 and "服务类措施" in response.text
+    response = await alice.post(
+        "/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/19", "amount": "1"}
+    )
+    assert response.status_code == 422 and "没有开放措施19" in response.text
 
 
-async def test_withdraw_from_the_page(browser, people) -> None:
+async def test_withdraw_from_the_page(browser, session, people) -> None:
     alice = browser(people.alice)
-    url = await _new(alice, "1")
+    url = await _new(alice, session, "1")
     assert (await alice.post(f"{url}/withdraw")).status_code == 303
     page = (await alice.get(url)).text
     assert "已撤回" in page and "撤回 · 示例科技（企业用户）" in page and "上传" not in page
 
 
 async def test_another_enterprises_application_is_out_of_reach(browser, people, session, tmp_path) -> None:
-    bobs = apply(session, people.bob, matter="p1", measure=13, amount=1_000_000, on=date(2025, 9, 1),
-                 store=tmp_path / "materials")
+    bobs = apply(
+        session,
+        people.bob,
+        matter="p1",
+        measure=13,
+        amount=1_000_000,
+        on=date(2025, 9, 1),
+        store=tmp_path / "materials",
+    )
     alice = browser(people.alice)
-    for response in (await alice.get(f"/applications/{bobs.id}"), await alice.post(f"/applications/{bobs.id}/withdraw"),
-                     await alice.post(f"/applications/{bobs.id}/amount", data={"amount": "1"})):
+    for response in (
+        await alice.get(f"/applications/{bobs.id}"),
+        await alice.post(f"/applications/{bobs.id}/withdraw"),
+        await alice.post(f"/applications/{bobs.id}/amount", data={"amount": "1"}),
+    ):
         assert response.status_code == 404 and "大连数据" not in response.text and BOB_USCC not in response.text
     listing = (await alice.get("/applications")).text
     assert "大连数据" not in listing and "还没有申报" in listing

@@ -11,7 +11,7 @@ from huiqi.errors import Conflict, InputError, MaterialError, NotFound
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.workflow import repository as steps
-from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, step
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, a_round, apply, step
 
 
 def test_profile_changes_add_versions(session, people) -> None:
@@ -39,7 +39,7 @@ def test_submission_keeps_the_answer_and_goes_straight_to_the_lead_unit(session,
 
 def test_submission_needs_materials_and_the_declaration(session, people, tmp_path) -> None:
     draft = applications.create_draft(session, actor=people.bob, uscc=BOB_USCC, matter_key="p1",
-                                      policy_id="ln-2022-35", measure=13, amount_requested=1)
+                                      round_id=a_round(session), measure=13, amount_requested=1)
     with pytest.raises(Conflict, match="承诺"):
         step(session, "submit", people.bob, draft.id, on=date(2025, 9, 1))
     applications.declare(session, actor=people.bob, application_id=draft.id)
@@ -66,11 +66,11 @@ def test_an_ineligible_matter_is_refused_with_the_failing_condition(session, peo
         apply(session, people.bob, matter="p2", measure=13, amount=1, on=date(2025, 9, 1), store=tmp_path)
 
 
-def test_service_measures_and_unknown_policies_take_no_applications(session, people) -> None:
-    for policy, measure in (("ln-2022-35", 19), ("no-such-policy", 3), ("ln-2022-35", 99)):
+def test_service_measures_and_unknown_rounds_take_no_applications(session, people) -> None:
+    for round_id, measure in ((a_round(session), 19), (999_999, 3), (a_round(session), 99)):
         with pytest.raises(InputError):
             applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
-                                      policy_id=policy, measure=measure, amount_requested=1)
+                                      round_id=round_id, measure=measure, amount_requested=1)
 
 
 def test_return_for_correction_then_resubmit(session, people, tmp_path) -> None:
@@ -95,7 +95,7 @@ def test_reject_and_withdraw_are_final(session, people, tmp_path) -> None:
     with pytest.raises(Conflict):
         step(session, "submit", people.bob, app.id, on=date(2025, 9, 2))
     draft = applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
-                                      policy_id="ln-2022-35", measure=3, amount_requested=1)
+                                      round_id=a_round(session), measure=3, amount_requested=1)
     step(session, "withdraw", people.alice, draft.id, on=date(2025, 9, 2))
     assert draft.state == "withdrawn"
 

@@ -5,9 +5,11 @@ from sqlalchemy import func, select
 
 from huiqi import clock
 from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
 from huiqi.demo.service import budget_years, seed
 from huiqi.errors import Conflict
 from huiqi.models import ROLES, Applicant, Application, Budget, User, WhitelistVersion
+from huiqi.rounds import service as rounds
 from huiqi.workflow.states import STATES
 
 
@@ -26,7 +28,11 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
     assert len(firms) == 12 and all(f.demo for f in firms)
     states = set(session.scalars(select(Application.state)))
     assert states == set(STATES) - {"submitted"}, "submitted is passed through: the system routes at once"
-    assert session.scalar(select(func.count(Budget.id))) == 7 * len(budget_years())
+    assert session.scalar(select(func.count(Budget.id))) == (7 + 1) * len(budget_years())  # 35号 7, successor 1
+    assert [p.id for p in catalogue.published(session)] == ["ln-2022-35", "demo-successor"]
+    assert sorted(r.title for r in rounds.open_now(session)) == [
+        f"{clock.today().year}年度申报（有效期内事项，演示）", f"{clock.today().year}年度申报（演示政策）"]
+    assert all(a.round_id is not None for a in session.scalars(select(Application)))
     assert set(session.scalars(select(Budget.year))) == {2025, clock.today().year}
     assert session.scalar(select(WhitelistVersion.state)) == "published"
     assert audit.verify(session).intact

@@ -24,7 +24,7 @@ from huiqi.models import Application, Budget, Grant, User
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.workflow.runner import run
-from tests.dbtest import drop_schema, make_people, migrate, postgres_schema, to_announced, uscc_for
+from tests.dbtest import a_round, drop_schema, make_people, migrate, postgres_schema, to_announced, uscc_for
 
 N, PROPOSED, BUDGET = 12, 700_000, 3_000_000
 APPROVE_ON = date(2025, 10, 13)
@@ -102,9 +102,10 @@ def test_one_matter_two_measures_one_application(pg: Engine, tmp_path) -> None:
         from tests.dbtest import make_records
 
         make_records(session, people)
+        round_id = a_round(session)
 
     def draft(session: Session, alice: User, measure: int) -> None:
-        applications.create_draft(session, actor=alice, uscc=alice.uscc, matter_key="p1", policy_id="ln-2022-35",
+        applications.create_draft(session, actor=alice, uscc=alice.uscc, matter_key="p1", round_id=round_id,
                                   measure=measure, amount_requested=1_000_000)
 
     outcomes = _race(pg, people.alice.id, [5, 11], draft)

@@ -11,7 +11,7 @@ from tests.dbtest import ALICE_USCC, BOB_USCC
 
 
 def test_a_cultivated_enterprise_keeps_its_yearly_figures(session, people) -> None:
-    assert growth.cultivation_codes() == {"srdi_sme", "little_giant", "single_champion"}
+    assert growth.cultivation_codes(session) == {"srdi_sme", "little_giant", "single_champion"}
     growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024, revenue=120_000_000,
                           rnd_spending=9_000_000, profit=-1_000_000, employees=230)
     growth.record_figures(session, actor=people.miit, uscc=ALICE_USCC, year=2023, revenue=100_000_000)

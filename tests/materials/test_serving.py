@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.dbtest import apply
+from tests.dbtest import a_round, apply
 from tests.materials.samples import PDF, png
 from tests.webtest import bearer
 
@@ -17,7 +17,7 @@ def draft(client, session, people):
     from huiqi.applications import service
 
     return service.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="h1",
-                                policy_id="ln-2022-35", measure=3, amount_requested=1_000).id
+                                round_id=a_round(session), measure=3, amount_requested=1_000).id
 
 
 async def test_a_pdf_that_is_html_inside_is_refused(client, session, people, draft) -> None:

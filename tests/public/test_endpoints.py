@@ -62,7 +62,7 @@ async def test_policies_and_measures(client) -> None:
     assert {p["name"]: p["value"] for p in m11["parameters"]} == {"cap": "1000万元", "rate": "30%"}
     assert m11["units"][0] == "省数据局"
     assert (await client.get("/api/v1/policies/ln-2022-35/measures/21")).status_code == 404
-    assert (await client.get("/api/v1/policies/nope")).json()["detail"] == "没有政策 nope"
+    assert (await client.get("/api/v1/policies/nope")).json()["detail"] == "没有已发布的政策 nope"
 
 
 async def test_pagination_is_checked(client) -> None:

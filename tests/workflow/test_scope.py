@@ -10,7 +10,7 @@ from huiqi.applications import service as applications
 from huiqi.errors import Conflict, Forbidden, NotFound
 from huiqi.funding import service as budgets
 from huiqi.statistics import service as statistics
-from tests.dbtest import ALICE_USCC, BOB_USCC, apply, step
+from tests.dbtest import ALICE_USCC, BOB_USCC, a_round, apply, step
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_enterprises_see_only_their_own(session, people, alice_app) -> None:
             applicants.get_applicant(session, actor=outsider, uscc=ALICE_USCC)
         with pytest.raises(Forbidden):
             applications.create_draft(session, actor=outsider, uscc=ALICE_USCC, matter_key="h1",
-                                      policy_id="ln-2022-35", measure=3, amount_requested=1)
+                                      round_id=a_round(session), measure=3, amount_requested=1)
         with pytest.raises(Forbidden):
             applicants.record_profile(session, actor=outsider, uscc=ALICE_USCC, name="冒名")
     assert [a.id for a in applications.listed(session, actor=people.alice)] == [alice_app.id]
@@ -91,7 +91,7 @@ def test_the_auditor_reads_everything_and_changes_nothing(session, people, alice
         lambda: step(session, "approve", people.auditor, alice_app.id, on=date(2025, 9, 2)),
         lambda: applicants.record_profile(session, actor=people.auditor, uscc=BOB_USCC, name="改名"),
         lambda: applications.create_draft(session, actor=people.auditor, uscc=BOB_USCC, matter_key="p1",
-                                          policy_id="ln-2022-35", measure=13, amount_requested=1),
+                                          round_id=a_round(session), measure=13, amount_requested=1),
     ]
     for attempt in refused:
         with pytest.raises(Forbidden):

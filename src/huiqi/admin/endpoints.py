@@ -1,15 +1,57 @@
-"""Policy versions over HTTP for the admin (the public policy and measures are at /policies)."""
+"""The policy catalogue over HTTP for the admin (the public policy and measures are at /policies)."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from pydantic import Field
 
 from huiqi.admin import service
 from huiqi.admin.schemas import PolicyFileRead
-from huiqi.web.deps import Actor
+from huiqi.catalogue import service as catalogue
+from huiqi.validation import PlainText, StrictInput
+from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
 
-router = APIRouter(prefix="/admin", tags=["政策版本"])
+router = APIRouter(prefix="/admin", tags=["政策目录"])
+VersionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="政策版本编号")]
 
 
-@router.get("/policies", response_model=Page[PolicyFileRead], summary="政策文件：校验结果、带日期的参数与责任单位")
-def policies(actor: Actor, paging: PagingDep) -> dict:
-    return page_of(service.policy_files(actor=actor), paging)
+class DraftIn(StrictInput):
+    file_name: PlainText = Field(min_length=1, max_length=200, description="文件名，如 ln-2026-1.yaml")
+    text: str = Field(min_length=1, max_length=catalogue.MAX_TEXT, description="政策文件全文（YAML）")
+
+
+class TextIn(StrictInput):
+    text: str = Field(min_length=1, max_length=catalogue.MAX_TEXT, description="政策文件全文（YAML）")
+
+
+class WithdrawIn(StrictInput):
+    reason: PlainText = Field(min_length=1, max_length=500, description="撤回理由")
+
+
+@router.get("/policies", response_model=Page[PolicyFileRead], summary="政策目录：各版本的状态、校验、参数与责任单位")
+def policies(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    return page_of(service.policy_files(session, actor=actor), paging)
+
+
+@router.post("/policies", response_model=PolicyFileRead, status_code=201,
+             summary="起草政策版本：上传政策文件（逐行校验，错误指出行号）")
+def draft(body: DraftIn, actor: Actor, session: Db) -> PolicyFileRead:
+    row = catalogue.add(session, actor=actor, text=body.text, file_name=body.file_name)
+    return service.version(row)
+
+
+@router.put("/policies/{version_id}", response_model=PolicyFileRead, summary="修改政策草稿（已发布的版本不可修改）")
+def edit(version_id: VersionId, body: TextIn, actor: Actor, session: Db) -> PolicyFileRead:
+    return service.version(catalogue.edit(session, actor=actor, version_id=version_id, text=body.text))
+
+
+@router.post("/policies/{version_id}/publish", response_model=PolicyFileRead,
+             summary="发布政策版本：须由起草人以外的管理员发布；先运行文件自带的测试情形")
+def publish(version_id: VersionId, actor: Actor, session: Db) -> PolicyFileRead:
+    return service.version(catalogue.publish(session, actor=actor, version_id=version_id))
+
+
+@router.post("/policies/{version_id}/withdraw", response_model=PolicyFileRead, summary="撤回政策版本（须写明理由）")
+def withdraw(version_id: VersionId, body: WithdrawIn, actor: Actor, session: Db) -> PolicyFileRead:
+    return service.version(catalogue.withdraw(session, actor=actor, version_id=version_id, reason=body.reason))

@@ -1,16 +1,92 @@
-"""The admin's policy versions page: each policy file checked, its dated parameters and units over time."""
+"""The admin's policy catalogue page: every version with its state, a draft uploaded or pasted and checked
+line by line, publication by a second admin, withdrawal with a reason; each version's dated parameters and
+units over time."""
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
 
 from huiqi.admin import service
-from huiqi.web.deps import Actor, CallerDep
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import InputError
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import page
+from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
 
 
+def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+    return page(request, "admin/policies.html", who, status_code=status_code,
+                files=service.policy_files(session, actor=actor), kinds=KINDS,
+                problems=context.pop("problems", []), values=context.pop("values", {}), **context)
+
+
+def _again(request: Request, who: CallerDep, session: Db, actor, values: dict):
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, actor, status_code=refusal.status_code, values=values,
+                     problems=refusal.problems or [("", refusal.message)])
+    return again
+
+
+def _read_text(file: UploadFile | None, pasted: str) -> tuple[str, str]:
+    """The draft's text and file name, from the uploaded file or else the pasted text."""
+    if file is not None and file.filename:
+        raw = file.file.read(catalogue.MAX_TEXT * 4 + 1)
+        try:
+            return raw.decode("utf-8-sig"), file.filename
+        except UnicodeDecodeError:
+            raise InputError([("政策文件", "文件不是 UTF-8 编码的文本")]) from None
+    return pasted, ""
+
+
 @router.get("/admin/policies", response_class=HTMLResponse)
-def policies_page(request: Request, who: CallerDep, actor: Actor) -> HTMLResponse:
-    return page(request, "admin/policies.html", who, files=service.policy_files(actor=actor), kinds=KINDS)
+def policies_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
+    return _page(request, who, session, actor)
+
+
+@router.post("/admin/policies", response_model=None)
+def draft(request: Request, who: CallerDep, actor: Actor, session: Db,
+          file: Annotated[UploadFile | None, File()] = None,
+          text: Annotated[str, Form(max_length=catalogue.MAX_TEXT)] = "",
+          file_name: Annotated[str, Form(max_length=200)] = "") -> Response:
+    require_role(actor, Role.ADMIN, doing="起草政策版本")
+
+    def act():
+        body, name = _read_text(file, text)
+        return catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml")
+
+    return form_step(session, act, done=lambda row: f"/admin/policies#version-{row.id}",
+                     again=_again(request, who, session, actor, {"text": text, "file_name": file_name}),
+                     said="草稿已保存并通过校验；请由另一位管理员核对后发布")
+
+
+@router.post("/admin/policies/{version_id}/edit", response_model=None)
+def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
+         text: Annotated[str, Form(max_length=catalogue.MAX_TEXT)] = "") -> Response:
+    return form_step(session, lambda: catalogue.edit(session, actor=actor, version_id=version_id, text=text),
+                     done=f"/admin/policies#version-{version_id}",
+                     again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text}),
+                     said=f"草稿 {version_id} 已修改并通过校验")
+
+
+@router.post("/admin/policies/{version_id}/publish", response_model=None)
+def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
+    return form_step(session, lambda: catalogue.publish(session, actor=actor, version_id=version_id),
+                     done=f"/admin/policies#version-{version_id}", again=_again(request, who, session, actor, {}),
+                     said=f"政策版本 {version_id} 已发布，即日起用于匹配与申报")
+
+
+@router.post("/admin/policies/{version_id}/withdraw", response_model=None)
+def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
+             reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    return form_step(session, lambda: catalogue.withdraw(session, actor=actor, version_id=version_id, reason=reason),
+                     done=f"/admin/policies#version-{version_id}",
+                     again=_again(request, who, session, actor, {"reason": reason}),
+                     said=f"政策版本 {version_id} 已撤回")
+
+

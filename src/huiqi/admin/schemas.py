@@ -1,6 +1,6 @@
 """Policy files as the admin reads them: each dated value with its source, units over time, the check."""
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -30,8 +30,15 @@ class UnitsRead(BaseModel):
 
 
 class PolicyFileRead(BaseModel):
-    """One shipped policy file: loaded and checked (``ok``), or the problems that stop it loading."""
+    """One version in the policy catalogue: loaded and checked (``ok``), or the problems that stop it loading."""
 
+    version_id: int = Field(description="政策目录中的版本编号")
+    state: str = Field(description="draft 草稿；published 已发布；superseded 已被新版本取代；withdrawn 已撤回")
+    state_label: str = Field(description="给人读的状态（已发布的政策过了有效期读作“已过期”）")
+    drafted_by: str
+    published_by: str | None = None
+    published_at: datetime | None = None
+    note: str | None = None
     file: str
     ok: bool
     problems: list[str]

@@ -1,33 +1,38 @@
-"""Policy versions for the admin: every shipped policy file loaded and checked as ``huiqi policy check``
-does, with each parameter's dated values and each measure's responsible units over time."""
+"""The policy catalogue for the admin: every version loaded and checked as ``huiqi policy check`` does, with
+each parameter's dated values and each measure's responsible units over time."""
 
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from huiqi import clock
 from huiqi.admin.schemas import DatedValueRead, ParameterHistory, PolicyFileRead, UnitsRead
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import PolicyFileError
-from huiqi.models import User
+from huiqi.models import PolicyVersion, User
 from huiqi.money import wan
-from huiqi.rules.loader import shipped, shipped_paths
+from huiqi.rules.loader import load_text
 from huiqi.rules.params import Parameter
 from huiqi.rules.policy import Policy
-from huiqi.users.roles import Role
-from huiqi.users.scope import require_role
 
 
-def policy_files(*, actor: User) -> list[PolicyFileRead]:
-    """Each shipped policy file, in file order: what it holds, or why it does not load."""
-    require_role(actor, Role.ADMIN, doing="查看政策版本")
-    found = []
-    for stem, path in shipped_paths().items():
-        try:
-            found.append(read(shipped(stem), path.name))
-        except PolicyFileError as error:
-            found.append(PolicyFileRead(file=path.name, ok=False, problems=error.problems))
-    return found
+def policy_files(session: Session, *, actor: User) -> list[PolicyFileRead]:
+    """Every version in the catalogue, by policy then age: what it holds, or why it does not load."""
+    return [version(row) for row in catalogue.versions(session, actor=actor)]
 
 
-def read(policy: Policy, file: str) -> PolicyFileRead:
+def version(row: PolicyVersion) -> PolicyFileRead:
+    about = {"version_id": row.id, "state": row.state, "drafted_by": row.drafted_by, "published_by": row.published_by,
+             "published_at": row.published_at, "note": row.note, "file": row.file_name}
+    try:
+        policy = load_text(row.text, row.file_name)
+    except PolicyFileError as error:
+        return PolicyFileRead(**about, state_label=catalogue.STATE_LABELS[row.state], ok=False,
+                              problems=error.problems, id=row.policy_id, number=row.number, title=row.title)
+    return read(policy, about | {"state_label": catalogue.status(row, policy, clock.today())})
+
+
+def read(policy: Policy, about: dict) -> PolicyFileRead:
     rules = sum(len(m.rules) + len(m.services) + len(m.local) for m in policy.measures)
     today = clock.today()
     window = [history(None, policy.window_start), history(None, policy.window_end)]
@@ -35,7 +40,7 @@ def read(policy: Policy, file: str) -> PolicyFileRead:
     params += [history(m.number, p) for m in policy.measures for p in m.parameters.values()]
     units = [UnitsRead(measure=m.number, since=u.since, units=list(u.units), source=u.source)
              for m in policy.measures for u in m.units]
-    return PolicyFileRead(file=file, ok=True, problems=[], id=policy.id, number=policy.number, title=policy.title,
+    return PolicyFileRead(**about, ok=True, problems=[], id=policy.id, number=policy.number, title=policy.title,
                           version=policy.version, window_start=policy.window_start.at(today, today),
                           window_end=policy.window_end_at(today), measures=len(policy.measures), rules=rules,
                           parameters=params, units=units)

@@ -19,13 +19,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/announcements/manage", response_class=HTMLResponse)
 def manage(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLResponse:
     batches = [read(session, b, rows) for b, rows in announcements.managed(session, actor=actor)]
-    return page(request, "announcements/manage.html", who, batches=batches, titles=measure_titles(),
+    return page(request, "announcements/manage.html", who, batches=batches, titles=measure_titles(session),
                 today=clock.today())
 
 
 @router.get("/announcements/manage.xlsx")
 def export(actor: Actor, session: Db) -> Response:
-    titles = measure_titles()
+    titles = measure_titles(session)
     rows = [[b.id, b.title, b.starts_on, b.ends_on, b.working_days, e.application_id, e.applicant, e.uscc,
              f"{e.measure}. {titles.get((e.policy_id, e.measure), '')}", e.amount_proposed, STATES.get(e.state)]
             for b in (read(session, b, rows) for b, rows in announcements.managed(session, actor=actor))

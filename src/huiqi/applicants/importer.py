@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from huiqi.applicants import service
 from huiqi.applicants.schemas import MATCH_FIELDS
+from huiqi.catalogue import service as catalogue
 from huiqi.models import User
-from huiqi.rules.loader import load_many
 from huiqi.simulate.population import read_population
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -25,7 +25,7 @@ class ImportReport(BaseModel):
 def import_population(session: Session, *, actor: User, path: Path) -> ImportReport:
     """Record every applicant's profile (a new version only where it changed) and every matter."""
     require_role(actor, Role.ADMIN, doing="导入申报单位")
-    codes = {code: info for p in load_many() for code, info in p.codes.items()}
+    codes = {code: info for p in catalogue.published(session) for code, info in p.codes.items()}
     population = read_population(path, codes)
     frames = pl.collect_all([population.applicants, population.matters])
     changed = 0

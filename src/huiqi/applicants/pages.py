@@ -11,6 +11,7 @@ from huiqi.errors import Forbidden, InputError, NotFound
 from huiqi.models import User
 from huiqi.public import calculator
 from huiqi.reference import divisions, industries
+from huiqi.rounds import service as rounds
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.loader import vocabulary
 from huiqi.users.roles import Role
@@ -42,7 +43,12 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
         if application.state not in ENDED and application.matter_id in keys:
             applied.setdefault(keys[application.matter_id], []).append(application)
     editing = context.pop("editing", None)
+    open_rounds = {}  # (policy, measure) → the open round that takes it: 立即申报, or no round open
+    for r in reversed(rounds.open_now(session)):
+        for m in rounds.measures(session, r.id):
+            open_rounds[(r.policy_id, m.measure)] = r
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
+                open_rounds=open_rounds,
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=answer, titles={m.key: m for m in matters}, applied=applied,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),

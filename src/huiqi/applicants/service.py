@@ -11,12 +11,12 @@ from huiqi.applicants import repository
 from huiqi.applicants.schemas import MATCH_FIELDS, PROFILE_FIELDS, STANDING_FIELDS, Standing
 from huiqi.audit import service as audit
 from huiqi.audit.service import plain
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import Applicant, ApplicantProfile, Matter, User
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case, read_case
-from huiqi.rules.loader import load_many
 from huiqi.rules.match import match
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role, require_uscc
@@ -166,4 +166,4 @@ def answer_for(session: Session, *, actor: User, uscc: str, as_of: date | None =
     applicant, _ = get_applicant(session, actor=actor, uscc=uscc)
     day = as_of or clock.today()
     case, _ = case_for(session, applicant=applicant, as_of=day)
-    return match(case, load_many(), day)
+    return match(case, catalogue.published(session), day)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
 from huiqi.applications import service, views
@@ -50,7 +50,7 @@ def export(session: Db, actor: Actor, state: StateQuery = None) -> Response:
 
 @router.post("", response_model=ApplicationDetail, status_code=201, summary="新建申报（草稿）")
 def create(body: ApplicationCreate, session: Db, actor: Actor) -> ApplicationDetail:
-    draft = service.create_draft(session, actor=actor, uscc=body.uscc, matter_key=body.matter, policy_id=body.policy,
+    draft = service.create_draft(session, actor=actor, uscc=body.uscc, matter_key=body.matter, round_id=body.round,
                                  measure=body.measure, amount_requested=body.amount_requested)
     session.commit()
     return views.detail(session, draft, actor)
@@ -83,11 +83,13 @@ def read_material(file: UploadFile) -> bytes:
 @router.post("/{application_id}/materials", response_model=MaterialRead, status_code=201,
              summary="上传申报材料（PDF、OFD、JPG、PNG，按内容判断类型）")
 def upload(application_id: RecordId, session: Db, actor: Actor,
-           file: Annotated[UploadFile, File(description="材料文件：PDF、OFD、JPG 或 PNG")]) -> MaterialRead:
+           file: Annotated[UploadFile, File(description="材料文件：PDF、OFD、JPG 或 PNG")],
+           kind: Annotated[str | None, Form(max_length=50, description="批次要求的哪一项材料（如 申报书）；"
+                                                                    "不填则为尚缺的第一项")] = None) -> MaterialRead:
     content = read_material(file)
     try:
         row = service.add_material(session, actor=actor, application_id=application_id,
-                                   filename=file.filename or "材料", content=content)
+                                   filename=file.filename or "材料", content=content, kind=kind)
     except MaterialError as error:
         raise InputError([("file", error.message)]) from None
     session.commit()

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
 from huiqi.applications import service, views
@@ -16,7 +17,7 @@ from huiqi.applications.endpoints import read_material
 from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.models import User
 from huiqi.money import parse_wan
-from huiqi.rules.loader import load_many
+from huiqi.rounds import service as rounds
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
@@ -26,7 +27,6 @@ from huiqi.workflow.runner import run
 from huiqi.workflow.states import EDITABLE, STATES, Action
 
 router = APIRouter(include_in_schema=False)
-POLICY = "ln-2022-35"
 
 
 @router.get("/applications", response_class=HTMLResponse)
@@ -37,9 +37,14 @@ def listing(request: Request, who: CallerDep, session: Db, actor: Actor,
     return page(request, "applications/list.html", who, rows=rows, state=chosen, states=STATES)
 
 
-def _monetary() -> list[tuple[int, str]]:
-    policy = next(p for p in load_many() if p.id == POLICY)
-    return [(m.number, m.title) for m in policy.measures if m.monetary]
+def _open_measures(session: Session) -> list[tuple[str, str]]:
+    """Each measure of the rounds open today, as (form value ``round/number``, label with the deadline)."""
+    found = []
+    for r in rounds.open_now(session):
+        shown = rounds.read(session, r)
+        found += [(f"{r.id}/{m.measure}", f"{shown.title}（{shown.policy_number}，{r.closes_on} 截止）"
+                                          f" 措施{m.measure}. {m.title}") for m in shown.measures]
+    return found
 
 
 def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code: int = 200,
@@ -48,14 +53,16 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
     applicant = applicants.by_uscc(session, actor.uscc or "")
     matters = applicants.matters(session, applicant.id) if applicant else []
     return page(request, "applications/new.html", who, status_code=status_code, matters=matters,
-                measures=_monetary(), form=form, problems=form.pop("problems", []))
+                measures=_open_measures(session), form=form, problems=form.pop("problems", []))
 
 
 @router.get("/applications/new", response_class=HTMLResponse)
 def new(request: Request, who: CallerDep, session: Db, actor: Actor,
         matter: Annotated[str, Query(max_length=64)] = "", measure: Annotated[str, Query(max_length=4)] = "",
-        amount: Annotated[str, Query(max_length=30)] = "") -> HTMLResponse:
-    return _new(request, who, session, actor, matter=matter, measure=measure, amount=amount)
+        amount: Annotated[str, Query(max_length=30)] = "",
+        round: Annotated[str, Query(max_length=10)] = "") -> HTMLResponse:
+    chosen = f"{round}/{measure}" if round else measure
+    return _new(request, who, session, actor, matter=matter, measure=chosen, amount=amount)
 
 
 def _problems(error: HuiqiError) -> list[tuple[str, str]]:
@@ -67,14 +74,16 @@ def _problems(error: HuiqiError) -> list[tuple[str, str]]:
 def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: SentForm) -> Response:
     form = {k: str(sent.get(k) or "").strip() for k in ("matter", "measure", "amount")}
     try:
-        if not form["measure"].isdigit() or not 1 <= int(form["measure"]) <= 999:
-            raise InputError([("measure", "请选择一条措施")])
+        round_id, _, number = form["measure"].partition("/")
+        if not number.isdigit() or not 1 <= int(number) <= 999 or not round_id.isdigit() or len(round_id) > 9:
+            raise InputError([("measure", "请选择一个开放中的批次和措施")])
         amount = parse_wan(form["amount"] or "", "amount") if form["amount"] else None
         if amount is None:
             raise InputError([("amount", "请填写申请金额（万元）")])
         with session.begin_nested():
             draft = service.create_draft(session, actor=actor, uscc=actor.uscc or "", matter_key=form["matter"],
-                                         policy_id=POLICY, measure=int(form["measure"]), amount_requested=amount)
+                                         round_id=int(round_id), measure=int(number),
+                                         amount_requested=amount)
     except HuiqiError as error:
         return _new(request, who, session, actor, status_code=error.status_code, problems=_problems(error), **form)
     session.commit()

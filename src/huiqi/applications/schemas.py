@@ -42,7 +42,8 @@ class ApplicationCreate(StrictInput):
 
     uscc: str = Field(description="申报单位的统一社会信用代码（企业用户只能为本单位申报）", min_length=1, max_length=18)
     matter: str = Field(description="事项编号（先在“事项”中登记）", min_length=1, max_length=64)
-    policy: str = Field("ln-2022-35", description="政策编号", min_length=1, max_length=40)
+    round: int = Field(description="申报批次编号（GET /api/v1/rounds 列出开放中的批次；政策由批次确定）",
+                       ge=1, le=2_147_483_647)
     measure: int = Field(description="措施序号", ge=1, le=999)
     amount_requested: int = Field(description="申请金额（元，整数，大于 0）", gt=0, le=MAX_YUAN)
 
@@ -58,6 +59,7 @@ class MaterialRead(BaseModel):
 
     id: int
     filename: str
+    kind: str | None = Field(None, description="批次要求的哪一项材料")
     media_type: str
     size: int
     sha256: str
@@ -87,6 +89,7 @@ class ApplicationSummary(BaseModel):
     applicant_name: str | None
     matter: str
     policy_id: str
+    round_id: int | None = Field(None, description="申报批次编号（批次制度以前的申报为空）")
     measure: int
     measure_title: str
     state: str

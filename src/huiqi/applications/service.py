@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository
 from huiqi.applications.schemas import DECLARATION
@@ -17,6 +18,7 @@ from huiqi.funding.service import monetary_measure
 from huiqi.materials import storage
 from huiqi.models import Application, Material, User
 from huiqi.money import MAX_YUAN
+from huiqi.rounds import service as rounds
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role, require_uscc, scope_of
@@ -42,12 +44,14 @@ def _amount(value: int) -> int:
     return value
 
 
-def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, policy_id: str, measure: int,
+def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, round_id: int, measure: int,
                  amount_requested: int, policies: list[Policy] | None = None) -> Application:
-    """Start an application (a draft) for one matter under one measure."""
+    """Start an application (a draft) for one matter under one measure of an open round."""
     require_role(actor, Role.ENTERPRISE, doing="申报")
     require_uscc(actor, uscc, doing="申报")
-    monetary_measure(policy_id, measure, policies)
+    found, _ = rounds.for_draft(session, round_id, measure, clock.today())
+    policy_id = found.policy_id
+    monetary_measure(session, policy_id, measure, policies)
     amount = _amount(amount_requested)
     applicant = applicants.by_uscc(session, uscc)
     matter = applicants.matter(session, applicant.id, matter_key) if applicant else None
@@ -59,7 +63,7 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, p
         raise Conflict(f"事项 {matter_key} 已有一项在办的申报（编号 {live.id}，{STATES[live.state]}）："
                        "一个事项只能有一项在办申报（从高不重复）；如需改报其他措施，请先撤回原申报")
     application = Application(applicant_id=applicant.id, uscc=uscc, matter_id=matter.id, policy_id=policy_id,
-                              measure=measure, amount_requested=amount, state=State.DRAFT,
+                              round_id=round_id, measure=measure, amount_requested=amount, state=State.DRAFT,
                               created_by=actor.username)
     try:
         with session.begin_nested():
@@ -68,7 +72,8 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, p
         raise Conflict(f"事项 {matter_key} 刚刚已有一项申报，一个事项只能有一项在办申报") from None
     audit.record(session, actor=actor.username, action="application.create", entity="application",
                  entity_id=application.id, after={"state": "draft", "matter": matter_key, "policy": policy_id,
-                                                  "measure": measure, "amount_requested": amount_requested})
+                                                  "round": round_id, "measure": measure,
+                                                  "amount_requested": amount_requested})
     return application
 
 
@@ -93,19 +98,42 @@ def change_amount(session: Session, *, actor: User, application_id: int, amount_
 
 
 def add_material(session: Session, *, actor: User, application_id: int, filename: str, content: bytes,
-                 store: Path | None = None) -> Material:
-    """Attach a file: its type and size are checked by content, and it is on disk before the row exists."""
+                 store: Path | None = None, kind: str | None = None) -> Material:
+    """Attach a file as one of the round's materials (``kind``; by default the first required one not yet
+    attached): its type and size are checked by content, and it is on disk before the row exists."""
     application = _editable(session, actor, application_id)
     settings = get_settings()
     media_type = storage.check(content, settings.max_material_bytes)
+    kind = _kind(session, application, kind, media_type)
     sha256 = storage.store(store or settings.materials_dir, content)
-    material = Material(application_id=application.id, filename=filename[:255], media_type=media_type,
+    material = Material(application_id=application.id, filename=filename[:255], media_type=media_type, kind=kind,
                         size=len(content), sha256=sha256, uploaded_by=actor.username)
     repository.add(session, material)
     audit.record(session, actor=actor.username, action="material.add", entity="application",
-                 entity_id=application.id, after={"filename": material.filename, "type": media_type,
+                 entity_id=application.id, after={"filename": material.filename, "kind": kind, "type": media_type,
                                                   "size": material.size, "sha256": sha256})
     return material
+
+
+def _kind(session: Session, application: Application, kind: str | None, media_type: str) -> str | None:
+    """Which of the round's materials a file is; its format must be one the round accepts for it."""
+    opened = rounds.opened_measure(session, application)
+    if opened is None or not opened.materials:
+        return kind
+    wanted = opened.materials
+    if kind:
+        found = next((m for m in wanted if m["name"] == kind), None)
+        if found is None:
+            names = "、".join(m["name"] for m in wanted)
+            raise InputError([("kind", f"本批次没有名为“{kind}”的材料（可选：{names}）")])
+    else:
+        have = {m.kind for m in repository.materials(session, application.id)}
+        fits = [m for m in wanted if media_type in m["formats"]]
+        found = next((m for m in fits if m["required"] and m["name"] not in have), fits[0] if fits else wanted[0])
+    if media_type not in found["formats"]:
+        accepted = "、".join(rounds.FORMATS[f] for f in found["formats"])
+        raise InputError([("file", f"“{found['name']}”只接受 {accepted} 格式")])
+    return str(found["name"])
 
 
 def declare(session: Session, *, actor: User, application_id: int) -> Application:

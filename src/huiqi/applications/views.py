@@ -28,8 +28,8 @@ from huiqi.workflow.judgement import matter_key, result_for
 from huiqi.workflow.states import ACTIONS, STATES, allowed
 
 
-def measure_title(policy_id: str, number: int) -> str:
-    return measure_titles().get((policy_id, number), f"措施{number}")
+def measure_title(session: Session, policy_id: str, number: int) -> str:
+    return measure_titles(session).get((policy_id, number), f"措施{number}")
 
 
 def _name(session: Session, application: Application) -> str | None:
@@ -43,8 +43,9 @@ def summary(session: Session, application: Application) -> ApplicationSummary:
     unit = session.get(Department, application.department_id) if application.department_id else None
     return ApplicationSummary(
         id=application.id, uscc=application.uscc, applicant_name=_name(session, application),
-        matter=matter_key(session, application), policy_id=application.policy_id, measure=application.measure,
-        measure_title=measure_title(application.policy_id, application.measure), state=application.state,
+        matter=matter_key(session, application), policy_id=application.policy_id, round_id=application.round_id,
+        measure=application.measure,
+        measure_title=measure_title(session, application.policy_id, application.measure), state=application.state,
         state_label=STATES.get(application.state, application.state), amount_requested=application.amount_requested,
         ceiling=application.ceiling, amount_proposed=application.amount_proposed,
         amount_approved=grant.amount if grant else None, submitted_on=application.submitted_on,

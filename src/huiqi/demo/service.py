@@ -6,7 +6,8 @@ Every step goes through the services, so the demo's audit trail is as real as an
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from importlib import resources
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,15 +15,16 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
+from huiqi.catalogue import service as catalogue
 from huiqi.demo import data
 from huiqi.demo.data import DemoEnterprise
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict
 from huiqi.funding import service as funding
 from huiqi.growth import service as growth
-from huiqi.models import Applicant, Application, User
+from huiqi.models import Applicant, Application, Round, User
 from huiqi.reference import divisions
-from huiqi.rules.loader import load_many
+from huiqi.rounds import service as rounds
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.whitelist import service as whitelist
@@ -31,13 +33,18 @@ from huiqi.workflow.states import Action, State
 
 PDF = (b"%PDF-1.4\n% huiqi demo material: synthetic, not a real document\n1 0 obj <</Type/Catalog>> endobj\n"
        b"trailer <</Root 1 0 R>>\nstartxref\n0\n%%EOF\n")
-POLICY = "ln-2022-35"
+
+
+def _policy(session: Session) -> str:
+    """The policy the demo's enterprises apply under: the oldest in the catalogue (the shipped 辽政办〔2022〕35号)."""
+    return catalogue.published(session)[0].id
 
 
 @dataclass
 class Cast:
     """The demo's users, by what they are bound to."""
 
+    password: str
     admin: User
     finance: User
     auditor: User
@@ -52,12 +59,12 @@ def _user(session: Session, username: str, name: str, role: str, password: str, 
 
 
 def _cast(session: Session, password: str) -> Cast:
-    cast = Cast(admin=_user(session, "admin", "系统管理员（演示）", "admin", password),
+    cast = Cast(password=password, admin=_user(session, "admin", "系统管理员（演示）", "admin", password),
                 finance=_user(session, "finance", "省财政厅经办人（演示）", "finance", password),
                 auditor=_user(session, "auditor", "审计人员（演示）", "auditor", password))
     for code, name in divisions.cities().items():
         cast.cities[code] = _user(session, f"city-{code}", f"{name}初审人员（演示）", "city", password, region=code)
-    for i, unit in enumerate(departments.sync(session, policies=load_many()), start=1):
+    for i, unit in enumerate(departments.sync(session, policies=catalogue.published(session)), start=1):
         cast.departments[unit.id] = _user(session, f"dept-{i:02d}", f"{unit.name}审核人员（演示）", "department",
                                           password, department=unit.name)
     for i, firm in enumerate(data.ENTERPRISES, start=1):
@@ -76,10 +83,11 @@ def _enterprise(session: Session, cast: Cast, firm: DemoEnterprise) -> None:
                               profit=profit, employees=employees)
 
 
-def _draft(session: Session, cast: Cast, firm: DemoEnterprise) -> Application:
+def _draft(session: Session, cast: Cast, firm: DemoEnterprise, round_id: int) -> Application:
     who = cast.enterprises[firm.body]
-    draft = applications.create_draft(session, actor=who, uscc=firm.uscc, matter_key=firm.matter["id"],
-                                      policy_id=POLICY, measure=firm.measure, amount_requested=firm.amount)
+    with clock.pinned(data.SUBMITTED):
+        draft = applications.create_draft(session, actor=who, uscc=firm.uscc, matter_key=firm.matter["id"],
+                                          round_id=round_id, measure=firm.measure, amount_requested=firm.amount)
     applications.add_material(session, actor=who, application_id=draft.id, filename="申报书（演示）.pdf",
                               content=PDF)
     applications.declare(session, actor=who, application_id=draft.id)
@@ -141,6 +149,41 @@ def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Applicati
           reasons="（演示）公示期间收到异议：认证证书有效期存疑，退回复核")
 
 
+def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
+    """The 2025 round of the shipped policy (closed), the current year's (open, for matters dated inside the
+    expired window), and the demonstration successor policy, published by a second admin, with a round of its own."""
+    policy = catalogue.published(session)[0]
+    measures = [rounds.MeasureIn(m.number, data.BUDGETS_2025.get(m.number))
+                for m in policy.measures if m.monetary]
+    guide = ("1. 企业在本平台登记事项、填写申报书并上传材料，作出承诺后提交；"
+             "2. 需市级初审的措施由所在市初审（5个工作日）；3. 牵头责任单位审核、组织专家评审并拟定金额；"
+             "4. 公示5个工作日；5. 省财政厅批准并拨付。")
+    with clock.pinned(data.ROUND_2025[0]):
+        past = rounds.open_round(session, actor=cast.admin, policy_id=policy.id, title="2025年度申报（演示）",
+                                 opens_on=data.ROUND_2025[0], closes_on=data.ROUND_2025[1], measures=measures,
+                                 guide=guide, contact="省数据局 024-00000000（演示号码）")
+    today = clock.today()
+    current = rounds.open_round(session, actor=cast.admin, policy_id=policy.id,
+                                title=f"{today.year}年度申报（有效期内事项，演示）",
+                                opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
+                                measures=measures, guide=guide, contact="省数据局 024-00000000（演示号码）")
+    second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
+    text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
+    draft = catalogue.add(session, actor=cast.admin, text=text, file_name="successor-demo.yaml")
+    catalogue.publish(session, actor=second, version_id=draft.id)
+    successor = catalogue.policy(session, draft.policy_id)
+    rounds.open_round(session, actor=cast.admin, policy_id=successor.id, title=f"{today.year}年度申报（演示政策）",
+                      opens_on=today - timedelta(days=10), closes_on=today + timedelta(days=80),
+                      measures=[rounds.MeasureIn(m.number, 20_000_000) for m in successor.measures if m.monetary],
+                      guide=guide, contact="演示机关 024-00000001（演示号码）")
+    for year in budget_years():
+        for m in successor.measures:
+            if m.monetary:
+                funding.set_budget(session, actor=cast.finance, year=year, policy_id=successor.id, measure=m.number,
+                                   amount=20_000_000)
+    return past, current
+
+
 def budget_years(today: date | None = None) -> list[int]:
     """2025, when the demo's approvals happen, and the current year: approval draws on the budget of its
     day's year, so a walk-through today needs this year's budgets too."""
@@ -160,11 +203,12 @@ def seed(session: Session, *, password: str) -> Cast:
         _enterprise(session, cast, firm)
     for year in budget_years():
         for measure, amount in data.BUDGETS_2025.items():
-            funding.set_budget(session, actor=cast.finance, year=year, policy_id=POLICY, measure=measure,
+            funding.set_budget(session, actor=cast.finance, year=year, policy_id=_policy(session), measure=measure,
                                amount=amount)
+    past, _ = _rounds(session, cast)
     waiting = {}
     for firm in data.ENTERPRISES:
-        app = _draft(session, cast, firm)
+        app = _draft(session, cast, firm, past.id)
         if firm.goal == "draft":
             continue
         who = cast.enterprises[firm.body]

@@ -26,7 +26,7 @@ def overview(session: Session, *, actor: User, year: int) -> list[BudgetRead]:
     """The year's budgets with what approvals committed, what was paid, and what is left."""
     found = funding.budgets(session, actor=actor, year=year)
     paid = funding.disbursed(session, actor=actor, budget_ids=[b.id for b in found])
-    titles = measure_titles()
+    titles = measure_titles(session)
     return [BudgetRead(year=b.year, policy_id=b.policy_id, measure=b.measure,
                        title=titles.get((b.policy_id, b.measure), ""), amount=b.amount, committed=b.committed,
                        disbursed=paid.get(b.id, 0), left=b.amount - b.committed, set_by=b.set_by) for b in found]

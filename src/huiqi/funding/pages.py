@@ -9,12 +9,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
 from huiqi.models import User
 from huiqi.review.forms import yuan_of_wan
-from huiqi.rules.loader import load_many
 from huiqi.web.deps import Actor, Caller, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -24,14 +24,14 @@ router = APIRouter(include_in_schema=False)
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
-def _measures() -> list[tuple[str, int, str]]:
-    return [(p.id, m.number, m.title) for p in load_many() for m in p.measures if m.monetary]
+def _measures(session: Session) -> list[tuple[str, int, str]]:
+    return [(p.id, m.number, m.title) for p in catalogue.published(session) for m in p.measures if m.monetary]
 
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
           **context: Any) -> HTMLResponse:
     return page(request, "budgets/index.html", who, status_code=status_code, year=year,
-                budgets=overview(session, actor=actor, year=year), measures=_measures(),
+                budgets=overview(session, actor=actor, year=year), measures=_measures(session),
                 payments=funding.payments(session, actor=actor), values=context.pop("values", {}), **context)
 
 
@@ -45,7 +45,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
                measure: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
                policy_id: Annotated[str, Form(max_length=40)] = "") -> Response:
     values = {"year": year, "measure": measure, "amount": amount}
-    chosen = policy_id or (_measures()[0][0] if _measures() else "")
+    chosen = policy_id or next((p for p, _, _ in _measures(session)), "")
     shown = int(year) if year.strip().isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
 
     def act() -> None:

@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import BudgetExceeded, Conflict, InputError
 from huiqi.funding import repository
 from huiqi.models import Application, Budget, Disbursement, Grant, User
 from huiqi.money import MAX_YUAN, wan
-from huiqi.rules.loader import load_many
 from huiqi.rules.policy import Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -23,9 +23,10 @@ from huiqi.users.scope import require_role
 READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 
 
-def monetary_measure(policy_id: str, number: int, policies: list[Policy] | None = None) -> tuple[Policy, Measure]:
-    """A loaded policy and one of its monetary measures, or an input error naming which is wrong."""
-    policy = next((p for p in policies or load_many() if p.id == policy_id), None)
+def monetary_measure(session: Session, policy_id: str, number: int,
+                     policies: list[Policy] | None = None) -> tuple[Policy, Measure]:
+    """A policy in force and one of its monetary measures, or an input error naming which is wrong."""
+    policy = next((p for p in policies or catalogue.published(session) if p.id == policy_id), None)
     if policy is None:
         raise InputError([("policy", f"没有政策 {policy_id!r}")])
     measure = policy.measure(number)
@@ -40,7 +41,7 @@ def set_budget(session: Session, *, actor: User, year: int, policy_id: str, meas
                policies: list[Policy] | None = None) -> Budget:
     """Set the year's amount for a measure; never below what approvals have already drawn."""
     require_role(actor, Role.FINANCE, doing="设定预算")
-    monetary_measure(policy_id, measure, policies)
+    monetary_measure(session, policy_id, measure, policies)
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_YUAN:
         raise InputError([("amount", "预算应为非负整数（元）")])
     if not 2000 <= year <= 2100:

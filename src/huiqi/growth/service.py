@@ -8,26 +8,34 @@ from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.applicants.service import get_applicant, listed
 from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Forbidden, InputError, NotFound
 from huiqi.growth import repository
 from huiqi.growth.schemas import Figures, GrowthFile, Recognition
 from huiqi.models import Department, GrowthFigure, Matter, User
 from huiqi.money import MAX_YUAN
-from huiqi.rules.loader import shipped, vocabulary
+from huiqi.rules.loader import vocabulary
+from huiqi.rules.policy import Measure
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_uscc
 
-POLICY, MEASURE = "ln-2022-35", 3
+
+def _measure(session: Session) -> Measure:
+    """The measure the growth files are for, as the policy in force says (``serves: [growth_files]``)."""
+    found = catalogue.serving(session, "growth_files")
+    if found is None:
+        raise NotFound("没有已发布的政策规定“成长档案”（措施的 serves: [growth_files]）")
+    return found[1]
 
 
-def cultivation_codes() -> set[str]:
-    """The recognitions measure 3 supports, read from the policy's rules."""
-    return {code for rule in shipped(POLICY).measure(MEASURE).rules for code in rule.reaches}
+def cultivation_codes(session: Session) -> set[str]:
+    """The recognitions the growth files' measure supports, read from the policy's rules."""
+    return {code for rule in _measure(session).rules for code in rule.reaches}
 
 
-def is_cultivated(matters: list[Matter]) -> bool:
-    codes = cultivation_codes()
+def is_cultivated(session: Session, matters: list[Matter]) -> bool:
+    codes = cultivation_codes(session)
     return any(set(m.codes) & codes for m in matters)
 
 
@@ -37,14 +45,15 @@ def _may_write(session: Session, actor: User, uscc: str) -> None:
     if actor.role in (Role.ENTERPRISE, Role.ADMIN, Role.SYSTEM):
         return
     if not _is_keeper(session, actor):
-        lead = lead_unit(shipped(POLICY).measure(MEASURE), clock.today())
-        raise Forbidden(f"成长档案由企业本身、措施{MEASURE}的牵头单位（{lead}）或管理员维护")
+        measure = _measure(session)
+        lead = lead_unit(measure, clock.today())
+        raise Forbidden(f"成长档案由企业本身、措施{measure.number}的牵头单位（{lead}）或管理员维护")
 
 
 def _is_keeper(session: Session, actor: User) -> bool:
     """A reviewer of measure 3's lead unit: it keeps the files of every cultivated enterprise."""
     unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
-    return unit is not None and unit.name == lead_unit(shipped(POLICY).measure(MEASURE), clock.today())
+    return unit is not None and unit.name == lead_unit(_measure(session), clock.today())
 
 
 def _money(name: str, value: int | None, allow_negative: bool = False) -> int | None:
@@ -60,7 +69,7 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
     """Record (or correct) one year's figures of a cultivated enterprise; the change is audited."""
     _may_write(session, actor, uscc)
     applicant = applicants.by_uscc(session, uscc)
-    cultivated = applicant is not None and is_cultivated(applicants.matters(session, applicant.id))
+    cultivated = applicant is not None and is_cultivated(session, applicants.matters(session, applicant.id))
     if applicant is None or (not cultivated and actor.role != Role.ENTERPRISE):
         raise NotFound("没有这家培育企业的成长档案（或无权查看）")  # a keeper's scope: the cultivated firms
     if not cultivated:
@@ -108,6 +117,6 @@ def cultivated(session: Session, *, actor: User) -> list[str]:
     found = []
     rows = applicants.current_profiles(session) if _is_keeper(session, actor) else listed(session, actor=actor)
     for applicant, _ in rows:
-        if is_cultivated(applicants.matters(session, applicant.id)):
+        if is_cultivated(session, applicants.matters(session, applicant.id)):
             found.append(applicant.uscc)
     return found

@@ -28,6 +28,7 @@ class Application(Created, Base):
     uscc: Mapped[str] = mapped_column(String(18), index=True)  # the applicant's, for scope checks
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
     policy_id: Mapped[str] = mapped_column(String(40))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)  # None: before rounds
     measure: Mapped[int] = mapped_column(Integer)
     amount_requested: Mapped[int] = mapped_column(Yuan)
     state: Mapped[str] = mapped_column(String(20), index=True)

@@ -15,6 +15,7 @@ class Material(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str | None] = mapped_column(String(50))  # which of the round's materials it is (申报书…)
     media_type: Mapped[str] = mapped_column(String(10))  # pdf, ofd, jpg, png: read from the content
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))

@@ -22,7 +22,7 @@ AsOf = Annotated[date | None, Query(description="判断日期（YYYY-MM-DD）；
 
 
 @router.post("/match", response_model=Answer, summary="一家单位可申请哪些措施、最高多少、为什么、缺什么")
-def match(case: Case, as_of: AsOf = None) -> Answer:
+def match(case: Case, session: Db, as_of: AsOf = None) -> Answer:
     """A case in the interchange shape of DOMAIN.md in, the answer out; bad input is a 422 naming the field.
 
     Sync, so that it runs in the thread pool: a large case must not hold up every other request. A case has at
@@ -31,23 +31,24 @@ def match(case: Case, as_of: AsOf = None) -> Answer:
     if len(case.matters) > most:
         raise InputError([("matters", f"每个案例最多 {most} 个事项（收到 {len(case.matters)} 个）；"
                                       "批量测算请用“财政测算”")])
-    return run_match(case, service.policies(), as_of or case.as_of or clock.today())
+    return run_match(case, service.policies(session), as_of or case.as_of or clock.today())
 
 
 @router.get("/policies", response_model=Page[PolicyRead], summary="政策列表")
-def policies(paging: PagingDep, as_of: AsOf = None) -> dict:
+def policies(session: Db, paging: PagingDep, as_of: AsOf = None) -> dict:
     day = as_of or clock.today()
-    return page_of([service.read(p, day) for p in service.policies()], paging)
+    return page_of([service.read(p, day) for p in service.policies(session)], paging)
 
 
 @router.get("/policies/{policy_id}", response_model=PolicyDetail, summary="一项政策及其全部措施")
-def policy(policy_id: str, as_of: AsOf = None) -> PolicyDetail:
-    return service.detail(service.policy(policy_id), as_of or clock.today())
+def policy(policy_id: str, session: Db, as_of: AsOf = None) -> PolicyDetail:
+    return service.detail(service.policy(session, policy_id), as_of or clock.today())
 
 
 @router.get("/policies/{policy_id}/measures/{number}", response_model=MeasureRead, summary="一条措施")
-def measure(policy_id: str, number: Annotated[int, Path(ge=1, le=999)], as_of: AsOf = None) -> MeasureRead:
-    found = service.policy(policy_id).measure(number)
+def measure(policy_id: str, number: Annotated[int, Path(ge=1, le=999)], session: Db,
+            as_of: AsOf = None) -> MeasureRead:
+    found = service.policy(session, policy_id).measure(number)
     if found is None:
         raise NotFound(f"政策 {policy_id} 没有第 {number} 条措施")
     return service.measure(found, as_of or clock.today())

@@ -28,14 +28,15 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     today = clock.today()
-    return page(request, "public/home.html", who, policies=[service.read(p, today) for p in service.policies()],
+    return page(request, "public/home.html", who, policies=[service.read(p, today) for p in service.policies(session)],
                 batches=announcements.public_listing(session)[:3], versions=whitelist.published_versions(session))
 
 
 @router.get("/policy", response_class=HTMLResponse)
-def policy(request: Request, who: CallerDep) -> HTMLResponse:
+def policy(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     today = clock.today()
-    return page(request, "public/policy.html", who, policies=[service.detail(p, today) for p in service.policies()])
+    return page(request, "public/policy.html", who,
+                policies=[service.detail(p, today) for p in service.policies(session)])
 
 
 def _calculator(request: Request, who: CallerDep, status_code: int = 200, **context) -> HTMLResponse:
@@ -56,13 +57,13 @@ def calculator_form(request: Request, who: CallerDep) -> HTMLResponse:
 
 
 @router.post("/calculator", response_class=HTMLResponse)
-def calculator_run(request: Request, who: CallerDep, form: SentForm) -> HTMLResponse:
+def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db) -> HTMLResponse:
     values = {k: form.getlist(k) for k in form if k != "csrf_token"}
     rows = calculator.matter_rows(form)
     try:
         data = calculator.case_from_form(form)
         case = read_case(data)
-        answer = match(case, service.policies(), case.as_of or clock.today())
+        answer = match(case, service.policies(session), case.as_of or clock.today())
     except InputError as error:
         problems = [(calculator.field_label(f), r) for f, r in error.problems]
         return _calculator(request, who, values=values, rows=rows, problems=problems, status_code=422)
@@ -81,7 +82,7 @@ def calculator_matter(request: Request, who: CallerDep, i: Annotated[int, Query(
 @router.get("/announcements", response_class=HTMLResponse)
 def announcements_page(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     return page(request, "public/announcements.html", who, batches=announcements.public_listing(session),
-                titles=service.measure_titles(), today=clock.today())
+                titles=service.measure_titles(session), today=clock.today())
 
 
 @router.get("/whitelist", response_class=HTMLResponse)

@@ -1,31 +1,27 @@
 """Policies as the public reads them: each measure with its units and parameters in force on a day."""
 
 from datetime import date
-from functools import cache
 
-from huiqi.errors import NotFound
+from sqlalchemy.orm import Session
+
+from huiqi.catalogue import service as catalogue
 from huiqi.money import wan
 from huiqi.public.schemas import MeasureRead, ParameterRead, PolicyDetail, PolicyRead
-from huiqi.rules.loader import load_many
 from huiqi.rules.policy import Measure, Policy
 
 
-def policies() -> list[Policy]:
-    """The shipped policies (loaded and checked once per process)."""
-    return load_many()
+def policies(session: Session) -> list[Policy]:
+    """The policies in force (the catalogue's published versions)."""
+    return catalogue.published(session)
 
 
-@cache
-def measure_titles() -> dict[tuple[str, int], str]:
+def measure_titles(session: Session) -> dict[tuple[str, int], str]:
     """Each measure's title by (policy id, number), for lists that name measures."""
-    return {(p.id, m.number): m.title for p in policies() for m in p.measures}
+    return {(p.id, m.number): m.title for p in policies(session) for m in p.measures}
 
 
-def policy(policy_id: str) -> Policy:
-    found = next((p for p in policies() if p.id == policy_id), None)
-    if found is None:
-        raise NotFound(f"没有政策 {policy_id}")
-    return found
+def policy(session: Session, policy_id: str) -> Policy:
+    return catalogue.policy(session, policy_id)
 
 
 def read(p: Policy, day: date) -> PolicyRead:

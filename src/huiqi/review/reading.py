@@ -69,7 +69,7 @@ class Row:
 
 
 def rows(session: Session, found: list[Application]) -> list[Row]:
-    titles = measure_titles()
+    titles = measure_titles(session)
     return [Row(a, applicant_name(session, a), department_name(session, a.department_id),
                 titles.get((a.policy_id, a.measure), "")) for a in found]
 
@@ -127,7 +127,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         if actor.role in (Role.FINANCE, Role.ADMIN, Role.AUDITOR) else None
     found = Dossier(
         application=app, applicant=applicant_name(session, app), department=department_name(session, app.department_id),
-        title=measure_titles().get((app.policy_id, app.measure), ""), matter_key=key,
+        title=measure_titles(session).get((app.policy_id, app.measure), ""), matter_key=key,
         facts=snapshot.get("applicant", {}),
         matter=next((m for m in snapshot.get("matters", []) if m.get("id") == key), {}),
         result=result, alternatives=alternatives, others=_others(session, actor, app),

@@ -115,6 +115,7 @@ class _Builder:
             window_source=spec.window.source, preamble=spec.preamble, closing=spec.closing,
             validity=spec.validity, stacking=spec.stacking, source=spec.source, general=general,
             codes=self.codes, measures=measures, parameters=params, version=version, path=path,
+            situations=tuple(spec.situations),
         )
 
     def _policy_text(self) -> str:
@@ -176,7 +177,7 @@ class _Builder:
         if spec.stacks_with and spec.kind == "service":
             self.report(at + ("stacks_with",), "服务类措施没有资金，不存在叠加支持")
         return Measure(spec.number, spec.chapter, spec.title, spec.clause, spec.kind, units, own,
-                       rules, services, local, tuple(spec.stacks_with))
+                       rules, services, local, tuple(spec.stacks_with), tuple(spec.serves))
 
     def _rule(self, spec: RuleSpec, at: Path_, scope: dict[str, Parameter], clause: str,
               monetary: bool, default: str = "award") -> Rule:

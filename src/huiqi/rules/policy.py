@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from huiqi.rules.expr import Node
 from huiqi.rules.params import Parameter
@@ -73,6 +73,7 @@ class Measure:
     services: tuple[Rule, ...]
     local: tuple[Rule, ...]
     stacks_with: tuple[str, ...] = ()  # policies whose support stacks with this measure's (另有规定的除外)
+    serves: tuple[str, ...] = ()  # what the platform runs for it beyond money: whitelist, growth_files
 
     @property
     def monetary(self) -> bool:
@@ -109,6 +110,7 @@ class Policy:
     version: str
     path: str
     order: int = field(default=0, compare=False)
+    situations: tuple[Any, ...] = field(default=(), compare=False)  # SituationSpec: the publication gate's
 
     def measure(self, number: int) -> Measure | None:
         """The measure numbered ``number``, or None."""

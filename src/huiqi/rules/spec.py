@@ -79,6 +79,8 @@ class MeasureSpec(_Strict):
     services: list[RuleSpec] = []
     local: list[RuleSpec] = []
     stacks_with: list[str] = []  # ids of policies whose support stacks with this measure's (另有规定的除外)
+    # What the measure is for beyond money, which the platform runs for it: the whitelist, the growth files.
+    serves: list[Literal["whitelist", "growth_files"]] = []
 
 
 class WindowSpec(_Strict):
@@ -92,6 +94,23 @@ class CodeSpec(_Strict):
     type: Literal["honour", "project"]
     label: str = Text
     fields: list[str] = []
+
+
+class ExpectSpec(_Strict):
+    matter: str = Text
+    measure: int = Field(ge=1)
+    status: Literal["eligible", "ineligible", "undetermined"]
+    ceiling: int | None = Field(default=None, ge=0)  # yuan; compared only when given
+
+
+class SituationSpec(_Strict):
+    """A case in and the results expected out, carried by the policy file and run before it is published."""
+
+    name: str = Text
+    as_of: date
+    applicant: dict[str, Any] = {}
+    matters: list[dict[str, Any]] = Field(min_length=1)
+    expect: list[ExpectSpec] = Field(min_length=1)
 
 
 class PolicySpec(_Strict):
@@ -110,6 +129,7 @@ class PolicySpec(_Strict):
     parameters: dict[str, ParameterSpec] = {}
     general: list[ConditionSpec] = []
     measures: list[MeasureSpec] = Field(min_length=1)
+    situations: list[SituationSpec] = []  # the file's own test situations: the publication gate runs them
 
 
 class VocabularySpec(_Strict):

@@ -24,6 +24,7 @@ from huiqi.workflow.states import ACTIONS, STATES
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
 env.filters["wan"] = wan
+env.filters["wan_or_dash"] = lambda v: "—" if v is None else f"{wan(v)}万元"
 env.filters["missing"] = missing_label
 env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
 env.filters["state"] = lambda s: STATES.get(s, s)

@@ -14,17 +14,14 @@ from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
 from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import ApplicantProfile, Department, User, WhitelistEntry, WhitelistVersion
 from huiqi.reference import divisions, industries
-from huiqi.rules.loader import shipped
 from huiqi.users.roles import Role
 from huiqi.web.excel import safe_workbook
 from huiqi.whitelist import repository
-
-MEASURE = 19
-POLICY = "ln-2022-35"
 
 
 def qualifies(profile: ApplicantProfile) -> bool:
@@ -39,10 +36,14 @@ def _may_compile(session: Session, actor: User, on: date) -> None:
     """Admins, and reviewers of measure 19's lead unit on that day, compile and publish the list."""
     if actor.role in (Role.ADMIN, Role.SYSTEM):
         return
-    lead = lead_unit(shipped(POLICY).measure(MEASURE), on)
+    found = catalogue.serving(session, "whitelist")
+    if found is None:
+        raise NotFound("没有已发布的政策规定“白名单”（措施的 serves: [whitelist]）")
+    measure = found[1]
+    lead = lead_unit(measure, on)
     unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
     if unit is None or unit.name != lead:
-        raise Forbidden(f"白名单由措施{MEASURE}的牵头单位（{lead}）或管理员编制和发布")
+        raise Forbidden(f"白名单由措施{measure.number}的牵头单位（{lead}）或管理员编制和发布")
 
 
 def propose(session: Session, *, actor: User, on: date, note: str | None = None) -> WhitelistVersion:

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
+from huiqi.catalogue import service as catalogue
 from huiqi.funding import repository as funding
 from huiqi.models import Application, Grant, Matter
 from huiqi.money import wan
 from huiqi.rules.answer import Answer, Result
-from huiqi.rules.loader import load_many
 from huiqi.rules.match import match
 from huiqi.rules.policy import Policy
 from huiqi.rules.stacking import OTHER_SUPPORT, blocked_by_other_support
@@ -82,7 +82,7 @@ def judge(session: Session, application: Application, *, on: date,
     if applicant is None:  # an application always has its applicant; kept for the type checker
         raise LookupError(application.uscc)
     case, data = applicant_service.case_for(session, applicant=applicant, as_of=on)
-    answer = match(case, policies or load_many(), on)
+    answer = match(case, policies or catalogue.published(session), on)
     key = matter_key(session, application)
     result = result_for(answer, application, key)
     return Judgement(

@@ -26,6 +26,7 @@ from huiqi.holidays.service import calendar_of
 from huiqi.models import Announcement, Application, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.reference import divisions
+from huiqi.rounds import service as rounds
 from huiqi.workflow.judgement import judge
 from huiqi.workflow.states import Action
 
@@ -55,7 +56,8 @@ def submit(ctx: Context) -> None:
         raise Conflict("提交前须作出承诺（勾选申报承诺）")
     if not application_rows.materials(session, app.id):
         raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
-    policy, measure = funding.monetary_measure(app.policy_id, app.measure)
+    rounds.check_submission(session, app, ctx.today)
+    policy, measure = funding.monetary_measure(session, app.policy_id, app.measure)
     applicants.lock_matter(session, app.matter_id)  # a matter edited at this moment waits, then sees it frozen
     judgement = judge(session, app, on=ctx.today)
     why = judgement.refusal(app, amount=app.amount_requested, eligible_only=False, what="申请金额")
@@ -96,6 +98,9 @@ def propose(ctx: Context) -> None:
         raise Conflict(f"拟定金额 {wan(amount)} 万元超过上限 {wan(app.ceiling)} 万元")
     if amount > app.amount_requested:
         raise Conflict(f"拟定金额 {wan(amount)} 万元超过申请金额 {wan(app.amount_requested)} 万元")
+    opened = rounds.opened_measure(ctx.session, app)
+    if opened is not None and opened.expert_score and app.expert_score is None:
+        raise Conflict("本批次要求专家或第三方评审：请先录入评审得分，再拟定金额")
     before, app.amount_proposed = app.amount_proposed, amount
     audit.record(ctx.session, actor=ctx.actor.username, action="application.amount_proposed", entity="application",
                  entity_id=app.id, before={"amount_proposed": before}, after={"amount_proposed": amount})
@@ -145,7 +150,7 @@ def approve(ctx: Context) -> None:
     batch = announcement_of(session, app)
     if ctx.today <= batch.ends_on:
         raise Conflict(f"公示期至 {batch.ends_on}，期满后方可批准（公示尚未结束）")
-    policy, _ = funding.monetary_measure(app.policy_id, app.measure)
+    policy, _ = funding.monetary_measure(session, app.policy_id, app.measure)
     applicants.lock_matter(session, app.matter_id)
     judgement = judge(session, app, on=ctx.today)
     amount = app.amount_proposed or 0

@@ -1,0 +1,1 @@
+"""The policy catalogue: every version of every policy, drafted, gated, published, superseded or withdrawn."""

@@ -1,0 +1,35 @@
+"""The publication gate: a policy file's own situations, run against the file alone."""
+
+from huiqi.errors import InputError
+from huiqi.rules.case import read_case
+from huiqi.rules.match import match
+from huiqi.rules.policy import Policy
+
+STATUS_LABELS = {"eligible": "符合", "ineligible": "不符合", "undetermined": "待定"}
+
+
+def situations_failing(policy: Policy) -> list[str]:
+    """What went wrong, situation by situation, in Chinese; empty when every situation passes. A file with no
+    situation fails: it has nothing to show that its rules say what its officers meant."""
+    if not policy.situations:
+        return ["政策文件没有自带测试情形（situations）：至少写一个案例及其预期结果"]
+    failing = []
+    for s in policy.situations:
+        try:
+            case = read_case({"applicant": s.applicant, "matters": s.matters}, policy.codes)
+        except InputError as error:
+            failing.append(f"情形「{s.name}」的案例有误：{error.message}")
+            continue
+        answer = match(case, [policy], s.as_of)
+        got = {(r.matter, r.measure): r for r in answer.results}
+        for e in s.expect:
+            r = got.get((e.matter, e.measure))
+            if r is None:
+                failing.append(f"情形「{s.name}」：事项 {e.matter} 没有第 {e.measure} 条措施的结果")
+            elif r.status != e.status:
+                failing.append(f"情形「{s.name}」：事项 {e.matter}·措施{e.measure} 应为{STATUS_LABELS[e.status]}，"
+                               f"实为{STATUS_LABELS[r.status]}")
+            elif e.ceiling is not None and r.ceiling != e.ceiling:
+                failing.append(f"情形「{s.name}」：事项 {e.matter}·措施{e.measure} 上限应为 {e.ceiling} 元，"
+                               f"实为 {r.ceiling} 元")
+    return failing

@@ -1,0 +1,213 @@
+"""The policy catalogue: which policies are in force, and how a version is drafted, published or withdrawn.
+
+Every page and service takes its policies from here (``published``), never from a policy id written in code.
+A draft is checked as ``huiqi policy check`` checks a file on every save; publishing it needs a second admin
+(not its drafter) and supersedes the version in force of the same policy, in one audited step."""
+
+import hashlib
+from dataclasses import replace
+from datetime import date
+from threading import Lock
+
+from sqlalchemy.orm import Session
+
+from huiqi.audit import service as audit
+from huiqi.catalogue import repository
+from huiqi.db import utcnow
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.models import PolicyVersion, User
+from huiqi.rules.loader import load_text
+from huiqi.rules.policy import Measure, Policy
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+
+MAX_TEXT = 1_000_000  # characters of one policy file; the shipped one is about 60,000
+STATE_LABELS = {"draft": "草稿", "published": "已发布", "superseded": "已被新版本取代", "withdrawn": "已撤回"}
+PURPOSE_LABELS = {"whitelist": "白名单", "growth_files": "成长档案"}
+
+_parsed: dict[str, Policy] = {}  # by digest: a stored text never changes, so it is parsed once per process
+_in_force: dict[tuple[str, ...], list[Policy]] = {}
+_guard = Lock()
+
+
+def digest_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _policy(session: Session, version_id: int, digest: str) -> Policy:
+    found = _parsed.get(digest)
+    if found is None:
+        found = load_text(repository.text_of(session, version_id), f"政策版本 {version_id}")
+        with _guard:
+            if len(_parsed) > 64:
+                _parsed.clear()
+            _parsed[digest] = found
+    return found
+
+
+def published(session: Session) -> list[Policy]:
+    """The policies in force, oldest issued first (expired ones included: their windows still judge matters
+    dated inside them)."""
+    rows = repository.in_force(session)
+    key = tuple(digest for _, _, digest in rows)
+    found = _in_force.get(key)
+    if found is None:
+        loaded = sorted((_policy(session, vid, digest) for vid, _, digest in rows), key=lambda p: (p.issued, p.id))
+        found = [replace(p, order=i) for i, p in enumerate(loaded)]
+        with _guard:
+            if len(_in_force) > 16:
+                _in_force.clear()
+            _in_force[key] = found
+    return found
+
+
+def policy(session: Session, policy_id: str) -> Policy:
+    """The version in force of one policy; 404 when the catalogue has none published."""
+    found = next((p for p in published(session) if p.id == policy_id), None)
+    if found is None:
+        raise NotFound(f"没有已发布的政策 {policy_id}")
+    return found
+
+
+def measure(session: Session, policy_id: str, number: int) -> tuple[Policy, Measure]:
+    found = policy(session, policy_id)
+    m = found.measure(number)
+    if m is None:
+        raise NotFound(f"政策 {found.number} 没有第 {number} 条措施")
+    return found, m
+
+
+def serving(session: Session, purpose: str) -> tuple[Policy, Measure] | None:
+    """The measure that the policy file says the platform's ``purpose`` (whitelist, growth_files) is for; of
+    several policies naming one, the most recently issued."""
+    found = [(p, m) for p in published(session) for m in p.measures if purpose in m.serves]
+    return found[-1] if found else None
+
+
+def status(row: PolicyVersion, policy: Policy | None, day: date) -> str:
+    """The state as people read it: a published policy whose window has passed reads 已过期."""
+    if row.state == "published" and policy is not None and policy.expired(day):
+        return "已过期（仍用于有效期内的事项）"
+    return STATE_LABELS[row.state]
+
+
+def versions(session: Session, *, actor: User) -> list[PolicyVersion]:
+    require_role(actor, Role.ADMIN, doing="查看政策目录")
+    return repository.every(session)
+
+
+def get(session: Session, version_id: int, *, actor: User) -> PolicyVersion:
+    require_role(actor, Role.ADMIN, doing="查看政策版本")
+    row = repository.get(session, version_id)
+    if row is None:
+        raise NotFound(f"没有政策版本 {version_id}")
+    return row
+
+
+def parse(text: str, file_name: str) -> Policy:
+    """The text checked as ``huiqi policy check`` checks a file (PolicyFileError names each mistake's line)."""
+    if not text.strip():
+        raise InputError([("政策文件", "文件是空的")])
+    if len(text) > MAX_TEXT:
+        raise InputError([("政策文件", f"文件过大（{len(text)} 个字符，最多 {MAX_TEXT} 个）")])
+    if "\x00" in text:
+        raise InputError([("政策文件", "文件含有空字符（NUL），不是文本文件")])
+    return load_text(text, file_name)
+
+
+def _file_name(file_name: str) -> str:
+    name = file_name.strip().replace("\\", "/").rsplit("/", 1)[-1] or "policy.yaml"
+    if len(name) > 200 or any(ord(c) < 32 for c in name):
+        raise InputError([("文件名", "文件名不超过 200 个字，且不含控制字符")])
+    return name
+
+
+def add(session: Session, *, actor: User, text: str, file_name: str) -> PolicyVersion:
+    """A new draft from a policy file; the same text already in the catalogue is a 409."""
+    require_role(actor, Role.ADMIN, doing="起草政策版本")
+    name = _file_name(file_name)
+    policy = parse(text, name)
+    digest = digest_of(text)
+    same = repository.by_digest(session, digest)
+    if same is not None:
+        raise Conflict(f"这份文件已在政策目录中：版本 {same.id}（{STATE_LABELS[same.state]}）")
+    row = PolicyVersion(policy_id=policy.id, number=policy.number, title=policy.title, digest=digest, text=text,
+                        file_name=name, state="draft", drafted_by=actor.username)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor.username, action="policy.draft", entity="policy_version", entity_id=row.id,
+                 after={"policy": policy.id, "number": policy.number, "version": digest[:12], "file": name})
+    return row
+
+
+def edit(session: Session, *, actor: User, version_id: int, text: str) -> PolicyVersion:
+    """Replace a draft's text (checked again); a published, superseded or withdrawn version never changes."""
+    require_role(actor, Role.ADMIN, doing="修改政策草稿")
+    row = _locked(session, version_id)
+    if row.state != "draft":
+        raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，不能修改；请以新文件起草新版本")
+    policy = parse(text, row.file_name)
+    digest = digest_of(text)
+    if digest == row.digest:
+        return row
+    same = repository.by_digest(session, digest)
+    if same is not None:
+        raise Conflict(f"这份文件已在政策目录中：版本 {same.id}（{STATE_LABELS[same.state]}）")
+    before = {"policy": row.policy_id, "version": row.digest[:12]}
+    row.policy_id, row.number, row.title, row.digest, row.text = policy.id, policy.number, policy.title, digest, text
+    session.flush()
+    audit.record(session, actor=actor.username, action="policy.edit", entity="policy_version", entity_id=row.id,
+                 before=before, after={"policy": policy.id, "version": digest[:12]})
+    return row
+
+
+def _locked(session: Session, version_id: int) -> PolicyVersion:
+    row = repository.get(session, version_id, lock=True)
+    if row is None:
+        raise NotFound(f"没有政策版本 {version_id}")
+    return row
+
+
+def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
+    """Put a draft in force: a second admin, the file still loads, its own situations pass (the gate); the
+    version in force of the same policy is superseded in the same step."""
+    require_role(actor, Role.ADMIN, doing="发布政策")
+    row = _locked(session, version_id)
+    if row.state != "draft":
+        raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，只有草稿可以发布")
+    if row.drafted_by == actor.username:
+        raise Forbidden(f"政策版本 {row.id} 由您起草：须由另一位管理员核对后发布")
+    policy = parse(row.text, row.file_name)
+    from huiqi.catalogue.gate import situations_failing
+
+    failing = situations_failing(policy)
+    if failing:
+        raise Conflict("政策文件自带的测试情形未通过，不能发布：" + "；".join(failing[:5]))
+    current = repository.published_of(session, row.policy_id, lock=True)
+    now = utcnow()
+    if current is not None:
+        current.state, current.ended_by, current.ended_at = "superseded", actor.username, now
+        session.flush()
+    row.state, row.published_by, row.published_at = "published", actor.username, now
+    session.flush()
+    audit.record(session, actor=actor.username, action="policy.publish", entity="policy_version", entity_id=row.id,
+                 before={"in_force": current.id, "version": current.digest[:12]} if current else None,
+                 after={"policy": row.policy_id, "number": row.number, "version": row.digest[:12]})
+    return row
+
+
+def withdraw(session: Session, *, actor: User, version_id: int, reason: str) -> PolicyVersion:
+    """Take a draft or a published version out (with the reason); a withdrawn policy is no longer matched."""
+    require_role(actor, Role.ADMIN, doing="撤回政策")
+    reason = reason.strip()
+    if not reason or len(reason) > 500 or any(ord(c) < 32 and c not in "\n\t" for c in reason):
+        raise InputError([("撤回理由", "请填写撤回理由（不超过 500 个字）")])
+    row = _locked(session, version_id)
+    if row.state not in ("draft", "published"):
+        raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，不能撤回")
+    before = row.state
+    row.state, row.ended_by, row.ended_at, row.note = "withdrawn", actor.username, utcnow(), reason
+    session.flush()
+    audit.record(session, actor=actor.username, action="policy.withdraw", entity="policy_version", entity_id=row.id,
+                 before={"state": before}, after={"state": "withdrawn", "reason": reason})
+    return row

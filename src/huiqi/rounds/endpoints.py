@@ -1,0 +1,43 @@
+"""Rounds over HTTP: anyone reads them; admins and lead departments open and close them."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from huiqi.rounds import service
+from huiqi.rounds.schemas import RoundIn, RoundRead
+from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.pagination import Page, PagingDep, page_of
+
+router = APIRouter(prefix="/rounds", tags=["申报批次"])
+
+
+@router.get("", response_model=Page[RoundRead], summary="申报批次（公开）：开放的措施、截止日期、材料与办事指南")
+def listed(session: Db, paging: PagingDep,
+           open_only: Annotated[bool, Query(alias="open", description="只列今天受理中的批次")] = False) -> dict:
+    found = service.open_now(session) if open_only else service.listed(session)
+    return page_of([service.read(session, r) for r in found], paging)
+
+
+@router.get("/{round_id}", response_model=RoundRead, summary="一个申报批次")
+def one(round_id: RecordId, session: Db) -> RoundRead:
+    return service.read(session, service.get(session, round_id))
+
+
+@router.post("", response_model=RoundRead, status_code=201, summary="开设申报批次（管理员，或牵头责任单位）")
+def open_round(body: RoundIn, actor: Actor, session: Db) -> RoundRead:
+    found = service.open_round(
+        session, actor=actor, policy_id=body.policy, title=body.title, opens_on=body.opens_on,
+        closes_on=body.closes_on, correction_days=body.correction_days, announcement_days=body.announcement_days,
+        guide=body.guide, contact=body.contact,
+        measures=[service.MeasureIn(m.measure, m.budget, m.expert_score, tuple(x.model_dump() for x in m.materials))
+                  for m in body.measures])
+    session.commit()
+    return service.read(session, found)
+
+
+@router.post("/{round_id}/close", response_model=RoundRead, summary="提前结束申报批次")
+def close(round_id: RecordId, actor: Actor, session: Db) -> RoundRead:
+    found = service.close(session, actor=actor, round_id=round_id)
+    session.commit()
+    return service.read(session, found)

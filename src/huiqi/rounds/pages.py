@@ -1,0 +1,98 @@
+"""The rounds page: open rounds with their deadlines, measures, materials and 办事指南 for everyone; a form to
+open one for admins and lead departments, and a button to close it early."""
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from huiqi import clock
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import InputError
+from huiqi.money import parse_wan
+from huiqi.rounds import service
+from huiqi.users.roles import Role
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
+from huiqi.web.render import page
+from huiqi.web.steps import Refusal, form_step
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200, **context) -> Response:
+    may_open = who.user is not None and who.user.role in (Role.ADMIN, Role.DEPARTMENT)
+    today = clock.today()
+    policies = [(p.id, p.number, p.title, [(m.number, m.title) for m in p.measures if m.monetary], p.expired(today))
+                for p in catalogue.published(session)] if may_open else []
+    return page(request, "rounds/index.html", who, status_code=status_code,
+                rounds=[service.read(session, r) for r in service.listed(session)], may_open=may_open,
+                policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}), **context)
+
+
+@router.get("/rounds", response_class=HTMLResponse)
+def rounds_page(request: Request, who: CallerDep, session: Db) -> Response:
+    return _page(request, who, session)
+
+
+def _date(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError([(field, "应为日期（YYYY-MM-DD）")]) from None
+
+
+def _int(field: str, text: str, default: int) -> int:
+    text = text.strip()
+    if not text:
+        return default
+    if not text.isdigit() or len(text) > 3:
+        raise InputError([(field, "应为整数")])
+    return int(text)
+
+
+@router.post("/rounds", response_model=None)
+def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm) -> Response:
+    values = {k: str(sent.get(k) or "") for k in ("policy", "title", "opens_on", "closes_on", "correction_days",
+                                                   "announcement_days", "guide", "contact", "materials")}
+    chosen = [str(v) for v in sent.getlist("measure")][:100]
+    values["measures"] = chosen
+
+    def act():
+        if any(len(v) > 5000 for v in values.values() if isinstance(v, str)):
+            raise InputError([("办事指南", "不超过 5000 个字")])
+        if not chosen:
+            raise InputError([("措施", "请至少选择一条措施")])
+        lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
+        materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
+        measures = []
+        for text in chosen:
+            if not text.isdigit() or len(text) > 3:
+                raise InputError([("措施", "请选择措施")])
+            budget_text = str(sent.get(f"budget-{text}") or "").strip()
+            budget = parse_wan(budget_text, f"措施{text}·预算") if budget_text else None
+            measures.append(service.MeasureIn(int(text), budget, sent.get(f"expert-{text}") == "on", materials))
+        return service.open_round(
+            session, actor=actor, policy_id=values["policy"], title=values["title"],
+            opens_on=_date("开始日期", values["opens_on"]), closes_on=_date("截止日期", values["closes_on"]),
+            correction_days=_int("补正期限", values["correction_days"], 10),
+            announcement_days=_int("公示期", values["announcement_days"], 5),
+            guide=values["guide"], contact=values["contact"], measures=measures)
+
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, status_code=refusal.status_code, values=values,
+                     problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, act, done=lambda r: f"/rounds#round-{r.id}", again=again,
+                     said="申报批次已开设，企业即可在开放期内申报")
+
+
+@router.post("/rounds/{round_id}/close", response_model=None)
+def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId) -> Response:
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, status_code=refusal.status_code,
+                     problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, lambda: service.close(session, actor=actor, round_id=round_id),
+                     done=f"/rounds#round-{round_id}", again=again, said="申报批次已结束受理")
+
+

@@ -1,0 +1,34 @@
+"""SQL of the rounds."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huiqi.models import Round, RoundMeasure, Transition
+
+
+def every(session: Session) -> list[Round]:
+    return list(session.scalars(select(Round).order_by(Round.opens_on.desc(), Round.id.desc())))
+
+
+def get(session: Session, round_id: int, *, lock: bool = False) -> Round | None:
+    query = select(Round).where(Round.id == round_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).first()
+
+
+def measures(session: Session, round_id: int) -> list[RoundMeasure]:
+    return list(session.scalars(select(RoundMeasure).where(RoundMeasure.round_id == round_id)
+                                .order_by(RoundMeasure.measure)))
+
+
+def measure(session: Session, round_id: int, number: int) -> RoundMeasure | None:
+    return session.get(RoundMeasure, (round_id, number))
+
+
+def last_returned(session: Session, application_id: int):
+    """The day the application was last returned for correction, or None."""
+    query = (select(Transition.on).where(Transition.application_id == application_id,
+                                         Transition.to_state == "returned")
+             .order_by(Transition.id.desc()).limit(1))
+    return session.scalar(query)

@@ -1,0 +1,66 @@
+"""Rounds as the API reads and takes them (money in whole yuan)."""
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from huiqi.money import MAX_YUAN
+from huiqi.validation import PlainText, StrictInput
+
+
+class MaterialSpec(StrictInput):
+    name: PlainText = Field(min_length=1, max_length=50, description="材料名称，如 申报书")
+    required: bool = Field(True, description="是否必须")
+    formats: list[str] = Field(["pdf", "ofd", "jpg", "png"], min_length=1, max_length=4,
+                               description="接受的格式：pdf、ofd、jpg、png")
+
+
+class RoundMeasureIn(StrictInput):
+    measure: int = Field(ge=1, le=999, description="措施序号")
+    budget: int | None = Field(None, ge=0, le=MAX_YUAN, description="本年度预算（元）")
+    expert_score: bool = Field(False, description="是否须经专家或第三方评审打分")
+    materials: list[MaterialSpec] = Field([], max_length=20, description="所需材料；不填则为“申报书”（PDF 或 OFD）")
+
+
+class RoundIn(StrictInput):
+    policy: str = Field(min_length=1, max_length=40, description="政策编号（政策目录中已发布的）")
+    title: PlainText = Field(min_length=1, max_length=100, description="批次名称，如 2026年度申报")
+    opens_on: date = Field(strict=False, description="开始日期")
+    closes_on: date = Field(strict=False, description="截止日期（含当日）")
+    correction_days: int = Field(10, ge=1, le=60, description="退回补正后重新提交的期限（工作日）")
+    announcement_days: int = Field(5, ge=1, le=30, description="公示期（工作日）")
+    guide: str = Field("", max_length=5000, description="办事指南：流程、时限")
+    contact: PlainText = Field("", max_length=200, description="咨询电话或联系人")
+    measures: list[RoundMeasureIn] = Field(min_length=1, max_length=100, description="开放的措施")
+
+
+class MaterialRead(BaseModel):
+    name: str
+    required: bool
+    formats: list[str]
+
+
+class RoundMeasureRead(BaseModel):
+    measure: int
+    title: str
+    budget: int | None
+    expert_score: bool
+    materials: list[MaterialRead]
+
+
+class RoundRead(BaseModel):
+    id: int
+    policy_id: str
+    policy_number: str
+    policy_expired: bool = Field(description="政策有效期已过：本批次只受理有效期内的事项")
+    title: str
+    opens_on: date
+    closes_on: date
+    open: bool = Field(description="今天是否在受理")
+    status: str
+    correction_days: int
+    announcement_days: int
+    guide: str
+    contact: str
+    opened_by: str
+    measures: list[RoundMeasureRead]

@@ -1,0 +1,247 @@
+"""Rounds (申报批次).
+
+A round opens measures of a published policy between two dates, with per measure the materials required,
+the year's budget and whether an expert score is required, and for the round its 办事指南, contact, the
+公示's working days and the working days given to answer a return for correction. An application belongs to
+a round: it is drafted and submitted only while the round is open; a returned one may be answered within the
+round's correction days even after the deadline. A policy past its window may still have a round: its
+matters dated inside the window are still judged by it (how 辽政办〔2022〕35号's claims are administered)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from huiqi import clock
+from huiqi.announcements.calendar import is_working_day, last_working_day
+from huiqi.applications import repository as application_rows
+from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
+from huiqi.db import utcnow
+from huiqi.departments.service import lead_unit
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.holidays.service import calendar_of
+from huiqi.models import Application, Department, Round, RoundMeasure, User
+from huiqi.money import MAX_YUAN, wan
+from huiqi.rounds import repository
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+
+FORMATS = {"pdf": "PDF", "ofd": "OFD", "jpg": "JPG", "png": "PNG"}
+DEFAULT_MATERIALS = [{"name": "申报书", "required": True, "formats": ["pdf", "ofd"]},
+                     {"name": "证明材料", "required": False, "formats": ["pdf", "ofd", "jpg", "png"]}]
+
+
+@dataclass(frozen=True)
+class MeasureIn:
+    """One measure as a round opens it."""
+
+    measure: int
+    budget: int | None = None
+    expert_score: bool = False
+    materials: tuple[dict, ...] = ()
+
+
+def _text(field: str, value: str, most: int, *, required: bool = True, lines: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InputError([(field, "不能为空")])
+    if len(value) > most:
+        raise InputError([(field, f"不超过 {most} 个字")])
+    if any(ord(c) < 32 and not (lines and c in "\n\r\t") for c in value):
+        raise InputError([(field, "不能含控制字符")])
+    return value
+
+
+def _materials(number: int, given: tuple[dict, ...]) -> list[dict]:
+    found, names = [], set()
+    for i, m in enumerate(given or DEFAULT_MATERIALS, start=1):
+        where = f"措施{number}·材料{i}"
+        name = _text(f"{where}·名称", str(m.get("name", "")), 50)
+        if name in names:
+            raise InputError([(f"{where}·名称", f"材料“{name}”重复")])
+        names.add(name)
+        formats = [str(f).lower() for f in (m.get("formats") or ["pdf", "ofd", "jpg", "png"])]
+        wrong = [f for f in formats if f not in FORMATS]
+        if wrong:
+            raise InputError([(f"{where}·格式", f"只接受 PDF、OFD、JPG、PNG（不认识 {wrong[0]}）")])
+        found.append({"name": name, "required": bool(m.get("required", True)), "formats": formats})
+    return found
+
+
+def open_round(session: Session, *, actor: User, policy_id: str, title: str, opens_on: date, closes_on: date,
+               measures: list[MeasureIn], correction_days: int = 10, announcement_days: int = 5, guide: str = "",
+               contact: str = "") -> Round:
+    """Open a round (admin, or a department for measures it leads)."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="开设申报批次")
+    policy = next((p for p in catalogue.published(session) if p.id == policy_id), None)
+    if policy is None:
+        raise InputError([("政策", f"政策目录中没有已发布的政策 {policy_id!r}")])
+    title = _text("批次名称", title, 100)
+    guide = _text("办事指南", guide, 5000, required=False, lines=True)
+    contact = _text("咨询电话", contact, 200, required=False)
+    if closes_on < opens_on:
+        raise InputError([("截止日期", "截止日期不能早于开始日期")])
+    if closes_on < clock.today():
+        raise InputError([("截止日期", f"截止日期 {closes_on} 已过")])
+    if not 1 <= correction_days <= 60:
+        raise InputError([("补正期限", "补正期限为 1 至 60 个工作日")])
+    if not 1 <= announcement_days <= 30:
+        raise InputError([("公示期", "公示期为 1 至 30 个工作日")])
+    if not measures:
+        raise InputError([("措施", "请至少开放一条措施")])
+    unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
+    rows, seen = [], set()
+    for given in measures:
+        m = policy.measure(given.measure)
+        if m is None or not m.monetary:
+            raise InputError([("措施", f"{policy.number} 没有第 {given.measure} 条资金类措施")])
+        if given.measure in seen:
+            raise InputError([("措施", f"措施{given.measure} 重复")])
+        seen.add(given.measure)
+        if actor.role == Role.DEPARTMENT and (unit is None or unit.name != lead_unit(m, opens_on)):
+            raise Forbidden(f"措施{m.number}由{lead_unit(m, opens_on)}牵头：责任单位只能为本单位牵头的措施开设批次")
+        if given.budget is not None and not 0 <= given.budget <= MAX_YUAN:
+            raise InputError([(f"措施{m.number}·预算", "预算应为不超过上限的非负整数（元）")])
+        rows.append(RoundMeasure(measure=m.number, budget=given.budget, expert_score=given.expert_score,
+                                 materials=_materials(m.number, given.materials)))
+    found = Round(policy_id=policy.id, title=title, opens_on=opens_on, closes_on=closes_on,
+                  correction_days=correction_days, announcement_days=announcement_days, guide=guide,
+                  contact=contact, opened_by=actor.username)
+    session.add(found)
+    session.flush()
+    for row in rows:
+        row.round_id = found.id
+        session.add(row)
+    session.flush()
+    audit.record(session, actor=actor.username, action="round.open", entity="round", entity_id=found.id,
+                 after={"policy": policy.id, "title": title, "opens_on": opens_on, "closes_on": closes_on,
+                        "measures": [r.measure for r in rows]})
+    return found
+
+
+def close(session: Session, *, actor: User, round_id: int) -> Round:
+    """Close a round before its deadline (admin, or the department that opened it)."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="关闭申报批次")
+    found = repository.get(session, round_id, lock=True)
+    if found is None:
+        raise NotFound(f"没有申报批次 {round_id}")
+    if actor.role == Role.DEPARTMENT and found.opened_by != actor.username:
+        raise Forbidden("责任单位只能关闭本人开设的批次")
+    today = clock.today()
+    if found.closed_at is not None or found.closes_on < today:
+        raise Conflict(f"申报批次「{found.title}」已截止")
+    found.closed_by, found.closed_at = actor.username, utcnow()
+    found.closes_on = min(found.closes_on, max(found.opens_on, today))
+    session.flush()
+    audit.record(session, actor=actor.username, action="round.close", entity="round", entity_id=found.id,
+                 after={"closes_on": found.closes_on})
+    return found
+
+
+def is_open(found: Round, day: date) -> bool:
+    """Open on ``day``: between its dates and not closed early."""
+    return found.opens_on <= day <= found.closes_on and found.closed_at is None
+
+
+def status(found: Round, day: date) -> str:
+    if day < found.opens_on:
+        return f"未开始（{found.opens_on} 起）"
+    if day > found.closes_on or found.closed_at is not None:
+        return "已截止"
+    return f"申报中（截止 {found.closes_on}）"
+
+
+def listed(session: Session) -> list[Round]:
+    return repository.every(session)
+
+
+def open_now(session: Session, day: date | None = None) -> list[Round]:
+    day = day or clock.today()
+    return [r for r in repository.every(session) if is_open(r, day)]
+
+
+def get(session: Session, round_id: int) -> Round:
+    found = repository.get(session, round_id)
+    if found is None:
+        raise NotFound(f"没有申报批次 {round_id}")
+    return found
+
+
+def measures(session: Session, round_id: int) -> list[RoundMeasure]:
+    return repository.measures(session, round_id)
+
+
+def for_draft(session: Session, round_id: int, number: int, day: date) -> tuple[Round, RoundMeasure]:
+    """The round and its measure for a new draft: the round must be open and the measure in it."""
+    found = repository.get(session, round_id)
+    if found is None:
+        raise InputError([("round", f"没有申报批次 {round_id}")])
+    opened = repository.measure(session, round_id, number)
+    if opened is None:
+        raise InputError([("measure", f"申报批次「{found.title}」没有开放措施{number}")])
+    if not is_open(found, day):
+        raise Conflict(f"申报批次「{found.title}」的申报时间为 {found.opens_on} 至 {found.closes_on}，"
+                       f"今天（{day}）不能新建申报")
+    return found, opened
+
+
+def opened_measure(session: Session, app: Application) -> RoundMeasure | None:
+    """The round's terms for the application's measure (None for an application from before rounds)."""
+    return repository.measure(session, app.round_id, app.measure) if app.round_id is not None else None
+
+
+def check_submission(session: Session, app: Application, day: date) -> None:
+    """Refuse a submission outside its round's time (a returned one: within the correction days of its return),
+    or without every required material of the round."""
+    if app.round_id is None:
+        return  # an application from before rounds: judged as it was
+    found = repository.get(session, app.round_id)
+    if found is None:  # kept for the type checker: the foreign key holds it
+        raise NotFound(f"没有申报批次 {app.round_id}")
+    returned = repository.last_returned(session, app.id) if app.state == "returned" else None
+    if returned is not None:
+        until = last_working_day(_after(returned, session), found.correction_days, calendar_of(session))
+        if day > max(until, found.closes_on):
+            raise Conflict(f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（{until} 前）重新提交，"
+                           "已逾期；请联系责任单位")
+    elif not is_open(found, day):
+        raise Conflict(f"申报批次「{found.title}」自 {found.opens_on} 起受理" if day < found.opens_on
+                       else f"申报批次「{found.title}」已于 {found.closes_on} 截止，不能再提交")
+    opened = repository.measure(session, found.id, app.measure)
+    attached = {m.kind for m in application_rows.materials(session, app.id)}
+    missing = [m["name"] for m in (opened.materials if opened else []) if m["required"] and m["name"] not in attached]
+    if missing:
+        raise Conflict(f"提交前须上传：{'、'.join(missing)}（申报批次「{found.title}」要求的材料）")
+
+
+def _after(returned: date, session: Session) -> date:
+    """The first working day after the return: the correction days count from it."""
+    calendar = calendar_of(session)
+    day = returned
+    while True:
+        day = date.fromordinal(day.toordinal() + 1)
+        if is_working_day(day, calendar):
+            return day
+
+
+def budget_label(amount: int | None) -> str:
+    return "—" if amount is None else f"{wan(amount)}万元"
+
+
+def read(session: Session, found: Round, day: date | None = None):
+    """A round as the API and the pages show it."""
+    from huiqi.rounds.schemas import MaterialRead, RoundMeasureRead, RoundRead
+
+    day = day or clock.today()
+    policy = next((p for p in catalogue.published(session) if p.id == found.policy_id), None)
+    titles = {m.number: m.title for m in policy.measures} if policy else {}
+    return RoundRead(
+        id=found.id, policy_id=found.policy_id, policy_number=policy.number if policy else found.policy_id,
+        policy_expired=policy.expired(day) if policy else False, title=found.title, opens_on=found.opens_on,
+        closes_on=found.closes_on, open=is_open(found, day), status=status(found, day),
+        correction_days=found.correction_days, announcement_days=found.announcement_days, guide=found.guide,
+        contact=found.contact, opened_by=found.opened_by,
+        measures=[RoundMeasureRead(measure=m.measure, title=titles.get(m.measure, f"措施{m.measure}"), budget=m.budget,
+                                   expert_score=m.expert_score, materials=[MaterialRead(**x) for x in m.materials])
+                  for m in measures(session, found.id)])

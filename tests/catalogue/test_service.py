@@ -1,0 +1,105 @@
+"""The policy catalogue: the shipped file published by the migrations; a new file drafted, checked, gated and
+published by a second admin, superseding the version in force; no policy id written in the code."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import Conflict, Forbidden, InputError, PolicyFileError
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from tests.dbtest import PASSWORD
+
+SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+SRC = Path(__file__).parents[2] / "src"
+
+
+@pytest.fixture
+def second_admin(session):
+    return users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                             password=PASSWORD)
+
+
+def test_the_shipped_policy_is_in_force_from_the_migrations(session) -> None:
+    in_force = catalogue.published(session)
+    assert [p.number for p in in_force] == ["辽政办〔2022〕35号"]
+    whitelist = catalogue.serving(session, "whitelist")
+    growth = catalogue.serving(session, "growth_files")
+    assert whitelist is not None and whitelist[1].number == 19
+    assert growth is not None and growth[1].number == 3
+
+
+def test_no_python_file_under_src_names_a_policy_id() -> None:
+    ids = {"ln-2022-35"} | {m.group(1) for m in re.finditer(r"^id: (\S+)", SECOND.read_text("utf-8"), re.M)}
+    found = [(str(p.relative_to(SRC)), i) for p in SRC.rglob("*.py") for i in ids if i in p.read_text("utf-8")]
+    assert found == []
+
+
+def test_a_draft_is_published_by_a_second_admin_and_audited(session, people, second_admin) -> None:
+    text = SECOND.read_text("utf-8")
+    draft = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
+    assert draft.state == "draft" and "test-successor" not in [p.id for p in catalogue.published(session)]
+    with pytest.raises(Forbidden, match="须由另一位管理员"):
+        catalogue.publish(session, actor=people.admin, version_id=draft.id)
+    with pytest.raises(Forbidden):
+        catalogue.publish(session, actor=people.miit, version_id=draft.id)
+    catalogue.publish(session, actor=second_admin, version_id=draft.id)
+    assert [p.id for p in catalogue.published(session)] == ["ln-2022-35", "test-successor"]
+    with pytest.raises(Conflict, match="只有草稿可以发布"):
+        catalogue.publish(session, actor=second_admin, version_id=draft.id)
+    with pytest.raises(Conflict, match="不能修改"):
+        catalogue.edit(session, actor=people.admin, version_id=draft.id, text=text + "\n")
+    with pytest.raises(Conflict, match="已在政策目录中"):
+        catalogue.add(session, actor=people.admin, text=text, file_name="again.yaml")
+    actions = [e.action for e in audit.history(session, entity="policy_version", entity_id=draft.id)]
+    assert actions == ["policy.draft", "policy.publish"]
+
+
+def test_a_new_version_supersedes_the_one_in_force(session, people, second_admin) -> None:
+    text = SECOND.read_text("utf-8")
+    first = catalogue.add(session, actor=people.admin, text=text, file_name="a.yaml")
+    catalogue.publish(session, actor=second_admin, version_id=first.id)
+    changed = text.replace("value: 50万元, source: 测试}", "value: 60万元, source: 测试：提高}")
+    changed = changed.replace("ceiling: 500000}]", "ceiling: 600000}]")
+    second = catalogue.add(session, actor=people.admin, text=changed, file_name="b.yaml")
+    catalogue.publish(session, actor=second_admin, version_id=second.id)
+    assert (first.state, second.state) == ("superseded", "published")
+    successor = catalogue.policy(session, "test-successor")
+    assert successor.measure(1).parameters["pilot_cap"].values[0].value == 600_000
+
+
+def test_a_broken_file_names_its_line_and_nothing_is_written(session, people) -> None:
+    before = len(catalogue.versions(session, actor=people.admin))
+    with pytest.raises(PolicyFileError) as caught:
+        catalogue.add(session, actor=people.admin, text="id: zz-broken\ntitel: 拼错的字段\n", file_name="zz.yaml")
+    assert any(("titel" in p and "第 2 行" in p) or ("titel" in p and ":2" in p) for p in caught.value.problems), \
+        caught.value.problems
+    with pytest.raises(InputError):
+        catalogue.add(session, actor=people.admin, text="   ", file_name="empty.yaml")
+    assert len(catalogue.versions(session, actor=people.admin)) == before
+
+
+def test_the_gate_refuses_a_file_whose_situations_fail(session, people, second_admin) -> None:
+    wrong = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
+    draft = catalogue.add(session, actor=people.admin, text=wrong, file_name="wrong.yaml")
+    with pytest.raises(Conflict, match="上限应为 400000 元，实为 500000 元"):
+        catalogue.publish(session, actor=second_admin, version_id=draft.id)
+    assert draft.state == "draft"
+    bare = re.sub(r"\nsituations:.*", "\n", SECOND.read_text("utf-8"), flags=re.S)
+    draft = catalogue.add(session, actor=people.admin, text=bare, file_name="bare.yaml")
+    with pytest.raises(Conflict, match="没有自带测试情形"):
+        catalogue.publish(session, actor=second_admin, version_id=draft.id)
+
+
+def test_a_withdrawn_policy_is_no_longer_matched(session, people, second_admin) -> None:
+    draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="s.yaml")
+    catalogue.publish(session, actor=second_admin, version_id=draft.id)
+    with pytest.raises(InputError):
+        catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason=" ")
+    catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
+    assert [p.id for p in catalogue.published(session)] == ["ln-2022-35"]
+    with pytest.raises(Conflict):
+        catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="再次撤回")
