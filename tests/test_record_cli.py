@@ -141,3 +141,34 @@ def test_a_2027_notice_imported_lets_a_2027_announcement_open(database_url) -> N
         from huiqi.announcements.calendar import last_working_day
 
         assert last_working_day(date(2027, 1, 4), 5, calendar) == date(2027, 1, 8)
+
+
+def test_a_policy_is_added_published_and_opened_for_applications_from_the_command_line(database_url,
+                                                                                       set_today) -> None:
+    """``huiqi policy add`` (a draft), ``huiqi policy publish`` by a second admin, ``huiqi round open|list|close``."""
+    from datetime import date
+
+    set_today(date(2026, 12, 4))
+    second = Path(__file__).parent / "fixtures" / "second-policy.yaml"
+    assert invoke("db", "upgrade").exit_code == 0
+    for name in ("ops1", "ops2"):
+        made = invoke("users", "add", name, "--role", "admin", "--password-stdin", input="a-long-passphrase-1\n")
+        assert made.exit_code == 0, made.output
+    added = invoke("policy", "add", str(second), "--by", "ops1")
+    assert added.exit_code == 0 and "已起草：版本 2" in added.stdout, added.output
+    own = invoke("policy", "publish", "2", "--by", "ops1")
+    assert own.exit_code == 2 and "须由另一位管理员" in own.stderr
+    published = invoke("policy", "publish", "2", "--by", "ops2")
+    assert published.exit_code == 0, published.output
+    listed = invoke("policy", "list")
+    assert listed.exit_code == 0 and "test-successor" in listed.stdout and "已发布" in listed.stdout
+    bad = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
+                 "2026-11-01", "--measure", "1", "--by", "ops1")
+    assert bad.exit_code == 2 and "截止日期不能早于开始日期" in bad.stderr
+    opened = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
+                    "2099-12-31", "--measure", "1", "--by", "ops1")
+    assert opened.exit_code == 0 and "已开设申报批次 1" in opened.stdout, opened.output
+    assert "申报中" in invoke("round", "list").stdout
+    closed = invoke("round", "close", "1", "--by", "ops2")
+    assert closed.exit_code == 0 and "已结束受理" in closed.stdout
+    assert "已截止" in invoke("round", "list").stdout

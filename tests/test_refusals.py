@@ -41,6 +41,7 @@ REVIEWERS = {"city", "department", "finance", "admin", "auditor"}
 ANALYSTS = {"finance", "admin", "department"}  # 省财政厅, 省数据局 and the departments estimate costs
 ADMIN, AUDITORS = {"admin"}, {"admin", "auditor"}
 WHITELIST = {"admin", "department"}  # the lead unit of measure 19 among the departments (the service decides)
+# (and so for rounds: a department opens and closes them for the measures it leads)
 DRAFT_READERS = {"admin", "auditor", "department"}
 STEPS = ("pass_city", "return", "reject", "score", "propose", "announce", "object", "approve", "disburse")
 
@@ -136,6 +137,22 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/admin/users.xlsx"): ADMIN,
     ("GET", "/api/v1/admin/policies"): ADMIN,
     ("GET", "/admin/policies"): ADMIN,
+    ("POST", "/api/v1/admin/policies"): ADMIN,
+    ("PUT", "/api/v1/admin/policies/{version_id}"): ADMIN,
+    ("POST", "/api/v1/admin/policies/{version_id}/publish"): ADMIN,
+    ("POST", "/api/v1/admin/policies/{version_id}/withdraw"): ADMIN,
+    ("POST", "/admin/policies"): ADMIN,
+    ("GET", "/admin/policies/{version_id}/diff"): ADMIN,
+    ("POST", "/admin/policies/{version_id}/edit"): ADMIN,
+    ("POST", "/admin/policies/{version_id}/publish"): ADMIN,
+    ("POST", "/admin/policies/{version_id}/withdraw"): ADMIN,
+    ("GET", "/api/v1/rounds"): EVERYONE,
+    ("GET", "/api/v1/rounds/{round_id}"): EVERYONE,
+    ("POST", "/api/v1/rounds"): WHITELIST,
+    ("POST", "/api/v1/rounds/{round_id}/close"): WHITELIST,
+    ("GET", "/rounds"): EVERYONE,
+    ("POST", "/rounds"): WHITELIST,
+    ("POST", "/rounds/{round_id}/close"): WHITELIST,
     ("GET", "/api/v1/reviews"): REVIEWERS,
     ("GET", "/api/v1/reviews/{application_id}"): REVIEWERS,
     ("POST", "/api/v1/reviews/{application_id}/pass"): {"city"},
@@ -196,9 +213,19 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/me/profile"): {"data": {"name": "冒名顶替有限公司"}},
     ("POST", "/me/matters"): {"data": {"matters-0-id": "h9", "matters-0-codes": "little_giant",
                                        "matters-0-level": "national", "matters-0-date": "2024-07-15"}},
-    ("POST", "/api/v1/applications"): {"json": {"uscc": "{uscc}", "matter": "{key}", "measure": 3,
+    ("POST", "/api/v1/applications"): {"json": {"uscc": "{uscc}", "matter": "{key}", "round": 1, "measure": 3,
                                                 "amount_requested": 1}},
-    ("POST", "/applications/new"): {"data": {"matter": "h1", "measure": "3", "amount": "1"}},
+    ("POST", "/applications/new"): {"data": {"matter": "h1", "measure": "1/3", "amount": "1"}},
+    ("POST", "/api/v1/admin/policies"): {"json": {"file_name": "m.yaml", "text": "id: matrix\n"}},
+    ("PUT", "/api/v1/admin/policies/{version_id}"): {"json": {"text": "id: matrix\n"}},
+    ("POST", "/api/v1/admin/policies/{version_id}/withdraw"): {"json": {"reason": "矩阵"}},
+    ("POST", "/admin/policies"): {"data": {"text": "id: matrix\n", "file_name": "m.yaml"}},
+    ("POST", "/admin/policies/{version_id}/edit"): {"data": {"text": "id: matrix\n"}},
+    ("POST", "/admin/policies/{version_id}/withdraw"): {"data": {"reason": "矩阵"}},
+    ("POST", "/api/v1/rounds"): {"json": {"policy": "ln-2022-35", "title": "矩阵", "opens_on": "2025-10-01",
+                                          "closes_on": "2025-12-31", "measures": [{"measure": 3}]}},
+    ("POST", "/rounds"): {"data": {"policy": "ln-2022-35", "title": "矩阵", "opens_on": "2025-10-01",
+                                   "closes_on": "2025-12-31", "measure-ln-2022-35": "3"}},
     ("PATCH", "/api/v1/applications/{application_id}"): {"json": {"amount_requested": 1}},
     ("POST", "/api/v1/applications/{application_id}/materials"): {"files": {"file": ("申报书.pdf", PDF)}},
     ("POST", "/applications/{application_id}/materials"): {"files": {"file": ("申报书.pdf", PDF)}},
@@ -236,7 +263,7 @@ BODIES: dict[tuple[str, str], dict] = {
 # Path parameters that name no record of an applicant, and a value for each.
 PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",
          "version_id": "1", "entry_id": "1", "username": "dalian",
-         "job_id": "1", "kind": "html"}
+         "job_id": "1", "kind": "html", "round_id": "1"}
 # Path parameters that name an applicant's record: filled from the world.
 RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
 

@@ -110,15 +110,6 @@ def policy_check(
 ByOption = Annotated[str, typer.Option("--by", help="以哪位管理员的身份（用户名）：起草与发布须是两个人。")]
 
 
-def _admin(session, username: str):
-    from huiqi.users import repository as users
-
-    found = users.by_username(session, username)
-    if found is None or not found.active:
-        raise InputError([("--by", f"没有启用的用户 {username}")])
-    return found
-
-
 @policy_app.command("add")
 def policy_add(
     path: Annotated[Path, typer.Argument(help="政策 YAML 文件。")],
@@ -133,7 +124,7 @@ def policy_add(
         fail(PolicyFileError([f"{path}: 无法读取政策文件：{exc}"]))
     try:
         with record.session_scope() as session:
-            row = catalogue.add(session, actor=_admin(session, by), text=text, file_name=path.name)
+            row = catalogue.add(session, actor=record.acting(session, by), text=text, file_name=path.name)
             number, version_id = row.number, row.id
     except HuiqiError as error:
         fail(error)
@@ -161,6 +152,42 @@ def policy_list() -> None:
     make_console().print(table)
 
 
+@policy_app.command("diff")
+def policy_diff(
+    old: Annotated[int, typer.Argument(help="现行版本编号（huiqi policy list）。", min=1)],
+    new: Annotated[int, typer.Argument(help="新版本编号。", min=1)],
+    population: Annotated[Path | None, typer.Option(help="另以一个测算人口（CSV、Parquet 或 Excel）比较。")] = None,
+) -> None:
+    """比较两个版本：对数据库中全部申报单位（及给出的测算人口），各措施谁新变为符合、谁不再符合、上限合计的变化。"""
+    from rich.table import Table
+
+    from huiqi.catalogue import service as catalogue
+    from huiqi.money import wan
+    from huiqi.users.scope import SYSTEM
+
+    try:
+        with record.session_scope() as session:
+            found = catalogue.diff_of(session, actor=SYSTEM, version_id=new, against=old, population=population)
+    except HuiqiError as error:
+        fail(error)
+    table = Table(title=f"版本 {old} → 版本 {new}：{found.applicants} 家申报单位，按 {found.as_of} 的规则")
+    for column in ("措施", "新变为符合", "不再符合", "变为待定", "不变", "上限合计（万元）", "变化（万元）"):
+        table.add_column(column)
+    for m in found.measures:
+        table.add_row(f"{m.measure}. {m.title}", str(m.became_eligible), str(m.no_longer_eligible),
+                      str(m.became_undetermined), str(m.unchanged), f"{wan(m.granted_before)} → {wan(m.granted_after)}",
+                      str(wan(m.cost_change)))
+    console = make_console()
+    console.print(table)
+    if found.population is not None:
+        people = Table(title=f"测算人口 {found.population.path}")
+        for column in ("政策", "措施", "获支持事项（现行 → 新）", "上限合计（万元，现行 → 新）"):
+            people.add_column(column)
+        for policy, number, g0, g1, c0, c1 in found.population.rows:
+            people.add_row(policy, str(number), f"{g0} → {g1}", f"{wan(c0)} → {wan(c1)}")
+        console.print(people)
+
+
 @policy_app.command("publish")
 def policy_publish(
     version_id: Annotated[int, typer.Argument(help="政策版本编号（huiqi policy list）。", min=1)],
@@ -171,7 +198,7 @@ def policy_publish(
 
     try:
         with record.session_scope() as session:
-            row = catalogue.publish(session, actor=_admin(session, by), version_id=version_id)
+            row = catalogue.publish(session, actor=record.acting(session, by), version_id=version_id)
             number = row.number
     except HuiqiError as error:
         fail(error)
@@ -189,7 +216,7 @@ def policy_withdraw(
 
     try:
         with record.session_scope() as session:
-            catalogue.withdraw(session, actor=_admin(session, by), version_id=version_id, reason=reason)
+            catalogue.withdraw(session, actor=record.acting(session, by), version_id=version_id, reason=reason)
     except HuiqiError as error:
         fail(error)
     typer.echo(f"已撤回：版本 {version_id}。")

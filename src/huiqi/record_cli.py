@@ -252,6 +252,91 @@ def calendar_show(year: Annotated[int, typer.Argument(help="年份，如 2027。
     make_console().print(table)
 
 
+def acting(session, username: str):
+    """The active user a command acts as (``--by``): publication and rounds are recorded under a person."""
+    from huiqi.errors import InputError
+    from huiqi.users import repository as users
+
+    found = users.by_username(session, username)
+    if found is None or not found.active:
+        raise InputError([("--by", f"没有启用的用户 {username}")])
+    return found
+
+
+round_app = typer.Typer(help="申报批次：开放哪些措施、何时截止、需要哪些材料。", no_args_is_help=True)
+
+
+@round_app.command("list")
+def round_list() -> None:
+    """列出全部申报批次及其状态。"""
+    from huiqi import clock
+    from huiqi.rounds import service as rounds
+
+    table = Table(title="申报批次")
+    for column in ("编号", "批次", "政策", "受理期", "状态", "措施"):
+        table.add_column(column)
+    with session_scope() as session:
+        for found in rounds.listed(session):
+            shown = rounds.read(session, found, clock.today())
+            table.add_row(str(shown.id), shown.title, shown.policy_number, f"{shown.opens_on} 至 {shown.closes_on}",
+                          shown.status, "、".join(str(m.measure) for m in shown.measures))
+    make_console().print(table)
+
+
+@round_app.command("open")
+def round_open(
+    policy: Annotated[str, typer.Argument(help="政策编号（huiqi policy list）。")],
+    title: Annotated[str, typer.Option(help="批次名称，如 2026年度申报。")],
+    opens: Annotated[str, typer.Option(help="开始日期 YYYY-MM-DD。")],
+    closes: Annotated[str, typer.Option(help="截止日期 YYYY-MM-DD（含当日）。")],
+    measure: Annotated[list[int], typer.Option(help="开放的措施序号；可多次给出。")],
+    by: Annotated[str, typer.Option("--by", help="以哪位管理员或牵头单位审核人员的身份（用户名）。")],
+    correction_days: Annotated[int, typer.Option(help="退回补正后重新提交的期限（工作日）。", min=1, max=60)] = 10,
+    announcement_days: Annotated[int, typer.Option(help="公示期（工作日）。", min=1, max=30)] = 5,
+    contact: Annotated[str, typer.Option(help="咨询电话或联系人。")] = "",
+    guide: Annotated[str, typer.Option(help="办事指南：流程、时限。")] = "",
+) -> None:
+    """开设申报批次：所列措施在开始日期至截止日期之间受理申报。"""
+    from datetime import date
+
+    from huiqi.errors import InputError
+    from huiqi.rounds import service as rounds
+
+    try:
+        try:
+            opens_on, closes_on = date.fromisoformat(opens), date.fromisoformat(closes)
+        except ValueError:
+            raise InputError([("--opens/--closes", "应为日期（YYYY-MM-DD）")]) from None
+        with session_scope() as session:
+            actor = acting(session, by)
+            found = rounds.open_round(session, actor=actor, policy_id=policy, title=title, opens_on=opens_on,
+                                      closes_on=closes_on, measures=[rounds.MeasureIn(m) for m in measure],
+                                      correction_days=correction_days, announcement_days=announcement_days,
+                                      guide=guide, contact=contact)
+            round_id = found.id
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"已开设申报批次 {round_id}「{title}」：{opens} 至 {closes} 受理措施 {'、'.join(map(str, measure))}。")
+
+
+@round_app.command("close")
+def round_close(
+    round_id: Annotated[int, typer.Argument(help="批次编号（huiqi round list）。", min=1)],
+    by: Annotated[str, typer.Option("--by", help="以哪位管理员的身份（用户名）。")],
+) -> None:
+    """提前结束一个申报批次的受理。"""
+    from huiqi.rounds import service as rounds
+
+    try:
+        with session_scope() as session:
+            actor = acting(session, by)
+            found = rounds.close(session, actor=actor, round_id=round_id)
+            title = found.title
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"申报批次 {round_id}「{title}」已结束受理。")
+
+
 def register(app: typer.Typer) -> None:
     """Add the record's commands to the ``huiqi`` command."""
     app.add_typer(db_app, name="db")
@@ -260,5 +345,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(whitelist_app, name="whitelist")
     app.add_typer(calendar_app, name="calendar")
+    app.add_typer(round_app, name="round")
     app.command("import")(import_command)
     app.command("stats")(stats_command)

@@ -2,16 +2,21 @@
 
 import pytest
 
+from tests.dbtest import a_round
+
 pytestmark = pytest.mark.anyio
 
 
-async def test_me_shows_profile_matters_and_claims(browser, people) -> None:
+async def test_me_shows_profile_matters_and_claims(browser, session, people) -> None:
+    closed = (await browser(people.alice).get("/me")).text
+    assert "暂无受理中的申报批次" in closed and "/applications/new?" not in closed
+    round_id = a_round(session)
     response = await browser(people.alice).get("/me")
     assert response.status_code == 200
     text = response.text
     assert "示例科技有限公司" in text and "沈阳市" in text and "中型" in text
     assert "专精特新" in text and "h1" in text and "8000 万元" in text  # p1's investment, in 万元
-    assert "/applications/new?matter=h1&amp;measure=3" in text and "可以申请什么" in text
+    assert f"/applications/new?matter=h1&amp;round={round_id}&amp;measure=3" in text and "可以申请什么" in text
     assert 'name="matters-0-codes"' in text and "大连数据" not in text
 
 
@@ -31,7 +36,8 @@ async def test_a_refused_profile_keeps_what_was_typed(browser, people) -> None:
     assert "本年营业收入" in response.text and "最多四位小数" in response.text and "改过的名字" in response.text
 
 
-async def test_add_and_edit_a_matter(browser, people) -> None:
+async def test_add_and_edit_a_matter(browser, session, people) -> None:
+    round_id = a_round(session)
     alice = browser(people.alice)
     added = await alice.post("/me/matters", data={"key": "kt1", "matters-0-codes": "key_tech",
                                                   "matters-0-date": "2025-03-01", "matters-0-listed": "true"})
@@ -40,7 +46,7 @@ async def test_add_and_edit_a_matter(browser, people) -> None:
     assert "修改事项 kt1" in form and 'value="2025-03-01"' in form
     assert '<option value="key_tech" selected>' in form
     me = (await alice.get("/me")).text
-    assert "/applications/new?matter=kt1&amp;measure=13" in me
+    assert f"/applications/new?matter=kt1&amp;round={round_id}&amp;measure=13" in me
 
 
 async def test_a_bad_matter_names_the_field(browser, people) -> None:
@@ -83,7 +89,9 @@ async def test_a_matter_already_applied_for_links_to_its_application_instead(bro
     assert "/applications/new?matter=p1&amp;" in text  # the other matter is still open
 
 
-async def test_a_global_500_honour_and_an_other_institution_carry_the_facts_of_issue_11(browser, people) -> None:
+async def test_a_global_500_honour_and_an_other_institution_carry_the_facts_of_issue_11(browser, session,
+                                                                                          people) -> None:
+    round_id = a_round(session)
     """Measure 1 reads the group's core status from the honour and a confirmed other functional institution."""
     alice = browser(people.alice)
     for data in ({"key": "g500", "matters-0-codes": "global_500", "matters-0-date": "2019-07-01",
@@ -96,4 +104,4 @@ async def test_a_global_500_honour_and_an_other_institution_carry_the_facts_of_i
     form = (await alice.get("/me", params={"matter": "est"})).text
     assert '<option value="other_function" selected>' in form and 'name="matters-0-institution_confirmed"' in form
     me = (await alice.get("/me")).text
-    assert "/applications/new?matter=est&amp;measure=1" in me
+    assert f"/applications/new?matter=est&amp;round={round_id}&amp;measure=1" in me

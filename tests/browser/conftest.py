@@ -83,7 +83,7 @@ LIVE_DAY = date(2025, 11, 3)
 @pytest.fixture(scope="session")
 def server(live_database: str) -> Iterator[str]:
     """``huiqi serve`` on a fresh SQLite database holding the demo, on ``LIVE_DAY``; its base URL."""
-    _huiqi("demo", "seed", env=_env(live_database))
+    _huiqi("demo", "seed", env=_env(live_database, HUIQI_TODAY=LIVE_DAY.isoformat()))  # its open round: LIVE_DAY's
     with serving(live_database, today=LIVE_DAY) as url:
         yield url
 

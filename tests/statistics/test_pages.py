@@ -36,8 +36,8 @@ async def test_grouping_and_export(browser, figures) -> None:
     assert "<th>状态</th>" in page.text and "<th>城市</th>" not in page.text
     response = await client.get("/statistics.xlsx", params={"by": ["measure", "city"]})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][:3] == ("措施", "城市", "申报件数")
-    assert [(r[1], r[4]) for r in rows[2:]] == [("沈阳市", 1_000_000), ("大连市", 6_000_000)]
+    assert rows[1][:4] == ("政策", "措施", "城市", "申报件数")
+    assert [(r[2], r[5]) for r in rows[2:]] == [("沈阳市", 1_000_000), ("大连市", 6_000_000)]
 
 
 async def test_a_city_reviewer_sees_only_their_city(browser, figures) -> None:

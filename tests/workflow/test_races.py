@@ -36,7 +36,7 @@ from huiqi.funding import service as budgets
 from huiqi.models import Disbursement, Grant
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
-from tests.dbtest import PASSWORD, PDF, POSTGRES_URL, make_people, postgres_available, uscc_for
+from tests.dbtest import PASSWORD, PDF, POSTGRES_URL, a_round, make_people, postgres_available, uscc_for
 from tests.racetest import (
     SYSTEM_ACTIONS,
     Answer,
@@ -168,6 +168,7 @@ def _records(url: str) -> None:
             for measure in MATTER:
                 budgets.set_budget(session, actor=people.finance, year=LATER_DAY.year, policy_id=POLICY,
                                    measure=measure, amount=100_000_000)
+            a_round(session)  # the one round, open over every day the races take their steps in
     finally:
         engine.dispose()
 
@@ -227,7 +228,7 @@ def _prepare(desk: Desk, index: int, race: Race) -> int:
     (for a race of phase two: to 公示, the last step being taken by ``_approve``)."""
     firm = f"firm{index}"
     created = desk.step(firm, "/api/v1/applications", {
-        "uscc": uscc_for("210100", f"CC{index:06d}"), "matter": MATTER[race.measure], "policy": POLICY,
+        "uscc": uscc_for("210100", f"CC{index:06d}"), "matter": MATTER[race.measure], "round": 1,
         "measure": race.measure, "amount_requested": AMOUNT}, 201)
     number = created["id"]
     expect(desk.client(firm).post(f"/api/v1/applications/{number}/materials",

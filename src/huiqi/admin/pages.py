@@ -2,6 +2,7 @@
 line by line, publication by a second admin, withdrawal with a reason; each version's dated parameters and
 units over time."""
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi.admin import service
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.money import wan
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
@@ -72,6 +74,19 @@ def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id
                      done=f"/admin/policies#version-{version_id}",
                      again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text}),
                      said=f"草稿 {version_id} 已修改并通过校验")
+
+
+@router.get("/admin/policies/{version_id}/diff", response_class=HTMLResponse)
+def diff_page(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
+    """What publishing the version would change, measure by measure, over every applicant in the database."""
+    found = catalogue.diff_of(session, actor=actor, version_id=version_id)
+    row = catalogue.get(session, version_id, actor=actor)
+    chart = {"title": "各措施可获支持上限合计的变化（万元）",
+             "labels": [f"{m.measure}. {m.title}" for m in found.measures],
+             "series": [{"name": "在用版本", "data": [float(wan(m.granted_before)) for m in found.measures]},
+                        {"name": "新版本", "data": [float(wan(m.granted_after)) for m in found.measures]}]}
+    return page(request, "admin/policy_diff.html", who, diff=found, row=row,
+                charts=json.dumps([chart], ensure_ascii=False))
 
 
 @router.post("/admin/policies/{version_id}/publish", response_model=None)

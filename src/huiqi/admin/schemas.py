@@ -1,8 +1,10 @@
 """Policy files as the admin reads them: each dated value with its source, units over time, the check."""
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, Field
+
+from huiqi.validation import UtcDateTime
 
 
 class DatedValueRead(BaseModel):
@@ -37,7 +39,7 @@ class PolicyFileRead(BaseModel):
     state_label: str = Field(description="给人读的状态（已发布的政策过了有效期读作“已过期”）")
     drafted_by: str
     published_by: str | None = None
-    published_at: datetime | None = None
+    published_at: UtcDateTime | None = None
     note: str | None = None
     file: str
     ok: bool

@@ -14,6 +14,7 @@ from huiqi.models import ApplicantProfile, Matter
 from huiqi.money import parse_wan, wan
 from huiqi.public.calculator import matter_from_form
 from huiqi.rules.facts import MONEY_FIELDS
+from huiqi.rules.policy import CodeInfo
 
 BOOLEANS = {"true": True, "false": False}
 FLAGS = ("digital_core_confirmed", "above_scale", "independent_legal_entity", "sound_accounts", "bad_credit",
@@ -61,12 +62,12 @@ def matter_values(row: Matter | None) -> dict[str, list[str]]:
     return values
 
 
-def matter_from(form: FormData) -> dict[str, Any]:
+def matter_from(form: FormData, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:
     """The matter a form describes, in the interchange shape, with its key."""
     key = str(form.get("key") or "").strip()
     if not key or len(key) > 64 or not set(key) <= KEY_CHARS:
         raise InputError([("key", "事项编号须为 1 至 64 个字母、数字、-、_")])
-    matter = matter_from_form(form, 0, "matter")
+    matter = matter_from_form(form, 0, "matter", codes)
     if "codes" not in matter:
         raise InputError([("matter.codes", "请选择至少一个事项类别")])
     return {"id": key, **matter}

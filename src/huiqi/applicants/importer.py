@@ -25,7 +25,7 @@ class ImportReport(BaseModel):
 def import_population(session: Session, *, actor: User, path: Path) -> ImportReport:
     """Record every applicant's profile (a new version only where it changed) and every matter."""
     require_role(actor, Role.ADMIN, doing="导入申报单位")
-    codes = {code: info for p in catalogue.published(session) for code, info in p.codes.items()}
+    codes = catalogue.codes(session)
     population = read_population(path, codes)
     frames = pl.collect_all([population.applicants, population.matters])
     changed = 0

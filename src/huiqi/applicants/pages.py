@@ -7,13 +7,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huiqi.applicants import forms, repository, service
 from huiqi.applications import service as applications
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, InputError, NotFound
 from huiqi.models import User
 from huiqi.public import calculator
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
 from huiqi.rules.facts import CHOICES, FACTS
-from huiqi.rules.loader import vocabulary
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
 from huiqi.web.render import page
@@ -43,18 +43,14 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
         if application.state not in ENDED and application.matter_id in keys:
             applied.setdefault(keys[application.matter_id], []).append(application)
     editing = context.pop("editing", None)
-    open_rounds = {}  # (policy, measure) → the open round that takes it: 立即申报, or no round open
-    for r in reversed(rounds.open_now(session)):
-        for m in rounds.measures(session, r.id):
-            open_rounds[(r.policy_id, m.measure)] = r
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
-                open_rounds=open_rounds,
+                open_rounds=rounds.open_by_measure(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=answer, titles={m.key: m for m in matters}, applied=applied,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
-                editing=editing, i=0, add_next=None, codes=vocabulary(), choices=CHOICES, facts=FACTS,
+                editing=editing, i=0, add_next=None, codes=catalogue.codes(session), choices=CHOICES, facts=FACTS,
                 matter_choices=calculator.choices, regions=divisions.divisions(),
                 classes={c: r["name"] for c, r in industries.industries().items() if r["level"] == "class"},
                 **context)
@@ -94,7 +90,7 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
 def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
     values = {k: form.getlist(k) for k in form if k.startswith("matters-0-")}
     try:
-        matter = forms.matter_from(form)
+        matter = forms.matter_from(form, catalogue.codes(session))
         service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter)
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error), values=values,

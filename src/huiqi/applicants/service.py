@@ -72,7 +72,7 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     require_role(actor, *WRITERS, doing="登记事项")
     require_uscc(actor, uscc, doing="登记")
     applicant = _applicant(session, uscc)
-    checked = read_case({"matters": [plain(matter)]}).matters[0]
+    checked = read_case({"matters": [plain(matter)]}, catalogue.codes(session)).matters[0]
     data = checked.model_dump(exclude_none=True, exclude={"id", "type", "codes", "date"})
     row = repository.matter(session, applicant.id, checked.id)
     before = _matter_values(row) if row else None
@@ -128,7 +128,7 @@ def case_data(session: Session, *, applicant: Applicant, as_of: date) -> dict[st
 def case_for(session: Session, *, applicant: Applicant, as_of: date) -> tuple[Case, dict[str, Any]]:
     """The case the rules read, and its plain JSON (kept with the application)."""
     data = case_data(session, applicant=applicant, as_of=as_of)
-    return read_case(data), data
+    return read_case(data, catalogue.codes(session)), data
 
 
 def get_applicant(session: Session, *, actor: User, uscc: str) -> tuple[Applicant, list[ApplicantProfile]]:

@@ -7,17 +7,22 @@ A draft is checked as ``huiqi policy check`` checks a file on every save; publis
 import hashlib
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from threading import Lock
 
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.catalogue import repository
+from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import utcnow
+from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import PolicyVersion, User
+from huiqi.rules.case import register_codes
 from huiqi.rules.loader import load_text
-from huiqi.rules.policy import Measure, Policy
+from huiqi.rules.policy import CodeInfo, Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
@@ -54,11 +59,18 @@ def published(session: Session) -> list[Policy]:
     if found is None:
         loaded = sorted((_policy(session, vid, digest) for vid, _, digest in rows), key=lambda p: (p.issued, p.id))
         found = [replace(p, order=i) for i, p in enumerate(loaded)]
+        for p in found:
+            register_codes(p.codes)
         with _guard:
             if len(_in_force) > 16:
                 _in_force.clear()
             _in_force[key] = found
     return found
+
+
+def codes(session: Session) -> dict[str, CodeInfo]:
+    """The matter codes of the policies in force (the shipped vocabulary and each policy's own)."""
+    return {code: info for p in published(session) for code, info in p.codes.items()}
 
 
 def policy(session: Session, policy_id: str) -> Policy:
@@ -168,6 +180,24 @@ def _locked(session: Session, version_id: int) -> PolicyVersion:
     return row
 
 
+def diff_of(session: Session, *, actor: User, version_id: int, against: int | None = None,
+            population: Path | None = None) -> PolicyDiff:
+    """What putting ``version_id`` in force would change (against the policies in force, or with ``against`` in
+    place of its policy's version), over every applicant in the database and, when given, a population file."""
+    require_role(actor, Role.ADMIN, doing="比较政策版本")
+    new = _version_policy(session, version_id)
+    in_force = published(session)
+    before = replaced(in_force, _version_policy(session, against)) if against is not None else in_force
+    return diff(session, before, replaced(before, new), clock.today(), population)
+
+
+def _version_policy(session: Session, version_id: int) -> Policy:
+    row = repository.get(session, version_id)
+    if row is None:
+        raise NotFound(f"没有政策版本 {version_id}")
+    return _policy(session, row.id, row.digest)
+
+
 def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
     """Put a draft in force: a second admin, the file still loads, its own situations pass (the gate); the
     version in force of the same policy is superseded in the same step."""
@@ -183,6 +213,7 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
     failing = situations_failing(policy)
     if failing:
         raise Conflict("政策文件自带的测试情形未通过，不能发布：" + "；".join(failing[:5]))
+    changes = diff(session, published(session), replaced(published(session), policy), clock.today())
     current = repository.published_of(session, row.policy_id, lock=True)
     now = utcnow()
     if current is not None:
@@ -190,9 +221,12 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
         session.flush()
     row.state, row.published_by, row.published_at = "published", actor.username, now
     session.flush()
+    departments.sync(session, policies=published(session))  # the units it names can now review
     audit.record(session, actor=actor.username, action="policy.publish", entity="policy_version", entity_id=row.id,
                  before={"in_force": current.id, "version": current.digest[:12]} if current else None,
-                 after={"policy": row.policy_id, "number": row.number, "version": row.digest[:12]})
+                 after={"policy": row.policy_id, "number": row.number, "version": row.digest[:12],
+                        "applicants": changes.applicants, "ceilings_before": changes.cost_before,
+                        "ceilings_after": changes.cost_after})
     return row
 
 

@@ -15,7 +15,6 @@ from huiqi.growth import repository
 from huiqi.growth.schemas import Figures, GrowthFile, Recognition
 from huiqi.models import Department, GrowthFigure, Matter, User
 from huiqi.money import MAX_YUAN
-from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import Measure
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_uscc
@@ -98,10 +97,11 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
 def growth_file(session: Session, *, actor: User, uscc: str) -> GrowthFile:
     """The growth file of one enterprise: figures by year, recognitions by date, grants received."""
     applicant, history = get_applicant(session, actor=actor, uscc=uscc)
-    labels = vocabulary()
+    labels = catalogue.codes(session)
     matters = applicants.matters(session, applicant.id)
-    recognitions = [Recognition(matter=m.key, code=code, label=labels[code].label, level=m.facts.get("level"),
-                                date=m.date) for m in matters if m.type == "honour" for code in m.codes]
+    recognitions = [Recognition(matter=m.key, code=code, label=labels[code].label if code in labels else code,
+                                level=m.facts.get("level"), date=m.date)
+                    for m in matters if m.type == "honour" for code in m.codes]
     recognitions.sort(key=lambda r: (r.date is None, r.date, r.code))
     return GrowthFile(
         uscc=uscc, name=history[-1].name if history else None,

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from huiqi.money import parse_wan
 from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS
 from huiqi.rules.loader import vocabulary
+from huiqi.rules.policy import CodeInfo
 
 BOOLEANS = {"true": True, "false": False}
 MATTER_KEY = re.compile(r"^matters-(\d+)-")
@@ -36,7 +37,7 @@ def matter_rows(form: FormData) -> list[int]:
     return sorted({int(m.group(1)) for key in form if (m := MATTER_KEY.match(key))})[:MAX_MATTERS] or [0]
 
 
-def case_from_form(form: FormData) -> dict[str, Any]:
+def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:
     """The case a calculator form describes; rows without codes are left out."""
     applicant = {}
     for name in APPLICANT_FIELDS:
@@ -45,7 +46,7 @@ def case_from_form(form: FormData) -> dict[str, Any]:
             applicant[name] = value
     matters = []
     for i in matter_rows(form):
-        matter = matter_from_form(form, i, f"matters[{len(matters)}]")
+        matter = matter_from_form(form, i, f"matters[{len(matters)}]", codes)
         if "codes" in matter:
             matters.append({"id": str(len(matters) + 1), **matter})
     case: dict[str, Any] = {"applicant": applicant, "matters": matters}
@@ -54,15 +55,16 @@ def case_from_form(form: FormData) -> dict[str, Any]:
     return case
 
 
-def matter_from_form(form: FormData, i: int, path: str) -> dict[str, Any]:
-    """The facts of matter row ``i`` (fields ``matters-<i>-<fact>``), its type read from its first code."""
+def matter_from_form(form: FormData, i: int, path: str, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:
+    """The facts of matter row ``i`` (fields ``matters-<i>-<fact>``), its type read from its first code (of
+    ``codes``: the policies in force; the shipped vocabulary by default)."""
     matter: dict[str, Any] = {}
     for name in ("codes", *MATTER_FIELDS):
         value = _value(name, form.getlist(f"matters-{i}-{name}"), f"{path}.{name}")
         if value is not None:
             matter[name] = value
     if "codes" in matter:
-        codes = vocabulary()
+        codes = codes or vocabulary()
         matter["type"] = codes[matter["codes"][0]].type if matter["codes"][0] in codes else "honour"
     return matter
 

@@ -11,12 +11,13 @@ from starlette.background import BackgroundTask
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.public import calculator, service
 from huiqi.reference import divisions, industries
+from huiqi.rounds import service as rounds
 from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
-from huiqi.rules.loader import vocabulary
 from huiqi.rules.match import match
 from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.render import is_htmx, page
@@ -29,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     today = clock.today()
     return page(request, "public/home.html", who, policies=[service.read(p, today) for p in service.policies(session)],
+                rounds=[rounds.read(session, r, today) for r in rounds.open_now(session, today)],
                 batches=announcements.public_listing(session)[:3], versions=whitelist.published_versions(session))
 
 
@@ -39,9 +41,9 @@ def policy(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
                 policies=[service.detail(p, today) for p in service.policies(session)])
 
 
-def _calculator(request: Request, who: CallerDep, status_code: int = 200, **context) -> HTMLResponse:
+def _calculator(request: Request, who: CallerDep, session: Db, status_code: int = 200, **context) -> HTMLResponse:
     form_context = {
-        "codes": vocabulary(), "choices": CHOICES, "facts": FACTS, "cities": divisions.cities(),
+        "codes": catalogue.codes(session), "choices": CHOICES, "facts": FACTS, "cities": divisions.cities(),
         "regions": divisions.divisions(), "classes": {c: r["name"] for c, r in industries.industries().items()
                                                       if r["level"] == "class"},
         "matter_choices": calculator.choices,
@@ -52,8 +54,8 @@ def _calculator(request: Request, who: CallerDep, status_code: int = 200, **cont
 
 
 @router.get("/calculator", response_class=HTMLResponse)
-def calculator_form(request: Request, who: CallerDep) -> HTMLResponse:
-    return _calculator(request, who, values={}, rows=[0])
+def calculator_form(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
+    return _calculator(request, who, session, values={}, rows=[0])
 
 
 @router.post("/calculator", response_class=HTMLResponse)
@@ -61,22 +63,23 @@ def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db
     values = {k: form.getlist(k) for k in form if k != "csrf_token"}
     rows = calculator.matter_rows(form)
     try:
-        data = calculator.case_from_form(form)
+        data = calculator.case_from_form(form, catalogue.codes(session))
         case = read_case(data)
         answer = match(case, service.policies(session), case.as_of or clock.today())
     except InputError as error:
         problems = [(calculator.field_label(f), r) for f, r in error.problems]
-        return _calculator(request, who, values=values, rows=rows, problems=problems, status_code=422)
-    return _calculator(request, who, values=values, rows=rows, answer=answer, case=data)
+        return _calculator(request, who, session, values=values, rows=rows, problems=problems, status_code=422)
+    return _calculator(request, who, session, values=values, rows=rows, answer=answer, case=data,
+                       open_rounds=rounds.open_by_measure(session))
 
 
 @router.get("/calculator/matter", response_class=HTMLResponse)
-def calculator_matter(request: Request, who: CallerDep, i: Annotated[int, Query(ge=0, le=29)] = 0,
+def calculator_matter(request: Request, who: CallerDep, session: Db, i: Annotated[int, Query(ge=0, le=29)] = 0,
                       add: bool = False) -> HTMLResponse:
     """One matter's fieldset, with the fields its chosen codes need (the form sends what it has)."""
     values = {k: request.query_params.getlist(k) for k in request.query_params if k.startswith(f"matters-{i}-")}
     return page(request, "public/_matter.html", who, i=i, values=values, add_next=i + 1 if add else None,
-                codes=vocabulary(), choices=CHOICES, facts=FACTS, matter_choices=calculator.choices)
+                codes=catalogue.codes(session), choices=CHOICES, facts=FACTS, matter_choices=calculator.choices)
 
 
 @router.get("/announcements", response_class=HTMLResponse)

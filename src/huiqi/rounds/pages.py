@@ -54,7 +54,7 @@ def _int(field: str, text: str, default: int) -> int:
 def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm) -> Response:
     values = {k: str(sent.get(k) or "") for k in ("policy", "title", "opens_on", "closes_on", "correction_days",
                                                    "announcement_days", "guide", "contact", "materials")}
-    chosen = [str(v) for v in sent.getlist("measure")][:100]
+    chosen = [str(v) for v in sent.getlist(f"measure-{values['policy']}")][:100]
     values["measures"] = chosen
 
     def act():
@@ -68,9 +68,10 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         for text in chosen:
             if not text.isdigit() or len(text) > 3:
                 raise InputError([("措施", "请选择措施")])
-            budget_text = str(sent.get(f"budget-{text}") or "").strip()
+            budget_text = str(sent.get(f"budget-{values['policy']}-{text}") or "").strip()
             budget = parse_wan(budget_text, f"措施{text}·预算") if budget_text else None
-            measures.append(service.MeasureIn(int(text), budget, sent.get(f"expert-{text}") == "on", materials))
+            expert = sent.get(f"expert-{values['policy']}-{text}") == "on"
+            measures.append(service.MeasureIn(int(text), budget, expert, materials))
         return service.open_round(
             session, actor=actor, policy_id=values["policy"], title=values["title"],
             opens_on=_date("开始日期", values["opens_on"]), closes_on=_date("截止日期", values["closes_on"]),

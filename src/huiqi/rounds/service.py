@@ -161,6 +161,16 @@ def open_now(session: Session, day: date | None = None) -> list[Round]:
     return [r for r in repository.every(session) if is_open(r, day)]
 
 
+def open_by_measure(session: Session, day: date | None = None) -> dict[tuple[str, int], Round]:
+    """(policy, measure) → the open round that takes it (of several, the one closing last): where an eligible
+    result leads (立即申报), or, when absent, that no round is open for it."""
+    found: dict[tuple[str, int], Round] = {}
+    for r in sorted(open_now(session, day), key=lambda r: r.closes_on):
+        for m in measures(session, r.id):
+            found[(r.policy_id, m.measure)] = r
+    return found
+
+
 def get(session: Session, round_id: int) -> Round:
     found = repository.get(session, round_id)
     if found is None:
@@ -184,6 +194,12 @@ def for_draft(session: Session, round_id: int, number: int, day: date) -> tuple[
         raise Conflict(f"申报批次「{found.title}」的申报时间为 {found.opens_on} 至 {found.closes_on}，"
                        f"今天（{day}）不能新建申报")
     return found, opened
+
+
+def of_applications(session: Session, applications: list[Application]) -> list[Round]:
+    """The rounds the applications belong to (those from before rounds have none)."""
+    ids = sorted({a.round_id for a in applications if a.round_id is not None})
+    return [r for r in (repository.get(session, i) for i in ids) if r is not None]
 
 
 def opened_measure(session: Session, app: Application) -> RoundMeasure | None:

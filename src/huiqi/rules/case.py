@@ -184,12 +184,21 @@ class Case(BaseModel):
         return matters
 
 
+_registered: dict[str, CodeInfo] = {}  # codes of policies loaded from a catalogue, beside the shipped vocabulary
+
+
+def register_codes(codes: dict[str, CodeInfo]) -> None:
+    """Make the codes of policies loaded at run time (a catalogue's published ones) known to validation that is
+    given no codes (a request body read by the web framework)."""
+    _registered.update(codes)
+
+
 def _vocabulary(info: ValidationInfo) -> dict[str, CodeInfo]:
     if info.context and "codes" in info.context:
         return cast(dict[str, CodeInfo], info.context["codes"])
     from huiqi.rules.loader import vocabulary
 
-    return vocabulary()
+    return {**vocabulary(), **_registered} if _registered else vocabulary()
 
 
 def read_case(data: Any, codes: dict[str, CodeInfo] | None = None) -> Case:

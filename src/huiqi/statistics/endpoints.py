@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from huiqi.catalogue import service as catalogue
 from huiqi.statistics import service, tables
 from huiqi.statistics.schemas import DIMENSIONS, StatRow
 from huiqi.web.deps import Actor, Db
@@ -29,4 +30,5 @@ def statistics(actor: Actor, session: Db, paging: PagingDep, by: By = "measure")
             responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
 def statistics_xlsx(actor: Actor, session: Db, by: By = "measure") -> Response:
     groups = dimensions(by)
-    return download(tables.table(service.summary(session, actor=actor, by=groups), groups), "申报与兑现统计.xlsx")
+    rows = service.summary(session, actor=actor, by=groups)
+    return download(tables.table(rows, groups, catalogue.published(session)), "申报与兑现统计.xlsx")

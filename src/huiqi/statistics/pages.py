@@ -2,11 +2,13 @@
 and by city as bar charts, a table grouped as asked, and the table as Excel."""
 
 import json
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.statistics import service, tables
 from huiqi.statistics.schemas import DIMENSIONS
@@ -28,14 +30,18 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
     rows = service.summary(session, actor=actor, by=chosen)
     totals = {name: sum(getattr(r, name) for r in by_measure)
               for name in ("applications", "approved", *(n for n, _ in tables.AMOUNTS))}
-    charts = [tables.chart(by_measure, "measure", "按措施（万元）"), tables.chart(by_city, "city", "按城市（万元）")]
+    policies = catalogue.published(session)
+    charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies),
+              tables.chart(by_city, "city", "按城市（万元）", policies)]
     return page(request, "statistics/index.html", who, rows=rows, chosen=chosen, totals=totals,
-                dimensions=tables.DIMENSION_LABELS, amounts=tables.AMOUNTS, key_label=tables.key_label,
+                dimensions=tables.DIMENSION_LABELS, amounts=tables.AMOUNTS,
+                key_label=partial(tables.key_label, policies=policies),
                 charts=json.dumps(charts, ensure_ascii=False), query="&".join(f"by={d}" for d in chosen))
 
 
 @router.get("/statistics.xlsx")
 def statistics_xlsx(actor: Actor, session: Db, by: By = None) -> Response:
     chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"])) or ("measure",)
-    return download(tables.table(service.summary(session, actor=actor, by=chosen), chosen), "申报与兑现统计.xlsx")
+    rows = service.summary(session, actor=actor, by=chosen)
+    return download(tables.table(rows, chosen, catalogue.published(session)), "申报与兑现统计.xlsx")
 

@@ -16,6 +16,9 @@ def summary(session: Session, *, actor: User, by: tuple[str, ...] = ("measure",)
     unknown = [name for name in by if name not in DIMENSIONS]
     if unknown or not by:
         raise InputError([("by", f"分组应为 {', '.join(DIMENSIONS)} 中的一项或几项")])
+    if "measure" in by and "policy" not in by:  # a measure's number means something only within its policy
+        at = by.index("measure")
+        by = (*by[:at], "policy", *by[at:])
     rows = repository.grouped(session, scope_of(actor), tuple(by))
     n = len(by)
     return [StatRow(group=dict(zip(by, row[:n], strict=True)), applications=row[n], requested=int(row[n + 1]),

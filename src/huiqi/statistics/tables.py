@@ -1,10 +1,11 @@
 """Statistics as people read them: each group key in Chinese, the Excel sheet, the bar charts' data."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from huiqi.money import wan
-from huiqi.public.service import policies
 from huiqi.reference.divisions import cities
+from huiqi.rules.policy import Policy
 from huiqi.statistics.schemas import StatRow
 from huiqi.web.excel import Table
 from huiqi.workflow.states import STATES
@@ -15,32 +16,41 @@ AMOUNTS = (("requested", "申请金额"), ("proposed_amount", "拟支持金额")
            ("disbursed_amount", "已拨付金额"))
 
 
-def key_label(dimension: str, value: Any) -> str:
+def key_label(dimension: str, value: Any, policies: Sequence[Policy] = (), policy: str | None = None) -> str:
     """A group key as people say it: 措施3 专精特新, 沈阳市, 市级初审中 …"""
     if value is None:
         return "（未定）"
     if dimension == "measure":
-        titles = {m.number: m.title for p in policies() for m in p.measures}
+        titles = {m.number: m.title for p in policies if policy in (None, p.id) for m in p.measures}
         return f"措施{value} {titles.get(value, '')}".strip()
     if dimension == "city":
         return cities().get(value, value)
     if dimension == "state":
         return STATES.get(value, value)
     if dimension == "policy":
-        return next((p.number for p in policies() if p.id == value), value)
+        return next((p.number for p in policies if p.id == value), value)
     return str(value)
 
 
-def table(rows: list[StatRow], by: tuple[str, ...]) -> Table:
+def table(rows: list[StatRow], by: tuple[str, ...], policies: Sequence[Policy]) -> Table:
     """The statistics as a sheet: group keys in Chinese, counts, and money in yuan with 万元 twins."""
-    header = [DIMENSION_LABELS[d] for d in by] + ["申报件数", "批准件数"] + [label for _, label in AMOUNTS]
-    body = [[key_label(d, r.group[d]) for d in by] + [r.applications, r.approved]
+    keys = list(rows[0].group) if rows else list(by)  # grouped by measure: by its policy too
+    header = [DIMENSION_LABELS[d] for d in keys] + ["申报件数", "批准件数"] + [label for _, label in AMOUNTS]
+    body = [[key_label(d, r.group[d], policies, r.group.get("policy")) for d in keys] + [r.applications, r.approved]
             + [getattr(r, name) for name, _ in AMOUNTS] for r in rows]
     return Table("申报与兑现统计", header, body, money={label for _, label in AMOUNTS})
 
 
-def chart(rows: list[StatRow], dimension: str, title: str) -> dict[str, Any]:
+def _label(row: StatRow, dimension: str, policies: Sequence[Policy]) -> str:
+    """A chart's label for a row: a measure with its policy's document number when several policies are in force."""
+    shown = key_label(dimension, row.group[dimension], policies, row.group.get("policy"))
+    if dimension == "measure" and len(policies) > 1 and row.group.get("policy"):
+        return f"{key_label('policy', row.group['policy'], policies)} {shown}"
+    return shown
+
+
+def chart(rows: list[StatRow], dimension: str, title: str, policies: Sequence[Policy]) -> dict[str, Any]:
     """A bar chart's data (万元 per amount) over one dimension, as the simulation charts take it."""
-    return {"title": title, "labels": [key_label(dimension, r.group[dimension]) for r in rows],
+    return {"title": title, "labels": [_label(r, dimension, policies) for r in rows],
             "series": [{"name": label, "data": [float(wan(getattr(r, name))) for r in rows]}
                        for name, label in AMOUNTS]}

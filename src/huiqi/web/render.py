@@ -41,13 +41,13 @@ NAV = {
     "department": [("/review", "待审核"), ("/announcements/manage", "公示管理"), ("/admin/calendar", "节假日日历"),
                    ("/simulate", "财政测算")],
     "finance": [("/review", "待审批"), ("/budgets", "预算"), ("/statistics", "统计"), ("/simulate", "财政测算")],
-    "admin": [("/review", "申报"), ("/admin/users", "用户"), ("/admin/policies", "政策版本"),
+    "admin": [("/review", "申报"), ("/admin/users", "用户"), ("/admin/policies", "政策目录"),
               ("/admin/whitelist", "白名单编制"), ("/admin/calendar", "节假日日历"), ("/audit", "审计链"),
               ("/statistics", "统计"), ("/simulate", "财政测算")],
     "auditor": [("/review", "全部申报"), ("/audit", "审计链"), ("/statistics", "统计")],
 }
-PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/announcements", "公示"),
-              ("/whitelist", "白名单")]
+PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/rounds", "申报批次"),
+              ("/announcements", "公示"), ("/whitelist", "白名单")]
 
 
 def page(request: Request, name: str, caller: Caller, status_code: int = 200, **context: Any) -> HTMLResponse:

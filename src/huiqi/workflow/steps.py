@@ -107,11 +107,13 @@ def propose(ctx: Context) -> None:
 
 
 def announce(ctx: Context) -> None:
-    """Open a 公示 batch: from ``starts_on`` (its period, not the step's date) for N working days."""
+    """Open a 公示 batch: from ``starts_on`` (its period, not the step's date) for N working days: as given, else
+    the longest its applications' rounds set, else the system's default."""
     starts_on = ctx.params.get("starts_on")
     if not isinstance(starts_on, date):
         raise InputError([("starts_on", "请填写公示开始日期")])
-    days = ctx.params.get("working_days") or get_settings().announcement_working_days
+    set_by_rounds = [r.announcement_days for r in rounds.of_applications(ctx.session, ctx.applications)]
+    days = ctx.params.get("working_days") or max(set_by_rounds, default=get_settings().announcement_working_days)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
         raise InputError([("working_days", "公示工作日数应为 1–60 的整数")])
     title = (ctx.params.get("title") or "").strip() or f"拟支持项目公示（{starts_on.isoformat()}）"

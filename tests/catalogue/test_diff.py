@@ -1,0 +1,51 @@
+"""Before publishing: every applicant of the record matched under the policies in force and with the new version,
+measure by measure; a raised cap shows as a higher total, a new condition as results no longer eligible."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from huiqi import clock
+from huiqi.applicants import service as applicants
+from huiqi.catalogue import service as catalogue
+from tests.dbtest import ALICE_USCC
+
+SHIPPED = Path(__file__).parents[2] / "src" / "huiqi" / "policies" / "ln-2022-35.yaml"
+
+
+@pytest.fixture
+def changed(session, people):
+    """A new version of the shipped policy: measure 3's cap raised from 100万元 to 150万元 from 2023-01-01."""
+    text = SHIPPED.read_text("utf-8").replace(
+        "          - {since: 2022-07-23, value: 100万元, source: 措施3：分别给予最高100万元奖励}",
+        "          - {since: 2022-07-23, value: 100万元, source: 措施3：分别给予最高100万元奖励}\n"
+        "          - {since: 2023-01-01, value: 150万元, source: 测试：提高上限}")
+    text = text.replace("expect: [{matter: h1, measure: 3, status: eligible, ceiling: 1000000}]",
+                        "expect: [{matter: h1, measure: 3, status: eligible, ceiling: 1500000}]")
+    assert "150万元" in text
+    return catalogue.add(session, actor=people.admin, text=text, file_name="ln-2022-35.yaml")
+
+
+def test_a_raised_cap_shows_in_the_totals(session, people, changed) -> None:
+    with clock.pinned(date(2025, 6, 30)):
+        found = catalogue.diff_of(session, actor=people.admin, version_id=changed.id)
+    m3 = next(m for m in found.measures if m.measure == 3)
+    assert found.applicants >= 2 and m3.granted_after - m3.granted_before == 500_000  # alice's little giant
+    assert m3.became_eligible == m3.no_longer_eligible == 0 and m3.unchanged >= 1
+    assert found.cost_after - found.cost_before == 500_000
+
+
+def test_a_fact_changed_in_the_record_moves_a_result(session, people, changed) -> None:
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, industry="3411")  # not core
+    with clock.pinned(date(2025, 6, 30)):
+        found = catalogue.diff_of(session, actor=people.admin, version_id=changed.id)
+    m3 = next(m for m in found.measures if m.measure == 3)
+    assert m3.granted_before == m3.granted_after  # no longer eligible under either: the cap changes nothing
+
+
+@pytest.mark.anyio
+async def test_the_page_shows_the_diff_with_its_chart(browser, session, people, changed) -> None:
+    response = await browser(people.admin).get(f"/admin/policies/{changed.id}/diff")
+    assert response.status_code == 200 and "发布前比较" in response.text and "data-charts" in response.text
+    assert (await browser(people.alice).get(f"/admin/policies/{changed.id}/diff")).status_code == 403

@@ -1,0 +1,37 @@
+"""The rounds page: everyone sees the rounds, their deadlines, materials and guide; an admin opens one from the
+form (bad input named in Chinese, nothing written) and closes it early; the home page lists the open ones."""
+
+from datetime import date
+
+import pytest
+
+from huiqi.rounds import service as rounds
+
+pytestmark = pytest.mark.anyio
+FORM = {"policy": "ln-2022-35", "title": "2025年度申报", "opens_on": "2025-10-01", "closes_on": "2025-12-31",
+        "correction_days": "10", "announcement_days": "5", "contact": "024-12345678", "guide": "先网上申报，后审核。",
+        "materials": "申报书\n审计报告（可选）", "measure-ln-2022-35": ["3", "13"], "budget-ln-2022-35-3": "500",
+        "expert-ln-2022-35-13": "on"}
+
+
+async def test_an_admin_opens_a_round_from_the_page_and_everyone_sees_it(browser, session, people,
+                                                                         set_today) -> None:
+    set_today(date(2025, 11, 3))
+    admin = browser(people.admin)
+    bad = await admin.post("/rounds", data=FORM | {"closes_on": "2025-09-01"})
+    assert bad.status_code == 422 and "截止日期" in bad.text and rounds.listed(session) == []
+    done = await admin.post("/rounds", data=FORM)
+    assert done.status_code == 303, done.text
+    found = rounds.listed(session)[0]
+    shown = rounds.read(session, found)
+    assert [(m.measure, m.budget, m.expert_score) for m in shown.measures] == [(3, 5_000_000, False),
+                                                                              (13, None, True)]
+    assert [(m.name, m.required) for m in shown.measures[0].materials] == [("申报书", True), ("审计报告", False)]
+    public = (await browser(None).get("/rounds")).text
+    assert "2025年度申报" in public and "2025-12-31" in public and "审计报告（可选）" in public
+    assert "开设申报批次" not in public
+    home = (await browser(None).get("/")).text
+    assert "正在受理的申报批次" in home and "2025年度申报" in home
+    assert (await browser(people.alice).post("/rounds", data=FORM)).status_code == 403
+    closed = await admin.post(f"/rounds/{found.id}/close")
+    assert closed.status_code == 303 and "已截止" in (await admin.get("/rounds")).text

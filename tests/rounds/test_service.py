@@ -1,0 +1,123 @@
+"""Rounds (申报批次): drafted and submitted only while open, the deadline named in the refusal; a return answered
+within the round's correction days even after the deadline; every required material attached; an expert score
+where the round asks for one; opened by admins and by lead departments for their own measures."""
+
+from datetime import date
+
+import pytest
+
+from huiqi import clock
+from huiqi.applications import service as applications
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import Conflict, Forbidden, InputError
+from huiqi.rounds import service as rounds
+from tests.dbtest import ALICE_USCC, PDF, step
+
+OPENS, CLOSES = date(2025, 7, 1), date(2025, 8, 18)
+
+
+def _round(session, who, *measures: rounds.MeasureIn, opens=OPENS, closes=CLOSES, **terms):
+    policy = catalogue.published(session)[0]
+    with clock.pinned(opens):
+        return rounds.open_round(session, actor=who, policy_id=policy.id, title="2025年度申报", opens_on=opens,
+                                 closes_on=closes, measures=list(measures or [rounds.MeasureIn(3)]), **terms)
+
+
+def _draft(session, people, round_id, on=date(2025, 8, 1), measure=3):
+    with clock.pinned(on):
+        return applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
+                                         round_id=round_id, measure=measure, amount_requested=1_000_000)
+
+
+def _ready(session, people, app, tmp_path, kind=None):
+    applications.add_material(session, actor=people.alice, application_id=app.id, filename="申报书.pdf", content=PDF,
+                              store=tmp_path, kind=kind)
+    applications.declare(session, actor=people.alice, application_id=app.id)
+
+
+def test_a_draft_only_while_the_round_is_open_and_the_deadline_is_named(session, people) -> None:
+    found = _round(session, people.admin)
+    with pytest.raises(Conflict, match="2025-07-01 至 2025-08-18"):
+        _draft(session, people, found.id, on=date(2025, 6, 30))
+    with pytest.raises(Conflict, match="今天（2025-08-19）不能新建申报"):
+        _draft(session, people, found.id, on=date(2025, 8, 19))
+    with pytest.raises(InputError, match="没有开放措施13"):
+        _draft(session, people, found.id, measure=13)
+    assert _draft(session, people, found.id).round_id == found.id
+
+
+def test_submission_after_the_deadline_is_refused_but_a_return_may_be_answered(session, people, tmp_path) -> None:
+    found = _round(session, people.admin, correction_days=5)
+    late = _draft(session, people, found.id)
+    _ready(session, people, late, tmp_path)
+    with pytest.raises(Conflict, match="已于 2025-08-18 截止"):
+        step(session, "submit", people.alice, late, on=date(2025, 8, 19))
+    step(session, "submit", people.alice, late, on=date(2025, 8, 18))
+    step(session, "return", people.shenyang, late, on=date(2025, 8, 20), reasons="缺少认定文件")
+    # Five working days from the next working day after the return: 8-21, 22, 25, 26, 27.
+    with pytest.raises(Conflict, match="5 个工作日内（2025-08-27 前）"):
+        step(session, "submit", people.alice, late, on=date(2025, 8, 28))
+    assert step(session, "submit", people.alice, late, on=date(2025, 8, 27)).application.state == "city_review"
+
+
+def test_every_required_material_is_attached_before_submission(session, people, tmp_path) -> None:
+    wanted = ({"name": "申报书", "required": True, "formats": ["pdf"]},
+              {"name": "审计报告", "required": True, "formats": ["pdf"]},
+              {"name": "其他材料", "required": False, "formats": ["pdf", "png"]})
+    found = _round(session, people.admin, rounds.MeasureIn(3, materials=wanted))
+    app = _draft(session, people, found.id)
+    _ready(session, people, app, tmp_path)
+    with pytest.raises(Conflict, match="提交前须上传：审计报告"):
+        step(session, "submit", people.alice, app, on=date(2025, 8, 1))
+    with pytest.raises(InputError, match="没有名为“营业执照”的材料"):
+        applications.add_material(session, actor=people.alice, application_id=app.id, filename="x.pdf", content=PDF,
+                                  store=tmp_path, kind="营业执照")
+    second = applications.add_material(session, actor=people.alice, application_id=app.id, filename="审计.pdf",
+                                       content=PDF, store=tmp_path)
+    assert second.kind == "审计报告"  # the first required one still missing
+    step(session, "submit", people.alice, app, on=date(2025, 8, 1))
+
+
+def test_an_expert_score_before_the_amount_where_the_round_asks_for_one(session, people, tmp_path) -> None:
+    found = _round(session, people.admin, rounds.MeasureIn(3, expert_score=True))
+    app = _draft(session, people, found.id)
+    _ready(session, people, app, tmp_path)
+    step(session, "submit", people.alice, app, on=date(2025, 8, 1))
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 8, 4))
+    with pytest.raises(Conflict, match="请先录入评审得分"):
+        step(session, "propose", people.miit, app, on=date(2025, 8, 5), amount=800_000)
+    step(session, "score", people.miit, app, on=date(2025, 8, 5), score=90)
+    assert step(session, "propose", people.miit, app, on=date(2025, 8, 5), amount=800_000).application.amount_proposed
+
+
+def test_who_opens_and_closes_rounds(session, people) -> None:
+    with pytest.raises(Forbidden):
+        _round(session, people.alice)
+    with pytest.raises(Forbidden, match="措施13由省科技厅牵头"):
+        _round(session, people.miit, rounds.MeasureIn(13))
+    own = _round(session, people.miit, rounds.MeasureIn(3))
+    with clock.pinned(date(2025, 7, 10)):
+        with pytest.raises(Forbidden):
+            rounds.close(session, actor=people.most, round_id=own.id)
+        rounds.close(session, actor=people.miit, round_id=own.id)
+        with pytest.raises(Conflict, match="已截止"):
+            rounds.close(session, actor=people.admin, round_id=own.id)
+    assert own.closes_on == date(2025, 7, 10) and not rounds.is_open(own, date(2025, 7, 10))
+
+
+@pytest.mark.parametrize(("terms", "field"), [
+    ({"title": " "}, "批次名称"),
+    ({"closes_on": date(2025, 6, 1)}, "截止日期"),
+    ({"correction_days": 0}, "补正期限"),
+    ({"measures": [rounds.MeasureIn(19)]}, "措施"),
+    ({"measures": [rounds.MeasureIn(3), rounds.MeasureIn(3)]}, "措施"),
+    ({"policy_id": "no-such-policy"}, "政策"),
+    ({"measures": [rounds.MeasureIn(3, materials=({"name": "申报书", "formats": ["docx"]},))]}, "措施3·材料1·格式"),
+])
+def test_bad_terms_name_their_field_in_chinese(session, people, terms, field) -> None:
+    policy = catalogue.published(session)[0]
+    given = {"policy_id": policy.id, "title": "2025年度申报", "opens_on": OPENS, "closes_on": CLOSES,
+             "measures": [rounds.MeasureIn(3)]} | terms
+    with clock.pinned(OPENS), pytest.raises(InputError) as caught:
+        rounds.open_round(session, actor=people.admin, **given)
+    assert caught.value.problems[0][0] == field
