@@ -6,11 +6,11 @@ import pytest
 from tests.browser.conftest import shoot, sign_in
 
 PAGES = {
-    None: ["/", "/policy", "/calculator", "/announcements", "/whitelist", "/login"],
+    None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/login"],
     "ent-01": ["/me", "/applications"],
     "city-210100": ["/review"],
     "finance": ["/review", "/review/2", "/budgets", "/statistics"],
-    "admin": ["/admin/users", "/admin/policies", "/admin/whitelist", "/audit"],
+    "admin": ["/admin/users", "/admin/policies", "/rounds", "/admin/whitelist", "/audit"],
 }
 
 

@@ -14,10 +14,30 @@ def test_counts_and_money_by_every_dimension(session, people, tmp_path) -> None:
     apply(session, people.bob, matter="p1", measure=13, amount=6_000_000, on=date(2025, 9, 1), store=tmp_path)
     rows = statistics.summary(session, actor=people.finance, by=("measure", "city", "department", "year", "state"))
     assert [(r.group, r.applications, r.requested) for r in rows] == [
-        ({"policy": "ln-2022-35", "measure": 3, "city": "210100", "department": "省工业和信息化厅", "year": 2025, "state": "city_review"},
-         1, 1_000_000),
-        ({"policy": "ln-2022-35", "measure": 13, "city": "210200", "department": "省科技厅", "year": 2025, "state": "department_review"},
-         1, 6_000_000),
+        (
+            {
+                "policy": "ln-2022-35",
+                "measure": 3,
+                "city": "210100",
+                "department": "省工业和信息化厅",
+                "year": 2025,
+                "state": "city_review",
+            },
+            1,
+            1_000_000,
+        ),
+        (
+            {
+                "policy": "ln-2022-35",
+                "measure": 13,
+                "city": "210200",
+                "department": "省科技厅",
+                "year": 2025,
+                "state": "department_review",
+            },
+            1,
+            6_000_000,
+        ),
     ]
     with pytest.raises(InputError):
         statistics.summary(session, actor=people.finance, by=("colour",))

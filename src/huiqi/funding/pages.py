@@ -25,7 +25,10 @@ YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
 def _measures(session: Session) -> list[tuple[str, int, str]]:
-    return [(p.id, m.number, m.title) for p in catalogue.published(session) for m in p.measures if m.monetary]
+    """(form value ``policy/number``, number, label) of each monetary measure of the policies in force."""
+    policies = catalogue.published(session)
+    return [(f"{p.id}/{m.number}", m.number, f"{p.number + ' ' if len(policies) > 1 else ''}{m.number}. {m.title}")
+            for p in policies for m in p.measures if m.monetary]
 
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
@@ -45,7 +48,9 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
                measure: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
                policy_id: Annotated[str, Form(max_length=40)] = "") -> Response:
     values = {"year": year, "measure": measure, "amount": amount}
-    chosen = policy_id or next((p for p, _, _ in _measures(session)), "")
+    if "/" in measure:  # the form's ``policy/number``
+        policy_id, _, measure = measure.partition("/")
+    chosen = policy_id or next((v.partition("/")[0] for v, _, _ in _measures(session)), "")
     shown = int(year) if year.strip().isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
 
     def act() -> None:
