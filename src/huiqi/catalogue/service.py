@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from threading import Lock
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -219,8 +220,12 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
     if current is not None:
         current.state, current.ended_by, current.ended_at = "superseded", actor.username, now
         session.flush()
-    row.state, row.published_by, row.published_at = "published", actor.username, now
-    session.flush()
+    try:
+        with session.begin_nested():  # another version of this policy published at this moment: the database's guard
+            row.state, row.published_by, row.published_at = "published", actor.username, now
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"{row.number} 刚刚有另一个版本发布；请刷新政策目录，查看现行版本后再决定") from None
     departments.sync(session, policies=published(session))  # the units it names can now review
     audit.record(session, actor=actor.username, action="policy.publish", entity="policy_version", entity_id=row.id,
                  before={"in_force": current.id, "version": current.digest[:12]} if current else None,
