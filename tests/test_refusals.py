@@ -146,6 +146,15 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/admin/policies/{version_id}/edit"): ADMIN,
     ("POST", "/admin/policies/{version_id}/publish"): ADMIN,
     ("POST", "/admin/policies/{version_id}/withdraw"): ADMIN,
+    ("GET", "/api/v1/lists"): DRAFT_READERS,
+    ("POST", "/api/v1/lists"): WHITELIST,
+    ("POST", "/api/v1/lists/{list_id}/withdraw"): WHITELIST,
+    ("GET", "/admin/lists"): DRAFT_READERS,
+    ("POST", "/admin/lists"): WHITELIST,
+    ("POST", "/admin/lists/{list_id}/withdraw"): WHITELIST,
+    ("GET", "/api/v1/offers"): SIGNED_IN,
+    ("POST", "/api/v1/offers/{offer_id}/accept"): {"enterprise"},
+    ("POST", "/offers/{offer_id}/accept"): {"enterprise"},
     ("GET", "/api/v1/rounds"): EVERYONE,
     ("GET", "/api/v1/rounds/{round_id}"): EVERYONE,
     ("POST", "/api/v1/rounds"): WHITELIST,
@@ -222,6 +231,10 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/admin/policies"): {"data": {"text": "id: matrix\n", "file_name": "m.yaml"}},
     ("POST", "/admin/policies/{version_id}/edit"): {"data": {"text": "id: matrix\n"}},
     ("POST", "/admin/policies/{version_id}/withdraw"): {"data": {"reason": "矩阵"}},
+    ("POST", "/api/v1/lists"): {"json": {"code": "little_giant", "document": "矩阵", "published_on": "2025-06-01",
+                                         "rows": [{"uscc": "{uscc}", "name": "矩阵"}]}},
+    ("POST", "/api/v1/lists/{list_id}/withdraw"): {"json": {"reason": "矩阵"}},
+    ("POST", "/admin/lists/{list_id}/withdraw"): {"data": {"reason": "矩阵"}},
     ("POST", "/api/v1/rounds"): {"json": {"policy": "ln-2022-35", "title": "矩阵", "opens_on": "2025-10-01",
                                           "closes_on": "2025-12-31", "measures": [{"measure": 3}]}},
     ("POST", "/rounds"): {"data": {"policy": "ln-2022-35", "title": "矩阵", "opens_on": "2025-10-01",
@@ -263,7 +276,7 @@ BODIES: dict[tuple[str, str], dict] = {
 # Path parameters that name no record of an applicant, and a value for each.
 PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",
          "version_id": "1", "entry_id": "1", "username": "dalian",
-         "job_id": "1", "kind": "html", "round_id": "1"}
+         "job_id": "1", "kind": "html", "round_id": "1", "list_id": "1", "offer_id": "1"}
 # Path parameters that name an applicant's record: filled from the world.
 RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
 

@@ -337,6 +337,41 @@ def round_close(
     typer.echo(f"申报批次 {round_id}「{title}」已结束受理。")
 
 
+lists_app = typer.Typer(help="认定名单：导入有关部门公布的名单，作为公布的事实记入事项，并产生政策直达。",
+                        no_args_is_help=True)
+
+
+@lists_app.command("import")
+def lists_import(
+    path: Annotated[Path, typer.Argument(help="CSV（UTF-8）或 Excel 文件：表头 uscc,name，可另有 level,date。")],
+    code: Annotated[str, typer.Option(help="认定类别代码，如 little_giant。")],
+    document: Annotated[str, typer.Option(help="发布文号，如 工信部企业函〔2023〕xx号。")],
+    date: Annotated[str, typer.Option("--date", help="名单发布日期 YYYY-MM-DD（各行认定日期的默认值）。")],
+    by: Annotated[str, typer.Option("--by", help="以哪位管理员或责任单位审核人员的身份（用户名）。")],
+    level: Annotated[str | None, typer.Option(help="级别：national、provincial…（各行可另填）。")] = None,
+) -> None:
+    """导入一份认定名单：逐行校验，有错则一行也不写入并逐行指出；导入后重新匹配并产生政策直达。"""
+    from datetime import date as Date
+
+    from huiqi.errors import InputError
+    from huiqi.recognition import service as lists
+
+    try:
+        try:
+            published_on = Date.fromisoformat(date)
+        except ValueError:
+            raise InputError([("--date", "应为日期（YYYY-MM-DD）")]) from None
+        with session_scope() as session:
+            actor = acting(session, by)
+            rows = lists.check(session, lists.read_file(path), code=code, level=level, published_on=published_on)
+            done = lists.import_list(session, actor=actor, rows=rows, code=code, level=level, document=document,
+                                     published_on=published_on)
+            list_id, created, offers = done.list.id, done.applicants_created, done.offers
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"已导入名单 {list_id}：{len(rows)} 行，新建申报单位 {created} 家，产生政策直达 {offers} 项。")
+
+
 def register(app: typer.Typer) -> None:
     """Add the record's commands to the ``huiqi`` command."""
     app.add_typer(db_app, name="db")
@@ -346,5 +381,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(whitelist_app, name="whitelist")
     app.add_typer(calendar_app, name="calendar")
     app.add_typer(round_app, name="round")
+    app.add_typer(lists_app, name="lists")
     app.command("import")(import_command)
     app.command("stats")(stats_command)

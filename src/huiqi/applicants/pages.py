@@ -10,6 +10,7 @@ from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, InputError, NotFound
 from huiqi.models import User
+from huiqi.offers import service as offers
 from huiqi.public import calculator
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
@@ -43,8 +44,12 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
         if application.state not in ENDED and application.matter_id in keys:
             applied.setdefault(keys[application.matter_id], []).append(application)
     editing = context.pop("editing", None)
+    mine, codes = offers.mine(session, actor=actor), catalogue.codes(session)
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
-                open_rounds=rounds.open_by_measure(session),
+                open_rounds=rounds.open_by_measure(session), offers=mine, offer_states=offers.STATE_LABELS,
+                offer_matters={m.id: f"{m.key}（{codes[m.codes[0]].label if m.codes and m.codes[0] in codes else ''}）"
+                               for m in matters},
+                offer_rounds={r.id: r.title for r in rounds.listed(session)},
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=answer, titles={m.key: m for m in matters}, applied=applied,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),

@@ -81,6 +81,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
                      date=checked.date, facts=plain(data))
         repository.add(session, row)
     else:
+        if row.source != "declared":
+            raise Conflict(f"事项 {row.key} 来自公布的认定名单，不能由企业修改；如有出入，请联系认定部门或责任单位")
         _not_frozen(session, row)
         row.type, row.codes, row.date, row.facts = checked.type.value, list(checked.codes), checked.date, plain(data)
         session.flush()
@@ -122,7 +124,8 @@ def case_data(session: Session, *, applicant: Applicant, as_of: date) -> dict[st
     facts = {k: getattr(profile, k) for k in MATCH_FIELDS[1:]} if profile else {}
     data = {"uscc": applicant.uscc, **{k: v for k, v in facts.items() if v is not None}}
     return plain({"as_of": as_of, "applicant": data,
-                  "matters": [matter_dict(m) for m in repository.matters(session, applicant.id)]})
+                  "matters": [matter_dict(m) for m in repository.matters(session, applicant.id)
+                              if m.source != "withdrawn"]})  # a withdrawn list's facts no longer count
 
 
 def case_for(session: Session, *, applicant: Applicant, as_of: date) -> tuple[Case, dict[str, Any]]:

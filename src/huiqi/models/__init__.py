@@ -17,7 +17,9 @@ from huiqi.models.growth_figure import GrowthFigure
 from huiqi.models.login_attempt import LoginAttempt
 from huiqi.models.material import Material
 from huiqi.models.matter import Matter
+from huiqi.models.offer import Offer
 from huiqi.models.policy_version import PolicyVersion
+from huiqi.models.recognition_list import RecognitionList
 from huiqi.models.round import Round, RoundMeasure
 from huiqi.models.simulation_job import SimulationJob
 from huiqi.models.transition import Transition
@@ -29,6 +31,6 @@ from huiqi.models.whitelist_version import WhitelistVersion
 __all__ = [
     "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
     "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
-    "Matter", "PolicyVersion", "Round", "RoundMeasure",
+    "Matter", "Offer", "PolicyVersion", "RecognitionList", "Round", "RoundMeasure",
     "SimulationJob", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
 ]

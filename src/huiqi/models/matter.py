@@ -22,3 +22,8 @@ class Matter(Created, Base):
     date: Mapped[dt.date | None] = mapped_column(Date)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the other fields its codes need
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Where the facts come from: declared by the enterprise, imported from a published list, or verified.
+    source: Mapped[str] = mapped_column(String(20), default="declared", server_default="declared")
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("recognition_lists.id"), index=True)
+    verified_by: Mapped[str | None] = mapped_column(String(64))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

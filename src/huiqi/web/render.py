@@ -38,10 +38,12 @@ env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isins
 NAV = {
     "enterprise": [("/me", "本单位"), ("/applications", "我的申报")],
     "city": [("/review", "待审核")],
-    "department": [("/review", "待审核"), ("/announcements/manage", "公示管理"), ("/admin/calendar", "节假日日历"),
+    "department": [("/review", "待审核"), ("/announcements/manage", "公示管理"), ("/admin/lists", "认定名单"),
+                   ("/admin/calendar", "节假日日历"),
                    ("/simulate", "财政测算")],
     "finance": [("/review", "待审批"), ("/budgets", "预算"), ("/statistics", "统计"), ("/simulate", "财政测算")],
     "admin": [("/review", "申报"), ("/admin/users", "用户"), ("/admin/policies", "政策目录"),
+              ("/admin/lists", "认定名单"),
               ("/admin/whitelist", "白名单编制"), ("/admin/calendar", "节假日日历"), ("/audit", "审计链"),
               ("/statistics", "统计"), ("/simulate", "财政测算")],
     "auditor": [("/review", "全部申报"), ("/audit", "审计链"), ("/statistics", "统计")],

@@ -1,0 +1,29 @@
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from huiqi.models.base import Base, Created, Yuan
+
+
+class Offer(Created, Base):
+    """An offer (政策直达): a matter the rules make eligible for a measure of an open round, brought to the
+    enterprise without its asking; accepted, it becomes a draft application."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'accepted', 'withdrawn')", name="state"),
+        # One open offer per matter and measure: matching again does not offer it twice.
+        Index("uq_offers_open", "matter_id", "round_id", "measure", unique=True,
+              sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"), index=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    policy_id: Mapped[str] = mapped_column(String(40))
+    measure: Mapped[int] = mapped_column(Integer)
+    ceiling: Mapped[int | None] = mapped_column(Yuan)
+    state: Mapped[str] = mapped_column(String(20), default="open")
+    reason: Mapped[str | None] = mapped_column(String(500))  # why it was withdrawn
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))

@@ -1,0 +1,79 @@
+"""Recognition lists over HTTP: a department or admin imports a list (rows as JSON) and withdraws one."""
+
+from datetime import date
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from huiqi.recognition import service
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+from huiqi.validation import PlainText, StrictInput
+from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.pagination import Page, PagingDep, page_of
+
+router = APIRouter(prefix="/lists", tags=["认定名单"])
+
+
+class ListRowIn(StrictInput):
+    uscc: PlainText = Field(min_length=1, max_length=18, description="统一社会信用代码")
+    name: PlainText = Field(min_length=1, max_length=200, description="单位名称")
+    level: PlainText | None = Field(None, max_length=20, description="级别（不填则取名单的级别）")
+    date: PlainText | None = Field(None, max_length=10, description="认定日期（不填则取名单日期）")
+
+
+class ListIn(StrictInput):
+    code: PlainText = Field(min_length=1, max_length=40, description="认定类别代码，如 little_giant")
+    level: PlainText | None = Field(None, max_length=20, description="级别：national、provincial…")
+    document: PlainText = Field(min_length=1, max_length=200, description="发布文号，如 工信部企业函〔2023〕xx号")
+    published_on: date = Field(strict=False, description="名单发布日期（各行认定日期的默认值）")
+    rows: list[ListRowIn] = Field(min_length=1, max_length=service.MAX_ROWS, description="名单各行")
+
+
+class WithdrawIn(StrictInput):
+    reason: PlainText = Field(min_length=1, max_length=500, description="撤回理由")
+
+
+class ListRead(BaseModel):
+    id: int
+    code: str
+    level: str | None
+    document: str
+    published_on: date
+    rows: int
+    state: str
+    imported_by: str
+    reason: str | None = None
+    applicants_created: int | None = Field(None, description="本次导入新建的申报单位数")
+    offers: int | None = Field(None, description="本次导入后新产生的政策直达数")
+
+
+def _read(row, imported: service.Imported | None = None) -> ListRead:
+    return ListRead(id=row.id, code=row.code, level=row.level, document=row.document, published_on=row.published_on,
+                    rows=row.rows, state=row.state, imported_by=row.imported_by, reason=row.reason,
+                    applicants_created=imported.applicants_created if imported else None,
+                    offers=imported.offers if imported else None)
+
+
+@router.get("", response_model=Page[ListRead], summary="已导入的认定名单")
+def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    return page_of([_read(r) for r in service.listed(session, actor=actor)], paging)
+
+
+@router.post("", response_model=ListRead, status_code=201,
+             summary="导入认定名单：逐行校验，有错则一行也不写入；导入后重新匹配并产生政策直达")
+def import_list(body: ListIn, actor: Actor, session: Db) -> ListRead:
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
+    rows = [["uscc", "name", "level", "date"]] + [[r.uscc, r.name, r.level or "", r.date or ""] for r in body.rows]
+    checked = service.check(session, rows, code=body.code, level=body.level, published_on=body.published_on)
+    done = service.import_list(session, actor=actor, rows=checked, code=body.code, level=body.level,
+                               document=body.document, published_on=body.published_on)
+    session.commit()
+    return _read(done.list, done)
+
+
+@router.post("/{list_id}/withdraw", response_model=ListRead, summary="撤回认定名单：其事实不再计入，相关政策直达撤回")
+def withdraw(list_id: RecordId, body: WithdrawIn, actor: Actor, session: Db) -> ListRead:
+    found = service.withdraw(session, actor=actor, list_id=list_id, reason=body.reason)
+    session.commit()
+    return _read(found)

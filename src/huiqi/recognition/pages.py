@@ -1,0 +1,80 @@
+"""The recognition lists page (admin, departments; read by the auditor): import a list from a file, see what
+was imported, withdraw one with a reason."""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import InputError
+from huiqi.recognition import service
+from huiqi.rules.facts import CHOICES
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.render import page
+from huiqi.web.steps import Refusal, form_step
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+    honours = {c: i.label for c, i in catalogue.codes(session).items() if i.type == "honour"}
+    return page(request, "recognition/index.html", who, status_code=status_code,
+                lists=service.listed(session, actor=actor), honours=honours, levels=CHOICES["level"],
+                problems=context.pop("problems", []), values=context.pop("values", {}), **context)
+
+
+@router.get("/admin/lists", response_class=HTMLResponse)
+def lists_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
+    return _page(request, who, session, actor)
+
+
+@router.post("/admin/lists", response_model=None)
+def import_list(request: Request, who: CallerDep, actor: Actor, session: Db,
+                file: Annotated[UploadFile | None, File()] = None,
+                code: Annotated[str, Form(max_length=40)] = "", level: Annotated[str, Form(max_length=20)] = "",
+                document: Annotated[str, Form(max_length=200)] = "",
+                published_on: Annotated[str, Form(max_length=10)] = "") -> Response:
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
+    values = {"code": code, "level": level, "document": document, "published_on": published_on}
+
+    def act():
+        try:
+            day = date.fromisoformat(published_on)
+        except ValueError:
+            raise InputError([("发布日期", "应为日期（YYYY-MM-DD）")]) from None
+        if file is None or not file.filename:
+            raise InputError([("文件", "请选择名单文件（CSV 或 Excel）")])
+        suffix = Path(file.filename).suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise InputError([("文件", "只接受 CSV（UTF-8）或 Excel（.xlsx）文件")])
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"list{suffix}"
+            path.write_bytes(file.file.read(20_000_000))
+            rows = service.read_file(path)
+        checked = service.check(session, rows, code=code, level=level or None, published_on=day)
+        return service.import_list(session, actor=actor, rows=checked, code=code, level=level or None,
+                                   document=document, published_on=day)
+
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, actor, status_code=refusal.status_code, values=values,
+                     problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, act, done="/admin/lists", again=again,
+                     said="名单已导入；有关单位已重新匹配，符合条件且批次受理中的已产生政策直达")
+
+
+@router.post("/admin/lists/{list_id}/withdraw", response_model=None)
+def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, list_id: RecordId,
+             reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, actor, status_code=refusal.status_code,
+                     problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, lambda: service.withdraw(session, actor=actor, list_id=list_id, reason=reason),
+                     done="/admin/lists", again=again, said=f"认定名单 {list_id} 已撤回，相关政策直达已撤回")

@@ -1,0 +1,189 @@
+"""Import a recognition list: every row checked (credit code, duplicates, code, level, date) and reported by
+line before anything is written; a row for an unknown credit code creates its applicant (name and code only);
+each row becomes a matter whose facts are published, with the document and date, never overwritten by a
+declaration. A list can be withdrawn: its facts go, the applications they started stay, flagged. After an
+import the applicants it touched are matched again and offers made (政策直达)."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huiqi import clock
+from huiqi.applicants import repository as applicants
+from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
+from huiqi.db import utcnow
+from huiqi.errors import Conflict, InputError, NotFound
+from huiqi.models import Applicant, ApplicantProfile, Matter, RecognitionList, User
+from huiqi.offers import service as offers
+from huiqi.reference.uscc import uscc_problem
+from huiqi.rules.facts import CHOICES
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+
+COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
+           "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}
+LABELS = {"uscc": "统一社会信用代码", "name": "名称", "level": "级别", "date": "认定日期", "code": "类别"}
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    uscc: str
+    name: str
+    code: str
+    level: str | None
+    on: date
+
+
+@dataclass(frozen=True)
+class Imported:
+    list: RecognitionList
+    applicants_created: int
+    matters: int
+    offers: int
+
+
+def read_file(path: Path) -> list[list[str]]:
+    """The rows of a CSV (UTF-8) or Excel file, as text, header first."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+            return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def check(session: Session, rows: list[list[str]], *, code: str, level: str | None,
+          published_on: date) -> list[Row]:
+    """Every line checked; all mistakes named by line and field (Chinese label), or the rows."""
+    codes = catalogue.codes(session)
+    if code not in codes or codes[code].type != "honour":
+        raise InputError([("类别", f"不认识的认定类别 {code!r}（应为政策中的荣誉、认定类代码，如 little_giant）")])
+    if level is not None and level not in CHOICES["level"]:
+        raise InputError([("级别", f"应为 {'、'.join(CHOICES['level'])} 之一")])
+    if not rows:
+        raise InputError([("文件", "文件是空的")])
+    header = [COLUMNS.get(c.strip().lower(), COLUMNS.get(c.strip(), "")) for c in rows[0]]
+    if "uscc" not in header or "name" not in header:
+        raise InputError([("文件", "第一行应为表头，至少含 uscc（统一社会信用代码）和 name（企业名称）两列")])
+    if len(rows) - 1 > MAX_ROWS:
+        raise InputError([("文件", f"一次最多导入 {MAX_ROWS} 行")])
+    problems: list[tuple[str, str]] = []
+    found, seen = [], {}
+    for line, raw in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        cells = {k: raw[i].strip() for i, k in enumerate(header) if k and i < len(raw)}
+        where = f"第 {line} 行"
+        uscc = cells.get("uscc", "").upper()
+        why = uscc_problem(uscc)
+        if why:
+            problems.append((f"{where}·统一社会信用代码", why))
+        elif uscc in seen:
+            problems.append((f"{where}·统一社会信用代码", f"与第 {seen[uscc]} 行重复"))
+        else:
+            seen[uscc] = line
+        name = cells.get("name", "")
+        if not name or len(name) > 200 or any(ord(c) < 32 for c in name):
+            problems.append((f"{where}·名称", "请填写单位名称（不超过 200 个字）"))
+        row_code = cells.get("code") or code
+        if row_code != code:
+            problems.append((f"{where}·类别", f"与导入时选择的类别 {code} 不同（一份名单只导入一种认定）"))
+        row_level = cells.get("level") or level
+        if row_level is not None and row_level not in CHOICES["level"]:
+            problems.append((f"{where}·级别", f"应为 {'、'.join(CHOICES['level'])} 之一"))
+        on = published_on
+        if cells.get("date"):
+            try:
+                on = date.fromisoformat(cells["date"][:10])
+            except ValueError:
+                problems.append((f"{where}·认定日期", "应为日期（YYYY-MM-DD）"))
+        found.append(Row(line, uscc, name, code, row_level, on))
+    if problems:
+        raise InputError(problems)
+    if not found:
+        raise InputError([("文件", "没有任何数据行")])
+    return found
+
+
+def import_list(session: Session, *, actor: User, rows: list[Row], code: str, level: str | None, document: str,
+                published_on: date) -> Imported:
+    """Write a checked list: its applicants (new ones by name and code only) and one published matter each;
+    then match the applicants it touched again and make the offers their results support."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
+    document = document.strip()
+    if not document or len(document) > 200 or any(ord(c) < 32 for c in document):
+        raise InputError([("文号", "请填写名单的发布文号，如 工信部企业函〔2023〕xx号（不超过 200 个字）")])
+    imported = RecognitionList(code=code, level=level, document=document, published_on=published_on,
+                               rows=len(rows), state="active", imported_by=actor.username)
+    session.add(imported)
+    session.flush()
+    created, touched = 0, []
+    for row in rows:
+        applicant = applicants.by_uscc(session, row.uscc)
+        if applicant is None:
+            applicant = Applicant(uscc=row.uscc, demo=False)
+            applicants.add(session, applicant)
+            applicants.add(session, ApplicantProfile(applicant_id=applicant.id, version=1, name=row.name,
+                                                     recorded_by=actor.username))
+            created += 1
+        facts = {"level": row.level} if row.level else {}
+        applicants.add(session, Matter(applicant_id=applicant.id, key=f"{code}-L{imported.id}", type="honour",
+                                       codes=[code], date=row.on, facts=facts, source="imported",
+                                       list_id=imported.id))
+        touched.append(applicant)
+    audit.record(session, actor=actor.username, action="list.import", entity="recognition_list",
+                 entity_id=imported.id, after={"code": code, "level": level, "document": document,
+                                               "published_on": published_on, "rows": len(rows),
+                                               "applicants_created": created})
+    made = offers.make_for(session, touched, clock.today())
+    return Imported(imported, created, len(rows), made)
+
+
+def withdraw(session: Session, *, actor: User, list_id: int, reason: str) -> RecognitionList:
+    """Withdraw an import: its matters stop counting as facts (kept, marked, for the applications they started)
+    and its open offers are withdrawn with the reason."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="撤回认定名单")
+    reason = reason.strip()
+    if not reason or len(reason) > 500 or any(ord(c) < 32 for c in reason):
+        raise InputError([("撤回理由", "请填写撤回理由（不超过 500 个字）")])
+    found = session.scalars(select(RecognitionList).where(RecognitionList.id == list_id).with_for_update()
+                            .execution_options(populate_existing=True)).first()
+    if found is None:
+        raise NotFound(f"没有认定名单 {list_id}")
+    if found.state != "active":
+        raise Conflict(f"认定名单 {list_id} 已撤回")
+    found.state, found.withdrawn_by, found.withdrawn_at, found.reason = "withdrawn", actor.username, utcnow(), reason
+    matters = list(session.scalars(select(Matter).where(Matter.list_id == list_id)))
+    for m in matters:
+        m.source = "withdrawn"
+    session.flush()
+    offers.withdraw_for_matters(session, [m.id for m in matters], f"认定名单已撤回：{reason}")
+    audit.record(session, actor=actor.username, action="list.withdraw", entity="recognition_list",
+                 entity_id=list_id, after={"reason": reason, "matters": len(matters)})
+    return found
+
+
+def listed(session: Session, *, actor: User) -> list[RecognitionList]:
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, Role.AUDITOR, doing="查看认定名单")
+    return list(session.scalars(select(RecognitionList).order_by(RecognitionList.id.desc())))
+
+

@@ -1,0 +1,38 @@
+"""In the browser's forms: a department imports a list from a CSV file (a bad row named by its line, nothing
+written), the enterprise finds the offer on its page and accepts it into a draft; the CLI does the import too."""
+
+from datetime import date
+
+import pytest
+
+from huiqi.models import Offer, RecognitionList
+from tests.dbtest import ALICE_USCC, a_round
+
+pytestmark = pytest.mark.anyio
+FORM = {"code": "single_champion", "level": "national", "document": "工信部企业函〔2025〕测试号",
+        "published_on": "2025-06-01"}
+
+
+async def test_a_list_imported_on_the_page_becomes_an_offer_the_enterprise_accepts(browser, session, people,
+                                                                                   set_today) -> None:
+    set_today(date(2025, 6, 30))
+    a_round(session)
+    unit = browser(people.miit)
+    bad = await unit.post("/admin/lists", data=FORM,
+                          files={"file": ("名单.csv", "uscc,name\n123,坏代码\n".encode(), "text/csv")})
+    assert bad.status_code == 422 and "第 2 行·统一社会信用代码" in bad.text
+    assert session.query(RecognitionList).count() == 0
+    done = await unit.post("/admin/lists", data=FORM,
+                           files={"file": ("名单.csv", f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode(), "text/csv")})
+    assert done.status_code == 303, done.text
+    shown = (await unit.get("/admin/lists")).text
+    assert "工信部企业函〔2025〕测试号" in shown and "名单已导入" in shown
+    alice = browser(people.alice)
+    me = (await alice.get("/me")).text
+    assert "政策直达" in me and "接受并生成申报" in me
+    offer = session.query(Offer).filter_by(uscc=ALICE_USCC, state="open", measure=3).first()
+    accepted = await alice.post(f"/offers/{offer.id}/accept")
+    assert accepted.status_code == 303 and accepted.headers["location"].startswith("/applications/")
+    assert "已生成申报草稿" in (await alice.get(accepted.headers["location"])).text
+    again = await alice.post(f"/offers/{offer.id}/accept")
+    assert again.status_code == 409

@@ -1,0 +1,77 @@
+"""A recognition list imported: every bad row named by its line and field with nothing written; known applicants
+get the matter as a published fact, unknown ones are created by name and code; the applicants it touched are
+matched again and offered what an open round takes; a withdrawn list's facts go and its open offers with them."""
+
+from datetime import date
+
+import pytest
+
+from huiqi import clock
+from huiqi.applicants import repository
+from huiqi.applicants import service as applicants
+from huiqi.errors import Conflict, InputError
+from huiqi.models import Applicant, Matter, Offer
+from huiqi.offers import service as offers
+from huiqi.recognition import service as lists
+from tests.dbtest import ALICE_USCC, a_round, uscc_for
+
+NEW = uscc_for("210200", "MA0NEW01")
+HEADER = ["uscc", "name", "level"]
+
+
+def _rows(*lines: list[str]) -> list[list[str]]:
+    return [HEADER, *lines]
+
+
+def _import(session, people, rows, on=date(2025, 6, 30)):
+    with clock.pinned(on):
+        checked = lists.check(session, rows, code="single_champion", level="national", published_on=date(2025, 6, 1))
+        return lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
+                                 document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1))
+
+
+def test_bad_rows_are_named_by_line_and_nothing_is_written(session, people) -> None:
+    before = session.query(Matter).count()
+    with pytest.raises(InputError) as caught:
+        lists.check(session, _rows([ALICE_USCC, "示例科技", ""], ["91210100MA0QC1B25X", "坏代码", ""],
+                                   [ALICE_USCC, "重复", ""], [NEW, "", "mythical"]),
+                    code="single_champion", level=None, published_on=date(2025, 6, 1))
+    fields = [field for field, _ in caught.value.problems]
+    assert fields == ["第 3 行·统一社会信用代码", "第 4 行·统一社会信用代码", "第 5 行·名称", "第 5 行·级别"]
+    with pytest.raises(InputError, match="不认识的认定类别"):
+        lists.check(session, _rows(), code="smart_manufacturing", level=None, published_on=date(2025, 6, 1))
+    assert session.query(Matter).count() == before
+
+
+def test_an_import_adds_published_facts_creates_applicants_and_makes_offers(session, people) -> None:
+    a_round(session)
+    done = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""], [NEW, "新认定企业有限公司", ""]))
+    assert (done.matters, done.applicants_created) == (2, 1)
+    new = session.query(Applicant).filter_by(uscc=NEW).one()
+    assert repository.current_profile(session, new.id).name == "新认定企业有限公司"
+    alice = session.query(Applicant).filter_by(uscc=ALICE_USCC).one()
+    imported = session.query(Matter).filter_by(list_id=done.list.id, applicant_id=alice.id).one()
+    assert imported.source == "imported" and imported.date == date(2025, 6, 1)
+    made = session.query(Offer).filter_by(matter_id=imported.id).all()
+    assert [(o.measure, o.ceiling, o.state) for o in made] == [(3, 1_000_000, "open")]
+    assert done.offers == session.query(Offer).filter_by(uscc=ALICE_USCC).count()  # its other matters too
+    assert not session.query(Offer).filter_by(uscc=NEW).all()  # its industry is not known: undetermined, no offer
+    with pytest.raises(Conflict, match="来自公布的认定名单"):
+        applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
+            "id": imported.key, "type": "honour", "codes": ["single_champion"], "level": "provincial",
+            "date": "2025-06-01"})
+
+
+def test_an_offer_accepted_is_a_draft_and_a_withdrawn_list_takes_its_offers(session, people) -> None:
+    a_round(session)
+    done = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
+    offer = next(o for o in offers.mine(session, actor=people.alice)
+                 if session.get(Matter, o.matter_id).list_id == done.list.id)
+    with clock.pinned(date(2025, 7, 1)):
+        draft = offers.accept(session, actor=people.alice, offer_id=offer.id)
+    assert (draft.state, draft.amount_requested, offer.state) == ("draft", 1_000_000, "accepted")
+    with pytest.raises(Conflict, match="已接受"):
+        offers.accept(session, actor=people.alice, offer_id=offer.id)
+    lists.withdraw(session, actor=people.miit, list_id=done.list.id, reason="名单更正")
+    assert session.get(Matter, offer.matter_id).source == "withdrawn"
+    assert all(o.state != "open" for o in session.query(Offer).filter_by(matter_id=offer.matter_id))
