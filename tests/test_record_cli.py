@@ -172,3 +172,25 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     closed = invoke("round", "close", "1", "--by", "ops2")
     assert closed.exit_code == 0 and "已结束受理" in closed.stdout
     assert "已截止" in invoke("round", "list").stdout
+
+
+def test_a_list_is_imported_from_the_command_line(database_url, set_today, tmp_path) -> None:
+    """``huiqi lists import``: a bad row is named with its line and nothing is written; a good file is imported."""
+    from datetime import date
+
+    from tests.dbtest import uscc_for
+
+    set_today(date(2025, 6, 30))
+    assert invoke("db", "upgrade").exit_code == 0
+    made = invoke("users", "add", "unit", "--role", "admin", "--password-stdin", input="a-long-passphrase-1\n")
+    assert made.exit_code == 0, made.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("uscc,name\n123,坏代码\n", encoding="utf-8")
+    refused = invoke("lists", "import", str(bad), "--code", "little_giant", "--document", "测试〔2025〕1号",
+                     "--date", "2025-06-01", "--by", "unit")
+    assert refused.exit_code == 2 and "第 2 行·统一社会信用代码" in refused.stderr
+    good = tmp_path / "good.csv"
+    good.write_text(f"uscc,name,level\n{uscc_for('210100', 'MA0LT001')},名单企业有限公司,national\n", encoding="utf-8")
+    done = invoke("lists", "import", str(good), "--code", "little_giant", "--document", "测试〔2025〕1号",
+                  "--date", "2025-06-01", "--by", "unit")
+    assert done.exit_code == 0 and "已导入名单 1：1 行，新建申报单位 1 家" in done.stdout, done.output
