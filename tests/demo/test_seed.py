@@ -8,7 +8,7 @@ from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.demo.service import budget_years, seed
 from huiqi.errors import Conflict
-from huiqi.models import ROLES, Applicant, Application, Budget, User, WhitelistVersion
+from huiqi.models import ROLES, Applicant, Application, Budget, Offer, User, WhitelistVersion
 from huiqi.rounds import service as rounds
 from huiqi.workflow.states import STATES
 
@@ -33,6 +33,8 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
     assert sorted(r.title for r in rounds.open_now(session)) == [
         f"{clock.today().year}年度申报（有效期内事项，演示）", f"{clock.today().year}年度申报（演示政策）"]
     assert all(a.round_id is not None for a in session.scalars(select(Application)))
+    offered = session.scalars(select(Offer)).all()  # the imported list's enterprises, in the current round
+    assert offered and {o.measure for o in offered} == {3} and all(o.state == "open" for o in offered)
     assert set(session.scalars(select(Budget.year))) == {2025, clock.today().year}
     assert session.scalar(select(WhitelistVersion.state)) == "published"
     assert audit.verify(session).intact

@@ -23,6 +23,7 @@ from huiqi.errors import Conflict
 from huiqi.funding import service as funding
 from huiqi.growth import service as growth
 from huiqi.models import Applicant, Application, Round, User
+from huiqi.recognition import service as lists
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.users import service as users
@@ -221,4 +222,14 @@ def seed(session: Session, *, password: str) -> Cast:
     _announce_and_pay(session, cast, waiting)
     version = whitelist.propose(session, actor=cast.admin, on=data.WHITELISTED, note="演示数据生成的白名单")
     whitelist.publish(session, actor=cast.admin, version_id=version.id, on=data.WHITELISTED)
+    _recognition_list(session, cast)
     return cast
+
+
+def _recognition_list(session: Session, cast: Cast) -> None:
+    """An imported list (演示: 单项冠军, invented): its enterprises get offers in the current round (政策直达)."""
+    firms = [f for f in data.ENTERPRISES if f.body in data.LISTED]
+    rows = [["uscc", "name"]] + [[f.uscc, f.name] for f in firms]
+    checked = lists.check(session, rows, code="single_champion", level="national", published_on=data.LIST_DAY)
+    lists.import_list(session, actor=cast.admin, rows=checked, code="single_champion", level="national",
+                      document=data.LIST_DOCUMENT, published_on=data.LIST_DAY)
