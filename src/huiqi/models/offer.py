@@ -10,7 +10,7 @@ class Offer(Created, Base):
 
     __tablename__ = "offers"
     __table_args__ = (
-        CheckConstraint("state IN ('open', 'accepted', 'withdrawn')", name="state"),
+        CheckConstraint("state IN ('open', 'accepted', 'confirmed', 'set_aside', 'withdrawn')", name="state"),
         # One open offer per matter and measure: matching again does not offer it twice.
         Index("uq_offers_open", "matter_id", "round_id", "measure", unique=True,
               sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),

@@ -41,5 +41,7 @@ class RoundMeasure(Base):
     measure: Mapped[int] = mapped_column(Integer, primary_key=True)
     budget: Mapped[int | None] = mapped_column(Yuan)  # the year's budget announced in the guide, in yuan
     expert_score: Mapped[bool] = mapped_column(Boolean, default=False)
+    # apply: 申请即享 (the enterprise accepts an offer and applies); direct: 免申即享 (the department confirms).
+    mode: Mapped[str] = mapped_column(String(10), default="apply", server_default="apply")
     # [{"name": "申报书", "required": true, "formats": ["pdf", "ofd"]}, …]
     materials: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from huiqi.applications import views
 from huiqi.applications.schemas import ApplicationDetail
 from huiqi.offers import service
+from huiqi.validation import PlainText, StrictInput
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
@@ -29,6 +30,30 @@ class OfferRead(BaseModel):
 @router.get("", response_model=Page[OfferRead], summary="本单位的政策直达")
 def mine(actor: Actor, session: Db, paging: PagingDep) -> dict:
     return page_of([OfferRead.model_validate(o) for o in service.mine(session, actor=actor)], paging)
+
+
+class SetAsideIn(StrictInput):
+    reason: PlainText = Field(min_length=1, max_length=500, description="不予确认的理由")
+
+
+@router.get("/pending", response_model=Page[OfferRead], summary="待本单位二次确认的免申即享事项")
+def pending(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    return page_of([OfferRead.model_validate(o) for o in service.pending(session, actor=actor)], paging)
+
+
+@router.post("/{offer_id}/confirm", response_model=ApplicationDetail, status_code=201,
+             summary="二次确认（免申即享）：生成申报并转入责任单位审核")
+def confirm(offer_id: RecordId, actor: Actor, session: Db) -> ApplicationDetail:
+    app = service.confirm(session, actor=actor, offer_id=offer_id)
+    session.commit()
+    return views.detail(session, app, actor)
+
+
+@router.post("/{offer_id}/set-aside", response_model=OfferRead, summary="不予确认（免申即享），写明理由")
+def set_aside(offer_id: RecordId, body: SetAsideIn, actor: Actor, session: Db) -> OfferRead:
+    offer = service.set_aside(session, actor=actor, offer_id=offer_id, reason=body.reason)
+    session.commit()
+    return OfferRead.model_validate(offer)
 
 
 @router.post("/{offer_id}/accept", response_model=ApplicationDetail, status_code=201,

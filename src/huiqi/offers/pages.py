@@ -1,14 +1,58 @@
 """An enterprise accepts an offer from its page (申请即享): the draft opens, ready for materials."""
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from typing import Annotated
 
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from huiqi.applicants import repository as applicants
+from huiqi.catalogue import service as catalogue
 from huiqi.offers import service
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
+
+
+def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+    found = service.pending(session, actor=actor)
+    codes = catalogue.codes(session)
+    rows = []
+    for o in found:
+        matter = next((m for m in applicants.matters(session, o.applicant_id) if m.id == o.matter_id), None)
+        profile = applicants.current_profile(session, o.applicant_id)
+        label = codes[matter.codes[0]].label if matter and matter.codes and matter.codes[0] in codes else ""
+        rows.append({"offer": o, "name": profile.name if profile else o.uscc, "matter": label,
+                     "on": matter.date if matter else None})
+    return page(request, "offers/pending.html", who, status_code=status_code, rows=rows,
+                problems=context.pop("problems", []), **context)
+
+
+@router.get("/offers/pending", response_class=HTMLResponse)
+def pending_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
+    return _pending(request, who, session, actor)
+
+
+@router.post("/offers/{offer_id}/confirm", response_model=None)
+def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId) -> Response:
+    def again(refusal: Refusal) -> Response:
+        return _pending(request, who, session, actor, status_code=refusal.status_code,
+                        problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, lambda: service.confirm(session, actor=actor, offer_id=offer_id),
+                     done="/offers/pending", again=again, said="已确认，已转入责任单位审核（拟定金额后列入公示）")
+
+
+@router.post("/offers/{offer_id}/set-aside", response_model=None)
+def set_aside(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
+              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:
+        return _pending(request, who, session, actor, status_code=refusal.status_code,
+                        problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, lambda: service.set_aside(session, actor=actor, offer_id=offer_id, reason=reason),
+                     done="/offers/pending", again=again, said="已不予确认，理由已告知企业")
 
 
 @router.post("/offers/{offer_id}/accept", response_model=None)

@@ -13,19 +13,25 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import Conflict, Forbidden, NotFound
+from huiqi.departments import service as departments
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import Applicant, Application, Offer, User
 from huiqi.rounds import service as rounds
 from huiqi.rules.match import match
 from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import Action
 
-STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草稿）", "withdrawn": "已撤回"}
+STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草稿）", "confirmed": "已由责任单位确认（免申即享）",
+                "set_aside": "责任单位确认未通过", "withdrawn": "已撤回"}
 
 
 def make_for(session: Session, touched: list[Applicant], day: date) -> int:
@@ -71,16 +77,32 @@ def mine(session: Session, *, actor: User) -> list[Offer]:
     return list(session.scalars(select(Offer).where(Offer.uscc == actor.uscc).order_by(Offer.id.desc())))
 
 
+def mode_of(session: Session, offer: Offer) -> str:
+    """How the offer's measure is delivered in its round: apply (申请即享) or direct (免申即享)."""
+    opened = rounds.repository.measure(session, offer.round_id, offer.measure)
+    return opened.mode if opened is not None else "apply"
+
+
+def _locked(session: Session, offer_id: int) -> Offer:
+    offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()
+                            .execution_options(populate_existing=True)).first()
+    if offer is None:
+        raise NotFound(f"没有编号为 {offer_id} 的政策直达")
+    if offer.state != "open":
+        raise Conflict(f"这项政策直达{STATE_LABELS[offer.state]}" + (f"：{offer.reason}" if offer.reason else ""))
+    return offer
+
+
 def accept(session: Session, *, actor: User, offer_id: int) -> Application:
     """申请即享: the offer becomes a draft application (amount = the ceiling) in its round."""
     if actor.role != Role.ENTERPRISE:
         raise Forbidden("只有企业用户可以接受本单位的政策直达")
-    offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()
-                            .execution_options(populate_existing=True)).first()
-    if offer is None or offer.uscc != actor.uscc:
+    found = session.get(Offer, offer_id)
+    if found is None or found.uscc != actor.uscc:
         raise NotFound(f"没有编号为 {offer_id} 的政策直达")
-    if offer.state != "open":
-        raise Conflict(f"这项政策直达{STATE_LABELS[offer.state]}" + (f"：{offer.reason}" if offer.reason else ""))
+    offer = _locked(session, offer_id)
+    if mode_of(session, offer) == "direct":
+        raise Conflict("这项措施免申即享：无需申报，由责任单位依据名单确认")
     key = next(m.key for m in applicants.matters(session, offer.applicant_id) if m.id == offer.matter_id)
     draft = applications.create_draft(session, actor=actor, uscc=offer.uscc, matter_key=key, round_id=offer.round_id,
                                       measure=offer.measure, amount_requested=offer.ceiling or 1)
@@ -89,6 +111,64 @@ def accept(session: Session, *, actor: User, offer_id: int) -> Application:
     audit.record(session, actor=actor.username, action="offer.accept", entity="offer", entity_id=offer.id,
                  after={"application": draft.id})
     return draft
+
+
+def pending(session: Session, *, actor: User) -> list[Offer]:
+    """Open offers of 免申即享 measures awaiting the department's confirmation (its own units'; all for an admin)."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="确认免申即享")
+    found = [o for o in session.scalars(select(Offer).where(Offer.state == "open").order_by(Offer.id))
+             if mode_of(session, o) == "direct"]
+    if actor.role == Role.ADMIN:
+        return found
+    return [o for o in found if _lead_department(session, o).id == actor.department_id]
+
+
+def _lead_department(session: Session, offer: Offer):
+    _, measure = catalogue.measure(session, offer.policy_id, offer.measure)
+    return departments.lead_department(session, measure=measure, day=clock.today())
+
+
+def confirm(session: Session, *, actor: User, offer_id: int) -> Application:
+    """二次确认 (免申即享): the lead department confirms an offer; an application for the ceiling is made in its round
+    and goes straight to the department's review (the facts are the published list's: no materials, no
+    declaration), then to the amount, 公示 and approval as every application does."""
+    require_role(actor, Role.DEPARTMENT, doing="确认免申即享")
+    offer = _locked(session, offer_id)
+    if mode_of(session, offer) != "direct":
+        raise Conflict("这项措施申请即享：由企业接受后申报，不由责任单位确认")
+    lead = _lead_department(session, offer)
+    if lead.id != actor.department_id:
+        raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认")
+    if application_rows.live_for_matter(session, offer.matter_id) is not None:
+        raise Conflict("该事项已有一项在办申报（从高不重复）")
+    app = Application(applicant_id=offer.applicant_id, uscc=offer.uscc, matter_id=offer.matter_id,
+                      policy_id=offer.policy_id, round_id=offer.round_id, measure=offer.measure,
+                      amount_requested=offer.ceiling or 1, state="draft", created_by=actor.username,
+                      department_id=lead.id, declaration="免申即享：由责任单位依据公布的认定名单确认，企业无需申报")
+    session.add(app)
+    session.flush()
+    run(session, Action.CONFIRM, actor=actor, application_id=app.id)
+    offer.state, offer.application_id = "confirmed", app.id
+    session.flush()
+    audit.record(session, actor=actor.username, action="offer.confirm", entity="offer", entity_id=offer.id,
+                 after={"application": app.id})
+    return app
+
+
+def set_aside(session: Session, *, actor: User, offer_id: int, reason: str) -> Offer:
+    """二次确认 not passed: the offer is set aside with the reason (the enterprise sees it)."""
+    require_role(actor, Role.DEPARTMENT, Role.ADMIN, doing="确认免申即享")
+    reason = reason.strip()
+    if not reason or len(reason) > 500 or any(ord(c) < 32 for c in reason):
+        raise InputError([("理由", "请写明不予确认的理由（不超过 500 个字）")])
+    offer = _locked(session, offer_id)
+    if actor.role == Role.DEPARTMENT and _lead_department(session, offer).id != actor.department_id:
+        raise Forbidden(f"措施{offer.measure}不由本单位确认")
+    offer.state, offer.reason = "set_aside", reason
+    session.flush()
+    audit.record(session, actor=actor.username, action="offer.set_aside", entity="offer", entity_id=offer.id,
+                 after={"reason": reason})
+    return offer
 
 
 def withdraw_for_matters(session: Session, matter_ids: list[int], reason: str) -> int:

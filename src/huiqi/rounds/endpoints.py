@@ -30,8 +30,8 @@ def open_round(body: RoundIn, actor: Actor, session: Db) -> RoundRead:
         session, actor=actor, policy_id=body.policy, title=body.title, opens_on=body.opens_on,
         closes_on=body.closes_on, correction_days=body.correction_days, announcement_days=body.announcement_days,
         guide=body.guide, contact=body.contact,
-        measures=[service.MeasureIn(m.measure, m.budget, m.expert_score, tuple(x.model_dump() for x in m.materials))
-                  for m in body.measures])
+        measures=[service.MeasureIn(m.measure, m.budget, m.expert_score, tuple(x.model_dump() for x in m.materials),
+                                    m.mode) for m in body.measures])
     session.commit()
     return service.read(session, found)
 

@@ -71,7 +71,8 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             budget_text = str(sent.get(f"budget-{values['policy']}-{text}") or "").strip()
             budget = parse_wan(budget_text, f"措施{text}·预算") if budget_text else None
             expert = sent.get(f"expert-{values['policy']}-{text}") == "on"
-            measures.append(service.MeasureIn(int(text), budget, expert, materials))
+            mode = "direct" if sent.get(f"direct-{values['policy']}-{text}") == "on" else "apply"
+            measures.append(service.MeasureIn(int(text), budget, expert, materials, mode))
         return service.open_round(
             session, actor=actor, policy_id=values["policy"], title=values["title"],
             opens_on=_date("开始日期", values["opens_on"]), closes_on=_date("截止日期", values["closes_on"]),

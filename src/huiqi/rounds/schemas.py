@@ -1,6 +1,7 @@
 """Rounds as the API reads and takes them (money in whole yuan)."""
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +21,8 @@ class RoundMeasureIn(StrictInput):
     budget: int | None = Field(None, ge=0, le=MAX_YUAN, description="本年度预算（元）")
     expert_score: bool = Field(False, description="是否须经专家或第三方评审打分")
     materials: list[MaterialSpec] = Field([], max_length=20, description="所需材料；不填则为“申报书”（PDF 或 OFD）")
+    mode: Literal["apply", "direct"] = Field(
+        "apply", description="apply 申请即享（企业接受后申报）；direct 免申即享（责任单位确认）")
 
 
 class RoundIn(StrictInput):
@@ -46,6 +49,7 @@ class RoundMeasureRead(BaseModel):
     budget: int | None
     expert_score: bool
     materials: list[MaterialRead]
+    mode: str = Field(description="apply 申请即享；direct 免申即享")
 
 
 class RoundRead(BaseModel):

@@ -27,6 +27,7 @@ from huiqi.rounds import repository
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
+MODES = {"apply": "申请即享", "direct": "免申即享"}
 FORMATS = {"pdf": "PDF", "ofd": "OFD", "jpg": "JPG", "png": "PNG"}
 DEFAULT_MATERIALS = [{"name": "申报书", "required": True, "formats": ["pdf", "ofd"]},
                      {"name": "证明材料", "required": False, "formats": ["pdf", "ofd", "jpg", "png"]}]
@@ -40,6 +41,7 @@ class MeasureIn:
     budget: int | None = None
     expert_score: bool = False
     materials: tuple[dict, ...] = ()
+    mode: str = "apply"  # apply: 申请即享; direct: 免申即享
 
 
 def _text(field: str, value: str, most: int, *, required: bool = True, lines: bool = False) -> str:
@@ -103,8 +105,10 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
             raise Forbidden(f"措施{m.number}由{lead_unit(m, opens_on)}牵头：责任单位只能为本单位牵头的措施开设批次")
         if given.budget is not None and not 0 <= given.budget <= MAX_YUAN:
             raise InputError([(f"措施{m.number}·预算", "预算应为不超过上限的非负整数（元）")])
+        if given.mode not in MODES:
+            raise InputError([(f"措施{m.number}·兑现方式", "应为 apply（申请即享）或 direct（免申即享）")])
         rows.append(RoundMeasure(measure=m.number, budget=given.budget, expert_score=given.expert_score,
-                                 materials=_materials(m.number, given.materials)))
+                                 materials=_materials(m.number, given.materials), mode=given.mode))
     found = Round(policy_id=policy.id, title=title, opens_on=opens_on, closes_on=closes_on,
                   correction_days=correction_days, announcement_days=announcement_days, guide=guide,
                   contact=contact, opened_by=actor.username)
@@ -259,5 +263,6 @@ def read(session: Session, found: Round, day: date | None = None):
         correction_days=found.correction_days, announcement_days=found.announcement_days, guide=found.guide,
         contact=found.contact, opened_by=found.opened_by,
         measures=[RoundMeasureRead(measure=m.measure, title=titles.get(m.measure, f"措施{m.measure}"), budget=m.budget,
-                                   expert_score=m.expert_score, materials=[MaterialRead(**x) for x in m.materials])
+                                   expert_score=m.expert_score, materials=[MaterialRead(**x) for x in m.materials],
+                                   mode=m.mode)
                   for m in measures(session, found.id)])

@@ -38,7 +38,8 @@ env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isins
 NAV = {
     "enterprise": [("/me", "本单位"), ("/applications", "我的申报")],
     "city": [("/review", "待审核")],
-    "department": [("/review", "待审核"), ("/announcements/manage", "公示管理"), ("/admin/lists", "认定名单"),
+    "department": [("/review", "待审核"), ("/offers/pending", "免申即享确认"), ("/announcements/manage", "公示管理"),
+                   ("/admin/lists", "认定名单"),
                    ("/admin/calendar", "节假日日历"),
                    ("/simulate", "财政测算")],
     "finance": [("/review", "待审批"), ("/budgets", "预算"), ("/statistics", "统计"), ("/simulate", "财政测算")],

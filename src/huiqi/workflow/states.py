@@ -51,6 +51,7 @@ EDITABLE = (State.DRAFT, State.RETURNED)
 
 class Action(StrEnum):
     SUBMIT = "submit"
+    CONFIRM = "confirm"
     ROUTE_CITY = "route_city"
     ROUTE_DEPARTMENT = "route_department"
     PASS_CITY = "pass_city"
@@ -78,6 +79,8 @@ class Step:
 S = State
 STEPS = (
     Step(Action.SUBMIT, "提交申报", (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.ENTERPRISE,)),
+    # 免申即享: the lead department confirms an offer (二次确认); no application by the enterprise.
+    Step(Action.CONFIRM, "二次确认（免申即享）", (S.DRAFT,), S.DEPARTMENT_REVIEW, (Role.DEPARTMENT,)),
     Step(Action.ROUTE_CITY, "转市级初审", (S.SUBMITTED,), S.CITY_REVIEW, (Role.SYSTEM,)),
     Step(Action.ROUTE_DEPARTMENT, "转责任单位审核", (S.SUBMITTED,), S.DEPARTMENT_REVIEW, (Role.SYSTEM,)),
     Step(Action.PASS_CITY, "初审通过", (S.CITY_REVIEW,), S.DEPARTMENT_REVIEW, (Role.CITY,)),

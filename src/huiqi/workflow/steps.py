@@ -57,14 +57,33 @@ def submit(ctx: Context) -> None:
     if not application_rows.materials(session, app.id):
         raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
     rounds.check_submission(session, app, ctx.today)
+    city_review = _judge(ctx, eligible_only=False, city_review=True)
+    ctx.then = Action.ROUTE_CITY if city_review else Action.ROUTE_DEPARTMENT
+
+
+def confirm(ctx: Context) -> None:
+    """二次确认 (免申即享): the lead department confirms an offer in the enterprise's stead; the rules run as on
+    submission (it must be eligible today) and the application goes straight to the department's review, without
+    materials or a declaration: its facts are the published list's."""
+    found = rounds.of_applications(ctx.session, [ctx.application])
+    if not found or not rounds.is_open(found[0], ctx.today):
+        raise Conflict("该措施的申报批次已不在受理期内，不能再确认")
+    _judge(ctx, eligible_only=True, city_review=False)
+
+
+def _judge(ctx: Context, *, eligible_only: bool, city_review: bool) -> bool:
+    """Run the rules as of today, keep their answer and the policy version, and say where it goes: the city's
+    review first (when the measure's units include 各市政府 and ``city_review`` is allowed), else the lead unit's."""
+    app, session = ctx.application, ctx.session
     policy, measure = funding.monetary_measure(session, app.policy_id, app.measure)
     applicants.lock_matter(session, app.matter_id)  # a matter edited at this moment waits, then sees it frozen
     judgement = judge(session, app, on=ctx.today)
-    why = judgement.refusal(app, amount=app.amount_requested, eligible_only=False, what="申请金额")
+    why = judgement.refusal(app, amount=app.amount_requested, eligible_only=eligible_only, what="申请金额")
     if why:
         raise Conflict(why)
     units = measure.units_at(ctx.today)
-    city, city_review = divisions.city_of(judgement.case["applicant"].get("region")), CITY_GOVERNMENTS in units
+    city = divisions.city_of(judgement.case["applicant"].get("region"))
+    city_review = city_review and CITY_GOVERNMENTS in units
     if city_review and city is None:
         raise Conflict("申报单位所在地不明，无法确定初审的市（请先登记所在地）")
     app.city, app.city_review = city, city_review
@@ -72,10 +91,10 @@ def submit(ctx: Context) -> None:
     app.policy_version, app.ceiling, app.rule_status = policy.version, judgement.ceiling, judgement.status
     app.match_result, app.case_snapshot = judgement.answer.model_dump(mode="json"), judgement.case
     app.submitted_on, app.year = ctx.today, ctx.today.year
-    ctx.then = Action.ROUTE_CITY if city_review else Action.ROUTE_DEPARTMENT
     audit.record(session, actor=ctx.actor.username, action="application.policy_version", entity="application",
                  entity_id=app.id, after={"policy": policy.id, "version": policy.version,
                                           "ceiling": judgement.ceiling, "status": judgement.status})
+    return city_review
 
 
 def score(ctx: Context) -> None:
@@ -182,8 +201,9 @@ def nothing_more(ctx: Context) -> None:
 
 
 HANDLERS: dict[Action, Callable[[Context], None]] = {
-    Action.SUBMIT: submit, Action.ROUTE_CITY: nothing_more, Action.ROUTE_DEPARTMENT: nothing_more,
-    Action.PASS_CITY: nothing_more, Action.RETURN: nothing_more, Action.REJECT: nothing_more, Action.SCORE: score,
+    Action.SUBMIT: submit, Action.CONFIRM: confirm, Action.ROUTE_CITY: nothing_more,
+    Action.ROUTE_DEPARTMENT: nothing_more, Action.PASS_CITY: nothing_more, Action.RETURN: nothing_more,
+    Action.REJECT: nothing_more, Action.SCORE: score,
     Action.PROPOSE: propose, Action.ANNOUNCE: announce, Action.OBJECT: object_to, Action.APPROVE: approve,
     Action.DISBURSE: disburse, Action.WITHDRAW: nothing_more,
 }

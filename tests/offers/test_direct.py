@@ -1,0 +1,61 @@
+"""免申即享: a measure delivered without an application. An imported list makes the offer; the enterprise cannot
+apply for it; the lead department confirms it (二次确认) into an application in its own review, which then goes
+to 公示 and approval as any other; a department that does not lead the measure cannot; set aside, with reasons."""
+
+from datetime import date
+
+import pytest
+
+from huiqi import clock
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import Conflict, Forbidden, InputError
+from huiqi.funding import service as budgets
+from huiqi.offers import service as offers
+from huiqi.recognition import service as lists
+from huiqi.rounds import service as rounds
+from tests.dbtest import ALICE_USCC, step
+
+ON = date(2025, 7, 1)
+
+
+@pytest.fixture
+def offer(session, people):
+    policy = catalogue.published(session)[0]
+    with clock.pinned(ON):
+        rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度免申即享",
+                          opens_on=ON, closes_on=date(2025, 12, 31), measures=[rounds.MeasureIn(3, mode="direct")])
+        checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="single_champion",
+                              level="national", published_on=date(2025, 6, 1))
+        lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
+                          document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1))
+    found = [o for o in offers.mine(session, actor=people.alice) if o.measure == 3]
+    assert found
+    return found[0]
+
+
+def test_the_lead_department_confirms_and_it_goes_on_to_approval(session, people, offer) -> None:
+    with clock.pinned(ON), pytest.raises(Conflict, match="免申即享"):
+        offers.accept(session, actor=people.alice, offer_id=offer.id)
+    with clock.pinned(ON):
+        assert [o.id for o in offers.pending(session, actor=people.miit)] == [o.id for o in offers.pending(
+            session, actor=people.admin)] and offer.id in [o.id for o in offers.pending(session, actor=people.miit)]
+        assert offers.pending(session, actor=people.most) == []
+        with pytest.raises(Forbidden, match="省工业和信息化厅牵头确认"):
+            offers.confirm(session, actor=people.most, offer_id=offer.id)
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    assert (app.state, app.amount_requested, app.ceiling, offer.state) == ("department_review", 1_000_000,
+                                                                           1_000_000, "confirmed")
+    with clock.pinned(ON), pytest.raises(Conflict):
+        offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    step(session, "propose", people.miit, app, on=date(2025, 7, 2), amount=800_000)
+    step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    assert step(session, "approve", people.finance, app, on=date(2025, 7, 15)).application.state == "approved"
+
+
+def test_set_aside_needs_a_reason(session, people, offer) -> None:
+    with clock.pinned(ON):
+        with pytest.raises(InputError):
+            offers.set_aside(session, actor=people.miit, offer_id=offer.id, reason=" ")
+        offers.set_aside(session, actor=people.miit, offer_id=offer.id, reason="名单核查：该企业已注销")
+    assert offer.state == "set_aside" and offer.reason == "名单核查：该企业已注销"
