@@ -9,6 +9,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.demo.service import budget_years, seed
 from huiqi.errors import Conflict
 from huiqi.models import ROLES, Applicant, Application, Budget, Offer, User, WhitelistVersion
+from huiqi.offers import service as offers
 from huiqi.rounds import service as rounds
 from huiqi.workflow.states import STATES
 
@@ -19,7 +20,7 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
 
     get_settings.cache_clear()
     try:
-        seed(session, password="demo password")
+        cast = seed(session, password="demo password")
     finally:
         get_settings.cache_clear()
     roles = set(session.scalars(select(User.role)))
@@ -34,7 +35,9 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
         f"{clock.today().year}年度申报（有效期内事项，演示）", f"{clock.today().year}年度申报（演示政策）"]
     assert all(a.round_id is not None for a in session.scalars(select(Application)))
     offered = session.scalars(select(Offer)).all()  # the imported list's enterprises, in the current round
-    assert offered and {o.measure for o in offered} == {3} and all(o.state == "open" for o in offered)
+    assert offered and {o.measure for o in offered} == {2} and all(o.state == "open" for o in offered)
+    unit = next(u for u in cast.departments.values() if u.display_name.startswith("省科技厅"))
+    assert {o.id for o in offers.pending(session, actor=unit)} == {o.id for o in offered}  # 免申即享: to confirm
     assert set(session.scalars(select(Budget.year))) == {2025, clock.today().year}
     assert session.scalar(select(WhitelistVersion.state)) == "published"
     assert audit.verify(session).intact

@@ -77,8 +77,9 @@ BUDGETS_2025 = {2: 5_000_000, 3: 5_000_000, 5: 30_000_000, 6: 10_000_000, 11: 20
 SUBMITTED, CITY_PASSED, PROPOSED = date(2025, 9, 1), date(2025, 9, 3), date(2025, 9, 10)
 FIRST_BATCH, APPROVED, PAID = date(2025, 9, 15), date(2025, 9, 22), date(2025, 10, 15)
 SECOND_BATCH, OBJECTED, WHITELISTED = date(2025, 12, 22), date(2025, 12, 23), date(2025, 12, 1)
-LISTED = ("DEMA0001", "DEMA0004")  # the enterprises of the demo's imported list (an invented 单项冠军 list)
-LIST_DAY, LIST_DOCUMENT = date(2025, 6, 1), "工信部企业函〔2025〕演示号（虚构，演示用）"
+LISTED = ("DEMA0001", "DEMA0004")  # the enterprises of the demo's imported list (an invented provincial 瞪羚 list)
+LIST_CODE, LIST_DAY, LIST_DOCUMENT = "gazelle", date(2025, 6, 1), "辽科发〔2025〕演示号（虚构，演示用）"
+DIRECT_MEASURES = {2}  # delivered 免申即享 in the current round: the lead unit confirms the offers
 ROUND_2025 = (date(2025, 7, 1), date(2025, 9, 5))  # the demo's 2025 round: opened, and its deadline
 
 GROWTH = {  # yearly figures of the cultivated enterprises: revenue, R&D spending, profit, employees

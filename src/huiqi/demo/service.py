@@ -164,10 +164,12 @@ def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
                                  opens_on=data.ROUND_2025[0], closes_on=data.ROUND_2025[1], measures=measures,
                                  guide=guide, contact="省数据局 024-00000000（演示号码）")
     today = clock.today()
+    direct = [rounds.MeasureIn(m.measure, m.budget, m.expert_score, m.materials,
+                               "direct" if m.measure in data.DIRECT_MEASURES else "apply") for m in measures]
     current = rounds.open_round(session, actor=cast.admin, policy_id=policy.id,
                                 title=f"{today.year}年度申报（有效期内事项，演示）",
                                 opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
-                                measures=measures, guide=guide, contact="省数据局 024-00000000（演示号码）")
+                                measures=direct, guide=guide, contact="省数据局 024-00000000（演示号码）")
     second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
     text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
     draft = catalogue.add(session, actor=cast.admin, text=text, file_name="successor-demo.yaml")
@@ -227,9 +229,10 @@ def seed(session: Session, *, password: str) -> Cast:
 
 
 def _recognition_list(session: Session, cast: Cast) -> None:
-    """An imported list (演示: 单项冠军, invented): its enterprises get offers in the current round (政策直达)."""
+    """An imported list (an invented provincial 瞪羚 list): its enterprises get offers on measure 2, which the
+    current round delivers 免申即享, so they wait for the lead unit's confirmation (政策直达)."""
     firms = [f for f in data.ENTERPRISES if f.body in data.LISTED]
     rows = [["uscc", "name"]] + [[f.uscc, f.name] for f in firms]
-    checked = lists.check(session, rows, code="single_champion", level="national", published_on=data.LIST_DAY)
-    lists.import_list(session, actor=cast.admin, rows=checked, code="single_champion", level="national",
+    checked = lists.check(session, rows, code=data.LIST_CODE, level="provincial", published_on=data.LIST_DAY)
+    lists.import_list(session, actor=cast.admin, rows=checked, code=data.LIST_CODE, level="provincial",
                       document=data.LIST_DOCUMENT, published_on=data.LIST_DAY)
