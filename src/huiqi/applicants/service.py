@@ -81,6 +81,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
                      date=checked.date, facts=plain(data))
         repository.add(session, row)
     else:
+        if row.source == "verified":
+            raise Conflict(f"事项 {row.key} 已由审核人员核实（{row.verified_by}），不能再修改；请联系责任单位")
         if row.source != "declared":
             raise Conflict(f"事项 {row.key} 来自公布的认定名单，不能由企业修改；如有出入，请联系认定部门或责任单位")
         _not_frozen(session, row)

@@ -35,11 +35,13 @@ from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.runner import run
-from huiqi.workflow.states import ACTIONS, STATES, STEPS
+from huiqi.workflow.states import ACTIONS, STATES, STEPS, Action
 
 router = APIRouter(include_in_schema=False)
 # The steps a reviewer takes on the desk: every step of the workflow table but the enterprise's and the system's.
-DESK = {str(s.action): s.action for s in STEPS if set(s.roles) - {Role.ENTERPRISE, Role.SYSTEM}}
+# The review desk's steps: a reviewer's, but not 二次确认, which belongs to the offer it confirms (/offers/pending).
+DESK = {str(s.action): s.action for s in STEPS
+        if set(s.roles) - {Role.ENTERPRISE, Role.SYSTEM} and s.action != Action.CONFIRM}
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -103,6 +105,17 @@ def material(actor: Actor, session: Db, application_id: RecordId, material_id: R
     chosen, content = applications.material(session, actor=actor, application_id=application_id,
                                             material_id=material_id)
     return attachment(chosen, content)
+
+
+@router.post("/review/{application_id}/verify-matter", response_model=None)
+def verify_matter(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId) -> Response:
+    """The reviewer has checked the declared matter against its evidence: it is recorded as verified (who, when)."""
+    def again(refusal: Refusal) -> Response:
+        return _review(request, who, actor, session, application_id, status_code=refusal.status_code,
+                       message=refusal.message, problems=refusal.problems)
+
+    return form_step(session, lambda: applications.verify_matter(session, actor=actor, application_id=application_id),
+                     done=f"/review/{application_id}#facts", again=again, said="已标记为已核实，并记录核实人和日期")
 
 
 @router.post("/review/{application_id}/{step}", response_model=None)

@@ -16,7 +16,18 @@ from huiqi.applicants import repository as applicants
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.funding import repository as funding
-from huiqi.models import Announcement, Application, Budget, Department, Grant, Material, Transition, User
+from huiqi.models import (
+    Announcement,
+    Application,
+    Budget,
+    Department,
+    Grant,
+    Material,
+    Matter,
+    RecognitionList,
+    Transition,
+    User,
+)
 from huiqi.public.service import measure_titles
 from huiqi.rules.answer import Answer, Result
 from huiqi.users.roles import Role
@@ -110,6 +121,8 @@ class Dossier:
     today: Judgement | None = None  # the rules asked again today, as approval would
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # why a step is not offered yet
+    source: str = ""  # where the matter's facts come from: 企业填报, 公布名单 (文号), 已核实 (谁, 何时)
+    verifiable: bool = False  # a declared matter the reviewer may mark verified
 
 
 def dossier(session: Session, *, actor: User, application_id: int, today: date | None = None) -> Dossier:
@@ -136,8 +149,28 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         announcement=batch, budget=budget,
         today=judge(session, app, on=today) if app.state in JUDGED_AGAIN else None)
     found.warnings = _warnings(found)
+    found.source, found.verifiable = source_of(session, app.matter_id)
+    found.verifiable = found.verifiable and actor.role in (Role.CITY, Role.DEPARTMENT) and app.state in (
+        State.CITY_REVIEW, State.DEPARTMENT_REVIEW)
     _not_yet(found, today)
     return found
+
+
+def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
+    """Where a matter's facts come from, as a reviewer reads it, and whether it is only declared."""
+    matter = session.get(Matter, matter_id)
+    if matter is None:
+        return "", False
+    if matter.source == "imported" and matter.list_id is not None:
+        found = session.get(RecognitionList, matter.list_id)
+        return (f"公布名单：{found.document}（{found.published_on}，{found.imported_by} 导入）" if found
+                else "公布名单"), False
+    if matter.source == "withdrawn":
+        return "所依据的认定名单已撤回：该事项不再计入", False
+    if matter.source == "verified":
+        when = matter.verified_at.strftime("%Y-%m-%d") if matter.verified_at else ""
+        return f"已核实：{matter.verified_by}（{when}）", False
+    return "企业填报（未经核实）", True
 
 
 def _not_yet(d: Dossier, today: date) -> None:

@@ -1,0 +1,29 @@
+"""Facts with their sources: the reviewer sees whether the matter was declared, imported from a published list or
+verified (who, when), marks a declared one verified, and the enterprise can no longer change it."""
+
+from datetime import date
+
+import pytest
+
+from huiqi.applicants import service as applicants
+from huiqi.errors import Conflict
+from tests.dbtest import ALICE_USCC, apply
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_reviewer_sees_the_source_and_verifies_a_declared_matter(browser, session, people, tmp_path) -> None:
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    city = browser(people.shenyang)
+    page = (await city.get(f"/review/{app.id}")).text
+    assert "企业填报（未经核实）" in page and "标记为已核实" in page
+    done = await city.post(f"/review/{app.id}/verify-matter")
+    assert done.status_code == 303
+    page = (await city.get(f"/review/{app.id}")).text
+    assert "已核实：shenyang" in page and "verify-matter" not in page
+    again = await city.post(f"/review/{app.id}/verify-matter")
+    assert again.status_code == 409
+    assert (await browser(people.alice).post(f"/review/{app.id}/verify-matter")).status_code == 403
+    with pytest.raises(Conflict, match="已由审核人员核实"):
+        applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
+            "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "provincial", "date": "2023-07-15"})
