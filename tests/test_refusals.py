@@ -156,6 +156,8 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/offers/{offer_id}/accept"): {"enterprise"},
     ("POST", "/offers/{offer_id}/accept"): {"enterprise"},
     ("GET", "/api/v1/offers/pending"): WHITELIST,
+    ("GET", "/api/v1/offers/statistics"): {"finance", "admin", "auditor", "department"},
+    ("GET", "/direct"): EVERYONE,
     ("POST", "/api/v1/offers/{offer_id}/confirm"): {"department"},
     ("POST", "/api/v1/offers/{offer_id}/set-aside"): WHITELIST,
     ("GET", "/offers/pending"): WHITELIST,

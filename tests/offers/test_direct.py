@@ -59,3 +59,21 @@ def test_set_aside_needs_a_reason(session, people, offer) -> None:
             offers.set_aside(session, actor=people.miit, offer_id=offer.id, reason=" ")
         offers.set_aside(session, actor=people.miit, offer_id=offer.id, reason="名单核查：该企业已注销")
     assert offer.state == "set_aside" and offer.reason == "名单核查：该企业已注销"
+
+
+@pytest.mark.anyio
+async def test_statistics_and_the_public_page(browser, session, people, offer) -> None:
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    step(session, "propose", people.miit, app, on=date(2025, 7, 2), amount=800_000)
+    step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    step(session, "approve", people.finance, app, on=date(2025, 7, 15))
+    step(session, "disburse", people.finance, app, on=date(2025, 7, 20), paid_on=date(2025, 7, 20), reference="D-1")
+    rows = {r.key: r for r in offers.statistics(session, actor=people.finance)}
+    m3 = next(r for k, r in rows.items() if "措施3" in k)
+    assert (m3.confirmed, m3.paid, m3.paid_amount, m3.mean_days) == (1, 1, 800_000, 49)  # 6-01 to 7-20
+    assert [r.key for r in offers.statistics(session, actor=people.finance, by="city")] == ["沈阳市"]
+    with clock.pinned(ON):
+        public = (await browser(None).get("/direct")).text
+    assert "免申即享的公示" in public and "示例科技有限公司" in public

@@ -1,6 +1,8 @@
 """Offers over HTTP: an enterprise reads its offers and accepts one (申请即享)."""
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.applications import views
@@ -34,6 +36,27 @@ def mine(actor: Actor, session: Db, paging: PagingDep) -> dict:
 
 class SetAsideIn(StrictInput):
     reason: PlainText = Field(min_length=1, max_length=500, description="不予确认的理由")
+
+
+class OfferStatsRead(BaseModel):
+    key: str = Field(description="分组：措施、城市或责任单位")
+    made: int
+    accepted: int = Field(description="企业已接受（申请即享）")
+    confirmed: int = Field(description="责任单位已确认（免申即享）")
+    set_aside: int
+    withdrawn: int
+    paid: int
+    paid_amount: int = Field(description="已拨付金额（元）")
+    mean_days: int | None = Field(description="从认定日期到拨付的平均天数")
+
+
+@router.get("/statistics", response_model=Page[OfferStatsRead], summary="政策直达统计：产生、接受、确认、拨付与用时")
+def statistics(actor: Actor, session: Db, paging: PagingDep,
+               by: Annotated[Literal["measure", "city", "department"], Query(description="分组")] = "measure") -> dict:
+    rows = service.statistics(session, actor=actor, by=by)
+    return page_of([OfferStatsRead(key=r.key, made=r.made, accepted=r.accepted, confirmed=r.confirmed,
+                                   set_aside=r.set_aside, withdrawn=r.withdrawn, paid=r.paid,
+                                   paid_amount=r.paid_amount, mean_days=r.mean_days) for r in rows], paging)
 
 
 @router.get("/pending", response_model=Page[OfferRead], summary="待本单位二次确认的免申即享事项")

@@ -5,9 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from huiqi.announcements import service as announcements
 from huiqi.applicants import repository as applicants
 from huiqi.catalogue import service as catalogue
 from huiqi.offers import service
+from huiqi.rounds import service as rounds
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -27,6 +29,18 @@ def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: 
                      "on": matter.date if matter else None})
     return page(request, "offers/pending.html", who, status_code=status_code, rows=rows,
                 problems=context.pop("problems", []), **context)
+
+
+@router.get("/direct", response_class=HTMLResponse)
+def direct_page(request: Request, who: CallerDep, session: Db) -> Response:
+    """The public 免申即享 page: the measures delivered without an application in open rounds, and the 公示 batches
+    that list applications confirmed that way."""
+    shown = [rounds.read(session, r) for r in rounds.open_now(session)]
+    measures = [(r, m) for r in shown for m in r.measures if m.mode == "direct"]
+    confirmed = set(service.confirmed_applications(session))
+    batches = [b for b in announcements.public_listing(session)
+               if any(e.application_id in confirmed for e in b.entries)]
+    return page(request, "offers/direct.html", who, measures=measures, batches=batches, confirmed=confirmed)
 
 
 @router.get("/offers/pending", response_class=HTMLResponse)

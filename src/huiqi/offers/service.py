@@ -7,6 +7,7 @@ the ceiling. The enterprise sees its offers on ``/me`` and accepts one with a cl
 from it (amount = the ceiling), needing only the round's materials and the declaration. An offer the rules no
 longer support (its list withdrawn) is withdrawn with the reason."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -22,7 +23,8 @@ from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.models import Applicant, Application, Offer, User
+from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, User
+from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.rules.match import match
 from huiqi.users.roles import Role
@@ -171,6 +173,11 @@ def set_aside(session: Session, *, actor: User, offer_id: int, reason: str) -> O
     return offer
 
 
+def confirmed_applications(session: Session) -> list[int]:
+    """The applications made by confirming an offer (免申即享)."""
+    return list(session.scalars(select(Offer.application_id).where(Offer.state == "confirmed")))
+
+
 def withdraw_for_matters(session: Session, matter_ids: list[int], reason: str) -> int:
     """Withdraw the open offers of these matters (their facts are gone), with the reason; the number."""
     found = list(session.scalars(select(Offer).where(Offer.matter_id.in_(matter_ids), Offer.state == "open")))
@@ -180,3 +187,61 @@ def withdraw_for_matters(session: Session, matter_ids: list[int], reason: str) -
                      after={"reason": reason[:500]})
     session.flush()
     return len(found)
+
+
+@dataclass
+class OfferStats:
+    """Offers of one group (a measure, a city or a department): how far they went, and how fast."""
+
+    key: str
+    made: int = 0
+    accepted: int = 0
+    confirmed: int = 0
+    set_aside: int = 0
+    withdrawn: int = 0
+    paid: int = 0
+    paid_amount: int = 0
+    days: list[int] = field(default_factory=list)  # from the recognition's date to payment, for the paid ones
+
+    @property
+    def mean_days(self) -> int | None:
+        return round(sum(self.days) / len(self.days)) if self.days else None
+
+
+def statistics(session: Session, *, actor: User, by: str = "measure") -> list[OfferStats]:
+    """Offers made, accepted (申请即享), confirmed (免申即享), set aside, withdrawn, paid, and the days from
+    recognition to payment, by measure, city or department (finance, admin, auditor, departments)."""
+    require_role(actor, Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, doing="查看政策直达统计")
+    if by not in ("measure", "city", "department"):
+        raise InputError([("by", "分组应为 measure、city 或 department")])
+    titles = {(p.id, m.number): f"{p.number} 措施{m.number} {m.title}" for p in catalogue.published(session)
+              for m in p.measures}
+    groups: dict[str, OfferStats] = {}
+    for offer in session.scalars(select(Offer).order_by(Offer.id)):
+        key = _group(session, offer, by, titles)
+        row = groups.setdefault(key, OfferStats(key))
+        row.made += 1
+        if offer.state != "open":
+            setattr(row, offer.state, getattr(row, offer.state) + 1)
+        paid = session.scalar(select(Disbursement).where(Disbursement.application_id == offer.application_id)) \
+            if offer.application_id else None
+        if paid is not None:
+            matter = session.get(Matter, offer.matter_id)
+            row.paid += 1
+            row.paid_amount += paid.amount
+            if matter is not None and matter.date is not None:
+                row.days.append((paid.paid_on - matter.date).days)
+    return sorted(groups.values(), key=lambda r: r.key)
+
+
+def _group(session: Session, offer: Offer, by: str, titles: dict) -> str:
+    if by == "measure":
+        return titles.get((offer.policy_id, offer.measure), f"{offer.policy_id} 措施{offer.measure}")
+    if by == "city":
+        profile = applicants.current_profile(session, offer.applicant_id)
+        city = divisions.city_of(profile.region) if profile and profile.region else None
+        return divisions.cities().get(city or "", "（未知）")
+    try:
+        return _lead_department(session, offer).name
+    except (NotFound, Conflict):
+        return "（未知）"

@@ -10,13 +10,16 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.offers import service as offers
 from huiqi.statistics import service, tables
 from huiqi.statistics.schemas import DIMENSIONS
+from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import download
 from huiqi.web.render import page
 
 router = APIRouter(include_in_schema=False)
+OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT)
 By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS))]
 
 
@@ -36,7 +39,8 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
     return page(request, "statistics/index.html", who, rows=rows, chosen=chosen, totals=totals,
                 dimensions=tables.DIMENSION_LABELS, amounts=tables.AMOUNTS,
                 key_label=partial(tables.key_label, policies=policies),
-                charts=json.dumps(charts, ensure_ascii=False), query="&".join(f"by={d}" for d in chosen))
+                charts=json.dumps(charts, ensure_ascii=False), query="&".join(f"by={d}" for d in chosen),
+                offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None)
 
 
 @router.get("/statistics.xlsx")

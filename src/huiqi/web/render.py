@@ -50,7 +50,7 @@ NAV = {
     "auditor": [("/review", "全部申报"), ("/audit", "审计链"), ("/statistics", "统计")],
 }
 PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/rounds", "申报批次"),
-              ("/announcements", "公示"), ("/whitelist", "白名单")]
+              ("/direct", "免申即享"), ("/announcements", "公示"), ("/whitelist", "白名单")]
 
 
 def page(request: Request, name: str, caller: Caller, status_code: int = 200, **context: Any) -> HTMLResponse:
