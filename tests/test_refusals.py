@@ -164,6 +164,12 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/offers/{offer_id}/confirm"): {"department"},
     ("POST", "/offers/{offer_id}/set-aside"): WHITELIST,
     ("POST", "/review/{application_id}/verify-matter"): {"city", "department"},
+    ("GET", "/api/v1/messages"): SIGNED_IN,
+    ("POST", "/api/v1/messages/read"): SIGNED_IN,
+    ("POST", "/api/v1/messages/{message_id}/read"): SIGNED_IN,
+    ("GET", "/messages"): SIGNED_IN,
+    ("POST", "/messages/read"): SIGNED_IN,
+    ("POST", "/messages/{message_id}/read"): SIGNED_IN,
     ("GET", "/api/v1/rounds"): EVERYONE,
     ("GET", "/api/v1/rounds/{round_id}"): EVERYONE,
     ("POST", "/api/v1/rounds"): WHITELIST,
@@ -246,6 +252,10 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/admin/lists/{list_id}/withdraw"): {"data": {"reason": "矩阵"}},
     ("POST", "/api/v1/offers/{offer_id}/set-aside"): {"json": {"reason": "矩阵"}},
     ("POST", "/review/{application_id}/verify-matter"): {},
+    ("POST", "/api/v1/messages/read"): {},
+    ("POST", "/api/v1/messages/{message_id}/read"): {},
+    ("POST", "/messages/read"): {},
+    ("POST", "/messages/{message_id}/read"): {},
     ("POST", "/offers/{offer_id}/set-aside"): {"data": {"reason": "矩阵"}},
     ("POST", "/api/v1/rounds"): {"json": {"policy": "ln-2022-35", "title": "矩阵", "opens_on": "2025-10-01",
                                           "closes_on": "2025-12-31", "measures": [{"measure": 3}]}},
@@ -288,7 +298,8 @@ BODIES: dict[tuple[str, str], dict] = {
 # Path parameters that name no record of an applicant, and a value for each.
 PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",
          "version_id": "1", "entry_id": "1", "username": "dalian",
-         "job_id": "1", "kind": "html", "round_id": "1", "list_id": "1", "offer_id": "1"}
+         "job_id": "1", "kind": "html", "round_id": "1", "list_id": "1", "offer_id": "1",
+         "message_id": "1"}
 # Path parameters that name an applicant's record: filled from the world.
 RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
 

@@ -17,7 +17,7 @@ from huiqi.errors import ConfigError
 from huiqi.validation import problems
 
 DEV_DEMO_PASSWORD = "huiqi-demo"
-SECRETS = ("demo_password",)
+SECRETS = ("demo_password", "smtp_password")
 
 
 class Settings(BaseSettings):
@@ -36,6 +36,14 @@ class Settings(BaseSettings):
         Path("var/materials"), description="申报材料的存放目录；文件按内容的 SHA-256 命名，写入后不再改动。")
     max_material_bytes: int = Field(
         20 * 1024 * 1024, ge=1, description="单个申报材料的大小上限（字节），默认 20 MiB。")
+    smtp_host: str | None = Field(
+        None, description="发送邮件的 SMTP 服务器；不设则消息只在站内消息中心（演示默认如此）。")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP 端口，默认 25。")
+    smtp_sender: str = Field("huiqi@localhost", description="发件人地址。")
+    smtp_tls: bool = Field(False, description="是否用 STARTTLS 加密连接。")
+    smtp_user: str | None = Field(None, description="SMTP 登录名（可选）。")
+    smtp_password: str | None = Field(None, description="SMTP 密码（可选；可用 HUIQI_SMTP_PASSWORD_FILE 给出）。")
+    smtp_password_file: Path | None = Field(None, description="从文件读取 SMTP 密码。")
     announcement_working_days: int = Field(
         5, ge=1, le=60, description="公示期的默认工作日数（按国家法定节假日和调休上班日计算），默认 5 个工作日。")
     demo_password: str = Field(

@@ -372,6 +372,32 @@ def lists_import(
     typer.echo(f"已导入名单 {list_id}：{len(rows)} 行，新建申报单位 {created} 家，产生政策直达 {offers} 项。")
 
 
+messages_app = typer.Typer(help="消息：发送排队中的邮件，生成每日待办提醒。", no_args_is_help=True)
+
+
+@messages_app.command("send")
+def messages_send() -> None:
+    """发送排队中的邮件（需设置 HUIQI_SMTP_HOST）；失败的稍后重试，消息不会丢失。"""
+    from huiqi.messages import service as messages
+
+    if not get_settings().smtp_host:
+        fail(HuiqiError("没有设置 HUIQI_SMTP_HOST：消息只在站内消息中心，不发送邮件"))
+    with session_scope() as session:
+        sent, failed = messages.send_pending(session)
+    typer.echo(f"已发送 {sent} 封邮件" + (f"；{failed} 封未能发送，稍后重试" if failed else "。"))
+
+
+@messages_app.command("digest")
+def messages_digest() -> None:
+    """给有待办事项的审核人员和财政人员各发一条今日提醒（每人每天一条）。"""
+    from huiqi import clock
+    from huiqi.messages import service as messages
+
+    with session_scope() as session:
+        made = messages.digest(session, clock.today())
+    typer.echo(f"已生成 {made} 条今日待办提醒。")
+
+
 def register(app: typer.Typer) -> None:
     """Add the record's commands to the ``huiqi`` command."""
     app.add_typer(db_app, name="db")
@@ -382,5 +408,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(calendar_app, name="calendar")
     app.add_typer(round_app, name="round")
     app.add_typer(lists_app, name="lists")
+    app.add_typer(messages_app, name="messages")
     app.command("import")(import_command)
     app.command("stats")(stats_command)

@@ -17,6 +17,7 @@ from huiqi.models.growth_figure import GrowthFigure
 from huiqi.models.login_attempt import LoginAttempt
 from huiqi.models.material import Material
 from huiqi.models.matter import Matter
+from huiqi.models.message import Message
 from huiqi.models.offer import Offer
 from huiqi.models.policy_version import PolicyVersion
 from huiqi.models.recognition_list import RecognitionList
@@ -31,6 +32,6 @@ from huiqi.models.whitelist_version import WhitelistVersion
 __all__ = [
     "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
     "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
-    "Matter", "Offer", "PolicyVersion", "RecognitionList", "Round", "RoundMeasure",
+    "Matter", "Message", "Offer", "PolicyVersion", "RecognitionList", "Round", "RoundMeasure",
     "SimulationJob", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
 ]

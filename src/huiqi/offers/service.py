@@ -23,7 +23,9 @@ from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.messages import service as messages
 from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, User
+from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.rules.match import match
@@ -64,6 +66,12 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
                          after={"uscc": applicant.uscc, "matter": matter.key, "round": found.id,
                                 "measure": grant.measure, "ceiling": grant.ceiling})
             made += 1
+            messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="offer.new",
+                            subject=f"政策直达：措施{grant.measure}，最高 {wan(grant.ceiling)} 万元",
+                            body=f"根据公布的认定和本单位信息，事项 {matter.key} 符合措施{grant.measure}的条件，"
+                                 f"可获支持最高 {wan(grant.ceiling)} 万元"
+                                 f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
+                            link="/me#offers")
     return made
 
 

@@ -62,6 +62,7 @@ class Caller:
     csrf: str
     seen: Seen | None = None
     notice: str | None = None  # what the signed-in person must know before anything else (the calendar running out)
+    unread: int = 0  # messages not yet read (shown in the header)
 
     def __post_init__(self) -> None:
         if self.user is not None and self.seen is None:
@@ -83,9 +84,16 @@ def caller(request: Request, session: Db) -> Caller:
     elif token := request.cookies.get(SESSION_COOKIE):
         signed = auth.from_cookie(session, token)
         if signed is not None:
-            found = Caller(signed[0], "cookie", signed[1].csrf_token, notice=_notice(session, signed[0]))
+            found = Caller(signed[0], "cookie", signed[1].csrf_token, notice=_notice(session, signed[0]),
+                           unread=_unread(session, signed[0]))
     request.state.caller = found
     return found
+
+
+def _unread(session: Session, user: User) -> int:
+    from huiqi.messages.service import unread
+
+    return unread(session, user)
 
 
 def _notice(session: Session, user: User) -> str | None:

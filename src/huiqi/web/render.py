@@ -59,7 +59,7 @@ def page(request: Request, name: str, caller: Caller, status_code: int = 200, **
     said = flashed(request) if status_code == 200 else None
     response = templates.TemplateResponse(request, name, {
         "user": user, "csrf": caller.csrf, "nav": PUBLIC_NAV, "role_nav": NAV.get(user.role, []) if user else [],
-        "path": request.url.path, "flash": said, "calendar_notice": caller.notice, **context,
+        "path": request.url.path, "flash": said, "calendar_notice": caller.notice, "unread": caller.unread, **context,
     }, status_code=status_code)
     if said is not None:
         forget(response)

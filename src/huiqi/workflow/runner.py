@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.messages import service as messages
 from huiqi.models import Application, Transition, User
 from huiqi.users.roles import ROLE_LABELS, Role
 from huiqi.users.scope import SYSTEM, covers
@@ -55,6 +56,7 @@ def run(session: Session, action: Action | str, *, actor: User, application_id: 
     if ctx.then is not None:
         for app in found:
             move(session, app, check(app, ctx.then, SYSTEM), actor=SYSTEM, on=today)
+    messages.after_step(session, action, found, reasons)  # the enterprise is told, in the same transaction
     return ctx
 
 

@@ -1,0 +1,157 @@
+"""Messages.
+
+Every message lands in its user's message centre; when SMTP is set (``HUIQI_SMTP_HOST``) and the user has an
+e-mail address, it is also queued for mail. Mail is sent outside the request, by ``huiqi messages send`` (or the
+server's worker), each message at most once; a failed send is kept, retried later with growing waits, and never
+lost. What is said: an enterprise, each step of its applications and each new offer; reviewers and finance, one
+digest a day of the work waiting for them (``huiqi messages digest``)."""
+
+import smtplib
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huiqi.config import get_settings
+from huiqi.db import utcnow
+from huiqi.errors import NotFound
+from huiqi.models import Application, Message, User
+from huiqi.money import wan
+from huiqi.users.roles import Role
+
+MAX_ATTEMPTS = 8
+BACKOFF = timedelta(minutes=5)  # then 10, 20, 40 … minutes
+
+
+def notify(session: Session, users: list[User], *, kind: str, subject: str, body: str, link: str | None = None,
+           dedupe: str | None = None) -> int:
+    """One message to each user (once per ``dedupe`` key, when given); the number made."""
+    settings, made = get_settings(), 0
+    for user in users:
+        email = user.email if settings.smtp_host and user.email else None
+        message = Message(user_id=user.id, kind=kind, subject=subject[:200], body=body, link=link, dedupe=dedupe,
+                          email=email, attempts=0)
+        try:
+            with session.begin_nested():
+                session.add(message)
+                session.flush()
+        except IntegrityError:  # already told today (a digest): once is enough
+            continue
+        made += 1
+    return made
+
+
+def enterprise_users(session: Session, uscc: str) -> list[User]:
+    return list(session.scalars(select(User).where(User.uscc == uscc, User.role == Role.ENTERPRISE,
+                                                   User.active.is_(True))))
+
+
+STEP_WORDS = {
+    "submit": ("已提交", "申报 {id} 已提交，正在审核。"),
+    "confirm": ("免申即享已确认", "申报 {id}（免申即享）已由责任单位确认，转入审核；无需再提交材料。"),
+    "return": ("被退回补正", "申报 {id} 被退回补正：{reasons}。请在申报页面修改后重新提交。"),
+    "reject": ("不予支持", "申报 {id} 不予支持：{reasons}。"),
+    "announce": ("已列入公示", "申报 {id} 已列入公示，拟支持 {amount} 万元。"),
+    "approve": ("已批准", "申报 {id} 已批准，金额 {amount} 万元。"),
+    "disburse": ("已拨付", "申报 {id} 的资金 {amount} 万元已拨付。"),
+}
+
+
+def after_step(session: Session, action: str, applications: list[Application], reasons: str | None = None) -> None:
+    """Tell the enterprise of each step of its applications that it would want to know."""
+    words = STEP_WORDS.get(str(action))
+    if words is None:
+        return
+    title, text = words
+    for app in applications:
+        amount = app.amount_proposed
+        body = text.format(id=app.id, reasons=reasons or "", amount=wan(amount) if amount is not None else "—")
+        notify(session, enterprise_users(session, app.uscc), kind=f"application.{action}",
+               subject=f"申报 {app.id} {title}", body=body, link=f"/applications/{app.id}")
+
+
+def inbox(session: Session, *, actor: User, unread_only: bool = False) -> list[Message]:
+    query = select(Message).where(Message.user_id == actor.id)
+    if unread_only:
+        query = query.where(Message.read_at.is_(None))
+    return list(session.scalars(query.order_by(Message.id.desc()).limit(500)))
+
+
+def unread(session: Session, user: User) -> int:
+    return session.scalar(select(func.count()).select_from(Message).where(
+        Message.user_id == user.id, Message.read_at.is_(None))) or 0
+
+
+def mark_read(session: Session, *, actor: User, message_id: int | None = None) -> int:
+    """Mark one message (or all, without an id) read; the number marked."""
+    query = update(Message).where(Message.user_id == actor.id, Message.read_at.is_(None))
+    if message_id is not None:
+        if session.scalar(select(Message.id).where(Message.id == message_id, Message.user_id == actor.id)) is None:
+            raise NotFound(f"没有编号为 {message_id} 的消息")
+        query = query.where(Message.id == message_id)
+    done = session.execute(query.values(read_at=utcnow()))
+    return done.rowcount or 0  # type: ignore[attr-defined]
+
+
+def send_pending(session: Session, now: datetime | None = None, limit: int = 200) -> tuple[int, int]:
+    """Mail what is due (each message at most once; a failure waits longer each time); (sent, failed)."""
+    settings = get_settings()
+    if not settings.smtp_host:
+        return 0, 0
+    now = now or utcnow()
+    due = list(session.scalars(
+        select(Message).where(Message.email.is_not(None), Message.sent_at.is_(None), Message.attempts < MAX_ATTEMPTS,
+                              (Message.next_try_at.is_(None)) | (Message.next_try_at <= now))
+        .order_by(Message.id).limit(limit).with_for_update(skip_locked=True)))
+    sent = failed = 0
+    if not due:
+        return 0, 0
+    try:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
+    except OSError as exc:
+        for message in due:
+            _failed(message, now, f"无法连接 SMTP 服务器：{exc}")
+        session.flush()
+        return 0, len(due)
+    with smtp:
+        if settings.smtp_tls:
+            smtp.starttls()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+        for message in due:
+            mail = EmailMessage()
+            mail["From"], mail["To"], mail["Subject"] = settings.smtp_sender, message.email, message.subject
+            mail.set_content(message.body + (f"\n\n{message.link}" if message.link else ""))
+            try:
+                smtp.send_message(mail)
+            except smtplib.SMTPException as exc:
+                _failed(message, now, str(exc))
+                failed += 1
+                continue
+            message.sent_at, message.last_error = now, None
+            sent += 1
+    session.flush()
+    return sent, failed
+
+
+def _failed(message: Message, now: datetime, why: str) -> None:
+    message.attempts += 1
+    message.next_try_at = now + BACKOFF * (2 ** (message.attempts - 1))
+    message.last_error = why[:500]
+
+
+def digest(session: Session, day: date) -> int:
+    """One message a day to each reviewer with work waiting, and to finance with approvals waiting."""
+    from huiqi.review import reading
+
+    made = 0
+    for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(
+            [Role.CITY, Role.DEPARTMENT, Role.FINANCE]))):
+        waiting = len(reading.queue(session, actor=user))
+        if waiting:
+            what = "待批准或待拨付" if user.role == Role.FINANCE else "待审核"
+            made += notify(session, [user], kind="digest", subject=f"{day}：有 {waiting} 项申报{what}",
+                           body=f"截至 {day}，您有 {waiting} 项申报{what}。", link="/review", dedupe=f"digest-{day}")
+    return made

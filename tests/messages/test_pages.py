@@ -1,0 +1,21 @@
+"""The message centre: the header counts what is unread; the list links to the record; marking read empties it."""
+
+from datetime import date
+
+import pytest
+
+from tests.dbtest import apply
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_centre_lists_counts_and_marks_read(browser, session, people, tmp_path) -> None:
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    alice = browser(people.alice)
+    page = (await alice.get("/messages")).text
+    assert f"申报 {app.id} 已提交" in page and f'href="/applications/{app.id}"' in page and "1 条未读" in page
+    done = await alice.post("/messages/read")
+    assert done.status_code == 303
+    page = (await alice.get("/messages")).text
+    assert "条未读" not in page and "全部消息已标为已读" in page
+    assert "已提交" not in (await browser(people.bob).get("/messages")).text  # nobody else's

@@ -1,0 +1,89 @@
+"""Messages: the enterprise is told of each step and each offer in its message centre; with SMTP set and an
+address, the same message is mailed by a local SMTP server that the test reads, once, and a failed send is retried
+later and never lost; reviewers get one digest a day."""
+
+import socket
+import threading
+from datetime import date, datetime
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from huiqi.config import get_settings
+from huiqi.messages import service as messages
+from huiqi.models import Message
+from tests.dbtest import apply, step
+
+
+class Inbox:
+    """What the SMTP server received."""
+
+    def __init__(self) -> None:
+        self.mails: list[tuple[list[str], str]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
+        with self.lock:
+            self.mails.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("HUIQI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("HUIQI_SMTP_PORT", str(port))
+    get_settings.cache_clear()
+    yield inbox
+    controller.stop()
+    get_settings.cache_clear()
+
+
+def test_each_step_is_in_the_centre_and_mailed_once(session, people, tmp_path, smtp) -> None:
+    people.alice.email = "alice@example.com"
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "return", people.shenyang, app, on=date(2025, 9, 3), reasons="缺少认定文件")
+    got = messages.inbox(session, actor=people.alice)
+    assert [m.subject for m in got] == [f"申报 {app.id} 被退回补正", f"申报 {app.id} 已提交"]
+    assert "缺少认定文件" in got[0].body and got[0].link == f"/applications/{app.id}"
+    assert messages.unread(session, people.alice) == 2
+    assert messages.send_pending(session) == (2, 0)
+    assert len(smtp.mails) == 2 and all(to == ["alice@example.com"] for to, _ in smtp.mails)
+    assert messages.send_pending(session) == (0, 0)  # each at most once
+    assert len(smtp.mails) == 2
+    assert messages.mark_read(session, actor=people.alice) == 2 and messages.unread(session, people.alice) == 0
+
+
+def test_a_failed_send_is_kept_and_retried(session, people, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("HUIQI_SMTP_PORT", "1")  # nothing listens there
+    get_settings.cache_clear()
+    try:
+        people.alice.email = "alice@example.com"
+        apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+        assert messages.send_pending(session, now=datetime(2025, 9, 1, 8)) == (0, 1)
+        kept = session.query(Message).filter_by(user_id=people.alice.id).one()
+        assert kept.sent_at is None and kept.attempts == 1 and "无法连接" in kept.last_error
+        assert messages.send_pending(session, now=datetime(2025, 9, 1, 8, 1)) == (0, 0)  # waits before retrying
+    finally:
+        get_settings.cache_clear()
+
+
+def test_without_smtp_messages_stay_in_the_centre(session, people, tmp_path) -> None:
+    people.alice.email = "alice@example.com"
+    apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    assert session.query(Message).filter_by(user_id=people.alice.id).one().email is None
+    assert messages.send_pending(session) == (0, 0)
+
+
+def test_one_digest_a_day_for_reviewers(session, people, tmp_path) -> None:
+    apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    assert messages.digest(session, date(2025, 9, 2)) >= 1
+    assert messages.digest(session, date(2025, 9, 2)) == 0  # already told today
+    mine = messages.inbox(session, actor=people.shenyang)
+    assert [m.subject for m in mine] == ["2025-09-02：有 1 项申报待审核"]
