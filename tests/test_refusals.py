@@ -170,6 +170,19 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/messages"): SIGNED_IN,
     ("POST", "/messages/read"): SIGNED_IN,
     ("POST", "/messages/{message_id}/read"): SIGNED_IN,
+    ("POST", "/api/v1/applications/{application_id}/rating"): {"enterprise"},
+    ("GET", "/api/v1/ratings/rates"): EVERYONE,
+    ("GET", "/api/v1/ratings/rectifications"): {"department", "admin", "auditor"},
+    ("POST", "/api/v1/ratings/{rating_id}/answer"): {"department"},
+    ("POST", "/api/v1/ratings/{rating_id}/recheck"): {"enterprise"},
+    ("POST", "/api/v1/ratings/{rating_id}/conclude"): ADMIN,
+    ("POST", "/applications/{application_id}/rating"): {"enterprise"},
+    ("POST", "/ratings/{rating_id}/recheck"): {"enterprise"},
+    ("GET", "/ratings/rectifications"): {"department", "admin", "auditor"},
+    ("GET", "/ratings/rectifications.xlsx"): {"department", "admin", "auditor"},
+    ("POST", "/ratings/{rating_id}/answer"): {"department"},
+    ("POST", "/ratings/{rating_id}/conclude"): ADMIN,
+    ("GET", "/ratings"): EVERYONE,
     ("GET", "/api/v1/rounds"): EVERYONE,
     ("GET", "/api/v1/rounds/{round_id}"): EVERYONE,
     ("POST", "/api/v1/rounds"): WHITELIST,
@@ -255,6 +268,14 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/messages/read"): {},
     ("POST", "/api/v1/messages/{message_id}/read"): {},
     ("POST", "/messages/read"): {},
+    ("POST", "/api/v1/applications/{application_id}/rating"): {"json": {"level": 5}},
+    ("POST", "/api/v1/ratings/{rating_id}/answer"): {"json": {"text": "矩阵"}},
+    ("POST", "/api/v1/ratings/{rating_id}/recheck"): {"json": {"text": "矩阵"}},
+    ("POST", "/api/v1/ratings/{rating_id}/conclude"): {"json": {"text": "矩阵"}},
+    ("POST", "/applications/{application_id}/rating"): {"data": {"level": "5"}},
+    ("POST", "/ratings/{rating_id}/recheck"): {"data": {"reason": "矩阵"}},
+    ("POST", "/ratings/{rating_id}/answer"): {"data": {"text": "矩阵"}},
+    ("POST", "/ratings/{rating_id}/conclude"): {"data": {"result": "矩阵"}},
     ("POST", "/messages/{message_id}/read"): {},
     ("POST", "/offers/{offer_id}/set-aside"): {"data": {"reason": "矩阵"}},
     ("POST", "/api/v1/rounds"): {"json": {"policy": "ln-2022-35", "title": "矩阵", "opens_on": "2025-10-01",
@@ -299,7 +320,7 @@ BODIES: dict[tuple[str, str], dict] = {
 PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",
          "version_id": "1", "entry_id": "1", "username": "dalian",
          "job_id": "1", "kind": "html", "round_id": "1", "list_id": "1", "offer_id": "1",
-         "message_id": "1"}
+         "message_id": "1", "rating_id": "1"}
 # Path parameters that name an applicant's record: filled from the world.
 RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
 

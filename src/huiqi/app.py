@@ -26,7 +26,7 @@ from huiqi.web.limits import BodyLimit
 DOMAINS = (
     "public", "auth", "applicants", "applications", "review", "announcements", "funding",
     "whitelist", "growth", "statistics", "audit", "users", "simulate", "admin", "holidays", "rounds",
-    "recognition", "offers", "messages",
+    "recognition", "offers", "messages", "ratings",
 )
 STATIC = Path(__file__).parent / "web" / "static"
 

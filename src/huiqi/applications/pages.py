@@ -17,6 +17,7 @@ from huiqi.applications.endpoints import read_material
 from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.models import User
 from huiqi.money import parse_wan
+from huiqi.ratings import service as ratings
 from huiqi.rounds import service as rounds
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -95,8 +96,10 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     application = service.get(session, actor=actor, application_id=application_id)
     detail = views.detail(session, application, actor)
     editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE
+    rated = ratings.for_application(session, application.id)
+    may_rate = actor.role == Role.ENTERPRISE and application.state in ratings.FINISHED and rated is None
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
-                **context)
+                rating=rated, may_rate=may_rate, levels=ratings.LEVELS, **context)
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)

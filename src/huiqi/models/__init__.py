@@ -20,6 +20,7 @@ from huiqi.models.matter import Matter
 from huiqi.models.message import Message
 from huiqi.models.offer import Offer
 from huiqi.models.policy_version import PolicyVersion
+from huiqi.models.rating import Rating
 from huiqi.models.recognition_list import RecognitionList
 from huiqi.models.round import Round, RoundMeasure
 from huiqi.models.simulation_job import SimulationJob
@@ -32,6 +33,6 @@ from huiqi.models.whitelist_version import WhitelistVersion
 __all__ = [
     "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
     "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
-    "Matter", "Message", "Offer", "PolicyVersion", "RecognitionList", "Round", "RoundMeasure",
+    "Matter", "Message", "Offer", "PolicyVersion", "Rating", "RecognitionList", "Round", "RoundMeasure",
     "SimulationJob", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
 ]

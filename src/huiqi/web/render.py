@@ -38,7 +38,8 @@ env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isins
 NAV = {
     "enterprise": [("/me", "本单位"), ("/applications", "我的申报")],
     "city": [("/review", "待审核")],
-    "department": [("/review", "待审核"), ("/offers/pending", "免申即享确认"), ("/announcements/manage", "公示管理"),
+    "department": [("/review", "待审核"), ("/offers/pending", "免申即享确认"), ("/ratings/rectifications", "差评整改"),
+                   ("/announcements/manage", "公示管理"),
                    ("/admin/lists", "认定名单"),
                    ("/admin/calendar", "节假日日历"),
                    ("/simulate", "财政测算")],
@@ -50,7 +51,7 @@ NAV = {
     "auditor": [("/review", "全部申报"), ("/audit", "审计链"), ("/statistics", "统计")],
 }
 PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/rounds", "申报批次"),
-              ("/direct", "免申即享"), ("/announcements", "公示"), ("/whitelist", "白名单")]
+              ("/direct", "免申即享"), ("/announcements", "公示"), ("/whitelist", "白名单"), ("/ratings", "好差评")]
 
 
 def page(request: Request, name: str, caller: Caller, status_code: int = 200, **context: Any) -> HTMLResponse:

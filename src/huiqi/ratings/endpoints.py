@@ -1,0 +1,86 @@
+"""好差评 over HTTP."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from huiqi.ratings import service
+from huiqi.validation import PlainText, StrictInput
+from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.pagination import Page, PagingDep, page_of
+
+router = APIRouter(tags=["好差评"])
+
+
+class RatingIn(StrictInput):
+    level: int = Field(ge=1, le=5, description="5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意")
+    comment: PlainText | None = Field(None, max_length=500, description="意见（可选）")
+
+
+class TextIn(StrictInput):
+    text: PlainText = Field(min_length=1, max_length=1000, description="答复、复核理由或复核结论")
+
+
+class RatingRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    application_id: int
+    measure: int
+    level: int
+    comment: str | None
+    due_on: date | None = Field(description="差评的整改期限")
+    answer: str | None
+    recheck_reason: str | None
+    recheck_result: str | None
+
+
+class RatesRead(BaseModel):
+    key: str
+    counts: dict[int, int] = Field(description="各等级的评价数（5 非常满意 … 1 非常不满意）")
+    satisfied: float | None = Field(description="好评率（满意与非常满意的占比）")
+    rectifications: int
+    overdue: int
+
+
+@router.post("/applications/{application_id}/rating", response_model=RatingRead, status_code=201,
+             summary="评价一件办结的申报（好差评）")
+def rate(application_id: RecordId, body: RatingIn, actor: Actor, session: Db) -> RatingRead:
+    found = service.rate(session, actor=actor, application_id=application_id, level=body.level, comment=body.comment)
+    session.commit()
+    return RatingRead.model_validate(found)
+
+
+@router.get("/ratings/rates", response_model=Page[RatesRead], summary="好评率（公开）：按责任单位或措施")
+def rates(session: Db, paging: PagingDep,
+          by: Annotated[Literal["department", "measure"], Query(description="分组")] = "department") -> dict:
+    return page_of([RatesRead(key=r.key, counts=r.counts, satisfied=r.satisfied, rectifications=r.rectifications,
+                              overdue=r.overdue) for r in service.rates(session, by=by)], paging)
+
+
+@router.get("/ratings/rectifications", response_model=Page[RatingRead], summary="差评整改（责任单位、管理员、审计）")
+def rectifications(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    return page_of([RatingRead.model_validate(r) for r in service.rectifications(session, actor=actor)], paging)
+
+
+@router.post("/ratings/{rating_id}/answer", response_model=RatingRead, summary="答复整改情况（责任单位）")
+def answer(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
+    found = service.answer(session, actor=actor, rating_id=rating_id, text=body.text)
+    session.commit()
+    return RatingRead.model_validate(found)
+
+
+@router.post("/ratings/{rating_id}/recheck", response_model=RatingRead, summary="申请复核（企业）")
+def recheck(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
+    found = service.ask_recheck(session, actor=actor, rating_id=rating_id, reason=body.text)
+    session.commit()
+    return RatingRead.model_validate(found)
+
+
+@router.post("/ratings/{rating_id}/conclude", response_model=RatingRead, summary="作出复核结论（管理员）")
+def conclude(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
+    found = service.conclude(session, actor=actor, rating_id=rating_id, result=body.text)
+    session.commit()
+    return RatingRead.model_validate(found)

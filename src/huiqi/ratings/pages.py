@@ -1,0 +1,97 @@
+"""好差评 pages: the enterprise rates a finished application and asks for a re-check; departments answer their
+rectifications and admins conclude re-checks; everyone sees the aggregated rates."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from huiqi.errors import InputError
+from huiqi.models import Rating
+from huiqi.ratings import service
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.excel import Table, download
+from huiqi.web.render import page
+from huiqi.web.steps import Refusal, form_step
+
+router = APIRouter(include_in_schema=False)
+
+
+def _back(request: Request, who: CallerDep, session: Db, actor, application_id: int):
+    from huiqi.applications.pages import _detail
+
+    def again(refusal: Refusal) -> Response:
+        return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
+                       problems=refusal.problems or [("", refusal.message)])
+    return again
+
+
+@router.post("/applications/{application_id}/rating", response_model=None)
+def rate(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
+         level: Annotated[str, Form(max_length=1)] = "",
+         comment: Annotated[str, Form(max_length=500)] = "") -> Response:
+    def act():
+        if not level.isdigit():
+            raise InputError([("评价", "请选择一个评价等级")])
+        return service.rate(session, actor=actor, application_id=application_id, level=int(level), comment=comment)
+
+    return form_step(session, act, done=f"/applications/{application_id}#rating",
+                     again=_back(request, who, session, actor, application_id), said="感谢您的评价")
+
+
+@router.post("/ratings/{rating_id}/recheck", response_model=None)
+def recheck(request: Request, who: CallerDep, actor: Actor, session: Db, rating_id: RecordId,
+            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    rated = session.get(Rating, rating_id)
+    application_id = rated.application_id if rated is not None and rated.uscc == actor.uscc else 0
+    return form_step(session, lambda: service.ask_recheck(session, actor=actor, rating_id=rating_id, reason=reason),
+                     done=f"/applications/{application_id}#rating",
+                     again=_back(request, who, session, actor, application_id), said="已申请复核，管理员将作出结论")
+
+
+def _rectifications(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200,
+                    **context) -> Response:
+    return page(request, "ratings/rectifications.html", who, status_code=status_code, levels=service.LEVELS,
+                rows=service.rectifications(session, actor=actor), problems=context.pop("problems", []), **context)
+
+
+@router.get("/ratings/rectifications", response_class=HTMLResponse)
+def rectifications(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
+    return _rectifications(request, who, session, actor)
+
+
+@router.get("/ratings/rectifications.xlsx")
+def rectifications_xlsx(actor: Actor, session: Db) -> Response:
+    rows = [[r.id, r.application_id, r.uscc, f"措施{r.measure}", service.LEVELS[r.level], r.comment or "", r.due_on,
+             r.answer or "", r.recheck_reason or "", r.recheck_result or ""]
+            for r in service.rectifications(session, actor=actor)]
+    return download(Table("差评整改", ["编号", "申报", "统一社会信用代码", "措施", "评价", "意见", "整改期限", "答复",
+                                    "复核申请", "复核结论"], rows), "差评整改.xlsx")
+
+
+@router.post("/ratings/{rating_id}/answer", response_model=None)
+def answer(request: Request, who: CallerDep, actor: Actor, session: Db, rating_id: RecordId,
+           text: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:
+        return _rectifications(request, who, session, actor, status_code=refusal.status_code,
+                               problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, lambda: service.answer(session, actor=actor, rating_id=rating_id, text=text),
+                     done="/ratings/rectifications", again=again, said="整改情况已答复，企业可以看到")
+
+
+@router.post("/ratings/{rating_id}/conclude", response_model=None)
+def conclude(request: Request, who: CallerDep, actor: Actor, session: Db, rating_id: RecordId,
+             result: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:
+        return _rectifications(request, who, session, actor, status_code=refusal.status_code,
+                               problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, lambda: service.conclude(session, actor=actor, rating_id=rating_id, result=result),
+                     done="/ratings/rectifications", again=again, said="复核结论已记录")
+
+
+@router.get("/ratings", response_class=HTMLResponse)
+def public_rates(request: Request, who: CallerDep, session: Db) -> Response:
+    return page(request, "ratings/public.html", who, levels=service.LEVELS,
+                by_department=service.rates(session, by="department"), by_measure=service.rates(session, by="measure"))

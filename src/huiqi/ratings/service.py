@@ -1,0 +1,179 @@
+"""好差评.
+
+After a service is finished (an application rejected, or paid) its enterprise rates it once on the national
+好差评 system's five levels, with an optional comment. 不满意 and 非常不满意 open a rectification for the department
+responsible, due in 15 working days and answered with what was done; the enterprise may then ask for a re-check
+(申诉复核) of the answer, which an admin concludes. Rates by department and measure are in the statistics; the
+public sees the aggregated rates."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huiqi import clock
+from huiqi.announcements.calendar import last_working_day
+from huiqi.applications import service as applications
+from huiqi.audit import service as audit
+from huiqi.db import utcnow
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.holidays.service import calendar_of
+from huiqi.messages import service as messages
+from huiqi.models import Department, Rating, User
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+from huiqi.workflow.states import State
+
+LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+FINISHED = (State.REJECTED, State.DISBURSED)
+RECTIFY_DAYS = 15
+
+
+def _text(field: str, value: str | None, most: int, *, required: bool = False) -> str | None:
+    value = (value or "").strip()
+    if required and not value:
+        raise InputError([(field, "请填写")])
+    if len(value) > most or any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+        raise InputError([(field, f"不超过 {most} 个字，且不含控制字符")])
+    return value or None
+
+
+def rate(session: Session, *, actor: User, application_id: int, level: int, comment: str | None = None) -> Rating:
+    """The enterprise rates a finished application, once."""
+    require_role(actor, Role.ENTERPRISE, doing="评价服务")
+    app = applications.get(session, actor=actor, application_id=application_id)
+    if app.state not in FINISHED:
+        raise Conflict("办结（不予支持或已拨付）后才能评价")
+    if isinstance(level, bool) or level not in LEVELS:
+        raise InputError([("评价", "请选择 非常满意、满意、基本满意、不满意 或 非常不满意")])
+    text = _text("意见", comment, 500)
+    today = clock.today()
+    found = Rating(application_id=app.id, uscc=app.uscc, department_id=app.department_id, policy_id=app.policy_id,
+                   measure=app.measure, level=level, comment=text, rated_by=actor.username,
+                   due_on=_due(session, today) if level <= 2 else None)
+    try:
+        with session.begin_nested():
+            session.add(found)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(f"申报 {app.id} 已经评价过") from None
+    audit.record(session, actor=actor.username, action="rating.rate", entity="rating", entity_id=found.id,
+                 after={"application": app.id, "level": level})
+    if found.due_on is not None:
+        messages.notify(session, _reviewers(session, found.department_id), kind="rating.rectify",
+                        subject=f"差评待整改：申报 {app.id}（{LEVELS[level]}），{found.due_on} 前答复",
+                        body=f"企业对申报 {app.id} 的评价为“{LEVELS[level]}”" + (f"：{text}" if text else "") +
+                             f"。请在 {found.due_on} 前答复整改情况。", link="/ratings/rectifications")
+    return found
+
+
+def _due(session: Session, today: date) -> date:
+    calendar = calendar_of(session)
+    start = date.fromordinal(today.toordinal() + 1)
+    return last_working_day(start, RECTIFY_DAYS, calendar)
+
+
+def _reviewers(session: Session, department_id: int | None) -> list[User]:
+    return list(session.scalars(select(User).where(User.department_id == department_id, User.active.is_(True),
+                                                   User.role == Role.DEPARTMENT))) if department_id else []
+
+
+def _locked(session: Session, rating_id: int) -> Rating:
+    found = session.scalars(select(Rating).where(Rating.id == rating_id).with_for_update()
+                            .execution_options(populate_existing=True)).first()
+    if found is None:
+        raise NotFound(f"没有编号为 {rating_id} 的评价")
+    return found
+
+
+def answer(session: Session, *, actor: User, rating_id: int, text: str) -> Rating:
+    """The responsible department answers a bad rating with what it did."""
+    require_role(actor, Role.DEPARTMENT, doing="答复整改")
+    found = _locked(session, rating_id)
+    if found.department_id != actor.department_id:
+        raise Forbidden("只能答复本单位负责的整改")
+    if found.due_on is None or found.answered_at is not None:
+        raise Conflict("这条评价没有待答复的整改")
+    found.answer = _text("整改情况", text, 1000, required=True)
+    found.answered_by, found.answered_at = actor.username, utcnow()
+    session.flush()
+    audit.record(session, actor=actor.username, action="rating.answer", entity="rating", entity_id=found.id,
+                 after={"answer": found.answer})
+    return found
+
+
+def ask_recheck(session: Session, *, actor: User, rating_id: int, reason: str) -> Rating:
+    """申诉复核: the enterprise thinks the answer wrong; an admin concludes."""
+    require_role(actor, Role.ENTERPRISE, doing="申请复核")
+    found = _locked(session, rating_id)
+    if found.uscc != actor.uscc:
+        raise NotFound(f"没有编号为 {rating_id} 的评价")
+    if found.answered_at is None or found.recheck_reason is not None:
+        raise Conflict("责任单位答复后才能申请复核，且只能申请一次")
+    found.recheck_reason = _text("复核理由", reason, 500, required=True)
+    session.flush()
+    audit.record(session, actor=actor.username, action="rating.recheck", entity="rating", entity_id=found.id,
+                 after={"reason": found.recheck_reason})
+    return found
+
+
+def conclude(session: Session, *, actor: User, rating_id: int, result: str) -> Rating:
+    """An admin concludes a re-check."""
+    require_role(actor, Role.ADMIN, doing="作出复核结论")
+    found = _locked(session, rating_id)
+    if found.recheck_reason is None or found.recheck_result is not None:
+        raise Conflict("这条评价没有待复核的申请")
+    found.recheck_result, found.rechecked_by = _text("复核结论", result, 1000, required=True), actor.username
+    session.flush()
+    audit.record(session, actor=actor.username, action="rating.conclude", entity="rating", entity_id=found.id,
+                 after={"result": found.recheck_result})
+    return found
+
+
+def for_application(session: Session, application_id: int) -> Rating | None:
+    return session.scalar(select(Rating).where(Rating.application_id == application_id))
+
+
+def rectifications(session: Session, *, actor: User) -> list[Rating]:
+    """The bad ratings a department must answer (its own) or an admin oversees (all), open ones first."""
+    require_role(actor, Role.DEPARTMENT, Role.ADMIN, Role.AUDITOR, doing="查看整改")
+    query = select(Rating).where(Rating.due_on.is_not(None))
+    if actor.role == Role.DEPARTMENT:
+        query = query.where(Rating.department_id == actor.department_id)
+    return sorted(session.scalars(query), key=lambda r: (r.answered_at is not None and r.recheck_reason is None, r.id))
+
+
+@dataclass
+class Rates:
+    key: str
+    counts: dict[int, int]
+    rectifications: int
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def satisfied(self) -> float | None:
+        """The share rated 满意 or 非常满意 (the national system's 好评率)."""
+        return (self.counts.get(4, 0) + self.counts.get(5, 0)) / self.total if self.total else None
+
+
+def rates(session: Session, *, by: str = "department", today: date | None = None) -> list[Rates]:
+    """Ratings by department or by measure: counts per level, 好评率, rectifications and those overdue."""
+    if by not in ("department", "measure"):
+        raise InputError([("by", "分组应为 department 或 measure")])
+    today = today or clock.today()
+    units = {d.id: d.name for d in session.scalars(select(Department))}
+    groups: dict[str, Rates] = {}
+    for r in session.scalars(select(Rating).order_by(Rating.id)):
+        key = units.get(r.department_id or 0, "（未定）") if by == "department" else f"措施{r.measure}"
+        found = groups.setdefault(key, Rates(key, {}, 0, 0))
+        found.counts[r.level] = found.counts.get(r.level, 0) + 1
+        if r.due_on is not None:
+            found.rectifications += 1
+            found.overdue += r.answered_at is None and r.due_on < today
+    return sorted(groups.values(), key=lambda g: g.key)

@@ -1,0 +1,67 @@
+"""好差评: a finished application rated once; a bad rating opens a rectification due in 15 working days for the
+responsible department, answered; the enterprise asks a re-check once and an admin concludes; the rates add up."""
+
+from datetime import date
+
+import pytest
+
+from huiqi import clock
+from huiqi.errors import Conflict, Forbidden, InputError
+from huiqi.messages import service as messages
+from huiqi.ratings import service as ratings
+from tests.dbtest import apply, step
+
+
+@pytest.fixture
+def rejected(session, people, tmp_path):
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    return app
+
+
+def test_a_bad_rating_is_rectified_and_rechecked(session, people, rejected) -> None:
+    with pytest.raises(Forbidden):
+        ratings.rate(session, actor=people.shenyang, application_id=rejected.id, level=1)
+    with pytest.raises(InputError):
+        ratings.rate(session, actor=people.alice, application_id=rejected.id, level=7)
+    with clock.pinned(date(2025, 9, 26)):  # a Friday: 15 working days over the National Day holiday
+        found = ratings.rate(session, actor=people.alice, application_id=rejected.id, level=1, comment="理由不清楚")
+    # 9-28 (a Sunday made a working day), 9-29, 9-30, then 10-9, 10-10, 10-11 (a Saturday made one) … 10-23.
+    assert found.due_on == date(2025, 10, 23)
+    with pytest.raises(Conflict, match="已经评价过"):
+        ratings.rate(session, actor=people.alice, application_id=rejected.id, level=5)
+    told = messages.inbox(session, actor=people.miit)
+    assert told and "差评待整改" in told[0].subject
+    with pytest.raises(Conflict, match="答复后才能申请复核"):
+        ratings.ask_recheck(session, actor=people.alice, rating_id=found.id, reason="不同意")
+    with pytest.raises(Forbidden):
+        ratings.answer(session, actor=people.most, rating_id=found.id, text="与本单位无关")
+    ratings.answer(session, actor=people.miit, rating_id=found.id, text="已电话说明不符合的条件，并改进退回说明的写法")
+    ratings.ask_recheck(session, actor=people.alice, rating_id=found.id, reason="仍未说明具体条款")
+    ratings.conclude(session, actor=people.admin, rating_id=found.id, result="维持答复，责成补充书面说明")
+    with pytest.raises(Conflict):
+        ratings.conclude(session, actor=people.admin, rating_id=found.id, result="再次")
+    by_unit = {r.key: r for r in ratings.rates(session, by="department", today=date(2025, 12, 1))}
+    unit = by_unit["省工业和信息化厅"]
+    assert (unit.total, unit.counts, unit.satisfied, unit.rectifications, unit.overdue) == (1, {1: 1}, 0.0, 1, 0)
+
+
+def test_an_unfinished_application_cannot_be_rated(session, people, tmp_path) -> None:
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    with pytest.raises(Conflict, match="办结"):
+        ratings.rate(session, actor=people.alice, application_id=app.id, level=5)
+
+
+@pytest.mark.anyio
+async def test_the_pages(browser, session, people, rejected) -> None:
+    alice = browser(people.alice)
+    page = (await alice.get(f"/applications/{rejected.id}")).text
+    assert "评价这次服务" in page and "非常不满意" in page
+    rated = await alice.post(f"/applications/{rejected.id}/rating", data={"level": "2", "comment": "慢"})
+    assert rated.status_code == 303
+    assert "您的评价" in (await alice.get(f"/applications/{rejected.id}")).text
+    unit = browser(people.miit)
+    listed = (await unit.get("/ratings/rectifications")).text
+    assert "不满意" in listed and "答复" in listed
+    public = (await browser(None).get("/ratings")).text
+    assert "好评率" in public and "省工业和信息化厅" in public
