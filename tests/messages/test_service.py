@@ -87,3 +87,21 @@ def test_one_digest_a_day_for_reviewers(session, people, tmp_path) -> None:
     assert messages.digest(session, date(2025, 9, 2)) == 0  # already told today
     mine = messages.inbox(session, actor=people.shenyang)
     assert [m.subject for m in mine] == ["2025-09-02：有 1 项申报待审核"]
+
+
+def test_an_enterprise_is_reminded_once_of_a_round_closing(session, people) -> None:
+    from huiqi import clock
+    from huiqi.catalogue import service as catalogue
+    from huiqi.rounds import service as rounds
+
+    policy = catalogue.published(session)[0]
+    with clock.pinned(date(2025, 9, 1)):
+        rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="将截止的批次",
+                          opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 10), measures=[rounds.MeasureIn(3)])
+    assert messages.digest(session, date(2025, 9, 1)) >= 0
+    assert not [m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]  # 9 days away
+    messages.digest(session, date(2025, 9, 4))
+    told = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]
+    assert len(told) == 1 and "2025-09-10 截止" in told[0].subject and "h1" in told[0].subject
+    messages.digest(session, date(2025, 9, 5))
+    assert len([m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]) == 1

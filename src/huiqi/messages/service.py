@@ -142,11 +142,15 @@ def _failed(message: Message, now: datetime, why: str) -> None:
     message.last_error = why[:500]
 
 
+CLOSING_DAYS = 7  # an enterprise is reminded of a round closing within this many days
+
+
 def digest(session: Session, day: date) -> int:
-    """One message a day to each reviewer with work waiting, and to finance with approvals waiting."""
+    """One message a day to each reviewer with work waiting, and to finance with approvals waiting; once per round,
+    each enterprise that could claim a measure of a round closing within ``CLOSING_DAYS`` days and has not."""
     from huiqi.review import reading
 
-    made = 0
+    made = _closing(session, day)
     for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(
             [Role.CITY, Role.DEPARTMENT, Role.FINANCE]))):
         waiting = len(reading.queue(session, actor=user))
@@ -154,4 +158,36 @@ def digest(session: Session, day: date) -> int:
             what = "待批准或待拨付" if user.role == Role.FINANCE else "待审核"
             made += notify(session, [user], kind="digest", subject=f"{day}：有 {waiting} 项申报{what}",
                            body=f"截至 {day}，您有 {waiting} 项申报{what}。", link="/review", dedupe=f"digest-{day}")
+    return made
+
+
+def _closing(session: Session, day: date) -> int:
+    from huiqi.applicants import repository as applicants
+    from huiqi.applicants import service as applicant_service
+    from huiqi.applications import repository as application_rows
+    from huiqi.catalogue import service as catalogue
+    from huiqi.rounds import service as rounds
+    from huiqi.rules.match import match
+
+    closing = {key: r for key, r in rounds.open_by_measure(session, day).items()
+               if (r.closes_on - day).days <= CLOSING_DAYS}
+    if not closing:
+        return 0
+    policies, made = catalogue.published(session), 0
+    for applicant, _ in applicants.current_profiles(session):
+        users = enterprise_users(session, applicant.uscc)
+        if not users:
+            continue
+        answer = match(applicant_service.case_for(session, applicant=applicant, as_of=day)[0], policies, day)
+        for grant in answer.grants:
+            found = closing.get((grant.policy, grant.measure))
+            matter = applicants.matter(session, applicant.id, grant.matter)
+            if found is None or matter is None or application_rows.live_for_matter(session, matter.id) is not None:
+                continue
+            subject = f"「{found.title}」{found.closes_on} 截止：事项 {matter.key} 可申请措施{grant.measure}"
+            made += notify(session, users, kind="round.closing", subject=subject,
+                           body=f"事项 {matter.key} 符合措施{grant.measure}的条件"
+                                + (f"，最高 {wan(grant.ceiling)} 万元" if grant.ceiling else "")
+                                + f"；批次「{found.title}」将于 {found.closes_on} 截止，请及时申报。",
+                           link="/me#claims", dedupe=f"closing-{found.id}-{matter.id}-{grant.measure}")
     return made
