@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
@@ -13,8 +13,8 @@ from huiqi.public import service
 from huiqi.public.schemas import MeasureRead, PolicyDetail, PolicyRead
 from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case
-from huiqi.rules.match import match as run_match
 from huiqi.web.deps import Db
+from huiqi.web.offload import offload
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(tags=["政策与匹配"])
@@ -22,16 +22,22 @@ AsOf = Annotated[date | None, Query(description="判断日期（YYYY-MM-DD）；
 
 
 @router.post("/match", response_model=Answer, summary="一家单位可申请哪些措施、最高多少、为什么、缺什么")
-def match(case: Case, as_of: AsOf = None) -> Answer:
+def match(request: Request, case: Case, as_of: AsOf = None) -> Answer | Response:
     """A case in the interchange shape of DOMAIN.md in, the answer out; bad input is a 422 naming the field.
 
-    Sync, so that it runs in the thread pool: a large case must not hold up every other request. A case has at
-    most ``max_match_matters`` matters (populations go to ``huiqi simulate``)."""
-    most = get_settings().max_match_matters
+    Sync, so that it runs in the thread pool; a case of more than ``match_inline_matters`` matters is computed
+    in a match process (``huiqi.web.offload``), so that it does not hold the GIL against every other request.
+    A case has at most ``max_match_matters`` matters (populations go to ``huiqi simulate``)."""
+    settings = get_settings()
+    most = settings.max_match_matters
     if len(case.matters) > most:
         raise InputError([("matters", f"每个案例最多 {most} 个事项（收到 {len(case.matters)} 个）；"
                                       "批量测算请用“财政测算”")])
-    return run_match(case, service.policies(), as_of or case.as_of or clock.today())
+    day = as_of or case.as_of or clock.today()
+    pool = offload(request)
+    if pool.pooled and len(case.matters) > settings.match_inline_matters:
+        return Response(pool.run(service.answer_json, case.model_dump_json(), day), media_type="application/json")
+    return service.answer(case, day)
 
 
 @router.get("/policies", response_model=Page[PolicyRead], summary="政策列表")

@@ -11,14 +11,15 @@ from starlette.background import BackgroundTask
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
+from huiqi.config import get_settings
 from huiqi.errors import InputError
 from huiqi.public import calculator, service
 from huiqi.reference import divisions, industries
 from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.loader import vocabulary
-from huiqi.rules.match import match
 from huiqi.web.deps import CallerDep, Db, SentForm
+from huiqi.web.offload import offload
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
 
@@ -62,7 +63,11 @@ def calculator_run(request: Request, who: CallerDep, form: SentForm) -> HTMLResp
     try:
         data = calculator.case_from_form(form)
         case = read_case(data)
-        answer = match(case, service.policies(), case.as_of or clock.today())
+        day = case.as_of or clock.today()
+        if len(case.matters) > get_settings().match_inline_matters:
+            answer = offload(request).run(service.answer_sent, case.model_dump_json(), day)
+        else:
+            answer = service.answer(case, day)
     except InputError as error:
         problems = [(calculator.field_label(f), r) for f, r in error.problems]
         return _calculator(request, who, values=values, rows=rows, problems=problems, status_code=422)

@@ -6,13 +6,32 @@ from functools import cache
 from huiqi.errors import NotFound
 from huiqi.money import wan
 from huiqi.public.schemas import MeasureRead, ParameterRead, PolicyDetail, PolicyRead
+from huiqi.rules.answer import Answer
+from huiqi.rules.case import Case
 from huiqi.rules.loader import load_many
+from huiqi.rules.match import match
 from huiqi.rules.policy import Measure, Policy
 
 
 def policies() -> list[Policy]:
     """The shipped policies (loaded and checked once per process)."""
     return load_many()
+
+
+def answer(case: Case, as_of: date) -> Answer:
+    """The case matched against the shipped policies on ``as_of`` (run here or in a match process)."""
+    return match(case, policies(), as_of)
+
+
+def answer_sent(case: str, as_of: date) -> Answer:
+    """``answer`` for a case sent to a match process as its JSON (``Case.model_dump_json()``: a case's choice
+    enums are made at import and do not pickle), validated again there."""
+    return answer(Case.model_validate_json(case), as_of)
+
+
+def answer_json(case: str, as_of: date) -> bytes:
+    """The same answer as JSON, serialized where it was computed (a match process sends bytes back)."""
+    return answer_sent(case, as_of).model_dump_json().encode()
 
 
 @cache

@@ -1,0 +1,109 @@
+"""Large matches run in a pool of processes made in the app's lifespan and shut down with it; the answer is the
+same as in the thread pool; a pool process that dies is replaced; PostgreSQL's connections are checked at start."""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session
+
+from huiqi.app import create_app
+from huiqi.config import Settings, get_settings
+from huiqi.web.cli import connections_short
+from huiqi.web.deps import CSRF_COOKIE
+from huiqi.web.offload import INLINE, Offload
+
+EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "case.json").read_text("utf-8"))
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def die_unless_in(parent: int) -> str:
+    """Kills a pool process (as the out-of-memory killer would); harmless where ``parent`` runs it."""
+    if os.getpid() != parent:
+        os._exit(1)
+    return "here"
+
+
+def large_case(matters: int) -> dict:
+    own = EXAMPLE["matters"]
+    return {**EXAMPLE, "matters": [{**own[i % len(own)], "id": f"m{i}"} for i in range(matters)]}
+
+
+@pytest.fixture(scope="module")
+def pool():
+    offload = Offload(1)
+    yield offload
+    offload.shutdown()
+
+
+def test_without_processes_the_work_runs_here() -> None:
+    assert not INLINE.pooled and INLINE.run(pid) == os.getpid()
+
+
+def test_with_processes_the_work_runs_in_another(pool) -> None:
+    assert pool.pooled and pool.run(pid) != os.getpid()
+
+
+def test_a_dead_pool_process_is_replaced(pool) -> None:
+    assert pool.run(die_unless_in, os.getpid()) == "here"  # this request: run here instead
+    assert pool.pooled and pool.run(pid) != os.getpid()  # the next: a new pool
+
+
+def test_after_shutdown_the_work_runs_here() -> None:
+    offload = Offload(1)
+    offload.shutdown()
+    assert not offload.pooled and offload.run(pid) == os.getpid()
+
+
+async def _answers(app, case: dict, form: dict) -> tuple[dict, str]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        api = await client.post("/api/v1/match", json=case)
+        assert api.status_code == 200 and api.headers["content-type"] == "application/json"
+        await client.get("/calculator")
+        page = await client.post("/calculator", data={**form, "csrf_token": client.cookies.get(CSRF_COOKIE)},
+                                 headers={"HX-Request": "true"})
+        assert page.status_code == 200
+        return api.json(), page.text
+
+
+@pytest.mark.anyio
+async def test_a_large_match_in_a_process_answers_as_in_the_thread_pool(monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_MATCH_INLINE_MATTERS", "3")
+    get_settings.cache_clear()
+    case = large_case(20)
+    form = {"applicant-region": "210100", "applicant-industry": "6513", "as_of": "2025-06-30",
+            **{f"matters-{i}-codes": "key_tech" for i in range(5)},
+            **{f"matters-{i}-investment": str(100 * (i + 1)) for i in range(5)}}
+    try:
+        expected = await _answers(create_app(), case, form)  # its lifespan has not run: no pool, all in threads
+        pooled = create_app()
+        async with pooled.router.lifespan_context(pooled):
+            assert pooled.state.offload.pooled
+            found = await _answers(pooled, case, form)
+        assert not pooled.state.offload.pooled  # shut down with the app
+    finally:
+        get_settings.cache_clear()
+    assert found[0] == expected[0] and len(expected[0]["results"]) >= 20
+    strip = re.compile(r'name="csrf_token" value="[^"]*"')
+    assert strip.sub("", found[1]) == strip.sub("", expected[1]) and "计算结果" in found[1]
+
+
+def test_max_connections_checked_on_postgresql(session: Session) -> None:
+    needed = Settings().pool_size + 10
+    if session.get_bind().dialect.name != "postgresql":
+        assert connections_short(session, 1000) is None  # SQLite has no connection limit to check
+        return
+    assert connections_short(session, 1) is None or "max_connections" in connections_short(session, 1)
+    warning = connections_short(session, 100_000)
+    assert warning is not None and f"{100_000 * needed}" in warning and "--workers" in warning
+
+
+def test_the_pool_follows_the_threads_unless_set() -> None:
+    assert Settings(threads=12).pool_size == 12
+    assert Settings(threads=12, db_pool_size=30).pool_size == 30
