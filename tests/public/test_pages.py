@@ -78,3 +78,22 @@ async def test_calculator_shows_both_ceilings_and_what_has_expired(client) -> No
     later = {**FORM, "applicant-size": "small", "as_of": "2026-12-04", "csrf_token": token}
     answer = await client.post("/calculator", data=later, headers={"HX-Request": "true"})
     assert "已失效" in answer.text and "适用的服务措施" not in answer.text
+
+
+async def test_calculator_asks_the_next_question_first(client) -> None:
+    await client.get("/calculator")
+    token = client.cookies.get(CSRF_COOKIE)
+    form = {"applicant-kind": "enterprise", "applicant-region": "210100", "applicant-industry": "6513",
+            "matters-0-codes": "little_giant", "matters-0-date": "2023-07-15",
+            "matters-2-codes": "smart_manufacturing", "matters-2-date": "2024-03-01",
+            "as_of": "2025-06-30", "csrf_token": token}
+    answer = await client.post("/calculator", data=form, headers={"HX-Request": "true"})
+    text = answer.text
+    assert text.index("先回答这个问题") < text.index("<table")
+    assert "事项2（智能制造项目）的投资额是多少（万元）？" in text and "最多涉及 1000 万元" in text
+    assert 'form="calculator" name="matters-2-investment"' in text  # answered in place, sent with the form
+    assert "之后还要问（1 个）" in text and "事项1（专精特新" in text
+    answered = await client.post("/calculator", data={**form, "matters-2-investment": ["", "5000"],
+                                                      "matters-0-level": "industry"}, headers={"HX-Request": "true"})
+    assert "先回答这个问题" not in answered.text
+    assert "怎样才能符合：若级别为国家级或省级，即可符合" in answered.text and "「国家级和省级" in answered.text

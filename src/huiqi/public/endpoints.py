@@ -11,8 +11,8 @@ from huiqi.config import get_settings
 from huiqi.errors import InputError, NotFound
 from huiqi.public import service
 from huiqi.public.schemas import MeasureRead, PolicyDetail, PolicyRead
-from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case
+from huiqi.rules.questions import AdvisedAnswer
 from huiqi.web.deps import Db
 from huiqi.web.offload import offload
 from huiqi.web.pagination import Page, PagingDep, page_of
@@ -21,9 +21,14 @@ router = APIRouter(tags=["政策与匹配"])
 AsOf = Annotated[date | None, Query(description="判断日期（YYYY-MM-DD）；默认取案例中的 as_of，再默认今天")]
 
 
-@router.post("/match", response_model=Answer, summary="一家单位可申请哪些措施、最高多少、为什么、缺什么")
-def match(request: Request, case: Case, as_of: AsOf = None) -> Answer | Response:
+@router.post("/match", response_model=AdvisedAnswer,
+             summary="一家单位可申请哪些措施、最高多少、为什么、缺什么、先问什么、怎样才能符合")
+def match(request: Request, case: Case, as_of: AsOf = None) -> AdvisedAnswer | Response:
     """A case in the interchange shape of DOMAIN.md in, the answer out; bad input is a 422 naming the field.
+
+    ``questions`` lists the missing facts in the order to ask them: first the one that decides the most undetermined
+    results (then the money they carry); ``changes`` says, for each ineligible result, which values of the matter's
+    facts would change it (with the clause), or that none could and why.
 
     Sync, so that it runs in the thread pool; a case of more than ``match_inline_matters`` matters is computed
     in a match process (``huiqi.web.offload``), so that it does not hold the GIL against every other request.

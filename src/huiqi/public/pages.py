@@ -71,7 +71,9 @@ def calculator_run(request: Request, who: CallerDep, form: SentForm) -> HTMLResp
     except InputError as error:
         problems = [(calculator.field_label(f), r) for f, r in error.problems]
         return _calculator(request, who, values=values, rows=rows, problems=problems, status_code=422)
-    return _calculator(request, who, values=values, rows=rows, answer=answer, case=data)
+    return _calculator(request, who, values=values, rows=rows, answer=answer, case=data,
+                       fields=calculator.field_names(form), changes={(c.matter, c.measure, c.policy): c
+                                                                     for c in answer.changes})
 
 
 @router.get("/calculator/matter", response_class=HTMLResponse)

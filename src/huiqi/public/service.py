@@ -6,11 +6,11 @@ from functools import cache
 from huiqi.errors import NotFound
 from huiqi.money import wan
 from huiqi.public.schemas import MeasureRead, ParameterRead, PolicyDetail, PolicyRead
-from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case
 from huiqi.rules.loader import load_many
 from huiqi.rules.match import match
 from huiqi.rules.policy import Measure, Policy
+from huiqi.rules.questions import AdvisedAnswer, advise
 
 
 def policies() -> list[Policy]:
@@ -18,12 +18,14 @@ def policies() -> list[Policy]:
     return load_many()
 
 
-def answer(case: Case, as_of: date) -> Answer:
-    """The case matched against the shipped policies on ``as_of`` (run here or in a match process)."""
-    return match(case, policies(), as_of)
+def answer(case: Case, as_of: date) -> AdvisedAnswer:
+    """The case matched against the shipped policies on ``as_of``, with the questions to ask next and what would
+    change each "no" (run here or in a match process)."""
+    shipped = policies()
+    return advise(match(case, shipped, as_of), case, shipped)
 
 
-def answer_sent(case: str, as_of: date) -> Answer:
+def answer_sent(case: str, as_of: date) -> AdvisedAnswer:
     """``answer`` for a case sent to a match process as its JSON (``Case.model_dump_json()``: a case's choice
     enums are made at import and do not pickle), validated again there."""
     return answer(Case.model_validate_json(case), as_of)
