@@ -64,6 +64,10 @@ class Settings(BaseSettings):
         None, description="会话 Cookie 是否只经 HTTPS 发送；不设时，开发环境为否，其他环境为是。")
     jobs_dir: Path = Field(
         Path("var/jobs"), description="测算任务的人口数据和报告的存放目录。")
+    shared_dir: Path = Field(
+        Path("var/shared"), description="政策计算器“分享结果”保存的计算结果的存放目录（不含所填信息）。")
+    share_days: int = Field(
+        90, ge=1, le=3650, description="分享链接的有效天数，默认 90 天；过期后链接打开为“已失效”。")
     max_upload_bytes: int = Field(
         200 * 1024 * 1024, ge=1, description="网页上传的测算人口数据的大小上限（字节），默认 200 MiB。")
     max_request_bytes: int = Field(
