@@ -1,10 +1,11 @@
 """Does one heavy request stall everyone? The p99 of a small public match while large cases and exports run beside it.
 
 Usage (from the project root, after ``make install``):
-    .venv/bin/python bench/stall.py [--seconds 15] [--large 2] [--exports 4] [--src DIR]
+    .venv/bin/python bench/stall.py [--seconds 15] [--large 2] [--exports 4] [--workers 1] [--match-processes N]
+                                    [--src DIR]
 
-It seeds the demo on a fresh SQLite database in a temporary folder, starts one server process
-(``uvicorn huiqi.app:create_app``, as ``huiqi serve`` does), and then measures, one after the other:
+It seeds the demo on a fresh SQLite database in a temporary folder, starts the server (``--workers`` processes,
+one by default: ``uvicorn huiqi.app:create_app``, as ``huiqi serve`` does), and then measures, one after the other:
 
 - quiet: one client posting the small case of ``examples/case.json`` to ``POST /api/v1/match``, back to back;
 - loaded: the same client, while ``--large`` clients post the largest case the server accepts (the
