@@ -141,7 +141,7 @@ def test_match_asks_the_next_question_and_says_what_would_change() -> None:
         {"id": "p1", "type": "project", "codes": ["smart_manufacturing"], "date": "2024-03-01"}]}
     text = json.dumps(case, ensure_ascii=False)
     answer = json.loads(invoke("match", "-", "--format", "json", input=text).stdout)
-    assert [q["fact"] for q in answer["questions"]] == ["p1.investment"]  # h3 is no whatever the industry
+    assert [q["fact"] for q in answer["questions"]] == ["p1.investment"]  # h3 is ineligible whatever the industry
     assert answer["changes"][0]["fixes"][0]["would"] == "级别为国家级或省级"
     table = invoke("match", "-", input=text).stdout
     for said in ("先问这些问题", "事项p1（智能制造项目）的投资额是多少（万元）？", "h3 · 措施3：怎样才能符合"):

@@ -4,6 +4,9 @@ same as in the thread pool; a pool process that dies is replaced; PostgreSQL's c
 import json
 import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -30,6 +33,14 @@ def die_unless_in(parent: int) -> str:
     return "here"
 
 
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
 def large_case(matters: int) -> dict:
     own = EXAMPLE["matters"]
     return {**EXAMPLE, "matters": [{**own[i % len(own)], "id": f"m{i}"} for i in range(matters)]}
@@ -53,6 +64,18 @@ def test_with_processes_the_work_runs_in_another(pool) -> None:
 def test_a_dead_pool_process_is_replaced(pool) -> None:
     assert pool.run(die_unless_in, os.getpid()) == "here"  # this request: run here instead
     assert pool.pooled and pool.run(pid) != os.getpid()  # the next: a new pool
+
+
+def test_a_pool_process_leaves_with_a_killed_server() -> None:
+    # A server killed outright (kill -9, the out-of-memory killer) cannot shut its pool down: its processes go too.
+    code = ("import os, sys; from huiqi.web.offload import Offload; pool = Offload(1); "
+            "print(pool.run(os.getpid), flush=True); os._exit(0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    child = int(done.stdout.strip())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and running(child):
+        time.sleep(0.2)
+    assert not running(child), "the pool process outlived its server"
 
 
 def test_after_shutdown_the_work_runs_here() -> None:

@@ -11,7 +11,9 @@ in the calling thread, with the same result.
 
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,6 +23,23 @@ from starlette.requests import Request
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def adopted(parent: int) -> None:
+    """Each pool process's start: it exits when the server that made it is gone (killed, not stopped: a
+    stopped server shuts its pool down), and loads what every match reads before any request."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="huiqi-parent-watch", daemon=True).start()
+    warm()
+
+
+def ready() -> None:
+    """Nothing: submitted once per process to start them all with the server."""
 
 
 def warm() -> None:
@@ -44,9 +63,10 @@ class Offload:
         self._pool = self._make() if processes > 0 else None
 
     def _make(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=adopted, initargs=(os.getpid(),))
         for _ in range(self.processes):
-            pool.submit(warm)  # start the processes now, not on the first large request
+            pool.submit(ready)  # start the processes now, not on the first large request
         return pool
 
     @property
