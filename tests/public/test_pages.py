@@ -96,6 +96,11 @@ async def test_calculator_asks_the_next_question_first(client) -> None:
     answered = await client.post("/calculator", data={**form, "matters-2-investment": ["", "5000"],
                                                       "matters-0-level": "industry"}, headers={"HX-Request": "true"})
     assert "先回答这个问题" not in answered.text
+    # The form comes back out of band with the answer in it, so that the next calculation (or share) keeps it.
+    assert 'id="calculator"' in answered.text and 'hx-swap-oob="true"' in answered.text
+    assert 'name="matters-2-investment" inputmode="decimal" value="5000"' in answered.text
+    whole = await client.post("/calculator", data={**form, "matters-2-investment": "5000"})
+    assert whole.text.count('id="calculator"') == 1 and "hx-swap-oob" not in whole.text  # the page: one form
     assert "怎样才能符合：若级别为国家级或省级，即可符合" in answered.text and "「国家级和省级" in answered.text
 
 

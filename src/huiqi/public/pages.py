@@ -50,7 +50,13 @@ def _calculator(request: Request, who: CallerDep, status_code: int = 200, **cont
     }
     fragment = is_htmx(request) and request.method == "POST"
     name = "public/_calculator_result.html" if fragment else "public/calculator.html"
-    return page(request, name, who, status_code=status_code, **form_context, **context)
+    return page(request, name, who, status_code=status_code, oob=fragment, **form_context, **context)
+
+
+def _values(form: FormData) -> dict[str, list[str]]:
+    """The form's values to show again: a field answered twice (in the form, and in the answer's question box)
+    keeps what was given."""
+    return {k: [v for v in form.getlist(k) if v.strip()] or [""] for k in form if k != "csrf_token"}
 
 
 @router.get("/calculator", response_class=HTMLResponse)
@@ -69,7 +75,7 @@ def _answer(request: Request, form: FormData) -> tuple[dict, AdvisedAnswer]:
 
 
 def _refused(request: Request, who: CallerDep, form: FormData, error: InputError) -> HTMLResponse:
-    values = {k: form.getlist(k) for k in form if k != "csrf_token"}
+    values = _values(form)
     problems = [(calculator.field_label(f), r) for f, r in error.problems]
     return _calculator(request, who, values=values, rows=calculator.matter_rows(form), problems=problems,
                        status_code=422)
@@ -81,7 +87,7 @@ def calculator_run(request: Request, who: CallerDep, form: SentForm) -> HTMLResp
         data, answer = _answer(request, form)
     except InputError as error:
         return _refused(request, who, form, error)
-    values = {k: form.getlist(k) for k in form if k != "csrf_token"}
+    values = _values(form)
     return _calculator(request, who, values=values, rows=calculator.matter_rows(form), answer=answer, case=data,
                        fields=calculator.field_names(form), changes={(c.matter, c.measure, c.policy): c
                                                                      for c in answer.changes})
