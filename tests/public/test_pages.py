@@ -107,6 +107,8 @@ async def test_calculator_asks_the_next_question_first(client) -> None:
 async def test_calculator_answer_prints_as_a_recap_and_shares_without_the_facts(client, set_today) -> None:
     from datetime import date
 
+    from huiqi.config import get_settings
+
     set_today(date(2025, 6, 30))
     await client.get("/calculator")
     token = client.cookies.get(CSRF_COOKIE)
@@ -129,6 +131,9 @@ async def test_calculator_answer_prints_as_a_recap_and_shares_without_the_facts(
     set_today(date(2025, 12, 1))  # 90 days later by the business day: gone
     expired = await client.get(f"/calculator/shared/{link.group(2)}")
     assert expired.status_code == 404 and "已于 2025-09-28 失效" in expired.text
+    again = await client.post("/calculator/share", data=form)  # a share on a later day removes the expired ones
+    folders = sorted(p.name for p in get_settings().shared_dir.iterdir())
+    assert again.status_code == 303 and folders == ["2025-12-01"]
 
 
 @pytest.mark.parametrize("share_id", ["x" * 22, "../../etc/passwd", "..%2F..%2Fconfig", "a" * 64])
