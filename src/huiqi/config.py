@@ -88,8 +88,9 @@ class Settings(BaseSettings):
 
     match_processes: int = Field(
         1, ge=0, le=64,
-        description="每个服务进程用于计算较大匹配案例的子进程数，默认 1；这些案例在子进程中计算，"
-                    "不与其他请求争用同一个 Python 解释器。设为 0 则都在线程池中计算（结果相同）。")
+        description="每个服务进程用于计算较大匹配案例和生成 Excel 导出（申报清单、统计表）的子进程数，默认 1；"
+                    "这些工作在子进程中进行，不与其他请求争用同一个 Python 解释器（导出时子进程各用一个数据库连接）。"
+                    "设为 0 则都在线程池中进行（结果相同）。")
     match_inline_matters: int = Field(
         10, ge=0, le=10_000,
         description="事项数不超过此值的匹配案例直接在线程池中计算（省去进程间传递），更大的交给子进程，默认 10。")

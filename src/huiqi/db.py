@@ -75,8 +75,10 @@ POOL_OVERFLOW = 10
 
 
 def connections_needed(workers: int) -> int:
-    """The most connections ``workers`` server processes may open (the match processes open none)."""
-    return workers * (get_settings().pool_size + POOL_OVERFLOW)
+    """The most connections ``workers`` server processes may open: each its pool and overflow, and one for each of
+    its match processes (they build exports)."""
+    settings = get_settings()
+    return workers * (settings.pool_size + POOL_OVERFLOW + settings.match_processes)
 
 
 @cache

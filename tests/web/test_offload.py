@@ -1,6 +1,7 @@
 """Large matches run in a pool of processes made in the app's lifespan and shut down with it; the answer is the
 same as in the thread pool; a pool process that dies is replaced; PostgreSQL's connections are checked at start."""
 
+import io
 import json
 import os
 import re
@@ -10,11 +11,13 @@ import time
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy.orm import Session
 
 from huiqi.app import create_app
 from huiqi.config import Settings, get_settings
+from huiqi.db import engine
 from huiqi.web.cli import connections_short
 from huiqi.web.deps import CSRF_COOKIE
 from huiqi.web.offload import INLINE, Offload
@@ -118,7 +121,7 @@ async def test_a_large_match_in_a_process_answers_as_in_the_thread_pool(monkeypa
 
 
 def test_max_connections_checked_on_postgresql(session: Session) -> None:
-    needed = Settings().pool_size + 10
+    needed = Settings().pool_size + 10 + Settings().match_processes
     if session.get_bind().dialect.name != "postgresql":
         assert connections_short(session, 1000) is None  # SQLite has no connection limit to check
         return
@@ -130,3 +133,40 @@ def test_max_connections_checked_on_postgresql(session: Session) -> None:
 def test_the_pool_follows_the_threads_unless_set() -> None:
     assert Settings(threads=12).pool_size == 12
     assert Settings(threads=12, db_pool_size=30).pool_size == 30
+
+
+def cells(content: bytes) -> list[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return [row for sheet in book for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.anyio
+async def test_exports_built_in_a_process_hold_what_the_thread_pool_builds(tmp_path, monkeypatch) -> None:
+    # The pool reads the database itself: a seeded file database, as a server has.
+    env = {"HUIQI_DATABASE_URL": f"sqlite:///{tmp_path}/seeded.db", "HUIQI_MATERIALS_DIR": str(tmp_path / "m"),
+           "HUIQI_JOBS_DIR": str(tmp_path / "j"), "HUIQI_SHARED_DIR": str(tmp_path / "s")}
+    subprocess.run([sys.executable, "-c", "from huiqi.cli import main; main()", "demo", "seed"],
+                   env={**os.environ, **env}, check=True, capture_output=True, timeout=300)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    engine.cache_clear()
+    paths = ("/api/v1/applications/export.xlsx", "/api/v1/statistics.xlsx?by=measure,city", "/statistics.xlsx")
+    try:
+        async def fetch(app) -> list[bytes]:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+                token = (await client.post("/api/v1/tokens", json={
+                    "username": "admin", "password": "huiqi-demo", "name": "测试"})).json()["token"]
+                found = [await client.get(p, headers={"Authorization": f"Bearer {token}"}) for p in paths]
+            assert all(r.status_code == 200 for r in found), [r.text[:200] for r in found]
+            return [r.content for r in found]
+
+        inline = await fetch(create_app())
+        pooled_app = create_app()
+        async with pooled_app.router.lifespan_context(pooled_app):
+            pooled = await fetch(pooled_app)
+    finally:
+        get_settings.cache_clear()
+        engine.cache_clear()
+    for here, there in zip(inline, pooled, strict=True):
+        assert cells(here) == cells(there) and len(cells(here)) > 2

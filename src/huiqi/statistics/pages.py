@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi.errors import InputError
 from huiqi.statistics import service, tables
+from huiqi.statistics.endpoints import statistics_table
 from huiqi.statistics.schemas import DIMENSIONS
 from huiqi.web.deps import Actor, CallerDep, Db
-from huiqi.web.excel import download
+from huiqi.web.excel import download_built
 from huiqi.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +36,7 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 
 
 @router.get("/statistics.xlsx")
-def statistics_xlsx(actor: Actor, session: Db, by: By = None) -> Response:
+def statistics_xlsx(request: Request, actor: Actor, session: Db, by: By = None) -> Response:
     chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"])) or ("measure",)
-    return download(tables.table(service.summary(session, actor=actor, by=chosen), chosen), "申报与兑现统计.xlsx")
+    return download_built(request, session, actor, statistics_table, chosen, filename="申报与兑现统计.xlsx")
 

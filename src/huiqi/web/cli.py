@@ -16,7 +16,8 @@ HELP = {
     "host": "监听地址；默认只在本机（127.0.0.1）。",
     "port": "端口，默认 8000。",
     "workers": "服务进程数；默认 1，生产环境可设为 CPU 核数（SQLite 以 WAL 模式支持多个进程）。每个进程另有"
-               " HUIQI_MATCH_PROCESSES 个计算较大匹配案例的子进程，以及 HUIQI_THREADS 个线程和同样多的数据库连接。",
+               " HUIQI_MATCH_PROCESSES 个计算较大匹配案例、生成导出的子进程，"
+               "以及 HUIQI_THREADS 个线程和同样多的数据库连接。",
 }
 
 
@@ -63,7 +64,8 @@ def connections_short(session: Session, workers: int) -> str | None:
     needed = connections_needed(workers)
     if allowed >= needed:
         return None
-    return (f"注意：{workers} 个服务进程最多需要 {needed} 个数据库连接（每个进程 HUIQI_DB_POOL_SIZE + 10），"
+    return (f"注意：{workers} 个服务进程最多需要 {needed} 个数据库连接"
+            "（每个进程 HUIQI_DB_POOL_SIZE + 10 + HUIQI_MATCH_PROCESSES），"
             f"而 PostgreSQL 的 max_connections 为 {allowed}；"
             "请减少 --workers 或 HUIQI_THREADS，或调高 max_connections。")
 

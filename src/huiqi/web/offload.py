@@ -97,6 +97,20 @@ class Offload:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def workbook_of(build: Callable[..., Any], user_id: int, *args: Any) -> bytes:
+    """In a pool process: the workbook of the table ``build(session, actor, *args)`` returns, read in a session of
+    its own (read only) as the user the request authenticated."""
+    from sqlalchemy.orm import sessionmaker
+
+    from huiqi.db import engine
+    from huiqi.models import User
+    from huiqi.web.excel import workbook
+
+    with sessionmaker(bind=engine())() as session:
+        actor = session.get(User, user_id)
+        return workbook(build(session, actor, *args))
+
+
 INLINE = Offload(0)
 
 
