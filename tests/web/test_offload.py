@@ -13,13 +13,14 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from huiqi.app import create_app
 from huiqi.config import Settings, get_settings
 from huiqi.db import engine
 from huiqi.web.cli import connections_short
 from huiqi.web.deps import CSRF_COOKIE
+from huiqi.web.excel import _reads_configured_database
 from huiqi.web.offload import INLINE, Offload
 
 EXAMPLE = json.loads((Path(__file__).parents[2] / "examples" / "case.json").read_text("utf-8"))
@@ -161,6 +162,8 @@ async def test_exports_built_in_a_process_hold_what_the_thread_pool_builds(tmp_p
             assert all(r.status_code == 200 for r in found), [r.text[:200] for r in found]
             return [r.content for r in found]
 
+        with sessionmaker(bind=engine())() as seeded:
+            assert _reads_configured_database(seeded)  # so the pool builds these workbooks
         inline = await fetch(create_app())
         pooled_app = create_app()
         async with pooled_app.router.lifespan_context(pooled_app):
@@ -170,3 +173,8 @@ async def test_exports_built_in_a_process_hold_what_the_thread_pool_builds(tmp_p
         engine.cache_clear()
     for here, there in zip(inline, pooled, strict=True):
         assert cells(here) == cells(there) and len(cells(here)) > 2
+
+
+def test_a_session_on_another_database_builds_its_workbook_here(session: Session) -> None:
+    # A test's session (a dependency override) is not the database a pool process would open.
+    assert not _reads_configured_database(session)

@@ -118,9 +118,19 @@ def download_built(request: Request, session: Session, actor: Any, build: Callab
     from huiqi.web.offload import offload, workbook_of
 
     pool = offload(request)
-    if pool.pooled:
+    if pool.pooled and _reads_configured_database(session):
         return _attachment(pool.run(workbook_of, build, actor.id, *args), filename)
     return download(build(session, actor, *args), filename)
+
+
+def _reads_configured_database(session: Session) -> bool:
+    """The session reads the configured database, which a pool process opens too (a session handed in by a test's
+    dependency override, on a database of its own, does not: its workbook is built here)."""
+    from sqlalchemy import make_url
+
+    from huiqi.config import get_settings
+
+    return session.get_bind().engine.url == make_url(get_settings().database_url)
 
 
 def _attachment(content: bytes, filename: str) -> Response:
