@@ -3,8 +3,9 @@
 A large match holds Python's GIL for tens of milliseconds at a time; in the server's own thread pool every
 other request then waits for the GIL, and a small match that takes 2 ms alone takes 200. In a pool process
 it competes only for a CPU core, which the operating system shares fairly. The pool is made in the app's
-lifespan (one per server process: ``HUIQI_MATCH_PROCESSES`` processes, started with ``spawn`` so that no
-thread, lock or database connection of the server is copied into them) and shut down when the server stops.
+lifespan (one per server process: ``HUIQI_MATCH_PROCESSES`` processes, started with ``spawn`` on first use so
+that no thread, lock or database connection of the server is copied into them) and shut down when the server
+stops.
 Without a pool (``HUIQI_MATCH_PROCESSES=0``, or an app whose lifespan has not run, as in tests) the work runs
 in the calling thread, with the same result.
 """
@@ -38,10 +39,6 @@ def adopted(parent: int) -> None:
     warm()
 
 
-def ready() -> None:
-    """Nothing: submitted once per process to start them all with the server."""
-
-
 def warm() -> None:
     """Load what every match reads (the policies, the vocabulary) once per pool process, before any request."""
     try:
@@ -63,11 +60,10 @@ class Offload:
         self._pool = self._make() if processes > 0 else None
 
     def _make(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+        # The processes start with the first work sent to them (then load the policies once): a server that never
+        # sees a large case, or an app made for one test, starts none.
+        return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=adopted, initargs=(os.getpid(),))
-        for _ in range(self.processes):
-            pool.submit(ready)  # start the processes now, not on the first large request
-        return pool
 
     @property
     def pooled(self) -> bool:
