@@ -1,10 +1,11 @@
 """Does one heavy request stall everyone? The p99 of a small public match while large cases and exports run beside it.
 
 Usage (from the project root, after ``make install``):
-    .venv/bin/python bench/stall.py [--seconds 15] [--large 2] [--exports 4] [--src DIR]
+    .venv/bin/python bench/stall.py [--seconds 15] [--large 2] [--exports 4] [--workers 1] [--match-processes N]
+                                    [--src DIR]
 
-It seeds the demo on a fresh SQLite database in a temporary folder, starts one server process
-(``uvicorn huiqi.app:create_app``, as ``huiqi serve`` does), and then measures, one after the other:
+It seeds the demo on a fresh SQLite database in a temporary folder, starts the server (``--workers`` processes,
+one by default: ``uvicorn huiqi.app:create_app``, as ``huiqi serve`` does), and then measures, one after the other:
 
 - quiet: one client posting the small case of ``examples/case.json`` to ``POST /api/v1/match``, back to back;
 - loaded: the same client, while ``--large`` clients post the largest case the server accepts (the
@@ -41,13 +42,16 @@ def large_case(small: dict, matters: int) -> dict:
     return {**small, "matters": [{**own[i % len(own)], "id": f"m{i}"} for i in range(matters)]}
 
 
-def start(src: Path, folder: Path) -> tuple[subprocess.Popen, str]:
+def start(src: Path, folder: Path, args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "HUIQI_DATABASE_URL": f"sqlite:///{folder}/bench.db", "PYTHONPATH": str(src),
            "HUIQI_MATERIALS_DIR": str(folder / "materials"), "HUIQI_JOBS_DIR": str(folder / "jobs")}
     cli = [sys.executable, "-c", "from huiqi.cli import main; main()"]
     subprocess.run([*cli, "demo", "seed"], env=env, check=True, capture_output=True)
+    if args.match_processes is not None:
+        env["HUIQI_MATCH_PROCESSES"] = str(args.match_processes)
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "huiqi.app:create_app", "--factory", "--port",
-                               str(PORT), "--log-level", "warning"], env=env, cwd=folder)
+                               str(PORT), "--log-level", "warning", "--workers", str(args.workers)],
+                              env=env, cwd=folder)
     url = f"http://127.0.0.1:{PORT}"
     for _ in range(150):
         try:
@@ -126,11 +130,13 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=2, help="clients posting the largest accepted case")
     parser.add_argument("--matters", type=int, default=100, help="matters in the large case")
     parser.add_argument("--exports", type=int, default=4, help="clients downloading workbooks")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (uvicorn --workers)")
+    parser.add_argument("--match-processes", type=int, help="HUIQI_MATCH_PROCESSES (unset: the default)")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the source tree to serve")
     args = parser.parse_args()
     case = json.loads((ROOT / "examples" / "case.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory(prefix="huiqi-stall-") as folder:
-        server, url = start(args.src.resolve(), Path(folder))
+        server, url = start(args.src.resolve(), Path(folder), args)
         try:
             quiet = smalls(url, case, args.seconds)
             busy, counts = loaded(url, case, args)

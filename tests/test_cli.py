@@ -133,3 +133,16 @@ def test_installed_command_runs() -> None:
     done = subprocess.run([str(huiqi), "match", "-"], input='{"matters": [{"id": 1}]}',
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "matters[0].id" in done.stderr
+
+
+def test_match_asks_the_next_question_and_says_what_would_change() -> None:
+    case = {"as_of": "2025-06-30", "applicant": {"kind": "enterprise", "region": "210100"}, "matters": [
+        {"id": "h3", "type": "honour", "codes": ["srdi_sme"], "level": "industry", "date": "2023-07-15"},
+        {"id": "p1", "type": "project", "codes": ["smart_manufacturing"], "date": "2024-03-01"}]}
+    text = json.dumps(case, ensure_ascii=False)
+    answer = json.loads(invoke("match", "-", "--format", "json", input=text).stdout)
+    assert [q["fact"] for q in answer["questions"]] == ["p1.investment"]  # h3 is ineligible whatever the industry
+    assert answer["changes"][0]["fixes"][0]["would"] == "级别为国家级或省级"
+    table = invoke("match", "-", input=text).stdout
+    for said in ("先问这些问题", "事项p1（智能制造项目）的投资额是多少（万元）？", "h3 · 措施3：怎样才能符合"):
+        assert said in table

@@ -61,6 +61,8 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/calculator"): EVERYONE,
     ("POST", "/calculator"): EVERYONE,
     ("GET", "/calculator/matter"): EVERYONE,
+    ("POST", "/calculator/share"): EVERYONE,
+    ("GET", "/calculator/shared/{share_id}"): EVERYONE,
     ("GET", "/announcements"): EVERYONE,
     ("GET", "/whitelist"): EVERYONE,
     ("GET", "/whitelist/{number}.xlsx"): EVERYONE,
@@ -320,7 +322,7 @@ BODIES: dict[tuple[str, str], dict] = {
 PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",
          "version_id": "1", "entry_id": "1", "username": "dalian",
          "job_id": "1", "kind": "html", "round_id": "1", "list_id": "1", "offer_id": "1",
-         "message_id": "1", "rating_id": "1"}
+         "message_id": "1", "rating_id": "1", "share_id": "x" * 22}
 # Path parameters that name an applicant's record: filled from the world.
 RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
 

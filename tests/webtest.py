@@ -29,6 +29,7 @@ def anyio_backend() -> str:
 def app(session: Session, tmp_path, monkeypatch) -> Iterator[FastAPI]:
     monkeypatch.setenv("HUIQI_MATERIALS_DIR", str(tmp_path / "materials"))
     monkeypatch.setenv("HUIQI_JOBS_DIR", str(tmp_path / "jobs"))
+    monkeypatch.setenv("HUIQI_SHARED_DIR", str(tmp_path / "shared"))
     from huiqi.config import get_settings
 
     get_settings.cache_clear()

@@ -51,12 +51,19 @@ ERRORS = {status: {"model": ErrorRead, "description": text} for status, text in 
 
 
 @asynccontextmanager
-async def _threads(app: FastAPI) -> AsyncIterator[None]:
-    """Sync handlers run in anyio's thread pool: as many threads as the setting says (and the pool's connections)."""
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Sync handlers run in anyio's thread pool: as many threads as the setting says (and the pool's connections);
+    large matches run in a pool of processes made here and shut down when the server stops."""
     from huiqi.config import get_settings
+    from huiqi.web.offload import Offload
 
-    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
-    yield
+    settings = get_settings()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+    app.state.offload = Offload(settings.match_processes)
+    try:
+        yield
+    finally:
+        await anyio.to_thread.run_sync(app.state.offload.shutdown)
 
 
 def create_app() -> FastAPI:
@@ -65,7 +72,7 @@ def create_app() -> FastAPI:
 
     get_settings().refuse_dev_secrets()
     app = FastAPI(
-        title="惠企 huiqi", version=__version__, docs_url=None, redoc_url=None, lifespan=_threads,
+        title="惠企 huiqi", version=__version__, docs_url=None, redoc_url=None, lifespan=_lifespan,
         dependencies=[Depends(csrf_guard), Depends(clean_input)],
         description="辽宁省加快发展数字经济核心产业的若干措施（辽政办〔2022〕35号）：政策匹配、申报、审核、公示、预算、兑现与测算。",
     )

@@ -18,6 +18,7 @@ from huiqi.errors import HuiqiError, InputError, PolicyFileError
 from huiqi.rules.case import parse_case
 from huiqi.rules.loader import load_file, load_many
 from huiqi.rules.match import match as run_match
+from huiqi.rules.questions import advise
 from huiqi.simulate import cli as simulation
 from huiqi.web import cli as web
 
@@ -47,12 +48,13 @@ def match(
     as_of: AsOfOption = None,
     policy: PolicyOption = None,
 ) -> None:
-    """一家单位可申请哪些措施、最高多少、为什么、还缺什么信息。"""
+    """一家单位可申请哪些措施、最高多少、为什么、还缺什么信息（先问哪个）、不符合的怎样才能符合。"""
     try:
         policies = load_many(policy)
         codes = {code: info for p in policies for code, info in p.codes.items()}
         parsed = parse_case(read_source(case), codes)
-        answer = run_match(parsed, policies, parse_as_of(as_of) or parsed.as_of or clock.today())
+        answer = advise(run_match(parsed, policies, parse_as_of(as_of) or parsed.as_of or clock.today()), parsed,
+                        policies)
     except HuiqiError as error:
         fail(error)
     if format == Format.json:

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
         None, description="会话 Cookie 是否只经 HTTPS 发送；不设时，开发环境为否，其他环境为是。")
     jobs_dir: Path = Field(
         Path("var/jobs"), description="测算任务的人口数据和报告的存放目录。")
+    shared_dir: Path = Field(
+        Path("var/shared"), description="政策计算器“分享结果”保存的计算结果的存放目录（不含所填信息）。")
+    share_days: int = Field(
+        90, ge=1, le=3650, description="分享链接的有效天数，默认 90 天；过期后链接打开为“已失效”。")
     max_upload_bytes: int = Field(
         200 * 1024 * 1024, ge=1, description="网页上传的测算人口数据的大小上限（字节），默认 200 MiB。")
     max_request_bytes: int = Field(
@@ -84,10 +88,25 @@ class Settings(BaseSettings):
     threads: int = Field(
         40, ge=1, le=1000,
         description="每个服务进程同时处理请求的线程数（FastAPI 在线程池中运行同步处理函数），默认 40。")
-    db_pool_size: int = Field(
-        40, ge=1, le=1000,
-        description="每个服务进程的数据库连接池大小，默认 40，应不小于 HUIQI_THREADS（每个线程一次占用一个连接）；"
-                    "另可临时多开 10 个。PostgreSQL 的 max_connections 须不小于 进程数 ×（本值 + 10）。")
+    db_pool_size: int | None = Field(
+        None, ge=1, le=1000,
+        description="每个服务进程的数据库连接池大小；不设时等于 HUIQI_THREADS（每个线程一次占用一个连接），"
+                    "另可临时多开 10 个。PostgreSQL 的 max_connections 须不小于 进程数 ×（本值 + 10），"
+                    "`huiqi serve` 启动时检查并提示。")
+
+    match_processes: int = Field(
+        1, ge=0, le=64,
+        description="每个服务进程用于计算较大匹配案例和生成 Excel 导出（申报清单、统计表）的子进程数，默认 1；"
+                    "这些工作在子进程中进行，不与其他请求争用同一个 Python 解释器（导出时子进程各用一个数据库连接）。"
+                    "设为 0 则都在线程池中进行（结果相同）。")
+    match_inline_matters: int = Field(
+        10, ge=0, le=10_000,
+        description="事项数不超过此值的匹配案例直接在线程池中计算（省去进程间传递），更大的交给子进程，默认 10。")
+
+    @property
+    def pool_size(self) -> int:
+        """Database connections per server process: the setting, else one per request thread."""
+        return self.db_pool_size or self.threads
 
     @property
     def secure_cookies(self) -> bool:

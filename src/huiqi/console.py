@@ -11,6 +11,7 @@ from huiqi.money import wan
 from huiqi.rules.answer import STATUS_LABELS, Answer, Opportunity, Result
 from huiqi.rules.facts import label
 from huiqi.rules.policy import Measure, Policy
+from huiqi.rules.questions import AdvisedAnswer
 
 MARKS = {True: ("✓", "green"), False: ("✗", "red"), None: ("？", "yellow")}
 STATUS_STYLES = {"eligible": "green", "ineligible": "red", "undetermined": "yellow"}
@@ -52,6 +53,8 @@ def answer_view(answer: Answer) -> Group:
     """The whole answer as Rich renderables."""
     parts: list = [_header(answer), _results(answer), _grants(answer)]
     parts += [_trace(r) for r in answer.results]
+    if isinstance(answer, AdvisedAnswer):
+        parts += _advice(answer)
     if answer.services:
         parts.append(_opportunities("适用的服务措施", answer.services))
     if answer.local:
@@ -60,6 +63,27 @@ def answer_view(answer: Answer) -> Group:
     if expired:
         parts.append(_opportunities("已失效（政策有效期已过，不再适用）", expired))
     return Group(*parts)
+
+
+def _advice(answer: AdvisedAnswer) -> list:
+    """The questions in the order to ask them, and what would change each ineligible result."""
+    parts: list = []
+    if answer.questions:
+        table = Table(title="先问这些问题（先问能确定最多待定结果的）", title_justify="left")
+        for name in ("顺序", "问题", "可确定的结果", "最多涉及（万元）"):
+            table.add_column(name, justify="right" if name.startswith(("顺序", "最多")) else "left", overflow="fold")
+        for n, q in enumerate(answer.questions, start=1):
+            table.add_row(str(n), q.ask, "、".join(f"{r.matter}·措施{r.measure}" for r in q.decides) or "—",
+                          wan(q.money) if q.money is not None else "—")
+        parts.append(table)
+    for change in answer.changes:
+        lines = Text(change.summary, style="yellow" if change.possible else "dim")
+        for fix in change.fixes + change.blocked:
+            lines.append(f"\n    {fix.condition}「{fix.clause}」", style="dim")
+        title = f"{change.matter} · 措施{change.measure}：怎样才能符合" if change.possible else \
+            f"{change.matter} · 措施{change.measure}：无法改变"
+        parts.append(Panel(lines, title=title, title_align="left"))
+    return parts
 
 
 def _header(answer: Answer) -> Text:

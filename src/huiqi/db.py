@@ -31,7 +31,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     # Each thread of the request pool holds one connection at a time: a pool smaller than the threads makes
     # requests wait for a connection (and fail after pool_timeout) while the server looks idle.
-    pool = {"pool_size": get_settings().db_pool_size, "max_overflow": 10, "pool_timeout": 30}
+    pool = {"pool_size": get_settings().pool_size, "max_overflow": POOL_OVERFLOW, "pool_timeout": 30}
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **pool)
     if parsed.database and parsed.database != ":memory:":
@@ -69,6 +69,16 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+POOL_OVERFLOW = 10
+
+
+def connections_needed(workers: int) -> int:
+    """The most connections ``workers`` server processes may open: each its pool and overflow, and one for each of
+    its match processes (they build exports)."""
+    settings = get_settings()
+    return workers * (settings.pool_size + POOL_OVERFLOW + settings.match_processes)
 
 
 @cache

@@ -68,3 +68,27 @@ async def test_policies_and_measures(client) -> None:
 async def test_pagination_is_checked(client) -> None:
     response = await client.get("/api/v1/policies", params={"size": 0})
     assert response.status_code == 422 and response.json()["problems"][0]["field"] == "size"
+
+
+async def test_match_asks_the_next_question_and_says_what_would_change_a_no(client) -> None:
+    case = {"as_of": "2025-06-30", "applicant": {"kind": "enterprise", "region": "210100"}, "matters": [
+        {"id": "h1", "type": "honour", "codes": ["little_giant"], "level": "national", "date": "2023-07-15"},
+        {"id": "h2", "type": "honour", "codes": ["single_champion"], "level": "national", "date": "2023-07-15"},
+        {"id": "p1", "type": "project", "codes": ["smart_manufacturing"], "date": "2024-03-01"},
+        {"id": "h3", "type": "honour", "codes": ["srdi_sme"], "level": "industry", "date": "2023-07-15"}]}
+    answer = (await client.post("/api/v1/match", json=case)).json()
+    first, second = answer["questions"][:2]
+    assert first["fact"] == "applicant.industry" and first["money"] == 2_000_000
+    assert [d["matter"] for d in first["decides"]] == ["h1", "h2"] and second["fact"] == "p1.investment"
+    [change] = answer["changes"]
+    assert change["matter"] == "h3" and change["fixes"][0]["would"] == "级别为国家级或省级"
+    assert change["status_after"] == "undetermined"  # the industry is still missing
+
+
+async def test_the_schema_documents_the_questions_and_changes(client) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    answered = schema["paths"]["/api/v1/match"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answered["$ref"].endswith("/AdvisedAnswer")
+    fields = schema["components"]["schemas"]["AdvisedAnswer"]["properties"]
+    assert "先问能确定最多待定结果的事实" in fields["questions"]["description"]
+    assert {"decides", "waiting", "money", "ask"} <= set(schema["components"]["schemas"]["Question"]["properties"])

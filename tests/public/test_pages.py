@@ -78,3 +78,65 @@ async def test_calculator_shows_both_ceilings_and_what_has_expired(client) -> No
     later = {**FORM, "applicant-size": "small", "as_of": "2026-12-04", "csrf_token": token}
     answer = await client.post("/calculator", data=later, headers={"HX-Request": "true"})
     assert "已失效" in answer.text and "适用的服务措施" not in answer.text
+
+
+async def test_calculator_asks_the_next_question_first(client) -> None:
+    await client.get("/calculator")
+    token = client.cookies.get(CSRF_COOKIE)
+    form = {"applicant-kind": "enterprise", "applicant-region": "210100", "applicant-industry": "6513",
+            "matters-0-codes": "little_giant", "matters-0-date": "2023-07-15",
+            "matters-2-codes": "smart_manufacturing", "matters-2-date": "2024-03-01",
+            "as_of": "2025-06-30", "csrf_token": token}
+    answer = await client.post("/calculator", data=form, headers={"HX-Request": "true"})
+    text = answer.text
+    assert text.index("先回答这个问题") < text.index("<table")
+    assert "事项2（智能制造项目）的投资额是多少（万元）？" in text and "最多涉及 1000 万元" in text
+    assert 'form="calculator" name="matters-2-investment"' in text  # answered in place, sent with the form
+    assert "之后还要问（1 个）" in text and "事项1（专精特新" in text
+    answered = await client.post("/calculator", data={**form, "matters-2-investment": ["", "5000"],
+                                                      "matters-0-level": "industry"}, headers={"HX-Request": "true"})
+    assert "先回答这个问题" not in answered.text
+    # The form comes back out of band with the answer in it, so that the next calculation (or share) keeps it.
+    assert 'id="calculator"' in answered.text and 'hx-swap-oob="true"' in answered.text
+    assert 'name="matters-2-investment" inputmode="decimal" value="5000"' in answered.text
+    whole = await client.post("/calculator", data={**form, "matters-2-investment": "5000"})
+    assert whole.text.count('id="calculator"') == 1 and "hx-swap-oob" not in whole.text  # the page: one form
+    assert "怎样才能符合：若级别为国家级或省级，即可符合" in answered.text and "「国家级和省级" in answered.text
+
+
+async def test_calculator_answer_prints_as_a_recap_and_shares_without_the_facts(client, set_today) -> None:
+    from datetime import date
+
+    from huiqi.config import get_settings
+
+    set_today(date(2025, 6, 30))
+    await client.get("/calculator")
+    token = client.cookies.get(CSRF_COOKIE)
+    form = {**FORM, "applicant-name": "甲秘密科技有限公司", "applicant-uscc": "91210100MA0QC1B25F",
+            "matters-0-other_support": "1234", "csrf_token": token}
+    answer = await client.post("/calculator", data=form, headers={"HX-Request": "true"})
+    recap = answer.text[answer.text.index('class="recap print-only"'):]
+    assert "判断日期：2025-06-30" in recap and "辽政办〔2022〕35号" in recap
+    assert "「对新建、增资扩产项目建设" in recap and "可获支持合计（最高）" in recap and "data-print" in answer.text
+    shared = await client.post("/calculator/share", data=form, headers={"HX-Request": "true"})
+    link = re.search(r'href="(http://testserver/calculator/shared/([\w-]{22}))"', shared.text)
+    assert link and "链接中不含所填的单位信息" in shared.text
+    assert not any(fact in link.group(1) for fact in ("210100", "6513", "8000", "1234"))
+    page = await client.get(f"/calculator/shared/{link.group(2)}")
+    assert page.status_code == 200 and "「对新建、增资扩产项目建设" in page.text and "2025-06-30" in page.text
+    for fact in ("甲秘密科技", "91210100MA0QC1B25F", "1234"):
+        assert fact not in page.text
+    without_script = await client.post("/calculator/share", data=form)
+    assert without_script.status_code == 303 and without_script.headers["location"].startswith("/calculator/shared/")
+    set_today(date(2025, 12, 1))  # 90 days later by the business day: gone
+    expired = await client.get(f"/calculator/shared/{link.group(2)}")
+    assert expired.status_code == 404 and "已于 2025-09-28 失效" in expired.text
+    again = await client.post("/calculator/share", data=form)  # a share on a later day removes the expired ones
+    folders = sorted(p.name for p in get_settings().shared_dir.iterdir())
+    assert again.status_code == 303 and folders == ["2025-12-01"]
+
+
+@pytest.mark.parametrize("share_id", ["x" * 22, "../../etc/passwd", "..%2F..%2Fconfig", "a" * 64])
+async def test_a_shared_link_that_does_not_exist_is_a_chinese_404(client, share_id) -> None:
+    response = await client.get(f"/calculator/shared/{share_id}")
+    assert response.status_code == 404 and "没有这个" in response.text  # the traversal does not even reach it

@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from huiqi.applications import service, views
 from huiqi.applications.schemas import (
@@ -17,8 +18,9 @@ from huiqi.config import get_settings
 from huiqi.errors import InputError, MaterialError
 from huiqi.materials.serving import attachment
 from huiqi.materials.storage import MEDIA_TYPES
+from huiqi.models import User
 from huiqi.web.deps import Actor, Db, RecordId
-from huiqi.web.excel import XLSX, download
+from huiqi.web.excel import XLSX, Table, download_built
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import STATES, Action
@@ -43,9 +45,13 @@ def applications(session: Db, actor: Actor, paging: PagingDep, state: StateQuery
 
 @router.get("/export.xlsx", summary="导出申报清单（Excel）", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
-def export(session: Db, actor: Actor, state: StateQuery = None) -> Response:
-    rows = service.listed(session, actor=actor, state=_state(state))
-    return download(views.table([views.summary(session, a) for a in rows]), "申报清单.xlsx")
+def export(request: Request, session: Db, actor: Actor, state: StateQuery = None) -> Response:
+    return download_built(request, session, actor, export_table, _state(state), filename="申报清单.xlsx")
+
+
+def export_table(session: Session, actor: User, state: str | None) -> Table:
+    """The applications the actor may see, as the export lists them (built in a pool process when there is one)."""
+    return views.table([views.summary(session, a) for a in service.listed(session, actor=actor, state=state)])
 
 
 @router.post("", response_model=ApplicationDetail, status_code=201, summary="新建申报（草稿）")

@@ -74,6 +74,38 @@ def codes(session: Session) -> dict[str, CodeInfo]:
     return {code: info for p in published(session) for code, info in p.codes.items()}
 
 
+_texts: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def published_texts(session: Session) -> tuple[str, ...]:
+    """The texts of the versions in force (for a match process, which parses each once: ``from_texts``)."""
+    rows = repository.in_force(session)
+    key = tuple(digest for _, _, digest in rows)
+    found = _texts.get(key)
+    if found is None:
+        found = tuple(repository.text_of(session, vid) for vid, _, _ in rows)
+        with _guard:
+            _texts.clear()
+            _texts[key] = found
+    return found
+
+
+def from_texts(texts: tuple[str, ...]) -> list[Policy]:
+    """The policies of ``published_texts``, parsed once per process by digest, in the order ``published`` gives."""
+    loaded = []
+    for text in texts:
+        digest = digest_of(text)
+        found = _parsed.get(digest)
+        if found is None:
+            found = load_text(text, f"政策 {digest[:12]}")
+            with _guard:
+                _parsed[digest] = found
+        register_codes(found.codes)
+        loaded.append(found)
+    loaded.sort(key=lambda p: (p.issued, p.id))
+    return [replace(p, order=i) for i, p in enumerate(loaded)]
+
+
 def policy(session: Session, policy_id: str) -> Policy:
     """The version in force of one policy; 404 when the catalogue has none published."""
     found = next((p for p in published(session) if p.id == policy_id), None)

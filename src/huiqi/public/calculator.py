@@ -55,6 +55,16 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None) -> 
     return case
 
 
+def field_names(form: FormData) -> dict[str, str]:
+    """Each fact path of the case a form describes (``applicant.size``, ``2.level``) to its form field's name
+    (``applicant-size``, ``matters-3-level``): matters are numbered in the order of the rows that have codes."""
+    rows = [i for i in matter_rows(form) if any(v.strip() for v in form.getlist(f"matters-{i}-codes"))]
+    names = {f"applicant.{f}": f"applicant-{f}" for f in APPLICANT_FIELDS}
+    for n, i in enumerate(rows, start=1):
+        names.update({f"{n}.{f}": f"matters-{i}-{f}" for f in MATTER_FIELDS})
+    return names
+
+
 def matter_from_form(form: FormData, i: int, path: str, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:
     """The facts of matter row ``i`` (fields ``matters-<i>-<fact>``), its type read from its first code (of
     ``codes``: the policies in force; the shipped vocabulary by default)."""

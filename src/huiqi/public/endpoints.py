@@ -3,35 +3,49 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
+from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.errors import InputError, NotFound
 from huiqi.public import service
 from huiqi.public.schemas import MeasureRead, PolicyDetail, PolicyRead
-from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case
-from huiqi.rules.match import match as run_match
+from huiqi.rules.questions import AdvisedAnswer
 from huiqi.web.deps import Db
+from huiqi.web.offload import offload
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(tags=["政策与匹配"])
 AsOf = Annotated[date | None, Query(description="判断日期（YYYY-MM-DD）；默认取案例中的 as_of，再默认今天")]
 
 
-@router.post("/match", response_model=Answer, summary="一家单位可申请哪些措施、最高多少、为什么、缺什么")
-def match(case: Case, session: Db, as_of: AsOf = None) -> Answer:
+@router.post("/match", response_model=AdvisedAnswer,
+             summary="一家单位可申请哪些措施、最高多少、为什么、缺什么、先问什么、怎样才能符合")
+def match(request: Request, case: Case, session: Db, as_of: AsOf = None) -> AdvisedAnswer | Response:
     """A case in the interchange shape of DOMAIN.md in, the answer out; bad input is a 422 naming the field.
 
-    Sync, so that it runs in the thread pool: a large case must not hold up every other request. A case has at
-    most ``max_match_matters`` matters (populations go to ``huiqi simulate``)."""
-    most = get_settings().max_match_matters
+    ``questions`` lists the missing facts in the order to ask them: first the one that decides the most undetermined
+    results (then the money they carry); ``changes`` says, for each ineligible result, which values of the matter's
+    facts would change it (with the clause), or that none could and why.
+
+    Sync, so that it runs in the thread pool; a case of more than ``match_inline_matters`` matters is computed
+    in a match process (``huiqi.web.offload``), so that it does not hold the GIL against every other request.
+    A case has at most ``max_match_matters`` matters (populations go to ``huiqi simulate``)."""
+    settings = get_settings()
+    most = settings.max_match_matters
     if len(case.matters) > most:
         raise InputError([("matters", f"每个案例最多 {most} 个事项（收到 {len(case.matters)} 个）；"
                                       "批量测算请用“财政测算”")])
-    return run_match(case, service.policies(session), as_of or case.as_of or clock.today())
+    day = as_of or case.as_of or clock.today()
+    pool = offload(request)
+    if pool.pooled and len(case.matters) > settings.match_inline_matters:
+        texts = catalogue.published_texts(session)
+        return Response(pool.run(service.answer_json, case.model_dump_json(), day, texts),
+                        media_type="application/json")
+    return service.answer(case, day, service.policies(session))
 
 
 @router.get("/policies", response_model=Page[PolicyRead], summary="政策列表")

@@ -6,20 +6,23 @@ from pathlib import Path as TempPath
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
+from starlette.datastructures import FormData
 
 from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.catalogue import service as catalogue
+from huiqi.config import get_settings
 from huiqi.errors import InputError
-from huiqi.public import calculator, service
+from huiqi.public import calculator, service, shared
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
 from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
-from huiqi.rules.match import match
+from huiqi.rules.questions import AdvisedAnswer
 from huiqi.web.deps import CallerDep, Db, SentForm
+from huiqi.web.offload import offload
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
 
@@ -50,7 +53,13 @@ def _calculator(request: Request, who: CallerDep, session: Db, status_code: int 
     }
     fragment = is_htmx(request) and request.method == "POST"
     name = "public/_calculator_result.html" if fragment else "public/calculator.html"
-    return page(request, name, who, status_code=status_code, **form_context, **context)
+    return page(request, name, who, status_code=status_code, oob=fragment, **form_context, **context)
+
+
+def _values(form: FormData) -> dict[str, list[str]]:
+    """The form's values to show again: a field answered twice (in the form, and in the answer's question box)
+    keeps what was given."""
+    return {k: [v for v in form.getlist(k) if v.strip()] or [""] for k in form if k != "csrf_token"}
 
 
 @router.get("/calculator", response_class=HTMLResponse)
@@ -58,19 +67,56 @@ def calculator_form(request: Request, who: CallerDep, session: Db) -> HTMLRespon
     return _calculator(request, who, session, values={}, rows=[0])
 
 
+def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, AdvisedAnswer]:
+    """The case a calculator form describes and its answer (a large case in a match process); InputError if bad."""
+    data = calculator.case_from_form(form, catalogue.codes(session))
+    case = read_case(data, catalogue.codes(session))
+    day = case.as_of or clock.today()
+    if len(case.matters) > get_settings().match_inline_matters:
+        texts = catalogue.published_texts(session)
+        return data, offload(request).run(service.answer_sent, case.model_dump_json(), day, texts)
+    return data, service.answer(case, day, service.policies(session))
+
+
+def _refused(request: Request, who: CallerDep, form: FormData, error: InputError, session: Db) -> HTMLResponse:
+    values = _values(form)
+    problems = [(calculator.field_label(f), r) for f, r in error.problems]
+    return _calculator(request, who, session, values=values, rows=calculator.matter_rows(form), problems=problems,
+                       status_code=422)
+
+
 @router.post("/calculator", response_class=HTMLResponse)
 def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db) -> HTMLResponse:
-    values = {k: form.getlist(k) for k in form if k != "csrf_token"}
-    rows = calculator.matter_rows(form)
     try:
-        data = calculator.case_from_form(form, catalogue.codes(session))
-        case = read_case(data)
-        answer = match(case, service.policies(session), case.as_of or clock.today())
+        data, answer = _answer(request, form, session)
     except InputError as error:
-        problems = [(calculator.field_label(f), r) for f, r in error.problems]
-        return _calculator(request, who, session, values=values, rows=rows, problems=problems, status_code=422)
-    return _calculator(request, who, session, values=values, rows=rows, answer=answer, case=data,
-                       open_rounds=rounds.open_by_measure(session))
+        return _refused(request, who, form, error, session)
+    values = _values(form)
+    return _calculator(request, who, session, values=values, rows=calculator.matter_rows(form), answer=answer,
+                       case=data, fields=calculator.field_names(form), open_rounds=rounds.open_by_measure(session),
+                       changes={(c.matter, c.measure, c.policy): c for c in answer.changes})
+
+
+@router.post("/calculator/share", response_class=HTMLResponse)
+def calculator_share(request: Request, who: CallerDep, form: SentForm, session: Db) -> Response:
+    """Share the answer of the form: computed here again and stored; a link that carries no fact."""
+    try:
+        _, answer = _answer(request, form, session)
+    except InputError as error:
+        return _refused(request, who, form, error, session)
+    share_id = shared.save(answer)
+    link = f"/calculator/shared/{share_id}"
+    if is_htmx(request):
+        return page(request, "public/_share_link.html", who, link=str(request.base_url).rstrip("/") + link,
+                    days=get_settings().share_days)
+    return RedirectResponse(link, status_code=303)
+
+
+@router.get("/calculator/shared/{share_id}", response_class=HTMLResponse)
+def calculator_shared(request: Request, who: CallerDep,
+                      share_id: Annotated[str, Path(min_length=1, max_length=64)]) -> HTMLResponse:
+    answer, created, until = shared.load(share_id)
+    return page(request, "public/shared.html", who, answer=answer, created=created, until=until)
 
 
 @router.get("/calculator/matter", response_class=HTMLResponse)

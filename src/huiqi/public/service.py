@@ -7,12 +7,33 @@ from sqlalchemy.orm import Session
 from huiqi.catalogue import service as catalogue
 from huiqi.money import wan
 from huiqi.public.schemas import MeasureRead, ParameterRead, PolicyDetail, PolicyRead
+from huiqi.rules.case import Case
+from huiqi.rules.match import match
 from huiqi.rules.policy import Measure, Policy
+from huiqi.rules.questions import AdvisedAnswer, advise
 
 
 def policies(session: Session) -> list[Policy]:
     """The policies in force (the catalogue's published versions)."""
     return catalogue.published(session)
+
+
+def answer(case: Case, as_of: date, policies: list[Policy]) -> AdvisedAnswer:
+    """The case matched against ``policies`` (the catalogue's in force) on ``as_of``, with the questions to ask
+    next and what would change each "no" (run here or in a match process)."""
+    return advise(match(case, policies, as_of), case, policies)
+
+
+def answer_sent(case: str, as_of: date, texts: tuple[str, ...]) -> AdvisedAnswer:
+    """``answer`` in a match process: the policies arrive as their texts (parsed once per process, by digest) and
+    the case as its JSON (``Case.model_dump_json()``: a case's choice enums do not pickle), validated again there."""
+    policies = catalogue.from_texts(texts)
+    return answer(Case.model_validate_json(case), as_of, policies)
+
+
+def answer_json(case: str, as_of: date, texts: tuple[str, ...]) -> bytes:
+    """The same answer as JSON, serialized where it was computed (a match process sends bytes back)."""
+    return answer_sent(case, as_of, texts).model_dump_json().encode()
 
 
 def measure_titles(session: Session) -> dict[tuple[str, int], str]:

@@ -12,10 +12,11 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.offers import service as offers
 from huiqi.statistics import service, tables
+from huiqi.statistics.endpoints import statistics_table
 from huiqi.statistics.schemas import DIMENSIONS
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db
-from huiqi.web.excel import download
+from huiqi.web.excel import download_built
 from huiqi.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -44,8 +45,7 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 
 
 @router.get("/statistics.xlsx")
-def statistics_xlsx(actor: Actor, session: Db, by: By = None) -> Response:
+def statistics_xlsx(request: Request, actor: Actor, session: Db, by: By = None) -> Response:
     chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"])) or ("measure",)
-    rows = service.summary(session, actor=actor, by=chosen)
-    return download(tables.table(rows, chosen, catalogue.published(session)), "申报与兑现统计.xlsx")
+    return download_built(request, session, actor, statistics_table, chosen, filename="申报与兑现统计.xlsx")
 

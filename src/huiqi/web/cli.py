@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from huiqi.cli_support import fail
 from huiqi.config import get_settings
@@ -14,7 +15,9 @@ from huiqi.users.roles import Role
 HELP = {
     "host": "监听地址；默认只在本机（127.0.0.1）。",
     "port": "端口，默认 8000。",
-    "workers": "工作进程数；默认 1，生产环境可设为 CPU 核数。",
+    "workers": "服务进程数；默认 1，生产环境可设为 CPU 核数（SQLite 以 WAL 模式支持多个进程）。每个进程另有"
+               " HUIQI_MATCH_PROCESSES 个计算较大匹配案例、生成导出的子进程，"
+               "以及 HUIQI_THREADS 个线程和同样多的数据库连接。",
 }
 
 
@@ -34,8 +37,11 @@ def serve(
         upgrade()
         with session_scope() as session:
             stale = interrupted(session)  # before any worker starts: no job of this server is running yet
+            short = connections_short(session, workers)
     except HuiqiError as error:
         fail(error)
+    if short:
+        typer.echo(short, err=True)
     if stale:
         typer.echo(f"上次运行中断的测算任务 {stale} 个，已标记为失败。", err=True)
     typer.echo(f"惠企已启动：http://{host}:{port}/ （API 文档：http://{host}:{port}/docs）", err=True)
@@ -44,6 +50,24 @@ def serve(
     uvicorn.run("huiqi.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False, proxy_headers=bool(proxies),
                 forwarded_allow_ips=proxies or None)
+
+
+def connections_short(session: Session, workers: int) -> str | None:
+    """On PostgreSQL, a warning when ``max_connections`` cannot serve every process's pool at once."""
+    from sqlalchemy import text
+
+    from huiqi.db import connections_needed
+
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    allowed = int(session.execute(text("SHOW max_connections")).scalar_one())
+    needed = connections_needed(workers)
+    if allowed >= needed:
+        return None
+    return (f"注意：{workers} 个服务进程最多需要 {needed} 个数据库连接"
+            "（每个进程 HUIQI_DB_POOL_SIZE + 10 + HUIQI_MATCH_PROCESSES），"
+            f"而 PostgreSQL 的 max_connections 为 {allowed}；"
+            "请减少 --workers 或 HUIQI_THREADS，或调高 max_connections。")
 
 
 def logins() -> None:

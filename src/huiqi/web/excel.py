@@ -8,14 +8,16 @@ must not run it. Every workbook huiqi writes is opened with ``safe_workbook``.
 """
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
 import xlsxwriter
+from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from huiqi.money import wan
 from huiqi.validation import beijing
@@ -105,6 +107,33 @@ def workbook(table: Table) -> bytes:
 
 def download(table: Table, filename: str) -> Response:
     """The workbook as a download named ``filename`` (Chinese names survive: RFC 5987)."""
+    return _attachment(workbook(table), filename)
+
+
+def download_built(request: Request, session: Session, actor: Any, build: Callable[..., Table], *args: Any,
+                   filename: str) -> Response:
+    """The workbook of ``build(session, actor, *args)``, built in a pool process when the app has one (its rows and
+    cells are Python work that would hold the GIL against every other request), else here; the same bytes.
+    ``build`` is a module-level function (the pool imports it by name) and ``args`` are plain values."""
+    from huiqi.web.offload import offload, workbook_of
+
+    pool = offload(request)
+    if pool.pooled and _reads_configured_database(session):
+        return _attachment(pool.run(workbook_of, build, actor.id, *args), filename)
+    return download(build(session, actor, *args), filename)
+
+
+def _reads_configured_database(session: Session) -> bool:
+    """The session reads the configured database, which a pool process opens too (a session handed in by a test's
+    dependency override, on a database of its own, does not: its workbook is built here)."""
+    from sqlalchemy import make_url
+
+    from huiqi.config import get_settings
+
+    return session.get_bind().engine.url == make_url(get_settings().database_url)
+
+
+def _attachment(content: bytes, filename: str) -> Response:
     quoted = quote(filename)
-    return Response(workbook(table), media_type=XLSX, headers={
+    return Response(content, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename=\"huiqi.xlsx\"; filename*=UTF-8''{quoted}"})

@@ -2,6 +2,7 @@
 //   data-confirm="…"   a button asks before its form is sent
 //   data-autosubmit    a select sends its form when changed
 //   data-back          a link goes back one page (its href is where it goes without script)
+//   data-print         a button prints the page (the print style keeps the answer's recap, on one page)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
 (function () {
@@ -26,6 +27,7 @@
     if (ask && !window.confirm(ask.dataset.confirm)) e.preventDefault();
     const back = e.target.closest("a[data-back]");
     if (back && window.history.length > 1) { e.preventDefault(); window.history.back(); }
+    if (e.target.closest("[data-print]")) window.print();
   });
   document.addEventListener("change", e => {
     if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
