@@ -122,3 +122,13 @@ def test_a_valid_population_carries_each_matters_applicant_row(tmp_path: Path, s
     assert pop.rows is not None
     assert people["uscc"].gather(pop.rows).equals(matters["uscc"])
     assert read_population(tmp_path / "pop", vocabulary(), check=False).rows is None
+
+
+def test_a_matter_given_twice_is_named_both_times(tmp_path: Path, small) -> None:
+    people, matters = small
+    twice = (people, pl.concat([matters, matters.head(1)]))
+    with pytest.raises(InputError) as caught:
+        read_population(write_population(*twice, tmp_path / "pop", "parquet"), vocabulary())
+    named = [w for w, why in caught.value.problems if why == "同一申请人的事项编号重复"]
+    last = matters.height
+    assert named == ["matters 第1条（表格第2行） id", f"matters 第{last + 1}条（表格第{last + 2}行） id"]

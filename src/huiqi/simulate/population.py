@@ -161,10 +161,12 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     usccs = keys.drop_nulls()
     hashes, count = usccs.hash().n_unique(), usccs.len()  # as many distinct hashes as codes: none given twice
     # Matters whose code is not an applicant's, counted from each matter's applicant row (found by
-    # the codes' hashes); (uscc, id) pairs given twice suspected by hash (the two columns' hashes
-    # combined, so equal pairs hash alike), the exact search left for when rows are located.
+    # the codes' hashes); (uscc, id) pairs given twice suspected by hash (the hashes of the applicant
+    # row, or of the code, and of the id combined, so equal pairs hash alike), the exact search left
+    # for when rows are located.
     rows = link(keys, matters.select("uscc")) if hashes == count == keys.len() else None
-    twice = ((pl.col("uscc").hash(1) ^ pl.col("id").hash(2)).n_unique() < pl.len()).alias("twice")
+    owner = pl.col("uscc") if rows is None else pl.lit(rows)
+    twice = ((owner.hash(1) ^ pl.col("id").hash(2)).n_unique() < pl.len()).alias("twice")
     absent, suspects = matters.select(pl.col("uscc").null_count().alias("absent"), twice).collect().row(0)
     if rows is not None:
         unlinked = rows.null_count() - absent
