@@ -38,7 +38,7 @@ def run(spec: Spec, scheduler: str | None = None, workers: int = 2,
     """Totals per group for each scenario, computed on the cluster at ``scheduler`` (or a local one)."""
     from distributed import Client, LocalCluster, as_completed
 
-    spec = (replace(spec[0], rows=None, masks=None), *spec[1:])  # workers find their own rows: do not ship them
+    spec = (replace(spec[0], rows=None), *spec[1:])  # workers find their own rows: do not ship them
     runner = _runner(spec)
     count = runner.population.matters.select(pl.len()).collect().item()
     chunks = runner.chunks(count)

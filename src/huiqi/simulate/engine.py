@@ -72,14 +72,6 @@ def combine(partials: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
     return renamed.sort(order, nulls_last=True) if order else renamed
 
 
-def rule_bits(masks: pl.Series, given: dict[str, int], wanted: dict[str, int]) -> pl.Series:
-    """Code bitmasks in ``given``'s bits rewritten in ``wanted``'s (a code ``given`` lacks is never set)."""
-    parts = [pl.when((pl.col(masks.name) & given[code]) != 0).then(pl.lit(bit, dtype=pl.Int64)).otherwise(0)
-             for code, bit in wanted.items() if code in given]
-    total = pl.sum_horizontal(parts) if parts else pl.repeat(0, pl.len(), dtype=pl.Int64)
-    return masks.to_frame().select(total.cast(pl.Int64)).to_series()
-
-
 def used_columns(policies: list[Policy]) -> tuple[list[str], list[str]]:
     """The applicant and matter columns the monetary rules read (plus keys), for projection."""
     facts: set[str] = set()
@@ -131,12 +123,7 @@ class Runner:
         if rows is None:
             self.rows = self.masks = None
             return lookup(people.lazy(), features(self.matters(), ctx), ctx).collect(), count
-        if self.population.masks is None or self.population.mask_bits is None:
-            frame = self.matters().select(MASK_COLUMN, *ctx.feature_columns).with_columns(rows.alias(ROW)).collect()
-        else:  # the codes as validation read them (no code unknown or given twice), in the rules' bits
-            masks = rule_bits(self.population.masks, self.population.mask_bits, ctx.bits)
-            frame = self.population.matters.select(ctx.feature_columns).with_columns(
-                masks.alias(MASK_COLUMN), rows.alias(ROW)).collect()
+        frame = self.matters().select(MASK_COLUMN, *ctx.feature_columns).with_columns(rows.alias(ROW)).collect()
         self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
         feats = features(frame.lazy(), ctx, ROW)
         return spread(people, None if feats is None else feats.collect(), ctx, ROW), count

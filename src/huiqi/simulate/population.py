@@ -38,8 +38,6 @@ class Population:
     matters: pl.LazyFrame
     source: str
     rows: pl.Series | None = None  # each matter's applicant row (``link``), when validation found them
-    masks: pl.Series | None = None  # and each matter's codes as bits (``code_bits``), read once by validation
-    mask_bits: dict[str, int] | None = None  # the bit of each code in ``masks``
 
 
 def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool = True) -> Population:
@@ -47,18 +45,13 @@ def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool
     path = Path(path)
     raw = _read_raw(path)
     typed = {name: _typed(name, raw[name]) for name in TABLES}
-    links: dict[str, pl.Series] = {}
+    links: list[pl.Series] = []
     if check:
         problems = validate(typed["applicants"], typed["matters"], codes, links)
         if problems:
             raise InputError(problems)
     return Population(_clean(typed["applicants"], APPLICANT_SCHEMA), _clean(typed["matters"], MATTER_SCHEMA),
-                      str(path), links.get("rows"), links.get("masks"), code_bits(codes) if links else None)
-
-
-def code_bits(codes: dict[str, CodeInfo]) -> dict[str, int]:
-    """The bit of each matter code in the validation bitmask (``Population.masks``)."""
-    return {code: 1 << i for i, code in enumerate(codes)}
+                      str(path), links[0] if links else None)
 
 
 def link(keys: pl.Series, matters: pl.LazyFrame) -> pl.Series | None:
@@ -147,13 +140,13 @@ def _clean(frame: pl.LazyFrame, schema: dict) -> pl.LazyFrame:
 
 
 def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, CodeInfo],
-             links: dict[str, pl.Series] | None = None) -> list[tuple[str, str]]:
+             links: list[pl.Series] | None = None) -> list[tuple[str, str]]:
     """Every problem of the two tables (the first ``SHOWN``, then how many more).
 
     One pass counts the problems of every check; only when some check fails are its rows located,
     so a clean population of millions of rows is checked in a single scan of each table. A check
     may bring a cheaper expression for that pass (its fifth item), nonzero when some row may fail.
-    When there is no problem, ``links`` receives each matter's applicant row (``link``) and code bitmask.
+    When there is no problem, each matter's applicant row (``link``) is appended to ``links``.
     """
     found: list[tuple[str, str]] = []
     total = 0
@@ -173,10 +166,9 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     else:  # codes missing or given twice (a problem already): counted by a join on the text
         unlinked = matters.select(pl.col("uscc").drop_nulls()).join(
             pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti").select(pl.len()).collect().item()
-    masks = _masks(matters, codes)
     matter_checks = _matter_checks(codes, usccs, unlinked)
     for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=hashes == count)),
-                                 ("matters", _with_links(matters, masks, suspects), matter_checks)):
+                                 ("matters", _with_links(matters, codes, suspects), matter_checks)):
         found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
                   if c.startswith("__extra__")]
         counts = frame.select(_count(c).alias(str(i)) for i, c in enumerate(checks)).collect().row(0)
@@ -193,7 +185,7 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     if total > SHOWN:
         found.append(("（共计）", f"共有 {total} 条记录有问题，以上只列出前面的部分"))
     if not found and rows is not None and links is not None:
-        links.update(rows=rows, masks=masks["__codes"])
+        links.append(rows)
     return found
 
 
@@ -231,7 +223,7 @@ def _applicant_checks(unique: bool = False) -> list[tuple[str, str, pl.Expr, str
 def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int) -> list[tuple]:
     """The matter checks; ``usccs`` are the applicants' codes, ``unlinked`` how many matters lack one."""
     parents = [c for c in industries.industries() if c.isdigit()]
-    listed, mask = pl.col("__listed"), pl.col("__codes")
+    listed, mask = pl.col("codes"), pl.col("__codes")
     honours = sum(1 << i for i, info in enumerate(codes.values()) if info.type == "honour")
     projects = sum(1 << i for i, info in enumerate(codes.values()) if info.type == "project")
     kind = pl.col("type")
@@ -242,9 +234,9 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int) 
          "申请人表中没有这个统一社会信用代码", pl.lit(unlinked)),
         ("matters", "id", pl.col("id").is_not_null() & pl.col("__dup"), "同一申请人的事项编号重复"),
         ("matters", "type", kind.is_null(), "缺少事项类型"),
-        ("matters", "codes", listed.is_null() | (listed == 0), "缺少事项代码"),
+        ("matters", "codes", listed.is_null() | (listed.list.len() == 0), "缺少事项代码"),
         ("matters", "codes", (mask & UNKNOWN_CODE) != 0, "含有未知事项代码"),
-        ("matters", "codes", ((mask & UNKNOWN_CODE) == 0) & (mask.bitwise_count_ones() < listed),
+        ("matters", "codes", ((mask & UNKNOWN_CODE) == 0) & (mask.bitwise_count_ones() < listed.list.len()),
          "事项代码重复"),
         ("matters", "codes", ((kind == "honour") & ((mask & projects) != 0))
          | ((kind == "project") & ((mask & honours) != 0)), "事项代码与事项类型不符"),
@@ -272,21 +264,13 @@ def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str
     return checks
 
 
-def _masks(matters: pl.LazyFrame, codes: dict[str, CodeInfo]) -> pl.DataFrame:
-    """Each matter's codes as bits (``__codes``; an unknown code sets ``UNKNOWN_CODE``) and how many are listed.
-
-    Read once: the checks read these, and the engine reuses the bits instead of reading the codes again.
-    """
-    bits = pl.element().replace_strict(code_bits(codes), default=UNKNOWN_CODE, return_dtype=pl.Int64)
-    return matters.select(pl.col("codes").list.eval(bits).list.eval(pl.element().unique()).list.sum().fill_null(0)
-                          .alias("__codes"), pl.col("codes").list.len().alias("__listed")).collect()
-
-
-def _with_links(matters: pl.LazyFrame, masks: pl.DataFrame, suspects: bool) -> pl.LazyFrame:
+def _with_links(matters: pl.LazyFrame, codes: dict[str, CodeInfo], suspects: bool) -> pl.LazyFrame:
     """Add what the matter checks read: a duplicate flag (searched only when ``suspects``) and the code bitmask."""
+    bits = {code: 1 << i for i, code in enumerate(codes)}
     return matters.with_columns(
         (pl.struct("uscc", "id").is_duplicated() if suspects else pl.lit(False)).alias("__dup"),
-        *[pl.lit(column) for column in masks.iter_columns()],
+        pl.col("codes").list.eval(pl.element().replace_strict(bits, default=UNKNOWN_CODE, return_dtype=pl.Int64))
+        .list.eval(pl.element().unique()).list.sum().fill_null(0).alias("__codes"),
     )
 
 
