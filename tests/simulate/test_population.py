@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from huiqi.errors import InputError
 from huiqi.reference import uscc
 from huiqi.rules.loader import vocabulary
-from huiqi.simulate.population import read_population, write_population
+from huiqi.simulate.population import ROW, link, read_population, write_population
 from huiqi.simulate.synth import synthesise
 
 
@@ -98,3 +98,37 @@ def test_vectorised_uscc_check_equals_the_scalar_one(text: str, complete: bool) 
         c in uscc.ALPHABET for c in text[:17]) else text
     column = pl.Series([code, "91110000600037341L", None, code[:5]])
     assert uscc.valid_series(column).to_list() == [uscc.is_valid(code), True, False, uscc.is_valid(code[:5])]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab", max_size=3), unique=True),
+       st.lists(st.none() | st.text(alphabet="abc", max_size=3)))
+def test_link_finds_the_rows_a_join_on_the_text_finds(keys: list[str], wanted: list[str | None]) -> None:
+    people = pl.Series("uscc", keys, dtype=pl.String)
+    matters = pl.DataFrame({"uscc": wanted}, schema={"uscc": pl.String})
+    rows = link(people, matters.lazy())
+    expected = matters.join(people.to_frame().with_row_index(ROW), on="uscc", how="left", maintain_order="left")
+    assert rows is not None and rows.dtype == pl.UInt32
+    assert rows.to_list() == expected[ROW].to_list()
+
+
+def test_link_gives_up_on_keys_given_twice() -> None:
+    assert link(pl.Series(["a", "b", "a"]), pl.LazyFrame({"uscc": ["a"]})) is None
+
+
+def test_a_valid_population_carries_each_matters_applicant_row(tmp_path: Path, small) -> None:
+    people, matters = small
+    pop = read_population(write_population(people, matters, tmp_path / "pop", "parquet"), vocabulary())
+    assert pop.rows is not None
+    assert people["uscc"].gather(pop.rows).equals(matters["uscc"])
+    assert read_population(tmp_path / "pop", vocabulary(), check=False).rows is None
+
+
+def test_a_matter_given_twice_is_named_both_times(tmp_path: Path, small) -> None:
+    people, matters = small
+    twice = (people, pl.concat([matters, matters.head(1)]))
+    with pytest.raises(InputError) as caught:
+        read_population(write_population(*twice, tmp_path / "pop", "parquet"), vocabulary())
+    named = [w for w, why in caught.value.problems if why == "同一申请人的事项编号重复"]
+    last = matters.height
+    assert named == ["matters 第1条（表格第2行） id", f"matters 第{last + 1}条（表格第{last + 2}行） id"]

@@ -131,3 +131,25 @@ def test_simulate_reads_the_columns_of_issue_11(tmp_path: Path) -> None:
     m1 = next(g for g in json.loads(result.stdout)["groups"] if g["measure"] == 1)
     assert (m1["matters"], m1["eligible"], m1["undetermined"], m1["grants"]) == (2, 1, 1, 1)
     assert m1["ceiling_sum"] == 15_000_000, "20,000,000 less 5,000,000 already received elsewhere"
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_large_synthetic_population_is_made_in_blocks(tmp_path: Path, monkeypatch, fmt: str) -> None:
+    """Blocks of applicants (here 400) make one valid population of distinct applicants."""
+    from huiqi.rules.loader import vocabulary
+    from huiqi.simulate import cli
+    from huiqi.simulate.population import read_population
+    from huiqi.simulate.synth import synthesise
+
+    monkeypatch.setattr(cli, "SYNTH_BLOCK", 400)
+    out = tmp_path / "pop"
+    result = runner.invoke(app, ["population", "synth", "--applicants", "1000", "--per-applicant", "1.6",
+                                 "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pop = read_population(out, vocabulary())  # valid: codes distinct, every matter's applicant present
+    people, matters = pop.applicants.collect(), pop.matters.collect()
+    assert people.height == 1000 and people["uscc"].n_unique() == 1000 and people["name"].n_unique() == 1000
+    assert matters.height == int(result.output.split("、")[1].split(" ")[0])
+    first, first_matters = synthesise(400, 1, vocabulary(), 1.6)
+    assert people.head(400).equals(first) and matters.head(first_matters.height).equals(first_matters)
+    assert not (out / ".blocks").exists()

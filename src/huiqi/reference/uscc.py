@@ -78,14 +78,23 @@ def valid_series(codes: pl.Series) -> pl.Series:
     candidates = codes.filter(shaped)
     if candidates.len() == 0:
         return shaped
-    # Every candidate is 18 ASCII characters (SHAPE), so their concatenation is an n × 18 byte matrix.
+    # Every candidate is 18 ASCII characters (SHAPE), so their concatenation is an n × 18 byte matrix;
+    # weighted sums a column at a time, in small integers (no n × 17 matrix of Int64).
     raw = np.frombuffer(candidates.str.join("").item().encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-    uscc_value, org_value = np.zeros(256, np.int64), np.zeros(256, np.int64)
+    uscc_value, org_value = np.zeros(256, np.uint8), np.zeros(256, np.uint8)
     for i, char in enumerate(ALPHABET):
         uscc_value[ord(char)], org_value[ord(char)] = i, _org_value(char)
-    total = uscc_value[raw[:, :17]] @ np.array(USCC_WEIGHTS, np.int64)
+    total = _weighted(uscc_value[raw[:, :17]], USCC_WEIGHTS)
     check_ok = raw[:, 17] == np.frombuffer(ALPHABET.encode(), np.uint8)[(31 - total % 31) % 31]
-    org = 11 - (org_value[raw[:, 8:16]] @ np.array(ORG_WEIGHTS, np.int64)) % 11
+    org = 11 - _weighted(org_value[raw[:, 8:16]], ORG_WEIGHTS) % 11
     org_chars = np.frombuffer(b"?123456789X0", np.uint8)[org]
     ok = check_ok & (raw[:, 16] == org_chars)
     return shaped.scatter(shaped.arg_true(), pl.Series(ok))
+
+
+def _weighted(values: np.ndarray, weights: tuple[int, ...]) -> np.ndarray:
+    """Row sums of ``values`` (n × len(weights)) times ``weights``."""
+    total = np.zeros(len(values), np.int32)
+    for j, weight in enumerate(weights):
+        total += values[:, j] * np.int32(weight)
+    return total

@@ -119,6 +119,22 @@ def lookup(people: pl.LazyFrame, feats: pl.LazyFrame | None, ctx: VectorContext,
     return people.drop("uscc").join(feats, on=key, how="left").with_columns(counts)
 
 
+def spread(people: pl.DataFrame, feats: pl.DataFrame | None, ctx: VectorContext, key: str) -> pl.DataFrame:
+    """``lookup`` when ``feats`` are keyed by row number in ``people``: scattered to their rows, not joined.
+
+    Only the feature columns are written (most applicants have none); the applicants' columns are shared.
+    """
+    table = people.drop("uscc")
+    if feats is None:
+        return table
+    counts = {f"{name}__{x}" for name, _ in _features(ctx) for x in ("n", "undated")}
+    columns = []
+    for column in feats.drop(key).iter_columns():
+        empty = pl.repeat(0 if column.name in counts else None, people.height, dtype=column.dtype, eager=True)
+        columns.append(empty.scatter(feats[key], column).alias(column.name))
+    return table.hstack(columns)
+
+
 def prepare(table: pl.LazyFrame, masked: pl.LazyFrame) -> pl.LazyFrame:
     """Matters (with mask) joined with their applicant's row of the ``lookup`` table."""
     return masked.join(table, on=KEY, how="left")

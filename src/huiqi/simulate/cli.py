@@ -1,6 +1,7 @@
 """``huiqi simulate`` and ``huiqi population synth``."""
 
 import json
+import shutil
 import time
 from datetime import date
 from enum import StrEnum
@@ -21,7 +22,7 @@ from huiqi.simulate.engine import CHUNK_ROWS, Runner, Scenario, difference
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import apply_reform, read_reform
 from huiqi.simulate.report import SimulationReport, table, write
-from huiqi.simulate.synth import synthesise
+from huiqi.simulate.synth import blocks, synthesise
 
 population_app = typer.Typer(help="测算用的人口数据（申请人表和事项表）。", no_args_is_help=True)
 
@@ -36,6 +37,9 @@ HELP = {
     "scheduler": "Dask 调度器地址，如 tcp://10.0.0.5:8786；不给则启动本机集群。",
     "population_format": "csv、parquet 或 xlsx。",
 }
+
+
+SYNTH_BLOCK = 1_000_000  # applicants made at a time by ``population synth`` (memory stays bounded)
 
 
 class Engine(StrEnum):
@@ -136,9 +140,33 @@ def synth(
         fail(InputError([("--out", "Excel 格式的输出应以 .xlsx 结尾")]))
     if format == PopulationFormat.xlsx and applicants * per_applicant > 1_000_000:
         fail(InputError([("--applicants", "Excel 工作表最多约一百万行：请改用 csv 或 parquet")]))
-    people, matters = synthesise(applicants, seed, vocabulary(), per_applicant)
-    write_population(people, matters, out, format.value)
-    typer.echo(f"已生成 {people.height} 个申请人、{matters.height} 个事项：{out}（合成数据，非真实）")
+    parts = blocks(applicants, seed, SYNTH_BLOCK)
+    if len(parts) == 1 or format == PopulationFormat.xlsx:
+        people, matters = synthesise(applicants, seed, vocabulary(), per_applicant)
+        write_population(people, matters, out, format.value)
+        typer.echo(f"已生成 {people.height} 个申请人、{matters.height} 个事项：{out}（合成数据，非真实）")
+        return
+    counts = _synth_blocks(parts, per_applicant, out, format.value)
+    typer.echo(f"已生成 {counts[0]} 个申请人、{counts[1]} 个事项：{out}（合成数据，非真实）")
+
+
+def _synth_blocks(parts: list[tuple[int, int, int]], per_applicant: float, out: Path, fmt: str) -> tuple[int, int]:
+    """A large population made block by block (bounded memory), each written, then joined into one file per table."""
+    staging = out / ".blocks"
+    counts = [0, 0]
+    for i, (first, n, seed) in enumerate(parts):
+        people, matters = synthesise(n, seed, vocabulary(), per_applicant, first)
+        write_population(people, matters, staging / str(i), fmt)
+        counts[0] += people.height
+        counts[1] += matters.height
+    for name in ("applicants", "matters"):
+        files = [str(staging / str(i) / f"{name}.{fmt}") for i in range(len(parts))]
+        if fmt == "parquet":
+            pl.scan_parquet(files).sink_parquet(out / f"{name}.parquet", row_group_size=1_000_000)
+        else:
+            pl.scan_csv(files, infer_schema=False).sink_csv(out / f"{name}.csv")
+    shutil.rmtree(staging)
+    return counts[0], counts[1]
 
 
 def register(app: typer.Typer) -> None:

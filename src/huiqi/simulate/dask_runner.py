@@ -7,6 +7,7 @@ only small partial totals travel back. Without a scheduler address, a LocalClust
 
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -37,6 +38,7 @@ def run(spec: Spec, scheduler: str | None = None, workers: int = 2,
     """Totals per group for each scenario, computed on the cluster at ``scheduler`` (or a local one)."""
     from distributed import Client, LocalCluster, as_completed
 
+    spec = (replace(spec[0], rows=None), *spec[1:])  # workers find their own rows: do not ship them
     runner = _runner(spec)
     count = runner.population.matters.select(pl.len()).collect().item()
     chunks = runner.chunks(count)

@@ -14,19 +14,18 @@ from datetime import date
 
 import polars as pl
 
-from huiqi.rules.batch import KEY, compile_plan, derived, features, lookup, prepare, with_mask
+from huiqi.rules.batch import KEY, compile_plan, derived, features, lookup, prepare, spread, with_mask
 from huiqi.rules.columns import MeasureColumns, long_results, totals, with_measures
 from huiqi.rules.expr import names_in
 from huiqi.rules.facts import FACTS
 from huiqi.rules.policy import Policy
 from huiqi.rules.vector import MASK as MASK_COLUMN
-from huiqi.simulate.population import Population
+from huiqi.simulate.population import ROW, Population, link
 
 METRICS = ("matters", "eligible", "undetermined", "grants", "ceiling_sum", "unspecified_grants")
 GROUPINGS = {"measure": "measure", "region": "__city", "year": "__year"}
 CARRY = ("__city", "__year")
 CHUNK_ROWS = 2_000_000
-ROW = "__applicant_row"  # a matter's row in the applicant lookup table
 
 
 @dataclass
@@ -110,24 +109,24 @@ class Runner:
     def shared(self) -> tuple[pl.DataFrame, int]:
         """What every chunk needs: the applicants with their facts and features, and the row count.
 
-        Each matter's applicant is found once here, by its row in the table: chunks then gather
-        those rows instead of joining on the (text) credit code again, and the features are
+        Each matter's applicant is found once here, by its row in the table (``link``): chunks then
+        gather those rows instead of joining on the (text) credit code again, and the features are
         grouped by that integer. Only when a matter meets two applicants of the same key (never
         in a validated population) do chunks join on the key instead, as the Dask workers do.
         """
         ctx = self.plans[0].ctx
         people = derived(self.population.applicants.select(self.applicant_columns)).collect()
         count = self.population.matters.select(pl.len()).collect().item()
-        keys = people.select(pl.col(KEY), pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
-        linked = self.matters().join(keys.lazy(), on=KEY, how="left", maintain_order="left")
-        frame = linked.select(ROW, MASK_COLUMN, *ctx.feature_columns).collect()
-        if frame.height != count:
+        rows = self.population.rows
+        if rows is None:
+            rows = link(people[KEY], self.matters().select(KEY))
+        if rows is None:
             self.rows = self.masks = None
             return lookup(people.lazy(), features(self.matters(), ctx), ctx).collect(), count
+        frame = self.matters().select(MASK_COLUMN, *ctx.feature_columns).with_columns(rows.alias(ROW)).collect()
         self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
-        numbered = people.lazy().with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(ROW))
-        table = lookup(numbered, features(frame.lazy(), ctx, ROW), ctx, ROW).sort(ROW).drop(ROW).collect()
-        return table, count
+        feats = features(frame.lazy(), ctx, ROW)
+        return spread(people, None if feats is None else feats.collect(), ctx, ROW), count
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]

@@ -19,6 +19,7 @@ from huiqi.rules.facts import CHOICES
 from huiqi.rules.policy import CodeInfo
 
 TABLES = ("applicants", "matters")
+ROW = "__applicant_row"  # a matter's row in the applicants' table
 SHOWN = 20  # problems listed in an error; the count says how many more
 UNKNOWN_CODE = 1 << 62  # the bit an unknown code sets in the validation bitmask
 TRUE, FALSE = ("true", "1", "是", "yes"), ("false", "0", "否", "no")
@@ -36,6 +37,7 @@ class Population:
     applicants: pl.LazyFrame
     matters: pl.LazyFrame
     source: str
+    rows: pl.Series | None = None  # each matter's applicant row (``link``), when validation found them
 
 
 def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool = True) -> Population:
@@ -43,11 +45,31 @@ def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool
     path = Path(path)
     raw = _read_raw(path)
     typed = {name: _typed(name, raw[name]) for name in TABLES}
+    links: list[pl.Series] = []
     if check:
-        problems = validate(typed["applicants"], typed["matters"], codes)
+        problems = validate(typed["applicants"], typed["matters"], codes, links)
         if problems:
             raise InputError(problems)
-    return Population(_clean(typed["applicants"], APPLICANT_SCHEMA), _clean(typed["matters"], MATTER_SCHEMA), str(path))
+    return Population(_clean(typed["applicants"], APPLICANT_SCHEMA), _clean(typed["matters"], MATTER_SCHEMA),
+                      str(path), links[0] if links else None)
+
+
+def link(keys: pl.Series, matters: pl.LazyFrame) -> pl.Series | None:
+    """Each matter's row in ``keys`` (UInt32, null where no key is its own); None when two keys hash alike.
+
+    ``matters`` has one column, the matters' keys. Rows are found by joining on the keys' 64-bit
+    hashes (integers, far cheaper to join than text), then the text is compared: a matter whose
+    hash is an applicant's but whose key is not (a collision) has no row, since no other key has
+    that hash. So the result is exactly that of a join on the text, when the keys' hashes are distinct.
+    """
+    table = pl.DataFrame({"__hash": keys.hash(), ROW: pl.int_range(keys.len(), dtype=pl.UInt32, eager=True)})
+    if table["__hash"].n_unique() < table.height:
+        return None
+    key = pl.col(matters.collect_schema().names()[0])
+    joined = matters.with_columns(key.hash().alias("__hash")).join(table.lazy(), on="__hash", how="left",
+                                                                   maintain_order="left")
+    same = key == pl.lit(keys).gather(pl.col(ROW))
+    return joined.select(pl.when(same).then(pl.col(ROW)).alias(ROW)).collect()[ROW]
 
 
 def _read_raw(path: Path) -> dict[str, pl.LazyFrame]:
@@ -117,26 +139,33 @@ def _clean(frame: pl.LazyFrame, schema: dict) -> pl.LazyFrame:
     return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
 
 
-def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, CodeInfo]) -> list[tuple[str, str]]:
+def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, CodeInfo],
+             links: list[pl.Series] | None = None) -> list[tuple[str, str]]:
     """Every problem of the two tables (the first ``SHOWN``, then how many more).
 
     One pass counts the problems of every check; only when some check fails are its rows located,
     so a clean population of millions of rows is checked in a single scan of each table. A check
     may bring a cheaper expression for that pass (its fifth item), nonzero when some row may fail.
+    When there is no problem, each matter's applicant row (``link``) is appended to ``links``.
     """
     found: list[tuple[str, str]] = []
     total = 0
-    given = pl.col("uscc").drop_nulls()  # as many distinct hashes as codes: no code is given twice
-    known = applicants.select(given.implode(), given.hash().n_unique().alias("hashes"), given.len().alias("n"))
-    usccs, hashes, count = known.collect().row(0)
-    usccs = pl.Series("uscc", usccs, dtype=pl.String)
-    # Matters whose code is not an applicant's, counted by a join (one hash table, not one per batch);
-    # (uscc, id) pairs given twice suspected by hash (the two columns' hashes combined, so equal pairs
-    # hash alike), the exact search left for when rows are located. Both in one read of the two columns.
-    unlinked, suspects = (frame.item() for frame in pl.collect_all([
-        matters.select(pl.col("uscc").drop_nulls()).join(pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti")
-        .select(pl.len()),
-        matters.select((pl.col("uscc").hash(1) ^ pl.col("id").hash(2)).n_unique() < pl.len())]))
+    keys = applicants.select("uscc").collect()["uscc"]
+    usccs = keys.drop_nulls()
+    hashes, count = usccs.hash().n_unique(), usccs.len()  # as many distinct hashes as codes: none given twice
+    # Matters whose code is not an applicant's, counted from each matter's applicant row (found by
+    # the codes' hashes); (uscc, id) pairs given twice suspected by hash (the hashes of the applicant
+    # row, or of the code, and of the id combined, so equal pairs hash alike), the exact search left
+    # for when rows are located.
+    rows = link(keys, matters.select("uscc")) if hashes == count == keys.len() else None
+    owner = pl.col("uscc") if rows is None else pl.lit(rows)
+    twice = ((owner.hash(1) ^ pl.col("id").hash(2)).n_unique() < pl.len()).alias("twice")
+    absent, suspects = matters.select(pl.col("uscc").null_count().alias("absent"), twice).collect().row(0)
+    if rows is not None:
+        unlinked = rows.null_count() - absent
+    else:  # codes missing or given twice (a problem already): counted by a join on the text
+        unlinked = matters.select(pl.col("uscc").drop_nulls()).join(
+            pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti").select(pl.len()).collect().item()
     matter_checks = _matter_checks(codes, usccs, unlinked)
     for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=hashes == count)),
                                  ("matters", _with_links(matters, codes, suspects), matter_checks)):
@@ -155,6 +184,8 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
                     found.append((f"{table} 第{row['__row'] + 1}条（表格第{row['__row'] + 2}行） {field}", why))
     if total > SHOWN:
         found.append(("（共计）", f"共有 {total} 条记录有问题，以上只列出前面的部分"))
+    if not found and rows is not None and links is not None:
+        links.append(rows)
     return found
 
 

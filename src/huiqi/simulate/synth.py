@@ -78,14 +78,27 @@ def _blank(series: pl.Series, drop: np.ndarray) -> pl.Series:
     return pl.select(pl.when(pl.Series(drop)).then(None).otherwise(series).alias(series.name)).to_series()
 
 
-def synthesise(applicants: int, seed: int, codes: dict[str, CodeInfo], per_applicant: float = 5.0
-               ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``applicants`` applicants with about ``per_applicant`` matters each; the same for the same seed."""
-    people = _applicants(_Draw(seed, applicants))
+def synthesise(applicants: int, seed: int, codes: dict[str, CodeInfo], per_applicant: float = 5.0,
+               first: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``applicants`` applicants with about ``per_applicant`` matters each; the same for the same seed.
+
+    ``first`` numbers the applicants from there (their codes and names), so blocks made with
+    different ``first`` (and seeds) form one population of distinct applicants.
+    """
+    people = _applicants(_Draw(seed, applicants), first)
     return people, _matters(np.random.default_rng(seed + 1), people["uscc"], codes, per_applicant)
 
 
-def _applicants(d: _Draw) -> pl.DataFrame:
+def blocks(applicants: int, seed: int, block: int) -> list[tuple[int, int, int]]:
+    """(first applicant, applicants, seed) of each block of a population made in blocks of ``block``.
+
+    The first block has the population's seed, so a population of one block is ``synthesise``'s.
+    """
+    return [(first, min(block, applicants - first), seed + 10_000 * i)
+            for i, first in enumerate(range(0, applicants, block))]
+
+
+def _applicants(d: _Draw, first: int = 0) -> pl.DataFrame:
     n = d.n
     regions = _regions(d)
     table = industries.core_table()
@@ -99,8 +112,9 @@ def _applicants(d: _Draw) -> pl.DataFrame:
     growth = pl.Series(d.rng.normal(1.08, 0.12, n).clip(0.3, 3.0))
     partial = pl.Series(group == 1)
     columns = {
-        "uscc": _uscc(d, regions),
-        "name": pl.select(pl.concat_str(pl.lit("合成单位"), pl.int_range(n).cast(pl.String).str.zfill(8)))
+        "uscc": _uscc(d, regions, first),
+        "name": pl.select(pl.concat_str(pl.lit("合成单位"), pl.int_range(first, first + n).cast(pl.String)
+                                        .str.zfill(8)))
         .to_series(),
         "kind": d.pick(list(CHOICES["kind"]), [85, 3, 3, 3, 5, 1]),
         "region": _blank(regions, d.chance(0.02)),
@@ -132,12 +146,12 @@ def _regions(d: _Draw) -> pl.Series:
     ).to_series().alias("region")
 
 
-def _uscc(d: _Draw, regions: pl.Series) -> pl.Series:
+def _uscc(d: _Draw, regions: pl.Series, first: int = 0) -> pl.Series:
     """Valid, unique codes: 9 1 (enterprise), six region digits, 'M' + the row number in base 31, checks."""
     n = d.n
     area = regions.replace("shenfu", "210400").to_numpy().astype("U6").view(np.uint32).reshape(n, 6) - ord("0")
     value = {c: i for i, c in enumerate(ALPHABET)}
-    serial = np.arange(n)[:, None] // (31 ** np.arange(6, -1, -1)) % 31
+    serial = np.arange(first, first + n)[:, None] // (31 ** np.arange(6, -1, -1)) % 31
     body = np.hstack([np.full((n, 1), value["M"]), serial])
     gb11714 = np.array([int(c) if c.isdigit() else ord(c) - 55 for c in ALPHABET])
     org = 11 - (gb11714[body] * np.array(ORG_WEIGHTS)).sum(axis=1) % 11
