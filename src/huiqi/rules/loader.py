@@ -306,7 +306,7 @@ def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> P
     version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     policy = _Builder(spec, vocabulary(), report).build(version, path)
     report.raise_if_any()
-    return policy
+    return replace(policy, text=text)
 
 
 def load_file(path: str | Path, **kwargs: Any) -> Policy:

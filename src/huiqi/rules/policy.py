@@ -111,6 +111,7 @@ class Policy:
     path: str
     order: int = field(default=0, compare=False)
     situations: tuple[Any, ...] = field(default=(), compare=False)  # SituationSpec: the publication gate's
+    text: str = field(default="", compare=False, repr=False)  # the file it was loaded from (a reform edits it)
 
     def measure(self, number: int) -> Measure | None:
         """The measure numbered ``number``, or None."""

@@ -23,11 +23,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.db import utcnow
 from huiqi.errors import HuiqiError, InputError, NotFound
 from huiqi.models import SimulationJob, User
-from huiqi.rules.loader import load_many, read_yaml, vocabulary
+from huiqi.rules.loader import read_yaml, vocabulary
+from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import Reform, apply_reform
@@ -120,8 +122,9 @@ def run(sessions: Sessions, job_id: int) -> None:
         job = session.get(SimulationJob, job_id)
         folder, params = Path(job.folder), dict(job.params)
         job.state = "running"
+        policies = catalogue.published(session)  # the policies in force when the job starts
     try:
-        report = _simulate(folder, params, lambda done, total: _progress(sessions, job_id, done, total))
+        report = _simulate(folder, params, lambda done, total: _progress(sessions, job_id, done, total), policies)
         _write(folder, report)
         _finish(sessions, job_id, "done", None)
     except HuiqiError as error:
@@ -131,8 +134,8 @@ def run(sessions: Sessions, job_id: int) -> None:
         raise
 
 
-def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None]) -> SimulationReport:
-    policies = load_many()
+def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None],
+              policies: list[Policy]) -> SimulationReport:
     if params.get("synthetic_applicants"):
         people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), vocabulary())
         write_population(people, matters, folder / "population", "parquet")
@@ -217,13 +220,13 @@ def interrupted(session: Session) -> int:
     return result.rowcount or 0
 
 
-def rebuild(job: SimulationJob) -> SimulationReport | None:
+def rebuild(job: SimulationJob, policies: list[Policy]) -> SimulationReport | None:
     """A finished job's report, rebuilt from its JSON (for pages that draw tables and charts)."""
     data = summary(job)
     if data is None:
         return None
     reform = _reform(job.params["reform"]) if job.params.get("reform") else None
-    rebuilt = SimulationReport(data["population"], date.fromisoformat(data["as_of"]), data["by"], load_many(),
+    rebuilt = SimulationReport(data["population"], date.fromisoformat(data["as_of"]), data["by"], policies,
                                _frame(data["groups"]), data["seconds"], data["matters"])
     if reform is not None:
         rebuilt.reform = reform

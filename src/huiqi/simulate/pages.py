@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.simulate import jobs
 from huiqi.simulate.endpoints import job_sessions, job_spec, read_upload
@@ -55,7 +56,7 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
 @router.get("/simulate/{job_id}", response_class=HTMLResponse)
 def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: RecordId) -> HTMLResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
-    report = jobs.rebuild(job)
+    report = jobs.rebuild(job, catalogue.published(session))
     context = {"job": job}
     if report is not None:
         headers, rows = people_table(report)

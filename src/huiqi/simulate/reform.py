@@ -80,7 +80,7 @@ def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
         if policy.id not in changed:
             result.append(policy)
             continue
-        text = Path(policy.path).read_text("utf-8")
+        text = policy.text or Path(policy.path).read_text("utf-8")
         edit = _editor(changed[policy.id], reform.name)
         reloaded = load_text(text, f"{policy.path}（改革：{reform.name}）", path=policy.path, changes=edit)
         result.append(replace(reloaded, order=policy.order, version=f"{policy.version}+{reform.name}"))
