@@ -170,6 +170,12 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/messages/read"): SIGNED_IN,
     ("POST", "/api/v1/messages/{message_id}/read"): SIGNED_IN,
     ("GET", "/messages"): SIGNED_IN,
+    ("POST", "/subscriptions"): SIGNED_IN,
+    ("POST", "/subscriptions/{subscription_id}/end"): SIGNED_IN,
+    ("GET", "/subscribe"): EVERYONE,
+    ("POST", "/subscribe"): EVERYONE,
+    ("GET", "/subscriptions/confirm/{token}"): EVERYONE,
+    ("GET", "/subscriptions/unsubscribe/{token}"): EVERYONE,
     ("POST", "/messages/read"): SIGNED_IN,
     ("POST", "/messages/{message_id}/read"): SIGNED_IN,
     ("POST", "/api/v1/applications/{application_id}/rating"): {"enterprise"},
@@ -270,6 +276,9 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/messages/read"): {},
     ("POST", "/api/v1/messages/{message_id}/read"): {},
     ("POST", "/messages/read"): {},
+    ("POST", "/subscriptions"): {"data": {"topic": "rounds"}},
+    ("POST", "/subscriptions/{subscription_id}/end"): {},
+    ("POST", "/subscribe"): {"data": {"email": "x@example.com", "topic": "rounds"}},
     ("POST", "/api/v1/applications/{application_id}/rating"): {"json": {"level": 5}},
     ("POST", "/api/v1/ratings/{rating_id}/answer"): {"json": {"text": "矩阵"}},
     ("POST", "/api/v1/ratings/{rating_id}/recheck"): {"json": {"text": "矩阵"}},
@@ -322,7 +331,7 @@ BODIES: dict[tuple[str, str], dict] = {
 PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",
          "version_id": "1", "entry_id": "1", "username": "dalian",
          "job_id": "1", "kind": "html", "round_id": "1", "list_id": "1", "offer_id": "1",
-         "message_id": "1", "rating_id": "1", "share_id": "x" * 22}
+         "message_id": "1", "rating_id": "1", "subscription_id": "1", "token": "t" * 20, "share_id": "x" * 22}
 # Path parameters that name an applicant's record: filled from the world.
 RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
 

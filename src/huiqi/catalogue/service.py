@@ -20,6 +20,7 @@ from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.messages import subscriptions
 from huiqi.models import PolicyVersion, User
 from huiqi.rules.case import register_codes
 from huiqi.rules.loader import load_text
@@ -264,6 +265,9 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
                  after={"policy": row.policy_id, "number": row.number, "version": row.digest[:12],
                         "applicants": changes.applicants, "ceilings_before": changes.cost_before,
                         "ceilings_after": changes.cost_after})
+    subscriptions.tell(session, topic="policies", subject=f"新政策发布：{policy.number}《{policy.title}》",
+                       body=f"{policy.issuer}《{policy.title}》（{policy.number}）已发布，"
+                            f"共 {len(policy.measures)} 条措施。", link="/policy")
     return row
 
 

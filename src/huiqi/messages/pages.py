@@ -1,19 +1,88 @@
 """The message centre: the caller's messages, newest first, each linked to its record; mark read."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
-from huiqi.messages import service
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.catalogue import service as catalogue
+from huiqi.messages import service, subscriptions
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
-from huiqi.web.steps import form_step
+from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 
 
+def _measures(session) -> list[tuple[str, str]]:
+    return [(f"{p.id}/{m.number}", f"{p.number} 措施{m.number}. {m.title}") for p in catalogue.published(session)
+            for m in p.measures if m.monetary]
+
+
 @router.get("/messages", response_class=HTMLResponse)
-def centre(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
-    return page(request, "messages/index.html", who, messages=service.inbox(session, actor=actor))
+def centre(request: Request, who: CallerDep, actor: Actor, session: Db, status_code: int = 200,
+           problems: list | None = None) -> Response:
+    return page(request, "messages/index.html", who, status_code=status_code,
+                messages=service.inbox(session, actor=actor), subscriptions=subscriptions.mine(session, actor=actor),
+                topics=subscriptions.TOPICS, measures=_measures(session) if actor.role == "enterprise" else [],
+                problems=problems or [])
+
+
+@router.post("/subscriptions", response_model=None)
+def subscribe(request: Request, who: CallerDep, actor: Actor, session: Db,
+              topic: Annotated[str, Form(max_length=20)] = "",
+              value: Annotated[str, Form(max_length=60)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:
+        return centre(request, who, actor, session, status_code=refusal.status_code,
+                      problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, lambda: subscriptions.subscribe(session, actor=actor, topic=topic, value=value or None),
+                     done="/messages#subscriptions", again=again, said="已订阅，有新消息会在这里告诉您")
+
+
+@router.post("/subscriptions/{subscription_id}/end", response_model=None)
+def end(request: Request, who: CallerDep, actor: Actor, session: Db, subscription_id: RecordId) -> Response:
+    return form_step(session, lambda: subscriptions.end(session, actor=actor, subscription_id=subscription_id),
+                     done="/messages#subscriptions", again=lambda refusal: centre(request, who, actor, session),
+                     said="已取消订阅")
+
+
+@router.get("/subscribe", response_class=HTMLResponse)
+def subscribe_page(request: Request, who: CallerDep) -> Response:
+    topics = {t: subscriptions.TOPICS[t] for t in subscriptions.PUBLIC}
+    return page(request, "messages/subscribe.html", who, topics=topics, problems=[], values={})
+
+
+@router.post("/subscribe", response_model=None)
+def subscribe_email(request: Request, who: CallerDep, session: Db, sent: SentForm) -> Response:
+    email = str(sent.get("email") or "")[:254]
+    chosen = [str(t) for t in sent.getlist("topic")][:3]
+
+    def again(refusal: Refusal) -> Response:
+        return page(request, "messages/subscribe.html", who, status_code=refusal.status_code,
+                    topics={t: subscriptions.TOPICS[t] for t in subscriptions.PUBLIC},
+                    problems=refusal.problems or [("", refusal.message)], values={"email": email, "topics": chosen})
+
+    return form_step(session, lambda: subscriptions.subscribe_email(session, email=email, topics=chosen),
+                     done="/subscribe", again=again, said="确认邮件已发送：请打开邮件中的链接完成订阅")
+
+
+@router.get("/subscriptions/confirm/{token}", response_class=HTMLResponse)
+def confirm(request: Request, who: CallerDep, session: Db,
+            token: Annotated[str, PathParam(min_length=10, max_length=64)]) -> Response:
+    found = subscriptions.confirm(session, token)
+    session.commit()
+    return page(request, "messages/subscribed.html", who, said=f"订阅已确认：{subscriptions.TOPICS[found.topic]}",
+                token=token)
+
+
+@router.get("/subscriptions/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe(request: Request, who: CallerDep, session: Db,
+                token: Annotated[str, PathParam(min_length=10, max_length=64)]) -> Response:
+    subscriptions.unsubscribe(session, token)
+    session.commit()
+    return page(request, "messages/subscribed.html", who, said="已取消订阅，今后不再发送", token=None)
 
 
 @router.post("/messages/read", response_model=None)

@@ -24,6 +24,7 @@ from huiqi.models.rating import Rating
 from huiqi.models.recognition_list import RecognitionList
 from huiqi.models.round import Round, RoundMeasure
 from huiqi.models.simulation_job import SimulationJob
+from huiqi.models.subscription import Subscription
 from huiqi.models.transition import Transition
 from huiqi.models.user import ROLES, User
 from huiqi.models.web_session import WebSession
@@ -34,5 +35,5 @@ __all__ = [
     "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
     "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
     "Matter", "Message", "Offer", "PolicyVersion", "Rating", "RecognitionList", "Round", "RoundMeasure",
-    "SimulationJob", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
+    "SimulationJob", "Subscription", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
 ]

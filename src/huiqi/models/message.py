@@ -18,7 +18,7 @@ class Message(Created, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: a subscriber by e-mail
     kind: Mapped[str] = mapped_column(String(40))  # application.submitted, offer.new, digest.reviewer …
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

@@ -21,6 +21,7 @@ from huiqi.db import utcnow
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.holidays.service import calendar_of
+from huiqi.messages import subscriptions
 from huiqi.models import Application, Department, Round, RoundMeasure, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.rounds import repository
@@ -121,6 +122,11 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     audit.record(session, actor=actor.username, action="round.open", entity="round", entity_id=found.id,
                  after={"policy": policy.id, "title": title, "opens_on": opens_on, "closes_on": closes_on,
                         "measures": [r.measure for r in rows]})
+    listed = "、".join(f"措施{r.measure}" for r in rows)
+    subscriptions.tell(session, topic="rounds", subject=f"新的申报批次：{title}（{closes_on} 截止）",
+                       body=f"{policy.number}「{title}」受理 {listed}，{opens_on} 至 {closes_on}。",
+                       link=f"/rounds#round-{found.id}", values={f"{policy.id}/{r.measure}" for r in rows},
+                       also=("measure",))
     return found
 
 

@@ -23,6 +23,7 @@ from huiqi.departments.service import CITY_GOVERNMENTS
 from huiqi.errors import Conflict, InputError
 from huiqi.funding import service as funding
 from huiqi.holidays.service import calendar_of
+from huiqi.messages import subscriptions
 from huiqi.models import Announcement, Application, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.reference import divisions
@@ -147,6 +148,10 @@ def announce(ctx: Context) -> None:
     audit.record(ctx.session, actor=ctx.actor.username, action="announcement.open", entity="announcement",
                  entity_id=batch.id, after={"applications": [a.id for a in ctx.applications], "starts_on": starts_on,
                                             "working_days": days, "ends_on": batch.ends_on})
+    subscriptions.tell(ctx.session, topic="announcements", subject=f"新的公示：{title[:100]}",
+                       body=f"{title}，{starts_on} 至 {batch.ends_on}，共 {len(ctx.applications)} 项。",
+                       link=f"/announcements#batch-{batch.id}",
+                       values={f"{a.policy_id}/{a.measure}" for a in ctx.applications}, also=("measure",))
 
 
 def announcement_of(session: Session, application: Application) -> Announcement:

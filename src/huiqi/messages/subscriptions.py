@@ -1,0 +1,126 @@
+"""Subscriptions: who is told of a publication, a new round, a 公示.
+
+An enterprise user subscribes to new policies, rounds and 公示, to a measure, or to its region or industry (for
+rounds); anyone may subscribe by e-mail to new policies, rounds and 公示: the subscription counts once confirmed
+by the link sent to the address, and each message carries a link that ends it in one click."""
+
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huiqi.config import get_settings
+from huiqi.db import utcnow
+from huiqi.errors import Conflict, InputError, NotFound
+from huiqi.messages.service import notify
+from huiqi.models import Message, Subscription, User
+from huiqi.users.roles import Role
+
+TOPICS = {"policies": "新政策发布", "rounds": "新的申报批次", "announcements": "新的公示",
+          "measure": "某条措施的批次与公示"}
+PUBLIC = ("policies", "rounds", "announcements")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
+
+
+def mine(session: Session, *, actor: User) -> list[Subscription]:
+    return list(session.scalars(select(Subscription).where(Subscription.user_id == actor.id)
+                                .order_by(Subscription.id)))
+
+
+def subscribe(session: Session, *, actor: User, topic: str, value: str | None = None) -> Subscription:
+    """A signed-in user's subscription (confirmed at once: the account is the address)."""
+    if topic not in TOPICS:
+        raise InputError([("订阅内容", f"应为 {'、'.join(TOPICS.values())} 之一")])
+    if topic == "measure":
+        if actor.role != Role.ENTERPRISE:
+            raise InputError([("订阅内容", "按措施订阅仅限企业用户")])
+        if not value or len(value) > 60 or not re.fullmatch(r"[a-z0-9-]+/[0-9]{1,3}", value):
+            raise InputError([("订阅对象", "请选择一条措施")])
+    else:
+        value = None
+    found = session.scalar(select(Subscription).where(Subscription.user_id == actor.id, Subscription.topic == topic,
+                                                      Subscription.value.is_(value) if value is None
+                                                      else Subscription.value == value))
+    if found is not None:
+        raise Conflict("已经订阅过")
+    row = Subscription(user_id=actor.id, topic=topic, value=value, token=secrets.token_urlsafe(24),
+                       confirmed_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[Subscription]:
+    """Anyone's subscription by e-mail: unconfirmed until the link sent to the address is followed."""
+    email = email.strip().lower()
+    if not EMAIL.match(email) or len(email) > 254:
+        raise InputError([("电子邮箱", "请填写有效的电子邮箱地址")])
+    chosen = [t for t in topics if t in PUBLIC]
+    if not chosen:
+        raise InputError([("订阅内容", "请至少选择 新政策发布、新的申报批次、新的公示 之一")])
+    if not get_settings().smtp_host:
+        raise Conflict("本系统未开通邮件发送，暂不能按邮箱订阅；企业用户可登录后在消息中心订阅")
+    made = []
+    for topic in chosen:
+        row = Subscription(email=email, topic=topic, token=secrets.token_urlsafe(24))
+        session.add(row)
+        made.append(row)
+    session.flush()
+    for row in made:
+        session.add(Message(user_id=None, kind="subscription.confirm", subject=f"请确认订阅：{TOPICS[row.topic]}",
+                            body=f"您（{email}）申请订阅“{TOPICS[row.topic]}”。如确系本人申请，请打开下面的链接确认；"
+                                 "否则不必理会。", link=f"/subscriptions/confirm/{row.token}", email=email, attempts=0))
+    session.flush()
+    return made
+
+
+def end(session: Session, *, actor: User, subscription_id: int) -> None:
+    found = session.get(Subscription, subscription_id)
+    if found is None or found.user_id != actor.id:
+        raise NotFound(f"没有编号为 {subscription_id} 的订阅")
+    session.delete(found)
+    session.flush()
+
+
+def confirm(session: Session, token: str) -> Subscription:
+    found = session.scalar(select(Subscription).where(Subscription.token == token))
+    if found is None:
+        raise NotFound("订阅链接无效或已取消")
+    if found.confirmed_at is None:
+        found.confirmed_at = utcnow()
+        session.flush()
+    return found
+
+
+def unsubscribe(session: Session, token: str) -> None:
+    found = session.scalar(select(Subscription).where(Subscription.token == token))
+    if found is None:
+        raise NotFound("订阅链接无效或已取消")
+    session.delete(found)
+    session.flush()
+
+
+def tell(session: Session, *, topic: str, subject: str, body: str, link: str, values: set[str] = frozenset(),
+         also: tuple[str, ...] = ()) -> int:
+    """Tell the confirmed subscribers of ``topic`` (and of the ``also`` topics whose value is in ``values``); each
+    once, with a link to end the subscription. The number told."""
+    rows = session.scalars(select(Subscription).where(Subscription.confirmed_at.is_not(None)))
+    told, seen_users, seen_emails = 0, set(), set()
+    settings = get_settings()
+    for row in rows:
+        if not (row.topic == topic or (row.topic in also and row.value in values)):
+            continue
+        text = f"{body}\n\n取消此订阅：/subscriptions/unsubscribe/{row.token}"
+        if row.user_id is not None and row.user_id not in seen_users:
+            seen_users.add(row.user_id)
+            user = session.get(User, row.user_id)
+            if user is not None and user.active:
+                told += notify(session, [user], kind=f"subscription.{topic}", subject=subject, body=text, link=link)
+        elif row.email and row.email not in seen_emails and settings.smtp_host:
+            seen_emails.add(row.email)
+            session.add(Message(user_id=None, kind=f"subscription.{topic}", subject=subject, body=text, link=link,
+                                email=row.email, attempts=0))
+            told += 1
+    session.flush()
+    return told

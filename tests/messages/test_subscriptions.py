@@ -1,0 +1,76 @@
+"""Subscriptions: a new round or 公示 tells exactly the subscribers it concerns, once each; an e-mail subscription
+counts only once confirmed by its link, and one click ends it."""
+
+from datetime import date
+
+import pytest
+
+from huiqi import clock
+from huiqi.catalogue import service as catalogue
+from huiqi.config import get_settings
+from huiqi.errors import Conflict, InputError
+from huiqi.messages import service as messages
+from huiqi.messages import subscriptions
+from huiqi.models import Message
+from huiqi.rounds import service as rounds
+
+
+def _open(session, people, measures=(3,)):
+    policy = catalogue.published(session)[0]
+    with clock.pinned(date(2025, 9, 1)):
+        return rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="订阅测试批次",
+                                 opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 30),
+                                 measures=[rounds.MeasureIn(m) for m in measures])
+
+
+def test_a_round_tells_its_subscribers_once(session, people) -> None:
+    subscriptions.subscribe(session, actor=people.alice, topic="rounds")
+    subscriptions.subscribe(session, actor=people.alice, topic="measure", value="ln-2022-35/3")
+    subscriptions.subscribe(session, actor=people.bob, topic="measure", value="ln-2022-35/13")
+    subscriptions.subscribe(session, actor=people.miit, topic="announcements")
+    with pytest.raises(Conflict):
+        subscriptions.subscribe(session, actor=people.alice, topic="rounds")
+    with pytest.raises(InputError):
+        subscriptions.subscribe(session, actor=people.miit, topic="measure", value="ln-2022-35/3")
+    _open(session, people)
+    told = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "subscription.rounds"]
+    assert len(told) == 1 and "订阅测试批次" in told[0].subject and "取消此订阅" in told[0].body
+    assert not [m for m in messages.inbox(session, actor=people.bob) if m.kind.startswith("subscription")]
+    assert not [m for m in messages.inbox(session, actor=people.miit) if m.kind.startswith("subscription")]
+
+
+def test_an_email_subscription_needs_smtp_and_its_confirmation(session, people, monkeypatch) -> None:
+    with pytest.raises(Conflict, match="未开通邮件发送"):
+        subscriptions.subscribe_email(session, email="citizen@example.com", topics=["rounds"])
+    monkeypatch.setenv("HUIQI_SMTP_HOST", "127.0.0.1")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(InputError, match="有效的电子邮箱"):
+            subscriptions.subscribe_email(session, email="not-an-address", topics=["rounds"])
+        made = subscriptions.subscribe_email(session, email="Citizen@Example.com", topics=["rounds", "bogus"])
+        assert [s.topic for s in made] == ["rounds"] and made[0].confirmed_at is None
+        ask = session.query(Message).filter_by(email="citizen@example.com", kind="subscription.confirm").one()
+        assert ask.link == f"/subscriptions/confirm/{made[0].token}"
+        _open(session, people)
+        assert session.query(Message).filter_by(email="citizen@example.com", kind="subscription.rounds").count() == 0
+        subscriptions.confirm(session, made[0].token)
+        _open(session, people, measures=(13,))
+        assert session.query(Message).filter_by(email="citizen@example.com", kind="subscription.rounds").count() == 1
+        subscriptions.unsubscribe(session, made[0].token)
+        _open(session, people, measures=(14,))
+        assert session.query(Message).filter_by(email="citizen@example.com", kind="subscription.rounds").count() == 1
+    finally:
+        get_settings.cache_clear()
+
+
+@pytest.mark.anyio
+async def test_the_pages(browser, session, people) -> None:
+    alice = browser(people.alice)
+    done = await alice.post("/subscriptions", data={"topic": "measure", "value": "ln-2022-35/3"})
+    assert done.status_code == 303
+    page = (await alice.get("/messages")).text
+    assert "某条措施的批次与公示" in page and "措施3" in page
+    anyone = browser(None)
+    refused = await anyone.post("/subscribe", data={"email": "x", "topic": "rounds"})
+    assert refused.status_code in (409, 422) and "订阅" in refused.text
+    assert (await anyone.get("/subscriptions/unsubscribe/no-such-token-here")).status_code == 404
