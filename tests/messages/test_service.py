@@ -105,3 +105,18 @@ def test_an_enterprise_is_reminded_once_of_a_round_closing(session, people) -> N
     assert len(told) == 1 and "2025-09-10 截止" in told[0].subject and "h1" in told[0].subject
     messages.digest(session, date(2025, 9, 5))
     assert len([m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]) == 1
+
+
+def test_a_profile_change_that_makes_a_measure_applicable_is_told(session, people) -> None:
+    from huiqi.applicants import repository
+    from huiqi.applicants import service as applicants
+    from huiqi.applicants.schemas import PROFILE_FIELDS
+    from tests.dbtest import ALICE_USCC
+
+    current = repository.current_profile(session, repository.by_uscc(session, ALICE_USCC).id)
+    fields = {k: getattr(current, k) for k in PROFILE_FIELDS if getattr(current, k) is not None}
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, **(fields | {"industry": "3411"}))
+    assert not [m for m in messages.inbox(session, actor=people.alice) if m.kind == "claim.new"]  # fewer, not more
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, **(fields | {"industry": "6513"}))
+    told = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "claim.new"]
+    assert any("h1" in m.subject and "措施3" in m.subject for m in told), [m.subject for m in told]

@@ -53,12 +53,36 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
     current = repository.current_profile(session, applicant.id)
     if current is not None and all(getattr(current, k) == v for k, v in values.items()):
         return current
+    before = _claims(session, applicant) if current is not None and not demo else None
     profile = ApplicantProfile(applicant_id=applicant.id, version=(current.version + 1 if current else 1),
                                recorded_by=actor.username, **values)
     repository.add(session, profile)
     audit.record(session, actor=actor.username, action="applicant.profile", entity="applicant", entity_id=uscc,
                  before=_values(current), after={"version": profile.version, **values})
+    if before is not None:
+        _tell_new_claims(session, applicant, before)
     return profile
+
+
+def _claims(session: Session, applicant: Applicant) -> set[tuple[str, str, int]]:
+    """(matter, policy, measure) the rules keep for the applicant's record today (after 从高不重复)."""
+    day = clock.today()
+    try:
+        case, _ = case_for(session, applicant=applicant, as_of=day)
+    except InputError:
+        return set()
+    return {(g.matter, g.policy, g.measure) for g in match(case, catalogue.published(session), day).grants}
+
+
+def _tell_new_claims(session: Session, applicant: Applicant, before: set[tuple[str, str, int]]) -> None:
+    """A change of the profile that makes a measure applicable is told to the enterprise."""
+    from huiqi.messages import service as messages
+
+    for matter, _, measure in sorted(_claims(session, applicant) - before):
+        messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="claim.new",
+                        subject=f"单位信息更新后，事项 {matter} 可申请措施{measure}",
+                        body=f"按更新后的单位信息，事项 {matter} 符合措施{measure}的条件。请到“本单位”页面查看。",
+                        link="/me#claims")
 
 
 def _values(profile: ApplicantProfile | None) -> dict[str, Any] | None:
