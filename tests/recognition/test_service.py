@@ -75,3 +75,17 @@ def test_an_offer_accepted_is_a_draft_and_a_withdrawn_list_takes_its_offers(sess
     lists.withdraw(session, actor=people.miit, list_id=done.list.id, reason="名单更正")
     assert session.get(Matter, offer.matter_id).source == "withdrawn"
     assert all(o.state != "open" for o in session.query(Offer).filter_by(matter_id=offer.matter_id))
+
+
+def test_a_round_opened_after_the_import_brings_its_offers(session, people) -> None:
+    from huiqi.catalogue import service as catalogue
+    from huiqi.rounds import service as rounds
+
+    done = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
+    assert done.offers == 0  # no round open yet
+    with clock.pinned(date(2025, 7, 1)):
+        rounds.open_round(session, actor=people.admin, policy_id=catalogue.published(session)[0].id,
+                          title="导入后开设的批次", opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
+                          measures=[rounds.MeasureIn(3)])
+    imported = session.query(Matter).filter_by(list_id=done.list.id).one()
+    assert [o.measure for o in session.query(Offer).filter_by(matter_id=imported.id)] == [3]

@@ -268,6 +268,9 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
     subscriptions.tell(session, topic="policies", subject=f"新政策发布：{policy.number}《{policy.title}》",
                        body=f"{policy.issuer}《{policy.title}》（{policy.number}）已发布，"
                             f"共 {len(policy.measures)} 条措施。", link="/policy")
+    from huiqi.offers import service as offers  # offers read the catalogue: imported here, once both exist
+
+    offers.make_for_listed(session, clock.today())
     return row
 
 

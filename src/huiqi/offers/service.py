@@ -75,6 +75,13 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
     return made
 
 
+def make_for_listed(session: Session, day: date) -> int:
+    """Match again every applicant with a published (imported) fact and make the offers: after a round opens or a
+    policy is published, what the lists already say is brought to the enterprises."""
+    ids = set(session.scalars(select(Matter.applicant_id).where(Matter.source == "imported")))
+    return make_for(session, [a for a in (session.get(Applicant, i) for i in sorted(ids)) if a is not None], day)
+
+
 def _open(session: Session, matter_id: int) -> bool:
     return session.scalar(select(Offer.id).where(Offer.matter_id == matter_id, Offer.state == "open")
                           .limit(1)) is not None

@@ -127,6 +127,9 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
                        body=f"{policy.number}「{title}」受理 {listed}，{opens_on} 至 {closes_on}。",
                        link=f"/rounds#round-{found.id}", values={f"{policy.id}/{r.measure}" for r in rows},
                        also=("measure",))
+    from huiqi.offers import service as offers  # offers read rounds: imported here, once both exist
+
+    offers.make_for_listed(session, clock.today())
     return found
 
 
