@@ -46,7 +46,8 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
     editing = context.pop("editing", None)
     mine, codes = offers.mine(session, actor=actor), catalogue.codes(session)
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
-                open_rounds=rounds.open_by_measure(session), offers=mine, offer_states=offers.STATE_LABELS,
+                open_rounds=rounds.open_by_measure(session), direct=rounds.direct_measures(session), offers=mine,
+                offer_states=offers.STATE_LABELS,
                 offer_modes={o.id: offers.mode_of(session, o) for o in mine},
                 offer_matters={m.id: f"{m.key}（{codes[m.codes[0]].label if m.codes and m.codes[0] in codes else ''}）"
                                for m in matters},
