@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     smtp_host: str | None = Field(
         None, description="发送邮件的 SMTP 服务器；不设则消息只在站内消息中心（演示默认如此）。")
     smtp_port: int = Field(25, ge=1, le=65535, description="SMTP 端口，默认 25。")
-    smtp_sender: str = Field("huiqi@localhost", description="发件人地址。")
+    smtp_sender: str = Field("huiqi@localhost", description="邮件的发件人地址，如 huiqi@sjj.ln.gov.cn。")
     smtp_tls: bool = Field(False, description="是否用 STARTTLS 加密连接。")
     smtp_user: str | None = Field(None, description="SMTP 登录名（可选）。")
     smtp_password: str | None = Field(None, description="SMTP 密码（可选；可用 HUIQI_SMTP_PASSWORD_FILE 给出）。")
