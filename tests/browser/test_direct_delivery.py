@@ -1,0 +1,124 @@
+"""免申即享 and 好差评 in the browser, on the demo: the enterprise finds the offer of the imported (invented) 瞪羚
+list in its messages and on its page; 省科技厅 confirms it (二次确认), proposes and opens the 公示; finance
+approves and pays once the 公示 has ended; the enterprise is told, and rates the service 不满意; the department
+answers the rectification, and the enterprise reads the answer."""
+
+from sqlalchemy import create_engine, text
+
+from huiqi.announcements.calendar import last_working_day, next_working_day
+from tests.browser.conftest import LIVE_DAY, serving, shoot, sign_in
+
+ENTERPRISE = "沈阳云帆软件有限公司（演示）"
+PDF = b"%PDF-1.4\n% huiqi browser test material\n1 0 obj <</Type/Catalog>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _one(database: str, sql: str, **params):
+    engine = create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql), params).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
+    sign_in(page, "ent-01")
+    page.goto("/messages")
+    assert "政策直达：措施2" in page.inner_text("main")
+    shoot(page, "70-enterprise-offer-message")
+    page.click("a[href='/me#offers']")
+    page.wait_for_load_state()
+    assert "待责任单位确认" in page.inner_text("#offers")
+
+    unit = _one(live_database, "SELECT u.username FROM users u JOIN departments d ON d.id = u.department_id "
+                               "WHERE d.name = '省科技厅' AND u.role = 'department' ORDER BY u.username LIMIT 1")
+    sign_in(page, unit)
+    page.goto("/offers/pending")
+    row = page.locator("tr", has_text=ENTERPRISE)
+    row.locator("form[action$='/confirm'] button").click()
+    page.wait_for_load_state()
+    assert "已确认" in page.content()
+    shoot(page, "71-department-confirmed")
+    application = _one(live_database, "SELECT application_id FROM offers WHERE state = 'confirmed' AND uscc = ("
+                                      "SELECT uscc FROM applicants a JOIN applicant_profiles p ON p.applicant_id = a.id"
+                                      " WHERE p.name = :name LIMIT 1)", name=ENTERPRISE)
+    page.goto(f"/review/{application}")
+    page.fill("#form-propose input[name=amount]", "90")
+    page.click("#form-propose button[type=submit]")
+    page.wait_for_load_state()
+    page.click("#form-announce button[type=submit]")
+    page.wait_for_load_state()
+    assert "公示中" in page.inner_text("main")
+
+    after = next_working_day(last_working_day(next_working_day(LIVE_DAY), 5))
+    with serving(live_database, today=after) as later:
+        sign_in(page, "finance", later)
+        page.goto(f"{later}/review/{application}")
+        page.click("#form-approve button[type=submit]")
+        page.wait_for_load_state()
+        page.fill("#form-disburse input[name=reference]", "免申即享-0001")
+        page.click("#form-disburse button[type=submit]")
+        page.wait_for_load_state()
+        assert "已拨付" in page.inner_text("main")
+
+        sign_in(page, "ent-01", later)
+        page.goto(f"{later}/messages")
+        assert f"申报 {application} 已拨付" in page.inner_text("main")
+        page.goto(f"{later}/applications/{application}")
+        page.check("#rating input[name=level][value='2']")
+        page.fill("#rating textarea[name=comment]", "确认前没有任何通知")
+        page.click("#rating button[type=submit]")
+        page.wait_for_load_state()
+        assert "感谢您的评价" in page.content()
+        shoot(page, "72-enterprise-rated")
+
+        sign_in(page, unit, later)
+        page.goto(f"{later}/ratings/rectifications")
+        page.fill("form[action$='/answer'] textarea[name=text]", "今后确认前先以消息告知企业")
+        page.click("form[action$='/answer'] button[type=submit]")
+        page.wait_for_load_state()
+        assert "整改情况已答复" in page.content()
+
+        sign_in(page, "ent-01", later)
+        page.goto(f"{later}/applications/{application}")
+        assert "今后确认前先以消息告知企业" in page.inner_text("#rating")
+        shoot(page, "73-enterprise-reads-the-answer")
+
+
+def test_a_list_imported_on_the_page_is_accepted_and_applied_for(page, live_database, tmp_path) -> None:
+    """申请即享: the admin imports a list (a CSV file) on the page; the enterprise accepts the offer on its page and
+    submits the draft it makes; from there the path is the whole path's (review, 公示, approval, payment)."""
+    uscc = _one(live_database, "SELECT a.uscc FROM applicants a JOIN applicant_profiles p ON p.applicant_id = a.id "
+                               "WHERE p.name = '抚顺智造科技有限公司（演示）' LIMIT 1")
+    listing = tmp_path / "单项冠军名单.csv"
+    listing.write_text(f"uscc,name\n{uscc},抚顺智造科技有限公司（演示）\n", encoding="utf-8")
+    sign_in(page, "admin")
+    page.goto("/admin/lists")
+    page.set_input_files("form[action='/admin/lists'] input[name=file]", str(listing))
+    page.select_option("form[action='/admin/lists'] select[name=code]", "single_champion")
+    page.select_option("form[action='/admin/lists'] select[name=level]", "national")
+    page.fill("form[action='/admin/lists'] input[name=document]", "工信部企业函〔2025〕演示号（虚构）")
+    page.fill("form[action='/admin/lists'] input[name=published_on]", "2025-06-01")
+    page.click("form[action='/admin/lists'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "名单已导入" in page.content()
+    shoot(page, "74-admin-list-imported")
+
+    sign_in(page, "ent-04")
+    page.goto("/me")
+    offer = page.locator("#offers tr", has_text="措施3")
+    offer.locator("form[action$='/accept'] button").click()
+    page.wait_for_url("**/applications/*")
+    assert "已生成申报草稿" in page.content()
+    material = tmp_path / "申报书.pdf"
+    material.write_bytes(PDF)
+    page.set_input_files("input[name=file]", str(material))
+    page.click("form[action$='/materials'] button[type=submit]")
+    page.wait_for_load_state()
+    page.check("input[name=agree]")
+    page.click("form[action$='/declaration'] button[type=submit]")
+    page.wait_for_load_state()
+    page.click("form[action$='/submit'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "市级初审" in page.inner_text("main")
+    shoot(page, "75-enterprise-applied-from-offer")
