@@ -1,0 +1,70 @@
+"""Both ways of delivering an offer through the JSON API alone: a list imported, the offers it makes; 申请即享 (the
+enterprise accepts, then submits) and 免申即享 (the lead department confirms; 公示, approval and payment follow)."""
+
+from datetime import date
+
+import pytest
+
+from huiqi.announcements.calendar import last_working_day, next_working_day
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_both_ways_through_the_api(client, session, people, set_today) -> None:
+    today = date(2025, 9, 1)
+    set_today(today)
+    admin, alice, bob, miit, most, money = (bearer(session, p) for p in (
+        people.admin, people.alice, people.bob, people.miit, people.most, people.finance))
+    opened = await client.post("/api/v1/rounds", headers=admin, json={
+        "policy": "ln-2022-35", "title": "2025年度（API）", "opens_on": "2025-09-01", "closes_on": "2025-12-31",
+        "measures": [{"measure": 3, "mode": "apply"}, {"measure": 2, "mode": "direct"}]})
+    assert opened.status_code == 201, opened.text
+    bad = await client.post("/api/v1/lists", headers=miit, json={
+        "code": "single_champion", "document": "测试", "published_on": "2025-06-01",
+        "rows": [{"uscc": "91210100MA0QC1B25X", "name": "坏代码"}]})
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "第 2 行·统一社会信用代码"
+    listed = await client.post("/api/v1/lists", headers=miit, json={
+        "code": "single_champion", "level": "national", "document": "工信部企业函〔2025〕测试号",
+        "published_on": "2025-06-01", "rows": [{"uscc": ALICE_USCC, "name": "示例科技有限公司"}]})
+    assert listed.status_code == 201 and listed.json()["offers"] >= 1, listed.text
+    gazelles = await client.post("/api/v1/lists", headers=most, json={
+        "code": "gazelle", "level": "provincial", "document": "辽科发〔2025〕测试号", "published_on": "2025-06-01",
+        "rows": [{"uscc": BOB_USCC, "name": "大连数据有限公司"}]})
+    assert gazelles.status_code == 201, gazelles.text
+
+    mine = (await client.get("/api/v1/offers", headers=alice)).json()["items"]
+    offer = next(o for o in mine if o["measure"] == 3 and o["state"] == "open")
+    draft = await client.post(f"/api/v1/offers/{offer['id']}/accept", headers=alice)
+    assert draft.status_code == 201 and draft.json()["amount_requested"] == offer["ceiling"], draft.text
+    app = draft.json()["id"]
+    await client.post(f"/api/v1/applications/{app}/materials", headers=alice,
+                      files={"file": ("申报书.pdf", PDF, "application/pdf")})
+    await client.post(f"/api/v1/applications/{app}/declaration", headers=alice)
+    assert (await client.post(f"/api/v1/applications/{app}/submit", headers=alice)).json()["state"] == "city_review"
+
+    pending = (await client.get("/api/v1/offers/pending", headers=most)).json()["items"]
+    direct = next(o for o in pending if o["uscc"] == BOB_USCC)
+    refused = await client.post(f"/api/v1/offers/{direct['id']}/accept", headers=bob)
+    assert refused.status_code == 409 and "免申即享" in refused.json()["detail"]
+    confirmed = await client.post(f"/api/v1/offers/{direct['id']}/confirm", headers=most)
+    assert confirmed.status_code == 201 and confirmed.json()["state"] == "department_review", confirmed.text
+    app = confirmed.json()["id"]
+    assert (await client.post(f"/api/v1/reviews/{app}/propose", headers=most, json={"amount": 900_000})).json()[
+        "state"] == "proposed"
+    starts = next_working_day(today)
+    announced = await client.post("/api/v1/announcements", headers=most,
+                                  json={"application_ids": [app], "starts_on": starts.isoformat()})
+    assert announced.status_code == 201
+    assert (await client.put("/api/v1/budgets/2025/ln-2022-35/2", headers=money, json={"amount": 5_000_000})
+            ).status_code == 200
+    paid_on = next_working_day(last_working_day(starts, 5))
+    set_today(paid_on)
+    assert (await client.post("/api/v1/approvals", headers=money, json={"application_id": app})).status_code == 201
+    paid = await client.post("/api/v1/disbursements", headers=money,
+                             json={"application_id": app, "paid_on": paid_on.isoformat(), "reference": "D-API-1"})
+    assert paid.status_code == 201, paid.text
+    stats = (await client.get("/api/v1/offers/statistics", headers=money)).json()["items"]
+    m2 = next(r for r in stats if "措施2" in r["key"])
+    assert (m2["confirmed"], m2["paid"], m2["paid_amount"]) == (1, 1, 900_000)
