@@ -74,3 +74,15 @@ async def test_the_pages(browser, session, people) -> None:
     refused = await anyone.post("/subscribe", data={"email": "x", "topic": "rounds"})
     assert refused.status_code in (409, 422) and "订阅" in refused.text
     assert (await anyone.get("/subscriptions/unsubscribe/no-such-token-here")).status_code == 404
+
+
+def test_region_and_industry_subscriptions_hear_of_rounds(session, people) -> None:
+    subscriptions.subscribe(session, actor=people.alice, topic="region", value="210100")
+    subscriptions.subscribe(session, actor=people.bob, topic="industry", value="3411")  # not digital-economy core
+    with pytest.raises(InputError):
+        subscriptions.subscribe(session, actor=people.alice, topic="region", value="110101")  # Beijing
+    with pytest.raises(InputError):
+        subscriptions.subscribe(session, actor=people.alice, topic="industry", value="9999")
+    _open(session, people)
+    assert [m for m in messages.inbox(session, actor=people.alice) if m.kind == "subscription.rounds"]
+    assert not [m for m in messages.inbox(session, actor=people.bob) if m.kind == "subscription.rounds"]

@@ -15,10 +15,12 @@ from huiqi.db import utcnow
 from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.messages.service import notify
 from huiqi.models import Message, Subscription, User
+from huiqi.reference import divisions, industries
 from huiqi.users.roles import Role
 
 TOPICS = {"policies": "新政策发布", "rounds": "新的申报批次", "announcements": "新的公示",
-          "measure": "某条措施的批次与公示"}
+          "measure": "某条措施的批次与公示", "region": "本地区适用的新政策和批次",
+          "industry": "本行业适用的新政策和批次"}
 PUBLIC = ("policies", "rounds", "announcements")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 
@@ -32,11 +34,15 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
     """A signed-in user's subscription (confirmed at once: the account is the address)."""
     if topic not in TOPICS:
         raise InputError([("订阅内容", f"应为 {'、'.join(TOPICS.values())} 之一")])
-    if topic == "measure":
+    if topic in ("measure", "region", "industry"):
         if actor.role != Role.ENTERPRISE:
-            raise InputError([("订阅内容", "按措施订阅仅限企业用户")])
-        if not value or len(value) > 60 or not re.fullmatch(r"[a-z0-9-]+/[0-9]{1,3}", value):
+            raise InputError([("订阅内容", "按措施、地区或行业订阅仅限企业用户")])
+        if topic == "measure" and (not value or len(value) > 60 or not re.fullmatch(r"[a-z0-9-]+/[0-9]{1,3}", value)):
             raise InputError([("订阅对象", "请选择一条措施")])
+        if topic == "region" and not (value and divisions.in_liaoning(value)):
+            raise InputError([("订阅对象", "请填写辽宁省内的地区代码（如 210100）")])
+        if topic == "industry" and not (value and re.fullmatch(r"[0-9]{4}", value) and industries.is_class(value)):
+            raise InputError([("订阅对象", "请填写国民经济行业小类代码（4 位，如 6513）")])
     else:
         value = None
     found = session.scalar(select(Subscription).where(Subscription.user_id == actor.id, Subscription.topic == topic,
@@ -101,15 +107,27 @@ def unsubscribe(session: Session, token: str) -> None:
     session.flush()
 
 
+def _concerns(row: Subscription, topic: str, values: set[str], also: tuple[str, ...]) -> bool:
+    """Whether a publication or a round (``topic``) concerns a subscription: its own topic; a measure it names; a
+    region in Liaoning or an industry of the digital-economy core, which every measure of these policies covers."""
+    if row.topic == topic or (row.topic in also and row.value in values):
+        return True
+    if topic in ("policies", "rounds") and row.topic == "region":
+        return bool(divisions.in_liaoning(row.value))
+    if topic in ("policies", "rounds") and row.topic == "industry":
+        return industries.core_status(row.value, None) is True
+    return False
+
+
 def tell(session: Session, *, topic: str, subject: str, body: str, link: str, values: set[str] = frozenset(),
          also: tuple[str, ...] = ()) -> int:
-    """Tell the confirmed subscribers of ``topic`` (and of the ``also`` topics whose value is in ``values``); each
-    once, with a link to end the subscription. The number told."""
+    """Tell the confirmed subscribers a publication, a round or a 公示 concerns (``_concerns``); each once, with a
+    link to end the subscription. The number told."""
     rows = session.scalars(select(Subscription).where(Subscription.confirmed_at.is_not(None)))
     told, seen_users, seen_emails = 0, set(), set()
     settings = get_settings()
     for row in rows:
-        if not (row.topic == topic or (row.topic in also and row.value in values)):
+        if not _concerns(row, topic, values, also):
             continue
         text = f"{body}\n\n取消此订阅：/subscriptions/unsubscribe/{row.token}"
         if row.user_id is not None and row.user_id not in seen_users:
