@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.offers import service as offers
+from huiqi.ratings import service as ratings
 from huiqi.statistics import service, tables
 from huiqi.statistics.endpoints import statistics_table
 from huiqi.statistics.schemas import DIMENSIONS
@@ -41,7 +42,8 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
                 dimensions=tables.DIMENSION_LABELS, amounts=tables.AMOUNTS,
                 key_label=partial(tables.key_label, policies=policies),
                 charts=json.dumps(charts, ensure_ascii=False), query="&".join(f"by={d}" for d in chosen),
-                offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None)
+                offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None,
+                rates=ratings.rates(session, by="department"), levels=ratings.LEVELS)
 
 
 @router.get("/statistics.xlsx")
