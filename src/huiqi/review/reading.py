@@ -122,6 +122,7 @@ class Dossier:
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # why a step is not offered yet
     source: str = ""  # where the matter's facts come from: 企业填报, 公布名单 (文号), 已核实 (谁, 何时)
+    profile_source: str = ""  # who recorded the applicant's facts
     verifiable: bool = False  # a declared matter the reviewer may mark verified
 
 
@@ -150,6 +151,8 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         today=judge(session, app, on=today) if app.state in JUDGED_AGAIN else None)
     found.warnings = _warnings(found)
     found.source, found.verifiable = source_of(session, app.matter_id)
+    profile = applicants.current_profile(session, app.applicant_id)
+    found.profile_source = (f"单位信息第 {profile.version} 版，{profile.recorded_by} 登记" if profile else "单位信息")
     found.verifiable = found.verifiable and actor.role in (Role.CITY, Role.DEPARTMENT) and app.state in (
         State.CITY_REVIEW, State.DEPARTMENT_REVIEW)
     _not_yet(found, today)

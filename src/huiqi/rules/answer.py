@@ -17,6 +17,7 @@ class ConditionTrace(BaseModel):
     clause: str
     reading: str | None = None
     missing: list[str] = []
+    facts: list[str] = []  # the facts the condition reads (their sources are shown beside them)
 
 
 class Result(BaseModel):

@@ -7,6 +7,7 @@ from typing import Any, cast
 from huiqi.reference import divisions, industries
 from huiqi.rules.answer import Answer, ConditionTrace, Opportunity, PolicyInfo, Result, Status
 from huiqi.rules.case import Case, Matter
+from huiqi.rules.expr import names_in
 from huiqi.rules.facts import DERIVED_INPUTS, FACTS
 from huiqi.rules.params import apply_rate
 from huiqi.rules.policy import Ceiling, Condition, Policy, Rule
@@ -125,6 +126,17 @@ class Outcome:
     trace: list[ConditionTrace]
 
 
+def facts_read(condition: Condition) -> list[str]:
+    """The facts a condition reads, as the applicant's or the matter's (``applicant.industry``, ``matter.level``)."""
+    found = set()
+    for name in names_in(condition.node):
+        for read in DERIVED_INPUTS.get(name, (name,)):
+            fact = FACTS.get(read)
+            if fact is not None and fact.owner in ("applicant", "matter"):
+                found.add(f"{fact.owner}.{read}")
+    return sorted(found)
+
+
 def evaluate_rule(rule: Rule, general: tuple[Condition, ...], env: CaseEnv) -> Outcome:
     """Evaluate a rule's conditions (after the policy's general ones) and its ceiling."""
     trace = [ConditionTrace(text=f"事项属于：{rule.name}", value=True, clause=rule.clause)]
@@ -135,7 +147,7 @@ def evaluate_rule(rule: Rule, general: tuple[Condition, ...], env: CaseEnv) -> O
         values.append(value)
         missing |= why
         trace.append(ConditionTrace(text=condition.name, value=value, clause=condition.clause,
-                                    reading=condition.reading, missing=sorted(why)))
+                                    reading=condition.reading, missing=sorted(why), facts=facts_read(condition)))
     ceiling, base_missing = ceiling_of(rule.ceiling, env) if rule.ceiling else (None, None)
     met = kleene_and(values)
     status: Status
