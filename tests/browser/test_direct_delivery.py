@@ -50,6 +50,15 @@ def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
     page.wait_for_load_state()
     assert "公示中" in page.inner_text("main")
 
+    sign_in(page, "ent-01")
+    page.goto(f"/applications/{application}")
+    page.fill("#payee input[name=bank]", "中国工商银行沈阳分行")
+    page.fill("#payee input[name=account]", "6222000012345678")
+    page.click("#payee button[type=submit]")
+    page.wait_for_load_state()
+    assert "收款账户已确认" in page.content()
+    shoot(page, "71b-enterprise-payee")
+
     after = next_working_day(last_working_day(next_working_day(LIVE_DAY), 5))
     with serving(live_database, today=after) as later:
         sign_in(page, "finance", later)

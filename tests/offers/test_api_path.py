@@ -62,6 +62,15 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
     paid_on = next_working_day(last_working_day(starts, 5))
     set_today(paid_on)
     assert (await client.post("/api/v1/approvals", headers=money, json={"application_id": app})).status_code == 201
+    unpaid = await client.post("/api/v1/disbursements", headers=money,
+                               json={"application_id": app, "paid_on": paid_on.isoformat(), "reference": "D-API-1"})
+    assert unpaid.status_code == 409 and "收款账户" in unpaid.json()["detail"]
+    bad = await client.post(f"/api/v1/offers/payee/{app}", headers=bob,
+                            json={"bank": "测试银行", "account": "12ab5678"})
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "银行账号"
+    payee = await client.post(f"/api/v1/offers/payee/{app}", headers=bob,
+                              json={"bank": "中国工商银行大连分行", "account": "6222 0000 1234 5678"})
+    assert payee.status_code == 200, payee.text
     paid = await client.post("/api/v1/disbursements", headers=money,
                              json={"application_id": app, "paid_on": paid_on.isoformat(), "reference": "D-API-1"})
     assert paid.status_code == 201, paid.text

@@ -69,6 +69,8 @@ async def test_statistics_and_the_public_page(browser, session, people, offer) -
     step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
     step(session, "approve", people.finance, app, on=date(2025, 7, 15))
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                         account="6222000012345678")
     step(session, "disburse", people.finance, app, on=date(2025, 7, 20), paid_on=date(2025, 7, 20), reference="D-1")
     rows = {r.key: r for r in offers.statistics(session, actor=people.finance)}
     m3 = next(r for k, r in rows.items() if "措施3" in k)

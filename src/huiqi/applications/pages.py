@@ -17,6 +17,7 @@ from huiqi.applications.endpoints import read_material
 from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.models import User
 from huiqi.money import parse_wan
+from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
 from huiqi.rounds import service as rounds
 from huiqi.users.roles import Role
@@ -98,8 +99,10 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE
     rated = ratings.for_application(session, application.id)
     may_rate = actor.role == Role.ENTERPRISE and application.state in ratings.FINISHED and rated is None
+    payee = offers.needs_payee(session, application.id)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
-                rating=rated, may_rate=may_rate, levels=ratings.LEVELS, **context)
+                rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
+                **context)
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)

@@ -50,7 +50,8 @@ def enterprise_users(session: Session, uscc: str) -> list[User]:
 
 STEP_WORDS = {
     "submit": ("已提交", "申报 {id} 已提交，正在审核。"),
-    "confirm": ("免申即享已确认", "申报 {id}（免申即享）已由责任单位确认，转入审核；无需再提交材料。"),
+    "confirm": ("免申即享已确认", "申报 {id}（免申即享）已由责任单位确认，转入审核；无需再提交材料，"
+                                "请在申报页面确认收款账户。"),
     "return": ("被退回补正", "申报 {id} 被退回补正：{reasons}。请在申报页面修改后重新提交。"),
     "reject": ("不予支持", "申报 {id} 不予支持：{reasons}。"),
     "announce": ("已列入公示", "申报 {id} 已列入公示，拟支持 {amount} 万元。"),

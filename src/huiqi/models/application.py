@@ -29,6 +29,10 @@ class Application(Created, Base):
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
     policy_id: Mapped[str] = mapped_column(String(40))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)  # None: before rounds
+    # Where the money goes, confirmed by the enterprise (免申即享: its only step before payment).
+    payee_bank: Mapped[str | None] = mapped_column(String(100))
+    payee_account: Mapped[str | None] = mapped_column(String(40))
+    payee_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     measure: Mapped[int] = mapped_column(Integer)
     amount_requested: Mapped[int] = mapped_column(Yuan)
     state: Mapped[str] = mapped_column(String(20), index=True)

@@ -79,6 +79,20 @@ def set_aside(offer_id: RecordId, body: SetAsideIn, actor: Actor, session: Db) -
     return OfferRead.model_validate(offer)
 
 
+class PayeeIn(StrictInput):
+    bank: PlainText = Field(min_length=1, max_length=100, description="开户银行")
+    account: PlainText = Field(min_length=8, max_length=40, description="银行账号（8 至 32 位数字）")
+
+
+@router.post("/payee/{application_id}", response_model=ApplicationDetail,
+             summary="确认收款账户（免申即享的申报，企业在拨付前确认）")
+def confirm_payee(application_id: RecordId, body: PayeeIn, actor: Actor, session: Db) -> ApplicationDetail:
+    app = service.confirm_payee(session, actor=actor, application_id=application_id, bank=body.bank,
+                                account=body.account)
+    session.commit()
+    return views.detail(session, app, actor)
+
+
 @router.post("/{offer_id}/accept", response_model=ApplicationDetail, status_code=201,
              summary="接受政策直达（申请即享）：生成申报草稿，金额为上限")
 def accept(offer_id: RecordId, actor: Actor, session: Db) -> ApplicationDetail:

@@ -21,6 +21,7 @@ from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
+from huiqi.db import utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.messages import service as messages
@@ -191,6 +192,34 @@ def set_aside(session: Session, *, actor: User, offer_id: int, reason: str) -> O
 def confirmed_applications(session: Session) -> list[int]:
     """The applications made by confirming an offer (免申即享)."""
     return list(session.scalars(select(Offer.application_id).where(Offer.state == "confirmed")))
+
+
+def confirm_payee(session: Session, *, actor: User, application_id: int, bank: str, account: str) -> Application:
+    """免申即享: the enterprise confirms where the money goes (its only step), before finance pays."""
+    if actor.role != Role.ENTERPRISE:
+        raise Forbidden("只有企业用户可以确认本单位的收款账户")
+    app = applications.get(session, actor=actor, application_id=application_id)
+    bank, account = bank.strip(), account.replace(" ", "").strip()
+    problems = []
+    if not bank or len(bank) > 100 or any(ord(c) < 32 for c in bank):
+        problems.append(("开户银行", "请填写开户银行（不超过 100 个字）"))
+    if not account.isdigit() or not 8 <= len(account) <= 32:
+        problems.append(("银行账号", "应为 8 至 32 位数字"))
+    if problems:
+        raise InputError(problems)
+    if app.state in ("disbursed", "rejected", "withdrawn"):
+        raise Conflict("该申报已办结，不能再修改收款账户")
+    app.payee_bank, app.payee_account, app.payee_confirmed_at = bank, account, utcnow()
+    session.flush()
+    audit.record(session, actor=actor.username, action="application.payee", entity="application", entity_id=app.id,
+                 after={"bank": bank, "account": f"****{account[-4:]}"})
+    return app
+
+
+def needs_payee(session: Session, application_id: int) -> bool:
+    """Whether the application came from a 免申即享 confirmation (its enterprise must confirm the account)."""
+    return session.scalar(select(Offer.id).where(Offer.application_id == application_id,
+                                                 Offer.state == "confirmed")) is not None
 
 
 def withdraw_for_matters(session: Session, matter_ids: list[int], reason: str) -> int:

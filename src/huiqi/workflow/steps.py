@@ -197,8 +197,16 @@ def disburse(ctx: Context) -> None:
     paid_on = ctx.params.get("paid_on") or ctx.today
     if not isinstance(paid_on, date):
         raise InputError([("paid_on", "应为日期（YYYY-MM-DD）")])
+    if ctx.application.payee_confirmed_at is None and _from_offer(ctx.session, ctx.application.id):
+        raise Conflict("免申即享：企业尚未确认收款账户，确认后方可拨付")
     ctx.written = funding.pay(ctx.session, application=ctx.application, paid_on=paid_on,
                               reference=str(ctx.params.get("reference") or ""), today=ctx.today, actor=ctx.actor)
+
+
+def _from_offer(session: Session, application_id: int) -> bool:
+    from huiqi.offers.service import needs_payee  # offers take steps: imported when a payment asks
+
+    return needs_payee(session, application_id)
 
 
 def nothing_more(ctx: Context) -> None:
