@@ -51,7 +51,7 @@ def main() -> None:
         checking = time.perf_counter() - started
         done = lists.import_list(session, actor=users.repository.by_username(session, "bench"), rows=checked,
                                  code="little_giant", level="national", document="基准〔2025〕1号",
-                                 published_on=date(2025, 6, 1))
+                                 published_on=date(2025, 6, 1), inline=True)
         offers = done.offers
     total = time.perf_counter() - started
     print(f"{args.rows} rows on {os.environ['HUIQI_DATABASE_URL'].split(':')[0]}: check {checking:.2f} s, "

@@ -365,7 +365,7 @@ def lists_import(
             actor = acting(session, by)
             rows = lists.check(session, lists.read_file(path), code=code, level=level, published_on=published_on)
             done = lists.import_list(session, actor=actor, rows=rows, code=code, level=level, document=document,
-                                     published_on=published_on)
+                                     published_on=published_on, inline=True)  # the command waits for it
             list_id, created, offers = done.list.id, done.applicants_created, done.offers
     except HuiqiError as error:
         fail(error)

@@ -89,3 +89,18 @@ def test_a_round_opened_after_the_import_brings_its_offers(session, people) -> N
                           measures=[rounds.MeasureIn(3)])
     imported = session.query(Matter).filter_by(list_id=done.list.id).one()
     assert [o.measure for o in session.query(Offer).filter_by(matter_id=imported.id)] == [3]
+
+
+def test_a_long_list_is_matched_in_the_background_with_its_progress(session, people, monkeypatch) -> None:
+    from contextlib import nullcontext
+
+    a_round(session)
+    monkeypatch.setattr(lists, "BATCH", 1)
+    rows = _rows([ALICE_USCC, "示例科技有限公司", ""], [NEW, "新认定企业有限公司", ""])
+    with clock.pinned(date(2025, 6, 30)):
+        checked = lists.check(session, rows, code="single_champion", level="national", published_on=date(2025, 6, 1))
+        done = lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
+                                 document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1), inline=False)
+        assert (done.list.matching, done.list.matched, done.offers) == ("queued", 0, 0)
+        lists.match_list(lambda: nullcontext(session), done.list.id)
+    assert (done.list.matching, done.list.matched) == ("done", 2) and done.list.offers >= 1

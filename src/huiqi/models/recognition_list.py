@@ -19,6 +19,10 @@ class RecognitionList(Created, Base):
     document: Mapped[str] = mapped_column(String(200))  # 工信部企业函〔2023〕xx号
     published_on: Mapped[date] = mapped_column(Date)  # the list's date: each row's recognition date by default
     rows: Mapped[int] = mapped_column(Integer)
+    # Matching its applicants again: at once for a short list, in the background for a long one (with progress).
+    matching: Mapped[str] = mapped_column(String(10), default="done")  # queued | running | done | failed
+    matched: Mapped[int] = mapped_column(Integer, default=0)  # applicants matched again so far
+    offers: Mapped[int] = mapped_column(Integer, default=0)  # offers made
     state: Mapped[str] = mapped_column(String(20), default="active")
     imported_by: Mapped[str] = mapped_column(String(64))
     withdrawn_by: Mapped[str | None] = mapped_column(String(64))

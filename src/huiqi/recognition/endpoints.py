@@ -1,11 +1,14 @@
 """Recognition lists over HTTP: a department or admin imports a list (rows as JSON) and withdraws one."""
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, BackgroundTasks, Depends
 from pydantic import BaseModel, Field
 
 from huiqi.recognition import service
+from huiqi.simulate.endpoints import job_sessions
+from huiqi.simulate.jobs import Sessions
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import PlainText, StrictInput
@@ -44,6 +47,8 @@ class ListRead(BaseModel):
     state: str
     imported_by: str
     reason: str | None = None
+    matching: str = Field(description="重新匹配：queued 排队中、running 进行中、done 完成、failed 失败")
+    matched: int = Field(description="已重新匹配的申报单位数")
     applicants_created: int | None = Field(None, description="本次导入新建的申报单位数")
     offers: int | None = Field(None, description="本次导入后新产生的政策直达数")
 
@@ -51,6 +56,7 @@ class ListRead(BaseModel):
 def _read(row, imported: service.Imported | None = None) -> ListRead:
     return ListRead(id=row.id, code=row.code, level=row.level, document=row.document, published_on=row.published_on,
                     rows=row.rows, state=row.state, imported_by=row.imported_by, reason=row.reason,
+                    matching=row.matching, matched=row.matched,
                     applicants_created=imported.applicants_created if imported else None,
                     offers=imported.offers if imported else None)
 
@@ -62,13 +68,16 @@ def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
 
 @router.post("", response_model=ListRead, status_code=201,
              summary="导入认定名单：逐行校验，有错则一行也不写入；导入后重新匹配并产生政策直达")
-def import_list(body: ListIn, actor: Actor, session: Db) -> ListRead:
+def import_list(body: ListIn, actor: Actor, session: Db, background: BackgroundTasks,
+                sessions: Annotated[Sessions, Depends(job_sessions)]) -> ListRead:
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
     rows = [["uscc", "name", "level", "date"]] + [[r.uscc, r.name, r.level or "", r.date or ""] for r in body.rows]
     checked = service.check(session, rows, code=body.code, level=body.level, published_on=body.published_on)
     done = service.import_list(session, actor=actor, rows=checked, code=body.code, level=body.level,
                                document=body.document, published_on=body.published_on)
     session.commit()
+    if done.list.matching == "queued":  # a long list: matched again in the background (``matched`` of ``rows``)
+        background.add_task(service.match_list, sessions, done.list.id)
     return _read(done.list, done)
 
 

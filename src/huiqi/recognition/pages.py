@@ -6,13 +6,15 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.recognition import service
 from huiqi.rules.facts import CHOICES
+from huiqi.simulate.endpoints import job_sessions
+from huiqi.simulate.jobs import Sessions
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
@@ -35,7 +37,8 @@ def lists_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> R
 
 
 @router.post("/admin/lists", response_model=None)
-def import_list(request: Request, who: CallerDep, actor: Actor, session: Db,
+def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
+                sessions: Annotated[Sessions, Depends(job_sessions)],
                 file: Annotated[UploadFile | None, File()] = None,
                 code: Annotated[str, Form(max_length=40)] = "", level: Annotated[str, Form(max_length=20)] = "",
                 document: Annotated[str, Form(max_length=200)] = "",
@@ -65,8 +68,13 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db,
         return _page(request, who, session, actor, status_code=refusal.status_code, values=values,
                      problems=refusal.problems or [("", refusal.message)])
 
-    return form_step(session, act, done="/admin/lists", again=again,
-                     said="名单已导入；有关单位已重新匹配，符合条件且批次受理中的已产生政策直达")
+    def done(made: service.Imported) -> str:
+        if made.list.matching == "queued":  # a long list: matched again after the answer, its progress shown
+            background.add_task(service.match_list, sessions, made.list.id)
+        return "/admin/lists"
+
+    return form_step(session, act, done=done, again=again,
+                     said="名单已导入；有关单位重新匹配后，符合条件且批次受理中的即产生政策直达")
 
 
 @router.post("/admin/lists/{list_id}/withdraw", response_model=None)

@@ -6,6 +6,8 @@ import the applicants it touched are matched again and offers made (政策直达
 
 import csv
 import io
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,8 @@ COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "
            "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}
 LABELS = {"uscc": "统一社会信用代码", "name": "名称", "level": "级别", "date": "认定日期", "code": "类别"}
 MAX_ROWS = 100_000
+INLINE_ROWS = 200  # a longer list is matched again in the background, with its progress shown
+BATCH = 50  # applicants matched again per transaction in the background
 
 
 @dataclass(frozen=True)
@@ -125,15 +129,17 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
 
 
 def import_list(session: Session, *, actor: User, rows: list[Row], code: str, level: str | None, document: str,
-                published_on: date) -> Imported:
+                published_on: date, inline: bool | None = None) -> Imported:
     """Write a checked list: its applicants (new ones by name and code only) and one published matter each;
     then match the applicants it touched again and make the offers their results support."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
     document = document.strip()
     if not document or len(document) > 200 or any(ord(c) < 32 for c in document):
         raise InputError([("文号", "请填写名单的发布文号，如 工信部企业函〔2023〕xx号（不超过 200 个字）")])
+    inline = len(rows) <= INLINE_ROWS if inline is None else inline
     imported = RecognitionList(code=code, level=level, document=document, published_on=published_on,
-                               rows=len(rows), state="active", imported_by=actor.username)
+                               rows=len(rows), state="active", imported_by=actor.username,
+                               matching="done" if inline else "queued", matched=0, offers=0)
     session.add(imported)
     session.flush()
     created, touched = 0, []
@@ -154,8 +160,36 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
                  entity_id=imported.id, after={"code": code, "level": level, "document": document,
                                                "published_on": published_on, "rows": len(rows),
                                                "applicants_created": created})
-    made = offers.make_for(session, touched, clock.today())
+    made = 0
+    if inline:
+        made = offers.make_for(session, touched, clock.today())
+        imported.matched, imported.offers = len({a.id for a in touched}), made
+        session.flush()
     return Imported(imported, created, len(rows), made)
+
+
+def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id: int) -> None:
+    """Match again, in the background, the applicants of a long list, a batch per transaction, writing the progress
+    as it goes (``matched`` of ``rows``); a failure is recorded, never raised."""
+    with sessions() as session:
+        found = session.get(RecognitionList, list_id)
+        if found is None or found.matching != "queued":
+            return
+        found.matching = "running"
+        ids = sorted(set(session.scalars(select(Matter.applicant_id).where(Matter.list_id == list_id))))
+    try:
+        for start in range(0, len(ids), BATCH):
+            with sessions() as session:
+                batch = [a for a in (session.get(Applicant, i) for i in ids[start:start + BATCH]) if a is not None]
+                made = offers.make_for(session, batch, clock.today())
+                found = session.get(RecognitionList, list_id)
+                found.matched, found.offers = min(start + BATCH, len(ids)), found.offers + made
+        with sessions() as session:
+            session.get(RecognitionList, list_id).matching = "done"
+    except Exception:  # the list stays imported; its matching is shown as failed, to be run again
+        with sessions() as session:
+            session.get(RecognitionList, list_id).matching = "failed"
+        raise
 
 
 def withdraw(session: Session, *, actor: User, list_id: int, reason: str) -> RecognitionList:
