@@ -29,3 +29,17 @@ async def test_a_reviewer_sees_the_source_and_verifies_a_declared_matter(browser
     with pytest.raises(Conflict, match="已由审核人员核实"):
         applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
             "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "provincial", "date": "2023-07-15"})
+
+
+async def test_a_declared_matter_beside_a_published_one_is_flagged(browser, session, people, tmp_path) -> None:
+    from huiqi import clock
+    from huiqi.recognition import service as lists
+
+    with clock.pinned(date(2025, 6, 30)):
+        checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="little_giant",
+                              level="provincial", published_on=date(2023, 7, 1))
+        lists.import_list(session, actor=people.miit, rows=checked, code="little_giant", level="provincial",
+                          document="工信部企业函〔2023〕测试号", published_on=date(2023, 7, 1))
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    page = (await browser(people.shenyang).get(f"/review/{app.id}")).text
+    assert "工信部企业函〔2023〕测试号" in page and "日期、级别不一致：以公布名单为准" in page

@@ -151,6 +151,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         today=judge(session, app, on=today) if app.state in JUDGED_AGAIN else None)
     found.warnings = _warnings(found)
     found.source, found.verifiable = source_of(session, app.matter_id)
+    found.warnings += _conflicts(session, app)
     profile = applicants.current_profile(session, app.applicant_id)
     found.profile_source = (f"单位信息第 {profile.version} 版，{profile.recorded_by} 登记" if profile else "单位信息")
     found.verifiable = found.verifiable and actor.role in (Role.CITY, Role.DEPARTMENT) and app.state in (
@@ -191,6 +192,25 @@ def _others(session: Session, actor: User, app: Application) -> list[Other]:
              for o in application_rows.for_matter(session, app.matter_id)
              if o.id != app.id and o.state not in (State.WITHDRAWN, State.DRAFT)]
     return sorted(found, key=lambda o: o.application_id)
+
+
+def _conflicts(session: Session, app: Application) -> list[str]:
+    """A declared matter beside a published one of the same kind: the published fact stands; the reviewer is told
+    where they differ (the date or the level)."""
+    matter = session.get(Matter, app.matter_id)
+    if matter is None or matter.source not in ("declared", "verified"):
+        return []
+    found = []
+    for other in applicants.matters(session, app.applicant_id):
+        if other.source != "imported" or not set(other.codes) & set(matter.codes):
+            continue
+        source = session.get(RecognitionList, other.list_id) if other.list_id else None
+        differs = [what for what, a, b in (("日期", matter.date, other.date),
+                                           ("级别", matter.facts.get("level"), other.facts.get("level"))) if a != b]
+        which = source.document if source else "名单"
+        tail = f"，但{'、'.join(differs)}不一致：以公布名单为准" if differs else "：以公布名单为准"
+        found.append(f"企业填报的事项 {matter.key} 与公布名单（{which}）中的事项 {other.key} 同类{tail}")
+    return found
 
 
 def _warnings(d: Dossier) -> list[str]:
