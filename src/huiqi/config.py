@@ -39,13 +39,19 @@ class Settings(BaseSettings):
     smtp_host: str | None = Field(
         None, description="发送邮件的 SMTP 服务器；不设则消息只在站内消息中心（演示默认如此）。")
     smtp_port: int = Field(25, ge=1, le=65535, description="SMTP 端口，默认 25。")
-    smtp_sender: str = Field("huiqi@localhost", description="发件人地址。")
+    smtp_sender: str = Field("huiqi@localhost", description="系统发出的邮件所用的发件人地址。")
     smtp_tls: bool = Field(False, description="是否用 STARTTLS 加密连接。")
     smtp_user: str | None = Field(None, description="SMTP 登录名（可选）。")
     smtp_password: str | None = Field(None, description="SMTP 密码（可选；可用 HUIQI_SMTP_PASSWORD_FILE 给出）。")
     smtp_password_file: Path | None = Field(None, description="从文件读取 SMTP 密码。")
     announcement_working_days: int = Field(
         5, ge=1, le=60, description="公示期的默认工作日数（按国家法定节假日和调休上班日计算），默认 5 个工作日。")
+    organizer: str = Field(
+        "辽宁省工业和信息化厅", max_length=200,
+        description="页脚所示的主办单位（本平台的运营单位）。")
+    contact: str = Field(
+        "咨询电话 024-12345678（工作日 8:30—17:00）；电子邮箱 huiqi@example.gov.cn", max_length=500,
+        description="页脚所示的联系方式（咨询电话、邮箱等）；按部署地实际填写。")
     demo_password: str = Field(
         DEV_DEMO_PASSWORD, description="`huiqi demo seed` 创建的演示用户的密码；非开发环境必须另行设置。")
     demo_password_file: Path | None = Field(

@@ -78,3 +78,24 @@ async def test_calculator_shows_both_ceilings_and_what_has_expired(client) -> No
     later = {**FORM, "applicant-size": "small", "as_of": "2026-12-04", "csrf_token": token}
     answer = await client.post("/calculator", data=later, headers={"HX-Request": "true"})
     assert "已失效" in answer.text and "适用的服务措施" not in answer.text
+
+
+async def test_every_page_footer_names_the_policies_in_force_and_who_runs_the_site(client) -> None:
+    from huiqi.config import get_settings
+
+    settings = get_settings()
+    for path in ("/", "/calculator", "/login"):
+        text = (await client.get(path)).text
+        footer = text[text.index('<footer id="site-footer">'):]
+        assert "辽政办〔2022〕35号" in footer and "现行政策依据" in footer
+        assert f"主办单位：{settings.organizer}" in footer and settings.contact in footer
+
+
+async def test_policy_text_has_a_table_of_contents_whose_links_all_land(client) -> None:
+    text = (await client.get("/policy")).text
+    assert 'aria-label="本页目录"' in text
+    targets = re.findall(r'<nav class="card toc".*?</nav>', text, re.S)[0]
+    links = re.findall(r'href="#([^"]+)"', targets)
+    assert "m1" in links and len(links) > 5
+    for anchor in links:
+        assert f'id="{anchor}"' in text, anchor
