@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import shoot, sign_in
 
 PAGES = {
     None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/login"],
@@ -30,3 +30,20 @@ def test_no_serious_accessibility_violation(page, who) -> None:
         page.add_script_tag(url="/static/vendor/axe/axe.min.js")  # served from here: the CSP allows it
         found += [f"{path}: {v}" for v in page.evaluate(RUN)]
     assert not found, "\n".join(found)
+
+
+def test_elder_mode_is_larger_remembered_and_still_clean(page) -> None:
+    page.goto("/policy")
+    size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    page.get_by_role("button", name="适老化").click()
+    assert page.get_by_role("button", name="适老化").get_attribute("aria-pressed") == "true"
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") > size + 3, "remembered"
+    page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    assert not page.evaluate(RUN)
+    shoot(page, "95-elder-home-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shoot(page, "95-elder-home-390")
+    page.get_by_role("button", name="适老化").click()
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == size

@@ -3,6 +3,7 @@
 //   data-autosubmit    a select sends its form when changed
 //   data-back          a link goes back one page (its href is where it goes without script)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
+//   data-elder         the header's 适老化 button: larger type, higher contrast, remembered in localStorage
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
 (function () {
   function syncBinding(form) {
@@ -21,7 +22,20 @@
     });
   }
 
+  const ELDER = "huiqi-elder";
+  function elder(on) {
+    document.documentElement.classList.toggle("elder", on);
+    document.querySelectorAll("[data-elder]").forEach(b => { b.hidden = false; b.setAttribute("aria-pressed", String(on)); });
+  }
+  function remembered() { try { return localStorage.getItem(ELDER) === "1"; } catch (e) { return false; } }
+  elder(remembered());
+
   document.addEventListener("click", e => {
+    if (e.target.closest("[data-elder]")) {
+      const on = !document.documentElement.classList.contains("elder");
+      try { localStorage.setItem(ELDER, on ? "1" : "0"); } catch (err) { /* private mode: this page only */ }
+      elder(on);
+    }
     const ask = e.target.closest("[data-confirm]");
     if (ask && !window.confirm(ask.dataset.confirm)) e.preventDefault();
     const back = e.target.closest("a[data-back]");
