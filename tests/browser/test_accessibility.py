@@ -47,3 +47,17 @@ def test_elder_mode_is_larger_remembered_and_still_clean(page) -> None:
     shoot(page, "95-elder-home-390")
     page.get_by_role("button", name="适老化").click()
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == size
+
+
+def test_a_refused_form_focuses_its_error_summary_whose_links_reach_the_fields(page) -> None:
+    sign_in(page, "ent-01")
+    page.goto("/account/password")
+    page.get_by_label("当前密码").fill("wrong password")
+    page.get_by_label("新密码（至少 10 个字符，不能是常见密码）").fill("short")
+    page.evaluate("document.querySelectorAll('input[minlength]').forEach(i => i.removeAttribute('minlength'))")
+    page.get_by_role("button", name="修改密码").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    shoot(page, "96-error-summary-1366")
+    page.locator(".error-summary a").first.click()
+    assert page.evaluate("document.activeElement.id").startswith("f-")

@@ -3,6 +3,7 @@
 //   data-autosubmit    a select sends its form when changed
 //   data-back          a link goes back one page (its href is where it goes without script)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
+//   .error-summary     a form's error summary takes the focus when shown
 //   data-elder         the header's 适老化 button: larger type, higher contrast, remembered in localStorage
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
 (function () {
@@ -13,6 +14,8 @@
   }
 
   function init(root) {
+    const summary = root.matches && root.matches(".error-summary") ? root : root.querySelector(".error-summary");
+    if (summary) summary.focus();  // GOV.UK: the error summary takes the focus, so it is read first
     root.querySelectorAll("form.binding").forEach(syncBinding);
     root.querySelectorAll("[data-charts]").forEach(holder => {
       if (typeof huiqiBars === "function" && !holder.dataset.drawn) {
