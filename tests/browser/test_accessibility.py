@@ -8,8 +8,8 @@ PAGES = {
     None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/login"],
     "ent-01": ["/me", "/applications", "/applications/1"],
     "city-210100": ["/review"],
-    "finance": ["/review", "/review/2"],
-    "admin": ["/rounds", "/admin/policies", "/admin/users"],
+    "finance": ["/review", "/review/2", "/budgets", "/statistics"],
+    "admin": ["/rounds", "/admin/policies", "/admin/users", "/admin/whitelist", "/audit", "/admin/lists"],
 }
 RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
