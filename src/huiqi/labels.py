@@ -30,6 +30,18 @@ def field_label(field: str) -> str:
     return FIELD_LABELS.get(field) or fact_label(field)
 
 
+class Problem(tuple[str, str]):
+    """One error as people read it, (Chinese label, reason); ``field`` is the form field's name, which the
+    error summary links to (``#f-<field>``) and beside which the reason is said."""
+
+    field: str
+
+    def __new__(cls, label: str, reason: str, field: str = "") -> "Problem":
+        made = super().__new__(cls, (label, reason))
+        made.field = field
+        return made
+
+
 def labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Problems as people read them: each field by its Chinese label."""
-    return [(field_label(field), reason) for field, reason in problems]
+    """Problems as people read them: each field by its Chinese label (and its name kept, for the links)."""
+    return [Problem(field_label(field), reason, field) for field, reason in problems]

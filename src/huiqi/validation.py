@@ -59,10 +59,17 @@ def reason(error: dict[str, Any]) -> str:
     if kind == "too_long":
         return f"不能超过 {ctx['max_length']} 项"
     if kind == "string_pattern_mismatch":
-        return f"格式不符（应匹配 {ctx.get('pattern')}）"
+        return PATTERNS.get(str(ctx.get("pattern")), "格式不符")
     if kind == "date_from_datetime_parsing" and "json" in str(error.get("msg", "")).lower():
         return "应为日期（YYYY-MM-DD）"
     return _REASONS.get(kind, error["msg"])
+
+
+# What each pattern a field must match asks for, in words (people are never shown the pattern itself).
+PATTERNS = {
+    r"^[A-Za-z0-9_.\-]+$": "只能使用英文字母、数字和 _ . - 符号，不能有空格或汉字",
+    r"^[a-z0-9][a-z0-9-]*$": "只能使用小写英文字母、数字和连字符 -，且以字母或数字开头",
+}
 
 
 def problems(exc: ValidationError, prefix: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:

@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 
+from huiqi.departments.contacts import objection_contacts
 from tests.dbtest import to_announced
 
 pytestmark = pytest.mark.anyio
@@ -42,6 +43,8 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     set_today(date(2025, 10, 9))
     page = (await public.get("/announcements")).text
     assert "公示中" in page and "请于 2025-10-11 前向省工业和信息化厅反映" in page
+    contact = objection_contacts()["省工业和信息化厅"]
+    assert f"异议受理：省工业和信息化厅 · 电话 {contact.phone}" in page and f"邮箱 {contact.mail}" in page
     set_today(date(2026, 10, 9))
     page = (await public.get("/announcements")).text
     assert "已结束" in page and "公示期满，待批准" in page and ">公示中<" not in page

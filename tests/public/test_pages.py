@@ -140,3 +140,24 @@ async def test_calculator_answer_prints_as_a_recap_and_shares_without_the_facts(
 async def test_a_shared_link_that_does_not_exist_is_a_chinese_404(client, share_id) -> None:
     response = await client.get(f"/calculator/shared/{share_id}")
     assert response.status_code == 404 and "没有这个" in response.text  # the traversal does not even reach it
+
+
+async def test_every_page_footer_names_the_policies_in_force_and_who_runs_the_site(client) -> None:
+    from huiqi.config import get_settings
+
+    settings = get_settings()
+    for path in ("/", "/calculator", "/login"):
+        text = (await client.get(path)).text
+        footer = text[text.index('<footer id="site-footer">'):]
+        assert "辽政办〔2022〕35号" in footer and "现行政策依据" in footer
+        assert f"主办单位：{settings.organizer}" in footer and settings.contact in footer
+
+
+async def test_policy_text_has_a_table_of_contents_whose_links_all_land(client) -> None:
+    text = (await client.get("/policy")).text
+    assert 'aria-label="本页目录"' in text
+    targets = re.findall(r'<nav class="card toc".*?</nav>', text, re.S)[0]
+    links = re.findall(r'href="#([^"]+)"', targets)
+    assert "m1" in links and len(links) > 5
+    for anchor in links:
+        assert f'id="{anchor}"' in text, anchor

@@ -9,6 +9,7 @@ from huiqi.applicants import forms, repository, service
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, InputError, NotFound
+from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.public import calculator
@@ -79,7 +80,9 @@ def _label(field: str) -> str:
 
 
 def _problems(error: InputError) -> list[tuple[str, str]]:
-    return [(_label(f), r) for f, r in error.problems]
+    """Each problem by its Chinese label; a profile field's is linked to its control (``#f-<name>``)."""
+    return [Problem(_label(f), r, f.removeprefix("applicant.") if f.startswith("applicant.") else "")
+            for f, r in error.problems]
 
 
 @router.post("/me/profile", response_class=HTMLResponse, response_model=None)

@@ -14,6 +14,7 @@ from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
+from huiqi.departments.contacts import objection_contacts
 from huiqi.errors import InputError
 from huiqi.public import calculator, service, shared
 from huiqi.reference import divisions, industries
@@ -132,7 +133,7 @@ def calculator_matter(request: Request, who: CallerDep, session: Db, i: Annotate
 @router.get("/announcements", response_class=HTMLResponse)
 def announcements_page(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     return page(request, "public/announcements.html", who, batches=announcements.public_listing(session),
-                titles=service.measure_titles(session), today=clock.today())
+                titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts())
 
 
 @router.get("/whitelist", response_class=HTMLResponse)

@@ -63,6 +63,7 @@ class Caller:
     seen: Seen | None = None
     notice: str | None = None  # what the signed-in person must know before anything else (the calendar running out)
     unread: int = 0  # messages not yet read (shown in the header)
+    in_force: tuple[tuple[str, str], ...] = ()  # (title, document number) of the policies in force (the footer)
 
     def __post_init__(self) -> None:
         if self.user is not None and self.seen is None:
@@ -86,8 +87,16 @@ def caller(request: Request, session: Db) -> Caller:
         if signed is not None:
             found = Caller(signed[0], "cookie", signed[1].csrf_token, notice=_notice(session, signed[0]),
                            unread=_unread(session, signed[0]))
+    if found.via != "bearer":
+        found.in_force = _in_force(session)
     request.state.caller = found
     return found
+
+
+def _in_force(session: Session) -> tuple[tuple[str, str], ...]:
+    from huiqi.catalogue.service import published
+
+    return tuple((p.title, p.number) for p in published(session))
 
 
 def _unread(session: Session, user: User) -> int:

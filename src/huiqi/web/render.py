@@ -60,7 +60,8 @@ def page(request: Request, name: str, caller: Caller, status_code: int = 200, **
     said = flashed(request) if status_code == 200 else None
     response = templates.TemplateResponse(request, name, {
         "user": user, "csrf": caller.csrf, "nav": PUBLIC_NAV, "role_nav": NAV.get(user.role, []) if user else [],
-        "path": request.url.path, "flash": said, "calendar_notice": caller.notice, "unread": caller.unread, **context,
+        "path": request.url.path, "flash": said, "calendar_notice": caller.notice, "unread": caller.unread,
+        "in_force": caller.in_force, "site": _site(), **context,
     }, status_code=status_code)
     if said is not None:
         forget(response)
@@ -72,6 +73,14 @@ def page(request: Request, name: str, caller: Caller, status_code: int = 200, **
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _site() -> dict[str, str]:
+    """Who runs the site and how to reach them (settings, shown in every page's footer)."""
+    from huiqi.config import get_settings
+
+    settings = get_settings()
+    return {"organizer": settings.organizer, "contact": settings.contact}
 
 
 def _secure() -> bool:

@@ -4,6 +4,8 @@
 //   data-back          a link goes back one page (its href is where it goes without script)
 //   data-print         a button prints the page (the print style keeps the answer's recap, on one page)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
+//   .error-summary     a form's error summary takes the focus when shown
+//   data-elder         the header's 适老化 button: larger type, higher contrast, remembered in localStorage
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
 (function () {
   function syncBinding(form) {
@@ -13,6 +15,8 @@
   }
 
   function init(root) {
+    const summary = root.matches && root.matches(".error-summary") ? root : root.querySelector(".error-summary");
+    if (summary) summary.focus();  // GOV.UK: the error summary takes the focus, so it is read first
     root.querySelectorAll("form.binding").forEach(syncBinding);
     root.querySelectorAll("[data-charts]").forEach(holder => {
       if (typeof huiqiBars === "function" && !holder.dataset.drawn) {
@@ -22,7 +26,20 @@
     });
   }
 
+  const ELDER = "huiqi-elder";
+  function elder(on) {
+    document.documentElement.classList.toggle("elder", on);
+    document.querySelectorAll("[data-elder]").forEach(b => { b.hidden = false; b.setAttribute("aria-pressed", String(on)); });
+  }
+  function remembered() { try { return localStorage.getItem(ELDER) === "1"; } catch (e) { return false; } }
+  elder(remembered());
+
   document.addEventListener("click", e => {
+    if (e.target.closest("[data-elder]")) {
+      const on = !document.documentElement.classList.contains("elder");
+      try { localStorage.setItem(ELDER, on ? "1" : "0"); } catch (err) { /* private mode: this page only */ }
+      elder(on);
+    }
     const ask = e.target.closest("[data-confirm]");
     if (ask && !window.confirm(ask.dataset.confirm)) e.preventDefault();
     const back = e.target.closest("a[data-back]");
