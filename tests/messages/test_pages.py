@@ -13,6 +13,8 @@ async def test_the_centre_lists_counts_and_marks_read(browser, session, people, 
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
     alice = browser(people.alice)
     page = (await alice.get("/messages")).text
+    title = page[page.index("<title>"):page.index("</title>")]
+    assert "消息" in title and "<" not in title[7:]  # the title is words, not the page
     assert f"申报 {app.id} 已提交" in page and f'href="/applications/{app.id}"' in page and "1 条未读" in page
     done = await alice.post("/messages/read")
     assert done.status_code == 303
