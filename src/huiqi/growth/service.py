@@ -33,8 +33,8 @@ def cultivation_codes(session: Session) -> set[str]:
     return {code for rule in _measure(session).rules for code in rule.reaches}
 
 
-def is_cultivated(session: Session, matters: list[Matter]) -> bool:
-    codes = cultivation_codes(session)
+def is_cultivated(session: Session, matters: list[Matter], codes: set[str] | None = None) -> bool:
+    codes = cultivation_codes(session) if codes is None else codes
     return any(set(m.codes) & codes for m in matters)
 
 
@@ -116,7 +116,8 @@ def cultivated(session: Session, *, actor: User) -> list[str]:
     """The USCCs of enterprises under cultivation that the actor may see."""
     found = []
     rows = applicants.current_profiles(session) if _is_keeper(session, actor) else listed(session, actor=actor)
+    codes = cultivation_codes(session)  # once per listing, not once per applicant
     for applicant, _ in rows:
-        if is_cultivated(session, applicants.matters(session, applicant.id)):
+        if is_cultivated(session, applicants.matters(session, applicant.id), codes):
             found.append(applicant.uscc)
     return found
