@@ -119,6 +119,7 @@ async def test_finance_approves_with_the_budget_shown(browser, session, people, 
 
 async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
     import io
+    from datetime import datetime
 
     import openpyxl
 
@@ -126,7 +127,8 @@ async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
     assert got.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(got.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[2][1] == "示例科技有限公司" and rows[2][rows[1].index("申请金额（万元）")] == "100"
+    assert rows[2][1] == "示例科技有限公司" and rows[2][rows[1].index("申请金额（万元）")] == 100
+    assert rows[2][rows[1].index("所在市")] == "沈阳市" and isinstance(rows[2][rows[1].index("提交日期")], datetime)
 
 
 async def test_the_page_warns_of_another_application_for_the_matter(browser, session, people, tmp_path) -> None:

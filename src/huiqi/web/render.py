@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from huiqi.console import missing_label
 from huiqi.money import wan
-from huiqi.reference.divisions import cities
+from huiqi.reference.divisions import place_name
 from huiqi.rules.answer import STATUS_LABELS
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import beijing
@@ -30,7 +30,7 @@ env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
 env.filters["state"] = lambda s: STATES.get(s, s)
 env.filters["action"] = lambda a: ACTIONS.get(a, a)
 env.filters["role"] = lambda r: ROLE_LABELS.get(r, r)
-env.filters["city"] = lambda c: cities().get(c, c or "—")
+env.filters["city"] = env.filters["place"] = lambda c: place_name(c) or "—"
 env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
 env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
 
