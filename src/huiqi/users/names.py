@@ -27,9 +27,16 @@ def unit_of(user: User, departments: dict[int, str]) -> str:
 
 
 def person_name(user: User, departments: dict[int, str]) -> str:
-    """``显示名称（单位）``; the unit alone when the display name already says it."""
+    """``显示名称（单位）``, saying only what the display name does not already say.
+
+    >>> person_name(User(display_name="沈阳市审核员", role="city", region="210100"), {})
+    '沈阳市审核员（市级初审人员）'
+    >>> person_name(User(display_name="王五", role="department", department_id=1), {1: "省工业和信息化厅"})
+    '王五（省工业和信息化厅）'
+    """
     unit = unit_of(user, departments)
-    return user.display_name if unit in user.display_name else f"{user.display_name}（{unit}）"
+    parts = [p for p in unit.split("·") if p not in user.display_name]
+    return f"{user.display_name}（{'·'.join(parts)}）" if parts else user.display_name
 
 
 def people(session: Session, usernames: set[str] | None = None) -> dict[str, str]:
