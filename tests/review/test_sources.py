@@ -17,7 +17,7 @@ async def test_a_reviewer_sees_the_source_and_verifies_a_declared_matter(browser
     city = browser(people.shenyang)
     page = (await city.get(f"/review/{app.id}")).text
     assert "企业填报（未经核实）" in page and "标记为已核实" in page
-    assert "所属行业（GB/T 4754-2017 小类）（单位信息第 1 版，示例科技（企业用户） 登记）" in page  # each condition's facts, sources
+    assert "所属行业（GB/T 4754-2017 小类）（单位信息第 1 版，示例科技（企业用户） 登记）" in page
     assert "级别（企业填报（未经核实））" in page
     done = await city.post(f"/review/{app.id}/verify-matter")
     assert done.status_code == 303
