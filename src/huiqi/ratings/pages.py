@@ -10,6 +10,7 @@ from huiqi.errors import InputError
 from huiqi.models import Rating
 from huiqi.public.service import measure_titles
 from huiqi.ratings import service
+from huiqi.users.names import namer
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -54,6 +55,7 @@ def _rectifications(request: Request, who: CallerDep, session: Db, actor, status
                     **context) -> Response:
     return page(request, "ratings/rectifications.html", who, status_code=status_code, levels=service.LEVELS,
                 rows=service.rectifications(session, actor=actor), titles=measure_titles(session),
+                person=namer(session),
                 problems=context.pop("problems", []), **context)
 
 

@@ -3,6 +3,8 @@
 ``system`` — the operator's command line and the workflow's own routing — reads as 系统（自动）.
 """
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -63,3 +65,15 @@ def name_of(username: str | None, known: dict[str, str]) -> str:
 
 def person(session: Session, username: str | None) -> str:
     return name_of(username, people(session, {username} if username else set()))
+
+
+def namer(session: Session) -> Callable[[str | None], str]:
+    """``person`` for a page's template: each login name looked up once."""
+    memo: dict[str | None, str] = {}
+
+    def name(username: str | None) -> str:
+        if username not in memo:
+            memo[username] = person(session, username)
+        return memo[username]
+
+    return name
