@@ -19,7 +19,7 @@ def test_an_approval_reads_as_a_sentence() -> None:
 
 def test_amounts_in_wan_and_the_recording_day_in_beijing() -> None:
     said = sentence(_event("budget.set", "budget", "2025/ln-2022-35/3", {"amount": 5_000_000}), {})
-    assert said.text == "finance 于 2026年12月4日 设定预算 预算 2025/ln-2022-35/3，金额 500 万元"
+    assert said.text == "finance 于 2026年12月4日 设定预算 2025年度措施3（ln-2022-35）预算，金额 500 万元"
     assert said.link == "/audit?entity=budget&entity_id=2025%2Fln-2022-35%2F3"
 
 
@@ -43,3 +43,9 @@ def test_every_action_the_code_records_has_a_verb() -> None:
 
     recorded |= {f"application.{a.value}" for a in Action}
     assert recorded and recorded <= set(VERBS), sorted(recorded - set(VERBS))
+
+
+def test_a_ceiling_is_said_as_such() -> None:
+    judged = sentence(_event("application.policy_version", "application", "1",
+                             {"policy": "ln-2022-35", "version": "1f78324d07fc", "ceiling": 1_000_000}), {})
+    assert judged.text.endswith("按现行政策判断 申报 #1，上限 100 万元")

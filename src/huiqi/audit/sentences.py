@@ -59,10 +59,12 @@ class Sentence:
     link: str
     amount: str | None = None
     more: str | None = None
+    amount_label: str = "金额"  # 上限 when the amount is a ceiling the rules gave
 
     @property
     def text(self) -> str:
-        tail = (f"，金额 {self.amount} 万元" if self.amount else "") + (f"；{self.more}" if self.more else "")
+        tail = f"，{self.amount_label} {self.amount} 万元" if self.amount else ""
+        tail += f"；{self.more}" if self.more else ""
         return f"{self.who} 于 {self.on} {self.verb} {self.what}{tail}"
 
 
@@ -120,6 +122,10 @@ def _more(event: EventRead) -> str | None:
 
 def _what(event: EventRead) -> str:
     kind = ENTITIES.get(event.entity, event.entity)
+    year, _, rest = event.entity_id.partition("/")
+    policy, _, measure = rest.rpartition("/")
+    if event.entity == "budget" and year.isdigit() and measure.isdigit():
+        return f"{year}年度措施{measure}（{policy}）预算"
     return f"{kind} #{event.entity_id}" if event.entity_id.isdigit() else f"{kind} {event.entity_id}"
 
 
@@ -135,8 +141,11 @@ def link_of(event: EventRead) -> str:
 def sentence(event: EventRead, names: dict[str, str]) -> Sentence:
     """One event as a sentence; ``names`` from ``actors`` (login name → the person as people read them)."""
     verb, amount = VERBS.get(event.action, event.action), amount_of(event)
+    ceiling = amount is not None and (event.after or {}).get("ceiling") == amount and not any(
+        (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
     return Sentence(who=name_of(event.actor, names), on=_day(event), verb=verb, what=_what(event),
-                    link=link_of(event), amount=wan(amount) if amount else None, more=_more(event))
+                    link=link_of(event), amount=wan(amount) if amount else None, more=_more(event),
+                    amount_label="上限" if ceiling else "金额")
 
 
 def actors(session: Session, events: list[EventRead]) -> dict[str, str]:
