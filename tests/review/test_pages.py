@@ -37,6 +37,7 @@ async def test_the_review_page_shows_the_trace_and_materials(browser, people, al
     assert "辽政办〔2022〕35号 措施3" in text and "ln-2022-35 措施3" not in text
     assert "事项 专精特新“小巨人”企业（新认定，国家级，2024-07-15）" in text and "事项h1" not in text
     assert "沈阳市和平区（210102）" in text and alice_h1.policy_version not in text  # the hash: admins, auditors only
+    assert "<td>6513 应用软件开发</td>" in text  # the industry by its GB/T 4754 name, not the bare code
 
 
 async def test_a_material_downloads_within_scope_only(browser, people, alice_h1, session) -> None:

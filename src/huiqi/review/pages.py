@@ -23,6 +23,7 @@ from huiqi.holidays.service import calendar_of
 from huiqi.materials.serving import attachment
 from huiqi.models import User
 from huiqi.money import wan
+from huiqi.reference import industries
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
 from huiqi.review.forms import inputs
@@ -79,6 +80,9 @@ def fact_value(key: str, value: object) -> str:
         return "、".join(fact_value(key, v) for v in value)
     if key == "region" and isinstance(value, str):
         return f"{place_name(value)}（{value}）"
+    if key == "industry" and isinstance(value, str):
+        row = industries.industries().get(value)
+        return f"{value} {row['name']}" if row else value
     if isinstance(value, int) and key in MONEY_FIELDS:
         return f"{value:,}（{wan(value)} 万元）"
     return CHOICES.get(key, {}).get(value, str(value)) if isinstance(value, str) else str(value)
@@ -93,7 +97,8 @@ def _review(request: Request, who, actor: User, session: Session, application_id
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
                 timeline=views.timeline(session, application_id),
-                policy_number=_policy_number(session, found.application.policy_id), **context)
+                policy_number=_policy_number(session, found.application.policy_id),
+                policy_name=lambda policy_id: _policy_number(session, policy_id), **context)
 
 
 def _policy_number(session: Session, policy_id: str) -> str:
