@@ -70,6 +70,7 @@ async def test_export_has_the_amount_as_yuan_and_wan_numbers(browser, session, p
     response = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "application"})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[1][6:8] == ("金额（元）", "金额（万元）") and rows[2][6:8] == (800_000, 80)
+    assert rows[1][4:6] == ("记录类别", "记录编号") and rows[2][4:6] == ("申报", 16)  # a number, not the text "16"
 
 
 @pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance"])
