@@ -48,6 +48,16 @@ def labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [Problem(field_label(field), reason, field) for field, reason in problems]
 
 
+def measure_label(number: object, title: str | None = None) -> str:
+    """A measure as people cite it: its number and its title (措施3 培育中小企业), the same in every list.
+
+    >>> measure_label(3, "培育中小企业"), measure_label(7), measure_label(None)
+    ('措施3 培育中小企业', '措施7', '措施')
+    """
+    head = f"措施{number}" if number is not None else "措施"
+    return f"{head} {title}" if title else head
+
+
 def matter_label(codes: list[str] | None, level: str | None = None, on: object = None) -> str:
     """A matter as people read it: its type's name, with its level and date (the key is for machines only).
 

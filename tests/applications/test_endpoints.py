@@ -154,3 +154,4 @@ async def test_lists_and_excel_follow_the_scope(client, browser, session, people
     assert rows[2][rows[1].index("申请金额（元）")] == 500_000 and rows[2][rows[1].index("所在市")] == "沈阳市"
     assert rows[2][rows[1].index("申请金额（万元）")] == 50 and rows[2][3] != "h1"  # the matter by name, not its key
     assert "大连数据有限公司" not in str(rows)
+    assert rows[2][rows[1].index("措施")] == "措施3 培育中小企业"

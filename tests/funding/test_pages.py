@@ -37,6 +37,7 @@ async def test_left_decreases_after_approval(browser, session, people, tmp_path)
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
     assert rows[2][rows[1].index("余额（元）")] == 4_200_000 and rows[2][rows[1].index("余额（万元）")] == 420
     assert rows[2][rows[1].index("设定人")] == "省财政厅经办人（财政人员）"  # a person, not a login name
+    assert rows[2][rows[1].index("措施")] == "措施3 培育中小企业"
     paid = await browser(people.finance).get("/disbursements.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(paid.content)).active.iter_rows(values_only=True))
     assert rows[2][rows[1].index("凭证号")] == "PAY-7" and rows[2][rows[1].index("拨付金额（万元）")] == 80

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.announcements.endpoints import read
+from huiqi.labels import measure_label
 from huiqi.public.service import measure_titles
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
@@ -27,7 +28,7 @@ def manage(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLR
 def export(actor: Actor, session: Db) -> Response:
     titles = measure_titles(session)
     rows = [[b.id, b.title, b.starts_on, b.ends_on, b.working_days, e.application_id, e.applicant, e.uscc,
-             f"{e.measure}. {titles.get((e.policy_id, e.measure), '')}", e.amount_proposed, STATES.get(e.state)]
+             measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.amount_proposed, STATES.get(e.state)]
             for b in (read(session, b, rows) for b, rows in announcements.managed(session, actor=actor))
             for e in b.entries]
     table = Table("公示清单", ["批次", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位",

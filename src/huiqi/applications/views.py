@@ -16,7 +16,7 @@ from huiqi.applications.schemas import (
     StepRead,
 )
 from huiqi.funding import repository as funding
-from huiqi.labels import matter_label
+from huiqi.labels import matter_label, measure_label
 from huiqi.models import Application, Department, Matter, User
 from huiqi.public.service import measure_titles
 from huiqi.reference import divisions
@@ -97,7 +97,7 @@ HEADER = ("编号", "单位", "统一社会信用代码", "事项", "措施", "�
 def table(rows: list[ApplicationSummary]) -> Table:
     """The applications as a department files them."""
     return Table(title="申报清单", header=HEADER, money={"申请金额", "上限", "拟定金额", "批准金额"}, rows=[
-        (r.id, r.applicant_name or "", r.uscc, r.matter_label or r.matter, f"{r.measure}. {r.measure_title}",
+        (r.id, r.applicant_name or "", r.uscc, r.matter_label or r.matter, measure_label(r.measure, r.measure_title),
          r.state_label,
          r.amount_requested, r.ceiling, r.amount_proposed, r.amount_approved, r.submitted_on,
          divisions.place_name(r.city) or "", r.department or "") for r in rows])

@@ -13,6 +13,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
+from huiqi.labels import measure_label
 from huiqi.models import User
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
@@ -76,7 +77,7 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
     year = year or clock.today().year
     found = overview(session, actor=actor, year=year)
     names = people(session, {b.set_by for b in found if b.set_by})
-    rows: list[Sequence[Any]] = [(b.year, f"{b.measure}. {b.title}", b.amount, b.committed, b.disbursed, b.left,
+    rows: list[Sequence[Any]] = [(b.year, measure_label(b.measure, b.title), b.amount, b.committed, b.disbursed, b.left,
                                   name_of(b.set_by, names)) for b in found]
     table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
                   money={"预算", "已批准", "已拨付", "余额"})

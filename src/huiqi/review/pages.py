@@ -20,6 +20,7 @@ from huiqi.applications import views
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import NotFound
 from huiqi.holidays.service import calendar_of
+from huiqi.labels import measure_label
 from huiqi.materials.serving import attachment
 from huiqi.models import User
 from huiqi.money import wan
@@ -60,7 +61,7 @@ def queue_export(actor: Actor, session: Db, state: Annotated[StateName | None, Q
     header = ["编号", "申报单位", "统一社会信用代码", "措施", "状态", "所在市", "责任单位", "提交日期", "申请金额",
               "上限", "拟定金额", "评审得分"]
     table = Table("审核申报清单", header,
-                  [[r.application.id, r.applicant, r.application.uscc, f"{r.application.measure}. {r.title}",
+                  [[r.application.id, r.applicant, r.application.uscc, measure_label(r.application.measure, r.title),
                     STATES.get(r.application.state), place_name(r.application.city) or "", r.department,
                     r.application.submitted_on,
                     r.application.amount_requested, r.application.ceiling, r.application.amount_proposed,

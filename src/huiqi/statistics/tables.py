@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+from huiqi.labels import measure_label
 from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.policy import Policy
@@ -22,7 +23,7 @@ def key_label(dimension: str, value: Any, policies: Sequence[Policy] = (), polic
         return "（未定）"
     if dimension == "measure":
         titles = {m.number: m.title for p in policies if policy in (None, p.id) for m in p.measures}
-        return f"措施{value} {titles.get(value, '')}".strip()
+        return measure_label(value, titles.get(value))
     if dimension == "city":
         return cities().get(value, value)
     if dimension == "state":
