@@ -15,6 +15,7 @@ from huiqi.applicants import repository as applicants
 from huiqi.applications import service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.errors import HuiqiError, InputError, MaterialError
+from huiqi.labels import measure_label
 from huiqi.models import User
 from huiqi.money import parse_wan
 from huiqi.offers import service as offers
@@ -45,7 +46,7 @@ def _open_measures(session: Session) -> list[tuple[str, str]]:
     for r in rounds.open_now(session):
         shown = rounds.read(session, r)
         found += [(f"{r.id}/{m.measure}", f"{shown.title}（{shown.policy_number}，{r.closes_on} 截止）"
-                                          f" 措施{m.measure}. {m.title}") for m in shown.measures]
+                                          f" {measure_label(m.measure, m.title)}") for m in shown.measures]
     return found
 
 

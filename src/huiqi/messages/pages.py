@@ -7,6 +7,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi.catalogue import service as catalogue
+from huiqi.labels import measure_label
 from huiqi.messages import service, subscriptions
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
@@ -16,8 +17,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def _measures(session) -> list[tuple[str, str]]:
-    return [(f"{p.id}/{m.number}", f"{p.number} 措施{m.number}. {m.title}") for p in catalogue.published(session)
-            for m in p.measures if m.monetary]
+    return [(f"{p.id}/{m.number}", f"{p.number} {measure_label(m.number, m.title)}")
+            for p in catalogue.published(session) for m in p.measures if m.monetary]
 
 
 @router.get("/messages", response_class=HTMLResponse)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from huiqi.console import missing_label
-from huiqi.labels import matter_label
+from huiqi.labels import matter_label, measure_label
 from huiqi.money import wan
 from huiqi.reference.divisions import place_name
 from huiqi.rules.answer import STATUS_LABELS
@@ -33,6 +33,7 @@ env.filters["action"] = lambda a: ACTIONS.get(a, a)
 env.filters["role"] = lambda r: ROLE_LABELS.get(r, r)
 env.filters["city"] = env.filters["place"] = lambda c: place_name(c) or "—"
 env.globals["matter_label"] = matter_label
+env.globals["measure_label"] = measure_label
 env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
 env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
 
