@@ -79,3 +79,13 @@ async def test_others_are_refused(browser, people, who) -> None:
     page = await client.get("/audit")
     assert page.status_code == 403 and "user.create" not in page.text
     assert (await client.get("/audit/events.xlsx")).status_code == 403
+
+
+async def test_a_budget_is_cited_by_the_policys_number(browser, session, people) -> None:
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=1_000_000)
+    response = await browser(people.auditor).get("/audit")
+    said = response.text.split("<details")[0]
+    assert "设定预算 <a href=" in said and "2025年度措施3（辽政办〔2022〕35号）预算</a>，金额 100 万元" in said
+    got = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "budget"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    assert "2025年度措施3（辽政办〔2022〕35号）预算" in rows[2][3] and "ln-2022-35" not in rows[2][3]

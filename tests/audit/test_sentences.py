@@ -21,6 +21,9 @@ def test_amounts_in_wan_and_the_recording_day_in_beijing() -> None:
     said = sentence(_event("budget.set", "budget", "2025/ln-2022-35/3", {"amount": 5_000_000}), {})
     assert said.text == "finance 于 2026年12月4日 设定预算 2025年度措施3（ln-2022-35）预算，金额 500 万元"
     assert said.link == "/audit?entity=budget&entity_id=2025%2Fln-2022-35%2F3"
+    cited = sentence(_event("budget.set", "budget", "2025/ln-2022-35/3", {"amount": 5_000_000}), {},
+                     {"ln-2022-35": "辽政办〔2022〕35号"})
+    assert cited.what == "2025年度措施3（辽政办〔2022〕35号）预算"  # the policy by its number, not its id
 
 
 def test_system_and_reasons_and_regions() -> None:

@@ -21,6 +21,7 @@ from huiqi.money import parse_wan
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
 from huiqi.rounds import service as rounds
+from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
@@ -103,6 +104,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     payee = offers.needs_payee(session, application.id)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
+                person=namer(session),
                 **context)
 
 

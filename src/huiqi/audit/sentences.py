@@ -120,12 +120,13 @@ def _more(event: EventRead) -> str | None:
     return "，".join(parts) or None
 
 
-def _what(event: EventRead) -> str:
+def _what(event: EventRead, policies: dict[str, str]) -> str:
+    """The record, as people cite it (a budget by its year, measure and the policy's document number)."""
     kind = ENTITIES.get(event.entity, event.entity)
     year, _, rest = event.entity_id.partition("/")
     policy, _, measure = rest.rpartition("/")
     if event.entity == "budget" and year.isdigit() and measure.isdigit():
-        return f"{year}年度措施{measure}（{policy}）预算"
+        return f"{year}年度措施{measure}（{policies.get(policy, policy)}）预算"
     return f"{kind} #{event.entity_id}" if event.entity_id.isdigit() else f"{kind} {event.entity_id}"
 
 
@@ -138,12 +139,13 @@ def link_of(event: EventRead) -> str:
     return "/audit?" + urlencode({"entity": event.entity, "entity_id": event.entity_id})
 
 
-def sentence(event: EventRead, names: dict[str, str]) -> Sentence:
-    """One event as a sentence; ``names`` from ``actors`` (login name → the person as people read them)."""
+def sentence(event: EventRead, names: dict[str, str], policies: dict[str, str] | None = None) -> Sentence:
+    """One event as a sentence; ``names`` from ``actors`` (login name → the person as people read them),
+    ``policies`` from ``policy_numbers`` (a policy's id → its document number)."""
     verb, amount = VERBS.get(event.action, event.action), amount_of(event)
     ceiling = amount is not None and (event.after or {}).get("ceiling") == amount and not any(
         (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
-    return Sentence(who=name_of(event.actor, names), on=_day(event), verb=verb, what=_what(event),
+    return Sentence(who=name_of(event.actor, names), on=_day(event), verb=verb, what=_what(event, policies or {}),
                     link=link_of(event), amount=wan(amount) if amount else None, more=_more(event),
                     amount_label="上限" if ceiling else "金额")
 
@@ -153,6 +155,13 @@ def actors(session: Session, events: list[EventRead]) -> dict[str, str]:
     return people(session, {e.actor for e in events})
 
 
+def policy_numbers(session: Session) -> dict[str, str]:
+    """Each policy in force by its document number (辽政办〔2022〕35号), not its id."""
+    from huiqi.catalogue import service as catalogue
+
+    return {p.id: p.number for p in catalogue.published(session)}
+
+
 def sentences(session: Session, events: list[EventRead]) -> list[Sentence]:
-    names = actors(session, events)
-    return [sentence(e, names) for e in events]
+    names, policies = actors(session, events), policy_numbers(session)
+    return [sentence(e, names, policies) for e in events]
