@@ -29,6 +29,7 @@ async def test_a_profile_change_is_a_new_version(browser, people) -> None:
     text = (await alice.get("/me")).text
     assert "示例科技股份有限公司" in text and "第 2 版" in text and "1234.5678 万元" in text and "大型" in text
     assert "<th>注册地</th><td>沈阳市和平区</td>" in text  # the city and the district, not 和平区 alone
+    assert "由 示例科技（企业用户） 登记" in text and "由 alice 登记" not in text  # a person, not a login name
 
 
 async def test_a_refused_profile_keeps_what_was_typed(browser, people) -> None:

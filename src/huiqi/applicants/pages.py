@@ -16,6 +16,7 @@ from huiqi.public import calculator
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
 from huiqi.rules.facts import CHOICES, FACTS
+from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
 from huiqi.web.render import page
@@ -59,7 +60,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
                 editing=editing, i=0, add_next=None, codes=catalogue.codes(session), choices=CHOICES, facts=FACTS,
-                matter_choices=calculator.choices, regions=divisions.divisions(),
+                matter_choices=calculator.choices, regions=divisions.divisions(), person=namer(session),
                 classes={c: r["name"] for c, r in industries.industries().items() if r["level"] == "class"},
                 **context)
 
