@@ -102,7 +102,8 @@ def test_an_enterprise_is_reminded_once_of_a_round_closing(session, people) -> N
     assert not [m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]  # 9 days away
     messages.digest(session, date(2025, 9, 4))
     told = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]
-    assert len(told) == 1 and "2025-09-10 截止" in told[0].subject and "h1" in told[0].subject
+    assert len(told) == 1 and "2025-09-10 截止" in told[0].subject and "h1" not in told[0].subject
+    assert "专精特新“小巨人”企业" in told[0].subject and "专精特新“小巨人”企业" in told[0].body  # the matter by name
     messages.digest(session, date(2025, 9, 5))
     assert len([m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]) == 1
 

@@ -56,6 +56,11 @@ def test_an_import_adds_published_facts_creates_applicants_and_makes_offers(sess
     assert [(o.measure, o.ceiling, o.state) for o in made] == [(3, 1_000_000, "open")]
     assert done.offers == session.query(Offer).filter_by(uscc=ALICE_USCC).count()  # its other matters too
     assert not session.query(Offer).filter_by(uscc=NEW).all()  # its industry is not known: undetermined, no offer
+    from huiqi.messages import service as messages
+
+    told = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "offer.new"]
+    assert told and all(f"事项 {imported.key} " not in m.body for m in told)  # the matter by name, not its key
+    assert any("事项「制造业单项冠军企业（新认定，国家级，2025-06-01）」" in m.body for m in told)
     with pytest.raises(Conflict, match="来自公布的认定名单"):
         applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
             "id": imported.key, "type": "honour", "codes": ["single_champion"], "level": "provincial",

@@ -150,6 +150,7 @@ async def test_the_page_warns_of_another_application_for_the_matter(browser, ses
     page = (await browser(data).get(f"/review/{under_5.id}")).text
     warning = page.split('id="stacking"')[1].split("</div>")[0]
     assert f"另有申报 {under_11.id}" in warning and "措施11" in warning and "从高不重复" in warning
+    assert "辽政办〔2022〕35号 措施11" in warning and "ln-2022-35" not in warning and "（p1）" not in warning
     assert f'href="/review/{under_11.id}"' in warning
     assert "3000 万元" in page and "80,000,000（8000 万元）" in page
 

@@ -43,3 +43,4 @@ async def test_a_declared_matter_beside_a_published_one_is_flagged(browser, sess
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
     page = (await browser(people.shenyang).get(f"/review/{app.id}")).text
     assert "工信部企业函〔2023〕测试号" in page and "日期、级别不一致：以公布名单为准" in page
+    assert "企业填报的事项「专精特新“小巨人”企业（新认定，国家级" in page and "企业填报的事项 h1" not in page

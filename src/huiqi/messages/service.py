@@ -166,6 +166,7 @@ def _closing(session: Session, day: date) -> int:
     from huiqi.applicants import repository as applicants
     from huiqi.applicants import service as applicant_service
     from huiqi.applications import repository as application_rows
+    from huiqi.applications.views import describe
     from huiqi.catalogue import service as catalogue
     from huiqi.rounds import service as rounds
     from huiqi.rules.match import match
@@ -185,9 +186,9 @@ def _closing(session: Session, day: date) -> int:
             matter = applicants.matter(session, applicant.id, grant.matter)
             if found is None or matter is None or application_rows.live_for_matter(session, matter.id) is not None:
                 continue
-            subject = f"「{found.title}」{found.closes_on} 截止：事项 {matter.key} 可申请措施{grant.measure}"
+            subject = f"「{found.title}」{found.closes_on} 截止：{describe(matter)} 可申请措施{grant.measure}"
             made += notify(session, users, kind="round.closing", subject=subject,
-                           body=f"事项 {matter.key} 符合措施{grant.measure}的条件"
+                           body=f"事项「{describe(matter)}」符合措施{grant.measure}的条件"
                                 + (f"，最高 {wan(grant.ceiling)} 万元" if grant.ceiling else "")
                                 + f"；批次「{found.title}」将于 {found.closes_on} 截止，请及时申报。",
                            link="/me#claims", dedupe=f"closing-{found.id}-{matter.id}-{grant.measure}")

@@ -19,6 +19,7 @@ from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
+from huiqi.applications.views import describe
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.db import utcnow
@@ -69,7 +70,7 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
             made += 1
             messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="offer.new",
                             subject=f"政策直达：措施{grant.measure}，最高 {wan(grant.ceiling)} 万元",
-                            body=f"根据公布的认定和本单位信息，事项 {matter.key} 符合措施{grant.measure}的条件，"
+                            body=f"根据公布的认定和本单位信息，事项「{describe(matter)}」符合措施{grant.measure}的条件，"
                                  f"可获支持最高 {wan(grant.ceiling)} 万元"
                                  f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
                             link="/me#offers")

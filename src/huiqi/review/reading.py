@@ -15,6 +15,8 @@ from huiqi.announcements import repository as announcements
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
+from huiqi.applications.views import describe
+from huiqi.catalogue import service as catalogue
 from huiqi.funding import repository as funding
 from huiqi.models import (
     Announcement,
@@ -97,6 +99,7 @@ class Other:
     amount: int | None
     granted: bool
     visible: bool  # whether the reader's scope covers it (a link is shown only then)
+    policy_number: str = ""  # the policy as people cite it (辽政办〔2022〕35号)
 
 
 @dataclass
@@ -190,8 +193,10 @@ def _not_yet(d: Dossier, today: date) -> None:
 
 def _others(session: Session, actor: User, app: Application) -> list[Other]:
     granted = funding.grant_for_matter(session, app.matter_id)
+    numbers = {p.id: p.number for p in catalogue.published(session)}
     found = [Other(o.id, o.measure, o.policy_id, o.state, o.amount_proposed or o.amount_requested,
-                   granted is not None and granted.application_id == o.id, covers(actor, o))
+                   granted is not None and granted.application_id == o.id, covers(actor, o),
+                   numbers.get(o.policy_id, o.policy_id))
              for o in application_rows.for_matter(session, app.matter_id)
              if o.id != app.id and o.state not in (State.WITHDRAWN, State.DRAFT)]
     return sorted(found, key=lambda o: o.application_id)
@@ -212,7 +217,7 @@ def _conflicts(session: Session, app: Application) -> list[str]:
                                            ("级别", matter.facts.get("level"), other.facts.get("level"))) if a != b]
         which = source.document if source else "名单"
         tail = f"，但{'、'.join(differs)}不一致：以公布名单为准" if differs else "：以公布名单为准"
-        found.append(f"企业填报的事项 {matter.key} 与公布名单（{which}）中的事项 {other.key} 同类{tail}")
+        found.append(f"企业填报的事项「{describe(matter)}」与公布名单（{which}）中的事项「{describe(other)}」同类{tail}")
     return found
 
 
@@ -221,7 +226,7 @@ def _warnings(d: Dossier) -> list[str]:
     out = []
     for other in d.others:
         what = "已获批" if other.granted else f"处于「{STATES.get(other.state, other.state)}」"
-        out.append(f"同一事项（{d.matter_key}）另有申报 {other.application_id}：{other.policy_id} "
+        out.append(f"同一事项另有申报 {other.application_id}：{other.policy_number or other.policy_id} "
                    f"措施{other.measure}，{what}；按从高不重复原则只能支持一项")
     if d.result is not None and d.result.excluded_by == "other_support":
         out.append("该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持")
