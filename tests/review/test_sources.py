@@ -26,7 +26,7 @@ async def test_a_reviewer_sees_the_source_and_verifies_a_declared_matter(browser
     again = await city.post(f"/review/{app.id}/verify-matter")
     assert again.status_code == 409
     assert (await browser(people.alice).post(f"/review/{app.id}/verify-matter")).status_code == 403
-    with pytest.raises(Conflict, match="已由审核人员核实"):
+    with pytest.raises(Conflict, match=r"已由审核人员核实（沈阳市审核员（市级初审人员））"):  # by name, not login
         applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
             "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "provincial", "date": "2023-07-15"})
 

@@ -18,6 +18,7 @@ from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case, read_case
 from huiqi.rules.match import match
+from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role, require_uscc
 from huiqi.validation import field_path, problems
@@ -106,7 +107,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
         repository.add(session, row)
     else:
         if row.source == "verified":
-            raise Conflict(f"事项 {row.key} 已由审核人员核实（{row.verified_by}），不能再修改；请联系责任单位")
+            raise Conflict(f"事项 {row.key} 已由审核人员核实（{person(session, row.verified_by)}），不能再修改；"
+                           "请联系责任单位")
         if row.source != "declared":
             raise Conflict(f"事项 {row.key} 来自公布的认定名单，不能由企业修改；如有出入，请联系认定部门或责任单位")
         _not_frozen(session, row)
