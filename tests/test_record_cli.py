@@ -80,6 +80,7 @@ def test_users_add_and_import(database_url, tmp_path: Path) -> None:
     added = invoke("users", "add", "zhang", "--role", "city", "--region", "210100", "--password-stdin",
                    input="a long password\n")
     assert added.exit_code == 0, added.output
+    assert "已添加用户 zhang（市级初审人员）" in added.output  # the role in Chinese, not `city`
     refused = invoke("users", "add", "li", "--role", "city", "--region", "999999", "--password-stdin",
                      input="a long password\n")
     assert refused.exit_code == 2 and "region" in refused.stderr

@@ -19,6 +19,7 @@ from huiqi.errors import HuiqiError
 from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.statistics.schemas import DIMENSIONS
+from huiqi.users.roles import ROLE_LABELS
 from huiqi.workflow.states import STATES
 
 db_app = typer.Typer(help="数据库：建立或升级表结构。", no_args_is_help=True)
@@ -85,7 +86,7 @@ def users_add(
             departments.sync(session, policies=catalogue.published(session))
             user = users.create_user(session, actor=_system(), username=username, display_name=name or username,
                                      role=role, password=password, uscc=uscc, region=region, department=department)
-            typer.echo(f"已添加用户 {user.username}（{user.role}）")
+            typer.echo(f"已添加用户 {user.username}（{ROLE_LABELS.get(user.role, user.role)}）")
     except HuiqiError as error:
         fail(error)
 

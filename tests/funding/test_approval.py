@@ -78,6 +78,7 @@ def test_the_judgement_weighs_a_grant_already_recorded_for_the_matter(session, p
     refusal = judge(session, other, on=APPROVE_ON).refusal(other, amount=30_000_000, eligible_only=True,
                                                            what="拟定金额")
     assert refusal is not None and re.search(r"措施11 获批 1000 万元.*从高不重复", refusal), refusal
+    assert "已按 辽政办〔2022〕35号 措施11" in refusal and "ln-2022-35" not in refusal  # the policy by its number
     assert judge(session, first, on=APPROVE_ON).refusal(first, amount=10_000_000, eligible_only=True,
                                                         what="拟定金额") is None, "its own grant does not count"
 

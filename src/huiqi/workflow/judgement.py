@@ -37,6 +37,7 @@ class Judgement:
     other_support: int | None
     grant: Grant | None  # a grant already recorded for this matter, under any policy or measure
     alternatives: list[Result] = field(default_factory=list)
+    policy_numbers: dict[str, str] = field(default_factory=dict)  # a policy's id → its document number
 
     @property
     def status(self) -> str | None:
@@ -70,7 +71,8 @@ class Judgement:
             return (f"{what} {wan(amount)} 万元超过上限 {wan(result.ceiling)} 万元{_deduction(result)}"
                     f"（{self.on} 按规则计算）")
         if self.grant is not None and self.grant.application_id != application.id:
-            return (f"该事项已按 {self.grant.policy_id} 措施{self.grant.measure} 获批 {wan(self.grant.amount)} 万元"
+            cited = self.policy_numbers.get(self.grant.policy_id, self.grant.policy_id)
+            return (f"该事项已按 {cited} 措施{self.grant.measure} 获批 {wan(self.grant.amount)} 万元"
                     f"（申报 {self.grant.application_id}），按从高不重复原则不再支持")
         return None
 
@@ -82,14 +84,16 @@ def judge(session: Session, application: Application, *, on: date,
     if applicant is None:  # an application always has its applicant; kept for the type checker
         raise LookupError(application.uscc)
     case, data = applicant_service.case_for(session, applicant=applicant, as_of=on)
-    answer = match(case, policies or catalogue.published(session), on)
+    used = policies or catalogue.published(session)
+    answer = match(case, used, on)
     key = matter_key(session, application)
     result = result_for(answer, application, key)
     return Judgement(
         on=on, matter_key=key, answer=answer, case=data, result=result,
         other_support=next((m.other_support for m in case.matters if m.id == key), None),
         grant=funding.grant_for_matter(session, application.matter_id),
-        alternatives=[r for r in answer.results if r.matter == key and r is not result])
+        alternatives=[r for r in answer.results if r.matter == key and r is not result],
+        policy_numbers={p.id: p.number for p in used})
 
 
 def _deduction(result: Result) -> str:
