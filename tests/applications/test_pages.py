@@ -149,5 +149,11 @@ async def test_the_page_names_the_matter_city_and_routing_in_words_and_hides_the
     assert "事项 专精特新“小巨人”企业（新认定，国家级，2024-07-15）" in mine and "事项 h1" not in mine
     assert "· 沈阳市" in mine and "转市级初审 · 系统（自动）" in mine
     assert app.policy_version and app.policy_version not in mine  # the hash is for admins and auditors
+    from huiqi.catalogue import repository as versions
+
+    held = versions.by_version(session, app.policy_version)
+    assert held is not None and held.published_at is not None and held.digest.startswith(app.policy_version)
+    said = f"提交时按政策第 {held.id} 版（{held.published_at:%Y-%m-%d} 发布）的判断"
+    assert said in mine  # the enterprise reads the version's number and date instead
     audited = (await browser(people.auditor).get(f"/applications/{app.id}")).text
     assert app.policy_version in audited

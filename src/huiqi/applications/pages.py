@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from huiqi.applicants import repository as applicants
 from huiqi.applications import service, views
 from huiqi.applications.endpoints import read_material
+from huiqi.catalogue import repository as catalogue_rows
 from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.labels import measure_label
 from huiqi.models import User
@@ -104,7 +105,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     payee = offers.needs_payee(session, application.id)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
-                person=namer(session),
+                person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
 
 

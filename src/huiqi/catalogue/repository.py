@@ -32,6 +32,14 @@ def by_digest(session: Session, digest: str) -> PolicyVersion | None:
     return session.scalars(select(PolicyVersion).where(PolicyVersion.digest == digest)).first()
 
 
+def by_version(session: Session, version: str | None) -> PolicyVersion | None:
+    """The stored version whose text a policy's short ``version`` (the first 12 hex digits of its digest) names."""
+    if not version or not version.isalnum():
+        return None
+    return session.scalars(select(PolicyVersion).where(PolicyVersion.digest.startswith(version))
+                           .order_by(PolicyVersion.id)).first()
+
+
 def published_of(session: Session, policy_id: str, *, lock: bool = False) -> PolicyVersion | None:
     query = select(PolicyVersion).where(PolicyVersion.policy_id == policy_id, PolicyVersion.state == "published")
     if lock:
