@@ -15,6 +15,7 @@ from huiqi import record_cli as record
 from huiqi.cli_support import AsOfOption, PolicyOption, fail, parse_as_of
 from huiqi.console import answer_view, make_console, policy_view
 from huiqi.errors import HuiqiError, InputError, PolicyFileError
+from huiqi.labels import measure_label
 from huiqi.rules.case import parse_case
 from huiqi.rules.loader import load_file, load_many
 from huiqi.rules.match import match as run_match
@@ -179,7 +180,7 @@ def policy_diff(
     for column in ("措施", "新变为符合", "不再符合", "变为待定", "不变", "上限合计（万元）", "变化（万元）"):
         table.add_column(column)
     for m in found.measures:
-        table.add_row(f"{m.measure}. {m.title}", str(m.became_eligible), str(m.no_longer_eligible),
+        table.add_row(measure_label(m.measure, m.title), str(m.became_eligible), str(m.no_longer_eligible),
                       str(m.became_undetermined), str(m.unchanged), f"{wan(m.granted_before)} → {wan(m.granted_after)}",
                       str(wan(m.cost_change)))
     console = make_console()

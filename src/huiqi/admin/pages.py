@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi.admin import service
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.labels import measure_label
 from huiqi.money import wan
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
@@ -83,7 +84,7 @@ def diff_page(request: Request, who: CallerDep, actor: Actor, session: Db, versi
     found = catalogue.diff_of(session, actor=actor, version_id=version_id)
     row = catalogue.get(session, version_id, actor=actor)
     chart = {"title": "各措施可获支持上限合计的变化（万元）",
-             "labels": [f"{m.measure}. {m.title}" for m in found.measures],
+             "labels": [measure_label(m.measure, m.title) for m in found.measures],
              "series": [{"name": "在用版本", "data": [float(wan(m.granted_before)) for m in found.measures]},
                         {"name": "新版本", "data": [float(wan(m.granted_after)) for m in found.measures]}]}
     return page(request, "admin/policy_diff.html", who, diff=found, row=row,
