@@ -53,7 +53,8 @@ def test_the_table_writes_the_reform_a_file_would_hold(policies) -> None:
     same = Reform.model_validate({"name": "甲", "description": "说明", "changes": [
         {"parameter": "11.cap", "since": "2025-01-01", "value": "1500万元", "source": reforms.SOURCE,
          "policy": "ln-2022-35"},
-        {"parameter": "11.rate", "since": "2025-01-01", "value": "40%", "source": reforms.SOURCE, "policy": "ln-2022-35"},
+        {"parameter": "11.rate", "since": "2025-01-01", "value": "40%", "source": reforms.SOURCE,
+         "policy": "ln-2022-35"},
         {"parameter": "window_end", "since": "2025-12-01", "value": date(2026, 12, 31), "source": reforms.SOURCE,
          "policy": "ln-2022-35"}]})
     assert reform == same
