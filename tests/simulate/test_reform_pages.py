@@ -48,7 +48,8 @@ async def _run(finance, session, name: str, **edits: tuple[str, str]) -> int:
 async def test_a_reform_edited_on_the_page_equals_the_same_yaml(browser, client, people, session) -> None:
     finance = browser(people.finance)
     page = await finance.get("/simulate")
-    assert "融合基础设施项目资金支持上限（单个项目）" in page.text and "措施11：给予单个项目最高1000万元资金支持" in page.text
+    assert "融合基础设施项目资金支持上限（单个项目）" in page.text
+    assert "措施11：给予单个项目最高1000万元资金支持" in page.text
     assert "#" not in page.text.split("<textarea")[1].split("</textarea>")[0]  # no YAML with comments pre-filled
     by_page = await _run(finance, session, "措施11上限1500万元", **{"11_cap": ("1500", "2025-01-01"),
                                                                    "11_rate": ("40", "2025-01-01")})
@@ -66,7 +67,8 @@ async def test_a_reform_edited_on_the_page_equals_the_same_yaml(browser, client,
     raised = sum(g["ceiling_sum"] for g in page_result["difference"] if g["measure"] == 11)
     assert raised > 0 and all(g["ceiling_sum"] == 0 for g in page_result["difference"] if g["measure"] != 11)
     saved = session.scalars(select(SavedReform).order_by(SavedReform.id)).all()  # the page's (not the API's)
-    assert [(s.name, s.user_id) for s in saved] == [("措施11上限1500万元", people.finance.id), ("乙", people.finance.id)]
+    assert [(s.name, s.user_id) for s in saved] == [("措施11上限1500万元", people.finance.id),
+                                                    ("乙", people.finance.id)]
     assert saved[0].description == "页面测试" and [c["parameter"] for c in saved[0].changes] == ["11.cap", "11.rate"]
 
 
@@ -92,8 +94,8 @@ async def test_bad_edits_are_422_naming_the_field_and_write_nothing(browser, peo
 async def test_a_name_used_twice_is_409(browser, people, session) -> None:
     finance = browser(people.finance)
     await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
-    again = await finance.post("/simulate", data={**POPULATION, **_fields(session, **{"11_cap": ("1200", "2025-01-01")}),
-                                                  "reform_name": "甲", "csrf_token": finance.csrf})
+    fields = {**_fields(session, **{"11_cap": ("1200", "2025-01-01")}), "reform_name": "甲"}
+    again = await finance.post("/simulate", data={**POPULATION, **fields, "csrf_token": finance.csrf})
     assert again.status_code == 409 and "已有名为“甲”的改革方案" in again.text
     assert session.scalar(select(func.count()).select_from(SavedReform)) == 1
     assert session.scalar(select(func.count()).select_from(SimulationJob)) == 1
