@@ -264,7 +264,9 @@ def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: li
     base_b, reform_b = _by_measure(results[b.id]["groups"]), _by_measure(results[b.id]["reform"]["groups"])
     titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
     numbers = {p.id: p.number for p in policies}
-    keys = sorted(set(base_a) | set(reform_a) | set(base_b) | set(reform_b), key=lambda k: (str(k[0]), k[1] or 0))
+    order = {p.id: p.order for p in policies}
+    keys = sorted(set(base_a) | set(reform_a) | set(base_b) | set(reform_b),
+                  key=lambda k: (order.get(k[0] or "", len(order)), str(k[0]), k[1] or 0))
     lines = []
     for key in keys:
         policy, measure = key
