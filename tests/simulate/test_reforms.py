@@ -168,3 +168,15 @@ def test_two_saves_of_one_name_at_once(engine: Engine) -> None:
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(SavedReform)) == 1
         assert session.scalar(select(func.count()).select_from(SimulationJob)) == 1
+
+
+def test_a_reform_whose_job_has_not_finished_is_not_compared(session, people, policies) -> None:
+    jobs_ = [SimulationJob(user_id=people.finance.id, state=state, params={}) for state in ("queued", "failed")]
+    session.add_all(jobs_)
+    session.flush()
+    saved = [SavedReform(user_id=people.finance.id, name=name, description="", text=YAML, changes=[], job_id=job.id)
+             for name, job in zip(("甲", "乙"), jobs_, strict=True)]
+    session.add_all(saved)
+    session.flush()
+    found = reforms.compare(session, actor=people.finance, a_id=saved[0].id, b_id=saved[1].id, policies=policies)
+    assert found.missing == ["甲", "乙"] and found.lines == []

@@ -22,7 +22,7 @@ from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
 
 router = APIRouter(include_in_schema=False)
-router.include_router(reform_pages.router)  # before /simulate/{job_id}, which would take /simulate/reforms
+router.routes.extend(reform_pages.router.routes)  # before /simulate/{job_id}, which would take /simulate/reforms
 
 
 async def form_data(request: Request) -> FormData:

@@ -6,7 +6,8 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.labels import Problem
-from huiqi.simulate import reforms
+from huiqi.simulate import jobs, reforms
+from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -40,6 +41,7 @@ def _pair(a: str | None, b: str | None) -> tuple[int, int]:
 @router.get("/simulate/reforms/compare", response_class=HTMLResponse)
 def reform_compare(request: Request, who: CallerDep, actor: Actor, session: Db, a: str | None = None,
                    b: str | None = None) -> HTMLResponse:
+    require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
     try:
         a_id, b_id = _pair(a, b)
     except InputError as error:
@@ -51,6 +53,7 @@ def reform_compare(request: Request, who: CallerDep, actor: Actor, session: Db, 
 
 @router.get("/simulate/reforms/compare.xlsx", response_model=None)
 def reform_compare_xlsx(actor: Actor, session: Db, a: str | None = None, b: str | None = None) -> Response:
+    require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
     a_id, b_id = _pair(a, b)
     comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
     if comparison.missing:
