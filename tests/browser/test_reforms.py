@@ -2,6 +2,7 @@
 runs it, waits for the job, and compares two saved reforms side by side."""
 
 from tests.browser.conftest import shoot, sign_in
+from tests.browser.test_accessibility import RUN
 
 
 def _run_reform(page, name: str, key: str, value: str, since: str) -> None:
@@ -41,3 +42,9 @@ def test_an_analyst_edits_a_parameter_runs_it_and_compares(page) -> None:
     assert "浏览器：措施11上限1500万元" in main and "浏览器：措施11比例40%" in main
     assert "措施11" in main and "方案B−方案A" in main and "合计" in main
     shoot(page, "62-simulate-compare")
+    found = []
+    for path in (page.url, "/simulate/reforms", "/simulate"):  # axe-core: no serious or critical violation
+        page.goto(path)
+        page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+        found += [f"{path}: {v}" for v in page.evaluate(RUN)]
+    assert not found, "\n".join(found)
