@@ -141,7 +141,7 @@ def engine(request, tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
-def test_two_saves_of_one_name_at_once(engine: Engine) -> None:
+def test_two_saves_of_one_name_at_once(engine: Engine, tmp_path) -> None:
     with Session(engine, expire_on_commit=False) as session, session.begin():
         analyst = users.create_user(session, actor=SYSTEM, username="analyst", display_name="测算员", role="finance",
                                     password="long enough password").id
@@ -153,8 +153,9 @@ def test_two_saves_of_one_name_at_once(engine: Engine) -> None:
             with Session(engine, expire_on_commit=False) as session, session.begin():
                 barrier.wait()
                 actor = session.get(User, analyst)
+                saved = reforms.save(session, actor=actor, reform=jobs.parse_reform(YAML), text=YAML)  # as the page
                 job = jobs.start(session, actor=actor, spec=jobs.JobCreate(synthetic_applicants=10, reform=YAML))
-                reforms.save(session, actor=actor, reform=jobs.parse_reform(YAML), text=YAML, job=job)
+                saved.job_id = job.id
             outcomes[index] = "done"
         except Conflict:
             outcomes[index] = "conflict"
@@ -166,8 +167,10 @@ def test_two_saves_of_one_name_at_once(engine: Engine) -> None:
         thread.join()
     assert sorted(outcomes) == ["conflict", "done"], outcomes
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(SavedReform)) == 1
+        [saved] = session.scalars(select(SavedReform)).all()
+        assert saved.job_id == session.scalar(select(SimulationJob.id))
         assert session.scalar(select(func.count()).select_from(SimulationJob)) == 1
+        assert [p.name for p in (tmp_path / "jobs").iterdir()] == [str(saved.job_id)]  # no folder for the loser
 
 
 def test_a_reform_whose_job_has_not_finished_is_not_compared(session, people, policies) -> None:

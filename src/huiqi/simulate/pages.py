@@ -18,6 +18,7 @@ from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec, read_upload
 from huiqi.simulate.report import charts, people_table
+from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
 
@@ -45,7 +46,7 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
     policies = catalogue.published(session)
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=jobs.listed(session, actor=actor),
                 problems=problems, values=values, rows=reforms.rows(policies), day=_as_of(values.get("as_of")),
-                units=reforms.UNITS, saved=reforms.listed(session, actor=actor)[:5])
+                units=reforms.UNITS)
 
 
 @router.get("/simulate", response_class=HTMLResponse)
@@ -89,18 +90,19 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
                    synthetic_applicants: Annotated[str | None, Form()] = None,
                    seed: Annotated[str | None, Form()] = None,
                    reform: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     values |= {"by": by, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
                "seed": seed or "1", "reform": reform or ""}
     policies = catalogue.published(session)
     try:
         text = _reform_text(form, reforms.rows(policies), (reform or "").strip())
-        checked = reforms.checked(text, policies) if text else None
+        saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies), text=text) if text else None
         filename, content = read_upload(population)
         job = jobs.start(session, actor=actor, spec=job_spec(by, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
-        if checked is not None and text is not None:
-            reforms.save(session, actor=actor, reform=checked, text=text, job=job)
+        if saved is not None:
+            saved.job_id = job.id
     except (InputError, Conflict) as error:
         session.rollback()
         problems = (error.problems if isinstance(error, InputError)

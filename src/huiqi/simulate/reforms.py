@@ -181,14 +181,16 @@ def checked(text: str, policies: list[Policy]) -> Reform:
     return reform
 
 
-def save(session: Session, *, actor: User, reform: Reform, text: str, job: SimulationJob) -> SavedReform:
-    """Keep a reform under its name with the job that runs it; a name the analyst already used is a Conflict."""
+def save(session: Session, *, actor: User, reform: Reform, text: str, job: SimulationJob | None = None) -> SavedReform:
+    """Keep a reform under its name (with the job that runs it, set here or once started); a name the analyst already
+    used is a Conflict, also when two saves of it meet at the same moment."""
     require_role(actor, *jobs.ANALYSTS, doing="保存改革方案")
     clash = select(SavedReform.id).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name)
     if session.scalar(clash) is not None:
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称")
     saved = SavedReform(user_id=actor.id, name=reform.name, description=reform.description, text=text,
-                        changes=[c.model_dump(mode="json") for c in reform.changes], job_id=job.id)
+                        changes=[c.model_dump(mode="json") for c in reform.changes],
+                        job_id=job.id if job is not None else None)
     try:
         with session.begin_nested():
             session.add(saved)
