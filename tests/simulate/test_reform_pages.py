@@ -107,7 +107,8 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     await _run(finance, session, "上限2亿", **{"11_cap": ("2亿元", "2025-01-01"), "7_rate": ("50", "2024-01-01")})
     a, b = sorted(session.scalars(select(SavedReform.id)).all())
     listed = await finance.get("/simulate/reforms")
-    assert "上限1500" in listed.text and "上限2亿" in listed.text and "11.cap：1500万元" in listed.text
+    assert "上限1500" in listed.text and "上限2亿" in listed.text
+    assert "措施11 融合基础设施项目资金支持上限（单个项目）：1500万元（自 2025-01-01）" in listed.text
     compared = await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")
     assert compared.status_code == 200
     assert "上限1500" in compared.text and "上限2亿" in compared.text and "措施11 " in compared.text
@@ -135,6 +136,8 @@ async def test_only_the_author_or_an_admin_sees_a_reform(browser, people, sessio
     a, b = sorted(session.scalars(select(SavedReform.id)).all())
     department = browser(people.miit)
     assert "甲" not in (await department.get("/simulate/reforms")).text
+    everyone = (await browser(people.admin).get("/simulate/reforms")).text
+    assert "甲" in everyone and people.finance.display_name in everyone
     assert (await department.get(f"/simulate/reforms/compare?a={a}&b={b}")).status_code == 404
     assert (await department.get(f"/simulate/reforms/compare.xlsx?a={a}&b={b}")).status_code == 404
     assert (await browser(people.alice).get("/simulate/reforms")).status_code == 403

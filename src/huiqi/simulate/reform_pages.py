@@ -2,13 +2,16 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.labels import Problem
+from huiqi.models import User
 from huiqi.simulate import jobs, reforms
 from huiqi.users.scope import require_role
-from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.deps import Actor, Caller, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 
@@ -16,10 +19,19 @@ router = APIRouter(include_in_schema=False)
 HEADER = ("措施", "基线", "方案A", "方案A−基线", "方案B", "方案B−基线", "方案B−方案A")
 
 
+def _list(request: Request, who: Caller, actor: User, session: Session, *, problems: list, values: dict,
+          status_code: int = 200) -> HTMLResponse:
+    saved = reforms.listed(session, actor=actor)
+    authors = dict(session.execute(select(User.id, User.display_name).where(
+        User.id.in_({r.user_id for r in saved}))).all())
+    labels = {f"{r.policy.id}|{r.key}": r.label for r in reforms.rows(catalogue.published(session))}
+    return page(request, "simulate/reforms.html", who, status_code=status_code, reforms=saved, authors=authors,
+                labels=labels, problems=problems, values=values)
+
+
 @router.get("/simulate/reforms", response_class=HTMLResponse)
 def reform_list(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLResponse:
-    return page(request, "simulate/reforms.html", who, reforms=reforms.listed(session, actor=actor), problems=[],
-                values={})
+    return _list(request, who, actor, session, problems=[], values={})
 
 
 def _pair(a: str | None, b: str | None) -> tuple[int, int]:
@@ -45,8 +57,7 @@ def reform_compare(request: Request, who: CallerDep, actor: Actor, session: Db, 
     try:
         a_id, b_id = _pair(a, b)
     except InputError as error:
-        return page(request, "simulate/reforms.html", who, status_code=422,
-                    reforms=reforms.listed(session, actor=actor), problems=error.problems, values={"a": a, "b": b})
+        return _list(request, who, actor, session, status_code=422, problems=error.problems, values={"a": a, "b": b})
     comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
     return page(request, "simulate/compare.html", who, comparison=comparison)
 
