@@ -30,6 +30,16 @@ def test_an_analyst_edits_a_parameter_runs_it_and_compares(page) -> None:
     page.click("main form button[type=submit]:has-text('开始测算')")
     page.wait_for_selector(".error-summary")
     assert "没有修改任何参数" in page.inner_text(".error-summary")
+    row = page.locator("#parameters tr:has(input[value='ln-2022-35|11.cap'])")
+    row.locator("input[name$=_value]").fill("一千五百万")
+    row.locator("input[name$=_since]").fill("2021-01-01")
+    page.click("main form button[type=submit]:has-text('开始测算')")
+    page.wait_for_selector(".error-summary")
+    said = page.inner_text(".error-summary")
+    assert "措施11 融合基础设施项目资金支持上限（单个项目）（新值）" in said and "不能早于政策发布日期 2022-07-23" in said
+    page.click(".error-summary a >> nth=0")  # the summary's link reaches the field
+    assert page.evaluate("document.activeElement.name").endswith("_value")
+    shoot(page, "60-simulate-refused")
     _run_reform(page, "浏览器：措施11上限1500万元", "11.cap", "1500", "2025-01-01")
     shoot(page, "61-simulate-reform-job")
     _run_reform(page, "浏览器：措施11比例40%", "11.rate", "40", "2025-01-01")
