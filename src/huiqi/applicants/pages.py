@@ -58,8 +58,9 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
-                editing=editing, i=0, add_next=None, codes=catalogue.codes(session), choices=CHOICES, facts=FACTS,
+                editing=editing, i=0, add_next=None, codes=codes, choices=CHOICES, facts=FACTS,
                 matter_choices=calculator.choices, regions=divisions.divisions(),
+                **calculator.matter_context(codes, catalogue.published(session)),
                 classes={c: r["name"] for c, r in industries.industries().items() if r["level"] == "class"},
                 **context)
 
@@ -80,9 +81,19 @@ def _label(field: str) -> str:
 
 
 def _problems(error: InputError) -> list[tuple[str, str]]:
-    """Each problem by its Chinese label; a profile field's is linked to its control (``#f-<name>``)."""
-    return [Problem(_label(f), r, f.removeprefix("applicant.") if f.startswith("applicant.") else "")
-            for f, r in error.problems]
+    """Each problem by its Chinese label, linked to its control (``#f-<name>``): a profile field by its name, a
+    matter's by its row-0 field (``matters-0-level``), the key as ``key``."""
+    return [Problem(_label(f), r, _field(f)) for f, r in error.problems]
+
+
+def _field(path: str) -> str:
+    if path.startswith("applicant."):
+        return path.removeprefix("applicant.")
+    if path == "key":
+        return "key"
+    if path == "matter" or path.startswith("matter."):
+        return "matters-0-" + (path.partition(".")[2] or "codes")
+    return ""
 
 
 @router.post("/me/profile", response_class=HTMLResponse, response_model=None)
