@@ -70,8 +70,8 @@ async def test_a_matter_with_a_chinese_name_is_shown_with_its_type_date_and_ceil
                                                   "matters-0-level": "national", "matters-0-date": "2025-05-20"})
     assert saved.status_code == 303, "a matter may be named in Chinese"
     form = (await alice.get("/applications/new", params={"matter": "小巨人认定（2025）"})).text
-    assert ('<option value="小巨人认定（2025）" selected>小巨人认定（2025） · 专精特新“小巨人”企业（新认定） · 2025-05-20 · '
-            "最高 100 万元（措施3）</option>") in form
+    assert ('<option value="小巨人认定（2025）" selected>小巨人认定（2025） · 专精特新“小巨人”企业（新认定） · '
+            "2025-05-20 · 最高 100 万元（措施3）</option>") in form
     assert "m2（" not in form
     created = await alice.post("/applications/new", data={"matter": "小巨人认定（2025）",
                                                           "measure": f"{a_round(session)}/3", "amount": "80"})

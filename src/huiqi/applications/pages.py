@@ -15,8 +15,8 @@ from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
 from huiqi.applications import service, views
 from huiqi.applications.endpoints import read_material
-from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.catalogue import service as catalogue
+from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.models import Matter, User
 from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
@@ -60,7 +60,8 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
     matters = applicants.matters(session, applicant.id) if applicant else []
     codes, grants = _known(session, actor, matters)
     return page(request, "applications/new.html", who, status_code=status_code,
-                matters=[(m.key, _matter_label(m, codes, grants)) for m in matters], measures=_open_measures(session), form=form, problems=form.pop("problems", []))
+                matters=[(m.key, _matter_label(m, codes, grants)) for m in matters],
+                measures=_open_measures(session), form=form, problems=form.pop("problems", []))
 
 
 def _known(session: Session, actor: User, matters: list[Matter]) -> tuple[dict[str, CodeInfo], dict[str, Grant]]:
