@@ -1,5 +1,6 @@
 """The enterprise's own page (/me): its profile, its matters, and what it may claim for them."""
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -80,20 +81,19 @@ def _label(field: str) -> str:
     return calculator.field_label(field.replace("matter.", "matters[0].", 1)).replace("事项1·", "")
 
 
-def _problems(error: InputError) -> list[tuple[str, str]]:
+def _problems(error: InputError, matter: bool = False) -> list[tuple[str, str]]:
     """Each problem by its Chinese label, linked to its control (``#f-<name>``): a profile field by its name, a
-    matter's by its row-0 field (``matters-0-level``), the key as ``key``."""
-    return [Problem(_label(f), r, _field(f)) for f, r in error.problems]
+    matter's by its row-0 field (``matters-0-level``), the matter's key as ``key``."""
+    return [Problem(_label(f), r, _field(f, matter)) for f, r in error.problems]
 
 
-def _field(path: str) -> str:
-    if path.startswith("applicant."):
-        return path.removeprefix("applicant.")
-    if path == "key":
-        return "key"
-    if path == "matter" or path.startswith("matter."):
-        return "matters-0-" + (path.partition(".")[2] or "codes")
-    return ""
+def _field(path: str, matter: bool) -> str:
+    if path == "key" or not path:
+        return path
+    fact = re.split(r"[.\]]", path)[-1] if "." in path else path
+    if not matter:
+        return fact if path.startswith("applicant.") else ""
+    return "matters-0-" + (fact if fact in FACTS or fact == "codes" else "codes")
 
 
 @router.post("/me/profile", response_class=HTMLResponse, response_model=None)
@@ -114,7 +114,8 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
         matter = forms.matter_from(form, catalogue.codes(session))
         service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter)
     except InputError as error:
-        return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error), values=values,
+        return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
+                   values=values,
                    key=str(form.get("key") or ""))
     except NotFound:
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
