@@ -227,3 +227,14 @@ async def test_policy_text_has_a_table_of_contents_whose_links_all_land(client) 
     assert "m1" in links and len(links) > 5
     for anchor in links:
         assert f'id="{anchor}"' in text, anchor
+
+
+async def test_the_question_of_a_level_offers_the_levels_its_type_allows(client) -> None:
+    await client.get("/calculator")
+    form = {"applicant-kind": "enterprise", "applicant-city": "210100", "applicant-industry": "6513",
+            "matters-0-codes": "little_giant", "matters-0-date": "2023-07-15", "as_of": "2025-06-30",
+            "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = (await client.post("/calculator", data=form, headers={"HX-Request": "true"})).text
+    asked = answer[answer.index('form="calculator" name="matters-0-level"'):]
+    asked = asked[:asked.index("</select>")]
+    assert re.findall(r'<option value="(\w+)">', asked) == ["national", "provincial"]
