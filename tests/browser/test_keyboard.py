@@ -92,7 +92,7 @@ def test_the_calculator_by_keyboard_alone(page) -> None:
     type_date(page, order, "2023-07-15")
     assert page.input_value("#f-matters-0-date") == "2023-07-15"
     shoot(page, "95-keyboard-calculator-filled")
-    tab_to(page, "#calculator button[type=submit]")
+    tab_to(page, "#calculate")
     page.keyboard.press("Enter")
     page.wait_for_selector("#result table")
     assert "100 万元" in page.inner_text("#result .kpis")

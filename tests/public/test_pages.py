@@ -238,3 +238,11 @@ async def test_the_question_of_a_level_offers_the_levels_its_type_allows(client)
     asked = answer[answer.index('form="calculator" name="matters-0-level"'):]
     asked = asked[:asked.index("</select>")]
     assert re.findall(r'<option value="(\w+)">', asked) == ["national", "provincial"]
+
+
+async def test_another_matter_without_script_is_the_form_again_with_a_row_more(client) -> None:
+    await client.get("/calculator")
+    form = {**FORM, "add_row": "1", "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    again = await client.post("/calculator", data=form)
+    assert again.status_code == 200 and 'id="matter-1"' in again.text and "计算结果" not in again.text
+    assert 'value="smart_manufacturing" checked' in again.text, "what was typed stays"

@@ -90,6 +90,9 @@ def _refused(request: Request, who: CallerDep, form: FormData, error: InputError
 
 @router.post("/calculator", response_class=HTMLResponse)
 def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db) -> HTMLResponse:
+    rows = calculator.matter_rows(form)
+    if form.get("add_row") and len(rows) < calculator.MAX_MATTERS:  # without script: the form again, a row more
+        return _calculator(request, who, session, values=_values(form), rows=[*rows, max(rows) + 1])
     try:
         data, answer = _answer(request, form, session)
     except InputError as error:
