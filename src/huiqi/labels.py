@@ -20,6 +20,8 @@ FIELD_LABELS: dict[str, str] = {
     "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位",
     # subscriptions
     "email": "电子邮箱", "topic": "订阅内容", "value": "订阅对象",
+    # 差评整改
+    "text": "整改情况", "result": "复核结论",
 }
 
 
