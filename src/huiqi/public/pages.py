@@ -129,7 +129,8 @@ def calculator_shared(request: Request, who: CallerDep,
 @router.get("/calculator/matter", response_class=HTMLResponse)
 def calculator_matter(request: Request, who: CallerDep, session: Db, i: Annotated[int, Query(ge=0, le=29)] = 0,
                       add: bool = False) -> HTMLResponse:
-    """One matter's fieldset, with the fields its chosen codes need (the form sends what it has)."""
+    """One matter's fieldset: a new row (HTMX adds it below the others), every field marked with the types that
+    need it."""
     values = {k: request.query_params.getlist(k) for k in request.query_params if k.startswith(f"matters-{i}-")}
     codes = catalogue.codes(session)
     return page(request, "public/_matter.html", who, i=i, values=values, add_next=i + 1 if add else None,
