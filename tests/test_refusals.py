@@ -61,6 +61,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/calculator"): EVERYONE,
     ("POST", "/calculator"): EVERYONE,
     ("GET", "/calculator/matter"): EVERYONE,
+    ("GET", "/districts"): EVERYONE,
     ("POST", "/calculator/share"): EVERYONE,
     ("GET", "/calculator/shared/{share_id}"): EVERYONE,
     ("GET", "/announcements"): EVERYONE,

@@ -1,13 +1,15 @@
 """Money is whole yuan as integers; people read it in 万元."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from huiqi.errors import InputError
 
 MAX_YUAN = 10**15  # 一千万亿元: far above any real figure, keeps integer arithmetic exact in int64
 
 _UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+_PLAIN = re.compile(r"^\d+(\.\d+)?$", re.ASCII)  # what a person types in 万元: digits, one decimal point
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")  # typed with a Chinese input method
 _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)\s*$")
 
 
@@ -57,17 +59,23 @@ def parse_amount(value: int | str) -> int:
 
 
 def parse_wan(text: str, field: str) -> int:
-    """An amount typed in 万元, as whole yuan, exactly; more than four decimals (finer than a yuan) is refused.
+    """An amount typed in 万元, as whole yuan, exactly: plain digits with at most four decimals (finer than a
+    yuan is refused), thousands separators and full-width digits allowed; no exponent (1e3), sign, or other
+    symbol.
 
     >>> parse_wan("123.4567", "amount"), parse_wan(" 1,000 ", "amount")
     (1234567, 10000000)
+    >>> parse_wan("1e3", "amount")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: amount：「1e3」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456
     """
-    try:
-        value = Decimal(text.replace(",", "").replace("，", "").strip()) * 10_000
-    except InvalidOperation:
-        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")]) from None
-    if not value.is_finite():
-        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")])
+    plain = text.translate(_FULL_WIDTH).replace(",", "").strip()
+    if not _PLAIN.match(plain):
+        raise InputError([(field, f"「{text.strip()}」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456")])
+    value = Decimal(plain) * 10_000
     if value != value.to_integral_value():
         raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
+    if value > MAX_YUAN:
+        raise InputError([(field, f"金额过大：不能超过 {wan(MAX_YUAN)} 万元")])
     return int(value)

@@ -143,15 +143,15 @@ def settled(page) -> None:
 def fill_applicant(page) -> None:
     """The calculator's applicant: an enterprise in 沈阳, software (6513)."""
     page.select_option("select[name=applicant-kind]", "enterprise")
-    page.select_option("select[name=applicant-region]", "210100")
+    page.select_option("select[name=applicant-city]", "210100")
+    settled(page)  # the district list follows the city
     page.fill("input[name=applicant-industry]", "6513")
 
 
 def fill_little_giant(page, on: str, form: str = "") -> None:
     """Matter 0 of a form (the calculator's, or one named by the ``form`` selector) as a national 小巨人
     recognition dated ``on``."""
-    page.select_option(f"{form} select[name=matters-0-codes]".strip(), ["little_giant"])
-    settled(page)
+    page.check(f"{form} input[name=matters-0-codes][value=little_giant]".strip())
     page.select_option(f"{form} select[name=matters-0-level]".strip(), "national")
     page.fill(f"{form} input[name=matters-0-date]".strip(), on)
 

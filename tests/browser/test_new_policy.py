@@ -7,7 +7,7 @@ successor policy of tests/fixtures (invented, not a real document)."""
 from pathlib import Path
 
 from huiqi.announcements.calendar import last_working_day, next_working_day
-from tests.browser.conftest import LIVE_DAY, PASSWORD, attach_declare_submit, serving, settled, shoot, sign_in
+from tests.browser.conftest import LIVE_DAY, PASSWORD, attach_declare_submit, serving, shoot, sign_in
 
 FILE = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
 
@@ -67,8 +67,7 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     sign_in(page, "ent-01")
     page.goto("/me")
     page.fill("input[name=key]", "pilot-2025")
-    page.select_option("form[action='/me/matters'] select[name=matters-0-codes]", ["test_pilot"])
-    settled(page)
+    page.check("form[action='/me/matters'] input[name=matters-0-codes][value=test_pilot]")
     page.fill("form[action='/me/matters'] input[name=matters-0-investment]", "200")
     page.fill("form[action='/me/matters'] input[name=matters-0-date]", "2025-03-01")
     page.click("form[action='/me/matters'] button[type=submit]")

@@ -36,7 +36,8 @@ def test_an_analyst_edits_a_parameter_runs_it_and_compares(page) -> None:
     page.click("main form button[type=submit]:has-text('开始测算')")
     page.wait_for_selector(".error-summary")
     said = page.inner_text(".error-summary")
-    assert "措施11 融合基础设施项目资金支持上限（单个项目）（新值）" in said and "不能早于政策发布日期 2022-07-23" in said
+    assert "措施11 融合基础设施项目资金支持上限（单个项目）（新值）" in said
+    assert "不能早于政策发布日期 2022-07-23" in said
     page.click(".error-summary a >> nth=0")  # the summary's link reaches the field
     assert page.evaluate("document.activeElement.name").endswith("_value")
     shoot(page, "60-simulate-refused")

@@ -37,7 +37,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     page.goto("/calculator")
     fill_applicant(page)
     fill_little_giant(page, "2025-06-01")
-    page.click("form[action='/calculator'] button[type=submit]")
+    page.click("#calculate")
     page.wait_for_selector("#result table")
     assert "万元" in page.inner_text("#result .kpis")
     shoot(page, "10-enterprise-calculator")

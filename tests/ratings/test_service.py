@@ -1,6 +1,7 @@
 """好差评: a finished application rated once; a bad rating opens a rectification due in 15 working days for the
 responsible department, answered; the enterprise asks a re-check once and an admin concludes; the rates add up."""
 
+import re
 from datetime import date
 
 import pytest
@@ -63,5 +64,9 @@ async def test_the_pages(browser, session, people, rejected) -> None:
     unit = browser(people.miit)
     listed = (await unit.get("/ratings/rectifications")).text
     assert "不满意" in listed and "答复" in listed
+    rating = re.search(r'action="/ratings/(\d+)/answer"', listed).group(1)
+    empty = await unit.post(f"/ratings/{rating}/answer", data={"text": "  "})
+    assert empty.status_code == 422 and '<a href="#f-text">整改情况：请填写</a>' in empty.text
+    assert '<textarea id="f-text" name="text"' in empty.text and 'id="e-text"' in empty.text
     public = (await browser(None).get("/ratings")).text
     assert "好评率" in public and "省工业和信息化厅" in public

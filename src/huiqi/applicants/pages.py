@@ -1,5 +1,6 @@
 """The enterprise's own page (/me): its profile, its matters, and what it may claim for them."""
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -58,8 +59,9 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
-                editing=editing, i=0, add_next=None, codes=catalogue.codes(session), choices=CHOICES, facts=FACTS,
+                editing=editing, i=0, add_next=None, codes=codes, choices=CHOICES, facts=FACTS,
                 matter_choices=calculator.choices, regions=divisions.divisions(),
+                **calculator.matter_context(codes, catalogue.published(session)),
                 classes={c: r["name"] for c, r in industries.industries().items() if r["level"] == "class"},
                 **context)
 
@@ -79,10 +81,19 @@ def _label(field: str) -> str:
     return calculator.field_label(field.replace("matter.", "matters[0].", 1)).replace("事项1·", "")
 
 
-def _problems(error: InputError) -> list[tuple[str, str]]:
-    """Each problem by its Chinese label; a profile field's is linked to its control (``#f-<name>``)."""
-    return [Problem(_label(f), r, f.removeprefix("applicant.") if f.startswith("applicant.") else "")
-            for f, r in error.problems]
+def _problems(error: InputError, matter: bool = False) -> list[tuple[str, str]]:
+    """Each problem by its Chinese label, linked to its control (``#f-<name>``): a profile field by its name, a
+    matter's by its row-0 field (``matters-0-level``), the matter's key as ``key``."""
+    return [Problem(_label(f), r, _field(f, matter)) for f, r in error.problems]
+
+
+def _field(path: str, matter: bool) -> str:
+    if path == "key" or not path:
+        return path
+    fact = re.split(r"[.\]]", path)[-1] if "." in path else path
+    if not matter:
+        return fact if path.startswith("applicant.") else ""
+    return "matters-0-" + (fact if fact in FACTS or fact == "codes" else "codes")
 
 
 @router.post("/me/profile", response_class=HTMLResponse, response_model=None)
@@ -103,7 +114,8 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
         matter = forms.matter_from(form, catalogue.codes(session))
         service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter)
     except InputError as error:
-        return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error), values=values,
+        return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
+                   values=values,
                    key=str(form.get("key") or ""))
     except NotFound:
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),

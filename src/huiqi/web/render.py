@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from huiqi.console import missing_label
 from huiqi.money import large, wan
-from huiqi.reference.divisions import cities
+from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import beijing
@@ -31,9 +31,11 @@ env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
 env.filters["state"] = lambda s: STATES.get(s, s)
 env.filters["action"] = lambda a: ACTIONS.get(a, a)
 env.filters["role"] = lambda r: ROLE_LABELS.get(r, r)
+env.filters["place"] = lambda code: "辽宁省外" if region_city(code) == OUTSIDE else place_name(code)
 env.filters["city"] = lambda c: cities().get(c, c or "—")
 env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
 env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
+env.globals.update(cities=cities, districts=districts, region_city=region_city, outside_code=OUTSIDE)
 
 # What each role finds in the navigation bar, after the public pages.
 NAV = {
