@@ -1,7 +1,7 @@
 """Money is whole yuan as integers; people read it in 万元."""
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from huiqi.errors import InputError
 
@@ -26,16 +26,19 @@ def wan(yuan: int | None) -> str:
 
 
 def large(yuan: int | None) -> str:
-    """Format yuan for people with its unit: 亿元 from one 亿 up, else 万元; exact, signed; '—' for None.
+    """Format yuan for people with its unit: 亿元 from one 亿 up, to two decimals (约 when rounded: the exact figure
+    is in the 万元 columns beside it), else exact 万元; signed; '—' for None.
 
-    >>> large(250_000_000), large(-15_000_000), large(123_456_789_012), large(0)
-    ('2.5亿元', '-1500万元', '1234.56789012亿元', '0万元')
+    >>> large(250_000_000), large(-15_000_000), large(123_456_789_012), large(2_576_161_649_00), large(0)
+    ('2.5亿元', '-1500万元', '约1234.57亿元', '约2576.16亿元', '0万元')
     """
     if yuan is None:
         return "—"
     if abs(yuan) >= 100_000_000:
-        text = format(Decimal(yuan) / 100_000_000, "f")
-        return (text.rstrip("0").rstrip(".") if "." in text else text) + "亿元"
+        exact = Decimal(yuan) / 100_000_000
+        shown = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        text = format(shown, "f").rstrip("0").rstrip(".")
+        return ("" if shown == exact else "约") + text + "亿元"
     return f"{wan(yuan)}万元"
 
 
