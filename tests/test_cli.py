@@ -120,6 +120,10 @@ def test_policy_show_and_check(tmp_path: Path) -> None:
     for text in ("支持融合基础设施建设", "按照不超过投资额的30%", "1000万元", "省数据局", "30%"):
         assert text in result.stdout
     assert invoke("policy", "show", "99").exit_code == 2
+    everything = invoke("policy", "show", "--as-of", "2025-06-30").stdout
+    assert "chain_introduction" not in everything and "参数 cap" not in everything
+    assert "适用：establishment" not in everything
+    assert "适用：来辽设立总部或功能性机构" in everything and "总部及功能性机构资金支持上限：2000万元" in everything
     assert invoke("policy", "check", str(SECOND)).exit_code == 0
     bad = tmp_path / "bad.yaml"
     bad.write_text(SECOND.read_text("utf-8").replace("when: core", "when: coer"), "utf-8")

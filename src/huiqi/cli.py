@@ -139,6 +139,7 @@ def policy_list() -> None:
     from rich.table import Table
 
     from huiqi.catalogue import service as catalogue
+    from huiqi.users.names import name_of, people
     from huiqi.users.scope import SYSTEM
 
     today = clock.today()
@@ -147,10 +148,12 @@ def policy_list() -> None:
         table.add_column(column)
     with record.session_scope() as session:
         in_force = {p.id: p for p in catalogue.published(session)}
-        for row in catalogue.versions(session, actor=SYSTEM):
+        rows = catalogue.versions(session, actor=SYSTEM)
+        known = people(session, {r.drafted_by for r in rows} | {r.published_by for r in rows if r.published_by})
+        for row in rows:
             table.add_row(str(row.id), row.policy_id, row.number,
                           catalogue.status(row, in_force.get(row.policy_id), today), row.digest[:12],
-                          row.drafted_by, row.published_by or "—")
+                          name_of(row.drafted_by, known), name_of(row.published_by, known))
     make_console().print(table)
 
 

@@ -10,6 +10,7 @@ from rich.text import Text
 from huiqi.money import wan
 from huiqi.rules.answer import STATUS_LABELS, Answer, Opportunity, Result
 from huiqi.rules.facts import label
+from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import Measure, Policy
 from huiqi.rules.questions import AdvisedAnswer
 
@@ -158,10 +159,13 @@ def policy_view(policy: Policy, as_of: date, only: int | None = None) -> Group:
                 f"{policy.window_end_at(as_of)}；版本 {policy.version}\n")
     head.append(f"从高不重复：{policy.stacking}", style="dim")
     measures = [m for m in policy.measures if only is None or m.number == only]
-    return Group(head, *[_measure_panel(m, as_of) for m in measures])
+    names = {code: info.label for code, info in {**vocabulary(), **policy.codes}.items()}
+    return Group(head, *[_measure_panel(m, as_of, names) for m in measures])
 
 
-def _measure_panel(measure: Measure, as_of: date) -> Panel:
+def _measure_panel(measure: Measure, as_of: date, names: dict[str, str]) -> Panel:
+    """One measure: its clause, units, each parameter by its Chinese label, and each rule with the matters
+    it reaches by their names (the codes stay in the policy file)."""
     body = Text(measure.clause + "\n\n")
     body.append("责任单位：", style="bold")
     body.append("、".join(measure.units_at(as_of)) + "\n")
@@ -171,10 +175,10 @@ def _measure_panel(measure: Measure, as_of: date) -> Panel:
             f"{value.numerator * 100 / value.denominator:g}%" if param.kind == "rate" else str(value))
         source = next(v.source for v in reversed(param.values) if v.since <= as_of) \
             if any(v.since <= as_of for v in param.values) else param.values[0].source
-        body.append(f"参数 {param.name}（{param.label}）：{shown}　来源：{source}\n", style="cyan")
+        body.append(f"{param.label}：{shown}　来源：{source}\n", style="cyan")
     for rule in (*measure.rules, *measure.services, *measure.local):
         body.append(f"· {rule.name}", style="bold")
-        body.append(f"　适用：{'、'.join(rule.reaches) or '申报单位'}\n", style="dim")
+        body.append(f"　适用：{'、'.join(names.get(c, c) for c in rule.reaches) or '申报单位'}\n", style="dim")
     title = f"{measure.chapter} · 措施{measure.number} {measure.title}（{KIND_LABELS[measure.kind]}）"
     return Panel(body, title=title, title_align="left")
 

@@ -4,6 +4,7 @@ A form's field, an API body's field and a fact of the rules are each named the s
 a fact not listed here is named by the rules' own table of facts (``rules.facts.label``).
 """
 
+from huiqi.rules.facts import CHOICES
 from huiqi.rules.facts import label as fact_label
 
 FIELD_LABELS: dict[str, str] = {
@@ -49,3 +50,21 @@ class Problem(tuple[str, str]):
 def labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Problems as people read them: each field by its Chinese label (and its name kept, for the links)."""
     return [Problem(field_label(field), reason, field) for field, reason in problems]
+
+
+def matter_label(codes: list[str] | None, level: str | None = None, on: object = None) -> str:
+    """A matter as people read it: its type's name, with its level and date (the key is for machines only).
+
+    >>> matter_label(["single_champion"], "national", "2025-06-01")
+    '制造业单项冠军企业（新认定，国家级，2025-06-01）'
+    >>> matter_label(["digital_leader"]), matter_label([])
+    ('数字经济龙头企业', '事项')
+    """
+    from huiqi.rules.loader import vocabulary
+
+    names = vocabulary()
+    title = "、".join(names[c].label if c in names else c for c in codes or []) or "事项"
+    details = "，".join(x for x in (CHOICES["level"].get(level or "", level), str(on) if on else None) if x)
+    if not details:
+        return title
+    return f"{title[:-1]}，{details}）" if title.endswith("）") else f"{title}（{details}）"

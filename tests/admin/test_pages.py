@@ -45,6 +45,7 @@ async def test_a_draft_uploaded_on_the_page_is_published_by_another_admin(browse
     version = next(f for f in service.policy_files(session, actor=people.admin) if f.id == "test-successor")
     page = (await admin.get("/admin/policies")).text
     assert "草稿已保存并通过校验" in page and "草稿" in page
+    assert "起草 系统管理员" in page and "起草 admin" not in page  # people by name, not login name
     refused = await admin.post(f"/admin/policies/{version.version_id}/publish")
     assert refused.status_code == 403 and "须由另一位管理员" in refused.text
     published = await browser(second).post(f"/admin/policies/{version.version_id}/publish")

@@ -21,7 +21,7 @@ async def test_the_department_sees_its_batches(browser, session, people, tmp_pat
     got = await browser(people.miit).get("/announcements/manage.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "公示清单" and rows[2][6] == "示例科技有限公司"
-    assert rows[2][rows[1].index("拟支持金额（万元）")] == "90"
+    assert rows[2][rows[1].index("拟支持金额（万元）")] == 90
 
 
 async def test_an_enterprise_is_refused(browser, people) -> None:

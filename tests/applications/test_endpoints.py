@@ -56,7 +56,7 @@ async def test_draft_upload_declare_submit_and_follow_the_timeline(browser, sess
     assert body["ceiling"] == 1_000_000 and body["result"]["measure"] == 3 and body["city"] == "210100"
     assert [(s["label"], s["actor_name"]) for s in body["timeline"]] == [
         ("提交申报", "示例科技（企业用户）"),
-        ("转市级初审", "系统"),
+        ("转市级初审", "系统（自动）"),
     ]
     assert body["allowed"] == [] and [m["filename"] for m in body["materials"]] == ["申报书.pdf"]
     again = await alice.send("PATCH", url, json={"amount_requested": 1})
@@ -152,4 +152,5 @@ async def test_lists_and_excel_follow_the_scope(client, browser, session, people
     assert rows[1][:4] == ("编号", "单位", "统一社会信用代码", "事项") and "申请金额（万元）" in rows[1]
     assert len(rows) == 3 and rows[2][1] == "示例科技有限公司" and rows[2][5] == "市级初审"
     assert rows[2][rows[1].index("申请金额（元）")] == 500_000 and rows[2][rows[1].index("所在市")] == "沈阳市"
+    assert rows[2][rows[1].index("申请金额（万元）")] == 50 and rows[2][3] != "h1"  # the matter by name, not its key
     assert "大连数据有限公司" not in str(rows)

@@ -166,3 +166,14 @@ async def test_the_list_shows_states_and_amounts_and_links_the_export(browser, p
     assert "导出 Excel" in text and "/api/v1/applications/export.xlsx" in text and "大连数据" not in text
     admin = (await browser(people.admin).get("/applications", params={"state": "department_review"})).text
     assert "大连数据有限公司" in admin and "示例科技有限公司" not in admin
+
+
+async def test_the_page_names_the_matter_city_and_routing_in_words_and_hides_the_version_hash(
+        browser, session, people, tmp_path) -> None:
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    mine = (await browser(people.alice).get(f"/applications/{app.id}")).text
+    assert "事项 专精特新“小巨人”企业（新认定，国家级，2024-07-15）" in mine and "事项 h1" not in mine
+    assert "· 沈阳市" in mine and "转市级初审 · 系统（自动）" in mine
+    assert app.policy_version and app.policy_version not in mine  # the hash is for admins and auditors
+    audited = (await browser(people.auditor).get(f"/applications/{app.id}")).text
+    assert app.policy_version in audited

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
+from huiqi.audit import service as audit
 from huiqi.funding import service as budgets
 from huiqi.users import service as users
 from tests.dbtest import unguard
@@ -17,9 +18,22 @@ async def test_page_shows_intact_chain_and_events(browser, session, people) -> N
     users.change_role(session, actor=people.admin, username="dalian", role="finance")
     response = await browser(people.auditor).get("/audit")
     assert response.status_code == 200
-    assert "完好" in response.text and "user.role" in response.text and "用户" in response.text
+    assert "完好" in response.text and "用户" in response.text
+    link = f'变更角色 <a href="/audit?entity=user&amp;entity_id={people.dalian.id}"'
+    assert "系统管理员 于 " in response.text and link in response.text
+    assert "新角色：财政人员" in response.text and "user.role" not in response.text
     only = await browser(people.admin).get("/audit", params={"entity": "user", "entity_id": str(people.dalian.id)})
-    assert "共 2 条" in only.text and "finance" in only.text and "system" in only.text
+    assert "共 2 条" in only.text and "系统（自动） 于" in only.text and "创建用户" in only.text
+    assert "<details" in only.text and "&#34;finance&#34;" in only.text  # the raw record, behind a toggle
+
+
+async def test_events_read_as_sentences_with_names_dates_and_wan(browser, session, people) -> None:
+    audit.record(session, actor="finance", action="application.disbursed", entity="application", entity_id=16,
+                 after={"amount": 800_000, "paid_on": "2025-12-04", "reference": "PZ-1"})
+    response = await browser(people.auditor).get("/audit")
+    assert "省财政厅经办人（财政人员） 于 2025年12月4日 登记拨付 <a href=\"/review/16\">申报 #16</a>，金额 80 万元" \
+        in response.text
+    assert "application.disbursed" not in response.text and "800000" not in response.text.split("<details")[0]
 
 
 async def test_page_says_where_the_chain_breaks(browser, session, people) -> None:
@@ -44,9 +58,18 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
                                                                               "entity_id": str(people.dalian.id)})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == f"审计记录（用户 {people.dalian.id}）"
-    assert rows[1][:4] == ("序号", "时间（北京时间）", "操作人", "操作")
-    assert [(r[2], r[3]) for r in rows[2:]] == [("admin", "user.role"), ("system", "user.create")]
-    assert '"finance"' in rows[2][7]
+    assert rows[1][:4] == ("序号", "时间（北京时间）", "操作人", "事件")
+    assert [r[2] for r in rows[2:]] == ["系统管理员", "系统（自动）"]
+    assert "变更角色 用户" in rows[2][3] and [r[-1] for r in rows[2:]] == ["user.role", "user.create"]
+    assert '"finance"' in rows[2][9]
+
+
+async def test_export_has_the_amount_as_yuan_and_wan_numbers(browser, session, people) -> None:
+    audit.record(session, actor="finance", action="application.disbursed", entity="application", entity_id=16,
+                 after={"amount": 800_000, "paid_on": "2025-12-04", "reference": "PZ-1"})
+    response = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "application"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][6:8] == ("金额（元）", "金额（万元）") and rows[2][6:8] == (800_000, 80)
 
 
 @pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance"])

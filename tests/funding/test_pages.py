@@ -35,10 +35,12 @@ async def test_left_decreases_after_approval(browser, session, people, tmp_path)
     assert "PAY-7" in page and "设定预算" not in page  # the auditor reads, finance sets
     got = await browser(people.finance).get("/budgets.xlsx", params={"year": 2025})
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
-    assert rows[2][rows[1].index("余额（元）")] == 4_200_000 and rows[2][rows[1].index("余额（万元）")] == "420"
+    assert rows[2][rows[1].index("余额（元）")] == 4_200_000 and rows[2][rows[1].index("余额（万元）")] == 420
+    assert rows[2][rows[1].index("设定人")] == "省财政厅经办人（财政人员）"  # a person, not a login name
     paid = await browser(people.finance).get("/disbursements.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(paid.content)).active.iter_rows(values_only=True))
-    assert rows[2][rows[1].index("凭证号")] == "PAY-7" and rows[2][rows[1].index("拨付金额（万元）")] == "80"
+    assert rows[2][rows[1].index("凭证号")] == "PAY-7" and rows[2][rows[1].index("拨付金额（万元）")] == 80
+    assert rows[2][rows[1].index("经办人")] == "省财政厅经办人（财政人员）"
 
 
 async def test_reviewers_cannot_see_budgets(browser, people) -> None:

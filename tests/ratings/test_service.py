@@ -1,9 +1,11 @@
 """好差评: a finished application rated once; a bad rating opens a rectification due in 15 working days for the
 responsible department, answered; the enterprise asks a re-check once and an admin concludes; the rates add up."""
 
+import io
 import re
-from datetime import date
+from datetime import date, datetime
 
+import openpyxl
 import pytest
 
 from huiqi import clock
@@ -63,7 +65,10 @@ async def test_the_pages(browser, session, people, rejected) -> None:
     assert "您的评价" in (await alice.get(f"/applications/{rejected.id}")).text
     unit = browser(people.miit)
     listed = (await unit.get("/ratings/rectifications")).text
-    assert "不满意" in listed and "答复" in listed
+    assert "不满意" in listed and "答复" in listed and "措施3 培育中小企业" in listed  # the measure by its title
+    sheet = (await unit.get("/ratings/rectifications.xlsx")).content
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
+    assert rows[2][3] == "措施3 培育中小企业" and isinstance(rows[2][6], datetime)  # the deadline a real date
     rating = re.search(r'action="/ratings/(\d+)/answer"', listed).group(1)
     empty = await unit.post(f"/ratings/{rating}/answer", data={"text": "  "})
     assert empty.status_code == 422 and '<a href="#f-text">整改情况：请填写</a>' in empty.text

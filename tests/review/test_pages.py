@@ -33,6 +33,10 @@ async def test_the_review_page_shows_the_trace_and_materials(browser, people, al
     assert "申报书.pdf" in text and f"/review/{alice_h1.id}/materials/" in text
     assert f'action="/review/{alice_h1.id}/pass_city"' in text and "/propose" not in text
     assert "市级初审" in text  # the timeline
+    assert "转市级初审</b> → 市级初审 <span class=\"small muted\">2025-09-01 · 系统（自动）" in text  # not `system`
+    assert "辽政办〔2022〕35号 措施3" in text and "ln-2022-35 措施3" not in text
+    assert "事项 专精特新“小巨人”企业（新认定，国家级，2024-07-15）" in text and "事项h1" not in text
+    assert "沈阳市和平区（210102）" in text and alice_h1.policy_version not in text  # the hash: admins, auditors only
 
 
 async def test_a_material_downloads_within_scope_only(browser, people, alice_h1, session) -> None:
@@ -123,6 +127,7 @@ async def test_finance_approves_with_the_budget_shown(browser, session, people, 
 
 async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
     import io
+    from datetime import datetime
 
     import openpyxl
 
@@ -130,7 +135,8 @@ async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
     assert got.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(got.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[2][1] == "示例科技有限公司" and rows[2][rows[1].index("申请金额（万元）")] == "100"
+    assert rows[2][1] == "示例科技有限公司" and rows[2][rows[1].index("申请金额（万元）")] == 100
+    assert rows[2][rows[1].index("所在市")] == "沈阳市" and isinstance(rows[2][rows[1].index("提交日期")], datetime)
 
 
 async def test_the_page_warns_of_another_application_for_the_matter(browser, session, people, tmp_path) -> None:

@@ -17,12 +17,12 @@ async def test_a_reviewer_sees_the_source_and_verifies_a_declared_matter(browser
     city = browser(people.shenyang)
     page = (await city.get(f"/review/{app.id}")).text
     assert "企业填报（未经核实）" in page and "标记为已核实" in page
-    assert "所属行业（GB/T 4754-2017 小类）（单位信息第 1 版，alice 登记）" in page  # each condition's facts, sources
+    assert "所属行业（GB/T 4754-2017 小类）（单位信息第 1 版，示例科技（企业用户） 登记）" in page
     assert "级别（企业填报（未经核实））" in page
     done = await city.post(f"/review/{app.id}/verify-matter")
     assert done.status_code == 303
     page = (await city.get(f"/review/{app.id}")).text
-    assert "已核实：shenyang" in page and "verify-matter" not in page
+    assert "已核实：沈阳市审核员（市级初审人员）" in page and "verify-matter" not in page
     again = await city.post(f"/review/{app.id}/verify-matter")
     assert again.status_code == 409
     assert (await browser(people.alice).post(f"/review/{app.id}/verify-matter")).status_code == 403

@@ -70,6 +70,6 @@ async def test_excel_has_a_row_per_group_with_wan_twins(client, session, figures
     assert (
         rows[2][0] == "辽政办〔2022〕35号"
         and rows[2][1].startswith("措施3")
-        and rows[2][2:6] == (1, 1, 1_000_000, "100")
+        and rows[2][2:6] == (1, 1, 1_000_000, 100)
     )
-    assert rows[2][-2:] == (800_000, "80") and rows[3][1].startswith("措施13") and len(rows) == 4
+    assert rows[2][-2:] == (800_000, 80) and rows[3][1].startswith("措施13") and len(rows) == 4

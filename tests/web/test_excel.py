@@ -15,7 +15,8 @@ def test_money_has_its_wan_twin_and_dates_stay_dates() -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "申报清单"
     assert rows[1] == ("编号", "单位", "金额（元）", "金额（万元）", "提交日期")
-    assert rows[2][:4] == (1, "甲公司", 12_345_678, "1234.5678")
+    assert rows[2][:4] == (1, "甲公司", 12_345_678, 1234.5678)  # 万元 is a number people can sum, not text
+    assert sheet.cell(3, 4).number_format == "#,##0.0000" and sheet.cell(3, 3).data_type == "n"
     assert rows[2][4].date() == date(2025, 9, 1)
     assert rows[3] == (2, "乙公司", None, None, None)
 

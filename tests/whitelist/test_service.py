@@ -44,7 +44,7 @@ def test_review_publish_and_keep_earlier_versions(session, people, tmp_path) -> 
     path = whitelist.export_xlsx(session, version_id=first.id, path=tmp_path / "白名单.xlsx")
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
     assert "第1版" in rows[0][0] and rows[1][:3] == ("序号", "统一社会信用代码", "单位名称")
-    assert rows[2][:4] == (1, ALICE_USCC, "示例科技有限公司", "和平区") and rows[2][5] == "应用软件开发"
+    assert rows[2][:4] == (1, ALICE_USCC, "示例科技有限公司", "沈阳市和平区") and rows[2][5] == "应用软件开发"
     second_rows = list(openpyxl.load_workbook(whitelist.export_xlsx(
         session, version_id=second.id, path=tmp_path / "2.xlsx")).active.iter_rows(values_only=True))
     assert len(second_rows) == 2, "the excluded enterprise is left out of the published list"

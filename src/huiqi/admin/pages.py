@@ -12,6 +12,7 @@ from huiqi.admin import service
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.money import wan
+from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
@@ -24,7 +25,7 @@ KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
 
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
     return page(request, "admin/policies.html", who, status_code=status_code,
-                files=service.policy_files(session, actor=actor), kinds=KINDS,
+                files=service.policy_files(session, actor=actor), kinds=KINDS, person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
 

@@ -16,12 +16,12 @@ from huiqi.applications.schemas import (
     StepRead,
 )
 from huiqi.funding import repository as funding
-from huiqi.models import Application, Department, User
+from huiqi.labels import matter_label
+from huiqi.models import Application, Department, Matter, User
 from huiqi.public.service import measure_titles
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
-from huiqi.users import repository as users
-from huiqi.users.scope import SYSTEM
+from huiqi.users.names import name_of, people
 from huiqi.web.excel import Table
 from huiqi.workflow import repository as steps
 from huiqi.workflow.judgement import matter_key, result_for
@@ -41,9 +41,11 @@ def summary(session: Session, application: Application) -> ApplicationSummary:
     """The fields of a list row."""
     grant = funding.grant_for_application(session, application.id)
     unit = session.get(Department, application.department_id) if application.department_id else None
+    matter = session.get(Matter, application.matter_id)
     return ApplicationSummary(
         id=application.id, uscc=application.uscc, applicant_name=_name(session, application),
-        matter=matter_key(session, application), policy_id=application.policy_id, round_id=application.round_id,
+        matter=matter.key if matter else "", matter_label=describe(matter), policy_id=application.policy_id,
+        round_id=application.round_id,
         measure=application.measure,
         measure_title=measure_title(session, application.policy_id, application.measure), state=application.state,
         state_label=STATES.get(application.state, application.state), amount_requested=application.amount_requested,
@@ -52,15 +54,23 @@ def summary(session: Session, application: Application) -> ApplicationSummary:
         city=application.city, department=unit.name if unit else None)
 
 
+def describe(matter: Matter | None) -> str:
+    """A matter as the pages name it: its type with level and date."""
+    if matter is None:
+        return ""
+    return matter_label(matter.codes, (matter.facts or {}).get("level"), matter.date)
+
+
 def timeline(session: Session, application_id: int) -> list[StepRead]:
-    """Every step of the application, oldest first, with the name of who took it."""
+    """Every step of the application, oldest first, with who took it by name and unit (系统（自动） for routing)."""
+    found = steps.of_application(session, application_id)
+    known = people(session, {step.actor for step in found})
     out = []
-    for step in steps.of_application(session, application_id):
-        person = users.by_username(session, step.actor)
-        name = person.display_name if person else ("系统" if step.actor == SYSTEM.username else step.actor)
+    for step in found:
         label = ACTIONS.get(step.action, step.action)
         out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
-                            actor=step.actor, actor_name=name, on=step.on, at=step.at, reasons=step.reasons))
+                            actor=step.actor, actor_name=name_of(step.actor, known), on=step.on, at=step.at,
+                            reasons=step.reasons))
     return out
 
 
@@ -86,8 +96,8 @@ HEADER = ("编号", "单位", "统一社会信用代码", "事项", "措施", "�
 
 def table(rows: list[ApplicationSummary]) -> Table:
     """The applications as a department files them."""
-    names = divisions.cities()
     return Table(title="申报清单", header=HEADER, money={"申请金额", "上限", "拟定金额", "批准金额"}, rows=[
-        (r.id, r.applicant_name or "", r.uscc, r.matter, f"{r.measure}. {r.measure_title}", r.state_label,
+        (r.id, r.applicant_name or "", r.uscc, r.matter_label or r.matter, f"{r.measure}. {r.measure_title}",
+         r.state_label,
          r.amount_requested, r.ceiling, r.amount_proposed, r.amount_approved, r.submitted_on,
-         names.get(r.city, r.city or ""), r.department or "") for r in rows])
+         divisions.place_name(r.city) or "", r.department or "") for r in rows])

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi.audit import service
 from huiqi.audit.schemas import EventRead
+from huiqi.audit.sentences import ENTITIES, actors, amount_of, sentence, sentences
 from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
@@ -16,9 +17,6 @@ from huiqi.web.render import page
 
 router = APIRouter(include_in_schema=False)
 SIZE, EXPORT_LIMIT = 50, 50_000
-ENTITIES = {"application": "申报", "applicant": "申请单位", "matter": "事项", "announcement": "公示", "budget": "预算",
-            "user": "用户", "api_token": "令牌", "whitelist": "白名单版本", "whitelist_entry": "白名单条目",
-            "policy": "政策版本"}
 Entity = Annotated[PlainText | None, Query(max_length=40)]
 EntityId = Annotated[PlainText | None, Query(max_length=64)]
 
@@ -41,18 +39,25 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
     kinds = {k: ENTITIES.get(k, k) for k in service.entities(session, actor=actor)}
     return page(request, "audit/index.html", who, result=result, events=events, total=total, page_no=page_no,
                 pages=max(1, -(-total // SIZE)), entity=entity or "", entity_id=entity_id or "", kinds=kinds,
-                labels=ENTITIES, change=change)
+                labels=ENTITIES, change=change, said=sentences(session, events))
 
 
 @router.get("/audit/events.xlsx")
 def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId = None) -> Response:
     events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id or None,
                                limit=EXPORT_LIMIT)
-    rows = [(e.seq, e.at, e.actor, e.action, ENTITIES.get(e.entity, e.entity), e.entity_id,
-             json.dumps(e.before, ensure_ascii=False) if e.before is not None else None,
-             json.dumps(e.after, ensure_ascii=False) if e.after is not None else None) for e in events]
+    names = actors(session, events)
+    said = [sentence(e, names) for e in events]
+    rows = [(e.seq, e.at, s.who, s.text, ENTITIES.get(e.entity, e.entity), e.entity_id, amount_of(e),
+             _json(e.before), _json(e.after), e.action) for e, s in zip(events, said, strict=True)]
     which = " ".join(x for x in (ENTITIES.get(entity, entity) if entity else None, entity_id) if x)
     title = f"审计记录（{which}）" if which else "审计记录"
-    header = ("序号", "时间（北京时间）", "操作人", "操作", "记录类别", "记录编号", "变更前", "变更后")
-    table = Table(title, header, rows)
+    header = ("序号", "时间（北京时间）", "操作人", "事件", "记录类别", "记录编号", "金额", "变更前", "变更后",
+              "操作代码")
+    table = Table(title, header, rows, money={"金额"})
     return download(table, "审计记录.xlsx")
+
+
+
+def _json(value: dict | None) -> str | None:
+    return json.dumps(value, ensure_ascii=False) if value is not None else None

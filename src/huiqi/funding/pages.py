@@ -15,6 +15,7 @@ from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
 from huiqi.models import User
 from huiqi.review.forms import yuan_of_wan
+from huiqi.users.names import name_of, people
 from huiqi.web.deps import Actor, Caller, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -33,9 +34,11 @@ def _measures(session: Session) -> list[tuple[str, int, str]]:
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
           **context: Any) -> HTMLResponse:
-    return page(request, "budgets/index.html", who, status_code=status_code, year=year,
-                budgets=overview(session, actor=actor, year=year), measures=_measures(session),
-                payments=funding.payments(session, actor=actor), values=context.pop("values", {}), **context)
+    budgets, payments = overview(session, actor=actor, year=year), funding.payments(session, actor=actor)
+    names = people(session, {b.set_by for b in budgets} | {p.recorded_by for p in payments})
+    return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
+                measures=_measures(session), payments=payments, person=lambda u: name_of(u, names),
+                values=context.pop("values", {}), **context)
 
 
 @router.get("/budgets", response_class=HTMLResponse)
@@ -71,8 +74,10 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
 @router.get("/budgets.xlsx")
 def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Response:
     year = year or clock.today().year
+    found = overview(session, actor=actor, year=year)
+    names = people(session, {b.set_by for b in found if b.set_by})
     rows: list[Sequence[Any]] = [(b.year, f"{b.measure}. {b.title}", b.amount, b.committed, b.disbursed, b.left,
-                                  b.set_by) for b in overview(session, actor=actor, year=year)]
+                                  name_of(b.set_by, names)) for b in found]
     table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
                   money={"预算", "已批准", "已拨付", "余额"})
     return download(table, f"预算执行-{year}.xlsx")
@@ -80,7 +85,9 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
 
 @router.get("/disbursements.xlsx")
 def disbursements_export(actor: Actor, session: Db) -> Response:
-    rows: list[Sequence[Any]] = [(d.application_id, d.amount, d.paid_on, d.reference, d.recorded_by)
-                                 for d in funding.payments(session, actor=actor)]
+    paid = funding.payments(session, actor=actor)
+    names = people(session, {d.recorded_by for d in paid})
+    rows: list[Sequence[Any]] = [(d.application_id, d.amount, d.paid_on, d.reference, name_of(d.recorded_by, names))
+                                 for d in paid]
     table = Table("拨付记录", ["申报编号", "拨付金额", "拨付日期", "凭证号", "经办人"], rows, money={"拨付金额"})
     return download(table, f"拨付记录-{clock.today().isoformat()}.xlsx")

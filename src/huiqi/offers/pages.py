@@ -9,6 +9,7 @@ from huiqi.announcements import service as announcements
 from huiqi.applicants import repository as applicants
 from huiqi.catalogue import service as catalogue
 from huiqi.offers import service
+from huiqi.public.service import measure_titles
 from huiqi.rounds import service as rounds
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import page
@@ -28,7 +29,7 @@ def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: 
         rows.append({"offer": o, "name": profile.name if profile else o.uscc, "matter": label,
                      "on": matter.date if matter else None})
     return page(request, "offers/pending.html", who, status_code=status_code, rows=rows,
-                problems=context.pop("problems", []), **context)
+                titles=measure_titles(session), problems=context.pop("problems", []), **context)
 
 
 @router.post("/applications/{application_id}/payee", response_model=None)

@@ -8,7 +8,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi.errors import InputError
 from huiqi.models import Rating
+from huiqi.public.service import measure_titles
 from huiqi.ratings import service
+from huiqi.users.names import namer
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -52,7 +54,9 @@ def recheck(request: Request, who: CallerDep, actor: Actor, session: Db, rating_
 def _rectifications(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200,
                     **context) -> Response:
     return page(request, "ratings/rectifications.html", who, status_code=status_code, levels=service.LEVELS,
-                rows=service.rectifications(session, actor=actor), problems=context.pop("problems", []), **context)
+                rows=service.rectifications(session, actor=actor), titles=measure_titles(session),
+                person=namer(session),
+                problems=context.pop("problems", []), **context)
 
 
 @router.get("/ratings/rectifications", response_class=HTMLResponse)
@@ -62,9 +66,10 @@ def rectifications(request: Request, who: CallerDep, actor: Actor, session: Db) 
 
 @router.get("/ratings/rectifications.xlsx")
 def rectifications_xlsx(actor: Actor, session: Db) -> Response:
-    rows = [[r.id, r.application_id, r.uscc, f"措施{r.measure}", service.LEVELS[r.level], r.comment or "", r.due_on,
-             r.answer or "", r.recheck_reason or "", r.recheck_result or ""]
-            for r in service.rectifications(session, actor=actor)]
+    titles = measure_titles(session)
+    rows = [[r.id, r.application_id, r.uscc, f"措施{r.measure} {titles.get((r.policy_id, r.measure), '')}".strip(),
+             service.LEVELS[r.level], r.comment or "", r.due_on, r.answer or "", r.recheck_reason or "",
+             r.recheck_result or ""] for r in service.rectifications(session, actor=actor)]
     return download(Table("差评整改", ["编号", "申报", "统一社会信用代码", "措施", "评价", "意见", "整改期限", "答复",
                                     "复核申请", "复核结论"], rows), "差评整改.xlsx")
 

@@ -15,6 +15,7 @@ from huiqi.recognition import service
 from huiqi.rules.facts import CHOICES
 from huiqi.simulate.endpoints import job_sessions
 from huiqi.simulate.jobs import Sessions
+from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
@@ -28,6 +29,7 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
     honours = {c: i.label for c, i in catalogue.codes(session).items() if i.type == "honour"}
     return page(request, "recognition/index.html", who, status_code=status_code,
                 lists=service.listed(session, actor=actor), honours=honours, levels=CHOICES["level"],
+                person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
 

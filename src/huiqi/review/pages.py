@@ -17,6 +17,7 @@ from huiqi import clock
 from huiqi.announcements.calendar import next_working_day
 from huiqi.applications import service as applications
 from huiqi.applications import views
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import NotFound
 from huiqi.holidays.service import calendar_of
 from huiqi.materials.serving import attachment
@@ -59,7 +60,8 @@ def queue_export(actor: Actor, session: Db, state: Annotated[StateName | None, Q
               "上限", "拟定金额", "评审得分"]
     table = Table("审核申报清单", header,
                   [[r.application.id, r.applicant, r.application.uscc, f"{r.application.measure}. {r.title}",
-                    STATES.get(r.application.state), r.application.city, r.department, r.application.submitted_on,
+                    STATES.get(r.application.state), place_name(r.application.city) or "", r.department,
+                    r.application.submitted_on,
                     r.application.amount_requested, r.application.ceiling, r.application.amount_proposed,
                     r.application.expert_score] for r in found],
                   money={"申请金额", "上限", "拟定金额"})
@@ -90,7 +92,13 @@ def _review(request: Request, who, actor: User, session: Session, application_id
     values = defaults | context.pop("values", {})
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
-                timeline=views.timeline(session, application_id), **context)
+                timeline=views.timeline(session, application_id),
+                policy_number=_policy_number(session, found.application.policy_id), **context)
+
+
+def _policy_number(session: Session, policy_id: str) -> str:
+    """A policy as people cite it, by its document number (its id when no version of it is published)."""
+    return next((p.number for p in catalogue.published(session) if p.id == policy_id), policy_id)
 
 
 @router.get("/review/{application_id}", response_class=HTMLResponse)

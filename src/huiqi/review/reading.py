@@ -30,6 +30,7 @@ from huiqi.models import (
 )
 from huiqi.public.service import measure_titles
 from huiqi.rules.answer import Answer, Result
+from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role
 from huiqi.workflow import repository as transitions
@@ -153,7 +154,8 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
     found.source, found.verifiable = source_of(session, app.matter_id)
     found.warnings += _conflicts(session, app)
     profile = applicants.current_profile(session, app.applicant_id)
-    found.profile_source = (f"单位信息第 {profile.version} 版，{profile.recorded_by} 登记" if profile else "单位信息")
+    found.profile_source = (f"单位信息第 {profile.version} 版，{person(session, profile.recorded_by)} 登记" if profile
+                            else "单位信息")
     found.verifiable = found.verifiable and actor.role in (Role.CITY, Role.DEPARTMENT) and app.state in (
         State.CITY_REVIEW, State.DEPARTMENT_REVIEW)
     _not_yet(found, today)
@@ -167,13 +169,14 @@ def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
         return "", False
     if matter.source == "imported" and matter.list_id is not None:
         found = session.get(RecognitionList, matter.list_id)
-        return (f"公布名单：{found.document}（{found.published_on}，{found.imported_by} 导入）" if found
-                else "公布名单"), False
+        if found is None:
+            return "公布名单", False
+        return f"公布名单：{found.document}（{found.published_on}，{person(session, found.imported_by)} 导入）", False
     if matter.source == "withdrawn":
         return "所依据的认定名单已撤回：该事项不再计入", False
     if matter.source == "verified":
         when = matter.verified_at.strftime("%Y-%m-%d") if matter.verified_at else ""
-        return f"已核实：{matter.verified_by}（{when}）", False
+        return f"已核实：{person(session, matter.verified_by)}（{when}）", False
     return "企业填报（未经核实）", True
 
 

@@ -1,6 +1,6 @@
 """Every list a department files can be downloaded as an Excel workbook: one titled sheet, a header, rows.
 
-Money columns hold whole yuan (exact integers) with a 万元 column beside them for people; dates
+Money columns hold whole yuan (exact integers) with a numeric 万元 column beside them for people; dates
 are written as dates, moments in Beijing time. Build a ``Table`` in the domain, hand it to ``download``.
 
 No text is ever a formula: an enterprise may name itself ``=HYPERLINK(…)``, and whoever opens the list
@@ -19,7 +19,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from huiqi.money import wan
 from huiqi.validation import beijing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 # Text a spreadsheet would read as a formula (or a DDE call) once a person edits the cell.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# 万元 to the yuan (four decimals), with thousands separators.
+WAN_FORMAT = "#,##0.0000"
 
 
 def safe_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:
@@ -63,12 +64,19 @@ def columns(table: Table) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Wan:
+    """A 万元 cell: written as a number (whole yuan / 10 000) with a 万元 number format, never as text."""
+
+    yuan: int
+
+
 def cells(table: Table, row: Sequence[Any]) -> list[Any]:
     out = []
     for name, value in zip(table.header, row, strict=True):
         out.append(value)
         if name in table.money:
-            out.append(wan(value) if value is not None else None)
+            out.append(Wan(value) if isinstance(value, int) else None)
     return out
 
 
@@ -80,13 +88,16 @@ def workbook(table: Table) -> bytes:
         bold = book.add_format({"bold": True})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
         moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        wan_format = book.add_format({"num_format": WAN_FORMAT})
         text = book.add_format({"quote_prefix": True})  # stays text when someone edits the cell
         sheet.write(0, 0, table.title, bold)
         header = columns(table)
         sheet.write_row(1, 0, header, bold)
         for r, row in enumerate(table.rows, start=2):
             for c, value in enumerate(cells(table, row)):
-                if isinstance(value, datetime):
+                if isinstance(value, Wan):
+                    sheet.write_number(r, c, value.yuan / 10_000, wan_format)
+                elif isinstance(value, datetime):
                     sheet.write_datetime(r, c, beijing(value), moment)
                 elif isinstance(value, date):
                     sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), day)

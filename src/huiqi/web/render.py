@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from huiqi.console import missing_label
+from huiqi.labels import matter_label
 from huiqi.money import large, wan
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
@@ -31,8 +32,17 @@ env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
 env.filters["state"] = lambda s: STATES.get(s, s)
 env.filters["action"] = lambda a: ACTIONS.get(a, a)
 env.filters["role"] = lambda r: ROLE_LABELS.get(r, r)
-env.filters["place"] = lambda code: "辽宁省外" if region_city(code) == OUTSIDE else place_name(code)
-env.filters["city"] = lambda c: cities().get(c, c or "—")
+
+
+def _place(code: str | None) -> str:
+    """A region for people: 沈阳市和平区, 辽宁省外, or — when none was given."""
+    if not code:
+        return "—"
+    return "辽宁省外" if region_city(code) == OUTSIDE else (place_name(code) or code)
+
+
+env.filters["city"] = env.filters["place"] = _place
+env.globals["matter_label"] = matter_label
 env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
 env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
 env.globals.update(cities=cities, districts=districts, region_city=region_city, outside_code=OUTSIDE)

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from huiqi import clock
 from huiqi.errors import Forbidden, HuiqiError
 from huiqi.reference import divisions, industries
+from huiqi.users.names import namer
 from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
@@ -26,7 +27,8 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
     """The desk of those who prepare the list (the public's list is /whitelist)."""
     if not service.sees_drafts(actor):
         raise Forbidden("白名单编制只供管理员、审计人员和责任单位使用；公布的白名单见“白名单”页面")
-    return page(request, "whitelist/desk.html", who, versions=service.versions(session, actor=actor))
+    return page(request, "whitelist/desk.html", who, versions=service.versions(session, actor=actor),
+                person=namer(session))
 
 
 @router.post("/admin/whitelist", response_model=None)
@@ -34,7 +36,7 @@ def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
             note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
     def again(refusal: Refusal) -> Response:
         return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
-                    versions=service.versions(session, actor=actor), note=note)
+                    versions=service.versions(session, actor=actor), note=note, person=namer(session))
 
     return form_step(session, lambda: service.propose(session, actor=actor, on=clock.today(),
                                                       note=note.strip() or None),
@@ -45,7 +47,7 @@ def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
 def _version_page(request: Request, who: CallerDep, session: Db, actor, version_id: int, status_code: int = 200,
                   **context) -> Response:
     version = service.read(session, version_id=version_id, actor=actor)
-    return page(request, "whitelist/version.html", who, status_code=status_code, version=version,
+    return page(request, "whitelist/version.html", who, status_code=status_code, version=version, person=namer(session),
                 regions=divisions.divisions(), classes=industries.industries(), **context)
 
 

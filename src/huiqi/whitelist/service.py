@@ -144,7 +144,6 @@ HEADER = ("序号", "统一社会信用代码", "单位名称", "所在地", "�
 def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | None = None) -> Path:
     """Write the version's included enterprises to an Excel workbook."""
     version = read(session, version_id=version_id, actor=actor)
-    names = divisions.divisions()
     with safe_workbook(str(path)) as book:
         sheet = book.add_worksheet("白名单")
         bold = book.add_format({"bold": True})
@@ -153,7 +152,7 @@ def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | 
         sheet.write_row(1, 0, HEADER, bold)
         rows = [e for e in version.entries if e.included]
         for i, entry in enumerate(rows, start=1):
-            sheet.write_row(i + 1, 0, (i, entry.uscc, entry.name, names.get(entry.region, {}).get("name", entry.region),
+            sheet.write_row(i + 1, 0, (i, entry.uscc, entry.name, divisions.place_name(entry.region) or "",
                                        entry.industry, industries.industry_name(entry.industry) or ""))
         sheet.set_column(1, 2, 28)
     return Path(path)

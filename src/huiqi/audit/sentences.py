@@ -1,0 +1,158 @@
+"""Audit events as sentences people read: who (by name and unit), when (a Chinese date), what they did, to which
+record (with its link), and the amount in 万元 — 省财政厅经办人 于 2025年9月22日 批准 申报 #16，金额 80 万元.
+
+The event itself (its JSON before and after) stays what the chain hashes; this is only how a page says it.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from huiqi.audit.schemas import EventRead
+from huiqi.money import wan
+from huiqi.reference.divisions import place_name
+from huiqi.users.names import name_of, people
+from huiqi.users.roles import ROLE_LABELS
+from huiqi.validation import beijing
+from huiqi.workflow.states import STATES
+
+ENTITIES = {"application": "申报", "applicant": "申报单位", "matter": "事项", "announcement": "公示", "budget": "预算",
+            "user": "用户", "api_token": "令牌", "whitelist": "白名单版本", "whitelist_entry": "白名单条目",
+            "policy": "政策版本", "policy_version": "政策版本", "round": "申报批次", "offer": "政策直达",
+            "recognition_list": "认定名单", "rating": "评价", "calendar": "节假日日历", "material": "材料"}
+
+VERBS = {
+    "application.create": "新建", "application.amount_requested": "修改申请金额", "application.submit": "提交",
+    "application.policy_version": "按现行政策判断", "application.confirm": "二次确认（免申即享）",
+    "application.route_city": "转市级初审", "application.route_department": "转责任单位审核",
+    "application.pass_city": "初审通过", "application.return": "退回补正", "application.reject": "不予支持",
+    "application.score": "录入评审得分", "application.amount_proposed": "拟定金额", "application.propose": "完成拟定",
+    "application.announce": "列入公示", "application.object": "因公示异议退回审核", "application.approve": "批准",
+    "application.approved_amount": "核定批准金额", "application.disburse": "拨付",
+    "application.disbursed": "登记拨付", "application.withdraw": "撤回", "application.payee": "确认收款账户",
+    "applicant.profile": "更新单位信息", "growth.figures": "填报成长数据", "matter.save": "保存事项",
+    "matter.verify": "核实事项", "material.add": "上传材料", "budget.set": "设定预算", "budget.draw": "动用预算",
+    "announcement.open": "发布公示", "user.create": "创建用户", "user.role": "变更角色", "user.disable": "停用",
+    "user.enable": "启用", "user.password": "修改密码", "user.password_reset": "重置密码", "token.issue": "签发令牌",
+    "token.revoke": "吊销令牌", "whitelist.propose": "提出白名单", "whitelist.publish": "发布白名单",
+    "whitelist.exclude": "排除白名单条目", "policy.draft": "保存政策草稿", "policy.edit": "修改政策草稿",
+    "policy.publish": "发布政策版本", "policy.withdraw": "撤回政策版本", "round.open": "开设申报批次",
+    "round.closing": "设定截止日期", "round.close": "关闭申报批次", "list.import": "导入认定名单",
+    "list.withdraw": "撤回认定名单", "offer.make": "产生政策直达", "offer.accept": "接受政策直达",
+    "offer.confirm": "确认免申即享", "offer.set_aside": "不予确认免申即享", "offer.withdraw": "撤回政策直达",
+    "rating.rate": "评价", "rating.rectify": "生成整改事项", "rating.answer": "答复差评", "rating.recheck": "申请复核",
+    "rating.conclude": "作出复核结论", "calendar.enter": "登记节假日", "subscription.confirm": "确认订阅",
+}
+# The amount an event is about, most telling first (all whole yuan).
+AMOUNTS = ("amount_approved", "amount", "amount_proposed", "amount_requested", "committed", "ceiling")
+LINKS = {"application": "/review/{}", "announcement": "/announcements", "round": "/rounds",
+         "policy_version": "/admin/policies", "whitelist": "/whitelist"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    who: str
+    on: str
+    verb: str
+    what: str
+    link: str
+    amount: str | None = None
+    more: str | None = None
+    amount_label: str = "金额"  # 上限 when the amount is a ceiling the rules gave
+
+    @property
+    def text(self) -> str:
+        tail = f"，{self.amount_label} {self.amount} 万元" if self.amount else ""
+        tail += f"；{self.more}" if self.more else ""
+        return f"{self.who} 于 {self.on} {self.verb} {self.what}{tail}"
+
+
+def chinese_date(value: date | datetime) -> str:
+    """A day as people write it.
+
+    >>> chinese_date(date(2026, 12, 4)), chinese_date(datetime(2026, 12, 3, 17, 0))
+    ('2026年12月4日', '2026年12月4日')
+    """
+    if isinstance(value, datetime):
+        value = beijing(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _day(event: EventRead) -> str:
+    """The business day the event names (a step's ``on``, a payment's ``paid_on``), else when it was recorded."""
+    after = event.after or {}
+    for key in ("on", "paid_on"):
+        if isinstance(after.get(key), str):
+            try:
+                return chinese_date(date.fromisoformat(after[key]))
+            except ValueError:
+                pass
+    return chinese_date(event.at)
+
+
+def amount_of(event: EventRead) -> int | None:
+    """The amount (whole yuan) the event is about, if any."""
+    after = event.after or {}
+    for key in AMOUNTS:
+        value = after.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    return None
+
+
+def _more(event: EventRead) -> str | None:
+    """What else a reader needs: the reasons, the new state or role, the region."""
+    after, parts = event.after or {}, []
+    if event.action == "user.role" and isinstance(after.get("role"), str):
+        parts.append(f"新角色：{ROLE_LABELS.get(after['role'], after['role'])}")
+    if event.action == "user.create" and isinstance(after.get("role"), str):
+        parts.append(f"角色：{ROLE_LABELS.get(after['role'], after['role'])}")
+    if isinstance(after.get("region"), str):
+        parts.append(f"所在地：{place_name(after['region'])}")
+    if isinstance(after.get("state"), str) and event.entity == "application" and event.action not in (
+            "application.create",):
+        parts.append(f"状态：{STATES.get(after['state'], after['state'])}")
+    if after.get("reasons"):
+        parts.append(f"理由：{after['reasons']}")
+    if isinstance(after.get("expert_score"), int | float):
+        parts.append(f"得分 {after['expert_score']}")
+    return "，".join(parts) or None
+
+
+def _what(event: EventRead) -> str:
+    kind = ENTITIES.get(event.entity, event.entity)
+    year, _, rest = event.entity_id.partition("/")
+    policy, _, measure = rest.rpartition("/")
+    if event.entity == "budget" and year.isdigit() and measure.isdigit():
+        return f"{year}年度措施{measure}（{policy}）预算"
+    return f"{kind} #{event.entity_id}" if event.entity_id.isdigit() else f"{kind} {event.entity_id}"
+
+
+def link_of(event: EventRead) -> str:
+    """The page of the record the event is about (the audit trail of that record when it has no page)."""
+    from urllib.parse import urlencode
+
+    if event.entity in LINKS and event.entity_id.isdigit():
+        return LINKS[event.entity].format(event.entity_id)
+    return "/audit?" + urlencode({"entity": event.entity, "entity_id": event.entity_id})
+
+
+def sentence(event: EventRead, names: dict[str, str]) -> Sentence:
+    """One event as a sentence; ``names`` from ``actors`` (login name → the person as people read them)."""
+    verb, amount = VERBS.get(event.action, event.action), amount_of(event)
+    ceiling = amount is not None and (event.after or {}).get("ceiling") == amount and not any(
+        (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
+    return Sentence(who=name_of(event.actor, names), on=_day(event), verb=verb, what=_what(event),
+                    link=link_of(event), amount=wan(amount) if amount else None, more=_more(event),
+                    amount_label="上限" if ceiling else "金额")
+
+
+def actors(session: Session, events: list[EventRead]) -> dict[str, str]:
+    """The people behind a list of events, looked up once."""
+    return people(session, {e.actor for e in events})
+
+
+def sentences(session: Session, events: list[EventRead]) -> list[Sentence]:
+    names = actors(session, events)
+    return [sentence(e, names) for e in events]
