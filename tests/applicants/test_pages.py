@@ -28,6 +28,7 @@ async def test_a_profile_change_is_a_new_version(browser, people) -> None:
     assert response.status_code == 303
     text = (await alice.get("/me")).text
     assert "示例科技股份有限公司" in text and "第 2 版" in text and "1234.5678 万元" in text and "大型" in text
+    assert f"由 {people.alice.display_name}" in text and "由 alice 登记" not in text  # people by name
 
 
 async def test_the_profile_region_is_a_city_then_its_district(browser, people) -> None:

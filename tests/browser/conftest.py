@@ -3,7 +3,8 @@
 Chromium comes from Debian (``apt-get install chromium``; ``.ci/run`` installs it); Playwright never
 downloads a browser. Without Chromium these tests are skipped with the reason, unless
 ``HUIQI_REQUIRE_BROWSER=1`` (as CI sets it), when they fail. Screenshots of every page visited are
-kept in ``test-artifacts/screenshots/``.
+kept in ``test-artifacts/screenshots/``; ``HUIQI_SERVER_LOG=FILE`` keeps what the servers print (tracebacks
+included).
 """
 
 import os
@@ -56,8 +57,9 @@ def serving(database: str, today: date | None = None) -> Iterator[str]:
     """``huiqi serve`` on ``database`` (optionally with its day set by ``HUIQI_TODAY``); its base URL."""
     env = _env(database, **({"HUIQI_TODAY": today.isoformat()} if today else {}))
     port = _free_port()
+    log = open(os.environ.get("HUIQI_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 (closed with the server)
     process = subprocess.Popen([str(Path(sys.executable).parent / "huiqi"), "serve", "--port", str(port)], env=env,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+                               stderr=log, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     try:
@@ -73,6 +75,7 @@ def serving(database: str, today: date | None = None) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+        log.close()
 
 
 # The live server's business day: fixed, inside the policy's window and the holiday calendar's years, so

@@ -14,9 +14,11 @@ from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.public import calculator
+from huiqi.public.service import measure_titles
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
 from huiqi.rules.facts import CHOICES, FACTS
+from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
 from huiqi.web.render import page
@@ -47,6 +49,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
             applied.setdefault(keys[application.matter_id], []).append(application)
     editing = context.pop("editing", None)
     mine, codes = offers.mine(session, actor=actor), catalogue.codes(session)
+    titles = measure_titles(session)
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
                 open_rounds=rounds.open_by_measure(session), direct=rounds.direct_measures(session), offers=mine,
                 offer_states=offers.STATE_LABELS,
@@ -54,6 +57,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_matters={m.id: f"{m.key}（{codes[m.codes[0]].label if m.codes and m.codes[0] in codes else ''}）"
                                for m in matters},
                 offer_rounds={r.id: r.title for r in rounds.listed(session)},
+                offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=answer, titles={m.key: m for m in matters}, applied=applied,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
