@@ -103,12 +103,13 @@ async def test_who_may(client, people, session) -> None:
 
 async def test_pages(browser, people) -> None:
     finance = browser(people.finance)
-    assert "开始测算" in (await finance.get("/simulate")).text
-    moved = await finance.post("/simulate", data={"synthetic_applicants": "100", "by": "measure", "reform": REFORM,
-                                                  "csrf_token": finance.csrf})
+    form = (await finance.get("/simulate")).text
+    assert "开始测算" in form and 'type="checkbox" name="by" value="region" checked' in form  # boxes, not codes to type
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "100", "by": ["measure", "year"],
+                                                  "reform": REFORM, "csrf_token": finance.csrf})
     assert moved.status_code == 303
     page = await finance.get(moved.headers["location"])
-    assert "按措施：上限合计（万元）" in page.text and "下载 Excel" in page.text
+    assert "按措施：上限合计（万元）" in page.text and "按年份" in page.text and "下载 Excel" in page.text
     bad = await finance.post("/simulate", data={"by": "nope", "csrf_token": finance.csrf})
     assert bad.status_code == 422 and "不能按" in bad.text
     assert (await browser(people.alice).get("/simulate")).status_code == 403

@@ -24,11 +24,11 @@ from huiqi.simulate.reform import apply_reform, read_reform
 from huiqi.simulate.report import SimulationReport, table, write
 from huiqi.simulate.synth import blocks, synthesise
 
-population_app = typer.Typer(help="测算用的人口数据（申请人表和事项表）。", no_args_is_help=True)
+population_app = typer.Typer(help="测算用的企业样本数据（申请人表和事项表）。", no_args_is_help=True)
 
 
 HELP = {
-    "population": "人口数据：含 applicants 与 matters 的文件夹（CSV 或 Parquet），或含这两个工作表的 .xlsx。",
+    "population": "企业样本数据：含 applicants 与 matters 的文件夹（CSV 或 Parquet），或含这两个工作表的 .xlsx。",
     "reform": "改革方案 YAML：自某日起改变上限、比例、门槛或有效期。",
     "by": "分组：measure、region、year 中的若干个，逗号分隔；空字符串表示不分组。",
     "out": "另存为 .csv、.parquet、.xlsx 或 .html（含图表的独立报告）。",
@@ -69,7 +69,7 @@ def simulate(
     as_of: Annotated[str | None, typer.Option("--as-of", help="判断日期 YYYY-MM-DD；默认今天。")] = None,
     policy: Annotated[list[str] | None, typer.Option("--policy", "-p", help="政策编号或文件；可多次给出。")] = None,
     chunk_rows: Annotated[int, typer.Option(help="每块的事项数（内存与速度的权衡）。", min=1000)] = CHUNK_ROWS,
-    check: Annotated[bool, typer.Option(help="先校验人口数据（默认）；--no-check 跳过已校验过的数据。")] = True,
+    check: Annotated[bool, typer.Option(help="先校验企业样本数据（默认）；--no-check 跳过已校验过的数据。")] = True,
 ) -> None:
     """测算：按措施、地区、年份汇总可支持的事项数和上限合计，可与改革方案对比。"""
     try:
@@ -134,7 +134,7 @@ def synth(
         PopulationFormat, typer.Option("--format", help=HELP["population_format"])
     ] = PopulationFormat.parquet,
 ) -> None:
-    """生成合成人口数据（仅供演示和基准测试，不是真实数据）。"""
+    """生成合成企业样本数据（仅供演示和基准测试，不是真实数据）。"""
 
     if format == PopulationFormat.xlsx and out.suffix.lower() != ".xlsx":
         fail(InputError([("--out", "Excel 格式的输出应以 .xlsx 结尾")]))

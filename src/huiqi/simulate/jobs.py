@@ -67,7 +67,7 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     """Record a job and put its inputs in place; the caller commits, then runs ``run`` in the background."""
     require_role(actor, *ANALYSTS, doing="进行财政测算")
     if content is None and spec.synthetic_applicants is None:
-        raise InputError([("population", "请上传人口数据（.xlsx 或含两张表的 .zip），或填写合成申请人数")])
+        raise InputError([("population", "请上传企业样本数据（.xlsx 或含两张表的 .zip），或填写合成申请人数")])
     reform = _reform(spec.reform) if spec.reform else None
     job = SimulationJob(user_id=actor.id, state="queued", params={
         **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None})

@@ -86,20 +86,21 @@ def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> str
 def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
                    sessions: Annotated[jobs.Sessions, Depends(job_sessions)], form: Form_,
                    population: Annotated[UploadFile | None, File()] = None,
-                   by: Annotated[str, Form()] = "measure", as_of: Annotated[str | None, Form()] = None,
+                   by: Annotated[list[str] | None, Form()] = None, as_of: Annotated[str | None, Form()] = None,
                    synthetic_applicants: Annotated[str | None, Form()] = None,
                    seed: Annotated[str | None, Form()] = None,
                    reform: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
     require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
     values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-    values |= {"by": by, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
+    by_keys = ",".join(by or [])  # the boxes ticked (按措施、按地区、按年份); none: the totals alone
+    values |= {"by": by_keys, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
                "seed": seed or "1", "reform": reform or ""}
     policies = catalogue.published(session)
     try:
         text = _reform_text(form, reforms.rows(policies), (reform or "").strip())
         saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies), text=text) if text else None
         filename, content = read_upload(population)
-        job = jobs.start(session, actor=actor, spec=job_spec(by, as_of, synthetic_applicants, seed, text),
+        job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
         if saved is not None:
             saved.job_id = job.id

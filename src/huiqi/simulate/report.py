@@ -178,7 +178,7 @@ def _excel(report: SimulationReport, path: Path) -> None:
 
 
 def _about(report: SimulationReport) -> list[tuple[str, str]]:
-    rows = [("人口数据", report.population), ("事项数", str(report.matters)), ("判断日期", str(report.as_of)),
+    rows = [("企业样本数据", report.population), ("事项数", str(report.matters)), ("判断日期", str(report.as_of)),
             ("政策", "；".join(f"{p.number} {p.title}（版本 {p.version}）" for p in report.policies)),
             ("分组", "、".join(report.by) or "不分组"), ("用时（秒）", f"{report.seconds:.2f}")]
     if report.reform is not None:
