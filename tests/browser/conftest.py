@@ -177,6 +177,19 @@ def attach_declare_submit(page, tmp_path: Path) -> None:
     page.wait_for_load_state()
 
 
+def approve_and_pay(page, base: str, application: int, reference: str) -> None:
+    """Finance, on a server whose day is past the 公示: approve the application, then record its payment."""
+    sign_in(page, "finance", base)
+    page.goto(f"{base}/review/{application}")
+    page.click("#form-approve button[type=submit]")
+    page.wait_for_load_state()
+    assert "已批准" in page.inner_text("main")
+    page.fill("#form-disburse input[name=reference]", reference)
+    page.click("#form-disburse button[type=submit]")
+    page.wait_for_load_state()
+    assert "已拨付" in page.inner_text("main")
+
+
 def scalar(database: str, sql: str, **params):
     """One value read straight from the server's database (to find a record or a user a page would link to)."""
     from sqlalchemy import create_engine, text

@@ -4,7 +4,15 @@ approves and pays once the 公示 has ended; the enterprise is told, and rates t
 answers the rectification, and the enterprise reads the answer."""
 
 from huiqi.announcements.calendar import last_working_day, next_working_day
-from tests.browser.conftest import LIVE_DAY, attach_declare_submit, reviewer_of, serving, shoot, sign_in
+from tests.browser.conftest import (
+    LIVE_DAY,
+    approve_and_pay,
+    attach_declare_submit,
+    reviewer_of,
+    serving,
+    shoot,
+    sign_in,
+)
 from tests.browser.conftest import scalar as _one
 
 ENTERPRISE = "沈阳云帆软件有限公司（演示）"
@@ -48,14 +56,7 @@ def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
 
     after = next_working_day(last_working_day(next_working_day(LIVE_DAY), 5))
     with serving(live_database, today=after) as later:
-        sign_in(page, "finance", later)
-        page.goto(f"{later}/review/{application}")
-        page.click("#form-approve button[type=submit]")
-        page.wait_for_load_state()
-        page.fill("#form-disburse input[name=reference]", "免申即享-0001")
-        page.click("#form-disburse button[type=submit]")
-        page.wait_for_load_state()
-        assert "已拨付" in page.inner_text("main")
+        approve_and_pay(page, later, application, "免申即享-0001")
 
         sign_in(page, "ent-01", later)
         page.goto(f"{later}/messages")
@@ -131,14 +132,7 @@ def test_a_list_imported_on_the_page_is_accepted_and_applied_for(page, live_data
 
     after = next_working_day(last_working_day(next_working_day(LIVE_DAY), 5))
     with serving(live_database, today=after) as later:
-        sign_in(page, "finance", later)
-        page.goto(f"{later}/review/{application}")
-        page.click("#form-approve button[type=submit]")
-        page.wait_for_load_state()
-        page.fill("#form-disburse input[name=reference]", "申请即享-0001")
-        page.click("#form-disburse button[type=submit]")
-        page.wait_for_load_state()
-        assert "已拨付" in page.inner_text("main")
+        approve_and_pay(page, later, application, "申请即享-0001")
 
         sign_in(page, "ent-04", later)
         page.goto(f"{later}/applications/{application}")
