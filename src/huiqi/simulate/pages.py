@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -11,7 +11,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.simulate import jobs
 from huiqi.simulate.endpoints import job_sessions, job_spec, read_upload
-from huiqi.simulate.report import charts, people_table
+from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
 
@@ -61,6 +61,11 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
     if report is not None:
         headers, rows = people_table(report)
         context |= {"report": report, "headers": headers, "rows": rows, "keys": len(report.group_keys()),
-                    "charts": json.dumps(charts(report), ensure_ascii=False)}
+                    "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
     name = "simulate/_job.html" if is_htmx(request) else "simulate/job.html"
     return page(request, name, who, **context)
+
+
+def impact_context(report: SimulationReport) -> dict[str, Any]:
+    """The impact section of a finished job's page (none for jobs finished before there was one)."""
+    return {"impact": impact_view(report)}
