@@ -1,7 +1,6 @@
 """The impact analysis as people read it: the hand-made population of ``test_impact`` in Chinese figures."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,7 @@ def data(tmp_path_factory) -> dict:
 
 def test_headline_figures(data: dict) -> None:
     shown = dict(view(data, str)["kpis"])
-    assert shown["基线支出合计"] == "4500万元" and shown["改革后支出合计"] == "5250万元" and shown["改革增减"] == "+750万元"
+    assert (shown["基线支出合计"], shown["改革后支出合计"], shown["改革增减"]) == ("4500万元", "5250万元", "+750万元")
     assert shown["核心企业覆盖率（基线）"] == "75.0%（3/4 家）"
     assert shown["从高不重复节省（基线）"] == "1200万元" and shown["受益增加 / 减少 / 不变"] == "2 / 1 / 1 家"
 

@@ -3,14 +3,14 @@
 Six applicants, as of 2025-06-30, under a reform that raises measure 11's cap to 1500万元 from 2025,
 lowers measure 3's to 50万元 from 2024 and extends the window to the end of 2026:
 
-| applicant | where, industry, size, revenue | matters | baseline | reform |
-|---|---|---|---|---|
-| A | 沈阳, 6513 (core), medium, 5000万 | a1 smart_manufacturing 2025, 1亿 invested | 1000万 (11) | 1500万 |
-| B | 大连, 6513, small, 1000万 | b1 national 小巨人 2024 | 100万 (3) | 50万 |
-| C | 沈阳, 3973 (core), large, 5亿 | c1 component + smart 2023, 2亿; c2 smart 2024, 2000万, 200万 received elsewhere | 3000万 (5; 11's 1000万 excluded) + 600万−200万 | the same |
-| D | 鞍山, 0111 (not core), micro, revenue missing | d1 smart_manufacturing 2026, 1000万 | 0 (outside the window) | 300万 |
-| E | 沈阳, 6513, medium, 5000万 | none | 0 | 0 |
-| F | 北京, 6513, small, 100万 | f1 national 小巨人 2024 | 0 (not in Liaoning) | 0 |
+- A (沈阳, 6513 core, medium, 5000万): a1 smart_manufacturing 2025, 1亿 invested: 1000万 (11), reformed 1500万.
+- B (大连, 6513, small, 1000万): b1 national 小巨人 2024: 100万 (3), reformed 50万.
+- C (沈阳, 3973 core, large, 5亿): c1 component + smart 2023, 2亿: 3000万 (5; 11's 1000万 excluded); c2 smart 2024,
+  2000万 with 200万 received elsewhere: 600万 − 200万. The same under the reform.
+- D (鞍山, 0111 not core, micro, revenue missing): d1 smart_manufacturing 2026, 1000万: nothing (outside the
+  window), reformed 300万 (the window extended).
+- E (沈阳, 6513, medium, 5000万): no matter.
+- F (北京, 6513, small, 100万): f1 national 小巨人 2024: nothing (not in Liaoning).
 """
 
 from datetime import date
