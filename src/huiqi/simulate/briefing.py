@@ -15,7 +15,7 @@ from huiqi.rules.batch import OUTSIDE
 from huiqi.rules.facts import CHOICES
 from huiqi.simulate.impact import BANDS, DIMENSIONS
 
-Label = Callable[[Any], str]  # a measure number as people read it
+Label = Callable[[str, int], str]  # a measure (policy id, number) as people read it
 CHANGES = (("gain", "增加", "#15803d"), ("lose", "减少", "#b91c1c"), ("unchanged", "不变", "#9ca3af"))
 NOTES = (
     "支出指获得支持事项的“最高”支持额（上限）之和，已按从高不重复每个事项只计一项、并扣除已获我省其他政策的支持；"
@@ -66,21 +66,22 @@ def _year_label(row: dict[str, Any]) -> str:
     return str(row["year"]) + ("" if any(inside) else "（窗口外）")
 
 
-def kpis(data: dict[str, Any], reformed: bool) -> list[tuple[str, str]]:
-    """The headline figures: cost, coverage, what no stacking saves, and who gains or loses."""
+def kpis(data: dict[str, Any], reformed: bool) -> list[tuple[str, str, str]]:
+    """The headline figures (label, value, what it counts): cost, coverage, what no stacking saves, who gains."""
     t, stacking = data["total"], data["stacking"]
-    out = [("基线支出合计", wan_or_yi(t["ceiling_sum"]))]
+    out = [("基线支出合计", wan_or_yi(t["ceiling_sum"]), f"{t['reached']} 个申请人获得支持")]
     if reformed:
-        out += [("改革后支出合计", wan_or_yi(t["reform_ceiling_sum"])), ("改革增减", signed(t["diff_ceiling_sum"]))]
-    out.append(("核心企业覆盖率（基线）", f"{share(t['core_reached'], t['core_enterprises'])}"
-                                      f"（{t['core_reached']}/{t['core_enterprises']} 家）"))
+        out += [("改革后支出合计", wan_or_yi(t["reform_ceiling_sum"]), f"{t['reform_reached']} 个申请人获得支持"),
+                ("改革增减", signed(t["diff_ceiling_sum"]), "改革后减基线")]
+    core = t["core_enterprises"]
+    out.append(("核心企业覆盖率（基线）", share(t["core_reached"], core), f"{t['core_reached']} / {core} 家"))
     if reformed:
-        out.append(("核心企业覆盖率（改革后）", f"{share(t['reform_core_reached'], t['core_enterprises'])}"
-                                          f"（{t['reform_core_reached']}/{t['core_enterprises']} 家）"))
-    out.append(("从高不重复节省（基线）", wan_or_yi(stacking[0]["saving"])))
+        out.append(("核心企业覆盖率（改革后）", share(t["reform_core_reached"], core),
+                    f"{t['reform_core_reached']} / {core} 家"))
+    out.append(("从高不重复节省（基线）", wan_or_yi(stacking[0]["saving"]), "全额叠加与实际计入之差"))
     if reformed:
-        out += [("从高不重复节省（改革后）", wan_or_yi(stacking[1]["saving"])),
-                ("受益增加 / 减少 / 不变", f"{t['gain']} / {t['lose']} / {t['unchanged']} 家")]
+        out += [("从高不重复节省（改革后）", wan_or_yi(stacking[1]["saving"]), "全额叠加与实际计入之差"),
+                ("受益增加 / 减少 / 不变", f"{t['gain']} / {t['lose']} / {t['unchanged']}", "家（按申请人）")]
     return out
 
 
@@ -100,7 +101,7 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
     out = [_money_chart("逐年支出（按事项日期所在年份）", [_year_label(r) for r in years], series)]
     if reformed:
         top = data["measures"]
-        out.append(_money_chart("支出变化最大的措施：改革后减基线", [measure(r["measure"]) for r in top],
+        out.append(_money_chart("支出变化最大的措施：改革后减基线", [measure(r["policy"], r["measure"]) for r in top],
                                 [("增减", [r["diff_ceiling_sum"] for r in top])], horizontal=True))
         for key, name in DIMENSIONS.items():
             rows = data["groups"][key]
@@ -115,9 +116,10 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
                 "series": [{"name": name, "data": [share(r[field], r["core_enterprises"]).rstrip("%")
                                                    for r in cities_]} for name, field in coverage]})
     saved = data["stacking"][0]["measures"]
-    out.append(_money_chart("从高不重复：符合条件的上限合计与计入支出（基线）", [measure(r["measure"]) for r in saved],
+    out.append(_money_chart("从高不重复：符合条件的上限合计与计入支出（基线）",
+                            [measure(r["policy"], r["measure"]) for r in saved],
                             [("符合条件的上限合计", [r["eligible_ceiling_sum"] for r in saved]),
-                             ("计入支出", [r["ceiling_sum"] for r in saved])]))
+                             ("计入支出", [r["ceiling_sum"] for r in saved])], horizontal=True))
     return out
 
 
@@ -131,7 +133,7 @@ def tables(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
     if reformed:
         headers = ["措施", "基线支出", "改革后支出", "增减", "基线支持项数", "改革后支持项数"]
         out.append(_table("支出变化最大的十项措施", headers, [
-            [measure(r["measure"]), wan_or_yi(r["ceiling_sum"]), wan_or_yi(r["reform_ceiling_sum"]),
+            [measure(r["policy"], r["measure"]), wan_or_yi(r["ceiling_sum"]), wan_or_yi(r["reform_ceiling_sum"]),
              signed(r["diff_ceiling_sum"]), str(r["grants"]), str(r["reform_grants"])] for r in data["measures"]]))
         headers = ["单位", "统一社会信用代码", "城市", "规模", "基线", "改革后", "增减"]
         out.append(_table("支持额变化最大的十个申请人", headers, [
@@ -178,7 +180,7 @@ def _stacking_table(rows: list[dict[str, Any]], measure: Label) -> dict[str, Any
     headers = ["措施", "符合条件的上限合计", "计入支出", "节省", "被同一事项更高措施排除（项）",
                "因已获其他政策支持不再支持（项）"]
     return _table("从高不重复：按措施（基线）", headers, [
-        [measure(r["measure"]), wan_or_yi(r["eligible_ceiling_sum"]), wan_or_yi(r["ceiling_sum"]),
+        [measure(r["policy"], r["measure"]), wan_or_yi(r["eligible_ceiling_sum"]), wan_or_yi(r["ceiling_sum"]),
          wan_or_yi(r["saving"]), str(r["excluded"]), str(r["blocked"])] for r in rows])
 
 

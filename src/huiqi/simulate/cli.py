@@ -90,8 +90,8 @@ def simulate(
     console = make_console()
     console.print(table(report))
     if report.impact is not None:
-        for label, value in kpis(report.impact, report.reform is not None):
-            console.print(f"{label}：{value}")
+        for label, value, note in kpis(report.impact, report.reform is not None):
+            console.print(f"{label}：{value}（{note}）")
     console.print(f"用时 {report.seconds:.2f} 秒" + (f"；已保存到 {out}" if out else ""))
 
 

@@ -6,6 +6,7 @@ as ``impact`` and is drawn by ``briefing`` in the HTML report and on the analyst
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -211,7 +212,19 @@ def impact_view(report: SimulationReport) -> dict[str, Any] | None:
     """The impact section as people read it (``briefing.view``), or None when the report has none."""
     if report.impact is None:
         return None
-    return view(report.impact, lambda number: report.label("measure", number))
+    return view(report.impact, measure_label(report.policies))
+
+
+def measure_label(policies: list[Policy]) -> Callable[[str, int], str]:
+    """A measure as people read it: its number and title, after the policy's document number when several are loaded."""
+    titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
+    numbers = {p.id: p.number for p in policies}
+
+    def label(policy: str, number: int) -> str:
+        text = f"{number} {titles.get((policy, number), '')}".strip()
+        return f"{numbers.get(policy, policy)} {text}" if len(policies) > 1 else text
+
+    return label
 
 
 def _charts(report: SimulationReport) -> list[dict[str, Any]]:

@@ -13,12 +13,12 @@ function huiqiBars(holder, charts) {
     const unit = chart.unit || "万元";
     const value = { type: "value", name: unit };
     const category = { type: "category", data: chart.labels,
-                       axisLabel: chart.horizontal ? { width: 190, overflow: "truncate" } : { rotate: 40, interval: 0 } };
+                       axisLabel: chart.horizontal ? { width: 250, overflow: "truncate" } : { rotate: 40, interval: 0 } };
     echarts.init(box, null, { renderer: "svg" }).setOption({
       animation: false, title: { text: chart.title, textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", valueFormatter: v => (v === undefined || v === null ? "—" : v + " " + unit) },
       legend: { top: 28, left: "right" },
-      grid: chart.horizontal ? { top: 64, left: 210, right: 40, bottom: 40 } : { top: 64, left: 80, right: 24, bottom: 96 },
+      grid: chart.horizontal ? { top: 64, left: 270, right: 40, bottom: 40 } : { top: 64, left: 80, right: 24, bottom: 96 },
       xAxis: chart.horizontal ? value : category,
       yAxis: chart.horizontal ? { ...category, inverse: true } : value,
       series: chart.series.map(s => ({ name: s.name, type: "bar", stack: s.stack, data: s.data,
