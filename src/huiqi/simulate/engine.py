@@ -67,25 +67,35 @@ def aggregate(frame: pl.LazyFrame, measures: list[MeasureColumns], keys: list[st
               stacking: bool = False) -> pl.DataFrame:
     """Totals of one chunk (matters with measure columns) per group, one row per measure and group;
     with ``stacking``, also what no stacking left out (``STACKING_METRICS``)."""
+    return long_totals(wide_totals(frame, measures, keys, stacking).collect(engine="streaming"), measures, keys,
+                       stacking)
+
+
+def wide_totals(frame: pl.LazyFrame, measures: list[MeasureColumns], keys: list[str],
+                stacking: bool) -> pl.LazyFrame:
+    """The query of ``aggregate``: one row per group, one column per measure and metric."""
     groups = [k for k in keys if k in CARRY]
     exprs = totals(measures) + (stacking_totals(measures) if stacking else [])
+    return frame.group_by(groups).agg(exprs) if groups else frame.select(exprs)
+
+
+def long_totals(wide: pl.DataFrame, measures: list[MeasureColumns], keys: list[str], stacking: bool) -> pl.DataFrame:
+    """``wide_totals``' result as one row per measure and group."""
+    groups = [k for k in keys if k in CARRY]
     metrics = DETAIL_METRICS if stacking else METRICS
-    wide = (frame.group_by(groups).agg(exprs) if groups else frame.select(exprs))
-    wide = wide.collect(engine="streaming")
     parts = [wide.select(*groups, pl.lit(m.policy.id).alias("policy"), pl.lit(m.number, dtype=pl.Int32)
                          .alias("measure"), *[pl.col(f"{m.name}|{x}").cast(pl.Int64).alias(x) for x in metrics])
              for m in measures]
     return pl.concat(parts) if parts else pl.DataFrame()
 
 
-def per_applicant(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.DataFrame:
+def per_applicant(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.LazyFrame:
     """Each applicant's granted sum and grant count in one chunk, for applicants with a grant there."""
     if not measures:
-        return pl.DataFrame(schema={APPLICANT: pl.UInt32, "amount": pl.Int64, "grants": pl.UInt32})
+        return pl.LazyFrame(schema={APPLICANT: pl.UInt32, "amount": pl.Int64, "grants": pl.UInt32})
     grant, amount = granted_amount(measures)
     return (frame.filter(grant & pl.col(APPLICANT).is_not_null()).group_by(APPLICANT)
-            .agg(amount.sum().cast(pl.Int64).alias("amount"), pl.len().alias("grants"))
-            .collect(engine="streaming"))
+            .agg(amount.sum().cast(pl.Int64).alias("amount"), pl.len().alias("grants")))
 
 
 def combine(partials: list[pl.DataFrame], keys: list[str], metrics: tuple[str, ...] = METRICS) -> pl.DataFrame:
@@ -244,9 +254,16 @@ class Runner:
         frame = self.chunk(table, start, length)
         if len(self.plans) > 1 or self.impact:
             frame = frame.collect().lazy()
-        evaluated = [(with_measures(frame, p.measures, p.ctx), p.measures) for p in self.plans]
-        totals = [aggregate(f, m, self.chunk_keys, self.impact) for f, m in evaluated]
-        return totals, [per_applicant(f, m) for f, m in evaluated] if self.impact else None
+        if not self.impact:
+            return [aggregate(with_measures(frame, p.measures, p.ctx), p.measures, self.keys) for p in self.plans], None
+        totals, people = [], []
+        for p in self.plans:  # both queries in one collect: the measure columns are computed once for the two
+            evaluated = with_measures(frame, p.measures, p.ctx)
+            wide, sums = pl.collect_all([wide_totals(evaluated, p.measures, self.chunk_keys, True),
+                                         per_applicant(evaluated, p.measures)], engine="streaming")
+            totals.append(long_totals(wide, p.measures, self.chunk_keys, True))
+            people.append(sums)
+        return totals, people
 
     def collector(self, applicants: int) -> Collector:
         return Collector(len(self.scenarios), self.keys, applicants if self.impact else None)
