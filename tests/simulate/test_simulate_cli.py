@@ -193,3 +193,19 @@ def test_no_impact_skips_it(population: Path) -> None:
     assert result.exit_code == 0 and "impact" not in json.loads(result.stdout)
     table = simulate(str(population), "--by", "measure")
     assert "核心企业覆盖率（基线）" in table.stdout and "从高不重复节省（基线）" in table.stdout
+
+
+def test_a_population_without_matters(tmp_path: Path) -> None:
+    """Nothing to pay: zeros, empty groups and a report that still opens, never a crash."""
+    folder = tmp_path / "pop"
+    folder.mkdir()
+    (folder / "applicants.csv").write_text("uscc,kind,region,industry\n", "utf-8")
+    (folder / "matters.csv").write_text("id,uscc,type,codes,date\n", "utf-8")
+    out = tmp_path / "report.html"
+    result = simulate(str(folder), "--by", "measure,region,year", "--reform", str(ROOT / "examples" / "reform.yaml"),
+                      "--format", "json", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["groups"] == [] and data["impact"]["total"]["applicants"] == 0
+    assert [y["ceiling_sum"] for y in data["impact"]["years"]] == [0, 0, 0, 0, 0]
+    assert "改革影响分析" in out.read_text("utf-8")

@@ -81,7 +81,7 @@ def kpis(data: dict[str, Any], reformed: bool) -> list[tuple[str, str, str]]:
     out.append(("从高不重复节省（基线）", wan_or_yi(stacking[0]["saving"]), "全额叠加与实际计入之差"))
     if reformed:
         out += [("从高不重复节省（改革后）", wan_or_yi(stacking[1]["saving"]), "全额叠加与实际计入之差"),
-                ("受益增加 / 减少 / 不变", f"{t['gain']} / {t['lose']} / {t['unchanged']}", "家（按申请人）")]
+                ("受益增加 / 减少 / 不变", f"{t['gain']} / {t['lose']} / {t['unchanged']}", "家，按申请人计")]
     return out
 
 

@@ -41,6 +41,7 @@ CARRY = ("__city", "__year")
 CHUNK_ROWS = 2_000_000
 APPLICANT = "__applicant"  # an applicant's row in the applicants' table, carried to its matters
 DETAIL_KEYS = ["policy", "measure", "__year"]
+KEY_TYPES = {"policy": pl.String, "measure": pl.Int32, "__city": pl.String, "__year": pl.Int32}
 DETAIL_METRICS = (*METRICS, *STACKING_METRICS)
 
 
@@ -101,8 +102,8 @@ def per_applicant(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.Laz
 def combine(partials: list[pl.DataFrame], keys: list[str], metrics: tuple[str, ...] = METRICS) -> pl.DataFrame:
     """Sum partial totals from chunks; rows sorted by the keys."""
     frames = [p for p in partials if p.height]
-    if not frames:
-        return pl.DataFrame(schema={**{k: pl.String for k in keys}, **dict.fromkeys(metrics, pl.Int64)})
+    if not frames:  # no matter at all: the same columns, empty
+        frames = [pl.DataFrame(schema={**{k: KEY_TYPES[k] for k in keys}, **dict.fromkeys(metrics, pl.Int64)})]
     both = pl.concat(frames, how="vertical_relaxed").filter(pl.col("matters") > 0)
     total = both.group_by(keys).agg(pl.col(m).sum() for m in metrics) if keys else both.select(
         pl.col(m).sum() for m in metrics)
