@@ -100,9 +100,13 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
         series.append(("改革后", [r["reform_ceiling_sum"] for r in years]))
     out = [_money_chart("逐年支出（按事项日期所在年份）", [_year_label(r) for r in years], series)]
     if reformed:
-        top = data["measures"]
-        out.append(_money_chart("支出变化最大的措施：改革后减基线", [measure(r["policy"], r["measure"]) for r in top],
-                                [("增减", [r["diff_ceiling_sum"] for r in top])], horizontal=True))
+        top, diffs = data["measures"], [r["diff_ceiling_sum"] for r in data["measures"]]
+        changes = _money_chart("支出变化最大的措施：改革后减基线", [measure(r["policy"], r["measure"]) for r in top],
+                               [("增加", [max(d, 0) for d in diffs]), ("减少", [min(d, 0) for d in diffs])],
+                               horizontal=True)
+        for series, (_, _, color) in zip(changes["series"], CHANGES, strict=False):
+            series |= {"stack": "增减", "color": color}
+        out.append(changes)
         for key, name in DIMENSIONS.items():
             rows = data["groups"][key]
             out.append({"title": f"受益变化：按{name}（家）", "unit": "家",
