@@ -253,7 +253,7 @@ class Runner:
                                                                            list[pl.DataFrame] | None]:
         """Partial totals of one chunk per scenario, and for an impact analysis each applicant's sums."""
         frame = self.chunk(table, start, length)
-        if len(self.plans) > 1 or self.impact:
+        if len(self.plans) > 1:
             frame = frame.collect().lazy()
         if not self.impact:
             return [aggregate(with_measures(frame, p.measures, p.ctx), p.measures, self.keys) for p in self.plans], None

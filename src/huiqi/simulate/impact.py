@@ -45,22 +45,30 @@ def sections() -> dict[str, str]:
     return {code: row["parent"] for code, row in industries().items() if row["level"] == "division"}
 
 
-def applicant_frame(population: Population, detail: Detail) -> pl.DataFrame:
-    """One row per applicant: the groupings, whether it is a core enterprise in Liaoning, and its sums."""
-    columns = ["uscc", "kind", "region", "industry", "digital_core_confirmed", "size", "revenue"]
-    people = derived(population.applicants.select(columns)).select(
+COLUMNS = ["uscc", "kind", "region", "industry", "digital_core_confirmed", "size", "revenue"]
+
+
+def groupings(applicants: pl.LazyFrame) -> pl.LazyFrame:
+    """Each applicant's groupings (size, 门类, city, revenue band) and whether it is a core enterprise in Liaoning."""
+    return derived(applicants.select(COLUMNS)).select(
         pl.col("size"),
         pl.col("industry").str.slice(0, 2).replace_strict(sections(), default=None).alias("section"),
         pl.col("__city").alias("city"),
         _band(pl.col("revenue")).alias("revenue_band"),
         (pl.col("core").fill_null(False) & pl.col("in_liaoning").fill_null(False)
          & ~pl.col("kind").is_in(NON_ENTERPRISE).fill_null(False)).alias("core_enterprise"),
-    ).collect()
-    sums = {}
+    )
+
+
+def cells(population: Population, detail: Detail) -> pl.DataFrame:
+    """The metrics per combination of the four groupings (a few thousand rows at most, whatever the population):
+    every metric is a count or a sum, so the totals of any grouping are sums of these cells."""
+    sums = []
     for i, prefix in enumerate(("", "reform_")[:len(detail.amounts)]):
-        sums[f"{prefix}amount"] = pl.Series(detail.amounts[i], dtype=pl.Int64)
-        sums[f"{prefix}reached"] = pl.Series(detail.grants[i] > 0, dtype=pl.Boolean)
-    return people.with_columns(**sums)
+        sums += [pl.Series(f"{prefix}amount", detail.amounts[i], dtype=pl.Int64),
+                 pl.Series(f"{prefix}reached", detail.grants[i] > 0, dtype=pl.Boolean)]
+    people = groupings(population.applicants).with_columns(sums)
+    return people.group_by(list(DIMENSIONS)).agg(_metrics(len(detail.amounts) > 1)).collect(engine="streaming")
 
 
 def _band(revenue: pl.Expr) -> pl.Expr:
@@ -97,12 +105,16 @@ def _plain(frame: pl.DataFrame) -> list[dict[str, Any]]:
             for row in frame.to_dicts()]
 
 
-def groups(people: pl.DataFrame, reformed: bool) -> dict[str, list[dict[str, Any]]]:
+def _sums() -> pl.Expr:
+    return pl.exclude(*DIMENSIONS).sum().cast(pl.Int64)
+
+
+def groups(cells: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """The metrics by each dimension, ordered as people read them (missing values last)."""
     order = {"size": ["large", "medium", "small", "micro"], "revenue_band": [b[0] for b in BANDS]}
     out = {}
     for key in DIMENSIONS:
-        table = people.group_by(key).agg(_metrics(reformed)).rename({key: "group"})
+        table = cells.group_by(key).agg(_sums()).rename({key: "group"})
         ranks = order.get(key)
         rank = (pl.col("group").replace_strict(ranks, list(range(len(ranks))), default=None) if ranks
                 else pl.col("group"))
@@ -110,8 +122,8 @@ def groups(people: pl.DataFrame, reformed: bool) -> dict[str, list[dict[str, Any
     return out
 
 
-def total(people: pl.DataFrame, reformed: bool) -> dict[str, Any]:
-    return _plain(people.select(_metrics(reformed)))[0]
+def total(cells: pl.DataFrame) -> dict[str, Any]:
+    return _plain(cells.select(_sums()))[0]
 
 
 def years(detail: Detail, windows: list[tuple[int, int]]) -> list[dict[str, Any]]:
@@ -172,7 +184,7 @@ def measures(detail: Detail) -> list[dict[str, Any]]:
                                descending=[True, False, False]).head(TOP))
 
 
-def enterprises(population: Population, people: pl.DataFrame, detail: Detail) -> list[dict[str, Any]]:
+def enterprises(population: Population, detail: Detail) -> list[dict[str, Any]]:
     """The ten applicants whose amount the reform changes most (largest change first, then row order)."""
     diff = detail.amounts[1] - detail.amounts[0]
     changed = np.flatnonzero(diff)
@@ -180,10 +192,10 @@ def enterprises(population: Population, people: pl.DataFrame, detail: Detail) ->
         return []
     order = changed[np.lexsort((changed, -np.abs(diff[changed])))][:TOP]
     picked = pl.DataFrame({"__row": order.astype(np.uint32)})
-    rows = (population.applicants.with_row_index("__row").join(picked.lazy(), on="__row", how="semi")
-            .select("__row", "uscc", "name").collect())
-    found = {r["__row"]: r for r in rows.to_dicts()}
-    return [{"uscc": found[i]["uscc"], "name": found[i]["name"], "city": people["city"][i], "size": people["size"][i],
+    rows = population.applicants.with_row_index("__row").join(picked.lazy(), on="__row", how="semi")
+    rows = pl.concat([rows.select("__row", "uscc", "name"), groupings(rows).select("city", "size")], how="horizontal")
+    found = {r["__row"]: r for r in rows.collect().to_dicts()}
+    return [{"uscc": found[i]["uscc"], "name": found[i]["name"], "city": found[i]["city"], "size": found[i]["size"],
              "ceiling_sum": int(detail.amounts[0][i]), "reform_ceiling_sum": int(detail.amounts[1][i]),
              "diff_ceiling_sum": int(diff[i])} for i in order.tolist()]
 
@@ -191,15 +203,15 @@ def enterprises(population: Population, people: pl.DataFrame, detail: Detail) ->
 def summarise(population: Population, detail: Detail, scenarios: list[list[Policy]], as_of: date) -> dict[str, Any]:
     """The impact analysis as JSON-ready data (whole yuan), for the baseline and, when given, the reform."""
     reformed = len(detail.amounts) > 1
-    people = applicant_frame(population, detail)
+    table = cells(population, detail)
     data: dict[str, Any] = {
         "as_of": str(as_of), "windows": [list(window_years(p)) for p in scenarios],
         "years": years(detail, [window_years(p) for p in scenarios]),
-        "total": total(people, reformed), "groups": groups(people, reformed),
+        "total": total(table), "groups": groups(table),
         "stacking": [stacking(frame) for frame in detail.by_year],
         "revenue_bands": [{"group": c, "label": label, "from": low, "below": high} for c, label, low, high in BANDS],
     }
     if reformed:
         data["measures"] = measures(detail)
-        data["enterprises"] = enterprises(population, people, detail)
+        data["enterprises"] = enterprises(population, detail)
     return data
