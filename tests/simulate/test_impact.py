@@ -22,7 +22,7 @@ import pytest
 from huiqi.reference.uscc import make, org_check_char
 from huiqi.rules.loader import load_many, vocabulary
 from huiqi.simulate.engine import Runner, Scenario
-from huiqi.simulate.impact import summarise
+from huiqi.simulate.impact import summarise, window_years
 from huiqi.simulate.population import read_population
 from huiqi.simulate.reform import Reform, apply_reform
 
@@ -151,3 +151,13 @@ def test_baseline_alone(folder: Path) -> None:
     assert "measures" not in data and "reform_ceiling_sum" not in data["total"]
     assert data["windows"] == [[2022, 2025]] and [r["year"] for r in data["years"]] == [2022, 2023, 2024, 2025]
     assert (data["total"]["core_reached"], data["stacking"][0]["saving"]) == (3, 1200 * WAN)
+
+
+def test_a_window_cut_back_ends_earlier() -> None:
+    """A reform that ends the window at the end of 2024 (from 2024-06-01) shows no year after 2024."""
+    policies = load_many(None)
+    cut = Reform.model_validate({"name": "缩短", "changes": [
+        {"parameter": "window_end", "since": "2024-06-01", "value": date(2024, 12, 31), "source": "测试"}]})
+    assert window_years(policies) == (2022, 2025)
+    assert window_years(apply_reform(policies, cut)) == (2022, 2024)
+    assert window_years(apply_reform(policies, REFORM)) == (2022, 2026)

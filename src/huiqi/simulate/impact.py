@@ -17,7 +17,7 @@ measure and year), as data for programs (``summarise`` gives JSON-ready dicts, w
 Without a reform the baseline's parts are given (cost by year, coverage, the saving, who is reached).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -150,10 +150,21 @@ def years(detail: Detail, windows: list[tuple[int, int]]) -> list[dict[str, Any]
 
 
 def window_years(policies: list[Policy]) -> tuple[int, int]:
-    """The first and last year of the policies' windows, every dated value of the end included."""
+    """The first and last year in which a matter's date can lie inside a policy's window.
+
+    An end applies to matters dated from its ``since`` until the next one's (``Parameter.at``), so a
+    window extended from 2025-12-01 to the end of 2026 reaches 2026, and one cut back to the end of 2024
+    from 2024-06-01 ends in 2024, though its first end was later.
+    """
     starts = [v.value for p in policies for v in p.window_start.values]
-    ends = [v.value for p in policies for v in p.window_end.values]
-    return min(starts).year, max(ends).year
+    lasts = []
+    for policy in policies:
+        ends = policy.window_end.values
+        for i, end in enumerate(ends):  # the first end also applies to matters dated before its since
+            last = min(end.value, ends[i + 1].since - timedelta(days=1)) if i + 1 < len(ends) else end.value
+            if i == 0 or last >= end.since:
+                lasts.append(last)
+    return min(starts).year, max(lasts).year
 
 
 def stacking(by_year: pl.DataFrame) -> dict[str, Any]:
