@@ -233,6 +233,9 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/simulate"): ANALYSTS,
     ("POST", "/simulate"): ANALYSTS,
     ("GET", "/simulate/{job_id}"): ANALYSTS,
+    ("GET", "/simulate/reforms"): ANALYSTS,
+    ("GET", "/simulate/reforms/compare"): ANALYSTS,
+    ("GET", "/simulate/reforms/compare.xlsx"): ANALYSTS,
 }
 
 # Valid requests, so that refusals come from scope and role, not from validation. ``{app}``, ``{material}``

@@ -63,6 +63,20 @@ def in_unit(yuan: int, unit: str) -> str:
     return yi(yuan) if unit == "亿元" else wan(yuan)
 
 
+def large(yuan: int | None) -> str:
+    """Format yuan for people with its unit: 亿元 from one 亿 up, else 万元; exact, signed; '—' for None.
+
+    >>> large(250_000_000), large(-15_000_000), large(123_456_789_012), large(0)
+    ('2.5亿元', '-1500万元', '1234.56789012亿元', '0万元')
+    """
+    if yuan is None:
+        return "—"
+    if abs(yuan) >= 100_000_000:
+        text = format(Decimal(yuan) / 100_000_000, "f")
+        return (text.rstrip("0").rstrip(".") if "." in text else text) + "亿元"
+    return f"{wan(yuan)}万元"
+
+
 def parse_amount(value: int | str) -> int:
     """Read an amount written as yuan (int) or as text with its unit, e.g. '1000万元', '1亿元'.
 

@@ -154,3 +154,39 @@ def fill_little_giant(page, on: str, form: str = "") -> None:
     settled(page)
     page.select_option(f"{form} select[name=matters-0-level]".strip(), "national")
     page.fill(f"{form} input[name=matters-0-date]".strip(), on)
+
+
+PDF = b"%PDF-1.4\n% huiqi browser test material\n1 0 obj <</Type/Catalog>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def attach_declare_submit(page, tmp_path: Path) -> None:
+    """On a draft's page: attach a PDF 申报书, make the declaration and submit (the enterprise's last three steps)."""
+    material = tmp_path / "申报书.pdf"
+    material.write_bytes(PDF)
+    page.set_input_files("input[name=file]", str(material))
+    page.click("form[action$='/materials'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "申报书.pdf" in page.inner_text("main")
+    page.check("input[name=agree]")
+    page.click("form[action$='/declaration'] button[type=submit]")
+    page.wait_for_load_state()
+    page.click("form[action$='/submit'] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def scalar(database: str, sql: str, **params):
+    """One value read straight from the server's database (to find a record or a user a page would link to)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql), params).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def reviewer_of(database: str, application_id: int) -> str:
+    """The user name of the lead department's reviewer of an application (the demo's dept-NN for that unit)."""
+    return scalar(database, "SELECT u.username FROM users u JOIN applications a ON a.department_id = u.department_id "
+                            "WHERE a.id = :id AND u.role = 'department' ORDER BY u.username LIMIT 1", id=application_id)

@@ -217,7 +217,8 @@ class Runner:
         frame = self.matters().select(MASK_COLUMN, *ctx.feature_columns).with_columns(rows.alias(ROW)).collect()
         self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
         feats = features(frame.lazy(), ctx, ROW)
-        return spread(people, None if feats is None else feats.collect(), ctx, ROW), count
+        table = spread(people, None if feats is None else feats.collect(), ctx, ROW)
+        return table.drop(KEY), count  # chunks gather rows by number: the text key would only take memory
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
@@ -232,7 +233,7 @@ class Runner:
         columns = [c for c in self.matter_columns if c != "codes"]
         chunk = self.population.matters.select(columns).slice(start, length).with_columns(
             pl.lit(self.masks.slice(start, length)).alias(MASK_COLUMN), pl.col("date").dt.year().alias("__year"))
-        rows = table.lazy().drop(KEY).select(pl.all().gather(pl.lit(self.rows.slice(start, length))))
+        rows = table.lazy().select(pl.all().gather(pl.lit(self.rows.slice(start, length))))
         return pl.concat([chunk, rows], how="horizontal")
 
     def prepared(self, table: pl.DataFrame, start: int, length: int) -> pl.DataFrame:

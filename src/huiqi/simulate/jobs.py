@@ -82,12 +82,16 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     return job
 
 
-def _reform(text: str) -> Reform:
+def parse_reform(text: str) -> Reform:
+    """A reform's YAML read as ``--reform FILE`` is (the page's table writes the same YAML)."""
     data, _ = read_yaml(text, "改革方案")
     try:
         return Reform.model_validate(data)
     except ValidationError as exc:
         raise InputError([(f"reform.{field_path(loc)}", why) for loc, why in problems(exc)]) from None
+
+
+_reform = parse_reform
 
 
 def _unpack(folder: Path, filename: str, content: bytes) -> None:

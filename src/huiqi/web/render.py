@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from huiqi.console import missing_label
-from huiqi.money import wan
+from huiqi.money import large, wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.answer import STATUS_LABELS
 from huiqi.users.scope import ROLE_LABELS
@@ -24,6 +24,7 @@ from huiqi.workflow.states import ACTIONS, STATES
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
 env.filters["wan"] = wan
+env.filters["large"] = large
 env.filters["wan_or_dash"] = lambda v: "—" if v is None else f"{wan(v)}万元"
 env.filters["missing"] = missing_label
 env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
