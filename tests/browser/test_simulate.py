@@ -34,8 +34,9 @@ def test_reform_job_page_and_report_draw_their_charts_locally(page, tmp_path) ->
     sign_in(page, "finance")
     page.goto("/simulate")
     page.fill("input[name=synthetic_applicants]", "1500")
+    page.click("summary:has-text('高级')")  # the reform given as YAML, as on the command line
     page.fill("textarea[name=reform]", REFORM)
-    page.click("form[action='/simulate'] button[type=submit]")
+    page.click("main form button[type=submit]:has-text('开始测算')")
     page.wait_for_selector("#impact .chart svg", timeout=120_000)
     assert _drawn(page, "#impact") == CHARTS
     impact = page.inner_text("#impact")
