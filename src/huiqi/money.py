@@ -19,27 +19,51 @@ def wan(yuan: int | None) -> str:
     >>> wan(20_000_000), wan(1_234_567), wan(0), wan(None)
     ('2000', '123.4567', '0', '—')
     """
+    return _exact(yuan, 10_000)
+
+
+def yi(yuan: int | None) -> str:
+    """Format yuan as 亿元, exactly, without trailing zeros; '—' for None.
+
+    >>> yi(250_000_000), yi(1_234_567), yi(0), yi(None)
+    ('2.5', '0.01234567', '0', '—')
+    """
+    return _exact(yuan, 100_000_000)
+
+
+def _exact(yuan: int | None, size: int) -> str:
     if yuan is None:
         return "—"
-    text = format(Decimal(yuan) / 10_000, "f")
+    text = format(Decimal(yuan) / size, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def large(yuan: int | None) -> str:
-    """Format yuan for people with its unit: 亿元 from one 亿 up, to two decimals (约 when rounded: the exact figure
-    is in the 万元 columns beside it), else exact 万元; signed; '—' for None.
+def wan_or_yi(yuan: int | None) -> str:
+    """An amount for a briefing, with its unit: 亿元 from one hundred million up, else 万元, to two decimals
+    (rounded half up, so the figure stays short); '—' for None. Exact figures are in ``wan``.
 
-    >>> large(250_000_000), large(-15_000_000), large(123_456_789_012), large(2_576_161_649_00), large(0)
-    ('2.5亿元', '-1500万元', '约1234.57亿元', '约2576.16亿元', '0万元')
+    >>> wan_or_yi(1_234_567_890), wan_or_yi(-12_345_678), wan_or_yi(500), wan_or_yi(0), wan_or_yi(100_000_000)
+    ('12.35亿元', '-1234.57万元', '0.05万元', '0万元', '1亿元')
     """
     if yuan is None:
         return "—"
-    if abs(yuan) >= 100_000_000:
-        exact = Decimal(yuan) / 100_000_000
-        shown = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        text = format(shown, "f").rstrip("0").rstrip(".")
-        return ("" if shown == exact else "约") + text + "亿元"
-    return f"{wan(yuan)}万元"
+    unit, size = ("亿元", 100_000_000) if abs(yuan) >= 100_000_000 else ("万元", 10_000)
+    text = format((Decimal(yuan) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + unit
+
+
+def chart_unit(amounts: list[int]) -> str:
+    """The unit a chart of these amounts reads best in: 亿元 when the largest reaches one hundred million.
+
+    >>> chart_unit([5, -300_000_000]), chart_unit([99_999_999]), chart_unit([])
+    ('亿元', '万元', '万元')
+    """
+    return "亿元" if any(abs(a) >= 100_000_000 for a in amounts) else "万元"
+
+
+def in_unit(yuan: int, unit: str) -> str:
+    """``yuan`` exactly in ``unit`` (万元 or 亿元), as text a chart can read."""
+    return yi(yuan) if unit == "亿元" else wan(yuan)
 
 
 def parse_amount(value: int | str) -> int:

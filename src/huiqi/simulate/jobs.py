@@ -31,6 +31,7 @@ from huiqi.models import SimulationJob, User
 from huiqi.rules.loader import read_yaml, vocabulary
 from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
+from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
@@ -150,14 +151,18 @@ def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int
     as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else clock.today()
     started = time.perf_counter()
     population = read_population(_population_path(folder), {c: i for p in policies for c, i in p.codes.items()})
-    runner = Runner(population, scenarios, as_of, params["by"], chunk_rows=500_000)
-    totals = runner.run(progress)
+    runner = Runner(population, scenarios, as_of, params["by"], chunk_rows=500_000, impact=True)
+    outcome = runner.outcome(progress)
+    totals = outcome.totals
     matters = population.matters.select(pl.len()).collect().item()
     synthetic = f"合成数据（{params.get('synthetic_applicants')} 个申请人，种子 {params.get('seed')}）"
     source = params.get("filename") or synthetic
     report = SimulationReport(source, as_of, params["by"], policies, totals[0], time.perf_counter() - started, matters)
     if reform is not None:
         report.reform, report.reformed, report.difference = reform, totals[1], difference(totals[0], totals[1])
+    if outcome.detail is not None:
+        report.impact = summarise(population, outcome.detail, [s.policies for s in scenarios], as_of)
+        report.seconds = time.perf_counter() - started
     return report
 
 
@@ -235,6 +240,7 @@ def rebuild(job: SimulationJob, policies: list[Policy]) -> SimulationReport | No
     if reform is not None:
         rebuilt.reform = reform
         rebuilt.reformed, rebuilt.difference = _frame(data["reform"]["groups"]), _frame(data["difference"])
+    rebuilt.impact = data.get("impact")  # jobs finished before the impact analysis have none
     return rebuilt
 
 

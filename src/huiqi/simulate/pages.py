@@ -3,7 +3,7 @@ given as YAML), watch it, read the result."""
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,7 +17,7 @@ from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec, read_upload
-from huiqi.simulate.report import charts, people_table
+from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
@@ -122,6 +122,11 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
     if report is not None:
         headers, rows = people_table(report)
         context |= {"report": report, "headers": headers, "rows": rows, "keys": len(report.group_keys()),
-                    "charts": json.dumps(charts(report), ensure_ascii=False)}
+                    "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
     name = "simulate/_job.html" if is_htmx(request) else "simulate/job.html"
     return page(request, name, who, **context)
+
+
+def impact_context(report: SimulationReport) -> dict[str, Any]:
+    """The impact section of a finished job's page (none for jobs finished before there was one)."""
+    return {"impact": impact_view(report)}

@@ -1,9 +1,12 @@
 """Simulation reports: a Rich table, JSON for programs, and files (CSV, Parquet, Excel, HTML).
 
-Machines get whole yuan; people get 万元 (exact, as text) next to them.
+Machines get whole yuan; people get 万元 (exact, as text) next to them. The impact analysis
+(``impact``: who gains and loses, cost by year, coverage, what 从高不重复 saves) travels in the JSON
+as ``impact`` and is drawn by ``briefing`` in the HTML report and on the analyst's page.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -19,6 +22,7 @@ from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.batch import OUTSIDE
 from huiqi.rules.policy import Policy
+from huiqi.simulate.briefing import view
 from huiqi.simulate.engine import METRICS
 from huiqi.simulate.reform import Reform
 
@@ -45,6 +49,7 @@ class SimulationReport:
     reformed: pl.DataFrame | None = None
     difference: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    impact: dict[str, Any] | None = None  # impact.summarise; None when not computed (and for older jobs)
 
     def group_keys(self) -> list[str]:
         return [c for c in self.baseline.columns if c not in METRICS]
@@ -56,6 +61,8 @@ class SimulationReport:
             data["reform"] = {"name": self.reform.name, "description": self.reform.description,
                               "groups": self.reformed.to_dicts()}
             data["difference"] = self.difference.to_dicts()
+        if self.impact is not None:
+            data["impact"] = self.impact
         return data
 
     def label(self, key: str, value: Any) -> str:
@@ -192,12 +199,32 @@ def html(report: SimulationReport) -> str:
     """A self-contained HTML report: the table and ECharts charts, the library inlined (no CDN)."""
     env = Environment(loader=PackageLoader("huiqi.web", "templates"), autoescape=select_autoescape())
     echarts = resources.files("huiqi.web").joinpath("static", "vendor", "echarts", "echarts.common.min.js")
+    drawing = resources.files("huiqi.web").joinpath("static", "charts.js")
     headers, rows = people_table(report)
     return env.get_template("reports/simulation.html").render(
         about=_about(report), columns=headers, rows=rows, keys=len(report.group_keys()),
-        charts=json.dumps(_charts(report), ensure_ascii=False),
-        echarts=echarts.read_text("utf-8"), reformed=report.reform is not None,
+        charts=json.dumps(_charts(report), ensure_ascii=False), impact=impact_view(report),
+        echarts=echarts.read_text("utf-8"), drawing=drawing.read_text("utf-8"), reformed=report.reform is not None,
     )
+
+
+def impact_view(report: SimulationReport) -> dict[str, Any] | None:
+    """The impact section as people read it (``briefing.view``), or None when the report has none."""
+    if report.impact is None:
+        return None
+    return view(report.impact, measure_label(report.policies))
+
+
+def measure_label(policies: list[Policy]) -> Callable[[str, int], str]:
+    """A measure as people read it: its number and title, after the policy's document number when several are loaded."""
+    titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
+    numbers = {p.id: p.number for p in policies}
+
+    def label(policy: str, number: int) -> str:
+        text = f"{number} {titles.get((policy, number), '')}".strip()
+        return f"{numbers.get(policy, policy)} {text}" if len(policies) > 1 else text
+
+    return label
 
 
 def _charts(report: SimulationReport) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from huiqi.console import missing_label
 from huiqi.labels import matter_label
-from huiqi.money import large, wan
+from huiqi.money import wan, wan_or_yi
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
 from huiqi.users.scope import ROLE_LABELS
@@ -25,7 +25,7 @@ from huiqi.workflow.states import ACTIONS, STATES
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
 env.filters["wan"] = wan
-env.filters["large"] = large
+env.filters["large"] = wan_or_yi  # sums for people: 亿元 or 万元, to two decimals
 env.filters["wan_or_dash"] = lambda v: "—" if v is None else f"{wan(v)}万元"
 env.filters["missing"] = missing_label
 env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
