@@ -13,12 +13,16 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.
 _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)\s*$")
 
 
-def wan(yuan: int | None) -> str:
-    """Format yuan as 万元, exactly, without trailing zeros; '—' for None.
+def wan(yuan: int | None, places: int | None = None) -> str:
+    """Format yuan as 万元, exactly, without trailing zeros; '—' for None. ``places`` rounds (half up) to that many
+    decimals, for estimates read by people (a simulation's totals), never for an amount granted or paid.
 
-    >>> wan(20_000_000), wan(1_234_567), wan(0), wan(None)
-    ('2000', '123.4567', '0', '—')
+    >>> wan(20_000_000), wan(1_234_567), wan(0), wan(None), wan(1_234_567, places=2), wan(-1_234_500, places=2)
+    ('2000', '123.4567', '0', '—', '123.46', '-123.45')
     """
+    if yuan is not None and places is not None:
+        text = format((Decimal(yuan) / 10_000).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return _exact(yuan, 10_000)
 
 

@@ -85,7 +85,7 @@ def kpis(data: dict[str, Any], reformed: bool) -> list[tuple[str, str, str]]:
     return out
 
 
-def _money_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]],
+def money_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]],
                  horizontal: bool = False) -> dict[str, Any]:
     unit = chart_unit([v for _, values in series for v in values])
     return {"title": f"{title}（{unit}）", "labels": labels, "unit": unit, "horizontal": horizontal,
@@ -98,10 +98,10 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
     series = [("基线", [r["ceiling_sum"] for r in years])]
     if reformed:
         series.append(("改革后", [r["reform_ceiling_sum"] for r in years]))
-    out = [_money_chart("逐年支出（按事项日期所在年份）", [_year_label(r) for r in years], series)]
+    out = [money_chart("逐年支出（按事项日期所在年份）", [_year_label(r) for r in years], series)]
     if reformed:
         top, diffs = data["measures"], [r["diff_ceiling_sum"] for r in data["measures"]]
-        changes = _money_chart("支出变化最大的措施：改革后减基线", [measure(r["policy"], r["measure"]) for r in top],
+        changes = money_chart("支出变化最大的措施：改革后减基线", [measure(r["policy"], r["measure"]) for r in top],
                                [("增加", [max(d, 0) for d in diffs]), ("减少", [min(d, 0) for d in diffs])],
                                horizontal=True)
         for series, (_, _, color) in zip(changes["series"], CHANGES, strict=False):
@@ -120,7 +120,7 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
                 "series": [{"name": name, "data": [share(r[field], r["core_enterprises"]).rstrip("%")
                                                    for r in cities_]} for name, field in coverage]})
     saved = data["stacking"][0]["measures"]
-    out.append(_money_chart("从高不重复：符合条件的上限合计与计入支出（基线）",
+    out.append(money_chart("从高不重复：符合条件的上限合计与计入支出（基线）",
                             [measure(r["policy"], r["measure"]) for r in saved],
                             [("符合条件的上限合计", [r["eligible_ceiling_sum"] for r in saved]),
                              ("计入支出", [r["ceiling_sum"] for r in saved])], horizontal=True))

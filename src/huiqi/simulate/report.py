@@ -22,7 +22,7 @@ from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.batch import OUTSIDE
 from huiqi.rules.policy import Policy
-from huiqi.simulate.briefing import view
+from huiqi.simulate.briefing import money_chart, view
 from huiqi.simulate.engine import METRICS
 from huiqi.simulate.reform import Reform
 
@@ -32,6 +32,7 @@ HEADERS = {
     "unspecified_grants": "未定额",
 }
 FORMATS = (".csv", ".parquet", ".xlsx", ".html")
+ESTIMATE = 2  # decimals of 万元 people read in a simulation's tables (files keep whole yuan, exactly)
 
 
 @dataclass
@@ -90,9 +91,9 @@ def people_table(report: SimulationReport) -> tuple[list[str], list[list[str]]]:
     body = []
     for row in rows:
         cells = [report.label(k, row[k]) for k in keys] + [str(row[m]) for m in COUNTS]
-        cells.append(wan(row["ceiling_sum"]))
+        cells.append(wan(row["ceiling_sum"], ESTIMATE))
         if reformed:
-            cells += [wan(row["reform_ceiling_sum"]), _signed(row["diff_ceiling_sum"])]
+            cells += [wan(row["reform_ceiling_sum"], ESTIMATE), _signed(row["diff_ceiling_sum"])]
         body.append(cells)
     body.append((["合计"] + [""] * (len(keys) - 1) if keys else []) + _totals(rows, reformed))
     return headers, body
@@ -130,14 +131,14 @@ def _totals(rows: list[dict], reformed: bool) -> list[str]:
         return sum(r[name] or 0 for r in rows)
 
     cells = [str(total(m)) for m in ("matters", "eligible", "undetermined", "grants", "unspecified_grants")]
-    cells.append(wan(total("ceiling_sum")))
+    cells.append(wan(total("ceiling_sum"), ESTIMATE))
     if reformed:
-        cells += [wan(total("reform_ceiling_sum")), _signed(total("diff_ceiling_sum"))]
+        cells += [wan(total("reform_ceiling_sum"), ESTIMATE), _signed(total("diff_ceiling_sum"))]
     return cells
 
 
 def _signed(yuan: int) -> str:
-    return ("+" if yuan > 0 else "") + wan(yuan)
+    return ("+" if yuan > 0 else "") + wan(yuan, ESTIMATE)
 
 
 def flat(report: SimulationReport) -> pl.DataFrame:
@@ -228,7 +229,8 @@ def measure_label(policies: list[Policy]) -> Callable[[str, int], str]:
 
 
 def _charts(report: SimulationReport) -> list[dict[str, Any]]:
-    """One chart per grouping key: the ceiling total (万元) per value, baseline against reform."""
+    """One chart per grouping key: the ceiling total per value (万元, or 亿元 when it reaches one), baseline against
+    reform."""
     charts = []
     for key in [k for k in report.group_keys() if k in ("measure", "region", "year")]:
         def by_key(frame: pl.DataFrame, key: str = key) -> dict:
@@ -239,8 +241,8 @@ def _charts(report: SimulationReport) -> list[dict[str, Any]]:
         if report.reform is not None:
             series.append({"name": "改革后", "values": by_key(report.reformed)})
         labels = list(dict.fromkeys([x for s in series for x in s["values"]]))
-        charts.append({"title": f"按{HEADERS[key]}：上限合计（万元）", "labels": labels, "series": [
-            {"name": s["name"], "data": [wan(s["values"].get(x, 0)) for x in labels]} for s in series]})
+        charts.append(money_chart(f"按{HEADERS[key]}：上限合计", labels,
+                                  [(s["name"], [s["values"].get(x, 0) for x in labels]) for s in series]))
     return charts
 
 
