@@ -61,6 +61,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/calculator"): EVERYONE,
     ("POST", "/calculator"): EVERYONE,
     ("GET", "/calculator/matter"): EVERYONE,
+    ("GET", "/districts"): EVERYONE,
     ("POST", "/calculator/share"): EVERYONE,
     ("GET", "/calculator/shared/{share_id}"): EVERYONE,
     ("GET", "/announcements"): EVERYONE,
@@ -233,6 +234,9 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/simulate"): ANALYSTS,
     ("POST", "/simulate"): ANALYSTS,
     ("GET", "/simulate/{job_id}"): ANALYSTS,
+    ("GET", "/simulate/reforms"): ANALYSTS,
+    ("GET", "/simulate/reforms/compare"): ANALYSTS,
+    ("GET", "/simulate/reforms/compare.xlsx"): ANALYSTS,
 }
 
 # Valid requests, so that refusals come from scope and role, not from validation. ``{app}``, ``{material}``

@@ -162,9 +162,9 @@ def policy_list() -> None:
 def policy_diff(
     old: Annotated[int, typer.Argument(help="现行版本编号（huiqi policy list）。", min=1)],
     new: Annotated[int, typer.Argument(help="新版本编号。", min=1)],
-    population: Annotated[Path | None, typer.Option(help="另以一个测算人口（CSV、Parquet 或 Excel）比较。")] = None,
+    population: Annotated[Path | None, typer.Option(help="另以一个测算样本（CSV、Parquet 或 Excel）比较。")] = None,
 ) -> None:
-    """比较两个版本：对数据库中全部申报单位（及给出的测算人口），各措施谁新变为符合、谁不再符合、上限合计的变化。"""
+    """比较两个版本：对数据库中全部申报单位（及给出的测算样本），各措施谁新变为符合、谁不再符合、上限合计的变化。"""
     from rich.table import Table
 
     from huiqi.catalogue import service as catalogue
@@ -186,7 +186,7 @@ def policy_diff(
     console = make_console()
     console.print(table)
     if found.population is not None:
-        people = Table(title=f"测算人口 {found.population.path}")
+        people = Table(title=f"测算样本 {found.population.path}")
         for column in ("政策", "措施", "获支持事项（现行 → 新）", "上限合计（万元，现行 → 新）"):
             people.add_column(column)
         for policy, number, g0, g1, c0, c1 in found.population.rows:

@@ -77,17 +77,17 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = Field(
         None, description="会话 Cookie 是否只经 HTTPS 发送；不设时，开发环境为否，其他环境为是。")
     jobs_dir: Path = Field(
-        Path("var/jobs"), description="测算任务的人口数据和报告的存放目录。")
+        Path("var/jobs"), description="测算任务的企业样本数据和报告的存放目录。")
     shared_dir: Path = Field(
         Path("var/shared"), description="政策计算器“分享结果”保存的计算结果的存放目录（不含所填信息）。")
     share_days: int = Field(
         90, ge=1, le=3650, description="分享链接的有效天数，默认 90 天；过期后链接打开为“已失效”。")
     max_upload_bytes: int = Field(
-        200 * 1024 * 1024, ge=1, description="网页上传的测算人口数据的大小上限（字节），默认 200 MiB。")
+        200 * 1024 * 1024, ge=1, description="网页上传的测算样本数据的大小上限（字节），默认 200 MiB。")
     max_request_bytes: int = Field(
         1024 * 1024, ge=1024,
         description="其他请求（JSON、表单）的请求体上限（字节），默认 1 MiB，超过即答 413；"
-                    "上传材料和测算人口数据另按 HUIQI_MAX_MATERIAL_BYTES、HUIQI_MAX_UPLOAD_BYTES 限制。")
+                    "上传材料和测算样本数据另按 HUIQI_MAX_MATERIAL_BYTES、HUIQI_MAX_UPLOAD_BYTES 限制。")
     max_match_matters: int = Field(
         100, ge=1, le=10_000,
         description="公开接口 POST /api/v1/match 每个案例最多的事项数，默认 100；更大的批量请用 `huiqi simulate`。")

@@ -19,6 +19,10 @@ FIELD_LABELS: dict[str, str] = {
     "username": "登录名", "display_name": "显示名称", "role": "角色", "password": "初始密码",
     "current_password": "当前密码", "new_password": "新密码",
     "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位",
+    # subscriptions
+    "email": "电子邮箱", "topic": "订阅内容", "value": "订阅对象",
+    # 差评整改
+    "text": "整改情况", "result": "复核结论",
 }
 
 

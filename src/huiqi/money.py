@@ -1,26 +1,73 @@
 """Money is whole yuan as integers; people read it in 万元."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from huiqi.errors import InputError
 
 MAX_YUAN = 10**15  # 一千万亿元: far above any real figure, keeps integer arithmetic exact in int64
 
 _UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+_PLAIN = re.compile(r"^\d+(\.\d+)?$", re.ASCII)  # what a person types in 万元: digits, one decimal point
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")  # typed with a Chinese input method
 _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)\s*$")
 
 
-def wan(yuan: int | None) -> str:
-    """Format yuan as 万元, exactly, without trailing zeros; '—' for None.
+def wan(yuan: int | None, places: int | None = None) -> str:
+    """Format yuan as 万元, exactly, without trailing zeros; '—' for None. ``places`` rounds (half up) to that many
+    decimals, for estimates read by people (a simulation's totals), never for an amount granted or paid.
 
-    >>> wan(20_000_000), wan(1_234_567), wan(0), wan(None)
-    ('2000', '123.4567', '0', '—')
+    >>> wan(20_000_000), wan(1_234_567), wan(0), wan(None), wan(1_234_567, places=2), wan(-1_234_500, places=2)
+    ('2000', '123.4567', '0', '—', '123.46', '-123.45')
+    """
+    if yuan is not None and places is not None:
+        text = format((Decimal(yuan) / 10_000).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return _exact(yuan, 10_000)
+
+
+def yi(yuan: int | None) -> str:
+    """Format yuan as 亿元, exactly, without trailing zeros; '—' for None.
+
+    >>> yi(250_000_000), yi(1_234_567), yi(0), yi(None)
+    ('2.5', '0.01234567', '0', '—')
+    """
+    return _exact(yuan, 100_000_000)
+
+
+def _exact(yuan: int | None, size: int) -> str:
+    if yuan is None:
+        return "—"
+    text = format(Decimal(yuan) / size, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def wan_or_yi(yuan: int | None) -> str:
+    """An amount for a briefing, with its unit: 亿元 from one hundred million up, else 万元, to two decimals
+    (rounded half up, so the figure stays short); '—' for None. Exact figures are in ``wan``.
+
+    >>> wan_or_yi(1_234_567_890), wan_or_yi(-12_345_678), wan_or_yi(500), wan_or_yi(0), wan_or_yi(100_000_000)
+    ('12.35亿元', '-1234.57万元', '0.05万元', '0万元', '1亿元')
     """
     if yuan is None:
         return "—"
-    text = format(Decimal(yuan) / 10_000, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    unit, size = ("亿元", 100_000_000) if abs(yuan) >= 100_000_000 else ("万元", 10_000)
+    text = format((Decimal(yuan) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + unit
+
+
+def chart_unit(amounts: list[int]) -> str:
+    """The unit a chart of these amounts reads best in: 亿元 when the largest reaches one hundred million.
+
+    >>> chart_unit([5, -300_000_000]), chart_unit([99_999_999]), chart_unit([])
+    ('亿元', '万元', '万元')
+    """
+    return "亿元" if any(abs(a) >= 100_000_000 for a in amounts) else "万元"
+
+
+def in_unit(yuan: int, unit: str) -> str:
+    """``yuan`` exactly in ``unit`` (万元 or 亿元), as text a chart can read."""
+    return yi(yuan) if unit == "亿元" else wan(yuan)
 
 
 def parse_amount(value: int | str) -> int:
@@ -43,17 +90,23 @@ def parse_amount(value: int | str) -> int:
 
 
 def parse_wan(text: str, field: str) -> int:
-    """An amount typed in 万元, as whole yuan, exactly; more than four decimals (finer than a yuan) is refused.
+    """An amount typed in 万元, as whole yuan, exactly: plain digits with at most four decimals (finer than a
+    yuan is refused), thousands separators and full-width digits allowed; no exponent (1e3), sign, or other
+    symbol.
 
     >>> parse_wan("123.4567", "amount"), parse_wan(" 1,000 ", "amount")
     (1234567, 10000000)
+    >>> parse_wan("1e3", "amount")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: amount：「1e3」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456
     """
-    try:
-        value = Decimal(text.replace(",", "").replace("，", "").strip()) * 10_000
-    except InvalidOperation:
-        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")]) from None
-    if not value.is_finite():
-        raise InputError([(field, f"{text!r} 不是数字（以万元为单位）")])
+    plain = text.translate(_FULL_WIDTH).replace(",", "").strip()
+    if not _PLAIN.match(plain):
+        raise InputError([(field, f"「{text.strip()}」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456")])
+    value = Decimal(plain) * 10_000
     if value != value.to_integral_value():
         raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
+    if value > MAX_YUAN:
+        raise InputError([(field, f"金额过大：不能超过 {wan(MAX_YUAN)} 万元")])
     return int(value)

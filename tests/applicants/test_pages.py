@@ -29,7 +29,25 @@ async def test_a_profile_change_is_a_new_version(browser, people) -> None:
     text = (await alice.get("/me")).text
     assert "示例科技股份有限公司" in text and "第 2 版" in text and "1234.5678 万元" in text and "大型" in text
     assert "<th>注册地</th><td>沈阳市和平区</td>" in text  # the city and the district, not 和平区 alone
-    assert "由 示例科技（企业用户） 登记" in text and "由 alice 登记" not in text  # a person, not a login name
+    assert f"由 {people.alice.display_name}" in text and "由 alice 登记" not in text  # people by name
+
+
+async def test_the_profile_region_is_a_city_then_its_district(browser, people) -> None:
+    alice = browser(people.alice)
+    saved = await alice.post("/me/profile", data={"name": "示例科技", "city": "210300", "region": "210303"})
+    assert saved.status_code == 303
+    text = (await alice.get("/me")).text
+    assert "<th>注册地</th><td>鞍山市铁西区</td>" in text
+    city = text[text.index('id="f-city"'):]
+    assert '<option value="210300" selected>鞍山市</option>' in city[:city.index("</select>")]
+    district = text[text.index('id="f-region"'):]
+    district = district[:district.index("</select>")]
+    assert '<option value="210303" selected>鞍山市铁西区</option>' in district and "沈阳市" not in district
+    moved = await alice.post("/me/profile", data={"name": "示例科技", "city": "210100", "region": "210303"})
+    assert moved.status_code == 422
+    assert '<a href="#f-region">' in moved.text and "鞍山市铁西区不在沈阳市" in moved.text
+    moved_district = moved.text[moved.text.index('id="f-region"'):]
+    assert "沈阳市铁西区" in moved_district[:moved_district.index("</select>")], "the chosen city's districts"
 
 
 async def test_a_refused_profile_keeps_what_was_typed(browser, people) -> None:
@@ -46,7 +64,7 @@ async def test_add_and_edit_a_matter(browser, session, people) -> None:
     assert added.status_code == 303
     form = (await alice.get("/me", params={"matter": "kt1"})).text
     assert "修改事项 kt1" in form and 'value="2025-03-01"' in form
-    assert '<option value="key_tech" selected>' in form
+    assert 'value="key_tech" checked>' in form
     me = (await alice.get("/me")).text
     assert f"/applications/new?matter=kt1&amp;round={round_id}&amp;measure=13" in me
 

@@ -65,6 +65,34 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     assert "示例科技（企业用户）" in uploader and "alice" not in uploader  # who uploaded, by name, not login name
 
 
+async def test_a_matter_with_a_chinese_name_is_shown_with_its_type_date_and_ceiling(browser, session, people) -> None:
+    a_round(session)
+    alice = browser(people.alice)
+    saved = await alice.post("/me/matters", data={"key": "小巨人认定（2025）", "matters-0-codes": "little_giant",
+                                                  "matters-0-level": "national", "matters-0-date": "2025-05-20"})
+    assert saved.status_code == 303, "a matter may be named in Chinese"
+    form = (await alice.get("/applications/new", params={"matter": "小巨人认定（2025）"})).text
+    assert ('<option value="小巨人认定（2025）" selected>小巨人认定（2025） · 专精特新“小巨人”企业（新认定） · '
+            "2025-05-20 · 最高 100 万元（措施3）</option>") in form
+    assert "m2（" not in form
+    created = await alice.post("/applications/new", data={"matter": "小巨人认定（2025）",
+                                                          "measure": f"{a_round(session)}/3", "amount": "80"})
+    assert created.status_code == 303
+    too_long = await alice.post("/me/matters", data={"key": "长" * 65, "matters-0-codes": "little_giant"})
+    assert too_long.status_code == 422 and "1 至 64 个字" in too_long.text and 'href="#f-key"' in too_long.text
+
+
+async def test_an_amount_is_a_plain_number_in_wan(browser, session, people) -> None:
+    alice = browser(people.alice)
+    for typed in ("1e3", "-5", "Infinity"):
+        refused = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
+                                                              "amount": typed})
+        assert refused.status_code == 422
+        assert f'<a href="#f-amount">金额（万元）：「{typed}」不是数字：以万元为单位，只写数字和小数点' in refused.text
+    assert (await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
+                                                        "amount": "1,000"})).status_code == 303
+
+
 async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, people) -> None:
     alice = browser(people.alice)
     url = await _new(alice, session, "200")

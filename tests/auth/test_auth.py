@@ -26,6 +26,7 @@ async def test_wrong_password_and_the_failure_limit(client, people) -> None:
     for _ in range(5):
         wrong = await _login(client, "miit", "nope")
         assert wrong.status_code == 401 and "用户名或密码错误" in wrong.text
+        assert 'class="errors error-summary" role="alert" tabindex="-1"' in wrong.text, "the summary takes the focus"
     locked = await _login(client, "miit", PASSWORD)
     assert locked.status_code == 429 and "登录失败次数过多" in locked.text
     assert (await _login(client, "finance", PASSWORD)).status_code == 303, "another user is not locked out"

@@ -3,7 +3,8 @@
 Chromium comes from Debian (``apt-get install chromium``; ``.ci/run`` installs it); Playwright never
 downloads a browser. Without Chromium these tests are skipped with the reason, unless
 ``HUIQI_REQUIRE_BROWSER=1`` (as CI sets it), when they fail. Screenshots of every page visited are
-kept in ``test-artifacts/screenshots/``.
+kept in ``test-artifacts/screenshots/``; ``HUIQI_SERVER_LOG=FILE`` keeps what the servers print (tracebacks
+included).
 """
 
 import os
@@ -56,8 +57,9 @@ def serving(database: str, today: date | None = None) -> Iterator[str]:
     """``huiqi serve`` on ``database`` (optionally with its day set by ``HUIQI_TODAY``); its base URL."""
     env = _env(database, **({"HUIQI_TODAY": today.isoformat()} if today else {}))
     port = _free_port()
+    log = open(os.environ.get("HUIQI_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 (closed with the server)
     process = subprocess.Popen([str(Path(sys.executable).parent / "huiqi"), "serve", "--port", str(port)], env=env,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+                               stderr=log, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     try:
@@ -73,6 +75,7 @@ def serving(database: str, today: date | None = None) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+        log.close()
 
 
 # The live server's business day: fixed, inside the policy's window and the holiday calendar's years, so
@@ -143,14 +146,63 @@ def settled(page) -> None:
 def fill_applicant(page) -> None:
     """The calculator's applicant: an enterprise in 沈阳, software (6513)."""
     page.select_option("select[name=applicant-kind]", "enterprise")
-    page.select_option("select[name=applicant-region]", "210100")
+    page.select_option("select[name=applicant-city]", "210100")
+    settled(page)  # the district list follows the city
     page.fill("input[name=applicant-industry]", "6513")
 
 
 def fill_little_giant(page, on: str, form: str = "") -> None:
     """Matter 0 of a form (the calculator's, or one named by the ``form`` selector) as a national 小巨人
     recognition dated ``on``."""
-    page.select_option(f"{form} select[name=matters-0-codes]".strip(), ["little_giant"])
-    settled(page)
+    page.check(f"{form} input[name=matters-0-codes][value=little_giant]".strip())
     page.select_option(f"{form} select[name=matters-0-level]".strip(), "national")
     page.fill(f"{form} input[name=matters-0-date]".strip(), on)
+
+
+PDF = b"%PDF-1.4\n% huiqi browser test material\n1 0 obj <</Type/Catalog>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def attach_declare_submit(page, tmp_path: Path) -> None:
+    """On a draft's page: attach a PDF 申报书, make the declaration and submit (the enterprise's last three steps)."""
+    material = tmp_path / "申报书.pdf"
+    material.write_bytes(PDF)
+    page.set_input_files("input[name=file]", str(material))
+    page.click("form[action$='/materials'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "申报书.pdf" in page.inner_text("main")
+    page.check("input[name=agree]")
+    page.click("form[action$='/declaration'] button[type=submit]")
+    page.wait_for_load_state()
+    page.click("form[action$='/submit'] button[type=submit]")
+    page.wait_for_load_state()
+
+
+def approve_and_pay(page, base: str, application: int, reference: str) -> None:
+    """Finance, on a server whose day is past the 公示: approve the application, then record its payment."""
+    sign_in(page, "finance", base)
+    page.goto(f"{base}/review/{application}")
+    page.click("#form-approve button[type=submit]")
+    page.wait_for_load_state()
+    assert "已批准" in page.inner_text("main")
+    page.fill("#form-disburse input[name=reference]", reference)
+    page.click("#form-disburse button[type=submit]")
+    page.wait_for_load_state()
+    assert "已拨付" in page.inner_text("main")
+
+
+def scalar(database: str, sql: str, **params):
+    """One value read straight from the server's database (to find a record or a user a page would link to)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql), params).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def reviewer_of(database: str, application_id: int) -> str:
+    """The user name of the lead department's reviewer of an application (the demo's dept-NN for that unit)."""
+    return scalar(database, "SELECT u.username FROM users u JOIN applications a ON a.department_id = u.department_id "
+                            "WHERE a.id = :id AND u.role = 'department' ORDER BY u.username LIMIT 1", id=application_id)

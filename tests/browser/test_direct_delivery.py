@@ -3,24 +3,19 @@ list in its messages and on its page; 省科技厅 confirms it (二次确认), p
 approves and pays once the 公示 has ended; the enterprise is told, and rates the service 不满意; the department
 answers the rectification, and the enterprise reads the answer."""
 
-from sqlalchemy import create_engine, text
-
 from huiqi.announcements.calendar import last_working_day, next_working_day
-from tests.browser.conftest import LIVE_DAY, serving, shoot, sign_in
+from tests.browser.conftest import (
+    LIVE_DAY,
+    approve_and_pay,
+    attach_declare_submit,
+    reviewer_of,
+    serving,
+    shoot,
+    sign_in,
+)
+from tests.browser.conftest import scalar as _one
 
 ENTERPRISE = "沈阳云帆软件有限公司（演示）"
-PDF = b"%PDF-1.4\n% huiqi browser test material\n1 0 obj <</Type/Catalog>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def _one(database: str, sql: str, **params):
-    engine = create_engine(database)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(sql), params).scalar_one()
-    finally:
-        engine.dispose()
-
-
 def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
     sign_in(page, "ent-01")
     page.goto("/messages")
@@ -61,14 +56,7 @@ def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
 
     after = next_working_day(last_working_day(next_working_day(LIVE_DAY), 5))
     with serving(live_database, today=after) as later:
-        sign_in(page, "finance", later)
-        page.goto(f"{later}/review/{application}")
-        page.click("#form-approve button[type=submit]")
-        page.wait_for_load_state()
-        page.fill("#form-disburse input[name=reference]", "免申即享-0001")
-        page.click("#form-disburse button[type=submit]")
-        page.wait_for_load_state()
-        assert "已拨付" in page.inner_text("main")
+        approve_and_pay(page, later, application, "免申即享-0001")
 
         sign_in(page, "ent-01", later)
         page.goto(f"{later}/messages")
@@ -96,7 +84,8 @@ def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
 
 def test_a_list_imported_on_the_page_is_accepted_and_applied_for(page, live_database, tmp_path) -> None:
     """申请即享: the admin imports a list (a CSV file) on the page; the enterprise accepts the offer on its page and
-    submits the draft it makes; from there the path is the whole path's (review, 公示, approval, payment)."""
+    submits the draft it makes; 抚顺 passes it, the lead department proposes and opens the 公示, finance approves and
+    pays, and the enterprise sees it paid."""
     uscc = _one(live_database, "SELECT a.uscc FROM applicants a JOIN applicant_profiles p ON p.applicant_id = a.id "
                                "WHERE p.name = '抚顺智造科技有限公司（演示）' LIMIT 1")
     listing = tmp_path / "单项冠军名单.csv"
@@ -119,15 +108,33 @@ def test_a_list_imported_on_the_page_is_accepted_and_applied_for(page, live_data
     offer.locator("form[action$='/accept'] button").click()
     page.wait_for_url("**/applications/*")
     assert "已生成申报草稿" in page.content()
-    material = tmp_path / "申报书.pdf"
-    material.write_bytes(PDF)
-    page.set_input_files("input[name=file]", str(material))
-    page.click("form[action$='/materials'] button[type=submit]")
-    page.wait_for_load_state()
-    page.check("input[name=agree]")
-    page.click("form[action$='/declaration'] button[type=submit]")
-    page.wait_for_load_state()
-    page.click("form[action$='/submit'] button[type=submit]")
-    page.wait_for_load_state()
+    attach_declare_submit(page, tmp_path)
     assert "市级初审" in page.inner_text("main")
+    application = int(page.url.rstrip("/").rsplit("/", 1)[1])
     shoot(page, "75-enterprise-applied-from-offer")
+
+    # From here the offer is an application like any other: 抚顺's reviewer, the lead department, the 公示,
+    # finance's approval and payment; the enterprise sees it paid, and the offer as taken.
+    sign_in(page, "city-210400")
+    page.goto(f"/review/{application}")
+    page.click("#form-pass_city button[type=submit]")
+    page.wait_for_load_state()
+    assert "责任单位审核" in page.inner_text("main")
+    sign_in(page, reviewer_of(live_database, application))
+    page.goto(f"/review/{application}")
+    assert "公布名单：工信部企业函〔2025〕演示号（虚构）" in page.inner_text("main")
+    page.fill("#form-propose input[name=amount]", "100")
+    page.click("#form-propose button[type=submit]")
+    page.wait_for_load_state()
+    page.click("#form-announce button[type=submit]")
+    page.wait_for_load_state()
+    assert "公示中" in page.inner_text("main")
+
+    after = next_working_day(last_working_day(next_working_day(LIVE_DAY), 5))
+    with serving(live_database, today=after) as later:
+        approve_and_pay(page, later, application, "申请即享-0001")
+
+        sign_in(page, "ent-04", later)
+        page.goto(f"{later}/applications/{application}")
+        assert "已拨付" in page.inner_text("main") and "100" in page.inner_text("main")
+        shoot(page, "76-enterprise-offer-paid")

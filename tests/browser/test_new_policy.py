@@ -7,10 +7,9 @@ successor policy of tests/fixtures (invented, not a real document)."""
 from pathlib import Path
 
 from huiqi.announcements.calendar import last_working_day, next_working_day
-from tests.browser.conftest import LIVE_DAY, PASSWORD, serving, settled, shoot, sign_in
+from tests.browser.conftest import LIVE_DAY, PASSWORD, attach_declare_submit, serving, shoot, sign_in
 
 FILE = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
-PDF = b"%PDF-1.4\n% huiqi browser test material\n1 0 obj <</Type/Catalog>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _main(page) -> str:
@@ -68,8 +67,7 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     sign_in(page, "ent-01")
     page.goto("/me")
     page.fill("input[name=key]", "pilot-2025")
-    page.select_option("form[action='/me/matters'] select[name=matters-0-codes]", ["test_pilot"])
-    settled(page)
+    page.check("form[action='/me/matters'] input[name=matters-0-codes][value=test_pilot]")
     page.fill("form[action='/me/matters'] input[name=matters-0-investment]", "200")
     page.fill("form[action='/me/matters'] input[name=matters-0-date]", "2025-03-01")
     page.click("form[action='/me/matters'] button[type=submit]")
@@ -80,16 +78,7 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     page.click("form[action='/applications/new'] button[type=submit]")
     page.wait_for_url("**/applications/*")
     application_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
-    material = tmp_path / "申报书.pdf"
-    material.write_bytes(PDF)
-    page.set_input_files("input[name=file]", str(material))
-    page.click("form[action$='/materials'] button[type=submit]")
-    page.wait_for_load_state()
-    page.check("input[name=agree]")
-    page.click("form[action$='/declaration'] button[type=submit]")
-    page.wait_for_load_state()
-    page.click("form[action$='/submit'] button[type=submit]")
-    page.wait_for_load_state()
+    attach_declare_submit(page, tmp_path)
     assert "责任单位审核" in _main(page)
     shoot(page, "63-enterprise-applied-new-policy")
 

@@ -11,13 +11,13 @@ def test_calculator_in_the_browser(page) -> None:
     fill_little_giant(page, "2023-07-15")
     page.click("#add-matter")
     settled(page)
-    page.select_option("select[name=matters-1-codes]", ["component_manufacturing", "smart_manufacturing"])
-    settled(page)
+    page.check("input[name=matters-1-codes][value=component_manufacturing]")
+    page.check("input[name=matters-1-codes][value=smart_manufacturing]")
     page.fill("input[name=matters-1-investment]", "8000")
     page.select_option("select[name=matters-1-build]", "expansion")
     page.select_option("select[name=matters-1-sector]", "sensor")
     page.fill("input[name=matters-1-date]", "2024-03-01")
-    page.click("form button[type=submit]")
+    page.click("#calculate")
     page.wait_for_selector("#result table")
     assert "3100 万元" in page.inner_text("#result .kpis")
     assert "从高：由措施5支持" in page.inner_text("#result table")
@@ -54,3 +54,33 @@ def test_no_page_breaks_its_content_security_policy(page) -> None:
     assert not refused, refused
     page.goto("/statistics")
     page.wait_for_selector("#charts svg")
+
+
+def test_the_calculator_without_script(chromium, server) -> None:
+    """With script off every field and level shows, districts are listed under their cities, and the form is
+    sent and answered as a whole page; the district list then holds the chosen city's only."""
+    context = chromium.new_context(java_script_enabled=False, base_url=server, locale="zh-CN",
+                                   viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/calculator")
+    assert page.is_visible("#f-matters-0-level") and page.is_visible("#f-matters-0-investment")
+    assert page.locator("#f-applicant-region optgroup[label=鞍山市] option").all_inner_texts()[:2] == [
+        "鞍山市铁东区", "鞍山市铁西区"]
+    page.select_option("#f-applicant-kind", "enterprise")
+    page.select_option("#f-applicant-city", "210300")
+    page.select_option("#f-applicant-region", "210303")
+    page.fill("#f-applicant-industry", "6513")
+    page.check("input[name=matters-0-codes][value=little_giant]")
+    page.select_option("#f-matters-0-level", "national")
+    page.fill("#f-matters-0-date", "2023-07-15")
+    page.click("#add-matter")  # a second row, the whole form sent and shown again
+    page.wait_for_load_state()
+    assert page.is_visible("#matter-1") and page.is_checked("input[name=matters-0-codes][value=little_giant]")
+    page.click("#calculate")
+    page.wait_for_load_state()
+    assert "100 万元" in page.inner_text("#result .kpis")
+    assert page.locator("#f-applicant-region optgroup").count() == 0
+    assert page.locator("#f-applicant-region option:checked").inner_text() == "鞍山市铁西区"
+    assert "沈阳市铁西区" not in page.locator("#f-applicant-region").inner_text()
+    shoot(page, "98-calculator-without-script")
+    context.close()

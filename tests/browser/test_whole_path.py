@@ -11,26 +11,20 @@ finance works on a second server over the same database whose day is set after t
 """
 
 
-from sqlalchemy import create_engine, text
 
 from huiqi.announcements.calendar import last_working_day, next_working_day
-from tests.browser.conftest import LIVE_DAY, fill_applicant, fill_little_giant, serving, shoot, sign_in
+from tests.browser.conftest import (
+    LIVE_DAY,
+    attach_declare_submit,
+    fill_applicant,
+    fill_little_giant,
+    reviewer_of,
+    serving,
+    shoot,
+    sign_in,
+)
 
 ENTERPRISE = "沈阳云帆软件有限公司（演示）"
-PDF = b"%PDF-1.4\n% huiqi browser test material\n1 0 obj <</Type/Catalog>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def _reviewer_of(database: str, application_id: int) -> str:
-    """The user name of the lead department's reviewer (the demo's dept-NN for that unit)."""
-    engine = create_engine(database)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(
-                "SELECT u.username FROM users u JOIN applications a ON a.department_id = u.department_id "
-                "WHERE a.id = :id AND u.role = 'department' ORDER BY u.username LIMIT 1"), {"id": application_id},
-            ).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def _state(page) -> str:
@@ -43,7 +37,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     page.goto("/calculator")
     fill_applicant(page)
     fill_little_giant(page, "2025-06-01")
-    page.click("form[action='/calculator'] button[type=submit]")
+    page.click("#calculate")
     page.wait_for_selector("#result table")
     assert "万元" in page.inner_text("#result .kpis")
     shoot(page, "10-enterprise-calculator")
@@ -62,18 +56,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     page.click("form[action='/applications/new'] button[type=submit]")
     page.wait_for_url("**/applications/*")
     application_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
-    material = tmp_path / "申报书.pdf"
-    material.write_bytes(PDF)
-    page.set_input_files("input[name=file]", str(material))
-    page.click("form[action$='/materials'] button[type=submit]")
-    page.wait_for_load_state()
-    assert "申报书.pdf" in page.inner_text("main")
-    page.check("input[name=agree]")
-    page.click("form[action$='/declaration'] button[type=submit]")
-    page.wait_for_load_state()
-    shoot(page, "12-enterprise-draft")
-    page.click("form[action$='/submit'] button[type=submit]")
-    page.wait_for_load_state()
+    attach_declare_submit(page, tmp_path)
     assert "市级初审" in _state(page)
     shoot(page, "13-enterprise-submitted")
 
@@ -89,7 +72,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     assert "责任单位审核" in _state(page)
 
     # The lead department proposes 80 万元 and records the 公示.
-    sign_in(page, _reviewer_of(live_database, application_id))
+    sign_in(page, reviewer_of(live_database, application_id))
     page.goto(f"/review/{application_id}")
     assert "规则判断" in page.content() and "申报书.pdf" in page.content()
     shoot(page, "16-department-review")

@@ -1,5 +1,6 @@
 """Both ways of delivering an offer through the JSON API alone: a list imported, the offers it makes; 申请即享 (the
-enterprise accepts, then submits) and 免申即享 (the lead department confirms; 公示, approval and payment follow)."""
+enterprise accepts and submits; city review, proposal, 公示, approval and payment follow) and 免申即享 (the lead
+department confirms; the enterprise confirms its account; 公示, approval and payment follow)."""
 
 from datetime import date
 
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.anyio
 async def test_both_ways_through_the_api(client, session, people, set_today) -> None:
     today = date(2025, 9, 1)
     set_today(today)
-    admin, alice, bob, miit, most, money = (bearer(session, p) for p in (
-        people.admin, people.alice, people.bob, people.miit, people.most, people.finance))
+    admin, alice, bob, miit, most, money, city = (bearer(session, p) for p in (
+        people.admin, people.alice, people.bob, people.miit, people.most, people.finance, people.shenyang))
     opened = await client.post("/api/v1/rounds", headers=admin, json={
         "policy": "ln-2022-35", "title": "2025年度（API）", "opens_on": "2025-09-01", "closes_on": "2025-12-31",
         "measures": [{"measure": 3, "mode": "apply"}, {"measure": 2, "mode": "direct"}]})
@@ -43,6 +44,11 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
                       files={"file": ("申报书.pdf", PDF, "application/pdf")})
     await client.post(f"/api/v1/applications/{app}/declaration", headers=alice)
     assert (await client.post(f"/api/v1/applications/{app}/submit", headers=alice)).json()["state"] == "city_review"
+    applied = app
+    assert (await client.post(f"/api/v1/reviews/{applied}/pass", headers=city, json={})).json()[
+        "state"] == "department_review"
+    assert (await client.post(f"/api/v1/reviews/{applied}/propose", headers=miit, json={"amount": offer["ceiling"]})
+            ).json()["state"] == "proposed"
 
     pending = (await client.get("/api/v1/offers/pending", headers=most)).json()["items"]
     direct = next(o for o in pending if o["uscc"] == BOB_USCC)
@@ -54,11 +60,13 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
     assert (await client.post(f"/api/v1/reviews/{app}/propose", headers=most, json={"amount": 900_000})).json()[
         "state"] == "proposed"
     starts = next_working_day(today)
-    announced = await client.post("/api/v1/announcements", headers=most,
-                                  json={"application_ids": [app], "starts_on": starts.isoformat()})
-    assert announced.status_code == 201
-    assert (await client.put("/api/v1/budgets/2025/ln-2022-35/2", headers=money, json={"amount": 5_000_000})
-            ).status_code == 200
+    for unit, record in ((most, app), (miit, applied)):
+        announced = await client.post("/api/v1/announcements", headers=unit,
+                                      json={"application_ids": [record], "starts_on": starts.isoformat()})
+        assert announced.status_code == 201, announced.text
+    for measure in (2, 3):
+        assert (await client.put(f"/api/v1/budgets/2025/ln-2022-35/{measure}", headers=money,
+                                 json={"amount": 5_000_000})).status_code == 200
     paid_on = next_working_day(last_working_day(starts, 5))
     set_today(paid_on)
     assert (await client.post("/api/v1/approvals", headers=money, json={"application_id": app})).status_code == 201
@@ -74,6 +82,19 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
     paid = await client.post("/api/v1/disbursements", headers=money,
                              json={"application_id": app, "paid_on": paid_on.isoformat(), "reference": "D-API-1"})
     assert paid.status_code == 201, paid.text
+
+    # 申请即享 goes on as any application: its account is in its 申报书, so only 免申即享 asks for a payee step.
+    assert (await client.post("/api/v1/approvals", headers=money, json={"application_id": applied})
+            ).json()["amount"] == offer["ceiling"]
+    paid = await client.post("/api/v1/disbursements", headers=money, json={
+        "application_id": applied, "paid_on": paid_on.isoformat(), "reference": "D-API-2"})
+    assert paid.status_code == 201, paid.text
+    timeline = (await client.get(f"/api/v1/applications/{applied}", headers=alice)).json()
+    assert timeline["state"] == "disbursed"
+    mine = (await client.get("/api/v1/offers", headers=alice)).json()["items"]
+    assert next(o for o in mine if o["id"] == offer["id"])["state"] == "accepted"
     stats = (await client.get("/api/v1/offers/statistics", headers=money)).json()["items"]
     m2 = next(r for r in stats if "措施2" in r["key"])
     assert (m2["confirmed"], m2["paid"], m2["paid_amount"]) == (1, 1, 900_000)
+    m3 = next(r for r in stats if "措施3" in r["key"])
+    assert (m3["accepted"], m3["paid"], m3["paid_amount"]) == (1, 1, offer["ceiling"])

@@ -60,6 +60,18 @@ def test_policy_texts_are_the_source() -> None:
     assert POLICY.title in SOURCE
 
 
+def test_every_condition_cites_text_that_says_it() -> None:
+    """A condition cites words of the policy, and never the preamble's 「结合辽宁实际」, which states why the
+    measures were written, not whom they serve: the place test cites the title (辽宁省…的若干措施)."""
+    conditions = [*POLICY.general, *(c for m in POLICY.measures for r in (*m.rules, *m.services, *m.local)
+                                     for c in r.conditions)]
+    for condition in conditions:
+        assert condition.clause in SOURCE, condition.name
+        assert condition.clause not in POLICY.preamble, f"{condition.name} cites the preamble"
+    place = next(c for c in POLICY.general if c.when == "in_liaoning")
+    assert place.clause == POLICY.title and "没有单列" in (place.reading or "")
+
+
 def test_money_measures_and_services() -> None:
     services = [m.number for m in POLICY.measures if m.kind == "service"]
     assert services == [10, 15, 16, 17, 18, 19, 20]

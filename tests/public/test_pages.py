@@ -54,10 +54,76 @@ async def test_calculator_converts_wan_exactly_and_names_bad_fields(client) -> N
     assert bad.status_code == 422 and "事项1·投资额（元）：金额精确到元" in bad.text
 
 
-async def test_calculator_matter_fields_follow_the_codes(client) -> None:
+async def test_calculator_matter_types_are_checkboxes_in_three_groups(client) -> None:
+    text = (await client.get("/calculator")).text
+    assert "multiple" not in text, "no multi-select that needs Ctrl-click"
+    groups = [text.index(f"<legend>{title}</legend>") for title in ("荣誉认定", "项目", "设立机构")]
+    assert groups == sorted(groups)
+    box = '<input type="checkbox" id="f-matters-0-codes{}" name="matters-0-codes" value="{}"'
+    assert box.format("", "global_500") in text, "the first box is the one an error links to"
+    assert groups[0] < text.index(box.format("-little_giant", "little_giant")) < groups[1]
+    assert groups[1] < text.index(box.format("-smart_manufacturing", "smart_manufacturing")) < groups[2]
+    assert groups[2] < text.index(box.format("-establishment", "establishment"))
+    assert groups[2] < text.index(box.format("-spin_off", "spin_off"))
+
+
+async def test_calculator_matter_fields_say_which_types_need_them(client) -> None:
     response = await client.get("/calculator/matter", params={"i": 2, "matters-2-codes": "digital_benchmark"})
-    assert 'name="matters-2-domain"' in response.text and 'name="matters-2-investment"' in response.text
-    assert 'name="matters-2-sector"' not in response.text
+    needed = dict(re.findall(r'<label data-needed-by="([^"]+)">.*?name="matters-2-(\w+)"', response.text, re.S))
+    by_field = {field: codes.split() for codes, field in needed.items()}
+    assert by_field["sector"] == ["component_manufacturing"] and by_field["domain"] == ["digital_benchmark"]
+    assert {"smart_manufacturing", "digital_benchmark", "chain_introduction"} <= set(by_field["investment"])
+    assert 'data-needed-by' not in response.text.split('name="matters-2-date"')[0].rsplit("<label", 1)[1]
+    assert 'value="digital_benchmark" checked' in response.text
+
+
+async def test_calculator_offers_the_levels_each_code_allows(client) -> None:
+    text = (await client.get("/calculator")).text
+
+    def accepting(level: str) -> list[str]:
+        return re.search(rf'<option value="{level}" data-codes="([^"]*)"', text).group(1).split()
+
+    assert "little_giant" not in accepting("international") and "little_giant" not in accepting("industry")
+    assert "little_giant" in accepting("national") and "little_giant" in accepting("provincial")
+    assert accepting("international") == accepting("industry") == ["standard_lead"]
+    assert "gazelle" in accepting("provincial") and "gazelle" not in accepting("national")
+
+
+async def test_calculator_region_is_a_city_then_its_districts(client) -> None:
+    text = (await client.get("/calculator")).text
+    city = text[text.index('id="f-applicant-city"'):]
+    city = city[:city.index("</select>")]
+    assert '<option value="210300">鞍山市</option>' in city and "铁西区" not in city and "辽宁省外" in city
+    district = text[text.index('id="f-applicant-region"'):]
+    district = district[:district.index("</select>")]
+    assert "沈阳市铁西区" in district and "鞍山市铁西区" in district and ">铁西区<" not in district
+    assert district.index('<optgroup label="沈阳市">') < district.index("沈阳市铁西区") < district.index(
+        '<optgroup label="大连市">'), "without script each district is under its own city"
+    only = await client.get("/districts", params={"district_field": "applicant-region",
+                                                  "city_field": "applicant-city", "applicant-city": "210300"})
+    assert "鞍山市铁西区" in only.text and "沈阳市" not in only.text and "（不细分区县）" in only.text
+    assert 'id="f-applicant-region" name="applicant-region"' in only.text
+    outside = await client.get("/districts", params={"district_field": "region", "city_field": "city",
+                                                     "city": "110101"})
+    assert "辽宁省外" in outside.text and "区" not in outside.text.replace("区县", "")
+
+
+async def test_calculator_reads_the_district_of_the_chosen_city(client) -> None:
+    await client.get("/calculator")
+    token = client.cookies.get(CSRF_COOKIE)
+    form = {**FORM, "applicant-region": "210106", "applicant-city": "210100", "csrf_token": token}
+    answer = await client.post("/calculator", data=form)
+    assert answer.status_code == 200 and "从高：由措施5支持" in answer.text
+    shown = answer.text[answer.text.index('id="f-applicant-region"'):]
+    shown = shown[:shown.index("</select>")]
+    assert '<option value="210106" selected>沈阳市铁西区</option>' in shown and "鞍山市" not in shown
+    city_only = await client.post("/calculator", data={**form, "applicant-region": ""})
+    assert city_only.status_code == 200 and "从高：由措施5支持" in city_only.text
+    wrong = await client.post("/calculator", data={**form, "applicant-region": "210303"})
+    assert wrong.status_code == 422
+    said = "鞍山市铁西区不在沈阳市，请在沈阳市的区县中重新选择"
+    assert f'<a href="#f-applicant-region">申报单位·注册地：{said}</a>' in wrong.text
+    assert '<span class="field-error" id="e-applicant-region">鞍山市铁西区不在沈阳市' in wrong.text
 
 
 async def test_calculator_asks_the_facts_of_issue_11(client) -> None:
@@ -161,3 +227,22 @@ async def test_policy_text_has_a_table_of_contents_whose_links_all_land(client) 
     assert "m1" in links and len(links) > 5
     for anchor in links:
         assert f'id="{anchor}"' in text, anchor
+
+
+async def test_the_question_of_a_level_offers_the_levels_its_type_allows(client) -> None:
+    await client.get("/calculator")
+    form = {"applicant-kind": "enterprise", "applicant-city": "210100", "applicant-industry": "6513",
+            "matters-0-codes": "little_giant", "matters-0-date": "2023-07-15", "as_of": "2025-06-30",
+            "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = (await client.post("/calculator", data=form, headers={"HX-Request": "true"})).text
+    asked = answer[answer.index('form="calculator" name="matters-0-level"'):]
+    asked = asked[:asked.index("</select>")]
+    assert re.findall(r'<option value="(\w+)">', asked) == ["national", "provincial"]
+
+
+async def test_another_matter_without_script_is_the_form_again_with_a_row_more(client) -> None:
+    await client.get("/calculator")
+    form = {**FORM, "add_row": "1", "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    again = await client.post("/calculator", data=form)
+    assert again.status_code == 200 and 'id="matter-1"' in again.text and "计算结果" not in again.text
+    assert 'value="smart_manufacturing" checked' in again.text, "what was typed stays"

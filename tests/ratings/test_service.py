@@ -2,6 +2,7 @@
 responsible department, answered; the enterprise asks a re-check once and an admin concludes; the rates add up."""
 
 import io
+import re
 from datetime import date, datetime
 
 import openpyxl
@@ -68,5 +69,9 @@ async def test_the_pages(browser, session, people, rejected) -> None:
     sheet = (await unit.get("/ratings/rectifications.xlsx")).content
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
     assert rows[2][3] == "措施3 培育中小企业" and isinstance(rows[2][6], datetime)  # the deadline a real date
+    rating = re.search(r'action="/ratings/(\d+)/answer"', listed).group(1)
+    empty = await unit.post(f"/ratings/{rating}/answer", data={"text": "  "})
+    assert empty.status_code == 422 and '<a href="#f-text">整改情况：请填写</a>' in empty.text
+    assert '<textarea id="f-text" name="text"' in empty.text and 'id="e-text"' in empty.text
     public = (await browser(None).get("/ratings")).text
     assert "好评率" in public and "省工业和信息化厅" in public

@@ -29,7 +29,7 @@ async def test_a_list_imported_on_the_page_becomes_an_offer_the_enterprise_accep
     assert "工信部企业函〔2025〕测试号" in shown and "名单已导入" in shown
     alice = browser(people.alice)
     me = (await alice.get("/me")).text
-    assert "政策直达" in me and "接受并生成申报" in me
+    assert "政策直达" in me and "接受并生成申报" in me and "措施3 培育中小企业" in me  # the measure by its title
     offer = session.query(Offer).filter_by(uscc=ALICE_USCC, state="open", measure=3).first()
     accepted = await alice.post(f"/offers/{offer.id}/accept")
     assert accepted.status_code == 303 and accepted.headers["location"].startswith("/applications/")

@@ -26,3 +26,26 @@ def test_region_problems() -> None:
     assert "不是辽宁省的行政区划代码" in divisions.region_problem("210199")
     assert "前两位不是省级" in divisions.region_problem("990000")
     assert "六位" in divisions.region_problem("2101")
+
+
+def test_each_city_lists_its_own_districts_by_unambiguous_names() -> None:
+    names = [name for city in CITIES for name in divisions.districts(city).values()]
+    assert len(names) == 100 and len(set(names)) == 100, "no two districts read the same"
+    assert divisions.districts("210100")["210106"] == "沈阳市铁西区"
+    assert divisions.districts("210300")["210303"] == "鞍山市铁西区"
+    assert all(divisions.city_of(code) == "210300" for code in divisions.districts("210300"))
+
+
+def test_a_city_and_a_district_name_one_region() -> None:
+    assert divisions.chosen_region("210300", "210303") == "210303"
+    assert divisions.chosen_region("210300", "") == "210300"
+    assert divisions.chosen_region("shenfu", "") == "shenfu"
+    assert divisions.chosen_region(divisions.OUTSIDE, "") == divisions.OUTSIDE
+    try:
+        divisions.chosen_region("210100", "210303")
+    except ValueError as error:
+        assert str(error) == "鞍山市铁西区不在沈阳市，请在沈阳市的区县中重新选择"
+    else:
+        raise AssertionError("a district of another city is refused")
+    assert [divisions.region_city(c) for c in ("210303", "shenfu", "440305", "")] == ["210300", "shenfu",
+                                                                                      divisions.OUTSIDE, ""]

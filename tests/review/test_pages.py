@@ -89,8 +89,12 @@ async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None
     assert too_much.status_code == 409 and "超过上限 100 万元" in too_much.text and 'value="120"' in too_much.text
     too_fine = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "1.23456"})
     assert too_fine.status_code == 422 and "四位小数" in too_fine.text
+    assert '<a href="#f-amount">' in too_fine.text and 'id="f-amount" name="amount"' in too_fine.text
+    exponent = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "1e3"})
+    assert exponent.status_code == 422 and "「1e3」不是数字" in exponent.text
     no_reason = await miit.post(f"/review/{alice_h1.id}/return", data={"reasons": "  "})
     assert no_reason.status_code == 422 and "须写明理由" in no_reason.text
+    assert '<textarea id="f-reasons" name="reasons"' in no_reason.text, "the failed step's field, linked"
     assert alice_h1.state == "department_review" and alice_h1.amount_proposed is None
 
 

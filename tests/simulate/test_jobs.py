@@ -1,7 +1,10 @@
 """Simulation jobs over HTTP: start (synthetic or uploaded), poll, fetch reports; who may, and bad input."""
 
 import io
+import json
+import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -16,6 +19,8 @@ from tests.webtest import bearer
 pytestmark = pytest.mark.anyio
 REFORM = "name: 测试改革\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试}\n"
 
+BY_MEASURE = re.compile("按措施：上限合计（(万元|亿元)）")  # a chart reads in 亿元 once its largest bar reaches one
+
 
 async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people, session) -> None:
     headers = bearer(session, people.finance)
@@ -28,6 +33,10 @@ async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people,
     assert set(groups[0]) >= {"measure", "region", "matters", "grants", "ceiling_sum"}
     diff = {(g["measure"], g["region"]): g["ceiling_sum"] for g in job["result"]["difference"]}
     assert sum(v for (m, _), v in diff.items() if m == 11) > 0 and all(v == 0 for (m, _), v in diff.items() if m != 11)
+    impact = job["result"]["impact"]
+    assert impact["total"]["applicants"] == 400 and impact["total"]["lose"] == 0 and impact["total"]["gain"] > 0
+    assert [m["measure"] for m in impact["measures"]] == [11]
+    assert impact["total"]["diff_ceiling_sum"] == sum(diff.values())
     xlsx = await client.get(f"/api/v1/simulations/{job['id']}/report.xlsx", headers=headers)
     assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["测算结果", "说明"]
     html = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
@@ -103,12 +112,17 @@ async def test_who_may(client, people, session) -> None:
 
 async def test_pages(browser, people) -> None:
     finance = browser(people.finance)
-    assert "开始测算" in (await finance.get("/simulate")).text
-    moved = await finance.post("/simulate", data={"synthetic_applicants": "100", "by": "measure", "reform": REFORM,
-                                                  "csrf_token": finance.csrf})
+    form = (await finance.get("/simulate")).text
+    assert "开始测算" in form and 'type="checkbox" name="by" value="region" checked' in form  # boxes, not codes to type
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "100", "by": ["measure", "year"],
+                                                  "reform": REFORM, "csrf_token": finance.csrf})
     assert moved.status_code == 303
     page = await finance.get(moved.headers["location"])
-    assert "按措施：上限合计（万元）" in page.text and "下载 Excel" in page.text
+    assert BY_MEASURE.search(page.text) and "按年份" in page.text and "下载 Excel" in page.text
+    for shown in ("改革影响分析", "核心企业覆盖率（改革后）", "逐年支出（按事项日期所在年份）",
+                  "受益变化：按企业规模（家）", "支出变化最大的十项措施", "按营业收入：受益变化与覆盖率",
+                  "从高不重复：按措施（基线）"):
+        assert shown in page.text, shown
     bad = await finance.post("/simulate", data={"by": "nope", "csrf_token": finance.csrf})
     assert bad.status_code == 422 and "不能按" in bad.text
     assert (await browser(people.alice).get("/simulate")).status_code == 403
@@ -120,3 +134,18 @@ def test_jobs_cut_off_by_a_restart_are_marked_failed(session, people) -> None:
     assert jobs.interrupted(session) == 1
     job = session.query(SimulationJob).one()
     assert job.state == "failed" and "服务重启" in job.error
+
+
+async def test_a_job_finished_before_the_impact_analysis_still_shows(browser, people, session) -> None:
+    """Jobs stored without ``impact`` (older versions) rebuild their page and report without it."""
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "60", "by": "measure",
+                                                  "csrf_token": finance.csrf})
+    job = session.get(SimulationJob, int(moved.headers["location"].rsplit("/", 1)[1]))
+    stored = Path(job.folder) / "report.json"
+    data = json.loads(stored.read_text("utf-8"))
+    assert "impact" in data and "政策影响分析" in (await finance.get(moved.headers["location"])).text
+    stored.write_text(json.dumps({k: v for k, v in data.items() if k != "impact"}, ensure_ascii=False), "utf-8")
+    page = await finance.get(moved.headers["location"])
+    assert page.status_code == 200 and BY_MEASURE.search(page.text) and "影响分析" not in page.text
+    assert jobs.rebuild(job, []).impact is None

@@ -1,6 +1,7 @@
 """``huiqi simulate`` and ``huiqi population synth``: outputs, JSON shape, errors, and the Dask engine."""
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -81,7 +82,7 @@ def test_outputs(population: Path, tmp_path: Path, suffix: str) -> None:
     if suffix == ".html":
         text = out.read_text("utf-8")
         assert "echarts" in text and "cdn" not in text.lower() and "<script src" not in text
-        assert "按措施：上限合计（万元）" in text and "沈阳市" in text
+        assert re.search("按措施：上限合计（(万元|亿元)）", text) and "沈阳市" in text
 
 
 def test_table_in_chinese(population: Path) -> None:
@@ -153,3 +154,58 @@ def test_a_large_synthetic_population_is_made_in_blocks(tmp_path: Path, monkeypa
     first, first_matters = synthesise(400, 1, vocabulary(), 1.6)
     assert people.head(400).equals(first) and matters.head(first_matters.height).equals(first_matters)
     assert not (out / ".blocks").exists()
+
+
+EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""", re.I)
+
+
+def test_impact_in_json_and_the_html_report(population: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = simulate(str(population), "--by", "region", "--reform", str(ROOT / "examples" / "reform.yaml"),
+                      "--format", "json", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    impact = json.loads(result.stdout)["impact"]
+    assert set(impact) == {"as_of", "windows", "years", "total", "groups", "stacking", "revenue_bands", "measures",
+                           "enterprises"}
+    assert set(impact["groups"]) == {"size", "section", "city", "revenue_band"}
+    assert impact["total"]["applicants"] == 1500 and len(impact["stacking"]) == 2
+    assert impact["windows"] == [[2022, 2025], [2022, 2026]] and impact["years"][-1]["year"] == 2026
+    assert impact["measures"][0]["measure"] == 11 and len(impact["enterprises"]) == 10
+    cost = sum(g["ceiling_sum"] for g in json.loads(result.stdout)["groups"])
+    assert sum(y["ceiling_sum"] for y in impact["years"]) == cost == impact["total"]["ceiling_sum"]
+    text = out.read_text("utf-8")
+    assert "改革影响分析" in text and "逐年支出（按事项日期所在年份）" in text and "受益变化：按行业门类（家）" in text
+    assert "核心企业覆盖率" in text and "从高不重复节省" in text and "亿元" in text
+    assert text.count("data-charts=") == 2 and "huiqiBars" in text
+    assert not EXTERNAL.search(text), EXTERNAL.search(text)
+
+
+def test_external_requests_are_caught() -> None:
+    """The pattern the report is held to finds what would make a browser call another host."""
+    for tag in ('<script src="https://cdn.example/echarts.js">', "<link href='//cdn.example/a.css'>",
+                '<img src=http://x/y.png>', "<style>@import 'x.css'</style>", "a{background:url(https://x/y)}"):
+        assert EXTERNAL.search(tag), tag
+    assert not EXTERNAL.search('document.createElementNS("http://www.w3.org/2000/svg", "svg")')
+
+
+def test_no_impact_skips_it(population: Path) -> None:
+    result = simulate(str(population), "--by", "measure", "--format", "json", "--no-impact")
+    assert result.exit_code == 0 and "impact" not in json.loads(result.stdout)
+    table = simulate(str(population), "--by", "measure")
+    assert "核心企业覆盖率（基线）" in table.stdout and "从高不重复节省（基线）" in table.stdout
+
+
+def test_a_population_without_matters(tmp_path: Path) -> None:
+    """Nothing to pay: zeros, empty groups and a report that still opens, never a crash."""
+    folder = tmp_path / "pop"
+    folder.mkdir()
+    (folder / "applicants.csv").write_text("uscc,kind,region,industry\n", "utf-8")
+    (folder / "matters.csv").write_text("id,uscc,type,codes,date\n", "utf-8")
+    out = tmp_path / "report.html"
+    result = simulate(str(folder), "--by", "measure,region,year", "--reform", str(ROOT / "examples" / "reform.yaml"),
+                      "--format", "json", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["groups"] == [] and data["impact"]["total"]["applicants"] == 0
+    assert [y["ceiling_sum"] for y in data["impact"]["years"]] == [0, 0, 0, 0, 0]
+    assert "改革影响分析" in out.read_text("utf-8")

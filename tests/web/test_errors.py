@@ -50,3 +50,50 @@ async def test_bad_input_to_the_main_forms_is_told_in_chinese_and_linked_to_its_
     password = await alice.post("/account/password", data={"current_password": "wrong", "new_password": "short"})
     assert password.status_code == 422
     _plain(_errors(password.text))
+
+
+def _linked(text: str) -> list[str]:
+    """The fields the error summary links to, each present on the page."""
+    fields = re.findall(r'href="#(f-[^"]+)"', _errors(text))
+    for field in fields:
+        assert f'id="{field}"' in text, field
+    return fields
+
+
+async def test_more_forms_link_each_error_to_its_field(browser, session, people) -> None:
+    finance, alice, anyone = browser(people.finance), browser(people.alice), browser(None)
+    budget = await finance.post("/budgets", data={"year": "2025", "measure": "ln-2022-35/3", "amount": "1e3"})
+    assert budget.status_code == 422
+    _plain(_errors(budget.text))
+    assert _linked(budget.text) == ["f-amount"] and 'id="e-amount"' in budget.text
+    subscribed = await anyone.post("/subscribe", data={"email": "not-an-address", "topic": "policy"})
+    assert subscribed.status_code == 422
+    _plain(_errors(subscribed.text))
+    assert _linked(subscribed.text) == ["f-email"]
+    key = await alice.post("/me/matters", data={"key": "a b", "matters-0-codes": "key_tech"})
+    assert _linked(key.text) == ["f-key"] and 'id="e-key"' in key.text
+    date = await alice.post("/me/matters", data={"key": "研发项目", "matters-0-codes": "key_tech",
+                                                  "matters-0-date": "2024-02-30"})
+    assert date.status_code == 422
+    assert _linked(date.text) == ["f-matters-0-date"] and 'id="e-matters-0-date"' in date.text
+    untyped = await alice.post("/me/matters", data={"key": "研发项目"})
+    assert _linked(untyped.text) == ["f-matters-0-codes"] and 'id="e-matters-0-codes"' in untyped.text
+
+
+async def test_the_calculator_links_each_error_to_its_field(client) -> None:
+    from huiqi.web.deps import CSRF_COOKIE
+
+    await client.get("/calculator")
+    refused = await client.post("/calculator", data={"csrf_token": client.cookies.get(CSRF_COOKIE),
+        "applicant-uscc": "123", "matters-0-codes": "little_giant", "matters-0-date": "2024-02-30",
+        "matters-3-codes": "smart_manufacturing", "matters-3-investment": "1e3"})
+    assert refused.status_code == 422
+    _plain(_errors(refused.text))
+    assert _linked(refused.text) == ["f-matters-3-investment"] and 'id="e-matters-3-investment"' in refused.text
+    data = {"csrf_token": client.cookies.get(CSRF_COOKIE), "applicant-uscc": "123", "matters-0-codes": "little_giant",
+            "matters-0-date": "2024-02-30", "matters-3-codes": "smart_manufacturing", "matters-3-investment": "1000"}
+    read = await client.post("/calculator", data=data)
+    assert read.status_code == 422
+    _plain(_errors(read.text))
+    assert set(_linked(read.text)) == {"f-applicant-uscc", "f-matters-0-date"}
+    assert 'id="e-applicant-uscc"' in read.text and 'id="e-matters-0-date"' in read.text

@@ -12,14 +12,15 @@ from huiqi.audit.service import plain
 from huiqi.errors import InputError
 from huiqi.models import ApplicantProfile, Matter
 from huiqi.money import parse_wan, wan
-from huiqi.public.calculator import matter_from_form
+from huiqi.public.calculator import matter_from_form, region_from
 from huiqi.rules.facts import MONEY_FIELDS
 from huiqi.rules.policy import CodeInfo
 
 BOOLEANS = {"true": True, "false": False}
 FLAGS = ("digital_core_confirmed", "above_scale", "independent_legal_entity", "sound_accounts", "bad_credit",
          "major_accident")
-KEY_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+KEY_SIGNS = set("-_.·（）()")  # besides letters (汉字 too) and digits: no / ? # % that a link or path would split
+KEY_LENGTH = 64
 
 
 def _shown(name: str, value: Any) -> str:
@@ -40,8 +41,9 @@ def profile_values(profile: ApplicantProfile | None) -> dict[str, str]:
 def profile_from_form(form: FormData) -> dict[str, Any]:
     """The profile a form describes: empty fields are unknown, money in 万元 becomes yuan."""
     fields: dict[str, Any] = {}
+    region = region_from(form, "city", "region", "applicant.region")
     for name in PROFILE_FIELDS:
-        text = str(form.get(name) or "").strip()
+        text = str(form.get(name) or "").strip() if name != "region" else (region or "")
         if not text:
             fields[name] = None
         elif name in MONEY_FIELDS:
@@ -65,8 +67,9 @@ def matter_values(row: Matter | None) -> dict[str, list[str]]:
 def matter_from(form: FormData, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:
     """The matter a form describes, in the interchange shape, with its key."""
     key = str(form.get("key") or "").strip()
-    if not key or len(key) > 64 or not set(key) <= KEY_CHARS:
-        raise InputError([("key", "事项编号须为 1 至 64 个字母、数字、-、_")])
+    if not key or len(key) > KEY_LENGTH or not all(c.isalnum() or c in KEY_SIGNS for c in key):
+        raise InputError([("key", f"请填写 1 至 {KEY_LENGTH} 个字，可用汉字、字母、数字和 - _ . · （ ） 符号，"
+                                  "不能有空格")])
     matter = matter_from_form(form, 0, "matter", codes)
     if "codes" not in matter:
         raise InputError([("matter.codes", "请选择至少一个事项类别")])

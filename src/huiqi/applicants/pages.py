@@ -1,5 +1,6 @@
 """The enterprise's own page (/me): its profile, its matters, and what it may claim for them."""
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,6 +14,7 @@ from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.public import calculator
+from huiqi.public.service import measure_titles
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
 from huiqi.rules.facts import CHOICES, FACTS
@@ -47,6 +49,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
             applied.setdefault(keys[application.matter_id], []).append(application)
     editing = context.pop("editing", None)
     mine, codes = offers.mine(session, actor=actor), catalogue.codes(session)
+    titles = measure_titles(session)
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
                 open_rounds=rounds.open_by_measure(session), direct=rounds.direct_measures(session), offers=mine,
                 offer_states=offers.STATE_LABELS,
@@ -54,13 +57,15 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_matters={m.id: f"{m.key}（{codes[m.codes[0]].label if m.codes and m.codes[0] in codes else ''}）"
                                for m in matters},
                 offer_rounds={r.id: r.title for r in rounds.listed(session)},
+                offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=answer, titles={m.key: m for m in matters}, applied=applied,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
-                editing=editing, i=0, add_next=None, codes=catalogue.codes(session), choices=CHOICES, facts=FACTS,
-                matter_choices=calculator.choices, regions=divisions.divisions(), person=namer(session),
+                editing=editing, i=0, add_next=None, codes=codes, choices=CHOICES, facts=FACTS,
+                matter_choices=calculator.choices, regions=divisions.divisions(),
+                **calculator.matter_context(codes, catalogue.published(session)),
                 classes={c: r["name"] for c, r in industries.industries().items() if r["level"] == "class"},
                 **context)
 
@@ -80,10 +85,19 @@ def _label(field: str) -> str:
     return calculator.field_label(field.replace("matter.", "matters[0].", 1)).replace("事项1·", "")
 
 
-def _problems(error: InputError) -> list[tuple[str, str]]:
-    """Each problem by its Chinese label; a profile field's is linked to its control (``#f-<name>``)."""
-    return [Problem(_label(f), r, f.removeprefix("applicant.") if f.startswith("applicant.") else "")
-            for f, r in error.problems]
+def _problems(error: InputError, matter: bool = False) -> list[tuple[str, str]]:
+    """Each problem by its Chinese label, linked to its control (``#f-<name>``): a profile field by its name, a
+    matter's by its row-0 field (``matters-0-level``), the matter's key as ``key``."""
+    return [Problem(_label(f), r, _field(f, matter)) for f, r in error.problems]
+
+
+def _field(path: str, matter: bool) -> str:
+    if path == "key" or not path:
+        return path
+    fact = re.split(r"[.\]]", path)[-1] if "." in path else path
+    if not matter:
+        return fact if path.startswith("applicant.") else ""
+    return "matters-0-" + (fact if fact in FACTS or fact == "codes" else "codes")
 
 
 @router.post("/me/profile", response_class=HTMLResponse, response_model=None)
@@ -104,7 +118,8 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
         matter = forms.matter_from(form, catalogue.codes(session))
         service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter)
     except InputError as error:
-        return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error), values=values,
+        return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
+                   values=values,
                    key=str(form.get("key") or ""))
     except NotFound:
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),

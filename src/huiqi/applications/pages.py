@@ -12,16 +12,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
+from huiqi.applicants import service as applicant_service
 from huiqi.applications import service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.catalogue import repository as catalogue_rows
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.labels import measure_label
-from huiqi.models import User
-from huiqi.money import parse_wan
+from huiqi.models import Matter, User
+from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
 from huiqi.rounds import service as rounds
+from huiqi.rules.answer import Grant
+from huiqi.rules.policy import CodeInfo
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -57,8 +61,32 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
     require_role(actor, Role.ENTERPRISE, doing="申报")
     applicant = applicants.by_uscc(session, actor.uscc or "")
     matters = applicants.matters(session, applicant.id) if applicant else []
-    return page(request, "applications/new.html", who, status_code=status_code, matters=matters,
+    codes, grants = _known(session, actor, matters)
+    return page(request, "applications/new.html", who, status_code=status_code,
+                matters=[(m.key, _matter_label(m, codes, grants)) for m in matters],
                 measures=_open_measures(session), form=form, problems=form.pop("problems", []))
+
+
+def _known(session: Session, actor: User, matters: list[Matter]) -> tuple[dict[str, CodeInfo], dict[str, Grant]]:
+    """The codes in force, and each matter's grant (the measure and ceiling its stored facts reach today)."""
+    if not matters:
+        return {}, {}
+    answer = applicant_service.answer_for(session, actor=actor, uscc=actor.uscc or "")
+    return catalogue.codes(session), {g.matter: g for g in answer.grants}
+
+
+def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: dict[str, Grant]) -> str:
+    """A matter as the enterprise knows it: key, type, date and what it may get (h1 · 专精特新“小巨人”企业（新认定）
+    · 2023-07-15 · 最高 100 万元（措施3））."""
+    kinds = "、".join(codes[c].label if c in codes else c for c in matter.codes)
+    grant = grants.get(matter.key)
+    if grant is None:
+        reach = "暂无可获支持的措施"
+    elif grant.ceiling is None:
+        reach = f"金额未定（措施{grant.measure}）"
+    else:
+        reach = f"最高 {wan(grant.ceiling)} 万元（措施{grant.measure}）"
+    return f"{matter.key} · {kinds} · {matter.date or '日期未填'} · {reach}"
 
 
 @router.get("/applications/new", response_class=HTMLResponse)

@@ -33,16 +33,16 @@ def mine(session: Session, *, actor: User) -> list[Subscription]:
 def subscribe(session: Session, *, actor: User, topic: str, value: str | None = None) -> Subscription:
     """A signed-in user's subscription (confirmed at once: the account is the address)."""
     if topic not in TOPICS:
-        raise InputError([("订阅内容", f"应为 {'、'.join(TOPICS.values())} 之一")])
+        raise InputError([("topic", f"应为 {'、'.join(TOPICS.values())} 之一")])
     if topic in ("measure", "region", "industry"):
         if actor.role != Role.ENTERPRISE:
-            raise InputError([("订阅内容", "按措施、地区或行业订阅仅限企业用户")])
+            raise InputError([("topic", "按措施、地区或行业订阅仅限企业用户")])
         if topic == "measure" and (not value or len(value) > 60 or not re.fullmatch(r"[a-z0-9-]+/[0-9]{1,3}", value)):
-            raise InputError([("订阅对象", "请选择一条措施")])
+            raise InputError([("value", "请选择一条措施")])
         if topic == "region" and not (value and divisions.in_liaoning(value)):
-            raise InputError([("订阅对象", "请填写辽宁省内的地区代码（如 210100）")])
+            raise InputError([("value", "请填写辽宁省内的地区代码（如 210100）")])
         if topic == "industry" and not (value and re.fullmatch(r"[0-9]{4}", value) and industries.is_class(value)):
-            raise InputError([("订阅对象", "请填写国民经济行业小类代码（4 位，如 6513）")])
+            raise InputError([("value", "请填写国民经济行业小类代码（4 位，如 6513）")])
     else:
         value = None
     found = session.scalar(select(Subscription).where(Subscription.user_id == actor.id, Subscription.topic == topic,
@@ -61,10 +61,10 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
     """Anyone's subscription by e-mail: unconfirmed until the link sent to the address is followed."""
     email = email.strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
-        raise InputError([("电子邮箱", "请填写有效的电子邮箱地址")])
+        raise InputError([("email", "请填写有效的电子邮箱地址")])
     chosen = [t for t in topics if t in PUBLIC]
     if not chosen:
-        raise InputError([("订阅内容", "请至少选择 新政策发布、新的申报批次、新的公示 之一")])
+        raise InputError([("topic", "请至少选择 新政策发布、新的申报批次、新的公示 之一")])
     if not get_settings().smtp_host:
         raise Conflict("本系统未开通邮件发送，暂不能按邮箱订阅；企业用户可登录后在消息中心订阅")
     made = []

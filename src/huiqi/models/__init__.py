@@ -23,6 +23,7 @@ from huiqi.models.policy_version import PolicyVersion
 from huiqi.models.rating import Rating
 from huiqi.models.recognition_list import RecognitionList
 from huiqi.models.round import Round, RoundMeasure
+from huiqi.models.saved_reform import SavedReform
 from huiqi.models.simulation_job import SimulationJob
 from huiqi.models.subscription import Subscription
 from huiqi.models.transition import Transition
@@ -34,6 +35,6 @@ from huiqi.models.whitelist_version import WhitelistVersion
 __all__ = [
     "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
     "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
-    "Matter", "Message", "Offer", "PolicyVersion", "Rating", "RecognitionList", "Round", "RoundMeasure",
+    "Matter", "Message", "Offer", "PolicyVersion", "Rating", "RecognitionList", "Round", "RoundMeasure", "SavedReform",
     "SimulationJob", "Subscription", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
 ]

@@ -8,10 +8,13 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
+from huiqi.errors import InputError
 from huiqi.money import parse_wan
+from huiqi.reference.divisions import chosen_region
+from huiqi.rules.expr import values_named
 from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS
 from huiqi.rules.loader import vocabulary
-from huiqi.rules.policy import CodeInfo
+from huiqi.rules.policy import GROUPS, CodeInfo, Policy
 
 BOOLEANS = {"true": True, "false": False}
 MATTER_KEY = re.compile(r"^matters-(\d+)-")
@@ -44,6 +47,10 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None) -> 
         value = _value(name, form.getlist(f"applicant-{name}"), f"applicant.{name}")
         if value is not None:
             applicant[name] = value
+    region = region_from(form, "applicant-city", "applicant-region", "applicant.region")
+    applicant.pop("region", None)
+    if region:
+        applicant["region"] = region
     matters = []
     for i in matter_rows(form):
         matter = matter_from_form(form, i, f"matters[{len(matters)}]", codes)
@@ -53,6 +60,29 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None) -> 
     if form.get("as_of"):
         case["as_of"] = str(form.get("as_of"))
     return case
+
+
+def region_from(form: FormData, city: str, district: str, path: str) -> str | None:
+    """The region a form's city and district selects name (a district answered in a question box counts
+    too); InputError when the district lies in another city."""
+    first = [next((v.strip() for v in form.getlist(name) if v.strip()), "") for name in (city, district)]
+    try:
+        return chosen_region(*first)
+    except ValueError as error:
+        raise InputError([(path, str(error))]) from None
+
+
+def form_field(path: str, form: FormData) -> str:
+    """The form field a problem's path names (``matters[1].level`` -> ``matters-3-level`` when the second matter
+    with codes is row 3; ``applicant.size`` -> ``applicant-size``), or "" when none does."""
+    match = re.match(r"^matters\[(\d+)\](?:\.(\w+))?", path)
+    if match:
+        rows = [i for i in matter_rows(form) if any(v.strip() for v in form.getlist(f"matters-{i}-codes"))]
+        k = int(match.group(1))
+        return f"matters-{rows[k]}-{match.group(2) or 'codes'}" if k < len(rows) else ""
+    if path.startswith("applicant."):
+        return "applicant-" + path.split(".", 1)[1]
+    return "as_of" if path == "as_of" else ""
 
 
 def field_names(form: FormData) -> dict[str, str]:
@@ -85,6 +115,8 @@ def field_label(path: str) -> str:
     if match:
         fact = FACTS.get(match.group(2) or "")
         return f"事项{int(match.group(1)) + 1}" + (f"·{fact.label}" if fact else "")
+    if path == "applicant.region":
+        return "申报单位·注册地"
     if path.startswith("applicant."):
         fact = FACTS.get(path.split(".", 1)[1])
         return f"申报单位·{fact.label}" if fact else path
@@ -94,3 +126,37 @@ def field_label(path: str) -> str:
 def choices(name: str) -> dict[str, str]:
     """The choices of an enumerated fact, with their Chinese labels."""
     return CHOICES.get("size" if name == "parent_size" else name, {})
+
+
+def level_choices(policies: list[Policy], codes: dict[str, CodeInfo]) -> dict[str, tuple[str, ...]]:
+    """Each code with a level to the levels its rules can accept: the values their conditions compare the level
+    with (小巨人: national, provincial; 瞪羚: provincial), in the order of ``CHOICES``; every level when no rule
+    reaching the code names one."""
+    named: dict[str, set[str]] = {}
+    for policy in policies:
+        for measure in policy.measures:
+            for rule in (*measure.rules, *measure.local):
+                values = {v for c in rule.conditions for v in values_named(c.node, "level")}
+                for code in rule.reaches:
+                    named.setdefault(code, set()).update(values)
+    levels = CHOICES["level"]
+    return {code: tuple(v for v in levels if v in named[code]) if named.get(code) else tuple(levels)
+            for code, info in codes.items() if "level" in info.fields}
+
+
+def matter_context(codes: dict[str, CodeInfo], policies: list[Policy]) -> dict[str, Any]:
+    """What a matter's fieldset needs to offer the codes and only the fields and levels each asks for:
+    ``groups`` (group name -> its codes), ``needs`` (a fact -> the codes that need it, in the vocabulary's
+    order) and ``level_codes`` (a level -> the codes whose rules accept it)."""
+    groups: dict[str, list[tuple[str, CodeInfo]]] = {name: [] for name in GROUPS.values()}
+    needs: dict[str, list[str]] = {}
+    for code, info in codes.items():
+        groups[GROUPS.get(info.group, GROUPS[info.type])].append((code, info))
+        for name in info.fields:
+            needs.setdefault(name, []).append(code)
+    level_codes: dict[str, list[str]] = {value: [] for value in CHOICES["level"]}
+    for code, levels in level_choices(policies, codes).items():
+        for value in levels:
+            level_codes[value].append(code)
+    return {"groups": {name: members for name, members in groups.items() if members}, "needs": needs,
+            "level_codes": level_codes}

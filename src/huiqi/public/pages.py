@@ -16,6 +16,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.departments.contacts import objection_contacts
 from huiqi.errors import InputError
+from huiqi.labels import Problem
 from huiqi.public import calculator, service, shared
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
@@ -46,11 +47,12 @@ def policy(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
 
 
 def _calculator(request: Request, who: CallerDep, session: Db, status_code: int = 200, **context) -> HTMLResponse:
+    codes = catalogue.codes(session)
     form_context = {
-        "codes": catalogue.codes(session), "choices": CHOICES, "facts": FACTS, "cities": divisions.cities(),
-        "regions": divisions.divisions(), "classes": {c: r["name"] for c, r in industries.industries().items()
-                                                      if r["level"] == "class"},
-        "matter_choices": calculator.choices,
+        "codes": codes, "choices": CHOICES, "facts": FACTS, "classes": {c: r["name"] for c, r in
+                                                                         industries.industries().items()
+                                                                         if r["level"] == "class"},
+        "matter_choices": calculator.choices, **calculator.matter_context(codes, service.policies(session)),
     }
     fragment = is_htmx(request) and request.method == "POST"
     name = "public/_calculator_result.html" if fragment else "public/calculator.html"
@@ -81,13 +83,16 @@ def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, Advise
 
 def _refused(request: Request, who: CallerDep, form: FormData, error: InputError, session: Db) -> HTMLResponse:
     values = _values(form)
-    problems = [(calculator.field_label(f), r) for f, r in error.problems]
+    problems = [Problem(calculator.field_label(f), r, calculator.form_field(f, form)) for f, r in error.problems]
     return _calculator(request, who, session, values=values, rows=calculator.matter_rows(form), problems=problems,
                        status_code=422)
 
 
 @router.post("/calculator", response_class=HTMLResponse)
 def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db) -> HTMLResponse:
+    rows = calculator.matter_rows(form)
+    if form.get("add_row") and len(rows) < calculator.MAX_MATTERS:  # without script: the form again, a row more
+        return _calculator(request, who, session, values=_values(form), rows=[*rows, max(rows) + 1])
     try:
         data, answer = _answer(request, form, session)
     except InputError as error:
@@ -124,10 +129,24 @@ def calculator_shared(request: Request, who: CallerDep,
 @router.get("/calculator/matter", response_class=HTMLResponse)
 def calculator_matter(request: Request, who: CallerDep, session: Db, i: Annotated[int, Query(ge=0, le=29)] = 0,
                       add: bool = False) -> HTMLResponse:
-    """One matter's fieldset, with the fields its chosen codes need (the form sends what it has)."""
+    """One matter's fieldset: a new row (HTMX adds it below the others), every field marked with the types that
+    need it."""
     values = {k: request.query_params.getlist(k) for k in request.query_params if k.startswith(f"matters-{i}-")}
+    codes = catalogue.codes(session)
     return page(request, "public/_matter.html", who, i=i, values=values, add_next=i + 1 if add else None,
-                codes=catalogue.codes(session), choices=CHOICES, facts=FACTS, matter_choices=calculator.choices)
+                codes=codes, choices=CHOICES, facts=FACTS, matter_choices=calculator.choices,
+                **calculator.matter_context(codes, service.policies(session)))
+
+
+FieldName = Annotated[str, Query(max_length=40, pattern=r"^[a-z_-]+$", description="表单中区县选择框的名称")]
+
+
+@router.get("/districts", response_class=HTMLResponse)
+def districts(request: Request, who: CallerDep, district_field: FieldName, city_field: FieldName) -> HTMLResponse:
+    """A form's district select for the city chosen in it (``?district_field=region&city_field=city&city=210100``:
+    the city select sends its own value under its name), for HTMX to put in place of the old one."""
+    chosen = request.query_params.get(city_field, "")
+    return page(request, "_district.html", who, field=district_field, city=divisions.region_city(chosen))
 
 
 @router.get("/announcements", response_class=HTMLResponse)

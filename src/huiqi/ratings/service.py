@@ -96,7 +96,7 @@ def answer(session: Session, *, actor: User, rating_id: int, text: str) -> Ratin
         raise Forbidden("只能答复本单位负责的整改")
     if found.due_on is None or found.answered_at is not None:
         raise Conflict("这条评价没有待答复的整改")
-    found.answer = _text("整改情况", text, 1000, required=True)
+    found.answer = _text("text", text, 1000, required=True)
     found.answered_by, found.answered_at = actor.username, utcnow()
     session.flush()
     audit.record(session, actor=actor.username, action="rating.answer", entity="rating", entity_id=found.id,
@@ -125,7 +125,7 @@ def conclude(session: Session, *, actor: User, rating_id: int, result: str) -> R
     found = _locked(session, rating_id)
     if found.recheck_reason is None or found.recheck_result is not None:
         raise Conflict("这条评价没有待复核的申请")
-    found.recheck_result, found.rechecked_by = _text("复核结论", result, 1000, required=True), actor.username
+    found.recheck_result, found.rechecked_by = _text("result", result, 1000, required=True), actor.username
     session.flush()
     audit.record(session, actor=actor.username, action="rating.conclude", entity="rating", entity_id=found.id,
                  after={"result": found.recheck_result})

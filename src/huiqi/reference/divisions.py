@@ -86,3 +86,49 @@ def place_name(code: str | None) -> str | None:
         return code
     parent = divisions().get(row.get("parent") or "")
     return row["name"] if parent is None or parent["level"] != "city" else parent["name"] + row["name"]
+
+
+OUTSIDE = "110101"  # the forms' 辽宁省外: any code outside Liaoning answers the place test the same way
+
+
+def districts(city: str) -> dict[str, str]:
+    """The county-level divisions of a city, code to unambiguous name (沈阳市铁西区, not 铁西区).
+
+    >>> districts("210300")["210303"], len(districts("210100")), districts("shenfu"), districts("")
+    ('鞍山市铁西区', 13, {}, {})
+    """
+    return {code: place_name(code) or code for code, row in divisions().items()
+            if row["level"] == "county" and row.get("parent") == city}
+
+
+def chosen_region(city: str, district: str) -> str | None:
+    """The region a city select and a district select name: the district, or the city when no district is
+    chosen; ValueError (in Chinese) when the district is not in the city.
+
+    >>> chosen_region("210100", "210106"), chosen_region("210100", ""), chosen_region("", "")
+    ('210106', '210100', None)
+    >>> chosen_region("210100", "210303")
+    Traceback (most recent call last):
+    ...
+    ValueError: 鞍山市铁西区不在沈阳市，请在沈阳市的区县中重新选择
+    """
+    city, district = city.strip(), district.strip()
+    if not district:
+        return city or None
+    if city and district in divisions() and city_of(district) != city:
+        raise ValueError(f"{place_name(district)}不在{place_name(city)}，请在{place_name(city)}的区县中重新选择")
+    return district
+
+
+def region_city(code: str | None) -> str:
+    """What a form's city select shows for a region: its city, ``shenfu``, ``OUTSIDE`` for a place outside
+    Liaoning, or "" when none is given.
+
+    >>> region_city("210303"), region_city("210100"), region_city("310101"), region_city(""), region_city("shenfu")
+    ('210300', '210100', '110101', '', 'shenfu')
+    """
+    if not code:
+        return ""
+    if in_liaoning(code):
+        return city_of(code) or ""
+    return OUTSIDE

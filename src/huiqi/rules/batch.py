@@ -119,10 +119,15 @@ def lookup(people: pl.LazyFrame, feats: pl.LazyFrame | None, ctx: VectorContext,
     return people.drop("uscc").join(feats, on=key, how="left").with_columns(counts)
 
 
+COUNT_CEILING = 255  # a feature's count, as ``spread`` keeps it: the rules only ask whether it is 0, 1 or more
+
+
 def spread(people: pl.DataFrame, feats: pl.DataFrame | None, ctx: VectorContext, key: str) -> pl.DataFrame:
     """``lookup`` when ``feats`` are keyed by row number in ``people``: scattered to their rows, not joined.
 
     Only the feature columns are written (most applicants have none); the applicants' columns are shared.
+    The rules read a count only against 0 and 1 (``vector.Context``), so counts are kept in one byte, held at
+    255 (``COUNT_CEILING``): a quarter of the memory of the whole count, on every applicant.
     """
     table = people.drop("uscc")
     if feats is None:
@@ -130,6 +135,8 @@ def spread(people: pl.DataFrame, feats: pl.DataFrame | None, ctx: VectorContext,
     counts = {f"{name}__{x}" for name, _ in _features(ctx) for x in ("n", "undated")}
     columns = []
     for column in feats.drop(key).iter_columns():
+        if column.name in counts:
+            column = column.clip(upper_bound=COUNT_CEILING).cast(pl.UInt8)
         empty = pl.repeat(0 if column.name in counts else None, people.height, dtype=column.dtype, eager=True)
         columns.append(empty.scatter(feats[key], column).alias(column.name))
     return table.hstack(columns)

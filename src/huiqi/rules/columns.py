@@ -153,6 +153,34 @@ def totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
     return out
 
 
+STACKING_METRICS = ("eligible_ceiling_sum", "kept_ceiling_sum", "excluded", "blocked")
+
+
+def stacking_totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
+    """Per measure, what no stacking (从高不重复) leaves out: the eligible ceilings before it (before the
+    deduction of support received elsewhere), the kept ones, the eligible results excluded by a higher
+    measure of the same matter, and the kept ones that support received elsewhere leaves nothing."""
+    out = []
+    for m in measures:
+        status, kept, ceiling = pl.col(f"{m.name}__status"), pl.col(f"{m.name}__kept"), pl.col(f"{m.name}__ceiling")
+        out += [
+            ceiling.filter(status == 2).sum().alias(f"{m.name}|eligible_ceiling_sum"),
+            ceiling.filter(kept).sum().alias(f"{m.name}|kept_ceiling_sum"),
+            ((status == 2) & ~kept).sum().alias(f"{m.name}|excluded"),
+            (kept & pl.col("__blocked")).sum().alias(f"{m.name}|blocked"),
+        ]
+    return out
+
+
+def granted_amount(measures: list[MeasureColumns]) -> tuple[pl.Expr, pl.Expr]:
+    """Per matter: whether it is granted (under any measure), and the amount (the kept ceiling after the
+    deduction; 0 when the text names no figure)."""
+    grant = pl.any_horizontal([granted(m) for m in measures])
+    amount = pl.sum_horizontal([pl.when(granted(m)).then(after_deduction(pl.col(f"{m.name}__ceiling")))
+                                for m in measures])
+    return grant, amount
+
+
 def long_results(frame: pl.DataFrame, measures: list[MeasureColumns], carry: tuple[str, ...]) -> pl.DataFrame:
     """One row per (matter, measure) reached, with status, ceiling, ``excluded_by`` and ``granted``."""
     orders = {m.policy.order: m.policy.id for m in measures}

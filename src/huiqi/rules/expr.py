@@ -306,6 +306,26 @@ def names_in(node: Node) -> set[str]:
     return found
 
 
+def values_named(node: Node, fact: str) -> set[Any]:
+    """The literal values an expression compares the fact with (``fact == 'x'``, ``fact in ['x', 'y']``): for an
+    enumerated fact, the choices that can make a condition true.
+
+    >>> level = FactRef("str", "level")
+    >>> sorted(values_named(Member("bool", level, ("national", "provincial"), False), "level"))
+    ['national', 'provincial']
+    """
+    if isinstance(node, Member) and not node.negate and isinstance(node.operand, FactRef) and node.operand.name == fact:
+        return set(node.values)
+    if isinstance(node, Compare) and node.op == "==":
+        for one, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(one, FactRef) and one.name == fact and isinstance(other, Lit):
+                return {other.value}
+    found: set[Any] = set()
+    for child in _children(node):
+        found |= values_named(child, fact)
+    return found
+
+
 def _children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, (Not,)):
         return (node.operand,)

@@ -269,7 +269,7 @@ def _squash(text: str) -> str:
 
 
 def _code_info(code: str, spec: CodeSpec) -> CodeInfo:
-    return CodeInfo(code, spec.type, spec.label, tuple(spec.fields))
+    return CodeInfo(code, spec.type, spec.label, tuple(spec.fields), spec.group or spec.type)
 
 
 def _validated(model: Any, data: Any, report: _Reporter) -> Any:

@@ -10,12 +10,18 @@ from huiqi.rules.params import Parameter
 
 @dataclass(frozen=True)
 class CodeInfo:
-    """A matter code: its type, Chinese label and the fields its rules read."""
+    """A matter code: its type, Chinese label, the fields its rules read, and the group the forms list it in
+    (``GROUPS``: 荣誉认定, 项目, 设立机构)."""
 
     code: str
     type: str
     label: str
     fields: tuple[str, ...]
+    group: str = "honour"
+
+
+# The groups of matter codes in the forms, in order, with their Chinese names.
+GROUPS = {"honour": "荣誉认定", "project": "项目", "establishment": "设立机构"}
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,8 @@ class CodeSpec(_Strict):
     type: Literal["honour", "project"]
     label: str = Text
     fields: list[str] = []
+    # where the forms list it: 荣誉认定, 项目 or 设立机构; by default the group of its type
+    group: Literal["honour", "project", "establishment"] | None = None
 
 
 class ExpectSpec(_Strict):

@@ -18,17 +18,19 @@ from huiqi.console import make_console
 from huiqi.errors import HuiqiError, InputError
 from huiqi.rules.loader import load_many, vocabulary
 from huiqi.simulate import dask_runner
+from huiqi.simulate.briefing import kpis
 from huiqi.simulate.engine import CHUNK_ROWS, Runner, Scenario, difference
+from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import apply_reform, read_reform
 from huiqi.simulate.report import SimulationReport, table, write
 from huiqi.simulate.synth import blocks, synthesise
 
-population_app = typer.Typer(help="测算用的人口数据（申请人表和事项表）。", no_args_is_help=True)
+population_app = typer.Typer(help="测算用的企业样本数据（申请人表和事项表）。", no_args_is_help=True)
 
 
 HELP = {
-    "population": "人口数据：含 applicants 与 matters 的文件夹（CSV 或 Parquet），或含这两个工作表的 .xlsx。",
+    "population": "企业样本数据：含 applicants 与 matters 的文件夹（CSV 或 Parquet），或含这两个工作表的 .xlsx。",
     "reform": "改革方案 YAML：自某日起改变上限、比例、门槛或有效期。",
     "by": "分组：measure、region、year 中的若干个，逗号分隔；空字符串表示不分组。",
     "out": "另存为 .csv、.parquet、.xlsx 或 .html（含图表的独立报告）。",
@@ -36,6 +38,8 @@ HELP = {
     "engine": "polars：本机分块计算；dask：在 Dask 集群上按分区计算。",
     "scheduler": "Dask 调度器地址，如 tcp://10.0.0.5:8786；不给则启动本机集群。",
     "population_format": "csv、parquet 或 xlsx。",
+    "impact": "影响分析（逐年支出、受益增减的企业、核心企业覆盖率、从高不重复节省、变化最大的措施）；"
+              "--no-impact 只算分组合计，更快、更省内存。",
 }
 
 
@@ -69,12 +73,13 @@ def simulate(
     as_of: Annotated[str | None, typer.Option("--as-of", help="判断日期 YYYY-MM-DD；默认今天。")] = None,
     policy: Annotated[list[str] | None, typer.Option("--policy", "-p", help="政策编号或文件；可多次给出。")] = None,
     chunk_rows: Annotated[int, typer.Option(help="每块的事项数（内存与速度的权衡）。", min=1000)] = CHUNK_ROWS,
-    check: Annotated[bool, typer.Option(help="先校验人口数据（默认）；--no-check 跳过已校验过的数据。")] = True,
+    check: Annotated[bool, typer.Option(help="先校验企业样本数据（默认）；--no-check 跳过已校验过的数据。")] = True,
+    impact: Annotated[bool, typer.Option(help=HELP["impact"])] = True,
 ) -> None:
-    """测算：按措施、地区、年份汇总可支持的事项数和上限合计，可与改革方案对比。"""
+    """测算：按措施、地区、年份汇总可支持的事项数和上限合计，可与改革方案对比，并分析改革的影响。"""
     try:
         report = _simulate(population, reform, by, engine, scheduler, parse_as_of(as_of) or clock.today(), policy,
-                           chunk_rows, check, show_progress=format == Output.table or out is not None)
+                           chunk_rows, check, show_progress=format == Output.table or out is not None, impact=impact)
         if out is not None:
             write(report, out)
     except HuiqiError as error:
@@ -84,12 +89,15 @@ def simulate(
         return
     console = make_console()
     console.print(table(report))
+    if report.impact is not None:
+        for label, value, note in kpis(report.impact, report.reform is not None):
+            console.print(f"{label}：{value}（{note}）")
     console.print(f"用时 {report.seconds:.2f} 秒" + (f"；已保存到 {out}" if out else ""))
 
 
 def _simulate(population: Path, reform_path: Path | None, by: str, engine: Engine, scheduler: str | None,
               as_of: date, refs: list[str] | None, chunk_rows: int, check: bool,
-              show_progress: bool) -> SimulationReport:
+              show_progress: bool, impact: bool = True) -> SimulationReport:
     policies = load_many(refs)
     codes = {code: info for p in policies for code, info in p.codes.items()}
     groups = [b.strip() for b in by.split(",") if b.strip()]
@@ -99,7 +107,7 @@ def _simulate(population: Path, reform_path: Path | None, by: str, engine: Engin
         scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
     started = time.perf_counter()
     pop = read_population(population, codes, check=check)
-    runner = Runner(pop, scenarios, as_of, groups, chunk_rows)
+    runner = Runner(pop, scenarios, as_of, groups, chunk_rows, impact)
     with _progress(show_progress) as bar:
         task = bar.add_task("测算中", total=None)
 
@@ -107,15 +115,20 @@ def _simulate(population: Path, reform_path: Path | None, by: str, engine: Engin
             bar.update(task, completed=done, total=total)
 
         if engine == Engine.dask:
-            totals = dask_runner.run((pop, scenarios, as_of, groups, chunk_rows), scheduler, progress=advance)
+            outcome = dask_runner.run((pop, scenarios, as_of, groups, chunk_rows, impact), scheduler,
+                                      progress=advance)
         else:
-            totals = runner.run(advance)
+            outcome = runner.outcome(advance)
+    totals = outcome.totals
     matters = int(totals[0]["matters"].sum()) if totals[0].height else 0
     report = SimulationReport(str(population), as_of, groups, policies, totals[0], time.perf_counter() - started,
                               pop.matters.select(pl.len()).collect().item())
     report.notes.append(f"按措施计的事项-措施组合 {matters} 个")
     if reform is not None:
         report.reform, report.reformed, report.difference = reform, totals[1], difference(totals[0], totals[1])
+    if outcome.detail is not None:
+        report.impact = summarise(pop, outcome.detail, [s.policies for s in scenarios], as_of)
+        report.seconds = time.perf_counter() - started
     return report
 
 
@@ -134,7 +147,7 @@ def synth(
         PopulationFormat, typer.Option("--format", help=HELP["population_format"])
     ] = PopulationFormat.parquet,
 ) -> None:
-    """生成合成人口数据（仅供演示和基准测试，不是真实数据）。"""
+    """生成合成企业样本数据（仅供演示和基准测试，不是真实数据）。"""
 
     if format == PopulationFormat.xlsx and out.suffix.lower() != ".xlsx":
         fail(InputError([("--out", "Excel 格式的输出应以 .xlsx 结尾")]))

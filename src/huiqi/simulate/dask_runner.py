@@ -2,7 +2,8 @@
 
 Workers read their partitions of the population themselves (the files must be reachable from
 every worker, as with any Dask cluster), compute partial features, then evaluate their chunks;
-only small partial totals travel back. Without a scheduler address, a LocalCluster is started.
+only small partial totals travel back (and, for an impact analysis, each chunk's per-applicant sums).
+Without a scheduler address, a LocalCluster is started.
 """
 
 from collections.abc import Callable
@@ -12,11 +13,11 @@ from datetime import date
 
 import polars as pl
 
-from huiqi.rules.batch import combine_features, derived, features, lookup
-from huiqi.simulate.engine import Runner, Scenario, combine
+from huiqi.rules.batch import combine_features, features, lookup
+from huiqi.simulate.engine import Outcome, Runner, Scenario
 from huiqi.simulate.population import Population
 
-Spec = tuple[Population, list[Scenario], date, list[str], int]
+Spec = tuple[Population, list[Scenario], date, list[str], int, bool]
 
 
 def _runner(spec: Spec) -> Runner:
@@ -29,13 +30,15 @@ def _features(spec: Spec, start: int, length: int) -> pl.DataFrame | None:
     return None if part is None else part.collect()
 
 
-def _evaluate(spec: Spec, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
-    return _runner(spec).evaluate_chunk(table, start, length)
+def _evaluate(spec: Spec, table: pl.DataFrame, start: int,
+              length: int) -> tuple[list[pl.DataFrame], list[pl.DataFrame] | None]:
+    return _runner(spec).step(table, start, length)
 
 
 def run(spec: Spec, scheduler: str | None = None, workers: int = 2,
-        progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:
-    """Totals per group for each scenario, computed on the cluster at ``scheduler`` (or a local one)."""
+        progress: Callable[[int, int], None] | None = None) -> Outcome:
+    """Totals per group for each scenario (and the impact detail), computed on the cluster at ``scheduler``
+    (or a local one)."""
     from distributed import Client, LocalCluster, as_completed
 
     spec = (replace(spec[0], rows=None), *spec[1:])  # workers find their own rows: do not ship them
@@ -47,14 +50,12 @@ def run(spec: Spec, scheduler: str | None = None, workers: int = 2,
     with local as cluster, Client(scheduler or cluster) as client:
         parts = client.gather([client.submit(_features, spec, s, n, pure=False) for s, n in chunks])
         feats = combine_features(parts, runner.plans[0].ctx)
-        people = derived(runner.population.applicants.select(runner.applicant_columns))
-        table = lookup(people, None if feats is None else feats.lazy(), runner.plans[0].ctx).collect()
+        table = lookup(runner.people(), None if feats is None else feats.lazy(), runner.plans[0].ctx).collect()
         [table_f] = client.scatter([table], broadcast=True)
         futures = [client.submit(_evaluate, spec, table_f, s, n, pure=False) for s, n in chunks]
-        partials: list[list[pl.DataFrame]] = [[] for _ in runner.scenarios]
+        collector = runner.collector(table.height)
         for done, future in enumerate(as_completed(futures), start=1):
-            for bucket, part in zip(partials, future.result(), strict=True):
-                bucket.append(part)
+            collector.add(*future.result())
             if progress:
                 progress(done, len(chunks))
-    return [combine(p, runner.keys) for p in partials]
+    return collector.outcome()

@@ -71,7 +71,7 @@ def job_spec(by: str, as_of: str | None, synthetic_applicants: str | None, seed:
         raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
 
 
-@router.post("", response_model=JobRead, status_code=202, summary="开始一次测算（上传人口数据或使用合成数据）")
+@router.post("", response_model=JobRead, status_code=202, summary="开始一次测算（上传企业样本数据或使用合成数据）")
 def start(
     actor: Actor, session: Db, background: BackgroundTasks, sessions: Annotated[jobs.Sessions, Depends(job_sessions)],
     population: Annotated[UploadFile | None, File(description="Excel 工作簿，或含两张表的 zip")] = None,

@@ -6,16 +6,29 @@ whatever the population's size. Each chunk is evaluated for every scenario (the 
 reform share the masks and features, since a reform changes parameters only), aggregated to the
 groups asked for, and the partial totals are summed. The same chunk function runs in this
 process or on Dask workers (``dask_runner``).
+
+For an impact analysis (``impact``), each chunk also gives its totals per measure and year with what
+no stacking left out, and each applicant's granted sum (only applicants with a grant in the chunk):
+these are added into one Int64 array per scenario, sized by the applicant count (``Collector``).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 from huiqi.rules.batch import KEY, compile_plan, derived, features, lookup, prepare, spread, with_mask
-from huiqi.rules.columns import MeasureColumns, long_results, totals, with_measures
+from huiqi.rules.columns import (
+    STACKING_METRICS,
+    MeasureColumns,
+    granted_amount,
+    long_results,
+    stacking_totals,
+    totals,
+    with_measures,
+)
 from huiqi.rules.expr import names_in
 from huiqi.rules.facts import FACTS
 from huiqi.rules.policy import Policy
@@ -26,6 +39,10 @@ METRICS = ("matters", "eligible", "undetermined", "grants", "ceiling_sum", "unsp
 GROUPINGS = {"measure": "measure", "region": "__city", "year": "__year"}
 CARRY = ("__city", "__year")
 CHUNK_ROWS = 2_000_000
+APPLICANT = "__applicant"  # an applicant's row in the applicants' table, carried to its matters
+DETAIL_KEYS = ["policy", "measure", "__year"]
+KEY_TYPES = {"policy": pl.String, "measure": pl.Int32, "__city": pl.String, "__year": pl.Int32}
+DETAIL_METRICS = (*METRICS, *STACKING_METRICS)
 
 
 @dataclass
@@ -47,26 +64,50 @@ def group_keys(by: list[str], scenarios: list[Scenario]) -> list[str]:
     return [k for b in by for k in (["policy", "measure"] if b == "measure" and several else [GROUPINGS[b]])]
 
 
-def aggregate(frame: pl.LazyFrame, measures: list[MeasureColumns], keys: list[str]) -> pl.DataFrame:
-    """Totals of one chunk (matters with measure columns) per group, one row per measure and group."""
+def aggregate(frame: pl.LazyFrame, measures: list[MeasureColumns], keys: list[str],
+              stacking: bool = False) -> pl.DataFrame:
+    """Totals of one chunk (matters with measure columns) per group, one row per measure and group;
+    with ``stacking``, also what no stacking left out (``STACKING_METRICS``)."""
+    return long_totals(wide_totals(frame, measures, keys, stacking).collect(engine="streaming"), measures, keys,
+                       stacking)
+
+
+def wide_totals(frame: pl.LazyFrame, measures: list[MeasureColumns], keys: list[str],
+                stacking: bool) -> pl.LazyFrame:
+    """The query of ``aggregate``: one row per group, one column per measure and metric."""
     groups = [k for k in keys if k in CARRY]
-    wide = (frame.group_by(groups).agg(totals(measures)) if groups else frame.select(totals(measures)))
-    wide = wide.collect(engine="streaming")
+    exprs = totals(measures) + (stacking_totals(measures) if stacking else [])
+    return frame.group_by(groups).agg(exprs) if groups else frame.select(exprs)
+
+
+def long_totals(wide: pl.DataFrame, measures: list[MeasureColumns], keys: list[str], stacking: bool) -> pl.DataFrame:
+    """``wide_totals``' result as one row per measure and group."""
+    groups = [k for k in keys if k in CARRY]
+    metrics = DETAIL_METRICS if stacking else METRICS
     parts = [wide.select(*groups, pl.lit(m.policy.id).alias("policy"), pl.lit(m.number, dtype=pl.Int32)
-                         .alias("measure"), *[pl.col(f"{m.name}|{x}").cast(pl.Int64).alias(x) for x in METRICS])
+                         .alias("measure"), *[pl.col(f"{m.name}|{x}").cast(pl.Int64).alias(x) for x in metrics])
              for m in measures]
     return pl.concat(parts) if parts else pl.DataFrame()
 
 
-def combine(partials: list[pl.DataFrame], keys: list[str]) -> pl.DataFrame:
+def per_applicant(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.LazyFrame:
+    """Each applicant's granted sum and grant count in one chunk, for applicants with a grant there."""
+    if not measures:
+        return pl.LazyFrame(schema={APPLICANT: pl.UInt32, "amount": pl.Int64, "grants": pl.UInt32})
+    grant, amount = granted_amount(measures)
+    return (frame.filter(grant & pl.col(APPLICANT).is_not_null()).group_by(APPLICANT)
+            .agg(amount.sum().cast(pl.Int64).alias("amount"), pl.len().alias("grants")))
+
+
+def combine(partials: list[pl.DataFrame], keys: list[str], metrics: tuple[str, ...] = METRICS) -> pl.DataFrame:
     """Sum partial totals from chunks; rows sorted by the keys."""
     frames = [p for p in partials if p.height]
-    if not frames:
-        return pl.DataFrame(schema={**{k: pl.String for k in keys}, **dict.fromkeys(METRICS, pl.Int64)})
+    if not frames:  # no matter at all: the same columns, empty
+        frames = [pl.DataFrame(schema={**{k: KEY_TYPES[k] for k in keys}, **dict.fromkeys(metrics, pl.Int64)})]
     both = pl.concat(frames, how="vertical_relaxed").filter(pl.col("matters") > 0)
-    total = both.group_by(keys).agg(pl.col(m).sum() for m in METRICS) if keys else both.select(
-        pl.col(m).sum() for m in METRICS)
-    total = total.with_columns(pl.col(m).cast(pl.Int64) for m in METRICS)
+    total = both.group_by(keys).agg(pl.col(m).sum() for m in metrics) if keys else both.select(
+        pl.col(m).sum() for m in metrics)
+    total = total.with_columns(pl.col(m).cast(pl.Int64) for m in metrics)
     renamed = total.rename({v: k for k, v in GROUPINGS.items() if v in keys and v != k})
     order = [k if k not in ("__city", "__year") else {"__city": "region", "__year": "year"}[k] for k in keys]
     return renamed.sort(order, nulls_last=True) if order else renamed
@@ -87,13 +128,59 @@ def used_columns(policies: list[Policy]) -> tuple[list[str], list[str]]:
     return sorted(applicant), sorted(matter)
 
 
+@dataclass
+class Detail:
+    """What an impact analysis reads, per scenario: totals per measure and year (``DETAIL_METRICS``), and each
+    applicant's granted sum (元) and grant count, indexed by its row in the applicants' table."""
+
+    by_year: list[pl.DataFrame]
+    amounts: list[np.ndarray]
+    grants: list[np.ndarray]
+
+
+@dataclass
+class Outcome:
+    """A run's totals per group (one frame per scenario), and its detail when an impact analysis was asked."""
+
+    totals: list[pl.DataFrame]
+    detail: Detail | None = None
+
+
+class Collector:
+    """Adds up the chunks' partial results, in whatever order they arrive."""
+
+    def __init__(self, scenarios: int, keys: list[str], applicants: int | None):
+        self.keys = keys
+        self.partials: list[list[pl.DataFrame]] = [[] for _ in range(scenarios)]
+        sized = applicants is not None
+        self.amounts = [np.zeros(applicants, np.int64) for _ in range(scenarios)] if sized else []
+        self.grants = [np.zeros(applicants, np.int64) for _ in range(scenarios)] if sized else []
+
+    def add(self, totals: list[pl.DataFrame], people: list[pl.DataFrame] | None) -> None:
+        for bucket, part in zip(self.partials, totals, strict=True):
+            bucket.append(part)
+        for amounts, grants, part in zip(self.amounts, self.grants, people or [], strict=True):
+            rows = part[APPLICANT].to_numpy()  # one row per applicant in a chunk's part: no repeated index
+            amounts[rows] += part["amount"].to_numpy()
+            grants[rows] += part["grants"].to_numpy()
+
+    def outcome(self) -> Outcome:
+        totals = [combine(p, self.keys) for p in self.partials]
+        if not self.amounts:
+            return Outcome(totals)
+        by_year = [combine(p, DETAIL_KEYS, DETAIL_METRICS) for p in self.partials]
+        return Outcome(totals, Detail(by_year, self.amounts, self.grants))
+
+
 class Runner:
     """Evaluates scenarios over one population, chunk by chunk."""
 
     def __init__(self, population: Population, scenarios: list[Scenario], as_of: date, by: list[str],
-                 chunk_rows: int = CHUNK_ROWS):
+                 chunk_rows: int = CHUNK_ROWS, impact: bool = False):
         self.population, self.scenarios, self.as_of = population, scenarios, as_of
         self.keys = group_keys(by, scenarios)
+        self.impact = impact
+        self.chunk_keys = [*self.keys, *(["__year"] if impact and "__year" not in self.keys else [])]
         self.chunk_rows = chunk_rows
         first = compile_plan(scenarios[0].policies, as_of)
         self.plans = [first] + [compile_plan(s.policies, as_of, first.ctx) for s in scenarios[1:]]
@@ -106,6 +193,10 @@ class Runner:
         lazy = self.population.matters.select(self.matter_columns)
         return with_mask(lazy, self.plans[0].ctx).with_columns(pl.col("date").dt.year().alias("__year"))
 
+    def people(self) -> pl.LazyFrame:
+        """The applicants with their derived facts, numbered by their row (``APPLICANT``)."""
+        return derived(self.population.applicants.select(self.applicant_columns).with_row_index(APPLICANT))
+
     def shared(self) -> tuple[pl.DataFrame, int]:
         """What every chunk needs: the applicants with their facts and features, and the row count.
 
@@ -115,7 +206,7 @@ class Runner:
         in a validated population) do chunks join on the key instead, as the Dask workers do.
         """
         ctx = self.plans[0].ctx
-        people = derived(self.population.applicants.select(self.applicant_columns)).collect()
+        people = self.people().collect()
         count = self.population.matters.select(pl.len()).collect().item()
         rows = self.population.rows
         if rows is None:
@@ -126,7 +217,8 @@ class Runner:
         frame = self.matters().select(MASK_COLUMN, *ctx.feature_columns).with_columns(rows.alias(ROW)).collect()
         self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
         feats = features(frame.lazy(), ctx, ROW)
-        return spread(people, None if feats is None else feats.collect(), ctx, ROW), count
+        table = spread(people, None if feats is None else feats.collect(), ctx, ROW)
+        return table.drop(KEY), count  # chunks gather rows by number: the text key would only take memory
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
@@ -141,7 +233,7 @@ class Runner:
         columns = [c for c in self.matter_columns if c != "codes"]
         chunk = self.population.matters.select(columns).slice(start, length).with_columns(
             pl.lit(self.masks.slice(start, length)).alias(MASK_COLUMN), pl.col("date").dt.year().alias("__year"))
-        rows = table.lazy().drop(KEY).select(pl.all().gather(pl.lit(self.rows.slice(start, length))))
+        rows = table.lazy().select(pl.all().gather(pl.lit(self.rows.slice(start, length))))
         return pl.concat([chunk, rows], how="horizontal")
 
     def prepared(self, table: pl.DataFrame, start: int, length: int) -> pl.DataFrame:
@@ -156,22 +248,42 @@ class Runner:
 
     def evaluate_chunk(self, table: pl.DataFrame, start: int, length: int) -> list[pl.DataFrame]:
         """Partial totals of one chunk, one frame per scenario."""
+        return self.step(table, start, length)[0]
+
+    def step(self, table: pl.DataFrame, start: int, length: int) -> tuple[list[pl.DataFrame],
+                                                                           list[pl.DataFrame] | None]:
+        """Partial totals of one chunk per scenario, and for an impact analysis each applicant's sums."""
         frame = self.chunk(table, start, length)
         if len(self.plans) > 1:
             frame = frame.collect().lazy()
-        return [aggregate(with_measures(frame, p.measures, p.ctx), p.measures, self.keys) for p in self.plans]
+        if not self.impact:
+            return [aggregate(with_measures(frame, p.measures, p.ctx), p.measures, self.keys) for p in self.plans], None
+        totals, people = [], []
+        for p in self.plans:  # both queries in one collect: the measure columns are computed once for the two
+            evaluated = with_measures(frame, p.measures, p.ctx)
+            wide, sums = pl.collect_all([wide_totals(evaluated, p.measures, self.chunk_keys, True),
+                                         per_applicant(evaluated, p.measures)], engine="streaming")
+            totals.append(long_totals(wide, p.measures, self.chunk_keys, True))
+            people.append(sums)
+        return totals, people
+
+    def collector(self, applicants: int) -> Collector:
+        return Collector(len(self.scenarios), self.keys, applicants if self.impact else None)
+
+    def outcome(self, progress: Callable[[int, int], None] | None = None) -> Outcome:
+        """Totals per group per scenario (and the impact detail); ``progress(done, total)`` after each chunk."""
+        table, count = self.shared()
+        chunks = self.chunks(count)
+        collector = self.collector(table.height)
+        for done, (start, length) in enumerate(chunks, start=1):
+            collector.add(*self.step(table, start, length))
+            if progress:
+                progress(done, len(chunks))
+        return collector.outcome()
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:
         """Totals per group, one frame per scenario; ``progress(done, total)`` after each chunk."""
-        table, count = self.shared()
-        chunks = self.chunks(count)
-        partials: list[list[pl.DataFrame]] = [[] for _ in self.scenarios]
-        for done, (start, length) in enumerate(chunks, start=1):
-            for bucket, part in zip(partials, self.evaluate_chunk(table, start, length), strict=True):
-                bucket.append(part)
-            if progress:
-                progress(done, len(chunks))
-        return [combine(p, self.keys) for p in partials]
+        return self.outcome(progress).totals
 
 
 def difference(baseline: pl.DataFrame, reform: pl.DataFrame) -> pl.DataFrame:

@@ -31,6 +31,7 @@ from huiqi.models import SimulationJob, User
 from huiqi.rules.loader import read_yaml, vocabulary
 from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
+from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
@@ -67,7 +68,7 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     """Record a job and put its inputs in place; the caller commits, then runs ``run`` in the background."""
     require_role(actor, *ANALYSTS, doing="进行财政测算")
     if content is None and spec.synthetic_applicants is None:
-        raise InputError([("population", "请上传人口数据（.xlsx 或含两张表的 .zip），或填写合成申请人数")])
+        raise InputError([("population", "请上传企业样本数据（.xlsx 或含两张表的 .zip），或填写合成申请人数")])
     reform = _reform(spec.reform) if spec.reform else None
     job = SimulationJob(user_id=actor.id, state="queued", params={
         **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None})
@@ -81,12 +82,16 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     return job
 
 
-def _reform(text: str) -> Reform:
+def parse_reform(text: str) -> Reform:
+    """A reform's YAML read as ``--reform FILE`` is (the page's table writes the same YAML)."""
     data, _ = read_yaml(text, "改革方案")
     try:
         return Reform.model_validate(data)
     except ValidationError as exc:
         raise InputError([(f"reform.{field_path(loc)}", why) for loc, why in problems(exc)]) from None
+
+
+_reform = parse_reform
 
 
 def _unpack(folder: Path, filename: str, content: bytes) -> None:
@@ -146,14 +151,18 @@ def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int
     as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else clock.today()
     started = time.perf_counter()
     population = read_population(_population_path(folder), {c: i for p in policies for c, i in p.codes.items()})
-    runner = Runner(population, scenarios, as_of, params["by"], chunk_rows=500_000)
-    totals = runner.run(progress)
+    runner = Runner(population, scenarios, as_of, params["by"], chunk_rows=500_000, impact=True)
+    outcome = runner.outcome(progress)
+    totals = outcome.totals
     matters = population.matters.select(pl.len()).collect().item()
     synthetic = f"合成数据（{params.get('synthetic_applicants')} 个申请人，种子 {params.get('seed')}）"
     source = params.get("filename") or synthetic
     report = SimulationReport(source, as_of, params["by"], policies, totals[0], time.perf_counter() - started, matters)
     if reform is not None:
         report.reform, report.reformed, report.difference = reform, totals[1], difference(totals[0], totals[1])
+    if outcome.detail is not None:
+        report.impact = summarise(population, outcome.detail, [s.policies for s in scenarios], as_of)
+        report.seconds = time.perf_counter() - started
     return report
 
 
@@ -231,6 +240,7 @@ def rebuild(job: SimulationJob, policies: list[Policy]) -> SimulationReport | No
     if reform is not None:
         rebuilt.reform = reform
         rebuilt.reformed, rebuilt.difference = _frame(data["reform"]["groups"]), _frame(data["difference"])
+    rebuilt.impact = data.get("impact")  # jobs finished before the impact analysis have none
     return rebuilt
 
 

@@ -1,53 +1,114 @@
-"""The analyst's pages: start a simulation (upload or synthetic, with a reform), watch it, read the result."""
+"""The analyst's pages: start a simulation (upload or synthetic, with a reform edited in the parameter table or
+given as YAML), watch it, read the result."""
 
 import json
-from pathlib import Path
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
+from huiqi import clock
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import InputError
-from huiqi.simulate import jobs
+from huiqi.errors import Conflict, InputError
+from huiqi.labels import Problem
+from huiqi.models import User
+from huiqi.simulate import jobs, reform_pages, reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec, read_upload
-from huiqi.simulate.report import charts, people_table
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
+from huiqi.users.scope import require_role
+from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
 
 router = APIRouter(include_in_schema=False)
-EXAMPLE_REFORM = (Path(__file__).resolve().parents[3] / "examples" / "reform.yaml")
+router.routes.extend(reform_pages.router.routes)  # before /simulate/{job_id}, which would take /simulate/reforms
 
 
-def _example_reform() -> str:
-    return EXAMPLE_REFORM.read_text("utf-8") if EXAMPLE_REFORM.exists() else ""
+async def form_data(request: Request) -> FormData:
+    """The whole form (the parameter table's fields are as many as the policies have parameters)."""
+    return await request.form()
+
+
+Form_ = Annotated[FormData, Depends(form_data)]
+
+
+def _as_of(text: str | None) -> date:
+    try:
+        return date.fromisoformat(text) if text else clock.today()
+    except ValueError:
+        return clock.today()
+
+
+def _index(request: Request, who: Caller, actor: User, session: Session, *, values: dict[str, str],
+           problems: list, status_code: int = 200) -> HTMLResponse:
+    policies = catalogue.published(session)
+    return page(request, "simulate/index.html", who, status_code=status_code, jobs=jobs.listed(session, actor=actor),
+                problems=problems, values=values, rows=reforms.rows(policies), day=_as_of(values.get("as_of")),
+                units=reforms.UNITS)
 
 
 @router.get("/simulate", response_class=HTMLResponse)
-def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLResponse:
-    return page(request, "simulate/index.html", who, jobs=jobs.listed(session, actor=actor), problems=[],
-                values={"by": "measure,region", "synthetic_applicants": "20000", "seed": "1",
-                        "reform": _example_reform()})
+def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db,
+                  as_of: str | None = None) -> HTMLResponse:
+    return _index(request, who, actor, session, problems=[],
+                  values={"by": "measure,region", "synthetic_applicants": "20000", "seed": "1", "reform": "",
+                          "as_of": str(_as_of(as_of)) if as_of else ""})
+
+
+def _edits(form: FormData, rows: list[reforms.Row]) -> list[reforms.Edit]:
+    """The rows the analyst changed (a new value or a start date typed in)."""
+    edits = []
+    for row in rows:
+        value, since = str(form.get(f"{row.field}_value") or ""), str(form.get(f"{row.field}_since") or "")
+        if not (value.strip() or since.strip()):
+            continue
+        if form.get(f"{row.field}_key") != f"{row.policy.id}|{row.key}":
+            raise InputError([Problem("参数表", "生效的政策已有变化，请刷新页面后重新填写", "params")])
+        edits.append(reforms.Edit(row, value, since))
+    return edits
+
+
+def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> str | None:
+    """The reform to run: the table's edits written as reform YAML, or the YAML typed in, or none (baseline only)."""
+    edits = _edits(form, rows)
+    name = str(form.get("reform_name") or "")
+    if edits or (name.strip() and not yaml_text):
+        if yaml_text:
+            raise InputError([Problem("改革方案（YAML）", "已在参数表中修改了参数：请清空 YAML，两种方式只用一种",
+                                      "reform")])
+        return reforms.reform_text(name, str(form.get("reform_description") or ""), edits)
+    return yaml_text or None
 
 
 @router.post("/simulate", response_model=None)
 def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
-                   sessions: Annotated[jobs.Sessions, Depends(job_sessions)],
+                   sessions: Annotated[jobs.Sessions, Depends(job_sessions)], form: Form_,
                    population: Annotated[UploadFile | None, File()] = None,
-                   by: Annotated[str, Form()] = "measure", as_of: Annotated[str | None, Form()] = None,
+                   by: Annotated[list[str] | None, Form()] = None, as_of: Annotated[str | None, Form()] = None,
                    synthetic_applicants: Annotated[str | None, Form()] = None,
                    seed: Annotated[str | None, Form()] = None,
                    reform: Annotated[str | None, Form()] = None) -> HTMLResponse | RedirectResponse:
-    values = {"by": by, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
-              "seed": seed or "1", "reform": reform or ""}
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    by_keys = ",".join(by or [])  # the boxes ticked (按措施、按地区、按年份); none: the totals alone
+    values |= {"by": by_keys, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
+               "seed": seed or "1", "reform": reform or ""}
+    policies = catalogue.published(session)
     try:
+        text = _reform_text(form, reforms.rows(policies), (reform or "").strip())
+        saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies), text=text) if text else None
         filename, content = read_upload(population)
-        job = jobs.start(session, actor=actor, spec=job_spec(by, as_of, synthetic_applicants, seed, reform),
+        job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
-    except InputError as error:
+        if saved is not None:
+            saved.job_id = job.id
+    except (InputError, Conflict) as error:
         session.rollback()
-        return page(request, "simulate/index.html", who, status_code=422, jobs=jobs.listed(session, actor=actor),
-                    problems=error.problems, values=values)
+        problems = (error.problems if isinstance(error, InputError)
+                    else [Problem("改革方案名称", error.message, "reform_name")])
+        return _index(request, who, actor, session, status_code=error.status_code, problems=problems, values=values)
     session.commit()
     background.add_task(jobs.run, sessions, job.id)
     return RedirectResponse(f"/simulate/{job.id}", status_code=303)
@@ -61,6 +122,11 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
     if report is not None:
         headers, rows = people_table(report)
         context |= {"report": report, "headers": headers, "rows": rows, "keys": len(report.group_keys()),
-                    "charts": json.dumps(charts(report), ensure_ascii=False)}
+                    "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
     name = "simulate/_job.html" if is_htmx(request) else "simulate/job.html"
     return page(request, name, who, **context)
+
+
+def impact_context(report: SimulationReport) -> dict[str, Any]:
+    """The impact section of a finished job's page (none for jobs finished before there was one)."""
+    return {"impact": impact_view(report)}

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from huiqi.errors import PolicyFileError
+from huiqi.models.saved_reform import DESCRIPTION_LENGTH, NAME_LENGTH
 from huiqi.rules.loader import load_text, read_yaml
 from huiqi.rules.policy import Policy
 from huiqi.validation import field_path, problems
@@ -42,8 +43,8 @@ class Reform(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, max_length=NAME_LENGTH)
+    description: str = Field("", max_length=DESCRIPTION_LENGTH)
     changes: list[Change] = Field(min_length=1)
 
 
@@ -98,6 +99,10 @@ def _editor(changes: list[Change], name: str):
 
 
 def _apply(data: dict, change: Change, name: str) -> None:
+    issued = data.get("issued")
+    if isinstance(issued, date) and change.since < issued:
+        why = f"生效日期 {change.since} 早于政策发布日期 {issued}"
+        raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：{why}"])
     dated = {"since": change.since, "value": change.value, "source": f"{change.source}（改革：{name}）"}
     if change.parameter == "window_end":
         _insert(data["window"].setdefault("end_changes", []), dated)

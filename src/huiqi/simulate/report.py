@@ -1,9 +1,12 @@
 """Simulation reports: a Rich table, JSON for programs, and files (CSV, Parquet, Excel, HTML).
 
-Machines get whole yuan; people get 万元 (exact, as text) next to them.
+Machines get whole yuan; people get 万元 (exact, as text) next to them. The impact analysis
+(``impact``: who gains and loses, cost by year, coverage, what 从高不重复 saves) travels in the JSON
+as ``impact`` and is drawn by ``briefing`` in the HTML report and on the analyst's page.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -19,6 +22,7 @@ from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.batch import OUTSIDE
 from huiqi.rules.policy import Policy
+from huiqi.simulate.briefing import money_chart, view
 from huiqi.simulate.engine import METRICS
 from huiqi.simulate.reform import Reform
 
@@ -28,6 +32,7 @@ HEADERS = {
     "unspecified_grants": "未定额",
 }
 FORMATS = (".csv", ".parquet", ".xlsx", ".html")
+ESTIMATE = 2  # decimals of 万元 people read in a simulation's tables (files keep whole yuan, exactly)
 
 
 @dataclass
@@ -45,6 +50,7 @@ class SimulationReport:
     reformed: pl.DataFrame | None = None
     difference: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    impact: dict[str, Any] | None = None  # impact.summarise; None when not computed (and for older jobs)
 
     def group_keys(self) -> list[str]:
         return [c for c in self.baseline.columns if c not in METRICS]
@@ -56,6 +62,8 @@ class SimulationReport:
             data["reform"] = {"name": self.reform.name, "description": self.reform.description,
                               "groups": self.reformed.to_dicts()}
             data["difference"] = self.difference.to_dicts()
+        if self.impact is not None:
+            data["impact"] = self.impact
         return data
 
     def label(self, key: str, value: Any) -> str:
@@ -83,9 +91,9 @@ def people_table(report: SimulationReport) -> tuple[list[str], list[list[str]]]:
     body = []
     for row in rows:
         cells = [report.label(k, row[k]) for k in keys] + [str(row[m]) for m in COUNTS]
-        cells.append(wan(row["ceiling_sum"]))
+        cells.append(wan(row["ceiling_sum"], ESTIMATE))
         if reformed:
-            cells += [wan(row["reform_ceiling_sum"]), _signed(row["diff_ceiling_sum"])]
+            cells += [wan(row["reform_ceiling_sum"], ESTIMATE), _signed(row["diff_ceiling_sum"])]
         body.append(cells)
     body.append((["合计"] + [""] * (len(keys) - 1) if keys else []) + _totals(rows, reformed))
     return headers, body
@@ -123,14 +131,14 @@ def _totals(rows: list[dict], reformed: bool) -> list[str]:
         return sum(r[name] or 0 for r in rows)
 
     cells = [str(total(m)) for m in ("matters", "eligible", "undetermined", "grants", "unspecified_grants")]
-    cells.append(wan(total("ceiling_sum")))
+    cells.append(wan(total("ceiling_sum"), ESTIMATE))
     if reformed:
-        cells += [wan(total("reform_ceiling_sum")), _signed(total("diff_ceiling_sum"))]
+        cells += [wan(total("reform_ceiling_sum"), ESTIMATE), _signed(total("diff_ceiling_sum"))]
     return cells
 
 
 def _signed(yuan: int) -> str:
-    return ("+" if yuan > 0 else "") + wan(yuan)
+    return ("+" if yuan > 0 else "") + wan(yuan, ESTIMATE)
 
 
 def flat(report: SimulationReport) -> pl.DataFrame:
@@ -178,7 +186,7 @@ def _excel(report: SimulationReport, path: Path) -> None:
 
 
 def _about(report: SimulationReport) -> list[tuple[str, str]]:
-    rows = [("人口数据", report.population), ("事项数", str(report.matters)), ("判断日期", str(report.as_of)),
+    rows = [("企业样本数据", report.population), ("事项数", str(report.matters)), ("判断日期", str(report.as_of)),
             ("政策", "；".join(f"{p.number} {p.title}（版本 {p.version}）" for p in report.policies)),
             ("分组", "、".join(report.by) or "不分组"), ("用时（秒）", f"{report.seconds:.2f}")]
     if report.reform is not None:
@@ -192,16 +200,37 @@ def html(report: SimulationReport) -> str:
     """A self-contained HTML report: the table and ECharts charts, the library inlined (no CDN)."""
     env = Environment(loader=PackageLoader("huiqi.web", "templates"), autoescape=select_autoescape())
     echarts = resources.files("huiqi.web").joinpath("static", "vendor", "echarts", "echarts.common.min.js")
+    drawing = resources.files("huiqi.web").joinpath("static", "charts.js")
     headers, rows = people_table(report)
     return env.get_template("reports/simulation.html").render(
         about=_about(report), columns=headers, rows=rows, keys=len(report.group_keys()),
-        charts=json.dumps(_charts(report), ensure_ascii=False),
-        echarts=echarts.read_text("utf-8"), reformed=report.reform is not None,
+        charts=json.dumps(_charts(report), ensure_ascii=False), impact=impact_view(report),
+        echarts=echarts.read_text("utf-8"), drawing=drawing.read_text("utf-8"), reformed=report.reform is not None,
     )
 
 
+def impact_view(report: SimulationReport) -> dict[str, Any] | None:
+    """The impact section as people read it (``briefing.view``), or None when the report has none."""
+    if report.impact is None:
+        return None
+    return view(report.impact, measure_label(report.policies))
+
+
+def measure_label(policies: list[Policy]) -> Callable[[str, int], str]:
+    """A measure as people read it: its number and title, after the policy's document number when several are loaded."""
+    titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
+    numbers = {p.id: p.number for p in policies}
+
+    def label(policy: str, number: int) -> str:
+        text = f"{number} {titles.get((policy, number), '')}".strip()
+        return f"{numbers.get(policy, policy)} {text}" if len(policies) > 1 else text
+
+    return label
+
+
 def _charts(report: SimulationReport) -> list[dict[str, Any]]:
-    """One chart per grouping key: the ceiling total (万元) per value, baseline against reform."""
+    """One chart per grouping key: the ceiling total per value (万元, or 亿元 when it reaches one), baseline against
+    reform."""
     charts = []
     for key in [k for k in report.group_keys() if k in ("measure", "region", "year")]:
         def by_key(frame: pl.DataFrame, key: str = key) -> dict:
@@ -212,8 +241,8 @@ def _charts(report: SimulationReport) -> list[dict[str, Any]]:
         if report.reform is not None:
             series.append({"name": "改革后", "values": by_key(report.reformed)})
         labels = list(dict.fromkeys([x for s in series for x in s["values"]]))
-        charts.append({"title": f"按{HEADERS[key]}：上限合计（万元）", "labels": labels, "series": [
-            {"name": s["name"], "data": [wan(s["values"].get(x, 0)) for x in labels]} for s in series]})
+        charts.append(money_chart(f"按{HEADERS[key]}：上限合计", labels,
+                                  [(s["name"], [s["values"].get(x, 0) for x in labels]) for s in series]))
     return charts
 
 

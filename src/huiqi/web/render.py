@@ -13,8 +13,8 @@ from fastapi.templating import Jinja2Templates
 
 from huiqi.console import missing_label
 from huiqi.labels import matter_label, measure_label
-from huiqi.money import wan
-from huiqi.reference.divisions import place_name
+from huiqi.money import wan, wan_or_yi
+from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import beijing
@@ -25,17 +25,28 @@ from huiqi.workflow.states import ACTIONS, STATES
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
 env.filters["wan"] = wan
+env.filters["large"] = wan_or_yi  # sums for people: 亿元 or 万元, to two decimals
 env.filters["wan_or_dash"] = lambda v: "—" if v is None else f"{wan(v)}万元"
 env.filters["missing"] = missing_label
 env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
 env.filters["state"] = lambda s: STATES.get(s, s)
 env.filters["action"] = lambda a: ACTIONS.get(a, a)
 env.filters["role"] = lambda r: ROLE_LABELS.get(r, r)
-env.filters["city"] = env.filters["place"] = lambda c: place_name(c) or "—"
+
+
+def _place(code: str | None) -> str:
+    """A region for people: 沈阳市和平区, 辽宁省外, or — when none was given."""
+    if not code:
+        return "—"
+    return "辽宁省外" if region_city(code) == OUTSIDE else (place_name(code) or code)
+
+
+env.filters["city"] = env.filters["place"] = _place
 env.globals["matter_label"] = matter_label
 env.globals["measure_label"] = measure_label
 env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
 env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
+env.globals.update(cities=cities, districts=districts, region_city=region_city, outside_code=OUTSIDE)
 
 # What each role finds in the navigation bar, after the public pages.
 NAV = {

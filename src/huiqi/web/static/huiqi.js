@@ -7,7 +7,25 @@
 //   .error-summary     a form's error summary takes the focus when shown
 //   data-elder         the header's 适老化 button: larger type, higher contrast, remembered in localStorage
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
+//   [data-matter]      a matter's fieldset shows only the fields its checked types need (data-needed-by) and
+//                      offers only the levels their rules accept (data-codes); without script all show
 (function () {
+  function syncMatter(box) {
+    const chosen = new Set(Array.from(box.querySelectorAll("input[type=checkbox]:checked"), c => c.value));
+    const wanted = el => el.split(" ").some(code => chosen.has(code));
+    box.querySelectorAll("[data-needed-by]").forEach(field => {
+      const on = wanted(field.dataset.neededBy);
+      field.hidden = !on;
+      field.querySelectorAll("input, select").forEach(control => { control.disabled = !on; });  // not sent
+    });
+    box.querySelectorAll("option[data-codes]").forEach(option => {
+      const on = wanted(option.dataset.codes);
+      option.hidden = !on;
+      option.disabled = !on;
+      if (!on && option.selected) option.parentElement.value = "";
+    });
+  }
+
   function syncBinding(form) {
     const role = form.querySelector("select[name=role]");
     if (!role) return;
@@ -18,6 +36,8 @@
     const summary = root.matches && root.matches(".error-summary") ? root : root.querySelector(".error-summary");
     if (summary) summary.focus();  // GOV.UK: the error summary takes the focus, so it is read first
     root.querySelectorAll("form.binding").forEach(syncBinding);
+    if (root.matches && root.matches("[data-matter]")) syncMatter(root);
+    root.querySelectorAll("[data-matter]").forEach(syncMatter);
     root.querySelectorAll("[data-charts]").forEach(holder => {
       if (typeof huiqiBars === "function" && !holder.dataset.drawn) {
         holder.dataset.drawn = "1";
@@ -49,6 +69,8 @@
   document.addEventListener("change", e => {
     if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
     if (e.target.matches("form.binding select[name=role]")) syncBinding(e.target.form);
+    const matter = e.target.matches("input[type=checkbox]") && e.target.closest("[data-matter]");
+    if (matter) syncMatter(matter);
   });
   document.addEventListener("htmx:load", e => init(e.detail.elt));
   init(document);

@@ -1,0 +1,201 @@
+"""The impact analysis for people: headline figures, charts and tables in Chinese, money in 万元 or 亿元.
+
+The HTML report and the analyst's page draw the same view (``view``) from the same data (the
+``impact`` part of a simulation's JSON, ``impact.summarise``).
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from huiqi.money import chart_unit, in_unit, wan_or_yi
+from huiqi.reference.divisions import cities
+from huiqi.reference.industries import industries
+from huiqi.rules.batch import OUTSIDE
+from huiqi.rules.facts import CHOICES
+from huiqi.simulate.impact import BANDS, DIMENSIONS
+
+Label = Callable[[str, int], str]  # a measure (policy id, number) as people read it
+CHANGES = (("gain", "增加", "#15803d"), ("lose", "减少", "#b91c1c"), ("unchanged", "不变", "#9ca3af"))
+NOTES = (
+    "支出指获得支持事项的“最高”支持额（上限）之和，已按从高不重复每个事项只计一项、并扣除已获我省其他政策的支持；"
+    "按事项日期（认定、备案、设立或批准日期）所在年份计，不是拨付年份。",
+    "受益变化按每个申请人在基线与改革后获得的支持额合计比较：增加、减少、不变（两者相同且至少一方获得支持）、"
+    "均未获支持。",
+    "覆盖率：在辽宁省（含沈抚示范区）注册、属于数字经济核心产业的企业（单位类型为企业或未填）中，至少获得一项支持的比例。",
+    "从高不重复节省：所有符合条件的支持按上限全额计算的合计，减去按从高不重复计入的支出；分为同一事项符合多项措施只取最高"
+    "的部分，与已获我省其他政策支持只补差额的部分。未定额的支持不计金额。",
+    "营业收入分组（本年营业收入）：300万元以下、300万至2000万元、2000万至1亿元、1亿至4亿元、4亿元及以上；行业门类按"
+    "GB/T 4754-2017 由所属行业小类归并。",
+)
+
+
+def group_label(dimension: str, code: str | None) -> str:
+    """A group's value for people: 大型, C 制造业, 沈阳市, 300万至2000万元; 未填 when missing."""
+    if code is None:
+        return "未填"
+    if dimension == "size":
+        return CHOICES["size"].get(code, code)
+    if dimension == "section":
+        row = industries().get(code)
+        return f"{code} {row['name']}" if row else code
+    if dimension == "city":
+        return {**cities(), OUTSIDE: "省外"}.get(code, code)
+    return next((label for c, label, _, _ in BANDS if c == code), code)
+
+
+def share(part: int, whole: int) -> str:
+    """A share in percent to one decimal, '—' when there is no whole.
+
+    >>> share(1, 3), share(0, 0), share(5, 5)
+    ('33.3%', '—', '100.0%')
+    """
+    return f"{part * 100 / whole:.1f}%" if whole else "—"
+
+
+def signed(yuan: int) -> str:
+    return ("+" if yuan > 0 else "") + wan_or_yi(yuan)
+
+
+def _year_label(row: dict[str, Any]) -> str:
+    if row["year"] is None:
+        return "未填"
+    inside = row["in_window"]
+    if len(inside) > 1 and inside[1] and not inside[0]:
+        return f"{row['year']}（改革延长）"
+    return str(row["year"]) + ("" if any(inside) else "（窗口外）")
+
+
+def kpis(data: dict[str, Any], reformed: bool) -> list[tuple[str, str, str]]:
+    """The headline figures (label, value, what it counts): cost, coverage, what no stacking saves, who gains."""
+    t, stacking = data["total"], data["stacking"]
+    out = [("基线支出合计", wan_or_yi(t["ceiling_sum"]), f"{t['reached']} 个申请人获得支持")]
+    if reformed:
+        out += [("改革后支出合计", wan_or_yi(t["reform_ceiling_sum"]), f"{t['reform_reached']} 个申请人获得支持"),
+                ("改革增减", signed(t["diff_ceiling_sum"]), "改革后减基线")]
+    core = t["core_enterprises"]
+    out.append(("核心企业覆盖率（基线）", share(t["core_reached"], core), f"{t['core_reached']} / {core} 家"))
+    if reformed:
+        out.append(("核心企业覆盖率（改革后）", share(t["reform_core_reached"], core),
+                    f"{t['reform_core_reached']} / {core} 家"))
+    out.append(("从高不重复节省（基线）", wan_or_yi(stacking[0]["saving"]), "全额叠加与实际计入之差"))
+    if reformed:
+        out += [("从高不重复节省（改革后）", wan_or_yi(stacking[1]["saving"]), "全额叠加与实际计入之差"),
+                ("受益增加 / 减少 / 不变", f"{t['gain']} / {t['lose']} / {t['unchanged']}", "家，按申请人计")]
+    return out
+
+
+def money_chart(title: str, labels: list[str], series: list[tuple[str, list[int]]],
+                 horizontal: bool = False) -> dict[str, Any]:
+    unit = chart_unit([v for _, values in series for v in values])
+    return {"title": f"{title}（{unit}）", "labels": labels, "unit": unit, "horizontal": horizontal,
+            "series": [{"name": name, "data": [in_unit(v, unit) for v in values]} for name, values in series]}
+
+
+def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[str, Any]]:
+    """The briefing's charts, as data for ``huiqiBars`` (static/charts.js)."""
+    years = data["years"]
+    series = [("基线", [r["ceiling_sum"] for r in years])]
+    if reformed:
+        series.append(("改革后", [r["reform_ceiling_sum"] for r in years]))
+    out = [money_chart("逐年支出（按事项日期所在年份）", [_year_label(r) for r in years], series)]
+    if reformed:
+        top, diffs = data["measures"], [r["diff_ceiling_sum"] for r in data["measures"]]
+        changes = money_chart("支出变化最大的措施：改革后减基线", [measure(r["policy"], r["measure"]) for r in top],
+                               [("增加", [max(d, 0) for d in diffs]), ("减少", [min(d, 0) for d in diffs])],
+                               horizontal=True)
+        for series, (_, _, color) in zip(changes["series"], CHANGES, strict=False):
+            series |= {"stack": "增减", "color": color}
+        out.append(changes)
+        for key, name in DIMENSIONS.items():
+            rows = data["groups"][key]
+            out.append({"title": f"受益变化：按{name}（家）", "unit": "家",
+                        "labels": [group_label(key, r["group"]) for r in rows],
+                        "series": [{"name": label, "stack": "变化", "color": color, "data": [r[field] for r in rows]}
+                                   for field, label, color in CHANGES]})
+    cities_ = [r for r in data["groups"]["city"] if r["core_enterprises"]]
+    coverage = [("基线", "core_reached")] + ([("改革后", "reform_core_reached")] if reformed else [])
+    out.append({"title": "核心企业覆盖率：按城市（%）", "unit": "%",
+                "labels": [group_label("city", r["group"]) for r in cities_],
+                "series": [{"name": name, "data": [share(r[field], r["core_enterprises"]).rstrip("%")
+                                                   for r in cities_]} for name, field in coverage]})
+    saved = data["stacking"][0]["measures"]
+    out.append(money_chart("从高不重复：符合条件的上限合计与计入支出（基线）",
+                            [measure(r["policy"], r["measure"]) for r in saved],
+                            [("符合条件的上限合计", [r["eligible_ceiling_sum"] for r in saved]),
+                             ("计入支出", [r["ceiling_sum"] for r in saved])], horizontal=True))
+    return out
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]], keys: int = 1) -> dict[str, Any]:
+    return {"title": title, "headers": headers, "rows": rows, "keys": keys}
+
+
+def tables(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[str, Any]]:
+    """The briefing's tables: years, the largest changes, the groups, and what no stacking saved."""
+    out = [_year_table(data["years"], reformed)]
+    if reformed:
+        headers = ["措施", "基线支出", "改革后支出", "增减", "基线支持项数", "改革后支持项数"]
+        out.append(_table("支出变化最大的十项措施", headers, [
+            [measure(r["policy"], r["measure"]), wan_or_yi(r["ceiling_sum"]), wan_or_yi(r["reform_ceiling_sum"]),
+             signed(r["diff_ceiling_sum"]), str(r["grants"]), str(r["reform_grants"])] for r in data["measures"]]))
+        headers = ["单位", "统一社会信用代码", "城市", "规模", "基线", "改革后", "增减"]
+        out.append(_table("支持额变化最大的十个申请人", headers, [
+            [r["name"] or "—", r["uscc"] or "—", group_label("city", r["city"]), group_label("size", r["size"]),
+             wan_or_yi(r["ceiling_sum"]), wan_or_yi(r["reform_ceiling_sum"]), signed(r["diff_ceiling_sum"])]
+            for r in data["enterprises"]], keys=4))
+    for key, name in DIMENSIONS.items():
+        out.append(_group_table(key, name, [*data["groups"][key], {**data["total"], "group": "合计"}], reformed))
+    out.append(_stacking_table(data["stacking"][0]["measures"], measure))
+    return out
+
+
+def _year_table(years: list[dict[str, Any]], reformed: bool) -> dict[str, Any]:
+    headers = ["年份", "基线支出", "基线支持项数"] + (["改革后支出", "改革后支持项数", "增减"] if reformed else [])
+    rows = []
+    for r in years:
+        row = [_year_label(r), wan_or_yi(r["ceiling_sum"]), str(r["grants"])]
+        if reformed:
+            row += [wan_or_yi(r["reform_ceiling_sum"]), str(r["reform_grants"]), signed(r["diff_ceiling_sum"])]
+        rows.append(row)
+    return _table("逐年支出（按事项日期所在年份）", headers, rows)
+
+
+def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool) -> dict[str, Any]:
+    headers = [name, "申请人", "基线获支持", "基线支出", "核心企业", "覆盖率（基线）"]
+    if reformed:
+        headers += ["覆盖率（改革后）", "增加（家）", "减少（家）", "不变（家）", "均未获支持（家）",
+                    "增加额", "减少额", "净增减"]
+    body = []
+    for r in rows:
+        label = r["group"] if r["group"] == "合计" else group_label(key, r["group"])
+        row = [label, str(r["applicants"]), str(r["reached"]), wan_or_yi(r["ceiling_sum"]), str(r["core_enterprises"]),
+               share(r["core_reached"], r["core_enterprises"])]
+        if reformed:
+            row += [share(r["reform_core_reached"], r["core_enterprises"]), str(r["gain"]), str(r["lose"]),
+                    str(r["unchanged"]), str(r["not_reached"]), wan_or_yi(r["gain_sum"] or 0),
+                    wan_or_yi(r["loss_sum"] or 0), signed(r["diff_ceiling_sum"])]
+        body.append(row)
+    title = f"按{name}：受益变化与覆盖率" if reformed else f"按{name}：获得支持与覆盖率"
+    return _table(title, headers, body)
+
+
+def _stacking_table(rows: list[dict[str, Any]], measure: Label) -> dict[str, Any]:
+    headers = ["措施", "符合条件的上限合计", "计入支出", "节省", "被同一事项更高措施排除（项）",
+               "因已获其他政策支持不再支持（项）"]
+    return _table("从高不重复：按措施（基线）", headers, [
+        [measure(r["policy"], r["measure"]), wan_or_yi(r["eligible_ceiling_sum"]), wan_or_yi(r["ceiling_sum"]),
+         wan_or_yi(r["saving"]), str(r["excluded"]), str(r["blocked"])] for r in rows])
+
+
+def view(data: dict[str, Any], measure: Label) -> dict[str, Any]:
+    """Everything the impact section shows: headline figures, charts (JSON for ``data-charts``), tables, notes."""
+    reformed = "measures" in data
+    stacking = data["stacking"][0]
+    saving = (f"基线下从高不重复共节省 {wan_or_yi(stacking['saving'])}：同一事项符合多项措施只取最高，"
+              f"少计 {wan_or_yi(stacking['by_other_measures'])}（{stacking['excluded']} 项）；"
+              f"已获我省其他政策支持只补差额，少计 {wan_or_yi(stacking['by_other_support'])}"
+              f"（其中 {stacking['blocked']} 项不再支持）。")
+    return {"reformed": reformed, "kpis": kpis(data, reformed), "saving": saving,
+            "charts": json.dumps(charts(data, reformed, measure), ensure_ascii=False),
+            "tables": tables(data, reformed, measure), "notes": NOTES}

@@ -1,0 +1,297 @@
+"""Reforms without YAML: every parameter of the policies in force as a table an analyst edits, the edits written
+as the same reform YAML the CLI reads (so both go through one parser and one loader), saved by name with the job
+that ran them, and two saved reforms compared measure by measure.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huiqi.errors import Conflict, InputError, NotFound, PolicyFileError
+from huiqi.labels import Problem
+from huiqi.models import SavedReform, SimulationJob, User
+from huiqi.models.saved_reform import DESCRIPTION_LENGTH, NAME_LENGTH
+from huiqi.money import wan
+from huiqi.rules.params import Parameter, read_value
+from huiqi.rules.policy import Policy
+from huiqi.simulate import jobs
+from huiqi.simulate.reform import Reform, apply_reform
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
+
+SOURCE = "财政测算页面"  # the source a change made on the page is recorded with
+UNITS = {"money": "万元", "rate": "%", "date": "", "int": ""}
+_NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One parameter of one policy, as the table shows it on a day."""
+
+    index: int
+    policy: Policy
+    measure: int | None  # None: a policy-level parameter, or the window's end
+    measure_title: str
+    key: str  # the reform's ``parameter``: ``11.cap``, ``window_end`` or a policy-level name
+    parameter: Parameter
+
+    @property
+    def field(self) -> str:
+        return f"p{self.index}"
+
+    @property
+    def label(self) -> str:
+        where = f"措施{self.measure} " if self.measure is not None else ""
+        return f"{self.policy.number} {where}{self.parameter.label}"
+
+    def in_force(self, day: date) -> tuple[str, date, str]:
+        """The value in force on ``day`` for people (万元, %, dates), its start and its source."""
+        current = self.parameter.values[0]
+        for dated in self.parameter.values:
+            if dated.since <= day:
+                current = dated
+        return shown(self.parameter.kind, current.value), current.since, current.source
+
+
+def shown(kind: str, value: Any) -> str:
+    """A parameter's value as the table shows it (the unit is in its own column).
+
+    >>> from fractions import Fraction
+    >>> shown("money", 15_000_000), shown("rate", Fraction(1, 8)), shown("date", date(2026, 12, 31)), shown("int", 3)
+    ('1500', '12.5', '2026-12-31', '3')
+    """
+    if kind == "money":
+        return wan(value)
+    if kind == "rate":
+        text = format(Decimal(value.numerator) / Decimal(value.denominator) * 100, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def rows(policies: list[Policy]) -> list[Row]:
+    """Every parameter of every policy: its window's end, its own parameters, then each measure's."""
+    found: list[Row] = []
+
+    def add(policy: Policy, measure: int | None, title: str, key: str, parameter: Parameter) -> None:
+        found.append(Row(len(found), policy, measure, title, key, parameter))
+
+    for policy in policies:
+        add(policy, None, "有效期", "window_end", policy.window_end)
+        for name, parameter in policy.parameters.items():
+            add(policy, None, "全文通用", name, parameter)
+        for measure in policy.measures:
+            for name, parameter in measure.parameters.items():
+                add(policy, measure.number, measure.title, f"{measure.number}.{name}", parameter)
+    return found
+
+
+def written(kind: str, text: str) -> Any:
+    """What the analyst typed, as the reform YAML writes it: a bare number is 万元 for money and a percentage for a
+    rate, a date is a date; anything else goes to the loader as typed (and is refused there with its reason).
+
+    >>> written("money", "1500"), written("money", "1亿元"), written("rate", "30"), written("int", "3")
+    ('1500万元', '1亿元', '30%', 3)
+    """
+    text = text.strip().replace(",", "").replace("，", "")
+    if kind == "money" and _NUMBER.match(text):
+        return f"{text}万元"
+    if kind == "rate" and _NUMBER.match(text):
+        return f"{text}%"
+    if kind == "date":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return text
+    if kind == "int" and re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return text
+
+
+@dataclass
+class Edit:
+    row: Row
+    value: str
+    since: str
+
+
+def reform_text(name: str, description: str, edits: list[Edit]) -> str:
+    """The edits as reform YAML (what ``--reform FILE`` would hold), checked as a reform file is: the same parser, the
+    same loader. Mistakes name the field by its Chinese label; nothing is written."""
+    problems: list[tuple[str, str]] = []
+    name, description = name.strip(), description.strip()
+    if not name:
+        problems.append(Problem("改革方案名称", "请填写名称", "reform_name"))
+    elif len(name) > NAME_LENGTH:
+        problems.append(Problem("改革方案名称", f"最多 {NAME_LENGTH} 个字", "reform_name"))
+    if len(description) > DESCRIPTION_LENGTH:
+        problems.append(Problem("改革方案说明", f"最多 {DESCRIPTION_LENGTH} 个字", "reform_description"))
+    changes = []
+    for edit in edits:
+        row, field = edit.row, edit.row.field
+        if not edit.value.strip():
+            problems.append(Problem(f"{row.label}（新值）", "填写了生效日期，请同时填写新值", f"{field}_value"))
+            continue
+        value = written(row.parameter.kind, edit.value)
+        try:
+            read_value(row.parameter.kind, value)  # the loader's own reading of a parameter's value
+        except ValueError as exc:
+            problems.append(Problem(f"{row.label}（新值）", str(exc), f"{field}_value"))
+        since = _since(edit.since, row, problems)
+        changes.append({"parameter": row.key, "since": since, "value": value, "source": SOURCE,
+                        "policy": row.policy.id})
+    if not edits and name:
+        problems.append(Problem("参数表", "没有修改任何参数：请在表中填写新值和生效日期", "params"))
+    if problems:
+        raise InputError(problems)
+    data: dict[str, Any] = {"name": name}
+    if description:
+        data["description"] = description
+    data["changes"] = changes
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _since(text: str, row: Row, problems: list[tuple[str, str]]) -> date | None:
+    label, field = f"{row.label}（生效日期）", f"{row.field}_since"
+    try:
+        since = date.fromisoformat(text.strip())
+    except ValueError:
+        problems.append(Problem(label, "请填写生效日期（YYYY-MM-DD）" if not text.strip() else f"{text!r} 不是日期",
+                                field))
+        return None
+    if since < row.policy.issued:
+        problems.append(Problem(label, f"不能早于政策发布日期 {row.policy.issued}", field))
+    return since
+
+
+def checked(text: str, policies: list[Policy]) -> Reform:
+    """A reform's YAML read by the parser the jobs use, and applied to the policies as the loader checks a policy file:
+    what a job would refuse at its start is refused here, before anything is saved."""
+    try:
+        reform = jobs.parse_reform(text)
+        apply_reform(policies, reform)
+    except PolicyFileError as error:
+        raise InputError([Problem("改革方案", line, "reform") for line in error.problems]) from None
+    return reform
+
+
+def save(session: Session, *, actor: User, reform: Reform, text: str, job: SimulationJob | None = None) -> SavedReform:
+    """Keep a reform under its name (with the job that runs it, set here or once started); a name the analyst already
+    used is a Conflict, also when two saves of it meet at the same moment."""
+    require_role(actor, *jobs.ANALYSTS, doing="保存改革方案")
+    clash = select(SavedReform.id).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name)
+    if session.scalar(clash) is not None:
+        raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称")
+    saved = SavedReform(user_id=actor.id, name=reform.name, description=reform.description, text=text,
+                        changes=[c.model_dump(mode="json") for c in reform.changes],
+                        job_id=job.id if job is not None else None)
+    try:
+        with session.begin_nested():
+            session.add(saved)
+    except IntegrityError:  # saved under the same name by another request at this moment
+        raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称") from None
+    return saved
+
+
+def listed(session: Session, *, actor: User) -> list[SavedReform]:
+    """The actor's saved reforms, newest first (an admin sees everyone's), as ``jobs.listed`` shows jobs."""
+    require_role(actor, *jobs.ANALYSTS, doing="查看改革方案")
+    query = select(SavedReform).order_by(SavedReform.id.desc())
+    if actor.role != Role.ADMIN:
+        query = query.where(SavedReform.user_id == actor.id)
+    return list(session.scalars(query))
+
+
+def get(session: Session, *, actor: User, reform_id: int) -> SavedReform:
+    """A saved reform its author (or an admin) may see."""
+    require_role(actor, *jobs.ANALYSTS, doing="查看改革方案")
+    saved = session.get(SavedReform, reform_id)
+    if saved is None or (saved.user_id != actor.id and actor.role != Role.ADMIN):
+        raise NotFound(f"没有改革方案 {reform_id}")
+    return saved
+
+
+@dataclass
+class Line:
+    """One line of a comparison: a measure (or the total), in whole yuan."""
+
+    label: str
+    baseline: int
+    a: int
+    b: int
+    baseline_b: int
+
+    @property
+    def a_diff(self) -> int:
+        return self.a - self.baseline
+
+    @property
+    def b_diff(self) -> int:
+        return self.b - self.baseline_b
+
+    @property
+    def b_minus_a(self) -> int:
+        return self.b - self.a
+
+
+@dataclass
+class Comparison:
+    a: SavedReform
+    b: SavedReform
+    lines: list[Line]
+    same_baseline: bool
+    missing: list[str]  # the reforms whose job has not finished (or failed): nothing to compare yet
+
+
+def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: list[Policy]) -> Comparison:
+    """Two saved reforms side by side: the support ceilings per measure in the baseline and under each reform."""
+    a, b = get(session, actor=actor, reform_id=a_id), get(session, actor=actor, reform_id=b_id)
+    results = {}
+    missing = []
+    for saved in (a, b):
+        job = session.get(SimulationJob, saved.job_id) if saved.job_id else None
+        data = jobs.summary(job) if job is not None else None
+        if data is None or "reform" not in data:
+            missing.append(saved.name)
+        results[saved.id] = data
+    if missing:
+        return Comparison(a, b, [], True, missing)
+    base_a, reform_a = _by_measure(results[a.id]["groups"]), _by_measure(results[a.id]["reform"]["groups"])
+    base_b, reform_b = _by_measure(results[b.id]["groups"]), _by_measure(results[b.id]["reform"]["groups"])
+    titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
+    numbers = {p.id: p.number for p in policies}
+    order = {p.id: p.order for p in policies}
+    keys = sorted(set(base_a) | set(reform_a) | set(base_b) | set(reform_b),
+                  key=lambda k: (order.get(k[0] or "", len(order)), str(k[0]), k[1] or 0))
+    lines = []
+    for key in keys:
+        policy, measure = key
+        label = "全部" if measure is None else f"措施{measure} {_title(titles, policy, measure)}"
+        if policy is not None:
+            label = f"{numbers.get(policy, policy)} {label}"
+        lines.append(Line(label, base_a.get(key, 0), reform_a.get(key, 0), reform_b.get(key, 0), base_b.get(key, 0)))
+    if len(lines) > 1:
+        lines.append(Line("合计", *(sum(getattr(line, f) for line in lines)
+                                  for f in ("baseline", "a", "b", "baseline_b"))))
+    return Comparison(a, b, lines, base_a == base_b, [])
+
+
+def _title(titles: dict[tuple[str, int], str], policy: str | None, measure: int) -> str:
+    if policy is not None:
+        return titles.get((policy, measure), "")
+    return next((t for (_, n), t in titles.items() if n == measure), "")
+
+
+def _by_measure(groups: list[dict[str, Any]]) -> dict[tuple[str | None, int | None], int]:
+    """Ceilings summed per (policy, measure) over the other groupings (region, year); one total without measures."""
+    totals: dict[tuple[str | None, int | None], int] = {}
+    for group in groups:
+        key = (group.get("policy"), group.get("measure"))
+        totals[key] = totals.get(key, 0) + int(group["ceiling_sum"])
+    return totals

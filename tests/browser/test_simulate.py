@@ -1,0 +1,65 @@
+"""The analyst's simulation in the browser: a reform job's page and its HTML report draw their impact charts,
+and nothing is requested from any host but the server (the report, opened from a file, from none at all)."""
+
+from urllib.parse import urlparse
+
+from tests.browser.conftest import shoot, sign_in
+from tests.browser.test_accessibility import RUN as AXE
+
+REFORM = """name: 浏览器测试改革
+changes:
+  - {policy: ln-2022-35, parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试}
+  - {policy: ln-2022-35, parameter: 3.cap, since: 2024-01-01, value: 50万元, source: 测试}
+  - {policy: ln-2022-35, parameter: window_end, since: 2025-12-01, value: 2026-12-31, source: 测试}
+"""  # the demo publishes 35号 and a successor: changes name their policy
+CHARTS = 8  # years, largest changes, four groupings, coverage, 从高不重复
+
+
+def _watch(page) -> tuple[list[str], list[str]]:
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return requested, errors
+
+
+def _drawn(page, scope: str) -> int:
+    """How many charts in ``scope`` hold a drawing (ECharts' SVG with shapes in it)."""
+    return page.evaluate("""scope => [...document.querySelectorAll(scope + " .chart")]
+        .filter(box => box.querySelector("svg path, svg rect")).length""", scope)
+
+
+def test_reform_job_page_and_report_draw_their_charts_locally(page, tmp_path) -> None:
+    requested, errors = _watch(page)
+    sign_in(page, "finance")
+    page.goto("/simulate")
+    page.fill("input[name=synthetic_applicants]", "1500")
+    page.click("summary:has-text('高级')")  # the reform given as YAML, as on the command line
+    page.fill("textarea[name=reform]", REFORM)
+    page.click("main form button[type=submit]:has-text('开始测算')")
+    page.wait_for_selector("#impact .chart svg", timeout=120_000)
+    assert _drawn(page, "#impact") == CHARTS
+    impact = page.inner_text("#impact")
+    for shown in ("改革影响分析", "核心企业覆盖率（改革后）", "受益变化：按城市（家）", "支出变化最大的十项措施",
+                  "亿元"):
+        assert shown in impact, shown
+    shoot(page, "60-simulate-impact")
+    page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    assert page.evaluate(AXE) == []
+
+    job = page.url.rstrip("/").rsplit("/", 1)[1]
+    report = page.request.get(f"/api/v1/simulations/{job}/report.html")
+    assert report.ok
+    saved = tmp_path / "report.html"
+    saved.write_bytes(report.body())
+    server = urlparse(page.url).netloc
+    assert {urlparse(u).netloc for u in requested if not u.startswith(("data:", "blob:"))} == {server}, requested
+    assert not errors, errors
+
+    requested.clear()
+    page.goto(saved.as_uri())
+    page.wait_for_selector("#impact .chart svg")
+    assert _drawn(page, "#impact") == CHARTS and _drawn(page, "#charts") >= 1
+    assert [u for u in requested if not u.startswith(("file:", "data:", "blob:"))] == []
+    assert not errors, errors
+    shoot(page, "61-simulate-report")

@@ -1,0 +1,146 @@
+"""The parameter table on /simulate, saved reforms and their comparison, over HTTP: a reform edited on the page and
+the same reform as YAML give identical results; bad edits are a 422 naming the field in Chinese and write nothing."""
+
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from huiqi.catalogue import service as catalogue
+from huiqi.models import SavedReform, SimulationJob
+from huiqi.simulate import reforms
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+POPULATION = {"synthetic_applicants": "300", "seed": "5", "by": "measure,region", "as_of": "2025-06-30"}
+YAML = ("name: 措施11上限1500万元\ndescription: 页面测试\nchanges:\n"
+        "  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试文件}\n"
+        "  - {parameter: 11.rate, since: 2025-01-01, value: 40%, source: 测试文件}\n")
+
+
+def _fields(session, **edits: tuple[str, str]) -> dict[str, str]:
+    """The form fields of the table rows named by their keys (``11.cap``), as the page names them."""
+    data = {}
+    for row in reforms.rows(catalogue.published(session)):
+        data[f"{row.field}_key"] = f"{row.policy.id}|{row.key}"
+        if row.key.replace(".", "_") in edits:
+            value, since = edits[row.key.replace(".", "_")]
+            data |= {f"{row.field}_value": value, f"{row.field}_since": since}
+    return data
+
+
+def _result(job_id: int, session) -> dict:
+    job = session.get(SimulationJob, job_id)
+    data = json.loads((Path(job.folder) / "report.json").read_text("utf-8"))
+    return {k: data[k] for k in ("groups", "reform", "difference", "population", "matters", "as_of", "by")}
+
+
+async def _run(finance, session, name: str, **edits: tuple[str, str]) -> int:
+    moved = await finance.post("/simulate", data={**POPULATION, **_fields(session, **edits), "reform_name": name,
+                                                  "reform_description": "页面测试", "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    return int(moved.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_a_reform_edited_on_the_page_equals_the_same_yaml(browser, client, people, session) -> None:
+    finance = browser(people.finance)
+    page = await finance.get("/simulate")
+    assert "融合基础设施项目资金支持上限（单个项目）" in page.text
+    assert "措施11：给予单个项目最高1000万元资金支持" in page.text
+    assert "#" not in page.text.split("<textarea")[1].split("</textarea>")[0]  # no YAML with comments pre-filled
+    by_page = await _run(finance, session, "措施11上限1500万元", **{"11_cap": ("1500", "2025-01-01"),
+                                                                   "11_rate": ("40", "2025-01-01")})
+    by_yaml = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                                data={**POPULATION, "reform": YAML})
+    assert by_yaml.status_code == 202
+    typed_in = await finance.post("/simulate", data={**POPULATION, **_fields(session), "csrf_token": finance.csrf,
+                                                     "reform": YAML.replace("name: 措施11上限1500万元", "name: 乙")})
+    assert typed_in.status_code == 303  # the YAML typed in on the page (its own name: names are kept once)
+    page_result = _result(by_page, session)
+    assert page_result == _result(by_yaml.json()["id"], session)
+    yaml_result = _result(int(typed_in.headers["location"].rsplit("/", 1)[1]), session)
+    assert yaml_result["reform"]["name"] == "乙"
+    assert {**yaml_result, "reform": {**yaml_result["reform"], "name": page_result["reform"]["name"]}} == page_result
+    raised = sum(g["ceiling_sum"] for g in page_result["difference"] if g["measure"] == 11)
+    assert raised > 0 and all(g["ceiling_sum"] == 0 for g in page_result["difference"] if g["measure"] != 11)
+    saved = session.scalars(select(SavedReform).order_by(SavedReform.id)).all()  # the page's (not the API's)
+    assert [(s.name, s.user_id) for s in saved] == [("措施11上限1500万元", people.finance.id),
+                                                    ("乙", people.finance.id)]
+    assert saved[0].description == "页面测试" and [c["parameter"] for c in saved[0].changes] == ["11.cap", "11.rate"]
+
+
+@pytest.mark.parametrize(("edits", "name", "said"), [
+    ({"11_cap": ("一千五百", "2025-01-01")}, "甲", "措施11 融合基础设施项目资金支持上限（单个项目）（新值）"),
+    ({"11_cap": ("1500", "2019-12-31")}, "甲", "（生效日期）：不能早于政策发布日期 2022-07-23"),
+    ({"11_cap": ("1500", "2025-01-01")}, "", "改革方案名称：请填写名称"),
+    ({}, "只有名称", "参数表：没有修改任何参数"),
+])
+async def test_bad_edits_are_422_naming_the_field_and_write_nothing(browser, people, session, edits, name,
+                                                                     said) -> None:
+    finance = browser(people.finance)
+    refused = await finance.post("/simulate", data={**POPULATION, **_fields(session, **edits), "reform_name": name,
+                                                    "csrf_token": finance.csrf})
+    assert refused.status_code == 422 and said in refused.text, refused.text
+    assert 'class="errors error-summary"' in refused.text
+    assert session.scalar(select(func.count()).select_from(SimulationJob)) == 0
+    assert session.scalar(select(func.count()).select_from(SavedReform)) == 0
+    if edits:  # what was typed stays in the form
+        assert edits[next(iter(edits))][0] in refused.text
+
+
+async def test_a_name_used_twice_is_409(browser, people, session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    fields = {**_fields(session, **{"11_cap": ("1200", "2025-01-01")}), "reform_name": "甲"}
+    again = await finance.post("/simulate", data={**POPULATION, **fields, "csrf_token": finance.csrf})
+    assert again.status_code == 409 and "已有名为“甲”的改革方案" in again.text
+    assert session.scalar(select(func.count()).select_from(SavedReform)) == 1
+    assert session.scalar(select(func.count()).select_from(SimulationJob)) == 1
+
+
+async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "上限1500", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "上限2亿", **{"11_cap": ("2亿元", "2025-01-01"), "7_rate": ("50", "2024-01-01")})
+    a, b = sorted(session.scalars(select(SavedReform.id)).all())
+    listed = await finance.get("/simulate/reforms")
+    assert "上限1500" in listed.text and "上限2亿" in listed.text
+    assert "措施11 融合基础设施项目资金支持上限（单个项目）：1500万元（自 2025-01-01）" in listed.text
+    compared = await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")
+    assert compared.status_code == 200
+    assert "上限1500" in compared.text and "上限2亿" in compared.text and "措施11 " in compared.text
+    assert "方案B−方案A" in compared.text and "基线（万元）" in compared.text and "合计上限" in compared.text
+    data = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    eleven = next(line for line in data.lines if line.label.startswith("措施11") or "措施11 " in line.label)
+    assert eleven.a > eleven.baseline and eleven.b >= eleven.a and data.same_baseline
+    seven = next(line for line in data.lines if "措施7 " in line.label)
+    assert seven.a == seven.baseline and seven.b >= seven.baseline
+    total = data.lines[-1]
+    assert total.label == "合计" and total.a == sum(line.a for line in data.lines[:-1])
+    sheet = await finance.get(f"/simulate/reforms/compare.xlsx?a={a}&b={b}")
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[1][:3] == ("措施", "基线（元）", "基线（万元）")
+    assert rows[-1][0] == "合计" and rows[-1][3] == total.a
+    same = await finance.get(f"/simulate/reforms/compare?a={a}&b={a}")
+    assert same.status_code == 422 and "请选择与方案A不同的方案" in same.text
+
+
+async def test_only_the_author_or_an_admin_sees_a_reform(browser, people, session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "乙", **{"11_cap": ("1200", "2025-01-01")})
+    a, b = sorted(session.scalars(select(SavedReform.id)).all())
+    department = browser(people.miit)
+    assert "甲" not in (await department.get("/simulate/reforms")).text
+    everyone = (await browser(people.admin).get("/simulate/reforms")).text
+    assert "甲" in everyone and people.finance.display_name in everyone
+    assert (await department.get(f"/simulate/reforms/compare?a={a}&b={b}")).status_code == 404
+    assert (await department.get(f"/simulate/reforms/compare.xlsx?a={a}&b={b}")).status_code == 404
+    assert (await browser(people.alice).get("/simulate/reforms")).status_code == 403
+    assert (await browser(people.alice).get(f"/simulate/reforms/compare?a={a}&b={b}")).status_code == 403
+    assert (await browser(people.admin).get(f"/simulate/reforms/compare?a={a}&b={b}")).status_code == 200
+    assert (await browser(None).get("/simulate/reforms")).status_code in (303, 401)
