@@ -6,11 +6,14 @@ import pytest
 from tests.browser.conftest import shoot, sign_in
 
 PAGES = {
-    None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/login"],
-    "ent-01": ["/me", "/applications"],
+    None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/direct", "/ratings",
+           "/subscribe", "/login"],
+    "ent-01": ["/me", "/applications", "/messages"],
     "city-210100": ["/review"],
-    "finance": ["/review", "/review/2", "/budgets", "/statistics"],
-    "admin": ["/admin/users", "/admin/policies", "/rounds", "/admin/whitelist", "/audit"],
+    "finance": ["/review", "/review/2", "/budgets", "/statistics", "/simulate", "/simulate/reforms",
+                "/ratings/rectifications"],
+    "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/rounds", "/admin/whitelist",
+              "/admin/lists", "/offers/pending", "/audit"],
 }
 
 
