@@ -20,10 +20,7 @@ def wan(yuan: int | None, places: int | None = None) -> str:
     >>> wan(20_000_000), wan(1_234_567), wan(0), wan(None), wan(1_234_567, places=2), wan(-1_234_500, places=2)
     ('2000', '123.4567', '0', '—', '123.46', '-123.45')
     """
-    if yuan is not None and places is not None:
-        text = format((Decimal(yuan) / 10_000).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return _exact(yuan, 10_000)
+    return _shown(yuan, 10_000, places)
 
 
 def yi(yuan: int | None) -> str:
@@ -32,13 +29,17 @@ def yi(yuan: int | None) -> str:
     >>> yi(250_000_000), yi(1_234_567), yi(0), yi(None)
     ('2.5', '0.01234567', '0', '—')
     """
-    return _exact(yuan, 100_000_000)
+    return _shown(yuan, 100_000_000)
 
 
-def _exact(yuan: int | None, size: int) -> str:
+def _shown(yuan: int | None, size: int, places: int | None = None) -> str:
+    """``yuan / size`` without trailing zeros: exact, or rounded half up to ``places`` decimals; '—' for None."""
     if yuan is None:
         return "—"
-    text = format(Decimal(yuan) / size, "f")
+    value = Decimal(yuan) / size
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -52,8 +53,7 @@ def wan_or_yi(yuan: int | None) -> str:
     if yuan is None:
         return "—"
     unit, size = ("亿元", 100_000_000) if abs(yuan) >= 100_000_000 else ("万元", 10_000)
-    text = format((Decimal(yuan) / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
-    return (text.rstrip("0").rstrip(".") if "." in text else text) + unit
+    return _shown(yuan, size, 2) + unit
 
 
 def chart_unit(amounts: list[int]) -> str:

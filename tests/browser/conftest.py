@@ -177,6 +177,17 @@ def attach_declare_submit(page, tmp_path: Path) -> None:
     page.wait_for_load_state()
 
 
+def propose_and_announce(page, application: int, amount_wan: str) -> None:
+    """The lead department, on the application's review page: propose the amount (万元) and open the 公示."""
+    page.goto(f"/review/{application}")
+    page.fill("#form-propose input[name=amount]", amount_wan)
+    page.click("#form-propose button[type=submit]")
+    page.wait_for_load_state()
+    page.click("#form-announce button[type=submit]")
+    page.wait_for_load_state()
+    assert "公示中" in page.inner_text("main")
+
+
 def approve_and_pay(page, base: str, application: int, reference: str) -> None:
     """Finance, on a server whose day is past the 公示: approve the application, then record its payment."""
     sign_in(page, "finance", base)

@@ -8,6 +8,7 @@ from tests.browser.conftest import (
     LIVE_DAY,
     approve_and_pay,
     attach_declare_submit,
+    propose_and_announce,
     reviewer_of,
     serving,
     shoot,
@@ -37,13 +38,7 @@ def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
     application = _one(live_database, "SELECT application_id FROM offers WHERE state = 'confirmed' AND uscc = ("
                                       "SELECT uscc FROM applicants a JOIN applicant_profiles p ON p.applicant_id = a.id"
                                       " WHERE p.name = :name LIMIT 1)", name=ENTERPRISE)
-    page.goto(f"/review/{application}")
-    page.fill("#form-propose input[name=amount]", "90")
-    page.click("#form-propose button[type=submit]")
-    page.wait_for_load_state()
-    page.click("#form-announce button[type=submit]")
-    page.wait_for_load_state()
-    assert "公示中" in page.inner_text("main")
+    propose_and_announce(page, application, "90")
 
     sign_in(page, "ent-01")
     page.goto(f"/applications/{application}")
@@ -123,12 +118,7 @@ def test_a_list_imported_on_the_page_is_accepted_and_applied_for(page, live_data
     sign_in(page, reviewer_of(live_database, application))
     page.goto(f"/review/{application}")
     assert "公布名单：工信部企业函〔2025〕演示号（虚构）" in page.inner_text("main")
-    page.fill("#form-propose input[name=amount]", "100")
-    page.click("#form-propose button[type=submit]")
-    page.wait_for_load_state()
-    page.click("#form-announce button[type=submit]")
-    page.wait_for_load_state()
-    assert "公示中" in page.inner_text("main")
+    propose_and_announce(page, application, "100")
 
     after = next_working_day(last_working_day(next_working_day(LIVE_DAY), 5))
     with serving(live_database, today=after) as later:
