@@ -66,35 +66,38 @@ def make(prefix17: str) -> str:
 
 
 SHAPE = r"^[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}$"
+_VALUE = np.full(256, 255, np.uint8)  # a byte's value in ALPHABET, 255 when it is not allowed
+_VALUE[np.frombuffer(ALPHABET.encode(), np.uint8)] = np.arange(len(ALPHABET), dtype=np.uint8)
+_CHECK_CHARS = np.frombuffer(ALPHABET.encode(), np.uint8)
+_ORG_CHARS = np.frombuffer(b"?123456789X0", np.uint8)
 
 
 def valid_series(codes: pl.Series) -> pl.Series:
     """The same test as ``uscc_problem(...) is None``, over a whole column at once (null is not valid).
 
-    Populations hold millions of codes: the shape is checked by Polars, the two check characters
-    by NumPy over the bytes; tests/reference/test_uscc.py holds this equal to the scalar check.
+    Populations hold millions of codes, so everything after the byte length is NumPy over the bytes:
+    the codes of 18 bytes are concatenated into one n × 18 matrix, read a position at a time (one
+    contiguous row of the transposed matrix each). One table lookup per position gives the character's
+    value (or that it is not allowed); positions 3 to 8 must be digits (SHAPE); the two check characters
+    are weighted sums in 16-bit integers (GB 11714 values letters from A = 10 without gaps, so a letter's
+    value there is its byte less 55). tests/reference/test_uscc.py holds this equal to the scalar check.
     """
-    shaped = codes.str.contains(SHAPE).fill_null(False)
-    candidates = codes.filter(shaped)
+    sized = (codes.str.len_bytes() == 18).fill_null(False)
+    candidates = codes.filter(sized)
     if candidates.len() == 0:
-        return shaped
-    # Every candidate is 18 ASCII characters (SHAPE), so their concatenation is an n × 18 byte matrix;
-    # weighted sums a column at a time, in small integers (no n × 17 matrix of Int64).
-    raw = np.frombuffer(candidates.str.join("").item().encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-    uscc_value, org_value = np.zeros(256, np.uint8), np.zeros(256, np.uint8)
-    for i, char in enumerate(ALPHABET):
-        uscc_value[ord(char)], org_value[ord(char)] = i, _org_value(char)
-    total = _weighted(uscc_value[raw[:, :17]], USCC_WEIGHTS)
-    check_ok = raw[:, 17] == np.frombuffer(ALPHABET.encode(), np.uint8)[(31 - total % 31) % 31]
-    org = 11 - _weighted(org_value[raw[:, 8:16]], ORG_WEIGHTS) % 11
-    org_chars = np.frombuffer(b"?123456789X0", np.uint8)[org]
-    ok = check_ok & (raw[:, 16] == org_chars)
-    return shaped.scatter(shaped.arg_true(), pl.Series(ok))
-
-
-def _weighted(values: np.ndarray, weights: tuple[int, ...]) -> np.ndarray:
-    """Row sums of ``values`` (n × len(weights)) times ``weights``."""
-    total = np.zeros(len(values), np.int32)
-    for j, weight in enumerate(weights):
-        total += values[:, j] * np.int32(weight)
-    return total
+        return sized
+    raw = np.frombuffer(candidates.str.join("").item().encode("utf-8"), dtype=np.uint8)
+    columns = np.ascontiguousarray(raw.reshape(-1, 18).T)  # 18 rows of n bytes: position j of every code
+    ok = np.ones(candidates.len(), bool)
+    total, org = np.zeros(candidates.len(), np.uint16), np.zeros(candidates.len(), np.uint16)
+    for j in range(18):
+        value = _VALUE[columns[j]]
+        ok &= value < (10 if 2 <= j < 8 else 255)
+        if j < 17:
+            total += value.astype(np.uint16) * np.uint16(USCC_WEIGHTS[j])
+        if 8 <= j < 16:
+            byte = columns[j].astype(np.uint16)
+            org += (byte - np.where(byte < 58, 48, 55).astype(np.uint16)) * np.uint16(ORG_WEIGHTS[j - 8])
+    ok &= columns[17] == _CHECK_CHARS[(31 - total % 31) % 31]
+    ok &= columns[16] == _ORG_CHARS[11 - org % 11]
+    return sized.scatter(sized.arg_true(), pl.Series(ok))

@@ -8,7 +8,7 @@ measure number, then the policy loaded first). No sort and no join: what a popul
 single group-by over these columns.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import polars as pl
@@ -24,12 +24,14 @@ assert (MAX_YUAN + 1) * SLOTS < 2**63, "the packed key must fit in Int64"
 
 @dataclass
 class MeasureColumns:
-    """One monetary measure: its rules as (reach, status, ceiling) expressions, and its column names."""
+    """One monetary measure: its rules as (reach, status, ceiling) expressions, and its column names; for each
+    rule, the code bits that reach it (a rule reaches a matter by its codes alone)."""
 
     policy: Policy
     number: int
     rules: list[tuple[pl.Expr, pl.Expr, pl.Expr]]
     rule_names: list[str]
+    reaches: list[int] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -45,7 +47,28 @@ def measure_columns(ctx: VectorContext, policy: Policy, number: int,
     """A measure's compiled rules, checked to fit the packed stacking key."""
     if number > MAX_MEASURE or policy.order >= MAX_POLICIES:
         raise ValueError(f"向量化求值支持的措施编号至多 {MAX_MEASURE}、政策至多 {MAX_POLICIES} 项")
-    return MeasureColumns(policy, number, [c[1:] for c in compiled], [c[0].name for c in compiled])
+    reaches = [sum(ctx.bits[code] for code in c[0].reaches) for c in compiled]
+    return MeasureColumns(policy, number, [c[1:] for c in compiled], [c[0].name for c in compiled], reaches)
+
+
+def reached_by(measures: list[MeasureColumns], mask: int) -> list[MeasureColumns]:
+    """The measures a matter whose code bitmask is ``mask`` reaches, each with only the rules that reach it (their
+    reach then always true). Evaluating these alone on such matters gives what all measures give: the others'
+    status is null, so they count nothing and no stacking never keeps them."""
+    out = []
+    for m in measures:
+        keep = [i for i, bits in enumerate(m.reaches) if mask & bits]
+        if keep:
+            out.append(MeasureColumns(m.policy, m.number, [(pl.lit(True), *m.rules[i][1:]) for i in keep],
+                                      [m.rule_names[i] for i in keep], [m.reaches[i] for i in keep]))
+    return out
+
+
+def read_columns(measures: list[MeasureColumns], ctx: VectorContext) -> set[str]:
+    """The input columns ``with_measures`` reads for these measures (and ``totals`` after it)."""
+    policies = {m.policy.order: m.policy for m in measures}
+    exprs = [_general(ctx, p) for p in policies.values()] + [e for m in measures for rule in m.rules for e in rule]
+    return {name for e in exprs for name in e.meta.root_names()} | {"other_support"}
 
 
 def rule_status(met: pl.Expr, base_missing: pl.Expr) -> pl.Expr:

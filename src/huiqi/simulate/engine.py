@@ -19,12 +19,14 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from huiqi.rules.batch import KEY, compile_plan, derived, features, lookup, prepare, spread, with_mask
+from huiqi.rules.batch import KEY, Plan, compile_plan, derived, features, lookup, prepare, spread, with_mask
 from huiqi.rules.columns import (
     STACKING_METRICS,
     MeasureColumns,
     granted_amount,
     long_results,
+    reached_by,
+    read_columns,
     stacking_totals,
     totals,
     with_measures,
@@ -187,6 +189,7 @@ class Runner:
         self.applicant_columns, self.matter_columns = used_columns([p for s in scenarios for p in s.policies])
         self.rows: pl.Series | None = None  # each matter's row in the lookup table (see ``shared``)
         self.masks: pl.Series | None = None  # and its code bitmask, so chunks need not read the codes again
+        self._reach_cache: dict[tuple[int, int], list[MeasureColumns]] = {}
 
     def matters(self) -> pl.LazyFrame:
         """The matters with mask, key and year: the input every chunk slices."""
@@ -214,7 +217,12 @@ class Runner:
         if rows is None:
             self.rows = self.masks = None
             return lookup(people.lazy(), features(self.matters(), ctx), ctx).collect(), count
-        frame = self.matters().select(MASK_COLUMN, *ctx.feature_columns).with_columns(rows.alias(ROW)).collect()
+        if self.population.masks is not None:  # validation's bitmasks, carried over to the rules' bits
+            frame = self.population.matters.select(ctx.feature_columns).collect().with_columns(
+                remap(self.population.masks, self.population.codes or [], ctx.bits).alias(MASK_COLUMN),
+                rows.alias(ROW))
+        else:
+            frame = self.matters().select(MASK_COLUMN, *ctx.feature_columns).with_columns(rows.alias(ROW)).collect()
         self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
         feats = features(frame.lazy(), ctx, ROW)
         table = spread(people, None if feats is None else feats.collect(), ctx, ROW)
@@ -252,20 +260,91 @@ class Runner:
 
     def step(self, table: pl.DataFrame, start: int, length: int) -> tuple[list[pl.DataFrame],
                                                                            list[pl.DataFrame] | None]:
-        """Partial totals of one chunk per scenario, and for an impact analysis each applicant's sums."""
-        frame = self.chunk(table, start, length)
-        if len(self.plans) > 1:
-            frame = frame.collect().lazy()
+        """Partial totals of one chunk per scenario, and for an impact analysis each applicant's sums.
+
+        The chunk's matters are split by the measures their codes reach (``reached_by``): each part is
+        evaluated for those measures only, reading only the columns they need. A matter reaches one or
+        two of the measures, so this is a fraction of evaluating every measure on every matter.
+        """
+        gather, masks = self._source(table, start, length)
+        totals: list[list[pl.DataFrame]] = [[] for _ in self.plans]
+        people: list[list[pl.DataFrame]] = [[] for _ in self.plans]
+        for subsets, rows in self._parts(masks):
+            frame = gather(set().union(*(self._columns(p, m) for p, m in zip(self.plans, subsets, strict=True))),
+                           rows).lazy()
+            for i, (p, measures) in enumerate(zip(self.plans, subsets, strict=True)):
+                if not measures:
+                    continue
+                evaluated = with_measures(frame, measures, p.ctx)
+                if not self.impact:
+                    totals[i].append(aggregate(evaluated, measures, self.keys))
+                    continue
+                wide, sums = pl.collect_all([wide_totals(evaluated, measures, self.chunk_keys, True),
+                                             per_applicant(evaluated, measures)])
+                totals[i].append(long_totals(wide, measures, self.chunk_keys, True))
+                people[i].append(sums)
+        merged = [pl.concat(t, how="vertical_relaxed") if t else pl.DataFrame() for t in totals]
         if not self.impact:
-            return [aggregate(with_measures(frame, p.measures, p.ctx), p.measures, self.keys) for p in self.plans], None
-        totals, people = [], []
-        for p in self.plans:  # both queries in one collect: the measure columns are computed once for the two
-            evaluated = with_measures(frame, p.measures, p.ctx)
-            wide, sums = pl.collect_all([wide_totals(evaluated, p.measures, self.chunk_keys, True),
-                                         per_applicant(evaluated, p.measures)], engine="streaming")
-            totals.append(long_totals(wide, p.measures, self.chunk_keys, True))
-            people.append(sums)
-        return totals, people
+            return merged, None
+        empty = per_applicant(pl.LazyFrame(), []).collect()
+        return merged, [pl.concat([empty, *p]).group_by(APPLICANT).agg(pl.col("amount").sum(), pl.col("grants").sum())
+                        for p in people]
+
+    def _source(self, table: pl.DataFrame, start: int,
+                length: int) -> tuple[Callable[[set[str], np.ndarray], pl.DataFrame], pl.Series]:
+        """How to gather given columns of given matters of a chunk (with their applicant's row of the lookup
+        table), and the chunk's code bitmasks."""
+        if self.rows is None:  # joined on the key: every column at once
+            joined = self.chunk(table, start, length).collect()
+            return (lambda columns, rows: joined.select(c for c in joined.columns if c in columns)[rows],
+                    joined[MASK_COLUMN])
+        own = [c for c in self.matter_columns if c not in ("codes", "uscc", "id")]
+        matters = self.population.matters.select(own).slice(start, length).with_columns(
+            pl.col("date").dt.year().alias("__year")).collect()
+        masks, owners = self.masks.slice(start, length), self.rows.slice(start, length).to_numpy()
+
+        def gather(columns: set[str], rows: np.ndarray) -> pl.DataFrame:
+            mine = [c for c in matters.columns if c in columns]
+            theirs = [c for c in table.columns if c in columns and c not in mine]
+            parts = [matters.select(mine)[rows], table.select(theirs)[owners[rows]]]
+            if MASK_COLUMN in columns:
+                parts.append(masks.gather(rows).to_frame())
+            return pl.concat(parts, how="horizontal")
+
+        return gather, masks
+
+    def _parts(self, masks: pl.Series) -> list[tuple[list[list[MeasureColumns]], np.ndarray]]:
+        """The chunk's matters grouped by the measures they reach: per group, the reached measures of every
+        plan and the rows (positions in the chunk); matters that reach no measure are left out."""
+        groups: dict[tuple, int] = {}
+        subsets: list[list[list[MeasureColumns]]] = []
+        distinct = masks.fill_null(0).unique().to_list()
+        ids = []
+        for mask in distinct:
+            reached = [self._reached(p, mask) for p in self.plans]
+            key = tuple(tuple((m.number, m.policy.order, tuple(m.rule_names)) for m in r) for r in reached)
+            if any(reached) and key not in groups:
+                groups[key] = len(subsets)
+                subsets.append(reached)
+            ids.append(groups[key] if any(reached) else -1)
+        if not subsets:
+            return []
+        part = masks.fill_null(0).replace_strict(distinct, ids, return_dtype=pl.Int16).to_numpy()
+        order = np.argsort(part, kind="stable")  # a radix sort on 16-bit keys
+        bounds = np.searchsorted(part[order], np.arange(-1, len(subsets) + 1))
+        return [(subsets[g], order[bounds[g + 1]:bounds[g + 2]]) for g in range(len(subsets))]
+
+    def _reached(self, plan: Plan, mask: int) -> list[MeasureColumns]:
+        key = (id(plan), mask)
+        if key not in self._reach_cache:
+            self._reach_cache[key] = reached_by(plan.measures, mask)
+        return self._reach_cache[key]
+
+    def _columns(self, plan: Plan, measures: list[MeasureColumns]) -> set[str]:
+        if not measures:
+            return set()
+        extra = [k for k in self.chunk_keys if k in CARRY] + ([APPLICANT] if self.impact else [])
+        return read_columns(measures, plan.ctx) | set(extra)
 
     def collector(self, applicants: int) -> Collector:
         return Collector(len(self.scenarios), self.keys, applicants if self.impact else None)
@@ -284,6 +363,14 @@ class Runner:
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:
         """Totals per group, one frame per scenario; ``progress(done, total)`` after each chunk."""
         return self.outcome(progress).totals
+
+
+def remap(masks: pl.Series, codes: list[str], bits: dict[str, int]) -> pl.Series:
+    """Bitmasks over ``codes`` (bit i for ``codes[i]``) as bitmasks of ``bits`` (codes not there drop out),
+    worked out once for each distinct mask (a population holds a few dozen combinations of codes)."""
+    distinct = masks.fill_null(0).unique().to_list()
+    mapped = [sum(bits.get(code, 0) for i, code in enumerate(codes) if m >> i & 1) for m in distinct]
+    return masks.fill_null(0).replace_strict(distinct, mapped, return_dtype=pl.Int64)
 
 
 def difference(baseline: pl.DataFrame, reform: pl.DataFrame) -> pl.DataFrame:

@@ -38,6 +38,8 @@ class Population:
     matters: pl.LazyFrame
     source: str
     rows: pl.Series | None = None  # each matter's applicant row (``link``), when validation found them
+    masks: pl.Series | None = None  # each matter's code bitmask: bit i for the i-th code of ``codes``
+    codes: list[str] | None = None  # the codes of the bitmask's bits, in order
 
 
 def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool = True) -> Population:
@@ -51,7 +53,7 @@ def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool
         if problems:
             raise InputError(problems)
     return Population(_clean(typed["applicants"], APPLICANT_SCHEMA), _clean(typed["matters"], MATTER_SCHEMA),
-                      str(path), links[0] if links else None)
+                      str(path), *(links or [None, None]), list(codes) if links else None)
 
 
 def link(keys: pl.Series, matters: pl.LazyFrame) -> pl.Series | None:
@@ -146,7 +148,11 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     One pass counts the problems of every check; only when some check fails are its rows located,
     so a clean population of millions of rows is checked in a single scan of each table. A check
     may bring a cheaper expression for that pass (its fifth item), nonzero when some row may fail.
-    When there is no problem, each matter's applicant row (``link``) is appended to ``links``.
+    Columns checked with costly work are computed once, outside that pass, and read into it as
+    literals: the credit codes' check characters (NumPy over the bytes), the matters' code bitmasks, and
+    the regions (checked among their distinct values). When there is no problem, each matter's
+    applicant row (``link``) and code bitmask are appended to ``links``, so evaluation need not find
+    them again.
     """
     found: list[tuple[str, str]] = []
     total = 0
@@ -157,18 +163,23 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     # the codes' hashes); (uscc, id) pairs given twice suspected by hash (the hashes of the applicant
     # row, or of the code, and of the id combined, so equal pairs hash alike), the exact search left
     # for when rows are located.
-    rows = link(keys, matters.select("uscc")) if hashes == count == keys.len() else None
-    owner = pl.col("uscc") if rows is None else pl.lit(rows)
-    twice = ((owner.hash(1) ^ pl.col("id").hash(2)).n_unique() < pl.len()).alias("twice")
-    absent, suspects = matters.select(pl.col("uscc").null_count().alias("absent"), twice).collect().row(0)
+    owned = matters.select("uscc", "id", _bitmask(codes).alias("__codes"),
+                           pl.col("codes").list.len().alias("__listed")).collect()  # read once for all below
+    rows = link(keys, owned.lazy().select("uscc")) if hashes == count == keys.len() else None
+    owner = owned["uscc"] if rows is None else rows
+    suspects = (owner.hash(1) ^ owned["id"].hash(2)).n_unique() < owned.height
+    absent = owned["uscc"].null_count()
     if rows is not None:
         unlinked = rows.null_count() - absent
     else:  # codes missing or given twice (a problem already): counted by a join on the text
-        unlinked = matters.select(pl.col("uscc").drop_nulls()).join(
+        unlinked = owned.lazy().select(pl.col("uscc").drop_nulls()).join(
             pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti").select(pl.len()).collect().item()
-    matter_checks = _matter_checks(codes, usccs, unlinked)
-    for table, frame, checks in (("applicants", applicants, _applicant_checks(unique=hashes == count)),
-                                 ("matters", _with_links(matters, codes, suspects), matter_checks)):
+    masks = owned.select("__codes", "__listed")
+    del owned
+    matter_checks = _matter_checks(codes, usccs, unlinked, masks)
+    applicant_checks = _applicant_checks(keys, _bad_regions(applicants), unique=hashes == count)
+    for table, frame, checks in (("applicants", applicants, applicant_checks),
+                                 ("matters", _with_links(matters, suspects), matter_checks)):
         found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
                   if c.startswith("__extra__")]
         counts = frame.select(_count(c).alias(str(i)) for i, c in enumerate(checks)).collect().row(0)
@@ -185,7 +196,7 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     if total > SHOWN:
         found.append(("（共计）", f"共有 {total} 条记录有问题，以上只列出前面的部分"))
     if not found and rows is not None and links is not None:
-        links.append(rows)
+        links += [rows, masks["__codes"]]
     return found
 
 
@@ -199,31 +210,40 @@ def _bad_value(column: str) -> pl.Expr:
     return pl.col(f"__raw__{column}").is_not_null() & pl.col(column).is_null()
 
 
-def _applicant_checks(unique: bool = False) -> list[tuple[str, str, pl.Expr, str]]:
-    """The applicant checks; ``unique`` (no two given codes alike) spares the duplicate search."""
-    duplicated = pl.lit(False) if unique else pl.col("uscc").is_not_null() & pl.col("uscc").is_duplicated()
-    region, industry = pl.col("region"), pl.col("industry")
+def _bad_regions(applicants: pl.LazyFrame) -> list[str]:
+    """The regions given that are not valid, found among the distinct values (a few thousand at most)."""
+    region = pl.col("region")
     liaoning = list(divisions.divisions())
+    valid = region.is_in(liaoning) | (region.str.contains(r"^\d{6}$") & ~region.str.starts_with("21")
+                                      & region.str.slice(0, 2).is_in(list(divisions.PROVINCE_PREFIXES)))
+    distinct = applicants.select(region.unique()).collect().lazy()
+    return distinct.filter(region.is_not_null() & ~valid).collect()["region"].to_list()
+
+
+def _applicant_checks(keys: pl.Series, bad_regions: list[str], unique: bool = False) -> list[tuple]:
+    """The applicant checks, given the credit codes (in row order) and the bad regions; ``unique`` (no two
+    given codes alike) spares the duplicate search."""
+    duplicated = pl.lit(False) if unique else pl.col("uscc").is_not_null() & pl.col("uscc").is_duplicated()
+    invalid = keys.is_not_null() & ~uscc.valid_series(keys)
+    industry = pl.col("industry")
     classes = [c for c, row in industries.industries().items() if row["level"] == "class"]
     checks = [
         ("applicants", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码"),
-        ("applicants", "uscc", pl.col("uscc").is_not_null() & ~pl.col("uscc").map_batches(
-            uscc.valid_series, return_dtype=pl.Boolean, is_elementwise=True), "统一社会信用代码无效（格式或校验位）"),
+        ("applicants", "uscc", pl.lit(invalid), "统一社会信用代码无效（格式或校验位）", pl.lit(invalid.sum())),
         ("applicants", "uscc", duplicated, "统一社会信用代码重复"),
-        ("applicants", "region", region.is_not_null() & ~(
-            region.is_in(liaoning) | (region.str.contains(r"^\d{6}$") & ~region.str.starts_with("21")
-                                      & region.str.slice(0, 2).is_in(list(divisions.PROVINCE_PREFIXES)))),
-         "不是有效的行政区划代码（辽宁省内须是 GB/T 2260 代码或 shenfu）"),
+        ("applicants", "region", pl.col("region").is_in(bad_regions),
+         "不是有效的行政区划代码（辽宁省内须是 GB/T 2260 代码或 shenfu）", pl.lit(len(bad_regions))),
         ("applicants", "industry", industry.is_not_null() & ~industry.is_in(classes),
          "不是 GB/T 4754-2017 的四位小类代码"),
     ]
     return checks + _typed_checks("applicants", APPLICANT_SCHEMA)
 
 
-def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int) -> list[tuple]:
-    """The matter checks; ``usccs`` are the applicants' codes, ``unlinked`` how many matters lack one."""
+def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, masks: pl.DataFrame) -> list[tuple]:
+    """The matter checks; ``usccs`` are the applicants' codes, ``unlinked`` how many matters lack one, ``masks``
+    each matter's code bitmask (``__codes``) and number of codes listed (``__listed``, null when none)."""
     parents = [c for c in industries.industries() if c.isdigit()]
-    listed, mask = pl.col("codes"), pl.col("__codes")
+    listed, mask = pl.lit(masks["__listed"]), pl.lit(masks["__codes"])
     honours = sum(1 << i for i, info in enumerate(codes.values()) if info.type == "honour")
     projects = sum(1 << i for i, info in enumerate(codes.values()) if info.type == "project")
     kind = pl.col("type")
@@ -234,9 +254,9 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int) 
          "申请人表中没有这个统一社会信用代码", pl.lit(unlinked)),
         ("matters", "id", pl.col("id").is_not_null() & pl.col("__dup"), "同一申请人的事项编号重复"),
         ("matters", "type", kind.is_null(), "缺少事项类型"),
-        ("matters", "codes", listed.is_null() | (listed.list.len() == 0), "缺少事项代码"),
+        ("matters", "codes", listed.is_null() | (listed == 0), "缺少事项代码"),
         ("matters", "codes", (mask & UNKNOWN_CODE) != 0, "含有未知事项代码"),
-        ("matters", "codes", ((mask & UNKNOWN_CODE) == 0) & (mask.bitwise_count_ones() < listed.list.len()),
+        ("matters", "codes", ((mask & UNKNOWN_CODE) == 0) & (mask.bitwise_count_ones() < listed),
          "事项代码重复"),
         ("matters", "codes", ((kind == "honour") & ((mask & projects) != 0))
          | ((kind == "project") & ((mask & honours) != 0)), "事项代码与事项类型不符"),
@@ -264,14 +284,17 @@ def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str
     return checks
 
 
-def _with_links(matters: pl.LazyFrame, codes: dict[str, CodeInfo], suspects: bool) -> pl.LazyFrame:
-    """Add what the matter checks read: a duplicate flag (searched only when ``suspects``) and the code bitmask."""
+def _with_links(matters: pl.LazyFrame, suspects: bool) -> pl.LazyFrame:
+    """Add what the matter checks read: a duplicate flag (searched only when ``suspects``)."""
+    return matters.with_columns((pl.struct("uscc", "id").is_duplicated() if suspects else pl.lit(False)).alias("__dup"))
+
+
+def _bitmask(codes: dict[str, CodeInfo]) -> pl.Expr:
+    """A matter's codes as a bitmask: bit i for the i-th of ``codes``, ``UNKNOWN_CODE`` for any other; a code
+    listed twice counts once (so fewer bits than codes listed means a repeat)."""
     bits = {code: 1 << i for i, code in enumerate(codes)}
-    return matters.with_columns(
-        (pl.struct("uscc", "id").is_duplicated() if suspects else pl.lit(False)).alias("__dup"),
-        pl.col("codes").list.eval(pl.element().replace_strict(bits, default=UNKNOWN_CODE, return_dtype=pl.Int64))
-        .list.eval(pl.element().unique()).list.sum().fill_null(0).alias("__codes"),
-    )
+    return (pl.col("codes").list.eval(pl.element().replace_strict(bits, default=UNKNOWN_CODE, return_dtype=pl.Int64))
+            .list.eval(pl.element().unique()).list.sum().fill_null(0))
 
 
 def write_population(applicants: pl.DataFrame, matters: pl.DataFrame, path: str | Path, fmt: str = "csv") -> Path:
