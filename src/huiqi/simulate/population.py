@@ -21,6 +21,7 @@ from huiqi.rules.policy import CodeInfo
 TABLES = ("applicants", "matters")
 ROW = "__applicant_row"  # a matter's row in the applicants' table
 SHOWN = 20  # problems listed in an error; the count says how many more
+SLICE = 2_000_000  # rows checked at once: memory stays bounded whatever the size of a table
 UNKNOWN_CODE = 1 << 62  # the bit an unknown code sets in the validation bitmask
 TRUE, FALSE = ("true", "1", "是", "yes"), ("false", "0", "否", "no")
 ENUMS = {
@@ -174,20 +175,30 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     else:  # codes missing or given twice (a problem already): counted by a join on the text
         unlinked = owned.lazy().select(pl.col("uscc").drop_nulls()).join(
             pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti").select(pl.len()).collect().item()
-    masks = owned.select("__codes", "__listed")
+    known = owned.select("__codes", "__listed", (pl.struct("uscc", "id").is_duplicated() if suspects
+                                                  else pl.lit(False)).alias("__dup"))
     del owned
-    matter_checks = _matter_checks(codes, usccs, unlinked, masks)
-    applicant_checks = _applicant_checks(keys, _bad_regions(applicants), unique=hashes == count)
-    for table, frame, checks in (("applicants", applicants, applicant_checks),
-                                 ("matters", _with_links(matters, suspects), matter_checks)):
+    invalid = keys.is_not_null() & ~uscc.valid_series(keys)
+    unique = hashes == count
+    given = pl.DataFrame({"__invalid": invalid, "__twice": pl.repeat(False, keys.len(), eager=True) if unique else
+                          keys.is_not_null() & keys.is_duplicated()})
+    for table, frame, checks in (
+            ("applicants", pl.concat([applicants, given.lazy()], how="horizontal"),
+             _applicant_checks(_bad_regions(applicants), int(invalid.sum()), unique, keys.null_count())),
+            ("matters", pl.concat([matters, known.lazy()], how="horizontal"),
+             _matter_checks(codes, usccs, unlinked, absent))):
         found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
                   if c.startswith("__extra__")]
-        counts = frame.select(_count(c).alias(str(i)) for i, c in enumerate(checks)).collect().row(0)
+        height = keys.len() if table == "applicants" else known.height
+        parts = [frame.slice(start, SLICE) for start in range(0, max(height, 1), SLICE)]
+        counts = [sum(c) for c in zip(*(part.select(_count(c).alias(str(i)) for i, c in enumerate(checks))
+                                         .collect(engine="streaming").row(0) for part in parts), strict=True)]
         failing = [check for check, count in zip(checks, counts, strict=True) if count]
         if not failing:
             continue
-        flagged = frame.select(pl.col("__row"), *[c[2].alias(f"__bad{i}") for i, c in enumerate(failing)])
-        flagged = flagged.filter(pl.any_horizontal(pl.col(f"__bad{i}") for i in range(len(failing)))).collect()
+        flagged = pl.concat([part.select(pl.col("__row"), *[c[2].alias(f"__bad{i}") for i, c in enumerate(failing)])
+                             .filter(pl.any_horizontal(pl.col(f"__bad{i}") for i in range(len(failing)))).collect()
+                             for part in parts])
         total += flagged.height
         for row in flagged.sort("__row").head(SHOWN).iter_rows(named=True):
             for i, (_, field, _, why, *_) in enumerate(failing):
@@ -196,7 +207,7 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     if total > SHOWN:
         found.append(("（共计）", f"共有 {total} 条记录有问题，以上只列出前面的部分"))
     if not found and rows is not None and links is not None:
-        links += [rows, masks["__codes"]]
+        links += [rows, known["__codes"]]
     return found
 
 
@@ -220,17 +231,15 @@ def _bad_regions(applicants: pl.LazyFrame) -> list[str]:
     return distinct.filter(region.is_not_null() & ~valid).collect()["region"].to_list()
 
 
-def _applicant_checks(keys: pl.Series, bad_regions: list[str], unique: bool = False) -> list[tuple]:
-    """The applicant checks, given the credit codes (in row order) and the bad regions; ``unique`` (no two
-    given codes alike) spares the duplicate search."""
-    duplicated = pl.lit(False) if unique else pl.col("uscc").is_not_null() & pl.col("uscc").is_duplicated()
-    invalid = keys.is_not_null() & ~uscc.valid_series(keys)
+def _applicant_checks(bad_regions: list[str], invalid: int, unique: bool, absent: int) -> list[tuple]:
+    """The applicant checks, given the bad regions, how many credit codes are invalid (``__invalid`` flags them)
+    and missing; ``unique`` (no two given codes alike) spares the duplicate search (``__twice`` flags them)."""
     industry = pl.col("industry")
     classes = [c for c, row in industries.industries().items() if row["level"] == "class"]
     checks = [
-        ("applicants", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码"),
-        ("applicants", "uscc", pl.lit(invalid), "统一社会信用代码无效（格式或校验位）", pl.lit(invalid.sum())),
-        ("applicants", "uscc", duplicated, "统一社会信用代码重复"),
+        ("applicants", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码", pl.lit(absent)),
+        ("applicants", "uscc", pl.col("__invalid"), "统一社会信用代码无效（格式或校验位）", pl.lit(invalid)),
+        ("applicants", "uscc", pl.col("__twice"), "统一社会信用代码重复", pl.lit(not unique)),
         ("applicants", "region", pl.col("region").is_in(bad_regions),
          "不是有效的行政区划代码（辽宁省内须是 GB/T 2260 代码或 shenfu）", pl.lit(len(bad_regions))),
         ("applicants", "industry", industry.is_not_null() & ~industry.is_in(classes),
@@ -239,17 +248,19 @@ def _applicant_checks(keys: pl.Series, bad_regions: list[str], unique: bool = Fa
     return checks + _typed_checks("applicants", APPLICANT_SCHEMA)
 
 
-def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, masks: pl.DataFrame) -> list[tuple]:
-    """The matter checks; ``usccs`` are the applicants' codes, ``unlinked`` how many matters lack one, ``masks``
-    each matter's code bitmask (``__codes``) and number of codes listed (``__listed``, null when none)."""
+def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, absent: int) -> list[tuple]:
+    """The matter checks; ``usccs`` are the applicants' codes, ``unlinked`` how many matters lack one (of those
+    with a code: ``absent`` have none). They read
+    each matter's code bitmask (``__codes``), number of codes listed (``__listed``, null when none) and whether
+    its (uscc, id) is given twice (``__dup``)."""
     parents = [c for c in industries.industries() if c.isdigit()]
-    listed, mask = pl.lit(masks["__listed"]), pl.lit(masks["__codes"])
+    listed, mask = pl.col("__listed"), pl.col("__codes")
     honours = sum(1 << i for i, info in enumerate(codes.values()) if info.type == "honour")
     projects = sum(1 << i for i, info in enumerate(codes.values()) if info.type == "project")
     kind = pl.col("type")
     checks = [
         ("matters", "id", pl.col("id").is_null(), "缺少事项编号"),
-        ("matters", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码"),
+        ("matters", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码", pl.lit(absent)),
         ("matters", "uscc", pl.col("uscc").is_not_null() & ~pl.col("uscc").is_in(usccs.implode()),
          "申请人表中没有这个统一社会信用代码", pl.lit(unlinked)),
         ("matters", "id", pl.col("id").is_not_null() & pl.col("__dup"), "同一申请人的事项编号重复"),
@@ -282,11 +293,6 @@ def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str
             checks.append((table, column, pl.col(column).is_not_null() & ~pl.col(column).is_in(choices),
                            f"取值应为 {', '.join(choices)} 之一"))
     return checks
-
-
-def _with_links(matters: pl.LazyFrame, suspects: bool) -> pl.LazyFrame:
-    """Add what the matter checks read: a duplicate flag (searched only when ``suspects``)."""
-    return matters.with_columns((pl.struct("uscc", "id").is_duplicated() if suspects else pl.lit(False)).alias("__dup"))
 
 
 def _bitmask(codes: dict[str, CodeInfo]) -> pl.Expr:
