@@ -4,9 +4,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created
-
-NAME_LENGTH = 60
-DESCRIPTION_LENGTH = 500
+from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH
 
 
 class SavedReform(Created, Base):

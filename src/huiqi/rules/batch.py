@@ -43,8 +43,8 @@ def _plain(value: object) -> object:
     return value.value if hasattr(value, "value") and not isinstance(value, date) else value
 
 
-def derived(applicants: pl.LazyFrame) -> pl.LazyFrame:
-    """Add the derived facts ``core`` and ``in_liaoning``, the city for reports, and the join key."""
+def derived(applicants: pl.LazyFrame, key: bool = True) -> pl.LazyFrame:
+    """Add the derived facts ``core`` and ``in_liaoning``, the city for reports, and (with ``key``) the join key."""
     table = industries.core_table()
     full = [c for c, e in table.items() if not e.partial]
     partial = [c for c, e in table.items() if e.partial]
@@ -59,7 +59,7 @@ def derived(applicants: pl.LazyFrame) -> pl.LazyFrame:
         __city=pl.when(region == "shenfu").then(pl.lit("shenfu"))
         .when(liaoning).then(region.str.slice(0, 4) + "00")
         .when(region.is_not_null()).then(pl.lit(OUTSIDE)),
-        **{KEY: pl.col("uscc").fill_null("")},
+        **({KEY: pl.col("uscc").fill_null("")} if key else {}),
     )
 
 
@@ -129,7 +129,7 @@ def spread(people: pl.DataFrame, feats: pl.DataFrame | None, ctx: VectorContext,
     The rules read a count only against 0 and 1 (``vector.Context``), so counts are kept in one byte, held at
     255 (``COUNT_CEILING``): a quarter of the memory of the whole count, on every applicant.
     """
-    table = people.drop("uscc")
+    table = people.drop("uscc", strict=False)
     if feats is None:
         return table
     counts = {f"{name}__{x}" for name, _ in _features(ctx) for x in ("n", "undated")}

@@ -186,3 +186,11 @@ def register(app: typer.Typer) -> None:
     """Add the simulation commands to the main CLI."""
     app.command("simulate")(simulate)
     app.add_typer(population_app, name="population")
+
+
+def alone() -> None:
+    """``huiqi simulate`` as its own program (``huiqi.entry``): the same command, without the others."""
+    app = typer.Typer(add_completion=False)
+    app.callback()(lambda: None)  # a group, so the command keeps its name: huiqi simulate …
+    app.command("simulate")(simulate)
+    app(prog_name="huiqi")

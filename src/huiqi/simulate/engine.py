@@ -196,9 +196,11 @@ class Runner:
         lazy = self.population.matters.select(self.matter_columns)
         return with_mask(lazy, self.plans[0].ctx).with_columns(pl.col("date").dt.year().alias("__year"))
 
-    def people(self) -> pl.LazyFrame:
-        """The applicants with their derived facts, numbered by their row (``APPLICANT``)."""
-        return derived(self.population.applicants.select(self.applicant_columns).with_row_index(APPLICANT))
+    def people(self, key: bool = True) -> pl.LazyFrame:
+        """The applicants with their derived facts, numbered by their row (``APPLICANT``); without ``key`` (when
+        every matter's row is known), not the credit code: millions of texts no chunk reads."""
+        columns = [c for c in self.applicant_columns if key or c != "uscc"]
+        return derived(self.population.applicants.select(columns).with_row_index(APPLICANT), key)
 
     def shared(self) -> tuple[pl.DataFrame, int]:
         """What every chunk needs: the applicants with their facts and features, and the row count.
@@ -209,9 +211,9 @@ class Runner:
         in a validated population) do chunks join on the key instead, as the Dask workers do.
         """
         ctx = self.plans[0].ctx
-        people = self.people().collect()
-        count = self.population.matters.select(pl.len()).collect().item()
         rows = self.population.rows
+        people = self.people(key=rows is None).collect()
+        count = self.population.matters.select(pl.len()).collect().item()
         if rows is None:
             rows = link(people[KEY], self.matters().select(KEY))
         if rows is None:
@@ -226,7 +228,7 @@ class Runner:
         self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
         feats = features(frame.lazy(), ctx, ROW)
         table = spread(people, None if feats is None else feats.collect(), ctx, ROW)
-        return table.drop(KEY), count  # chunks gather rows by number: the text key would only take memory
+        return table.drop(KEY, strict=False), count  # chunks gather rows by number: the text key would only take memory
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]

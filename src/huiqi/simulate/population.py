@@ -6,6 +6,7 @@ Excel workbook with sheets of those names. Values are read as text where the fil
 table, row and field, the same reasons the one-case door gives, without a Python loop per row.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,8 +165,11 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     # the codes' hashes); (uscc, id) pairs given twice suspected by hash (the hashes of the applicant
     # row, or of the code, and of the id combined, so equal pairs hash alike), the exact search left
     # for when rows are located.
-    owned = matters.select("uscc", "id", _bitmask(codes).alias("__codes"),
-                           pl.col("codes").list.len().alias("__listed")).collect()  # read once for all below
+    with ThreadPoolExecutor(1) as pool:  # NumPy checks the credit codes while Polars reads the matters
+        checked = pool.submit(uscc.valid_series, keys)
+        owned = matters.select("uscc", "id", _bitmask(codes).alias("__codes"),
+                               pl.col("codes").list.len().alias("__listed")).collect()  # read once for all below
+        valid = checked.result()
     rows = link(keys, owned.lazy().select("uscc")) if hashes == count == keys.len() else None
     owner = owned["uscc"] if rows is None else rows
     suspects = (owner.hash(1) ^ owned["id"].hash(2)).n_unique() < owned.height
@@ -178,7 +182,7 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     known = owned.select("__codes", "__listed", (pl.struct("uscc", "id").is_duplicated() if suspects
                                                   else pl.lit(False)).alias("__dup"))
     del owned
-    invalid = keys.is_not_null() & ~uscc.valid_series(keys)
+    invalid = keys.is_not_null() & ~valid
     unique = hashes == count
     given = pl.DataFrame({"__invalid": invalid, "__twice": pl.repeat(False, keys.len(), eager=True) if unique else
                           keys.is_not_null() & keys.is_duplicated()})

@@ -22,10 +22,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from huiqi.errors import PolicyFileError
-from huiqi.models.saved_reform import DESCRIPTION_LENGTH, NAME_LENGTH
 from huiqi.rules.loader import load_text, read_yaml
 from huiqi.rules.policy import Policy
 from huiqi.validation import field_path, problems
+
+NAME_LENGTH = 60  # a reform's name and description (also the columns of ``saved_reforms``)
+DESCRIPTION_LENGTH = 500
 
 
 class Change(BaseModel):

@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 from huiqi.errors import Conflict, InputError, NotFound, PolicyFileError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, SimulationJob, User
-from huiqi.models.saved_reform import DESCRIPTION_LENGTH, NAME_LENGTH
 from huiqi.money import wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
-from huiqi.simulate.reform import Reform, apply_reform
+from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, Reform, apply_reform
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
