@@ -47,12 +47,12 @@ def sections() -> dict[str, str]:
     return {code: row["parent"] for code, row in industries().items() if row["level"] == "division"}
 
 
-COLUMNS = ["uscc", "kind", "region", "industry", "digital_core_confirmed", "size", "revenue"]
+COLUMNS = ["kind", "region", "industry", "digital_core_confirmed", "size", "revenue"]
 
 
 def groupings(applicants: pl.LazyFrame) -> pl.LazyFrame:
     """Each applicant's groupings (size, 门类, city, revenue band) and whether it is a core enterprise in Liaoning."""
-    return derived(applicants.select(COLUMNS)).select(
+    return derived(applicants.select(COLUMNS), key=False).select(
         pl.col("size"),
         pl.col("industry").str.slice(0, 2).replace_strict(sections(), default=None).alias("section"),
         pl.col("__city").alias("city"),
