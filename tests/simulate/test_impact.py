@@ -161,3 +161,15 @@ def test_a_window_cut_back_ends_earlier() -> None:
     assert window_years(policies) == (2022, 2025)
     assert window_years(apply_reform(policies, cut)) == (2022, 2024)
     assert window_years(apply_reform(policies, REFORM)) == (2022, 2026)
+
+
+def test_the_run_s_applicants_give_what_reading_the_file_again_gives(folder: Path) -> None:
+    """``cells`` groups the run's own lookup table (already in memory); without it, it reads the file again."""
+    population = read_population(folder, vocabulary())
+    policies = load_many()
+    scenarios = [Scenario("基线", policies), Scenario(REFORM.name, apply_reform(policies, REFORM))]
+    outcome = Runner(population, scenarios, AS_OF, ["measure"], 2, impact=True).outcome()
+    assert outcome.detail is not None and outcome.detail.applicants is not None
+    kept = summarise(population, outcome.detail, [s.policies for s in scenarios], AS_OF)
+    outcome.detail.applicants = None
+    assert summarise(population, outcome.detail, [s.policies for s in scenarios], AS_OF) == kept

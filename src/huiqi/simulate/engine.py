@@ -41,6 +41,7 @@ METRICS = ("matters", "eligible", "undetermined", "grants", "ceiling_sum", "unsp
 GROUPINGS = {"measure": "measure", "region": "__city", "year": "__year"}
 CARRY = ("__city", "__year")
 CHUNK_ROWS = 2_000_000
+IMPACT_COLUMNS = ("kind", "region", "industry", "digital_core_confirmed", "size", "revenue")
 APPLICANT = "__applicant"  # an applicant's row in the applicants' table, carried to its matters
 DETAIL_KEYS = ["policy", "measure", "__year"]
 KEY_TYPES = {"policy": pl.String, "measure": pl.Int32, "__city": pl.String, "__year": pl.Int32}
@@ -138,6 +139,7 @@ class Detail:
     by_year: list[pl.DataFrame]
     amounts: list[np.ndarray]
     grants: list[np.ndarray]
+    applicants: pl.DataFrame | None = None  # the applicants with their derived facts, in row order, when at hand
 
 
 @dataclass
@@ -187,6 +189,8 @@ class Runner:
         first = compile_plan(scenarios[0].policies, as_of)
         self.plans = [first] + [compile_plan(s.policies, as_of, first.ctx) for s in scenarios[1:]]
         self.applicant_columns, self.matter_columns = used_columns([p for s in scenarios for p in s.policies])
+        if impact:  # what the impact analysis groups by (``impact.groupings``), read once with the rest
+            self.applicant_columns = sorted({*self.applicant_columns, *IMPACT_COLUMNS})
         self.rows: pl.Series | None = None  # each matter's row in the lookup table (see ``shared``)
         self.masks: pl.Series | None = None  # and its code bitmask, so chunks need not read the codes again
         self._reach_cache: dict[tuple[int, int], list[MeasureColumns]] = {}
@@ -228,7 +232,9 @@ class Runner:
         self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
         feats = features(frame.lazy(), ctx, ROW)
         table = spread(people, None if feats is None else feats.collect(), ctx, ROW)
-        return table.drop(KEY, strict=False), count  # chunks gather rows by number: the text key would only take memory
+        # Chunks gather rows by number: the text key would only take memory, and one contiguous array per column
+        # (not one per row group of the file) makes each gather a plain index.
+        return table.drop(KEY, strict=False).rechunk(), count
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
@@ -360,7 +366,10 @@ class Runner:
             collector.add(*self.step(table, start, length))
             if progress:
                 progress(done, len(chunks))
-        return collector.outcome()
+        outcome = collector.outcome()
+        if outcome.detail is not None and self.rows is not None:  # ``spread`` kept the applicants' order
+            outcome.detail.applicants = table
+        return outcome
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:
         """Totals per group, one frame per scenario; ``progress(done, total)`` after each chunk."""

@@ -29,7 +29,7 @@ from huiqi.reference.industries import industries
 from huiqi.rules.batch import OUTSIDE, derived
 from huiqi.rules.facts import CHOICES
 from huiqi.rules.policy import Policy
-from huiqi.simulate.engine import Detail
+from huiqi.simulate.engine import IMPACT_COLUMNS, Detail
 from huiqi.simulate.population import Population
 
 # Revenue bands (营业收入, 元): the thresholds of the SME classification (工业企业划型: 300万, 2000万, 4亿) and 1亿.
@@ -47,12 +47,13 @@ def sections() -> dict[str, str]:
     return {code: row["parent"] for code, row in industries().items() if row["level"] == "division"}
 
 
-COLUMNS = ["kind", "region", "industry", "digital_core_confirmed", "size", "revenue"]
+COLUMNS = list(IMPACT_COLUMNS)
 
 
-def groupings(applicants: pl.LazyFrame) -> pl.LazyFrame:
-    """Each applicant's groupings (size, 门类, city, revenue band) and whether it is a core enterprise in Liaoning."""
-    return derived(applicants.select(COLUMNS), key=False).select(
+def groupings(applicants: pl.LazyFrame, derive: bool = True) -> pl.LazyFrame:
+    """Each applicant's groupings (size, 门类, city, revenue band) and whether it is a core enterprise in Liaoning;
+    without ``derive``, the applicants already have their derived facts (``core``, ``in_liaoning``, ``__city``)."""
+    return (derived(applicants.select(COLUMNS), key=False) if derive else applicants).select(
         pl.col("size"),
         pl.col("industry").str.slice(0, 2).replace_strict(sections(), default=None).alias("section"),
         pl.col("__city").alias("city"),
@@ -69,7 +70,9 @@ def cells(population: Population, detail: Detail) -> pl.DataFrame:
     for i, prefix in enumerate(("", "reform_")[:len(detail.amounts)]):
         sums += [pl.Series(f"{prefix}amount", detail.amounts[i], dtype=pl.Int64),
                  pl.Series(f"{prefix}reached", detail.grants[i] > 0, dtype=pl.Boolean)]
-    people = groupings(population.applicants).with_columns(sums)
+    known = detail.applicants  # the run's lookup table, in row order: no second reading of the file
+    people = (groupings(population.applicants) if known is None else groupings(known.lazy(), derive=False)
+              ).with_columns(sums)
     coded = people.with_columns(pl.col(k).cast(pl.Enum(v), strict=False) for k, v in _categories().items())
     return coded.group_by(list(DIMENSIONS)).agg(_metrics(len(detail.amounts) > 1)).collect(
         engine="streaming").cast(dict.fromkeys(DIMENSIONS, pl.String))
