@@ -169,17 +169,20 @@ def evaluate_case(case: Case, policies: list[Policy], as_of: date) -> pl.DataFra
     return evaluate(applicants.lazy(), matters.lazy(), policies, as_of)
 
 
-def combine_features(partials: list[pl.DataFrame], ctx: VectorContext) -> pl.DataFrame | None:
-    """Merge per-partition features: earliest of the earliest dates, sums of the counts."""
+def combine_features(partials: list[pl.DataFrame | None], ctx: VectorContext, key: str = KEY) -> pl.DataFrame | None:
+    """Merge per-partition features (by ``key``): earliest of the earliest dates, sums of the counts."""
     frames = [p for p in partials if p is not None and p.height]
     names = [name for name, _ in _features(ctx)]
     if not names:
         return None
     if not frames:
-        return pl.DataFrame(schema={KEY: pl.String, **{f"{n}__{x}": t for n in names
-                                                        for x, t in (("min", pl.Date), ("n", pl.UInt32),
-                                                                     ("undated", pl.UInt32))}})
-    return pl.concat(frames).group_by(KEY).agg(
+        key_type = pl.String if key == KEY else pl.UInt32
+        return pl.DataFrame(schema={key: key_type, **{f"{n}__{x}": t for n in names
+                                                       for x, t in (("min", pl.Date), ("n", pl.UInt32),
+                                                                    ("undated", pl.UInt32))}})
+    if len(frames) == 1:
+        return frames[0]
+    return pl.concat(frames).group_by(key).agg(
         *[pl.col(f"{n}__min").min() for n in names],
         *[pl.col(f"{n}__{x}").sum() for n in names for x in ("n", "undated")],
     )

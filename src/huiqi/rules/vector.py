@@ -40,11 +40,15 @@ MAX_CODES = 63  # one bit per matter code in an Int64 mask
 class VectorContext:
     """Compiles nodes for one ``as_of``; records the features and codes the expressions need."""
 
-    def __init__(self, as_of: date):
+    def __init__(self, as_of: date, codes: list[str] | None = None):
+        """``codes`` fixes the bits (bit i for ``codes[i]``), as a population's validation gave them; otherwise each
+        code gets the next bit when an expression first reads it."""
         self.as_of = as_of
         self.holds: set[Held] = set()
         self.firsts: set[str] = set()
-        self.bits: dict[str, int] = {}
+        if codes is not None and len(codes) > MAX_CODES:
+            raise ValueError(f"向量化求值最多支持 {MAX_CODES} 个事项代码")
+        self.bits: dict[str, int] = {code: 1 << i for i, code in enumerate(codes or [])}
 
     def has(self, code: str) -> pl.Expr:
         """The matter carries ``code``: one bit of the ``__mask`` column that ``batch`` computes."""

@@ -19,7 +19,18 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from huiqi.rules.batch import KEY, Plan, compile_plan, derived, features, lookup, prepare, spread, with_mask
+from huiqi.rules.batch import (
+    KEY,
+    Plan,
+    combine_features,
+    compile_plan,
+    derived,
+    features,
+    lookup,
+    prepare,
+    spread,
+    with_mask,
+)
 from huiqi.rules.columns import (
     STACKING_METRICS,
     MeasureColumns,
@@ -35,6 +46,7 @@ from huiqi.rules.expr import names_in
 from huiqi.rules.facts import FACTS
 from huiqi.rules.policy import Policy
 from huiqi.rules.vector import MASK as MASK_COLUMN
+from huiqi.rules.vector import VectorContext
 from huiqi.simulate.population import ROW, Population, link
 
 METRICS = ("matters", "eligible", "undetermined", "grants", "ceiling_sum", "unspecified_grants")
@@ -186,11 +198,10 @@ class Runner:
         self.impact = impact
         self.chunk_keys = [*self.keys, *(["__year"] if impact and "__year" not in self.keys else [])]
         self.chunk_rows = chunk_rows
-        first = compile_plan(scenarios[0].policies, as_of)
+        # Bits as validation gave them, so its bitmasks serve the rules as they are.
+        first = compile_plan(scenarios[0].policies, as_of, VectorContext(as_of, population.codes))
         self.plans = [first] + [compile_plan(s.policies, as_of, first.ctx) for s in scenarios[1:]]
         self.applicant_columns, self.matter_columns = used_columns([p for s in scenarios for p in s.policies])
-        if impact:  # what the impact analysis groups by (``impact.groupings``), read once with the rest
-            self.applicant_columns = sorted({*self.applicant_columns, *IMPACT_COLUMNS})
         self.rows: pl.Series | None = None  # each matter's row in the lookup table (see ``shared``)
         self.masks: pl.Series | None = None  # and its code bitmask, so chunks need not read the codes again
         self._reach_cache: dict[tuple[int, int], list[MeasureColumns]] = {}
@@ -223,18 +234,19 @@ class Runner:
         if rows is None:
             self.rows = self.masks = None
             return lookup(people.lazy(), features(self.matters(), ctx), ctx).collect(), count
-        if self.population.masks is not None:  # validation's bitmasks, carried over to the rules' bits
-            frame = self.population.matters.select(ctx.feature_columns).collect().with_columns(
-                remap(self.population.masks, self.population.codes or [], ctx.bits).alias(MASK_COLUMN),
-                rows.alias(ROW))
+        if self.population.masks is not None:  # validation's bitmasks: the rules' bits are the same (``__init__``)
+            masks = self.population.masks.alias(MASK_COLUMN)
         else:
-            frame = self.matters().select(MASK_COLUMN, *ctx.feature_columns).with_columns(rows.alias(ROW)).collect()
-        self.rows, self.masks = frame[ROW], frame[MASK_COLUMN]
-        feats = features(frame.lazy(), ctx, ROW)
-        table = spread(people, None if feats is None else feats.collect(), ctx, ROW)
-        # Chunks gather rows by number: the text key would only take memory, and one contiguous array per column
-        # (not one per row group of the file) makes each gather a plain index.
-        return table.drop(KEY, strict=False).rechunk(), count
+            masks = self.matters().select(MASK_COLUMN).collect().to_series()
+        self.rows, self.masks = rows.alias(ROW), masks
+        parts = []  # the features in slices of the matters, added up by applicant: memory stays bounded
+        for start, length in self.chunks(count):
+            frame = self.population.matters.select(ctx.feature_columns).slice(start, length).with_columns(
+                pl.lit(masks.slice(start, length)), pl.lit(self.rows.slice(start, length)))
+            part = features(frame, ctx, ROW)
+            parts.append(None if part is None else part.collect())
+        table = spread(people, combine_features(parts, ctx, ROW), ctx, ROW)
+        return table.drop(KEY, strict=False), count  # chunks gather rows by number: the text key would only take memory
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
@@ -374,14 +386,6 @@ class Runner:
     def run(self, progress: Callable[[int, int], None] | None = None) -> list[pl.DataFrame]:
         """Totals per group, one frame per scenario; ``progress(done, total)`` after each chunk."""
         return self.outcome(progress).totals
-
-
-def remap(masks: pl.Series, codes: list[str], bits: dict[str, int]) -> pl.Series:
-    """Bitmasks over ``codes`` (bit i for ``codes[i]``) as bitmasks of ``bits`` (codes not there drop out),
-    worked out once for each distinct mask (a population holds a few dozen combinations of codes)."""
-    distinct = masks.fill_null(0).unique().to_list()
-    mapped = [sum(bits.get(code, 0) for i, code in enumerate(codes) if m >> i & 1) for m in distinct]
-    return masks.fill_null(0).replace_strict(distinct, mapped, return_dtype=pl.Int64)
 
 
 def difference(baseline: pl.DataFrame, reform: pl.DataFrame) -> pl.DataFrame:

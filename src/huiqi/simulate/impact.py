@@ -70,12 +70,19 @@ def cells(population: Population, detail: Detail) -> pl.DataFrame:
     for i, prefix in enumerate(("", "reform_")[:len(detail.amounts)]):
         sums += [pl.Series(f"{prefix}amount", detail.amounts[i], dtype=pl.Int64),
                  pl.Series(f"{prefix}reached", detail.grants[i] > 0, dtype=pl.Boolean)]
-    known = detail.applicants  # the run's lookup table, in row order: no second reading of the file
-    people = (groupings(population.applicants) if known is None else groupings(known.lazy(), derive=False)
-              ).with_columns(sums)
+    people = groupings(population.applicants) if detail.applicants is None else groupings(
+        _completed(population, detail.applicants), derive=False)
+    people = people.with_columns(sums)
     coded = people.with_columns(pl.col(k).cast(pl.Enum(v), strict=False) for k, v in _categories().items())
     return coded.group_by(list(DIMENSIONS)).agg(_metrics(len(detail.amounts) > 1)).collect(
         engine="streaming").cast(dict.fromkeys(DIMENSIONS, pl.String))
+
+
+def _completed(population: Population, table: pl.DataFrame) -> pl.LazyFrame:
+    """The run's lookup table (in row order, with the derived facts) and the groupings' columns it lacks (those no
+    rule reads, such as size and revenue), read from the file: the rest is not read or derived a second time."""
+    lacking = [c for c in COLUMNS if c not in table.columns]
+    return table.hstack(population.applicants.select(lacking).collect()).lazy() if lacking else table.lazy()
 
 
 @cache

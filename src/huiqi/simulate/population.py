@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from huiqi.errors import InputError
@@ -23,6 +24,7 @@ TABLES = ("applicants", "matters")
 ROW = "__applicant_row"  # a matter's row in the applicants' table
 SHOWN = 20  # problems listed in an error; the count says how many more
 SLICE = 2_000_000  # rows checked at once: memory stays bounded whatever the size of a table
+LINK_SLICE = 10_000_000  # matters linked to their applicants at once (the applicants' hash table is built for each)
 UNKNOWN_CODE = 1 << 62  # the bit an unknown code sets in the validation bitmask
 TRUE, FALSE = ("true", "1", "是", "yes"), ("false", "0", "否", "no")
 ENUMS = {
@@ -66,13 +68,22 @@ def link(keys: pl.Series, matters: pl.LazyFrame) -> pl.Series | None:
     hash is an applicant's but whose key is not (a collision) has no row, since no other key has
     that hash. So the result is exactly that of a join on the text, when the keys' hashes are distinct.
     """
-    table = pl.DataFrame({"__hash": keys.hash(), ROW: pl.int_range(keys.len(), dtype=pl.UInt32, eager=True)})
+    table = _hash_table(keys)
     if table["__hash"].n_unique() < table.height:
         return None
-    key = pl.col(matters.collect_schema().names()[0])
-    joined = matters.with_columns(key.hash().alias("__hash")).join(table.lazy(), on="__hash", how="left",
-                                                                   maintain_order="left")
-    same = key == pl.lit(keys).gather(pl.col(ROW))
+    return _linked(table, keys, matters.collect().to_series())
+
+
+def _hash_table(keys: pl.Series) -> pl.DataFrame:
+    """The keys' hashes with their rows, for ``_linked``."""
+    return pl.DataFrame({"__hash": keys.hash(), ROW: pl.int_range(keys.len(), dtype=pl.UInt32, eager=True)})
+
+
+def _linked(table: pl.DataFrame, keys: pl.Series, wanted: pl.Series) -> pl.Series:
+    """``link`` for keys whose hashes are known to be distinct (``table`` is ``_hash_table(keys)``)."""
+    joined = wanted.rename("__key").to_frame().lazy().with_columns(pl.col("__key").hash().alias("__hash")).join(
+        table.lazy(), on="__hash", how="left", maintain_order="left")
+    same = pl.col("__key") == pl.lit(keys).gather(pl.col(ROW))
     return joined.select(pl.when(same).then(pl.col(ROW)).alias(ROW)).collect()[ROW]
 
 
@@ -165,23 +176,32 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
     # the codes' hashes); (uscc, id) pairs given twice suspected by hash (the hashes of the applicant
     # row, or of the code, and of the id combined, so equal pairs hash alike), the exact search left
     # for when rows are located.
+    table = _hash_table(keys) if hashes == count == keys.len() else None
+    height = matters.select(pl.len()).collect().item()
+    pairs, rows, absent, unlinked = [], [], 0, 0
     with ThreadPoolExecutor(1) as pool:  # NumPy checks the credit codes while Polars reads the matters
         checked = pool.submit(uscc.valid_series, keys)
-        owned = matters.select("uscc", "id", _bitmask(codes).alias("__codes"),
-                               pl.col("codes").list.len().alias("__listed")).collect()  # read once for all below
+        for start in range(0, max(height, 1), LINK_SLICE):  # the matters' codes and ids are not all held at once
+            part = matters.slice(start, LINK_SLICE).select("uscc", "id").collect()
+            missing = part["uscc"].null_count()
+            absent += missing
+            if table is not None:
+                rows.append(_linked(table, keys, part["uscc"]))
+                unlinked += rows[-1].null_count() - missing
+            else:  # codes missing or given twice (a problem already): counted by a join on the text
+                unlinked += part.lazy().select(pl.col("uscc").drop_nulls()).join(
+                    pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti").select(pl.len()).collect().item()
+            pairs.append((part["uscc"] if table is None else rows[-1]).hash(1) ^ part["id"].hash(2))
         valid = checked.result()
-    rows = link(keys, owned.lazy().select("uscc")) if hashes == count == keys.len() else None
-    owner = owned["uscc"] if rows is None else rows
-    suspects = (owner.hash(1) ^ owned["id"].hash(2)).n_unique() < owned.height
-    absent = owned["uscc"].null_count()
-    if rows is not None:
-        unlinked = rows.null_count() - absent
-    else:  # codes missing or given twice (a problem already): counted by a join on the text
-        unlinked = owned.lazy().select(pl.col("uscc").drop_nulls()).join(
-            pl.LazyFrame({"uscc": usccs}), on="uscc", how="anti").select(pl.len()).collect().item()
-    known = owned.select("__codes", "__listed", (pl.struct("uscc", "id").is_duplicated() if suspects
-                                                  else pl.lit(False)).alias("__dup"))
-    del owned
+    parts = [matters.slice(start, SLICE).select(_bitmask(codes).alias("__codes"),  # lists take memory: in slices
+                                                pl.col("codes").list.len().alias("__listed")).collect()
+             for start in range(0, max(height, 1), SLICE)]
+    suspects = _distinct(pl.concat(pairs)) < height
+    del pairs
+    dup = matters.select(pl.struct("uscc", "id").is_duplicated().alias("__dup")).collect() if suspects else \
+        pl.DataFrame({"__dup": pl.repeat(False, height, eager=True)})
+    known = pl.concat(parts).hstack(dup)
+    linked = pl.concat(rows) if rows else None
     invalid = keys.is_not_null() & ~valid
     unique = hashes == count
     given = pl.DataFrame({"__invalid": invalid, "__twice": pl.repeat(False, keys.len(), eager=True) if unique else
@@ -210,9 +230,18 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
                     found.append((f"{table} 第{row['__row'] + 1}条（表格第{row['__row'] + 2}行） {field}", why))
     if total > SHOWN:
         found.append(("（共计）", f"共有 {total} 条记录有问题，以上只列出前面的部分"))
-    if not found and rows is not None and links is not None:
-        links += [rows, known["__codes"]]
+    if not found and linked is not None and links is not None:
+        links += [linked, known["__codes"]]
     return found
+
+
+def _distinct(hashes: pl.Series) -> int:
+    """How many distinct values ``hashes`` (UInt64) holds, counted a quarter of the range at a time when there are
+    many (a set of fifty million hashes would take a gigabyte at once)."""
+    if hashes.len() <= LINK_SLICE:
+        return hashes.n_unique()
+    values = hashes.to_numpy()
+    return sum(pl.Series(values[values >> np.uint64(62) == np.uint64(k)]).n_unique() for k in range(4))
 
 
 def _count(check: tuple) -> pl.Expr:
