@@ -173,3 +173,15 @@ def test_the_run_s_applicants_give_what_reading_the_file_again_gives(folder: Pat
     kept = summarise(population, outcome.detail, [s.policies for s in scenarios], AS_OF)
     outcome.detail.applicants = None
     assert summarise(population, outcome.detail, [s.policies for s in scenarios], AS_OF) == kept
+
+
+def test_groups_outside_the_known_values_come_last_in_a_fixed_order() -> None:
+    """An unchecked population may hold a size no rule knows: it follows the known sizes, before the missing ones."""
+    from huiqi.simulate.impact import DIMENSIONS, groups
+
+    cells = pl.DataFrame({"size": [None, "huge", "small", "large"], "section": ["I"] * 4, "city": ["210100"] * 4,
+                          "revenue_band": ["lt3m"] * 4, "applicants": [1, 2, 3, 4]})
+    for _ in range(5):
+        order = [g["group"] for g in groups(cells.sample(fraction=1.0, shuffle=True))["size"]]
+        assert order == ["large", "small", "huge", None]
+    assert set(DIMENSIONS) <= set(cells.columns)

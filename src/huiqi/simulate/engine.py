@@ -105,13 +105,19 @@ def long_totals(wide: pl.DataFrame, measures: list[MeasureColumns], keys: list[s
     return pl.concat(parts) if parts else pl.DataFrame()
 
 
-def per_applicant(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.LazyFrame:
-    """Each applicant's granted sum and grant count in one chunk, for applicants with a grant there."""
+def granted_rows(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.LazyFrame:
+    """The granted matters of a part of a chunk: each one's applicant row and granted amount."""
     if not measures:
-        return pl.LazyFrame(schema={APPLICANT: pl.UInt32, "amount": pl.Int64, "grants": pl.UInt32})
+        return pl.LazyFrame(schema={APPLICANT: pl.UInt32, "amount": pl.Int64})
     grant, amount = granted_amount(measures)
-    return (frame.filter(grant & pl.col(APPLICANT).is_not_null()).group_by(APPLICANT)
-            .agg(amount.sum().cast(pl.Int64).alias("amount"), pl.len().alias("grants")))
+    return frame.filter(grant & pl.col(APPLICANT).is_not_null()).select(
+        pl.col(APPLICANT), amount.cast(pl.Int64).alias("amount"))
+
+
+def per_applicant(granted: list[pl.DataFrame]) -> pl.DataFrame:
+    """Each applicant's granted sum and grant count, from ``granted_rows`` of the parts of a chunk."""
+    empty = pl.DataFrame(schema={APPLICANT: pl.UInt32, "amount": pl.Int64})
+    return pl.concat([empty, *granted]).group_by(APPLICANT).agg(pl.col("amount").sum(), pl.len().alias("grants"))
 
 
 def combine(partials: list[pl.DataFrame], keys: list[str], metrics: tuple[str, ...] = METRICS) -> pl.DataFrame:
@@ -300,15 +306,13 @@ class Runner:
                     totals[i].append(aggregate(evaluated, measures, self.keys))
                     continue
                 wide, sums = pl.collect_all([wide_totals(evaluated, measures, self.chunk_keys, True),
-                                             per_applicant(evaluated, measures)])
+                                             granted_rows(evaluated, measures)])
                 totals[i].append(long_totals(wide, measures, self.chunk_keys, True))
                 people[i].append(sums)
         merged = [pl.concat(t, how="vertical_relaxed") if t else pl.DataFrame() for t in totals]
         if not self.impact:
             return merged, None
-        empty = per_applicant(pl.LazyFrame(), []).collect()
-        return merged, [pl.concat([empty, *p]).group_by(APPLICANT).agg(pl.col("amount").sum(), pl.col("grants").sum())
-                        for p in people]
+        return merged, [per_applicant(p) for p in people]
 
     def _source(self, table: pl.DataFrame, start: int,
                 length: int) -> tuple[Callable[[set[str], np.ndarray], pl.DataFrame], pl.Series]:
