@@ -53,7 +53,6 @@ METRICS = ("matters", "eligible", "undetermined", "grants", "ceiling_sum", "unsp
 GROUPINGS = {"measure": "measure", "region": "__city", "year": "__year"}
 CARRY = ("__city", "__year")
 CHUNK_ROWS = 2_000_000
-IMPACT_COLUMNS = ("kind", "region", "industry", "digital_core_confirmed", "size", "revenue")
 APPLICANT = "__applicant"  # an applicant's row in the applicants' table, carried to its matters
 DETAIL_KEYS = ["policy", "measure", "__year"]
 KEY_TYPES = {"policy": pl.String, "measure": pl.Int32, "__city": pl.String, "__year": pl.Int32}
@@ -211,6 +210,7 @@ class Runner:
         self.rows: pl.Series | None = None  # each matter's row in the lookup table (see ``shared``)
         self.masks: pl.Series | None = None  # and its code bitmask, so chunks need not read the codes again
         self._reach_cache: dict[tuple[int, int], list[MeasureColumns]] = {}
+        self._columns_cache: dict[int, set[str]] = {}  # by the identity of a cached list of ``_reached``
 
     def matters(self) -> pl.LazyFrame:
         """The matters with mask, key and year: the input every chunk slices."""
@@ -365,10 +365,14 @@ class Runner:
         return self._reach_cache[key]
 
     def _columns(self, plan: Plan, measures: list[MeasureColumns]) -> set[str]:
+        """The columns a part reaching ``measures`` (a list ``_reached`` keeps) reads: worked out once per list, not
+        once per part of every chunk."""
         if not measures:
             return set()
-        extra = [k for k in self.chunk_keys if k in CARRY] + ([APPLICANT] if self.impact else [])
-        return read_columns(measures, plan.ctx) | set(extra)
+        if id(measures) not in self._columns_cache:
+            extra = [k for k in self.chunk_keys if k in CARRY] + ([APPLICANT] if self.impact else [])
+            self._columns_cache[id(measures)] = read_columns(measures, plan.ctx) | set(extra)
+        return self._columns_cache[id(measures)]
 
     def collector(self, applicants: int) -> Collector:
         return Collector(len(self.scenarios), self.keys, applicants if self.impact else None)

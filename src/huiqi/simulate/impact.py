@@ -27,7 +27,7 @@ import polars as pl
 from huiqi.reference.industries import industries
 from huiqi.rules.batch import derived
 from huiqi.rules.policy import Policy
-from huiqi.simulate.engine import IMPACT_COLUMNS, Detail
+from huiqi.simulate.engine import Detail
 from huiqi.simulate.population import Population
 
 # Revenue bands (营业收入, 元): the thresholds of the SME classification (工业企业划型: 300万, 2000万, 4亿) and 1亿.
@@ -45,7 +45,7 @@ def sections() -> dict[str, str]:
     return {code: row["parent"] for code, row in industries().items() if row["level"] == "division"}
 
 
-COLUMNS = list(IMPACT_COLUMNS)
+COLUMNS = ["kind", "region", "industry", "digital_core_confirmed", "size", "revenue"]
 
 
 def groupings(applicants: pl.LazyFrame, derive: bool = True) -> pl.LazyFrame:
