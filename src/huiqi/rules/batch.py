@@ -9,6 +9,7 @@ reached, with status, ceiling and ``excluded_by`` exactly as ``match`` gives the
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import polars as pl
 
 from huiqi.reference import industries
@@ -119,27 +120,19 @@ def lookup(people: pl.LazyFrame, feats: pl.LazyFrame | None, ctx: VectorContext,
     return people.drop("uscc").join(feats, on=key, how="left").with_columns(counts)
 
 
-COUNT_CEILING = 255  # a feature's count, as ``spread`` keeps it: the rules only ask whether it is 0, 1 or more
-
-
-def spread(people: pl.DataFrame, feats: pl.DataFrame | None, ctx: VectorContext, key: str) -> pl.DataFrame:
-    """``lookup`` when ``feats`` are keyed by row number in ``people``: scattered to their rows, not joined.
-
-    Only the feature columns are written (most applicants have none); the applicants' columns are shared.
-    The rules read a count only against 0 and 1 (``vector.Context``), so counts are kept in one byte, held at
-    255 (``COUNT_CEILING``): a quarter of the memory of the whole count, on every applicant.
-    """
-    table = people.drop("uscc", strict=False)
+def sparse(feats: pl.DataFrame | None, ctx: VectorContext, applicants: int,
+           key: str) -> tuple[pl.DataFrame, np.ndarray] | None:
+    """``lookup``'s feature columns when ``feats`` are keyed by row number among ``applicants``: kept apart, not
+    joined or spread over every applicant (most have none). Returns the features with one more row, that of an
+    applicant without any (no date, counts 0, as ``lookup`` fills them), and each applicant's row in them."""
     if feats is None:
-        return table
-    counts = {f"{name}__{x}" for name, _ in _features(ctx) for x in ("n", "undated")}
-    columns = []
-    for column in feats.drop(key).iter_columns():
-        if column.name in counts:
-            column = column.clip(upper_bound=COUNT_CEILING).cast(pl.UInt8)
-        empty = pl.repeat(0 if column.name in counts else None, people.height, dtype=column.dtype, eager=True)
-        columns.append(empty.scatter(feats[key], column).alias(column.name))
-    return table.hstack(columns)
+        return None
+    counts = [f"{name}__{x}" for name, _ in _features(ctx) for x in ("n", "undated")]
+    values = feats.drop(key)
+    none = values.clear(1).with_columns(pl.lit(0, dtype=values.schema[c]).alias(c) for c in counts)
+    slots = np.full(applicants, feats.height, dtype=np.uint32)
+    slots[feats[key].to_numpy()] = np.arange(feats.height, dtype=np.uint32)
+    return pl.concat([values, none]), slots
 
 
 def prepare(table: pl.LazyFrame, masked: pl.LazyFrame) -> pl.LazyFrame:

@@ -28,7 +28,7 @@ from huiqi.rules.batch import (
     features,
     lookup,
     prepare,
-    spread,
+    sparse,
     with_mask,
 )
 from huiqi.rules.columns import (
@@ -209,6 +209,8 @@ class Runner:
         self.applicant_columns, self.matter_columns = used_columns([p for s in scenarios for p in s.policies])
         self.rows: pl.Series | None = None  # each matter's row in the lookup table (see ``shared``)
         self.masks: pl.Series | None = None  # and its code bitmask, so chunks need not read the codes again
+        self.features: pl.DataFrame | None = None  # the applicants' features, apart (``sparse``), with the row
+        self.slots: np.ndarray | None = None  # of each applicant in them
         self._reach_cache: dict[tuple[int, int], list[MeasureColumns]] = {}
         self._columns_cache: dict[int, set[str]] = {}  # by the identity of a cached list of ``_reached``
 
@@ -251,8 +253,11 @@ class Runner:
                 pl.lit(masks.slice(start, length)), pl.lit(self.rows.slice(start, length)))
             part = features(frame, ctx, ROW)
             parts.append(None if part is None else part.collect())
-        table = spread(people, combine_features(parts, ctx, ROW), ctx, ROW)
-        return table.drop(KEY, strict=False), count  # chunks gather rows by number: the text key would only take memory
+        apart = sparse(combine_features(parts, ctx, ROW), ctx, people.height, ROW)
+        if apart is not None:
+            self.features, self.slots = apart
+        # Chunks gather rows by number: the text key would only take memory.
+        return people.drop(KEY, "uscc", strict=False), count
 
     def chunks(self, count: int) -> list[tuple[int, int]]:
         return [(start, min(self.chunk_rows, count - start)) for start in range(0, count, self.chunk_rows)]
@@ -267,8 +272,11 @@ class Runner:
         columns = [c for c in self.matter_columns if c != "codes"]
         chunk = self.population.matters.select(columns).slice(start, length).with_columns(
             pl.lit(self.masks.slice(start, length)).alias(MASK_COLUMN), pl.col("date").dt.year().alias("__year"))
-        rows = table.lazy().select(pl.all().gather(pl.lit(self.rows.slice(start, length))))
-        return pl.concat([chunk, rows], how="horizontal")
+        owners = self.rows.slice(start, length)
+        parts = [chunk, table.lazy().select(pl.all().gather(pl.lit(owners)))]
+        if self.features is not None:
+            parts.append(self.features[self.slots[owners.to_numpy()]].lazy())
+        return pl.concat(parts, how="horizontal")
 
     def prepared(self, table: pl.DataFrame, start: int, length: int) -> pl.DataFrame:
         """One chunk of matters joined with the applicant lookup, collected once for every scenario."""
@@ -331,6 +339,9 @@ class Runner:
             mine = [c for c in matters.columns if c in columns]
             theirs = [c for c in table.columns if c in columns and c not in mine]
             parts = [matters.select(mine)[rows], table.select(theirs)[owners[rows]]]
+            featured = [c for c in self.features.columns if c in columns] if self.features is not None else []
+            if featured:
+                parts.append(self.features.select(featured)[self.slots[owners[rows]]])
             if MASK_COLUMN in columns:
                 parts.append(masks.gather(rows).to_frame())
             return pl.concat(parts, how="horizontal")
@@ -387,7 +398,7 @@ class Runner:
             if progress:
                 progress(done, len(chunks))
         outcome = collector.outcome()
-        if outcome.detail is not None and self.rows is not None:  # ``spread`` kept the applicants' order
+        if outcome.detail is not None and self.rows is not None:  # the applicants in their order
             outcome.detail.applicants = table
         return outcome
 

@@ -216,7 +216,7 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
         height = keys.len() if table == "applicants" else known.height
         parts = [frame.slice(start, SLICE) for start in range(0, max(height, 1), SLICE)]
         counts = [sum(c) for c in zip(*(part.select(_count(c).alias(str(i)) for i, c in enumerate(checks))
-                                         .collect(engine="streaming").row(0) for part in parts), strict=True)]
+                                         .collect().row(0) for part in parts), strict=True)]
         failing = [check for check, count in zip(checks, counts, strict=True) if count]
         if not failing:
             continue
