@@ -1,5 +1,5 @@
 """Reforms without YAML in the browser: an analyst edits a parameter in the table on /simulate, names the reform,
-runs it, waits for the job, and compares two saved reforms side by side."""
+runs it, waits for the job, goes from the job's page to its saved reforms and compares two side by side."""
 
 from tests.browser.conftest import shoot, sign_in
 from tests.browser.test_accessibility import RUN
@@ -8,7 +8,7 @@ from tests.browser.test_accessibility import RUN
 def _run_reform(page, name: str, key: str, value: str, since: str) -> None:
     page.goto("/simulate")
     page.fill("input[name=synthetic_applicants]", "300")
-    page.fill("input[name=as_of]", "2025-06-30")
+    page.fill("form[method=post] input[name=as_of]", "2025-06-30")  # not the parameter table's day
     page.fill("input[name=reform_name]", name)
     row = page.locator(f"#parameters tr:has(input[value='ln-2022-35|{key}'])")
     row.locator("input[name$=_value]").fill(value)
@@ -44,7 +44,10 @@ def test_an_analyst_edits_a_parameter_runs_it_and_compares(page) -> None:
     _run_reform(page, "浏览器：措施11上限1500万元", "11.cap", "1500", "2025-01-01")
     shoot(page, "61-simulate-reform-job")
     _run_reform(page, "浏览器：措施11比例40%", "11.rate", "40", "2025-01-01")
-    page.goto("/simulate/reforms")
+    page.click("main a:has-text('与其他已保存方案对比')")  # from the job's page: its reform is 方案A
+    page.wait_for_url("**/simulate/reforms?a=*")
+    assert page.locator("select[name=a] option:checked").inner_text() == "浏览器：措施11比例40%"
+    assert page.locator("select[name=b] option:checked").inner_text() == "浏览器：措施11上限1500万元"
     page.select_option("select[name=a]", label="浏览器：措施11上限1500万元")
     page.select_option("select[name=b]", label="浏览器：措施11比例40%")
     page.click("main form button[type=submit]:has-text('对比')")

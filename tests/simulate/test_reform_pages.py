@@ -108,6 +108,14 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     a, b = sorted(session.scalars(select(SavedReform.id)).all())
     listed = await finance.get("/simulate/reforms")
     assert "上限1500" in listed.text and "上限2亿" in listed.text
+    assert _chosen(listed.text) == (b, a)  # the newest first, and another as 方案B
+    job = session.scalar(select(SavedReform.job_id).where(SavedReform.id == b))
+    shown = (await finance.get(f"/simulate/{job}")).text
+    assert f'<a href="/simulate/reforms?a={b}">与其他已保存方案对比</a>' in shown
+    assert _chosen((await finance.get(f"/simulate/reforms?a={b}")).text) == (b, a)  # from the job's page: it is 方案A
+    assert _chosen((await finance.get(f"/simulate/reforms?a={a}")).text) == (a, b)
+    for ignored in ("１２", "99999", "x"):  # not a number, or not a reform of theirs: the first two reforms
+        assert _chosen((await finance.get(f"/simulate/reforms?a={ignored}")).text) == (b, a)
     assert "措施11 融合基础设施项目资金支持上限（单个项目）：1500万元（自 2025-01-01）" in listed.text
     compared = await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")
     assert compared.status_code == 200
@@ -127,6 +135,15 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     assert rows[-1][0] == "合计" and rows[-1][3] == total.a
     same = await finance.get(f"/simulate/reforms/compare?a={a}&b={a}")
     assert same.status_code == 422 and "请选择与方案A不同的方案" in same.text
+
+
+def _chosen(html: str) -> tuple[int, int]:
+    """The reforms chosen as 方案A and 方案B in the comparison form."""
+    chosen = []
+    for field in ("a", "b"):
+        select_ = html.split(f'name="{field}">', 1)[1].split("</select>", 1)[0]
+        chosen.append(int(select_.split(" selected>", 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]))
+    return chosen[0], chosen[1]
 
 
 async def test_only_the_author_or_an_admin_sees_a_reform(browser, people, session) -> None:

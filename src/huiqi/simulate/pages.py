@@ -121,7 +121,8 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
     context = {"job": job}
     if report is not None:
         headers, rows = people_table(report)
-        context |= {"report": report, "headers": headers, "rows": rows, "keys": len(report.group_keys()),
+        context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers, "rows": rows,
+                    "keys": len(report.group_keys()),
                     "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
     name = "simulate/_job.html" if is_htmx(request) else "simulate/job.html"
     return page(request, name, who, **context)

@@ -30,8 +30,10 @@ def _list(request: Request, who: Caller, actor: User, session: Session, *, probl
 
 
 @router.get("/simulate/reforms", response_class=HTMLResponse)
-def reform_list(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLResponse:
-    return _list(request, who, actor, session, problems=[], values={})
+def reform_list(request: Request, who: CallerDep, actor: Actor, session: Db, a: str | None = None) -> HTMLResponse:
+    """The saved reforms; ``a`` (from a job's page) is chosen as 方案A, anything else in it is ignored."""
+    chosen = a if a and a.isascii() and a.isdigit() and len(a) <= 10 else None
+    return _list(request, who, actor, session, problems=[], values={"a": chosen} if chosen else {})
 
 
 def _pair(a: str | None, b: str | None) -> tuple[int, int]:

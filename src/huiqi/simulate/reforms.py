@@ -207,6 +207,11 @@ def listed(session: Session, *, actor: User) -> list[SavedReform]:
     return list(session.scalars(query))
 
 
+def of_job(session: Session, job_id: int) -> SavedReform | None:
+    """The reform saved with a simulation job (whoever may see the job may see which reform it ran)."""
+    return session.scalar(select(SavedReform).where(SavedReform.job_id == job_id))
+
+
 def get(session: Session, *, actor: User, reform_id: int) -> SavedReform:
     """A saved reform its author (or an admin) may see."""
     require_role(actor, *jobs.ANALYSTS, doing="查看改革方案")
