@@ -231,6 +231,9 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/simulations"): ANALYSTS,
     ("GET", "/api/v1/simulations/{job_id}"): ANALYSTS,
     ("GET", "/api/v1/simulations/{job_id}/report.{kind}"): ANALYSTS,
+    ("GET", "/api/v1/reforms"): ANALYSTS,
+    ("GET", "/api/v1/reforms/compare"): ANALYSTS,
+    ("GET", "/api/v1/reforms/{reform_id}"): ANALYSTS,
     ("GET", "/simulate"): ANALYSTS,
     ("POST", "/simulate"): ANALYSTS,
     ("GET", "/simulate/{job_id}"): ANALYSTS,
@@ -339,7 +342,8 @@ BODIES: dict[tuple[str, str], dict] = {
 PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",
          "version_id": "1", "entry_id": "1", "username": "dalian",
          "job_id": "1", "kind": "html", "round_id": "1", "list_id": "1", "offer_id": "1",
-         "message_id": "1", "rating_id": "1", "subscription_id": "1", "token": "t" * 20, "share_id": "x" * 22}
+         "message_id": "1", "rating_id": "1", "reform_id": "1", "subscription_id": "1", "token": "t" * 20,
+         "share_id": "x" * 22}
 # Path parameters that name an applicant's record: filled from the world.
 RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
 

@@ -161,3 +161,34 @@ async def test_only_the_author_or_an_admin_sees_a_reform(browser, people, sessio
     assert (await browser(people.alice).get(f"/simulate/reforms/compare?a={a}&b={b}")).status_code == 403
     assert (await browser(people.admin).get(f"/simulate/reforms/compare?a={a}&b={b}")).status_code == 200
     assert (await browser(None).get("/simulate/reforms")).status_code in (303, 401)
+
+
+async def test_saved_reforms_over_the_api(browser, client, people, session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "上限1500", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "上限2亿", **{"11_cap": ("2亿元", "2025-01-01")})
+    a, b = sorted(session.scalars(select(SavedReform.id)).all())
+    headers = bearer(session, people.finance)
+    listed = (await client.get("/api/v1/reforms", headers=headers)).json()
+    assert [r["name"] for r in listed["items"]] == ["上限2亿", "上限1500"]  # newest first
+    assert listed["items"][1]["changes"][0]["parameter"] == "11.cap" and listed["items"][1]["job_id"]
+    one = (await client.get(f"/api/v1/reforms/{a}", headers=headers)).json()
+    assert one["name"] == "上限1500" and "11.cap" in one["text"]  # the YAML a --reform file would hold
+    compared = await client.get(f"/api/v1/reforms/compare?a={a}&b={b}", headers=headers)
+    assert compared.status_code == 200
+    data = compared.json()
+    expected = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    assert data["a"]["id"] == a and data["b"]["id"] == b and data["missing"] == []
+    assert [(x["label"], x["baseline"], x["a"], x["b"], x["b_minus_a"]) for x in data["lines"]] == [
+        (x.label, x.baseline, x.a, x.b, x.b_minus_a) for x in expected.lines]
+    assert data["lines"][-1]["label"] == "合计" and data["lines"][-1]["b_minus_a"] > 0
+    same = await client.get(f"/api/v1/reforms/compare?a={a}&b={a}", headers=headers)
+    assert same.status_code == 422 and same.json()["problems"][0]["field"] == "方案B"
+    assert "请选择与方案A不同的方案" in same.text
+    none = await client.get("/api/v1/reforms/compare?a=x", headers=headers)
+    assert none.status_code == 422 and {p["field"] for p in none.json()["problems"]} == {"方案A", "方案B"}
+    other = bearer(session, people.miit)
+    assert (await client.get(f"/api/v1/reforms/{a}", headers=other)).status_code == 404
+    assert (await client.get(f"/api/v1/reforms/compare?a={a}&b={b}", headers=other)).status_code == 404
+    assert (await client.get("/api/v1/reforms", headers=other)).json()["items"] == []
+    assert (await client.get("/api/v1/reforms", headers=bearer(session, people.alice))).status_code == 403

@@ -1,4 +1,5 @@
-"""Simulation jobs over HTTP: start one (upload or synthetic), poll it, fetch its report."""
+"""Simulation jobs over HTTP: start one (upload or synthetic), poll it, fetch its report; the saved reforms, and two
+of them side by side."""
 
 import json
 from typing import Annotated, Any
@@ -8,16 +9,19 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from huiqi import clock
+from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.db import session_scope
 from huiqi.errors import InputError
-from huiqi.models import SimulationJob
-from huiqi.simulate import jobs
+from huiqi.models import SavedReform, SimulationJob
+from huiqi.simulate import jobs, reforms
+from huiqi.users.scope import require_role
 from huiqi.validation import UtcDateTime, field_path, problems
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/simulations", tags=["财政测算"])
+saved = APIRouter(prefix="/reforms", tags=["财政测算"])
 MEDIA = {"html": "text/html; charset=utf-8", "json": "application/json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -107,3 +111,67 @@ def download(job_id: RecordId, kind: str, actor: Actor, session: Db) -> FileResp
         return JSONResponse({k: v for k, v in json.loads(path.read_text("utf-8")).items() if k != "html"})
     stamp = clock.today().isoformat()
     return FileResponse(path, media_type=MEDIA[kind], filename=f"财政测算-{job.id}-{stamp}.{kind}")
+
+
+class ReformRead(BaseModel):
+    id: int
+    name: str
+    description: str
+    changes: list[dict[str, Any]]  # policy, parameter, label, value, since: as the page lists them
+    job_id: int | None  # the simulation that ran it
+    created_at: UtcDateTime
+
+    @classmethod
+    def of(cls, reform: SavedReform) -> "ReformRead":
+        return cls(id=reform.id, name=reform.name, description=reform.description, changes=reform.changes,
+                   job_id=reform.job_id, created_at=reform.created_at)
+
+
+class ReformDetail(ReformRead):
+    text: str  # the reform as YAML, the same as a --reform file for ``huiqi simulate``
+
+
+class LineRead(BaseModel):
+    """One measure (or the total, 合计) of a comparison, in whole yuan."""
+
+    label: str
+    baseline: int
+    a: int
+    b: int
+    baseline_b: int  # the baseline of B's simulation (the same as ``baseline`` when ``same_baseline``)
+    a_diff: int
+    b_diff: int
+    b_minus_a: int
+
+
+class ComparisonRead(BaseModel):
+    a: ReformRead
+    b: ReformRead
+    same_baseline: bool
+    missing: list[str]  # the reforms whose simulation has not finished: ``lines`` is empty until none is missing
+    lines: list[LineRead]
+
+
+@saved.get("", response_model=Page[ReformRead], summary="我的改革方案（已保存的）")
+def reform_list(actor: Actor, session: Db, paging: PagingDep) -> dict:
+    return page_of([ReformRead.of(r) for r in reforms.listed(session, actor=actor)], paging)
+
+
+@saved.get("/compare", response_model=ComparisonRead, summary="两个已保存改革方案按措施对比支出上限（元）")
+def reform_compare(actor: Actor, session: Db, a: str | None = None, b: str | None = None) -> ComparisonRead:
+    require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")  # before the parameters: refused, not corrected
+    a_id, b_id = reforms.pair(a, b)
+    found = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
+    lines = [LineRead(label=line.label, baseline=line.baseline, a=line.a, b=line.b, baseline_b=line.baseline_b,
+                      a_diff=line.a_diff, b_diff=line.b_diff, b_minus_a=line.b_minus_a) for line in found.lines]
+    return ComparisonRead(a=ReformRead.of(found.a), b=ReformRead.of(found.b), same_baseline=found.same_baseline,
+                          missing=found.missing, lines=lines)
+
+
+@saved.get("/{reform_id}", response_model=ReformDetail, summary="一个已保存的改革方案（含 YAML）")
+def reform_one(reform_id: RecordId, actor: Actor, session: Db) -> ReformDetail:
+    reform = reforms.get(session, actor=actor, reform_id=reform_id)
+    return ReformDetail(**ReformRead.of(reform).model_dump(), text=reform.text)
+
+
+router.routes.extend(saved.routes)  # one router per room (app.py): /api/v1/reforms beside /api/v1/simulations

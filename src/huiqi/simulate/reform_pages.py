@@ -36,28 +36,12 @@ def reform_list(request: Request, who: CallerDep, actor: Actor, session: Db, a: 
     return _list(request, who, actor, session, problems=[], values={"a": chosen} if chosen else {})
 
 
-def _pair(a: str | None, b: str | None) -> tuple[int, int]:
-    """The two reforms to compare, named by their numbers; mistakes name the field."""
-    problems = []
-    ids = []
-    for field, label, text in (("a", "方案A", a), ("b", "方案B", b)):
-        if not text or not text.strip().isdigit() or not 1 <= int(text) <= 2_147_483_647:
-            problems.append(Problem(label, "请选择一个已保存的改革方案", field))
-        else:
-            ids.append(int(text))
-    if not problems and ids[0] == ids[1]:
-        problems.append(Problem("方案B", "请选择与方案A不同的方案", "b"))
-    if problems:
-        raise InputError(problems)
-    return ids[0], ids[1]
-
-
 @router.get("/simulate/reforms/compare", response_class=HTMLResponse)
 def reform_compare(request: Request, who: CallerDep, actor: Actor, session: Db, a: str | None = None,
                    b: str | None = None) -> HTMLResponse:
     require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
     try:
-        a_id, b_id = _pair(a, b)
+        a_id, b_id = reforms.pair(a, b)
     except InputError as error:
         return _list(request, who, actor, session, status_code=422, problems=error.problems, values={"a": a, "b": b})
     comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
@@ -67,7 +51,7 @@ def reform_compare(request: Request, who: CallerDep, actor: Actor, session: Db, 
 @router.get("/simulate/reforms/compare.xlsx", response_model=None)
 def reform_compare_xlsx(actor: Actor, session: Db, a: str | None = None, b: str | None = None) -> Response:
     require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
-    a_id, b_id = _pair(a, b)
+    a_id, b_id = reforms.pair(a, b)
     comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
     if comparison.missing:
         raise InputError([Problem("改革方案", f"测算尚未完成：{'、'.join(comparison.missing)}", "a")])

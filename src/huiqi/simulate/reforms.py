@@ -207,6 +207,22 @@ def listed(session: Session, *, actor: User) -> list[SavedReform]:
     return list(session.scalars(query))
 
 
+def pair(a: str | None, b: str | None) -> tuple[int, int]:
+    """The two saved reforms to compare, as the page and the API name them (``a``, ``b``); mistakes name the field."""
+    found = []
+    ids = []
+    for field, label, text in (("a", "方案A", a), ("b", "方案B", b)):
+        if not text or not text.strip().isdigit() or not 1 <= int(text) <= 2_147_483_647:
+            found.append(Problem(label, "请选择一个已保存的改革方案", field))
+        else:
+            ids.append(int(text))
+    if not found and ids[0] == ids[1]:
+        found.append(Problem("方案B", "请选择与方案A不同的方案", "b"))
+    if found:
+        raise InputError(found)
+    return ids[0], ids[1]
+
+
 def of_job(session: Session, job_id: int) -> SavedReform | None:
     """The reform saved with a simulation job (whoever may see the job may see which reform it ran)."""
     return session.scalar(select(SavedReform).where(SavedReform.job_id == job_id))
