@@ -111,7 +111,7 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     assert _chosen(listed.text) == (b, a)  # the newest first, and another as 方案B
     job = session.scalar(select(SavedReform.job_id).where(SavedReform.id == b))
     shown = (await finance.get(f"/simulate/{job}")).text
-    assert f'<a href="/simulate/reforms?a={b}">与其他已保存方案对比</a>' in shown
+    assert f'href="/simulate/reforms?a={b}">与其他已保存方案对比</a>' in shown
     assert _chosen((await finance.get(f"/simulate/reforms?a={b}")).text) == (b, a)  # from the job's page: it is 方案A
     assert _chosen((await finance.get(f"/simulate/reforms?a={a}")).text) == (a, b)
     for ignored in ("１２", "99999", "x"):  # not a number, or not a reform of theirs: the first two reforms
