@@ -275,8 +275,14 @@ class Runner:
         owners = self.rows.slice(start, length)
         parts = [chunk, table.lazy().select(pl.all().gather(pl.lit(owners)))]
         if self.features is not None:
-            parts.append(self.features[self.slots[owners.to_numpy()]].lazy())
+            parts.append(self.features_of(owners.to_numpy()).lazy())
         return pl.concat(parts, how="horizontal")
+
+    def features_of(self, owners: np.ndarray, columns: list[str] | None = None) -> pl.DataFrame:
+        """The features (all, or ``columns``) of the applicants at rows ``owners``, one row each (``sparse``)."""
+        assert self.features is not None and self.slots is not None
+        table = self.features if columns is None else self.features.select(columns)
+        return table[self.slots[owners]]
 
     def prepared(self, table: pl.DataFrame, start: int, length: int) -> pl.DataFrame:
         """One chunk of matters joined with the applicant lookup, collected once for every scenario."""
@@ -341,7 +347,7 @@ class Runner:
             parts = [matters.select(mine)[rows], table.select(theirs)[owners[rows]]]
             featured = [c for c in self.features.columns if c in columns] if self.features is not None else []
             if featured:
-                parts.append(self.features.select(featured)[self.slots[owners[rows]]])
+                parts.append(self.features_of(owners[rows], featured))
             if MASK_COLUMN in columns:
                 parts.append(masks.gather(rows).to_frame())
             return pl.concat(parts, how="horizontal")
