@@ -246,3 +246,21 @@ async def test_another_matter_without_script_is_the_form_again_with_a_row_more(c
     again = await client.post("/calculator", data=form)
     assert again.status_code == 200 and 'id="matter-1"' in again.text and "计算结果" not in again.text
     assert 'value="smart_manufacturing" checked' in again.text, "what was typed stays"
+
+
+async def test_home_counts_every_announcement_and_names_who_issued_the_latest(client, monkeypatch) -> None:
+    from datetime import date, timedelta
+
+    from huiqi.announcements import service as announcements
+    from huiqi.announcements.service import PublicBatch
+
+    units = ["省科技厅", "省工业和信息化厅", "省科技厅", "省发展改革委"]
+    batches = [PublicBatch(i, "拟支持项目公示（2025-09-15）", date(2025, 9, 15) - timedelta(days=i),
+                           date(2025, 9, 19) - timedelta(days=i), 5, [], unit) for i, unit in enumerate(units)]
+    monkeypatch.setattr(announcements, "public_listing", lambda session: batches)
+    page = (await client.get("/")).text
+    assert re.search(r"公示批次</span><b>4</b>", page), "every batch is counted, not only the three listed"
+    latest = page[page.index("最新公示"):]
+    assert latest.count("拟支持项目公示（2025-09-15）") == 3, "the latest three"
+    assert "省科技厅 · 2025-09-15" in latest and "省工业和信息化厅 · 2025-09-14" in latest
+    assert "省发展改革委" not in latest

@@ -1,6 +1,7 @@
 """The reviewers' pages: the queue of one's scope, the review page (trace, stacking, materials, timeline),
 decision forms that move the state, and refusals shown on the page with what was typed."""
 
+import re
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from huiqi.funding import service as budgets
 from huiqi.workflow import repository as steps
 from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, step, to_announced
 from tests.review.conftest import ON
+from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
 
@@ -125,6 +127,45 @@ async def test_finance_approves_with_the_budget_shown(browser, session, people, 
     set_today(date(2025, 10, 20))
     paid = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "PAY-9"})
     assert paid.status_code == 303 and app.state == "disbursed"
+
+
+async def test_an_announced_application_says_where_its_announcement_stands(browser, client, session, people,
+                                                                           tmp_path, set_today) -> None:
+    """The state alone says 公示中 long after the 公示 ended: every list says 公示未开始, 公示中 or 公示期满，待批准."""
+    import io
+
+    import openpyxl
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
+    finance, department, alice = browser(people.finance), browser(people.miit), browser(people.alice)
+
+    async def said() -> list[str]:
+        queue = (await finance.get("/review")).text
+        row = queue[queue.index(f'href="/review/{app.id}"'):]
+        row = row[:row.index("</tr>")]
+        book = openpyxl.load_workbook(io.BytesIO((await finance.get("/review.xlsx")).content)).active
+        rows = list(book.iter_rows(values_only=True))
+        exported = rows[2][rows[1].index("状态")]
+        detail = (await finance.get(f"/review/{app.id}")).text
+        mine = (await alice.get("/applications")).text
+        managed = (await department.get("/announcements/manage")).text
+        book = openpyxl.load_workbook(io.BytesIO((await department.get("/announcements/manage.xlsx")).content)).active
+        rows = list(book.iter_rows(values_only=True))
+        listed = rows[2][rows[1].index("状态")]
+        api = (await client.get(f"/api/v1/reviews/{app.id}", headers=token)).json()
+        badge = r'<span class="badge state">([^<]+)</span>'
+        return [re.search(badge, row).group(1), exported, re.search(badge, detail).group(1),
+                re.search(badge, mine).group(1), re.search(badge, managed).group(1), listed, api["state_label"]]
+
+    token = bearer(session, people.finance)
+    set_today(date(2025, 9, 26))
+    assert await said() == ["公示未开始"] * 7
+    set_today(date(2025, 10, 11))
+    assert await said() == ["公示中"] * 7
+    set_today(date(2026, 12, 5))
+    assert await said() == ["公示期满，待批准"] * 7
+    assert app.state == "announced"
 
 
 async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:

@@ -12,7 +12,6 @@ from huiqi.public.service import measure_titles
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
-from huiqi.workflow.states import STATES
 
 router = APIRouter(include_in_schema=False)
 
@@ -21,14 +20,15 @@ router = APIRouter(include_in_schema=False)
 def manage(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLResponse:
     batches = [read(session, b, rows) for b, rows in announcements.managed(session, actor=actor)]
     return page(request, "announcements/manage.html", who, batches=batches, titles=measure_titles(session),
-                today=clock.today())
+                today=clock.today(), status=announcements.status)
 
 
 @router.get("/announcements/manage.xlsx")
 def export(actor: Actor, session: Db) -> Response:
-    titles = measure_titles(session)
+    titles, today = measure_titles(session), clock.today()
     rows = [[b.id, b.title, b.starts_on, b.ends_on, b.working_days, e.application_id, e.applicant, e.uscc,
-             measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.amount_proposed, STATES.get(e.state)]
+             measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.amount_proposed,
+             announcements.status(e.state, b.starts_on, b.ends_on, today)]
             for b in (read(session, b, rows) for b, rows in announcements.managed(session, actor=actor))
             for e in b.entries]
     table = Table("公示清单", ["批次", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位",

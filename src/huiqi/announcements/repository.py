@@ -17,6 +17,13 @@ def get(session: Session, announcement_id: int) -> Announcement | None:
     return session.get(Announcement, announcement_id)
 
 
+def by_ids(session: Session, ids: set[int]) -> dict[int, Announcement]:
+    """The batches of ``ids``, in one query."""
+    if not ids:
+        return {}
+    return {b.id: b for b in session.scalars(select(Announcement).where(Announcement.id.in_(sorted(ids))))}
+
+
 def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application, ApplicantProfile | None]]]]:
     """Every 公示 batch, newest first, with its applications and each applicant's current profile."""
     newest = select(Announcement).order_by(Announcement.starts_on.desc(), Announcement.id.desc())

@@ -39,13 +39,38 @@ class PublicBatch:
 
     def period(self, today: date) -> str:
         """Where the 公示 stands on ``today``: 未开始, 公示中 or 已结束."""
-        return "未开始" if today < self.starts_on else "公示中" if today <= self.ends_on else "已结束"
+        return period(self.starts_on, self.ends_on, today)
 
     def status_of(self, entry: PublicEntry, today: date) -> str:
         """An item's status by its own period (an item still 公示中 a year later would mislead)."""
-        if entry.state != State.ANNOUNCED:
-            return STATES.get(entry.state, entry.state)
-        return {"未开始": "公示未开始", "公示中": "公示中", "已结束": "公示期满，待批准"}[self.period(today)]
+        return status(entry.state, self.starts_on, self.ends_on, today)
+
+
+ANNOUNCED = {"未开始": "公示未开始", "公示中": "公示中", "已结束": "公示期满，待批准"}  # an announced item, by period
+
+
+def period(starts_on: date, ends_on: date, today: date) -> str:
+    """Where a 公示 from ``starts_on`` to ``ends_on`` stands on ``today``: 未开始, 公示中 or 已结束."""
+    return "未开始" if today < starts_on else "公示中" if today <= ends_on else "已结束"
+
+
+def status(state: str, starts_on: date, ends_on: date, today: date) -> str:
+    """An application's state as people read it on ``today``, when it is (or was) in a 公示 from ``starts_on`` to
+    ``ends_on``: while announced, where that 公示 stands."""
+    return ANNOUNCED[period(starts_on, ends_on, today)] if state == State.ANNOUNCED else STATES.get(state, state)
+
+
+def standing(session: Session, applications: list[Application], today: date) -> dict[int, str]:
+    """Each application's state as people should read it on ``today``, by id: for one in 公示, where its 公示
+    stands (公示未开始, 公示中, 公示期满，待批准), since the state alone still says 公示中 long after it ended."""
+    ids = {a.announcement_id for a in applications if a.state == State.ANNOUNCED and a.announcement_id}
+    batches = repository.by_ids(session, ids)
+    out = {}
+    for application in applications:
+        batch = batches.get(application.announcement_id or 0)
+        out[application.id] = status(application.state, batch.starts_on, batch.ends_on, today) if batch else \
+            STATES.get(application.state, application.state)
+    return out
 
 
 def public_listing(session: Session) -> list[PublicBatch]:

@@ -6,6 +6,8 @@ Shared by the JSON API, the pages and the export, so all three say the same thin
 
 from sqlalchemy.orm import Session
 
+from huiqi import clock
+from huiqi.announcements.service import standing
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository
 from huiqi.applications.schemas import (
@@ -25,7 +27,7 @@ from huiqi.users.names import name_of, people
 from huiqi.web.excel import Table
 from huiqi.workflow import repository as steps
 from huiqi.workflow.judgement import matter_key, result_for
-from huiqi.workflow.states import ACTIONS, STATES, allowed
+from huiqi.workflow.states import ACTIONS, allowed
 
 
 def measure_title(session: Session, policy_id: str, number: int) -> str:
@@ -48,7 +50,8 @@ def summary(session: Session, application: Application) -> ApplicationSummary:
         round_id=application.round_id,
         measure=application.measure,
         measure_title=measure_title(session, application.policy_id, application.measure), state=application.state,
-        state_label=STATES.get(application.state, application.state), amount_requested=application.amount_requested,
+        state_label=standing(session, [application], clock.today())[application.id],
+        amount_requested=application.amount_requested,
         ceiling=application.ceiling, amount_proposed=application.amount_proposed,
         amount_approved=grant.amount if grant else None, submitted_on=application.submitted_on,
         city=application.city, department=unit.name if unit else None)

@@ -34,9 +34,10 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     today = clock.today()
+    batches = announcements.public_listing(session)
     return page(request, "public/home.html", who, policies=[service.read(p, today) for p in service.policies(session)],
                 rounds=[rounds.read(session, r, today) for r in rounds.open_now(session, today)],
-                batches=announcements.public_listing(session)[:3], versions=whitelist.published_versions(session))
+                batches=batches[:3], batch_count=len(batches), versions=whitelist.published_versions(session))
 
 
 @router.get("/policy", response_class=HTMLResponse)

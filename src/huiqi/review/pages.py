@@ -62,7 +62,7 @@ def queue_export(actor: Actor, session: Db, state: Annotated[StateName | None, Q
               "上限", "拟定金额", "评审得分"]
     table = Table("审核申报清单", header,
                   [[r.application.id, r.applicant, r.application.uscc, measure_label(r.application.measure, r.title),
-                    STATES.get(r.application.state), place_name(r.application.city) or "", r.department,
+                    r.status, place_name(r.application.city) or "", r.department,
                     r.application.submitted_on,
                     r.application.amount_requested, r.application.ceiling, r.application.amount_proposed,
                     r.application.expert_score] for r in found],

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements import repository as announcements
+from huiqi.announcements.service import standing
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
@@ -80,12 +81,14 @@ class Row:
     applicant: str
     department: str | None
     title: str
+    status: str  # the state as people read it today (``announcements.standing``)
 
 
 def rows(session: Session, found: list[Application]) -> list[Row]:
     titles = measure_titles(session)
+    status = standing(session, found, clock.today())
     return [Row(a, applicant_name(session, a), department_name(session, a.department_id),
-                titles.get((a.policy_id, a.measure), "")) for a in found]
+                titles.get((a.policy_id, a.measure), ""), status[a.id]) for a in found]
 
 
 @dataclass
@@ -128,6 +131,7 @@ class Dossier:
     source: str = ""  # where the matter's facts come from: 企业填报, 公布名单 (文号), 已核实 (谁, 何时)
     profile_source: str = ""  # who recorded the applicant's facts
     verifiable: bool = False  # a declared matter the reviewer may mark verified
+    status: str = ""  # the state as people read it today (``announcements.standing``)
 
 
 def dossier(session: Session, *, actor: User, application_id: int, today: date | None = None) -> Dossier:
@@ -154,6 +158,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         announcement=batch, budget=budget,
         today=judge(session, app, on=today) if app.state in JUDGED_AGAIN else None)
     found.warnings = _warnings(found)
+    found.status = standing(session, [app], today)[app.id]
     found.source, found.verifiable = source_of(session, app.matter_id)
     found.warnings += _conflicts(session, app)
     profile = applicants.current_profile(session, app.applicant_id)

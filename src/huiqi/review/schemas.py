@@ -25,6 +25,7 @@ class ReviewItem(BaseModel):
     measure: int
     title: str
     state: str
+    state_label: str  # as people read it today: for an application in 公示, where its 公示 stands
     city: str | None
     department: str | None
     submitted_on: date | None
@@ -37,7 +38,7 @@ class ReviewItem(BaseModel):
     def of(cls, row: Row) -> "ReviewItem":
         a = row.application
         return cls(id=a.id, applicant=row.applicant, uscc=a.uscc, policy_id=a.policy_id, measure=a.measure,
-                   title=row.title, state=a.state, city=a.city, department=row.department,
+                   title=row.title, state=a.state, state_label=row.status, city=a.city, department=row.department,
                    submitted_on=a.submitted_on, amount_requested=a.amount_requested, ceiling=a.ceiling,
                    amount_proposed=a.amount_proposed, expert_score=a.expert_score)
 
@@ -113,7 +114,7 @@ class ReviewDetail(ReviewItem):
 
     @classmethod
     def of_dossier(cls, d: Dossier) -> "ReviewDetail":
-        base = ReviewItem.of(Row(d.application, d.applicant, d.department, d.title)).model_dump()
+        base = ReviewItem.of(Row(d.application, d.applicant, d.department, d.title, d.status)).model_dump()
         return cls(
             **base, applicant_facts=d.facts, matter=d.matter, rule=_trace(d.result),
             alternatives=[AlternativeRead(policy=r.policy, measure=r.measure, title=r.title, status=r.status,
