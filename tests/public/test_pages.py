@@ -264,3 +264,9 @@ async def test_home_counts_every_announcement_and_names_who_issued_the_latest(cl
     assert latest.count("拟支持项目公示（2025-09-15）") == 3, "the latest three"
     assert "省科技厅 · 2025-09-15" in latest and "省工业和信息化厅 · 2025-09-14" in latest
     assert "省发展改革委" not in latest
+
+
+async def test_a_missing_page_keeps_the_signed_in_header(browser, people) -> None:
+    page = await browser(people.finance).get("/no-such-page")
+    assert page.status_code == 404 and "没有这个地址" in page.text
+    assert people.finance.display_name in page.text and "退出" in page.text, "the person is still signed in"

@@ -7,6 +7,7 @@ failed commit. Anything left uncommitted is rolled back when the session closes.
 
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -42,6 +43,18 @@ def db(request: Request) -> Iterator[Session]:
 
 
 Db = Annotated[Session, Depends(db)]
+
+
+@contextmanager
+def outside_dependencies(request: Request) -> Iterator[Session]:
+    """A read session for code that runs outside FastAPI's dependencies (a guard, an error page), honouring the
+    app's own override of ``db`` (tests hand it theirs)."""
+    override = request.app.dependency_overrides.get(db)
+    sessions = override() if override else open_session()
+    try:
+        yield next(sessions)
+    finally:
+        sessions.close()
 
 
 @dataclass(frozen=True)
@@ -158,14 +171,9 @@ async def csrf_guard(request: Request) -> None:
 def _expected_csrf(request: Request) -> str | None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        # Only now open a session: most requests (the public API) never need one here. The app's own
-        # override of ``db`` (tests hand it theirs) is honoured.
-        override = request.app.dependency_overrides.get(db)
-        sessions = override() if override else open_session()
-        try:
-            signed = auth.from_cookie(next(sessions), token)
-        finally:
-            sessions.close()
+        # Only now open a session: most requests (the public API) never need one here.
+        with outside_dependencies(request) as session:
+            signed = auth.from_cookie(session, token)
         if signed is not None:
             return signed[1].csrf_token
     return request.cookies.get(CSRF_COOKIE)

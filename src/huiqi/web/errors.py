@@ -33,12 +33,27 @@ def respond(request: Request, status: int, message: str, problems: list[dict[str
     """The error as JSON (API) or as the error page."""
     if is_api(request):
         return JSONResponse({"detail": message, "problems": problems or []}, status_code=status)
-    from huiqi.web.deps import Caller
     from huiqi.web.render import page
 
-    who = getattr(request.state, "caller", None) or Caller(None, None, request.cookies.get("huiqi_csrf", ""))
-    return page(request, "error.html", who, status_code=status, message=message, problems=problems or [],
+    return page(request, "error.html", _who(request), status_code=status, message=message, problems=problems or [],
                 status=status)
+
+
+def _who(request: Request) -> object:
+    """Who asked, for the page's header: known when a dependency found them; otherwise (an address that does
+    not exist runs none) looked up from the cookie, so a signed-in person does not look signed out. The error page
+    must render whatever else failed, so a failed lookup leaves the caller anonymous."""
+    from huiqi.web.deps import Caller, caller, outside_dependencies
+
+    found = getattr(request.state, "caller", None)
+    if found is not None:
+        return found
+    try:
+        with outside_dependencies(request) as session:
+            return caller(request, session)
+    except Exception:  # the database may be what failed
+        log.debug("caller not found for the error page of %s", request.url.path, exc_info=True)
+        return Caller(None, None, request.cookies.get("huiqi_csrf", ""))
 
 
 def install(app: FastAPI) -> None:
