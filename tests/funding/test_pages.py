@@ -47,3 +47,31 @@ async def test_left_decreases_after_approval(browser, session, people, tmp_path)
 async def test_reviewers_cannot_see_budgets(browser, people) -> None:
     page = await browser(people.miit).get("/budgets")
     assert page.status_code == 403 and "查看预算" in page.text
+
+
+async def test_budgets_of_two_policies_name_the_policy(browser, session, people, set_today) -> None:
+    """措施1 of one policy is not 措施1 of another: with budgets of two policies, each row names its policy."""
+    from pathlib import Path
+
+    from huiqi.catalogue import service as catalogue
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+
+    set_today(date(2025, 9, 1))
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password="correct horse battery")
+    text = (Path(__file__).parents[1] / "fixtures" / "second-policy.yaml").read_text("utf-8")
+    version = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
+    catalogue.publish(session, actor=second, version_id=version.id)
+    finance = browser(people.finance)
+    form = (await finance.get("/budgets", params={"year": 2025})).text
+    assert "辽政办〔2022〕35号 措施3 培育中小企业</option>" in form and "测试〔2024〕1号 措施1 " in form
+    for measure in ("ln-2022-35/1", "test-successor/1"):
+        done = await finance.post("/budgets", data={"year": "2025", "measure": measure, "amount": "100"})
+        assert done.status_code == 303, done.text
+    page = (await finance.get("/budgets", params={"year": 2025})).text
+    rows = page.split('id="budgets"')[1].split("</tbody>")[0]
+    assert "<td>辽政办〔2022〕35号 措施1 发展总部经济</td>" in rows and "<td>测试〔2024〕1号 措施1 " in rows
+    got = await finance.get("/budgets.xlsx", params={"year": 2025})
+    cells = [r[1] for r in list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))[2:]]
+    assert "辽政办〔2022〕35号 措施1 发展总部经济" in cells and any(c.startswith("测试〔2024〕1号 措施1 ") for c in cells)

@@ -13,6 +13,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
+from huiqi.funding.schemas import BudgetRead
 from huiqi.labels import measure_label
 from huiqi.models import User
 from huiqi.review.forms import yuan_of_wan
@@ -29,8 +30,17 @@ YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
 def _measures(session: Session) -> list[tuple[str, int, str]]:
     """(form value ``policy/number``, number, label) of each monetary measure of the policies in force."""
     policies = catalogue.published(session)
-    return [(f"{p.id}/{m.number}", m.number, f"{p.number + ' ' if len(policies) > 1 else ''}{m.number}. {m.title}")
-            for p in policies for m in p.measures if m.monetary]
+    return [(f"{p.id}/{m.number}", m.number, f"{p.number + ' ' if len(policies) > 1 else ''}"
+             f"{measure_label(m.number, m.title)}") for p in policies for m in p.measures if m.monetary]
+
+
+def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int], str]:
+    """Each budget's measure as people cite it; with the policy's document number when the budgets are of more
+    than one policy (措施1 of one policy is not 措施1 of another)."""
+    several = len({b.policy_id for b in budgets}) > 1
+    numbers = {p.id: p.number for p in catalogue.published(session)} if several else {}
+    return {(b.policy_id, b.measure): (f"{numbers.get(b.policy_id, b.policy_id)} " if several else "")
+            + measure_label(b.measure, b.title) for b in budgets}
 
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
@@ -38,8 +48,8 @@ def _page(request: Request, who: Caller, actor: User, session: Session, year: in
     budgets, payments = overview(session, actor=actor, year=year), funding.payments(session, actor=actor)
     names = people(session, {b.set_by for b in budgets} | {p.recorded_by for p in payments})
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
-                measures=_measures(session), payments=payments, person=lambda u: name_of(u, names),
-                values=context.pop("values", {}), **context)
+                labels=_labels(session, budgets), measures=_measures(session), payments=payments,
+                person=lambda u: name_of(u, names), values=context.pop("values", {}), **context)
 
 
 @router.get("/budgets", response_class=HTMLResponse)
@@ -77,8 +87,9 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
     year = year or clock.today().year
     found = overview(session, actor=actor, year=year)
     names = people(session, {b.set_by for b in found if b.set_by})
-    rows: list[Sequence[Any]] = [(b.year, measure_label(b.measure, b.title), b.amount, b.committed, b.disbursed, b.left,
-                                  name_of(b.set_by, names)) for b in found]
+    labels = _labels(session, found)
+    rows: list[Sequence[Any]] = [(b.year, labels[(b.policy_id, b.measure)], b.amount, b.committed, b.disbursed,
+                                  b.left, name_of(b.set_by, names)) for b in found]
     table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
                   money={"预算", "已批准", "已拨付", "余额"})
     return download(table, f"预算执行-{year}.xlsx")
