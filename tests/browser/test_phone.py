@@ -31,12 +31,20 @@ def phone(chromium, server):
 def test_no_page_scrolls_sideways_on_a_phone(phone, who) -> None:
     if who:
         sign_in(phone, who)
-    wide = []
+    wide, hidden = [], []
     for path in PAGES[who]:
         phone.goto(path)
         phone.wait_for_load_state("networkidle")
         width = phone.evaluate("document.documentElement.scrollWidth")
         if width > 390:
             wide.append(f"{path}: {width} px")
+        hidden += [f"{path}: {text}" for text in phone.evaluate(OUT_OF_SIGHT)]
         shoot(phone, f"90-phone-{who or 'public'}{path.replace('/', '-')}")
     assert not wide, f"pages wider than the phone: {wide}"
+    assert not hidden, f"navigation links past the edge of the phone: {hidden}"
+
+
+# Every link of the navigation bars lies within the phone's width: none is hidden in a strip scrolled sideways.
+OUT_OF_SIGHT = """[...document.querySelectorAll('header.top nav a, .rolebar nav a')]
+  .filter(a => { const box = a.getBoundingClientRect(); return box.left < 0 || box.right > window.innerWidth; })
+  .map(a => a.textContent.trim())"""
