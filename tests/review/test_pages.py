@@ -168,6 +168,24 @@ async def test_an_announced_application_says_where_its_announcement_stands(brows
     assert app.state == "announced"
 
 
+async def test_the_objection_form_only_while_the_announcement_runs(browser, session, people, tmp_path,
+                                                                   set_today) -> None:
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
+    department = browser(people.miit)
+    set_today(date(2025, 9, 26))
+    early = (await department.get(f"/review/{app.id}")).text
+    assert 'id="form-object"' not in early and "公示期为 2025-09-29 至 2025-10-11，现在尚未开始" in early
+    set_today(date(2025, 10, 9))
+    during = (await department.get(f"/review/{app.id}")).text
+    assert 'id="form-object"' in during and "只能在公示期内记录异议" not in during
+    set_today(date(2026, 12, 5))
+    late = (await department.get(f"/review/{app.id}")).text
+    assert 'id="form-object"' not in late and "现在已结束：只能在公示期内记录异议" in late
+    refused = await department.post(f"/review/{app.id}/object", data={"reasons": "迟到的异议"})
+    assert refused.status_code == 409 and app.state == "announced", "the step itself still refuses"
+
+
 async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
     import io
     from datetime import datetime

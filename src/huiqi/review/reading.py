@@ -189,11 +189,17 @@ def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
 
 
 def _not_yet(d: Dossier, today: date) -> None:
-    """Approval waits for the 公示's end: before it, finance is told when, and sees no 批准 form."""
+    """Approval waits for the 公示's end: before it, finance is told when, and sees no 批准 form. An objection is
+    recorded only while the 公示 runs: outside it, the department is told why, and sees no 异议 form."""
     batch = d.announcement
     if batch is not None and today <= batch.ends_on and any(s.action == Action.APPROVE for s in d.steps):
         d.steps = [s for s in d.steps if s.action != Action.APPROVE]
         d.notices.append(f"公示期至 {batch.ends_on}，期满后方可批准")
+    if batch is not None and not batch.starts_on <= today <= batch.ends_on and any(
+            s.action == Action.OBJECT for s in d.steps):
+        d.steps = [s for s in d.steps if s.action != Action.OBJECT]
+        when = "尚未开始" if today < batch.starts_on else "已结束"
+        d.notices.append(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，现在{when}：只能在公示期内记录异议")
 
 
 def _others(session: Session, actor: User, app: Application) -> list[Other]:
