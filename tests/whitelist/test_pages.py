@@ -62,3 +62,19 @@ async def test_drafts_stay_hidden_from_others(browser, people, who) -> None:
     assert (await client.get(f"/admin/whitelist/{version_id}/export.xlsx")).status_code == 404
     refused = await client.post("/admin/whitelist", data={"note": "x"})
     assert refused.status_code == 403 and "牵头单位" in refused.text
+
+
+async def test_the_public_list_names_its_measure_and_says_when_its_policy_has_expired(browser, people,
+                                                                                     set_today) -> None:
+    from datetime import date
+
+    admin = browser(people.admin)
+    await admin.post(f"/admin/whitelist/{await _propose(admin)}/publish")
+    anonymous = browser(None)
+    set_today(date(2025, 6, 30))
+    page = (await anonymous.get("/whitelist")).text
+    assert "依据《辽宁省加快发展数字经济核心产业的若干措施》（辽政办〔2022〕35号）措施19「" in page
+    assert "现已到期" not in page and ALICE_USCC in page
+    set_today(date(2026, 12, 5))
+    page = (await anonymous.get("/whitelist")).text
+    assert "该政策有效期至 2025-12-31，现已到期；以下为已发布的名单，供查询。" in page and ALICE_USCC in page

@@ -163,8 +163,9 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
     number = version or (versions[-1].number if versions else None)
     chosen = whitelist.read(session, version_id=whitelist.version_id(session, number=number)) if number else None
     entries = [e for e in chosen.entries if e.included] if chosen else []
+    basis = catalogue.serving(session, "whitelist")  # the measure the list is published under, and its policy
     return page(request, "public/whitelist.html", who, versions=versions, chosen=chosen, entries=entries,
-                regions=divisions.divisions(), classes=industries.industries())
+                regions=divisions.divisions(), classes=industries.industries(), basis=basis, today=clock.today())
 
 
 @router.get("/whitelist/{number}.xlsx")
