@@ -34,13 +34,13 @@ def _measures(session: Session) -> list[tuple[str, int, str]]:
              f"{measure_label(m.number, m.title)}") for p in policies for m in p.measures if m.monetary]
 
 
-def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int], str]:
-    """Each budget's measure as people cite it; with the policy's document number when the budgets are of more
-    than one policy (措施1 of one policy is not 措施1 of another)."""
+def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int], tuple[str, str]]:
+    """Each budget's policy (its document number, only when the budgets are of more than one policy: 措施1 of one
+    policy is not 措施1 of another) and measure, as people cite them."""
     several = len({b.policy_id for b in budgets}) > 1
     numbers = {p.id: p.number for p in catalogue.published(session)} if several else {}
-    return {(b.policy_id, b.measure): (f"{numbers.get(b.policy_id, b.policy_id)} " if several else "")
-            + measure_label(b.measure, b.title) for b in budgets}
+    return {(b.policy_id, b.measure): (numbers.get(b.policy_id, b.policy_id) if several else "",
+                                       measure_label(b.measure, b.title)) for b in budgets}
 
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
@@ -88,8 +88,8 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
     found = overview(session, actor=actor, year=year)
     names = people(session, {b.set_by for b in found if b.set_by})
     labels = _labels(session, found)
-    rows: list[Sequence[Any]] = [(b.year, labels[(b.policy_id, b.measure)], b.amount, b.committed, b.disbursed,
-                                  b.left, name_of(b.set_by, names)) for b in found]
+    rows: list[Sequence[Any]] = [(b.year, " ".join(filter(None, labels[(b.policy_id, b.measure)])), b.amount,
+                                  b.committed, b.disbursed, b.left, name_of(b.set_by, names)) for b in found]
     table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
                   money={"预算", "已批准", "已拨付", "余额"})
     return download(table, f"预算执行-{year}.xlsx")
