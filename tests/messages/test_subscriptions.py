@@ -86,3 +86,27 @@ def test_region_and_industry_subscriptions_hear_of_rounds(session, people) -> No
     _open(session, people)
     assert [m for m in messages.inbox(session, actor=people.alice) if m.kind == "subscription.rounds"]
     assert not [m for m in messages.inbox(session, actor=people.bob) if m.kind == "subscription.rounds"]
+
+
+def test_region_and_industry_default_to_the_enterprise_s_own(session, people) -> None:
+    region = subscriptions.subscribe(session, actor=people.alice, topic="region", value=" ")
+    industry = subscriptions.subscribe(session, actor=people.alice, topic="industry")
+    assert (region.value, industry.value) == ("210102", "6513")
+    assert subscriptions.described(region) == "沈阳市和平区（210102）"
+    assert subscriptions.described(industry) == "6513 应用软件开发"
+    people.bob.uscc = None  # an enterprise account not yet tied to a unit
+    with pytest.raises(InputError) as refused:
+        subscriptions.subscribe(session, actor=people.bob, topic="region")
+    assert refused.value.problems == [("value", "本单位信息中还没有注册地：请在“本单位”页面填写，或在此填写代码")]
+
+
+@pytest.mark.anyio
+async def test_the_page_names_the_place_and_the_industry(browser, people) -> None:
+    alice = browser(people.alice)
+    for topic in ("region", "industry"):
+        done = await alice.post("/subscriptions", data={"topic": topic, "value": ""})
+        assert done.status_code == 303, done.text
+    page = (await alice.get("/messages")).text
+    assert "本地区适用的新政策和批次：沈阳市和平区（210102）" in page
+    assert "本行业适用的新政策和批次：6513 应用软件开发" in page
+    assert "ln-2022-35/3、210100" not in page, "no internal ids asked of an enterprise"

@@ -27,7 +27,7 @@ def centre(request: Request, who: CallerDep, actor: Actor, session: Db, status_c
     return page(request, "messages/index.html", who, status_code=status_code,
                 messages=service.inbox(session, actor=actor), subscriptions=subscriptions.mine(session, actor=actor),
                 topics=subscriptions.TOPICS, measures=_measures(session) if actor.role == "enterprise" else [],
-                problems=problems or [])
+                described=subscriptions.described, problems=problems or [])
 
 
 @router.post("/subscriptions", response_model=None)

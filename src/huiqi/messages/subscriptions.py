@@ -10,6 +10,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huiqi.applicants import repository as applicants
 from huiqi.config import get_settings
 from huiqi.db import utcnow
 from huiqi.errors import Conflict, InputError, NotFound
@@ -37,6 +38,8 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
     if topic in ("measure", "region", "industry"):
         if actor.role != Role.ENTERPRISE:
             raise InputError([("topic", "按措施、地区或行业订阅仅限企业用户")])
+        if topic in ("region", "industry") and not (value or "").strip():
+            value = _own(session, actor, topic)
         if topic == "measure" and (not value or len(value) > 60 or not re.fullmatch(r"[a-z0-9-]+/[0-9]{1,3}", value)):
             raise InputError([("value", "请选择一条措施")])
         if topic == "region" and not (value and divisions.in_liaoning(value)):
@@ -55,6 +58,28 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
     session.add(row)
     session.flush()
     return row
+
+
+def _own(session: Session, actor: User, topic: str) -> str:
+    """The enterprise's own region or industry (本地区, 本行业), from its current profile."""
+    applicant = applicants.by_uscc(session, actor.uscc) if actor.uscc else None
+    profile = applicants.current_profile(session, applicant.id) if applicant else None
+    found = getattr(profile, topic, None) if profile else None
+    if not found:
+        what = "注册地" if topic == "region" else "所属行业"
+        raise InputError([("value", f"本单位信息中还没有{what}：请在“本单位”页面填写，或在此填写代码")])
+    return str(found)
+
+
+def described(subscription: Subscription) -> str:
+    """What a subscription is to, as people read it: the place or the industry by name beside its code."""
+    value = subscription.value or ""
+    if subscription.topic == "region" and value:
+        return f"{divisions.place_name(value) or value}（{value}）"
+    if subscription.topic == "industry" and value:
+        row = industries.industries().get(value)
+        return f"{value} {row['name']}" if row else value
+    return value
 
 
 def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[Subscription]:
