@@ -46,6 +46,7 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, who) -> None:
 
 # Every link of the navigation bars lies within the phone's width: none is hidden in a strip scrolled sideways;
 # so does every cell of the lists stacked into cards (我的申报, 待审核: the state and the amounts in sight).
-OUT_OF_SIGHT = """[...document.querySelectorAll('header.top nav a, .rolebar nav a, main table .badge.state')]
+OUT_OF_SIGHT = """[...document.querySelectorAll(
+    'header.top nav a, .rolebar nav a, main table .badge.state, table.stack td')]
   .filter(a => { const box = a.getBoundingClientRect(); return box.left < 0 || box.right > window.innerWidth; })
   .map(a => a.textContent.trim().slice(0, 40))"""

@@ -154,17 +154,18 @@ async def test_an_announced_application_says_where_its_announcement_stands(brows
         rows = list(book.iter_rows(values_only=True))
         listed = rows[2][rows[1].index("状态")]
         api = (await client.get(f"/api/v1/reviews/{app.id}", headers=token)).json()
+        own = re.search(rf"已申报 {app.id}（措施3，([^）]+)）", (await alice.get("/me")).text).group(1)
         badge = r'<span class="badge state">([^<]+)</span>'
         return [re.search(badge, row).group(1), exported, re.search(badge, detail).group(1),
-                re.search(badge, mine).group(1), re.search(badge, managed).group(1), listed, api["state_label"]]
+                re.search(badge, mine).group(1), re.search(badge, managed).group(1), listed, api["state_label"], own]
 
     token = bearer(session, people.finance)
     set_today(date(2025, 9, 26))
-    assert await said() == ["公示未开始"] * 7
+    assert await said() == ["公示未开始"] * 8
     set_today(date(2025, 10, 11))
-    assert await said() == ["公示中"] * 7
+    assert await said() == ["公示中"] * 8
     set_today(date(2026, 12, 5))
-    assert await said() == ["公示期满，待批准"] * 7
+    assert await said() == ["公示期满，待批准"] * 8
     assert app.state == "announced"
 
 

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from huiqi import clock
+from huiqi.announcements.service import standing
 from huiqi.applicants import forms, repository, service
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
@@ -47,6 +49,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
     for application in applications.listed(session, actor=actor):
         if application.state not in ENDED and application.matter_id in keys:
             applied.setdefault(keys[application.matter_id], []).append(application)
+    status = standing(session, [a for found in applied.values() for a in found], clock.today())
     editing = context.pop("editing", None)
     mine, codes = offers.mine(session, actor=actor), catalogue.codes(session)
     titles = measure_titles(session)
@@ -59,7 +62,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_rounds={r.id: r.title for r in rounds.listed(session)},
                 offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
-                answer=answer, titles={m.key: m for m in matters}, applied=applied,
+                answer=answer, titles={m.key: m for m in matters}, applied=applied, status_of=status,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
