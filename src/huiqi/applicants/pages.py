@@ -12,7 +12,7 @@ from huiqi.applicants import forms, repository, service
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, InputError, NotFound
-from huiqi.labels import Problem
+from huiqi.labels import Problem, matter_label
 from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.public import calculator
@@ -57,8 +57,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 open_rounds=rounds.open_by_measure(session), direct=rounds.direct_measures(session), offers=mine,
                 offer_states=offers.STATE_LABELS,
                 offer_modes={o.id: offers.mode_of(session, o) for o in mine},
-                offer_matters={m.id: f"{m.key}（{codes[m.codes[0]].label if m.codes and m.codes[0] in codes else ''}）"
-                               for m in matters},
+                offer_matters={m.id: matter_label(m.codes, (m.facts or {}).get("level"), m.date) for m in matters},
                 offer_rounds={r.id: r.title for r in rounds.listed(session)},
                 offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
