@@ -18,6 +18,10 @@ async def test_me_shows_profile_matters_and_claims(browser, session, people) -> 
     assert "专精特新" in text and "h1" in text and "8000 万元" in text  # p1's investment, in 万元
     assert f"/applications/new?matter=h1&amp;round={round_id}&amp;measure=3" in text and "可以申请什么" in text
     assert 'name="matters-0-codes"' in text and "大连数据" not in text
+    claims = text[text.index("可以申请什么"):]
+    named = ('<td data-label="事项">专精特新“小巨人”企业（新认定，国家级，2024-07-15） '
+             '<span class="small muted">h1</span>')
+    assert named in claims, "a matter by what it is, not by its key alone"
 
 
 async def test_a_profile_change_is_a_new_version(browser, people) -> None:
