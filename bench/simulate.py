@@ -7,13 +7,16 @@ Sizes (``SIZES``): ``applicants`` is applicant-heavy, the shape of a province wh
 hold one or two recognitions (5M applicants, 1.6 matters each, about 8M matters); ``matters`` is
 matter-heavy (2M applicants, five matters each, about 10M matters); ``100k``, ``1m`` and ``50m`` are
 matter-heavy too. For each it generates a synthetic population (``huiqi population synth``, seed 1,
-Parquet), then runs ``huiqi simulate`` under ``/usr/bin/time -v`` twice: with validation (the default)
-and with ``--no-check``. It prints wall time, peak RSS and throughput, and the load average before
-each run (the machine may be shared). With ``--openfisca`` it also runs the OpenFisca country package
-of bench/openfisca/ on the same files (not at 50m: it would need some 20 GB), first checks that both
-give equal per-measure totals (grants, ceiling sum, unspecified grants), then prints the speed ratio
-of whole processes, validation included. ``--src DIR/src`` times another version of the code (for
-before/after runs under the same load). Copy the printed table into bench/README.md.
+Parquet), then runs ``huiqi simulate`` under ``/usr/bin/time -v`` three times: as it runs by default
+(validation and the impact analysis), with ``--no-check``, and with ``--no-impact`` (validated totals only:
+what the OpenFisca peer gives, though the peer validates nothing; the totals must be the default run's). It
+prints wall time, peak RSS and throughput, and the load average before each run (the machine may be shared).
+With ``--openfisca`` it also runs the OpenFisca country package of bench/openfisca/ on the same files (not at
+50m: it would need some 20 GB), first checks that both give equal per-measure totals (grants, ceiling sum,
+unspecified grants), then prints the speed ratio of whole processes, validation included: of the default run
+("ratio") and of the totals-only run ("totals only": the same output on both sides, huiqi's still validated).
+``--src DIR/src`` times another version of the code (for before/after runs under the same load). Copy the
+printed table into bench/README.md.
 """
 
 import argparse
@@ -63,10 +66,11 @@ def totals(groups: list[dict]) -> dict[str, dict[str, int]]:
     return {str(g["measure"]): {k: g[k] for k in ("grants", "ceiling_sum", "unspecified_grants")} for g in groups}
 
 
-def run_huiqi(folder: Path, check: bool, src: Path | None = None) -> tuple[dict, float, float, int]:
+def run_huiqi(folder: Path, check: bool, src: Path | None = None,
+              impact: bool = True) -> tuple[dict, float, float, int]:
     command = [str(HUIQI), "simulate", str(folder), "--by", "measure", "--as-of", "2025-06-30", "--format", "json"]
     env = None if src is None else {**os.environ, "PYTHONPATH": str(src.resolve())}
-    out, wall, rss = timed(command + ([] if check else ["--no-check"]), env)
+    out, wall, rss = timed(command + ([] if check else ["--no-check"]) + ([] if impact else ["--no-impact"]), env)
     groups = json.loads(out)["groups"]
     return totals(groups), wall, rss, sum(g["matters"] for g in groups)
 
@@ -90,25 +94,29 @@ def main() -> None:
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
     print(f"{'size':>10} {'applicants':>10} {'matters':>10} {'load':>5} {'huiqi (s)':>10} {'RSS (MB)':>9} "
-          f"{'no-check (s)':>13} {'RSS (MB)':>9} {'matters/s':>12}"
-          + (f" {'load':>5} {'OpenFisca (s)':>14} {'RSS (MB)':>9} {'equal':>6} {'ratio':>7}"
+          f"{'no-check (s)':>13} {'RSS (MB)':>9} {'no-impact (s)':>14} {'RSS (MB)':>9} {'matters/s':>12}"
+          + (f" {'load':>5} {'OpenFisca (s)':>14} {'RSS (MB)':>9} {'equal':>6} {'ratio':>7} {'totals only':>12}"
              if args.openfisca else ""), flush=True)
     for size in args.sizes.split(","):
         folder = population(args.data, size)
         before = load()
         mine, wall, rss, _ = run_huiqi(folder, True, args.src)
         _, wall_nc, rss_nc, _ = run_huiqi(folder, False, args.src)
+        totals_only, wall_ni, rss_ni, _ = run_huiqi(folder, True, args.src, impact=False)
+        if totals_only != mine:
+            sys.exit(f"totals differ with --no-impact at {size}")
         import polars as pl
 
         matters = pl.scan_parquet(folder / "matters.parquet").select(pl.len()).collect().item()
         applicants = pl.scan_parquet(folder / "applicants.parquet").select(pl.len()).collect().item()
         line = (f"{size:>10} {applicants:>10} {matters:>10} {before:>5} {wall:>10.2f} {rss:>9.0f} {wall_nc:>13.2f} "
-                f"{rss_nc:>9.0f} {matters / wall:>12.0f}")
+                f"{rss_nc:>9.0f} {wall_ni:>14.2f} {rss_ni:>9.0f} {matters / wall:>12.0f}")
         if args.openfisca and size != "50m":
             before = load()
             theirs, of_wall, of_rss = run_openfisca(folder, args.data / f"openfisca-{size}.json")
             equal = theirs == mine
-            line += f" {before:>5} {of_wall:>14.2f} {of_rss:>9.0f} {equal!s:>6} {of_wall / wall:>7.1f}"
+            line += (f" {before:>5} {of_wall:>14.2f} {of_rss:>9.0f} {equal!s:>6} {of_wall / wall:>7.1f}"
+                     f" {of_wall / wall_ni:>12.1f}")
             if not equal:
                 print(line)
                 sys.exit(f"totals differ at {size}:\nhuiqi     {mine}\nOpenFisca {theirs}")
