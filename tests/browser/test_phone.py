@@ -10,6 +10,7 @@ PAGES = {
            "/subscribe", "/login"],
     "ent-01": ["/me", "/applications", "/messages"],
     "city-210100": ["/review"],
+    "dept-06": ["/review", "/announcements/manage"],
     "finance": ["/review", "/review/2", "/budgets", "/statistics", "/simulate", "/simulate/reforms",
                 "/ratings/rectifications"],
     "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/rounds", "/admin/whitelist",
