@@ -41,6 +41,8 @@ async def test_calculator_needs_its_csrf_token_once_a_cookie_is_set(client) -> N
     answer = await client.post("/calculator", data={**FORM, "csrf_token": token}, headers={"HX-Request": "true"})
     assert answer.status_code == 200
     assert "3000" in answer.text and "从高：由措施5支持" in answer.text and "<html" not in answer.text
+    assert ">措施5 做强电子元器件及设备制造业</a>" in answer.text, "measures cited as every list cites them"
+    assert 'td data-label="状态"' in answer.text, "the rows stack into cards on a phone"
 
 
 async def test_calculator_converts_wan_exactly_and_names_bad_fields(client) -> None:
