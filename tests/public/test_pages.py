@@ -272,3 +272,15 @@ async def test_a_missing_page_keeps_the_signed_in_header(browser, people) -> Non
     page = await browser(people.finance).get("/no-such-page")
     assert page.status_code == 404 and "没有这个地址" in page.text
     assert people.finance.display_name in page.text and "退出" in page.text, "the person is still signed in"
+
+
+async def test_a_missing_page_renders_even_when_the_caller_cannot_be_found(browser, people, monkeypatch) -> None:
+    from huiqi.web import deps
+
+    def broken(request, session):
+        raise RuntimeError("database down")
+
+    signed_in = browser(people.finance)
+    monkeypatch.setattr(deps, "caller", broken)
+    page = await signed_in.get("/no-such-page")
+    assert page.status_code == 404 and "没有这个地址" in page.text and "登录" in page.text, "anonymous, not a 500"
