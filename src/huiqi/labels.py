@@ -4,6 +4,7 @@ A form's field, an API body's field and a fact of the rules are each named the s
 a fact not listed here is named by the rules' own table of facts (``rules.facts.label``).
 """
 
+from huiqi.reference import divisions, industries
 from huiqi.rules.facts import CHOICES
 from huiqi.rules.facts import label as fact_label
 
@@ -60,6 +61,17 @@ def measure_label(number: object, title: str | None = None) -> str:
     """
     head = f"措施{number}" if number is not None else "措施"
     return f"{head} {title}" if title else head
+
+
+def place_label(code: str) -> str:
+    """A region by its name and code: 沈阳市和平区（210102）."""
+    return f"{divisions.place_name(code)}（{code}）"
+
+
+def industry_label(code: str) -> str:
+    """An industry class by its code and GB/T 4754 name: 6513 应用软件开发 (the code alone when unknown)."""
+    row = industries.industries().get(code)
+    return f"{code} {row['name']}" if row else code
 
 
 def matter_label(codes: list[str] | None, level: str | None = None, on: object = None) -> str:

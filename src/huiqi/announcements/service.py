@@ -60,17 +60,20 @@ def status(state: str, starts_on: date, ends_on: date, today: date) -> str:
     return ANNOUNCED[period(starts_on, ends_on, today)] if state == State.ANNOUNCED else STATES.get(state, state)
 
 
+def status_of(application: Application, batch: Announcement | None, today: date) -> str:
+    """An application's state as people should read it on ``today``, given its 公示 batch (None when it has none):
+    for one in 公示, where its 公示 stands (公示未开始, 公示中, 公示期满，待批准), since the state alone still says
+    公示中 long after it ended."""
+    if batch is None:
+        return STATES.get(application.state, application.state)
+    return status(application.state, batch.starts_on, batch.ends_on, today)
+
+
 def standing(session: Session, applications: list[Application], today: date) -> dict[int, str]:
-    """Each application's state as people should read it on ``today``, by id: for one in 公示, where its 公示
-    stands (公示未开始, 公示中, 公示期满，待批准), since the state alone still says 公示中 long after it ended."""
+    """``status_of`` each application, by id, their batches read in one query."""
     ids = {a.announcement_id for a in applications if a.state == State.ANNOUNCED and a.announcement_id}
     batches = repository.by_ids(session, ids)
-    out = {}
-    for application in applications:
-        batch = batches.get(application.announcement_id or 0)
-        out[application.id] = status(application.state, batch.starts_on, batch.ends_on, today) if batch else \
-            STATES.get(application.state, application.state)
-    return out
+    return {a.id: status_of(a, batches.get(a.announcement_id or 0), today) for a in applications}
 
 
 def public_listing(session: Session) -> list[PublicBatch]:

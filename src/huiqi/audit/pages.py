@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi.audit import service
 from huiqi.audit.schemas import EventRead
-from huiqi.audit.sentences import ENTITIES, actors, amount_of, policy_numbers, sentence, sentences
+from huiqi.audit.sentences import ENTITIES, actors, amount_of, sentence, sentences
+from huiqi.catalogue import service as catalogue
 from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
@@ -47,7 +48,7 @@ def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId
     events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id or None,
                                limit=EXPORT_LIMIT)
     names = actors(session, events)
-    policies = policy_numbers(session)
+    policies = catalogue.numbers(session)
     said = [sentence(e, names, policies) for e in events]
     rows = [(e.seq, e.at, s.who, s.text, ENTITIES.get(e.entity, e.entity), _number(e.entity_id), amount_of(e),
              _json(e.before), _json(e.after), e.action) for e, s in zip(events, said, strict=True)]

@@ -141,7 +141,7 @@ def link_of(event: EventRead) -> str:
 
 def sentence(event: EventRead, names: dict[str, str], policies: dict[str, str] | None = None) -> Sentence:
     """One event as a sentence; ``names`` from ``actors`` (login name → the person as people read them),
-    ``policies`` from ``policy_numbers`` (a policy's id → its document number)."""
+    ``policies`` from ``catalogue.numbers`` (a policy's id → its document number)."""
     verb, amount = VERBS.get(event.action, event.action), amount_of(event)
     ceiling = amount is not None and (event.after or {}).get("ceiling") == amount and not any(
         (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
@@ -155,13 +155,8 @@ def actors(session: Session, events: list[EventRead]) -> dict[str, str]:
     return people(session, {e.actor for e in events})
 
 
-def policy_numbers(session: Session) -> dict[str, str]:
-    """Each policy in force by its document number (辽政办〔2022〕35号), not its id."""
-    from huiqi.catalogue import service as catalogue
-
-    return {p.id: p.number for p in catalogue.published(session)}
-
-
 def sentences(session: Session, events: list[EventRead]) -> list[Sentence]:
-    names, policies = actors(session, events), policy_numbers(session)
+    from huiqi.catalogue import service as catalogue  # the catalogue records audit events: imported late
+
+    names, policies = actors(session, events), catalogue.numbers(session)
     return [sentence(e, names, policies) for e in events]

@@ -70,6 +70,11 @@ def published(session: Session) -> list[Policy]:
     return found
 
 
+def numbers(session: Session) -> dict[str, str]:
+    """Each policy in force by its document number (辽政办〔2022〕35号), the way people cite it, not its id."""
+    return {p.id: p.number for p in published(session)}
+
+
 def codes(session: Session) -> dict[str, CodeInfo]:
     """The matter codes of the policies in force (the shipped vocabulary and each policy's own)."""
     return {code: info for p in published(session) for code, info in p.codes.items()}

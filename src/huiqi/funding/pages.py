@@ -38,7 +38,7 @@ def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int]
     """Each budget's policy (its document number, only when the budgets are of more than one policy: 措施1 of one
     policy is not 措施1 of another) and measure, as people cite them."""
     several = len({b.policy_id for b in budgets}) > 1
-    numbers = {p.id: p.number for p in catalogue.published(session)} if several else {}
+    numbers = catalogue.numbers(session) if several else {}
     return {(b.policy_id, b.measure): (numbers.get(b.policy_id, b.policy_id) if several else "",
                                        measure_label(b.measure, b.title)) for b in budgets}
 

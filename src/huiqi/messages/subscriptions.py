@@ -14,6 +14,7 @@ from huiqi.applicants import repository as applicants
 from huiqi.config import get_settings
 from huiqi.db import utcnow
 from huiqi.errors import Conflict, InputError, NotFound
+from huiqi.labels import industry_label, place_label
 from huiqi.messages.service import notify
 from huiqi.models import Message, Subscription, User
 from huiqi.reference import divisions, industries
@@ -75,10 +76,9 @@ def described(subscription: Subscription) -> str:
     """What a subscription is to, as people read it: the place or the industry by name beside its code."""
     value = subscription.value or ""
     if subscription.topic == "region" and value:
-        return f"{divisions.place_name(value) or value}（{value}）"
+        return place_label(value)
     if subscription.topic == "industry" and value:
-        row = industries.industries().get(value)
-        return f"{value} {row['name']}" if row else value
+        return industry_label(value)
     return value
 
 

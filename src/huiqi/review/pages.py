@@ -20,11 +20,10 @@ from huiqi.applications import views
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import NotFound
 from huiqi.holidays.service import calendar_of
-from huiqi.labels import measure_label
+from huiqi.labels import industry_label, measure_label, place_label
 from huiqi.materials.serving import attachment
 from huiqi.models import User
 from huiqi.money import wan
-from huiqi.reference import industries
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
 from huiqi.review.forms import inputs
@@ -80,10 +79,9 @@ def fact_value(key: str, value: object) -> str:
     if isinstance(value, list):
         return "、".join(fact_value(key, v) for v in value)
     if key == "region" and isinstance(value, str):
-        return f"{place_name(value)}（{value}）"
+        return place_label(value)
     if key == "industry" and isinstance(value, str):
-        row = industries.industries().get(value)
-        return f"{value} {row['name']}" if row else value
+        return industry_label(value)
     if isinstance(value, int) and key in MONEY_FIELDS:
         return f"{value:,}（{wan(value)} 万元）"
     return CHOICES.get(key, {}).get(value, str(value)) if isinstance(value, str) else str(value)
@@ -104,7 +102,7 @@ def _review(request: Request, who, actor: User, session: Session, application_id
 
 def _policy_number(session: Session, policy_id: str) -> str:
     """A policy as people cite it, by its document number (its id when no version of it is published)."""
-    return next((p.number for p in catalogue.published(session) if p.id == policy_id), policy_id)
+    return catalogue.numbers(session).get(policy_id, policy_id)
 
 
 @router.get("/review/{application_id}", response_class=HTMLResponse)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements import repository as announcements
-from huiqi.announcements.service import standing
+from huiqi.announcements.service import standing, status_of
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
@@ -158,7 +158,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         announcement=batch, budget=budget,
         today=judge(session, app, on=today) if app.state in JUDGED_AGAIN else None)
     found.warnings = _warnings(found)
-    found.status = standing(session, [app], today)[app.id]
+    found.status = status_of(app, batch, today)  # the batch read above: not looked up again
     found.source, found.verifiable = source_of(session, app.matter_id)
     found.warnings += _conflicts(session, app)
     profile = applicants.current_profile(session, app.applicant_id)
@@ -204,7 +204,7 @@ def _not_yet(d: Dossier, today: date) -> None:
 
 def _others(session: Session, actor: User, app: Application) -> list[Other]:
     granted = funding.grant_for_matter(session, app.matter_id)
-    numbers = {p.id: p.number for p in catalogue.published(session)}
+    numbers = catalogue.numbers(session)
     found = [Other(o.id, o.measure, o.policy_id, o.state, o.amount_proposed or o.amount_requested,
                    granted is not None and granted.application_id == o.id, covers(actor, o),
                    numbers.get(o.policy_id, o.policy_id))
