@@ -128,6 +128,15 @@ def shoot(page, name: str) -> Path:
     return path
 
 
+def at_application(page) -> int:
+    """Wait until the browser shows an application's own page; its number. (Not ``wait_for_url("**/applications/*")``,
+    which /applications/new matches before its form is sent; and the document's own location, which Playwright's
+    ``page.url`` was seen to leave behind after a form sent by the Enter key.)"""
+    page.wait_for_function(r"() => /^\/applications\/\d+$/.test(location.pathname)")
+    page.wait_for_load_state()
+    return int(page.evaluate("location.pathname").rsplit("/", 1)[1])
+
+
 def sign_in(page, username: str, base: str = "") -> None:
     page.context.clear_cookies()
     page.goto(f"{base}/login")

@@ -7,6 +7,7 @@ from huiqi.announcements.calendar import last_working_day, next_working_day
 from tests.browser.conftest import (
     LIVE_DAY,
     approve_and_pay,
+    at_application,
     attach_declare_submit,
     propose_and_announce,
     reviewer_of,
@@ -101,7 +102,7 @@ def test_a_list_imported_on_the_page_is_accepted_and_applied_for(page, live_data
     page.goto("/me")
     offer = page.locator("#offers tr", has_text="措施3")
     offer.locator("form[action$='/accept'] button").click()
-    page.wait_for_url("**/applications/*")
+    at_application(page)
     assert "已生成申报草稿" in page.content()
     attach_declare_submit(page, tmp_path)
     assert "市级初审" in page.inner_text("main")

@@ -2,7 +2,7 @@
 Tab, Shift+Tab, Space, Enter, the arrow keys and typing (and Backspace) in text fields; focus is visible at
 every stop."""
 
-from tests.browser.conftest import PASSWORD, settled, shoot
+from tests.browser.conftest import PASSWORD, at_application, settled, shoot
 
 MOST_TABS = 300  # more stops than any page here has: a control never reached is a failure, not a hang
 
@@ -103,7 +103,7 @@ def test_the_calculator_by_keyboard_alone(page) -> None:
 def test_sign_in_and_apply_by_keyboard_alone(page) -> None:
     page.goto("/login")
     tab_to(page, "#f-username")
-    page.keyboard.type("ent-01")
+    page.keyboard.type("ent-09")  # its one matter's application was withdrawn: it may be applied for again
     tab_to(page, "#f-password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
@@ -111,7 +111,7 @@ def test_sign_in_and_apply_by_keyboard_alone(page) -> None:
     page.goto("/applications/new")
     tab_to(page, "#f-matter")
     page.keyboard.press("ArrowDown")  # the first matter
-    assert page.input_value("#f-matter")
+    assert page.input_value("#f-matter") == "h1"
     tab_to(page, "#f-measure")
     page.keyboard.press("ArrowDown")  # the first open measure
     assert page.input_value("#f-measure")
@@ -123,10 +123,15 @@ def test_sign_in_and_apply_by_keyboard_alone(page) -> None:
     tab_to(page, ".error-summary a[href='#f-amount']")
     page.keyboard.press("Enter")
     assert _focused(page, "#f-amount"), "the summary's link takes the focus to the field"
+    page.keyboard.press("End")  # the link leaves the caret at the start
     for _ in "1e3":
         page.keyboard.press("Backspace")
     page.keyboard.type("1")
+    assert page.input_value("#f-amount") == "1"
     page.keyboard.press("Enter")
-    page.wait_for_url("**/applications/*")
+    at_application(page)
     assert "草稿" in page.inner_text("main")
     shoot(page, "97-keyboard-new-application")
+    tab_to(page, "form[action$='/withdraw'] button")  # withdrawn again (确定撤回？ answered yes): the matter is
+    page.keyboard.press("Enter")                       # left free, as the demo had it
+    page.wait_for_selector("main :text('已撤回')")

@@ -7,7 +7,7 @@ successor policy of tests/fixtures (invented, not a real document)."""
 from pathlib import Path
 
 from huiqi.announcements.calendar import last_working_day, next_working_day
-from tests.browser.conftest import LIVE_DAY, PASSWORD, attach_declare_submit, serving, shoot, sign_in
+from tests.browser.conftest import LIVE_DAY, PASSWORD, at_application, attach_declare_submit, serving, shoot, sign_in
 
 FILE = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
 
@@ -76,8 +76,7 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     page.wait_for_load_state()
     page.fill("input[name=amount]", "50")
     page.click("form[action='/applications/new'] button[type=submit]")
-    page.wait_for_url("**/applications/*")
-    application_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    application_id = at_application(page)
     attach_declare_submit(page, tmp_path)
     assert "责任单位审核" in _main(page)
     shoot(page, "63-enterprise-applied-new-policy")

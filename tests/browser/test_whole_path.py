@@ -15,6 +15,7 @@ finance works on a second server over the same database whose day is set after t
 from huiqi.announcements.calendar import last_working_day, next_working_day
 from tests.browser.conftest import (
     LIVE_DAY,
+    at_application,
     attach_declare_submit,
     fill_applicant,
     fill_little_giant,
@@ -54,8 +55,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     page.wait_for_load_state()
     page.fill("input[name=amount]", "100")
     page.click("form[action='/applications/new'] button[type=submit]")
-    page.wait_for_url("**/applications/*")
-    application_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    application_id = at_application(page)
     attach_declare_submit(page, tmp_path)
     assert "市级初审" in _state(page)
     shoot(page, "13-enterprise-submitted")

@@ -53,6 +53,17 @@ def test_the_lead_department_confirms_and_it_goes_on_to_approval(session, people
     assert step(session, "approve", people.finance, app, on=date(2025, 7, 15)).application.state == "approved"
 
 
+def test_an_offer_whose_matter_has_an_application_is_not_confirmed(session, people, offer) -> None:
+    """从高不重复: the matter already has a live application (here one approved): the confirmation says which."""
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    app.state = "approved"  # as if approved, and the offer confirmed afresh (a second list, say)
+    offer.state = "open"
+    session.flush()
+    with clock.pinned(ON), pytest.raises(Conflict, match=f"该事项已获支持（编号 {app.id}，已批准），不再依据名单确认"):
+        offers.confirm(session, actor=people.miit, offer_id=offer.id)
+
+
 def test_set_aside_needs_a_reason(session, people, offer) -> None:
     with clock.pinned(ON):
         with pytest.raises(InputError):

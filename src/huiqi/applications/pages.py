@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
-from huiqi.applications import service, views
+from huiqi.applications import repository, service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
@@ -62,8 +62,10 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
     applicant = applicants.by_uscc(session, actor.uscc or "")
     matters = applicants.matters(session, applicant.id) if applicant else []
     codes, grants = _known(session, actor, matters)
+    live = repository.live_by_matter(session, [m.id for m in matters])
     return page(request, "applications/new.html", who, status_code=status_code,
-                matters=[(m.key, _matter_label(m, codes, grants)) for m in matters],
+                matters=[(m.key, _matter_label(m, codes, grants), service.taken(live[m.id]) if m.id in live else "")
+                         for m in matters],
                 measures=_open_measures(session), form=form, problems=form.pop("problems", []))
 
 

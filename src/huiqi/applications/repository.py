@@ -48,3 +48,12 @@ def live_for_matter(session: Session, matter_id: int) -> Application | None:
     """The matter's application that is still live (not withdrawn, not rejected), if any."""
     query = select(Application).where(Application.matter_id == matter_id, Application.state.not_in(ENDED))
     return session.scalars(query.order_by(Application.id).limit(1)).one_or_none()
+
+
+def live_by_matter(session: Session, matter_ids: list[int]) -> dict[int, Application]:
+    """Each of these matters' live application (the first, as ``live_for_matter`` gives it), in one query."""
+    query = select(Application).where(Application.matter_id.in_(matter_ids), Application.state.not_in(ENDED))
+    found: dict[int, Application] = {}
+    for application in session.scalars(query.order_by(Application.id.desc())):
+        found[application.matter_id] = application
+    return found

@@ -22,7 +22,7 @@ from huiqi.rounds import service as rounds
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role, require_uscc, scope_of
-from huiqi.workflow.states import EDITABLE, STATES, State
+from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, State
 
 
 def get(session: Session, *, actor: User, application_id: int) -> Application:
@@ -44,6 +44,17 @@ def _amount(value: int) -> int:
     return value
 
 
+# Why a matter with a live application takes no other: supported already, or still being handled.
+TAKEN_REASON = {True: "一个事项只享受一次支持（从高不重复）",
+                False: "一个事项只能有一项在办申报（从高不重复）；如需改报其他措施，请先撤回原申报"}
+
+
+def taken(live: Application) -> str:
+    """What a matter's live application says of it (已获支持（编号 1，已拨付）, 已有在办申报（编号 2，草稿）)."""
+    said = "已获支持" if live.state in SUPPORTED else "已有在办申报"
+    return f"{said}（编号 {live.id}，{STATES[live.state]}）"
+
+
 def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, round_id: int, measure: int,
                  amount_requested: int, policies: list[Policy] | None = None) -> Application:
     """Start an application (a draft) for one matter under one measure of an open round."""
@@ -60,8 +71,7 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
     applicants.lock_matter(session, matter.id)  # two drafts for one matter at once: the second waits, sees the first
     live = repository.live_for_matter(session, matter.id)
     if live is not None:
-        raise Conflict(f"事项 {matter_key} 已有一项在办的申报（编号 {live.id}，{STATES[live.state]}）："
-                       "一个事项只能有一项在办申报（从高不重复）；如需改报其他措施，请先撤回原申报")
+        raise Conflict(f"事项 {matter_key} {taken(live)}：{TAKEN_REASON[live.state in SUPPORTED]}")
     application = Application(applicant_id=applicant.id, uscc=uscc, matter_id=matter.id, policy_id=policy_id,
                               round_id=round_id, measure=measure, amount_requested=amount, state=State.DRAFT,
                               created_by=actor.username)

@@ -158,8 +158,9 @@ def confirm(session: Session, *, actor: User, offer_id: int) -> Application:
     lead = _lead_department(session, offer)
     if lead.id != actor.department_id:
         raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认")
-    if application_rows.live_for_matter(session, offer.matter_id) is not None:
-        raise Conflict("该事项已有一项在办申报（从高不重复）")
+    live = application_rows.live_for_matter(session, offer.matter_id)
+    if live is not None:
+        raise Conflict(f"该事项{applications.taken(live)}，不再依据名单确认（从高不重复）")
     app = Application(applicant_id=offer.applicant_id, uscc=offer.uscc, matter_id=offer.matter_id,
                       policy_id=offer.policy_id, round_id=offer.round_id, measure=offer.measure,
                       amount_requested=offer.ceiling or 1, state="draft", created_by=actor.username,

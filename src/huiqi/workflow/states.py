@@ -45,6 +45,8 @@ STATES: dict[str, str] = {
 FINAL = (State.DISBURSED, State.REJECTED, State.WITHDRAWN)
 # Not live: a matter may be applied for again once its application is withdrawn or rejected.
 ENDED = (State.REJECTED, State.WITHDRAWN)
+# The matter has had its support (or has it granted): nothing else may be applied for on it.
+SUPPORTED = (State.APPROVED, State.DISBURSED)
 # An enterprise may still change these (amount, materials, declaration).
 EDITABLE = (State.DRAFT, State.RETURNED)
 
