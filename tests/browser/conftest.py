@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -52,29 +53,49 @@ def _env(database: str, **extra: str) -> dict[str, str]:
             "HUIQI_JOBS_DIR": str(folder / "jobs"), "HUIQI_DEMO_PASSWORD": PASSWORD, **extra}
 
 
-@contextmanager
-def serving(database: str, today: date | None = None) -> Iterator[str]:
-    """``huiqi serve`` on ``database`` (optionally with its day set by ``HUIQI_TODAY``); its base URL."""
-    env = _env(database, **({"HUIQI_TODAY": today.isoformat()} if today else {}))
+def _start(env: dict[str, str], log) -> tuple[subprocess.Popen | None, str]:
+    """``huiqi serve`` on a free port, answering; or, if it stopped (its port taken in the meantime by another
+    process: the port is only known free when asked), None. Fails with what it printed if it never answers."""
     port = _free_port()
-    log = open(os.environ.get("HUIQI_SERVER_LOG", os.devnull), "a")  # noqa: SIM115 (closed with the server)
     process = subprocess.Popen([str(Path(sys.executable).parent / "huiqi"), "serve", "--port", str(port)], env=env,
                                stderr=log, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    try:
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(url + "/api/v1/policies", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("huiqi serve did not answer within 30 s")
-        yield url
-    finally:
+    deadline = time.monotonic() + 90  # a loaded machine (the suite beside a browser) starts it slowly
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(url + "/api/v1/policies", timeout=2).read()
+            return process, url
+        except OSError:
+            time.sleep(0.2)
+    if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+        log.seek(0)
+        pytest.fail(f"huiqi serve did not answer within 90 s; it printed: {log.read()[-2000:]}")
+    return None, url
+
+
+@contextmanager
+def serving(database: str, today: date | None = None) -> Iterator[str]:
+    """``huiqi serve`` on ``database`` (optionally with its day set by ``HUIQI_TODAY``); its base URL. What it
+    prints goes to ``HUIQI_SERVER_LOG`` if set, else to a temporary file, shown if it does not start."""
+    env = _env(database, **({"HUIQI_TODAY": today.isoformat()} if today else {}))
+    named = os.environ.get("HUIQI_SERVER_LOG")
+    log = open(named, "a+") if named else tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed with the server)
+    try:
+        for _ in range(3):
+            process, url = _start(env, log)
+            if process is not None:
+                break
+        else:
+            log.seek(0)
+            pytest.fail(f"huiqi serve stopped three times as it started; it printed: {log.read()[-2000:]}")
+        try:
+            yield url
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+    finally:
         log.close()
 
 

@@ -8,13 +8,13 @@ from tests.browser.conftest import shoot, sign_in
 PAGES = {
     None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/direct", "/ratings",
            "/subscribe", "/login"],
-    "ent-01": ["/me", "/applications", "/messages"],
+    "ent-01": ["/me", "/applications", "/applications/1", "/applications/new", "/messages"],
     "city-210100": ["/review"],
-    "dept-06": ["/review", "/announcements/manage"],
+    "dept-06": ["/review", "/review/5", "/announcements/manage"],
     "finance": ["/review", "/review/2", "/budgets", "/statistics", "/simulate", "/simulate/reforms",
                 "/ratings/rectifications"],
     "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/rounds", "/admin/whitelist",
-              "/admin/lists", "/offers/pending", "/audit"],
+              "/admin/whitelist/1", "/admin/lists", "/offers/pending", "/audit", "/holidays"],
 }
 
 
@@ -32,7 +32,7 @@ def phone(chromium, server):
 def test_no_page_scrolls_sideways_on_a_phone(phone, who) -> None:
     if who:
         sign_in(phone, who)
-    wide, hidden = [], []
+    wide, hidden, sideways = [], [], []
     for path in PAGES[who]:
         phone.goto(path)
         phone.wait_for_load_state("networkidle")
@@ -40,9 +40,11 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, who) -> None:
         if width > 390:
             wide.append(f"{path}: {width} px")
         hidden += [f"{path}: {text}" for text in phone.evaluate(OUT_OF_SIGHT)]
+        sideways += [f"{path}: {text}" for text in phone.evaluate(SCROLLING)]
         shoot(phone, f"90-phone-{who or 'public'}{path.replace('/', '-')}")
     assert not wide, f"pages wider than the phone: {wide}"
     assert not hidden, f"links or list cells past the edge of the phone: {hidden}"
+    assert not sideways, f"tables to scroll sideways on a phone (headed by): {sideways}"
 
 
 # Every link of the navigation bars lies within the phone's width: none is hidden in a strip scrolled sideways;
@@ -51,3 +53,9 @@ OUT_OF_SIGHT = """[...document.querySelectorAll(
     'header.top nav a, .rolebar nav a, main table .badge.state, table.stack td')]
   .filter(a => { const box = a.getBoundingClientRect(); return box.left < 0 || box.right > window.innerWidth; })
   .map(a => a.textContent.trim().slice(0, 40))"""
+
+# A table that scrolls sideways inside its box (the page itself does not): on a phone every list is stacked into
+# cards or fits, so none does; named by its first header cell.
+SCROLLING = """[...document.querySelectorAll('main table')]
+  .filter(t => t.scrollWidth > t.clientWidth + 1)
+  .map(t => (t.querySelector('th') || t).textContent.trim().slice(0, 20))"""

@@ -28,6 +28,7 @@ async def test_totals_charts_and_table(browser, figures) -> None:
     charts = json.loads(html.unescape(re.search(r'id="charts" data-charts="([^"]*)"', text).group(1)))
     assert [c["title"] for c in charts] == ["按措施（万元）", "按城市（万元）"]
     assert charts[1]["labels"] == ["沈阳市", "大连市"] and charts[1]["series"][0]["data"] == [100, 600]
+    assert [c["horizontal"] for c in charts] == [True, False], "measures' long names: the chart lies on its side"
 
 
 async def test_grouping_and_export(browser, figures) -> None:

@@ -17,6 +17,10 @@ AMOUNTS = (("requested", "申请金额"), ("proposed_amount", "拟支持金额")
            ("disbursed_amount", "已拨付金额"))
 
 
+# Dimensions whose labels are long (措施3 培育中小企业): their charts lie on their side, a row per label.
+LONG_LABELS = ("measure", "department")
+
+
 def key_label(dimension: str, value: Any, policies: Sequence[Policy] = (), policy: str | None = None) -> str:
     """A group key as people say it: 措施3 专精特新, 沈阳市, 市级初审中 …"""
     if value is None:
@@ -53,5 +57,6 @@ def _label(row: StatRow, dimension: str, policies: Sequence[Policy]) -> str:
 def chart(rows: list[StatRow], dimension: str, title: str, policies: Sequence[Policy]) -> dict[str, Any]:
     """A bar chart's data (万元 per amount) over one dimension, as the simulation charts take it."""
     return {"title": title, "labels": [_label(r, dimension, policies) for r in rows],
+            "horizontal": dimension in LONG_LABELS,
             "series": [{"name": label, "data": [float(wan(getattr(r, name))) for r in rows]}
                        for name, label in AMOUNTS]}
