@@ -178,6 +178,8 @@ def test_impact_in_json_and_the_html_report(population: Path, tmp_path: Path) ->
     assert "核心企业覆盖率" in text and "从高不重复节省" in text and "亿元" in text
     assert text.count("data-charts=") == 2 and "huiqiBars" in text
     assert not EXTERNAL.search(text), EXTERNAL.search(text)
+    tables, boxed = text.count("<table"), text.count('<div class="table-scroll" tabindex="0" role="region"')
+    assert tables == boxed == 9, "every table scrolls in its own box: on a phone the page does not scroll sideways"
 
 
 def test_external_requests_are_caught() -> None:

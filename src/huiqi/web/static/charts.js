@@ -2,8 +2,8 @@
 // Each chart is {title, labels, series: [{name, data, stack?, color?}], unit?, horizontal?}; the unit (万元 unless
 // given: 亿元, 家, %) names the value axis and follows each value in the tooltip; a chart without labels
 // is left out. A horizontal chart (long labels: measures, groups) grows a row per label. On a narrow card (a
-// phone) the legend goes under the chart and the labels take less room. The HTML reports inline this file, so it
-// must need nothing but ECharts.
+// phone) the legend goes under the chart, the labels take less room, and a chart of many or long labels lies on its
+// side as well. The HTML reports inline this file, so it must need nothing but ECharts.
 function huiqiBars(holder, charts) {
   for (const chart of charts) {
     if (!chart.labels.length) continue;
@@ -13,29 +13,37 @@ function huiqiBars(holder, charts) {
     box.setAttribute("aria-label", chart.title);
     holder.appendChild(box);
     const narrow = box.clientWidth < 640;
+    const longest = Math.max(...chart.labels.map(l => String(l).length));
+    // On a phone a chart of many or long labels lies on its side too: rotated labels would overlap.
+    const horizontal = chart.horizontal || (narrow && (chart.labels.length > 6 || longest > 4));
     const unit = chart.unit || "万元";
-    const legendRows = narrow ? Math.ceil(chart.series.length / 2) : 1;
-    const top = narrow ? 40 : 64;
-    const bottom = narrow ? 16 + 24 * legendRows : 0;
-    if (chart.horizontal) {  // a row per label, tall enough for its bars
-      const row = Math.max(28, 10 * chart.series.filter(s => !s.stack).length + 12);
-      box.style.height = (top + bottom + 40 + row * chart.labels.length) + "px";
-    }
     const labelWidth = narrow ? 110 : 250;
-    const value = { type: "value", name: unit };
+    const titleLines = Math.ceil(chart.title.length * 14 / Math.max(box.clientWidth - 32, 100));
+    const legendRows = narrow ? Math.ceil(chart.series.length / 2) : 1;
+    const top = 16 + 20 * titleLines + (narrow ? 24 : 32);  // the title, then the value axis' name
+    const bottom = narrow ? 16 + 24 * legendRows : 0;
+    if (horizontal) {  // a row per label, tall enough for its bars and its label's lines
+      const bars = chart.series.filter(s => !s.stack).length || 1;
+      const lines = Math.ceil(longest * 12 / labelWidth);
+      const row = Math.max(28, 10 * bars + 12, 15 * lines + 8);
+      box.style.height = (top + bottom + 48 + row * chart.labels.length) + "px";
+    }
+    // The value axis is named by its unit, unless on a phone the title names it already (the name would crowd it).
+    const value = { type: "value", name: narrow && chart.title.includes(unit) ? "" : unit };
     const category = { type: "category", data: chart.labels,
-                       axisLabel: chart.horizontal ? { width: labelWidth, overflow: "break", lineHeight: 14 }
-                                                   : { rotate: 40, interval: 0, width: 140, overflow: "truncate" } };
+                       axisLabel: horizontal ? { width: labelWidth, overflow: "break", lineHeight: 14 }
+                                             : { rotate: 40, interval: 0, width: 140, overflow: "truncate" } };
     const instance = echarts.init(box, null, { renderer: "svg" });
     instance.setOption({
-      animation: false, title: { text: chart.title, textStyle: { fontSize: 14 } },
+      animation: false,
+      title: { text: chart.title, textStyle: { fontSize: 14, width: Math.max(box.clientWidth - 32, 100), overflow: "break" } },
       tooltip: { trigger: "axis", confine: true,
                  valueFormatter: v => (v === undefined || v === null ? "—" : v + " " + unit) },
       legend: narrow ? { bottom: 4, left: "center", itemWidth: 14, itemGap: 8 } : { top: 28, left: "right" },
-      grid: chart.horizontal ? { top: top, left: labelWidth + 20, right: narrow ? 24 : 40, bottom: bottom + 24 }
+      grid: horizontal ? { top: top, left: labelWidth + 20, right: narrow ? 32 : 40, bottom: bottom + 24 }
                              : { top: top, left: narrow ? 52 : 80, right: 24, bottom: bottom + (narrow ? 60 : 80) },
-      xAxis: chart.horizontal ? value : category,
-      yAxis: chart.horizontal ? { ...category, inverse: true } : value,
+      xAxis: horizontal ? value : category,
+      yAxis: horizontal ? { ...category, inverse: true } : value,
       series: chart.series.map(s => ({ name: s.name, type: "bar", stack: s.stack, data: s.data,
                                         itemStyle: s.color ? { color: s.color } : undefined })),
     });
