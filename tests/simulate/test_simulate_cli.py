@@ -176,6 +176,7 @@ def test_impact_in_json_and_the_html_report(population: Path, tmp_path: Path) ->
     text = out.read_text("utf-8")
     assert "改革影响分析" in text and "逐年支出（按事项日期所在年份）" in text and "受益变化：按行业门类（家）" in text
     assert "核心企业覆盖率" in text and "从高不重复节省" in text and "亿元" in text
+    assert "措施11 支持融合基础设施建设" in text and ">11 支持" not in text  # measures cited as every list does
     assert text.count("data-charts=") == 2 and "huiqiBars" in text
     assert not EXTERNAL.search(text), EXTERNAL.search(text)
     tables, boxed = text.count("<table"), text.count('<div class="table-scroll" tabindex="0" role="region"')
@@ -195,6 +196,7 @@ def test_no_impact_skips_it(population: Path) -> None:
     assert result.exit_code == 0 and "impact" not in json.loads(result.stdout)
     table = simulate(str(population), "--by", "measure")
     assert "核心企业覆盖率（基线）" in table.stdout and "从高不重复节省（基线）" in table.stdout
+    assert "措施3 培育中小企业" in table.stdout
 
 
 def test_a_population_without_matters(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.table import Table
 
 from huiqi.errors import InputError
+from huiqi.labels import measure_label as cite
 from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.batch import OUTSIDE
@@ -74,7 +75,7 @@ class SimulationReport:
             return {**cities(), OUTSIDE: "省外"}.get(value, value)
         if key == "measure":
             titles = {m.number: m.title for p in self.policies for m in p.measures}
-            return f"{value} {titles.get(value, '')}"
+            return cite(value, titles.get(value))
         return str(value)
 
 
@@ -222,7 +223,7 @@ def measure_label(policies: list[Policy]) -> Callable[[str, int], str]:
     numbers = {p.id: p.number for p in policies}
 
     def label(policy: str, number: int) -> str:
-        text = f"{number} {titles.get((policy, number), '')}".strip()
+        text = cite(number, titles.get((policy, number)))
         return f"{numbers.get(policy, policy)} {text}" if len(policies) > 1 else text
 
     return label
