@@ -247,8 +247,9 @@ def match(case: Case, policies: list[Policy], as_of: date | None = None) -> Answ
     other_support = {m.id: m.other_support for m in case.matters}
     grants = apply_no_stacking(results, other_support, {p.id: p.order for p in policies})
     infos = [policy_info(p, as_of) for p in policies]
-    # Services and encouragements to cities describe what is in force: after the window, expired.
-    live = [p for p in policies if not p.expired(as_of)]
+    # Services and encouragements to cities describe what is in force: after the window, expired; before the
+    # issue date (自发布之日起施行) not yet in force, so not listed at all.
+    live = [p for p in policies if p.issued <= as_of and not p.expired(as_of)]
     ended = [p for p in policies if p.expired(as_of)]
     return Answer(
         policy="；".join(f"{p.title}（{p.number}）" for p in policies),
