@@ -11,6 +11,9 @@ def demo_uscc(region: str, body: str) -> str:
     return make(f"91{region[:6]}{body}{org_check_char(body)}")
 
 
+GOOD_STANDING = {"independent_legal_entity": True, "sound_accounts": True, "bad_credit": False, "major_accident": False}
+
+
 @dataclass(frozen=True)
 class DemoEnterprise:
     """One synthetic enterprise, its matter, and how far its application goes in the demo."""
@@ -23,8 +26,7 @@ class DemoEnterprise:
     measure: int
     amount: int
     goal: str  # the state its application is left in
-    standing: dict = field(default_factory=lambda: {"independent_legal_entity": True, "sound_accounts": True,
-                                                    "bad_credit": False, "major_accident": False})
+    standing: dict = field(default_factory=lambda: dict(GOOD_STANDING))  # as found in review (after submission)
 
     @property
     def uscc(self) -> str:

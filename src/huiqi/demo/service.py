@@ -77,7 +77,7 @@ def _cast(session: Session, password: str) -> Cast:
 def _enterprise(session: Session, cast: Cast, firm: DemoEnterprise) -> None:
     who = cast.enterprises[firm.body]
     applicants.record_profile(session, actor=who, uscc=firm.uscc, demo=True, name=firm.name, kind="enterprise",
-                              region=firm.region, industry=firm.industry, size="small", **firm.standing)
+                              region=firm.region, industry=firm.industry, size="small", **data.GOOD_STANDING)
     applicants.save_matter(session, actor=who, uscc=firm.uscc, matter=firm.matter)
     for year, (revenue, rnd, profit, employees) in data.GROWTH.get(firm.body, {}).items():
         growth.record_figures(session, actor=who, uscc=firm.uscc, year=year, revenue=revenue, rnd_spending=rnd,
@@ -219,6 +219,10 @@ def seed(session: Session, *, password: str) -> Cast:
             _step(session, data.SUBMITTED, Action.WITHDRAW, who, app)
             continue
         _step(session, data.SUBMITTED, Action.SUBMIT, who, app)
+        if firm.standing != data.GOOD_STANDING:  # the record the review then found (the credit check)
+            applicants.record_profile(session, actor=cast.admin, uscc=firm.uscc, demo=True, name=firm.name,
+                                      kind="enterprise", region=firm.region, industry=firm.industry, size="small",
+                                      **firm.standing)
         if _advance(session, cast, firm, app):
             waiting[firm.body] = app
     _announce_and_pay(session, cast, waiting)

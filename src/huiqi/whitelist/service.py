@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
+from huiqi.applicants import standing
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
@@ -28,8 +29,7 @@ def qualifies(profile: ApplicantProfile) -> bool:
     """Whether the profile meets every criterion (an unrecorded fact does not)."""
     return (profile.kind == "enterprise" and divisions.in_liaoning(profile.region) is True
             and industries.core_status(profile.industry, profile.digital_core_confirmed) is True
-            and profile.independent_legal_entity is True and profile.sound_accounts is True
-            and profile.bad_credit is False and profile.major_accident is False and bool(profile.name))
+            and standing.in_good_standing(profile) and bool(profile.name))
 
 
 def _may_compile(session: Session, actor: User, on: date) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from huiqi.announcements import repository as batches
 from huiqi.announcements.calendar import last_working_day
 from huiqi.applicants import repository as applicants
+from huiqi.applicants import standing
 from huiqi.applications import repository as application_rows
 from huiqi.audit import service as audit
 from huiqi.config import get_settings
@@ -58,6 +59,7 @@ def submit(ctx: Context) -> None:
     if not application_rows.materials(session, app.id):
         raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
     rounds.check_submission(session, app, ctx.today)
+    _check_standing(ctx, "提交")
     city_review = _judge(ctx, eligible_only=False, city_review=True)
     ctx.then = Action.ROUTE_CITY if city_review else Action.ROUTE_DEPARTMENT
 
@@ -69,6 +71,7 @@ def confirm(ctx: Context) -> None:
     found = rounds.of_applications(ctx.session, [ctx.application])
     if not found or not rounds.is_open(found[0], ctx.today):
         raise Conflict("该措施的申报批次已不在受理期内，不能再确认")
+    _check_standing(ctx, "确认")
     _judge(ctx, eligible_only=True, city_review=False)
 
 
@@ -96,6 +99,13 @@ def _judge(ctx: Context, *, eligible_only: bool, city_review: bool) -> bool:
                  entity_id=app.id, after={"policy": policy.id, "version": policy.version,
                                           "ceiling": judgement.ceiling, "status": judgement.status})
     return city_review
+
+
+def _check_standing(ctx: Context, doing: str) -> None:
+    """The applicant conditions of the application guide, as the applicant's record stands today."""
+    why = standing.refusal(applicants.current_profile(ctx.session, ctx.application.applicant_id), doing)
+    if why:
+        raise Conflict(why)
 
 
 def score(ctx: Context) -> None:
@@ -183,6 +193,7 @@ def approve(ctx: Context) -> None:
     why = judgement.refusal(app, amount=amount, eligible_only=True, what="拟定金额")
     if why:
         raise Conflict(f"{why}，不能批准")
+    _check_standing(ctx, "批准")
     budget = funding.draw(session, application=app, amount=amount, year=ctx.today.year, actor=ctx.actor)
     ctx.written = funding.grant(session, application=app, budget=budget, ceiling=judgement.ceiling, on=ctx.today,
                                 actor=ctx.actor)
