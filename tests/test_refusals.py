@@ -205,7 +205,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/reviews/{application_id}"): REVIEWERS,
     ("POST", "/api/v1/reviews/{application_id}/pass"): {"city"},
     ("POST", "/api/v1/reviews/{application_id}/return"): {"city", "department"},
-    ("POST", "/api/v1/reviews/{application_id}/reject"): {"city", "department"},
+    ("POST", "/api/v1/reviews/{application_id}/reject"): {"city", "department", "finance"},
     ("POST", "/api/v1/reviews/{application_id}/score"): {"department"},
     ("POST", "/api/v1/reviews/{application_id}/propose"): {"department"},
     ("GET", "/review"): REVIEWERS,

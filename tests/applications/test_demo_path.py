@@ -1,10 +1,12 @@
-"""On the demo's data, every demo enterprise can register a new matter and apply for it today."""
+"""On the demo's data, every demo enterprise can register a new matter and apply for it today, but the one whose
+record shows bad credit (the guide's conditions)."""
 
 import httpx
 import pytest
 
 from huiqi import clock
 from huiqi.auth import service as auth
+from huiqi.demo import data
 from huiqi.demo.service import seed
 from huiqi.web.deps import SESSION_COOKIE
 from tests.dbtest import PDF, a_round
@@ -22,7 +24,8 @@ def _signed_in(app, session, username: str) -> Browser:
 
 async def test_every_demo_enterprise_applies_today(app, session) -> None:
     cast = seed(session, password="huiqi-demo")
-    submitted = []
+    bad_credit = {firm.uscc for firm in data.ENTERPRISES if firm.standing.get("bad_credit")}
+    submitted, refused = [], []
     for user in sorted(cast.enterprises.values(), key=lambda u: u.username):
         ent = _signed_in(app, session, user.username)
         saved = await ent.post(
@@ -50,6 +53,10 @@ async def test_every_demo_enterprise_applies_today(app, session) -> None:
         assert (await ent.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF)})).status_code == 303
         assert (await ent.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
         done = await ent.post(f"{url}/submit")
+        if user.uscc in bad_credit:
+            assert done.status_code == 409 and "有不良信用记录" in done.text and "不能提交" in done.text
+            refused.append(user.username)
+            continue
         assert done.status_code == 303, done.text
         detail = (await ent.get(f"/api/v1{url}")).json()
         assert detail["submitted_on"] == clock.today().isoformat() and detail["state"] in (
@@ -57,6 +64,6 @@ async def test_every_demo_enterprise_applies_today(app, session) -> None:
             "department_review",
         )
         submitted.append(user.username)
-    assert len(submitted) == 12, submitted
+    assert len(submitted) == 11 and len(refused) == 1, (submitted, refused)
     listing = await _signed_in(app, session, "admin").get("/applications")
-    assert listing.status_code == 200 and listing.text.count('<span class="badge state">') >= 12 + 12
+    assert listing.status_code == 200 and listing.text.count('<span class="badge state">') >= 12 + 11

@@ -77,11 +77,16 @@ def _cast(session: Session, password: str) -> Cast:
 def _enterprise(session: Session, cast: Cast, firm: DemoEnterprise) -> None:
     who = cast.enterprises[firm.body]
     applicants.record_profile(session, actor=who, uscc=firm.uscc, demo=True, name=firm.name, kind="enterprise",
-                              region=firm.region, industry=firm.industry, size="small", **data.GOOD_STANDING)
+                              region=firm.region, industry=firm.industry, size="small", **_registered(firm))
     applicants.save_matter(session, actor=who, uscc=firm.uscc, matter=firm.matter)
     for year, (revenue, rnd, profit, employees) in data.GROWTH.get(firm.body, {}).items():
         growth.record_figures(session, actor=who, uscc=firm.uscc, year=year, revenue=revenue, rnd_spending=rnd,
                               profit=profit, employees=employees)
+
+
+def _registered(firm: DemoEnterprise) -> dict:
+    """The standing the enterprise registered with: a bad credit record is found by the review, after submission."""
+    return data.GOOD_STANDING if firm.standing.get("bad_credit") else firm.standing
 
 
 def _draft(session: Session, cast: Cast, firm: DemoEnterprise, round_id: int) -> Application:
@@ -219,7 +224,7 @@ def seed(session: Session, *, password: str) -> Cast:
             _step(session, data.SUBMITTED, Action.WITHDRAW, who, app)
             continue
         _step(session, data.SUBMITTED, Action.SUBMIT, who, app)
-        if firm.standing != data.GOOD_STANDING:  # the record the review then found (the credit check)
+        if firm.standing != _registered(firm):  # what the review then found (the credit check) is recorded
             applicants.record_profile(session, actor=cast.admin, uscc=firm.uscc, demo=True, name=firm.name,
                                       kind="enterprise", region=firm.region, industry=firm.industry, size="small",
                                       **firm.standing)

@@ -2,7 +2,8 @@
 
 draft → submitted → city review (only where the measure's units include 各市政府) → department
 review (the lead unit) → amount proposed → 公示 → approved → disbursed. A review may return for
-correction (with reasons; the applicant resubmits) or reject (with reasons). An objection during
+correction (with reasons; the applicant resubmits) or reject (with reasons): the city and the department
+at their stage (the department until the 公示 opens), finance instead of approving. An objection during
 公示 sends the application back to department review.
 
 This table is the workflow: the step runner (``runner.run``) refuses whatever it does not list, and
@@ -91,6 +92,12 @@ STEPS = (
     Step(Action.RETURN, "退回补正", (S.DEPARTMENT_REVIEW,), S.RETURNED, (Role.DEPARTMENT,), True),
     Step(Action.REJECT, "不予支持", (S.CITY_REVIEW,), S.REJECTED, (Role.CITY,), True),
     Step(Action.REJECT, "不予支持", (S.DEPARTMENT_REVIEW,), S.REJECTED, (Role.DEPARTMENT,), True),
+    # Until the 公示 opens, the amount proposed is still the department's review: it may still return or reject.
+    Step(Action.RETURN, "退回补正", (S.PROPOSED,), S.RETURNED, (Role.DEPARTMENT,), True),
+    Step(Action.REJECT, "不予支持", (S.PROPOSED,), S.REJECTED, (Role.DEPARTMENT,), True),
+    # Approval is finance's review: when it cannot approve (the rules no longer hold, the applicant's record now
+    # fails the guide's conditions), it rejects with reasons rather than leave the application waiting for ever.
+    Step(Action.REJECT, "不予支持", (S.ANNOUNCED,), S.REJECTED, (Role.FINANCE,), True),
     # The expert score is recorded during the department's review and leaves the state as it is.
     Step(Action.SCORE, "录入评审得分", (S.DEPARTMENT_REVIEW,), S.DEPARTMENT_REVIEW, (Role.DEPARTMENT,)),
     Step(Action.PROPOSE, "拟定金额", (S.DEPARTMENT_REVIEW,), S.PROPOSED, (Role.DEPARTMENT,)),
