@@ -19,7 +19,9 @@ from huiqi.rules.loader import load_many, vocabulary
 from huiqi.rules.match import match
 
 SECOND = str(Path(__file__).parents[1] / "fixtures" / "second-policy.yaml")
+STACKING = str(Path(__file__).parents[1] / "fixtures" / "stacking-policy.yaml")  # its measure 1 stacks with 35号
 POLICIES = load_many(["ln-2022-35", SECOND])
+WITH_STACKING = load_many(["ln-2022-35", SECOND, STACKING])
 CODES = {code: info for p in POLICIES for code, info in p.codes.items()}
 BY_TYPE = {t: sorted(c for c, i in CODES.items() if i.type == t) for t in ("honour", "project")}
 DAY0 = date(2021, 6, 1)
@@ -90,14 +92,21 @@ def test_agree_on_group_honours_and_open_lists(drawn) -> None:
     _agree(*drawn)
 
 
-def _agree(case: Case, as_of: date) -> None:
-    answer = match(case, POLICIES, as_of)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_agree_where_a_policy_names_one_whose_support_stacks(drawn) -> None:
+    """Kept in rounds (columns) as in rank order (scalar): two grants on a matter where support stacks."""
+    _agree(*drawn, policies=WITH_STACKING)
+
+
+def _agree(case: Case, as_of: date, policies=POLICIES) -> None:
+    answer = match(case, policies, as_of)
     scalar = {
         (r.policy, r.matter, r.measure): (r.status, r.ceiling, r.ceiling_before_deduction,
                                           None if r.excluded_by is None else str(r.excluded_by))
         for r in answer.results
     }
-    frame = evaluate_case(case, POLICIES, as_of)
+    frame = evaluate_case(case, policies, as_of)
     vector = {
         (r["policy"], r["matter"], r["measure"]): (r["status"], r["ceiling"], r["ceiling_before_deduction"],
                                                     r["excluded_by"])

@@ -5,7 +5,9 @@ Each matter is one row. For every (policy, measure), ``status`` (0 ineligible, 1
 no stacking is then a row-wise maximum over one Int64 key per measure that packs the order of
 ``stacking.rank_key`` (a numeric ceiling above a null one, the higher ceiling, then the lower
 measure number, then the policy loaded first). No sort and no join: what a population costs is a
-single group-by over these columns.
+single group-by over these columns. Where a measure names policies whose support stacks with its own
+(``stacks_with``), the kept results are found in rounds, one per policy at most, each keeping the best
+result that stacks with every one kept before (``stacking.apply_no_stacking``'s order).
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ import polars as pl
 
 from huiqi.money import MAX_YUAN
 from huiqi.rules.policy import Policy, Rule
+from huiqi.rules.stacking import stack
 from huiqi.rules.vector import VectorContext
 
 SLOTS = 4096  # tie-break slots in the key: measure number × 32 + policy order (rank_key's order)
@@ -36,6 +39,11 @@ class MeasureColumns:
     @property
     def name(self) -> str:
         return f"m{self.policy.order}_{self.number}"
+
+    @property
+    def stacks_with(self) -> tuple[str, ...]:
+        found = self.policy.measure(self.number)
+        return found.stacks_with if found else ()
 
     @property
     def tie(self) -> int:
@@ -93,8 +101,66 @@ def with_measures(frame: pl.LazyFrame, measures: list[MeasureColumns], ctx: Vect
              for part, expr in zip(("reach", "status", "ceiling"), rule, strict=True)]
     folded = [c for m in measures for c in _fold(m)]
     keys, best = _keys(measures)
-    return (frame.with_columns(general).with_columns(rules).with_columns(folded).with_columns(keys)
-            .with_columns(best).with_columns(_stacking(measures)))
+    frame = frame.with_columns(general).with_columns(rules).with_columns(folded).with_columns(keys).with_columns(best)
+    if not stacked(measures):
+        return frame.with_columns(_stacking(measures))
+    return _rounds(frame, measures).with_columns(_stacked_columns(measures))
+
+
+def stacked(measures: list[MeasureColumns]) -> bool:
+    """Whether some measure names policies whose support stacks with its own (else one grant per matter)."""
+    return any(m.stacks_with for m in measures)
+
+
+def _conflicts(m: MeasureColumns, measures: list[MeasureColumns]) -> list[MeasureColumns]:
+    """The measures whose support does not stack with ``m``'s."""
+    named = {(n.policy.id, n.number): n.stacks_with for n in measures if n.stacks_with}
+    return [n for n in measures
+            if n is not m and not stack((m.policy.id, m.number), (n.policy.id, n.number), named)]
+
+
+def _rounds(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.LazyFrame:
+    """``<m>__kept``: first the best result, then in each round the best one that stacks with every one kept."""
+    best = pl.col("__best")
+    frame = frame.with_columns(((best >= 0) & (pl.col(f"{m.name}__key") == best)).alias(f"{m.name}__kept")
+                               for m in measures)
+    for _ in range(len({m.policy.order for m in measures}) - 1):
+        free = {m.name: pl.when(~pl.col(f"{m.name}__kept") & ~_any_kept(_conflicts(m, measures)))
+                .then(pl.col(f"{m.name}__key")).otherwise(-1) for m in measures}
+        top = pl.max_horizontal(list(free.values()))
+        frame = frame.with_columns((pl.col(f"{m.name}__kept") | ((top >= 0) & (free[m.name] == top)))
+                                   .alias(f"{m.name}__kept") for m in measures)
+    return frame
+
+
+def _any_kept(measures: list[MeasureColumns]) -> pl.Expr:
+    return pl.any_horizontal([pl.col(f"{n.name}__kept") for n in measures]) if measures else pl.lit(False)
+
+
+def _stacked_columns(measures: list[MeasureColumns]) -> list[pl.Expr]:
+    """Per measure: support received elsewhere leaves its kept result nothing (``<m>__blocked``), and the key of
+    the best kept result it does not stack with (``<m>__against``, what excludes it)."""
+    support = pl.col("other_support").fill_null(0)
+    out = []
+    for m in measures:
+        ceiling = pl.col(f"{m.name}__ceiling")
+        out.append(((support > 0) & (ceiling.is_null() | (ceiling <= support))).alias(f"{m.name}__blocked"))
+        against = [pl.when(pl.col(f"{n.name}__kept")).then(pl.col(f"{n.name}__key")).otherwise(-1)
+                   for n in _conflicts(m, measures)]
+        out.append((pl.max_horizontal(against) if against else pl.lit(-1, dtype=pl.Int64)).alias(f"{m.name}__against"))
+    return out
+
+
+def _blocked(m: MeasureColumns, measures: list[MeasureColumns]) -> pl.Expr:
+    """Support received elsewhere leaves nothing to the measure's kept result."""
+    return pl.col(f"{m.name}__blocked") if stacked(measures) else pl.col("__blocked")
+
+
+def _against(m: MeasureColumns, measures: list[MeasureColumns]) -> tuple[pl.Expr, pl.Expr]:
+    """The measure number and policy order of the kept result that excludes the measure's."""
+    key = pl.col(f"{m.name}__against") if stacked(measures) else pl.col("__best")
+    tie = SLOTS - 1 - key % SLOTS
+    return tie // MAX_POLICIES, tie % MAX_POLICIES
 
 
 def _general(ctx: VectorContext, policy: Policy) -> pl.Expr:
@@ -140,9 +206,6 @@ def _stacking(measures: list[MeasureColumns]) -> list[pl.Expr]:
     for m in measures:
         kept = (best >= 0) & (pl.col(f"{m.name}__key") == best)
         out.append(kept.alias(f"{m.name}__kept"))
-    tie = SLOTS - 1 - best % SLOTS
-    out += [pl.when(best >= 0).then(tie // MAX_POLICIES).alias("__kept_measure"),
-            pl.when(best >= 0).then(tie % MAX_POLICIES).alias("__kept_order")]
     return out
 
 
@@ -153,9 +216,9 @@ def after_deduction(ceiling: pl.Expr) -> pl.Expr:
             .then(pl.max_horizontal(ceiling - support, pl.lit(0, dtype=pl.Int64))).otherwise(ceiling))
 
 
-def granted(m: MeasureColumns) -> pl.Expr:
-    """The measure's result is the matter's grant."""
-    return pl.col(f"{m.name}__kept") & ~pl.col("__blocked")
+def granted(m: MeasureColumns, measures: list[MeasureColumns]) -> pl.Expr:
+    """The measure's result is a grant of the matter."""
+    return pl.col(f"{m.name}__kept") & ~_blocked(m, measures)
 
 
 def totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
@@ -163,7 +226,7 @@ def totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
     support received elsewhere), unspecified grants."""
     out = []
     for m in measures:
-        status, grant = pl.col(f"{m.name}__status"), granted(m)
+        status, grant = pl.col(f"{m.name}__status"), granted(m, measures)
         ceiling = after_deduction(pl.col(f"{m.name}__ceiling"))
         out += [
             status.is_not_null().sum().alias(f"{m.name}|matters"),
@@ -190,7 +253,7 @@ def stacking_totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
             ceiling.filter(status == 2).sum().alias(f"{m.name}|eligible_ceiling_sum"),
             ceiling.filter(kept).sum().alias(f"{m.name}|kept_ceiling_sum"),
             ((status == 2) & ~kept).sum().alias(f"{m.name}|excluded"),
-            (kept & pl.col("__blocked")).sum().alias(f"{m.name}|blocked"),
+            (kept & _blocked(m, measures)).sum().alias(f"{m.name}|blocked"),
         ]
     return out
 
@@ -198,8 +261,8 @@ def stacking_totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
 def granted_amount(measures: list[MeasureColumns]) -> tuple[pl.Expr, pl.Expr]:
     """Per matter: whether it is granted (under any measure), and the amount (the kept ceiling after the
     deduction; 0 when the text names no figure)."""
-    grant = pl.any_horizontal([granted(m) for m in measures])
-    amount = pl.sum_horizontal([pl.when(granted(m)).then(after_deduction(pl.col(f"{m.name}__ceiling")))
+    grant = pl.any_horizontal([granted(m, measures) for m in measures])
+    amount = pl.sum_horizontal([pl.when(granted(m, measures)).then(after_deduction(pl.col(f"{m.name}__ceiling")))
                                 for m in measures])
     return grant, amount
 
@@ -209,8 +272,8 @@ def long_results(frame: pl.DataFrame, measures: list[MeasureColumns], carry: tup
     orders = {m.policy.order: m.policy.id for m in measures}
     parts = []
     for m in measures:
-        status = pl.col(f"{m.name}__status")
-        kept = pl.col(f"{m.name}__kept")
+        status, kept, blocked = pl.col(f"{m.name}__status"), pl.col(f"{m.name}__kept"), _blocked(m, measures)
+        against, against_order = _against(m, measures)
         parts.append(frame.lazy().filter(status.is_not_null()).select(
             pl.col("uscc"), pl.col("id").alias("matter"), pl.lit(m.policy.id).alias("policy"),
             pl.lit(m.number, dtype=pl.Int32).alias("measure"),
@@ -218,11 +281,11 @@ def long_results(frame: pl.DataFrame, measures: list[MeasureColumns], carry: tup
                                   return_dtype=pl.String).alias("status"),
             after_deduction(pl.col(f"{m.name}__ceiling")).alias("ceiling"),
             pl.col(f"{m.name}__ceiling").alias("ceiling_before_deduction"),
-            pl.when(kept & pl.col("__blocked")).then(pl.lit("other_support"))
-            .when((status == 2) & ~kept).then(pl.col("__kept_measure").cast(pl.String)).alias("excluded_by"),
-            pl.when((status == 2) & ~kept).then(pl.col("__kept_order").replace_strict(
+            pl.when(kept & blocked).then(pl.lit("other_support"))
+            .when((status == 2) & ~kept).then(against.cast(pl.String)).alias("excluded_by"),
+            pl.when((status == 2) & ~kept).then(against_order.replace_strict(
                 orders, return_dtype=pl.String)).alias("excluded_by_policy"),
-            granted(m).alias("granted"),
+            granted(m, measures).alias("granted"),
             pl.col(f"{m.name}__rule").replace_strict(list(range(len(m.rule_names))), m.rule_names,
                                                      return_dtype=pl.String).alias("rule"),
             *[pl.col(c) for c in carry],

@@ -5,7 +5,8 @@ compete; a null ceiling ranks below any number; on equal ceilings the lower meas
 kept (then the policy loaded first). Support already received for the matter under another
 provincial policy (``other_support``, X 元) is topped up to the higher of the two (差额补足): every
 ceiling of the matter becomes ceiling − X, the winner still being picked on the ceilings before the
-deduction; a kept ceiling at or below X, or a null one, gives nothing here.
+deduction; a kept ceiling at or below X, or a null one, gives nothing here. "另有规定的除外": where a
+measure names another policy in ``stacks_with``, its support and that policy's stack: both are kept.
 """
 
 from typing import Final
@@ -50,9 +51,29 @@ def deducted(ceiling: int | None, other_support: int | None) -> int | None:
     return max(ceiling - other_support, 0)
 
 
+Stacks = dict[tuple[str, int], tuple[str, ...]]  # (policy, measure) → the policies its support stacks with
+
+
+def stack(a: tuple[str, int], b: tuple[str, int], stacks_with: Stacks) -> bool:
+    """Whether support under measures ``a`` and ``b`` (policy, number) stacks (另有规定的除外): they belong to
+    different policies and one of them names the other's policy in ``stacks_with``.
+
+    >>> named = {("new", 3): ("ln-2022-35",)}
+    >>> stack(("new", 3), ("ln-2022-35", 5), named), stack(("ln-2022-35", 5), ("new", 3), named)
+    (True, True)
+    >>> stack(("new", 4), ("ln-2022-35", 5), named), stack(("new", 3), ("new", 4), named)
+    (False, False)
+    """
+    return a[0] != b[0] and (b[0] in stacks_with.get(a, ()) or a[0] in stacks_with.get(b, ()))
+
+
 def apply_no_stacking(results: list[Result], other_support: dict[str, int | None],
-                      policy_order: dict[str, int]) -> list[Grant]:
-    """Mark ``excluded_by`` on the results in place and return the grants, one per matter at most."""
+                      policy_order: dict[str, int], stacks_with: Stacks | None = None) -> list[Grant]:
+    """Mark ``excluded_by`` on the results in place and return the grants, one per matter unless a policy names
+    another whose support stacks with its measure's (``stacks_with``).
+
+    In rank order a result is kept when it stacks with every result already kept; else the first kept one it
+    does not stack with excludes it. Support received elsewhere is deducted from every kept result."""
     by_matter: dict[str, list[Result]] = {}
     for result in results:
         received = other_support.get(result.matter)
@@ -64,13 +85,23 @@ def apply_no_stacking(results: list[Result], other_support: dict[str, int | None
     grants = []
     for matter, eligible in by_matter.items():
         eligible.sort(key=lambda r: rank_key(r.ceiling_before_deduction, r.measure, policy_order[r.policy]))
-        kept, *others = eligible
-        for other in others:
-            other.excluded_by, other.excluded_by_policy = kept.measure, kept.policy
-        if blocked_by_other_support(kept.ceiling_before_deduction, other_support.get(matter)):
-            kept.excluded_by = OTHER_SUPPORT
-            continue
-        grants.append(Grant(matter=matter, measure=kept.measure, ceiling=kept.ceiling, policy=kept.policy,
-                            ceiling_before_deduction=kept.ceiling_before_deduction,
-                            other_support=kept.other_support))
+        for kept in _keep(eligible, stacks_with or {}):
+            if blocked_by_other_support(kept.ceiling_before_deduction, other_support.get(matter)):
+                kept.excluded_by = OTHER_SUPPORT
+                continue
+            grants.append(Grant(matter=matter, measure=kept.measure, ceiling=kept.ceiling, policy=kept.policy,
+                                ceiling_before_deduction=kept.ceiling_before_deduction,
+                                other_support=kept.other_support))
     return grants
+
+
+def _keep(ranked: list[Result], stacks_with: Stacks) -> list[Result]:
+    kept: list[Result] = []
+    for result in ranked:
+        me = (result.policy, result.measure)
+        against = next((k for k in kept if not stack(me, (k.policy, k.measure), stacks_with)), None)
+        if against is None:
+            kept.append(result)
+        else:
+            result.excluded_by, result.excluded_by_policy = against.measure, against.policy
+    return kept
