@@ -75,7 +75,7 @@ class Race:
     shots: tuple[str, ...]
     measure: int
     phase: int = 1
-    exclusive: bool = True  # exactly one may succeed
+    exclusive: bool = True  # exactly one may succeed (else the return or rejection always does)
     page: bool = False  # through the review desk's forms instead of the API
 
     @property
@@ -89,9 +89,10 @@ RACES = [
     Race("draft", ("submit", "withdraw"), 3),
     Race("returned", ("submit", "withdraw"), 13),
     *[Race("city_review", pair, 3) for pair in combinations_with_replacement(("pass_city", "return", "reject"), 2)],
-    *[Race("department_review", pair, 13) for pair in combinations_with_replacement(("return", "reject", "propose"),
-                                                                                    2)],
-    # The score leaves the state as it is: it may land before the rejection (both succeed) or be refused after it.
+    *[Race("department_review", pair, 13, exclusive=not ("propose" in pair and len(set(pair)) == 2))
+      for pair in combinations_with_replacement(("return", "reject", "propose"), 2)],
+    # The score leaves the state as it is, and the department may still return or reject a proposed amount: each
+    # may land before the return or rejection (both succeed) or be refused after it.
     Race("department_review", ("score", "reject"), 13, exclusive=False),
     Race("proposed", ("announce", "announce"), 13),
     Race("city_review", ("pass_city", "reject"), 3, page=True),
@@ -382,8 +383,8 @@ def test_race(outcomes: dict[str, Outcome | str], name: str) -> None:
     losers = [a for a in answers if not a.won]
     if race.exclusive and len(winners) != 1:
         problems.append(f"{len(winners)} decisions succeeded, exactly one should: {[str(a) for a in winners]}")
-    if not race.exclusive and not any(a.won for a in answers if a.action == "reject"):
-        problems.append("the rejection did not succeed, though a score leaves the application in review")
+    if not race.exclusive and not any(a.won for a in answers if a.action in ("reject", "return")):
+        problems.append("the return or rejection did not succeed, though the other step leaves it to the department")
     for loser in losers:
         if loser.status != 409 and 0 < loser.status < 500:
             problems.append(f"the loser {loser.action} answered {loser.status}, not 409: {loser.body[:300]}")
