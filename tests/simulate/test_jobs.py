@@ -149,3 +149,23 @@ async def test_a_job_finished_before_the_impact_analysis_still_shows(browser, pe
     page = await finance.get(moved.headers["location"])
     assert page.status_code == 200 and BY_MEASURE.search(page.text) and "影响分析" not in page.text
     assert jobs.rebuild(job, []).impact is None
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "matters：matters.csv 是空的"),
+    ("id,uscc,type,codes\n甲,乙,honour,x\n".encode("gbk") + b"\xff\xfe\n", "matters：matters.csv 的编码无法识别"),
+])
+async def test_a_population_file_that_cannot_be_read_fails_the_job_with_its_reason(
+        client, people, session, tmp_path, content: bytes, reason: str) -> None:
+    """Not 测算失败：ComputeError, and no path on the server."""
+    headers = bearer(session, people.finance)
+    applicants, matters = synthesise(20, 3, vocabulary())
+    folder = write_population(applicants, matters, tmp_path / "pop", "csv")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(folder / "applicants.csv", "applicants.csv")
+        zipped.writestr("matters.csv", content)
+    started = await client.post("/api/v1/simulations", headers=headers,
+                                files={"population": ("bad.zip", archive.getvalue())})
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "failed" and job["error"].startswith(reason) and "/" not in job["error"], job["error"]

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -9,8 +10,10 @@ from hypothesis import strategies as st
 
 from huiqi.errors import InputError
 from huiqi.reference import uscc
+from huiqi.rules.facts import label
 from huiqi.rules.loader import vocabulary
 from huiqi.simulate.population import ROW, link, read_population, write_population
+from huiqi.simulate.population_files import ENCODING_HINT
 from huiqi.simulate.synth import synthesise
 
 
@@ -52,7 +55,8 @@ def _csv(tmp_path: Path, small, edit) -> Path:
     ("investment", "-5", "investment", "应为非负整数"),
     ("investment", "1.5", "investment", "应为非负整数"),
     ("date", "2024-02-30", "date", "应为日期"),
-    ("codes", "little_gaint", "codes", "未知事项代码"),
+    ("codes", "little_gaint", "codes", "含有未知事项代码 little_gaint"),
+    ("codes", "little_giant;establishmnet;establishmnet", "codes", "含有未知事项代码 establishmnet（"),
     ("listed", "maybe", "listed", "true 或 false"),
     ("level", "nation", "level", "取值应为"),
     ("uscc", "91210100MA0QC1B25F", "uscc", "申请人表中没有"),
@@ -69,7 +73,7 @@ def test_bad_rows_are_named(tmp_path: Path, small, column: str, value: str, fiel
 
     with pytest.raises(InputError) as caught:
         read_population(_csv(tmp_path, small, edit), vocabulary())
-    where = f"matters 第{row + 1}条（表格第{row + 2}行） {field}"
+    where = f"matters 第{row + 1}条（表格第{row + 2}行） {field}（{label(field)}）"
     assert any(w == where and reason in why for w, why in caught.value.problems), caught.value.problems
 
 
@@ -131,4 +135,117 @@ def test_a_matter_given_twice_is_named_both_times(tmp_path: Path, small) -> None
         read_population(write_population(*twice, tmp_path / "pop", "parquet"), vocabulary())
     named = [w for w, why in caught.value.problems if why == "同一申请人的事项编号重复"]
     last = matters.height
-    assert named == ["matters 第1条（表格第2行） id", f"matters 第{last + 1}条（表格第{last + 2}行） id"]
+    assert named == ["matters 第1条（表格第2行） id（事项编号）",
+                     f"matters 第{last + 1}条（表格第{last + 2}行） id（事项编号）"]
+
+
+def _problems(path: Path) -> list[tuple[str, str]]:
+    with pytest.raises(InputError) as caught:
+        read_population(path, vocabulary())
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(("table", "column"), [
+    ("matters", "investment"), ("matters", "other_support"), ("matters", "actual_investment"),
+    ("applicants", "revenue"),
+])
+def test_negative_money_in_parquet_is_refused_as_in_csv(tmp_path: Path, small, table: str, column: str) -> None:
+    """Parquet's money columns arrive as integers: a negative one is refused, not read as a 0 or a larger ceiling."""
+    frames = dict(zip(("applicants", "matters"), small, strict=True))
+    frames[table] = frames[table].with_columns(
+        pl.when(pl.int_range(pl.len()) == 7).then(-100_000_000).otherwise(pl.col(column)).alias(column))
+    problems = _problems(write_population(frames["applicants"], frames["matters"], tmp_path / "pop", "parquet"))
+    where = f"{table} 第8条（表格第9行） {column}（{label(column)}）"
+    assert problems == [(where, "应为非负整数（元），不超过一千万亿元")]
+
+
+def test_a_gbk_csv_as_chinese_excel_saves_it_is_read(tmp_path: Path, small) -> None:
+    people, matters = small
+    people = people.with_columns(pl.lit("沈阳示例科技有限公司").alias("name"))
+    folder = write_population(people, matters, tmp_path / "pop", "csv")
+    for table in ("applicants", "matters"):
+        file = folder / f"{table}.csv"
+        file.write_bytes(file.read_text("utf-8").encode("gbk"))
+    pop = read_population(folder, vocabulary())
+    assert pop.applicants.collect().equals(people) and pop.matters.collect().equals(matters)
+
+
+def test_a_csv_in_no_known_encoding_is_refused(tmp_path: Path, small) -> None:
+    folder = write_population(*small, tmp_path / "pop", "csv")
+    (folder / "matters.csv").write_bytes(b"id,uscc,type,codes\n\xff\xfe\x81\x00\xff\n")
+    assert _problems(folder) == [("matters", f"matters.csv 的编码无法识别：{ENCODING_HINT}")]
+
+
+def test_a_csv_unreadable_past_its_start_names_its_table(tmp_path: Path, small) -> None:
+    """The encoding is judged from the file's start; bytes that are not UTF-8 further on are refused, not a crash."""
+    folder = write_population(*small, tmp_path / "pop", "csv")
+    head = (folder / "matters.csv").read_bytes()
+    (folder / "matters.csv").write_bytes(head + b"x" * (1 << 20) + b",a,b,c\n" + "甲,b,c,d\n".encode("gbk"))
+    [(table, why)] = _problems(folder)
+    assert table == "matters" and why.startswith("文件中有无法读取的内容") and "UTF-8" in why
+
+
+@pytest.mark.parametrize("table", ["applicants", "matters"])
+def test_an_empty_csv_is_refused(tmp_path: Path, small, table: str) -> None:
+    folder = write_population(*small, tmp_path / "pop", "csv")
+    (folder / f"{table}.csv").write_bytes(b"")
+    [(where, why)] = _problems(folder)
+    assert where == table and why.startswith(f"{table}.csv 是空的：第一行应为表头（列名）")
+
+
+def test_a_header_only_matters_table_is_read_or_names_its_missing_columns(tmp_path: Path, small) -> None:
+    folder = write_population(*small, tmp_path / "pop", "csv")
+    (folder / "matters.csv").write_text("\ufeffid,uscc,type,codes\r\n", "utf-8")
+    assert read_population(folder, vocabulary()).matters.collect().height == 0
+    (folder / "matters.csv").write_text("id\n", "utf-8")
+    missing = [(f"matters.{c}（{label(c)}）", "缺少这一列（必填）") for c in ("uscc", "type", "codes")]
+    assert _problems(folder) == missing
+
+
+def test_a_missing_uscc_column_is_named_once(tmp_path: Path, small) -> None:
+    """Not a missing code on every row, nor ids given twice for a code that is absent."""
+    assert _problems(_csv(tmp_path, small, lambda f: f.drop("uscc"))) == [
+        ("matters.uscc（统一社会信用代码）", "缺少这一列（必填）")]
+
+
+def test_matters_without_a_code_are_not_called_duplicates(tmp_path: Path, small) -> None:
+    problems = _problems(_csv(tmp_path, small, lambda f: f.with_columns(pl.lit(None, pl.String).alias("uscc"))))
+    assert {why for _, why in problems if not why.startswith("共有")} == {"缺少统一社会信用代码"}
+
+
+def test_a_bad_credit_code_says_which_check_failed(tmp_path: Path, small) -> None:
+    people, matters = small
+    folder = write_population(people, matters, tmp_path / "pop", "csv")
+    code = people["uscc"][2]
+    wrong = code[:17] + ("0" if code[17] != "0" else "1")
+    (folder / "applicants.csv").write_text((folder / "applicants.csv").read_text("utf-8").replace(code, wrong), "utf-8")
+    problems = _problems(folder)
+    assert ("applicants 第3条（表格第4行） uscc（统一社会信用代码）",
+            f"统一社会信用代码无效：校验位错误：第18位应为 {code[17]}，实为 {wrong[17]}") in problems
+
+
+def test_a_file_that_is_not_a_workbook_is_named_without_its_path(tmp_path: Path, small) -> None:
+    (tmp_path / "pop.xlsx").write_bytes(b"not a workbook")
+    assert _problems(tmp_path / "pop.xlsx") == [("POPULATION", "pop.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开")]
+    people, _ = small
+    people.write_excel(tmp_path / "one.xlsx", worksheet="applicants")
+    assert _problems(tmp_path / "one.xlsx") == [("matters", "one.xlsx 中没有名为 matters 的工作表")]
+
+
+def test_a_file_that_is_not_parquet_is_refused(tmp_path: Path, small) -> None:
+    folder = write_population(*small, tmp_path / "pop", "parquet")
+    (folder / "matters.parquet").write_bytes(b"not parquet")
+    assert _problems(folder) == [("matters", "matters.parquet 不是有效的 Parquet 文件")]
+
+
+def test_an_empty_sheet_is_refused_and_a_header_only_one_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "applicants"
+    book.create_sheet("matters").append(["id", "uscc", "type", "codes"])
+    book.save(tmp_path / "pop.xlsx")
+    empty = "pop.xlsx 的工作表 applicants 是空的：第一行应为表头（列名），如 uscc"
+    assert _problems(tmp_path / "pop.xlsx") == [("applicants", empty)]
+    book["applicants"].append(["uscc", "name"])
+    book.save(tmp_path / "pop.xlsx")
+    pop = read_population(tmp_path / "pop.xlsx", vocabulary())
+    assert pop.applicants.collect().height == pop.matters.collect().height == 0

@@ -213,3 +213,34 @@ def test_a_population_without_matters(tmp_path: Path) -> None:
     assert data["groups"] == [] and data["impact"]["total"]["applicants"] == 0
     assert [y["ceiling_sum"] for y in data["impact"]["years"]] == [0, 0, 0, 0, 0]
     assert "改革影响分析" in out.read_text("utf-8")
+
+
+def _bad_population(tmp_path: Path, case: str) -> Path:
+    from huiqi.rules.loader import vocabulary
+    from huiqi.simulate.population import write_population
+    from huiqi.simulate.synth import synthesise
+
+    people, matters = synthesise(20, 3, vocabulary())
+    if case == "workbook":
+        (tmp_path / "pop.xlsx").write_bytes(b"not a workbook")
+        return tmp_path / "pop.xlsx"
+    if case == "negative":
+        return write_population(people, matters.with_columns(pl.lit(-100_000_000).alias("investment")),
+                                tmp_path / "pop", "parquet")
+    folder = write_population(people, matters, tmp_path / "pop", "csv")
+    (folder / "matters.csv").write_bytes({"empty": b"", "encoding": b"id,uscc,type,codes\n\xff\xfe\x81\n",
+                                          "columns": b"id,type,codes\n"}[case])
+    return folder
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("empty", "matters.csv 是空的"),
+    ("encoding", "matters.csv 的编码无法识别"),
+    ("columns", "matters.uscc（统一社会信用代码）：缺少这一列（必填）"),
+    ("negative", "investment（投资额（元））：应为非负整数（元）"),
+    ("workbook", "POPULATION：pop.xlsx 不是有效的 Excel 工作簿"),
+])
+def test_a_bad_population_file_exits_2_with_its_reason(tmp_path: Path, case: str, message: str) -> None:
+    result = simulate(str(_bad_population(tmp_path, case)), "--no-impact")
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.output and str(tmp_path) not in result.stderr

@@ -4,6 +4,7 @@ A population is a folder holding ``applicants`` and ``matters`` (``.csv`` or ``.
 Excel workbook with sheets of those names. Values are read as text where the file has no types
 (CSV, Excel) and converted with vectorised checks, so a bad value anywhere is reported with its
 table, row and field, the same reasons the one-case door gives, without a Python loop per row.
+Reading the files (encodings, empty files, missing columns) is ``population_files``.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +18,10 @@ from huiqi.errors import InputError
 from huiqi.money import MAX_YUAN
 from huiqi.reference import divisions, industries, uscc
 from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
-from huiqi.rules.facts import CHOICES
+from huiqi.rules.facts import CHOICES, label
 from huiqi.rules.policy import CodeInfo
+from huiqi.simulate.population_files import CSV_HINT, TABLES, missing_columns, read_tables, unreadable
 
-TABLES = ("applicants", "matters")
 ROW = "__applicant_row"  # a matter's row in the applicants' table
 SHOWN = 20  # problems listed in an error; the count says how many more
 SLICE = 2_000_000  # rows checked at once: memory stays bounded whatever the size of a table
@@ -49,11 +50,17 @@ class Population:
 def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool = True) -> Population:
     """Read and (by default) validate a population; raises InputError listing bad rows."""
     path = Path(path)
-    raw = _read_raw(path)
+    raw = read_tables(path)
+    missing = missing_columns(raw)
+    if missing:
+        raise InputError(missing)
     typed = {name: _typed(name, raw[name]) for name in TABLES}
     links: list[pl.Series] = []
     if check:
-        problems = validate(typed["applicants"], typed["matters"], codes, links)
+        try:
+            problems = validate(typed["applicants"], typed["matters"], codes, links)
+        except pl.exceptions.PolarsError:  # a file read lazily fails only as it is read: say which, not how
+            raise InputError([(unreadable(raw), f"文件中有无法读取的内容{CSV_HINT}")]) from None
         if problems:
             raise InputError(problems)
     return Population(_clean(typed["applicants"], APPLICANT_SCHEMA), _clean(typed["matters"], MATTER_SCHEMA),
@@ -85,34 +92,6 @@ def _linked(table: pl.DataFrame, keys: pl.Series, wanted: pl.Series) -> pl.Serie
         table.lazy(), on="__hash", how="left", maintain_order="left")
     same = pl.col("__key") == pl.lit(keys).gather(pl.col(ROW))
     return joined.select(pl.when(same).then(pl.col(ROW)).alias(ROW)).collect()[ROW]
-
-
-def _read_raw(path: Path) -> dict[str, pl.LazyFrame]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return {name: _read_sheet(path, name) for name in TABLES}
-    if not path.is_dir():
-        raise InputError([("POPULATION", f"{path} 不是文件夹，也不是 Excel 工作簿（.xlsx）")])
-    return {name: _read_table(path, name) for name in TABLES}
-
-
-def _read_table(folder: Path, name: str) -> pl.LazyFrame:
-    for suffix in (".parquet", ".csv"):
-        file = folder / f"{name}{suffix}"
-        if file.exists():
-            if suffix == ".parquet":
-                return pl.scan_parquet(file).with_columns(pl.int_range(pl.len()).alias("__row"))
-            return pl.scan_csv(file, infer_schema=False).with_columns(
-                pl.int_range(pl.len()).alias("__row"))
-    raise InputError([(name, f"{folder} 中没有 {name}.csv 或 {name}.parquet")])
-
-
-def _read_sheet(path: Path, name: str) -> pl.LazyFrame:
-    try:
-        frame = pl.read_excel(path, sheet_name=name, engine="openpyxl", infer_schema_length=0)
-    except Exception as exc:  # openpyxl raises several types for a missing sheet or a bad file
-        raise InputError([(name, f"无法读取 {path} 的工作表 {name}：{exc}")]) from None
-    frame = frame.select(pl.all().cast(pl.String))
-    return frame.lazy().with_columns(pl.int_range(pl.len()).alias("__row"))
 
 
 def _typed(table: str, frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -160,7 +139,9 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
 
     One pass counts the problems of every check; only when some check fails are its rows located,
     so a clean population of millions of rows is checked in a single scan of each table. A check
-    may bring a cheaper expression for that pass (its fifth item), nonzero when some row may fail.
+    may bring a cheaper expression for that pass (its fifth item), nonzero when some row may fail. A check's
+    reason may be a function of the failing value (which code is unknown, which credit-code check fails), called
+    only for the rows shown.
     Columns checked with costly work are computed once, outside that pass, and read into it as
     literals: the credit codes' check characters (NumPy over the bytes), the matters' code bitmasks, and
     the regions (checked among their distinct values). When there is no problem, each matter's
@@ -220,19 +201,32 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
         failing = [check for check, count in zip(checks, counts, strict=True) if count]
         if not failing:
             continue
-        flagged = pl.concat([part.select(pl.col("__row"), *[c[2].alias(f"__bad{i}") for i, c in enumerate(failing)])
+        flagged = pl.concat([part.select(pl.col("__row"), *_located(failing))
                              .filter(pl.any_horizontal(pl.col(f"__bad{i}") for i in range(len(failing)))).collect()
                              for part in parts])
         total += flagged.height
         for row in flagged.sort("__row").head(SHOWN).iter_rows(named=True):
             for i, (_, field, _, why, *_) in enumerate(failing):
                 if row[f"__bad{i}"]:
-                    found.append((f"{table} 第{row['__row'] + 1}条（表格第{row['__row'] + 2}行） {field}", why))
+                    where = f"{table} 第{row['__row'] + 1}条（表格第{row['__row'] + 2}行）"
+                    found.append((f"{where} {field}（{label(field)}）",
+                                  why(row[f"__value{i}"]) if callable(why) else why))
     if total > SHOWN:
         found.append(("（共计）", f"共有 {total} 条记录有问题，以上只列出前面的部分"))
     if not found and linked is not None and links is not None:
         links += [linked, known["__codes"]]
     return found
+
+
+def _located(failing: list[tuple]) -> list[pl.Expr]:
+    """Each failing check's flag; with it, for a reason that depends on the value (a function of it, applied only
+    to the rows shown), the value where the check fails."""
+    out = []
+    for i, (_, field, bad, why, *_) in enumerate(failing):
+        out.append(bad.alias(f"__bad{i}"))
+        if callable(why):
+            out.append(pl.when(bad).then(pl.col(field)).alias(f"__value{i}"))
+    return out
 
 
 def _distinct(hashes: pl.Series) -> int:
@@ -271,7 +265,7 @@ def _applicant_checks(bad_regions: list[str], invalid: int, unique: bool, absent
     classes = [c for c, row in industries.industries().items() if row["level"] == "class"]
     checks = [
         ("applicants", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码", pl.lit(absent)),
-        ("applicants", "uscc", pl.col("__invalid"), "统一社会信用代码无效（格式或校验位）", pl.lit(invalid)),
+        ("applicants", "uscc", pl.col("__invalid"), _uscc_problem, pl.lit(invalid)),
         ("applicants", "uscc", pl.col("__twice"), "统一社会信用代码重复", pl.lit(not unique)),
         ("applicants", "region", pl.col("region").is_in(bad_regions),
          "不是有效的行政区划代码（辽宁省内须是 GB/T 2260 代码或 shenfu）", pl.lit(len(bad_regions))),
@@ -279,6 +273,10 @@ def _applicant_checks(bad_regions: list[str], invalid: int, unique: bool, absent
          "不是 GB/T 4754-2017 的四位小类代码"),
     ]
     return checks + _typed_checks("applicants", APPLICANT_SCHEMA)
+
+
+def _uscc_problem(code: str) -> str:
+    return f"统一社会信用代码无效：{uscc.uscc_problem(code)}"
 
 
 def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, absent: int) -> list[tuple]:
@@ -296,10 +294,11 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, 
         ("matters", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码", pl.lit(absent)),
         ("matters", "uscc", pl.col("uscc").is_not_null() & ~pl.col("uscc").is_in(usccs.implode()),
          "申请人表中没有这个统一社会信用代码", pl.lit(unlinked)),
-        ("matters", "id", pl.col("id").is_not_null() & pl.col("__dup"), "同一申请人的事项编号重复"),
+        ("matters", "id", pl.col("id").is_not_null() & pl.col("uscc").is_not_null() & pl.col("__dup"),
+         "同一申请人的事项编号重复"),
         ("matters", "type", kind.is_null(), "缺少事项类型"),
         ("matters", "codes", listed.is_null() | (listed == 0), "缺少事项代码"),
-        ("matters", "codes", (mask & UNKNOWN_CODE) != 0, "含有未知事项代码"),
+        ("matters", "codes", (mask & UNKNOWN_CODE) != 0, lambda given: _unknown_codes(given, codes)),
         ("matters", "codes", ((mask & UNKNOWN_CODE) == 0) & (mask.bitwise_count_ones() < listed),
          "事项代码重复"),
         ("matters", "codes", ((kind == "honour") & ((mask & projects) != 0))
@@ -311,12 +310,18 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, 
             in checks + _typed_checks("matters", MATTER_SCHEMA)]
 
 
+def _unknown_codes(listed: list[str], codes: dict[str, CodeInfo]) -> str:
+    unknown = list(dict.fromkeys(c for c in listed if c not in codes))
+    return f"含有未知事项代码 {'、'.join(unknown)}（请检查拼写）"
+
+
 def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str]]:
     checks = []
     for column, dtype in schema.items():
         if dtype == pl.Int64:
-            checks.append((table, column, _bad_value(column) | (pl.col(column) > MAX_YUAN),
-                           "应为非负整数（元）"))
+            # typed columns (Parquet) arrive as integers, so the range is checked whatever the file type
+            bad = _bad_value(column) | ~pl.col(column).is_between(0, MAX_YUAN)
+            checks.append((table, column, bad.fill_null(False), "应为非负整数（元），不超过一千万亿元"))
         elif dtype == pl.Date:
             checks.append((table, column, _bad_value(column), "应为日期（YYYY-MM-DD）"))
         elif dtype == pl.Boolean:

@@ -1,0 +1,133 @@
+"""A population's files read as tables of text (or of the types a Parquet file carries), refused with a reason.
+
+A folder holds ``applicants`` and ``matters`` as ``.csv`` or ``.parquet``; a workbook holds sheets of those names.
+A CSV may be UTF-8 (with or without BOM) or GB18030, the GBK that Chinese Excel saves. A file is named by its name
+only, never by its path: a web job's files live on the server.
+"""
+
+import codecs
+from pathlib import Path
+
+import polars as pl
+
+from huiqi.errors import InputError
+from huiqi.rules.facts import label
+
+TABLES = ("applicants", "matters")
+REQUIRED = {"applicants": ("uscc",), "matters": ("id", "uscc", "type", "codes")}  # no row can be read without
+SAMPLE = 1 << 20  # bytes of a CSV read to judge its encoding
+BOM = b"\xef\xbb\xbf"
+ENCODING_HINT = "请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）"
+CSV_HINT = "（CSV 常见的原因：某行的列数与表头不同、引号没有配对，或文件不是 UTF-8 编码）"
+
+
+def read_tables(path: Path) -> dict[str, pl.LazyFrame]:
+    """The two tables of the folder or workbook at ``path``, each with its row number (``__row``)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        _check_workbook(path)
+        return {name: _read_sheet(path, name) for name in TABLES}
+    if not path.is_dir():
+        raise InputError([("POPULATION", f"{path} 不是文件夹，也不是 Excel 工作簿（.xlsx）")])
+    return {name: _read_table(path, name) for name in TABLES}
+
+
+def _read_table(folder: Path, name: str) -> pl.LazyFrame:
+    for suffix in (".parquet", ".csv"):
+        file = folder / f"{name}{suffix}"
+        if file.exists():
+            frame = _scan_parquet(file, name) if suffix == ".parquet" else _scan_csv(file, name)
+            return frame.with_columns(pl.int_range(pl.len()).alias("__row"))
+    # the folder's name only: a web job's folder is a path on the server
+    raise InputError([(name, f"文件夹 {folder.name} 中没有 {name}.csv 或 {name}.parquet")])
+
+
+def _scan_parquet(file: Path, name: str) -> pl.LazyFrame:
+    try:
+        pl.read_parquet_schema(file)  # the footer only: a file that is not Parquet fails here, not mid-way
+    except (OSError, pl.exceptions.PolarsError):
+        raise InputError([(name, f"{file.name} 不是有效的 Parquet 文件")]) from None
+    return pl.scan_parquet(file)
+
+
+def _scan_csv(file: Path, name: str) -> pl.LazyFrame:
+    """A CSV in UTF-8 (with or without BOM) is scanned; one in GB18030 (GBK, what Chinese Excel saves) is decoded.
+
+    The encoding is judged from the file's start: a GB18030 file is read at once, as Excel's CSVs are small."""
+    with file.open("rb") as stream:
+        head = stream.read(SAMPLE)
+    if not head.removeprefix(BOM).strip():
+        raise _empty(name, file.name)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return _read_gb18030(file, name)
+    return pl.scan_csv(file, infer_schema=False)
+
+
+def _read_gb18030(file: Path, name: str) -> pl.LazyFrame:
+    try:
+        text = file.read_bytes().decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError([(name, f"{file.name} 的编码无法识别：{ENCODING_HINT}")]) from None
+    try:
+        return pl.read_csv(text.encode("utf-8"), infer_schema=False).lazy()
+    except pl.exceptions.PolarsError:
+        raise InputError([(name, f"{file.name} 不是有效的 CSV 文件{CSV_HINT}")]) from None
+
+
+def _check_workbook(path: Path) -> None:
+    """The workbook opens and holds both sheets; a bad one is named by its file name, never its path on the server."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # openpyxl raises many types for a file that is not a workbook
+        raise InputError([("POPULATION", f"{path.name} 不是有效的 Excel 工作簿（.xlsx），无法打开")]) from None
+    sheets = book.sheetnames
+    book.close()
+    missing = [(name, f"{path.name} 中没有名为 {name} 的工作表") for name in TABLES if name not in sheets]
+    if missing:
+        raise InputError(missing)
+
+
+def _read_sheet(path: Path, name: str) -> pl.LazyFrame:
+    try:
+        frame = pl.read_excel(path, sheet_name=name, engine="openpyxl", infer_schema_length=0, raise_if_empty=False)
+    except Exception:  # openpyxl and Polars raise several types for a sheet they cannot read
+        raise InputError([(name, f"无法读取 {path.name} 的工作表 {name}")]) from None
+    if frame.width == 0:  # Polars drops the header of a sheet without rows
+        frame = pl.DataFrame(schema=dict.fromkeys(_header(path, name), pl.String))
+    frame = frame.select(pl.all().cast(pl.String))
+    return frame.lazy().with_columns(pl.int_range(pl.len()).alias("__row"))
+
+
+def _header(path: Path, name: str) -> list[str]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    first = next(book[name].iter_rows(max_row=1, values_only=True), ())
+    book.close()
+    header = [str(v).strip() for v in first if v is not None and str(v).strip()]
+    if not header:
+        raise _empty(name, f"{path.name} 的工作表 {name}")
+    return header
+
+
+def _empty(name: str, what: str) -> InputError:
+    return InputError([(name, f"{what} 是空的：第一行应为表头（列名），如 {', '.join(REQUIRED[name])}")])
+
+
+def missing_columns(raw: dict[str, pl.LazyFrame]) -> list[tuple[str, str]]:
+    """The columns without which no row can be read: each is named once, not as a problem of every row."""
+    return [(f"{table}.{column}（{label(column)}）", "缺少这一列（必填）")
+            for table in TABLES for column in REQUIRED[table] if column not in raw[table].collect_schema()]
+
+
+def unreadable(raw: dict[str, pl.LazyFrame]) -> str:
+    """The table whose file cannot be read to its end (called only once reading failed)."""
+    for name, frame in raw.items():
+        try:
+            frame.select(pl.all().null_count()).collect()
+        except pl.exceptions.PolarsError:
+            return name
+    return "POPULATION"
