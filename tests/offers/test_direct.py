@@ -90,3 +90,21 @@ async def test_statistics_and_the_public_page(browser, session, people, offer) -
     with clock.pinned(ON):
         public = (await browser(None).get("/direct")).text
     assert "免申即享的公示" in public and "示例科技有限公司" in public
+
+
+def test_a_confirmed_offer_is_in_the_trail_so_an_edited_amount_is_named(session, people, offer) -> None:
+    from sqlalchemy import text
+
+    from huiqi.audit import service as audit
+
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    created = [e for e in audit.history(session, entity="application", entity_id=app.id)
+               if e.action == "application.create"]
+    assert len(created) == 1 and created[0].actor == "miit"
+    assert audit.verify(session).intact
+    session.execute(text("UPDATE applications SET amount_requested = 9000000 WHERE id = :id"), {"id": app.id})
+    session.expire_all()
+    checked = audit.verify(session)
+    assert not checked.intact and checked.differences == [
+        f"申报 {app.id}：申请金额为 9,000,000 元，审计事件记载为 1,000,000 元"]

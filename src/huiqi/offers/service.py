@@ -122,7 +122,7 @@ def accept(session: Session, *, actor: User, offer_id: int) -> Application:
     offer = _locked(session, offer_id)
     if mode_of(session, offer) == "direct":
         raise Conflict("这项措施免申即享：无需申报，由责任单位依据名单确认")
-    key = next(m.key for m in applicants.matters(session, offer.applicant_id) if m.id == offer.matter_id)
+    key = _matter_key(session, offer)
     draft = applications.create_draft(session, actor=actor, uscc=offer.uscc, matter_key=key, round_id=offer.round_id,
                                       measure=offer.measure, amount_requested=offer.ceiling or 1)
     offer.state, offer.application_id = "accepted", draft.id
@@ -130,6 +130,11 @@ def accept(session: Session, *, actor: User, offer_id: int) -> Application:
     audit.record(session, actor=actor.username, action="offer.accept", entity="offer", entity_id=offer.id,
                  after={"application": draft.id})
     return draft
+
+
+def _matter_key(session: Session, offer: Offer) -> str:
+    """The applicant's own id of the offer's matter."""
+    return next(m.key for m in applicants.matters(session, offer.applicant_id) if m.id == offer.matter_id)
 
 
 def pending(session: Session, *, actor: User) -> list[Offer]:
@@ -167,6 +172,11 @@ def confirm(session: Session, *, actor: User, offer_id: int) -> Application:
                       department_id=lead.id, declaration="免申即享：由责任单位依据公布的认定名单确认，企业无需申报")
     session.add(app)
     session.flush()
+    # The same event an application made by the enterprise starts with, so the trail shows any later edit of it.
+    audit.record(session, actor=actor.username, action="application.create", entity="application",
+                 entity_id=app.id, after={"state": "draft", "matter": _matter_key(session, offer), "offer": offer.id,
+                                          "policy": app.policy_id, "round": app.round_id, "measure": app.measure,
+                                          "amount_requested": app.amount_requested})
     run(session, Action.CONFIRM, actor=actor, application_id=app.id)
     offer.state, offer.application_id = "confirmed", app.id
     session.flush()
