@@ -18,7 +18,8 @@ def proposed(session, people, tmp_path):
     return app
 
 
-async def test_the_department_opens_a_batch(client, session, people, proposed) -> None:
+async def test_the_department_opens_a_batch(client, session, people, proposed, set_today) -> None:
+    set_today(date(2025, 9, 10))
     miit = bearer(session, people.miit)
     response = await client.post("/api/v1/announcements", headers=miit, json={
         "application_ids": [proposed.id], "starts_on": "2025-09-29", "title": "2025年第一批拟支持项目公示"})
@@ -59,3 +60,19 @@ async def test_an_objection_sends_it_back_to_review(client, session, people, pro
     assert done.json()["state"] == "department_review"
     timeline = (await client.get(f"/api/v1/reviews/{proposed.id}", headers=miit)).json()["timeline"]
     assert (timeline[-1]["action"], timeline[-1]["reasons"]) == ("object", "证书有效期存疑")
+
+
+async def test_a_batch_shorter_than_the_round_or_in_the_past_is_refused(client, session, people, proposed,
+                                                                       set_today) -> None:
+    set_today(date(2025, 9, 10))
+    miit = bearer(session, people.miit)
+    short = await client.post("/api/v1/announcements", headers=miit, json={
+        "application_ids": [proposed.id], "starts_on": "2025-09-29", "working_days": 3})
+    assert short.status_code == 422 and "不少于申报批次规定的 5 个工作日" in short.text
+    past = await client.post("/api/v1/announcements", headers=miit, json={
+        "application_ids": [proposed.id], "starts_on": "2025-08-29"})
+    assert past.status_code == 422 and "公示开始日期应在今天（2025-09-10）" in past.text
+    assert (await client.get(f"/api/v1/reviews/{proposed.id}", headers=miit)).json()["state"] == "proposed"
+    longer = await client.post("/api/v1/announcements", headers=miit, json={
+        "application_ids": [proposed.id], "starts_on": "2025-09-10", "working_days": 7})
+    assert longer.status_code == 201 and longer.json()["ends_on"] == "2025-09-18"

@@ -7,7 +7,7 @@ writes anything, then writes. The runner moves the state and records the step af
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -142,10 +142,14 @@ def announce(ctx: Context) -> None:
     starts_on = ctx.params.get("starts_on")
     if not isinstance(starts_on, date):
         raise InputError([("starts_on", "请填写公示开始日期")])
+    if not ctx.today <= starts_on <= ctx.today + timedelta(days=366):
+        raise InputError([("starts_on", f"公示开始日期应在今天（{ctx.today}）至一年之内，不能补登过去的公示")])
     set_by_rounds = [r.announcement_days for r in rounds.of_applications(ctx.session, ctx.applications)]
-    days = ctx.params.get("working_days") or max(set_by_rounds, default=get_settings().announcement_working_days)
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
-        raise InputError([("working_days", "公示工作日数应为 1–60 的整数")])
+    least = max(set_by_rounds, default=get_settings().announcement_working_days)
+    days = ctx.params.get("working_days") or least
+    if isinstance(days, bool) or not isinstance(days, int) or not least <= days <= 60:
+        raise InputError([("working_days",
+                           f"公示工作日数应为 {least}–60 的整数（不少于申报批次规定的 {least} 个工作日）")])
     title = (ctx.params.get("title") or "").strip() or f"拟支持项目公示（{starts_on.isoformat()}）"
     batch = Announcement(title=title[:200], department_id=ctx.actor.department_id, starts_on=starts_on,
                          working_days=days, ends_on=last_working_day(starts_on, days, calendar_of(ctx.session)),
