@@ -83,7 +83,7 @@ def test_match_tops_up_support_received_elsewhere() -> None:
     (case_with(matters__1__date="2024-02-30"), "matters[1].date", "不是有效日期"),
     (case_with(matters__1__investment=-5), "matters[1].investment", "应不小于 0"),
     (case_with(applicant__region="219999"), "applicant.region", "不是辽宁省的行政区划代码"),
-    (case_with(applicant__size="huge"), "applicant.size", "取值应为"),
+    (case_with(applicant__size="huge"), "applicant.size", "取值应为 大型（large）、中型（medium）、小型"),
     ('{"applicant": {', "case", "JSON 格式错误"),
     ("[]", "（整体）", "应为对象"),
 ])

@@ -1,9 +1,12 @@
 """Turn Pydantic's validation errors into (field path, reason in Chinese) pairs people can act on."""
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+from huiqi.rules.facts import CHOICES
 
 _REASONS = {
     "missing": "缺少此项",
@@ -47,7 +50,7 @@ def reason(error: dict[str, Any]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind in ("enum", "literal_error"):
-        return f"取值应为 {ctx.get('expected', '')} 之一，收到 {error.get('input')!r}"
+        return f"取值应为 {_choices(error)} 之一，收到 {error.get('input')!r}"
     if kind == "greater_than_equal":
         return f"应不小于 {ctx['ge']}"
     if kind == "less_than_equal":
@@ -63,6 +66,20 @@ def reason(error: dict[str, Any]) -> str:
     if kind == "date_from_datetime_parsing" and "json" in str(error.get("msg", "")).lower():
         return "应为日期（YYYY-MM-DD）"
     return _REASONS.get(kind, error["msg"])
+
+
+def _choices(error: dict[str, Any]) -> str:
+    """The allowed values of an enumerated field, in Chinese: ``新建（new）、增资扩产（expansion）``.
+
+    >>> _choices({"loc": ("matters", 0, "build"), "ctx": {"expected": "'new' or 'expansion'"}})
+    '新建（new）、增资扩产（expansion）'
+    >>> _choices({"loc": ("role",), "ctx": {"expected": "'a', 'b' or 'c'"}})
+    'a、b、c'
+    """
+    field = next((part for part in reversed(error.get("loc", ())) if isinstance(part, str)), "")
+    labels = CHOICES.get(field, {})
+    values = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+    return "、".join(f"{labels[v]}（{v}）" if v in labels else v for v in values)
 
 
 # What each pattern a field must match asks for, in words (people are never shown the pattern itself).
