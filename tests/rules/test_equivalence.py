@@ -36,7 +36,7 @@ edge_days = st.sampled_from([date(2022, 7, 22), date(2022, 7, 23), date(2025, 12
 money = st.sampled_from([0, 1, 99_999_999, 100_000_000, 100_000_019, 16_666_667, 33_333_333]) | st.integers(0, 10**9)
 industries = st.sampled_from(["6513", "6511", "3983", "2462", "6930", "1311", "3411", "6421", "5176", "8341",
                               "3973", "7211"])
-regions = st.sampled_from(["210100", "210102", "211321", "shenfu", "110101", "210000"])
+regions = st.sampled_from(["210100", "210102", "211321", "shenfu", "110101", "210300"])
 
 
 def choice(name: str):

@@ -249,3 +249,15 @@ def test_an_empty_sheet_is_refused_and_a_header_only_one_read(tmp_path: Path) ->
     book.save(tmp_path / "pop.xlsx")
     pop = read_population(tmp_path / "pop.xlsx", vocabulary())
     assert pop.applicants.collect().height == pop.matters.collect().height == 0
+
+
+@pytest.mark.parametrize("region", ["210000", "219999"])
+def test_the_province_itself_or_an_unknown_liaoning_code_is_not_a_region(tmp_path: Path, small, region: str) -> None:
+    people, matters = small
+    folder = write_population(people.with_columns(pl.when(pl.int_range(pl.len()) == 3).then(pl.lit(region))
+                                                  .otherwise(pl.col("region")).alias("region")),
+                              matters, tmp_path / "bad", "csv")
+    with pytest.raises(InputError) as caught:
+        read_population(folder, vocabulary())
+    assert any("region" in field and "不是有效的行政区划代码" in reason for field, reason in caught.value.problems), \
+        caught.value.problems

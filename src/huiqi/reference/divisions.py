@@ -36,7 +36,11 @@ def region_problem(code: str) -> str | None:
     (True, True)
     >>> region_problem("219999")
     '219999 不是辽宁省的行政区划代码（GB/T 2260）'
+    >>> region_problem("210000")
+    '210000 是辽宁省本级的代码：请填写注册地所在的市或县（区）的代码，如 210102（沈阳市和平区）'
     """
+    if code == LIAONING:  # the province itself names no city: no 初审, no place in the statistics
+        return f"{code} 是辽宁省本级的代码：请填写注册地所在的市或县（区）的代码，如 210102（沈阳市和平区）"
     if code == SHENFU or code in divisions():
         return None
     if len(code) != 6 or not code.isdigit():

@@ -251,7 +251,7 @@ def _bad_value(column: str) -> pl.Expr:
 def _bad_regions(applicants: pl.LazyFrame) -> list[str]:
     """The regions given that are not valid, found among the distinct values (a few thousand at most)."""
     region = pl.col("region")
-    liaoning = list(divisions.divisions())
+    liaoning = [code for code in divisions.divisions() if divisions.region_problem(code) is None]
     valid = region.is_in(liaoning) | (region.str.contains(r"^\d{6}$") & ~region.str.starts_with("21")
                                       & region.str.slice(0, 2).is_in(list(divisions.PROVINCE_PREFIXES)))
     distinct = applicants.select(region.unique()).collect().lazy()
