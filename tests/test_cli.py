@@ -86,12 +86,26 @@ def test_match_tops_up_support_received_elsewhere() -> None:
     (case_with(applicant__size="huge"), "applicant.size", "取值应为 大型（large）、中型（medium）、小型"),
     ('{"applicant": {', "case", "JSON 格式错误"),
     ("[]", "（整体）", "应为对象"),
+    ('{"applicant": {"revenue": ' + "9" * 5000 + "}}", "case", "位数过多的数字"),
+    ("[" * 100_000 + "]" * 100_000, "case", "嵌套层数过多"),
+    (case_with(applicant__region="210000"), "applicant.region", "注册地所在的市或县"),
 ])
 def test_invalid_input_exits_2_naming_the_field(case: str, field: str, reason: str) -> None:
     result = invoke("match", "-", input=case)
     assert result.exit_code == 2
     assert f"{field}：" in result.stderr and reason in result.stderr, result.stderr
     assert result.stdout == "", "nothing half-written on stdout"
+
+
+def test_a_bom_is_read_and_a_file_not_in_utf8_is_named(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + EXAMPLE.read_bytes())
+    assert invoke("match", str(bom), "--format", "json").exit_code == 0
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes('{"applicant": {"name": "示例科技"}}'.encode("gbk"))
+    result = invoke("match", str(gbk))
+    assert result.exit_code == 2 and "CASE：无法读取" in result.stderr and "应为 UTF-8 编码" in result.stderr
+    assert "codec" not in result.stderr
 
 
 def test_bad_as_of_and_missing_file() -> None:

@@ -34,12 +34,14 @@ class Format(StrEnum):
 
 def read_source(path: str) -> str:
     """Read a case from a file, or stdin for ``-``."""
-    if path == "-":
-        return sys.stdin.read()
     try:
-        return Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([("CASE", f"无法读取 {path}：{exc.strerror if isinstance(exc, OSError) else exc}")]) from None
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError([("CASE", f"无法读取 {path}：{exc.strerror}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([("CASE", f"无法读取 {'标准输入' if path == '-' else path}：文件应为 UTF-8 编码")]) from None
 
 
 @app.command()

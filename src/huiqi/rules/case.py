@@ -212,7 +212,11 @@ def read_case(data: Any, codes: dict[str, CodeInfo] | None = None) -> Case:
 def parse_case(text: str, codes: dict[str, CodeInfo] | None = None) -> Case:
     """Parse JSON text into a case; malformed JSON is an InputError with its line."""
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"))  # a BOM, as Windows Notepad saves UTF-8
     except json.JSONDecodeError as exc:
         raise InputError([("case", f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）：{exc.msg}")]) from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise InputError([("case", "JSON 中有位数过多的数字（金额以元计，不超过 16 位）")]) from None
+    except RecursionError:
+        raise InputError([("case", "JSON 嵌套层数过多")]) from None
     return read_case(data, codes)
