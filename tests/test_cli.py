@@ -89,6 +89,8 @@ def test_match_tops_up_support_received_elsewhere() -> None:
     ('{"applicant": {"revenue": ' + "9" * 5000 + "}}", "case", "位数过多的数字"),
     ("[" * 100_000 + "]" * 100_000, "case", "嵌套层数过多"),
     (case_with(applicant__region="210000"), "applicant.region", "注册地所在的市或县"),
+    ('{"matters": [{"id": "h1", "type": "honour", "codes": ["national_platform"], '
+     '"platform": "digital_transformation_center"}]}', "matters[0]", "platform：数字化转型促进中心"),
 ])
 def test_invalid_input_exits_2_naming_the_field(case: str, field: str, reason: str) -> None:
     result = invoke("match", "-", input=case)

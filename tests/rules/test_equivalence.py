@@ -60,9 +60,12 @@ FOCUS = {"honour": ["global_500", "top100_software", "software_park", "standard_
 def matters(draw, index: int, pool: dict[str, list[str]] | None = None) -> Matter:
     kind = draw(st.sampled_from(["honour", "project"]))
     codes = draw(st.lists(st.sampled_from((pool or BY_TYPE)[kind]), min_size=1, max_size=2, unique=True))
+    kinds = [set(dict(CODES[c].choices)["platform"]) for c in codes if dict(CODES[c].choices).get("platform")]
+    platforms = sorted(set.intersection(*kinds)) if kinds else sorted(CHOICES["platform"])  # a code's own kinds
     return Matter.model_validate({
         "id": f"m{index}", "type": kind, "codes": codes, "date": draw(maybe(days | edge_days)),
-        **{f: draw(choice(f)) for f in ("level", "field", "platform", "institution", "build", "sector", "domain")},
+        **{f: draw(choice(f)) for f in ("level", "field", "institution", "build", "sector", "domain")},
+        "platform": draw(maybe(st.sampled_from(platforms))),
         "parent_size": draw(choice("size")),
         "parent_industry": draw(maybe(st.sampled_from(["34", "3411", "5176", "13", "43", "44"]))),
         "digital_field": draw(maybe(st.booleans())), "listed": draw(maybe(st.booleans())),

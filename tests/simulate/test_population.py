@@ -261,3 +261,15 @@ def test_the_province_itself_or_an_unknown_liaoning_code_is_not_a_region(tmp_pat
         read_population(folder, vocabulary())
     assert any("region" in field and "不是有效的行政区划代码" in reason for field, reason in caught.value.problems), \
         caught.value.problems
+
+
+def test_a_platform_kind_not_of_its_code_is_named(tmp_path: Path, small) -> None:
+    def edit(frame: pl.DataFrame) -> pl.DataFrame:
+        at = pl.int_range(pl.len()) == 5
+        return frame.with_columns(pl.when(at).then(pl.lit(v)).otherwise(pl.col(c)).alias(c) for c, v in (
+            ("codes", "national_platform"), ("type", "honour"), ("platform", "digital_transformation_center")))
+
+    with pytest.raises(InputError) as caught:
+        read_population(_csv(tmp_path, small, edit), vocabulary())
+    assert any("platform" in field and "不属于国家级创新平台" in reason for field, reason in caught.value.problems), \
+        caught.value.problems

@@ -161,6 +161,10 @@ class Matter(BaseModel):
         for code in self.codes:
             if vocabulary[code].type != self.type:
                 raise ValueError(f"codes：{code!r} 属于 {vocabulary[code].type} 类事项，与 type={self.type} 不符")
+            for name, _ in vocabulary[code].choices:
+                problem = vocabulary[code].problem(name, getattr(self, name))
+                if problem:
+                    raise ValueError(f"{name}：{problem}")
         return self
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from huiqi.errors import PolicyFileError
 from huiqi.rules import expr
-from huiqi.rules.facts import FACTS, MONEY_FIELDS
+from huiqi.rules.facts import CHOICES, FACTS, MONEY_FIELDS
 from huiqi.rules.params import KINDS, DatedValue, Parameter, read_value
 from huiqi.rules.policy import Ceiling, CodeInfo, Condition, DatedUnits, Measure, Policy, Rule
 from huiqi.rules.spec import (
@@ -131,6 +131,8 @@ class _Builder:
             known = self.codes.get(code)
             if known and (known.type, known.label) != (info.type, info.label):
                 self.report(("codes", code), f"与通用词汇中的代码 {code!r} 定义不同")
+            for why in _choice_problems(code, info):
+                self.report(("codes", code, "choices"), why)
             self.codes[code] = _code_info(code, info)
 
     def _numbering(self) -> None:
@@ -273,7 +275,19 @@ def _squash(text: str) -> str:
 
 
 def _code_info(code: str, spec: CodeSpec) -> CodeInfo:
-    return CodeInfo(code, spec.type, spec.label, tuple(spec.fields), spec.group or spec.type)
+    return CodeInfo(code, spec.type, spec.label, tuple(spec.fields), spec.group or spec.type,
+                    tuple((f, tuple(values)) for f, values in spec.choices.items()))
+
+
+def _choice_problems(code: str, spec: CodeSpec) -> list[str]:
+    """A code's own choices must be fields it names, and values of those fields."""
+    out = []
+    for name, values in spec.choices.items():
+        if name not in spec.fields:
+            out.append(f"代码 {code} 的 choices 中的 {name!r} 不在它的 fields 中")
+        known = CHOICES.get(name, {})
+        out += [f"代码 {code} 的 {name} 取值 {v!r} 不是该字段的可选值" for v in values if v not in known]
+    return out
 
 
 def _validated(model: Any, data: Any, report: _Reporter) -> Any:
@@ -292,8 +306,9 @@ def vocabulary() -> dict[str, CodeInfo]:
     data, lines = read_yaml(text, "vocabulary.yaml")
     spec = _validated(VocabularySpec, data, _Reporter("vocabulary.yaml", data, lines))
     unknown = [(c, f) for c, s in spec.codes.items() for f in s.fields if f not in FACTS]
-    if unknown:
-        raise PolicyFileError([f"vocabulary.yaml: 代码 {c} 的字段 {f!r} 不是已知事实" for c, f in unknown])
+    wrong = [f"vocabulary.yaml: {why}" for c, s in spec.codes.items() for why in _choice_problems(c, s)]
+    if unknown or wrong:
+        raise PolicyFileError([f"vocabulary.yaml: 代码 {c} 的字段 {f!r} 不是已知事实" for c, f in unknown] + wrong)
     return {code: _code_info(code, s) for code, s in spec.codes.items()}
 
 

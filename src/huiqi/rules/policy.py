@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any, cast
 
 from huiqi.rules.expr import Node
+from huiqi.rules.facts import CHOICES
 from huiqi.rules.params import Parameter
 
 
@@ -18,6 +19,16 @@ class CodeInfo:
     label: str
     fields: tuple[str, ...]
     group: str = "honour"
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, the values allowed with this code)
+
+    def problem(self, field: str, value: str | None) -> str | None:
+        """Why ``value`` of ``field`` does not go with this code, or None."""
+        allowed = dict(self.choices).get(field)
+        if value is None or allowed is None or value in allowed:
+            return None
+        labels = CHOICES.get(field, {})
+        shown = "、".join(labels.get(v, v) for v in allowed)
+        return f"{labels.get(value, value)}（{value}）不属于{self.label}，应为 {shown} 之一"
 
 
 # The groups of matter codes in the forms, in order, with their Chinese names.

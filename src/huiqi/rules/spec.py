@@ -96,6 +96,8 @@ class CodeSpec(_Strict):
     fields: list[str] = []
     # where the forms list it: 荣誉认定, 项目 or 设立机构; by default the group of its type
     group: Literal["honour", "project", "establishment"] | None = None
+    # the values an enumerated field may take for this code, where fewer than the field's choices (平台类型)
+    choices: dict[str, list[str]] = {}
 
 
 class ExpectSpec(_Strict):

@@ -306,6 +306,9 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, 
         ("matters", "parent_industry", pl.col("parent_industry").is_not_null()
          & ~pl.col("parent_industry").is_in(parents), "不是 GB/T 4754-2017 的大类、中类或小类代码"),
     ]
+    checks += [("matters", name, ((mask & (1 << i)) != 0) & ~pl.col(name).is_in(list(allowed)),
+                f"不属于{info.label}（{info.code}）：应为 {'、'.join(allowed)} 之一")
+               for i, info in enumerate(codes.values()) for name, allowed in info.choices]
     return [(t, f, bad.fill_null(False), why, *count) for t, f, bad, why, *count
             in checks + _typed_checks("matters", MATTER_SCHEMA)]
 

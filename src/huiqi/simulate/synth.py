@@ -17,6 +17,7 @@ from huiqi.reference import divisions, industries
 from huiqi.reference.uscc import ALPHABET, ORG_WEIGHTS
 from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.facts import CHOICES
+from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import CodeInfo
 
 MISSING = 0.05  # share of facts left out, so some answers are undetermined, as in life
@@ -43,13 +44,9 @@ LEVELLED = ["gazelle", "unicorn", "srdi_sme", "little_giant", "single_champion",
             "software_park", "standard_lead"]
 INVESTED = ["component_manufacturing", "chain_introduction", "smart_manufacturing", "industrial_internet",
             "digital_benchmark"]
-PLATFORMS = {
-    "national_platform": ["key_lab", "technology_innovation_center", "engineering_research_center",
-                          "industry_innovation_center", "enterprise_technology_center",
-                          "manufacturing_innovation_center"],
-    "provincial_platform_excellent": ["key_lab", "technology_innovation_center", "digital_transformation_center",
-                                      "engineering_research_center", "enterprise_technology_center"],
-}
+# The platform kinds of each platform code, as the vocabulary allows them (措施12).
+PLATFORMS = {code: list(dict(vocabulary()[code].choices)["platform"])
+             for code in ("national_platform", "provincial_platform_excellent")}
 
 
 class _Draw:
