@@ -68,4 +68,7 @@ async def test_others_are_refused(client, browser, session, people, who) -> None
     page = await browser(getattr(people, who)).get("/admin/policies")
     assert page.status_code == 403 and "2000万元" not in page.text
     api = await client.get("/api/v1/admin/policies", headers=bearer(session, getattr(people, who)))
-    assert api.status_code == 403 and "items" not in api.json()
+    if who == "auditor":  # reads the catalogue through the API; the page's forms change it
+        assert api.status_code == 200 and api.json()["items"][0]["id"] == "ln-2022-35"
+    else:
+        assert api.status_code == 403 and "items" not in api.json()

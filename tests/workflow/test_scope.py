@@ -7,9 +7,13 @@ import pytest
 
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, NotFound
 from huiqi.funding import service as budgets
+from huiqi.offers import service as offers
+from huiqi.simulate import jobs
 from huiqi.statistics import service as statistics
+from huiqi.users import service as users
 from tests.dbtest import ALICE_USCC, BOB_USCC, a_round, apply, step
 
 
@@ -85,6 +89,10 @@ def test_the_auditor_reads_everything_and_changes_nothing(session, people, alice
     assert applications.get(session, actor=people.auditor, application_id=alice_app.id).id == alice_app.id
     assert applicants.get_applicant(session, actor=people.auditor, uscc=BOB_USCC)[0].uscc == BOB_USCC
     assert statistics.summary(session, actor=people.auditor, by=("state",))[0].applications == 1
+    assert "alice" in [u.username for u in users.listed(session, actor=people.auditor)]
+    assert [v.policy_id for v in catalogue.versions(session, actor=people.auditor)] == \
+        [v.policy_id for v in catalogue.versions(session, actor=people.admin)]
+    assert jobs.listed(session, actor=people.auditor) == [] and offers.pending(session, actor=people.auditor) == []
     refused = [
         lambda: step(session, "pass_city", people.auditor, alice_app.id),
         lambda: step(session, "reject", people.auditor, alice_app.id, reasons="x"),
@@ -92,6 +100,7 @@ def test_the_auditor_reads_everything_and_changes_nothing(session, people, alice
         lambda: applicants.record_profile(session, actor=people.auditor, uscc=BOB_USCC, name="改名"),
         lambda: applications.create_draft(session, actor=people.auditor, uscc=BOB_USCC, matter_key="p1",
                                           round_id=a_round(session), measure=13, amount_requested=1),
+        lambda: users.set_active(session, actor=people.auditor, username="alice", active=False),
     ]
     for attempt in refused:
         with pytest.raises(Forbidden):

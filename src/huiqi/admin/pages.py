@@ -25,6 +25,7 @@ KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
 
 
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+    require_role(actor, Role.ADMIN, doing="管理政策目录")  # the page's forms change the catalogue (auditors: the API)
     return page(request, "admin/policies.html", who, status_code=status_code,
                 files=service.policy_files(session, actor=actor), kinds=KINDS, person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)

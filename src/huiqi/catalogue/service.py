@@ -143,12 +143,12 @@ def status(row: PolicyVersion, policy: Policy | None, day: date) -> str:
 
 
 def versions(session: Session, *, actor: User) -> list[PolicyVersion]:
-    require_role(actor, Role.ADMIN, doing="查看政策目录")
+    require_role(actor, Role.ADMIN, Role.AUDITOR, doing="查看政策目录")
     return repository.every(session)
 
 
 def get(session: Session, version_id: int, *, actor: User) -> PolicyVersion:
-    require_role(actor, Role.ADMIN, doing="查看政策版本")
+    require_role(actor, Role.ADMIN, Role.AUDITOR, doing="查看政策版本")
     row = repository.get(session, version_id)
     if row is None:
         raise NotFound(f"没有政策版本 {version_id}")

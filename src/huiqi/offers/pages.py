@@ -11,6 +11,8 @@ from huiqi.catalogue import service as catalogue
 from huiqi.offers import service
 from huiqi.public.service import measure_titles
 from huiqi.rounds import service as rounds
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -19,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="确认免申即享")  # its forms confirm (auditors: the API)
     found = service.pending(session, actor=actor)
     codes = catalogue.codes(session)
     rows = []

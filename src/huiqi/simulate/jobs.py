@@ -41,6 +41,8 @@ from huiqi.users.scope import require_role
 from huiqi.validation import field_path, problems
 
 ANALYSTS = (Role.FINANCE, Role.ADMIN, Role.DEPARTMENT)  # 省财政厅, 省数据局 and the departments estimate costs
+READERS = (*ANALYSTS, Role.AUDITOR)  # who may read estimates: the auditor reads everything
+SEES_ALL = (Role.ADMIN, Role.AUDITOR)  # who reads everyone's, not only their own
 MAX_SYNTHETIC = 200_000  # applicants a web request may ask to synthesise (about a million matters)
 Sessions = Callable[[], AbstractContextManager[Session]]
 
@@ -191,16 +193,16 @@ def _finish(sessions: Sessions, job_id: int, state: str, error: str | None) -> N
 def get(session: Session, *, actor: User, job_id: int) -> SimulationJob:
     """A job its starter (or an admin) may see."""
     job = session.get(SimulationJob, job_id)
-    if job is None or (job.user_id != actor.id and actor.role != Role.ADMIN):
+    if job is None or (job.user_id != actor.id and actor.role not in SEES_ALL):
         raise NotFound(f"没有测算任务 {job_id}")
     return job
 
 
 def listed(session: Session, *, actor: User) -> list[SimulationJob]:
     """The actor's jobs, newest first (an admin sees everyone's)."""
-    require_role(actor, *ANALYSTS, doing="查看财政测算")
+    require_role(actor, *READERS, doing="查看财政测算")
     query = select(SimulationJob).order_by(SimulationJob.id.desc())
-    if actor.role != Role.ADMIN:
+    if actor.role not in SEES_ALL:
         query = query.where(SimulationJob.user_id == actor.id)
     return list(session.scalars(query))
 

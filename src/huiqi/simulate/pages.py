@@ -43,6 +43,7 @@ def _as_of(text: str | None) -> date:
 
 def _index(request: Request, who: Caller, actor: User, session: Session, *, values: dict[str, str],
            problems: list, status_code: int = 200) -> HTMLResponse:
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")  # the page is the form that runs one
     policies = catalogue.published(session)
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=jobs.listed(session, actor=actor),
                 problems=problems, values=values, rows=reforms.rows(policies), day=_as_of(values.get("as_of")),

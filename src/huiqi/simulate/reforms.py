@@ -22,7 +22,6 @@ from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
 from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, Reform, apply_reform
-from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
 SOURCE = "财政测算页面"  # the source a change made on the page is recorded with
@@ -200,9 +199,9 @@ def save(session: Session, *, actor: User, reform: Reform, text: str, job: Simul
 
 def listed(session: Session, *, actor: User) -> list[SavedReform]:
     """The actor's saved reforms, newest first (an admin sees everyone's), as ``jobs.listed`` shows jobs."""
-    require_role(actor, *jobs.ANALYSTS, doing="查看改革方案")
+    require_role(actor, *jobs.READERS, doing="查看改革方案")
     query = select(SavedReform).order_by(SavedReform.id.desc())
-    if actor.role != Role.ADMIN:
+    if actor.role not in jobs.SEES_ALL:
         query = query.where(SavedReform.user_id == actor.id)
     return list(session.scalars(query))
 
@@ -230,9 +229,9 @@ def of_job(session: Session, job_id: int) -> SavedReform | None:
 
 def get(session: Session, *, actor: User, reform_id: int) -> SavedReform:
     """A saved reform its author (or an admin) may see."""
-    require_role(actor, *jobs.ANALYSTS, doing="查看改革方案")
+    require_role(actor, *jobs.READERS, doing="查看改革方案")
     saved = session.get(SavedReform, reform_id)
-    if saved is None or (saved.user_id != actor.id and actor.role != Role.ADMIN):
+    if saved is None or (saved.user_id != actor.id and actor.role not in jobs.SEES_ALL):
         raise NotFound(f"没有改革方案 {reform_id}")
     return saved
 

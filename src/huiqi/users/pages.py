@@ -10,8 +10,9 @@ from huiqi.departments import repository as departments
 from huiqi.errors import InputError, NotFound
 from huiqi.reference.divisions import cities
 from huiqi.users import service
+from huiqi.users.roles import Role
 from huiqi.users.schemas import UserRead, UserUpdate
-from huiqi.users.scope import ROLE_LABELS
+from huiqi.users.scope import ROLE_LABELS, require_role
 from huiqi.validation import PlainText, field_path, problems
 from huiqi.web.deps import SESSION_COOKIE, Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
@@ -25,6 +26,7 @@ Text = Annotated[PlainText, Form(max_length=200)]
 
 
 def _listing(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+    require_role(actor, Role.ADMIN, doing="管理用户")  # the page's forms change accounts (auditors: the API, Excel)
     accounts = service.shown(session, service.listed(session, actor=actor))
     return page(request, "users/index.html", who, status_code=status_code, accounts=accounts, roles=ROLES,
                 cities=cities(), departments=[d.name for d in departments.all_departments(session)],
@@ -45,6 +47,7 @@ def users_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 @router.get("/admin/users/{username}/edit", response_class=HTMLResponse)
 def change_form(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username) -> Response:
     """One row's role and binding form, fetched in place."""
+    require_role(actor, Role.ADMIN, doing="管理用户")
     found = next((u for u in service.shown(session, service.listed(session, actor=actor)) if u.username == username),
                  None)
     if found is None:

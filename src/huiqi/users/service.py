@@ -100,8 +100,8 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
 
 
 def listed(session: Session, *, actor: User) -> list[User]:
-    """Every user, oldest first: for admins only (the list names who may see what)."""
-    require_role(actor, Role.ADMIN, doing="查看用户列表")
+    """Every user, oldest first: for admins, and auditors who read everything (the list names who may see what)."""
+    require_role(actor, Role.ADMIN, Role.AUDITOR, doing="查看用户列表")
     return repository.all_users(session)
 
 
