@@ -75,8 +75,8 @@ def test_a_2027_announcement_waits_for_the_2027_notice(session, people, tmp_path
     step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
     if 2027 not in package_calendar().years:  # chinese-calendar 1.11 knows 2004–2026
         with pytest.raises(CalendarError, match="2027 年的节假日安排尚未录入"):
-            step(session, "announce", people.miit, app, on=date(2025, 9, 10), starts_on=date(2027, 1, 4))
+            step(session, "announce", people.miit, app, on=date(2026, 12, 1), starts_on=date(2027, 1, 4))
         assert app.state == "proposed" and app.announcement_id is None
     holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="测试用通知（非真实）")
-    batch = step(session, "announce", people.miit, app, on=date(2025, 9, 10), starts_on=date(2027, 1, 4)).written
+    batch = step(session, "announce", people.miit, app, on=date(2026, 12, 1), starts_on=date(2027, 1, 4)).written
     assert batch.ends_on == date(2027, 1, 8) and app.state == "announced"
