@@ -104,7 +104,8 @@ def with_measures(frame: pl.LazyFrame, measures: list[MeasureColumns], ctx: Vect
     frame = frame.with_columns(general).with_columns(rules).with_columns(folded).with_columns(keys).with_columns(best)
     if not stacked(measures):
         return frame.with_columns(_stacking(measures))
-    return _rounds(frame, measures).with_columns(_stacked_columns(measures))
+    conflicts = _conflicts(measures)
+    return _rounds(frame, measures, conflicts).with_columns(_stacked_columns(measures, conflicts))
 
 
 def stacked(measures: list[MeasureColumns]) -> bool:
@@ -112,20 +113,24 @@ def stacked(measures: list[MeasureColumns]) -> bool:
     return any(m.stacks_with for m in measures)
 
 
-def _conflicts(m: MeasureColumns, measures: list[MeasureColumns]) -> list[MeasureColumns]:
-    """The measures whose support does not stack with ``m``'s."""
+Conflicts = dict[str, list[MeasureColumns]]  # a measure's name → the measures whose support does not stack with its
+
+
+def _conflicts(measures: list[MeasureColumns]) -> Conflicts:
+    """For every measure, the measures whose support does not stack with its own."""
     named = {(n.policy.id, n.number): n.stacks_with for n in measures if n.stacks_with}
-    return [n for n in measures
-            if n is not m and not stack((m.policy.id, m.number), (n.policy.id, n.number), named)]
+    return {m.name: [n for n in measures
+                     if n is not m and not stack((m.policy.id, m.number), (n.policy.id, n.number), named)]
+            for m in measures}
 
 
-def _rounds(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.LazyFrame:
+def _rounds(frame: pl.LazyFrame, measures: list[MeasureColumns], conflicts: Conflicts) -> pl.LazyFrame:
     """``<m>__kept``: first the best result, then in each round the best one that stacks with every one kept."""
     best = pl.col("__best")
     frame = frame.with_columns(((best >= 0) & (pl.col(f"{m.name}__key") == best)).alias(f"{m.name}__kept")
                                for m in measures)
     for _ in range(len({m.policy.order for m in measures}) - 1):
-        free = {m.name: pl.when(~pl.col(f"{m.name}__kept") & ~_any_kept(_conflicts(m, measures)))
+        free = {m.name: pl.when(~pl.col(f"{m.name}__kept") & ~_any_kept(conflicts[m.name]))
                 .then(pl.col(f"{m.name}__key")).otherwise(-1) for m in measures}
         top = pl.max_horizontal(list(free.values()))
         frame = frame.with_columns((pl.col(f"{m.name}__kept") | ((top >= 0) & (free[m.name] == top)))
@@ -137,16 +142,14 @@ def _any_kept(measures: list[MeasureColumns]) -> pl.Expr:
     return pl.any_horizontal([pl.col(f"{n.name}__kept") for n in measures]) if measures else pl.lit(False)
 
 
-def _stacked_columns(measures: list[MeasureColumns]) -> list[pl.Expr]:
+def _stacked_columns(measures: list[MeasureColumns], conflicts: Conflicts) -> list[pl.Expr]:
     """Per measure: support received elsewhere leaves its kept result nothing (``<m>__blocked``), and the key of
     the best kept result it does not stack with (``<m>__against``, what excludes it)."""
-    support = pl.col("other_support").fill_null(0)
     out = []
     for m in measures:
-        ceiling = pl.col(f"{m.name}__ceiling")
-        out.append(((support > 0) & (ceiling.is_null() | (ceiling <= support))).alias(f"{m.name}__blocked"))
+        out.append(_blocked_by_support(pl.col(f"{m.name}__ceiling")).alias(f"{m.name}__blocked"))
         against = [pl.when(pl.col(f"{n.name}__kept")).then(pl.col(f"{n.name}__key")).otherwise(-1)
-                   for n in _conflicts(m, measures)]
+                   for n in conflicts[m.name]]
         out.append((pl.max_horizontal(against) if against else pl.lit(-1, dtype=pl.Int64)).alias(f"{m.name}__against"))
     return out
 
@@ -200,13 +203,17 @@ def _keys(measures: list[MeasureColumns]) -> tuple[list[pl.Expr], pl.Expr]:
 def _stacking(measures: list[MeasureColumns]) -> list[pl.Expr]:
     best = pl.col("__best")
     kept_ceiling = pl.when(best >= SLOTS).then(best // SLOTS - 1)  # null when the kept ceiling is null
-    support = pl.col("other_support").fill_null(0)
-    blocked = (best >= 0) & (support > 0) & (kept_ceiling.is_null() | (kept_ceiling <= support))
-    out = [blocked.alias("__blocked")]
+    out = [((best >= 0) & _blocked_by_support(kept_ceiling)).alias("__blocked")]
     for m in measures:
         kept = (best >= 0) & (pl.col(f"{m.name}__key") == best)
         out.append(kept.alias(f"{m.name}__kept"))
     return out
+
+
+def _blocked_by_support(ceiling: pl.Expr) -> pl.Expr:
+    """Support received elsewhere leaves nothing under ``ceiling`` (``stacking.blocked_by_other_support``)."""
+    support = pl.col("other_support").fill_null(0)
+    return (support > 0) & (ceiling.is_null() | (ceiling <= support))
 
 
 def after_deduction(ceiling: pl.Expr) -> pl.Expr:
