@@ -165,6 +165,7 @@ class People:
     finance: User  # 省财政厅
     admin: User
     auditor: User
+    analyst: User  # 政策分析人员: estimates and statistics, no applicant's record
 
 
 def _person(session: Session, username: str, name: str, role: str, **binding) -> User:
@@ -185,6 +186,7 @@ def make_people(session: Session) -> People:
         finance=_person(session, "finance", "省财政厅经办人", "finance"),
         admin=_person(session, "admin", "系统管理员", "admin"),
         auditor=_person(session, "auditor", "审计人员", "auditor"),
+        analyst=_person(session, "analyst", "政策分析人员", "analyst"),
     )
 
 

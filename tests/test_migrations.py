@@ -4,8 +4,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from huiqi.models import Base
+
+USER = ("INSERT INTO users (id, username, display_name, password_hash, role, active, created_at) "
+        "VALUES ({id}, '{username}', '某用户', 'x', '{role}', true, '2025-01-01')")
 
 
 def test_models_and_migrations_agree(session) -> None:
@@ -32,14 +36,24 @@ def test_a_database_with_records_upgrades_from_the_first_release(kind, tmp_path)
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "0003")
-            connection.execute(text("INSERT INTO users (id, username, display_name, password_hash, role, active, "
-                                    "created_at) VALUES (1, 'old', '旧用户', 'x', 'finance', true, '2025-01-01')"))
+            connection.execute(text(USER.format(id=1, username="old", role="finance")))
             connection.execute(text("INSERT INTO web_sessions (token_hash, user_id, csrf_token, expires_at, created_at)"
                                     " VALUES ('h', 1, 'c', '2025-01-02', '2025-01-01')"))
             command.upgrade(config, "head")
             connection.commit()
             assert connection.execute(text("SELECT username FROM users")).scalars().all() == ["old"]
             assert connection.execute(text("SELECT count(*) FROM web_sessions")).scalar() == 1
+            # 0015 widened the role check in place: a policy analyst is admitted, an unknown role still refused.
+            connection.execute(text(USER.format(id=2, username="ana", role="analyst")))
+            with pytest.raises(IntegrityError), connection.begin_nested():
+                connection.execute(text(USER.format(id=3, username="king", role="king")))
+            command.downgrade(config, "0014")
+            assert connection.execute(text("SELECT username FROM users")).scalars().all() == ["old"]
+            with pytest.raises(IntegrityError), connection.begin_nested():
+                connection.execute(text(USER.format(id=2, username="ana", role="analyst")))
+            command.upgrade(config, "head")
+            connection.execute(text(USER.format(id=2, username="ana", role="analyst")))
+            connection.commit()
     finally:
         if schema is None:
             engine.dispose()

@@ -23,7 +23,8 @@ from huiqi.users.roles import ROLE_LABELS
 from huiqi.workflow.states import STATES
 
 db_app = typer.Typer(help="数据库：建立或升级表结构。", no_args_is_help=True)
-users_app = typer.Typer(help="用户：添加用户（企业、市级初审、责任单位、财政、管理员、审计）。", no_args_is_help=True)
+users_app = typer.Typer(help="用户：添加用户（企业、市级初审、责任单位、财政、管理员、审计、政策分析）。",
+                        no_args_is_help=True)
 
 
 # The database layer (SQLAlchemy, the models) is imported when a command needs it, so the other
@@ -67,7 +68,7 @@ def _shown_url() -> str:
 @users_app.command("add")
 def users_add(
     username: Annotated[str, typer.Argument(help="登录名（字母、数字、_ . -）。")],
-    role: Annotated[str, typer.Option(help="角色：enterprise、city、department、finance、admin、auditor。")],
+    role: Annotated[str, typer.Option(help="角色：enterprise、city、department、finance、admin、auditor、analyst。")],
     name: Annotated[str, typer.Option("--name", help="显示名称。")] = "",
     uscc: Annotated[str | None, typer.Option(help="企业用户：本单位的统一社会信用代码。")] = None,
     region: Annotated[str | None, typer.Option(help="市级初审：地级市代码（如 210100）或 shenfu。")] = None,
@@ -105,7 +106,7 @@ def demo_seed() -> None:
     except HuiqiError as error:
         fail(error)
     typer.echo(f"演示数据已生成（{_shown_url()}）：企业 {len(cast.enterprises)} 家、市级初审 {len(cast.cities)} 个、"
-               f"责任单位 {len(cast.departments)} 个；用户名 admin、finance、auditor、city-210100…、dept-01…、"
+               f"责任单位 {len(cast.departments)} 个；用户名 admin、finance、auditor、analyst、city-210100…、dept-01…、"
                "ent-01…，密码为 HUIQI_DEMO_PASSWORD。所有企业均为虚构的演示数据。")
 
 

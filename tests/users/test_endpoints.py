@@ -16,7 +16,7 @@ async def test_admin_lists_users_with_bindings_and_no_hashes(client, session, pe
     assert response.status_code == 200
     body = response.json()
     rows = {u["username"]: u for u in body["items"]}
-    assert body["total"] == 10 and rows["alice"]["uscc"] == ALICE_USCC and rows["shenyang"]["region"] == "210100"
+    assert body["total"] == 11 and rows["alice"]["uscc"] == ALICE_USCC and rows["shenyang"]["region"] == "210100"
     assert rows["miit"]["department"] == "省工业和信息化厅" and rows["admin"]["role"] == "admin"
     assert "password" not in response.text and "argon2" not in response.text
 
@@ -64,18 +64,18 @@ async def test_change_role_and_disable(client, session, people) -> None:
     assert missing.status_code == 404
 
 
-@pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance", "auditor"])
+@pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance", "auditor", "analyst"])
 async def test_only_admins_manage_users(client, session, people, who) -> None:
     headers = bearer(session, getattr(people, who))
     listed = await client.get("/api/v1/users", headers=headers)
     if who == "auditor":  # reads everything, changes nothing
-        assert listed.status_code == 200 and listed.json()["total"] == 10
+        assert listed.status_code == 200 and listed.json()["total"] == 11
     else:
         assert listed.status_code == 403 and "alice" not in listed.text and "items" not in listed.json()
     created = await client.post("/api/v1/users", json=NEW, headers=headers)
     changed = await client.patch("/api/v1/users/bob", json={"role": "admin"}, headers=headers)
     assert created.status_code == changed.status_code == 403
-    assert (await client.get("/api/v1/users", headers=bearer(session, people.admin))).json()["total"] == 10
+    assert (await client.get("/api/v1/users", headers=bearer(session, people.admin))).json()["total"] == 11
 
 
 async def test_anonymous_is_asked_to_sign_in(client, people) -> None:

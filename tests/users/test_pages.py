@@ -52,7 +52,7 @@ async def test_export_opens_with_every_account(browser, people) -> None:
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "用户列表" and rows[1][:3] == ("登录名", "显示名称", "角色")
     by_name = {r[0]: r for r in rows[2:]}
-    assert len(by_name) == 10 and by_name["shenyang"][2] == "市级初审人员" and by_name["shenyang"][4] == "沈阳市"
+    assert len(by_name) == 11 and by_name["shenyang"][2] == "市级初审人员" and by_name["shenyang"][4] == "沈阳市"
     assert by_name["miit"][5] == "省工业和信息化厅" and by_name["alice"][6] == "启用"
 
 

@@ -25,6 +25,7 @@ from huiqi.validation import field_path, problems
 from huiqi.workflow.states import STATES
 
 WRITERS = (Role.ENTERPRISE, Role.ADMIN)
+SEE_EVERY_APPLICANT = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.SYSTEM)  # a policy analyst sees none
 
 
 def _check_profile(uscc: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +179,7 @@ def _sees(session: Session, actor: User, applicant: Applicant, profile: Applican
         return profile is not None and divisions.city_of(profile.region) == actor.region
     if actor.role == Role.DEPARTMENT:
         return repository.has_application_with(session, applicant.id, actor.department_id)
-    return True
+    return actor.role in SEE_EVERY_APPLICANT
 
 
 def listed(session: Session, *, actor: User) -> list[tuple[Applicant, ApplicantProfile]]:

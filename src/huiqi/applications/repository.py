@@ -1,6 +1,6 @@
 """SQL of applications and their materials."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from huiqi.models import Application, Material
@@ -19,6 +19,8 @@ def add(session: Session, row: Application | Material) -> None:
 
 def within(query: Select, scope: Scope) -> Select:
     """Restrict a query on applications to a scope."""
+    if scope.nothing:
+        return query.where(false())
     if scope.uscc is not None:
         return query.where(Application.uscc == scope.uscc)
     if scope.city is not None:

@@ -14,7 +14,7 @@ from huiqi.web.render import page
 
 router = APIRouter(include_in_schema=False)
 HOME = {"enterprise": "/me", "city": "/review", "department": "/review", "finance": "/review", "admin": "/review",
-        "auditor": "/review"}
+        "auditor": "/review", "analyst": "/simulate"}
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -49,6 +49,7 @@ class Cast:
     admin: User
     finance: User
     auditor: User
+    analyst: User
     cities: dict[str, User] = field(default_factory=dict)
     departments: dict[int, User] = field(default_factory=dict)
     enterprises: dict[str, User] = field(default_factory=dict)
@@ -62,7 +63,8 @@ def _user(session: Session, username: str, name: str, role: str, password: str, 
 def _cast(session: Session, password: str) -> Cast:
     cast = Cast(password=password, admin=_user(session, "admin", "系统管理员（演示）", "admin", password),
                 finance=_user(session, "finance", "省财政厅经办人（演示）", "finance", password),
-                auditor=_user(session, "auditor", "审计人员（演示）", "auditor", password))
+                auditor=_user(session, "auditor", "审计人员（演示）", "auditor", password),
+                analyst=_user(session, "analyst", "政策分析人员（演示）", "analyst", password))
     for code, name in divisions.cities().items():
         cast.cities[code] = _user(session, f"city-{code}", f"{name}初审人员（演示）", "city", password, region=code)
     for i, unit in enumerate(departments.sync(session, policies=catalogue.published(session)), start=1):

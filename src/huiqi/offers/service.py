@@ -266,8 +266,8 @@ class OfferStats:
 
 def statistics(session: Session, *, actor: User, by: str = "measure") -> list[OfferStats]:
     """Offers made, accepted (申请即享), confirmed (免申即享), set aside, withdrawn, paid, and the days from
-    recognition to payment, by measure, city or department (finance, admin, auditor, departments)."""
-    require_role(actor, Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, doing="查看政策直达统计")
+    recognition to payment, by measure, city or department (finance, admin, auditor, departments, policy analysts)."""
+    require_role(actor, Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST, doing="查看政策直达统计")
     if by not in ("measure", "city", "department"):
         raise InputError([("by", "分组应为 measure、city 或 department")])
     titles = {(p.id, m.number): f"{p.number} 措施{m.number} {m.title}" for p in catalogue.published(session)

@@ -40,7 +40,8 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import field_path, problems
 
-ANALYSTS = (Role.FINANCE, Role.ADMIN, Role.DEPARTMENT)  # 省财政厅, 省数据局 and the departments estimate costs
+# 省财政厅, 省数据局, the departments and the policy analysts estimate costs
+ANALYSTS = (Role.FINANCE, Role.ADMIN, Role.DEPARTMENT, Role.ANALYST)
 READERS = (*ANALYSTS, Role.AUDITOR)  # who may read estimates: the auditor reads everything
 SEES_ALL = (Role.ADMIN, Role.AUDITOR)  # who reads everyone's, not only their own
 MAX_SYNTHETIC = 200_000  # applicants a web request may ask to synthesise (about a million matters)

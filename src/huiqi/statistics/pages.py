@@ -21,7 +21,7 @@ from huiqi.web.excel import download_built
 from huiqi.web.render import page
 
 router = APIRouter(include_in_schema=False)
-OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT)
+OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST)
 By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS))]
 
 

@@ -7,7 +7,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from huiqi.users import passwords
 from huiqi.validation import PlainText, UtcDateTime
 
-Role = Literal["enterprise", "city", "department", "finance", "admin", "auditor"]
+Role = Literal["enterprise", "city", "department", "finance", "admin", "auditor", "analyst"]
 
 
 def _acceptable(password: str) -> str:

@@ -1,5 +1,6 @@
 """Scope: what an actor may see. An enterprise sees its own records, a city reviewer its region,
-a department the applications it leads; finance, admin and the auditor see everything."""
+a department the applications it leads; finance, admin and the auditor see everything; a policy analyst
+sees no application (only statistics, which are sums)."""
 
 from dataclasses import dataclass
 
@@ -13,15 +14,16 @@ SYSTEM = User(username="system", display_name="系统", role=Role.SYSTEM, passwo
 
 @dataclass(frozen=True)
 class Scope:
-    """A filter on applications: at most one of the bounds is set; none means everything."""
+    """A filter on applications: at most one of the bounds is set; none means everything, ``nothing`` none."""
 
     uscc: str | None = None
     city: str | None = None
     department_id: int | None = None
+    nothing: bool = False
 
     @property
     def everything(self) -> bool:
-        return self.uscc is None and self.city is None and self.department_id is None
+        return self.uscc is None and self.city is None and self.department_id is None and not self.nothing
 
 
 def scope_of(actor: User) -> Scope:
@@ -32,12 +34,16 @@ def scope_of(actor: User) -> Scope:
         return Scope(city=actor.region)
     if actor.role == Role.DEPARTMENT:
         return Scope(department_id=actor.department_id)
+    if actor.role == Role.ANALYST:
+        return Scope(nothing=True)
     return Scope()
 
 
 def covers(actor: User, application: Application) -> bool:
     """Whether ``actor`` may see ``application``."""
     scope = scope_of(actor)
+    if scope.nothing:
+        return False
     if scope.uscc is not None:
         return application.uscc == scope.uscc
     if scope.city is not None:

@@ -63,6 +63,7 @@ NAV = {
               ("/admin/whitelist", "白名单编制"), ("/admin/calendar", "节假日日历"), ("/audit", "审计链"),
               ("/statistics", "统计"), ("/simulate", "财政测算")],
     "auditor": [("/review", "全部申报"), ("/audit", "审计链"), ("/statistics", "统计")],
+    "analyst": [("/simulate", "财政测算"), ("/simulate/reforms", "改革方案"), ("/statistics", "统计")],
 }
 PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/rounds", "申报批次"),
               ("/direct", "免申即享"), ("/announcements", "公示"), ("/whitelist", "白名单"), ("/ratings", "好差评")]
