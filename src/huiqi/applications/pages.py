@@ -19,7 +19,7 @@ from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import HuiqiError, InputError, MaterialError
 from huiqi.labels import measure_label
-from huiqi.models import Matter, User
+from huiqi.models import Application, Matter, User
 from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
@@ -33,7 +33,7 @@ from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.runner import run
-from huiqi.workflow.states import EDITABLE, STATES, Action
+from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,9 +64,18 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
     codes, grants = _known(session, actor, matters)
     live = repository.live_by_matter(session, [m.id for m in matters])
     return page(request, "applications/new.html", who, status_code=status_code,
-                matters=[(m.key, _matter_label(m, codes, grants), service.taken(live[m.id]) if m.id in live else "")
-                         for m in matters],
+                matters=[(m.key, _matter_label(m, codes, grants), *_taken(live.get(m.id))) for m in matters],
                 measures=_open_measures(session), form=form, problems=form.pop("problems", []))
+
+
+def _taken(live: Application | None) -> tuple[str, bool]:
+    """What the matter's live application says of it, and whether it closes the matter to a new application: one
+    in progress does; a grant leaves other policies a top-up (差额补足)."""
+    if live is None:
+        return "", False
+    if live.state in SUPPORTED:
+        return f"{service.taken(live)}，其他政策可补足差额", False
+    return service.taken(live), True
 
 
 def _known(session: Session, actor: User, matters: list[Matter]) -> tuple[dict[str, CodeInfo], dict[str, Grant]]:

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.models import Application, Material
 from huiqi.users.scope import Scope
-from huiqi.workflow.states import ENDED
+from huiqi.workflow.states import ENDED, SUPPORTED
 
 
 def get(session: Session, application_id: int) -> Application | None:
@@ -52,10 +52,19 @@ def live_for_matter(session: Session, matter_id: int) -> Application | None:
     return session.scalars(query.order_by(Application.id).limit(1)).one_or_none()
 
 
+def lives_for_matter(session: Session, matter_id: int) -> list[Application]:
+    """Every live application of the matter: one per policy at most."""
+    query = select(Application).where(Application.matter_id == matter_id, Application.state.not_in(ENDED))
+    return list(session.scalars(query.order_by(Application.id)))
+
+
 def live_by_matter(session: Session, matter_ids: list[int]) -> dict[int, Application]:
-    """Each of these matters' live application (the first, as ``live_for_matter`` gives it), in one query."""
+    """Each of these matters' live application, in one query: the one in progress if there is one (it holds the
+    matter), else the first granted (another policy may still top it up)."""
     query = select(Application).where(Application.matter_id.in_(matter_ids), Application.state.not_in(ENDED))
     found: dict[int, Application] = {}
     for application in session.scalars(query.order_by(Application.id.desc())):
-        found[application.matter_id] = application
+        kept = found.get(application.matter_id)
+        if kept is None or kept.state in SUPPORTED or application.state not in SUPPORTED:
+            found[application.matter_id] = application
     return found

@@ -44,8 +44,9 @@ def _amount(value: int) -> int:
     return value
 
 
-# Why a matter with a live application takes no other: supported already, or still being handled.
-TAKEN_REASON = {True: "一个事项只享受一次支持（从高不重复）",
+# Why a matter with a live application takes no other: supported already under this policy, or still being
+# handled. A grant under another policy leaves room for a top-up here (差额补足), which submission works out.
+TAKEN_REASON = {True: "一个事项在同一政策下只享受一次支持（从高不重复）",
                 False: "一个事项只能有一项在办申报（从高不重复）；如需改报其他措施，请先撤回原申报"}
 
 
@@ -69,7 +70,8 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
     if applicant is None or matter is None:
         raise NotFound(f"申报单位 {uscc} 没有编号为 {matter_key} 的事项")
     applicants.lock_matter(session, matter.id)  # two drafts for one matter at once: the second waits, sees the first
-    live = repository.live_for_matter(session, matter.id)
+    live = next((a for a in repository.lives_for_matter(session, matter.id)
+                 if a.policy_id == policy_id or a.state not in SUPPORTED), None)
     if live is not None:
         raise Conflict(f"事项 {matter_key} {taken(live)}：{TAKEN_REASON[live.state in SUPPORTED]}")
     application = Application(applicant_id=applicant.id, uscc=uscc, matter_id=matter.id, policy_id=policy_id,

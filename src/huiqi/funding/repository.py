@@ -48,8 +48,9 @@ def disbursed(session: Session, budget_ids: list[int]) -> dict[int, int]:
     return {budget_id: int(total) for budget_id, total in session.execute(query)}
 
 
-def grant_for_matter(session: Session, matter_id: int) -> Grant | None:
-    return session.scalars(select(Grant).where(Grant.matter_id == matter_id)).one_or_none()
+def grants_for_matter(session: Session, matter_id: int) -> list[Grant]:
+    """The matter's grants, one per policy at most, oldest first."""
+    return list(session.scalars(select(Grant).where(Grant.matter_id == matter_id).order_by(Grant.id)))
 
 
 def grant_for_application(session: Session, application_id: int) -> Grant | None:

@@ -98,7 +98,7 @@ def draw(session: Session, *, application: Application, amount: int, year: int, 
 
 def grant(session: Session, *, application: Application, budget: Budget, ceiling: int | None, on: date,
           actor: User) -> Grant:
-    """Record the award: one per matter, held by the database when two approvals race."""
+    """Record the award: one per matter and policy, held by the database when two approvals race."""
     row = Grant(matter_id=application.matter_id, application_id=application.id, budget_id=budget.id,
                 policy_id=application.policy_id, measure=application.measure, amount=application.amount_proposed,
                 ceiling=ceiling, approved_on=on, approved_by=actor.username)
@@ -106,7 +106,7 @@ def grant(session: Session, *, application: Application, budget: Budget, ceiling
         with session.begin_nested():
             repository.add(session, row)
     except IntegrityError:
-        raise Conflict("该事项刚刚已获批准（另一项申报），按从高不重复原则不再支持") from None
+        raise Conflict("该事项刚刚已按本政策获批准（另一项申报），按从高不重复原则不再支持") from None
     audit.record(session, actor=actor.username, action="application.approved_amount", entity="application",
                  entity_id=application.id, before={"amount_proposed": row.amount},
                  after={"amount_approved": row.amount, "ceiling": ceiling, "budget": budget.id})

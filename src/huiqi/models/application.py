@@ -17,8 +17,9 @@ class Application(Created, Base):
     __table_args__ = (
         CheckConstraint("amount_requested >= 0", name="amount_requested"),
         CheckConstraint("amount_proposed IS NULL OR amount_proposed >= 0", name="amount_proposed"),
-        # One live application per matter (从高不重复): the database holds it when two drafts race.
-        Index("uq_applications_live_matter", "matter_id", unique=True,
+        # One live application per matter and policy (从高不重复): the database holds it when two drafts race.
+        # Across policies the service allows one in progress at a time, beside grants to top up (差额补足).
+        Index("uq_applications_live_matter_policy", "matter_id", "policy_id", unique=True,
               sqlite_where=text("state NOT IN ('withdrawn', 'rejected')"),
               postgresql_where=text("state NOT IN ('withdrawn', 'rejected')")),
     )

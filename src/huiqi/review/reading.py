@@ -93,7 +93,8 @@ def rows(session: Session, found: list[Application]) -> list[Row]:
 
 @dataclass
 class Other:
-    """Another application, or a grant, for the same matter: 从高不重复 allows one."""
+    """Another application, or a grant, for the same matter: 从高不重复 allows one per policy, and another policy's
+    grant is deducted (差额补足)."""
 
     application_id: int
     measure: int
@@ -203,10 +204,10 @@ def _not_yet(d: Dossier, today: date) -> None:
 
 
 def _others(session: Session, actor: User, app: Application) -> list[Other]:
-    granted = funding.grant_for_matter(session, app.matter_id)
+    granted = {g.application_id for g in funding.grants_for_matter(session, app.matter_id)}
     numbers = catalogue.numbers(session)
     found = [Other(o.id, o.measure, o.policy_id, o.state, o.amount_proposed or o.amount_requested,
-                   granted is not None and granted.application_id == o.id, covers(actor, o),
+                   o.id in granted, covers(actor, o),
                    numbers.get(o.policy_id, o.policy_id))
              for o in application_rows.for_matter(session, app.matter_id)
              if o.id != app.id and o.state not in (State.WITHDRAWN, State.DRAFT)]
@@ -237,8 +238,10 @@ def _warnings(d: Dossier) -> list[str]:
     out = []
     for other in d.others:
         what = "已获批" if other.granted else f"处于「{STATES.get(other.state, other.state)}」"
+        rule = ("本政策只补足上限与已获批金额的差额（从高不重复）"
+                if other.granted and other.policy_id != d.application.policy_id else "按从高不重复原则只能支持一项")
         out.append(f"同一事项另有申报 {other.application_id}：{other.policy_number or other.policy_id} "
-                   f"措施{other.measure}，{what}；按从高不重复原则只能支持一项")
+                   f"措施{other.measure}，{what}；{rule}")
     if d.result is not None and d.result.excluded_by == "other_support":
         out.append("该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持")
     elif d.result is not None and d.result.excluded_by is not None:

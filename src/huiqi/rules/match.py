@@ -12,7 +12,7 @@ from huiqi.rules.facts import DERIVED_INPUTS, FACTS
 from huiqi.rules.params import apply_rate
 from huiqi.rules.policy import Ceiling, Condition, Policy, Rule
 from huiqi.rules.scalar import NOTHING, Value, compile_node, kleene_and
-from huiqi.rules.stacking import apply_no_stacking
+from huiqi.rules.stacking import apply_no_stacking, stacks_of
 
 STATUS_RANK = {"ineligible": 0, "undetermined": 1, "eligible": 2}
 
@@ -245,8 +245,7 @@ def match(case: Case, policies: list[Policy], as_of: date | None = None) -> Answ
     env = CaseEnv(case, as_of)
     results = [r for p in policies for r in monetary_results(p, env)]
     other_support = {m.id: m.other_support for m in case.matters}
-    stacks_with = {(p.id, m.number): m.stacks_with for p in policies for m in p.measures if m.stacks_with}
-    grants = apply_no_stacking(results, other_support, {p.id: p.order for p in policies}, stacks_with)
+    grants = apply_no_stacking(results, other_support, {p.id: p.order for p in policies}, stacks_of(policies))
     infos = [policy_info(p, as_of) for p in policies]
     # Services and encouragements to cities describe what is in force: after the window, expired; before the
     # issue date (自发布之日起施行) not yet in force, so not listed at all.

@@ -12,6 +12,7 @@ measure names another policy in ``stacks_with``, its support and that policy's s
 from typing import Final
 
 from huiqi.rules.answer import Grant, Result
+from huiqi.rules.policy import Policy
 
 OTHER_SUPPORT: Final = "other_support"
 
@@ -52,6 +53,11 @@ def deducted(ceiling: int | None, other_support: int | None) -> int | None:
 
 
 Stacks = dict[tuple[str, int], tuple[str, ...]]  # (policy, measure) → the policies its support stacks with
+
+
+def stacks_of(policies: list[Policy]) -> Stacks:
+    """The measures that name policies whose support stacks with theirs (另有规定的除外)."""
+    return {(p.id, m.number): m.stacks_with for p in policies for m in p.measures if m.stacks_with}
 
 
 def stack(a: tuple[str, int], b: tuple[str, int], stacks_with: Stacks) -> bool:

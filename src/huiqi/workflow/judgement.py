@@ -5,6 +5,10 @@ rules run as of the day on the applicant's current record (all its matters), the
 of the answer is picked out, support received elsewhere (``other_support``) and grants already in the
 database for the same matter are weighed (从高不重复), and the refusals, if any, are said the same way
 wherever they are met.
+
+A grant for the matter under the same policy refuses another. A grant under another policy is deducted from the
+ceiling, as ``other_support`` is (差额补足: the matter is topped up to the higher ceiling, never paid twice), unless
+one of the two measures names the other's policy in ``stacks_with`` (另有规定的除外).
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +26,7 @@ from huiqi.money import wan
 from huiqi.rules.answer import Answer, Result
 from huiqi.rules.match import match
 from huiqi.rules.policy import Policy
-from huiqi.rules.stacking import OTHER_SUPPORT, blocked_by_other_support
+from huiqi.rules.stacking import OTHER_SUPPORT, blocked_by_other_support, deducted, stack, stacks_of
 
 
 @dataclass
@@ -35,7 +39,8 @@ class Judgement:
     case: dict[str, Any]  # the applicant and matters as the rules read them (kept on submission)
     result: Result | None  # the application's (matter, policy, measure) row, None when its codes do not reach it
     other_support: int | None
-    grant: Grant | None  # a grant already recorded for this matter, under any policy or measure
+    same_policy: Grant | None  # another application's grant for this matter under this policy
+    elsewhere: list[Grant] = field(default_factory=list)  # grants under other policies, deducted here (差额补足)
     alternatives: list[Result] = field(default_factory=list)
     policy_numbers: dict[str, str] = field(default_factory=dict)  # a policy's id → its document number
 
@@ -44,8 +49,14 @@ class Judgement:
         return self.result.status if self.result else None
 
     @property
+    def granted_elsewhere(self) -> int:
+        """What other policies' grants for the matter already paid: deducted from the ceiling here."""
+        return sum(g.amount for g in self.elsewhere)
+
+    @property
     def ceiling(self) -> int | None:
-        return self.result.ceiling if self.result else None
+        """The ceiling here: the measure's, less ``other_support`` and less what other policies granted."""
+        return deducted(self.result.ceiling, self.granted_elsewhere) if self.result else None
 
     @property
     def missing(self) -> list[str]:
@@ -67,14 +78,37 @@ class Judgement:
         if result.excluded_by == OTHER_SUPPORT or blocked_by_other_support(
                 result.ceiling_before_deduction, self.other_support):
             return "该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持"
-        if result.ceiling is not None and amount > result.ceiling:
-            return (f"{what} {wan(amount)} 万元超过上限 {wan(result.ceiling)} 万元{_deduction(result)}"
+        if self.same_policy is not None:
+            return (f"该事项已按 {self._cited(self.same_policy)} 获批 {wan(self.same_policy.amount)} 万元"
+                    f"（申报 {self.same_policy.application_id}），按从高不重复原则不再支持")
+        if blocked_by_other_support(result.ceiling, self.granted_elsewhere):
+            return (f"该事项已按 {self._granted()}，不低于措施{application.measure}的上限"
+                    f"{'' if result.ceiling is None else f' {wan(result.ceiling)} 万元'}，按从高不重复原则不再支持")
+        ceiling = self.ceiling
+        if ceiling is not None and amount > ceiling:
+            return (f"{what} {wan(amount)} 万元超过上限 {wan(ceiling)} 万元{self._deduction(result)}"
                     f"（{self.on} 按规则计算）")
-        if self.grant is not None and self.grant.application_id != application.id:
-            cited = self.policy_numbers.get(self.grant.policy_id, self.grant.policy_id)
-            return (f"该事项已按 {cited} 措施{self.grant.measure} 获批 {wan(self.grant.amount)} 万元"
-                    f"（申报 {self.grant.application_id}），按从高不重复原则不再支持")
         return None
+
+    def _cited(self, grant: Grant) -> str:
+        return f"{self.policy_numbers.get(grant.policy_id, grant.policy_id)} 措施{grant.measure}"
+
+    def _granted(self) -> str:
+        """What other policies granted the matter: 演示〔2024〕1号 措施1 获批 300 万元（申报 7）."""
+        return "、".join(f"{self._cited(g)} 获批 {wan(g.amount)} 万元（申报 {g.application_id}）"
+                        for g in self.elsewhere)
+
+    def _deduction(self, result: Result) -> str:
+        """How the ceiling came about when support received elsewhere was deducted from it."""
+        before = result.ceiling_before_deduction
+        parts = []
+        if before is not None and before != result.ceiling:
+            parts.append(f"扣除已获我省其他政策支持 {wan(result.other_support or 0)} 万元")
+        if self.elsewhere:
+            parts.append(f"扣除已按 {self._granted()}")
+        if not parts or before is None:
+            return ""
+        return f"（措施上限 {wan(before)} 万元，{'，'.join(parts)}）"
 
 
 def judge(session: Session, application: Application, *, on: date,
@@ -88,20 +122,17 @@ def judge(session: Session, application: Application, *, on: date,
     answer = match(case, used, on)
     key = matter_key(session, application)
     result = result_for(answer, application, key)
+    grants = [g for g in funding.grants_for_matter(session, application.matter_id)
+              if g.application_id != application.id]
+    here, stacks = (application.policy_id, application.measure), stacks_of(used)
     return Judgement(
         on=on, matter_key=key, answer=answer, case=data, result=result,
         other_support=next((m.other_support for m in case.matters if m.id == key), None),
-        grant=funding.grant_for_matter(session, application.matter_id),
+        same_policy=next((g for g in grants if g.policy_id == application.policy_id), None),
+        elsewhere=[g for g in grants if g.policy_id != application.policy_id
+                   and not stack(here, (g.policy_id, g.measure), stacks)],
         alternatives=[r for r in answer.results if r.matter == key and r is not result],
         policy_numbers={p.id: p.number for p in used})
-
-
-def _deduction(result: Result) -> str:
-    """How the ceiling came about when support received elsewhere was deducted from it."""
-    before = result.ceiling_before_deduction
-    if before is None or before == result.ceiling:
-        return ""
-    return f"（措施上限 {wan(before)} 万元，扣除已获我省其他政策支持 {wan(result.other_support or 0)} 万元）"
 
 
 def matter_key(session: Session, application: Application) -> str:

@@ -1,0 +1,152 @@
+"""从高不重复 across policies: a matter granted under one policy is topped up under another to that policy's
+ceiling (差额补足: ceiling − what was granted), never paid twice; within one policy, one grant; a measure that names
+the other policy in ``stacks_with`` (另有规定的除外) is not reduced."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from huiqi import clock
+from huiqi.applications import service as applications
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import Conflict
+from huiqi.funding import repository as grants
+from huiqi.funding import service as budgets
+from huiqi.models import Application
+from huiqi.rounds import service as rounds
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from huiqi.workflow.judgement import judge
+from tests.dbtest import PDF, a_round, step, to_announced
+
+SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+APPROVE_ON = date(2025, 10, 13)
+M11 = 10_000_000  # 35号 measure 11 for Alice's p1: min(1000万元, 30% × 8000万元)
+
+
+def _successor(session, people, text: str):
+    """The test successor policy published beside 35号, a round for its measure 1, its reviewer and budget."""
+    draft = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
+    catalogue.publish(session, actor=SYSTEM, version_id=draft.id)
+    with clock.pinned(date(2024, 1, 1)):
+        made = rounds.open_round(session, actor=SYSTEM, policy_id="test-successor", title="测试配套措施申报",
+                                 opens_on=date(2024, 1, 1), closes_on=date(2026, 12, 31),
+                                 measures=[rounds.MeasureIn(1)])
+    reviewer = users.create_user(session, actor=SYSTEM, username="test-unit", display_name="测试厅审核员",
+                                 role="department", password="long enough", department="测试厅")
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="test-successor", measure=1,
+                       amount=100_000_000)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=11, amount=M11)
+    return made.id, reviewer
+
+
+@pytest.fixture
+def successor(session, people):
+    return _successor(session, people, SECOND.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def data_bureau(session):
+    return users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员",
+                             role="department", password="long enough", department="省数据局")
+
+
+def _draft(session, people, round_id: int, amount: int, tmp_path) -> Application:
+    draft = applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="p1",
+                                      round_id=round_id, measure=1, amount_requested=amount)
+    applications.add_material(session, actor=people.alice, application_id=draft.id, filename="申报书.pdf",
+                              content=PDF, store=tmp_path)
+    applications.declare(session, actor=people.alice, application_id=draft.id)
+    return draft
+
+
+def _through(session, people, reviewer, app: Application, amount: int) -> Application:
+    """Submitted, proposed, announced and approved under the successor."""
+    step(session, "submit", people.alice, app, on=date(2025, 9, 1))
+    step(session, "propose", reviewer, app, on=date(2025, 9, 10), amount=amount)
+    step(session, "announce", reviewer, app, on=date(2025, 9, 10), starts_on=date(2025, 9, 29))
+    step(session, "approve", people.finance, app, on=APPROVE_ON)
+    return app
+
+
+def _ceiling_under_successor(session, app: Application) -> int:
+    found = judge(session, app, on=date(2025, 9, 1)).result
+    assert found is not None and found.status == "eligible" and found.ceiling is not None
+    return found.ceiling
+
+
+def test_a_grant_under_one_policy_is_topped_up_under_another(session, people, successor, data_bureau,
+                                                             tmp_path) -> None:
+    round_id, reviewer = successor
+    first = to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
+    step(session, "approve", people.finance, first, on=APPROVE_ON)
+    full = 20_000_000  # the successor's measure 1 on a project of 2024: min(2000万元, 40% × 8000万元)
+    draft = _draft(session, people, round_id, full, tmp_path)
+    assert _ceiling_under_successor(session, draft) == full
+    with pytest.raises(Conflict) as refused:
+        step(session, "submit", people.alice, draft, on=date(2025, 9, 1))
+    said = str(refused.value)
+    assert "申请金额 2000 万元超过上限 1000 万元" in said, said
+    assert re.search(r"措施上限 2000 万元，扣除已按 辽政办〔2022〕35号 措施11 获批 1000 万元（申报 \d+）", said), said
+    assert draft.state == "draft", "refused before anything changed"
+    applications.change_amount(session, actor=people.alice, application_id=draft.id, amount_requested=full - M11)
+    _through(session, people, reviewer, draft, full - M11)
+    held = grants.grants_for_matter(session, draft.matter_id)
+    assert [(g.policy_id, g.measure, g.amount) for g in held] == [("ln-2022-35", 11, M11),
+                                                                  ("test-successor", 1, full - M11)]
+    assert sum(g.amount for g in held) == full, "从高: the higher ceiling, once (不重复)"
+    assert held[1].ceiling == full - M11, "the grant records the ceiling after the deduction"
+
+
+def test_a_higher_grant_elsewhere_leaves_nothing_here(session, people, successor, data_bureau, tmp_path) -> None:
+    round_id, reviewer = successor
+    _through(session, people, reviewer, _draft(session, people, round_id, 20_000_000, tmp_path), 20_000_000)
+    draft = applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="p1",
+                                      round_id=a_round(session), measure=11, amount_requested=M11)
+    refusal = judge(session, draft, on=date(2025, 9, 1)).refusal(draft, amount=M11, eligible_only=False,
+                                                                  what="申请金额")
+    assert refusal is not None and "已按 测试〔2024〕1号 措施1 获批 2000 万元" in refusal, refusal
+    assert "不低于措施11的上限 1000 万元" in refusal and "从高不重复" in refusal
+
+
+def test_one_application_in_progress_at_a_time_across_policies(session, people, successor, data_bureau,
+                                                               tmp_path) -> None:
+    round_id, _ = successor
+    to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
+    with pytest.raises(Conflict, match=r"已有在办申报（编号 \d+，公示中）"):
+        _draft(session, people, round_id, 10_000_000, tmp_path)
+
+
+def test_within_one_policy_a_second_grant_is_still_refused(session, people, successor, data_bureau,
+                                                           tmp_path) -> None:
+    first = to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
+    step(session, "approve", people.finance, first, on=APPROVE_ON)
+    with pytest.raises(Conflict, match="一个事项在同一政策下只享受一次支持"):
+        applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="p1",
+                                  round_id=a_round(session), measure=5, amount_requested=30_000_000)
+
+
+def test_support_that_stacks_is_not_reduced(session, people, data_bureau, tmp_path) -> None:
+    """另有规定的除外: the successor's measure 1 names 35号 in ``stacks_with``, so both are granted in full."""
+    named = "    kind: fund\n    stacks_with: [ln-2022-35]\n"
+    text = SECOND.read_text(encoding="utf-8").replace("    kind: fund\n", named, 1)
+    round_id, reviewer = _successor(session, people, text)
+    first = to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
+    step(session, "approve", people.finance, first, on=APPROVE_ON)
+    _through(session, people, reviewer, _draft(session, people, round_id, 20_000_000, tmp_path), 20_000_000)
+    held = grants.grants_for_matter(session, first.matter_id)
+    assert [g.amount for g in held] == [M11, 20_000_000]
+
+
+@pytest.mark.anyio
+async def test_the_form_offers_a_granted_matter_for_a_top_up(browser, session, people, successor, data_bureau,
+                                                             tmp_path) -> None:
+    first = to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
+    step(session, "approve", people.finance, first, on=APPROVE_ON)
+    with clock.pinned(date(2025, 10, 14)):
+        form = (await browser(people.alice).get("/applications/new")).text
+    option = re.search(r'<option value="p1"[^>]*>[^<]*</option>', form).group(0)
+    assert " disabled" not in option, option
+    assert option.endswith(f" · 已获支持（编号 {first.id}，已批准），其他政策可补足差额</option>"), option
