@@ -46,7 +46,7 @@ def test_api_anonymously(app, method: str, path: str) -> None:
     fuzz(app, method, path, {}, examples=5)
 
 
-PERSONAS = ("alice", "shenyang", "miit", "finance", "auditor")  # enterprise, city, department, finance, auditor
+PERSONAS = ("alice", "shenyang", "miit", "finance", "auditor", "analyst")  # every role a person may hold
 
 
 @pytest.mark.parametrize("who", PERSONAS)

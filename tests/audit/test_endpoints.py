@@ -42,7 +42,7 @@ async def test_events_newest_first_and_filtered(client, session, people) -> None
     assert one["items"][0]["before"]["region"] == "210200" and one["items"][0]["after"]["role"] == "finance"
     users_only = (await client.get("/api/v1/audit/events", params={"entity": "user", "size": 200},
                                    headers=headers)).json()
-    assert {e["entity"] for e in users_only["items"]} == {"user"} and users_only["total"] == 11
+    assert {e["entity"] for e in users_only["items"]} == {"user"} and users_only["total"] == 12
 
 
 @pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance"])
