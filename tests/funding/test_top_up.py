@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from huiqi import clock
+from huiqi.applicants import service as applicant_service
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict
@@ -150,3 +151,26 @@ async def test_the_form_offers_a_granted_matter_for_a_top_up(browser, session, p
     option = re.search(r'<option value="p1"[^>]*>[^<]*</option>', form).group(0)
     assert " disabled" not in option, option
     assert option.endswith(f" · 已获支持（编号 {first.id}，已批准），其他政策可补足差额</option>"), option
+
+
+@pytest.mark.anyio
+async def test_the_enterprise_page_shows_the_ceiling_left_and_offers_the_top_up(browser, session, people, successor,
+                                                                                data_bureau, tmp_path) -> None:
+    """A smart-manufacturing project of 5000万元: 35号 measure 11 gives 1000万元 (granted), the successor's measure 1
+    2000万元, of which 1000万元 are left to claim."""
+    round_id, _ = successor
+    applicant_service.save_matter(session, actor=people.alice, uscc=people.alice.uscc, matter={
+        "id": "p2", "type": "project", "codes": ["smart_manufacturing"], "investment": 50_000_000,
+        "date": "2024-06-01"})
+    first = to_announced(session, people.alice, [data_bureau], matter="p2", measure=11, amount=M11, store=tmp_path)
+    step(session, "approve", people.finance, first, on=APPROVE_ON)
+    with clock.pinned(date(2025, 10, 14)):
+        page = (await browser(people.alice).get("/me")).text
+    cells = [chunk.split("</tr>")[0] for chunk in page.split("<tr>")[1:]]
+    rows = {re.search(r'data-label="措施"><a [^>]*>(措施\d+)', row).group(1): row
+            for row in cells if '<span class="small muted">p2</span>' in row}
+    assert set(rows) == {"措施1", "措施11"}, rows.keys()
+    assert "扣除已获批 1000" in rows["措施1"]
+    assert "已按 辽政办〔2022〕35号 措施11 获批 1000 万元：本措施只补足差额" in rows["措施1"]
+    assert f"/applications/new?matter=p2&amp;round={round_id}&amp;measure=1" in rows["措施1"], rows["措施1"]
+    assert "立即申报" not in rows["措施11"] and f"已申报 {first.id}" in rows["措施11"]

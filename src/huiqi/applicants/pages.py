@@ -1,6 +1,7 @@
 """The enterprise's own page (/me): its profile, its matters, and what it may claim for them."""
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,19 +13,24 @@ from huiqi.applicants import forms, repository, service
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, InputError, NotFound
+from huiqi.funding import repository as funding
 from huiqi.labels import Problem, matter_label
-from huiqi.models import User
+from huiqi.models import Application, Matter, User
+from huiqi.money import wan
 from huiqi.offers import service as offers
 from huiqi.public import calculator
 from huiqi.public.service import measure_titles
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
+from huiqi.rules.answer import Answer
 from huiqi.rules.facts import CHOICES, FACTS
+from huiqi.rules.stacking import deducted, stacks_of
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
 from huiqi.web.render import page
-from huiqi.workflow.states import ENDED
+from huiqi.workflow.judgement import deducted_grants
+from huiqi.workflow.states import ENDED, SUPPORTED
 
 router = APIRouter(include_in_schema=False)
 MatterKey = Annotated[str | None, Query(max_length=64, description="要修改的事项编号")]
@@ -34,6 +40,42 @@ def _uscc(actor: User) -> str:
     if actor.role != Role.ENTERPRISE or not actor.uscc:
         raise Forbidden("“本单位”页面只供企业用户使用；审核人员请从“待审核”进入")
     return actor.uscc
+
+
+@dataclass(frozen=True)
+class TopUp:
+    """A result whose matter other policies already granted: what was granted, and the ceiling left (差额补足)."""
+
+    granted: int
+    ceiling: int | None  # the result's ceiling less what was granted; None when the result names no figure
+    grants: str  # 辽政办〔2022〕35号 措施11 获批 1000 万元
+
+    @property
+    def nothing_left(self) -> bool:
+        return self.ceiling is None or self.ceiling <= 0
+
+
+def _top_ups(session: Db, answer: Answer | None, matters: list[Matter],
+             applied: dict[str, list[Application]]) -> tuple[dict[tuple[str, str, int], TopUp], set[tuple[str, str]]]:
+    """Per result, the grants under other policies that reduce it; and the (matter, policy) pairs open to a new
+    application beside them: every live application of the matter is granted, and none under that policy."""
+    if answer is None:
+        return {}, set()
+    policies = catalogue.published(session)
+    stacks, numbers = stacks_of(policies), {p.id: p.number for p in policies}
+    granted = {m.key: funding.grants_for_matter(session, m.id) for m in matters}
+    found: dict[tuple[str, str, int], TopUp] = {}
+    for r in answer.results:
+        reducing = deducted_grants(granted.get(r.matter, []), r.policy, r.measure, stacks)
+        if reducing:
+            total = sum(g.amount for g in reducing)
+            said = "、".join(f"{numbers.get(g.policy_id, g.policy_id)} 措施{g.measure} 获批 {wan(g.amount)} 万元"
+                            for g in reducing)
+            found[(r.matter, r.policy, r.measure)] = TopUp(total, deducted(r.ceiling, total), said)
+    open_ = {(r.matter, r.policy) for r in answer.results
+             if applied.get(r.matter) and all(a.state in SUPPORTED and a.policy_id != r.policy
+                                              for a in applied[r.matter])}
+    return found, open_
 
 
 def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code: int = 200,
@@ -50,6 +92,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
         if application.state not in ENDED and application.matter_id in keys:
             applied.setdefault(keys[application.matter_id], []).append(application)
     status = standing(session, [a for found in applied.values() for a in found], clock.today())
+    top_ups, top_up_open = _top_ups(session, answer, matters, applied)
     editing = context.pop("editing", None)
     mine, codes = offers.mine(session, actor=actor), catalogue.codes(session)
     titles = measure_titles(session)
@@ -62,6 +105,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=answer, titles={m.key: m for m in matters}, applied=applied, status_of=status,
+                top_ups=top_ups, top_up_open=top_up_open,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),

@@ -26,7 +26,7 @@ from huiqi.money import wan
 from huiqi.rules.answer import Answer, Result
 from huiqi.rules.match import match
 from huiqi.rules.policy import Policy
-from huiqi.rules.stacking import OTHER_SUPPORT, blocked_by_other_support, deducted, stack, stacks_of
+from huiqi.rules.stacking import OTHER_SUPPORT, Stacks, blocked_by_other_support, deducted, stack, stacks_of
 
 
 @dataclass
@@ -124,15 +124,20 @@ def judge(session: Session, application: Application, *, on: date,
     result = result_for(answer, application, key)
     grants = [g for g in funding.grants_for_matter(session, application.matter_id)
               if g.application_id != application.id]
-    here, stacks = (application.policy_id, application.measure), stacks_of(used)
     return Judgement(
         on=on, matter_key=key, answer=answer, case=data, result=result,
         other_support=next((m.other_support for m in case.matters if m.id == key), None),
         same_policy=next((g for g in grants if g.policy_id == application.policy_id), None),
-        elsewhere=[g for g in grants if g.policy_id != application.policy_id
-                   and not stack(here, (g.policy_id, g.measure), stacks)],
+        elsewhere=deducted_grants(grants, application.policy_id, application.measure, stacks_of(used)),
         alternatives=[r for r in answer.results if r.matter == key and r is not result],
         policy_numbers={p.id: p.number for p in used})
+
+
+def deducted_grants(grants: list[Grant], policy_id: str, measure: int, stacks: Stacks) -> list[Grant]:
+    """The grants under other policies that reduce a result of (``policy_id``, ``measure``) (差额补足): all but
+    those whose support stacks with it (另有规定的除外)."""
+    return [g for g in grants
+            if g.policy_id != policy_id and not stack((policy_id, measure), (g.policy_id, g.measure), stacks)]
 
 
 def matter_key(session: Session, application: Application) -> str:
