@@ -20,7 +20,7 @@ from huiqi.rounds import service as rounds
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.workflow.judgement import judge
-from tests.dbtest import PDF, a_round, step, to_announced
+from tests.dbtest import PASSWORD, PDF, a_round, step, to_announced
 
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
 APPROVE_ON = date(2025, 10, 13)
@@ -36,7 +36,7 @@ def _successor(session, people, text: str):
                                  opens_on=date(2024, 1, 1), closes_on=date(2026, 12, 31),
                                  measures=[rounds.MeasureIn(1)])
     reviewer = users.create_user(session, actor=SYSTEM, username="test-unit", display_name="测试厅审核员",
-                                 role="department", password="long enough", department="测试厅")
+                                 role="department", password=PASSWORD, department="测试厅")
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="test-successor", measure=1,
                        amount=100_000_000)
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=11, amount=M11)
@@ -174,3 +174,18 @@ async def test_the_enterprise_page_shows_the_ceiling_left_and_offers_the_top_up(
     assert "已按 辽政办〔2022〕35号 措施11 获批 1000 万元：本措施只补足差额" in rows["措施1"]
     assert f"/applications/new?matter=p2&amp;round={round_id}&amp;measure=1" in rows["措施1"], rows["措施1"]
     assert "立即申报" not in rows["措施11"] and f"已申报 {first.id}" in rows["措施11"]
+
+
+@pytest.mark.anyio
+async def test_the_review_page_shows_the_grant_deducted(browser, session, people, successor, data_bureau,
+                                                        tmp_path) -> None:
+    round_id, reviewer = successor
+    first = to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
+    step(session, "approve", people.finance, first, on=APPROVE_ON)
+    draft = _draft(session, people, round_id, 10_000_000, tmp_path)
+    step(session, "submit", people.alice, draft, on=date(2025, 10, 14))
+    with clock.pinned(date(2025, 10, 15)):
+        page = (await browser(reviewer).get(f"/review/{draft.id}")).text
+    assert "扣除该事项已按其他政策获批的 1000 万元，本措施上限为 1000 万元（差额补足）" in page
+    assert "该事项已按其他政策获批：" in page and "措施11 1000 万元" in page
+    assert f"同一事项另有申报 {first.id}：辽政办〔2022〕35号 措施11，已获批；本政策只补足上限与已获批金额的差额" in page
