@@ -7,15 +7,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from huiqi import clock
+from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
 from huiqi.applications import service as applications
+from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict
 from huiqi.funding import repository as grants
 from huiqi.funding import service as budgets
-from huiqi.models import Application
+from huiqi.messages import service as messages
+from huiqi.models import Application, Matter, Message, Offer
+from huiqi.offers import service as offers
 from huiqi.rounds import service as rounds
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
@@ -27,14 +32,14 @@ APPROVE_ON = date(2025, 10, 13)
 M11 = 10_000_000  # 35号 measure 11 for Alice's p1: min(1000万元, 30% × 8000万元)
 
 
-def _successor(session, people, text: str):
+def _successor(session, people, text: str, measures: tuple[int, ...] = (1,)):
     """The test successor policy published beside 35号, a round for its measure 1, its reviewer and budget."""
     draft = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
     catalogue.publish(session, actor=SYSTEM, version_id=draft.id)
     with clock.pinned(date(2024, 1, 1)):
         made = rounds.open_round(session, actor=SYSTEM, policy_id="test-successor", title="测试配套措施申报",
                                  opens_on=date(2024, 1, 1), closes_on=date(2026, 12, 31),
-                                 measures=[rounds.MeasureIn(1)])
+                                 measures=[rounds.MeasureIn(m) for m in measures])
     reviewer = users.create_user(session, actor=SYSTEM, username="test-unit", display_name="测试厅审核员",
                                  role="department", password=PASSWORD, department="测试厅")
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="test-successor", measure=1,
@@ -189,3 +194,50 @@ async def test_the_review_page_shows_the_grant_deducted(browser, session, people
     assert "扣除该事项已按其他政策获批的 1000 万元，本措施上限为 1000 万元（差额补足）" in page
     assert "该事项已按其他政策获批：" in page and "措施11 1000 万元" in page
     assert f"同一事项另有申报 {first.id}：辽政办〔2022〕35号 措施11，已获批；本政策只补足上限与已获批金额的差额" in page
+
+
+def _h1_granted_under_35(session, people, tmp_path) -> Application:
+    """Alice's 小巨人 (h1) granted 100万元 under 35号 measure 3."""
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=1_000_000)
+    first = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                         amount=1_000_000, store=tmp_path)
+    step(session, "approve", people.finance, first, on=APPROVE_ON)
+    return first
+
+
+def _offers_for_h1(session) -> list[Offer]:
+    return list(session.scalars(select(Offer).join(Matter, Matter.id == Offer.matter_id).where(Matter.key == "h1")))
+
+
+def test_an_offer_for_a_matter_granted_elsewhere_is_the_difference(session, people, tmp_path) -> None:
+    """政策直达: the successor's measure 5 (here 300万元 for a 小巨人) offers 200万元 to a 小巨人 granted 100万元 under
+    35号 measure 3, and says so; the enterprise's message names the deduction."""
+    text = SECOND.read_text(encoding="utf-8").replace("value: 100万元", "value: 300万元")
+    _successor(session, people, text, measures=(1, 5))
+    _h1_granted_under_35(session, people, tmp_path)
+    alice = applicants.by_uscc(session, people.alice.uscc)
+    offers.make_for(session, [alice], date(2025, 10, 14))
+    [offer] = _offers_for_h1(session)
+    assert (offer.policy_id, offer.measure, offer.ceiling) == ("test-successor", 5, 2_000_000)
+    made = [e for e in audit.history(session, entity="offer", entity_id=offer.id) if e.action == "offer.make"]
+    assert made[0].after["ceiling"] == 2_000_000 and made[0].after["granted_elsewhere"] == 1_000_000
+    said = session.scalars(select(Message.body).where(Message.kind == "offer.new")).all()
+    assert any("最高 200 万元（已扣除该事项在其他政策获批的 100 万元）" in body for body in said), said
+
+
+def test_no_offer_when_the_grant_elsewhere_is_as_high(session, people, tmp_path) -> None:
+    """The fixture's measure 5 is 100万元, as 35号 measure 3 granted: nothing is left, so nothing is offered."""
+    _successor(session, people, SECOND.read_text(encoding="utf-8"), measures=(1, 5))
+    _h1_granted_under_35(session, people, tmp_path)
+    offers.make_for(session, [applicants.by_uscc(session, people.alice.uscc)], date(2025, 10, 14))
+    assert _offers_for_h1(session) == []
+
+
+def test_the_closing_reminder_names_the_difference(session, people, tmp_path) -> None:
+    """A round closing within the week reminds the enterprise of what is left to claim, not of the whole ceiling."""
+    text = SECOND.read_text(encoding="utf-8").replace("value: 100万元", "value: 300万元")
+    _successor(session, people, text, measures=(1, 5))
+    _h1_granted_under_35(session, people, tmp_path)
+    messages.digest(session, date(2026, 12, 28))  # the successor's round closes on 2026-12-31
+    said = session.scalars(select(Message.body).where(Message.kind == "round.closing")).all()
+    assert any("最高 200 万元（已扣除该事项在其他政策获批的 100 万元）" in body for body in said), said

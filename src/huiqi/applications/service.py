@@ -56,6 +56,13 @@ def taken(live: Application) -> str:
     return f"{said}（编号 {live.id}，{STATES[live.state]}）"
 
 
+def holding(session: Session, matter_id: int, policy_id: str) -> Application | None:
+    """The live application that closes the matter to a new one under ``policy_id``: one under the same policy, or
+    one still in progress under any (a grant under another policy leaves a top-up, 差额补足)."""
+    return next((a for a in repository.lives_for_matter(session, matter_id)
+                 if a.policy_id == policy_id or a.state not in SUPPORTED), None)
+
+
 def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, round_id: int, measure: int,
                  amount_requested: int, policies: list[Policy] | None = None) -> Application:
     """Start an application (a draft) for one matter under one measure of an open round."""
@@ -70,8 +77,7 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
     if applicant is None or matter is None:
         raise NotFound(f"申报单位 {uscc} 没有编号为 {matter_key} 的事项")
     applicants.lock_matter(session, matter.id)  # two drafts for one matter at once: the second waits, sees the first
-    live = next((a for a in repository.lives_for_matter(session, matter.id)
-                 if a.policy_id == policy_id or a.state not in SUPPORTED), None)
+    live = holding(session, matter.id, policy_id)
     if live is not None:
         raise Conflict(f"事项 {matter_key} {taken(live)}：{TAKEN_REASON[live.state in SUPPORTED]}")
     application = Application(applicant_id=applicant.id, uscc=uscc, matter_id=matter.id, policy_id=policy_id,

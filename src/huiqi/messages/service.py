@@ -165,17 +165,20 @@ def digest(session: Session, day: date) -> int:
 def _closing(session: Session, day: date) -> int:
     from huiqi.applicants import repository as applicants
     from huiqi.applicants import service as applicant_service
-    from huiqi.applications import repository as application_rows
+    from huiqi.applications import service as applications
     from huiqi.applications.views import describe
     from huiqi.catalogue import service as catalogue
     from huiqi.rounds import service as rounds
     from huiqi.rules.match import match
+    from huiqi.rules.stacking import stacks_of
+    from huiqi.workflow.judgement import left_to_grant
 
     closing = {key: r for key, r in rounds.open_by_measure(session, day).items()
                if (r.closes_on - day).days <= CLOSING_DAYS}
     if not closing:
         return 0
     policies, made = catalogue.published(session), 0
+    stacks = stacks_of(policies)
     for applicant, _ in applicants.current_profiles(session):
         users = enterprise_users(session, applicant.uscc)
         if not users:
@@ -184,12 +187,16 @@ def _closing(session: Session, day: date) -> int:
         for grant in answer.grants:
             found = closing.get((grant.policy, grant.measure))
             matter = applicants.matter(session, applicant.id, grant.matter)
-            if found is None or matter is None or application_rows.live_for_matter(session, matter.id) is not None:
+            if found is None or matter is None or applications.holding(session, matter.id, grant.policy) is not None:
+                continue
+            ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
+            if granted and not ceiling:  # other policies granted it as much or more (从高不重复)
                 continue
             subject = f"「{found.title}」{found.closes_on} 截止：{describe(matter)} 可申请措施{grant.measure}"
             made += notify(session, users, kind="round.closing", subject=subject,
                            body=f"事项「{describe(matter)}」符合措施{grant.measure}的条件"
-                                + (f"，最高 {wan(grant.ceiling)} 万元" if grant.ceiling else "")
+                                + (f"，最高 {wan(ceiling)} 万元" if ceiling else "")
+                                + (f"（已扣除该事项在其他政策获批的 {wan(granted)} 万元）" if granted else "")
                                 + f"；批次「{found.title}」将于 {found.closes_on} 截止，请及时申报。",
                            link="/me#claims", dedupe=f"closing-{found.id}-{matter.id}-{grant.measure}")
     return made

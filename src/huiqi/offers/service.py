@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
-from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.applications.views import describe
 from huiqi.audit import service as audit
@@ -31,8 +30,10 @@ from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.rules.match import match
+from huiqi.rules.stacking import stacks_of
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.workflow.judgement import left_to_grant
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
 
@@ -45,7 +46,7 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
     policies, open_by = catalogue.published(session), rounds.open_by_measure(session, day)
     if not open_by:
         return 0
-    made = 0
+    made, stacks = 0, stacks_of(policies)
     for applicant in {a.id: a for a in touched}.values():
         case, _ = applicant_service.case_for(session, applicant=applicant, as_of=day)
         answer = match(case, policies, day)
@@ -54,10 +55,14 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
             matter = applicants.matter(session, applicant.id, grant.matter)
             if found is None or matter is None or grant.ceiling is None:
                 continue
-            if application_rows.live_for_matter(session, matter.id) is not None or _open(session, matter.id):
+            if applications.holding(session, matter.id, grant.policy) is not None or _open(session, matter.id):
+                continue
+            # A matter granted under another policy is offered the difference (差额补足), or nothing.
+            ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
+            if not ceiling:
                 continue
             offer = Offer(applicant_id=applicant.id, uscc=applicant.uscc, matter_id=matter.id, round_id=found.id,
-                          policy_id=grant.policy, measure=grant.measure, ceiling=grant.ceiling, state="open")
+                          policy_id=grant.policy, measure=grant.measure, ceiling=ceiling, state="open")
             try:
                 with session.begin_nested():
                     session.add(offer)
@@ -66,12 +71,14 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
                 continue
             audit.record(session, actor="system", action="offer.make", entity="offer", entity_id=offer.id,
                          after={"uscc": applicant.uscc, "matter": matter.key, "round": found.id,
-                                "measure": grant.measure, "ceiling": grant.ceiling})
+                                "measure": grant.measure, "ceiling": ceiling}
+                         | ({"granted_elsewhere": granted} if granted else {}))
             made += 1
+            less = f"（已扣除该事项在其他政策获批的 {wan(granted)} 万元）" if granted else ""
             messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="offer.new",
-                            subject=f"政策直达：措施{grant.measure}，最高 {wan(grant.ceiling)} 万元",
+                            subject=f"政策直达：措施{grant.measure}，最高 {wan(ceiling)} 万元",
                             body=f"根据公布的认定和本单位信息，事项「{describe(matter)}」符合措施{grant.measure}的条件，"
-                                 f"可获支持最高 {wan(grant.ceiling)} 万元"
+                                 f"可获支持最高 {wan(ceiling)} 万元{less}"
                                  f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
                             link="/me#offers")
     return made
@@ -163,7 +170,7 @@ def confirm(session: Session, *, actor: User, offer_id: int) -> Application:
     lead = _lead_department(session, offer)
     if lead.id != actor.department_id:
         raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认")
-    live = application_rows.live_for_matter(session, offer.matter_id)
+    live = applications.holding(session, offer.matter_id, offer.policy_id)
     if live is not None:
         raise Conflict(f"该事项{applications.taken(live)}，不再依据名单确认（从高不重复）")
     app = Application(applicant_id=offer.applicant_id, uscc=offer.uscc, matter_id=offer.matter_id,

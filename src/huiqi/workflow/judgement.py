@@ -140,6 +140,14 @@ def deducted_grants(grants: list[Grant], policy_id: str, measure: int, stacks: S
             if g.policy_id != policy_id and not stack((policy_id, measure), (g.policy_id, g.measure), stacks)]
 
 
+def left_to_grant(session: Session, matter_id: int, policy_id: str, measure: int, ceiling: int | None,
+                  stacks: Stacks) -> tuple[int | None, int]:
+    """A result's ceiling less what other policies granted the matter (差额补足), and what they granted."""
+    granted = sum(g.amount for g in deducted_grants(funding.grants_for_matter(session, matter_id), policy_id,
+                                                    measure, stacks))
+    return deducted(ceiling, granted), granted
+
+
 def matter_key(session: Session, application: Application) -> str:
     """The applicant's own id of the application's matter."""
     found = session.get(Matter, application.matter_id)
