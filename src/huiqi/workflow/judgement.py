@@ -50,7 +50,7 @@ class Judgement:
 
     @property
     def granted_elsewhere(self) -> int:
-        """What other policies' grants for the matter already paid: deducted from the ceiling here."""
+        """What other policies granted the matter (in this system): deducted from the ceiling here."""
         return sum(g.amount for g in self.elsewhere)
 
     @property
