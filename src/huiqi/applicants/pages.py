@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements.service import standing
@@ -30,7 +31,7 @@ from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
 from huiqi.web.render import page
 from huiqi.workflow.judgement import deducted_grants
-from huiqi.workflow.states import ENDED, SUPPORTED
+from huiqi.workflow.states import ENDED
 
 router = APIRouter(include_in_schema=False)
 MatterKey = Annotated[str | None, Query(max_length=64, description="要修改的事项编号")]
@@ -55,7 +56,7 @@ class TopUp:
         return self.ceiling is None or self.ceiling <= 0
 
 
-def _top_ups(session: Db, answer: Answer | None, matters: list[Matter],
+def _top_ups(session: Session, answer: Answer | None, matters: list[Matter],
              applied: dict[str, list[Application]]) -> tuple[dict[tuple[str, str, int], TopUp], set[tuple[str, str]]]:
     """Per result, the grants under other policies that reduce it; and the (matter, policy) pairs open to a new
     application beside them: every live application of the matter is granted, and none under that policy."""
@@ -73,8 +74,7 @@ def _top_ups(session: Db, answer: Answer | None, matters: list[Matter],
                             for g in reducing)
             found[(r.matter, r.policy, r.measure)] = TopUp(total, deducted(r.ceiling, total), said)
     open_ = {(r.matter, r.policy) for r in answer.results
-             if applied.get(r.matter) and all(a.state in SUPPORTED and a.policy_id != r.policy
-                                              for a in applied[r.matter])}
+             if applied.get(r.matter) and applications.holding_among(applied[r.matter], r.policy) is None}
     return found, open_
 
 

@@ -59,8 +59,12 @@ def taken(live: Application) -> str:
 def holding(session: Session, matter_id: int, policy_id: str) -> Application | None:
     """The live application that closes the matter to a new one under ``policy_id``: one under the same policy, or
     one still in progress under any (a grant under another policy leaves a top-up, 差额补足)."""
-    return next((a for a in repository.lives_for_matter(session, matter_id)
-                 if a.policy_id == policy_id or a.state not in SUPPORTED), None)
+    return holding_among(repository.lives_for_matter(session, matter_id), policy_id)
+
+
+def holding_among(lives: list[Application], policy_id: str) -> Application | None:
+    """``holding`` over a matter's live applications already read."""
+    return next((a for a in lives if a.policy_id == policy_id or a.state not in SUPPORTED), None)
 
 
 def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, round_id: int, measure: int,
