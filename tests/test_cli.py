@@ -16,8 +16,8 @@ SECOND = ROOT / "tests" / "fixtures" / "second-policy.yaml"
 runner = CliRunner()
 
 
-def invoke(*args: str, input: str | None = None):
-    return runner.invoke(app, list(args), input=input)
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+    return runner.invoke(app, list(args), input=input, env=env)
 
 
 def case_with(**changes) -> str:
@@ -128,6 +128,9 @@ def test_policy_option_loads_a_second_policy() -> None:
     assert rows[("test-successor", "p1", 1)]["excluded_by"] == 5
     assert rows[("test-successor", "p1", 1)]["excluded_by_policy"] == "ln-2022-35"
     assert [p["id"] for p in answer["policies"]] == ["ln-2022-35", "test-successor"]
+    table = invoke("match", str(EXAMPLE), "-p", "ln-2022-35", "-p", str(SECOND), env={"COLUMNS": "300"}).stdout
+    row = next(line for line in table.splitlines() if "测试〔2024〕1号 1 智能制造配套支持" in line)
+    assert "从高：由辽政办〔2022〕35号措施5支持" in row, "the measure kept is named with its policy"
 
 
 def test_policy_show_and_check(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from huiqi.labels import stacking_text
 from huiqi.money import wan
 from huiqi.rules.answer import STATUS_LABELS, Answer, Opportunity, Result
 from huiqi.rules.facts import label
@@ -42,11 +43,9 @@ def _ceiling(result: Result) -> str:
     return f"{wan(result.ceiling)}（{wan(before)} − 已获其他政策 {wan(result.other_support or 0)}）"
 
 
-def _stacking(result: Result) -> str:
-    if result.excluded_by == "other_support":
-        return "已获我省其他政策不低于上限的支持，不再重复支持"
+def _stacking(result: Result, numbers: dict[str, str]) -> str:
     if result.excluded_by is not None:
-        return f"从高：由措施{result.excluded_by}支持"
+        return stacking_text(result.excluded_by, result.excluded_by_policy, result.policy, numbers)
     return "保留" if result.status == "eligible" else ""
 
 
@@ -102,10 +101,12 @@ def _results(answer: Answer) -> Table:
     table = Table(title="各事项适用的措施", title_justify="left")
     for name in ("事项", "措施", "规则", "状态", "上限（万元）", "从高不重复", "缺少的信息"):
         table.add_column(name, justify="right" if name.startswith("上限") else "left", overflow="fold")
+    numbers = {p.id: p.number for p in answer.policies}
     for r in answer.results:
+        cited = f"{numbers.get(r.policy, r.policy)} " if len(numbers) > 1 else ""
         table.add_row(
-            r.matter, f"{r.measure} {r.title}", r.rule, _status(r.status), _ceiling(r),
-            _stacking(r), "、".join(missing_label(m) for m in r.missing),
+            r.matter, f"{cited}{r.measure} {r.title}", r.rule, _status(r.status), _ceiling(r),
+            _stacking(r, numbers), "、".join(missing_label(m) for m in r.missing),
         )
     if not answer.results:
         table.add_row("—", "没有事项适用资金类措施", "", "", "", "", "")

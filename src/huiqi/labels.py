@@ -4,6 +4,8 @@ A form's field, an API body's field and a fact of the rules are each named the s
 a fact not listed here is named by the rules' own table of facts (``rules.facts.label``).
 """
 
+from collections.abc import Mapping
+
 from huiqi.reference import divisions, industries
 from huiqi.rules.facts import CHOICES
 from huiqi.rules.facts import label as fact_label
@@ -90,3 +92,27 @@ def matter_label(codes: list[str] | None, level: str | None = None, on: object =
     if not details:
         return title
     return f"{title[:-1]}，{details}）" if title.endswith("）") else f"{title}（{details}）"
+
+
+OUTWEIGHED_BY_OTHER_SUPPORT = "已获我省其他政策支持不低于本措施上限，不再重复支持"
+
+
+def stacking_text(excluded_by: object, excluded_by_policy: str | None, policy: str | None,
+                  numbers: Mapping[str, str]) -> str:
+    """Why 从高不重复 sets a result aside, as people read it ('' when it does not). The measure kept is cited with
+    its policy's document number when it is another policy's: a measure number alone would name the wrong one.
+
+    >>> stacking_text(5, "ln-2022-35", "ln-2022-35", {}), stacking_text(None, None, "ln-2022-35", {})
+    ('从高：由措施5支持', '')
+    >>> stacking_text(5, "ln-2022-35", "demo", {"ln-2022-35": "辽政办〔2022〕35号"})
+    '从高：由辽政办〔2022〕35号措施5支持'
+    >>> stacking_text("other_support", None, "demo", {})
+    '已获我省其他政策支持不低于本措施上限，不再重复支持'
+    """
+    if excluded_by is None:
+        return ""
+    if excluded_by == "other_support":
+        return OUTWEIGHED_BY_OTHER_SUPPORT
+    elsewhere = excluded_by_policy is not None and excluded_by_policy != policy
+    where = numbers.get(excluded_by_policy, excluded_by_policy) if elsewhere and excluded_by_policy else ""
+    return f"从高：由{where}措施{excluded_by}支持"

@@ -19,6 +19,7 @@ from huiqi.applications import service as applications
 from huiqi.applications.views import describe
 from huiqi.catalogue import service as catalogue
 from huiqi.funding import repository as funding
+from huiqi.labels import stacking_text
 from huiqi.models import (
     Announcement,
     Application,
@@ -158,7 +159,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         timeline=transitions.of_application(session, app.id), steps=allowed(app.state, actor.role),
         announcement=batch, budget=budget,
         today=judge(session, app, on=today) if app.state in JUDGED_AGAIN else None)
-    found.warnings = _warnings(found)
+    found.warnings = _warnings(found, catalogue.numbers(session))
     found.status = status_of(app, batch, today)  # the batch read above: not looked up again
     found.source, found.verifiable = source_of(session, app.matter_id)
     found.warnings += _conflicts(session, app)
@@ -233,7 +234,7 @@ def _conflicts(session: Session, app: Application) -> list[str]:
     return found
 
 
-def _warnings(d: Dossier) -> list[str]:
+def _warnings(d: Dossier, numbers: dict[str, str]) -> list[str]:
     """No stacking, said plainly: other applications or a grant for the same matter, and the rules' choice."""
     out = []
     for other in d.others:
@@ -242,8 +243,7 @@ def _warnings(d: Dossier) -> list[str]:
                 if other.granted and other.policy_id != d.application.policy_id else "按从高不重复原则只能支持一项")
         out.append(f"同一事项另有申报 {other.application_id}：{other.policy_number or other.policy_id} "
                    f"措施{other.measure}，{what}；{rule}")
-    if d.result is not None and d.result.excluded_by == "other_support":
-        out.append("该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持")
-    elif d.result is not None and d.result.excluded_by is not None:
-        out.append(f"按规则，该事项从高应由措施{d.result.excluded_by}支持（上限更高），本措施不重复支持")
+    if (r := d.result) is not None and r.excluded_by is not None:
+        why = "" if r.excluded_by == "other_support" else "（上限更高），本措施不重复支持"
+        out.append(f"按规则，{stacking_text(r.excluded_by, r.excluded_by_policy, r.policy, numbers)}{why}")
     return out

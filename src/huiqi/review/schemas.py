@@ -64,6 +64,7 @@ class AlternativeRead(BaseModel):
     status: str
     ceiling: int | None
     excluded_by: int | str | None
+    excluded_by_policy: str | None = None  # the policy of the measure 从高不重复 kept, where it is another's
 
 
 class OtherRead(BaseModel):
@@ -118,7 +119,8 @@ class ReviewDetail(ReviewItem):
         return cls(
             **base, applicant_facts=d.facts, matter=d.matter, rule=_trace(d.result),
             alternatives=[AlternativeRead(policy=r.policy, measure=r.measure, title=r.title, status=r.status,
-                                          ceiling=r.ceiling, excluded_by=r.excluded_by) for r in d.alternatives],
+                                          ceiling=r.ceiling, excluded_by=r.excluded_by,
+                                          excluded_by_policy=r.excluded_by_policy) for r in d.alternatives],
             stacking=d.warnings,
             others=[OtherRead(application_id=o.application_id, policy_id=o.policy_id, measure=o.measure,
                               state=o.state, amount=o.amount, granted=o.granted) for o in d.others],

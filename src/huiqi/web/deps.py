@@ -76,7 +76,7 @@ class Caller:
     seen: Seen | None = None
     notice: str | None = None  # what the signed-in person must know before anything else (the calendar running out)
     unread: int = 0  # messages not yet read (shown in the header)
-    in_force: tuple[tuple[str, str], ...] = ()  # (title, document number) of the policies in force (the footer)
+    in_force: tuple[tuple[str, str, str], ...] = ()  # (id, title, document number) of the policies in force
 
     def __post_init__(self) -> None:
         if self.user is not None and self.seen is None:
@@ -106,10 +106,10 @@ def caller(request: Request, session: Db) -> Caller:
     return found
 
 
-def _in_force(session: Session) -> tuple[tuple[str, str], ...]:
+def _in_force(session: Session) -> tuple[tuple[str, str, str], ...]:
     from huiqi.catalogue.service import published
 
-    return tuple((p.title, p.number) for p in published(session))
+    return tuple((p.id, p.title, p.number) for p in published(session))
 
 
 def _unread(session: Session, user: User) -> int:

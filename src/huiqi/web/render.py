@@ -10,9 +10,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from huiqi.console import missing_label
-from huiqi.labels import matter_label, measure_label
+from huiqi.labels import matter_label, measure_label, stacking_text
 from huiqi.money import wan, wan_or_yi
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
@@ -44,6 +46,26 @@ def _place(code: str | None) -> str:
 env.filters["city"] = env.filters["place"] = _place
 env.globals["matter_label"] = matter_label
 env.globals["measure_label"] = measure_label
+
+
+@pass_context
+def _policy_cited(context: Context, policy_id: str | None) -> str:
+    """A policy's document number where more than one policy is in force ('' where one is): a measure number
+    alone (措施1) names a different measure in each policy."""
+    numbers = context.get("policy_numbers") or {}
+    return numbers.get(policy_id, policy_id or "") if len(numbers) > 1 else ""
+
+
+@pass_context
+def _stacking(context: Context, result: Any) -> str:
+    """Why 从高不重复 sets a result aside (a match result, as an object or a dict), naming the other policy."""
+    get = result.get if isinstance(result, dict) else lambda name: getattr(result, name, None)
+    return stacking_text(get("excluded_by"), get("excluded_by_policy"), get("policy"),
+                         context.get("policy_numbers") or {})
+
+
+env.globals.update(policy_cited=_policy_cited, stacking=_stacking,
+                   measure_href=lambda policy_id, number: f"/policy#{policy_id}-m{number}")
 env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
 env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
 env.globals.update(cities=cities, districts=districts, region_city=region_city, outside_code=OUTSIDE)
@@ -76,7 +98,8 @@ def page(request: Request, name: str, caller: Caller, status_code: int = 200, **
     response = templates.TemplateResponse(request, name, {
         "user": user, "csrf": caller.csrf, "nav": PUBLIC_NAV, "role_nav": NAV.get(user.role, []) if user else [],
         "path": request.url.path, "flash": said, "calendar_notice": caller.notice, "unread": caller.unread,
-        "in_force": caller.in_force, "site": _site(), **context,
+        "in_force": caller.in_force, "policy_numbers": {pid: number for pid, _, number in caller.in_force},
+        "site": _site(), **context,
     }, status_code=status_code)
     if said is not None:
         forget(response)

@@ -21,6 +21,7 @@ from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
 from huiqi.catalogue import service as catalogue
 from huiqi.funding import repository as funding
+from huiqi.labels import OUTWEIGHED_BY_OTHER_SUPPORT
 from huiqi.models import Application, Grant, Matter
 from huiqi.money import wan
 from huiqi.rules.answer import Answer, Result
@@ -77,7 +78,7 @@ class Judgement:
         # result.ceiling is already less other_support (差额补足); the measure's own ceiling decides the block.
         if result.excluded_by == OTHER_SUPPORT or blocked_by_other_support(
                 result.ceiling_before_deduction, self.other_support):
-            return "该事项已获我省其他政策不低于上限的支持，按从高不重复原则不再支持"
+            return f"{OUTWEIGHED_BY_OTHER_SUPPORT}（从高不重复）"
         if self.same_policy is not None:
             return (f"该事项已按 {self._cited(self.same_policy)} 获批 {wan(self.same_policy.amount)} 万元"
                     f"（申报 {self.same_policy.application_id}），按从高不重复原则不再支持")
