@@ -23,6 +23,7 @@ async def test_the_department_sees_its_batches(browser, session, people, tmp_pat
     assert rows[0][0] == "公示清单" and rows[2][6] == "示例科技有限公司"
     assert rows[2][rows[1].index("拟支持金额（万元）")] == 90
     assert rows[2][rows[1].index("措施")] == "措施3 培育中小企业"
+    assert rows[2][rows[1].index("政策")] == "辽政办〔2022〕35号"
 
 
 async def test_an_enterprise_is_refused(browser, people) -> None:

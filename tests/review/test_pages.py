@@ -200,6 +200,7 @@ async def test_the_queue_exports_to_excel(browser, people, alice_h1) -> None:
     assert rows[2][1] == "示例科技有限公司" and rows[2][rows[1].index("申请金额（万元）")] == 100
     assert rows[2][rows[1].index("所在市")] == "沈阳市" and isinstance(rows[2][rows[1].index("提交日期")], datetime)
     assert rows[2][rows[1].index("措施")] == "措施3 培育中小企业"  # as every list cites it, not "3. 培育中小企业"
+    assert rows[2][rows[1].index("政策")] == "辽政办〔2022〕35号"
 
 
 async def test_the_page_warns_of_another_application_for_the_matter(browser, session, people, tmp_path) -> None:

@@ -11,6 +11,7 @@ from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.users.scope import SYSTEM
 from huiqi.web.deps import CSRF_COOKIE
+from tests.dbtest import apply
 
 pytestmark = pytest.mark.anyio
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
@@ -80,3 +81,13 @@ async def test_the_enterprise_page_names_the_policy_of_each_measure(browser, ses
     assert '<div class="small muted">测试〔2024〕1号</div>' in rows["/policy#test-successor-m1"]
     assert '<div class="small muted">辽政办〔2022〕35号</div>' in rows["/policy#ln-2022-35-m5"]
     assert "从高：由辽政办〔2022〕35号措施5支持" in rows["/policy#test-successor-m1"]
+
+
+async def test_lists_of_applications_name_the_policy(browser, session, people, successor, tmp_path) -> None:
+    made = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    mine = (await browser(people.alice).get("/applications")).text
+    assert '培育中小企业<div class="small muted">辽政办〔2022〕35号</div>' in mine
+    detail = (await browser(people.alice).get(f"/applications/{made.id}")).text
+    assert f"<h1>申报 {made.id} · 辽政办〔2022〕35号 措施3 培育中小企业</h1>" in detail
+    queue = (await browser(people.shenyang).get("/review")).text
+    assert '培育中小企业<div class="small muted">辽政办〔2022〕35号</div>' in queue

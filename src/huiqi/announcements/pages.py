@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.announcements.endpoints import read
+from huiqi.catalogue import service as catalogue
 from huiqi.labels import measure_label
 from huiqi.public.service import measure_titles
 from huiqi.web.deps import Actor, CallerDep, Db
@@ -25,12 +26,12 @@ def manage(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLR
 
 @router.get("/announcements/manage.xlsx")
 def export(actor: Actor, session: Db) -> Response:
-    titles, today = measure_titles(session), clock.today()
+    titles, today, numbers = measure_titles(session), clock.today(), catalogue.numbers(session)
     rows = [[b.id, b.title, b.starts_on, b.ends_on, b.working_days, e.application_id, e.applicant, e.uscc,
-             measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.amount_proposed,
-             announcements.status(e.state, b.starts_on, b.ends_on, today)]
+             numbers.get(e.policy_id, e.policy_id), measure_label(e.measure, titles.get((e.policy_id, e.measure))),
+             e.amount_proposed, announcements.status(e.state, b.starts_on, b.ends_on, today)]
             for b in (read(session, b, rows) for b, rows in announcements.managed(session, actor=actor))
             for e in b.entries]
     table = Table("公示清单", ["批次", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位",
-                           "统一社会信用代码", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
+                           "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
     return download(table, f"公示清单-{clock.today().isoformat()}.xlsx")

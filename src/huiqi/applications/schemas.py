@@ -90,6 +90,7 @@ class ApplicationSummary(BaseModel):
     matter: str = Field(description="事项编号（申报单位自己的编号，供系统之间对照）")
     matter_label: str = Field("", description="事项的名称、级别和日期，如“单项冠军企业（国家级，2025-06-01）”")
     policy_id: str
+    policy_number: str = Field("", description="政策文号，如“辽政办〔2022〕35号”")
     round_id: int | None = Field(None, description="申报批次编号（批次制度以前的申报为空）")
     measure: int
     measure_title: str

@@ -17,6 +17,7 @@ from huiqi.applications.schemas import (
     MaterialRead,
     StepRead,
 )
+from huiqi.catalogue import service as catalogue
 from huiqi.funding import repository as funding
 from huiqi.labels import matter_label, measure_label
 from huiqi.models import Application, Department, Matter, User
@@ -47,6 +48,7 @@ def summary(session: Session, application: Application) -> ApplicationSummary:
     return ApplicationSummary(
         id=application.id, uscc=application.uscc, applicant_name=_name(session, application),
         matter=matter.key if matter else "", matter_label=describe(matter), policy_id=application.policy_id,
+        policy_number=catalogue.numbers(session).get(application.policy_id, application.policy_id),
         round_id=application.round_id,
         measure=application.measure,
         measure_title=measure_title(session, application.policy_id, application.measure), state=application.state,
@@ -93,14 +95,14 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
         allowed=[s.action for s in allowed(application.state, actor.role)])
 
 
-HEADER = ("编号", "单位", "统一社会信用代码", "事项", "措施", "状态", "申请金额", "上限", "拟定金额", "批准金额",
-          "提交日期", "所在市", "责任单位")
+HEADER = ("编号", "单位", "统一社会信用代码", "事项", "政策", "措施", "状态", "申请金额", "上限", "拟定金额",
+          "批准金额", "提交日期", "所在市", "责任单位")
 
 
 def table(rows: list[ApplicationSummary]) -> Table:
     """The applications as a department files them."""
     return Table(title="申报清单", header=HEADER, money={"申请金额", "上限", "拟定金额", "批准金额"}, rows=[
-        (r.id, r.applicant_name or "", r.uscc, r.matter_label or r.matter, measure_label(r.measure, r.measure_title),
-         r.state_label,
+        (r.id, r.applicant_name or "", r.uscc, r.matter_label or r.matter, r.policy_number,
+         measure_label(r.measure, r.measure_title), r.state_label,
          r.amount_requested, r.ceiling, r.amount_proposed, r.amount_approved, r.submitted_on,
          divisions.place_name(r.city) or "", r.department or "") for r in rows])

@@ -57,10 +57,13 @@ def queue_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 @router.get("/review.xlsx")
 def queue_export(actor: Actor, session: Db, state: Annotated[StateName | None, Query()] = None) -> Response:
     found = reading.rows(session, reading.queue(session, actor=actor, state=state))
-    header = ["编号", "申报单位", "统一社会信用代码", "措施", "状态", "所在市", "责任单位", "提交日期", "申请金额",
-              "上限", "拟定金额", "评审得分"]
+    numbers = catalogue.numbers(session)
+    header = ["编号", "申报单位", "统一社会信用代码", "政策", "措施", "状态", "所在市", "责任单位", "提交日期",
+              "申请金额", "上限", "拟定金额", "评审得分"]
     table = Table("审核申报清单", header,
-                  [[r.application.id, r.applicant, r.application.uscc, measure_label(r.application.measure, r.title),
+                  [[r.application.id, r.applicant, r.application.uscc,
+                    numbers.get(r.application.policy_id, r.application.policy_id),
+                    measure_label(r.application.measure, r.title),
                     r.status, place_name(r.application.city) or "", r.department,
                     r.application.submitted_on,
                     r.application.amount_requested, r.application.ceiling, r.application.amount_proposed,
