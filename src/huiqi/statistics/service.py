@@ -9,8 +9,7 @@ from huiqi.errors import InputError
 from huiqi.models import User
 from huiqi.statistics import repository
 from huiqi.statistics.schemas import DIMENSIONS, StatRow
-from huiqi.users.roles import Role
-from huiqi.users.scope import Scope, scope_of
+from huiqi.users.scope import sums_scope
 
 
 def summary(session: Session, *, actor: User, by: tuple[str, ...] = ("measure",)) -> list[StatRow]:
@@ -21,8 +20,7 @@ def summary(session: Session, *, actor: User, by: tuple[str, ...] = ("measure",)
     if "measure" in by and "policy" not in by:  # a measure's number means something only within its policy
         at = by.index("measure")
         by = (*by[:at], "policy", *by[at:])
-    scope = Scope() if actor.role == Role.ANALYST else scope_of(actor)
-    rows = repository.grouped(session, scope, tuple(by))
+    rows = repository.grouped(session, sums_scope(actor), tuple(by))
     n = len(by)
     return [StatRow(group=dict(zip(by, row[:n], strict=True)), applications=row[n], requested=int(row[n + 1]),
                     proposed_amount=int(row[n + 2]), approved=row[n + 3], approved_amount=int(row[n + 4]),

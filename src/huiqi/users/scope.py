@@ -39,6 +39,12 @@ def scope_of(actor: User) -> Scope:
     return Scope()
 
 
+def sums_scope(actor: User) -> Scope:
+    """The applications whose counts and sums ``actor`` may read: those of its scope, and the province's for a
+    policy analyst, who reads sums and never one application."""
+    return Scope() if actor.role == Role.ANALYST else scope_of(actor)
+
+
 def covers(actor: User, application: Application) -> bool:
     """Whether ``actor`` may see ``application``."""
     scope = scope_of(actor)
