@@ -67,3 +67,22 @@ async def test_every_demo_enterprise_applies_today(app, session) -> None:
     assert len(submitted) == 11 and len(refused) == 1, (submitted, refused)
     listing = await _signed_in(app, session, "admin").get("/applications")
     assert listing.status_code == 200 and listing.text.count('<span class="badge state">') >= 12 + 11
+
+
+async def test_the_demo_shows_a_top_up_across_policies(app, session) -> None:
+    """ent-02's second project was granted 720万元 under 35号 measure 11; the demo's successor policy gives smart
+    manufacturing more, so /me offers the difference (差额补足) in the successor's open round, and the form takes it."""
+    seed(session, password="huiqi-demo")
+    body, matter, *_ = data.TOP_UP
+    user = next(f for f in data.ENTERPRISES if f.body == body)
+    ent = _signed_in(app, session, f"ent-{[f.body for f in data.ENTERPRISES].index(body) + 1:02d}")
+    answer = (await ent.get(f"/api/v1/applicants/{user.uscc}/match")).json()
+    theirs = next(r for r in answer["results"] if r["matter"] == matter["id"] and r["policy"] == "demo-successor")
+    assert theirs["status"] == "eligible" and theirs["ceiling"] > 7_200_000, theirs
+    page = (await ent.get("/me")).text
+    row = next(chunk for chunk in page.split("<tr>") if 'href="/policy#demo-successor-m1"' in chunk
+               and f">{matter['id']}</span>" in chunk)
+    assert f"措施上限 {theirs['ceiling'] // 10_000}，扣除已获批 720" in row, row
+    assert "已按 辽政办〔2022〕35号 措施11 获批 720 万元：本措施只补足差额" in row and "立即申报" in row
+    form = (await ent.get("/applications/new")).text
+    assert "其他政策可补足差额" in form

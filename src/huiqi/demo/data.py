@@ -72,6 +72,12 @@ ENTERPRISES = (
                    _honour("itss", "2024-11-20"), 14, 800_000, "objected"),
 )
 
+# A second project of 大连海芯微电子, granted under 35号 measure 11 with the first batch (720万元 of its 900万元): the
+# demo's successor policy supports smart manufacturing at a higher rate, so the enterprise's page offers the
+# difference (差额补足) there. (enterprise, matter, measure, amount requested)
+TOP_UP = ("DEMA0002", {**_project(["smart_manufacturing"], "2024-05-01", investment=30_000_000), "id": "p2"}, 11,
+          9_000_000)
+
 BUDGETS_2025 = {2: 5_000_000, 3: 5_000_000, 5: 30_000_000, 6: 10_000_000, 11: 20_000_000, 13: 20_000_000,
                 14: 3_000_000}
 

@@ -5,7 +5,7 @@ Every step goes through the services, so the demo's audit trail is as real as an
 ("submitted" is passed through on the way to a review: the system routes a submission at once.)
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from importlib import resources
 
@@ -140,8 +140,20 @@ def _advance(session: Session, cast: Cast, firm: DemoEnterprise, app: Applicatio
     return goal != "proposed"
 
 
+def _top_up(session: Session, cast: Cast, round_id: int) -> Application:
+    """The second project of ``data.TOP_UP``'s enterprise, proposed under 35号 (approved with the first batch)."""
+    body, matter, measure, amount = data.TOP_UP
+    firm = next(f for f in data.ENTERPRISES if f.body == body)
+    project = replace(firm, matter=matter, measure=measure, amount=amount, goal="approved")
+    applicants.save_matter(session, actor=cast.enterprises[body], uscc=firm.uscc, matter=matter)
+    app = _draft(session, cast, project, round_id)
+    _step(session, data.SUBMITTED, Action.SUBMIT, cast.enterprises[body], app)
+    _advance(session, cast, project, app)
+    return app
+
+
 def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Application]) -> None:
-    first = [waiting[body] for body in ("DEMA0001", "DEMA0002")]
+    first = [waiting[key] for key in ("DEMA0001", "DEMA0002", "top-up")]
     for app in first:
         _step(session, data.PROPOSED, Action.ANNOUNCE, cast.departments[app.department_id], app,
               starts_on=data.FIRST_BATCH)
@@ -232,6 +244,7 @@ def seed(session: Session, *, password: str) -> Cast:
                                       **firm.standing)
         if _advance(session, cast, firm, app):
             waiting[firm.body] = app
+    waiting["top-up"] = _top_up(session, cast, past.id)
     _announce_and_pay(session, cast, waiting)
     version = whitelist.propose(session, actor=cast.admin, on=data.WHITELISTED, note="演示数据生成的白名单")
     whitelist.publish(session, actor=cast.admin, version_id=version.id, on=data.WHITELISTED)
