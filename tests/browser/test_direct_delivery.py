@@ -21,7 +21,7 @@ ENTERPRISE = "沈阳云帆软件有限公司（演示）"
 def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
     sign_in(page, "ent-01")
     page.goto("/messages")
-    assert "政策直达：措施2" in page.inner_text("main")
+    assert "政策直达：辽政办〔2022〕35号措施2" in page.inner_text("main")  # two policies in the demo: named
     shoot(page, "70-enterprise-offer-message")
     page.click("a[href='/me#offers']")
     page.wait_for_load_state()

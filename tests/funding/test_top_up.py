@@ -223,6 +223,9 @@ def test_an_offer_for_a_matter_granted_elsewhere_is_the_difference(session, peop
     assert made[0].after["ceiling"] == 2_000_000 and made[0].after["granted_elsewhere"] == 1_000_000
     said = session.scalars(select(Message.body).where(Message.kind == "offer.new")).all()
     assert any("最高 200 万元（已扣除该事项在其他政策获批的 100 万元）" in body for body in said), said
+    subjects = session.scalars(select(Message.subject).where(Message.kind == "offer.new")).all()
+    assert "政策直达：测试〔2024〕1号措施5，最高 200 万元" in subjects, "35号 has a measure 5 too: the policy is named"
+    assert any("符合测试〔2024〕1号措施5的条件" in body for body in said), said
 
 
 def test_no_offer_when_the_grant_elsewhere_is_as_high(session, people, tmp_path) -> None:
@@ -241,3 +244,4 @@ def test_the_closing_reminder_names_the_difference(session, people, tmp_path) ->
     messages.digest(session, date(2026, 12, 28))  # the successor's round closes on 2026-12-31
     said = session.scalars(select(Message.body).where(Message.kind == "round.closing")).all()
     assert any("最高 200 万元（已扣除该事项在其他政策获批的 100 万元）" in body for body in said), said
+    assert any("符合测试〔2024〕1号措施5的条件" in body for body in said), said

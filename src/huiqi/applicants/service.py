@@ -13,6 +13,7 @@ from huiqi.audit import service as audit
 from huiqi.audit.service import plain
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.labels import measure_cited
 from huiqi.models import Applicant, ApplicantProfile, Matter, User
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
@@ -80,10 +81,12 @@ def _tell_new_claims(session: Session, applicant: Applicant, before: set[tuple[s
     """A change of the profile that makes a measure applicable is told to the enterprise."""
     from huiqi.messages import service as messages
 
-    for matter, _, measure in sorted(_claims(session, applicant) - before):
+    numbers = catalogue.numbers(session)
+    for matter, policy, measure in sorted(_claims(session, applicant) - before):
+        cited = measure_cited(measure, policy, numbers)
         messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="claim.new",
-                        subject=f"单位信息更新后，事项 {matter} 可申请措施{measure}",
-                        body=f"按更新后的单位信息，事项 {matter} 符合措施{measure}的条件。请到“本单位”页面查看。",
+                        subject=f"单位信息更新后，事项 {matter} 可申请{cited}",
+                        body=f"按更新后的单位信息，事项 {matter} 符合{cited}的条件。请到“本单位”页面查看。",
                         link="/me#claims")
 
 

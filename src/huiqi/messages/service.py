@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from huiqi.config import get_settings
 from huiqi.db import utcnow
 from huiqi.errors import NotFound
+from huiqi.labels import measure_cited
 from huiqi.models import Application, Message, User
 from huiqi.money import wan
 from huiqi.users.roles import Role
@@ -178,7 +179,7 @@ def _closing(session: Session, day: date) -> int:
     if not closing:
         return 0
     policies, made = catalogue.published(session), 0
-    stacks = stacks_of(policies)
+    stacks, numbers = stacks_of(policies), {p.id: p.number for p in policies}
     for applicant, _ in applicants.current_profiles(session):
         users = enterprise_users(session, applicant.uscc)
         if not users:
@@ -192,9 +193,10 @@ def _closing(session: Session, day: date) -> int:
             ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
             if granted and not ceiling:  # other policies granted it as much or more (从高不重复)
                 continue
-            subject = f"「{found.title}」{found.closes_on} 截止：{describe(matter)} 可申请措施{grant.measure}"
+            cited = measure_cited(grant.measure, grant.policy, numbers)
+            subject = f"「{found.title}」{found.closes_on} 截止：{describe(matter)} 可申请{cited}"
             made += notify(session, users, kind="round.closing", subject=subject,
-                           body=f"事项「{describe(matter)}」符合措施{grant.measure}的条件"
+                           body=f"事项「{describe(matter)}」符合{cited}的条件"
                                 + (f"，最高 {wan(ceiling)} 万元" if ceiling else "")
                                 + (f"（已扣除该事项在其他政策获批的 {wan(granted)} 万元）" if granted else "")
                                 + f"；批次「{found.title}」将于 {found.closes_on} 截止，请及时申报。",

@@ -24,6 +24,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.db import utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.labels import measure_cited
 from huiqi.messages import service as messages
 from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, User
 from huiqi.money import wan
@@ -46,7 +47,7 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
     policies, open_by = catalogue.published(session), rounds.open_by_measure(session, day)
     if not open_by:
         return 0
-    made, stacks = 0, stacks_of(policies)
+    made, stacks, numbers = 0, stacks_of(policies), {p.id: p.number for p in policies}
     for applicant in {a.id: a for a in touched}.values():
         case, _ = applicant_service.case_for(session, applicant=applicant, as_of=day)
         answer = match(case, policies, day)
@@ -75,9 +76,10 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
                          | ({"granted_elsewhere": granted} if granted else {}))
             made += 1
             less = f"（已扣除该事项在其他政策获批的 {wan(granted)} 万元）" if granted else ""
+            cited = measure_cited(grant.measure, grant.policy, numbers)
             messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="offer.new",
-                            subject=f"政策直达：措施{grant.measure}，最高 {wan(ceiling)} 万元",
-                            body=f"根据公布的认定和本单位信息，事项「{describe(matter)}」符合措施{grant.measure}的条件，"
+                            subject=f"政策直达：{cited}，最高 {wan(ceiling)} 万元",
+                            body=f"根据公布的认定和本单位信息，事项「{describe(matter)}」符合{cited}的条件，"
                                  f"可获支持最高 {wan(ceiling)} 万元{less}"
                                  f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
                             link="/me#offers")
