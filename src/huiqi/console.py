@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from huiqi.labels import stacking_text
+from huiqi.labels import policy_cited, stacking_text
 from huiqi.money import wan
 from huiqi.rules.answer import STATUS_LABELS, Answer, Opportunity, Result
 from huiqi.rules.facts import label
@@ -103,9 +103,9 @@ def _results(answer: Answer) -> Table:
         table.add_column(name, justify="right" if name.startswith("上限") else "left", overflow="fold")
     numbers = {p.id: p.number for p in answer.policies}
     for r in answer.results:
-        cited = f"{numbers.get(r.policy, r.policy)} " if len(numbers) > 1 else ""
+        cited = policy_cited(r.policy, numbers)
         table.add_row(
-            r.matter, f"{cited}{r.measure} {r.title}", r.rule, _status(r.status), _ceiling(r),
+            r.matter, f"{cited} {r.measure} {r.title}".strip(), r.rule, _status(r.status), _ceiling(r),
             _stacking(r, numbers), "、".join(missing_label(m) for m in r.missing),
         )
     if not answer.results:

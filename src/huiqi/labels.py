@@ -94,6 +94,12 @@ def matter_label(codes: list[str] | None, level: str | None = None, on: object =
     return f"{title[:-1]}，{details}）" if title.endswith("）") else f"{title}（{details}）"
 
 
+def policy_cited(policy_id: str | None, numbers: Mapping[str, str]) -> str:
+    """A policy's document number where more than one policy is in force (``numbers``: each one's, by id), '' where
+    one is: a measure number alone (措施1) names a different measure in each policy."""
+    return numbers.get(policy_id or "", policy_id or "") if len(numbers) > 1 else ""
+
+
 def measure_cited(measure: object, policy_id: str | None, numbers: Mapping[str, str]) -> str:
     """A measure as a message cites it: 措施N, after its policy's document number where more than one policy is in
     force (``numbers``: each one's, by id), since each policy has a measure N of its own.
@@ -103,9 +109,7 @@ def measure_cited(measure: object, policy_id: str | None, numbers: Mapping[str, 
     >>> measure_cited(5, "t", {"ln-2022-35": "辽政办〔2022〕35号", "t": "测试〔2024〕1号"})
     '测试〔2024〕1号措施5'
     """
-    if len(numbers) > 1:
-        return f"{numbers.get(policy_id or '', policy_id or '')}措施{measure}"
-    return f"措施{measure}"
+    return f"{policy_cited(policy_id, numbers)}措施{measure}"
 
 
 OUTWEIGHED_BY_OTHER_SUPPORT = "已获我省其他政策支持不低于本措施上限，不再重复支持"

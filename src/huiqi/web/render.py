@@ -14,7 +14,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from huiqi.console import missing_label
-from huiqi.labels import matter_label, measure_label, stacking_text
+from huiqi.labels import matter_label, measure_label, policy_cited, stacking_text
 from huiqi.money import wan, wan_or_yi
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
@@ -50,10 +50,8 @@ env.globals["measure_label"] = measure_label
 
 @pass_context
 def _policy_cited(context: Context, policy_id: str | None) -> str:
-    """A policy's document number where more than one policy is in force ('' where one is): a measure number
-    alone (措施1) names a different measure in each policy."""
-    numbers = context.get("policy_numbers") or {}
-    return numbers.get(policy_id, policy_id or "") if len(numbers) > 1 else ""
+    """A policy's document number where more than one policy is in force ('' where one is)."""
+    return policy_cited(policy_id, context.get("policy_numbers") or {})
 
 
 @pass_context
