@@ -201,3 +201,36 @@ async def test_the_page_names_the_matter_city_and_routing_in_words_and_hides_the
     assert said in mine  # the enterprise reads the version's number and date instead
     audited = (await browser(people.auditor).get(f"/applications/{app.id}")).text
     assert app.policy_version in audited
+
+
+def _preview(page: str) -> str:
+    shown = page[page.index('id="preview"'):]
+    return shown[:shown.index("</div>")]
+
+
+async def test_a_draft_previews_the_rules_and_warns_of_a_higher_measure(browser, session, people) -> None:
+    """Alice's p1 is a component project (measure 5, 3000万元) and smart manufacturing (measure 11, 1000万元): a draft
+    under 11 is told before submission that 从高不重复 keeps 5, and that one policy supports a matter once."""
+    alice = browser(people.alice)
+    with clock.pinned(date(2025, 9, 1)):
+        created = await alice.post("/applications/new",
+                                   data={"matter": "p1", "measure": f"{a_round(session)}/11", "amount": "1000"})
+        preview = _preview((await alice.get(f"/applications/{_id(created)}")).text)
+    assert "按今天（2025-09-01）的规则预判" in preview and "上限 1000 万元" in preview
+    assert "该事项在本政策中应由措施5支持（上限 3000 万元）。同一政策下一个事项只支持一次" in preview, preview
+    assert "现在提交将不被受理：提交前须上传：申报书" in preview, "the round's required material, not yet given"
+    assert "超过上限" not in preview
+
+
+async def test_a_draft_says_what_submission_would_refuse(browser, session, people) -> None:
+    alice = browser(people.alice)
+    with clock.pinned(date(2025, 9, 1)):
+        url = await _new(alice, session, "200")
+        preview = _preview((await alice.get(url)).text)
+        assert "现在提交将不被受理：申请金额 200 万元超过上限 100 万元" in preview, preview
+        assert "应由措施" not in preview and "截止" not in preview
+        assert (await alice.post(f"{url}/amount", data={"amount": "100"})).status_code == 303
+        assert "超过上限" not in _preview((await alice.get(url)).text)
+    with clock.pinned(date(2031, 1, 6)):
+        preview = _preview((await alice.get(url)).text)
+    assert "现在提交将不被受理：申报批次「" in preview and "已于 2030-12-31 截止，不能再提交" in preview, preview

@@ -245,3 +245,17 @@ def test_the_closing_reminder_names_the_difference(session, people, tmp_path) ->
     said = session.scalars(select(Message.body).where(Message.kind == "round.closing")).all()
     assert any("最高 200 万元（已扣除该事项在其他政策获批的 100 万元）" in body for body in said), said
     assert any("符合测试〔2024〕1号措施5的条件" in body for body in said), said
+
+
+@pytest.mark.anyio
+async def test_a_draft_under_a_lower_policy_is_told_the_other_policy_can_still_top_it_up(browser, session, people,
+                                                                                         successor, tmp_path) -> None:
+    """Alice's p1 under the successor's measure 1 (2000万元), where 35号 measure 5 gives 3000万元: the draft's page
+    says the other policy ranks higher and can still pay the difference once this is granted."""
+    round_id, _ = successor
+    draft = _draft(session, people, round_id, 10_000_000, tmp_path)
+    with clock.pinned(date(2025, 9, 1)):
+        page = (await browser(people.alice).get(f"/applications/{draft.id}")).text
+    preview = page[page.index('id="preview"'):page.index('id="preview"') + 2000]
+    said = "该事项在 辽政办〔2022〕35号 措施5的支持更高（上限 3000 万元）。按本措施获批后，仍可按该政策申报差额"
+    assert said in preview, preview

@@ -11,13 +11,15 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
+from huiqi.applicants import standing
 from huiqi.applications import repository, service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import HuiqiError, InputError, MaterialError
+from huiqi.errors import Conflict, HuiqiError, InputError, MaterialError
 from huiqi.labels import measure_label
 from huiqi.models import Application, Matter, User
 from huiqi.money import parse_wan, wan
@@ -32,6 +34,7 @@ from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
+from huiqi.workflow.judgement import Judgement, judge
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action
 
@@ -142,10 +145,28 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     rated = ratings.for_application(session, application.id)
     may_rate = actor.role == Role.ENTERPRISE and application.state in ratings.FINISHED and rated is None
     payee = offers.needs_payee(session, application.id)
+    if editable:
+        preview = judge(session, application, on=clock.today())
+        context |= {"preview": preview, "higher": preview.higher(application),
+                    "refused": _refused_now(session, application, preview)}
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
+
+
+def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:
+    """What would refuse the submission today, as the submission itself says it: the round's time and materials,
+    the applicant conditions, the rules (the declaration and a first material the page asks for by itself)."""
+    found = []
+    try:
+        rounds.check_submission(session, application, preview.on)
+    except Conflict as refused:
+        found.append(refused.message)
+    found.append(standing.refusal(applicants.current_profile(session, application.applicant_id), "提交") or "")
+    found.append(preview.refusal(application, amount=application.amount_requested, eligible_only=False,
+                                 what="申请金额") or "")
+    return [why for why in found if why]
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
