@@ -220,6 +220,7 @@ async def test_a_draft_previews_the_rules_and_warns_of_a_higher_measure(browser,
     assert "该事项在本政策中应由措施5支持（上限 3000 万元）。同一政策下一个事项只支持一次" in preview, preview
     assert "现在提交将不被受理：提交前须上传：申报书" in preview, "the round's required material, not yet given"
     assert "超过上限" not in preview
+    assert "如要申报措施5，请撤回本申报后重新申报" in preview
 
 
 async def test_a_draft_says_what_submission_would_refuse(browser, session, people) -> None:

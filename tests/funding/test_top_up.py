@@ -252,10 +252,14 @@ async def test_a_draft_under_a_lower_policy_is_told_the_other_policy_can_still_t
                                                                                          successor, tmp_path) -> None:
     """Alice's p1 under the successor's measure 1 (2000万元), where 35号 measure 5 gives 3000万元: the draft's page
     says the other policy ranks higher and can still pay the difference once this is granted."""
-    round_id, _ = successor
+    round_id, reviewer = successor
     draft = _draft(session, people, round_id, 10_000_000, tmp_path)
     with clock.pinned(date(2025, 9, 1)):
         page = (await browser(people.alice).get(f"/applications/{draft.id}")).text
     preview = page[page.index('id="preview"'):page.index('id="preview"') + 2000]
     said = "该事项在 辽政办〔2022〕35号 措施5的支持更高（上限 3000 万元）。按本措施获批后，仍可按该政策申报差额"
     assert said in preview, preview
+    step(session, "submit", people.alice, draft, on=date(2025, 9, 1))
+    with clock.pinned(date(2025, 9, 2)):
+        review = (await browser(reviewer).get(f"/review/{draft.id}")).text
+    assert said in review and "不重复支持" not in review, "the reviewer is not told to refuse what may be topped up"

@@ -96,6 +96,9 @@ async def test_stacking_warning_names_the_other_application(client, session, peo
     assert any(f"另有申报 {under_11.id}" in w and "措施11" in w for w in body["stacking"]), body["stacking"]
     assert {a["measure"] for a in body["alternatives"]} == {11}
     assert BOB_USCC not in str(body)
+    lower = (await client.get(f"/api/v1/reviews/{under_11.id}", headers=bearer(session, data))).json()
+    assert "按从高不重复原则，该事项在本政策中应由措施5支持（上限 3000 万元）。同一政策下一个事项只支持一次：" \
+           "按本措施获批后，不能再按措施5获得支持。" in lower["stacking"], lower["stacking"]
 
 
 async def test_another_department_sees_nothing(client, session, people, alice_h1) -> None:

@@ -34,11 +34,12 @@ from huiqi.models import (
 )
 from huiqi.public.service import measure_titles
 from huiqi.rules.answer import Answer, Result
+from huiqi.rules.stacking import OTHER_SUPPORT
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role
 from huiqi.workflow import repository as transitions
-from huiqi.workflow.judgement import Judgement, judge, matter_key, result_for
+from huiqi.workflow.judgement import Judgement, judge, matter_key, outranked, result_for
 from huiqi.workflow.states import STATES, Action, State, Step, allowed
 
 REVIEWERS = (Role.CITY, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR)
@@ -243,7 +244,8 @@ def _warnings(d: Dossier, numbers: dict[str, str]) -> list[str]:
                 if other.granted and other.policy_id != d.application.policy_id else "按从高不重复原则只能支持一项")
         out.append(f"同一事项另有申报 {other.application_id}：{other.policy_number or other.policy_id} "
                    f"措施{other.measure}，{what}；{rule}")
-    if (r := d.result) is not None and r.excluded_by is not None:
-        why = "" if r.excluded_by == "other_support" else "（上限更高），本措施不重复支持"
-        out.append(f"按规则，{stacking_text(r.excluded_by, r.excluded_by_policy, r.policy, numbers)}{why}")
+    if (r := d.result) is not None and r.excluded_by == OTHER_SUPPORT:
+        out.append(f"按规则，{stacking_text(r.excluded_by, r.excluded_by_policy, r.policy, numbers)}")
+    elif said := outranked(d.result, d.alternatives, d.application.policy_id, numbers):
+        out.append(said)
     return out
