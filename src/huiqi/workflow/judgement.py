@@ -66,9 +66,9 @@ class Judgement:
     def higher(self, application: Application) -> str | None:
         """What 从高不重复 says to an applicant who chose this measure where another ranks higher for the matter (or
         None), with what it may do about it."""
-        said = outranked(self.result, self.alternatives, application.policy_id, self.policy_numbers)
-        if said and self.result is not None and said.startswith(SAME_POLICY):
-            said += f"如要申报措施{self.result.excluded_by}，请撤回本申报后重新申报。"
+        said, r = outranked(self.result, self.alternatives, application.policy_id, self.policy_numbers), self.result
+        if said and r is not None and (r.excluded_by_policy or application.policy_id) == application.policy_id:
+            said += f"如要申报措施{r.excluded_by}，请撤回本申报后重新申报。"
         return said
 
     def refusal(self, application: Application, *, amount: int, eligible_only: bool, what: str) -> str | None:
@@ -120,9 +120,6 @@ class Judgement:
         return f"（措施上限 {wan(before)} 万元，{'，'.join(parts)}）"
 
 
-SAME_POLICY = "按从高不重复原则，该事项在本政策中应由"
-
-
 def outranked(result: Result | None, alternatives: list[Result], policy_id: str,
               numbers: dict[str, str]) -> str | None:
     """What 从高不重复 says of a result another measure outranks for its matter (None when none does): within one
@@ -134,7 +131,7 @@ def outranked(result: Result | None, alternatives: list[Result], policy_id: str,
     kept = next((x for x in alternatives if x.policy == policy and x.measure == result.excluded_by), None)
     upto = f"（上限 {wan(kept.ceiling)} 万元）" if kept is not None and kept.ceiling is not None else ""
     if policy == policy_id:
-        return (f"{SAME_POLICY}措施{result.excluded_by}支持{upto}。"
+        return (f"按从高不重复原则，该事项在本政策中应由措施{result.excluded_by}支持{upto}。"
                 f"同一政策下一个事项只支持一次：按本措施获批后，不能再按措施{result.excluded_by}获得支持。")
     return (f"按从高不重复原则，该事项在 {numbers.get(policy, policy)} 措施{result.excluded_by}的支持更高{upto}。"
             f"按本措施获批后，仍可按该政策申报差额（差额补足）。")
