@@ -68,7 +68,8 @@ async def test_the_pages(browser, session, people, rejected) -> None:
     assert "不满意" in listed and "答复" in listed and "措施3 培育中小企业" in listed  # the measure by its title
     sheet = (await unit.get("/ratings/rectifications.xlsx")).content
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
-    assert rows[2][3] == "措施3 培育中小企业" and isinstance(rows[2][6], datetime)  # the deadline a real date
+    assert rows[2][rows[1].index("措施")] == "措施3 培育中小企业" and rows[2][3] == "辽政办〔2022〕35号"
+    assert isinstance(rows[2][rows[1].index("整改期限")], datetime)  # the deadline a real date
     rating = re.search(r'action="/ratings/(\d+)/answer"', listed).group(1)
     empty = await unit.post(f"/ratings/{rating}/answer", data={"text": "  "})
     assert empty.status_code == 422 and '<a href="#f-text">整改情况：请填写</a>' in empty.text

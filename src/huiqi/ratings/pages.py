@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.models import Rating
 from huiqi.public.service import measure_titles
@@ -66,12 +67,13 @@ def rectifications(request: Request, who: CallerDep, actor: Actor, session: Db) 
 
 @router.get("/ratings/rectifications.xlsx")
 def rectifications_xlsx(actor: Actor, session: Db) -> Response:
-    titles = measure_titles(session)
-    rows = [[r.id, r.application_id, r.uscc, f"措施{r.measure} {titles.get((r.policy_id, r.measure), '')}".strip(),
+    titles, numbers = measure_titles(session), catalogue.numbers(session)
+    rows = [[r.id, r.application_id, r.uscc, numbers.get(r.policy_id, r.policy_id),
+             f"措施{r.measure} {titles.get((r.policy_id, r.measure), '')}".strip(),
              service.LEVELS[r.level], r.comment or "", r.due_on, r.answer or "", r.recheck_reason or "",
              r.recheck_result or ""] for r in service.rectifications(session, actor=actor)]
-    return download(Table("差评整改", ["编号", "申报", "统一社会信用代码", "措施", "评价", "意见", "整改期限", "答复",
-                                    "复核申请", "复核结论"], rows), "差评整改.xlsx")
+    return download(Table("差评整改", ["编号", "申报", "统一社会信用代码", "政策", "措施", "评价", "意见", "整改期限",
+                                    "答复", "复核申请", "复核结论"], rows), "差评整改.xlsx")
 
 
 @router.post("/ratings/{rating_id}/answer", response_model=None)
