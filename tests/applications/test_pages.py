@@ -235,3 +235,19 @@ async def test_a_draft_says_what_submission_would_refuse(browser, session, peopl
     with clock.pinned(date(2031, 1, 6)):
         preview = _preview((await alice.get(url)).text)
     assert "现在提交将不被受理：申报批次「" in preview and "已于 2030-12-31 截止，不能再提交" in preview, preview
+
+
+async def test_a_draft_whose_stored_facts_the_rules_cannot_read_still_opens(browser, session, people) -> None:
+    """A fact stored before the reference data changed (here a region code that is no longer one) makes the rules
+    refuse the case: the draft's page still opens and says why, instead of failing."""
+    from huiqi.applicants import repository
+
+    alice = browser(people.alice)
+    with clock.pinned(date(2025, 9, 1)):
+        url = await _new(alice, session, "100")
+        repository.current_profile(session, repository.by_uscc(session, people.alice.uscc).id).region = "219999"
+        session.flush()
+        page = await alice.get(url)
+    assert page.status_code == 200
+    shown = page.text[page.text.index('id="preview"'):]
+    assert shown.startswith('id="preview">本单位登记的信息无法按现行规则判断，提交将不被受理：'), shown[:300]

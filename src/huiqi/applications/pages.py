@@ -146,9 +146,13 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     may_rate = actor.role == Role.ENTERPRISE and application.state in ratings.FINISHED and rated is None
     payee = offers.needs_payee(session, application.id)
     if editable:
-        preview = judge(session, application, on=clock.today())
-        context |= {"preview": preview, "higher": preview.higher(application),
-                    "refused": _refused_now(session, application, preview)}
+        try:
+            preview = judge(session, application, on=clock.today())
+        except InputError as error:  # a stored fact the rules no longer read: submission would say the same
+            context["unreadable"] = error.message
+        else:
+            context |= {"preview": preview, "higher": preview.higher(application),
+                        "refused": _refused_now(session, application, preview)}
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
