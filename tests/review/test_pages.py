@@ -232,3 +232,19 @@ async def test_the_review_page_shows_both_ceilings_where_support_was_received_el
     text = (await browser(people.most).get(f"/review/{app.id}")).text
     assert "上限：600 万元" in text
     assert "措施上限 1000 万元，扣除已获我省其他政策支持 400 万元，差额补足" in text
+
+
+async def test_the_page_opens_when_the_stored_facts_no_longer_pass_the_rules(browser, session, people,
+                                                                             tmp_path) -> None:
+    """The applicant's stored region stopped being a code (reference data changed): the review page still opens,
+    with the submission's trace, and says why today's check cannot run and approval must wait."""
+    from huiqi.applicants import repository
+
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=ON, store=tmp_path)
+    step(session, "pass_city", people.shenyang, app, on=ON)
+    repository.current_profile(session, repository.by_uscc(session, ALICE_USCC).id).region = "219999"
+    session.flush()
+    page = await browser(people.miit).get(f"/review/{app.id}")
+    assert page.status_code == 200
+    assert "申报单位登记的信息无法按现行规则复核：" in page.text and "（更正后方可批准）" in page.text
+    assert 'id="today"' not in page.text

@@ -18,6 +18,7 @@ from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.applications.views import describe
 from huiqi.catalogue import service as catalogue
+from huiqi.errors import InputError
 from huiqi.funding import repository as funding
 from huiqi.labels import stacking_text
 from huiqi.models import (
@@ -158,8 +159,12 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         result=result, alternatives=alternatives, others=_others(session, actor, app),
         grant=funding.grant_for_application(session, app.id), materials=application_rows.materials(session, app.id),
         timeline=transitions.of_application(session, app.id), steps=allowed(app.state, actor.role),
-        announcement=batch, budget=budget,
-        today=judge(session, app, on=today) if app.state in JUDGED_AGAIN else None)
+        announcement=batch, budget=budget)
+    if app.state in JUDGED_AGAIN:
+        try:
+            found.today = judge(session, app, on=today)
+        except InputError as error:  # a stored fact the rules no longer read: approval will say the same
+            found.notices.append(f"申报单位登记的信息无法按现行规则复核：{error.message}（更正后方可批准）")
     found.warnings = _warnings(found, catalogue.numbers(session))
     found.status = status_of(app, batch, today)  # the batch read above: not looked up again
     found.source, found.verifiable = source_of(session, app.matter_id)
