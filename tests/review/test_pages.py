@@ -246,5 +246,6 @@ async def test_the_page_opens_when_the_stored_facts_no_longer_pass_the_rules(bro
     session.flush()
     page = await browser(people.miit).get(f"/review/{app.id}")
     assert page.status_code == 200
-    assert "申报单位登记的信息无法按现行规则复核：" in page.text and "（更正后方可批准）" in page.text
+    assert "申报单位登记的信息无法按现行规则复核：注册地（行政区划代码）：" in page.text
+    assert "（更正后方可批准）" in page.text
     assert 'id="today"' not in page.text

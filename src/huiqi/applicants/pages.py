@@ -85,7 +85,11 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
     applicant = repository.by_uscc(session, uscc)
     profile = repository.current_profile(session, applicant.id) if applicant else None
     matters = repository.matters(session, applicant.id) if applicant else []
-    answer = service.answer_for(session, actor=actor, uscc=uscc) if applicant else None
+    answer, unreadable = None, None
+    try:
+        answer = service.answer_for(session, actor=actor, uscc=uscc) if applicant else None
+    except InputError as error:  # a stored fact the rules no longer read (a code of a withdrawn policy): said below
+        unreadable = service.unreadable(session, applicant.id, error) if applicant else error.message
     keys = {m.id: m.key for m in matters}
     applied: dict[str, list] = {}  # a matter's applications so far: no second draft is offered for it
     for application in applications.listed(session, actor=actor):
@@ -105,7 +109,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=answer, titles={m.key: m for m in matters}, applied=applied, status_of=status,
-                top_ups=top_ups, top_up_open=top_up_open,
+                top_ups=top_ups, top_up_open=top_up_open, unreadable=unreadable,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),

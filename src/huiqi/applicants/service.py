@@ -1,5 +1,6 @@
 """Record applicants' profiles (as new versions) and matters; build the case the rules read."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,7 @@ from huiqi.audit import service as audit
 from huiqi.audit.service import plain
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.labels import measure_cited
+from huiqi.labels import field_label, measure_cited
 from huiqi.models import Applicant, ApplicantProfile, Matter, User
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
@@ -70,9 +71,8 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
 def _claims(session: Session, applicant: Applicant) -> set[tuple[str, str, int]]:
     """(matter, policy, measure) the rules keep for the applicant's record today (after 从高不重复)."""
     day = clock.today()
-    try:
-        case, _ = case_for(session, applicant=applicant, as_of=day)
-    except InputError:
+    case = readable_case(session, applicant=applicant, as_of=day)
+    if case is None:
         return set()
     return {(g.matter, g.policy, g.measure) for g in match(case, catalogue.published(session), day).grants}
 
@@ -164,6 +164,30 @@ def case_for(session: Session, *, applicant: Applicant, as_of: date) -> tuple[Ca
     """The case the rules read, and its plain JSON (kept with the application)."""
     data = case_data(session, applicant=applicant, as_of=as_of)
     return read_case(data, catalogue.codes(session)), data
+
+
+def readable_case(session: Session, *, applicant: Applicant, as_of: date) -> Case | None:
+    """The case of an applicant whose stored record the rules can read today, else None: a fact stored under
+    rules that changed since (a code of a withdrawn policy, a region code no longer valid) waits for the
+    enterprise to correct it, where it is told (its page), rather than stopping work done for everyone at once."""
+    try:
+        return case_for(session, applicant=applicant, as_of=as_of)[0]
+    except InputError:
+        return None
+
+
+def unreadable(session: Session, applicant_id: int, error: InputError) -> str:
+    """Why the rules cannot read an applicant's stored record, as its owner reads it: each fact by its label, each
+    matter by the enterprise's own name for it (the case lists the matters in the record's order)."""
+    keys = [m.key for m in repository.matters(session, applicant_id) if m.source != "withdrawn"]
+    said = []
+    for path, reason in error.problems:
+        found = re.fullmatch(r"matters\[(\d+)\]\.?(.*)", path)
+        if found and int(found[1]) < len(keys):
+            said.append(f"事项「{keys[int(found[1])]}」{field_label(found[2]) if found[2] else ''}：{reason}")
+        else:
+            said.append(f"{field_label(path)}：{reason}")
+    return "；".join(said)
 
 
 def get_applicant(session: Session, *, actor: User, uscc: str) -> tuple[Applicant, list[ApplicantProfile]]:

@@ -149,7 +149,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
         try:
             preview = judge(session, application, on=clock.today())
         except InputError as error:  # a stored fact the rules no longer read: submission would say the same
-            context["unreadable"] = error.message
+            context["unreadable"] = applicant_service.unreadable(session, application.applicant_id, error)
         else:
             context |= {"preview": preview, "higher": preview.higher(application),
                         "refused": _refused_now(session, application, preview)}

@@ -111,9 +111,10 @@ def compare(before: list[Policy], after: list[Policy], cases: list, as_of: date)
 
 
 def database_cases(session: Session, as_of: date) -> list:
-    """Every applicant of the record as a case (its current profile and all its matters)."""
-    return [applicant_service.case_for(session, applicant=a, as_of=as_of)[0]
-            for a, _ in applicants.current_profiles(session)]
+    """Every applicant of the record as a case (its current profile and all its matters) that the rules can read."""
+    found = (applicant_service.readable_case(session, applicant=a, as_of=as_of)
+             for a, _ in applicants.current_profiles(session))
+    return [case for case in found if case is not None]
 
 
 def population(path: Path, before: list[Policy], after: list[Policy], as_of: date) -> PopulationChange:

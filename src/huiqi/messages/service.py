@@ -184,7 +184,10 @@ def _closing(session: Session, day: date) -> int:
         users = enterprise_users(session, applicant.uscc)
         if not users:
             continue
-        answer = match(applicant_service.case_for(session, applicant=applicant, as_of=day)[0], policies, day)
+        case = applicant_service.readable_case(session, applicant=applicant, as_of=day)
+        if case is None:
+            continue
+        answer = match(case, policies, day)
         for grant in answer.grants:
             found = closing.get((grant.policy, grant.measure))
             matter = applicants.matter(session, applicant.id, grant.matter)

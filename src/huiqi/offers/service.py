@@ -49,7 +49,9 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
         return 0
     made, stacks, numbers = 0, stacks_of(policies), {p.id: p.number for p in policies}
     for applicant in {a.id: a for a in touched}.values():
-        case, _ = applicant_service.case_for(session, applicant=applicant, as_of=day)
+        case = applicant_service.readable_case(session, applicant=applicant, as_of=day)
+        if case is None:
+            continue
         answer = match(case, policies, day)
         for grant in answer.grants:
             found = open_by.get((grant.policy, grant.measure))

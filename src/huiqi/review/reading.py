@@ -14,6 +14,7 @@ from huiqi import clock
 from huiqi.announcements import repository as announcements
 from huiqi.announcements.service import standing, status_of
 from huiqi.applicants import repository as applicants
+from huiqi.applicants.service import unreadable
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.applications.views import describe
@@ -164,7 +165,8 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         try:
             found.today = judge(session, app, on=today)
         except InputError as error:  # a stored fact the rules no longer read: approval will say the same
-            found.notices.append(f"申报单位登记的信息无法按现行规则复核：{error.message}（更正后方可批准）")
+            found.notices.append(f"申报单位登记的信息无法按现行规则复核：{unreadable(session, app.applicant_id, error)}"
+                                 "（更正后方可批准）")
     found.warnings = _warnings(found, catalogue.numbers(session))
     found.status = status_of(app, batch, today)  # the batch read above: not looked up again
     found.source, found.verifiable = source_of(session, app.matter_id)
