@@ -56,3 +56,17 @@ def test_work_for_everyone_goes_on_for_the_others(session, people, orphaned) -> 
     cases = database_cases(session, date(2025, 9, 2))
     assert people.bob.uscc in {c.applicant.uscc for c in cases}
     assert people.alice.uscc not in {c.applicant.uscc for c in cases}
+
+
+@pytest.mark.anyio
+async def test_the_admin_is_told_before_withdrawing_which_recorded_matters_it_leaves_behind(browser, session,
+                                                                                           people) -> None:
+    draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="second-policy.yaml")
+    catalogue.publish(session, actor=SYSTEM, version_id=draft.id)
+    applicant_service.save_matter(session, actor=people.alice, uscc=people.alice.uscc, matter={
+        "id": "t1", "type": "project", "codes": ["test_pilot"], "investment": 1_000_000, "date": "2025-03-01"})
+    page = (await browser(people.admin).get("/admin/policies")).text
+    told = page[page.index(f'id="left-behind-{draft.id}"'):]
+    assert told.startswith(f'id="left-behind-{draft.id}">撤回后，测试试点项目事项不再被识别'), told[:300]
+    assert "已登记的事项中有 1 个属于这些类别" in told[:300]
+    assert page.count('id="left-behind-') == 1, "35号's codes are all known to the other policy in force too"

@@ -28,6 +28,7 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
     require_role(actor, Role.ADMIN, doing="管理政策目录")  # the page's forms change the catalogue (auditors: the API)
     return page(request, "admin/policies.html", who, status_code=status_code,
                 files=service.policy_files(session, actor=actor), kinds=KINDS, person=namer(session),
+                left_behind=catalogue.left_behind(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
 

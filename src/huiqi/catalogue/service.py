@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from threading import Lock
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from huiqi.db import utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.messages import subscriptions
-from huiqi.models import PolicyVersion, User
+from huiqi.models import Matter, PolicyVersion, User
 from huiqi.rules.case import register_codes
 from huiqi.rules.loader import load_text
 from huiqi.rules.policy import CodeInfo, Measure, Policy
@@ -67,6 +68,22 @@ def published(session: Session) -> list[Policy]:
             if len(_in_force) > 16:
                 _in_force.clear()
             _in_force[key] = found
+    return found
+
+
+def left_behind(session: Session) -> dict[int, tuple[list[str], int]]:
+    """For each published version whose policy defines matter codes that no other policy in force knows: those
+    codes, by their names, and how many recorded matters carry one. Withdrawing it leaves those matters unreadable
+    to the rules until their enterprises change them (their page says so)."""
+    rows = repository.in_force(session)
+    mine = {vid: _policy(session, vid, digest) for vid, _, digest in rows}
+    found: dict[int, tuple[list[str], int]] = {}
+    for vid, policy in mine.items():
+        others = {code for other, p in mine.items() if other != vid for code in p.codes}
+        own = {code: info.label for code, info in policy.codes.items() if code not in others}
+        if own:
+            carried = session.scalars(select(Matter.codes).where(Matter.source != "withdrawn"))
+            found[vid] = ([own[c] for c in sorted(own)], sum(1 for codes in carried if set(codes or []) & set(own)))
     return found
 
 
