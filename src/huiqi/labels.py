@@ -104,9 +104,9 @@ def measure_cited(measure: object, policy_id: str | None, numbers: Mapping[str, 
     """A measure as a message cites it: 措施N, after its policy's document number where more than one policy is in
     force (``numbers``: each one's, by id), since each policy has a measure N of its own.
 
-    >>> measure_cited(5, "ln-2022-35", {"ln-2022-35": "辽政办〔2022〕35号"})
+    >>> measure_cited(5, "a", {"a": "辽政办〔2022〕35号"})
     '措施5'
-    >>> measure_cited(5, "t", {"ln-2022-35": "辽政办〔2022〕35号", "t": "测试〔2024〕1号"})
+    >>> measure_cited(5, "b", {"a": "辽政办〔2022〕35号", "b": "测试〔2024〕1号"})
     '测试〔2024〕1号措施5'
     """
     return f"{policy_cited(policy_id, numbers)}措施{measure}"
@@ -120,9 +120,9 @@ def stacking_text(excluded_by: object, excluded_by_policy: str | None, policy: s
     """Why 从高不重复 sets a result aside, as people read it ('' when it does not). The measure kept is cited with
     its policy's document number when it is another policy's: a measure number alone would name the wrong one.
 
-    >>> stacking_text(5, "ln-2022-35", "ln-2022-35", {}), stacking_text(None, None, "ln-2022-35", {})
+    >>> stacking_text(5, "a", "a", {}), stacking_text(None, None, "a", {})
     ('从高：由措施5支持', '')
-    >>> stacking_text(5, "ln-2022-35", "demo", {"ln-2022-35": "辽政办〔2022〕35号"})
+    >>> stacking_text(5, "a", "b", {"a": "辽政办〔2022〕35号"})
     '从高：由辽政办〔2022〕35号措施5支持'
     >>> stacking_text("other_support", None, "demo", {})
     '已获我省其他政策支持不低于本措施上限，不再重复支持'
