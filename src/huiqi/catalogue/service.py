@@ -78,12 +78,15 @@ def left_behind(session: Session) -> dict[int, tuple[list[str], int]]:
     rows = repository.in_force(session)
     mine = {vid: _policy(session, vid, digest) for vid, _, digest in rows}
     found: dict[int, tuple[list[str], int]] = {}
+    carried: list[set[str]] | None = None  # every recorded matter's codes, read once if any version needs them
     for vid, policy in mine.items():
         others = {code for other, p in mine.items() if other != vid for code in p.codes}
         own = {code: info.label for code, info in policy.codes.items() if code not in others}
         if own:
-            carried = session.scalars(select(Matter.codes).where(Matter.source != "withdrawn"))
-            found[vid] = ([own[c] for c in sorted(own)], sum(1 for codes in carried if set(codes or []) & set(own)))
+            if carried is None:
+                carried = [set(codes or []) for codes in
+                           session.scalars(select(Matter.codes).where(Matter.source != "withdrawn"))]
+            found[vid] = ([own[c] for c in sorted(own)], sum(1 for codes in carried if codes & own.keys()))
     return found
 
 
