@@ -70,3 +70,8 @@ async def test_the_admin_is_told_before_withdrawing_which_recorded_matters_it_le
     assert told.startswith(f'id="left-behind-{draft.id}">撤回后，测试试点项目事项不再被识别'), told[:300]
     assert "已登记的事项中有 1 个属于这些类别" in told[:300]
     assert page.count('id="left-behind-') == 1, "35号's codes are all known to the other policy in force too"
+    applicant_service.save_matter(session, actor=people.alice, uscc=people.alice.uscc, matter={
+        "id": "t1", "type": "project", "codes": ["smart_manufacturing"], "investment": 1_000_000, "date": "2025-03-01"})
+    page = (await browser(people.admin).get("/admin/policies")).text
+    told = page[page.index(f'id="left-behind-{draft.id}"'):]
+    assert "目前没有已登记的事项属于这些类别。" in told[:300], told[:300]
