@@ -41,6 +41,14 @@ async def test_the_enterprise_page_opens_and_says_what_cannot_be_read(browser, p
     assert said.startswith('id="unreadable">本单位登记的信息无法按现行规则判断：事项「t1」事项代码：'), said[:400]
     assert "test_pilot" in said[:400] and "matters[" not in said[:400], "the matter by its name, not its index"
     assert "h1" in page.text, "the matters are listed, so the one in question can be changed"
+    form = (await browser(people.alice).get("/me?matter=t1")).text
+    assert 'value="t1"' in form, "the matter opens in the form"
+    changed = await browser(people.alice).post("/me/matters", data={
+        "key": "t1", "matters-0-codes": "smart_manufacturing", "matters-0-investment": "100",
+        "matters-0-date": "2025-03-01"})
+    assert changed.status_code == 303, changed.text
+    again = (await browser(people.alice).get("/me")).text
+    assert 'id="unreadable"' not in again and 'id="claims"' in again, "changed, the record is read again"
 
 
 def test_work_for_everyone_goes_on_for_the_others(session, people, orphaned) -> None:
