@@ -85,7 +85,10 @@ def _known(session: Session, actor: User, matters: list[Matter]) -> tuple[dict[s
     """The codes in force, and each matter's grant (the measure and ceiling its stored facts reach today)."""
     if not matters:
         return {}, {}
-    answer = applicant_service.answer_for(session, actor=actor, uscc=actor.uscc or "")
+    try:
+        answer = applicant_service.answer_for(session, actor=actor, uscc=actor.uscc or "")
+    except InputError:  # a stored fact the rules no longer read (本单位 says which): the matters without their reach
+        return catalogue.codes(session), {}
     return catalogue.codes(session), {g.matter: g for g in answer.grants}
 
 
