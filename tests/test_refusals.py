@@ -66,6 +66,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/calculator/share"): EVERYONE,
     ("GET", "/calculator/shared/{share_id}"): EVERYONE,
     ("GET", "/announcements"): EVERYONE,
+    ("GET", "/announcements.xlsx"): EVERYONE,
     ("GET", "/whitelist"): EVERYONE,
     ("GET", "/whitelist/{number}.xlsx"): EVERYONE,
     ("GET", "/login"): EVERYONE,

@@ -53,3 +53,17 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     set_today(date(2025, 10, 9))
     step(session, "object", people.miit, app, on=date(2025, 10, 9), reasons="证书存疑")
     assert "示例科技" not in (await public.get("/announcements")).text, "a batch left empty is not shown"
+
+
+async def test_the_public_downloads_every_announcement_as_excel(browser, session, people, tmp_path) -> None:
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 proposed=900_000, store=tmp_path)
+    page = (await browser(None).get("/announcements")).text
+    assert 'href="/announcements.xlsx"' in page
+    got = await browser(None).get("/announcements.xlsx")
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    row = dict(zip(rows[1], rows[2], strict=True))
+    assert row["申报单位"] == "示例科技有限公司" and row["政策"] == "辽政办〔2022〕35号"
+    assert row["措施"] == "措施3 培育中小企业" and row["拟支持金额（万元）"] == 90
+    assert row["状态"] in ("公示未开始", "公示中", "公示期满，待批准") and len(rows) == 3

@@ -16,7 +16,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.departments.contacts import objection_contacts
 from huiqi.errors import InputError
-from huiqi.labels import Problem
+from huiqi.labels import Problem, measure_label
 from huiqi.public import calculator, service, shared
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
@@ -24,6 +24,7 @@ from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.questions import AdvisedAnswer
 from huiqi.web.deps import CallerDep, Db, SentForm
+from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
@@ -154,6 +155,19 @@ def districts(request: Request, who: CallerDep, district_field: FieldName, city_
 def announcements_page(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     return page(request, "public/announcements.html", who, batches=announcements.public_listing(session),
                 titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts())
+
+
+@router.get("/announcements.xlsx")
+def announcements_download(session: Db) -> Response:
+    """Every 公示 on the page, one row per item, for whoever wants to check or keep it (public, no sign-in)."""
+    titles, numbers, today = service.measure_titles(session), catalogue.numbers(session), clock.today()
+    rows = [[b.id, b.title, b.department or "", b.starts_on, b.ends_on, b.working_days, e.applicant, e.uscc,
+             numbers.get(e.policy_id, e.policy_id), measure_label(e.measure, titles.get((e.policy_id, e.measure))),
+             e.amount_proposed, b.status_of(e, today)]
+            for b in announcements.public_listing(session) for e in b.entries]
+    table = Table("公示", ["批次", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "申报单位",
+                         "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
+    return download(table, f"公示-{today.isoformat()}.xlsx")
 
 
 @router.get("/whitelist", response_class=HTMLResponse)
