@@ -168,6 +168,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/offers/{offer_id}/confirm"): {"department"},
     ("POST", "/api/v1/offers/{offer_id}/set-aside"): WHITELIST,
     ("GET", "/offers/pending"): WHITELIST,
+    ("GET", "/offers/pending.xlsx"): WHITELIST | {"auditor"},
     ("POST", "/offers/{offer_id}/confirm"): {"department"},
     ("POST", "/offers/{offer_id}/set-aside"): WHITELIST,
     ("POST", "/review/{application_id}/verify-matter"): {"city", "department"},

@@ -98,3 +98,27 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
     assert (m2["confirmed"], m2["paid"], m2["paid_amount"]) == (1, 1, 900_000)
     m3 = next(r for r in stats if "措施3" in r["key"])
     assert (m3["accepted"], m3["paid"], m3["paid_amount"]) == (1, 1, offer["ceiling"])
+
+
+async def test_the_offers_awaiting_confirmation_export_to_excel(client, browser, session, people, set_today) -> None:
+    import io
+
+    import openpyxl
+
+    set_today(date(2025, 9, 1))
+    admin, most = bearer(session, people.admin), bearer(session, people.most)
+    assert (await client.post("/api/v1/rounds", headers=admin, json={
+        "policy": "ln-2022-35", "title": "2025年度（导出）", "opens_on": "2025-09-01", "closes_on": "2025-12-31",
+        "measures": [{"measure": 2, "mode": "direct"}]})).status_code == 201
+    assert (await client.post("/api/v1/lists", headers=most, json={
+        "code": "gazelle", "level": "provincial", "document": "辽科发〔2025〕测试号", "published_on": "2025-06-01",
+        "rows": [{"uscc": BOB_USCC, "name": "大连数据有限公司"}]})).status_code == 201
+    page = (await browser(people.most).get("/offers/pending")).text
+    assert 'href="/offers/pending.xlsx"' in page
+    got = await browser(people.most).get("/offers/pending.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    row = dict(zip(rows[1], rows[2], strict=True))
+    assert row["统一社会信用代码"] == BOB_USCC and row["政策"] == "辽政办〔2022〕35号"
+    assert row["措施"].startswith("措施2 ")
+    assert row["可获支持上限（万元）"] == 100 and len(rows) == 3
+    assert (await browser(people.alice).get("/offers/pending.xlsx")).status_code == 403

@@ -4,33 +4,42 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.applicants import repository as applicants
 from huiqi.catalogue import service as catalogue
+from huiqi.labels import measure_label
+from huiqi.models import User
 from huiqi.offers import service
 from huiqi.public.service import measure_titles
 from huiqi.rounds import service as rounds
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 
 
-def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
-    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="确认免申即享")  # its forms confirm (auditors: the API)
-    found = service.pending(session, actor=actor)
-    codes = catalogue.codes(session)
-    rows = []
-    for o in found:
+def _rows(session: Session, actor: User) -> list[dict]:
+    """The offers awaiting the actor's confirmation, each with its unit's name and its recognition."""
+    codes, rows = catalogue.codes(session), []
+    for o in service.pending(session, actor=actor):
         matter = next((m for m in applicants.matters(session, o.applicant_id) if m.id == o.matter_id), None)
         profile = applicants.current_profile(session, o.applicant_id)
         label = codes[matter.codes[0]].label if matter and matter.codes and matter.codes[0] in codes else ""
         rows.append({"offer": o, "name": profile.name if profile else o.uscc, "matter": label,
                      "on": matter.date if matter else None})
+    return rows
+
+
+def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="确认免申即享")  # its forms confirm (auditors: the API)
+    rows = _rows(session, actor)
     return page(request, "offers/pending.html", who, status_code=status_code, rows=rows,
                 titles=measure_titles(session), problems=context.pop("problems", []), **context)
 
@@ -60,6 +69,19 @@ def direct_page(request: Request, who: CallerDep, session: Db) -> Response:
     batches = [b for b in announcements.public_listing(session)
                if any(e.application_id in confirmed for e in b.entries)]
     return page(request, "offers/direct.html", who, measures=measures, batches=batches, confirmed=confirmed)
+
+
+@router.get("/offers/pending.xlsx")
+def pending_download(actor: Actor, session: Db) -> Response:
+    """The offers awaiting confirmation, to check against the published list (departments, admins, auditors)."""
+    titles, numbers = measure_titles(session), catalogue.numbers(session)
+    rows = [[r["offer"].id, r["name"], r["offer"].uscc, r["matter"], r["on"],
+             numbers.get(r["offer"].policy_id, r["offer"].policy_id),
+             measure_label(r["offer"].measure, titles.get((r["offer"].policy_id, r["offer"].measure))),
+             r["offer"].ceiling] for r in _rows(session, actor)]
+    table = Table("待确认的免申即享", ["编号", "单位", "统一社会信用代码", "认定", "认定日期", "政策", "措施",
+                                  "可获支持上限"], rows, money={"可获支持上限"})
+    return download(table, f"免申即享待确认-{clock.today().isoformat()}.xlsx")
 
 
 @router.get("/offers/pending", response_class=HTMLResponse)
