@@ -148,6 +148,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/admin/policies/{version_id}/withdraw"): ADMIN,
     ("POST", "/admin/policies"): ADMIN,
     ("GET", "/admin/policies/{version_id}/diff"): ADMIN,
+    ("GET", "/admin/policies/{version_id}/diff.xlsx"): ADMIN,
     ("POST", "/admin/policies/{version_id}/edit"): ADMIN,
     ("POST", "/admin/policies/{version_id}/publish"): ADMIN,
     ("POST", "/admin/policies/{version_id}/withdraw"): ADMIN,

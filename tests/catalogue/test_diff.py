@@ -50,3 +50,18 @@ async def test_the_page_shows_the_diff_with_its_chart(browser, session, people, 
     assert response.status_code == 200 and "发布前比较" in response.text and "data-charts" in response.text
     assert '<td data-label="措施">措施3 培育中小企业</td>' in response.text  # cited as every list cites them
     assert (await browser(people.alice).get(f"/admin/policies/{changed.id}/diff")).status_code == 403
+
+
+@pytest.mark.anyio
+async def test_the_diff_exports_to_excel(browser, session, people, changed) -> None:
+    import io
+
+    import openpyxl
+
+    with clock.pinned(date(2025, 6, 30)):
+        got = await browser(people.admin).get(f"/admin/policies/{changed.id}/diff.xlsx")
+    assert got.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    m3 = dict(zip(rows[1], next(r for r in rows[2:] if r[1] == "措施3 培育中小企业"), strict=True))
+    assert m3["政策"] == "辽政办〔2022〕35号" and m3["变化（元）"] == 500_000 and m3["变化（万元）"] == 50
+    assert (await browser(people.alice).get(f"/admin/policies/{changed.id}/diff.xlsx")).status_code == 403

@@ -17,6 +17,7 @@ from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -91,6 +92,21 @@ def diff_page(request: Request, who: CallerDep, actor: Actor, session: Db, versi
                         {"name": "新版本", "data": [float(wan(m.granted_after)) for m in found.measures]}]}
     return page(request, "admin/policy_diff.html", who, diff=found, row=row,
                 charts=json.dumps([chart], ensure_ascii=False))
+
+
+@router.get("/admin/policies/{version_id}/diff.xlsx")
+def diff_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
+    """The comparison before publication, measure by measure, as a workbook to circulate."""
+    found, row = catalogue.diff_of(session, actor=actor, version_id=version_id), catalogue.get(session, version_id,
+                                                                                               actor=actor)
+    numbers = catalogue.numbers(session) | {row.policy_id: row.number}
+    rows = [[numbers.get(m.policy, m.policy), measure_label(m.measure, m.title), m.became_eligible,
+             m.no_longer_eligible, m.became_undetermined, m.unchanged, m.granted_before, m.granted_after,
+             m.cost_change] for m in found.measures]
+    table = Table(f"发布前比较（版本 {version_id}，{found.as_of}，{found.applicants} 家申报单位）",
+                  ["政策", "措施", "新变为符合", "不再符合", "变为待定", "不变", "现行上限合计", "新版本上限合计",
+                   "变化"], rows, money={"现行上限合计", "新版本上限合计", "变化"})
+    return download(table, f"发布前比较-版本{version_id}.xlsx")
 
 
 @router.post("/admin/policies/{version_id}/publish", response_model=None)
