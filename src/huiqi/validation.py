@@ -120,6 +120,16 @@ _CONTROLS = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0x7F}
 _CONTROL_TABLE = {c: None for c in _CONTROLS}
 
 
+def digits(text: str) -> bool:
+    """Whether ``text`` is one or more of the digits 0-9 and nothing else. ``str.isdigit`` also takes ² and other
+    digit-like characters that ``int()`` refuses (a 500) or reads as numbers no form means (٣).
+
+    >>> digits("2025"), digits("²"), digits("٣"), digits(""), digits(" 1")
+    (True, False, False, False, False)
+    """
+    return text.isascii() and text.isdigit()
+
+
 def control_reason(value: str) -> str | None:
     """Why ``value`` cannot be stored as text, or None when it can.
 

@@ -76,6 +76,8 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
     bad = await client.post(f"/api/v1/offers/payee/{app}", headers=bob,
                             json={"bank": "测试银行", "account": "12ab5678"})
     assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "银行账号"
+    odd = await client.post(f"/api/v1/offers/payee/{app}", headers=bob, json={"bank": "测试银行", "account": "²" * 8})
+    assert odd.status_code == 422 and odd.json()["problems"][0]["field"] == "银行账号"
     payee = await client.post(f"/api/v1/offers/payee/{app}", headers=bob,
                               json={"bank": "中国工商银行大连分行", "account": "6222 0000 1234 5678"})
     assert payee.status_code == 200, payee.text

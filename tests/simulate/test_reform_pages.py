@@ -135,6 +135,9 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     assert rows[-1][0] == "合计" and rows[-1][3] == total.a
     same = await finance.get(f"/simulate/reforms/compare?a={a}&b={a}")
     assert same.status_code == 422 and "请选择与方案A不同的方案" in same.text
+    for odd in ("²", "٣", "1²"):  # digits to str.isdigit, not numbers to int(): a 500 before (the API fuzz found it)
+        refused = await finance.get("/api/v1/reforms/compare", params={"a": odd, "b": str(b)})
+        assert refused.status_code == 422 and refused.json()["problems"][0]["field"] == "方案A", refused.text
 
 
 def _chosen(html: str) -> tuple[int, int]:

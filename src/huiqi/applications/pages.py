@@ -31,6 +31,7 @@ from huiqi.rules.policy import CodeInfo
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import digits
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -125,7 +126,7 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
     form = {k: str(sent.get(k) or "").strip() for k in ("matter", "measure", "amount")}
     try:
         round_id, _, number = form["measure"].partition("/")
-        if not number.isdigit() or not 1 <= int(number) <= 999 or not round_id.isdigit() or len(round_id) > 9:
+        if not digits(number) or not 1 <= int(number) <= 999 or not digits(round_id) or len(round_id) > 9:
             raise InputError([("measure", "请选择一个开放中的批次和措施")])
         amount = parse_wan(form["amount"] or "", "amount") if form["amount"] else None
         if amount is None:

@@ -18,6 +18,7 @@ from huiqi.labels import measure_label
 from huiqi.models import User
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
+from huiqi.validation import digits
 from huiqi.web.deps import Actor, Caller, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -65,12 +66,12 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
     if "/" in measure:  # the form's ``policy/number``
         policy_id, _, measure = measure.partition("/")
     chosen = policy_id or next((v.partition("/")[0] for v, _, _ in _measures(session)), "")
-    shown = int(year) if year.strip().isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
+    shown = int(year) if digits(year.strip()) and 2000 <= int(year) <= 2100 else clock.today().year
 
     def act() -> None:
-        if not year.strip().isdigit():
+        if not digits(year.strip()):
             raise InputError([("year", "请选择年度")])
-        if not measure.strip().isdigit():
+        if not digits(measure.strip()):
             raise InputError([("measure", "请选择措施")])
         funding.set_budget(session, actor=actor, year=int(year), policy_id=chosen, measure=int(measure),
                            amount=yuan_of_wan(amount))

@@ -34,6 +34,7 @@ from huiqi.rules.match import match
 from huiqi.rules.stacking import stacks_of
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import digits
 from huiqi.workflow.judgement import left_to_grant
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
@@ -226,7 +227,7 @@ def confirm_payee(session: Session, *, actor: User, application_id: int, bank: s
     problems = []
     if not bank or len(bank) > 100 or any(ord(c) < 32 for c in bank):
         problems.append(("开户银行", "请填写开户银行（不超过 100 个字）"))
-    if not account.isdigit() or not 8 <= len(account) <= 32:
+    if not digits(account) or not 8 <= len(account) <= 32:
         problems.append(("银行账号", "应为 8 至 32 位数字"))
     if problems:
         raise InputError(problems)

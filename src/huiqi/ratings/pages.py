@@ -12,6 +12,7 @@ from huiqi.models import Rating
 from huiqi.public.service import measure_titles
 from huiqi.ratings import service
 from huiqi.users.names import namer
+from huiqi.validation import digits
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -34,7 +35,7 @@ def rate(request: Request, who: CallerDep, actor: Actor, session: Db, applicatio
          level: Annotated[str, Form(max_length=1)] = "",
          comment: Annotated[str, Form(max_length=500)] = "") -> Response:
     def act():
-        if not level.isdigit():
+        if not digits(level):
             raise InputError([("评价", "请选择一个评价等级")])
         return service.rate(session, actor=actor, application_id=application_id, level=int(level), comment=comment)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from huiqi.errors import InputError
 from huiqi.money import MAX_YUAN, parse_wan
+from huiqi.validation import digits
 from huiqi.workflow.runner import MAX_REASONS
 from huiqi.workflow.states import Action
 
@@ -49,7 +50,7 @@ def whole_number(text: str | None, field: str, low: int, high: int) -> int | Non
     text = (text or "").strip()
     if not text:
         return None
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not digits(text) or not low <= int(text) <= high:
         raise InputError([(field, f"应为 {low}–{high} 的整数")])
     return int(text)
 

@@ -12,6 +12,7 @@ from huiqi.errors import InputError
 from huiqi.money import parse_wan
 from huiqi.rounds import service
 from huiqi.users.roles import Role
+from huiqi.validation import digits
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -45,7 +46,7 @@ def _int(field: str, text: str, default: int) -> int:
     text = text.strip()
     if not text:
         return default
-    if not text.isdigit() or len(text) > 3:
+    if not digits(text) or len(text) > 3:
         raise InputError([(field, "应为整数")])
     return int(text)
 
@@ -66,7 +67,7 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
         measures = []
         for text in chosen:
-            if not text.isdigit() or len(text) > 3:
+            if not digits(text) or len(text) > 3:
                 raise InputError([("措施", "请选择措施")])
             budget_text = str(sent.get(f"budget-{values['policy']}-{text}") or "").strip()
             budget = parse_wan(budget_text, f"措施{text}·预算") if budget_text else None

@@ -23,6 +23,7 @@ from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
 from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, Reform, apply_reform
 from huiqi.users.scope import require_role
+from huiqi.validation import digits
 
 SOURCE = "财政测算页面"  # the source a change made on the page is recorded with
 UNITS = {"money": "万元", "rate": "%", "date": "", "int": ""}
@@ -211,7 +212,7 @@ def pair(a: str | None, b: str | None) -> tuple[int, int]:
     found = []
     ids = []
     for field, label, text in (("a", "方案A", a), ("b", "方案B", b)):
-        if not text or not text.strip().isdigit() or not 1 <= int(text) <= 2_147_483_647:
+        if not text or not digits(text.strip()) or not 1 <= int(text) <= 2_147_483_647:
             found.append(Problem(label, "请选择一个已保存的改革方案", field))
         else:
             ids.append(int(text))
