@@ -8,7 +8,7 @@ from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.demo.service import budget_years, seed
 from huiqi.errors import Conflict
-from huiqi.models import ROLES, Applicant, Application, Budget, Offer, User, WhitelistVersion
+from huiqi.models import ROLES, Applicant, Application, Budget, Offer, Rating, User, WhitelistVersion
 from huiqi.offers import service as offers
 from huiqi.rounds import service as rounds
 from huiqi.workflow.states import STATES
@@ -40,6 +40,10 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
     assert {o.id for o in offers.pending(session, actor=unit)} == {o.id for o in offered}  # 免申即享: to confirm
     assert set(session.scalars(select(Budget.year))) == {2025, clock.today().year}
     assert session.scalar(select(WhitelistVersion.state)) == "published"
+    rated = {r.uscc: r for r in session.scalars(select(Rating))}  # 好差评 of the finished applications
+    assert sorted(r.level for r in rated.values()) == [2, 5]
+    bad = next(r for r in rated.values() if r.level == 2)
+    assert bad.due_on is not None and bad.answer and bad.answered_by.startswith("dept-")
     assert audit.verify(session).intact
     try:
         seed(session, password="demo password")

@@ -4,15 +4,22 @@ responsible department, answered; the enterprise asks a re-check once and an adm
 import io
 import re
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from huiqi import clock
+from huiqi.applications import service as applications
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.messages import service as messages
+from huiqi.models import Department
 from huiqi.ratings import service as ratings
-from tests.dbtest import apply, step
+from huiqi.rounds import service as rounds
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from tests.dbtest import PASSWORD, PDF, apply, step
 
 
 @pytest.fixture
@@ -76,3 +83,43 @@ async def test_the_pages(browser, session, people, rejected) -> None:
     assert '<textarea id="f-text" name="text"' in empty.text and 'id="e-text"' in empty.text
     public = (await browser(None).get("/ratings")).text
     assert "好评率" in public and "省工业和信息化厅" in public
+
+
+SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+
+
+@pytest.mark.anyio
+async def test_each_policy_s_measure_is_counted_apart(browser, session, people, tmp_path) -> None:
+    """Two policies in force each have a 措施5: their ratings are two rows, each cited with its policy."""
+    version = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="second-policy.yaml")
+    catalogue.publish(session, actor=SYSTEM, version_id=version.id)
+    unit = users.create_user(session, actor=SYSTEM, username="test-unit", display_name="测试厅审核人员",
+                             role="department", password=PASSWORD, department="测试厅")
+    with clock.pinned(date(2025, 1, 1)):
+        successor = rounds.open_round(session, actor=SYSTEM, policy_id="test-successor", title="测试批次",
+                                      opens_on=date(2025, 1, 1), closes_on=date(2030, 12, 31),
+                                      measures=[rounds.MeasureIn(5)])
+    theirs = applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="h1",
+                                       round_id=successor.id, measure=5, amount_requested=1_000_000)
+    applications.add_material(session, actor=people.alice, application_id=theirs.id, filename="申报书.pdf",
+                              content=PDF, store=tmp_path)
+    applications.declare(session, actor=people.alice, application_id=theirs.id)
+    step(session, "submit", people.alice, theirs, on=date(2025, 9, 1))
+    step(session, "reject", unit, theirs, on=date(2025, 9, 3), reasons="不符合条件")
+    ours = apply(session, people.alice, matter="p1", measure=5, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    lead = users.create_user(session, actor=SYSTEM, username="lead-unit", display_name="牵头单位审核人员",
+                             role="department", password=PASSWORD,
+                             department=session.get(Department, ours.department_id).name)
+    step(session, "reject", lead, ours, on=date(2025, 9, 3), reasons="不符合条件")
+    with clock.pinned(date(2025, 9, 8)):
+        ratings.rate(session, actor=people.alice, application_id=theirs.id, level=5)
+        ratings.rate(session, actor=people.alice, application_id=ours.id, level=1)
+    by_measure = ratings.rates(session, by="measure", today=date(2025, 12, 1))
+    assert [(r.key, r.policy_id, r.measure, r.counts, r.rectifications) for r in by_measure] == [
+        ("辽政办〔2022〕35号 措施5 做强电子元器件及设备制造业", "ln-2022-35", 5, {1: 1}, 1),
+        ("测试〔2024〕1号 措施5 同号测试", "test-successor", 5, {5: 1}, 0)]
+    public = (await browser(None).get("/ratings")).text
+    assert public.count("措施5") == 2 and "测试〔2024〕1号 措施5 同号测试" in public
+    api = (await browser(None).get("/api/v1/ratings/rates", params={"by": "measure"})).json()
+    assert [(r["policy_id"], r["measure"], r["counts"]) for r in api["items"]] == [
+        ("ln-2022-35", 5, {"1": 1}), ("test-successor", 5, {"5": 1})]

@@ -23,6 +23,7 @@ from huiqi.errors import Conflict
 from huiqi.funding import service as funding
 from huiqi.growth import service as growth
 from huiqi.models import Applicant, Application, Round, User
+from huiqi.ratings import service as ratings
 from huiqi.recognition import service as lists
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
@@ -228,9 +229,9 @@ def seed(session: Session, *, password: str) -> Cast:
             funding.set_budget(session, actor=cast.finance, year=year, policy_id=_policy(session), measure=measure,
                                amount=amount)
     past, _ = _rounds(session, cast)
-    waiting = {}
+    waiting, made = {}, {}
     for firm in data.ENTERPRISES:
-        app = _draft(session, cast, firm, past.id)
+        app = made[firm.body] = _draft(session, cast, firm, past.id)
         if firm.goal == "draft":
             continue
         who = cast.enterprises[firm.body]
@@ -246,10 +247,24 @@ def seed(session: Session, *, password: str) -> Cast:
             waiting[firm.body] = app
     waiting["top-up"] = _top_up(session, cast, past.id)
     _announce_and_pay(session, cast, waiting)
+    _ratings(session, cast, made)
     version = whitelist.propose(session, actor=cast.admin, on=data.WHITELISTED, note="演示数据生成的白名单")
     whitelist.publish(session, actor=cast.admin, version_id=version.id, on=data.WHITELISTED)
     _recognition_list(session, cast)
     return cast
+
+
+def _ratings(session: Session, cast: Cast, made: dict[str, Application]) -> None:
+    """The finished applications' 好差评 (``data.RATINGS``): a bad one's rectification answered by its department."""
+    for body, day, level, comment, answered in data.RATINGS:
+        app = made[body]
+        with clock.pinned(day):
+            rating = ratings.rate(session, actor=cast.enterprises[body], application_id=app.id, level=level,
+                                  comment=comment)
+        if answered:
+            with clock.pinned(answered[0]):
+                ratings.answer(session, actor=cast.departments[app.department_id], rating_id=rating.id,
+                               text=answered[1])
 
 
 def _recognition_list(session: Session, cast: Cast) -> None:

@@ -28,6 +28,7 @@ class RatingRead(BaseModel):
 
     id: int
     application_id: int
+    policy_id: str = Field(description="政策编号（标识）")
     measure: int
     level: int
     comment: str | None
@@ -38,7 +39,9 @@ class RatingRead(BaseModel):
 
 
 class RatesRead(BaseModel):
-    key: str
+    key: str = Field(description="责任单位名称；按措施时为措施（两项以上政策同时有效时冠以政策文号）")
+    policy_id: str | None = Field(None, description="按措施时：措施所属政策")
+    measure: int | None = Field(None, description="按措施时：措施序号")
     counts: dict[int, int] = Field(description="各等级的评价数（5 非常满意 … 1 非常不满意）")
     satisfied: float | None = Field(description="好评率（满意与非常满意的占比）")
     rectifications: int
@@ -56,8 +59,9 @@ def rate(application_id: RecordId, body: RatingIn, actor: Actor, session: Db) ->
 @router.get("/ratings/rates", response_model=Page[RatesRead], summary="好评率（公开）：按责任单位或措施")
 def rates(session: Db, paging: PagingDep,
           by: Annotated[Literal["department", "measure"], Query(description="分组")] = "department") -> dict:
-    return page_of([RatesRead(key=r.key, counts=r.counts, satisfied=r.satisfied, rectifications=r.rectifications,
-                              overdue=r.overdue) for r in service.rates(session, by=by)], paging)
+    return page_of([RatesRead(key=r.key, policy_id=r.policy_id, measure=r.measure, counts=r.counts,
+                              satisfied=r.satisfied, rectifications=r.rectifications, overdue=r.overdue)
+                    for r in service.rates(session, by=by)], paging)
 
 
 @router.get("/ratings/rectifications", response_model=Page[RatingRead], summary="差评整改（责任单位、管理员、审计）")

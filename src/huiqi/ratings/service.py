@@ -17,9 +17,11 @@ from huiqi import clock
 from huiqi.announcements.calendar import last_working_day
 from huiqi.applications import service as applications
 from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
 from huiqi.db import utcnow
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.holidays.service import calendar_of
+from huiqi.labels import measure_label, policy_cited
 from huiqi.messages import service as messages
 from huiqi.models import Department, Rating, User
 from huiqi.users.roles import Role
@@ -151,6 +153,8 @@ class Rates:
     counts: dict[int, int]
     rectifications: int
     overdue: int
+    policy_id: str | None = None  # by measure: the measure's policy and number
+    measure: int | None = None
 
     @property
     def total(self) -> int:
@@ -163,17 +167,29 @@ class Rates:
 
 
 def rates(session: Session, *, by: str = "department", today: date | None = None) -> list[Rates]:
-    """Ratings by department or by measure: counts per level, 好评率, rectifications and those overdue."""
+    """Ratings by department or by measure: counts per level, 好评率, rectifications and those overdue. A measure
+    is one policy's: where two policies are in force, each has a 措施1 of its own, counted apart and cited with
+    its policy's document number."""
     if by not in ("department", "measure"):
         raise InputError([("by", "分组应为 department 或 measure")])
     today = today or clock.today()
     units = {d.id: d.name for d in session.scalars(select(Department))}
-    groups: dict[str, Rates] = {}
+    numbers = catalogue.numbers(session)
+    titles = {(p.id, m.number): m.title for p in catalogue.published(session) for m in p.measures}
+    groups: dict[object, Rates] = {}
     for r in session.scalars(select(Rating).order_by(Rating.id)):
-        key = units.get(r.department_id or 0, "（未定）") if by == "department" else f"措施{r.measure}"
-        found = groups.setdefault(key, Rates(key, {}, 0, 0))
+        if by == "department":
+            name = units.get(r.department_id or 0, "（未定）")
+            found = groups.setdefault(name, Rates(name, {}, 0, 0))
+        else:
+            label = measure_label(r.measure, titles.get((r.policy_id, r.measure)))
+            cited = policy_cited(r.policy_id, numbers)
+            found = groups.setdefault((r.policy_id, r.measure), Rates(f"{cited} {label}" if cited else label, {},
+                                                                      0, 0, r.policy_id, r.measure))
         found.counts[r.level] = found.counts.get(r.level, 0) + 1
         if r.due_on is not None:
             found.rectifications += 1
             found.overdue += r.answered_at is None and r.due_on < today
-    return sorted(groups.values(), key=lambda g: g.key)
+    order = list(numbers)
+    return sorted(groups.values(), key=lambda g: (order.index(g.policy_id) if g.policy_id in order else len(order),
+                                                  g.measure or 0, g.key))
