@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from huiqi.applicants import service
 from huiqi.applicants.schemas import ApplicantRead, ApplicantSummary, MatterWrite, ProfileRead, ProfileWrite
@@ -59,6 +59,14 @@ def save_matter(uscc: Uscc, key: Key, body: MatterWrite, session: Db, actor: Act
     row = service.save_matter(session, actor=actor, uscc=uscc, matter=data)
     session.commit()
     return service.matter_dict(row)
+
+
+@router.delete("/{uscc}/matters/{key}", status_code=204, response_class=Response,
+               summary="删除一个事项（尚无申报、免申即享或获批记录时）")
+def delete_matter(uscc: Uscc, key: Key, session: Db, actor: Actor) -> Response:
+    service.delete_matter(session, actor=actor, uscc=uscc, key=key)
+    session.commit()
+    return Response(status_code=204)
 
 
 @router.get("/{uscc}/match", response_model=Answer, summary="按登记的单位信息和事项，可申请哪些措施")

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
 from huiqi.web.render import page
+from huiqi.web.steps import Refusal, flash, form_step
 from huiqi.workflow.judgement import deducted_grants
 from huiqi.workflow.states import ENDED
 
@@ -114,6 +115,9 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
                 editing=editing, i=0, add_next=None, codes=codes, choices=CHOICES, facts=FACTS,
+                deletable={m.id for m in matters
+                           if m.source == "declared" and not repository.uses_of_matter(session, m.id)},
+                matters_problems=context.pop("matters_problems", []),
                 matter_choices=calculator.choices, regions=divisions.divisions(),
                 **calculator.matter_context(codes, catalogue.published(session)),
                 classes={c: r["name"] for c, r in industries.industries().items() if r["level"] == "class"},
@@ -158,7 +162,9 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
         return _me(request, who, session, actor, status_code=422, profile_problems=_problems(error),
                    profile_form={k: str(form.get(k) or "") for k in form})
     session.commit()
-    return RedirectResponse("/me#profile", status_code=303)
+    response = RedirectResponse("/me#profile", status_code=303)
+    flash(response, "单位信息已保存")
+    return response
 
 
 @router.post("/me/matters", response_class=HTMLResponse, response_model=None)
@@ -166,7 +172,7 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
     values = {k: form.getlist(k) for k in form if k.startswith("matters-0-")}
     try:
         matter = forms.matter_from(form, catalogue.codes(session))
-        service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter)
+        saved = service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter)
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
                    values=values,
@@ -175,4 +181,19 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
                    matter_problems=[("事项", "请先登记单位信息（上方表格），再登记事项")])
     session.commit()
-    return RedirectResponse("/me#matters", status_code=303)
+    response = RedirectResponse("/me#matters", status_code=303)
+    flash(response, f"事项 {saved.key} 已保存")
+    return response
+
+
+@router.post("/me/matters/delete", response_class=HTMLResponse, response_model=None)
+def delete_matter(request: Request, who: CallerDep, session: Db, actor: Actor,
+                  key: Annotated[str, Form(max_length=64)] = "") -> Response:
+    uscc = _uscc(actor)
+
+    def again(refusal: Refusal) -> Response:
+        return _me(request, who, session, actor, status_code=refusal.status_code,
+                   matters_problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, lambda: service.delete_matter(session, actor=actor, uscc=uscc, key=key),
+                     done="/me#matters", again=again, said=f"事项 {key} 已删除")

@@ -3,7 +3,8 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huiqi.models import Applicant, ApplicantProfile, Application, Matter
+from huiqi.errors import Conflict
+from huiqi.models import Applicant, ApplicantProfile, Application, Grant, Matter, Offer
 from huiqi.workflow.states import EDITABLE, ENDED, State
 
 
@@ -49,8 +50,20 @@ def matter(session: Session, applicant_id: int, key: str) -> Matter | None:
 
 
 def lock_matter(session: Session, matter_id: int) -> Matter:
-    """The matter, locked until the transaction ends (PostgreSQL; SQLite locks the whole file)."""
-    return session.scalars(select(Matter).where(Matter.id == matter_id).with_for_update()).one()
+    """The matter, locked until the transaction ends (PostgreSQL; SQLite locks the whole file), read afresh; one
+    deleted meanwhile (by its owner, at the same moment) is a conflict."""
+    found = session.scalars(select(Matter).where(Matter.id == matter_id).with_for_update()
+                            .execution_options(populate_existing=True)).one_or_none()
+    if found is None:
+        raise Conflict("该事项刚刚已被删除，请刷新页面后查看")
+    return found
+
+
+def uses_of_matter(session: Session, matter_id: int) -> str:
+    """What refers to a matter, as people read it ('' when nothing does): its applications, offers and grants."""
+    counts = [(what, session.scalar(select(func.count()).select_from(model).where(model.matter_id == matter_id)))
+              for what, model in (("申报", Application), ("免申即享记录", Offer), ("获批记录", Grant))]
+    return "、".join(f"{n} 项{what}" for what, n in counts if n)
 
 
 def has_application_with(session: Session, applicant_id: int, department_id: int) -> bool:

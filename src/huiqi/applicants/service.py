@@ -125,6 +125,28 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     return row
 
 
+def delete_matter(session: Session, *, actor: User, uscc: str, key: str) -> None:
+    """Delete a matter the enterprise declared by mistake, while nothing refers to it: no application (of any
+    state), offer or grant. A matter with a history is kept, and may be corrected instead."""
+    require_role(actor, *WRITERS, doing="删除事项")
+    require_uscc(actor, uscc, doing="删除")
+    applicant = _applicant(session, uscc)
+    found = repository.matter(session, applicant.id, key)
+    if found is None:
+        raise NotFound(f"没有编号为 {key} 的事项")
+    row = repository.lock_matter(session, found.id)
+    if row.source != "declared":
+        raise Conflict(f"事项 {row.key} 来自公布的认定名单或已由审核人员核实，不能删除")
+    used = repository.uses_of_matter(session, row.id)
+    if used:
+        raise Conflict(f"事项 {row.key} 已有{used}，不能删除（记录须完整保留）；如内容有误，可修改事项")
+    before = _matter_values(row)
+    session.delete(row)
+    session.flush()
+    audit.record(session, actor=actor.username, action="matter.delete", entity="matter", entity_id=found.id,
+                 before=before, after=None)
+
+
 def _not_frozen(session: Session, row: Matter) -> None:
     """Refuse to change a matter while an application for it is under review or granted: the reviewers and
     the approval judge the record as submitted. (A returned application may be corrected, then resubmitted.)"""
