@@ -9,8 +9,9 @@ needs PostgreSQL is skipped and says why.
 """
 
 import os
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,8 +26,9 @@ from huiqi import clock
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
-from huiqi.db import alembic_config, make_engine
+from huiqi.db import alembic_config, make_engine, writer
 from huiqi.departments import service as departments
+from huiqi.errors import Conflict, NotFound
 from huiqi.models import Application, Round, User
 from huiqi.reference.uscc import make, org_check_char
 from huiqi.rounds import service as rounds
@@ -261,3 +263,45 @@ def to_announced(session: Session, who: User, reviewers: list[User], *, matter: 
     step(session, "propose", department, app, on=date(2025, 9, 10), amount=proposed or amount)
     step(session, "announce", department, app, on=date(2025, 9, 10), starts_on=starts_on)
     return app
+
+
+@pytest.fixture(params=DATABASES)
+def own_database(request, tmp_path) -> Iterator[Engine]:
+    """A database of the test's own, for tests that commit (races); on SQLite, writes take the lock up front as
+    the app's do."""
+    if request.param == "sqlite":
+        found = make_engine(f"sqlite:///{tmp_path / 'race.db'}")
+        migrate(found)
+        yield writer(found)
+        found.dispose()
+        return
+    found, schema = postgres_schema()
+    migrate(found)
+    yield found
+    drop_schema(found, schema)
+
+
+def at_once(engine: Engine, acts: list[Callable[[Session], object]]) -> list[str]:
+    """Each act in a transaction of its own, all started at the same moment (threads behind a barrier, passed
+    before any statement: on SQLite the first statement takes the write lock); each outcome "done", "conflict"
+    (409) or "not found" (404: the other had committed before this one read the record)."""
+    barrier = threading.Barrier(len(acts))
+    outcomes = [""] * len(acts)
+
+    def one(index: int) -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                barrier.wait()
+                acts[index](session)
+            outcomes[index] = "done"
+        except Conflict:
+            outcomes[index] = "conflict"
+        except NotFound:
+            outcomes[index] = "not found"
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(acts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

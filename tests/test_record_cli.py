@@ -170,6 +170,10 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
                     "2099-12-31", "--measure", "1", "--by", "ops1")
     assert opened.exit_code == 0 and "已开设申报批次 1" in opened.stdout, opened.output
     assert "申报中" in invoke("round", "list").stdout
+    early = invoke("round", "extend", "1", "--to", "2099-12-30", "--reason", "维护", "--by", "ops2")
+    assert early.exit_code == 2 and "应晚于现在的截止日期 2099-12-31" in early.stderr
+    extended = invoke("round", "extend", "1", "--to", "2100-01-31", "--reason", "系统维护", "--by", "ops2")
+    assert extended.exit_code == 0 and "已由 2099-12-31 延至 2100-01-31" in extended.stdout, extended.output
     closed = invoke("round", "close", "1", "--by", "ops2")
     assert closed.exit_code == 0 and "已结束受理" in closed.stdout
     assert "已截止" in invoke("round", "list").stdout

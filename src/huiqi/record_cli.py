@@ -339,6 +339,37 @@ def round_close(
     typer.echo(f"申报批次 {round_id}「{title}」已结束受理。")
 
 
+@round_app.command("extend")
+def round_extend(
+    round_id: Annotated[int, typer.Argument(help="批次编号（huiqi round list）。", min=1)],
+    to: Annotated[str, typer.Option("--to", help="新的截止日期 YYYY-MM-DD（晚于现在的截止日期）。")],
+    reason: Annotated[str, typer.Option(help="延期原因（将告知企业和订阅者）。")],
+    by: Annotated[str, typer.Option("--by", help="以哪位管理员或开设该批次的审核人员的身份（用户名）。")],
+) -> None:
+    """延长一个申报批次的截止日期（在受理期内）。"""
+    from datetime import date
+
+    from huiqi.errors import InputError
+    from huiqi.rounds import repository
+    from huiqi.rounds import service as rounds
+
+    try:
+        try:
+            closes_on = date.fromisoformat(to)
+        except ValueError:
+            raise InputError([("--to", "应为日期（YYYY-MM-DD）")]) from None
+        with session_scope() as session:
+            actor = acting(session, by)
+            current = repository.get(session, round_id)
+            seen = current.closes_on if current is not None else closes_on
+            found = rounds.extend(session, actor=actor, round_id=round_id, closes_on=closes_on, seen=seen,
+                                  reason=reason)
+            title = found.title
+    except HuiqiError as error:
+        fail(error)
+    typer.echo(f"申报批次 {round_id}「{title}」的截止日期已由 {seen} 延至 {to}。")
+
+
 lists_app = typer.Typer(help="认定名单：导入有关部门公布的名单，作为公布的事实记入事项，并产生政策直达。",
                         no_args_is_help=True)
 

@@ -2,11 +2,10 @@
 it) once it has an application, offer or grant; recorded in the audit trail; a delete and a new application for
 the same matter at once end in one of them."""
 
-import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -14,19 +13,15 @@ from huiqi.applicants import repository
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
 from huiqi.audit import service as audit
-from huiqi.db import make_engine, writer
 from huiqi.errors import Conflict, Forbidden, NotFound
 from huiqi.models import Applicant, AuditEvent, Matter, User
 from tests.dbtest import (
     ALICE_USCC,
-    DATABASES,
     a_round,
     apply,
-    drop_schema,
+    at_once,
     make_people,
     make_records,
-    migrate,
-    postgres_schema,
 )
 
 SPARE = {"id": "h2", "type": "honour", "codes": ["srdi_sme"], "level": "provincial", "date": "2024-09-10"}
@@ -95,60 +90,26 @@ async def test_the_api(browser, session, people) -> None:
     assert (await browser(people.bob).send("DELETE", f"/api/v1/applicants/{ALICE_USCC}/matters/h1")).status_code == 403
 
 
-@pytest.fixture(params=DATABASES)
-def engine(request, tmp_path):
-    """A database of its own (the race commits); on SQLite, writes take the lock up front as the app's do."""
-    if request.param == "sqlite":
-        found = make_engine(f"sqlite:///{tmp_path / 'race.db'}")
-        migrate(found)
-        yield writer(found)
-        found.dispose()
-        return
-    found, schema = postgres_schema()
-    migrate(found)
-    yield found
-    drop_schema(found, schema)
-
-
-def _race(engine: Engine, acts) -> list[str]:
-    barrier = threading.Barrier(len(acts))
-    outcomes = [""] * len(acts)
-
-    def one(index: int) -> None:
-        try:
-            with Session(engine, expire_on_commit=False) as session, session.begin():
-                barrier.wait()  # before any statement: on SQLite the first one takes the write lock
-                acts[index](session, session.scalar(select(User).where(User.username == "alice")))
-            outcomes[index] = "done"
-        except Conflict:
-            outcomes[index] = "conflict"
-        except NotFound:  # the other committed before this one read the matter: it is simply gone
-            outcomes[index] = "not found"
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(acts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-def test_a_delete_and_an_application_at_once_end_in_one_of_them(engine) -> None:
+def test_a_delete_and_an_application_at_once_end_in_one_of_them(own_database) -> None:
+    engine = own_database
     with Session(engine, expire_on_commit=False) as session, session.begin():
         make_records(session, make_people(session))
         applicants.save_matter(session, actor=session.scalar(select(User).where(User.username == "alice")),
                                uscc=ALICE_USCC, matter=SPARE)
         round_id = a_round(session)
 
-    def draft(session, alice) -> None:
+    def alice(session) -> User:
+        return session.scalar(select(User).where(User.username == "alice"))
+
+    def draft(session) -> None:
         with clock.pinned(date(2025, 9, 1)):
-            applications.create_draft(session, actor=alice, uscc=ALICE_USCC, matter_key="h2", round_id=round_id,
-                                      measure=3, amount_requested=1_000_000)
+            applications.create_draft(session, actor=alice(session), uscc=ALICE_USCC, matter_key="h2",
+                                      round_id=round_id, measure=3, amount_requested=1_000_000)
 
-    def delete(session, alice) -> None:
-        applicants.delete_matter(session, actor=alice, uscc=ALICE_USCC, key="h2")
+    def delete(session) -> None:
+        applicants.delete_matter(session, actor=alice(session), uscc=ALICE_USCC, key="h2")
 
-    outcomes = _race(engine, [draft, delete])
+    outcomes = at_once(engine, [draft, delete])
     assert sorted(o != "done" for o in outcomes) == [False, True], outcomes
     with Session(engine) as session:
         applicant = session.scalar(select(Applicant).where(Applicant.uscc == ALICE_USCC))

@@ -5,13 +5,17 @@ where the round asks for one; opened by admins and by lead departments for their
 from datetime import date
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError
+from huiqi.messages import service as messages
+from huiqi.models import Round, User
 from huiqi.rounds import service as rounds
-from tests.dbtest import ALICE_USCC, PDF, step
+from tests.dbtest import ALICE_USCC, PDF, at_once, make_people, step
 
 OPENS, CLOSES = date(2025, 7, 1), date(2025, 8, 18)
 
@@ -121,3 +125,56 @@ def test_bad_terms_name_their_field_in_chinese(session, people, terms, field) ->
     with clock.pinned(OPENS), pytest.raises(InputError) as caught:
         rounds.open_round(session, actor=people.admin, **given)
     assert caught.value.problems[0][0] == field
+
+
+def test_a_deadline_is_extended_with_its_reason_and_the_enterprises_waiting_are_told(session, people,
+                                                                                     tmp_path) -> None:
+    own = _round(session, people.miit, rounds.MeasureIn(3))
+    draft = _draft(session, people, own.id)
+    with clock.pinned(date(2025, 8, 10)):
+        with pytest.raises(Forbidden):
+            rounds.extend(session, actor=people.most, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                          reason="系统维护")
+        with pytest.raises(InputError, match="延期原因"):
+            rounds.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                          reason=" ")
+        with pytest.raises(InputError, match="应晚于现在的截止日期 2025-08-18"):
+            rounds.extend(session, actor=people.miit, round_id=own.id, closes_on=CLOSES, seen=CLOSES, reason="维护")
+        with pytest.raises(InputError, match="一次延期不超过 366 天"):
+            rounds.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2026, 8, 20), seen=CLOSES,
+                          reason="维护")
+        rounds.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                      reason="申报系统维护两天")
+        with pytest.raises(Conflict, match="刚被他人改为 2025-09-01"):  # another saw the old deadline
+            rounds.extend(session, actor=people.admin, round_id=own.id, closes_on=date(2025, 9, 5), seen=CLOSES,
+                          reason="再延")
+    assert own.closes_on == date(2025, 9, 1)
+    told = messages.inbox(session, actor=people.alice)
+    assert told[0].subject == "申报批次延期：「2025年度申报」截止日期延至 2025-09-01"
+    assert "由 2025-08-18 延至 2025-09-01。延期原因：申报系统维护两天" in told[0].body
+    assert [(e.from_date, e.to_date, e.reason) for e in rounds.read(session, own).extensions] == [
+        (CLOSES, date(2025, 9, 1), "申报系统维护两天")]
+    _ready(session, people, draft, tmp_path)  # after the old deadline, before the new one: still submitted
+    assert step(session, "submit", people.alice, draft, on=date(2025, 8, 25)).application.state != "draft"
+    with clock.pinned(date(2025, 9, 2)), pytest.raises(Conflict, match="已截止，不能延长"):
+        rounds.extend(session, actor=people.admin, round_id=own.id, closes_on=date(2025, 9, 30),
+                      seen=date(2025, 9, 1), reason="补报")
+
+
+def test_two_extensions_at_once_end_in_one_and_a_409(own_database) -> None:
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        found = _round(session, people.admin)
+
+    def extending(to: date):
+        def act(session) -> None:
+            with clock.pinned(date(2025, 8, 10)):
+                admin = session.scalar(select(User).where(User.username == "admin"))
+                rounds.extend(session, actor=admin, round_id=found.id, closes_on=to, seen=CLOSES, reason="维护")
+        return act
+
+    outcomes = at_once(own_database, [extending(date(2025, 9, 1)), extending(date(2025, 9, 15))])
+    assert sorted(outcomes) == ["conflict", "done"], outcomes
+    with Session(own_database) as session:
+        shown = rounds.read(session, session.get(Round, found.id), date(2025, 8, 10))
+        assert len(shown.extensions) == 1 and shown.closes_on == shown.extensions[0].to_date

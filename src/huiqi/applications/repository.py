@@ -37,6 +37,10 @@ def listed(session: Session, scope: Scope, state: str | None = None) -> list[App
     return list(session.scalars(query.order_by(Application.id)))
 
 
+def in_round(session: Session, round_id: int) -> list[Application]:
+    return list(session.scalars(select(Application).where(Application.round_id == round_id).order_by(Application.id)))
+
+
 def materials(session: Session, application_id: int) -> list[Material]:
     query = select(Material).where(Material.application_id == application_id).order_by(Material.id)
     return list(session.scalars(query))

@@ -35,6 +35,12 @@ def for_entity(session: Session, entity: str, entity_id: str) -> list[AuditEvent
     return list(session.scalars(query.order_by(AuditEvent.seq)))
 
 
+def by_action(session: Session, entity: str, action: str, entity_ids: list[str]) -> list[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.action == action,
+                                     AuditEvent.entity_id.in_(entity_ids))
+    return list(session.scalars(query.order_by(AuditEvent.seq)))
+
+
 def _filtered(query, entity: str | None, entity_id: str | None):
     if entity:
         query = query.where(AuditEvent.entity == entity)

@@ -126,6 +126,11 @@ def history(session: Session, *, entity: str, entity_id: Any) -> list[EventRead]
 READERS = (Role.AUDITOR, Role.ADMIN)
 
 
+def events_of(session: Session, *, entity: str, action: str, entity_ids: list[Any]) -> list[AuditEvent]:
+    """The events of one action on some records of one kind, in chain order (what a page shows of their history)."""
+    return repository.by_action(session, entity, action, [str(i) for i in entity_ids]) if entity_ids else []
+
+
 def check(session: Session, *, actor: User) -> Verification:
     """``verify`` for the auditor and the admin: the chain shows who did what to every record."""
     require_role(actor, *READERS, doing="查看审计链")

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from huiqi.rounds import service
-from huiqi.rounds.schemas import RoundIn, RoundRead
+from huiqi.rounds.schemas import ExtendIn, RoundIn, RoundRead
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
@@ -39,5 +39,14 @@ def open_round(body: RoundIn, actor: Actor, session: Db) -> RoundRead:
 @router.post("/{round_id}/close", response_model=RoundRead, summary="提前结束申报批次")
 def close(round_id: RecordId, actor: Actor, session: Db) -> RoundRead:
     found = service.close(session, actor=actor, round_id=round_id)
+    session.commit()
+    return service.read(session, found)
+
+
+@router.post("/{round_id}/extend", response_model=RoundRead,
+             summary="延长申报批次的截止日期（管理员，或开设该批次的责任单位）")
+def extend(round_id: RecordId, body: ExtendIn, actor: Actor, session: Db) -> RoundRead:
+    found = service.extend(session, actor=actor, round_id=round_id, closes_on=body.closes_on, seen=body.seen,
+                           reason=body.reason)
     session.commit()
     return service.read(session, found)

@@ -1,9 +1,10 @@
 """The rounds page: open rounds with their deadlines, measures, materials and 办事指南 for everyone; a form to
 open one for admins and lead departments, and a button to close it early."""
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi import clock
@@ -27,7 +28,9 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
                 for p in catalogue.published(session)] if may_open else []
     return page(request, "rounds/index.html", who, status_code=status_code,
                 rounds=[service.read(session, r) for r in service.listed(session)], may_open=may_open,
-                policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}), **context)
+                policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}),
+                extending=context.pop("extending", None), extend_values=context.pop("extend_values", {}),
+                one_day=timedelta(days=1), **context)
 
 
 @router.get("/rounds", response_class=HTMLResponse)
@@ -99,3 +102,20 @@ def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id:
                      done=f"/rounds#round-{round_id}", again=again, said="申报批次已结束受理")
 
 
+
+
+@router.post("/rounds/{round_id}/extend", response_model=None)
+def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
+           closes_on: Annotated[str, Form(max_length=10)] = "", seen: Annotated[str, Form(max_length=10)] = "",
+           reason: Annotated[str, Form(max_length=200)] = "") -> Response:
+    def act():
+        return service.extend(session, actor=actor, round_id=round_id, closes_on=_date("新截止日期", closes_on),
+                              seen=_date("原截止日期", seen), reason=reason)
+
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, status_code=refusal.status_code, extending=round_id,
+                     extend_values={"closes_on": closes_on, "reason": reason},
+                     problems=refusal.problems or [("", refusal.message)])
+
+    return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
+                     said="截止日期已延长，已通知有未提交申报的企业和订阅者")

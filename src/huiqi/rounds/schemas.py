@@ -37,6 +37,18 @@ class RoundIn(StrictInput):
     measures: list[RoundMeasureIn] = Field(min_length=1, max_length=100, description="开放的措施")
 
 
+class ExtendIn(StrictInput):
+    closes_on: date = Field(strict=False, description="新的截止日期（含当日），晚于现在的截止日期")
+    seen: date = Field(strict=False, description="延期前看到的截止日期（两人同时延期时，后到的一方得到 409）")
+    reason: PlainText = Field(min_length=1, max_length=200, description="延期原因")
+
+
+class ExtensionRead(BaseModel):
+    from_date: date = Field(description="原截止日期")
+    to_date: date = Field(description="延至")
+    reason: str
+
+
 class MaterialRead(BaseModel):
     name: str
     required: bool
@@ -68,3 +80,4 @@ class RoundRead(BaseModel):
     contact: str
     opened_by: str
     measures: list[RoundMeasureRead]
+    extensions: list[ExtensionRead] = Field([], description="历次延期，先后为序")

@@ -27,6 +27,7 @@ from huiqi.money import MAX_YUAN, wan
 from huiqi.rounds import repository
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.workflow.states import EDITABLE
 
 MODES = {"apply": "申请即享", "direct": "免申即享"}
 FORMATS = {"pdf": "PDF", "ofd": "OFD", "jpg": "JPG", "png": "PNG"}
@@ -152,6 +153,64 @@ def close(session: Session, *, actor: User, round_id: int) -> Round:
     return found
 
 
+MAX_EXTENSION_DAYS = 366  # one extension moves the deadline by at most a year
+
+
+def extend(session: Session, *, actor: User, round_id: int, closes_on: date, seen: date, reason: str) -> Round:
+    """Extend a round's deadline (延期) while it still takes applications (admin, or the department that opened
+    it), giving the reason; ``seen`` is the deadline the person saw, so that two extensions at once end in one
+    and a 409 for the other. The enterprises with a draft or a returned application in it, and the subscribers,
+    are told."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="延长申报批次")
+    found = repository.get(session, round_id, lock=True)
+    if found is None:
+        raise NotFound(f"没有申报批次 {round_id}")
+    if actor.role == Role.DEPARTMENT and found.opened_by != actor.username:
+        raise Forbidden("责任单位只能延长本人开设的批次")
+    reason = _text("延期原因", reason, 200)
+    if found.closes_on != seen:
+        raise Conflict(f"申报批次「{found.title}」的截止日期刚被他人改为 {found.closes_on}，请刷新后再看是否还需延长")
+    if found.closed_at is not None or found.closes_on < clock.today():
+        raise Conflict(f"申报批次「{found.title}」已截止，不能延长；如需继续受理，请开设新的批次")
+    if closes_on <= found.closes_on:
+        raise InputError([("新截止日期", f"应晚于现在的截止日期 {found.closes_on}")])
+    if (closes_on - found.closes_on).days > MAX_EXTENSION_DAYS:
+        raise InputError([("新截止日期", f"一次延期不超过 {MAX_EXTENSION_DAYS} 天")])
+    before = found.closes_on
+    found.closes_on = closes_on
+    session.flush()
+    audit.record(session, actor=actor.username, action="round.extend", entity="round", entity_id=found.id,
+                 before={"closes_on": before}, after={"closes_on": closes_on, "reason": reason})
+    _tell_extension(session, found, before, reason)
+    return found
+
+
+def _tell_extension(session: Session, found: Round, before: date, reason: str) -> None:
+    from huiqi.messages import service as messages  # messages read rounds for the closing reminders
+
+    number = next((p.number for p in catalogue.published(session) if p.id == found.policy_id), found.policy_id)
+    subject = f"申报批次延期：「{found.title}」截止日期延至 {found.closes_on}"
+    body = f"{number}「{found.title}」的截止日期由 {before} 延至 {found.closes_on}。延期原因：{reason}"
+    waiting = {a.uscc for a in application_rows.in_round(session, found.id) if a.state in EDITABLE}
+    for uscc in sorted(waiting):
+        messages.notify(session, messages.enterprise_users(session, uscc), kind="round.extend", subject=subject,
+                        body=body + "。本单位在该批次有尚未提交的申报，请在新的截止日期前提交。",
+                        link=f"/rounds#round-{found.id}")
+    subscriptions.tell(session, topic="rounds", subject=subject, body=body + "。", link=f"/rounds#round-{found.id}",
+                       values={f"{found.policy_id}/{m.measure}" for m in measures(session, found.id)},
+                       also=("measure",))
+
+
+def extensions(session: Session, round_ids: list[int]) -> dict[int, list[dict]]:
+    """Each round's extensions, oldest first, from the audit trail: the deadline before and after, and why."""
+    found: dict[int, list[dict]] = {}
+    for event in audit.events_of(session, entity="round", action="round.extend", entity_ids=round_ids):
+        found.setdefault(int(event.entity_id), []).append(
+            {"from": date.fromisoformat(event.before["closes_on"]), "to": date.fromisoformat(event.after["closes_on"]),
+             "reason": event.after["reason"]})
+    return found
+
+
 def is_open(found: Round, day: date) -> bool:
     """Open on ``day``: between its dates and not closed early."""
     return found.opens_on <= day <= found.closes_on and found.closed_at is None
@@ -266,7 +325,7 @@ def budget_label(amount: int | None) -> str:
 
 def read(session: Session, found: Round, day: date | None = None):
     """A round as the API and the pages show it."""
-    from huiqi.rounds.schemas import MaterialRead, RoundMeasureRead, RoundRead
+    from huiqi.rounds.schemas import ExtensionRead, MaterialRead, RoundMeasureRead, RoundRead
 
     day = day or clock.today()
     policy = next((p for p in catalogue.published(session) if p.id == found.policy_id), None)
@@ -280,4 +339,6 @@ def read(session: Session, found: Round, day: date | None = None):
         measures=[RoundMeasureRead(measure=m.measure, title=titles.get(m.measure, f"措施{m.measure}"), budget=m.budget,
                                    expert_score=m.expert_score, materials=[MaterialRead(**x) for x in m.materials],
                                    mode=m.mode)
-                  for m in measures(session, found.id)])
+                  for m in measures(session, found.id)],
+        extensions=[ExtensionRead(from_date=e["from"], to_date=e["to"], reason=e["reason"])
+                    for e in extensions(session, [found.id]).get(found.id, [])])
