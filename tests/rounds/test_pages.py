@@ -44,17 +44,17 @@ async def test_the_opener_extends_the_deadline_from_the_page(browser, session, p
     found = rounds.listed(session)[0]
     page = (await admin.get("/rounds")).text
     assert f'action="/rounds/{found.id}/extend"' in page and 'name="seen" value="2025-12-31"' in page
-    bad = await admin.post(f"/rounds/{found.id}/extend", data={"closes_on": "2025-12-20", "seen": "2025-12-31",
+    bad = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2025-12-20", "seen": "2025-12-31",
                                                                "reason": "系统维护"})
     assert bad.status_code == 422
     assert '<a href="#f-新截止日期">新截止日期：应晚于现在的截止日期 2025-12-31</a>' in bad.text
     assert 'id="f-新截止日期"' in bad.text and 'value="系统维护"' in bad.text  # what was typed stays
-    done = await admin.post(f"/rounds/{found.id}/extend", data={"closes_on": "2026-01-15", "seen": "2025-12-31",
+    done = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-01-15", "seen": "2025-12-31",
                                                                 "reason": "系统维护"})
     assert done.status_code == 303
     public = (await browser(None).get("/rounds")).text
     assert "截止日期已由 2025-12-31 延至 2026-01-15：系统维护" in public and "延长截止日期" not in public
-    stale = await admin.post(f"/rounds/{found.id}/extend", data={"closes_on": "2026-01-20", "seen": "2025-12-31",
+    stale = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-01-20", "seen": "2025-12-31",
                                                                  "reason": "再延"})
     assert stale.status_code == 409 and "刚被他人改为 2026-01-15" in stale.text
     api = (await browser(None).get(f"/api/v1/rounds/{found.id}")).json()
@@ -64,4 +64,4 @@ async def test_the_opener_extends_the_deadline_from_the_page(browser, session, p
                              json={"closes_on": "2026-01-31", "seen": "2026-01-15", "reason": "接口延期"})
     assert again.status_code == 200 and again.json()["closes_on"] == "2026-01-31"
     assert (await browser(people.alice).post(f"/rounds/{found.id}/extend", data={
-        "closes_on": "2026-03-01", "seen": "2026-01-31", "reason": "企业"})).status_code == 403
+        "extend_to": "2026-03-01", "seen": "2026-01-31", "reason": "企业"})).status_code == 403

@@ -109,6 +109,14 @@ def material(application_id: RecordId, material_id: RecordId, session: Db, actor
     return attachment(row, content)
 
 
+@router.delete("/{application_id}/materials/{material_id}", status_code=204, response_class=Response,
+               summary="撤下一份材料（草稿或退回补正时；记录保留，不再计入本申报的材料）")
+def remove_material(application_id: RecordId, material_id: RecordId, session: Db, actor: Actor) -> Response:
+    service.remove_material(session, actor=actor, application_id=application_id, material_id=material_id)
+    session.commit()
+    return Response(status_code=204)
+
+
 @router.post("/{application_id}/declaration", response_model=ApplicationDetail, summary="作出承诺")
 def declare(application_id: RecordId, session: Db, actor: Actor) -> ApplicationDetail:
     service.declare(session, actor=actor, application_id=application_id)

@@ -183,7 +183,7 @@ def detail(request: Request, who: CallerDep, session: Db, actor: Actor, applicat
 
 
 DONE = {"amount": "申请金额已修改", "material": "材料已上传", "declaration": "已作出承诺", "submit": "已提交申报",
-        "withdraw": "申报已撤回"}
+        "withdraw": "申报已撤回", "remove": "材料已撤下（记录保留，不再计入本申报的材料）"}
 
 
 def _step(request: Request, who: CallerDep, session: Db, actor: User, application_id: int,
@@ -233,6 +233,15 @@ def upload(request: Request, who: CallerDep, session: Db, actor: Actor, applicat
             raise InputError([("file", error.message)]) from None
 
     return _step(request, who, session, actor, application_id, act, "material")
+
+
+@router.post("/applications/{application_id}/materials/{material_id}/remove", response_class=HTMLResponse,
+             response_model=None)
+def remove_material(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
+                    material_id: RecordId) -> Response:
+    return _step(request, who, session, actor, application_id,
+                 lambda: service.remove_material(session, actor=actor, application_id=application_id,
+                                                 material_id=material_id), "remove")
 
 
 @router.post("/applications/{application_id}/declaration", response_class=HTMLResponse, response_model=None)

@@ -8,6 +8,13 @@ from huiqi.users.scope import Scope
 from huiqi.workflow.states import ENDED, SUPPORTED
 
 
+def lock(session: Session, application_id: int) -> Application:
+    """The application, locked until the transaction ends and read afresh (it exists: the caller found it)."""
+    query = (select(Application).where(Application.id == application_id).with_for_update()
+             .execution_options(populate_existing=True))
+    return session.scalars(query).one()
+
+
 def get(session: Session, application_id: int) -> Application | None:
     return session.get(Application, application_id)
 
@@ -41,9 +48,17 @@ def in_round(session: Session, round_id: int) -> list[Application]:
     return list(session.scalars(select(Application).where(Application.round_id == round_id).order_by(Application.id)))
 
 
-def materials(session: Session, application_id: int) -> list[Material]:
-    query = select(Material).where(Material.application_id == application_id).order_by(Material.id)
+def materials(session: Session, application_id: int, *, removed: bool = False) -> list[Material]:
+    """An application's materials: those it holds, or (``removed``) those taken down from it."""
+    taken_down = Material.removed_at.is_not(None) if removed else Material.removed_at.is_(None)
+    query = select(Material).where(Material.application_id == application_id, taken_down).order_by(Material.id)
     return list(session.scalars(query))
+
+
+def lock_material(session: Session, material_id: int) -> Material | None:
+    query = select(Material).where(Material.id == material_id).with_for_update().execution_options(
+        populate_existing=True)
+    return session.scalars(query).first()
 
 
 def for_matter(session: Session, matter_id: int) -> list[Application]:

@@ -65,6 +65,8 @@ class MaterialRead(BaseModel):
     sha256: str
     uploaded_by: str
     uploaded_at: UtcDateTime
+    removed_by: str | None = Field(None, description="撤下者（仅已撤下的材料）")
+    removed_at: UtcDateTime | None = Field(None, description="撤下时间（仅已撤下的材料）")
 
 
 class StepRead(BaseModel):
@@ -116,5 +118,6 @@ class ApplicationDetail(ApplicationSummary):
     declaration_text: str
     result: Result | None
     materials: list[MaterialRead]
+    removed_materials: list[MaterialRead] = Field([], description="已撤下的材料（保留备查，不计入本申报的材料）")
     timeline: list[StepRead]
     allowed: list[str]

@@ -137,6 +137,29 @@ def add_material(session: Session, *, actor: User, application_id: int, filename
     return material
 
 
+def remove_material(session: Session, *, actor: User, application_id: int, material_id: int) -> Material:
+    """Take down (撤下) a material of a draft, or of an application returned for correction: it no longer counts
+    among the application's materials, and stays on record (who, when) with its file. The application is locked,
+    so a submission at the same moment sees it before or after, never half."""
+    get(session, actor=actor, application_id=application_id)  # out of scope: not found
+    require_role(actor, Role.ENTERPRISE, doing="撤下材料")
+    application = repository.lock(session, application_id)
+    if application.state not in EDITABLE:
+        raise Conflict(f"申报 {application.id} 当前处于「{STATES[application.state]}」，"
+                       "只有草稿或退回补正的申报可以撤下材料")
+    found = repository.lock_material(session, material_id)
+    if found is None or found.application_id != application.id:
+        raise NotFound(f"申报 {application.id} 没有编号为 {material_id} 的材料")
+    if found.removed_at is not None:
+        raise Conflict(f"材料“{found.filename}”已于 {found.removed_at:%Y-%m-%d} 撤下")
+    found.removed_at, found.removed_by = utcnow(), actor.username
+    session.flush()
+    audit.record(session, actor=actor.username, action="material.remove", entity="application",
+                 entity_id=application.id, before={"material": found.id, "filename": found.filename,
+                                                   "kind": found.kind, "sha256": found.sha256})
+    return found
+
+
 def _kind(session: Session, application: Application, kind: str | None, media_type: str) -> str | None:
     """Which of the round's materials a file is; its format must be one the round accepts for it."""
     opened = rounds.opened_measure(session, application)

@@ -91,6 +91,8 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
         rule_status=application.rule_status, city_review=application.city_review,
         declaration=application.declaration, declared_at=application.declared_at, declaration_text=DECLARATION,
         result=result, materials=[MaterialRead.model_validate(m) for m in files],
+        removed_materials=[MaterialRead.model_validate(m)
+                           for m in repository.materials(session, application.id, removed=True)],
         timeline=timeline(session, application.id),
         allowed=[s.action for s in allowed(application.state, actor.role)])
 

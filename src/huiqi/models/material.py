@@ -8,7 +8,7 @@ from huiqi.models.base import Base
 
 
 class Material(Base):
-    """A file attached to an application, stored on disk under its SHA-256."""
+    """A file attached to an application, stored on disk under its SHA-256; one taken down (撤下) stays, marked."""
 
     __tablename__ = "materials"
 
@@ -21,3 +21,6 @@ class Material(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Taken down by the enterprise while the application was editable: kept, no longer counted.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(64))

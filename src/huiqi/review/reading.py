@@ -126,6 +126,7 @@ class Dossier:
     others: list[Other]
     grant: Grant | None
     materials: list[Material]
+    removed_materials: list[Material]  # taken down by the enterprise (before a resubmission): kept for the record
     timeline: list[Transition]
     steps: list[Step]
     announcement: Announcement | None
@@ -159,6 +160,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         matter=next((m for m in snapshot.get("matters", []) if m.get("id") == key), {}),
         result=result, alternatives=alternatives, others=_others(session, actor, app),
         grant=funding.grant_for_application(session, app.id), materials=application_rows.materials(session, app.id),
+        removed_materials=application_rows.materials(session, app.id, removed=True),
         timeline=transitions.of_application(session, app.id), steps=allowed(app.state, actor.role),
         announcement=batch, budget=budget)
     if app.state in JUDGED_AGAIN:

@@ -106,15 +106,15 @@ def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id:
 
 @router.post("/rounds/{round_id}/extend", response_model=None)
 def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
-           closes_on: Annotated[str, Form(max_length=10)] = "", seen: Annotated[str, Form(max_length=10)] = "",
+           extend_to: Annotated[str, Form(max_length=10)] = "", seen: Annotated[str, Form(max_length=10)] = "",
            reason: Annotated[str, Form(max_length=200)] = "") -> Response:
     def act():
-        return service.extend(session, actor=actor, round_id=round_id, closes_on=_date("新截止日期", closes_on),
+        return service.extend(session, actor=actor, round_id=round_id, closes_on=_date("新截止日期", extend_to),
                               seen=_date("原截止日期", seen), reason=reason)
 
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, extending=round_id,
-                     extend_values={"closes_on": closes_on, "reason": reason},
+                     extend_values={"extend_to": extend_to, "reason": reason},
                      problems=refusal.problems or [("", refusal.message)])
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
