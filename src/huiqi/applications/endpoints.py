@@ -7,6 +7,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from huiqi.applications import service, views
+from huiqi.applications.filters import Filters
 from huiqi.applications.schemas import (
     ApplicationCreate,
     ApplicationDetail,
@@ -19,7 +20,7 @@ from huiqi.errors import InputError, MaterialError
 from huiqi.materials.serving import attachment
 from huiqi.materials.storage import MEDIA_TYPES
 from huiqi.models import User
-from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.deps import Actor, ApplicationFilters, Db, RecordId
 from huiqi.web.excel import XLSX, Table, download_built
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.workflow.runner import run
@@ -38,20 +39,24 @@ def _detail(session: Db, actor: Actor, application_id: int) -> ApplicationDetail
 
 
 @router.get("", response_model=Page[ApplicationSummary], summary="申报列表（限本人范围）")
-def applications(session: Db, actor: Actor, paging: PagingDep, state: StateQuery = None) -> dict:
-    rows = service.listed(session, actor=actor, state=_state(state))
+def applications(session: Db, actor: Actor, paging: PagingDep, filters: ApplicationFilters,
+                 state: StateQuery = None) -> dict:
+    rows = service.listed(session, actor=actor, state=_state(state), filters=filters)
     return {**page_of(rows, paging), "items": [views.summary(session, a) for a in paging.slice(rows)]}
 
 
 @router.get("/export.xlsx", summary="导出申报清单（Excel）", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
-def export(request: Request, session: Db, actor: Actor, state: StateQuery = None) -> Response:
-    return download_built(request, session, actor, export_table, _state(state), filename="申报清单.xlsx")
+def export(request: Request, session: Db, actor: Actor, filters: ApplicationFilters,
+           state: StateQuery = None) -> Response:
+    return download_built(request, session, actor, export_table, _state(state), filters, filename="申报清单.xlsx")
 
 
-def export_table(session: Session, actor: User, state: str | None) -> Table:
-    """The applications the actor may see, as the export lists them (built in a pool process when there is one)."""
-    return views.table([views.summary(session, a) for a in service.listed(session, actor=actor, state=state)])
+def export_table(session: Session, actor: User, state: str | None, filters: Filters | None = None) -> Table:
+    """The applications the actor may see (in ``state``, narrowed by ``filters``), as the export lists them (built in
+    a pool process when there is one)."""
+    found = service.listed(session, actor=actor, state=state, filters=filters)
+    return views.table([views.summary(session, a) for a in found])
 
 
 @router.post("", response_model=ApplicationDetail, status_code=201, summary="新建申报（草稿）")

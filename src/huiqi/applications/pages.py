@@ -32,7 +32,8 @@ from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import digits
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
+from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
+from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.judgement import Judgement, judge
@@ -43,11 +44,15 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/applications", response_class=HTMLResponse)
-def listing(request: Request, who: CallerDep, session: Db, actor: Actor,
-            state: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
+def listing(request: Request, who: CallerDep, session: Db, actor: Actor, filters: ApplicationFilters,
+            state: Annotated[str | None, Query(max_length=20)] = None, number: PageNumber = 1) -> HTMLResponse:
     chosen = state if state in STATES else None
-    rows = [views.summary(session, a) for a in service.listed(session, actor=actor, state=chosen)]
-    return page(request, "applications/list.html", who, rows=rows, state=chosen, states=STATES)
+    found = service.listed(session, actor=actor, state=chosen, filters=filters)
+    pager = Paging(page=number, size=PAGE_SIZE)
+    return page(request, "applications/list.html", who, rows=[views.summary(session, a) for a in pager.slice(found)],
+                state=chosen, states=STATES, filters=filters, total=len(found), pager=pager,
+                link=lambda n: "/applications" + filters.query_string(state=chosen, page=str(n)),
+                **views.filter_choices(session))
 
 
 def _open_measures(session: Session) -> list[tuple[str, str]]:

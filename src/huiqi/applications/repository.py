@@ -1,8 +1,11 @@
 """SQL of applications and their materials."""
 
+from collections.abc import Collection
+
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
+from huiqi.applications.filters import Filters
 from huiqi.models import Application, Material
 from huiqi.users.scope import Scope
 from huiqi.workflow.states import ENDED, SUPPORTED
@@ -37,10 +40,15 @@ def within(query: Select, scope: Scope) -> Select:
     return query
 
 
-def listed(session: Session, scope: Scope, state: str | None = None) -> list[Application]:
+def listed(session: Session, scope: Scope, state: str | None = None, *, states: Collection[str] | None = None,
+           filters: Filters | None = None) -> list[Application]:
     query = within(select(Application), scope)
     if state is not None:
         query = query.where(Application.state == state)
+    if states is not None:
+        query = query.where(Application.state.in_(list(states)))
+    if filters is not None:
+        query = filters.narrow(query)
     return list(session.scalars(query.order_by(Application.id)))
 
 

@@ -1,6 +1,7 @@
 """Apply: a draft for one matter under one measure, its materials and the declaration. Submission and
 withdrawal are workflow steps (``workflow.runner.run``)."""
 
+from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository
+from huiqi.applications.filters import Filters
 from huiqi.applications.schemas import DECLARATION
 from huiqi.audit import service as audit
 from huiqi.config import get_settings
@@ -33,9 +35,10 @@ def get(session: Session, *, actor: User, application_id: int) -> Application:
     return application
 
 
-def listed(session: Session, *, actor: User, state: str | None = None) -> list[Application]:
-    """The applications the actor may see, optionally in one state."""
-    return repository.listed(session, scope_of(actor), state)
+def listed(session: Session, *, actor: User, state: str | None = None, states: Collection[str] | None = None,
+           filters: Filters | None = None) -> list[Application]:
+    """The applications the actor may see, optionally in one state (or some), narrowed by ``filters``."""
+    return repository.listed(session, scope_of(actor), state, states=states, filters=filters)
 
 
 def _amount(value: int) -> int:

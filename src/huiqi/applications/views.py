@@ -3,6 +3,7 @@
 Shared by the JSON API, the pages and the export, so all three say the same thing.
 """
 
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -108,3 +109,13 @@ def table(rows: list[ApplicationSummary]) -> Table:
          measure_label(r.measure, r.measure_title), r.state_label,
          r.amount_requested, r.ceiling, r.amount_proposed, r.amount_approved, r.submitted_on,
          divisions.place_name(r.city) or "", r.department or "") for r in rows])
+
+
+def filter_choices(session: Session) -> dict[str, Any]:
+    """What the filter form of a list of applications offers: each policy in force with its monetary measures, the
+    cities and the rounds."""
+    from huiqi.rounds import repository as rounds  # rounds read applications: imported when a list is shown
+
+    return {"filter_policies": [(p.id, p.number, [(m.number, m.title) for m in p.measures if m.monetary])
+                                for p in catalogue.published(session)],
+            "filter_cities": divisions.cities(), "filter_rounds": [(r.id, r.title) for r in rounds.every(session)]}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from huiqi.review import reading
 from huiqi.review.schemas import DecisionIn, ProposeIn, ReasonsIn, ReviewDetail, ReviewItem, ScoreIn, StateName
-from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.deps import Actor, ApplicationFilters, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
@@ -23,9 +23,9 @@ def _item(session, application) -> ReviewItem:
 
 
 @router.get("", response_model=Page[ReviewItem], summary="我的审核队列（本角色待办、本范围内）")
-def queue(actor: Actor, session: Db, paging: PagingDep,
+def queue(actor: Actor, session: Db, paging: PagingDep, filters: ApplicationFilters,
           state: Annotated[StateName | None, Query(description="只看某一状态（范围内全部）")] = None) -> dict:
-    found = reading.queue(session, actor=actor, state=state)
+    found = reading.queue(session, actor=actor, state=state, filters=filters)
     shown = [ReviewItem.of(r) for r in reading.rows(session, paging.slice(found))]
     return {"items": shown, "total": len(found), "page": paging.page, "size": paging.size}
 

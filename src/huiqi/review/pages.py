@@ -32,8 +32,9 @@ from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
 from huiqi.rules.loader import vocabulary
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
+from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
 from huiqi.web.excel import Table, download
+from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.runner import run
@@ -47,16 +48,23 @@ DESK = {str(s.action): s.action for s in STEPS
 
 
 @router.get("/review", response_class=HTMLResponse)
-def queue_page(request: Request, who: CallerDep, actor: Actor, session: Db,
-               state: Annotated[StateName | None, Query()] = None) -> HTMLResponse:
-    found = reading.rows(session, reading.queue(session, actor=actor, state=state))
-    return page(request, "review/queue.html", who, rows=found, state=state, states=STATES,
-                read_only=actor.role in (Role.ADMIN, Role.AUDITOR))
+def queue_page(request: Request, who: CallerDep, actor: Actor, session: Db, filters: ApplicationFilters,
+               state: Annotated[StateName | None, Query()] = None, number: PageNumber = 1) -> HTMLResponse:
+    found = reading.queue(session, actor=actor, state=state, filters=filters)
+    pager = Paging(page=number, size=PAGE_SIZE)
+
+    def link(n: int) -> str:
+        return "/review" + filters.query_string(state=state, page=str(n))
+
+    return page(request, "review/queue.html", who, rows=reading.rows(session, pager.slice(found)), state=state,
+                states=STATES, read_only=actor.role in (Role.ADMIN, Role.AUDITOR), filters=filters,
+                total=len(found), pager=pager, link=link, **views.filter_choices(session))
 
 
 @router.get("/review.xlsx")
-def queue_export(actor: Actor, session: Db, state: Annotated[StateName | None, Query()] = None) -> Response:
-    found = reading.rows(session, reading.queue(session, actor=actor, state=state))
+def queue_export(actor: Actor, session: Db, filters: ApplicationFilters,
+                 state: Annotated[StateName | None, Query()] = None) -> Response:
+    found = reading.rows(session, reading.queue(session, actor=actor, state=state, filters=filters))
     numbers = catalogue.numbers(session)
     header = ["编号", "申报单位", "统一社会信用代码", "政策", "措施", "状态", "所在市", "责任单位", "提交日期",
               "申请金额", "上限", "拟定金额", "评审得分"]

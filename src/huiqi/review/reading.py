@@ -17,6 +17,7 @@ from huiqi.applicants import repository as applicants
 from huiqi.applicants.service import unreadable
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
+from huiqi.applications.filters import Filters
 from huiqi.applications.views import describe
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
@@ -60,11 +61,13 @@ def waiting_for(role: str) -> set[str]:
     return WAITING.get(role, set(STATES) - {State.DRAFT})
 
 
-def queue(session: Session, *, actor: User, state: str | None = None) -> list[Application]:
-    """The applications awaiting the actor's role within its scope; with ``state``, all of the scope in it."""
+def queue(session: Session, *, actor: User, state: str | None = None,
+          filters: Filters | None = None) -> list[Application]:
+    """The applications awaiting the actor's role within its scope; with ``state``, all of the scope in it; narrowed
+    by ``filters``."""
     require_role(actor, *REVIEWERS, doing="查看审核队列")
-    found = applications.listed(session, actor=actor, state=state)
-    return found if state else [a for a in found if a.state in waiting_for(actor.role)]
+    return applications.listed(session, actor=actor, state=state, states=None if state else waiting_for(actor.role),
+                               filters=filters)
 
 
 def applicant_name(session: Session, application: Application) -> str:

@@ -11,11 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from huiqi.applications import filters
+from huiqi.applications.filters import Filters
 from huiqi.auth import service as auth
 from huiqi.db import engine, writer
 from huiqi.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
@@ -190,3 +192,17 @@ async def form_data(request: Request) -> FormData:
 
 
 SentForm = Annotated[FormData, Depends(form_data)]
+
+
+Text = Annotated[str | None, Query(max_length=50, description="关键词：单位名称或信用代码的一部分，或 #申报编号")]
+MeasureChoice = Annotated[str | None, Query(max_length=44, description="政策编号，或“政策编号/措施序号”")]
+CityChoice = Annotated[str | None, Query(max_length=10, description="申报单位所在市的代码（沈抚示范区为 shenfu）")]
+RoundChoice = Annotated[str | None, Query(max_length=9, description="申报批次编号")]
+
+
+def application_filters(q: Text = None, measure: MeasureChoice = None, city: CityChoice = None,
+                        round: RoundChoice = None) -> Filters:
+    return filters.read(q, measure, city, round)
+
+
+ApplicationFilters = Annotated[Filters, Depends(application_filters)]

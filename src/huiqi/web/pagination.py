@@ -16,6 +16,10 @@ class Paging(BaseModel):
         start = (self.page - 1) * self.size
         return items[start:start + self.size]
 
+    def pages(self, total: int) -> int:
+        """How many pages ``total`` items fill (one at least)."""
+        return max(1, -(-total // self.size))
+
 
 def paging(page: Annotated[int, Query(ge=1, le=1_000_000, description="页码，从 1 开始")] = 1,
            size: Annotated[int, Query(ge=1, le=200, description="每页条数，1 至 200")] = 50) -> Paging:
@@ -37,3 +41,7 @@ class Page(BaseModel, Generic[T]):
 def page_of(items: list, paging: Paging) -> dict:
     """The page ``paging`` asks for of ``items`` (already in order)."""
     return {"items": paging.slice(items), "total": len(items), "page": paging.page, "size": paging.size}
+
+
+PAGE_SIZE = 50  # rows per page of a list page
+PageNumber = Annotated[int, Query(alias="page", ge=1, le=1_000_000, description="页码，从 1 开始")]

@@ -1,6 +1,5 @@
 // The pages' few behaviours, from data attributes: the Content-Security-Policy allows no inline script.
 //   data-confirm="…"   a button asks before its form is sent
-//   data-autosubmit    a select sends its form when changed
 //   data-back          a link goes back one page (its href is where it goes without script)
 //   data-print         a button prints the page (the print style keeps the answer's recap, on one page)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
@@ -67,7 +66,6 @@
     if (e.target.closest("[data-print]")) window.print();
   });
   document.addEventListener("change", e => {
-    if (e.target.matches("select[data-autosubmit]")) e.target.form.submit();
     if (e.target.matches("form.binding select[name=role]")) syncBinding(e.target.form);
     const matter = e.target.matches("input[type=checkbox]") && e.target.closest("[data-matter]");
     if (matter) syncMatter(matter);

@@ -1,0 +1,90 @@
+"""Narrowing a list of applications: by a word (the applicant's name, its credit code, or the application's
+number), a policy's measure, the applicant's city and the round; the same on the list pages, the review queue, their
+Excel exports and the API. Each value is checked and a wrong one is named by its Chinese label."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, or_, select
+
+from huiqi.errors import InputError
+from huiqi.models import ApplicantProfile, Application
+from huiqi.reference import divisions
+from huiqi.validation import digits
+
+MOST_TEXT = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    text: str | None = None  # part of the applicant's name (any version of it) or credit code, or the number (#12)
+    policy_id: str | None = None
+    measure: int | None = None  # with its policy
+    city: str | None = None
+    round_id: int | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(v is not None for v in (self.text, self.policy_id, self.city, self.round_id))
+
+    def narrow(self, query: Select) -> Select:
+        number = self.text[1:] if self.text and self.text.startswith("#") else None
+        if number is not None:  # #12: the application numbered 12 (as the lists show it)
+            query = query.where(Application.id == (int(number) if digits(number) and len(number) <= 9 else 0))
+        elif self.text:
+            named = select(ApplicantProfile.applicant_id).where(
+                ApplicantProfile.name.contains(self.text, autoescape=True))
+            found = [Application.applicant_id.in_(named),
+                     Application.uscc.contains(self.text.upper(), autoescape=True)]
+            if digits(self.text) and len(self.text) <= 9:
+                found.append(Application.id == int(self.text))
+            query = query.where(or_(*found))
+        if self.policy_id is not None:
+            query = query.where(Application.policy_id == self.policy_id)
+        if self.measure is not None:
+            query = query.where(Application.measure == self.measure)
+        if self.city is not None:
+            query = query.where(Application.city == self.city)
+        if self.round_id is not None:
+            query = query.where(Application.round_id == self.round_id)
+        return query
+
+    def params(self) -> dict[str, str]:
+        """The filters as the pages' query string carries them (for the export and the next page)."""
+        found = {"q": self.text, "measure": f"{self.policy_id}/{self.measure}" if self.measure is not None
+                 else self.policy_id, "city": self.city, "round": str(self.round_id) if self.round_id else None}
+        return {k: v for k, v in found.items() if v}
+
+    def query_string(self, **more: str | None) -> str:
+        given = {**self.params(), **{k: v for k, v in more.items() if v}}
+        return f"?{urlencode(given)}" if given else ""
+
+
+def read(text: str | None = None, measure: str | None = None, city: str | None = None,
+         round_id: str | None = None) -> Filters:
+    """Filters from what a form or a query string gave (blank is no filter): ``measure`` is ``policy/number`` or a
+    policy alone."""
+    problems = []
+    text = (text or "").strip() or None
+    if text is not None and (len(text) > MOST_TEXT or any(ord(c) < 32 for c in text)):
+        problems.append(("关键词", f"不超过 {MOST_TEXT} 个字，且不含控制字符"))
+    policy_id, number = None, None
+    if measure and measure.strip():
+        policy_id, _, given = measure.strip().partition("/")
+        if given and not (digits(given) and len(given) <= 3):
+            problems.append(("措施", "应为“政策编号/措施序号”，请从列表中选择"))
+        number = int(given) if given and digits(given) and len(given) <= 3 else None
+        if not policy_id or len(policy_id) > 40:
+            problems.append(("措施", "请从列表中选择政策或措施"))
+    city = (city or "").strip() or None
+    if city is not None and city not in divisions.cities():
+        problems.append(("所在市", "请从列表中选择"))
+    found_round = None
+    if round_id and round_id.strip():
+        if not digits(round_id.strip()) or len(round_id.strip()) > 9:
+            problems.append(("申报批次", "请从列表中选择"))
+        else:
+            found_round = int(round_id.strip())
+    if problems:
+        raise InputError(problems)
+    return Filters(text, policy_id or None, number, city, found_round)
