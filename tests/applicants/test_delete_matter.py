@@ -67,6 +67,7 @@ async def test_the_page_offers_delete_where_it_is_allowed_and_says_what_happened
     alice = browser(people.alice)
     page = (await alice.get("/me")).text
     assert page.count('action="/me/matters/delete"') == 2  # h2 and p1; h1 has an application
+    assert 'aria-label="删除事项 h2"' in page  # each button named by its row, for a screen reader
     assert '<input type="hidden" name="key" value="h1">' not in page
     refused = await alice.post("/me/matters/delete", data={"key": "h1"})
     assert refused.status_code == 409 and "事项未删除" in refused.text and "已有1 项申报" in refused.text

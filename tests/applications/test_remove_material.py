@@ -64,6 +64,7 @@ async def test_the_pages_and_the_api(browser, session, people, tmp_path) -> None
     alice = browser(people.alice)
     page = (await alice.get(f"/applications/{draft.id}")).text
     assert f'action="/applications/{draft.id}/materials/{first.id}/remove"' in page
+    assert 'aria-label="撤下材料 申报书0.pdf"' in page and 'aria-label="撤下材料 申报书1.pdf"' in page
     done = await alice.post(f"/applications/{draft.id}/materials/{first.id}/remove")
     assert done.status_code == 303
     page = (await alice.get(f"/applications/{draft.id}")).text
