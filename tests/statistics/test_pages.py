@@ -49,3 +49,20 @@ async def test_a_city_reviewer_sees_only_their_city(browser, figures) -> None:
 async def test_anonymous_goes_to_sign_in(browser) -> None:
     response = await browser(None).get("/statistics")
     assert response.status_code == 303 and "/login" in response.headers["location"]
+
+
+async def test_a_measure_names_its_policy_where_two_are_in_force(browser, session, figures) -> None:
+    from pathlib import Path
+
+    from huiqi.catalogue import service as catalogue
+    from huiqi.users.scope import SYSTEM
+
+    client = browser(figures.auditor)
+    alone = (await client.get("/statistics", params={"by": ["measure"]})).text
+    assert '<div class="small muted">辽政办〔2022〕35号</div>' not in alone  # one policy: its number is understood
+    second = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+    version = catalogue.add(session, actor=figures.admin, text=second.read_text("utf-8"), file_name="second.yaml")
+    catalogue.publish(session, actor=SYSTEM, version_id=version.id)
+    table = (await client.get("/statistics", params={"by": ["measure"]})).text
+    cell = table[table.index('<td data-label="措施">'):]
+    assert cell.startswith('<td data-label="措施">措施3 培育中小企业<div class="small muted">辽政办〔2022〕35号</div>'), cell[:200]
