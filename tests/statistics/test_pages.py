@@ -65,4 +65,5 @@ async def test_a_measure_names_its_policy_where_two_are_in_force(browser, sessio
     catalogue.publish(session, actor=SYSTEM, version_id=version.id)
     table = (await client.get("/statistics", params={"by": ["measure"]})).text
     cell = table[table.index('<td data-label="措施">'):]
-    assert cell.startswith('<td data-label="措施">措施3 培育中小企业<div class="small muted">辽政办〔2022〕35号</div>'), cell[:200]
+    expected = '<td data-label="措施">措施3 培育中小企业<div class="small muted">辽政办〔2022〕35号</div>'
+    assert cell.startswith(expected), cell[:200]
