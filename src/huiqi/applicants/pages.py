@@ -115,6 +115,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
                 editing=editing, i=0, add_next=None, codes=codes, choices=CHOICES, facts=FACTS,
+                cultivated=_cultivated(session, matters),
                 deletable={m.id for m in matters
                            if m.source == "declared" and not repository.uses_of_matter(session, m.id)},
                 matters_problems=context.pop("matters_problems", []),
@@ -131,6 +132,16 @@ def me(request: Request, who: CallerDep, session: Db, actor: Actor, matter: Matt
         applicant = repository.by_uscc(session, _uscc(actor))
         editing = repository.matter(session, applicant.id, matter) if applicant else None
     return _me(request, who, session, actor, editing=editing)
+
+
+def _cultivated(session: Session, matters: list[Matter]) -> bool:
+    """Whether the enterprise is under cultivation (a growth file is kept for it, where a policy in force says so)."""
+    from huiqi.growth import service as growth  # growth reads applicants: imported when the page is shown
+
+    try:
+        return growth.is_cultivated(session, matters)
+    except NotFound:  # no policy in force keeps growth files
+        return False
 
 
 def _label(field: str) -> str:

@@ -2,6 +2,8 @@
 专精特新中小企业, 专精特新"小巨人", 制造业单项冠军), their yearly figures and their recognitions over time."""
 
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -95,8 +97,15 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
 
 
 def growth_file(session: Session, *, actor: User, uscc: str) -> GrowthFile:
-    """The growth file of one enterprise: figures by year, recognitions by date, grants received."""
-    applicant, history = get_applicant(session, actor=actor, uscc=uscc)
+    """The growth file of one enterprise: figures by year, recognitions by date, grants received. Measure 3's lead
+    unit keeps every cultivated enterprise's file, so it reads them all, as it lists them."""
+    if _is_keeper(session, actor):
+        applicant = applicants.by_uscc(session, uscc)
+        if applicant is None or not is_cultivated(session, applicants.matters(session, applicant.id)):
+            raise NotFound("没有这家培育企业的成长档案")
+        history = applicants.profiles(session, applicant.id)
+    else:
+        applicant, history = get_applicant(session, actor=actor, uscc=uscc)
     labels = catalogue.codes(session)
     matters = applicants.matters(session, applicant.id)
     recognitions = [Recognition(matter=m.key, code=code, label=labels[code].label if code in labels else code,
@@ -121,3 +130,61 @@ def cultivated(session: Session, *, actor: User) -> list[str]:
         if is_cultivated(session, applicants.matters(session, applicant.id), codes):
             found.append(applicant.uscc)
     return found
+
+
+def keeper(session: Session) -> str:
+    """Who keeps every growth file, as people say it: 省工业和信息化厅（措施3的牵头单位）."""
+    measure = _measure(session)
+    return f"{lead_unit(measure, clock.today())}（措施{measure.number}的牵头单位）"
+
+
+def may_write(session: Session, actor: User, uscc: str) -> bool:
+    """Whether ``actor`` may record this enterprise's figures (the page shows the form to those who may)."""
+    try:
+        _may_write(session, actor, uscc)
+    except (Forbidden, NotFound):
+        return False
+    applicant = applicants.by_uscc(session, uscc)
+    return applicant is not None and is_cultivated(session, applicants.matters(session, applicant.id))
+
+
+@dataclass(frozen=True)
+class Overview:
+    """One line of the list of cultivated enterprises."""
+
+    uscc: str
+    name: str | None
+    region: str | None
+    recognitions: list[Recognition]  # the cultivation ones (专精特新, 小巨人, 单项冠军), by date
+    latest: Figures | None  # the latest year's figures
+    growth: float | None  # the latest year's revenue against the year before's, as a share (0.12 = 12%)
+    granted: int  # the grants received, in yuan
+
+
+def overview(session: Session, *, actor: User) -> list[Overview]:
+    """The cultivated enterprises the actor may see, each with its recognitions, latest figures and grants."""
+    codes = cultivation_codes(session)
+    found = []
+    for uscc in cultivated(session, actor=actor):
+        file = growth_file(session, actor=actor, uscc=uscc)
+        profile = applicants.current_profile(session, applicants.by_uscc(session, uscc).id)
+        found.append(Overview(uscc, file.name, profile.region if profile else None,
+                              [r for r in file.recognitions if r.code in codes],
+                              file.figures[-1] if file.figures else None, revenue_growth(file.figures),
+                              sum(g["amount"] for g in file.grants)))
+    return found
+
+
+def revenue_growth(figures: list[Figures]) -> float | None:
+    """The latest year's revenue against the year before's (None without both years, or a zero base).
+
+    >>> revenue_growth([Figures(year=2023, revenue=100, rnd_spending=None, profit=None, employees=None),
+    ...                 Figures(year=2024, revenue=112, rnd_spending=None, profit=None, employees=None)])
+    0.12
+    """
+    if len(figures) < 2:
+        return None
+    last, before = figures[-1], figures[-2]
+    if last.year != before.year + 1 or not before.revenue or last.revenue is None:
+        return None
+    return round((last.revenue - before.revenue) / before.revenue, 4)

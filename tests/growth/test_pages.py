@@ -1,0 +1,61 @@
+"""The growth files' pages: the cultivated enterprises in each scope (measure 3's lead unit sees them all, and
+reads each file), one file with its figures in 万元, growth and R&D intensity, a year recorded from the form
+(a loss as a negative profit), bad input named, the list as Excel."""
+
+import io
+
+import openpyxl
+import pytest
+
+from huiqi.growth import service as growth
+from tests.dbtest import ALICE_USCC, BOB_USCC
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_enterprise_records_its_years_and_reads_its_file(browser, session, people) -> None:
+    alice = browser(people.alice)
+    assert f'href="/growth/{ALICE_USCC}"' in (await alice.get("/me")).text  # under cultivation: 小巨人
+    went = await alice.get("/growth")
+    assert went.status_code == 303 and went.headers["location"] == f"/growth/{ALICE_USCC}"
+    bad = await alice.post(f"/growth/{ALICE_USCC}/figures", data={"year": "二〇二四", "revenue": "1亿"})
+    assert bad.status_code == 422 and '<a href="#f-year">年度：请填写四位数年份，如 2025</a>' in bad.text
+    assert 'value="1亿"' in bad.text  # what was typed stays
+    bad = await alice.post(f"/growth/{ALICE_USCC}/figures", data={"year": "2024", "revenue": "1亿"})
+    assert bad.status_code == 422 and '<a href="#f-revenue">营业收入：' in bad.text
+    for year, revenue, rnd, profit in (("2023", "10000", "800", "600"), ("2024", "12,000", "1200", "-50.5")):
+        saved = await alice.post(f"/growth/{ALICE_USCC}/figures", data={
+            "year": year, "revenue": revenue, "rnd_spending": rnd, "profit": profit, "employees": "230"})
+        assert saved.status_code == 303
+    page = (await alice.get(f"/growth/{ALICE_USCC}")).text
+    assert "2024 年度的经营数据已保存" in page and "最近一年营业收入较上年 20.0%" in page
+    row = page[page.index('<td data-label="年度">2024</td>'):]
+    assert '<td data-label="营业收入（万元）" class="num">12000</td>' in row[:300]
+    assert '<td data-label="研发投入占收入" class="num">10.0%</td>' in row and "-50.5" in row[:900]
+    figures = growth.growth_file(session, actor=people.alice, uscc=ALICE_USCC).figures
+    assert [(f.year, f.revenue, f.profit) for f in figures] == [(2023, 100_000_000, 6_000_000),
+                                                                (2024, 120_000_000, -505_000)]
+
+
+async def test_each_scope_and_the_keeper(browser, session, people) -> None:
+    growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024, revenue=120_000_000)
+    keeper = browser(people.miit)  # measure 3's lead unit, with no application of Alice's to review
+    listed = (await keeper.get("/growth")).text
+    assert f'href="/growth/{ALICE_USCC}"' in listed and "省工业和信息化厅（措施3的牵头单位）可查看全部" in listed
+    file = await keeper.get(f"/growth/{ALICE_USCC}")
+    assert file.status_code == 200 and 'action="/growth/' in file.text  # the keeper keeps it
+    assert (await browser(people.most).get(f"/growth/{ALICE_USCC}")).status_code == 403
+    assert (await browser(people.bob).get(f"/growth/{ALICE_USCC}")).status_code == 403
+    assert "您的范围内没有培育中的企业" in (await browser(people.dalian).get("/growth")).text
+    city = (await browser(people.shenyang).get(f"/growth/{ALICE_USCC}")).text
+    assert "12000" in city and 'action="/growth/' not in city  # a city reads, does not write
+    bob = browser(people.bob)
+    own = (await bob.get(f"/growth/{BOB_USCC}")).text
+    assert "不在培育之列，无需填报" in own and 'action="/growth/' not in own
+    refused = await bob.post(f"/growth/{BOB_USCC}/figures", data={"year": "2024", "revenue": "1"})
+    assert refused.status_code == 422 and "不在培育之列" in refused.text
+    sheet = (await browser(people.admin).get("/growth.xlsx")).content
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
+    header = rows[1]
+    assert rows[2][0] == ALICE_USCC and rows[2][header.index("营业收入（元）")] == 120_000_000
+    assert rows[2][header.index("培育认定")] == "专精特新“小巨人”企业（新认定）（2024-07-15）"
