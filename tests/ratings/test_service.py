@@ -123,3 +123,16 @@ async def test_each_policy_s_measure_is_counted_apart(browser, session, people, 
     api = (await browser(None).get("/api/v1/ratings/rates", params={"by": "measure"})).json()
     assert [(r["policy_id"], r["measure"], r["counts"]) for r in api["items"]] == [
         ("ln-2022-35", 5, {"1": 1}), ("test-successor", 5, {"5": 1})]
+
+
+@pytest.mark.anyio
+async def test_the_public_rates_export(browser, session, people, rejected) -> None:
+    with clock.pinned(date(2025, 9, 26)):
+        ratings.rate(session, actor=people.alice, application_id=rejected.id, level=2)
+    public = browser(None)
+    assert 'href="/ratings.xlsx"' in (await public.get("/ratings")).text
+    sheet = (await public.get("/ratings.xlsx")).content
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
+    assert rows[1][:2] == ("分组", "责任单位或措施")
+    assert [(r[0], r[1], r[rows[1].index("不满意")], r[rows[1].index("好评率")]) for r in rows[2:]] == [
+        ("责任单位", "省工业和信息化厅", 1, "0%"), ("措施", "措施3 培育中小企业", 1, "0%")]

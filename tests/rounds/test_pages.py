@@ -65,3 +65,21 @@ async def test_the_opener_extends_the_deadline_from_the_page(browser, session, p
     assert again.status_code == 200 and again.json()["closes_on"] == "2026-01-31"
     assert (await browser(people.alice).post(f"/rounds/{found.id}/extend", data={
         "extend_to": "2026-03-01", "seen": "2026-01-31", "reason": "企业"})).status_code == 403
+
+
+async def test_the_rounds_export_a_row_per_measure(browser, session, people, set_today) -> None:
+    import io
+
+    import openpyxl
+
+    set_today(date(2025, 11, 3))
+    assert (await browser(people.admin).post("/rounds", data=FORM)).status_code == 303
+    public = browser(None)
+    assert 'href="/rounds.xlsx"' in (await public.get("/rounds")).text
+    sheet = (await public.get("/rounds.xlsx")).content
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
+    header = rows[1]
+    got = [(r[header.index("措施")], r[header.index("本年度预算（元）")], r[header.index("评审")],
+            r[header.index("所需材料")]) for r in rows[2:]]
+    files = "申报书（PDF/OFD/JPG/PNG）；审计报告（可选）（PDF/OFD/JPG/PNG）"
+    assert got == [("措施3 培育中小企业", 5_000_000, "", files), ("措施13 强化关键技术攻关", None, "须专家评审", files)]

@@ -10,11 +10,13 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.labels import measure_label
 from huiqi.money import parse_wan
 from huiqi.rounds import service
 from huiqi.users.roles import Role
 from huiqi.validation import digits
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
+from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -36,6 +38,19 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
 @router.get("/rounds", response_class=HTMLResponse)
 def rounds_page(request: Request, who: CallerDep, session: Db) -> Response:
     return _page(request, who, session)
+
+
+@router.get("/rounds.xlsx")
+def rounds_xlsx(session: Db) -> Response:
+    """Every round, a row per measure it opens: dates, budget, mode and materials (public, as the page)."""
+    rows = [[r.id, r.title, r.policy_number, r.opens_on, r.closes_on, r.status, measure_label(m.measure, m.title),
+             m.budget, service.MODES.get(m.mode, m.mode), "须专家评审" if m.expert_score else "",
+             "；".join(f"{x.name}{'' if x.required else '（可选）'}（{'/'.join(f.upper() for f in x.formats)}）"
+                      for x in m.materials), r.contact]
+            for r in (service.read(session, found) for found in service.listed(session)) for m in r.measures]
+    header = ["批次编号", "批次名称", "政策", "开始日期", "截止日期", "状态", "措施", "本年度预算", "兑现方式", "评审",
+              "所需材料", "咨询"]
+    return download(Table("申报批次", header, rows, money={"本年度预算"}), "申报批次.xlsx")
 
 
 def _date(field: str, text: str) -> date:
