@@ -12,6 +12,7 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -90,11 +91,11 @@ def drop_schema(engine: Engine, schema: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(scope="session", params=DATABASES)
-def database(request, tmp_path_factory) -> Iterator[Engine]:
-    """A migrated database of each kind, for the whole run."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'huiqi.db'}")
+@contextmanager
+def migrated(kind: str, folder: Path) -> Iterator[Engine]:
+    """A migrated database of ``kind`` (SQLite in ``folder``, or a PostgreSQL schema of its own), gone after."""
+    if kind == "sqlite":
+        engine = make_engine(f"sqlite:///{folder / 'huiqi.db'}")
         migrate(engine)
         yield engine
         engine.dispose()
@@ -103,6 +104,13 @@ def database(request, tmp_path_factory) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     drop_schema(engine, schema)
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database(request, tmp_path_factory) -> Iterator[Engine]:
+    """A migrated database of each kind, for the whole run."""
+    with migrated(request.param, tmp_path_factory.mktemp("sqlite")) as engine:
+        yield engine
 
 
 @pytest.fixture
@@ -269,16 +277,8 @@ def to_announced(session: Session, who: User, reviewers: list[User], *, matter: 
 def own_database(request, tmp_path) -> Iterator[Engine]:
     """A database of the test's own, for tests that commit (races); on SQLite, writes take the lock up front as
     the app's do."""
-    if request.param == "sqlite":
-        found = make_engine(f"sqlite:///{tmp_path / 'race.db'}")
-        migrate(found)
-        yield writer(found)
-        found.dispose()
-        return
-    found, schema = postgres_schema()
-    migrate(found)
-    yield found
-    drop_schema(found, schema)
+    with migrated(request.param, tmp_path) as engine:
+        yield writer(engine) if request.param == "sqlite" else engine
 
 
 def at_once(engine: Engine, acts: list[Callable[[Session], object]]) -> list[str]:

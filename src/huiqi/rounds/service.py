@@ -134,14 +134,21 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     return found
 
 
-def close(session: Session, *, actor: User, round_id: int) -> Round:
-    """Close a round before its deadline (admin, or the department that opened it)."""
-    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="关闭申报批次")
+def _managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
+    """The round, locked until the transaction ends, if ``actor`` may change it: an admin, or the department that
+    opened it (``doing``: 关闭, 延长)."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing=f"{doing}申报批次")
     found = repository.get(session, round_id, lock=True)
     if found is None:
         raise NotFound(f"没有申报批次 {round_id}")
     if actor.role == Role.DEPARTMENT and found.opened_by != actor.username:
-        raise Forbidden("责任单位只能关闭本人开设的批次")
+        raise Forbidden(f"责任单位只能{doing}本人开设的批次")
+    return found
+
+
+def close(session: Session, *, actor: User, round_id: int) -> Round:
+    """Close a round before its deadline (admin, or the department that opened it)."""
+    found = _managed(session, actor, round_id, "关闭")
     today = clock.today()
     if found.closed_at is not None or found.closes_on < today:
         raise Conflict(f"申报批次「{found.title}」已截止")
@@ -161,12 +168,7 @@ def extend(session: Session, *, actor: User, round_id: int, closes_on: date, see
     it), giving the reason; ``seen`` is the deadline the person saw, so that two extensions at once end in one
     and a 409 for the other. The enterprises with a draft or a returned application in it, and the subscribers,
     are told."""
-    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="延长申报批次")
-    found = repository.get(session, round_id, lock=True)
-    if found is None:
-        raise NotFound(f"没有申报批次 {round_id}")
-    if actor.role == Role.DEPARTMENT and found.opened_by != actor.username:
-        raise Forbidden("责任单位只能延长本人开设的批次")
+    found = _managed(session, actor, round_id, "延长")
     reason = _text("延期原因", reason, 200)
     if found.closes_on != seen:
         raise Conflict(f"申报批次「{found.title}」的截止日期刚被他人改为 {found.closes_on}，请刷新后再看是否还需延长")
