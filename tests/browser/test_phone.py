@@ -3,14 +3,16 @@ boxes. A screenshot of each page is kept."""
 
 import pytest
 
+from huiqi.demo.data import ENTERPRISES
 from tests.browser.conftest import shoot, sign_in
 
 PAGES = {
     None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/direct", "/ratings",
            "/subscribe", "/login"],
-    "ent-01": ["/me", "/applications", "/applications/1", "/applications/new", "/messages"],
+    "ent-01": ["/me", "/applications", "/applications/1", "/applications/new", "/messages",
+               f"/growth/{ENTERPRISES[0].uscc}"],
     "city-210100": ["/review"],
-    "dept-06": ["/review", "/review/5", "/announcements/manage"],
+    "dept-06": ["/review", "/review/5", "/announcements/manage", "/growth", "/ratings/rectifications"],
     "finance": ["/review", "/review/2", "/budgets", "/statistics", "/simulate", "/simulate/reforms",
                 "/ratings/rectifications"],
     "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/rounds", "/admin/whitelist",
