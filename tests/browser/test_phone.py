@@ -11,7 +11,7 @@ PAGES = {
            "/subscribe", "/login"],
     "ent-01": ["/me", "/applications", "/applications/1", "/applications/new", "/messages",
                f"/growth/{ENTERPRISES[0].uscc}"],
-    "city-210100": ["/review"],
+    "city-210100": ["/review", "/applicants", f"/applicants/{ENTERPRISES[0].uscc}"],
     "dept-06": ["/review", "/review/5", "/announcements/manage", "/growth", "/ratings/rectifications"],
     "finance": ["/review", "/review/2", "/budgets", "/statistics", "/simulate", "/simulate/reforms",
                 "/ratings/rectifications"],

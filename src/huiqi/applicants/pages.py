@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements.service import standing
-from huiqi.applicants import forms, repository, service
+from huiqi.applicants import directory, forms, repository, service
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, InputError, NotFound
@@ -115,7 +115,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
                 editing=editing, i=0, add_next=None, codes=codes, choices=CHOICES, facts=FACTS,
-                cultivated=_cultivated(session, matters),
+                cultivated=directory.cultivated(session, matters),
                 deletable={m.id for m in matters
                            if m.source == "declared" and not repository.uses_of_matter(session, m.id)},
                 matters_problems=context.pop("matters_problems", []),
@@ -132,16 +132,6 @@ def me(request: Request, who: CallerDep, session: Db, actor: Actor, matter: Matt
         applicant = repository.by_uscc(session, _uscc(actor))
         editing = repository.matter(session, applicant.id, matter) if applicant else None
     return _me(request, who, session, actor, editing=editing)
-
-
-def _cultivated(session: Session, matters: list[Matter]) -> bool:
-    """Whether the enterprise is under cultivation (a growth file is kept for it, where a policy in force says so)."""
-    from huiqi.growth import service as growth  # growth reads applicants: imported when the page is shown
-
-    try:
-        return growth.is_cultivated(session, matters)
-    except NotFound:  # no policy in force keeps growth files
-        return False
 
 
 def _label(field: str) -> str:
@@ -208,3 +198,11 @@ def delete_matter(request: Request, who: CallerDep, session: Db, actor: Actor,
 
     return form_step(session, lambda: service.delete_matter(session, actor=actor, uscc=uscc, key=key),
                      done="/me#matters", again=again, said=f"事项 {key} 已删除")
+
+
+# The applicants' directory, for the people who review and oversee (directory.py).
+router.add_api_route("/applicants", directory.directory, methods=["GET"], response_class=HTMLResponse,
+                     response_model=None)
+router.add_api_route("/applicants.xlsx", directory.directory_xlsx, methods=["GET"])
+router.add_api_route("/applicants/{uscc}", directory.record, methods=["GET"], response_class=HTMLResponse,
+                     response_model=None)
