@@ -34,6 +34,9 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
     assert sorted(r.title for r in rounds.open_now(session)) == [
         f"{clock.today().year}年度申报（有效期内事项，演示）", f"{clock.today().year}年度申报（演示政策）"]
     assert all(a.round_id is not None for a in session.scalars(select(Application)))
+    past = next(r for r in rounds.listed(session) if r.title == "2025年度申报（演示）")
+    assert [(e.from_date.isoformat(), e.to_date.isoformat()) for e in rounds.read(session, past).extensions] == [
+        ("2025-08-29", "2025-09-05")]  # the demo's round was extended once
     offered = session.scalars(select(Offer)).all()  # the imported list's enterprises, in the current round
     assert offered and {o.measure for o in offered} == {2} and all(o.state == "open" for o in offered)
     unit = next(u for u in cast.departments.values() if u.display_name.startswith("省科技厅"))

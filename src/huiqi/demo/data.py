@@ -97,6 +97,8 @@ RATINGS = (
 )
 DIRECT_MEASURES = {2}  # delivered 免申即享 in the current round: the lead unit confirms the offers
 ROUND_2025 = (date(2025, 7, 1), date(2025, 9, 5))  # the demo's 2025 round: opened, and its deadline
+# It first closed a week earlier and was extended (延期) on that day, for the reason given.
+EXTENDED_2025 = (date(2025, 8, 29), date(2025, 8, 25), "（演示）申报系统升级，截止日期顺延一周")
 
 GROWTH = {  # yearly figures of the cultivated enterprises: revenue, R&D spending, profit, employees
     "DEMA0001": {2023: (86_000_000, 9_500_000, 7_200_000, 210), 2024: (112_000_000, 13_800_000, 9_900_000, 246)},

@@ -179,10 +179,14 @@ def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
     guide = ("1. 企业在本平台登记事项、填写申报书并上传材料，作出承诺后提交；"
              "2. 需市级初审的措施由所在市初审（5个工作日）；3. 牵头责任单位审核、组织专家评审并拟定金额；"
              "4. 公示5个工作日；5. 省财政厅批准并拨付。")
+    first_deadline, extended_on, why = data.EXTENDED_2025
     with clock.pinned(data.ROUND_2025[0]):
         past = rounds.open_round(session, actor=cast.admin, policy_id=policy.id, title="2025年度申报（演示）",
-                                 opens_on=data.ROUND_2025[0], closes_on=data.ROUND_2025[1], measures=measures,
+                                 opens_on=data.ROUND_2025[0], closes_on=first_deadline, measures=measures,
                                  guide=guide, contact="省数据局 024-00000000（演示号码）")
+    with clock.pinned(extended_on):
+        rounds.extend(session, actor=cast.admin, round_id=past.id, closes_on=data.ROUND_2025[1], seen=first_deadline,
+                      reason=why)
     today = clock.today()
     direct = [rounds.MeasureIn(m.measure, m.budget, m.expert_score, m.materials,
                                "direct" if m.measure in data.DIRECT_MEASURES else "apply") for m in measures]
