@@ -41,6 +41,7 @@ async def test_the_review_page_shows_the_trace_and_materials(browser, people, al
     assert "事项 专精特新“小巨人”企业（新认定，国家级，2024-07-15）" in text and "事项h1" not in text
     assert "沈阳市和平区（210102）" in text and alice_h1.policy_version not in text  # the hash: admins, auditors only
     assert "<td>6513 应用软件开发</td>" in text  # the industry by its GB/T 4754 name, not the bare code
+    assert f'<a href="/applicants/{alice_h1.uscc}" title="单位信息、事项和全部申报">' in text  # the applicant's record
 
 
 async def test_a_material_downloads_within_scope_only(browser, people, alice_h1, session) -> None:
