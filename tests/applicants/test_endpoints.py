@@ -46,6 +46,8 @@ async def test_lists_follow_the_scope(client, session, people) -> None:
     assert {a["name"] for a in admin["items"]} == {"示例科技有限公司", "大连数据有限公司"}
     dalian = (await client.get("/api/v1/applicants", headers=bearer(session, people.dalian))).json()
     assert [(a["name"], a["city"]) for a in dalian["items"]] == [("大连数据有限公司", "210200")]
+    found = (await client.get("/api/v1/applicants", params={"q": "示例"}, headers=bearer(session, people.admin))).json()
+    assert [a["name"] for a in found["items"]] == ["示例科技有限公司"]
     assert (await client.get("/api/v1/applicants")).status_code == 401
 
 

@@ -36,12 +36,7 @@ COMPARED = ("name", "kind", "region", "industry", "size", "above_scale", "establ
 def _found(session: Session, actor: User, word: str | None) -> list[tuple[Applicant, ApplicantProfile]]:
     if actor.role == Role.ANALYST:
         raise Forbidden("政策分析人员只看汇总，不查看具体单位")
-    word = (word or "").strip()
-    if any(ord(c) < 32 for c in word):
-        raise InputError([("关键词", "不能含控制字符")])
-    rows = service.listed(session, actor=actor)
-    if word:
-        rows = [(a, p) for a, p in rows if word.upper() in a.uscc or (p.name and word in p.name)]
+    rows = service.listed(session, actor=actor, word=word)
     return sorted(rows, key=lambda row: (row[1].name or "", row[0].uscc))
 
 

@@ -27,9 +27,11 @@ def _read(session: Db, actor: Actor, uscc: str) -> ApplicantRead:
 
 
 @router.get("", response_model=Page[ApplicantSummary], summary="申报单位列表（限本人范围）")
-def applicants(session: Db, actor: Actor, paging: PagingDep) -> dict:
+def applicants(session: Db, actor: Actor, paging: PagingDep,
+               q: Annotated[str | None, Query(max_length=50, description="单位名称或统一社会信用代码的一部分")]
+               = None) -> dict:
     rows = [ApplicantSummary(uscc=a.uscc, name=p.name, region=p.region, city=divisions.city_of(p.region),
-                             version=p.version) for a, p in service.listed(session, actor=actor)]
+                             version=p.version) for a, p in service.listed(session, actor=actor, word=q)]
     return page_of(rows, paging)
 
 

@@ -231,9 +231,14 @@ def _sees(session: Session, actor: User, applicant: Applicant, profile: Applican
     return actor.role in SEE_EVERY_APPLICANT
 
 
-def listed(session: Session, *, actor: User) -> list[tuple[Applicant, ApplicantProfile]]:
-    """Every applicant (with its current profile) the actor's scope covers."""
-    return [(a, p) for a, p in repository.current_profiles(session) if _sees(session, actor, a, p)]
+def listed(session: Session, *, actor: User, word: str | None = None) -> list[tuple[Applicant, ApplicantProfile]]:
+    """Every applicant (with its current profile) the actor's scope covers; with ``word``, those whose name or
+    credit code holds it."""
+    word = (word or "").strip()
+    if any(ord(c) < 32 for c in word):
+        raise InputError([("关键词", "不能含控制字符")])
+    return [(a, p) for a, p in repository.current_profiles(session) if _sees(session, actor, a, p)
+            and (not word or word.upper() in a.uscc or word in (p.name or ""))]
 
 
 def matters_of(session: Session, *, actor: User, uscc: str) -> list[Matter]:
