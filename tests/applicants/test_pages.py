@@ -34,6 +34,11 @@ async def test_a_profile_change_is_a_new_version(browser, people) -> None:
     assert "示例科技股份有限公司" in text and "第 2 版" in text and "1234.5678 万元" in text and "大型" in text
     assert "<th>注册地</th><td>沈阳市和平区</td>" in text  # the city and the district, not 和平区 alone
     assert f"由 {people.alice.display_name}" in text and "由 alice 登记" not in text  # people by name
+    assert "单位信息已保存（第 2 版）" in text  # the message after the step
+    again = await alice.post("/me/profile", data={"name": "示例科技股份有限公司", "kind": "enterprise",
+                                                   "region": "210102", "industry": "6513", "size": "large",
+                                                   "revenue": "1234.5678"})
+    assert again.status_code == 303 and "单位信息没有变化，未记新版本" in (await alice.get("/me")).text
 
 
 async def test_the_profile_region_is_a_city_then_its_district(browser, people) -> None:

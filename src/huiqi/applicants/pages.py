@@ -157,14 +157,17 @@ def _field(path: str, matter: bool) -> str:
 
 @router.post("/me/profile", response_class=HTMLResponse, response_model=None)
 def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
+    applicant = repository.by_uscc(session, _uscc(actor))
+    before = repository.current_profile(session, applicant.id) if applicant else None
     try:
-        service.record_profile(session, actor=actor, uscc=_uscc(actor), **forms.profile_from_form(form))
+        saved = service.record_profile(session, actor=actor, uscc=_uscc(actor), **forms.profile_from_form(form))
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, profile_problems=_problems(error),
                    profile_form={k: str(form.get(k) or "") for k in form})
     session.commit()
     response = RedirectResponse("/me#profile", status_code=303)
-    flash(response, "单位信息已保存")
+    unchanged = before is not None and saved.version == before.version
+    flash(response, "单位信息没有变化，未记新版本" if unchanged else f"单位信息已保存（第 {saved.version} 版）")
     return response
 
 
