@@ -2,12 +2,15 @@
 
 import pytest
 
+from huiqi.demo.data import ENTERPRISES
 from tests.browser.conftest import shoot, sign_in
 
 PAGES = {
-    None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/login"],
-    "ent-01": ["/me", "/applications", "/applications/1"],
-    "city-210100": ["/review"],
+    None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/ratings", "/login"],
+    "ent-01": ["/me", "/applications", "/applications/1", f"/growth/{ENTERPRISES[0].uscc}"],
+    "ent-07": ["/applications/7"],  # returned for correction: its materials can be taken down
+    "city-210100": ["/review", "/applicants", f"/applicants/{ENTERPRISES[0].uscc}"],
+    "dept-06": ["/growth", "/ratings/rectifications"],
     "finance": ["/review", "/review/2", "/budgets", "/statistics"],
     "admin": ["/rounds", "/admin/policies", "/admin/users", "/admin/whitelist", "/audit", "/admin/lists"],
 }
