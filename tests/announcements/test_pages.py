@@ -67,3 +67,21 @@ async def test_the_public_downloads_every_announcement_as_excel(browser, session
     assert row["申报单位"] == "示例科技有限公司" and row["政策"] == "辽政办〔2022〕35号"
     assert row["措施"] == "措施3 培育中小企业" and row["拟支持金额（万元）"] == 90
     assert row["状态"] in ("公示未开始", "公示中", "公示期满，待批准") and len(rows) == 3
+
+
+async def test_the_public_finds_a_unit_or_a_year(browser, session, people, tmp_path) -> None:
+    from tests.dbtest import BOB_USCC
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 proposed=900_000, store=tmp_path)  # 公示 from 2025-09-29
+    public = browser(None)
+    assert "示例科技有限公司" in (await public.get("/announcements", params={"q": "示例"})).text
+    none = (await public.get("/announcements", params={"q": BOB_USCC})).text
+    assert "示例科技有限公司" not in none and "没有符合条件的公示" in none and "清除条件" in none
+    assert "没有符合条件的公示" in (await public.get("/announcements", params={"year": "2024"})).text
+    page = (await public.get("/announcements", params={"year": "2025"})).text
+    assert "示例科技有限公司" in page and '<option value="2025" selected>' in page
+    assert 'href="/announcements.xlsx?year=2025"' in page
+    got = await public.get("/announcements.xlsx", params={"q": BOB_USCC})
+    assert len(list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))) == 2
+    assert (await public.get("/announcements", params={"year": "1999"})).status_code == 422

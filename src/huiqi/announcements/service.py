@@ -1,7 +1,7 @@
 """公示 as people read it: the public listing and a department's batches. Opening a batch and recording
 an objection are workflow steps (``workflow/steps.py``)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -85,6 +85,20 @@ def public_listing(session: Session) -> list[PublicBatch]:
                         a.amount_proposed, a.state) for a, profile in rows], units.get(batch.department_id or 0))
         for batch, rows in repository.listed(session) if rows
     ]
+
+
+def narrowed(batches: list[PublicBatch], word: str | None = None, year: int | None = None) -> list[PublicBatch]:
+    """The batches of ``year`` (by their first day), each keeping the lines whose applicant's name or credit code
+    holds ``word``; a batch left with none is left out."""
+    word = (word or "").strip()
+    found = []
+    for batch in batches:
+        if year is not None and batch.starts_on.year != year:
+            continue
+        entries = [e for e in batch.entries if not word or word in e.applicant or word.upper() in e.uscc]
+        if entries:
+            found.append(replace(batch, entries=entries))
+    return found
 
 
 def managed(session: Session, *, actor: User) -> list[tuple[Announcement, list[Application]]]:

@@ -4,6 +4,7 @@ import shutil
 import tempfile
 from pathlib import Path as TempPath
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -26,6 +27,7 @@ from huiqi.rules.questions import AdvisedAnswer
 from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
+from huiqi.web.pagination import PageNumber, Paging
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
 
@@ -151,20 +153,43 @@ def districts(request: Request, who: CallerDep, district_field: FieldName, city_
     return page(request, "_district.html", who, field=district_field, city=divisions.region_city(chosen))
 
 
+AnnouncementWord = Annotated[str | None, Query(max_length=50, description="申报单位名称或统一社会信用代码的一部分")]
+AnnouncementYear = Annotated[int | None, Query(ge=2000, le=2100, description="公示开始的年度")]
+BATCHES_PER_PAGE = 20
+
+
+def _narrowed(batches: list, q: str | None, year: int | None) -> list:
+    if q and any(ord(c) < 32 for c in q):
+        raise InputError([("关键词", "不能含控制字符")])
+    return announcements.narrowed(batches, q, year)
+
+
 @router.get("/announcements", response_class=HTMLResponse)
-def announcements_page(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
-    return page(request, "public/announcements.html", who, batches=announcements.public_listing(session),
+def announcements_page(request: Request, who: CallerDep, session: Db, q: AnnouncementWord = None,
+                       year: AnnouncementYear = None, number: PageNumber = 1) -> HTMLResponse:
+    every = announcements.public_listing(session)
+    found = _narrowed(every, q, year)
+    pager = Paging(page=number, size=BATCHES_PER_PAGE)
+    given = {k: v for k, v in (("q", q), ("year", year)) if v}
+
+    def link(n: int) -> str:
+        return "/announcements?" + urlencode({**given, "page": n})
+
+    return page(request, "public/announcements.html", who, batches=pager.slice(found), total=len(found), pager=pager,
+                link=link, q=q or "", year=year, years=sorted({b.starts_on.year for b in every}, reverse=True),
+                query=f"?{urlencode(given)}" if given else "", narrowed=bool(given),
                 titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts())
 
 
 @router.get("/announcements.xlsx")
-def announcements_download(session: Db) -> Response:
-    """Every 公示 on the page, one row per item, for whoever wants to check or keep it (public, no sign-in)."""
+def announcements_download(session: Db, q: AnnouncementWord = None, year: AnnouncementYear = None) -> Response:
+    """Every 公示 on the page (as narrowed there), one row per item, for whoever wants to check or keep it (public,
+    no sign-in)."""
     titles, numbers, today = service.measure_titles(session), catalogue.numbers(session), clock.today()
     rows = [[b.id, b.title, b.department or "", b.starts_on, b.ends_on, b.working_days, e.applicant, e.uscc,
              numbers.get(e.policy_id, e.policy_id), measure_label(e.measure, titles.get((e.policy_id, e.measure))),
              e.amount_proposed, b.status_of(e, today)]
-            for b in announcements.public_listing(session) for e in b.entries]
+            for b in _narrowed(announcements.public_listing(session), q, year) for e in b.entries]
     table = Table("公示", ["批次", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "申报单位",
                          "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
     return download(table, f"公示-{today.isoformat()}.xlsx")
