@@ -251,3 +251,17 @@ async def test_a_draft_whose_stored_facts_the_rules_cannot_read_still_opens(brow
     assert page.status_code == 200
     shown = page.text[page.text.index('id="preview"'):]
     assert shown.startswith('id="preview">本单位登记的信息无法按现行规则判断，提交将不被受理：'), shown[:300]
+
+
+async def test_the_page_shows_where_the_application_stands(browser, session, people, tmp_path) -> None:
+    from datetime import date
+
+    from tests.dbtest import apply
+
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1),
+                store=tmp_path)  # measure 3 has a city pre-review: it waits for 沈阳
+    page = (await browser(people.alice).get(f"/applications/{app.id}")).text
+    stages = page[page.index('<ol class="progress"'):page.index("</ol>", page.index('<ol class="progress"'))]
+    assert '<li class="done">填报<span class="sr-only">（已完成）</span></li>' in stages
+    assert '<li class="current" aria-current="step">市级初审</li>' in stages
+    assert '<li class="todo">拨付</li>' in stages

@@ -42,6 +42,7 @@ async def test_the_review_page_shows_the_trace_and_materials(browser, people, al
     assert "沈阳市和平区（210102）" in text and alice_h1.policy_version not in text  # the hash: admins, auditors only
     assert "<td>6513 应用软件开发</td>" in text  # the industry by its GB/T 4754 name, not the bare code
     assert f'<a href="/applicants/{alice_h1.uscc}" title="单位信息、事项和全部申报">' in text  # the applicant's record
+    assert '<li class="current" aria-current="step">市级初审</li>' in text  # where it stands
 
 
 async def test_a_material_downloads_within_scope_only(browser, people, alice_h1, session) -> None:

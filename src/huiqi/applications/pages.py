@@ -163,6 +163,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
             context |= {"preview": preview, "higher": preview.higher(application),
                         "refused": _refused_now(session, application, preview)}
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
+                progress=views.progress(application.state, application.city_review),
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)

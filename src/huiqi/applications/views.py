@@ -29,7 +29,7 @@ from huiqi.users.names import name_of, people
 from huiqi.web.excel import Table
 from huiqi.workflow import repository as steps
 from huiqi.workflow.judgement import matter_key, result_for
-from huiqi.workflow.states import ACTIONS, allowed
+from huiqi.workflow.states import ACTIONS, State, allowed
 
 
 def measure_title(session: Session, policy_id: str, number: int) -> str:
@@ -119,3 +119,30 @@ def filter_choices(session: Session) -> dict[str, Any]:
     return {"filter_policies": [(p.id, p.number, [(m.number, m.title) for m in p.measures if m.monetary])
                                 for p in catalogue.published(session)],
             "filter_cities": divisions.cities(), "filter_rounds": [(r.id, r.title) for r in rounds.every(session)]}
+
+
+STAGES = (("填报", State.DRAFT), ("市级初审", State.CITY_REVIEW), ("责任单位审核", State.DEPARTMENT_REVIEW),
+          ("拟定金额", State.PROPOSED), ("公示", State.ANNOUNCED), ("批准", State.APPROVED), ("拨付", State.DISBURSED))
+AT_STAGE = {State.RETURNED: State.DRAFT}  # returned for correction: the enterprise's turn again
+
+
+def progress(state: str, city_review: bool | None) -> list[tuple[str, str]]:
+    """Where an application stands among the stages it goes through, each "done", "current" or "todo" (the city's
+    pre-review only where its measure has one); none for one rejected or withdrawn, whose state says it all.
+
+    >>> [(label, at) for label, at in progress("proposed", False)][1:4]
+    [('责任单位审核', 'done'), ('拟定金额', 'current'), ('公示', 'todo')]
+    >>> progress("returned", True)[:2], progress("disbursed", True)[-1], progress("rejected", True)
+    ([('填报', 'current'), ('市级初审', 'todo')], ('拨付', 'done'), [])
+    """
+    stages = [(label, s) for label, s in STAGES if s != State.CITY_REVIEW or city_review]
+    at = AT_STAGE.get(state, state)
+    if state == State.SUBMITTED:  # routed at once: to the first review
+        at = stages[1][1]
+    keys = [s for _, s in stages]
+    if at not in keys:
+        return []
+    here = keys.index(at)
+    last = state == State.DISBURSED
+    return [(label, "done" if i < here or last else "current" if i == here else "todo")
+            for i, (label, _) in enumerate(stages)]

@@ -107,6 +107,7 @@ def _review(request: Request, who, actor: User, session: Session, application_id
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
                 timeline=views.timeline(session, application_id),
+                progress=views.progress(found.application.state, found.application.city_review),
                 policy_number=_policy_number(session, found.application.policy_id),
                 policy_name=lambda policy_id: _policy_number(session, policy_id), **context)
 
