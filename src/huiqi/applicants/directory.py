@@ -83,8 +83,9 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
     applicant, history = service.get_applicant(session, actor=actor, uscc=uscc)
     matters = repository.matters(session, applicant.id)
     codes = catalogue.codes(session)
-    applied = [views.summary(session, a) for a in applications.listed(session, actor=actor)
-               if a.applicant_id == applicant.id and a.state != State.DRAFT]  # a draft is the enterprise's own
+    applied = [views.summary(session, a) for a in applications.of_applicant(session, actor=actor,
+                                                                           applicant_id=applicant.id)
+               if a.state != State.DRAFT]  # a draft is the enterprise's own
     return page(request, "applicants/record.html", who, applicant=applicant, profile=history[-1] if history else None,
                 versions=_changes(history), matters=matters, codes=codes, applied=applied, person=namer(session),
                 choices=CHOICES, matter_label=matter_label, cultivated=cultivated(session, matters),

@@ -52,6 +52,11 @@ def listed(session: Session, scope: Scope, state: str | None = None, *, states: 
     return list(session.scalars(query.order_by(Application.id)))
 
 
+def of_applicant(session: Session, scope: Scope, applicant_id: int) -> list[Application]:
+    query = within(select(Application).where(Application.applicant_id == applicant_id), scope)
+    return list(session.scalars(query.order_by(Application.id)))
+
+
 def in_round(session: Session, round_id: int) -> list[Application]:
     return list(session.scalars(select(Application).where(Application.round_id == round_id).order_by(Application.id)))
 

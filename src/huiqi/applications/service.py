@@ -41,6 +41,11 @@ def listed(session: Session, *, actor: User, state: str | None = None, states: C
     return repository.listed(session, scope_of(actor), state, states=states, filters=filters)
 
 
+def of_applicant(session: Session, *, actor: User, applicant_id: int) -> list[Application]:
+    """One applicant's applications that the actor may see."""
+    return repository.of_applicant(session, scope_of(actor), applicant_id)
+
+
 def _amount(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_YUAN:
         raise InputError([("amount_requested", "申请金额应大于 0（元，整数）")])

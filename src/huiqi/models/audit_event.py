@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, String
+from sqlalchemy import JSON, BigInteger, DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base
@@ -11,6 +11,8 @@ class AuditEvent(Base):
     """One change: who, when, what, before and after; chained to the one before by hash."""
 
     __tablename__ = "audit_events"
+    # A record's history and a round's extensions are read by (entity, entity_id), not by scanning the trail.
+    __table_args__ = (Index("ix_audit_events_entity_entity_id", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)  # 1, 2, 3… with no gaps
