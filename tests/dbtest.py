@@ -236,6 +236,19 @@ def step(session: Session, action: str, who: User, app: Application | int, *, on
 TEST_ROUND = "测试用申报批次（覆盖测试涉及的全部日期）"
 
 
+def little_giant_firm(session: Session, i: int) -> User:
+    """Enterprise number ``i``: a 沈阳 software firm with its user ``firm{i}`` and a national 小巨人 recognition (matter
+    h1, measure 3), for tests that need many applicants."""
+    code = uscc_for("210100", f"CC{i:06d}")
+    who = users.create_user(session, actor=SYSTEM, username=f"firm{i}", display_name=f"并发测试企业{i}",
+                            role="enterprise", password="long enough", uscc=code)
+    applicants.record_profile(session, actor=who, uscc=code, name=f"并发测试企业{i}", kind="enterprise",
+                              region="210102", industry="6513")
+    applicants.save_matter(session, actor=who, uscc=code, matter={
+        "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-15"})
+    return who
+
+
 def a_round(session: Session) -> int:
     """The id of a round of the oldest policy in the catalogue (the shipped one) with every monetary measure,
     open from the policy's start to 2030 (made once per test)."""

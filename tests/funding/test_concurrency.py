@@ -15,16 +15,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.errors import BudgetExceeded, Conflict
 from huiqi.funding import service as budgets
 from huiqi.models import Application, Budget, Grant, User
-from huiqi.users import service as users
-from huiqi.users.scope import SYSTEM
 from huiqi.workflow.runner import run
-from tests.dbtest import a_round, drop_schema, make_people, migrate, postgres_schema, to_announced, uscc_for
+from tests.dbtest import a_round, drop_schema, little_giant_firm, make_people, migrate, postgres_schema, to_announced
 
 N, PROPOSED, BUDGET = 12, 700_000, 3_000_000
 APPROVE_ON = date(2025, 10, 13)
@@ -37,18 +34,6 @@ def pg() -> Engine:
     migrate(engine)
     yield engine
     drop_schema(engine, schema)
-
-
-def _enterprise(session: Session, i: int) -> User:
-    """A 沈阳 software enterprise with a national 小巨人 recognition (measure 3)."""
-    code = uscc_for("210100", f"CC{i:06d}")
-    who = users.create_user(session, actor=SYSTEM, username=f"firm{i}", display_name=f"并发测试企业{i}",
-                            role="enterprise", password="long enough", uscc=code)
-    applicants.record_profile(session, actor=who, uscc=code, name=f"并发测试企业{i}", kind="enterprise",
-                              region="210102", industry="6513")
-    applicants.save_matter(session, actor=who, uscc=code, matter={
-        "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-15"})
-    return who
 
 
 def _race(engine: Engine, user_id: int, items: list, act) -> list[str]:
@@ -82,7 +67,7 @@ def test_concurrent_approvals_never_overspend(pg: Engine, tmp_path) -> None:
         people = make_people(session)
         budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3,
                            amount=BUDGET)
-        ids = [to_announced(session, _enterprise(session, i), [people.shenyang, people.miit], matter="h1",
+        ids = [to_announced(session, little_giant_firm(session, i), [people.shenyang, people.miit], matter="h1",
                             measure=3, amount=1_000_000, proposed=PROPOSED, store=tmp_path).id for i in range(N)]
     outcomes = _race(pg, people.finance.id, ids,
                      lambda session, finance, app: run(session, "approve", actor=finance, application_id=app))

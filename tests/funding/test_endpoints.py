@@ -67,3 +67,24 @@ async def test_others_cannot_approve_or_read_budgets(client, session, people, an
     assert (await client.get("/api/v1/budgets", headers=miit)).status_code == 403
     assert (await client.get("/api/v1/disbursements", headers=bearer(session, people.alice))).status_code == 403
     assert clock.today().year >= 2025
+
+
+async def test_finance_approves_many_at_once_each_on_its_own(client, session, people, announced, set_today) -> None:
+    finance = bearer(session, people.finance)
+    await client.put("/api/v1/budgets/2025/ln-2022-35/3", headers=finance, json={"amount": 5_000_000})
+    set_today(date(2025, 10, 13))
+    response = await client.post("/api/v1/approvals/batch", headers=finance,
+                                 json={"application_ids": [announced.id, 99_999]})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["done"], body["refused"], body["amount"]) == (1, 1, 800_000)
+    assert [(i["application_id"], i["done"], i["status"], i["amount"]) for i in body["items"]] == [
+        (announced.id, True, 201, 800_000), (99_999, False, 404, None)]
+    again = await client.post("/api/v1/approvals/batch", headers=finance, json={"application_ids": [announced.id]})
+    assert again.json()["items"][0]["status"] == 409 and "已批准" in again.json()["items"][0]["detail"]
+    refused = await client.post("/api/v1/approvals/batch", headers=bearer(session, people.miit),
+                                json={"application_ids": [announced.id]})
+    assert refused.status_code == 403
+    too_many = await client.post("/api/v1/approvals/batch", headers=finance,
+                                 json={"application_ids": list(range(1, 102))})
+    assert too_many.status_code == 422 and too_many.json()["problems"][0]["field"] == "application_ids"

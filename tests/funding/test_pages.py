@@ -77,3 +77,27 @@ async def test_budgets_of_two_policies_name_the_policy(browser, session, people,
     cells = [r[1] for r in list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))[2:]]
     assert "辽政办〔2022〕35号 措施1 发展总部经济" in cells
     assert any(c.startswith("测试〔2024〕1号 措施1 ") for c in cells)
+
+
+async def test_finance_approves_the_ticked_entries_of_ended_announcements(browser, session, people, tmp_path,
+                                                                         set_today) -> None:
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    finance = browser(people.finance)
+    set_today(date(2025, 10, 10))
+    running = (await finance.get("/review")).text
+    assert 'name="application_ids"' not in running, "no tick while its 公示 runs"
+    set_today(date(2025, 10, 13))
+    queue = (await finance.get("/review")).text
+    assert f'name="application_ids" value="{app.id}"' in queue and 'action="/review/approvals"' in queue
+    done = await finance.post("/review/approvals", data={"application_ids": [str(app.id), "99999"]})
+    assert done.status_code == 200
+    assert "批量批准：已批准 1 项，共 80 万元；1 项未批准" in done.text and "没有编号为 99999 的申报" in done.text
+    assert session.get(type(app), app.id).state == "approved"
+    none = await finance.post("/review/approvals", data={})
+    assert none.status_code == 422 and "申报：批量批准须选择 1 至 100 项申报" in none.text
+    bad = await finance.post("/review/approvals", data={"application_ids": "12abc"})
+    assert bad.status_code == 422 and "申报编号应为数字" in bad.text
+    assert (await browser(people.miit).post("/review/approvals", data={"application_ids": str(app.id)})
+            ).status_code == 403

@@ -10,11 +10,22 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.funding import service as funding
-from huiqi.funding.schemas import ApprovalCreate, BudgetRead, BudgetSet, DisbursementCreate, DisbursementRead, GrantRead
+from huiqi.funding.schemas import (
+    ApprovalBatch,
+    ApprovalCreate,
+    BatchItem,
+    BatchRead,
+    BudgetRead,
+    BudgetSet,
+    DisbursementCreate,
+    DisbursementRead,
+    GrantRead,
+)
 from huiqi.models import User
 from huiqi.public.service import measure_titles
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
+from huiqi.workflow.batch import Outcome, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
 
@@ -54,6 +65,19 @@ def approve(body: ApprovalCreate, actor: Actor, session: Db) -> GrantRead:
     done = run(session, Action.APPROVE, actor=actor, application_id=body.application_id)
     session.commit()
     return GrantRead.model_validate(done.written)
+
+
+@router.post("/approvals/batch", response_model=BatchRead,
+             summary="批量批准（财政）：逐项办理，每项如同单独批准；未批准的逐项说明原因")
+def approve_many(body: ApprovalBatch, actor: Actor, session: Db) -> BatchRead:
+    return batch_read(each(session, Action.APPROVE, actor=actor, items={key: {} for key in body.application_ids}))
+
+
+def batch_read(outcomes: list[Outcome]) -> BatchRead:
+    items = [BatchItem(application_id=o.application_id, done=o.done, status=o.status, detail=o.detail,
+                       amount=o.written.amount if o.done else None) for o in outcomes]
+    return BatchRead(done=sum(i.done for i in items), refused=sum(not i.done for i in items),
+                     amount=sum(i.amount or 0 for i in items), items=items)
 
 
 @router.post("/disbursements", response_model=DisbursementRead, status_code=201, summary="登记拨付（财政）")

@@ -1,11 +1,13 @@
 """The funding door's shapes: budgets with what is committed, paid and left; approvals; payments. Whole yuan."""
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.money import MAX_YUAN
 from huiqi.validation import PlainText, StrictInput
+from huiqi.workflow.batch import MAX_BATCH
 
 
 class BudgetRead(BaseModel):
@@ -26,6 +28,27 @@ class BudgetSet(StrictInput):
 
 class ApprovalCreate(StrictInput):
     application_id: int = Field(ge=1, le=2_147_483_647, description="批准的申报编号（公示期已满）；批准日期为登记之日")
+
+
+class ApprovalBatch(StrictInput):
+    application_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        min_length=1, max_length=MAX_BATCH,
+        description=f"批准的申报编号（公示期已满），每批至多 {MAX_BATCH} 项；逐项办理")
+
+
+class BatchItem(BaseModel):
+    application_id: int
+    done: bool
+    status: int = Field(description="单独办理这一项时的 HTTP 状态：201 已办理；409、404、422 等为未办理")
+    detail: str = Field(description="已办理，或未办理的原因")
+    amount: int | None = Field(None, description="批准金额（元），已批准时")
+
+
+class BatchRead(BaseModel):
+    done: int = Field(description="已办理的项数")
+    refused: int = Field(description="未办理的项数")
+    amount: int = Field(description="本批批准金额合计（元）")
+    items: list[BatchItem]
 
 
 class GrantRead(BaseModel):

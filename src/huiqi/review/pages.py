@@ -6,7 +6,7 @@ the review page (303, with a message); on a refusal the page is shown again with
 was typed.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements.calendar import next_working_day
+from huiqi.announcements.service import ANNOUNCED
 from huiqi.applications import service as applications
 from huiqi.applications import views
+from huiqi.applications.filters import Filters
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import NotFound
+from huiqi.errors import InputError, NotFound
 from huiqi.holidays.service import calendar_of
 from huiqi.labels import industry_label, measure_label, place_label
 from huiqi.materials.serving import attachment
@@ -32,11 +34,13 @@ from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
 from huiqi.rules.loader import vocabulary
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import digits
 from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
+from huiqi.workflow.batch import MAX_BATCH, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import ACTIONS, STATES, STEPS, Action
 
@@ -50,15 +54,48 @@ DESK = {str(s.action): s.action for s in STEPS
 @router.get("/review", response_class=HTMLResponse)
 def queue_page(request: Request, who: CallerDep, actor: Actor, session: Db, filters: ApplicationFilters,
                state: Annotated[StateName | None, Query()] = None, number: PageNumber = 1) -> HTMLResponse:
+    return _queue(request, who, actor, session, filters, state, number)
+
+
+def _queue(request: Request, who, actor: User, session: Session, filters: Filters, state: str | None, number: int,
+           status_code: int = 200, **said: Any) -> HTMLResponse:
     found = reading.queue(session, actor=actor, state=state, filters=filters)
     pager = Paging(page=number, size=PAGE_SIZE)
 
     def link(n: int) -> str:
         return "/review" + filters.query_string(state=state, page=str(n))
 
-    return page(request, "review/queue.html", who, rows=reading.rows(session, pager.slice(found)), state=state,
-                states=STATES, read_only=actor.role in (Role.ADMIN, Role.AUDITOR), filters=filters,
-                total=len(found), pager=pager, link=link, **views.filter_choices(session))
+    return page(request, "review/queue.html", who, status_code, rows=reading.rows(session, pager.slice(found)),
+                state=state, states=STATES, read_only=actor.role in (Role.ADMIN, Role.AUDITOR), filters=filters,
+                total=len(found), pager=pager, link=link, batch_max=MAX_BATCH,
+                ready=ANNOUNCED["已结束"] if actor.role == Role.FINANCE else None,
+                **views.filter_choices(session), **said)
+
+
+@router.post("/review/approvals", response_class=HTMLResponse)
+def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm) -> HTMLResponse:
+    """Finance approves the chosen entries of 公示 that have ended, each as if alone; the queue is shown again with
+    what became of each."""
+    try:
+        outcomes = each(session, Action.APPROVE, actor=actor,
+                        items={key: {} for key in chosen(sent.getlist("application_ids"))})
+    except InputError as error:
+        refusal = Refusal.of(error)
+        return _queue(request, who, actor, session, Filters(), None, 1, refusal.status_code,
+                      message=refusal.message, problems=refusal.problems)
+    done = [o for o in outcomes if o.done]
+    return _queue(request, who, actor, session, Filters(), None, 1, outcomes=outcomes,
+                  approved=len(done), approved_sum=sum(o.written.amount for o in done))
+
+
+def chosen(values: list[Any]) -> list[int]:
+    """The application numbers ticked on a list: each a number, at most ``MAX_BATCH`` of them."""
+    texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    if len(texts) > MAX_BATCH:
+        raise InputError([("application_ids", f"每批至多选择 {MAX_BATCH} 项")])
+    if not all(digits(t) and len(t) <= 10 and int(t) <= 2_147_483_647 for t in texts):
+        raise InputError([("application_ids", "申报编号应为数字")])
+    return [int(t) for t in texts]
 
 
 @router.get("/review.xlsx")

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
 
+from huiqi.db import is_unique_violation
 from huiqi.errors import HuiqiError, InputError, NotAuthenticated, PasswordChangeRequired
 from huiqi.validation import field_path, reason
 
@@ -81,7 +82,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def collided(request: Request, error: IntegrityError) -> Response:
-        if not _is_unique_violation(error):
+        if not is_unique_violation(error):
             return await unexpected(request, error)
         # Two requests wrote the same key at once (two saves of a profile, two payments): the later one lost.
         log.info("unique key collision on %s %s", request.method, request.url.path)
@@ -105,7 +106,3 @@ def _where(error: dict) -> str:
         return "（请求体）"
     return field_path(tuple(p for p in error["loc"] if p not in ("body", "query", "path", "form")))
 
-
-def _is_unique_violation(error: IntegrityError) -> bool:
-    """A duplicate key (PostgreSQL's SQLSTATE 23505, SQLite's "UNIQUE constraint failed")."""
-    return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error.orig)

@@ -4,6 +4,7 @@
 //   data-print         a button prints the page (the print style keeps the answer's recap, on one page)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
 //   .error-summary     a form's error summary takes the focus when shown
+//   data-select-all="name"  a checkbox (hidden without script) ticks or clears every checkbox of that name
 //   data-elder         the header's 适老化 button: larger type, higher contrast, remembered in localStorage
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
 //   [data-matter]      a matter's fieldset shows only the fields its checked types need (data-needed-by) and
@@ -37,6 +38,7 @@
     root.querySelectorAll("form.binding").forEach(syncBinding);
     if (root.matches && root.matches("[data-matter]")) syncMatter(root);
     root.querySelectorAll("[data-matter]").forEach(syncMatter);
+    root.querySelectorAll("input[data-select-all]").forEach(all => { (all.closest("label") || all).hidden = false; });
     root.querySelectorAll("[data-charts]").forEach(holder => {
       if (typeof huiqiBars === "function" && !holder.dataset.drawn) {
         holder.dataset.drawn = "1";
@@ -69,6 +71,8 @@
     if (e.target.matches("form.binding select[name=role]")) syncBinding(e.target.form);
     const matter = e.target.matches("input[type=checkbox]") && e.target.closest("[data-matter]");
     if (matter) syncMatter(matter);
+    const all = e.target.matches("input[data-select-all]") && e.target;
+    if (all) document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach(box => { box.checked = all.checked; });
   });
   document.addEventListener("htmx:load", e => init(e.detail.elt));
   init(document);
