@@ -88,3 +88,30 @@ async def test_finance_approves_many_at_once_each_on_its_own(client, session, pe
     too_many = await client.post("/api/v1/approvals/batch", headers=finance,
                                  json={"application_ids": list(range(1, 102))})
     assert too_many.status_code == 422 and too_many.json()["problems"][0]["field"] == "application_ids"
+
+
+async def test_finance_pays_many_at_once_from_the_list_of_the_unpaid(client, session, people, announced,
+                                                                      set_today) -> None:
+    finance = bearer(session, people.finance)
+    await client.put("/api/v1/budgets/2025/ln-2022-35/3", headers=finance, json={"amount": 5_000_000})
+    set_today(date(2025, 10, 13))
+    await client.post("/api/v1/approvals", headers=finance, json={"application_id": announced.id})
+    set_today(date(2025, 10, 20))
+    listed = (await client.get("/api/v1/disbursements/pending", headers=finance)).json()
+    assert [(i["application_id"], i["amount"], i["approved_on"], i["payee_missing"]) for i in listed["items"]] == [
+        (announced.id, 800_000, "2025-10-13", False)]
+    twice = await client.post("/api/v1/disbursements/batch", headers=finance, json={"items": [
+        {"application_id": announced.id, "paid_on": "2025-10-20", "reference": "GK-1"},
+        {"application_id": announced.id, "paid_on": "2025-10-20", "reference": "GK-2"}]})
+    assert twice.status_code == 422 and "出现了两次" in twice.text
+    response = await client.post("/api/v1/disbursements/batch", headers=finance, json={"items": [
+        {"application_id": announced.id, "paid_on": "2025-10-20", "reference": "GK-1"},
+        {"application_id": 99_999, "paid_on": "2025-10-20", "reference": "GK-2"}]})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["done"], body["refused"], body["amount"]) == (1, 1, 800_000)
+    assert [(i["application_id"], i["status"]) for i in body["items"]] == [(announced.id, 201), (99_999, 404)]
+    assert (await client.get("/api/v1/disbursements/pending", headers=finance)).json()["items"] == []
+    refused = await client.post("/api/v1/disbursements/batch", headers=bearer(session, people.miit), json={"items": [
+        {"application_id": announced.id, "paid_on": "2025-10-20", "reference": "GK-1"}]})
+    assert refused.status_code == 403

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.schemas import (
     ApprovalBatch,
@@ -19,13 +20,15 @@ from huiqi.funding.schemas import (
     BudgetSet,
     DisbursementCreate,
     DisbursementRead,
+    DueRead,
     GrantRead,
+    PaymentBatch,
 )
 from huiqi.models import User
 from huiqi.public.service import measure_titles
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
-from huiqi.workflow.batch import Outcome, each
+from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
 
@@ -86,6 +89,21 @@ def disburse(body: DisbursementCreate, actor: Actor, session: Db) -> Disbursemen
                reference=body.reference)
     session.commit()
     return DisbursementRead.model_validate(done.written)
+
+
+@router.post("/disbursements/batch", response_model=BatchRead,
+             summary="批量登记拨付（财政）：逐项办理，每项如同单独登记；未登记的逐项说明原因")
+def disburse_many(body: PaymentBatch, actor: Actor, session: Db) -> BatchRead:
+    items = {i.application_id: {"paid_on": i.paid_on, "reference": i.reference} for i in body.items}
+    return batch_read(each(session, Action.DISBURSE, actor=actor, items=items, most=MAX_PAYMENTS))
+
+
+@router.get("/disbursements/pending", response_model=Page[DueRead], summary="待拨付清单：已批准、尚未拨付的申报")
+def pending(actor: Actor, session: Db, paging: PagingDep) -> dict[str, Any]:
+    return page_of([DueRead(application_id=d.application.id, applicant=d.applicant, uscc=d.application.uscc,
+                            policy_id=d.application.policy_id, measure=d.application.measure, title=d.title,
+                            amount=d.amount, approved_on=d.approved_on, payee_missing=d.payee_missing)
+                    for d in payouts.due(session, actor=actor)], paging)
 
 
 @router.get("/disbursements", response_model=Page[DisbursementRead], summary="拨付记录")

@@ -4,13 +4,14 @@ is left, in 万元; a form to set a budget; the payments; Excel downloads."""
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
 from huiqi.funding.schemas import BudgetRead
@@ -23,6 +24,10 @@ from huiqi.web.deps import Actor, Caller, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
+from huiqi.web.uploads import read_upload
+from huiqi.workflow.batch import MAX_PAYMENTS
+from huiqi.workflow.runner import entitled
+from huiqi.workflow.states import Action
 
 router = APIRouter(include_in_schema=False)
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
@@ -50,6 +55,7 @@ def _page(request: Request, who: Caller, actor: User, session: Session, year: in
     names = people(session, {b.set_by for b in budgets} | {p.recorded_by for p in payments})
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
                 labels=_labels(session, budgets), measures=_measures(session), payments=payments,
+                due=payouts.due(session, actor=actor), most=MAX_PAYMENTS,
                 person=lambda u: name_of(u, names), values=context.pop("values", {}), **context)
 
 
@@ -104,3 +110,29 @@ def disbursements_export(actor: Actor, session: Db) -> Response:
                                  for d in paid]
     table = Table("拨付记录", ["申报编号", "拨付金额", "拨付日期", "凭证号", "经办人"], rows, money={"拨付金额"})
     return download(table, f"拨付记录-{clock.today().isoformat()}.xlsx")
+
+
+@router.get("/disbursements/pending.xlsx")
+def pending_export(actor: Actor, session: Db) -> Response:
+    """The grants approved and not yet paid, with empty 拨付日期 and 凭证号 columns to fill in and upload."""
+    return download(payouts.due_table(session, actor), f"待拨付清单-{clock.today().isoformat()}.xlsx")
+
+
+@router.post("/disbursements/import", response_class=HTMLResponse)
+def pay_many(request: Request, who: CallerDep, actor: Actor, session: Db,
+             sheet: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
+    """Finance uploads the 待拨付清单 with the treasury's dates and vouchers: every row is checked first, then each
+    filled row is paid as if alone; the page shows what became of each."""
+    entitled(actor, Action.DISBURSE)
+    year = clock.today().year
+    try:
+        name, content = read_upload(sheet, "sheet")
+        if name is None or content is None:
+            raise InputError([("sheet", "请选择填好拨付日期和凭证号的待拨付清单（.xlsx）")])
+        found, outcomes = payouts.pay_sheet(session, actor=actor, content=content, name=name)
+    except InputError as error:
+        refusal = Refusal.of(error)
+        return _page(request, who, actor, session, year, status_code=refusal.status_code,
+                     pay_message=refusal.message, pay_problems=refusal.problems)
+    note = f"清单中另有 {found.blank} 行未填写拨付日期和凭证号，仍待拨付。" if found.blank else ""
+    return _page(request, who, actor, session, year, outcomes=outcomes, note=note)

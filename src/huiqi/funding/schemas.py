@@ -3,11 +3,11 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from huiqi.money import MAX_YUAN
 from huiqi.validation import PlainText, StrictInput
-from huiqi.workflow.batch import MAX_BATCH
+from huiqi.workflow.batch import MAX_BATCH, MAX_PAYMENTS
 
 
 class BudgetRead(BaseModel):
@@ -41,13 +41,13 @@ class BatchItem(BaseModel):
     done: bool
     status: int = Field(description="单独办理这一项时的 HTTP 状态：201 已办理；409、404、422 等为未办理")
     detail: str = Field(description="已办理，或未办理的原因")
-    amount: int | None = Field(None, description="批准金额（元），已批准时")
+    amount: int | None = Field(None, description="批准或拨付的金额（元），已办理时")
 
 
 class BatchRead(BaseModel):
     done: int = Field(description="已办理的项数")
     refused: int = Field(description="未办理的项数")
-    amount: int = Field(description="本批批准金额合计（元）")
+    amount: int = Field(description="本批已办理的金额合计（元）：批准金额或拨付金额")
     items: list[BatchItem]
 
 
@@ -79,3 +79,31 @@ class DisbursementRead(BaseModel):
     paid_on: date
     reference: str
     recorded_by: str
+
+
+class PaymentBatch(StrictInput):
+    items: list[DisbursementCreate] = Field(
+        min_length=1, max_length=MAX_PAYMENTS,
+        description=f"每项一笔拨付（申报编号、拨付日期、凭证号），每批至多 {MAX_PAYMENTS} 项；逐项办理")
+
+    @field_validator("items")
+    @classmethod
+    def once_each(cls, items: list[DisbursementCreate]) -> list[DisbursementCreate]:
+        seen: set[int] = set()
+        for item in items:
+            if item.application_id in seen:
+                raise ValueError(f"申报 {item.application_id} 出现了两次：每项申报只拨付一次")
+            seen.add(item.application_id)
+        return items
+
+
+class DueRead(BaseModel):
+    application_id: int
+    applicant: str
+    uscc: str
+    policy_id: str
+    measure: int
+    title: str
+    amount: int = Field(description="批准金额（元），拨付时按此金额")
+    approved_on: date
+    payee_missing: bool = Field(description="免申即享：企业尚未确认收款账户（确认后方可拨付）")

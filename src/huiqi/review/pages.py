@@ -83,9 +83,7 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
         refusal = Refusal.of(error)
         return _queue(request, who, actor, session, Filters(), None, 1, refusal.status_code,
                       message=refusal.message, problems=refusal.problems)
-    done = [o for o in outcomes if o.done]
-    return _queue(request, who, actor, session, Filters(), None, 1, outcomes=outcomes,
-                  approved=len(done), approved_sum=sum(o.written.amount for o in done))
+    return _queue(request, who, actor, session, Filters(), None, 1, outcomes=outcomes)
 
 
 def chosen(values: list[Any]) -> list[int]:

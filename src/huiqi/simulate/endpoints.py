@@ -10,7 +10,6 @@ from pydantic import BaseModel, ValidationError
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
-from huiqi.config import get_settings
 from huiqi.db import session_scope
 from huiqi.errors import InputError
 from huiqi.models import SavedReform, SimulationJob
@@ -19,6 +18,7 @@ from huiqi.users.scope import require_role
 from huiqi.validation import UtcDateTime, field_path, problems
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
+from huiqi.web.uploads import read_upload
 
 router = APIRouter(prefix="/simulations", tags=["财政测算"])
 saved = APIRouter(prefix="/reforms", tags=["财政测算"])
@@ -52,18 +52,6 @@ class JobRead(BaseModel):
                    created_at=job.created_at, finished_at=job.finished_at, result=result)
 
 
-def read_upload(population: UploadFile | None) -> tuple[str | None, bytes | None]:
-    """The uploaded file, refused when larger than the setting allows (sync: the file is spooled)."""
-    if population is None or not population.filename:
-        return None, None
-    limit = get_settings().max_upload_bytes
-    population.file.seek(0)
-    content = population.file.read(limit + 1)
-    if len(content) > limit:
-        raise InputError([("population", f"文件超过上限 {limit // (1024 * 1024)} MiB")])
-    return population.filename, content
-
-
 def job_spec(by: str, as_of: str | None, synthetic_applicants: str | None, seed: str | None,
              reform: str | None) -> jobs.JobCreate:
     """A job spec from form fields; mistakes name the field."""
@@ -85,7 +73,7 @@ def start(
     seed: Annotated[str | None, Form(description="合成数据的随机种子")] = None,
     reform: Annotated[str | None, Form(description="改革方案 YAML")] = None,
 ) -> JobRead:
-    filename, content = read_upload(population)
+    filename, content = read_upload(population, "population")
     spec = job_spec(by, as_of, synthetic_applicants, seed, reform)
     job = jobs.start(session, actor=actor, spec=spec, filename=filename, content=content)
     session.commit()

@@ -16,11 +16,12 @@ from huiqi.errors import Conflict, InputError
 from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reforms
-from huiqi.simulate.endpoints import job_sessions, job_spec, read_upload
+from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
+from huiqi.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
 router.routes.extend(reform_pages.router.routes)  # before /simulate/{job_id}, which would take /simulate/reforms
@@ -100,7 +101,7 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
     try:
         text = _reform_text(form, reforms.rows(policies), (reform or "").strip())
         saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies), text=text) if text else None
-        filename, content = read_upload(population)
+        filename, content = read_upload(population, "population")
         job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
         if saved is not None:

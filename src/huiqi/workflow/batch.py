@@ -20,7 +20,8 @@ from huiqi.models import User
 from huiqi.workflow.runner import entitled, run
 from huiqi.workflow.states import ACTIONS, Action
 
-MAX_BATCH = 100  # each step re-runs the rules; a hundred keeps one request within seconds
+MAX_BATCH = 100  # each approval re-runs the rules; a hundred keeps one request within seconds
+MAX_PAYMENTS = 500  # a payment re-runs no rules: five hundred keep one request within seconds
 COLLIDED = "同一记录刚被他人（或另一次提交）修改，请刷新页面查看最新状态后再试"
 
 
@@ -38,12 +39,13 @@ class Outcome:
         return self.status < 300
 
 
-def each(session: Session, action: Action, *, actor: User, items: Mapping[int, Mapping[str, Any]]) -> list[Outcome]:
+def each(session: Session, action: Action, *, actor: User, items: Mapping[int, Mapping[str, Any]],
+         most: int = MAX_BATCH) -> list[Outcome]:
     """Take ``action`` on every application of ``items`` (its number → the step's inputs for it) in id order, each
-    committed or undone on its own."""
+    committed or undone on its own; at most ``most`` of them."""
     entitled(actor, action)
-    if not items or len(items) > MAX_BATCH:
-        raise InputError([("application_ids", f"批量{ACTIONS[action]}须选择 1 至 {MAX_BATCH} 项申报")])
+    if not items or len(items) > most:
+        raise InputError([("application_ids", f"批量{ACTIONS[action]}须选择 1 至 {most} 项申报")])
     outcomes = []
     for application_id in sorted(items):
         try:
@@ -51,10 +53,10 @@ def each(session: Session, action: Action, *, actor: User, items: Mapping[int, M
                 done = run(session, action, actor=actor, application_id=application_id, **items[application_id])
             session.commit()
         except HuiqiError as refused:
-            session.rollback()
+            session.commit()  # ends the transaction: its locks go, and nothing else of the request is undone
             outcomes.append(Outcome(application_id, refused.status_code, refused.message))
         except IntegrityError as collided:  # another's step wrote the same key first (one grant per matter, policy)
-            session.rollback()
+            session.commit()  # ends the transaction: its locks go, and nothing else of the request is undone
             if not is_unique_violation(collided):
                 raise
             outcomes.append(Outcome(application_id, 409, COLLIDED))

@@ -1,0 +1,262 @@
+"""批量拨付: the list of grants approved and not yet paid goes out as a workbook and comes back with the treasury's
+dates and vouchers; every row is checked first, then each filled row is paid as if alone."""
+
+import io
+import threading
+from datetime import date, datetime
+from urllib.parse import quote
+
+import openpyxl
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from huiqi import clock
+from huiqi.audit import service as audit
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import Forbidden, InputError
+from huiqi.funding import payouts
+from huiqi.funding import service as budgets
+from huiqi.models import Disbursement
+from huiqi.offers import service as offers
+from huiqi.recognition import service as lists
+from huiqi.rounds import service as rounds
+from huiqi.web.excel import XLSX
+from huiqi.workflow.batch import MAX_PAYMENTS, each
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import Action
+from tests.dbtest import ALICE_USCC, little_giant_firm, make_people, step, to_announced
+
+APPROVE_ON = date(2025, 10, 13)  # the 公示 from 2025-09-29 ended on 2025-10-11
+PAY_ON = date(2025, 10, 20)
+COLUMNS = ["申报编号", "申报单位", "拨付日期", "凭证号"]
+
+
+def approved(session: Session, people, store, n: int) -> list[int]:
+    """``n`` applications under measure 3, each approved for 70万 on ``APPROVE_ON``."""
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3,
+                       amount=10_000_000)
+    ids = [to_announced(session, little_giant_firm(session, i), [people.shenyang, people.miit], matter="h1",
+                        measure=3, amount=1_000_000, proposed=700_000, store=store).id for i in range(n)]
+    for application_id in ids:
+        step(session, "approve", people.finance, application_id, on=APPROVE_ON)
+    return ids
+
+
+def workbook(rows: list[list[object]], header: list[str] = COLUMNS, title: str | None = "待拨付清单") -> bytes:
+    """A list as a person sends it back: a title line, the header, the rows."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def problems(content: bytes) -> list[str]:
+    with pytest.raises(InputError) as refused:
+        payouts.read_sheet(content, "清单.xlsx")
+    assert {field for field, _ in refused.value.problems} == {"sheet"}
+    return [why for _, why in refused.value.problems]
+
+
+def test_every_way_people_write_a_day_is_read_and_blank_rows_wait() -> None:
+    read = payouts.read_sheet(workbook([
+        [1, "甲", datetime(2025, 10, 20), "GK-1"],
+        ["2", "乙", "2025/10/21", 20251021],  # the number typed as text; a voucher typed as a number
+        [3.0, "丙", "2025年10月22日", " GK-3 "],
+        [4, "丁", None, None],  # listed, not paid yet
+        [None, None, None, None],
+        [5, "戊", date(2025, 10, 23), "GK-5"],
+    ]), "清单.xlsx")
+    assert read.payments == {1: {"paid_on": date(2025, 10, 20), "reference": "GK-1"},
+                             2: {"paid_on": date(2025, 10, 21), "reference": "20251021"},
+                             3: {"paid_on": date(2025, 10, 22), "reference": "GK-3"},
+                             5: {"paid_on": date(2025, 10, 23), "reference": "GK-5"}}
+    assert read.blank == 1
+    moved = payouts.read_sheet(workbook([["GK-9", "2025-10-24", 9]], header=["凭证号", "拨付日期", "申报编号"],
+                                        title=None), "清单.xlsx")
+    assert moved.payments == {9: {"paid_on": date(2025, 10, 24), "reference": "GK-9"}}, "columns found by header"
+
+
+def test_every_bad_row_is_named_by_its_line_and_none_is_taken() -> None:
+    said = problems(workbook([
+        [1, "甲", "2025-13-01", "GK-1"],  # line 3 (line 1 is the title, line 2 the header)
+        [2, "乙", datetime(2025, 10, 20, 9, 30), "GK-2"],
+        [3, "丙", "下周", "GK-3"],
+        [4, "丁", "2025-10-20", None],
+        ["四", "戊", "2025-10-20", "GK-5"],
+        [6, "己", "2025-10-20", "X" * 65],
+        [7, "庚", "2025-10-20", "GK\x7f7"],
+        [8, "辛", "=TODAY()", "GK-8"],
+        [9, "壬", "2025-10-20", "GK-9"],  # good, and still not taken: the list is refused whole
+    ]))
+    assert said == [
+        "第 3 行 拨付日期：2025-13-01 不是有效的日期",
+        "第 4 行 拨付日期：应为日期，不能带时间",
+        "第 5 行 拨付日期：应为日期（如 2026-12-04），收到 '下周'",
+        "第 6 行 拨付日期和凭证号须同时填写（只填了拨付日期）",
+        "第 7 行 申报编号：应为申报编号（数字），收到 '四'",
+        "第 8 行 凭证号：不能超过 64 个字符",
+        "第 9 行 凭证号：不能含有控制字符（U+007F）",
+        "第 10 行 拨付日期：不能是公式，请填写数值",
+    ]
+
+
+def test_a_duplicate_line_names_the_first() -> None:
+    said = problems(workbook([[1, "甲", "2025-10-20", "GK-1"], [1, "甲", "2025-10-21", "GK-2"]]))
+    assert said == ["第 4 行 申报编号 1 与第 3 行重复"]
+
+
+def test_past_fifty_bad_rows_the_rest_are_counted() -> None:
+    said = problems(workbook([[i, "甲", "下周", f"GK-{i}"] for i in range(1, 61)]))
+    assert len(said) == 51 and said[-1] == "……另有 10 行有误"
+
+
+def test_a_file_that_is_not_the_list_is_refused_whole() -> None:
+    assert problems(b"not a workbook") == ["清单.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"]
+    assert "没有“申报编号”表头" in problems(workbook([[1, 2]], header=["编号", "日期"]))[0]
+    assert "缺少“凭证号”列" in problems(workbook([[1, "2025-10-20"]], header=["申报编号", "拨付日期"]))[0]
+    assert "没有填写了拨付日期和凭证号的行" in problems(workbook([[1, "甲", None, None]]))[0]
+    many = [[i, "甲", "2025-10-20", f"GK-{i}"] for i in range(1, MAX_PAYMENTS + 2)]
+    assert f"每次至多登记 {MAX_PAYMENTS} 笔拨付" in problems(workbook(many))[0]
+
+
+def test_the_list_holds_what_is_approved_and_unpaid(session, people, tmp_path) -> None:
+    first, second = approved(session, people, tmp_path, 2)
+    step(session, "disburse", people.finance, first, on=PAY_ON, paid_on=PAY_ON, reference="GK-1")
+    listed = payouts.due(session, actor=people.finance)
+    assert [(d.application.id, d.amount, d.approved_on, d.payee_missing) for d in listed] == [
+        (second, 700_000, APPROVE_ON, False)]
+    assert listed[0].applicant == "并发测试企业1" and listed[0].title == "培育中小企业"
+    with pytest.raises(Forbidden):
+        payouts.due(session, actor=people.miit)
+
+
+def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> None:
+    """免申即享: the list says which grants wait for the enterprise to confirm its account, and paying one is refused
+    with that reason until it does."""
+    on = date(2025, 7, 1)
+    policy = catalogue.published(session)[0]
+    with clock.pinned(on):
+        rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度免申即享",
+                          opens_on=on, closes_on=date(2025, 12, 31), measures=[rounds.MeasureIn(3, mode="direct")])
+        checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="single_champion",
+                              level="national", published_on=date(2025, 6, 1))
+        lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
+                          document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1))
+        offer = next(o for o in offers.mine(session, actor=people.alice) if o.measure == 3)
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    step(session, "propose", people.miit, app, on=date(2025, 7, 2), amount=800_000)
+    step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    step(session, "approve", people.finance, app, on=date(2025, 7, 15))
+    assert [d.payee_missing for d in payouts.due(session, actor=people.finance)] == [True]
+    table = payouts.due_table(session, people.finance)
+    assert table.rows[0][table.header.index("备注")] == payouts.PAYEE_MISSING
+    with clock.pinned(date(2025, 7, 20)):
+        outcomes = each(session, Action.DISBURSE, actor=people.finance,
+                        items={app.id: {"paid_on": date(2025, 7, 20), "reference": "D-1"}})
+    assert outcomes[0].status == 409 and "尚未确认收款账户" in outcomes[0].detail
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                         account="6222000012345678")
+    assert [d.payee_missing for d in payouts.due(session, actor=people.finance)] == [False]
+
+
+def test_a_sheet_and_a_single_payment_at_once_end_in_one_payment(own_database: Engine, tmp_path) -> None:
+    """Finance uploads the list while a colleague records one of its payments alone: that grant is paid once, and
+    whoever came later is told 409; the other row is paid by the list either way."""
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        first, second = approved(session, people, tmp_path, 2)
+    content = workbook([[first, "甲", "2025-10-20", "GK-1"], [second, "乙", "2025-10-20", "GK-2"]])
+    barrier = threading.Barrier(2)
+    said: dict[str, object] = {}
+
+    def sheet() -> None:
+        with Session(own_database, expire_on_commit=False) as session, clock.pinned(PAY_ON):
+            barrier.wait()  # before any statement: on SQLite the first one takes the write lock
+            _, outcomes = payouts.pay_sheet(session, actor=people.finance, content=content, name="清单.xlsx")
+            said["sheet"] = {o.application_id: o.status for o in outcomes}
+
+    def single() -> None:
+        with Session(own_database, expire_on_commit=False) as session, clock.pinned(PAY_ON):
+            barrier.wait()
+            try:
+                with session.begin_nested():
+                    run(session, Action.DISBURSE, actor=people.finance, application_id=second, paid_on=PAY_ON,
+                        reference="GK-2b")
+                session.commit()
+                said["single"] = 201
+            except Exception as refused:  # the outcome is asserted below
+                said["single"] = getattr(refused, "status_code", repr(refused))
+
+    threads = [threading.Thread(target=sheet), threading.Thread(target=single)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outcomes = said["sheet"]
+    assert isinstance(outcomes, dict) and outcomes[first] == 201, said
+    assert sorted([outcomes[second], said["single"]]) == [201, 409], said
+    with Session(own_database) as session:
+        paid = session.execute(select(Disbursement.application_id, func.count()).group_by(
+            Disbursement.application_id).order_by(Disbursement.application_id)).all()
+        assert [tuple(p) for p in paid] == [(first, 1), (second, 1)]
+        assert audit.verify(session).intact
+
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, tmp_path, set_today) -> None:
+    first, second, third = approved(session, people, tmp_path, 3)
+    set_today(PAY_ON)
+    finance = browser(people.finance)
+    page = (await finance.get("/budgets")).text
+    assert "已批准、尚未拨付 <b>3</b> 项，共 <b>210 万元</b>" in page and 'action="/disbursements/import"' in page
+    got = await finance.get("/disbursements/pending.xlsx")
+    assert got.status_code == 200 and quote("待拨付清单") in got.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    sheet = book.active
+    header = [c.value for c in sheet[2]]
+    assert header[:3] == ["申报编号", "申报单位", "统一社会信用代码"] and header[-2:] == ["拨付日期", "凭证号"]
+    assert [r[0].value for r in sheet.iter_rows(min_row=3)] == [first, second, third]
+    assert sheet.cell(3, header.index("批准金额（万元）") + 1).value == 70
+    at, ref = header.index("拨付日期") + 1, header.index("凭证号") + 1
+    sheet.cell(3, at, datetime(2025, 10, 20))
+    sheet.cell(3, ref, "GK-1")
+    sheet.cell(4, at, "2025-10-01")  # before the approval: refused alone, with the reason
+    sheet.cell(4, ref, "GK-2")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    done = await finance.post("/disbursements/import",
+                              files={"sheet": ("待拨付清单.xlsx", buffer.getvalue(), XLSX)})
+    assert done.status_code == 200, done.text
+    assert "批量拨付：已拨付 1 项，共 70 万元；1 项未拨付" in done.text
+    assert "早于上一步（批准，2025-10-13）" in done.text and "另有 1 行未填写拨付日期和凭证号" in done.text
+    assert "已批准、尚未拨付 <b>2</b> 项" in done.text and "GK-1" in done.text
+    assert session.scalars(select(Disbursement.application_id)).all() == [first]
+    assert audit.verify(session).intact
+
+
+async def test_the_page_refuses_a_bad_list_whole(browser, session, people, tmp_path, set_today) -> None:
+    first, second = approved(session, people, tmp_path, 2)
+    set_today(PAY_ON)
+    finance = browser(people.finance)
+    bad = workbook([[first, "甲", "2025-10-20", "GK-1"], [second, "乙", "下周", "GK-2"]])
+    refused = await finance.post("/disbursements/import", files={"sheet": ("清单.xlsx", bad, XLSX)})
+    assert refused.status_code == 422
+    assert "未能批量拨付：整份清单未登记" in refused.text and "拨付清单：第 4 行 拨付日期：应为日期" in refused.text
+    none = await finance.post("/disbursements/import", files={"sheet": ("", b"", XLSX)})
+    assert none.status_code == 422 and "请选择填好拨付日期和凭证号的待拨付清单" in none.text
+    assert session.scalar(select(func.count(Disbursement.id))) == 0
+    others = await browser(people.miit).post("/disbursements/import", files={"sheet": ("清单.xlsx", bad, XLSX)})
+    assert others.status_code == 403
+    assert (await browser(people.miit).get("/disbursements/pending.xlsx")).status_code == 403
+    auditor = (await browser(people.auditor).get("/budgets")).text
+    assert "尚未拨付 <b>2</b> 项" in auditor and 'action="/disbursements/import"' not in auditor  # reads, not pays
