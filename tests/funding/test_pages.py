@@ -89,10 +89,12 @@ async def test_finance_approves_the_ticked_entries_of_ended_announcements(browse
     running = (await finance.get("/review")).text
     assert 'name="application_ids"' not in running, "no tick while its 公示 runs"
     set_today(date(2025, 10, 13))
-    queue = (await finance.get("/review")).text
-    assert f'name="application_ids" value="{app.id}"' in queue and 'action="/review/approvals"' in queue
-    done = await finance.post("/review/approvals", data={"application_ids": [str(app.id), "99999"]})
-    assert done.status_code == 200
+    queue = (await finance.get("/review", params={"measure": "ln-2022-35/3"})).text
+    assert f'name="application_ids" value="{app.id}"' in queue
+    assert 'action="/review/approvals?measure=ln-2022-35%2F3"' in queue, "the batch keeps the list's filters"
+    done = await finance.post("/review/approvals?measure=ln-2022-35%2F3",
+                              data={"application_ids": [str(app.id), "99999"]})
+    assert done.status_code == 200 and '<a href="/review">清除条件</a>' in done.text, "shown as it was filtered"
     assert "批量批准：已批准 1 项，共 80 万元；1 项未批准" in done.text and "没有编号为 99999 的申报" in done.text
     assert session.get(type(app), app.id).state == "approved"
     none = await finance.post("/review/approvals", data={})

@@ -73,17 +73,18 @@ def _queue(request: Request, who, actor: User, session: Session, filters: Filter
 
 
 @router.post("/review/approvals", response_class=HTMLResponse)
-def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm) -> HTMLResponse:
-    """Finance approves the chosen entries of 公示 that have ended, each as if alone; the queue is shown again with
-    what became of each."""
+def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
+                 filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None) -> HTMLResponse:
+    """Finance approves the chosen entries of 公示 that have ended, each as if alone; the queue is shown again, as it
+    was filtered, with what became of each."""
     try:
         outcomes = each(session, Action.APPROVE, actor=actor,
                         items={key: {} for key in chosen(sent.getlist("application_ids"))})
     except InputError as error:
         refusal = Refusal.of(error)
-        return _queue(request, who, actor, session, Filters(), None, 1, refusal.status_code,
+        return _queue(request, who, actor, session, filters, state, 1, refusal.status_code,
                       message=refusal.message, problems=refusal.problems)
-    return _queue(request, who, actor, session, Filters(), None, 1, outcomes=outcomes)
+    return _queue(request, who, actor, session, filters, state, 1, outcomes=outcomes)
 
 
 def chosen(values: list[Any]) -> list[int]:
