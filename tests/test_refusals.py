@@ -86,6 +86,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/v1/applicants/{uscc}/matters/{key}"): {"enterprise", "admin"},
     ("GET", "/api/v1/applicants/{uscc}/match"): SIGNED_IN,
     ("GET", "/me"): {"enterprise"},
+    ("GET", "/me/claims.xlsx"): {"enterprise"},
     ("POST", "/me/profile"): {"enterprise"},
     ("POST", "/me/matters"): {"enterprise"},
     ("POST", "/me/matters/delete"): {"enterprise"},

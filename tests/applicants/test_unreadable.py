@@ -41,6 +41,8 @@ async def test_the_enterprise_page_opens_and_says_what_cannot_be_read(browser, p
     assert said.startswith('id="unreadable">本单位登记的信息无法按现行规则判断：事项「t1」事项代码：'), said[:400]
     assert "test_pilot" in said[:400] and "matters[" not in said[:400], "the matter by its name, not its index"
     assert "h1" in page.text, "the matters are listed, so the one in question can be changed"
+    export = await browser(people.alice).get("/me/claims.xlsx")
+    assert export.status_code == 409 and "无法按现行规则判断" in export.text and "t1" in export.text
     new = await browser(people.alice).get("/applications/new")
     assert new.status_code == 200 and "t1" in new.text, "the new application form opens too"
     form = (await browser(people.alice).get("/me?matter=t1")).text

@@ -1,38 +1,29 @@
 """The enterprise's own page (/me): its profile, its matters, and what it may claim for them."""
 
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.announcements.service import standing
-from huiqi.applicants import directory, forms, repository, service
-from huiqi.applications import service as applications
+from huiqi.applicants import claims, directory, forms, repository, service
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import Forbidden, InputError, NotFound
-from huiqi.funding import repository as funding
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.labels import Problem, matter_label
-from huiqi.models import Application, Matter, User
-from huiqi.money import wan
+from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.public import calculator
 from huiqi.public.service import measure_titles
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
-from huiqi.rules.answer import Answer
 from huiqi.rules.facts import CHOICES, FACTS
-from huiqi.rules.stacking import deducted, stacks_of
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
+from huiqi.web.excel import download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, flash, form_step
-from huiqi.workflow.judgement import deducted_grants
-from huiqi.workflow.states import ENDED
 
 router = APIRouter(include_in_schema=False)
 MatterKey = Annotated[str | None, Query(max_length=64, description="要修改的事项编号")]
@@ -44,41 +35,6 @@ def _uscc(actor: User) -> str:
     return actor.uscc
 
 
-@dataclass(frozen=True)
-class TopUp:
-    """A result whose matter other policies already granted: what was granted, and the ceiling left (差额补足)."""
-
-    granted: int
-    ceiling: int | None  # the result's ceiling less what was granted; None when the result names no figure
-    grants: str  # 辽政办〔2022〕35号 措施11 获批 1000 万元
-
-    @property
-    def nothing_left(self) -> bool:
-        return self.ceiling is None or self.ceiling <= 0
-
-
-def _top_ups(session: Session, answer: Answer | None, matters: list[Matter],
-             applied: dict[str, list[Application]]) -> tuple[dict[tuple[str, str, int], TopUp], set[tuple[str, str]]]:
-    """Per result, the grants under other policies that reduce it; and the (matter, policy) pairs open to a new
-    application beside them: every live application of the matter is granted, and none under that policy."""
-    if answer is None:
-        return {}, set()
-    policies = catalogue.published(session)
-    stacks, numbers = stacks_of(policies), {p.id: p.number for p in policies}
-    granted = {m.key: funding.grants_for_matter(session, m.id) for m in matters}
-    found: dict[tuple[str, str, int], TopUp] = {}
-    for r in answer.results:
-        reducing = deducted_grants(granted.get(r.matter, []), r.policy, r.measure, stacks)
-        if reducing:
-            total = sum(g.amount for g in reducing)
-            said = "、".join(f"{numbers.get(g.policy_id, g.policy_id)} 措施{g.measure} 获批 {wan(g.amount)} 万元"
-                            for g in reducing)
-            found[(r.matter, r.policy, r.measure)] = TopUp(total, deducted(r.ceiling, total), said)
-    open_ = {(r.matter, r.policy) for r in answer.results
-             if applied.get(r.matter) and applications.holding_among(applied[r.matter], r.policy) is None}
-    return found, open_
-
-
 def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code: int = 200,
         **context: Any) -> HTMLResponse:
     """The page, with whatever the forms hold (kept when a save is refused)."""
@@ -86,31 +42,18 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
     applicant = repository.by_uscc(session, uscc)
     profile = repository.current_profile(session, applicant.id) if applicant else None
     matters = repository.matters(session, applicant.id) if applicant else []
-    answer, unreadable = None, None
-    try:
-        answer = service.answer_for(session, actor=actor, uscc=uscc) if applicant else None
-    except InputError as error:  # a stored fact the rules no longer read (a code of a withdrawn policy): said below
-        unreadable = service.unreadable(session, applicant.id, error) if applicant else error.message
-    keys = {m.id: m.key for m in matters}
-    applied: dict[str, list] = {}  # a matter's applications so far: no second draft is offered for it
-    for application in applications.listed(session, actor=actor):
-        if application.state not in ENDED and application.matter_id in keys:
-            applied.setdefault(keys[application.matter_id], []).append(application)
-    status = standing(session, [a for found in applied.values() for a in found], clock.today())
-    top_ups, top_up_open = _top_ups(session, answer, matters, applied)
+    found = claims.of(session, actor=actor, uscc=uscc)
     editing = context.pop("editing", None)
     mine, codes = offers.mine(session, actor=actor), catalogue.codes(session)
     titles = measure_titles(session)
-    return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile,
-                open_rounds=rounds.open_by_measure(session), direct=rounds.direct_measures(session), offers=mine,
+    return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile, offers=mine,
                 offer_states=offers.STATE_LABELS,
                 offer_modes={o.id: offers.mode_of(session, o) for o in mine},
                 offer_matters={m.id: matter_label(m.codes, (m.facts or {}).get("level"), m.date) for m in matters},
                 offer_rounds={r.id: r.title for r in rounds.listed(session)},
                 offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
-                answer=answer, titles={m.key: m for m in matters}, applied=applied, status_of=status,
-                top_ups=top_ups, top_up_open=top_up_open, unreadable=unreadable,
+                answer=found.answer, claims=found.rows, unreadable=found.unreadable,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
@@ -132,6 +75,17 @@ def me(request: Request, who: CallerDep, session: Db, actor: Actor, matter: Matt
         applicant = repository.by_uscc(session, _uscc(actor))
         editing = repository.matter(session, applicant.id, matter) if applicant else None
     return _me(request, who, session, actor, editing=editing)
+
+
+@router.get("/me/claims.xlsx")
+def claims_export(session: Db, actor: Actor) -> Response:
+    """可以申请什么 as a workbook: one row per matter and measure, with what is said of it and what can be done."""
+    found = claims.of(session, actor=actor, uscc=_uscc(actor))
+    if found.unreadable:
+        raise Conflict(f"本单位登记的信息无法按现行规则判断：{found.unreadable}。请修改单位信息或相应的事项后再导出")
+    today = clock.today()
+    return download(claims.table(session, found, found.answer.as_of if found.answer else today),
+                    f"可以申请什么-{today.isoformat()}.xlsx")
 
 
 def _label(field: str) -> str:

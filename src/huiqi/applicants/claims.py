@@ -1,0 +1,168 @@
+"""What an enterprise may claim for its matters (可以申请什么, on /me): each result of the rules with what is said of
+it (从高不重复, 差额补足, the facts to supply, the conditions not met) and what can be done next (立即申报 in an open
+round, 免申即享, or no round open), the same on the page and in its Excel download."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from huiqi import clock
+from huiqi.announcements.service import standing
+from huiqi.applicants import repository, service
+from huiqi.applications import service as applications
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import InputError
+from huiqi.funding import repository as funding
+from huiqi.labels import matter_label, measure_label, policy_cited, stacking_text
+from huiqi.models import Application, Matter, Round, User
+from huiqi.money import wan
+from huiqi.rounds import service as rounds
+from huiqi.rules.answer import STATUS_LABELS, Answer, Result
+from huiqi.rules.questions import missing_label
+from huiqi.rules.stacking import deducted, stacks_of
+from huiqi.web.excel import Table
+from huiqi.workflow.judgement import deducted_grants
+from huiqi.workflow.states import ENDED
+
+
+@dataclass(frozen=True)
+class TopUp:
+    """A result whose matter other policies already granted: what was granted, and the ceiling left (差额补足)."""
+
+    granted: int
+    ceiling: int | None  # the result's ceiling less what was granted; None when the result names no figure
+    grants: str  # 辽政办〔2022〕35号 措施11 获批 1000 万元
+
+    @property
+    def nothing_left(self) -> bool:
+        return self.ceiling is None or self.ceiling <= 0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One line of 可以申请什么."""
+
+    result: Result
+    matter: Matter | None
+    top_up: TopUp | None
+    note: str  # why 从高不重复 sets it aside, or how a grant under another policy bounds it ('' when neither)
+    missing: list[str]  # the facts to supply, as people read them
+    failed: list[str]  # the conditions not met
+    applied: list[tuple[Application, str]]  # the matter's live applications, each with where it stands
+    round: Round | None  # the open round that takes it, when it may be applied for now
+    direct: bool  # delivered 免申即享 (no application): said instead of 立即申报
+    closed: bool  # it may be applied for, but no round takes it now
+
+    @property
+    def ceiling(self) -> int | None:
+        """What may be granted here: the measure's ceiling, less grants under other policies when any."""
+        return self.top_up.ceiling if self.top_up else self.result.ceiling
+
+
+@dataclass
+class Claims:
+    """The list for one enterprise: the answer it comes from (None before anything is recorded), or why the record
+    cannot be read under today's rules."""
+
+    answer: Answer | None = None
+    unreadable: str | None = None
+    rows: list[Claim] = field(default_factory=list)
+
+
+def of(session: Session, *, actor: User, uscc: str) -> Claims:
+    """The enterprise's claims as of today (the enterprise itself)."""
+    applicant = repository.by_uscc(session, uscc)
+    if applicant is None:
+        return Claims()
+    matters = repository.matters(session, applicant.id)
+    keys = {m.id: m.key for m in matters}
+    applied: dict[str, list[Application]] = {}  # a matter's applications so far: no second draft is offered for it
+    for application in applications.listed(session, actor=actor):
+        if application.state not in ENDED and application.matter_id in keys:
+            applied.setdefault(keys[application.matter_id], []).append(application)
+    try:
+        answer = service.answer_for(session, actor=actor, uscc=uscc)
+    except InputError as error:  # a stored fact the rules no longer read (a code of a withdrawn policy)
+        return Claims(unreadable=service.unreadable(session, applicant.id, error))
+    status = standing(session, [a for found in applied.values() for a in found], clock.today())
+    top_ups, top_up_open = _top_ups(session, answer, matters, applied)
+    numbers = catalogue.numbers(session)
+    open_rounds, direct = rounds.open_by_measure(session), rounds.direct_measures(session)
+    by_key = {m.key: m for m in matters}
+    rows = []
+    for r in answer.results:
+        up = top_ups.get((r.matter, r.policy, r.measure))
+        lives = applied.get(r.matter, [])
+        may = ((not lives or (r.matter, r.policy) in top_up_open) and r.status != "ineligible" and not r.excluded_by
+               and not (up and up.nothing_left))
+        key = (r.policy, r.measure)
+        rows.append(Claim(
+            result=r, matter=by_key.get(r.matter), top_up=up, note=_note(r, up, numbers),
+            missing=[missing_label(m) for m in r.missing], failed=[c.text for c in r.conditions if c.value is False],
+            applied=[(a, status[a.id]) for a in lives],
+            round=open_rounds.get(key) if may and key not in direct else None, direct=may and key in direct,
+            closed=may and key not in open_rounds))
+    return Claims(answer=answer, rows=rows)
+
+
+def _note(r: Result, up: TopUp | None, numbers: dict[str, str]) -> str:
+    if r.excluded_by:
+        return stacking_text(r.excluded_by, r.excluded_by_policy, r.policy, numbers)
+    if up and up.nothing_left:
+        return f"已按 {up.grants}，不低于本措施上限，不再重复支持"
+    if up:
+        return f"已按 {up.grants}：本措施只补足差额（从高不重复）"
+    return ""
+
+
+def _top_ups(session: Session, answer: Answer, matters: list[Matter],
+             applied: dict[str, list[Application]]) -> tuple[dict[tuple[str, str, int], TopUp], set[tuple[str, str]]]:
+    """Per result, the grants under other policies that reduce it; and the (matter, policy) pairs open to a new
+    application beside them: every live application of the matter is granted, and none under that policy."""
+    policies = catalogue.published(session)
+    stacks, numbers = stacks_of(policies), {p.id: p.number for p in policies}
+    granted = {m.key: funding.grants_for_matter(session, m.id) for m in matters}
+    found: dict[tuple[str, str, int], TopUp] = {}
+    for r in answer.results:
+        reducing = deducted_grants(granted.get(r.matter, []), r.policy, r.measure, stacks)
+        if reducing:
+            total = sum(g.amount for g in reducing)
+            said = "、".join(f"{numbers.get(g.policy_id, g.policy_id)} 措施{g.measure} 获批 {wan(g.amount)} 万元"
+                            for g in reducing)
+            found[(r.matter, r.policy, r.measure)] = TopUp(total, deducted(r.ceiling, total), said)
+    open_ = {(r.matter, r.policy) for r in answer.results
+             if applied.get(r.matter) and applications.holding_among(applied[r.matter], r.policy) is None}
+    return found, open_
+
+
+def matter_name(claim: Claim) -> str:
+    """The claim's matter as people read it (its type, level and date; its key when it is not on record)."""
+    m = claim.matter
+    return matter_label(m.codes, (m.facts or {}).get("level"), m.date) if m else claim.result.matter
+
+
+def next_step(claim: Claim, numbers: dict[str, str]) -> str:
+    """What can be done, in words: the applications already made, 免申即享, the round to apply in, or none open."""
+    said = [f"已申报 {a.id}（{policy_cited(a.policy_id, numbers)}措施{a.measure}，{where}）"
+            for a, where in claim.applied]
+    if claim.direct:
+        said.append("免申即享：无需申报，依据公布名单由责任单位确认")
+    elif claim.round:
+        said.append(f"可申报：{claim.round.title}，{claim.round.closes_on:%Y-%m-%d} 截止")
+    elif claim.closed:
+        said.append("暂无受理中的申报批次")
+    return "；".join(said)
+
+
+def table(session: Session, claims: Claims, as_of: date) -> Table:
+    """The list as a workbook's table: one row per result, the ceiling in whole yuan with its 万元 twin."""
+    numbers = catalogue.numbers(session)
+    header = ["事项", "事项编号", "政策", "措施", "状态", "上限", "说明", "请补充", "未满足的条件", "办理"]
+    rows: list[list[Any]] = [
+        [matter_name(c), c.result.matter, numbers.get(c.result.policy, c.result.policy),
+         measure_label(c.result.measure, c.result.title), STATUS_LABELS.get(c.result.status, c.result.status),
+         c.ceiling if c.ceiling is not None else "未定额", c.note, "、".join(c.missing), "；".join(c.failed),
+         next_step(c, numbers)] for c in claims.rows]
+    return Table(f"可以申请什么（{as_of:%Y-%m-%d} 判断）", header, rows, money={"上限"})

@@ -1,0 +1,43 @@
+"""可以申请什么: each result with what is said of it and what can be done, the same on /me and in its download."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+
+from tests.dbtest import a_round, apply
+
+pytestmark = pytest.mark.anyio
+
+
+def _rows(content: bytes) -> list[dict]:
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    lines = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(lines[1], line, strict=True)) for line in lines[2:]]
+
+
+async def test_the_list_downloads_as_the_page_shows_it(browser, session, people, tmp_path) -> None:
+    alice = browser(people.alice)
+    closed = _rows((await alice.get("/me/claims.xlsx")).content)
+    assert {r["办理"] for r in closed if r["状态"] == "符合" and not r["说明"]} == {"暂无受理中的申报批次"}
+    a_round(session)
+    page = (await alice.get("/me")).text
+    assert 'href="/me/claims.xlsx"' in page
+    got = await alice.get("/me/claims.xlsx")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("application/vnd.openxml")
+    rows = _rows(got.content)
+    assert len(rows) == page[page.index('id="claims"'):].count('<td data-label="事项">'), "a row per line of the page"
+    h1 = next(r for r in rows if r["事项编号"] == "h1" and r["措施"] == "措施3 培育中小企业")
+    assert h1["事项"] == "专精特新“小巨人”企业（新认定，国家级，2024-07-15）" and h1["政策"] == "辽政办〔2022〕35号"
+    assert h1["状态"] == "符合" and isinstance(h1["上限（元）"], int) and h1["上限（万元）"] == h1["上限（元）"] / 10_000
+    assert h1["办理"].startswith("可申报：") and h1["办理"].endswith("2030-12-31 截止")
+    assert all(r["上限（元）"] == "未定额" or isinstance(r["上限（元）"], int) for r in rows)
+    made = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 6, 1), store=tmp_path)
+    again = next(r for r in _rows((await alice.get("/me/claims.xlsx")).content)
+                 if r["事项编号"] == "h1" and r["措施"] == "措施3 培育中小企业")
+    assert again["办理"].startswith(f"已申报 {made.id}（措施3，"), "an applied matter is not offered again"
+
+
+async def test_only_an_enterprise_has_the_list(browser, people) -> None:
+    assert (await browser(people.miit).get("/me/claims.xlsx")).status_code == 403
