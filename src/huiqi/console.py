@@ -10,25 +10,13 @@ from rich.text import Text
 from huiqi.labels import policy_cited, stacking_text
 from huiqi.money import wan
 from huiqi.rules.answer import STATUS_LABELS, Answer, Opportunity, Result
-from huiqi.rules.facts import label
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import Measure, Policy
-from huiqi.rules.questions import AdvisedAnswer
+from huiqi.rules.questions import AdvisedAnswer, missing_label
 
 MARKS = {True: ("✓", "green"), False: ("✗", "red"), None: ("？", "yellow")}
 STATUS_STYLES = {"eligible": "green", "ineligible": "red", "undetermined": "yellow"}
 KIND_LABELS = {"award": "奖励", "fund": "资金支持", "service": "服务"}
-
-
-def missing_label(path: str) -> str:
-    """``applicant.industry`` -> 申报单位·所属行业…; ``p1.investment`` -> 事项p1·投资额（元）.
-
-    >>> missing_label("p1.investment")
-    '事项p1·投资额（元）'
-    """
-    owner, _, field = path.rpartition(".")
-    who = "申报单位" if owner == "applicant" else f"事项{owner}"
-    return f"{who}·{label(field)}"
 
 
 def _status(status: str) -> Text:

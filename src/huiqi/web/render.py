@@ -13,11 +13,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from huiqi.console import missing_label
 from huiqi.labels import matter_label, measure_label, policy_cited, stacking_text
 from huiqi.money import wan, wan_or_yi
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
+from huiqi.rules.questions import missing_label
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import beijing
 from huiqi.web.deps import CSRF_COOKIE, Caller
