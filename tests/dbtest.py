@@ -249,6 +249,23 @@ def little_giant_firm(session: Session, i: int) -> User:
     return who
 
 
+def direct_offer(session: Session, people, on: date = date(2025, 7, 1)):
+    """A 免申即享 offer to alice under measure 3: a round delivering it directly opened on ``on``, and an imported
+    (invented) national 单项冠军 list naming alice."""
+    from huiqi.offers import service as offers
+    from huiqi.recognition import service as lists
+
+    policy = catalogue.published(session)[0]
+    with clock.pinned(on):
+        rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度免申即享",
+                          opens_on=on, closes_on=date(2025, 12, 31), measures=[rounds.MeasureIn(3, mode="direct")])
+        checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="single_champion",
+                              level="national", published_on=date(2025, 6, 1))
+        lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
+                          document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1))
+    return next(o for o in offers.mine(session, actor=people.alice) if o.measure == 3)
+
+
 def a_round(session: Session) -> int:
     """The id of a round of the oldest policy in the catalogue (the shipped one) with every monetary measure,
     open from the policy's start to 2030 (made once per test)."""

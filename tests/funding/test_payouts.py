@@ -13,19 +13,16 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.audit import service as audit
-from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, InputError
 from huiqi.funding import payouts
 from huiqi.funding import service as budgets
 from huiqi.models import Disbursement
 from huiqi.offers import service as offers
-from huiqi.recognition import service as lists
-from huiqi.rounds import service as rounds
 from huiqi.web.excel import XLSX
 from huiqi.workflow.batch import MAX_PAYMENTS, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
-from tests.dbtest import ALICE_USCC, little_giant_firm, make_people, step, to_announced
+from tests.dbtest import direct_offer, little_giant_firm, make_people, step, to_announced
 
 APPROVE_ON = date(2025, 10, 13)  # the 公示 from 2025-09-29 ended on 2025-10-11
 PAY_ON = date(2025, 10, 20)
@@ -140,16 +137,8 @@ def test_the_list_holds_what_is_approved_and_unpaid(session, people, tmp_path) -
 def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> None:
     """免申即享: the list says which grants wait for the enterprise to confirm its account, and paying one is refused
     with that reason until it does."""
-    on = date(2025, 7, 1)
-    policy = catalogue.published(session)[0]
-    with clock.pinned(on):
-        rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度免申即享",
-                          opens_on=on, closes_on=date(2025, 12, 31), measures=[rounds.MeasureIn(3, mode="direct")])
-        checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="single_champion",
-                              level="national", published_on=date(2025, 6, 1))
-        lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
-                          document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1))
-        offer = next(o for o in offers.mine(session, actor=people.alice) if o.measure == 3)
+    offer = direct_offer(session, people)
+    with clock.pinned(date(2025, 7, 1)):
         app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
     step(session, "propose", people.miit, app, on=date(2025, 7, 2), amount=800_000)
     step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))

@@ -7,30 +7,17 @@ from datetime import date
 import pytest
 
 from huiqi import clock
-from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.funding import service as budgets
 from huiqi.offers import service as offers
-from huiqi.recognition import service as lists
-from huiqi.rounds import service as rounds
-from tests.dbtest import ALICE_USCC, step
+from tests.dbtest import direct_offer, step
 
 ON = date(2025, 7, 1)
 
 
 @pytest.fixture
 def offer(session, people):
-    policy = catalogue.published(session)[0]
-    with clock.pinned(ON):
-        rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度免申即享",
-                          opens_on=ON, closes_on=date(2025, 12, 31), measures=[rounds.MeasureIn(3, mode="direct")])
-        checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="single_champion",
-                              level="national", published_on=date(2025, 6, 1))
-        lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
-                          document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1))
-    found = [o for o in offers.mine(session, actor=people.alice) if o.measure == 3]
-    assert found
-    return found[0]
+    return direct_offer(session, people, ON)
 
 
 def test_the_lead_department_confirms_and_it_goes_on_to_approval(session, people, offer) -> None:
