@@ -3,6 +3,7 @@ dates and vouchers; every row is checked first, then each filled row is paid as 
 
 import io
 import threading
+import zipfile
 from datetime import date, datetime
 from urllib.parse import quote
 
@@ -18,7 +19,7 @@ from huiqi.funding import payouts
 from huiqi.funding import service as budgets
 from huiqi.models import Disbursement
 from huiqi.offers import service as offers
-from huiqi.web.excel import XLSX
+from huiqi.web.excel import MAX_UNPACKED, XLSX
 from huiqi.workflow.batch import MAX_PAYMENTS, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
@@ -116,6 +117,11 @@ def test_past_fifty_bad_rows_the_rest_are_counted() -> None:
 
 def test_a_file_that_is_not_the_list_is_refused_whole() -> None:
     assert problems(b"not a workbook") == ["清单.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"]
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", b"0" * (MAX_UNPACKED + 1))
+    assert len(bomb.getvalue()) < 1024 * 1024, "small as it is sent"
+    assert "解压后超过 64 MiB" in problems(bomb.getvalue())[0]
     assert "没有“申报编号”表头" in problems(workbook([[1, 2]], header=["编号", "日期"]))[0]
     assert "缺少“凭证号”列" in problems(workbook([[1, "2025-10-20"]], header=["申报编号", "拨付日期"]))[0]
     assert "没有填写了拨付日期和凭证号的行" in problems(workbook([[1, "甲", None, None]]))[0]

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from huiqi.models import Offer, RecognitionList
+from huiqi.web.excel import XLSX
 from tests.dbtest import ALICE_USCC, a_round
 
 pytestmark = pytest.mark.anyio
@@ -21,6 +22,8 @@ async def test_a_list_imported_on_the_page_becomes_an_offer_the_enterprise_accep
     bad = await unit.post("/admin/lists", data=FORM,
                           files={"file": ("名单.csv", "uscc,name\n123,坏代码\n".encode(), "text/csv")})
     assert bad.status_code == 422 and "第 2 行·统一社会信用代码" in bad.text
+    not_a_book = await unit.post("/admin/lists", data=FORM, files={"file": ("名单.xlsx", b"not a workbook", XLSX)})
+    assert not_a_book.status_code == 422 and "名单文件 不是有效的 Excel 工作簿" in not_a_book.text
     assert session.query(RecognitionList).count() == 0
     good = f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode()
     done = await unit.post("/admin/lists", data=FORM, files={"file": ("名单.csv", good, "text/csv")})

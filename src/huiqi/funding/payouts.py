@@ -7,7 +7,6 @@ each filled row is paid as if alone (``workflow.batch.each``: the payment step, 
 and rows left blank wait for a later file.
 """
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from huiqi.models import Application, Grant, Offer, User
 from huiqi.review.reading import rows
 from huiqi.users.scope import require_role
 from huiqi.validation import control_reason, digits
-from huiqi.web.excel import Table
+from huiqi.web.excel import Table, open_sent
 from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
 from huiqi.workflow.runner import entitled
 from huiqi.workflow.states import Action, State
@@ -98,12 +97,7 @@ def pay_sheet(session: Session, *, actor: User, content: bytes, name: str) -> tu
 
 def read_sheet(content: bytes, name: str) -> Sheet:
     """Every filled row of the list's first sheet, each checked; every mistake at once, named by its row."""
-    import openpyxl  # type: ignore[import-untyped]
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-    except Exception:  # openpyxl raises many types for a file that is not a workbook
-        raise _refused(f"{name} 不是有效的 Excel 工作簿（.xlsx），无法打开") from None
+    book = open_sent(content, name, "sheet")
     try:
         lines = list(book.worksheets[0].iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS))
     finally:

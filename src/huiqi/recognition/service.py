@@ -27,6 +27,7 @@ from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.web.excel import open_sent
 
 COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
            "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}
@@ -58,10 +59,11 @@ def read_file(path: Path) -> list[list[str]]:
     """The rows of a CSV (UTF-8) or Excel file, as text, header first."""
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            from openpyxl import load_workbook
-
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-            return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+            book = open_sent(path.read_bytes(), "名单文件", "文件", data_only=True)
+            try:
+                return [[_cell(c) for c in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                book.close()
         return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError([("文件", f"读不了这个文件：{exc}")]) from None

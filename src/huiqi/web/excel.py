@@ -1,4 +1,5 @@
-"""Every list a department files can be downloaded as an Excel workbook: one titled sheet, a header, rows.
+"""Every list a department files can be downloaded as an Excel workbook: one titled sheet, a header, rows; and a
+workbook people send back is opened here, within bounds.
 
 Money columns hold whole yuan (exact integers) with a numeric 万元 column beside them for people; dates
 are written as dates, moments in Beijing time. Build a ``Table`` in the domain, hand it to ``download``.
@@ -19,6 +20,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from huiqi.errors import InputError
 from huiqi.validation import beijing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +30,8 @@ SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # 万元 to the yuan (four decimals), with thousands separators.
 WAN_FORMAT = "#,##0.0000"
+# What a workbook people send may unpack to (a list of 10,000 rows: about 4 MB): a small file can hold a zip bomb.
+MAX_UNPACKED = 64 * 1024 * 1024
 
 
 def safe_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:
@@ -114,6 +118,28 @@ def workbook(table: Table) -> bytes:
             sheet.set_column(c, c, max(10, min(40, 2 * len(name) + 2)))
         sheet.freeze_panes(2, 0)
     return buffer.getvalue()
+
+
+def open_sent(content: bytes, name: str, field: str, *, data_only: bool = False) -> Any:
+    """A workbook people sent (``name``, as they called it), opened read-only with openpyxl; refused, naming ``field``,
+    when it is not a workbook or its parts unpack to more than ``MAX_UNPACKED``. The sizes are read from the zip's
+    directory before anything is unpacked (Python's zipfile stops a part at the size it declares)."""
+    import zipfile
+
+    import openpyxl
+
+    unreadable = InputError([(field, f"{name} 不是有效的 Excel 工作簿（.xlsx），无法打开")])
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            unpacked = sum(part.file_size for part in package.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED:
+        raise InputError([(field, f"{name} 解压后超过 {MAX_UNPACKED // (1024 * 1024)} MiB，请检查文件")])
+    try:
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
+    except Exception:  # openpyxl raises many types for a file that is not a workbook
+        raise unreadable from None
 
 
 def download(table: Table, filename: str) -> Response:
