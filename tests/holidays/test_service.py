@@ -80,3 +80,21 @@ def test_a_2027_announcement_waits_for_the_2027_notice(session, people, tmp_path
     holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="测试用通知（非真实）")
     batch = step(session, "announce", people.miit, app, on=date(2026, 12, 1), starts_on=date(2027, 1, 4)).written
     assert batch.ends_on == date(2027, 1, 8) and app.state == "announced"
+
+
+def test_the_notice_reads_the_same_from_a_workbook(tmp_path) -> None:
+    import csv
+    from datetime import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for i, row in enumerate(csv.reader(NOTICE.read_text(encoding="utf-8-sig").splitlines())):
+        book.active.append([datetime.fromisoformat(row[0]), *row[1:]] if i else row)  # dates as date cells
+    path = tmp_path / "通知.xlsx"
+    book.save(path)
+    assert holidays.read_file(path) == holidays.read_file(NOTICE)
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"not a workbook")
+    with pytest.raises(InputError, match=r"坏\.xlsx 不是有效的 Excel 工作簿"):
+        holidays.read_file(broken)

@@ -91,10 +91,14 @@ def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
 def read_file(path: Path) -> list[Entry]:
     """A notice as CSV or Excel with the columns date, kind, name (one day a line)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        from huiqi.web.excel import open_sent
 
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        rows = [[str(c) if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+        book = open_sent(path.read_bytes(), path.name, "文件", data_only=True)
+        try:
+            rows = [[str(c) if c is not None else "" for c in row]
+                    for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
         rows = [[c[:10] if i == 0 else c for i, c in enumerate(row)] for row in rows]  # a date cell reads as datetime
     else:
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
