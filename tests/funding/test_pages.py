@@ -87,6 +87,7 @@ async def test_finance_approves_the_ticked_entries_of_ended_announcements(browse
     finance = browser(people.finance)
     set_today(date(2025, 10, 10))
     running = (await finance.get("/review")).text
+    assert 'href="/budgets#due"' in running, "finance is shown where payments are made in batches"
     assert 'name="application_ids"' not in running, "no tick while its 公示 runs"
     set_today(date(2025, 10, 13))
     queue = (await finance.get("/review", params={"measure": "ln-2022-35/3"})).text
