@@ -58,6 +58,8 @@ async def test_approval_waits_for_the_announcement_and_draws_the_budget(client, 
     assert budget["disbursed"] == 800_000
     listed = (await client.get("/api/v1/disbursements", headers=bearer(session, people.auditor))).json()
     assert [(d["reference"], d["paid_on"]) for d in listed["items"]] == [("PAY-1", "2025-10-20")]
+    own = (await client.get(f"/api/v1/applications/{announced.id}", headers=bearer(session, people.alice))).json()
+    assert own["payment"] == {"amount": 800_000, "paid_on": "2025-10-20", "reference": "PAY-1"}
 
 
 async def test_others_cannot_approve_or_read_budgets(client, session, people, announced) -> None:

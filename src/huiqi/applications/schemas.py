@@ -107,6 +107,16 @@ class ApplicationSummary(BaseModel):
     department: str | None
 
 
+class PaymentRead(BaseModel):
+    """The payment of the approved amount, as finance recorded it from the treasury's voucher."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    amount: int = Field(description="拨付金额（元）")
+    paid_on: date = Field(description="拨付日期")
+    reference: str = Field(description="拨付凭证号")
+
+
 class ApplicationDetail(ApplicationSummary):
     """An application with what the rules said at submission, its materials, and every step so far."""
 
@@ -121,3 +131,4 @@ class ApplicationDetail(ApplicationSummary):
     removed_materials: list[MaterialRead] = Field([], description="已撤下的材料（保留备查，不计入本申报的材料）")
     timeline: list[StepRead]
     allowed: list[str]
+    payment: PaymentRead | None = Field(None, description="拨付（已拨付时）：金额、日期、凭证号")

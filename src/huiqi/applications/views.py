@@ -16,6 +16,7 @@ from huiqi.applications.schemas import (
     ApplicationDetail,
     ApplicationSummary,
     MaterialRead,
+    PaymentRead,
     StepRead,
 )
 from huiqi.catalogue import service as catalogue
@@ -95,7 +96,13 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
         removed_materials=[MaterialRead.model_validate(m)
                            for m in repository.materials(session, application.id, removed=True)],
         timeline=timeline(session, application.id),
-        allowed=[s.action for s in allowed(application.state, actor.role)])
+        allowed=[s.action for s in allowed(application.state, actor.role)],
+        payment=_payment(session, application.id))
+
+
+def _payment(session: Session, application_id: int) -> PaymentRead | None:
+    paid = funding.payment_for_application(session, application_id)
+    return PaymentRead.model_validate(paid) if paid else None
 
 
 HEADER = ("编号", "单位", "统一社会信用代码", "事项", "政策", "措施", "状态", "申请金额", "上限", "拟定金额",

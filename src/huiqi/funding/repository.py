@@ -57,6 +57,10 @@ def grant_for_application(session: Session, application_id: int) -> Grant | None
     return session.scalars(select(Grant).where(Grant.application_id == application_id)).one_or_none()
 
 
+def payment_for_application(session: Session, application_id: int) -> Disbursement | None:
+    return session.scalars(select(Disbursement).where(Disbursement.application_id == application_id)).one_or_none()
+
+
 def payments(session: Session) -> list[Disbursement]:
     query = select(Disbursement).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
     return list(session.scalars(query))
