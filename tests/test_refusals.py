@@ -128,6 +128,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/growth"): SIGNED_IN,
     ("GET", "/growth.xlsx"): SIGNED_IN,
     ("GET", "/growth/{uscc}"): SIGNED_IN,
+    ("GET", "/growth/{uscc}/figures.xlsx"): SIGNED_IN,
     ("POST", "/growth/{uscc}/figures"): {"enterprise", "department", "admin"},
     ("PUT", "/api/v1/growth/{uscc}/figures/{year}"): {"enterprise", "department", "admin"},
     ("GET", "/api/v1/statistics"): SIGNED_IN,

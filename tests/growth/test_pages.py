@@ -35,6 +35,13 @@ async def test_the_enterprise_records_its_years_and_reads_its_file(browser, sess
     figures = growth.growth_file(session, actor=people.alice, uscc=ALICE_USCC).figures
     assert [(f.year, f.revenue, f.profit) for f in figures] == [(2023, 100_000_000, 6_000_000),
                                                                 (2024, 120_000_000, -505_000)]
+    got = await alice.get(f"/growth/{ALICE_USCC}/figures.xlsx")
+    assert got.status_code == 200 and f'href="/growth/{ALICE_USCC}/figures.xlsx"' in page
+    lines = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    assert lines[1][:4] == ("年度", "营业收入（元）", "营业收入（万元）", "较上年")
+    assert [(r[0], r[1], r[3], r[-3], r[-1]) for r in lines[2:]] == [
+        (2023, 100_000_000, "", 6_000_000, 230), (2024, 120_000_000, "20.0%", -505_000, 230)]
+    assert (await browser(people.bob).get(f"/growth/{ALICE_USCC}/figures.xlsx")).status_code in (403, 404)
 
 
 async def test_each_scope_and_the_keeper(browser, session, people) -> None:

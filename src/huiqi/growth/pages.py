@@ -83,6 +83,19 @@ def _rows(figures: list[Figures]) -> list[dict]:
     return found
 
 
+@router.get("/growth/{uscc}/figures.xlsx")
+def file_export(actor: Actor, session: Db, uscc: str) -> Response:
+    """One enterprise's yearly figures as the file page shows them, with growth and R&D intensity."""
+    if len(uscc) != 18:
+        raise InputError([("统一社会信用代码", "应为 18 位")])
+    file = service.growth_file(session, actor=actor, uscc=uscc)
+    rows = [[r["figures"].year, r["figures"].revenue, r["growth"], r["figures"].rnd_spending, r["intensity"],
+             r["figures"].profit, r["figures"].employees] for r in _rows(file.figures)]
+    header = ["年度", "营业收入", "较上年", "研发投入", "研发投入占收入", "利润总额", "从业人数"]
+    return download(Table(f"成长档案：{file.name or uscc}", header, rows, money={"营业收入", "研发投入", "利润总额"}),
+                    f"成长档案-{file.name or uscc}.xlsx")
+
+
 @router.get("/growth/{uscc}", response_class=HTMLResponse)
 def growth_file(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: str) -> Response:
     if len(uscc) != 18:
