@@ -31,7 +31,7 @@ async def test_left_decreases_after_approval(browser, session, people, tmp_path)
                            reference="PAY-7")
     mine = (await browser(people.alice).get(f"/applications/{app.id}")).text
     paid = mine[mine.index('id="payment"'):]
-    assert "<b>80 万元</b>" in paid[:200] and "2025-10-20 · 凭证号 PAY-7" in paid[:300], "the enterprise sees its payment"
+    assert "<b>80 万元</b>" in paid[:200] and "2025-10-20 · 凭证号 PAY-7" in paid[:300], "the enterprise sees it"
     page = (await browser(people.auditor).get("/budgets", params={"year": 2025})).text
     row = page.split('id="budgets"')[1].split("</tr>")[1]
     assert [cell.split(">")[-1] for cell in row.split("</td>")[1:5]] == ["500", "80", "80", "420"]
