@@ -57,8 +57,13 @@ def test_finance_pays_from_the_returned_list(chromium, tmp_path) -> None:
 
         first, second = _fill(listed, {3: (LIVE_DAY.isoformat(), "国库-0001")})
         page.set_input_files("#f-sheet", listed)
-        page.get_by_role("button", name="上传并登记拨付").click()
-        page.wait_for_load_state()
+        sent = []
+        page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/disbursements/import") else None)
+        with page.expect_navigation():  # sent twice at once (a double click): the second sends nothing
+            said = page.evaluate("""() => new Promise(done => { const form = document.querySelector("#pay-many");
+                form.requestSubmit(); const said = form.querySelector("button").textContent;
+                setTimeout(() => { form.requestSubmit(); done(said); }, 0); })""")
+        assert said == "正在逐项登记拨付，请稍候…" and len(sent) == 1, (said, sent)
         said = page.locator(".batch-result").inner_text()
         assert "批量拨付：已拨付 1 项" in said and f"#{first}" in said and f"#{second}" not in said
         assert "清单中另有 1 行未填写" in said and "已批准、尚未拨付 1 项" in page.inner_text("main")

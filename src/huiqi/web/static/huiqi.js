@@ -5,6 +5,8 @@
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
 //   .error-summary     a form's error summary takes the focus when shown
 //   data-select-all="name"  a checkbox (hidden without script) ticks or clears every checkbox of that name
+//   data-busy="…"      a long step's submit button: once its form is sent it says so, and a second click sends
+//                      nothing (a batch is sent once; the page that answers replaces this one)
 //   data-elder         the header's 适老化 button: larger type, higher contrast, remembered in localStorage
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
 //   [data-matter]      a matter's fieldset shows only the fields its checked types need (data-needed-by) and
@@ -73,6 +75,23 @@
     if (matter) syncMatter(matter);
     const all = e.target.matches("input[data-select-all]") && e.target;
     if (all) document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach(box => { box.checked = all.checked; });
+  });
+  document.addEventListener("submit", e => {
+    const button = e.target.querySelector("[data-busy]");
+    if (!button || e.defaultPrevented) return;
+    if (e.target.dataset.sent) { e.preventDefault(); return; }
+    e.target.dataset.sent = "1";
+    button.dataset.idle = button.textContent;
+    button.textContent = button.dataset.busy;
+    button.setAttribute("aria-disabled", "true");
+  });
+  window.addEventListener("pageshow", e => {  // back to a page kept in memory: its forms can be sent again
+    if (!e.persisted) return;
+    document.querySelectorAll("form[data-sent]").forEach(form => {
+      delete form.dataset.sent;
+      const button = form.querySelector("[data-busy]");
+      if (button && button.dataset.idle) { button.textContent = button.dataset.idle; button.removeAttribute("aria-disabled"); }
+    });
   });
   document.addEventListener("htmx:load", e => init(e.detail.elt));
   init(document);
