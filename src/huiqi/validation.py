@@ -1,8 +1,9 @@
 """Turn Pydantic's validation errors into (field path, reason in Chinese) pairs people can act on."""
 
 import re
+from collections.abc import Hashable, Iterable
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
@@ -118,6 +119,23 @@ def beijing(moment: datetime) -> datetime:
 # Control characters have no place in anything a person types, except tab and line breaks in a text area.
 _CONTROLS = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0x7F}
 _CONTROL_TABLE = {c: None for c in _CONTROLS}
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def repeated(keys: Iterable[K]) -> K | None:
+    """The first key that comes again, or None when every key differs (a list's items given twice).
+
+    >>> repeated(["a", "b", "a", "b"]), repeated([1, 2, 3])
+    ('a', None)
+    """
+    seen: set[K] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
 
 
 def digits(text: str) -> bool:

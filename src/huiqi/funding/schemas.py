@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from huiqi.money import MAX_YUAN
-from huiqi.validation import PlainText, StrictInput
+from huiqi.validation import PlainText, StrictInput, repeated
 from huiqi.workflow.batch import MAX_BATCH, MAX_PAYMENTS
 
 
@@ -89,11 +89,9 @@ class PaymentBatch(StrictInput):
     @field_validator("items")
     @classmethod
     def once_each(cls, items: list[DisbursementCreate]) -> list[DisbursementCreate]:
-        seen: set[int] = set()
-        for item in items:
-            if item.application_id in seen:
-                raise ValueError(f"申报 {item.application_id} 出现了两次：每项申报只拨付一次")
-            seen.add(item.application_id)
+        again = repeated(item.application_id for item in items)
+        if again is not None:
+            raise ValueError(f"申报 {again} 出现了两次：每项申报只拨付一次")
         return items
 
 

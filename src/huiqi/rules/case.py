@@ -28,7 +28,7 @@ from huiqi.money import MAX_YUAN
 from huiqi.reference import divisions, industries, uscc
 from huiqi.rules.facts import CHOICES
 from huiqi.rules.policy import CodeInfo
-from huiqi.validation import field_path, problems
+from huiqi.validation import field_path, problems, repeated
 
 
 def _choices(name: str) -> type[StrEnum]:
@@ -180,11 +180,9 @@ class Case(BaseModel):
     @field_validator("matters")
     @classmethod
     def _unique_ids(cls, matters: list[Matter]) -> list[Matter]:
-        seen: set[str] = set()
-        for matter in matters:
-            if matter.id in seen:
-                raise ValueError(f"事项编号 {matter.id!r} 重复")
-            seen.add(matter.id)
+        again = repeated(matter.id for matter in matters)
+        if again is not None:
+            raise ValueError(f"事项编号 {again!r} 重复")
         return matters
 
 
