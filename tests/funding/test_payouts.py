@@ -160,6 +160,10 @@ def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> N
     offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
                          account="6222000012345678")
     assert [d.payee_missing for d in payouts.due(session, actor=people.finance)] == [False]
+    for who, shown in ((people.finance, "6222000012345678"), (people.auditor, "****5678")):
+        table = payouts.due_table(session, who)
+        assert table.rows[0][table.header.index("开户银行")] == "中国工商银行沈阳分行"
+        assert table.rows[0][table.header.index("银行账号")] == shown, "in full only for finance, who pays into it"
 
 
 def test_a_sheet_and_a_single_payment_at_once_end_in_one_payment(own_database: Engine, tmp_path) -> None:

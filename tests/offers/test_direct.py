@@ -69,6 +69,8 @@ async def test_statistics_and_the_public_page(browser, session, people, offer) -
     step(session, "approve", people.finance, app, on=date(2025, 7, 15))
     offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
                          account="6222000012345678")
+    desk = (await browser(people.finance).get(f"/review/{app.id}")).text
+    assert "收款账户（免申即享，企业已确认）：中国工商银行沈阳分行，账号 6222000012345678" in desk
     step(session, "disburse", people.finance, app, on=date(2025, 7, 20), paid_on=date(2025, 7, 20), reference="D-1")
     rows = {r.key: r for r in offers.statistics(session, actor=people.finance)}
     m3 = next(r for k, r in rows.items() if "措施3" in k)

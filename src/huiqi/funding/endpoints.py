@@ -102,7 +102,9 @@ def disburse_many(body: PaymentBatch, actor: Actor, session: Db) -> BatchRead:
 def pending(actor: Actor, session: Db, paging: PagingDep) -> dict[str, Any]:
     return page_of([DueRead(application_id=d.application.id, applicant=d.applicant, uscc=d.application.uscc,
                             policy_id=d.application.policy_id, measure=d.application.measure, title=d.title,
-                            amount=d.amount, approved_on=d.approved_on, payee_missing=d.payee_missing)
+                            amount=d.amount, approved_on=d.approved_on, payee_missing=d.payee_missing,
+                            payee_bank=d.application.payee_bank or "",
+                            payee_account=payouts.payee_account(d.application, actor))
                     for d in payouts.due(session, actor=actor)], paging)
 
 

@@ -23,6 +23,7 @@ from huiqi.funding.service import READERS
 from huiqi.labels import measure_label
 from huiqi.models import Application, Grant, Offer, User
 from huiqi.review.reading import rows
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import control_reason, digits
 from huiqi.web.excel import Table, open_sent
@@ -34,7 +35,8 @@ MAX_ROWS = 10_000  # rows read from one sheet, blank ones included (about 0.4 MB
 MAX_COLUMNS = 50  # columns read: the list has ten; people add a few of their own
 # The columns the file must have (by their header, wherever they stand); the rest are for people and ignored.
 NUMBER, PAID_ON, REFERENCE = "申报编号", "拨付日期", "凭证号"
-HEADER = [NUMBER, "申报单位", "统一社会信用代码", "政策", "措施", "批准金额", "批准日期", "备注", PAID_ON, REFERENCE]
+HEADER = [NUMBER, "申报单位", "统一社会信用代码", "政策", "措施", "批准金额", "批准日期", "备注", "开户银行",
+          "银行账号", PAID_ON, REFERENCE]
 PAYEE_MISSING = "免申即享：企业尚未确认收款账户，确认后方可拨付"
 _DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
@@ -68,6 +70,13 @@ def due(session: Session, *, actor: User) -> list[Due]:
             for r in rows(session, sorted(found, key=lambda a: a.id)) if r.application.id in grants]
 
 
+def payee_account(application: Application, actor: User) -> str:
+    """The account a 免申即享 enterprise confirmed: in full for finance, who pays into it; its last four digits for
+    the others who read the list ('' when none was confirmed: an applied grant's account is in its materials)."""
+    account = application.payee_account or ""
+    return account if actor.role == Role.FINANCE or not account else f"****{account[-4:]}"
+
+
 def due_table(session: Session, actor: User) -> Table:
     """The 待拨付清单 as a workbook's table, its last two columns left for the treasury's dates and vouchers."""
     numbers = catalogue.numbers(session)
@@ -75,7 +84,8 @@ def due_table(session: Session, actor: User) -> Table:
         (d.application.id, d.applicant, d.application.uscc,
          numbers.get(d.application.policy_id, d.application.policy_id),
          measure_label(d.application.measure, d.title), d.amount, d.approved_on,
-         PAYEE_MISSING if d.payee_missing else "", None, None) for d in due(session, actor=actor)]
+         PAYEE_MISSING if d.payee_missing else "", d.application.payee_bank or "", payee_account(d.application, actor),
+         None, None) for d in due(session, actor=actor)]
     return Table("待拨付清单（填写拨付日期和凭证号后上传）", HEADER, listed, money={"批准金额"})
 
 
