@@ -105,6 +105,15 @@ def test_every_bad_row_is_named_by_its_line_and_none_is_taken() -> None:
     ]
 
 
+def test_a_voucher_number_excel_turned_into_a_long_number_is_refused() -> None:
+    """A 20-digit voucher typed into a column Excel treats as numbers comes back changed in its last digits."""
+    said = problems(workbook([[1, "甲", "2025-10-20", 12345678901234567890], [2, "乙", "2025-10-20", 1e16]]))
+    why = "数字过长，Excel 已把它当作数字而可能改变了末几位：请把这一列设为“文本”后重新填写"
+    assert said == [f"第 {n} 行 凭证号：{why}" for n in (3, 4)]
+    assert payouts.read_sheet(workbook([[1, "甲", "2025-10-20", 123456789012345]]), "清单.xlsx").payments == {
+        1: {"paid_on": date(2025, 10, 20), "reference": "123456789012345"}}, "fifteen digits are exact"
+
+
 def test_a_duplicate_line_names_the_first() -> None:
     said = problems(workbook([[1, "甲", "2025-10-20", "GK-1"], [1, "甲", "2025-10-21", "GK-2"]]))
     assert said == ["第 4 行 申报编号 1 与第 3 行重复"]
@@ -116,7 +125,7 @@ def test_past_fifty_bad_rows_the_rest_are_counted() -> None:
 
 
 def test_a_file_that_is_not_the_list_is_refused_whole() -> None:
-    assert problems(b"not a workbook") == ["清单.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"]
+    assert problems(b"not a workbook") == ["清单.xlsx 不是有效的 Excel 工作簿（.xlsx），无法读取"]
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("xl/worksheets/sheet1.xml", b"0" * (MAX_UNPACKED + 1))
@@ -227,19 +236,34 @@ async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, t
     assert [r[0].value for r in sheet.iter_rows(min_row=3)] == [first, second, third]
     assert sheet.cell(3, header.index("批准金额（万元）") + 1).value == 70
     at, ref = header.index("拨付日期") + 1, header.index("凭证号") + 1
+
+    async def upload() -> str:
+        buffer = io.BytesIO()
+        book.save(buffer)
+        sent = {"sheet": ("待拨付清单.xlsx", buffer.getvalue(), XLSX)}
+        return await finance.post("/disbursements/import", files=sent)
+
     sheet.cell(3, at, datetime(2025, 10, 20))
-    sheet.cell(3, ref, "GK-1")
-    sheet.cell(4, at, "2025-10-01")  # before the approval: refused alone, with the reason
+    sheet.cell(3, ref, "00012345678901234567890")  # typed into a text column: kept as typed
+    sheet.cell(4, at, "2025-10-01")  # before the approval: a typo, most likely; the file is refused whole
     sheet.cell(4, ref, "GK-2")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    done = await finance.post("/disbursements/import",
-                              files={"sheet": ("待拨付清单.xlsx", buffer.getvalue(), XLSX)})
+    sheet.cell(5, at, "2025-10-21")  # after today
+    sheet.cell(5, ref, "GK-3")
+    early = await upload()
+    assert early.status_code == 422 and "整份清单未登记" in early.text
+    assert "第 4 行 拨付日期：2025-10-01 早于批准日期 2025-10-13" in early.text
+    assert "第 5 行 拨付日期：2025-10-21 晚于今天（2025-10-20）" in early.text
+    assert session.scalar(select(func.count(Disbursement.id))) == 0
+    sheet.cell(4, at, "2025-10-20")
+    sheet.cell(5, at).value = sheet.cell(5, ref).value = None  # not paid yet after all
+    step(session, "disburse", people.finance, second, on=PAY_ON, paid_on=PAY_ON, reference="GK-2")  # a colleague
+    done = await upload()
     assert done.status_code == 200, done.text
     assert "批量拨付：已拨付 1 项，共 70 万元；1 项未拨付" in done.text
-    assert "早于上一步（批准，2025-10-13）" in done.text and "另有 1 行未填写拨付日期和凭证号" in done.text
-    assert "已批准、尚未拨付 <b>2</b> 项" in done.text and "GK-1" in done.text
-    assert session.scalars(select(Disbursement.application_id)).all() == [first]
+    assert "当前处于「已拨付」" in done.text and "另有 1 行未填写拨付日期和凭证号" in done.text, "refused alone"
+    assert "已批准、尚未拨付 <b>1</b> 项" in done.text and "00012345678901234567890" in done.text
+    assert session.scalars(select(Disbursement.application_id).order_by(Disbursement.application_id)).all() == [
+        first, second]
     assert audit.verify(session).intact
 
 

@@ -33,3 +33,67 @@ def test_moments_are_written_in_beijing_time() -> None:
     table = Table("审计事件", ("时间",), [(datetime(2026, 11, 24, 17, 48),)])
     sheet = openpyxl.load_workbook(io.BytesIO(workbook(table))).active
     assert sheet.cell(3, 1).value == datetime(2026, 11, 25, 1, 48)
+
+
+def test_a_sheet_name_never_starts_or_ends_with_an_apostrophe() -> None:
+    """xlsxwriter refuses such names: an enterprise called 'A' must not make its export a 500."""
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook(Table("'甲'公司'", ("a",), [(1,)])))).active
+    assert sheet.title == "甲'公司"
+
+
+def test_typed_columns_keep_what_people_type_as_text() -> None:
+    table = Table("清单", ("编号", "凭证号"), [(1, None)], typed={"凭证号"})
+    book = openpyxl.load_workbook(io.BytesIO(workbook(table)))
+    widths = book.active.column_dimensions
+    assert widths["B"].number_format == "@" and widths["A"].number_format == "General"
+
+
+def _with_sheet(xml: str) -> bytes:
+    """A workbook whose first sheet's XML is ``xml`` (the rest as openpyxl writes it)."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["申报编号"])
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part.filename)
+            target.writestr(part, xml.encode() if part.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dimension}<sheetData>{rows}'
+         '</sheetData></worksheet>')
+
+
+def test_a_sent_workbook_that_cannot_be_read_is_named_not_a_500() -> None:
+    import pytest
+
+    from huiqi.errors import InputError
+    from huiqi.web.excel import sent_rows
+
+    bad = [SHEET.format(dimension="", rows='<row r="1"><c r="A1" t="n"><v>abc</v></c></row>'),
+           SHEET.format(dimension="", rows='<row r="1"><c r="A1" t="s"><v>99</v></c></row>')]  # no such string
+    for xml in bad:
+        with pytest.raises(InputError) as refused:
+            sent_rows(_with_sheet(xml), "清单.xlsx", "sheet", most=10, columns=5)
+        assert refused.value.problems == [("sheet", "清单.xlsx 不是有效的 Excel 工作簿（.xlsx），无法读取")]
+    many = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x</t></is></c></row>' for i in range(1, 13))
+    with pytest.raises(InputError, match="超过 10 行"):
+        sent_rows(_with_sheet(SHEET.format(dimension="", rows=many)), "清单.xlsx", "sheet", most=10, columns=5)
+
+
+def test_a_sheet_declaring_a_million_rows_is_read_within_bounds() -> None:
+    """One cell in the last row and column of a sheet: blank rows are passed over, not kept, and only the first
+    columns are read, so a 5 KB file cannot take the server's memory."""
+    from huiqi.web.excel import sent_rows
+
+    xml = SHEET.format(dimension='<dimension ref="A1:XFD1048576"/>',
+                       rows='<row r="1"><c r="A1" t="inlineStr"><is><t>申报编号</t></is></c></row>'
+                            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')
+    content = _with_sheet(xml)
+    assert len(content) < 10_000
+    rows = sent_rows(content, "清单.xlsx", "sheet", most=10, columns=5)
+    assert [(line, [c.value for c in cells]) for line, cells in rows] == [(1, ["申报编号", None, None, None, None])]

@@ -9,13 +9,14 @@ and rows left blank wait for a later file.
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
@@ -26,7 +27,7 @@ from huiqi.review.reading import rows
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import control_reason, digits
-from huiqi.web.excel import Table, open_sent
+from huiqi.web.excel import Table, sent_rows
 from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
 from huiqi.workflow.runner import entitled
 from huiqi.workflow.states import Action, State
@@ -86,7 +87,8 @@ def due_table(session: Session, actor: User) -> Table:
          measure_label(d.application.measure, d.title), d.amount, d.approved_on,
          PAYEE_MISSING if d.payee_missing else "", d.application.payee_bank or "", payee_account(d.application, actor),
          None, None) for d in due(session, actor=actor)]
-    return Table("待拨付清单（填写拨付日期和凭证号后上传）", HEADER, listed, money={"批准金额"})
+    return Table("待拨付清单（填写拨付日期和凭证号后上传）", HEADER, listed, money={"批准金额"},
+                 typed={PAID_ON, REFERENCE})
 
 
 @dataclass(frozen=True)
@@ -96,37 +98,50 @@ class Sheet:
 
     payments: dict[int, dict[str, Any]]
     blank: int
+    lines: dict[int, int] = field(default_factory=dict)  # application → its line in the file
 
 
 def pay_sheet(session: Session, *, actor: User, content: bytes, name: str) -> tuple[Sheet, list[Outcome]]:
     """Read the returned list ``content`` (a workbook called ``name``) and pay each filled row as if alone."""
     entitled(actor, Action.DISBURSE)
     sheet = read_sheet(content, name)
+    _check_days(session, actor, sheet)
     return sheet, each(session, Action.DISBURSE, actor=actor, items=sheet.payments, most=MAX_PAYMENTS)
+
+
+def _check_days(session: Session, actor: User, sheet: Sheet) -> None:
+    """A date after today, or before its grant's approval, is a mistake of the file (a typo, most likely): the whole
+    list is refused with its lines, as for any other mistake, rather than those rows alone at payment."""
+    today = clock.today()
+    approved = {d.application.id: d.approved_on for d in due(session, actor=actor)}
+    problems = []
+    for key, given in sorted(sheet.payments.items(), key=lambda item: sheet.lines[item[0]]):
+        paid_on, line = given["paid_on"], sheet.lines[key]
+        if paid_on > today:
+            problems.append(f"第 {line} 行 {PAID_ON}：{paid_on} 晚于今天（{today}），尚未发生的拨付不能登记")
+        elif key in approved and paid_on < approved[key]:
+            problems.append(f"第 {line} 行 {PAID_ON}：{paid_on} 早于批准日期 {approved[key]}")
+    if problems:
+        raise InputError([("sheet", p) for p in problems[:50]])
 
 
 def read_sheet(content: bytes, name: str) -> Sheet:
     """Every filled row of the list's first sheet, each checked; every mistake at once, named by its row."""
-    book = open_sent(content, name, "sheet")
-    try:
-        lines = list(book.worksheets[0].iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS))
-    finally:
-        book.close()
-    head = next((i for i, cells in enumerate(lines[:10]) if NUMBER in [_text(c.value) for c in cells]), None)
+    lines = sent_rows(content, name, "sheet", most=MAX_ROWS, columns=MAX_COLUMNS)
+    head = next((i for i, (line, cells) in enumerate(lines)
+                 if line <= 10 and NUMBER in [_text(c.value) for c in cells]), None)
     if head is None:
         raise _refused(f"{name} 的第一张工作表前 10 行中没有“{NUMBER}”表头：请上传从本页下载的待拨付清单")
-    titles = [_text(c.value) for c in lines[head]]
+    titles = [_text(c.value) for c in lines[head][1]]
     missing = [t for t in (PAID_ON, REFERENCE) if t not in titles]
     if missing:
         raise _refused(f"{name} 缺少“{'”“'.join(missing)}”列：请上传从本页下载的待拨付清单")
-    if len(lines) > MAX_ROWS:
-        raise _refused(f"{name} 超过 {MAX_ROWS} 行，请分成几个文件上传")
     at = {t: titles.index(t) for t in (NUMBER, PAID_ON, REFERENCE)}
     payments: dict[int, dict[str, Any]] = {}
     seen: dict[int, int] = {}
     problems: list[str] = []
     blank = 0
-    for number, cells in enumerate(lines[head + 1:], start=head + 2):
+    for number, cells in lines[head + 1:]:
         values = {t: cells[i] if i < len(cells) else None for t, i in at.items()}
         if all(_text(getattr(c, "value", None)) == "" for c in values.values()):
             continue
@@ -158,7 +173,7 @@ def read_sheet(content: bytes, name: str) -> Sheet:
         raise _refused(f"{name} 中没有填写了{PAID_ON}和{REFERENCE}的行")
     if len(payments) > MAX_PAYMENTS:
         raise _refused(f"{name} 填写了 {len(payments)} 行，每次至多登记 {MAX_PAYMENTS} 笔拨付，请分批上传")
-    return Sheet(payments, blank)
+    return Sheet(payments, blank, seen)
 
 
 def _refused(why: str) -> InputError:
@@ -207,6 +222,8 @@ def _day(cell: Any) -> tuple[date | None, str | None]:
 
 def _reference(cell: Any) -> tuple[str | None, str | None]:
     value = getattr(cell, "value", None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10**15:
+        return None, "数字过长，Excel 已把它当作数字而可能改变了末几位：请把这一列设为“文本”后重新填写"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, (str, int)):

@@ -91,14 +91,10 @@ def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
 def read_file(path: Path) -> list[Entry]:
     """A notice as CSV or Excel with the columns date, kind, name (one day a line)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from huiqi.web.excel import open_sent
+        from huiqi.web.excel import sent_table
 
-        book = open_sent(path.read_bytes(), path.name, "文件", data_only=True)
-        try:
-            rows = [[str(c) if c is not None else "" for c in row]
-                    for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
+        table = sent_table(path.read_bytes(), path.name, "文件", most=1000, columns=10)  # a year: 30-odd days
+        rows = [[str(c) if c is not None else "" for c in row] for row in table]
         rows = [[c[:10] if i == 0 else c for i, c in enumerate(row)] for row in rows]  # a date cell reads as datetime
     else:
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))

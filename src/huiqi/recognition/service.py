@@ -27,12 +27,13 @@ from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.web.excel import open_sent
+from huiqi.web.excel import sent_table
 
 COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
            "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}
 LABELS = {"uscc": "统一社会信用代码", "name": "名称", "level": "级别", "date": "认定日期", "code": "类别"}
 MAX_ROWS = 100_000
+MAX_COLUMNS = 50  # columns read from a workbook: a list has two or three
 INLINE_ROWS = 200  # a longer list is matched again in the background, with its progress shown
 BATCH = 50  # applicants matched again per transaction in the background
 
@@ -59,11 +60,8 @@ def read_file(path: Path) -> list[list[str]]:
     """The rows of a CSV (UTF-8) or Excel file, as text, header first."""
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            book = open_sent(path.read_bytes(), "名单文件", "文件", data_only=True)
-            try:
-                return [[_cell(c) for c in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-            finally:
-                book.close()
+            table = sent_table(path.read_bytes(), "名单文件", "文件", most=MAX_ROWS + 1, columns=MAX_COLUMNS)
+            return [[_cell(c) for c in row] for row in table]
         return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError([("文件", f"读不了这个文件：{exc}")]) from None

@@ -50,12 +50,14 @@ def looks_like_formula(text: str) -> bool:
 
 @dataclass
 class Table:
-    """A list as a department files it: ``money`` names the header cells that hold whole yuan."""
+    """A list as a department files it: ``money`` names the header cells that hold whole yuan; ``typed`` the columns
+    left for people to fill in as text (what they type stays as typed: a voucher's leading zeros, its 20 digits)."""
 
     title: str
     header: Sequence[str]
     rows: list[Sequence[Any]]
     money: set[str] = field(default_factory=set)
+    typed: set[str] = field(default_factory=set)
 
 
 def columns(table: Table) -> list[str]:
@@ -88,12 +90,15 @@ def workbook(table: Table) -> bytes:
     """The table as the bytes of an .xlsx workbook."""
     buffer = io.BytesIO()
     with safe_workbook(buffer, in_memory=True) as book:
-        sheet = book.add_worksheet(table.title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼")))
+        # A sheet's name: at most 31 characters, none of []:*?/\\, not starting or ending with an apostrophe.
+        sheet = book.add_worksheet(table.title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼")).strip("'")
+                                   or "Sheet1")
         bold = book.add_format({"bold": True})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
         moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         wan_format = book.add_format({"num_format": WAN_FORMAT})
         text = book.add_format({"quote_prefix": True})  # stays text when someone edits the cell
+        as_text = book.add_format({"num_format": "@"})  # what is typed into the column stays text
         sheet.write(0, 0, table.title, bold)
         header = columns(table)
         sheet.write_row(1, 0, header, bold)
@@ -115,20 +120,25 @@ def workbook(table: Table) -> bytes:
                     value = str(value)
                     sheet.write_string(r, c, value, text if looks_like_formula(value) else None)
         for c, name in enumerate(header):
-            sheet.set_column(c, c, max(10, min(40, 2 * len(name) + 2)))
+            sheet.set_column(c, c, max(10, min(40, 2 * len(name) + 2)), as_text if name in table.typed else None)
         sheet.freeze_panes(2, 0)
     return buffer.getvalue()
 
 
-def open_sent(content: bytes, name: str, field: str, *, data_only: bool = False) -> Any:
-    """A workbook people sent (``name``, as they called it), opened read-only with openpyxl; refused, naming ``field``,
-    when it is not a workbook or its parts unpack to more than ``MAX_UNPACKED``. The sizes are read from the zip's
-    directory before anything is unpacked (Python's zipfile stops a part at the size it declares)."""
+def sent_rows(content: bytes, name: str, field: str, *, most: int, columns: int,
+              data_only: bool = False) -> list[tuple[int, tuple[Any, ...]]]:
+    """The rows with something in them of the first sheet of a workbook people sent (``name``, as they called it),
+    each with its line number and its first ``columns`` cells (openpyxl's read-only cells: ``value``, ``data_type``).
+
+    Refused, naming ``field``: a file that is not a workbook; one whose parts unpack to more than ``MAX_UNPACKED``
+    (the sizes are read from the zip's directory before anything is unpacked, and Python's zipfile stops a part at the
+    size it declares); one that cannot be read to its end; one with more than ``most`` rows holding something. Blank
+    rows are passed over without being kept, however many a sheet declares, so memory stays within ``most`` rows."""
     import zipfile
 
     import openpyxl
 
-    unreadable = InputError([(field, f"{name} 不是有效的 Excel 工作簿（.xlsx），无法打开")])
+    unreadable = InputError([(field, f"{name} 不是有效的 Excel 工作簿（.xlsx），无法读取")])
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
             unpacked = sum(part.file_size for part in package.infolist())
@@ -136,10 +146,34 @@ def open_sent(content: bytes, name: str, field: str, *, data_only: bool = False)
         raise unreadable from None
     if unpacked > MAX_UNPACKED:
         raise InputError([(field, f"{name} 解压后超过 {MAX_UNPACKED // (1024 * 1024)} MiB，请检查文件")])
+    found: list[tuple[int, tuple[Any, ...]]] = []
     try:
-        return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
-    except Exception:  # openpyxl raises many types for a file that is not a workbook
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
+        try:
+            if not book.worksheets:
+                raise unreadable
+            for line, cells in enumerate(book.worksheets[0].iter_rows(max_col=columns), start=1):
+                if any(c.value is not None and (not isinstance(c.value, str) or c.value.strip()) for c in cells):
+                    found.append((line, cells))
+                    if len(found) > most:
+                        raise InputError([(field, f"{name} 超过 {most} 行，请分成几个文件上传")])
+        finally:
+            book.close()
+    except InputError:
+        raise
+    except Exception:  # openpyxl raises many types for a part it cannot read (a cell's value, a shared string…)
         raise unreadable from None
+    return found
+
+
+def sent_table(content: bytes, name: str, field: str, *, most: int, columns: int) -> list[list[Any]]:
+    """``sent_rows`` as values (formulas as their last computed values), line by line from the first, a blank line
+    as an empty list, up to the last line with something in it."""
+    rows = sent_rows(content, name, field, most=most, columns=columns, data_only=True)
+    table: list[list[Any]] = [[] for _ in range(rows[-1][0])] if rows else []
+    for line, cells in rows:
+        table[line - 1] = [c.value for c in cells]
+    return table
 
 
 def download(table: Table, filename: str) -> Response:
