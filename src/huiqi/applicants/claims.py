@@ -163,6 +163,6 @@ def table(session: Session, claims: Claims, as_of: date) -> Table:
     rows: list[list[Any]] = [
         [matter_name(c), c.result.matter, numbers.get(c.result.policy, c.result.policy),
          measure_label(c.result.measure, c.result.title), STATUS_LABELS.get(c.result.status, c.result.status),
-         c.ceiling if c.ceiling is not None else "未定额", c.note, "、".join(c.missing), "；".join(c.failed),
-         next_step(c, numbers)] for c in claims.rows]
+         c.ceiling if c.ceiling is not None else "—" if c.top_up else "未定额", c.note, "、".join(c.missing),
+         "；".join(c.failed), next_step(c, numbers)] for c in claims.rows]
     return Table(f"可以申请什么（{as_of:%Y-%m-%d} 判断）", header, rows, money={"上限"})
