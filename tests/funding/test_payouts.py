@@ -17,7 +17,7 @@ from huiqi.audit import service as audit
 from huiqi.errors import Forbidden, InputError
 from huiqi.funding import payouts
 from huiqi.funding import service as budgets
-from huiqi.models import Disbursement
+from huiqi.models import AuditEvent, Disbursement
 from huiqi.offers import service as offers
 from huiqi.web.excel import MAX_UNPACKED, XLSX
 from huiqi.workflow.batch import MAX_PAYMENTS, each
@@ -149,9 +149,8 @@ def test_the_list_holds_what_is_approved_and_unpaid(session, people, tmp_path) -
         payouts.due(session, actor=people.miit)
 
 
-def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> None:
-    """免申即享: the list says which grants wait for the enterprise to confirm its account, and paying one is refused
-    with that reason until it does."""
+def direct_grant(session: Session, people):
+    """A 免申即享 grant to alice under measure 3: the offer confirmed, proposed, announced and approved (80万)."""
     offer = direct_offer(session, people)
     with clock.pinned(date(2025, 7, 1)):
         app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
@@ -159,6 +158,13 @@ def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> N
     step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
     step(session, "approve", people.finance, app, on=date(2025, 7, 15))
+    return app
+
+
+def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> None:
+    """免申即享: the list says which grants wait for the enterprise to confirm its account, and paying one is refused
+    with that reason until it does."""
+    app = direct_grant(session, people)
     assert [d.payee_missing for d in payouts.due(session, actor=people.finance)] == [True]
     table = payouts.due_table(session, people.finance)
     assert table.rows[0][table.header.index("备注")] == payouts.PAYEE_MISSING
@@ -169,6 +175,19 @@ def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> N
     offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
                          account="6222000012345678")
     assert [d.payee_missing for d in payouts.due(session, actor=people.finance)] == [False]
+    with clock.pinned(date(2025, 7, 20)):
+        paid = each(session, Action.DISBURSE, actor=people.finance,
+                    items={app.id: {"paid_on": date(2025, 7, 20), "reference": "D-1"}})
+    assert paid[0].done
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "application.disbursed")).one()
+    assert event.after["payee"] == "中国工商银行沈阳分行 尾号 5678", "the trail says which account was paid"
+    assert payouts.due(session, actor=people.finance) == []
+
+
+def test_the_list_shows_a_confirmed_account_in_full_to_finance_only(session, people) -> None:
+    app = direct_grant(session, people)
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                         account="6222000012345678")
     for who, shown in ((people.finance, "6222000012345678"), (people.auditor, "****5678")):
         table = payouts.due_table(session, who)
         assert table.rows[0][table.header.index("开户银行")] == "中国工商银行沈阳分行"
