@@ -240,7 +240,8 @@ def test_a_sheet_and_a_single_payment_at_once_end_in_one_payment(own_database: E
 pytestmark = pytest.mark.anyio
 
 
-async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, tmp_path, set_today) -> None:
+async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, tmp_path, set_today,
+                                                     monkeypatch) -> None:
     first, second, third = approved(session, people, tmp_path, 3)
     set_today(PAY_ON)
     finance = browser(people.finance)
@@ -283,6 +284,10 @@ async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, t
     assert "已批准、尚未拨付 <b>1</b> 项" in done.text and "00012345678901234567890" in done.text
     assert session.scalars(select(Disbursement.application_id).order_by(Disbursement.application_id)).all() == [
         first, second]
+    monkeypatch.setattr("huiqi.funding.pages.LATEST_PAYMENTS", 1)
+    listed = (await finance.get("/budgets")).text
+    assert "共拨付 <b>2</b> 笔，合计 <b>140万元</b>；下表为最近的 1 笔，全部记录请导出 Excel" in listed
+    assert listed.split('id="payments"')[1].split("</table>")[0].count("<tr>") == 2, "the header and one payment"
     assert audit.verify(session).intact
 
 

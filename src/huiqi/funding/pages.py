@@ -31,6 +31,7 @@ from huiqi.workflow.states import Action
 
 router = APIRouter(include_in_schema=False)
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+LATEST_PAYMENTS = 50  # the page shows the latest payments; every one is in the Excel download
 
 
 def _measures(session: Session) -> list[tuple[str, int, str]]:
@@ -51,11 +52,13 @@ def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int]
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
           **context: Any) -> HTMLResponse:
-    budgets, payments = overview(session, actor=actor, year=year), funding.payments(session, actor=actor)
+    budgets = overview(session, actor=actor, year=year)
+    payments = funding.payments(session, actor=actor, limit=LATEST_PAYMENTS)
     names = people(session, {b.set_by for b in budgets} | {p.recorded_by for p in payments})
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
                 labels=_labels(session, budgets), measures=_measures(session), payments=payments,
                 due=payouts.due(session, actor=actor), most=MAX_PAYMENTS,
+                paid=funding.payments_total(session, actor=actor), latest=LATEST_PAYMENTS,
                 person=lambda u: name_of(u, names), values=context.pop("values", {}), **context)
 
 

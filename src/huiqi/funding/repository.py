@@ -61,6 +61,12 @@ def payment_for_application(session: Session, application_id: int) -> Disburseme
     return session.scalars(select(Disbursement).where(Disbursement.application_id == application_id)).one_or_none()
 
 
-def payments(session: Session) -> list[Disbursement]:
-    query = select(Disbursement).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc())
+def payments(session: Session, limit: int | None = None) -> list[Disbursement]:
+    query = select(Disbursement).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def payments_total(session: Session) -> tuple[int, int]:
+    """How many payments were recorded, and their sum (whole yuan)."""
+    count, total = session.execute(select(func.count(Disbursement.id), func.sum(Disbursement.amount))).one()
+    return int(count), int(total or 0)

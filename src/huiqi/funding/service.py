@@ -75,10 +75,16 @@ def disbursed(session: Session, *, actor: User, budget_ids: list[int]) -> dict[i
     return repository.disbursed(session, budget_ids) if budget_ids else {}
 
 
-def payments(session: Session, *, actor: User) -> list[Disbursement]:
-    """Every payment recorded, newest first (finance, admin, auditor)."""
+def payments(session: Session, *, actor: User, limit: int | None = None) -> list[Disbursement]:
+    """Every payment recorded (or the ``limit`` latest), newest first (finance, admin, auditor)."""
     require_role(actor, *READERS, doing="查看拨付记录")
-    return repository.payments(session)
+    return repository.payments(session, limit)
+
+
+def payments_total(session: Session, *, actor: User) -> tuple[int, int]:
+    """How many payments were recorded and their sum in whole yuan (finance, admin, auditor)."""
+    require_role(actor, *READERS, doing="查看拨付记录")
+    return repository.payments_total(session)
 
 
 def draw(session: Session, *, application: Application, amount: int, year: int, actor: User) -> Budget:
