@@ -109,3 +109,12 @@ def test_a_long_list_is_matched_in_the_background_with_its_progress(session, peo
         assert (done.list.matching, done.list.matched, done.offers) == ("queued", 0, 0)
         lists.match_list(lambda: nullcontext(session), done.list.id)
     assert (done.list.matching, done.list.matched) == ("done", 2) and done.list.offers >= 1
+
+
+def test_a_csv_the_reader_cannot_take_is_named(tmp_path) -> None:
+    from huiqi.errors import InputError as Refused
+
+    path = tmp_path / "名单.csv"
+    path.write_text("uscc,name\n" + "x" * 200_000 + ",甲\n", encoding="utf-8")
+    with pytest.raises(Refused, match="读不了这个文件"):
+        lists.read_file(path)

@@ -97,3 +97,40 @@ def test_a_sheet_declaring_a_million_rows_is_read_within_bounds() -> None:
     assert len(content) < 10_000
     rows = sent_rows(content, "清单.xlsx", "sheet", most=10, columns=5)
     assert [(line, [c.value for c in cells]) for line, cells in rows] == [(1, ["申报编号", None, None, None, None])]
+
+
+def test_rows_past_the_size_a_sheet_declares_are_read() -> None:
+    """Some writers declare a sheet's size wrongly (A1): its rows are read to their end all the same."""
+    from huiqi.web.excel import sent_rows
+
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>第{i}行</t></is></c></row>' for i in range(1, 6))
+    found = sent_rows(_with_sheet(SHEET.format(dimension='<dimension ref="A1"/>', rows=rows)), "清单.xlsx", "sheet",
+                      most=10, columns=3)
+    assert [line for line, _ in found] == [1, 2, 3, 4, 5]
+
+
+def test_a_row_of_too_many_cells_is_refused_before_it_is_built() -> None:
+    import pytest
+
+    from huiqi.errors import InputError
+    from huiqi.web.excel import MAX_ROW_CELLS, sent_rows
+
+    crowded = "".join("<c><v>1</v></c>" for _ in range(MAX_ROW_CELLS + 1))
+    xml = SHEET.format(dimension="", rows=f'<row r="1"><c r="A1"><v>1</v></c></row><row r="2">{crowded}</row>')
+    with pytest.raises(InputError) as refused:
+        sent_rows(_with_sheet(xml), "清单.xlsx", "sheet", most=10, columns=3)
+    assert refused.value.problems == [("sheet", f"清单.xlsx 第 2 行的单元格超过 {MAX_ROW_CELLS} 个，请删去多余的列")]
+
+
+def test_a_stray_cell_far_below_a_list_is_named() -> None:
+    import pytest
+
+    from huiqi.errors import InputError
+    from huiqi.web.excel import sent_table
+
+    xml = SHEET.format(dimension="", rows='<row r="1"><c r="A1" t="inlineStr"><is><t>uscc</t></is></c></row>'
+                                          '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>')
+    with pytest.raises(InputError, match="第 1048576 行还有内容，超过 100 行"):
+        sent_table(_with_sheet(xml), "名单文件", "文件", most=100, columns=3)
+    assert sent_table(_with_sheet(SHEET.format(dimension="", rows='<row r="3"><c r="A3"><v>7</v></c></row>')),
+                      "名单文件", "文件", most=100, columns=3) == [[], [], [7, None, None]], "blank lines kept"

@@ -32,7 +32,7 @@ from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
 from huiqi.workflow.runner import entitled
 from huiqi.workflow.states import Action, State
 
-MAX_ROWS = 10_000  # rows read from one sheet, blank ones included (about 0.4 MB as the list goes out)
+MAX_ROWS = 10_000  # rows with something in them read from one sheet (the list of 10,000: about 0.4 MB)
 MAX_COLUMNS = 50  # columns read: the list has ten; people add a few of their own
 # The columns the file must have (by their header, wherever they stand); the rest are for people and ignored.
 NUMBER, PAID_ON, REFERENCE = "申报编号", "拨付日期", "凭证号"
@@ -122,7 +122,7 @@ def _check_days(session: Session, actor: User, sheet: Sheet) -> None:
         elif key in approved and paid_on < approved[key]:
             problems.append(f"第 {line} 行 {PAID_ON}：{paid_on} 早于批准日期 {approved[key]}")
     if problems:
-        raise InputError([("sheet", p) for p in problems[:50]])
+        raise InputError([("sheet", p) for p in _first(problems)])
 
 
 def read_sheet(content: bytes, name: str) -> Sheet:
@@ -167,13 +167,17 @@ def read_sheet(content: bytes, name: str) -> Sheet:
         seen[key] = number
         payments[key] = {"paid_on": paid_on, "reference": reference}
     if problems:
-        shown = problems[:50] + ([f"……另有 {len(problems) - 50} 行有误"] if len(problems) > 50 else [])
-        raise InputError([("sheet", p) for p in shown])
+        raise InputError([("sheet", p) for p in _first(problems)])
     if not payments:
         raise _refused(f"{name} 中没有填写了{PAID_ON}和{REFERENCE}的行")
     if len(payments) > MAX_PAYMENTS:
         raise _refused(f"{name} 填写了 {len(payments)} 行，每次至多登记 {MAX_PAYMENTS} 笔拨付，请分批上传")
     return Sheet(payments, blank, seen)
+
+
+def _first(problems: list[str], most: int = 50) -> list[str]:
+    """The first ``most`` mistakes, and how many more there are."""
+    return problems[:most] + ([f"……另有 {len(problems) - most} 行有误"] if len(problems) > most else [])
 
 
 def _refused(why: str) -> InputError:

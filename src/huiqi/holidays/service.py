@@ -97,7 +97,10 @@ def read_file(path: Path) -> list[Entry]:
         rows = [[str(c) if c is not None else "" for c in row] for row in table]
         rows = [[c[:10] if i == 0 else c for i, c in enumerate(row)] for row in rows]  # a date cell reads as datetime
     else:
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        try:
+            rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
     return read_lines(rows)
 
 

@@ -63,7 +63,7 @@ def read_file(path: Path) -> list[list[str]]:
             table = sent_table(path.read_bytes(), "名单文件", "文件", most=MAX_ROWS + 1, columns=MAX_COLUMNS)
             return [[_cell(c) for c in row] for row in table]
         return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
 
 

@@ -32,6 +32,7 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
 WAN_FORMAT = "#,##0.0000"
 # What a workbook people send may unpack to (a list of 10,000 rows: about 4 MB): a small file can hold a zip bomb.
 MAX_UNPACKED = 64 * 1024 * 1024
+MAX_ROW_CELLS = 1000  # cells in one row of a workbook people send (a list has a dozen columns; a sheet, 16,384)
 
 
 def safe_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:
@@ -148,11 +149,16 @@ def sent_rows(content: bytes, name: str, field: str, *, most: int, columns: int,
         raise InputError([(field, f"{name} 解压后超过 {MAX_UNPACKED // (1024 * 1024)} MiB，请检查文件")])
     found: list[tuple[int, tuple[Any, ...]]] = []
     try:
+        crowded = _crowded_row(content)
+        if crowded:
+            raise InputError([(field, f"{name} 第 {crowded} 行的单元格超过 {MAX_ROW_CELLS} 个，请删去多余的列")])
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
         try:
             if not book.worksheets:
                 raise unreadable
-            for line, cells in enumerate(book.worksheets[0].iter_rows(max_col=columns), start=1):
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # the size a sheet declares may be wrong: its rows are read to their end
+            for line, cells in enumerate(sheet.iter_rows(max_col=columns), start=1):
                 if any(c.value is not None and (not isinstance(c.value, str) or c.value.strip()) for c in cells):
                     found.append((line, cells))
                     if len(found) > most:
@@ -166,10 +172,42 @@ def sent_rows(content: bytes, name: str, field: str, *, most: int, columns: int,
     return found
 
 
+def _crowded_row(content: bytes) -> int | None:
+    """The first row (its line) of any worksheet with more than ``MAX_ROW_CELLS`` cells, read as a stream: openpyxl
+    builds every cell of a row before it keeps the first columns, so one row of millions of cells would take the
+    server's memory even from a small file."""
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        for part in package.namelist():
+            if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+                continue
+            with package.open(part) as stream:
+                cells, line, rows = 0, 0, None
+                for event, element in iterparse(stream, events=("start", "end")):
+                    tag = element.tag.rpartition("}")[2]
+                    if event == "start" and tag == "sheetData":
+                        rows = element
+                    elif event == "start" and tag == "row":
+                        reading = element.get("r")
+                        line, cells = int(reading) if reading and reading.isdigit() else line + 1, 0
+                    elif event == "end" and tag == "c":
+                        cells += 1
+                        if cells > MAX_ROW_CELLS:
+                            return line
+                    elif event == "end" and tag == "row" and rows is not None:
+                        rows.clear()  # a row read is let go: memory stays that of one row
+    return None
+
+
 def sent_table(content: bytes, name: str, field: str, *, most: int, columns: int) -> list[list[Any]]:
     """``sent_rows`` as values (formulas as their last computed values), line by line from the first, a blank line
-    as an empty list, up to the last line with something in it."""
+    as an empty list, up to the last line with something in it, which is at most line ``most``."""
     rows = sent_rows(content, name, field, most=most, columns=columns, data_only=True)
+    if rows and rows[-1][0] > most:  # something far below the list (a stray cell): said, not read as blank lines
+        last = rows[-1][0]
+        raise InputError([(field, f"{name} 第 {last} 行还有内容，超过 {most} 行：请删去多余的内容或分成几个文件")])
     table: list[list[Any]] = [[] for _ in range(rows[-1][0])] if rows else []
     for line, cells in rows:
         table[line - 1] = [c.value for c in cells]
