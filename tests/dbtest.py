@@ -311,6 +311,40 @@ def own_database(request, tmp_path) -> Iterator[Engine]:
         yield writer(engine) if request.param == "sqlite" else engine
 
 
+def batch_beside_one(engine: Engine, day: date, batch: Callable[[Session], dict[int, int]],
+                     one: Callable[[Session], object]) -> tuple[dict[int, int], object]:
+    """A batch and one step taken at the same moment on ``day``, each in a session of its own (threads behind a
+    barrier, passed before any statement): what the batch said of each application (its status), and the single
+    step's status (201, or its refusal's; anything else as its repr, for the assertion to show)."""
+    barrier = threading.Barrier(2)
+    said: dict[str, object] = {}
+
+    def many() -> None:
+        with Session(engine, expire_on_commit=False) as session, clock.pinned(day):
+            barrier.wait()  # before any statement: on SQLite the first one takes the write lock
+            said["batch"] = batch(session)
+
+    def single() -> None:
+        with Session(engine, expire_on_commit=False) as session, clock.pinned(day):
+            barrier.wait()
+            try:
+                with session.begin_nested():
+                    one(session)
+                session.commit()
+                said["single"] = 201
+            except Exception as refused:  # the outcome is the caller's to assert
+                said["single"] = getattr(refused, "status_code", repr(refused))
+
+    threads = [threading.Thread(target=many), threading.Thread(target=single)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outcomes = said.get("batch")
+    assert isinstance(outcomes, dict), said
+    return outcomes, said.get("single")
+
+
 def at_once(engine: Engine, acts: list[Callable[[Session], object]]) -> list[str]:
     """Each act in a transaction of its own, all started at the same moment (threads behind a barrier, passed
     before any statement: on SQLite the first statement takes the write lock); each outcome "done", "conflict"

@@ -2,7 +2,6 @@
 dates and vouchers; every row is checked first, then each filled row is paid as if alone."""
 
 import io
-import threading
 import zipfile
 from datetime import date, datetime
 from urllib.parse import quote
@@ -23,7 +22,7 @@ from huiqi.web.excel import MAX_UNPACKED, XLSX
 from huiqi.workflow.batch import MAX_PAYMENTS, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
-from tests.dbtest import direct_offer, little_giant_firm, make_people, step, to_announced
+from tests.dbtest import batch_beside_one, direct_offer, little_giant_firm, make_people, step, to_announced
 
 APPROVE_ON = date(2025, 10, 13)  # the 公示 from 2025-09-29 ended on 2025-10-11
 PAY_ON = date(2025, 10, 20)
@@ -201,35 +200,14 @@ def test_a_sheet_and_a_single_payment_at_once_end_in_one_payment(own_database: E
         people = make_people(session)
         first, second = approved(session, people, tmp_path, 2)
     content = workbook([[first, "甲", "2025-10-20", "GK-1"], [second, "乙", "2025-10-20", "GK-2"]])
-    barrier = threading.Barrier(2)
-    said: dict[str, object] = {}
-
-    def sheet() -> None:
-        with Session(own_database, expire_on_commit=False) as session, clock.pinned(PAY_ON):
-            barrier.wait()  # before any statement: on SQLite the first one takes the write lock
-            _, outcomes = payouts.pay_sheet(session, actor=people.finance, content=content, name="清单.xlsx")
-            said["sheet"] = {o.application_id: o.status for o in outcomes}
-
-    def single() -> None:
-        with Session(own_database, expire_on_commit=False) as session, clock.pinned(PAY_ON):
-            barrier.wait()
-            try:
-                with session.begin_nested():
-                    run(session, Action.DISBURSE, actor=people.finance, application_id=second, paid_on=PAY_ON,
-                        reference="GK-2b")
-                session.commit()
-                said["single"] = 201
-            except Exception as refused:  # the outcome is asserted below
-                said["single"] = getattr(refused, "status_code", repr(refused))
-
-    threads = [threading.Thread(target=sheet), threading.Thread(target=single)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    outcomes = said["sheet"]
-    assert isinstance(outcomes, dict) and outcomes[first] == 201, said
-    assert sorted([outcomes[second], said["single"]]) == [201, 409], said
+    outcomes, single = batch_beside_one(
+        own_database, PAY_ON,
+        lambda session: {o.application_id: o.status for o in payouts.pay_sheet(
+            session, actor=people.finance, content=content, name="清单.xlsx")[1]},
+        lambda session: run(session, Action.DISBURSE, actor=people.finance, application_id=second, paid_on=PAY_ON,
+                            reference="GK-2b"))
+    assert outcomes[first] == 201, (outcomes, single)
+    assert sorted([outcomes[second], single]) == [201, 409], (outcomes, single)
     with Session(own_database) as session:
         paid = session.execute(select(Disbursement.application_id, func.count()).group_by(
             Disbursement.application_id).order_by(Disbursement.application_id)).all()

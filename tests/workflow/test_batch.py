@@ -1,6 +1,5 @@
 """One step on many applications (finance's batch approval): each application approved or refused on its own."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -15,7 +14,7 @@ from huiqi.models import Budget, Grant
 from huiqi.workflow.batch import MAX_BATCH, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
-from tests.dbtest import little_giant_firm, make_people, to_announced
+from tests.dbtest import batch_beside_one, little_giant_firm, make_people, to_announced
 
 APPROVE_ON = date(2025, 10, 13)  # the 公示 from 2025-09-29 ended on 2025-10-11 (a make-up working day)
 
@@ -71,34 +70,13 @@ def test_a_batch_and_a_single_approval_at_once_end_in_one_grant(own_database: En
         budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3,
                            amount=5_000_000)
         first, second = announced(session, people, tmp_path, 2)
-    barrier = threading.Barrier(2)
-    said: dict[str, object] = {}
-
-    def batch() -> None:
-        with Session(own_database, expire_on_commit=False) as session, clock.pinned(APPROVE_ON):
-            barrier.wait()  # before any statement: on SQLite the first one takes the write lock
-            said["batch"] = {o.application_id: o.status for o in each(
-                session, Action.APPROVE, actor=people.finance, items={first: {}, second: {}})}
-
-    def single() -> None:
-        with Session(own_database, expire_on_commit=False) as session, clock.pinned(APPROVE_ON):
-            barrier.wait()
-            try:
-                with session.begin_nested():
-                    run(session, Action.APPROVE, actor=people.finance, application_id=second)
-                session.commit()
-                said["single"] = 201
-            except Exception as refused:  # the outcome is asserted below
-                said["single"] = getattr(refused, "status_code", repr(refused))
-
-    threads = [threading.Thread(target=batch), threading.Thread(target=single)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    outcomes = said["batch"]
-    assert isinstance(outcomes, dict) and outcomes[first] == 201
-    assert sorted([outcomes[second], said["single"]]) == [201, 409], said
+    outcomes, single = batch_beside_one(
+        own_database, APPROVE_ON,
+        lambda session: {o.application_id: o.status for o in each(session, Action.APPROVE, actor=people.finance,
+                                                                   items={first: {}, second: {}})},
+        lambda session: run(session, Action.APPROVE, actor=people.finance, application_id=second))
+    assert outcomes[first] == 201
+    assert sorted([outcomes[second], single]) == [201, 409], (outcomes, single)
     with Session(own_database) as session:
         assert session.scalars(select(Grant.application_id).order_by(Grant.application_id)).all() == [first, second]
         assert session.scalars(select(Budget.committed)).one() == 1_400_000
