@@ -2,9 +2,10 @@
 
 Finance downloads the list of grants approved and not yet paid (待拨付清单), with two empty columns, 拨付日期 and
 凭证号; the treasury's dates and voucher numbers are filled in; the workbook comes back. It is read whole and every
-row checked before anything is written: one unreadable row refuses the file, each mistake named by its row. Then
-each filled row is paid as if alone (``workflow.batch.each``: the payment step, committed or refused on its own),
-and rows left blank wait for a later file.
+row checked before anything is written (its date read, not after today nor before its grant's approval; its voucher
+read as typed): one bad row refuses the file, each mistake named by its line. Then each filled row is paid as if
+alone (``workflow.batch.each``: the payment step, committed or refused on its own: a grant paid meanwhile, an account
+not yet confirmed), and rows left blank wait for a later file.
 """
 
 import re
@@ -33,7 +34,7 @@ from huiqi.workflow.runner import entitled
 from huiqi.workflow.states import Action, State
 
 MAX_ROWS = 10_000  # rows with something in them read from one sheet (the list of 10,000: about 0.4 MB)
-MAX_COLUMNS = 50  # columns read: the list has ten; people add a few of their own
+MAX_COLUMNS = 50  # columns read: the list has twelve; people add a few of their own
 # The columns the file must have (by their header, wherever they stand); the rest are for people and ignored.
 NUMBER, PAID_ON, REFERENCE = "申报编号", "拨付日期", "凭证号"
 HEADER = [NUMBER, "申报单位", "统一社会信用代码", "政策", "措施", "批准金额", "批准日期", "备注", "开户银行",
