@@ -57,7 +57,7 @@ def _page(request: Request, who: Caller, actor: User, session: Session, year: in
     names = people(session, {b.set_by for b in budgets} | {p.recorded_by for p in payments})
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
                 labels=_labels(session, budgets), measures=_measures(session), payments=payments,
-                due=payouts.due(session, actor=actor), most=MAX_PAYMENTS,
+                waiting=payouts.waiting(session, actor=actor), most=MAX_PAYMENTS,
                 paid=funding.payments_total(session, actor=actor), latest=LATEST_PAYMENTS,
                 person=lambda u: name_of(u, names), values=context.pop("values", {}), **context)
 

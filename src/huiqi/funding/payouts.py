@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -55,21 +55,48 @@ class Due:
     payee_missing: bool  # a 免申即享 grant whose enterprise has not yet confirmed its account
 
 
+def _approved_grants() -> Select[Grant]:
+    """The grants whose application is approved and not yet paid."""
+    return select(Grant).join(Application, Application.id == Grant.application_id).where(
+        Application.state == State.APPROVED)
+
+
+def _payee_missing() -> Select[int | None]:
+    """The approved 免申即享 applications whose enterprise has not yet confirmed its account."""
+    return (select(Offer.application_id).join(Application, Application.id == Offer.application_id)
+            .where(Offer.state == "confirmed", Application.state == State.APPROVED,
+                   Application.payee_confirmed_at.is_(None)))
+
+
 def due(session: Session, *, actor: User) -> list[Due]:
     """The grants of the actor's scope approved and not yet paid, oldest application first (finance, admin,
     auditor)."""
     require_role(actor, *READERS, doing="查看待拨付清单")
     found = applications.listed(session, actor=actor, state=State.APPROVED)
-    grants = {g.application_id: g for g in session.scalars(
-        select(Grant).join(Application, Application.id == Grant.application_id)
-        .where(Application.state == State.APPROVED))}
-    waiting = set(session.scalars(
-        select(Offer.application_id).join(Application, Application.id == Offer.application_id)
-        .where(Offer.state == "confirmed", Application.state == State.APPROVED,
-               Application.payee_confirmed_at.is_(None))))
+    grants = {g.application_id: g for g in session.scalars(_approved_grants())}
+    waiting = set(session.scalars(_payee_missing()))
     return [Due(r.application, r.applicant, r.title, grants[r.application.id].amount,
                 grants[r.application.id].approved_on, r.application.id in waiting)
             for r in rows(session, sorted(found, key=lambda a: a.id)) if r.application.id in grants]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What the budgets page says of the grants waiting for payment."""
+
+    count: int
+    amount: int  # whole yuan
+    payee_missing: int  # of them, 免申即享 grants whose enterprise has not yet confirmed its account
+
+
+def waiting(session: Session, *, actor: User) -> Waiting:
+    """How many grants wait for payment, their sum, and how many wait for an account: counted in SQL, since the
+    budgets page says it on every view (its readers, finance, admin and auditor, read the whole province)."""
+    require_role(actor, *READERS, doing="查看待拨付清单")
+    listed = _approved_grants().subquery()
+    count, amount = session.execute(select(func.count(listed.c.id), func.sum(listed.c.amount))).one()
+    missing = session.scalar(select(func.count()).select_from(_payee_missing().subquery()))
+    return Waiting(int(count), int(amount or 0), int(missing or 0))
 
 
 def payee_account(application: Application, actor: User) -> str:
@@ -106,15 +133,17 @@ def pay_sheet(session: Session, *, actor: User, content: bytes, name: str) -> tu
     """Read the returned list ``content`` (a workbook called ``name``) and pay each filled row as if alone."""
     entitled(actor, Action.DISBURSE)
     sheet = read_sheet(content, name)
-    _check_days(session, actor, sheet)
+    _check_days(session, sheet)
     return sheet, each(session, Action.DISBURSE, actor=actor, items=sheet.payments, most=MAX_PAYMENTS)
 
 
-def _check_days(session: Session, actor: User, sheet: Sheet) -> None:
+def _check_days(session: Session, sheet: Sheet) -> None:
     """A date after today, or before its grant's approval, is a mistake of the file (a typo, most likely): the whole
     list is refused with its lines, as for any other mistake, rather than those rows alone at payment."""
     today = clock.today()
-    approved = {d.application.id: d.approved_on for d in due(session, actor=actor)}
+    query = (select(Grant.application_id, Grant.approved_on).join(Application, Application.id == Grant.application_id)
+             .where(Application.state == State.APPROVED, Grant.application_id.in_(list(sheet.payments))))
+    approved = {key: day for key, day in session.execute(query)}
     problems = []
     for key, given in sorted(sheet.payments.items(), key=lambda item: sheet.lines[item[0]]):
         paid_on, line = given["paid_on"], sheet.lines[key]
