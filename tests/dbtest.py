@@ -10,6 +10,7 @@ needs PostgreSQL is skipped and says why.
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.db import alembic_config, make_engine, writer
 from huiqi.departments import service as departments
-from huiqi.errors import Conflict, NotFound
+from huiqi.errors import Conflict, HuiqiError, NotFound
 from huiqi.models import Application, Round, User
 from huiqi.reference.uscc import make, org_check_char
 from huiqi.rounds import service as rounds
@@ -369,3 +370,33 @@ def at_once(engine: Engine, acts: list[Callable[[Session], object]]) -> list[str
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def while_held(engine: Engine, day: date, hold: Callable[[Session], object],
+               other: Callable[[Session], object]) -> object:
+    """``other`` begun, in a session of its own, while ``hold``'s transaction is open after its statements (held
+    half a second more, then committed): what ``other`` came to, 201 or its refusal's message. For a step that
+    must wait for a lock another step holds, and then see what that step did."""
+    holding, said = threading.Event(), {}
+
+    def second() -> None:
+        holding.wait()
+        with Session(engine, expire_on_commit=False) as session, clock.pinned(day):
+            try:
+                with session.begin():
+                    other(session)
+                said["other"] = 201
+            except HuiqiError as refused:
+                said["other"] = refused.message
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin(), clock.pinned(day):
+            hold(session)
+            holding.set()
+            time.sleep(0.5)  # the other has begun and waits for this transaction
+    finally:
+        holding.set()
+        thread.join()
+    return said.get("other")

@@ -14,7 +14,7 @@ from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.errors import Conflict, Forbidden, NotFound
 from huiqi.models import Application, AuditEvent, User
-from tests.dbtest import ALICE_USCC, PDF, a_round, at_once, make_people, make_records, step
+from tests.dbtest import ALICE_USCC, PDF, a_round, at_once, make_people, make_records, step, while_held
 
 
 def _draft(session, alice, store, files: int = 1) -> Application:
@@ -105,3 +105,34 @@ def test_a_removal_and_a_submission_at_once_end_in_one_of_them(own_database, tmp
         assert state != "draft" and len(held) == 1
     else:  # taken down first: the submission finds no material left (409)
         assert outcomes == ["conflict", "done"] and state == "draft" and held == [], outcomes
+
+
+@pytest.mark.parametrize("change", ["amount", "material", "declaration"])
+def test_a_draft_changed_as_it_is_submitted_waits_and_is_refused(own_database, tmp_path, change) -> None:
+    """An edit begun while the submission is being recorded waits for it and is then refused (409): the amount,
+    materials and declaration the reviewers receive are those submitted. (On PostgreSQL the edit used to read the
+    draft, wait for the row and then write into the submitted application.)"""
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        make_records(session, make_people(session))
+        alice = session.scalar(select(User).where(User.username == "alice"))
+        draft = _draft(session, alice, tmp_path)
+    edits = {
+        "amount": lambda session, who: applications.change_amount(session, actor=who, application_id=draft.id,
+                                                                  amount_requested=900_000),
+        "material": lambda session, who: applications.add_material(session, actor=who, application_id=draft.id,
+                                                                   filename="迟到.pdf", content=PDF + b"late",
+                                                                   store=tmp_path),
+        "declaration": lambda session, who: applications.declare(session, actor=who, application_id=draft.id),
+    }
+
+    def alice_of(session) -> User:
+        return session.scalar(select(User).where(User.username == "alice"))
+
+    said = while_held(own_database, date(2025, 9, 1),
+                      lambda session: step(session, "submit", alice_of(session), draft.id),
+                      lambda session: edits[change](session, alice_of(session)))
+    assert "已提交" in str(said), said
+    with Session(own_database) as session:
+        submitted = session.get(Application, draft.id)
+        assert submitted.state != "draft" and submitted.amount_requested == 1_000_000
+        assert len(repository.materials(session, draft.id)) == 1

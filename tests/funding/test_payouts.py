@@ -16,13 +16,22 @@ from huiqi.audit import service as audit
 from huiqi.errors import Forbidden, InputError
 from huiqi.funding import payouts
 from huiqi.funding import service as budgets
-from huiqi.models import AuditEvent, Disbursement
+from huiqi.models import Application, AuditEvent, Disbursement
 from huiqi.offers import service as offers
 from huiqi.web.excel import MAX_UNPACKED, XLSX
 from huiqi.workflow.batch import MAX_PAYMENTS, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
-from tests.dbtest import batch_beside_one, direct_offer, little_giant_firm, make_people, step, to_announced
+from tests.dbtest import (
+    batch_beside_one,
+    direct_offer,
+    little_giant_firm,
+    make_people,
+    make_records,
+    step,
+    to_announced,
+    while_held,
+)
 
 APPROVE_ON = date(2025, 10, 13)  # the 公示 from 2025-09-29 ended on 2025-10-11
 PAY_ON = date(2025, 10, 20)
@@ -285,3 +294,28 @@ async def test_the_page_refuses_a_bad_list_whole(browser, session, people, tmp_p
     assert (await browser(people.miit).get("/disbursements/pending.xlsx")).status_code == 403
     auditor = (await browser(people.auditor).get("/budgets")).text
     assert "尚未拨付 <b>2</b> 项" in auditor and 'action="/disbursements/import"' not in auditor  # reads, not pays
+
+
+
+def test_an_account_cannot_change_under_a_payment(own_database: Engine) -> None:
+    """The enterprise changes its account while finance's payment into the confirmed one is being recorded: the
+    change waits for the payment, then is refused (409), so the account on record is the one the trail says was
+    paid. (On PostgreSQL the change used to read the grant as approved, wait for the row and then overwrite it.)"""
+    day = date(2025, 7, 20)
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+        app = direct_grant(session, people)
+        offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                             account="6222000012345678")
+    said = while_held(
+        own_database, day,
+        lambda session: run(session, Action.DISBURSE, actor=people.finance, application_id=app.id, paid_on=day,
+                            reference="D-1"),
+        lambda session: offers.confirm_payee(session, actor=people.alice, application_id=app.id,
+                                             bank="中国建设银行大连分行", account="6217000099990000"))
+    assert "已办结" in str(said), said
+    with Session(own_database) as session:
+        assert session.get(Application, app.id).payee_account == "6222000012345678"
+        paid = session.scalars(select(AuditEvent).where(AuditEvent.action == "application.disbursed")).one()
+        assert paid.after["payee"] == "中国工商银行沈阳分行 尾号 5678"

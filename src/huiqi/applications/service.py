@@ -108,8 +108,11 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
 
 
 def _editable(session: Session, actor: User, application_id: int) -> Application:
-    application = get(session, actor=actor, application_id=application_id)
+    """A draft (or one returned for correction) of the actor's, locked until the transaction ends: an edit begun
+    while the application is being submitted waits for the submission, then finds it submitted."""
+    get(session, actor=actor, application_id=application_id)  # out of scope: not found
     require_role(actor, Role.ENTERPRISE, doing="修改申报")
+    application = repository.lock(session, application_id)
     if application.state not in EDITABLE:
         raise Conflict(f"申报 {application.id} 已提交，只有草稿或退回补正的申报可以修改")
     return application

@@ -36,7 +36,7 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import digits
 from huiqi.workflow.judgement import left_to_grant
-from huiqi.workflow.runner import run
+from huiqi.workflow.runner import lock, run
 from huiqi.workflow.states import Action
 
 STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草稿）", "confirmed": "已由责任单位确认（免申即享）",
@@ -219,10 +219,11 @@ def confirmed_applications(session: Session) -> list[int]:
 
 
 def confirm_payee(session: Session, *, actor: User, application_id: int, bank: str, account: str) -> Application:
-    """免申即享: the enterprise confirms where the money goes (its only step), before finance pays."""
+    """免申即享: the enterprise confirms where the money goes (its only step), before finance pays. The application
+    is locked as the payment step locks it, so a change waits for a payment under way and then finds it paid."""
     if actor.role != Role.ENTERPRISE:
         raise Forbidden("只有企业用户可以确认本单位的收款账户")
-    app = applications.get(session, actor=actor, application_id=application_id)
+    app = lock(session, [application_id], actor)[0]
     bank, account = bank.strip(), account.replace(" ", "").strip()
     problems = []
     if not bank or len(bank) > 100 or any(ord(c) < 32 for c in bank):
