@@ -169,3 +169,20 @@ async def test_a_population_file_that_cannot_be_read_fails_the_job_with_its_reas
                                 files={"population": ("bad.zip", archive.getvalue())})
     job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
     assert job["state"] == "failed" and job["error"].startswith(reason) and "/" not in job["error"], job["error"]
+
+
+async def test_a_zip_unpacking_past_the_bound_is_refused_before_it_is_unpacked(client, people, session, tmp_path,
+                                                                              monkeypatch) -> None:
+    from huiqi.simulate import jobs
+
+    applicants, matters = synthesise(20, 3, vocabulary())
+    folder = write_population(applicants, matters, tmp_path / "pop", "csv")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name in ("applicants.csv", "matters.csv"):
+            zipped.write(folder / name, name)
+    monkeypatch.setattr(jobs, "MAX_UNPACKED", (folder / "matters.csv").stat().st_size)
+    refused = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                                files={"population": ("big.zip", archive.getvalue())})
+    assert refused.status_code == 422
+    assert refused.json()["problems"] == [{"field": "population", "reason": "压缩包解压后超过 0 GiB，请检查文件"}]

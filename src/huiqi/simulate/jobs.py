@@ -10,6 +10,7 @@ import json
 import shutil
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date
@@ -36,6 +37,7 @@ from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
 from huiqi.simulate.synth import synthesise
+from huiqi.simulate.workbook import MAX_UNPACKED
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import field_path, problems
@@ -108,12 +110,18 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
         archive = zipfile.ZipFile(BytesIO(content))
     except zipfile.BadZipFile:
         raise InputError([("population", "应为 Excel 工作簿（.xlsx），或含 applicants 与 matters 表的 .zip")]) from None
-    target.mkdir()
     wanted = {f"{t}.{s}" for t in ("applicants", "matters") for s in ("csv", "parquet")}
-    for member in archive.namelist():
-        name = Path(member).name
-        if name in wanted:
-            (target / name).write_bytes(archive.read(member))
+    members = [m for m in archive.infolist() if Path(m.filename).name in wanted]
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise InputError([("population", f"压缩包解压后超过 {MAX_UNPACKED >> 30} GiB，请检查文件")])
+    target.mkdir()
+    try:
+        for member in members:  # copied as a stream: Python's zipfile stops a part at the size it declares
+            with archive.open(member) as source, (target / Path(member.filename).name).open("wb") as copy:
+                shutil.copyfileobj(source, copy, 1 << 22)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        shutil.rmtree(target)
+        raise InputError([("population", "压缩包已损坏，无法解压")]) from None
     if not any((target / f"{t}.{s}").exists() for t in ("applicants",) for s in ("csv", "parquet")):
         shutil.rmtree(target)
         raise InputError([("population", "压缩包中没有 applicants.csv 或 applicants.parquet")])

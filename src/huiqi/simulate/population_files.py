@@ -24,8 +24,7 @@ CSV_HINT = "（CSV 常见的原因：某行的列数与表头不同、引号没�
 def read_tables(path: Path) -> dict[str, pl.LazyFrame]:
     """The two tables of the folder or workbook at ``path``, each with its row number (``__row``)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        _check_workbook(path)
-        return {name: _read_sheet(path, name) for name in TABLES}
+        return _read_workbook(path)
     if not path.is_dir():
         raise InputError([("POPULATION", f"{path} 不是文件夹，也不是 Excel 工作簿（.xlsx）")])
     return {name: _read_table(path, name) for name in TABLES}
@@ -75,42 +74,26 @@ def _read_gb18030(file: Path, name: str) -> pl.LazyFrame:
         raise InputError([(name, f"{file.name} 不是有效的 CSV 文件{CSV_HINT}")]) from None
 
 
-def _check_workbook(path: Path) -> None:
-    """The workbook opens and holds both sheets; a bad one is named by its file name, never its path on the server."""
-    import openpyxl
+def _read_workbook(path: Path) -> dict[str, pl.LazyFrame]:
+    """Both sheets, measured first (``workbook.check``: a sheet a reader cannot hold is refused, never read), then
+    read by calamine as text; a bad one is named by its file name, never its path on the server."""
+    from huiqi.simulate import workbook
 
+    workbook.check(path, TABLES)
     try:
-        book = openpyxl.load_workbook(path, read_only=True)
-    except Exception:  # openpyxl raises many types for a file that is not a workbook
-        raise InputError([("POPULATION", f"{path.name} 不是有效的 Excel 工作簿（.xlsx），无法打开")]) from None
-    sheets = book.sheetnames
-    book.close()
-    missing = [(name, f"{path.name} 中没有名为 {name} 的工作表") for name in TABLES if name not in sheets]
-    if missing:
-        raise InputError(missing)
+        frames = pl.read_excel(path, sheet_name=list(TABLES), engine="calamine", infer_schema_length=0,
+                               raise_if_empty=False)
+    except Exception:  # calamine and Polars raise several types for a sheet they cannot read
+        raise InputError([("POPULATION", f"无法读取 {path.name} 的工作表")]) from None
+    return {name: _text(frames[name], path, name) for name in TABLES}
 
 
-def _read_sheet(path: Path, name: str) -> pl.LazyFrame:
-    try:
-        frame = pl.read_excel(path, sheet_name=name, engine="openpyxl", infer_schema_length=0, raise_if_empty=False)
-    except Exception:  # openpyxl and Polars raise several types for a sheet they cannot read
-        raise InputError([(name, f"无法读取 {path.name} 的工作表 {name}")]) from None
-    if frame.width == 0:  # Polars drops the header of a sheet without rows
-        frame = pl.DataFrame(schema=dict.fromkeys(_header(path, name), pl.String))
-    frame = frame.select(pl.all().cast(pl.String))
-    return frame.lazy().with_columns(pl.int_range(pl.len()).alias("__row"))
-
-
-def _header(path: Path, name: str) -> list[str]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True)
-    first = next(book[name].iter_rows(max_row=1, values_only=True), ())
-    book.close()
-    header = [str(v).strip() for v in first if v is not None and str(v).strip()]
-    if not header:
+def _text(frame: pl.DataFrame, path: Path, name: str) -> pl.LazyFrame:
+    """A sheet as text, with its row number; a blank header cell's column is dropped (it holds nothing named)."""
+    if frame.width == 0:
         raise _empty(name, f"{path.name} 的工作表 {name}")
-    return header
+    frame = frame.select([c for c in frame.columns if not c.startswith("__UNNAMED__")]).cast(pl.String)
+    return frame.lazy().with_columns(pl.int_range(pl.len()).alias("__row"))
 
 
 def _empty(name: str, what: str) -> InputError:

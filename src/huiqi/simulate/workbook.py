@@ -1,0 +1,141 @@
+"""A population workbook measured before it is read: its sheets' names, and how far each sheet reaches.
+
+The sheets are read by calamine (through Polars and fastexcel), which holds a sheet whole, sized by its farthest
+cell: one cell at XFD1048576 in a file of a few kilobytes makes it ask for terabytes, and the process aborts. So the
+sheets' XML is read first, as a stream, and a workbook is refused when a sheet is wider than ``MAX_COLUMNS``, longer
+than Excel allows, or spans far more cells than it holds, and when its parts unpack past ``MAX_UNPACKED`` (a zip
+bomb; the parts are inflated to their end here, so a part larger than its directory says fails its check too).
+
+Most writers (Excel, WPS, openpyxl, xlsxwriter) write every cell as ``<c r="B7" …>``: such a sheet is measured by two
+regular expressions over blocks of its XML. A sheet written otherwise (cells without their reference, prefixed tags)
+is measured by an XML parser, exactly and more slowly.
+"""
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import ParseError, fromstring, iterparse
+
+from huiqi.errors import InputError
+
+MAX_COLUMNS = 64  # a population sheet has 11 or 21 columns; others are ignored, but held while reading
+MAX_ROWS = 1_048_576  # Excel's own limit
+SPREAD, SLACK = 64, 1 << 20  # a sheet may span SPREAD times the cells it holds, and SLACK cells more
+MAX_UNPACKED = 4 << 30  # a workbook of the largest upload allowed (200 MiB) unpacks to about 2 GiB
+BLOCK = 1 << 22
+CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")  # every cell, however written
+PLACED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')  # a cell written the usual way, with its reference
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+@dataclass(frozen=True)
+class Extent:
+    sheet: str
+    columns: int  # the farthest cell's column (1 = A)
+    rows: int  # the farthest cell's row
+    cells: int  # the cells written
+
+
+def sheets(path: Path) -> list[Extent]:
+    """Each sheet of the workbook, by name, with its extent; a file that is not a workbook is refused."""
+    unreadable = InputError([("POPULATION", f"{path.name} 不是有效的 Excel 工作簿（.xlsx），无法打开")])
+    try:
+        with zipfile.ZipFile(path) as package:
+            if sum(part.file_size for part in package.infolist()) > MAX_UNPACKED:
+                raise InputError([("POPULATION", f"{path.name} 解压后超过 {MAX_UNPACKED >> 30} GiB，请检查文件")])
+            parts = _sheet_parts(package)
+            found = {part: _measure(package, part) for part in parts.values()}
+            for part in package.infolist():
+                if part.filename not in found:
+                    with package.open(part) as stream:  # inflated to its end: a part larger than declared fails
+                        while stream.read(BLOCK):
+                            pass
+    except (zipfile.BadZipFile, zlib.error, OSError, KeyError, ParseError, ValueError, EOFError):
+        raise unreadable from None
+    return [Extent(name, *found[part]) for name, part in parts.items()]
+
+
+def check(path: Path, names: tuple[str, ...]) -> None:
+    """The workbook holds the sheets ``names``, each within bounds a reader can hold; otherwise refused, by sheet."""
+    extents = {e.sheet: e for e in sheets(path)}
+    problems = [(name, f"{path.name} 中没有名为 {name} 的工作表") for name in names if name not in extents]
+    for name in names:
+        extent = extents.get(name)
+        if extent is None:
+            continue
+        if extent.columns > MAX_COLUMNS:
+            problems.append((name, f"工作表 {name} 有内容写到了第 {extent.columns} 列，超过 {MAX_COLUMNS} 列："
+                                   "请删去右侧多余的列"))
+        elif extent.rows > MAX_ROWS:
+            problems.append((name, f"工作表 {name} 写到了第 {extent.rows} 行，超过 Excel 的 {MAX_ROWS} 行"))
+        elif extent.rows * extent.columns > SPREAD * extent.cells + SLACK:
+            problems.append((name, f"工作表 {name} 的范围到第 {extent.rows} 行、第 {extent.columns} 列，远大于其中的 "
+                                   f"{extent.cells} 个单元格：请删去远处的单元格"))
+    if problems:
+        raise InputError(problems)
+
+
+def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name and the part that holds it (from the workbook and its relationships)."""
+    book = fromstring(package.read("xl/workbook.xml"))
+    links = fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    targets = {link.get("Id"): link.get("Target", "") for link in links}
+    parts = {}
+    for sheet in book.iter(f"{MAIN}sheet"):
+        target = targets.get(sheet.get(f"{RELATIONSHIPS}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part in package.NameToInfo:
+            parts[sheet.get("name", "")] = part
+    return parts
+
+
+def _measure(package: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
+    """(columns, rows, cells) of one sheet: by the two expressions when every cell carries its reference."""
+    columns, rows, cells, tail = 0, 0, 0, b""
+    with package.open(part) as stream:
+        while True:
+            block = stream.read(BLOCK)
+            text = tail + block
+            cut = text.rfind(b"<") if block else len(text)  # a tag cut by the block goes with the next one
+            text, tail = text[:cut], text[cut:]
+            placed = PLACED.findall(text)
+            written = len(CELL.findall(text))
+            if len(placed) != written:
+                return _parse(package, part)
+            cells += written
+            if placed:
+                columns = max(columns, max(_column(letters) for letters in {c for c, _ in placed}))
+                rows = max(rows, max(int(row) for row in {r for _, r in placed}))
+            if not block:
+                return columns, rows, cells
+
+
+def _parse(package: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
+    """(columns, rows, cells) as a reader places them: a row or cell without its reference follows the last one."""
+    columns, rows, cells, row, column = 0, 0, 0, 0, 0
+    with package.open(part) as stream:
+        for event, element in iterparse(stream, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start" and tag == "row":
+                given = element.get("r")
+                row, column = int(given) if given and given.isdigit() else row + 1, 0
+            elif event == "start" and tag == "c":
+                reference = element.get("r") or ""
+                letters = reference.rstrip("0123456789")
+                digits = reference[len(letters):]
+                column = _column(letters.encode()) if letters.isalpha() and letters.isupper() else column + 1
+                row = int(digits) if digits else row
+                columns, rows, cells = max(columns, column), max(rows, row), cells + 1
+            elif event == "end" and tag == "row":
+                element.clear()
+    return columns, rows, cells
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number

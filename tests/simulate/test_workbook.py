@@ -1,0 +1,137 @@
+"""A population workbook is measured before calamine reads it: a sheet reaching far beyond what it holds would make
+the reader ask for terabytes and abort the process, so it is refused by name; sheets written without cell references
+or with prefixed tags are measured by the parser, to the same figures."""
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from huiqi.errors import InputError
+from huiqi.simulate import workbook
+from huiqi.simulate.population import read_population
+from huiqi.simulate.synth import vocabulary
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def raw(path: Path, sheets: dict[str, str]) -> Path:
+    """A workbook written by hand: each sheet's XML as given (its sheetData and what is inside)."""
+    book = "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(sheets, 1))
+    links = "".join(f'<Relationship Id="rId{i}" Target="worksheets/sheet{i}.xml" Type="{RELS}/worksheet"/>'
+                    for i in range(1, len(sheets) + 1))
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>{book}</sheets>'
+                                            "</workbook>")
+        package.writestr("xl/_rels/workbook.xml.rels",
+                         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         f"{links}</Relationships>")
+        for i, xml in enumerate(sheets.values(), 1):
+            package.writestr(f"xl/worksheets/sheet{i}.xml", xml)
+    return path
+
+
+def population(path: Path, far: str | None = None) -> Path:
+    book = openpyxl.Workbook()
+    book.active.title = "applicants"
+    book.active.append(["uscc", "name"])
+    book.active.append(["91210100MA0QC1B25F", "示例科技有限公司"])
+    book.create_sheet("matters").append(["id", "uscc", "type", "codes"])
+    if far:
+        book["applicants"][far] = "远处"
+    book.save(path)
+    return path
+
+
+def test_a_cell_far_to_the_right_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """One cell at XFD1048576 in a file of 5 KB: calamine would abort the server; the sheet is named instead."""
+    path = population(tmp_path / "far.xlsx", far="XFD1048576")
+    assert path.stat().st_size < 10_000
+    with pytest.raises(InputError) as caught:
+        read_population(path, vocabulary())
+    assert caught.value.problems == [("applicants", "工作表 applicants 有内容写到了第 16384 列，超过 64 列："
+                                                    "请删去右侧多余的列")]
+
+
+def test_a_cell_far_below_a_few_is_refused_and_a_full_sheet_is_not(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_population(population(tmp_path / "low.xlsx", far="BL1048576"), vocabulary())
+    assert caught.value.problems == [("applicants", "工作表 applicants 的范围到第 1048576 行、第 64 列，"
+                                                    "远大于其中的 5 个单元格：请删去远处的单元格")]
+    assert [(e.sheet, e.columns, e.rows, e.cells) for e in workbook.sheets(population(tmp_path / "ok.xlsx"))] == [
+        ("applicants", 2, 2, 4), ("matters", 4, 1, 4)]
+
+
+def test_sheets_written_otherwise_are_measured_by_the_parser_alike(tmp_path: Path) -> None:
+    """Cells without their reference follow the last one, as a reader places them; prefixed tags are cells too."""
+    bare = "".join("<c><v>1</v></c>" for _ in range(70))
+    sheets = {
+        "unreferenced": f'<worksheet xmlns="{MAIN}"><sheetData><row><c r="B1"/><c/></row><row r="9">{bare}</row>'
+                        "</sheetData></worksheet>",
+        "prefixed": f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData><x:row r="1"><x:c r="XFD3"/></x:row>'
+                    "</x:sheetData></x:worksheet>",
+        "spaced": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c\nr="AA1"/><c r="A2"/></row>'
+                  "</sheetData></worksheet>",
+        "usual": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"/><c r="C7" t="s"><v>0</v></c></row>'
+                 "</sheetData></worksheet>",
+    }
+    measured = workbook.sheets(raw(tmp_path / "raw.xlsx", sheets))
+    assert [(e.sheet, e.columns, e.rows, e.cells) for e in measured] == [
+        ("unreferenced", 70, 9, 72), ("prefixed", 16384, 3, 1), ("spaced", 27, 2, 2), ("usual", 3, 7, 2)]
+    with pytest.raises(InputError) as caught:
+        workbook.check(tmp_path / "raw.xlsx", ("unreferenced", "usual", "absent"))
+    assert caught.value.problems == [("absent", "raw.xlsx 中没有名为 absent 的工作表"),
+                                     ("unreferenced", "工作表 unreferenced 有内容写到了第 70 列，超过 64 列："
+                                                      "请删去右侧多余的列")]
+
+
+def test_a_workbook_unpacking_past_the_bound_is_refused(tmp_path: Path, monkeypatch) -> None:
+    path = population(tmp_path / "pop.xlsx")
+    monkeypatch.setattr(workbook, "MAX_UNPACKED", 1000)
+    with pytest.raises(InputError) as caught:
+        workbook.check(path, ("applicants", "matters"))
+    assert caught.value.problems == [("POPULATION", "pop.xlsx 解压后超过 0 GiB，请检查文件")]
+
+
+def test_a_damaged_part_is_refused_as_unreadable(tmp_path: Path) -> None:
+    path = population(tmp_path / "pop.xlsx")
+    content = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("xl/styles.xml")  # a part nobody measures: still inflated and checked
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    content[start + 10: start + 20] = b"\x00" * 10
+    (tmp_path / "bad.xlsx").write_bytes(bytes(content))
+    with pytest.raises(InputError) as caught:
+        workbook.check(tmp_path / "bad.xlsx", ("applicants", "matters"))
+    assert caught.value.problems == [("POPULATION", "bad.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开")]
+
+
+def test_typed_cells_read_as_the_text_people_see(tmp_path: Path) -> None:
+    """Numbers, dates and true/false typed as such in Excel are read as a CSV would give them."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "applicants"
+    sheet.append(["uscc", "name", "region", "established", "revenue", "above_scale"])
+    sheet.append(["91210100MA0QC1B25F", "甲", 210100, date(2016, 5, 1), 120000000.0, True])
+    sheet.append(["91210100MA0QC1B25F", "乙", "210200", datetime(2017, 1, 2), 5, False])
+    book.create_sheet("matters").append(["id", "uscc", "type", "codes"])
+    book.save(tmp_path / "typed.xlsx")
+    tables = workbook_tables(tmp_path / "typed.xlsx")
+    assert tables["applicants"].drop("__row").rows() == [
+        ("91210100MA0QC1B25F", "甲", "210100", "2016-05-01 00:00:00", "120000000", "true"),
+        ("91210100MA0QC1B25F", "乙", "210200", "2017-01-02 00:00:00", "5", "false")]
+
+
+def workbook_tables(path: Path):
+    from huiqi.simulate.population_files import read_tables
+
+    return {name: frame.collect() for name, frame in read_tables(path).items()}
+
+
+def test_the_usual_expression_matches_what_writers_write() -> None:
+    assert workbook.PLACED.findall(b'<c r="AB12" t="s"><c r="A1"/>') == [(b"AB", b"12"), (b"A", b"1")]
+    assert len(workbook.CELL.findall(b"<c/><c>x</c><c\tr='A1'/><x:c r='B1'/><col/><cfRule/>")) == 4
+    # a reference past three letters or seven digits is not matched: its sheet is measured by the parser
+    assert workbook.PLACED.findall(b'<c r="A12345678"/><c r="ABCD1"/>') == []
