@@ -32,11 +32,24 @@ async def test_wrong_password_and_the_failure_limit(client, people) -> None:
     assert (await _login(client, "finance", PASSWORD)).status_code == 303, "another user is not locked out"
 
 
-async def test_next_never_leaves_the_site(client, people) -> None:
+@pytest.mark.parametrize("away", ["//evil.example/x", "/\\evil.example/x", "https://evil.example/", "/\t/evil"])
+async def test_next_never_leaves_the_site(client, people, away) -> None:
     await client.get("/login")
-    response = await client.post("/login", data={"username": "bob", "password": PASSWORD, "next": "//evil.example/x",
+    response = await client.post("/login", data={"username": "bob", "password": PASSWORD, "next": away,
                                                  "csrf_token": client.cookies.get(CSRF_COOKIE)})
     assert response.headers["location"] == "/me"
+
+
+async def test_a_page_asked_for_before_sign_in_follows_it_with_its_query(client, people) -> None:
+    """The calculator's 立即申报 link names the round and measure: they are still chosen after signing in."""
+    asked = await client.get("/applications/new?round=2&measure=3")
+    assert asked.status_code == 303
+    assert asked.headers["location"] == "/login?next=/applications/new%3Fround%3D2%26measure%3D3"
+    await client.get(asked.headers["location"])
+    signed = await client.post("/login", data={"username": "alice", "password": PASSWORD,
+                                               "next": "/applications/new?round=2&measure=3",
+                                               "csrf_token": client.cookies.get(CSRF_COOKIE)})
+    assert signed.headers["location"] == "/applications/new?round=2&measure=3"
 
 
 async def test_signed_in_forms_need_the_session_token(browser, people) -> None:

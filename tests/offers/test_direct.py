@@ -97,3 +97,20 @@ def test_a_confirmed_offer_is_in_the_trail_so_an_edited_amount_is_named(session,
     checked = audit.verify(session)
     assert not checked.intact and checked.differences == [
         f"申报 {app.id}：申请金额为 9,000,000 元，审计事件记载为 1,000,000 元"]
+
+
+def test_the_enterprise_cannot_apply_for_it_in_the_usual_way(session, people, offer) -> None:
+    """A 免申即享 measure takes no application: a draft for it is refused, naming where the offer is shown, and it
+    is not among the measures of the new-application form."""
+    from huiqi.applications import pages
+    from huiqi.applications import service as applications
+    from huiqi.models import Matter
+    from tests.dbtest import ALICE_USCC
+
+    with clock.pinned(ON), pytest.raises(InputError) as caught:
+        key = session.get(Matter, offer.matter_id).key
+        applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key=key,
+                                  round_id=offer.round_id, measure=3, amount_requested=1_000_000)
+    assert caught.value.problems[0][0] == "measure" and "免申即享：无需申报" in caught.value.problems[0][1]
+    with clock.pinned(ON):
+        assert not [value for value, _ in pages._open_measures(session) if value == f"{offer.round_id}/3"]

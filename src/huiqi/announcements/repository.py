@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huiqi.applicants.repository import current_profile
+from huiqi.applicants.repository import profile_at
 from huiqi.models import Announcement, ApplicantProfile, Application
 
 
@@ -25,14 +25,15 @@ def by_ids(session: Session, ids: set[int]) -> dict[int, Announcement]:
 
 
 def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application, ApplicantProfile | None]]]]:
-    """Every 公示 batch, newest first, with its applications and each applicant's current profile."""
+    """Every 公示 batch, newest first, with its applications and each applicant's profile as it stood when the batch
+    was published: what was published does not change when an enterprise later edits its name."""
     newest = select(Announcement).order_by(Announcement.starts_on.desc(), Announcement.id.desc())
     batches = list(session.scalars(newest))
     found = []
     for batch in batches:
         rows = session.scalars(select(Application).where(Application.announcement_id == batch.id)
                                .order_by(Application.id))
-        found.append((batch, [(a, current_profile(session, a.applicant_id)) for a in rows]))
+        found.append((batch, [(a, profile_at(session, a.applicant_id, batch.created_at)) for a in rows]))
     return found
 
 

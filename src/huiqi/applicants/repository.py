@@ -1,5 +1,7 @@
 """SQL of applicants, their profile history and matters."""
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,17 @@ def current_profile(session: Session, applicant_id: int) -> ApplicantProfile | N
     query = (select(ApplicantProfile).where(ApplicantProfile.applicant_id == applicant_id)
              .order_by(ApplicantProfile.version.desc()).limit(1))
     return session.scalars(query).one_or_none()
+
+
+def profile_at(session: Session, applicant_id: int, moment: datetime) -> ApplicantProfile | None:
+    """The applicant's profile recorded last at or before ``moment`` (its first one, if all came later)."""
+    query = (select(ApplicantProfile).where(ApplicantProfile.applicant_id == applicant_id,
+                                            ApplicantProfile.recorded_at <= moment)
+             .order_by(ApplicantProfile.version.desc()).limit(1))
+    found = session.scalars(query).one_or_none()
+    return found if found is not None else session.scalars(
+        select(ApplicantProfile).where(ApplicantProfile.applicant_id == applicant_id)
+        .order_by(ApplicantProfile.version).limit(1)).one_or_none()
 
 
 def profiles(session: Session, applicant_id: int) -> list[ApplicantProfile]:

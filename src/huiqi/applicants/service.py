@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -37,6 +38,8 @@ def _check_profile(uscc: str, fields: dict[str, Any]) -> dict[str, Any]:
         raise InputError([(f"applicant.{name}", "不认识的字段（请检查拼写）") for name in sorted(unknown)])
     match = {k: v for k, v in fields.items() if k in MATCH_FIELDS and v is not None}
     applicant = read_case({"applicant": {"uscc": uscc, **plain(match)}}).applicant
+    if applicant.established is not None and applicant.established > clock.today():
+        raise InputError([("applicant.established", f"成立日期 {applicant.established} 晚于今天（{clock.today()}）")])
     try:
         Standing.model_validate({k: v for k, v in fields.items() if k in STANDING_FIELDS})
     except ValidationError as exc:
@@ -55,6 +58,8 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
         applicant = Applicant(uscc=uscc, demo=demo)
         repository.add(session, applicant)
     current = repository.current_profile(session, applicant.id)
+    if current is not None and current.name and not values.get("name"):
+        raise InputError([("applicant.name", "单位名称不能清空：名称有变更的，请填写新名称")])
     if current is not None and all(getattr(current, k) == v for k, v in values.items()):
         return current
     before = _claims(session, applicant) if current is not None and not demo else None
@@ -102,13 +107,22 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     require_uscc(actor, uscc, doing="登记")
     applicant = _applicant(session, uscc)
     checked = read_case({"matters": [plain(matter)]}, catalogue.codes(session)).matters[0]
+    if checked.date is not None and checked.date > clock.today():
+        raise InputError([("matters[0].date", f"日期 {checked.date} 晚于今天（{clock.today()}）："
+                                              "请填写已认定、备案或批准的日期")])
     data = checked.model_dump(exclude_none=True, exclude={"id", "type", "codes", "date"})
-    row = repository.matter(session, applicant.id, checked.id)
+    found = repository.matter(session, applicant.id, checked.id)
+    # locked before it is checked: an application submitted at this moment freezes it, and this edit then sees that
+    row = repository.lock_matter(session, found.id) if found is not None else None
     before = _matter_values(row) if row else None
     if row is None:
         row = Matter(applicant_id=applicant.id, key=checked.id, type=checked.type.value, codes=list(checked.codes),
                      date=checked.date, facts=plain(data))
-        repository.add(session, row)
+        try:
+            with session.begin_nested():
+                repository.add(session, row)
+        except IntegrityError:
+            raise Conflict(f"事项 {checked.id} 刚刚已由他人登记，请刷新后查看") from None
     else:
         if row.source == "verified":
             raise Conflict(f"事项 {row.key} 已由审核人员核实（{person(session, row.verified_by)}），不能再修改；"

@@ -56,12 +56,14 @@ def listing(request: Request, who: CallerDep, session: Db, actor: Actor, filters
 
 
 def _open_measures(session: Session) -> list[tuple[str, str]]:
-    """Each measure of the rounds open today, as (form value ``round/number``, label with the deadline)."""
+    """Each measure of the rounds open today that takes applications, as (form value ``round/number``, label with
+    the deadline); a 免申即享 measure is delivered from the published lists, without an application."""
     found = []
     for r in rounds.open_now(session):
         shown = rounds.read(session, r)
         found += [(f"{r.id}/{m.measure}", f"{shown.title}（{shown.policy_number}，{r.closes_on} 截止）"
-                                          f" {measure_label(m.measure, m.title)}") for m in shown.measures]
+                                          f" {measure_label(m.measure, m.title)}")
+                  for m in shown.measures if m.mode != "direct"]
     return found
 
 

@@ -270,6 +270,9 @@ def for_draft(session: Session, round_id: int, number: int, day: date) -> tuple[
     opened = repository.measure(session, round_id, number)
     if opened is None:
         raise InputError([("measure", f"申报批次「{found.title}」没有开放措施{number}")])
+    if opened.mode == "direct":
+        raise InputError([("measure", f"措施{number}在申报批次「{found.title}」中免申即享：无需申报，"
+                                      "责任单位按公布的认定名单直接推送，请在“本单位”的政策直达中查看")])
     if not is_open(found, day):
         raise Conflict(f"申报批次「{found.title}」的申报时间为 {found.opens_on} 至 {found.closes_on}，"
                        f"今天（{day}）不能新建申报")

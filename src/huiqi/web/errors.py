@@ -63,7 +63,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HuiqiError)
     async def huiqi_error(request: Request, error: HuiqiError) -> Response:
         if isinstance(error, NotAuthenticated) and not is_api(request) and request.method == "GET":
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+            asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(asked, safe='/')}", status_code=303)
         if isinstance(error, PasswordChangeRequired) and not is_api(request) and request.method == "GET":
             return RedirectResponse("/account/password", status_code=303)
         return respond(request, error.status_code, error.message, _problems(error))
