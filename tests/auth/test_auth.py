@@ -171,3 +171,39 @@ def test_forwarded_addresses_only_from_named_proxies(monkeypatch, tmp_path) -> N
         cli.serve(host="127.0.0.1", port=8000, workers=1)
         assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == expected
     get_settings.cache_clear()
+
+
+def test_parallel_guesses_from_one_address_are_counted_one_after_another(own_database) -> None:
+    """Twelve wrong passwords sent at once from one address: no more are checked than the limit allows, the rest
+    are told to wait. (On PostgreSQL they used to count the same earlier failures, and nearly all were checked.)"""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from huiqi.auth import service as auth
+    from huiqi.config import get_settings
+    from huiqi.errors import NotAuthenticated
+    from tests.dbtest import make_people
+
+    with Session(own_database) as session, session.begin():
+        make_people(session)
+    barrier, outcomes = threading.Barrier(12), []
+
+    def guess() -> None:
+        with Session(own_database) as session:
+            barrier.wait()
+            try:
+                auth.sign_in(session, username="miit", password="guess", address="10.0.0.9")
+            except NotAuthenticated:
+                outcomes.append("checked")
+            except auth.TooManyAttempts:
+                outcomes.append("wait")
+            session.commit()  # as the sign-in page does: the failure counts
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    allowed = get_settings().login_max_failures
+    assert sorted(outcomes) == ["checked"] * allowed + ["wait"] * (12 - allowed), outcomes

@@ -19,7 +19,7 @@ from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.errors import BudgetExceeded, Conflict
 from huiqi.funding import service as budgets
-from huiqi.models import Application, Budget, Grant, User
+from huiqi.models import Application, AuditEvent, Budget, Grant, User
 from huiqi.workflow.runner import run
 from tests.dbtest import a_round, drop_schema, little_giant_firm, make_people, migrate, postgres_schema, to_announced
 
@@ -77,6 +77,10 @@ def test_concurrent_approvals_never_overspend(pg: Engine, tmp_path) -> None:
         budget = session.scalars(select(Budget)).one()
         assert budget.committed == fits * PROPOSED <= budget.amount
         assert session.scalar(select(func.sum(Grant.amount))) == fits * PROPOSED
+        draws = session.scalars(select(AuditEvent).where(AuditEvent.action == "budget.draw")).all()
+        # each draw says what was committed just before it and just after: the trail adds up, in some order
+        assert sorted((e.before["committed"], e.after["committed"]) for e in draws) == [
+            (i * PROPOSED, (i + 1) * PROPOSED) for i in range(fits)]
         checked = audit.verify(session)
         assert checked.intact, checked.problems
 

@@ -41,3 +41,29 @@ def test_the_list_of_cultivated_enterprises_keeps_to_each_scope(session, people)
     assert growth.cultivated(session, actor=people.alice) == [ALICE_USCC]
     for outsider in (people.bob, people.mallory, people.dalian, people.most):
         assert growth.cultivated(session, actor=outsider) == []
+
+
+def test_two_corrections_of_one_year_at_once_each_say_what_they_replaced(own_database) -> None:
+    """The enterprise and the department correct the same year at the same moment: the later waits, and its trail
+    names the earlier's figures as what it replaced. (On PostgreSQL it used to name the figures both had read.)"""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import AuditEvent
+    from tests.dbtest import make_people, make_records, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+        growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024, revenue=100_000_000)
+    said = while_held(
+        own_database, date(2025, 3, 1),
+        lambda session: growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024,
+                                              revenue=120_000_000),
+        lambda session: growth.record_figures(session, actor=people.miit, uscc=ALICE_USCC, year=2024,
+                                              revenue=130_000_000))
+    assert said == 201, said
+    with Session(own_database) as session:
+        trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "growth.figures")
+                                .order_by(AuditEvent.id)).all()
+        assert [(e.before or {}).get("revenue") for e in trail] == [None, 100_000_000, 120_000_000]

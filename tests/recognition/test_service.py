@@ -118,3 +118,35 @@ def test_a_csv_the_reader_cannot_take_is_named(tmp_path) -> None:
     path.write_text("uscc,name\n" + "x" * 200_000 + ",甲\n", encoding="utf-8")
     with pytest.raises(Refused, match="读不了这个文件"):
         lists.read_file(path)
+
+
+@pytest.mark.parametrize("first", ["offer", "withdraw"])
+def test_offers_made_as_the_list_is_withdrawn_do_not_outlive_it(own_database, first) -> None:
+    """A round opened (its offers made from the lists) while the list behind them is withdrawn: whichever comes
+    first, no offer stays open on a withdrawn matter. (On PostgreSQL the offer used to be made from the matter as it
+    was read, unseen by the withdrawal's search for open offers.)"""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from huiqi.rounds import service as rounds
+    from tests.dbtest import make_people, make_records, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+        done = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
+    policy = "ln-2022-35"
+
+    def open_round(session) -> None:
+        rounds.open_round(session, actor=people.admin, policy_id=policy, title="2025年度申报（直达）",
+                          opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31), measures=[rounds.MeasureIn(3)])
+
+    steps = {"offer": open_round,
+             "withdraw": lambda session: lists.withdraw(session, actor=people.miit, list_id=done.list.id,
+                                                        reason="名单更正")}
+    said = while_held(own_database, date(2025, 7, 1), steps[first], steps["withdraw" if first == "offer" else "offer"])
+    assert said == 201, said
+    with Session(own_database) as session:
+        listed = list(session.scalars(select(Matter.id).where(Matter.list_id == done.list.id)))
+        kept = session.scalars(select(Offer).where(Offer.matter_id.in_(listed))).all()
+        assert all(o.state != "open" for o in kept), [(o.id, o.state) for o in kept]

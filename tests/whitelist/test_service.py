@@ -4,11 +4,14 @@ from datetime import date
 
 import openpyxl
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from huiqi.applicants import service as applicants
 from huiqi.errors import Conflict, Forbidden, NotFound
+from huiqi.models import AuditEvent, WhitelistEntry
 from huiqi.whitelist import service as whitelist
-from tests.dbtest import ALICE_USCC, BOB_USCC
+from tests.dbtest import ALICE_USCC, BOB_USCC, make_people, make_records, while_held
 
 
 def test_only_core_enterprises_in_good_standing_are_proposed(session, people) -> None:
@@ -54,3 +57,30 @@ def test_who_compiles_the_list(session, people) -> None:
     for who in (people.alice, people.shenyang, people.miit, people.finance, people.auditor):
         with pytest.raises(Forbidden):
             whitelist.propose(session, actor=who, on=date(2025, 12, 1))
+
+
+@pytest.mark.parametrize("first", ["publish", "exclude"])
+def test_an_exclusion_and_the_publication_at_once_take_turns(own_database, first) -> None:
+    """Whichever comes first, the published version is what its trail says: an exclusion begun while the version is
+    being published waits and is refused; a publication begun while an entry is being excluded waits and counts it
+    out. (On PostgreSQL both used to read the version as proposed, and the list changed after publication.)"""
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+        version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+        entry = version.entries[0].id
+    steps = {
+        "publish": lambda session: whitelist.publish(session, actor=people.admin, version_id=version.id,
+                                                     on=date(2025, 12, 5)),
+        "exclude": lambda session: whitelist.exclude(session, actor=people.admin, entry_id=entry,
+                                                     reason="年报未按时公示", on=date(2025, 12, 5)),
+    }
+    second = "exclude" if first == "publish" else "publish"
+    said = while_held(own_database, date(2025, 12, 5), steps[first], steps[second])
+    with Session(own_database) as session:
+        included = session.get(WhitelistEntry, entry).included
+        trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "whitelist.publish")).one()
+    if first == "publish":
+        assert "已发布，不能再改" in str(said) and included is True and trail.after["entries"] == 1
+    else:
+        assert said == 201 and included is False and trail.after["entries"] == 0

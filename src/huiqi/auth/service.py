@@ -64,6 +64,7 @@ def digest(token: str) -> str:
 def sign_in(session: Session, *, username: str, password: str, address: str, now: datetime | None = None) -> SignedIn:
     """A new session for the user, unless the name or the address has failed too often lately."""
     settings, now = get_settings(), now or utcnow()
+    repository.one_at_a_time(session, address)  # parallel guesses would all count the same failures
     since = now - timedelta(minutes=settings.login_window_minutes)
     since = max(since, repository.last_success(session, username=username, address=address) or since)
     wait = max(_wait(*repository.failures(session, since=since, username=username, address=address), now=now,

@@ -92,10 +92,10 @@ def draw(session: Session, *, application: Application, amount: int, year: int, 
     budget = repository.budget(session, year, application.policy_id, application.measure)
     if budget is None:
         raise BudgetExceeded(f"{year} 年度措施{application.measure}尚未设定预算，不能批准")
-    before = budget.committed
     if not repository.draw(session, budget.id, amount):
         raise BudgetExceeded(f"{year} 年度措施{application.measure}预算余额 {wan(budget.amount - budget.committed)} "
                              f"万元，不足以批准 {wan(amount)} 万元")
+    before = budget.committed - amount  # read after the draw: another approval may have drawn on it meanwhile
     audit.record(session, actor=actor.username, action="budget.draw", entity="budget",
                  entity_id=f"{budget.year}/{budget.policy_id}/{budget.measure}",
                  before={"committed": before}, after={"committed": budget.committed, "application": application.id})

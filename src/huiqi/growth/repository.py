@@ -6,8 +6,12 @@ from sqlalchemy.orm import Session
 from huiqi.models import Application, Grant, GrowthFigure
 
 
-def figure(session: Session, applicant_id: int, year: int) -> GrowthFigure | None:
+def figure(session: Session, applicant_id: int, year: int, *, lock: bool = False) -> GrowthFigure | None:
+    """One year's figures; ``lock``: locked until the transaction ends and read afresh (a correction made at this
+    moment waits, and its trail says what it replaced)."""
     query = select(GrowthFigure).where(GrowthFigure.applicant_id == applicant_id, GrowthFigure.year == year)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one_or_none()
 
 

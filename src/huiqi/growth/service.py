@@ -81,7 +81,7 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
         raise InputError([("employees", "从业人数应为非负整数")])
     values = {"revenue": _money("revenue", revenue), "rnd_spending": _money("rnd_spending", rnd_spending),
               "profit": _money("profit", profit, allow_negative=True), "employees": employees}
-    row = repository.figure(session, applicant.id, year)
+    row = repository.figure(session, applicant.id, year, lock=True)
     before = Figures.model_validate(row).model_dump() if row else None
     if row is None:
         row = GrowthFigure(applicant_id=applicant.id, year=year, recorded_by=actor.username, **values)

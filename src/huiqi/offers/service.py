@@ -59,7 +59,12 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
             matter = applicants.matter(session, applicant.id, grant.matter)
             if found is None or matter is None or grant.ceiling is None:
                 continue
-            if applications.holding(session, matter.id, grant.policy) is not None or _open(session, matter.id):
+            try:  # locked, and read afresh: a list withdrawn or an application begun at this moment is seen
+                matter = applicants.lock_matter(session, matter.id)
+            except Conflict:  # deleted at this moment by its owner
+                continue
+            if matter.source == "withdrawn" or applications.holding(session, matter.id, grant.policy) is not None \
+                    or _open(session, matter.id):
                 continue
             # A matter granted under another policy is offered the difference (差额补足), or nothing.
             ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
@@ -114,7 +119,11 @@ def mode_of(session: Session, offer: Offer) -> str:
     return opened.mode if opened is not None else "apply"
 
 
-def _locked(session: Session, offer_id: int) -> Offer:
+def _locked(session: Session, offer_id: int, matter_id: int | None = None) -> Offer:
+    """The offer, locked and read afresh, still open; with its matter locked first when ``matter_id`` is given (the
+    order every step keeps: matter, then offer)."""
+    if matter_id is not None:
+        applicants.lock_matter(session, matter_id)
     offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()
                             .execution_options(populate_existing=True)).first()
     if offer is None:
@@ -131,7 +140,7 @@ def accept(session: Session, *, actor: User, offer_id: int) -> Application:
     found = session.get(Offer, offer_id)
     if found is None or found.uscc != actor.uscc:
         raise NotFound(f"没有编号为 {offer_id} 的政策直达")
-    offer = _locked(session, offer_id)
+    offer = _locked(session, offer_id, found.matter_id)
     if mode_of(session, offer) == "direct":
         raise Conflict("这项措施免申即享：无需申报，由责任单位依据名单确认")
     key = _matter_key(session, offer)
@@ -169,7 +178,11 @@ def confirm(session: Session, *, actor: User, offer_id: int) -> Application:
     and goes straight to the department's review (the facts are the published list's: no materials, no
     declaration), then to the amount, 公示 and approval as every application does."""
     require_role(actor, Role.DEPARTMENT, doing="确认免申即享")
-    offer = _locked(session, offer_id)
+    found = session.get(Offer, offer_id)
+    if found is None:
+        raise NotFound(f"没有编号为 {offer_id} 的政策直达")
+    # the matter first: an application begun for it at this moment (under any policy) is then seen by holding()
+    offer = _locked(session, offer_id, found.matter_id)
     if mode_of(session, offer) != "direct":
         raise Conflict("这项措施申请即享：由企业接受后申报，不由责任单位确认")
     lead = _lead_department(session, offer)
@@ -249,7 +262,9 @@ def needs_payee(session: Session, application_id: int) -> bool:
 
 def withdraw_for_matters(session: Session, matter_ids: list[int], reason: str) -> int:
     """Withdraw the open offers of these matters (their facts are gone), with the reason; the number."""
-    found = list(session.scalars(select(Offer).where(Offer.matter_id.in_(matter_ids), Offer.state == "open")))
+    found = list(session.scalars(select(Offer).where(Offer.matter_id.in_(matter_ids), Offer.state == "open")
+                                 .order_by(Offer.id).with_for_update().execution_options(populate_existing=True)))
+    found = [o for o in found if o.state == "open"]  # set aside or confirmed while this waited
     for offer in found:
         offer.state, offer.reason = "withdrawn", reason[:500]
         audit.record(session, actor="system", action="offer.withdraw", entity="offer", entity_id=offer.id,

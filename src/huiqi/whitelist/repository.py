@@ -20,6 +20,13 @@ def get(session: Session, version_id: int) -> WhitelistVersion | None:
     return session.scalars(query.options(selectinload(WhitelistVersion.entries))).one_or_none()
 
 
+def lock(session: Session, version_id: int) -> WhitelistVersion | None:
+    """The version, locked until the transaction ends and read afresh: publishing and editing it take turns."""
+    query = (select(WhitelistVersion).where(WhitelistVersion.id == version_id).with_for_update()
+             .execution_options(populate_existing=True))
+    return session.scalars(query).one_or_none()
+
+
 def entry(session: Session, entry_id: int) -> WhitelistEntry | None:
     return session.get(WhitelistEntry, entry_id)
 

@@ -10,6 +10,7 @@ Earlier versions are kept; a published version is never changed.
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
@@ -51,7 +52,11 @@ def propose(session: Session, *, actor: User, on: date, note: str | None = None)
     _may_compile(session, actor, on)
     version = WhitelistVersion(number=repository.next_number(session), state="proposed", as_of=on,
                                proposed_by=actor.username, note=note)
-    repository.add(session, version)
+    try:
+        with session.begin_nested():
+            repository.add(session, version)
+    except IntegrityError:  # the number is the database's to keep unique
+        raise Conflict("刚刚已有人拟定了新版本，请刷新后查看") from None
     for applicant, profile in applicants.current_profiles(session):
         if qualifies(profile):
             repository.add(session, WhitelistEntry(version_id=version.id, applicant_id=applicant.id,
@@ -67,8 +72,8 @@ def _proposed_entry(session: Session, actor: User, entry_id: int, on: date) -> W
     entry = repository.entry(session, entry_id)
     if entry is None:
         raise NotFound(f"没有白名单条目 {entry_id}")
-    version = session.get(WhitelistVersion, entry.version_id)
-    if version.state != "proposed":
+    version = repository.lock(session, entry.version_id)  # a publication at this moment: this waits, then sees it
+    if version is None or version.state != "proposed":
         raise Conflict(f"白名单第 {version.number} 版已发布，不能再改")
     return entry
 
@@ -88,11 +93,12 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
 def publish(session: Session, *, actor: User, version_id: int, on: date) -> WhitelistVersion:
     """Publish a reviewed version on ``on``; it is then fixed, and earlier versions stay readable."""
     _may_compile(session, actor, on)
-    version = repository.get(session, version_id)
+    version = repository.lock(session, version_id)  # an entry changed or the version published at this moment
     if version is None:
         raise NotFound(f"没有白名单版本 {version_id}")
     if version.state != "proposed":
         raise Conflict(f"白名单第 {version.number} 版已于 {version.published_on} 发布")
+    version = repository.get(session, version_id)  # with its entries as they stand now
     version.state, version.published_on, version.published_by = "published", on, actor.username
     session.flush()
     audit.record(session, actor=actor.username, action="whitelist.publish", entity="whitelist",
