@@ -44,3 +44,28 @@ async def test_a_declared_matter_beside_a_published_one_is_flagged(browser, sess
     page = (await browser(people.shenyang).get(f"/review/{app.id}")).text
     assert "工信部企业函〔2023〕测试号" in page and "日期、级别不一致：以公布名单为准" in page
     assert "企业填报的事项「专精特新“小巨人”企业（新认定，国家级" in page and "企业填报的事项 h1" not in page
+
+
+def test_two_reviewers_verifying_at_once_verify_once(own_database, tmp_path) -> None:
+    """The later waits for the earlier and is told it is done (409); the trail has one verification."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from huiqi.applications import service as applications
+    from huiqi.models import AuditEvent, User
+    from tests.dbtest import make_people, make_records, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+        app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1),
+                    store=tmp_path)
+
+    def verify(session) -> None:
+        city = session.scalar(select(User).where(User.username == people.shenyang.username))
+        applications.verify_matter(session, actor=city, application_id=app.id)
+
+    said = while_held(own_database, date(2025, 9, 2), verify, verify)
+    assert "无需核实" in str(said), said
+    with Session(own_database) as session:
+        assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "matter.verify")).all()) == 1

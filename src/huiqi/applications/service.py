@@ -18,7 +18,7 @@ from huiqi.db import utcnow
 from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.funding.service import monetary_measure
 from huiqi.materials import storage
-from huiqi.models import Application, Material, Matter, User
+from huiqi.models import Application, Material, User
 from huiqi.money import MAX_YUAN
 from huiqi.rounds import service as rounds
 from huiqi.rules.policy import Policy
@@ -198,8 +198,8 @@ def verify_matter(session: Session, *, actor: User, application_id: int) -> None
     application = get(session, actor=actor, application_id=application_id)
     if application.state not in (State.CITY_REVIEW, State.DEPARTMENT_REVIEW):
         raise Conflict(f"申报 {application.id} 当前处于「{STATES[application.state]}」，审核时才能核实事项")
-    matter = session.get(Matter, application.matter_id)
-    if matter is None or matter.source != "declared":
+    matter = applicants.lock_matter(session, application.matter_id)  # two reviewers at once: the later sees it done
+    if matter.source != "declared":
         raise Conflict("该事项不是企业填报的事实（来自公布名单或已核实），无需核实")
     matter.source, matter.verified_by, matter.verified_at = "verified", actor.username, utcnow()
     session.flush()
