@@ -400,3 +400,16 @@ def while_held(engine: Engine, day: date, hold: Callable[[Session], object],
         holding.set()
         thread.join()
     return said.get("other")
+
+
+def notice_days(year: int) -> list[tuple[str, str, str]]:
+    """A test notice of ``year``'s holidays (invented dates, not a real notice): one day of each festival every
+    notice names, as (date, kind, name)."""
+    festivals = (("01-01", "元旦"), ("02-10", "春节"), ("04-05", "清明节"), ("05-01", "劳动节"), ("06-09", "端午节"),
+                 ("09-15", "中秋节"), ("10-01", "国庆节"))
+    return [(f"{year}-{day}", "holiday", name) for day, name in festivals]
+
+
+def notice_lines(year: int) -> str:
+    """``notice_days`` as the lines of the page's form, with the header."""
+    return "date,kind,name\n" + "\n".join(",".join(day) for day in notice_days(year))

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from huiqi.app import create_app
 from huiqi.models import Application, AuditEvent, Material
-from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply
+from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, notice_days, notice_lines
 
 ALICE_NAME, BOB_NAME = "示例科技有限公司", "大连数据有限公司"
 SECRETS = {"alice": (ALICE_NAME, ALICE_USCC), "bob": (BOB_NAME, BOB_USCC)}
@@ -367,8 +367,8 @@ BODIES: dict[tuple[str, str], dict] = {
                                                                    "reference": "R-1"}]}},
     ("PUT", "/api/v1/budgets/{year}/{policy_id}/{measure}"): {"json": {"amount": 1_000_000}},
     ("PUT", "/api/v1/calendar/{year}"): {"json": {"source": "矩阵", "days": [
-        {"day": "2025-01-01", "kind": "holiday", "name": "元旦"}]}},
-    ("POST", "/admin/calendar"): {"data": {"source": "矩阵", "lines": "date,kind,name\n2025-01-01,holiday,元旦"}},
+        {"day": d, "kind": k, "name": n} for d, k, n in notice_days(2025)]}},
+    ("POST", "/admin/calendar"): {"data": {"source": "矩阵", "lines": notice_lines(2025)}},
     ("POST", "/budgets"): {"data": {"year": "2025", "policy_id": "ln-2022-35", "measure": "3", "amount": "100"}},
     ("POST", "/api/v1/match"): {"json": {"applicant": {"kind": "enterprise"}, "matters": []}},
     ("POST", "/calculator"): {"data": {}},

@@ -2,11 +2,12 @@
 
 import pytest
 
+from tests.dbtest import notice_days, notice_lines
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
-DAYS = [{"day": "2027-01-01", "kind": "holiday", "name": "元旦"}, {"day": "2027-02-14", "kind": "workday",
-                                                                     "name": "春节"}]
+DAYS = [*({"day": d, "kind": k, "name": n} for d, k, n in notice_days(2027)),
+        {"day": "2027-02-14", "kind": "workday", "name": "春节"}]
 
 
 async def test_anyone_reads_a_year_and_an_admin_enters_one(client, session, people) -> None:
@@ -38,7 +39,7 @@ async def test_the_page_enters_a_year_and_warns_before_the_end(browser, people, 
     bad = await admin.post("/admin/calendar",
                            data={"source": "测试", "lines": "date,kind,name\n2027-02-15,workday,春节"})
     assert bad.status_code == 422 and "第 2 行·类别" in bad.text
-    lines = f"date,kind,name\n{last.year + 1}-01-01,holiday,元旦"
+    lines = notice_lines(last.year + 1)
     done = await admin.post("/admin/calendar", data={"source": "测试用通知（非真实）", "lines": lines})
     assert done.status_code == 303
     shown = (await admin.get(done.headers["location"])).text

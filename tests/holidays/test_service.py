@@ -11,6 +11,7 @@ from huiqi.announcements.calendar import last_working_day, package_calendar
 from huiqi.errors import CalendarError, InputError
 from huiqi.holidays import service as holidays
 from huiqi.users.scope import SYSTEM
+from tests.dbtest import notice_days
 
 NOTICE = Path(__file__).parent.parent / "fixtures" / "calendar-2027-test.csv"
 
@@ -33,10 +34,10 @@ def test_the_package_years_count_and_entered_years_extend_them(session) -> None:
 
 def test_a_year_entered_again_replaces_what_was_entered(session) -> None:
     holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="第一次")
-    again = holidays.read_lines([["date", "kind", "name"], ["2027-01-01", "holiday", "元旦"]])
+    again = holidays.read_lines([["date", "kind", "name"], *map(list, notice_days(2027))])
     holidays.enter(session, actor=SYSTEM, entries=again, source="更正后的通知")
     days, source = holidays.year(session, 2027)
-    assert [(d.day, d.kind) for d in days] == [(date(2027, 1, 1), "holiday")] and source == "更正后的通知"
+    assert [d.day.isoformat() for d in days] == [d for d, _, _ in notice_days(2027)] and source == "更正后的通知"
 
 
 def test_every_mistake_of_a_notice_is_named_by_its_line() -> None:
@@ -49,8 +50,25 @@ def test_every_mistake_of_a_notice_is_named_by_its_line() -> None:
         refused.value.problems
     with pytest.raises(InputError, match="表头"):
         holidays.read_lines([["日期", "类别", "名称"]])
-    with pytest.raises(InputError, match="没有任何放假日"):
-        holidays.read_lines([["date", "kind", "name"], ["2027-02-14", "workday", "春节"]])
+    with pytest.raises(InputError) as partial:
+        holidays.read_lines([["date", "kind", "name"], ["2027-01-01", "holiday", "元旦"],
+                             ["2027-10-01", "holiday", "国庆节、中秋节"], ["2027-02-14", "workday", "春节"]])
+    assert partial.value.problems == [("年份", "2027 年的放假安排缺少春节、清明节、劳动节、端午节：国务院办公厅每年的"
+                                               "通知都包括元旦、春节、清明节、劳动节、端午节、中秋节、国庆节，请按通知录入"
+                                               "全年（一个年度整体替换）")]
+
+
+def test_a_year_beyond_the_next_is_refused_until_the_years_between_are_entered(session) -> None:
+    """A calendar with a gap would say it covers years it does not."""
+    last = holidays.calendar_of(session).last_day.year
+    skipped = holidays.read_lines([["date", "kind", "name"], *map(list, notice_days(last + 2))])
+    with pytest.raises(InputError) as refused:
+        holidays.enter(session, actor=SYSTEM, entries=skipped, source="测试用通知（非真实）")
+    assert refused.value.problems == [("年份", f"日历尚未录入 {last + 1} 年：请先录入 {last + 1} 年的安排，"
+                                               "年份之间不能留空")]
+    both = holidays.read_lines([["date", "kind", "name"],
+                                *map(list, notice_days(last + 1) + notice_days(last + 2))])
+    assert holidays.enter(session, actor=SYSTEM, entries=both, source="测试用通知（非真实）") == [last + 1, last + 2]
 
 
 def test_only_an_admin_enters_a_year(session, people) -> None:

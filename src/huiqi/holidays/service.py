@@ -26,6 +26,10 @@ KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上�
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
 WARN_DAYS = 60
 HEADER = ("date", "kind", "name")
+# The festivals every year's notice names (国庆节 and 中秋节 may share a break, named together): a year entered
+# without one of them is a partial notice, and would replace the whole year.
+FESTIVALS = (("元旦", "元旦"), ("春节", "春节"), ("清明节", "清明"), ("劳动节", "劳动"), ("端午节", "端午"),
+             ("中秋节", "中秋"), ("国庆节", "国庆"))
 
 
 @dataclass(frozen=True)
@@ -80,9 +84,12 @@ def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
         seen.add(day)
         if kind is not None:
             found.append(Entry(day, kind, name))
-    for year in sorted({e.day.year for e in found}):
-        if not any(e.day.year == year and e.kind == "holiday" for e in found):
-            problems.append(("年份", f"{year} 年没有任何放假日：一年的通知至少有元旦、春节等假日"))
+    for year in sorted({e.day.year for e in found}) if not problems else ():  # the lines first, then the year
+        named = "".join(e.name for e in found if e.day.year == year and e.kind == "holiday")
+        missing = [festival for festival, word in FESTIVALS if word not in named]
+        if missing:
+            problems.append(("年份", f"{year} 年的放假安排缺少{'、'.join(missing)}：国务院办公厅每年的通知都包括"
+                                    f"{'、'.join(f for f, _ in FESTIVALS)}，请按通知录入全年（一个年度整体替换）"))
     if problems or not found:
         raise InputError(problems or [("文件", "没有任何日期")])
     return found
@@ -119,6 +126,10 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
     if not source or len(source) > 200 or any(ord(c) < 32 for c in source):
         raise InputError([("source", "请填写通知的文号或标题（不超过 200 个字），如 国办发明电〔2026〕7号")])
     years = {e.day.year for e in entries}
+    covered = calendar_of(session).years | years
+    gap = next((y for y in range(min(covered), max(covered)) if y not in covered), None)
+    if gap is not None:
+        raise InputError([("年份", f"日历尚未录入 {gap} 年：请先录入 {gap} 年的安排，年份之间不能留空")])
     repository.replace_years(session, years, [
         CalendarDay(day=e.day, kind=e.kind, name=e.name, source=source, entered_by=actor.username) for e in entries])
     audit.record(session, actor=actor.username, action="calendar.enter", entity="calendar",
