@@ -284,3 +284,10 @@ async def test_a_missing_page_renders_even_when_the_caller_cannot_be_found(brows
     monkeypatch.setattr(deps, "caller", broken)
     page = await signed_in.get("/no-such-page")
     assert page.status_code == 404 and "没有这个地址" in page.text and "登录" in page.text, "anonymous, not a 500"
+
+
+async def test_home_takes_a_signed_in_person_to_their_own_work(browser, people) -> None:
+    assert '<a href="/login">企业、审核、财政登录</a>' in (await browser(None).get("/")).text
+    for who, target in ((people.alice, "/me"), (people.miit, "/review"), (people.analyst, "/simulate")):
+        page = (await browser(who).get("/")).text
+        assert f'<a href="{target}">进入我的办理</a>' in page and "企业、审核、财政登录" not in page, who.username

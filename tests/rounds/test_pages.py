@@ -33,6 +33,12 @@ async def test_an_admin_opens_a_round_from_the_page_and_everyone_sees_it(browser
     home = (await browser(None).get("/")).text
     assert "正在受理的申报批次" in home and "2025年度申报" in home
     assert (await browser(people.alice).post("/rounds", data=FORM)).status_code == 403
+    apply_link = f"/applications/new?round={found.id}&amp;measure=3"
+    assert apply_link in public and apply_link in (await browser(people.alice).get("/rounds")).text
+    for staff in (people.miit, people.finance, people.auditor):  # they cannot apply: no link that ends in 403
+        page = (await browser(staff).get("/rounds")).text
+        assert apply_link not in page and f'action="/rounds/{found.id}/close"' not in page, staff.username
+    assert f'action="/rounds/{found.id}/close"' in (await admin.get("/rounds")).text
     closed = await admin.post(f"/rounds/{found.id}/close")
     assert closed.status_code == 303 and "已截止" in (await admin.get("/rounds")).text
 

@@ -15,7 +15,9 @@ from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.messages import service as messages
 from huiqi.models import Round, User
 from huiqi.rounds import service as rounds
-from tests.dbtest import ALICE_USCC, PDF, at_once, make_people, step
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from tests.dbtest import ALICE_USCC, PASSWORD, PDF, at_once, make_people, step
 
 OPENS, CLOSES = date(2025, 7, 1), date(2025, 8, 18)
 
@@ -100,10 +102,15 @@ def test_who_opens_and_closes_rounds(session, people) -> None:
     with pytest.raises(Forbidden, match="措施13由省科技厅牵头"):
         _round(session, people.miit, rounds.MeasureIn(13))
     own = _round(session, people.miit, rounds.MeasureIn(3))
+    colleague = users.create_user(session, actor=SYSTEM, username="miit2", display_name="省工信厅审核员乙",
+                                  role="department", password=PASSWORD, department="省工业和信息化厅")
+    assert [rounds.manages(session, who, own.opened_by) for who in (
+        people.miit, colleague, people.admin, people.most, people.alice, None)] == [True, True, True, False, False,
+                                                                                   False]
     with clock.pinned(date(2025, 7, 10)):
-        with pytest.raises(Forbidden):
+        with pytest.raises(Forbidden, match="本单位开设的批次"):
             rounds.close(session, actor=people.most, round_id=own.id)
-        rounds.close(session, actor=people.miit, round_id=own.id)
+        rounds.close(session, actor=colleague, round_id=own.id)  # a colleague of the unit takes over
         with pytest.raises(Conflict, match="已截止"):
             rounds.close(session, actor=people.admin, round_id=own.id)
     assert own.closes_on == date(2025, 7, 10) and not rounds.is_open(own, date(2025, 7, 10))

@@ -30,6 +30,8 @@ async def test_propose_exclude_and_publish(browser, session, people) -> None:
     row = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "年报未按时公示"},
                            headers={"HX-Request": "true"})
     assert row.status_code == 200 and "移出" in row.text and "年报未按时公示" in row.text and "<html" not in row.text
+    assert 'id="version-counts" role="status" hx-swap-oob="true"' in row.text  # the counts above, with what was done
+    assert "列入 0 家" in row.text and "✓ 已移出：示例科技有限公司" in row.text
     assert "尚未发布" in (await browser(None).get("/whitelist")).text
     published = await admin.post(f"/admin/whitelist/{version_id}/publish")
     assert published.status_code == 303
@@ -78,3 +80,13 @@ async def test_the_public_list_names_its_measure_and_says_when_its_policy_has_ex
     set_today(date(2026, 12, 5))
     page = (await anonymous.get("/whitelist")).text
     assert "该政策有效期至 2025-12-31，现已到期；以下为已发布的名单，供查询。" in page and ALICE_USCC in page
+
+
+async def test_the_auditor_reads_the_desk_without_its_controls(browser, people) -> None:
+    version_id = await _propose(browser(people.admin))
+    auditor = browser(people.auditor)
+    desk = (await auditor.get("/admin/whitelist")).text
+    assert "第 1 版" in desk and "按当前档案拟定新版本" not in desk and "由措施19的牵头单位或管理员编制" in desk
+    page = (await auditor.get(f"/admin/whitelist/{version_id}")).text
+    assert "示例科技有限公司" in page and "发布第 1 版" not in page and "/exclude" not in page
+    assert "发布第 1 版" in (await browser(people.admin).get(f"/admin/whitelist/{version_id}")).text

@@ -10,6 +10,7 @@ matters dated inside the window are still judged by it (how 辽政办〔2022〕3
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -134,15 +135,26 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     return found
 
 
+def manages(session: Session, actor: User | None, opened_by: str) -> bool:
+    """Whether ``actor`` may close or extend a round opened by ``opened_by``: an admin, or a reviewer of the unit
+    whose reviewer opened it (a colleague who takes over the round too)."""
+    if actor is None or actor.role not in (Role.ADMIN, Role.DEPARTMENT):
+        return False
+    if actor.role == Role.ADMIN or opened_by == actor.username:
+        return True
+    opener = session.scalar(select(User).where(User.username == opened_by))
+    return opener is not None and opener.department_id is not None and opener.department_id == actor.department_id
+
+
 def _managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
-    """The round, locked until the transaction ends, if ``actor`` may change it: an admin, or the department that
-    opened it (``doing``: 关闭, 延长)."""
+    """The round, locked until the transaction ends, if ``actor`` may change it (``manages``; ``doing``: 关闭,
+    延长)."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing=f"{doing}申报批次")
     found = repository.get(session, round_id, lock=True)
     if found is None:
         raise NotFound(f"没有申报批次 {round_id}")
-    if actor.role == Role.DEPARTMENT and found.opened_by != actor.username:
-        raise Forbidden(f"责任单位只能{doing}本人开设的批次")
+    if not manages(session, actor, found.opened_by):
+        raise Forbidden(f"责任单位只能{doing}本单位开设的批次（本批次由管理员或其他单位开设）")
     return found
 
 

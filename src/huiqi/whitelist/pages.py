@@ -28,7 +28,7 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
     if not service.sees_drafts(actor):
         raise Forbidden("白名单编制只供管理员、审计人员和责任单位使用；公布的白名单见“白名单”页面")
     return page(request, "whitelist/desk.html", who, versions=service.versions(session, actor=actor),
-                person=namer(session))
+                person=namer(session), compiles=service.may_compile(session, actor, clock.today()))
 
 
 @router.post("/admin/whitelist", response_model=None)
@@ -36,7 +36,8 @@ def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
             note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
     def again(refusal: Refusal) -> Response:
         return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
-                    versions=service.versions(session, actor=actor), note=note, person=namer(session))
+                    versions=service.versions(session, actor=actor), note=note, person=namer(session),
+                    compiles=service.may_compile(session, actor, clock.today()))
 
     return form_step(session, lambda: service.propose(session, actor=actor, on=clock.today(),
                                                       note=note.strip() or None),
@@ -48,7 +49,8 @@ def _version_page(request: Request, who: CallerDep, session: Db, actor, version_
                   **context) -> Response:
     version = service.read(session, version_id=version_id, actor=actor)
     return page(request, "whitelist/version.html", who, status_code=status_code, version=version, person=namer(session),
-                regions=divisions.divisions(), classes=industries.industries(), **context)
+                regions=divisions.divisions(), classes=industries.industries(),
+                compiles=service.may_compile(session, actor, clock.today()), **context)
 
 
 @router.get("/admin/whitelist/{version_id}", response_class=HTMLResponse)
@@ -70,9 +72,10 @@ def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_i
         return page(request, "whitelist/_entry.html", who, status_code=error.status_code, e=entry, editable=True,
                     error=error.message, regions=divisions.divisions(), classes=industries.industries())
     session.commit()
-    if is_htmx(request):
+    if is_htmx(request):  # the row, and the counts above the table with what was done
         return page(request, "whitelist/_entry.html", who, e=entry, editable=True, regions=divisions.divisions(),
-                    classes=industries.industries())
+                    classes=industries.industries(), said=f"已移出：{entry.name or entry.uscc}",
+                    version=service.read(session, version_id=entry.version_id, actor=actor), person=namer(session))
     return RedirectResponse(f"/admin/whitelist/{entry.version_id}#entry-{entry.id}", status_code=303)
 
 

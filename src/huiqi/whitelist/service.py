@@ -47,6 +47,15 @@ def _may_compile(session: Session, actor: User, on: date) -> None:
         raise Forbidden(f"白名单由措施{measure.number}的牵头单位（{lead}）或管理员编制和发布")
 
 
+def may_compile(session: Session, actor: User, on: date) -> bool:
+    """Whether ``actor`` compiles the list on ``on`` (the desk shows its controls only to them)."""
+    try:
+        _may_compile(session, actor, on)
+    except (Forbidden, NotFound):
+        return False
+    return True
+
+
 def propose(session: Session, *, actor: User, on: date, note: str | None = None) -> WhitelistVersion:
     """A new proposed version: every applicant whose current profile meets the criteria."""
     _may_compile(session, actor, on)

@@ -93,6 +93,24 @@
       if (button && button.dataset.idle) { button.textContent = button.dataset.idle; button.removeAttribute("aria-disabled"); }
     });
   });
+  // A refusal htmx does not swap in (403, 404, 429, 5xx): its message goes at the top of the page, announced,
+  // instead of nothing happening.
+  document.addEventListener("htmx:responseError", e => {
+    const xhr = e.detail.xhr;
+    const found = new DOMParser().parseFromString(xhr.responseText || "", "text/html").querySelector(".errors p");
+    const text = found ? found.textContent.trim() : "";
+    let box = document.getElementById("request-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "request-error";
+      box.className = "errors";
+      box.setAttribute("role", "alert");
+      box.tabIndex = -1;
+      document.querySelector("main").prepend(box);
+    }
+    box.textContent = "未能完成：" + (text || "请求未被受理（" + xhr.status + "），请刷新页面后再试");
+    box.focus();
+  });
   document.addEventListener("htmx:load", e => init(e.detail.elt));
   init(document);
 })();
