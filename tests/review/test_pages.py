@@ -251,3 +251,41 @@ async def test_the_page_opens_when_the_stored_facts_no_longer_pass_the_rules(bro
     assert "申报单位登记的信息无法按现行规则复核：注册地（行政区划代码）：" in page.text
     assert "（更正后方可批准）" in page.text
     assert 'id="today"' not in page.text
+
+
+async def test_the_department_opens_one_announcement_for_the_ticked_applications(browser, session, people, tmp_path,
+                                                                                   set_today) -> None:
+    """Two applications with proposed amounts go into one 公示 from the queue; a tick on one that is not ready refuses
+    the whole (a 公示 is one published list), with nothing written and the dates typed kept."""
+    from huiqi.models import Application
+    from tests.dbtest import little_giant_firm
+
+    ids = []
+    for i in range(3):
+        app = apply(session, little_giant_firm(session, i), matter="h1", measure=3, amount=1_000_000,
+                    on=date(2025, 9, 1), store=tmp_path)
+        if app.state == "city_review":
+            step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+        if i < 2:
+            step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
+        ids.append(app.id)
+    set_today(date(2025, 9, 12))
+    miit = browser(people.miit)
+    queue = (await miit.get("/review")).text
+    assert "所选列入同一批公示" in queue and 'action="/review/announcements"' in queue
+    assert all(f'name="application_ids" value="{i}"' in queue for i in ids[:2])
+    assert f'name="application_ids" value="{ids[2]}"' not in queue, "only those with a proposed amount"
+    refused = await miit.post("/review/announcements", data={"application_ids": [str(i) for i in ids],
+                                                              "starts_on": "2025-09-15", "title": "第一批"})
+    assert refused.status_code == 409 and "未能列入公示" in refused.text and 'value="第一批"' in refused.text
+    assert all(session.get(Application, i).state != "announced" for i in ids)
+    done = await miit.post("/review/announcements", data={"application_ids": [str(i) for i in ids[:2]],
+                                                           "starts_on": "2025-09-15", "title": "第一批"})
+    assert done.status_code == 303 and done.headers["location"].startswith("/announcements/manage#batch-")
+    announced = [session.get(Application, i) for i in ids[:2]]
+    session.expire_all()
+    assert {a.state for a in announced} == {"announced"} and len({a.announcement_id for a in announced}) == 1
+    none = await miit.post("/review/announcements", data={"starts_on": "2025-09-15"})
+    assert none.status_code == 422 and "请勾选要列入公示的申报" in none.text
+    assert (await browser(people.finance).post("/review/announcements", data={
+        "application_ids": str(ids[2]), "starts_on": "2025-09-15"})).status_code == 403

@@ -6,6 +6,7 @@ the review page (303, with a message); on a refusal the page is shown again with
 was typed.
 """
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,7 +21,7 @@ from huiqi.applications import service as applications
 from huiqi.applications import views
 from huiqi.applications.filters import Filters
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import InputError, NotFound
+from huiqi.errors import CalendarError, InputError, NotFound
 from huiqi.holidays.service import calendar_of
 from huiqi.labels import industry_label, measure_label, place_label
 from huiqi.materials.serving import attachment
@@ -69,6 +70,7 @@ def _queue(request: Request, who, actor: User, session: Session, filters: Filter
                 state=state, states=STATES, read_only=actor.role in (Role.ADMIN, Role.AUDITOR), filters=filters,
                 total=len(found), pager=pager, link=link, batch_max=MAX_BATCH,
                 ready=ANNOUNCED["已结束"] if actor.role == Role.FINANCE else None,
+                proposing=actor.role == Role.DEPARTMENT, next_day=_first_day(session, clock.today()),
                 **views.filter_choices(session), **said)
 
 
@@ -85,6 +87,27 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
         return _queue(request, who, actor, session, filters, state, 1, refusal.status_code,
                       message=refusal.message, problems=refusal.problems)
     return _queue(request, who, actor, session, filters, state, 1, outcomes=outcomes)
+
+
+@router.post("/review/announcements", response_model=None)
+def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
+                  filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None) -> Response:
+    """The department opens one 公示 for the ticked applications whose amounts it proposed: all of them, or none
+    (a 公示 is one published list); the queue is shown again with the reason when refused."""
+    form = {k: v for k, v in sent.items() if isinstance(v, str) and k not in ("csrf_token", "application_ids")}
+
+    def act() -> Any:
+        ids = chosen(sent.getlist("application_ids"))
+        if not ids:
+            raise InputError([("application_ids", "请勾选要列入公示的申报（已拟定金额）")])
+        return run(session, Action.ANNOUNCE, actor=actor, application_ids=ids, **inputs(Action.ANNOUNCE, form)).written
+
+    def again(refusal: Refusal) -> Response:
+        return _queue(request, who, actor, session, filters, state, 1, refusal.status_code,
+                      message=refusal.message, problems=refusal.problems, announcing=form)
+
+    return form_step(session, act, done=lambda batch: f"/announcements/manage#batch-{batch.id}", again=again,
+                     said="已列入公示：所选申报在同一批公示中")
 
 
 def chosen(values: list[Any]) -> list[int]:
@@ -134,11 +157,20 @@ def fact_value(key: str, value: object) -> str:
     return CHOICES.get(key, {}).get(value, str(value)) if isinstance(value, str) else str(value)
 
 
+def _first_day(session: Session, today: date) -> date:
+    """The day a 公示 opened today would start by default: the next working day (today, when the calendar does not
+    reach it yet: the form then says which year to enter)."""
+    try:
+        return next_working_day(today, calendar_of(session))
+    except CalendarError:
+        return today
+
+
 def _review(request: Request, who, actor: User, session: Session, application_id: int, status_code: int = 200,
             **context) -> HTMLResponse:
     today = clock.today()
     found = reading.dossier(session, actor=actor, application_id=application_id, today=today)
-    defaults = {"starts_on": next_working_day(today, calendar_of(session)).isoformat(), "paid_on": today.isoformat()}
+    defaults = {"starts_on": _first_day(session, today).isoformat(), "paid_on": today.isoformat()}
     values = defaults | context.pop("values", {})
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
