@@ -42,3 +42,18 @@ async def test_the_list_downloads_as_the_page_shows_it(browser, session, people,
 
 async def test_only_an_enterprise_has_the_list(browser, people) -> None:
     assert (await browser(people.miit).get("/me/claims.xlsx")).status_code == 403
+
+
+async def test_the_total_says_how_much_of_it_was_already_approved(browser, session, people, tmp_path) -> None:
+    from huiqi.applicants import claims
+    from huiqi.funding import service as budgets
+    from tests.dbtest import ALICE_USCC, step, to_announced
+
+    alice = browser(people.alice)
+    assert "其中已获批准" not in (await alice.get("/me")).text
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=700_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    step(session, "approve", people.finance, app, on=date(2025, 10, 13))
+    assert claims.of(session, actor=people.alice, uscc=ALICE_USCC).granted == 700_000
+    assert "其中已获批准 <b>70 万元</b>" in (await alice.get("/me")).text

@@ -50,12 +50,12 @@ def test_submission_needs_materials_and_the_declaration(session, people, tmp_pat
                                   content=b"GIF89a not accepted", store=tmp_path)
 
 
-@pytest.mark.parametrize(("measure", "amount", "why"), [
-    (13, 10_000_001, "超过上限"),  # the ceiling is 1000万
-    (5, 1, "支持范围"),  # key_tech is not a component-manufacturing project
+@pytest.mark.parametrize(("measure", "amount", "refused", "why"), [
+    (13, 10_000_001, Conflict, "超过上限"),  # the ceiling is 1000万: refused at submission
+    (5, 1, InputError, "不属于措施5「做强电子元器件及设备制造业」的支持范围"),  # key_tech: refused as a draft already
 ])
-def test_what_the_rules_rule_out_is_refused(session, people, tmp_path, measure, amount, why) -> None:
-    with pytest.raises(Conflict, match=why):
+def test_what_the_rules_rule_out_is_refused(session, people, tmp_path, measure, amount, refused, why) -> None:
+    with pytest.raises(refused, match=why):
         apply(session, people.bob, matter="p1", measure=measure, amount=amount, on=date(2025, 9, 1), store=tmp_path)
 
 

@@ -37,7 +37,8 @@ def test_a_raised_cap_shows_in_the_totals(session, people, changed) -> None:
 
 
 def test_a_fact_changed_in_the_record_moves_a_result(session, people, changed) -> None:
-    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, industry="3411")  # not core
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, name="示例科技有限公司",
+                              industry="3411")  # not core
     with clock.pinned(date(2025, 6, 30)):
         found = catalogue.diff_of(session, actor=people.admin, version_id=changed.id)
     m3 = next(m for m in found.measures if m.measure == 3)

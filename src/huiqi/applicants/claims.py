@@ -16,7 +16,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.funding import repository as funding
 from huiqi.labels import matter_label, measure_label, policy_cited, stacking_text
-from huiqi.models import Application, Matter, Round, User
+from huiqi.models import Application, Grant, Matter, Round, User
 from huiqi.money import wan
 from huiqi.rounds import service as rounds
 from huiqi.rules.answer import STATUS_LABELS, Answer, Result
@@ -69,6 +69,7 @@ class Claims:
     answer: Answer | None = None
     unreadable: str | None = None
     rows: list[Claim] = field(default_factory=list)
+    granted: int = 0  # what was approved for the matters so far, under any policy (part of the total, not beside it)
 
 
 def of(session: Session, *, actor: User, uscc: str) -> Claims:
@@ -87,7 +88,8 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
     except InputError as error:  # a stored fact the rules no longer read (a code of a withdrawn policy)
         return Claims(unreadable=service.unreadable(session, applicant.id, error))
     status = standing(session, [a for found in applied.values() for a in found], clock.today())
-    top_ups, top_up_open = _top_ups(session, answer, matters, applied)
+    granted = {m.key: funding.grants_for_matter(session, m.id) for m in matters}
+    top_ups, top_up_open = _top_ups(session, answer, granted, applied)
     numbers = catalogue.numbers(session)
     open_rounds, direct = rounds.open_by_measure(session), rounds.direct_measures(session)
     by_key = {m.key: m for m in matters}
@@ -104,7 +106,7 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
             applied=[(a, status[a.id]) for a in lives],
             round=open_rounds.get(key) if may and key not in direct else None, direct=may and key in direct,
             closed=may and key not in open_rounds))
-    return Claims(answer=answer, rows=rows)
+    return Claims(answer=answer, rows=rows, granted=sum(g.amount for found in granted.values() for g in found))
 
 
 def _note(r: Result, up: TopUp | None, numbers: dict[str, str]) -> str:
@@ -117,13 +119,13 @@ def _note(r: Result, up: TopUp | None, numbers: dict[str, str]) -> str:
     return ""
 
 
-def _top_ups(session: Session, answer: Answer, matters: list[Matter],
+def _top_ups(session: Session, answer: Answer, granted: dict[str, list[Grant]],
              applied: dict[str, list[Application]]) -> tuple[dict[tuple[str, str, int], TopUp], set[tuple[str, str]]]:
-    """Per result, the grants under other policies that reduce it; and the (matter, policy) pairs open to a new
-    application beside them: every live application of the matter is granted, and none under that policy."""
+    """Per result, the grants (``granted``, by matter) under other policies that reduce it; and the (matter,
+    policy) pairs open to a new application beside them: every live application of the matter is granted, and none
+    under that policy."""
     policies = catalogue.published(session)
     stacks, numbers = stacks_of(policies), {p.id: p.number for p in policies}
-    granted = {m.key: funding.grants_for_matter(session, m.id) for m in matters}
     found: dict[tuple[str, str, int], TopUp] = {}
     for r in answer.results:
         reducing = deducted_grants(granted.get(r.matter, []), r.policy, r.measure, stacks)

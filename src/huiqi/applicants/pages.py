@@ -53,7 +53,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_rounds={r.id: r.title for r in rounds.listed(session)},
                 offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
-                answer=found.answer, claims=found.rows, unreadable=found.unreadable,
+                answer=found.answer, claims=found.rows, unreadable=found.unreadable, granted=found.granted,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),

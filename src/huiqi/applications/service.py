@@ -82,12 +82,15 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
     require_uscc(actor, uscc, doing="申报")
     found, _ = rounds.for_draft(session, round_id, measure, clock.today())
     policy_id = found.policy_id
-    monetary_measure(session, policy_id, measure, policies)
+    _, supported = monetary_measure(session, policy_id, measure, policies)
     amount = _amount(amount_requested)
     applicant = applicants.by_uscc(session, uscc)
     matter = applicants.matter(session, applicant.id, matter_key) if applicant else None
     if applicant is None or matter is None:
         raise NotFound(f"申报单位 {uscc} 没有编号为 {matter_key} 的事项")
+    if not any(code in rule.reaches for rule in supported.rules for code in matter.codes):
+        raise InputError([("measure", f"事项 {matter_key} 的类别不属于措施{measure}「{supported.title}」的支持范围，"
+                                      "请对照“可以申请什么”选择措施")])
     applicants.lock_matter(session, matter.id)  # two drafts for one matter at once: the second waits, sees the first
     live = holding(session, matter.id, policy_id)
     if live is not None:
