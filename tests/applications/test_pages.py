@@ -208,6 +208,14 @@ def _preview(page: str) -> str:
     return shown[:shown.index("</div>")]
 
 
+def _blocked(page: str) -> str:
+    """What the top of the page says would refuse a submission now ('' when nothing would)."""
+    if 'id="blocked"' not in page:
+        return ""
+    shown = page[page.index('id="blocked"'):]
+    return shown[:shown.index("</div>")]
+
+
 async def test_a_draft_previews_the_rules_and_warns_of_a_higher_measure(browser, session, people) -> None:
     """Alice's p1 is a component project (measure 5, 3000万元) and smart manufacturing (measure 11, 1000万元): a draft
     under 11 is told before submission that 从高不重复 keeps 5, and that one policy supports a matter once."""
@@ -215,11 +223,13 @@ async def test_a_draft_previews_the_rules_and_warns_of_a_higher_measure(browser,
     with clock.pinned(date(2025, 9, 1)):
         created = await alice.post("/applications/new",
                                    data={"matter": "p1", "measure": f"{a_round(session)}/11", "amount": "1000"})
-        preview = _preview((await alice.get(f"/applications/{_id(created)}")).text)
+        page = (await alice.get(f"/applications/{_id(created)}")).text
+        preview = _preview(page)
     assert "按今天（2025-09-01）的规则预判" in preview and "上限 1000 万元" in preview
     assert "该事项在本政策中应由措施5支持（上限 3000 万元）。同一政策下一个事项只支持一次" in preview, preview
-    assert "现在提交将不被受理：提交前须上传：申报书" in preview, "the round's required material, not yet given"
-    assert "超过上限" not in preview
+    assert "<li>提交前须上传：申报书" in _blocked(page), "the round's required material"
+    assert "提交申报（现在不被受理，见页首）" in page, "the button says it would be refused"
+    assert "超过上限" not in _blocked(page)
     assert "如要申报措施5，请撤回本申报后重新申报" in preview
 
 
@@ -227,14 +237,15 @@ async def test_a_draft_says_what_submission_would_refuse(browser, session, peopl
     alice = browser(people.alice)
     with clock.pinned(date(2025, 9, 1)):
         url = await _new(alice, session, "200")
-        preview = _preview((await alice.get(url)).text)
-        assert "现在提交将不被受理：申请金额 200 万元超过上限 100 万元" in preview, preview
-        assert "应由措施" not in preview and "截止" not in preview
+        page = (await alice.get(url)).text
+        assert "<li>申请金额 200 万元超过上限 100 万元" in _blocked(page), _blocked(page)
+        assert "应由措施" not in _preview(page) and "截止" not in _blocked(page)
         assert (await alice.post(f"{url}/amount", data={"amount": "100"})).status_code == 303
-        assert "超过上限" not in _preview((await alice.get(url)).text)
+        assert "超过上限" not in _blocked((await alice.get(url)).text)
     with clock.pinned(date(2031, 1, 6)):
-        preview = _preview((await alice.get(url)).text)
-    assert "现在提交将不被受理：申报批次「" in preview and "已于 2030-12-31 截止，不能再提交" in preview, preview
+        blocked = _blocked((await alice.get(url)).text)
+    assert "<li>申报批次「" in blocked and "已于 2030-12-31 截止，不能再提交" in blocked, blocked
+    assert "也可以撤回本申报" in blocked
 
 
 async def test_a_draft_whose_stored_facts_the_rules_cannot_read_still_opens(browser, session, people) -> None:

@@ -21,7 +21,7 @@ from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, HuiqiError, InputError, MaterialError
 from huiqi.labels import measure_label
-from huiqi.models import Application, Matter, User
+from huiqi.models import Application, Matter, Round, User
 from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
@@ -164,6 +164,8 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
         else:
             context |= {"preview": preview, "higher": preview.higher(application),
                         "refused": _refused_now(session, application, preview)}
+            opened = session.get(Round, application.round_id) if application.round_id else None
+            context["contact"] = opened.contact if opened is not None else None
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 progress=views.progress(application.state, application.city_review),
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
