@@ -26,6 +26,9 @@ FIELD_LABELS: dict[str, str] = {
     "email": "电子邮箱", "topic": "订阅内容", "value": "订阅对象",
     # 差评整改
     "text": "整改情况", "result": "复核结论",
+    # 财政测算
+    "population": "企业样本数据", "synthetic_applicants": "合成申请人数", "seed": "随机种子", "by": "分组",
+    "as_of": "判断日期", "reform": "改革方案",
 }
 
 
@@ -51,8 +54,9 @@ class Problem(tuple[str, str]):
 
 
 def labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Problems as people read them: each field by its Chinese label (and its name kept, for the links)."""
-    return [Problem(field_label(field), reason, field) for field, reason in problems]
+    """Problems as people read them: each field by its Chinese label (and its name kept, for the links); a Problem
+    is already so."""
+    return [p if isinstance(p, Problem) else Problem(field_label(p[0]), p[1], p[0]) for p in problems]
 
 
 def measure_label(number: object, title: str | None = None) -> str:

@@ -58,8 +58,9 @@ def reason(error: dict[str, Any]) -> str:
         return f"应不大于 {ctx['le']}"
     if kind in ("too_short", "string_too_short"):
         return "不能为空" if ctx.get("min_length", 1) <= 1 else f"至少 {ctx['min_length']} 个字符"
-    if kind == "string_too_long":
-        return f"不能超过 {ctx['max_length']} 个字符"
+    # An optional text field's bound is checked as a length, like a list's (``too_long``): its input says which.
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(error.get("input"), str)):
+        return f"不能超过 {ctx['max_length']} 个字"
     if kind == "too_long":
         return f"不能超过 {ctx['max_length']} 项"
     if kind == "string_pattern_mismatch":

@@ -116,3 +116,13 @@ def test_the_notice_reads_the_same_from_a_workbook(tmp_path) -> None:
     broken.write_bytes(b"not a workbook")
     with pytest.raises(InputError, match=r"坏\.xlsx 不是有效的 Excel 工作簿"):
         holidays.read_file(broken)
+
+
+def test_a_notice_saved_by_chinese_excel_is_read_and_one_in_no_known_encoding_is_named(tmp_path) -> None:
+    path = tmp_path / "通知.csv"
+    path.write_bytes(NOTICE.read_text(encoding="utf-8-sig").encode("gb18030"))
+    assert holidays.read_file(path) == holidays.read_file(NOTICE)
+    path.write_bytes(b"date,kind,name\n2027-01-01,holiday,\xff\xfe\n")
+    with pytest.raises(InputError) as caught:
+        holidays.read_file(path)
+    assert caught.value.problems == [("文件", "文件的编码无法识别：请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）")]

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from huiqi.models import Offer, RecognitionList
+from huiqi.models import Matter, Offer, RecognitionList
 from huiqi.web.excel import XLSX
 from tests.dbtest import ALICE_USCC, a_round
 
@@ -39,3 +39,21 @@ async def test_a_list_imported_on_the_page_becomes_an_offer_the_enterprise_accep
     assert "已生成申报草稿" in (await alice.get(accepted.headers["location"])).text
     again = await alice.post(f"/offers/{offer.id}/accept")
     assert again.status_code == 409
+
+
+async def test_a_chinese_excel_csv_imports_once_and_a_future_date_is_refused(browser, session, people,
+                                                                              set_today) -> None:
+    set_today(date(2025, 6, 30))
+    unit = browser(people.miit)
+    gbk = f"统一社会信用代码,企业名称,级别\n{ALICE_USCC},示例科技有限公司,国家级\n".encode("gbk")
+    form = {**FORM, "level": ""}
+    later = await unit.post("/admin/lists", data={**form, "published_on": "2025-07-01"},
+                            files={"file": ("名单.csv", gbk, "text/csv")})
+    assert later.status_code == 422 and "发布日期：不能晚于今天（2025-06-30）" in later.text
+    done = await unit.post("/admin/lists", data=form, files={"file": ("名单.csv", gbk, "text/csv")})
+    assert done.status_code == 303, done.text
+    imported = session.query(RecognitionList).one()
+    assert session.query(Matter).filter_by(list_id=imported.id).one().facts == {"level": "national"}
+    twice = await unit.post("/admin/lists", data=form, files={"file": ("名单.csv", gbk, "text/csv")})
+    assert twice.status_code == 409 and f"已导入为认定名单 {imported.id}（发布日期 2025-06-01）" in twice.text
+    assert session.query(RecognitionList).count() == 1

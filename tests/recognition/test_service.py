@@ -150,3 +150,45 @@ def test_offers_made_as_the_list_is_withdrawn_do_not_outlive_it(own_database, fi
         listed = list(session.scalars(select(Matter.id).where(Matter.list_id == done.list.id)))
         kept = session.scalars(select(Offer).where(Offer.matter_id.in_(listed))).all()
         assert all(o.state != "open" for o in kept), [(o.id, o.state) for o in kept]
+
+
+def test_a_level_is_taken_as_the_page_names_it_or_by_its_code(session) -> None:
+    third, fourth = uscc_for("210300", "MA0NEW03"), uscc_for("210400", "MA0NEW04")
+    rows = [["统一社会信用代码", "企业名称", "级别"], [ALICE_USCC, "甲", "国家级"], [NEW, "乙", "省级"],
+            [third, "丙", "国际级"], [fourth, "丁", "National"]]
+    checked = lists.check(session, rows, code="single_champion", level=None, published_on=date(2025, 6, 1))
+    assert [r.level for r in checked] == ["national", "provincial", "international", "national"]
+    with pytest.raises(InputError) as caught:
+        lists.check(session, [*rows, [uscc_for("210500", "MA0NEW05"), "戊", "市级"]], code="single_champion",
+                    level=None, published_on=date(2025, 6, 1))
+    assert caught.value.problems == [("第 6 行·级别", "应为 国际、国家级、行业、省级 之一（也可写作 international、"
+                                                    "national、industry、provincial）")]
+
+
+def test_a_csv_saved_by_chinese_excel_is_read_and_one_in_no_known_encoding_is_named(tmp_path) -> None:
+    path = tmp_path / "名单.csv"
+    path.write_bytes(f"统一社会信用代码,企业名称,级别\n{ALICE_USCC},示例科技有限公司,国家级\n".encode("gbk"))
+    assert lists.read_file(path) == [["统一社会信用代码", "企业名称", "级别"],
+                                     [ALICE_USCC, "示例科技有限公司", "国家级"]]
+    path.write_bytes("\ufeffuscc,name\n".encode())
+    assert lists.read_file(path) == [["uscc", "name"]]
+    path.write_bytes(b"uscc,name\n\xff\xfe\x80\n")
+    with pytest.raises(InputError) as caught:
+        lists.read_file(path)
+    assert caught.value.problems == [("文件", "文件的编码无法识别：请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）")]
+
+
+def test_a_list_published_after_today_is_refused(session) -> None:
+    with clock.pinned(date(2025, 6, 30)), pytest.raises(InputError) as caught:
+        lists.check(session, _rows([ALICE_USCC, "示例科技有限公司", ""]), code="single_champion", level="national",
+                    published_on=date(2025, 7, 1))
+    assert caught.value.problems == [("发布日期", "不能晚于今天（2025-06-30）：请填写名单实际发布的日期")]
+
+
+def test_a_list_in_force_is_not_imported_twice_until_it_is_withdrawn(session, people) -> None:
+    first = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
+    with pytest.raises(Conflict, match=f"已导入为认定名单 {first.list.id}（发布日期 2025-06-01），仍然有效"):
+        _import(session, people, _rows([NEW, "新认定企业有限公司", ""]))
+    lists.withdraw(session, actor=people.miit, list_id=first.list.id, reason="名单更正")
+    again = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
+    assert again.list.id != first.list.id and again.list.state == "active"

@@ -89,6 +89,8 @@ async def test_a_bad_population_fails_the_job_with_its_reason(client, people, se
     ({"synthetic_applicants": "0"}, "synthetic_applicants"),
     ({}, "population"),
     ({"synthetic_applicants": "10", "reform": "name: x\nchanges: []\n"}, "reform.changes"),
+    ({"synthetic_applicants": "10", "seed": "-5"}, "seed"),
+    ({"synthetic_applicants": "10", "seed": str(2**32)}, "seed"),
 ])
 async def test_bad_requests_name_the_field(client, people, session, data, field) -> None:
     response = await client.post("/api/v1/simulations", headers=bearer(session, people.finance), data=data)
@@ -126,6 +128,42 @@ async def test_pages(browser, people) -> None:
     bad = await finance.post("/simulate", data={"by": "nope", "csrf_token": finance.csrf})
     assert bad.status_code == 422 and "不能按" in bad.text
     assert (await browser(people.alice).get("/simulate")).status_code == 403
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    ({"synthetic_applicants": "10", "seed": "-5"}, "随机种子：应不小于 0"),
+    ({"synthetic_applicants": "0"}, "合成申请人数：应不小于 1"),
+    ({}, "企业样本数据：请上传企业样本数据"),
+    ({"synthetic_applicants": "10", "as_of": "2025-13-01"}, "判断日期：应为日期"),
+    ({"synthetic_applicants": "10", "reform": "name: x\nchanges: []\n"}, "改革方案（changes）："),
+])
+async def test_the_page_names_each_field_by_its_chinese_label(browser, people, session, data, said) -> None:
+    finance = browser(people.finance)
+    refused = await finance.post("/simulate", data={"by": "measure", **data, "csrf_token": finance.csrf})
+    assert refused.status_code == 422 and said in refused.text, refused.text
+    field = re.search(r'<a href="#f-(\w+)">', refused.text)
+    assert field is not None and f'id="f-{field[1]}"' in refused.text  # the summary links to the field
+    assert f">{field[1]}：" not in refused.text
+    assert session.query(SimulationJob).count() == 0
+
+
+async def test_a_job_that_fails_unexpectedly_says_so_once(browser, people, session, monkeypatch) -> None:
+    from contextlib import nullcontext
+
+    def broken(*args, **kwargs):
+        raise ValueError("seed must be non-negative")
+
+    monkeypatch.setattr(jobs, "synthesise", broken)
+    job = jobs.start(session, actor=people.finance, spec=jobs.JobCreate(synthetic_applicants=10))
+    with pytest.raises(ValueError):
+        jobs.run(lambda: nullcontext(session), job.id)
+    session.refresh(job)
+    assert (job.state, job.error) == ("failed", "程序出错（ValueError），请联系系统管理员")
+    shown = (await browser(people.finance).get(f"/simulate/{job.id}")).text
+    assert "测算失败：程序出错（ValueError）" in shown and shown.count("测算失败：") == 1
+    job.error = "测算失败：ValueError"  # as jobs that failed before said it
+    session.flush()
+    assert (await browser(people.finance).get(f"/simulate/{job.id}")).text.count("测算失败：") == 1
 
 
 def test_jobs_cut_off_by_a_restart_are_marked_failed(session, people) -> None:

@@ -27,7 +27,10 @@ async def test_create_a_user_then_a_mistake_keeps_what_was_typed(browser, sessio
     assert repository.by_username(session, "kejiting2").department_id is not None
     bad = await admin.post("/admin/users", data={
         "username": "anshan", "display_name": "鞍山市审核员", "role": "city", "password": "long enough pw"})
-    assert bad.status_code == 422 and "所在市" in bad.text and 'value="鞍山市审核员"' in bad.text
+    assert bad.status_code == 422 and "所在市：请选择所在市" in bad.text and 'value="鞍山市审核员"' in bad.text
+    unit = await admin.post("/admin/users", data={
+        "username": "unit", "display_name": "某单位审核员", "role": "department", "password": "long enough pw"})
+    assert unit.status_code == 422 and "责任单位：请选择责任单位" in unit.text and "None" not in unit.text
     assert repository.by_username(session, "anshan") is None
 
 
@@ -40,9 +43,13 @@ async def test_change_role_and_disable_from_the_list(browser, session, people) -
     assert (await admin.get("/admin/users/nobody/edit")).status_code == 404
     moved = await admin.post("/admin/users/dalian", data={"role": "finance"})
     assert moved.status_code == 303 and repository.by_username(session, "dalian").role == "finance"
+    assert "用户 dalian 已保存" in (await admin.get("/admin/users")).text
     off = await admin.post("/admin/users/bob", data={"active": "0"})
     assert off.status_code == 303 and repository.by_username(session, "bob").active is False
-    assert "停用" in (await admin.get("/admin/users")).text
+    assert "用户 bob 已停用" in (await admin.get("/admin/users")).text
+    on = await admin.post("/admin/users/bob", data={"active": "1"})
+    assert on.status_code == 303 and repository.by_username(session, "bob").active is True
+    assert "用户 bob 已启用" in (await admin.get("/admin/users")).text
     wrong = await admin.post("/admin/users/shenyang", data={"role": "city", "region": "999999"})
     assert wrong.status_code == 422 and "地级市" in wrong.text and 'action="/admin/users/shenyang"' in wrong.text
 

@@ -29,6 +29,20 @@ def test_roles_need_their_binding(session, people) -> None:
         assert caught.value.problems[0][0] == field
 
 
+@pytest.mark.parametrize(("binding", "said"), [
+    ({"role": "city"}, ("region", "请选择所在市")),
+    ({"role": "city", "region": "110000"}, ("region", "市级初审人员须绑定一个地级市代码（如 210100）或 shenfu")),
+    ({"role": "department"}, ("department", "请选择责任单位")),
+    ({"role": "department", "department": "省外某局"},
+     ("department", "没有名为 '省外某局' 的责任单位（部门由政策同步而来）")),
+])
+def test_a_binding_not_chosen_is_asked_for_and_a_wrong_one_named(session, people, binding, said) -> None:
+    with pytest.raises(InputError) as caught:
+        users.create_user(session, actor=people.admin, username="x-user", display_name="某人", password=PASSWORD,
+                          **binding)
+    assert caught.value.problems == [said]
+
+
 def test_only_admins_create_users_or_change_roles(session, people) -> None:
     for who in (people.alice, people.shenyang, people.miit, people.finance, people.auditor):
         with pytest.raises(Forbidden):

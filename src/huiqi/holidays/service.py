@@ -21,6 +21,7 @@ from huiqi.holidays import repository
 from huiqi.models import CalendarDay, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.web.uploads import csv_text
 
 KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上班": "workday", "调休上班": "workday"}
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
@@ -105,8 +106,8 @@ def read_file(path: Path) -> list[Entry]:
         rows = [[c[:10] if i == 0 else c for i, c in enumerate(row)] for row in rows]  # a date cell reads as datetime
     else:
         try:
-            rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-        except (UnicodeDecodeError, csv.Error) as exc:
+            rows = list(csv.reader(io.StringIO(csv_text(path.read_bytes(), "文件"))))
+        except csv.Error as exc:
             raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
     return read_lines(rows)
 

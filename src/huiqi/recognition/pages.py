@@ -57,7 +57,7 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
             raise InputError([("文件", "请选择名单文件（CSV 或 Excel）")])
         suffix = Path(file.filename).suffix.lower()
         if suffix not in (".csv", ".xlsx"):
-            raise InputError([("文件", "只接受 CSV（UTF-8）或 Excel（.xlsx）文件")])
+            raise InputError([("文件", "只接受 CSV 或 Excel（.xlsx）文件")])
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"list{suffix}"
             path.write_bytes(file.file.read(20_000_000))

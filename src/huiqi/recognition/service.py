@@ -1,8 +1,8 @@
 """Import a recognition list: every row checked (credit code, duplicates, code, level, date) and reported by
 line before anything is written; a row for an unknown credit code creates its applicant (name and code only);
 each row becomes a matter whose facts are published, with the document and date, never overwritten by a
-declaration. A list can be withdrawn: its facts go, the applications they started stay, flagged. After an
-import the applicants it touched are matched again and offers made (政策直达)."""
+declaration. A list in force is not imported twice; it can be withdrawn: its facts go, the applications they
+started stay, flagged. After an import the applicants it touched are matched again and offers made (政策直达)."""
 
 import csv
 import io
@@ -28,10 +28,15 @@ from huiqi.rules.facts import CHOICES
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.excel import sent_table
+from huiqi.web.uploads import csv_text
 
 COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
            "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}
 LABELS = {"uscc": "统一社会信用代码", "name": "名称", "level": "级别", "date": "认定日期", "code": "类别"}
+# A row's 级别 as the page's own list names it (国家级…), as it is often written (国际级, 行业级), or by its code.
+LEVELS = {**{code: code for code in CHOICES["level"]}, **{name: code for code, name in CHOICES["level"].items()},
+          "国际级": "international", "行业级": "industry"}
+LEVEL_HINT = f"应为 {'、'.join(CHOICES['level'].values())} 之一（也可写作 {'、'.join(CHOICES['level'])}）"
 MAX_ROWS = 100_000
 MAX_COLUMNS = 50  # columns read from a workbook: a list has two or three
 INLINE_ROWS = 200  # a longer list is matched again in the background, with its progress shown
@@ -57,12 +62,12 @@ class Imported:
 
 
 def read_file(path: Path) -> list[list[str]]:
-    """The rows of a CSV (UTF-8) or Excel file, as text, header first."""
+    """The rows of a CSV (UTF-8, or the GB18030 Chinese Excel saves) or Excel file, as text, header first."""
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             table = sent_table(path.read_bytes(), "名单文件", "文件", most=MAX_ROWS + 1, columns=MAX_COLUMNS)
             return [[_cell(c) for c in row] for row in table]
-        return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        return list(csv.reader(io.StringIO(csv_text(path.read_bytes(), "文件"))))
     except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
 
@@ -83,6 +88,8 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
         raise InputError([("类别", f"不认识的认定类别 {code!r}（应为政策中的荣誉、认定类代码，如 little_giant）")])
     if level is not None and level not in CHOICES["level"]:
         raise InputError([("级别", f"应为 {'、'.join(CHOICES['level'])} 之一")])
+    if published_on > clock.today():
+        raise InputError([("发布日期", f"不能晚于今天（{clock.today().isoformat()}）：请填写名单实际发布的日期")])
     if not rows:
         raise InputError([("文件", "文件是空的")])
     header = [COLUMNS.get(c.strip().lower(), COLUMNS.get(c.strip(), "")) for c in rows[0]]
@@ -111,9 +118,11 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
         row_code = cells.get("code") or code
         if row_code != code:
             problems.append((f"{where}·类别", f"与导入时选择的类别 {code} 不同（一份名单只导入一种认定）"))
-        row_level = cells.get("level") or level
-        if row_level is not None and row_level not in CHOICES["level"]:
-            problems.append((f"{where}·级别", f"应为 {'、'.join(CHOICES['level'])} 之一"))
+        row_level = level
+        if cells.get("level"):
+            row_level = LEVELS.get(cells["level"]) or LEVELS.get(cells["level"].lower())
+            if row_level is None:
+                problems.append((f"{where}·级别", LEVEL_HINT))
         on = published_on
         if cells.get("date"):
             try:
@@ -136,6 +145,7 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
     document = document.strip()
     if not document or len(document) > 200 or any(ord(c) < 32 for c in document):
         raise InputError([("文号", "请填写名单的发布文号，如 工信部企业函〔2023〕xx号（不超过 200 个字）")])
+    _refuse_twice(session, code=code, level=level, document=document)
     inline = len(rows) <= INLINE_ROWS if inline is None else inline
     imported = RecognitionList(code=code, level=level, document=document, published_on=published_on,
                                rows=len(rows), state="active", imported_by=actor.username,
@@ -166,6 +176,17 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
         imported.matched, imported.offers = len({a.id for a in touched}), made
         session.flush()
     return Imported(imported, created, len(rows), made)
+
+
+def _refuse_twice(session: Session, *, code: str, level: str | None, document: str) -> None:
+    """The same list (code, level and document) is imported once while in force: withdraw it to import it again."""
+    same = select(RecognitionList).where(RecognitionList.code == code, RecognitionList.document == document,
+                                         RecognitionList.state == "active")
+    same = same.where(RecognitionList.level.is_(None) if level is None else RecognitionList.level == level)
+    earlier = session.scalars(same.order_by(RecognitionList.id)).first()
+    if earlier is not None:
+        raise Conflict(f"这份名单（{document}）已导入为认定名单 {earlier.id}（发布日期 {earlier.published_on}），"
+                       f"仍然有效；如需重新导入，请先撤回认定名单 {earlier.id}")
 
 
 def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id: int) -> None:

@@ -47,6 +47,7 @@ ANALYSTS = (Role.FINANCE, Role.ADMIN, Role.DEPARTMENT, Role.ANALYST)
 READERS = (*ANALYSTS, Role.AUDITOR)  # who may read estimates: the auditor reads everything
 SEES_ALL = (Role.ADMIN, Role.AUDITOR)  # who reads everyone's, not only their own
 MAX_SYNTHETIC = 200_000  # applicants a web request may ask to synthesise (about a million matters)
+MAX_SEED = 2**32 - 1  # numpy's generators take a seed of 0 or more; the bound keeps it a plain number to note down
 Sessions = Callable[[], AbstractContextManager[Session]]
 
 
@@ -56,7 +57,7 @@ class JobCreate(BaseModel):
     by: list[str] = Field(default_factory=lambda: ["measure"], description="分组：measure、region、year")
     as_of: date | None = Field(None, description="判断日期；默认今天")
     synthetic_applicants: int | None = Field(None, ge=1, le=MAX_SYNTHETIC, description="不上传时的合成申请人数")
-    seed: int = Field(1, description="合成数据的随机种子")
+    seed: int = Field(1, ge=0, le=MAX_SEED, description=f"合成数据的随机种子（0 至 {MAX_SEED} 的整数）")
     reform: str | None = Field(None, max_length=20_000, description="改革方案 YAML（可选）")
 
     @field_validator("by")
@@ -146,7 +147,7 @@ def run(sessions: Sessions, job_id: int) -> None:
     except HuiqiError as error:
         _finish(sessions, job_id, "failed", error.message)
     except Exception as error:  # a job must end in a state people can see, whatever went wrong
-        _finish(sessions, job_id, "failed", f"测算失败：{type(error).__name__}")
+        _finish(sessions, job_id, "failed", f"程序出错（{type(error).__name__}），请联系系统管理员")
         raise
 
 

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, InputError
-from huiqi.labels import Problem
+from huiqi.labels import Problem, field_label, labelled
 from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
@@ -48,7 +48,7 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
     policies = catalogue.published(session)
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=jobs.listed(session, actor=actor),
                 problems=problems, values=values, rows=reforms.rows(policies), day=_as_of(values.get("as_of")),
-                units=reforms.UNITS)
+                units=reforms.UNITS, max_seed=jobs.MAX_SEED)
 
 
 @router.get("/simulate", response_class=HTMLResponse)
@@ -84,6 +84,15 @@ def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> str
     return yaml_text or None
 
 
+def _labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each field by its Chinese label, as every form names it; a mistake inside the reform's YAML is the reform's,
+    with its place in the YAML (``reform.changes[0].value``) kept."""
+    inside = [p if isinstance(p, Problem) or not p[0].startswith("reform.")
+              else Problem(f"{field_label('reform')}（{p[0].removeprefix('reform.')}）", p[1], "reform")
+              for p in problems]
+    return labelled(inside)
+
+
 @router.post("/simulate", response_model=None)
 def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
                    sessions: Annotated[jobs.Sessions, Depends(job_sessions)], form: Form_,
@@ -108,7 +117,7 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
             saved.job_id = job.id
     except (InputError, Conflict) as error:
         session.rollback()
-        problems = (error.problems if isinstance(error, InputError)
+        problems = (_labelled(error.problems) if isinstance(error, InputError)
                     else [Problem("改革方案名称", error.message, "reform_name")])
         return _index(request, who, actor, session, status_code=error.status_code, problems=problems, values=values)
     session.commit()

@@ -12,12 +12,12 @@ import polars as pl
 
 from huiqi.errors import InputError
 from huiqi.rules.facts import label
+from huiqi.web.uploads import ENCODING_HINT
 
 TABLES = ("applicants", "matters")
 REQUIRED = {"applicants": ("uscc",), "matters": ("id", "uscc", "type", "codes")}  # no row can be read without
 SAMPLE = 1 << 20  # bytes of a CSV read to judge its encoding
 BOM = b"\xef\xbb\xbf"
-ENCODING_HINT = "请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）"
 CSV_HINT = "（CSV 常见的原因：某行的列数与表头不同、引号没有配对，或文件不是 UTF-8 编码）"
 
 

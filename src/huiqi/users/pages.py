@@ -94,7 +94,8 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
         return _listing(request, who, session, actor, status_code=refusal.status_code, problems=_shown(refusal),
                         editing=username, open_form=username)
 
-    return form_step(session, act, done=f"/admin/users#user-{username}", again=again, said=f"用户 {username} 已保存")
+    said = {True: "已启用", False: "已停用"}.get(data["active"], "已保存")  # the row's button, or its form
+    return form_step(session, act, done=f"/admin/users#user-{username}", again=again, said=f"用户 {username} {said}")
 
 
 @router.post("/admin/users/{username}/password", response_model=None)

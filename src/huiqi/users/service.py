@@ -34,11 +34,15 @@ def _binding(session: Session, spec: UserBinding) -> dict:
             raise InputError([("uscc", problem)])
         return {"uscc": spec.uscc}
     if spec.role == Role.CITY:
+        if not spec.region:
+            raise InputError([("region", "请选择所在市")])
         if spec.region not in divisions.cities():
             raise InputError([("region", "市级初审人员须绑定一个地级市代码（如 210100）或 shenfu")])
         return {"region": spec.region}
     if spec.role == Role.DEPARTMENT:
-        unit = departments.by_name(session, spec.department or "")
+        if not spec.department:
+            raise InputError([("department", "请选择责任单位")])
+        unit = departments.by_name(session, spec.department)
         if unit is None:
             raise InputError([("department", f"没有名为 {spec.department!r} 的责任单位（部门由政策同步而来）")])
         return {"department_id": unit.id}
