@@ -14,8 +14,8 @@ def test_plain_numbers_in_wan_are_whole_yuan(typed: str, yuan: int) -> None:
     assert parse_wan(typed, "amount") == yuan
 
 
-@pytest.mark.parametrize("typed", ["1e3", "1E3", "-5", "+5", "NaN", "Infinity", "1 000", "5万", "0x10", ".5", "5.",
-                                   "1_000", "١٢"])
+@pytest.mark.parametrize("typed", ["1e3", "1E3", "-", "--5", "+5", "NaN", "Infinity", "1 000", "5万", "0x10",
+                                   ".5", "5.", "1_000", "١٢"])
 def test_anything_but_a_plain_number_is_refused_in_chinese(typed: str) -> None:
     with pytest.raises(InputError) as refused:
         parse_wan(typed, "amount")
@@ -26,6 +26,25 @@ def test_anything_but_a_plain_number_is_refused_in_chinese(typed: str) -> None:
 def test_finer_than_a_yuan_or_too_large_is_refused() -> None:
     with pytest.raises(InputError, match="最多四位小数"):
         parse_wan("1.23456", "amount")
-    with pytest.raises(InputError, match="金额过大"):
+    with pytest.raises(InputError) as too_large:
         parse_wan(str(MAX_YUAN // 10_000 + 1), "amount")
+    assert too_large.value.problems == [("amount", "金额过大：不能超过 10000000亿元")], "the limit in 亿元, not 万元"
     assert parse_wan(wan(MAX_YUAN), "amount") == MAX_YUAN
+
+
+@pytest.mark.parametrize("typed", ["-5", " -0.5 ", "－5", "−1,000"])
+def test_a_negative_number_is_refused_as_negative_not_as_no_number(typed: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_wan(typed, "amount")
+    assert refused.value.problems == [("amount", "金额不能为负数")]
+    with pytest.raises(InputError) as positive:
+        parse_wan(typed, "amount", above_zero=True)
+    assert positive.value.problems == [("amount", "金额应大于 0 万元")]
+
+
+def test_zero_is_refused_only_where_the_field_must_be_more() -> None:
+    assert parse_wan("0", "amount") == 0
+    for typed in ("0", "0.0000", "０"):
+        with pytest.raises(InputError, match="金额应大于 0 万元"):
+            parse_wan(typed, "amount", above_zero=True)
+    assert parse_wan("0.0001", "amount", above_zero=True) == 1

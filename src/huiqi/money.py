@@ -10,6 +10,7 @@ MAX_YUAN = 10**15  # 一千万亿元: far above any real figure, keeps integer a
 _UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 _PLAIN = re.compile(r"^\d+(\.\d+)?$", re.ASCII)  # what a person types in 万元: digits, one decimal point
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")  # typed with a Chinese input method
+_MINUS = ("-", "－", "−")  # ASCII, full-width and the minus sign: a negative number, whichever was typed
 _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)\s*$")
 
 
@@ -89,10 +90,10 @@ def parse_amount(value: int | str) -> int:
     return int(amount)
 
 
-def parse_wan(text: str, field: str) -> int:
+def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     """An amount typed in 万元, as whole yuan, exactly: plain digits with at most four decimals (finer than a
     yuan is refused), thousands separators and full-width digits allowed; no exponent (1e3), sign, or other
-    symbol.
+    symbol. A negative number is refused as one; ``above_zero`` refuses zero too (a field that must be more).
 
     >>> parse_wan("123.4567", "amount"), parse_wan(" 1,000 ", "amount")
     (1234567, 10000000)
@@ -100,13 +101,24 @@ def parse_wan(text: str, field: str) -> int:
     Traceback (most recent call last):
     ...
     huiqi.errors.InputError: amount：「1e3」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456
+    >>> parse_wan("-5", "amount")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: amount：金额不能为负数
+    >>> parse_wan("0", "amount", above_zero=True)
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: amount：金额应大于 0 万元
     """
     plain = text.translate(_FULL_WIDTH).replace(",", "").strip()
+    negative = plain[:1] in _MINUS and _PLAIN.match(plain[1:].strip()) is not None
+    if negative or (above_zero and _PLAIN.match(plain) and Decimal(plain) == 0):
+        raise InputError([(field, "金额应大于 0 万元" if above_zero else "金额不能为负数")])
     if not _PLAIN.match(plain):
         raise InputError([(field, f"「{text.strip()}」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456")])
     value = Decimal(plain) * 10_000
     if value != value.to_integral_value():
         raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
     if value > MAX_YUAN:
-        raise InputError([(field, f"金额过大：不能超过 {wan(MAX_YUAN)} 万元")])
+        raise InputError([(field, f"金额过大：不能超过 {wan_or_yi(MAX_YUAN)}")])
     return int(value)

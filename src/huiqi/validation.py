@@ -2,11 +2,12 @@
 
 import re
 from collections.abc import Hashable, Iterable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from huiqi.errors import InputError
 from huiqi.rules.facts import CHOICES
 
 _REASONS = {
@@ -65,9 +66,38 @@ def reason(error: dict[str, Any]) -> str:
         return f"不能超过 {ctx['max_length']} 项"
     if kind == "string_pattern_mismatch":
         return PATTERNS.get(str(ctx.get("pattern")), "格式不符")
-    if kind == "date_from_datetime_parsing" and "json" in str(error.get("msg", "")).lower():
-        return "应为日期（YYYY-MM-DD）"
+    if kind in ("date_parsing", "date_from_datetime_parsing") and isinstance(error.get("input"), str):
+        return date_reason(error["input"])
     return _REASONS.get(kind, error["msg"])
+
+
+_DAY_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def date_reason(text: str) -> str:
+    """Why ``text`` is not a date: a day the calendar lacks, said as such, or the wrong shape.
+
+    >>> date_reason("2026-02-30"), date_reason("2026/02/28")
+    ('2026-02-30 不是有效日期', '应为日期（YYYY-MM-DD）')
+    """
+    text = text.strip()
+    return f"{text} 不是有效日期" if _DAY_SHAPE.match(text) else "应为日期（YYYY-MM-DD）"
+
+
+def form_date(text: str, field: str) -> date:
+    """A date typed in a form (YYYY-MM-DD); InputError naming ``field`` when it is none.
+
+    >>> form_date(" 2026-02-28 ", "starts_on")
+    datetime.date(2026, 2, 28)
+    >>> form_date("2026-02-30", "starts_on")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: starts_on：2026-02-30 不是有效日期
+    """
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError([(field, date_reason(text))]) from None
 
 
 def _choices(error: dict[str, Any]) -> str:

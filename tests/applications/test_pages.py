@@ -84,11 +84,16 @@ async def test_a_matter_with_a_chinese_name_is_shown_with_its_type_date_and_ceil
 
 async def test_an_amount_is_a_plain_number_in_wan(browser, session, people) -> None:
     alice = browser(people.alice)
-    for typed in ("1e3", "-5", "Infinity"):
+    for typed in ("1e3", "Infinity"):
         refused = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
                                                               "amount": typed})
         assert refused.status_code == 422
         assert f'<a href="#f-amount">金额（万元）：「{typed}」不是数字：以万元为单位，只写数字和小数点' in refused.text
+    for typed in ("-5", "0"):
+        refused = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
+                                                              "amount": typed})
+        assert refused.status_code == 422 and '<a href="#f-amount">金额（万元）：金额应大于 0 万元' in refused.text
+        assert "（元，整数）" not in refused.text, "the form is in 万元"
     assert (await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
                                                         "amount": "1,000"})).status_code == 303
 
@@ -126,6 +131,8 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, peopl
     assert over.status_code == 409 and "超过上限 100 万元" in over.text
     amount = await alice.post(f"{url}/amount", data={"amount": "1.23456"})
     assert amount.status_code == 422 and "最多四位小数" in amount.text and 'value="1.23456"' in amount.text
+    zero = await alice.post(f"{url}/amount", data={"amount": "0"})
+    assert zero.status_code == 422 and "金额应大于 0 万元" in zero.text and "（元，整数）" not in zero.text
     assert (await alice.post(f"{url}/amount", data={"amount": "100"})).status_code == 303
     assert (await alice.post(f"{url}/submit")).status_code == 303
 

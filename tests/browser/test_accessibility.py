@@ -57,6 +57,7 @@ def test_a_refused_form_focuses_its_error_summary_whose_links_reach_the_fields(p
     page.goto("/account/password")
     page.get_by_label("当前密码").fill("wrong password")
     page.get_by_label("新密码（至少 10 个字符，不能是常见密码）").fill("short")
+    page.get_by_label("确认新密码").fill("short")
     page.evaluate("document.querySelectorAll('input[minlength]').forEach(i => i.removeAttribute('minlength'))")
     page.get_by_role("button", name="修改密码").click()
     page.wait_for_load_state("networkidle")

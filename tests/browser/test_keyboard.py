@@ -2,7 +2,7 @@
 Tab, Shift+Tab, Space, Enter, the arrow keys and typing (and Backspace) in text fields; focus is visible at
 every stop."""
 
-from tests.browser.conftest import PASSWORD, at_application, settled, shoot
+from tests.browser.conftest import PASSWORD, at_application, settled, shoot, sign_in
 
 MOST_TABS = 300  # more stops than any page here has: a control never reached is a failure, not a hang
 
@@ -138,3 +138,24 @@ def test_sign_in_and_apply_by_keyboard_alone(page) -> None:
     tab_to(page, "form[action$='/withdraw'] button")  # withdrawn again (确定撤回？ answered yes): the matter is
     page.keyboard.press("Enter")                       # left free, as the demo had it
     page.wait_for_selector("main :text('已撤回')")
+
+
+def test_the_first_tab_offers_a_skip_to_the_content_on_every_page(page) -> None:
+    """跳到正文 is the first stop, shown when it has the focus; Enter jumps past the navigation to <main>."""
+    for path, user in (("/", None), ("/calculator", None), ("/me", "ent-01")):
+        if user:
+            sign_in(page, user)
+        page.goto(path)
+        assert page.locator("a.skip-link").bounding_box()["x"] < 0, "out of sight until the keyboard reaches it"
+        page.keyboard.press("Tab")
+        assert _focused(page, "a.skip-link") and page.inner_text("a.skip-link") == "跳到正文", path
+        box = page.locator("a.skip-link").bounding_box()
+        assert box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0, "visible when focused"
+        style, width = _outline(page).split()
+        assert style != "none" and float(width.removesuffix("px")) >= 2
+        shoot(page, "98-keyboard-skip-link")
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main" and _focused(page, "main#main"), path
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)"), \
+            f"{path}: the next stop is in the content, not the navigation"

@@ -66,10 +66,24 @@ def test_an_email_subscription_needs_smtp_and_its_confirmation(session, people, 
 @pytest.mark.anyio
 async def test_the_pages(browser, session, people) -> None:
     alice = browser(people.alice)
-    done = await alice.post("/subscriptions", data={"topic": "measure", "value": "ln-2022-35/3"})
+    form = (await alice.get("/messages")).text
+    offered = form[form.index('<select id="f-measure" name="measure">'):]
+    offered = offered[:offered.index("</select>")]
+    assert '<option value="ln-2022-35/3">辽政办〔2022〕35号 措施3 ' in offered, "a Chinese label, the key as value"
+    assert "<datalist" not in form
+    done = await alice.post("/subscriptions", data={"topic": "measure", "measure": "ln-2022-35/3"})
     assert done.status_code == 303
     page = (await alice.get("/messages")).text
     assert "某条措施的批次与公示" in page and "措施3" in page
+    unchosen = await alice.post("/subscriptions", data={"topic": "measure", "measure": "", "value": "6513"})
+    assert unchosen.status_code == 422 and '<a href="#f-measure">措施：请选择一条措施' in unchosen.text
+    assert '<option value="measure" selected>' in unchosen.text, "the topic chosen stays chosen"
+    unknown = await alice.post("/subscriptions", data={"topic": "industry", "value": "9999"})
+    assert unknown.status_code == 422 and "9999 不是 GB/T 4754-2017 的行业小类代码" in unknown.text
+    assert '<option value="industry" selected>' in unknown.text and 'name="value" maxlength="60" value="9999"' in \
+        unknown.text, "what was typed stays"
+    again = await alice.post("/subscriptions", data={"topic": "measure", "measure": "ln-2022-35/3"})
+    assert again.status_code == 409 and '<option value="ln-2022-35/3" selected>' in again.text
     anyone = browser(None)
     refused = await anyone.post("/subscribe", data={"email": "x", "topic": "rounds"})
     assert refused.status_code in (409, 422) and "订阅" in refused.text
@@ -81,8 +95,12 @@ def test_region_and_industry_subscriptions_hear_of_rounds(session, people) -> No
     subscriptions.subscribe(session, actor=people.bob, topic="industry", value="3411")  # not digital-economy core
     with pytest.raises(InputError):
         subscriptions.subscribe(session, actor=people.alice, topic="region", value="110101")  # Beijing
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as unknown:
         subscriptions.subscribe(session, actor=people.alice, topic="industry", value="9999")
+    assert unknown.value.problems == [("value", "9999 不是 GB/T 4754-2017 的行业小类代码")]
+    with pytest.raises(InputError) as shapeless:
+        subscriptions.subscribe(session, actor=people.alice, topic="industry", value="65")
+    assert shapeless.value.problems == [("value", "应为国民经济行业小类代码（4 位数字，如 6513）")]
     _open(session, people)
     assert [m for m in messages.inbox(session, actor=people.alice) if m.kind == "subscription.rounds"]
     assert not [m for m in messages.inbox(session, actor=people.bob) if m.kind == "subscription.rounds"]

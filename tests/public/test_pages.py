@@ -53,7 +53,10 @@ async def test_calculator_converts_wan_exactly_and_names_bad_fields(client) -> N
     assert "999.9999" in answer.text, "30% of 33,333,333 元 floored: 9,999,999 元"
     bad = await client.post("/calculator", data={**odd, "matters-0-investment": "1.23456"},
                             headers={"HX-Request": "true"})
-    assert bad.status_code == 422 and "事项1·投资额（元）：金额精确到元" in bad.text
+    assert bad.status_code == 422 and "事项1·投资额（万元）：金额精确到元" in bad.text, "the form's unit"
+    negative = await client.post("/calculator", data={**odd, "applicant-revenue": "-5"}, headers={"HX-Request": "true"})
+    assert negative.status_code == 422 and "申报单位·本年营业收入（万元）：金额不能为负数" in negative.text
+    assert "（元）" not in negative.text.split("本年营业收入")[1][:5]
 
 
 async def test_calculator_matter_types_are_checkboxes_in_three_groups(client) -> None:

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from huiqi import clock
+from huiqi.errors import InputError
 from huiqi.ratings import service as ratings
 from tests.dbtest import apply, step
 
@@ -23,3 +24,25 @@ async def test_answer_and_recheck_name_people_not_logins(browser, session, peopl
     concluded = page.split("复核结论：维持答复")[1].split("</p>")[0]
     assert people.admin.display_name in concluded and f"（{people.admin.username}）" not in concluded
     assert "措施3 培育中小企业" in page
+
+
+async def test_a_refused_rating_keeps_the_level_and_the_comment_typed(browser, session, people, tmp_path,
+                                                                     monkeypatch) -> None:
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    alice = browser(people.alice)
+    for level in ("", "0"):
+        refused = await alice.post(f"/applications/{app.id}/rating",
+                                   data={"level": level, "comment": "办理很慢，\n理由不清"})
+        assert refused.status_code == 422 and 'href="#f-评价"' in refused.text and 'id="f-评价"' in refused.text
+        assert 'maxlength="500">办理很慢，\n理由不清</textarea>' in refused.text, "the comment typed stays"
+    assert ratings.for_application(session, app.id) is None, "nothing was rated"
+
+    def refuse(session, **given):  # any refusal the service may give a rating with a level chosen
+        raise InputError([("意见", "请换一种说法")])
+
+    monkeypatch.setattr(ratings, "rate", refuse)
+    kept = await alice.post(f"/applications/{app.id}/rating", data={"level": "2", "comment": "太慢了"})
+    assert kept.status_code == 422 and "意见：请换一种说法" in kept.text
+    assert 'value="2" checked required> 不满意' in kept.text and kept.text.count(" checked required>") == 1
+    assert 'maxlength="500">太慢了</textarea>' in kept.text

@@ -40,6 +40,10 @@ def test_bad_rows_are_named_by_line_and_nothing_is_written(session, people) -> N
     assert fields == ["第 3 行·统一社会信用代码", "第 4 行·统一社会信用代码", "第 5 行·名称", "第 5 行·级别"]
     with pytest.raises(InputError, match="不认识的认定类别"):
         lists.check(session, _rows(), code="smart_manufacturing", level=None, published_on=date(2025, 6, 1))
+    with pytest.raises(InputError) as no_such_day:
+        lists.check(session, [["uscc", "name", "date"], [ALICE_USCC, "示例科技", "2025-02-30"]],
+                    code="single_champion", level=None, published_on=date(2025, 6, 1))
+    assert no_such_day.value.problems == [("第 2 行·认定日期", "2025-02-30 不是有效日期")]
     assert session.query(Matter).count() == before
 
 

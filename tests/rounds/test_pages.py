@@ -20,6 +20,10 @@ async def test_an_admin_opens_a_round_from_the_page_and_everyone_sees_it(browser
     admin = browser(people.admin)
     bad = await admin.post("/rounds", data=FORM | {"closes_on": "2025-09-01"})
     assert bad.status_code == 422 and "截止日期" in bad.text and rounds.listed(session) == []
+    no_such_day = await admin.post("/rounds", data=FORM | {"closes_on": "2026-02-30"})
+    assert no_such_day.status_code == 422 and "截止日期：2026-02-30 不是有效日期" in no_such_day.text
+    shapeless = await admin.post("/rounds", data=FORM | {"closes_on": "2026/2/28"})
+    assert shapeless.status_code == 422 and "截止日期：应为日期（YYYY-MM-DD）" in shapeless.text
     done = await admin.post("/rounds", data=FORM)
     assert done.status_code == 303, done.text
     found = rounds.listed(session)[0]

@@ -92,11 +92,23 @@ async def test_after_a_reset_the_pages_lead_to_the_password_form(browser, client
     form = await client.get("/account/password")
     assert form.status_code == 200 and "管理员已为您重置密码" in form.text
     token = form.text.split('name="csrf_token" value="')[1].split('"')[0]
+    assert 'id="f-confirm_password" name="confirm_password" type="password"' in form.text
     short = await client.post("/account/password", data={"current_password": "temporary 2026 pw",
-                                                         "new_password": "short", "csrf_token": token})
+                                                         "new_password": "short", "confirm_password": "short",
+                                                         "csrf_token": token})
     assert short.status_code == 422 and "新密码：密码至少 10 个字符" in short.text
+    before = people.bob.password_hash
+    typo = await client.post("/account/password", data={"current_password": "temporary 2026 pw",
+                                                        "new_password": "bob's own 2026 pw",
+                                                        "confirm_password": "bob's own 2026 pq", "csrf_token": token})
+    assert typo.status_code == 422 and '<a href="#f-confirm_password">确认新密码：两次输入的新密码不一致' in typo.text
+    blank = await client.post("/account/password", data={"current_password": "", "new_password": "bob's own 2026 pw",
+                                                         "confirm_password": "bob's own 2026 pw", "csrf_token": token})
+    assert blank.status_code == 422 and "当前密码：请填写当前密码" in blank.text and "当前密码不正确" not in blank.text
+    assert people.bob.password_hash == before and people.bob.must_change_password, "nothing changed"
     done = await client.post("/account/password", data={"current_password": "temporary 2026 pw",
-                                                        "new_password": "bob's own 2026 pw", "csrf_token": token})
+                                                        "new_password": "bob's own 2026 pw",
+                                                        "confirm_password": "bob's own 2026 pw", "csrf_token": token})
     assert done.status_code == 303 and done.headers["location"] == "/login"
     assert "密码已修改，请用新密码登录" in (await client.get("/login")).text
     assert not people.bob.must_change_password

@@ -135,7 +135,7 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
         round_id, _, number = form["measure"].partition("/")
         if not digits(number) or not 1 <= int(number) <= 999 or not digits(round_id) or len(round_id) > 9:
             raise InputError([("measure", "请选择一个开放中的批次和措施")])
-        amount = parse_wan(form["amount"] or "", "amount") if form["amount"] else None
+        amount = parse_wan(form["amount"] or "", "amount", above_zero=True) if form["amount"] else None
         if amount is None:
             raise InputError([("amount", "请填写申请金额（万元）")])
         with session.begin_nested():
@@ -213,7 +213,7 @@ def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor, a
     text = str(form.get("amount") or "").strip()
 
     def act() -> None:
-        amount = parse_wan(text, "amount") if text else None
+        amount = parse_wan(text, "amount", above_zero=True) if text else None
         if amount is None:
             raise InputError([("amount", "请填写申请金额（万元）")])
         service.change_amount(session, actor=actor, application_id=application_id, amount_requested=amount)

@@ -21,6 +21,7 @@ from huiqi.holidays import repository
 from huiqi.models import CalendarDay, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import date_reason
 from huiqi.web.uploads import csv_text
 
 KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上班": "workday", "调休上班": "workday"}
@@ -70,7 +71,7 @@ def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
         try:
             day = date.fromisoformat((fields.get("date") or "").strip())
         except ValueError:
-            problems.append((f"{where}·日期", "应为日期（YYYY-MM-DD）"))
+            problems.append((f"{where}·日期", date_reason(fields.get("date") or "")))
             continue
         kind = KINDS.get((fields.get("kind") or "").strip())
         name = (fields.get("name") or "").strip()

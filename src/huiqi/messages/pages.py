@@ -7,6 +7,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi.catalogue import service as catalogue
+from huiqi.errors import InputError
 from huiqi.labels import measure_label
 from huiqi.messages import service, subscriptions
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
@@ -23,23 +24,35 @@ def _measures(session) -> list[tuple[str, str]]:
 
 @router.get("/messages", response_class=HTMLResponse)
 def centre(request: Request, who: CallerDep, actor: Actor, session: Db, status_code: int = 200,
-           problems: list | None = None) -> Response:
+           problems: list | None = None, values: dict[str, str] | None = None) -> Response:
     return page(request, "messages/index.html", who, status_code=status_code,
                 messages=service.inbox(session, actor=actor), subscriptions=subscriptions.mine(session, actor=actor),
                 topics=subscriptions.TOPICS, measures=_measures(session) if actor.role == "enterprise" else [],
-                described=subscriptions.described, problems=problems or [])
+                described=subscriptions.described, problems=problems or [], values=values or {})
 
 
 @router.post("/subscriptions", response_model=None)
 def subscribe(request: Request, who: CallerDep, actor: Actor, session: Db,
               topic: Annotated[str, Form(max_length=20)] = "",
+              measure: Annotated[str, Form(max_length=60)] = "",
               value: Annotated[str, Form(max_length=60)] = "") -> Response:
+    """Subscribe to a topic; a measure is chosen from its list (``measure``), a region or industry typed (``value``)."""
+
+    def act() -> None:
+        if topic != "measure":
+            subscriptions.subscribe(session, actor=actor, topic=topic, value=value or None)
+            return
+        try:
+            subscriptions.subscribe(session, actor=actor, topic=topic, value=measure or None)
+        except InputError as error:  # the measure is the list's choice, not the code field
+            raise InputError([("measure" if f == "value" else f, why) for f, why in error.problems]) from None
+
     def again(refusal: Refusal) -> Response:
         return centre(request, who, actor, session, status_code=refusal.status_code,
-                      problems=refusal.problems or [("", refusal.message)])
+                      problems=refusal.problems or [("", refusal.message)],
+                      values={"topic": topic, "measure": measure, "value": value})
 
-    return form_step(session, lambda: subscriptions.subscribe(session, actor=actor, topic=topic, value=value or None),
-                     done="/messages#subscriptions", again=again, said="已订阅，有新消息会在这里告诉您")
+    return form_step(session, act, done="/messages#subscriptions", again=again, said="已订阅，有新消息会在这里告诉您")
 
 
 @router.post("/subscriptions/{subscription_id}/end", response_model=None)

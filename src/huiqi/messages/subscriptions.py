@@ -45,8 +45,8 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
             raise InputError([("value", "请选择一条措施")])
         if topic == "region" and not (value and divisions.in_liaoning(value)):
             raise InputError([("value", "请填写辽宁省内的地区代码（如 210100）")])
-        if topic == "industry" and not (value and re.fullmatch(r"[0-9]{4}", value) and industries.is_class(value)):
-            raise InputError([("value", "请填写国民经济行业小类代码（4 位，如 6513）")])
+        if topic == "industry" and (problem := industries.class_problem(value or "")):
+            raise InputError([("value", problem)])
     else:
         value = None
     found = session.scalar(select(Subscription).where(Subscription.user_id == actor.id, Subscription.topic == topic,

@@ -12,7 +12,7 @@ from huiqi.errors import InputError
 from huiqi.money import parse_wan
 from huiqi.reference.divisions import chosen_region
 from huiqi.rules.expr import values_named
-from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS
+from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS, Fact
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import GROUPS, CodeInfo, Policy
 
@@ -110,17 +110,22 @@ def matter_from_form(form: FormData, i: int, path: str, codes: dict[str, CodeInf
 
 
 def field_label(path: str) -> str:
-    """``matters[0].investment`` -> 事项1·投资额（元）; ``applicant.uscc`` -> 申报单位·统一社会信用代码."""
+    """``matters[0].investment`` -> 事项1·投资额（万元）; ``applicant.uscc`` -> 申报单位·统一社会信用代码."""
     match = re.match(r"^matters\[(\d+)\](?:\.(\w+))?", path)
     if match:
         fact = FACTS.get(match.group(2) or "")
-        return f"事项{int(match.group(1)) + 1}" + (f"·{fact.label}" if fact else "")
+        return f"事项{int(match.group(1)) + 1}" + (f"·{_label(fact)}" if fact else "")
     if path == "applicant.region":
         return "申报单位·注册地"
     if path.startswith("applicant."):
         fact = FACTS.get(path.split(".", 1)[1])
-        return f"申报单位·{fact.label}" if fact else path
+        return f"申报单位·{_label(fact)}" if fact else path
     return {"as_of": "判断日期", "matters": "事项"}.get(path, path)
+
+
+def _label(fact: Fact) -> str:
+    """A fact's label as the form shows it: money is typed in 万元 though the rules keep yuan."""
+    return fact.label.replace("（元）", "（万元）") if fact.name in MONEY_FIELDS else fact.label
 
 
 def choices(name: str) -> dict[str, str]:

@@ -21,12 +21,13 @@ from huiqi.web.steps import Refusal, form_step
 router = APIRouter(include_in_schema=False)
 
 
-def _back(request: Request, who: CallerDep, session: Db, actor, application_id: int):
+def _back(request: Request, who: CallerDep, session: Db, actor, application_id: int, typed: dict[str, str]):
+    """The application's page again with the refusal, and what was typed kept in its form."""
     from huiqi.applications.pages import _detail
 
     def again(refusal: Refusal) -> Response:
         return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
-                       problems=refusal.problems or [("", refusal.message)])
+                       problems=refusal.problems or [("", refusal.message)], typed=typed)
     return again
 
 
@@ -40,7 +41,8 @@ def rate(request: Request, who: CallerDep, actor: Actor, session: Db, applicatio
         return service.rate(session, actor=actor, application_id=application_id, level=int(level), comment=comment)
 
     return form_step(session, act, done=f"/applications/{application_id}#rating",
-                     again=_back(request, who, session, actor, application_id), said="感谢您的评价")
+                     again=_back(request, who, session, actor, application_id, {"level": level, "comment": comment}),
+                     said="感谢您的评价")
 
 
 @router.post("/ratings/{rating_id}/recheck", response_model=None)
@@ -50,7 +52,8 @@ def recheck(request: Request, who: CallerDep, actor: Actor, session: Db, rating_
     application_id = rated.application_id if rated is not None and rated.uscc == actor.uscc else 0
     return form_step(session, lambda: service.ask_recheck(session, actor=actor, rating_id=rating_id, reason=reason),
                      done=f"/applications/{application_id}#rating",
-                     again=_back(request, who, session, actor, application_id), said="已申请复核，管理员将作出结论")
+                     again=_back(request, who, session, actor, application_id, {"reason": reason}),
+                     said="已申请复核，管理员将作出结论")
 
 
 def _rectifications(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200,

@@ -2,7 +2,6 @@
 was imported, withdraw one with a reason."""
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from huiqi.simulate.jobs import Sessions
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -49,10 +49,7 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
     values = {"code": code, "level": level, "document": document, "published_on": published_on}
 
     def act():
-        try:
-            day = date.fromisoformat(published_on)
-        except ValueError:
-            raise InputError([("发布日期", "应为日期（YYYY-MM-DD）")]) from None
+        day = form_date(published_on, "发布日期")
         if file is None or not file.filename:
             raise InputError([("文件", "请选择名单文件（CSV 或 Excel）")])
         suffix = Path(file.filename).suffix.lower()

@@ -27,6 +27,7 @@ from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import date_reason
 from huiqi.web.excel import sent_table
 from huiqi.web.uploads import csv_text
 
@@ -128,7 +129,7 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
             try:
                 on = date.fromisoformat(cells["date"][:10])
             except ValueError:
-                problems.append((f"{where}·认定日期", "应为日期（YYYY-MM-DD）"))
+                problems.append((f"{where}·认定日期", date_reason(cells["date"][:10])))
         found.append(Row(line, uscc, name, code, row_level, on))
     if problems:
         raise InputError(problems)

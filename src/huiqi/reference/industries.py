@@ -40,6 +40,20 @@ def is_class(code: str) -> bool:
     return row is not None and row["level"] == "class"
 
 
+def class_problem(code: str) -> str | None:
+    """Why ``code`` is not a GB/T 4754-2017 class (小类), or None when it is: four digits the standard lacks are
+    named as such; anything else is told the shape.
+
+    >>> class_problem("6513") is None, class_problem("9999"), class_problem("651")
+    (True, '9999 不是 GB/T 4754-2017 的行业小类代码', '应为国民经济行业小类代码（4 位数字，如 6513）')
+    """
+    if is_class(code):
+        return None
+    if len(code) == 4 and code.isascii() and code.isdigit():
+        return f"{code} 不是 GB/T 4754-2017 的行业小类代码"
+    return "应为国民经济行业小类代码（4 位数字，如 6513）"
+
+
 def is_numeric_code(code: str) -> bool:
     """Whether ``code`` is a GB/T division, group or class (2-4 digits) in the standard."""
     return code.isdigit() and code in industries()

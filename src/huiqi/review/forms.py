@@ -5,8 +5,8 @@ from datetime import date
 from typing import Any
 
 from huiqi.errors import InputError
-from huiqi.money import MAX_YUAN, parse_wan
-from huiqi.validation import digits
+from huiqi.money import parse_wan
+from huiqi.validation import digits, form_date
 from huiqi.workflow.runner import MAX_REASONS
 from huiqi.workflow.states import Action
 
@@ -19,12 +19,7 @@ def yuan_of_wan(text: str | None, field: str = "amount") -> int:
     """
     if not (text or "").strip():
         raise InputError([(field, "请填写金额（万元），如 80 或 12.5")])
-    yuan = parse_wan(text, field)
-    if yuan < 0:
-        raise InputError([(field, "金额应为不小于 0 的数（万元）")])
-    if yuan > MAX_YUAN:
-        raise InputError([(field, "金额过大")])
-    return yuan
+    return parse_wan(text, field)
 
 
 def day_of(text: str | None, field: str, default: date | None = None) -> date:
@@ -33,10 +28,7 @@ def day_of(text: str | None, field: str, default: date | None = None) -> date:
         if default is not None:
             return default
         raise InputError([(field, "请填写日期")])
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError([(field, "应为日期（YYYY-MM-DD）")]) from None
+    return form_date(text, field)
 
 
 

@@ -1,7 +1,7 @@
 """The rounds page: open rounds with their deadlines, measures, materials and 办事指南 for everyone; a form to
 open one for admins and lead departments, and a button to close it early."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -14,7 +14,7 @@ from huiqi.labels import measure_label
 from huiqi.money import parse_wan
 from huiqi.rounds import service
 from huiqi.users.roles import Role
-from huiqi.validation import digits
+from huiqi.validation import digits, form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -55,13 +55,6 @@ def rounds_xlsx(session: Db) -> Response:
     return download(Table("申报批次", header, rows, money={"本年度预算"}), "申报批次.xlsx")
 
 
-def _date(field: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError([(field, "应为日期（YYYY-MM-DD）")]) from None
-
-
 def _int(field: str, text: str, default: int) -> int:
     text = text.strip()
     if not text:
@@ -96,7 +89,7 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             measures.append(service.MeasureIn(int(text), budget, expert, materials, mode))
         return service.open_round(
             session, actor=actor, policy_id=values["policy"], title=values["title"],
-            opens_on=_date("开始日期", values["opens_on"]), closes_on=_date("截止日期", values["closes_on"]),
+            opens_on=form_date(values["opens_on"], "开始日期"), closes_on=form_date(values["closes_on"], "截止日期"),
             correction_days=_int("补正期限", values["correction_days"], 10),
             announcement_days=_int("公示期", values["announcement_days"], 5),
             guide=values["guide"], contact=values["contact"], measures=measures)
@@ -126,8 +119,8 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
            extend_to: Annotated[str, Form(max_length=10)] = "", seen: Annotated[str, Form(max_length=10)] = "",
            reason: Annotated[str, Form(max_length=200)] = "") -> Response:
     def act():
-        return service.extend(session, actor=actor, round_id=round_id, closes_on=_date("新截止日期", extend_to),
-                              seen=_date("原截止日期", seen), reason=reason)
+        return service.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
+                              seen=form_date(seen, "原截止日期"), reason=reason)
 
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, extending=round_id,

@@ -83,8 +83,9 @@ def _region(value: str) -> str:
 
 
 def _industry(value: str) -> str:
-    if not industries.is_class(value):
-        raise ValueError(f"{value!r} 不是 GB/T 4754-2017 的四位小类代码")
+    problem = industries.class_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

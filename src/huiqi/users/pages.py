@@ -121,16 +121,24 @@ def password_form(request: Request, who: CallerDep, actor: Actor) -> HTMLRespons
 @router.post("/account/password", response_model=None)
 def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
                     current_password: Annotated[str, Form(max_length=200)] = "",
-                    new_password: Annotated[str, Form(max_length=200)] = "") -> Response:
-    """The user's own new password; every session ends, so they sign in again with it."""
+                    new_password: Annotated[str, Form(max_length=200)] = "",
+                    confirm_password: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """The user's own new password, typed twice (a typo would lock them out); every session ends, so they sign in
+    again with it."""
+
+    def act() -> None:
+        problems = [("current_password", "请填写当前密码")] if not current_password else []
+        if new_password != confirm_password:
+            problems.append(("confirm_password", "两次输入的新密码不一致"))
+        if problems:
+            raise InputError(problems)
+        service.change_own_password(session, actor=actor, current=current_password, new=new_password)
 
     def again(refusal: Refusal) -> Response:
         return page(request, "account/password.html", who, status_code=refusal.status_code,
                     must=actor.must_change_password, problems=_shown(refusal))
 
-    answer = form_step(session, lambda: service.change_own_password(session, actor=actor, current=current_password,
-                                                                     new=new_password),
-                       done="/login", again=again, said="密码已修改，请用新密码登录")
+    answer = form_step(session, act, done="/login", again=again, said="密码已修改，请用新密码登录")
     if answer.status_code == 303:
         answer.delete_cookie(SESSION_COOKIE, path="/")
     return answer
