@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,6 +61,14 @@ def writer(bind: Engine) -> Engine:
     runner locks the rows it changes (``SELECT … FOR UPDATE``) and readers never wait.
     """
     return bind.execution_options(**{WRITE: True})
+
+
+def one_at_a_time(session: Session, key: str) -> None:
+    """Hold the units of work that name ``key`` to one at a time until the transaction ends, for a check that reads
+    no row it could lock (counts, a row not yet written): on PostgreSQL an advisory lock on the key; on SQLite a
+    writing request already holds the file."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -127,3 +127,24 @@ def test_a_notice_saved_by_chinese_excel_is_read_and_one_in_no_known_encoding_is
     with pytest.raises(InputError) as caught:
         holidays.read_file(path)
     assert caught.value.problems == [("文件", "文件的编码无法识别：请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）")]
+
+
+def test_two_entries_of_one_year_at_once_leave_one_of_them_whole(own_database) -> None:
+    """The later replaces the earlier's year whole, as one after the other would. (On PostgreSQL the later's
+    deletion used to miss the earlier's days, and the year held both notices.)"""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import CalendarDay
+    from tests.dbtest import while_held
+
+    first = holidays.read_lines([["date", "kind", "name"], *map(list, notice_days(2027))])
+    later = holidays.read_lines([["date", "kind", "name"], *([f"{d[:-2]}{int(d[-2:]) + 1:02d}", k, n]
+                                                               for d, k, n in notice_days(2027))])
+    said = while_held(own_database, date(2026, 12, 1),
+                      lambda session: holidays.enter(session, actor=SYSTEM, entries=first, source="甲"),
+                      lambda session: holidays.enter(session, actor=SYSTEM, entries=later, source="乙"))
+    assert said == 201, said
+    with Session(own_database) as session:
+        kept = session.scalars(select(CalendarDay).where(CalendarDay.source.in_(["甲", "乙"]))).all()
+        assert sorted(d.day for d in kept) == sorted(e.day for e in later) and {d.source for d in kept} == {"乙"}

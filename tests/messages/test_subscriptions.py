@@ -128,3 +128,25 @@ async def test_the_page_names_the_place_and_the_industry(browser, people) -> Non
     assert "本地区适用的新政策和批次：沈阳市和平区（210102）" in page
     assert "本行业适用的新政策和批次：6513 应用软件开发" in page
     assert "ln-2022-35/3、210100" not in page, "no internal ids asked of an enterprise"
+
+
+def test_the_same_subscription_made_twice_at_once_is_made_once(own_database) -> None:
+    """Two tabs subscribe to the same thing at the same moment: the later is told it is already subscribed. (On
+    PostgreSQL both used to find none and write one each.)"""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import Subscription, User
+    from tests.dbtest import make_people, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        make_people(session)
+
+    def subscribe(session) -> None:
+        alice = session.scalar(select(User).where(User.username == "alice"))
+        subscriptions.subscribe(session, actor=alice, topic="rounds")
+
+    said = while_held(own_database, date(2025, 7, 1), subscribe, subscribe)
+    assert said == "已经订阅过", said
+    with Session(own_database) as session:
+        assert session.scalar(select(func.count()).select_from(Subscription)) == 1

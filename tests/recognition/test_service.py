@@ -196,3 +196,23 @@ def test_a_list_in_force_is_not_imported_twice_until_it_is_withdrawn(session, pe
     lists.withdraw(session, actor=people.miit, list_id=first.list.id, reason="名单更正")
     again = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
     assert again.list.id != first.list.id and again.list.state == "active"
+
+
+def test_the_same_list_imported_twice_at_once_is_imported_once(own_database) -> None:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import RecognitionList
+    from tests.dbtest import make_people, make_records, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+
+    def imported(session) -> None:
+        _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
+
+    said = while_held(own_database, date(2025, 6, 30), imported, imported)
+    assert "仍然有效" in str(said), said
+    with Session(own_database) as session:
+        assert session.scalar(select(func.count()).select_from(RecognitionList)) == 1

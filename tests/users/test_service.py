@@ -56,3 +56,33 @@ def test_a_role_change_is_audited_with_before_and_after(session, people) -> None
     events = audit.history(session, entity="user", entity_id=people.dalian.id)
     assert events[-1].action == "user.role" and events[-1].actor == "admin"
     assert events[-1].before["region"] == "210200" and events[-1].after["region"] == "210300"
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one_admin(own_database) -> None:
+    """The later finds itself disabled and is refused (409). (On PostgreSQL each used to pass as active, and the
+    province was left with no admin to enable either.)"""
+    from datetime import date
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import User
+    from huiqi.users.scope import SYSTEM
+    from tests.dbtest import make_people, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        make_people(session)
+        users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                          password=PASSWORD)
+
+    def disable(who: str, whom: str):
+        def act(session) -> None:
+            actor = session.scalar(select(User).where(User.username == who))
+            users.set_active(session, actor=actor, username=whom, active=False)
+        return act
+
+    said = while_held(own_database, date(2025, 7, 1), disable("admin", "admin2"), disable("admin2", "admin"))
+    assert "刚被停用" in str(said), said
+    with Session(own_database) as session:
+        active = {u.username: u.active for u in session.scalars(select(User).where(User.role == "admin"))}
+        assert active == {"admin": True, "admin2": False}

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from huiqi.models import ApiToken, LoginAttempt, User, WebSession
@@ -55,13 +55,6 @@ def last_success(session: Session, *, username: str, address: str) -> datetime |
     """When this name last signed in from this address (earlier failures no longer count)."""
     return session.scalar(select(func.max(LoginAttempt.at)).where(
         LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.success.is_(True)))
-
-
-def one_at_a_time(session: Session, address: str) -> None:
-    """Hold the sign-ins from ``address`` to one at a time until the transaction ends, so each counts the failures
-    of those before it (PostgreSQL: an advisory lock on the address; SQLite: a writing request holds the file)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"login:{address}"})
 
 
 def failures(session: Session, *, since: datetime, username: str | None = None,

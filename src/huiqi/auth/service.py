@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from huiqi.audit import service as audit
 from huiqi.auth import repository
 from huiqi.config import get_settings
-from huiqi.db import utcnow
+from huiqi.db import one_at_a_time, utcnow
 from huiqi.errors import HuiqiError, NotAuthenticated, NotFound
 from huiqi.models import ApiToken, LoginAttempt, User, WebSession
 from huiqi.users import service as users
@@ -64,7 +64,7 @@ def digest(token: str) -> str:
 def sign_in(session: Session, *, username: str, password: str, address: str, now: datetime | None = None) -> SignedIn:
     """A new session for the user, unless the name or the address has failed too often lately."""
     settings, now = get_settings(), now or utcnow()
-    repository.one_at_a_time(session, address)  # parallel guesses would all count the same failures
+    one_at_a_time(session, f"login:{address}")  # parallel guesses would all count the same failures
     since = now - timedelta(minutes=settings.login_window_minutes)
     since = max(since, repository.last_success(session, username=username, address=address) or since)
     wait = max(_wait(*repository.failures(session, since=since, username=username, address=address), now=now,

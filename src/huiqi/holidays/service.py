@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.announcements.calendar import NAMES, Calendar, package_calendar
 from huiqi.audit import service as audit
+from huiqi.db import one_at_a_time
 from huiqi.errors import InputError
 from huiqi.holidays import repository
 from huiqi.models import CalendarDay, User
@@ -127,6 +128,7 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
     source = source.strip()
     if not source or len(source) > 200 or any(ord(c) < 32 for c in source):
         raise InputError([("source", "请填写通知的文号或标题（不超过 200 个字），如 国办发明电〔2026〕7号")])
+    one_at_a_time(session, "calendar")  # two entries at once: the later replaces the earlier's years whole
     years = {e.day.year for e in entries}
     covered = calendar_of(session).years | years
     gap = next((y for y in range(min(covered), max(covered)) if y not in covered), None)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
 from huiqi.config import get_settings
-from huiqi.db import utcnow
+from huiqi.db import one_at_a_time, utcnow
 from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.labels import industry_label, place_label
 from huiqi.messages.service import notify
@@ -49,6 +49,7 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
             raise InputError([("value", problem)])
     else:
         value = None
+    one_at_a_time(session, f"subscribe:{actor.id}")  # two tabs at once: the later finds the earlier's
     found = session.scalar(select(Subscription).where(Subscription.user_id == actor.id, Subscription.topic == topic,
                                                       Subscription.value.is_(value) if value is None
                                                       else Subscription.value == value))

@@ -19,7 +19,7 @@ from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
-from huiqi.db import utcnow
+from huiqi.db import one_at_a_time, utcnow
 from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.models import Applicant, ApplicantProfile, Matter, RecognitionList, User
 from huiqi.offers import service as offers
@@ -180,7 +180,9 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
 
 
 def _refuse_twice(session: Session, *, code: str, level: str | None, document: str) -> None:
-    """The same list (code, level and document) is imported once while in force: withdraw it to import it again."""
+    """The same list (code, level and document) is imported once while in force: withdraw it to import it again.
+    Two imports of it at once take turns, so the later sees the earlier."""
+    one_at_a_time(session, f"list:{code}:{level}:{document}")
     same = select(RecognitionList).where(RecognitionList.code == code, RecognitionList.document == document,
                                          RecognitionList.state == "active")
     same = same.where(RecognitionList.level.is_(None) if level is None else RecognitionList.level == level)

@@ -3,6 +3,7 @@
 from typing import TypeVar
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi.audit import service as audit
@@ -75,6 +76,19 @@ def _existing(session: Session, username: str) -> User:
     return user
 
 
+def _managed(session: Session, actor: User, username: str) -> User:
+    """The user an admin changes, locked with the admin's own row (in id order) and both read afresh: two admins
+    disabling each other at once end with one of them, never both, and an admin disabled meanwhile acts no more."""
+    user = _existing(session, username)
+    ids = sorted({user.id, actor.id})
+    rows = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)
+                                             .with_for_update().execution_options(populate_existing=True))}
+    me = rows.get(actor.id)
+    if me is None or not me.active or me.role != Role.ADMIN:
+        raise Conflict("您的账号刚被停用或变更了角色，不能再办理；请刷新页面")
+    return rows[user.id]
+
+
 def authenticate(session: Session, *, username: str, password: str) -> User:
     """The active user with this name and password; one message for every failure."""
     user = repository.by_username(session, username)
@@ -89,7 +103,7 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
                 region: str | None = None, department: str | None = None) -> User:
     """Give a user another role (and binding); before and after go to the audit trail."""
     require_role(actor, Role.ADMIN, doing="变更用户角色")
-    user = _existing(session, username)
+    user = _managed(session, actor, username)
     spec = _validated({"username": user.username, "display_name": user.display_name, "role": role,
                        "uscc": uscc, "region": region, "department": department}, UserBinding)
     before = _shown(user)
@@ -113,7 +127,7 @@ def set_active(session: Session, *, actor: User, username: str, active: bool) ->
     """Disable (or re-enable) an account; its sessions and tokens stop working at once, since both
     are checked against ``active`` on every request. An admin cannot lock themself out."""
     require_role(actor, Role.ADMIN, doing="停用或启用用户")
-    user = _existing(session, username)
+    user = _managed(session, actor, username)
     if not active and user.username == actor.username:
         raise Conflict("不能停用自己的账号：请由另一位管理员操作")
     if user.active == active:
