@@ -60,7 +60,19 @@ def _linked(text: str) -> list[str]:
     return fields
 
 
-async def test_more_forms_link_each_error_to_its_field(browser, session, people) -> None:
+@pytest.fixture
+def mail_on(monkeypatch):
+    """A mail server configured (none is reached): the e-mail subscription form is shown where mail goes out."""
+    from huiqi.config import get_settings
+
+    monkeypatch.setenv("HUIQI_SMTP_HOST", "127.0.0.1")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("HUIQI_SMTP_HOST")
+    get_settings.cache_clear()
+
+
+async def test_more_forms_link_each_error_to_its_field(browser, session, people, mail_on) -> None:
     finance, alice, anyone = browser(people.finance), browser(people.alice), browser(None)
     budget = await finance.post("/budgets", data={"year": "2025", "measure": "ln-2022-35/3", "amount": "1e3"})
     assert budget.status_code == 422

@@ -112,12 +112,13 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _site() -> dict[str, str]:
-    """Who runs the site and how to reach them (settings, shown in every page's footer)."""
+def _site() -> dict[str, Any]:
+    """Who runs the site and how to reach them, and whether it sends e-mail (settings, shown in every page's
+    footer: the e-mail subscription is offered only where mail goes out)."""
     from huiqi.config import get_settings
 
     settings = get_settings()
-    return {"organizer": settings.organizer, "contact": settings.contact}
+    return {"organizer": settings.organizer, "contact": settings.contact, "mail": bool(settings.smtp_host)}
 
 
 def _secure() -> bool:
