@@ -9,7 +9,7 @@ MAX_YUAN = 10**15  # 一千万亿元: far above any real figure, keeps integer a
 
 _UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 _PLAIN = re.compile(r"^\d+(\.\d+)?$", re.ASCII)  # what a person types in 万元: digits, one decimal point
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")  # typed with a Chinese input method
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")  # typed with a Chinese input method
 _MINUS = ("-", "－", "−")  # ASCII, full-width and the minus sign: a negative number, whichever was typed
 _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)\s*$")
 
@@ -110,7 +110,7 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     ...
     huiqi.errors.InputError: amount：金额应大于 0 万元
     """
-    plain = text.translate(_FULL_WIDTH).replace(",", "").strip()
+    plain = text.translate(FULL_WIDTH).replace(",", "").strip()
     negative = plain[:1] in _MINUS and _PLAIN.match(plain[1:].strip()) is not None
     if negative or (above_zero and _PLAIN.match(plain) and Decimal(plain) == 0):
         raise InputError([(field, "金额应大于 0 万元" if above_zero else "金额不能为负数")])

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from huiqi.errors import InputError
-from huiqi.money import parse_wan
+from huiqi.money import FULL_WIDTH, parse_wan
 from huiqi.validation import digits, form_date
 from huiqi.workflow.runner import MAX_REASONS
 from huiqi.workflow.states import Action
@@ -34,12 +34,15 @@ def day_of(text: str | None, field: str, default: date | None = None) -> date:
 
 
 def whole_number(text: str | None, field: str, low: int, high: int) -> int | None:
-    """A whole number typed in a form, within [low, high]; blank gives None.
+    """A whole number typed in a form, within [low, high]; blank gives None; full-width digits, as a Chinese input
+    method types them, read as digits (as amounts are).
 
     >>> whole_number(" 88 ", "score", 0, 100), whole_number("", "score", 0, 100)
     (88, None)
+    >>> whole_number("１００", "score", 0, 100)
+    100
     """
-    text = (text or "").strip()
+    text = (text or "").translate(FULL_WIDTH).strip()
     if not text:
         return None
     if not digits(text) or not low <= int(text) <= high:
