@@ -89,3 +89,34 @@ async def test_a_budget_is_cited_by_the_policys_number(browser, session, people)
     got = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "budget"})
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
     assert "2025年度措施3（辽政办〔2022〕35号）预算" in rows[2][3] and "ln-2022-35" not in rows[2][3]
+
+
+async def test_the_trail_is_filtered_by_who_and_by_day(browser, session, people) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from huiqi.models import AuditEvent
+
+    users.change_role(session, actor=people.admin, username="dalian", role="finance")
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=1_000_000)
+    auditor = browser(people.auditor)
+    by_name = await auditor.get("/audit", params={"who": "管理员"})  # part of a display name
+    assert "变更角色" in by_name.text and "设定预算" not in by_name.text and 'value="管理员"' in by_name.text
+    by_login = await auditor.get("/audit", params={"who": "finance"})
+    assert "设定预算" in by_login.text and "变更角色" not in by_login.text
+    assert 'href="/audit/events.xlsx?who=finance"' in by_login.text
+    # the day is the Beijing day of the moment it was recorded (the trail keeps UTC)
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "budget.set")).one()
+    day = (event.at + timedelta(hours=8)).date()
+    inside = await auditor.get("/audit", params={"who": "finance", "since": str(day), "until": str(day)})
+    assert "设定预算" in inside.text
+    before = await auditor.get("/audit", params={"who": "finance", "until": str(day - timedelta(days=1))})
+    assert "设定预算" not in before.text and "共 0 条" in before.text
+    sheet = await auditor.get("/audit/events.xlsx", params={"who": "finance", "since": str(day)})
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert [r[-1] for r in rows[2:]] == ["budget.set"]
+    backwards = await auditor.get("/audit", params={"since": str(day), "until": str(day - timedelta(days=1))})
+    assert backwards.status_code == 422 and "早于起始日期" in backwards.text
+    shapeless = await auditor.get("/audit", params={"since": "2026-02-30"})
+    assert shapeless.status_code == 422 and "起始日期：2026-02-30 不是有效日期" in shapeless.text

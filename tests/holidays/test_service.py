@@ -148,3 +148,24 @@ def test_two_entries_of_one_year_at_once_leave_one_of_them_whole(own_database) -
     with Session(own_database) as session:
         kept = session.scalars(select(CalendarDay).where(CalendarDay.source.in_(["甲", "乙"]))).all()
         assert sorted(d.day for d in kept) == sorted(e.day for e in later) and {d.source for d in kept} == {"乙"}
+
+
+def test_a_notice_s_day_in_the_year_before_is_added_to_that_year_not_a_replacement(session) -> None:
+    """Some notices start 元旦 on 12-31 of the year before (the 2023 one did): that day is added to the year before,
+    whose other days stay as they were; a day two years off is not the notice's."""
+    last = package_calendar().last_day.year  # the package's last year: its days must stay
+    eve = date(last, 12, 31)
+    before = holidays.calendar_of(session)
+    assert eve.weekday() < 5 and before.is_working_day(eve), "the test needs a weekday"
+    lines = [["date", "kind", "name"], [eve.isoformat(), "holiday", "元旦"], *map(list, notice_days(last + 1))]
+    assert holidays.enter(session, actor=SYSTEM, entries=holidays.read_lines(lines), source="测试用通知（非真实）") \
+        == [last, last + 1]
+    after = holidays.calendar_of(session)
+    assert not after.is_working_day(eve) and last + 1 in after.years
+    assert after.holidays - {eve} >= {d for d in before.holidays if d.year == last}, "the year before is kept"
+    days, source = holidays.year(session, last)
+    assert any(d.day == eve and d.name == "元旦" for d in days) and len(days) > 10 and "跨年" in (source or "")
+    with pytest.raises(InputError) as far:
+        holidays.read_lines([["date", "kind", "name"], [f"{last - 1}-12-31", "holiday", "元旦"],
+                             *map(list, notice_days(last + 1))])
+    assert far.value.problems[0][1].startswith(f"{last - 1} 年的日期不属于 {last + 1} 年的通知")

@@ -135,3 +135,25 @@ def test_the_usual_expression_matches_what_writers_write() -> None:
     assert len(workbook.CELL.findall(b"<c/><c>x</c><c\tr='A1'/><x:c r='B1'/><col/><cfRule/>")) == 4
     # a reference past three letters or seven digits is not matched: its sheet is measured by the parser
     assert workbook.PLACED.findall(b'<c r="A12345678"/><c r="ABCD1"/>') == []
+
+
+def test_a_reference_in_lower_case_is_placed_where_a_reader_places_it(tmp_path: Path) -> None:
+    """A reader takes xfd16000 as XFD16000: measured so, it is refused rather than taken for column 1."""
+    sheets = {"applicants": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"/><c r="xfd16000"/></row>'
+                            "</sheetData></worksheet>"}
+    assert [(e.columns, e.rows) for e in workbook.sheets(raw(tmp_path / "lower.xlsx", sheets))] == [(16384, 16000)]
+
+
+def test_two_sheets_of_one_name_are_refused(tmp_path: Path) -> None:
+    """Excel allows none; a reader would read the first, the guard might measure the other."""
+    wide = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="CV1"/></row></sheetData></worksheet>'
+    small = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"/></row></sheetData></worksheet>'
+    path = tmp_path / "twice.xlsx"
+    raw(path, {"applicants": wide, "matters": small})
+    book = zipfile.ZipFile(path).read("xl/workbook.xml").replace(b'name="matters"', b'name="Applicants"')
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "renamed.xlsx", "w") as target:
+        for item in source.infolist():
+            target.writestr(item, book if item.filename == "xl/workbook.xml" else source.read(item))
+    with pytest.raises(InputError) as caught:
+        workbook.check(tmp_path / "renamed.xlsx", ("applicants", "matters"))
+    assert caught.value.problems == [("POPULATION", "工作簿中有两张名为 Applicants 的工作表，请删去或改名其中一张")]

@@ -2,7 +2,9 @@
 events), the latest events, a filter by record, and the listed events as Excel."""
 
 import json
+from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -30,23 +32,39 @@ def change(event: EventRead) -> str:
     return f"{text(event.before)} → {text(event.after)}" if event.before is not None else text(event.after)
 
 
+Person = Annotated[PlainText | None, Query(max_length=64)]
+Day = Annotated[date | None, Query()]
+
+
+def _query(entity: str | None, entity_id: str | None, person: str | None, since: date | None,
+           until: date | None) -> str:
+    """The filters as a query string, for the pages' links and the export."""
+    kept = {"entity": entity, "entity_id": entity_id, "who": person, "since": since, "until": until}
+    return urlencode({k: str(v) for k, v in kept.items() if v})
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, entity: Entity = None,
-               entity_id: EntityId = None, page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1
-               ) -> HTMLResponse:
+               entity_id: EntityId = None, person: Annotated[PlainText | None, Query(alias="who", max_length=64)]
+               = None, since: Day = None, until: Day = None,
+               page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
     result = service.check(session, actor=actor)
     events, total = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id or None,
-                                   offset=(page_no - 1) * SIZE, limit=SIZE)
+                                   who=person, since=since, until=until, offset=(page_no - 1) * SIZE, limit=SIZE)
     kinds = {k: ENTITIES.get(k, k) for k in service.entities(session, actor=actor)}
     return page(request, "audit/index.html", who, result=result, events=events, total=total, page_no=page_no,
                 pages=max(1, -(-total // SIZE)), entity=entity or "", entity_id=entity_id or "", kinds=kinds,
+                person=person or "", since=since, until=until,
+                query=_query(entity, entity_id, person, since, until),
                 labels=ENTITIES, change=change, said=sentences(session, events))
 
 
 @router.get("/audit/events.xlsx")
-def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId = None) -> Response:
+def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId = None,
+           person: Annotated[PlainText | None, Query(alias="who", max_length=64)] = None, since: Day = None,
+           until: Day = None) -> Response:
     events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id or None,
-                               limit=EXPORT_LIMIT)
+                               who=person, since=since, until=until, limit=EXPORT_LIMIT)
     names = actors(session, events)
     policies = catalogue.numbers(session)
     said = [sentence(e, names, policies) for e in events]

@@ -1,6 +1,8 @@
 """SQL of the audit trail."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,21 +43,38 @@ def by_action(session: Session, entity: str, action: str, entity_ids: list[str])
     return list(session.scalars(query.order_by(AuditEvent.seq)))
 
 
-def _filtered(query, entity: str | None, entity_id: str | None):
-    if entity:
-        query = query.where(AuditEvent.entity == entity)
-    if entity_id:
-        query = query.where(AuditEvent.entity_id == entity_id)
+@dataclass(frozen=True)
+class Narrowed:
+    """Which events: of one kind of record, one record, some people (their user names), a time (UTC, from and
+    before)."""
+
+    entity: str | None = None
+    entity_id: str | None = None
+    actors: tuple[str, ...] | None = None
+    after: datetime | None = None
+    before: datetime | None = None
+
+
+def _filtered(query, by: Narrowed):
+    if by.entity:
+        query = query.where(AuditEvent.entity == by.entity)
+    if by.entity_id:
+        query = query.where(AuditEvent.entity_id == by.entity_id)
+    if by.actors is not None:
+        query = query.where(AuditEvent.actor.in_(by.actors))
+    if by.after is not None:
+        query = query.where(AuditEvent.at >= by.after)
+    if by.before is not None:
+        query = query.where(AuditEvent.at < by.before)
     return query
 
 
-def latest(session: Session, *, entity: str | None, entity_id: str | None, offset: int,
-           limit: int) -> tuple[list[AuditEvent], int]:
-    """One page of events, newest first, optionally of one kind of record or one record; and how many in all."""
-    total = session.scalar(_filtered(select(func.count(AuditEvent.id)), entity, entity_id)) or 0
+def latest(session: Session, *, by: Narrowed, offset: int, limit: int) -> tuple[list[AuditEvent], int]:
+    """One page of events, newest first, as narrowed; and how many in all."""
+    total = session.scalar(_filtered(select(func.count(AuditEvent.id)), by)) or 0
     if offset >= total:  # past the end (a page number beyond any offset the database takes, too)
         return [], total
-    query = _filtered(select(AuditEvent), entity, entity_id).order_by(AuditEvent.seq.desc())
+    query = _filtered(select(AuditEvent), by).order_by(AuditEvent.seq.desc())
     return list(session.scalars(query.offset(offset).limit(limit))), total
 
 

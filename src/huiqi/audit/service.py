@@ -17,9 +17,10 @@ names every application, grant, payment and budget whose row differs from what t
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from huiqi.audit import repository
@@ -30,6 +31,7 @@ from huiqi.errors import InputError
 from huiqi.models import AuditEvent, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import BEIJING
 
 GENESIS = "0" * 64
 
@@ -138,11 +140,30 @@ def check(session: Session, *, actor: User) -> Verification:
 
 
 def recent(session: Session, *, actor: User, entity: str | None = None, entity_id: str | None = None,
+           who: str | None = None, since: date | None = None, until: date | None = None,
            offset: int = 0, limit: int = 50) -> tuple[list[EventRead], int]:
-    """A page of events, newest first (of one kind of record, or one record), and the count of all that match."""
+    """A page of events, newest first, and the count of all that match: of one kind of record, one record, the
+    people ``who`` names (a user name, or part of a display name; 系统 for the system's own steps), and the days
+    ``since`` to ``until`` (Beijing dates, both ends included)."""
     require_role(actor, *READERS, doing="查看审计记录")
-    rows, total = repository.latest(session, entity=entity, entity_id=entity_id, offset=offset, limit=limit)
+    if since is not None and until is not None and until < since:
+        raise InputError([("until", f"截止日期 {until} 早于起始日期 {since}")])
+    people = None
+    if who and who.strip():
+        who = who.strip()
+        named = session.scalars(select(User.username).where(or_(User.username == who,
+                                                                 User.display_name.contains(who, autoescape=True))))
+        people = (*named, *(("system",) if who in ("system", "系统") else (who,)))
+    by = repository.Narrowed(entity=entity, entity_id=entity_id, actors=people,
+                             after=_utc(since) if since else None,
+                             before=_utc(until + timedelta(days=1)) if until else None)
+    rows, total = repository.latest(session, by=by, offset=offset, limit=limit)
     return [EventRead.model_validate(e, from_attributes=True) for e in rows], total
+
+
+def _utc(day: date) -> datetime:
+    """The first moment of a Beijing day, as the trail records moments (UTC)."""
+    return datetime.combine(day, time(), BEIJING).astimezone(UTC).replace(tzinfo=None)
 
 
 def entities(session: Session, *, actor: User) -> list[str]:

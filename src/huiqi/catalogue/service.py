@@ -285,6 +285,9 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
     except IntegrityError:
         raise Conflict(f"{row.number} 刚刚有另一个版本发布；请刷新政策目录，查看现行版本后再决定") from None
     departments.sync(session, policies=published(session))  # the units it names can now review
+    from huiqi.offers import service as offers  # offers read the catalogue: imported here, once both exist
+
+    offers.make_for_listed(session, clock.today())  # before the record: matters are locked before the trail's head
     audit.record(session, actor=actor.username, action="policy.publish", entity="policy_version", entity_id=row.id,
                  before={"in_force": current.id, "version": current.digest[:12]} if current else None,
                  after={"policy": row.policy_id, "number": row.number, "version": row.digest[:12],
@@ -293,9 +296,6 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
     subscriptions.tell(session, topic="policies", subject=f"新政策发布：{policy.number}《{policy.title}》",
                        body=f"{policy.issuer}《{policy.title}》（{policy.number}）已发布，"
                             f"共 {len(policy.measures)} 条措施。", link="/policy")
-    from huiqi.offers import service as offers  # offers read the catalogue: imported here, once both exist
-
-    offers.make_for_listed(session, clock.today())
     return row
 
 

@@ -44,15 +44,33 @@ class Entry:
     name: str
 
 
+def _missing(entries: list[Entry]) -> list[str]:
+    """The festivals a year's holidays do not name (a whole notice names them all)."""
+    named = "".join(e.name for e in entries if e.kind == "holiday")
+    return [festival for festival, word in FESTIVALS if word not in named]
+
+
+def _whole_years(rows: list[CalendarDay]) -> set[int]:
+    """The years entered from a whole notice: they replace the package's days. Other entered days are a notice's
+    days in a neighbouring year (元旦 from 12-31), added to what is known of that year."""
+    by_year: dict[int, list[Entry]] = {}
+    for r in rows:
+        by_year.setdefault(r.day.year, []).append(Entry(r.day, r.kind, r.name))
+    return {y for y, entries in by_year.items() if not _missing(entries)}
+
+
 def calendar_of(session: Session) -> Calendar:
-    """The package's years and the entered ones (entered days replace the package's for their years)."""
+    """The package's years and the entered ones: a whole year entered replaces the package's days of that year; a
+    day entered in another year (a notice's 元旦 from 12-31) is added to that year's days."""
     rows = repository.entered(session)
-    years = {r.day.year for r in rows}
+    whole = _whole_years(rows)
     base = package_calendar()
-    keep = lambda days: {d for d in days if d.year not in years}  # noqa: E731
-    return Calendar(frozenset(keep(base.holidays) | {r.day for r in rows if r.kind == "holiday"}),
-                    frozenset(keep(base.workdays) | {r.day for r in rows if r.kind == "workday"}),
-                    frozenset(base.years | years))
+    keep = lambda days: {d for d in days if d.year not in whole}  # noqa: E731
+    holidays = {r.day for r in rows if r.kind == "holiday"}
+    workdays = {r.day for r in rows if r.kind == "workday"}
+    return Calendar(frozenset((keep(base.holidays) - workdays) | holidays),
+                    frozenset((keep(base.workdays) - holidays) | workdays),
+                    frozenset(base.years | whole))
 
 
 def notice(session: Session, today: date) -> str | None:
@@ -87,15 +105,27 @@ def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
         seen.add(day)
         if kind is not None:
             found.append(Entry(day, kind, name))
-    for year in sorted({e.day.year for e in found}) if not problems else ():  # the lines first, then the year
-        named = "".join(e.name for e in found if e.day.year == year and e.kind == "holiday")
-        missing = [festival for festival, word in FESTIVALS if word not in named]
+    if found and not problems:  # the lines first, then the year
+        year = main_year(found)
+        for other in sorted({e.day.year for e in found} - {year}):
+            if abs(other - year) != 1:
+                problems.append(("年份", f"{other} 年的日期不属于 {year} 年的通知：一份通知只含本年度，"
+                                        "和与相邻年份跨年的放假日"))
+        missing = _missing([e for e in found if e.day.year == year])
         if missing:
             problems.append(("年份", f"{year} 年的放假安排缺少{'、'.join(missing)}：国务院办公厅每年的通知都包括"
                                     f"{'、'.join(f for f, _ in FESTIVALS)}，请按通知录入全年（一个年度整体替换）"))
     if problems or not found:
         raise InputError(problems or [("文件", "没有任何日期")])
     return found
+
+
+def main_year(entries: list[Entry]) -> int:
+    """The year a notice is for: the one most of its days fall in (元旦 may begin on the 31st of the year before)."""
+    counts: dict[int, int] = {}
+    for e in entries:
+        counts[e.day.year] = counts.get(e.day.year, 0) + 1
+    return max(counts, key=lambda y: (counts[y], y))
 
 
 def read_file(path: Path) -> list[Entry]:
@@ -130,12 +160,16 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
         raise InputError([("source", "请填写通知的文号或标题（不超过 200 个字），如 国办发明电〔2026〕7号")])
     one_at_a_time(session, "calendar")  # two entries at once: the later replaces the earlier's years whole
     years = {e.day.year for e in entries}
-    covered = calendar_of(session).years | years
+    whole = {y for y in years if not _missing([e for e in entries if e.day.year == y])} | {main_year(entries)}
+    covered = calendar_of(session).years | whole
     gap = next((y for y in range(min(covered), max(covered)) if y not in covered), None)
     if gap is not None:
         raise InputError([("年份", f"日历尚未录入 {gap} 年：请先录入 {gap} 年的安排，年份之间不能留空")])
-    repository.replace_years(session, years, [
-        CalendarDay(day=e.day, kind=e.kind, name=e.name, source=source, entered_by=actor.username) for e in entries])
+    rows = [CalendarDay(day=e.day, kind=e.kind, name=e.name, source=source, entered_by=actor.username)
+            for e in entries]
+    # a year the notice covers whole is replaced whole; its days in a neighbouring year are added to it, day by day
+    repository.replace_years(session, whole, [r for r in rows if r.day.year in whole],
+                             days=[r for r in rows if r.day.year not in whole])
     audit.record(session, actor=actor.username, action="calendar.enter", entity="calendar",
                  entity_id=",".join(str(y) for y in sorted(years)),
                  after={"source": source, "holidays": sum(e.kind == "holiday" for e in entries),
@@ -146,14 +180,17 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
 def year(session: Session, number: int) -> tuple[list[Entry], str | None]:
     """The named days of a year (holidays and make-up working days) and where they come from; empty when the
     year is not covered."""
-    rows = [r for r in repository.entered(session) if r.day.year == number]
-    if rows:
+    entered = repository.entered(session)
+    rows = [r for r in entered if r.day.year == number]
+    if rows and number in _whole_years(entered):
         return [Entry(r.day, r.kind, r.name) for r in rows], rows[0].source
     base = package_calendar()
     if number not in base.years:
         return [], None
     from chinese_calendar.constants import holidays, workdays
 
-    days = [Entry(d, "holiday", NAMES.get(n, n)) for d, n in holidays.items() if d.year == number]
-    days += [Entry(d, "workday", NAMES.get(n, n)) for d, n in workdays.items() if d.year == number]
-    return sorted(days, key=lambda e: e.day), "chinese-calendar（随系统安装的法定节假日数据）"
+    added = {r.day: Entry(r.day, r.kind, r.name) for r in rows}  # a neighbouring notice's days, over the package's
+    days = [Entry(d, "holiday", NAMES.get(n, n)) for d, n in holidays.items() if d.year == number and d not in added]
+    days += [Entry(d, "workday", NAMES.get(n, n)) for d, n in workdays.items() if d.year == number and d not in added]
+    source = "chinese-calendar（随系统安装的法定节假日数据）" + ("及录入的跨年放假日" if added else "")
+    return sorted([*days, *added.values()], key=lambda e: e.day), source

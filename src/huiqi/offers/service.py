@@ -44,53 +44,61 @@ STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草
 
 
 def make_for(session: Session, touched: list[Applicant], day: date) -> int:
-    """Match each applicant again and make the offers its results support; the number made."""
+    """Match each applicant again and make the offers its results support; the number made.
+
+    The matters that may be offered are locked first, all of them, in id order, and read afresh (a list withdrawn or
+    an application begun at this moment is then seen); only then is anything written or recorded. So the order every
+    step keeps holds here too: matters before the audit trail's head (callers make offers before their own record)."""
     policies, open_by = catalogue.published(session), rounds.open_by_measure(session, day)
     if not open_by:
         return 0
     made, stacks, numbers = 0, stacks_of(policies), {p.id: p.number for p in policies}
+    candidates = []
     for applicant in {a.id: a for a in touched}.values():
         case = applicant_service.readable_case(session, applicant=applicant, as_of=day)
         if case is None:
             continue
-        answer = match(case, policies, day)
-        for grant in answer.grants:
+        for grant in match(case, policies, day).grants:
             found = open_by.get((grant.policy, grant.measure))
             matter = applicants.matter(session, applicant.id, grant.matter)
-            if found is None or matter is None or grant.ceiling is None:
-                continue
-            try:  # locked, and read afresh: a list withdrawn or an application begun at this moment is seen
-                matter = applicants.lock_matter(session, matter.id)
-            except Conflict:  # deleted at this moment by its owner
-                continue
-            if matter.source == "withdrawn" or applications.holding(session, matter.id, grant.policy) is not None \
-                    or _open(session, matter.id):
-                continue
-            # A matter granted under another policy is offered the difference (差额补足), or nothing.
-            ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
-            if not ceiling:
-                continue
-            offer = Offer(applicant_id=applicant.id, uscc=applicant.uscc, matter_id=matter.id, round_id=found.id,
-                          policy_id=grant.policy, measure=grant.measure, ceiling=ceiling, state="open")
-            try:
-                with session.begin_nested():
-                    session.add(offer)
-                    session.flush()
-            except IntegrityError:  # made at this moment by another import: one open offer is enough
-                continue
-            audit.record(session, actor="system", action="offer.make", entity="offer", entity_id=offer.id,
-                         after={"uscc": applicant.uscc, "matter": matter.key, "round": found.id,
-                                "measure": grant.measure, "ceiling": ceiling}
-                         | ({"granted_elsewhere": granted} if granted else {}))
-            made += 1
-            less = f"（已扣除该事项在其他政策获批的 {wan(granted)} 万元）" if granted else ""
-            cited = measure_cited(grant.measure, grant.policy, numbers)
-            messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="offer.new",
-                            subject=f"政策直达：{cited}，最高 {wan(ceiling)} 万元",
-                            body=f"根据公布的认定和本单位信息，事项「{describe(matter)}」符合{cited}的条件，"
-                                 f"可获支持最高 {wan(ceiling)} 万元{less}"
-                                 f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
-                            link="/me#offers")
+            if found is not None and matter is not None and grant.ceiling is not None:
+                candidates.append((applicant, grant, found, matter.id))
+    locked = {}
+    for matter_id in sorted({c[3] for c in candidates}):
+        try:
+            locked[matter_id] = applicants.lock_matter(session, matter_id)
+        except Conflict:  # deleted at this moment by its owner
+            continue
+    for applicant, grant, found, matter_id in candidates:
+        matter = locked.get(matter_id)
+        if matter is None or matter.source == "withdrawn" \
+                or applications.holding(session, matter.id, grant.policy) is not None or _open(session, matter.id):
+            continue
+        # A matter granted under another policy is offered the difference (差额补足), or nothing.
+        ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
+        if not ceiling:
+            continue
+        offer = Offer(applicant_id=applicant.id, uscc=applicant.uscc, matter_id=matter.id, round_id=found.id,
+                      policy_id=grant.policy, measure=grant.measure, ceiling=ceiling, state="open")
+        try:
+            with session.begin_nested():
+                session.add(offer)
+                session.flush()
+        except IntegrityError:  # made at this moment by another import: one open offer is enough
+            continue
+        audit.record(session, actor="system", action="offer.make", entity="offer", entity_id=offer.id,
+                     after={"uscc": applicant.uscc, "matter": matter.key, "round": found.id,
+                            "measure": grant.measure, "ceiling": ceiling}
+                     | ({"granted_elsewhere": granted} if granted else {}))
+        made += 1
+        less = f"（已扣除该事项在其他政策获批的 {wan(granted)} 万元）" if granted else ""
+        cited = measure_cited(grant.measure, grant.policy, numbers)
+        messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="offer.new",
+                        subject=f"政策直达：{cited}，最高 {wan(ceiling)} 万元",
+                        body=f"根据公布的认定和本单位信息，事项「{describe(matter)}」符合{cited}的条件，"
+                             f"可获支持最高 {wan(ceiling)} 万元{less}"
+                             f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
+                        link="/me#offers")
     return made
 
 

@@ -167,15 +167,15 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
                                        codes=[code], date=row.on, facts=facts, source="imported",
                                        list_id=imported.id))
         touched.append(applicant)
+    made = 0
+    if inline:  # the offers before the record: matters are locked before the trail's head
+        made = offers.make_for(session, touched, clock.today())
+        imported.matched, imported.offers = len({a.id for a in touched}), made
+        session.flush()
     audit.record(session, actor=actor.username, action="list.import", entity="recognition_list",
                  entity_id=imported.id, after={"code": code, "level": level, "document": document,
                                                "published_on": published_on, "rows": len(rows),
                                                "applicants_created": created})
-    made = 0
-    if inline:
-        made = offers.make_for(session, touched, clock.today())
-        imported.matched, imported.offers = len({a.id for a in touched}), made
-        session.flush()
     return Imported(imported, created, len(rows), made)
 
 

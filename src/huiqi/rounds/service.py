@@ -121,6 +121,9 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
         row.round_id = found.id
         session.add(row)
     session.flush()
+    from huiqi.offers import service as offers  # offers read rounds: imported here, once both exist
+
+    offers.make_for_listed(session, clock.today())  # before the record: matters are locked before the trail's head
     audit.record(session, actor=actor.username, action="round.open", entity="round", entity_id=found.id,
                  after={"policy": policy.id, "title": title, "opens_on": opens_on, "closes_on": closes_on,
                         "measures": [r.measure for r in rows]})
@@ -129,9 +132,6 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
                        body=f"{policy.number}「{title}」受理 {listed}，{opens_on} 至 {closes_on}。",
                        link=f"/rounds#round-{found.id}", values={f"{policy.id}/{r.measure}" for r in rows},
                        also=("measure",))
-    from huiqi.offers import service as offers  # offers read rounds: imported here, once both exist
-
-    offers.make_for_listed(session, clock.today())
     return found
 
 

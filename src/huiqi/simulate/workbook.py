@@ -83,12 +83,15 @@ def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     book = fromstring(package.read("xl/workbook.xml"))
     links = fromstring(package.read("xl/_rels/workbook.xml.rels"))
     targets = {link.get("Id"): link.get("Target", "") for link in links}
-    parts = {}
+    parts: dict[str, str] = {}
     for sheet in book.iter(f"{MAIN}sheet"):
+        name = sheet.get("name", "")
+        if name.casefold() in {n.casefold() for n in parts}:  # Excel allows none; a reader would read the first
+            raise InputError([("POPULATION", f"工作簿中有两张名为 {name} 的工作表，请删去或改名其中一张")])
         target = targets.get(sheet.get(f"{RELATIONSHIPS}id"), "")
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         if part in package.NameToInfo:
-            parts[sheet.get("name", "")] = part
+            parts[name] = part
     return parts
 
 
@@ -126,7 +129,8 @@ def _parse(package: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
                 reference = element.get("r") or ""
                 letters = reference.rstrip("0123456789")
                 digits = reference[len(letters):]
-                column = _column(letters.encode()) if letters.isalpha() and letters.isupper() else column + 1
+                # a reader takes a reference's letters in either case (xfd1 is XFD1)
+                column = _column(letters.upper().encode()) if letters.isascii() and letters.isalpha() else column + 1
                 row = int(digits) if digits else row
                 columns, rows, cells = max(columns, column), max(rows, row), cells + 1
             elif event == "end" and tag == "row":

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 from huiqi.db import is_unique_violation
 from huiqi.errors import HuiqiError, InputError, NotAuthenticated, PasswordChangeRequired
+from huiqi.labels import field_label
 from huiqi.validation import field_path, reason
 
 log = logging.getLogger("huiqi")
@@ -71,7 +72,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
-        problems = [{"field": _where(e), "reason": reason(e)} for e in error.errors()]
+        # a program reads the field's path; a person its Chinese label
+        named = _where if is_api(request) else (lambda e: field_label(_where(e)))
+        problems = [{"field": named(e), "reason": reason(e)} for e in error.errors()]
         return respond(request, 422, "输入有误：" + "；".join(f"{p['field']}：{p['reason']}" for p in problems),
                        problems)
 

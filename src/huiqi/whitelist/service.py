@@ -82,7 +82,9 @@ def _proposed_entry(session: Session, actor: User, entry_id: int, on: date) -> W
     if entry is None:
         raise NotFound(f"没有白名单条目 {entry_id}")
     version = repository.lock(session, entry.version_id)  # a publication at this moment: this waits, then sees it
-    if version is None or version.state != "proposed":
+    if version is None:
+        raise NotFound(f"没有白名单条目 {entry_id}")
+    if version.state != "proposed":
         raise Conflict(f"白名单第 {version.number} 版已发布，不能再改")
     return entry
 
