@@ -216,3 +216,54 @@ def test_the_same_list_imported_twice_at_once_is_imported_once(own_database) -> 
     assert "仍然有效" in str(said), said
     with Session(own_database) as session:
         assert session.scalar(select(func.count()).select_from(RecognitionList)) == 1
+
+
+def test_a_round_opened_beside_a_reviewer_s_step_does_not_deadlock(own_database) -> None:
+    """A reviewer's step locks the matter, then writes the trail; opening a round makes offers from the lists. Its
+    offers lock their matters before it writes the trail, in the same order, so it waits instead of deadlocking.
+    (On PostgreSQL the round used to write the trail first and then wait for the matter: DeadlockDetected, a 500.)"""
+    import threading
+    import time
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from huiqi.audit import service as audit
+    from huiqi.rounds import service as rounds
+    from tests.dbtest import make_people, make_records
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+        done = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
+        matter = session.scalar(select(Matter.id).where(Matter.list_id == done.list.id))
+    said, locked = {}, threading.Event()
+
+    def reviewer() -> None:
+        try:
+            with Session(own_database) as session, session.begin(), clock.pinned(date(2025, 7, 1)):
+                repository.lock_matter(session, matter)
+                locked.set()
+                time.sleep(1.0)  # the round has begun meanwhile
+                audit.record(session, actor="miit", action="matter.verify", entity="matter", entity_id=matter, after={})
+            said["reviewer"] = "done"
+        except Exception as failed:  # the outcome is for the assertion to show
+            said["reviewer"] = repr(failed)[:200]
+
+    def opener() -> None:
+        locked.wait()
+        try:
+            with Session(own_database) as session, session.begin(), clock.pinned(date(2025, 7, 1)):
+                rounds.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
+                                  opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
+                                  measures=[rounds.MeasureIn(3)])
+            said["opener"] = "done"
+        except Exception as failed:
+            said["opener"] = repr(failed)[:200]
+
+    threads = [threading.Thread(target=reviewer), threading.Thread(target=opener)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert said == {"reviewer": "done", "opener": "done"}, said
