@@ -207,3 +207,14 @@ def test_parallel_guesses_from_one_address_are_counted_one_after_another(own_dat
         thread.join()
     allowed = get_settings().login_max_failures
     assert sorted(outcomes) == ["checked"] * allowed + ["wait"] * (12 - allowed), outcomes
+
+
+async def test_a_very_long_address_asked_for_before_sign_in_does_not_refuse_the_sign_in(client, people) -> None:
+    long = "x" * 3000
+    asked = await client.get(f"/me?a={long[:1500]}&b={long[:1500]}")  # each within the door's bound, not both
+    assert asked.status_code == 303 and asked.headers["location"] == "/login?next=/me"
+    page = (await client.get(f"/login?next=/{long}")).text
+    assert long not in page, "a next too long for the form is not carried"
+    signed = await client.post("/login", data={"username": "alice", "password": PASSWORD, "next": "",
+                                               "csrf_token": client.cookies.get(CSRF_COOKIE)})
+    assert signed.status_code == 303 and signed.headers["location"] == "/me"

@@ -134,7 +134,7 @@ async def test_pages(browser, people) -> None:
     ({"synthetic_applicants": "10", "seed": "-5"}, "随机种子：应不小于 0"),
     ({"synthetic_applicants": "0"}, "合成申请人数：应不小于 1"),
     ({}, "企业样本数据：请上传企业样本数据"),
-    ({"synthetic_applicants": "10", "as_of": "2025-13-01"}, "判断日期：应为日期"),
+    ({"synthetic_applicants": "10", "as_of": "2025-13-01"}, "判断日期：2025-13-01 不是有效日期"),
     ({"synthetic_applicants": "10", "reform": "name: x\nchanges: []\n"}, "改革方案（changes）："),
 ])
 async def test_the_page_names_each_field_by_its_chinese_label(browser, people, session, data, said) -> None:

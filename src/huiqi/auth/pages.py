@@ -17,10 +17,13 @@ HOME = {"enterprise": "/me", "city": "/review", "department": "/review", "financ
         "auditor": "/review", "analyst": "/simulate"}
 
 
+MAX_NEXT = 2000  # the sign-in form's bound on where to go next: a longer address leads to the home page instead
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only a path on this site (never another host) may follow a sign-in: browsers read a backslash as a slash, so
     "/\\host" would be another host too."""
-    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+    if not target or len(target) > MAX_NEXT or "\\" in target or any(ord(c) < 32 for c in target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None

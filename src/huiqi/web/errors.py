@@ -65,6 +65,7 @@ def install(app: FastAPI) -> None:
     async def huiqi_error(request: Request, error: HuiqiError) -> Response:
         if isinstance(error, NotAuthenticated) and not is_api(request) and request.method == "GET":
             asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            asked = asked if len(asked) <= 1000 else request.url.path[:1000]  # the form carries it back, bounded
             return RedirectResponse(f"/login?next={quote(asked, safe='/')}", status_code=303)
         if isinstance(error, PasswordChangeRequired) and not is_api(request) and request.method == "GET":
             return RedirectResponse("/account/password", status_code=303)
