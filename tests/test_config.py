@@ -36,7 +36,7 @@ def test_a_bad_setting_names_its_variable_and_the_reason(monkeypatch) -> None:
     monkeypatch.setenv("HUIQI_TODAY", "2025-13-01")
     get_settings.cache_clear()
     try:
-        with pytest.raises(ConfigError, match="HUIQI_TODAY：应为日期"):
+        with pytest.raises(ConfigError, match="HUIQI_TODAY：2025-13-01 不是有效日期"):
             get_settings()
     finally:
         get_settings.cache_clear()

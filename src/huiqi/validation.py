@@ -208,3 +208,23 @@ class StrictInput(BaseModel):
     """A request body: no field it does not know, no silent type coercion."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+ENCODING_HINT = "请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）"
+
+
+def csv_text(content: bytes, field: str) -> str:
+    """A CSV's text: UTF-8 (with or without BOM), else GB18030 (the GBK Chinese Excel saves); refused, naming
+    ``field``, when it is neither.
+
+    >>> csv_text("级别\\n国家级\\n".encode("gbk"), "文件"), csv_text("\\ufeff级别".encode(), "文件")
+    ('级别\\n国家级\\n', '级别')
+    """
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError([(field, f"文件的编码无法识别：{ENCODING_HINT}")]) from None

@@ -22,8 +22,7 @@ from huiqi.holidays import repository
 from huiqi.models import CalendarDay, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import date_reason
-from huiqi.web.uploads import csv_text
+from huiqi.validation import csv_text, date_reason
 
 KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上班": "workday", "调休上班": "workday"}
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}

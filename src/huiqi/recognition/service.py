@@ -27,9 +27,8 @@ from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import date_reason
+from huiqi.validation import csv_text, date_reason
 from huiqi.web.excel import sent_table
-from huiqi.web.uploads import csv_text
 
 COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
            "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}

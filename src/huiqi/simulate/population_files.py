@@ -12,7 +12,7 @@ import polars as pl
 
 from huiqi.errors import InputError
 from huiqi.rules.facts import label
-from huiqi.web.uploads import ENCODING_HINT
+from huiqi.validation import ENCODING_HINT
 
 TABLES = ("applicants", "matters")
 REQUIRED = {"applicants": ("uscc",), "matters": ("id", "uscc", "type", "codes")}  # no row can be read without

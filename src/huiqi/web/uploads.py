@@ -1,11 +1,9 @@
-"""A file sent with a form, read whole up to the size the settings allow; a CSV's text in its encoding."""
+"""A file sent with a form, read whole up to the size the settings allow."""
 
 from fastapi import UploadFile
 
 from huiqi.config import get_settings
 from huiqi.errors import InputError
-
-ENCODING_HINT = "请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）"
 
 
 def read_upload(file: UploadFile | None, field: str) -> tuple[str | None, bytes | None]:
@@ -20,20 +18,3 @@ def read_upload(file: UploadFile | None, field: str) -> tuple[str | None, bytes 
         shown = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} 字节"
         raise InputError([(field, f"文件超过上限 {shown}")])
     return file.filename, content
-
-
-def csv_text(content: bytes, field: str) -> str:
-    """A CSV's text: UTF-8 (with or without BOM), else GB18030 (the GBK Chinese Excel saves); refused, naming
-    ``field``, when it is neither.
-
-    >>> csv_text("级别\\n国家级\\n".encode("gbk"), "文件"), csv_text("\\ufeff级别".encode(), "文件")
-    ('级别\\n国家级\\n', '级别')
-    """
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError:
-        raise InputError([(field, f"文件的编码无法识别：{ENCODING_HINT}")]) from None
