@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huiqi.errors import InputError
 from huiqi.simulate import workbook
@@ -130,11 +132,18 @@ def workbook_tables(path: Path):
     return {name: frame.collect() for name, frame in read_tables(path).items()}
 
 
-def test_the_usual_expression_matches_what_writers_write() -> None:
-    assert workbook.PLACED.findall(b'<c r="AB12" t="s"><c r="A1"/>') == [(b"AB", b"12"), (b"A", b"1")]
-    assert len(workbook.CELL.findall(b"<c/><c>x</c><c\tr='A1'/><x:c r='B1'/><col/><cfRule/>")) == 4
-    # a reference past three letters or seven digits is not matched: its sheet is measured by the parser
-    assert workbook.PLACED.findall(b'<c r="A12345678"/><c r="ABCD1"/>') == []
+def test_the_scan_measures_what_writers_write_and_leaves_the_rest_to_the_parser() -> None:
+    assert workbook._scan(b'<row r="12"><c r="AB12" t="s"><v>3</v></c><c r="A1"/><c>') is None  # one without
+    assert workbook._scan(b'<row r="12"><c r="AB12" t="s"><v>3</v></c><c r="A1"/><col/><cfRule/>') == (28, 12, 2)
+    assert workbook._scan(b'<c r="XFD1048576"/><c r="BL9999999"/>') == (16384, 9999999, 2)
+    assert workbook._scan(b'<sheetData></sheetData>') == (0, 0, 0)
+    # a reference past three letters or seven digits, in lower case, or not where it is usually written
+    for written in (b'<c r="A12345678"/>', b'<c r="A0"/>', b'<c r="ABCD1"/>', b'<c r="xfd1"/>', b'<c r="A"/>',
+                    b'<c r="1"/>', b"<c r='A1'/>", b'<c t="s" r="A1"/>', b'<c\tr="A1"/>', b'<x:c r="B1"/>',
+                    b'<c r="A1x"/>'):
+        assert workbook._scan(b'<c r="B2"/>' + written) is None, written
+    assert workbook._scan(b'<c r="C3"/><v>a:c b</v>') == (3, 3, 1)  # text that only looks like a prefix
+    assert workbook._scan(b'<c r="A9"/><c r="A01"/>') is None  # 01 is longer than 9 but not larger
 
 
 def test_a_reference_in_lower_case_is_placed_where_a_reader_places_it(tmp_path: Path) -> None:
@@ -157,3 +166,25 @@ def test_two_sheets_of_one_name_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         workbook.check(tmp_path / "renamed.xlsx", ("applicants", "matters"))
     assert caught.value.problems == [("POPULATION", "工作簿中有两张名为 Applicants 的工作表，请删去或改名其中一张")]
+
+
+USUAL = st.tuples(st.text("ABCDXYZ", min_size=1, max_size=3), st.integers(1, 30) | st.integers(1, 9_999_999)).map(
+    lambda r: f"{r[0]}{r[1]}")
+ODD = st.sampled_from(["", "a1", "ABCD1", "A12345678", "A01", "B", "7"])  # for the parser, or refused by both
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(USUAL, max_size=40), st.none() | ODD, st.integers(0, 40), st.integers(16, 400))
+def test_the_scan_and_the_parser_measure_every_sheet_alike(tmp_path_factory, usual: list[str], odd: str | None,
+                                                           where: int, block: int) -> None:
+    """Whatever the references and wherever a block cuts the XML, the sheet is measured as the parser measures it."""
+    references = usual[:where] + ([] if odd is None else [odd]) + usual[where:]
+    cells = "".join(f'<c r="{r}" t="n"><v>1</v></c>' if r else "<c><v>1</v></c>" for r in references)
+    xml = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
+    path = raw(tmp_path_factory.mktemp("scan") / "sheet.xlsx", {"applicants": xml})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workbook, "BLOCK", block)
+        measured = workbook.sheets(path)
+    with zipfile.ZipFile(path) as package:
+        assert [(e.columns, e.rows, e.cells) for e in measured] == [workbook._parse(package,
+                                                                                    "xl/worksheets/sheet1.xml")]
