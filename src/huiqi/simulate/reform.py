@@ -86,8 +86,20 @@ def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
         text = policy.text or Path(policy.path).read_text("utf-8")
         edit = _editor(changed[policy.id], reform.name)
         reloaded = load_text(text, f"{policy.path}（改革：{reform.name}）", path=policy.path, changes=edit)
+        _reachable(reloaded, changed[policy.id])
         result.append(replace(reloaded, order=policy.order, version=f"{policy.version}+{reform.name}"))
     return result
+
+
+def _reachable(policy: Policy, changes: list[Change]) -> None:
+    """A change from after the last day the policy's window ever reaches (with the reform's own extension) would
+    change nothing: refused, so an analyst does not read an unchanged result as the reform's effect."""
+    last = max(dated.value for dated in policy.window_end.values)
+    late = [change for change in changes if change.parameter != "window_end" and change.since > last]
+    if late:
+        raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：生效日期 {change.since} 晚于政策有效期的"
+                               f"最后一天 {last}，不影响任何事项；如要测算延期后的效果，请同时以 window_end 延长有效期"
+                               for change in late])
 
 
 def _editor(changes: list[Change], name: str):
