@@ -47,11 +47,11 @@ class Settings(BaseSettings):
     announcement_working_days: int = Field(
         5, ge=1, le=60, description="公示期的默认工作日数（按国家法定节假日和调休上班日计算），默认 5 个工作日。")
     organizer: str = Field(
-        "（未设置：部署时以 HUIQI_ORGANIZER 填写）", max_length=200,
-        description="页脚所示的主办单位（本平台的运营单位）；按部署地实际填写。")
+        "", max_length=200,
+        description="页脚所示的主办单位（本平台的运营单位）；按部署地实际填写，未填写时页脚不显示。")
     contact: str = Field(
-        "（未设置：部署时以 HUIQI_CONTACT 填写咨询电话、邮箱）", max_length=500,
-        description="页脚所示的联系方式（咨询电话、邮箱等）；按部署地实际填写。")
+        "", max_length=500,
+        description="页脚所示的联系方式（咨询电话、邮箱等）；按部署地实际填写，未填写时页脚不显示。")
     demo_password: str = Field(
         DEV_DEMO_PASSWORD, description="`huiqi demo seed` 创建的演示用户的密码；非开发环境必须另行设置。")
     demo_password_file: Path | None = Field(

@@ -5,7 +5,8 @@ import io
 import openpyxl
 import pytest
 
-from huiqi.departments.contacts import objection_contacts
+from huiqi.departments.contacts import Contact
+from huiqi.public import pages as public_pages
 from tests.dbtest import to_announced
 
 pytestmark = pytest.mark.anyio
@@ -31,7 +32,7 @@ async def test_an_enterprise_is_refused(browser, people) -> None:
 
 
 async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser, session, people, tmp_path,
-                                                                         set_today) -> None:
+                                                                         set_today, monkeypatch) -> None:
     from datetime import date
 
     from tests.dbtest import step, to_announced
@@ -45,8 +46,12 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     set_today(date(2025, 10, 9))
     page = (await public.get("/announcements")).text
     assert "公示中" in page and "请于 2025-10-11 前向省工业和信息化厅反映" in page
-    contact = objection_contacts()["省工业和信息化厅"]
-    assert f"异议受理：省工业和信息化厅 · 电话 {contact.phone}" in page and f"邮箱 {contact.mail}" in page
+    assert "异议受理：省工业和信息化厅</p>" in page, "the shipped contact names the department only"
+    filled = Contact("省工业和信息化厅", "024-23456789", "沈阳市和平区", "gxt@example.cn")
+    monkeypatch.setattr(public_pages, "objection_contacts", lambda: {"省工业和信息化厅": filled})
+    page = (await public.get("/announcements")).text
+    assert ("异议受理：省工业和信息化厅 · 电话 024-23456789 · 地址 沈阳市和平区 · 邮箱 "
+            '<a href="mailto:gxt@example.cn">gxt@example.cn</a>') in page
     set_today(date(2026, 10, 9))
     page = (await public.get("/announcements")).text
     assert "已结束" in page and "公示期满，待批准" in page and ">公示中<" not in page

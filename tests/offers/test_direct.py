@@ -114,3 +114,20 @@ def test_the_enterprise_cannot_apply_for_it_in_the_usual_way(session, people, of
     assert caught.value.problems[0][0] == "measure" and "免申即享：无需申报" in caught.value.problems[0][1]
     with clock.pinned(ON):
         assert not [value for value, _ in pages._open_measures(session) if value == f"{offer.round_id}/3"]
+
+
+@pytest.mark.anyio
+async def test_its_application_does_not_claim_a_declaration_and_the_round_asks_for_no_materials(browser, session,
+                                                                                               people, offer) -> None:
+    """The enterprise made no 承诺 for a grant it did not apply for: its page says none is needed (it used to show
+    "✓ 已于 — 作出承诺"); the rounds page asks for no materials for a measure delivered directly."""
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    page = (await browser(people.alice).get(f"/applications/{app.id}")).text
+    promise = page[page.index("<h2>承诺</h2>"):]
+    assert "企业无需申报，也无需作出承诺" in promise and "✓ 已于" not in promise
+    with clock.pinned(ON):
+        listed = (await browser(people.alice).get("/rounds")).text
+    row = listed[listed.index("2025年度免申即享"):]
+    row = row[row.index('<td data-label="所需材料">'):]
+    assert row.startswith('<td data-label="所需材料">无需企业提交</td>')

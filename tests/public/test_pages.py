@@ -213,15 +213,24 @@ async def test_a_shared_link_that_does_not_exist_is_a_chinese_404(client, share_
     assert response.status_code == 404 and "没有这个" in response.text  # the traversal does not even reach it
 
 
-async def test_every_page_footer_names_the_policies_in_force_and_who_runs_the_site(client) -> None:
+async def test_every_page_footer_names_the_policies_in_force_and_who_runs_the_site(client, monkeypatch) -> None:
+    """Who runs the site is shown as the deployment sets it, and not at all (no placeholder) until it is set."""
     from huiqi.config import get_settings
 
-    settings = get_settings()
     for path in ("/", "/calculator", "/login"):
         text = (await client.get(path)).text
-        footer = text[text.index('<footer id="site-footer">'):]
-        assert "辽政办〔2022〕35号" in footer and "现行政策依据" in footer
-        assert f"主办单位：{settings.organizer}" in footer and settings.contact in footer
+        below = text[text.index('<footer id="site-footer">'):]
+        assert "辽政办〔2022〕35号" in below and "现行政策依据" in below
+        assert "主办单位" not in below and "联系方式" not in below and "未设置" not in below
+    monkeypatch.setenv("HUIQI_ORGANIZER", "辽宁省数据局")
+    monkeypatch.setenv("HUIQI_CONTACT", "024-12345678")
+    get_settings.cache_clear()
+    try:
+        text = (await client.get("/")).text
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert "主办单位：辽宁省数据局　联系方式：024-12345678" in text[text.index('<footer id="site-footer">'):]
 
 
 async def test_policy_text_has_a_table_of_contents_whose_links_all_land(client) -> None:
@@ -267,7 +276,8 @@ async def test_home_counts_every_announcement_and_names_who_issued_the_latest(cl
     assert re.search(r"公示批次</span><b>4</b>", page), "every batch is counted, not only the three listed"
     latest = page[page.index("最新公示"):]
     assert latest.count("拟支持项目公示（2025-09-15）") == 3, "the latest three"
-    assert "省科技厅 · 2025-09-15" in latest and "省工业和信息化厅 · 2025-09-14" in latest
+    assert '省科技厅 · <span class="date">2025-09-15</span>' in latest
+    assert '省工业和信息化厅 · <span class="date">2025-09-14</span>' in latest
     assert "省发展改革委" not in latest
 
 

@@ -1,5 +1,6 @@
 """Where objections to a 公示 go: each department's phone, address and mail, as data
-(``departments/data/objection_contacts.csv``; the shipped rows are placeholders, filled in at deployment)."""
+(``departments/data/objection_contacts.csv``; the shipped rows name the departments only: their phone, address and
+mail are filled in at deployment, and a 公示 shows what is filled in)."""
 
 import csv
 from dataclasses import dataclass
