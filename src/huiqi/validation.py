@@ -16,6 +16,10 @@ _REASONS = {
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "int_from_float": "应为整数，不能有小数",
+    "int_parsing_size": "应为整数（位数过多）",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数",
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "string_type": "应为文本",
@@ -54,9 +58,9 @@ def reason(error: dict[str, Any]) -> str:
     if kind in ("enum", "literal_error"):
         return f"取值应为 {_choices(error)} 之一，收到 {error.get('input')!r}"
     if kind == "greater_than_equal":
-        return f"应不小于 {ctx['ge']}"
+        return f"应不小于 {_bound(ctx['ge'])}"
     if kind == "less_than_equal":
-        return f"应不大于 {ctx['le']}"
+        return f"应不大于 {_bound(ctx['le'])}"
     if kind in ("too_short", "string_too_short"):
         return "不能为空" if ctx.get("min_length", 1) <= 1 else f"至少 {ctx['min_length']} 个字符"
     # An optional text field's bound is checked as a length, like a list's (``too_long``): its input says which.
@@ -69,6 +73,15 @@ def reason(error: dict[str, Any]) -> str:
     if kind in ("date_parsing", "date_from_datetime_parsing") and isinstance(error.get("input"), str):
         return date_reason(error["input"])
     return _REASONS.get(kind, error["msg"])
+
+
+def _bound(value: Any) -> Any:
+    """A bound as people write it: a float field's bound of 0 is 0, not 0.0.
+
+    >>> _bound(0.0), _bound(2.5), _bound(4294967295)
+    (0, 2.5, 4294967295)
+    """
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 _DAY_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)

@@ -27,6 +27,31 @@ async def test_the_department_sees_its_batches(browser, session, people, tmp_pat
     assert rows[2][rows[1].index("政策")] == "辽政办〔2022〕35号"
 
 
+async def test_the_department_reads_the_name_as_published(browser, client, session, people, tmp_path) -> None:
+    """The enterprise renames itself after its 公示 is published: the department's page, its Excel and the API keep
+    the name the public read (and objected to), with the name now beside it."""
+    from huiqi.applicants import service as applicants
+    from tests.dbtest import ALICE_USCC
+    from tests.webtest import bearer
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=900_000, store=tmp_path)
+    unchanged = (await browser(people.miit).get("/announcements/manage")).text
+    assert '<td data-label="申报单位">示例科技有限公司</td>' in unchanged and "现名" not in unchanged.split("<table")[1]
+    applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, name="示例数字科技有限公司",
+                              kind="enterprise", region="210102", industry="6513")
+    page = (await browser(people.miit).get("/announcements/manage")).text
+    assert ('<td data-label="申报单位">示例科技有限公司<span class="small muted">（现名：示例数字科技有限公司）</span>'
+            in page)
+    got = await browser(people.miit).get("/announcements/manage.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    assert rows[2][rows[1].index("申报单位（公示时名称）")] == "示例科技有限公司"
+    assert rows[2][rows[1].index("现名（公示后更名的）")] == "示例数字科技有限公司"
+    listed = (await client.get("/api/v1/announcements/manage", headers=bearer(session, people.miit))).json()
+    entry = next(e for b in listed["items"] for e in b["entries"] if e["application_id"] == app.id)
+    assert (entry["applicant"], entry["renamed"]) == ("示例科技有限公司", "示例数字科技有限公司")
+
+
 async def test_an_enterprise_is_refused(browser, people) -> None:
     assert (await browser(people.alice).get("/announcements/manage")).status_code == 403
 

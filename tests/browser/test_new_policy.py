@@ -54,7 +54,7 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     assert "申报批次已开设" in page.content() and "测试后续政策 2025 年度申报" in _main(page)
     shoot(page, "62-admin-round-opened")
     page.goto("/admin/users")
-    form = "form[action='/admin/users']"
+    form = "form[method=post][action='/admin/users']"
     page.fill(f"{form} input[name=username]", "test-unit")
     page.fill(f"{form} input[name=display_name]", "测试厅审核人员")
     page.select_option(f"{form} select[name=role]", "department")

@@ -101,6 +101,40 @@ def test_bad_options_exit_2(population: Path, args: list[str], field: str) -> No
     assert result.exit_code == 2 and f"{field}：" in result.stderr
 
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["--seed", "-5"], "--seed（随机种子）：应不小于 0"),
+    (["--seed", str(2**32)], "--seed（随机种子）：应不大于 4294967295"),
+    (["--seed", "abc"], "--seed（随机种子）：应为整数"),
+    (["--applicants", "0"], "--applicants（合成申请人数）：应不小于 1"),
+    (["--applicants", "2.5"], "--applicants（合成申请人数）：应为整数"),
+    (["--per-applicant", "-1"], "--per-applicant（平均每个申请人的事项数）：应不小于 0"),
+    (["--per-applicant", "nan"], "--per-applicant（平均每个申请人的事项数）：应为有限的数"),
+    (["--per-applicant", "101"], "--per-applicant（平均每个申请人的事项数）：应不大于 100"),
+])
+def test_synth_refuses_bad_numbers_as_the_page_does(tmp_path: Path, args: list[str], said: str) -> None:
+    out = tmp_path / "pop"
+    result = runner.invoke(app, ["population", "synth", "--applicants", "5", "--out", str(out), *args])
+    assert result.exit_code == 2 and said in result.stderr, result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_synth_and_the_page_say_the_same(tmp_path: Path) -> None:
+    """The command line's reason is the page's and the API's, word for word (one check, not two copies)."""
+    from pydantic import ValidationError
+
+    from huiqi.simulate.jobs import JobCreate
+    from huiqi.validation import problems
+
+    for field, option, value in (("seed", "--seed", "-5"), ("seed", "--seed", str(2**32)),
+                                 ("synthetic_applicants", "--applicants", "0")):
+        with pytest.raises(ValidationError) as caught:
+            JobCreate.model_validate({"synthetic_applicants": "10", field: value})
+        (_, page_said), = problems(caught.value)
+        result = runner.invoke(app, ["population", "synth", "--applicants", "5", "--out", str(tmp_path / "p"),
+                                     option, value])
+        assert result.exit_code == 2 and f"：{page_said}" in result.stderr, (page_said, result.stderr)
+
+
 def test_bad_population_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "POPULATION：" in result.stderr

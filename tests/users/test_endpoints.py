@@ -21,6 +21,20 @@ async def test_admin_lists_users_with_bindings_and_no_hashes(client, session, pe
     assert "password" not in response.text and "argon2" not in response.text
 
 
+async def test_the_list_is_narrowed_and_paged(client, session, people) -> None:
+    admin = bearer(session, people.admin)
+    cities = await client.get("/api/v1/users", headers=admin, params={"role": "city", "size": 1, "page": 2})
+    assert cities.json()["total"] == 2 and [u["username"] for u in cities.json()["items"]] == ["dalian"]
+    found = await client.get("/api/v1/users", headers=admin, params={"q": "科技厅", "status": "enabled"})
+    assert [u["username"] for u in found.json()["items"]] == ["most"]
+    beyond = await client.get("/api/v1/users", headers=admin, params={"page": 9})
+    assert beyond.status_code == 200 and beyond.json()["items"] == [] and beyond.json()["total"] == 11
+    wrong = await client.get("/api/v1/users", headers=admin, params={"role": "root"})
+    assert wrong.status_code == 422 and "角色：请从列表中选择" in wrong.json()["detail"]
+    long = await client.get("/api/v1/users", headers=admin, params={"q": "长" * 51})
+    assert long.status_code == 422 and long.json()["problems"][0]["field"] == "q"
+
+
 async def test_me_is_my_own_account(client, session, people) -> None:
     response = await client.get("/api/v1/users/me", headers=bearer(session, people.alice))
     assert response.json()["username"] == "alice" and response.json()["uscc"] == ALICE_USCC

@@ -1,11 +1,14 @@
 """The admin's user pages: list with roles and bindings, create, change role, disable, export."""
 
 import io
+import re
 
 import openpyxl
 import pytest
 
+from huiqi.models import User
 from huiqi.users import repository
+from tests.dbtest import ALICE_USCC
 
 pytestmark = pytest.mark.anyio
 
@@ -112,3 +115,122 @@ async def test_after_a_reset_the_pages_lead_to_the_password_form(browser, client
     assert done.status_code == 303 and done.headers["location"] == "/login"
     assert "密码已修改，请用新密码登录" in (await client.get("/login")).text
     assert not people.bob.must_change_password
+
+
+def _listed(text: str) -> list[str]:
+    """The login names in the rows of a users page, in order."""
+    return re.findall(r'<tr id="user-([^"]+)">', text)
+
+
+def _many(session, n: int) -> None:
+    """``n`` more enterprise accounts, firm000…, added as rows (hashing ``n`` passwords would only slow the test)."""
+    for i in range(n):
+        repository.add(session, User(username=f"firm{i:03d}", display_name=f"批量企业{i:03d}", role="enterprise",
+                                     uscc=f"91210100MA0{i:06d}X", password_hash="!"))
+
+
+@pytest.mark.parametrize(("q", "found"), [
+    ("ALIC", ["alice"]),  # the login name, in any case
+    ("审核员", ["shenyang", "dalian", "miit", "most"]),  # the display name
+    (ALICE_USCC[4:12].lower(), ["alice"]),  # part of the bound credit code, in any case
+    ("科技厅", ["most"]),  # the responsible unit bound
+    ("大连", ["bob", "dalian"]),  # bob's display name; dalian's city
+    ("示例科技有限", ["alice"]),  # the enterprise's registered name (not in alice's display name)
+    ("%", []), ("_", []),  # no wildcard: taken as typed
+])
+async def test_the_list_is_found_by_a_word(browser, people, q, found) -> None:
+    response = await browser(people.admin).get("/admin/users", params={"q": q})
+    assert response.status_code == 200
+    assert _listed(response.text) == found
+    assert f"共 {len(found)} 个用户符合条件" in response.text and f'value="{q}"' in response.text
+
+
+async def test_the_list_is_narrowed_by_role_and_status(browser, session, people) -> None:
+    admin = browser(people.admin)
+    assert (await admin.post("/admin/users/bob", data={"active": "0"})).status_code == 303
+    cities = await admin.get("/admin/users", params={"role": "city"})
+    assert _listed(cities.text) == ["shenyang", "dalian"] and "共 2 个用户符合条件" in cities.text
+    assert '<option value="city" selected>' in cities.text
+    disabled = await admin.get("/admin/users", params={"status": "disabled"})
+    assert _listed(disabled.text) == ["bob"] and '<option value="disabled" selected>' in disabled.text
+    enabled = await admin.get("/admin/users", params={"role": "enterprise", "status": "enabled"})
+    assert _listed(enabled.text) == ["alice", "mallory"]
+    both = await admin.get("/admin/users", params={"q": "大连", "status": "enabled"})
+    assert _listed(both.text) == ["dalian"]
+    blank = await admin.get("/admin/users?q=&role=&status=")  # the form sent without choosing anything
+    assert len(_listed(blank.text)) == 11 and "共 11 个用户，" in blank.text and "符合条件" not in blank.text
+    none = await admin.get("/admin/users", params={"q": "没有这个人"})
+    assert _listed(none.text) == [] and "没有符合条件的用户" in none.text
+
+
+@pytest.mark.parametrize(("params", "said"), [
+    ({"role": "root"}, "角色：请从列表中选择"),
+    ({"role": "system"}, "角色：请从列表中选择"),
+    ({"status": "gone"}, "状态：请从列表中选择"),
+    ({"q": "长" * 51}, "关键词：不能超过 50 个字"),
+    ({"q": "a\x00b"}, "不能含有空字符（NUL）"),  # refused at the door, before the list reads it
+    ({"page": "0"}, "页码：应不小于 1"),
+    ({"page": "x"}, "页码：应为整数"),
+    ({"page": "99999999999"}, "页码：应不大于"),
+])
+async def test_wrong_filters_are_named_in_chinese(browser, people, params, said) -> None:
+    admin = browser(people.admin)
+    for url in ("/admin/users", "/admin/users.xlsx") if "page" not in params else ("/admin/users",):
+        response = await admin.get(url, params=params)
+        assert response.status_code == 422 and said in response.text, (url, response.text[:300])
+
+
+async def test_the_list_comes_a_page_at_a_time(browser, session, people) -> None:
+    _many(session, 60)  # 71 accounts: 50 on the first page, 21 on the second
+    admin = browser(people.admin)
+    first = await admin.get("/admin/users")
+    assert len(_listed(first.text)) == 50 and _listed(first.text)[0] == "alice"
+    assert "共 71 个用户，每页 50 个，第 1/2 页" in first.text and 'href="/admin/users?page=2" rel="next"' in first.text
+    second = await admin.get("/admin/users", params={"page": 2})
+    assert len(_listed(second.text)) == 21 and _listed(second.text)[-1] == "firm059"
+    assert not set(_listed(first.text)) & set(_listed(second.text))
+    beyond = await admin.get("/admin/users", params={"page": 3})
+    assert beyond.status_code == 200 and _listed(beyond.text) == []
+    assert "第 3 页超出了范围（共 2 页）" in beyond.text and 'href="/admin/users?page=2"' in beyond.text
+    far = await admin.get("/admin/users", params={"page": 1_000_000})
+    assert far.status_code == 200 and _listed(far.text) == []
+    narrowed = await admin.get("/admin/users", params={"q": "批量", "page": 2})  # the next page keeps the word
+    assert len(_listed(narrowed.text)) == 10 and 'href="/admin/users?q=%E6%89%B9%E9%87%8F" rel="prev"' in narrowed.text
+    listed = await admin.get("/admin/users.xlsx", params={"q": "批量"})  # the export holds every page
+    rows = list(openpyxl.load_workbook(io.BytesIO(listed.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2 + 60 and rows[0][0] == "用户列表（关键词“批量”）"
+
+
+async def test_a_change_comes_back_to_the_list_as_it_was(browser, session, people) -> None:
+    _many(session, 60)
+    admin = browser(people.admin)
+    listed = await admin.get("/admin/users", params={"q": "firm", "page": 2})
+    assert 'action="/admin/users/firm059?q=firm&amp;page=2"' in listed.text
+    assert 'href="/admin/users?q=firm&amp;page=2&amp;edit=firm059#user-firm059"' in listed.text
+    assert 'hx-get="/admin/users/firm059/edit?q=firm&amp;page=2"' in listed.text
+    opened = await admin.get("/admin/users", params={"q": "firm", "page": 2, "edit": "firm059"})
+    assert 'form method="post" action="/admin/users/firm059?q=firm&amp;page=2" class="binding"' in opened.text
+    fetched = await admin.get("/admin/users/firm059/edit", params={"q": "firm", "page": 2},
+                              headers={"HX-Request": "true"})
+    assert 'action="/admin/users/firm059?q=firm&amp;page=2"' in fetched.text and "<html" not in fetched.text
+    off = await admin.post("/admin/users/firm059?q=firm&page=2", data={"active": "0"})
+    assert off.status_code == 303 and off.headers["location"] == "/admin/users?q=firm&page=2#user-firm059"
+    assert repository.by_username(session, "firm059").active is False
+    wrong = await admin.post("/admin/users/firm059?q=firm&page=2", data={"role": "city", "region": "999999"})
+    assert wrong.status_code == 422 and 'action="/admin/users/firm059?q=firm&amp;page=2"' in wrong.text
+    created = await admin.post("/admin/users", data={"username": "zz-new", "display_name": "新用户", "role": "finance",
+                                                     "password": "long enough pw"})
+    assert created.headers["location"] == "/admin/users?q=zz-new#user-zz-new", "the new account is on the page shown"
+
+
+async def test_the_export_is_the_filtered_list_and_never_a_formula(browser, session, people) -> None:
+    repository.add(session, User(username="sly", display_name="=HYPERLINK(\"http://x\")", role="city",
+                                 region="210300", password_hash="!"))
+    response = await browser(people.admin).get("/admin/users.xlsx", params={"role": "city", "status": "enabled"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "用户列表（市级初审人员、启用）"
+    assert [r[0] for r in rows[2:]] == ["shenyang", "dalian", "sly"] and rows[4][1] == '=HYPERLINK("http://x")'
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    page = await browser(people.admin).get("/admin/users", params={"role": "city", "status": "enabled"})
+    assert 'href="/admin/users.xlsx?role=city&amp;status=enabled"' in page.text

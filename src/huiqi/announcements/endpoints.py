@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 
 from huiqi.announcements import service as announcements
 from huiqi.announcements.schemas import AnnouncementCreate, AnnouncementRead, ObjectionCreate
-from huiqi.announcements.service import PublicEntry
-from huiqi.models import Announcement, Application
+from huiqi.announcements.service import ManagedEntry, published_name
+from huiqi.models import Announcement, ApplicantProfile, Application
 from huiqi.review import reading
 from huiqi.review.schemas import ReviewItem
 from huiqi.web.deps import Actor, Db
@@ -18,13 +18,19 @@ from huiqi.workflow.states import Action
 router = APIRouter(prefix="/announcements", tags=["公示"])
 
 
-def read(session: Session, batch: Announcement, entries: list[Application]) -> AnnouncementRead:
+def read(session: Session, batch: Announcement,
+         entries: list[tuple[Application, ApplicantProfile | None]]) -> AnnouncementRead:
+    """A batch as its department reads it: each applicant named as published, with its name now if changed since."""
     return AnnouncementRead(
         id=batch.id, title=batch.title, department=reading.department_name(session, batch.department_id),
         starts_on=batch.starts_on, ends_on=batch.ends_on, working_days=batch.working_days,
-        created_by=batch.created_by, entries=[PublicEntry(
-            a.id, reading.applicant_name(session, a), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state)
-            for a in entries])
+        created_by=batch.created_by, entries=[_entry(session, a, profile) for a, profile in entries])
+
+
+def _entry(session: Session, application: Application, profile: ApplicantProfile | None) -> ManagedEntry:
+    published, now = published_name(application, profile), reading.applicant_name(session, application)
+    return ManagedEntry(application.id, published, application.uscc, application.policy_id, application.measure,
+                        application.amount_proposed, application.state, renamed=now if now != published else None)
 
 
 @router.post("", response_model=AnnouncementRead, status_code=201, summary="发布公示（责任单位）")

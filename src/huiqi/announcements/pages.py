@@ -1,4 +1,5 @@
-"""The department's 公示 page: the batches it opened, the applications in them and when each ends; Excel."""
+"""The department's 公示 page: the batches it opened, the applications in them (each applicant named as published,
+and by its name now when it has changed since) and when each ends; Excel."""
 
 
 from fastapi import APIRouter, Request
@@ -29,9 +30,10 @@ def export(actor: Actor, session: Db) -> Response:
     titles, today, numbers = measure_titles(session), clock.today(), catalogue.numbers(session)
     rows = [[b.id, b.title, b.starts_on, b.ends_on, b.working_days, e.application_id, e.applicant, e.uscc,
              numbers.get(e.policy_id, e.policy_id), measure_label(e.measure, titles.get((e.policy_id, e.measure))),
-             e.amount_proposed, announcements.status(e.state, b.starts_on, b.ends_on, today)]
+             e.amount_proposed, announcements.status(e.state, b.starts_on, b.ends_on, today), e.renamed]
             for b in (read(session, b, rows) for b, rows in announcements.managed(session, actor=actor))
             for e in b.entries]
-    table = Table("公示清单", ["批次", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位",
-                           "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
+    table = Table("公示清单", ["批次", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位（公示时名称）",
+                           "统一社会信用代码", "政策", "措施", "拟支持金额", "状态", "现名（公示后更名的）"], rows,
+                  money={"拟支持金额"})
     return download(table, f"公示清单-{clock.today().isoformat()}.xlsx")

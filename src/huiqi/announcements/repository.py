@@ -37,11 +37,14 @@ def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application,
     return found
 
 
-def managed(session: Session, department_id: int | None) -> list[tuple[Announcement, list[Application]]]:
-    """The batches a department opened (every batch when ``department_id`` is None), newest first."""
+def managed(session: Session, department_id: int | None) -> list[tuple[Announcement, list[tuple[Application,
+                                                                                      ApplicantProfile | None]]]]:
+    """The batches a department opened (every batch when ``department_id`` is None), newest first, each with its
+    applications and their applicants' profiles as published (as ``listed`` gives them to the public)."""
     query = select(Announcement).order_by(Announcement.starts_on.desc(), Announcement.id.desc())
     if department_id is not None:
         query = query.where(Announcement.department_id == department_id)
-    return [(batch, list(session.scalars(select(Application).where(Application.announcement_id == batch.id)
-                                         .order_by(Application.id))))
-            for batch in session.scalars(query)]
+    return [(batch, [(a, profile_at(session, a.applicant_id, batch.created_at))
+                     for a in session.scalars(select(Application).where(Application.announcement_id == batch.id)
+                                              .order_by(Application.id))])
+            for batch in session.scalars(query).all()]

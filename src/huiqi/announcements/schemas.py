@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from huiqi.announcements.service import PublicEntry
+from huiqi.announcements.service import ManagedEntry
 from huiqi.validation import PlainText, StrictInput
 
 
@@ -31,4 +31,4 @@ class AnnouncementRead(BaseModel):
     ends_on: date
     working_days: int
     created_by: str
-    entries: list[PublicEntry]  # the same line the public sees
+    entries: list[ManagedEntry]  # the line the public sees (the name as published), and the name now if changed

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.announcements import repository
 from huiqi.departments.repository import all_departments
-from huiqi.models import Announcement, Application, User
+from huiqi.models import Announcement, ApplicantProfile, Application, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.workflow.states import STATES, State
@@ -25,6 +25,19 @@ class PublicEntry:
     measure: int
     amount_proposed: int | None
     state: str
+
+
+@dataclass
+class ManagedEntry(PublicEntry):
+    """A line of a 公示 as its department manages it: the name as published (what the public read and objected
+    to), and the applicant's name now when it has changed since."""
+
+    renamed: str | None = None
+
+
+def published_name(application: Application, profile: ApplicantProfile | None) -> str:
+    """The applicant's name on a 公示 line: as its profile when the batch was opened gave it, or its credit code."""
+    return profile.name if profile is not None and profile.name else application.uscc
 
 
 @dataclass
@@ -81,8 +94,8 @@ def public_listing(session: Session) -> list[PublicBatch]:
     units = {d.id: d.name for d in all_departments(session)}
     return [
         PublicBatch(batch.id, batch.title, batch.starts_on, batch.ends_on, batch.working_days, [
-            PublicEntry(a.id, profile.name if profile and profile.name else a.uscc, a.uscc, a.policy_id, a.measure,
-                        a.amount_proposed, a.state) for a, profile in rows], units.get(batch.department_id or 0))
+            PublicEntry(a.id, published_name(a, profile), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state)
+            for a, profile in rows], units.get(batch.department_id or 0))
         for batch, rows in repository.listed(session) if rows
     ]
 
@@ -101,8 +114,9 @@ def narrowed(batches: list[PublicBatch], word: str | None = None, year: int | No
     return found
 
 
-def managed(session: Session, *, actor: User) -> list[tuple[Announcement, list[Application]]]:
-    """The 公示 batches a department opened, with the applications still in them (finance, admin and the
-    auditor see every batch)."""
+def managed(session: Session, *, actor: User) -> list[tuple[Announcement, list[tuple[Application,
+                                                                                ApplicantProfile | None]]]]:
+    """The 公示 batches a department opened, with the applications still in them, each with its applicant's profile
+    as it stood when the batch was published (finance, admin and the auditor see every batch)."""
     require_role(actor, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR, doing="管理公示")
     return repository.managed(session, actor.department_id if actor.role == Role.DEPARTMENT else None)

@@ -10,12 +10,14 @@ from typing import Annotated
 
 import polars as pl
 import typer
+from pydantic import ValidationError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from huiqi import clock
 from huiqi.cli_support import fail, parse_as_of
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError, InputError
+from huiqi.labels import field_label
 from huiqi.rules.loader import load_many, vocabulary
 from huiqi.simulate import dask_runner
 from huiqi.simulate.briefing import kpis
@@ -24,7 +26,8 @@ from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import apply_reform, read_reform
 from huiqi.simulate.report import SimulationReport, table, write
-from huiqi.simulate.synth import blocks, synthesise
+from huiqi.simulate.synth import MAX_APPLICANTS, MAX_PER_APPLICANT, MAX_SEED, Asked, blocks, synthesise
+from huiqi.validation import problems
 
 population_app = typer.Typer(help="测算用的企业样本数据（申请人表和事项表）。", no_args_is_help=True)
 
@@ -137,18 +140,40 @@ def _progress(show: bool) -> Progress:
                     TimeElapsedColumn(), console=make_console(stderr=True), disable=not show, transient=True)
 
 
+# ``population synth``'s options, by the page's field each answers to (``synth.Asked``).
+SYNTH_OPTIONS = {"synthetic_applicants": "--applicants", "seed": "--seed", "per_applicant": "--per-applicant"}
+
+
+def _asked(applicants: str, seed: str, per_applicant: str) -> Asked:
+    """The numbers as the page reads its fields: what it (and the API) would refuse is refused in the same words,
+    the option named with the page's label."""
+    try:
+        return Asked.model_validate({"synthetic_applicants": applicants, "seed": seed, "per_applicant": per_applicant})
+    except ValidationError as exc:
+        fail(InputError([(f"{SYNTH_OPTIONS[str(loc[0])]}（{field_label(str(loc[0]))}）", why)
+                         for loc, why in problems(exc)]))
+
+
 @population_app.command("synth")
 def synth(
-    applicants: Annotated[int, typer.Option(help="申请人数量。", min=1)],
+    # Read as text and checked by ``_asked``, as the page's fields are (Typer would refuse a non-number in English).
+    applicants: Annotated[str, typer.Option(help=f"申请人数量（1 至 {MAX_APPLICANTS}）。", metavar="INTEGER")],
     out: Annotated[Path, typer.Option(help="输出文件夹（CSV 或 Parquet），或 .xlsx 文件。")],
-    seed: Annotated[int, typer.Option(help="随机种子：同一种子得到同一份数据。")] = 1,
-    per_applicant: Annotated[float, typer.Option(help="平均每个申请人的事项数。", min=0)] = 5.0,
+    seed: Annotated[str, typer.Option(help=f"随机种子（0 至 {MAX_SEED}）：同一种子得到同一份数据。",
+                                      metavar="INTEGER")] = "1",
+    per_applicant: Annotated[str, typer.Option(help=f"平均每个申请人的事项数（0 至 {MAX_PER_APPLICANT}）。",
+                                               metavar="FLOAT")] = "5.0",
     format: Annotated[
         PopulationFormat, typer.Option("--format", help=HELP["population_format"])
     ] = PopulationFormat.parquet,
 ) -> None:
     """生成合成企业样本数据（仅供演示和基准测试，不是真实数据）。"""
 
+    asked = _asked(applicants, seed, per_applicant)
+    _synth(asked.synthetic_applicants, asked.seed, asked.per_applicant, out, format)
+
+
+def _synth(applicants: int, seed: int, per_applicant: float, out: Path, format: PopulationFormat) -> None:
     if format == PopulationFormat.xlsx and out.suffix.lower() != ".xlsx":
         fail(InputError([("--out", "Excel 格式的输出应以 .xlsx 结尾")]))
     if format == PopulationFormat.xlsx and applicants * per_applicant > 1_000_000:

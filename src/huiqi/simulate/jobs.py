@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
 from pydantic import BaseModel, Field, ValidationError, field_validator
@@ -36,7 +36,7 @@ from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
-from huiqi.simulate.synth import synthesise
+from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, synthesise
 from huiqi.simulate.workbook import MAX_UNPACKED
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -47,7 +47,6 @@ ANALYSTS = (Role.FINANCE, Role.ADMIN, Role.DEPARTMENT, Role.ANALYST)
 READERS = (*ANALYSTS, Role.AUDITOR)  # who may read estimates: the auditor reads everything
 SEES_ALL = (Role.ADMIN, Role.AUDITOR)  # who reads everyone's, not only their own
 MAX_SYNTHETIC = 200_000  # applicants a web request may ask to synthesise (about a million matters)
-MAX_SEED = 2**32 - 1  # numpy's generators take a seed of 0 or more; the bound keeps it a plain number to note down
 Sessions = Callable[[], AbstractContextManager[Session]]
 
 
@@ -56,8 +55,9 @@ class JobCreate(BaseModel):
 
     by: list[str] = Field(default_factory=lambda: ["measure"], description="分组：measure、region、year")
     as_of: date | None = Field(None, description="判断日期；默认今天")
-    synthetic_applicants: int | None = Field(None, ge=1, le=MAX_SYNTHETIC, description="不上传时的合成申请人数")
-    seed: int = Field(1, ge=0, le=MAX_SEED, description=f"合成数据的随机种子（0 至 {MAX_SEED} 的整数）")
+    synthetic_applicants: Annotated[Applicants, Field(le=MAX_SYNTHETIC)] | None = Field(
+        None, description="不上传时的合成申请人数")
+    seed: Seed = Field(1, description=f"合成数据的随机种子（0 至 {MAX_SEED} 的整数）")
     reform: str | None = Field(None, max_length=20_000, description="改革方案 YAML（可选）")
 
     @field_validator("by")

@@ -18,6 +18,7 @@ from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
+from huiqi.simulate.synth import MAX_SEED
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
@@ -48,7 +49,7 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
     policies = catalogue.published(session)
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=jobs.listed(session, actor=actor),
                 problems=problems, values=values, rows=reforms.rows(policies), day=_as_of(values.get("as_of")),
-                units=reforms.UNITS, max_seed=jobs.MAX_SEED)
+                units=reforms.UNITS, max_seed=MAX_SEED)
 
 
 @router.get("/simulate", response_class=HTMLResponse)

@@ -9,9 +9,11 @@ index arrays gathered into Polars series, so ten million matters take seconds, n
 """
 
 from datetime import date
+from typing import Annotated
 
 import numpy as np
 import polars as pl
+from pydantic import BaseModel, Field
 
 from huiqi.reference import divisions, industries
 from huiqi.reference.uscc import ALPHABET, ORG_WEIGHTS
@@ -21,6 +23,9 @@ from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import CodeInfo
 
 MISSING = 0.05  # share of facts left out, so some answers are undetermined, as in life
+MAX_SEED = 2**32 - 1  # numpy's generators take a seed of 0 or more; the bound keeps it a plain number to note down
+MAX_APPLICANTS = 31**7  # the credit codes' serial has seven base-31 digits: beyond, codes would repeat
+MAX_PER_APPLICANT = 100  # matters an applicant has on average (a real one, a handful)
 START, END = date(2020, 1, 1), date(2027, 6, 30)
 USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
 CITY_WEIGHTS = {"210100": 28, "210200": 27, "210300": 6, "210400": 4, "210500": 3, "210600": 4, "210700": 4,
@@ -73,6 +78,21 @@ class _Draw:
 def _blank(series: pl.Series, drop: np.ndarray) -> pl.Series:
     """``series`` with the rows where ``drop`` holds set to null."""
     return pl.select(pl.when(pl.Series(drop)).then(None).otherwise(series).alias(series.name)).to_series()
+
+
+# What may be asked of ``synthesise``: the page, the API (``jobs.JobCreate``) and ``huiqi population synth`` check
+# against these, so each refuses the same values with the same words.
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+Applicants = Annotated[int, Field(ge=1, le=MAX_APPLICANTS)]
+PerApplicant = Annotated[float, Field(ge=0, le=MAX_PER_APPLICANT, allow_inf_nan=False)]
+
+
+class Asked(BaseModel):
+    """A synthetic population as asked for (named as the page's fields are)."""
+
+    synthetic_applicants: Applicants
+    seed: Seed = 1
+    per_applicant: PerApplicant = 5.0
 
 
 def synthesise(applicants: int, seed: int, codes: dict[str, CodeInfo], per_applicant: float = 5.0,

@@ -7,16 +7,17 @@ from fastapi import APIRouter, Path
 from huiqi.users import service
 from huiqi.users.schemas import PasswordChange, PasswordReset, UserCreate, UserRead, UserUpdate
 from huiqi.validation import PlainText
-from huiqi.web.deps import Actor, Db
-from huiqi.web.pagination import Page, PagingDep, page_of
+from huiqi.web.deps import Actor, Db, UsersFilters
+from huiqi.web.pagination import Page, PagingDep
 
 router = APIRouter(prefix="/users", tags=["用户"])
 Username = Annotated[PlainText, Path(min_length=1, max_length=64, description="登录名")]
 
 
-@router.get("", response_model=Page[UserRead], summary="全部用户（管理员）")
-def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
-    return page_of(service.shown(session, service.listed(session, actor=actor)), paging)
+@router.get("", response_model=Page[UserRead], summary="用户列表（管理员、审计人员；可按关键词、角色、状态查找）")
+def listed(actor: Actor, session: Db, paging: PagingDep, filters: UsersFilters) -> dict:
+    users, total = service.listed(session, actor=actor, filters=filters, offset=paging.offset, limit=paging.size)
+    return {"items": service.shown(session, users), "total": total, "page": paging.page, "size": paging.size}
 
 
 @router.get("/me", response_model=UserRead, summary="本人的账号")

@@ -1,4 +1,5 @@
-"""The admin's user pages: the list with roles and bindings, create a user, change a role, disable, export."""
+"""The admin's user pages: the list with roles and bindings (found by a word, a role, a status; a page at a time),
+create a user, change a role, disable, export what the list shows."""
 
 from typing import Annotated
 
@@ -7,15 +8,17 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from huiqi.departments import repository as departments
-from huiqi.errors import InputError, NotFound
+from huiqi.errors import InputError
 from huiqi.reference.divisions import cities
 from huiqi.users import service
+from huiqi.users.filters import MOST_TEXT, STATUSES, UserFilters
 from huiqi.users.roles import Role
 from huiqi.users.schemas import UserRead, UserUpdate
 from huiqi.users.scope import ROLE_LABELS, require_role
 from huiqi.validation import PlainText, field_path, problems
-from huiqi.web.deps import SESSION_COOKIE, Actor, CallerDep, Db
+from huiqi.web.deps import SESSION_COOKIE, Actor, CallerDep, Db, UsersFilters
 from huiqi.web.excel import Table, download
+from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -25,11 +28,24 @@ Username = Annotated[PlainText, Path(min_length=1, max_length=64)]
 Text = Annotated[PlainText, Form(max_length=200)]
 
 
-def _listing(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
+def _here(filters: UserFilters, number: int) -> str:
+    """The list's query string as it stands, carried by its forms so that the admin comes back to it."""
+    return filters.query_string(page=str(number) if number > 1 else None)
+
+
+def _listing(request: Request, who: CallerDep, session: Db, actor, filters: UserFilters, number: int,
+             status_code: int = 200, **context) -> Response:
     require_role(actor, Role.ADMIN, doing="管理用户")  # the page's forms change accounts (auditors: the API, Excel)
-    accounts = service.shown(session, service.listed(session, actor=actor))
-    return page(request, "users/index.html", who, status_code=status_code, accounts=accounts, roles=ROLES,
-                cities=cities(), departments=[d.name for d in departments.all_departments(session)],
+    pager = Paging(page=number, size=PAGE_SIZE)
+    users, total = service.listed(session, actor=actor, filters=filters, offset=pager.offset, limit=pager.size)
+
+    def link(n: int) -> str:
+        return "/admin/users" + _here(filters, n)
+
+    return page(request, "users/index.html", who, status_code=status_code, accounts=service.shown(session, users),
+                total=total, pager=pager, link=link, filters=filters, here=_here(filters, number), statuses=STATUSES,
+                most_text=MOST_TEXT, roles=ROLES, cities=cities(),
+                departments=[d.name for d in departments.all_departments(session)],
                 values=context.pop("values", {}), problems=context.pop("problems", []), **context)
 
 
@@ -38,28 +54,26 @@ def _shown(refusal: Refusal) -> list[tuple[str, str]]:
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, who: CallerDep, actor: Actor, session: Db,
-               edit: Annotated[PlainText | None, Query(max_length=64)] = None) -> Response:
-    """The list; ``?edit=name`` opens that row's change form (what the HTMX link fetches, without script)."""
-    return _listing(request, who, session, actor, open_form=edit)
+def users_page(request: Request, who: CallerDep, actor: Actor, session: Db, filters: UsersFilters,
+               number: PageNumber = 1, edit: Annotated[PlainText | None, Query(max_length=64)] = None) -> Response:
+    """The list, as narrowed, a page at a time; ``?edit=name`` opens that row's change form (what the HTMX link
+    fetches, without script)."""
+    return _listing(request, who, session, actor, filters, number, open_form=edit)
 
 
 @router.get("/admin/users/{username}/edit", response_class=HTMLResponse)
-def change_form(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username) -> Response:
-    """One row's role and binding form, fetched in place."""
-    require_role(actor, Role.ADMIN, doing="管理用户")
-    found = next((u for u in service.shown(session, service.listed(session, actor=actor)) if u.username == username),
-                 None)
-    if found is None:
-        raise NotFound(f"没有用户 {username}")
-    return page(request, "users/_change.html", who, u=found, roles=ROLES, cities=cities(),
+def change_form(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username,
+                filters: UsersFilters, number: PageNumber = 1) -> Response:
+    """One row's role and binding form, fetched in place (it posts back with the list's filters and page)."""
+    found = service.shown(session, [service.account(session, actor=actor, username=username)])[0]
+    return page(request, "users/_change.html", who, u=found, roles=ROLES, cities=cities(), here=_here(filters, number),
                 departments=[d.name for d in departments.all_departments(session)])
 
 
 @router.post("/admin/users", response_model=None)
-def create(request: Request, who: CallerDep, actor: Actor, session: Db, username: Text = "", display_name: Text = "",
-           role: Text = "", password: Text = "", uscc: Text = "", region: Text = "",
-           department: Text = "") -> Response:
+def create(request: Request, who: CallerDep, actor: Actor, session: Db, filters: UsersFilters, number: PageNumber = 1,
+           username: Text = "", display_name: Text = "", role: Text = "", password: Text = "", uscc: Text = "",
+           region: Text = "", department: Text = "") -> Response:
     values = {"username": username, "display_name": display_name, "role": role, "uscc": uscc, "region": region,
               "department": department}
     binding = {"uscc": uscc, "region": region, "department": department}
@@ -69,17 +83,20 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, username
                             role=role, password=password, **{k: v.strip() or None for k, v in binding.items()})
 
     def again(refusal: Refusal) -> Response:
-        return _listing(request, who, session, actor, status_code=refusal.status_code, values=values,
-                        problems=_shown(refusal))
+        return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
+                        values=values, problems=_shown(refusal))
 
-    return form_step(session, act, done=f"/admin/users#user-{username.strip()}", again=again,
-                     said=f"用户 {username.strip()} 已创建")
+    # the list found by the new name: among thousands, the new account is where the admin sees it
+    done = f"/admin/users{UserFilters(username.strip()).query_string()}#user-{username.strip()}"
+    return form_step(session, act, done=done, again=again, said=f"用户 {username.strip()} 已创建")
 
 
 @router.post("/admin/users/{username}", response_model=None)
-def change(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username, role: Text = "",
-           uscc: Text = "", region: Text = "", department: Text = "", active: Text = "") -> Response:
-    """One form per row: a new role with its binding, or the disable/enable button (``active``)."""
+def change(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username, filters: UsersFilters,
+           number: PageNumber = 1, role: Text = "", uscc: Text = "", region: Text = "", department: Text = "",
+           active: Text = "") -> Response:
+    """One form per row: a new role with its binding, or the disable/enable button (``active``); the admin comes
+    back to the list as it was (its filters and page)."""
     data = {"role": role or None, "uscc": uscc.strip() or None, "region": region or None,
             "department": department or None, "active": {"1": True, "0": False}.get(active)}
 
@@ -91,25 +108,27 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
         service.update(session, actor=actor, username=username, changes=changes)
 
     def again(refusal: Refusal) -> Response:
-        return _listing(request, who, session, actor, status_code=refusal.status_code, problems=_shown(refusal),
-                        editing=username, open_form=username)
+        return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
+                        problems=_shown(refusal), editing=username, open_form=username)
 
     said = {True: "已启用", False: "已停用"}.get(data["active"], "已保存")  # the row's button, or its form
-    return form_step(session, act, done=f"/admin/users#user-{username}", again=again, said=f"用户 {username} {said}")
+    return form_step(session, act, done=f"/admin/users{_here(filters, number)}#user-{username}", again=again,
+                     said=f"用户 {username} {said}")
 
 
 @router.post("/admin/users/{username}/password", response_model=None)
 def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username,
+                   filters: UsersFilters, number: PageNumber = 1,
                    new_password: Annotated[str, Form(max_length=200)] = "") -> Response:
     """An admin sets a temporary password; the user changes it at the next sign-in."""
 
     def again(refusal: Refusal) -> Response:
-        return _listing(request, who, session, actor, status_code=refusal.status_code, problems=_shown(refusal),
-                        editing=username)
+        return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
+                        problems=_shown(refusal), editing=username)
 
     return form_step(session, lambda: service.reset_password(session, actor=actor, username=username,
                                                              new=new_password),
-                     done=f"/admin/users#user-{username}", again=again,
+                     done=f"/admin/users{_here(filters, number)}#user-{username}", again=again,
                      said=f"已为 {username} 设定临时密码；该用户下次登录须先修改密码")
 
 
@@ -145,15 +164,20 @@ def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
 
 
 @router.get("/admin/users.xlsx")
-def export(actor: Actor, session: Db) -> Response:
-    accounts = service.shown(session, service.listed(session, actor=actor))
-    return download(users_table(accounts), "用户列表.xlsx")
+def export(actor: Actor, session: Db, filters: UsersFilters) -> Response:
+    """Every account the list's filters name (all its pages)."""
+    users, _ = service.listed(session, actor=actor, filters=filters)
+    return download(users_table(service.shown(session, users), filters), "用户列表.xlsx")
 
 
-def users_table(accounts: list[UserRead]) -> Table:
-    """The accounts as a sheet: role in Chinese, binding, state (never a password hash)."""
+def users_table(accounts: list[UserRead], filters: UserFilters | None = None) -> Table:
+    """The accounts as a sheet: role in Chinese, binding, state (never a password hash); the title says how the
+    list was narrowed."""
     names = cities()
     rows = [(u.username, u.display_name, ROLE_LABELS.get(u.role, u.role), u.uscc, names.get(u.region, u.region),
              u.department, "启用" if u.active else "停用", u.created_at) for u in accounts]
     header = ("登录名", "显示名称", "角色", "统一社会信用代码", "所在市", "责任单位", "状态", "创建时间")
-    return Table("用户列表", header, rows)
+    which = [] if filters is None else [f"关键词“{filters.text}”" if filters.text else "",
+                                        ROLE_LABELS.get(filters.role or "", ""), STATUSES.get(filters.status or "", "")]
+    narrowed = "、".join(w for w in which if w)
+    return Table(f"用户列表（{narrowed}）" if narrowed else "用户列表", header, rows)

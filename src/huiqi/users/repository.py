@@ -1,9 +1,12 @@
 """SQL of users."""
 
-from sqlalchemy import delete, select, update
+from collections.abc import Collection
+
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from huiqi.models import ApiToken, User, WebSession
+from huiqi.models import ApiToken, Applicant, ApplicantProfile, Department, User, WebSession
+from huiqi.users.filters import UserFilters
 
 
 def by_username(session: Session, username: str) -> User | None:
@@ -16,8 +19,31 @@ def add(session: Session, user: User) -> User:
     return user
 
 
-def all_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.id)))
+def _narrowed(query: Select, filters: UserFilters, regions: Collection[str]) -> Select:
+    """``query`` kept to the users ``filters`` name; ``regions`` are the cities whose names hold the word."""
+    if (word := filters.text) is not None:
+        units = select(Department.id).where(Department.name.icontains(word, autoescape=True))
+        enterprises = (select(Applicant.uscc).join(ApplicantProfile, ApplicantProfile.applicant_id == Applicant.id)
+                       .where(ApplicantProfile.name.icontains(word, autoescape=True)))  # any name it has borne
+        query = query.where(or_(User.username.icontains(word, autoescape=True),
+                                User.display_name.icontains(word, autoescape=True),
+                                User.uscc.icontains(word, autoescape=True), User.uscc.in_(enterprises),
+                                User.department_id.in_(units), User.region.in_(list(regions))))
+    if filters.role is not None:
+        query = query.where(User.role == filters.role)
+    if filters.active is not None:
+        query = query.where(User.active == filters.active)
+    return query
+
+
+def found(session: Session, *, filters: UserFilters, regions: Collection[str], offset: int = 0,
+          limit: int | None = None) -> tuple[list[User], int]:
+    """The users ``filters`` name, oldest first, from ``offset`` (at most ``limit``); and how many in all."""
+    total = session.scalar(_narrowed(select(func.count(User.id)), filters, regions)) or 0
+    if offset >= total:  # past the end (a page number beyond any offset the database takes, too)
+        return [], total
+    query = _narrowed(select(User), filters, regions).order_by(User.id).offset(offset).limit(limit)
+    return list(session.scalars(query)), total
 
 
 def end_sign_ins(session: Session, user_id: int) -> None:

@@ -12,6 +12,7 @@ from huiqi.errors import Conflict, InputError, NotAuthenticated, NotFound
 from huiqi.models import User
 from huiqi.reference import divisions, uscc
 from huiqi.users import passwords, repository
+from huiqi.users.filters import UserFilters
 from huiqi.users.roles import Role
 from huiqi.users.schemas import UserBinding, UserCreate, UserRead, UserUpdate
 from huiqi.users.scope import require_role
@@ -117,10 +118,21 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
     return user
 
 
-def listed(session: Session, *, actor: User) -> list[User]:
-    """Every user, oldest first: for admins, and auditors who read everything (the list names who may see what)."""
+def listed(session: Session, *, actor: User, filters: UserFilters | None = None, offset: int = 0,
+           limit: int | None = None) -> tuple[list[User], int]:
+    """The users ``filters`` name, oldest first, from ``offset`` (at most ``limit``), and how many in all: for
+    admins, and auditors who read everything (the list names who may see what)."""
     require_role(actor, Role.ADMIN, Role.AUDITOR, doing="查看用户列表")
-    return repository.all_users(session)
+    filters = filters or UserFilters()
+    word = filters.text
+    regions = [code for code, name in divisions.cities().items() if word is not None and word in name]
+    return repository.found(session, filters=filters, regions=regions, offset=offset, limit=limit)
+
+
+def account(session: Session, *, actor: User, username: str) -> User:
+    """One user, for the admin's change form."""
+    require_role(actor, Role.ADMIN, doing="管理用户")
+    return _existing(session, username)
 
 
 def set_active(session: Session, *, actor: User, username: str, active: bool) -> User:

@@ -22,6 +22,8 @@ from huiqi.auth import service as auth
 from huiqi.db import engine, writer
 from huiqi.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
 from huiqi.models import User
+from huiqi.users import filters as user_filters
+from huiqi.users.filters import UserFilters
 
 SESSION_COOKIE = "huiqi_session"
 CSRF_COOKIE = "huiqi_csrf"
@@ -206,3 +208,16 @@ def application_filters(q: Text = None, measure: MeasureChoice = None, city: Cit
 
 
 ApplicationFilters = Annotated[Filters, Depends(application_filters)]
+
+
+Word = Annotated[str | None, Query(max_length=user_filters.MOST_TEXT,
+                                   description="关键词：登录名、显示名称、绑定的信用代码、企业名称、所在市或责任单位的一部分")]
+RoleChoice = Annotated[str | None, Query(max_length=20, description="角色，如 enterprise、city、department")]
+StatusChoice = Annotated[str | None, Query(max_length=10, description="账号状态：enabled（启用）或 disabled（停用）")]
+
+
+def users_filters(q: Word = None, role: RoleChoice = None, status: StatusChoice = None) -> UserFilters:
+    return user_filters.read(q, role, status)
+
+
+UsersFilters = Annotated[UserFilters, Depends(users_filters)]

@@ -12,9 +12,13 @@ class Paging(BaseModel):
     page: int
     size: int
 
+    @property
+    def offset(self) -> int:
+        """Where the page starts, for a query that pages in SQL."""
+        return (self.page - 1) * self.size
+
     def slice(self, items: list) -> list:
-        start = (self.page - 1) * self.size
-        return items[start:start + self.size]
+        return items[self.offset:self.offset + self.size]
 
     def pages(self, total: int) -> int:
         """How many pages ``total`` items fill (one at least)."""
