@@ -71,8 +71,8 @@ def test_upgrade_seed_stats_and_verify(database_url) -> None:
     assert verified.exit_code == 2, verified.output
     said = " ".join(verified.stderr.split())
     assert "业务数据与审计事件不符" in said
-    assert "批准记录 1（申报 1）：批准金额为 5,800,000 元，审计事件记载为 800,000 元" in said
-    assert "：状态为 approved，审计事件记载为 rejected" in said and "已批准（占用）金额为 0 元，审计事件记载为" in said
+    assert "批准记录 1（申报 #1）：批准金额为 5,800,000 元，审计事件记载为 800,000 元" in said
+    assert "：状态为 已批准，审计事件记载为 不予支持" in said and "已批准（占用）金额为 0 元，审计事件记载为" in said
 
 
 def test_users_add_and_import(database_url, tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ async def test_verify_names_a_business_row_that_differs_from_the_events(client, 
     session.execute(text("UPDATE budgets SET amount = 2000000"))
     found = (await client.get("/api/v1/audit/verify", headers=bearer(session, people.auditor))).json()
     assert found["intact"] is False and found["problems"] == []
-    assert found["differences"] == ["预算 2025/ln-2022-35/3：预算金额为 2,000,000 元，审计事件记载为 1,000,000 元"]
+    assert found["differences"] == ["2025年度 辽政办〔2022〕35号 措施3 的预算：预算金额为 2,000,000 元，"
+                                    "审计事件记载为 1,000,000 元"]
 
 
 async def test_events_newest_first_and_filtered(client, session, people) -> None:

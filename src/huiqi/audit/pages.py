@@ -13,7 +13,8 @@ from huiqi.audit import service
 from huiqi.audit.schemas import EventRead
 from huiqi.audit.sentences import ENTITIES, actors, amount_of, sentence, sentences
 from huiqi.catalogue import service as catalogue
-from huiqi.validation import PlainText
+from huiqi.labels import Problem
+from huiqi.validation import PlainText, date_reason
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -33,7 +34,29 @@ def change(event: EventRead) -> str:
 
 
 Person = Annotated[PlainText | None, Query(max_length=64)]
-Day = Annotated[date | None, Query()]
+
+
+def _days(since: str | None, until: str | None) -> tuple[date | None, date | None, list[Problem]]:
+    """The date filters as typed (YYYY-MM-DD), and what is wrong with them, by the form's labels: the page keeps
+    its filters and says so beside the field rather than giving way to an error page."""
+    problems: list[Problem] = []
+    read: dict[str, date | None] = {}
+    for name, label, text in (("since", "起始日期", since), ("until", "截止日期", until)):
+        read[name] = None
+        if text and text.strip():
+            try:
+                read[name] = date.fromisoformat(text.strip())
+            except ValueError:
+                problems.append(Problem(label, date_reason(text), name))
+    first, last = read["since"], read["until"]
+    if first is not None and last is not None and last < first:
+        problems.append(Problem("截止日期", f"{last} 早于起始日期 {first}", "until"))
+    return first, last, problems
+
+
+def _record(entity_id: str | None) -> str | None:
+    """A record's number as the pages show it (申报 #14) or as typed (14): the number."""
+    return entity_id.strip().lstrip("#＃").strip() or None if entity_id else None
 
 
 def _query(entity: str | None, entity_id: str | None, person: str | None, since: date | None,
@@ -46,24 +69,34 @@ def _query(entity: str | None, entity_id: str | None, person: str | None, since:
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, entity: Entity = None,
                entity_id: EntityId = None, person: Annotated[PlainText | None, Query(alias="who", max_length=64)]
-               = None, since: Day = None, until: Day = None,
+               = None, since_text: Annotated[PlainText | None, Query(alias="since", max_length=20)] = None,
+               until_text: Annotated[PlainText | None, Query(alias="until", max_length=20)] = None,
                page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
     result = service.check(session, actor=actor)
-    events, total = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id or None,
-                                   who=person, since=since, until=until, offset=(page_no - 1) * SIZE, limit=SIZE)
+    since, until, problems = _days(since_text, until_text)
+    entity_id = _record(entity_id)
+    events: list[EventRead] = []
+    total = 0
+    if not problems:
+        events, total = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id,
+                                       who=person, since=since, until=until, offset=(page_no - 1) * SIZE,
+                                       limit=SIZE)
     kinds = {k: ENTITIES.get(k, k) for k in service.entities(session, actor=actor)}
-    return page(request, "audit/index.html", who, result=result, events=events, total=total, page_no=page_no,
-                pages=max(1, -(-total // SIZE)), entity=entity or "", entity_id=entity_id or "", kinds=kinds,
-                person=person or "", since=since, until=until,
+    return page(request, "audit/index.html", who, status_code=422 if problems else 200, result=result,
+                events=events, total=total, page_no=page_no, pages=max(1, -(-total // SIZE)), entity=entity or "",
+                entity_id=entity_id or "", kinds=kinds, person=person or "", problems=problems,
+                since=since_text.strip() if problems and since_text else since,
+                until=until_text.strip() if problems and until_text else until,
                 query=_query(entity, entity_id, person, since, until),
                 labels=ENTITIES, change=change, said=sentences(session, events))
 
 
 @router.get("/audit/events.xlsx")
 def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId = None,
-           person: Annotated[PlainText | None, Query(alias="who", max_length=64)] = None, since: Day = None,
-           until: Day = None) -> Response:
-    events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id or None,
+           person: Annotated[PlainText | None, Query(alias="who", max_length=64)] = None,
+           since: Annotated[date | None, Query()] = None, until: Annotated[date | None, Query()] = None) -> Response:
+    entity_id = _record(entity_id)
+    events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id,
                                who=person, since=since, until=until, limit=EXPORT_LIMIT)
     names = actors(session, events)
     policies = catalogue.numbers(session)

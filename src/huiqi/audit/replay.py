@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.funding import repository as funding
 from huiqi.models import Application, AuditEvent, Budget, Disbursement, Grant
-from huiqi.workflow.states import Action
+from huiqi.workflow.states import STATES, Action
 
 STEPS = frozenset(f"application.{a.value}" for a in Action)
 
@@ -35,6 +35,18 @@ def _yuan(value: Any) -> str:
 
 def _text(value: Any) -> str:
     return "无" if value is None or value == "" else str(value)
+
+
+def _state(value: Any) -> str:
+    """A state as people read it (审核中, 已批准 …), not its code."""
+    return STATES.get(value, _text(value)) if isinstance(value, str) else _text(value)
+
+
+def _budget(key: str, numbers: dict[str, str]) -> str:
+    """A budget's key (2025/ln-2022-35/2) as people name it: 2025年度 辽政办〔2022〕35号 措施2 的预算."""
+    year, _, rest = key.partition("/")
+    policy, _, measure = rest.rpartition("/")
+    return f"{year}年度 {numbers.get(policy, policy)} 措施{measure} 的预算" if policy else f"预算 {key}"
 
 
 def _differs(record: str, label: str, actual: Any, said: Any, shown: Any) -> str:
@@ -97,17 +109,17 @@ class Replay:
         expected = dict(self.applications)
         query = select(Application.id, Application.state, Application.amount_requested, Application.amount_proposed,
                        Application.policy_id, Application.measure).order_by(Application.id)
-        fields = (("state", "状态", _text), ("amount_requested", "申请金额", _yuan),
+        fields = (("state", "状态", _state), ("amount_requested", "申请金额", _yuan),
                   ("amount_proposed", "拟定金额", _yuan), ("policy_id", "政策", _text), ("measure", "措施", _text))
         for row in session.execute(query):
             said = expected.pop(row.id, None)
             if said is None:
-                out.append(f"申报 {row.id}：审计事件中没有这项申报（不是经系统创建的，而是直接写入数据库的）")
+                out.append(f"申报 #{row.id}：审计事件中没有这项申报（不是经系统创建的，而是直接写入数据库的）")
                 continue
             for name, label, shown in fields:
                 if name in said and getattr(row, name) != said[name]:
-                    out.append(_differs(f"申报 {row.id}", label, getattr(row, name), said[name], shown))
-        out += [f"申报 {i}：审计事件记载有这项申报（{_text(said.get('state'))}），而申报表中没有：记录被删除"
+                    out.append(_differs(f"申报 #{row.id}", label, getattr(row, name), said[name], shown))
+        out += [f"申报 #{i}：审计事件记载有这项申报（{_state(said.get('state'))}），而申报表中没有：记录被删除"
                 for i, said in sorted(expected.items())]
         return out
 
@@ -118,14 +130,14 @@ class Replay:
         fields = (("amount", "批准金额", _yuan), ("ceiling", "上限", _yuan), ("budget_id", "所用预算（编号）", _text))
         for row in session.execute(query):
             said = expected.pop(row.application_id, None)
-            name = f"批准记录 {row.id}（申报 {row.application_id}）"
+            name = f"批准记录 {row.id}（申报 #{row.application_id}）"
             if said is None:
                 out.append(f"{name}：审计事件中没有这项批准（未经批准步骤，直接写入数据库）")
                 continue
             for column, label, shown in fields:
                 if getattr(row, column) != said[column]:
                     out.append(_differs(name, label, getattr(row, column), said[column], shown))
-        out += [f"申报 {i}：审计事件记载批准 {_yuan(said['amount'])}，而批准记录表中没有：记录被删除"
+        out += [f"申报 #{i}：审计事件记载批准 {_yuan(said['amount'])}，而批准记录表中没有：记录被删除"
                 for i, said in sorted(expected.items())]
         return out
 
@@ -136,7 +148,7 @@ class Replay:
                        Disbursement.reference).order_by(Disbursement.id)
         for row in session.execute(query):
             said = expected.pop(row.application_id, None)
-            name = f"拨付记录 {row.id}（申报 {row.application_id}）"
+            name = f"拨付记录 {row.id}（申报 #{row.application_id}）"
             if said is None:
                 out.append(f"{name}：审计事件中没有这笔拨付（未经拨付步骤，直接写入数据库）")
                 continue
@@ -145,12 +157,15 @@ class Replay:
                                          ("reference", "凭证号", _text)):
                 if actual[column] != said[column]:
                     out.append(_differs(name, label, actual[column], said[column], shown))
-        out += [f"申报 {i}：审计事件记载拨付 {_yuan(said['amount'])}，而拨付记录表中没有：记录被删除"
+        out += [f"申报 #{i}：审计事件记载拨付 {_yuan(said['amount'])}，而拨付记录表中没有：记录被删除"
                 for i, said in sorted(expected.items())]
         return out
 
     def _budgets(self, session: Session) -> list[str]:
+        from huiqi.catalogue.service import numbers as policy_numbers  # the catalogue records its own events
+
         out: list[str] = []
+        numbers = policy_numbers(session)
         expected = {key: dict(said) for key, said in self.budgets.items()}
         rows = list(session.execute(select(Budget.id, Budget.year, Budget.policy_id, Budget.measure, Budget.amount,
                                            Budget.committed).order_by(Budget.id)))
@@ -169,14 +184,15 @@ class Replay:
             key = f"{row.year}/{row.policy_id}/{row.measure}"
             said = expected.pop(key, None)
             if said is None:
-                out.append(f"预算 {key}：审计事件中没有这项预算（未经设定预算，直接写入数据库）")
+                out.append(f"{_budget(key, numbers)}：审计事件中没有这项预算（未经设定预算，直接写入数据库）")
                 continue
             actual = {"id": row.id, "amount": row.amount, "committed": row.committed, "paid": paid.get(row.id, 0)}
             said = {"id": ids[key], "paid": paid_said.get(ids[key] or row.id, 0)} | said
             for column, label, shown in (("id", "编号", _text), ("amount", "预算金额", _yuan),
                                          ("committed", "已批准（占用）金额", _yuan), ("paid", "已拨付金额", _yuan)):
                 if actual[column] != said.get(column):
-                    out.append(_differs(f"预算 {key}", label, actual[column], said.get(column), shown))
-        out += [f"预算 {key}：审计事件记载有这项预算（{_yuan(said.get('amount'))}），而预算表中没有：记录被删除"
+                    out.append(_differs(_budget(key, numbers), label, actual[column], said.get(column), shown))
+        out += [f"{_budget(key, numbers)}：审计事件记载有这项预算（{_yuan(said.get('amount'))}），"
+                "而预算表中没有：记录被删除"
                 for key, said in sorted(expected.items())]
         return out
