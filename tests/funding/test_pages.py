@@ -100,6 +100,7 @@ async def test_finance_approves_the_ticked_entries_of_ended_announcements(browse
                               data={"application_ids": [str(app.id), "99999"]})
     assert done.status_code == 200 and '<a href="/review">清除条件</a>' in done.text, "shown as it was filtered"
     assert "批量批准：已批准 1 项，共 80 万元；1 项未批准" in done.text and "没有编号为 99999 的申报" in done.text
+    assert '<section class="batch-result" role="alert"' in done.text, "one not approved: said at once, not politely"
     assert session.get(type(app), app.id).state == "approved"
     none = await finance.post("/review/approvals", data={})
     assert none.status_code == 422 and "申报：批量批准须选择 1 至 100 项申报" in none.text
