@@ -9,6 +9,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from huiqi.errors import InputError
 from huiqi.rules.facts import CHOICES
+from huiqi.users.roles import ROLE_LABELS
+from huiqi.workflow.states import STATES
 
 _REASONS = {
     "missing": "缺少此项",
@@ -113,16 +115,21 @@ def form_date(text: str, field: str) -> date:
         raise InputError([(field, date_reason(text))]) from None
 
 
+NAMED_CHOICES: dict[str, dict[str, str]] = {"state": dict(STATES), "role": dict(ROLE_LABELS)}
+
+
 def _choices(error: dict[str, Any]) -> str:
     """The allowed values of an enumerated field, in Chinese: ``新建（new）、增资扩产（expansion）``.
 
     >>> _choices({"loc": ("matters", 0, "build"), "ctx": {"expected": "'new' or 'expansion'"}})
     '新建（new）、增资扩产（expansion）'
-    >>> _choices({"loc": ("role",), "ctx": {"expected": "'a', 'b' or 'c'"}})
+    >>> _choices({"loc": ("query", "state"), "ctx": {"expected": "'draft' or 'approved'"}})
+    '草稿（draft）、已批准（approved）'
+    >>> _choices({"loc": ("kind",), "ctx": {"expected": "'a', 'b' or 'c'"}})
     'a、b、c'
     """
     field = next((part for part in reversed(error.get("loc", ())) if isinstance(part, str)), "")
-    labels = CHOICES.get(field, {})
+    labels = CHOICES.get(field) or NAMED_CHOICES.get(field, {})
     values = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
     return "、".join(f"{labels[v]}（{v}）" if v in labels else v for v in values)
 
