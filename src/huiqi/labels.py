@@ -65,6 +65,18 @@ def labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [p if isinstance(p, Problem) else Problem(field_label(p[0]), p[1], p[0]) for p in problems]
 
 
+GROUPINGS = {"measure": "措施", "region": "地区", "year": "年份"}  # a simulation's groupings (--by, the form's boxes)
+
+
+def grouping(by: list[str] | None) -> str:
+    """A simulation's groupings for people: 措施、地区; 不分组 when none.
+
+    >>> grouping(["measure", "region"]), grouping([])
+    ('措施、地区', '不分组')
+    """
+    return "、".join(GROUPINGS.get(b, b) for b in by or []) or "不分组"
+
+
 def measure_label(number: object, title: str | None = None) -> str:
     """A measure as people cite it: its number and its title (措施3 培育中小企业), the same in every list.
 

@@ -19,7 +19,7 @@ from tests.webtest import bearer
 pytestmark = pytest.mark.anyio
 REFORM = "name: 测试改革\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试}\n"
 
-BY_MEASURE = re.compile("按措施：上限合计（(万元|亿元)）")  # a chart reads in 亿元 once its largest bar reaches one
+BY_MEASURE = re.compile("按措施：计入支出（(万元|亿元)）")  # a chart reads in 亿元 once its largest bar reaches one
 
 
 async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people, session) -> None:

@@ -120,7 +120,7 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     compared = await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")
     assert compared.status_code == 200
     assert "上限1500" in compared.text and "上限2亿" in compared.text and "措施11 " in compared.text
-    assert "方案B−方案A" in compared.text and "基线（万元）" in compared.text and "合计上限" in compared.text
+    assert "方案B−方案A" in compared.text and "基线计入支出" in compared.text and "计入支出合计" in compared.text
     data = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
     eleven = next(line for line in data.lines if line.label.startswith("措施11") or "措施11 " in line.label)
     assert eleven.a > eleven.baseline and eleven.b >= eleven.a and data.same_baseline

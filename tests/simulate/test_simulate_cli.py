@@ -78,17 +78,17 @@ def test_outputs(population: Path, tmp_path: Path, suffix: str) -> None:
     if suffix == ".xlsx":
         book = openpyxl.load_workbook(out)
         assert book.sheetnames == ["测算结果", "说明"]
-        assert "上限合计（万元）" in [c.value for c in book["测算结果"][1]]
+        assert "计入支出（万元）" in [c.value for c in book["测算结果"][1]]
     if suffix == ".html":
         text = out.read_text("utf-8")
         assert "echarts" in text and "cdn" not in text.lower() and "<script src" not in text
-        assert re.search("按措施：上限合计（(万元|亿元)）", text) and "沈阳市" in text
+        assert re.search("按措施：计入支出（(万元|亿元)）", text) and "沈阳市" in text
 
 
 def test_table_in_chinese(population: Path) -> None:
     result = simulate(str(population), "--by", "region")
     assert result.exit_code == 0
-    assert "上限合计（万元）" in result.stdout and "沈阳市" in result.stdout and "合计" in result.stdout
+    assert "计入支出（万元）" in result.stdout and "沈阳市" in result.stdout and "合计" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "field"), [

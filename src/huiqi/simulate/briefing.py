@@ -15,6 +15,8 @@ from huiqi.rules.batch import OUTSIDE
 from huiqi.rules.facts import CHOICES
 from huiqi.simulate.impact import BANDS, DIMENSIONS
 
+ELIGIBLE = "符合条件的上限合计（从高不重复前）"  # every eligible result at its ceiling, before 从高不重复
+COUNTED = "计入支出（从高不重复后）"  # what the report's tables and charts sum per measure: 计入支出
 Label = Callable[[str, int], str]  # a measure (policy id, number) as people read it
 CHANGES = (("gain", "增加", "#15803d"), ("lose", "减少", "#b91c1c"), ("unchanged", "不变", "#9ca3af"))
 NOTES = (
@@ -122,8 +124,8 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
     saved = data["stacking"][0]["measures"]
     out.append(money_chart("从高不重复：符合条件的上限合计与计入支出（基线）",
                             [measure(r["policy"], r["measure"]) for r in saved],
-                            [("符合条件的上限合计", [r["eligible_ceiling_sum"] for r in saved]),
-                             ("计入支出", [r["ceiling_sum"] for r in saved])], horizontal=True))
+                            [(ELIGIBLE, [r["eligible_ceiling_sum"] for r in saved]),
+                             (COUNTED, [r["ceiling_sum"] for r in saved])], horizontal=True))
     return out
 
 
@@ -181,7 +183,7 @@ def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool
 
 
 def _stacking_table(rows: list[dict[str, Any]], measure: Label) -> dict[str, Any]:
-    headers = ["措施", "符合条件的上限合计", "计入支出", "节省", "被同一事项更高措施排除（项）",
+    headers = ["措施", ELIGIBLE, COUNTED, "节省", "被同一事项更高措施排除（项）",
                "因已获其他政策支持不再支持（项）"]
     return _table("从高不重复：按措施（基线）", headers, [
         [measure(r["policy"], r["measure"]), wan_or_yi(r["eligible_ceiling_sum"]), wan_or_yi(r["ceiling_sum"]),

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.table import Table
 
 from huiqi.errors import InputError
+from huiqi.labels import grouping
 from huiqi.labels import measure_label as cite
 from huiqi.money import wan
 from huiqi.reference.divisions import cities
@@ -29,9 +30,12 @@ from huiqi.simulate.reform import Reform
 
 HEADERS = {
     "policy": "政策", "measure": "措施", "region": "地区", "year": "年份", "matters": "涉及事项",
-    "eligible": "符合", "undetermined": "待定", "grants": "可支持", "ceiling_sum": "上限合计（元）",
+    "eligible": "符合", "undetermined": "待定", "grants": "可支持", "ceiling_sum": "计入支出（元）",
     "unspecified_grants": "未定额",
 }
+# What the ceilings summed after 从高不重复 are called everywhere (tables, charts, the comparison): what is counted as
+# spending; the ceilings of every eligible result before it are "符合条件的上限合计（从高不重复前）" (briefing).
+COUNTED = "计入支出"
 FORMATS = (".csv", ".parquet", ".xlsx", ".html")
 ESTIMATE = 2  # decimals of 万元 people read in a simulation's tables (files keep whole yuan, exactly)
 
@@ -67,16 +71,28 @@ class SimulationReport:
             data["impact"] = self.impact
         return data
 
-    def label(self, key: str, value: Any) -> str:
-        """A group key's value for people."""
+    def label(self, key: str, value: Any, policy: str | None = None) -> str:
+        """A group key's value for people: a policy by its document number (文号), a measure by its number and the
+        title it has in ``policy`` (its row's policy: each policy has a 措施1 of its own)."""
         if value is None:
             return "未填" if key in ("region", "year") else "—"
         if key == "region":
             return {**cities(), OUTSIDE: "省外"}.get(value, value)
+        if key == "policy":
+            return next((p.number for p in self.policies if p.id == value), str(value))
         if key == "measure":
-            titles = {m.number: m.title for p in self.policies for m in p.measures}
-            return cite(value, titles.get(value))
+            return cite(value, self._title(policy, value))
         return str(value)
+
+    def _title(self, policy: str | None, number: Any) -> str | None:
+        """A measure's title in its policy; without the policy, only when one policy has a measure of that number."""
+        found = [m.title for p in self.policies if policy is None or p.id == policy for m in p.measures
+                 if m.number == number]
+        return found[0] if len(found) == 1 else None
+
+    def cell(self, key: str, row: dict[str, Any]) -> str:
+        """A row's group key for people (its measure read in the row's policy)."""
+        return self.label(key, row[key], row.get("policy"))
 
 
 COUNTS = ("matters", "eligible", "undetermined", "grants", "unspecified_grants")
@@ -87,11 +103,12 @@ def people_table(report: SimulationReport) -> tuple[list[str], list[list[str]]]:
     keys = report.group_keys()
     reformed = report.reform is not None
     headers = [HEADERS[k] for k in keys] + [HEADERS[m] for m in COUNTS]
-    headers += ["基线上限（万元）", "改革后上限（万元）", "差额（万元）"] if reformed else ["上限合计（万元）"]
+    headers += ([f"基线{COUNTED}（万元）", f"改革后{COUNTED}（万元）", "差额（万元）"] if reformed
+                else [f"{COUNTED}（万元）"])
     rows = _rows(report)
     body = []
     for row in rows:
-        cells = [report.label(k, row[k]) for k in keys] + [str(row[m]) for m in COUNTS]
+        cells = [report.cell(k, row) for k in keys] + [str(row[m]) for m in COUNTS]
         cells.append(wan(row["ceiling_sum"], ESTIMATE))
         if reformed:
             cells += [wan(row["reform_ceiling_sum"], ESTIMATE), _signed(row["diff_ceiling_sum"])]
@@ -163,14 +180,16 @@ def write(report: SimulationReport, path: Path) -> Path:
 
 
 def _people_frame(report: SimulationReport, frame: pl.DataFrame) -> pl.DataFrame:
+    """The table for a workbook: keys for people (文号, 措施 with its own policy's title), money in yuan and as
+    numbers in 万元 (never text: a column people sum)."""
     keys = [k for k in frame.columns if k in HEADERS and k not in METRICS]
-    labelled = frame.with_columns(
-        pl.col(k).map_elements(lambda v, k=k: report.label(k, v), return_dtype=pl.String) for k in keys)
+    rows = frame.to_dicts()
+    labelled = frame.with_columns(pl.Series(k, [report.cell(k, row) for row in rows], dtype=pl.String) for k in keys)
     money = [c for c in frame.columns if c.endswith("ceiling_sum")]
     labelled = labelled.with_columns(
-        pl.col(c).map_elements(wan, return_dtype=pl.String).alias(c.replace("ceiling_sum", "万元")) for c in money)
-    names = {**HEADERS, "reform_ceiling_sum": "改革后上限合计（元）", "diff_ceiling_sum": "差额（元）",
-             "万元": "上限合计（万元）", "reform_万元": "改革后上限合计（万元）", "diff_万元": "差额（万元）"}
+        (pl.col(c).cast(pl.Float64) / 10_000).alias(c.replace("ceiling_sum", "万元")) for c in money)
+    names = {**HEADERS, "reform_ceiling_sum": f"改革后{COUNTED}（元）", "diff_ceiling_sum": "差额（元）",
+             "万元": f"{COUNTED}（万元）", "reform_万元": f"改革后{COUNTED}（万元）", "diff_万元": "差额（万元）"}
     for m in METRICS:
         names.setdefault(f"reform_{m}", f"改革后{HEADERS[m]}")
         names.setdefault(f"diff_{m}", f"{HEADERS[m]}差额")
@@ -178,10 +197,12 @@ def _people_frame(report: SimulationReport, frame: pl.DataFrame) -> pl.DataFrame
 
 
 def _excel(report: SimulationReport, path: Path) -> None:
-    from huiqi.web.excel import safe_workbook
+    from huiqi.web.excel import WAN_FORMAT, safe_workbook
 
     with safe_workbook(path) as book:
-        _people_frame(report, flat(report)).write_excel(book, worksheet="测算结果", autofit=True)
+        table = _people_frame(report, flat(report))
+        formats = {c: WAN_FORMAT for c in table.columns if c.endswith("（万元）")}
+        table.write_excel(book, worksheet="测算结果", autofit=True, column_formats=formats)  # type: ignore[arg-type]
         about = pl.DataFrame({"项目": [k for k, _ in _about(report)], "内容": [v for _, v in _about(report)]})
         about.write_excel(book, worksheet="说明", autofit=True)
 
@@ -189,7 +210,7 @@ def _excel(report: SimulationReport, path: Path) -> None:
 def _about(report: SimulationReport) -> list[tuple[str, str]]:
     rows = [("企业样本数据", report.population), ("事项数", str(report.matters)), ("判断日期", str(report.as_of)),
             ("政策", "；".join(f"{p.number} {p.title}（版本 {p.version}）" for p in report.policies)),
-            ("分组", "、".join(report.by) or "不分组"), ("用时（秒）", f"{report.seconds:.2f}")]
+            ("分组", grouping(report.by)), ("用时（秒）", f"{report.seconds:.2f}")]
     if report.reform is not None:
         rows.append(("改革方案", report.reform.name + (f"：{report.reform.description}" if report.reform.description
                                                     else "")))
@@ -230,19 +251,30 @@ def measure_label(policies: list[Policy]) -> Callable[[str, int], str]:
 
 
 def _charts(report: SimulationReport) -> list[dict[str, Any]]:
-    """One chart per grouping key: the ceiling total per value (万元, or 亿元 when it reaches one), baseline against
-    reform."""
+    """One chart per grouping key: what is counted as spending per value (万元, or 亿元 when it reaches one), baseline
+    against reform; a measure is one bar per policy (each policy has a 措施1 of its own)."""
     charts = []
     for key in [k for k in report.group_keys() if k in ("measure", "region", "year")]:
-        def by_key(frame: pl.DataFrame, key: str = key) -> dict:
-            totals = frame.group_by(key).agg(pl.col("ceiling_sum").sum()).sort(key, nulls_last=True)
+        on = ["policy", key] if key == "measure" and "policy" in report.baseline.columns else [key]
+
+        def by_key(frame: pl.DataFrame, key: str = key, on: list[str] = on) -> dict:
+            totals = frame.group_by(on).agg(pl.col("ceiling_sum").sum())
+            if key == "measure":
+                order = {p.id: p.order for p in report.policies}
+                rows = sorted(totals.iter_rows(named=True), key=lambda r: (
+                    order.get(r.get("policy") or "", len(order)), str(r.get("policy")),
+                    r["measure"] is None, r["measure"] or 0))
+                label = measure_label(report.policies)
+                return {label(r["policy"], r["measure"]) if r.get("policy") is not None and r["measure"] is not None
+                        else report.cell(key, r): r["ceiling_sum"] for r in rows}
+            totals = totals.sort(key, nulls_last=True)
             return {report.label(key, r[key]): r["ceiling_sum"] for r in totals.iter_rows(named=True)}
 
         series = [{"name": "基线", "values": by_key(report.baseline)}]
         if report.reform is not None:
             series.append({"name": "改革后", "values": by_key(report.reformed)})
         labels = list(dict.fromkeys([x for s in series for x in s["values"]]))
-        charts.append(money_chart(f"按{HEADERS[key]}：上限合计", labels,
+        charts.append(money_chart(f"按{HEADERS[key]}：{COUNTED}", labels,
                                   [(s["name"], [s["values"].get(x, 0) for x in labels]) for s in series]))
     return charts
 

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from huiqi.labels import matter_label, measure_label, policy_cited, stacking_text
+from huiqi.labels import grouping, matter_label, measure_label, policy_cited, stacking_text
 from huiqi.money import wan, wan_or_yi
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
@@ -44,6 +44,7 @@ def _place(code: str | None) -> str:
 
 
 env.filters["city"] = env.filters["place"] = _place
+env.filters["grouping"] = grouping
 env.globals["matter_label"] = matter_label
 env.globals["measure_label"] = measure_label
 

@@ -1,0 +1,71 @@
+"""A report over two policies that both have a 措施1: each row, bar and cell names its own policy's measure and keeps
+its own figures; the policy by its document number; the groupings in Chinese; 万元 in a workbook as numbers."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+
+from huiqi.rules.loader import load_many
+from huiqi.simulate.report import SimulationReport, charts, html, people_table, write
+
+SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+POLICIES = load_many(["ln-2022-35", str(SECOND)])
+OURS, THEIRS, FIVE = "措施1 发展总部经济", "措施1 智能制造配套支持", "措施5 做强电子元器件及设备制造业"
+
+
+def _report() -> SimulationReport:
+    groups = pl.DataFrame({
+        "policy": ["ln-2022-35", "ln-2022-35", "test-successor"], "measure": [1, 5, 1],
+        "region": ["210100", "210100", "210200"], "matters": [3, 2, 4], "eligible": [3, 2, 4],
+        "undetermined": [0, 0, 0], "grants": [3, 2, 4], "ceiling_sum": [727_985_415, 30_000_000, 80_000_000],
+        "unspecified_grants": [0, 0, 0]}, schema_overrides={"measure": pl.Int32})
+    return SimulationReport("合成数据", date(2025, 6, 30), ["measure", "region"], POLICIES, groups, 1.5, 9)
+
+
+def test_the_fixture_has_two_measures_1() -> None:
+    assert [(p.number, p.measures[0].number, p.measures[0].title) for p in POLICIES] == [
+        ("辽政办〔2022〕35号", 1, "发展总部经济"), ("测试〔2024〕1号", 1, "智能制造配套支持")]
+
+
+def test_each_row_names_its_own_policy_and_measure() -> None:
+    headers, rows = people_table(_report())
+    assert headers[:3] == ["政策", "措施", "地区"] and "计入支出（万元）" in headers
+    assert [r[:2] for r in rows[:-1]] == [["辽政办〔2022〕35号", OURS], ["辽政办〔2022〕35号", FIVE],
+                                          ["测试〔2024〕1号", THEIRS]], "the 文号, not the internal id"
+
+
+def test_the_measure_chart_keeps_each_policys_measure_1_apart() -> None:
+    chart = next(c for c in charts(_report()) if c["title"].startswith("按措施"))
+    assert chart["title"] == "按措施：计入支出（亿元）"
+    bars = dict(zip(chart["labels"], chart["series"][0]["data"], strict=True))
+    assert bars == {f"辽政办〔2022〕35号 {OURS}": "7.27985415", f"辽政办〔2022〕35号 {FIVE}": "0.3",
+                    f"测试〔2024〕1号 {THEIRS}": "0.8"}, "one bar per policy's 措施1, not their sum"
+
+
+def test_the_html_report(tmp_path: Path) -> None:
+    text = html(_report())
+    assert "ln-2022-35" not in text.split("<script>")[0] and "test-successor" not in text.split("<script>")[0]
+    assert f"<td class=\"key\">{THEIRS}</td>" in text and f"<td class=\"key\">{OURS}</td>" in text
+    assert "<dt>分组</dt><dd>措施、地区</dd>" in text
+    drawn = json.loads(text.split('data-charts="')[-1].split('"')[0].replace("&#34;", '"'))
+    assert f"测试〔2024〕1号 {THEIRS}" in drawn[0]["labels"]
+
+
+def test_the_workbook_holds_numbers_and_chinese_labels(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(write(_report(), tmp_path / "report.xlsx"))
+    sheet = book["测算结果"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert [(r["政策"], r["措施"]) for r in rows] == [("辽政办〔2022〕35号", OURS),
+                                                    ("辽政办〔2022〕35号", FIVE),
+                                                    ("测试〔2024〕1号", THEIRS)]
+    wan = header.index("计入支出（万元）") + 1
+    cell = sheet.cell(row=2, column=wan)
+    assert cell.data_type == "n" and cell.value == 72798.5415 and "0.0000" in cell.number_format
+    assert all(isinstance(r["计入支出（元）"], int) for r in rows)
+    about = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}
+    assert about["分组"] == "措施、地区"
+    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in sheet.iter_rows() for c in row)

@@ -1,0 +1,90 @@
+"""With two policies in force that both have a 措施1 (35号 and the test successor), a job's page, its Excel and HTML
+reports name each row's own policy (by its 文号) and measure, and the list of jobs names the groupings in Chinese;
+the comparison of two reforms shows its figures as it says: 亿元 from one 亿 up, else 万元 to two decimals."""
+
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from huiqi.catalogue import service as catalogue
+from huiqi.models import SavedReform
+from huiqi.users.scope import SYSTEM
+from tests.simulate.test_reform_pages import _run
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+TITLES = {"辽政办〔2022〕35号": "措施1 发展总部经济", "测试〔2024〕1号": "措施1 智能制造配套支持"}
+
+
+@pytest.fixture
+def successor(session, people) -> None:
+    """The test successor policy (测试〔2024〕1号) published beside 35号."""
+    draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="second-policy.yaml")
+    catalogue.publish(session, actor=SYSTEM, version_id=draft.id)
+
+
+def _table(page: str) -> list[list[str]]:
+    """The rows of the job's table (after its charts), as cell texts."""
+    body = page[page.index('<div id="charts"'):]
+    body = body[body.index("<tbody>"):body.index("</tbody>")]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("<tr")[1:]]
+
+
+async def test_each_policys_measure_1_keeps_its_own_title(browser, client, people, session, successor) -> None:
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "2000", "seed": "3", "as_of": "2025-06-30",
+                                                  "by": ["measure", "region"], "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = int(moved.headers["location"].rsplit("/", 1)[1])
+    page = (await finance.get(f"/simulate/{job}")).text
+    rows = _table(page)[:-1]
+    assert {r[0] for r in rows} == set(TITLES), "each policy by its 文号, not its internal id"
+    ones = [(r[0], r[1]) for r in rows if r[1].startswith("措施1 ")]
+    assert {p for p, _ in ones} == set(TITLES) and all(TITLES[p] == m for p, m in ones), ones
+    shown = page[page.index('<div id="job"'):page.index("<footer")]  # the footer links each policy by its id
+    assert "ln-2022-35" not in shown and "test-successor" not in shown
+    charts = page[page.index('data-charts="'):]
+    assert "辽政办〔2022〕35号 措施1 发展总部经济" in charts and "测试〔2024〕1号 措施1 智能制造配套支持" in charts
+
+    listed = (await finance.get("/simulate")).text
+    assert '<td data-label="分组">措施、地区</td>' in listed and "measure、region" not in listed
+
+    headers = bearer(session, people.finance)
+    report = await client.get(f"/api/v1/simulations/{job}/report.html", headers=headers)
+    text = report.text.split("<script>")[0]
+    assert "<dd>措施、地区</dd>" in text and "ln-2022-35" not in text and "test-successor" not in text
+    assert "测试〔2024〕1号 措施1 智能制造配套支持" in report.text
+    xlsx = await client.get(f"/api/v1/simulations/{job}/report.xlsx", headers=headers)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    sheet = book["测算结果"]
+    header = [c.value for c in sheet[1]]
+    cells = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert {c["政策"].value for c in cells} == set(TITLES)
+    assert all(TITLES[c["政策"].value] == c["措施"].value for c in cells if c["措施"].value.startswith("措施1 "))
+    money = [c["计入支出（万元）"] for c in cells]
+    assert all(m.data_type == "n" and isinstance(m.value, int | float) for m in money), "numbers, not text"
+    assert sum(m.value for m in money) == pytest.approx(sum(c["计入支出（元）"].value for c in cells) / 10_000)
+    assert {r[0].value: r[1].value for r in book["说明"].iter_rows(min_row=2)}["分组"] == "措施、地区"
+
+
+async def test_the_comparison_shows_yi_from_one_yi_and_two_decimals_below(browser, people, session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "上限1500", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "上限2亿", **{"11_cap": ("2亿元", "2025-01-01"), "7_rate": ("50", "2024-01-01")})
+    a, b = sorted(session.scalars(select(SavedReform.id)).all())
+    page = (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    figures = re.findall(r'class="num">([^<]*)</td>', body)
+    assert figures, body
+    for shown in figures:
+        assert re.fullmatch(r"[+-]?\d+(\.\d{1,2})?(万元|亿元)", shown), shown  # never 451677.8501
+        number = float(shown.rstrip("万亿元"))
+        assert shown.endswith("亿元") or abs(number) < 10_000, f"{shown}: 1 亿元 and more in 亿元"
+    total = re.findall(r"<td[^>]*>(.*?)</td>", body.split("<tr")[-1])
+    assert total[0] == "合计" and total[1].endswith("亿元"), total
+    assert "计入支出合计：基线" in page and "符合条件的上限合计" in page  # which figure it is, said
