@@ -458,3 +458,18 @@ def test_a_second_confirmation_of_the_account_reads_as_a_change(session, people)
     assert "确认收款账户" in said[0] and "收款账户：中国工商银行沈阳分行 尾号 5678" in said[0]
     assert "变更收款账户" in said[1]
     assert "由 中国工商银行沈阳分行 尾号 5678 改为 中国建设银行大连分行 尾号 0000" in said[1]
+
+
+async def test_the_review_page_says_the_account_is_awaited_instead_of_a_form(browser, session, people,
+                                                                             set_today) -> None:
+    """免申即享 without a confirmed account: finance reads why it cannot pay yet, not a form refused after submit."""
+    app = direct_grant(session, people)
+    set_today(date(2025, 7, 20))
+    finance = browser(people.finance)
+    waiting = (await finance.get(f"/review/{app.id}")).text
+    assert "免申即享：企业尚未确认收款账户，确认后方可拨付" in waiting
+    assert f'action="/review/{app.id}/disburse"' not in waiting and 'name="reference"' not in waiting
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                         account="6222000012345678")
+    ready = (await finance.get(f"/review/{app.id}")).text
+    assert f'action="/review/{app.id}/disburse"' in ready and "尚未确认收款账户" not in ready
