@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.audit import service as audit
-from huiqi.errors import Forbidden, InputError
+from huiqi.audit.schemas import EventRead
+from huiqi.audit.sentences import sentence
+from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.funding import payouts
 from huiqi.funding import service as budgets
 from huiqi.models import Application, AuditEvent, Disbursement
 from huiqi.offers import service as offers
+from huiqi.web import excel
 from huiqi.web.excel import MAX_UNPACKED, XLSX
 from huiqi.workflow.batch import MAX_PAYMENTS, each
 from huiqi.workflow.runner import run
@@ -209,18 +212,27 @@ def test_a_sheet_and_a_single_payment_at_once_end_in_one_payment(own_database: E
         people = make_people(session)
         first, second = approved(session, people, tmp_path, 2)
     content = workbook([[first, "甲", "2025-10-20", "GK-1"], [second, "乙", "2025-10-20", "GK-2"]])
+
+    def sheet(session: Session) -> dict[int, int]:
+        try:
+            return {o.application_id: o.status for o in payouts.pay_sheet(
+                session, actor=people.finance, content=content, name="清单.xlsx")[1]}
+        except InputError:  # the colleague's payment came before the rows were checked: the file is refused whole
+            return {first: 422, second: 422}
+
     outcomes, single = batch_beside_one(
-        own_database, PAY_ON,
-        lambda session: {o.application_id: o.status for o in payouts.pay_sheet(
-            session, actor=people.finance, content=content, name="清单.xlsx")[1]},
+        own_database, PAY_ON, sheet,
         lambda session: run(session, Action.DISBURSE, actor=people.finance, application_id=second, paid_on=PAY_ON,
                             reference="GK-2b"))
-    assert outcomes[first] == 201, (outcomes, single)
-    assert sorted([outcomes[second], single]) == [201, 409], (outcomes, single)
+    if outcomes[first] == 422:
+        assert outcomes[second] == 422 and single == 201, (outcomes, single)
+    else:
+        assert outcomes[first] == 201, (outcomes, single)
+        assert sorted([outcomes[second], single]) == [201, 409], (outcomes, single)
     with Session(own_database) as session:
         paid = session.execute(select(Disbursement.application_id, func.count()).group_by(
             Disbursement.application_id).order_by(Disbursement.application_id)).all()
-        assert [tuple(p) for p in paid] == [(first, 1), (second, 1)]
+        assert [tuple(p) for p in paid] == ([(first, 1)] if outcomes[first] == 201 else []) + [(second, 1)]
         assert audit.verify(session).intact
 
 
@@ -264,10 +276,15 @@ async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, t
     sheet.cell(4, at, "2025-10-20")
     sheet.cell(5, at).value = sheet.cell(5, ref).value = None  # not paid yet after all
     step(session, "disburse", people.finance, second, on=PAY_ON, paid_on=PAY_ON, reference="GK-2")  # a colleague
+    paid_before = await upload()
+    assert paid_before.status_code == 422 and "整份清单未登记" in paid_before.text, "paid before the file"
+    assert f"第 4 行 申报 {second} 当前处于「已拨付」，只有已批准的申报可以拨付" in paid_before.text
+    assert session.scalar(select(func.count(Disbursement.id))) == 1, "only the colleague's"
+    sheet.cell(4, at).value = sheet.cell(4, ref).value = None
     done = await upload()
     assert done.status_code == 200, done.text
-    assert "批量拨付：已拨付 1 项，共 70 万元；1 项未拨付" in done.text
-    assert "当前处于「已拨付」" in done.text and "另有 1 行未填写拨付日期和凭证号" in done.text, "refused alone"
+    assert "批量拨付：已拨付 1 项，共 70 万元" in done.text and "未拨付" not in done.text.split("批量拨付：")[1][:40]
+    assert "另有 2 行未填写拨付日期和凭证号" in done.text
     assert "已批准、尚未拨付 <b>1</b> 项" in done.text and "00012345678901234567890" in done.text
     assert session.scalars(select(Disbursement.application_id).order_by(Disbursement.application_id)).all() == [
         first, second]
@@ -319,3 +336,140 @@ def test_an_account_cannot_change_under_a_payment(own_database: Engine) -> None:
         assert session.get(Application, app.id).payee_account == "6222000012345678"
         paid = session.scalars(select(AuditEvent).where(AuditEvent.action == "application.disbursed")).one()
         assert paid.after["payee"] == "中国工商银行沈阳分行 尾号 5678"
+
+
+def refusal(session: Session, people, content: bytes) -> list[str]:
+    """What a returned list is refused with, nothing of it paid."""
+    count = session.scalar(select(func.count(Disbursement.id)))
+    with pytest.raises(InputError) as refused:
+        payouts.pay_sheet(session, actor=people.finance, content=content, name="清单.xlsx")
+    assert session.scalar(select(func.count(Disbursement.id))) == count, "the whole file refused"
+    return [why for _, why in refused.value.problems]
+
+
+def test_a_row_for_no_payable_grant_or_another_amount_refuses_the_file(session, people, tmp_path) -> None:
+    """A number mistyped, a grant paid before, an amount not the approved one: mistakes of the file, each named by its
+    line, and the good rows are not paid either (the page promises 有误则整份不登记)."""
+    first, second, third, fourth = approved(session, people, tmp_path, 4)
+    step(session, "disburse", people.finance, second, on=PAY_ON, paid_on=PAY_ON, reference="GK-2")
+    header = ["申报编号", "批准金额（元）", "批准金额（万元）", "拨付日期", "凭证号"]
+    with clock.pinned(PAY_ON):
+        said = refusal(session, people, workbook([
+            [first, 700_000, 70, "2025-10-20", "GK-11"],
+            [999, None, None, "2025-10-20", "GK-12"],
+            [second, 700_000, 70, "2025-10-20", "GK-13"],
+            [third, 800_000, 80, "2025-10-20", "GK-14"],
+            [fourth, None, 80, "2025-10-20", "GK-15"],  # the 万元 column read when the 元 one is blank
+        ], header=header))
+        assert said == [
+            "第 4 行 申报编号：没有编号为 999 的申报",
+            f"第 5 行 申报 {second} 当前处于「已拨付」，只有已批准的申报可以拨付",
+            f"第 6 行 批准金额：清单中为 80 万元，与申报 {third} 的批准金额 70 万元不符",
+            f"第 7 行 批准金额：清单中为 80 万元，与申报 {fourth} 的批准金额 70 万元不符",
+        ]
+        _, outcomes = payouts.pay_sheet(session, actor=people.finance, name="清单.xlsx", content=workbook(
+            [[first, 700_000, 70, "2025-10-20", "GK-11"], [third, None, 70, "2025-10-20", "GK-14"]], header=header))
+    assert [o.status for o in outcomes] == [201, 201]
+
+
+def test_a_voucher_records_one_payment(session, people, tmp_path) -> None:
+    """One voucher, one payment: a number already recorded for another grant is refused, alone or in a list, naming
+    that grant; and two rows of one list may not share one."""
+    first, second, third = approved(session, people, tmp_path, 3)
+    step(session, "disburse", people.finance, first, on=PAY_ON, paid_on=PAY_ON, reference="GK-1")
+    with clock.pinned(PAY_ON), pytest.raises(Conflict) as refused, session.begin_nested():
+        run(session, Action.DISBURSE, actor=people.finance, application_id=second, paid_on=PAY_ON, reference="GK-1")
+    assert refused.value.status_code == 409 and f"凭证号 GK-1 已用于申报 #{first} 的拨付" in refused.value.message
+    with clock.pinned(PAY_ON):
+        said = refusal(session, people, workbook([[second, "乙", "2025-10-20", "GK-1"],
+                                                  [third, "丙", "2025-10-20", "GK-3"]]))
+    assert said == [f"第 3 行 凭证号 GK-1 已用于申报 #{first} 的拨付"]
+    assert problems(workbook([[second, "乙", "2025-10-20", "GK-3"], [third, "丙", "2025-10-20", "GK-3"]])) == [
+        "第 4 行 凭证号 GK-3 与第 3 行重复：一张凭证只登记一笔拨付"]
+
+
+def test_two_payments_of_one_voucher_at_once_end_in_one(own_database: Engine, tmp_path) -> None:
+    """Two grants paid with the same voucher at the same moment: the second waits for the first and is refused."""
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        first, second = approved(session, people, tmp_path, 2)
+    said = while_held(
+        own_database, PAY_ON,
+        lambda session: run(session, Action.DISBURSE, actor=people.finance, application_id=first, paid_on=PAY_ON,
+                            reference="GK-1"),
+        lambda session: run(session, Action.DISBURSE, actor=people.finance, application_id=second, paid_on=PAY_ON,
+                            reference="GK-1"))
+    assert f"凭证号 GK-1 已用于申报 #{first} 的拨付" in str(said), said
+    with Session(own_database) as session:
+        assert session.scalars(select(Disbursement.application_id)).all() == [first]
+
+
+def listed_workbook(session: Session, people, day: date, reference: str) -> bytes:
+    """The 待拨付清单 as finance downloads it, its rows filled with ``day`` and ``reference``."""
+    book = openpyxl.load_workbook(io.BytesIO(excel.workbook(payouts.due_table(session, people.finance))))
+    sheet = book.active
+    header = [c.value for c in sheet[2]]
+    for row in range(3, sheet.max_row + 1):
+        sheet.cell(row, header.index("拨付日期") + 1, day.isoformat())
+        sheet.cell(row, header.index("凭证号") + 1, reference)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_account_changed_after_the_list_was_downloaded_refuses_its_row(session, people) -> None:
+    """免申即享: the enterprise changes its account after finance downloaded the list the treasury paid from: the
+    row's account is not the application's any more, and the list is refused (download again), so the trail never
+    says a payment went to an account the treasury did not pay."""
+    app = direct_grant(session, people)
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                         account="6222000012345678")
+    content = listed_workbook(session, people, date(2025, 7, 20), "D-1")
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国建设银行大连分行",
+                         account="6217000099990000")
+    with clock.pinned(date(2025, 7, 20)):
+        said = refusal(session, people, content)
+    assert said == [f"第 3 行 收款账户：清单中为 中国工商银行沈阳分行 尾号 5678，申报 {app.id} 当前为 "
+                    f"中国建设银行大连分行 尾号 0000；{payouts.PAYEE_CHANGED}"]
+    # changed after the list was checked: the payment step checks the row's account again, under its lock
+    with clock.pinned(date(2025, 7, 20)), pytest.raises(Conflict) as meanwhile, session.begin_nested():
+        run(session, Action.DISBURSE, actor=people.finance, application_id=app.id, paid_on=date(2025, 7, 20),
+            reference="D-1", payee=("中国工商银行沈阳分行", "6222000012345678"))
+    assert "收款账户在下载清单后已变更" in meanwhile.value.message
+    with clock.pinned(date(2025, 7, 20)):
+        _, outcomes = payouts.pay_sheet(session, actor=people.finance, name="清单.xlsx",
+                                        content=listed_workbook(session, people, date(2025, 7, 20), "D-1"))
+    assert [o.status for o in outcomes] == [201]
+    paid = session.scalars(select(AuditEvent).where(AuditEvent.action == "application.disbursed")).one()
+    assert paid.after["payee"] == "中国建设银行大连分行 尾号 0000"
+
+
+def test_a_second_confirmation_of_the_account_reads_as_a_change(session, people) -> None:
+    app = direct_grant(session, people)
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                         account="6222000012345678")
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国建设银行大连分行",
+                         account="6217000099990000")
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action.like("application.payee%"))
+                             .order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["application.payee", "application.payee_change"]
+    assert events[1].before == {"bank": "中国工商银行沈阳分行", "account": "****5678"}
+    said = [sentence(EventRead.model_validate(e, from_attributes=True), {}).text for e in events]
+    assert "确认收款账户" in said[0] and "收款账户：中国工商银行沈阳分行 尾号 5678" in said[0]
+    assert "变更收款账户" in said[1]
+    assert "由 中国工商银行沈阳分行 尾号 5678 改为 中国建设银行大连分行 尾号 0000" in said[1]
+
+
+async def test_the_review_page_says_the_account_is_awaited_instead_of_a_form(browser, session, people,
+                                                                             set_today) -> None:
+    """免申即享 without a confirmed account: finance reads why it cannot pay yet, not a form refused after submit."""
+    app = direct_grant(session, people)
+    set_today(date(2025, 7, 20))
+    finance = browser(people.finance)
+    waiting = (await finance.get(f"/review/{app.id}")).text
+    assert "免申即享：企业尚未确认收款账户，确认后方可拨付" in waiting
+    assert f'action="/review/{app.id}/disburse"' not in waiting and 'name="reference"' not in waiting
+    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                         account="6222000012345678")
+    ready = (await finance.get(f"/review/{app.id}")).text
+    assert f'action="/review/{app.id}/disburse"' in ready and "尚未确认收款账户" not in ready

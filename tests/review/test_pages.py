@@ -289,3 +289,28 @@ async def test_the_department_opens_one_announcement_for_the_ticked_applications
     assert none.status_code == 422 and "请勾选要列入公示的申报" in none.text
     assert (await browser(people.finance).post("/review/announcements", data={
         "application_ids": str(ids[2]), "starts_on": "2025-09-15"})).status_code == 403
+
+
+async def test_a_short_budget_is_said_before_approving(browser, session, people, tmp_path, set_today) -> None:
+    """The budget left is below the amount to approve: the page says so and the 批准 button is disabled with the
+    reason, rather than a refusal after the confirmation; the service's refusal still guards the step."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    finance = browser(people.finance)
+    set_today(date(2025, 10, 13))
+    unset = (await finance.get(f"/review/{app.id}")).text
+    assert "今年尚未设定措施3的预算，设定后方可批准" in unset and "disabled" in _approve_button(unset)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=500_000)
+    short = (await finance.get(f"/review/{app.id}")).text
+    assert "预算余额 50 万元，不足以批准 80 万元：调整预算后方可批准" in short
+    button = _approve_button(short)
+    assert "disabled" in button and "data-confirm" not in button
+    refused = await finance.post(f"/review/{app.id}/approve")
+    assert refused.status_code == 409 and "预算余额 50 万元" in refused.text and app.state == "announced"
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=800_000)
+    enough = (await finance.get(f"/review/{app.id}")).text
+    assert "disabled" not in _approve_button(enough) and "不足以批准" not in enough
+
+
+def _approve_button(page: str) -> str:
+    return re.search(r'id="form-approve".*?(<button[^>]*>)', page, re.S).group(1)  # type: ignore[union-attr]

@@ -31,6 +31,7 @@ VERBS = {
     "application.announce": "列入公示", "application.object": "因公示异议退回审核", "application.approve": "批准",
     "application.approved_amount": "核定批准金额", "application.disburse": "拨付",
     "application.disbursed": "登记拨付", "application.withdraw": "撤回", "application.payee": "确认收款账户",
+    "application.payee_change": "变更收款账户",
     "applicant.profile": "更新单位信息", "growth.figures": "填报成长数据", "matter.save": "保存事项",
     "matter.delete": "删除事项", "matter.verify": "核实事项", "material.add": "上传材料",
     "material.remove": "撤下材料", "budget.set": "设定预算", "budget.draw": "动用预算",
@@ -115,11 +116,23 @@ def _more(event: EventRead) -> str | None:
     if isinstance(after.get("state"), str) and event.entity == "application" and event.action not in (
             "application.create",):
         parts.append(f"状态：{STATES.get(after['state'], after['state'])}")
+    if event.action in ("application.payee", "application.payee_change"):
+        before = event.before or {}
+        if event.action == "application.payee_change":
+            parts.append(f"由 {_payee(before)} 改为 {_payee(after)}")
+        else:
+            parts.append(f"收款账户：{_payee(after)}")
     if after.get("reasons"):
         parts.append(f"理由：{after['reasons']}")
     if isinstance(after.get("expert_score"), int | float):
         parts.append(f"得分 {after['expert_score']}")
     return "，".join(parts) or None
+
+
+def _payee(said: dict) -> str:
+    """An account as the trail keeps it: its bank and the last four digits."""
+    account = str(said.get("account") or "")
+    return f"{said.get('bank') or ''} 尾号 {account[-4:]}".strip()
 
 
 def _what(event: EventRead, policies: dict[str, str]) -> str:

@@ -3,9 +3,12 @@
 Finance downloads the list of grants approved and not yet paid (待拨付清单), with two empty columns, 拨付日期 and
 凭证号; the treasury's dates and voucher numbers are filled in; the workbook comes back. It is read whole and every
 row checked before anything is written (its date read, not after today nor before its grant's approval; its voucher
-read as typed): one bad row refuses the file, each mistake named by its line. Then each filled row is paid as if
-alone (``workflow.batch.each``: the payment step, committed or refused on its own: a grant paid meanwhile, an account
-not yet confirmed), and rows left blank wait for a later file.
+read as typed; its application approved and not yet paid, its 批准金额 and its account, when the row carries them,
+the application's own; its voucher used by no other payment, nor by another row): one bad row refuses the file, each
+mistake named by its line. Then each filled row is paid as if alone (``workflow.batch.each``: the payment step,
+committed or refused on its own, for what changed between the check and the row's turn: a grant paid meanwhile by a
+colleague, an account changed meanwhile by the enterprise — the step checks the row's account under its lock), and
+rows left blank wait for a later file.
 """
 
 import re
@@ -23,7 +26,8 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.funding.service import READERS
 from huiqi.labels import measure_label
-from huiqi.models import Application, Grant, Offer, User
+from huiqi.models import Application, Disbursement, Grant, Offer, User
+from huiqi.money import wan
 from huiqi.review.reading import rows
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -31,7 +35,7 @@ from huiqi.validation import control_reason, digits
 from huiqi.web.excel import Table, sent_rows
 from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
 from huiqi.workflow.runner import entitled
-from huiqi.workflow.states import Action, State
+from huiqi.workflow.states import STATES, Action, State
 
 MAX_ROWS = 10_000  # rows with something in them read from one sheet (the list of 10,000: about 0.4 MB)
 MAX_COLUMNS = 50  # columns read: the list has twelve; people add a few of their own
@@ -39,7 +43,9 @@ MAX_COLUMNS = 50  # columns read: the list has twelve; people add a few of their
 NUMBER, PAID_ON, REFERENCE = "申报编号", "拨付日期", "凭证号"
 HEADER = [NUMBER, "申报单位", "统一社会信用代码", "政策", "措施", "批准金额", "批准日期", "备注", "开户银行",
           "银行账号", PAID_ON, REFERENCE]
+AMOUNT, BANK, ACCOUNT = "批准金额", "开户银行", "银行账号"
 PAYEE_MISSING = "免申即享：企业尚未确认收款账户，确认后方可拨付"
+PAYEE_CHANGED = "收款账户在下载清单后已变更，请重新下载待拨付清单"
 _DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
@@ -127,32 +133,65 @@ class Sheet:
     payments: dict[int, dict[str, Any]]
     blank: int
     lines: dict[int, int] = field(default_factory=dict)  # application → its line in the file
+    amounts: dict[int, int] = field(default_factory=dict)  # application → the 批准金额 (yuan) its row carries
 
 
 def pay_sheet(session: Session, *, actor: User, content: bytes, name: str) -> tuple[Sheet, list[Outcome]]:
     """Read the returned list ``content`` (a workbook called ``name``) and pay each filled row as if alone."""
     entitled(actor, Action.DISBURSE)
     sheet = read_sheet(content, name)
-    _check_days(session, sheet)
+    _check_rows(session, sheet)
     return sheet, each(session, Action.DISBURSE, actor=actor, items=sheet.payments, most=MAX_PAYMENTS)
 
 
-def _check_days(session: Session, sheet: Sheet) -> None:
-    """A date after today, or before its grant's approval, is a mistake of the file (a typo, most likely): the whole
-    list is refused with its lines, as for any other mistake, rather than those rows alone at payment."""
+def _check_rows(session: Session, sheet: Sheet) -> None:
+    """Each row against the records, before anything is written: its application approved and not yet paid (a
+    number mistyped, a grant paid before), its 批准金额 and account the application's own (an account the enterprise
+    changed after the list was downloaded), its voucher used by no other payment, its date not after today nor
+    before the approval (a typo, most likely). Any mistake refuses the whole list, with its lines."""
     today = clock.today()
-    query = (select(Grant.application_id, Grant.approved_on).join(Application, Application.id == Grant.application_id)
-             .where(Application.state == State.APPROVED, Grant.application_id.in_(list(sheet.payments))))
-    approved = {key: day for key, day in session.execute(query)}
+    keys = list(sheet.payments)
+    found = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(keys)))}
+    grants = {g.application_id: g for g in session.scalars(select(Grant).where(Grant.application_id.in_(keys)))}
+    waiting = set(session.scalars(_payee_missing().where(Application.id.in_(keys))))
+    references = {given["reference"] for given in sheet.payments.values()}
+    used = {ref: key for ref, key in session.execute(
+        select(Disbursement.reference, Disbursement.application_id).where(Disbursement.reference.in_(references)))}
     problems = []
     for key, given in sorted(sheet.payments.items(), key=lambda item: sheet.lines[item[0]]):
-        paid_on, line = given["paid_on"], sheet.lines[key]
-        if paid_on > today:
-            problems.append(f"第 {line} 行 {PAID_ON}：{paid_on} 晚于今天（{today}），尚未发生的拨付不能登记")
-        elif key in approved and paid_on < approved[key]:
-            problems.append(f"第 {line} 行 {PAID_ON}：{paid_on} 早于批准日期 {approved[key]}")
+        paid_on, line, app, grant = given["paid_on"], sheet.lines[key], found.get(key), grants.get(key)
+        said = []
+        if app is None:
+            said.append(f"{NUMBER}：没有编号为 {key} 的申报")
+        elif app.state != State.APPROVED or grant is None:
+            said.append(f"申报 {key} 当前处于「{STATES.get(app.state, app.state)}」，只有已批准的申报可以拨付")
+        else:
+            if key in sheet.amounts and sheet.amounts[key] != grant.amount:
+                said.append(f"{AMOUNT}：清单中为 {wan(sheet.amounts[key])} 万元，与申报 {key} 的批准金额 "
+                            f"{wan(grant.amount)} 万元不符")
+            if key in waiting:
+                said.append(PAYEE_MISSING)
+            elif "payee" in given and tuple(given["payee"]) != (app.payee_bank or "", app.payee_account or ""):
+                said.append(f"收款账户：清单中为 {_account(*given['payee'])}，申报 {key} 当前为 "
+                            f"{_account(app.payee_bank or '', app.payee_account or '')}；{PAYEE_CHANGED}")
+            if paid_on > today:
+                said.append(f"{PAID_ON}：{paid_on} 晚于今天（{today}），尚未发生的拨付不能登记")
+            elif paid_on < grant.approved_on:
+                said.append(f"{PAID_ON}：{paid_on} 早于批准日期 {grant.approved_on}")
+        other = used.get(given["reference"])
+        if other is not None and other != key:
+            said.append(f"{REFERENCE} {given['reference']} 已用于申报 #{other} 的拨付")
+        if said:
+            problems.append(f"第 {line} 行 {'；'.join(said)}")
     if problems:
         raise InputError([("sheet", p) for p in _first(problems)])
+
+
+def _account(bank: str, account: str) -> str:
+    """An account as the refusal names it: its bank and last four digits (none: no account confirmed)."""
+    if not bank and not account:
+        return "无收款账户"
+    return f"{bank or '（未填开户银行）'} 尾号 {account[-4:]}" if account else f"{bank}（未填银行账号）"
 
 
 def read_sheet(content: bytes, name: str) -> Sheet:
@@ -167,8 +206,12 @@ def read_sheet(content: bytes, name: str) -> Sheet:
     if missing:
         raise _refused(f"{name} 缺少“{'”“'.join(missing)}”列：请上传从本页下载的待拨付清单")
     at = {t: titles.index(t) for t in (NUMBER, PAID_ON, REFERENCE)}
+    # Read when the file has them (the downloaded list does): checked against the application before paying.
+    extra = {t: titles.index(t) for t in (f"{AMOUNT}（元）", AMOUNT, f"{AMOUNT}（万元）", BANK, ACCOUNT) if t in titles}
     payments: dict[int, dict[str, Any]] = {}
+    amounts: dict[int, int] = {}
     seen: dict[int, int] = {}
+    vouchers: dict[str, int] = {}
     problems: list[str] = []
     blank = 0
     for number, cells in lines[head + 1:]:
@@ -190,19 +233,65 @@ def read_sheet(content: bytes, name: str) -> Sheet:
             said = [f"{PAID_ON}和{REFERENCE}须同时填写（只填了{PAID_ON if paid_on else REFERENCE}）"]
         if not said and key in seen:
             said = [f"{NUMBER} {key} 与第 {seen[key]} 行重复"]
+        if not said and reference in vouchers:
+            said = [f"{REFERENCE} {reference} 与第 {vouchers[reference]} 行重复：一张凭证只登记一笔拨付"]
+        others = {t: cells[i] if i < len(cells) else None for t, i in extra.items()}
+        amount, amount_why = _amount(others)
+        payee, payee_why = _payee(others)
+        said += [f"{t}：{why}" for t, why in ((AMOUNT, amount_why), (ACCOUNT, payee_why)) if why]
         if said:
             problems.append(f"第 {number} 行 {'；'.join(said)}")
             continue
-        assert key is not None
-        seen[key] = number
+        assert key is not None and reference is not None
+        seen[key], vouchers[reference] = number, number
         payments[key] = {"paid_on": paid_on, "reference": reference}
+        if payee is not None:
+            payments[key]["payee"] = payee  # the payment step checks it again, under its lock
+        if amount is not None:
+            amounts[key] = amount
     if problems:
         raise InputError([("sheet", p) for p in _first(problems)])
     if not payments:
         raise _refused(f"{name} 中没有填写了{PAID_ON}和{REFERENCE}的行")
     if len(payments) > MAX_PAYMENTS:
         raise _refused(f"{name} 填写了 {len(payments)} 行，每次至多登记 {MAX_PAYMENTS} 笔拨付，请分批上传")
-    return Sheet(payments, blank, seen)
+    return Sheet(payments, blank, seen, amounts)
+
+
+def _amount(cells: dict[str, Any]) -> tuple[int | None, str | None]:
+    """The 批准金额 a row carries, in whole yuan (its 元 column, else its 万元 one), None when it carries none."""
+    for title, scale in ((f"{AMOUNT}（元）", 1), (AMOUNT, 1), (f"{AMOUNT}（万元）", 10_000)):
+        if title not in cells:
+            continue
+        if _formula(cells[title]):
+            return None, "不能是公式，请填写数值"
+        value = getattr(cells[title], "value", None)
+        if isinstance(value, str):
+            text = value.replace(",", "").strip()
+            try:
+                value = float(text) if text else None
+            except ValueError:
+                return None, f"应为金额，收到 {text[:20]!r}"
+        if value is None:
+            continue  # blank: the next column, if any, says it
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, "应为金额"
+        yuan = round(value * scale)
+        if abs(value * scale - yuan) > 1e-6 or not 0 <= yuan <= 10**13:
+            return None, f"{value} 不是整元金额"
+        return int(yuan), None
+    return None, None
+
+
+def _payee(cells: dict[str, Any]) -> tuple[tuple[str, str] | None, str | None]:
+    """The account a row carries (its bank and number, as listed), None when both cells are blank."""
+    values = [getattr(cells.get(t), "value", None) for t in (BANK, ACCOUNT)]
+    if any(_formula(cells.get(t)) for t in (BANK, ACCOUNT)):
+        return None, "不能是公式"
+    if isinstance(values[1], float) and values[1].is_integer():
+        values[1] = int(values[1])
+    bank, account = _text(values[0]), _text(values[1]).replace(" ", "")
+    return ((bank, account), None) if bank or account else (None, None)
 
 
 def _first(problems: list[str], most: int = 50) -> list[str]:

@@ -70,3 +70,9 @@ def payments_total(session: Session) -> tuple[int, int]:
     """How many payments were recorded, and their sum (whole yuan)."""
     count, total = session.execute(select(func.count(Disbursement.id), func.sum(Disbursement.amount))).one()
     return int(count), int(total or 0)
+
+
+def payment_with_reference(session: Session, reference: str) -> Disbursement | None:
+    """The payment recorded with this voucher number, if any."""
+    return session.scalars(select(Disbursement).where(Disbursement.reference == reference)
+                           .order_by(Disbursement.id).limit(1)).first()

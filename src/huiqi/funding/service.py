@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from huiqi import db
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import BudgetExceeded, Conflict, InputError
@@ -132,6 +133,10 @@ def pay(session: Session, *, application: Application, paid_on: date, reference:
         raise Conflict(f"拨付日期 {paid_on} 晚于今天（{today}）：不能登记尚未发生的拨付")
     if paid_on < found.approved_on:
         raise Conflict(f"拨付日期 {paid_on} 早于上一步（批准，{found.approved_on}）：拨付须在批准之后")
+    db.one_at_a_time(session, f"voucher:{reference}")  # two payments of one voucher at once: the second sees the first
+    used = repository.payment_with_reference(session, reference)
+    if used is not None and used.application_id != application.id:
+        raise Conflict(f"凭证号 {reference} 已用于申报 #{used.application_id} 的拨付：一张凭证只登记一笔拨付")
     row = Disbursement(application_id=application.id, amount=found.amount, paid_on=paid_on, reference=reference,
                        recorded_by=actor.username)
     repository.add(session, row)

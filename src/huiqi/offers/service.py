@@ -255,9 +255,13 @@ def confirm_payee(session: Session, *, actor: User, application_id: int, bank: s
         raise InputError(problems)
     if app.state in ("disbursed", "rejected", "withdrawn"):
         raise Conflict("该申报已办结，不能再修改收款账户")
+    before = {"bank": app.payee_bank, "account": f"****{app.payee_account[-4:]}"} \
+        if app.payee_confirmed_at is not None and app.payee_account else None
     app.payee_bank, app.payee_account, app.payee_confirmed_at = bank, account, utcnow()
     session.flush()
-    audit.record(session, actor=actor.username, action="application.payee", entity="application", entity_id=app.id,
+    # A second confirmation changes the account finance may already have listed: the trail says so, with both.
+    audit.record(session, actor=actor.username, action="application.payee_change" if before else "application.payee",
+                 entity="application", entity_id=app.id, before=before,
                  after={"bank": bank, "account": f"****{account[-4:]}"})
     return app
 

@@ -141,6 +141,7 @@ class Dossier:
     profile_source: str = ""  # who recorded the applicant's facts
     verifiable: bool = False  # a declared matter the reviewer may mark verified
     status: str = ""  # the state as people read it today (``announcements.standing``)
+    payee_missing: bool = False  # an approved 免申即享 grant whose enterprise has not yet confirmed its account
 
 
 def dossier(session: Session, *, actor: User, application_id: int, today: date | None = None) -> Dossier:
@@ -166,6 +167,10 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         removed_materials=application_rows.materials(session, app.id, removed=True),
         timeline=transitions.of_application(session, app.id), steps=allowed(app.state, actor.role),
         announcement=batch, budget=budget)
+    if app.state == State.APPROVED and app.payee_confirmed_at is None:
+        from huiqi.offers.service import needs_payee  # offers take steps: imported when a dossier asks
+
+        found.payee_missing = needs_payee(session, app.id)
     if app.state in JUDGED_AGAIN:
         try:
             found.today = judge(session, app, on=today)

@@ -214,6 +214,10 @@ def disburse(ctx: Context) -> None:
         raise InputError([("paid_on", "应为日期（YYYY-MM-DD）")])
     if ctx.application.payee_confirmed_at is None and _from_offer(ctx.session, ctx.application.id):
         raise Conflict("免申即享：企业尚未确认收款账户，确认后方可拨付")
+    listed = ctx.params.get("payee")  # the account on the list the treasury paid from (批量拨付), if it says one
+    current = (ctx.application.payee_bank or "", ctx.application.payee_account or "")
+    if listed is not None and tuple(listed) != current:
+        raise Conflict("收款账户在下载清单后已变更，与清单所列不符：请重新下载待拨付清单")
     ctx.written = funding.pay(ctx.session, application=ctx.application, paid_on=paid_on,
                               reference=str(ctx.params.get("reference") or ""), today=ctx.today, actor=ctx.actor)
 
