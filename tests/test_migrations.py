@@ -59,3 +59,53 @@ def test_a_database_with_records_upgrades_from_the_first_release(kind, tmp_path)
             engine.dispose()
         else:
             drop_schema(engine, schema)
+
+
+ROUND = ("INSERT INTO rounds (id, policy_id, title, opens_on, closes_on, correction_days, announcement_days, guide, "
+         "contact, opened_by, {unit}created_at) "
+         "VALUES ({id}, 'ln-2022-35', '批次{id}', '2026-01-01', '2026-03-31', 10, 5, '', '', '{by}', "
+         "{unit_id}'2025-12-01')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_rounds_take_their_openers_unit_when_it_is_stored(kind, tmp_path) -> None:
+    """0019 stores the unit that manages a round: existing rounds take their opener's unit as it is then (none for
+    an admin's, or an opener no longer found), in place, the rounds' measures still pointing at them."""
+    from alembic import command
+
+    from huiqi.db import alembic_config, make_engine
+    from tests.dbtest import drop_schema, postgres_schema
+
+    engine, schema = (make_engine(f"sqlite:///{tmp_path / 'old.db'}"), None) if kind == "sqlite" \
+        else postgres_schema()
+    try:
+        with engine.connect() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0018")
+            connection.execute(text("INSERT INTO departments (id, name, since, created_at) "
+                                    "VALUES (7, '省工业和信息化厅', '2022-01-01', '2025-01-01')"))
+            connection.execute(text(USER.format(id=1, username="admin", role="admin")))
+            connection.execute(text("INSERT INTO users (id, username, display_name, password_hash, role, "
+                                    "department_id, active, created_at) "
+                                    "VALUES (2, 'miit', '某用户', 'x', 'department', 7, true, '2025-01-01')"))
+            for number, by in ((1, "miit"), (2, "admin"), (3, "gone")):
+                connection.execute(text(ROUND.format(id=number, by=by, unit="", unit_id="")))
+                connection.execute(text("INSERT INTO round_measures (round_id, measure, expert_score, materials, mode) "
+                                        f"VALUES ({number}, 3, false, '[]', 'apply')"))
+            command.upgrade(config, "head")
+            units = "SELECT id, department_id FROM rounds ORDER BY id"
+            assert connection.execute(text(units)).all() == [(1, 7), (2, None), (3, None)]
+            with pytest.raises(IntegrityError), connection.begin_nested():  # the reference is a foreign key
+                connection.execute(text(ROUND.format(id=4, by="miit", unit="department_id, ", unit_id="99, ")))
+            command.downgrade(config, "0018")
+            assert "department_id" not in {c["name"] for c in inspect(connection).get_columns("rounds")}
+            assert connection.execute(text("SELECT count(*) FROM round_measures")).scalar() == 3
+            command.upgrade(config, "head")
+            assert connection.execute(text(units)).all() == [(1, 7), (2, None), (3, None)]
+            connection.commit()
+    finally:
+        if schema is None:
+            engine.dispose()
+        else:
+            drop_schema(engine, schema)

@@ -4,8 +4,12 @@ form (bad input named in Chinese, nothing written) and closes it early; the home
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from huiqi.rounds import service as rounds
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from tests.dbtest import PASSWORD
 
 pytestmark = pytest.mark.anyio
 FORM = {"policy": "ln-2022-35", "title": "2025年度申报", "opens_on": "2025-10-01", "closes_on": "2025-12-31",
@@ -93,3 +97,48 @@ async def test_the_rounds_export_a_row_per_measure(browser, session, people, set
             r[header.index("所需材料")]) for r in rows[2:]]
     files = "申报书（PDF/OFD/JPG/PNG）；审计报告（可选）（PDF/OFD/JPG/PNG）"
     assert got == [("措施3 培育中小企业", 5_000_000, "", files), ("措施13 强化关键技术攻关", None, "须专家评审", files)]
+
+
+async def test_the_close_and_extend_buttons_follow_the_unit_a_round_was_opened_for(browser, session, people,
+                                                                                   set_today) -> None:
+    set_today(date(2025, 11, 3))
+    own = {"policy": "ln-2022-35", "opens_on": "2025-10-01", "closes_on": "2025-12-31", "measure-ln-2022-35": ["3"]}
+    for title in ("工信厅甲批", "工信厅乙批", "工信厅丙批"):
+        assert (await browser(people.miit).post("/rounds", data=own | {"title": title})).status_code == 303
+    found = rounds.listed(session)
+    colleague = users.create_user(session, actor=SYSTEM, username="miit2", display_name="省工信厅审核员乙",
+                                  role="department", password=PASSWORD, department="省工业和信息化厅")
+    users.change_role(session, actor=people.admin, username="miit", role="department", department="省科技厅")
+    controls = [f'action="/rounds/{r.id}/{doing}"' for r in found for doing in ("close", "extend")]
+    kept = (await browser(colleague).get("/rounds")).text
+    assert all(c in kept for c in controls)  # the unit they were opened for keeps them
+    moved_to = browser(people.most)
+    elsewhere = (await moved_to.get("/rounds")).text
+    assert not any(c in elsewhere for c in controls)  # nor does the unit its opener moved to
+    assert (await moved_to.post(f"/rounds/{found[0].id}/close")).status_code == 403
+
+
+async def test_the_rounds_page_reads_no_opener_per_round(browser, session, people, set_today) -> None:
+    set_today(date(2025, 11, 3))
+    own = {"policy": "ln-2022-35", "opens_on": "2025-10-01", "closes_on": "2025-12-31", "measure-ln-2022-35": ["3"]}
+    viewer = browser(people.most)
+    read: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        if "FROM users" in statement:
+            read.append(statement)
+
+    async def users_read() -> int:
+        read.clear()
+        event.listen(session.connection(), "before_cursor_execute", seen)
+        try:
+            assert (await viewer.get("/rounds")).status_code == 200
+        finally:
+            event.remove(session.connection(), "before_cursor_execute", seen)
+        return len(read)
+
+    assert (await browser(people.miit).post("/rounds", data=own | {"title": "第一批"})).status_code == 303
+    one = await users_read()
+    for title in ("第二批", "第三批", "第四批"):
+        assert (await browser(people.miit).post("/rounds", data=own | {"title": title})).status_code == 303
+    assert await users_read() == one

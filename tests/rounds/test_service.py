@@ -104,7 +104,7 @@ def test_who_opens_and_closes_rounds(session, people) -> None:
     own = _round(session, people.miit, rounds.MeasureIn(3))
     colleague = users.create_user(session, actor=SYSTEM, username="miit2", display_name="省工信厅审核员乙",
                                   role="department", password=PASSWORD, department="省工业和信息化厅")
-    assert [rounds.manages(session, who, own.opened_by) for who in (
+    assert [rounds.manages(who, own) for who in (
         people.miit, colleague, people.admin, people.most, people.alice, None)] == [True, True, True, False, False,
                                                                                    False]
     with clock.pinned(date(2025, 7, 10)):
@@ -114,6 +114,27 @@ def test_who_opens_and_closes_rounds(session, people) -> None:
         with pytest.raises(Conflict, match="已截止"):
             rounds.close(session, actor=people.admin, round_id=own.id)
     assert own.closes_on == date(2025, 7, 10) and not rounds.is_open(own, date(2025, 7, 10))
+
+
+def test_a_round_stays_with_the_unit_it_was_opened_for_when_its_opener_moves(session, people) -> None:
+    own = _round(session, people.miit, rounds.MeasureIn(3))
+    admins = _round(session, people.admin, rounds.MeasureIn(3))
+    assert (own.department_id, admins.department_id) == (people.miit.department_id, None)
+    colleague = users.create_user(session, actor=SYSTEM, username="miit2", display_name="省工信厅审核员乙",
+                                  role="department", password=PASSWORD, department="省工业和信息化厅")
+    users.change_role(session, actor=people.admin, username="miit", role="department", department="省科技厅")
+    assert [rounds.manages(who, own) for who in (people.miit, colleague, people.most, people.admin)] == [
+        True, True, False, True]  # the opener, the unit's colleague; not the unit the opener moved to
+    assert [rounds.manages(who, admins) for who in (people.miit, colleague, people.most)] == [False, False, False]
+    with clock.pinned(date(2025, 7, 10)):
+        with pytest.raises(Forbidden, match="责任单位只能关闭本单位开设的批次"):
+            rounds.close(session, actor=people.most, round_id=own.id)
+        with pytest.raises(Forbidden, match="责任单位只能延长本单位开设的批次"):
+            rounds.extend(session, actor=people.most, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                          reason="维护")
+        rounds.extend(session, actor=colleague, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                      reason="维护")
+        rounds.close(session, actor=people.miit, round_id=own.id)  # the opener, now elsewhere, still may
 
 
 @pytest.mark.parametrize(("terms", "field"), [

@@ -27,6 +27,9 @@ class Round(Created, Base):
     guide: Mapped[str] = mapped_column(Text, default="")  # 办事指南: process and time limits
     contact: Mapped[str] = mapped_column(String(200), default="")  # whom to call with questions
     opened_by: Mapped[str] = mapped_column(String(64))
+    # The unit whose reviewers manage the round (close, extend): the opener's when a department opened it, kept
+    # when the opener later moves; None when an admin (or the system) opened it.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     closed_by: Mapped[str | None] = mapped_column(String(64))  # closed before its deadline
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 

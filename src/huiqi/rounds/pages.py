@@ -28,9 +28,10 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
     today = clock.today()
     policies = [(p.id, p.number, p.title, [(m.number, m.title) for m in p.measures if m.monetary], p.expired(today))
                 for p in catalogue.published(session)] if may_open else []
-    shown = [service.read(session, r) for r in service.listed(session)]
-    return page(request, "rounds/index.html", who, status_code=status_code, rounds=shown, may_open=may_open,
-                managed={r.id for r in shown if service.manages(session, who.user, r.opened_by)},
+    found = service.listed(session)
+    return page(request, "rounds/index.html", who, status_code=status_code,
+                rounds=[service.read(session, r) for r in found], may_open=may_open,
+                managed={r.id for r in found if service.manages(who.user, r)},
                 applies=who.user is None or who.user.role == Role.ENTERPRISE,
                 policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}),
                 extending=context.pop("extending", None), extend_values=context.pop("extend_values", {}),

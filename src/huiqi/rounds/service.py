@@ -10,7 +10,6 @@ matters dated inside the window are still judged by it (how 辽政办〔2022〕3
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -114,7 +113,7 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
                                  materials=_materials(m.number, given.materials), mode=given.mode))
     found = Round(policy_id=policy.id, title=title, opens_on=opens_on, closes_on=closes_on,
                   correction_days=correction_days, announcement_days=announcement_days, guide=guide,
-                  contact=contact, opened_by=actor.username)
+                  contact=contact, opened_by=actor.username, department_id=unit.id if unit is not None else None)
     session.add(found)
     session.flush()
     for row in rows:
@@ -135,15 +134,14 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     return found
 
 
-def manages(session: Session, actor: User | None, opened_by: str) -> bool:
-    """Whether ``actor`` may close or extend a round opened by ``opened_by``: an admin, or a reviewer of the unit
-    whose reviewer opened it (a colleague who takes over the round too)."""
+def manages(actor: User | None, found: Round) -> bool:
+    """Whether ``actor`` may close or extend the round: an admin, its opener, or a reviewer of the unit it was opened
+    for (a colleague takes the round over; a unit the opener later moves to does not)."""
     if actor is None or actor.role not in (Role.ADMIN, Role.DEPARTMENT):
         return False
-    if actor.role == Role.ADMIN or opened_by == actor.username:
+    if actor.role == Role.ADMIN or found.opened_by == actor.username:
         return True
-    opener = session.scalar(select(User).where(User.username == opened_by))
-    return opener is not None and opener.department_id is not None and opener.department_id == actor.department_id
+    return found.department_id is not None and found.department_id == actor.department_id
 
 
 def _managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
@@ -153,7 +151,7 @@ def _managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
     found = repository.get(session, round_id, lock=True)
     if found is None:
         raise NotFound(f"没有申报批次 {round_id}")
-    if not manages(session, actor, found.opened_by):
+    if not manages(actor, found):
         raise Forbidden(f"责任单位只能{doing}本单位开设的批次（本批次由管理员或其他单位开设）")
     return found
 
