@@ -473,3 +473,21 @@ async def test_the_review_page_says_the_account_is_awaited_instead_of_a_form(bro
                          account="6222000012345678")
     ready = (await finance.get(f"/review/{app.id}")).text
     assert f'action="/review/{app.id}/disburse"' in ready and "尚未确认收款账户" not in ready
+
+
+@pytest.mark.parametrize(("written", "title", "read"), [
+    ("7200000", "批准金额", (7_200_000, None)), (720000.0, "批准金额", (720_000, None)),
+    ("72.5", "批准金额（万元）", (725_000, None)), (72.5, "批准金额（万元）", (725_000, None)),
+    ("1,200", "批准金额", (1_200, None)), (None, "批准金额", (None, None)),
+    ("72.5", "批准金额", (None, "72.5 不是整元金额")),
+    (0.1 + 0.2, "批准金额（万元）", (None, "0.30000000000000004 不是整元金额")),
+    ("nan", "批准金额", (None, "nan 不是整元金额")), ("inf", "批准金额（万元）", (None, "inf 不是整元金额")),
+    ("-1", "批准金额", (None, "金额不能为负数")), ("七十万", "批准金额", (None, "应为金额，收到 '七十万'")),
+])
+def test_the_amount_a_row_carries_is_read_exactly(written, title, read) -> None:
+    """In whole yuan, through decimals as written (never binary fractions); nan and inf are refused, not a 500."""
+    from types import SimpleNamespace
+
+    from huiqi.funding.payouts import _amount
+
+    assert _amount({title: SimpleNamespace(value=written)}) == read

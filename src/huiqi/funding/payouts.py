@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -267,19 +268,20 @@ def _amount(cells: dict[str, Any]) -> tuple[int | None, str | None]:
             return None, "不能是公式，请填写数值"
         value = getattr(cells[title], "value", None)
         if isinstance(value, str):
-            text = value.replace(",", "").strip()
-            try:
-                value = float(text) if text else None
-            except ValueError:
-                return None, f"应为金额，收到 {text[:20]!r}"
+            value = value.replace(",", "").strip() or None
         if value is None:
             continue  # blank: the next column, if any, says it
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             return None, "应为金额"
-        yuan = round(value * scale)
-        if abs(value * scale - yuan) > 1e-6 or not 0 <= yuan <= 10**13:
-            return None, f"{value} 不是整元金额"
-        return int(yuan), None
+        try:  # exactly as written (a cell's number as Excel shows it), never through binary fractions
+            amount = Decimal(value if isinstance(value, (int, str)) else repr(value)) * scale
+        except InvalidOperation:
+            return None, f"应为金额，收到 {str(value)[:20]!r}"
+        if amount.is_finite() and amount < 0:
+            return None, "金额不能为负数"
+        if not amount.is_finite() or amount != amount.to_integral_value() or amount > 10**13:
+            return None, f"{str(value)[:20]} 不是整元金额"
+        return int(amount), None
     return None, None
 
 
