@@ -1,12 +1,42 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from huiqi.models import Base
+
+
+@contextmanager
+def migrated(kind: str, tmp_path: Path, revision: str) -> Iterator[tuple[Connection, Config]]:
+    """A fresh database of ``kind`` (a file, or a schema of its own on PostgreSQL) upgraded to ``revision``, with the
+    Alembic configuration that moves it further; dropped afterwards."""
+    from alembic import command
+
+    from huiqi.db import alembic_config, make_engine
+    from tests.dbtest import drop_schema, postgres_schema
+
+    engine, schema = (make_engine(f"sqlite:///{tmp_path / 'old.db'}"), None) if kind == "sqlite" \
+        else postgres_schema()
+    try:
+        with engine.connect() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            yield connection, config
+    finally:
+        if schema is None:
+            engine.dispose()
+        else:
+            drop_schema(engine, schema)
+
 
 USER = ("INSERT INTO users (id, username, display_name, password_hash, role, active, created_at) "
         "VALUES ({id}, '{username}', '某用户', 'x', '{role}', true, '2025-01-01')")
@@ -26,39 +56,25 @@ def test_a_database_with_records_upgrades_from_the_first_release(kind, tmp_path)
     migration may copy and drop a referenced table, which SQLite refuses with foreign keys on."""
     from alembic import command
 
-    from huiqi.db import alembic_config, make_engine
-    from tests.dbtest import drop_schema, postgres_schema
-
-    engine, schema = (make_engine(f"sqlite:///{tmp_path / 'old.db'}"), None) if kind == "sqlite" \
-        else postgres_schema()
-    try:
-        with engine.connect() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0003")
-            connection.execute(text(USER.format(id=1, username="old", role="finance")))
-            connection.execute(text("INSERT INTO web_sessions (token_hash, user_id, csrf_token, expires_at, created_at)"
-                                    " VALUES ('h', 1, 'c', '2025-01-02', '2025-01-01')"))
-            command.upgrade(config, "head")
-            connection.commit()
-            assert connection.execute(text("SELECT username FROM users")).scalars().all() == ["old"]
-            assert connection.execute(text("SELECT count(*) FROM web_sessions")).scalar() == 1
-            # 0015 widened the role check in place: a policy analyst is admitted, an unknown role still refused.
+    with migrated(kind, tmp_path, "0003") as (connection, config):
+        connection.execute(text(USER.format(id=1, username="old", role="finance")))
+        connection.execute(text("INSERT INTO web_sessions (token_hash, user_id, csrf_token, expires_at, created_at)"
+                                " VALUES ('h', 1, 'c', '2025-01-02', '2025-01-01')"))
+        command.upgrade(config, "head")
+        connection.commit()
+        assert connection.execute(text("SELECT username FROM users")).scalars().all() == ["old"]
+        assert connection.execute(text("SELECT count(*) FROM web_sessions")).scalar() == 1
+        # 0015 widened the role check in place: a policy analyst is admitted, an unknown role still refused.
+        connection.execute(text(USER.format(id=2, username="ana", role="analyst")))
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(text(USER.format(id=3, username="king", role="king")))
+        command.downgrade(config, "0014")
+        assert connection.execute(text("SELECT username FROM users")).scalars().all() == ["old"]
+        with pytest.raises(IntegrityError), connection.begin_nested():
             connection.execute(text(USER.format(id=2, username="ana", role="analyst")))
-            with pytest.raises(IntegrityError), connection.begin_nested():
-                connection.execute(text(USER.format(id=3, username="king", role="king")))
-            command.downgrade(config, "0014")
-            assert connection.execute(text("SELECT username FROM users")).scalars().all() == ["old"]
-            with pytest.raises(IntegrityError), connection.begin_nested():
-                connection.execute(text(USER.format(id=2, username="ana", role="analyst")))
-            command.upgrade(config, "head")
-            connection.execute(text(USER.format(id=2, username="ana", role="analyst")))
-            connection.commit()
-    finally:
-        if schema is None:
-            engine.dispose()
-        else:
-            drop_schema(engine, schema)
+        command.upgrade(config, "head")
+        connection.execute(text(USER.format(id=2, username="ana", role="analyst")))
+        connection.commit()
 
 
 ROUND = ("INSERT INTO rounds (id, policy_id, title, opens_on, closes_on, correction_days, announcement_days, guide, "
@@ -73,39 +89,25 @@ def test_rounds_take_their_openers_unit_when_it_is_stored(kind, tmp_path) -> Non
     an admin's, or an opener no longer found), in place, the rounds' measures still pointing at them."""
     from alembic import command
 
-    from huiqi.db import alembic_config, make_engine
-    from tests.dbtest import drop_schema, postgres_schema
-
-    engine, schema = (make_engine(f"sqlite:///{tmp_path / 'old.db'}"), None) if kind == "sqlite" \
-        else postgres_schema()
-    try:
-        with engine.connect() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0018")
-            connection.execute(text("INSERT INTO departments (id, name, since, created_at) "
-                                    "VALUES (7, '省工业和信息化厅', '2022-01-01', '2025-01-01')"))
-            connection.execute(text(USER.format(id=1, username="admin", role="admin")))
-            connection.execute(text("INSERT INTO users (id, username, display_name, password_hash, role, "
-                                    "department_id, active, created_at) "
-                                    "VALUES (2, 'miit', '某用户', 'x', 'department', 7, true, '2025-01-01')"))
-            for number, by in ((1, "miit"), (2, "admin"), (3, "gone")):
-                connection.execute(text(ROUND.format(id=number, by=by, unit="", unit_id="")))
-                connection.execute(text("INSERT INTO round_measures (round_id, measure, expert_score, materials, mode) "
-                                        f"VALUES ({number}, 3, false, '[]', 'apply')"))
-            command.upgrade(config, "head")
-            units = "SELECT id, department_id FROM rounds ORDER BY id"
-            assert connection.execute(text(units)).all() == [(1, 7), (2, None), (3, None)]
-            with pytest.raises(IntegrityError), connection.begin_nested():  # the reference is a foreign key
-                connection.execute(text(ROUND.format(id=4, by="miit", unit="department_id, ", unit_id="99, ")))
-            command.downgrade(config, "0018")
-            assert "department_id" not in {c["name"] for c in inspect(connection).get_columns("rounds")}
-            assert connection.execute(text("SELECT count(*) FROM round_measures")).scalar() == 3
-            command.upgrade(config, "head")
-            assert connection.execute(text(units)).all() == [(1, 7), (2, None), (3, None)]
-            connection.commit()
-    finally:
-        if schema is None:
-            engine.dispose()
-        else:
-            drop_schema(engine, schema)
+    with migrated(kind, tmp_path, "0018") as (connection, config):
+        connection.execute(text("INSERT INTO departments (id, name, since, created_at) "
+                                "VALUES (7, '省工业和信息化厅', '2022-01-01', '2025-01-01')"))
+        connection.execute(text(USER.format(id=1, username="admin", role="admin")))
+        connection.execute(text("INSERT INTO users (id, username, display_name, password_hash, role, "
+                                "department_id, active, created_at) "
+                                "VALUES (2, 'miit', '某用户', 'x', 'department', 7, true, '2025-01-01')"))
+        for number, by in ((1, "miit"), (2, "admin"), (3, "gone")):
+            connection.execute(text(ROUND.format(id=number, by=by, unit="", unit_id="")))
+            connection.execute(text("INSERT INTO round_measures (round_id, measure, expert_score, materials, mode) "
+                                    f"VALUES ({number}, 3, false, '[]', 'apply')"))
+        command.upgrade(config, "head")
+        units = "SELECT id, department_id FROM rounds ORDER BY id"
+        assert connection.execute(text(units)).all() == [(1, 7), (2, None), (3, None)]
+        with pytest.raises(IntegrityError), connection.begin_nested():  # the reference is a foreign key
+            connection.execute(text(ROUND.format(id=4, by="miit", unit="department_id, ", unit_id="99, ")))
+        command.downgrade(config, "0018")
+        assert "department_id" not in {c["name"] for c in inspect(connection).get_columns("rounds")}
+        assert connection.execute(text("SELECT count(*) FROM round_measures")).scalar() == 3
+        command.upgrade(config, "head")
+        assert connection.execute(text(units)).all() == [(1, 7), (2, None), (3, None)]
+        connection.commit()
