@@ -131,3 +131,21 @@ async def test_its_application_does_not_claim_a_declaration_and_the_round_asks_f
     row = listed[listed.index("2025年度免申即享"):]
     row = row[row.index('<td data-label="所需材料">'):]
     assert row.startswith('<td data-label="所需材料">无需企业提交</td>')
+
+
+@pytest.mark.anyio
+async def test_a_refused_account_keeps_what_was_typed_and_links_to_its_field(browser, session, people, offer) -> None:
+    """The form said "应为 8 至 32 位数字" and came back empty, the bank reverted, its link led nowhere; an account
+    typed in full-width digits or grouped by hyphens is an account."""
+    from huiqi.models import Application
+
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    alice = browser(people.alice)
+    refused = await alice.post(f"/applications/{app.id}/payee", data={"bank": "中国银行", "account": "1234"})
+    assert refused.status_code == 422
+    assert 'href="#f-account"' in refused.text and 'id="f-account"' in refused.text
+    assert 'value="中国银行"' in refused.text and 'value="1234"' in refused.text
+    done = await alice.post(f"/applications/{app.id}/payee", data={"bank": "中国银行", "account": "６２２２-0212 3456"})
+    assert done.status_code in (200, 303)
+    assert session.get(Application, app.id).payee_account == "622202123456"

@@ -52,7 +52,8 @@ def payee(request: Request, who: CallerDep, actor: Actor, session: Db, applicati
 
     def again(refusal: Refusal) -> Response:
         return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
-                       problems=refusal.problems or [("", refusal.message)])
+                       problems=refusal.problems or [("", refusal.message)],
+                       payee_typed={"bank": bank, "account": account})
 
     return form_step(session, lambda: service.confirm_payee(session, actor=actor, application_id=application_id,
                                                             bank=bank, account=account),

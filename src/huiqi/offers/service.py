@@ -24,7 +24,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.db import utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.labels import measure_cited
+from huiqi.labels import Problem, measure_cited
 from huiqi.messages import service as messages
 from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, User
 from huiqi.money import wan
@@ -245,12 +245,12 @@ def confirm_payee(session: Session, *, actor: User, application_id: int, bank: s
     if actor.role != Role.ENTERPRISE:
         raise Forbidden("只有企业用户可以确认本单位的收款账户")
     app = lock(session, [application_id], actor)[0]
-    bank, account = bank.strip(), account.replace(" ", "").strip()
+    bank, account = bank.strip(), _account_digits(account)
     problems = []
     if not bank or len(bank) > 100 or any(ord(c) < 32 for c in bank):
-        problems.append(("开户银行", "请填写开户银行（不超过 100 个字）"))
+        problems.append(Problem("开户银行", "请填写开户银行（不超过 100 个字）", "bank"))
     if not digits(account) or not 8 <= len(account) <= 32:
-        problems.append(("银行账号", "应为 8 至 32 位数字"))
+        problems.append(Problem("银行账号", "应为 8 至 32 位数字（可含空格或连字符 -）", "account"))
     if problems:
         raise InputError(problems)
     if app.state in ("disbursed", "rejected", "withdrawn"):
@@ -264,6 +264,19 @@ def confirm_payee(session: Session, *, actor: User, application_id: int, bank: s
                  entity="application", entity_id=app.id, before=before,
                  after={"bank": bank, "account": f"****{account[-4:]}"})
     return app
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－　", "0123456789- ")  # what a Chinese input method types
+
+
+def _account_digits(typed: str) -> str:
+    """An account number as typed from a bank card or an input method: full-width digits read as digits, the spaces
+    and hyphens that group them dropped.
+
+    >>> _account_digits(" ６２２２-0212 3456 ")
+    '622202123456'
+    """
+    return typed.translate(_FULL_WIDTH).replace(" ", "").replace("-", "").strip()
 
 
 def needs_payee(session: Session, application_id: int) -> bool:
