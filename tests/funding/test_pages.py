@@ -18,6 +18,7 @@ async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
     assert done.status_code == 303 and done.headers["location"] == "/budgets?year=2025"
     page = (await finance.get("/budgets", params={"year": 2025})).text
     assert "500.5" in page and "措施3 培育中小企业" in page
+    assert "✓ 2025年度 措施3 培育中小企业 预算已设定为 500.5万元" in page, "the message says what was set"
     bad = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "1.000001"})
     assert bad.status_code == 422 and "四位小数" in bad.text and 'value="1.000001"' in bad.text
 

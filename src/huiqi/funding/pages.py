@@ -17,6 +17,7 @@ from huiqi.funding.endpoints import overview
 from huiqi.funding.schemas import BudgetRead
 from huiqi.labels import measure_label
 from huiqi.models import User
+from huiqi.money import wan_or_yi
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
 from huiqi.validation import digits
@@ -89,7 +90,18 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
         return _page(request, who, actor, session, shown, status_code=refusal.status_code, message=refusal.message,
                      problems=refusal.problems, values=values)
 
-    return form_step(session, act, done=f"/budgets?year={shown}", again=again, said="预算已设定")
+    return form_step(session, act, done=f"/budgets?year={shown}", again=again,
+                     said=_said(session, year, chosen, measure, amount))
+
+
+def _said(session: Session, year: str, policy_id: str, measure: str, amount: str) -> str:
+    """What was set, as finance would read it back: 2026年度 措施3 专精特新 预算已设定为 500万元."""
+    label = next((shown for value, _, shown in _measures(session) if value == f"{policy_id}/{measure.strip()}"), "")
+    try:
+        figure = f"为 {wan_or_yi(yuan_of_wan(amount))}"
+    except InputError:  # the step refuses it and this is never shown
+        figure = ""
+    return f"{year.strip()}年度 {label} 预算已设定{figure}" if label else f"预算已设定{figure}"
 
 
 @router.get("/budgets.xlsx")
