@@ -68,6 +68,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/announcements"): EVERYONE,
     ("GET", "/announcements.xlsx"): EVERYONE,
     ("GET", "/whitelist"): EVERYONE,
+    ("GET", "/figures"): EVERYONE,
     ("GET", "/whitelist/{number}.xlsx"): EVERYONE,
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): EVERYONE,

@@ -29,7 +29,7 @@ By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS))]
 def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db, by: By = None) -> HTMLResponse:
     chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"]))
     if not chosen:
-        raise InputError([("by", "请至少选择一个分组")])
+        raise InputError([("分组", "请至少选择一个分组")])
     by_measure = service.summary(session, actor=actor, by=("measure",))
     by_city = service.summary(session, actor=actor, by=("city",))
     rows = service.summary(session, actor=actor, by=chosen)
@@ -44,6 +44,31 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
                 charts=json.dumps(charts, ensure_ascii=False), query="&".join(f"by={d}" for d in chosen),
                 offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None,
                 rates=ratings.rates(session, by="department"), levels=ratings.LEVELS)
+
+
+@router.get("/figures", response_class=HTMLResponse)
+def public_figures(request: Request, who: CallerDep, session: Db, by: By = None) -> HTMLResponse:
+    """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
+    measure and city, and grouped as asked by policy, measure, city and year (``service.PUBLIC_DIMENSIONS``)."""
+    chosen = tuple(d for d in service.PUBLIC_DIMENSIONS if d in (by or ["measure", "city"]))
+    if by and len(chosen) < len(set(by)):
+        raise InputError([("分组", f"应为 {'、'.join(tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS)}"
+                                 " 中的一项或几项")])
+    if not chosen:
+        raise InputError([("分组", "请至少选择一个分组")])
+    by_measure = service.summary(session, actor=None, by=("measure",))
+    by_city = service.summary(session, actor=None, by=("city",))
+    rows = service.summary(session, actor=None, by=chosen)
+    totals = {name: sum(getattr(r, name) for r in by_measure)
+              for name in ("applications", "approved", *(n for n, _ in tables.PUBLIC_AMOUNTS))}
+    policies = catalogue.published(session)
+    charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies, tables.PUBLIC_AMOUNTS),
+              tables.chart(by_city, "city", "按城市（万元）", policies, tables.PUBLIC_AMOUNTS)]
+    dimensions = {d: tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS}
+    return page(request, "statistics/public.html", who, rows=rows, chosen=chosen, totals=totals,
+                dimensions=dimensions, amounts=tables.PUBLIC_AMOUNTS,
+                key_label=partial(tables.key_label, policies=policies),
+                charts=json.dumps(charts, ensure_ascii=False))
 
 
 @router.get("/statistics.xlsx")

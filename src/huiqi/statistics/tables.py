@@ -15,6 +15,7 @@ DIMENSION_LABELS = {"policy": "政策", "measure": "措施", "city": "城市", "
                     "state": "状态"}
 AMOUNTS = (("requested", "申请金额"), ("proposed_amount", "拟支持金额"), ("approved_amount", "批准金额"),
            ("disbursed_amount", "已拨付金额"))
+PUBLIC_AMOUNTS = AMOUNTS[2:]  # what is decided and paid; what was asked and proposed stays with the desks
 
 
 # Dimensions whose labels are long (措施3 培育中小企业): their charts lie on their side, a row per label.
@@ -54,9 +55,10 @@ def _label(row: StatRow, dimension: str, policies: Sequence[Policy]) -> str:
     return shown
 
 
-def chart(rows: list[StatRow], dimension: str, title: str, policies: Sequence[Policy]) -> dict[str, Any]:
+def chart(rows: list[StatRow], dimension: str, title: str, policies: Sequence[Policy],
+          amounts: Sequence[tuple[str, str]] = AMOUNTS) -> dict[str, Any]:
     """A bar chart's data (万元 per amount) over one dimension, as the simulation charts take it."""
     return {"title": title, "labels": [_label(r, dimension, policies) for r in rows],
             "horizontal": dimension in LONG_LABELS,
             "series": [{"name": label, "data": [float(wan(getattr(r, name))) for r in rows]}
-                       for name, label in AMOUNTS]}
+                       for name, label in amounts]}

@@ -88,7 +88,8 @@ NAV = {
     "analyst": [("/simulate", "财政测算"), ("/simulate/reforms", "改革方案"), ("/statistics", "统计")],
 }
 PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/rounds", "申报批次"),
-              ("/direct", "免申即享"), ("/announcements", "公示"), ("/whitelist", "白名单"), ("/ratings", "好差评")]
+              ("/direct", "免申即享"), ("/announcements", "公示"), ("/whitelist", "白名单"), ("/figures", "兑现统计"),
+              ("/ratings", "好差评")]
 
 
 def page(request: Request, name: str, caller: Caller, status_code: int = 200, **context: Any) -> HTMLResponse:
