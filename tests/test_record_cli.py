@@ -169,6 +169,11 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     opened = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
                     "2099-12-31", "--measure", "1", "--by", "ops1")
     assert opened.exit_code == 0 and "已开设申报批次 1" in opened.stdout, opened.output
+    assert "请注意" not in opened.stdout
+    beside = invoke("round", "open", "test-successor", "--title", "补报批次", "--opens", "2026-12-04", "--closes",
+                    "2027-01-31", "--measure", "1", "--measure", "5", "--by", "ops1")
+    assert beside.exit_code == 0 and "已开设申报批次 2" in beside.stdout, beside.output
+    assert "请注意：措施1已在批次「测试批次」（2026-12-01 至 2099-12-31）中开放，时间重叠" in beside.stdout
     assert "申报中" in invoke("round", "list").stdout
     early = invoke("round", "extend", "1", "--to", "2099-12-30", "--reason", "维护", "--by", "ops2")
     assert early.exit_code == 2 and "应晚于现在的截止日期 2099-12-31" in early.stderr

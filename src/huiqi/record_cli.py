@@ -315,10 +315,12 @@ def round_open(
                                       closes_on=closes_on, measures=[rounds.MeasureIn(m) for m in measure],
                                       correction_days=correction_days, announcement_days=announcement_days,
                                       guide=guide, contact=contact)
-            round_id = found.id
+            round_id, warnings = found.id, rounds.overlap_warnings(session, found)
     except HuiqiError as error:
         fail(error)
     typer.echo(f"已开设申报批次 {round_id}「{title}」：{opens} 至 {closes} 受理措施 {'、'.join(map(str, measure))}。")
+    for warning in warnings:
+        typer.echo(f"请注意：{warning}。")
 
 
 @round_app.command("close")

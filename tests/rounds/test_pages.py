@@ -142,3 +142,27 @@ async def test_the_rounds_page_reads_no_opener_per_round(browser, session, peopl
     for title in ("第二批", "第三批", "第四批"):
         assert (await browser(people.miit).post("/rounds", data=own | {"title": title})).status_code == 303
     assert await users_read() == one
+
+
+async def test_whoever_opens_an_overlapping_round_is_told_on_the_page_and_by_the_api(browser, session, people,
+                                                                                    set_today) -> None:
+    set_today(date(2025, 11, 3))
+    admin = browser(people.admin)
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303
+    assert "✓ 申报批次已开设，企业即可在开放期内申报" in (await admin.get("/rounds")).text
+    later = FORM | {"title": "2025年度补报", "opens_on": "2025-12-01", "closes_on": "2026-01-31",
+                    "measure-ln-2022-35": ["13", "14"]}
+    assert (await admin.post("/rounds", data=later)).status_code == 303
+    page = (await admin.get("/rounds")).text
+    assert ("✓ 申报批次已开设。请注意：措施13已在批次「2025年度申报」（2025-10-01 至 2025-12-31）中开放，时间重叠。"
+            "同一事项只能在其中一个批次申报，“立即申报”和政策直达指向截止较晚的批次") in page
+    assert "2025年度补报" in page  # opened
+    body = {"policy": "ln-2022-35", "title": "接口批次", "opens_on": "2025-12-15", "closes_on": "2026-03-31",
+            "measures": [{"measure": 14}, {"measure": 13}]}
+    opened = await admin.send("POST", "/api/v1/rounds", json=body)
+    assert opened.status_code == 201 and [w.split("，时间重叠")[0] for w in opened.json()["warnings"]] == [
+        "措施13已在批次「2025年度申报」（2025-10-01 至 2025-12-31）中开放",
+        "措施13、措施14已在批次「2025年度补报」（2025-12-01 至 2026-01-31）中开放"]
+    alone = await admin.send("POST", "/api/v1/rounds", json=body | {"title": "次年批次", "opens_on": "2026-04-01",
+                                                                     "closes_on": "2026-04-30"})
+    assert alone.status_code == 201 and alone.json()["warnings"] == []

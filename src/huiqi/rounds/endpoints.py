@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from huiqi.rounds import service
-from huiqi.rounds.schemas import ExtendIn, RoundIn, RoundRead
+from huiqi.rounds.schemas import ExtendIn, RoundIn, RoundOpened, RoundRead
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
@@ -24,16 +24,18 @@ def one(round_id: RecordId, session: Db) -> RoundRead:
     return service.read(session, service.get(session, round_id))
 
 
-@router.post("", response_model=RoundRead, status_code=201, summary="开设申报批次（管理员，或牵头责任单位）")
-def open_round(body: RoundIn, actor: Actor, session: Db) -> RoundRead:
+@router.post("", response_model=RoundOpened, status_code=201, summary="开设申报批次（管理员，或牵头责任单位）",
+             description="与同一政策其他未结束的批次在重叠的日期受理相同措施时，照常开设，`warnings` 说明重叠之处。")
+def open_round(body: RoundIn, actor: Actor, session: Db) -> RoundOpened:
     found = service.open_round(
         session, actor=actor, policy_id=body.policy, title=body.title, opens_on=body.opens_on,
         closes_on=body.closes_on, correction_days=body.correction_days, announcement_days=body.announcement_days,
         guide=body.guide, contact=body.contact,
         measures=[service.MeasureIn(m.measure, m.budget, m.expert_score, tuple(x.model_dump() for x in m.materials),
                                     m.mode) for m in body.measures])
+    warnings = service.overlap_warnings(session, found)  # read before the commit, under the policy's lock
     session.commit()
-    return service.read(session, found)
+    return RoundOpened(**service.read(session, found).model_dump(), warnings=warnings)
 
 
 @router.post("/{round_id}/close", response_model=RoundRead, summary="提前结束申报批次")

@@ -88,19 +88,27 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             expert = sent.get(f"expert-{values['policy']}-{text}") == "on"
             mode = "direct" if sent.get(f"direct-{values['policy']}-{text}") == "on" else "apply"
             measures.append(service.MeasureIn(int(text), budget, expert, materials, mode))
-        return service.open_round(
+        found = service.open_round(
             session, actor=actor, policy_id=values["policy"], title=values["title"],
             opens_on=form_date(values["opens_on"], "开始日期"), closes_on=form_date(values["closes_on"], "截止日期"),
             correction_days=_int("补正期限", values["correction_days"], 10),
             announcement_days=_int("公示期", values["announcement_days"], 5),
             guide=values["guide"], contact=values["contact"], measures=measures)
+        return found, service.overlaps(session, found)  # read before the commit, under the policy's lock
 
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, values=values,
                      problems=refusal.problems or [("", refusal.message)])
 
-    return form_step(session, act, done=lambda r: f"/rounds#round-{r.id}", again=again,
-                     said="申报批次已开设，企业即可在开放期内申报")
+    return form_step(session, act, done=lambda made: f"/rounds#round-{made[0].id}", again=again,
+                     said=lambda made: _opened(made[1]))
+
+
+def _opened(overlaps: list[service.Overlap]) -> str:
+    """What the page says once a round is opened, with the open rounds it overlaps (``service.overlaps``)."""
+    if not overlaps:
+        return "申报批次已开设，企业即可在开放期内申报"
+    return f"申报批次已开设。请注意：{'；'.join(map(str, overlaps))}。{service.SAME_MEASURE}"
 
 
 @router.post("/rounds/{round_id}/close", response_model=None)

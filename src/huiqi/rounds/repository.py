@@ -1,5 +1,7 @@
 """SQL of the rounds."""
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +17,17 @@ def get(session: Session, round_id: int, *, lock: bool = False) -> Round | None:
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).first()
+
+
+def overlapping(session: Session, found: Round, numbers: list[int], day: date) -> list[tuple[Round, int]]:
+    """The other rounds of ``found``'s policy, not closed and not past their deadline on ``day``, whose dates meet
+    ``found``'s, each with every measure of ``numbers`` it takes too (oldest round first, then by measure)."""
+    query = (select(Round, RoundMeasure.measure).join(RoundMeasure, RoundMeasure.round_id == Round.id)
+             .where(Round.policy_id == found.policy_id, Round.id != found.id, Round.closed_at.is_(None),
+                    Round.closes_on >= day, Round.opens_on <= found.closes_on, Round.closes_on >= found.opens_on,
+                    RoundMeasure.measure.in_(numbers))
+             .order_by(Round.opens_on, Round.id, RoundMeasure.measure))
+    return [(r, n) for r, n in session.execute(query)]
 
 
 def measures(session: Session, round_id: int) -> list[RoundMeasure]:

@@ -81,3 +81,8 @@ class RoundRead(BaseModel):
     opened_by: str
     measures: list[RoundMeasureRead]
     extensions: list[ExtensionRead] = Field([], description="历次延期，先后为序")
+
+
+class RoundOpened(RoundRead):
+    warnings: list[str] = Field([], description=(
+        "已开设，但须知道的情况：同一政策其他未结束的批次在重叠的日期受理相同措施（同一事项只能在其中一个批次申报）"))

@@ -5,7 +5,12 @@ the year's budget and whether an expert score is required, and for the round its
 公示's working days and the working days given to answer a return for correction. An application belongs to
 a round: it is drafted and submitted only while the round is open; a returned one may be answered within the
 round's correction days even after the deadline. A policy past its window may still have a round: its
-matters dated inside the window are still judged by it (how 辽政办〔2022〕35号's claims are administered)."""
+matters dated inside the window are still judged by it (how 辽政办〔2022〕35号's claims are administered).
+
+Two rounds of a policy may take the same measure on the same days (a supplementary round beside the yearly one):
+an application names its round, a matter has one live application and one grant per policy, and approval draws
+on the measure's budget of the year, not on a round's; where one round must be chosen for a measure (立即申报,
+政策直达, the closing reminders) it is the one closing last. Whoever opens such a round is told (``overlaps``)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +22,7 @@ from huiqi.announcements.calendar import is_working_day, last_working_day
 from huiqi.applications import repository as application_rows
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
-from huiqi.db import utcnow
+from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.holidays.service import calendar_of
@@ -111,6 +116,8 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
             raise InputError([(f"措施{m.number}·兑现方式", "应为 apply（申请即享）或 direct（免申即享）")])
         rows.append(RoundMeasure(measure=m.number, budget=given.budget, expert_score=given.expert_score,
                                  materials=_materials(m.number, given.materials), mode=given.mode))
+    # Two rounds of a policy opened at once: the later waits, so that its ``overlaps`` sees the earlier.
+    one_at_a_time(session, f"rounds:{policy.id}")
     found = Round(policy_id=policy.id, title=title, opens_on=opens_on, closes_on=closes_on,
                   correction_days=correction_days, announcement_days=announcement_days, guide=guide,
                   contact=contact, opened_by=actor.username, department_id=unit.id if unit is not None else None)
@@ -132,6 +139,37 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
                        link=f"/rounds#round-{found.id}", values={f"{policy.id}/{r.measure}" for r in rows},
                        also=("measure",))
     return found
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Another round, not closed, of the same policy that takes some of a round's measures on some of its days."""
+
+    other: Round
+    measures: tuple[int, ...]
+
+    def __str__(self) -> str:
+        listed = "、".join(f"措施{n}" for n in self.measures)
+        return (f"{listed}已在批次「{self.other.title}」（{self.other.opens_on} 至 {self.other.closes_on}）中开放，"
+                "时间重叠")
+
+
+SAME_MEASURE = "同一事项只能在其中一个批次申报，“立即申报”和政策直达指向截止较晚的批次"
+
+
+def overlaps(session: Session, found: Round) -> list[Overlap]:
+    """The other rounds of ``found``'s policy, not closed, that take one of its measures on one of its days (oldest
+    first): allowed, and said to whoever opens ``found`` (``SAME_MEASURE``: what it means for the enterprises)."""
+    numbers = [m.measure for m in measures(session, found.id)]
+    taken: dict[int, tuple[Round, list[int]]] = {}
+    for other, number in repository.overlapping(session, found, numbers, clock.today()):
+        taken.setdefault(other.id, (other, []))[1].append(number)
+    return [Overlap(other, tuple(shared)) for other, shared in taken.values()]
+
+
+def overlap_warnings(session: Session, found: Round) -> list[str]:
+    """What the person who opened ``found`` is told of the rounds it overlaps, one sentence each."""
+    return [f"{o}：{SAME_MEASURE}" for o in overlaps(session, found)]
 
 
 def manages(actor: User | None, found: Round) -> bool:

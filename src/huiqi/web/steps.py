@@ -36,9 +36,9 @@ class Refusal:
 
 
 def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[[Any], str],
-              again: Callable[[Refusal], Response], said: str) -> Response:
+              again: Callable[[Refusal], Response], said: str | Callable[[Any], str]) -> Response:
     """Take ``act`` in a savepoint: commit and go to ``done`` (303; a function of what ``act`` made, or a
-    fixed address), where ``said`` is shown once; or undo it and answer ``again(refusal)``."""
+    fixed address), where ``said`` (the same) is shown once; or undo it and answer ``again(refusal)``."""
     try:
         with session.begin_nested():
             made = act()
@@ -48,16 +48,20 @@ def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[
         return again(Refusal.of(error))
     session.commit()
     response = RedirectResponse(done(made) if callable(done) else done, status_code=303)
-    flash(response, said)
+    flash(response, said(made) if callable(said) else said)
     return response
 
 
 FLASH_COOKIE = "huiqi_flash"
+FLASH_MOST = 200
 
 
 def flash(response: Response, message: str) -> None:
-    """Say ``message`` on the next page shown (once): the message after every action."""
-    response.set_cookie(FLASH_COOKIE, quote(message[:200]), max_age=120, httponly=True, samesite="lax", path="/")
+    """Say ``message`` on the next page shown (once): the message after every action (a cookie: at most
+    ``FLASH_MOST`` characters, the rest cut to an ellipsis)."""
+    if len(message) > FLASH_MOST:
+        message = message[:FLASH_MOST - 1] + "…"
+    response.set_cookie(FLASH_COOKIE, quote(message), max_age=120, httponly=True, samesite="lax", path="/")
 
 
 def flashed(request: Request) -> str | None:
