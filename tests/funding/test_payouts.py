@@ -483,6 +483,9 @@ async def test_the_review_page_says_the_account_is_awaited_instead_of_a_form(bro
     (0.1 + 0.2, "批准金额（万元）", (None, "0.30000000000000004 不是整元金额")),
     ("nan", "批准金额", (None, "nan 不是整元金额")), ("inf", "批准金额（万元）", (None, "inf 不是整元金额")),
     ("-1", "批准金额", (None, "金额不能为负数")), ("七十万", "批准金额", (None, "应为金额，收到 '七十万'")),
+    ("1e1000000", "批准金额", (None, "应为金额，收到 '1e1000000'")),
+    ("1e999999999", "批准金额（万元）", (None, "应为金额，收到 '1e999999999'")),
+    ("1" * 31, "批准金额", (None, "应为金额（过长）")),
 ])
 def test_the_amount_a_row_carries_is_read_exactly(written, title, read) -> None:
     """In whole yuan, through decimals as written (never binary fractions); nan and inf are refused, not a 500."""

@@ -68,6 +68,14 @@ def test_a_change_after_the_window_is_refused_unless_the_reform_extends_it() -> 
     assert ceiling(reformed, "2026-03-01") == ("eligible", 15_000_000)
 
 
+def test_a_window_shortened_by_the_reform_is_the_one_a_later_change_must_reach() -> None:
+    """Shortened to 2024-06-30 from 2024-01-01: the original end (2025-12-31) is never reached again."""
+    shorter = Change(parameter="window_end", since=date(2024, 1, 1), value=date(2024, 6, 30), source="t")
+    late = Change(parameter="11.cap", since=date(2025, 3, 1), value="1500万元", source="t")
+    with pytest.raises(PolicyFileError, match="晚于政策有效期的最后一天 2024-06-30"):
+        apply_reform(load_many(), Reform(name="缩短", changes=[shorter, late]))
+
+
 def test_reform_file_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("name: x\nchanges:\n  - {parameter: 11.cap, since: soon, value: 1, source: t}\n", "utf-8")

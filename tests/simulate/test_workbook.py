@@ -144,6 +144,12 @@ def test_the_scan_measures_what_writers_write_and_leaves_the_rest_to_the_parser(
         assert workbook._scan(b'<c r="B2"/>' + written) is None, written
     assert workbook._scan(b'<c r="C3"/><v>a:c b</v>') == (3, 3, 1)  # text that only looks like a prefix
     assert workbook._scan(b'<c r="A9"/><c r="A01"/>') is None  # 01 is longer than 9 but not larger
+    # where a cell can hide from the scan or text pass for one: a prefix in any script, comments, CDATA, entities
+    for hidden in ('<\u00e9:c r="XFD1048576"/>'.encode(), '<中:c r="XFD1"/>'.encode(), b'<!-- <c r="A1"/> -->',
+                   b'<![CDATA[<c r="XFD1048576"/>]]>', b'<!DOCTYPE w [<!ENTITY e "&#60;c r=\'XFD1\'/>">]>',
+                   b'<?pi <c r="XFD1"/> ?>'):
+        assert workbook._scan(b'<c r="B2"/>' + hidden) is None, hidden
+    assert workbook._scan(b'<?xml version="1.0" encoding="UTF-8"?><c r="B2"/>') == (2, 2, 1)
 
 
 def test_a_reference_in_lower_case_is_placed_where_a_reader_places_it(tmp_path: Path) -> None:

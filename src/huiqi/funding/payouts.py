@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -273,9 +273,11 @@ def _amount(cells: dict[str, Any]) -> tuple[int | None, str | None]:
             continue  # blank: the next column, if any, says it
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             return None, "应为金额"
+        if len(str(value)) > 30:
+            return None, "应为金额（过长）"
         try:  # exactly as written (a cell's number as Excel shows it), never through binary fractions
             amount = Decimal(value if isinstance(value, (int, str)) else repr(value)) * scale
-        except InvalidOperation:
+        except ArithmeticError:  # not a number, or one past what a decimal holds (1e1000000)
             return None, f"应为金额，收到 {str(value)[:20]!r}"
         if amount.is_finite() and amount < 0:
             return None, "金额不能为负数"

@@ -15,7 +15,7 @@ loaded again, so a reform is checked exactly like a policy file.
 
 import copy
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +94,32 @@ def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
 def _reachable(policy: Policy, changes: list[Change]) -> None:
     """A change from after the last day the policy's window ever reaches (with the reform's own extension) would
     change nothing: refused, so an analyst does not read an unchanged result as the reform's effect."""
-    last = max(dated.value for dated in policy.window_end.values)
+    last = _last_day(policy)
     late = [change for change in changes if change.parameter != "window_end" and change.since > last]
     if late:
         raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：生效日期 {change.since} 晚于政策有效期的"
                                f"最后一天 {last}，不影响任何事项；如要测算延期后的效果，请同时以 window_end 延长有效期"
                                for change in late])
+
+
+def _last_day(policy: Policy) -> date:
+    """The last day any matter can be within the policy's window: an end decided on ``since`` holds for matters from
+    then until the next decision, so each decision reaches up to its end or to the day before the next, if earlier.
+
+    >>> from types import SimpleNamespace as At
+    >>> ends = [At(since=date(2022, 1, 1), value=date(2026, 12, 31)),
+    ...         At(since=date(2025, 1, 1), value=date(2025, 6, 30))]
+    >>> _last_day(At(window_end=At(values=ends)))  # shortened before its end: the end of 2026 is never reached
+    datetime.date(2025, 6, 30)
+    """
+    values = list(policy.window_end.values)
+    reach = []
+    for i, dated in enumerate(values):  # the first decision holds for every day before it too
+        following = values[i + 1].since - timedelta(days=1) if i + 1 < len(values) else None
+        day = min(dated.value, following) if following is not None else dated.value
+        if i == 0 or day >= dated.since:  # a decision that ends the window before it was made reaches nothing
+            reach.append(day)
+    return max(reach)
 
 
 def _editor(changes: list[Change], name: str):

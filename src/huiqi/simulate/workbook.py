@@ -29,7 +29,7 @@ MAX_UNPACKED = 4 << 30  # a workbook of the largest upload allowed (200 MiB) unp
 BLOCK = 1 << 22
 CELL_END = np.zeros(256, dtype=bool)  # what may follow a cell's tag name: ``<c r=…``, ``<c>``, ``<c/>``
 CELL_END[list(b" \t\n\r\f\v/>")] = True
-PREFIXED = re.compile(rb"<[\w.-]+:c[\s/>]")  # a cell's tag with a namespace prefix
+PREFIXED = re.compile(rb"<[^\s<>/!?]+:c[\s/>]")  # a cell's tag with a namespace prefix, in any script
 REFERENCE = int.from_bytes(b' r="', "little")
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -123,6 +123,10 @@ def _scan(text: bytes) -> tuple[int, int, int] | None:
 
     Each cell's reference is read as two 8-byte words at its offset; only the farthest column and row are decoded."""
     if b":c" in text and PREFIXED.search(text):
+        return None
+    # Comments, CDATA, a DTD's entities and processing instructions are where text can look like a cell and not be
+    # one, or a cell can hide; no writer puts them in a sheet, and the parser reads them as a reader does.
+    if b"<!" in text or text.find(b"<?", 1) >= 0 or (text.startswith(b"<?") and not text.startswith(b"<?xml ")):
         return None
     data = np.frombuffer(text + bytes(24), dtype=np.uint8)  # the zeros let every word below be read whole
     opens = np.flatnonzero(data[:len(text)] == ord("<"))

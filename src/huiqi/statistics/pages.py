@@ -56,10 +56,13 @@ def public_figures(request: Request, who: CallerDep, session: Db, by: By = None)
                                  " 中的一项或几项")])
     if not chosen:
         raise InputError([("分组", "请至少选择一个分组")])
-    by_measure = service.summary(session, actor=None, by=("measure",))
-    by_city = service.summary(session, actor=None, by=("city",))
-    rows = service.summary(session, actor=None, by=chosen)
-    totals = {name: sum(getattr(r, name) for r in by_measure)
+    # A group is shown only where something was approved: a group of one pending or refused application would say
+    # where that applicant stands (what only its 公示 makes public). How many applied is said for the province alone.
+    everything = service.summary(session, actor=None, by=("measure",))
+    by_measure = [r for r in everything if r.approved]
+    by_city = [r for r in service.summary(session, actor=None, by=("city",)) if r.approved]
+    rows = [r for r in service.summary(session, actor=None, by=chosen) if r.approved]
+    totals = {name: sum(getattr(r, name) for r in everything)
               for name in ("applications", "approved", *(n for n, _ in tables.PUBLIC_AMOUNTS))}
     policies = catalogue.published(session)
     charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies, tables.PUBLIC_AMOUNTS),
