@@ -43,7 +43,7 @@ def _state(value: Any) -> str:
 
 
 def _budget(key: str, numbers: dict[str, str]) -> str:
-    """A budget's key (2025/ln-2022-35/2) as people name it: 2025年度 辽政办〔2022〕35号 措施2 的预算."""
+    """A budget's key (year/policy id/measure) as people name it: 2025年度 辽政办〔2022〕35号 措施2 的预算."""
     year, _, rest = key.partition("/")
     policy, _, measure = rest.rpartition("/")
     return f"{year}年度 {numbers.get(policy, policy)} 措施{measure} 的预算" if policy else f"预算 {key}"
