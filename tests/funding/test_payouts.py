@@ -275,7 +275,7 @@ async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, t
     assert session.scalar(select(func.count(Disbursement.id))) == 0
     sheet.cell(4, at, "2025-10-20")
     sheet.cell(5, at).value = sheet.cell(5, ref).value = None  # not paid yet after all
-    step(session, "disburse", people.finance, second, on=PAY_ON, paid_on=PAY_ON, reference="GK-2")  # a colleague
+    step(session, "disburse", people.finance, second, on=PAY_ON, paid_on=PAY_ON, reference="GK-20")  # a colleague
     paid_before = await upload()
     assert paid_before.status_code == 422 and "整份清单未登记" in paid_before.text, "paid before the file"
     assert f"第 4 行 申报 {second} 当前处于「已拨付」，只有已批准的申报可以拨付" in paid_before.text
@@ -288,6 +288,10 @@ async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, t
     assert "已批准、尚未拨付 <b>1</b> 项" in done.text and "00012345678901234567890" in done.text
     assert session.scalars(select(Disbursement.application_id).order_by(Disbursement.application_id)).all() == [
         first, second]
+    again = await upload()  # the same file sent twice: its paid row is passed over, not paid again nor refused
+    assert again.status_code == 200 and "批量拨付：没有新的拨付需要登记" in again.text, again.text
+    assert "清单中有 1 行此前已按同一凭证号登记拨付，未重复登记" in again.text
+    assert session.scalar(select(func.count(Disbursement.id))) == 2
     monkeypatch.setattr("huiqi.funding.pages.LATEST_PAYMENTS", 1)
     listed = (await finance.get("/budgets")).text
     assert "共拨付 <b>2</b> 笔，合计 <b>140万元</b>；下表为最近的 1 笔，全部记录请导出 Excel" in listed
@@ -386,6 +390,26 @@ def test_a_voucher_records_one_payment(session, people, tmp_path) -> None:
     assert said == [f"第 3 行 凭证号 GK-1 已用于申报 #{first} 的拨付"]
     assert problems(workbook([[second, "乙", "2025-10-20", "GK-3"], [third, "丙", "2025-10-20", "GK-3"]])) == [
         "第 4 行 凭证号 GK-3 与第 3 行重复：一张凭证只登记一笔拨付"]
+
+
+def test_a_list_sent_again_passes_over_what_it_paid(session, people, tmp_path) -> None:
+    """The same list sent again (after correcting one refused row, say): its rows already paid on their date with
+    their voucher are passed over and counted, the rest paid; a paid row whose date no longer matches is refused."""
+    first, second, third = approved(session, people, tmp_path, 3)
+    rows = [[first, "甲", "2025-10-20", "GK-1"], [second, "乙", "2025-10-20", "GK-2"]]
+    with clock.pinned(PAY_ON):
+        sheet, outcomes = payouts.pay_sheet(session, actor=people.finance, name="清单.xlsx", content=workbook(rows))
+        assert [o.status for o in outcomes] == [201, 201] and sheet.recorded == 0
+        sheet, outcomes = payouts.pay_sheet(session, actor=people.finance, name="清单.xlsx", content=workbook(
+            rows + [[third, "丙", "2025-10-20", "GK-3"]]))
+        assert sheet.recorded == 2 and [(o.application_id, o.status) for o in outcomes] == [(third, 201)]
+        sheet, outcomes = payouts.pay_sheet(session, actor=people.finance, name="清单.xlsx", content=workbook(rows))
+        assert sheet.recorded == 2 and outcomes == []
+        assert refusal(session, people, workbook([[first, "甲", "2025-10-19", "GK-1"]])) == [
+            f"第 3 行 拨付日期：申报 {first} 已凭 凭证号 GK-1 于 2025-10-20 登记拨付，清单中为 2025-10-19"]
+        assert refusal(session, people, workbook([[first, "甲", "2025-10-20", "GK-9"]])) == [
+            f"第 3 行 申报 {first} 当前处于「已拨付」，只有已批准的申报可以拨付"]
+    assert session.scalar(select(func.count(Disbursement.id))) == 3
 
 
 def test_two_payments_of_one_voucher_at_once_end_in_one(own_database: Engine, tmp_path) -> None:

@@ -149,5 +149,6 @@ def pay_many(request: Request, who: CallerDep, actor: Actor, session: Db,
         refusal = Refusal.of(error)
         return _page(request, who, actor, session, year, status_code=refusal.status_code,
                      pay_message=refusal.message, pay_problems=refusal.problems)
-    note = f"清单中另有 {found.blank} 行未填写拨付日期和凭证号，仍待拨付。" if found.blank else ""
+    note = "".join([f"清单中有 {found.recorded} 行此前已按同一凭证号登记拨付，未重复登记。" if found.recorded else "",
+                    f"清单中另有 {found.blank} 行未填写拨付日期和凭证号，仍待拨付。" if found.blank else ""])
     return _page(request, who, actor, session, year, outcomes=outcomes, note=note)

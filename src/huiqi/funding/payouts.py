@@ -5,15 +5,16 @@ Finance downloads the list of grants approved and not yet paid (待拨付清单)
 row checked before anything is written (its date read, not after today nor before its grant's approval; its voucher
 read as typed; its application approved and not yet paid, its 批准金额 and its account, when the row carries them,
 the application's own; its voucher used by no other payment, nor by another row): one bad row refuses the file, each
-mistake named by its line. Then each filled row is paid as if alone (``workflow.batch.each``: the payment step,
-committed or refused on its own, for what changed between the check and the row's turn: a grant paid meanwhile by a
-colleague, an account changed meanwhile by the enterprise — the step checks the row's account under its lock), and
-rows left blank wait for a later file.
+mistake named by its line. A row already recorded (its grant paid on its date with its voucher: the same file sent
+again after a correction) is passed over and counted. Then each filled row is paid as if alone
+(``workflow.batch.each``: the payment step, committed or refused on its own, for what changed between the check and
+the row's turn: a grant paid meanwhile by a colleague, an account changed meanwhile by the enterprise — the step
+checks the row's account under its lock), and rows left blank wait for a later file.
 """
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -135,21 +136,27 @@ class Sheet:
     blank: int
     lines: dict[int, int] = field(default_factory=dict)  # application → its line in the file
     amounts: dict[int, int] = field(default_factory=dict)  # application → the 批准金额 (yuan) its row carries
+    recorded: int = 0  # rows already paid as they say (the file sent again): passed over
 
 
 def pay_sheet(session: Session, *, actor: User, content: bytes, name: str) -> tuple[Sheet, list[Outcome]]:
     """Read the returned list ``content`` (a workbook called ``name``) and pay each filled row as if alone."""
     entitled(actor, Action.DISBURSE)
     sheet = read_sheet(content, name)
-    _check_rows(session, sheet)
+    recorded = _check_rows(session, sheet)
+    sheet = replace(sheet, payments={k: v for k, v in sheet.payments.items() if k not in recorded},
+                    recorded=len(recorded))
+    if not sheet.payments:
+        return sheet, []
     return sheet, each(session, Action.DISBURSE, actor=actor, items=sheet.payments, most=MAX_PAYMENTS)
 
 
-def _check_rows(session: Session, sheet: Sheet) -> None:
+def _check_rows(session: Session, sheet: Sheet) -> set[int]:
     """Each row against the records, before anything is written: its application approved and not yet paid (a
     number mistyped, a grant paid before), its 批准金额 and account the application's own (an account the enterprise
     changed after the list was downloaded), its voucher used by no other payment, its date not after today nor
-    before the approval (a typo, most likely). Any mistake refuses the whole list, with its lines."""
+    before the approval (a typo, most likely). Any mistake refuses the whole list, with its lines. Gives the rows
+already recorded: their grant paid on the row's date with the row's voucher."""
     today = clock.today()
     keys = list(sheet.payments)
     found = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(keys)))}
@@ -158,12 +165,21 @@ def _check_rows(session: Session, sheet: Sheet) -> None:
     references = {given["reference"] for given in sheet.payments.values()}
     used = {ref: key for ref, key in session.execute(
         select(Disbursement.reference, Disbursement.application_id).where(Disbursement.reference.in_(references)))}
-    problems = []
+    paid = {d.application_id: d for d in session.scalars(select(Disbursement).where(
+        Disbursement.application_id.in_(keys)))}
+    problems, recorded = [], set()
     for key, given in sorted(sheet.payments.items(), key=lambda item: sheet.lines[item[0]]):
         paid_on, line, app, grant = given["paid_on"], sheet.lines[key], found.get(key), grants.get(key)
         said = []
+        before = paid.get(key)
         if app is None:
             said.append(f"{NUMBER}：没有编号为 {key} 的申报")
+        elif before is not None and before.reference == given["reference"]:
+            if before.paid_on != paid_on:
+                said.append(f"{PAID_ON}：申报 {key} 已凭 {REFERENCE} {before.reference} 于 {before.paid_on} 登记拨付，"
+                            f"清单中为 {paid_on}")
+            else:
+                recorded.add(key)  # the file sent again: this row was paid by it the first time
         elif app.state != State.APPROVED or grant is None:
             said.append(f"申报 {key} 当前处于「{STATES.get(app.state, app.state)}」，只有已批准的申报可以拨付")
         else:
@@ -186,6 +202,7 @@ def _check_rows(session: Session, sheet: Sheet) -> None:
             problems.append(f"第 {line} 行 {'；'.join(said)}")
     if problems:
         raise InputError([("sheet", p) for p in _first(problems)])
+    return recorded
 
 
 def _account(bank: str, account: str) -> str:
