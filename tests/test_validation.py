@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from pydantic import Field, TypeAdapter, ValidationError
 
+from huiqi.errors import InputError
 from huiqi.users.schemas import UserCreate
-from huiqi.validation import PlainText, StrictInput, problems, reason
+from huiqi.validation import Day, PlainText, StrictInput, form_date, iso_date, problems, reason
 
 
 class Sample(StrictInput):
@@ -44,3 +45,29 @@ def test_a_date_that_does_not_exist_is_not_called_a_wrong_shape(sent: str, said:
         with pytest.raises(ValidationError) as refused:
             read()
         assert [reason(e) for e in refused.value.errors()] == [said]
+
+
+class Dated(StrictInput):
+    on: Day
+
+
+@pytest.mark.parametrize(("sent", "said"), [("20260228", "应为日期（YYYY-MM-DD）"),
+                                            ("2026-W09-6", "应为日期（YYYY-MM-DD）"),
+                                            ("2026-02-28\n", None), (" 2026-02-28", None),
+                                            (0, "应为日期（YYYY-MM-DD）"), (1772236800, "应为日期（YYYY-MM-DD）"),
+                                            ("2026-02-30", "2026-02-30 不是有效日期"),
+                                            (None, "应为日期（YYYY-MM-DD）")])
+def test_a_date_is_written_year_month_day_or_refused(sent: object, said: str | None) -> None:
+    """A request's date, a form's and a command's are read alike: YYYY-MM-DD, not a compact 20260228, an ISO week
+    nor a number of seconds (which pydantic alone reads as a day of 1970)."""
+    if said is None:
+        assert Dated.model_validate({"on": sent}).on == iso_date(str(sent)) == date(2026, 2, 28)
+        assert Dated.model_validate_json(f'{{"on": "{str(sent).strip()}"}}').on == date(2026, 2, 28)
+        return
+    with pytest.raises(ValidationError) as refused:
+        Dated.model_validate({"on": sent})
+    assert [reason(e) for e in refused.value.errors()] == [said]
+    if isinstance(sent, str):
+        with pytest.raises(InputError) as typed:
+            form_date(sent, "starts_on")
+        assert typed.value.problems == [("starts_on", said)]

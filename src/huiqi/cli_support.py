@@ -7,6 +7,7 @@ import typer
 
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError, InputError, PolicyFileError
+from huiqi.validation import iso_date
 
 INVALID = 2
 
@@ -44,6 +45,6 @@ def parse_as_of(text: str | None) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        return iso_date(text)
     except ValueError:
         raise InputError([("--as-of", f"{text!r} 不是有效日期（应为 YYYY-MM-DD）")]) from None

@@ -5,7 +5,7 @@ from collections.abc import Hashable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from huiqi.errors import InputError
 from huiqi.rules.facts import CHOICES
@@ -86,7 +86,7 @@ def _bound(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-_DAY_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def date_reason(text: str) -> str:
@@ -96,7 +96,24 @@ def date_reason(text: str) -> str:
     ('2026-02-30 不是有效日期', '应为日期（YYYY-MM-DD）')
     """
     text = text.strip()
-    return f"{text} 不是有效日期" if _DAY_SHAPE.match(text) else "应为日期（YYYY-MM-DD）"
+    return f"{text} 不是有效日期" if _DAY_SHAPE.fullmatch(text) else "应为日期（YYYY-MM-DD）"
+
+
+def iso_date(text: str) -> date:
+    """``text`` as a date written YYYY-MM-DD (spaces around allowed), ValueError otherwise: ``date.fromisoformat``
+    alone also takes 20260101 and 2026-W01-1, shapes nobody means in a form, a query or a file.
+
+    >>> iso_date(" 2026-02-28 ")
+    datetime.date(2026, 2, 28)
+    >>> iso_date("20260228")
+    Traceback (most recent call last):
+    ...
+    ValueError: 20260228 is not YYYY-MM-DD
+    """
+    text = text.strip()
+    if not _DAY_SHAPE.fullmatch(text):
+        raise ValueError(f"{text} is not YYYY-MM-DD")
+    return date.fromisoformat(text)
 
 
 def form_date(text: str, field: str) -> date:
@@ -110,7 +127,7 @@ def form_date(text: str, field: str) -> date:
     huiqi.errors.InputError: starts_on：2026-02-30 不是有效日期
     """
     try:
-        return date.fromisoformat(text.strip())
+        return iso_date(text)
     except ValueError:
         raise InputError([(field, date_reason(text))]) from None
 
@@ -222,6 +239,23 @@ def _clean(value: str | None) -> str | None:
 # Text bound for the database: PostgreSQL refuses NUL in text, and no control character belongs in a record, so
 # both are refused at the door (a 422 naming the field, not a 500). Give each field a max_length fitting its column.
 PlainText = Annotated[str, AfterValidator(_clean)]
+
+
+def _day(value: object) -> object:
+    """A date in a request body: a date, or text written YYYY-MM-DD; not a number (pydantic reads 0 as 1970-01-01)
+    nor 20260101."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return iso_date(value)
+        except ValueError:
+            raise ValueError(date_reason(value)) from None
+    raise ValueError("应为日期（YYYY-MM-DD）")
+
+
+# A date field of a request body (read from JSON text, hence not strict).
+Day = Annotated[date, BeforeValidator(_day), Field(strict=False)]
 
 
 class StrictInput(BaseModel):

@@ -6,13 +6,13 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from huiqi.announcements.service import ManagedEntry
-from huiqi.validation import PlainText, StrictInput
+from huiqi.validation import Day, PlainText, StrictInput
 
 
 class AnnouncementCreate(StrictInput):
     application_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
         min_length=1, max_length=500, description="列入公示的申报编号（已拟定金额）")
-    starts_on: date = Field(description="公示开始日期（YYYY-MM-DD），可为已在本单位网站发布的日期", strict=False)
+    starts_on: Day = Field(description="公示开始日期（YYYY-MM-DD），可为已在本单位网站发布的日期")
     working_days: int | None = Field(None, ge=1, le=60, description="公示工作日数，默认按系统设置")
     title: PlainText | None = Field(None, min_length=1, max_length=200, description="公示标题，默认按开始日期生成")
 

@@ -14,7 +14,7 @@ from huiqi.audit.schemas import EventRead
 from huiqi.audit.sentences import ENTITIES, actors, amount_of, sentence, sentences
 from huiqi.catalogue import service as catalogue
 from huiqi.labels import Problem
-from huiqi.validation import PlainText, date_reason
+from huiqi.validation import PlainText, date_reason, iso_date
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -45,7 +45,7 @@ def _days(since: str | None, until: str | None) -> tuple[date | None, date | Non
         read[name] = None
         if text and text.strip():
             try:
-                read[name] = date.fromisoformat(text.strip())
+                read[name] = iso_date(text)
             except ValueError:
                 problems.append(Problem(label, date_reason(text), name))
     first, last = read["since"], read["until"]

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from huiqi.money import MAX_YUAN
-from huiqi.validation import PlainText, StrictInput, repeated
+from huiqi.validation import Day, PlainText, StrictInput, repeated
 from huiqi.workflow.batch import MAX_BATCH, MAX_PAYMENTS
 
 
@@ -66,7 +66,7 @@ class GrantRead(BaseModel):
 
 class DisbursementCreate(StrictInput):
     application_id: int = Field(ge=1, le=2_147_483_647, description="拨付的申报编号（已批准）")
-    paid_on: date = Field(description="拨付日期（不早于批准日期）", strict=False)
+    paid_on: Day = Field(description="拨付日期（不早于批准日期）")
     reference: PlainText = Field(min_length=1, max_length=64, description="拨付凭证号")
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from huiqi.errors import InputError
 from huiqi.holidays import service
-from huiqi.validation import PlainText, StrictInput
+from huiqi.validation import Day, PlainText, StrictInput
 from huiqi.web.deps import Actor, Db
 
 router = APIRouter(prefix="/calendar", tags=["节假日日历"])
@@ -30,7 +30,7 @@ class YearRead(BaseModel):
 
 
 class DayIn(StrictInput):
-    day: date = Field(strict=False, description="日期")
+    day: Day = Field(description="日期")
     kind: Literal["holiday", "workday"]
     name: PlainText = Field(min_length=1, max_length=50, description="节日名称，如 春节")
 

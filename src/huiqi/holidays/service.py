@@ -22,7 +22,7 @@ from huiqi.holidays import repository
 from huiqi.models import CalendarDay, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import csv_text, date_reason
+from huiqi.validation import csv_text, date_reason, iso_date
 
 KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上班": "workday", "调休上班": "workday"}
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
@@ -87,7 +87,7 @@ def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
     for line, fields in entries:
         where = f"第 {line} 行"
         try:
-            day = date.fromisoformat((fields.get("date") or "").strip())
+            day = iso_date(fields.get("date") or "")
         except ValueError:
             problems.append((f"{where}·日期", date_reason(fields.get("date") or "")))
             continue

@@ -11,7 +11,7 @@ from huiqi.simulate.endpoints import job_sessions
 from huiqi.simulate.jobs import Sessions
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import PlainText, StrictInput
+from huiqi.validation import Day, PlainText, StrictInput
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
@@ -29,7 +29,7 @@ class ListIn(StrictInput):
     code: PlainText = Field(min_length=1, max_length=40, description="认定类别代码，如 little_giant")
     level: PlainText | None = Field(None, max_length=20, description="级别：national、provincial…")
     document: PlainText = Field(min_length=1, max_length=200, description="发布文号，如 工信部企业函〔2023〕xx号")
-    published_on: date = Field(strict=False, description="名单发布日期（各行认定日期的默认值）")
+    published_on: Day = Field(description="名单发布日期（各行认定日期的默认值）")
     rows: list[ListRowIn] = Field(min_length=1, max_length=service.MAX_ROWS, description="名单各行")
 
 

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from huiqi.money import MAX_YUAN
-from huiqi.validation import PlainText, StrictInput
+from huiqi.validation import Day, PlainText, StrictInput
 
 
 class MaterialSpec(StrictInput):
@@ -28,8 +28,8 @@ class RoundMeasureIn(StrictInput):
 class RoundIn(StrictInput):
     policy: str = Field(min_length=1, max_length=40, description="政策编号（政策目录中已发布的）")
     title: PlainText = Field(min_length=1, max_length=100, description="批次名称，如 2026年度申报")
-    opens_on: date = Field(strict=False, description="开始日期")
-    closes_on: date = Field(strict=False, description="截止日期（含当日）")
+    opens_on: Day = Field(description="开始日期")
+    closes_on: Day = Field(description="截止日期（含当日）")
     correction_days: int = Field(10, ge=1, le=60, description="退回补正后重新提交的期限（工作日）")
     announcement_days: int = Field(5, ge=1, le=30, description="公示期（工作日）")
     guide: str = Field("", max_length=5000, description="办事指南：流程、时限")
@@ -38,8 +38,8 @@ class RoundIn(StrictInput):
 
 
 class ExtendIn(StrictInput):
-    closes_on: date = Field(strict=False, description="新的截止日期（含当日），晚于现在的截止日期")
-    seen: date = Field(strict=False, description="延期前看到的截止日期（两人同时延期时，后到的一方得到 409）")
+    closes_on: Day = Field(description="新的截止日期（含当日），晚于现在的截止日期")
+    seen: Day = Field(description="延期前看到的截止日期（两人同时延期时，后到的一方得到 409）")
     reason: PlainText = Field(min_length=1, max_length=200, description="延期原因")
 
 

@@ -20,6 +20,7 @@ from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
 from huiqi.users.scope import require_role
+from huiqi.validation import iso_date
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
 from huiqi.web.uploads import read_upload
@@ -38,7 +39,7 @@ Form_ = Annotated[FormData, Depends(form_data)]
 
 def _as_of(text: str | None) -> date:
     try:
-        return date.fromisoformat(text) if text else clock.today()
+        return iso_date(text) if text else clock.today()
     except ValueError:
         return clock.today()
 

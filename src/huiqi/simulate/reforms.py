@@ -23,7 +23,7 @@ from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
 from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, Reform, apply_reform
 from huiqi.users.scope import require_role
-from huiqi.validation import digits
+from huiqi.validation import digits, iso_date
 
 SOURCE = "财政测算页面"  # the source a change made on the page is recorded with
 UNITS = {"money": "万元", "rate": "%", "date": "", "int": ""}
@@ -105,7 +105,7 @@ def written(kind: str, text: str) -> Any:
         return f"{text}%"
     if kind == "date":
         try:
-            return date.fromisoformat(text)
+            return iso_date(text)
         except ValueError:
             return text
     if kind == "int" and re.fullmatch(r"-?\d+", text):
@@ -159,7 +159,7 @@ def reform_text(name: str, description: str, edits: list[Edit]) -> str:
 def _since(text: str, row: Row, problems: list[tuple[str, str]]) -> date | None:
     label, field = f"{row.label}（生效日期）", f"{row.field}_since"
     try:
-        since = date.fromisoformat(text.strip())
+        since = iso_date(text)
     except ValueError:
         problems.append(Problem(label, "请填写生效日期（YYYY-MM-DD）" if not text.strip() else f"{text!r} 不是日期",
                                 field))
