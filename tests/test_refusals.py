@@ -69,6 +69,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/announcements.xlsx"): EVERYONE,
     ("GET", "/whitelist"): EVERYONE,
     ("GET", "/figures"): EVERYONE,
+    ("GET", "/figures.xlsx"): EVERYONE,
     ("GET", "/whitelist/{number}.xlsx"): EVERYONE,
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): EVERYONE,

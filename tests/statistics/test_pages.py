@@ -88,3 +88,12 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     assert refused.status_code == 422 and "分组：应为 政策、措施、城市、年度 中的一项或几项" in refused.text
     signed_in = (await browser(figures.shenyang).get("/figures")).text
     assert re.search(r"申报件数<b>2</b>", signed_in), "the province's figures, whoever reads them"
+    assert 'href="/figures.xlsx?by=year"' in by_year
+    sheet = openpyxl.load_workbook(io.BytesIO((await browser(None).get("/figures.xlsx", params={"by": ["city"]})
+                                               ).content)).active
+    listed = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert listed[0][0] == "兑现统计" and listed[1] == ["城市", "批准件数", "批准金额（元）", "批准金额（万元）",
+                                                   "已拨付金额（元）", "已拨付金额（万元）"], listed[:2]
+    assert listed[2:] == [["沈阳市", 1, 800_000, 80, 800_000, 80]], "the page's groups: not 大连 (none approved)"
+    wrong = await browser(None).get("/figures.xlsx", params={"by": ["department"]})
+    assert wrong.status_code == 422 and "分组" in wrong.text

@@ -2,22 +2,26 @@
 and by city as bar charts, a table grouped as asked, and the table as Excel."""
 
 import json
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
 from huiqi.statistics import service, tables
 from huiqi.statistics.endpoints import statistics_table
-from huiqi.statistics.schemas import DIMENSIONS
+from huiqi.statistics.schemas import DIMENSIONS, StatRow
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db
-from huiqi.web.excel import download_built
+from huiqi.web.excel import download, download_built
 from huiqi.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -30,48 +34,64 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
     chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"]))
     if not chosen:
         raise InputError([("分组", "请至少选择一个分组")])
-    by_measure = service.summary(session, actor=actor, by=("measure",))
-    by_city = service.summary(session, actor=actor, by=("city",))
-    rows = service.summary(session, actor=actor, by=chosen)
-    totals = {name: sum(getattr(r, name) for r in by_measure)
-              for name in ("applications", "approved", *(n for n, _ in tables.AMOUNTS))}
-    policies = catalogue.published(session)
-    charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies),
-              tables.chart(by_city, "city", "按城市（万元）", policies)]
-    return page(request, "statistics/index.html", who, rows=rows, chosen=chosen, totals=totals,
-                dimensions=tables.DIMENSION_LABELS, amounts=tables.AMOUNTS,
-                key_label=partial(tables.key_label, policies=policies),
-                charts=json.dumps(charts, ensure_ascii=False), query="&".join(f"by={d}" for d in chosen),
+    return page(request, "statistics/index.html", who, **_figures(session, actor, chosen, tables.AMOUNTS),
+                dimensions=tables.DIMENSION_LABELS, query=_query(chosen),
                 offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None,
                 rates=ratings.rates(session, by="department"), levels=ratings.LEVELS)
 
 
-@router.get("/figures", response_class=HTMLResponse)
-def public_figures(request: Request, who: CallerDep, session: Db, by: By = None) -> HTMLResponse:
-    """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
-    measure and city, and grouped as asked by policy, measure, city and year (``service.PUBLIC_DIMENSIONS``)."""
+def _figures(session: Session, actor: User | None, chosen: tuple[str, ...],
+             amounts: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """What both statistics pages show: the totals, the bar charts by measure and by city, the rows grouped as
+    chosen. For the public (``actor`` None) a group is shown only where something was approved: a group of one
+    pending or refused application would say where that applicant stands (what only its 公示 makes public); how
+    many applied is said for the province alone."""
+    shown: Callable[[StatRow], bool] = (lambda r: True) if actor is not None else (lambda r: r.approved > 0)
+    everything = service.summary(session, actor=actor, by=("measure",))
+    by_measure = [r for r in everything if shown(r)]
+    by_city = [r for r in service.summary(session, actor=actor, by=("city",)) if shown(r)]
+    rows = [r for r in service.summary(session, actor=actor, by=chosen) if shown(r)]
+    totals = {name: sum(getattr(r, name) for r in everything)
+              for name in ("applications", "approved", *(n for n, _ in amounts))}
+    policies = catalogue.published(session)
+    charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies, amounts),
+              tables.chart(by_city, "city", "按城市（万元）", policies, amounts)]
+    return {"rows": rows, "chosen": chosen, "totals": totals, "amounts": amounts, "policies": policies,
+            "key_label": partial(tables.key_label, policies=policies), "charts": json.dumps(charts, ensure_ascii=False)}
+
+
+def _query(chosen: tuple[str, ...]) -> str:
+    return "&".join(f"by={d}" for d in chosen)
+
+
+def _public_groups(by: list[str] | None) -> tuple[str, ...]:
+    """The groupings the public asked for, among ``service.PUBLIC_DIMENSIONS``; any other is refused."""
     chosen = tuple(d for d in service.PUBLIC_DIMENSIONS if d in (by or ["measure", "city"]))
     if by and len(chosen) < len(set(by)):
         raise InputError([("分组", f"应为 {'、'.join(tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS)}"
                                  " 中的一项或几项")])
     if not chosen:
         raise InputError([("分组", "请至少选择一个分组")])
-    # A group is shown only where something was approved: a group of one pending or refused application would say
-    # where that applicant stands (what only its 公示 makes public). How many applied is said for the province alone.
-    everything = service.summary(session, actor=None, by=("measure",))
-    by_measure = [r for r in everything if r.approved]
-    by_city = [r for r in service.summary(session, actor=None, by=("city",)) if r.approved]
-    rows = [r for r in service.summary(session, actor=None, by=chosen) if r.approved]
-    totals = {name: sum(getattr(r, name) for r in everything)
-              for name in ("applications", "approved", *(n for n, _ in tables.PUBLIC_AMOUNTS))}
-    policies = catalogue.published(session)
-    charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies, tables.PUBLIC_AMOUNTS),
-              tables.chart(by_city, "city", "按城市（万元）", policies, tables.PUBLIC_AMOUNTS)]
-    dimensions = {d: tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS}
-    return page(request, "statistics/public.html", who, rows=rows, chosen=chosen, totals=totals,
-                dimensions=dimensions, amounts=tables.PUBLIC_AMOUNTS,
-                key_label=partial(tables.key_label, policies=policies),
-                charts=json.dumps(charts, ensure_ascii=False))
+    return chosen
+
+
+@router.get("/figures", response_class=HTMLResponse)
+def public_figures(request: Request, who: CallerDep, session: Db, by: By = None) -> HTMLResponse:
+    """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
+    measure and city, and grouped as asked by policy, measure, city and year (``service.PUBLIC_DIMENSIONS``)."""
+    chosen = _public_groups(by)
+    figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS)
+    return page(request, "statistics/public.html", who, **figures, query=_query(chosen),
+                dimensions={d: tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS})
+
+
+@router.get("/figures.xlsx")
+def public_figures_xlsx(session: Db, by: By = None) -> Response:
+    """兑现统计's table as Excel, for everyone: the same groups, counts and sums as the page."""
+    figures = _figures(session, None, _public_groups(by), tables.PUBLIC_AMOUNTS)
+    table = tables.table(figures["rows"], figures["chosen"], figures["policies"], tables.PUBLIC_AMOUNTS,
+                         title="兑现统计", counts=(("approved", "批准件数"),))
+    return download(table, f"兑现统计-{clock.today().isoformat()}.xlsx")
 
 
 @router.get("/statistics.xlsx")

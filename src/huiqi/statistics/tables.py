@@ -38,13 +38,18 @@ def key_label(dimension: str, value: Any, policies: Sequence[Policy] = (), polic
     return str(value)
 
 
-def table(rows: list[StatRow], by: tuple[str, ...], policies: Sequence[Policy]) -> Table:
+COUNTS = (("applications", "申报件数"), ("approved", "批准件数"))
+
+
+def table(rows: list[StatRow], by: tuple[str, ...], policies: Sequence[Policy],
+          amounts: Sequence[tuple[str, str]] = AMOUNTS, *, title: str = "申报与兑现统计",
+          counts: Sequence[tuple[str, str]] = COUNTS) -> Table:
     """The statistics as a sheet: group keys in Chinese, counts, and money in yuan with 万元 twins."""
     keys = list(rows[0].group) if rows else list(by)  # grouped by measure: by its policy too
-    header = [DIMENSION_LABELS[d] for d in keys] + ["申报件数", "批准件数"] + [label for _, label in AMOUNTS]
-    body = [[key_label(d, r.group[d], policies, r.group.get("policy")) for d in keys] + [r.applications, r.approved]
-            + [getattr(r, name) for name, _ in AMOUNTS] for r in rows]
-    return Table("申报与兑现统计", header, body, money={label for _, label in AMOUNTS})
+    header = [DIMENSION_LABELS[d] for d in keys] + [label for _, label in (*counts, *amounts)]
+    body = [[key_label(d, r.group[d], policies, r.group.get("policy")) for d in keys]
+            + [getattr(r, name) for name, _ in (*counts, *amounts)] for r in rows]
+    return Table(title, header, body, money={label for _, label in amounts})
 
 
 def _label(row: StatRow, dimension: str, policies: Sequence[Policy]) -> str:
