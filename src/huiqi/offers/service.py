@@ -27,7 +27,7 @@ from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.labels import Problem, measure_cited
 from huiqi.messages import service as messages
 from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, User
-from huiqi.money import wan
+from huiqi.money import FULL_WIDTH, wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.rules.match import match
@@ -266,9 +266,6 @@ def confirm_payee(session: Session, *, actor: User, application_id: int, bank: s
     return app
 
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９－　", "0123456789- ")  # what a Chinese input method types
-
-
 def _account_digits(typed: str) -> str:
     """An account number as typed from a bank card or an input method: full-width digits read as digits, the spaces
     and hyphens that group them dropped.
@@ -276,7 +273,7 @@ def _account_digits(typed: str) -> str:
     >>> _account_digits(" ６２２２-0212 3456 ")
     '622202123456'
     """
-    return typed.translate(_FULL_WIDTH).replace(" ", "").replace("-", "").strip()
+    return "".join(typed.translate(FULL_WIDTH).split()).replace("-", "").replace("－", "")
 
 
 def needs_payee(session: Session, application_id: int) -> bool:
