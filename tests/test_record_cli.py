@@ -179,6 +179,7 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     assert early.exit_code == 2 and "应晚于现在的截止日期 2099-12-31" in early.stderr
     extended = invoke("round", "extend", "1", "--to", "2100-01-31", "--reason", "系统维护", "--by", "ops2")
     assert extended.exit_code == 0 and "已由 2099-12-31 延至 2100-01-31" in extended.stdout, extended.output
+    assert "请注意：措施1已在批次「补报批次」（2026-12-04 至 2027-01-31）中开放，时间重叠" in extended.stdout
     closed = invoke("round", "close", "1", "--by", "ops2")
     assert closed.exit_code == 0 and "已结束受理" in closed.stdout
     assert "已截止" in invoke("round", "list").stdout

@@ -364,10 +364,12 @@ def round_extend(
             seen = current.closes_on if current is not None else closes_on
             found = rounds.extend(session, actor=actor, round_id=round_id, closes_on=closes_on, seen=seen,
                                   reason=reason)
-            title = found.title
+            title, warnings = found.title, rounds.overlap_warnings(session, found)
     except HuiqiError as error:
         fail(error)
-    typer.echo(f"申报批次 {round_id}「{title}」的截止日期已由 {seen} 延至 {to}。")
+    typer.echo(f"申报批次 {round_id}「{title}」的截止日期已由 {seen} 延至 {closes_on}。")
+    for warning in warnings:
+        typer.echo(f"请注意：{warning}。")
 
 
 lists_app = typer.Typer(help="认定名单：导入有关部门公布的名单，作为公布的事实记入事项，并产生政策直达。",

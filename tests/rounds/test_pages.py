@@ -6,9 +6,13 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
+from huiqi.models import Round
 from huiqi.rounds import service as rounds
+from huiqi.rounds.pages import _opened
+from huiqi.rounds.service import Overlap
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
+from huiqi.web.steps import FLASH_MOST
 from tests.dbtest import PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -166,3 +170,37 @@ async def test_whoever_opens_an_overlapping_round_is_told_on_the_page_and_by_the
     alone = await admin.send("POST", "/api/v1/rounds", json=body | {"title": "次年批次", "opens_on": "2026-04-01",
                                                                      "closes_on": "2026-04-30"})
     assert alone.status_code == 201 and alone.json()["warnings"] == []
+    # The overlaps stand on each round's card while it takes applications, whatever the message said.
+    listed = (await admin.get("/rounds")).text
+    card = listed.split(f'id="round-{alone.json()["id"] - 1}"')[1].split("</section>")[0]
+    assert "时间重叠：措施13已在批次「2025年度申报」" in card and "措施13、措施14已在批次「2025年度补报」" in card
+    # Extending 次年批次 back into 接口批次's days: said as opening would (page, then API).
+    extended = await admin.post(f"/rounds/{alone.json()['id']}/extend",
+                                data={"extend_to": "2026-05-31", "seen": "2026-04-30", "reason": "企业申请延期"})
+    assert extended.status_code == 303
+    assert "✓ 截止日期已延长，已通知有未提交申报的企业和订阅者" in (await admin.get("/rounds")).text
+    early = await admin.send("POST", "/api/v1/rounds", json=body | {"title": "早批次", "opens_on": "2026-02-01",
+                                                                     "closes_on": "2026-02-28",
+                                                                     "measures": [{"measure": 14}]})
+    stretched = await admin.send("POST", f"/api/v1/rounds/{early.json()['id']}/extend",
+                                 json={"closes_on": "2026-04-10", "seen": "2026-02-28", "reason": "企业申请延期"})
+    assert stretched.status_code == 200 and [w.split("，时间重叠")[0] for w in stretched.json()["warnings"]] == [
+        "措施14已在批次「接口批次」（2025-12-15 至 2026-03-31）中开放",
+        "措施14已在批次「次年批次」（2026-04-01 至 2026-05-31）中开放"]
+    again = await admin.post(f"/rounds/{early.json()['id']}/extend",
+                             data={"extend_to": "2026-04-20", "seen": "2026-04-10", "reason": "再次延期"})
+    assert again.status_code == 303
+    told = (await admin.get("/rounds")).text
+    assert "✓ 截止日期已延长，已通知有未提交申报的企业和订阅者。请注意：措施14已在批次「接口批次」" in told
+
+
+def test_many_long_overlaps_are_counted_in_the_message_and_listed_on_the_card() -> None:
+    """The message after an action is a cookie of at most FLASH_MOST characters: overlaps too long for it are
+    counted there, and the round's card lists them whole."""
+    title = "二〇二五年度数字经济核心产业专精特新与规上企业奖励补充申报"
+    long = [Overlap(Round(title=f"{title}{n}", opens_on=date(2025, 7, 1), closes_on=date(2025, 8, 18)), (3, 4, 13))
+            for n in range(3)]
+    said = _opened(long)
+    assert len(said) <= FLASH_MOST
+    assert said.startswith("申报批次已开设。请注意：与另外 3 个批次时间重叠，详见本批次下方的说明")
+    assert _opened(long[:1]).startswith("申报批次已开设。请注意：措施3、措施4、措施13已在批次「二〇二五年度")

@@ -45,10 +45,13 @@ def close(round_id: RecordId, actor: Actor, session: Db) -> RoundRead:
     return service.read(session, found)
 
 
-@router.post("/{round_id}/extend", response_model=RoundRead,
-             summary="延长申报批次的截止日期（管理员，或开设该批次的责任单位）")
-def extend(round_id: RecordId, body: ExtendIn, actor: Actor, session: Db) -> RoundRead:
+@router.post("/{round_id}/extend", response_model=RoundOpened,
+             summary="延长申报批次的截止日期（管理员，或开设该批次的责任单位）",
+             description=("延长后与同一政策其他未结束的批次在重叠的日期受理相同措施时，照常延长，"
+                          "`warnings` 说明重叠之处。"))
+def extend(round_id: RecordId, body: ExtendIn, actor: Actor, session: Db) -> RoundOpened:
     found = service.extend(session, actor=actor, round_id=round_id, closes_on=body.closes_on, seen=body.seen,
                            reason=body.reason)
+    warnings = service.overlap_warnings(session, found)  # read before the commit, under the policy's lock
     session.commit()
-    return service.read(session, found)
+    return RoundOpened(**service.read(session, found).model_dump(), warnings=warnings)

@@ -18,7 +18,7 @@ from huiqi.validation import digits, form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step
+from huiqi.web.steps import FLASH_MOST, Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,6 +32,7 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
     return page(request, "rounds/index.html", who, status_code=status_code,
                 rounds=[service.read(session, r) for r in found], may_open=may_open,
                 managed={r.id for r in found if service.manages(who.user, r)},
+                overlaps=service.standing_overlaps(session, found), same_measure=service.SAME_MEASURE,
                 applies=who.user is None or who.user.role == Role.ENTERPRISE,
                 policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}),
                 extending=context.pop("extending", None), extend_values=context.pop("extend_values", {}),
@@ -104,11 +105,19 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
                      said=lambda made: _opened(made[1]))
 
 
-def _opened(overlaps: list[service.Overlap]) -> str:
-    """What the page says once a round is opened, with the open rounds it overlaps (``service.overlaps``)."""
+EXTENDED = "截止日期已延长，已通知有未提交申报的企业和订阅者"
+
+
+def _opened(overlaps: list[service.Overlap], done: str = "申报批次已开设",
+            alone: str = "申报批次已开设，企业即可在开放期内申报") -> str:
+    """What the page says once a round is opened or extended: ``alone``, or ``done`` with the open rounds it now
+    overlaps (``service.overlaps``), whole when it fits the message, else how many (the round's card lists them)."""
     if not overlaps:
-        return "申报批次已开设，企业即可在开放期内申报"
-    return f"申报批次已开设。请注意：{'；'.join(map(str, overlaps))}。{service.SAME_MEASURE}"
+        return alone
+    whole = f"{done}。请注意：{'；'.join(map(str, overlaps))}。{service.SAME_MEASURE}"
+    if len(whole) <= FLASH_MOST:
+        return whole
+    return f"{done}。请注意：与另外 {len(overlaps)} 个批次时间重叠，详见本批次下方的说明。{service.SAME_MEASURE}"
 
 
 @router.post("/rounds/{round_id}/close", response_model=None)
@@ -128,8 +137,9 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
            extend_to: Annotated[str, Form(max_length=10)] = "", seen: Annotated[str, Form(max_length=10)] = "",
            reason: Annotated[str, Form(max_length=200)] = "") -> Response:
     def act():
-        return service.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
-                              seen=form_date(seen, "原截止日期"), reason=reason)
+        found = service.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
+                               seen=form_date(seen, "原截止日期"), reason=reason)
+        return service.overlaps(session, found)  # read before the commit, under the policy's lock
 
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, extending=round_id,
@@ -137,4 +147,4 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
                      problems=refusal.problems or [("", refusal.message)])
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
-                     said="截止日期已延长，已通知有未提交申报的企业和订阅者")
+                     said=lambda overlaps: _opened(overlaps, EXTENDED, EXTENDED))

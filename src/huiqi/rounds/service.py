@@ -168,8 +168,15 @@ def overlaps(session: Session, found: Round) -> list[Overlap]:
 
 
 def overlap_warnings(session: Session, found: Round) -> list[str]:
-    """What the person who opened ``found`` is told of the rounds it overlaps, one sentence each."""
+    """What the person who opened or extended ``found`` is told of the rounds it overlaps, one sentence each."""
     return [f"{o}：{SAME_MEASURE}" for o in overlaps(session, found)]
+
+
+def standing_overlaps(session: Session, found: list[Round]) -> dict[int, list[Overlap]]:
+    """The overlaps of each round that still takes applications or will (the rounds page says them on the round)."""
+    today = clock.today()
+    return {r.id: shared for r in found if r.closed_at is None and r.closes_on >= today
+            if (shared := overlaps(session, r))}
 
 
 def manages(actor: User | None, found: Round) -> bool:
@@ -217,6 +224,8 @@ def extend(session: Session, *, actor: User, round_id: int, closes_on: date, see
     and a 409 for the other. The enterprises with a draft or a returned application in it, and the subscribers,
     are told."""
     found = _managed(session, actor, round_id, "延长")
+    # A round opened or extended at the same time: the later waits, so that its ``overlaps`` sees the earlier.
+    one_at_a_time(session, f"rounds:{found.policy_id}")
     reason = _text("延期原因", reason, 200)
     if found.closes_on != seen:
         raise Conflict(f"申报批次「{found.title}」的截止日期刚被他人改为 {found.closes_on}，请刷新后再看是否还需延长")
