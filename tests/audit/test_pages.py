@@ -63,6 +63,8 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
     assert [r[2] for r in rows[2:]] == ["系统管理员", "系统（自动）"]
     assert "变更角色 用户" in rows[2][3] and [r[-1] for r in rows[2:]] == ["user.role", "user.create"]
     assert '"finance"' in rows[2][9]
+    refused = await browser(people.auditor).get("/audit/events.xlsx", params={"since": "20250101"})
+    assert refused.status_code == 422 and "起始日期" in refused.text and "应为日期（YYYY-MM-DD）" in refused.text
 
 
 async def test_export_has_the_amount_as_yuan_and_wan_numbers(browser, session, people) -> None:

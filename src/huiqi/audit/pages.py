@@ -13,6 +13,7 @@ from huiqi.audit import service
 from huiqi.audit.schemas import EventRead
 from huiqi.audit.sentences import ENTITIES, actors, amount_of, sentence, sentences
 from huiqi.catalogue import service as catalogue
+from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.validation import PlainText, date_reason, iso_date
 from huiqi.web.deps import Actor, CallerDep, Db
@@ -94,7 +95,11 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
 @router.get("/audit/events.xlsx")
 def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId = None,
            person: Annotated[PlainText | None, Query(alias="who", max_length=64)] = None,
-           since: Annotated[date | None, Query()] = None, until: Annotated[date | None, Query()] = None) -> Response:
+           since_text: Annotated[PlainText | None, Query(alias="since", max_length=20)] = None,
+           until_text: Annotated[PlainText | None, Query(alias="until", max_length=20)] = None) -> Response:
+    since, until, problems = _days(since_text, until_text)  # read as the page reads them
+    if problems:
+        raise InputError([(label, why) for label, why in problems])
     entity_id = _record(entity_id)
     events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id,
                                who=person, since=since, until=until, limit=EXPORT_LIMIT)
