@@ -30,8 +30,14 @@ def phone(chromium, server):
     context.close()
 
 
+@pytest.mark.parametrize("elder", [False, True], ids=["", "elder"])
 @pytest.mark.parametrize("who", list(PAGES), ids=lambda w: w or "public")
-def test_no_page_scrolls_sideways_on_a_phone(phone, who) -> None:
+def test_no_page_scrolls_sideways_on_a_phone(phone, who, elder) -> None:
+    """Nor in 适老化 mode (larger type), which the header's button turns on and the browser remembers."""
+    if elder:
+        phone.goto("/")
+        phone.click("#elder-toggle")
+        assert phone.evaluate("document.documentElement.classList.contains('elder')")
     if who:
         sign_in(phone, who)
     wide, hidden, sideways = [], [], []
@@ -43,7 +49,7 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, who) -> None:
             wide.append(f"{path}: {width} px")
         hidden += [f"{path}: {text}" for text in phone.evaluate(OUT_OF_SIGHT)]
         sideways += [f"{path}: {text}" for text in phone.evaluate(SCROLLING)]
-        shoot(phone, f"90-phone-{who or 'public'}{path.replace('/', '-')}")
+        shoot(phone, f"90-phone{'-elder' if elder else ''}-{who or 'public'}{path.replace('/', '-')}")
     assert not wide, f"pages wider than the phone: {wide}"
     assert not hidden, f"links or list cells past the edge of the phone: {hidden}"
     assert not sideways, f"tables to scroll sideways on a phone (headed by): {sideways}"
