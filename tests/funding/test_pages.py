@@ -5,8 +5,10 @@ from datetime import date
 
 import openpyxl
 import pytest
+from sqlalchemy import func, select
 
 from huiqi.funding import service as budgets
+from huiqi.models import Budget
 from tests.dbtest import step, to_announced
 
 pytestmark = pytest.mark.anyio
@@ -21,6 +23,22 @@ async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
     assert "✓ 2025年度 措施3 培育中小企业 预算已设定为 500.5万元" in page, "the message says what was set"
     bad = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "1.000001"})
     assert bad.status_code == 422 and "四位小数" in bad.text and 'value="1.000001"' in bad.text
+
+
+async def test_a_budget_above_ten_yi_is_asked_about_before_it_is_set(browser, session, people) -> None:
+    """5,000,000 typed as yuan into the 万元 field is 500亿元: the page asks, keeps what was typed, sets nothing;
+    ticking 金额无误 sets it."""
+    finance = browser(people.finance)
+    asked = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "5000000"})
+    assert asked.status_code == 422 and 'value="5000000"' in asked.text
+    assert "500亿元超过一项措施一年 10亿元 的常见上限：请核对是否按万元填写" in asked.text
+    assert 'name="large" value="1"' in asked.text
+    assert session.scalar(select(func.count(Budget.id))) == 0
+    assert (await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "100000"})
+            ).status_code == 303, "10亿元 itself is set without a question"
+    sure = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "5000000", "large": "1"})
+    assert sure.status_code == 303
+    assert session.scalar(select(Budget.amount)) == 50_000_000_000
 
 
 async def test_left_decreases_after_approval(browser, session, people, tmp_path) -> None:

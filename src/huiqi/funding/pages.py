@@ -71,7 +71,10 @@ def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, ye
 @router.post("/budgets", response_model=None)
 def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year: Annotated[str, Form()] = "",
                measure: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
-               policy_id: Annotated[str, Form(max_length=40)] = "") -> Response:
+               policy_id: Annotated[str, Form(max_length=40)] = "",
+               large: Annotated[str, Form(max_length=1)] = "") -> Response:
+    """Set a measure's budget for a year; an amount above ``LARGE_BUDGET`` is asked about first (a sum typed in
+    yuan into the 万元 field is ten thousand times too large) and set when the box saying it is right is ticked."""
     values = {"year": year, "measure": measure, "amount": amount}
     if "/" in measure:  # the form's ``policy/number``
         policy_id, _, measure = measure.partition("/")
@@ -83,8 +86,13 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
             raise InputError([("year", "请选择年度")])
         if not digits(measure.strip()):
             raise InputError([("measure", "请选择措施")])
+        yuan = yuan_of_wan(amount)
+        if yuan > LARGE_BUDGET and large != "1":
+            values["ask_large"] = "1"
+            raise InputError([("amount", f"{wan_or_yi(yuan)}超过一项措施一年 {wan_or_yi(LARGE_BUDGET)} 的常见上限："
+                                         f"{CHECK_LARGE}")])
         funding.set_budget(session, actor=actor, year=int(year), policy_id=chosen, measure=int(measure),
-                           amount=yuan_of_wan(amount))
+                           amount=yuan)
 
     def again(refusal: Refusal) -> Response:
         return _page(request, who, actor, session, shown, status_code=refusal.status_code, message=refusal.message,
@@ -92,6 +100,10 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
 
     return form_step(session, act, done=f"/budgets?year={shown}", again=again,
                      said=_said(session, year, chosen, measure, amount))
+
+
+LARGE_BUDGET = 1_000_000_000  # 10亿元 for one measure in one year: above it the page asks before setting
+CHECK_LARGE = "请核对是否按万元填写（如 500 万元填 500）；确认无误，请勾选“金额无误”后再次保存"
 
 
 def _said(session: Session, year: str, policy_id: str, measure: str, amount: str) -> str:
