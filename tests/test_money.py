@@ -8,19 +8,27 @@ from huiqi.money import MAX_YUAN, parse_wan, wan
 
 @pytest.mark.parametrize(("typed", "yuan"), [
     ("100", 1_000_000), ("12.3456", 123_456), (" 1,000 ", 10_000_000), ("1，000", 10_000_000), ("0", 0),
-    ("１００", 1_000_000), ("０．５", 5_000),
+    ("１００", 1_000_000), ("０．５", 5_000), ("5万", 50_000), ("1.5 万元", 15_000), ("８０万元", 800_000),
 ])
 def test_plain_numbers_in_wan_are_whole_yuan(typed: str, yuan: int) -> None:
     assert parse_wan(typed, "amount") == yuan
 
 
-@pytest.mark.parametrize("typed", ["1e3", "1E3", "-", "--5", "+5", "NaN", "Infinity", "1 000", "5万", "0x10",
+@pytest.mark.parametrize("typed", ["1e3", "1E3", "-", "--5", "+5", "NaN", "Infinity", "1 000", "万", "5万万", "0x10",
                                    ".5", "5.", "1_000", "١٢"])
 def test_anything_but_a_plain_number_is_refused_in_chinese(typed: str) -> None:
     with pytest.raises(InputError) as refused:
         parse_wan(typed, "amount")
     [(field, why)] = refused.value.problems
     assert field == "amount" and why.startswith(f"「{typed.strip()}」不是数字") and "如 100 或 12.3456" in why
+
+
+@pytest.mark.parametrize("typed", ["2亿元", "2亿", "5000元", "0.5 亿元"])
+def test_another_unit_is_refused_with_how_to_convert_it(typed: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_wan(typed, "amount")
+    assert refused.value.problems == [
+        ("amount", f"「{typed}」：本栏以万元为单位，请换算为万元后只写数字（1亿元填 10000，5000元填 0.5）")]
 
 
 def test_finer_than_a_yuan_or_too_large_is_refused() -> None:

@@ -92,11 +92,16 @@ def parse_amount(value: int | str) -> int:
 
 def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     """An amount typed in 万元, as whole yuan, exactly: plain digits with at most four decimals (finer than a
-    yuan is refused), thousands separators and full-width digits allowed; no exponent (1e3), sign, or other
+    yuan is refused), thousands separators, full-width digits and the unit written out (1.5万) allowed; another
+    unit (2亿元, 5000元) is refused with how to convert it; no exponent (1e3), sign, or other
     symbol. A negative number is refused as one; ``above_zero`` refuses zero too (a field that must be more).
 
-    >>> parse_wan("123.4567", "amount"), parse_wan(" 1,000 ", "amount")
-    (1234567, 10000000)
+    >>> parse_wan("123.4567", "amount"), parse_wan(" 1,000 ", "amount"), parse_wan("1.5万", "amount")
+    (1234567, 10000000, 15000)
+    >>> parse_wan("2亿元", "amount")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: amount：「2亿元」：本栏以万元为单位，请换算为万元后只写数字（1亿元填 10000，5000元填 0.5）
     >>> parse_wan("1e3", "amount")
     Traceback (most recent call last):
     ...
@@ -111,6 +116,11 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     huiqi.errors.InputError: amount：金额应大于 0 万元
     """
     plain = text.translate(FULL_WIDTH).replace(",", "").strip()
+    if plain.endswith(("万元", "万")) and _PLAIN.match(unit := plain.removesuffix("元").removesuffix("万").strip()):
+        plain = unit  # the field's own unit, written out: 1.5万, 80 万元
+    elif plain.endswith(("亿元", "亿", "元")) and _PLAIN.match(plain.rstrip("亿元").strip()):
+        raise InputError([(field, f"「{text.strip()}」：本栏以万元为单位，请换算为万元后只写数字（1亿元填 10000，"
+                                  "5000元填 0.5）")])
     negative = plain[:1] in _MINUS and _PLAIN.match(plain[1:].strip()) is not None
     if negative or (above_zero and _PLAIN.match(plain) and Decimal(plain) == 0):
         raise InputError([(field, "金额应大于 0 万元" if above_zero else "金额不能为负数")])
