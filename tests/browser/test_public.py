@@ -54,6 +54,9 @@ def test_no_page_breaks_its_content_security_policy(page) -> None:
     assert not refused, refused
     page.goto("/statistics")
     page.wait_for_selector("#charts svg")
+    # Each chart is an image to a screen reader, read as its title and every bar's value (the demo's figures).
+    said = page.get_attribute("#charts .chart[role=img]", "aria-label")
+    assert said.startswith("按措施（万元）：措施") and "批准金额 " in said and "万元" in said.split("：", 1)[1], said
 
 
 def test_the_calculator_without_script(chromium, server) -> None:

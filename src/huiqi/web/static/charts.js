@@ -4,13 +4,23 @@
 // is left out. A horizontal chart (long labels: measures, groups) grows a row per label. On a narrow card (a
 // phone) the legend goes under the chart, the labels take less room, and a chart of many or long labels lies on its
 // side as well. The HTML reports inline this file, so it must need nothing but ECharts.
+// What a screen reader says for a chart: its title, then each label's values (the first twenty; the table below
+// the chart lists them all).
+function spoken(chart) {
+  const unit = chart.unit || "万元";
+  const shown = chart.labels.slice(0, 20).map((label, i) => label + " " + chart.series
+    .map(s => s.name + " " + (s.data[i] === null || s.data[i] === undefined ? "—" : s.data[i] + unit)).join("，"));
+  const more = chart.labels.length > 20 ? "；另有 " + (chart.labels.length - 20) + " 项" : "";
+  return chart.title + "：" + shown.join("；") + more;
+}
+
 function huiqiBars(holder, charts) {
   for (const chart of charts) {
     if (!chart.labels.length) continue;
     const box = document.createElement("div");
     box.className = "chart card";
     box.setAttribute("role", "img");
-    box.setAttribute("aria-label", chart.title);
+    box.setAttribute("aria-label", spoken(chart));
     holder.appendChild(box);
     const narrow = box.clientWidth < 640;
     const longest = Math.max(...chart.labels.map(l => String(l).length));
