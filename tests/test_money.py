@@ -40,7 +40,7 @@ def test_finer_than_a_yuan_or_too_large_is_refused() -> None:
     assert parse_wan(wan(MAX_YUAN), "amount") == MAX_YUAN
 
 
-@pytest.mark.parametrize("typed", ["-5", " -0.5 ", "－5", "−1,000"])
+@pytest.mark.parametrize("typed", ["-5", " -0.5 ", "－5", "−1,000", "-5万", "－5 万元"])
 def test_a_negative_number_is_refused_as_negative_not_as_no_number(typed: str) -> None:
     with pytest.raises(InputError) as refused:
         parse_wan(typed, "amount")

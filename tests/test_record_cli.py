@@ -173,13 +173,13 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     beside = invoke("round", "open", "test-successor", "--title", "补报批次", "--opens", "2026-12-04", "--closes",
                     "2027-01-31", "--measure", "1", "--measure", "5", "--by", "ops1")
     assert beside.exit_code == 0 and "已开设申报批次 2" in beside.stdout, beside.output
-    assert "请注意：措施1已在批次「测试批次」（2026-12-01 至 2099-12-31）中开放，时间重叠" in beside.stdout
+    assert "请注意：措施1也在批次「测试批次」（2026-12-01 至 2099-12-31）中受理，时间重叠" in beside.stdout
     assert "申报中" in invoke("round", "list").stdout
     early = invoke("round", "extend", "1", "--to", "2099-12-30", "--reason", "维护", "--by", "ops2")
     assert early.exit_code == 2 and "应晚于现在的截止日期 2099-12-31" in early.stderr
     extended = invoke("round", "extend", "1", "--to", "2100-01-31", "--reason", "系统维护", "--by", "ops2")
     assert extended.exit_code == 0 and "已由 2099-12-31 延至 2100-01-31" in extended.stdout, extended.output
-    assert "请注意：措施1已在批次「补报批次」（2026-12-04 至 2027-01-31）中开放，时间重叠" in extended.stdout
+    assert "请注意：措施1也在批次「补报批次」（2026-12-04 至 2027-01-31）中受理，时间重叠" in extended.stdout
     closed = invoke("round", "close", "1", "--by", "ops2")
     assert closed.exit_code == 0 and "已结束受理" in closed.stdout
     assert "已截止" in invoke("round", "list").stdout

@@ -116,9 +116,11 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     huiqi.errors.InputError: amount：金额应大于 0 万元
     """
     plain = text.translate(FULL_WIDTH).replace(",", "").strip()
-    if plain.endswith(("万元", "万")) and _PLAIN.match(unit := plain.removesuffix("元").removesuffix("万").strip()):
-        plain = unit  # the field's own unit, written out: 1.5万, 80 万元
-    elif plain.endswith(("亿元", "亿", "元")) and _PLAIN.match(plain.rstrip("亿元").strip()):
+    sign = plain[:1] if plain[:1] in _MINUS else ""
+    figure = plain.removeprefix(sign).strip()
+    if figure.endswith(("万元", "万")) and _PLAIN.match(bare := figure.removesuffix("元").removesuffix("万").strip()):
+        plain = sign + bare  # the field's own unit, written out: 1.5万, 80 万元
+    elif any(_PLAIN.match(figure.removesuffix(unit).strip()) for unit in ("亿元", "亿", "元") if figure.endswith(unit)):
         raise InputError([(field, f"「{text.strip()}」：本栏以万元为单位，请换算为万元后只写数字（1亿元填 10000，"
                                   "5000元填 0.5）")])
     negative = plain[:1] in _MINUS and _PLAIN.match(plain[1:].strip()) is not None

@@ -31,7 +31,7 @@ async def test_a_budget_above_ten_yi_is_asked_about_before_it_is_set(browser, se
     finance = browser(people.finance)
     asked = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "5000000"})
     assert asked.status_code == 422 and 'value="5000000"' in asked.text
-    assert "500亿元超过一项措施一年 10亿元 的常见上限：请核对是否按万元填写" in asked.text
+    assert "5000000万元超过一项措施一年 10亿元 的常见上限：请核对是否按万元填写" in asked.text
     assert 'name="large" value="1"' in asked.text
     assert session.scalar(select(func.count(Budget.id))) == 0
     assert (await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "100000"})

@@ -35,12 +35,12 @@ def _open(session, who, title, *numbers, opens=OPENS, closes=CLOSES, on=None, po
 def test_whoever_opens_a_round_beside_another_taking_the_same_measures_is_told(session, people) -> None:
     assert _open(session, people.admin, "2025年度申报", 3, 4, 13)[1] == []
     _, told = _open(session, people.miit, "2025年度补报", 3, 4, 6, opens=date(2025, 8, 1), closes=date(2025, 9, 30))
-    assert told == [f"措施3、措施4已在批次「2025年度申报」（2025-07-01 至 2025-08-18）中开放，时间重叠：{MEANS}"]
+    assert told == [f"措施3、措施4也在批次「2025年度申报」（2025-07-01 至 2025-08-18）中受理，时间重叠：{MEANS}"]
     # Both dates count: a round opening on the other's deadline meets it on that day.
     _, both = _open(session, people.admin, "第三批", 3, 13, opens=CLOSES, closes=date(2025, 8, 31))
     assert [w.split("，时间重叠")[0] for w in both] == [
-        "措施3、措施13已在批次「2025年度申报」（2025-07-01 至 2025-08-18）中开放",
-        "措施3已在批次「2025年度补报」（2025-08-01 至 2025-09-30）中开放"]
+        "措施3、措施13也在批次「2025年度申报」（2025-07-01 至 2025-08-18）中受理",
+        "措施3也在批次「2025年度补报」（2025-08-01 至 2025-09-30）中受理"]
     assert len(rounds.listed(session)) == 3  # all opened
 
 
@@ -92,6 +92,6 @@ def test_two_overlapping_rounds_opened_at_once_the_later_is_told_of_the_earlier(
 
     assert while_held(own_database, OPENS, opening("先开的批次"), opening("后开的批次")) == 201
     assert told == {"先开的批次": [],
-                    "后开的批次": [f"措施3已在批次「先开的批次」（2025-07-01 至 2025-08-18）中开放，时间重叠：{MEANS}"]}
+                    "后开的批次": [f"措施3也在批次「先开的批次」（2025-07-01 至 2025-08-18）中受理，时间重叠：{MEANS}"]}
     with Session(own_database) as session:
         assert sorted(session.scalars(select(Round.title))) == ["先开的批次", "后开的批次"]

@@ -158,22 +158,23 @@ async def test_whoever_opens_an_overlapping_round_is_told_on_the_page_and_by_the
                     "measure-ln-2022-35": ["13", "14"]}
     assert (await admin.post("/rounds", data=later)).status_code == 303
     page = (await admin.get("/rounds")).text
-    assert ("✓ 申报批次已开设。请注意：措施13已在批次「2025年度申报」（2025-10-01 至 2025-12-31）中开放，时间重叠。"
+    assert ("✓ 申报批次已开设。请注意：措施13也在批次「2025年度申报」（2025-10-01 至 2025-12-31）中受理，时间重叠。"
             "同一事项只能在其中一个批次申报，“立即申报”和政策直达指向截止较晚的批次") in page
     assert "2025年度补报" in page  # opened
     body = {"policy": "ln-2022-35", "title": "接口批次", "opens_on": "2025-12-15", "closes_on": "2026-03-31",
             "measures": [{"measure": 14}, {"measure": 13}]}
     opened = await admin.send("POST", "/api/v1/rounds", json=body)
     assert opened.status_code == 201 and [w.split("，时间重叠")[0] for w in opened.json()["warnings"]] == [
-        "措施13已在批次「2025年度申报」（2025-10-01 至 2025-12-31）中开放",
-        "措施13、措施14已在批次「2025年度补报」（2025-12-01 至 2026-01-31）中开放"]
+        "措施13也在批次「2025年度申报」（2025-10-01 至 2025-12-31）中受理",
+        "措施13、措施14也在批次「2025年度补报」（2025-12-01 至 2026-01-31）中受理"]
     alone = await admin.send("POST", "/api/v1/rounds", json=body | {"title": "次年批次", "opens_on": "2026-04-01",
                                                                      "closes_on": "2026-04-30"})
     assert alone.status_code == 201 and alone.json()["warnings"] == []
     # The overlaps stand on each round's card while it takes applications, whatever the message said.
     listed = (await admin.get("/rounds")).text
     card = listed.split(f'id="round-{alone.json()["id"] - 1}"')[1].split("</section>")[0]
-    assert "时间重叠：措施13已在批次「2025年度申报」" in card and "措施13、措施14已在批次「2025年度补报」" in card
+    assert '<p class="notice">措施13也在批次「2025年度申报」' in card
+    assert "措施13、措施14也在批次「2025年度补报」" in card
     # Extending 次年批次 back into 接口批次's days: said as opening would (page, then API).
     extended = await admin.post(f"/rounds/{alone.json()['id']}/extend",
                                 data={"extend_to": "2026-05-31", "seen": "2026-04-30", "reason": "企业申请延期"})
@@ -185,13 +186,13 @@ async def test_whoever_opens_an_overlapping_round_is_told_on_the_page_and_by_the
     stretched = await admin.send("POST", f"/api/v1/rounds/{early.json()['id']}/extend",
                                  json={"closes_on": "2026-04-10", "seen": "2026-02-28", "reason": "企业申请延期"})
     assert stretched.status_code == 200 and [w.split("，时间重叠")[0] for w in stretched.json()["warnings"]] == [
-        "措施14已在批次「接口批次」（2025-12-15 至 2026-03-31）中开放",
-        "措施14已在批次「次年批次」（2026-04-01 至 2026-05-31）中开放"]
+        "措施14也在批次「接口批次」（2025-12-15 至 2026-03-31）中受理",
+        "措施14也在批次「次年批次」（2026-04-01 至 2026-05-31）中受理"]
     again = await admin.post(f"/rounds/{early.json()['id']}/extend",
                              data={"extend_to": "2026-04-20", "seen": "2026-04-10", "reason": "再次延期"})
     assert again.status_code == 303
     told = (await admin.get("/rounds")).text
-    assert "✓ 截止日期已延长，已通知有未提交申报的企业和订阅者。请注意：措施14已在批次「接口批次」" in told
+    assert "✓ 截止日期已延长，已通知有未提交申报的企业和订阅者。请注意：措施14也在批次「接口批次」" in told
 
 
 def test_many_long_overlaps_are_counted_in_the_message_and_listed_on_the_card() -> None:
@@ -203,4 +204,4 @@ def test_many_long_overlaps_are_counted_in_the_message_and_listed_on_the_card() 
     said = _opened(long)
     assert len(said) <= FLASH_MOST
     assert said.startswith("申报批次已开设。请注意：与另外 3 个批次时间重叠，详见本批次下方的说明")
-    assert _opened(long[:1]).startswith("申报批次已开设。请注意：措施3、措施4、措施13已在批次「二〇二五年度")
+    assert _opened(long[:1]).startswith("申报批次已开设。请注意：措施3、措施4、措施13也在批次「二〇二五年度")

@@ -5,7 +5,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.rules.case import Matter
-from huiqi.validation import PlainText, UtcDateTime
+from huiqi.validation import Day, PlainText, UtcDateTime
 
 MATCH_FIELDS = ("uscc", "name", "kind", "region", "industry", "digital_core_confirmed", "size", "above_scale",
                 "established", "revenue", "revenue_prior")
@@ -37,7 +37,7 @@ class ProfileWrite(BaseModel):
     digital_core_confirmed: bool | None = Field(None, description="经确认属于数字经济核心产业")
     size: PlainText | None = Field(None, max_length=10, description="企业规模：large、medium、small、micro")
     above_scale: bool | None = Field(None, description="规模以上企业")
-    established: date | None = Field(None, description="成立日期 YYYY-MM-DD")
+    established: Day | None = Field(None, description="成立日期 YYYY-MM-DD")
     revenue: int | None = Field(None, description="本年营业收入（元）")
     revenue_prior: int | None = Field(None, description="上年营业收入（元）")
     independent_legal_entity: bool | None = Field(None, description="独立法人")

@@ -17,7 +17,7 @@ from huiqi.funding.endpoints import overview
 from huiqi.funding.schemas import BudgetRead
 from huiqi.labels import measure_label
 from huiqi.models import User
-from huiqi.money import wan_or_yi
+from huiqi.money import wan, wan_or_yi
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
 from huiqi.validation import digits
@@ -89,7 +89,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
         yuan = yuan_of_wan(amount)
         if yuan > LARGE_BUDGET and large != "1":
             values["ask_large"] = "1"
-            raise InputError([("amount", f"{wan_or_yi(yuan)}超过一项措施一年 {wan_or_yi(LARGE_BUDGET)} 的常见上限："
+            raise InputError([("amount", f"{wan(yuan)}万元超过一项措施一年 {wan_or_yi(LARGE_BUDGET)} 的常见上限："
                                          f"{CHECK_LARGE}")])
         funding.set_budget(session, actor=actor, year=int(year), policy_id=chosen, measure=int(measure),
                            amount=yuan)

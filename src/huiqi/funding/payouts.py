@@ -176,10 +176,13 @@ already recorded: their grant paid on the row's date with the row's voucher."""
             said.append(f"{NUMBER}：没有编号为 {key} 的申报")
         elif before is not None and before.reference == given["reference"]:
             if before.paid_on != paid_on:
-                said.append(f"{PAID_ON}：申报 {key} 已凭 {REFERENCE} {before.reference} 于 {before.paid_on} 登记拨付，"
+                said.append(f"{PAID_ON}：申报 {key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 登记拨付，"
                             f"清单中为 {paid_on}")
             else:
                 recorded.add(key)  # the file sent again: this row was paid by it the first time
+        elif before is not None:
+            said.append(f"申报 {key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 拨付，清单中为 "
+                        f"{given['reference']}")
         elif app.state != State.APPROVED or grant is None:
             said.append(f"申报 {key} 当前处于「{STATES.get(app.state, app.state)}」，只有已批准的申报可以拨付")
         else:

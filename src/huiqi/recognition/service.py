@@ -27,7 +27,7 @@ from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import csv_text, date_reason
+from huiqi.validation import csv_text, date_reason, iso_date
 from huiqi.web.excel import sent_table
 
 COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
@@ -126,7 +126,7 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
         on = published_on
         if cells.get("date"):
             try:
-                on = date.fromisoformat(cells["date"][:10])
+                on = iso_date(cells["date"][:10])
             except ValueError:
                 problems.append((f"{where}·认定日期", date_reason(cells["date"][:10])))
         found.append(Row(line, uscc, name, code, row_level, on))

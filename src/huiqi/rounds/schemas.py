@@ -85,4 +85,4 @@ class RoundRead(BaseModel):
 
 class RoundOpened(RoundRead):
     warnings: list[str] = Field([], description=(
-        "已开设，但须知道的情况：同一政策其他未结束的批次在重叠的日期受理相同措施（同一事项只能在其中一个批次申报）"))
+        "已开设（或已延长），但须知道的情况：同一政策其他未结束的批次在重叠的日期受理相同措施（同一事项只能在其中一个批次申报）"))

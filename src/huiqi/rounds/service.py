@@ -150,7 +150,7 @@ class Overlap:
 
     def __str__(self) -> str:
         listed = "、".join(f"措施{n}" for n in self.measures)
-        return (f"{listed}已在批次「{self.other.title}」（{self.other.opens_on} 至 {self.other.closes_on}）中开放，"
+        return (f"{listed}也在批次「{self.other.title}」（{self.other.opens_on} 至 {self.other.closes_on}）中受理，"
                 "时间重叠")
 
 
@@ -223,9 +223,13 @@ def extend(session: Session, *, actor: User, round_id: int, closes_on: date, see
     it), giving the reason; ``seen`` is the deadline the person saw, so that two extensions at once end in one
     and a 409 for the other. The enterprises with a draft or a returned application in it, and the subscribers,
     are told."""
+    # A round opened or extended at the same time: the later waits, so that its ``overlaps`` sees the earlier. The
+    # policy's lock comes before the round's row, as in ``open_round`` (whose offers may point at this round): the
+    # other order deadlocks on PostgreSQL. A round's policy never changes, so it is read before either lock.
+    unlocked = repository.get(session, round_id)
+    if unlocked is not None:
+        one_at_a_time(session, f"rounds:{unlocked.policy_id}")
     found = _managed(session, actor, round_id, "延长")
-    # A round opened or extended at the same time: the later waits, so that its ``overlaps`` sees the earlier.
-    one_at_a_time(session, f"rounds:{found.policy_id}")
     reason = _text("延期原因", reason, 200)
     if found.closes_on != seen:
         raise Conflict(f"申报批次「{found.title}」的截止日期刚被他人改为 {found.closes_on}，请刷新后再看是否还需延长")

@@ -28,7 +28,7 @@ from huiqi.money import MAX_YUAN
 from huiqi.reference import divisions, industries, uscc
 from huiqi.rules.facts import CHOICES
 from huiqi.rules.policy import CodeInfo
-from huiqi.validation import field_path, problems, repeated
+from huiqi.validation import field_path, iso_date, problems, repeated
 
 
 def _choices(name: str) -> type[StrEnum]:
@@ -59,7 +59,7 @@ def _date(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError(f"应为日期文本 YYYY-MM-DD，收到 {value!r}")
     try:
-        return date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+        return iso_date(value) if len(value) == 10 else _bad_date(value)
     except ValueError:
         return _bad_date(value)
 

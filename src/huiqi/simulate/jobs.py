@@ -40,7 +40,7 @@ from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, synthesise
 from huiqi.simulate.workbook import MAX_UNPACKED
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import field_path, problems
+from huiqi.validation import Day, field_path, problems
 
 # 省财政厅, 省数据局, the departments and the policy analysts estimate costs
 ANALYSTS = (Role.FINANCE, Role.ADMIN, Role.DEPARTMENT, Role.ANALYST)
@@ -54,7 +54,7 @@ class JobCreate(BaseModel):
     """What to simulate: a population (uploaded, or synthetic), how to group, as of when, a reform."""
 
     by: list[str] = Field(default_factory=lambda: ["measure"], description="分组：measure、region、year")
-    as_of: date | None = Field(None, description="判断日期；默认今天")
+    as_of: Day | None = Field(None, description="判断日期；默认今天")
     synthetic_applicants: Annotated[Applicants, Field(le=MAX_SYNTHETIC)] | None = Field(
         None, description="不上传时的合成申请人数")
     seed: Seed = Field(1, description=f"合成数据的随机种子（0 至 {MAX_SEED} 的整数）")
