@@ -95,3 +95,25 @@ def test_two_overlapping_rounds_opened_at_once_the_later_is_told_of_the_earlier(
                     "后开的批次": [f"措施3也在批次「先开的批次」（2025-07-01 至 2025-08-18）中受理，时间重叠：{MEANS}"]}
     with Session(own_database) as session:
         assert sorted(session.scalars(select(Round.title))) == ["先开的批次", "后开的批次"]
+
+
+def test_a_deadline_extended_while_a_round_is_opened_waits_and_is_told_of_it(own_database) -> None:
+    """Extending waits for a round of its policy being opened (the policy's lock, taken before the round's row, in
+    the order ``open_round`` takes them) and is then told of the overlap the extension makes."""
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        early, _ = _open(session, people.admin, "早批次", 3, closes=date(2025, 7, 31))
+    told: list[str] = []
+
+    def extending(session: Session) -> None:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        found = rounds.extend(session, actor=admin, round_id=early.id, closes_on=date(2025, 8, 31),
+                              seen=date(2025, 7, 31), reason="企业申请延期")
+        told.extend(rounds.overlap_warnings(session, found))
+
+    def opening(session: Session) -> None:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        _open(session, admin, "晚批次", 3, opens=date(2025, 8, 15), closes=date(2025, 9, 30), on=OPENS)
+
+    assert while_held(own_database, OPENS, opening, extending) == 201
+    assert told == [f"措施3也在批次「晚批次」（2025-08-15 至 2025-09-30）中受理，时间重叠：{MEANS}"]
