@@ -2,7 +2,7 @@
 and by city as bar charts, a table grouped as asked, and the table as Excel."""
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Annotated, Any
 
@@ -46,18 +46,27 @@ def _figures(session: Session, actor: User | None, chosen: tuple[str, ...],
     chosen. For the public (``actor`` None) a group is shown only where something was approved: a group of one
     pending or refused application would say where that applicant stands (what only its 公示 makes public); how
     many applied is said for the province alone."""
-    shown: Callable[[StatRow], bool] = (lambda r: True) if actor is not None else (lambda r: r.approved > 0)
     everything = service.summary(session, actor=actor, by=("measure",))
-    by_measure = [r for r in everything if shown(r)]
-    by_city = [r for r in service.summary(session, actor=actor, by=("city",)) if shown(r)]
-    rows = [r for r in service.summary(session, actor=actor, by=chosen) if shown(r)]
+    by_measure = [r for r in everything if _shown(actor, r)]
+    by_city = _rows(session, actor, ("city",))
+    rows = _rows(session, actor, chosen)
     totals = {name: sum(getattr(r, name) for r in everything)
               for name in ("applications", "approved", *(n for n, _ in amounts))}
     policies = catalogue.published(session)
     charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies, amounts),
               tables.chart(by_city, "city", "按城市（万元）", policies, amounts)]
-    return {"rows": rows, "chosen": chosen, "totals": totals, "amounts": amounts, "policies": policies,
+    return {"rows": rows, "chosen": chosen, "totals": totals, "amounts": amounts,
             "key_label": partial(tables.key_label, policies=policies), "charts": json.dumps(charts, ensure_ascii=False)}
+
+
+def _shown(actor: User | None, row: StatRow) -> bool:
+    """Whether a group is shown: to the public (``actor`` None) only where something was approved."""
+    return actor is not None or row.approved > 0
+
+
+def _rows(session: Session, actor: User | None, by: tuple[str, ...]) -> list[StatRow]:
+    """The groups by ``by`` that ``actor`` is shown (``_shown``)."""
+    return [r for r in service.summary(session, actor=actor, by=by) if _shown(actor, r)]
 
 
 def _query(chosen: tuple[str, ...]) -> str:
@@ -88,8 +97,8 @@ def public_figures(request: Request, who: CallerDep, session: Db, by: By = None)
 @router.get("/figures.xlsx")
 def public_figures_xlsx(session: Db, by: By = None) -> Response:
     """兑现统计's table as Excel, for everyone: the same groups, counts and sums as the page."""
-    figures = _figures(session, None, _public_groups(by), tables.PUBLIC_AMOUNTS)
-    table = tables.table(figures["rows"], figures["chosen"], figures["policies"], tables.PUBLIC_AMOUNTS,
+    chosen = _public_groups(by)  # the table alone: no totals nor charts to compute
+    table = tables.table(_rows(session, None, chosen), chosen, catalogue.published(session), tables.PUBLIC_AMOUNTS,
                          title="兑现统计", counts=(("approved", "批准件数"),))
     return download(table, f"兑现统计-{clock.today().isoformat()}.xlsx")
 
