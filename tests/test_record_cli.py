@@ -166,6 +166,11 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     bad = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
                  "2026-11-01", "--measure", "1", "--by", "ops1")
     assert bad.exit_code == 2 and "截止日期不能早于开始日期" in bad.stderr
+    for opens, closes, said in (("20261201", "2099-12-31", "--opens：应为日期（YYYY-MM-DD）"),
+                                ("2026-12-01", "2026-02-30", "--closes：2026-02-30 不是有效日期")):
+        wrong = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", opens, "--closes",
+                       closes, "--measure", "1", "--by", "ops1")
+        assert wrong.exit_code == 2 and said in wrong.stderr, wrong.output
     opened = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
                     "2099-12-31", "--measure", "1", "--by", "ops1")
     assert opened.exit_code == 0 and "已开设申报批次 1" in opened.stdout, opened.output
@@ -177,6 +182,8 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     assert "申报中" in invoke("round", "list").stdout
     early = invoke("round", "extend", "1", "--to", "2099-12-30", "--reason", "维护", "--by", "ops2")
     assert early.exit_code == 2 and "应晚于现在的截止日期 2099-12-31" in early.stderr
+    compact = invoke("round", "extend", "1", "--to", "21000131", "--reason", "维护", "--by", "ops2")
+    assert compact.exit_code == 2 and "--to：应为日期（YYYY-MM-DD）" in compact.stderr
     extended = invoke("round", "extend", "1", "--to", "2100-01-31", "--reason", "系统维护", "--by", "ops2")
     assert extended.exit_code == 0 and "已由 2099-12-31 延至 2100-01-31" in extended.stdout, extended.output
     assert "请注意：措施1也在批次「补报批次」（2026-12-04 至 2027-01-31）中受理，时间重叠" in extended.stdout
@@ -200,6 +207,9 @@ def test_a_list_is_imported_from_the_command_line(database_url, set_today, tmp_p
     refused = invoke("lists", "import", str(bad), "--code", "little_giant", "--document", "测试〔2025〕1号",
                      "--date", "2025-06-01", "--by", "unit")
     assert refused.exit_code == 2 and "第 2 行·统一社会信用代码" in refused.stderr
+    undated = invoke("lists", "import", str(bad), "--code", "little_giant", "--document", "测试〔2025〕1号",
+                     "--date", "2025-6-1", "--by", "unit")
+    assert undated.exit_code == 2 and "--date：应为日期（YYYY-MM-DD）" in undated.stderr, undated.output
     good = tmp_path / "good.csv"
     good.write_text(f"uscc,name,level\n{uscc_for('210100', 'MA0LT001')},名单企业有限公司,national\n", encoding="utf-8")
     done = invoke("lists", "import", str(good), "--code", "little_giant", "--document", "测试〔2025〕1号",

@@ -299,15 +299,11 @@ def round_open(
     guide: Annotated[str, typer.Option(help="办事指南：流程、时限。")] = "",
 ) -> None:
     """开设申报批次：所列措施在开始日期至截止日期之间受理申报。"""
-    from huiqi.errors import InputError
     from huiqi.rounds import service as rounds
-    from huiqi.validation import iso_date
+    from huiqi.validation import form_date
 
     try:
-        try:
-            opens_on, closes_on = iso_date(opens), iso_date(closes)
-        except ValueError:
-            raise InputError([("--opens/--closes", "应为日期（YYYY-MM-DD）")]) from None
+        opens_on, closes_on = form_date(opens, "--opens"), form_date(closes, "--closes")
         with session_scope() as session:
             actor = acting(session, by)
             found = rounds.open_round(session, actor=actor, policy_id=policy, title=title, opens_on=opens_on,
@@ -348,16 +344,12 @@ def round_extend(
     by: Annotated[str, typer.Option("--by", help="以哪位管理员或开设该批次的审核人员的身份（用户名）。")],
 ) -> None:
     """延长一个申报批次的截止日期（在受理期内）。"""
-    from huiqi.errors import InputError
     from huiqi.rounds import repository
     from huiqi.rounds import service as rounds
-    from huiqi.validation import iso_date
+    from huiqi.validation import form_date
 
     try:
-        try:
-            closes_on = iso_date(to)
-        except ValueError:
-            raise InputError([("--to", "应为日期（YYYY-MM-DD）")]) from None
+        closes_on = form_date(to, "--to")
         with session_scope() as session:
             actor = acting(session, by)
             current = repository.get(session, round_id)
@@ -386,15 +378,11 @@ def lists_import(
     level: Annotated[str | None, typer.Option(help="级别：national、provincial…（各行可另填）。")] = None,
 ) -> None:
     """导入一份认定名单：逐行校验，有错则一行也不写入并逐行指出；导入后重新匹配并产生政策直达。"""
-    from huiqi.errors import InputError
     from huiqi.recognition import service as lists
-    from huiqi.validation import iso_date
+    from huiqi.validation import form_date
 
     try:
-        try:
-            published_on = iso_date(date)
-        except ValueError:
-            raise InputError([("--date", "应为日期（YYYY-MM-DD）")]) from None
+        published_on = form_date(date, "--date")
         with session_scope() as session:
             actor = acting(session, by)
             rows = lists.check(session, lists.read_file(path), code=code, level=level, published_on=published_on)

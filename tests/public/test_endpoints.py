@@ -23,6 +23,15 @@ async def test_as_of_query_overrides(client) -> None:
     assert response.json()["expired"] is True
 
 
+@pytest.mark.parametrize("given", ["20261124", "2026-W48-2", "1800000000", "2026-02-30"])
+async def test_as_of_query_is_a_date_written_out(client, given) -> None:
+    """A number or a compact date is not taken as some day (FastAPI alone reads 1800000000 as a timestamp)."""
+    for response in (await client.post("/api/v1/match", params={"as_of": given}, json=EXAMPLE),
+                     await client.get("/api/v1/policies", params={"as_of": given})):
+        assert response.status_code == 422
+        assert "日期" in response.text and "as_of" in response.text
+
+
 async def test_match_gives_the_corrected_readings_of_issue_11(client) -> None:
     case = {"as_of": "2025-06-30", "applicant": {"kind": "enterprise", "region": "210100", "industry": "7211"},
             "matters": [

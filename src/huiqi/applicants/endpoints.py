@@ -1,6 +1,5 @@
 """Applicants over HTTP: profiles (each change a new version), matters, and the rules' answer for them."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -11,6 +10,7 @@ from huiqi.errors import InputError
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.rules.case import Matter
+from huiqi.validation import Day
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
 
@@ -73,5 +73,5 @@ def delete_matter(uscc: Uscc, key: Key, session: Db, actor: Actor) -> Response:
 
 @router.get("/{uscc}/match", response_model=Answer, summary="按登记的单位信息和事项，可申请哪些措施")
 def match(uscc: Uscc, session: Db, actor: Actor,
-          as_of: Annotated[date | None, Query(description="判断日期（YYYY-MM-DD），默认今天")] = None) -> Answer:
+          as_of: Annotated[Day | None, Query(description="判断日期（YYYY-MM-DD），默认今天")] = None) -> Answer:
     return service.answer_for(session, actor=actor, uscc=uscc, as_of=as_of)

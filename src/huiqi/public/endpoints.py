@@ -1,6 +1,5 @@
 """The public JSON API: match a case, read the policies and their measures, 公示 and the whitelist."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -14,12 +13,13 @@ from huiqi.public import service
 from huiqi.public.schemas import MeasureRead, PolicyDetail, PolicyRead
 from huiqi.rules.case import Case
 from huiqi.rules.questions import AdvisedAnswer
+from huiqi.validation import Day
 from huiqi.web.deps import Db
 from huiqi.web.offload import offload
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(tags=["政策与匹配"])
-AsOf = Annotated[date | None, Query(description="判断日期（YYYY-MM-DD）；默认取案例中的 as_of，再默认今天")]
+AsOf = Annotated[Day | None, Query(description="判断日期（YYYY-MM-DD）；默认取案例中的 as_of，再默认今天")]
 
 
 @router.post("/match", response_model=AdvisedAnswer,
