@@ -2,6 +2,7 @@
 dates and vouchers; every row is checked first, then each filled row is paid as if alone."""
 
 import io
+import threading
 import zipfile
 from datetime import date, datetime
 from urllib.parse import quote
@@ -410,6 +411,58 @@ def test_a_list_sent_again_passes_over_what_it_paid(session, people, tmp_path) -
         assert refusal(session, people, workbook([[first, "甲", "2025-10-20", "GK-9"]])) == [
             f"第 3 行 申报 {first} 已凭凭证号 GK-1 于 2025-10-20 拨付，清单中为 GK-9"]
     assert session.scalar(select(func.count(Disbursement.id))) == 3
+
+
+def test_a_row_recorded_between_the_check_and_its_turn_is_counted_not_refused(session, people, tmp_path,
+                                                                             monkeypatch) -> None:
+    """The same list sent twice at once: the other upload records a row after this one checked the file and
+    before the row's turn. The row reads as recorded, not as a conflict; a row paid meanwhile with another voucher
+    is still refused."""
+    first, second, third = approved(session, people, tmp_path, 3)
+    checked = payouts._check_rows
+
+    def then_the_other_upload(session: Session, sheet: payouts.Sheet) -> set[int]:
+        found = checked(session, sheet)
+        for application_id, reference in ((first, "GK-1"), (second, "GK-2b")):
+            run(session, Action.DISBURSE, actor=people.finance, application_id=application_id, paid_on=PAY_ON,
+                reference=reference)
+        return found
+
+    monkeypatch.setattr(payouts, "_check_rows", then_the_other_upload)
+    rows = [[key, "甲", "2025-10-20", voucher] for key, voucher in ((first, "GK-1"), (second, "GK-2"), (third, "GK-3"))]
+    with clock.pinned(PAY_ON):
+        sheet, outcomes = payouts.pay_sheet(session, actor=people.finance, name="清单.xlsx", content=workbook(rows))
+    assert sheet.recorded == 1
+    assert [(o.application_id, o.status) for o in outcomes] == [(second, 409), (third, 201)]
+
+
+def test_the_same_list_sent_twice_at_once_pays_each_row_once(own_database: Engine, tmp_path) -> None:
+    """Two uploads of one list at the same moment: every row is paid once, and each upload says of every row that it
+    paid it or found it recorded; neither reports a conflict."""
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        ids = approved(session, people, tmp_path, 3)
+    content = workbook([[key, "甲", "2025-10-20", f"GK-{key}"] for key in ids])
+    barrier, said = threading.Barrier(2), {}
+
+    def upload(index: int) -> None:
+        with Session(own_database, expire_on_commit=False) as session, clock.pinned(PAY_ON):
+            barrier.wait()
+            sheet, outcomes = payouts.pay_sheet(session, actor=people.finance, content=content, name="清单.xlsx")
+            said[index] = (sheet.recorded, [o.status for o in outcomes])
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(said) == [0, 1], said
+    for recorded, statuses in said.values():
+        assert set(statuses) <= {201} and recorded + len(statuses) == 3, said
+    assert sum(len(statuses) for _, statuses in said.values()) == 3, said
+    with Session(own_database) as session:
+        assert sorted(session.scalars(select(Disbursement.application_id))) == ids
+        assert audit.verify(session).intact
 
 
 def test_two_payments_of_one_voucher_at_once_end_in_one(own_database: Engine, tmp_path) -> None:

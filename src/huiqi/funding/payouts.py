@@ -6,7 +6,8 @@ row checked before anything is written (its date read, not after today nor befor
 read as typed; its application approved and not yet paid, its 批准金额 and its account, when the row carries them,
 the application's own; its voucher used by no other payment, nor by another row): one bad row refuses the file, each
 mistake named by its line. A row already recorded (its grant paid on its date with its voucher: the same file sent
-again after a correction) is passed over and counted. Then each filled row is paid as if alone
+again after a correction) is passed over and counted, as is one recorded between the check and its turn (the same
+file sent twice at once). Then each filled row is paid as if alone
 (``workflow.batch.each``: the payment step, committed or refused on its own, for what changed between the check and
 the row's turn: a grant paid meanwhile by a colleague, an account changed meanwhile by the enterprise — the step
 checks the row's account under its lock), and rows left blank wait for a later file.
@@ -148,7 +149,22 @@ def pay_sheet(session: Session, *, actor: User, content: bytes, name: str) -> tu
                     recorded=len(recorded))
     if not sheet.payments:
         return sheet, []
-    return sheet, each(session, Action.DISBURSE, actor=actor, items=sheet.payments, most=MAX_PAYMENTS)
+    outcomes = each(session, Action.DISBURSE, actor=actor, items=sheet.payments, most=MAX_PAYMENTS)
+    meanwhile = _recorded(session, sheet, [o.application_id for o in outcomes if not o.done])
+    return replace(sheet, recorded=sheet.recorded + len(meanwhile)), [
+        o for o in outcomes if o.application_id not in meanwhile]
+
+
+def _recorded(session: Session, sheet: Sheet, keys: list[int]) -> set[int]:
+    """Of ``keys``, the rows refused at their turn because the same payment had been recorded meanwhile (the same
+    list sent twice at once, from two tabs or by two people): paid on the row's date with the row's voucher, they
+    are counted as recorded, not reported as refused."""
+    if not keys:
+        return set()
+    paid = session.execute(select(Disbursement.application_id, Disbursement.paid_on, Disbursement.reference)
+                           .where(Disbursement.application_id.in_(keys))).all()
+    return {key for key, on, reference in paid
+            if (on, reference) == (sheet.payments[key]["paid_on"], sheet.payments[key]["reference"])}
 
 
 def _check_rows(session: Session, sheet: Sheet) -> set[int]:
