@@ -192,6 +192,10 @@ async def test_the_review_page_shows_the_grant_deducted(browser, session, people
     with clock.pinned(date(2025, 10, 15)):
         page = (await browser(reviewer).get(f"/review/{draft.id}")).text
     assert "扣除该事项已按其他政策获批的 1000 万元，本措施上限为 1000 万元（差额补足）" in page
+    with clock.pinned(date(2025, 10, 15)):
+        own = (await browser(people.alice).get(f"/applications/{draft.id}")).text
+    assert ('上限 1000 万元<span class="deduction">（措施上限 2000 万元，扣除该事项已按其他政策获批的 1000 万元，'
+            "差额补足）") in own
     assert "该事项已按其他政策获批：" in page and "措施11 1000 万元" in page
     assert f"同一事项另有申报 {first.id}：辽政办〔2022〕35号 措施11，已获批；本政策只补足上限与已获批金额的差额" in page
 
