@@ -206,6 +206,19 @@ def repeated(keys: Iterable[K]) -> K | None:
     return None
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed with a Chinese input method
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with its full-width digits as ASCII ones and the spaces around it gone: a code, a year or a count
+    typed with a Chinese input method reads as typed in ASCII.
+
+    >>> ascii_digits(" ６５１３ "), ascii_digits("２０２５-０１-０２")
+    ('6513', '2025-01-02')
+    """
+    return text.translate(FULL_WIDTH_DIGITS).strip()
+
+
 def digits(text: str) -> bool:
     """Whether ``text`` is one or more of the digits 0-9 and nothing else. ``str.isdigit`` also takes ² and other
     digit-like characters that ``int()`` refuses (a 500) or reads as numbers no form means (٣).

@@ -2,6 +2,7 @@
 
 import pytest
 
+from huiqi.applicants import repository as applicant_records
 from tests.dbtest import a_round
 
 pytestmark = pytest.mark.anyio
@@ -65,6 +66,18 @@ async def test_a_refused_profile_keeps_what_was_typed(browser, people) -> None:
     assert "本年营业收入" in response.text and "最多四位小数" in response.text and "改过的名字" in response.text
     unknown = await browser(people.alice).post("/me/profile", data={"name": "改过的名字", "industry": "9999"})
     assert unknown.status_code == 422 and "9999 不是 GB/T 4754-2017 的行业小类代码" in unknown.text
+    both = await browser(people.alice).post("/me/profile", data={"name": "改过的名字", "industry": "9999",
+                                                               "revenue": "-1"})
+    assert both.status_code == 422 and "金额不能为负数" in both.text and "9999 不是" in both.text  # all at once
+
+
+async def test_a_code_typed_in_full_width_digits_reads_as_typed(browser, session, people) -> None:
+    alice = browser(people.alice)
+    saved = await alice.post("/me/profile", data={"name": "示例科技", "kind": "enterprise", "region": "210102",
+                                                  "industry": "６５１３", "established": "２０２０-０１-０２"})
+    assert saved.status_code == 303, saved.text
+    profile = applicant_records.current_profile(session, applicant_records.by_uscc(session, people.alice.uscc).id)
+    assert (profile.industry, str(profile.established)) == ("6513", "2020-01-02")
 
 
 async def test_add_and_edit_a_matter(browser, session, people) -> None:

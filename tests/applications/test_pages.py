@@ -82,17 +82,26 @@ async def test_a_matter_with_a_chinese_name_is_shown_with_its_type_date_and_ceil
     assert too_long.status_code == 422 and "1 至 64 个字" in too_long.text and 'href="#f-key"' in too_long.text
 
 
+async def test_an_empty_form_names_every_field_at_once(browser, session, people) -> None:
+    refused = await browser(people.alice).post("/applications/new", data={"matter": "", "measure": "", "amount": "-1"})
+    assert refused.status_code == 422
+    said = [refused.text.index(f'<a href="#f-{field}">{text}') for field, text in (
+        ("matter", "事项：请选择事项"), ("measure", "批次与措施：请选择一个开放中的批次和措施"),
+        ("amount", "申请金额（万元）：金额应大于 0 万元"))]
+    assert said == sorted(said), "in the form's order"
+
+
 async def test_an_amount_is_a_plain_number_in_wan(browser, session, people) -> None:
     alice = browser(people.alice)
     for typed in ("1e3", "Infinity"):
         refused = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
                                                               "amount": typed})
         assert refused.status_code == 422
-        assert f'<a href="#f-amount">金额（万元）：「{typed}」不是数字：以万元为单位，只写数字和小数点' in refused.text
+        assert f'<a href="#f-amount">申请金额（万元）：「{typed}」不是数字：以万元为单位' in refused.text
     for typed in ("-5", "0"):
         refused = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
                                                               "amount": typed})
-        assert refused.status_code == 422 and '<a href="#f-amount">金额（万元）：金额应大于 0 万元' in refused.text
+        assert refused.status_code == 422 and '<a href="#f-amount">申请金额（万元）：金额应大于 0 万元' in refused.text
         assert "（元，整数）" not in refused.text, "the form is in 万元"
     assert (await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
                                                         "amount": "1,000"})).status_code == 303

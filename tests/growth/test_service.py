@@ -26,6 +26,19 @@ def test_a_cultivated_enterprise_keeps_its_yearly_figures(session, people) -> No
     assert growth.cultivated(session, actor=people.admin) == [ALICE_USCC]
 
 
+def test_a_year_not_yet_come_or_with_nothing_in_it_is_refused(session, people) -> None:
+    from huiqi import clock
+
+    with clock.pinned(date(2026, 12, 5)):
+        growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2026, revenue=1)  # the year so far
+        for year in (2027, 1999):
+            with pytest.raises(InputError, match="年度应在 2000 至 2026 之间"):
+                growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=year, revenue=1)
+        with pytest.raises(InputError, match="请至少填写一项"):
+            growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2025)
+    assert [f.year for f in growth.growth_file(session, actor=people.alice, uscc=ALICE_USCC).figures] == [2026]
+
+
 def test_only_cultivated_enterprises_and_their_keepers(session, people) -> None:
     with pytest.raises(InputError, match="不在培育之列"):
         growth.record_figures(session, actor=people.bob, uscc=BOB_USCC, year=2024, revenue=1)

@@ -53,6 +53,17 @@ def test_the_region_is_the_district_of_the_chosen_city() -> None:
         raise AssertionError("a district of another city is refused")
 
 
+def test_codes_and_dates_in_full_width_digits_read_as_typed_and_sums_are_all_checked() -> None:
+    problems: list = []
+    case = calculator.case_from_form(FormData([
+        ("applicant-name", "甲１号"), ("applicant-industry", "６５１３"), ("applicant-revenue", "-5"),
+        ("matters-0-codes", "smart_manufacturing"), ("matters-0-date", "２０２４-０３-０１"),
+        ("matters-0-investment", "1e3")]), problems=problems)
+    assert (case["applicant"]["industry"], case["applicant"]["name"]) == ("6513", "甲１号")  # a name as typed
+    assert case["matters"][0]["date"] == "2024-03-01" and "investment" not in case["matters"][0]
+    assert [field for field, _ in problems] == ["applicant.revenue", "matters[0].investment"]
+
+
 def test_a_problem_names_its_form_field() -> None:
     form = FormData([("matters-0-codes", "little_giant"), ("matters-4-codes", "key_tech")])
     assert calculator.form_field("matters[1].date", form) == "matters-4-date"

@@ -15,6 +15,7 @@ from huiqi.money import parse_wan, wan
 from huiqi.public.calculator import matter_from_form, region_from
 from huiqi.rules.facts import MONEY_FIELDS
 from huiqi.rules.policy import CodeInfo
+from huiqi.validation import ascii_digits
 
 BOOLEANS = {"true": True, "false": False}
 FLAGS = ("digital_core_confirmed", "above_scale", "independent_legal_entity", "sound_accounts", "bad_credit",
@@ -38,8 +39,9 @@ def profile_values(profile: ApplicantProfile | None) -> dict[str, str]:
     return {name: _shown(name, getattr(profile, name)) for name in PROFILE_FIELDS} if profile else {}
 
 
-def profile_from_form(form: FormData) -> dict[str, Any]:
-    """The profile a form describes: empty fields are unknown, money in 万元 becomes yuan."""
+def profile_from_form(form: FormData, problems: list[tuple[str, str]]) -> dict[str, Any]:
+    """The profile a form describes: empty fields are unknown, money in 万元 becomes yuan; a sum that is not one is
+    added to ``problems`` and read as unknown, so the form's other mistakes are found too."""
     fields: dict[str, Any] = {}
     region = region_from(form, "city", "region", "applicant.region")
     for name in PROFILE_FIELDS:
@@ -47,11 +49,15 @@ def profile_from_form(form: FormData) -> dict[str, Any]:
         if not text:
             fields[name] = None
         elif name in MONEY_FIELDS:
-            fields[name] = parse_wan(text, f"applicant.{name}")
+            try:
+                fields[name] = parse_wan(text, f"applicant.{name}")
+            except InputError as error:
+                problems.extend(error.problems)
+                fields[name] = None
         elif name in FLAGS:
             fields[name] = BOOLEANS.get(text, text)
         else:
-            fields[name] = text
+            fields[name] = text if name == "name" else ascii_digits(text)  # a code or a date in full-width digits
     return fields
 
 

@@ -114,7 +114,15 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
     applicant = repository.by_uscc(session, _uscc(actor))
     before = repository.current_profile(session, applicant.id) if applicant else None
     try:
-        saved = service.record_profile(session, actor=actor, uscc=_uscc(actor), **forms.profile_from_form(form))
+        problems: list[tuple[str, str]] = []  # every mistake of the form at once, not the first alone
+        fields = forms.profile_from_form(form, problems)
+        if problems:
+            try:
+                service.check_profile(_uscc(actor), fields)
+            except InputError as error:
+                problems += error.problems
+            raise InputError(problems)
+        saved = service.record_profile(session, actor=actor, uscc=_uscc(actor), **fields)
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, profile_problems=_problems(error),
                    profile_form={k: str(form.get(k) or "") for k in form})

@@ -31,7 +31,7 @@ WRITERS = (Role.ENTERPRISE, Role.ADMIN)
 SEE_EVERY_APPLICANT = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.SYSTEM)  # a policy analyst sees none
 
 
-def _check_profile(uscc: str, fields: dict[str, Any]) -> dict[str, Any]:
+def check_profile(uscc: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Validate with the interchange rules (the same reasons as ``huiqi match``) and the standing flags."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
@@ -52,7 +52,7 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
     """Record the applicant's profile as a new version when it differs from the current one."""
     require_role(actor, *WRITERS, doing="登记申报单位信息")
     require_uscc(actor, uscc, doing="登记")
-    values = _check_profile(uscc, fields)
+    values = check_profile(uscc, fields)
     applicant = repository.by_uscc(session, uscc)
     if applicant is None:
         applicant = Applicant(uscc=uscc, demo=demo)

@@ -20,7 +20,7 @@ from huiqi.applications.endpoints import read_material
 from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, HuiqiError, InputError, MaterialError
-from huiqi.labels import measure_label
+from huiqi.labels import Problem, measure_label
 from huiqi.models import Application, Matter, Round, User
 from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
@@ -55,14 +55,18 @@ def listing(request: Request, who: CallerDep, session: Db, actor: Actor, filters
                 **views.filter_choices(session))
 
 
+AMOUNT = "申请金额（万元）"  # the field's label on the form
+
+
 def _open_measures(session: Session) -> list[tuple[str, str]]:
-    """Each measure of the rounds open today that takes applications, as (form value ``round/number``, label with
-    the deadline); a 免申即享 measure is delivered from the published lists, without an application."""
+    """Each measure of the rounds open today that takes applications, as (form value ``round/number``, label: the
+    measure first, which a narrow select still shows, then its round and deadline); a 免申即享 measure is delivered
+    from the published lists, without an application."""
     found = []
     for r in rounds.open_now(session):
         shown = rounds.read(session, r)
-        found += [(f"{r.id}/{m.measure}", f"{shown.title}（{shown.policy_number}，{r.closes_on} 截止）"
-                                          f" {measure_label(m.measure, m.title)}")
+        found += [(f"{r.id}/{m.measure}", f"{measure_label(m.measure, m.title)} · {shown.title}"
+                                          f"（{shown.policy_number}，{r.closes_on} 截止）")
                   for m in shown.measures if m.mode != "direct"]
     return found
 
@@ -133,11 +137,21 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
     form = {k: str(sent.get(k) or "").strip() for k in ("matter", "measure", "amount")}
     try:
         round_id, _, number = form["measure"].partition("/")
+        problems: list[tuple[str, str]] = []  # every mistake of the form at once, in its order
+        if not form["matter"]:
+            problems.append(("matter", "请选择事项"))
         if not digits(number) or not 1 <= int(number) <= 999 or not digits(round_id) or len(round_id) > 9:
-            raise InputError([("measure", "请选择一个开放中的批次和措施")])
-        amount = parse_wan(form["amount"] or "", "amount", above_zero=True) if form["amount"] else None
-        if amount is None:
-            raise InputError([("amount", "请填写申请金额（万元）")])
+            problems.append(Problem("批次与措施", "请选择一个开放中的批次和措施", "measure"))
+        try:
+            amount = parse_wan(form["amount"], "amount", above_zero=True) if form["amount"] else None
+        except InputError as error:
+            problems += [Problem(AMOUNT, why, "amount") for _, why in error.problems]
+        else:
+            if amount is None:
+                problems.append(Problem(AMOUNT, "请填写申请金额", "amount"))
+        if problems:
+            raise InputError(problems)
+        assert amount is not None
         with session.begin_nested():
             draft = service.create_draft(session, actor=actor, uscc=actor.uscc or "", matter_key=form["matter"],
                                          round_id=int(round_id), measure=int(number),

@@ -17,7 +17,7 @@ from huiqi.money import parse_wan, wan
 from huiqi.public.service import measure_titles
 from huiqi.reference.divisions import place_name
 from huiqi.users.roles import Role
-from huiqi.validation import digits
+from huiqi.validation import ascii_digits, digits
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -123,14 +123,15 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
               "employees": employees}
 
     def act():
-        if not (digits(year) and len(year) == 4):
+        typed_year, people = ascii_digits(year), ascii_digits(employees)
+        if not (digits(typed_year) and len(typed_year) == 4):
             raise InputError([("year", "请填写四位数年份，如 2025")])
-        if employees.strip() and not digits(employees.strip()):
+        if people and not digits(people):
             raise InputError([("employees", "从业人数应为非负整数")])
         return service.record_figures(
-            session, actor=actor, uscc=uscc, year=int(year), revenue=_amount("revenue", revenue),
+            session, actor=actor, uscc=uscc, year=int(typed_year), revenue=_amount("revenue", revenue),
             rnd_spending=_amount("rnd_spending", rnd_spending), profit=_amount("profit", profit, signed=True),
-            employees=int(employees) if employees.strip() else None)
+            employees=int(people) if people else None)
 
     def again(refusal: Refusal) -> Response:
         problems = [Problem(FIELDS.get(getattr(p, "field", ""), p[0]), p[1], getattr(p, "field", ""))
@@ -138,4 +139,5 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
         return _file(request, who, session, actor, uscc, status_code=refusal.status_code, values=values,
                      problems=problems)
 
-    return form_step(session, act, done=f"/growth/{uscc}#figures", again=again, said=f"{year} 年度的经营数据已保存")
+    return form_step(session, act, done=f"/growth/{uscc}#figures", again=again,
+                     said=f"{ascii_digits(year)} 年度的经营数据已保存")

@@ -75,12 +75,14 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
         raise NotFound("没有这家培育企业的成长档案（或无权查看）")  # a keeper's scope: the cultivated firms
     if not cultivated:
         raise InputError([("uscc", "该单位没有专精特新、小巨人或单项冠军认定，不在培育之列")])
-    if not 2000 <= year <= 2100:
-        raise InputError([("year", "年度应为四位数年份")])
+    if not 2000 <= year <= clock.today().year:
+        raise InputError([("year", f"年度应在 2000 至 {clock.today().year} 之间（尚未到来的年度不能登记）")])
     if employees is not None and (isinstance(employees, bool) or not isinstance(employees, int) or employees < 0):
         raise InputError([("employees", "从业人数应为非负整数")])
     values = {"revenue": _money("revenue", revenue), "rnd_spending": _money("rnd_spending", rnd_spending),
               "profit": _money("profit", profit, allow_negative=True), "employees": employees}
+    if all(value is None for value in values.values()):
+        raise InputError([("revenue", "请至少填写一项：营业收入、研发投入、利润总额或从业人数")])
     row = repository.figure(session, applicant.id, year, lock=True)
     before = Figures.model_validate(row).model_dump() if row else None
     if row is None:

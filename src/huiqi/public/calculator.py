@@ -15,13 +15,16 @@ from huiqi.rules.expr import values_named
 from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS, Fact
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import GROUPS, CodeInfo, Policy
+from huiqi.validation import ascii_digits
 
 BOOLEANS = {"true": True, "false": False}
 MATTER_KEY = re.compile(r"^matters-(\d+)-")
 MAX_MATTERS = 30
 
 
-def _value(name: str, raw: list[str], field: str) -> Any:
+def _value(name: str, raw: list[str], field: str, problems: list[tuple[str, str]] | None = None) -> Any:
+    """A fact as the form gives it: None when blank; a sum in 万元 as yuan (when ``problems`` is given, a sum that
+    is not one is added to it and read as blank, so the form's other mistakes are found too)."""
     values = [v.strip() for v in raw if v.strip()]
     if not values:
         return None
@@ -29,10 +32,16 @@ def _value(name: str, raw: list[str], field: str) -> Any:
         return values
     text = values[0]
     if name in MONEY_FIELDS:
-        return parse_wan(text, field)
+        try:
+            return parse_wan(text, field)
+        except InputError as error:
+            if problems is None:
+                raise
+            problems.extend(error.problems)
+            return None
     if FACTS[name].type == "bool":
         return BOOLEANS.get(text, text)
-    return text
+    return text if name == "name" else ascii_digits(text)  # a code or a date typed with full-width digits
 
 
 def matter_rows(form: FormData) -> list[int]:
@@ -40,11 +49,13 @@ def matter_rows(form: FormData) -> list[int]:
     return sorted({int(m.group(1)) for key in form if (m := MATTER_KEY.match(key))})[:MAX_MATTERS] or [0]
 
 
-def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:
-    """The case a calculator form describes; rows without codes are left out."""
+def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None,
+                   problems: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """The case a calculator form describes; rows without codes are left out. A sum that is not one is added to
+    ``problems`` when given (else refused at once)."""
     applicant = {}
     for name in APPLICANT_FIELDS:
-        value = _value(name, form.getlist(f"applicant-{name}"), f"applicant.{name}")
+        value = _value(name, form.getlist(f"applicant-{name}"), f"applicant.{name}", problems)
         if value is not None:
             applicant[name] = value
     region = region_from(form, "applicant-city", "applicant-region", "applicant.region")
@@ -53,7 +64,7 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None) -> 
         applicant["region"] = region
     matters = []
     for i in matter_rows(form):
-        matter = matter_from_form(form, i, f"matters[{len(matters)}]", codes)
+        matter = matter_from_form(form, i, f"matters[{len(matters)}]", codes, problems)
         if "codes" in matter:
             matters.append({"id": str(len(matters) + 1), **matter})
     case: dict[str, Any] = {"applicant": applicant, "matters": matters}
@@ -95,18 +106,29 @@ def field_names(form: FormData) -> dict[str, str]:
     return names
 
 
-def matter_from_form(form: FormData, i: int, path: str, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:
+def matter_from_form(form: FormData, i: int, path: str, codes: dict[str, CodeInfo] | None = None,
+                     problems: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The facts of matter row ``i`` (fields ``matters-<i>-<fact>``), its type read from its first code (of
     ``codes``: the policies in force; the shipped vocabulary by default)."""
     matter: dict[str, Any] = {}
     for name in ("codes", *MATTER_FIELDS):
-        value = _value(name, form.getlist(f"matters-{i}-{name}"), f"{path}.{name}")
+        value = _value(name, form.getlist(f"matters-{i}-{name}"), f"{path}.{name}", problems)
         if value is not None:
             matter[name] = value
     if "codes" in matter:
         codes = codes or vocabulary()
         matter["type"] = codes[matter["codes"][0]].type if matter["codes"][0] in codes else "honour"
     return matter
+
+
+def form_order(path: str) -> int:
+    """Where a field's mistake stands among the form's: the applicant's first, then each matter's in its order.
+
+    >>> sorted(["matters[1].date", "applicant.uscc", "matters[0].investment"], key=form_order)
+    ['applicant.uscc', 'matters[0].investment', 'matters[1].date']
+    """
+    match = re.match(r"^matters\[(\d+)\]", path)
+    return int(match.group(1)) + 1 if match else 0
 
 
 def field_label(path: str) -> str:

@@ -76,8 +76,14 @@ def calculator_form(request: Request, who: CallerDep, session: Db) -> HTMLRespon
 
 def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, AdvisedAnswer]:
     """The case a calculator form describes and its answer (a large case in a match process); InputError if bad."""
-    data = calculator.case_from_form(form, catalogue.codes(session))
-    case = read_case(data, catalogue.codes(session))
+    problems: list[tuple[str, str]] = []  # every mistake of the form at once, not the first alone
+    data = calculator.case_from_form(form, catalogue.codes(session), problems)
+    try:
+        case = read_case(data, catalogue.codes(session))
+    except InputError as error:
+        raise InputError(sorted(problems + error.problems, key=lambda p: calculator.form_order(p[0]))) from None
+    if problems:
+        raise InputError(problems)
     day = case.as_of or clock.today()
     if len(case.matters) > get_settings().match_inline_matters:
         texts = catalogue.published_texts(session)
