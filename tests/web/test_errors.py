@@ -110,3 +110,16 @@ async def test_the_calculator_links_each_error_to_its_field(client) -> None:
     _plain(_errors(read.text))
     assert set(_linked(read.text)) == {"f-applicant-uscc", "f-matters-0-date"}
     assert 'id="e-applicant-uscc"' in read.text and 'id="e-matters-0-date"' in read.text
+
+
+async def test_a_form_s_address_opened_goes_to_the_page_above(browser, session, people) -> None:
+    """A refused form leaves its address in the bar (/applications/N/amount); opened again, or shared, it goes to the
+    application's page with a word why, not to "不支持这种请求方式"."""
+    alice = browser(people.alice)
+    made = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
+                                                       "amount": "80"})
+    detail = made.headers["location"]
+    went = await alice.get(f"{detail}/amount")
+    assert went.status_code == 303 and went.headers["location"] == detail
+    assert "已转到相应页面" in (await alice.get(detail)).text
+    assert (await alice.get("/api/v1/disbursements/batch")).status_code == 405, "a program is told as it was"

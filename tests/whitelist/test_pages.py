@@ -27,6 +27,11 @@ async def test_propose_exclude_and_publish(browser, session, people) -> None:
     blank = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": " "},
                              headers={"HX-Request": "true"})
     assert blank.status_code == 422 and "须写明理由" in blank.text and "<html" not in blank.text
+    assert "reason" not in blank.text.split('role="alert"')[1], "the reason alone, not the field's English name"
+    long = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "长" * 501},
+                            headers={"HX-Request": "true"})  # past the form's maxlength: the door's own refusal
+    assert long.status_code == 422 and "不能超过 500 个字" in long.text
+    assert (long.headers["HX-Retarget"], long.headers["HX-Reselect"]) == ("#main", "#main"), "not a page in a row"
     row = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "年报未按时公示"},
                            headers={"HX-Request": "true"})
     assert row.status_code == 200 and "移出" in row.text and "年报未按时公示" in row.text and "<html" not in row.text

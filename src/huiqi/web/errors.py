@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from huiqi.db import is_unique_violation
 from huiqi.errors import HuiqiError, InputError, NotAuthenticated, PasswordChangeRequired
@@ -37,8 +38,13 @@ def respond(request: Request, status: int, message: str, problems: list[dict[str
         return JSONResponse({"detail": message, "problems": problems or []}, status_code=status)
     from huiqi.web.render import page
 
-    return page(request, "error.html", _who(request), status_code=status, message=message, problems=problems or [],
-                status=status)
+    shown = page(request, "error.html", _who(request), status_code=status, message=message, problems=problems or [],
+                 status=status)
+    if request.headers.get("HX-Request") and status in (409, 422):
+        # htmx swaps a 409 or 422 into the element that asked (a table's row, say): the error page's content goes
+        # in place of the page's instead, not a whole page inside a row
+        shown.headers.update({"HX-Retarget": "#main", "HX-Reswap": "outerHTML", "HX-Reselect": "#main"})
+    return shown
 
 
 def _who(request: Request) -> object:
@@ -81,6 +87,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 405 and request.method == "GET" and not is_api(request):
+            nearest = _page_above(request)
+            if nearest is not None:  # a form's address opened (a refused form's page reloaded, a link shared)
+                from huiqi.web.steps import flash
+
+                moved = RedirectResponse(nearest, status_code=303)
+                flash(moved, "刚才的地址用于提交表单，不能直接打开，已转到相应页面")
+                return moved
         message = str(error.detail) if error.status_code == 413 else HTTP_MESSAGES.get(error.status_code,
                                                                                           str(error.detail))
         return respond(request, error.status_code, message)
@@ -103,6 +117,18 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return respond(request, 500, "服务器内部错误，请稍后再试；如果一再出现，请联系管理员")
+
+
+def _page_above(request: Request) -> str | None:
+    """The nearest page above a form's address that opens with GET (/applications/14 for
+    /applications/14/amount), or None."""
+    parts = request.url.path.rstrip("/").split("/")
+    for end in range(len(parts) - 1, 0, -1):
+        path = "/".join(parts[:end]) or "/"
+        scope = {**request.scope, "path": path, "method": "GET"}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            return path
+    return None
 
 
 def _where(error: dict) -> str:

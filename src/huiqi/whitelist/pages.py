@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from huiqi import clock
-from huiqi.errors import Forbidden, HuiqiError
+from huiqi.errors import Forbidden, HuiqiError, InputError
 from huiqi.reference import divisions, industries
 from huiqi.users.names import namer
 from huiqi.validation import PlainText
@@ -69,8 +69,9 @@ def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_i
         if not is_htmx(request) or error.status_code in (403, 404):
             raise
         entry = repository.entry(session, entry_id)
+        said = "；".join(why for _, why in error.problems) if isinstance(error, InputError) else error.message
         return page(request, "whitelist/_entry.html", who, status_code=error.status_code, e=entry, editable=True,
-                    error=error.message, regions=divisions.divisions(), classes=industries.industries())
+                    error=said, regions=divisions.divisions(), classes=industries.industries())
     session.commit()
     if is_htmx(request):  # the row, and the counts above the table with what was done
         return page(request, "whitelist/_entry.html", who, e=entry, editable=True, regions=divisions.divisions(),
