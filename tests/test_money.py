@@ -3,7 +3,7 @@
 import pytest
 
 from huiqi.errors import InputError
-from huiqi.money import MAX_YUAN, parse_wan, wan
+from huiqi.money import MAX_YUAN, parse_amount, parse_wan, wan
 
 
 @pytest.mark.parametrize(("typed", "yuan"), [
@@ -56,3 +56,10 @@ def test_zero_is_refused_only_where_the_field_must_be_more() -> None:
         with pytest.raises(InputError, match="金额应大于 0 万元"):
             parse_wan(typed, "amount", above_zero=True)
     assert parse_wan("0.0001", "amount", above_zero=True) == 1
+
+
+@pytest.mark.parametrize("written", ["-500万元", "－5亿元", "-3"])
+def test_a_negative_amount_in_a_policy_or_reform_is_named_as_negative(written: str) -> None:
+    """A reform's 万元 field typed -500 reaches the loader as -500万元: told it is negative, not shown a unit."""
+    with pytest.raises(ValueError, match=r"^金额不能为负数$"):
+        parse_amount(written)

@@ -82,6 +82,8 @@ def parse_amount(value: int | str) -> int:
     if isinstance(value, int):
         return value
     match = _AMOUNT.match(str(value))
+    if not match and str(value).strip().startswith(_MINUS):
+        raise ValueError("金额不能为负数")
     if not match:
         raise ValueError(f"金额 {value!r} 应写作整数元，或带单位的数（元、万元、亿元）")
     amount = Decimal(match.group(1)) * _UNITS[match.group(2)]

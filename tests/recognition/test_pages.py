@@ -30,6 +30,10 @@ async def test_a_list_imported_on_the_page_becomes_an_offer_the_enterprise_accep
     assert done.status_code == 303, done.text
     shown = (await unit.get("/admin/lists")).text
     assert "工信部企业函〔2025〕测试号" in shown and "名单已导入" in shown
+    listed = session.query(RecognitionList).one()
+    unexplained = await unit.post(f"/admin/lists/{listed.id}/withdraw", data={"reason": " "})
+    assert unexplained.status_code == 422 and "未能撤回名单，请修改以下内容" in unexplained.text
+    assert "未能导入" not in unexplained.text
     alice = browser(people.alice)
     me = (await alice.get("/me")).text
     assert "政策直达" in me and "接受并生成申报" in me and "措施3 培育中小企业" in me  # the measure by its title

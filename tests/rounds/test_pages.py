@@ -32,9 +32,12 @@ async def test_an_admin_opens_a_round_from_the_page_and_everyone_sees_it(browser
     assert no_such_day.status_code == 422 and "截止日期：2026-02-30 不是有效日期" in no_such_day.text
     shapeless = await admin.post("/rounds", data=FORM | {"closes_on": "2026/2/28"})
     assert shapeless.status_code == 422 and "截止日期：应为日期（YYYY-MM-DD）" in shapeless.text
-    done = await admin.post("/rounds", data=FORM)
+    negative = await admin.post("/rounds", data=FORM | {"correction_days": "-1"})
+    assert negative.status_code == 422 and "补正期限：应为正整数（工作日数），不能为负数" in negative.text
+    done = await admin.post("/rounds", data=FORM | {"correction_days": "１０"})  # full-width, as typed in Chinese
     assert done.status_code == 303, done.text
     found = rounds.listed(session)[0]
+    assert found.correction_days == 10
     shown = rounds.read(session, found)
     assert [(m.measure, m.budget, m.expert_score) for m in shown.measures] == [(3, 5_000_000, False),
                                                                               (13, None, True)]

@@ -59,8 +59,9 @@ def test_a_change_after_the_window_is_refused_unless_the_reform_extends_it() -> 
     late = Change(parameter="11.cap", since=date(2026, 3, 1), value="1500万元", source="t")
     with pytest.raises(PolicyFileError) as caught:
         apply_reform(load_many(), Reform(name="晚", changes=[late]))
-    assert caught.value.problems == ["改革方案 parameter '11.cap'：生效日期 2026-03-01 晚于政策有效期的最后一天 "
-                                     "2025-12-31，不影响任何事项；如要测算延期后的效果，请同时以 window_end 延长有效期"]
+    assert caught.value.problems == ["措施11「融合基础设施项目资金支持上限（单个项目）」（11.cap）：生效日期 "
+                                     "2026-03-01 晚于政策有效期的最后一天 2025-12-31，不影响任何事项；"
+                                     "如要测算延期后的效果，请同时延长有效期截止日（window_end）"]
     on_the_last_day = Change(parameter="11.cap", since=date(2025, 12, 31), value="1500万元", source="t")
     assert apply_reform(load_many(), Reform(name="末日", changes=[on_the_last_day]))
     extended = Change(parameter="window_end", since=date(2025, 12, 1), value=date(2026, 12, 31), source="t")

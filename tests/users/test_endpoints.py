@@ -49,7 +49,7 @@ async def test_admin_creates_a_city_reviewer_who_can_then_sign_in(client, sessio
     token = await client.post("/api/v1/tokens", json={"username": "anshan", "password": "long enough pw"})
     assert token.status_code == 201
     again = await client.post("/api/v1/users", json=NEW, headers=bearer(session, people.admin))
-    assert again.status_code == 409 and "anshan 已存在" in again.json()["detail"]
+    assert again.status_code == 409 and "登录名 anshan 已被使用" in again.json()["detail"]
 
 
 @pytest.mark.parametrize(("change", "field"), [

@@ -20,7 +20,7 @@ from huiqi.models import User
 from huiqi.money import wan, wan_or_yi
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
-from huiqi.validation import digits
+from huiqi.validation import ascii_digits, digits
 from huiqi.web.deps import Actor, Caller, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -79,11 +79,12 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
     if "/" in measure:  # the form's ``policy/number``
         policy_id, _, measure = measure.partition("/")
     chosen = policy_id or next((v.partition("/")[0] for v, _, _ in _measures(session)), "")
-    shown = int(year) if digits(year.strip()) and 2000 <= int(year) <= 2100 else clock.today().year
+    year = ascii_digits(year)
+    shown = int(year) if digits(year) and len(year) == 4 and 2000 <= int(year) <= 2100 else clock.today().year
 
     def act() -> None:
-        if not digits(year.strip()):
-            raise InputError([("year", "请选择年度")])
+        if not digits(year) or len(year) != 4:
+            raise InputError([("year", "请填写四位数年份，如 2026")])
         if not digits(measure.strip()):
             raise InputError([("measure", "请选择措施")])
         yuan = yuan_of_wan(amount)

@@ -349,7 +349,7 @@ def _text(value: object) -> str:
 
 def _formula(cell: Any) -> str | None:
     """A cell's formula is refused: a list of payments records what was paid, not what a formula computes."""
-    return "不能是公式，请填写数值" if getattr(cell, "data_type", None) == "f" else None
+    return "不能是公式，请直接填写日期、凭证号或金额" if getattr(cell, "data_type", None) == "f" else None
 
 
 def _number(value: object) -> tuple[int | None, str | None]:

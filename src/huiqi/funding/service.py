@@ -46,7 +46,7 @@ def set_budget(session: Session, *, actor: User, year: int, policy_id: str, meas
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_YUAN:
         raise InputError([("amount", "预算应为非负整数（元）")])
     if not 2000 <= year <= 2100:
-        raise InputError([("year", "年度应为四位数年份")])
+        raise InputError([("year", "年度应在 2000 至 2100 之间")])
     budget = repository.budget(session, year, policy_id, measure, lock=True)
     before = {"amount": budget.amount, "committed": budget.committed} if budget else None
     if budget is None:

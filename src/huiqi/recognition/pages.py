@@ -80,7 +80,7 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
 def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, list_id: RecordId,
              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     def again(refusal: Refusal) -> Response:
-        return _page(request, who, session, actor, status_code=refusal.status_code,
+        return _page(request, who, session, actor, status_code=refusal.status_code, heading="未能撤回名单",
                      problems=refusal.problems or [("", refusal.message)])
 
     return form_step(session, lambda: service.withdraw(session, actor=actor, list_id=list_id, reason=reason),

@@ -14,7 +14,7 @@ from huiqi.labels import measure_label
 from huiqi.money import parse_wan
 from huiqi.rounds import service
 from huiqi.users.roles import Role
-from huiqi.validation import digits, form_date
+from huiqi.validation import ascii_digits, digits, form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -58,11 +58,15 @@ def rounds_xlsx(session: Db) -> Response:
 
 
 def _int(field: str, text: str, default: int) -> int:
-    text = text.strip()
+    """A count of working days typed in the form (full-width digits too), ``default`` when blank; the service
+    checks its range."""
+    text = ascii_digits(text)
     if not text:
         return default
+    if text[:1] in "-－" and digits(text[1:]):
+        raise InputError([(field, "应为正整数（工作日数），不能为负数")])
     if not digits(text) or len(text) > 3:
-        raise InputError([(field, "应为整数")])
+        raise InputError([(field, "应为整数（工作日数），如 5")])
     return int(text)
 
 

@@ -97,9 +97,18 @@ def _reachable(policy: Policy, changes: list[Change]) -> None:
     last = _last_day(policy)
     late = [change for change in changes if change.parameter != "window_end" and change.since > last]
     if late:
-        raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：生效日期 {change.since} 晚于政策有效期的"
-                               f"最后一天 {last}，不影响任何事项；如要测算延期后的效果，请同时以 window_end 延长有效期"
-                               for change in late])
+        raise PolicyFileError([f"{_named(policy, change.parameter)}：生效日期 {change.since} 晚于政策有效期的"
+                               f"最后一天 {last}，不影响任何事项；如要测算延期后的效果，请同时延长有效期截止日"
+                               f"（window_end）" for change in late])
+
+
+def _named(policy: Policy, parameter: str) -> str:
+    """A parameter as the reform page shows it, its key after it for the YAML file's writer: 措施11「智能制造项目支持
+    上限」（11.cap）."""
+    number, _, key = parameter.partition(".")
+    measure = policy.measure(int(number)) if key and number.isdigit() else None
+    found = measure.parameters.get(key) if measure is not None else None
+    return f"措施{number}「{found.label}」（{parameter}）" if found is not None else f"参数 {parameter}"
 
 
 def _last_day(policy: Policy) -> date:
@@ -136,7 +145,7 @@ def _apply(data: dict, change: Change, name: str) -> None:
     issued = data.get("issued")
     if isinstance(issued, date) and change.since < issued:
         why = f"生效日期 {change.since} 早于政策发布日期 {issued}"
-        raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：{why}"])
+        raise PolicyFileError([f"参数 {change.parameter}：{why}"])
     dated = {"since": change.since, "value": change.value, "source": f"{change.source}（改革：{name}）"}
     if change.parameter == "window_end":
         _insert(data["window"].setdefault("end_changes", []), dated)
@@ -147,12 +156,12 @@ def _apply(data: dict, change: Change, name: str) -> None:
     else:
         measure = next((m for m in data["measures"] if str(m.get("number")) == number), None)
         if measure is None:
-            raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：没有第 {number} 条措施"])
+            raise PolicyFileError([f"参数 {change.parameter}：没有第 {number} 条措施"])
         params = measure.get("parameters", {})
     key = param or number
     if key not in params:
         available = ", ".join(params) or "无"
-        raise PolicyFileError([f"改革方案 parameter {change.parameter!r}：没有这个参数（可用：{available}）"])
+        raise PolicyFileError([f"参数 {change.parameter}：没有这个参数（可用：{available}）"])
     _insert(params[key]["values"], dated)
 
 

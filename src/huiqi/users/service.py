@@ -56,7 +56,7 @@ def create_user(session: Session, *, actor: User, **fields) -> User:
     require_role(actor, Role.ADMIN, doing="创建用户")
     spec = _validated(fields, UserCreate)
     if repository.by_username(session, spec.username):
-        raise Conflict(f"用户名 {spec.username} 已存在")
+        raise Conflict(f"登录名 {spec.username} 已被使用，请换一个")
     user = User(username=spec.username, display_name=spec.display_name, role=spec.role,
                 password_hash=passwords.hash_password(spec.password), **_binding(session, spec))
     repository.add(session, user)
