@@ -28,7 +28,7 @@ async def test_the_enterprise_records_its_years_and_reads_its_file(browser, sess
             "year": year, "revenue": revenue, "rnd_spending": rnd, "profit": profit, "employees": "２３０"})
         assert saved.status_code == 303
     page = (await alice.get(f"/growth/{ALICE_USCC}")).text
-    assert "2024 年度的经营数据已保存" in page and "最近一年营业收入较上年 20.0%" in page
+    assert "2024 年度的经营数据已保存" in page and "最近一年营业收入较上年增长 20.0%" in page
     row = page[page.index('<td data-label="年度">2024</td>'):]
     assert '<td data-label="营业收入（万元）" class="num">12000</td>' in row[:300]
     assert '<td data-label="研发投入占收入" class="num">10.0%</td>' in row and "-50.5" in row[:900]

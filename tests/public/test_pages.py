@@ -304,3 +304,12 @@ async def test_home_takes_a_signed_in_person_to_their_own_work(browser, people) 
     for who, target in ((people.alice, "/me"), (people.miit, "/review"), (people.analyst, "/simulate")):
         page = (await browser(who).get("/")).text
         assert f'<a href="{target}">进入我的办理</a>' in page and "企业、审核、财政登录" not in page, who.username
+
+
+async def test_a_page_past_the_last_says_so(browser, session, people, tmp_path) -> None:
+    from tests.dbtest import to_announced
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 store=tmp_path)
+    past = (await browser(None).get("/announcements", params={"page": 999})).text
+    assert "没有第 999 页" in past and "转到最后一页" in past and "目前没有公示" not in past
