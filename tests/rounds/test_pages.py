@@ -86,6 +86,11 @@ async def test_the_opener_extends_the_deadline_from_the_page(browser, session, p
     assert again.status_code == 200 and again.json()["closes_on"] == "2026-01-31"
     assert (await browser(people.alice).post(f"/rounds/{found.id}/extend", data={
         "extend_to": "2026-03-01", "seen": "2026-01-31", "reason": "企业"})).status_code == 403
+    assert "提前结束受理</b>" not in (await browser(None).get("/rounds")).text
+    assert (await admin.post(f"/rounds/{found.id}/close")).status_code == 303
+    closed = (await browser(None).get("/rounds")).text
+    assert "<b>已于 2025-11-03 提前结束受理</b>（早于延长后的截止日期 2026-01-31）" in closed
+    assert "截止日期曾由 2025-12-31 延至 2026-01-15" in closed
 
 
 async def test_the_rounds_export_a_row_per_measure(browser, session, people, set_today) -> None:

@@ -86,3 +86,20 @@ def test_two_admins_disabling_each_other_at_once_leave_one_admin(own_database) -
     with Session(own_database) as session:
         active = {u.username: u.active for u in session.scalars(select(User).where(User.role == "admin"))}
         assert active == {"admin": True, "admin2": False}
+
+
+def test_a_unit_replaced_in_a_reorganisation_takes_no_new_user(session, people) -> None:
+    """辽宁银保监局 was succeeded on 2023-07-20: a reviewer is bound to its successor, not to it."""
+    from datetime import date
+
+    from huiqi import clock
+    from huiqi.departments import repository as departments
+
+    with clock.pinned(date(2025, 6, 30)), pytest.raises(InputError) as caught:
+        users.create_user(session, actor=people.admin, username="x-user", display_name="某人", password=PASSWORD,
+                          role="department", department="辽宁银保监局")
+    assert caught.value.problems == [("department", "辽宁银保监局已于 2023-07-20 起不再承担政策职责（机构改革），"
+                                                    "请选择承接其职责的单位")]
+    now = {d.name for d in departments.departments_on(session, date(2025, 6, 30))}
+    assert "辽宁银保监局" not in now and "省工业和信息化厅" in now
+    assert "辽宁银保监局" in {d.name for d in departments.departments_on(session, date(2023, 7, 19))}

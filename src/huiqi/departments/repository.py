@@ -1,5 +1,7 @@
 """SQL of departments."""
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,6 +14,11 @@ def by_name(session: Session, name: str) -> Department | None:
 
 def all_departments(session: Session) -> list[Department]:
     return list(session.scalars(select(Department).order_by(Department.id)))
+
+
+def departments_on(session: Session, day: date) -> list[Department]:
+    """The units that exist on ``day``: not yet replaced by a reorganisation (a user is bound to one of them)."""
+    return [d for d in all_departments(session) if d.until is None or d.until > day]
 
 
 def add(session: Session, department: Department) -> Department:

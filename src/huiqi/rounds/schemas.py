@@ -81,6 +81,7 @@ class RoundRead(BaseModel):
     opened_by: str
     measures: list[RoundMeasureRead]
     extensions: list[ExtensionRead] = Field([], description="历次延期，先后为序")
+    closed_early: bool = Field(False, description="在截止日期前提前结束受理（closes_on 为结束之日）")
 
 
 class RoundOpened(RoundRead):

@@ -407,4 +407,5 @@ def read(session: Session, found: Round, day: date | None = None):
                                    mode=m.mode)
                   for m in measures(session, found.id)],
         extensions=[ExtensionRead(from_date=e["from"], to_date=e["to"], reason=e["reason"])
-                    for e in extensions(session, [found.id]).get(found.id, [])])
+                    for e in extensions(session, [found.id]).get(found.id, [])],
+        closed_early=found.closed_at is not None)

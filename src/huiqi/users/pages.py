@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from huiqi import clock
 from huiqi.departments import repository as departments
 from huiqi.errors import InputError
 from huiqi.reference.divisions import cities
@@ -45,7 +46,7 @@ def _listing(request: Request, who: CallerDep, session: Db, actor, filters: User
     return page(request, "users/index.html", who, status_code=status_code, accounts=service.shown(session, users),
                 total=total, pager=pager, link=link, filters=filters, here=_here(filters, number), statuses=STATUSES,
                 most_text=MOST_TEXT, roles=ROLES, cities=cities(),
-                departments=[d.name for d in departments.all_departments(session)],
+                departments=[d.name for d in departments.departments_on(session, clock.today())],
                 values=context.pop("values", {}), problems=context.pop("problems", []), **context)
 
 
@@ -67,7 +68,7 @@ def change_form(request: Request, who: CallerDep, actor: Actor, session: Db, use
     """One row's role and binding form, fetched in place (it posts back with the list's filters and page)."""
     found = service.shown(session, [service.account(session, actor=actor, username=username)])[0]
     return page(request, "users/_change.html", who, u=found, roles=ROLES, cities=cities(), here=_here(filters, number),
-                departments=[d.name for d in departments.all_departments(session)])
+                departments=[d.name for d in departments.departments_on(session, clock.today())])
 
 
 @router.post("/admin/users", response_model=None)

@@ -6,6 +6,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.departments import repository as departments
 from huiqi.errors import Conflict, InputError, NotAuthenticated, NotFound
@@ -47,6 +48,9 @@ def _binding(session: Session, spec: UserBinding) -> dict:
         unit = departments.by_name(session, spec.department)
         if unit is None:
             raise InputError([("department", f"没有名为 {spec.department!r} 的责任单位（部门由政策同步而来）")])
+        if unit.until is not None and unit.until <= clock.today():
+            raise InputError([("department", f"{unit.name}已于 {unit.until} 起不再承担政策职责（机构改革），"
+                                             "请选择承接其职责的单位")])
         return {"department_id": unit.id}
     return {}
 
