@@ -23,7 +23,7 @@ FIELD_LABELS: dict[str, str] = {
     "current_password": "当前密码", "new_password": "新密码", "confirm_password": "确认新密码",
     "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位",
     # subscriptions
-    "email": "电子邮箱", "topic": "订阅内容", "value": "订阅对象",
+    "email": "电子邮箱", "topic": "订阅内容", "value": "地区或行业代码",
     # 差评整改
     "text": "整改情况", "result": "复核结论",
     # 财政测算

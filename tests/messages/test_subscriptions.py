@@ -150,6 +150,6 @@ def test_the_same_subscription_made_twice_at_once_is_made_once(own_database) -> 
         subscriptions.subscribe(session, actor=alice, topic="rounds")
 
     said = while_held(own_database, date(2025, 7, 1), subscribe, subscribe)
-    assert said == "已经订阅过", said
+    assert said == "已经订阅过“新的申报批次”", said
     with Session(own_database) as session:
         assert session.scalar(select(func.count()).select_from(Subscription)) == 1

@@ -104,6 +104,8 @@ async def test_a_name_used_twice_is_409(browser, people, session) -> None:
 async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     finance = browser(people.finance)
     await _run(finance, session, "上限1500", **{"11_cap": ("1500", "2025-01-01")})
+    alone = (await finance.get("/simulate/reforms")).text
+    assert "再保存一个方案后" in alone and 'action="/simulate/reforms/compare"' not in alone  # not A against itself
     await _run(finance, session, "上限2亿", **{"11_cap": ("2亿元", "2025-01-01"), "7_rate": ("50", "2024-01-01")})
     a, b = sorted(session.scalars(select(SavedReform.id)).all())
     listed = await finance.get("/simulate/reforms")

@@ -69,8 +69,11 @@ def _cast(session: Session, password: str) -> Cast:
     for code, name in divisions.cities().items():
         cast.cities[code] = _user(session, f"city-{code}", f"{name}初审人员（演示）", "city", password, region=code)
     for i, unit in enumerate(departments.sync(session, policies=catalogue.published(session)), start=1):
-        cast.departments[unit.id] = _user(session, f"dept-{i:02d}", f"{unit.name}审核人员（演示）", "department",
-                                          password, department=unit.name)
+        # a unit since replaced in a reorganisation had its reviewer while it existed (the demo's history is theirs)
+        existed = min(clock.today(), unit.until - timedelta(days=1)) if unit.until else clock.today()
+        with clock.pinned(existed):
+            cast.departments[unit.id] = _user(session, f"dept-{i:02d}", f"{unit.name}审核人员（演示）", "department",
+                                              password, department=unit.name)
     for i, firm in enumerate(data.ENTERPRISES, start=1):
         cast.enterprises[firm.body] = _user(session, f"ent-{i:02d}", f"{firm.name}经办人", "enterprise", password,
                                             uscc=firm.uscc)

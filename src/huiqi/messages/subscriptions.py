@@ -54,7 +54,8 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
                                                       Subscription.value.is_(value) if value is None
                                                       else Subscription.value == value))
     if found is not None:
-        raise Conflict("已经订阅过")
+        shown = described(found)
+        raise Conflict(f"已经订阅过“{TOPICS[topic]}{f'：{shown}' if shown else ''}”")
     row = Subscription(user_id=actor.id, topic=topic, value=value, token=secrets.token_urlsafe(24),
                        confirmed_at=utcnow())
     session.add(row)

@@ -28,7 +28,7 @@ from huiqi.money import MAX_YUAN
 from huiqi.reference import divisions, industries, uscc
 from huiqi.rules.facts import CHOICES
 from huiqi.rules.policy import CodeInfo
-from huiqi.validation import field_path, iso_date, problems, repeated
+from huiqi.validation import date_reason, field_path, iso_date, problems, repeated
 
 
 def _choices(name: str) -> type[StrEnum]:
@@ -65,7 +65,7 @@ def _date(value: Any) -> Any:
 
 
 def _bad_date(value: str) -> Any:
-    raise ValueError(f"{value!r} 不是有效日期（应为 YYYY-MM-DD）")
+    raise ValueError(date_reason(value) if len(value) <= 20 else "应为日期（YYYY-MM-DD）")
 
 
 def _uscc(value: str) -> str:

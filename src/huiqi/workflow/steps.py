@@ -143,7 +143,8 @@ def announce(ctx: Context) -> None:
     if not isinstance(starts_on, date):
         raise InputError([("starts_on", "请填写公示开始日期")])
     if not ctx.today <= starts_on <= ctx.today + timedelta(days=366):
-        raise InputError([("starts_on", f"公示开始日期应在今天（{ctx.today}）至一年之内，不能补登过去的公示")])
+        raise InputError([("starts_on", f"公示开始日期应在今天（{ctx.today}）至一年之内"
+                                        f"{'，不能补登过去的公示' if starts_on < ctx.today else ''}")])
     set_by_rounds = [r.announcement_days for r in rounds.of_applications(ctx.session, ctx.applications)]
     least = max(set_by_rounds, default=get_settings().announcement_working_days)
     days = ctx.params.get("working_days") or least
