@@ -52,3 +52,9 @@ def test_a_ceiling_is_said_as_such() -> None:
     judged = sentence(_event("application.policy_version", "application", "1",
                              {"policy": "ln-2022-35", "version": "1f78324d07fc", "ceiling": 1_000_000}), {})
     assert judged.text.endswith("按现行政策判断 申报 #1，上限 100 万元")
+
+
+def test_a_whitelist_is_published_on_its_own_business_day() -> None:
+    said = sentence(_event("whitelist.publish", "whitelist", "2", {"state": "published", "published_on": "2026-12-01"},
+                           actor="admin"), {})
+    assert said.text.startswith("admin 于 2026年12月1日 发布白名单"), said.text

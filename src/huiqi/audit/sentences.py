@@ -37,8 +37,8 @@ VERBS = {
     "material.remove": "撤下材料", "budget.set": "设定预算", "budget.draw": "动用预算",
     "announcement.open": "发布公示", "user.create": "创建用户", "user.role": "变更角色", "user.disable": "停用",
     "user.enable": "启用", "user.password": "修改密码", "user.password_reset": "重置密码", "token.issue": "签发令牌",
-    "token.revoke": "吊销令牌", "whitelist.propose": "提出白名单", "whitelist.publish": "发布白名单",
-    "whitelist.exclude": "排除白名单条目", "policy.draft": "保存政策草稿", "policy.edit": "修改政策草稿",
+    "token.revoke": "吊销令牌", "whitelist.propose": "拟定白名单", "whitelist.publish": "发布白名单",
+    "whitelist.exclude": "移出白名单", "policy.draft": "保存政策草稿", "policy.edit": "修改政策草稿",
     "policy.publish": "发布政策版本", "policy.withdraw": "撤回政策版本", "round.open": "开设申报批次",
     "round.closing": "设定截止日期", "round.close": "关闭申报批次", "round.extend": "延长申报截止日期",
     "list.import": "导入认定名单", "list.withdraw": "撤回认定名单", "offer.make": "产生政策直达",
@@ -83,9 +83,10 @@ def chinese_date(value: date | datetime) -> str:
 
 
 def _day(event: EventRead) -> str:
-    """The business day the event names (a step's ``on``, a payment's ``paid_on``), else when it was recorded."""
+    """The business day the event names (a step's ``on``, a payment's ``paid_on``, a whitelist's
+    ``published_on``), else when it was recorded."""
     after = event.after or {}
-    for key in ("on", "paid_on"):
+    for key in ("on", "paid_on", "published_on"):
         if isinstance(after.get(key), str):
             try:
                 return chinese_date(date.fromisoformat(after[key]))
