@@ -60,6 +60,7 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     assert "市级初审" in page and "认定文件.pdf" in page and "已于" in page and "100 万元" in page  # the ceiling
     assert f"<b>{clock.today().isoformat()}</b> 提交申报 · 示例科技（企业用户）" in page
     assert "转市级初审 · 系统" in page and 'action="/applications/' + str(number) + '/submit"' not in page
+    assert "申报已提交审核，不能再修改或撤回" in page  # why the buttons are gone
     assert f'href="/api/v1/applications/{number}/materials/' in page
     uploader = page.split("认定文件.pdf")[1].split("</tr>")[0]
     assert "示例科技（企业用户）" in uploader and "alice" not in uploader  # who uploaded, by name, not login name
