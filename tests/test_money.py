@@ -36,7 +36,7 @@ def test_finer_than_a_yuan_or_too_large_is_refused() -> None:
         parse_wan("1.23456", "amount")
     with pytest.raises(InputError) as too_large:
         parse_wan(str(MAX_YUAN // 10_000 + 1), "amount")
-    assert too_large.value.problems == [("amount", "金额过大：不能超过 10000000亿元")], "the limit in 亿元, not 万元"
+    assert too_large.value.problems == [("amount", "金额过大：不能超过 1000万亿元")], "the limit as people say it"
     assert parse_wan(wan(MAX_YUAN), "amount") == MAX_YUAN
 
 

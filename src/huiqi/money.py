@@ -134,5 +134,5 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     if value != value.to_integral_value():
         raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
     if value > MAX_YUAN:
-        raise InputError([(field, f"金额过大：不能超过 {wan_or_yi(MAX_YUAN)}")])
+        raise InputError([(field, f"金额过大：不能超过 {MAX_YUAN // 10**12}万亿元")])
     return int(value)
