@@ -33,7 +33,7 @@ async def test_the_page_enters_a_year_and_warns_before_the_end(browser, people, 
     set_today(date(last.year, 11, 20))
     admin = browser(people.admin)
     page = (await admin.get("/admin/calendar")).text
-    assert f"请在国务院办公厅发布 {last.year + 1} 年节假日安排的通知后" in page
+    assert page.count(f"请在国务院办公厅发布 {last.year + 1} 年节假日安排的通知后") == 1, "said once, not twice"
     shown = (await browser(people.miit).get("/review")).text
     assert 'id="calendar-notice"' in shown, "departments are told too"
     assert '<div class="notice" id="calendar-notice">' in shown, "a standing notice, not an alert on every page"
