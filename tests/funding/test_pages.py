@@ -23,6 +23,7 @@ async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
     assert "✓ 2025年度 措施3 培育中小企业 预算已设定为 500.5万元" in page, "the message says what was set"
     bad = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "1.000001"})
     assert bad.status_code == 422 and "四位小数" in bad.text and 'value="1.000001"' in bad.text
+    assert '<a href="#f-amount">预算（万元）：' in bad.text, "named as the form names it"
     for year, said in (("abcd", "年度：请填写四位数年份，如 2026"), ("1900", "年度：年度应在 2000 至 2100 之间")):
         wrong = await finance.post("/budgets", data={"year": year, "measure": "3", "amount": "1"})
         assert wrong.status_code == 422 and said in wrong.text, year

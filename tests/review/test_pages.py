@@ -97,7 +97,7 @@ async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None
     exponent = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "1e3"})
     assert exponent.status_code == 422 and "「1e3」不是数字" in exponent.text
     no_reason = await miit.post(f"/review/{alice_h1.id}/return", data={"reasons": "  "})
-    assert no_reason.status_code == 422 and "须写明理由" in no_reason.text
+    assert no_reason.status_code == 422 and '<a href="#f-reasons">须补正的内容：' in no_reason.text  # the form's label
     assert '<textarea id="f-reasons" name="reasons"' in no_reason.text, "the failed step's field, linked"
     assert alice_h1.state == "department_review" and alice_h1.amount_proposed is None
 
