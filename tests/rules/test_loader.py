@@ -78,7 +78,8 @@ def test_duplicate_measure_number() -> None:
 
 def test_yaml_syntax_error_has_a_line() -> None:
     [error] = _errors(SHIPPED.replace("title: 发展总部经济", "title: [发展总部经济", 1))
-    assert error.startswith("bad.yaml:") and "YAML 格式错误" in error
+    assert error.startswith("bad.yaml:") and "YAML 格式错误（第" in error
+    assert "方括号 [ ] 没有闭合" in error, "said in Chinese, the parser's words after"
 
 
 @pytest.mark.parametrize("expression", [

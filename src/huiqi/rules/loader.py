@@ -38,6 +38,33 @@ WINDOW_PARAMS = ("window_start", "window_end")
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built with it: ten times faster
 
 
+# The parser's words for the mistakes people make most, said in Chinese (the parser's own after them, for a search).
+YAML_PROBLEMS = {
+    "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或列表项之间缺少逗号",
+    "did not find expected ',' or '}'": "花括号 { } 没有闭合，或各项之间缺少逗号",
+    "mapping values are not allowed": "此处不能是“键: 值”：多半是缩进不对，或值中的冒号没有加引号",
+    "did not find expected key": "缩进不一致：同一层的键应左对齐",
+    "did not find expected '-' indicator": "列表项应以“- ”开头，并与同一列表的其他项对齐",
+    "found unexpected end of stream": "文件意外结束：多半是引号没有闭合",
+    "found undefined alias": "引用了没有定义的锚点（*名称）",
+    "could not determine a constructor": "政策文件不支持这种标签（!!…），只能用文字、数字、日期、列表和键值",
+    "found character that cannot start any token": "此处有不能出现的字符：多半是用了制表符（Tab）缩进，请改用空格",
+    "found duplicate anchor": "锚点（&名称）重复定义",
+}
+
+
+def yaml_problem(problem: str) -> str:
+    """The parser's problem said in Chinese, its own words kept after it.
+
+    >>> yaml_problem("did not find expected key")
+    '缩进不一致：同一层的键应左对齐（did not find expected key）'
+    >>> yaml_problem("something new")
+    '无法解析（something new）'
+    """
+    said = next((chinese for english, chinese in YAML_PROBLEMS.items() if problem.startswith(english)), "无法解析")
+    return f"{said}（{problem}）"
+
+
 def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML; return the data and the line of every node path."""
     loader = LOADER(text)  # parsed once: the nodes give the lines, and the data is constructed from them
@@ -47,7 +74,9 @@ def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"{mark.line + 1}" if mark else "?"
-        raise PolicyFileError([f"{name}:{line}: YAML 格式错误：{getattr(exc, 'problem', exc)}"]) from None
+        at = f"（第 {mark.column + 1} 列）" if mark else ""
+        said = yaml_problem(str(getattr(exc, "problem", exc)))
+        raise PolicyFileError([f"{name}:{line}: YAML 格式错误{at}：{said}"]) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
