@@ -61,6 +61,8 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     assert f"<b>{clock.today().isoformat()}</b> 提交申报 · 示例科技（企业用户）" in page
     assert "转市级初审 · 系统" in page and 'action="/applications/' + str(number) + '/submit"' not in page
     assert "申报已提交审核，不能再修改或撤回" in page  # why the buttons are gone
+    past = (await alice.get("/applications", params={"page": 999})).text
+    assert "没有第 999 页" in past and "还没有申报" not in past
     assert f'href="/api/v1/applications/{number}/materials/' in page
     uploader = page.split("认定文件.pdf")[1].split("</tr>")[0]
     assert "示例科技（企业用户）" in uploader and "alice" not in uploader  # who uploaded, by name, not login name

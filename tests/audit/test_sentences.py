@@ -58,3 +58,6 @@ def test_a_whitelist_is_published_on_its_own_business_day() -> None:
     said = sentence(_event("whitelist.publish", "whitelist", "2", {"state": "published", "published_on": "2026-12-01"},
                            actor="admin"), {})
     assert said.text.startswith("admin 于 2026年12月1日 发布白名单"), said.text
+    imported = sentence(_event("list.import", "recognition_list", "3", {"published_on": "2025-06-01"},
+                               actor="unit"), {})
+    assert "于 2026年12月4日 " in imported.text, "a list is dated by its import, not by its publication elsewhere"

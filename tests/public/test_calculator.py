@@ -57,11 +57,12 @@ def test_codes_and_dates_in_full_width_digits_read_as_typed_and_sums_are_all_che
     problems: list = []
     case = calculator.case_from_form(FormData([
         ("applicant-name", "甲１号"), ("applicant-industry", "６５１３"), ("applicant-revenue", "-5"),
+        ("applicant-city", "210100"), ("applicant-region", "210303"),  # a district of another city
         ("matters-0-codes", "smart_manufacturing"), ("matters-0-date", "２０２４-０３-０１"),
         ("matters-0-investment", "1e3")]), problems=problems)
     assert (case["applicant"]["industry"], case["applicant"]["name"]) == ("6513", "甲１号")  # a name as typed
     assert case["matters"][0]["date"] == "2024-03-01" and "investment" not in case["matters"][0]
-    assert [field for field, _ in problems] == ["applicant.revenue", "matters[0].investment"]
+    assert [field for field, _ in problems] == ["applicant.revenue", "applicant.region", "matters[0].investment"]
 
 
 def test_a_problem_names_its_form_field() -> None:

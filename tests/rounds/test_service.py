@@ -114,6 +114,12 @@ def test_who_opens_and_closes_rounds(session, people) -> None:
         with pytest.raises(Conflict, match="已截止"):
             rounds.close(session, actor=people.admin, round_id=own.id)
     assert own.closes_on == date(2025, 7, 10) and not rounds.is_open(own, date(2025, 7, 10))
+    shown = rounds.read(session, own, date(2025, 7, 10))
+    assert shown.closed_early and not shown.closed_before_opening
+    later = _round(session, people.miit, rounds.MeasureIn(3), opens=date(2025, 9, 1), closes=date(2025, 9, 30))
+    with clock.pinned(date(2025, 7, 10)):
+        rounds.close(session, actor=people.miit, round_id=later.id)  # before it opened
+    assert rounds.read(session, later, date(2025, 7, 10)).closed_before_opening
 
 
 def test_a_round_stays_with_the_unit_it_was_opened_for_when_its_opener_moves(session, people) -> None:

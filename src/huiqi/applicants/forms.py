@@ -43,7 +43,11 @@ def profile_from_form(form: FormData, problems: list[tuple[str, str]]) -> dict[s
     """The profile a form describes: empty fields are unknown, money in 万元 becomes yuan; a sum that is not one is
     added to ``problems`` and read as unknown, so the form's other mistakes are found too."""
     fields: dict[str, Any] = {}
-    region = region_from(form, "city", "region", "applicant.region")
+    try:
+        region = region_from(form, "city", "region", "applicant.region")
+    except InputError as error:  # a district of another city: one mistake among the form's others
+        problems.extend(error.problems)
+        region = None
     for name in PROFILE_FIELDS:
         text = str(form.get(name) or "").strip() if name != "region" else (region or "")
         if not text:

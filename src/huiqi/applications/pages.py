@@ -140,7 +140,8 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
         problems: list[tuple[str, str]] = []  # every mistake of the form at once, in its order
         if not form["matter"]:
             problems.append(("matter", "请选择事项"))
-        if not digits(number) or not 1 <= int(number) <= 999 or not digits(round_id) or len(round_id) > 9:
+        if not digits(number) or len(number) > 3 or not 1 <= int(number) <= 999 or not digits(round_id) \
+                or len(round_id) > 9:
             problems.append(Problem("批次与措施", "请选择一个开放中的批次和措施", "measure"))
         try:
             amount = parse_wan(form["amount"], "amount", above_zero=True) if form["amount"] else None

@@ -86,7 +86,8 @@ def _day(event: EventRead) -> str:
     """The business day the event names (a step's ``on``, a payment's ``paid_on``, a whitelist's
     ``published_on``), else when it was recorded."""
     after = event.after or {}
-    for key in ("on", "paid_on", "published_on"):
+    keys = ("on", "paid_on", "published_on") if event.action == "whitelist.publish" else ("on", "paid_on")
+    for key in keys:  # a list's import carries the day the list was published elsewhere: not the import's day
         if isinstance(after.get(key), str):
             try:
                 return chinese_date(date.fromisoformat(after[key]))

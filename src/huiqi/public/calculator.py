@@ -58,7 +58,13 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None,
         value = _value(name, form.getlist(f"applicant-{name}"), f"applicant.{name}", problems)
         if value is not None:
             applicant[name] = value
-    region = region_from(form, "applicant-city", "applicant-region", "applicant.region")
+    try:
+        region = region_from(form, "applicant-city", "applicant-region", "applicant.region")
+    except InputError as error:  # a district of another city: one mistake among the form's others
+        if problems is None:
+            raise
+        problems.extend(error.problems)
+        region = None
     applicant.pop("region", None)
     if region:
         applicant["region"] = region

@@ -82,6 +82,7 @@ class RoundRead(BaseModel):
     measures: list[RoundMeasureRead]
     extensions: list[ExtensionRead] = Field([], description="历次延期，先后为序")
     closed_early: bool = Field(False, description="在截止日期前提前结束受理（closes_on 为结束之日）")
+    closed_before_opening: bool = Field(False, description="尚未开始受理即已结束")
 
 
 class RoundOpened(RoundRead):

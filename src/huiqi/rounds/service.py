@@ -408,4 +408,5 @@ def read(session: Session, found: Round, day: date | None = None):
                   for m in measures(session, found.id)],
         extensions=[ExtensionRead(from_date=e["from"], to_date=e["to"], reason=e["reason"])
                     for e in extensions(session, [found.id]).get(found.id, [])],
-        closed_early=found.closed_at is not None)
+        closed_early=found.closed_at is not None,
+        closed_before_opening=found.closed_at is not None and found.closes_on > day)

@@ -87,7 +87,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        if error.status_code == 405 and request.method == "GET" and not is_api(request):
+        if error.status_code == 405 and request.method == "GET" and not is_api(request) \
+                and not request.headers.get("HX-Request"):
             nearest = _page_above(request)
             if nearest is not None:  # a form's address opened (a refused form's page reloaded, a link shared)
                 from huiqi.web.steps import flash
