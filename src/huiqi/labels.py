@@ -59,10 +59,22 @@ class Problem(tuple[str, str]):
         return made
 
 
-def labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def labelled(problems: list[tuple[str, str]], own: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """Problems as people read them: each field by its Chinese label (and its name kept, for the links); a Problem
-    is already so."""
-    return [p if isinstance(p, Problem) else Problem(field_label(p[0]), p[1], p[0]) for p in problems]
+    is already so. ``own`` names fields as one form calls them, over any label they had.
+
+    >>> [tuple(p) + (p.field,) for p in labelled([("amount", "应大于 0"), Problem("金额", "太大", "amount")],
+    ...                                            own={"amount": "预算（万元）"})]
+    [('预算（万元）', '应大于 0', 'amount'), ('预算（万元）', '太大', 'amount')]
+    """
+    said: list[tuple[str, str]] = []
+    for problem in problems:
+        field = problem.field if isinstance(problem, Problem) else problem[0]
+        if own and field in own:
+            said.append(Problem(own[field], problem[1], field))
+        else:
+            said.append(problem if isinstance(problem, Problem) else Problem(field_label(field), problem[1], field))
+    return said
 
 
 GROUPINGS = {"measure": "措施", "region": "地区", "year": "年份"}  # a simulation's groupings (--by, the form's boxes)

@@ -9,8 +9,9 @@ MAX_YUAN = 10**15  # 一千万亿元: far above any real figure, keeps integer a
 
 _UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 _PLAIN = re.compile(r"^\d+(\.\d+)?$", re.ASCII)  # what a person types in 万元: digits, one decimal point
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")  # typed with a Chinese input method
-_MINUS = ("-", "－", "−")  # ASCII, full-width and the minus sign: a negative number, whichever was typed
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed with a Chinese input method
+FULL_WIDTH = FULL_WIDTH_DIGITS | str.maketrans("．，", ".,")  # a figure's point and separators too
+MINUS = ("-", "－", "−")  # ASCII, full-width and the minus sign: a negative number, whichever was typed
 _AMOUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)\s*$")
 
 
@@ -82,7 +83,7 @@ def parse_amount(value: int | str) -> int:
     if isinstance(value, int):
         return value
     match = _AMOUNT.match(str(value))
-    if not match and str(value).strip().startswith(_MINUS):
+    if not match and str(value).strip().startswith(MINUS):
         raise ValueError("金额不能为负数")
     if not match:
         raise ValueError(f"金额 {value!r} 应写作整数元，或带单位的数（元、万元、亿元）")
@@ -118,14 +119,14 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     huiqi.errors.InputError: amount：金额应大于 0 万元
     """
     plain = text.translate(FULL_WIDTH).replace(",", "").strip()
-    sign = plain[:1] if plain[:1] in _MINUS else ""
+    sign = plain[:1] if plain[:1] in MINUS else ""
     figure = plain.removeprefix(sign).strip()
     if figure.endswith(("万元", "万")) and _PLAIN.match(bare := figure.removesuffix("元").removesuffix("万").strip()):
         plain = sign + bare  # the field's own unit, written out: 1.5万, 80 万元
     elif any(_PLAIN.match(figure.removesuffix(unit).strip()) for unit in ("亿元", "亿", "元") if figure.endswith(unit)):
         raise InputError([(field, f"「{text.strip()}」：本栏以万元为单位，请换算为万元后只写数字（1亿元填 10000，"
                                   "5000元填 0.5）")])
-    negative = plain[:1] in _MINUS and _PLAIN.match(plain[1:].strip()) is not None
+    negative = plain[:1] in MINUS and _PLAIN.match(plain[1:].strip()) is not None
     if negative or (above_zero and _PLAIN.match(plain) and Decimal(plain) == 0):
         raise InputError([(field, "金额应大于 0 万元" if above_zero else "金额不能为负数")])
     if not _PLAIN.match(plain):

@@ -1,13 +1,14 @@
 """Turn Pydantic's validation errors into (field path, reason in Chinese) pairs people can act on."""
 
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from huiqi.errors import InputError
+from huiqi.money import FULL_WIDTH_DIGITS
 from huiqi.rules.facts import CHOICES
 from huiqi.users.roles import ROLE_LABELS
 from huiqi.workflow.states import STATES
@@ -190,6 +191,7 @@ _CONTROL_TABLE = {c: None for c in _CONTROLS}
 
 
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 
 
 def repeated(keys: Iterable[K]) -> K | None:
@@ -206,7 +208,6 @@ def repeated(keys: Iterable[K]) -> K | None:
     return None
 
 
-FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed with a Chinese input method
 
 
 def ascii_digits(text: str) -> str:
@@ -217,6 +218,25 @@ def ascii_digits(text: str) -> str:
     ('6513', '2025-01-02')
     """
     return text.translate(FULL_WIDTH_DIGITS).strip()
+
+
+def collect(problems: list[tuple[str, str]] | None, read: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """``read(*args, **kwargs)``, or None once its refusal is added to ``problems``: one mistake among a form's
+    others, so all of them are said at once. Without a list the refusal is raised as it was.
+
+    >>> found: list[tuple[str, str]] = []
+    >>> collect(found, form_date, "2026-02-30", "opens_on"), found
+    (None, [('opens_on', '2026-02-30 不是有效日期')])
+    >>> collect(found, form_date, "2026-02-28", "opens_on")
+    datetime.date(2026, 2, 28)
+    """
+    try:
+        return read(*args, **kwargs)
+    except InputError as error:
+        if problems is None:
+            raise
+        problems.extend(error.problems)
+        return None
 
 
 def digits(text: str) -> bool:

@@ -15,7 +15,7 @@ from huiqi.money import parse_wan, wan
 from huiqi.public.calculator import matter_from_form, region_from
 from huiqi.rules.facts import MONEY_FIELDS
 from huiqi.rules.policy import CodeInfo
-from huiqi.validation import ascii_digits
+from huiqi.validation import ascii_digits, collect
 
 BOOLEANS = {"true": True, "false": False}
 FLAGS = ("digital_core_confirmed", "above_scale", "independent_legal_entity", "sound_accounts", "bad_credit",
@@ -43,21 +43,13 @@ def profile_from_form(form: FormData, problems: list[tuple[str, str]]) -> dict[s
     """The profile a form describes: empty fields are unknown, money in 万元 becomes yuan; a sum that is not one is
     added to ``problems`` and read as unknown, so the form's other mistakes are found too."""
     fields: dict[str, Any] = {}
-    try:
-        region = region_from(form, "city", "region", "applicant.region")
-    except InputError as error:  # a district of another city: one mistake among the form's others
-        problems.extend(error.problems)
-        region = None
+    region = collect(problems, region_from, form, "city", "region", "applicant.region")  # a district elsewhere
     for name in PROFILE_FIELDS:
         text = str(form.get(name) or "").strip() if name != "region" else (region or "")
         if not text:
             fields[name] = None
         elif name in MONEY_FIELDS:
-            try:
-                fields[name] = parse_wan(text, f"applicant.{name}")
-            except InputError as error:
-                problems.extend(error.problems)
-                fields[name] = None
+            fields[name] = collect(problems, parse_wan, text, f"applicant.{name}")
         elif name in FLAGS:
             fields[name] = BOOLEANS.get(text, text)
         else:

@@ -20,7 +20,7 @@ from huiqi.applications.endpoints import read_material
 from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, HuiqiError, InputError, MaterialError
-from huiqi.labels import Problem, measure_label
+from huiqi.labels import labelled, measure_label
 from huiqi.models import Application, Matter, Round, User
 from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
@@ -31,7 +31,7 @@ from huiqi.rules.policy import CodeInfo
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import digits
+from huiqi.validation import collect, digits
 from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
@@ -55,7 +55,7 @@ def listing(request: Request, who: CallerDep, session: Db, actor: Actor, filters
                 **views.filter_choices(session))
 
 
-AMOUNT = "申请金额（万元）"  # the field's label on the form
+LABELS = {"measure": "批次与措施", "amount": "申请金额（万元）"}  # the fields as the form calls them
 
 
 def _open_measures(session: Session) -> list[tuple[str, str]]:
@@ -142,16 +142,12 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
             problems.append(("matter", "请选择事项"))
         if not digits(number) or len(number) > 3 or not 1 <= int(number) <= 999 or not digits(round_id) \
                 or len(round_id) > 9:
-            problems.append(Problem("批次与措施", "请选择一个开放中的批次和措施", "measure"))
-        try:
-            amount = parse_wan(form["amount"], "amount", above_zero=True) if form["amount"] else None
-        except InputError as error:
-            problems += [Problem(AMOUNT, why, "amount") for _, why in error.problems]
-        else:
-            if amount is None:
-                problems.append(Problem(AMOUNT, "请填写申请金额", "amount"))
+            problems.append(("measure", "请选择一个开放中的批次和措施"))
+        amount = collect(problems, parse_wan, form["amount"], "amount", above_zero=True) if form["amount"] else None
+        if not form["amount"]:
+            problems.append(("amount", "请填写申请金额"))
         if problems:
-            raise InputError(problems)
+            raise InputError(labelled(problems, own=LABELS))
         assert amount is not None
         with session.begin_nested():
             draft = service.create_draft(session, actor=actor, uscc=actor.uscc or "", matter_key=form["matter"],

@@ -15,7 +15,7 @@ from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
 from huiqi.funding.schemas import BudgetRead
-from huiqi.labels import Problem, measure_label
+from huiqi.labels import labelled, measure_label
 from huiqi.models import User
 from huiqi.money import wan, wan_or_yi
 from huiqi.review.forms import yuan_of_wan
@@ -96,8 +96,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
                            amount=yuan)
 
     def again(refusal: Refusal) -> Response:
-        problems = [Problem("预算（万元）", p[1], "amount") if getattr(p, "field", "") == "amount" else p
-                    for p in refusal.problems]  # the box is called as the form calls it
+        problems = labelled(refusal.problems, own={"amount": "预算（万元）"})  # the box as the form calls it
         return _page(request, who, actor, session, shown, status_code=refusal.status_code, message=refusal.message,
                      problems=problems, values=values)
 

@@ -15,7 +15,7 @@ from huiqi.rules.expr import values_named
 from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS, Fact
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import GROUPS, CodeInfo, Policy
-from huiqi.validation import ascii_digits
+from huiqi.validation import ascii_digits, collect
 
 BOOLEANS = {"true": True, "false": False}
 MATTER_KEY = re.compile(r"^matters-(\d+)-")
@@ -32,13 +32,7 @@ def _value(name: str, raw: list[str], field: str, problems: list[tuple[str, str]
         return values
     text = values[0]
     if name in MONEY_FIELDS:
-        try:
-            return parse_wan(text, field)
-        except InputError as error:
-            if problems is None:
-                raise
-            problems.extend(error.problems)
-            return None
+        return collect(problems, parse_wan, text, field)
     if FACTS[name].type == "bool":
         return BOOLEANS.get(text, text)
     return text if name == "name" else ascii_digits(text)  # a code or a date typed with full-width digits
@@ -58,13 +52,7 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None,
         value = _value(name, form.getlist(f"applicant-{name}"), f"applicant.{name}", problems)
         if value is not None:
             applicant[name] = value
-    try:
-        region = region_from(form, "applicant-city", "applicant-region", "applicant.region")
-    except InputError as error:  # a district of another city: one mistake among the form's others
-        if problems is None:
-            raise
-        problems.extend(error.problems)
-        region = None
+    region = collect(problems, region_from, form, "applicant-city", "applicant-region", "applicant.region")
     applicant.pop("region", None)
     if region:
         applicant["region"] = region

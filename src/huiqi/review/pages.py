@@ -23,7 +23,7 @@ from huiqi.applications.filters import Filters
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import CalendarError, InputError, NotFound
 from huiqi.holidays.service import calendar_of
-from huiqi.labels import Problem, industry_label, measure_label, place_label
+from huiqi.labels import industry_label, labelled, measure_label, place_label
 from huiqi.materials.serving import attachment
 from huiqi.models import User
 from huiqi.money import wan
@@ -226,8 +226,7 @@ def decide(request: Request, who: CallerDep, actor: Actor, session: Db, applicat
 
     def again(refusal: Refusal) -> Response:
         named = REASONS.get(step)  # the reasons box is called as the form calls it
-        problems = [Problem(named, p[1], "reasons") if named and getattr(p, "field", "") == "reasons" else p
-                    for p in refusal.problems]
+        problems = labelled(refusal.problems, own={"reasons": named} if named else None)
         return _review(request, who, actor, session, application_id, status_code=refusal.status_code,
                        message=refusal.message, problems=problems, failed=step, values=form)
 

@@ -11,7 +11,7 @@ from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.labels import measure_label
-from huiqi.money import parse_wan
+from huiqi.money import MINUS, parse_wan
 from huiqi.rounds import service
 from huiqi.users.roles import Role
 from huiqi.validation import ascii_digits, digits, form_date
@@ -63,7 +63,7 @@ def _int(field: str, text: str, default: int) -> int:
     text = ascii_digits(text)
     if not text:
         return default
-    if text[:1] in "-－" and digits(text[1:]):
+    if text.startswith(MINUS) and digits(text[1:]):
         raise InputError([(field, "应为正整数（工作日数），不能为负数")])
     if not digits(text) or len(text) > 3:
         raise InputError([(field, "应为整数（工作日数），如 5")])
