@@ -65,6 +65,15 @@ def test_codes_and_dates_in_full_width_digits_read_as_typed_and_sums_are_all_che
     assert [field for field, _ in problems] == ["applicant.revenue", "applicant.region", "matters[0].investment"]
 
 
+def test_a_row_without_codes_is_left_out_with_its_mistakes() -> None:
+    problems: list = []
+    form = FormData([("matters-0-codes", "smart_manufacturing"), ("matters-1-investment", "abc"),
+                     ("matters-2-codes", "smart_manufacturing"), ("matters-2-investment", "-1")])
+    case = calculator.case_from_form(form, problems=problems)
+    assert len(case["matters"]) == 2 and [field for field, _ in problems] == ["matters[1].investment"]
+    assert calculator.form_field(problems[0][0], form) == "matters-2-investment"  # the row that holds the mistake
+
+
 def test_a_problem_names_its_form_field() -> None:
     form = FormData([("matters-0-codes", "little_giant"), ("matters-4-codes", "key_tech")])
     assert calculator.form_field("matters[1].date", form) == "matters-4-date"

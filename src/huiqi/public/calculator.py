@@ -58,9 +58,12 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None,
         applicant["region"] = region
     matters = []
     for i in matter_rows(form):
-        matter = matter_from_form(form, i, f"matters[{len(matters)}]", codes, problems)
-        if "codes" in matter:
+        found: list[tuple[str, str]] | None = [] if problems is not None else None
+        matter = matter_from_form(form, i, f"matters[{len(matters)}]", codes, found)
+        if "codes" in matter:  # a row without codes is left out, and so are its mistakes: they would name another row
             matters.append({"id": str(len(matters) + 1), **matter})
+            if problems is not None and found:
+                problems.extend(found)
     case: dict[str, Any] = {"applicant": applicant, "matters": matters}
     if form.get("as_of"):
         case["as_of"] = str(form.get("as_of"))
