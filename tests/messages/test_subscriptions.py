@@ -39,6 +39,15 @@ def test_a_round_tells_its_subscribers_once(session, people) -> None:
     assert not [m for m in messages.inbox(session, actor=people.miit) if m.kind.startswith("subscription")]
 
 
+def test_a_measure_is_one_published_and_named_when_already_subscribed(session, people) -> None:
+    for value in ("ln-2022-35/99", "no-such-policy/3", "ln-2022-35/3 ", "ln-2022-35/20"):  # 20 has no money
+        with pytest.raises(InputError, match="请选择一条措施"):
+            subscriptions.subscribe(session, actor=people.alice, topic="measure", value=value)
+    subscriptions.subscribe(session, actor=people.alice, topic="measure", value="ln-2022-35/3")
+    with pytest.raises(Conflict, match=r"已经订阅过“某条措施的批次与公示：辽政办〔2022〕35号 措施3 培育中小企业”"):
+        subscriptions.subscribe(session, actor=people.alice, topic="measure", value="ln-2022-35/3")
+
+
 def test_an_email_subscription_needs_smtp_and_its_confirmation(session, people, monkeypatch) -> None:
     with pytest.raises(Conflict, match="未开通邮件发送"):
         subscriptions.subscribe_email(session, email="citizen@example.com", topics=["rounds"])

@@ -6,9 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
-from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
-from huiqi.labels import measure_label
 from huiqi.messages import service, subscriptions
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
@@ -17,17 +15,13 @@ from huiqi.web.steps import Refusal, form_step
 router = APIRouter(include_in_schema=False)
 
 
-def _measures(session) -> list[tuple[str, str]]:
-    return [(f"{p.id}/{m.number}", f"{p.number} {measure_label(m.number, m.title)}")
-            for p in catalogue.published(session) for m in p.measures if m.monetary]
-
-
 @router.get("/messages", response_class=HTMLResponse)
 def centre(request: Request, who: CallerDep, actor: Actor, session: Db, status_code: int = 200,
            problems: list | None = None, values: dict[str, str] | None = None) -> Response:
+    measures = subscriptions.measure_names(session) if actor.role == "enterprise" else {}
     return page(request, "messages/index.html", who, status_code=status_code,
                 messages=service.inbox(session, actor=actor), subscriptions=subscriptions.mine(session, actor=actor),
-                topics=subscriptions.TOPICS, measures=_measures(session) if actor.role == "enterprise" else [],
+                topics=subscriptions.TOPICS, measures=list(measures.items()),
                 described=subscriptions.described, problems=problems or [], values=values or {})
 
 

@@ -14,7 +14,7 @@ from huiqi.applicants import repository as applicants
 from huiqi.config import get_settings
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.errors import Conflict, InputError, NotFound
-from huiqi.labels import industry_label, place_label
+from huiqi.labels import industry_label, measure_label, place_label
 from huiqi.messages.service import notify
 from huiqi.models import Message, Subscription, User
 from huiqi.reference import divisions, industries
@@ -41,7 +41,7 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
             raise InputError([("topic", "按措施、地区或行业订阅仅限企业用户")])
         if topic in ("region", "industry") and not (value or "").strip():
             value = _own(session, actor, topic)
-        if topic == "measure" and (not value or len(value) > 60 or not re.fullmatch(r"[a-z0-9-]+/[0-9]{1,3}", value)):
+        if topic == "measure" and value not in measure_names(session):
             raise InputError([("value", "请选择一条措施")])
         if topic == "region" and not (value and divisions.in_liaoning(value)):
             raise InputError([("value", "请填写辽宁省内的地区代码（如 210100）")])
@@ -54,7 +54,7 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
                                                       Subscription.value.is_(value) if value is None
                                                       else Subscription.value == value))
     if found is not None:
-        shown = described(found)
+        shown = measure_names(session).get(value or "", "") if topic == "measure" else described(found)
         raise Conflict(f"已经订阅过“{TOPICS[topic]}{f'：{shown}' if shown else ''}”")
     row = Subscription(user_id=actor.id, topic=topic, value=value, token=secrets.token_urlsafe(24),
                        confirmed_at=utcnow())
@@ -72,6 +72,15 @@ def _own(session: Session, actor: User, topic: str) -> str:
         what = "注册地" if topic == "region" else "所属行业"
         raise InputError([("value", f"本单位信息中还没有{what}：请在“本单位”页面填写，或在此填写代码")])
     return str(found)
+
+
+def measure_names(session: Session) -> dict[str, str]:
+    """The measures one may subscribe to (those with money, of the policies published), each ``policy/number`` to
+    its name as people cite it (35号 措施3 培育中小企业)."""
+    from huiqi.catalogue import service as catalogue  # the catalogue tells subscribers of a policy: imported late
+
+    return {f"{p.id}/{m.number}": f"{p.number} {measure_label(m.number, m.title)}"
+            for p in catalogue.published(session) for m in p.measures if m.monetary}
 
 
 def described(subscription: Subscription) -> str:
