@@ -105,7 +105,7 @@ async def test_the_rounds_export_a_row_per_measure(browser, session, people, set
     sheet = (await public.get("/rounds.xlsx")).content
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
     header = rows[1]
-    got = [(r[header.index("措施")], r[header.index("本年度预算（元）")], r[header.index("评审")],
+    got = [(r[header.index("措施")], r[header.index("本批次预算（元）")], r[header.index("评审")],
             r[header.index("所需材料")]) for r in rows[2:]]
     files = "申报书（PDF/OFD/JPG/PNG）；审计报告（可选）（PDF/OFD/JPG/PNG）"
     assert got == [("措施3 培育中小企业", 5_000_000, "", files), ("措施13 强化关键技术攻关", None, "须专家评审", files)]

@@ -52,9 +52,9 @@ def rounds_xlsx(session: Db) -> Response:
              "；".join(f"{x.name}{'' if x.required else '（可选）'}（{'/'.join(f.upper() for f in x.formats)}）"
                       for x in m.materials), r.contact]
             for r in (service.read(session, found) for found in service.listed(session)) for m in r.measures]
-    header = ["批次编号", "批次名称", "政策", "开始日期", "截止日期", "状态", "措施", "本年度预算", "兑现方式", "评审",
+    header = ["批次编号", "批次名称", "政策", "开始日期", "截止日期", "状态", "措施", "本批次预算", "兑现方式", "评审",
               "所需材料", "咨询"]
-    return download(Table("申报批次", header, rows, money={"本年度预算"}), "申报批次.xlsx")
+    return download(Table("申报批次", header, rows, money={"本批次预算"}), "申报批次.xlsx")
 
 
 def _int(field: str, text: str, default: int) -> int:
