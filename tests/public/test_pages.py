@@ -45,6 +45,14 @@ async def test_calculator_needs_its_csrf_token_once_a_cookie_is_set(client) -> N
     assert 'td data-label="状态"' in answer.text, "the rows stack into cards on a phone"
 
 
+async def test_a_missing_sum_is_asked_for_in_wan_as_typed(client) -> None:
+    await client.get("/calculator")
+    form = {k: v for k, v in FORM.items() if k != "matters-0-investment"}
+    answer = await client.post("/calculator", data={**form, "csrf_token": client.cookies.get(CSRF_COOKIE)},
+                               headers={"HX-Request": "true"})
+    assert "事项1·投资额（万元）" in answer.text and "投资额（元）" not in answer.text
+
+
 async def test_calculator_converts_wan_exactly_and_names_bad_fields(client) -> None:
     await client.get("/calculator")
     token = client.cookies.get(CSRF_COOKIE)
