@@ -13,7 +13,7 @@ from huiqi.rules.facts import label as fact_label
 FIELD_LABELS: dict[str, str] = {
     # applications
     "amount_requested": "申请金额", "amount": "金额（万元）", "measure": "措施", "policy": "政策", "matter": "事项",
-    "file": "材料文件", "agree": "申报承诺", "state": "状态", "round": "申报批次",
+    "file": "材料文件", "kind": "材料类别", "agree": "申报承诺", "state": "状态", "round": "申报批次",
     # review, 公示, funding
     "reasons": "理由", "score": "评审得分", "starts_on": "公示开始日期", "working_days": "公示工作日数",
     "title": "公示标题", "application_ids": "申报", "application_id": "申报编号", "paid_on": "拨付日期",

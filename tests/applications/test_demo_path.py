@@ -50,7 +50,8 @@ async def test_every_demo_enterprise_applies_today(app, session) -> None:
         )
         assert created.status_code == 303, created.text
         url = created.headers["location"]
-        assert (await ent.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF)})).status_code == 303
+        assert (await ent.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF)},
+                                 data={"kind": "申报书"})).status_code == 303
         assert (await ent.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
         done = await ent.post(f"{url}/submit")
         if user.uscc in bad_credit:

@@ -52,8 +52,13 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     url = f"/applications/{number}"
     draft = (await alice.get(url)).text
     assert "草稿" in draft and "99.5 万元" in draft and 'type="file"' in draft and "提交申报" in draft
-    uploaded = await alice.post(f"{url}/materials", files={"file": ("认定文件.pdf", PDF, "application/pdf")})
+    assert "✗</span> 申报书" in draft and "尚未上传" in draft  # what the round asks for, and what is missing
+    unsaid = await alice.post(f"{url}/materials", files={"file": ("认定文件.pdf", PDF, "application/pdf")})
+    assert unsaid.status_code == 422 and "材料类别：请选择这份文件是哪一项材料" in unsaid.text
+    uploaded = await alice.post(f"{url}/materials", files={"file": ("认定文件.pdf", PDF, "application/pdf")},
+                                data={"kind": "申报书"})
     assert uploaded.status_code == 303
+    assert "✓</span> 申报书" in (await alice.get(url)).text
     assert (await alice.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
     assert (await alice.post(f"{url}/submit")).status_code == 303
     page = (await alice.get(url)).text
@@ -131,14 +136,19 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, peopl
     url = await _new(alice, session, "200")
     early = await alice.post(f"{url}/submit")
     assert early.status_code == 409 and "提交前须作出承诺" in early.text and "草稿" in early.text
-    bad = await alice.post(f"{url}/materials", files={"file": ("a.pdf", b"MZ not a pdf", "application/pdf")})
+    bad = await alice.post(f"{url}/materials", files={"file": ("a.pdf", b"MZ not a pdf", "application/pdf")},
+                           data={"kind": "申报书"})
     assert bad.status_code == 422 and "材料文件" in bad.text and "不是 PDF、OFD、JPG 或 PNG" in bad.text
     assert (await alice.post(f"{url}/declaration")).status_code == 422
     await alice.post(f"{url}/declaration", data={"agree": "yes"})
-    await alice.post(f"{url}/materials", files={"file": ("a.png", png(), "image/png")})
+    png_as = await alice.post(f"{url}/materials", files={"file": ("a.png", png(), "image/png")},
+                              data={"kind": "申报书"})
+    assert png_as.status_code == 422 and "“申报书”只接受 PDF、OFD 格式" in png_as.text
+    await alice.post(f"{url}/materials", files={"file": ("a.png", png(), "image/png")}, data={"kind": "证明材料"})
     missing = await alice.post(f"{url}/submit")
     assert missing.status_code == 409 and "提交前须上传：申报书" in missing.text  # the PNG went in as 证明材料
-    await alice.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF, "application/pdf")})
+    await alice.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF, "application/pdf")},
+                     data={"kind": "申报书"})
     over = await alice.post(f"{url}/submit")
     assert over.status_code == 409 and "超过上限 100 万元" in over.text
     amount = await alice.post(f"{url}/amount", data={"amount": "1.23456"})

@@ -196,6 +196,7 @@ def attach_declare_submit(page, tmp_path: Path) -> None:
     """On a draft's page: attach a PDF 申报书, make the declaration and submit (the enterprise's last three steps)."""
     material = tmp_path / "申报书.pdf"
     material.write_bytes(PDF)
+    page.select_option("select[name=kind]", "申报书")
     page.set_input_files("input[name=file]", str(material))
     page.click("form[action$='/materials'] button[type=submit]")
     page.wait_for_load_state()

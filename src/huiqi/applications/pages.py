@@ -7,7 +7,7 @@ refuses, the page is shown again with its message, and nothing typed is lost.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -177,11 +177,21 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
                         "refused": _refused_now(session, application, preview)}
             opened = session.get(Round, application.round_id) if application.round_id else None
             context["contact"] = opened.contact if opened is not None else None
+        context["wanted"] = _wanted(session, application, detail.materials)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 progress=views.progress(application.state, application.city_review),
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
+
+
+def _wanted(session: Session, application: Application, attached: list[Any]) -> list[dict[str, Any]]:
+    """The round's materials for the application's measure, each with the files attached as it (the upload form
+    asks which one a file is, and the page shows what is still missing)."""
+    opened = rounds.opened_measure(session, application)
+    return [{**m, "accepted": "、".join(rounds.FORMATS[f] for f in m["formats"]),
+             "files": [x.filename for x in attached if x.kind == m["name"]]}
+            for m in (opened.materials if opened is not None else [])]
 
 
 def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:
@@ -234,7 +244,10 @@ def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor, a
 
 @router.post("/applications/{application_id}/materials", response_class=HTMLResponse, response_model=None)
 def upload(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
-           file: Annotated[UploadFile | None, File()] = None) -> Response:
+           file: Annotated[UploadFile | None, File()] = None,
+           kind: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """One file, as the one of the round's materials the enterprise says it is (``kind``, asked whenever the round
+    lists materials), so that a licence never counts as the 申报书."""
     content, problem = b"", None
     if file is not None and file.filename:
         try:
@@ -245,15 +258,20 @@ def upload(request: Request, who: CallerDep, session: Db, actor: Actor, applicat
     def act() -> None:
         if problem is not None:
             raise problem
-        if file is None or not file.filename:
-            raise InputError([("file", "请选择要上传的文件")])
+        problems = [] if file is not None and file.filename else [("file", "请选择要上传的文件")]
+        opened = rounds.opened_measure(session, service.get(session, actor=actor, application_id=application_id))
+        if not kind.strip() and opened is not None and opened.materials:
+            problems.append(("kind", "请选择这份文件是哪一项材料"))
+        if problems:
+            raise InputError(problems)
+        assert file is not None and file.filename
         try:
             service.add_material(session, actor=actor, application_id=application_id, filename=file.filename,
-                                 content=content)
+                                 content=content, kind=kind.strip() or None)
         except MaterialError as error:
             raise InputError([("file", error.message)]) from None
 
-    return _step(request, who, session, actor, application_id, act, "material")
+    return _step(request, who, session, actor, application_id, act, "material", chosen_kind=kind)
 
 
 @router.post("/applications/{application_id}/materials/{material_id}/remove", response_class=HTMLResponse,
