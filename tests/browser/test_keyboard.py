@@ -97,7 +97,13 @@ def test_the_calculator_by_keyboard_alone(page) -> None:
     page.wait_for_selector("#result table")
     assert "100 万元" in page.inner_text("#result .kpis")
     assert "可获支持" in page.inner_text("#result table")
+    landed = "() => { const e = document.activeElement; const r = e.getBoundingClientRect();" \
+             " return [e.textContent, r.top >= 0 && r.top < innerHeight]; }"
+    assert page.evaluate(landed) == ["计算结果", True], "the answer takes the focus, on screen"
     shoot(page, "96-keyboard-calculator-answer")
+    tab_to(page, "#add-matter", back=True)  # the form stands above its answer
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.closest('#matter-1') !== null")  # the new row takes it
 
 
 def test_sign_in_and_apply_by_keyboard_alone(page) -> None:

@@ -4,6 +4,8 @@
 //   data-print         a button prints the page (the print style keeps the answer's recap, on one page)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
 //   .error-summary     a form's error summary takes the focus when shown
+//   [data-focus]       content htmx brings (the calculator's answer, a matter row just added) takes the focus,
+//                      so a keyboard or screen-reader user is where the new content is, not left below it
 //   data-select-all="name"  a checkbox (hidden without script) ticks or clears every checkbox of that name
 //   data-busy="…"      a long step's submit button: once its form is sent it says so, and a second click sends
 //                      nothing (a batch is sent once; the page that answers replaces this one)
@@ -37,6 +39,12 @@
   function init(root) {
     const summary = root.matches && root.matches(".error-summary") ? root : root.querySelector(".error-summary");
     if (summary) summary.focus();  // GOV.UK: the error summary takes the focus, so it is read first
+    const landing = root !== document && (root.matches("[data-focus]") ? root : root.querySelector("[data-focus]"));
+    if (!summary && landing) {
+      const control = landing.matches("[tabindex], input, select, textarea, button") ? landing
+        : landing.querySelector("input:not([type=hidden]), select, textarea");
+      if (control) control.focus();
+    }
     root.querySelectorAll("form.binding").forEach(syncBinding);
     if (root.matches && root.matches("[data-matter]")) syncMatter(root);
     root.querySelectorAll("[data-matter]").forEach(syncMatter);
