@@ -55,7 +55,7 @@ async def test_decisions_move_the_state_and_write_the_timeline(client, session, 
     assert (await client.post(f"{url}/pass", headers=city)).json()["state"] == "department_review"
     assert (await client.post(f"{url}/score", headers=miit, json={"score": 91})).json()["expert_score"] == 91
     too_much = await client.post(f"{url}/propose", headers=miit, json={"amount": 1_000_001})
-    assert too_much.status_code == 409 and "超过上限 100 万元" in too_much.json()["detail"]
+    assert too_much.status_code == 422 and "超过上限 100 万元" in too_much.json()["problems"][0]["reason"]
     proposed = (await client.post(f"{url}/propose", headers=miit, json={"amount": 800_000})).json()
     assert proposed["state"] == "proposed" and proposed["amount_proposed"] == 800_000
     timeline = (await client.get(url, headers=miit)).json()["timeline"]

@@ -90,7 +90,8 @@ async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None
     await browser(people.shenyang).post(f"/review/{alice_h1.id}/pass_city")
     miit = browser(people.miit)
     too_much = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "120"})
-    assert too_much.status_code == 409 and "超过上限 100 万元" in too_much.text and 'value="120"' in too_much.text
+    assert too_much.status_code == 422 and "超过上限 100 万元" in too_much.text and 'value="120"' in too_much.text
+    assert '<a href="#f-amount">' in too_much.text, "said beside its box, linked from the summary"
     too_fine = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "1.23456"})
     assert too_fine.status_code == 422 and "四位小数" in too_fine.text
     assert '<a href="#f-amount">' in too_fine.text and 'id="f-amount" name="amount"' in too_fine.text
@@ -98,7 +99,8 @@ async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None
     assert exponent.status_code == 422 and "「1e3」不是数字" in exponent.text
     no_reason = await miit.post(f"/review/{alice_h1.id}/return", data={"reasons": "  "})
     assert no_reason.status_code == 422 and '<a href="#f-reasons">须补正的内容：' in no_reason.text  # the form's label
-    assert '<textarea id="f-reasons" name="reasons"' in no_reason.text, "the failed step's field, linked"
+    assert '<textarea id="f-reasons" name="reasons" rows="3" required maxlength="2000">' in no_reason.text, \
+        "the failed step's field, linked; the browser asks for it before a final step is confirmed"
     assert alice_h1.state == "department_review" and alice_h1.amount_proposed is None
 
 

@@ -42,7 +42,7 @@ from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.batch import MAX_BATCH, each
-from huiqi.workflow.runner import run
+from huiqi.workflow.runner import MAX_REASONS, run
 from huiqi.workflow.states import ACTIONS, STATES, STEPS, Action
 
 router = APIRouter(include_in_schema=False)
@@ -177,7 +177,7 @@ def _review(request: Request, who, actor: User, session: Session, application_id
                 timeline=views.timeline(session, application_id),
                 progress=views.progress(found.application.state, found.application.city_review),
                 policy_number=_policy_number(session, found.application.policy_id),
-                policy_name=lambda policy_id: _policy_number(session, policy_id), **context)
+                policy_name=lambda policy_id: _policy_number(session, policy_id), max_reasons=MAX_REASONS, **context)
 
 
 def _policy_number(session: Session, policy_id: str) -> str:

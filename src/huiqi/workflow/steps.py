@@ -124,10 +124,10 @@ def propose(ctx: Context) -> None:
     amount, app = ctx.params.get("amount"), ctx.application
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_YUAN:
         raise InputError([("amount", "拟定金额应为大于 0 的金额")])
-    if app.ceiling is not None and amount > app.ceiling:
-        raise Conflict(f"拟定金额 {wan(amount)} 万元超过上限 {wan(app.ceiling)} 万元")
+    if app.ceiling is not None and amount > app.ceiling:  # a figure out of its range: said beside the box
+        raise InputError([("amount", f"拟定金额 {wan(amount)} 万元超过上限 {wan(app.ceiling)} 万元")])
     if amount > app.amount_requested:
-        raise Conflict(f"拟定金额 {wan(amount)} 万元超过申请金额 {wan(app.amount_requested)} 万元")
+        raise InputError([("amount", f"拟定金额 {wan(amount)} 万元超过申请金额 {wan(app.amount_requested)} 万元")])
     opened = rounds.opened_measure(ctx.session, app)
     if opened is not None and opened.expert_score and app.expert_score is None:
         raise Conflict("本批次要求专家或第三方评审：请先录入评审得分，再拟定金额")

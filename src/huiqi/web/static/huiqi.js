@@ -1,5 +1,6 @@
 // The pages' few behaviours, from data attributes: the Content-Security-Policy allows no inline script.
-//   data-confirm="…"   a button asks before its form is sent
+//   data-confirm="…"   a button asks before its form is sent (once the browser's own checks pass: an empty
+//                      required box is said before a final decision is confirmed)
 //   data-back          a link goes back one page (its href is where it goes without script)
 //   data-print         a button prints the page (the print style keeps the answer's recap, on one page)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
@@ -72,7 +73,8 @@
       elder(on);
     }
     const ask = e.target.closest("[data-confirm]");
-    if (ask && !window.confirm(ask.dataset.confirm)) e.preventDefault();
+    const unready = ask && ask.form && !ask.hasAttribute("formnovalidate") && !ask.form.checkValidity();
+    if (ask && !unready && !window.confirm(ask.dataset.confirm)) e.preventDefault();  // a box left empty is said first
     const back = e.target.closest("a[data-back]");
     if (back && window.history.length > 1) { e.preventDefault(); window.history.back(); }
     if (e.target.closest("[data-print]")) window.print();
