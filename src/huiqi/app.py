@@ -99,4 +99,6 @@ def _docs(app: FastAPI) -> None:
         # Not FastAPI's own page: it starts Swagger UI with an inline script, which the CSP refuses.
         from huiqi.web.render import templates
 
-        return templates.TemplateResponse(request, "docs.html", {"openapi_url": app.openapi_url})
+        # request.app, not the enclosing app: FastAPI caches each dependant's callable (up to 4096), and a closure
+        # over the app kept every app a test process built alive with all it held, gigabytes until exit.
+        return templates.TemplateResponse(request, "docs.html", {"openapi_url": request.app.openapi_url})
