@@ -1,6 +1,7 @@
 """The rounds page: everyone sees the rounds, their deadlines, materials and guide; an admin opens one from the
 form (bad input named in Chinese, nothing written) and closes it early; the home page lists the open ones."""
 
+import re
 from datetime import date
 
 import pytest
@@ -56,6 +57,24 @@ async def test_an_admin_opens_a_round_from_the_page_and_everyone_sees_it(browser
     assert f'action="/rounds/{found.id}/close"' in (await admin.get("/rounds")).text
     closed = await admin.post(f"/rounds/{found.id}/close")
     assert closed.status_code == 303 and "已截止" in (await admin.get("/rounds")).text
+
+
+async def test_every_mistake_of_the_open_form_is_said_at_once_and_linked(browser, session, people,
+                                                                        set_today) -> None:
+    set_today(date(2025, 11, 3))
+    wrong = FORM | {"title": " ", "opens_on": "2025-12-01", "closes_on": "2025-11-20", "correction_days": "abc",
+                    "announcement_days": "-3", "budget-ln-2022-35-3": "5e2", "expert-ln-2022-35-13": "on"}
+    refused = await browser(people.admin).post("/rounds", data=wrong)
+    assert refused.status_code == 422 and rounds.listed(session) == []
+    said = re.findall(r'<a href="#(f-[^"]+)">([^<]+)</a>', refused.text)
+    assert [href for href, _ in said] == ["f-批次名称", "f-截止日期", "f-补正期限", "f-公示期", "f-措施3·预算"]
+    for href, _ in said:  # each link lands on its box
+        assert f'id="{href}"' in refused.text, href
+    assert 'value="5e2"' in refused.text  # the rows kept as typed
+    assert 'name="expert-ln-2022-35-13" aria-label="措施13须专家评审" checked' in refused.text
+    nothing = await browser(people.admin).post("/rounds", data={k: v for k, v in FORM.items()
+                                                                  if not k.startswith("measure-")})
+    assert nothing.status_code == 422 and 'href="#f-措施"' in nothing.text and 'id="f-措施"' in nothing.text
 
 
 async def test_the_opener_extends_the_deadline_from_the_page(browser, session, people, set_today) -> None:

@@ -14,7 +14,7 @@ from huiqi.labels import measure_label
 from huiqi.money import MINUS, parse_wan
 from huiqi.rounds import service
 from huiqi.users.roles import Role
-from huiqi.validation import ascii_digits, digits, form_date
+from huiqi.validation import ascii_digits, collect, digits, form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -70,40 +70,54 @@ def _int(field: str, text: str, default: int) -> int:
     return int(text)
 
 
+FORM_ORDER = ("政策", "批次名称", "开始日期", "截止日期", "补正期限", "公示期", "咨询电话", "所需材料", "办事指南",
+              "措施")
+
+
 @router.post("/rounds", response_model=None)
 def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm) -> Response:
     values = {k: str(sent.get(k) or "") for k in ("policy", "title", "opens_on", "closes_on", "correction_days",
                                                    "announcement_days", "guide", "contact", "materials")}
     chosen = [str(v) for v in sent.getlist(f"measure-{values['policy']}")][:100]
     values["measures"] = chosen
+    rows = tuple(f"{box}-{values['policy']}-" for box in ("budget", "expert", "direct"))
+    values |= {k: str(v)[:40] for k, v in sent.items() if isinstance(v, str) and k.startswith(rows)}  # kept as typed
 
     def act():
-        if any(len(v) > 5000 for v in values.values() if isinstance(v, str)):
-            raise InputError([("办事指南", "不超过 5000 个字")])
+        # Every mistake at once, each under the field's name on the form (its id is f-<name>): what only the form
+        # can read is checked here and handed to the service, which adds its own.
+        problems: list[tuple[str, str]] = []
+        opens_on = collect(problems, form_date, values["opens_on"], "开始日期")
+        closes_on = collect(problems, form_date, values["closes_on"], "截止日期")
+        correction_days = collect(problems, _int, "补正期限", values["correction_days"], 10)
+        announcement_days = collect(problems, _int, "公示期", values["announcement_days"], 5)
+        problems += [(name, "不超过 5000 个字") for name, key in (("所需材料", "materials"), ("办事指南", "guide"))
+                     if len(values[key]) > 5000]
         if not chosen:
-            raise InputError([("措施", "请至少选择一条措施")])
+            problems.append(("措施", "请至少选择一条措施"))
         lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
         materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
         measures = []
         for text in chosen:
             if not digits(text) or len(text) > 3:
-                raise InputError([("措施", "请选择措施")])
+                problems.append(("措施", "请选择措施"))
+                continue
             budget_text = str(sent.get(f"budget-{values['policy']}-{text}") or "").strip()
-            budget = parse_wan(budget_text, f"措施{text}·预算") if budget_text else None
+            budget = collect(problems, parse_wan, budget_text, f"措施{text}·预算") if budget_text else None
             expert = sent.get(f"expert-{values['policy']}-{text}") == "on"
             mode = "direct" if sent.get(f"direct-{values['policy']}-{text}") == "on" else "apply"
             measures.append(service.MeasureIn(int(text), budget, expert, materials, mode))
         found = service.open_round(
-            session, actor=actor, policy_id=values["policy"], title=values["title"],
-            opens_on=form_date(values["opens_on"], "开始日期"), closes_on=form_date(values["closes_on"], "截止日期"),
-            correction_days=_int("补正期限", values["correction_days"], 10),
-            announcement_days=_int("公示期", values["announcement_days"], 5),
-            guide=values["guide"], contact=values["contact"], measures=measures)
+            session, actor=actor, policy_id=values["policy"], title=values["title"], opens_on=opens_on,
+            closes_on=closes_on, correction_days=correction_days, announcement_days=announcement_days,
+            guide=values["guide"], contact=values["contact"], measures=measures, found=problems)
         return found, service.overlaps(session, found)  # read before the commit, under the policy's lock
 
     def again(refusal: Refusal) -> Response:
+        in_order = sorted(refusal.problems, key=lambda p: next(
+            (i for i, name in enumerate(FORM_ORDER) if getattr(p, "field", "").startswith(name)), len(FORM_ORDER)))
         return _page(request, who, session, status_code=refusal.status_code, values=values,
-                     problems=refusal.problems or [("", refusal.message)])
+                     problems=in_order or [("", refusal.message)])
 
     return form_step(session, act, done=lambda made: f"/rounds#round-{made[0].id}", again=again,
                      said=lambda made: _opened(made[1]))

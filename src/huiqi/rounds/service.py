@@ -32,6 +32,7 @@ from huiqi.money import MAX_YUAN, wan
 from huiqi.rounds import repository
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import collect
 from huiqi.workflow.states import EDITABLE
 
 MODES = {"apply": "申请即享", "direct": "免申即享"}
@@ -78,44 +79,53 @@ def _materials(number: int, given: tuple[dict, ...]) -> list[dict]:
     return found
 
 
-def open_round(session: Session, *, actor: User, policy_id: str, title: str, opens_on: date, closes_on: date,
-               measures: list[MeasureIn], correction_days: int = 10, announcement_days: int = 5, guide: str = "",
-               contact: str = "") -> Round:
-    """Open a round (admin, or a department for measures it leads)."""
+def open_round(session: Session, *, actor: User, policy_id: str, title: str, opens_on: date | None,
+               closes_on: date | None, measures: list[MeasureIn], correction_days: int | None = 10,
+               announcement_days: int | None = 5, guide: str = "", contact: str = "",
+               found: list[tuple[str, str]] | None = None) -> Round:
+    """Open a round (admin, or a department for measures it leads). Every mistake is said at once: those a form
+    ``found`` reading itself (a value it could not read comes as None, and is not checked again), and these."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="开设申报批次")
+    problems: list[tuple[str, str]] = list(found or [])
     policy = next((p for p in catalogue.published(session) if p.id == policy_id), None)
     if policy is None:
-        raise InputError([("政策", f"政策目录中没有已发布的政策 {policy_id!r}")])
-    title = _text("批次名称", title, 100)
-    guide = _text("办事指南", guide, 5000, required=False, lines=True)
-    contact = _text("咨询电话", contact, 200, required=False)
-    if closes_on < opens_on:
-        raise InputError([("截止日期", "截止日期不能早于开始日期")])
-    if closes_on < clock.today():
-        raise InputError([("截止日期", f"截止日期 {closes_on} 已过")])
-    if not 1 <= correction_days <= 60:
-        raise InputError([("补正期限", "补正期限为 1 至 60 个工作日")])
-    if not 1 <= announcement_days <= 30:
-        raise InputError([("公示期", "公示期为 1 至 30 个工作日")])
+        problems.append(("政策", f"政策目录中没有已发布的政策 {policy_id!r}" if policy_id else "请选择政策"))
+    title = collect(problems, _text, "批次名称", title, 100) or ""
+    guide = collect(problems, _text, "办事指南", guide, 5000, required=False, lines=True) or ""
+    contact = collect(problems, _text, "咨询电话", contact, 200, required=False) or ""
+    if opens_on is not None and closes_on is not None and closes_on < opens_on:
+        problems.append(("截止日期", "截止日期不能早于开始日期"))
+    elif closes_on is not None and closes_on < clock.today():
+        problems.append(("截止日期", f"截止日期 {closes_on} 已过"))
+    if correction_days is not None and not 1 <= correction_days <= 60:
+        problems.append(("补正期限", "补正期限为 1 至 60 个工作日"))
+    if announcement_days is not None and not 1 <= announcement_days <= 30:
+        problems.append(("公示期", "公示期为 1 至 30 个工作日"))
     if not measures:
-        raise InputError([("措施", "请至少开放一条措施")])
+        problems.append(("措施", "请至少开放一条措施"))
     unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
     rows, seen = [], set()
-    for given in measures:
+    for given in measures if policy is not None else []:
         m = policy.measure(given.measure)
         if m is None or not m.monetary:
-            raise InputError([("措施", f"{policy.number} 没有第 {given.measure} 条资金类措施")])
+            problems.append(("措施", f"{policy.number} 没有第 {given.measure} 条资金类措施"))
+            continue
         if given.measure in seen:
-            raise InputError([("措施", f"措施{given.measure} 重复")])
+            problems.append(("措施", f"措施{given.measure} 重复"))
         seen.add(given.measure)
-        if actor.role == Role.DEPARTMENT and (unit is None or unit.name != lead_unit(m, opens_on)):
-            raise Forbidden(f"措施{m.number}由{lead_unit(m, opens_on)}牵头：责任单位只能为本单位牵头的措施开设批次")
+        led = lead_unit(m, opens_on or clock.today())
+        if actor.role == Role.DEPARTMENT and (unit is None or unit.name != led):
+            raise Forbidden(f"措施{m.number}由{led}牵头：责任单位只能为本单位牵头的措施开设批次")
         if given.budget is not None and not 0 <= given.budget <= MAX_YUAN:
-            raise InputError([(f"措施{m.number}·预算", "预算应为不超过上限的非负整数（元）")])
+            problems.append((f"措施{m.number}·预算", "预算应为不超过上限的非负整数（元）"))
         if given.mode not in MODES:
-            raise InputError([(f"措施{m.number}·兑现方式", "应为 apply（申请即享）或 direct（免申即享）")])
+            problems.append((f"措施{m.number}·兑现方式", "应为 apply（申请即享）或 direct（免申即享）"))
+        materials = collect(problems, _materials, m.number, given.materials)
         rows.append(RoundMeasure(measure=m.number, budget=given.budget, expert_score=given.expert_score,
-                                 materials=_materials(m.number, given.materials), mode=given.mode))
+                                 materials=materials, mode=given.mode))
+    if problems:
+        raise InputError(problems)
+    assert policy is not None and opens_on and closes_on and correction_days and announcement_days
     # Two rounds of a policy opened at once: the later waits, so that its ``overlaps`` sees the earlier.
     one_at_a_time(session, f"rounds:{policy.id}")
     found = Round(policy_id=policy.id, title=title, opens_on=opens_on, closes_on=closes_on,
