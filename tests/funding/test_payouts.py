@@ -104,6 +104,7 @@ def test_every_bad_row_is_named_by_its_line_and_none_is_taken() -> None:
         [7, "庚", "2025-10-20", "GK\x7f7"],
         [8, "辛", "=TODAY()", "GK-8"],
         [9, "壬", "2025-10-20", "GK-9"],  # good, and still not taken: the list is refused whole
+        [10, "癸", "明天", "=1+1"],  # a formula and a bad day: both said
     ]))
     assert said == [
         "第 3 行 拨付日期：2025-13-01 不是有效的日期",
@@ -114,6 +115,7 @@ def test_every_bad_row_is_named_by_its_line_and_none_is_taken() -> None:
         "第 8 行 凭证号：不能超过 64 个字符",
         "第 9 行 凭证号：不能含有控制字符（U+007F）",
         "第 10 行 拨付日期：不能是公式，请直接填写日期、凭证号或金额",
+        "第 12 行 拨付日期：应为日期（如 2026-12-04），收到 '明天'；凭证号：不能是公式，请直接填写日期、凭证号或金额",
     ]
 
 

@@ -255,17 +255,16 @@ def read_sheet(content: bytes, name: str) -> Sheet:
         values = {t: cells[i] if i < len(cells) else None for t, i in at.items()}
         if all(_text(getattr(c, "value", None)) == "" for c in values.values()):
             continue
-        said = [f"{t}：{why}" for t, why in ((t, _formula(c)) for t, c in values.items()) if why]
-        if said:
-            problems.append(f"第 {number} 行 {'；'.join(said)}")
-            continue
-        key, key_why = _number(getattr(values[NUMBER], "value", None))
-        paid_on, day_why = _day(values[PAID_ON])
-        reference, reference_why = _reference(values[REFERENCE])
-        if key is not None and paid_on is None and reference is None and not day_why and not reference_why:
+        formulas = {t: why for t, c in values.items() if (why := _formula(c))}  # said, and the row's others read too
+        key, key_why = (None, None) if NUMBER in formulas else _number(getattr(values[NUMBER], "value", None))
+        paid_on, day_why = (None, None) if PAID_ON in formulas else _day(values[PAID_ON])
+        reference, reference_why = (None, None) if REFERENCE in formulas else _reference(values[REFERENCE])
+        if not formulas and key is not None and paid_on is None and reference is None and not day_why \
+                and not reference_why:
             blank += 1  # listed, not paid yet
             continue
-        said = [f"{t}：{why}" for t, why in ((NUMBER, key_why), (PAID_ON, day_why), (REFERENCE, reference_why)) if why]
+        whys = {NUMBER: key_why, PAID_ON: day_why, REFERENCE: reference_why} | formulas
+        said = [f"{t}：{whys[t]}" for t in (NUMBER, PAID_ON, REFERENCE) if whys[t]]
         if not said and (paid_on is None) != (reference is None):
             said = [f"{PAID_ON}和{REFERENCE}须同时填写（只填了{PAID_ON if paid_on else REFERENCE}）"]
         if not said and key in seen:
