@@ -136,5 +136,5 @@ def test_support_received_elsewhere_is_topped_up_not_repeated(session, people, t
     result = next(r for r in app.match_result["results"] if r["matter"] == "p4")
     assert (result["ceiling"], result["ceiling_before_deduction"], result["other_support"]) == (
         7_000_000, 10_000_000, 3_000_000)
-    with pytest.raises(Conflict, match="超过上限 700 万元"):
+    with pytest.raises(InputError, match="超过上限 700 万元"):
         step(session, "propose", people.most, app, on=date(2025, 9, 10), amount=7_000_001)

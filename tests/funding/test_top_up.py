@@ -179,6 +179,10 @@ async def test_the_enterprise_page_shows_the_ceiling_left_and_offers_the_top_up(
     assert "已按 辽政办〔2022〕35号 措施11 获批 1000 万元：本措施只补足差额" in rows["措施1"]
     assert f"/applications/new?matter=p2&amp;round={round_id}&amp;measure=1" in rows["措施1"], rows["措施1"]
     assert "立即申报" not in rows["措施11"] and f"已申报 {first.id}" in rows["措施11"]
+    with clock.pinned(date(2025, 10, 14)):
+        form = (await browser(people.alice).get("/applications/new")).text
+    option = re.search(r'<option value="p2"[^>]*>[^<]*</option>', form).group(0)
+    assert "最高 1000 万元（措施1，扣除其他政策已批金额后）" in option, "the form says what 本单位 says is left"
 
 
 @pytest.mark.anyio

@@ -20,7 +20,7 @@ from huiqi.models import Application, Grant, Matter, Round, User
 from huiqi.money import wan
 from huiqi.rounds import service as rounds
 from huiqi.rules.answer import STATUS_LABELS, Answer, Result
-from huiqi.rules.questions import missing_label
+from huiqi.rules.questions import missing_typed
 from huiqi.rules.stacking import deducted, stacks_of
 from huiqi.web.excel import Table
 from huiqi.workflow.judgement import deducted_grants
@@ -102,7 +102,7 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
         key = (r.policy, r.measure)
         rows.append(Claim(
             result=r, matter=by_key.get(r.matter), top_up=up, note=_note(r, up, numbers),
-            missing=[missing_label(m) for m in r.missing], failed=[c.text for c in r.conditions if c.value is False],
+            missing=[missing_typed(m) for m in r.missing], failed=[c.text for c in r.conditions if c.value is False],
             applied=[(a, status[a.id]) for a in lives],
             round=open_rounds.get(key) if may and key not in direct else None, direct=may and key in direct,
             closed=may and key not in open_rounds))

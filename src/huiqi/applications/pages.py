@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.applicants import claims, standing
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
-from huiqi.applicants import standing
 from huiqi.applications import repository, service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.catalogue import repository as catalogue_rows
@@ -93,28 +93,37 @@ def _taken(live: Application | None) -> tuple[str, bool]:
     return service.taken(live), True
 
 
-def _known(session: Session, actor: User, matters: list[Matter]) -> tuple[dict[str, CodeInfo], dict[str, Grant]]:
-    """The codes in force, and each matter's grant (the measure and ceiling its stored facts reach today)."""
+Reach = dict[str, tuple[Grant, claims.Claim | None]]
+
+
+def _known(session: Session, actor: User, matters: list[Matter]) -> tuple[dict[str, CodeInfo], Reach]:
+    """The codes in force, and each matter's grant (the measure its stored facts reach today) with its claim as
+    本单位 says it: the ceiling left after other policies' grants (差额补足), and whether it comes 免申即享."""
     if not matters:
         return {}, {}
-    try:
-        answer = applicant_service.answer_for(session, actor=actor, uscc=actor.uscc or "")
-    except InputError:  # a stored fact the rules no longer read (本单位 says which): the matters without their reach
+    found = claims.of(session, actor=actor, uscc=actor.uscc or "")
+    if found.answer is None:  # a stored fact the rules no longer read (本单位 says which): the matters without reach
         return catalogue.codes(session), {}
-    return catalogue.codes(session), {g.matter: g for g in answer.grants}
+    rows = {(c.result.matter, c.result.policy, c.result.measure): c for c in found.rows}
+    return catalogue.codes(session), {g.matter: (g, rows.get((g.matter, g.policy, g.measure)))
+                                      for g in found.answer.grants}
 
 
-def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: dict[str, Grant]) -> str:
+def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: Reach) -> str:
     """A matter as the enterprise knows it: key, type, date and what it may get (h1 · 专精特新“小巨人”企业（新认定）
     · 2023-07-15 · 最高 100 万元（措施3））."""
     kinds = "、".join(codes[c].label if c in codes else c for c in matter.codes)
-    grant = grants.get(matter.key)
+    grant, claim = grants.get(matter.key, (None, None))
+    left = claim.ceiling if claim is not None else grant.ceiling if grant is not None else None
+    how = "，免申即享，无需申报" if claim is not None and claim.direct else ""
     if grant is None:
         reach = "暂无可获支持的措施"
-    elif grant.ceiling is None:
-        reach = f"金额未定（措施{grant.measure}）"
+    elif left is None:
+        reach = f"金额未定（措施{grant.measure}{how}）"
+    elif claim is not None and claim.top_up is not None:
+        reach = f"最高 {wan(max(left, 0))} 万元（措施{grant.measure}，扣除其他政策已批金额后{how}）"
     else:
-        reach = f"最高 {wan(grant.ceiling)} 万元（措施{grant.measure}）"
+        reach = f"最高 {wan(left)} 万元（措施{grant.measure}{how}）"
     return f"{matter.key} · {kinds} · {matter.date or '日期未填'} · {reach}"
 
 

@@ -169,6 +169,15 @@ def missing_label(path: str) -> str:
     return f"{who}·{label(field)}"
 
 
+def missing_typed(path: str) -> str:
+    """A missing fact as a page's box asks for it: money in 万元 (the API and case files keep yuan).
+
+    >>> missing_typed("p1.investment"), missing_typed("applicant.industry")
+    ('事项p1·投资额（万元）', '申报单位·所属行业（GB/T 4754-2017 小类）')
+    """
+    return missing_label(path).replace("（元）", "（万元）")
+
+
 def ask(path: str, case: Case) -> str:
     """The question for a missing fact, in plain Chinese.
 

@@ -17,7 +17,7 @@ from huiqi.labels import grouping, matter_label, measure_label, policy_cited, st
 from huiqi.money import wan, wan_or_yi
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
-from huiqi.rules.questions import missing_label
+from huiqi.rules.questions import missing_typed
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import beijing
 from huiqi.web.deps import CSRF_COOKIE, Caller
@@ -29,7 +29,7 @@ env = templates.env
 env.filters["wan"] = wan
 env.filters["large"] = wan_or_yi  # sums for people: 亿元 or 万元, to two decimals
 env.filters["wan_or_dash"] = lambda v: "—" if v is None else f"{wan(v)}万元"
-env.filters["missing"] = lambda path: missing_label(path).replace("（元）", "（万元）")  # money as pages type it
+env.filters["missing"] = missing_typed
 env.filters["status"] = lambda s: STATUS_LABELS.get(s, s)
 env.filters["state"] = lambda s: STATES.get(s, s)
 env.filters["action"] = lambda a: ACTIONS.get(a, a)
