@@ -66,6 +66,7 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
 
     sign_in(page, "ent-01")
     page.goto("/me")
+    page.click("summary:has(#matter-form)")  # folded while the unit has matters
     page.fill("input[name=key]", "pilot-2025")
     page.check("form[action='/me/matters'] input[name=matters-0-codes][value=test_pilot]")
     page.fill("form[action='/me/matters'] input[name=matters-0-investment]", "200")
