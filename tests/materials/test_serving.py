@@ -34,7 +34,8 @@ async def test_a_pdf_that_is_html_inside_is_refused(client, session, people, dra
 
 async def test_a_page_upload_of_a_broken_image_is_refused(browser, people, draft) -> None:
     response = await browser(people.alice).post(f"/applications/{draft}/materials",
-                                                files={"file": ("a.png", png()[:-12], "image/png")})
+                                                files={"file": ("a.png", png()[:-12], "image/png")},
+                                                data={"kind": "证明材料"})
     assert response.status_code == 422 and "不是有效的 PNG" in response.text
 
 

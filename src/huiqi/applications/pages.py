@@ -268,7 +268,9 @@ def upload(request: Request, who: CallerDep, session: Db, actor: Actor, applicat
         if problem is not None:
             raise problem
         problems = [] if file is not None and file.filename else [("file", "请选择要上传的文件")]
-        opened = rounds.opened_measure(session, service.get(session, actor=actor, application_id=application_id))
+        application = service.get(session, actor=actor, application_id=application_id)  # out of scope: not found
+        require_role(actor, Role.ENTERPRISE, doing="上传材料")  # refused before any word on the form
+        opened = rounds.opened_measure(session, application)
         if not kind.strip() and opened is not None and opened.materials:
             problems.append(("kind", "请选择这份文件是哪一项材料"))
         if problems:
