@@ -62,7 +62,7 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
     assert rows[1][:4] == ("序号", "时间（北京时间）", "操作人", "事件")
     assert [r[2] for r in rows[2:]] == ["系统管理员", "系统（自动）"]
     assert "变更角色 用户" in rows[2][3] and [r[-1] for r in rows[2:]] == ["user.role", "user.create"]
-    assert '"finance"' in rows[2][9]
+    assert '"finance"' in rows[2][9] and rows[1][-1] == "操作代码（原始记录）"  # said to be the record as kept
     refused = await browser(people.auditor).get("/audit/events.xlsx", params={"since": "20250101"})
     assert refused.status_code == 422 and "起始日期" in refused.text and "应为日期（YYYY-MM-DD）" in refused.text
 

@@ -33,7 +33,7 @@ def export(actor: Actor, session: Db) -> Response:
              e.amount_proposed, announcements.status(e.state, b.starts_on, b.ends_on, today), e.renamed]
             for b in (read(session, b, rows) for b, rows in announcements.managed(session, actor=actor))
             for e in b.entries]
-    table = Table("公示清单", ["批次", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位（公示时名称）",
-                           "统一社会信用代码", "政策", "措施", "拟支持金额", "状态", "现名（公示后更名的）"], rows,
-                  money={"拟支持金额"})
+    header = ["公示编号", "标题", "开始日期", "截止日期", "工作日数", "申报编号", "申报单位（公示时名称）",
+              "统一社会信用代码", "政策", "措施", "拟支持金额", "状态", "现名（公示后更名的）"]
+    table = Table("公示清单", header, rows, money={"拟支持金额"})
     return download(table, f"公示清单-{clock.today().isoformat()}.xlsx")

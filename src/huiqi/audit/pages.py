@@ -110,8 +110,9 @@ def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId
              _json(e.before), _json(e.after), e.action) for e, s in zip(events, said, strict=True)]
     which = " ".join(x for x in (ENTITIES.get(entity, entity) if entity else None, entity_id) if x)
     title = f"审计记录（{which}）" if which else "审计记录"
-    header = ("序号", "时间（北京时间）", "操作人", "事件", "记录类别", "记录编号", "金额", "变更前", "变更后",
-              "操作代码")
+    # The 事件 column says it in words; the last three are the record as kept (and hashed), its field names as stored.
+    header = ("序号", "时间（北京时间）", "操作人", "事件", "记录类别", "记录编号", "金额", "变更前（原始记录）",
+              "变更后（原始记录）", "操作代码（原始记录）")
     table = Table(title, header, rows, money={"金额"})
     return download(table, "审计记录.xlsx")
 
