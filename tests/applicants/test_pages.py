@@ -64,6 +64,7 @@ async def test_a_refused_profile_keeps_what_was_typed(browser, people) -> None:
     response = await browser(people.alice).post("/me/profile", data={"name": "改过的名字", "revenue": "1.23456"})
     assert response.status_code == 422
     assert "本年营业收入" in response.text and "最多四位小数" in response.text and "改过的名字" in response.text
+    assert '<a href="#f-revenue">本年营业收入（万元）：' in response.text, "named as the unit's own form names it"
     unknown = await browser(people.alice).post("/me/profile", data={"name": "改过的名字", "industry": "9999"})
     assert unknown.status_code == 422 and "9999 不是 GB/T 4754-2017 的行业小类代码" in unknown.text
     both = await browser(people.alice).post("/me/profile", data={"name": "改过的名字", "industry": "9999",

@@ -45,6 +45,16 @@ async def test_calculator_needs_its_csrf_token_once_a_cookie_is_set(client) -> N
     assert 'td data-label="状态"' in answer.text, "the rows stack into cards on a phone"
 
 
+async def test_the_mistakes_are_listed_in_the_form_s_order(client) -> None:
+    await client.get("/calculator")
+    bad = {**FORM, "applicant-uscc": "91210100000000000X", "applicant-revenue": "-5",
+           "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = await client.post("/calculator", data=bad, headers={"HX-Request": "true"})
+    summary = answer.text.split('class="errors error-summary"')[1].split("</ul>")[0]
+    assert answer.status_code == 422
+    assert summary.index("#f-applicant-uscc") < summary.index("#f-applicant-revenue"), summary
+
+
 async def test_a_missing_sum_is_asked_for_in_wan_as_typed(client) -> None:
     await client.get("/calculator")
     form = {k: v for k, v in FORM.items() if k != "matters-0-investment"}

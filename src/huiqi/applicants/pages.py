@@ -89,9 +89,12 @@ def claims_export(session: Db, actor: Actor) -> Response:
 
 
 def _label(field: str) -> str:
+    """A field as 本单位's forms name it: the calculator's label without the calculator's 申报单位· or 事项1· (the
+    form is the unit's own, or one matter's)."""
     if field == "key":
         return "事项编号"
-    return calculator.field_label(field.replace("matter.", "matters[0].", 1)).replace("事项1·", "")
+    return calculator.field_label(field.replace("matter.", "matters[0].", 1)).removeprefix("事项1·") \
+        .removeprefix("申报单位·")
 
 
 def _problems(error: InputError, matter: bool = False) -> list[tuple[str, str]]:

@@ -118,14 +118,19 @@ def matter_from_form(form: FormData, i: int, path: str, codes: dict[str, CodeInf
     return matter
 
 
-def form_order(path: str) -> int:
-    """Where a field's mistake stands among the form's: the applicant's first, then each matter's in its order.
+def in_form_order(problems: list[tuple[str, str]], form: FormData) -> list[tuple[str, str]]:
+    """The form's mistakes in the order their fields stand on it (the order a browser sends them); one no field
+    holds comes last.
 
-    >>> sorted(["matters[1].date", "applicant.uscc", "matters[0].investment"], key=form_order)
-    ['applicant.uscc', 'matters[0].investment', 'matters[1].date']
+    >>> form = FormData([("applicant-uscc", "x"), ("applicant-revenue", "-1"), ("matters-0-codes", "key_tech"),
+    ...                  ("matters-0-investment", "y")])
+    >>> in_form_order([("matters[0].investment", "a"), ("as_of", "b"), ("applicant.revenue", "c"),
+    ...                ("applicant.uscc", "d")], form)
+    [('applicant.uscc', 'd'), ('applicant.revenue', 'c'), ('matters[0].investment', 'a'), ('as_of', 'b')]
     """
-    match = re.match(r"^matters\[(\d+)\]", path)
-    return int(match.group(1)) + 1 if match else 0
+    names = list(dict.fromkeys(form.keys()))
+    return sorted(problems, key=lambda p: names.index(name) if (name := form_field(p[0], form)) in names
+                  else len(names))
 
 
 def field_label(path: str) -> str:

@@ -81,9 +81,9 @@ def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, Advise
     try:
         case = read_case(data, catalogue.codes(session))
     except InputError as error:
-        raise InputError(sorted(problems + error.problems, key=lambda p: calculator.form_order(p[0]))) from None
+        raise InputError(calculator.in_form_order(problems + error.problems, form)) from None
     if problems:
-        raise InputError(problems)
+        raise InputError(calculator.in_form_order(problems, form))
     day = case.as_of or clock.today()
     if len(case.matters) > get_settings().match_inline_matters:
         texts = catalogue.published_texts(session)
