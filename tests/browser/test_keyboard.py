@@ -104,6 +104,9 @@ def test_the_calculator_by_keyboard_alone(page) -> None:
     tab_to(page, "#add-matter", back=True)  # the form stands above its answer
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.closest('#matter-1') !== null")  # the new row takes it
+    tab_to(page, "button[data-remove=matter-1]")
+    page.keyboard.press("Enter")
+    assert page.locator("#matter-1").count() == 0 and _focused(page, "#add-matter"), "taken off, focus kept"
 
 
 def test_sign_in_and_apply_by_keyboard_alone(page) -> None:

@@ -7,6 +7,8 @@
 //   .error-summary     a form's error summary takes the focus when shown
 //   [data-focus]       content htmx brings (the calculator's answer, a matter row just added) takes the focus,
 //                      so a keyboard or screen-reader user is where the new content is, not left below it
+//   data-remove="id"   a button (hidden without script) takes a calculator row it belongs to off the form; the
+//                      focus goes to 再添一个事项 (without script, a row whose types are all unticked is left out)
 //   data-select-all="name"  a checkbox (hidden without script) ticks or clears every checkbox of that name
 //   data-busy="…"      a long step's submit button: once its form is sent it says so, and a second click sends
 //                      nothing (a batch is sent once; the page that answers replaces this one)
@@ -50,6 +52,7 @@
     if (root.matches && root.matches("[data-matter]")) syncMatter(root);
     root.querySelectorAll("[data-matter]").forEach(syncMatter);
     root.querySelectorAll("input[data-select-all]").forEach(all => { (all.closest("label") || all).hidden = false; });
+    root.querySelectorAll("[data-remove]").forEach(b => { b.hidden = false; });
     root.querySelectorAll("[data-charts]").forEach(holder => {
       if (typeof huiqiBars === "function" && !holder.dataset.drawn) {
         holder.dataset.drawn = "1";
@@ -78,6 +81,13 @@
     const back = e.target.closest("a[data-back]");
     if (back && window.history.length > 1) { e.preventDefault(); window.history.back(); }
     if (e.target.closest("[data-print]")) window.print();
+    const remove = e.target.closest("[data-remove]");
+    if (remove) {
+      const row = document.getElementById(remove.dataset.remove);
+      if (row) row.remove();
+      const next = document.getElementById("add-matter");
+      if (next) next.focus();
+    }
   });
   document.addEventListener("change", e => {
     if (e.target.matches("form.binding select[name=role]")) syncBinding(e.target.form);
