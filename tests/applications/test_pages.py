@@ -113,6 +113,9 @@ async def test_an_amount_is_a_plain_number_in_wan(browser, session, people) -> N
         assert "（元，整数）" not in refused.text, "the form is in 万元"
     assert (await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
                                                         "amount": "1,000"})).status_code == 303
+    other = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/13",
+                                                         "amount": "10"})  # refused by the service, not the page
+    assert other.status_code in (409, 422) and "#f-measure" in other.text and ">批次与措施：" in other.text, other.text
 
 
 async def test_a_matter_already_applied_for_cannot_be_chosen_again(browser, session, people) -> None:
@@ -136,6 +139,11 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, peopl
     url = await _new(alice, session, "200")
     early = await alice.post(f"{url}/submit")
     assert early.status_code == 409 and "提交前须作出承诺" in early.text and "草稿" in early.text
+    for staff in (people.auditor, people.admin):  # who may not upload hears that first, not what is wrong with a file
+        empty = await browser(staff).post(f"{url}/materials", files={"file": ("a.pdf", b"", "application/pdf")})
+        assert empty.status_code == 403, (staff.username, empty.status_code)
+    both = await alice.post(f"{url}/materials", files={"file": ("a.pdf", b"", "application/pdf")})
+    assert both.status_code == 422 and "材料文件" in both.text and "请选择这份文件是哪一项材料" in both.text
     bad = await alice.post(f"{url}/materials", files={"file": ("a.pdf", b"MZ not a pdf", "application/pdf")},
                            data={"kind": "申报书"})
     assert bad.status_code == 422 and "材料文件" in bad.text and "不是 PDF、OFD、JPG 或 PNG" in bad.text

@@ -23,7 +23,7 @@ async def test_the_enterprise_records_its_years_and_reads_its_file(browser, sess
     assert 'value="1亿"' in bad.text  # what was typed stays
     bad = await alice.post(f"/growth/{ALICE_USCC}/figures", data={"year": "2024", "revenue": "1亿"})
     assert bad.status_code == 422 and '<a href="#f-revenue">营业收入：' in bad.text
-    for year, revenue, rnd, profit in (("２０２３", "10000", "800", "600"), ("2024", "12,000", "1200", "-50.5")):
+    for year, revenue, rnd, profit in (("２０２３", "10000", "800", "600"), ("2024", "12,000", "1200", "−50.5")):
         saved = await alice.post(f"/growth/{ALICE_USCC}/figures", data={  # full-width digits read as typed
             "year": year, "revenue": revenue, "rnd_spending": rnd, "profit": profit, "employees": "２３０"})
         assert saved.status_code == 303

@@ -55,6 +55,16 @@ async def test_the_mistakes_are_listed_in_the_form_s_order(client) -> None:
     assert summary.index("#f-applicant-uscc") < summary.index("#f-applicant-revenue"), summary
 
 
+async def test_a_row_is_named_as_its_legend_numbers_it_and_rows_stop_at_the_most(client) -> None:
+    await client.get("/calculator")
+    form = {**FORM, "matters-2-codes": "smart_manufacturing", "matters-2-investment": "-5",
+            "csrf_token": client.cookies.get(CSRF_COOKIE)}  # row 1 was taken off the form
+    answer = await client.post("/calculator", data=form, headers={"HX-Request": "true"})
+    assert answer.status_code == 422 and '<a href="#f-matters-2-investment">事项3·投资额（万元）' in answer.text
+    last = await client.get("/calculator/matter", params={"i": 29, "add": "true"}, headers={"HX-Request": "true"})
+    assert last.status_code == 200 and 'disabled>最多 30 个事项</button>' in last.text and "i=30" not in last.text
+
+
 async def test_a_missing_sum_is_asked_for_in_wan_as_typed(client) -> None:
     await client.get("/calculator")
     form = {k: v for k, v in FORM.items() if k != "matters-0-investment"}

@@ -75,6 +75,12 @@ async def test_every_mistake_of_the_open_form_is_said_at_once_and_linked(browser
     nothing = await browser(people.admin).post("/rounds", data={k: v for k, v in FORM.items()
                                                                   if not k.startswith("measure-")})
     assert nothing.status_code == 422 and 'href="#f-措施"' in nothing.text and 'id="f-措施"' in nothing.text
+    assert nothing.text.count('href="#f-措施"') == 1, "said once, by the service"
+    twice = await browser(people.admin).post("/rounds", data=FORM | {"materials": "申报书\n申报书",
+                                                                     "guide": "长" * 5001})
+    assert twice.status_code == 422
+    assert twice.text.count('<a href="#f-所需材料">所需材料：第 2 行：') == 1, "one list for every measure: said once"
+    assert twice.text.count('href="#f-办事指南"') == 1 and twice.text.count('id="e-办事指南"') == 1
 
 
 async def test_the_opener_extends_the_deadline_from_the_page(browser, session, people, set_today) -> None:

@@ -120,8 +120,10 @@ def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: Reach) -> 
         reach = "暂无可获支持的措施"
     elif left is None:
         reach = f"金额未定（措施{grant.measure}{how}）"
+    elif claim is not None and claim.top_up is not None and claim.top_up.nothing_left:
+        reach = f"其他政策已批金额不低于措施{grant.measure}的上限，不再重复支持"
     elif claim is not None and claim.top_up is not None:
-        reach = f"最高 {wan(max(left, 0))} 万元（措施{grant.measure}，扣除其他政策已批金额后{how}）"
+        reach = f"最高 {wan(left)} 万元（措施{grant.measure}，扣除其他政策已批金额后{how}）"
     else:
         reach = f"最高 {wan(left)} 万元（措施{grant.measure}{how}）"
     return f"{matter.key} · {kinds} · {matter.date or '日期未填'} · {reach}"
@@ -137,8 +139,9 @@ def new(request: Request, who: CallerDep, session: Db, actor: Actor,
 
 
 def _problems(error: HuiqiError) -> list[tuple[str, str]]:
+    """The form's mistakes (its own and the service's) by the names its boxes carry."""
     refusal = Refusal.of(error)
-    return refusal.problems or [("", refusal.message)]
+    return labelled(refusal.problems, own=LABELS) or [("", refusal.message)]
 
 
 @router.post("/applications/new", response_class=HTMLResponse, response_model=None)
@@ -156,7 +159,7 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
         if not form["amount"]:
             problems.append(("amount", "请填写申请金额"))
         if problems:
-            raise InputError(labelled(problems, own=LABELS))
+            raise InputError(problems)
         assert amount is not None
         with session.begin_nested():
             draft = service.create_draft(session, actor=actor, uscc=actor.uscc or "", matter_key=form["matter"],
@@ -254,7 +257,7 @@ def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor, a
 @router.post("/applications/{application_id}/materials", response_class=HTMLResponse, response_model=None)
 def upload(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
            file: Annotated[UploadFile | None, File()] = None,
-           kind: Annotated[str, Form(max_length=100)] = "") -> Response:
+           kind: Annotated[str, Form(max_length=50)] = "") -> Response:
     """One file, as the one of the round's materials the enterprise says it is (``kind``, asked whenever the round
     lists materials), so that a licence never counts as the 申报书."""
     content, problem = b"", None
@@ -265,11 +268,12 @@ def upload(request: Request, who: CallerDep, session: Db, actor: Actor, applicat
             problem = error
 
     def act() -> None:
-        if problem is not None:
-            raise problem
-        problems = [] if file is not None and file.filename else [("file", "请选择要上传的文件")]
         application = service.get(session, actor=actor, application_id=application_id)  # out of scope: not found
-        require_role(actor, Role.ENTERPRISE, doing="上传材料")  # refused before any word on the form
+        require_role(actor, Role.ENTERPRISE, doing="上传材料")  # refused before any word on the form or the file
+        if problem is not None:
+            problems = list(problem.problems)
+        else:
+            problems = [] if file is not None and file.filename else [("file", "请选择要上传的文件")]
         opened = rounds.opened_measure(session, application)
         if not kind.strip() and opened is not None and opened.materials:
             problems.append(("kind", "请选择这份文件是哪一项材料"))

@@ -13,7 +13,7 @@ from huiqi.errors import InputError
 from huiqi.growth import service
 from huiqi.growth.schemas import Figures
 from huiqi.labels import Problem
-from huiqi.money import parse_wan, wan
+from huiqi.money import MINUS, parse_wan, wan
 from huiqi.public.service import measure_titles
 from huiqi.reference.divisions import place_name
 from huiqi.users.roles import Role
@@ -107,7 +107,7 @@ def _amount(field: str, text: str, *, signed: bool = False) -> int | None:
     text = text.strip()
     if not text:
         return None
-    negative = signed and text[:1] in "-－"
+    negative = signed and text.startswith(MINUS)  # as typed: -, － or −
     value = parse_wan(text[1:] if negative else text, field)
     return -value if negative else value
 

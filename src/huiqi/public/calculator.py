@@ -133,12 +133,16 @@ def in_form_order(problems: list[tuple[str, str]], form: FormData) -> list[tuple
                   else len(names))
 
 
-def field_label(path: str) -> str:
-    """``matters[0].investment`` -> 事项1·投资额（万元）; ``applicant.uscc`` -> 申报单位·统一社会信用代码."""
+def field_label(path: str, form: FormData | None = None) -> str:
+    """``matters[0].investment`` -> 事项1·投资额（万元）; ``applicant.uscc`` -> 申报单位·统一社会信用代码. Given the
+    ``form``, a matter is numbered as its row's legend numbers it (事项 3 when rows 1 and 3 are left)."""
     match = re.match(r"^matters\[(\d+)\](?:\.(\w+))?", path)
     if match:
         fact = FACTS.get(match.group(2) or "")
-        return f"事项{int(match.group(1)) + 1}" + (f"·{_label(fact)}" if fact else "")
+        row = int(match.group(1))
+        if form is not None and (name := form_field(path, form)):
+            row = int(name.split("-")[1])
+        return f"事项{row + 1}" + (f"·{_label(fact)}" if fact else "")
     if path == "applicant.region":
         return "申报单位·注册地"
     if path.startswith("applicant."):
@@ -176,7 +180,8 @@ def level_choices(policies: list[Policy], codes: dict[str, CodeInfo]) -> dict[st
 def matter_context(codes: dict[str, CodeInfo], policies: list[Policy]) -> dict[str, Any]:
     """What a matter's fieldset needs to offer the codes and only the fields and levels each asks for:
     ``groups`` (group name -> its codes), ``needs`` (a fact -> the codes that need it, in the vocabulary's
-    order) and ``level_codes`` (a level -> the codes whose rules accept it)."""
+    order), ``level_codes`` (a level -> the codes whose rules accept it) and ``most_rows``, the rows a form may
+    number (再添一个事项 stops there)."""
     groups: dict[str, list[tuple[str, CodeInfo]]] = {name: [] for name in GROUPS.values()}
     needs: dict[str, list[str]] = {}
     for code, info in codes.items():
@@ -188,4 +193,4 @@ def matter_context(codes: dict[str, CodeInfo], policies: list[Policy]) -> dict[s
         for value in levels:
             level_codes[value].append(code)
     return {"groups": {name: members for name, members in groups.items() if members}, "needs": needs,
-            "level_codes": level_codes}
+            "level_codes": level_codes, "most_rows": MAX_MATTERS}

@@ -93,7 +93,7 @@ def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, Advise
 
 def _refused(request: Request, who: CallerDep, form: FormData, error: InputError, session: Db) -> HTMLResponse:
     values = _values(form)
-    problems = [Problem(calculator.field_label(f), r, calculator.form_field(f, form)) for f, r in error.problems]
+    problems = [Problem(calculator.field_label(f, form), r, calculator.form_field(f, form)) for f, r in error.problems]
     return _calculator(request, who, session, values=values, rows=calculator.matter_rows(form), problems=problems,
                        status_code=422)
 

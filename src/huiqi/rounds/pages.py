@@ -1,6 +1,7 @@
 """The rounds page: open rounds with their deadlines, measures, materials and 办事指南 for everyone; a form to
 open one for admins and lead departments, and a button to close it early."""
 
+import re
 from datetime import timedelta
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
-from huiqi.labels import measure_label
+from huiqi.labels import Problem, measure_label
 from huiqi.money import MINUS, parse_wan
 from huiqi.rounds import service
 from huiqi.users.roles import Role
@@ -70,6 +71,13 @@ def _int(field: str, text: str, default: int) -> int:
     return int(text)
 
 
+def _materials_box(problem: tuple[str, str]) -> tuple[str, str]:
+    """A material's mistake, which the service names per measure (措施3·材料2·名称), as the one 所需材料 box says it:
+    every measure of the form shares that list."""
+    found = re.fullmatch(r"措施\d+·材料(\d+)(?:·.*)?", getattr(problem, "field", ""))
+    return Problem("所需材料", f"第 {found.group(1)} 行：{problem[1]}", "所需材料") if found else problem
+
+
 FORM_ORDER = ("政策", "批次名称", "开始日期", "截止日期", "补正期限", "公示期", "咨询电话", "所需材料", "办事指南",
               "措施")
 
@@ -91,10 +99,8 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         closes_on = collect(problems, form_date, values["closes_on"], "截止日期")
         correction_days = collect(problems, _int, "补正期限", values["correction_days"], 10)
         announcement_days = collect(problems, _int, "公示期", values["announcement_days"], 5)
-        problems += [(name, "不超过 5000 个字") for name, key in (("所需材料", "materials"), ("办事指南", "guide"))
-                     if len(values[key]) > 5000]
-        if not chosen:
-            problems.append(("措施", "请至少选择一条措施"))
+        if len(values["materials"]) > 5000:  # the rest (办事指南, no measure chosen) the service says
+            problems.append(("所需材料", "不超过 5000 个字"))
         lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
         materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
         measures = []
@@ -114,7 +120,8 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         return found, service.overlaps(session, found)  # read before the commit, under the policy's lock
 
     def again(refusal: Refusal) -> Response:
-        in_order = sorted(refusal.problems, key=lambda p: next(
+        said = list(dict.fromkeys(_materials_box(p) for p in refusal.problems))  # once, however many measures
+        in_order = sorted(said, key=lambda p: next(
             (i for i, name in enumerate(FORM_ORDER) if getattr(p, "field", "").startswith(name)), len(FORM_ORDER)))
         return _page(request, who, session, status_code=refusal.status_code, values=values,
                      problems=in_order or [("", refusal.message)])

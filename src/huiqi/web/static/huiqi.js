@@ -42,7 +42,8 @@
   function init(root) {
     const summary = root.matches && root.matches(".error-summary") ? root : root.querySelector(".error-summary");
     if (summary) summary.focus();  // GOV.UK: the error summary takes the focus, so it is read first
-    const landing = root !== document && (root.matches("[data-focus]") ? root : root.querySelector("[data-focus]"));
+    const whole = root === document || root === document.body;  // a page's load (htmx's first htmx:load is the body's)
+    const landing = !whole && (root.matches("[data-focus]") ? root : root.querySelector("[data-focus]"));
     if (!summary && landing) {
       const control = landing.matches("[tabindex], input, select, textarea, button") ? landing
         : landing.querySelector("input:not([type=hidden]), select, textarea");
