@@ -165,7 +165,7 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     assert listed.exit_code == 0 and "test-successor" in listed.stdout and "已发布" in listed.stdout
     bad = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
                  "2026-11-01", "--measure", "1", "--by", "ops1")
-    assert bad.exit_code == 2 and "截止日期不能早于开始日期" in bad.stderr
+    assert bad.exit_code == 2 and "截止日期：不能早于开始日期" in bad.stderr
     for opens, closes, said in (("20261201", "2099-12-31", "--opens：应为日期（YYYY-MM-DD）"),
                                 ("2026-12-01", "2026-02-30", "--closes：2026-02-30 不是有效日期")):
         wrong = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", opens, "--closes",

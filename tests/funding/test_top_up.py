@@ -159,6 +159,18 @@ async def test_the_form_offers_a_granted_matter_for_a_top_up(browser, session, p
 
 
 @pytest.mark.anyio
+async def test_the_form_closes_a_granted_matter_no_other_policy_takes(browser, session, people, data_bureau,
+                                                                      tmp_path) -> None:
+    first = to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=11, amount=M11)
+    step(session, "approve", people.finance, first, on=APPROVE_ON)
+    with clock.pinned(date(2025, 10, 14)):
+        form = (await browser(people.alice).get("/applications/new")).text
+    option = re.search(r'<option value="p1"[^>]*>[^<]*</option>', form).group(0)
+    assert " disabled" in option and "目前没有可补足差额的其他政策批次" in option, option
+
+
+@pytest.mark.anyio
 async def test_the_enterprise_page_shows_the_ceiling_left_and_offers_the_top_up(browser, session, people, successor,
                                                                                 data_bureau, tmp_path) -> None:
     """A smart-manufacturing project of 5000万元: 35号 measure 11 gives 1000万元 (granted), the successor's measure 1

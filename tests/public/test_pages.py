@@ -189,7 +189,7 @@ async def test_calculator_asks_the_next_question_first(client) -> None:
     answer = await client.post("/calculator", data=form, headers={"HX-Request": "true"})
     text = answer.text
     assert text.index("先回答这个问题") < text.index("<table")
-    assert "事项2（智能制造项目）的投资额是多少（万元）？" in text and "最多涉及 1000 万元" in text
+    assert "事项3（智能制造项目）的投资额是多少（万元）？" in text and "最多涉及 1000 万元" in text  # row 2's legend
     assert 'form="calculator" name="matters-2-investment"' in text  # answered in place, sent with the form
     assert "之后还要问（1 个）" in text and "事项1（专精特新" in text
     answered = await client.post("/calculator", data={**form, "matters-2-investment": ["", "5000"],

@@ -76,37 +76,54 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
     require_role(actor, Role.ENTERPRISE, doing="申报")
     applicant = applicants.by_uscc(session, actor.uscc or "")
     matters = applicants.matters(session, applicant.id) if applicant else []
-    codes, grants = _known(session, actor, matters)
+    codes, grants, open_to = _known(session, actor, matters)
     live = repository.live_by_matter(session, [m.id for m in matters])
+
+    def other_policy(m: Matter) -> bool:  # a round of another policy than the grant's takes the matter now
+        held = live.get(m.id)
+        return open_to is None or held is None or bool(open_to.get(m.key, set()) - {held.policy_id})
+
     return page(request, "applications/new.html", who, status_code=status_code,
-                matters=[(m.key, _matter_label(m, codes, grants), *_taken(live.get(m.id))) for m in matters],
+                matters=[(m.key, _matter_label(m, codes, grants), *_taken(live.get(m.id), other_policy(m)))
+                         for m in matters],
                 measures=_open_measures(session), form=form, problems=form.pop("problems", []))
 
 
-def _taken(live: Application | None) -> tuple[str, bool]:
+def _taken(live: Application | None, top_up: bool = True) -> tuple[str, bool]:
     """What the matter's live application says of it, and whether it closes the matter to a new application: one
-    in progress does; a grant leaves other policies a top-up (差额补足)."""
+    in progress does; a grant leaves other policies a top-up (差额补足) when one of them takes it now (``top_up``)."""
     if live is None:
         return "", False
-    if live.state in SUPPORTED:
+    if live.state in SUPPORTED and top_up:
         return f"{service.taken(live)}，其他政策可补足差额", False
+    if live.state in SUPPORTED:
+        return f"{service.taken(live)}，目前没有可补足差额的其他政策批次", True
     return service.taken(live), True
 
 
 Reach = dict[str, tuple[Grant, claims.Claim | None]]
 
 
-def _known(session: Session, actor: User, matters: list[Matter]) -> tuple[dict[str, CodeInfo], Reach]:
-    """The codes in force, and each matter's grant (the measure its stored facts reach today) with its claim as
-    本单位 says it: the ceiling left after other policies' grants (差额补足), and whether it comes 免申即享."""
+def _known(session: Session, actor: User,
+           matters: list[Matter]) -> tuple[dict[str, CodeInfo], Reach, dict[str, set[str]] | None]:
+    """The codes in force; each matter's grant (the measure its stored facts reach today) with its claim as 本单位
+    says it: the ceiling left after other policies' grants (差额补足), and whether it comes 免申即享; and, by matter,
+    the policies whose open round takes an application for one of its results now (None when unread)."""
     if not matters:
-        return {}, {}
+        return {}, {}, None
     found = claims.of(session, actor=actor, uscc=actor.uscc or "")
     if found.answer is None:  # a stored fact the rules no longer read (本单位 says which): the matters without reach
-        return catalogue.codes(session), {}
+        return catalogue.codes(session), {}, None
     rows = {(c.result.matter, c.result.policy, c.result.measure): c for c in found.rows}
-    return catalogue.codes(session), {g.matter: (g, rows.get((g.matter, g.policy, g.measure)))
-                                      for g in found.answer.grants}
+    taking, direct = rounds.open_by_measure(session), rounds.direct_measures(session)
+    open_to: dict[str, set[str]] = {}
+    for c in found.rows:  # what the service would take, which 从高不重复 within the answer does not narrow
+        key = (c.result.policy, c.result.measure)
+        if c.result.status != "ineligible" and key in taking and key not in direct \
+                and not (c.top_up and c.top_up.nothing_left):
+            open_to.setdefault(c.result.matter, set()).add(c.result.policy)
+    return (catalogue.codes(session), {g.matter: (g, rows.get((g.matter, g.policy, g.measure)))
+                                       for g in found.answer.grants}, open_to)
 
 
 def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: Reach) -> str:

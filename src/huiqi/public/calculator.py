@@ -61,7 +61,7 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None,
         found: list[tuple[str, str]] | None = [] if problems is not None else None
         matter = matter_from_form(form, i, f"matters[{len(matters)}]", codes, found)
         if "codes" in matter:  # a row without codes is left out, and so are its mistakes: they would name another row
-            matters.append({"id": str(len(matters) + 1), **matter})
+            matters.append({"id": str(i + 1), **matter})  # named as its row's legend names it (事项 3)
             if problems is not None and found:
                 problems.extend(found)
     case: dict[str, Any] = {"applicant": applicant, "matters": matters}
@@ -94,12 +94,12 @@ def form_field(path: str, form: FormData) -> str:
 
 
 def field_names(form: FormData) -> dict[str, str]:
-    """Each fact path of the case a form describes (``applicant.size``, ``2.level``) to its form field's name
-    (``applicant-size``, ``matters-3-level``): matters are numbered in the order of the rows that have codes."""
+    """Each fact path of the case a form describes (``applicant.size``, ``4.level``) to its form field's name
+    (``applicant-size``, ``matters-3-level``): a matter is numbered as its row's legend numbers it."""
     rows = [i for i in matter_rows(form) if any(v.strip() for v in form.getlist(f"matters-{i}-codes"))]
     names = {f"applicant.{f}": f"applicant-{f}" for f in APPLICANT_FIELDS}
-    for n, i in enumerate(rows, start=1):
-        names.update({f"{n}.{f}": f"matters-{i}-{f}" for f in MATTER_FIELDS})
+    for i in rows:
+        names.update({f"{i + 1}.{f}": f"matters-{i}-{f}" for f in MATTER_FIELDS})
     return names
 
 

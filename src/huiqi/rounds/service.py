@@ -94,7 +94,7 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     guide = collect(problems, _text, "办事指南", guide, 5000, required=False, lines=True) or ""
     contact = collect(problems, _text, "咨询电话", contact, 200, required=False) or ""
     if opens_on is not None and closes_on is not None and closes_on < opens_on:
-        problems.append(("截止日期", "截止日期不能早于开始日期"))
+        problems.append(("截止日期", "不能早于开始日期"))
     elif closes_on is not None and closes_on < clock.today():
         problems.append(("截止日期", f"截止日期 {closes_on} 已过"))
     if correction_days is not None and not 1 <= correction_days <= 60:
