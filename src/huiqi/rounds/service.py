@@ -113,8 +113,8 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
         if given.measure in seen:
             problems.append(("措施", f"措施{given.measure} 重复"))
         seen.add(given.measure)
-        led = lead_unit(m, opens_on or clock.today())
-        if actor.role == Role.DEPARTMENT and (unit is None or unit.name != led):
+        led = lead_unit(m, opens_on or clock.today())  # an unread day is among the problems: none is written
+        if actor.role == Role.DEPARTMENT and opens_on is not None and (unit is None or unit.name != led):
             raise Forbidden(f"措施{m.number}由{led}牵头：责任单位只能为本单位牵头的措施开设批次")
         if given.budget is not None and not 0 <= given.budget <= MAX_YUAN:
             problems.append((f"措施{m.number}·预算", "预算应为不超过上限的非负整数（元）"))
