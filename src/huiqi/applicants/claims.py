@@ -54,6 +54,9 @@ class Claim:
     round: Round | None  # the open round that takes it, when it may be applied for now
     direct: bool  # delivered 免申即享 (no application): said instead of 立即申报
     closed: bool  # it may be applied for, but no round takes it now
+    # An open round takes an application for it now, whatever 从高不重复 within the answer says: what the service
+    # accepts (a top-up under another policy), which ``round`` narrows to what 本单位 offers.
+    applicable: bool = False
 
     @property
     def ceiling(self) -> int | None:
@@ -91,7 +94,8 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
     granted = {m.key: funding.grants_for_matter(session, m.id) for m in matters}
     top_ups, top_up_open = _top_ups(session, answer, granted, applied)
     numbers = catalogue.numbers(session)
-    open_rounds, direct = rounds.open_by_measure(session), rounds.direct_measures(session)
+    open_rounds = rounds.open_by_measure(session)
+    direct = rounds.direct_measures(session, taking=open_rounds)
     by_key = {m.key: m for m in matters}
     rows = []
     for r in answer.results:
@@ -105,7 +109,9 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
             missing=[missing_typed(m) for m in r.missing], failed=[c.text for c in r.conditions if c.value is False],
             applied=[(a, status[a.id]) for a in lives],
             round=open_rounds.get(key) if may and key not in direct else None, direct=may and key in direct,
-            closed=may and key not in open_rounds))
+            closed=may and key not in open_rounds,
+            applicable=r.status != "ineligible" and key in open_rounds and key not in direct
+            and not (up and up.nothing_left)))
     return Claims(answer=answer, rows=rows, granted=sum(g.amount for found in granted.values() for g in found))
 
 

@@ -115,12 +115,9 @@ def _known(session: Session, actor: User,
     if found.answer is None:  # a stored fact the rules no longer read (本单位 says which): the matters without reach
         return catalogue.codes(session), {}, None
     rows = {(c.result.matter, c.result.policy, c.result.measure): c for c in found.rows}
-    taking, direct = rounds.open_by_measure(session), rounds.direct_measures(session)
     open_to: dict[str, set[str]] = {}
-    for c in found.rows:  # what the service would take, which 从高不重复 within the answer does not narrow
-        key = (c.result.policy, c.result.measure)
-        if c.result.status != "ineligible" and key in taking and key not in direct \
-                and not (c.top_up and c.top_up.nothing_left):
+    for c in found.rows:
+        if c.applicable:
             open_to.setdefault(c.result.matter, set()).add(c.result.policy)
     return (catalogue.codes(session), {g.matter: (g, rows.get((g.matter, g.policy, g.measure)))
                                        for g in found.answer.grants}, open_to)

@@ -36,12 +36,13 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
     """A signed-in user's subscription (confirmed at once: the account is the address)."""
     if topic not in TOPICS:
         raise InputError([("topic", f"应为 {'、'.join(TOPICS.values())} 之一")])
+    names = measure_names(session) if topic == "measure" else {}  # read once: the check, and a duplicate's name
     if topic in ("measure", "region", "industry"):
         if actor.role != Role.ENTERPRISE:
             raise InputError([("topic", "按措施、地区或行业订阅仅限企业用户")])
         if topic in ("region", "industry") and not (value or "").strip():
             value = _own(session, actor, topic)
-        if topic == "measure" and value not in measure_names(session):
+        if topic == "measure" and value not in names:
             raise InputError([("value", "请选择一条措施")])
         if topic == "region" and not (value and divisions.in_liaoning(value)):
             raise InputError([("value", "请填写辽宁省内的地区代码（如 210100）")])
@@ -54,7 +55,7 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
                                                       Subscription.value.is_(value) if value is None
                                                       else Subscription.value == value))
     if found is not None:
-        shown = measure_names(session).get(value or "", "") if topic == "measure" else described(found)
+        shown = names.get(value or "", "") if topic == "measure" else described(found)
         raise Conflict(f"已经订阅过“{TOPICS[topic]}{f'：{shown}' if shown else ''}”")
     row = Subscription(user_id=actor.id, topic=topic, value=value, token=secrets.token_urlsafe(24),
                        confirmed_at=utcnow())

@@ -316,9 +316,11 @@ def open_by_measure(session: Session, day: date | None = None) -> dict[tuple[str
     return found
 
 
-def direct_measures(session: Session, day: date | None = None) -> set[tuple[str, int]]:
-    """(policy, measure) delivered 免申即享 by the open round that takes them: no application, no 立即申报."""
-    return {key for key, r in open_by_measure(session, day).items()
+def direct_measures(session: Session, day: date | None = None,
+                    taking: dict[tuple[str, int], Round] | None = None) -> set[tuple[str, int]]:
+    """(policy, measure) delivered 免申即享 by the open round that takes them (``taking``, when already read by
+    ``open_by_measure``): no application, no 立即申报."""
+    return {key for key, r in (taking if taking is not None else open_by_measure(session, day)).items()
             if (m := repository.measure(session, r.id, key[1])) is not None and m.mode == "direct"}
 
 
