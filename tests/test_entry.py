@@ -34,3 +34,19 @@ def test_a_bad_population_is_refused_as_by_the_whole_command(tmp_path) -> None:
 def test_other_commands_still_load_everything() -> None:
     done = run("--help")
     assert "exit 0" in done.stdout and "simulate" in done.stdout and "population" in done.stdout
+
+
+def test_a_database_without_tables_is_said_in_one_sentence(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    for command in (["demo", "logins"], ["round", "list"], ["audit", "verify"]):
+        done = run(*command)
+        assert "exit 2" in done.stdout, done.stderr
+        assert "还没有建立表结构" in done.stderr and "huiqi db upgrade" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_a_database_out_of_reach_is_said_in_one_sentence(monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    done = run("stats")
+    assert "exit 2" in done.stdout, done.stderr
+    assert "无法使用数据库" in done.stderr and "Traceback" not in done.stderr

@@ -12,7 +12,7 @@ import typer
 
 from huiqi import clock
 from huiqi import record_cli as record
-from huiqi.cli_support import AsOfOption, PolicyOption, fail, parse_as_of
+from huiqi.cli_support import INVALID, AsOfOption, PolicyOption, database_trouble, fail, parse_as_of, tell
 from huiqi.console import answer_view, make_console, policy_view
 from huiqi.errors import HuiqiError, InputError, PolicyFileError
 from huiqi.labels import measure_label
@@ -236,6 +236,14 @@ web.register(app, record.demo_app)
 
 
 def main() -> None:
-    """Entry point of the ``huiqi`` command."""
-    app()
+    """Entry point of the ``huiqi`` command. A database without its tables, or out of reach, is said in one
+    sentence with exit status 2, whichever command met it, rather than with a traceback."""
+    try:
+        app()
+    except Exception as error:
+        said = database_trouble(error, record.shown_url())
+        if said is None:
+            raise
+        tell(said)
+        sys.exit(INVALID)
 

@@ -25,6 +25,12 @@ AsOfOption = Annotated[
 
 def fail(error: HuiqiError | str) -> NoReturn:
     """Print a clear error to stderr and exit with status 2."""
+    tell(error)
+    raise typer.Exit(INVALID)
+
+
+def tell(error: HuiqiError | str) -> None:
+    """Print a clear error to stderr: an input's mistakes field by field, a policy file's line by line."""
     console = make_console(stderr=True)
     if isinstance(error, InputError):
         console.print("[bold red]输入有误：[/]")
@@ -37,7 +43,25 @@ def fail(error: HuiqiError | str) -> NoReturn:
     else:
         message = error.message if isinstance(error, HuiqiError) else error
         console.print(f"[bold red]错误：[/]{message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(INVALID)
+
+
+def database_trouble(error: BaseException, url: str) -> str | None:
+    """What to tell the operator when a command's database has no tables yet (or older ones) or cannot be
+    reached; None for any other error, which stays a programming error with its traceback."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if not isinstance(error, OperationalError | ProgrammingError):
+        return None
+    cause = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else type(error.orig).__name__
+    if getattr(error.orig, "sqlstate", None) in UNDEFINED or cause.startswith(("no such table", "no such column")):
+        return (f"数据库 {url} 还没有建立表结构，或结构不是最新（{cause}）："
+                "请先运行 huiqi db upgrade（演示数据：huiqi demo seed）。")
+    if isinstance(error, OperationalError):
+        return f"无法使用数据库 {url}：{cause}。请检查 HUIQI_DATABASE_URL 和数据库服务。"
+    return None
+
+
+UNDEFINED = ("42P01", "42703")  # PostgreSQL: undefined table, undefined column
 
 
 def parse_as_of(text: str | None) -> date | None:

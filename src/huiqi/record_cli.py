@@ -56,10 +56,10 @@ whitelist_app = typer.Typer(help="白名单（措施19）。", no_args_is_help=T
 def db_upgrade() -> None:
     """按迁移脚本建立或升级数据库表结构（HUIQI_DATABASE_URL，默认 var/huiqi.db）。"""
     upgrade()
-    typer.echo(f"数据库已是最新结构：{_shown_url()}")
+    typer.echo(f"数据库已是最新结构：{shown_url()}")
 
 
-def _shown_url() -> str:
+def shown_url() -> str:
     from sqlalchemy import make_url
 
     return make_url(get_settings().database_url).render_as_string(hide_password=True)
@@ -105,7 +105,7 @@ def demo_seed() -> None:
             cast = seed(session, password=settings.demo_password)
     except HuiqiError as error:
         fail(error)
-    typer.echo(f"演示数据已生成（{_shown_url()}）：企业 {len(cast.enterprises)} 家、市级初审 {len(cast.cities)} 个、"
+    typer.echo(f"演示数据已生成（{shown_url()}）：企业 {len(cast.enterprises)} 家、市级初审 {len(cast.cities)} 个、"
                f"责任单位 {len(cast.departments)} 个；用户名 admin、finance、auditor、analyst、city-210100…、dept-01…、"
                "ent-01…，密码为 HUIQI_DEMO_PASSWORD。所有企业均为虚构的演示数据。")
 
