@@ -111,3 +111,35 @@ def test_rounds_take_their_openers_unit_when_it_is_stored(kind, tmp_path) -> Non
         command.upgrade(config, "head")
         assert connection.execute(text(units)).all() == [(1, 7), (2, None), (3, None)]
         connection.commit()
+
+
+PAID = ("INSERT INTO disbursements (application_id, amount, paid_on, reference, recorded_by, created_at) "
+        "VALUES ({application}, 700000, '2025-10-20', 'GK-1', 'finance', '2025-10-20')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_one_voucher_one_payment_is_held_by_an_index(kind, tmp_path) -> None:
+    """0020 makes a voucher number unique; a database already holding one voucher for two payments is not upgraded,
+    and says which voucher; once finance has put it right, it is."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0019") as (connection, config):
+
+        def unchecked() -> None:  # the payments alone: their applications do not matter here
+            if kind == "sqlite":  # outside any transaction, where SQLite reads this pragma
+                connection.commit()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            else:
+                connection.execute(text("SET session_replication_role = replica"))
+
+        unchecked()
+        connection.execute(text(PAID.format(application=1)))
+        connection.execute(text(PAID.format(application=2)))
+        with pytest.raises(RuntimeError, match="GK-1（2 笔）"):
+            command.upgrade(config, "0020")
+        connection.rollback()
+        unchecked()
+        connection.execute(text(PAID.format(application=1)))
+        command.upgrade(config, "head")
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(text(PAID.format(application=2)))

@@ -15,5 +15,5 @@ class Disbursement(Created, Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
     amount: Mapped[int] = mapped_column(Yuan)
     paid_on: Mapped[date] = mapped_column(Date)
-    reference: Mapped[str] = mapped_column(String(64))  # the payment voucher's number
+    reference: Mapped[str] = mapped_column(String(64), unique=True, index=True)  # voucher number: one payment each
     recorded_by: Mapped[str] = mapped_column(String(64))
