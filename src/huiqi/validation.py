@@ -220,6 +220,25 @@ def ascii_digits(text: str) -> str:
     return text.translate(FULL_WIDTH_DIGITS).strip()
 
 
+def blank_or_digits(value: Any) -> Any:
+    """A number in a page's query as a browser sends it: blank (a select's “全部”, an empty box) is no value, and
+    full-width digits read as ASCII ones; anything else is left for the type to judge.
+
+    >>> blank_or_digits(""), blank_or_digits(" ２０２５ "), blank_or_digits(7)
+    (None, '2025', 7)
+    """
+    if isinstance(value, str):
+        return ascii_digits(value) or None
+    return value
+
+
+# A whole number in a page's query (``?year=``, ``?version=``), to which blank means none: ``Annotated[Year | None,
+# QueryWhole, Query(...)]`` (the bounds stand on the number, since the query's own would be tried on the none).
+QueryWhole = BeforeValidator(blank_or_digits)
+Year = Annotated[int, Field(ge=2000, le=2100)]
+Serial = Annotated[int, Field(ge=1, le=2_147_483_647)]  # a record's number
+
+
 def collect(problems: list[tuple[str, str]] | None, read: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     """``read(*args, **kwargs)``, or None once its refusal is added to ``problems``: one mistake among a form's
     others, so all of them are said at once. Without a list the refusal is raised as it was.

@@ -341,3 +341,25 @@ async def test_a_page_past_the_last_says_so(browser, session, people, tmp_path) 
                  store=tmp_path)
     past = (await browser(None).get("/announcements", params={"page": 999})).text
     assert "没有第 999 页" in past and "转到最后一页" in past and "目前没有公示" not in past
+
+
+async def test_announcements_are_found_from_the_form_as_sent(browser, session, people, tmp_path) -> None:
+    """The search form sends its 年度 select even when it says （全部）: blank is every year, not a mistake; a year
+    typed with full-width digits reads as one; the download narrows as the page does."""
+    from tests.dbtest import to_announced
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 store=tmp_path)
+    public = browser(None)
+    from huiqi.announcements.service import public_listing
+
+    year = str(public_listing(session)[0].starts_on.year)
+    found = await public.get("/announcements", params={"q": "示例", "year": ""})
+    assert found.status_code == 200 and found.text.count('id="batch-') == 1, found.text
+    wide = await public.get("/announcements", params={"year": year.translate(str.maketrans("0123456789",
+                                                                                          "０１２３４５６７８９"))})
+    assert wide.status_code == 200 and wide.text.count('id="batch-') == 1
+    assert (await public.get("/announcements", params={"year": "1999"})).status_code == 422
+    book = await public.get("/announcements.xlsx", params={"q": "", "year": ""})
+    assert book.status_code == 200
+    assert (await public.get("/whitelist", params={"version": ""})).status_code == 200

@@ -20,7 +20,7 @@ from huiqi.models import User
 from huiqi.money import wan, wan_or_yi
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
-from huiqi.validation import ascii_digits, digits
+from huiqi.validation import QueryWhole, Year, ascii_digits, digits
 from huiqi.web.deps import Actor, Caller, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -31,7 +31,7 @@ from huiqi.workflow.runner import entitled
 from huiqi.workflow.states import Action
 
 router = APIRouter(include_in_schema=False)
-YearQuery = Annotated[int | None, Query(ge=2000, le=2100)]
+YearQuery = Annotated[Year | None, QueryWhole, Query()]
 LATEST_PAYMENTS = 50  # the page shows the latest payments; every one is in the Excel download
 
 

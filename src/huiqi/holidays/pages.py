@@ -12,6 +12,7 @@ from huiqi.holidays import service
 from huiqi.holidays.service import KIND_LABELS
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import QueryWhole, Year
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -30,7 +31,7 @@ def _page(request: Request, who: CallerDep, session: Db, shown: int, status_code
 
 @router.get("/admin/calendar", response_class=HTMLResponse)
 def calendar_page(request: Request, who: CallerDep, actor: Actor, session: Db,
-                  year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Response:
+                  year: Annotated[Year | None, QueryWhole, Query()] = None) -> Response:
     require_role(actor, *READERS, doing="查看节假日日历")
     return _page(request, who, session, year or service.calendar_of(session).last_day.year)
 

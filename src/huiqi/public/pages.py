@@ -24,6 +24,7 @@ from huiqi.rounds import service as rounds
 from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.questions import AdvisedAnswer
+from huiqi.validation import QueryWhole, Serial, Year
 from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
@@ -160,7 +161,7 @@ def districts(request: Request, who: CallerDep, district_field: FieldName, city_
 
 
 AnnouncementWord = Annotated[str | None, Query(max_length=50, description="申报单位名称或统一社会信用代码的一部分")]
-AnnouncementYear = Annotated[int | None, Query(ge=2000, le=2100, description="公示开始的年度")]
+AnnouncementYear = Annotated[Year | None, QueryWhole, Query(description="公示开始的年度")]
 BATCHES_PER_PAGE = 20
 
 
@@ -203,7 +204,7 @@ def announcements_download(session: Db, q: AnnouncementWord = None, year: Announ
 
 @router.get("/whitelist", response_class=HTMLResponse)
 def whitelist_page(request: Request, who: CallerDep, session: Db,
-                   version: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> HTMLResponse:
+                   version: Annotated[Serial | None, QueryWhole, Query()] = None) -> HTMLResponse:
     versions = whitelist.published_versions(session)
     number = version or (versions[-1].number if versions else None)
     chosen = whitelist.read(session, version_id=whitelist.version_id(session, number=number)) if number else None
