@@ -24,6 +24,7 @@ def check_password(password: str, hashed: str) -> bool:
 
 
 MIN_LENGTH = 10
+DISTINCT = 4  # "aaaaaaaaaa" and "1212121212" are long, not hard to guess
 COMMON = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 
 
@@ -37,9 +38,15 @@ def problem(password: str) -> str | None:
 
     >>> problem("short"), problem("password123"), problem("辽宁省数字经济专项资金")
     ('密码至少 10 个字符', '这个密码太常见，很容易被猜中，请换一个', None)
+    >>> problem(" " * 12), problem("aaaaaaaaaaaa"), problem("ababababab")
+    ('密码不能全是空格', '密码至少要有 4 个不同的字符', '密码至少要有 4 个不同的字符')
     """
     if len(password) < MIN_LENGTH:
         return f"密码至少 {MIN_LENGTH} 个字符"
+    if not password.strip():
+        return "密码不能全是空格"
+    if len(set(password)) < DISTINCT:
+        return f"密码至少要有 {DISTINCT} 个不同的字符"
     if password.lower() in common():
         return "这个密码太常见，很容易被猜中，请换一个"
     return None

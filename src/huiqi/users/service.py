@@ -176,7 +176,14 @@ def shown(session: Session, users: list[User]) -> list[UserRead]:
 
 
 def change_own_password(session: Session, *, actor: User, current: str, new: str) -> User:
-    """The user sets their own password (proving the current one); their other sessions and tokens end."""
+    """The user sets their own password (proving the current one); their other sessions and tokens end. Their row is
+    locked and read afresh: of two changes at once (two tabs, two devices), the second is refused, not told it set a
+    password the first has already replaced."""
+    seen = actor.password_hash
+    session.scalars(select(User).where(User.id == actor.id).with_for_update()
+                    .execution_options(populate_existing=True)).one()
+    if actor.password_hash != seen:
+        raise Conflict("您的密码刚刚已在别处修改：请用新密码重新登录后再改")
     if not passwords.check_password(current, actor.password_hash):
         raise InputError([("current_password", "当前密码不正确")])
     if current == new:
