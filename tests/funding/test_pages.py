@@ -1,6 +1,7 @@
 """Finance's budgets page: budget, committed, paid and left in 万元; setting a budget; Excel."""
 
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -29,6 +30,25 @@ async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
         assert wrong.status_code == 422 and said in wrong.text, year
     wide = await finance.post("/budgets", data={"year": "２０２５", "measure": "3", "amount": "600"})
     assert wide.status_code == 303 and wide.headers["location"] == "/budgets?year=2025"
+
+
+async def test_a_budget_set_meanwhile_is_not_silently_replaced(browser, people) -> None:
+    """Two people on the budgets page set one measure's budget: the second, whose page showed the amount before the
+    first's, is refused (409) and sees the amount now set; sending it again from that page sets it."""
+    finance = browser(people.finance)
+    page = (await finance.get("/budgets", params={"year": 2025})).text
+    seen = dict(re.findall(r'name="(seen[^"]*)" value="([^"]*)"', page))
+    assert seen == {"seen_year": "2025"}, "nothing set yet"
+    first = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "500", **seen})
+    assert first.status_code == 303
+    second = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "800", **seen})
+    assert second.status_code == 409 and "2025年度这项措施的预算刚刚已改为 500 万元" in second.text
+    again = dict(re.findall(r'name="(seen[^"]*)" value="([^"]*)"', second.text))
+    assert again == {"seen_year": "2025", "seen-ln-2022-35/3": "5000000"}
+    assert (await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "800", **again})
+            ).status_code == 303
+    other_year = await finance.post("/budgets", data={"year": "2026", "measure": "3", "amount": "1", **again})
+    assert other_year.status_code == 303, "a year the page did not show: nothing was seen, nothing checked"
 
 
 async def test_a_budget_above_ten_yi_is_asked_about_before_it_is_set(browser, session, people) -> None:

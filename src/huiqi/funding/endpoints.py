@@ -56,7 +56,8 @@ def listed(actor: Actor, session: Db, paging: PagingDep,
 def set_budget(year: Year, policy_id: Annotated[str, Path(max_length=40, description="政策编号")],
                measure: Annotated[int, Path(ge=1, le=999, description="措施序号")], body: BudgetSet, actor: Actor,
                session: Db) -> BudgetRead:
-    funding.set_budget(session, actor=actor, year=year, policy_id=policy_id, measure=measure, amount=body.amount)
+    funding.set_budget(session, actor=actor, year=year, policy_id=policy_id, measure=measure, amount=body.amount,
+                       seen=body.seen)
     session.commit()
     return next(b for b in overview(session, actor=actor, year=year)
                 if b.policy_id == policy_id and b.measure == measure)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
@@ -21,7 +22,7 @@ from huiqi.money import wan, wan_or_yi
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
 from huiqi.validation import QueryWhole, Year, ascii_digits, digits
-from huiqi.web.deps import Actor, Caller, CallerDep, Db
+from huiqi.web.deps import Actor, Caller, CallerDep, Db, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -69,10 +70,12 @@ def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, ye
 
 
 @router.post("/budgets", response_model=None)
-def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year: Annotated[str, Form()] = "",
+def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
+               year: Annotated[str, Form()] = "",
                measure: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
                policy_id: Annotated[str, Form(max_length=40)] = "",
-               large: Annotated[str, Form(max_length=1)] = "") -> Response:
+               large: Annotated[str, Form(max_length=1)] = "",
+               seen_year: Annotated[str, Form(max_length=4)] = "") -> Response:
     """Set a measure's budget for a year; an amount above ``LARGE_BUDGET`` is asked about first (a sum typed in
     yuan into the 万元 field is ten thousand times too large) and set when the box saying it is right is ticked."""
     values = {"year": year, "measure": measure, "amount": amount}
@@ -93,7 +96,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
             raise InputError([("amount", f"{wan(yuan)}万元超过一项措施一年 {wan_or_yi(LARGE_BUDGET)} 的常见上限："
                                          f"{CHECK_LARGE}")])
         funding.set_budget(session, actor=actor, year=int(year), policy_id=chosen, measure=int(measure),
-                           amount=yuan)
+                           amount=yuan, seen=_seen(sent, year, seen_year, f"{chosen}/{measure.strip()}"))
 
     def again(refusal: Refusal) -> Response:
         problems = labelled(refusal.problems, own={"amount": "预算（万元）"})  # the box as the form calls it
@@ -102,6 +105,15 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, year
 
     return form_step(session, act, done=f"/budgets?year={shown}", again=again,
                      said=_said(session, year, chosen, measure, amount))
+
+
+def _seen(sent: FormData, year: str, seen_year: str, measure: str) -> int | None:
+    """The amount the page showed for the measure (0 when it showed none), when the year set is the one the page
+    showed; otherwise nothing was seen and nothing is checked."""
+    if seen_year != year:
+        return None
+    shown = str(sent.get(f"seen-{measure}") or "0")
+    return int(shown) if digits(shown) and len(shown) <= 16 else None
 
 
 LARGE_BUDGET = 1_000_000_000  # 10亿元 for one measure in one year: above it the page asks before setting

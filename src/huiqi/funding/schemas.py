@@ -24,6 +24,8 @@ class BudgetRead(BaseModel):
 
 class BudgetSet(StrictInput):
     amount: int = Field(ge=0, le=MAX_YUAN, description="年度预算（元，整数）；不能低于已批准的金额")
+    seen: int | None = Field(None, ge=0, le=MAX_YUAN, description="设定前看到的预算（元；尚未设定为 0）：两人同时"
+                             "设定时，后到的一方得到 409，而不是悄悄覆盖前者；不填则不核对")
 
 
 class ApprovalCreate(StrictInput):

@@ -39,15 +39,21 @@ def monetary_measure(session: Session, policy_id: str, number: int,
 
 
 def set_budget(session: Session, *, actor: User, year: int, policy_id: str, measure: int, amount: int,
-               policies: list[Policy] | None = None) -> Budget:
-    """Set the year's amount for a measure; never below what approvals have already drawn."""
+               policies: list[Policy] | None = None, seen: int | None = None) -> Budget:
+    """Set the year's amount for a measure; never below what approvals have already drawn. ``seen`` is the amount the
+    person saw set (0 when none was): of two settings at once, the second is refused rather than silently replacing
+    the first; None sets whatever is there (the command line)."""
     require_role(actor, Role.FINANCE, doing="设定预算")
     monetary_measure(session, policy_id, measure, policies)
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_YUAN:
         raise InputError([("amount", "预算应为非负整数（元）")])
     if not 2000 <= year <= 2100:
         raise InputError([("year", "年度应在 2000 至 2100 之间")])
+    db.one_at_a_time(session, f"budget:{year}/{policy_id}/{measure}")  # a row not yet written cannot be locked
     budget = repository.budget(session, year, policy_id, measure, lock=True)
+    if seen is not None and (budget.amount if budget else 0) != seen:
+        now = f"{wan(budget.amount)} 万元（{budget.set_by} 设定）" if budget else "未设定"
+        raise Conflict(f"{year}年度这项措施的预算刚刚已改为 {now}：请核对后再设定")
     before = {"amount": budget.amount, "committed": budget.committed} if budget else None
     if budget is None:
         budget = Budget(year=year, policy_id=policy_id, measure=measure, amount=amount, committed=0,
