@@ -149,3 +149,32 @@ async def test_a_refused_account_keeps_what_was_typed_and_links_to_its_field(bro
     done = await alice.post(f"/applications/{app.id}/payee", data={"bank": "中国银行", "account": "６２２２-0212 3456"})
     assert done.status_code in (200, 303)
     assert session.get(Application, app.id).payee_account == "622202123456"
+
+
+@pytest.mark.anyio
+async def test_an_account_confirmed_meanwhile_is_not_silently_replaced(browser, session, people, offer) -> None:
+    """Two confirmations of the account at once (two tabs, two colleagues): the second, whose page showed none yet,
+    is refused (409) naming the account now confirmed; from the page shown then, changing it works."""
+    import re
+
+    from huiqi.models import Application
+
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    alice = browser(people.alice)
+    page = (await alice.get(f"/applications/{app.id}")).text
+    seen = re.search(r'name="seen" value="([^"]*)"', page).group(1)
+    assert seen == "-"
+    first = await alice.post(f"/applications/{app.id}/payee",
+                             data={"bank": "工商银行", "account": "6222000011112222", "seen": seen})
+    assert first.status_code == 303
+    second = await alice.post(f"/applications/{app.id}/payee",
+                              data={"bank": "建设银行", "account": "6217000033334444", "seen": seen})
+    assert second.status_code == 409 and "收款账户刚刚已确认为 工商银行，账号尾号 2222" in second.text
+    assert session.get(Application, app.id).payee_bank == "工商银行"
+    now = re.search(r'name="seen" value="([^"]*)"', second.text).group(1)
+    changed = await alice.post(f"/applications/{app.id}/payee",
+                               data={"bank": "建设银行", "account": "6217000033334444", "seen": now})
+    assert changed.status_code == 303
+    session.expire_all()
+    assert session.get(Application, app.id).payee_bank == "建设银行"

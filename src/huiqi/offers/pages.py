@@ -47,7 +47,8 @@ def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: 
 @router.post("/applications/{application_id}/payee", response_model=None)
 def payee(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
           bank: Annotated[str, Form(max_length=100)] = "",
-          account: Annotated[str, Form(max_length=40)] = "") -> Response:
+          account: Annotated[str, Form(max_length=40)] = "",
+          seen: Annotated[str | None, Form(max_length=4, pattern=r"^(-|[0-9]{1,4})$")] = None) -> Response:
     from huiqi.applications.pages import _detail
 
     def again(refusal: Refusal) -> Response:
@@ -56,7 +57,8 @@ def payee(request: Request, who: CallerDep, actor: Actor, session: Db, applicati
                        payee_typed={"bank": bank, "account": account})
 
     return form_step(session, lambda: service.confirm_payee(session, actor=actor, application_id=application_id,
-                                                            bank=bank, account=account),
+                                                            bank=bank, account=account,
+                                                            seen=None if seen is None else seen.strip("-")),
                      done=f"/applications/{application_id}#payee", again=again, said="收款账户已确认")
 
 

@@ -239,9 +239,12 @@ def confirmed_applications(session: Session) -> list[int]:
     return list(session.scalars(select(Offer.application_id).where(Offer.state == "confirmed")))
 
 
-def confirm_payee(session: Session, *, actor: User, application_id: int, bank: str, account: str) -> Application:
+def confirm_payee(session: Session, *, actor: User, application_id: int, bank: str, account: str,
+                  seen: str | None = None) -> Application:
     """免申即享: the enterprise confirms where the money goes (its only step), before finance pays. The application
-    is locked as the payment step locks it, so a change waits for a payment under way and then finds it paid."""
+    is locked as the payment step locks it, so a change waits for a payment under way and then finds it paid.
+    ``seen`` is the last four digits of the account the person saw confirmed ("" for none): of two confirmations at
+    once, the second is refused rather than silently replacing the first; None does not check."""
     if actor.role != Role.ENTERPRISE:
         raise Forbidden("只有企业用户可以确认本单位的收款账户")
     app = lock(session, [application_id], actor)[0]
@@ -255,6 +258,10 @@ def confirm_payee(session: Session, *, actor: User, application_id: int, bank: s
         raise InputError(problems)
     if app.state in ("disbursed", "rejected", "withdrawn"):
         raise Conflict("该申报已办结，不能再修改收款账户")
+    now = app.payee_account[-4:] if app.payee_confirmed_at is not None and app.payee_account else ""
+    if seen is not None and seen != now:
+        raise Conflict(f"收款账户刚刚已确认为 {app.payee_bank}，账号尾号 {now}：请核对后再改" if now
+                       else "收款账户刚刚有变动：请刷新页面，核对后再确认")
     before = {"bank": app.payee_bank, "account": f"****{app.payee_account[-4:]}"} \
         if app.payee_confirmed_at is not None and app.payee_account else None
     app.payee_bank, app.payee_account, app.payee_confirmed_at = bank, account, utcnow()
