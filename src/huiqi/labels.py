@@ -35,6 +35,11 @@ FIELD_LABELS: dict[str, str] = {
     "note": "说明", "reason": "理由", "district_field": "区县", "city_field": "地级市",
     # lists
     "q": "关键词", "page": "页码", "status": "状态",
+    # the numbers and links in pages' addresses
+    "version": "白名单版本", "number": "版本号", "subscription_id": "订阅编号", "message_id": "消息编号",
+    "token": "订阅链接", "entry_id": "名单条目编号", "list_id": "认定名单编号", "rating_id": "评价编号",
+    "offer_id": "政策直达编号", "round_id": "申报批次编号", "version_id": "政策版本编号", "material_id": "材料编号",
+    "share_id": "分享链接", "reform_id": "改革方案编号", "step": "办理步骤",
 }
 
 

@@ -88,6 +88,9 @@ PAGES = [
      "reference"),
     ("anonymous", "GET", f"/whitelist/{HUGE_ID}.xlsx", {}, "number"),
     ("anonymous", "GET", f"/whitelist?version={HUGE_ID}", {}, "version"),
+    ("anonymous", "GET", f"/announcements?q={'长' * 2001}", {}, "q"),
+    ("alice", "POST", "/messages/abc/read", {"data": {}}, "message_id"),
+    ("alice", "POST", "/subscriptions/abc/end", {"data": {}}, "subscription_id"),
     ("admin", "POST", "/admin/users", {"data": {"username": "newbie", "display_name": NUL, "role": "finance",
                                                 "password": "long enough password"}}, "display_name"),
 ]
@@ -129,7 +132,9 @@ async def test_pages_refuse_with_the_field_named(browser, people, submitted, who
                                                  field) -> None:
     response = await _send(browser, people, who, method, url, request_, submitted)
     assert response.status_code == 422, response.text[:500]
-    assert field in response.text or field_label(field) in response.text
+    assert f"{field_label(field)}：" in response.text, "named by its label, as the form calls it"
+    assert f"<li>{field}：" not in response.text or field_label(field) == field
+    assert response.text.count(f"{field_label(field)}：") == 1, "said once: the page lists it, not also a message"
 
 
 async def test_a_profile_saved_twice_at_once_is_a_conflict(client, session, people, monkeypatch) -> None:

@@ -12,6 +12,7 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from huiqi.errors import InputError
+from huiqi.labels import field_label
 from huiqi.validation import control_reason, field_path
 
 # Generous caps: the longest legitimate path segment is a matter key (64), a query a return address, a
@@ -58,7 +59,10 @@ async def clean_input(request: Request) -> None:
         elif kind.startswith("application/json"):
             _walk(await _json(request), (), found)
     if found:
-        raise InputError(found)
+        from huiqi.web.errors import is_api
+
+        # a program reads the field's name or path; a person the label the form gives it
+        raise InputError(found if is_api(request) else [(field_label(f), why) for f, why in found])
 
 
 async def _json(request: Request) -> Any:
