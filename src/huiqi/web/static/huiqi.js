@@ -5,6 +5,8 @@
 //   data-print         a button prints the page (the print style keeps the answer's recap, on one page)
 //   data-charts="[…]"  bar charts drawn with huiqiBars (charts.js) from the JSON in the attribute
 //   .error-summary     a form's error summary takes the focus when shown
+//   #flash             the message after an action takes the focus (read first, as GOV.UK's success banner), and
+//                      stands beside the part of the page the address names (/messages#subscriptions), in view
 //   [data-focus]       content htmx brings (the calculator's answer, a matter row just added) takes the focus,
 //                      so a keyboard or screen-reader user is where the new content is, not left below it
 //   data-remove="id"   a button (hidden without script) takes a calculator row it belongs to off the form; the
@@ -43,6 +45,15 @@
     const summary = root.matches && root.matches(".error-summary") ? root : root.querySelector(".error-summary");
     if (summary) summary.focus();  // GOV.UK: the error summary takes the focus, so it is read first
     const whole = root === document || root === document.body;  // a page's load (htmx's first htmx:load is the body's)
+    const flash = whole && !summary && document.getElementById("flash");
+    if (flash && !flash.dataset.placed) {
+      flash.dataset.placed = "1";
+      const named = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (named && named.id !== "main" && !named.contains(flash)) (named.closest("table") || named).before(flash);
+      flash.tabIndex = -1;
+      flash.focus();  // again once loaded: the browser's move to the address's #part clears the focus
+      window.addEventListener("load", () => setTimeout(() => { if (!summary) flash.focus(); }, 0), { once: true });
+    }
     const landing = !whole && (root.matches("[data-focus]") ? root : root.querySelector("[data-focus]"));
     if (!summary && landing) {
       const control = landing.matches("[tabindex], input, select, textarea, button") ? landing
