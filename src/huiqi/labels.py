@@ -123,9 +123,9 @@ def matter_label(codes: list[str] | None, level: str | None = None, on: object =
     >>> matter_label(["digital_leader"]), matter_label([])
     ('数字经济龙头企业', '事项')
     """
-    from huiqi.rules.loader import vocabulary
+    from huiqi.rules.case import known_codes
 
-    names = vocabulary()
+    names = known_codes()
     title = "、".join(names[c].label if c in names else c for c in codes or []) or "事项"
     details = "，".join(x for x in (CHOICES["level"].get(level or "", level), str(on) if on else None) if x)
     if not details:

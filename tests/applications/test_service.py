@@ -4,10 +4,12 @@ routing by the measure's units, refusal of what the rules rule out, return and r
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from huiqi.applicants import service as applicants
 from huiqi.applications import service as applications
 from huiqi.errors import Conflict, InputError, MaterialError, NotFound
+from huiqi.models import AuditEvent
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.workflow import repository as steps
@@ -42,7 +44,11 @@ def test_submission_needs_materials_and_the_declaration(session, people, tmp_pat
                                       round_id=a_round(session), measure=13, amount_requested=1)
     with pytest.raises(Conflict, match="承诺"):
         step(session, "submit", people.bob, draft.id, on=date(2025, 9, 1))
-    applications.declare(session, actor=people.bob, application_id=draft.id)
+    made = applications.declare(session, actor=people.bob, application_id=draft.id).declared_at
+    assert applications.declare(session, actor=people.bob, application_id=draft.id).declared_at == made, "once"
+    declared = session.scalars(select(AuditEvent).where(AuditEvent.action == "application.declare",
+                                                        AuditEvent.entity_id == str(draft.id))).all()
+    assert [(e.actor, e.after["declaration"][:5]) for e in declared] == [("bob", "本单位郑重")], "in the trail, once"
     with pytest.raises(Conflict, match="材料"):
         step(session, "submit", people.bob, draft.id, on=date(2025, 9, 1))
     with pytest.raises(MaterialError):

@@ -34,6 +34,8 @@ def test_a_bad_rating_is_rectified_and_rechecked(session, people, rejected) -> N
         ratings.rate(session, actor=people.shenyang, application_id=rejected.id, level=1)
     with pytest.raises(InputError):
         ratings.rate(session, actor=people.alice, application_id=rejected.id, level=7)
+    with pytest.raises(InputError, match="意见：评价为不满意时，请写明原因"):
+        ratings.rate(session, actor=people.alice, application_id=rejected.id, level=2, comment="  ")
     with clock.pinned(date(2025, 9, 26)):  # a Friday: 15 working days over the National Day holiday
         found = ratings.rate(session, actor=people.alice, application_id=rejected.id, level=1, comment="理由不清楚")
     # 9-28 (a Sunday made a working day), 9-29, 9-30, then 10-9, 10-10, 10-11 (a Saturday made one) … 10-23.
@@ -113,7 +115,7 @@ async def test_each_policy_s_measure_is_counted_apart(browser, session, people, 
     step(session, "reject", lead, ours, on=date(2025, 9, 3), reasons="不符合条件")
     with clock.pinned(date(2025, 9, 8)):
         ratings.rate(session, actor=people.alice, application_id=theirs.id, level=5)
-        ratings.rate(session, actor=people.alice, application_id=ours.id, level=1)
+        ratings.rate(session, actor=people.alice, application_id=ours.id, level=1, comment="等待太久")
     by_measure = ratings.rates(session, by="measure", today=date(2025, 12, 1))
     assert [(r.key, r.policy_id, r.measure, r.counts, r.rectifications) for r in by_measure] == [
         ("辽政办〔2022〕35号 措施5 做强电子元器件及设备制造业", "ln-2022-35", 5, {1: 1}, 1),
@@ -128,7 +130,7 @@ async def test_each_policy_s_measure_is_counted_apart(browser, session, people, 
 @pytest.mark.anyio
 async def test_the_public_rates_export(browser, session, people, rejected) -> None:
     with clock.pinned(date(2025, 9, 26)):
-        ratings.rate(session, actor=people.alice, application_id=rejected.id, level=2)
+        ratings.rate(session, actor=people.alice, application_id=rejected.id, level=2, comment="材料要求不清楚")
     public = browser(None)
     assert 'href="/ratings.xlsx"' in (await public.get("/ratings")).text
     sheet = (await public.get("/ratings.xlsx")).content

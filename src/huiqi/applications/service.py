@@ -211,10 +211,15 @@ def verify_matter(session: Session, *, actor: User, application_id: int) -> None
 
 
 def declare(session: Session, *, actor: User, application_id: int) -> Application:
-    """The applicant makes the declaration (承诺) of the application guide."""
+    """The applicant makes the declaration (承诺) of the application guide, once: the trail keeps who made it and
+    its text (a statement the applicant answers for); made again, it stands as first made."""
     application = _editable(session, actor, application_id)
+    if application.declaration == DECLARATION and application.declared_at is not None:
+        return application
     application.declaration, application.declared_at = DECLARATION, utcnow()
     session.flush()
+    audit.record(session, actor=actor.username, action="application.declare", entity="application",
+                 entity_id=application.id, after={"declaration": DECLARATION})
     return application
 
 

@@ -31,7 +31,7 @@ VERBS = {
     "application.announce": "列入公示", "application.object": "因公示异议退回审核", "application.approve": "批准",
     "application.approved_amount": "核定批准金额", "application.disburse": "拨付",
     "application.disbursed": "登记拨付", "application.withdraw": "撤回", "application.payee": "确认收款账户",
-    "application.payee_change": "变更收款账户",
+    "application.payee_change": "变更收款账户", "application.declare": "作出申报承诺",
     "applicant.profile": "更新单位信息", "growth.figures": "填报成长数据", "matter.save": "保存事项",
     "matter.delete": "删除事项", "matter.verify": "核实事项", "material.add": "上传材料",
     "material.remove": "撤下材料", "budget.set": "设定预算", "budget.draw": "动用预算",

@@ -33,10 +33,10 @@ def _back(request: Request, who: CallerDep, session: Db, actor, application_id: 
 
 @router.post("/applications/{application_id}/rating", response_model=None)
 def rate(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
-         level: Annotated[str, Form(max_length=1)] = "",
+         level: Annotated[str, Form(max_length=20)] = "",
          comment: Annotated[str, Form(max_length=500)] = "") -> Response:
     def act():
-        if not digits(level):
+        if not digits(level) or len(level) > 1:
             raise InputError([("评价", "请选择一个评价等级")])
         return service.rate(session, actor=actor, application_id=application_id, level=int(level), comment=comment)
 

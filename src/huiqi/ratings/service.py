@@ -51,6 +51,8 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
     if isinstance(level, bool) or level not in LEVELS:
         raise InputError([("评价", "请选择 非常满意、满意、基本满意、不满意 或 非常不满意")])
     text = _text("意见", comment, 500)
+    if level <= 2 and not text:  # a rectification is opened from it: the department must know what went wrong
+        raise InputError([("意见", "评价为不满意时，请写明原因，以便责任单位整改")])
     today = clock.today()
     found = Rating(application_id=app.id, uscc=app.uscc, department_id=app.department_id, policy_id=app.policy_id,
                    measure=app.measure, level=level, comment=text, rated_by=actor.username,
@@ -60,7 +62,7 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
             session.add(found)
             session.flush()
     except IntegrityError:
-        raise Conflict(f"申报 {app.id} 已经评价过") from None
+        raise Conflict(f"申报 {app.id} 已经评价过：每件申报只评价一次") from None
     audit.record(session, actor=actor.username, action="rating.rate", entity="rating", entity_id=found.id,
                  after={"application": app.id, "level": level})
     if found.due_on is not None:

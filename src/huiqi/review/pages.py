@@ -31,8 +31,8 @@ from huiqi.reference.divisions import place_name
 from huiqi.review import reading
 from huiqi.review.forms import inputs
 from huiqi.review.schemas import StateName
+from huiqi.rules.case import known_codes
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
-from huiqi.rules.loader import vocabulary
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import digits
@@ -144,7 +144,7 @@ def fact_value(key: str, value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if key == "codes" and isinstance(value, list):
-        names = vocabulary()
+        names = known_codes()
         return "、".join(names[c].label if c in names else str(c) for c in value)
     if isinstance(value, list):
         return "、".join(fact_value(key, v) for v in value)

@@ -196,12 +196,18 @@ def register_codes(codes: dict[str, CodeInfo]) -> None:
     _registered.update(codes)
 
 
-def _vocabulary(info: ValidationInfo) -> dict[str, CodeInfo]:
-    if info.context and "codes" in info.context:
-        return cast(dict[str, CodeInfo], info.context["codes"])
+def known_codes() -> dict[str, CodeInfo]:
+    """Every matter code this process knows: the shipped vocabulary and the codes of the policies a catalogue has
+    loaded (a successor's own, such as a new kind of contract), for naming a matter where no session is at hand."""
     from huiqi.rules.loader import vocabulary
 
     return {**vocabulary(), **_registered} if _registered else vocabulary()
+
+
+def _vocabulary(info: ValidationInfo) -> dict[str, CodeInfo]:
+    if info.context and "codes" in info.context:
+        return cast(dict[str, CodeInfo], info.context["codes"])
+    return known_codes()
 
 
 def read_case(data: Any, codes: dict[str, CodeInfo] | None = None) -> Case:

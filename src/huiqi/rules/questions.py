@@ -204,12 +204,12 @@ def ask(path: str, case: Case) -> str:
 
 
 def _matter_name(case: Case, matter_id: str) -> str:
-    from huiqi.rules.loader import vocabulary
+    from huiqi.rules.case import known_codes
 
     matter = _matter(case, matter_id)
     if matter is None:
         return f"事项{matter_id}"
-    codes = vocabulary()
+    codes = known_codes()
     return f"事项{matter_id}（{'、'.join(codes[c].label if c in codes else c for c in matter.codes)}）"
 
 
