@@ -220,6 +220,29 @@ def ascii_digits(text: str) -> str:
     return text.translate(FULL_WIDTH_DIGITS).strip()
 
 
+# A keyword as a Chinese input method types it: full-width digits, Latin letters and ＃ read as ASCII ones.
+_WIDE = str.maketrans({chr(0xFF01 + i): chr(0x21 + i) for i in range(94) if chr(0x21 + i).isalnum() or i == 2})
+_BRACKETS = (str.maketrans("()", "（）"), str.maketrans("（）", "()"))
+
+
+def keyword(text: str) -> str:
+    """A search word as typed with a Chinese input method, in the ASCII a credit code or ``#12`` is kept in.
+
+    >>> keyword(" ９１２１０１ＡＢ "), keyword("＃３"), keyword("鞍山（演示）")
+    ('912101AB', '#3', '鞍山（演示）')
+    """
+    return text.translate(_WIDE).strip()
+
+
+def spellings(word: str) -> tuple[str, ...]:
+    """A name's keyword as it may be kept: with the brackets typed, and with the other width's (（演示） and (演示)).
+
+    >>> spellings("鞍山(演示)"), spellings("鞍山")
+    (('鞍山(演示)', '鞍山（演示）'), ('鞍山',))
+    """
+    return tuple(dict.fromkeys([word, *(word.translate(table) for table in _BRACKETS)]))
+
+
 def blank_or_digits(value: Any) -> Any:
     """A number in a page's query as a browser sends it: blank (a select's “全部”, an empty box) is no value, and
     full-width digits read as ASCII ones; anything else is left for the type to judge.

@@ -8,6 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 
+from huiqi.applicants import service as applicants
 from huiqi.applications import filters
 from huiqi.applications import service as applications
 from huiqi.errors import InputError
@@ -42,6 +43,13 @@ def test_each_filter_narrows_the_list(session, people, two) -> None:
     assert ids(text=f"#{bob.id}") == [bob.id] and ids(text="#99") == [] and ids(text="#x") == []  # the number
     assert bob.id in ids(text=str(bob.id))  # a number alone: that application, and codes that hold the digits
     assert ids(text="%") == [] and ids(text="_") == []  # the wildcards of LIKE are plain characters here
+    narrow = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ#"
+    wide = str.maketrans(narrow, "".join(chr(ord(c) + 0xFEE0) for c in narrow))  # as an input method types them
+    assert ids(text=BOB_USCC[2:10].translate(wide)) == [bob.id], "a code typed with a Chinese input method"
+    assert ids(text=f"#{bob.id}".translate(wide)) == [bob.id]
+    applicants.record_profile(session, actor=people.bob, uscc=BOB_USCC, name="大连数据（辽宁）有限公司",
+                              kind="enterprise", region="210202", industry="6520", size="small")
+    assert ids(text="数据(辽宁)") == [bob.id] == ids(text="数据（辽宁）"), "brackets of either width"
     assert ids(measure="ln-2022-35/13") == [bob.id] and ids(measure="ln-2022-35") == [alice.id, bob.id]
     assert ids(measure="test-successor") == []
     assert ids(city="210200") == [bob.id] and ids(city="210100", measure="ln-2022-35/13") == []

@@ -10,7 +10,7 @@ from sqlalchemy import Select, or_, select
 from huiqi.errors import InputError
 from huiqi.models import ApplicantProfile, Application
 from huiqi.reference import divisions
-from huiqi.validation import digits
+from huiqi.validation import digits, keyword, spellings
 
 MOST_TEXT = 50
 
@@ -33,7 +33,7 @@ class Filters:
             query = query.where(Application.id == (int(number) if digits(number) and len(number) <= 9 else 0))
         elif self.text:
             named = select(ApplicantProfile.applicant_id).where(
-                ApplicantProfile.name.contains(self.text, autoescape=True))
+                or_(*(ApplicantProfile.name.contains(word, autoescape=True) for word in spellings(self.text))))
             found = [Application.applicant_id.in_(named),
                      Application.uscc.contains(self.text.upper(), autoescape=True)]
             if digits(self.text) and len(self.text) <= 9:
@@ -65,7 +65,7 @@ def read(text: str | None = None, measure: str | None = None, city: str | None =
     """Filters from what a form or a query string gave (blank is no filter): ``measure`` is ``policy/number`` or a
     policy alone."""
     problems = []
-    text = (text or "").strip() or None
+    text = keyword(text or "") or None  # ＃３ and ９１２１… as typed with a Chinese input method
     if text is not None and (len(text) > MOST_TEXT or any(ord(c) < 32 for c in text)):
         problems.append(("关键词", f"不超过 {MOST_TEXT} 个字，且不含控制字符"))
     policy_id, number = None, None
