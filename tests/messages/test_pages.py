@@ -1,5 +1,6 @@
 """The message centre: the header counts what is unread; the list links to the record; marking read empties it."""
 
+import re
 from datetime import date
 
 import pytest
@@ -15,7 +16,13 @@ async def test_the_centre_lists_counts_and_marks_read(browser, session, people, 
     page = (await alice.get("/messages")).text
     title = page[page.index("<title>"):page.index("</title>")]
     assert "消息" in title and "<" not in title[7:]  # the title is words, not the page
-    assert f"申报 {app.id} 已提交" in page and f'href="/applications/{app.id}"' in page and "1 条未读" in page
+    assert f"申报 {app.id} 已提交" in page and "1 条未读" in page
+    opened = re.search(r'href="(/messages/\d+/open)"', page).group(1)
+    assert (await browser(people.bob).get(opened)).status_code == 404, "nobody else's"
+    followed = await alice.get(opened)
+    assert followed.status_code == 303 and followed.headers["location"] == f"/applications/{app.id}"
+    page = (await alice.get("/messages")).text
+    assert "条未读" not in page and f'href="/applications/{app.id}"' in page, "opening it is reading it"
     done = await alice.post("/messages/read")
     assert done.status_code == 303
     page = (await alice.get("/messages")).text

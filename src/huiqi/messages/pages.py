@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huiqi.errors import InputError
 from huiqi.messages import service, subscriptions
@@ -97,6 +97,14 @@ def unsubscribe(request: Request, who: CallerDep, session: Db,
 def read_all(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
     return form_step(session, lambda: service.mark_read(session, actor=actor), done="/messages",
                      again=lambda refusal: centre(request, who, actor, session), said="全部消息已标为已读")
+
+
+@router.get("/messages/{message_id}/open", response_model=None)
+def open_one(actor: Actor, session: Db, message_id: RecordId) -> Response:
+    """Follow a message's link: opening it is reading it (one's own message only; its link is a page of this site)."""
+    link = service.open_message(session, actor=actor, message_id=message_id)
+    session.commit()
+    return RedirectResponse(link, status_code=303)
 
 
 @router.post("/messages/{message_id}/read", response_model=None)

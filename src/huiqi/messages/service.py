@@ -97,6 +97,18 @@ def mark_read(session: Session, *, actor: User, message_id: int | None = None) -
     return done.rowcount or 0  # type: ignore[attr-defined]
 
 
+def open_message(session: Session, *, actor: User, message_id: int) -> str:
+    """Mark one's message read and give its link (a path of this site; the message centre when it has none)."""
+    found = session.scalar(select(Message).where(Message.id == message_id, Message.user_id == actor.id))
+    if found is None:
+        raise NotFound(f"没有编号为 {message_id} 的消息")
+    if found.read_at is None:
+        found.read_at = utcnow()
+        session.flush()
+    link = found.link or ""
+    return link if link.startswith("/") and not link.startswith("//") else "/messages"
+
+
 def send_pending(session: Session, now: datetime | None = None, limit: int = 200) -> tuple[int, int]:
     """Mail what is due (each message at most once; a failure waits longer each time); (sent, failed)."""
     settings = get_settings()
