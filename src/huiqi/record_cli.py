@@ -49,7 +49,7 @@ def _system():  # huiqi.users.scope.SYSTEM
 
 demo_app = typer.Typer(help="演示数据。", no_args_is_help=True)
 audit_app = typer.Typer(help="审计链：检查记录是否在事后被改动或删除。", no_args_is_help=True)
-whitelist_app = typer.Typer(help="白名单（措施19）。", no_args_is_help=True)
+whitelist_app = typer.Typer(help="白名单（依据政策文件中标明 serves: whitelist 的措施）。", no_args_is_help=True)
 
 
 @db_app.command("upgrade")

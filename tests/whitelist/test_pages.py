@@ -92,6 +92,7 @@ async def test_the_auditor_reads_the_desk_without_its_controls(browser, people) 
     auditor = browser(people.auditor)
     desk = (await auditor.get("/admin/whitelist")).text
     assert "第 1 版" in desk and "按当前档案拟定新版本" not in desk and "由措施19的牵头单位或管理员编制" in desk
+    assert "依据辽政办〔2022〕35号措施19「" in desk, "the measure the policy file says the list is for, read from it"
     page = (await auditor.get(f"/admin/whitelist/{version_id}")).text
     assert "示例科技有限公司" in page and "发布第 1 版" not in page and "/exclude" not in page
     assert "发布第 1 版" in (await browser(people.admin).get(f"/admin/whitelist/{version_id}")).text

@@ -376,7 +376,7 @@ def check_submission(session: Session, app: Application, day: date) -> None:
         until = last_working_day(_after(returned, session), found.correction_days, calendar_of(session))
         if day > max(until, found.closes_on):
             raise Conflict(f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（{until} 前）重新提交，"
-                           "已逾期；请联系责任单位")
+                           "已逾期")  # whom to ask the page says once: the round's contact, or the unit
     elif not is_open(found, day):
         raise Conflict(f"申报批次「{found.title}」自 {found.opens_on} 起受理" if day < found.opens_on
                        else f"申报批次「{found.title}」已于 {found.closes_on} 截止，不能再提交")

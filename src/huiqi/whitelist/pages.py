@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from huiqi import clock
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, HuiqiError, InputError
 from huiqi.reference import divisions, industries
 from huiqi.users.names import namer
@@ -28,7 +29,8 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
     if not service.sees_drafts(actor):
         raise Forbidden("白名单编制只供管理员、审计人员和责任单位使用；公布的白名单见“白名单”页面")
     return page(request, "whitelist/desk.html", who, versions=service.versions(session, actor=actor),
-                person=namer(session), compiles=service.may_compile(session, actor, clock.today()))
+                person=namer(session), compiles=service.may_compile(session, actor, clock.today()),
+                basis=catalogue.serving(session, "whitelist"))
 
 
 @router.post("/admin/whitelist", response_model=None)
@@ -37,7 +39,8 @@ def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
     def again(refusal: Refusal) -> Response:
         return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
                     versions=service.versions(session, actor=actor), note=note, person=namer(session),
-                    compiles=service.may_compile(session, actor, clock.today()))
+                    compiles=service.may_compile(session, actor, clock.today()),
+                    basis=catalogue.serving(session, "whitelist"))
 
     return form_step(session, lambda: service.propose(session, actor=actor, on=clock.today(),
                                                       note=note.strip() or None),
