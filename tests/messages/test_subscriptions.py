@@ -98,6 +98,7 @@ async def test_the_pages(browser, session, people) -> None:
     assert refused.status_code in (409, 422) and "订阅" in refused.text
     offered = (await anyone.get("/subscribe")).text  # no mail server in the tests: said before anything is typed
     assert 'id="no-mail"' in offered and 'name="email"' not in offered
+    assert "留下电子邮箱" not in offered, "no promise of mail where none goes out"
     assert 'href="/subscribe"' not in (await anyone.get("/")).text, "not offered where mail does not go out"
     assert (await anyone.get("/subscriptions/unsubscribe/no-such-token-here")).status_code == 404
 
