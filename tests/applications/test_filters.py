@@ -64,6 +64,9 @@ async def test_the_pages_exports_and_api_share_the_filters(browser, session, peo
     listed = (await admin.get("/applications", params={"q": "示例"})).text
     assert f'href="/applications/{alice.id}"' in listed and f'href="/applications/{bob.id}"' not in listed
     assert 'href="/api/v1/applications/export.xlsx?q=%E7%A4%BA%E4%BE%8B"' in listed and "清除条件" in listed
+    wrong = await admin.get("/applications", params={"state": "abc"})
+    assert wrong.status_code == 422 and "状态：请从列表中选择" in wrong.text, "said, not passed over"
+    assert (await admin.get("/applications", params={"state": ""})).status_code == 200, "blank: every state"
     sheet = (await admin.get("/api/v1/applications/export.xlsx", params={"city": "210200"})).content
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
     assert [r[2] for r in rows[2:]] == [BOB_USCC]

@@ -46,7 +46,9 @@ router = APIRouter(include_in_schema=False)
 @router.get("/applications", response_class=HTMLResponse)
 def listing(request: Request, who: CallerDep, session: Db, actor: Actor, filters: ApplicationFilters,
             state: Annotated[str | None, Query(max_length=20)] = None, number: PageNumber = 1) -> HTMLResponse:
-    chosen = state if state in STATES else None
+    if state and state not in STATES:
+        raise InputError([("状态", "请从列表中选择")])  # as a wrong 申报批次 or 所在市 is said, not passed over
+    chosen = state or None
     found = service.listed(session, actor=actor, state=chosen, filters=filters)
     pager = Paging(page=number, size=PAGE_SIZE)
     return page(request, "applications/list.html", who, rows=[views.summary(session, a) for a in pager.slice(found)],
