@@ -68,3 +68,11 @@ async def test_a_draft_published_and_withdrawn_through_the_api_is_stored(own_dat
         assert withdrawn.status_code == 200, withdrawn.text
         assert stored(own_database, version) == (
             "withdrawn", ["policy.draft", "policy.edit", "policy.publish", "policy.withdraw"])
+
+
+async def test_a_day_the_calendar_lacks_is_a_422_naming_the_field(client, session, people) -> None:
+    text = SECOND.read_text("utf-8").replace("  end: 2026-12-31", "  end: 2028-02-30", 1)
+    response = await client.post("/api/v1/admin/policies", headers=bearer(session, people.admin),
+                                 json={"file_name": "second-policy.yaml", "text": text})
+    assert response.status_code == 422, response.text
+    assert "second-policy.yaml:11: window.end：2028-02-30 不是有效日期" in response.text

@@ -82,6 +82,33 @@ def test_yaml_syntax_error_has_a_line() -> None:
     assert "方括号 [ ] 没有闭合" in error, "said in Chinese, the parser's words after"
 
 
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("  end: 2025-12-31", "  end: 2025-02-30", "window.end"),
+    ("issued: 2022-07-23", "issued: 2022-13-23", "issued"),
+])
+def test_a_day_the_calendar_lacks_is_named_with_its_line_and_field(old: str, new: str, field: str) -> None:
+    text = _broken(old, new)
+    [error] = _errors(text)
+    assert error.startswith(f"bad.yaml:{_line_of(text, new)}: {field}：") and "不是有效日期" in error
+
+
+def test_a_parameter_dated_on_a_day_the_calendar_lacks_names_its_measure() -> None:
+    text = SECOND.read_text("utf-8").replace("since: 2025-01-01", "since: 2025-02-29", 1)
+    with pytest.raises(PolicyFileError) as caught:
+        load_text(text, "bad.yaml")
+    [error] = caught.value.problems
+    line = _line_of(text, "2025-02-29")
+    assert error == f"bad.yaml:{line}: 措施1 parameters.cap.values[1].since：2025-02-29 不是有效日期"
+
+
+def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
+    text = _broken("    units: [省科技厅, 省财政厅]\n", "    units: [省科技厅, 省财政厅]\n    units: [省财政厅]\n")
+    [error] = _errors(text)
+    assert error == f"bad.yaml:{_line_of(text, 'units: [省财政厅]')}: 措施13 units：键重复"
+    twice = SHIPPED.replace("title: ", "id: zz-other\ntitle: ", 1)
+    assert _errors(twice) == [f"bad.yaml:{_line_of(twice, 'id: zz-other')}: id：键重复"]
+
+
 @pytest.mark.parametrize("expression", [
     "__import__('os').system('true')", "open('x')", "listed.real", "[x for x in codes]", "lambda: 1",
     "listed if core else core", "investment / 2", "codes[0]", "1.5 > investment",

@@ -38,6 +38,20 @@ WINDOW_PARAMS = ("window_start", "window_end")
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built with it: ten times faster
 
 
+class _Loader(LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, but a day the calendar lacks (2028-02-30) stays its text, for the spec to name the field
+    and the line (the parser's own constructor raises a bare ValueError)."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 # The parser's words for the mistakes people make most, said in Chinese (the parser's own after them, for a search).
 YAML_PROBLEMS = {
     "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或列表项之间缺少逗号",
@@ -67,7 +81,7 @@ def yaml_problem(problem: str) -> str:
 
 def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML; return the data and the line of every node path."""
-    loader = LOADER(text)  # parsed once: the nodes give the lines, and the data is constructed from them
+    loader = _Loader(text)  # parsed once: the nodes give the lines, and the data is constructed from them
     try:
         root = loader.get_single_node()
         data = None if root is None else loader.construct_document(root)
@@ -80,21 +94,32 @@ def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
-    _walk(root, (), lines)
+    repeated: list[Path_] = []
+    _walk(root, (), lines, repeated)
+    if repeated:  # the parser keeps the last of a key given twice: a copy-paste slip would pass unseen
+        report = _Reporter(name, data, lines)
+        for path in dict.fromkeys(repeated):
+            report(path, "键重复")
+        report.raise_if_any()
     return data, lines
 
 
-def _walk(node: yaml.Node | None, path: Path_, lines: dict[Path_, int]) -> None:
+def _walk(node: yaml.Node | None, path: Path_, lines: dict[Path_, int], repeated: list[Path_]) -> None:
+    """The line of every node path into ``lines``; each key given twice in one mapping into ``repeated``."""
     if node is None:
         return
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
         for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                repeated.append(path + (key.value,))
+            seen.add(key.value if isinstance(key, yaml.ScalarNode) else id(key))
             lines[path + (key.value,)] = key.start_mark.line + 1
-            _walk(value, path + (key.value,), lines)
+            _walk(value, path + (key.value,), lines, repeated)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), lines)
+            _walk(item, path + (index,), lines, repeated)
 
 
 def _line(lines: dict[Path_, int], path: Path_) -> int | str:
