@@ -109,6 +109,35 @@ def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
     assert _errors(twice) == [f"bad.yaml:{_line_of(twice, 'id: zz-other')}: id：键重复"]
 
 
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("id: test-successor", "id: test-" + "x" * 40, "id：不能超过 40 个字"),
+    ("title: （测试用）", "title: " + "很" * 200, "title：不能超过 200 个字"),
+    ("number: 测试〔2024〕1号", "number: 测试〔2024〕1号" + "附" * 100, "number：不能超过 100 个字"),
+    ("units: [测试厅]", "units: [" + "省" * 101 + "]", "措施1 units[0]：不能超过 100 个字"),
+    ("  - number: 1\n", "  - number: 99999999999\n", "措施99999999999 number：应不大于 2147483647"),
+    ("  test_pilot: ", "  test_pilot" + "_x" * 20 + ": ", "codes.test_pilot" + "_x" * 20 + "：代码不能超过 40 个字符"),
+])
+def test_what_the_database_cannot_hold_is_refused_by_the_loader(old: str, new: str, said: str) -> None:
+    text = SECOND.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    with pytest.raises(PolicyFileError) as caught:
+        load_text(text, "bad.yaml")
+    assert f"bad.yaml:{_line_of(text, new.strip())}: {said}" in caught.value.problems
+
+
+def test_the_loader_bounds_are_the_columns_sizes() -> None:
+    from huiqi.models import Department, PolicyVersion, RecognitionList, Round
+    from huiqi.rules import spec
+
+    def size(table: type, column: str) -> int:
+        return int(table.__table__.c[column].type.length)  # type: ignore[attr-defined]
+
+    columns = [size(PolicyVersion, "policy_id"), size(Round, "policy_id"), size(PolicyVersion, "number"),
+               size(PolicyVersion, "title"), size(Department, "name"), size(RecognitionList, "code")]
+    assert columns == [spec.MAX_ID, spec.MAX_ID, spec.MAX_NUMBER, spec.MAX_TITLE, spec.MAX_UNIT, spec.MAX_CODE]
+
+
 @pytest.mark.parametrize("expression", [
     "__import__('os').system('true')", "open('x')", "listed.real", "[x for x in codes]", "lambda: 1",
     "listed if core else core", "investment / 2", "codes[0]", "1.5 > investment",

@@ -23,6 +23,7 @@ from huiqi.rules.facts import CHOICES, FACTS, MONEY_FIELDS
 from huiqi.rules.params import KINDS, DatedValue, Parameter, read_value
 from huiqi.rules.policy import Ceiling, CodeInfo, Condition, DatedUnits, Measure, Policy, Rule
 from huiqi.rules.spec import (
+    MAX_CODE,
     CodeSpec,
     ConditionSpec,
     MeasureSpec,
@@ -182,6 +183,8 @@ class _Builder:
 
     def _codes(self) -> None:
         for code, info in self.spec.codes.items():
+            if len(code) > MAX_CODE:
+                self.report(("codes", code), f"代码不能超过 {MAX_CODE} 个字符")
             known = self.codes.get(code)
             if known and (known.type, known.label) != (info.type, info.label):
                 self.report(("codes", code), f"与通用词汇中的代码 {code!r} 定义不同")
