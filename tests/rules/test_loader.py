@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from huiqi.errors import PolicyFileError
-from huiqi.rules.loader import load_many, load_text, shipped_paths
+from huiqi.rules.loader import load_file, load_many, load_text, shipped_paths
 
 SHIPPED = shipped_paths()["ln-2022-35"].read_text("utf-8")
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
@@ -159,9 +159,38 @@ def test_same_policy_twice_is_refused() -> None:
         load_many(["ln-2022-35", "ln-2022-35"])
 
 
-def test_missing_policy_file() -> None:
-    with pytest.raises(PolicyFileError, match="无法读取"):
+def test_missing_policy_file_or_id_is_said_with_the_shipped_ids() -> None:
+    with pytest.raises(PolicyFileError) as caught:
         load_many(["/nonexistent/policy.yaml"])
+    assert caught.value.problems == [
+        "没有政策 '/nonexistent/policy.yaml'：既不是内置政策编号（可用：ln-2022-35），也没有这个文件"]
+    with pytest.raises(PolicyFileError, match="没有政策 'demo-successor'：既不是内置政策编号（可用：ln-2022-35）"):
+        load_many(["demo-successor"])
+    with pytest.raises(PolicyFileError) as caught:
+        load_file("/nonexistent/policy.yaml")
+    assert caught.value.problems == ["/nonexistent/policy.yaml: 没有这个文件"]
+
+
+def test_a_file_not_in_utf8_is_said_so_with_its_line(tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.yaml"  # its first three lines are plain ASCII, the title on line 4 is not
+    gbk.write_bytes(SECOND.read_text("utf-8").encode("gb18030"))
+    with pytest.raises(PolicyFileError) as caught:
+        load_file(gbk)
+    assert caught.value.problems == [f"{gbk}:4: 文件不是 UTF-8 编码（可能是 GBK 等）：请用 UTF-8 另存后再试"]
+    later = tmp_path / "later.yaml"
+    later.write_bytes(SECOND.read_bytes().replace("测试机关".encode(), "测试机关".encode("gb18030")))
+    with pytest.raises(PolicyFileError, match=f"{later}:5: 文件不是 UTF-8 编码"):
+        load_file(later)
+
+
+@pytest.mark.parametrize("text", ["", "# 只有注释\n", "\n\n"])
+def test_an_empty_file_is_said_to_be_empty(text: str) -> None:
+    assert _errors(text) == ["bad.yaml: 文件为空（没有任何政策内容，或只有注释）"]
+
+
+def test_a_tab_in_the_indentation_is_said_in_chinese() -> None:
+    [error] = _errors(SHIPPED.replace("    title: 发展总部经济", "\ttitle: 发展总部经济", 1))
+    assert "YAML 格式错误（第 1 列）：此处用了制表符（Tab）缩进，请改用空格" in error
 
 
 def test_dated_parameter_picks_the_value_in_force() -> None:

@@ -64,6 +64,7 @@ YAML_PROBLEMS = {
     "found undefined alias": "引用了没有定义的锚点（*名称）",
     "could not determine a constructor": "政策文件不支持这种标签（!!…），只能用文字、数字、日期、列表和键值",
     "found character that cannot start any token": "此处有不能出现的字符：多半是用了制表符（Tab）缩进，请改用空格",
+    "found a tab character": "此处用了制表符（Tab）缩进，请改用空格",
     "found duplicate anchor": "锚点（&名称）重复定义",
 }
 
@@ -375,6 +376,8 @@ def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> P
     if changes is not None:
         data = changes(data)
     report = _Reporter(name, data, lines)
+    if data is None:
+        raise PolicyFileError([f"{name}: 文件为空（没有任何政策内容，或只有注释）"])
     if not isinstance(data, dict):
         report((), "政策文件应是一个键值表")
         report.raise_if_any()
@@ -385,14 +388,29 @@ def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> P
     return replace(policy, text=text)
 
 
+def read_file(path: Path) -> str:
+    """A policy file's text; a missing, unreadable or non-UTF-8 file is a PolicyFileError said in Chinese."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyFileError([f"{path}: 没有这个文件"]) from None
+    except IsADirectoryError:
+        raise PolicyFileError([f"{path}: 这是一个文件夹，不是政策文件"]) from None
+    except PermissionError:
+        raise PolicyFileError([f"{path}: 没有读取这个文件的权限"]) from None
+    except OSError as exc:
+        raise PolicyFileError([f"{path}: 无法读取政策文件（{exc.strerror or exc}）"]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PolicyFileError([f"{path}:{line}: 文件不是 UTF-8 编码（可能是 GBK 等）：请用 UTF-8 另存后再试"]) from None
+
+
 def load_file(path: str | Path, **kwargs: Any) -> Policy:
     """Load a policy file; a missing or unreadable file is a PolicyFileError."""
     path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyFileError([f"{path}: 无法读取政策文件：{exc}"]) from None
-    return load_text(text, str(path), path=str(path), **kwargs)
+    return load_text(read_file(path), str(path), path=str(path), **kwargs)
 
 
 def shipped_paths() -> dict[str, Path]:
@@ -415,6 +433,9 @@ def load_many(refs: list[str] | None = None) -> list[Policy]:
     refs = refs or list(shipped_paths())
     policies = []
     for order, ref in enumerate(refs):
+        if ref not in shipped_paths() and not Path(ref).exists():
+            raise PolicyFileError([f"没有政策 {ref!r}：既不是内置政策编号（可用：{', '.join(shipped_paths())}），"
+                                   "也没有这个文件"])
         policy = shipped(ref) if ref in shipped_paths() else load_file(ref)
         policies.append(replace(policy, order=order))
     ids = [p.id for p in policies]
