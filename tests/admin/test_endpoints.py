@@ -76,3 +76,16 @@ async def test_a_day_the_calendar_lacks_is_a_422_naming_the_field(client, sessio
                                  json={"file_name": "second-policy.yaml", "text": text})
     assert response.status_code == 422, response.text
     assert "second-policy.yaml:11: window.end：2028-02-30 不是有效日期" in response.text
+
+
+async def test_withdrawing_a_policy_with_an_open_round_is_a_409_and_changes_nothing(client, session, people) -> None:
+    from huiqi.catalogue import repository
+    from tests.dbtest import a_round
+
+    round_id = a_round(session)
+    [(version, _, _)] = repository.in_force(session)
+    response = await client.post(f"/api/v1/admin/policies/{version}/withdraw", headers=bearer(session, people.admin),
+                                 json={"reason": "测试撤回"})
+    assert response.status_code == 409, response.text
+    assert f"（批次 {round_id}）：请先在申报批次页关闭" in response.json()["detail"]
+    assert [vid for vid, _, _ in repository.in_force(session)] == [version]
