@@ -101,6 +101,19 @@ def test_a_parameter_dated_on_a_day_the_calendar_lacks_names_its_measure() -> No
     assert error == f"bad.yaml:{line}: 措施1 parameters.cap.values[1].since：2025-02-29 不是有效日期"
 
 
+def test_a_date_value_on_a_day_the_calendar_lacks_is_named_as_such() -> None:
+    text = SECOND.read_text("utf-8").replace("  source: 本措施自2024年1月1日起施行，有效期至2026年底。\n", (
+        "  source: 本措施自2024年1月1日起施行，有效期至2026年底。\n"
+        "  end_changes: [{since: 2025-06-01, value: 2027-02-30, source: 测试}]\n"), 1).replace(
+        "      pilot_cap:", "      day: {label: 日期, kind: date, values: [{since: 2024-01-01, value: 2025-04-31, "
+        "source: 测试}]}\n      pilot_cap:", 1)
+    with pytest.raises(PolicyFileError) as caught:
+        load_text(text, "bad.yaml")
+    assert caught.value.problems == [
+        f"bad.yaml:{_line_of(text, '2025-04-31')}: 措施1 parameters.day.values[0].value：2025-04-31 不是有效日期",
+        f"bad.yaml:{_line_of(text, '2027-02-30')}: window.end_changes[0].value：2027-02-30 不是有效日期"]
+
+
 def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
     text = _broken("    units: [省科技厅, 省财政厅]\n", "    units: [省科技厅, 省财政厅]\n    units: [省财政厅]\n")
     [error] = _errors(text)

@@ -32,7 +32,7 @@ from huiqi.rules.spec import (
     RuleSpec,
     VocabularySpec,
 )
-from huiqi.validation import field_path, problems
+from huiqi.validation import date_reason, field_path, problems
 
 Path_ = tuple[Any, ...]
 WINDOW_PARAMS = ("window_start", "window_end")
@@ -167,7 +167,9 @@ class _Builder:
         if spec.window.end < spec.window.start:
             self.report(("window", "end"), "有效期截止日早于起始日")
         for i, change in enumerate(spec.window.end_changes):
-            if not isinstance(change.value, date) or change.since <= spec.issued:
+            if isinstance(change.value, str):
+                self.report(("window", "end_changes", i, "value"), date_reason(change.value))
+            elif not isinstance(change.value, date) or change.since <= spec.issued:
                 self.report(("window", "end_changes", i), "应为发布日之后的日期变更（since 与 value 都是日期）")
         return Policy(
             id=spec.id, title=spec.title, issuer=spec.issuer, number=spec.number, issued=spec.issued,
