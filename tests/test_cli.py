@@ -150,6 +150,28 @@ def test_policy_show_and_check(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "未知名称 'coer'" in result.stderr and f"{bad}:" in result.stderr
 
 
+def test_policy_check_names_a_day_the_calendar_lacks_and_a_key_given_twice(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SECOND.read_text("utf-8").replace("  end: 2026-12-31", "  end: 2028-02-30", 1), "utf-8")
+    result = invoke("policy", "check", str(bad))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert f"{bad}:" in result.stderr and "window.end：2028-02-30 不是有效日期" in result.stderr
+    bad.write_text(SECOND.read_text("utf-8").replace("title: ", "id: zz-again\ntitle: ", 1), "utf-8")
+    result = invoke("policy", "check", str(bad))
+    assert result.exit_code == 2 and "id：键重复" in result.stderr
+
+
+def test_a_missing_policy_or_a_file_not_in_utf8_is_said_in_chinese(tmp_path: Path) -> None:
+    result = invoke("policy", "show", "--policy", "demo-successor")
+    assert result.exit_code == 2 and "Errno" not in result.stderr
+    assert "没有政策 'demo-successor'：既不是内置政策编号（可用：ln-2022-35），也没有这个文件" in result.stderr
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes(SECOND.read_text("utf-8").encode("gb18030"))
+    for args in (("policy", "check", str(gbk)), ("policy", "add", str(gbk), "--by", "admin")):
+        result = invoke(*args)
+        assert result.exit_code == 2 and f"{gbk}:4: 文件不是 UTF-8 编码" in result.stderr, args
+
+
 def test_installed_command_runs() -> None:
     """The console script works end to end (stdin, exit status) outside the test runner."""
     huiqi = Path(sys.executable).parent / "huiqi"

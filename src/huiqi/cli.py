@@ -17,7 +17,7 @@ from huiqi.console import answer_view, make_console, policy_view
 from huiqi.errors import HuiqiError, InputError, PolicyFileError
 from huiqi.labels import measure_label
 from huiqi.rules.case import parse_case
-from huiqi.rules.loader import load_file, load_many
+from huiqi.rules.loader import load_file, load_many, read_file
 from huiqi.rules.match import match as run_match
 from huiqi.rules.questions import advise
 from huiqi.simulate import cli as simulation
@@ -124,9 +124,9 @@ def policy_add(
     from huiqi.catalogue import service as catalogue
 
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(PolicyFileError([f"{path}: 无法读取政策文件：{exc}"]))
+        text = read_file(path)
+    except PolicyFileError as error:
+        fail(error)
     try:
         with record.session_scope() as session:
             row = catalogue.add(session, actor=record.acting(session, by), text=text, file_name=path.name)

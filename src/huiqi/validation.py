@@ -87,7 +87,7 @@ def _bound(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-_DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def date_reason(text: str) -> str:
@@ -97,7 +97,7 @@ def date_reason(text: str) -> str:
     ('2026-02-30 不是有效日期', '应为日期（YYYY-MM-DD）')
     """
     text = text.strip()
-    return f"{text} 不是有效日期" if _DAY_SHAPE.fullmatch(text) else "应为日期（YYYY-MM-DD）"
+    return f"{text} 不是有效日期" if DAY_SHAPE.fullmatch(text) else "应为日期（YYYY-MM-DD）"
 
 
 def iso_date(text: str) -> date:
@@ -112,7 +112,7 @@ def iso_date(text: str) -> date:
     ValueError: 20260228 is not YYYY-MM-DD
     """
     text = text.strip()
-    if not _DAY_SHAPE.fullmatch(text):
+    if not DAY_SHAPE.fullmatch(text):
         raise ValueError(f"{text} is not YYYY-MM-DD")
     return date.fromisoformat(text)
 

@@ -103,3 +103,46 @@ def test_a_withdrawn_policy_is_no_longer_matched(session, people, second_admin) 
     assert [p.id for p in catalogue.published(session)] == ["ln-2022-35"]
     with pytest.raises(Conflict):
         catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="再次撤回")
+
+
+def test_a_policy_with_an_open_round_or_an_application_under_way_is_not_withdrawn(session, people, second_admin,
+                                                                                  tmp_path) -> None:
+    """The officer closes the round and the applications are settled first; a draft left in a closed round (which
+    can never be submitted) does not hold the policy."""
+    from datetime import date
+
+    from huiqi import clock
+    from huiqi.applicants import service as applicants
+    from huiqi.applications import service as applications
+    from huiqi.rounds import service as rounds
+    from tests.dbtest import PDF, step
+
+    draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="s.yaml")
+    catalogue.publish(session, actor=second_admin, version_id=draft.id)
+    with clock.pinned(date(2025, 9, 1)):
+        opened = rounds.open_round(session, actor=people.admin, policy_id="test-successor", title="2025年度测试批次",
+                                   opens_on=date(2025, 8, 1), closes_on=date(2025, 9, 30),
+                                   measures=[rounds.MeasureIn(1)])
+        for key in ("pilot", "idle"):
+            applicants.save_matter(session, actor=people.alice, uscc=people.alice.uscc, matter={
+                "id": key, "type": "project", "codes": ["test_pilot"], "investment": 2_000_000, "date": "2025-03-01"})
+        apps = [applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key=key,
+                                          round_id=opened.id, measure=1, amount_requested=500_000)
+                for key in ("pilot", "idle")]
+        applications.add_material(session, actor=people.alice, application_id=apps[0].id, filename="申报书.pdf",
+                                  content=PDF, store=tmp_path)
+        applications.declare(session, actor=people.alice, application_id=apps[0].id)
+        step(session, "submit", people.alice, apps[0], on=date(2025, 9, 1))
+        with pytest.raises(Conflict) as refused:
+            catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
+        assert refused.value.message == (
+            f"测试〔2024〕1号 仍在使用，不能撤回：未截止的申报批次 “2025年度测试批次”（批次 {opened.id}）"
+            "：请先在申报批次页关闭；1 件已提交、尚未办结的申报（未拨付、未驳回、未撤回）：请先办结")
+        rounds.close(session, actor=people.admin, round_id=opened.id)
+        with pytest.raises(Conflict, match="不能撤回：1 件已提交、尚未办结的申报"):
+            catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
+        reviewer = users.create_user(session, actor=SYSTEM, username="test-unit", display_name="测试厅审核人员",
+                                     role="department", password=PASSWORD, department="测试厅")
+        step(session, "reject", reviewer, apps[0], on=date(2025, 9, 2), reasons="测试：不予支持")
+        withdrawn = catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
+    assert withdrawn.state == "withdrawn" and apps[1].state == "draft"

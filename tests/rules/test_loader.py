@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from huiqi.errors import PolicyFileError
-from huiqi.rules.loader import load_many, load_text, shipped_paths
+from huiqi.rules.loader import load_file, load_many, load_text, shipped_paths
 
 SHIPPED = shipped_paths()["ln-2022-35"].read_text("utf-8")
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
@@ -82,6 +82,75 @@ def test_yaml_syntax_error_has_a_line() -> None:
     assert "方括号 [ ] 没有闭合" in error, "said in Chinese, the parser's words after"
 
 
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("  end: 2025-12-31", "  end: 2025-02-30", "window.end"),
+    ("issued: 2022-07-23", "issued: 2022-13-23", "issued"),
+])
+def test_a_day_the_calendar_lacks_is_named_with_its_line_and_field(old: str, new: str, field: str) -> None:
+    text = _broken(old, new)
+    [error] = _errors(text)
+    assert error.startswith(f"bad.yaml:{_line_of(text, new)}: {field}：") and "不是有效日期" in error
+
+
+def test_a_parameter_dated_on_a_day_the_calendar_lacks_names_its_measure() -> None:
+    text = SECOND.read_text("utf-8").replace("since: 2025-01-01", "since: 2025-02-29", 1)
+    with pytest.raises(PolicyFileError) as caught:
+        load_text(text, "bad.yaml")
+    [error] = caught.value.problems
+    line = _line_of(text, "2025-02-29")
+    assert error == f"bad.yaml:{line}: 措施1 parameters.cap.values[1].since：2025-02-29 不是有效日期"
+
+
+def test_a_date_value_on_a_day_the_calendar_lacks_is_named_as_such() -> None:
+    text = SECOND.read_text("utf-8").replace("  source: 本措施自2024年1月1日起施行，有效期至2026年底。\n", (
+        "  source: 本措施自2024年1月1日起施行，有效期至2026年底。\n"
+        "  end_changes: [{since: 2025-06-01, value: 2027-02-30, source: 测试}]\n"), 1).replace(
+        "      pilot_cap:", "      day: {label: 日期, kind: date, values: [{since: 2024-01-01, value: 2025-04-31, "
+        "source: 测试}]}\n      pilot_cap:", 1)
+    with pytest.raises(PolicyFileError) as caught:
+        load_text(text, "bad.yaml")
+    assert caught.value.problems == [
+        f"bad.yaml:{_line_of(text, '2025-04-31')}: 措施1 parameters.day.values[0].value：2025-04-31 不是有效日期",
+        f"bad.yaml:{_line_of(text, '2027-02-30')}: window.end_changes[0].value：2027-02-30 不是有效日期"]
+
+
+def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
+    text = _broken("    units: [省科技厅, 省财政厅]\n", "    units: [省科技厅, 省财政厅]\n    units: [省财政厅]\n")
+    [error] = _errors(text)
+    assert error == f"bad.yaml:{_line_of(text, 'units: [省财政厅]')}: 措施13 units：键重复"
+    twice = SHIPPED.replace("title: ", "id: zz-other\ntitle: ", 1)
+    assert _errors(twice) == [f"bad.yaml:{_line_of(twice, 'id: zz-other')}: id：键重复"]
+
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("id: test-successor", "id: test-" + "x" * 40, "id：不能超过 40 个字"),
+    ("title: （测试用）", "title: " + "很" * 200, "title：不能超过 200 个字"),
+    ("number: 测试〔2024〕1号", "number: 测试〔2024〕1号" + "附" * 100, "number：不能超过 100 个字"),
+    ("units: [测试厅]", "units: [" + "省" * 101 + "]", "措施1 units[0]：不能超过 100 个字"),
+    ("  - number: 1\n", "  - number: 99999999999\n", "措施99999999999 number：应不大于 2147483647"),
+    ("  test_pilot: ", "  test_pilot" + "_x" * 20 + ": ", "codes.test_pilot" + "_x" * 20 + "：代码不能超过 40 个字符"),
+])
+def test_what_the_database_cannot_hold_is_refused_by_the_loader(old: str, new: str, said: str) -> None:
+    text = SECOND.read_text("utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    with pytest.raises(PolicyFileError) as caught:
+        load_text(text, "bad.yaml")
+    assert f"bad.yaml:{_line_of(text, new.strip())}: {said}" in caught.value.problems
+
+
+def test_the_loader_bounds_are_the_columns_sizes() -> None:
+    from huiqi.models import Department, PolicyVersion, RecognitionList, Round
+    from huiqi.rules import spec
+
+    def size(table: type, column: str) -> int:
+        return int(table.__table__.c[column].type.length)  # type: ignore[attr-defined]
+
+    columns = [size(PolicyVersion, "policy_id"), size(Round, "policy_id"), size(PolicyVersion, "number"),
+               size(PolicyVersion, "title"), size(Department, "name"), size(RecognitionList, "code")]
+    assert columns == [spec.MAX_ID, spec.MAX_ID, spec.MAX_NUMBER, spec.MAX_TITLE, spec.MAX_UNIT, spec.MAX_CODE]
+
+
 @pytest.mark.parametrize("expression", [
     "__import__('os').system('true')", "open('x')", "listed.real", "[x for x in codes]", "lambda: 1",
     "listed if core else core", "investment / 2", "codes[0]", "1.5 > investment",
@@ -103,9 +172,38 @@ def test_same_policy_twice_is_refused() -> None:
         load_many(["ln-2022-35", "ln-2022-35"])
 
 
-def test_missing_policy_file() -> None:
-    with pytest.raises(PolicyFileError, match="无法读取"):
+def test_missing_policy_file_or_id_is_said_with_the_shipped_ids() -> None:
+    with pytest.raises(PolicyFileError) as caught:
         load_many(["/nonexistent/policy.yaml"])
+    assert caught.value.problems == [
+        "没有政策 '/nonexistent/policy.yaml'：既不是内置政策编号（可用：ln-2022-35），也没有这个文件"]
+    with pytest.raises(PolicyFileError, match="没有政策 'demo-successor'：既不是内置政策编号（可用：ln-2022-35）"):
+        load_many(["demo-successor"])
+    with pytest.raises(PolicyFileError) as caught:
+        load_file("/nonexistent/policy.yaml")
+    assert caught.value.problems == ["/nonexistent/policy.yaml: 没有这个文件"]
+
+
+def test_a_file_not_in_utf8_is_said_so_with_its_line(tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.yaml"  # its first three lines are plain ASCII, the title on line 4 is not
+    gbk.write_bytes(SECOND.read_text("utf-8").encode("gb18030"))
+    with pytest.raises(PolicyFileError) as caught:
+        load_file(gbk)
+    assert caught.value.problems == [f"{gbk}:4: 文件不是 UTF-8 编码（可能是 GBK 等）：请用 UTF-8 另存后再试"]
+    later = tmp_path / "later.yaml"
+    later.write_bytes(SECOND.read_bytes().replace("测试机关".encode(), "测试机关".encode("gb18030")))
+    with pytest.raises(PolicyFileError, match=f"{later}:5: 文件不是 UTF-8 编码"):
+        load_file(later)
+
+
+@pytest.mark.parametrize("text", ["", "# 只有注释\n", "\n\n"])
+def test_an_empty_file_is_said_to_be_empty(text: str) -> None:
+    assert _errors(text) == ["bad.yaml: 文件为空（没有任何政策内容，或只有注释）"]
+
+
+def test_a_tab_in_the_indentation_is_said_in_chinese() -> None:
+    [error] = _errors(SHIPPED.replace("    title: 发展总部经济", "\ttitle: 发展总部经济", 1))
+    assert "YAML 格式错误（第 1 列）：此处用了制表符（Tab）缩进，请改用空格" in error
 
 
 def test_dated_parameter_picks_the_value_in_force() -> None:

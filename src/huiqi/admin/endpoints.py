@@ -38,20 +38,27 @@ def policies(actor: Actor, session: Db, paging: PagingDep) -> dict:
              summary="起草政策版本：上传政策文件（逐行校验，错误指出行号）")
 def draft(body: DraftIn, actor: Actor, session: Db) -> PolicyFileRead:
     row = catalogue.add(session, actor=actor, text=body.text, file_name=body.file_name)
+    session.commit()
     return service.version(row)
 
 
 @router.put("/policies/{version_id}", response_model=PolicyFileRead, summary="修改政策草稿（已发布的版本不可修改）")
 def edit(version_id: VersionId, body: TextIn, actor: Actor, session: Db) -> PolicyFileRead:
-    return service.version(catalogue.edit(session, actor=actor, version_id=version_id, text=body.text))
+    row = catalogue.edit(session, actor=actor, version_id=version_id, text=body.text)
+    session.commit()
+    return service.version(row)
 
 
 @router.post("/policies/{version_id}/publish", response_model=PolicyFileRead,
              summary="发布政策版本：须由起草人以外的管理员发布；先运行文件自带的测试情形")
 def publish(version_id: VersionId, actor: Actor, session: Db) -> PolicyFileRead:
-    return service.version(catalogue.publish(session, actor=actor, version_id=version_id))
+    row = catalogue.publish(session, actor=actor, version_id=version_id)
+    session.commit()
+    return service.version(row)
 
 
 @router.post("/policies/{version_id}/withdraw", response_model=PolicyFileRead, summary="撤回政策版本（须写明理由）")
 def withdraw(version_id: VersionId, body: WithdrawIn, actor: Actor, session: Db) -> PolicyFileRead:
-    return service.version(catalogue.withdraw(session, actor=actor, version_id=version_id, reason=body.reason))
+    row = catalogue.withdraw(session, actor=actor, version_id=version_id, reason=body.reason)
+    session.commit()
+    return service.version(row)

@@ -1,9 +1,11 @@
 """SQL of the policy catalogue."""
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huiqi.models import PolicyVersion
+from huiqi.models import Application, PolicyVersion, Round
 
 
 def in_force(session: Session) -> list[tuple[int, str, str]]:
@@ -45,3 +47,16 @@ def published_of(session: Session, policy_id: str, *, lock: bool = False) -> Pol
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).first()
+
+
+def rounds_not_ended(session: Session, policy_id: str, day: date) -> list[Round]:
+    """The policy's rounds open on ``day`` or still to open (not past their deadline, not closed early)."""
+    return list(session.scalars(select(Round).where(Round.policy_id == policy_id, Round.closes_on >= day,
+                                                    Round.closed_at.is_(None)).order_by(Round.opens_on, Round.id)))
+
+
+def applications_in_progress(session: Session, policy_id: str, finished: tuple[str, ...]) -> int:
+    """How many of the policy's applications are in none of the ``finished`` states."""
+    query = select(func.count()).select_from(Application).where(Application.policy_id == policy_id,
+                                                                 Application.state.not_in(finished))
+    return session.scalar(query) or 0

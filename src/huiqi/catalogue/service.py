@@ -28,6 +28,7 @@ from huiqi.rules.loader import load_text
 from huiqi.rules.policy import CodeInfo, Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.workflow.states import FINAL, State
 
 MAX_TEXT = 1_000_000  # characters of one policy file; the shipped one is about 60,000
 STATE_LABELS = {"draft": "草稿", "published": "已发布", "superseded": "已被新版本取代", "withdrawn": "已撤回"}
@@ -299,6 +300,25 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
     return row
 
 
+def _still_served(session: Session, row: PolicyVersion) -> None:
+    """Refuse to take a policy out while a round of it is open (or yet to open) or an application under it is not
+    finished: the round would keep offering a policy nobody can apply under, and the applications lose their
+    rules mid-way. The officer closes the rounds and settles the applications first."""
+    rounds = repository.rounds_not_ended(session, row.policy_id, clock.today())
+    # A draft is left out: once its round has closed it can never be submitted, and only its enterprise could
+    # withdraw it, so it would hold the policy forever; while the round is open, the round refuses already.
+    pending = repository.applications_in_progress(session, row.policy_id, (*FINAL, State.DRAFT))
+    if not rounds and not pending:
+        return
+    said = []
+    if rounds:
+        said.append("未截止的申报批次 " + "、".join(f"“{r.title}”（批次 {r.id}）" for r in rounds[:5])
+                    + (f" 等 {len(rounds)} 个" if len(rounds) > 5 else "") + "：请先在申报批次页关闭")
+    if pending:
+        said.append(f"{pending} 件已提交、尚未办结的申报（未拨付、未驳回、未撤回）：请先办结")
+    raise Conflict(f"{row.number} 仍在使用，不能撤回：" + "；".join(said))
+
+
 def withdraw(session: Session, *, actor: User, version_id: int, reason: str) -> PolicyVersion:
     """Take a draft or a published version out (with the reason); a withdrawn policy is no longer matched."""
     require_role(actor, Role.ADMIN, doing="撤回政策")
@@ -308,6 +328,8 @@ def withdraw(session: Session, *, actor: User, version_id: int, reason: str) -> 
     row = _locked(session, version_id)
     if row.state not in ("draft", "published"):
         raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，不能撤回")
+    if row.state == "published":
+        _still_served(session, row)
     before = row.state
     row.state, row.ended_by, row.ended_at, row.note = "withdrawn", actor.username, utcnow(), reason
     session.flush()

@@ -23,6 +23,7 @@ from huiqi.rules.facts import CHOICES, FACTS, MONEY_FIELDS
 from huiqi.rules.params import KINDS, DatedValue, Parameter, read_value
 from huiqi.rules.policy import Ceiling, CodeInfo, Condition, DatedUnits, Measure, Policy, Rule
 from huiqi.rules.spec import (
+    MAX_CODE,
     CodeSpec,
     ConditionSpec,
     MeasureSpec,
@@ -31,11 +32,25 @@ from huiqi.rules.spec import (
     RuleSpec,
     VocabularySpec,
 )
-from huiqi.validation import field_path, problems
+from huiqi.validation import date_reason, field_path, problems
 
 Path_ = tuple[Any, ...]
 WINDOW_PARAMS = ("window_start", "window_end")
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built with it: ten times faster
+
+
+class _Loader(LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, but a day the calendar lacks (2028-02-30) stays its text, for the spec to name the field
+    and the line (the parser's own constructor raises a bare ValueError)."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 # The parser's words for the mistakes people make most, said in Chinese (the parser's own after them, for a search).
@@ -49,6 +64,7 @@ YAML_PROBLEMS = {
     "found undefined alias": "引用了没有定义的锚点（*名称）",
     "could not determine a constructor": "政策文件不支持这种标签（!!…），只能用文字、数字、日期、列表和键值",
     "found character that cannot start any token": "此处有不能出现的字符：多半是用了制表符（Tab）缩进，请改用空格",
+    "found a tab character": "此处用了制表符（Tab）缩进，请改用空格",
     "found duplicate anchor": "锚点（&名称）重复定义",
 }
 
@@ -67,7 +83,7 @@ def yaml_problem(problem: str) -> str:
 
 def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML; return the data and the line of every node path."""
-    loader = LOADER(text)  # parsed once: the nodes give the lines, and the data is constructed from them
+    loader = _Loader(text)  # parsed once: the nodes give the lines, and the data is constructed from them
     try:
         root = loader.get_single_node()
         data = None if root is None else loader.construct_document(root)
@@ -80,21 +96,32 @@ def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
-    _walk(root, (), lines)
+    repeated: list[Path_] = []
+    _walk(root, (), lines, repeated)
+    if repeated:  # the parser keeps the last of a key given twice: a copy-paste slip would pass unseen
+        report = _Reporter(name, data, lines)
+        for path in dict.fromkeys(repeated):
+            report(path, "键重复")
+        report.raise_if_any()
     return data, lines
 
 
-def _walk(node: yaml.Node | None, path: Path_, lines: dict[Path_, int]) -> None:
+def _walk(node: yaml.Node | None, path: Path_, lines: dict[Path_, int], repeated: list[Path_]) -> None:
+    """The line of every node path into ``lines``; each key given twice in one mapping into ``repeated``."""
     if node is None:
         return
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
         for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                repeated.append(path + (key.value,))
+            seen.add(key.value if isinstance(key, yaml.ScalarNode) else id(key))
             lines[path + (key.value,)] = key.start_mark.line + 1
-            _walk(value, path + (key.value,), lines)
+            _walk(value, path + (key.value,), lines, repeated)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), lines)
+            _walk(item, path + (index,), lines, repeated)
 
 
 def _line(lines: dict[Path_, int], path: Path_) -> int | str:
@@ -140,7 +167,9 @@ class _Builder:
         if spec.window.end < spec.window.start:
             self.report(("window", "end"), "有效期截止日早于起始日")
         for i, change in enumerate(spec.window.end_changes):
-            if not isinstance(change.value, date) or change.since <= spec.issued:
+            if isinstance(change.value, str):
+                self.report(("window", "end_changes", i, "value"), date_reason(change.value))
+            elif not isinstance(change.value, date) or change.since <= spec.issued:
                 self.report(("window", "end_changes", i), "应为发布日之后的日期变更（since 与 value 都是日期）")
         return Policy(
             id=spec.id, title=spec.title, issuer=spec.issuer, number=spec.number, issued=spec.issued,
@@ -157,6 +186,8 @@ class _Builder:
 
     def _codes(self) -> None:
         for code, info in self.spec.codes.items():
+            if len(code) > MAX_CODE:
+                self.report(("codes", code), f"代码不能超过 {MAX_CODE} 个字符")
             known = self.codes.get(code)
             if known and (known.type, known.label) != (info.type, info.label):
                 self.report(("codes", code), f"与通用词汇中的代码 {code!r} 定义不同")
@@ -347,6 +378,8 @@ def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> P
     if changes is not None:
         data = changes(data)
     report = _Reporter(name, data, lines)
+    if data is None:
+        raise PolicyFileError([f"{name}: 文件为空（没有任何政策内容，或只有注释）"])
     if not isinstance(data, dict):
         report((), "政策文件应是一个键值表")
         report.raise_if_any()
@@ -357,14 +390,29 @@ def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> P
     return replace(policy, text=text)
 
 
+def read_file(path: Path) -> str:
+    """A policy file's text; a missing, unreadable or non-UTF-8 file is a PolicyFileError said in Chinese."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyFileError([f"{path}: 没有这个文件"]) from None
+    except IsADirectoryError:
+        raise PolicyFileError([f"{path}: 这是一个文件夹，不是政策文件"]) from None
+    except PermissionError:
+        raise PolicyFileError([f"{path}: 没有读取这个文件的权限"]) from None
+    except OSError as exc:
+        raise PolicyFileError([f"{path}: 无法读取政策文件（{exc.strerror or exc}）"]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PolicyFileError([f"{path}:{line}: 文件不是 UTF-8 编码（可能是 GBK 等）：请用 UTF-8 另存后再试"]) from None
+
+
 def load_file(path: str | Path, **kwargs: Any) -> Policy:
     """Load a policy file; a missing or unreadable file is a PolicyFileError."""
     path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyFileError([f"{path}: 无法读取政策文件：{exc}"]) from None
-    return load_text(text, str(path), path=str(path), **kwargs)
+    return load_text(read_file(path), str(path), path=str(path), **kwargs)
 
 
 def shipped_paths() -> dict[str, Path]:
@@ -387,6 +435,9 @@ def load_many(refs: list[str] | None = None) -> list[Policy]:
     refs = refs or list(shipped_paths())
     policies = []
     for order, ref in enumerate(refs):
+        if ref not in shipped_paths() and not Path(ref).exists():
+            raise PolicyFileError([f"没有政策 {ref!r}：既不是内置政策编号（可用：{', '.join(shipped_paths())}），"
+                                   "也没有这个文件"])
         policy = shipped(ref) if ref in shipped_paths() else load_file(ref)
         policies.append(replace(policy, order=order))
     ids = [p.id for p in policies]

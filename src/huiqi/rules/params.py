@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from huiqi.money import MAX_YUAN, parse_amount
+from huiqi.validation import DAY_SHAPE, date_reason
 
 KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
@@ -57,6 +58,8 @@ def read_value(kind: str, raw: Any) -> Any:
     if kind == "rate":
         return read_rate(raw)
     if kind == "date":
+        if isinstance(raw, str) and DAY_SHAPE.fullmatch(raw.strip()):  # a day the calendar lacks: 2028-02-30
+            raise ValueError(date_reason(raw))
         if not isinstance(raw, date):
             raise ValueError(f"{raw!r} 不是日期（YYYY-MM-DD）")
         return raw

@@ -1,11 +1,16 @@
 """The shape of a policy file, as Pydantic models (the loader checks meaning on top of shape)."""
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Text = Field(min_length=1)
+# The database's columns bound what a policy file may say: the policy's id, document number and title
+# (policy_versions, rounds, applications…), a responsible unit's name (departments), a matter code (recognition
+# lists), a measure's number (an INTEGER).
+MAX_ID, MAX_NUMBER, MAX_TITLE, MAX_UNIT, MAX_CODE, MAX_INT = 40, 100, 200, 100, 40, 2_147_483_647
+Unit = Annotated[str, Field(min_length=1, max_length=MAX_UNIT)]
 
 
 class _Strict(BaseModel):
@@ -28,7 +33,7 @@ class UnitsSpec(_Strict):
     """The responsible units from a date on (government reorganisation renames them)."""
 
     since: date
-    value: list[str] = Field(min_length=1)
+    value: list[Unit] = Field(min_length=1)
     source: str = Text
 
 
@@ -67,12 +72,12 @@ class RuleSpec(_Strict):
 
 
 class MeasureSpec(_Strict):
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_INT)
     chapter: str = Text
     title: str = Text
     clause: str = Text
     kind: Literal["award", "fund", "service"]
-    units: list[str] = Field(min_length=1)
+    units: list[Unit] = Field(min_length=1)
     units_changes: list[UnitsSpec] = []
     parameters: dict[str, ParameterSpec] = {}
     rules: list[RuleSpec] = []
@@ -102,7 +107,7 @@ class CodeSpec(_Strict):
 
 class ExpectSpec(_Strict):
     matter: str = Text
-    measure: int = Field(ge=1)
+    measure: int = Field(ge=1, le=MAX_INT)
     status: Literal["eligible", "ineligible", "undetermined"]
     ceiling: int | None = Field(default=None, ge=0)  # yuan; compared only when given
 
@@ -118,10 +123,10 @@ class SituationSpec(_Strict):
 
 
 class PolicySpec(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str = Text
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)
+    title: str = Field(min_length=1, max_length=MAX_TITLE)
     issuer: str = Text
-    number: str = Text
+    number: str = Field(min_length=1, max_length=MAX_NUMBER)
     issued: date
     window: WindowSpec
     preamble: str = Text
