@@ -9,7 +9,10 @@ import openpyxl
 import polars as pl
 
 from huiqi.rules.loader import load_many
+from huiqi.simulate.engine import difference
+from huiqi.simulate.reform import Reform
 from huiqi.simulate.report import SimulationReport, charts, html, people_table, write
+from huiqi.web.excel import looks_like_formula
 
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
 POLICIES = load_many(["ln-2022-35", str(SECOND)])
@@ -69,3 +72,16 @@ def test_the_workbook_holds_numbers_and_chinese_labels(tmp_path: Path) -> None:
     about = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}
     assert about["分组"] == "措施、地区"
     assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in sheet.iter_rows() for c in row)
+
+
+def test_text_that_looks_like_a_formula_is_quoted_in_both_sheets(tmp_path: Path) -> None:
+    report = _report()
+    report.population = '=HYPERLINK("http://x","点击")'
+    report.reform = Reform(name="=1+1", description="@SUM(A1)", changes=[
+        {"parameter": "1.cap", "since": "2025-01-01", "value": "3000万元", "source": "-1+2"}])
+    report.reformed, report.difference = report.baseline, difference(report.baseline, report.baseline)
+    book = openpyxl.load_workbook(write(report, tmp_path / "report.xlsx"))
+    hostile = [c for sheet in book for row in sheet.iter_rows() for c in row
+               if isinstance(c.value, str) and looks_like_formula(c.value)]
+    assert {c.value for c in hostile} >= {report.population, "=1+1：@SUM(A1)"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in hostile), [c.coordinate for c in hostile]

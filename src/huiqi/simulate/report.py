@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -27,6 +27,9 @@ from huiqi.rules.policy import Policy
 from huiqi.simulate.briefing import money_chart, view
 from huiqi.simulate.engine import METRICS
 from huiqi.simulate.reform import Reform
+
+if TYPE_CHECKING:
+    from huiqi.web.excel import Table
 
 HEADERS = {
     "policy": "政策", "measure": "措施", "region": "地区", "year": "年份", "matters": "涉及事项",
@@ -179,32 +182,42 @@ def write(report: SimulationReport, path: Path) -> Path:
     return path
 
 
-def _people_frame(report: SimulationReport, frame: pl.DataFrame) -> pl.DataFrame:
-    """The table for a workbook: keys for people (文号, 措施 with its own policy's title), money in yuan and as
-    numbers in 万元 (never text: a column people sum)."""
-    keys = [k for k in frame.columns if k in HEADERS and k not in METRICS]
-    rows = frame.to_dicts()
-    labelled = frame.with_columns(pl.Series(k, [report.cell(k, row) for row in rows], dtype=pl.String) for k in keys)
-    money = [c for c in frame.columns if c.endswith("ceiling_sum")]
-    labelled = labelled.with_columns(
-        (pl.col(c).cast(pl.Float64) / 10_000).alias(c.replace("ceiling_sum", "万元")) for c in money)
-    names = {**HEADERS, "reform_ceiling_sum": f"改革后{COUNTED}（元）", "diff_ceiling_sum": "差额（元）",
-             "万元": f"{COUNTED}（万元）", "reform_万元": f"改革后{COUNTED}（万元）", "diff_万元": "差额（万元）"}
-    for m in METRICS:
-        names.setdefault(f"reform_{m}", f"改革后{HEADERS[m]}")
-        names.setdefault(f"diff_{m}", f"{HEADERS[m]}差额")
-    return labelled.rename({c: names.get(c, c) for c in labelled.columns})
+# The workbook's money columns: whole yuan, each with its 万元 twin (``web.excel.Table.money``).
+MONEY_COLUMNS = {"ceiling_sum": COUNTED, "reform_ceiling_sum": f"改革后{COUNTED}", "diff_ceiling_sum": "差额"}
+
+
+def _column_name(column: str) -> str:
+    """A column of ``flat`` as people read it in the workbook (money without its unit: the sheet adds 元 and 万元)."""
+    if column in MONEY_COLUMNS:
+        return MONEY_COLUMNS[column]
+    if column.startswith("reform_"):
+        return f"改革后{HEADERS[column.removeprefix('reform_')]}"
+    if column.startswith("diff_"):
+        return f"{HEADERS[column.removeprefix('diff_')]}差额"
+    return HEADERS.get(column, column)
+
+
+def result_table(report: SimulationReport) -> "Table":
+    """The results for a workbook: keys for people (文号, 措施 with its own policy's title), money in whole yuan with
+    a numeric 万元 column beside it (never text: a column people sum)."""
+    from huiqi.web.excel import Table
+
+    frame = flat(report)
+    keys = report.group_keys()
+    metrics = [c for c in frame.columns if c not in keys]
+    rows = [[report.cell(k, row) for k in keys] + [row[m] for m in metrics] for row in frame.to_dicts()]
+    return Table("测算结果", [HEADERS[k] for k in keys] + [_column_name(m) for m in metrics], rows,
+                 money={MONEY_COLUMNS[m] for m in metrics if m in MONEY_COLUMNS})
 
 
 def _excel(report: SimulationReport, path: Path) -> None:
-    from huiqi.web.excel import WAN_FORMAT, safe_workbook
+    """Every text cell written as text, quoted when a spreadsheet could take it for a formula (a reform may be named
+    ``=1+1``, an uploaded file ``=HYPERLINK(…)``)."""
+    from huiqi.web.excel import Table, add_sheet, safe_workbook
 
     with safe_workbook(path) as book:
-        table = _people_frame(report, flat(report))
-        formats = {c: WAN_FORMAT for c in table.columns if c.endswith("（万元）")}
-        table.write_excel(book, worksheet="测算结果", autofit=True, column_formats=formats)  # type: ignore[arg-type]
-        about = pl.DataFrame({"项目": [k for k, _ in _about(report)], "内容": [v for _, v in _about(report)]})
-        about.write_excel(book, worksheet="说明", autofit=True)
+        add_sheet(book, result_table(report), titled=False)
+        add_sheet(book, Table("说明", ("项目", "内容"), _about(report)), titled=False)
 
 
 def _about(report: SimulationReport) -> list[tuple[str, str]]:
