@@ -190,8 +190,9 @@ async def test_a_job_finished_before_the_impact_analysis_still_shows(browser, pe
 
 
 @pytest.mark.parametrize(("content", "reason"), [
-    (b"", "matters：matters.csv 是空的"),
-    ("id,uscc,type,codes\n甲,乙,honour,x\n".encode("gbk") + b"\xff\xfe\n", "matters：matters.csv 的编码无法识别"),
+    (b"", "企业样本数据·matters：matters.csv 是空的"),
+    ("id,uscc,type,codes\n甲,乙,honour,x\n".encode("gbk") + b"\xff\xfe\n",
+     "企业样本数据·matters：matters.csv 的编码无法识别"),
 ])
 async def test_a_population_file_that_cannot_be_read_fails_the_job_with_its_reason(
         client, people, session, tmp_path, content: bytes, reason: str) -> None:
@@ -224,3 +225,42 @@ async def test_a_zip_unpacking_past_the_bound_is_refused_before_it_is_unpacked(c
                                 files={"population": ("big.zip", archive.getvalue())})
     assert refused.status_code == 422
     assert refused.json()["problems"] == [{"field": "population", "reason": "压缩包解压后超过 0 GiB，请检查文件"}]
+
+
+def _workbook(sheets: dict[str, list[str]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, header in sheets.items():
+        book.create_sheet(name).append(header)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "我的样本.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"),
+    ("uscc,name\n甲,乙\n".encode(), "我的样本.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"),
+    (_workbook({"matters": ["id", "uscc", "type", "codes"]}), "我的样本.xlsx 中没有名为 applicants 的工作表"),
+])
+async def test_a_workbook_that_cannot_be_one_is_refused_on_the_form(browser, people, session, content: bytes,
+                                                                    reason: str) -> None:
+    finance = browser(people.finance)
+    refused = await finance.post("/simulate", data={"by": "measure", "csrf_token": finance.csrf},
+                                 files={"population": ("我的样本.xlsx", content)})
+    assert refused.status_code == 422, refused.text
+    assert reason in refused.text and "population.xlsx" not in refused.text and "POPULATION" not in refused.text
+    assert f'<a href="#f-population">企业样本数据：{reason}' in refused.text, "in the summary, linked to the field"
+    assert session.query(SimulationJob).count() == 0
+    assert not any(jobs.get_settings().jobs_dir.iterdir()), "nothing left on the server"
+
+
+async def test_a_workbook_with_wrong_columns_fails_naming_the_field_and_the_users_file(client, people,
+                                                                                      session) -> None:
+    headers = bearer(session, people.finance)
+    content = _workbook({"applicants": ["企业名称"], "matters": ["id", "uscc", "type", "codes"]})
+    started = await client.post("/api/v1/simulations", headers=headers,
+                                files={"population": ("我的样本.xlsx", content)})
+    assert started.status_code == 202, started.text
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "failed" and job["error"].startswith("企业样本数据·applicants.uscc"), job["error"]
+    assert "POPULATION" not in job["error"] and "population.xlsx" not in job["error"]
