@@ -197,3 +197,22 @@ async def test_saved_reforms_over_the_api(browser, client, people, session) -> N
     assert (await client.get(f"/api/v1/reforms/compare?a={a}&b={b}", headers=other)).status_code == 404
     assert (await client.get("/api/v1/reforms", headers=other)).json()["items"] == []
     assert (await client.get("/api/v1/reforms", headers=bearer(session, people.alice))).status_code == 403
+
+
+async def test_a_change_after_the_window_is_marked_on_its_row_in_chinese(browser, people, session) -> None:
+    finance = browser(people.finance)
+    row = next(r for r in reforms.rows(catalogue.published(session)) if r.key == "1.cap")
+    late = _fields(session, **{"1_cap": ("3000", "2027-01-01")})
+    refused = await finance.post("/simulate", data={**POPULATION, **late, "reform_name": "晚了",
+                                                    "csrf_token": finance.csrf})
+    assert refused.status_code == 422, refused.text
+    page = refused.text
+    summary = page[page.index('<div class="errors'):page.index("</ul>")]
+    link = f'<a href="#f-{row.field}_since">{row.label}（生效日期）：2027-01-01 晚于该政策有效期的最后一天 2025-12-31'
+    assert link in summary, summary
+    cell = page[page.index(f'id="f-{row.field}_since"'):]
+    cell = cell[:cell.index("</td>")]
+    assert "晚于该政策有效期的最后一天" in cell, "the mistake beside the box it was typed in"
+    assert "1.cap" not in summary and "window_end" not in summary and 'href="#f-reform"' not in summary
+    assert "有效期截止日" in page[page.index('id="late-hint"'):][:200]
+    assert session.scalar(select(func.count()).select_from(SavedReform)) == 0

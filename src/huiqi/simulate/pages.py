@@ -74,16 +74,17 @@ def _edits(form: FormData, rows: list[reforms.Row]) -> list[reforms.Edit]:
     return edits
 
 
-def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> str | None:
-    """The reform to run: the table's edits written as reform YAML, or the YAML typed in, or none (baseline only)."""
+def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> tuple[str | None, list[reforms.Edit]]:
+    """The reform to run: the table's edits written as reform YAML (with the edits), or the YAML typed in, or none
+    (baseline only)."""
     edits = _edits(form, rows)
     name = str(form.get("reform_name") or "")
     if edits or (name.strip() and not yaml_text):
         if yaml_text:
             raise InputError([Problem("改革方案（YAML）", "已在参数表中修改了参数：请清空 YAML，两种方式只用一种",
                                       "reform")])
-        return reforms.reform_text(name, str(form.get("reform_description") or ""), edits)
-    return yaml_text or None
+        return reforms.reform_text(name, str(form.get("reform_description") or ""), edits), edits
+    return yaml_text or None, []
 
 
 def _labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -110,8 +111,9 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
                "seed": seed or "1", "reform": reform or ""}
     policies = catalogue.published(session)
     try:
-        text = _reform_text(form, reforms.rows(policies), (reform or "").strip())
-        saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies), text=text) if text else None
+        text, edits = _reform_text(form, reforms.rows(policies), (reform or "").strip())
+        saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies, edits),
+                             text=text) if text else None
         filename, content = read_upload(population, "population")
         job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)

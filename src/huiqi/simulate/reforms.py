@@ -21,7 +21,7 @@ from huiqi.money import wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
-from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, Reform, apply_reform
+from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform
 from huiqi.users.scope import require_role
 from huiqi.validation import digits, iso_date
 
@@ -169,15 +169,29 @@ def _since(text: str, row: Row, problems: list[tuple[str, str]]) -> date | None:
     return since
 
 
-def checked(text: str, policies: list[Policy]) -> Reform:
+def checked(text: str, policies: list[Policy], edits: list[Edit] | None = None) -> Reform:
     """A reform's YAML read by the parser the jobs use, and applied to the policies as the loader checks a policy file:
-    what a job would refuse at its start is refused here, before anything is saved."""
+    what a job would refuse at its start is refused here, before anything is saved. A reform written from the
+    parameter table (``edits``) has its mistakes said beside the rows they were typed in, in the table's words."""
     try:
         reform = jobs.parse_reform(text)
         apply_reform(policies, reform)
+    except LateChanges as error:
+        if not edits:
+            raise InputError([Problem("改革方案", line, "reform") for line in error.problems]) from None
+        raise InputError([_late(edits, *late) for late in error.late]) from None
     except PolicyFileError as error:
-        raise InputError([Problem("改革方案", line, "reform") for line in error.problems]) from None
+        where = ("参数表", "params") if edits else ("改革方案", "reform")
+        raise InputError([Problem(where[0], line, where[1]) for line in error.problems]) from None
     return reform
+
+
+def _late(edits: list[Edit], policy: str, parameter: str, since: date, last: date) -> Problem:
+    """A change from after the policy's window, beside the 生效日期 it was typed in."""
+    row = next(e.row for e in edits if e.row.policy.id == policy and e.row.key == parameter)
+    why = (f"{since} 晚于该政策有效期的最后一天 {last}，不影响任何事项；如要测算延期后的效果，"
+           "请同时在“有效期截止日”一行填写更晚的新值")
+    return Problem(f"{row.label}（生效日期）", why, f"{row.field}_since")
 
 
 def save(session: Session, *, actor: User, reform: Reform, text: str, job: SimulationJob | None = None) -> SavedReform:
