@@ -3,6 +3,7 @@ the same reform as YAML give identical results; bad edits are a 422 naming the f
 
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -216,3 +217,21 @@ async def test_a_change_after_the_window_is_marked_on_its_row_in_chinese(browser
     assert "1.cap" not in summary and "window_end" not in summary and 'href="#f-reform"' not in summary
     assert "有效期截止日" in page[page.index('id="late-hint"'):][:200]
     assert session.scalar(select(func.count()).select_from(SavedReform)) == 0
+
+
+async def test_the_tables_day_is_read_or_said_to_be_no_date(browser, people, session, set_today) -> None:
+    from datetime import date
+
+    set_today(date(2026, 12, 5))
+    finance = browser(people.finance)
+    wrong = await finance.get("/simulate", params={"as_of": "2025-02-30"})
+    assert wrong.status_code == 200
+    said = '<span class="field-error" id="e-view_as_of">2025-02-30 不是有效日期，下表显示今天的现行值</span>'
+    assert said in wrong.text
+    assert '<a href="#f-view_as_of">参数表显示哪一天的现行值：2025-02-30 不是有效日期' in wrong.text
+    assert "2026-12-05 的现行值" in wrong.text, "the page still usable, on today's values"
+    wide = await finance.get("/simulate", params={"as_of": "２０２５-０６-３０"})
+    assert "2025-06-30 的现行值" in wide.text and "field-error" not in wide.text
+    early = (await finance.get("/simulate", params={"as_of": "1900-01-01"})).text
+    values = re.findall(r'<td data-label="现行值" class="num">([^<]*)</td>', early)
+    assert values and set(values) == {"—（尚未生效）"}, set(values)

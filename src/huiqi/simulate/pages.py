@@ -20,7 +20,7 @@ from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
 from huiqi.users.scope import require_role
-from huiqi.validation import iso_date
+from huiqi.validation import ascii_digits, date_reason, iso_date
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
 from huiqi.web.uploads import read_upload
@@ -37,28 +37,35 @@ async def form_data(request: Request) -> FormData:
 Form_ = Annotated[FormData, Depends(form_data)]
 
 
-def _as_of(text: str | None) -> date:
+VIEW_DAY = "参数表显示哪一天的现行值"
+
+
+def _as_of(text: str | None) -> date | None:
+    """The day typed (full-width digits read as digits), today when none was; None when it is no date."""
     try:
-        return iso_date(text) if text else clock.today()
+        return iso_date(ascii_digits(text)) if text and text.strip() else clock.today()
     except ValueError:
-        return clock.today()
+        return None
 
 
 def _index(request: Request, who: Caller, actor: User, session: Session, *, values: dict[str, str],
-           problems: list, status_code: int = 200) -> HTMLResponse:
+           problems: list, status_code: int = 200, day: date | None = None) -> HTMLResponse:
     require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")  # the page is the form that runs one
     policies = catalogue.published(session)
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=jobs.listed(session, actor=actor),
-                problems=problems, values=values, rows=reforms.rows(policies), day=_as_of(values.get("as_of")),
-                units=reforms.UNITS, max_seed=MAX_SEED)
+                problems=problems, values=values, rows=reforms.rows(policies),
+                day=day or _as_of(values.get("as_of")) or clock.today(), units=reforms.UNITS, max_seed=MAX_SEED)
 
 
 @router.get("/simulate", response_class=HTMLResponse)
 def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db,
                   as_of: str | None = None) -> HTMLResponse:
-    return _index(request, who, actor, session, problems=[],
+    day = _as_of(as_of)
+    problems = [] if day is not None else [
+        Problem(VIEW_DAY, f"{date_reason(ascii_digits(as_of or ''))}，下表显示今天的现行值", "view_as_of")]
+    return _index(request, who, actor, session, problems=problems, day=day,
                   values={"by": "measure,region", "synthetic_applicants": "20000", "seed": "1", "reform": "",
-                          "as_of": str(_as_of(as_of)) if as_of else ""})
+                          "as_of": str(day) if as_of and day else ""})
 
 
 def _edits(form: FormData, rows: list[reforms.Row]) -> list[reforms.Edit]:

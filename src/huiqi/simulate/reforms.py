@@ -27,6 +27,7 @@ from huiqi.validation import digits, iso_date
 
 SOURCE = "财政测算页面"  # the source a change made on the page is recorded with
 UNITS = {"money": "万元", "rate": "%", "date": "", "int": ""}
+NOT_YET = "—（尚未生效）"  # the table's 现行值 on a day before a parameter's first value
 _NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
 
 
@@ -51,8 +52,12 @@ class Row:
         return f"{self.policy.number} {where}{self.parameter.label}"
 
     def in_force(self, day: date) -> tuple[str, date, str]:
-        """The value in force on ``day`` for people (万元, %, dates), its start and its source."""
-        current = self.parameter.values[0]
+        """The value in force on ``day`` for people (万元, %, dates), its start and its source; before its first value,
+        none is in force: said so, with the day the first one starts."""
+        first = self.parameter.values[0]
+        if day < first.since:
+            return NOT_YET, first.since, first.source
+        current = first
         for dated in self.parameter.values:
             if dated.since <= day:
                 current = dated
