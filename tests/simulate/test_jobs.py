@@ -264,3 +264,12 @@ async def test_a_workbook_with_wrong_columns_fails_naming_the_field_and_the_user
     job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
     assert job["state"] == "failed" and job["error"].startswith("企业样本数据·applicants.uscc"), job["error"]
     assert "POPULATION" not in job["error"] and "population.xlsx" not in job["error"]
+
+
+async def test_full_width_digits_are_read_as_digits(browser, people, session) -> None:
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "６０", "seed": "１", "by": "measure",
+                                                  "as_of": "２０２５-０６-３０", "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = session.get(SimulationJob, int(moved.headers["location"].rsplit("/", 1)[1]))
+    assert (job.params["synthetic_applicants"], job.params["seed"], job.params["as_of"]) == (60, 1, "2025-06-30")

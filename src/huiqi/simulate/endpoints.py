@@ -15,7 +15,7 @@ from huiqi.errors import InputError
 from huiqi.models import SavedReform, SimulationJob
 from huiqi.simulate import jobs, reforms
 from huiqi.users.scope import require_role
-from huiqi.validation import UtcDateTime, field_path, problems
+from huiqi.validation import UtcDateTime, ascii_digits, field_path, problems
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.web.uploads import read_upload
@@ -54,7 +54,9 @@ class JobRead(BaseModel):
 
 def job_spec(by: str, as_of: str | None, synthetic_applicants: str | None, seed: str | None,
              reform: str | None) -> jobs.JobCreate:
-    """A job spec from form fields; mistakes name the field."""
+    """A job spec from form fields (full-width digits, typed with a Chinese input method, read as digits); mistakes name
+    the field."""
+    as_of, synthetic_applicants, seed = (ascii_digits(text or "") for text in (as_of, synthetic_applicants, seed))
     data = {"by": [b.strip() for b in by.split(",") if b.strip()], "as_of": as_of or None,
             "synthetic_applicants": synthetic_applicants or None, "seed": seed or 1, "reform": reform or None}
     try:
