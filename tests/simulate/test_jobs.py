@@ -126,7 +126,10 @@ async def test_pages(browser, people) -> None:
                   "从高不重复：按措施（基线）"):
         assert shown in page.text, shown
     bad = await finance.post("/simulate", data={"by": "nope", "csrf_token": finance.csrf})
-    assert bad.status_code == 422 and "不能按" in bad.text
+    assert bad.status_code == 422 and "不能按“nope”分组（可选：措施、地区、年份）" in bad.text
+    whole = await finance.post("/simulate", data={"synthetic_applicants": "10", "reform": "[1, 2]",
+                                                  "csrf_token": finance.csrf})
+    assert whole.status_code == 422 and '<a href="#f-reform">改革方案：' in whole.text and "（（" not in whole.text
     assert (await browser(people.alice).get("/simulate")).status_code == 403
 
 

@@ -28,6 +28,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.db import utcnow
 from huiqi.errors import HuiqiError, InputError, NotFound
+from huiqi.labels import grouping
 from huiqi.models import SimulationJob, User
 from huiqi.rules.loader import read_yaml, vocabulary
 from huiqi.rules.policy import Policy
@@ -68,7 +69,7 @@ class JobCreate(BaseModel):
     def _known(cls, by: list[str]) -> list[str]:
         unknown = [b for b in by if b not in GROUPINGS]
         if unknown:
-            raise ValueError(f"不能按 {unknown[0]!r} 分组（可选：{', '.join(GROUPINGS)}）")
+            raise ValueError(f"不能按“{unknown[0]}”分组（可选：{grouping(list(GROUPINGS))}）")
         return by
 
 

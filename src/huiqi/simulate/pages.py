@@ -98,9 +98,17 @@ def _labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Each field by its Chinese label, as every form names it; a mistake inside the reform's YAML is the reform's,
     with its place in the YAML (``reform.changes[0].value``) kept."""
     inside = [p if isinstance(p, Problem) or not p[0].startswith("reform.")
-              else Problem(f"{field_label('reform')}（{p[0].removeprefix('reform.')}）", p[1], "reform")
-              for p in problems]
+              else Problem(_in_reform(p[0].removeprefix("reform.")), p[1], "reform") for p in problems]
     return labelled(inside)
+
+
+def _in_reform(place: str) -> str:
+    """改革方案 and the place in its YAML (``changes[0].value``); the reform itself (``（整体）``) is the reform.
+
+    >>> _in_reform("changes[0].value"), _in_reform("（整体）")
+    ('改革方案（changes[0].value）', '改革方案')
+    """
+    return field_label("reform") if place.startswith("（") else f"{field_label('reform')}（{place}）"
 
 
 @router.post("/simulate", response_model=None)

@@ -75,7 +75,7 @@ def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
         policy_id = change.policy or (policies[0].id if len(policies) == 1 else None)
         if policy_id not in targets:
             why = (f"加载了多项政策时须写明政策编号（可用：{', '.join(targets)}）" if policy_id is None
-                   else f"没有加载政策 {policy_id!r}")
+                   else f"没有加载政策“{policy_id}”")
             raise PolicyFileError([f"改革方案 changes[{i}].policy：{why}"])
         changed.setdefault(policy_id, []).append(change)
     result = []

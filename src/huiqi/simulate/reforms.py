@@ -23,7 +23,7 @@ from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
 from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform
 from huiqi.users.scope import require_role
-from huiqi.validation import digits, iso_date
+from huiqi.validation import date_reason, digits, iso_date
 
 SOURCE = "财政测算页面"  # the source a change made on the page is recorded with
 UNITS = {"money": "万元", "rate": "%", "date": "", "int": ""}
@@ -166,8 +166,7 @@ def _since(text: str, row: Row, problems: list[tuple[str, str]]) -> date | None:
     try:
         since = iso_date(text)
     except ValueError:
-        problems.append(Problem(label, "请填写生效日期（YYYY-MM-DD）" if not text.strip() else f"{text!r} 不是日期",
-                                field))
+        problems.append(Problem(label, date_reason(text) if text.strip() else "请填写生效日期（YYYY-MM-DD）", field))
         return None
     if since < row.policy.issued:
         problems.append(Problem(label, f"不能早于政策发布日期 {row.policy.issued}", field))
