@@ -205,7 +205,10 @@ def result_table(report: SimulationReport) -> "Table":
     frame = flat(report)
     keys = report.group_keys()
     metrics = [c for c in frame.columns if c not in keys]
-    rows = [[report.cell(k, row) for k in keys] + [row[m] for m in metrics] for row in frame.to_dicts()]
+    rows: list[list[Any]] = [[report.cell(k, row) for k in keys] + [row[m] for m in metrics]
+                             for row in frame.to_dicts()]
+    if keys:  # the total the page shows under its table
+        rows.append(["合计"] + [""] * (len(keys) - 1) + [frame[m].fill_null(0).sum() for m in metrics])
     return Table("测算结果", [HEADERS[k] for k in keys] + [_column_name(m) for m in metrics], rows,
                  money={MONEY_COLUMNS[m] for m in metrics if m in MONEY_COLUMNS})
 
@@ -227,8 +230,26 @@ def _about(report: SimulationReport) -> list[tuple[str, str]]:
     if report.reform is not None:
         rows.append(("改革方案", report.reform.name + (f"：{report.reform.description}" if report.reform.description
                                                     else "")))
-        rows += [(f"改革：{c.parameter}", f"自 {c.since} 起为 {c.value}（{c.source}）") for c in report.reform.changes]
+        rows += [(f"改革：{parameter_label(report.policies, c.policy, c.parameter)}",
+                  f"自 {c.since} 起为 {c.value}（{c.source}）") for c in report.reform.changes]
     return rows + [("说明", n) for n in report.notes]
+
+
+def parameter_label(policies: list[Policy], policy_id: str | None, key: str) -> str:
+    """A reform's parameter as the parameter table and the saved reforms name it (辽政办〔2022〕35号 措施1 总部及功能性
+    机构资金支持上限), by its key (``1.cap``, ``window_end``) when the policy has no such parameter."""
+    policy = next((p for p in policies if p.id == policy_id), None) if policy_id else \
+        (policies[0] if len(policies) == 1 else None)
+    if policy is None:
+        return key
+    number, _, name = key.partition(".")
+    if key == "window_end":
+        found, where = policy.window_end, ""
+    elif name and number.isdigit() and (measure := policy.measure(int(number))) is not None:
+        found, where = measure.parameters.get(name), f"措施{number} "
+    else:
+        found, where = policy.parameters.get(key), ""
+    return f"{policy.number} {where}{found.label}" if found is not None else key
 
 
 def html(report: SimulationReport) -> str:
