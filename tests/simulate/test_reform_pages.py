@@ -235,3 +235,31 @@ async def test_the_tables_day_is_read_or_said_to_be_no_date(browser, people, ses
     early = (await finance.get("/simulate", params={"as_of": "1900-01-01"})).text
     values = re.findall(r'<td data-label="现行值" class="num">([^<]*)</td>', early)
     assert values and set(values) == {"—（尚未生效）"}, set(values)
+
+
+async def test_a_reform_whose_simulation_failed_can_run_again_under_its_name(browser, people, session,
+                                                                            monkeypatch) -> None:
+    from huiqi.errors import InputError
+    from huiqi.simulate import jobs
+
+    def broken(*args, **kwargs):
+        raise InputError([("合成数据", "无法生成")])
+
+    finance = browser(people.finance)
+    monkeypatch.setattr(jobs, "synthesise", broken)
+    failed = await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    assert session.get(SimulationJob, failed).state == "failed"
+    monkeypatch.undo()
+    other = await _run(finance, session, "乙", **{"11_cap": ("1800", "2025-01-01")})
+    a, b = (session.scalar(select(SavedReform.id).where(SavedReform.name == n)) for n in ("甲", "乙"))
+    listed = (await finance.get("/simulate/reforms")).text
+    assert f'<a href="/simulate/{failed}">#{failed}</a> <span class="badge no">测算失败</span>' in listed
+    assert f'<a href="/simulate/{other}">#{other}</a> <span class="badge ok">已完成</span>' in listed
+    assert f'<option value="{a}">甲（测算失败）</option>' in listed
+    compared = (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text
+    assert "测算失败：甲（可在财政测算页面用同一名称重新测算）" in compared and "尚未完成" not in compared
+    again = await _run(finance, session, "甲", **{"11_cap": ("1600", "2025-01-01")})
+    saved = session.scalars(select(SavedReform).where(SavedReform.name == "甲")).all()
+    assert [(r.id, r.job_id) for r in saved] == [(a, again)], "the failed run's reform replaced, not a second one"
+    assert saved[0].changes[0]["value"] == "1600万元"
+    assert "<tbody>" in (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text, "compared now"

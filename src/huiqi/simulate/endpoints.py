@@ -139,6 +139,7 @@ class ComparisonRead(BaseModel):
     b: ReformRead
     same_baseline: bool
     missing: list[str]  # the reforms whose simulation has not finished: ``lines`` is empty until none is missing
+    failed: list[str]  # those of ``missing`` whose simulation failed: run again under the same name
     lines: list[LineRead]
 
 
@@ -155,7 +156,7 @@ def reform_compare(actor: Actor, session: Db, a: str | None = None, b: str | Non
     lines = [LineRead(label=line.label, baseline=line.baseline, a=line.a, b=line.b, baseline_b=line.baseline_b,
                       a_diff=line.a_diff, b_diff=line.b_diff, b_minus_a=line.b_minus_a) for line in found.lines]
     return ComparisonRead(a=ReformRead.of(found.a), b=ReformRead.of(found.b), same_baseline=found.same_baseline,
-                          missing=found.missing, lines=lines)
+                          missing=found.missing, failed=found.failed, lines=lines)
 
 
 @saved.get("/{reform_id}", response_model=ReformDetail, summary="一个已保存的改革方案（含 YAML）")

@@ -200,10 +200,16 @@ def _late(edits: list[Edit], policy: str, parameter: str, since: date, last: dat
 
 def save(session: Session, *, actor: User, reform: Reform, text: str, job: SimulationJob | None = None) -> SavedReform:
     """Keep a reform under its name (with the job that runs it, set here or once started); a name the analyst already
-    used is a Conflict, also when two saves of it meet at the same moment."""
+    used is a Conflict, also when two saves of it meet at the same moment, unless that reform's simulation failed:
+    then the reform saved under the name is replaced (a failed run leaves nothing to keep)."""
     require_role(actor, *jobs.ANALYSTS, doing="保存改革方案")
-    clash = select(SavedReform.id).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name)
-    if session.scalar(clash) is not None:
+    clash = session.scalar(select(SavedReform).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name))
+    if clash is not None and job_state(session, clash) == "failed":
+        clash.description, clash.text = reform.description, text
+        clash.changes = [c.model_dump(mode="json") for c in reform.changes]
+        clash.job_id = job.id if job is not None else None
+        return clash
+    if clash is not None:
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称")
     saved = SavedReform(user_id=actor.id, name=reform.name, description=reform.description, text=text,
                         changes=[c.model_dump(mode="json") for c in reform.changes],
@@ -214,6 +220,20 @@ def save(session: Session, *, actor: User, reform: Reform, text: str, job: Simul
     except IntegrityError:  # saved under the same name by another request at this moment
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称") from None
     return saved
+
+
+def job_state(session: Session, saved: SavedReform) -> str | None:
+    """The state of the simulation a saved reform ran in (queued, running, done, failed), None without one."""
+    return session.scalar(select(SimulationJob.state).where(SimulationJob.id == saved.job_id)) if saved.job_id \
+        else None
+
+
+def job_states(session: Session, saved: list[SavedReform]) -> dict[int, str]:
+    """Each saved reform's simulation state, by the reform's id (one query for a list)."""
+    ids = {r.job_id for r in saved if r.job_id}
+    found: dict[int, str] = {job_id: state for job_id, state in session.execute(
+        select(SimulationJob.id, SimulationJob.state).where(SimulationJob.id.in_(ids)))}
+    return {r.id: found[r.job_id] for r in saved if r.job_id in found}
 
 
 def listed(session: Session, *, actor: User) -> list[SavedReform]:
@@ -285,21 +305,24 @@ class Comparison:
     lines: list[Line]
     same_baseline: bool
     missing: list[str]  # the reforms whose job has not finished (or failed): nothing to compare yet
+    failed: list[str]  # those of ``missing`` whose job failed: run them again
 
 
 def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: list[Policy]) -> Comparison:
     """Two saved reforms side by side: the support ceilings per measure in the baseline and under each reform."""
     a, b = get(session, actor=actor, reform_id=a_id), get(session, actor=actor, reform_id=b_id)
     results = {}
-    missing = []
+    missing, failed = [], []
     for saved in (a, b):
         job = session.get(SimulationJob, saved.job_id) if saved.job_id else None
         data = jobs.summary(job) if job is not None else None
         if data is None or "reform" not in data:
             missing.append(saved.name)
+            if job is not None and job.state == "failed":
+                failed.append(saved.name)
         results[saved.id] = data
     if missing:
-        return Comparison(a, b, [], True, missing)
+        return Comparison(a, b, [], True, missing, failed)
     base_a, reform_a = _by_measure(results[a.id]["groups"]), _by_measure(results[a.id]["reform"]["groups"])
     base_b, reform_b = _by_measure(results[b.id]["groups"]), _by_measure(results[b.id]["reform"]["groups"])
     titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
@@ -317,7 +340,7 @@ def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: li
     if len(lines) > 1:
         lines.append(Line("合计", *(sum(getattr(line, f) for line in lines)
                                   for f in ("baseline", "a", "b", "baseline_b"))))
-    return Comparison(a, b, lines, base_a == base_b, [])
+    return Comparison(a, b, lines, base_a == base_b, [], [])
 
 
 def _title(titles: dict[tuple[str, int], str], policy: str | None, measure: int) -> str:
