@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from huiqi.errors import InputError
 from huiqi.models import SimulationJob
 from huiqi.rules.loader import vocabulary
 from huiqi.simulate import jobs
@@ -276,3 +277,28 @@ async def test_full_width_digits_are_read_as_digits(browser, people, session) ->
     assert moved.status_code == 303, moved.text
     job = session.get(SimulationJob, int(moved.headers["location"].rsplit("/", 1)[1]))
     assert (job.params["synthetic_applicants"], job.params["seed"], job.params["as_of"]) == (60, 1, "2025-06-30")
+
+
+async def test_the_job_says_it_started_and_announces_its_end(browser, people, session, monkeypatch) -> None:
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "60", "by": "measure",
+                                                  "csrf_token": finance.csrf})
+    page = (await finance.get(moved.headers["location"])).text
+    assert '<div class="notice" role="status" id="flash">✓ 测算已开始。完成后本页显示结果。</div>' in page
+    assert '<p id="job-status" class="sr-only" role="status" aria-live="polite"></p>' in page
+    assert page.index('id="job-status"') < page.index('<div id="job"'), "outside what each poll replaces"
+    assert "hx-swap-oob" not in page
+    polled = (await finance.get(moved.headers["location"], headers={"HX-Request": "true"})).text
+    assert '<div hx-swap-oob="innerHTML:#job-status">测算已完成</div>' in polled
+    assert '<h2 id="job-result" tabindex="-1" data-focus>测算结果</h2>' in polled
+
+    def broken(*args, **kwargs):
+        raise InputError([("合成数据", "无法生成")])
+
+    monkeypatch.setattr(jobs, "synthesise", broken)
+    saved = await finance.post("/simulate", data={"synthetic_applicants": "60", "by": "measure",
+                                                  "reform": REFORM, "csrf_token": finance.csrf})
+    assert "改革方案“测试改革”已保存" in (await finance.get(saved.headers["location"])).text
+    failed = (await finance.get(saved.headers["location"], headers={"HX-Request": "true"})).text
+    assert '<div hx-swap-oob="innerHTML:#job-status">测算失败：合成数据：无法生成</div>' in failed
+    assert '<h2 id="job-result" tabindex="-1" data-focus>测算失败</h2>' in failed

@@ -23,6 +23,7 @@ from huiqi.users.scope import require_role
 from huiqi.validation import ascii_digits, date_reason, iso_date
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
+from huiqi.web.steps import flash
 from huiqi.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
@@ -141,7 +142,9 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
         return _index(request, who, actor, session, status_code=error.status_code, problems=problems, values=values)
     session.commit()
     background.add_task(jobs.run, sessions, job.id)
-    return RedirectResponse(f"/simulate/{job.id}", status_code=303)
+    moved = RedirectResponse(f"/simulate/{job.id}", status_code=303)
+    flash(moved, f"测算已开始{f'，改革方案“{saved.name}”已保存' if saved is not None else ''}。完成后本页显示结果。")
+    return moved
 
 
 @router.get("/simulate/{job_id}", response_class=HTMLResponse)
@@ -154,8 +157,8 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
         context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers, "rows": rows,
                     "keys": len(report.group_keys()),
                     "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
-    name = "simulate/_job.html" if is_htmx(request) else "simulate/job.html"
-    return page(request, name, who, **context)
+    polled = is_htmx(request)
+    return page(request, "simulate/_job.html" if polled else "simulate/job.html", who, polled=polled, **context)
 
 
 def impact_context(report: SimulationReport) -> dict[str, Any]:
