@@ -42,7 +42,7 @@ def test_each_row_names_its_own_policy_and_measure() -> None:
 
 def test_the_measure_chart_keeps_each_policys_measure_1_apart() -> None:
     chart = next(c for c in charts(_report()) if c["title"].startswith("按措施"))
-    assert chart["title"] == "按措施：计入支出（亿元）"
+    assert chart["title"] == "按措施：计入支出（亿元）" and chart["horizontal"], "long names: bars on their side"
     bars = dict(zip(chart["labels"], chart["series"][0]["data"], strict=True))
     assert bars == {f"辽政办〔2022〕35号 {OURS}": "7.27985415", f"辽政办〔2022〕35号 {FIVE}": "0.3",
                     f"测试〔2024〕1号 {THEIRS}": "0.8"}, "one bar per policy's 措施1, not their sum"

@@ -309,7 +309,8 @@ def _charts(report: SimulationReport) -> list[dict[str, Any]]:
             series.append({"name": "改革后", "values": by_key(report.reformed)})
         labels = list(dict.fromkeys([x for s in series for x in s["values"]]))
         charts.append(money_chart(f"按{HEADERS[key]}：{COUNTED}", labels,
-                                  [(s["name"], [s["values"].get(x, 0) for x in labels]) for s in series]))
+                                  [(s["name"], [s["values"].get(x, 0) for x in labels]) for s in series],
+                                  horizontal=key == "measure"))  # a measure's name is long: the bars lie on their side
     return charts
 
 
