@@ -39,7 +39,15 @@ async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people,
     assert [m["measure"] for m in impact["measures"]] == [11]
     assert impact["total"]["diff_ceiling_sum"] == sum(diff.values())
     xlsx = await client.get(f"/api/v1/simulations/{job['id']}/report.xlsx", headers=headers)
-    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["测算结果", "说明"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["测算结果", "说明", "逐年支出（按事项日期所在年份）", "支出变化最大的十项措施",
+                               "支持额变化最大的十个申请人", "按企业规模：受益变化与覆盖率",
+                               "按行业门类：受益变化与覆盖率", "按城市：受益变化与覆盖率",
+                               "按营业收入：受益变化与覆盖率", "从高不重复：按措施（基线）"]
+    years = [[c.value for c in row] for row in book["逐年支出（按事项日期所在年份）"].iter_rows(min_row=2)]
+    assert years[0][:4] == ["年份", "基线支出（元）", "基线支出（万元）", "基线支持项数"], years[0]
+    assert [row[1] for row in years[1:]] == [r["ceiling_sum"] for r in impact["years"]], "whole yuan, as computed"
+    assert all(row[2] == pytest.approx(row[1] / 10_000) for row in years[1:]), "万元 beside, as numbers"
     html = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
     assert "echarts" in html.text and "<script src" not in html.text
     listed = (await client.get("/api/v1/simulations", headers=headers)).json()

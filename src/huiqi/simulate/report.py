@@ -24,7 +24,7 @@ from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.batch import OUTSIDE
 from huiqi.rules.policy import Policy
-from huiqi.simulate.briefing import money_chart, view
+from huiqi.simulate.briefing import MONEY, RAW, money_chart, tables, view
 from huiqi.simulate.engine import METRICS
 from huiqi.simulate.reform import Reform
 
@@ -221,6 +221,19 @@ def _excel(report: SimulationReport, path: Path) -> None:
     with safe_workbook(path) as book:
         add_sheet(book, result_table(report), titled=False)
         add_sheet(book, Table("说明", ("项目", "内容"), _about(report)), titled=False)
+        for table in impact_tables(report):
+            add_sheet(book, table)
+
+
+def impact_tables(report: SimulationReport) -> list["Table"]:
+    """The impact analysis' tables as the page shows them, for a workbook: Chinese headers, money in whole yuan with
+    its 万元 beside it, counts as numbers (none for a report without the analysis)."""
+    from huiqi.web.excel import Table
+
+    if report.impact is None:
+        return []
+    found = tables(report.impact, "measures" in report.impact, measure_label(report.policies), RAW)
+    return [Table(t["title"], t["headers"], t["rows"], money={h for h in t["headers"] if h in MONEY}) for t in found]
 
 
 def _about(report: SimulationReport) -> list[tuple[str, str]]:
