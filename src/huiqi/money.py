@@ -86,10 +86,10 @@ def parse_amount(value: int | str) -> int:
     if not match and str(value).strip().startswith(MINUS):
         raise ValueError("金额不能为负数")
     if not match:
-        raise ValueError(f"金额 {value!r} 应写作整数元，或带单位的数（元、万元、亿元）")
+        raise ValueError(f"金额“{value}”应写作整数元，或带单位的数（元、万元、亿元）")
     amount = Decimal(match.group(1)) * _UNITS[match.group(2)]
     if amount != amount.to_integral_value():
-        raise ValueError(f"金额 {value!r} 不是整元")
+        raise ValueError(f"金额“{value}”不是整元")
     return int(amount)
 
 

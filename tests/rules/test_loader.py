@@ -60,7 +60,7 @@ def test_type_error_in_expression() -> None:
 
 def test_bad_parameter_value_and_unknown_parameter() -> None:
     errors = _errors(_broken("value: 3000万元", "value: 3000万美元"))
-    assert any("措施5 parameters.cap.values[0].value：金额 '3000万美元'" in e for e in errors)
+    assert any("措施5 parameters.cap.values[0].value：金额“3000万美元”" in e for e in errors)
     [error] = _errors(_broken("ceiling: {cap: cap, rate: rate, base: actual_investment}",
                               "ceiling: {cap: cap, rate: rat, base: actual_investment}"))
     assert "措施7 rules[1].ceiling.rate：未知参数 'rat'" in error

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from huiqi.errors import InputError
 from huiqi.models import SimulationJob
 from huiqi.rules.loader import vocabulary
 from huiqi.simulate import jobs
@@ -38,7 +39,15 @@ async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people,
     assert [m["measure"] for m in impact["measures"]] == [11]
     assert impact["total"]["diff_ceiling_sum"] == sum(diff.values())
     xlsx = await client.get(f"/api/v1/simulations/{job['id']}/report.xlsx", headers=headers)
-    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["测算结果", "说明"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["测算结果", "说明", "逐年支出（按事项日期所在年份）", "支出变化最大的十项措施",
+                               "支持额变化最大的十个申请人", "按企业规模：受益变化与覆盖率",
+                               "按行业门类：受益变化与覆盖率", "按城市：受益变化与覆盖率",
+                               "按营业收入：受益变化与覆盖率", "从高不重复：按措施（基线）"]
+    years = [[c.value for c in row] for row in book["逐年支出（按事项日期所在年份）"].iter_rows(min_row=2)]
+    assert years[0][:4] == ["年份", "基线支出（元）", "基线支出（万元）", "基线支持项数"], years[0]
+    assert [row[1] for row in years[1:]] == [r["ceiling_sum"] for r in impact["years"]], "whole yuan, as computed"
+    assert all(row[2] == pytest.approx(row[1] / 10_000) for row in years[1:]), "万元 beside, as numbers"
     html = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
     assert "echarts" in html.text and "<script src" not in html.text
     listed = (await client.get("/api/v1/simulations", headers=headers)).json()
@@ -126,7 +135,10 @@ async def test_pages(browser, people) -> None:
                   "从高不重复：按措施（基线）"):
         assert shown in page.text, shown
     bad = await finance.post("/simulate", data={"by": "nope", "csrf_token": finance.csrf})
-    assert bad.status_code == 422 and "不能按" in bad.text
+    assert bad.status_code == 422 and "不能按“nope”分组（可选：措施、地区、年份）" in bad.text
+    whole = await finance.post("/simulate", data={"synthetic_applicants": "10", "reform": "[1, 2]",
+                                                  "csrf_token": finance.csrf})
+    assert whole.status_code == 422 and '<a href="#f-reform">改革方案：' in whole.text and "（（" not in whole.text
     assert (await browser(people.alice).get("/simulate")).status_code == 403
 
 
@@ -190,8 +202,9 @@ async def test_a_job_finished_before_the_impact_analysis_still_shows(browser, pe
 
 
 @pytest.mark.parametrize(("content", "reason"), [
-    (b"", "matters：matters.csv 是空的"),
-    ("id,uscc,type,codes\n甲,乙,honour,x\n".encode("gbk") + b"\xff\xfe\n", "matters：matters.csv 的编码无法识别"),
+    (b"", "企业样本数据·matters：matters.csv 是空的"),
+    ("id,uscc,type,codes\n甲,乙,honour,x\n".encode("gbk") + b"\xff\xfe\n",
+     "企业样本数据·matters：matters.csv 的编码无法识别"),
 ])
 async def test_a_population_file_that_cannot_be_read_fails_the_job_with_its_reason(
         client, people, session, tmp_path, content: bytes, reason: str) -> None:
@@ -224,3 +237,76 @@ async def test_a_zip_unpacking_past_the_bound_is_refused_before_it_is_unpacked(c
                                 files={"population": ("big.zip", archive.getvalue())})
     assert refused.status_code == 422
     assert refused.json()["problems"] == [{"field": "population", "reason": "压缩包解压后超过 0 GiB，请检查文件"}]
+
+
+def _workbook(sheets: dict[str, list[str]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, header in sheets.items():
+        book.create_sheet(name).append(header)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "我的样本.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"),
+    ("uscc,name\n甲,乙\n".encode(), "我的样本.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"),
+    (_workbook({"matters": ["id", "uscc", "type", "codes"]}), "我的样本.xlsx 中没有名为 applicants 的工作表"),
+])
+async def test_a_workbook_that_cannot_be_one_is_refused_on_the_form(browser, people, session, content: bytes,
+                                                                    reason: str) -> None:
+    finance = browser(people.finance)
+    refused = await finance.post("/simulate", data={"by": "measure", "csrf_token": finance.csrf},
+                                 files={"population": ("我的样本.xlsx", content)})
+    assert refused.status_code == 422, refused.text
+    assert reason in refused.text and "population.xlsx" not in refused.text and "POPULATION" not in refused.text
+    assert f'<a href="#f-population">企业样本数据：{reason}' in refused.text, "in the summary, linked to the field"
+    assert session.query(SimulationJob).count() == 0
+    assert not any(jobs.get_settings().jobs_dir.iterdir()), "nothing left on the server"
+
+
+async def test_a_workbook_with_wrong_columns_fails_naming_the_field_and_the_users_file(client, people,
+                                                                                      session) -> None:
+    headers = bearer(session, people.finance)
+    content = _workbook({"applicants": ["企业名称"], "matters": ["id", "uscc", "type", "codes"]})
+    started = await client.post("/api/v1/simulations", headers=headers,
+                                files={"population": ("我的样本.xlsx", content)})
+    assert started.status_code == 202, started.text
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "failed" and job["error"].startswith("企业样本数据·applicants.uscc"), job["error"]
+    assert "POPULATION" not in job["error"] and "population.xlsx" not in job["error"]
+
+
+async def test_full_width_digits_are_read_as_digits(browser, people, session) -> None:
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "６０", "seed": "１", "by": "measure",
+                                                  "as_of": "２０２５-０６-３０", "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = session.get(SimulationJob, int(moved.headers["location"].rsplit("/", 1)[1]))
+    assert (job.params["synthetic_applicants"], job.params["seed"], job.params["as_of"]) == (60, 1, "2025-06-30")
+
+
+async def test_the_job_says_it_started_and_announces_its_end(browser, people, session, monkeypatch) -> None:
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "60", "by": "measure",
+                                                  "csrf_token": finance.csrf})
+    page = (await finance.get(moved.headers["location"])).text
+    assert '<div class="notice" role="status" id="flash">✓ 测算已开始。完成后本页显示结果。</div>' in page
+    assert '<p id="job-status" class="sr-only" role="status" aria-live="polite"></p>' in page
+    assert page.index('id="job-status"') < page.index('<div id="job"'), "outside what each poll replaces"
+    assert "hx-swap-oob" not in page
+    polled = (await finance.get(moved.headers["location"], headers={"HX-Request": "true"})).text
+    assert '<div hx-swap-oob="innerHTML:#job-status">测算已完成</div>' in polled
+    assert '<h2 id="job-result" tabindex="-1" data-focus>测算结果</h2>' in polled
+
+    def broken(*args, **kwargs):
+        raise InputError([("合成数据", "无法生成")])
+
+    monkeypatch.setattr(jobs, "synthesise", broken)
+    saved = await finance.post("/simulate", data={"synthetic_applicants": "60", "by": "measure",
+                                                  "reform": REFORM, "csrf_token": finance.csrf})
+    assert "改革方案“测试改革”已保存" in (await finance.get(saved.headers["location"])).text
+    failed = (await finance.get(saved.headers["location"], headers={"HX-Request": "true"})).text
+    assert '<div hx-swap-oob="innerHTML:#job-status">测算失败：合成数据：无法生成</div>' in failed
+    assert '<h2 id="job-result" tabindex="-1" data-focus>测算失败</h2>' in failed

@@ -43,7 +43,7 @@ def test_rate_change_and_value_checked() -> None:
     rate = Reform(name="比例", changes=[Change(parameter="11.rate", since=date(2024, 1, 1), value="10%", source="t")])
     assert ceiling(apply_reform(load_many(), rate), "2024-06-01") == ("eligible", 10_000_000)
     bad = Reform(name="坏", changes=[Change(parameter="11.rate", since=date(2024, 1, 1), value="10", source="t")])
-    with pytest.raises(PolicyFileError, match="比例 '10' 应写作百分数"):
+    with pytest.raises(PolicyFileError, match="比例“10”应写作百分数"):
         apply_reform(load_many(), bad)
 
 

@@ -3,6 +3,7 @@ the same reform as YAML give identical results; bad edits are a 422 naming the f
 
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -197,3 +198,68 @@ async def test_saved_reforms_over_the_api(browser, client, people, session) -> N
     assert (await client.get(f"/api/v1/reforms/compare?a={a}&b={b}", headers=other)).status_code == 404
     assert (await client.get("/api/v1/reforms", headers=other)).json()["items"] == []
     assert (await client.get("/api/v1/reforms", headers=bearer(session, people.alice))).status_code == 403
+
+
+async def test_a_change_after_the_window_is_marked_on_its_row_in_chinese(browser, people, session) -> None:
+    finance = browser(people.finance)
+    row = next(r for r in reforms.rows(catalogue.published(session)) if r.key == "1.cap")
+    late = _fields(session, **{"1_cap": ("3000", "2027-01-01")})
+    refused = await finance.post("/simulate", data={**POPULATION, **late, "reform_name": "晚了",
+                                                    "csrf_token": finance.csrf})
+    assert refused.status_code == 422, refused.text
+    page = refused.text
+    summary = page[page.index('<div class="errors'):page.index("</ul>")]
+    link = f'<a href="#f-{row.field}_since">{row.label}（生效日期）：2027-01-01 晚于该政策有效期的最后一天 2025-12-31'
+    assert link in summary, summary
+    cell = page[page.index(f'id="f-{row.field}_since"'):]
+    cell = cell[:cell.index("</td>")]
+    assert "晚于该政策有效期的最后一天" in cell, "the mistake beside the box it was typed in"
+    assert "1.cap" not in summary and "window_end" not in summary and 'href="#f-reform"' not in summary
+    assert "有效期截止日" in page[page.index('id="late-hint"'):][:200]
+    assert session.scalar(select(func.count()).select_from(SavedReform)) == 0
+
+
+async def test_the_tables_day_is_read_or_said_to_be_no_date(browser, people, session, set_today) -> None:
+    from datetime import date
+
+    set_today(date(2026, 12, 5))
+    finance = browser(people.finance)
+    wrong = await finance.get("/simulate", params={"as_of": "2025-02-30"})
+    assert wrong.status_code == 200
+    said = '<span class="field-error" id="e-view_as_of">2025-02-30 不是有效日期，下表显示今天的现行值</span>'
+    assert said in wrong.text
+    assert '<a href="#f-view_as_of">参数表显示哪一天的现行值：2025-02-30 不是有效日期' in wrong.text
+    assert "2026-12-05 的现行值" in wrong.text, "the page still usable, on today's values"
+    wide = await finance.get("/simulate", params={"as_of": "２０２５-０６-３０"})
+    assert "2025-06-30 的现行值" in wide.text and "field-error" not in wide.text
+    early = (await finance.get("/simulate", params={"as_of": "1900-01-01"})).text
+    values = re.findall(r'<td data-label="现行值" class="num">([^<]*)</td>', early)
+    assert values and set(values) == {"—（尚未生效）"}, set(values)
+
+
+async def test_a_reform_whose_simulation_failed_can_run_again_under_its_name(browser, people, session,
+                                                                            monkeypatch) -> None:
+    from huiqi.errors import InputError
+    from huiqi.simulate import jobs
+
+    def broken(*args, **kwargs):
+        raise InputError([("合成数据", "无法生成")])
+
+    finance = browser(people.finance)
+    monkeypatch.setattr(jobs, "synthesise", broken)
+    failed = await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    assert session.get(SimulationJob, failed).state == "failed"
+    monkeypatch.undo()
+    other = await _run(finance, session, "乙", **{"11_cap": ("1800", "2025-01-01")})
+    a, b = (session.scalar(select(SavedReform.id).where(SavedReform.name == n)) for n in ("甲", "乙"))
+    listed = (await finance.get("/simulate/reforms")).text
+    assert f'<a href="/simulate/{failed}">#{failed}</a> <span class="badge no">测算失败</span>' in listed
+    assert f'<a href="/simulate/{other}">#{other}</a> <span class="badge ok">已完成</span>' in listed
+    assert f'<option value="{a}">甲（测算失败）</option>' in listed
+    compared = (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text
+    assert "测算失败：甲（可在财政测算页面用同一名称重新测算）" in compared and "尚未完成" not in compared
+    again = await _run(finance, session, "甲", **{"11_cap": ("1600", "2025-01-01")})
+    saved = session.scalars(select(SavedReform).where(SavedReform.name == "甲")).all()
+    assert [(r.id, r.job_id) for r in saved] == [(a, again)], "the failed run's reform replaced, not a second one"
+    assert saved[0].changes[0]["value"] == "1600万元"
+    assert "<tbody>" in (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text, "compared now"

@@ -61,13 +61,14 @@ def test_the_table_writes_the_reform_a_file_would_hold(policies) -> None:
 
 
 @pytest.mark.parametrize(("key", "value", "since", "field", "why"), [
-    ("11.cap", "一千五", "2025-01-01", "_value", "应写作整数元"),
+    ("11.cap", "一千五", "2025-01-01", "_value", "金额“一千五”应写作整数元"),
+    ("11.cap", "200000000000", "2025-01-01", "_value", "金额应在 0 元至 1000 万亿元之间"),
     ("11.cap", "1500.00001", "2025-01-01", "_value", "不是整元"),
     ("11.rate", "150", "2025-01-01", "_value", "不超过 100%"),
     ("11.cap", "1500", "2020-01-01", "_since", "不能早于政策发布日期 2022-07-23"),
-    ("11.cap", "1500", "2025-02-30", "_since", "不是日期"),
+    ("11.cap", "1500", "2025-02-30", "_since", "2025-02-30 不是有效日期"),
     ("11.cap", "1500", "", "_since", "请填写生效日期"),
-    ("window_end", "明年", "2025-12-01", "_value", "不是日期"),
+    ("window_end", "明年", "2025-12-01", "_value", "“明年”不是日期"),
     ("11.cap", "", "2025-01-01", "_value", "请同时填写新值"),
 ])
 def test_a_bad_edit_names_its_field(policies, key, value, since, field, why) -> None:
@@ -76,7 +77,7 @@ def test_a_bad_edit_names_its_field(policies, key, value, since, field, why) -> 
         reforms.reform_text("甲", "", [reforms.Edit(row, value, since)])
     [problem] = error.value.problems
     assert problem.field == row.field + field and why in problem[1], problem
-    assert problem[0].startswith(row.label)
+    assert problem[0].startswith(row.label) and "'" not in problem[1], "no Python quotes"
 
 
 def test_a_reform_needs_a_name_and_a_change(policies) -> None:

@@ -9,7 +9,10 @@ import openpyxl
 import polars as pl
 
 from huiqi.rules.loader import load_many
+from huiqi.simulate.engine import difference
+from huiqi.simulate.reform import Reform
 from huiqi.simulate.report import SimulationReport, charts, html, people_table, write
+from huiqi.web.excel import looks_like_formula
 
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
 POLICIES = load_many(["ln-2022-35", str(SECOND)])
@@ -39,7 +42,7 @@ def test_each_row_names_its_own_policy_and_measure() -> None:
 
 def test_the_measure_chart_keeps_each_policys_measure_1_apart() -> None:
     chart = next(c for c in charts(_report()) if c["title"].startswith("按措施"))
-    assert chart["title"] == "按措施：计入支出（亿元）"
+    assert chart["title"] == "按措施：计入支出（亿元）" and chart["horizontal"], "long names: bars on their side"
     bars = dict(zip(chart["labels"], chart["series"][0]["data"], strict=True))
     assert bars == {f"辽政办〔2022〕35号 {OURS}": "7.27985415", f"辽政办〔2022〕35号 {FIVE}": "0.3",
                     f"测试〔2024〕1号 {THEIRS}": "0.8"}, "one bar per policy's 措施1, not their sum"
@@ -58,7 +61,8 @@ def test_the_workbook_holds_numbers_and_chinese_labels(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write(_report(), tmp_path / "report.xlsx"))
     sheet = book["测算结果"]
     header = [c.value for c in sheet[1]]
-    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    *rows, total = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert (total["政策"], total["涉及事项"], total["计入支出（元）"]) == ("合计", 9, 837_985_415), "the page's 合计"
     assert [(r["政策"], r["措施"]) for r in rows] == [("辽政办〔2022〕35号", OURS),
                                                     ("辽政办〔2022〕35号", FIVE),
                                                     ("测试〔2024〕1号", THEIRS)]
@@ -69,3 +73,20 @@ def test_the_workbook_holds_numbers_and_chinese_labels(tmp_path: Path) -> None:
     about = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}
     assert about["分组"] == "措施、地区"
     assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in sheet.iter_rows() for c in row)
+
+
+def test_text_that_looks_like_a_formula_is_quoted_in_both_sheets(tmp_path: Path) -> None:
+    report = _report()
+    report.population = '=HYPERLINK("http://x","点击")'
+    report.reform = Reform(name="=1+1", description="@SUM(A1)", changes=[
+        {"parameter": "1.cap", "since": "2025-01-01", "value": "3000万元", "source": "-1+2", "policy": POLICIES[0].id}])
+    report.reformed, report.difference = report.baseline, difference(report.baseline, report.baseline)
+    book = openpyxl.load_workbook(write(report, tmp_path / "report.xlsx"))
+    hostile = [c for sheet in book for row in sheet.iter_rows() for c in row
+               if isinstance(c.value, str) and looks_like_formula(c.value)]
+    assert {c.value for c in hostile} >= {report.population, "=1+1：@SUM(A1)"}
+    about = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}
+    cap = about["改革：辽政办〔2022〕35号 措施1 总部及功能性机构资金支持上限"]
+    assert cap.startswith("自 2025-01-01 起为 3000万元"), cap
+    assert not any(k.startswith("改革：1.") for k in about), "the parameter by its Chinese label, not its key"
+    assert all(c.data_type == "s" and c.quotePrefix for c in hostile), [c.coordinate for c in hostile]

@@ -63,7 +63,9 @@ async def test_each_policys_measure_1_keeps_its_own_title(browser, client, peopl
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     sheet = book["测算结果"]
     header = [c.value for c in sheet[1]]
-    cells = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    *cells, total = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert total["政策"].value == "合计"
+    assert total["计入支出（元）"].value == sum(c["计入支出（元）"].value for c in cells), "the page's 合计"
     assert {c["政策"].value for c in cells} == set(TITLES)
     assert all(TITLES[c["政策"].value] == c["措施"].value for c in cells if c["措施"].value.startswith("措施1 "))
     money = [c["计入支出（万元）"] for c in cells]

@@ -41,6 +41,14 @@ async def test_grouping_and_export(browser, figures) -> None:
     assert [(r[2], r[5]) for r in rows[2:]] == [("沈阳市", 1_000_000), ("大连市", 6_000_000)]
 
 
+
+@pytest.mark.parametrize("by", [["foo"], ["measure", "foo"]])
+@pytest.mark.parametrize("url", ["/statistics", "/statistics.xlsx"])
+async def test_a_grouping_it_does_not_know_is_refused_by_the_page_and_its_export(browser, figures, url, by) -> None:
+    refused = await browser(figures.finance).get(url, params={"by": by})
+    assert refused.status_code == 422, f"{url}?by={by}: {refused.status_code}"
+    assert "分组：应为 政策、措施、城市、责任单位、年度、状态 中的一项或几项" in refused.text
+
 async def test_a_city_reviewer_sees_only_their_city(browser, figures) -> None:
     text = (await browser(figures.shenyang).get("/statistics")).text
     assert "沈阳市" in text and "大连市" not in text and "600 万元" not in text

@@ -53,7 +53,7 @@ def read_value(kind: str, raw: Any) -> Any:
     if kind == "money":
         amount = parse_amount(raw)
         if not 0 <= amount <= MAX_YUAN:
-            raise ValueError(f"金额应在 0 至 {MAX_YUAN} 元之间")
+            raise ValueError(f"金额应在 0 元至 {MAX_YUAN // 10**12} 万亿元之间")
         return amount
     if kind == "rate":
         return read_rate(raw)
@@ -61,10 +61,10 @@ def read_value(kind: str, raw: Any) -> Any:
         if isinstance(raw, str) and DAY_SHAPE.fullmatch(raw.strip()):  # a day the calendar lacks: 2028-02-30
             raise ValueError(date_reason(raw))
         if not isinstance(raw, date):
-            raise ValueError(f"{raw!r} 不是日期（YYYY-MM-DD）")
+            raise ValueError(f"“{raw}”不是日期（YYYY-MM-DD）")
         return raw
     if isinstance(raw, bool) or not isinstance(raw, int):
-        raise ValueError(f"{raw!r} 不是整数")
+        raise ValueError(f"“{raw}”不是整数")
     return raw
 
 
@@ -76,12 +76,12 @@ def read_rate(raw: Any) -> Fraction:
     """
     match = _RATE.match(str(raw))
     if not match:
-        raise ValueError(f"比例 {raw!r} 应写作百分数，如 30%")
+        raise ValueError(f"比例“{raw}”应写作百分数，如 30%")
     rate = Fraction(match.group(1)) / 100
     if not 0 < rate <= 1:
-        raise ValueError(f"比例 {raw!r} 应大于 0% 且不超过 100%")
+        raise ValueError(f"比例“{raw}”应大于 0% 且不超过 100%")
     if rate.denominator > 10_000:
-        raise ValueError(f"比例 {raw!r} 的精度超过万分之一")
+        raise ValueError(f"比例“{raw}”的精度超过万分之一")
     return rate
 
 

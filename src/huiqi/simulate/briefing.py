@@ -6,6 +6,7 @@ The HTML report and the analyst's page draw the same view (``view``) from the sa
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from huiqi.money import chart_unit, in_unit, wan_or_yi
@@ -133,37 +134,55 @@ def _table(title: str, headers: list[str], rows: list[list[str]], keys: int = 1)
     return {"title": title, "headers": headers, "rows": rows, "keys": keys}
 
 
-def tables(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Cells:
+    """How a table's figures are written: for the page, money in 万元 or 亿元 and counts as text; for a workbook, whole
+    yuan and numbers (``RAW``: the sheet adds the 万元 beside each money column, ``MONEY`` names them)."""
+
+    money: Callable[[int], Any] = wan_or_yi
+    change: Callable[[int], Any] = signed
+    count: Callable[[int], Any] = str
+
+
+RAW = Cells(int, int, int)
+# The money columns of the tables (a workbook writes each in yuan, with its 万元 beside it).
+MONEY = {"基线支出", "改革后支出", "增减", "基线", "改革后", ELIGIBLE, COUNTED, "节省", "增加额", "减少额", "净增减"}
+
+
+def tables(data: dict[str, Any], reformed: bool, measure: Label, cells: Cells = Cells()) -> list[dict[str, Any]]:
     """The briefing's tables: years, the largest changes, the groups, and what no stacking saved."""
-    out = [_year_table(data["years"], reformed)]
+    money, change, count = cells.money, cells.change, cells.count
+    out = [_year_table(data["years"], reformed, cells)]
     if reformed:
         headers = ["措施", "基线支出", "改革后支出", "增减", "基线支持项数", "改革后支持项数"]
         out.append(_table("支出变化最大的十项措施", headers, [
-            [measure(r["policy"], r["measure"]), wan_or_yi(r["ceiling_sum"]), wan_or_yi(r["reform_ceiling_sum"]),
-             signed(r["diff_ceiling_sum"]), str(r["grants"]), str(r["reform_grants"])] for r in data["measures"]]))
+            [measure(r["policy"], r["measure"]), money(r["ceiling_sum"]), money(r["reform_ceiling_sum"]),
+             change(r["diff_ceiling_sum"]), count(r["grants"]), count(r["reform_grants"])] for r in data["measures"]]))
         headers = ["单位", "统一社会信用代码", "城市", "规模", "基线", "改革后", "增减"]
         out.append(_table("支持额变化最大的十个申请人", headers, [
             [r["name"] or "—", r["uscc"] or "—", group_label("city", r["city"]), group_label("size", r["size"]),
-             wan_or_yi(r["ceiling_sum"]), wan_or_yi(r["reform_ceiling_sum"]), signed(r["diff_ceiling_sum"])]
+             money(r["ceiling_sum"]), money(r["reform_ceiling_sum"]), change(r["diff_ceiling_sum"])]
             for r in data["enterprises"]], keys=4))
     for key, name in DIMENSIONS.items():
-        out.append(_group_table(key, name, [*data["groups"][key], {**data["total"], "group": "合计"}], reformed))
-    out.append(_stacking_table(data["stacking"][0]["measures"], measure))
+        out.append(_group_table(key, name, [*data["groups"][key], {**data["total"], "group": "合计"}], reformed,
+                                cells))
+    out.append(_stacking_table(data["stacking"][0]["measures"], measure, cells))
     return out
 
 
-def _year_table(years: list[dict[str, Any]], reformed: bool) -> dict[str, Any]:
+def _year_table(years: list[dict[str, Any]], reformed: bool, cells: Cells) -> dict[str, Any]:
     headers = ["年份", "基线支出", "基线支持项数"] + (["改革后支出", "改革后支持项数", "增减"] if reformed else [])
     rows = []
     for r in years:
-        row = [_year_label(r), wan_or_yi(r["ceiling_sum"]), str(r["grants"])]
+        row = [_year_label(r), cells.money(r["ceiling_sum"]), cells.count(r["grants"])]
         if reformed:
-            row += [wan_or_yi(r["reform_ceiling_sum"]), str(r["reform_grants"]), signed(r["diff_ceiling_sum"])]
+            row += [cells.money(r["reform_ceiling_sum"]), cells.count(r["reform_grants"]),
+                    cells.change(r["diff_ceiling_sum"])]
         rows.append(row)
     return _table("逐年支出（按事项日期所在年份）", headers, rows)
 
 
-def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool) -> dict[str, Any]:
+def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool, cells: Cells) -> dict[str, Any]:
     headers = [name, "申请人", "基线获支持", "基线支出", "核心企业", "覆盖率（基线）"]
     if reformed:
         headers += ["覆盖率（改革后）", "增加（家）", "减少（家）", "不变（家）", "均未获支持（家）",
@@ -171,23 +190,25 @@ def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool
     body = []
     for r in rows:
         label = r["group"] if r["group"] == "合计" else group_label(key, r["group"])
-        row = [label, str(r["applicants"]), str(r["reached"]), wan_or_yi(r["ceiling_sum"]), str(r["core_enterprises"]),
-               share(r["core_reached"], r["core_enterprises"])]
+        count = cells.count
+        row = [label, count(r["applicants"]), count(r["reached"]), cells.money(r["ceiling_sum"]),
+               count(r["core_enterprises"]), share(r["core_reached"], r["core_enterprises"])]
         if reformed:
-            row += [share(r["reform_core_reached"], r["core_enterprises"]), str(r["gain"]), str(r["lose"]),
-                    str(r["unchanged"]), str(r["not_reached"]), wan_or_yi(r["gain_sum"] or 0),
-                    wan_or_yi(r["loss_sum"] or 0), signed(r["diff_ceiling_sum"])]
+            row += [share(r["reform_core_reached"], r["core_enterprises"]), count(r["gain"]), count(r["lose"]),
+                    count(r["unchanged"]), count(r["not_reached"]), cells.money(r["gain_sum"] or 0),
+                    cells.money(r["loss_sum"] or 0), cells.change(r["diff_ceiling_sum"])]
         body.append(row)
     title = f"按{name}：受益变化与覆盖率" if reformed else f"按{name}：获得支持与覆盖率"
     return _table(title, headers, body)
 
 
-def _stacking_table(rows: list[dict[str, Any]], measure: Label) -> dict[str, Any]:
+def _stacking_table(rows: list[dict[str, Any]], measure: Label, cells: Cells) -> dict[str, Any]:
     headers = ["措施", ELIGIBLE, COUNTED, "节省", "被同一事项更高措施排除（项）",
                "因已获其他政策支持不再支持（项）"]
+    money = cells.money
     return _table("从高不重复：按措施（基线）", headers, [
-        [measure(r["policy"], r["measure"]), wan_or_yi(r["eligible_ceiling_sum"]), wan_or_yi(r["ceiling_sum"]),
-         wan_or_yi(r["saving"]), str(r["excluded"]), str(r["blocked"])] for r in rows])
+        [measure(r["policy"], r["measure"]), money(r["eligible_ceiling_sum"]), money(r["ceiling_sum"]),
+         money(r["saving"]), cells.count(r["excluded"]), cells.count(r["blocked"])] for r in rows])
 
 
 def view(data: dict[str, Any], measure: Label) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from huiqi.errors import InputError
 from huiqi.models import SavedReform, SimulationJob
 from huiqi.simulate import jobs, reforms
 from huiqi.users.scope import require_role
-from huiqi.validation import UtcDateTime, field_path, problems
+from huiqi.validation import UtcDateTime, ascii_digits, field_path, problems
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.web.uploads import read_upload
@@ -54,7 +54,9 @@ class JobRead(BaseModel):
 
 def job_spec(by: str, as_of: str | None, synthetic_applicants: str | None, seed: str | None,
              reform: str | None) -> jobs.JobCreate:
-    """A job spec from form fields; mistakes name the field."""
+    """A job spec from form fields (full-width digits, typed with a Chinese input method, read as digits); mistakes name
+    the field."""
+    as_of, synthetic_applicants, seed = (ascii_digits(text or "") for text in (as_of, synthetic_applicants, seed))
     data = {"by": [b.strip() for b in by.split(",") if b.strip()], "as_of": as_of or None,
             "synthetic_applicants": synthetic_applicants or None, "seed": seed or 1, "reform": reform or None}
     try:
@@ -137,6 +139,7 @@ class ComparisonRead(BaseModel):
     b: ReformRead
     same_baseline: bool
     missing: list[str]  # the reforms whose simulation has not finished: ``lines`` is empty until none is missing
+    failed: list[str]  # those of ``missing`` whose simulation failed: run again under the same name
     lines: list[LineRead]
 
 
@@ -153,7 +156,7 @@ def reform_compare(actor: Actor, session: Db, a: str | None = None, b: str | Non
     lines = [LineRead(label=line.label, baseline=line.baseline, a=line.a, b=line.b, baseline_b=line.baseline_b,
                       a_diff=line.a_diff, b_diff=line.b_diff, b_minus_a=line.b_minus_a) for line in found.lines]
     return ComparisonRead(a=ReformRead.of(found.a), b=ReformRead.of(found.b), same_baseline=found.same_baseline,
-                          missing=found.missing, lines=lines)
+                          missing=found.missing, failed=found.failed, lines=lines)
 
 
 @saved.get("/{reform_id}", response_model=ReformDetail, summary="一个已保存的改革方案（含 YAML）")

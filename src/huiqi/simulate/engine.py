@@ -73,7 +73,7 @@ def group_keys(by: list[str], scenarios: list[Scenario]) -> list[str]:
     if unknown:
         from huiqi.errors import InputError
 
-        raise InputError([("--by", f"不能按 {unknown[0]!r} 分组（可选：{', '.join(GROUPINGS)}）")])
+        raise InputError([("--by", f"不能按“{unknown[0]}”分组（可选：{', '.join(GROUPINGS)}）")])
     several = len(scenarios[0].policies) > 1
     return [k for b in by for k in (["policy", "measure"] if b == "measure" and several else [GROUPINGS[b]])]
 

@@ -28,16 +28,18 @@ from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.db import utcnow
 from huiqi.errors import HuiqiError, InputError, NotFound
+from huiqi.labels import grouping
 from huiqi.models import SimulationJob, User
 from huiqi.rules.loader import read_yaml, vocabulary
 from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
 from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
+from huiqi.simulate.population_files import TABLES
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
 from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, synthesise
-from huiqi.simulate.workbook import MAX_UNPACKED
+from huiqi.simulate.workbook import MAX_UNPACKED, has_sheets
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import Day, field_path, problems
@@ -48,6 +50,8 @@ READERS = (*ANALYSTS, Role.AUDITOR)  # who may read estimates: the auditor reads
 SEES_ALL = (Role.ADMIN, Role.AUDITOR)  # who reads everyone's, not only their own
 MAX_SYNTHETIC = 200_000  # applicants a web request may ask to synthesise (about a million matters)
 Sessions = Callable[[], AbstractContextManager[Session]]
+SAVED = "population.xlsx"  # an uploaded workbook's name on the server (the uploader's name is kept in the job)
+POPULATION = "企业样本数据"
 
 
 class JobCreate(BaseModel):
@@ -65,7 +69,7 @@ class JobCreate(BaseModel):
     def _known(cls, by: list[str]) -> list[str]:
         unknown = [b for b in by if b not in GROUPINGS]
         if unknown:
-            raise ValueError(f"不能按 {unknown[0]!r} 分组（可选：{', '.join(GROUPINGS)}）")
+            raise ValueError(f"不能按“{unknown[0]}”分组（可选：{grouping(list(GROUPINGS))}）")
         return by
 
 
@@ -84,7 +88,11 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     folder.mkdir(parents=True, exist_ok=True)
     job.folder = str(folder)
     if content is not None:
-        _unpack(folder, filename or "", content)
+        try:
+            _unpack(folder, filename or "", content)
+        except InputError:
+            shutil.rmtree(folder)  # refused: nothing is left behind
+            raise
     return job
 
 
@@ -105,12 +113,17 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
     target = folder / "population"
     if filename.lower().endswith(".xlsx") or (content[:4] == b"PK\x03\x04" and b"xl/" in content[:2000]):
         target.mkdir()
-        (target / "population.xlsx").write_bytes(content)
+        (target / SAVED).write_bytes(content)
+        try:  # what is cheap to see is refused on the form, not by the job a minute later
+            has_sheets(target / SAVED, TABLES)
+        except InputError as error:
+            raise theirs(error, filename, "population") from None
         return
     try:
         archive = zipfile.ZipFile(BytesIO(content))
     except zipfile.BadZipFile:
-        raise InputError([("population", "应为 Excel 工作簿（.xlsx），或含 applicants 与 matters 表的 .zip")]) from None
+        wanted = "应为 Excel 工作簿（.xlsx），或含 applicants 与 matters 表的 .zip"
+        raise InputError([("population", f"{filename or '所传文件'} {wanted}")]) from None
     wanted = {f"{t}.{s}" for t in ("applicants", "matters") for s in ("csv", "parquet")}
     members = [m for m in archive.infolist() if Path(m.filename).name in wanted]
     if sum(m.file_size for m in members) > MAX_UNPACKED:
@@ -128,8 +141,16 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
         raise InputError([("population", "压缩包中没有 applicants.csv 或 applicants.parquet")])
 
 
+def theirs(error: InputError, filename: str | None, field: str = POPULATION) -> InputError:
+    """A population's problem as its uploader reads it: under ``field`` (企业样本数据), their file by the name they
+    gave it, not the one it is saved under on the server."""
+    name = filename or POPULATION
+    return InputError([(field if where == "POPULATION" else f"{field}·{where}", why.replace(SAVED, name))
+                       for where, why in error.problems])
+
+
 def _population_path(folder: Path) -> Path:
-    workbook = folder / "population" / "population.xlsx"
+    workbook = folder / "population" / SAVED
     return workbook if workbook.exists() else folder / "population"
 
 
@@ -162,7 +183,10 @@ def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int
         scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
     as_of = date.fromisoformat(params["as_of"]) if params.get("as_of") else clock.today()
     started = time.perf_counter()
-    population = read_population(_population_path(folder), {c: i for p in policies for c, i in p.codes.items()})
+    try:
+        population = read_population(_population_path(folder), {c: i for p in policies for c, i in p.codes.items()})
+    except InputError as error:
+        raise theirs(error, params.get("filename")) from None
     runner = Runner(population, scenarios, as_of, params["by"], chunk_rows=500_000, impact=True)
     outcome = runner.outcome(progress)
     totals = outcome.totals

@@ -20,9 +20,10 @@ from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
 from huiqi.users.scope import require_role
-from huiqi.validation import iso_date
+from huiqi.validation import ascii_digits, date_reason, iso_date
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.render import is_htmx, page
+from huiqi.web.steps import flash
 from huiqi.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
@@ -37,28 +38,35 @@ async def form_data(request: Request) -> FormData:
 Form_ = Annotated[FormData, Depends(form_data)]
 
 
-def _as_of(text: str | None) -> date:
+VIEW_DAY = "参数表显示哪一天的现行值"
+
+
+def _as_of(text: str | None) -> date | None:
+    """The day typed (full-width digits read as digits), today when none was; None when it is no date."""
     try:
-        return iso_date(text) if text else clock.today()
+        return iso_date(ascii_digits(text)) if text and text.strip() else clock.today()
     except ValueError:
-        return clock.today()
+        return None
 
 
 def _index(request: Request, who: Caller, actor: User, session: Session, *, values: dict[str, str],
-           problems: list, status_code: int = 200) -> HTMLResponse:
+           problems: list, status_code: int = 200, day: date | None = None) -> HTMLResponse:
     require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")  # the page is the form that runs one
     policies = catalogue.published(session)
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=jobs.listed(session, actor=actor),
-                problems=problems, values=values, rows=reforms.rows(policies), day=_as_of(values.get("as_of")),
-                units=reforms.UNITS, max_seed=MAX_SEED)
+                problems=problems, values=values, rows=reforms.rows(policies),
+                day=day or _as_of(values.get("as_of")) or clock.today(), units=reforms.UNITS, max_seed=MAX_SEED)
 
 
 @router.get("/simulate", response_class=HTMLResponse)
 def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db,
                   as_of: str | None = None) -> HTMLResponse:
-    return _index(request, who, actor, session, problems=[],
+    day = _as_of(as_of)
+    problems = [] if day is not None else [
+        Problem(VIEW_DAY, f"{date_reason(ascii_digits(as_of or ''))}，下表显示今天的现行值", "view_as_of")]
+    return _index(request, who, actor, session, problems=problems, day=day,
                   values={"by": "measure,region", "synthetic_applicants": "20000", "seed": "1", "reform": "",
-                          "as_of": str(_as_of(as_of)) if as_of else ""})
+                          "as_of": str(day) if as_of and day else ""})
 
 
 def _edits(form: FormData, rows: list[reforms.Row]) -> list[reforms.Edit]:
@@ -74,25 +82,34 @@ def _edits(form: FormData, rows: list[reforms.Row]) -> list[reforms.Edit]:
     return edits
 
 
-def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> str | None:
-    """The reform to run: the table's edits written as reform YAML, or the YAML typed in, or none (baseline only)."""
+def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> tuple[str | None, list[reforms.Edit]]:
+    """The reform to run: the table's edits written as reform YAML (with the edits), or the YAML typed in, or none
+    (baseline only)."""
     edits = _edits(form, rows)
     name = str(form.get("reform_name") or "")
     if edits or (name.strip() and not yaml_text):
         if yaml_text:
             raise InputError([Problem("改革方案（YAML）", "已在参数表中修改了参数：请清空 YAML，两种方式只用一种",
                                       "reform")])
-        return reforms.reform_text(name, str(form.get("reform_description") or ""), edits)
-    return yaml_text or None
+        return reforms.reform_text(name, str(form.get("reform_description") or ""), edits), edits
+    return yaml_text or None, []
 
 
 def _labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Each field by its Chinese label, as every form names it; a mistake inside the reform's YAML is the reform's,
     with its place in the YAML (``reform.changes[0].value``) kept."""
     inside = [p if isinstance(p, Problem) or not p[0].startswith("reform.")
-              else Problem(f"{field_label('reform')}（{p[0].removeprefix('reform.')}）", p[1], "reform")
-              for p in problems]
+              else Problem(_in_reform(p[0].removeprefix("reform.")), p[1], "reform") for p in problems]
     return labelled(inside)
+
+
+def _in_reform(place: str) -> str:
+    """改革方案 and the place in its YAML (``changes[0].value``); the reform itself (``（整体）``) is the reform.
+
+    >>> _in_reform("changes[0].value"), _in_reform("（整体）")
+    ('改革方案（changes[0].value）', '改革方案')
+    """
+    return field_label("reform") if place.startswith("（") else f"{field_label('reform')}（{place}）"
 
 
 @router.post("/simulate", response_model=None)
@@ -110,8 +127,9 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
                "seed": seed or "1", "reform": reform or ""}
     policies = catalogue.published(session)
     try:
-        text = _reform_text(form, reforms.rows(policies), (reform or "").strip())
-        saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies), text=text) if text else None
+        text, edits = _reform_text(form, reforms.rows(policies), (reform or "").strip())
+        saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies, edits),
+                             text=text) if text else None
         filename, content = read_upload(population, "population")
         job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
@@ -124,7 +142,9 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
         return _index(request, who, actor, session, status_code=error.status_code, problems=problems, values=values)
     session.commit()
     background.add_task(jobs.run, sessions, job.id)
-    return RedirectResponse(f"/simulate/{job.id}", status_code=303)
+    moved = RedirectResponse(f"/simulate/{job.id}", status_code=303)
+    flash(moved, f"测算已开始{f'，改革方案“{saved.name}”已保存' if saved is not None else ''}。完成后本页显示结果。")
+    return moved
 
 
 @router.get("/simulate/{job_id}", response_class=HTMLResponse)
@@ -137,8 +157,8 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
         context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers, "rows": rows,
                     "keys": len(report.group_keys()),
                     "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
-    name = "simulate/_job.html" if is_htmx(request) else "simulate/job.html"
-    return page(request, name, who, **context)
+    polled = is_htmx(request)
+    return page(request, "simulate/_job.html" if polled else "simulate/job.html", who, polled=polled, **context)
 
 
 def impact_context(report: SimulationReport) -> dict[str, Any]:

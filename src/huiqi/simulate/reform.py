@@ -75,7 +75,7 @@ def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
         policy_id = change.policy or (policies[0].id if len(policies) == 1 else None)
         if policy_id not in targets:
             why = (f"加载了多项政策时须写明政策编号（可用：{', '.join(targets)}）" if policy_id is None
-                   else f"没有加载政策 {policy_id!r}")
+                   else f"没有加载政策“{policy_id}”")
             raise PolicyFileError([f"改革方案 changes[{i}].policy：{why}"])
         changed.setdefault(policy_id, []).append(change)
     result = []
@@ -91,15 +91,25 @@ def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
     return result
 
 
+class LateChanges(PolicyFileError):
+    """Changes from after the last day a policy's window reaches: ``late`` holds (policy id, parameter, since, last
+    day) for each, so a page can mark the row it was typed in."""
+
+    def __init__(self, problems: list[str], late: list[tuple[str, str, date, date]]):
+        super().__init__(problems)
+        self.late = late
+
+
 def _reachable(policy: Policy, changes: list[Change]) -> None:
     """A change from after the last day the policy's window ever reaches (with the reform's own extension) would
     change nothing: refused, so an analyst does not read an unchanged result as the reform's effect."""
     last = _last_day(policy)
     late = [change for change in changes if change.parameter != "window_end" and change.since > last]
     if late:
-        raise PolicyFileError([f"{_named(policy, change.parameter)}：生效日期 {change.since} 晚于政策有效期的"
-                               f"最后一天 {last}，不影响任何事项；如要测算延期后的效果，请同时延长有效期截止日"
-                               f"（window_end）" for change in late])
+        raise LateChanges([f"{_named(policy, change.parameter)}：生效日期 {change.since} 晚于政策有效期的"
+                           f"最后一天 {last}，不影响任何事项；如要测算延期后的效果，请同时延长有效期截止日"
+                           f"（window_end）" for change in late],
+                          [(policy.id, change.parameter, change.since, last) for change in late])
 
 
 def _named(policy: Policy, parameter: str) -> str:

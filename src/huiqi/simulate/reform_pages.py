@@ -26,7 +26,7 @@ def _list(request: Request, who: Caller, actor: User, session: Session, *, probl
         User.id.in_({r.user_id for r in saved}))).all())
     labels = {f"{r.policy.id}|{r.key}": r.label for r in reforms.rows(catalogue.published(session))}
     return page(request, "simulate/reforms.html", who, status_code=status_code, reforms=saved, authors=authors,
-                labels=labels, problems=problems, values=values)
+                labels=labels, problems=problems, values=values, states=reforms.job_states(session, saved))
 
 
 @router.get("/simulate/reforms", response_class=HTMLResponse)
@@ -45,7 +45,16 @@ def reform_compare(request: Request, who: CallerDep, actor: Actor, session: Db, 
     except InputError as error:
         return _list(request, who, actor, session, status_code=422, problems=error.problems, values={"a": a, "b": b})
     comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
-    return page(request, "simulate/compare.html", who, comparison=comparison)
+    return page(request, "simulate/compare.html", who, comparison=comparison, unfinished=unfinished(comparison))
+
+
+def unfinished(comparison: reforms.Comparison) -> str:
+    """Why two reforms cannot be compared yet: a simulation that failed (run it again under the same name) or one
+    not finished."""
+    waiting = [name for name in comparison.missing if name not in comparison.failed]
+    again = "（可在财政测算页面用同一名称重新测算）"
+    said = [f"测算失败：{'、'.join(comparison.failed)}{again}"] if comparison.failed else []
+    return "；".join(said + ([f"测算尚未完成：{'、'.join(waiting)}"] if waiting else []))
 
 
 @router.get("/simulate/reforms/compare.xlsx", response_model=None)
@@ -54,7 +63,7 @@ def reform_compare_xlsx(actor: Actor, session: Db, a: str | None = None, b: str 
     a_id, b_id = reforms.pair(a, b)
     comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
     if comparison.missing:
-        raise InputError([Problem("改革方案", f"测算尚未完成：{'、'.join(comparison.missing)}", "a")])
+        raise InputError([Problem("改革方案", unfinished(comparison), "a")])
     title = f"改革方案对比：A {comparison.a.name}；B {comparison.b.name}"
     table = Table(title, HEADER, [(line.label, line.baseline, line.a, line.a_diff, line.b, line.b_diff,
                                    line.b_minus_a) for line in comparison.lines], money=set(HEADER[1:]))

@@ -21,12 +21,13 @@ from huiqi.money import wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
-from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, Reform, apply_reform
+from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform
 from huiqi.users.scope import require_role
-from huiqi.validation import digits, iso_date
+from huiqi.validation import date_reason, digits, iso_date
 
 SOURCE = "财政测算页面"  # the source a change made on the page is recorded with
 UNITS = {"money": "万元", "rate": "%", "date": "", "int": ""}
+NOT_YET = "—（尚未生效）"  # the table's 现行值 on a day before a parameter's first value
 _NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
 
 
@@ -51,8 +52,12 @@ class Row:
         return f"{self.policy.number} {where}{self.parameter.label}"
 
     def in_force(self, day: date) -> tuple[str, date, str]:
-        """The value in force on ``day`` for people (万元, %, dates), its start and its source."""
-        current = self.parameter.values[0]
+        """The value in force on ``day`` for people (万元, %, dates), its start and its source; before its first value,
+        none is in force: said so, with the day the first one starts."""
+        first = self.parameter.values[0]
+        if day < first.since:
+            return NOT_YET, first.since, first.source
+        current = first
         for dated in self.parameter.values:
             if dated.since <= day:
                 current = dated
@@ -161,31 +166,50 @@ def _since(text: str, row: Row, problems: list[tuple[str, str]]) -> date | None:
     try:
         since = iso_date(text)
     except ValueError:
-        problems.append(Problem(label, "请填写生效日期（YYYY-MM-DD）" if not text.strip() else f"{text!r} 不是日期",
-                                field))
+        problems.append(Problem(label, date_reason(text) if text.strip() else "请填写生效日期（YYYY-MM-DD）", field))
         return None
     if since < row.policy.issued:
         problems.append(Problem(label, f"不能早于政策发布日期 {row.policy.issued}", field))
     return since
 
 
-def checked(text: str, policies: list[Policy]) -> Reform:
+def checked(text: str, policies: list[Policy], edits: list[Edit] | None = None) -> Reform:
     """A reform's YAML read by the parser the jobs use, and applied to the policies as the loader checks a policy file:
-    what a job would refuse at its start is refused here, before anything is saved."""
+    what a job would refuse at its start is refused here, before anything is saved. A reform written from the
+    parameter table (``edits``) has its mistakes said beside the rows they were typed in, in the table's words."""
     try:
         reform = jobs.parse_reform(text)
         apply_reform(policies, reform)
+    except LateChanges as error:
+        if not edits:
+            raise InputError([Problem("改革方案", line, "reform") for line in error.problems]) from None
+        raise InputError([_late(edits, *late) for late in error.late]) from None
     except PolicyFileError as error:
-        raise InputError([Problem("改革方案", line, "reform") for line in error.problems]) from None
+        where = ("参数表", "params") if edits else ("改革方案", "reform")
+        raise InputError([Problem(where[0], line, where[1]) for line in error.problems]) from None
     return reform
+
+
+def _late(edits: list[Edit], policy: str, parameter: str, since: date, last: date) -> Problem:
+    """A change from after the policy's window, beside the 生效日期 it was typed in."""
+    row = next(e.row for e in edits if e.row.policy.id == policy and e.row.key == parameter)
+    why = (f"{since} 晚于该政策有效期的最后一天 {last}，不影响任何事项；如要测算延期后的效果，"
+           "请同时在“有效期截止日”一行填写更晚的新值")
+    return Problem(f"{row.label}（生效日期）", why, f"{row.field}_since")
 
 
 def save(session: Session, *, actor: User, reform: Reform, text: str, job: SimulationJob | None = None) -> SavedReform:
     """Keep a reform under its name (with the job that runs it, set here or once started); a name the analyst already
-    used is a Conflict, also when two saves of it meet at the same moment."""
+    used is a Conflict, also when two saves of it meet at the same moment, unless that reform's simulation failed:
+    then the reform saved under the name is replaced (a failed run leaves nothing to keep)."""
     require_role(actor, *jobs.ANALYSTS, doing="保存改革方案")
-    clash = select(SavedReform.id).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name)
-    if session.scalar(clash) is not None:
+    clash = session.scalar(select(SavedReform).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name))
+    if clash is not None and job_state(session, clash) == "failed":
+        clash.description, clash.text = reform.description, text
+        clash.changes = [c.model_dump(mode="json") for c in reform.changes]
+        clash.job_id = job.id if job is not None else None
+        return clash
+    if clash is not None:
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称")
     saved = SavedReform(user_id=actor.id, name=reform.name, description=reform.description, text=text,
                         changes=[c.model_dump(mode="json") for c in reform.changes],
@@ -196,6 +220,20 @@ def save(session: Session, *, actor: User, reform: Reform, text: str, job: Simul
     except IntegrityError:  # saved under the same name by another request at this moment
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称") from None
     return saved
+
+
+def job_state(session: Session, saved: SavedReform) -> str | None:
+    """The state of the simulation a saved reform ran in (queued, running, done, failed), None without one."""
+    return session.scalar(select(SimulationJob.state).where(SimulationJob.id == saved.job_id)) if saved.job_id \
+        else None
+
+
+def job_states(session: Session, saved: list[SavedReform]) -> dict[int, str]:
+    """Each saved reform's simulation state, by the reform's id (one query for a list)."""
+    ids = {r.job_id for r in saved if r.job_id}
+    found: dict[int, str] = {job_id: state for job_id, state in session.execute(
+        select(SimulationJob.id, SimulationJob.state).where(SimulationJob.id.in_(ids)))}
+    return {r.id: found[r.job_id] for r in saved if r.job_id in found}
 
 
 def listed(session: Session, *, actor: User) -> list[SavedReform]:
@@ -267,21 +305,24 @@ class Comparison:
     lines: list[Line]
     same_baseline: bool
     missing: list[str]  # the reforms whose job has not finished (or failed): nothing to compare yet
+    failed: list[str]  # those of ``missing`` whose job failed: run them again
 
 
 def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: list[Policy]) -> Comparison:
     """Two saved reforms side by side: the support ceilings per measure in the baseline and under each reform."""
     a, b = get(session, actor=actor, reform_id=a_id), get(session, actor=actor, reform_id=b_id)
     results = {}
-    missing = []
+    missing, failed = [], []
     for saved in (a, b):
         job = session.get(SimulationJob, saved.job_id) if saved.job_id else None
         data = jobs.summary(job) if job is not None else None
         if data is None or "reform" not in data:
             missing.append(saved.name)
+            if job is not None and job.state == "failed":
+                failed.append(saved.name)
         results[saved.id] = data
     if missing:
-        return Comparison(a, b, [], True, missing)
+        return Comparison(a, b, [], True, missing, failed)
     base_a, reform_a = _by_measure(results[a.id]["groups"]), _by_measure(results[a.id]["reform"]["groups"])
     base_b, reform_b = _by_measure(results[b.id]["groups"]), _by_measure(results[b.id]["reform"]["groups"])
     titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
@@ -299,7 +340,7 @@ def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: li
     if len(lines) > 1:
         lines.append(Line("合计", *(sum(getattr(line, f) for line in lines)
                                   for f in ("baseline", "a", "b", "baseline_b"))))
-    return Comparison(a, b, lines, base_a == base_b, [])
+    return Comparison(a, b, lines, base_a == base_b, [], [])
 
 
 def _title(titles: dict[tuple[str, int], str], policy: str | None, measure: int) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -24,9 +24,12 @@ from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.batch import OUTSIDE
 from huiqi.rules.policy import Policy
-from huiqi.simulate.briefing import money_chart, view
+from huiqi.simulate.briefing import MONEY, RAW, money_chart, tables, view
 from huiqi.simulate.engine import METRICS
 from huiqi.simulate.reform import Reform
+
+if TYPE_CHECKING:
+    from huiqi.web.excel import Table
 
 HEADERS = {
     "policy": "政策", "measure": "措施", "region": "地区", "year": "年份", "matters": "涉及事项",
@@ -179,32 +182,58 @@ def write(report: SimulationReport, path: Path) -> Path:
     return path
 
 
-def _people_frame(report: SimulationReport, frame: pl.DataFrame) -> pl.DataFrame:
-    """The table for a workbook: keys for people (文号, 措施 with its own policy's title), money in yuan and as
-    numbers in 万元 (never text: a column people sum)."""
-    keys = [k for k in frame.columns if k in HEADERS and k not in METRICS]
-    rows = frame.to_dicts()
-    labelled = frame.with_columns(pl.Series(k, [report.cell(k, row) for row in rows], dtype=pl.String) for k in keys)
-    money = [c for c in frame.columns if c.endswith("ceiling_sum")]
-    labelled = labelled.with_columns(
-        (pl.col(c).cast(pl.Float64) / 10_000).alias(c.replace("ceiling_sum", "万元")) for c in money)
-    names = {**HEADERS, "reform_ceiling_sum": f"改革后{COUNTED}（元）", "diff_ceiling_sum": "差额（元）",
-             "万元": f"{COUNTED}（万元）", "reform_万元": f"改革后{COUNTED}（万元）", "diff_万元": "差额（万元）"}
-    for m in METRICS:
-        names.setdefault(f"reform_{m}", f"改革后{HEADERS[m]}")
-        names.setdefault(f"diff_{m}", f"{HEADERS[m]}差额")
-    return labelled.rename({c: names.get(c, c) for c in labelled.columns})
+# The workbook's money columns: whole yuan, each with its 万元 twin (``web.excel.Table.money``).
+MONEY_COLUMNS = {"ceiling_sum": COUNTED, "reform_ceiling_sum": f"改革后{COUNTED}", "diff_ceiling_sum": "差额"}
+
+
+def _column_name(column: str) -> str:
+    """A column of ``flat`` as people read it in the workbook (money without its unit: the sheet adds 元 and 万元)."""
+    if column in MONEY_COLUMNS:
+        return MONEY_COLUMNS[column]
+    if column.startswith("reform_"):
+        return f"改革后{HEADERS[column.removeprefix('reform_')]}"
+    if column.startswith("diff_"):
+        return f"{HEADERS[column.removeprefix('diff_')]}差额"
+    return HEADERS.get(column, column)
+
+
+def result_table(report: SimulationReport) -> "Table":
+    """The results for a workbook: keys for people (文号, 措施 with its own policy's title), money in whole yuan with
+    a numeric 万元 column beside it (never text: a column people sum)."""
+    from huiqi.web.excel import Table
+
+    frame = flat(report)
+    keys = report.group_keys()
+    metrics = [c for c in frame.columns if c not in keys]
+    rows: list[list[Any]] = [[report.cell(k, row) for k in keys] + [row[m] for m in metrics]
+                             for row in frame.to_dicts()]
+    if keys:  # the total the page shows under its table
+        rows.append(["合计"] + [""] * (len(keys) - 1) + [frame[m].fill_null(0).sum() for m in metrics])
+    return Table("测算结果", [HEADERS[k] for k in keys] + [_column_name(m) for m in metrics], rows,
+                 money={MONEY_COLUMNS[m] for m in metrics if m in MONEY_COLUMNS})
 
 
 def _excel(report: SimulationReport, path: Path) -> None:
-    from huiqi.web.excel import WAN_FORMAT, safe_workbook
+    """Every text cell written as text, quoted when a spreadsheet could take it for a formula (a reform may be named
+    ``=1+1``, an uploaded file ``=HYPERLINK(…)``)."""
+    from huiqi.web.excel import Table, add_sheet, safe_workbook
 
     with safe_workbook(path) as book:
-        table = _people_frame(report, flat(report))
-        formats = {c: WAN_FORMAT for c in table.columns if c.endswith("（万元）")}
-        table.write_excel(book, worksheet="测算结果", autofit=True, column_formats=formats)  # type: ignore[arg-type]
-        about = pl.DataFrame({"项目": [k for k, _ in _about(report)], "内容": [v for _, v in _about(report)]})
-        about.write_excel(book, worksheet="说明", autofit=True)
+        add_sheet(book, result_table(report), titled=False)
+        add_sheet(book, Table("说明", ("项目", "内容"), _about(report)), titled=False)
+        for table in impact_tables(report):
+            add_sheet(book, table)
+
+
+def impact_tables(report: SimulationReport) -> list["Table"]:
+    """The impact analysis' tables as the page shows them, for a workbook: Chinese headers, money in whole yuan with
+    its 万元 beside it, counts as numbers (none for a report without the analysis)."""
+    from huiqi.web.excel import Table
+
+    if report.impact is None:
+        return []
+    found = tables(report.impact, "measures" in report.impact, measure_label(report.policies), RAW)
+    return [Table(t["title"], t["headers"], t["rows"], money={h for h in t["headers"] if h in MONEY}) for t in found]
 
 
 def _about(report: SimulationReport) -> list[tuple[str, str]]:
@@ -214,8 +243,26 @@ def _about(report: SimulationReport) -> list[tuple[str, str]]:
     if report.reform is not None:
         rows.append(("改革方案", report.reform.name + (f"：{report.reform.description}" if report.reform.description
                                                     else "")))
-        rows += [(f"改革：{c.parameter}", f"自 {c.since} 起为 {c.value}（{c.source}）") for c in report.reform.changes]
+        rows += [(f"改革：{parameter_label(report.policies, c.policy, c.parameter)}",
+                  f"自 {c.since} 起为 {c.value}（{c.source}）") for c in report.reform.changes]
     return rows + [("说明", n) for n in report.notes]
+
+
+def parameter_label(policies: list[Policy], policy_id: str | None, key: str) -> str:
+    """A reform's parameter as the parameter table and the saved reforms name it (辽政办〔2022〕35号 措施1 总部及功能性
+    机构资金支持上限), by its key (``1.cap``, ``window_end``) when the policy has no such parameter."""
+    policy = next((p for p in policies if p.id == policy_id), None) if policy_id else \
+        (policies[0] if len(policies) == 1 else None)
+    if policy is None:
+        return key
+    number, _, name = key.partition(".")
+    if key == "window_end":
+        found, where = policy.window_end, ""
+    elif name and number.isdigit() and (measure := policy.measure(int(number))) is not None:
+        found, where = measure.parameters.get(name), f"措施{number} "
+    else:
+        found, where = policy.parameters.get(key), ""
+    return f"{policy.number} {where}{found.label}" if found is not None else key
 
 
 def html(report: SimulationReport) -> str:
@@ -275,7 +322,8 @@ def _charts(report: SimulationReport) -> list[dict[str, Any]]:
             series.append({"name": "改革后", "values": by_key(report.reformed)})
         labels = list(dict.fromkeys([x for s in series for x in s["values"]]))
         charts.append(money_chart(f"按{HEADERS[key]}：{COUNTED}", labels,
-                                  [(s["name"], [s["values"].get(x, 0) for x in labels]) for s in series]))
+                                  [(s["name"], [s["values"].get(x, 0) for x in labels]) for s in series],
+                                  horizontal=key == "measure"))  # a measure's name is long: the bars lie on their side
     return charts
 
 

@@ -25,6 +25,7 @@ from huiqi.errors import InputError
 MAX_COLUMNS = 64  # a population sheet has 11 or 21 columns; others are ignored, but held while reading
 MAX_ROWS = 1_048_576  # Excel's own limit
 SPREAD, SLACK = 64, 1 << 20  # a sheet may span SPREAD times the cells it holds, and SLACK cells more
+LIST_BYTES = 1 << 24  # a workbook's list of sheets and its links (a few kilobytes)
 MAX_UNPACKED = 4 << 30  # a workbook of the largest upload allowed (200 MiB) unpacks to about 2 GiB
 BLOCK = 1 << 22
 CELL_END = np.zeros(256, dtype=bool)  # what may follow a cell's tag name: ``<c r=…``, ``<c>``, ``<c/>``
@@ -60,6 +61,22 @@ def sheets(path: Path) -> list[Extent]:
     except (zipfile.BadZipFile, zlib.error, OSError, KeyError, ParseError, ValueError, EOFError):
         raise unreadable from None
     return [Extent(name, *found[part]) for name, part in parts.items()]
+
+
+def has_sheets(path: Path, names: tuple[str, ...]) -> None:
+    """A cheap first look, for an upload before its job starts: the file is a workbook (its zip directory and its list
+    of sheets can be read) holding the sheets ``names``; otherwise refused. Nothing is unpacked past that list."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            if sum(package.getinfo(part).file_size for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")) \
+                    > LIST_BYTES:
+                raise ValueError("a list of sheets too large to be one")
+            found = _sheet_parts(package)
+    except (zipfile.BadZipFile, zlib.error, OSError, KeyError, ParseError, ValueError, EOFError):
+        raise InputError([("POPULATION", f"{path.name} 不是有效的 Excel 工作簿（.xlsx），无法打开")]) from None
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise InputError([("POPULATION", f"{path.name} 中没有名为 {'、'.join(missing)} 的工作表")])
 
 
 def check(path: Path, names: tuple[str, ...]) -> None:

@@ -31,9 +31,7 @@ By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS))]
 
 @router.get("/statistics", response_class=HTMLResponse)
 def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db, by: By = None) -> HTMLResponse:
-    chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"]))
-    if not chosen:
-        raise InputError([("分组", "请至少选择一个分组")])
+    chosen = _groups(by, DIMENSIONS)
     return page(request, "statistics/index.html", who, **_figures(session, actor, chosen, tables.AMOUNTS),
                 dimensions=tables.DIMENSION_LABELS, query=_query(chosen),
                 offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None,
@@ -73,15 +71,20 @@ def _query(chosen: tuple[str, ...]) -> str:
     return "&".join(f"by={d}" for d in chosen)
 
 
-def _public_groups(by: list[str] | None) -> tuple[str, ...]:
-    """The groupings the public asked for, among ``service.PUBLIC_DIMENSIONS``; any other is refused."""
-    chosen = tuple(d for d in service.PUBLIC_DIMENSIONS if d in (by or ["measure", "city"]))
+def _groups(by: list[str] | None, allowed: Sequence[str]) -> tuple[str, ...]:
+    """The groupings asked for (by measure and city when none was), among ``allowed``; any other is refused, the
+    page and its Excel alike."""
+    chosen = tuple(d for d in allowed if d in (by or ["measure", "city"]))
     if by and len(chosen) < len(set(by)):
-        raise InputError([("分组", f"应为 {'、'.join(tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS)}"
-                                 " 中的一项或几项")])
+        raise InputError([("分组", f"应为 {'、'.join(tables.DIMENSION_LABELS[d] for d in allowed)} 中的一项或几项")])
     if not chosen:
         raise InputError([("分组", "请至少选择一个分组")])
     return chosen
+
+
+def _public_groups(by: list[str] | None) -> tuple[str, ...]:
+    """The groupings the public asked for, among ``service.PUBLIC_DIMENSIONS``."""
+    return _groups(by, service.PUBLIC_DIMENSIONS)
 
 
 @router.get("/figures", response_class=HTMLResponse)
@@ -105,6 +108,6 @@ def public_figures_xlsx(session: Db, by: By = None) -> Response:
 
 @router.get("/statistics.xlsx")
 def statistics_xlsx(request: Request, actor: Actor, session: Db, by: By = None) -> Response:
-    chosen = tuple(d for d in DIMENSIONS if d in (by or ["measure", "city"])) or ("measure",)
+    chosen = _groups(by, DIMENSIONS)  # as the page: a grouping it does not know is refused, not dropped
     return download_built(request, session, actor, statistics_table, chosen, filename="申报与兑现统计.xlsx")
 

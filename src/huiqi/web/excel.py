@@ -91,39 +91,48 @@ def workbook(table: Table) -> bytes:
     """The table as the bytes of an .xlsx workbook."""
     buffer = io.BytesIO()
     with safe_workbook(buffer, in_memory=True) as book:
-        # A sheet's name: at most 31 characters, none of []:*?/\\, not starting or ending with an apostrophe.
-        sheet = book.add_worksheet(table.title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼")).strip("'")
-                                   or "Sheet1")
-        bold = book.add_format({"bold": True})
-        day = book.add_format({"num_format": "yyyy-mm-dd"})
-        moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        wan_format = book.add_format({"num_format": WAN_FORMAT})
-        text = book.add_format({"quote_prefix": True})  # stays text when someone edits the cell
-        as_text = book.add_format({"num_format": "@"})  # what is typed into the column stays text
-        sheet.write(0, 0, table.title, bold)
-        header = columns(table)
-        sheet.write_row(1, 0, header, bold)
-        for r, row in enumerate(table.rows, start=2):
-            for c, value in enumerate(cells(table, row)):
-                if isinstance(value, Wan):
-                    sheet.write_number(r, c, value.yuan / 10_000, wan_format)
-                elif isinstance(value, datetime):
-                    sheet.write_datetime(r, c, beijing(value), moment)
-                elif isinstance(value, date):
-                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), day)
-                elif value is None:
-                    sheet.write_blank(r, c, None)
-                elif isinstance(value, bool):
-                    sheet.write_boolean(r, c, value)
-                elif isinstance(value, int):
-                    sheet.write_number(r, c, value)
-                else:
-                    value = str(value)
-                    sheet.write_string(r, c, value, text if looks_like_formula(value) else None)
-        for c, name in enumerate(header):
-            sheet.set_column(c, c, max(10, min(40, 2 * len(name) + 2)), as_text if name in table.typed else None)
-        sheet.freeze_panes(2, 0)
+        add_sheet(book, table)
     return buffer.getvalue()
+
+
+def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -> None:
+    """The table as a sheet of ``book``: its title in the first row (unless not ``titled``), a bold header, the rows;
+    text a spreadsheet could take for a formula is written as text with a quote prefix."""
+    # A sheet's name: at most 31 characters, none of []:*?/\\, not starting or ending with an apostrophe.
+    sheet = book.add_worksheet(table.title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼")).strip("'")
+                               or "Sheet1")
+    bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    wan_format = book.add_format({"num_format": WAN_FORMAT})
+    text = book.add_format({"quote_prefix": True})  # stays text when someone edits the cell
+    as_text = book.add_format({"num_format": "@"})  # what is typed into the column stays text
+    top = 0
+    if titled:
+        sheet.write(0, 0, table.title, bold)
+        top = 1
+    header = columns(table)
+    sheet.write_row(top, 0, header, bold)
+    for r, row in enumerate(table.rows, start=top + 1):
+        for c, value in enumerate(cells(table, row)):
+            if isinstance(value, Wan):
+                sheet.write_number(r, c, value.yuan / 10_000, wan_format)
+            elif isinstance(value, datetime):
+                sheet.write_datetime(r, c, beijing(value), moment)
+            elif isinstance(value, date):
+                sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), day)
+            elif value is None:
+                sheet.write_blank(r, c, None)
+            elif isinstance(value, bool):
+                sheet.write_boolean(r, c, value)
+            elif isinstance(value, int):
+                sheet.write_number(r, c, value)
+            else:
+                value = str(value)
+                sheet.write_string(r, c, value, text if looks_like_formula(value) else None)
+    for c, name in enumerate(header):
+        sheet.set_column(c, c, max(10, min(40, 2 * len(name) + 2)), as_text if name in table.typed else None)
+    sheet.freeze_panes(top + 1, 0)
 
 
 def sent_rows(content: bytes, name: str, field: str, *, most: int, columns: int,

@@ -30,7 +30,8 @@ function huiqiBars(holder, charts) {
     const labelWidth = narrow ? 110 : 250;
     const titleLines = Math.ceil(chart.title.length * 14 / Math.max(box.clientWidth - 32, 100));
     const legendRows = narrow ? Math.ceil(chart.series.length / 2) : 1;
-    const top = 16 + 20 * titleLines + (narrow ? 24 : 32);  // the title, then the value axis' name
+    const titled = 8 + 20 * titleLines;  // the title's lines; on a wide card the legend goes under them, never over
+    const top = titled + (narrow ? 24 : 28 + 32);  // the title, the legend (wide), then the value axis' name
     const bottom = narrow ? 16 + 24 * legendRows : 0;
     if (horizontal) {  // a row per label, tall enough for its bars and its label's lines
       const bars = chart.series.filter(s => !s.stack).length || 1;
@@ -49,7 +50,7 @@ function huiqiBars(holder, charts) {
       title: { text: chart.title, textStyle: { fontSize: 14, width: Math.max(box.clientWidth - 32, 100), overflow: "break" } },
       tooltip: { trigger: "axis", confine: true,
                  valueFormatter: v => (v === undefined || v === null ? "—" : v + " " + unit) },
-      legend: narrow ? { bottom: 4, left: "center", itemWidth: 14, itemGap: 8 } : { top: 28, left: "right" },
+      legend: narrow ? { bottom: 4, left: "center", itemWidth: 14, itemGap: 8 } : { top: titled, left: "right" },
       grid: horizontal ? { top: top, left: labelWidth + 20, right: narrow ? 32 : 40, bottom: bottom + 24 }
                              : { top: top, left: narrow ? 52 : 80, right: 24, bottom: bottom + (narrow ? 60 : 80) },
       xAxis: horizontal ? value : category,
