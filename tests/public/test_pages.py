@@ -1,6 +1,7 @@
 """The public pages: Chinese, no CDN, and the calculator (with its CSRF double-submit cookie)."""
 
 import re
+from datetime import date
 
 import pytest
 
@@ -363,3 +364,10 @@ async def test_announcements_are_found_from_the_form_as_sent(browser, session, p
     book = await public.get("/announcements.xlsx", params={"q": "", "year": ""})
     assert book.status_code == 200
     assert (await public.get("/whitelist", params={"version": ""})).status_code == 200
+
+
+async def test_the_policy_text_says_each_policy_s_window(browser, set_today) -> None:
+    set_today(date(2026, 3, 1))
+    text = (await browser(None).get("/policy")).text
+    assert "有效期 2022-07-23 至 2025-12-31" in text
+    assert "已到期，仍受理有效期内的事项" in text

@@ -3,7 +3,7 @@
 import shutil
 import tempfile
 from pathlib import Path as TempPath
-from typing import Annotated
+from typing import Annotated, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
@@ -19,6 +19,7 @@ from huiqi.departments.contacts import objection_contacts
 from huiqi.errors import InputError
 from huiqi.labels import Problem, measure_label
 from huiqi.public import calculator, service, shared
+from huiqi.public.schemas import PolicyRead
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
 from huiqi.rules.case import read_case
@@ -39,7 +40,8 @@ router = APIRouter(include_in_schema=False)
 def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     today = clock.today()
     batches = announcements.public_listing(session)
-    return page(request, "public/home.html", who, policies=[service.read(p, today) for p in service.policies(session)],
+    return page(request, "public/home.html", who, policies=_current_first([service.read(p, today)
+                                                                           for p in service.policies(session)]),
                 rounds=[rounds.read(session, r, today) for r in rounds.open_now(session, today)],
                 batches=batches[:3], batch_count=len(batches), versions=whitelist.published_versions(session))
 
@@ -48,7 +50,15 @@ def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
 def policy(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     today = clock.today()
     return page(request, "public/policy.html", who,
-                policies=[service.detail(p, today) for p in service.policies(session)])
+                policies=_current_first([service.detail(p, today) for p in service.policies(session)]))
+
+
+Shown = TypeVar("Shown", bound=PolicyRead)
+
+
+def _current_first(policies: list[Shown]) -> list[Shown]:
+    """The policies as the public reads them: those in force first, the newest issued first; the expired after."""
+    return sorted(policies, key=lambda p: (p.expired, -p.issued.toordinal()))
 
 
 def _calculator(request: Request, who: CallerDep, session: Db, status_code: int = 200, **context) -> HTMLResponse:
