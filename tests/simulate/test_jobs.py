@@ -310,3 +310,18 @@ async def test_the_job_says_it_started_and_announces_its_end(browser, people, se
     failed = (await finance.get(saved.headers["location"], headers={"HX-Request": "true"})).text
     assert '<div hx-swap-oob="innerHTML:#job-status">测算失败：合成数据：无法生成</div>' in failed
     assert '<h2 id="job-result" tabindex="-1" data-focus>测算失败</h2>' in failed
+
+
+async def test_my_simulations_are_listed_a_page_at_a_time(browser, people, session, monkeypatch) -> None:
+    from huiqi.simulate import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    for _ in range(3):
+        session.add(SimulationJob(user_id=people.analyst.id, state="failed", params={"by": ["measure"]}, error="x"))
+    session.flush()
+    analyst = browser(people.analyst)
+    first = (await analyst.get("/simulate")).text
+    assert first.count('<td data-label="编号">') == 2 and "共 3 次测算，第 1/2 页" in first
+    assert 'href="/simulate?page=2#mine"' in first
+    second = (await analyst.get("/simulate", params={"page": 2})).text
+    assert second.count('<td data-label="编号">') == 1

@@ -4,6 +4,7 @@ given as YAML), watch it, read the result."""
 import json
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -22,6 +23,7 @@ from huiqi.simulate.synth import MAX_SEED
 from huiqi.users.scope import require_role
 from huiqi.validation import ascii_digits, date_reason, iso_date
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
+from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import is_htmx, page
 from huiqi.web.steps import flash
 from huiqi.web.uploads import read_upload
@@ -50,21 +52,24 @@ def _as_of(text: str | None) -> date | None:
 
 
 def _index(request: Request, who: Caller, actor: User, session: Session, *, values: dict[str, str],
-           problems: list, status_code: int = 200, day: date | None = None) -> HTMLResponse:
+           problems: list, status_code: int = 200, day: date | None = None, number: int = 1) -> HTMLResponse:
     require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")  # the page is the form that runs one
     policies = catalogue.published(session)
-    return page(request, "simulate/index.html", who, status_code=status_code, jobs=jobs.listed(session, actor=actor),
+    every, pager = jobs.listed(session, actor=actor), Paging(page=number, size=PAGE_SIZE)
+    kept = {k: v for k, v in (("as_of", values.get("as_of")),) if v}
+    return page(request, "simulate/index.html", who, status_code=status_code, jobs=pager.slice(every),
+                total=len(every), pager=pager, link=lambda n: "/simulate?" + urlencode({**kept, "page": n}) + "#mine",
                 problems=problems, values=values, rows=reforms.rows(policies),
                 day=day or _as_of(values.get("as_of")) or clock.today(), units=reforms.UNITS, max_seed=MAX_SEED)
 
 
 @router.get("/simulate", response_class=HTMLResponse)
 def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db,
-                  as_of: str | None = None) -> HTMLResponse:
+                  as_of: str | None = None, number: PageNumber = 1) -> HTMLResponse:
     day = _as_of(as_of)
     problems = [] if day is not None else [
         Problem(VIEW_DAY, f"{date_reason(ascii_digits(as_of or ''))}，下表显示今天的现行值", "view_as_of")]
-    return _index(request, who, actor, session, problems=problems, day=day,
+    return _index(request, who, actor, session, problems=problems, day=day, number=number,
                   values={"by": "measure,region", "synthetic_applicants": "20000", "seed": "1", "reform": "",
                           "as_of": str(day) if as_of and day else ""})
 
