@@ -165,7 +165,7 @@ def import_command(
 def stats_command(
     by: Annotated[list[str] | None, typer.Option("--by", help=f"分组（可多次给出）：{', '.join(DIMENSIONS)}。")] = None,
 ) -> None:
-    """统计申报、批准和金额（万元），按措施、市、责任单位、年度、状态分组。"""
+    """统计申报、批准和金额（万元），按措施、城市、责任单位、申报年度、状态分组。"""
     from huiqi.statistics.service import summary
 
     try:
@@ -177,8 +177,7 @@ def stats_command(
 
 
 def _stats_table(by: list[str], rows) -> Table:
-    labels = {"policy": "政策", "measure": "措施", "city": "市", "department": "责任单位", "year": "年度",
-              "state": "状态"}
+    from huiqi.statistics.tables import DIMENSION_LABELS as labels  # as the pages and their Excel name them
     table = Table(title="申报与兑现统计（金额：万元）", title_justify="left")
     for name in [labels[b] for b in by] + ["申报数", "申请金额", "批准数", "批准金额", "已拨付"]:
         table.add_column(name, justify="left" if name in labels.values() else "right")

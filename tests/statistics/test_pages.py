@@ -47,7 +47,7 @@ async def test_grouping_and_export(browser, figures) -> None:
 async def test_a_grouping_it_does_not_know_is_refused_by_the_page_and_its_export(browser, figures, url, by) -> None:
     refused = await browser(figures.finance).get(url, params={"by": by})
     assert refused.status_code == 422, f"{url}?by={by}: {refused.status_code}"
-    assert "分组：应为 政策、措施、城市、责任单位、年度、状态 中的一项或几项" in refused.text
+    assert "分组：应为 政策、措施、城市、责任单位、申报年度、状态 中的一项或几项" in refused.text
 
 async def test_a_city_reviewer_sees_only_their_city(browser, figures) -> None:
     text = (await browser(figures.shenyang).get("/statistics")).text
@@ -91,9 +91,9 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     assert [s["name"] for s in charts[0]["series"]] == ["批准金额", "已拨付金额"]
     assert 'href="/figures"' in text, "in the public navigation"
     by_year = (await browser(None).get("/figures", params={"by": ["year"]})).text
-    assert "<th>年度</th>" in by_year and "<th>城市</th>" not in by_year
+    assert "<th>申报年度</th>" in by_year and "<th>城市</th>" not in by_year
     refused = await browser(None).get("/figures", params={"by": ["state"]})
-    assert refused.status_code == 422 and "分组：应为 政策、措施、城市、年度 中的一项或几项" in refused.text
+    assert refused.status_code == 422 and "分组：应为 政策、措施、城市、申报年度 中的一项或几项" in refused.text
     signed_in = (await browser(figures.shenyang).get("/figures")).text
     assert re.search(r"申报件数<b>2</b>", signed_in), "the province's figures, whoever reads them"
     assert 'href="/figures.xlsx?by=year"' in by_year
@@ -105,3 +105,14 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     assert listed[2:] == [["沈阳市", 1, 800_000, 80, 800_000, 80]], "the page's groups: not 大连 (none approved)"
     wrong = await browser(None).get("/figures.xlsx", params={"by": ["department"]})
     assert wrong.status_code == 422 and "分组" in wrong.text
+
+
+async def test_no_grouping_ticked_is_said_not_read_as_the_default(browser) -> None:
+    """The form sends a blank beside its boxes: with none ticked the page says so instead of showing measure and city
+    as if they had been asked for; a link without ``by`` still shows them."""
+    public = browser(None)
+    none = await public.get("/figures", params={"by": ""})
+    assert none.status_code == 422 and "分组：请至少选择一个分组" in none.text
+    page = await public.get("/figures", params=[("by", ""), ("by", "year")])
+    assert page.status_code == 200 and "<th>申报年度</th>" in page.text and "<th>城市</th>" not in page.text
+    assert 'type="hidden" name="by" value=""' in (await public.get("/figures")).text

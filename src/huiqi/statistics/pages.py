@@ -74,8 +74,11 @@ def _query(chosen: tuple[str, ...]) -> str:
 def _groups(by: list[str] | None, allowed: Sequence[str]) -> tuple[str, ...]:
     """The groupings asked for (by measure and city when none was), among ``allowed``; any other is refused, the
     page and its Excel alike."""
-    chosen = tuple(d for d in allowed if d in (by or ["measure", "city"]))
-    if by and len(chosen) < len(set(by)):
+    given = [b for b in by or [] if b]  # the form sends a blank beside its boxes: none ticked is none, not the default
+    if by is not None and not given:
+        raise InputError([("分组", "请至少选择一个分组")])
+    chosen = tuple(d for d in allowed if d in (given or ["measure", "city"]))
+    if given and len(chosen) < len(set(given)):
         raise InputError([("分组", f"应为 {'、'.join(tables.DIMENSION_LABELS[d] for d in allowed)} 中的一项或几项")])
     if not chosen:
         raise InputError([("分组", "请至少选择一个分组")])

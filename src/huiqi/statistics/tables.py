@@ -11,7 +11,7 @@ from huiqi.statistics.schemas import StatRow
 from huiqi.web.excel import Table
 from huiqi.workflow.states import STATES
 
-DIMENSION_LABELS = {"policy": "政策", "measure": "措施", "city": "城市", "department": "责任单位", "year": "年度",
+DIMENSION_LABELS = {"policy": "政策", "measure": "措施", "city": "城市", "department": "责任单位", "year": "申报年度",
                     "state": "状态"}
 AMOUNTS = (("requested", "申请金额"), ("proposed_amount", "拟支持金额"), ("approved_amount", "批准金额"),
            ("disbursed_amount", "已拨付金额"))
