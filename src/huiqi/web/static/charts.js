@@ -30,7 +30,7 @@ function huiqiBars(holder, charts) {
     const labelWidth = narrow ? 110 : 250;
     const titleLines = Math.ceil(chart.title.length * 14 / Math.max(box.clientWidth - 32, 100));
     const legendRows = narrow ? Math.ceil(chart.series.length / 2) : 1;
-    const titled = 8 + 20 * titleLines;  // the title's lines; on a wide card the legend goes under them, never over
+    const titled = 12 + 22 * titleLines;  // the title's lines; on a wide card the legend goes under them, never over
     const top = titled + (narrow ? 24 : 28 + 32);  // the title, the legend (wide), then the value axis' name
     const bottom = narrow ? 16 + 24 * legendRows : 0;
     if (horizontal) {  // a row per label, tall enough for its bars and its label's lines
