@@ -38,5 +38,5 @@ def answer_for(data: dict[str, Any], policies: list[Policy], as_of: date | None 
     return match(case, policies, as_of or case.as_of or clock.today())
 
 
-from tests.dbtest import _cheap_argon2, database, own_database, people, session  # noqa: E402, F401  (the record's fixtures)
+from tests.dbtest import _cheap_argon2, database, own_database, people, pg, session  # noqa: E402, F401  (the record's fixtures)
 from tests.webtest import anyio_backend, app, browser, client  # noqa: E402, F401  (the doors' fixtures)

@@ -312,6 +312,16 @@ def own_database(request, tmp_path) -> Iterator[Engine]:
         yield writer(engine) if request.param == "sqlite" else engine
 
 
+@pytest.fixture
+def pg() -> Iterator[Engine]:
+    """A PostgreSQL schema of the test's own: tests that commit from threads (races) cannot share the rolled-back
+    one."""
+    engine, schema = postgres_schema()
+    migrate(engine)
+    yield engine
+    drop_schema(engine, schema)
+
+
 def batch_beside_one(engine: Engine, day: date, batch: Callable[[Session], dict[int, int]],
                      one: Callable[[Session], object]) -> tuple[dict[int, int], object]:
     """A batch and one step taken at the same moment on ``day``, each in a session of its own (threads behind a

@@ -10,7 +10,6 @@ one live application per matter, so the database keeps one.
 import threading
 from datetime import date
 
-import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -21,19 +20,10 @@ from huiqi.errors import BudgetExceeded, Conflict
 from huiqi.funding import service as budgets
 from huiqi.models import Application, AuditEvent, Budget, Grant, User
 from huiqi.workflow.runner import run
-from tests.dbtest import a_round, drop_schema, little_giant_firm, make_people, migrate, postgres_schema, to_announced
+from tests.dbtest import a_round, little_giant_firm, make_people, to_announced
 
 N, PROPOSED, BUDGET = 12, 700_000, 3_000_000
 APPROVE_ON = date(2025, 10, 13)
-
-
-@pytest.fixture
-def pg() -> Engine:
-    """A PostgreSQL schema of its own: these tests commit, so they cannot share the rolled-back one."""
-    engine, schema = postgres_schema()
-    migrate(engine)
-    yield engine
-    drop_schema(engine, schema)
 
 
 def _race(engine: Engine, user_id: int, items: list, act) -> list[str]:

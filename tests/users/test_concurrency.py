@@ -3,22 +3,13 @@ they succeeded while only one of the new passwords signs in."""
 
 import threading
 
-import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from huiqi.errors import Conflict
 from huiqi.models import User
 from huiqi.users import service as users
-from tests.dbtest import PASSWORD, drop_schema, make_people, migrate, postgres_schema
-
-
-@pytest.fixture
-def pg() -> Engine:
-    engine, schema = postgres_schema()
-    migrate(engine)
-    yield engine
-    drop_schema(engine, schema)
+from tests.dbtest import PASSWORD, make_people
 
 
 def test_two_password_changes_at_once_end_in_one(pg: Engine) -> None:
