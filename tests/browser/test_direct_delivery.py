@@ -23,8 +23,10 @@ def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
     page.goto("/messages")
     assert "政策直达：辽政办〔2022〕35号措施2" in page.inner_text("main")  # two policies in the demo: named
     shoot(page, "70-enterprise-offer-message")
-    page.click("a[href='/me#offers']")
+    offer = page.locator("li.card", has_text="政策直达：辽政办〔2022〕35号措施2").first
+    offer.locator("a", has_text="查看").click()  # through /messages/N/open: read once opened
     page.wait_for_load_state()
+    assert page.url.endswith("/me#offers")
     assert "待责任单位确认" in page.inner_text("#offers")
 
     unit = _one(live_database, "SELECT u.username FROM users u JOIN departments d ON d.id = u.department_id "
