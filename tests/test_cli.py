@@ -164,7 +164,7 @@ def test_policy_check_names_a_day_the_calendar_lacks_and_a_key_given_twice(tmp_p
 def test_a_missing_policy_or_a_file_not_in_utf8_is_said_in_chinese(tmp_path: Path) -> None:
     result = invoke("policy", "show", "--policy", "demo-successor")
     assert result.exit_code == 2 and "Errno" not in result.stderr
-    assert "没有政策 'demo-successor'：既不是内置政策编号（可用：ln-2022-35），也没有这个文件" in result.stderr
+    assert "没有政策“demo-successor”：既不是内置政策编号（可用：ln-2022-35），也没有这个文件" in result.stderr
     gbk = tmp_path / "gbk.yaml"
     gbk.write_bytes(SECOND.read_text("utf-8").encode("gb18030"))
     for args in (("policy", "check", str(gbk)), ("policy", "add", str(gbk), "--by", "admin")):

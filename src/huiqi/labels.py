@@ -40,6 +40,8 @@ FIELD_LABELS: dict[str, str] = {
     "token": "订阅链接", "entry_id": "名单条目编号", "list_id": "认定名单编号", "rating_id": "评价编号",
     "offer_id": "政策直达编号", "round_id": "申报批次编号", "version_id": "政策版本编号", "material_id": "材料编号",
     "share_id": "分享链接", "reform_id": "改革方案编号", "step": "办理步骤",
+    # what a page sent back of what it showed (a budget, an account), for two people acting at once
+    "seen": "页面显示的内容（请刷新页面后再试）", "seen_year": "页面显示的年度（请刷新页面后再试）",
 }
 
 

@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -241,6 +242,19 @@ def spellings(word: str) -> tuple[str, ...]:
     (('鞍山(演示)', '鞍山（演示）'), ('鞍山',))
     """
     return tuple(dict.fromkeys([word, *(word.translate(table) for table in _BRACKETS)]))
+
+
+def site_path(target: str | None, most: int = 2000) -> str | None:
+    """``target`` when it is a path on this site (never another host), else None: for where to go after a sign-in or
+    a message's link. Browsers read a backslash as a slash, so "/\\host" would be another host too.
+
+    >>> site_path("/me#offers"), site_path("//evil.example"), site_path("/\\evil.example"), site_path("https://x")
+    ('/me#offers', None, None, None)
+    """
+    if not target or len(target) > most or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
 def blank_or_digits(value: Any) -> Any:

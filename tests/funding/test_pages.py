@@ -42,11 +42,15 @@ async def test_a_budget_set_meanwhile_is_not_silently_replaced(browser, people) 
     first = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "500", **seen})
     assert first.status_code == 303
     second = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "800", **seen})
-    assert second.status_code == 409 and "2025年度这项措施的预算刚刚已改为 500 万元" in second.text
+    assert second.status_code == 409
+    assert "2025年度这项措施的预算刚刚已由省财政厅经办人（财政人员）改为 500 万元" in second.text
     again = dict(re.findall(r'name="(seen[^"]*)" value="([^"]*)"', second.text))
     assert again == {"seen_year": "2025", "seen-ln-2022-35/3": "5000000"}
     assert (await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "800", **again})
             ).status_code == 303
+    tampered = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "1",
+                                                    **again, "seen-ln-2022-35/3": "很多"})
+    assert tampered.status_code == 422 and "预算（万元）：页面显示的预算已无法核对：请刷新页面后再设定" in tampered.text
     other_year = await finance.post("/budgets", data={"year": "2026", "measure": "3", "amount": "1", **again})
     assert other_year.status_code == 303, "a year the page did not show: nothing was seen, nothing checked"
 

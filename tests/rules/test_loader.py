@@ -127,7 +127,8 @@ def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
     ("title: （测试用）", "title: " + "很" * 200, "title：不能超过 200 个字"),
     ("number: 测试〔2024〕1号", "number: 测试〔2024〕1号" + "附" * 100, "number：不能超过 100 个字"),
     ("units: [测试厅]", "units: [" + "省" * 101 + "]", "措施1 units[0]：不能超过 100 个字"),
-    ("  - number: 1\n", "  - number: 99999999999\n", "措施99999999999 number：应不大于 2147483647"),
+    ("  - number: 1\n", "  - number: 99999999999\n", "措施99999999999 number：应不大于 127"),
+    ("  - number: 1\n", "  - number: 128\n", "措施128 number：应不大于 127"),
     ("  test_pilot: ", "  test_pilot" + "_x" * 20 + ": ", "codes.test_pilot" + "_x" * 20 + "：代码不能超过 40 个字符"),
 ])
 def test_what_the_database_cannot_hold_is_refused_by_the_loader(old: str, new: str, said: str) -> None:
@@ -176,8 +177,8 @@ def test_missing_policy_file_or_id_is_said_with_the_shipped_ids() -> None:
     with pytest.raises(PolicyFileError) as caught:
         load_many(["/nonexistent/policy.yaml"])
     assert caught.value.problems == [
-        "没有政策 '/nonexistent/policy.yaml'：既不是内置政策编号（可用：ln-2022-35），也没有这个文件"]
-    with pytest.raises(PolicyFileError, match="没有政策 'demo-successor'：既不是内置政策编号（可用：ln-2022-35）"):
+        "没有政策“/nonexistent/policy.yaml”：既不是内置政策编号（可用：ln-2022-35），也没有这个文件"]
+    with pytest.raises(PolicyFileError, match="没有政策“demo-successor”：既不是内置政策编号（可用：ln-2022-35）"):
         load_many(["demo-successor"])
     with pytest.raises(PolicyFileError) as caught:
         load_file("/nonexistent/policy.yaml")

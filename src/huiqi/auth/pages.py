@@ -1,7 +1,6 @@
 """Signing in and out in the browser: a session cookie (HttpOnly, SameSite, Secure outside development)."""
 
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -9,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from huiqi.auth import service as auth
 from huiqi.config import get_settings
 from huiqi.errors import NotAuthenticated
+from huiqi.validation import site_path
 from huiqi.web.deps import SESSION_COOKIE, CallerDep, Db
 from huiqi.web.render import page
 
@@ -20,18 +20,9 @@ HOME = {"enterprise": "/me", "city": "/review", "department": "/review", "financ
 MAX_NEXT = 2000  # the sign-in form's bound on where to go next: a longer address leads to the home page instead
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site (never another host) may follow a sign-in: browsers read a backslash as a slash, so
-    "/\\host" would be another host too."""
-    if not target or len(target) > MAX_NEXT or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
-
-
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, who: CallerDep, next: str | None = None) -> HTMLResponse:
-    return page(request, "auth/login.html", who, next=_safe_next(next) or "", error=None)
+    return page(request, "auth/login.html", who, next=site_path(next, MAX_NEXT) or "", error=None)
 
 
 @router.post("/login", response_model=None)
@@ -43,11 +34,11 @@ def login(request: Request, who: CallerDep, session: Db, username: Annotated[str
         signed = auth.sign_in(session, username=username.strip(), password=password, address=address)
     except NotAuthenticated as error:
         session.commit()  # the failed attempt counts toward the limit
-        return page(request, "auth/login.html", who, status_code=401, next=_safe_next(next) or "",
+        return page(request, "auth/login.html", who, status_code=401, next=site_path(next, MAX_NEXT) or "",
                     error=error.message, username=username)
     session.commit()
     home = "/account/password" if signed.user.must_change_password \
-        else _safe_next(next) or HOME.get(signed.user.role, "/")
+        else site_path(next, MAX_NEXT) or HOME.get(signed.user.role, "/")
     response = RedirectResponse(home, status_code=303)
     settings = get_settings()
     response.set_cookie(SESSION_COOKIE, signed.token, httponly=True, samesite="lax", secure=settings.secure_cookies,

@@ -113,7 +113,9 @@ def _seen(sent: FormData, year: str, seen_year: str, measure: str) -> int | None
     if seen_year != year:
         return None
     shown = str(sent.get(f"seen-{measure}") or "0")
-    return int(shown) if digits(shown) and len(shown) <= 16 else None
+    if not digits(shown) or len(shown) > 16:
+        raise InputError([("预算（万元）", "页面显示的预算已无法核对：请刷新页面后再设定")])
+    return int(shown)
 
 
 LARGE_BUDGET = 1_000_000_000  # 10亿元 for one measure in one year: above it the page asks before setting

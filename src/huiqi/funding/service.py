@@ -18,6 +18,7 @@ from huiqi.funding import repository
 from huiqi.models import Application, Budget, Disbursement, Grant, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.rules.policy import Measure, Policy
+from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
@@ -52,8 +53,8 @@ def set_budget(session: Session, *, actor: User, year: int, policy_id: str, meas
     db.one_at_a_time(session, f"budget:{year}/{policy_id}/{measure}")  # a row not yet written cannot be locked
     budget = repository.budget(session, year, policy_id, measure, lock=True)
     if seen is not None and (budget.amount if budget else 0) != seen:
-        now = f"{wan(budget.amount)} 万元（{budget.set_by} 设定）" if budget else "未设定"
-        raise Conflict(f"{year}年度这项措施的预算刚刚已改为 {now}：请核对后再设定")
+        now = f"已由{person(session, budget.set_by)}改为 {wan(budget.amount)} 万元" if budget else "已改为未设定"
+        raise Conflict(f"{year}年度这项措施的预算刚刚{now}：请核对后再设定")
     before = {"amount": budget.amount, "committed": budget.committed} if budget else None
     if budget is None:
         budget = Budget(year=year, policy_id=policy_id, measure=measure, amount=amount, committed=0,

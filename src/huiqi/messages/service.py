@@ -21,6 +21,7 @@ from huiqi.labels import measure_cited
 from huiqi.models import Application, Message, User
 from huiqi.money import wan
 from huiqi.users.roles import Role
+from huiqi.validation import site_path
 
 MAX_ATTEMPTS = 8
 BACKOFF = timedelta(minutes=5)  # then 10, 20, 40 … minutes
@@ -105,8 +106,7 @@ def open_message(session: Session, *, actor: User, message_id: int) -> str:
     if found.read_at is None:
         found.read_at = utcnow()
         session.flush()
-    link = found.link or ""
-    return link if link.startswith("/") and not link.startswith("//") else "/messages"
+    return site_path(found.link) or "/messages"
 
 
 def send_pending(session: Session, now: datetime | None = None, limit: int = 200) -> tuple[int, int]:

@@ -17,11 +17,12 @@ import polars as pl
 
 from huiqi.money import MAX_YUAN
 from huiqi.rules.policy import Policy, Rule
+from huiqi.rules.spec import MAX_MEASURE
 from huiqi.rules.stacking import stack
 from huiqi.rules.vector import VectorContext
 
 SLOTS = 4096  # tie-break slots in the key: measure number × 32 + policy order (rank_key's order)
-MAX_MEASURE, MAX_POLICIES = 127, SLOTS // 128
+MAX_POLICIES = SLOTS // (MAX_MEASURE + 1)  # MAX_MEASURE: what a policy file may number a measure (rules/spec.py)
 assert (MAX_YUAN + 1) * SLOTS < 2**63, "the packed key must fit in Int64"
 
 

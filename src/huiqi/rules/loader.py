@@ -436,7 +436,7 @@ def load_many(refs: list[str] | None = None) -> list[Policy]:
     policies = []
     for order, ref in enumerate(refs):
         if ref not in shipped_paths() and not Path(ref).exists():
-            raise PolicyFileError([f"没有政策 {ref!r}：既不是内置政策编号（可用：{', '.join(shipped_paths())}），"
+            raise PolicyFileError([f"没有政策“{ref}”：既不是内置政策编号（可用：{', '.join(shipped_paths())}），"
                                    "也没有这个文件"])
         policy = shipped(ref) if ref in shipped_paths() else load_file(ref)
         policies.append(replace(policy, order=order))

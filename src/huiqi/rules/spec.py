@@ -8,8 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 Text = Field(min_length=1)
 # The database's columns bound what a policy file may say: the policy's id, document number and title
 # (policy_versions, rounds, applications…), a responsible unit's name (departments), a matter code (recognition
-# lists), a measure's number (an INTEGER).
-MAX_ID, MAX_NUMBER, MAX_TITLE, MAX_UNIT, MAX_CODE, MAX_INT = 40, 100, 200, 100, 40, 2_147_483_647
+# lists). A measure's number is bounded by the simulation's vectorised evaluation, which packs it into 7 bits of a
+# key (rules/columns.py): far under the INTEGER its columns hold, and under the 999 every form and body accepts.
+MAX_ID, MAX_NUMBER, MAX_TITLE, MAX_UNIT, MAX_CODE, MAX_MEASURE = 40, 100, 200, 100, 40, 127
 Unit = Annotated[str, Field(min_length=1, max_length=MAX_UNIT)]
 
 
@@ -72,7 +73,7 @@ class RuleSpec(_Strict):
 
 
 class MeasureSpec(_Strict):
-    number: int = Field(ge=1, le=MAX_INT)
+    number: int = Field(ge=1, le=MAX_MEASURE)
     chapter: str = Text
     title: str = Text
     clause: str = Text
@@ -107,7 +108,7 @@ class CodeSpec(_Strict):
 
 class ExpectSpec(_Strict):
     matter: str = Text
-    measure: int = Field(ge=1, le=MAX_INT)
+    measure: int = Field(ge=1, le=MAX_MEASURE)
     status: Literal["eligible", "ineligible", "undetermined"]
     ceiling: int | None = Field(default=None, ge=0)  # yuan; compared only when given
 

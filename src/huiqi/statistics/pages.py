@@ -26,7 +26,7 @@ from huiqi.web.render import page
 
 router = APIRouter(include_in_schema=False)
 OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST)
-By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS))]
+By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS) + 1)]  # the boxes and the blank sent beside them
 
 
 @router.get("/statistics", response_class=HTMLResponse)

@@ -48,7 +48,9 @@
     const flash = whole && !summary && document.getElementById("flash");
     if (flash && !flash.dataset.placed) {
       flash.dataset.placed = "1";
-      const named = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      let named = null;
+      try { named = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1))); }
+      catch (e) { named = null; }  // a malformed %… in the address: the message stays where it is
       if (named && named.id !== "main" && !named.contains(flash)) (named.closest("table") || named).before(flash);
       flash.tabIndex = -1;
       flash.focus();  // again once loaded: the browser's move to the address's #part clears the focus
