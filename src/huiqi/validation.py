@@ -222,7 +222,8 @@ def ascii_digits(text: str) -> str:
 
 
 # A keyword as a Chinese input method types it: full-width digits, Latin letters and ＃ read as ASCII ones.
-_WIDE = str.maketrans({chr(0xFF01 + i): chr(0x21 + i) for i in range(94) if chr(0x21 + i).isalnum() or i == 2})
+_WIDE = FULL_WIDTH_DIGITS | str.maketrans({"＃": "#"} | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
+                                          | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 _BRACKETS = (str.maketrans("()", "（）"), str.maketrans("（）", "()"))
 
 

@@ -146,3 +146,23 @@ def test_a_policy_with_an_open_round_or_an_application_under_way_is_not_withdraw
         step(session, "reject", reviewer, apps[0], on=date(2025, 9, 2), reasons="测试：不予支持")
         withdrawn = catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
     assert withdrawn.state == "withdrawn" and apps[1].state == "draft"
+
+
+def test_a_round_is_not_opened_for_a_policy_withdrawn_meanwhile(session, people, second_admin, monkeypatch) -> None:
+    """The round's form read the policies in force before the withdrawal committed: under the version's lock it
+    finds the policy withdrawn and opens nothing (the other order, the withdrawal sees the round and is refused)."""
+    from datetime import date
+
+    from huiqi import clock
+    from huiqi.models import Round
+    from huiqi.rounds import service as rounds
+
+    draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="s.yaml")
+    catalogue.publish(session, actor=second_admin, version_id=draft.id)
+    as_read = catalogue.published(session)
+    catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
+    monkeypatch.setattr(catalogue, "published", lambda session: as_read)  # what the round's request had read
+    with clock.pinned(date(2025, 9, 1)), pytest.raises(Conflict, match="刚刚已撤回，不能再开设申报批次"):
+        rounds.open_round(session, actor=people.admin, policy_id="test-successor", title="2025年度测试批次",
+                          opens_on=date(2025, 8, 1), closes_on=date(2025, 9, 30), measures=[rounds.MeasureIn(1)])
+    assert session.query(Round).filter_by(policy_id="test-successor").count() == 0

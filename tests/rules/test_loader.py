@@ -122,6 +122,13 @@ def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
     assert _errors(twice) == [f"bad.yaml:{_line_of(twice, 'id: zz-other')}: id：键重复"]
 
 
+def test_a_key_beside_a_merge_overrides_it_and_is_no_repeat() -> None:
+    from huiqi.rules.loader import read_yaml
+
+    data, _ = read_yaml("base: &b\n  x: 1\n  y: 2\nother:\n  <<: *b\n  y: 3\n", "t.yaml")
+    assert data["other"] == {"x": 1, "y": 3}
+
+
 @pytest.mark.parametrize(("old", "new", "said"), [
     ("id: test-successor", "id: test-" + "x" * 40, "id：不能超过 40 个字"),
     ("title: （测试用）", "title: " + "很" * 200, "title：不能超过 200 个字"),

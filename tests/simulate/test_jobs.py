@@ -249,8 +249,20 @@ def _workbook(sheets: dict[str, list[str]]) -> bytes:
     return out.getvalue()
 
 
+def _encrypted(book: bytes) -> bytes:
+    """The workbook with every part marked encrypted (the bit zipfile refuses to open without a password)."""
+    data = bytearray(book)
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        data[central + 8] |= 1
+        central = data.find(b"PK\x01\x02", central + 4)
+    return bytes(data)
+
+
 @pytest.mark.parametrize(("content", "reason"), [
     (b"", "我的样本.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"),
+    (_encrypted(_workbook({"applicants": ["uscc"], "matters": ["id"]})),
+     "我的样本.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"),
     ("uscc,name\n甲,乙\n".encode(), "我的样本.xlsx 不是有效的 Excel 工作簿（.xlsx），无法打开"),
     (_workbook({"matters": ["id", "uscc", "type", "codes"]}), "我的样本.xlsx 中没有名为 applicants 的工作表"),
 ])

@@ -21,6 +21,7 @@ from huiqi import clock
 from huiqi.announcements.calendar import is_working_day, last_working_day
 from huiqi.applications import repository as application_rows
 from huiqi.audit import service as audit
+from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments.service import lead_unit
@@ -128,6 +129,10 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     assert policy is not None and opens_on and closes_on and correction_days and announcement_days
     # Two rounds of a policy opened at once: the later waits, so that its ``overlaps`` sees the earlier.
     one_at_a_time(session, f"rounds:{policy.id}")
+    # The published version locked as a withdrawal locks it: withdrawn meanwhile, no round is opened for it; withdrawn
+    # after, the withdrawal sees this round and is refused (catalogue.service._still_served).
+    if catalogue_rows.published_of(session, policy.id, lock=True) is None:
+        raise Conflict(f"政策“{policy.number}”刚刚已撤回，不能再开设申报批次")
     found = Round(policy_id=policy.id, title=title, opens_on=opens_on, closes_on=closes_on,
                   correction_days=correction_days, announcement_days=announcement_days, guide=guide,
                   contact=contact, opened_by=actor.username, department_id=unit.id if unit is not None else None)

@@ -86,6 +86,7 @@ def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     loader = _Loader(text)  # parsed once: the nodes give the lines, and the data is constructed from them
     try:
         root = loader.get_single_node()
+        repeated = _repeated(root, ())  # before construction, which folds a merge (<<) into the mapping it extends
         data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -96,8 +97,7 @@ def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
-    repeated: list[Path_] = []
-    _walk(root, (), lines, repeated)
+    _walk(root, (), lines)
     if repeated:  # the parser keeps the last of a key given twice: a copy-paste slip would pass unseen
         report = _Reporter(name, data, lines)
         for path in dict.fromkeys(repeated):
@@ -106,22 +106,36 @@ def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
     return data, lines
 
 
-def _walk(node: yaml.Node | None, path: Path_, lines: dict[Path_, int], repeated: list[Path_]) -> None:
-    """The line of every node path into ``lines``; each key given twice in one mapping into ``repeated``."""
+def _repeated(node: yaml.Node | None, path: Path_) -> list[Path_]:
+    """Each key given twice in one mapping, as written (a merge's ``<<`` and the keys it brings are not repeats: a
+    key written beside a merge overrides the merged one, as YAML means)."""
+    found: list[Path_] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            own = key.value if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge" else None
+            if own is not None and own in seen:
+                found.append(path + (own,))
+            seen.add(own if own is not None else id(key))
+            found += _repeated(value, path + (key.value if isinstance(key, yaml.ScalarNode) else id(key),))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found += _repeated(item, path + (index,))
+    return found
+
+
+def _walk(node: yaml.Node | None, path: Path_, lines: dict[Path_, int]) -> None:
+    """The line of every node path into ``lines``."""
     if node is None:
         return
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value in seen:
-                repeated.append(path + (key.value,))
-            seen.add(key.value if isinstance(key, yaml.ScalarNode) else id(key))
             lines[path + (key.value,)] = key.start_mark.line + 1
-            _walk(value, path + (key.value,), lines, repeated)
+            _walk(value, path + (key.value,), lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), lines, repeated)
+            _walk(item, path + (index,), lines)
 
 
 def _line(lines: dict[Path_, int], path: Path_) -> int | str:

@@ -90,8 +90,8 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     if content is not None:
         try:
             _unpack(folder, filename or "", content)
-        except InputError:
-            shutil.rmtree(folder)  # refused: nothing is left behind
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # refused (or failed): nothing is left behind
             raise
     return job
 

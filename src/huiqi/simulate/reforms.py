@@ -203,7 +203,8 @@ def save(session: Session, *, actor: User, reform: Reform, text: str, job: Simul
     used is a Conflict, also when two saves of it meet at the same moment, unless that reform's simulation failed:
     then the reform saved under the name is replaced (a failed run leaves nothing to keep)."""
     require_role(actor, *jobs.ANALYSTS, doing="保存改革方案")
-    clash = session.scalar(select(SavedReform).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name))
+    clash = session.scalar(select(SavedReform).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name)
+                           .with_for_update().execution_options(populate_existing=True))  # two re-runs: one
     if clash is not None and job_state(session, clash) == "failed":
         clash.description, clash.text = reform.description, text
         clash.changes = [c.model_dump(mode="json") for c in reform.changes]

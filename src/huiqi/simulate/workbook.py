@@ -44,6 +44,12 @@ class Extent:
     cells: int  # the cells written
 
 
+# What opening a damaged or unusual package raises: besides a broken zip or XML, an encrypted part (RuntimeError) or
+# a compression method zipfile does not know (NotImplementedError).
+UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, KeyError, ParseError, ValueError, EOFError, RuntimeError,
+              NotImplementedError)
+
+
 def sheets(path: Path) -> list[Extent]:
     """Each sheet of the workbook, by name, with its extent; a file that is not a workbook is refused."""
     unreadable = InputError([("POPULATION", f"{path.name} 不是有效的 Excel 工作簿（.xlsx），无法打开")])
@@ -58,7 +64,7 @@ def sheets(path: Path) -> list[Extent]:
                     with package.open(part) as stream:  # inflated to its end: a part larger than declared fails
                         while stream.read(BLOCK):
                             pass
-    except (zipfile.BadZipFile, zlib.error, OSError, KeyError, ParseError, ValueError, EOFError):
+    except UNREADABLE:
         raise unreadable from None
     return [Extent(name, *found[part]) for name, part in parts.items()]
 
@@ -72,7 +78,7 @@ def has_sheets(path: Path, names: tuple[str, ...]) -> None:
                     > LIST_BYTES:
                 raise ValueError("a list of sheets too large to be one")
             found = _sheet_parts(package)
-    except (zipfile.BadZipFile, zlib.error, OSError, KeyError, ParseError, ValueError, EOFError):
+    except UNREADABLE:
         raise InputError([("POPULATION", f"{path.name} 不是有效的 Excel 工作簿（.xlsx），无法打开")]) from None
     missing = [name for name in names if name not in found]
     if missing:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from huiqi.errors import InputError
 from huiqi.users.roles import PEOPLE
-from huiqi.validation import control_reason
+from huiqi.validation import control_reason, keyword
 
 MOST_TEXT = 50
 STATUSES = {"enabled": "启用", "disabled": "停用"}  # in the address, as people read them
@@ -48,7 +48,7 @@ class UserFilters:
 def read(text: str | None = None, role: str | None = None, status: str | None = None) -> UserFilters:
     """Filters from what a form or a query string gave (blank is no filter)."""
     problems = []
-    text = (text or "").strip() or None
+    text = keyword(text or "") or None  # full-width letters and digits as an input method types them
     if text is not None and len(text) > MOST_TEXT:
         problems.append(("关键词", f"不能超过 {MOST_TEXT} 个字"))
     elif text is not None and (why := control_reason(text)) is not None:
