@@ -70,7 +70,8 @@ async def test_with_two_policies_each_measure_names_its_policy_and_links_to_its_
     footer = policy[policy.index('<footer id="site-footer">'):]
     assert 'href="/policy#test-successor">《（测试用）数字经济配套措施示例》（测试〔2024〕1号）' in footer
     home = (await client.get("/")).text
-    assert re.findall(r'href="(/policy#[^"]+)">阅读政策原文', home) == ["/policy#ln-2022-35", "/policy#test-successor"]
+    # those in force first, the newest issued first; an expired one after them
+    assert re.findall(r'href="(/policy#[^"]+)">阅读政策原文', home) == ["/policy#test-successor", "/policy#ln-2022-35"]
 
 
 async def test_the_enterprise_page_names_the_policy_of_each_measure(browser, session, people, successor) -> None:
