@@ -246,8 +246,8 @@ def spellings(word: str) -> tuple[str, ...]:
 
 
 def site_path(target: str | None, most: int = 2000) -> str | None:
-    """``target`` when it is a path on this site (never another host), else None: for where to go after a sign-in or
-    a message's link. Browsers read a backslash as a slash, so "/\\host" would be another host too.
+    r"""``target`` when it is a path on this site (never another host), else None: for where to go after a sign-in or
+    a message's link. Browsers read a backslash as a slash, so "/\host" would be another host too.
 
     >>> site_path("/me#offers"), site_path("//evil.example"), site_path("/\\evil.example"), site_path("https://x")
     ('/me#offers', None, None, None)
