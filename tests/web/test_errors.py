@@ -123,3 +123,16 @@ async def test_a_form_s_address_opened_goes_to_the_page_above(browser, session, 
     assert went.status_code == 303 and went.headers["location"] == detail
     assert "已转到相应页面" in (await alice.get(detail)).text
     assert (await alice.get("/api/v1/disbursements/batch")).status_code == 405, "a program is told as it was"
+
+
+async def test_a_page_opened_with_a_wrong_query_offers_it_without_the_mistake(client) -> None:
+    """A link cut short or a page number typed in words: the error page offers the same page without the wrong
+    parameters (the others kept), not only 返回上一页."""
+    wrong = await client.get("/announcements", params={"q": "沈阳", "year": "二〇二五"})
+    assert wrong.status_code == 422
+    assert "申报年度" in wrong.text or "年度" in wrong.text
+    assert 'href="/announcements?q=%E6%B2%88%E9%98%B3"' in wrong.text and "去掉有误的条件" in wrong.text
+    again = await client.get("/announcements?q=%E6%B2%88%E9%98%B3")
+    assert again.status_code == 200
+    alone = await client.get("/announcements", params={"year": "x"})
+    assert 'href="/announcements"' in alone.text and "去掉有误的条件" in alone.text

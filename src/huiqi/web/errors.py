@@ -5,7 +5,7 @@ validation names each field and why; anything unexpected is a plain 500 without 
 """
 
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,14 +32,16 @@ def _problems(error: HuiqiError) -> list[dict[str, str]]:
     return [{"field": f, "reason": r} for f, r in error.problems] if isinstance(error, InputError) else []
 
 
-def respond(request: Request, status: int, message: str, problems: list[dict[str, str]] | None = None) -> Response:
-    """The error as JSON (API) or as the error page."""
+def respond(request: Request, status: int, message: str, problems: list[dict[str, str]] | None = None,
+            retry: str | None = None) -> Response:
+    """The error as JSON (API) or as the error page; ``retry`` is the same page without what was wrong in its
+    address, offered as the way on."""
     if is_api(request):
         return JSONResponse({"detail": message, "problems": problems or []}, status_code=status)
     from huiqi.web.render import page
 
     shown = page(request, "error.html", _who(request), status_code=status, message=message, problems=problems or [],
-                 status=status)
+                 status=status, retry=retry)
     if request.headers.get("HX-Request") and status in (409, 422):
         # htmx swaps a 409 or 422 into the element that asked (a table's row, say): the error page's content goes
         # in place of the page's instead, not a whole page inside a row
@@ -83,7 +85,7 @@ def install(app: FastAPI) -> None:
         named = _where if is_api(request) else (lambda e: field_label(_where(e)))
         problems = [{"field": named(e), "reason": reason(e)} for e in error.errors()]
         return respond(request, 422, "输入有误：" + "；".join(f"{p['field']}：{p['reason']}" for p in problems),
-                       problems)
+                       problems, _without_mistakes(request, error))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
@@ -130,6 +132,22 @@ def _page_above(request: Request) -> str | None:
         if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
             return path
     return None
+
+
+def _without_mistakes(request: Request, error: RequestValidationError) -> str | None:
+    """For a page opened with a wrong query (a page number typed as 二, a link cut short), the same page without
+    the parameters that were wrong, so the error page has a way on; None where the mistake is elsewhere (a form,
+    the path) or the request is not a page's GET."""
+    if request.method != "GET" or is_api(request) or request.headers.get("HX-Request"):
+        return None
+    wrong = set()
+    for e in error.errors():
+        where = e.get("loc", ())
+        if len(where) < 2 or where[0] != "query":
+            return None
+        wrong.add(str(where[1]))
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in wrong]
+    return request.url.path + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _where(error: dict) -> str:
