@@ -23,6 +23,21 @@ def test_anything_but_a_plain_number_is_refused_in_chinese(typed: str) -> None:
     assert field == "amount" and why.startswith(f"「{typed.strip()}」不是数字") and "如 100 或 12.3456" in why
 
 
+@pytest.mark.parametrize("typed", ["8,5", "80,5", "1,00", "1,0000", ",5", "5,", "1,,000", "8，5", "8,5万元", "-8,5"])
+def test_a_comma_outside_thousands_is_refused_not_dropped(typed: str) -> None:
+    """8,5 meant as 8.5 was read as 85 万元: ten times what was meant, saved without a word."""
+    with pytest.raises(InputError) as refused:
+        parse_wan(typed, "amount")
+    [(field, why)] = refused.value.problems
+    assert field == "amount" and why == f"「{typed}」：逗号只能用作千位分隔（如 1,000）；小数请写小数点（如 8.5）"
+
+
+@pytest.mark.parametrize(("typed", "yuan"), [
+    ("1,000.5", 10_005_000), ("12,345", 123_450_000), ("1,000万元", 10_000_000)])
+def test_commas_between_thousands_are_read(typed: str, yuan: int) -> None:
+    assert parse_wan(typed, "amount") == yuan
+
+
 @pytest.mark.parametrize("typed", ["2亿元", "2亿", "5000元", "0.5 亿元"])
 def test_another_unit_is_refused_with_how_to_convert_it(typed: str) -> None:
     with pytest.raises(InputError) as refused:

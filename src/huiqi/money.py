@@ -9,6 +9,9 @@ MAX_YUAN = 10**15  # 一千万亿元: far above any real figure, keeps integer a
 
 _UNITS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 _PLAIN = re.compile(r"^\d+(\.\d+)?$", re.ASCII)  # what a person types in 万元: digits, one decimal point
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?", re.ASCII)  # 1,000 or 12,345.6: commas in threes
+_WITH_COMMA = re.compile(r"[\d,]*,[\d,]*(?:\.\d*)?", re.ASCII)
+MISPLACED_COMMA = "逗号只能用作千位分隔（如 1,000）；小数请写小数点（如 8.5）"
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # typed with a Chinese input method
 FULL_WIDTH = FULL_WIDTH_DIGITS | str.maketrans("．，", ".,")  # a figure's point and separators too
 MINUS = ("-", "－", "−")  # ASCII, full-width and the minus sign: a negative number, whichever was typed
@@ -72,6 +75,19 @@ def in_unit(yuan: int, unit: str) -> str:
     return yi(yuan) if unit == "亿元" else wan(yuan)
 
 
+def ungrouped(text: str) -> str | None:
+    """``text`` without its thousands separators (half- or full-width commas), or None where a comma stands anywhere
+    but between groups of three: 8,5 meant as 8.5 must not be read as 85.
+
+    >>> ungrouped("1,000.5"), ungrouped("12，345，678万元"), ungrouped("8,5"), ungrouped("1,00"), ungrouped("5")
+    ('1000.5', '12345678万元', None, None, '5')
+    """
+    plain = text.replace("，", ",")
+    if any(not _GROUPED.fullmatch(figure) for figure in _WITH_COMMA.findall(plain)):
+        return None
+    return plain.replace(",", "")
+
+
 def parse_amount(value: int | str) -> int:
     """Read an amount written as yuan (int) or as text with its unit, e.g. '1000万元', '1亿元'.
 
@@ -101,6 +117,10 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
 
     >>> parse_wan("123.4567", "amount"), parse_wan(" 1,000 ", "amount"), parse_wan("1.5万", "amount")
     (1234567, 10000000, 15000)
+    >>> parse_wan("8,5", "amount")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: amount：「8,5」：逗号只能用作千位分隔（如 1,000）；小数请写小数点（如 8.5）
     >>> parse_wan("2亿元", "amount")
     Traceback (most recent call last):
     ...
@@ -118,7 +138,9 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     ...
     huiqi.errors.InputError: amount：金额应大于 0 万元
     """
-    plain = text.translate(FULL_WIDTH).replace(",", "").strip()
+    plain = ungrouped(text.translate(FULL_WIDTH).strip())
+    if plain is None:
+        raise InputError([(field, f"「{text.strip()}」：{MISPLACED_COMMA}")])
     sign = plain[:1] if plain[:1] in MINUS else ""
     figure = plain.removeprefix(sign).strip()
     if figure.endswith(("万元", "万")) and _PLAIN.match(bare := figure.removesuffix("元").removesuffix("万").strip()):

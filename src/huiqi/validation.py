@@ -91,6 +91,9 @@ def _bound(value: Any) -> Any:
 DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
+WRITTEN_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", re.ASCII)
+
+
 def date_reason(text: str) -> str:
     """Why ``text`` is not a date: a day the calendar lacks, said as such, or the wrong shape.
 
@@ -118,8 +121,20 @@ def iso_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
+def written_day(text: str) -> date | None:
+    """A day as people write it in a spreadsheet cell (2026-12-05, 2026/12/5, 2026.12.05, 2026年12月5日, full-width
+    digits too), or None when ``text`` is not written so; ValueError for a day the calendar lacks (2026/2/30). A
+    form's date box sends YYYY-MM-DD, and forms, requests and commands read only that (``form_date``).
+
+    >>> written_day("2026/12/5"), written_day("２０２６年１２月５日"), written_day("5/12/2026")
+    (datetime.date(2026, 12, 5), datetime.date(2026, 12, 5), None)
+    """
+    found = WRITTEN_DAY.fullmatch(text.translate(FULL_WIDTH_DIGITS).strip())
+    return None if found is None else date(*(int(part) for part in found.groups()))
+
+
 def form_date(text: str, field: str) -> date:
-    """A date typed in a form (YYYY-MM-DD); InputError naming ``field`` when it is none.
+    """A date typed in a form (YYYY-MM-DD, what a date box sends); InputError naming ``field`` when it is none.
 
     >>> form_date(" 2026-02-28 ", "starts_on")
     datetime.date(2026, 2, 28)

@@ -313,3 +313,19 @@ async def test_the_page_shows_where_the_application_stands(browser, session, peo
     assert '<li class="done">填报<span class="sr-only">（已完成）</span></li>' in stages
     assert '<li class="current" aria-current="step">市级初审</li>' in stages
     assert '<li class="todo">拨付</li>' in stages
+
+
+async def test_a_rejected_application_says_why_at_the_top(browser, session, people, tmp_path) -> None:
+    """不予支持 is said with its reasons and who decided, where 退回补正 is said, not only at the foot of the
+    timeline under the rules' green ticks."""
+    from tests.dbtest import step
+
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1),
+                store=tmp_path)
+    before = (await browser(people.alice).get(f"/applications/{app.id}")).text
+    assert 'id="rejected"' not in before
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="认定文件与事项不符")
+    page = (await browser(people.alice).get(f"/applications/{app.id}")).text
+    banner = page[page.index('id="rejected"'):page.index("</div>", page.index('id="rejected"'))]
+    assert "不予支持" in banner and "认定文件与事项不符" in banner and "2025-09-03" in banner
+    assert page.index('id="rejected"') < page.index('class="kpis"')

@@ -565,6 +565,8 @@ async def test_the_review_page_says_the_account_is_awaited_instead_of_a_form(bro
     ("1e1000000", "批准金额", (None, "应为金额，收到 '1e1000000'")),
     ("1e999999999", "批准金额（万元）", (None, "应为金额，收到 '1e999999999'")),
     ("1" * 31, "批准金额", (None, "应为金额（过长）")),
+    ("72,5", "批准金额（万元）", (None, "应为金额：逗号只能用作千位分隔（如 1,000）；小数请写小数点（如 8.5）")),
+    ("1,200,000", "批准金额", (1_200_000, None)),
 ])
 def test_the_amount_a_row_carries_is_read_exactly(written, title, read) -> None:
     """In whole yuan, through decimals as written (never binary fractions); nan and inf are refused, not a 500."""

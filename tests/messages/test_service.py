@@ -121,3 +121,20 @@ def test_a_profile_change_that_makes_a_measure_applicable_is_told(session, peopl
     applicants.record_profile(session, actor=people.alice, uscc=ALICE_USCC, **(fields | {"industry": "6513"}))
     told = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "claim.new"]
     assert any("h1" in m.subject and "措施3" in m.subject for m in told), [m.subject for m in told]
+
+
+def test_an_objection_and_a_rejection_are_told_in_plain_sentences(session, people, tmp_path) -> None:
+    """An objection during 公示 sends the application back to review: the enterprise is told (it was not: the
+    application went back silently), without the objection's words (they may name who objected). A reviewer's
+    reasons ending in 。 are not followed by a second 。."""
+    from tests.dbtest import to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)
+    step(session, "object", people.miit, app, on=date(2025, 9, 30), reasons="收到实名异议（张三）：项目未按期建成。")
+    [told] = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "application.object"]
+    assert told.subject == f"申报 {app.id} 公示期间收到异议" and "已转回责任单位复核" in told.body
+    assert "张三" not in told.body and told.link == f"/applications/{app.id}"
+    step(session, "reject", people.miit, app, on=date(2025, 10, 9), reasons="项目未按期建成。")
+    [rejected] = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "application.reject"]
+    assert rejected.body == f"申报 {app.id} 不予支持：项目未按期建成。" and "。。" not in rejected.body

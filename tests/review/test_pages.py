@@ -283,6 +283,9 @@ async def test_the_department_opens_one_announcement_for_the_ticked_applications
     refused = await miit.post("/review/announcements", data={"application_ids": [str(i) for i in ids],
                                                               "starts_on": "2025-09-15", "title": "第一批"})
     assert refused.status_code == 409 and "未能列入公示" in refused.text and 'value="第一批"' in refused.text
+    assert all(re.search(rf'value="{i}" aria-label="[^"]*" checked', refused.text) for i in ids[:2]), \
+        "the ticks are kept: the reviewer mends the reason, not the whole selection"
+    assert queue.index('form="batch" data-confirm') > queue.index("</table>"), "the button after the rows it acts on"
     assert all(session.get(Application, i).state != "announced" for i in ids)
     done = await miit.post("/review/announcements", data={"application_ids": [str(i) for i in ids[:2]],
                                                            "starts_on": "2025-09-15", "title": "第一批"})

@@ -184,3 +184,11 @@ def test_a_reform_whose_job_has_not_finished_is_not_compared(session, people, po
     session.flush()
     found = reforms.compare(session, actor=people.finance, a_id=saved[0].id, b_id=saved[1].id, policies=policies)
     assert found.missing == ["甲", "乙"] and found.lines == []
+
+
+def test_a_comma_out_of_place_in_a_typed_value_is_not_dropped() -> None:
+    """1,500 is 1500万元; 8,5 (meant as 8.5) goes to the loader as typed, to be refused there, never read as 85."""
+    from huiqi.simulate.reforms import written
+
+    assert written("money", "1,500") == "1500万元" and written("money", "1，500.5") == "1500.5万元"
+    assert written("money", "8,5") == "8,5" and written("rate", "3,5") == "3,5"

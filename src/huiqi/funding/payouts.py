@@ -13,7 +13,6 @@ the row's turn: a grant paid meanwhile by a colleague, an account changed meanwh
 checks the row's account under its lock), and rows left blank wait for a later file.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -30,11 +29,11 @@ from huiqi.errors import InputError
 from huiqi.funding.service import READERS
 from huiqi.labels import measure_label
 from huiqi.models import Application, Disbursement, Grant, Offer, User
-from huiqi.money import wan
+from huiqi.money import MISPLACED_COMMA, ungrouped, wan
 from huiqi.review.reading import rows
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import control_reason, digits
+from huiqi.validation import control_reason, digits, written_day
 from huiqi.web.excel import Table, sent_rows
 from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
 from huiqi.workflow.runner import entitled
@@ -49,7 +48,6 @@ HEADER = [NUMBER, "申报单位", "统一社会信用代码", "政策", "措施"
 AMOUNT, BANK, ACCOUNT = "批准金额", "开户银行", "银行账号"
 PAYEE_MISSING = "免申即享：企业尚未确认收款账户，确认后方可拨付"
 PAYEE_CHANGED = "收款账户在下载清单后已变更，请重新下载待拨付清单"
-_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
 @dataclass(frozen=True)
@@ -303,7 +301,9 @@ def _amount(cells: dict[str, Any]) -> tuple[int | None, str | None]:
             return None, "不能是公式，请填写数值"
         value = getattr(cells[title], "value", None)
         if isinstance(value, str):
-            value = value.replace(",", "").strip() or None
+            if (value := ungrouped(value.strip())) is None:
+                return None, f"应为金额：{MISPLACED_COMMA}"
+            value = value or None
         if value is None:
             continue  # blank: the next column, if any, says it
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -373,13 +373,11 @@ def _day(cell: Any) -> tuple[date | None, str | None]:
     text = _text(value)
     if not text:
         return None, None
-    found = _DAY.fullmatch(text) if isinstance(value, str) else None
-    if found is None:
-        return None, f"应为日期（如 2026-12-04），收到 {text[:20]!r}"
     try:
-        return date(*(int(part) for part in found.groups())), None
+        day = written_day(text) if isinstance(value, str) else None
     except ValueError:
         return None, f"{text[:20]} 不是有效的日期"
+    return (day, None) if day is not None else (None, f"应为日期（如 2026-12-04），收到 {text[:20]!r}")
 
 
 def _reference(cell: Any) -> tuple[str | None, str | None]:

@@ -56,6 +56,7 @@ STEP_WORDS = {
                                 "请在申报页面确认收款账户。"),
     "return": ("被退回补正", "申报 {id} 被退回补正：{reasons}。请在申报页面修改后重新提交。"),
     "reject": ("不予支持", "申报 {id} 不予支持：{reasons}。"),
+    "object": ("公示期间收到异议", "申报 {id} 在公示期间收到异议，已转回责任单位复核；复核结果将另行通知。"),
     "announce": ("已列入公示", "申报 {id} 已列入公示，拟支持 {amount} 万元。"),
     "approve": ("已批准", "申报 {id} 已批准，金额 {amount} 万元。"),
     "disburse": ("已拨付", "申报 {id} 的资金 {amount} 万元已拨付。"),
@@ -70,9 +71,18 @@ def after_step(session: Session, action: str, applications: list[Application], r
     title, text = words
     for app in applications:
         amount = app.amount_proposed
-        body = text.format(id=app.id, reasons=reasons or "", amount=wan(amount) if amount is not None else "—")
+        body = text.format(id=app.id, reasons=_sentence(reasons), amount=wan(amount) if amount is not None else "—")
         notify(session, enterprise_users(session, app.uscc), kind=f"application.{action}",
                subject=f"申报 {app.id} {title}", body=body, link=f"/applications/{app.id}")
+
+
+def _sentence(reasons: str | None) -> str:
+    """A reviewer's reasons inside a message's sentence, which ends them: without their own full stop (。。).
+
+    >>> _sentence("请补充证书原件扫描件。"), _sentence("不符合条件；  "), _sentence(None)
+    ('请补充证书原件扫描件', '不符合条件', '')
+    """
+    return (reasons or "").strip().rstrip("。.；;，, ").strip()
 
 
 def inbox(session: Session, *, actor: User, unread_only: bool = False) -> list[Message]:

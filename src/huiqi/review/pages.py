@@ -85,7 +85,7 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
     except InputError as error:
         refusal = Refusal.of(error)
         return _queue(request, who, actor, session, filters, state, 1, refusal.status_code,
-                      message=refusal.message, problems=refusal.problems)
+                      message=refusal.message, problems=refusal.problems, ticked=_ticked(sent))
     return _queue(request, who, actor, session, filters, state, 1, outcomes=outcomes)
 
 
@@ -104,10 +104,15 @@ def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, s
 
     def again(refusal: Refusal) -> Response:
         return _queue(request, who, actor, session, filters, state, 1, refusal.status_code,
-                      message=refusal.message, problems=refusal.problems, announcing=form)
+                      message=refusal.message, problems=refusal.problems, announcing=form, ticked=_ticked(sent))
 
     return form_step(session, act, done=lambda batch: f"/announcements/manage#batch-{batch.id}", again=again,
                      said="已列入公示：所选申报在同一批公示中")
+
+
+def _ticked(sent: Any) -> set[str]:
+    """The rows ticked on a refused batch form, ticked again when the queue is shown with the reason."""
+    return {v.strip() for v in sent.getlist("application_ids")[:MAX_BATCH + 1] if isinstance(v, str)}
 
 
 def chosen(values: list[Any]) -> list[int]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from huiqi.errors import Conflict, InputError, NotFound, PolicyFileError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, SimulationJob, User
-from huiqi.money import wan
+from huiqi.money import ungrouped, wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
@@ -103,7 +103,7 @@ def written(kind: str, text: str) -> Any:
     >>> written("money", "1500"), written("money", "1亿元"), written("rate", "30"), written("int", "3")
     ('1500万元', '1亿元', '30%', 3)
     """
-    text = text.strip().replace(",", "").replace("，", "")
+    text = ungrouped(text.strip()) or text.strip()  # a comma out of place (8,5) goes on as typed, to be refused
     if kind == "money" and _NUMBER.match(text):
         return f"{text}万元"
     if kind == "rate" and _NUMBER.match(text):

@@ -110,8 +110,10 @@
     const all = e.target.matches("input[data-select-all]") && e.target;
     if (all) document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach(box => { box.checked = all.checked; });
   });
+  // a form's busy button: inside it, or after the rows it acts on (form="…")
+  const busy = form => form.querySelector("[data-busy]") || (form.id && document.querySelector(`[data-busy][form="${form.id}"]`));
   document.addEventListener("submit", e => {
-    const button = e.target.querySelector("[data-busy]");
+    const button = busy(e.target);
     if (!button || e.defaultPrevented) return;
     if (e.target.dataset.sent) { e.preventDefault(); return; }
     e.target.dataset.sent = "1";
@@ -123,7 +125,7 @@
     if (!e.persisted) return;
     document.querySelectorAll("form[data-sent]").forEach(form => {
       delete form.dataset.sent;
-      const button = form.querySelector("[data-busy]");
+      const button = busy(form);
       if (button && button.dataset.idle) { button.textContent = button.dataset.idle; button.removeAttribute("aria-disabled"); }
     });
   });
