@@ -28,13 +28,13 @@ def wan(yuan: int | None, places: int | None = None) -> str:
     return _shown(yuan, 10_000, places)
 
 
-def yi(yuan: int | None) -> str:
-    """Format yuan as 亿元, exactly, without trailing zeros; '—' for None.
+def yi(yuan: int | None, places: int | None = None) -> str:
+    """Format yuan as 亿元, exactly, without trailing zeros; '—' for None. ``places`` rounds as in ``wan``.
 
-    >>> yi(250_000_000), yi(1_234_567), yi(0), yi(None)
-    ('2.5', '0.01234567', '0', '—')
+    >>> yi(250_000_000), yi(1_234_567), yi(0), yi(None), yi(1_234_567, places=4)
+    ('2.5', '0.01234567', '0', '—', '0.0123')
     """
-    return _shown(yuan, 100_000_000)
+    return _shown(yuan, 100_000_000, places)
 
 
 def _shown(yuan: int | None, size: int, places: int | None = None) -> str:
@@ -70,9 +70,9 @@ def chart_unit(amounts: list[int]) -> str:
     return "亿元" if any(abs(a) >= 100_000_000 for a in amounts) else "万元"
 
 
-def in_unit(yuan: int, unit: str) -> str:
-    """``yuan`` exactly in ``unit`` (万元 or 亿元), as text a chart can read."""
-    return yi(yuan) if unit == "亿元" else wan(yuan)
+def in_unit(yuan: int, unit: str, places: int | None = None) -> str:
+    """``yuan`` in ``unit`` (万元 or 亿元), as text a chart or a table can read: exactly, or rounded to ``places``."""
+    return yi(yuan, places) if unit == "亿元" else wan(yuan, places)
 
 
 def ungrouped(text: str) -> str | None:

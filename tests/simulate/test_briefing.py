@@ -1,10 +1,11 @@
 """The impact analysis as people read it: the hand-made population of ``test_impact`` in Chinese figures."""
 
+import copy
 import json
 
 import pytest
 
-from huiqi.simulate.briefing import group_label, view
+from huiqi.simulate.briefing import ELIGIBLE, RAW, group_label, tables, view
 from tests.simulate.test_impact import analyse, write
 
 
@@ -38,8 +39,29 @@ def test_charts_in_chinese_with_their_units(data: dict) -> None:
 def test_tables_and_labels(data: dict) -> None:
     tables = {t["title"]: t for t in view(data, lambda policy, n: f"{policy} {n}")["tables"]}
     people = tables["支持额变化最大的十个申请人"]["rows"]
-    assert [r[0] for r in people] == ["单位A", "单位D", "单位B"] and people[2][-1] == "-50万元"
+    assert [r[0] for r in people] == ["单位A", "单位D", "单位B"] and people[2][-1] == "-50"
+    assert tables["支持额变化最大的十个申请人"]["headers"][-3:] == ["基线（万元）", "改革后（万元）", "增减（万元）"]
     city = tables["按城市：受益变化与覆盖率"]["rows"]
     assert [r[0] for r in city] == ["沈阳市", "大连市", "鞍山市", "省外", "合计"]
     assert (group_label("section", "I"), group_label("revenue_band", "ge400m"), group_label("size", None)) == (
         "I 信息传输、软件和信息技术服务业", "4亿元及以上", "未填")
+
+
+def test_a_money_column_reaching_one_yi_is_all_in_yi(data: dict) -> None:
+    """One unit per column, named in its header: 亿元 once the column's largest amount reaches 1亿, every cell in it;
+    the columns beside it keep 万元."""
+    large = copy.deepcopy(data)
+    large["years"][1] |= {"ceiling_sum": 250_000_000, "diff_ceiling_sum": -220_000_000}
+    large["stacking"][0]["measures"][1]["eligible_ceiling_sum"] = 123_456_789
+    found = {t["title"]: t for t in tables(large, True, lambda policy, n: f"措施{n}")}
+    years = found["逐年支出（按事项日期所在年份）"]
+    assert years["headers"] == ["年份", "基线支出（亿元）", "基线支持项数", "改革后支出（万元）", "改革后支持项数",
+                                "增减（亿元）"]
+    assert [row[1] for row in years["rows"]] == ["0", "2.5", "0.05", "0.1", "0"]
+    assert [row[5] for row in years["rows"]] == ["0", "-2.2", "-0.005", "+0.05", "+0.03"]
+    assert [row[3] for row in years["rows"]] == ["0", "3000", "450", "1500", "300"]
+    stacking = found["从高不重复：按措施（基线）"]
+    assert stacking["headers"][1:3] == ["符合条件的上限合计（从高不重复前，亿元）", "计入支出（从高不重复后，万元）"]
+    assert [row[1] for row in stacking["rows"]] == ["0.01", "1.2346", "0.26"]
+    assert all("元" not in cell for t in found.values() for row in t["rows"] for cell in row[t["keys"]:])
+    assert ELIGIBLE in tables(large, True, lambda policy, n: "", RAW)[-1]["headers"], "a workbook's headers stay bare"

@@ -7,13 +7,14 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 
 from huiqi.errors import InputError
 from huiqi.models import SimulationJob
 from huiqi.rules.loader import vocabulary
 from huiqi.simulate import jobs
-from huiqi.simulate.population import write_population
+from huiqi.simulate.population import SHOWN, write_population
 from huiqi.simulate.synth import synthesise
 from tests.webtest import bearer
 
@@ -286,8 +287,38 @@ async def test_a_workbook_with_wrong_columns_fails_naming_the_field_and_the_user
                                 files={"population": ("我的样本.xlsx", content)})
     assert started.status_code == 202, started.text
     job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
-    assert job["state"] == "failed" and job["error"].startswith("企业样本数据·applicants.uscc"), job["error"]
+    assert job["state"] == "failed", job["error"]
+    assert "申请人表（applicants）1 处：\n· uscc（统一社会信用代码）：缺少这一列" in job["error"]
     assert "POPULATION" not in job["error"] and "population.xlsx" not in job["error"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+async def test_a_refused_population_lists_its_problems_by_table_on_the_job_page(browser, people, session, tmp_path,
+                                                                               fmt: str) -> None:
+    """One problem a line under its table, the first few of each, then how many more: not one paragraph."""
+    finance = browser(people.finance)
+    people_, matters = synthesise(40, 3, vocabulary())
+    people_ = people_.with_columns(pl.when(pl.int_range(pl.len()) < 2).then(pl.lit("huge")).otherwise(pl.col("size"))
+                                   .alias("size"))
+    matters = matters.with_columns(pl.lit("x").alias("date"))
+    if fmt == "xlsx":
+        upload = ("样本.xlsx", write_population(people_, matters, tmp_path / "pop.xlsx").read_bytes())
+    else:
+        folder = write_population(people_, matters, tmp_path / "pop", "csv")
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for name in ("applicants.csv", "matters.csv"):
+                zipped.write(folder / name, name)
+        upload = ("样本.zip", archive.getvalue())
+    moved = await finance.post("/simulate", data={"by": "measure", "csrf_token": finance.csrf},
+                               files={"population": upload})
+    shown = (await finance.get(moved.headers["location"])).text
+    failure = shown.split('<div class="errors">')[1].split("</div>")[0]
+    assert failure.startswith(f"测算失败：企业样本数据有 {2 + matters.height} 处问题")
+    applicants, listed = (part.split("</ul>")[0] for part in failure.split("<ul>")[1:])
+    assert "<p>申请人表（applicants）2 处：</p>" in failure and applicants.count("<li>") == 2
+    assert f"<p>事项表（matters）{matters.height} 处：</p>" in failure and listed.count("<li>") == SHOWN + 1
+    assert f"<li>另有 {matters.height - SHOWN} 处</li>" in listed and "；" not in failure
 
 
 async def test_full_width_digits_are_read_as_digits(browser, people, session) -> None:

@@ -12,7 +12,7 @@ from huiqi.errors import InputError
 from huiqi.reference import uscc
 from huiqi.rules.facts import label
 from huiqi.rules.loader import vocabulary
-from huiqi.simulate.population import ROW, link, read_population, write_population
+from huiqi.simulate.population import ROW, SHOWN, PopulationError, link, read_population, sections, write_population
 from huiqi.simulate.population_files import ENCODING_HINT
 from huiqi.simulate.synth import synthesise
 
@@ -90,6 +90,33 @@ def test_many_problems_are_counted(tmp_path: Path, small) -> None:
     with pytest.raises(InputError) as caught:
         read_population(folder, vocabulary())
     assert caught.value.problems[-1][1].startswith(f"共有 {small[1].height} 条记录有问题")
+
+
+def with_problems(small, rows: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``small`` with an unknown size in its first ``rows`` applicants and a date that is none in every matter."""
+    people, matters = small
+    sizes = pl.when(pl.int_range(pl.len()) < rows).then(pl.lit("huge")).otherwise(pl.col("size")).alias("size")
+    return people.with_columns(sizes), matters.with_columns(pl.lit("x").alias("date"))
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csv", "csv"), ("xlsx", "pop.xlsx")])
+def test_problems_are_listed_by_table_the_first_few_of_each(tmp_path: Path, small, fmt: str, name: str) -> None:
+    """For the page: one problem a line under its table's heading, the first ``SHOWN`` of each, then how many more;
+    the list of problems (the CLI's) is as before."""
+    people, matters = with_problems(small, 3)
+    with pytest.raises(PopulationError) as caught:
+        read_population(write_population(people, matters, tmp_path / name, fmt), vocabulary())
+    lead, groups = sections(caught.value.message)
+    assert lead == f"企业样本数据有 {3 + matters.height} 处问题，请改正后重新上传："
+    assert [heading for heading, _ in groups] == ["申请人表（applicants）3 处：",
+                                                  f"事项表（matters）{matters.height} 处："]
+    applicants, listed = groups[0][1], groups[1][1]
+    reason = applicants[0].split("：", 1)[1]
+    assert reason.startswith("取值应为")
+    assert applicants == [f"第{n}条（表格第{n + 1}行） size（{label('size')}）：{reason}" for n in (1, 2, 3)]
+    assert len(listed) == SHOWN + 1 and listed[0].startswith(f"第1条（表格第2行） date（{label('date')}）：应为日期")
+    assert listed[-1] == f"另有 {matters.height - SHOWN} 处"
+    assert caught.value.problems[-1][0] == "（共计）", "the CLI's list is unchanged"
 
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXYZIOSV"

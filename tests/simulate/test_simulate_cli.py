@@ -1,7 +1,9 @@
 """``huiqi simulate`` and ``huiqi population synth``: outputs, JSON shape, errors, and the Dask engine."""
 
+import hashlib
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -278,3 +280,53 @@ def test_a_bad_population_file_exits_2_with_its_reason(tmp_path: Path, case: str
     result = simulate(str(_bad_population(tmp_path, case)), "--no-impact")
     assert result.exit_code == 2, result.output
     assert message in result.stderr and "Traceback" not in result.output and str(tmp_path) not in result.stderr
+
+
+# The files ``population synth --applicants 500 --seed 7 --format csv`` wrote before it took a policy (sha256).
+SYNTH_500_SEED_7 = {"applicants.csv": "43c7c2e5d957d2bd39ebcb0766e00e6650eca5ab2ee8d060c6c19e0d489db95f",
+                    "matters.csv": "0d7d1959d1cc705ca3a709f06e5dee8063bdaf83b11f24111db1dee095f60cc5"}
+
+
+def test_synth_without_a_policy_writes_what_it_always_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "pop"
+    result = runner.invoke(app, ["population", "synth", "--applicants", "500", "--seed", "7", "--format", "csv",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in SYNTH_500_SEED_7} == \
+        SYNTH_500_SEED_7
+
+
+def test_synth_for_a_policy_draws_its_own_codes_in_its_window(tmp_path: Path) -> None:
+    """A successor's own codes (one with the kinds it allows) get matters, with the facts they read, dated in its
+    window (2% on its bounds and the days beside them); the shipped policy's rules still find their codes."""
+    text = (ROOT / "tests/fixtures/second-policy.yaml").read_text("utf-8").replace(
+        "codes:\n", "codes:\n  test_lab: {type: honour, label: 测试实验室, fields: [platform],"
+                    " choices: {platform: [key_lab]}}\n", 1)
+    policy = tmp_path / "successor.yaml"
+    policy.write_text(text, "utf-8")
+    out = tmp_path / "pop"
+    result = runner.invoke(app, ["population", "synth", "--applicants", "2000", "--seed", "1", "--policy",
+                                 str(policy), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    matters = pl.read_parquet(out / "matters.parquet")
+    pilots = matters.filter(pl.col("codes").list.contains("test_pilot"))
+    labs = matters.filter(pl.col("codes").list.contains("test_lab"))
+    assert pilots.height > 50 and set(pilots["type"]) == {"project"} and pilots["investment"].is_not_null().mean() > .9
+    assert labs.height > 50 and set(labs["platform"].drop_nulls()) == {"key_lab"} and set(labs["type"]) == {"honour"}
+    dates = matters["date"].drop_nulls()
+    inside = dates.is_between(date(2024, 1, 1), date(2026, 12, 31))
+    assert inside.mean() > .98 and set(dates.filter(~inside)) == {date(2023, 12, 31), date(2027, 1, 1)}
+    assert {date(2024, 1, 1), date(2026, 12, 31)} <= set(dates)
+    simulated = runner.invoke(app, ["simulate", str(out), "-p", "ln-2022-35", "-p", str(policy), "--as-of",
+                                    "2026-06-30", "--format", "json", "--no-impact"])
+    assert simulated.exit_code == 0, simulated.output
+    measure = next(g for g in json.loads(simulated.stdout)["groups"] if g["policy"] == "test-successor"
+                   and g["measure"] == 1)
+    smart = matters.filter(pl.col("codes").list.contains("smart_manufacturing")).height
+    assert measure["matters"] == pilots.height + smart and measure["ceiling_sum"] > 0, "its pilots are reached"
+
+
+def test_synth_refuses_an_unknown_policy(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["population", "synth", "--applicants", "5", "--policy", "nope", "--out",
+                                 str(tmp_path / "pop")])
+    assert result.exit_code == 2 and "没有政策“nope”" in result.output and not (tmp_path / "pop").exists()

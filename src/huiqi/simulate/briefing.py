@@ -135,18 +135,49 @@ def _table(title: str, headers: list[str], rows: list[list[str]], keys: int = 1)
 
 
 @dataclass(frozen=True)
+class Yuan:
+    """A money cell of a page's table, written once its column's unit is known (``in_units``); ``signed`` shows a
+    gain with its plus sign."""
+
+    yuan: int
+    signed: bool = False
+
+
+def _signed_yuan(yuan: int) -> Yuan:
+    return Yuan(yuan, signed=True)
+
+
+@dataclass(frozen=True)
 class Cells:
-    """How a table's figures are written: for the page, money in 万元 or 亿元 and counts as text; for a workbook, whole
-    yuan and numbers (``RAW``: the sheet adds the 万元 beside each money column, ``MONEY`` names them)."""
+    """How a table's figures are written: for the page, money in one unit per column (``units``: 万元 or 亿元, named in
+    the header) and counts as text; for a workbook, whole yuan and numbers (``RAW``: the sheet adds the 万元 beside
+    each money column, ``MONEY`` names them)."""
 
-    money: Callable[[int], Any] = wan_or_yi
-    change: Callable[[int], Any] = signed
+    money: Callable[[int], Any] = Yuan
+    change: Callable[[int], Any] = _signed_yuan
     count: Callable[[int], Any] = str
+    units: bool = True
 
 
-RAW = Cells(int, int, int)
+RAW = Cells(int, int, int, units=False)
 # The money columns of the tables (a workbook writes each in yuan, with its 万元 beside it).
 MONEY = {"基线支出", "改革后支出", "增减", "基线", "改革后", ELIGIBLE, COUNTED, "节省", "增加额", "减少额", "净增减"}
+PLACES = {"万元": 2, "亿元": 4}  # 亿元 to 1万元: a group of 30万元 beside a total of 5亿元 still shows (0.003)
+
+
+def in_units(table: dict[str, Any]) -> dict[str, Any]:
+    """The table with each money column in one unit, named in its header: 亿元 when the column's largest amount reaches
+    one hundred million, else 万元 (a column mixing the two reads as if 5 were more than 300)."""
+    headers, rows = list(table["headers"]), [list(row) for row in table["rows"]]
+    for c, header in enumerate(headers):
+        if header not in MONEY:
+            continue
+        unit = chart_unit([row[c].yuan for row in rows])
+        headers[c] = f"{header[:-1]}，{unit}）" if header.endswith("）") else f"{header}（{unit}）"
+        for row in rows:
+            cell = row[c]
+            row[c] = ("+" if cell.signed and cell.yuan > 0 else "") + in_unit(cell.yuan, unit, PLACES[unit])
+    return {**table, "headers": headers, "rows": rows}
 
 
 def tables(data: dict[str, Any], reformed: bool, measure: Label, cells: Cells = Cells()) -> list[dict[str, Any]]:
@@ -167,7 +198,7 @@ def tables(data: dict[str, Any], reformed: bool, measure: Label, cells: Cells = 
         out.append(_group_table(key, name, [*data["groups"][key], {**data["total"], "group": "合计"}], reformed,
                                 cells))
     out.append(_stacking_table(data["stacking"][0]["measures"], measure, cells))
-    return out
+    return [in_units(t) for t in out] if cells.units else out
 
 
 def _year_table(years: list[dict[str, Any]], reformed: bool, cells: Cells) -> dict[str, Any]:

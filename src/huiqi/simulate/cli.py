@@ -19,6 +19,7 @@ from huiqi.console import make_console
 from huiqi.errors import HuiqiError, InputError
 from huiqi.labels import field_label
 from huiqi.rules.loader import load_many, vocabulary
+from huiqi.rules.policy import CodeInfo
 from huiqi.simulate import dask_runner
 from huiqi.simulate.briefing import kpis
 from huiqi.simulate.engine import CHUNK_ROWS, Runner, Scenario, difference
@@ -26,7 +27,17 @@ from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import apply_reform, read_reform
 from huiqi.simulate.report import SimulationReport, table, write
-from huiqi.simulate.synth import MAX_APPLICANTS, MAX_PER_APPLICANT, MAX_SEED, Asked, blocks, synthesise
+from huiqi.simulate.synth import (
+    AROUND,
+    MAX_APPLICANTS,
+    MAX_PER_APPLICANT,
+    MAX_SEED,
+    Asked,
+    Window,
+    blocks,
+    synthesise,
+    window_of,
+)
 from huiqi.validation import problems
 
 population_app = typer.Typer(help="测算用的企业样本数据（申请人表和事项表）。", no_args_is_help=True)
@@ -166,34 +177,44 @@ def synth(
     format: Annotated[
         PopulationFormat, typer.Option("--format", help=HELP["population_format"])
     ] = PopulationFormat.parquet,
+    policy: Annotated[str | None, typer.Option(
+        "--policy", "-p", help="按这项政策生成（政策编号或文件）：事项代码含它新增的代码，事项日期在它的有效期内；"
+                               f"不给则用内置的代码词汇，事项日期在 {AROUND.start} 至 {AROUND.end} 之间。")] = None,
 ) -> None:
     """生成合成企业样本数据（仅供演示和基准测试，不是真实数据）。"""
 
     asked = _asked(applicants, seed, per_applicant)
-    _synth(asked.synthetic_applicants, asked.seed, asked.per_applicant, out, format)
+    try:
+        drawn = load_many([policy])[0] if policy else None
+    except HuiqiError as error:
+        fail(error)
+    codes, window = (drawn.codes, window_of(drawn)) if drawn else (vocabulary(), AROUND)
+    _synth(asked.synthetic_applicants, asked.seed, asked.per_applicant, out, format, codes, window)
 
 
-def _synth(applicants: int, seed: int, per_applicant: float, out: Path, format: PopulationFormat) -> None:
+def _synth(applicants: int, seed: int, per_applicant: float, out: Path, format: PopulationFormat,
+           codes: dict[str, CodeInfo], window: Window) -> None:
     if format == PopulationFormat.xlsx and out.suffix.lower() != ".xlsx":
         fail(InputError([("--out", "Excel 格式的输出应以 .xlsx 结尾")]))
     if format == PopulationFormat.xlsx and applicants * per_applicant > 1_000_000:
         fail(InputError([("--applicants", "Excel 工作表最多约一百万行：请改用 csv 或 parquet")]))
     parts = blocks(applicants, seed, SYNTH_BLOCK)
     if len(parts) == 1 or format == PopulationFormat.xlsx:
-        people, matters = synthesise(applicants, seed, vocabulary(), per_applicant)
+        people, matters = synthesise(applicants, seed, codes, per_applicant, window=window)
         write_population(people, matters, out, format.value)
         typer.echo(f"已生成 {people.height} 个申请人、{matters.height} 个事项：{out}（合成数据，非真实）")
         return
-    counts = _synth_blocks(parts, per_applicant, out, format.value)
+    counts = _synth_blocks(parts, per_applicant, out, format.value, codes, window)
     typer.echo(f"已生成 {counts[0]} 个申请人、{counts[1]} 个事项：{out}（合成数据，非真实）")
 
 
-def _synth_blocks(parts: list[tuple[int, int, int]], per_applicant: float, out: Path, fmt: str) -> tuple[int, int]:
+def _synth_blocks(parts: list[tuple[int, int, int]], per_applicant: float, out: Path, fmt: str,
+                  codes: dict[str, CodeInfo], window: Window) -> tuple[int, int]:
     """A large population made block by block (bounded memory), each written, then joined into one file per table."""
     staging = out / ".blocks"
     counts = [0, 0]
     for i, (first, n, seed) in enumerate(parts):
-        people, matters = synthesise(n, seed, vocabulary(), per_applicant, first)
+        people, matters = synthesise(n, seed, codes, per_applicant, first, window)
         write_population(people, matters, staging / str(i), fmt)
         counts[0] += people.height
         counts[1] += matters.height

@@ -34,7 +34,7 @@ from huiqi.rules.loader import read_yaml, vocabulary
 from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
 from huiqi.simulate.impact import summarise
-from huiqi.simulate.population import read_population, write_population
+from huiqi.simulate.population import PopulationError, read_population, write_population
 from huiqi.simulate.population_files import TABLES
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
@@ -143,7 +143,10 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
 
 def theirs(error: InputError, filename: str | None, field: str = POPULATION) -> InputError:
     """A population's problem as its uploader reads it: under ``field`` (企业样本数据), their file by the name they
-    gave it, not the one it is saved under on the server."""
+    gave it, not the one it is saved under on the server. A population's problems row by row stay listed by table
+    (``PopulationError``: they name no file)."""
+    if isinstance(error, PopulationError):
+        return error
     name = filename or POPULATION
     return InputError([(field if where == "POPULATION" else f"{field}·{where}", why.replace(SAVED, name))
                        for where, why in error.problems])

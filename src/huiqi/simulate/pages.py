@@ -18,6 +18,7 @@ from huiqi.labels import Problem, field_label, labelled
 from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
+from huiqi.simulate.population import sections
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
 from huiqi.users.scope import require_role
@@ -156,7 +157,9 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
 def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: RecordId) -> HTMLResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
     report = jobs.rebuild(job, catalogue.published(session))
-    context = {"job": job}
+    context: dict[str, Any] = {"job": job}
+    if job.state == "failed" and job.error:
+        context["failure"] = sections(job.error.removeprefix("测算失败："))
     if report is not None:
         headers, rows = people_table(report)
         context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers, "rows": rows,

@@ -23,7 +23,9 @@ from huiqi.rules.policy import CodeInfo
 from huiqi.simulate.population_files import CSV_HINT, TABLES, missing_columns, read_tables, unreadable
 
 ROW = "__applicant_row"  # a matter's row in the applicants' table
-SHOWN = 20  # problems listed in an error; the count says how many more
+SHOWN = 20  # rows whose problems an error lists, and problems listed per table to people; the count says the rest
+TABLE_NAMES = {"applicants": "申请人表", "matters": "事项表"}
+ITEM = "· "  # how a problem's line starts in a refused population's message (``PopulationError``)
 SLICE = 2_000_000  # rows checked at once: memory stays bounded whatever the size of a table
 LINK_SLICE = 10_000_000  # matters linked to their applicants at once (the applicants' hash table is built for each)
 UNKNOWN_CODE = 1 << 62  # the bit an unknown code sets in the validation bitmask
@@ -33,6 +35,71 @@ ENUMS = {
     "platform": "platform", "institution": "institution", "parent_size": "size", "build": "build",
     "sector": "sector", "domain": "domain",
 }
+
+
+class PopulationError(InputError):
+    """A population's problems, listed for people by table (``message``): the first ``SHOWN`` of each, one a line,
+    then how many more. ``counts`` is how many problems each table has in all, when more than are listed."""
+
+    def __init__(self, problems: list[tuple[str, str]], counts: dict[str, int] | None = None):
+        super().__init__(problems)
+        self.message = listed(problems, counts or {})
+
+
+def listed(problems: list[tuple[str, str]], counts: dict[str, int]) -> str:
+    """The problems as lines: a lead, then per table a heading and its problems (each starting ``ITEM``), the first
+    ``SHOWN``, then ``另有 N 处``.
+
+    >>> print(listed([("applicants 第1条（表格第2行） uscc（统一社会信用代码）", "为空"), ("matters.x", "不认识的列")],
+    ...              {"applicants": 3}))
+    企业样本数据有 4 处问题，请改正后重新上传：
+    申请人表（applicants）3 处：
+    · 第1条（表格第2行） uscc（统一社会信用代码）：为空
+    · 另有 2 处
+    事项表（matters）1 处：
+    · x：不认识的列
+    """
+    groups: dict[str, list[str]] = {}
+    for field, why in problems:
+        table, rest = _table_of(field)
+        if table is not None or not rest.startswith("（共计）"):  # the CLI's total; the counts say it per table here
+            groups.setdefault(table or "", []).append(" ".join(f"{rest}：{why}".split()))  # one line, whatever it holds
+    totals = {table: max(counts.get(table, 0), len(items)) for table, items in groups.items()}
+    lines = [f"企业样本数据有 {sum(totals.values())} 处问题，请改正后重新上传："]
+    for table, items in groups.items():
+        if table:
+            lines.append(f"{TABLE_NAMES[table]}（{table}）{totals[table]} 处：")
+        lines += [ITEM + item for item in items[:SHOWN]]
+        if totals[table] > len(items[:SHOWN]):
+            lines.append(f"{ITEM}另有 {totals[table] - len(items[:SHOWN])} 处")
+    return "\n".join(lines)
+
+
+def sections(message: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """A job's error as a page shows it: its first line, then each heading with its problems (``listed``); an error
+    of one line (any other failure) is its first line alone.
+
+    >>> sections("有 2 处问题：\\n申请人表（applicants）2 处：\\n· 甲\\n· 乙")
+    ('有 2 处问题：', [('申请人表（applicants）2 处：', ['甲', '乙'])])
+    """
+    lead, *lines = message.split("\n")
+    out: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line.startswith(ITEM):
+            if not out:
+                out.append(("", []))
+            out[-1][1].append(line.removeprefix(ITEM))
+        else:
+            out.append((line, []))
+    return lead, out
+
+
+def _table_of(field: str) -> tuple[str | None, str]:
+    """The table a problem's field names first (``applicants 第3条…``, ``matters.x``), and the rest of the field."""
+    for table in TABLE_NAMES:
+        if field.startswith((f"{table} ", f"{table}.")) or field == table:
+            return table, field[len(table) + 1:] or "文件"
+    return None, field
 
 
 @dataclass
@@ -53,16 +120,17 @@ def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool
     raw = read_tables(path)
     missing = missing_columns(raw)
     if missing:
-        raise InputError(missing)
+        raise PopulationError(missing)
     typed = {name: _typed(name, raw[name]) for name in TABLES}
     links: list[pl.Series] = []
+    counts: dict[str, int] = {}
     if check:
         try:
-            problems = validate(typed["applicants"], typed["matters"], codes, links)
+            problems = validate(typed["applicants"], typed["matters"], codes, links, counts)
         except pl.exceptions.PolarsError:  # a file read lazily fails only as it is read: say which, not how
             raise InputError([(unreadable(raw), f"文件中有无法读取的内容{CSV_HINT}")]) from None
         if problems:
-            raise InputError(problems)
+            raise PopulationError(problems, counts)
     return Population(_clean(typed["applicants"], APPLICANT_SCHEMA), _clean(typed["matters"], MATTER_SCHEMA),
                       str(path), *(links or [None, None]), list(codes) if links else None)
 
@@ -134,8 +202,9 @@ def _clean(frame: pl.LazyFrame, schema: dict) -> pl.LazyFrame:
 
 
 def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, CodeInfo],
-             links: list[pl.Series] | None = None) -> list[tuple[str, str]]:
-    """Every problem of the two tables (the first ``SHOWN``, then how many more).
+             links: list[pl.Series] | None = None, tallies: dict[str, int] | None = None) -> list[tuple[str, str]]:
+    """Every problem of the two tables (those of the first ``SHOWN`` rows of each, then how many rows more); how
+    many problems each table has in all goes in ``tallies``.
 
     One pass counts the problems of every check; only when some check fails are its rows located,
     so a clean population of millions of rows is checked in a single scan of each table. A check
@@ -192,8 +261,9 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
              _applicant_checks(_bad_regions(applicants), int(invalid.sum()), unique, keys.null_count())),
             ("matters", pl.concat([matters, known.lazy()], how="horizontal"),
              _matter_checks(codes, usccs, unlinked, absent))):
-        found += [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
-                  if c.startswith("__extra__")]
+        extra = [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
+                 if c.startswith("__extra__")]
+        found += extra
         height = keys.len() if table == "applicants" else known.height
         parts = [frame.slice(start, SLICE) for start in range(0, max(height, 1), SLICE)]
         counts = [sum(c) for c in zip(*(part.select(_count(c).alias(str(i)) for i, c in enumerate(checks))
@@ -205,6 +275,9 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
                              .filter(pl.any_horizontal(pl.col(f"__bad{i}") for i in range(len(failing)))).collect()
                              for part in parts])
         total += flagged.height
+        if tallies is not None:
+            flags = flagged.select(pl.sum_horizontal(pl.col(f"__bad{i}").cast(pl.UInt32) for i in range(len(failing))))
+            tallies[table] = len(extra) + int(flags.to_series().sum())
         for row in flagged.sort("__row").head(SHOWN).iter_rows(named=True):
             for i, (_, field, _, why, *_) in enumerate(failing):
                 if row[f"__bad{i}"]:

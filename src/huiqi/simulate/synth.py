@@ -8,7 +8,8 @@ support already received elsewhere. Nothing here is real data. Columns are built
 index arrays gathered into Polars series, so ten million matters take seconds, not minutes.
 """
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Annotated
 
 import numpy as np
@@ -20,13 +21,14 @@ from huiqi.reference.uscc import ALPHABET, ORG_WEIGHTS
 from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.facts import CHOICES
 from huiqi.rules.loader import vocabulary
-from huiqi.rules.policy import CodeInfo
+from huiqi.rules.policy import CodeInfo, Policy
 
 MISSING = 0.05  # share of facts left out, so some answers are undetermined, as in life
 MAX_SEED = 2**32 - 1  # numpy's generators take a seed of 0 or more; the bound keeps it a plain number to note down
 MAX_APPLICANTS = 31**7  # the credit codes' serial has seven base-31 digits: beyond, codes would repeat
 MAX_PER_APPLICANT = 100  # matters an applicant has on average (a real one, a handful)
 START, END = date(2020, 1, 1), date(2027, 6, 30)
+NEW_CODE_WEIGHT = 3  # a code a policy adds to the vocabulary is drawn as often as a typical one (CODE_WEIGHTS' median)
 USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
 CITY_WEIGHTS = {"210100": 28, "210200": 27, "210300": 6, "210400": 4, "210500": 3, "210600": 4, "210700": 4,
                 "210800": 5, "210900": 2, "211000": 3, "211100": 3, "211200": 2, "211300": 2, "211400": 3}
@@ -52,6 +54,26 @@ INVESTED = ["component_manufacturing", "chain_introduction", "smart_manufacturin
 # The platform kinds of each platform code, as the vocabulary allows them (措施12).
 PLATFORMS = {code: list(dict(vocabulary()[code].choices)["platform"])
              for code in ("national_platform", "provincial_platform_excellent")}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where matters' dates fall: from ``start`` to ``end``, and 2% of them on ``edges``, where the rules are most
+    easily got wrong."""
+
+    start: date
+    end: date
+    edges: tuple[date, ...]
+
+
+# The shipped vocabulary's: dates spread around the first policy's window (2022-07-23 to 2025-12-31), on both sides.
+AROUND = Window(START, END, (date(2022, 7, 22), date(2022, 7, 23), date(2025, 12, 31), date(2026, 1, 1)))
+
+
+def window_of(policy: Policy) -> Window:
+    """A policy's validity window as its latest values say it, with the days on each side of its bounds as edges."""
+    start, end = policy.window_start.values[-1].value, policy.window_end.values[-1].value
+    return Window(start, end, (start - timedelta(days=1), start, end, end + timedelta(days=1)))
 
 
 class _Draw:
@@ -96,14 +118,15 @@ class Asked(BaseModel):
 
 
 def synthesise(applicants: int, seed: int, codes: dict[str, CodeInfo], per_applicant: float = 5.0,
-               first: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
+               first: int = 0, window: Window = AROUND) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``applicants`` applicants with about ``per_applicant`` matters each; the same for the same seed.
 
     ``first`` numbers the applicants from there (their codes and names), so blocks made with
-    different ``first`` (and seeds) form one population of distinct applicants.
+    different ``first`` (and seeds) form one population of distinct applicants. Matters carry ``codes`` (a
+    policy's: the vocabulary's and its own) and dates in ``window``.
     """
     people = _applicants(_Draw(seed, applicants), first)
-    return people, _matters(np.random.default_rng(seed + 1), people["uscc"], codes, per_applicant)
+    return people, _matters(np.random.default_rng(seed + 1), people["uscc"], codes, per_applicant, window)
 
 
 def blocks(applicants: int, seed: int, block: int) -> list[tuple[int, int, int]]:
@@ -180,12 +203,14 @@ def _uscc(d: _Draw, regions: pl.Series, first: int = 0) -> pl.Series:
 
 
 def _matters(rng: np.random.Generator, owners: pl.Series, codes: dict[str, CodeInfo],
-             per_applicant: float) -> pl.DataFrame:
+             per_applicant: float, window: Window) -> pl.DataFrame:
     counts = rng.poisson(per_applicant, len(owners))
     d = _Draw(int(rng.integers(2**31)), int(counts.sum()))
     owner = np.repeat(np.arange(len(owners)), counts)
     local = np.arange(d.n) - np.repeat(np.cumsum(counts) - counts, counts)
-    weights = {c: CODE_WEIGHTS.get(c, 1) for c in codes}
+    shipped = vocabulary()
+    added = {c: info for c, info in codes.items() if c not in shipped}
+    weights = {c: CODE_WEIGHTS.get(c, NEW_CODE_WEIGHT if c in added else 1) for c in codes}
     first = d.pick(list(weights), list(weights.values()))
     second = _blank(first.replace_strict(PAIRS, default=None, return_dtype=pl.String), ~d.chance(0.12))
     frame = pl.DataFrame({
@@ -193,24 +218,27 @@ def _matters(rng: np.random.Generator, owners: pl.Series, codes: dict[str, CodeI
         "uscc": owners.gather(owner),
         "type": first.replace_strict({c: i.type for c, i in codes.items()}, return_dtype=pl.String),
         "codes": pl.select(pl.concat_list(first, second).list.drop_nulls()).to_series(),
-        "date": _blank(_edges(d, d.days()), d.chance(0.03)),
+        "date": _blank(_edges(d, d.days(window.start, window.end), window.edges), d.chance(0.03)),
         "other_support": _blank(d.pick([500_000, 1_000_000, 5_000_000, 10_000_000, 30_000_000], dtype=pl.Int64),
                                 ~d.chance(0.05)),
     })
-    return frame.with_columns(**_fields(d, frame["codes"])).select(list(MATTER_SCHEMA)).cast(MATTER_SCHEMA)
+    return frame.with_columns(**_fields(d, frame["codes"], added)).select(list(MATTER_SCHEMA)).cast(MATTER_SCHEMA)
 
 
-def _edges(d: _Draw, days: pl.Series) -> pl.Series:
+def _edges(d: _Draw, days: pl.Series, on: tuple[date, ...]) -> pl.Series:
     """Put 2% of dates on the window's edges, where the rules are most easily got wrong."""
-    edges = d.pick([date(2022, 7, 22), date(2022, 7, 23), date(2025, 12, 31), date(2026, 1, 1)], dtype=pl.Date)
+    edges = d.pick(list(on), dtype=pl.Date)
     return pl.select(pl.when(pl.Series(d.chance(0.02))).then(edges).otherwise(days)).to_series().alias("date")
 
 
-def _fields(d: _Draw, codes: pl.Series) -> dict[str, pl.Series]:
+def _fields(d: _Draw, codes: pl.Series, added: dict[str, CodeInfo]) -> dict[str, pl.Series]:
+    """The matters' facts, each given for the codes that read it; a code a policy adds gets the facts it lists, with
+    values among those it allows."""
     def having(names: list[str]) -> np.ndarray:
         return pl.select(pl.any_horizontal([codes.list.contains(c) for c in names])).to_series().to_numpy()
 
-    def field(values: pl.Series, names: list[str]) -> pl.Series:
+    def field(name: str, values: pl.Series, names: list[str]) -> pl.Series:
+        names = names + [c for c, info in added.items() if name in info.fields]
         return _blank(values, ~having(names) | d.chance(MISSING))
 
     level = d.pick(["national", "provincial", "industry"], [45, 50, 5])
@@ -225,20 +253,26 @@ def _fields(d: _Draw, codes: pl.Series) -> dict[str, pl.Series]:
     investment = pl.select(pl.when(pl.Series(d.chance(0.02))).then(100_000_000).otherwise(investment)).to_series()
     parent = d.pick(["3411", "3511", "3821", "2710", "1811", "5176", "7212"], [25, 20, 20, 10, 10, 10, 5])
     platforms = list(PLATFORMS)
-    return {
-        "level": field(level, LEVELLED),
-        "field": field(d.pick(list(CHOICES["field"])), ["new_industrialization_base"]),
-        "platform": field(platform, platforms),
-        "digital_field": field(pl.Series(d.chance(0.7)), platforms),
-        "institution": field(d.pick(list(CHOICES["institution"])), ["establishment"]),
-        "institution_confirmed": field(pl.Series(d.chance(0.6)), ["establishment"]),
-        "group_core": field(pl.Series(d.chance(0.4)), ["global_500"]),
-        "parent_industry": field(parent, ["spin_off"]),
-        "parent_size": field(d.pick(list(CHOICES["size"]), [40, 40, 15, 5]), ["spin_off"]),
-        "build": field(d.pick(list(CHOICES["build"])), ["component_manufacturing"]),
-        "sector": field(d.pick(list(CHOICES["sector"])), ["component_manufacturing"]),
-        "domain": field(d.pick(list(CHOICES["domain"])), ["digital_benchmark"]),
-        "investment": field(investment, INVESTED),
-        "actual_investment": field(investment // 3, ["ecommerce_innovation"]),
-        "listed": field(pl.Series(d.chance(0.8)), ["key_tech"]),
+    out = {  # in this order: each value drawn, then which are left out, as the generator has always been called
+        "level": field("level", level, LEVELLED),
+        "field": field("field", d.pick(list(CHOICES["field"])), ["new_industrialization_base"]),
+        "platform": field("platform", platform, platforms),
+        "digital_field": field("digital_field", pl.Series(d.chance(0.7)), platforms),
+        "institution": field("institution", d.pick(list(CHOICES["institution"])), ["establishment"]),
+        "institution_confirmed": field("institution_confirmed", pl.Series(d.chance(0.6)), ["establishment"]),
+        "group_core": field("group_core", pl.Series(d.chance(0.4)), ["global_500"]),
+        "parent_industry": field("parent_industry", parent, ["spin_off"]),
+        "parent_size": field("parent_size", d.pick(list(CHOICES["size"]), [40, 40, 15, 5]), ["spin_off"]),
+        "build": field("build", d.pick(list(CHOICES["build"])), ["component_manufacturing"]),
+        "sector": field("sector", d.pick(list(CHOICES["sector"])), ["component_manufacturing"]),
+        "domain": field("domain", d.pick(list(CHOICES["domain"])), ["digital_benchmark"]),
+        "investment": field("investment", investment, INVESTED),
+        "actual_investment": field("actual_investment", investment // 3, ["ecommerce_innovation"]),
+        "listed": field("listed", pl.Series(d.chance(0.8)), ["key_tech"]),
     }
+    for code, info in added.items():  # a value its code allows (a platform code's own kinds, as 措施12's)
+        for name, allowed in info.choices:
+            if name in out:
+                given = pl.Series(having([code])) & out[name].is_not_null()
+                out[name] = pl.select(pl.when(given).then(d.pick(list(allowed))).otherwise(out[name])).to_series()
+    return out
