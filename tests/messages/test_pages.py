@@ -28,3 +28,26 @@ async def test_the_centre_lists_counts_and_marks_read(browser, session, people, 
     page = (await alice.get("/messages")).text
     assert "条未读" not in page and "全部消息已标为已读" in page
     assert "已提交" not in (await browser(people.bob).get("/messages")).text  # nobody else's
+
+
+async def test_the_payment_message_invites_a_rating_and_leads_to_its_form(browser, session, people, tmp_path) -> None:
+    """已拨付 closes the application: the message asks the enterprise to rate the service and opens the form."""
+    from huiqi.funding import service as budgets
+    from tests.dbtest import step, to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=app.policy_id, measure=3, amount=5_000_000)
+    step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
+    step(session, "disburse", people.finance, app.id, on=date(2025, 10, 20), paid_on=date(2025, 10, 20),
+         reference="PAY-7")
+    alice = browser(people.alice)
+    page = (await alice.get("/messages")).text
+    paid = page[page.index(f"申报 {app.id} 已拨付"):]
+    assert "欢迎评价这次服务（好差评）" in paid[:600], paid[:600]
+    opened = re.findall(r'href="(/messages/\d+/open)"', page)[0]  # the newest first: the payment's
+    followed = await alice.get(opened)
+    assert followed.headers["location"] == f"/applications/{app.id}#rating"
+    form = (await alice.get(f"/applications/{app.id}")).text
+    assert '<section class="card" id="rating">' in form and f'action="/applications/{app.id}/rating"' in form
+    assert (await browser(people.bob).get(f"/applications/{app.id}")).status_code in (403, 404)

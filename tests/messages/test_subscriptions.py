@@ -87,10 +87,10 @@ async def test_the_pages(browser, session, people) -> None:
     unchosen = await alice.post("/subscriptions", data={"topic": "measure", "measure": "", "value": "6513"})
     assert unchosen.status_code == 422 and '<a href="#f-measure">措施：请选择一条措施' in unchosen.text
     assert '<option value="measure" selected>' in unchosen.text, "the topic chosen stays chosen"
-    unknown = await alice.post("/subscriptions", data={"topic": "industry", "value": "9999"})
-    assert unknown.status_code == 422 and "9999 不是 GB/T 4754-2017 的行业小类代码" in unknown.text
-    assert '<option value="industry" selected>' in unknown.text and 'name="value" maxlength="60" value="9999"' in \
-        unknown.text, "what was typed stays"
+    unknown = await alice.post("/subscriptions", data={"topic": "industry", "industry": "9999"})
+    assert unknown.status_code == 422 and '<a href="#f-industry">行业：9999 不是 GB/T 4754-2017 的行业小类代码' in \
+        unknown.text
+    assert '<option value="industry" selected>' in unknown.text, "the topic chosen stays chosen"
     again = await alice.post("/subscriptions", data={"topic": "measure", "measure": "ln-2022-35/3"})
     assert again.status_code == 409 and '<option value="ln-2022-35/3" selected>' in again.text
     anyone = browser(None)
@@ -101,6 +101,36 @@ async def test_the_pages(browser, session, people) -> None:
     assert "留下电子邮箱" not in offered, "no promise of mail where none goes out"
     assert 'href="/subscribe"' not in (await anyone.get("/")).text, "not offered where mail does not go out"
     assert (await anyone.get("/subscriptions/unsubscribe/no-such-token-here")).status_code == 404
+
+
+@pytest.mark.anyio
+async def test_places_and_industries_are_chosen_from_lists_and_a_code_not_listed_is_refused(browser, session,
+                                                                                            people) -> None:
+    """本地区 and 本行业 are chosen, not typed: the 14 cities and 沈抚示范区; the core industries' classes under their
+    divisions. A code the lists do not hold is refused in Chinese, naming the field, and nothing is subscribed."""
+    alice = browser(people.alice)
+    form = (await alice.get("/messages")).text
+    places = form[form.index('<select id="f-region" name="region">'):]
+    places = places[:places.index("</select>")]
+    assert places.count("<option") == 16 and '<option value="">（本单位注册地）</option>' in places
+    assert '<option value="210100">沈阳市</option>' in places and '<option value="shenfu">' in places
+    trades = form[form.index('<select id="f-industry" name="industry">'):]
+    trades = trades[:trades.index("</select>")]
+    assert '<optgroup label="65 软件和信息技术服务业">' in trades
+    assert '<option value="6513">6513 应用软件开发</option>' in trades
+    assert 'value="1311"' not in trades, "not a digital-economy core class: a subscription to it would hear nothing"
+    assert 'name="value"' not in form, "no code box"
+    for field, code, said in (("region", "219999", "地区：请从列表中选择辽宁省的市或沈抚示范区"),
+                              ("region", "210000", "地区：请从列表中选择辽宁省的市或沈抚示范区"),
+                              ("industry", "65", "行业：应为国民经济行业小类代码（4 位数字，如 6513）")):
+        refused = await alice.post("/subscriptions", data={"topic": field, field: code})
+        assert refused.status_code == 422 and f'<a href="#f-{field}">{said}' in refused.text, (code, refused.text)
+        assert f'<option value="{field}" selected>' in refused.text
+    assert subscriptions.mine(session, actor=people.alice) == [], "nothing written"
+    chosen = await alice.post("/subscriptions", data={"topic": "region", "region": "210200", "industry": ""})
+    assert chosen.status_code == 303
+    assert [(s.topic, s.value) for s in subscriptions.mine(session, actor=people.alice)] == [("region", "210200")]
+    assert "本地区适用的新政策和批次：大连市（210200）" in (await alice.get("/messages")).text
 
 
 def test_region_and_industry_subscriptions_hear_of_rounds(session, people) -> None:
@@ -128,7 +158,7 @@ def test_region_and_industry_default_to_the_enterprise_s_own(session, people) ->
     people.bob.uscc = None  # an enterprise account not yet tied to a unit
     with pytest.raises(InputError) as refused:
         subscriptions.subscribe(session, actor=people.bob, topic="region")
-    assert refused.value.problems == [("value", "本单位信息中还没有注册地：请在“本单位”页面填写，或在此填写代码")]
+    assert refused.value.problems == [("value", "本单位信息中还没有注册地：请在“本单位”页面填写，或在此从列表中选择")]
 
 
 @pytest.mark.anyio

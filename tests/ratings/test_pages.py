@@ -46,3 +46,20 @@ async def test_a_refused_rating_keeps_the_level_and_the_comment_typed(browser, s
     assert kept.status_code == 422 and "意见：请换一种说法" in kept.text
     assert 'value="2" checked required> 不满意' in kept.text and kept.text.count(" checked required>") == 1
     assert 'maxlength="500">太慢了</textarea>' in kept.text
+
+
+async def test_the_rates_workbook_holds_the_share_as_a_percent_number(browser, session, people, tmp_path) -> None:
+    """好评率 is a number a spreadsheet can sort and average (a percent format shows it), not the text "100%"."""
+    import io
+
+    import openpyxl
+
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    with clock.pinned(date(2025, 9, 26)):
+        ratings.rate(session, actor=people.alice, application_id=app.id, level=4)
+    sheet = openpyxl.load_workbook(io.BytesIO((await browser(None).get("/ratings.xlsx")).content)).active
+    header = [c.value for c in sheet[2]]
+    share = sheet.cell(row=3, column=header.index("好评率") + 1)
+    assert (share.value, share.data_type, share.number_format) == (1, "n", "0%")
+    assert sheet.cell(row=3, column=header.index("合计") + 1).data_type == "n"

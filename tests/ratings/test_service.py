@@ -137,4 +137,4 @@ async def test_the_public_rates_export(browser, session, people, rejected) -> No
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
     assert rows[1][:2] == ("分组", "责任单位或措施")
     assert [(r[0], r[1], r[rows[1].index("不满意")], r[rows[1].index("好评率")]) for r in rows[2:]] == [
-        ("责任单位", "省工业和信息化厅", 1, "0%"), ("措施", "措施3 培育中小企业", 1, "0%")]
+        ("责任单位", "省工业和信息化厅", 1, 0), ("措施", "措施3 培育中小企业", 1, 0)]

@@ -103,6 +103,12 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     assert listed[0][0] == "兑现统计" and listed[1] == ["城市", "批准件数", "批准金额（元）", "批准金额（万元）",
                                                    "已拨付金额（元）", "已拨付金额（万元）"], listed[:2]
     assert listed[2:] == [["沈阳市", 1, 800_000, 80, 800_000, 80]], "the page's groups: not 大连 (none approved)"
+    by_year_sheet = openpyxl.load_workbook(io.BytesIO((await browser(None).get("/figures.xlsx", params={"by": ["year"]})
+                                                       ).content)).active
+    year, approved, yuan, wan = (by_year_sheet.cell(row=3, column=c) for c in (1, 2, 3, 4))
+    assert by_year_sheet.cell(row=2, column=1).value == "申报年度" and (year.value, year.data_type) == (2025, "n")
+    assert (approved.value, yuan.value, wan.value) == (1, 800_000, 80) and {approved.data_type, yuan.data_type,
+                                                                            wan.data_type} == {"n"}
     wrong = await browser(None).get("/figures.xlsx", params={"by": ["department"]})
     assert wrong.status_code == 422 and "分组" in wrong.text
 

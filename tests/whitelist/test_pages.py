@@ -96,3 +96,75 @@ async def test_the_auditor_reads_the_desk_without_its_controls(browser, people) 
     page = (await auditor.get(f"/admin/whitelist/{version_id}")).text
     assert "示例科技有限公司" in page and "发布第 1 版" not in page and "/exclude" not in page
     assert "发布第 1 版" in (await browser(people.admin).get(f"/admin/whitelist/{version_id}")).text
+
+
+def _published(session, rows: list[tuple[str, str, str]]) -> int:
+    """A published version listing ``rows`` (name, region, code body), in that order: the public page's material."""
+    from datetime import date
+
+    from huiqi.models import Applicant, WhitelistEntry, WhitelistVersion
+    from tests.dbtest import uscc_for
+
+    version = WhitelistVersion(number=1, state="published", as_of=date(2026, 1, 5), proposed_by="admin",
+                               published_on=date(2026, 1, 6), published_by="admin")
+    session.add(version)
+    session.flush()
+    for name, region, body in rows:
+        code = uscc_for(region[:4] + "00" if region != "shenfu" else "210100", body)
+        applicant = Applicant(uscc=code)
+        session.add(applicant)
+        session.flush()
+        session.add(WhitelistEntry(version_id=version.id, applicant_id=applicant.id, uscc=code, name=name,
+                                   region=region, industry="6513"))
+    session.flush()
+    return version.number
+
+
+def _names(text: str) -> list[str]:
+    return [cell.split("<")[0] for cell in text.split('data-label="单位名称">')[1:]]
+
+
+async def test_the_public_list_is_found_by_name_code_and_city(browser, session) -> None:
+    from tests.dbtest import uscc_for
+
+    _published(session, [("沈阳云算（演示）有限公司", "210102", "MA0C0001"), ("大连港数有限公司", "210202", "MA0D0001"),
+                         ("沈抚数智有限公司", "shenfu", "MA0F0001"), ("鞍山钢数有限公司", "210303", "MA0A0001")])
+    public = browser(None)
+    assert _names((await public.get("/whitelist", params={"q": "港数"})).text) == ["大连港数有限公司"]
+    bracket = await public.get("/whitelist", params={"q": "云算(演示)"})
+    assert _names(bracket.text) == ["沈阳云算（演示）有限公司"], "brackets of either width"
+    code = uscc_for("210200", "MA0D0001")
+    assert _names((await public.get("/whitelist", params={"q": code[-8:].lower()})).text) == ["大连港数有限公司"]
+    wide = code[2:8].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert _names((await public.get("/whitelist", params={"q": wide})).text) == ["大连港数有限公司"]
+    assert _names((await public.get("/whitelist", params={"city": "210300"})).text) == ["鞍山钢数有限公司"]
+    assert _names((await public.get("/whitelist", params={"city": "shenfu"})).text) == ["沈抚数智有限公司"]
+    both = await public.get("/whitelist", params={"q": "有限", "city": "210100", "page": "1"})
+    assert _names(both.text) == ["沈阳云算（演示）有限公司"]
+    assert '<option value="210100" selected>沈阳市</option>' in both.text
+    none = await public.get("/whitelist", params={"q": "不存在的单位"})
+    assert none.status_code == 200 and "第 1 版白名单中没有符合条件的企业。" in none.text and "4 家企业" in none.text
+    assert _names((await public.get("/whitelist", params={"q": "", "city": ""})).text)[-1] == "鞍山钢数有限公司"
+    unknown = await public.get("/whitelist", params={"city": "999999"})
+    assert unknown.status_code == 422 and "所在市" in unknown.text and "请从列表中选择" in unknown.text
+    assert (await public.get("/whitelist", params={"q": "%"})).text.count('data-label="单位名称"') == 0, "no wildcard"
+
+
+async def test_the_public_list_pages_and_keeps_its_filters(browser, session) -> None:
+    _published(session, [(f"沈阳第{i:02d}数据有限公司", "210102", f"MA0P{i:04d}") for i in range(1, 52)]
+               + [("大连港数有限公司", "210202", "MA0D0001")])
+    public = browser(None)
+    first = (await public.get("/whitelist")).text
+    assert len(_names(first)) == 50 and "共 52 家企业，第 1/2 页" in first and 'href="/whitelist?page=2"' in first
+    assert 'rel="prev"' not in first
+    second = (await public.get("/whitelist", params={"page": 2})).text
+    assert _names(second) == ["沈阳第51数据有限公司", "大连港数有限公司"] and 'rel="next"' not in second
+    assert 'data-label="序号">52<' in second, "numbered through the pages"
+    narrowed = (await public.get("/whitelist", params={"q": "数据", "city": "210100", "version": 1})).text
+    assert "共 51 家企业，第 1/2 页" in narrowed
+    assert 'href="/whitelist?version=1&amp;q=%E6%95%B0%E6%8D%AE&amp;city=210100&amp;page=2"' in narrowed
+    past = (await public.get("/whitelist", params={"page": 3})).text
+    assert "只有 2 页，没有第 3 页" in past and "没有符合条件" not in past
+    for bad in ("0", "abc", "9999999"):
+        refused = await public.get("/whitelist", params={"page": bad})
+        assert refused.status_code == 422 and "页码" in refused.text and "page" not in refused.text.split("<main")[1]

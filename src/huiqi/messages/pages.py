@@ -7,6 +7,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huiqi.errors import InputError
+from huiqi.labels import Problem
 from huiqi.messages import service, subscriptions
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.render import page
@@ -18,33 +19,42 @@ router = APIRouter(include_in_schema=False)
 @router.get("/messages", response_class=HTMLResponse)
 def centre(request: Request, who: CallerDep, actor: Actor, session: Db, status_code: int = 200,
            problems: list | None = None, values: dict[str, str] | None = None) -> Response:
-    measures = subscriptions.measure_names(session) if actor.role == "enterprise" else {}
+    enterprise = actor.role == "enterprise"
+    measures = subscriptions.measure_names(session) if enterprise else {}
     return page(request, "messages/index.html", who, status_code=status_code,
                 messages=service.inbox(session, actor=actor), subscriptions=subscriptions.mine(session, actor=actor),
                 topics=subscriptions.TOPICS, measures=list(measures.items()),
+                regions=subscriptions.region_choices() if enterprise else {},
+                industries=subscriptions.industry_choices() if enterprise else {},
                 described=subscriptions.described, problems=problems or [], values=values or {})
+
+
+# Each topic that takes a value, the form's field for it, and what the field is called on the form.
+CHOSEN_IN = {"measure": ("measure", "措施"), "region": ("region", "地区"), "industry": ("industry", "行业")}
 
 
 @router.post("/subscriptions", response_model=None)
 def subscribe(request: Request, who: CallerDep, actor: Actor, session: Db,
               topic: Annotated[str, Form(max_length=20)] = "",
               measure: Annotated[str, Form(max_length=60)] = "",
-              value: Annotated[str, Form(max_length=60)] = "") -> Response:
-    """Subscribe to a topic; a measure is chosen from its list (``measure``), a region or industry typed (``value``)."""
+              region: Annotated[str, Form(max_length=10)] = "",
+              industry: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """Subscribe to a topic; a measure, a city or an industry is chosen from its list (blank: the unit's own place or
+    industry)."""
+    sent = {"measure": measure, "region": region, "industry": industry}
 
     def act() -> None:
-        if topic != "measure":
-            subscriptions.subscribe(session, actor=actor, topic=topic, value=value or None)
-            return
+        field, label = CHOSEN_IN.get(topic, ("", ""))
         try:
-            subscriptions.subscribe(session, actor=actor, topic=topic, value=measure or None)
-        except InputError as error:  # the measure is the list's choice, not the code field
-            raise InputError([("measure" if f == "value" else f, why) for f, why in error.problems]) from None
+            subscriptions.subscribe(session, actor=actor, topic=topic, value=(sent[field].strip() or None)
+                                    if field else None)
+        except InputError as error:  # the value is the choice of the topic's own list
+            raise InputError([Problem(label, why, field) if f == "value" and field else (f, why)
+                              for f, why in error.problems]) from None
 
     def again(refusal: Refusal) -> Response:
         return centre(request, who, actor, session, status_code=refusal.status_code,
-                      problems=refusal.problems or [("", refusal.message)],
-                      values={"topic": topic, "measure": measure, "value": value})
+                      problems=refusal.problems or [("", refusal.message)], values={"topic": topic, **sent})
 
     return form_step(session, act, done="/messages#subscriptions", again=again, said="已订阅，有新消息会在这里告诉您")
 

@@ -59,8 +59,11 @@ STEP_WORDS = {
     "object": ("公示期间收到异议", "申报 {id} 在公示期间收到异议，已转回责任单位复核；复核结果将另行通知。"),
     "announce": ("已列入公示", "申报 {id} 已列入公示，拟支持 {amount} 万元。"),
     "approve": ("已批准", "申报 {id} 已批准，金额 {amount} 万元。"),
-    "disburse": ("已拨付", "申报 {id} 的资金 {amount} 万元已拨付。"),
+    "disburse": ("已拨付", "申报 {id} 的资金 {amount} 万元已拨付。欢迎评价这次服务（好差评）："
+                         "打开申报页面，在“评价这次服务”一栏选择满意程度；不满意的请写明原因，责任单位将整改并答复。"),
 }
+# Where in the application's page a step's message leads: a paid application to its rating (好差评) form.
+STEP_ANCHORS = {"disburse": "#rating"}
 
 
 def after_step(session: Session, action: str, applications: list[Application], reasons: str | None = None) -> None:
@@ -73,7 +76,8 @@ def after_step(session: Session, action: str, applications: list[Application], r
         amount = app.amount_proposed
         body = text.format(id=app.id, reasons=_sentence(reasons), amount=wan(amount) if amount is not None else "—")
         notify(session, enterprise_users(session, app.uscc), kind=f"application.{action}",
-               subject=f"申报 {app.id} {title}", body=body, link=f"/applications/{app.id}")
+               subject=f"申报 {app.id} {title}", body=body,
+               link=f"/applications/{app.id}{STEP_ANCHORS.get(str(action), '')}")
 
 
 def _sentence(reasons: str | None) -> str:

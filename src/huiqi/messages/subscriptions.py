@@ -44,8 +44,8 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
             value = _own(session, actor, topic)
         if topic == "measure" and value not in names:
             raise InputError([("value", "请选择一条措施")])
-        if topic == "region" and not (value and divisions.in_liaoning(value)):
-            raise InputError([("value", "请填写辽宁省内的地区代码（如 210100）")])
+        if topic == "region" and not (value in divisions.divisions() and divisions.city_of(value)):
+            raise InputError([("value", "请从列表中选择辽宁省的市或沈抚示范区")])
         if topic == "industry" and (problem := industries.class_problem(value or "")):
             raise InputError([("value", problem)])
     else:
@@ -71,8 +71,25 @@ def _own(session: Session, actor: User, topic: str) -> str:
     found = getattr(profile, topic, None) if profile else None
     if not found:
         what = "注册地" if topic == "region" else "所属行业"
-        raise InputError([("value", f"本单位信息中还没有{what}：请在“本单位”页面填写，或在此填写代码")])
+        raise InputError([("value", f"本单位信息中还没有{what}：请在“本单位”页面填写，或在此从列表中选择")])
     return str(found)
+
+
+def region_choices() -> dict[str, str]:
+    """The places one may subscribe to: the 14 cities and 沈抚示范区, code to name."""
+    return divisions.cities()
+
+
+def industry_choices() -> dict[str, list[tuple[str, str]]]:
+    """The industries one may choose, by division (“65 软件和信息技术服务业”): the GB/T classes wholly in the
+    digital-economy core, the ones a policy or round of these policies is told to (a class the NBS table marks * is
+    in only for an enterprise that confirms it, so it hears nothing from a subscription)."""
+    chosen: dict[str, list[tuple[str, str]]] = {}
+    for code, entry in sorted(industries.core_table().items()):
+        if not entry.partial:
+            division = f"{code[:2]} {industries.industry_name(code[:2]) or ''}".strip()
+            chosen.setdefault(division, []).append((code, f"{code} {industries.industry_name(code) or ''}".strip()))
+    return chosen
 
 
 def measure_names(session: Session) -> dict[str, str]:

@@ -29,7 +29,7 @@ from huiqi.validation import QueryWhole, Serial, Year
 from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
-from huiqi.web.pagination import PageNumber, Paging
+from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
 
@@ -212,16 +212,31 @@ def announcements_download(session: Db, q: AnnouncementWord = None, year: Announ
     return download(table, f"公示-{today.isoformat()}.xlsx")
 
 
+WhitelistWord = Annotated[str | None, Query(max_length=50, description="单位名称或统一社会信用代码的一部分")]
+WhitelistCity = Annotated[str | None, Query(max_length=10, description="所在市（含沈抚示范区）的代码")]
+
+
 @router.get("/whitelist", response_class=HTMLResponse)
 def whitelist_page(request: Request, who: CallerDep, session: Db,
-                   version: Annotated[Serial | None, QueryWhole, Query()] = None) -> HTMLResponse:
+                   version: Annotated[Serial | None, QueryWhole, Query()] = None, q: WhitelistWord = None,
+                   city: WhitelistCity = None, number: PageNumber = 1) -> HTMLResponse:
+    """A published version a page at a time (the newest unless ``version`` names another), found by name or credit
+    code and by city; the download is the whole version."""
     versions = whitelist.published_versions(session)
-    number = version or (versions[-1].number if versions else None)
-    chosen = whitelist.read(session, version_id=whitelist.version_id(session, number=number)) if number else None
-    entries = [e for e in chosen.entries if e.included] if chosen else []
+    chosen = whitelist.published_number(session, number=version or versions[-1].number) if versions else None
+    pager = Paging(page=number, size=PAGE_SIZE)
+    entries, total = whitelist.listed(session, version_id=chosen.id, word=q, city=city, offset=pager.offset,
+                                      limit=pager.size) if chosen else ([], 0)
+    given = {k: v for k, v in (("version", version), ("q", q), ("city", city)) if v}
+
+    def link(n: int) -> str:
+        return "/whitelist?" + urlencode({**given, "page": n})
+
     basis = catalogue.serving(session, "whitelist")  # the measure the list is published under, and its policy
     return page(request, "public/whitelist.html", who, versions=versions, chosen=chosen, entries=entries,
-                regions=divisions.divisions(), classes=industries.industries(), basis=basis, today=clock.today())
+                total=total, listed=whitelist.listed_count(session, version_id=chosen.id) if chosen else 0,
+                pager=pager, link=link, q=q or "", city=city or "", version=version, cities=divisions.cities(),
+                narrowed=bool(q or city), classes=industries.industries(), basis=basis, today=clock.today())
 
 
 @router.get("/whitelist/{number}.xlsx")

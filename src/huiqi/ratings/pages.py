@@ -106,11 +106,11 @@ def conclude(request: Request, who: CallerDep, actor: Actor, session: Db, rating
 def public_rates_xlsx(session: Db) -> Response:
     """The public rates as a workbook: by department, then by measure (a row per group)."""
     rows = [[grouping, r.key, *(r.counts.get(level, 0) for level in service.LEVELS), r.total,
-             "" if r.satisfied is None else f"{r.satisfied * 100:.0f}%", r.rectifications, r.overdue]
+             r.satisfied, r.rectifications, r.overdue]
             for grouping, by in (("责任单位", "department"), ("措施", "measure"))
             for r in service.rates(session, by=by)]
     header = ["分组", "责任单位或措施", *service.LEVELS.values(), "合计", "好评率", "差评整改", "逾期未答复"]
-    return download(Table("好差评", header, rows), "好差评.xlsx")
+    return download(Table("好差评", header, rows, shares={"好评率"}), "好差评.xlsx")
 
 
 @router.get("/ratings", response_class=HTMLResponse)

@@ -47,9 +47,18 @@ def table(rows: list[StatRow], by: tuple[str, ...], policies: Sequence[Policy],
     """The statistics as a sheet: group keys in Chinese, counts, and money in yuan with 万元 twins."""
     keys = list(rows[0].group) if rows else list(by)  # grouped by measure: by its policy too
     header = [DIMENSION_LABELS[d] for d in keys] + [label for _, label in (*counts, *amounts)]
-    body = [[key_label(d, r.group[d], policies, r.group.get("policy")) for d in keys]
+    body = [[_cell(d, r.group[d], policies, r.group.get("policy")) for d in keys]
             + [getattr(r, name) for name, _ in (*counts, *amounts)] for r in rows]
     return Table(title, header, body, money={label for _, label in amounts})
+
+
+def _cell(dimension: str, value: Any, policies: Sequence[Policy], policy: str | None) -> Any:
+    """A group key as the sheet holds it: a year as a number (to sort and sum by), every other key in words.
+
+    >>> _cell("year", 2025, (), None), _cell("year", None, (), None), _cell("city", "210100", (), None)
+    (2025, '（未定）', '沈阳市')
+    """
+    return value if dimension == "year" and isinstance(value, int) else key_label(dimension, value, policies, policy)
 
 
 def _label(row: StatRow, dimension: str, policies: Sequence[Policy]) -> str:

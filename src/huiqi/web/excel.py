@@ -51,13 +51,15 @@ def looks_like_formula(text: str) -> bool:
 
 @dataclass
 class Table:
-    """A list as a department files it: ``money`` names the header cells that hold whole yuan; ``typed`` the columns
-    left for people to fill in as text (what they type stays as typed: a voucher's leading zeros, its 20 digits)."""
+    """A list as a department files it: ``money`` names the header cells that hold whole yuan; ``shares`` those that
+    hold a share from 0 to 1 (shown as a percentage); ``typed`` the columns left for people to fill in as text (what
+    they type stays as typed: a voucher's leading zeros, its 20 digits)."""
 
     title: str
     header: Sequence[str]
     rows: list[Sequence[Any]]
     money: set[str] = field(default_factory=set)
+    shares: set[str] = field(default_factory=set)
     typed: set[str] = field(default_factory=set)
 
 
@@ -72,6 +74,13 @@ def columns(table: Table) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A share cell: written as a number from 0 to 1 with a percent number format (67%), never as text."""
+
+    part: float
+
+
+@dataclass(frozen=True)
 class Wan:
     """A 万元 cell: written as a number (whole yuan / 10 000) with a 万元 number format, never as text."""
 
@@ -81,7 +90,7 @@ class Wan:
 def cells(table: Table, row: Sequence[Any]) -> list[Any]:
     out = []
     for name, value in zip(table.header, row, strict=True):
-        out.append(value)
+        out.append(Share(value) if name in table.shares and isinstance(value, float | int) else value)
         if name in table.money:
             out.append(Wan(value) if isinstance(value, int) else None)
     return out
@@ -105,6 +114,7 @@ def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     wan_format = book.add_format({"num_format": WAN_FORMAT})
+    percent = book.add_format({"num_format": "0%"})
     text = book.add_format({"quote_prefix": True})  # stays text when someone edits the cell
     as_text = book.add_format({"num_format": "@"})  # what is typed into the column stays text
     top = 0
@@ -117,6 +127,8 @@ def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -
         for c, value in enumerate(cells(table, row)):
             if isinstance(value, Wan):
                 sheet.write_number(r, c, value.yuan / 10_000, wan_format)
+            elif isinstance(value, Share):
+                sheet.write_number(r, c, value.part, percent)
             elif isinstance(value, datetime):
                 sheet.write_datetime(r, c, beijing(value), moment)
             elif isinstance(value, date):

@@ -1,9 +1,10 @@
 """SQL of whitelist versions and entries."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from huiqi.models import WhitelistEntry, WhitelistVersion
+from huiqi.reference.divisions import SHENFU
 
 
 def next_number(session: Session) -> int:
@@ -44,3 +45,26 @@ def every_version(session: Session) -> list[WhitelistVersion]:
     """Every version with its entries, newest first."""
     query = select(WhitelistVersion).options(selectinload(WhitelistVersion.entries))
     return list(session.scalars(query.order_by(WhitelistVersion.number.desc())))
+
+
+def listed(session: Session, version_id: int, *, names: tuple[str, ...] = (), code: str = "",
+           city: str | None = None, offset: int = 0, limit: int = 50) -> tuple[list[WhitelistEntry], int]:
+    """One page of a version's listed enterprises, in the list's order, and how many match in all: those whose name
+    holds one of ``names`` or whose credit code holds ``code``, in ``city`` (a 21xx00 code or ``shenfu``)."""
+    query = select(WhitelistEntry).where(WhitelistEntry.version_id == version_id, WhitelistEntry.included)
+    if names or code:
+        query = query.where(or_(*(WhitelistEntry.name.contains(n, autoescape=True) for n in names),
+                                WhitelistEntry.uscc.contains(code, autoescape=True)))
+    if city == SHENFU:
+        query = query.where(WhitelistEntry.region == SHENFU)
+    elif city:
+        query = query.where(WhitelistEntry.region.startswith(city[:4], autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(WhitelistEntry.id).offset(offset).limit(limit))
+    return list(rows), total
+
+
+def listed_count(session: Session, version_id: int) -> int:
+    """How many enterprises a version lists."""
+    query = select(func.count()).where(WhitelistEntry.version_id == version_id, WhitelistEntry.included)
+    return session.scalar(query) or 0

@@ -22,6 +22,7 @@ from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import ApplicantProfile, Department, User, WhitelistEntry, WhitelistVersion
 from huiqi.reference import divisions, industries
 from huiqi.users.roles import Role
+from huiqi.validation import keyword, spellings
 from huiqi.web.excel import safe_workbook
 from huiqi.whitelist import repository
 
@@ -153,6 +154,36 @@ def version_id(session: Session, *, number: int) -> int:
     if version is None:
         raise NotFound(f"没有第 {number} 版白名单")
     return version.id
+
+
+def published_number(session: Session, *, number: int) -> WhitelistVersion:
+    """The published version numbered ``number``, without its entries (its page reads them a page at a time)."""
+    version = repository.by_number(session, number)
+    if version is None or version.state != "published":
+        raise NotFound(f"没有已发布的第 {number} 版白名单")
+    return version
+
+
+def listed(session: Session, *, version_id: int, word: str | None, city: str | None, offset: int,
+           limit: int) -> tuple[list[WhitelistEntry], int]:
+    """One page of the enterprises a version lists whose name or credit code holds ``word`` (as a Chinese input method
+    types it) in ``city``, and how many match in all; a word or a city the page could not have sent is refused."""
+    word = keyword(word or "")
+    problems = []
+    if any(ord(c) < 32 for c in word):
+        problems.append(("关键词", "不能含控制字符"))
+    if city and city not in divisions.cities():
+        problems.append(("所在市", "请从列表中选择"))
+    if problems:
+        raise InputError(problems)
+    names = spellings(word) if word else ()
+    return repository.listed(session, version_id, names=names, code=word.upper(), city=city or None,
+                             offset=offset, limit=limit)
+
+
+def listed_count(session: Session, *, version_id: int) -> int:
+    """How many enterprises a version lists."""
+    return repository.listed_count(session, version_id)
 
 
 HEADER = ("序号", "统一社会信用代码", "单位名称", "所在地", "行业代码", "行业名称")
