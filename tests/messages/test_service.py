@@ -137,4 +137,5 @@ def test_an_objection_and_a_rejection_are_told_in_plain_sentences(session, peopl
     assert "张三" not in told.body and told.link == f"/applications/{app.id}"
     step(session, "reject", people.miit, app, on=date(2025, 10, 9), reasons="项目未按期建成。")
     [rejected] = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "application.reject"]
-    assert rejected.body == f"申报 {app.id} 不予支持：项目未按期建成。" and "。。" not in rejected.body
+    assert rejected.body.startswith(f"申报 {app.id} 不予支持：项目未按期建成。对这次办理有意见的") \
+        and "。。" not in rejected.body and rejected.link == f"/applications/{app.id}#rating"
