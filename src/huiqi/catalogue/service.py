@@ -149,10 +149,20 @@ def measure(session: Session, policy_id: str, number: int) -> tuple[Policy, Meas
     return found, m
 
 
-def serving(session: Session, purpose: str) -> tuple[Policy, Measure] | None:
-    """The measure that the policy file says the platform's ``purpose`` (whitelist, growth_files) is for; of
-    several policies naming one, the most recently issued."""
-    found = [(p, m) for p in published(session) for m in p.measures if purpose in m.serves]
+def serving(session: Session, purpose: str, on: date | None = None) -> tuple[Policy, Measure] | None:
+    """The measure that the policy file says the platform's ``purpose`` (whitelist, growth_files) is for, on the
+    business day ``on`` (today by huiqi.clock).
+
+    A policy serves only once its window has opened: a successor published ahead of its start date does not take
+    the whitelist over from the policy still in force. Of several in force, the most recently issued serves. When
+    none naming the purpose is in force but some have expired, the most recently issued of those serves still
+    (the list it published stands, and nothing else could answer for it); the pages say it has expired
+    (``Policy.expired``). None when no published policy names the purpose or none has yet opened."""
+    day = on or clock.today()
+    started = [(p, m) for p in published(session) for m in p.measures
+               if purpose in m.serves and p.window_start.at(day, day) <= day]
+    in_force = [(p, m) for p, m in started if not p.expired(day)]
+    found = in_force or started
     return found[-1] if found else None
 
 
