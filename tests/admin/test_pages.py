@@ -130,3 +130,37 @@ async def test_an_unknown_version_is_not_found(browser, people) -> None:
     for path in ("/admin/policies/99999/text", "/admin/policies/99999/download", "/admin/policies?base=99999"):
         response = await admin.get(path)
         assert response.status_code == 404 and "没有政策版本 99999" in response.text, path
+
+
+def _listed(html_text: str) -> list[str]:
+    """The lines of the page's error summary, as read."""
+    found = re.search(r'<div class="errors error-summary".*?<ul>(.*?)</ul>', html_text, re.S)
+    assert found is not None
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)) for item in re.findall(r"<li>(.*?)</li>", found.group(1))]
+
+
+async def test_an_uploads_mistakes_are_listed_one_a_line_in_the_files_order(browser, people) -> None:
+    text = SECOND.read_text("utf-8").replace("title: （测试用）", "titel: （测试用）")
+    text = text.replace("kind: fund", "kind: fundd")
+    text = text.replace("    units: [测试厅]\n", "    units: [测试厅]\n    unknown_field: 1\n", 1)
+    response = await browser(people.admin).post("/admin/policies", files={
+        "file": ("broken.yaml", text.encode(), "text/yaml")})
+    said = _listed(response.text)
+    assert response.status_code == 422 and len(said) == 4, said
+    lines = [int(line.split(":")[1]) for line in said]
+    assert lines == sorted(lines) and all(line.startswith("broken.yaml:") for line in said)
+    assert any("措施1 kind：" in line for line in said) and any("titel：不认识的字段" in line for line in said)
+
+
+async def test_a_publication_refused_by_the_files_situations_lists_each(browser, people, session) -> None:
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    text = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
+    situation = text[text.index("  - name: 测试试点项目最高50万元"):]
+    text += situation.replace("测试试点项目最高50万元", "再一个情形").replace("status: eligible", "status: ineligible")
+    row = catalogue.add(session, actor=people.admin, text=text, file_name="wrong.yaml")
+    refused = await browser(second).post(f"/admin/policies/{row.id}/publish")
+    assert refused.status_code == 409
+    assert _listed(refused.text) == [
+        "测试情形「测试试点项目最高50万元」：事项 p1·措施1 上限应为 400000 元，实为 500000 元",
+        "测试情形「再一个情形」：事项 p1·措施1 应为不符合，实为符合"]

@@ -20,7 +20,7 @@ from huiqi.catalogue import repository
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import utcnow
 from huiqi.departments import service as departments
-from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound, SituationsFailed
 from huiqi.messages import subscriptions
 from huiqi.models import Matter, PolicyVersion, User
 from huiqi.rules.case import register_codes
@@ -282,7 +282,7 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
 
     failing = situations_failing(policy)
     if failing:
-        raise Conflict("政策文件自带的测试情形未通过，不能发布：" + "；".join(failing[:5]))
+        raise SituationsFailed(failing[:20])
     changes = diff(session, published(session), replaced(published(session), policy), clock.today())
     current = repository.published_of(session, row.policy_id, lock=True)
     now = utcnow()
