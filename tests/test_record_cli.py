@@ -1,5 +1,6 @@
 """The record's commands, on SQLite and PostgreSQL: upgrade, add a user, import, seed, verify, stats."""
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -215,3 +216,48 @@ def test_a_list_is_imported_from_the_command_line(database_url, set_today, tmp_p
     done = invoke("lists", "import", str(good), "--code", "little_giant", "--document", "测试〔2025〕1号",
                   "--date", "2025-06-01", "--by", "unit")
     assert done.exit_code == 0 and "已导入名单 1：1 行，新建申报单位 1 家" in done.stdout, done.output
+
+
+def test_match_and_policy_show_read_the_published_catalogue_with_catalogue(database_url, tmp_path,
+                                                                            monkeypatch) -> None:
+    """A successor published into the database is seen with ``--catalogue``; the shipped files stay the default."""
+    second = Path(__file__).parent / "fixtures" / "second-policy.yaml"
+    case = str(Path(__file__).parents[1] / "examples" / "case.json")
+    assert invoke("db", "upgrade").exit_code == 0
+    for name in ("ops1", "ops2"):
+        assert invoke("users", "add", name, "--role", "admin", "--password-stdin",
+                      input="a-long-passphrase-1\n").exit_code == 0
+    assert invoke("policy", "add", str(second), "--by", "ops1").exit_code == 0
+    drafted = invoke("policy", "show", "--catalogue")
+    assert drafted.exit_code == 0 and "辽政办〔2022〕35号" in drafted.stdout and "测试〔2024〕1号" not in drafted.stdout
+    assert invoke("policy", "publish", "2", "--by", "ops2").exit_code == 0
+    shown = invoke("policy", "show", "1", "--catalogue")
+    assert shown.exit_code == 0 and "测试〔2024〕1号" in shown.stdout and "辽政办〔2022〕35号" in shown.stdout
+    assert "测试〔2024〕1号" not in invoke("policy", "show", "1").stdout
+    chosen = invoke("policy", "show", "--catalogue", "--policy", "test-successor")
+    assert chosen.exit_code == 0 and "辽政办〔2022〕35号" not in chosen.stdout and "测试〔2024〕1号" in chosen.stdout
+    unknown = invoke("policy", "show", "--catalogue", "--policy", "no-such-policy")
+    assert unknown.exit_code == 2 and "--policy：政策目录中没有已发布的政策“no-such-policy”" in unknown.stderr
+    matched = invoke("match", case, "--format", "json", "--catalogue")
+    assert matched.exit_code == 0, matched.output
+    assert {r["policy"] for r in json.loads(matched.stdout)["results"]} == {"ln-2022-35", "test-successor"}
+    shipped = json.loads(invoke("match", case, "--format", "json").stdout)
+    assert {r["policy"] for r in shipped["results"]} == {"ln-2022-35"}
+
+
+@pytest.mark.parametrize("url, said", [("sqlite:///{tmp}/empty.db", "还没有建立表结构"),
+                                       ("postgresql+psycopg://nobody@127.0.0.1:1/none", "无法使用数据库")],
+                         ids=["no-tables", "out-of-reach"])
+def test_catalogue_without_a_usable_database_is_said_in_one_sentence(url, said, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_DATABASE_URL", url.format(tmp=tmp_path))
+    _reset()
+    try:
+        refused = invoke("policy", "show", "--catalogue")
+        assert refused.exit_code == 2 and said in refused.stderr and "Traceback" not in refused.output
+        assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+        assert invoke("match", str(Path(__file__).parents[1] / "examples" / "case.json"),
+                      "--catalogue").exit_code == 2
+        assert invoke("policy", "show", "1").exit_code == 0  # the shipped files need no database
+    finally:
+        db.engine().dispose()
+        _reset()

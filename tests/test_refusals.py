@@ -164,6 +164,8 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/admin/policies"): ADMIN,
     ("GET", "/admin/policies/{version_id}/diff"): ADMIN,
     ("GET", "/admin/policies/{version_id}/diff.xlsx"): ADMIN,
+    ("GET", "/admin/policies/{version_id}/text"): ADMIN,  # drafts too: read on the catalogue page, the admin's
+    ("GET", "/admin/policies/{version_id}/download"): ADMIN,
     ("POST", "/admin/policies/{version_id}/edit"): ADMIN,
     ("POST", "/admin/policies/{version_id}/publish"): ADMIN,
     ("POST", "/admin/policies/{version_id}/withdraw"): ADMIN,

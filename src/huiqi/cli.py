@@ -14,11 +14,12 @@ from huiqi import clock
 from huiqi import record_cli as record
 from huiqi.cli_support import INVALID, AsOfOption, PolicyOption, database_trouble, fail, parse_as_of, tell
 from huiqi.console import answer_view, make_console, policy_view
-from huiqi.errors import HuiqiError, InputError, PolicyFileError
+from huiqi.errors import HuiqiError, InputError, NotFound, PolicyFileError
 from huiqi.labels import measure_label
 from huiqi.rules.case import parse_case
 from huiqi.rules.loader import load_file, load_many, read_file
 from huiqi.rules.match import match as run_match
+from huiqi.rules.policy import Policy
 from huiqi.rules.questions import advise
 from huiqi.simulate import cli as simulation
 from huiqi.web import cli as web
@@ -26,6 +27,35 @@ from huiqi.web import cli as web
 app = typer.Typer(help="惠企：把惠企政策变成可运行的软件。", no_args_is_help=True, add_completion=False)
 policy_app = typer.Typer(help="查看、检查政策文件。", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
+
+CatalogueOption = Annotated[bool, typer.Option(
+    "--catalogue", help="读取数据库（HUIQI_DATABASE_URL）中已发布的政策目录，而不是内置政策文件："
+                        "在网页上发布的新版本也在其中；--policy 则按政策编号从中选取。")]
+
+
+def policies_of(refs: list[str] | None, from_catalogue: bool) -> list[Policy]:
+    """The shipped policy files (or the files named); with ``--catalogue``, the policies published in the
+    configured database instead, which the web and the API use (``--policy`` then chooses among them by id)."""
+    if not from_catalogue:
+        return load_many(refs)
+    from huiqi.catalogue import service as catalogue
+
+    try:
+        with record.session_scope() as session:
+            found = catalogue.published(session)
+    except Exception as error:
+        said = database_trouble(error, record.shown_url())
+        if said is None:
+            raise
+        fail(said)
+    if not found:
+        raise NotFound(f"政策目录（{record.shown_url()}）中还没有已发布的政策")
+    known = [p.id for p in found]
+    missing = next((ref for ref in refs or [] if ref not in known), None)
+    if missing:
+        raise InputError([("--policy", f"政策目录中没有已发布的政策“{missing}”（已发布：{'、'.join(known)}）")])
+    return [p for p in found if not refs or p.id in refs]
+
 
 class Format(StrEnum):
     json = "json"
@@ -50,10 +80,11 @@ def match(
     format: Annotated[Format, typer.Option("--format", "-f", help="json：交换格式；table：中文表格。")] = Format.table,
     as_of: AsOfOption = None,
     policy: PolicyOption = None,
+    from_catalogue: CatalogueOption = False,
 ) -> None:
     """一家单位可申请哪些措施、最高多少、为什么、还缺什么信息（先问哪个）、不符合的怎样才能符合。"""
     try:
-        policies = load_many(policy)
+        policies = policies_of(policy, from_catalogue)
         codes = {code: info for p in policies for code, info in p.codes.items()}
         parsed = parse_case(read_source(case), codes)
         answer = advise(run_match(parsed, policies, parse_as_of(as_of) or parsed.as_of or clock.today()), parsed,
@@ -71,10 +102,11 @@ def policy_show(
     measure: Annotated[int | None, typer.Argument(help="措施编号；不给则列出全部。")] = None,
     as_of: AsOfOption = None,
     policy: PolicyOption = None,
+    from_catalogue: CatalogueOption = False,
 ) -> None:
     """列出措施：条文、责任单位、当前参数及其来源。"""
     try:
-        policies = load_many(policy)
+        policies = policies_of(policy, from_catalogue)
         day = parse_as_of(as_of) or clock.today()
     except HuiqiError as error:
         fail(error)

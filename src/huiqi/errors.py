@@ -72,6 +72,14 @@ class BudgetExceeded(Conflict):
     """The amount does not fit in what is left of the year's budget for the measure."""
 
 
+class SituationsFailed(Conflict):
+    """A policy file whose own test situations fail at publication (the gate): each failure said on its own."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("政策文件自带的测试情形未通过，不能发布：" + "；".join(problems))
+
+
 class CalendarError(HuiqiError):
     """A date the working-day calendar cannot answer for."""
 

@@ -1,7 +1,10 @@
 """Policy versions for the admin: each file checked, dated parameters with sources, units over time;
 a broken file is named with its problems, as ``huiqi policy check`` does."""
 
+import html
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -72,3 +75,92 @@ async def test_others_are_refused(client, browser, session, people, who) -> None
         assert api.status_code == 200 and api.json()["items"][0]["id"] == "ln-2022-35"
     else:
         assert api.status_code == 403 and "items" not in api.json()
+
+
+def _shown(html_text: str) -> str:
+    """The text inside the page's read-only block, as the browser shows it."""
+    found = re.search(r'<pre class="source"[^>]*>\n(.*?)</pre>', html_text, re.S)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+async def test_a_versions_stored_text_is_shown_and_downloaded_as_stored(browser, people, session) -> None:
+    text = SECOND.read_text("utf-8").replace("\n", "\r\n", 3) + "# 备注 <b>&\"'\n"
+    row = catalogue.add(session, actor=people.admin, text=text, file_name='我的"草稿";x.yml')
+    admin = browser(people.admin)
+    listed = (await admin.get("/admin/policies")).text
+    assert f'href="/admin/policies/{row.id}/text">查看' in listed and f"/admin/policies/{row.id}/download" in listed
+    shown = await admin.get(f"/admin/policies/{row.id}/text")
+    assert shown.status_code == 200 and _shown(shown.text) == text and "草稿" in shown.text
+    got = await admin.get(f"/admin/policies/{row.id}/download")
+    assert got.status_code == 200 and got.content == text.encode("utf-8")
+    assert got.headers["content-type"].startswith("application/yaml")
+    named = quote(f"版本{row.id}-我的\"草稿\";x.yaml", safe="")
+    assert got.headers["content-disposition"] == (
+        f"attachment; filename=\"policy-version-{row.id}.yaml\"; filename*=UTF-8''{named}")
+
+
+async def test_a_draft_is_edited_from_its_own_text_and_a_published_one_starts_a_new_draft(browser, people,
+                                                                                       session) -> None:
+    text = SECOND.read_text("utf-8")
+    row = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
+    admin = browser(people.admin)
+    own = (await admin.get(f"/admin/policies?base={row.id}")).text
+    edit = re.search(rf'action="/admin/policies/{row.id}/edit">.*?<textarea[^>]*>\n(.*?)</textarea>', own, re.S)
+    assert edit is not None and html.unescape(edit.group(1)) == text
+    assert "<details open><summary>修改草稿" in own
+    shipped = next(v for v in catalogue.versions(session, actor=people.admin) if v.state == "published")
+    new = (await admin.get(f"/admin/policies?base={shipped.id}")).text
+    paste = re.search(r'<textarea name="text" rows="8"[^>]*>\n(.*?)</textarea>', new, re.S)
+    assert paste is not None and html.unescape(paste.group(1)) == shipped.text
+    assert f'value="{shipped.file_name}"' in new and f"已填入版本 {shipped.id} 的全文" in new
+
+
+@pytest.mark.parametrize("who", ["alice", "miit", "finance", "auditor"])
+async def test_others_may_not_read_a_versions_text(browser, people, session, who) -> None:
+    row = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="second-policy.yaml")
+    for path in (f"/admin/policies/{row.id}/text", f"/admin/policies/{row.id}/download",
+                 f"/admin/policies?base={row.id}"):
+        response = await browser(getattr(people, who)).get(path)
+        assert response.status_code == 403 and "test-successor" not in response.text, path
+
+
+async def test_an_unknown_version_is_not_found(browser, people) -> None:
+    admin = browser(people.admin)
+    for path in ("/admin/policies/99999/text", "/admin/policies/99999/download", "/admin/policies?base=99999"):
+        response = await admin.get(path)
+        assert response.status_code == 404 and "没有政策版本 99999" in response.text, path
+
+
+def _listed(html_text: str) -> list[str]:
+    """The lines of the page's error summary, as read."""
+    found = re.search(r'<div class="errors error-summary".*?<ul>(.*?)</ul>', html_text, re.S)
+    assert found is not None
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)) for item in re.findall(r"<li>(.*?)</li>", found.group(1))]
+
+
+async def test_an_uploads_mistakes_are_listed_one_a_line_in_the_files_order(browser, people) -> None:
+    text = SECOND.read_text("utf-8").replace("title: （测试用）", "titel: （测试用）")
+    text = text.replace("kind: fund", "kind: fundd")
+    text = text.replace("    units: [测试厅]\n", "    units: [测试厅]\n    unknown_field: 1\n", 1)
+    response = await browser(people.admin).post("/admin/policies", files={
+        "file": ("broken.yaml", text.encode(), "text/yaml")})
+    said = _listed(response.text)
+    assert response.status_code == 422 and len(said) == 4, said
+    lines = [int(line.split(":")[1]) for line in said]
+    assert lines == sorted(lines) and all(line.startswith("broken.yaml:") for line in said)
+    assert any("措施1 kind：" in line for line in said) and any("titel：不认识的字段" in line for line in said)
+
+
+async def test_a_publication_refused_by_the_files_situations_lists_each(browser, people, session) -> None:
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    text = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
+    situation = text[text.index("  - name: 测试试点项目最高50万元"):]
+    text += situation.replace("测试试点项目最高50万元", "再一个情形").replace("status: eligible", "status: ineligible")
+    row = catalogue.add(session, actor=people.admin, text=text, file_name="wrong.yaml")
+    refused = await browser(second).post(f"/admin/policies/{row.id}/publish")
+    assert refused.status_code == 409
+    assert _listed(refused.text) == [
+        "测试情形「测试试点项目最高50万元」：事项 p1·措施1 上限应为 400000 元，实为 500000 元",
+        "测试情形「再一个情形」：事项 p1·措施1 应为不符合，实为符合"]

@@ -15,7 +15,8 @@ PAGES = {
     "dept-06": ["/review", "/review/5", "/announcements/manage", "/growth", "/ratings/rectifications"],
     "finance": ["/review", "/review/2", "/budgets", "/statistics", "/simulate", "/simulate/reforms",
                 "/ratings/rectifications"],
-    "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/rounds", "/admin/whitelist",
+    "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/admin/policies/1/text", "/rounds",
+              "/admin/whitelist",
               "/admin/whitelist/1", "/admin/lists", "/offers/pending", "/audit", "/holidays"],
 }
 

@@ -2,10 +2,12 @@
 published by a second admin, superseding the version in force; no policy id written in the code."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, PolicyFileError
@@ -30,6 +32,32 @@ def test_the_shipped_policy_is_in_force_from_the_migrations(session) -> None:
     growth = catalogue.serving(session, "growth_files")
     assert whitelist is not None and whitelist[1].number == 19
     assert growth is not None and growth[1].number == 3
+
+
+def _whitelist_successor() -> str:
+    """The fixture policy issued in 2025, its window opening on 2026-01-01, its measure 1 serving the whitelist."""
+    text = SECOND.read_text("utf-8").replace("issued: 2024-01-01", "issued: 2025-10-01")
+    text = text.replace("  start: 2024-01-01\n  end: 2026-12-31", "  start: 2026-01-01\n  end: 2027-12-31")
+    text = text.replace("    units: [测试厅]\n", "    units: [测试厅]\n    serves: [whitelist]\n", 1)
+    return text.replace("as_of: 2025-06-30", "as_of: 2026-06-30").replace("date: 2025-03-01", "date: 2026-03-01")
+
+
+def test_the_whitelist_passes_to_a_successor_only_when_its_window_opens(session, people, second_admin) -> None:
+    draft = catalogue.add(session, actor=people.admin, text=_whitelist_successor(), file_name="successor.yaml")
+    catalogue.publish(session, actor=second_admin, version_id=draft.id)
+    for day, number, expired in [(date(2025, 6, 30), "辽政办〔2022〕35号", False),
+                                 (date(2025, 12, 31), "辽政办〔2022〕35号", False),
+                                 (date(2026, 1, 1), "测试〔2024〕1号", False),
+                                 (date(2028, 3, 1), "测试〔2024〕1号", True)]:
+        with clock.pinned(day):
+            found = catalogue.serving(session, "whitelist")
+        assert found is not None and (found[0].number, found[0].expired(day)) == (number, expired), day
+        assert catalogue.serving(session, "whitelist", day) == found
+    # Before any policy naming it opens, none serves; after the shipped one expires with no successor, it serves on
+    assert catalogue.serving(session, "whitelist", date(2022, 7, 1)) is None
+    catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试")
+    later = catalogue.serving(session, "whitelist", date(2026, 12, 5))
+    assert later is not None and later[0].number == "辽政办〔2022〕35号" and later[0].expired(date(2026, 12, 5))
 
 
 def test_no_python_file_under_src_names_a_policy_id() -> None:

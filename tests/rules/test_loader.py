@@ -109,9 +109,9 @@ def test_a_date_value_on_a_day_the_calendar_lacks_is_named_as_such() -> None:
         "source: 测试}]}\n      pilot_cap:", 1)
     with pytest.raises(PolicyFileError) as caught:
         load_text(text, "bad.yaml")
-    assert caught.value.problems == [
-        f"bad.yaml:{_line_of(text, '2025-04-31')}: 措施1 parameters.day.values[0].value：2025-04-31 不是有效日期",
-        f"bad.yaml:{_line_of(text, '2027-02-30')}: window.end_changes[0].value：2027-02-30 不是有效日期"]
+    assert caught.value.problems == [  # in the order of the file's lines, the window (line 13) first
+        f"bad.yaml:{_line_of(text, '2027-02-30')}: window.end_changes[0].value：2027-02-30 不是有效日期",
+        f"bad.yaml:{_line_of(text, '2025-04-31')}: 措施1 parameters.day.values[0].value：2025-04-31 不是有效日期"]
 
 
 def test_a_key_given_twice_is_refused_at_its_second_line() -> None:

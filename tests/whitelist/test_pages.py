@@ -82,9 +82,12 @@ async def test_the_public_list_names_its_measure_and_says_when_its_policy_has_ex
     page = (await anonymous.get("/whitelist")).text
     assert "依据《辽宁省加快发展数字经济核心产业的若干措施》（辽政办〔2022〕35号）措施19「" in page
     assert "现已到期" not in page and ALICE_USCC in page
+    assert "现已到期" not in (await admin.get("/admin/whitelist")).text
     set_today(date(2026, 12, 5))
     page = (await anonymous.get("/whitelist")).text
     assert "该政策有效期至 2025-12-31，现已到期；以下为已发布的名单，供查询。" in page and ALICE_USCC in page
+    desk = (await admin.get("/admin/whitelist")).text  # no successor names the list: the expired policy's measure
+    assert "辽政办〔2022〕35号有效期至 2025-12-31，现已到期，尚无接替它规定白名单的现行政策" in desk
 
 
 async def test_the_auditor_reads_the_desk_without_its_controls(browser, people) -> None:

@@ -4,14 +4,16 @@ units over time."""
 
 import json
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi.admin import service
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.labels import measure_label
+from huiqi.models import PolicyVersion, User
 from huiqi.money import wan
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
@@ -52,8 +54,40 @@ def _read_text(file: UploadFile | None, pasted: str) -> tuple[str, str]:
 
 
 @router.get("/admin/policies", response_class=HTMLResponse)
-def policies_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
-    return _page(request, who, session, actor)
+def policies_page(request: Request, who: CallerDep, actor: Actor, session: Db,
+                  base: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> Response:
+    """The catalogue; with ``base``, that version's text fills a form: a draft's own edit form, else the new
+    draft's, so the officer edits the text instead of pasting it whole again."""
+    if base is None:
+        return _page(request, who, session, actor)
+    row = _stored(actor, session, base)
+    if row.state == "draft":
+        return _page(request, who, session, actor, values={"edit": row.id, "edit_text": row.text})
+    return _page(request, who, session, actor, values={"text": row.text, "file_name": row.file_name, "base": row.id})
+
+
+def _stored(actor: User, session: Db, version_id: int) -> PolicyVersion:
+    require_role(actor, Role.ADMIN, doing="查看政策文件")  # drafts are read where they are changed: the admin's page
+    return catalogue.get(session, version_id, actor=actor)
+
+
+@router.get("/admin/policies/{version_id}/text", response_class=HTMLResponse)
+def text_page(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
+    """The version's stored YAML as it was uploaded, to read."""
+    row = _stored(actor, session, version_id)
+    return page(request, "admin/policy_text.html", who, row=row, state=catalogue.STATE_LABELS[row.state],
+                lines=row.text.count("\n") + 1)
+
+
+@router.get("/admin/policies/{version_id}/download")
+def text_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
+    """The version's stored YAML as a file, named after the uploaded one (``版本N-`` before it)."""
+    row = _stored(actor, session, version_id)
+    stem = row.file_name.rsplit(".", 1)[0] if row.file_name.lower().endswith((".yaml", ".yml")) else row.file_name
+    return Response(row.text.encode("utf-8"), media_type="application/yaml; charset=utf-8", headers={
+        "Content-Disposition": f"attachment; filename=\"policy-version-{row.id}.yaml\"; "
+                               f"filename*=UTF-8''{quote(f'版本{row.id}-{stem}.yaml', safe='')}",
+        "X-Content-Type-Options": "nosniff"})
 
 
 @router.post("/admin/policies", response_model=None)

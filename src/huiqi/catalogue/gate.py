@@ -18,18 +18,18 @@ def situations_failing(policy: Policy) -> list[str]:
         try:
             case = read_case({"applicant": s.applicant, "matters": s.matters}, policy.codes)
         except InputError as error:
-            failing.append(f"情形「{s.name}」的案例有误：{error.message}")
+            failing.append(f"测试情形「{s.name}」的案例有误：{error.message}")
             continue
         answer = match(case, [policy], s.as_of)
         got = {(r.matter, r.measure): r for r in answer.results}
         for e in s.expect:
             r = got.get((e.matter, e.measure))
             if r is None:
-                failing.append(f"情形「{s.name}」：事项 {e.matter} 没有第 {e.measure} 条措施的结果")
+                failing.append(f"测试情形「{s.name}」：事项 {e.matter} 没有第 {e.measure} 条措施的结果")
             elif r.status != e.status:
-                failing.append(f"情形「{s.name}」：事项 {e.matter}·措施{e.measure} 应为{STATUS_LABELS[e.status]}，"
+                failing.append(f"测试情形「{s.name}」：事项 {e.matter}·措施{e.measure} 应为{STATUS_LABELS[e.status]}，"
                                f"实为{STATUS_LABELS[r.status]}")
             elif e.ceiling is not None and r.ceiling != e.ceiling:
-                failing.append(f"情形「{s.name}」：事项 {e.matter}·措施{e.measure} 上限应为 {e.ceiling} 元，"
+                failing.append(f"测试情形「{s.name}」：事项 {e.matter}·措施{e.measure} 上限应为 {e.ceiling} 元，"
                                f"实为 {r.ceiling} 元")
     return failing

@@ -20,7 +20,7 @@ from huiqi.catalogue import repository
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import utcnow
 from huiqi.departments import service as departments
-from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound, SituationsFailed
 from huiqi.messages import subscriptions
 from huiqi.models import Matter, PolicyVersion, User
 from huiqi.rules.case import register_codes
@@ -149,10 +149,20 @@ def measure(session: Session, policy_id: str, number: int) -> tuple[Policy, Meas
     return found, m
 
 
-def serving(session: Session, purpose: str) -> tuple[Policy, Measure] | None:
-    """The measure that the policy file says the platform's ``purpose`` (whitelist, growth_files) is for; of
-    several policies naming one, the most recently issued."""
-    found = [(p, m) for p in published(session) for m in p.measures if purpose in m.serves]
+def serving(session: Session, purpose: str, on: date | None = None) -> tuple[Policy, Measure] | None:
+    """The measure that the policy file says the platform's ``purpose`` (whitelist, growth_files) is for, on the
+    business day ``on`` (today by huiqi.clock).
+
+    A policy serves only once its window has opened: a successor published ahead of its start date does not take
+    the whitelist over from the policy still in force. Of several in force, the most recently issued serves. When
+    none naming the purpose is in force but some have expired, the most recently issued of those serves still
+    (the list it published stands, and nothing else could answer for it); the pages say it has expired
+    (``Policy.expired``). None when no published policy names the purpose or none has yet opened."""
+    day = on or clock.today()
+    started = [(p, m) for p in published(session) for m in p.measures
+               if purpose in m.serves and p.window_start.at(day, day) <= day]
+    in_force = [(p, m) for p, m in started if not p.expired(day)]
+    found = in_force or started
     return found[-1] if found else None
 
 
@@ -272,7 +282,7 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
 
     failing = situations_failing(policy)
     if failing:
-        raise Conflict("政策文件自带的测试情形未通过，不能发布：" + "；".join(failing[:5]))
+        raise SituationsFailed(failing[:20])
     changes = diff(session, published(session), replaced(published(session), policy), clock.today())
     current = repository.published_of(session, row.policy_id, lock=True)
     now = utcnow()

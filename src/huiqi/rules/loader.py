@@ -328,7 +328,7 @@ class _Builder:
 class _Reporter:
     def __init__(self, name: str, data: Any, lines: dict[Path_, int]):
         self.name, self.data, self.lines = name, data, lines
-        self.items: list[str] = []
+        self.items: list[tuple[int | str, str]] = []
 
     def __call__(self, path: Path_, reason: str) -> None:
         where, rest = "", path
@@ -336,11 +336,14 @@ class _Reporter:
             number = _get(self.data, path[:2] + ("number",))
             where = f"措施{number} " if number is not None else f"measures[{path[1]}] "
             rest = path[2:]
-        self.items.append(f"{self.name}:{_line(self.lines, path)}: {where}{field_path(rest)}：{reason}")
+        line = _line(self.lines, path)
+        self.items.append((line, f"{self.name}:{line}: {where}{field_path(rest)}：{reason}"))
 
     def raise_if_any(self) -> None:
+        """The mistakes in the order of the file's lines, so that the officer mends it from the top down."""
         if self.items:
-            raise PolicyFileError(self.items)
+            ordered = sorted(self.items, key=lambda item: (0, item[0]) if isinstance(item[0], int) else (1, 0))
+            raise PolicyFileError([said for _, said in ordered])
 
 
 def _squash(text: str) -> str:

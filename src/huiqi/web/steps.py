@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from huiqi.errors import HuiqiError, InputError, NotFound, PolicyFileError
+from huiqi.errors import HuiqiError, InputError, NotFound, PolicyFileError, SituationsFailed
 from huiqi.labels import labelled
 
 
@@ -32,6 +32,8 @@ class Refusal:
             return cls(error.status_code, "请按提示修改后再提交", labelled(error.problems))
         if isinstance(error, PolicyFileError):  # each mistake at its line, as ``huiqi policy check`` prints it
             return cls(error.status_code, "政策文件未通过校验", [("", p) for p in error.problems])
+        if isinstance(error, SituationsFailed):
+            return cls(error.status_code, "政策文件自带的测试情形未通过", [("", p) for p in error.problems])
         return cls(error.status_code, error.message)
 
 

@@ -30,7 +30,7 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
         raise Forbidden("白名单编制只供管理员、审计人员和责任单位使用；公布的白名单见“白名单”页面")
     return page(request, "whitelist/desk.html", who, versions=service.versions(session, actor=actor),
                 person=namer(session), compiles=service.may_compile(session, actor, clock.today()),
-                basis=catalogue.serving(session, "whitelist"))
+                basis=catalogue.serving(session, "whitelist"), today=clock.today())
 
 
 @router.post("/admin/whitelist", response_model=None)
@@ -40,7 +40,7 @@ def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
         return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
                     versions=service.versions(session, actor=actor), note=note, person=namer(session),
                     compiles=service.may_compile(session, actor, clock.today()),
-                    basis=catalogue.serving(session, "whitelist"))
+                    basis=catalogue.serving(session, "whitelist"), today=clock.today())
 
     return form_step(session, lambda: service.propose(session, actor=actor, on=clock.today(),
                                                       note=note.strip() or None),

@@ -38,7 +38,7 @@ def _may_compile(session: Session, actor: User, on: date) -> None:
     """Admins, and reviewers of measure 19's lead unit on that day, compile and publish the list."""
     if actor.role in (Role.ADMIN, Role.SYSTEM):
         return
-    found = catalogue.serving(session, "whitelist")
+    found = catalogue.serving(session, "whitelist", on)
     if found is None:
         raise NotFound("没有已发布的政策规定“白名单”（措施的 serves: [whitelist]）")
     measure = found[1]
