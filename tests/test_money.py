@@ -32,6 +32,22 @@ def test_a_comma_outside_thousands_is_refused_not_dropped(typed: str) -> None:
     assert field == "amount" and why == f"「{typed}」：逗号只能用作千位分隔（如 1,000）；小数请写小数点（如 8.5）"
 
 
+@pytest.mark.parametrize("typed", ["1" * 41, "1" * 1_000_000, "1," * 500_000])
+def test_a_megabyte_of_digits_is_refused_at_once_not_read(typed: str) -> None:
+    """A number longer than any amount is refused as too long: a million digits made Decimal overflow (a 500), and
+    the comma check, as first written, took seconds per hundred thousand digits (it backtracked)."""
+    with pytest.raises(InputError) as refused:
+        parse_wan(typed, "amount")
+    [(field, why)] = refused.value.problems
+    assert field == "amount" and why.startswith("金额过长") and len(why) < 100
+
+
+def test_the_comma_check_reads_a_long_text_in_one_pass() -> None:
+    from huiqi.money import ungrouped
+
+    assert ungrouped("1" * 1_000_000) == "1" * 1_000_000 and ungrouped("1,000" * 1000) is None
+
+
 @pytest.mark.parametrize(("typed", "yuan"), [
     ("1,000.5", 10_005_000), ("12,345", 123_450_000), ("1,000万元", 10_000_000)])
 def test_commas_between_thousands_are_read(typed: str, yuan: int) -> None:

@@ -126,10 +126,12 @@ def written_day(text: str) -> date | None:
     digits too), or None when ``text`` is not written so; ValueError for a day the calendar lacks (2026/2/30). A
     form's date box sends YYYY-MM-DD, and forms, requests and commands read only that (``form_date``).
 
-    >>> written_day("2026/12/5"), written_day("２０２６年１２月５日"), written_day("5/12/2026")
-    (datetime.date(2026, 12, 5), datetime.date(2026, 12, 5), None)
+    >>> written_day("2026/12/5"), written_day("２０２６年１２月５日"), written_day("2026年\u300012月\u30005日")
+    (datetime.date(2026, 12, 5), datetime.date(2026, 12, 5), datetime.date(2026, 12, 5))
+    >>> written_day("5/12/2026") is None
+    True
     """
-    found = WRITTEN_DAY.fullmatch(text.translate(FULL_WIDTH_DIGITS).strip())
+    found = WRITTEN_DAY.fullmatch(text.translate(FULL_WIDTH_DIGITS).replace("\u3000", " ").strip())
     return None if found is None else date(*(int(part) for part in found.groups()))
 
 
@@ -258,6 +260,19 @@ def spellings(word: str) -> tuple[str, ...]:
     (('鞍山(演示)', '鞍山（演示）'), ('鞍山',))
     """
     return tuple(dict.fromkeys([word, *(word.translate(table) for table in _BRACKETS)]))
+
+
+def search_word(text: str | None) -> tuple[str, tuple[str, ...]]:
+    """A search box's word as typed with a Chinese input method (``keyword``), and the spellings of a name it may
+    match (``spellings``); ``("", ())`` when blank. A control character is refused under the box's label, 关键词.
+
+    >>> search_word(" ９１２１ "), search_word("鞍山(演示)"), search_word(None)
+    (('9121', ('9121',)), ('鞍山(演示)', ('鞍山(演示)', '鞍山（演示）')), ('', ()))
+    """
+    word = keyword(text or "")
+    if any(ord(c) < 32 for c in word):
+        raise InputError([("关键词", "不能含控制字符")])
+    return word, spellings(word) if word else ()
 
 
 def site_path(target: str | None, most: int = 2000) -> str | None:

@@ -92,6 +92,7 @@ async def test_a_versions_stored_text_is_shown_and_downloaded_as_stored(browser,
     assert f'href="/admin/policies/{row.id}/text">查看' in listed and f"/admin/policies/{row.id}/download" in listed
     shown = await admin.get(f"/admin/policies/{row.id}/text")
     assert shown.status_code == 200 and _shown(shown.text) == text and "草稿" in shown.text
+    assert f"共 {len(text.splitlines())} 行" in shown.text, "a file ending in a newline has no line after it"
     got = await admin.get(f"/admin/policies/{row.id}/download")
     assert got.status_code == 200 and got.content == text.encode("utf-8")
     assert got.headers["content-type"].startswith("application/yaml")
@@ -164,3 +165,19 @@ async def test_a_publication_refused_by_the_files_situations_lists_each(browser,
     assert _listed(refused.text) == [
         "测试情形「测试试点项目最高50万元」：事项 p1·措施1 上限应为 400000 元，实为 500000 元",
         "测试情形「再一个情形」：事项 p1·措施1 应为不符合，实为符合"]
+
+
+def test_past_twenty_failing_situations_the_rest_are_counted(people, session) -> None:
+    """The refusal lists twenty failing situations and says how many more: an officer who mends the twenty listed is
+    not surprised by a second refusal."""
+    from huiqi.errors import SituationsFailed
+
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    text = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
+    situation = text[text.index("  - name: 测试试点项目最高50万元"):]
+    text += "".join(situation.replace("测试试点项目最高50万元", f"情形{i}") for i in range(22))
+    row = catalogue.add(session, actor=people.admin, text=text, file_name="wrong.yaml")
+    with pytest.raises(SituationsFailed) as refused:
+        catalogue.publish(session, actor=second, version_id=row.id)
+    assert len(refused.value.problems) == 21 and refused.value.problems[-1] == "另有 3 个测试情形未通过"

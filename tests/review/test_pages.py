@@ -277,7 +277,7 @@ async def test_the_department_opens_one_announcement_for_the_ticked_applications
     set_today(date(2025, 9, 12))
     miit = browser(people.miit)
     queue = (await miit.get("/review")).text
-    assert "所选列入同一批公示" in queue and 'action="/review/announcements"' in queue
+    assert "所选列入同一批公示" in queue and 'action="/review/announcements?page=1"' in queue, "the page it is on"
     assert all(f'name="application_ids" value="{i}"' in queue for i in ids[:2])
     assert f'name="application_ids" value="{ids[2]}"' not in queue, "only those with a proposed amount"
     refused = await miit.post("/review/announcements", data={"application_ids": [str(i) for i in ids],

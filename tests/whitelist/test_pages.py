@@ -165,6 +165,7 @@ async def test_the_public_list_pages_and_keeps_its_filters(browser, session) -> 
     assert 'data-label="序号">52<' in second, "numbered through the pages"
     narrowed = (await public.get("/whitelist", params={"q": "数据", "city": "210100", "version": 1})).text
     assert "共 51 家企业，第 1/2 页" in narrowed
+    assert 'data-label="序号"' not in narrowed, "a search's row 1 is not the list's 序号 1 (the download's)"
     assert 'href="/whitelist?version=1&amp;q=%E6%95%B0%E6%8D%AE&amp;city=210100&amp;page=2"' in narrowed
     past = (await public.get("/whitelist", params={"page": 3})).text
     assert "只有 2 页，没有第 3 页" in past and "没有符合条件" not in past

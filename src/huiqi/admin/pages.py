@@ -76,7 +76,7 @@ def text_page(request: Request, who: CallerDep, actor: Actor, session: Db, versi
     """The version's stored YAML as it was uploaded, to read."""
     row = _stored(actor, session, version_id)
     return page(request, "admin/policy_text.html", who, row=row, state=catalogue.STATE_LABELS[row.state],
-                lines=row.text.count("\n") + 1)
+                lines=len(row.text.splitlines()))
 
 
 @router.get("/admin/policies/{version_id}/download")

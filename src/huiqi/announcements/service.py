@@ -11,7 +11,7 @@ from huiqi.departments.repository import all_departments
 from huiqi.models import Announcement, ApplicantProfile, Application, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import keyword, spellings
+from huiqi.validation import search_word
 from huiqi.workflow.states import STATES, State
 
 
@@ -104,8 +104,7 @@ def public_listing(session: Session) -> list[PublicBatch]:
 def narrowed(batches: list[PublicBatch], word: str | None = None, year: int | None = None) -> list[PublicBatch]:
     """The batches of ``year`` (by their first day), each keeping the lines whose applicant's name or credit code
     holds ``word``; a batch left with none is left out."""
-    word = keyword(word or "")  # full-width digits and letters as typed with a Chinese input method
-    names = spellings(word)  # （演示） typed as (演示)
+    word, names = search_word(word)  # as typed with a Chinese input method; （演示） typed as (演示)
     found = []
     for batch in batches:
         if year is not None and batch.starts_on.year != year:

@@ -24,7 +24,7 @@ from huiqi.rules.match import match
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role, require_uscc
-from huiqi.validation import field_path, keyword, problems, spellings
+from huiqi.validation import field_path, problems, search_word
 from huiqi.workflow.states import STATES
 
 WRITERS = (Role.ENTERPRISE, Role.ADMIN)
@@ -248,10 +248,7 @@ def _sees(session: Session, actor: User, applicant: Applicant, profile: Applican
 def listed(session: Session, *, actor: User, word: str | None = None) -> list[tuple[Applicant, ApplicantProfile]]:
     """Every applicant (with its current profile) the actor's scope covers; with ``word``, those whose name or
     credit code holds it."""
-    word = keyword(word or "")  # full-width digits and letters as an input method types them
-    if any(ord(c) < 32 for c in word):
-        raise InputError([("关键词", "不能含控制字符")])
-    names = spellings(word)  # brackets of either width
+    word, names = search_word(word)  # as an input method types it; brackets of either width
     return [(a, p) for a, p in repository.current_profiles(session) if _sees(session, actor, a, p)
             and (not word or word.upper() in a.uscc or any(n in (p.name or "") for n in names))]
 

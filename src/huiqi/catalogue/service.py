@@ -282,7 +282,8 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
 
     failing = situations_failing(policy)
     if failing:
-        raise SituationsFailed(failing[:20])
+        more = [f"另有 {len(failing) - 20} 个测试情形未通过"] if len(failing) > 20 else []
+        raise SituationsFailed(failing[:20] + more)
     changes = diff(session, published(session), replaced(published(session), policy), clock.today())
     current = repository.published_of(session, row.policy_id, lock=True)
     now = utcnow()

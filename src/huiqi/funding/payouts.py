@@ -301,6 +301,8 @@ def _amount(cells: dict[str, Any]) -> tuple[int | None, str | None]:
             return None, "不能是公式，请填写数值"
         value = getattr(cells[title], "value", None)
         if isinstance(value, str):
+            if len(value) > 30:
+                return None, "应为金额（过长）"
             if (value := ungrouped(value.strip())) is None:
                 return None, f"应为金额：{MISPLACED_COMMA}"
             value = value or None

@@ -76,7 +76,8 @@ def _queue(request: Request, who, actor: User, session: Session, filters: Filter
 
 @router.post("/review/approvals", response_class=HTMLResponse)
 def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
-                 filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None) -> HTMLResponse:
+                 filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None,
+                 number: PageNumber = 1) -> HTMLResponse:
     """Finance approves the chosen entries of 公示 that have ended, each as if alone; the queue is shown again, as it
     was filtered, with what became of each."""
     try:
@@ -84,14 +85,15 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
                         items={key: {} for key in chosen(sent.getlist("application_ids"))})
     except InputError as error:
         refusal = Refusal.of(error)
-        return _queue(request, who, actor, session, filters, state, 1, refusal.status_code,
+        return _queue(request, who, actor, session, filters, state, number, refusal.status_code,
                       message=refusal.message, problems=refusal.problems, ticked=_ticked(sent))
-    return _queue(request, who, actor, session, filters, state, 1, outcomes=outcomes)
+    return _queue(request, who, actor, session, filters, state, number, outcomes=outcomes)
 
 
 @router.post("/review/announcements", response_model=None)
 def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
-                  filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None) -> Response:
+                  filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None,
+                  number: PageNumber = 1) -> Response:
     """The department opens one 公示 for the ticked applications whose amounts it proposed: all of them, or none
     (a 公示 is one published list); the queue is shown again with the reason when refused."""
     form = {k: v for k, v in sent.items() if isinstance(v, str) and k not in ("csrf_token", "application_ids")}
@@ -103,7 +105,7 @@ def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, s
         return run(session, Action.ANNOUNCE, actor=actor, application_ids=ids, **inputs(Action.ANNOUNCE, form)).written
 
     def again(refusal: Refusal) -> Response:
-        return _queue(request, who, actor, session, filters, state, 1, refusal.status_code,
+        return _queue(request, who, actor, session, filters, state, number, refusal.status_code,
                       message=refusal.message, problems=refusal.problems, announcing=form, ticked=_ticked(sent))
 
     return form_step(session, act, done=lambda batch: f"/announcements/manage#batch-{batch.id}", again=again,

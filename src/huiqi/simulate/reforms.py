@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from huiqi.errors import Conflict, InputError, NotFound, PolicyFileError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, SimulationJob, User
-from huiqi.money import ungrouped, wan
+from huiqi.money import MISPLACED_COMMA, ungrouped, wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
@@ -141,6 +141,9 @@ def reform_text(name: str, description: str, edits: list[Edit]) -> str:
         row, field = edit.row, edit.row.field
         if not edit.value.strip():
             problems.append(Problem(f"{row.label}（新值）", "填写了生效日期，请同时填写新值", f"{field}_value"))
+            continue
+        if ungrouped(edit.value) is None:
+            problems.append(Problem(f"{row.label}（新值）", MISPLACED_COMMA, f"{field}_value"))
             continue
         value = written(row.parameter.kind, edit.value)
         try:

@@ -22,7 +22,7 @@ from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import ApplicantProfile, Department, User, WhitelistEntry, WhitelistVersion
 from huiqi.reference import divisions, industries
 from huiqi.users.roles import Role
-from huiqi.validation import keyword, spellings
+from huiqi.validation import search_word
 from huiqi.web.excel import safe_workbook
 from huiqi.whitelist import repository
 
@@ -168,15 +168,9 @@ def listed(session: Session, *, version_id: int, word: str | None, city: str | N
            limit: int) -> tuple[list[WhitelistEntry], int]:
     """One page of the enterprises a version lists whose name or credit code holds ``word`` (as a Chinese input method
     types it) in ``city``, and how many match in all; a word or a city the page could not have sent is refused."""
-    word = keyword(word or "")
-    problems = []
-    if any(ord(c) < 32 for c in word):
-        problems.append(("关键词", "不能含控制字符"))
     if city and city not in divisions.cities():
-        problems.append(("所在市", "请从列表中选择"))
-    if problems:
-        raise InputError(problems)
-    names = spellings(word) if word else ()
+        raise InputError([("所在市", "请从列表中选择")])
+    word, names = search_word(word)
     return repository.listed(session, version_id, names=names, code=word.upper(), city=city or None,
                              offset=offset, limit=limit)
 
