@@ -106,9 +106,13 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
 
 def change_role(session: Session, *, actor: User, username: str, role: str, uscc: str | None = None,
                 region: str | None = None, department: str | None = None) -> User:
-    """Give a user another role (and binding); before and after go to the audit trail."""
+    """Give a user another role (and binding); before and after go to the audit trail. An admin cannot change their
+    own role: with ``_managed`` locking both rows, every change leaves at least its (active) admin in office, so the
+    province is never left without an admin, even when two admins demote each other at once."""
     require_role(actor, Role.ADMIN, doing="变更用户角色")
     user = _managed(session, actor, username)
+    if user.id == actor.id and role != user.role:
+        raise Conflict("不能变更自己的角色：请由另一位管理员操作")
     spec = _validated({"username": user.username, "display_name": user.display_name, "role": role,
                        "uscc": uscc, "region": region, "department": department}, UserBinding)
     before = _shown(user)
