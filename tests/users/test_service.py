@@ -126,6 +126,42 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(own_database) ->
         assert admins == ["admin"]
 
 
+def test_a_login_name_differing_only_in_capitals_is_refused(session, people) -> None:
+    """"ADMIN" was created beside "admin": two accounts no one can tell apart on a list or in the audit trail."""
+    with pytest.raises(Conflict, match="与已有的 admin 只有大小写不同"):
+        users.create_user(session, actor=people.admin, username="ADMIN", display_name="冒名", role="admin",
+                          password=PASSWORD)
+    with pytest.raises(NotAuthenticated):  # sign-in stays exact: the name as it was created
+        users.authenticate(session, username="Alice", password=PASSWORD)
+
+
+def test_two_admins_creating_one_name_in_two_capitals_at_once_make_one_account(own_database) -> None:
+    """The later is refused (409) once the first commits: the unique index on lower(username) holds the rule."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import User
+    from tests.dbtest import make_people, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        make_people(session)
+
+    def create(name: str):
+        def act(session) -> None:
+            admin = session.scalar(select(User).where(User.username == "admin"))
+            users.create_user(session, actor=admin, username=name, display_name="新用户", role="finance",
+                              password=PASSWORD)
+        return act
+
+    said = while_held(own_database, date(2025, 7, 1), create("newcomer"), create("NewComer"))
+    assert str(said).endswith("请换一个"), said  # PostgreSQL: the index; SQLite: the check, after the commit
+    with Session(own_database) as session:
+        assert session.scalars(select(User.username).where(func.lower(User.username) == "newcomer")).all() == [
+            "newcomer"]
+
+
 def test_a_unit_replaced_in_a_reorganisation_takes_no_new_user(session, people) -> None:
     """辽宁银保监局 was succeeded on 2023-07-20: a reviewer is bound to its successor, not to it."""
     from datetime import date
