@@ -150,7 +150,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/admin/users/{username}/password"): ADMIN,
     ("GET", "/account/password"): SIGNED_IN,
     ("POST", "/account/password"): SIGNED_IN,
-    ("GET", "/admin/users"): ADMIN,
+    ("GET", "/admin/users"): ADMIN | {"auditor"},
     ("GET", "/admin/users/{username}/edit"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
     ("POST", "/admin/users/{username}"): ADMIN,

@@ -66,13 +66,27 @@ async def test_export_opens_with_every_account(browser, people) -> None:
     assert by_name["miit"][5] == "省工业和信息化厅" and by_name["alice"][6] == "启用"
 
 
-@pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance", "auditor"])
+@pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance"])
 async def test_others_are_refused(browser, people, who) -> None:
     client = browser(getattr(people, who))
     listed = await client.get("/admin/users")
     assert listed.status_code == 403 and "bob" not in listed.text
-    assert (await client.get("/admin/users.xlsx")).status_code == (200 if who == "auditor" else 403)
+    assert (await client.get("/admin/users.xlsx")).status_code == 403
     assert (await client.post("/admin/users/bob", data={"active": "0"})).status_code == 403
+
+
+async def test_auditors_read_the_list_without_its_forms(browser, session, people) -> None:
+    """They could download the list but not open it (403); they read it now, and change nothing."""
+    auditor = browser(people.auditor)
+    listed = await auditor.get("/admin/users", params={"edit": "bob"})
+    assert listed.status_code == 200 and "只读" in listed.text and 'id="user-bob"' in listed.text
+    assert 'method="post" action="/admin/users' not in listed.text and "创建用户" not in listed.text
+    assert "变更…" not in listed.text and "重置" not in listed.text
+    assert 'href="/admin/users"' in listed.text  # in the auditor's menu
+    assert (await auditor.get("/admin/users.xlsx")).status_code == 200
+    assert (await auditor.get("/admin/users/bob/edit")).status_code == 403
+    assert (await auditor.post("/admin/users/bob", data={"active": "0"})).status_code == 403
+    assert repository.by_username(session, "bob").active is True
 
 
 async def test_anonymous_goes_to_sign_in(browser) -> None:

@@ -1,5 +1,5 @@
 """The admin's user pages: the list with roles and bindings (found by a word, a role, a status; a page at a time),
-create a user, change a role, disable, export what the list shows."""
+create a user, change a role, disable, export what the list shows. Auditors read the list and its export only."""
 
 from typing import Annotated
 
@@ -36,7 +36,8 @@ def _here(filters: UserFilters, number: int) -> str:
 
 def _listing(request: Request, who: CallerDep, session: Db, actor, filters: UserFilters, number: int,
              status_code: int = 200, **context) -> Response:
-    require_role(actor, Role.ADMIN, doing="管理用户")  # the page's forms change accounts (auditors: the API, Excel)
+    require_role(actor, Role.ADMIN, Role.AUDITOR, doing="查看用户列表")  # auditors read it, without its forms
+    manage = actor.role != Role.AUDITOR
     pager = Paging(page=number, size=PAGE_SIZE)
     users, total = service.listed(session, actor=actor, filters=filters, offset=pager.offset, limit=pager.size)
 
@@ -47,7 +48,8 @@ def _listing(request: Request, who: CallerDep, session: Db, actor, filters: User
                 total=total, pager=pager, link=link, filters=filters, here=_here(filters, number), statuses=STATUSES,
                 most_text=MOST_TEXT, roles=ROLES, cities=cities(),
                 departments=[d.name for d in departments.departments_on(session, clock.today())],
-                values=context.pop("values", {}), problems=context.pop("problems", []), **context)
+                values=context.pop("values", {}), problems=context.pop("problems", []), manage=manage,
+                **context | {"open_form": context.get("open_form") if manage else None})
 
 
 def _shown(refusal: Refusal) -> list[tuple[str, str]]:
