@@ -292,7 +292,7 @@ BODIES: dict[tuple[str, str], dict] = {
     ("PATCH", "/api/v1/users/{username}"): {"json": {"active": False}},
     ("POST", "/admin/users"): {"data": {"username": "matrix", "display_name": "矩阵", "role": "finance",
                                         "password": "long enough password"}},
-    ("POST", "/admin/users/{username}"): {"data": {"active": "false"}},
+    ("POST", "/admin/users/{username}"): {"data": {"active": "0"}},
     ("POST", "/api/v1/users/{username}/password"): {"json": {"new_password": "a temporary one 2026"}},
     ("POST", "/admin/users/{username}/password"): {"data": {"new_password": "a temporary one 2026"}},
     ("POST", "/api/v1/reviews/{application_id}/pass"): {},

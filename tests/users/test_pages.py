@@ -53,6 +53,9 @@ async def test_change_role_and_disable_from_the_list(browser, session, people) -
     on = await admin.post("/admin/users/bob", data={"active": "1"})
     assert on.status_code == 303 and repository.by_username(session, "bob").active is True
     assert "用户 bob 已启用" in (await admin.get("/admin/users")).text
+    unknown = await admin.post("/admin/users/bob", data={"active": "false"})
+    assert unknown.status_code == 422 and "停用/启用：只能是 1（启用）或 0（停用）" in unknown.text
+    assert repository.by_username(session, "bob").active is True
     wrong = await admin.post("/admin/users/shenyang", data={"role": "city", "region": "999999"})
     assert wrong.status_code == 422 and "地级市" in wrong.text and 'action="/admin/users/shenyang"' in wrong.text
 
