@@ -37,6 +37,18 @@ async def test_create_a_user_then_a_mistake_keeps_what_was_typed(browser, sessio
     assert repository.by_username(session, "anshan") is None
 
 
+async def test_a_text_too_long_is_named_beside_its_field_and_the_form_kept(browser, session, people) -> None:
+    """Over 200 characters gave the generic error page and lost everything typed."""
+    admin = browser(people.admin)
+    form = (await admin.get("/admin/users")).text
+    assert 'name="display_name" required maxlength="100"' in form and 'minlength="10" maxlength="200"' in form
+    long = await admin.post("/admin/users", data={
+        "username": "longname", "display_name": "名" * 250, "role": "finance", "password": "p" * 250})
+    assert long.status_code == 422 and 'value="longname"' in long.text
+    assert "显示名称：不能超过 100 个字" in long.text and "初始密码：不能超过 200 个字" in long.text
+    assert repository.by_username(session, "longname") is None
+
+
 async def test_change_role_and_disable_from_the_list(browser, session, people) -> None:
     admin = browser(people.admin)
     form = await admin.get("/admin/users/dalian/edit", headers={"HX-Request": "true"})
