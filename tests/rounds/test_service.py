@@ -119,7 +119,11 @@ def test_who_opens_and_closes_rounds(session, people) -> None:
     later = _round(session, people.miit, rounds.MeasureIn(3), opens=date(2025, 9, 1), closes=date(2025, 9, 30))
     with clock.pinned(date(2025, 7, 10)):
         rounds.close(session, actor=people.miit, round_id=later.id)  # before it opened
-    assert rounds.read(session, later, date(2025, 7, 10)).closed_before_opening
+    for day in (date(2025, 7, 10), date(2025, 9, 1), date(2025, 10, 1)):  # read 未开始, then 已于…提前结束受理
+        shown = rounds.read(session, later, day)
+        assert shown.closed_before_opening and shown.status == "已取消" and not shown.upcoming, day
+    with clock.pinned(date(2025, 7, 11)), pytest.raises(Conflict, match="已取消"):
+        rounds.close(session, actor=people.miit, round_id=later.id)
 
 
 def test_a_round_stays_with_the_unit_it_was_opened_for_when_its_opener_moves(session, people) -> None:

@@ -217,16 +217,17 @@ def _managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
 
 
 def close(session: Session, *, actor: User, round_id: int) -> Round:
-    """Close a round before its deadline (admin, or the department that opened it)."""
+    """Close a round before its deadline (admin, or the department that opened it); one not yet open is cancelled
+    (a round opened by mistake, which would keep its policy from being withdrawn)."""
     found = _managed(session, actor, round_id, "关闭")
     today = clock.today()
     if found.closed_at is not None or found.closes_on < today:
-        raise Conflict(f"申报批次「{found.title}」已截止")
-    found.closed_by, found.closed_at = actor.username, utcnow()
+        raise Conflict(f"申报批次「{found.title}」已{'取消' if found.cancelled else '截止'}")
+    found.closed_by, found.closed_at, found.cancelled = actor.username, utcnow(), today < found.opens_on
     found.closes_on = min(found.closes_on, max(found.opens_on, today))
     session.flush()
     audit.record(session, actor=actor.username, action="round.close", entity="round", entity_id=found.id,
-                 after={"closes_on": found.closes_on})
+                 after={"closes_on": found.closes_on, "cancelled": found.cancelled})
     return found
 
 
@@ -289,12 +290,17 @@ def extensions(session: Session, round_ids: list[int]) -> dict[int, list[dict]]:
     return found
 
 
+CANCELLED = "已取消"
+
+
 def is_open(found: Round, day: date) -> bool:
     """Open on ``day``: between its dates and not closed early."""
     return found.opens_on <= day <= found.closes_on and found.closed_at is None
 
 
 def status(found: Round, day: date) -> str:
+    if found.cancelled:  # before "未开始": a cancelled round will never start
+        return CANCELLED
     if day < found.opens_on:
         return f"未开始（{found.opens_on} 起）"
     if day > found.closes_on or found.closed_at is not None:
@@ -426,4 +432,4 @@ def read(session: Session, found: Round, day: date | None = None):
         extensions=[ExtensionRead(from_date=e["from"], to_date=e["to"], reason=e["reason"])
                     for e in extensions(session, [found.id]).get(found.id, [])],
         closed_early=found.closed_at is not None,
-        closed_before_opening=found.closed_at is not None and found.closes_on > day)
+        closed_before_opening=found.cancelled, upcoming=found.closed_at is None and day < found.opens_on)
