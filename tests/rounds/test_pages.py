@@ -83,6 +83,20 @@ async def test_every_mistake_of_the_open_form_is_said_at_once_and_linked(browser
     assert twice.text.count('href="#f-办事指南"') == 1 and twice.text.count('id="e-办事指南"') == 1
 
 
+@pytest.mark.parametrize(("dates", "said"), [
+    ({"opens_on": "2020-01-01"}, ("开始日期", "不能早于政策印发日期 2022-07-23")),
+    ({"opens_on": "2027-01-01", "closes_on": "2027-03-31"}, ("开始日期", "不能晚于今天之后 366 天")),
+    ({"closes_on": "9999-12-31"}, ("截止日期", "受理期不超过 10 年（最晚 2035-10-01）")),
+])
+async def test_round_dates_are_bounded_and_said_beside_the_field(browser, session, people, set_today, dates,
+                                                                 said) -> None:
+    set_today(date(2025, 9, 1))
+    refused = await browser(people.admin).post("/rounds", data=FORM | dates)
+    field, why = said
+    assert refused.status_code == 422 and f'<a href="#f-{field}">{field}：{why}</a>' in refused.text
+    assert not rounds.listed(session)
+
+
 async def test_the_opener_extends_the_deadline_from_the_page(browser, session, people, set_today) -> None:
     set_today(date(2025, 11, 3))
     admin = browser(people.admin)

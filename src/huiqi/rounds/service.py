@@ -31,6 +31,7 @@ from huiqi.messages import subscriptions
 from huiqi.models import Application, Department, Round, RoundMeasure, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.rounds import repository
+from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import collect
@@ -80,6 +81,28 @@ def _materials(number: int, given: tuple[dict, ...]) -> list[dict]:
     return found
 
 
+MOST_AHEAD_DAYS = 366  # a round is opened at most a year before it starts taking applications
+MOST_YEARS = 10  # and takes them for at most ten years (extensions move the deadline a year at a time)
+
+
+def _date_bounds(policy: Policy | None, opens_on: date | None, closes_on: date | None) -> list[tuple[str, str]]:
+    """What is wrong with a round's dates beyond their order: not before its policy was issued, not more than a year
+    ahead, not longer than ``MOST_YEARS`` (9999-12-31 and 2020-01-01 were taken)."""
+    problems = []
+    if opens_on is not None and policy is not None and opens_on < policy.issued:
+        problems.append(("开始日期", f"不能早于政策印发日期 {policy.issued}"))
+    elif opens_on is not None and (opens_on - clock.today()).days > MOST_AHEAD_DAYS:
+        problems.append(("开始日期", f"不能晚于今天之后 {MOST_AHEAD_DAYS} 天"))
+    if opens_on is not None and closes_on is not None and closes_on > _years_after(opens_on, MOST_YEARS):
+        problems.append(("截止日期", f"受理期不超过 {MOST_YEARS} 年（最晚 {_years_after(opens_on, MOST_YEARS)}）"))
+    return problems
+
+
+def _years_after(day: date, years: int) -> date:
+    return day.replace(year=day.year + years, day=28) if (day.month, day.day) == (2, 29) else \
+        day.replace(year=day.year + years)
+
+
 def open_round(session: Session, *, actor: User, policy_id: str, title: str, opens_on: date | None,
                closes_on: date | None, measures: list[MeasureIn], correction_days: int | None = 10,
                announcement_days: int | None = 5, guide: str = "", contact: str = "",
@@ -98,6 +121,7 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
         problems.append(("截止日期", "不能早于开始日期"))
     elif closes_on is not None and closes_on < clock.today():
         problems.append(("截止日期", f"截止日期 {closes_on} 已过"))
+    problems += _date_bounds(policy, opens_on, closes_on)
     if correction_days is not None and not 1 <= correction_days <= 60:
         problems.append(("补正期限", "补正期限为 1 至 60 个工作日"))
     if announcement_days is not None and not 1 <= announcement_days <= 30:
