@@ -157,6 +157,12 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     # after, the withdrawal sees this round and is refused (catalogue.service._still_served).
     if catalogue_rows.published_of(session, policy.id, lock=True) is None:
         raise Conflict(f"政策“{policy.number}”刚刚已撤回，不能再开设申报批次")
+    # The same form sent twice (two tabs, a double click) made two identical rounds; under the policy's lock the
+    # second sees the first.
+    twin = repository.identical(session, policy.id, title, opens_on, closes_on, sorted(r.measure for r in rows))
+    if twin is not None:
+        raise Conflict(f"已有完全相同的申报批次「{twin.title}」（批次 {twin.id}，同一政策、措施和日期），"
+                       "可能是表单提交了两次；如确需另开一个批次，请换一个批次名称")
     found = Round(policy_id=policy.id, title=title, opens_on=opens_on, closes_on=closes_on,
                   correction_days=correction_days, announcement_days=announcement_days, guide=guide,
                   contact=contact, opened_by=actor.username, department_id=unit.id if unit is not None else None)
