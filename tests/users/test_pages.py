@@ -65,6 +65,8 @@ async def test_change_role_and_disable_from_the_list(browser, session, people) -
     on = await admin.post("/admin/users/bob", data={"active": "1"})
     assert on.status_code == 303 and repository.by_username(session, "bob").active is True
     assert "用户 bob 已启用" in (await admin.get("/admin/users")).text
+    listed = (await admin.get("/admin/users")).text
+    assert "本人（由另一位管理员变更）" in listed and 'hx-get="/admin/users/admin/edit' not in listed
     own = await admin.post("/admin/users/admin", data={"role": "auditor"})  # answered 已保存, and admin was gone
     assert own.status_code == 409 and "不能变更自己的角色：请由另一位管理员操作" in own.text
     assert repository.by_username(session, "admin").role == "admin"
