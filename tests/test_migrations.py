@@ -143,3 +143,34 @@ def test_one_voucher_one_payment_is_held_by_an_index(kind, tmp_path) -> None:
         command.upgrade(config, "head")
         with pytest.raises(IntegrityError), connection.begin_nested():
             connection.execute(text(PAID.format(application=2)))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_one_login_name_in_any_capitals_is_held_by_an_index(kind, tmp_path) -> None:
+    """0021 makes login names unique whatever their capitals; a database already holding "admin" and "ADMIN" is
+    not upgraded, and says which names; once one is renamed, it is."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0020") as (connection, config):
+        connection.execute(text(USER.format(id=1, username="admin", role="admin")))
+        connection.execute(text(USER.format(id=2, username="ADMIN", role="admin")))
+        with pytest.raises(RuntimeError, match="ADMIN、admin"):
+            command.upgrade(config, "0021")
+        connection.execute(text("UPDATE users SET username = 'admin-2' WHERE id = 2"))
+        command.upgrade(config, "head")
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(text(USER.format(id=3, username="Admin", role="finance")))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_rounds_closed_before_they_opened_are_marked_cancelled(kind, tmp_path) -> None:
+    """0022: a round closed before its opening day (in Beijing) is cancelled; one closed on or after it is not."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0021") as (connection, config):
+        for number, closed in ((1, "'2025-12-31 15:59:00'"), (2, "'2025-12-31 16:00:00'"), (3, "NULL")):
+            connection.execute(text(ROUND.format(id=number, by="admin", unit="", unit_id="")))  # opens 2026-01-01
+            connection.execute(text(f"UPDATE rounds SET closed_at = {closed} WHERE id = {number}"))
+        command.upgrade(config, "0022")
+        marked = connection.execute(text("SELECT id, cancelled FROM rounds ORDER BY id")).all()
+        assert [(i, bool(c)) for i, c in marked] == [(1, True), (2, False), (3, False)]

@@ -21,7 +21,7 @@ FIELD_LABELS: dict[str, str] = {
     # people
     "username": "登录名", "display_name": "显示名称", "role": "角色", "password": "初始密码",
     "current_password": "当前密码", "new_password": "新密码", "confirm_password": "确认新密码",
-    "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位",
+    "uscc": "统一社会信用代码", "region": "所在市", "department": "责任单位", "active": "停用/启用",
     # subscriptions
     "email": "电子邮箱", "topic": "订阅内容", "value": "地区或行业代码",
     # 差评整改

@@ -37,3 +37,6 @@ def test_auditor_pages_in_the_browser(page) -> None:
     page.goto("/audit")
     assert "完好" in page.inner_text("main")
     shoot(page, "34-audit")
+    page.goto("/admin/users")  # read-only: the list without its forms
+    assert "只读" in page.inner_text("main") and page.is_visible("#user-finance")
+    assert page.locator("main form[method=post]").count() == 0

@@ -83,6 +83,20 @@ async def test_every_mistake_of_the_open_form_is_said_at_once_and_linked(browser
     assert twice.text.count('href="#f-办事指南"') == 1 and twice.text.count('id="e-办事指南"') == 1
 
 
+@pytest.mark.parametrize(("dates", "said"), [
+    ({"opens_on": "2020-01-01"}, ("开始日期", "不能早于政策印发日期 2022-07-23")),
+    ({"opens_on": "2027-01-01", "closes_on": "2027-03-31"}, ("开始日期", "不能晚于今天之后 366 天")),
+    ({"closes_on": "9999-12-31"}, ("截止日期", "受理期不超过 10 年（最晚 2035-10-01）")),
+])
+async def test_round_dates_are_bounded_and_said_beside_the_field(browser, session, people, set_today, dates,
+                                                                 said) -> None:
+    set_today(date(2025, 9, 1))
+    refused = await browser(people.admin).post("/rounds", data=FORM | dates)
+    field, why = said
+    assert refused.status_code == 422 and f'<a href="#f-{field}">{field}：{why}</a>' in refused.text
+    assert not rounds.listed(session)
+
+
 async def test_the_opener_extends_the_deadline_from_the_page(browser, session, people, set_today) -> None:
     set_today(date(2025, 11, 3))
     admin = browser(people.admin)
@@ -116,6 +130,25 @@ async def test_the_opener_extends_the_deadline_from_the_page(browser, session, p
     closed = (await browser(None).get("/rounds")).text
     assert "<b>已于 2025-11-03 提前结束受理</b>（早于延长后的截止日期 2026-01-31）" in closed
     assert "截止日期曾由 2025-12-31 延至 2026-01-15" in closed
+
+
+async def test_a_round_not_yet_open_is_cancelled_from_the_page_and_reads_cancelled(browser, session, people,
+                                                                                  set_today) -> None:
+    """It had no button (only an open round had), so a round made by mistake blocked its policy's withdrawal; once
+    closed it read 未开始 beside 未开始受理即已结束, and later 已于…提前结束受理."""
+    set_today(date(2025, 9, 1))
+    admin = browser(people.admin)
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303
+    found = rounds.listed(session)[0]
+    shown = (await admin.get("/rounds")).text
+    assert f'action="/rounds/{found.id}/close"' in shown and "取消（未开始）" in shown and "提前结束受理" not in shown
+    cancelled = await admin.post(f"/rounds/{found.id}/close")
+    assert cancelled.status_code == 303 and "申报批次已取消" in (await admin.get("/rounds")).text
+    for day in (date(2025, 9, 2), date(2025, 10, 1), date(2026, 1, 5)):
+        set_today(day)
+        public = (await browser(None).get("/rounds")).text
+        assert "已取消</span>" in public and "<b>未开始受理即已取消</b>" in public, day
+        assert "未开始（" not in public and "提前结束受理" not in public and "申报中" not in public, day
 
 
 async def test_the_rounds_export_a_row_per_measure(browser, session, people, set_today) -> None:

@@ -25,8 +25,9 @@ OPENS, CLOSES = date(2025, 7, 1), date(2025, 8, 18)
 def _round(session, who, *measures: rounds.MeasureIn, opens=OPENS, closes=CLOSES, **terms):
     policy = catalogue.published(session)[0]
     with clock.pinned(opens):
-        return rounds.open_round(session, actor=who, policy_id=policy.id, title="2025年度申报", opens_on=opens,
-                                 closes_on=closes, measures=list(measures or [rounds.MeasureIn(3)]), **terms)
+        return rounds.open_round(session, actor=who, policy_id=policy.id, title=terms.pop("title", "2025年度申报"),
+                                 opens_on=opens, closes_on=closes, measures=list(measures or [rounds.MeasureIn(3)]),
+                                 **terms)
 
 
 def _draft(session, people, round_id, on=date(2025, 8, 1), measure=3):
@@ -119,12 +120,16 @@ def test_who_opens_and_closes_rounds(session, people) -> None:
     later = _round(session, people.miit, rounds.MeasureIn(3), opens=date(2025, 9, 1), closes=date(2025, 9, 30))
     with clock.pinned(date(2025, 7, 10)):
         rounds.close(session, actor=people.miit, round_id=later.id)  # before it opened
-    assert rounds.read(session, later, date(2025, 7, 10)).closed_before_opening
+    for day in (date(2025, 7, 10), date(2025, 9, 1), date(2025, 10, 1)):  # read 未开始, then 已于…提前结束受理
+        shown = rounds.read(session, later, day)
+        assert shown.closed_before_opening and shown.status == "已取消" and not shown.upcoming, day
+    with clock.pinned(date(2025, 7, 11)), pytest.raises(Conflict, match="已取消"):
+        rounds.close(session, actor=people.miit, round_id=later.id)
 
 
 def test_a_round_stays_with_the_unit_it_was_opened_for_when_its_opener_moves(session, people) -> None:
     own = _round(session, people.miit, rounds.MeasureIn(3))
-    admins = _round(session, people.admin, rounds.MeasureIn(3))
+    admins = _round(session, people.admin, rounds.MeasureIn(3), title="管理员开设的批次")  # not a twin: a 409
     assert (own.department_id, admins.department_id) == (people.miit.department_id, None)
     colleague = users.create_user(session, actor=SYSTEM, username="miit2", display_name="省工信厅审核员乙",
                                   role="department", password=PASSWORD, department="省工业和信息化厅")
@@ -193,6 +198,29 @@ def test_a_deadline_is_extended_with_its_reason_and_the_enterprises_waiting_are_
     with clock.pinned(date(2025, 9, 2)), pytest.raises(Conflict, match="已截止，不能延长"):
         rounds.extend(session, actor=people.admin, round_id=own.id, closes_on=date(2025, 9, 30),
                       seen=date(2025, 9, 1), reason="补报")
+
+
+def test_the_same_round_opened_twice_at_once_is_made_once(own_database) -> None:
+    """The create form sent twice (two tabs, a double click) made two identical rounds; the second is a 409 now,
+    and a round differing in its title, or beside a closed twin, is still made."""
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        make_people(session)
+
+    def opening(session) -> None:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        _round(session, admin, rounds.MeasureIn(3), rounds.MeasureIn(13))
+
+    assert sorted(at_once(own_database, [opening, opening])) == ["conflict", "done"]
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        with pytest.raises(Conflict, match=r"已有完全相同的申报批次「2025年度申报」（批次 \d+"):
+            _round(session, admin, rounds.MeasureIn(13), rounds.MeasureIn(3))
+        _round(session, admin, rounds.MeasureIn(3))  # other measures: another round
+        made = _round(session, admin, rounds.MeasureIn(3), rounds.MeasureIn(13), title="2025年度补充申报")
+        with clock.pinned(OPENS):
+            rounds.close(session, actor=admin, round_id=made.id)
+        _round(session, admin, rounds.MeasureIn(3), rounds.MeasureIn(13), title="2025年度补充申报")
+        assert session.query(Round).count() == 4
 
 
 def test_two_extensions_at_once_end_in_one_and_a_409(own_database) -> None:

@@ -37,6 +37,18 @@ async def test_create_a_user_then_a_mistake_keeps_what_was_typed(browser, sessio
     assert repository.by_username(session, "anshan") is None
 
 
+async def test_a_text_too_long_is_named_beside_its_field_and_the_form_kept(browser, session, people) -> None:
+    """Over 200 characters gave the generic error page and lost everything typed."""
+    admin = browser(people.admin)
+    form = (await admin.get("/admin/users")).text
+    assert 'name="display_name" required maxlength="100"' in form and 'minlength="10" maxlength="200"' in form
+    long = await admin.post("/admin/users", data={
+        "username": "longname", "display_name": "名" * 250, "role": "finance", "password": "p" * 250})
+    assert long.status_code == 422 and 'value="longname"' in long.text
+    assert "显示名称：不能超过 100 个字" in long.text and "初始密码：不能超过 200 个字" in long.text
+    assert repository.by_username(session, "longname") is None
+
+
 async def test_change_role_and_disable_from_the_list(browser, session, people) -> None:
     admin = browser(people.admin)
     form = await admin.get("/admin/users/dalian/edit", headers={"HX-Request": "true"})
@@ -53,6 +65,14 @@ async def test_change_role_and_disable_from_the_list(browser, session, people) -
     on = await admin.post("/admin/users/bob", data={"active": "1"})
     assert on.status_code == 303 and repository.by_username(session, "bob").active is True
     assert "用户 bob 已启用" in (await admin.get("/admin/users")).text
+    listed = (await admin.get("/admin/users")).text
+    assert "本人（由另一位管理员变更）" in listed and 'hx-get="/admin/users/admin/edit' not in listed
+    own = await admin.post("/admin/users/admin", data={"role": "auditor"})  # answered 已保存, and admin was gone
+    assert own.status_code == 409 and "不能变更自己的角色：请由另一位管理员操作" in own.text
+    assert repository.by_username(session, "admin").role == "admin"
+    unknown = await admin.post("/admin/users/bob", data={"active": "false"})
+    assert unknown.status_code == 422 and "停用/启用：只能是 1（启用）或 0（停用）" in unknown.text
+    assert repository.by_username(session, "bob").active is True
     wrong = await admin.post("/admin/users/shenyang", data={"role": "city", "region": "999999"})
     assert wrong.status_code == 422 and "地级市" in wrong.text and 'action="/admin/users/shenyang"' in wrong.text
 
@@ -66,13 +86,27 @@ async def test_export_opens_with_every_account(browser, people) -> None:
     assert by_name["miit"][5] == "省工业和信息化厅" and by_name["alice"][6] == "启用"
 
 
-@pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance", "auditor"])
+@pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance"])
 async def test_others_are_refused(browser, people, who) -> None:
     client = browser(getattr(people, who))
     listed = await client.get("/admin/users")
     assert listed.status_code == 403 and "bob" not in listed.text
-    assert (await client.get("/admin/users.xlsx")).status_code == (200 if who == "auditor" else 403)
+    assert (await client.get("/admin/users.xlsx")).status_code == 403
     assert (await client.post("/admin/users/bob", data={"active": "0"})).status_code == 403
+
+
+async def test_auditors_read_the_list_without_its_forms(browser, session, people) -> None:
+    """They could download the list but not open it (403); they read it now, and change nothing."""
+    auditor = browser(people.auditor)
+    listed = await auditor.get("/admin/users", params={"edit": "bob"})
+    assert listed.status_code == 200 and "只读" in listed.text and 'id="user-bob"' in listed.text
+    assert 'method="post" action="/admin/users' not in listed.text and "创建用户" not in listed.text
+    assert "变更…" not in listed.text and "重置" not in listed.text
+    assert 'href="/admin/users"' in listed.text  # in the auditor's menu
+    assert (await auditor.get("/admin/users.xlsx")).status_code == 200
+    assert (await auditor.get("/admin/users/bob/edit")).status_code == 403
+    assert (await auditor.post("/admin/users/bob", data={"active": "0"})).status_code == 403
+    assert repository.by_username(session, "bob").active is True
 
 
 async def test_anonymous_goes_to_sign_in(browser) -> None:

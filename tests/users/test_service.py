@@ -3,7 +3,7 @@
 import pytest
 
 from huiqi.audit import service as audit
-from huiqi.errors import Forbidden, InputError, NotAuthenticated
+from huiqi.errors import Conflict, Forbidden, InputError, NotAuthenticated
 from huiqi.users import service as users
 from tests.dbtest import PASSWORD
 
@@ -86,6 +86,80 @@ def test_two_admins_disabling_each_other_at_once_leave_one_admin(own_database) -
     with Session(own_database) as session:
         active = {u.username: u.active for u in session.scalars(select(User).where(User.role == "admin"))}
         assert active == {"admin": True, "admin2": False}
+
+
+def test_an_admin_cannot_change_their_own_role(session, people) -> None:
+    """The admin who made themself an auditor lost admin rights at once (and with them the last admin)."""
+    with pytest.raises(Conflict, match="不能变更自己的角色"):
+        users.change_role(session, actor=people.admin, username="admin", role="auditor")
+    session.refresh(people.admin)
+    assert people.admin.role == "admin" and people.admin.active
+    users.change_role(session, actor=people.admin, username="admin", role="admin")  # the form sent back unchanged
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(own_database) -> None:
+    """The later finds its own role changed and is refused (409): one active admin remains, never none."""
+    from datetime import date
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import User
+    from huiqi.users.scope import SYSTEM
+    from tests.dbtest import make_people, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        make_people(session)
+        users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                          password=PASSWORD)
+
+    def demote(who: str, whom: str):
+        def act(session) -> None:
+            actor = session.scalar(select(User).where(User.username == who))
+            users.change_role(session, actor=actor, username=whom, role="auditor")
+        return act
+
+    said = while_held(own_database, date(2025, 7, 1), demote("admin", "admin2"), demote("admin2", "admin"))
+    assert "变更了角色" in str(said) or str(said) == "审计人员无权变更用户角色", said  # SQLite: read after the commit
+    with Session(own_database) as session:
+        admins = session.scalars(select(User.username).where(User.role == "admin", User.active.is_(True))).all()
+        assert admins == ["admin"]
+
+
+def test_a_login_name_differing_only_in_capitals_is_refused(session, people) -> None:
+    """"ADMIN" was created beside "admin": two accounts no one can tell apart on a list or in the audit trail."""
+    with pytest.raises(Conflict, match="与已有的 admin 只有大小写不同"):
+        users.create_user(session, actor=people.admin, username="ADMIN", display_name="冒名", role="admin",
+                          password=PASSWORD)
+    with pytest.raises(NotAuthenticated):  # sign-in stays exact: the name as it was created
+        users.authenticate(session, username="Alice", password=PASSWORD)
+
+
+def test_two_admins_creating_one_name_in_two_capitals_at_once_make_one_account(own_database) -> None:
+    """The later is refused (409) once the first commits: the unique index on lower(username) holds the rule."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import User
+    from tests.dbtest import make_people, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        make_people(session)
+
+    def create(name: str):
+        def act(session) -> None:
+            admin = session.scalar(select(User).where(User.username == "admin"))
+            users.create_user(session, actor=admin, username=name, display_name="新用户", role="finance",
+                              password=PASSWORD)
+        return act
+
+    said = while_held(own_database, date(2025, 7, 1), create("newcomer"), create("NewComer"))
+    assert str(said).endswith("请换一个"), said  # PostgreSQL: the index; SQLite: the check, after the commit
+    with Session(own_database) as session:
+        assert session.scalars(select(User.username).where(func.lower(User.username) == "newcomer")).all() == [
+            "newcomer"]
 
 
 def test_a_unit_replaced_in_a_reorganisation_takes_no_new_user(session, people) -> None:

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created, Yuan
@@ -32,6 +32,8 @@ class Round(Created, Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     closed_by: Mapped[str | None] = mapped_column(String(64))  # closed before its deadline
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Closed before it opened (取消): it never took an application, whatever day it is read on.
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RoundMeasure(Base):

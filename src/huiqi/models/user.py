@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created
@@ -30,3 +30,7 @@ class User(Created, Base):
     email: Mapped[str | None] = mapped_column(String(254))  # where messages are also mailed (optional)
     # Set when an admin resets the password: the user must choose their own at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+# One login name whatever its capitals ("ADMIN" is not another account beside "admin").
+Index("uq_users_username_lower", func.lower(User.username), unique=True)

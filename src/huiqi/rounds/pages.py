@@ -152,7 +152,8 @@ def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id:
                      problems=refusal.problems or [("", refusal.message)])
 
     return form_step(session, lambda: service.close(session, actor=actor, round_id=round_id),
-                     done=f"/rounds#round-{round_id}", again=again, said="申报批次已结束受理")
+                     done=f"/rounds#round-{round_id}", again=again,
+                     said=lambda found: "申报批次已取消" if found.cancelled else "申报批次已结束受理")
 
 
 

@@ -30,6 +30,14 @@ def overlapping(session: Session, found: Round, numbers: list[int], day: date) -
     return [(r, n) for r, n in session.execute(query)]
 
 
+def identical(session: Session, policy_id: str, title: str, opens_on: date, closes_on: date,
+              numbers: list[int]) -> Round | None:
+    """A round of the policy, not closed, with this title, these dates and exactly these measures (or None)."""
+    query = select(Round).where(Round.policy_id == policy_id, Round.title == title, Round.opens_on == opens_on,
+                                Round.closes_on == closes_on, Round.closed_at.is_(None)).order_by(Round.id)
+    return next((r for r in session.scalars(query) if [m.measure for m in measures(session, r.id)] == numbers), None)
+
+
 def measures(session: Session, round_id: int) -> list[RoundMeasure]:
     return list(session.scalars(select(RoundMeasure).where(RoundMeasure.round_id == round_id)
                                 .order_by(RoundMeasure.measure)))

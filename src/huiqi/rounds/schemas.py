@@ -82,7 +82,8 @@ class RoundRead(BaseModel):
     measures: list[RoundMeasureRead]
     extensions: list[ExtensionRead] = Field([], description="历次延期，先后为序")
     closed_early: bool = Field(False, description="在截止日期前提前结束受理（closes_on 为结束之日）")
-    closed_before_opening: bool = Field(False, description="尚未开始受理即已结束")
+    closed_before_opening: bool = Field(False, description="尚未开始受理即已取消")
+    upcoming: bool = Field(False, description="尚未开始受理（可以取消）")
 
 
 class RoundOpened(RoundRead):

@@ -31,6 +31,7 @@ from huiqi.messages import subscriptions
 from huiqi.models import Application, Department, Round, RoundMeasure, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.rounds import repository
+from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import collect
@@ -80,6 +81,28 @@ def _materials(number: int, given: tuple[dict, ...]) -> list[dict]:
     return found
 
 
+MOST_AHEAD_DAYS = 366  # a round is opened at most a year before it starts taking applications
+MOST_YEARS = 10  # and takes them for at most ten years (extensions move the deadline a year at a time)
+
+
+def _date_bounds(policy: Policy | None, opens_on: date | None, closes_on: date | None) -> list[tuple[str, str]]:
+    """What is wrong with a round's dates beyond their order: not before its policy was issued, not more than a year
+    ahead, not longer than ``MOST_YEARS`` (9999-12-31 and 2020-01-01 were taken)."""
+    problems = []
+    if opens_on is not None and policy is not None and opens_on < policy.issued:
+        problems.append(("开始日期", f"不能早于政策印发日期 {policy.issued}"))
+    elif opens_on is not None and (opens_on - clock.today()).days > MOST_AHEAD_DAYS:
+        problems.append(("开始日期", f"不能晚于今天之后 {MOST_AHEAD_DAYS} 天"))
+    if opens_on is not None and closes_on is not None and closes_on > _years_after(opens_on, MOST_YEARS):
+        problems.append(("截止日期", f"受理期不超过 {MOST_YEARS} 年（最晚 {_years_after(opens_on, MOST_YEARS)}）"))
+    return problems
+
+
+def _years_after(day: date, years: int) -> date:
+    return day.replace(year=day.year + years, day=28) if (day.month, day.day) == (2, 29) else \
+        day.replace(year=day.year + years)
+
+
 def open_round(session: Session, *, actor: User, policy_id: str, title: str, opens_on: date | None,
                closes_on: date | None, measures: list[MeasureIn], correction_days: int | None = 10,
                announcement_days: int | None = 5, guide: str = "", contact: str = "",
@@ -98,6 +121,7 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
         problems.append(("截止日期", "不能早于开始日期"))
     elif closes_on is not None and closes_on < clock.today():
         problems.append(("截止日期", f"截止日期 {closes_on} 已过"))
+    problems += _date_bounds(policy, opens_on, closes_on)
     if correction_days is not None and not 1 <= correction_days <= 60:
         problems.append(("补正期限", "补正期限为 1 至 60 个工作日"))
     if announcement_days is not None and not 1 <= announcement_days <= 30:
@@ -133,6 +157,12 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     # after, the withdrawal sees this round and is refused (catalogue.service._still_served).
     if catalogue_rows.published_of(session, policy.id, lock=True) is None:
         raise Conflict(f"政策“{policy.number}”刚刚已撤回，不能再开设申报批次")
+    # The same form sent twice (two tabs, a double click) made two identical rounds; under the policy's lock the
+    # second sees the first.
+    twin = repository.identical(session, policy.id, title, opens_on, closes_on, sorted(r.measure for r in rows))
+    if twin is not None:
+        raise Conflict(f"已有完全相同的申报批次「{twin.title}」（批次 {twin.id}，同一政策、措施和日期），"
+                       "可能是表单提交了两次；如确需另开一个批次，请换一个批次名称")
     found = Round(policy_id=policy.id, title=title, opens_on=opens_on, closes_on=closes_on,
                   correction_days=correction_days, announcement_days=announcement_days, guide=guide,
                   contact=contact, opened_by=actor.username, department_id=unit.id if unit is not None else None)
@@ -217,16 +247,17 @@ def _managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
 
 
 def close(session: Session, *, actor: User, round_id: int) -> Round:
-    """Close a round before its deadline (admin, or the department that opened it)."""
+    """Close a round before its deadline (admin, or the department that opened it); one not yet open is cancelled
+    (a round opened by mistake, which would keep its policy from being withdrawn)."""
     found = _managed(session, actor, round_id, "关闭")
     today = clock.today()
     if found.closed_at is not None or found.closes_on < today:
-        raise Conflict(f"申报批次「{found.title}」已截止")
-    found.closed_by, found.closed_at = actor.username, utcnow()
+        raise Conflict(f"申报批次「{found.title}」已{'取消' if found.cancelled else '截止'}")
+    found.closed_by, found.closed_at, found.cancelled = actor.username, utcnow(), today < found.opens_on
     found.closes_on = min(found.closes_on, max(found.opens_on, today))
     session.flush()
     audit.record(session, actor=actor.username, action="round.close", entity="round", entity_id=found.id,
-                 after={"closes_on": found.closes_on})
+                 after={"closes_on": found.closes_on, "cancelled": found.cancelled})
     return found
 
 
@@ -289,12 +320,17 @@ def extensions(session: Session, round_ids: list[int]) -> dict[int, list[dict]]:
     return found
 
 
+CANCELLED = "已取消"
+
+
 def is_open(found: Round, day: date) -> bool:
     """Open on ``day``: between its dates and not closed early."""
     return found.opens_on <= day <= found.closes_on and found.closed_at is None
 
 
 def status(found: Round, day: date) -> str:
+    if found.cancelled:  # before "未开始": a cancelled round will never start
+        return CANCELLED
     if day < found.opens_on:
         return f"未开始（{found.opens_on} 起）"
     if day > found.closes_on or found.closed_at is not None:
@@ -426,4 +462,4 @@ def read(session: Session, found: Round, day: date | None = None):
         extensions=[ExtensionRead(from_date=e["from"], to_date=e["to"], reason=e["reason"])
                     for e in extensions(session, [found.id]).get(found.id, [])],
         closed_early=found.closed_at is not None,
-        closed_before_opening=found.closed_at is not None and found.closes_on > day)
+        closed_before_opening=found.cancelled, upcoming=found.closed_at is None and day < found.opens_on)

@@ -13,6 +13,11 @@ def by_username(session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username)).one_or_none()
 
 
+def by_username_any_case(session: Session, username: str) -> User | None:
+    """The account holding this login name in any capitals (there is at most one: uq_users_username_lower)."""
+    return session.scalars(select(User).where(func.lower(User.username) == username.lower())).one_or_none()
+
+
 def add(session: Session, user: User) -> User:
     session.add(user)
     session.flush()

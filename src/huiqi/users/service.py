@@ -4,6 +4,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -59,11 +60,17 @@ def create_user(session: Session, *, actor: User, **fields) -> User:
     """Add a user (admins, or the system on the command line); the password is stored as argon2."""
     require_role(actor, Role.ADMIN, doing="创建用户")
     spec = _validated(fields, UserCreate)
-    if repository.by_username(session, spec.username):
-        raise Conflict(f"登录名 {spec.username} 已被使用，请换一个")
+    taken = repository.by_username_any_case(session, spec.username)
+    if taken:
+        raise Conflict(f"登录名 {spec.username} 已被使用，请换一个" if taken.username == spec.username
+                       else f"登录名 {spec.username} 与已有的 {taken.username} 只有大小写不同，请换一个")
     user = User(username=spec.username, display_name=spec.display_name, role=spec.role,
                 password_hash=passwords.hash_password(spec.password), **_binding(session, spec))
-    repository.add(session, user)
+    try:
+        with session.begin_nested():
+            repository.add(session, user)
+    except IntegrityError:  # the same name in any capitals, created by another admin at this moment
+        raise Conflict(f"登录名 {spec.username} 刚刚已被使用，请换一个") from None
     audit.record(session, actor=actor.username, action="user.create", entity="user", entity_id=user.id,
                  after=_shown(user))
     return user
@@ -106,9 +113,13 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
 
 def change_role(session: Session, *, actor: User, username: str, role: str, uscc: str | None = None,
                 region: str | None = None, department: str | None = None) -> User:
-    """Give a user another role (and binding); before and after go to the audit trail."""
+    """Give a user another role (and binding); before and after go to the audit trail. An admin cannot change their
+    own role: with ``_managed`` locking both rows, every change leaves at least its (active) admin in office, so the
+    province is never left without an admin, even when two admins demote each other at once."""
     require_role(actor, Role.ADMIN, doing="变更用户角色")
     user = _managed(session, actor, username)
+    if user.id == actor.id and role != user.role:
+        raise Conflict("不能变更自己的角色：请由另一位管理员操作")
     spec = _validated({"username": user.username, "display_name": user.display_name, "role": role,
                        "uscc": uscc, "region": region, "department": department}, UserBinding)
     before = _shown(user)
