@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from huiqi import clock
+from huiqi.applicants import service as applicants
 from tests.dbtest import BOB_USCC, PDF, a_round, apply
 from tests.materials.samples import png
 
@@ -329,3 +330,13 @@ async def test_a_rejected_application_says_why_at_the_top(browser, session, peop
     banner = page[page.index('id="rejected"'):page.index("</div>", page.index('id="rejected"'))]
     assert "不予支持" in banner and "认定文件与事项不符" in banner and "2025-09-03" in banner
     assert page.index('id="rejected"') < page.index('class="kpis"')
+
+
+async def test_the_matter_list_names_a_measure_still_to_be_decided(browser, session, people) -> None:
+    a_round(session)
+    applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter={
+        "id": "p2", "type": "project", "codes": ["key_tech"], "date": "2025-04-01"})
+    form = (await browser(people.bob).get("/applications/new")).text
+    option = re.search(r'<option value="p2"[^>]*>([^<]*)</option>', form).group(1)
+    assert "暂无可获支持的措施" not in option
+    assert "待定，最高 1000 万元（措施13），需补充：" in option, option

@@ -103,7 +103,7 @@ def _taken(live: Application | None, top_up: bool = True) -> tuple[str, bool]:
     return service.taken(live), True
 
 
-Reach = dict[str, tuple[Grant, claims.Claim | None]]
+Reach = dict[str, tuple[Grant | None, claims.Claim | None]]
 
 
 def _known(session: Session, actor: User,
@@ -121,8 +121,11 @@ def _known(session: Session, actor: User,
     for c in found.rows:
         if c.applicable:
             open_to.setdefault(c.result.matter, set()).add(c.result.policy)
-    return (catalogue.codes(session), {g.matter: (g, rows.get((g.matter, g.policy, g.measure)))
-                                       for g in found.answer.grants}, open_to)
+    reach: Reach = {g.matter: (g, rows.get((g.matter, g.policy, g.measure))) for g in found.answer.grants}
+    for c in sorted(found.rows, key=lambda c: c.ceiling or 0):  # 待定 yet open to an application: the highest
+        if c.applicable and c.result.status == "undetermined" and reach.get(c.result.matter, (None,))[0] is None:
+            reach[c.result.matter] = (None, c)
+    return catalogue.codes(session), reach, open_to
 
 
 def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: Reach) -> str:
@@ -132,7 +135,11 @@ def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: Reach) -> 
     grant, claim = grants.get(matter.key, (None, None))
     left = claim.ceiling if claim is not None else grant.ceiling if grant is not None else None
     how = "，免申即享，无需申报" if claim is not None and claim.direct else ""
-    if grant is None:
+    if grant is None and claim is not None:  # 待定: the facts to supply decide it
+        most = f"最高 {wan(left)} 万元" if left is not None else "金额未定"
+        need = f"，需补充：{'、'.join(claim.missing)}" if claim.missing else ""
+        reach = f"待定，{most}（措施{claim.result.measure}）{need}"
+    elif grant is None:
         reach = "暂无可获支持的措施"
     elif left is None:
         reach = f"金额未定（措施{grant.measure}{how}）"
