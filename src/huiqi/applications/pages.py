@@ -38,7 +38,7 @@ from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.judgement import Judgement, judge
 from huiqi.workflow.runner import run
-from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action
+from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action, State
 
 router = APIRouter(include_in_schema=False)
 
@@ -213,6 +213,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
             opened = session.get(Round, application.round_id) if application.round_id else None
             context["contact"] = opened.contact if opened is not None else None
         context["wanted"] = _wanted(session, application, detail.materials)
+        context["overdue"] = _overdue(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 progress=views.progress(application.state, application.city_review),
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
@@ -227,6 +228,18 @@ def _wanted(session: Session, application: Application, attached: list[Any]) -> 
     return [{**m, "accepted": "、".join(rounds.FORMATS[f] for f in m["formats"]),
              "files": [x.filename for x in attached if x.kind == m["name"]]}
             for m in (opened.materials if opened is not None else [])]
+
+
+def _overdue(session: Session, application: Application) -> str | None:
+    """Why a returned application can no longer be resubmitted (its correction days have passed), when so: no change
+    of amount or material could mend that, so the page offers none."""
+    if application.state != State.RETURNED:
+        return None
+    try:
+        rounds.check_submission(session, application, clock.today())
+    except Conflict as refused:  # the time is checked before the materials: only the time says 已逾期
+        return refused.message if refused.message.endswith("已逾期") else None
+    return None
 
 
 def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:
