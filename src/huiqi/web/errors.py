@@ -96,7 +96,7 @@ def install(app: FastAPI) -> None:
                 from huiqi.web.steps import flash
 
                 moved = RedirectResponse(nearest, status_code=303)
-                flash(moved, "刚才的地址用于提交表单，不能直接打开，已转到相应页面")
+                flash(moved, "刚才的地址用于提交表单，不能直接打开，已转到相应页面", done=False)
                 return moved
         message = str(error.detail) if error.status_code == 413 else HTTP_MESSAGES.get(error.status_code,
                                                                                           str(error.detail))
