@@ -178,3 +178,13 @@ async def test_an_account_confirmed_meanwhile_is_not_silently_replaced(browser, 
     assert changed.status_code == 303
     session.expire_all()
     assert session.get(Application, app.id).payee_bank == "建设银行"
+
+
+@pytest.mark.anyio
+async def test_the_me_page_introduces_a_direct_offer_as_needing_no_acceptance(browser, session, people, offer) -> None:
+    with clock.pinned(ON):
+        me = (await browser(people.alice).get("/me")).text
+    intro = me[me.index('id="offers-intro"'):]
+    intro = intro[:intro.index("</p>")]
+    assert "免申即享" in intro and "无需接受" in intro and "接受后即生成申报草稿" not in intro
+    assert "接受并生成申报" not in me
