@@ -188,3 +188,14 @@ async def test_the_me_page_introduces_a_direct_offer_as_needing_no_acceptance(br
     intro = intro[:intro.index("</p>")]
     assert "免申即享" in intro and "无需接受" in intro and "接受后即生成申报草稿" not in intro
     assert "接受并生成申报" not in me
+
+
+@pytest.mark.anyio
+async def test_its_page_speaks_of_免申即享_not_of_a_submission(browser, session, people, offer) -> None:
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+        page = (await browser(people.alice).get(f"/applications/{app.id}")).text
+    assert "申报已提交审核" not in page and "只需在下方确认收款账户" in page
+    stages = page[page.index('aria-label="办理进度"'):]
+    stages = stages[:stages.index("</ol>")]
+    assert '<li class="done">免申即享' in stages and "填报" not in stages

@@ -215,7 +215,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
         context["wanted"] = _wanted(session, application, detail.materials)
         context["overdue"] = _overdue(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
-                progress=views.progress(application.state, application.city_review),
+                progress=views.progress(application.state, application.city_review, direct=payee),
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
