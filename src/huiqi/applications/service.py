@@ -1,6 +1,7 @@
 """Apply: a draft for one matter under one measure, its materials and the declaration. Submission and
 withdrawal are workflow steps (``workflow.runner.run``)."""
 
+import hashlib
 from collections.abc import Collection
 from pathlib import Path
 
@@ -146,6 +147,11 @@ def add_material(session: Session, *, actor: User, application_id: int, filename
     settings = get_settings()
     media_type = storage.check(content, settings.max_material_bytes)
     kind = _kind(session, application, kind, media_type)
+    same = hashlib.sha256(content).hexdigest()  # the application is locked: a second upload at once waits, then sees
+    twin = next((m for m in repository.materials(session, application.id) if m.sha256 == same and m.kind == kind), None)
+    if twin is not None:
+        raise InputError([("file", f"这份文件与已{f'作为“{kind}”' if kind else ''}上传的“{twin.filename}”"
+                                   "内容相同，无需重复上传")])
     sha256 = storage.store(store or settings.materials_dir, content)
     material = Material(application_id=application.id, filename=filename[:255], media_type=media_type, kind=kind,
                         size=len(content), sha256=sha256, uploaded_by=actor.username)
