@@ -199,3 +199,6 @@ async def test_its_page_speaks_of_免申即享_not_of_a_submission(browser, sess
     stages = page[page.index('aria-label="办理进度"'):]
     stages = stages[:stages.index("</ol>")]
     assert '<li class="done">免申即享' in stages and "填报" not in stages
+    desk = (await browser(people.miit).get(f"/review/{app.id}")).text
+    stages = desk[desk.index('aria-label="办理进度"'):]
+    assert '<li class="done">免申即享' in stages[:stages.index("</ol>")], "the reviewer reads the same stages"
