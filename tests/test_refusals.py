@@ -195,6 +195,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/messages/{message_id}/read"): SIGNED_IN,
     ("GET", "/messages"): SIGNED_IN,
     ("GET", "/messages/{message_id}/open"): SIGNED_IN,
+    ("GET", "/subscriptions"): SIGNED_IN,
     ("POST", "/subscriptions"): SIGNED_IN,
     ("POST", "/subscriptions/{subscription_id}/end"): SIGNED_IN,
     ("GET", "/subscribe"): EVERYONE,

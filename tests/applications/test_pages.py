@@ -7,7 +7,11 @@ from datetime import date
 import pytest
 
 from huiqi import clock
-from tests.dbtest import BOB_USCC, PDF, a_round, apply
+from huiqi.applicants import service as applicants
+from huiqi.applications import service
+from huiqi.catalogue import service as catalogue
+from huiqi.rounds import service as rounds
+from tests.dbtest import BOB_USCC, PDF, a_round, apply, step
 from tests.materials.samples import png
 
 pytestmark = pytest.mark.anyio
@@ -329,3 +333,36 @@ async def test_a_rejected_application_says_why_at_the_top(browser, session, peop
     banner = page[page.index('id="rejected"'):page.index("</div>", page.index('id="rejected"'))]
     assert "不予支持" in banner and "认定文件与事项不符" in banner and "2025-09-03" in banner
     assert page.index('id="rejected"') < page.index('class="kpis"')
+
+
+async def test_the_matter_list_names_a_measure_still_to_be_decided(browser, session, people) -> None:
+    a_round(session)
+    applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter={
+        "id": "p2", "type": "project", "codes": ["key_tech"], "date": "2025-04-01"})
+    form = (await browser(people.bob).get("/applications/new")).text
+    option = re.search(r'<option value="p2"[^>]*>([^<]*)</option>', form).group(1)
+    assert "暂无可获支持的措施" not in option
+    assert "待定，最高 1000 万元（措施13），需补充：" in option, option
+
+
+async def test_a_return_past_its_correction_days_offers_no_edits(browser, session, people, tmp_path) -> None:
+    policy = catalogue.published(session)[0]
+    with clock.pinned(date(2025, 7, 1)):
+        found = rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度申报",
+                                  opens_on=date(2025, 7, 1), closes_on=date(2025, 8, 18), correction_days=5,
+                                  measures=[rounds.MeasureIn(3)])
+        draft = service.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="h1",
+                                     round_id=found.id, measure=3, amount_requested=1_000_000)
+    service.add_material(session, actor=people.alice, application_id=draft.id, filename="申报书.pdf", content=PDF,
+                         store=tmp_path)
+    service.declare(session, actor=people.alice, application_id=draft.id)
+    step(session, "submit", people.alice, draft, on=date(2025, 8, 18))
+    step(session, "return", people.shenyang, draft, on=date(2025, 8, 20), reasons="缺少认定文件")
+    alice = browser(people.alice)
+    with clock.pinned(date(2025, 8, 27)):  # the last of the five working days: still mendable
+        within = (await alice.get(f"/applications/{draft.id}")).text
+    assert "保存金额" in within and ">上传</button>" in within and 'id="overdue"' not in within
+    with clock.pinned(date(2025, 8, 28)):
+        late = (await alice.get(f"/applications/{draft.id}")).text
+    assert "保存金额" not in late and ">上传</button>" not in late and ">撤下</button>" not in late
+    assert "补正期限已过" in late and "撤回" in late

@@ -144,3 +144,33 @@ def test_support_received_elsewhere_is_topped_up_not_repeated(session, people, t
         7_000_000, 10_000_000, 3_000_000)
     with pytest.raises(InputError, match="超过上限 700 万元"):
         step(session, "propose", people.most, app, on=date(2025, 9, 10), amount=7_000_001)
+
+
+def test_a_stale_tab_editing_a_withdrawn_draft_is_told_it_was_withdrawn(session, people, tmp_path) -> None:
+    draft = applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
+                                      round_id=a_round(session), measure=3, amount_requested=1)
+    step(session, "withdraw", people.alice, draft.id, on=date(2025, 9, 2))
+    edits = [lambda: applications.change_amount(session, actor=people.alice, application_id=draft.id,
+                                                amount_requested=2),
+             lambda: applications.add_material(session, actor=people.alice, application_id=draft.id,
+                                               filename="a.pdf", content=PDF, store=tmp_path),
+             lambda: applications.declare(session, actor=people.alice, application_id=draft.id)]
+    for edit, doing in zip(edits, ["修改", "上传材料", "作出承诺"], strict=True):
+        with pytest.raises(Conflict) as refused:
+            edit()
+        assert refused.value.message == f"申报 {draft.id} 当前为「已撤回」，只有草稿或退回补正的申报可以{doing}"
+
+
+def test_the_same_file_is_not_attached_twice_as_the_same_material(session, people, tmp_path) -> None:
+    draft = applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
+                                      round_id=a_round(session), measure=3, amount_requested=1)
+    first = applications.add_material(session, actor=people.alice, application_id=draft.id, filename="申报书.pdf",
+                                      content=PDF, store=tmp_path)
+    with pytest.raises(InputError) as refused:
+        applications.add_material(session, actor=people.alice, application_id=draft.id, filename="申报书（副本）.pdf",
+                                  content=PDF, store=tmp_path)
+    assert refused.value.problems == [("file", "这份文件与已作为“申报书”上传的“申报书.pdf”内容相同，无需重复上传")]
+    applications.remove_material(session, actor=people.alice, application_id=draft.id, material_id=first.id)
+    again = applications.add_material(session, actor=people.alice, application_id=draft.id, filename="申报书.pdf",
+                                      content=PDF, store=tmp_path)  # taken down by mistake: it may come back
+    assert [m.id for m in applications.materials(session, actor=people.alice, application_id=draft.id)] == [again.id]

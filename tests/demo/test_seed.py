@@ -11,7 +11,8 @@ from huiqi.errors import Conflict
 from huiqi.models import ROLES, Applicant, Application, Budget, Offer, Rating, User, WhitelistVersion
 from huiqi.offers import service as offers
 from huiqi.rounds import service as rounds
-from huiqi.workflow.states import STATES
+from huiqi.workflow.runner import run
+from huiqi.workflow.states import STATES, Action
 
 
 def test_demo_seed(session, tmp_path, monkeypatch) -> None:
@@ -53,3 +54,18 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
         raise AssertionError("a second seed must be refused")
     except Conflict:
         pass
+
+
+def test_the_demos_returned_application_may_still_be_corrected_and_resubmitted(session, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_MATERIALS_DIR", str(tmp_path))
+    from huiqi.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        cast = seed(session, password="demo password")
+        returned = session.scalars(select(Application).where(Application.state == "returned")).one()
+        who = next(u for u in cast.enterprises.values() if u.uscc == returned.uscc)
+        run(session, Action.SUBMIT, actor=who, application_id=returned.id, application_ids=[returned.id])
+    finally:
+        get_settings.cache_clear()
+    assert returned.state in ("city_review", "department_review")

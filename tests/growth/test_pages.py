@@ -66,3 +66,11 @@ async def test_each_scope_and_the_keeper(browser, session, people) -> None:
     header = rows[1]
     assert rows[2][0] == ALICE_USCC and rows[2][header.index("营业收入（元）")] == 120_000_000
     assert rows[2][header.index("培育认定")] == "专精特新“小巨人”企业（新认定）（2024-07-15）"
+
+
+async def test_every_mistake_of_the_figures_form_is_said_at_once(browser, session, people) -> None:
+    bad = await browser(people.alice).post(f"/growth/{ALICE_USCC}/figures", data={
+        "year": "2099", "revenue": "1亿", "rnd_spending": "-5", "profit": "abc", "employees": "二十"})
+    assert bad.status_code == 422
+    for field in ("year", "revenue", "rnd_spending", "profit", "employees"):
+        assert f'<a href="#f-{field}">' in bad.text, field

@@ -80,3 +80,10 @@ def test_two_corrections_of_one_year_at_once_each_say_what_they_replaced(own_dat
         trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "growth.figures")
                                 .order_by(AuditEvent.id)).all()
         assert [(e.before or {}).get("revenue") for e in trail] == [None, 100_000_000, 120_000_000]
+
+
+def test_every_mistake_in_the_figures_is_said_at_once(session, people) -> None:
+    with pytest.raises(InputError) as refused:
+        growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2099, revenue=-1, profit=True,
+                              employees=-3)
+    assert [field for field, _ in refused.value.problems] == ["year", "revenue", "profit", "employees"]

@@ -193,3 +193,17 @@ def test_the_same_subscription_made_twice_at_once_is_made_once(own_database) -> 
     assert said == "已经订阅过“新的申报批次”", said
     with Session(own_database) as session:
         assert session.scalar(select(func.count()).select_from(Subscription)) == 1
+
+
+@pytest.mark.anyio
+async def test_a_stale_tab_a_reload_and_a_mistake_all_stay_by_the_form(browser, session, people) -> None:
+    alice = browser(people.alice)
+    made = subscriptions.subscribe(session, actor=people.alice, topic="rounds")
+    for said in ("已取消订阅", "该订阅已取消"):  # the second tab asks again: the same outcome, not a 404
+        ended = await alice.post(f"/subscriptions/{made.id}/end")
+        assert ended.status_code == 303 and ended.headers["location"] == "/messages#subscriptions"
+        assert f'id="flash">✓ {said}</div>' in (await alice.get("/messages")).text
+    reloaded = await alice.get("/subscriptions")  # the refused form's address, reloaded
+    assert reloaded.status_code == 303 and reloaded.headers["location"] == "/messages#subscriptions"
+    wrong = (await alice.post("/subscriptions", data={"topic": "industry", "industry": "9999"})).text
+    assert wrong.index('class="errors error-summary"') > wrong.index('<section id="subscriptions"'), "beside the form"

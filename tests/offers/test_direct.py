@@ -178,3 +178,27 @@ async def test_an_account_confirmed_meanwhile_is_not_silently_replaced(browser, 
     assert changed.status_code == 303
     session.expire_all()
     assert session.get(Application, app.id).payee_bank == "建设银行"
+
+
+@pytest.mark.anyio
+async def test_the_me_page_introduces_a_direct_offer_as_needing_no_acceptance(browser, session, people, offer) -> None:
+    with clock.pinned(ON):
+        me = (await browser(people.alice).get("/me")).text
+    intro = me[me.index('id="offers-intro"'):]
+    intro = intro[:intro.index("</p>")]
+    assert "免申即享" in intro and "无需接受" in intro and "接受后即生成申报草稿" not in intro
+    assert "接受并生成申报" not in me
+
+
+@pytest.mark.anyio
+async def test_its_page_speaks_of_免申即享_not_of_a_submission(browser, session, people, offer) -> None:
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+        page = (await browser(people.alice).get(f"/applications/{app.id}")).text
+    assert "申报已提交审核" not in page and "只需在下方确认收款账户" in page
+    stages = page[page.index('aria-label="办理进度"'):]
+    stages = stages[:stages.index("</ol>")]
+    assert '<li class="done">免申即享' in stages and "填报" not in stages
+    desk = (await browser(people.miit).get(f"/review/{app.id}")).text
+    stages = desk[desk.index('aria-label="办理进度"'):]
+    assert '<li class="done">免申即享' in stages[:stages.index("</ol>")], "the reviewer reads the same stages"

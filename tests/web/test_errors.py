@@ -121,7 +121,8 @@ async def test_a_form_s_address_opened_goes_to_the_page_above(browser, session, 
     detail = made.headers["location"]
     went = await alice.get(f"{detail}/amount")
     assert went.status_code == 303 and went.headers["location"] == detail
-    assert "已转到相应页面" in (await alice.get(detail)).text
+    said = (await alice.get(detail)).text
+    assert 'id="flash">刚才的地址用于提交表单' in said, "not a success: no ✓"
     assert (await alice.get("/api/v1/disbursements/batch")).status_code == 405, "a program is told as it was"
 
 

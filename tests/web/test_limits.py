@@ -7,9 +7,11 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 
+from huiqi.applications import service as applications
 from huiqi.config import get_settings
 from huiqi.web.deps import db
 from huiqi.web.limits import SLACK
+from tests.dbtest import ALICE_USCC, a_round
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
@@ -86,3 +88,18 @@ def test_no_async_handler_touches_the_database(app) -> None:
     assert not stalls, f"sync SQL in an async handler stalls the event loop: {stalls}"
     match = routes["/api/v1/match"]
     assert not inspect.iscoroutinefunction(match.endpoint), "the engine runs in the thread pool"
+
+
+async def test_a_material_too_large_for_the_page_is_said_on_the_application_page_in_mb(browser, session, people,
+                                                                                       small, tmp_path) -> None:
+    draft = applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
+                                      round_id=a_round(session), measure=3, amount_requested=1_000_000)
+    alice = browser(people.alice)
+    past = await alice.post(f"/applications/{draft.id}/materials", data={"kind": "申报书"},
+                            files={"file": ("a.pdf", b"%PDF-" + b"x" * (2048 + SLACK))})
+    assert past.status_code == 303 and past.headers["location"] == f"/applications/{draft.id}"
+    page = (await alice.get(past.headers["location"])).text
+    assert 'id="flash">未能上传：上传的文件超过上限 2048 字节，请缩小后再试' in page
+    within_slack = await alice.post(f"/applications/{draft.id}/materials", data={"kind": "申报书"},
+                                    files={"file": ("a.pdf", b"%PDF-" + b"x" * 3000)})
+    assert within_slack.status_code == 422 and "文件大小 3005 字节，超过上限 2048 字节" in within_slack.text

@@ -57,7 +57,7 @@ def test_a_city_cannot_do_a_departments_work(session, people, alice_app) -> None
     with pytest.raises(Forbidden):
         step(session, "propose", people.shenyang, alice_app.id, amount=1)
     for action in ("return", "reject"):  # the city's stage is over
-        with pytest.raises(Conflict, match="市级初审人员不能"):
+        with pytest.raises(Conflict, match="市级初审人员此时不能"):
             step(session, action, people.shenyang, alice_app.id, reasons="再看看")
     assert alice_app.state == "department_review"
 

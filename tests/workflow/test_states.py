@@ -49,3 +49,13 @@ def test_once_announced_only_finance_rejects_instead_of_approving(session, peopl
     assert app.state == State.REJECTED
     last = steps.of_application(session, app.id)[-1]
     assert (last.action, last.from_state, last.actor) == ("reject", "announced", "finance")
+
+
+def test_a_stale_submission_says_the_application_was_submitted_not_that_enterprises_cannot(
+        session, people, tmp_path) -> None:
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+    with pytest.raises(Conflict) as refused:
+        step(session, "submit", people.alice, app, on=date(2025, 9, 4))
+    assert refused.value.message.startswith(f"申报 {app.id} 已提交，当前处于「责任单位审核」，此时不能提交申报")
+    assert "企业用户" not in refused.value.message

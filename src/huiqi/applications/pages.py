@@ -38,7 +38,7 @@ from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.judgement import Judgement, judge
 from huiqi.workflow.runner import run
-from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action
+from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action, State
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,7 +103,7 @@ def _taken(live: Application | None, top_up: bool = True) -> tuple[str, bool]:
     return service.taken(live), True
 
 
-Reach = dict[str, tuple[Grant, claims.Claim | None]]
+Reach = dict[str, tuple[Grant | None, claims.Claim | None]]
 
 
 def _known(session: Session, actor: User,
@@ -121,8 +121,11 @@ def _known(session: Session, actor: User,
     for c in found.rows:
         if c.applicable:
             open_to.setdefault(c.result.matter, set()).add(c.result.policy)
-    return (catalogue.codes(session), {g.matter: (g, rows.get((g.matter, g.policy, g.measure)))
-                                       for g in found.answer.grants}, open_to)
+    reach: Reach = {g.matter: (g, rows.get((g.matter, g.policy, g.measure))) for g in found.answer.grants}
+    for c in sorted(found.rows, key=lambda c: c.ceiling or 0):  # 待定 yet open to an application: the highest
+        if c.applicable and c.result.status == "undetermined" and reach.get(c.result.matter, (None,))[0] is None:
+            reach[c.result.matter] = (None, c)
+    return catalogue.codes(session), reach, open_to
 
 
 def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: Reach) -> str:
@@ -132,7 +135,11 @@ def _matter_label(matter: Matter, codes: dict[str, CodeInfo], grants: Reach) -> 
     grant, claim = grants.get(matter.key, (None, None))
     left = claim.ceiling if claim is not None else grant.ceiling if grant is not None else None
     how = "，免申即享，无需申报" if claim is not None and claim.direct else ""
-    if grant is None:
+    if grant is None and claim is not None:  # 待定: the facts to supply decide it
+        most = f"最高 {wan(left)} 万元" if left is not None else "金额未定"
+        need = f"，需补充：{'、'.join(claim.missing)}" if claim.missing else ""
+        reach = f"待定，{most}（措施{claim.result.measure}）{need}"
+    elif grant is None:
         reach = "暂无可获支持的措施"
     elif left is None:
         reach = f"金额未定（措施{grant.measure}{how}）"
@@ -206,8 +213,9 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
             opened = session.get(Round, application.round_id) if application.round_id else None
             context["contact"] = opened.contact if opened is not None else None
         context["wanted"] = _wanted(session, application, detail.materials)
+        context["overdue"] = _overdue(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
-                progress=views.progress(application.state, application.city_review),
+                progress=views.progress(application.state, application.city_review, direct=payee),
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
@@ -220,6 +228,18 @@ def _wanted(session: Session, application: Application, attached: list[Any]) -> 
     return [{**m, "accepted": "、".join(rounds.FORMATS[f] for f in m["formats"]),
              "files": [x.filename for x in attached if x.kind == m["name"]]}
             for m in (opened.materials if opened is not None else [])]
+
+
+def _overdue(session: Session, application: Application) -> str | None:
+    """Why a returned application can no longer be resubmitted (its correction days have passed), when so: no change
+    of amount or material could mend that, so the page offers none."""
+    if application.state != State.RETURNED:
+        return None
+    try:
+        rounds.check_submission(session, application, clock.today())
+    except Conflict as refused:  # the time is checked before the materials: only the time says 已逾期
+        return refused.message if refused.message.endswith("已逾期") else None
+    return None
 
 
 def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:

@@ -1,6 +1,7 @@
 """Apply: a draft for one matter under one measure, its materials and the declaration. Submission and
 withdrawal are workflow steps (``workflow.runner.run``)."""
 
+import hashlib
 from collections.abc import Collection
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from huiqi.rounds import service as rounds
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role, require_uscc, scope_of
-from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, State
+from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, State, standing
 
 
 def get(session: Session, *, actor: User, application_id: int) -> Application:
@@ -110,15 +111,20 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
     return application
 
 
-def _editable(session: Session, actor: User, application_id: int) -> Application:
+def _editable(session: Session, actor: User, application_id: int, doing: str = "修改") -> Application:
     """A draft (or one returned for correction) of the actor's, locked until the transaction ends: an edit begun
     while the application is being submitted waits for the submission, then finds it submitted."""
     get(session, actor=actor, application_id=application_id)  # out of scope: not found
     require_role(actor, Role.ENTERPRISE, doing="修改申报")
     application = repository.lock(session, application_id)
     if application.state not in EDITABLE:
-        raise Conflict(f"申报 {application.id} 已提交，只有草稿或退回补正的申报可以修改")
+        raise Conflict(frozen(application, doing))
     return application
+
+
+def frozen(application: Application, doing: str) -> str:
+    """Why an application can no longer be changed, naming where it stands."""
+    return f"申报 {application.id} {standing(application.state)}，只有草稿或退回补正的申报可以{doing}"
 
 
 def change_amount(session: Session, *, actor: User, application_id: int, amount_requested: int) -> Application:
@@ -137,10 +143,15 @@ def add_material(session: Session, *, actor: User, application_id: int, filename
                  store: Path | None = None, kind: str | None = None) -> Material:
     """Attach a file as one of the round's materials (``kind``; by default the first required one not yet
     attached): its type and size are checked by content, and it is on disk before the row exists."""
-    application = _editable(session, actor, application_id)
+    application = _editable(session, actor, application_id, "上传材料")
     settings = get_settings()
     media_type = storage.check(content, settings.max_material_bytes)
     kind = _kind(session, application, kind, media_type)
+    same = hashlib.sha256(content).hexdigest()  # the application is locked: a second upload at once waits, then sees
+    twin = next((m for m in repository.materials(session, application.id) if m.sha256 == same and m.kind == kind), None)
+    if twin is not None:
+        raise InputError([("file", f"这份文件与已{f'作为“{kind}”' if kind else ''}上传的“{twin.filename}”"
+                                   "内容相同，无需重复上传")])
     sha256 = storage.store(store or settings.materials_dir, content)
     material = Material(application_id=application.id, filename=filename[:255], media_type=media_type, kind=kind,
                         size=len(content), sha256=sha256, uploaded_by=actor.username)
@@ -159,8 +170,7 @@ def remove_material(session: Session, *, actor: User, application_id: int, mater
     require_role(actor, Role.ENTERPRISE, doing="撤下材料")
     application = repository.lock(session, application_id)
     if application.state not in EDITABLE:
-        raise Conflict(f"申报 {application.id} 当前处于「{STATES[application.state]}」，"
-                       "只有草稿或退回补正的申报可以撤下材料")
+        raise Conflict(frozen(application, "撤下材料"))
     found = repository.lock_material(session, material_id)
     if found is None or found.application_id != application.id:
         raise NotFound(f"申报 {application.id} 没有编号为 {material_id} 的材料")
@@ -213,7 +223,7 @@ def verify_matter(session: Session, *, actor: User, application_id: int) -> None
 def declare(session: Session, *, actor: User, application_id: int) -> Application:
     """The applicant makes the declaration (承诺) of the application guide, once: the trail keeps who made it and
     its text (a statement the applicant answers for); made again, it stands as first made."""
-    application = _editable(session, actor, application_id)
+    application = _editable(session, actor, application_id, "作出承诺")
     if application.declaration == DECLARATION and application.declared_at is not None:
         return application
     application.declaration, application.declared_at = DECLARATION, utcnow()

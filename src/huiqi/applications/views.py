@@ -133,7 +133,7 @@ STAGES = (("填报", State.DRAFT), ("市级初审", State.CITY_REVIEW), ("责任
 AT_STAGE = {State.RETURNED: State.DRAFT}  # returned for correction: the enterprise's turn again
 
 
-def progress(state: str, city_review: bool | None) -> list[tuple[str, str]]:
+def progress(state: str, city_review: bool | None, direct: bool = False) -> list[tuple[str, str]]:
     """Where an application stands among the stages it goes through, each "done", "current" or "todo" (the city's
     pre-review only where its measure has one); none for one rejected or withdrawn, whose state says it all.
 
@@ -141,8 +141,14 @@ def progress(state: str, city_review: bool | None) -> list[tuple[str, str]]:
     [('责任单位审核', 'done'), ('拟定金额', 'current'), ('公示', 'todo')]
     >>> progress("returned", True)[:2], progress("disbursed", True)[-1], progress("rejected", True)
     ([('填报', 'current'), ('市级初审', 'todo')], ('拨付', 'done'), [])
+
+    A 免申即享 application (``direct``) was filed by no one: its first stage is the confirmation from the list.
+
+    >>> progress("department_review", False, direct=True)[0]
+    ('免申即享', 'done')
     """
-    stages = [(label, s) for label, s in STAGES if s != State.CITY_REVIEW or city_review]
+    stages = [("免申即享" if direct and s == State.DRAFT else label, s) for label, s in STAGES
+              if s != State.CITY_REVIEW or city_review]
     at = AT_STAGE.get(state, state)
     if state == State.SUBMITTED:  # routed at once: to the first review
         at = stages[1][1]

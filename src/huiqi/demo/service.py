@@ -133,7 +133,10 @@ def _advance(session: Session, cast: Cast, firm: DemoEnterprise, app: Applicatio
         step = Action.RETURN if goal == "returned" else Action.REJECT
         reasons = "（演示）申报书缺少项目验收报告，请补充后重新提交" if goal == "returned" \
             else "（演示）经核查，申报单位存在不良信用记录，不符合申报条件"
-        _step(session, data.CITY_PASSED, step, actor, app, reasons=reasons)
+        # Returned the day before the demo's business day: still within its correction days, so the walk-through
+        # can correct and resubmit it.
+        day = clock.today() - timedelta(days=1) if goal == "returned" else data.CITY_PASSED
+        _step(session, day, step, actor, app, reasons=reasons)
         return False
     unit = _to_department(session, cast, app)
     if goal in ("department_review", "scored"):

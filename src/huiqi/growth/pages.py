@@ -17,7 +17,7 @@ from huiqi.money import MINUS, parse_wan, wan
 from huiqi.public.service import measure_titles
 from huiqi.reference.divisions import place_name
 from huiqi.users.roles import Role
-from huiqi.validation import ascii_digits, digits
+from huiqi.validation import ascii_digits, collect, digits
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -124,14 +124,20 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
 
     def act():
         typed_year, people = ascii_digits(year), ascii_digits(employees)
+        problems: list[tuple[str, str]] = []  # every mistake of the form at once
         if not (digits(typed_year) and len(typed_year) == 4):
-            raise InputError([("year", "请填写四位数年份，如 2025")])
+            problems.append(("year", "请填写四位数年份，如 2025"))
+        elif wrong := service.year_problem(int(typed_year)):
+            problems.append(("year", wrong))
+        amounts = {"revenue": collect(problems, _amount, "revenue", revenue),
+                   "rnd_spending": collect(problems, _amount, "rnd_spending", rnd_spending),
+                   "profit": collect(problems, _amount, "profit", profit, signed=True)}
         if people and not digits(people):
-            raise InputError([("employees", "从业人数应为非负整数")])
-        return service.record_figures(
-            session, actor=actor, uscc=uscc, year=int(typed_year), revenue=_amount("revenue", revenue),
-            rnd_spending=_amount("rnd_spending", rnd_spending), profit=_amount("profit", profit, signed=True),
-            employees=int(people) if people else None)
+            problems.append(("employees", "从业人数应为非负整数"))
+        if problems:
+            raise InputError(problems)
+        return service.record_figures(session, actor=actor, uscc=uscc, year=int(typed_year), **amounts,
+                                      employees=int(people) if people else None)
 
     def again(refusal: Refusal) -> Response:
         problems = [Problem(FIELDS.get(getattr(p, "field", ""), p[0]), p[1], getattr(p, "field", ""))

@@ -20,6 +20,7 @@ from huiqi.money import MAX_YUAN
 from huiqi.rules.policy import Measure
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_uscc
+from huiqi.validation import collect
 
 
 def _measure(session: Session) -> Measure:
@@ -64,6 +65,13 @@ def _money(name: str, value: int | None, allow_negative: bool = False) -> int | 
     return value
 
 
+def year_problem(year: int) -> str | None:
+    """What is wrong with a year of figures, if anything: one still to come cannot be recorded."""
+    if not 2000 <= year <= clock.today().year:
+        return f"年度应在 2000 至 {clock.today().year} 之间（尚未到来的年度不能登记）"
+    return None
+
+
 def record_figures(session: Session, *, actor: User, uscc: str, year: int, revenue: int | None = None,
                    rnd_spending: int | None = None, profit: int | None = None,
                    employees: int | None = None) -> GrowthFigure:
@@ -75,14 +83,18 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
         raise NotFound("没有这家培育企业的成长档案（或无权查看）")  # a keeper's scope: the cultivated firms
     if not cultivated:
         raise InputError([("uscc", "该单位没有专精特新、小巨人或单项冠军认定，不在培育之列")])
-    if not 2000 <= year <= clock.today().year:
-        raise InputError([("year", f"年度应在 2000 至 {clock.today().year} 之间（尚未到来的年度不能登记）")])
+    problems: list[tuple[str, str]] = []  # every mistake at once
+    if wrong := year_problem(year):
+        problems.append(("year", wrong))
+    values = {"revenue": collect(problems, _money, "revenue", revenue),
+              "rnd_spending": collect(problems, _money, "rnd_spending", rnd_spending),
+              "profit": collect(problems, _money, "profit", profit, allow_negative=True), "employees": employees}
     if employees is not None and (isinstance(employees, bool) or not isinstance(employees, int) or employees < 0):
-        raise InputError([("employees", "从业人数应为非负整数")])
-    values = {"revenue": _money("revenue", revenue), "rnd_spending": _money("rnd_spending", rnd_spending),
-              "profit": _money("profit", profit, allow_negative=True), "employees": employees}
-    if all(value is None for value in values.values()):
-        raise InputError([("revenue", "请至少填写一项：营业收入、研发投入、利润总额或从业人数")])
+        problems.append(("employees", "从业人数应为非负整数"))
+    if not problems and all(value is None for value in values.values()):
+        problems.append(("revenue", "请至少填写一项：营业收入、研发投入、利润总额或从业人数"))
+    if problems:
+        raise InputError(problems)
     row = repository.figure(session, applicant.id, year, lock=True)
     before = Figures.model_validate(row).model_dump() if row else None
     if row is None:

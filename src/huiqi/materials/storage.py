@@ -50,13 +50,27 @@ def _is_ofd(content: bytes) -> bool:
         return False
 
 
+MB = 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    """A size as people read it: MB (of 1024 × 1024 bytes, as computers show file sizes) from 1 MB, else bytes.
+
+    >>> megabytes(20 * MB), megabytes(21_000_000), megabytes(4096)
+    ('20 MB', '20.03 MB', '4096 字节')
+    """
+    if size < MB:
+        return f"{size} 字节"
+    return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
+
+
 def check(content: bytes, max_bytes: int) -> str:
     """Refuse empty or oversized content, content of another type, and content that is not what its first
     bytes claim; return its type."""
     if not content:
         raise MaterialError("文件是空的")
     if len(content) > max_bytes:
-        raise MaterialError(f"文件大小 {len(content)} 字节，超过上限 {max_bytes} 字节")
+        raise MaterialError(f"文件大小 {megabytes(len(content))}，超过上限 {megabytes(max_bytes)}")
     kind = sniff(content)
     if (why := VERIFY[kind](content)) is not None:
         raise MaterialError(f"文件开头像 {KINDS[kind]}，但内容不是有效的 {KINDS[kind]}：{why}")

@@ -59,11 +59,17 @@ def subscribe(request: Request, who: CallerDep, actor: Actor, session: Db,
     return form_step(session, act, done="/messages#subscriptions", again=again, said="已订阅，有新消息会在这里告诉您")
 
 
+@router.get("/subscriptions", response_model=None)
+def subscriptions_page(actor: Actor) -> Response:
+    """The subscription form's address opened or reloaded (after a refusal): the form, where it is."""
+    return RedirectResponse("/messages#subscriptions", status_code=303)
+
+
 @router.post("/subscriptions/{subscription_id}/end", response_model=None)
 def end(request: Request, who: CallerDep, actor: Actor, session: Db, subscription_id: RecordId) -> Response:
     return form_step(session, lambda: subscriptions.end(session, actor=actor, subscription_id=subscription_id),
                      done="/messages#subscriptions", again=lambda refusal: centre(request, who, actor, session),
-                     said="已取消订阅")
+                     said=lambda ended: "已取消订阅" if ended else "该订阅已取消")
 
 
 @router.get("/subscribe", response_class=HTMLResponse)

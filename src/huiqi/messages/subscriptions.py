@@ -135,12 +135,15 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
     return made
 
 
-def end(session: Session, *, actor: User, subscription_id: int) -> None:
+def end(session: Session, *, actor: User, subscription_id: int) -> bool:
+    """End one of the actor's subscriptions; False when there is none such to end (already ended, from a second tab:
+    the outcome asked for stands; another's is answered the same, so nothing of it is told)."""
     found = session.get(Subscription, subscription_id)
     if found is None or found.user_id != actor.id:
-        raise NotFound(f"没有编号为 {subscription_id} 的订阅")
+        return False
     session.delete(found)
     session.flush()
+    return True
 
 
 def confirm(session: Session, token: str) -> Subscription:

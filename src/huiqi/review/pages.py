@@ -27,6 +27,7 @@ from huiqi.labels import industry_label, labelled, measure_label, place_label
 from huiqi.materials.serving import attachment
 from huiqi.models import User
 from huiqi.money import wan
+from huiqi.offers import service as offers
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
 from huiqi.review.forms import inputs
@@ -182,7 +183,8 @@ def _review(request: Request, who, actor: User, session: Session, application_id
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
                 timeline=views.timeline(session, application_id),
-                progress=views.progress(found.application.state, found.application.city_review),
+                progress=views.progress(found.application.state, found.application.city_review,
+                                        direct=offers.needs_payee(session, application_id)),
                 policy_number=_policy_number(session, found.application.policy_id),
                 policy_name=lambda policy_id: _policy_number(session, policy_id), max_reasons=MAX_REASONS, **context)
 

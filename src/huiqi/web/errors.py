@@ -89,15 +89,20 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        if error.status_code == 405 and request.method == "GET" and not is_api(request) \
-                and not request.headers.get("HX-Request"):
-            nearest = _page_above(request)
-            if nearest is not None:  # a form's address opened (a refused form's page reloaded, a link shared)
-                from huiqi.web.steps import flash
+        from huiqi.web.steps import flash
 
-                moved = RedirectResponse(nearest, status_code=303)
-                flash(moved, "刚才的地址用于提交表单，不能直接打开，已转到相应页面")
-                return moved
+        on_page = not is_api(request) and not request.headers.get("HX-Request")
+        nearest = _page_above(request) if on_page and error.status_code in (405, 413) else None
+        if error.status_code == 405 and request.method == "GET" and nearest is not None:
+            # a form's address opened (a refused form's page reloaded, a link shared)
+            moved = RedirectResponse(nearest, status_code=303)
+            flash(moved, "刚才的地址用于提交表单，不能直接打开，已转到相应页面", done=False)
+            return moved
+        if error.status_code == 413 and nearest is not None and request.url.path.endswith("/materials"):
+            # a material too large: said on the application's page, not on a page apart
+            back = RedirectResponse(nearest, status_code=303)
+            flash(back, f"未能上传：{error.detail}", done=False)
+            return back
         message = str(error.detail) if error.status_code == 413 else HTTP_MESSAGES.get(error.status_code,
                                                                                           str(error.detail))
         return respond(request, error.status_code, message)

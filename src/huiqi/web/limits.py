@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from huiqi.config import Settings, get_settings
+from huiqi.materials.storage import megabytes
 
 SLACK = 1024 * 1024  # a multipart body's boundaries, headers and other fields around the file itself
 UPLOADS = ("/simulate", "/api/v1/simulations")
@@ -29,8 +30,16 @@ def limit_for(path: str, settings: Settings) -> int:
     return settings.max_request_bytes
 
 
-def too_large(limit: int) -> HTTPException:
-    return HTTPException(413, f"请求内容超过上限 {limit} 字节（约 {limit / 1024 / 1024:.1f} MiB），请缩小后再试")
+def too_large(path: str, limit: int) -> HTTPException:
+    """The refusal of a body past ``limit``, naming the limit people meet: for an upload the file's own (the slack
+    for the form around it is ours, not theirs).
+
+    >>> too_large("/applications/7/materials", 20 * 1024 * 1024 + SLACK).detail
+    '上传的文件超过上限 20 MB，请缩小后再试'
+    """
+    if path.endswith("/materials") or path in UPLOADS:
+        return HTTPException(413, f"上传的文件超过上限 {megabytes(limit - SLACK)}，请缩小后再试")
+    return HTTPException(413, f"请求内容超过上限 {megabytes(limit)}，请缩小后再试")
 
 
 class BodyLimit:
@@ -50,11 +59,12 @@ class BodyLimit:
         async def counted() -> Message:
             nonlocal received
             if declared.isdigit() and int(declared) > limit:
-                raise too_large(limit)  # FastAPI and the error handlers answer an HTTPException raised while reading
+                # FastAPI and the error handlers answer an HTTPException raised while reading
+                raise too_large(scope["path"], limit)
             message = await receive()
             received += len(message.get("body", b""))
             if received > limit:
-                raise too_large(limit)
+                raise too_large(scope["path"], limit)
             return message
 
         await self.app(scope, counted, send)

@@ -21,7 +21,7 @@ from huiqi.rules.questions import missing_typed
 from huiqi.users.scope import ROLE_LABELS
 from huiqi.validation import beijing
 from huiqi.web.deps import CSRF_COOKIE, Caller
-from huiqi.web.steps import flashed, forget
+from huiqi.web.steps import NOT_DONE, flashed, forget
 from huiqi.workflow.states import ACTIONS, STATES
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -98,7 +98,8 @@ def page(request: Request, name: str, caller: Caller, status_code: int = 200, **
     said = flashed(request) if status_code == 200 else None
     response = templates.TemplateResponse(request, name, {
         "user": user, "csrf": caller.csrf, "nav": PUBLIC_NAV, "role_nav": NAV.get(user.role, []) if user else [],
-        "path": request.url.path, "flash": said, "calendar_notice": caller.notice, "unread": caller.unread,
+        "path": request.url.path, "flash": said.removeprefix(NOT_DONE) if said else None,
+        "flash_done": not (said or "").startswith(NOT_DONE), "calendar_notice": caller.notice, "unread": caller.unread,
         "in_force": caller.in_force, "policy_numbers": {pid: number for pid, _, number in caller.in_force},
         "site": _site(), **context,
     }, status_code=status_code)

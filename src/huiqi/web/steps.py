@@ -58,12 +58,16 @@ FLASH_COOKIE = "huiqi_flash"
 FLASH_MOST = 200
 
 
-def flash(response: Response, message: str) -> None:
+NOT_DONE = "!"  # marks a flash that reports no success (moved away from a form's address, refused): no ✓
+
+
+def flash(response: Response, message: str, done: bool = True) -> None:
     """Say ``message`` on the next page shown (once): the message after every action (a cookie: at most
-    ``FLASH_MOST`` characters, the rest cut to an ellipsis)."""
+    ``FLASH_MOST`` characters, the rest cut to an ellipsis); ``done`` False when it reports no success."""
     if len(message) > FLASH_MOST:
         message = message[:FLASH_MOST - 1] + "…"
-    response.set_cookie(FLASH_COOKIE, quote(message), max_age=120, httponly=True, samesite="lax", path="/")
+    marked = message if done else NOT_DONE + message
+    response.set_cookie(FLASH_COOKIE, quote(marked), max_age=120, httponly=True, samesite="lax", path="/")
 
 
 def flashed(request: Request) -> str | None:

@@ -4,6 +4,7 @@ from fastapi import UploadFile
 
 from huiqi.config import get_settings
 from huiqi.errors import InputError
+from huiqi.materials.storage import megabytes
 
 
 def read_upload(file: UploadFile | None, field: str) -> tuple[str | None, bytes | None]:
@@ -15,6 +16,5 @@ def read_upload(file: UploadFile | None, field: str) -> tuple[str | None, bytes 
     file.file.seek(0)
     content = file.file.read(limit + 1)
     if len(content) > limit:
-        shown = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} 字节"
-        raise InputError([(field, f"文件超过上限 {shown}")])
+        raise InputError([(field, f"文件超过上限 {megabytes(limit)}")])
     return file.filename, content

@@ -27,7 +27,7 @@ from huiqi.models import Application, Transition, User
 from huiqi.users.roles import ROLE_LABELS, Role
 from huiqi.users.scope import SYSTEM, covers
 from huiqi.workflow import repository
-from huiqi.workflow.states import ACTIONS, DOING, STATES, Action, Step, roles_of, step_for
+from huiqi.workflow.states import ACTIONS, DOING, Action, Step, roles_of, standing, step_for
 from huiqi.workflow.steps import HANDLERS, MANY, Context
 
 MAX_REASONS = 2000
@@ -80,9 +80,11 @@ def check(application: Application, action: Action, actor: User) -> Step:
     """The table's step for this actor from the application's current state, or a 409 naming that state."""
     step = step_for(action, application.state, actor.role)
     if step is None:
-        label = ROLE_LABELS.get(actor.role, actor.role)
-        raise Conflict(f"申报 {application.id} 当前处于「{STATES.get(application.state, application.state)}」，"
-                       f"{label}不能{DOING[action]}（可能刚被他人处理，请刷新后查看）")
+        # A reviewer is told whose stage it is; an enterprise only where its application stands (its own role
+        # named would read as if enterprises could never submit).
+        who = "" if actor.role == Role.ENTERPRISE else ROLE_LABELS.get(actor.role, actor.role)
+        raise Conflict(f"申报 {application.id} {standing(application.state)}，{who}此时不能{DOING[action]}"
+                       "（可能刚被他人处理，请刷新后查看）")
     return step
 
 

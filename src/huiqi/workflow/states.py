@@ -112,6 +112,18 @@ ACTIONS: dict[str, str] = {step.action: step.label for step in STEPS}
 DOING: dict[str, str] = ACTIONS | {Action.ANNOUNCE: "发布公示"}
 
 
+def standing(state: str) -> str:
+    """Where an application stands, as a refusal names it: a stale tab must not read a withdrawn one as 已提交.
+
+    >>> standing("withdrawn"), standing("department_review"), standing("returned")
+    ('当前为「已撤回」', '已提交，当前处于「责任单位审核」', '当前处于「退回补正」')
+    """
+    label = STATES.get(state, state)
+    if state in FINAL:
+        return f"当前为「{label}」"
+    return f"当前处于「{label}」" if state in EDITABLE else f"已提交，当前处于「{label}」"
+
+
 def step_for(action: str, state: str, role: str) -> Step | None:
     """The step ``role`` takes with ``action`` from ``state``, if the table has one.
 
