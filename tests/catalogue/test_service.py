@@ -194,3 +194,18 @@ def test_a_round_is_not_opened_for_a_policy_withdrawn_meanwhile(session, people,
         rounds.open_round(session, actor=people.admin, policy_id="test-successor", title="2025年度测试批次",
                           opens_on=date(2025, 8, 1), closes_on=date(2025, 9, 30), measures=[rounds.MeasureIn(1)])
     assert session.query(Round).filter_by(policy_id="test-successor").count() == 0
+
+
+def test_a_purpose_no_policy_serves_yet_is_said_with_the_day_it_will(session, people) -> None:
+    """Before the policy naming the whitelist comes into force, a reviewer is told when it does (it said no policy
+    had been published, naming a YAML key); a purpose no policy names is said plainly."""
+    from huiqi.whitelist import service as whitelist
+
+    early = date(2022, 7, 1)
+    assert catalogue.serving(session, "whitelist", early) is None
+    said = catalogue.unserved(session, "whitelist", "白名单", early).message
+    assert said == "规定“白名单”的政策（辽政办〔2022〕35号）尚未施行：自 2022-07-23 起施行"
+    assert catalogue.unserved(session, "nothing", "某事").message == "没有已发布的政策规定“某事”"
+    with pytest.raises(Exception, match="尚未施行：自 2022-07-23 起施行") as refused:
+        whitelist._may_compile(session, people.miit, early)
+    assert "serves" not in str(refused.value)

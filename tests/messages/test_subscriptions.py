@@ -135,7 +135,17 @@ async def test_places_and_industries_are_chosen_from_lists_and_a_code_not_listed
 
 def test_region_and_industry_subscriptions_hear_of_rounds(session, people) -> None:
     subscriptions.subscribe(session, actor=people.alice, topic="region", value="210100")
-    subscriptions.subscribe(session, actor=people.bob, topic="industry", value="3411")  # not digital-economy core
+    with pytest.raises(InputError) as not_listed:  # not digital-economy core: not among the choices
+        subscriptions.subscribe(session, actor=people.bob, topic="industry", value="3411")
+    assert not_listed.value.problems == [("value", "请从列表中选择行业（数字经济核心产业的小类）")]
+    with pytest.raises(InputError):
+        subscriptions.subscribe(session, actor=people.alice, topic="region", value="210202")  # a county, not listed
+    from huiqi.applicants import service as applicants
+    from tests.dbtest import BOB_USCC
+
+    applicants.record_profile(session, actor=people.bob, uscc=BOB_USCC, name="大连数据有限公司", kind="enterprise",
+                              region="210202", industry="3411", size="small")
+    subscriptions.subscribe(session, actor=people.bob, topic="industry")  # its own class as registered: kept
     with pytest.raises(InputError):
         subscriptions.subscribe(session, actor=people.alice, topic="region", value="110101")  # Beijing
     with pytest.raises(InputError) as unknown:

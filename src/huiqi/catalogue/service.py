@@ -166,6 +166,17 @@ def serving(session: Session, purpose: str, on: date | None = None) -> tuple[Pol
     return found[-1] if found else None
 
 
+def unserved(session: Session, purpose: str, what: str, on: date | None = None) -> NotFound:
+    """Why no policy serves ``purpose`` (called ``what`` on the page) on ``on``: none names it, or the ones that
+    do have not come into force yet (said with the day they do)."""
+    day = on or clock.today()
+    coming = [(p, p.window_start.at(day, day)) for p in published(session) for m in p.measures if purpose in m.serves]
+    if not coming:
+        return NotFound(f"没有已发布的政策规定“{what}”")
+    policy, starts = min(coming, key=lambda found: found[1])
+    return NotFound(f"规定“{what}”的政策（{policy.number}）尚未施行：自 {starts} 起施行")
+
+
 def status(row: PolicyVersion, policy: Policy | None, day: date) -> str:
     """The state as people read it: a published policy whose window has passed reads 已过期."""
     if row.state == "published" and policy is not None and policy.expired(day):

@@ -27,7 +27,7 @@ def _measure(session: Session) -> Measure:
     """The measure the growth files are for, as the policy in force says (``serves: [growth_files]``)."""
     found = catalogue.serving(session, "growth_files")
     if found is None:
-        raise NotFound("没有已发布的政策规定“成长档案”（措施的 serves: [growth_files]）")
+        raise catalogue.unserved(session, "growth_files", "成长档案")
     return found[1]
 
 

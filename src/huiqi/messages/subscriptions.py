@@ -40,14 +40,19 @@ def subscribe(session: Session, *, actor: User, topic: str, value: str | None = 
     if topic in ("measure", "region", "industry"):
         if actor.role != Role.ENTERPRISE:
             raise InputError([("topic", "按措施、地区或行业订阅仅限企业用户")])
-        if topic in ("region", "industry") and not (value or "").strip():
+        own = topic in ("region", "industry") and not (value or "").strip()
+        if own:  # 本地区, 本行业: the profile's own code (a county, a class partly in the core) as registered
             value = _own(session, actor, topic)
         if topic == "measure" and value not in names:
             raise InputError([("value", "请选择一条措施")])
-        if topic == "region" and not (value in divisions.divisions() and divisions.city_of(value)):
+        if topic == "region" and not (value in divisions.divisions() and divisions.city_of(value)
+                                      and (own or value in region_choices())):
             raise InputError([("value", "请从列表中选择辽宁省的市或沈抚示范区")])
         if topic == "industry" and (problem := industries.class_problem(value or "")):
             raise InputError([("value", problem)])
+        if topic == "industry" and not own and not any(value == code for listed in industry_choices().values()
+                                                       for code, _ in listed):
+            raise InputError([("value", "请从列表中选择行业（数字经济核心产业的小类）")])
     else:
         value = None
     one_at_a_time(session, f"subscribe:{actor.id}")  # two tabs at once: the later finds the earlier's

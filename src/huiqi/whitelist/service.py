@@ -40,7 +40,7 @@ def _may_compile(session: Session, actor: User, on: date) -> None:
         return
     found = catalogue.serving(session, "whitelist", on)
     if found is None:
-        raise NotFound("没有已发布的政策规定“白名单”（措施的 serves: [whitelist]）")
+        raise catalogue.unserved(session, "whitelist", "白名单", on)
     measure = found[1]
     lead = lead_unit(measure, on)
     unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
