@@ -121,6 +121,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/whitelist/versions/{version_id}/publish"): WHITELIST,
     ("GET", "/admin/whitelist"): DRAFT_READERS,
     ("POST", "/admin/whitelist"): WHITELIST,
+    ("POST", "/admin/whitelist/{version_id}/discard"): WHITELIST,
     ("GET", "/admin/whitelist/{version_id}"): DRAFT_READERS,
     ("POST", "/admin/whitelist/entries/{entry_id}/exclude"): WHITELIST,
     ("POST", "/admin/whitelist/{version_id}/publish"): WHITELIST,

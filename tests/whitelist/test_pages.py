@@ -171,3 +171,23 @@ async def test_the_public_list_pages_and_keeps_its_filters(browser, session) -> 
     for bad in ("0", "abc", "9999999"):
         refused = await public.get("/whitelist", params={"page": bad})
         assert refused.status_code == 422 and "页码" in refused.text and "page" not in refused.text.split("<main")[1]
+
+
+async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, people) -> None:
+    """Two tabs used to make two drafts; now the second names the first, which the desk may discard (作废)."""
+    admin = browser(people.admin)
+    version_id = await _propose(admin)
+    second = await admin.post("/admin/whitelist", data={"note": "另一个标签页"})
+    assert second.status_code == 409 and "已有白名单第 1 版草稿待发布" in second.text
+    assert 'value="另一个标签页"' in second.text
+    page = await admin.get(f"/admin/whitelist/{version_id}")
+    assert f'action="/admin/whitelist/{version_id}/discard"' in page.text
+    assert (await browser(people.auditor).post(f"/admin/whitelist/{version_id}/discard")).status_code == 403
+    discarded = await admin.post(f"/admin/whitelist/{version_id}/discard")
+    assert discarded.status_code == 303
+    page = await admin.get(f"/admin/whitelist/{version_id}")
+    assert "已作废" in page.text and "/discard" not in page.text and "发布第 1 版" not in page.text
+    assert "已作废" in (await admin.get("/admin/whitelist")).text
+    again = await admin.post(f"/admin/whitelist/{version_id}/publish")
+    assert again.status_code == 409 and "已作废" in again.text
+    assert (await admin.post("/admin/whitelist")).status_code == 303

@@ -96,6 +96,19 @@ def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version
                      again=again, said="白名单已发布，公众现在可以查看和下载")
 
 
+@router.post("/admin/whitelist/{version_id}/discard", response_model=None)
+def discard(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
+    def again(refusal: Refusal) -> Response:
+        if refusal.status_code == 403:
+            raise Forbidden(refusal.message)
+        return _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
+                             error=refusal.message)
+
+    return form_step(session, lambda: service.discard(session, actor=actor, version_id=version_id,
+                                                      on=clock.today()), done=f"/admin/whitelist/{version_id}",
+                     again=again, said="草稿已作废，可以按当前档案重新拟定")
+
+
 @router.get("/admin/whitelist/{version_id}/export.xlsx")
 def download(version_id: RecordId, actor: Actor, session: Db) -> FileResponse:
     """Any version the actor may read, drafts included (marked 待发布 in the title row)."""
