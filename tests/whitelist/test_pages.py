@@ -191,3 +191,15 @@ async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, people) 
     again = await admin.post(f"/admin/whitelist/{version_id}/publish")
     assert again.status_code == 409 and "已作废" in again.text
     assert (await admin.post("/admin/whitelist")).status_code == 303
+
+
+async def test_a_blank_reason_without_htmx_shows_the_version_again(browser, session, people) -> None:
+    """It used to be the generic error page saying "reason：…", off the version page."""
+    admin = browser(people.admin)
+    version_id = await _propose(admin)
+    entry = service.read(session, version_id=version_id, actor=people.admin).entries[0]
+    blank = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "  "})
+    assert blank.status_code == 422 and "白名单第 1 版" in blank.text
+    assert '<a href="#f-reason">理由：移出白名单须写明理由</a>' in blank.text and "reason：" not in blank.text
+    row = blank.text.split(f'id="entry-{entry.id}"')[1].split("</tr>")[0]
+    assert 'id="f-reason"' in row and '<span class="field-error" id="e-reason">移出白名单须写明理由</span>' in row

@@ -69,12 +69,17 @@ def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_i
         entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=reason, on=clock.today())
     except HuiqiError as error:
         session.rollback()
-        if not is_htmx(request) or error.status_code in (403, 404):
+        if error.status_code in (403, 404):
             raise
+        if not is_htmx(request):  # the version again, the reason said beside the row's field
+            refusal = Refusal.of(error)
+            version_id = repository.entry(session, entry_id).version_id
+            return _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
+                                 error=refusal.message, problems=refusal.problems, failed=entry_id, reason=reason)
         entry = repository.entry(session, entry_id)
         said = "；".join(why for _, why in error.problems) if isinstance(error, InputError) else error.message
         return page(request, "whitelist/_entry.html", who, status_code=error.status_code, e=entry, editable=True,
-                    error=said, regions=divisions.divisions(), classes=industries.industries())
+                    row_error=said, regions=divisions.divisions(), classes=industries.industries())
     session.commit()
     if is_htmx(request):  # the row, and the counts above the table with what was done
         return page(request, "whitelist/_entry.html", who, e=entry, editable=True, regions=divisions.divisions(),
