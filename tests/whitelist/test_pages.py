@@ -203,3 +203,13 @@ async def test_a_blank_reason_without_htmx_shows_the_version_again(browser, sess
     assert '<a href="#f-reason">理由：移出白名单须写明理由</a>' in blank.text and "reason：" not in blank.text
     row = blank.text.split(f'id="entry-{entry.id}"')[1].split("</tr>")[0]
     assert 'id="f-reason"' in row and '<span class="field-error" id="e-reason">移出白名单须写明理由</span>' in row
+
+
+async def test_a_note_too_long_keeps_what_was_typed(browser, people) -> None:
+    """Over 500 characters used to end on a bare error page, the note lost."""
+    typed = "第四季度" + "长" * 500
+    refused = await browser(people.admin).post("/admin/whitelist", data={"note": typed})
+    assert refused.status_code == 422 and "白名单编制" in refused.text
+    assert f'value="{typed}"' in refused.text
+    assert '<a href="#f-note">说明：不能超过 500 个字（现有 504 个）</a>' in refused.text
+    assert '<span class="field-error" id="e-note">' in refused.text

@@ -104,10 +104,10 @@ def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_i
 
 @router.post("/offers/{offer_id}/set-aside", response_model=None)
 def set_aside(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
-              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
-    def again(refusal: Refusal) -> Response:
+              reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:  # a reason too long is the service's to refuse: the row keeps it
         return _pending(request, who, session, actor, status_code=refusal.status_code,
-                        problems=refusal.problems or [("", refusal.message)])
+                        problems=refusal.problems or [("", refusal.message)], failed=offer_id, reason=reason)
 
     return form_step(session, lambda: service.set_aside(session, actor=actor, offer_id=offer_id, reason=reason),
                      done="/offers/pending", again=again, said="已不予确认，理由已告知企业")

@@ -223,7 +223,7 @@ def set_aside(session: Session, *, actor: User, offer_id: int, reason: str) -> O
     require_role(actor, Role.DEPARTMENT, Role.ADMIN, doing="确认免申即享")
     reason = reason.strip()
     if not reason or len(reason) > 500 or any(ord(c) < 32 for c in reason):
-        raise InputError([("理由", "请写明不予确认的理由（不超过 500 个字）")])
+        raise InputError([("reason", "请写明不予确认的理由（不超过 500 个字）")])
     offer = _locked(session, offer_id)
     if actor.role == Role.DEPARTMENT and _lead_department(session, offer).id != actor.department_id:
         raise Forbidden(f"措施{offer.measure}不由本单位确认")

@@ -35,9 +35,10 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
 
 @router.post("/admin/whitelist", response_model=None)
 def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
-            note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
-    def again(refusal: Refusal) -> Response:
+            note: Annotated[PlainText, Form(max_length=5000)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:  # a note too long is the service's to refuse: the form keeps it
         return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
+                    problems=refusal.problems,
                     versions=service.versions(session, actor=actor), note=note, person=namer(session),
                     compiles=service.may_compile(session, actor, clock.today()),
                     basis=catalogue.serving(session, "whitelist"), today=clock.today())

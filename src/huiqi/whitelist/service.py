@@ -59,9 +59,14 @@ def may_compile(session: Session, actor: User, on: date) -> bool:
     return True
 
 
+NOTE_MOST = 500
+
+
 def propose(session: Session, *, actor: User, on: date, note: str | None = None) -> WhitelistVersion:
     """A new proposed version: every applicant whose current profile meets the criteria."""
     _may_compile(session, actor, on)
+    if note is not None and len(note) > NOTE_MOST:
+        raise InputError([("note", f"不能超过 {NOTE_MOST} 个字（现有 {len(note)} 个）")])
     number = repository.next_number(session)
     # Read after the number: a draft made meanwhile either shows here or takes the same number (a 409 below).
     draft = repository.draft(session)
