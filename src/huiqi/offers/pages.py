@@ -38,9 +38,10 @@ def _rows(session: Session, actor: User) -> list[dict]:
 
 
 def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
-    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="确认免申即享")  # its forms confirm (auditors: the API)
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="查看待确认的免申即享")  # auditors: the API and Excel
     rows = _rows(session, actor)
     return page(request, "offers/pending.html", who, status_code=status_code, rows=rows,
+                decides=actor.role == Role.DEPARTMENT,  # an admin sees the list, the lead department decides
                 titles=measure_titles(session), problems=context.pop("problems", []), **context)
 
 
