@@ -119,6 +119,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/whitelist/versions"): WHITELIST,
     ("POST", "/api/v1/whitelist/entries/{entry_id}/exclude"): WHITELIST,
     ("POST", "/api/v1/whitelist/versions/{version_id}/publish"): WHITELIST,
+    ("POST", "/api/v1/whitelist/versions/{version_id}/discard"): WHITELIST,
     ("GET", "/admin/whitelist"): DRAFT_READERS,
     ("POST", "/admin/whitelist"): WHITELIST,
     ("POST", "/admin/whitelist/{version_id}/discard"): WHITELIST,

@@ -154,7 +154,7 @@ def _refuse_stale(session: Session, version: WhitelistVersion) -> None:
                        "请作废它，按当前档案重新拟定")
 
 
-def discard(session: Session, *, actor: User, version_id: int, on: date) -> WhitelistVersion:
+def discard(session: Session, *, actor: User, version_id: int, on: date) -> WhitelistVersion | None:
     """Discard (作废) a draft: it stays readable, marked so, and can no longer be edited or published."""
     _may_compile(session, actor, on)
     version = repository.lock(session, version_id)
@@ -166,7 +166,7 @@ def discard(session: Session, *, actor: User, version_id: int, on: date) -> Whit
     session.flush()
     audit.record(session, actor=actor.username, action="whitelist.discard", entity="whitelist",
                  entity_id=version.number, before={"state": "proposed"}, after={"state": "discarded"})
-    return version
+    return repository.get(session, version_id)  # with its entries
 
 
 def published_versions(session: Session) -> list[WhitelistVersion]:
