@@ -31,7 +31,8 @@ FIELD_LABELS: dict[str, str] = {
     "per_applicant": "平均每个申请人的事项数", "job_id": "测算编号",
     "as_of": "判断日期", "reform": "改革方案",
     # 审计、好差评、白名单、地区
-    "since": "起始日期", "until": "截止日期", "who": "操作人", "entity_id": "记录编号", "comment": "意见",
+    "since": "起始日期", "until": "截止日期", "who": "操作人", "entity": "记录类别", "entity_id": "记录编号",
+    "comment": "意见",
     "note": "说明", "reason": "理由", "district_field": "区县", "city_field": "地级市",
     # lists
     "q": "关键词", "page": "页码", "status": "状态",

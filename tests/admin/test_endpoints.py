@@ -89,3 +89,13 @@ async def test_withdrawing_a_policy_with_an_open_round_is_a_409_and_changes_noth
     assert response.status_code == 409, response.text
     assert f"（批次 {round_id}）：请先在申报批次页关闭" in response.json()["detail"]
     assert [vid for vid, _, _ in repository.in_force(session)] == [version]
+
+
+async def test_a_policy_file_s_mistakes_are_problems_one_by_one(client, session, people) -> None:
+    """They used to come back as one newline-joined ``detail`` with an empty ``problems`` list."""
+    text = SECOND.read_text("utf-8").replace("  end: 2026-12-31", "  end: 2028-02-30", 1)
+    response = await client.post("/api/v1/admin/policies", headers=bearer(session, people.admin),
+                                 json={"file_name": "second-policy.yaml", "text": text})
+    assert response.status_code == 422
+    assert {"field": "second-policy.yaml:11", "reason": "window.end：2028-02-30 不是有效日期"} in \
+        response.json()["problems"]

@@ -53,3 +53,10 @@ async def test_others_are_refused_with_nothing_leaked(client, session, people, w
         response = await client.get(path, headers=headers)
         assert response.status_code == 403 and "user.create" not in response.text and "events" not in response.json()
     assert (await client.get("/api/v1/audit/verify")).status_code == 401
+
+
+async def test_an_unknown_kind_of_record_is_refused(client, session, people) -> None:
+    auditor = bearer(session, people.auditor)
+    refused = await client.get("/api/v1/audit/events", params={"entity": "zzz"}, headers=auditor)
+    assert refused.status_code == 422
+    assert refused.json()["problems"] == [{"field": "entity", "reason": "不认识的记录类别“zzz”，请从列表中选择"}]

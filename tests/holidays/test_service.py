@@ -49,7 +49,9 @@ def test_every_mistake_of_a_notice_is_named_by_its_line() -> None:
     assert fields == ["第 2 行·日期", "第 3 行·类别", "第 4 行·类别", "第 5 行·名称", "第 5 行·日期"], \
         refused.value.problems
     assert refused.value.problems[0] == ("第 2 行·日期", "2027-13-01 不是有效日期")
-    with pytest.raises(InputError, match="表头"):
+    with pytest.raises(InputError, match="表头 日期,类别,名称"):
+        holidays.read_lines([["day", "type", "name"]])
+    with pytest.raises(InputError, match="没有任何日期"):
         holidays.read_lines([["日期", "类别", "名称"]])
     with pytest.raises(InputError) as partial:
         holidays.read_lines([["date", "kind", "name"], ["2027-01-01", "holiday", "元旦"],

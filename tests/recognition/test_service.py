@@ -267,3 +267,17 @@ def test_a_round_opened_beside_a_reviewer_s_step_does_not_deadlock(own_database)
     for thread in threads:
         thread.join()
     assert said == {"reviewer": "done", "opener": "done"}, said
+
+
+def test_a_row_dated_after_the_list_and_a_row_of_another_kind_are_named_in_chinese(session, people) -> None:
+    """A 认定日期 of 2099-01-01 used to be imported; another kind was named by its code (little_giant)."""
+    with clock.pinned(date(2025, 6, 30)), pytest.raises(InputError) as caught:
+        lists.check(session, [["uscc", "name", "date", "code"], [ALICE_USCC, "示例科技", "2099-01-01", ""],
+                              [NEW, "新企业", "2025-05-01", "little_giant"]],
+                    code="single_champion", level=None, published_on=date(2025, 6, 1))
+    (late, kind) = caught.value.problems
+    assert late == ("第 2 行·认定日期", "2099-01-01 晚于名单的发布日期 2025-06-01")
+    assert kind[0] == "第 3 行·类别" and "little_giant" not in kind[1] and "专精特新" in kind[1], kind
+    with pytest.raises(InputError) as unchosen:
+        lists.check(session, _rows(), code="", level=None, published_on=date(2025, 6, 1))
+    assert unchosen.value.problems == [("类别", "请选择认定类别")]

@@ -70,3 +70,15 @@ async def test_others_cannot_compile(client, session, people, who) -> None:
 async def test_anonymous_cannot_compile(client, people) -> None:
     assert (await client.post("/api/v1/whitelist/versions")).status_code == 401
     assert (await client.post("/api/v1/whitelist/versions/1/publish")).status_code == 401
+
+
+async def test_a_second_draft_is_a_409_and_a_draft_is_discarded(client, session, people) -> None:
+    admin = bearer(session, people.admin)
+    draft = await _draft(client, admin)
+    second = await client.post("/api/v1/whitelist/versions", json={"note": "另一份"}, headers=admin)
+    assert second.status_code == 409 and "已有白名单第 1 版草稿待发布" in second.json()["detail"]
+    discarded = await client.post(f"/api/v1/whitelist/versions/{draft['id']}/discard", headers=admin)
+    assert discarded.status_code == 200 and discarded.json()["state"] == "discarded"
+    again = await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=admin)
+    assert again.status_code == 409 and "已作废" in again.json()["detail"]
+    assert (await client.post("/api/v1/whitelist/versions", headers=admin)).status_code == 201

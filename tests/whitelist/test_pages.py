@@ -172,3 +172,45 @@ async def test_the_public_list_pages_and_keeps_its_filters(browser, session) -> 
     for bad in ("0", "abc", "9999999"):
         refused = await public.get("/whitelist", params={"page": bad})
         assert refused.status_code == 422 and "页码" in refused.text and "page" not in refused.text.split("<main")[1]
+
+
+async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, people) -> None:
+    """Two tabs used to make two drafts; now the second names the first, which the desk may discard (作废)."""
+    admin = browser(people.admin)
+    version_id = await _propose(admin)
+    second = await admin.post("/admin/whitelist", data={"note": "另一个标签页"})
+    assert second.status_code == 409 and "已有白名单第 1 版草稿待发布" in second.text
+    assert 'value="另一个标签页"' in second.text
+    page = await admin.get(f"/admin/whitelist/{version_id}")
+    assert f'action="/admin/whitelist/{version_id}/discard"' in page.text
+    assert (await browser(people.auditor).post(f"/admin/whitelist/{version_id}/discard")).status_code == 403
+    discarded = await admin.post(f"/admin/whitelist/{version_id}/discard")
+    assert discarded.status_code == 303
+    page = await admin.get(f"/admin/whitelist/{version_id}")
+    assert "已作废" in page.text and "/discard" not in page.text and "发布第 1 版" not in page.text
+    assert "已作废" in (await admin.get("/admin/whitelist")).text
+    again = await admin.post(f"/admin/whitelist/{version_id}/publish")
+    assert again.status_code == 409 and "已作废" in again.text
+    assert (await admin.post("/admin/whitelist")).status_code == 303
+
+
+async def test_a_blank_reason_without_htmx_shows_the_version_again(browser, session, people) -> None:
+    """It used to be the generic error page saying "reason：…", off the version page."""
+    admin = browser(people.admin)
+    version_id = await _propose(admin)
+    entry = service.read(session, version_id=version_id, actor=people.admin).entries[0]
+    blank = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "  "})
+    assert blank.status_code == 422 and "白名单第 1 版" in blank.text
+    assert '<a href="#f-reason">理由：移出白名单须写明理由</a>' in blank.text and "reason：" not in blank.text
+    row = blank.text.split(f'id="entry-{entry.id}"')[1].split("</tr>")[0]
+    assert 'id="f-reason"' in row and '<span class="field-error" id="e-reason">移出白名单须写明理由</span>' in row
+
+
+async def test_a_note_too_long_keeps_what_was_typed(browser, people) -> None:
+    """Over 500 characters used to end on a bare error page, the note lost."""
+    typed = "第四季度" + "长" * 500
+    refused = await browser(people.admin).post("/admin/whitelist", data={"note": typed})
+    assert refused.status_code == 422 and "白名单编制" in refused.text
+    assert f'value="{typed}"' in refused.text
+    assert '<a href="#f-note">说明：不能超过 500 个字（现有 504 个）</a>' in refused.text
+    assert '<span class="field-error" id="e-note">' in refused.text

@@ -1,6 +1,6 @@
 """The whitelist: proposed from the records by the criteria, reviewed, published by dated version, exported."""
 
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.applicants import service as applicants
 from huiqi.errors import Conflict, Forbidden, NotFound
-from huiqi.models import AuditEvent, WhitelistEntry
+from huiqi.models import AuditEvent, WhitelistEntry, WhitelistVersion
 from huiqi.whitelist import service as whitelist
 from tests.dbtest import ALICE_USCC, BOB_USCC, make_people, make_records, while_held
 
@@ -18,14 +18,60 @@ def test_only_core_enterprises_in_good_standing_are_proposed(session, people) ->
     version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
     # Bob's standing is not recorded: not assumed, so not proposed.
     assert [(e.uscc, e.name) for e in version.entries] == [(ALICE_USCC, "示例科技有限公司")]
+    whitelist.discard(session, actor=people.admin, version_id=version.id, on=date(2025, 12, 1))
     applicants.record_profile(session, actor=people.bob, uscc=BOB_USCC, name="大连数据有限公司", kind="enterprise",
                               region="210202", industry="6520", independent_legal_entity=True, sound_accounts=True,
                               bad_credit=False, major_accident=False)
-    assert len(whitelist.propose(session, actor=people.admin, on=date(2025, 12, 2)).entries) == 2
+    second = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 2))
+    assert len(second.entries) == 2
+    whitelist.discard(session, actor=people.admin, version_id=second.id, on=date(2025, 12, 2))
     applicants.record_profile(session, actor=people.bob, uscc=BOB_USCC, name="大连数据有限公司", kind="enterprise",
                               region="210202", industry="6520", independent_legal_entity=True, sound_accounts=True,
                               bad_credit=True, major_accident=False)
     assert len(whitelist.propose(session, actor=people.admin, on=date(2025, 12, 3)).entries) == 1
+
+
+def test_one_draft_at_a_time_and_a_stale_one_is_not_published(session, people) -> None:
+    """Two tabs used to make drafts 2 and 3; after 2 was published, 3 (made from the records before) could be too."""
+    first = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    with pytest.raises(Conflict, match="已有白名单第 1 版草稿待发布"):
+        whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    whitelist.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 12, 2))
+    # A stale draft made before the rule (two at once), as the demo held them.
+    stale = WhitelistVersion(number=3, state="proposed", as_of=date(2025, 12, 1), proposed_by="admin",
+                             created_at=datetime(2025, 1, 1))
+    session.add(stale)
+    session.flush()
+    with pytest.raises(Conflict, match="已过时"):
+        whitelist.publish(session, actor=people.admin, version_id=stale.id, on=date(2025, 12, 3))
+    with pytest.raises(Forbidden):
+        whitelist.discard(session, actor=people.alice, version_id=stale.id, on=date(2025, 12, 3))
+    whitelist.discard(session, actor=people.admin, version_id=stale.id, on=date(2025, 12, 3))
+    with pytest.raises(Conflict, match="已作废"):
+        whitelist.publish(session, actor=people.admin, version_id=stale.id, on=date(2025, 12, 3))
+    trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "whitelist.discard")).one()
+    assert (trail.entity_id, trail.after) == ("3", {"state": "discarded"})
+    assert whitelist.propose(session, actor=people.admin, on=date(2025, 12, 3)).number == 4
+    older = WhitelistVersion(number=0, state="proposed", as_of=date(2025, 11, 1), proposed_by="admin")
+    session.add(older)
+    session.flush()
+    with pytest.raises(Conflict, match="已过时"):  # older than the newest published, whenever it was made
+        whitelist.publish(session, actor=people.admin, version_id=older.id, on=date(2025, 12, 3))
+
+
+def test_two_drafts_at_once_one_is_refused(own_database) -> None:
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+
+    def propose(session: Session) -> None:
+        whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+
+    said = while_held(own_database, date(2025, 12, 1), propose, propose)
+    with Session(own_database) as session:
+        drafts = session.scalars(select(WhitelistVersion.number).where(WhitelistVersion.state == "proposed")).all()
+    assert "请刷新" in str(said) or "待发布" in str(said)
+    assert drafts == [1]
 
 
 def test_review_publish_and_keep_earlier_versions(session, people, tmp_path) -> None:

@@ -14,7 +14,7 @@ from huiqi.audit.schemas import EventRead
 from huiqi.audit.sentences import ENTITIES, actors, amount_of, sentence, sentences
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
-from huiqi.labels import Problem
+from huiqi.labels import Problem, labelled
 from huiqi.validation import PlainText, date_reason, iso_date
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
@@ -79,9 +79,12 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
     events: list[EventRead] = []
     total = 0
     if not problems:
-        events, total = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id,
-                                       who=person, since=since, until=until, offset=(page_no - 1) * SIZE,
-                                       limit=SIZE)
+        try:
+            events, total = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id,
+                                           who=person, since=since, until=until, offset=(page_no - 1) * SIZE,
+                                           limit=SIZE)
+        except InputError as error:  # a kind of record the list does not offer: said beside the list
+            problems = labelled(error.problems)
     kinds = {k: ENTITIES.get(k, k) for k in service.entities(session, actor=actor)}
     return page(request, "audit/index.html", who, status_code=422 if problems else 200, result=result,
                 events=events, total=total, page_no=page_no, pages=max(1, -(-total // SIZE)), entity=entity or "",

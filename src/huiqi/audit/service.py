@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from huiqi.audit import repository
 from huiqi.audit.replay import Replay
 from huiqi.audit.schemas import EventRead, Verification
+from huiqi.audit.sentences import ENTITIES
 from huiqi.db import utcnow
 from huiqi.errors import InputError
 from huiqi.models import AuditEvent, User
@@ -146,6 +147,8 @@ def recent(session: Session, *, actor: User, entity: str | None = None, entity_i
     people ``who`` names (a user name, or part of a display name; 系统 for the system's own steps), and the days
     ``since`` to ``until`` (Beijing dates, both ends included)."""
     require_role(actor, *READERS, doing="查看审计记录")
+    if entity and entity not in ENTITIES and entity not in repository.entities(session):
+        raise InputError([("entity", f"不认识的记录类别“{entity}”，请从列表中选择")])
     if since is not None and until is not None and until < since:
         raise InputError([("until", f"截止日期 {until} 早于起始日期 {since}")])
     people = None

@@ -1,7 +1,5 @@
 """The calendar page: which years are covered, a year's days, and (for admins) entering a year from its notice."""
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -10,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.holidays import service
 from huiqi.holidays.service import KIND_LABELS
+from huiqi.labels import labelled
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import QueryWhole, Year
@@ -19,6 +18,7 @@ from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 READERS = (Role.ADMIN, Role.DEPARTMENT, Role.FINANCE, Role.AUDITOR)
+FIELDS = {"source": "通知文号或标题", "lines": "日期清单"}  # as the form calls them
 
 
 def _page(request: Request, who: CallerDep, session: Db, shown: int, status_code: int = 200, **context) -> Response:
@@ -40,17 +40,18 @@ def calendar_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 def enter_year(request: Request, who: CallerDep, actor: Actor, session: Db,
                source: Annotated[str, Form(max_length=200)] = "",
                lines: Annotated[str, Form(max_length=20_000)] = "") -> Response:
-    """A year from its notice, typed or pasted as lines ``date,kind,name`` under that header."""
+    """A year from its notice, typed or pasted as lines ``日期,类别,名称`` (or ``date,kind,name``) under that header."""
     require_role(actor, Role.ADMIN, doing="录入节假日安排")
     entered: list[int] = []
 
     def act() -> None:
-        rows = list(csv.reader(io.StringIO(lines.strip())))
-        entered.extend(service.enter(session, actor=actor, entries=service.read_lines(rows), source=source))
+        entries = service.read_text(lines, "lines")
+        entered.extend(service.enter(session, actor=actor, entries=entries, source=source))
 
     def again(refusal: Refusal) -> Response:
+        problems = labelled(refusal.problems, own=FIELDS) or [("", refusal.message)]
         return _page(request, who, session, clock.today().year, status_code=refusal.status_code,
-                     problems=refusal.problems or [("", refusal.message)], values={"source": source, "lines": lines})
+                     problems=problems, values={"source": source, "lines": lines})
 
     return form_step(session, act, done=lambda _: f"/admin/calendar?year={entered[-1]}", again=again,
                      said="节假日安排已录入，公示期将按新日历计算")

@@ -22,12 +22,14 @@ from huiqi.holidays import repository
 from huiqi.models import CalendarDay, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import csv_text, date_reason, iso_date
+from huiqi.validation import ascii_digits, csv_text, date_reason, iso_date
 
 KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上班": "workday", "调休上班": "workday"}
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
 WARN_DAYS = 60
 HEADER = ("date", "kind", "name")
+HEADERS = (list(HEADER), ["日期", "类别", "名称"])  # a notice's lines headed in English or in Chinese
+_WIDE_COMMAS = str.maketrans({"，": ","})  # not 、, which joins names (国庆节、中秋节)
 # The festivals every year's notice names (国庆节 and 中秋节 may share a break, named together): a year entered
 # without one of them is a partial notice, and would replace the whole year.
 FESTIVALS = (("元旦", "元旦"), ("春节", "春节"), ("清明节", "清明"), ("劳动节", "劳动"), ("端午节", "端午"),
@@ -81,20 +83,21 @@ def notice(session: Session, today: date) -> str | None:
             f"由管理员在“节假日日历”页面录入；否则 {last.year + 1} 年的公示无法计算截止日期。")
 
 
-def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
-    """Read and check the lines of a notice (line number, fields); every mistake is named by its line."""
+def check(entries: list[tuple[int, dict[str, str]]], field: str = "文件") -> list[Entry]:
+    """Read and check the lines of a notice (line number, fields); every mistake is named by its line, and a notice
+    without any by ``field`` (the file, or the page's list)."""
     problems, found, seen = [], [], set()
     for line, fields in entries:
         where = f"第 {line} 行"
         try:
-            day = iso_date(fields.get("date") or "")
+            day = iso_date(ascii_digits(fields.get("date") or ""))
         except ValueError:
             problems.append((f"{where}·日期", date_reason(fields.get("date") or "")))
             continue
         kind = KINDS.get((fields.get("kind") or "").strip())
         name = (fields.get("name") or "").strip()
         if kind is None:
-            problems.append((f"{where}·类别", "应为 holiday（放假）或 workday（调休上班）"))
+            problems.append((f"{where}·类别", "应为 放假 或 调休上班（也可写 holiday、workday）"))
         elif kind == "workday" and day.weekday() < 5:
             problems.append((f"{where}·类别", f"{day} 是工作日本身，调休上班日应在周六或周日"))
         if not name or len(name) > 50 or any(ord(c) < 32 for c in name):
@@ -115,7 +118,7 @@ def check(entries: list[tuple[int, dict[str, str]]]) -> list[Entry]:
             problems.append(("年份", f"{year} 年的放假安排缺少{'、'.join(missing)}：国务院办公厅每年的通知都包括"
                                     f"{'、'.join(f for f, _ in FESTIVALS)}，请按通知录入全年（一个年度整体替换）"))
     if problems or not found:
-        raise InputError(problems or [("文件", "没有任何日期")])
+        raise InputError(problems or [(field, "没有任何日期")])
     return found
 
 
@@ -143,12 +146,23 @@ def read_file(path: Path) -> list[Entry]:
     return read_lines(rows)
 
 
-def read_lines(rows: list[list[str]]) -> list[Entry]:
-    """Lines of a notice, the first being the header ``date,kind,name``."""
-    if not rows or [c.strip().lower() for c in rows[0][:3]] != list(HEADER):
-        raise InputError([("文件", "第一行应为表头 date,kind,name（日期、类别 holiday/workday、名称）")])
+def read_lines(rows: list[list[str]], field: str = "文件") -> list[Entry]:
+    """Lines of a notice, the first being the header ``日期,类别,名称`` (or ``date,kind,name``)."""
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise InputError([(field, "没有任何日期：第一行为表头 日期,类别,名称，其后每行一天")])
+    if [c.strip().lower() for c in rows[0][:3]] not in HEADERS:
+        raise InputError([(field, "第一行应为表头 日期,类别,名称（也可写 date,kind,name）")])
     return check([(n, dict(zip(HEADER, row, strict=False))) for n, row in enumerate(rows[1:], start=2)
-                  if any(c.strip() for c in row)])
+                  if any(c.strip() for c in row)], field)
+
+
+def read_text(text: str, field: str) -> list[Entry]:
+    """A notice typed or pasted as lines, as a Chinese input method types them: full-width commas and digits too."""
+    try:
+        rows = list(csv.reader(io.StringIO(ascii_digits(text.translate(_WIDE_COMMAS)))))
+    except csv.Error as exc:
+        raise InputError([(field, f"读不了这些行：{exc}")]) from None
+    return read_lines(rows, field)
 
 
 def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -> list[int]:

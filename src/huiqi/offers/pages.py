@@ -38,9 +38,10 @@ def _rows(session: Session, actor: User) -> list[dict]:
 
 
 def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
-    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="确认免申即享")  # its forms confirm (auditors: the API)
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="查看待确认的免申即享")  # auditors: the API and Excel
     rows = _rows(session, actor)
     return page(request, "offers/pending.html", who, status_code=status_code, rows=rows,
+                decides=actor.role == Role.DEPARTMENT,  # an admin sees the list, the lead department decides
                 titles=measure_titles(session), problems=context.pop("problems", []), **context)
 
 
@@ -104,10 +105,10 @@ def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_i
 
 @router.post("/offers/{offer_id}/set-aside", response_model=None)
 def set_aside(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
-              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
-    def again(refusal: Refusal) -> Response:
+              reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:  # a reason too long is the service's to refuse: the row keeps it
         return _pending(request, who, session, actor, status_code=refusal.status_code,
-                        problems=refusal.problems or [("", refusal.message)])
+                        problems=refusal.problems or [("", refusal.message)], failed=offer_id, reason=reason)
 
     return form_step(session, lambda: service.set_aside(session, actor=actor, offer_id=offer_id, reason=reason),
                      done="/offers/pending", again=again, said="已不予确认，理由已告知企业")

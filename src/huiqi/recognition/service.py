@@ -84,8 +84,10 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
           published_on: date) -> list[Row]:
     """Every line checked; all mistakes named by line and field (Chinese label), or the rows."""
     codes = catalogue.codes(session)
+    if not code.strip():
+        raise InputError([("类别", "请选择认定类别")])
     if code not in codes or codes[code].type != "honour":
-        raise InputError([("类别", f"不认识的认定类别 {code!r}（应为政策中的荣誉、认定类代码，如 little_giant）")])
+        raise InputError([("类别", f"不认识的认定类别“{code}”，请从列表中选择政策中的荣誉、认定类别")])
     if level is not None and level not in CHOICES["level"]:
         raise InputError([("级别", f"应为 {'、'.join(CHOICES['level'])} 之一")])
     if published_on > clock.today():
@@ -117,7 +119,9 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
             problems.append((f"{where}·名称", "请填写单位名称（不超过 200 个字）"))
         row_code = cells.get("code") or code
         if row_code != code:
-            problems.append((f"{where}·类别", f"与导入时选择的类别 {code} 不同（一份名单只导入一种认定）"))
+            theirs = codes[row_code].label if row_code in codes else f"“{row_code}”"
+            chosen = codes[code].label
+            problems.append((f"{where}·类别", f"{theirs}与导入时选择的类别{chosen}不同（一份名单只导入一种认定）"))
         row_level = level
         if cells.get("level"):
             row_level = LEVELS.get(cells["level"]) or LEVELS.get(cells["level"].lower())
@@ -129,6 +133,9 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
                 on = iso_date(cells["date"][:10])
             except ValueError:
                 problems.append((f"{where}·认定日期", date_reason(cells["date"][:10])))
+            else:
+                if on > published_on:  # a recognition is made before the list that announces it
+                    problems.append((f"{where}·认定日期", f"{on} 晚于名单的发布日期 {published_on}"))
         found.append(Row(line, uscc, name, code, row_level, on))
     if problems:
         raise InputError(problems)

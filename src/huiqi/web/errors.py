@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from huiqi.db import is_unique_violation
-from huiqi.errors import HuiqiError, InputError, NotAuthenticated, PasswordChangeRequired
+from huiqi.errors import (
+    HuiqiError,
+    InputError,
+    NotAuthenticated,
+    PasswordChangeRequired,
+    PolicyFileError,
+    SituationsFailed,
+)
 from huiqi.labels import field_label
 from huiqi.validation import field_path, reason
 
@@ -29,7 +36,18 @@ def is_api(request: Request) -> bool:
 
 
 def _problems(error: HuiqiError) -> list[dict[str, str]]:
-    return [{"field": f, "reason": r} for f, r in error.problems] if isinstance(error, InputError) else []
+    """The error's problems one by one: a field and its reason; a policy file's by ``file:line`` (as
+    ``huiqi policy check`` prints them), or none where a mistake names no place.
+
+    >>> _problems(PolicyFileError(["a.yaml:12: 措施3 amount：应为整数", "没有名为 'x' 的内置政策"]))
+    [{'field': 'a.yaml:12', 'reason': '措施3 amount：应为整数'}, {'field': '', 'reason': "没有名为 'x' 的内置政策"}]
+    """
+    if isinstance(error, InputError):
+        return [{"field": f, "reason": r} for f, r in error.problems]
+    if isinstance(error, PolicyFileError | SituationsFailed):
+        return [{"field": where if said else "", "reason": said or where}
+                for where, _, said in (p.partition(": ") for p in error.problems)]
+    return []
 
 
 def respond(request: Request, status: int, message: str, problems: list[dict[str, str]] | None = None,
@@ -77,7 +95,9 @@ def install(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={quote(asked, safe='/')}", status_code=303)
         if isinstance(error, PasswordChangeRequired) and not is_api(request) and request.method == "GET":
             return RedirectResponse("/account/password", status_code=303)
-        return respond(request, error.status_code, error.message, _problems(error))
+        # a page says a policy file's mistakes in its message already, one a line
+        said = _problems(error) if is_api(request) or isinstance(error, InputError) else []
+        return respond(request, error.status_code, error.message, said)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -65,7 +65,20 @@ def _stacking(context: Context, result: Any) -> str:
 
 env.globals.update(policy_cited=_policy_cited, stacking=_stacking,
                    measure_href=lambda policy_id, number: f"/policy#{policy_id}-m{number}")
-env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if isinstance(d, (date, datetime)) else (d or "—")
+
+
+def _day(d: object) -> object:
+    """A date as 2026-12-05; a moment (stored in UTC) as its Beijing date, the day people there saw it happen.
+
+    >>> _day(datetime(2026, 12, 4, 17, 30)), _day(date(2026, 12, 4)), _day(None)
+    ('2026-12-05', '2026-12-04', '—')
+    """
+    if isinstance(d, datetime):
+        return beijing(d).strftime("%Y-%m-%d")
+    return d.strftime("%Y-%m-%d") if isinstance(d, date) else (d or "—")
+
+
+env.filters["day"] = _day
 env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
 env.globals.update(cities=cities, districts=districts, region_city=region_city, outside_code=OUTSIDE)
 

@@ -1,5 +1,5 @@
 """Whitelist versions over HTTP: published ones for everyone, drafts for those who compile or check them;
-propose, exclude with a reason and publish for admins and measure 19's lead unit."""
+propose (one draft at a time), exclude with a reason, publish or discard for admins and measure 19's lead unit."""
 
 
 from fastapi import APIRouter
@@ -50,3 +50,10 @@ def publish(version_id: RecordId, actor: Actor, session: Db) -> VersionRead:
     found = service.publish(session, actor=actor, version_id=version_id, on=clock.today())
     session.commit()
     return VersionRead.of(found)
+
+
+@router.post("/versions/{version_id}/discard", response_model=VersionRead, summary="作废拟定稿（保留记录，不能再发布）")
+def discard(version_id: RecordId, actor: Actor, session: Db) -> VersionRead:
+    service.discard(session, actor=actor, version_id=version_id, on=clock.today())
+    session.commit()
+    return VersionRead.of(service.read(session, version_id=version_id, actor=actor))

@@ -35,9 +35,10 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
 
 @router.post("/admin/whitelist", response_model=None)
 def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
-            note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
-    def again(refusal: Refusal) -> Response:
+            note: Annotated[PlainText, Form(max_length=5000)] = "") -> Response:
+    def again(refusal: Refusal) -> Response:  # a note too long is the service's to refuse: the form keeps it
         return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
+                    problems=refusal.problems,
                     versions=service.versions(session, actor=actor), note=note, person=namer(session),
                     compiles=service.may_compile(session, actor, clock.today()),
                     basis=catalogue.serving(session, "whitelist"), today=clock.today())
@@ -69,12 +70,17 @@ def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_i
         entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=reason, on=clock.today())
     except HuiqiError as error:
         session.rollback()
-        if not is_htmx(request) or error.status_code in (403, 404):
+        if error.status_code in (403, 404):
             raise
+        if not is_htmx(request):  # the version again, the reason said beside the row's field
+            refusal = Refusal.of(error)
+            version_id = repository.entry(session, entry_id).version_id
+            return _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
+                                 error=refusal.message, problems=refusal.problems, failed=entry_id, reason=reason)
         entry = repository.entry(session, entry_id)
         said = "；".join(why for _, why in error.problems) if isinstance(error, InputError) else error.message
         return page(request, "whitelist/_entry.html", who, status_code=error.status_code, e=entry, editable=True,
-                    error=said, regions=divisions.divisions(), classes=industries.industries())
+                    row_error=said, regions=divisions.divisions(), classes=industries.industries())
     session.commit()
     if is_htmx(request):  # the row, and the counts above the table with what was done
         return page(request, "whitelist/_entry.html", who, e=entry, editable=True, regions=divisions.divisions(),
@@ -94,6 +100,19 @@ def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version
     return form_step(session, lambda: service.publish(session, actor=actor, version_id=version_id,
                                                       on=clock.today()), done=f"/admin/whitelist/{version_id}",
                      again=again, said="白名单已发布，公众现在可以查看和下载")
+
+
+@router.post("/admin/whitelist/{version_id}/discard", response_model=None)
+def discard(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
+    def again(refusal: Refusal) -> Response:
+        if refusal.status_code == 403:
+            raise Forbidden(refusal.message)
+        return _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
+                             error=refusal.message)
+
+    return form_step(session, lambda: service.discard(session, actor=actor, version_id=version_id,
+                                                      on=clock.today()), done=f"/admin/whitelist/{version_id}",
+                     again=again, said="草稿已作废，可以按当前档案重新拟定")
 
 
 @router.get("/admin/whitelist/{version_id}/export.xlsx")

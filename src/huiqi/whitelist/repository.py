@@ -37,6 +37,17 @@ def published(session: Session) -> list[WhitelistVersion]:
     return list(session.scalars(query.order_by(WhitelistVersion.number)))
 
 
+def draft(session: Session) -> WhitelistVersion | None:
+    """The draft waiting to be published or discarded, if any (the oldest, should there be more)."""
+    query = select(WhitelistVersion).where(WhitelistVersion.state == "proposed").order_by(WhitelistVersion.number)
+    return session.scalars(query.limit(1)).first()
+
+
+def newest_published(session: Session) -> WhitelistVersion | None:
+    query = select(WhitelistVersion).where(WhitelistVersion.state == "published")
+    return session.scalars(query.order_by(WhitelistVersion.number.desc()).limit(1)).first()
+
+
 def by_number(session: Session, number: int) -> WhitelistVersion | None:
     return session.scalars(select(WhitelistVersion).where(WhitelistVersion.number == number)).one_or_none()
 

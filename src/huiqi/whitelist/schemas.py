@@ -9,7 +9,8 @@ from huiqi.validation import PlainText
 
 
 class VersionRead(BaseModel):
-    """A version: proposed (a draft, seen only by those who compile or check it) or published on a day."""
+    """A version: proposed (a draft, seen only by those who compile or check it), published on a day, or discarded
+    (a draft set aside, kept)."""
 
     id: int
     number: int

@@ -4,7 +4,9 @@ Criteria (措施19; DOMAIN.md "Administration"): an enterprise (kind enterprise)
 Liaoning, in the digital-economy core industry, in good standing by the fund's 2025 guide
 (independent legal entity, sound accounts, no bad credit record, no major accident in three years).
 A fact not recorded is not assumed: such an enterprise is not proposed until it is recorded.
-Earlier versions are kept; a published version is never changed.
+Earlier versions are kept; a published version is never changed. One draft at a time: a second is refused
+while the first waits, a draft made before the newest publication is stale and cannot be published, and an
+admin or the compiler may discard (作废) a draft, which is kept and audited.
 """
 
 from datetime import date
@@ -57,11 +59,20 @@ def may_compile(session: Session, actor: User, on: date) -> bool:
     return True
 
 
+NOTE_MOST = 500
+
+
 def propose(session: Session, *, actor: User, on: date, note: str | None = None) -> WhitelistVersion:
     """A new proposed version: every applicant whose current profile meets the criteria."""
     _may_compile(session, actor, on)
-    version = WhitelistVersion(number=repository.next_number(session), state="proposed", as_of=on,
-                               proposed_by=actor.username, note=note)
+    if note is not None and len(note) > NOTE_MOST:
+        raise InputError([("note", f"不能超过 {NOTE_MOST} 个字（现有 {len(note)} 个）")])
+    number = repository.next_number(session)
+    # Read after the number: a draft made meanwhile either shows here or takes the same number (a 409 below).
+    draft = repository.draft(session)
+    if draft is not None:
+        raise Conflict(f"已有白名单第 {draft.number} 版草稿待发布；请先发布或作废它，再拟定新版本")
+    version = WhitelistVersion(number=number, state="proposed", as_of=on, proposed_by=actor.username, note=note)
     try:
         with session.begin_nested():
             repository.add(session, version)
@@ -86,7 +97,8 @@ def _proposed_entry(session: Session, actor: User, entry_id: int, on: date) -> W
     if version is None:
         raise NotFound(f"没有白名单条目 {entry_id}")
     if version.state != "proposed":
-        raise Conflict(f"白名单第 {version.number} 版已发布，不能再改")
+        done = "已发布" if version.state == "published" else "草稿已作废"
+        raise Conflict(f"白名单第 {version.number} 版{done}，不能再改")
     return entry
 
 
@@ -109,7 +121,8 @@ def publish(session: Session, *, actor: User, version_id: int, on: date) -> Whit
     if version is None:
         raise NotFound(f"没有白名单版本 {version_id}")
     if version.state != "proposed":
-        raise Conflict(f"白名单第 {version.number} 版已于 {version.published_on} 发布")
+        raise Conflict(_settled(version))
+    _refuse_stale(session, version)
     version = repository.get(session, version_id)  # with its entries as they stand now
     version.state, version.published_on, version.published_by = "published", on, actor.username
     session.flush()
@@ -118,6 +131,42 @@ def publish(session: Session, *, actor: User, version_id: int, on: date) -> Whit
                  after={"state": "published", "published_on": on,
                         "entries": sum(e.included for e in version.entries)})
     return version
+
+
+def _settled(version: WhitelistVersion) -> str:
+    if version.state == "discarded":
+        return f"白名单第 {version.number} 版草稿已作废"
+    return f"白名单第 {version.number} 版已于 {version.published_on} 发布"
+
+
+def _refuse_stale(session: Session, version: WhitelistVersion) -> None:
+    """A draft older than the newest published version, or made before it was published, lists stale records."""
+    newest = repository.newest_published(session)
+    if newest is None:
+        return
+    stale = newest.number > version.number
+    if not stale:
+        published = audit.events_of(session, entity="whitelist", action="whitelist.publish",
+                                     entity_ids=[newest.number])
+        stale = bool(published) and version.created_at < published[-1].at
+    if stale:
+        raise Conflict(f"白名单第 {version.number} 版草稿拟定于第 {newest.number} 版发布之前，已过时；"
+                       "请作废它，按当前档案重新拟定")
+
+
+def discard(session: Session, *, actor: User, version_id: int, on: date) -> WhitelistVersion | None:
+    """Discard (作废) a draft: it stays readable, marked so, and can no longer be edited or published."""
+    _may_compile(session, actor, on)
+    version = repository.lock(session, version_id)
+    if version is None:
+        raise NotFound(f"没有白名单版本 {version_id}")
+    if version.state != "proposed":
+        raise Conflict(_settled(version))
+    version.state = "discarded"
+    session.flush()
+    audit.record(session, actor=actor.username, action="whitelist.discard", entity="whitelist",
+                 entity_id=version.number, before={"state": "proposed"}, after={"state": "discarded"})
+    return repository.get(session, version_id)  # with its entries
 
 
 def published_versions(session: Session) -> list[WhitelistVersion]:

@@ -1,0 +1,40 @@
+"""The page of 免申即享 awaiting 二次确认: what was typed survives a refusal."""
+
+from datetime import date
+
+import pytest
+
+from huiqi import clock
+from tests.dbtest import direct_offer
+
+pytestmark = pytest.mark.anyio
+ON = date(2025, 7, 1)
+
+
+async def test_a_reason_too_long_keeps_what_was_typed(browser, session, people) -> None:
+    """Over 500 characters used to end on a bare error page, the reason lost."""
+    offer = direct_offer(session, people, ON)
+    typed = "名单核查：" + "长" * 500
+    with clock.pinned(ON):
+        refused = await browser(people.miit).post(f"/offers/{offer.id}/set-aside", data={"reason": typed})
+    assert refused.status_code == 422
+    assert '<a href="#f-reason">理由：请写明不予确认的理由（不超过 500 个字）</a>' in refused.text
+    row = refused.text.split('id="f-reason"')[1].split("</tr>")[0]
+    assert f'value="{typed}"' in row and '<span class="field-error" id="e-reason">' in row
+    assert offer.state == "open"
+
+
+async def test_the_admin_sees_the_list_and_the_lead_department_decides(browser, session, people) -> None:
+    """The admin used to see 确认 buttons answering 403, and could 不予确认 under a refusal saying 确认免申即享."""
+    offer = direct_offer(session, people, ON)
+    with clock.pinned(ON):
+        seen = (await browser(people.admin).get("/offers/pending")).text
+        decides = (await browser(people.miit).get("/offers/pending")).text
+        refused = await browser(people.admin).post(f"/offers/{offer.id}/set-aside", data={"reason": "名单核查"})
+        other = await browser(people.most).post(f"/offers/{offer.id}/set-aside", data={"reason": "名单核查"})
+    assert "示例科技有限公司" in seen and "/confirm" not in seen and "/set-aside" not in seen
+    assert "由所属措施的牵头单位确认或不予确认" in seen
+    assert f"/offers/{offer.id}/confirm" in decides and f"/offers/{offer.id}/set-aside" in decides
+    assert refused.status_code == 403 and "对免申即享作出不予确认" in refused.text
+    assert other.status_code == 403 and "省工业和信息化厅牵头确认或不予确认" in other.text
+    assert offer.state == "open"
