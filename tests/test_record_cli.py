@@ -167,26 +167,26 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     bad = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
                  "2026-11-01", "--measure", "1", "--by", "ops1")
     assert bad.exit_code == 2 and "截止日期：不能早于开始日期" in bad.stderr
-    for opens, closes, said in (("20261201", "2099-12-31", "--opens：应为日期（YYYY-MM-DD）"),
+    for opens, closes, said in (("20261201", "2030-12-31", "--opens：应为日期（YYYY-MM-DD）"),
                                 ("2026-12-01", "2026-02-30", "--closes：2026-02-30 不是有效日期")):
         wrong = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", opens, "--closes",
                        closes, "--measure", "1", "--by", "ops1")
         assert wrong.exit_code == 2 and said in wrong.stderr, wrong.output
     opened = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
-                    "2099-12-31", "--measure", "1", "--by", "ops1")
+                    "2030-12-31", "--measure", "1", "--by", "ops1")
     assert opened.exit_code == 0 and "已开设申报批次 1" in opened.stdout, opened.output
     assert "请注意" not in opened.stdout
     beside = invoke("round", "open", "test-successor", "--title", "补报批次", "--opens", "2026-12-04", "--closes",
                     "2027-01-31", "--measure", "1", "--measure", "5", "--by", "ops1")
     assert beside.exit_code == 0 and "已开设申报批次 2" in beside.stdout, beside.output
-    assert "请注意：措施1也在批次「测试批次」（2026-12-01 至 2099-12-31）中受理，时间重叠" in beside.stdout
+    assert "请注意：措施1也在批次「测试批次」（2026-12-01 至 2030-12-31）中受理，时间重叠" in beside.stdout
     assert "申报中" in invoke("round", "list").stdout
-    early = invoke("round", "extend", "1", "--to", "2099-12-30", "--reason", "维护", "--by", "ops2")
-    assert early.exit_code == 2 and "应晚于现在的截止日期 2099-12-31" in early.stderr
-    compact = invoke("round", "extend", "1", "--to", "21000131", "--reason", "维护", "--by", "ops2")
+    early = invoke("round", "extend", "1", "--to", "2030-12-30", "--reason", "维护", "--by", "ops2")
+    assert early.exit_code == 2 and "应晚于现在的截止日期 2030-12-31" in early.stderr
+    compact = invoke("round", "extend", "1", "--to", "20310131", "--reason", "维护", "--by", "ops2")
     assert compact.exit_code == 2 and "--to：应为日期（YYYY-MM-DD）" in compact.stderr
-    extended = invoke("round", "extend", "1", "--to", "2100-01-31", "--reason", "系统维护", "--by", "ops2")
-    assert extended.exit_code == 0 and "已由 2099-12-31 延至 2100-01-31" in extended.stdout, extended.output
+    extended = invoke("round", "extend", "1", "--to", "2031-01-31", "--reason", "系统维护", "--by", "ops2")
+    assert extended.exit_code == 0 and "已由 2030-12-31 延至 2031-01-31" in extended.stdout, extended.output
     assert "请注意：措施1也在批次「补报批次」（2026-12-04 至 2027-01-31）中受理，时间重叠" in extended.stdout
     closed = invoke("round", "close", "1", "--by", "ops2")
     assert closed.exit_code == 0 and "已结束受理" in closed.stdout

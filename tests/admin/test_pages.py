@@ -170,7 +170,6 @@ async def test_a_publication_refused_by_the_files_situations_lists_each(browser,
         "测试情形「再一个情形」：事项 p1·措施1 应为不符合，实为符合"]
 
 
-<<<<<<< HEAD
 def test_past_twenty_failing_situations_the_rest_are_counted(people, session) -> None:
     """The refusal lists twenty failing situations and says how many more: an officer who mends the twenty listed is
     not surprised by a second refusal."""
@@ -185,11 +184,11 @@ def test_past_twenty_failing_situations_the_rest_are_counted(people, session) ->
     with pytest.raises(SituationsFailed) as refused:
         catalogue.publish(session, actor=second, version_id=row.id)
     assert len(refused.value.problems) == 21 and refused.value.problems[-1] == "另有 3 个测试情形未通过"
-=======
+
+
 async def test_a_publication_is_dated_in_beijing_time(browser, people, session) -> None:
     """Published at 01:30 Beijing time (17:30 UTC the day before): the page used to show the UTC date."""
     session.execute(update(PolicyVersion).values(published_at=datetime(2026, 12, 4, 17, 30), published_by="admin"))
     session.flush()
     text = (await browser(people.admin).get("/admin/policies")).text
     assert '<span class="small muted">2026-12-05</span>' in text and "2026-12-04" not in text
->>>>>>> m2

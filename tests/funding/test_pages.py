@@ -144,7 +144,7 @@ async def test_finance_approves_the_ticked_entries_of_ended_announcements(browse
     set_today(date(2025, 10, 13))
     queue = (await finance.get("/review", params={"measure": "ln-2022-35/3"})).text
     assert f'name="application_ids" value="{app.id}"' in queue
-    assert 'action="/review/approvals?measure=ln-2022-35%2F3"' in queue, "the batch keeps the list's filters"
+    assert 'action="/review/approvals?measure=ln-2022-35%2F3&amp;page=1"' in queue, "the batch keeps the list's filters"
     done = await finance.post("/review/approvals?measure=ln-2022-35%2F3",
                               data={"application_ids": [str(app.id), "99999"]})
     assert done.status_code == 200 and '<a href="/review">清除条件</a>' in done.text, "shown as it was filtered"
