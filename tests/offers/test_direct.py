@@ -59,6 +59,14 @@ def test_set_aside_needs_a_reason(session, people, offer) -> None:
     assert offer.state == "set_aside" and offer.reason == "名单核查：该企业已注销"
 
 
+def test_another_unit_is_told_whose_the_offer_is_before_any_reason(session, people, offer) -> None:
+    """A unit that does not lead the measure learns that first: asking it for a reason it may not give misled."""
+    from huiqi.errors import Forbidden
+
+    with clock.pinned(ON), pytest.raises(Forbidden, match=r"措施3由.*牵头确认或不予确认"):
+        offers.set_aside(session, actor=people.most, offer_id=offer.id, reason=" ")
+
+
 @pytest.mark.anyio
 async def test_statistics_and_the_public_page(browser, session, people, offer) -> None:
     with clock.pinned(ON):

@@ -87,6 +87,7 @@ async def test_every_mistake_of_the_open_form_is_said_at_once_and_linked(browser
     ({"opens_on": "2020-01-01"}, ("开始日期", "不能早于政策印发日期 2022-07-23")),
     ({"opens_on": "2027-01-01", "closes_on": "2027-03-31"}, ("开始日期", "不能晚于今天之后 366 天")),
     ({"closes_on": "9999-12-31"}, ("截止日期", "受理期不超过 10 年（最晚 2035-10-01）")),
+    ({"opens_on": "9995-01-01", "closes_on": "9995-02-01"}, ("开始日期", "不能晚于今天之后 366 天")),  # was a 500
 ])
 async def test_round_dates_are_bounded_and_said_beside_the_field(browser, session, people, set_today, dates,
                                                                  said) -> None:

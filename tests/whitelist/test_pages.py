@@ -189,6 +189,9 @@ async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, people) 
     page = await admin.get(f"/admin/whitelist/{version_id}")
     assert "已作废" in page.text and "/discard" not in page.text and "发布第 1 版" not in page.text
     assert "已作废" in (await admin.get("/admin/whitelist")).text
+    sheet = await admin.get(f"/admin/whitelist/{version_id}/export.xlsx")
+    title = openpyxl.load_workbook(io.BytesIO(sheet.content)).active["A1"].value
+    assert "已作废，不发布" in title and "待发布" not in title, "a discarded list is not called 待发布"
     again = await admin.post(f"/admin/whitelist/{version_id}/publish")
     assert again.status_code == 409 and "已作废" in again.text
     assert (await admin.post("/admin/whitelist")).status_code == 303

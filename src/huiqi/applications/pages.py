@@ -38,7 +38,7 @@ from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.workflow.judgement import Judgement, judge
 from huiqi.workflow.runner import run
-from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action, State
+from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action
 
 router = APIRouter(include_in_schema=False)
 
@@ -233,13 +233,7 @@ def _wanted(session: Session, application: Application, attached: list[Any]) -> 
 def _overdue(session: Session, application: Application) -> str | None:
     """Why a returned application can no longer be resubmitted (its correction days have passed), when so: no change
     of amount or material could mend that, so the page offers none."""
-    if application.state != State.RETURNED:
-        return None
-    try:
-        rounds.check_submission(session, application, clock.today())
-    except Conflict as refused:  # the time is checked before the materials: only the time says 已逾期
-        return refused.message if refused.message.endswith("已逾期") else None
-    return None
+    return rounds.correction_overdue(session, application, clock.today())
 
 
 def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:

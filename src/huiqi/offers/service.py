@@ -225,13 +225,13 @@ def set_aside(session: Session, *, actor: User, offer_id: int, reason: str) -> O
     who sees every pending offer, neither confirms nor sets one aside: the reason told to the enterprise is the
     reviewing department's."""
     require_role(actor, Role.DEPARTMENT, doing="对免申即享作出不予确认")
+    offer = _locked(session, offer_id)
+    lead = _lead_department(session, offer)
+    if lead.id != actor.department_id:  # who may decide first: another unit is told whose it is, not to write more
+        raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认或不予确认")
     reason = reason.strip()
     if not reason or len(reason) > 500 or any(ord(c) < 32 for c in reason):
         raise InputError([("reason", "请写明不予确认的理由（不超过 500 个字）")])
-    offer = _locked(session, offer_id)
-    lead = _lead_department(session, offer)
-    if lead.id != actor.department_id:
-        raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认或不予确认")
     offer.state, offer.reason = "set_aside", reason
     session.flush()
     audit.record(session, actor=actor.username, action="offer.set_aside", entity="offer", entity_id=offer.id,

@@ -99,6 +99,9 @@ def _date_bounds(policy: Policy | None, opens_on: date | None, closes_on: date |
 
 
 def _years_after(day: date, years: int) -> date:
+    """``years`` after ``day`` (a 29 February falls on the 28th), or the calendar's last day past 9999."""
+    if day.year + years > date.max.year:
+        return date.max
     return day.replace(year=day.year + years, day=28) if (day.month, day.day) == (2, 29) else \
         day.replace(year=day.year + years)
 
@@ -279,6 +282,8 @@ def extend(session: Session, *, actor: User, round_id: int, closes_on: date, see
     reason = _text("延期原因", reason, 200)
     if found.closes_on != seen:
         raise Conflict(f"申报批次「{found.title}」的截止日期刚被他人改为 {found.closes_on}，请刷新后再看是否还需延长")
+    if found.cancelled:
+        raise Conflict(f"申报批次「{found.title}」已取消，不能延长；如需受理，请开设新的批次")
     if found.closed_at is not None or found.closes_on < clock.today():
         raise Conflict(f"申报批次「{found.title}」已截止，不能延长；如需继续受理，请开设新的批次")
     if closes_on <= found.closes_on:
@@ -414,10 +419,8 @@ def check_submission(session: Session, app: Application, day: date) -> None:
         raise NotFound(f"没有申报批次 {app.round_id}")
     returned = repository.last_returned(session, app.id) if app.state == "returned" else None
     if returned is not None:
-        until = last_working_day(_after(returned, session), found.correction_days, calendar_of(session))
-        if day > max(until, found.closes_on):
-            raise Conflict(f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（{until} 前）重新提交，"
-                           "已逾期")  # whom to ask the page says once: the round's contact, or the unit
+        if late := _late(session, found, returned, day):
+            raise Conflict(late)  # whom to ask the page says once: the round's contact, or the unit
     elif not is_open(found, day):
         raise Conflict(f"申报批次「{found.title}」自 {found.opens_on} 起受理" if day < found.opens_on
                        else f"申报批次「{found.title}」已于 {found.closes_on} 截止，不能再提交")
@@ -426,6 +429,21 @@ def check_submission(session: Session, app: Application, day: date) -> None:
     missing = [m["name"] for m in (opened.materials if opened else []) if m["required"] and m["name"] not in attached]
     if missing:
         raise Conflict(f"提交前须上传：{'、'.join(missing)}（申报批次「{found.title}」要求的材料）")
+
+
+def correction_overdue(session: Session, app: Application, day: date) -> str | None:
+    """Why a returned application can no longer be resubmitted on ``day`` (its correction days, and its round, have
+    passed), or None: no change of amount or material could mend that."""
+    found = repository.get(session, app.round_id) if app.round_id is not None and app.state == "returned" else None
+    returned = repository.last_returned(session, app.id) if found is not None else None
+    return _late(session, found, returned, day) if found is not None and returned is not None else None
+
+
+def _late(session: Session, found: Round, returned: date, day: date) -> str | None:
+    until = last_working_day(_after(returned, session), found.correction_days, calendar_of(session))
+    if day > max(until, found.closes_on):
+        return f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {until}）重新提交，已逾期"
+    return None
 
 
 def _after(returned: date, session: Session) -> date:

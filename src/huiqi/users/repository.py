@@ -14,8 +14,10 @@ def by_username(session: Session, username: str) -> User | None:
 
 
 def by_username_any_case(session: Session, username: str) -> User | None:
-    """The account holding this login name in any capitals (there is at most one: uq_users_username_lower)."""
-    return session.scalars(select(User).where(func.lower(User.username) == username.lower())).one_or_none()
+    """An account holding this login name in any capitals: at most one (uq_users_username_lower), save in a
+    database that held two before the index (migration 0021 leaves such names as they are), where it is the first."""
+    return session.scalars(select(User).where(func.lower(User.username) == username.lower())
+                           .order_by(User.id).limit(1)).first()
 
 
 def add(session: Session, user: User) -> User:

@@ -238,7 +238,8 @@ def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | 
     with safe_workbook(str(path)) as book:
         sheet = book.add_worksheet("白名单")
         bold = book.add_format({"bold": True})
-        published = f"{version.published_on} 发布" if version.published_on else "待发布（拟定稿）"
+        published = f"{version.published_on} 发布" if version.published_on else \
+            "已作废，不发布" if version.state == "discarded" else "待发布（拟定稿）"
         sheet.write(0, 0, f"辽宁省数字经济核心产业企业白名单 第{version.number}版（{published}）", bold)
         sheet.write_row(1, 0, HEADER, bold)
         rows = [e for e in version.entries if e.included]

@@ -115,11 +115,11 @@ DOING: dict[str, str] = ACTIONS | {Action.ANNOUNCE: "发布公示"}
 def standing(state: str) -> str:
     """Where an application stands, as a refusal names it: a stale tab must not read a withdrawn one as 已提交.
 
-    >>> standing("withdrawn"), standing("department_review"), standing("returned")
-    ('当前为「已撤回」', '已提交，当前处于「责任单位审核」', '当前处于「退回补正」')
+    >>> standing("withdrawn"), standing("department_review"), standing("returned"), standing("submitted")
+    ('当前为「已撤回」', '已提交，当前处于「责任单位审核」', '当前处于「退回补正」', '当前为「已提交」')
     """
     label = STATES.get(state, state)
-    if state in FINAL:
+    if state in FINAL or state == State.SUBMITTED:  # not 已提交，当前处于「已提交」
         return f"当前为「{label}」"
     return f"当前处于「{label}」" if state in EDITABLE else f"已提交，当前处于「{label}」"
 
