@@ -58,9 +58,9 @@ def test_a_role_change_is_audited_with_before_and_after(session, people) -> None
     assert events[-1].before["region"] == "210200" and events[-1].after["region"] == "210300"
 
 
-def test_two_admins_disabling_each_other_at_once_leave_one_admin(own_database) -> None:
-    """The later finds itself disabled and is refused (409). (On PostgreSQL each used to pass as active, and the
-    province was left with no admin to enable either.)"""
+def _each_on_the_other(own_database, act) -> tuple[object, dict[str, tuple[str, bool]]]:
+    """Two admins, each taking ``act(session, actor, whom)`` on the other at once: what the later was told, and
+    every admin's role and state after."""
     from datetime import date
 
     from sqlalchemy import select
@@ -75,17 +75,25 @@ def test_two_admins_disabling_each_other_at_once_leave_one_admin(own_database) -
         users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
                           password=PASSWORD)
 
-    def disable(who: str, whom: str):
-        def act(session) -> None:
-            actor = session.scalar(select(User).where(User.username == who))
-            users.set_active(session, actor=actor, username=whom, active=False)
-        return act
+    def on(who: str, whom: str):
+        def step(session) -> None:
+            act(session, session.scalar(select(User).where(User.username == who)), whom)
+        return step
 
-    said = while_held(own_database, date(2025, 7, 1), disable("admin", "admin2"), disable("admin2", "admin"))
-    assert "刚被停用" in str(said), said
+    said = while_held(own_database, date(2025, 7, 1), on("admin", "admin2"), on("admin2", "admin"))
     with Session(own_database) as session:
-        active = {u.username: u.active for u in session.scalars(select(User).where(User.role == "admin"))}
-        assert active == {"admin": True, "admin2": False}
+        after = {u.username: (u.role, u.active) for u in session.scalars(
+            select(User).where(User.username.in_(["admin", "admin2"])))}
+    return said, after
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one_admin(own_database) -> None:
+    """The later finds itself disabled and is refused (409). (On PostgreSQL each used to pass as active, and the
+    province was left with no admin to enable either.)"""
+    said, after = _each_on_the_other(
+        own_database, lambda session, actor, whom: users.set_active(session, actor=actor, username=whom, active=False))
+    assert "刚被停用" in str(said), said
+    assert after == {"admin": ("admin", True), "admin2": ("admin", False)}
 
 
 def test_an_admin_cannot_change_their_own_role(session, people) -> None:
@@ -99,31 +107,11 @@ def test_an_admin_cannot_change_their_own_role(session, people) -> None:
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(own_database) -> None:
     """The later finds its own role changed and is refused (409): one active admin remains, never none."""
-    from datetime import date
-
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from huiqi.models import User
-    from huiqi.users.scope import SYSTEM
-    from tests.dbtest import make_people, while_held
-
-    with Session(own_database, expire_on_commit=False) as session, session.begin():
-        make_people(session)
-        users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
-                          password=PASSWORD)
-
-    def demote(who: str, whom: str):
-        def act(session) -> None:
-            actor = session.scalar(select(User).where(User.username == who))
-            users.change_role(session, actor=actor, username=whom, role="auditor")
-        return act
-
-    said = while_held(own_database, date(2025, 7, 1), demote("admin", "admin2"), demote("admin2", "admin"))
+    said, after = _each_on_the_other(
+        own_database, lambda session, actor, whom: users.change_role(session, actor=actor, username=whom,
+                                                                      role="auditor"))
     assert "变更了角色" in str(said) or str(said) == "审计人员无权变更用户角色", said  # SQLite: read after the commit
-    with Session(own_database) as session:
-        admins = session.scalars(select(User.username).where(User.role == "admin", User.active.is_(True))).all()
-        assert admins == ["admin"]
+    assert after == {"admin": ("admin", True), "admin2": ("auditor", True)}
 
 
 def test_a_login_name_differing_only_in_capitals_is_refused(session, people) -> None:

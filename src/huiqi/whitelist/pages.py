@@ -2,15 +2,18 @@
 (The public list and its download are in huiqi.public.pages.)"""
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Forbidden, HuiqiError, InputError
+from huiqi.models import User
 from huiqi.reference import divisions, industries
 from huiqi.users.names import namer
 from huiqi.validation import PlainText
@@ -91,28 +94,28 @@ def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_i
 
 @router.post("/admin/whitelist/{version_id}/publish", response_model=None)
 def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
-    def again(refusal: Refusal) -> Response:
-        if refusal.status_code == 403:
-            raise Forbidden(refusal.message)
-        return _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
-                             error=refusal.message)
-
-    return form_step(session, lambda: service.publish(session, actor=actor, version_id=version_id,
-                                                      on=clock.today()), done=f"/admin/whitelist/{version_id}",
-                     again=again, said="白名单已发布，公众现在可以查看和下载")
+    return _version_step(request, who, session, actor, version_id, service.publish,
+                         said="白名单已发布，公众现在可以查看和下载")
 
 
 @router.post("/admin/whitelist/{version_id}/discard", response_model=None)
 def discard(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
+    return _version_step(request, who, session, actor, version_id, service.discard,
+                         said="草稿已作废，可以按当前档案重新拟定")
+
+
+def _version_step(request: Request, who: Any, session: Session, actor: User, version_id: int,
+                  act: Callable[..., Any], said: str) -> Response:
+    """A step on a whole version (publish, discard): back to its page with ``said``, or with the refusal on it (a
+    403 stays a 403)."""
     def again(refusal: Refusal) -> Response:
         if refusal.status_code == 403:
             raise Forbidden(refusal.message)
         return _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
                              error=refusal.message)
 
-    return form_step(session, lambda: service.discard(session, actor=actor, version_id=version_id,
-                                                      on=clock.today()), done=f"/admin/whitelist/{version_id}",
-                     again=again, said="草稿已作废，可以按当前档案重新拟定")
+    return form_step(session, lambda: act(session, actor=actor, version_id=version_id, on=clock.today()),
+                     done=f"/admin/whitelist/{version_id}", again=again, said=said)
 
 
 @router.get("/admin/whitelist/{version_id}/export.xlsx")
