@@ -144,7 +144,7 @@ def test_a_file_that_is_not_the_list_is_refused_whole() -> None:
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("xl/worksheets/sheet1.xml", b"0" * (MAX_UNPACKED + 1))
     assert len(bomb.getvalue()) < 1024 * 1024, "small as it is sent"
-    assert "解压后超过 64 MiB" in problems(bomb.getvalue())[0]
+    assert "解压后超过 64 MB" in problems(bomb.getvalue())[0]
     assert "没有“申报编号”表头" in problems(workbook([[1, 2]], header=["编号", "日期"]))[0]
     assert "缺少“凭证号”列" in problems(workbook([[1, "2025-10-20"]], header=["申报编号", "拨付日期"]))[0]
     assert "没有填写了拨付日期和凭证号的行" in problems(workbook([[1, "甲", None, None]]))[0]
