@@ -159,18 +159,22 @@ def serving(session: Session, purpose: str, on: date | None = None) -> tuple[Pol
     (the list it published stands, and nothing else could answer for it); the pages say it has expired
     (``Policy.expired``). None when no published policy names the purpose or none has yet opened."""
     day = on or clock.today()
-    started = [(p, m) for p in published(session) for m in p.measures
-               if purpose in m.serves and p.window_start.at(day, day) <= day]
+    started = [(p, m) for p, m in _naming(session, purpose) if p.window_start.at(day, day) <= day]
     in_force = [(p, m) for p, m in started if not p.expired(day)]
     found = in_force or started
     return found[-1] if found else None
+
+
+def _naming(session: Session, purpose: str) -> list[tuple[Policy, Measure]]:
+    """Each published policy's measure that names ``purpose`` (``serves:``), oldest issued first."""
+    return [(p, m) for p in published(session) for m in p.measures if purpose in m.serves]
 
 
 def unserved(session: Session, purpose: str, what: str, on: date | None = None) -> NotFound:
     """Why no policy serves ``purpose`` (called ``what`` on the page) on ``on``: none names it, or the ones that
     do have not come into force yet (said with the day they do)."""
     day = on or clock.today()
-    coming = [(p, p.window_start.at(day, day)) for p in published(session) for m in p.measures if purpose in m.serves]
+    coming = [(p, p.window_start.at(day, day)) for p, _ in _naming(session, purpose)]
     if not coming:
         return NotFound(f"没有已发布的政策规定“{what}”")
     policy, starts = min(coming, key=lambda found: found[1])

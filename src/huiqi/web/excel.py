@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from huiqi.errors import InputError
+from huiqi.materials.storage import megabytes
 from huiqi.validation import beijing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -167,7 +168,7 @@ def sent_rows(content: bytes, name: str, field: str, *, most: int, columns: int,
     except (zipfile.BadZipFile, ValueError):
         raise unreadable from None
     if unpacked > MAX_UNPACKED:
-        raise InputError([(field, f"{name} 解压后超过 {MAX_UNPACKED // (1024 * 1024)} MB，请检查文件")])
+        raise InputError([(field, f"{name} 解压后超过 {megabytes(MAX_UNPACKED)}，请检查文件")])
     found: list[tuple[int, tuple[Any, ...]]] = []
     try:
         crowded = _crowded_row(content)
