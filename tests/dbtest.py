@@ -219,6 +219,26 @@ def make_records(session: Session, people: People) -> None:
         "id": "p1", "type": "project", "codes": ["key_tech"], "listed": True, "date": "2024-04-01"})
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def publish_whitelist_successor(session: Session, people: People, *, own_conditions: bool = True) -> None:
+    """Publish the fixture successor (window 2026–2027) serving the whitelist: by its own service measure 6 (above
+    scale, any industry), or, without it, by its fund measure 1, which states nothing about the enterprise itself."""
+    text = (FIXTURES / "second-policy.yaml").read_text("utf-8").replace("issued: 2024-01-01", "issued: 2025-10-01")
+    text = text.replace("  start: 2024-01-01\n  end: 2026-12-31", "  start: 2026-01-01\n  end: 2027-12-31")
+    text = text.replace("as_of: 2025-06-30", "as_of: 2026-06-30").replace("date: 2025-03-01", "date: 2026-03-01")
+    if own_conditions:
+        measure = (FIXTURES / "whitelist-successor.yaml").read_text("utf-8")
+        text = text.replace("\nsituations:", "\n" + measure[measure.index("  - number:"):] + "situations:", 1)
+    else:
+        text = text.replace("    units: [测试厅]\n", "    units: [测试厅]\n    serves: [whitelist]\n", 1)
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    catalogue.publish(session, actor=second,
+                      version_id=catalogue.add(session, actor=people.admin, text=text, file_name="successor.yaml").id)
+
+
 @pytest.fixture
 def people(session: Session) -> People:
     found = make_people(session)

@@ -217,3 +217,21 @@ async def test_a_note_too_long_keeps_what_was_typed(browser, people) -> None:
     assert f'value="{typed}"' in refused.text
     assert '<a href="#f-note">说明：不能超过 500 个字（现有 504 个）</a>' in refused.text
     assert '<span class="field-error" id="e-note">' in refused.text
+
+
+async def test_the_desk_says_the_criteria_and_where_they_come_from(browser, session, people, set_today) -> None:
+    """The conditions are the policy's, by their names in its file, and the guide's standing; a successor's own."""
+    from datetime import date
+
+    from tests.dbtest import publish_whitelist_successor
+
+    publish_whitelist_successor(session, people)
+    auditor = browser(people.auditor)
+    set_today(date(2025, 12, 1))
+    desk = (await auditor.get("/admin/whitelist")).text
+    assert ("入选条件：依据辽政办〔2022〕35号措施19「加大信贷支持」：在辽宁省注册、数字经济核心产业企业；"
+            "并须符合专项资金申报指南的申报条件：独立法人、财务管理制度健全、无不良信用记录、"
+            "近三年未发生重大安全环保质量事故。") in desk
+    set_today(date(2026, 1, 5))
+    desk = (await auditor.get("/admin/whitelist")).text
+    assert "入选条件：依据测试〔2024〕1号措施6「规上企业白名单」：在辽宁省注册的企业、规模以上企业；并须符合" in desk

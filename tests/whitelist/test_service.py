@@ -11,7 +11,15 @@ from huiqi.applicants import service as applicants
 from huiqi.errors import Conflict, Forbidden, NotFound
 from huiqi.models import AuditEvent, WhitelistEntry, WhitelistVersion
 from huiqi.whitelist import service as whitelist
-from tests.dbtest import ALICE_USCC, BOB_USCC, make_people, make_records, while_held
+from tests.dbtest import (
+    ALICE_USCC,
+    BOB_USCC,
+    make_people,
+    make_records,
+    publish_whitelist_successor,
+    uscc_for,
+    while_held,
+)
 
 
 def test_only_core_enterprises_in_good_standing_are_proposed(session, people) -> None:
@@ -130,3 +138,32 @@ def test_an_exclusion_and_the_publication_at_once_take_turns(own_database, first
         assert "已发布，不能再改" in str(said) and included is True and trail.after["entries"] == 1
     else:
         assert said == 201 and included is False and trail.after["entries"] == 0
+
+
+def test_the_criteria_are_those_of_the_policy_serving_the_whitelist(session, people) -> None:
+    """A successor's whitelist measure asks for above-scale enterprises of any industry: once its window opens the
+    proposal follows it (it followed measure 19's criteria, written in the code, whatever the policy in force said);
+    the guide's standing is still asked, and an unrecorded fact (Alice's scale) is not assumed."""
+    carol = uscc_for("210200", "MA0CAR01")  # 大连, metal structures: not core
+    applicants.record_profile(session, actor=people.admin, uscc=carol, name="大连钢构有限公司", kind="enterprise",
+                              region="210203", industry="3311", above_scale=True, independent_legal_entity=True,
+                              sound_accounts=True, bad_credit=False, major_accident=False)
+    publish_whitelist_successor(session, people)
+    shipped = whitelist.criteria(session, date(2025, 12, 1))
+    assert shipped is not None and (shipped.policy.number, shipped.measure.number) == ("辽政办〔2022〕35号", 19)
+    assert shipped.said() == "在辽宁省注册、数字经济核心产业企业"
+    version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    assert [e.uscc for e in version.entries] == [ALICE_USCC]
+    whitelist.discard(session, actor=people.admin, version_id=version.id, on=date(2025, 12, 1))
+
+    successor = whitelist.criteria(session, date(2026, 1, 5))
+    assert successor is not None and (successor.policy.number, successor.measure.number) == ("测试〔2024〕1号", 6)
+    assert successor.said() == "在辽宁省注册的企业、规模以上企业"
+    assert [e.uscc for e in whitelist.propose(session, actor=people.admin, on=date(2026, 1, 5)).entries] == [carol]
+
+
+def test_a_serving_measure_that_states_no_condition_on_the_enterprise_proposes_nothing(session, people) -> None:
+    publish_whitelist_successor(session, people, own_conditions=False)
+    with pytest.raises(Conflict, match="测试〔2024〕1号措施1「智能制造配套支持」没有规定对企业本身的入选条件"):
+        whitelist.propose(session, actor=people.admin, on=date(2026, 1, 5))
+    assert whitelist.versions(session, actor=people.admin) == []

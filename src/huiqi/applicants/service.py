@@ -188,12 +188,24 @@ def matter_dict(row: Matter) -> dict[str, Any]:
 
 def case_data(session: Session, *, applicant: Applicant, as_of: date) -> dict[str, Any]:
     """The applicant's current profile and all its matters, as an interchange case (plain JSON)."""
-    profile = repository.current_profile(session, applicant.id)
-    facts = {k: getattr(profile, k) for k in MATCH_FIELDS[1:]} if profile else {}
-    data = {"uscc": applicant.uscc, **{k: v for k, v in facts.items() if v is not None}}
+    data = _applicant_facts(applicant, repository.current_profile(session, applicant.id))
     return plain({"as_of": as_of, "applicant": data,
                   "matters": [matter_dict(m) for m in repository.matters(session, applicant.id)
                               if m.source != "withdrawn"]})  # a withdrawn list's facts no longer count
+
+
+def _applicant_facts(applicant: Applicant, profile: ApplicantProfile | None) -> dict[str, Any]:
+    facts = {k: getattr(profile, k) for k in MATCH_FIELDS[1:]} if profile else {}
+    return {"uscc": applicant.uscc, **{k: v for k, v in facts.items() if v is not None}}
+
+
+def profile_case(applicant: Applicant, profile: ApplicantProfile, as_of: date) -> Case | None:
+    """The case of the profile alone, without matters (for conditions on the applicant itself), or None when the
+    rules cannot read the stored profile today (as ``readable_case``)."""
+    try:
+        return read_case(plain({"as_of": as_of, "applicant": _applicant_facts(applicant, profile)}))
+    except InputError:
+        return None
 
 
 def case_for(session: Session, *, applicant: Applicant, as_of: date) -> tuple[Case, dict[str, Any]]:

@@ -15,6 +15,7 @@ CONDITIONS: Final = (
     ("bad_credit", True, "有不良信用记录"),
     ("major_accident", True, "近三年发生过重大安全、环保、质量事故"),
 )
+MET: Final = "独立法人、财务管理制度健全、无不良信用记录、近三年未发生重大安全环保质量事故"  # the conditions, as met
 
 
 def failures(profile: ApplicantProfile | None) -> list[str]:
@@ -34,5 +35,4 @@ def refusal(profile: ApplicantProfile | None, doing: str) -> str | None:
     found = failures(profile)
     if not found:
         return None
-    return (f"申报单位信息记录为{'、'.join(found)}，不符合申报指南的申报条件（独立法人、财务管理制度健全、"
-            f"无不良信用记录、近三年未发生重大安全环保质量事故），不能{doing}")
+    return f"申报单位信息记录为{'、'.join(found)}，不符合申报指南的申报条件（{MET}），不能{doing}"

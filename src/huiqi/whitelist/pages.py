@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.catalogue import service as catalogue
+from huiqi.applicants import standing
 from huiqi.errors import Forbidden, HuiqiError, InputError
 from huiqi.models import User
 from huiqi.reference import divisions, industries
@@ -32,8 +32,14 @@ def desk(request: Request, who: CallerDep, actor: Actor, session: Db) -> Respons
     if not service.sees_drafts(actor):
         raise Forbidden("白名单编制只供管理员、审计人员和责任单位使用；公布的白名单见“白名单”页面")
     return page(request, "whitelist/desk.html", who, versions=service.versions(session, actor=actor),
-                person=namer(session), compiles=service.may_compile(session, actor, clock.today()),
-                basis=catalogue.serving(session, "whitelist"), today=clock.today())
+                person=namer(session), **_basis(session, actor))
+
+
+def _basis(session: Session, actor: User) -> dict[str, Any]:
+    """What the desk says of the list's grounds and who compiles it, as of today."""
+    today = clock.today()
+    return {"compiles": service.may_compile(session, actor, today), "criteria": service.criteria(session, today),
+            "standing": standing.MET, "today": today}
 
 
 @router.post("/admin/whitelist", response_model=None)
@@ -43,8 +49,7 @@ def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
         return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
                     problems=refusal.problems,
                     versions=service.versions(session, actor=actor), note=note, person=namer(session),
-                    compiles=service.may_compile(session, actor, clock.today()),
-                    basis=catalogue.serving(session, "whitelist"), today=clock.today())
+                    **_basis(session, actor))
 
     return form_step(session, lambda: service.propose(session, actor=actor, on=clock.today(),
                                                       note=note.strip() or None),

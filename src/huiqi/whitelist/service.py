@@ -1,14 +1,19 @@
 """Propose a whitelist from the records, review it, publish it as a dated version, export it.
 
-Criteria (措施19; DOMAIN.md "Administration"): an enterprise (kind enterprise) registered in
-Liaoning, in the digital-economy core industry, in good standing by the fund's 2025 guide
-(independent legal entity, sound accounts, no bad credit record, no major accident in three years).
-A fact not recorded is not assumed: such an enterprise is not proposed until it is recorded.
+Criteria (DOMAIN.md "Administration"): the policy's, read from the policy in force, not written here. The measure
+that serves the whitelist (``serves: [whitelist]``: 措施19 of the shipped policy; a successor's own measure once its
+window opens, see ``catalogue.serving``) states, in its service items about the applicant itself (those reaching no
+matter), the conditions an enterprise must meet; the rules engine evaluates them on the applicant's current profile
+as a match does (``evaluate_rule``), and only a met one counts: an undetermined condition (a fact not recorded) is
+not assumed. The shipped measure asks for an enterprise registered in Liaoning in the digital-economy core industry.
+Beyond the policy, the enterprise must be in good standing by the fund's 2025 guide, every condition recorded
+(``standing.in_good_standing``), and have a name to be listed under.
 Earlier versions are kept; a published version is never changed. One draft at a time: a second is refused
 while the first waits, a draft made before the newest publication is stale and cannot be published, and an
 admin or the compiler may discard (作废) a draft, which is kept and audited.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,23 +22,57 @@ from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import standing
+from huiqi.applicants.service import profile_case
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.models import ApplicantProfile, Department, User, WhitelistEntry, WhitelistVersion
+from huiqi.models import Applicant, ApplicantProfile, Department, User, WhitelistEntry, WhitelistVersion
 from huiqi.reference import divisions, industries
+from huiqi.rules.match import CaseEnv, evaluate_rule
+from huiqi.rules.policy import Measure, Policy, Rule
 from huiqi.users.roles import Role
 from huiqi.validation import search_word
 from huiqi.web.excel import safe_workbook
 from huiqi.whitelist import repository
 
 
-def qualifies(profile: ApplicantProfile) -> bool:
-    """Whether the profile meets every criterion (an unrecorded fact does not)."""
-    return (profile.kind == "enterprise" and divisions.in_liaoning(profile.region) is True
-            and industries.core_status(profile.industry, profile.digital_core_confirmed) is True
-            and standing.in_good_standing(profile) and bool(profile.name))
+@dataclass(frozen=True)
+class Criteria:
+    """What the policy in force asks of an enterprise on the list: its measure's service items about the applicant
+    itself (one met is enough), besides the guide's standing."""
+
+    policy: Policy
+    measure: Measure
+    items: tuple[Rule, ...]
+
+    def said(self) -> str:
+        """The conditions by their names, as the policy file names them."""
+        named = ["、".join(c.name for c in item.conditions) for item in self.items]
+        if len(named) == 1:
+            return named[0]
+        return "；或".join(f"「{item.name}」：{names}" for item, names in zip(self.items, named, strict=True))
+
+
+def criteria(session: Session, on: date) -> Criteria | None:
+    """The criteria of the policy serving the whitelist on ``on``; None when none serves."""
+    found = catalogue.serving(session, "whitelist", on)
+    if found is None:
+        return None
+    policy, measure = found
+    return Criteria(policy, measure, tuple(item for item in measure.services if not item.reaches))
+
+
+def qualifies(criteria: Criteria, applicant: Applicant, profile: ApplicantProfile, on: date) -> bool:
+    """Whether the current profile meets the policy's criteria and the guide's standing (an unrecorded fact does
+    not meet a condition)."""
+    if not (profile.name and standing.in_good_standing(profile)):
+        return False
+    case = profile_case(applicant, profile, on)
+    if case is None:  # a stored fact the rules no longer read (a region code since retired): not assumed either
+        return False
+    env = CaseEnv(case, on)
+    return any(evaluate_rule(item, (), env).status == "eligible" for item in criteria.items)
 
 
 def _may_compile(session: Session, actor: User, on: date) -> None:
@@ -67,6 +106,12 @@ def propose(session: Session, *, actor: User, on: date, note: str | None = None)
     _may_compile(session, actor, on)
     if note is not None and len(note) > NOTE_MOST:
         raise InputError([("note", f"不能超过 {NOTE_MOST} 个字（现有 {len(note)} 个）")])
+    basis = criteria(session, on)
+    if basis is None:
+        raise catalogue.unserved(session, "whitelist", "白名单", on)
+    if not basis.items:
+        raise Conflict(f"{basis.policy.number}措施{basis.measure.number}「{basis.measure.title}」没有规定对企业本身的"
+                       "入选条件，不能拟定白名单；请先发布规定了入选条件的政策版本")
     number = repository.next_number(session)
     # Read after the number: a draft made meanwhile either shows here or takes the same number (a 409 below).
     draft = repository.draft(session)
@@ -79,7 +124,7 @@ def propose(session: Session, *, actor: User, on: date, note: str | None = None)
     except IntegrityError:  # the number is the database's to keep unique
         raise Conflict("刚刚已有人拟定了新版本，请刷新后查看") from None
     for applicant, profile in applicants.current_profiles(session):
-        if qualifies(profile):
+        if qualifies(basis, applicant, profile, on):
             repository.add(session, WhitelistEntry(version_id=version.id, applicant_id=applicant.id,
                                                    uscc=applicant.uscc, name=profile.name, region=profile.region,
                                                    industry=profile.industry))
