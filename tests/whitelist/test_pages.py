@@ -90,6 +90,34 @@ async def test_the_public_list_names_its_measure_and_says_when_its_policy_has_ex
     assert "辽政办〔2022〕35号有效期至 2025-12-31，现已到期，尚无接替它规定白名单的现行政策" in desk
 
 
+async def test_the_public_list_is_described_by_the_measure_it_was_compiled_under(browser, session, people,
+                                                                                 set_today) -> None:
+    """A successor's list is headed, described and downloaded by its own measure; an earlier version by measure 19,
+    the bank treatment quoted from its clause."""
+    from datetime import date
+    from urllib.parse import unquote
+
+    from tests.dbtest import publish_whitelist_successor
+
+    first = service.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    service.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 12, 5))
+    publish_whitelist_successor(session, people)
+    second = service.propose(session, actor=people.admin, on=date(2026, 1, 5))
+    service.publish(session, actor=people.admin, version_id=second.id, on=date(2026, 1, 6))
+    set_today(date(2026, 1, 10))
+    anonymous = browser(None)
+    page = (await anonymous.get("/whitelist")).text
+    assert "<h1>规模以上企业“白名单”</h1>" in page
+    assert ("依据《（测试用）数字经济配套措施示例》（测试〔2024〕1号）措施6「规上企业白名单」："
+            "建立并定期发布规模以上企业“白名单”。") in page
+    assert "无还本续贷" not in page and "数字经济核心产业企业" not in page
+    page = (await anonymous.get("/whitelist", params={"version": 1})).text
+    assert "<h1>数字经济核心产业企业“白名单”</h1>" in page and "措施19「加大信贷支持」：建立并定期发布" in page
+    assert "各银行业金融机构对“白名单”内企业，合理下放审批权限、提供绿色审查审批通道，试点开展无还本续贷业务。" in page
+    names = [unquote((await anonymous.get(f"/whitelist/{n}.xlsx")).headers["content-disposition"]) for n in (1, 2)]
+    assert "数字经济核心产业企业白名单-第1版.xlsx" in names[0] and "规模以上企业白名单-第2版.xlsx" in names[1]
+
+
 async def test_the_auditor_reads_the_desk_without_its_controls(browser, people) -> None:
     version_id = await _propose(browser(people.admin))
     auditor = browser(people.auditor)

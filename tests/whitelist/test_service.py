@@ -100,7 +100,8 @@ def test_review_publish_and_keep_earlier_versions(session, people, tmp_path) -> 
 
     path = whitelist.export_xlsx(session, version_id=first.id, path=tmp_path / "白名单.xlsx")
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
-    assert "第1版" in rows[0][0] and rows[1][:3] == ("序号", "统一社会信用代码", "单位名称")
+    assert rows[0][0] == "辽宁省数字经济核心产业企业白名单 第1版（2025-06-05 发布）"
+    assert rows[1][:3] == ("序号", "统一社会信用代码", "单位名称")
     assert rows[2][:4] == (1, ALICE_USCC, "示例科技有限公司", "沈阳市和平区") and rows[2][5] == "应用软件开发"
     second_rows = list(openpyxl.load_workbook(whitelist.export_xlsx(
         session, version_id=second.id, path=tmp_path / "2.xlsx")).active.iter_rows(values_only=True))
@@ -162,8 +163,28 @@ def test_the_criteria_are_those_of_the_policy_serving_the_whitelist(session, peo
     assert [e.uscc for e in whitelist.propose(session, actor=people.admin, on=date(2026, 1, 5)).entries] == [carol]
 
 
+def test_each_version_is_named_by_the_measure_it_was_compiled_under(session, people, tmp_path) -> None:
+    """The export's title is the list's name in the service item of the measure serving the whitelist on the
+    version's day: a successor's list is its own, an earlier one keeps measure 19's name."""
+    first = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    whitelist.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 12, 5))
+    publish_whitelist_successor(session, people)
+    second = whitelist.propose(session, actor=people.admin, on=date(2026, 1, 5))
+    whitelist.publish(session, actor=people.admin, version_id=second.id, on=date(2026, 1, 6))
+
+    def title(version: WhitelistVersion) -> str:
+        path = whitelist.export_xlsx(session, version_id=version.id, path=tmp_path / f"{version.number}.xlsx")
+        return openpyxl.load_workbook(path).active["A1"].value
+
+    assert title(second) == "辽宁省规模以上企业白名单 第2版（2026-01-06 发布）"
+    assert title(first) == "辽宁省数字经济核心产业企业白名单 第1版（2025-12-05 发布）"
+    assert (whitelist.named(session, first), whitelist.named(session, second)) == ("数字经济核心产业企业白名单",
+                                                                                   "规模以上企业白名单")
+
+
 def test_a_serving_measure_that_states_no_condition_on_the_enterprise_proposes_nothing(session, people) -> None:
     publish_whitelist_successor(session, people, own_conditions=False)
+    assert whitelist.criteria(session, date(2026, 1, 5)).name() == "白名单", "no item of its own names the list"
     with pytest.raises(Conflict, match="测试〔2024〕1号措施1「智能制造配套支持」没有规定对企业本身的入选条件"):
         whitelist.propose(session, actor=people.admin, on=date(2026, 1, 5))
     assert whitelist.versions(session, actor=people.admin) == []

@@ -1,7 +1,8 @@
 """The applicant conditions of the fund's application guide (2025; DOMAIN.md "Administration"): an independent
 legal entity, sound accounts, no bad credit record, no major safety, environmental or quality accident in three
 years. The applicant declares them (申报承诺) on applying; a fact recorded against one refuses submission and
-approval, whatever the declaration says. The whitelist (措施19) asks more: every one recorded, and in order.
+approval, whatever the declaration says. The whitelist (the measure serving it) asks more: every one recorded, and
+in order.
 """
 
 from typing import Final

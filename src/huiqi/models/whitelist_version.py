@@ -8,7 +8,8 @@ from huiqi.models.whitelist_entry import WhitelistEntry
 
 
 class WhitelistVersion(Created, Base):
-    """A version of the whitelist (白名单, measure 19): proposed, reviewed, then published on a date."""
+    """A version of the whitelist (白名单, by the measure serving it on ``as_of``): proposed, reviewed, then
+    published on a date."""
 
     __tablename__ = "whitelist_versions"
 

@@ -232,7 +232,8 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
     def link(n: int) -> str:
         return "/whitelist?" + urlencode({**given, "page": n})
 
-    basis = catalogue.serving(session, "whitelist")  # the measure the list is published under, and its policy
+    # the measure the version shown was compiled under (its name, its clause), or the one serving today
+    basis = whitelist.criteria(session, chosen.as_of if chosen else clock.today())
     return page(request, "public/whitelist.html", who, versions=versions, chosen=chosen, entries=entries,
                 total=total, listed=whitelist.listed_count(session, version_id=chosen.id) if chosen else 0,
                 pager=pager, link=link, q=q or "", city=city or "", version=version, cities=divisions.cities(),
@@ -243,8 +244,8 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
 def whitelist_download(number: Annotated[int, Path(ge=1, le=2_147_483_647, description="版本号")],
                        session: Db) -> FileResponse:
     folder = TempPath(tempfile.mkdtemp(prefix="huiqi-whitelist-"))
-    path = whitelist.export_xlsx(session, version_id=whitelist.version_id(session, number=number),
-                                 path=folder / f"whitelist-v{number}.xlsx")
-    return FileResponse(path, filename=f"数字经济核心产业企业白名单-第{number}版.xlsx",
+    version = whitelist.published_number(session, number=number)
+    path = whitelist.export_xlsx(session, version_id=version.id, path=folder / f"whitelist-v{number}.xlsx")
+    return FileResponse(path, filename=f"{whitelist.named(session, version)}-第{number}版.xlsx",
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))

@@ -1,5 +1,6 @@
 """Whitelist versions over HTTP: published ones for everyone, drafts for those who compile or check them;
-propose (one draft at a time), exclude with a reason, publish or discard for admins and measure 19's lead unit."""
+propose (one draft at a time), exclude with a reason, publish or discard for admins and the lead unit
+of the measure serving the whitelist."""
 
 
 from fastapi import APIRouter

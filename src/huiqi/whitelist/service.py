@@ -1,8 +1,8 @@
 """Propose a whitelist from the records, review it, publish it as a dated version, export it.
 
 Criteria (DOMAIN.md "Administration"): the policy's, read from the policy in force, not written here. The measure
-that serves the whitelist (``serves: [whitelist]``: 措施19 of the shipped policy; a successor's own measure once its
-window opens, see ``catalogue.serving``) states, in its service items about the applicant itself (those reaching no
+that serves the whitelist (``serves: [whitelist]``; a successor's own measure once its window opens, see
+``catalogue.serving``) names the list and states, in its service items about the applicant itself (those reaching no
 matter), the conditions an enterprise must meet; the rules engine evaluates them on the applicant's current profile
 as a match does (``evaluate_rule``), and only a met one counts: an undetermined condition (a fact not recorded) is
 not assumed. The shipped measure asks for an enterprise registered in Liaoning in the digital-economy core industry.
@@ -46,6 +46,11 @@ class Criteria:
     measure: Measure
     items: tuple[Rule, ...]
 
+    def name(self) -> str:
+        """The list's name as the measure's service item names it, up to the "：" that begins the treatment
+        (数字经济核心产业企业“白名单”); 白名单 when the measure states no item of its own."""
+        return self.items[0].name.split("：")[0] if self.items else "白名单"
+
     def said(self) -> str:
         """The conditions by their names, as the policy file names them."""
         named = ["、".join(c.name for c in item.conditions) for item in self.items]
@@ -63,6 +68,13 @@ def criteria(session: Session, on: date) -> Criteria | None:
     return Criteria(policy, measure, tuple(item for item in measure.services if not item.reaches))
 
 
+def named(session: Session, version: WhitelistVersion) -> str:
+    """What ``version`` is called, quotes dropped (数字经济核心产业企业白名单): by the measure serving the whitelist
+    on the day it was compiled from, so that each list keeps its own measure's name."""
+    basis = criteria(session, version.as_of)
+    return (basis.name() if basis else "白名单").replace("“", "").replace("”", "")
+
+
 def qualifies(criteria: Criteria, applicant: Applicant, profile: ApplicantProfile, on: date) -> bool:
     """Whether the current profile meets the policy's criteria and the guide's standing (an unrecorded fact does
     not meet a condition)."""
@@ -76,7 +88,8 @@ def qualifies(criteria: Criteria, applicant: Applicant, profile: ApplicantProfil
 
 
 def _may_compile(session: Session, actor: User, on: date) -> None:
-    """Admins, and reviewers of measure 19's lead unit on that day, compile and publish the list."""
+    """Admins, and reviewers of the lead unit of the measure serving the whitelist that day, compile and publish
+    the list."""
     if actor.role in (Role.ADMIN, Role.SYSTEM):
         return
     found = catalogue.serving(session, "whitelist", on)
@@ -285,7 +298,9 @@ def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | 
         bold = book.add_format({"bold": True})
         published = f"{version.published_on} 发布" if version.published_on else \
             "已作废，不发布" if version.state == "discarded" else "待发布（拟定稿）"
-        sheet.write(0, 0, f"辽宁省数字经济核心产业企业白名单 第{version.number}版（{published}）", bold)
+        name = named(session, version)
+        place = "" if name.startswith("辽宁") else "辽宁省"  # the platform's province, unless the name says it
+        sheet.write(0, 0, f"{place}{name} 第{version.number}版（{published}）", bold)
         sheet.write_row(1, 0, HEADER, bold)
         rows = [e for e in version.entries if e.included]
         for i, entry in enumerate(rows, start=1):
