@@ -10,6 +10,7 @@ from huiqi import clock
 from huiqi.applicants import service as applicants
 from huiqi.applications import service
 from huiqi.catalogue import service as catalogue
+from huiqi.models import Round
 from huiqi.rounds import service as rounds
 from tests.dbtest import BOB_USCC, PDF, a_round, apply, step
 from tests.materials.samples import png
@@ -280,6 +281,11 @@ async def test_a_draft_says_what_submission_would_refuse(browser, session, peopl
         url = await _new(alice, session, "200")
         page = (await alice.get(url)).text
         assert "<li>申请金额 200 万元超过上限 100 万元" in _blocked(page), _blocked(page)
+        assert "如有疑问，请咨询责任单位：省工业和信息化厅。" in _blocked(page), "the measure's lead unit"
+        session.get(Round, a_round(session)).contact = "省数据局 024-12345678"
+        session.flush()
+        asked = _blocked((await alice.get(url)).text)
+        assert "如有疑问，请咨询责任单位：省工业和信息化厅；申报批次咨询：省数据局 024-12345678。" in asked, asked
         assert "应由措施" not in _preview(page) and "截止" not in _blocked(page)
         assert (await alice.post(f"{url}/amount", data={"amount": "100"})).status_code == 303
         assert "超过上限" not in _blocked((await alice.get(url)).text)
