@@ -82,7 +82,13 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     assert "已结束" in page and "公示期满，待批准" in page and ">公示中<" not in page
     set_today(date(2025, 10, 9))
     step(session, "object", people.miit, app, on=date(2025, 10, 9), reasons="证书存疑")
-    assert "示例科技" not in (await public.get("/announcements")).text, "a batch left empty is not shown"
+    page = (await public.get("/announcements")).text
+    assert "示例科技" not in page and "证书存疑" not in page, "neither the entry nor the objection is shown"
+    assert "本批公示的 1 项申报因收到异议已全部退回复核，本批公示已撤回。" in page, "the emptied batch says why"
+    assert ">已撤回<" in page and "请于 2025-10-11 前" not in page and "异议受理" not in page
+    assert "因收到异议已撤回" in (await public.get("/")).text
+    assert "目前没有公示" not in (await public.get("/announcements", params={"year": "2025"})).text
+    assert "没有符合条件的公示" in (await public.get("/announcements", params={"q": "示例"})).text
 
 
 async def test_the_public_downloads_every_announcement_as_excel(browser, session, people, tmp_path) -> None:
