@@ -121,3 +121,29 @@ async def test_the_public_finds_a_unit_or_a_year(browser, session, people, tmp_p
     got = await public.get("/announcements.xlsx", params={"q": BOB_USCC})
     assert len(list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))) == 2
     assert (await public.get("/announcements", params={"year": "1999"})).status_code == 422
+
+
+async def test_a_batch_some_of_whose_entries_went_back_says_how_many(browser, session, people, tmp_path) -> None:
+    """Of two applications in one 公示, one goes back to review on an objection: the other stays listed, and the
+    batch says one more went back (not which, nor why)."""
+    from datetime import date
+
+    from huiqi import clock
+    from huiqi.workflow.runner import run
+    from tests.dbtest import apply, little_giant_firm, step
+
+    apps = []
+    for i in range(2):
+        app = apply(session, little_giant_firm(session, i), matter="h1", measure=3, amount=1_000_000,
+                    on=date(2025, 9, 1), store=tmp_path)
+        if app.state == "city_review":
+            step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+        step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
+        apps.append(app)
+    with clock.pinned(date(2025, 9, 12)):
+        run(session, "announce", actor=people.miit, application_ids=[a.id for a in apps], starts_on=date(2025, 9, 15))
+    step(session, "object", people.miit, apps[0], on=date(2025, 9, 16), reasons="证书存疑")
+    with clock.pinned(date(2025, 9, 16)):
+        page = (await browser(None).get("/announcements")).text
+    assert "并发测试企业1" in page and "并发测试企业0" not in page and "证书存疑" not in page
+    assert "本批公示中另有 1 项申报因收到异议已退回复核，不再列于下表。" in page and ">已撤回<" not in page
