@@ -82,7 +82,13 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     assert "已结束" in page and "公示期满，待批准" in page and ">公示中<" not in page
     set_today(date(2025, 10, 9))
     step(session, "object", people.miit, app, on=date(2025, 10, 9), reasons="证书存疑")
-    assert "示例科技" not in (await public.get("/announcements")).text, "a batch left empty is not shown"
+    page = (await public.get("/announcements")).text
+    assert "示例科技" not in page and "证书存疑" not in page, "neither the entry nor the objection is shown"
+    assert "本批公示的 1 项申报因收到异议已全部退回复核，本批公示已撤回。" in page, "the emptied batch says why"
+    assert ">已撤回<" in page and "请于 2025-10-11 前" not in page and "异议受理" not in page
+    assert "因收到异议已撤回" in (await public.get("/")).text
+    assert "目前没有公示" not in (await public.get("/announcements", params={"year": "2025"})).text
+    assert "没有符合条件的公示" in (await public.get("/announcements", params={"q": "示例"})).text
 
 
 async def test_the_public_downloads_every_announcement_as_excel(browser, session, people, tmp_path) -> None:
@@ -115,3 +121,29 @@ async def test_the_public_finds_a_unit_or_a_year(browser, session, people, tmp_p
     got = await public.get("/announcements.xlsx", params={"q": BOB_USCC})
     assert len(list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))) == 2
     assert (await public.get("/announcements", params={"year": "1999"})).status_code == 422
+
+
+async def test_a_batch_some_of_whose_entries_went_back_says_how_many(browser, session, people, tmp_path) -> None:
+    """Of two applications in one 公示, one goes back to review on an objection: the other stays listed, and the
+    batch says one more went back (not which, nor why)."""
+    from datetime import date
+
+    from huiqi import clock
+    from huiqi.workflow.runner import run
+    from tests.dbtest import apply, little_giant_firm, step
+
+    apps = []
+    for i in range(2):
+        app = apply(session, little_giant_firm(session, i), matter="h1", measure=3, amount=1_000_000,
+                    on=date(2025, 9, 1), store=tmp_path)
+        if app.state == "city_review":
+            step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+        step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
+        apps.append(app)
+    with clock.pinned(date(2025, 9, 12)):
+        run(session, "announce", actor=people.miit, application_ids=[a.id for a in apps], starts_on=date(2025, 9, 15))
+    step(session, "object", people.miit, apps[0], on=date(2025, 9, 16), reasons="证书存疑")
+    with clock.pinned(date(2025, 9, 16)):
+        page = (await browser(None).get("/announcements")).text
+    assert "并发测试企业1" in page and "并发测试企业0" not in page and "证书存疑" not in page
+    assert "本批公示中另有 1 项申报因收到异议已退回复核，不再列于下表。" in page and ">已撤回<" not in page

@@ -10,6 +10,8 @@ from huiqi import clock
 from huiqi.applicants import service as applicants
 from huiqi.applications import service
 from huiqi.catalogue import service as catalogue
+from huiqi.errors import Conflict
+from huiqi.models import Round
 from huiqi.rounds import service as rounds
 from tests.dbtest import BOB_USCC, PDF, a_round, apply, step
 from tests.materials.samples import png
@@ -280,6 +282,11 @@ async def test_a_draft_says_what_submission_would_refuse(browser, session, peopl
         url = await _new(alice, session, "200")
         page = (await alice.get(url)).text
         assert "<li>申请金额 200 万元超过上限 100 万元" in _blocked(page), _blocked(page)
+        assert "如有疑问，请咨询责任单位：省工业和信息化厅。" in _blocked(page), "the measure's lead unit"
+        session.get(Round, a_round(session)).contact = "省数据局 024-12345678"
+        session.flush()
+        asked = _blocked((await alice.get(url)).text)
+        assert "如有疑问，请咨询责任单位：省工业和信息化厅；申报批次咨询：省数据局 024-12345678。" in asked, asked
         assert "应由措施" not in _preview(page) and "截止" not in _blocked(page)
         assert (await alice.post(f"{url}/amount", data={"amount": "100"})).status_code == 303
         assert "超过上限" not in _blocked((await alice.get(url)).text)
@@ -366,3 +373,18 @@ async def test_a_return_past_its_correction_days_offers_no_edits(browser, sessio
         late = (await alice.get(f"/applications/{draft.id}")).text
     assert "保存金额" not in late and ">上传</button>" not in late and ">撤下</button>" not in late
     assert "补正期限已过" in late and "撤回" in late
+    said = "退回补正的申报须在退回后 5 个工作日内（截至 2025-08-27）重新提交，已逾期，不能再"
+    attached = service.materials(session, actor=people.alice, application_id=draft.id)[0]
+    with clock.pinned(date(2025, 8, 28)):  # nor does the service take a change the page no longer offers
+        for doing, change in (
+                ("修改", lambda: service.change_amount(session, actor=people.alice, application_id=draft.id,
+                                                      amount_requested=900_000)),
+                ("上传材料", lambda: service.add_material(session, actor=people.alice, application_id=draft.id,
+                                                        filename="认定文件.pdf", content=PDF + b"%2", store=tmp_path)),
+                ("撤下材料", lambda: service.remove_material(session, actor=people.alice, application_id=draft.id,
+                                                           material_id=attached.id))):
+            with pytest.raises(Conflict, match=f"{said}{doing}；可以撤回本申报"):
+                change()
+        posted = await alice.post(f"/applications/{draft.id}/amount", data={"amount": "90"})
+    assert posted.status_code == 409 and f"{said}修改" in posted.text
+    assert draft.amount_requested == 1_000_000 and attached.removed_at is None

@@ -65,6 +65,7 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
     assert '"finance"' in rows[2][9] and rows[1][-1] == "操作代码（原始记录）"  # said to be the record as kept
     refused = await browser(people.auditor).get("/audit/events.xlsx", params={"since": "20250101"})
     assert refused.status_code == 422 and "起始日期" in refused.text and "应为日期（YYYY-MM-DD）" in refused.text
+    assert 'value="20250101"' in refused.text, "the audit page with its filter form, not the bare error page"
 
 
 async def test_export_has_the_amount_as_yuan_and_wan_numbers(browser, session, people) -> None:
@@ -147,3 +148,7 @@ async def test_an_unknown_kind_of_record_is_refused(browser, people) -> None:
     assert refused.status_code == 422 and "记录类别：不认识的记录类别“zzz”，请从列表中选择" in refused.text
     assert 'id="e-entity"' in refused.text and "共 0 条" not in refused.text
     assert (await browser(people.auditor).get("/audit", params={"entity": "budget"})).status_code == 200
+    export = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "zzz", "who": "finance"})
+    assert export.status_code == 422 and "text/html" in export.headers["content-type"], "the page, not a sheet"
+    assert "记录类别：不认识的记录类别“zzz”，请从列表中选择" in export.text and 'id="e-entity"' in export.text
+    assert 'maxlength="64" value="finance"' in export.text, "the filters kept, as the page keeps them"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from huiqi.funding import service as budgets
 from huiqi.models import Budget
-from tests.dbtest import step, to_announced
+from tests.dbtest import little_giant_firm, step, to_announced
 
 pytestmark = pytest.mark.anyio
 
@@ -133,9 +133,13 @@ async def test_budgets_of_two_policies_name_the_policy(browser, session, people,
 
 async def test_finance_approves_the_ticked_entries_of_ended_announcements(browser, session, people, tmp_path,
                                                                          set_today) -> None:
+    """All approved: back to the queue as it was (303), saying how many and how much, so F5 sends nothing again.
+    Some refused: the queue at once (409) with each refusal said and the refused rows still ticked."""
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, proposed=800_000, store=tmp_path)
-    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    other = to_announced(session, little_giant_firm(session, 1), [people.shenyang, people.miit], matter="h1", measure=3,
+                         amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=1_000_000)
     finance = browser(people.finance)
     set_today(date(2025, 10, 10))
     running = (await finance.get("/review")).text
@@ -146,11 +150,18 @@ async def test_finance_approves_the_ticked_entries_of_ended_announcements(browse
     assert f'name="application_ids" value="{app.id}"' in queue
     assert 'action="/review/approvals?measure=ln-2022-35%2F3&amp;page=1"' in queue, "the batch keeps the list's filters"
     done = await finance.post("/review/approvals?measure=ln-2022-35%2F3",
-                              data={"application_ids": [str(app.id), "99999"]})
-    assert done.status_code == 200 and '<a href="/review">清除条件</a>' in done.text, "shown as it was filtered"
-    assert "批量批准：已批准 1 项，共 80 万元；1 项未批准" in done.text and "没有编号为 99999 的申报" in done.text
+                              data={"application_ids": [str(app.id), str(other.id), "99999"]})
+    assert done.status_code == 409 and '<a href="/review">清除条件</a>' in done.text, "shown as it was filtered"
+    assert "批量批准：已批准 1 项，共 80 万元；2 项未批准" in done.text and "没有编号为 99999 的申报" in done.text
     assert '<section class="batch-result" role="alert"' in done.text, "one not approved: said at once, not politely"
+    assert f'value="{other.id}" aria-label="选择申报 #{other.id}" checked' in done.text, "the refused row stays ticked"
     assert session.get(type(app), app.id).state == "approved"
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=2_000_000)
+    again = await finance.post("/review/approvals?measure=ln-2022-35%2F3&page=1",
+                               data={"application_ids": [str(other.id)]})
+    assert again.status_code == 303 and again.headers["location"] == "/review?measure=ln-2022-35%2F3&page=1"
+    shown = (await finance.get(again.headers["location"])).text
+    assert "批量批准：已批准 1 项，共 80 万元" in shown and session.get(type(other), other.id).state == "approved"
     none = await finance.post("/review/approvals", data={})
     assert none.status_code == 422 and "申报：批量批准须选择 1 至 100 项申报" in none.text
     bad = await finance.post("/review/approvals", data={"application_ids": "12abc"})

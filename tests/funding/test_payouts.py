@@ -119,6 +119,16 @@ def test_every_bad_row_is_named_by_its_line_and_none_is_taken() -> None:
     ]
 
 
+def test_a_text_a_spreadsheet_would_take_for_a_formula_is_refused_as_a_formula() -> None:
+    """=1+1 typed as text (a leading apostrophe in Excel) is a formula once someone edits the cell: refused as one,
+    by the check the single payment form makes too."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook([[1, "甲", "2025-10-20", "=1+1"]])))
+    book.active["D3"].data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert problems(buffer.getvalue()) == ["第 3 行 凭证号：不能是公式，请直接填写日期、凭证号或金额"]
+
+
 def test_a_voucher_number_excel_turned_into_a_long_number_is_refused() -> None:
     """A 20-digit voucher typed into a column Excel treats as numbers comes back changed in its last digits."""
     said = problems(workbook([[1, "甲", "2025-10-20", 12345678901234567890], [2, "乙", "2025-10-20", 1e16]]))

@@ -131,6 +131,10 @@ async def test_finance_approves_with_the_budget_shown(browser, session, people, 
     page = (await finance.get(f"/review/{app.id}")).text
     assert "登记拨付" in page and "80 万元" in page
     set_today(date(2025, 10, 20))
+    formula = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": " =1+1"})
+    assert formula.status_code == 422 and app.state == "approved", "refused as the payout sheet refuses it"
+    assert "凭证号：不能是公式（以 = 开头），请直接填写凭证号" in formula.text
+    assert 'value=" =1+1"' in formula.text and 'value="2025-10-20"' in formula.text, "the form keeps what was typed"
     paid = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "PAY-9"})
     assert paid.status_code == 303 and app.state == "disbursed"
 

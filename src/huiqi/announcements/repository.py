@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi.applicants.repository import profile_at
-from huiqi.models import Announcement, ApplicantProfile, Application
+from huiqi.models import Announcement, ApplicantProfile, Application, AuditEvent
 
 
 def add(session: Session, announcement: Announcement) -> Announcement:
@@ -35,6 +35,14 @@ def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application,
                                .order_by(Application.id))
         found.append((batch, [(a, profile_at(session, a.applicant_id, batch.created_at)) for a in rows]))
     return found
+
+
+def opened_with(session: Session) -> dict[int, int]:
+    """How many applications each batch was opened with, by batch id (as its opening recorded them): those no longer
+    in it went back to review on an objection."""
+    opened = select(AuditEvent.entity_id, AuditEvent.after).where(AuditEvent.entity == "announcement",
+                                                                 AuditEvent.action == "announcement.open")
+    return {int(key): len((after or {}).get("applications") or []) for key, after in session.execute(opened)}
 
 
 def managed(session: Session, department_id: int | None) -> list[tuple[Announcement, list[tuple[Application,

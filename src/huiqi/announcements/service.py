@@ -50,6 +50,7 @@ class PublicBatch:
     working_days: int
     entries: list[PublicEntry]
     department: str | None = None  # who issued it, and to whom objections go
+    returned: int = 0  # how many of its applications went back to review on an objection (none named)
 
     def period(self, today: date) -> str:
         """Where the 公示 stands on ``today``: 未开始, 公示中 or 已结束."""
@@ -91,19 +92,23 @@ def standing(session: Session, applications: list[Application], today: date) -> 
 
 
 def public_listing(session: Session) -> list[PublicBatch]:
-    """Every 公示 batch that still lists an application, newest first: public, no sign-in needed."""
+    """Every 公示 batch, newest first, with how many of its applications went back to review on an objection (a
+    batch left empty so is still listed, saying so): public, no sign-in needed."""
     units = {d.id: d.name for d in all_departments(session)}
-    return [
+    opened = repository.opened_with(session)
+    found = [
         PublicBatch(batch.id, batch.title, batch.starts_on, batch.ends_on, batch.working_days, [
             PublicEntry(a.id, published_name(a, profile), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state)
-            for a, profile in rows], units.get(batch.department_id or 0))
-        for batch, rows in repository.listed(session) if rows
+            for a, profile in rows], units.get(batch.department_id or 0),
+            max(opened.get(batch.id, len(rows)) - len(rows), 0))
+        for batch, rows in repository.listed(session)
     ]
+    return [b for b in found if b.entries or b.returned]
 
 
 def narrowed(batches: list[PublicBatch], word: str | None = None, year: int | None = None) -> list[PublicBatch]:
     """The batches of ``year`` (by their first day), each keeping the lines whose applicant's name or credit code
-    holds ``word``; a batch left with none is left out."""
+    holds ``word``; a batch left with none is left out (one emptied by objections stays when no word is given)."""
     word, names = search_word(word)  # as typed with a Chinese input method; （演示） typed as (演示)
     found = []
     for batch in batches:
@@ -111,7 +116,7 @@ def narrowed(batches: list[PublicBatch], word: str | None = None, year: int | No
             continue
         entries = [e for e in batch.entries
                    if not word or any(n in e.applicant for n in names) or word.upper() in e.uscc]
-        if entries:
+        if entries or (not word and batch.returned):
             found.append(replace(batch, entries=entries))
     return found
 

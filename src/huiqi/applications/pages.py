@@ -19,7 +19,8 @@ from huiqi.applications import repository, service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import Conflict, HuiqiError, InputError, MaterialError
+from huiqi.departments.service import lead_unit
+from huiqi.errors import Conflict, HuiqiError, InputError, MaterialError, NotFound
 from huiqi.labels import labelled, measure_label
 from huiqi.models import Application, Matter, Round, User
 from huiqi.money import parse_wan, wan
@@ -212,6 +213,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
                         "refused": _refused_now(session, application, preview)}
             opened = session.get(Round, application.round_id) if application.round_id else None
             context["contact"] = opened.contact if opened is not None else None
+            context["lead"] = detail.department or _lead(session, application)
         context["wanted"] = _wanted(session, application, detail.materials)
         context["overdue"] = _overdue(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
@@ -219,6 +221,15 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
+
+
+def _lead(session: Session, application: Application) -> str | None:
+    """The lead unit of the application's measure today (to ask about it), when its policy is still published."""
+    try:
+        _, measure = catalogue.measure(session, application.policy_id, application.measure)
+    except NotFound:
+        return None
+    return lead_unit(measure, clock.today())
 
 
 def _wanted(session: Session, application: Application, attached: list[Any]) -> list[dict[str, Any]]:

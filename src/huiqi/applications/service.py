@@ -117,9 +117,18 @@ def _editable(session: Session, actor: User, application_id: int, doing: str = "
     get(session, actor=actor, application_id=application_id)  # out of scope: not found
     require_role(actor, Role.ENTERPRISE, doing="修改申报")
     application = repository.lock(session, application_id)
+    _still_editable(session, application, doing)
+    return application
+
+
+def _still_editable(session: Session, application: Application, doing: str) -> None:
+    """A draft, or one returned for correction whose correction days have not passed (a change could no longer be
+    submitted: the page offers none, and neither does this)."""
     if application.state not in EDITABLE:
         raise Conflict(frozen(application, doing))
-    return application
+    overdue = rounds.correction_overdue(session, application, clock.today())
+    if overdue:
+        raise Conflict(f"{overdue}，不能再{doing}；可以撤回本申报，待新的申报批次开放后就同一事项另行申报")
 
 
 def frozen(application: Application, doing: str) -> str:
@@ -169,8 +178,7 @@ def remove_material(session: Session, *, actor: User, application_id: int, mater
     get(session, actor=actor, application_id=application_id)  # out of scope: not found
     require_role(actor, Role.ENTERPRISE, doing="撤下材料")
     application = repository.lock(session, application_id)
-    if application.state not in EDITABLE:
-        raise Conflict(frozen(application, "撤下材料"))
+    _still_editable(session, application, "撤下材料")
     found = repository.lock_material(session, material_id)
     if found is None or found.application_id != application.id:
         raise NotFound(f"申报 {application.id} 没有编号为 {material_id} 的材料")

@@ -96,16 +96,20 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
 
 
 @router.get("/audit/events.xlsx")
-def export(actor: Actor, session: Db, entity: Entity = None, entity_id: EntityId = None,
-           person: Annotated[PlainText | None, Query(alias="who", max_length=64)] = None,
+def export(request: Request, who: CallerDep, actor: Actor, session: Db, entity: Entity = None,
+           entity_id: EntityId = None, person: Annotated[PlainText | None, Query(alias="who", max_length=64)] = None,
            since_text: Annotated[PlainText | None, Query(alias="since", max_length=20)] = None,
            until_text: Annotated[PlainText | None, Query(alias="until", max_length=20)] = None) -> Response:
+    """The listed events as Excel; filters the page would refuse answer with the page, saying so beside them."""
     since, until, problems = _days(since_text, until_text)  # read as the page reads them
     if problems:
-        raise InputError([(label, why) for label, why in problems])
+        return audit_page(request, who, actor, session, entity, entity_id, person, since_text, until_text)
     entity_id = _record(entity_id)
-    events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id,
-                               who=person, since=since, until=until, limit=EXPORT_LIMIT)
+    try:
+        events, _ = service.recent(session, actor=actor, entity=entity or None, entity_id=entity_id,
+                                   who=person, since=since, until=until, limit=EXPORT_LIMIT)
+    except InputError:  # a kind of record the list does not offer: the page says so beside it
+        return audit_page(request, who, actor, session, entity, entity_id, person, since_text, until_text)
     names = actors(session, events)
     policies = catalogue.numbers(session)
     said = [sentence(e, names, policies) for e in events]

@@ -26,7 +26,7 @@ from huiqi import clock
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
-from huiqi.funding.service import READERS
+from huiqi.funding.service import READERS, is_formula
 from huiqi.labels import measure_label
 from huiqi.models import Application, Disbursement, Grant, Offer, User
 from huiqi.money import MISPLACED_COMMA, ungrouped, wan
@@ -349,8 +349,8 @@ def _text(value: object) -> str:
 
 
 def _formula(cell: Any) -> str | None:
-    """A cell's formula is refused: a list of payments records what was paid, not what a formula computes."""
-    return "不能是公式，请直接填写日期、凭证号或金额" if getattr(cell, "data_type", None) == "f" else None
+    """A cell's formula (or a text one, as ``=1+1``) is refused, as the single payment form refuses it."""
+    return "不能是公式，请直接填写日期、凭证号或金额" if is_formula(cell) else None
 
 
 def _number(value: object) -> tuple[int | None, str | None]:

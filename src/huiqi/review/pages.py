@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -41,7 +41,7 @@ from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, S
 from huiqi.web.excel import Table, download
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step
+from huiqi.web.steps import Refusal, flash, form_step
 from huiqi.workflow.batch import MAX_BATCH, each
 from huiqi.workflow.runner import MAX_REASONS, run
 from huiqi.workflow.states import ACTIONS, STATES, STEPS, Action
@@ -75,12 +75,13 @@ def _queue(request: Request, who, actor: User, session: Session, filters: Filter
                 **views.filter_choices(session), **said)
 
 
-@router.post("/review/approvals", response_class=HTMLResponse)
+@router.post("/review/approvals", response_model=None)
 def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
                  filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None,
-                 number: PageNumber = 1) -> HTMLResponse:
-    """Finance approves the chosen entries of 公示 that have ended, each as if alone; the queue is shown again, as it
-    was filtered, with what became of each."""
+                 number: PageNumber = 1) -> Response:
+    """Finance approves the chosen entries of 公示 that have ended, each as if alone. All approved: back to the queue
+    as it was filtered and paged (303), saying how many and how much. Any refused: the queue is shown again (409) with
+    what became of each, the refused rows still ticked."""
     try:
         outcomes = each(session, Action.APPROVE, actor=actor,
                         items={key: {} for key in chosen(sent.getlist("application_ids"))})
@@ -88,7 +89,12 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
         refusal = Refusal.of(error)
         return _queue(request, who, actor, session, filters, state, number, refusal.status_code,
                       message=refusal.message, problems=refusal.problems, ticked=_ticked(sent))
-    return _queue(request, who, actor, session, filters, state, number, outcomes=outcomes)
+    refused = {str(o.application_id) for o in outcomes if not o.done}
+    if refused:
+        return _queue(request, who, actor, session, filters, state, number, 409, outcomes=outcomes, ticked=refused)
+    response = RedirectResponse("/review" + filters.query_string(state=state, page=str(number)), status_code=303)
+    flash(response, f"批量批准：已批准 {len(outcomes)} 项，共 {wan(sum(o.written.amount for o in outcomes))} 万元")
+    return response
 
 
 @router.post("/review/announcements", response_model=None)
