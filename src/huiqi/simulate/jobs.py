@@ -30,7 +30,7 @@ from huiqi.db import utcnow
 from huiqi.errors import HuiqiError, InputError, NotFound
 from huiqi.labels import grouping
 from huiqi.models import SimulationJob, User
-from huiqi.rules.loader import read_yaml, vocabulary
+from huiqi.rules.loader import read_yaml
 from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
 from huiqi.simulate.impact import summarise
@@ -38,7 +38,7 @@ from huiqi.simulate.population import PopulationError, read_population, write_po
 from huiqi.simulate.population_files import TABLES
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
-from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, synthesise
+from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, drawn_for, synthesise
 from huiqi.simulate.workbook import MAX_UNPACKED, has_sheets
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -177,8 +177,9 @@ def run(sessions: Sessions, job_id: int) -> None:
 
 def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None],
               policies: list[Policy]) -> SimulationReport:
-    if params.get("synthetic_applicants"):
-        people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), vocabulary())
+    if params.get("synthetic_applicants"):  # drawn for the policies simulated: their own codes, in their windows
+        codes, window = drawn_for(policies)
+        people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), codes, window=window)
         write_population(people, matters, folder / "population", "parquet")
     reform = _reform(params["reform"]) if params.get("reform") else None
     scenarios = [Scenario("基线", policies)]
