@@ -34,7 +34,7 @@ from huiqi.rules.loader import read_yaml
 from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
 from huiqi.simulate.impact import summarise
-from huiqi.simulate.population import PopulationError, read_population, write_population
+from huiqi.simulate.population import PopulationError, header_problems, read_population, write_population
 from huiqi.simulate.population_files import TABLES
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
@@ -118,6 +118,7 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
             has_sheets(target / SAVED, TABLES)
         except InputError as error:
             raise theirs(error, filename, "population") from None
+        _headers_checked(target / SAVED, filename)
         return
     try:
         archive = zipfile.ZipFile(BytesIO(content))
@@ -139,6 +140,15 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
     if not any((target / f"{t}.{s}").exists() for t in ("applicants",) for s in ("csv", "parquet")):
         shutil.rmtree(target)
         raise InputError([("population", "压缩包中没有 applicants.csv 或 applicants.parquet")])
+    _headers_checked(target, filename)
+
+
+def _headers_checked(path: Path, filename: str) -> None:
+    """The tables' header rows, read alone: a required column missing or a column not known is refused on the form,
+    by its name (the job checks the whole file again)."""
+    problems = header_problems(path)
+    if problems:
+        raise theirs(InputError(problems), filename, "population")
 
 
 def theirs(error: InputError, filename: str | None, field: str = POPULATION) -> InputError:
