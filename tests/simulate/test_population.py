@@ -12,6 +12,7 @@ from huiqi.errors import InputError
 from huiqi.reference import uscc
 from huiqi.rules.facts import label
 from huiqi.rules.loader import vocabulary
+from huiqi.simulate import workbook
 from huiqi.simulate.population import ROW, SHOWN, PopulationError, link, read_population, sections, write_population
 from huiqi.simulate.population_files import ENCODING_HINT, headers
 from huiqi.simulate.synth import synthesise
@@ -326,3 +327,14 @@ def test_a_workbook_header_is_its_first_row_holding_a_value(tmp_path: Path) -> N
     shared = write_population(people.select("uscc", "name"), matters.select("id", "uscc", "type", "codes"),
                               tmp_path / "shared.xlsx")
     assert headers(shared) == {"applicants": ["uscc", "name"], "matters": ["id", "uscc", "type", "codes"]}
+
+
+def test_a_workbook_header_past_its_bound_is_left_to_the_job(tmp_path: Path, monkeypatch) -> None:
+    """A sheet's XML is read no further than its bound for a header (a cell of gigabytes is never held)."""
+    book = openpyxl.Workbook()
+    book.active.title = "applicants"
+    book.active.append(["uscc", "x" * 5000])
+    book.save(tmp_path / "wide.xlsx")
+    assert headers(tmp_path / "wide.xlsx") == {"applicants": ["uscc", "x" * 5000]}
+    monkeypatch.setattr(workbook, "HEAD_BYTES", 4096)
+    assert headers(tmp_path / "wide.xlsx") == {}

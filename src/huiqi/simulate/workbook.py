@@ -14,9 +14,10 @@ their reference, prefixed tags, lower-case references) is measured by an XML par
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import ParseError, fromstring, iterparse
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser, fromstring, iterparse
 
 import numpy as np
 
@@ -28,6 +29,8 @@ SPREAD, SLACK = 64, 1 << 20  # a sheet may span SPREAD times the cells it holds,
 LIST_BYTES = 1 << 24  # a workbook's list of sheets and its links (a few kilobytes)
 MAX_UNPACKED = 4 << 30  # a workbook of the largest upload allowed (200 MiB) unpacks to about 2 GiB
 BLOCK = 1 << 22
+HEAD_BYTES = 1 << 20  # a sheet's XML read at most for its header row (some kilobytes: the sheet's settings, a row)
+STRINGS_BYTES = 1 << 26  # the shared strings' XML read at most for a header's names
 MAX_STRINGS = 500_000  # shared strings read at most for a header (a quarter of a million applicants; more: the job)
 CELL_END = np.zeros(256, dtype=bool)  # what may follow a cell's tag name: ``<c r=…``, ``<c>``, ``<c/>``
 CELL_END[list(b" \t\n\r\f\v/>")] = True
@@ -89,8 +92,8 @@ def has_sheets(path: Path, names: tuple[str, ...]) -> None:
 def header_rows(path: Path, names: tuple[str, ...]) -> dict[str, list[str]]:
     """The header (the first row holding a value) of each sheet of ``names``, as text, read cheaply for an upload
     before its job is queued: each sheet's XML up to the end of that row, and the shared strings up to the last one
-    it uses. A sheet whose header cannot be had so (none, unreadable, or strings far down the list) is left out: the
-    job reads it whole, and says why."""
+    it uses, each no further than a bound. A sheet whose header cannot be had so (none, unreadable, past a bound, or
+    strings far down the list) is left out: the job reads it whole, and says why."""
     found: dict[str, list[str]] = {}
     try:
         with zipfile.ZipFile(path) as package:
@@ -111,22 +114,21 @@ def _first_row(package: zipfile.ZipFile, part: str) -> list[tuple[bool, str]] | 
     such row among the first ``MAX_COLUMNS`` rows' worth of cells."""
     cells: list[tuple[bool, str]] = []
     seen = 0
-    with package.open(part) as stream:
-        for _, element in iterparse(stream, events=("end",)):
-            tag = element.tag.rpartition("}")[2]
-            if tag == "c":
-                seen += 1
-                kind = element.get("t")
-                texts = [t.text or "" for t in element.iter(f"{MAIN}t")] if kind == "inlineStr" else \
-                    [element.findtext(f"{MAIN}v") or ""]
-                if "".join(texts).strip():
-                    cells.append((kind == "s", "".join(texts)))
-            elif tag == "row":
-                if cells:
-                    return cells
-                element.clear()
-            if seen > MAX_COLUMNS * MAX_COLUMNS:
-                return None
+    for _, element in _pulled(package, part, HEAD_BYTES, ("end",)):
+        tag = element.tag.rpartition("}")[2]
+        if tag == "c":
+            seen += 1
+            kind = element.get("t")
+            texts = [t.text or "" for t in element.iter(f"{MAIN}t")] if kind == "inlineStr" else \
+                [element.findtext(f"{MAIN}v") or ""]
+            if "".join(texts).strip():
+                cells.append((kind == "s", "".join(texts)))
+        elif tag == "row":
+            if cells:
+                return cells
+            element.clear()
+        if seen > MAX_COLUMNS * MAX_COLUMNS:
+            return None
     return cells or None
 
 
@@ -140,19 +142,34 @@ def _strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
     target = next((link.get("Target", "") for link in links if link.get("Type", "").endswith("/sharedStrings")), "")
     part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     index, root = 0, None
-    with package.open(part) as stream:
-        for event, element in iterparse(stream, events=("start", "end")):
-            if root is None:
-                root = element
-            if event == "end" and element.tag == f"{MAIN}si":  # its text, and its runs' (not the phonetic guide)
-                if index in wanted:
-                    runs = [element.find(f"{MAIN}t"), *(r.find(f"{MAIN}t") for r in element.iter(f"{MAIN}r"))]
-                    found[index] = "".join(t.text or "" for t in runs if t is not None)
-                if index == last:
-                    break
-                index += 1
-                root.clear()
+    for event, element in _pulled(package, part, STRINGS_BYTES, ("start", "end")):
+        if root is None:
+            root = element
+        if event == "end" and element.tag == f"{MAIN}si":  # its text, and its runs' (not the phonetic guide)
+            if index in wanted:
+                runs = [element.find(f"{MAIN}t"), *(r.find(f"{MAIN}t") for r in element.iter(f"{MAIN}r"))]
+                found[index] = "".join(t.text or "" for t in runs if t is not None)
+            if index == last:
+                break
+            index += 1
+            root.clear()
     return found
+
+
+def _pulled(package: zipfile.ZipFile, part: str, limit: int, events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
+    """A part's XML events, read a block at a time and no further than ``limit`` bytes (past it, ValueError: one
+    cell's text of gigabytes is never held)."""
+    parser = XMLPullParser(events)
+    read = 0
+    with package.open(part) as stream:
+        while block := stream.read(1 << 16):
+            read += len(block)
+            if read > limit:
+                raise ValueError(f"{part} read past {limit} bytes")
+            parser.feed(block)
+            yield from parser.read_events()
+    parser.close()
+    yield from parser.read_events()
 
 
 def check(path: Path, names: tuple[str, ...]) -> None:
