@@ -29,6 +29,31 @@ def _drawn(page, scope: str) -> int:
         .filter(box => box.querySelector("svg path, svg rect")).length""", scope)
 
 
+# The narrowest name column (a measure's, a unit's) of the impact tables, in ems of its own type.
+NAME_EMS = """() => Math.min(...[...document.querySelectorAll("#impact th.name")]
+    .map(th => th.getBoundingClientRect().width / parseFloat(getComputedStyle(th).fontSize)))"""
+# The impact tables wider than their box on a phone: each scrolls inside it (the page itself never does).
+SCROLLED = """() => [...document.querySelectorAll("#impact .table-scroll")].filter(box => {
+    const table = box.querySelector("table");
+    return Math.max(box.scrollWidth - box.clientWidth, table.scrollWidth - table.clientWidth) > 0;
+  }).length"""
+
+
+def _names_readable(page, url: str) -> None:
+    """On a laptop a measure's name is read on a line or two, not a word a line (it was about 5 ems, the numbers'
+    headers taking the rest); on a phone (390 px) the tables scroll inside their boxes, not the page."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(url)
+    page.wait_for_selector("#impact .chart svg")
+    assert page.evaluate("document.querySelectorAll('#impact th.name').length") == 3  # two of measures, one of units
+    assert page.evaluate(NAME_EMS) >= 19
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    page.wait_for_selector("#impact .chart svg")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate(SCROLLED) >= 3 and page.evaluate(NAME_EMS) >= 10
+
+
 def test_reform_job_page_and_report_draw_their_charts_locally(page, tmp_path) -> None:
     requested, errors = _watch(page)
     sign_in(page, "finance")
@@ -63,3 +88,5 @@ def test_reform_job_page_and_report_draw_their_charts_locally(page, tmp_path) ->
     assert [u for u in requested if not u.startswith(("file:", "data:", "blob:"))] == []
     assert not errors, errors
     shoot(page, "61-simulate-report")
+    _names_readable(page, saved.as_uri())
+    _names_readable(page, f"/simulate/{job}")

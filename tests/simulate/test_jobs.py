@@ -4,23 +4,27 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import polars as pl
 import pytest
 
+from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.models import SimulationJob
 from huiqi.rules.loader import vocabulary
-from huiqi.simulate import jobs
+from huiqi.simulate import jobs, workbook
 from huiqi.simulate.population import SHOWN, write_population
 from huiqi.simulate.synth import synthesise
+from huiqi.users.scope import SYSTEM
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
 REFORM = "name: 测试改革\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试}\n"
 
+SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
 BY_MEASURE = re.compile("按措施：计入支出（(万元|亿元)）")  # a chart reads in 亿元 once its largest bar reaches one
 
 
@@ -53,6 +57,28 @@ async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people,
     assert "echarts" in html.text and "<script src" not in html.text
     listed = (await client.get("/api/v1/simulations", headers=headers)).json()
     assert listed["total"] == 1 and listed["items"][0]["params"]["reform_name"] == "测试改革"
+
+
+async def test_a_synthetic_population_is_drawn_for_the_policies_in_force(client, people, session) -> None:
+    """A successor published beside 35号: its own code gets matters (with the facts it reads), and the dates fall in
+    the two policies' windows (2% on their bounds and the days beside them), as ``population synth --policy`` draws."""
+    draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="second-policy.yaml")
+    catalogue.publish(session, actor=SYSTEM, version_id=draft.id)
+    headers = bearer(session, people.finance)
+    started = await client.post("/api/v1/simulations", headers=headers, data={
+        "synthetic_applicants": "2000", "seed": "3", "by": "measure", "as_of": "2026-12-31"})
+    assert started.status_code == 202, started.text
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "done", job["error"]
+    folder = Path(session.get(SimulationJob, job["id"]).folder)
+    matters = pl.read_parquet(folder / "population" / "matters.parquet")
+    pilots = matters.filter(pl.col("codes").list.contains("test_pilot"))
+    assert pilots.height > 50 and set(pilots["type"]) == {"project"} and pilots["investment"].is_not_null().mean() > .9
+    dates = matters["date"].drop_nulls()
+    assert (dates.min(), dates.max()) == (date(2022, 7, 22), date(2027, 1, 1))
+    assert {date(2023, 12, 31), date(2024, 1, 1), date(2026, 12, 31)} <= set(dates), "the successor's bounds too"
+    measure = next(g for g in job["result"]["groups"] if g["policy"] == "test-successor" and g["measure"] == 1)
+    assert measure["matters"] > pilots.height and measure["ceiling_sum"] > 0
 
 
 async def test_uploaded_population_zip_and_workbook(client, people, session, tmp_path) -> None:
@@ -279,10 +305,56 @@ async def test_a_workbook_that_cannot_be_one_is_refused_on_the_form(browser, peo
     assert not any(jobs.get_settings().jobs_dir.iterdir()), "nothing left on the server"
 
 
-async def test_a_workbook_with_wrong_columns_fails_naming_the_field_and_the_users_file(client, people,
-                                                                                      session) -> None:
+WRONG_HEADERS = (" 的工作表 applicants：缺少必填的列 uscc（统一社会信用代码）；"
+                 "有不认识的列 “企业名称”（请检查拼写）")
+
+
+async def test_a_workbook_with_wrong_columns_is_refused_before_its_job_naming_them(client, people, session) -> None:
+    """The header rows alone are read: the missing and unknown columns are named, under 企业样本数据, by the user's
+    file name; nothing is left on the server."""
     headers = bearer(session, people.finance)
     content = _workbook({"applicants": ["企业名称"], "matters": ["id", "uscc", "type", "codes"]})
+    refused = await client.post("/api/v1/simulations", headers=headers,
+                                files={"population": ("我的样本.xlsx", content)})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["problems"] == [{"field": "population", "reason": f"我的样本.xlsx{WRONG_HEADERS}"}]
+    assert not any(jobs.get_settings().jobs_dir.iterdir()), "nothing left on the server"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+async def test_the_form_names_wrong_columns_beside_the_file_field(browser, people, session, tmp_path,
+                                                                  fmt: str) -> None:
+    finance = browser(people.finance)
+    applicants, matters = synthesise(20, 3, vocabulary())
+    applicants = applicants.rename({"name": "名称"})
+    matters = matters.rename({"type": "事项类型"})
+    if fmt == "xlsx":
+        upload = ("样本.xlsx", write_population(applicants, matters, tmp_path / "pop.xlsx").read_bytes())
+    else:
+        folder = write_population(applicants, matters, tmp_path / "pop", fmt)
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for name in ("applicants", "matters"):
+                zipped.write(folder / f"{name}.{fmt}", f"{name}.{fmt}")
+        upload = ("样本.zip", archive.getvalue())
+    refused = await finance.post("/simulate", data={"by": "measure", "csrf_token": finance.csrf},
+                                 files={"population": upload})
+    assert refused.status_code == 422, refused.text
+    where = ("样本.xlsx 的工作表 applicants", "样本.xlsx 的工作表 matters") if fmt == "xlsx" else \
+        (f"applicants.{fmt}", f"matters.{fmt}")
+    said = (f"{where[0]}：有不认识的列 “名称”（请检查拼写）；"
+            f"{where[1]}：缺少必填的列 type（事项类型）；有不认识的列 “事项类型”（请检查拼写）")
+    assert f'<span class="field-error" id="e-population">{said}</span>' in refused.text
+    assert session.query(SimulationJob).count() == 0
+
+
+async def test_a_header_not_read_at_upload_is_still_refused_by_the_job(client, people, session, monkeypatch,
+                                                                       tmp_path) -> None:
+    """A workbook whose header names lie far down its shared strings is left to the job, which refuses it."""
+    monkeypatch.setattr(workbook, "MAX_STRINGS", 0)
+    headers = bearer(session, people.finance)
+    applicants, matters = synthesise(20, 3, vocabulary())
+    content = write_population(applicants.rename({"uscc": "企业名称"}), matters, tmp_path / "pop.xlsx").read_bytes()
     started = await client.post("/api/v1/simulations", headers=headers,
                                 files={"population": ("我的样本.xlsx", content)})
     assert started.status_code == 202, started.text

@@ -12,8 +12,9 @@ from huiqi.errors import InputError
 from huiqi.reference import uscc
 from huiqi.rules.facts import label
 from huiqi.rules.loader import vocabulary
+from huiqi.simulate import workbook
 from huiqi.simulate.population import ROW, SHOWN, PopulationError, link, read_population, sections, write_population
-from huiqi.simulate.population_files import ENCODING_HINT
+from huiqi.simulate.population_files import ENCODING_HINT, headers
 from huiqi.simulate.synth import synthesise
 
 
@@ -300,3 +301,40 @@ def test_a_platform_kind_not_of_its_code_is_named(tmp_path: Path, small) -> None
         read_population(_csv(tmp_path, small, edit), vocabulary())
     assert any("platform" in field and "不属于国家级创新平台" in reason for field, reason in caught.value.problems), \
         caught.value.problems
+
+
+@pytest.mark.parametrize(("table", "content"), [
+    ("utf-8 with BOM", b"\xef\xbb\xbfuscc,\"name\",\xe5\x90\x8d\xe7\xa7\xb0\r\n1,2,3\n"),
+    ("GB18030", "uscc,name,名称\n甲,乙,丙\n".encode("gb18030")),
+])
+def test_a_csv_header_is_read_as_the_loader_reads_it(tmp_path: Path, table: str, content: bytes) -> None:
+    (tmp_path / "applicants.csv").write_bytes(content)
+    assert headers(tmp_path) == {"applicants": ["uscc", "name", "名称"]}
+    assert pl.scan_csv(tmp_path / "applicants.csv", infer_schema=False).collect_schema().names() == \
+        ["uscc", "name", "名称"] or table == "GB18030"  # polars reads a GB18030 file only once decoded
+
+
+def test_a_workbook_header_is_its_first_row_holding_a_value(tmp_path: Path) -> None:
+    """Inline strings (openpyxl) and shared ones (xlsxwriter, Excel); a blank first row is skipped, as the reader does;
+    a blank header cell names nothing."""
+    book = openpyxl.Workbook()
+    book.active.title = "applicants"
+    book.active.append([])
+    book.active.append(["uscc", None, "名称"])
+    book.save(tmp_path / "inline.xlsx")
+    assert headers(tmp_path / "inline.xlsx") == {"applicants": ["uscc", "名称"]}
+    people, matters = synthesise(5, 1, vocabulary())
+    shared = write_population(people.select("uscc", "name"), matters.select("id", "uscc", "type", "codes"),
+                              tmp_path / "shared.xlsx")
+    assert headers(shared) == {"applicants": ["uscc", "name"], "matters": ["id", "uscc", "type", "codes"]}
+
+
+def test_a_workbook_header_past_its_bound_is_left_to_the_job(tmp_path: Path, monkeypatch) -> None:
+    """A sheet's XML is read no further than its bound for a header (a cell of gigabytes is never held)."""
+    book = openpyxl.Workbook()
+    book.active.title = "applicants"
+    book.active.append(["uscc", "x" * 5000])
+    book.save(tmp_path / "wide.xlsx")
+    assert headers(tmp_path / "wide.xlsx") == {"applicants": ["uscc", "x" * 5000]}
+    monkeypatch.setattr(workbook, "HEAD_BYTES", 4096)
+    assert headers(tmp_path / "wide.xlsx") == {}

@@ -18,6 +18,7 @@ from huiqi.simulate.impact import BANDS, DIMENSIONS
 
 ELIGIBLE = "符合条件的上限合计（从高不重复前）"  # every eligible result at its ceiling, before 从高不重复
 COUNTED = "计入支出（从高不重复后）"  # what the report's tables and charts sum per measure: 计入支出
+NAMES = {"措施", "单位"}  # key columns holding a name (a measure's, a unit's), read on a line or two, not a word a line
 Label = Callable[[str, int], str]  # a measure (policy id, number) as people read it
 CHANGES = (("gain", "增加", "#15803d"), ("lose", "减少", "#b91c1c"), ("unchanged", "不变", "#9ca3af"))
 NOTES = (
@@ -131,7 +132,10 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
 
 
 def _table(title: str, headers: list[str], rows: list[list[str]], keys: int = 1) -> dict[str, Any]:
-    return {"title": title, "headers": headers, "rows": rows, "keys": keys}
+    """A table of the briefing: its first ``keys`` columns say what a row is; ``names`` are those holding a name (a
+    measure's, a unit's), which pages give room to be read on a line or two."""
+    names = [i for i, header in enumerate(headers[:keys]) if header in NAMES]
+    return {"title": title, "headers": headers, "rows": rows, "keys": keys, "names": names}
 
 
 @dataclass(frozen=True)

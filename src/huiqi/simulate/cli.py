@@ -18,7 +18,7 @@ from huiqi.cli_support import fail, parse_as_of
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError, InputError
 from huiqi.labels import field_label
-from huiqi.rules.loader import load_many, vocabulary
+from huiqi.rules.loader import load_many
 from huiqi.rules.policy import CodeInfo
 from huiqi.simulate import dask_runner
 from huiqi.simulate.briefing import kpis
@@ -35,8 +35,8 @@ from huiqi.simulate.synth import (
     Asked,
     Window,
     blocks,
+    drawn_for,
     synthesise,
-    window_of,
 )
 from huiqi.validation import problems
 
@@ -185,10 +185,9 @@ def synth(
 
     asked = _asked(applicants, seed, per_applicant)
     try:
-        drawn = load_many([policy])[0] if policy else None
+        codes, window = drawn_for(load_many([policy]) if policy else [])
     except HuiqiError as error:
         fail(error)
-    codes, window = (drawn.codes, window_of(drawn)) if drawn else (vocabulary(), AROUND)
     _synth(asked.synthetic_applicants, asked.seed, asked.per_applicant, out, format, codes, window)
 
 

@@ -30,15 +30,15 @@ from huiqi.db import utcnow
 from huiqi.errors import HuiqiError, InputError, NotFound
 from huiqi.labels import grouping
 from huiqi.models import SimulationJob, User
-from huiqi.rules.loader import read_yaml, vocabulary
+from huiqi.rules.loader import read_yaml
 from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
 from huiqi.simulate.impact import summarise
-from huiqi.simulate.population import PopulationError, read_population, write_population
+from huiqi.simulate.population import PopulationError, header_problems, read_population, write_population
 from huiqi.simulate.population_files import TABLES
 from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.report import SimulationReport, html, write
-from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, synthesise
+from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, drawn_for, synthesise
 from huiqi.simulate.workbook import MAX_UNPACKED, has_sheets
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -118,6 +118,7 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
             has_sheets(target / SAVED, TABLES)
         except InputError as error:
             raise theirs(error, filename, "population") from None
+        _headers_checked(target / SAVED, filename)
         return
     try:
         archive = zipfile.ZipFile(BytesIO(content))
@@ -139,6 +140,15 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
     if not any((target / f"{t}.{s}").exists() for t in ("applicants",) for s in ("csv", "parquet")):
         shutil.rmtree(target)
         raise InputError([("population", "压缩包中没有 applicants.csv 或 applicants.parquet")])
+    _headers_checked(target, filename)
+
+
+def _headers_checked(path: Path, filename: str) -> None:
+    """The tables' header rows, read alone: a required column missing or a column not known is refused on the form,
+    by its name (the job checks the whole file again)."""
+    problems = header_problems(path)
+    if problems:
+        raise theirs(InputError(problems), filename, "population")
 
 
 def theirs(error: InputError, filename: str | None, field: str = POPULATION) -> InputError:
@@ -177,8 +187,9 @@ def run(sessions: Sessions, job_id: int) -> None:
 
 def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None],
               policies: list[Policy]) -> SimulationReport:
-    if params.get("synthetic_applicants"):
-        people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), vocabulary())
+    if params.get("synthetic_applicants"):  # drawn for the policies simulated: their own codes, in their windows
+        codes, window = drawn_for(policies)
+        people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), codes, window=window)
         write_population(people, matters, folder / "population", "parquet")
     reform = _reform(params["reform"]) if params.get("reform") else None
     scenarios = [Scenario("基线", policies)]

@@ -20,7 +20,15 @@ from huiqi.reference import divisions, industries, uscc
 from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.facts import CHOICES, label
 from huiqi.rules.policy import CodeInfo
-from huiqi.simulate.population_files import CSV_HINT, TABLES, missing_columns, read_tables, unreadable
+from huiqi.simulate.population_files import (
+    CSV_HINT,
+    REQUIRED,
+    TABLES,
+    headers,
+    missing_columns,
+    read_tables,
+    unreadable,
+)
 
 ROW = "__applicant_row"  # a matter's row in the applicants' table
 SHOWN = 20  # rows whose problems an error lists, and problems listed per table to people; the count says the rest
@@ -112,6 +120,34 @@ class Population:
     rows: pl.Series | None = None  # each matter's applicant row (``link``), when validation found them
     masks: pl.Series | None = None  # each matter's code bitmask: bit i for the i-th code of ``codes``
     codes: list[str] | None = None  # the codes of the bitmask's bits, in order
+
+
+def header_problems(path: Path) -> list[tuple[str, str]]:
+    """The headers of a population's tables as the loader will read them (``population_files.headers``): the required
+    columns each lacks and the columns it does not know, one problem a table, for an upload before its job is queued
+    (``read_population`` and ``validate`` say the same of the whole file later)."""
+    problems = []
+    for table, columns in headers(path).items():
+        schema = APPLICANT_SCHEMA if table == "applicants" else MATTER_SCHEMA
+        missing = [f"{c}（{label(c)}）" for c in REQUIRED[table] if c not in columns]
+        unknown = [_shown(c) for c in dict.fromkeys(columns) if c.strip() and c not in schema]
+        said = [f"缺少必填的列 {'、'.join(missing)}"] if missing else []
+        if unknown:
+            more = f" 等 {len(unknown)} 列" if len(unknown) > SHOWN else ""
+            said.append(f"有不认识的列 {'、'.join(unknown[:SHOWN])}{more}（请检查拼写）")
+        if said:
+            where = f"{path.name} 的工作表 {table}" if path.is_file() else f"{table}.{_suffix(path, table)}"
+            problems.append(("POPULATION", f"{where}：{'；'.join(said)}"))
+    return problems
+
+
+def _shown(column: str) -> str:
+    """A column's name as a message quotes it: at most 30 characters."""
+    return f"“{column[:30]}…”" if len(column) > 30 else f"“{column}”"
+
+
+def _suffix(folder: Path, table: str) -> str:
+    return "parquet" if (folder / f"{table}.parquet").exists() else "csv"
 
 
 def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool = True) -> Population:

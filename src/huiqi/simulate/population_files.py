@@ -6,6 +6,7 @@ only, never by its path: a web job's files live on the server.
 """
 
 import codecs
+from csv import reader
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +18,7 @@ from huiqi.validation import ENCODING_HINT
 TABLES = ("applicants", "matters")
 REQUIRED = {"applicants": ("uscc",), "matters": ("id", "uscc", "type", "codes")}  # no row can be read without
 SAMPLE = 1 << 20  # bytes of a CSV read to judge its encoding
+HEADER = 1 << 16  # bytes of a CSV read to find its header line (a population's is some 300)
 BOM = b"\xef\xbb\xbf"
 CSV_HINT = "（CSV 常见的原因：某行的列数与表头不同、引号没有配对，或文件不是 UTF-8 编码）"
 
@@ -114,3 +116,40 @@ def unreadable(raw: dict[str, pl.LazyFrame]) -> str:
         except pl.exceptions.PolarsError:
             return name
     return "POPULATION"
+
+
+def headers(path: Path) -> dict[str, list[str]]:
+    """Each table's column names as the loader will read them, from the header alone (a workbook's first row, a CSV's
+    first line, a Parquet file's schema): cheap enough for an upload before its job is queued. A table whose header
+    cannot be had so (absent, empty, in an encoding not known) is left out: the job reads it and says why."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from huiqi.simulate import workbook
+
+        return workbook.header_rows(path, TABLES)
+    found: dict[str, list[str]] = {}
+    for name in TABLES:
+        parquet, csv = path / f"{name}.parquet", path / f"{name}.csv"
+        if parquet.exists():
+            try:
+                found[name] = list(pl.read_parquet_schema(parquet))
+            except (OSError, pl.exceptions.PolarsError):
+                continue
+        elif csv.exists() and (line := _first_line(csv)) is not None:
+            found[name] = next(reader([line]), [])
+    return found
+
+
+def _first_line(file: Path) -> str | None:
+    """A CSV's first line, in UTF-8 (with or without BOM) or GB18030; None when it is blank or not within ``HEADER``
+    bytes."""
+    with file.open("rb") as stream:
+        head = stream.read(HEADER + 1)
+    line, ended, _ = head.removeprefix(BOM).partition(b"\n")
+    if (not ended and len(head) > HEADER) or not line.strip():  # an empty file: the job says it is empty
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return line.decode(encoding).rstrip("\r")
+        except UnicodeDecodeError:
+            continue
+    return None

@@ -70,10 +70,21 @@ class Window:
 AROUND = Window(START, END, (date(2022, 7, 22), date(2022, 7, 23), date(2025, 12, 31), date(2026, 1, 1)))
 
 
-def window_of(policy: Policy) -> Window:
-    """A policy's validity window as its latest values say it, with the days on each side of its bounds as edges."""
-    start, end = policy.window_start.values[-1].value, policy.window_end.values[-1].value
-    return Window(start, end, (start - timedelta(days=1), start, end, end + timedelta(days=1)))
+def window_of(policies: list[Policy]) -> Window:
+    """The policies' validity windows as their latest values say them: from the earliest start to the latest end, with
+    the days on each side of every bound as edges."""
+    bounds = [(p.window_start.values[-1].value, p.window_end.values[-1].value) for p in policies]
+    edges = {day for start, end in bounds for day in (start - timedelta(days=1), start, end, end + timedelta(days=1))}
+    return Window(min(s for s, _ in bounds), max(e for _, e in bounds), tuple(sorted(edges)))
+
+
+def drawn_for(policies: list[Policy]) -> tuple[dict[str, CodeInfo], Window]:
+    """The codes and window a synthetic population for ``policies`` is drawn with: their codes (the vocabulary's and
+    each one's own) dated in their windows; for none, the shipped vocabulary around the first policy's window
+    (``huiqi population synth`` with and without ``--policy``, and a simulation job on the policies in force)."""
+    if not policies:
+        return vocabulary(), AROUND
+    return {code: info for p in policies for code, info in p.codes.items()}, window_of(policies)
 
 
 class _Draw:

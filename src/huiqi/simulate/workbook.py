@@ -14,9 +14,10 @@ their reference, prefixed tags, lower-case references) is measured by an XML par
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import ParseError, fromstring, iterparse
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser, fromstring, iterparse
 
 import numpy as np
 
@@ -28,6 +29,9 @@ SPREAD, SLACK = 64, 1 << 20  # a sheet may span SPREAD times the cells it holds,
 LIST_BYTES = 1 << 24  # a workbook's list of sheets and its links (a few kilobytes)
 MAX_UNPACKED = 4 << 30  # a workbook of the largest upload allowed (200 MiB) unpacks to about 2 GiB
 BLOCK = 1 << 22
+HEAD_BYTES = 1 << 20  # a sheet's XML read at most for its header row (some kilobytes: the sheet's settings, a row)
+STRINGS_BYTES = 1 << 26  # the shared strings' XML read at most for a header's names
+MAX_STRINGS = 500_000  # shared strings read at most for a header (a quarter of a million applicants; more: the job)
 CELL_END = np.zeros(256, dtype=bool)  # what may follow a cell's tag name: ``<c r=…``, ``<c>``, ``<c/>``
 CELL_END[list(b" \t\n\r\f\v/>")] = True
 PREFIXED = re.compile(rb"<[^\s<>/!?]+:c[\s/>]")  # a cell's tag with a namespace prefix, in any script
@@ -83,6 +87,89 @@ def has_sheets(path: Path, names: tuple[str, ...]) -> None:
     missing = [name for name in names if name not in found]
     if missing:
         raise InputError([("POPULATION", f"{path.name} 中没有名为 {'、'.join(missing)} 的工作表")])
+
+
+def header_rows(path: Path, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The header (the first row holding a value) of each sheet of ``names``, as text, read cheaply for an upload
+    before its job is queued: each sheet's XML up to the end of that row, and the shared strings up to the last one
+    it uses, each no further than a bound. A sheet whose header cannot be had so (none, unreadable, past a bound, or
+    strings far down the list) is left out: the job reads it whole, and says why."""
+    found: dict[str, list[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = _sheet_parts(package)
+            rows = {name: _first_row(package, parts[name]) for name in names if name in parts}
+            wanted = {int(value) for row in rows.values() for shared, value in row or [] if shared}
+            strings = _strings(package, wanted) if wanted else {}
+    except (*UNREADABLE, InputError):
+        return {}
+    for name, row in rows.items():
+        if row is not None and all(not shared or int(value) in strings for shared, value in row):
+            found[name] = [strings[int(value)] if shared else value for shared, value in row]
+    return found
+
+
+def _first_row(package: zipfile.ZipFile, part: str) -> list[tuple[bool, str]] | None:
+    """The cells of a sheet's first row holding a value: (is a shared string's number, text); None when there is no
+    such row among the first ``MAX_COLUMNS`` rows' worth of cells."""
+    cells: list[tuple[bool, str]] = []
+    seen = 0
+    for _, element in _pulled(package, part, HEAD_BYTES, ("end",)):
+        tag = element.tag.rpartition("}")[2]
+        if tag == "c":
+            seen += 1
+            kind = element.get("t")
+            texts = [t.text or "" for t in element.iter(f"{MAIN}t")] if kind == "inlineStr" else \
+                [element.findtext(f"{MAIN}v") or ""]
+            if "".join(texts).strip():
+                cells.append((kind == "s", "".join(texts)))
+        elif tag == "row":
+            if cells:
+                return cells
+            element.clear()
+        if seen > MAX_COLUMNS * MAX_COLUMNS:
+            return None
+    return cells or None
+
+
+def _strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
+    """The shared strings numbered ``wanted``, read up to the last of them (none past ``MAX_STRINGS``)."""
+    last = max(wanted)
+    if last >= MAX_STRINGS:
+        return {}
+    found: dict[int, str] = {}
+    links = fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    target = next((link.get("Target", "") for link in links if link.get("Type", "").endswith("/sharedStrings")), "")
+    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    index, root = 0, None
+    for event, element in _pulled(package, part, STRINGS_BYTES, ("start", "end")):
+        if root is None:
+            root = element
+        if event == "end" and element.tag == f"{MAIN}si":  # its text, and its runs' (not the phonetic guide)
+            if index in wanted:
+                runs = [element.find(f"{MAIN}t"), *(r.find(f"{MAIN}t") for r in element.iter(f"{MAIN}r"))]
+                found[index] = "".join(t.text or "" for t in runs if t is not None)
+            if index == last:
+                break
+            index += 1
+            root.clear()
+    return found
+
+
+def _pulled(package: zipfile.ZipFile, part: str, limit: int, events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
+    """A part's XML events, read a block at a time and no further than ``limit`` bytes (past it, ValueError: one
+    cell's text of gigabytes is never held)."""
+    parser = XMLPullParser(events)
+    read = 0
+    with package.open(part) as stream:
+        while block := stream.read(1 << 16):
+            read += len(block)
+            if read > limit:
+                raise ValueError(f"{part} read past {limit} bytes")
+            parser.feed(block)
+            yield from parser.read_events()
+    parser.close()
+    yield from parser.read_events()
 
 
 def check(path: Path, names: tuple[str, ...]) -> None:
