@@ -140,10 +140,3 @@ async def test_a_record_is_found_by_its_number_as_the_pages_show_it(browser, ses
     sheet = await auditor.get("/audit/events.xlsx", params={"entity": "application", "entity_id": "#16"})
     assert len(list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows())) == 3
 
-
-async def test_an_unknown_kind_of_record_is_refused(browser, people) -> None:
-    """``?entity=zzz`` used to list nothing under 全部 without a word."""
-    refused = await browser(people.auditor).get("/audit", params={"entity": "zzz"})
-    assert refused.status_code == 422 and "记录类别：不认识的记录类别“zzz”，请从列表中选择" in refused.text
-    assert 'id="e-entity"' in refused.text and "共 0 条" not in refused.text
-    assert (await browser(people.auditor).get("/audit", params={"entity": "budget"})).status_code == 200
