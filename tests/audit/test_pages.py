@@ -140,3 +140,26 @@ async def test_a_record_is_found_by_its_number_as_the_pages_show_it(browser, ses
     sheet = await auditor.get("/audit/events.xlsx", params={"entity": "application", "entity_id": "#16"})
     assert len(list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows())) == 3
 
+
+async def test_an_unknown_kind_of_record_is_refused(browser, people) -> None:
+    """``?entity=zzz`` used to list nothing under 全部 without a word."""
+    refused = await browser(people.auditor).get("/audit", params={"entity": "zzz"})
+    assert refused.status_code == 422 and "记录类别：不认识的记录类别“zzz”，请从列表中选择" in refused.text
+    assert 'id="e-entity"' in refused.text and "共 0 条" not in refused.text
+    assert (await browser(people.auditor).get("/audit", params={"entity": "budget"})).status_code == 200
+
+
+async def test_an_open_ended_range_of_days_is_said_as_such(browser, people) -> None:
+    auditor = browser(people.auditor)
+    since = await auditor.get("/audit", params={"since": "2026-12-08"})
+    assert "，2026-12-08 起，" in since.text and " 至 ，" not in since.text
+    until = await auditor.get("/audit", params={"until": "2026-12-08"})
+    assert "，至 2026-12-08，" in until.text
+    both = await auditor.get("/audit", params={"since": "2026-12-01", "until": "2026-12-08"})
+    assert "，2026-12-01 至 2026-12-08，" in both.text
+
+
+async def test_an_unknown_kind_of_record_in_the_export_is_named_by_its_label(browser, people) -> None:
+    refused = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "bogus"})
+    assert refused.status_code == 422 and "记录类别：不认识的记录类别“bogus”" in refused.text
+    assert "entity：" not in refused.text
