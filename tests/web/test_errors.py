@@ -147,3 +147,15 @@ def _way_on(text: str) -> str:
     found = re.search(r'<a class="button" href="([^"]*)">去掉有误的条件，重新打开</a>', text)
     assert found is not None, "the way on is offered"
     return found.group(1)
+
+
+@pytest.mark.parametrize(("url", "who"), [("/announcements", None), ("/whitelist", None), ("/applications", "alice"),
+                                          ("/review", "shenyang"), ("/applicants", "admin"), ("/admin/users", "admin"),
+                                          ("/audit", "auditor")])
+@pytest.mark.parametrize("number", ["abc", "-1", "0"])
+async def test_every_paged_list_refuses_a_page_number_that_is_none(browser, people, url, who, number) -> None:
+    """The lists that page (and only they) read ``page``: a page number that is not one is said in Chinese, by the
+    field's label, with the same page offered without it."""
+    wrong = await browser(getattr(people, who) if who else None).get(url, params={"page": number})
+    assert wrong.status_code == 422 and "页码：" in wrong.text, (url, number, wrong.status_code)
+    assert _way_on(wrong.text) == url
