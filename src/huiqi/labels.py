@@ -67,6 +67,13 @@ class Problem(tuple[str, str]):
         return made
 
 
+class Refused(Problem):
+    """A refusal that is no mistake in what was typed (the person may not take the step): a form says it as a
+    refusal, not among the things to correct (``_errors.html``)."""
+
+    refused = True
+
+
 def labelled(problems: list[tuple[str, str]], own: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """Problems as people read them: each field by its Chinese label (and its name kept, for the links); a Problem
     is already so. ``own`` names fields as one form calls them, over any label they had.

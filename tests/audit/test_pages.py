@@ -148,7 +148,26 @@ async def test_an_unknown_kind_of_record_is_refused(browser, people) -> None:
     assert refused.status_code == 422 and "记录类别：不认识的记录类别“zzz”，请从列表中选择" in refused.text
     assert 'id="e-entity"' in refused.text and "共 0 条" not in refused.text
     assert (await browser(people.auditor).get("/audit", params={"entity": "budget"})).status_code == 200
+<<<<<<< HEAD
     export = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "zzz", "who": "finance"})
     assert export.status_code == 422 and "text/html" in export.headers["content-type"], "the page, not a sheet"
     assert "记录类别：不认识的记录类别“zzz”，请从列表中选择" in export.text and 'id="e-entity"' in export.text
     assert 'maxlength="64" value="finance"' in export.text, "the filters kept, as the page keeps them"
+=======
+
+
+async def test_an_open_ended_range_of_days_is_said_as_such(browser, people) -> None:
+    auditor = browser(people.auditor)
+    since = await auditor.get("/audit", params={"since": "2026-12-08"})
+    assert "，2026-12-08 起，" in since.text and " 至 ，" not in since.text
+    until = await auditor.get("/audit", params={"until": "2026-12-08"})
+    assert "，至 2026-12-08，" in until.text
+    both = await auditor.get("/audit", params={"since": "2026-12-01", "until": "2026-12-08"})
+    assert "，2026-12-01 至 2026-12-08，" in both.text
+
+
+async def test_an_unknown_kind_of_record_in_the_export_is_named_by_its_label(browser, people) -> None:
+    refused = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "bogus"})
+    assert refused.status_code == 422 and "记录类别：不认识的记录类别“bogus”" in refused.text
+    assert "entity：" not in refused.text
+>>>>>>> aud

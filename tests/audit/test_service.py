@@ -114,3 +114,14 @@ def test_an_anchor_past_the_end_is_reported(session, people) -> None:
     session.execute(text("DELETE FROM audit_events WHERE seq = :last"), {"last": last})
     assert f"外部保存的锚点指向第 {last} 条审计记录，而该记录已不存在" in audit.verify(
         session, [f"{last}:{'0' * 64}"]).problems
+
+
+def test_who_matches_part_of_a_login_name_or_of_a_display_name_and_wildcards_are_plain(session, people) -> None:
+    _some_events(session, people)
+
+    def actors(who: str) -> set[str]:
+        return {e.actor for e in audit.recent(session, actor=people.auditor, who=who, limit=500)[0]}
+
+    assert actors("fin") == actors("FINance") == actors("finance") == {"finance"}  # part of a login name, any case
+    assert actors("财政") == {"finance"}  # part of its display name (省财政厅经办人)
+    assert actors("%") == actors("_") == actors("fin%") == set()  # typed wildcards are plain characters

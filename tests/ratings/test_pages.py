@@ -45,7 +45,7 @@ async def test_a_refused_rating_keeps_the_level_and_the_comment_typed(browser, s
     kept = await alice.post(f"/applications/{app.id}/rating", data={"level": "2", "comment": "太慢了"})
     assert kept.status_code == 422 and "意见：请换一种说法" in kept.text
     assert 'value="2" checked required> 不满意' in kept.text and kept.text.count(" checked required>") == 1
-    assert 'maxlength="500">太慢了</textarea>' in kept.text
+    assert 'maxlength="500" aria-invalid="true" aria-describedby="e-意见">太慢了</textarea>' in kept.text
 
 
 async def test_the_rates_workbook_holds_the_share_as_a_percent_number(browser, session, people, tmp_path) -> None:

@@ -118,7 +118,26 @@ async def test_no_grouping_ticked_is_said_not_read_as_the_default(browser) -> No
     as if they had been asked for; a link without ``by`` still shows them."""
     public = browser(None)
     none = await public.get("/figures", params={"by": ""})
-    assert none.status_code == 422 and "分组：请至少选择一个分组" in none.text
+    assert none.status_code == 422 and "请至少选择一个分组" in none.text
     page = await public.get("/figures", params=[("by", ""), ("by", "year")])
     assert page.status_code == 200 and "<th>申报年度</th>" in page.text and "<th>城市</th>" not in page.text
     assert 'type="hidden" name="by" value=""' in (await public.get("/figures")).text
+
+
+async def test_the_table_ends_with_its_total(browser, figures) -> None:
+    """The 明细 table's 合计 row: the counts and the money of its rows summed, the money in 万元 as the rows show it."""
+    text = (await browser(figures.auditor).get("/statistics", params={"by": "city"})).text
+    total = text.split("<tfoot>")[1].split("</tfoot>")[0]
+    cells = re.findall(r'<td data-label="([^"]+)" class="num">([^<]*)</td>', total)
+    assert '<th scope="row" colspan="1">合计</th>' in total and ("申请金额（万元）", "700") in cells, cells
+    assert ("申报件数", "2") in cells and ("批准金额（万元）", "80") in cells
+    public = (await browser(None).get("/figures", params={"by": "city"})).text.split("<tfoot>")[1]
+    assert '<td data-label="批准件数" class="num">1</td>' in public.split("</tfoot>")[0]
+
+
+async def test_no_grouping_ticked_is_said_beside_the_field_and_the_form_stays(browser, figures) -> None:
+    for url, client in (("/statistics", browser(figures.auditor)), ("/figures", browser(None))):
+        none = await client.get(url, params={"by": ""})
+        assert none.status_code == 422 and '<span class="field-error" id="e-by">请至少选择一个分组</span>' in none.text
+        assert '<legend>分组</legend>' in none.text and "<tfoot>" not in none.text and " checked" not in none.text
+        assert '申报件数<b>' in none.text or '批准件数<b>' in none.text  # the page's figures stay

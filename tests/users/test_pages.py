@@ -109,6 +109,14 @@ async def test_auditors_read_the_list_without_its_forms(browser, session, people
     assert repository.by_username(session, "bob").active is True
 
 
+async def test_a_refusal_of_permission_is_said_as_one_not_as_a_mistake_to_correct(browser, people) -> None:
+    refused = await browser(people.auditor).post("/admin/users", data={"username": "carol", "display_name": "丙",
+                                                                       "role": "enterprise", "password": "x" * 12})
+    said = refused.text.split('id="error-summary-title">')[1].split("</div>")[0]
+    assert refused.status_code == 403 and said.startswith("未能保存</h2>") and "审计人员无权创建用户" in said
+    assert "请修改以下内容" not in refused.text
+
+
 async def test_anonymous_goes_to_sign_in(browser) -> None:
     response = await browser(None).get("/admin/users")
     assert response.status_code == 303 and response.headers["location"].startswith("/login")

@@ -2,9 +2,11 @@
 beside the field, and only Chinese labels (no English field name, no raw pattern)."""
 
 import re
+from pathlib import Path
 
 import pytest
 
+import huiqi.web
 from tests.dbtest import a_round
 
 pytestmark = pytest.mark.anyio
@@ -50,6 +52,24 @@ async def test_bad_input_to_the_main_forms_is_told_in_chinese_and_linked_to_its_
     password = await alice.post("/account/password", data={"current_password": "wrong", "new_password": "short"})
     assert password.status_code == 422
     _plain(_errors(password.text))
+
+
+async def test_a_field_with_a_mistake_is_marked_invalid_and_described_by_its_reason(browser, session, people) -> None:
+    """The shared macro beside each field's id: aria-invalid and aria-describedby on the fields named by the
+    mistakes (only on them), pointing at the reason said beside; the stylesheet gives them a red border."""
+    new = await browser(people.alice).post("/applications/new", data={"matter": "h1", "amount": "1e",
+                                                                        "measure": f"{a_round(session)}/3"})
+    field = re.search(r'<input id="f-amount"[^>]*>', new.text).group(0)
+    assert 'aria-invalid="true" aria-describedby="e-amount"' in field and 'id="e-amount"' in new.text
+    assert new.text.count('aria-invalid="true"') == 1, "the fields without a mistake are not marked"
+    user = await browser(people.admin).post("/admin/users", data={"username": "a b", "display_name": "",
+                                                                  "role": "city", "password": "short"})
+    for name in re.findall(r'href="#f-([^"]+)"', _errors(user.text)):
+        assert re.search(rf'id="f-{name}"[^>]*aria-invalid="true" aria-describedby="e-{name}"', user.text), name
+    fine = await browser(people.alice).get("/account/password")
+    assert "aria-invalid" not in fine.text
+    css = (Path(huiqi.web.__file__).parent / "static/css/huiqi.css").read_text()
+    assert '[aria-invalid="true"] { border: 2px solid #b00020; }' in css
 
 
 def _linked(text: str) -> list[str]:
@@ -147,3 +167,15 @@ def _way_on(text: str) -> str:
     found = re.search(r'<a class="button" href="([^"]*)">去掉有误的条件，重新打开</a>', text)
     assert found is not None, "the way on is offered"
     return found.group(1)
+
+
+@pytest.mark.parametrize(("url", "who"), [("/announcements", None), ("/whitelist", None), ("/applications", "alice"),
+                                          ("/review", "shenyang"), ("/applicants", "admin"), ("/admin/users", "admin"),
+                                          ("/audit", "auditor")])
+@pytest.mark.parametrize("number", ["abc", "-1", "0"])
+async def test_every_paged_list_refuses_a_page_number_that_is_none(browser, people, url, who, number) -> None:
+    """The lists that page (and only they) read ``page``: a page number that is not one is said in Chinese, by the
+    field's label, with the same page offered without it."""
+    wrong = await browser(getattr(people, who) if who else None).get(url, params={"page": number})
+    assert wrong.status_code == 422 and "页码：" in wrong.text, (url, number, wrong.status_code)
+    assert _way_on(wrong.text) == url

@@ -38,7 +38,7 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
 def _again(request: Request, who: CallerDep, session: Db, actor, values: dict):
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, actor, status_code=refusal.status_code, values=values,
-                     problems=refusal.problems or [("", refusal.message)])
+                     problems=refusal.shown)
     return again
 
 

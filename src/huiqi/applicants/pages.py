@@ -162,7 +162,7 @@ def delete_matter(request: Request, who: CallerDep, session: Db, actor: Actor,
 
     def again(refusal: Refusal) -> Response:
         return _me(request, who, session, actor, status_code=refusal.status_code,
-                   matters_problems=refusal.problems or [("", refusal.message)])
+                   matters_problems=refusal.shown)
 
     return form_step(session, lambda: service.delete_matter(session, actor=actor, uscc=uscc, key=key),
                      done="/me#matters", again=again, said=f"事项 {key} 已删除")

@@ -144,8 +144,8 @@ def recent(session: Session, *, actor: User, entity: str | None = None, entity_i
            who: str | None = None, since: date | None = None, until: date | None = None,
            offset: int = 0, limit: int = 50) -> tuple[list[EventRead], int]:
     """A page of events, newest first, and the count of all that match: of one kind of record, one record, the
-    people ``who`` names (a user name, or part of a display name; 系统 for the system's own steps), and the days
-    ``since`` to ``until`` (Beijing dates, both ends included)."""
+    people ``who`` names (part of a user name or of a display name, Latin letters in either case; 系统 for the
+    system's own steps), and the days ``since`` to ``until`` (Beijing dates, both ends included)."""
     require_role(actor, *READERS, doing="查看审计记录")
     if entity and entity not in ENTITIES and entity not in repository.entities(session):
         raise InputError([("entity", f"不认识的记录类别“{entity}”，请从列表中选择")])
@@ -154,8 +154,8 @@ def recent(session: Session, *, actor: User, entity: str | None = None, entity_i
     people = None
     if who and who.strip():
         who = who.strip()
-        named = session.scalars(select(User.username).where(or_(User.username == who,
-                                                                 User.display_name.contains(who, autoescape=True))))
+        named = session.scalars(select(User.username).where(or_(User.username.icontains(who, autoescape=True),
+                                                                 User.display_name.icontains(who, autoescape=True))))
         people = (*named, *(("system",) if who in ("system", "系统") else (who,)))
     by = repository.Narrowed(entity=entity, entity_id=entity_id, actors=people,
                              after=_utc(since) if since else None,

@@ -141,7 +141,7 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
 
     def again(refusal: Refusal) -> Response:
         problems = [Problem(FIELDS.get(getattr(p, "field", ""), p[0]), p[1], getattr(p, "field", ""))
-                    for p in refusal.problems] or [("", refusal.message)]
+                    for p in refusal.problems] or refusal.shown
         return _file(request, who, session, actor, uscc, status_code=refusal.status_code, values=values,
                      problems=problems)
 

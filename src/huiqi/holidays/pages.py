@@ -49,7 +49,7 @@ def enter_year(request: Request, who: CallerDep, actor: Actor, session: Db,
         entered.extend(service.enter(session, actor=actor, entries=entries, source=source))
 
     def again(refusal: Refusal) -> Response:
-        problems = labelled(refusal.problems, own=FIELDS) or [("", refusal.message)]
+        problems = labelled(refusal.problems, own=FIELDS) or refusal.shown
         return _page(request, who, session, clock.today().year, status_code=refusal.status_code,
                      problems=problems, values={"source": source, "lines": lines})
 

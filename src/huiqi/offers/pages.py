@@ -54,7 +54,7 @@ def payee(request: Request, who: CallerDep, actor: Actor, session: Db, applicati
 
     def again(refusal: Refusal) -> Response:
         return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
-                       problems=refusal.problems or [("", refusal.message)],
+                       problems=refusal.shown,
                        payee_typed={"bank": bank, "account": account})
 
     return form_step(session, lambda: service.confirm_payee(session, actor=actor, application_id=application_id,
@@ -97,7 +97,7 @@ def pending_page(request: Request, who: CallerDep, actor: Actor, session: Db) ->
 def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId) -> Response:
     def again(refusal: Refusal) -> Response:
         return _pending(request, who, session, actor, status_code=refusal.status_code,
-                        problems=refusal.problems or [("", refusal.message)])
+                        problems=refusal.shown)
 
     return form_step(session, lambda: service.confirm(session, actor=actor, offer_id=offer_id),
                      done="/offers/pending", again=again, said="已确认，已转入责任单位审核（拟定金额后列入公示）")
@@ -108,7 +108,7 @@ def set_aside(request: Request, who: CallerDep, actor: Actor, session: Db, offer
               reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
     def again(refusal: Refusal) -> Response:  # a reason too long is the service's to refuse: the row keeps it
         return _pending(request, who, session, actor, status_code=refusal.status_code,
-                        problems=refusal.problems or [("", refusal.message)], failed=offer_id, reason=reason)
+                        problems=refusal.shown, failed=offer_id, reason=reason)
 
     return form_step(session, lambda: service.set_aside(session, actor=actor, offer_id=offer_id, reason=reason),
                      done="/offers/pending", again=again, said="已不予确认，理由已告知企业")

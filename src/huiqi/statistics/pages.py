@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
@@ -31,8 +32,9 @@ By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS) + 1)]  # the b
 
 @router.get("/statistics", response_class=HTMLResponse)
 def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db, by: By = None) -> HTMLResponse:
-    chosen = _groups(by, DIMENSIONS)
-    return page(request, "statistics/index.html", who, **_figures(session, actor, chosen, tables.AMOUNTS),
+    chosen, problems = _ticked(by, DIMENSIONS)
+    return page(request, "statistics/index.html", who, status_code=422 if problems else 200,
+                **_figures(session, actor, chosen, tables.AMOUNTS), problems=problems,
                 dimensions=tables.DIMENSION_LABELS, query=_query(chosen),
                 offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None,
                 rates=ratings.rates(session, by="department"), levels=ratings.LEVELS)
@@ -47,7 +49,7 @@ def _figures(session: Session, actor: User | None, chosen: tuple[str, ...],
     everything = service.summary(session, actor=actor, by=("measure",))
     by_measure = [r for r in everything if _shown(actor, r)]
     by_city = _rows(session, actor, ("city",))
-    rows = _rows(session, actor, chosen)
+    rows = _rows(session, actor, chosen) if chosen else []
     totals = {name: sum(getattr(r, name) for r in everything)
               for name in ("applications", "approved", *(n for n, _ in amounts))}
     policies = catalogue.published(session)
@@ -85,6 +87,14 @@ def _groups(by: list[str] | None, allowed: Sequence[str]) -> tuple[str, ...]:
     return chosen
 
 
+def _ticked(by: list[str] | None, allowed: Sequence[str]) -> tuple[tuple[str, ...], list[Problem]]:
+    """A page's groupings (``_groups``); with no box ticked, none, and that said beside the 分组 field: the page keeps
+    its form rather than giving way to an error page."""
+    if by is not None and not any(by):
+        return (), [Problem("分组", "请至少选择一个分组", "by")]
+    return _groups(by, allowed), []
+
+
 def _public_groups(by: list[str] | None) -> tuple[str, ...]:
     """The groupings the public asked for, among ``service.PUBLIC_DIMENSIONS``."""
     return _groups(by, service.PUBLIC_DIMENSIONS)
@@ -94,9 +104,10 @@ def _public_groups(by: list[str] | None) -> tuple[str, ...]:
 def public_figures(request: Request, who: CallerDep, session: Db, by: By = None) -> HTMLResponse:
     """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
     measure and city, and grouped as asked by policy, measure, city and year (``service.PUBLIC_DIMENSIONS``)."""
-    chosen = _public_groups(by)
+    chosen, problems = _ticked(by, service.PUBLIC_DIMENSIONS)
     figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS)
-    return page(request, "statistics/public.html", who, **figures, query=_query(chosen),
+    return page(request, "statistics/public.html", who, status_code=422 if problems else 200, **figures,
+                problems=problems, query=_query(chosen),
                 dimensions={d: tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS})
 
 

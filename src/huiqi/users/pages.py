@@ -55,10 +55,6 @@ def _listing(request: Request, who: CallerDep, session: Db, actor, filters: User
                 **context | {"open_form": context.get("open_form") if manage else None})
 
 
-def _shown(refusal: Refusal) -> list[tuple[str, str]]:
-    return refusal.problems or [("", refusal.message)]
-
-
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, who: CallerDep, actor: Actor, session: Db, filters: UsersFilters,
                number: PageNumber = 1, edit: Annotated[PlainText | None, Query(max_length=64)] = None) -> Response:
@@ -90,7 +86,7 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, filters:
 
     def again(refusal: Refusal) -> Response:
         return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
-                        values=values, problems=_shown(refusal))
+                        values=values, problems=refusal.shown)
 
     # the list found by the new name: among thousands, the new account is where the admin sees it
     done = f"/admin/users{UserFilters(username.strip()).query_string()}#user-{username.strip()}"
@@ -118,7 +114,7 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
 
     def again(refusal: Refusal) -> Response:
         return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
-                        problems=_shown(refusal), editing=username, open_form=username)
+                        problems=refusal.shown, editing=username, open_form=username)
 
     said = {True: "已启用", False: "已停用"}.get(data["active"], "已保存")  # the row's button, or its form
     return form_step(session, act, done=f"/admin/users{_here(filters, number)}#user-{username}", again=again,
@@ -133,7 +129,7 @@ def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, 
 
     def again(refusal: Refusal) -> Response:
         return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
-                        problems=_shown(refusal), editing=username)
+                        problems=refusal.shown, editing=username)
 
     return form_step(session, lambda: service.reset_password(session, actor=actor, username=username,
                                                              new=new_password),
@@ -164,7 +160,7 @@ def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
 
     def again(refusal: Refusal) -> Response:
         return page(request, "account/password.html", who, status_code=refusal.status_code,
-                    must=actor.must_change_password, problems=_shown(refusal))
+                    must=actor.must_change_password, problems=refusal.shown)
 
     answer = form_step(session, act, done="/login", again=again, said="密码已修改，请用新密码登录")
     if answer.status_code == 303:

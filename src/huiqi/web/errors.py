@@ -97,6 +97,8 @@ def install(app: FastAPI) -> None:
             return RedirectResponse("/account/password", status_code=303)
         # a page says a policy file's mistakes in its message already, one a line
         said = _problems(error) if is_api(request) or isinstance(error, InputError) else []
+        if not is_api(request):  # a person reads each field by its Chinese label, as the forms name it
+            said = [{**p, "field": field_label(p["field"])} for p in said]
         return respond(request, error.status_code, error.message, said)
 
     @app.exception_handler(RequestValidationError)

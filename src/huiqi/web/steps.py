@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi.errors import HuiqiError, InputError, NotFound, PolicyFileError, SituationsFailed
-from huiqi.labels import labelled
+from huiqi.labels import Refused, labelled
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class Refusal:
         if isinstance(error, SituationsFailed):
             return cls(error.status_code, "政策文件自带的测试情形未通过", [("", p) for p in error.problems])
         return cls(error.status_code, error.message)
+
+    @property
+    def shown(self) -> list[tuple[str, str]]:
+        """What a form's summary lists: the problems, or else the message (a refusal of permission as such)."""
+        return self.problems or [Refused("", self.message) if self.status_code == 403 else ("", self.message)]
 
 
 def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[[Any], str],
