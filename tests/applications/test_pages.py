@@ -48,7 +48,8 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     form = (
         await alice.get("/applications/new", params={"matter": "lg2025", "round": a_round(session), "measure": "3"})
     ).text
-    assert '<option value="lg2025" selected>' in form and f'<option value="{a_round(session)}/3" selected>' in form
+    assert '<option value="lg2025" selected>' in form
+    assert re.search(rf'<option value="{a_round(session)}/3" data-matters="[^"]*\blg2025\b[^"]*" selected>', form)
     created = await alice.post(
         "/applications/new", data={"matter": "lg2025", "measure": f"{a_round(session)}/3", "amount": "99.5"}
     )
@@ -92,6 +93,16 @@ async def test_a_matter_with_a_chinese_name_is_shown_with_its_type_date_and_ceil
     assert created.status_code == 303
     too_long = await alice.post("/me/matters", data={"key": "长" * 65, "matters-0-codes": "little_giant"})
     assert too_long.status_code == 422 and "1 至 64 个字" in too_long.text and 'href="#f-key"' in too_long.text
+
+
+async def test_each_measure_names_the_matters_whose_types_it_supports(browser, session, people) -> None:
+    """The form marks each round-measure with the matters it can take (script then offers only those for the matter
+    chosen): measure 3 (小巨人) takes h1, measure 13 does not, as the service would refuse it after saving."""
+    number = a_round(session)
+    form = (await browser(people.alice).get("/applications/new")).text
+    fits = dict(re.findall(r'<option value="(\d+/\d+)" data-matters="([^"]*)"', form))
+    assert "h1" in fits[f"{number}/3"].split() and "h1" not in fits[f"{number}/13"].split()
+    assert 'data-follows="f-matter"' in form
 
 
 async def test_an_empty_form_names_every_field_at_once(browser, session, people) -> None:
