@@ -10,6 +10,7 @@ from huiqi import clock
 from huiqi.applicants import service as applicants
 from huiqi.applications import service
 from huiqi.catalogue import service as catalogue
+from huiqi.messages import service as messages
 from huiqi.rounds import service as rounds
 from tests.dbtest import BOB_USCC, PDF, a_round, apply, step
 from tests.materials.samples import png
@@ -373,7 +374,10 @@ async def test_a_return_past_its_correction_days_offers_no_edits(browser, sessio
     with clock.pinned(date(2025, 8, 27)):  # the last of the five working days: still mendable
         within = (await alice.get(f"/applications/{draft.id}")).text
     assert "保存金额" in within and ">上传</button>" in within and 'id="overdue"' not in within
+    assert '<span id="due">请于 2025年8月27日 前补正并重新提交（退回之日起 5 个工作日）。</span>' in within
+    told = messages.inbox(session, actor=people.alice)[0].body
+    assert told.endswith("缺少认定文件。请于 2025年8月27日 前在申报页面修改后重新提交（退回之日起 5 个工作日）。")
     with clock.pinned(date(2025, 8, 28)):
         late = (await alice.get(f"/applications/{draft.id}")).text
     assert "保存金额" not in late and ">上传</button>" not in late and ">撤下</button>" not in late
-    assert "补正期限已过" in late and "撤回" in late
+    assert "补正期限已过" in late and "撤回" in late and 'id="due"' not in late

@@ -232,6 +232,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
             context["contact"] = opened.contact if opened is not None else None
         context["wanted"] = _wanted(session, application, detail.materials)
         context["overdue"] = _overdue(session, application)
+        context["due"] = rounds.correction_due(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 progress=views.progress(application.state, application.city_review, direct=payee),
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
