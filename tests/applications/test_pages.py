@@ -58,13 +58,16 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     url = f"/applications/{number}"
     draft = (await alice.get(url)).text
     assert "草稿" in draft and "99.5 万元" in draft and 'type="file"' in draft and "提交申报" in draft
-    assert "✗</span> 申报书" in draft and "尚未上传" in draft  # what the round asks for, and what is missing
+    assert '✗<span class="sr-only">未上传</span></span> 申报书' in draft and "尚未上传" in draft  # what is missing
     unsaid = await alice.post(f"{url}/materials", files={"file": ("认定文件.pdf", PDF, "application/pdf")})
     assert unsaid.status_code == 422 and "材料类别：请选择这份文件是哪一项材料" in unsaid.text
     uploaded = await alice.post(f"{url}/materials", files={"file": ("认定文件.pdf", PDF, "application/pdf")},
                                 data={"kind": "申报书"})
     assert uploaded.status_code == 303
-    assert "✓</span> 申报书" in (await alice.get(url)).text
+    listed = (await alice.get(url)).text
+    assert '✓<span class="sr-only">已上传</span></span> 申报书' in listed  # the mark said, not only shown
+    assert '<th><span class="sr-only">操作</span></th>' in listed and "字节" not in listed
+    assert re.search(r'<td data-label="大小" class="num">\d+(\.\d)? KB</td>', listed)
     assert (await alice.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
     assert (await alice.post(f"{url}/submit")).status_code == 303
     page = (await alice.get(url)).text
