@@ -11,6 +11,7 @@ from huiqi.applicants import service as applicants
 from huiqi.applications import service
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict
+from huiqi.messages import service as messages
 from huiqi.models import Round
 from huiqi.rounds import service as rounds
 from tests.dbtest import BOB_USCC, PDF, a_round, apply, step
@@ -50,7 +51,8 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     form = (
         await alice.get("/applications/new", params={"matter": "lg2025", "round": a_round(session), "measure": "3"})
     ).text
-    assert '<option value="lg2025" selected>' in form and f'<option value="{a_round(session)}/3" selected>' in form
+    assert '<option value="lg2025" selected>' in form
+    assert re.search(rf'<option value="{a_round(session)}/3" data-matters="[^"]*\blg2025\b[^"]*" selected>', form)
     created = await alice.post(
         "/applications/new", data={"matter": "lg2025", "measure": f"{a_round(session)}/3", "amount": "99.5"}
     )
@@ -58,13 +60,16 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     url = f"/applications/{number}"
     draft = (await alice.get(url)).text
     assert "草稿" in draft and "99.5 万元" in draft and 'type="file"' in draft and "提交申报" in draft
-    assert "✗</span> 申报书" in draft and "尚未上传" in draft  # what the round asks for, and what is missing
+    assert '✗<span class="sr-only">未上传</span></span> 申报书' in draft and "尚未上传" in draft  # what is missing
     unsaid = await alice.post(f"{url}/materials", files={"file": ("认定文件.pdf", PDF, "application/pdf")})
     assert unsaid.status_code == 422 and "材料类别：请选择这份文件是哪一项材料" in unsaid.text
     uploaded = await alice.post(f"{url}/materials", files={"file": ("认定文件.pdf", PDF, "application/pdf")},
                                 data={"kind": "申报书"})
     assert uploaded.status_code == 303
-    assert "✓</span> 申报书" in (await alice.get(url)).text
+    listed = (await alice.get(url)).text
+    assert '✓<span class="sr-only">已上传</span></span> 申报书' in listed  # the mark said, not only shown
+    assert '<th><span class="sr-only">操作</span></th>' in listed and "字节" not in listed
+    assert re.search(r'<td data-label="大小" class="num">\d+(\.\d)? KB</td>', listed)
     assert (await alice.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
     assert (await alice.post(f"{url}/submit")).status_code == 303
     page = (await alice.get(url)).text
@@ -94,6 +99,16 @@ async def test_a_matter_with_a_chinese_name_is_shown_with_its_type_date_and_ceil
     assert created.status_code == 303
     too_long = await alice.post("/me/matters", data={"key": "长" * 65, "matters-0-codes": "little_giant"})
     assert too_long.status_code == 422 and "1 至 64 个字" in too_long.text and 'href="#f-key"' in too_long.text
+
+
+async def test_each_measure_names_the_matters_whose_types_it_supports(browser, session, people) -> None:
+    """The form marks each round-measure with the matters it can take (script then offers only those for the matter
+    chosen): measure 3 (小巨人) takes h1, measure 13 does not, as the service would refuse it after saving."""
+    number = a_round(session)
+    form = (await browser(people.alice).get("/applications/new")).text
+    fits = dict(re.findall(r'<option value="(\d+/\d+)" data-matters="([^"]*)"', form))
+    assert "h1" in fits[f"{number}/3"].split() and "h1" not in fits[f"{number}/13"].split()
+    assert 'data-follows="f-matter"' in form
 
 
 async def test_an_empty_form_names_every_field_at_once(browser, session, people) -> None:
@@ -369,10 +384,13 @@ async def test_a_return_past_its_correction_days_offers_no_edits(browser, sessio
     with clock.pinned(date(2025, 8, 27)):  # the last of the five working days: still mendable
         within = (await alice.get(f"/applications/{draft.id}")).text
     assert "保存金额" in within and ">上传</button>" in within and 'id="overdue"' not in within
+    assert '<span id="due">请于 2025年8月27日 前补正并重新提交（退回之日起 5 个工作日）。</span>' in within
+    told = messages.inbox(session, actor=people.alice)[0].body
+    assert told.endswith("缺少认定文件。请于 2025年8月27日 前在申报页面修改后重新提交（退回之日起 5 个工作日）。")
     with clock.pinned(date(2025, 8, 28)):
         late = (await alice.get(f"/applications/{draft.id}")).text
     assert "保存金额" not in late and ">上传</button>" not in late and ">撤下</button>" not in late
-    assert "补正期限已过" in late and "撤回" in late
+    assert "补正期限已过" in late and "撤回" in late and 'id="due"' not in late
     said = "退回补正的申报须在退回后 5 个工作日内（截至 2025-08-27）重新提交，已逾期，不能再"
     attached = service.materials(session, actor=people.alice, application_id=draft.id)[0]
     with clock.pinned(date(2025, 8, 28)):  # nor does the service take a change the page no longer offers

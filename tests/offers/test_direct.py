@@ -121,7 +121,20 @@ def test_the_enterprise_cannot_apply_for_it_in_the_usual_way(session, people, of
                                   round_id=offer.round_id, measure=3, amount_requested=1_000_000)
     assert caught.value.problems[0][0] == "measure" and "免申即享：无需申报" in caught.value.problems[0][1]
     with clock.pinned(ON):
-        assert not [value for value, _ in pages._open_measures(session) if value == f"{offer.round_id}/3"]
+        assert not [value for value, _, _ in pages._open_measures(session, []) if value == f"{offer.round_id}/3"]
+
+
+
+@pytest.mark.anyio
+async def test_its_matter_cannot_be_chosen_on_the_new_application_form(browser, session, people, offer) -> None:
+    """No open measure takes an application for the 免申即享 matter: the form shows it, not selectable, saying why."""
+    from huiqi.models import Matter
+
+    key = session.get(Matter, offer.matter_id).key
+    with clock.pinned(ON):
+        form = (await browser(people.alice).get("/applications/new")).text
+    shown = form.split(f'<option value="{key}"')[1].split("</option>")[0]
+    assert shown.startswith(" disabled>") and "不可申报：免申即享，依据公布名单由责任单位确认" in shown
 
 
 @pytest.mark.anyio

@@ -61,16 +61,23 @@ def listing(request: Request, who: CallerDep, session: Db, actor: Actor, filters
 LABELS = {"measure": "批次与措施", "amount": "申请金额（万元）"}  # the fields as the form calls them
 
 
-def _open_measures(session: Session) -> list[tuple[str, str]]:
+def _open_measures(session: Session, matters: list[Matter]) -> list[tuple[str, str, list[str]]]:
     """Each measure of the rounds open today that takes applications, as (form value ``round/number``, label: the
-    measure first, which a narrow select still shows, then its round and deadline); a 免申即享 measure is delivered
-    from the published lists, without an application."""
+    measure first, which a narrow select still shows, then its round and deadline, the keys of the matters whose
+    types it supports: what the service accepts); a 免申即享 measure is delivered from the published lists, without
+    an application."""
+    policies = {p.id: p for p in catalogue.published(session)}
     found = []
     for r in rounds.open_now(session):
         shown = rounds.read(session, r)
-        found += [(f"{r.id}/{m.measure}", f"{measure_label(m.measure, m.title)} · {shown.title}"
-                                          f"（{shown.policy_number}，{r.closes_on} 截止）")
-                  for m in shown.measures if m.mode != "direct"]
+        for m in shown.measures:
+            supported = policies[r.policy_id].measure(m.measure) if r.policy_id in policies else None
+            if m.mode == "direct" or supported is None:
+                continue
+            reaches = {code for rule in supported.rules for code in rule.reaches}
+            found.append((f"{r.id}/{m.measure}", f"{measure_label(m.measure, m.title)} · {shown.title}"
+                                                 f"（{shown.policy_number}，{r.closes_on} 截止）",
+                          [x.key for x in matters if reaches & set(x.codes)]))
     return found
 
 
@@ -86,10 +93,21 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
         held = live.get(m.id)
         return open_to is None or held is None or bool(open_to.get(m.key, set()) - {held.policy_id})
 
+    measures = _open_measures(session, matters)
+    fitting = {key for _, _, keys in measures for key in keys}
+
+    def closing(m: Matter) -> tuple[str, bool]:  # what closes the matter, said beside it; no open measure that
+        said, closed = _taken(live.get(m.id), other_policy(m))  # supports its types closes it as well
+        if closed or m.key in fitting:
+            return said, closed
+        claim = grants.get(m.key, (None, None))[1]
+        if claim is not None and claim.direct:
+            return "不可申报：免申即享，依据公布名单由责任单位确认", True
+        return "不可申报：受理中的批次没有支持该类别的措施", True
+
     return page(request, "applications/new.html", who, status_code=status_code,
-                matters=[(m.key, _matter_label(m, codes, grants), *_taken(live.get(m.id), other_policy(m)))
-                         for m in matters],
-                measures=_open_measures(session), form=form, problems=form.pop("problems", []))
+                matters=[(m.key, _matter_label(m, codes, grants), *closing(m)) for m in matters],
+                measures=measures, form=form, problems=form.pop("problems", []))
 
 
 def _taken(live: Application | None, top_up: bool = True) -> tuple[str, bool]:
@@ -216,6 +234,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
             context["lead"] = detail.department or _lead(session, application)
         context["wanted"] = _wanted(session, application, detail.materials)
         context["overdue"] = _overdue(session, application)
+        context["due"] = rounds.correction_due(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 progress=views.progress(application.state, application.city_review, direct=payee),
                 rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,

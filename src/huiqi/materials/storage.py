@@ -64,6 +64,18 @@ def megabytes(size: int) -> str:
     return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
 
 
+def file_size(size: int) -> str:
+    """A stored file's size as people read it: KB below 1 MB (a tenth at least, for a file of a few bytes), else MB.
+
+    >>> file_size(138), file_size(4096), file_size(150_000), file_size(21_000_000), file_size(0)
+    ('0.1 KB', '4 KB', '146.5 KB', '20.03 MB', '0 KB')
+    """
+    if size >= MB:
+        return megabytes(size)
+    kb = max(size / 1024, 0.1) if size else 0
+    return f"{kb:.1f}".rstrip("0").rstrip(".") + " KB"
+
+
 def check(content: bytes, max_bytes: int) -> str:
     """Refuse empty or oversized content, content of another type, and content that is not what its first
     bytes claim; return its type."""

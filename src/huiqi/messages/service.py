@@ -67,8 +67,10 @@ STEP_WORDS = {
 STEP_ANCHORS = {"disburse": "#rating", "reject": "#rating"}
 
 
-def after_step(session: Session, action: str, applications: list[Application], reasons: str | None = None) -> None:
-    """Tell the enterprise of each step of its applications that it would want to know."""
+def after_step(session: Session, action: str, applications: list[Application], reasons: str | None = None,
+               due: dict[int, tuple[str, str] | None] | None = None) -> None:
+    """Tell the enterprise of each step of its applications that it would want to know; a return says by when to
+    resubmit (``due``, by application, as ``rounds.correction_due`` says it) when it is known."""
     words = STEP_WORDS.get(str(action))
     if words is None:
         return
@@ -76,6 +78,8 @@ def after_step(session: Session, action: str, applications: list[Application], r
     for app in applications:
         amount = app.amount_proposed
         body = text.format(id=app.id, reasons=_sentence(reasons), amount=wan(amount) if amount is not None else "—")
+        if when := (due or {}).get(app.id):
+            body = body.replace("请在申报页面修改后重新提交", f"请于 {when[0]} 前在申报页面修改后重新提交（{when[1]}）")
         notify(session, enterprise_users(session, app.uscc), kind=f"application.{action}",
                subject=f"申报 {app.id} {title}", body=body,
                link=f"/applications/{app.id}{STEP_ANCHORS.get(str(action), '')}")

@@ -21,6 +21,7 @@ from huiqi import clock
 from huiqi.announcements.calendar import is_working_day, last_working_day
 from huiqi.applications import repository as application_rows
 from huiqi.audit import service as audit
+from huiqi.audit.sentences import chinese_date
 from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
 from huiqi.db import one_at_a_time, utcnow
@@ -439,8 +440,28 @@ def correction_overdue(session: Session, app: Application, day: date) -> str | N
     return _late(session, found, returned, day) if found is not None and returned is not None else None
 
 
+def correction_due(session: Session, app: Application) -> tuple[str, str] | None:
+    """By when a returned application is to be resubmitted, as people write the day, and how it is counted
+    (2026年12月18日, 退回之日起 10 个工作日): the round's closing day when later, which the submission accepts too;
+    None when it is not returned (or comes from before rounds)."""
+    found = repository.get(session, app.round_id) if app.round_id is not None and app.state == "returned" else None
+    returned = repository.last_returned(session, app.id) if found is not None else None
+    if found is None or returned is None:
+        return None
+    until = _until(session, found, returned)
+    counted = f"退回之日起 {found.correction_days} 个工作日"
+    if found.closes_on > until:
+        return chinese_date(found.closes_on), f"本批次截止日；{counted}至 {chinese_date(until)}"
+    return chinese_date(until), counted
+
+
+def _until(session: Session, found: Round, returned: date) -> date:
+    """The last of the round's correction days after a return on ``returned``."""
+    return last_working_day(_after(returned, session), found.correction_days, calendar_of(session))
+
+
 def _late(session: Session, found: Round, returned: date, day: date) -> str | None:
-    until = last_working_day(_after(returned, session), found.correction_days, calendar_of(session))
+    until = _until(session, found, returned)
     if day > max(until, found.closes_on):
         return f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {until}）重新提交，已逾期"
     return None

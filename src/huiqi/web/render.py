@@ -14,6 +14,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from huiqi.labels import grouping, matter_label, measure_label, policy_cited, stacking_text
+from huiqi.materials.storage import file_size
 from huiqi.money import wan, wan_or_yi
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
@@ -79,6 +80,7 @@ def _day(d: object) -> object:
 
 
 env.filters["day"] = _day
+env.filters["size"] = file_size
 env.filters["moment"] = lambda d: beijing(d).strftime("%Y-%m-%d %H:%M") if isinstance(d, datetime) else (d or "—")
 env.globals.update(cities=cities, districts=districts, region_city=region_city, outside_code=OUTSIDE)
 

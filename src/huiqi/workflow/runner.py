@@ -24,6 +24,7 @@ from huiqi.audit import service as audit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.messages import service as messages
 from huiqi.models import Application, Transition, User
+from huiqi.rounds import service as rounds
 from huiqi.users.roles import ROLE_LABELS, Role
 from huiqi.users.scope import SYSTEM, covers
 from huiqi.workflow import repository
@@ -54,7 +55,8 @@ def run(session: Session, action: Action | str, *, actor: User, application_id: 
     if ctx.then is not None:
         for app in found:
             move(session, app, check(app, ctx.then, SYSTEM), actor=SYSTEM, on=today)
-    messages.after_step(session, action, found, reasons)  # the enterprise is told, in the same transaction
+    due = {a.id: rounds.correction_due(session, a) for a in found} if action == Action.RETURN else None
+    messages.after_step(session, action, found, reasons, due)  # the enterprise is told, in the same transaction
     return ctx
 
 

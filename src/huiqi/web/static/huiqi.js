@@ -18,7 +18,20 @@
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
 //   [data-matter]      a matter's fieldset shows only the fields its checked types need (data-needed-by) and
 //                      offers only the levels their rules accept (data-codes); without script all show
+//   select[data-follows="id"]  offers only the options whose data-matters names the value chosen in the select
+//                      of that id (the measures supporting the matter's types); without script all show
 (function () {
+  function syncFollower(select) {
+    const leader = document.getElementById(select.dataset.follows);
+    if (!leader) return;
+    select.querySelectorAll("option[data-matters]").forEach(option => {
+      const on = !leader.value || option.dataset.matters.split(" ").includes(leader.value);
+      option.hidden = !on;
+      option.disabled = !on;
+      if (!on && option.selected) select.value = "";
+    });
+  }
+
   function syncMatter(box) {
     const chosen = new Set(Array.from(box.querySelectorAll("input[type=checkbox]:checked"), c => c.value));
     const wanted = el => el.split(" ").some(code => chosen.has(code));
@@ -65,6 +78,7 @@
     root.querySelectorAll("form.binding").forEach(syncBinding);
     if (root.matches && root.matches("[data-matter]")) syncMatter(root);
     root.querySelectorAll("[data-matter]").forEach(syncMatter);
+    root.querySelectorAll("select[data-follows]").forEach(syncFollower);
     root.querySelectorAll("input[data-select-all]").forEach(all => { (all.closest("label") || all).hidden = false; });
     root.querySelectorAll("[data-remove]").forEach(b => { b.hidden = false; });
     root.querySelectorAll("[data-charts]").forEach(holder => {
@@ -107,6 +121,7 @@
     if (e.target.matches("form.binding select[name=role]")) syncBinding(e.target.form);
     const matter = e.target.matches("input[type=checkbox]") && e.target.closest("[data-matter]");
     if (matter) syncMatter(matter);
+    if (e.target.id) document.querySelectorAll(`select[data-follows="${e.target.id}"]`).forEach(syncFollower);
     const all = e.target.matches("input[data-select-all]") && e.target;
     if (all) document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach(box => { box.checked = all.checked; });
   });
