@@ -371,3 +371,21 @@ async def test_the_policy_text_says_each_policy_s_window(browser, set_today) -> 
     text = (await browser(None).get("/policy")).text
     assert "有效期 2022-07-23 至 2025-12-31" in text
     assert "已到期，仍受理有效期内的事项" in text
+
+
+async def test_an_ineligible_row_shows_no_amount_and_each_mark_is_said_in_words(client) -> None:
+    await client.get("/calculator")
+    form = {**FORM, "matters-0-sector": "other", "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = (await client.post("/calculator", data=form, headers={"HX-Request": "true"})).text
+    rows = answer[answer.index("<tbody>"):answer.index("</tbody>")].split("<tr>")[1:]
+    ineligible = [row for row in rows if 'class="badge ineligible"' in row]
+    eligible = [row for row in rows if 'class="badge eligible"' in row]
+    assert ineligible and eligible
+    for row in ineligible:
+        assert 'data-label="最高（万元）" class="num">—</td>' in row
+        assert '<span class="sr-only">不满足：</span>' in row
+    assert all('data-label="最高（万元）" class="num">—' not in row for row in eligible)
+    assert '<span class="sr-only">满足：</span>' in eligible[0] and 'aria-hidden="true">✓</span>' in eligible[0]
+    recap = answer[answer.index('class="recap print-only"'):]
+    assert '<td class="num">—</td>' in recap
+    assert '<th scope="col">从高不重复 · 申报</th>' in answer
