@@ -389,3 +389,16 @@ async def test_an_ineligible_row_shows_no_amount_and_each_mark_is_said_in_words(
     recap = answer[answer.index('class="recap print-only"'):]
     assert '<td class="num">—</td>' in recap
     assert '<th scope="col">从高不重复 · 申报</th>' in answer
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("matters-0-date", "9999-12-31", "日期 9999-12-31 晚于判断日期（2025-06-30）"),
+    ("matters-0-date", "2099-01-01", "日期 2099-01-01 晚于判断日期（2025-06-30）"),
+    ("as_of", "1900-01-01", "1900-01-01 早于政策印发日期（2022-07-"),
+])
+async def test_an_impossible_day_is_said_beside_its_field(client, field, value, said) -> None:
+    await client.get("/calculator")
+    form = {**FORM, field: value, "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = await client.post("/calculator", data=form, headers={"HX-Request": "true"})
+    assert answer.status_code == 422 and said in answer.text
+    assert f'<span class="field-error" id="e-{field}">' in answer.text and f'value="{value}"' in answer.text

@@ -93,9 +93,10 @@ def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, Advise
         case = read_case(data, catalogue.codes(session))
     except InputError as error:
         raise InputError(calculator.in_form_order(problems + error.problems, form)) from None
+    day = case.as_of or clock.today()
+    problems += calculator.impossible_days(case, day, service.policies(session))
     if problems:
         raise InputError(calculator.in_form_order(problems, form))
-    day = case.as_of or clock.today()
     if len(case.matters) > get_settings().match_inline_matters:
         texts = catalogue.published_texts(session)
         return data, offload(request).run(service.answer_sent, case.model_dump_json(), day, texts)
