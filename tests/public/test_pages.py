@@ -391,6 +391,14 @@ async def test_an_ineligible_row_shows_no_amount_and_each_mark_is_said_in_words(
     assert '<th scope="col">从高不重复 · 申报</th>' in answer
 
 
+async def test_the_answer_is_read_once_from_its_heading_not_again_as_a_live_region(client) -> None:
+    page = (await client.get("/calculator")).text
+    assert '<div id="result">' in page and "aria-live" not in page[page.index('<div id="result"'):][:40]
+    form = {**FORM, "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = (await client.post("/calculator", data=form)).text
+    assert '<div id="result">' in answer and '<h2 class="no-print" tabindex="-1" data-focus>计算结果</h2>' in answer
+
+
 @pytest.mark.parametrize(("field", "value", "said"), [
     ("matters-0-date", "9999-12-31", "日期 9999-12-31 晚于判断日期（2025-06-30）"),
     ("matters-0-date", "2099-01-01", "日期 2099-01-01 晚于判断日期（2025-06-30）"),
