@@ -410,3 +410,20 @@ async def test_an_impossible_day_is_said_beside_its_field(client, field, value, 
     answer = await client.post("/calculator", data=form, headers={"HX-Request": "true"})
     assert answer.status_code == 422 and said in answer.text
     assert f'<span class="field-error" id="e-{field}">' in answer.text and f'value="{value}"' in answer.text
+
+
+async def test_each_public_page_has_one_h1_and_an_error_page_is_titled_by_its_kind(client) -> None:
+    await client.get("/calculator")
+    form = {**FORM, "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    shared = await client.post("/calculator/share", data=form)
+    link = re.search(r"/calculator/shared/[\w-]{22}", shared.headers["location"])
+    assert link
+    for path in ("/", "/policy", "/calculator", "/announcements", "/whitelist", "/rounds", link.group()):
+        text = (await client.get(path)).text
+        assert text.count("<h1") == 1, path
+    policy = (await client.get("/policy")).text
+    assert policy.index("<h1>政策原文</h1>") < policy.index("本页目录")
+    missing = (await client.get("/no-such-page")).text
+    assert "<title>没有找到 · " in missing and "<h1>没有找到</h1>" in missing
+    wrong = (await client.get("/whitelist", params={"page": "x"})).text
+    assert "<title>输入有误 · " in wrong and "<h1>输入有误</h1>" in wrong
