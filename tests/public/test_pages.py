@@ -430,8 +430,8 @@ async def test_each_public_page_has_one_h1_and_an_error_page_is_titled_by_its_ki
 
 
 @pytest.mark.parametrize("name", ["public/announcements.html", "public/_calculator_result.html",
-                                  "public/whitelist.html", "public/_recap.html", "rounds/index.html", "applicants/me.html",
-                                  "applicants/_profile.html", "_batch.html", "whitelist/version.html",
+                                  "public/whitelist.html", "public/_recap.html", "rounds/index.html",
+                                  "applicants/me.html", "applicants/_profile.html", "_batch.html", "whitelist/version.html",
                                   "admin/policies.html", "announcements/manage.html"])
 def test_every_header_cell_of_the_public_and_enterprise_tables_says_what_it_heads(name) -> None:
     from huiqi.web.render import templates
