@@ -441,3 +441,19 @@ def test_every_header_cell_of_the_public_and_enterprise_tables_says_what_it_head
     source, _, _ = templates.env.loader.get_source(templates.env, name)
     cells = re.findall(r"<th\b[^>]*>", source)
     assert cells and all('scope="col"' in cell or 'scope="row"' in cell for cell in cells), name
+
+
+async def test_an_announcement_says_where_to_call_when_its_department_has_no_number(browser, session, people,
+                                                                                    tmp_path) -> None:
+    """The shipped objection contacts name departments only: the 咨询电话 its round published is shown instead."""
+    from huiqi.models import Round
+    from tests.dbtest import to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)
+    page = (await browser(None).get("/announcements")).text
+    assert "异议受理：省工业和信息化厅</p>" in page and "咨询电话" not in page
+    session.get(Round, app.round_id).contact = "024-12345678"
+    session.flush()
+    page = (await browser(None).get("/announcements")).text
+    assert "异议受理：省工业和信息化厅 · 咨询电话（申报批次公布） 024-12345678</p>" in page

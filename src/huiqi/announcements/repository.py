@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi.applicants.repository import profile_at
-from huiqi.models import Announcement, ApplicantProfile, Application
+from huiqi.models import Announcement, ApplicantProfile, Application, Round
 
 
 def add(session: Session, announcement: Announcement) -> Announcement:
@@ -35,6 +35,13 @@ def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application,
                                .order_by(Application.id))
         found.append((batch, [(a, profile_at(session, a.applicant_id, batch.created_at)) for a in rows]))
     return found
+
+
+def round_contacts(session: Session, ids: set[int]) -> dict[int, str]:
+    """The 咨询电话 of each of the rounds ``ids`` that has one, by id (one query)."""
+    if not ids:
+        return {}
+    return {i: c for i, c in session.execute(select(Round.id, Round.contact).where(Round.id.in_(ids))) if c}
 
 
 def managed(session: Session, department_id: int | None) -> list[tuple[Announcement, list[tuple[Application,

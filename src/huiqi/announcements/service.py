@@ -50,6 +50,7 @@ class PublicBatch:
     working_days: int
     entries: list[PublicEntry]
     department: str | None = None  # who issued it, and to whom objections go
+    phones: tuple[str, ...] = ()  # the 咨询电话 of the rounds its applications came in, as the rounds page shows them
 
     def period(self, today: date) -> str:
         """Where the 公示 stands on ``today``: 未开始, 公示中 or 已结束."""
@@ -93,11 +94,14 @@ def standing(session: Session, applications: list[Application], today: date) -> 
 def public_listing(session: Session) -> list[PublicBatch]:
     """Every 公示 batch that still lists an application, newest first: public, no sign-in needed."""
     units = {d.id: d.name for d in all_departments(session)}
+    listed = [(batch, rows) for batch, rows in repository.listed(session) if rows]
+    contact = repository.round_contacts(session, {a.round_id for _, rows in listed for a, _ in rows if a.round_id})
     return [
         PublicBatch(batch.id, batch.title, batch.starts_on, batch.ends_on, batch.working_days, [
             PublicEntry(a.id, published_name(a, profile), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state)
-            for a, profile in rows], units.get(batch.department_id or 0))
-        for batch, rows in repository.listed(session) if rows
+            for a, profile in rows], units.get(batch.department_id or 0),
+            tuple(dict.fromkeys(contact[a.round_id] for a, _ in rows if contact.get(a.round_id or 0))))
+        for batch, rows in listed
     ]
 
 
