@@ -457,3 +457,23 @@ async def test_an_announcement_says_where_to_call_when_its_department_has_no_num
     session.flush()
     page = (await browser(None).get("/announcements")).text
     assert "异议受理：省工业和信息化厅 · 咨询电话（申报批次公布） 024-12345678</p>" in page
+
+
+async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, session, people, tmp_path) -> None:
+    import io
+
+    import openpyxl
+
+    from tests.dbtest import to_announced
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=800_000,
+                 store=tmp_path)
+    public = browser(None)
+    every = openpyxl.load_workbook(io.BytesIO((await public.get("/announcements.xlsx")).content)).active
+    assert every["A1"].value == "公示（全部）"
+    year = every["D3"].value.year
+    found = await public.get("/announcements.xlsx", params={"q": "示例", "year": str(year)})
+    sheet = openpyxl.load_workbook(io.BytesIO(found.content)).active
+    assert sheet["A1"].value == f"公示（年度：{year}；单位名称或信用代码含：示例）"
+    assert sheet["L3"].value == 80 and sheet["L3"].number_format == "#,##0"
+    assert sheet.column_dimensions["B"].width > 13, "the title is not cut"
