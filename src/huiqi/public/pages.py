@@ -209,8 +209,9 @@ def announcements_download(session: Db, q: AnnouncementWord = None, year: Announ
              e.amount_proposed, b.status_of(e, today)]
             for b in _narrowed(announcements.public_listing(session), q, year) for e in b.entries]
     said = "；".join(f"{k}：{v}" for k, v in (("年度", year), ("单位名称或信用代码含", q)) if v)
-    table = Table(f"公示（{said}）" if said else "公示（全部）", ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "申报单位",
-                         "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
+    header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "申报单位", "统一社会信用代码",
+              "政策", "措施", "拟支持金额", "状态"]
+    table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"})
     return download(table, f"公示-{today.isoformat()}.xlsx")
 
 
