@@ -477,3 +477,8 @@ async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, ses
     assert sheet["A1"].value == f"公示（年度：{year}；单位名称或信用代码含：示例）"
     assert sheet["L3"].value == 80 and sheet["L3"].number_format == "#,##0"
     assert sheet.column_dimensions["B"].width > 13, "the title is not cut"
+
+
+async def test_the_year_chosen_stays_chosen_even_when_it_has_no_announcement(client) -> None:
+    page = (await client.get("/announcements", params={"year": "2024"})).text
+    assert '<option value="2024" selected>2024</option>' in page

@@ -29,7 +29,7 @@ from huiqi.validation import QueryWhole, Serial, Year
 from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
-from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
+from huiqi.web.pagination import PAGE_SIZE, PageNumber, PageSize, Paging
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
 
@@ -194,7 +194,8 @@ def announcements_page(request: Request, who: CallerDep, session: Db, q: Announc
         return "/announcements?" + urlencode({**given, "page": n})
 
     return page(request, "public/announcements.html", who, batches=pager.slice(found), total=len(found), pager=pager,
-                link=link, q=q or "", year=year, years=sorted({b.starts_on.year for b in every}, reverse=True),
+                link=link, q=q or "", year=year,
+                years=sorted({b.starts_on.year for b in every} | ({year} if year else set()), reverse=True),
                 query=f"?{urlencode(given)}" if given else "", narrowed=bool(given),
                 titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts())
 
@@ -222,24 +223,26 @@ WhitelistCity = Annotated[str | None, Query(max_length=10, description="所在�
 @router.get("/whitelist", response_class=HTMLResponse)
 def whitelist_page(request: Request, who: CallerDep, session: Db,
                    version: Annotated[Serial | None, QueryWhole, Query()] = None, q: WhitelistWord = None,
-                   city: WhitelistCity = None, number: PageNumber = 1) -> HTMLResponse:
+                   city: WhitelistCity = None, number: PageNumber = 1, size: PageSize = PAGE_SIZE) -> HTMLResponse:
     """A published version a page at a time (the newest unless ``version`` names another), found by name or credit
     code and by city; the download is the whole version."""
     versions = whitelist.published_versions(session)
     chosen = whitelist.published_number(session, number=version or versions[-1].number) if versions else None
-    pager = Paging(page=number, size=PAGE_SIZE)
+    pager = Paging(page=number, size=size)
     entries, total = whitelist.listed(session, version_id=chosen.id, word=q, city=city, offset=pager.offset,
                                       limit=pager.size) if chosen else ([], 0)
     given = {k: v for k, v in (("version", version), ("q", q), ("city", city)) if v}
+    sized = {"size": size} if size != PAGE_SIZE else {}
 
     def link(n: int) -> str:
-        return "/whitelist?" + urlencode({**given, "page": n})
+        return "/whitelist?" + urlencode({**given, **sized, "page": n})
 
     basis = catalogue.serving(session, "whitelist")  # the measure the list is published under, and its policy
     return page(request, "public/whitelist.html", who, versions=versions, chosen=chosen, entries=entries,
                 total=total, listed=whitelist.listed_count(session, version_id=chosen.id) if chosen else 0,
                 pager=pager, link=link, q=q or "", city=city or "", version=version, cities=divisions.cities(),
-                narrowed=bool(q or city), classes=industries.industries(), basis=basis, today=clock.today())
+                narrowed=bool(q or city), classes=industries.industries(), basis=basis, today=clock.today(),
+                size=sized.get("size"))
 
 
 @router.get("/whitelist/{number}.xlsx")
