@@ -482,3 +482,13 @@ async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, ses
 async def test_the_year_chosen_stays_chosen_even_when_it_has_no_announcement(client) -> None:
     page = (await client.get("/announcements", params={"year": "2024"})).text
     assert '<option value="2024" selected>2024</option>' in page
+
+
+async def test_each_apply_link_of_the_calculator_names_its_matter_and_measure(browser, session, set_today) -> None:
+    from tests.dbtest import a_round
+
+    set_today(date(2025, 6, 30))
+    a_round(session)
+    answer = (await browser(None).post("/calculator", data=FORM)).text
+    names = re.findall(r'>立即申报<span class="sr-only">：([^<]+)</span></a>', answer)
+    assert names and len(set(names)) == len(names) and all(n.startswith("事项1 · 措施") for n in names), names
