@@ -151,6 +151,20 @@ def form_date(text: str, field: str) -> date:
         raise InputError([(field, date_reason(text))]) from None
 
 
+def event_after(on: date | None, latest: date, named: str) -> str | None:
+    """Why the day of a recognition, filing or approval cannot be after ``latest`` (today, a day of judgement,
+    ``named`` so); None when it is not.
+
+    >>> event_after(date(2099, 1, 1), date(2026, 12, 5), "今天")
+    '日期 2099-01-01 晚于今天（2026-12-05）：请填写已认定、备案或批准的日期'
+    >>> event_after(date(2026, 12, 5), date(2026, 12, 5), "今天") is None
+    True
+    """
+    if on is None or on <= latest:
+        return None
+    return f"日期 {on} 晚于{named}（{latest}）：请填写已认定、备案或批准的日期"
+
+
 NAMED_CHOICES: dict[str, dict[str, str]] = {"state": dict(STATES), "role": dict(ROLE_LABELS)}
 
 

@@ -50,7 +50,7 @@ async def test_one_record(browser, session, people, tmp_path) -> None:
                               established=date(2016, 5, 1), independent_legal_entity=True, sound_accounts=True,
                               bad_credit=False, major_accident=False)
     page = (await browser(people.shenyang).get(f"/applicants/{ALICE_USCC}")).text
-    assert "<th>企业规模</th><td>大型</td>" in page and "历次版本（2）" in page
+    assert '<th scope="row">企业规模</th><td>大型</td>' in page and "历次版本（2）" in page
     assert "<b>第 2 版</b>" in page and "变更：企业规模" in page and "首次登记" in page
     assert "专精特新“小巨人”企业（新认定" in page and "企业填报" in page  # the matters
     assert f'href="/review/{app.id}">#{app.id}</a>' in page and "措施3 培育中小企业" in page

@@ -33,7 +33,7 @@ async def test_a_profile_change_is_a_new_version(browser, people) -> None:
     assert response.status_code == 303
     text = (await alice.get("/me")).text
     assert "示例科技股份有限公司" in text and "第 2 版" in text and "1234.5678 万元" in text and "大型" in text
-    assert "<th>注册地</th><td>沈阳市和平区</td>" in text  # the city and the district, not 和平区 alone
+    assert '<th scope="row">注册地</th><td>沈阳市和平区</td>' in text  # the city and the district, not 和平区 alone
     assert f"由 {people.alice.display_name}" in text and "由 alice 登记" not in text  # people by name
     assert "单位信息已保存（第 2 版）" in text  # the message after the step
     again = await alice.post("/me/profile", data={"name": "示例科技股份有限公司", "kind": "enterprise",
@@ -47,7 +47,7 @@ async def test_the_profile_region_is_a_city_then_its_district(browser, people) -
     saved = await alice.post("/me/profile", data={"name": "示例科技", "city": "210300", "region": "210303"})
     assert saved.status_code == 303
     text = (await alice.get("/me")).text
-    assert "<th>注册地</th><td>鞍山市铁西区</td>" in text
+    assert '<th scope="row">注册地</th><td>鞍山市铁西区</td>' in text
     city = text[text.index('id="f-city"'):]
     assert '<option value="210300" selected>鞍山市</option>' in city[:city.index("</select>")]
     district = text[text.index('id="f-region"'):]

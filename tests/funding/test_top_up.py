@@ -190,6 +190,7 @@ async def test_the_enterprise_page_shows_the_ceiling_left_and_offers_the_top_up(
     assert "扣除已获批 1000" in rows["措施1"]
     assert "已按 辽政办〔2022〕35号 措施11 获批 1000 万元：本措施只补足差额" in rows["措施1"]
     assert f"/applications/new?matter=p2&amp;round={round_id}&amp;measure=1" in rows["措施1"], rows["措施1"]
+    assert '立即申报<span class="sr-only">：p2 · 措施1 ' in rows["措施1"], "each link named apart from the others"
     assert "立即申报" not in rows["措施11"] and f"已申报 {first.id}" in rows["措施11"]
     with clock.pinned(date(2025, 10, 14)):
         form = (await browser(people.alice).get("/applications/new")).text

@@ -371,3 +371,124 @@ async def test_the_policy_text_says_each_policy_s_window(browser, set_today) -> 
     text = (await browser(None).get("/policy")).text
     assert "有效期 2022-07-23 至 2025-12-31" in text
     assert "已到期，仍受理有效期内的事项" in text
+
+
+async def test_an_ineligible_row_shows_no_amount_and_each_mark_is_said_in_words(client) -> None:
+    await client.get("/calculator")
+    form = {**FORM, "matters-0-sector": "other", "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = (await client.post("/calculator", data=form, headers={"HX-Request": "true"})).text
+    rows = answer[answer.index("<tbody>"):answer.index("</tbody>")].split("<tr>")[1:]
+    ineligible = [row for row in rows if 'class="badge ineligible"' in row]
+    eligible = [row for row in rows if 'class="badge eligible"' in row]
+    assert ineligible and eligible
+    for row in ineligible:
+        assert 'data-label="最高（万元）" class="num">—</td>' in row
+        assert '<span class="sr-only">不满足：</span>' in row
+    assert all('data-label="最高（万元）" class="num">—' not in row for row in eligible)
+    assert '<span class="sr-only">满足：</span>' in eligible[0] and 'aria-hidden="true">✓</span>' in eligible[0]
+    recap = answer[answer.index('class="recap print-only"'):]
+    assert '<td class="num">—</td>' in recap
+    assert '<th scope="col">从高不重复 · 申报</th>' in answer
+
+
+async def test_the_answer_is_read_once_from_its_heading_not_again_as_a_live_region(client) -> None:
+    page = (await client.get("/calculator")).text
+    assert '<div id="result">' in page and "aria-live" not in page[page.index('<div id="result"'):][:40]
+    form = {**FORM, "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = (await client.post("/calculator", data=form)).text
+    assert '<div id="result">' in answer and '<h2 class="no-print" tabindex="-1" data-focus>计算结果</h2>' in answer
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("matters-0-date", "9999-12-31", "日期 9999-12-31 晚于判断日期（2025-06-30）"),
+    ("matters-0-date", "2099-01-01", "日期 2099-01-01 晚于判断日期（2025-06-30）"),
+    ("as_of", "1900-01-01", "1900-01-01 早于政策印发日期（2022-07-"),
+])
+async def test_an_impossible_day_is_said_beside_its_field(client, field, value, said) -> None:
+    await client.get("/calculator")
+    form = {**FORM, field: value, "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    answer = await client.post("/calculator", data=form, headers={"HX-Request": "true"})
+    assert answer.status_code == 422 and said in answer.text
+    assert f'<span class="field-error" id="e-{field}">' in answer.text and f'value="{value}"' in answer.text
+
+
+async def test_each_public_page_has_one_h1_and_an_error_page_is_titled_by_its_kind(client) -> None:
+    await client.get("/calculator")
+    form = {**FORM, "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    shared = await client.post("/calculator/share", data=form)
+    link = re.search(r"/calculator/shared/[\w-]{22}", shared.headers["location"])
+    assert link
+    for path in ("/", "/policy", "/calculator", "/announcements", "/whitelist", "/rounds", link.group()):
+        text = (await client.get(path)).text
+        assert text.count("<h1") == 1, path
+    policy = (await client.get("/policy")).text
+    assert policy.index("<h1>政策原文</h1>") < policy.index("本页目录")
+    missing = (await client.get("/no-such-page")).text
+    assert "<title>没有找到 · " in missing and "<h1>没有找到</h1>" in missing
+    wrong = (await client.get("/whitelist", params={"page": "x"})).text
+    assert "<title>输入有误 · " in wrong and "<h1>输入有误</h1>" in wrong
+
+
+SCOPED = ["public/announcements.html", "public/_calculator_result.html", "public/whitelist.html", "public/_recap.html",
+          "rounds/index.html", "applicants/me.html", "applicants/_profile.html", "_batch.html",
+          "whitelist/version.html", "admin/policies.html", "announcements/manage.html"]
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_every_header_cell_of_the_public_and_enterprise_tables_says_what_it_heads(name) -> None:
+    from huiqi.web.render import templates
+
+    source, _, _ = templates.env.loader.get_source(templates.env, name)
+    cells = re.findall(r"<th\b[^>]*>", source)
+    assert cells and all('scope="col"' in cell or 'scope="row"' in cell for cell in cells), name
+
+
+async def test_an_announcement_says_where_to_call_when_its_department_has_no_number(browser, session, people,
+                                                                                    tmp_path) -> None:
+    """The shipped objection contacts name departments only: the 咨询电话 its round published is shown instead."""
+    from huiqi.models import Round
+    from tests.dbtest import to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)
+    page = (await browser(None).get("/announcements")).text
+    assert "异议受理：省工业和信息化厅</p>" in page and "咨询电话" not in page
+    session.get(Round, app.round_id).contact = "024-12345678"
+    session.flush()
+    page = (await browser(None).get("/announcements")).text
+    assert "异议受理：省工业和信息化厅 · 咨询电话（申报批次公布） 024-12345678</p>" in page
+
+
+async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, session, people, tmp_path) -> None:
+    import io
+
+    import openpyxl
+
+    from tests.dbtest import to_announced
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=800_000,
+                 store=tmp_path)
+    public = browser(None)
+    every = openpyxl.load_workbook(io.BytesIO((await public.get("/announcements.xlsx")).content)).active
+    assert every["A1"].value == "公示（全部）"
+    year = every["D3"].value.year
+    found = await public.get("/announcements.xlsx", params={"q": "示例", "year": str(year)})
+    sheet = openpyxl.load_workbook(io.BytesIO(found.content)).active
+    assert sheet["A1"].value == f"公示（年度：{year}；单位名称或信用代码含：示例）"
+    assert sheet["L3"].value == 80 and sheet["L3"].number_format == "#,##0"
+    assert sheet.column_dimensions["B"].width > 13, "the title is not cut"
+
+
+async def test_the_year_chosen_stays_chosen_even_when_it_has_no_announcement(client) -> None:
+    page = (await client.get("/announcements", params={"year": "2024"})).text
+    assert '<option value="2024" selected>2024</option>' in page
+
+
+async def test_each_apply_link_of_the_calculator_names_its_matter_and_measure(browser, session, set_today) -> None:
+    from tests.dbtest import a_round
+
+    set_today(date(2025, 6, 30))
+    a_round(session)
+    answer = (await browser(None).post("/calculator", data=FORM)).text
+    names = re.findall(r'>立即申报<span class="sr-only">：([^<]+)</span></a>', answer)
+    assert names and len(set(names)) == len(names) and all(n.startswith("事项1 · 措施") for n in names), names

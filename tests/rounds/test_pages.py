@@ -51,6 +51,8 @@ async def test_an_admin_opens_a_round_from_the_page_and_everyone_sees_it(browser
     assert (await browser(people.alice).post("/rounds", data=FORM)).status_code == 403
     apply_link = f"/applications/new?round={found.id}&amp;measure=3"
     assert apply_link in public and apply_link in (await browser(people.alice).get("/rounds")).text
+    names = re.findall(r'>立即申报<span class="sr-only">：([^<]+)</span></a>', public)  # each link told apart
+    assert names == ["措施3 培育中小企业（2025年度申报）", "措施13 强化关键技术攻关（2025年度申报）"], names
     for staff in (people.miit, people.finance, people.auditor):  # they cannot apply: no link that ends in 403
         page = (await browser(staff).get("/rounds")).text
         assert apply_link not in page and f'action="/rounds/{found.id}/close"' not in page, staff.username

@@ -237,3 +237,10 @@ def test_stacks_with_is_read_per_monetary_measure_and_refused_on_a_service() -> 
     assert named.measure(13).stacks_with == ("ln-x",)
     errors = _errors(_broken("    units: [省教育厅]\n", "    units: [省教育厅]\n    stacks_with: [ln-x]\n"))
     assert any("措施15 stacks_with：服务类措施没有资金" in e for e in errors)
+
+
+def test_a_reading_naming_a_fact_by_its_program_name_is_refused() -> None:
+    text = _broken("其他功能性机构”经确认为功能性机构也算", "其他功能性机构”经确认（institution_confirmed）也算")
+    error = _errors(text)[0]  # the condition is reused (a YAML anchor): each use is named
+    assert f"bad.yaml:{_line_of(text, '（institution_confirmed）')}: 措施1 rules[0].conditions[0].reading：" in error
+    assert "（institution_confirmed）" in error and "请写中文名称" in error

@@ -79,8 +79,6 @@ def test_nothing_to_ask_when_everything_is_decided(policies) -> None:
 
 @pytest.mark.parametrize(("matter", "fact", "would", "clause"), [
     (honour("h1", level="industry"), "h1.level", "级别为国家级或省级", "国家级和省级"),
-    (honour("h1", level="national", date="2021-07-15"), "h1.date",
-     "认定、备案、设立或批准日期在 2022-07-23 至 2025-12-31 之间", "有效期至2025年底"),
     (project("p1", "key_tech", listed=False), "p1.listed", "列入科技赋能数字经济发展计划：是", ""),
 ])
 def test_an_ineligible_result_names_the_change_and_its_clause(policies, matter, fact, would, clause) -> None:
@@ -113,3 +111,18 @@ def test_an_ineligible_result_that_would_still_miss_facts(policies) -> None:
     answer = advised(policies, UNKNOWN_INDUSTRY, honour("h1", level="industry"))
     [change] = answer.changes
     assert change.possible and change.status_after == "undetermined" and "还须补充其余信息" in change.summary
+
+
+def test_a_past_date_outside_the_window_is_said_to_be_out_of_range_not_to_be_changed(policies) -> None:
+    answer = advised(policies, APPLICANT, honour("h1", level="national", date="2021-07-15"))
+    [change] = answer.changes
+    assert not change.possible and change.fixes == [] and change.blocked[0].fact == "h1.date"
+    assert "有效期至2025年底" in change.blocked[0].clause
+    assert change.summary == ("本政策只支持 2022-07-23 至 2025-12-31 之间认定、备案、设立或批准的事项，"
+                              "本事项不在支持范围")
+
+
+def test_what_the_applicant_itself_decides_is_named_once_in_brackets(policies) -> None:
+    answer = advised(policies, {**APPLICANT, "region": "110000"}, honour("h1", level="national"))
+    [change] = answer.changes
+    assert not change.possible and "在辽宁省注册（取决于申报单位本身：在辽宁省注册）" in change.summary

@@ -134,3 +134,12 @@ def test_a_stray_cell_far_below_a_list_is_named() -> None:
         sent_table(_with_sheet(xml), "名单文件", "文件", most=100, columns=3)
     assert sent_table(_with_sheet(SHEET.format(dimension="", rows='<row r="3"><c r="A3"><v>7</v></c></row>')),
                       "名单文件", "文件", most=100, columns=3) == [[], [], [7, None, None]], "blank lines kept"
+
+
+def test_wan_shows_the_decimals_it_has_and_columns_fit_their_texts() -> None:
+    """80万元 reads 80, not 80.0000 (as the pages show it); a long name is not cut by a header-wide column."""
+    name = "辽宁省沈阳市示例数字经济科技发展有限责任公司"
+    table = Table("公示", ("单位", "金额"), [(name, 800_000), ("乙", 1_234_500)], money={"金额"})
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook(table))).active
+    assert [sheet.cell(r, 3).number_format for r in (3, 4)] == ["#,##0", "#,##0.00"]
+    assert sheet.column_dimensions["A"].width >= 2 * len(name)

@@ -263,3 +263,20 @@ async def test_the_desk_says_the_criteria_and_where_they_come_from(browser, sess
     set_today(date(2026, 1, 5))
     desk = (await auditor.get("/admin/whitelist")).text
     assert "入选条件：依据测试〔2024〕1号措施6「规上企业白名单」：在辽宁省注册的企业、规模以上企业；并须符合" in desk
+
+
+async def test_the_public_list_honours_a_bounded_page_size_and_names_an_unknown_parameter(browser, session) -> None:
+    _published(session, [(f"沈阳第{i:02d}数据有限公司", "210102", f"MA0P{i:04d}") for i in range(1, 8)])
+    public = browser(None)
+    small = (await public.get("/whitelist", params={"size": 3, "page": 2})).text
+    assert _names(small) == ["沈阳第04数据有限公司", "沈阳第05数据有限公司", "沈阳第06数据有限公司"]
+    assert "共 7 家企业，第 2/3 页" in small and 'href="/whitelist?size=3&amp;page=3"' in small
+    assert '<input type="hidden" name="size" value="3">' in small, "a search keeps the size"
+    past = (await public.get("/whitelist", params={"size": 3, "page": 9})).text
+    assert past.index("转到第一页") < past.index("转到最后一页")
+    for bad in ("0", "201"):
+        assert (await public.get("/whitelist", params={"size": bad})).status_code == 422
+    unknown = await public.get("/whitelist", params={"x": "y" * 2001})
+    assert unknown.status_code == 422 and "未知的查询参数 x：不能超过 2000 个字符" in unknown.text
+    long = await public.get("/whitelist", params={"q": "数" * 60})
+    assert long.status_code == 422 and "关键词：不能超过 50 个字符" in long.text, "as the box says (maxlength 50)"

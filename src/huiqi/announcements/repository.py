@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi.applicants.repository import profile_at
-from huiqi.models import Announcement, ApplicantProfile, Application, AuditEvent
+from huiqi.models import Announcement, ApplicantProfile, Application, AuditEvent, Round
 
 
 def add(session: Session, announcement: Announcement) -> Announcement:
@@ -43,6 +43,13 @@ def opened_with(session: Session) -> dict[int, int]:
     opened = select(AuditEvent.entity_id, AuditEvent.after).where(AuditEvent.entity == "announcement",
                                                                  AuditEvent.action == "announcement.open")
     return {int(key): len((after or {}).get("applications") or []) for key, after in session.execute(opened)}
+
+
+def round_contacts(session: Session, ids: set[int]) -> dict[int, str]:
+    """The 咨询电话 of each of the rounds ``ids`` that has one, by id (one query)."""
+    if not ids:
+        return {}
+    return {i: c for i, c in session.execute(select(Round.id, Round.contact).where(Round.id.in_(ids))) if c}
 
 
 def managed(session: Session, department_id: int | None) -> list[tuple[Announcement, list[tuple[Application,

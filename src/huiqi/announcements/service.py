@@ -51,6 +51,7 @@ class PublicBatch:
     entries: list[PublicEntry]
     department: str | None = None  # who issued it, and to whom objections go
     returned: int = 0  # how many of its applications went back to review on an objection (none named)
+    phones: tuple[str, ...] = ()  # the 咨询电话 of the rounds its applications came in, as the rounds page shows them
 
     def period(self, today: date) -> str:
         """Where the 公示 stands on ``today``: 未开始, 公示中 or 已结束."""
@@ -96,12 +97,15 @@ def public_listing(session: Session) -> list[PublicBatch]:
     batch left empty so is still listed, saying so): public, no sign-in needed."""
     units = {d.id: d.name for d in all_departments(session)}
     opened = repository.opened_with(session)
+    listed = repository.listed(session)
+    contact = repository.round_contacts(session, {a.round_id for _, rows in listed for a, _ in rows if a.round_id})
     found = [
         PublicBatch(batch.id, batch.title, batch.starts_on, batch.ends_on, batch.working_days, [
             PublicEntry(a.id, published_name(a, profile), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state)
             for a, profile in rows], units.get(batch.department_id or 0),
-            max(opened.get(batch.id, len(rows)) - len(rows), 0))
-        for batch, rows in repository.listed(session)
+            max(opened.get(batch.id, len(rows)) - len(rows), 0),
+            tuple(dict.fromkeys(contact[a.round_id] for a, _ in rows if contact.get(a.round_id or 0))))
+        for batch, rows in listed
     ]
     return [b for b in found if b.entries or b.returned]
 

@@ -24,7 +24,7 @@ from huiqi.rules.match import match
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role, require_uscc
-from huiqi.validation import field_path, problems, search_word
+from huiqi.validation import event_after, field_path, problems, search_word
 from huiqi.workflow.states import STATES
 
 WRITERS = (Role.ENTERPRISE, Role.ADMIN)
@@ -107,9 +107,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     require_uscc(actor, uscc, doing="登记")
     applicant = _applicant(session, uscc)
     checked = read_case({"matters": [plain(matter)]}, catalogue.codes(session)).matters[0]
-    if checked.date is not None and checked.date > clock.today():
-        raise InputError([("matters[0].date", f"日期 {checked.date} 晚于今天（{clock.today()}）："
-                                              "请填写已认定、备案或批准的日期")])
+    if late := event_after(checked.date, clock.today(), "今天"):
+        raise InputError([("matters[0].date", late)])
     data = checked.model_dump(exclude_none=True, exclude={"id", "type", "codes", "date"})
     found = repository.matter(session, applicant.id, checked.id)
     # locked before it is checked: an application submitted at this moment freezes it, and this edit then sees that

@@ -4,6 +4,7 @@ Field names are ``applicant-<fact>`` and ``matters-<i>-<fact>``; an empty field 
 """
 
 import re
+from datetime import date
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -11,11 +12,12 @@ from starlette.datastructures import FormData
 from huiqi.errors import InputError
 from huiqi.money import parse_wan
 from huiqi.reference.divisions import chosen_region
+from huiqi.rules.case import Case
 from huiqi.rules.expr import values_named
 from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS, Fact
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import GROUPS, CodeInfo, Policy
-from huiqi.validation import ascii_digits, collect
+from huiqi.validation import ascii_digits, collect, event_after
 
 BOOLEANS = {"true": True, "false": False}
 MATTER_KEY = re.compile(r"^matters-(\d+)-")
@@ -68,6 +70,17 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None,
     if form.get("as_of"):
         case["as_of"] = str(form.get("as_of"))
     return case
+
+
+def impossible_days(case: Case, day: date, policies: list[Policy]) -> list[tuple[str, str]]:
+    """A matter's day after the day of judgement ``day`` (as on /me/matters, after today), and a day of judgement
+    before the first policy in force was issued."""
+    found = [(f"matters[{i}].date", late) for i, m in enumerate(case.matters)
+             if (late := event_after(m.date, day, "判断日期"))]
+    first = min((p.issued for p in policies), default=None)
+    if case.as_of is not None and first is not None and case.as_of < first:
+        found.append(("as_of", f"{case.as_of} 早于政策印发日期（{first}）：请填写印发之后的日期"))
+    return found
 
 
 def region_from(form: FormData, city: str, district: str, path: str) -> str | None:

@@ -29,7 +29,7 @@ from huiqi.validation import QueryWhole, Serial, Year
 from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
-from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
+from huiqi.web.pagination import PAGE_SIZE, PageNumber, PageSize, Paging
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import service as whitelist
 
@@ -93,9 +93,10 @@ def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, Advise
         case = read_case(data, catalogue.codes(session))
     except InputError as error:
         raise InputError(calculator.in_form_order(problems + error.problems, form)) from None
+    day = case.as_of or clock.today()
+    problems += calculator.impossible_days(case, day, service.policies(session))
     if problems:
         raise InputError(calculator.in_form_order(problems, form))
-    day = case.as_of or clock.today()
     if len(case.matters) > get_settings().match_inline_matters:
         texts = catalogue.published_texts(session)
         return data, offload(request).run(service.answer_sent, case.model_dump_json(), day, texts)
@@ -193,7 +194,8 @@ def announcements_page(request: Request, who: CallerDep, session: Db, q: Announc
         return "/announcements?" + urlencode({**given, "page": n})
 
     return page(request, "public/announcements.html", who, batches=pager.slice(found), total=len(found), pager=pager,
-                link=link, q=q or "", year=year, years=sorted({b.starts_on.year for b in every}, reverse=True),
+                link=link, q=q or "", year=year,
+                years=sorted({b.starts_on.year for b in every} | ({year} if year else set()), reverse=True),
                 query=f"?{urlencode(given)}" if given else "", narrowed=bool(given),
                 titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts())
 
@@ -207,8 +209,10 @@ def announcements_download(session: Db, q: AnnouncementWord = None, year: Announ
              numbers.get(e.policy_id, e.policy_id), measure_label(e.measure, titles.get((e.policy_id, e.measure))),
              e.amount_proposed, b.status_of(e, today)]
             for b in _narrowed(announcements.public_listing(session), q, year) for e in b.entries]
-    table = Table("公示", ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "申报单位",
-                         "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"], rows, money={"拟支持金额"})
+    said = "；".join(f"{k}：{v}" for k, v in (("年度", year), ("单位名称或信用代码含", q)) if v)
+    header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "申报单位", "统一社会信用代码",
+              "政策", "措施", "拟支持金额", "状态"]
+    table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"})
     return download(table, f"公示-{today.isoformat()}.xlsx")
 
 
@@ -219,25 +223,27 @@ WhitelistCity = Annotated[str | None, Query(max_length=10, description="所在�
 @router.get("/whitelist", response_class=HTMLResponse)
 def whitelist_page(request: Request, who: CallerDep, session: Db,
                    version: Annotated[Serial | None, QueryWhole, Query()] = None, q: WhitelistWord = None,
-                   city: WhitelistCity = None, number: PageNumber = 1) -> HTMLResponse:
+                   city: WhitelistCity = None, number: PageNumber = 1, size: PageSize = PAGE_SIZE) -> HTMLResponse:
     """A published version a page at a time (the newest unless ``version`` names another), found by name or credit
     code and by city; the download is the whole version."""
     versions = whitelist.published_versions(session)
     chosen = whitelist.published_number(session, number=version or versions[-1].number) if versions else None
-    pager = Paging(page=number, size=PAGE_SIZE)
+    pager = Paging(page=number, size=size)
     entries, total = whitelist.listed(session, version_id=chosen.id, word=q, city=city, offset=pager.offset,
                                       limit=pager.size) if chosen else ([], 0)
     given = {k: v for k, v in (("version", version), ("q", q), ("city", city)) if v}
+    sized = {"size": size} if size != PAGE_SIZE else {}
 
     def link(n: int) -> str:
-        return "/whitelist?" + urlencode({**given, "page": n})
+        return "/whitelist?" + urlencode({**given, **sized, "page": n})
 
     # the measure the version shown was compiled under (its name, its clause), or the one serving today
     basis = whitelist.criteria(session, chosen.as_of if chosen else clock.today())
     return page(request, "public/whitelist.html", who, versions=versions, chosen=chosen, entries=entries,
                 total=total, listed=whitelist.listed_count(session, version_id=chosen.id) if chosen else 0,
                 pager=pager, link=link, q=q or "", city=city or "", version=version, cities=divisions.cities(),
-                narrowed=bool(q or city), classes=industries.industries(), basis=basis, today=clock.today())
+                narrowed=bool(q or city), classes=industries.industries(), basis=basis, today=clock.today(),
+                size=sized.get("size"))
 
 
 @router.get("/whitelist/{number}.xlsx")

@@ -276,6 +276,7 @@ class _Builder:
             ceiling = self._ceiling(spec, at + ("ceiling",), scope)
         elif spec.ceiling is not None:
             self.report(at + ("ceiling",), "服务和地方鼓励条目不设上限")
+        self._plain(spec, at)
         kind = spec.kind or (default if default != "service" else "award")
         return Rule(spec.name, spec.clause, tuple(spec.reaches), conditions, ceiling, kind, spec.reading)
 
@@ -309,9 +310,17 @@ class _Builder:
             return None
         return param
 
+    def _plain(self, spec: RuleSpec | ConditionSpec, at: Path_) -> None:
+        """The texts people read name no fact or choice by the program's name, as in 其他（other）."""
+        for key in ("name", "clause", "reading"):
+            found = _IDENTIFIER.search(getattr(spec, key) or "")
+            if found:
+                self.report(at + (key,), f"给人看的文字不应出现程序名称{found.group()}，请写中文名称")
+
     def _condition(self, spec: ConditionSpec, at: Path_, scope: dict[str, Parameter], clause: str) -> Condition:
         if _squash(spec.clause) not in clause:
             self.report(at + ("clause",), "这段条文不在条文中（应原文摘录）")
+        self._plain(spec, at)
 
         def resolve(name: str) -> Any:
             return scope.get(name) or FACTS.get(name)
@@ -344,6 +353,9 @@ class _Reporter:
         if self.items:
             ordered = sorted(self.items, key=lambda item: (0, item[0]) if isinstance(item[0], int) else (1, 0))
             raise PolicyFileError([said for _, said in ordered])
+
+
+_IDENTIFIER = re.compile(r"[（(][a-z][a-z0-9]*(?:_[a-z0-9]+)*[）)]")  # a bare program name in brackets
 
 
 def _squash(text: str) -> str:

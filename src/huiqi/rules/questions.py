@@ -235,14 +235,20 @@ def change(result: Result, case: Case, rules: "_RuleIndex", env: CaseEnv) -> Cha
                                would=_why_fixed(condition)))
             continue
         name, values = options[0]
+        past = getattr(matter, name)
+        if FACTS[name].type == "date" and isinstance(past, date) and past <= env.as_of:  # an event cannot move
+            blocked.append(Fix(fact=f"{matter.id}.{name}", label=missing_label(f"{matter.id}.{name}"),
+                               condition=condition.name, clause=condition.clause, would=_out_of_range(values)))
+            continue
         chosen[name] = values[0]
         fixes.append(Fix(fact=f"{matter.id}.{name}", label=missing_label(f"{matter.id}.{name}"),
                          condition=condition.name, clause=condition.clause, would=_describe(name, values)))
     if blocked or not fixes:
-        reasons = "；".join(f"{b.condition}（{b.would}）" for b in blocked)
+        reasons = "；".join(b.would if b.fact else f"{b.condition}（{b.would}）" for b in blocked)
+        lead = "" if blocked and all(b.fact for b in blocked) else "改变本事项的信息不能使其符合："
         also = "；此外还须" + "、".join(f.would for f in fixes) if fixes else ""
         return Change(**where, possible=False, fixes=fixes, blocked=blocked,
-                      summary=f"改变本事项的信息不能使其符合：{reasons}{also}")
+                      summary=f"{lead}{reasons}{also}")
     after = evaluate_rule(rule, policy.general, _with(env, matter, chosen)).status
     if after == "ineligible":  # the changes fight each other (one fact in two conditions)
         return Change(**where, possible=False, blocked=fixes,
@@ -301,10 +307,16 @@ def _describe(name: str, values: list[Any]) -> str:
     return f"{fact.label}为{'、'.join(map(str, values))}"
 
 
+def _out_of_range(values: list[date]) -> str:
+    """A date already past (a recognition, an establishment) outside the days the policy supports."""
+    first, last = min(values).isoformat(), max(values).isoformat()
+    return f"本政策只支持 {first} 至 {last} 之间认定、备案、设立或批准的事项，本事项不在支持范围"
+
+
 def _why_fixed(condition: Condition) -> str:
     names = [n for n in _facts_of(condition.node) if n in FACTS]
     if any(FACTS[n].owner in ("applicant", "derived") for n in names):
-        return "取决于申报单位本身（" + "、".join(FACTS[n].label for n in names if FACTS[n].owner != "matter") + "）"
+        return "取决于申报单位本身：" + "、".join(FACTS[n].label for n in names if FACTS[n].owner != "matter")
     if _calls(condition.node):
         return "取决于申报单位的其他事项：如已具备，请作为另一个事项填写"
     return "本事项的任何信息都不能满足"

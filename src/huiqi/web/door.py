@@ -20,11 +20,20 @@ from huiqi.validation import control_reason, field_path
 LIMITS = {"path": 200, "query": 2_000, "form": 100_000, "json": 100_000, "file": 255}
 
 
-def _check(place: str, field: str, value: str, found: list[tuple[str, str]]) -> None:
+def _check(place: str, field: str, value: str, found: list[tuple[str, str]], most: int | None = None) -> None:
     if (why := control_reason(value)) is not None:
         found.append((field, why))
-    elif len(value) > LIMITS[place]:
-        found.append((field, f"不能超过 {LIMITS[place]} 个字符"))
+    elif len(value) > (most or LIMITS[place]):
+        found.append((field, f"不能超过 {most or LIMITS[place]} 个字符"))
+
+
+def _declared(dependant: Any) -> dict[str, int | None]:
+    """The query parameters a route reads (its own and its dependencies'), each with its longest value if bounded."""
+    found = {f.alias: next((m.max_length for m in f.field_info.metadata if getattr(m, "max_length", None)), None)
+             for f in dependant.query_params}
+    for sub in dependant.dependencies:
+        found.update(_declared(sub))
+    return found
 
 
 def _walk(value: Any, loc: tuple[Any, ...], found: list[tuple[str, str]]) -> None:
@@ -46,8 +55,14 @@ async def clean_input(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str):
             _check("path", name, value, found)
+    route = request.scope.get("route")
+    declared = _declared(route.dependant) if hasattr(route, "dependant") else None
+    unknown: set[str] = set()
     for name, value in request.query_params.multi_items():
-        _check("query", name, name + value, found)
+        if declared is not None and name not in declared:
+            unknown.add(name)
+        most = (declared or {}).get(name)  # the field's own bound: what its form box allows, not the door's
+        _check("query", name, value if most else name + value, found, most)
     kind = request.headers.get("content-type", "")
     if request.method in ("POST", "PUT", "PATCH") and not found:
         if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -62,7 +77,8 @@ async def clean_input(request: Request) -> None:
         from huiqi.web.errors import is_api
 
         # a program reads the field's name or path; a person the label the form gives it
-        raise InputError(found if is_api(request) else [(field_label(f), why) for f, why in found])
+        raise InputError(found if is_api(request) else
+                         [(f"未知的查询参数 {f}" if f in unknown else field_label(f), why) for f, why in found])
 
 
 async def _json(request: Request) -> Any:

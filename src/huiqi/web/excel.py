@@ -9,6 +9,7 @@ must not run it. Every workbook huiqi writes is opened with ``safe_workbook``.
 """
 
 import io
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.errors import InputError
 from huiqi.materials.storage import megabytes
+from huiqi.money import wan
 from huiqi.validation import beijing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,8 +31,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 # Text a spreadsheet would read as a formula (or a DDE call) once a person edits the cell.
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# 万元 to the yuan (four decimals), with thousands separators.
-WAN_FORMAT = "#,##0.0000"
+# 万元 with thousands separators and the decimals the amount has (as the pages show it: 80, 123.4567), to the yuan.
+WAN_FORMATS = ["#,##0", "#,##0.0", "#,##0.00", "#,##0.000", "#,##0.0000"]
 # What a workbook people send may unpack to (a list of 10,000 rows: about 4 MB): a small file can hold a zip bomb.
 MAX_UNPACKED = 64 * 1024 * 1024
 MAX_ROW_CELLS = 1000  # cells in one row of a workbook people send (a list has a dozen columns; a sheet, 16,384)
@@ -88,6 +90,27 @@ class Wan:
     yuan: int
 
 
+def places(yuan: int) -> int:
+    """The decimals of ``yuan`` in 万元, as ``wan`` shows it.
+
+    >>> places(800_000), places(1_234_567), places(1_234_500)
+    (0, 4, 2)
+    """
+    shown = wan(yuan)
+    return len(shown.split(".")[1]) if "." in shown else 0
+
+
+def width(texts: Sequence[Any], least: int = 10, most: int = 60) -> int:
+    """A column's width for its texts: a Chinese character counts two, bounded by ``least`` and ``most``.
+
+    >>> width(["单位名称", "沈阳示例数字科技有限公司"]), width(["a"]), width(["字" * 100])
+    (26, 10, 60)
+    """
+    wide = max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(t)) for t in texts),
+               default=0)
+    return max(least, min(most, wide + 2))
+
+
 def cells(table: Table, row: Sequence[Any]) -> list[Any]:
     out = []
     for name, value in zip(table.header, row, strict=True):
@@ -114,7 +137,7 @@ def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    wan_format = book.add_format({"num_format": WAN_FORMAT})
+    wan_formats = [book.add_format({"num_format": f}) for f in WAN_FORMATS]
     percent = book.add_format({"num_format": "0%"})
     text = book.add_format({"quote_prefix": True})  # stays text when someone edits the cell
     as_text = book.add_format({"num_format": "@"})  # what is typed into the column stays text
@@ -127,7 +150,7 @@ def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -
     for r, row in enumerate(table.rows, start=top + 1):
         for c, value in enumerate(cells(table, row)):
             if isinstance(value, Wan):
-                sheet.write_number(r, c, value.yuan / 10_000, wan_format)
+                sheet.write_number(r, c, value.yuan / 10_000, wan_formats[places(value.yuan)])
             elif isinstance(value, Share):
                 sheet.write_number(r, c, value.part, percent)
             elif isinstance(value, datetime):
@@ -143,8 +166,10 @@ def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -
             else:
                 value = str(value)
                 sheet.write_string(r, c, value, text if looks_like_formula(value) else None)
+    texts = [header, *(cells(table, row) for row in table.rows)]
     for c, name in enumerate(header):
-        sheet.set_column(c, c, max(10, min(40, 2 * len(name) + 2)), as_text if name in table.typed else None)
+        shown = [row[c] for row in texts if isinstance(row[c], str)]
+        sheet.set_column(c, c, width(shown), as_text if name in table.typed else None)
     sheet.freeze_panes(top + 1, 0)
 
 

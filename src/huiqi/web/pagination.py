@@ -49,3 +49,4 @@ def page_of(items: list, paging: Paging) -> dict:
 
 PAGE_SIZE = 50  # rows per page of a list page
 PageNumber = Annotated[int, Query(alias="page", ge=1, le=1_000_000, description="页码，从 1 开始")]
+PageSize = Annotated[int, Query(alias="size", ge=1, le=200, description="每页条数，1 至 200")]

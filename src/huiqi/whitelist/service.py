@@ -33,7 +33,7 @@ from huiqi.rules.match import CaseEnv, evaluate_rule
 from huiqi.rules.policy import Measure, Policy, Rule
 from huiqi.users.roles import Role
 from huiqi.validation import search_word
-from huiqi.web.excel import safe_workbook
+from huiqi.web.excel import safe_workbook, width
 from huiqi.whitelist import repository
 
 
@@ -302,9 +302,12 @@ def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | 
         place = "" if name.startswith("辽宁") else "辽宁省"  # the platform's province, unless the name says it
         sheet.write(0, 0, f"{place}{name} 第{version.number}版（{published}）", bold)
         sheet.write_row(1, 0, HEADER, bold)
-        rows = [e for e in version.entries if e.included]
-        for i, entry in enumerate(rows, start=1):
-            sheet.write_row(i + 1, 0, (i, entry.uscc, entry.name, divisions.place_name(entry.region) or "",
-                                       entry.industry, industries.industry_name(entry.industry) or ""))
-        sheet.set_column(1, 2, 28)
+        rows = [(i, e.uscc, e.name, divisions.place_name(e.region) or "", e.industry,
+                 industries.industry_name(e.industry) or "")
+                for i, e in enumerate((e for e in version.entries if e.included), start=1)]
+        for r, row in enumerate(rows, start=2):
+            sheet.write_row(r, 0, row)
+        for c, name in enumerate(HEADER):  # as wide as the longest name (within bounds): names are read whole
+            least = 30 if name in ("单位名称", "行业名称") else 10
+            sheet.set_column(c, c, width([name, *(row[c] for row in rows if isinstance(row[c], str))], least))
     return Path(path)

@@ -4,6 +4,9 @@
 // is left out. A horizontal chart (long labels: measures, groups) grows a row per label. On a narrow card (a
 // phone) the legend goes under the chart, the labels take less room, and a chart of many or long labels lies on its
 // side as well. The HTML reports inline this file, so it must need nothing but ECharts.
+// A label on a phone: a document number (辽政办〔2022〕35号) is kept whole on a line of its own, the rest after it.
+const wrapped = label => String(label).replace(/(〔\d{4}〕\d+号)\s*/, "$1\n");
+
 // What a screen reader says for a chart: its title, then each label's values (the first twenty; the table below
 // the chart lists them all).
 function spoken(chart) {
@@ -27,7 +30,7 @@ function huiqiBars(holder, charts) {
     // On a phone a chart of many or long labels lies on its side too: rotated labels would overlap.
     const horizontal = chart.horizontal || (narrow && (chart.labels.length > 6 || longest > 4));
     const unit = chart.unit || "万元";
-    const labelWidth = narrow ? 110 : 250;
+    const labelWidth = narrow ? 124 : 250;  // on a phone 辽政办〔2022〕35号 fits one line
     const titleLines = Math.ceil(chart.title.length * 14 / Math.max(box.clientWidth - 32, 100));
     const legendRows = narrow ? Math.ceil(chart.series.length / 2) : 1;
     const titled = 12 + 22 * titleLines;  // the title's lines; on a wide card the legend goes under them, never over
@@ -35,14 +38,16 @@ function huiqiBars(holder, charts) {
     const bottom = narrow ? 16 + 24 * legendRows : 0;
     if (horizontal) {  // a row per label, tall enough for its bars and its label's lines
       const bars = chart.series.filter(s => !s.stack).length || 1;
-      const lines = Math.ceil(longest * 12 / labelWidth);
+      const lines = Math.ceil(longest * 12 / labelWidth) + (narrow ? 1 : 0);  // the number on a line of its own
       const row = Math.max(28, 10 * bars + 12, 15 * lines + 8);
       box.style.height = (top + bottom + 48 + row * chart.labels.length) + "px";
     }
     // The value axis is named by its unit, unless on a phone the title names it already (the name would crowd it).
-    const value = { type: "value", name: narrow && chart.title.includes(unit) ? "" : unit };
+    const value = { type: "value", name: narrow && chart.title.includes(unit) ? "" : unit,
+                    splitNumber: narrow && horizontal ? 3 : undefined };  // a phone's values apart, not run together
     const category = { type: "category", data: chart.labels,
-                       axisLabel: horizontal ? { width: labelWidth, overflow: "break", lineHeight: 14 }
+                       axisLabel: horizontal ? { width: labelWidth, overflow: "break", lineHeight: 14,
+                                                 formatter: narrow ? wrapped : undefined }
                                              : { rotate: 40, interval: 0, width: 140, overflow: "truncate" } };
     const instance = echarts.init(box, null, { renderer: "svg" });
     instance.setOption({
