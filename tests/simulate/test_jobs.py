@@ -440,3 +440,42 @@ async def test_my_simulations_are_listed_a_page_at_a_time(browser, people, sessi
     assert 'href="/simulate?page=2#mine"' in first
     second = (await analyst.get("/simulate", params={"page": 2})).text
     assert second.count('<td data-label="编号">') == 1
+
+
+def _zipped(folder: Path) -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in ("applicants.csv", "matters.csv"):
+            zipped.write(folder / name, name)
+    return archive.getvalue()
+
+
+async def test_an_uploaded_file_is_the_only_source_the_form_default_not_counting(browser, people, session,
+                                                                                  tmp_path) -> None:
+    """The form's pre-filled 合成申请人数 beside a file: the file alone is simulated, and nothing synthetic is drawn
+    into its folder; a count typed in beside a file is refused, naming both sources."""
+    finance = browser(people.finance)
+    applicants, matters = synthesise(30, 2, vocabulary())
+    upload = _zipped(write_population(applicants, matters, tmp_path / "pop", "csv"))
+    moved = await finance.post("/simulate", files={"population": ("pop.zip", upload)},
+                               data={"by": "measure", "synthetic_applicants": "２００００", "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = session.query(SimulationJob).one()
+    assert job.state == "done", job.error
+    assert job.params["synthetic_applicants"] is None and jobs.summary(job)["matters"] == matters.height
+    assert sorted(p.name for p in (Path(job.folder) / "population").iterdir()) == ["applicants.csv", "matters.csv"]
+    both = await finance.post("/simulate", data={"by": "measure", "synthetic_applicants": "500",
+                                                 "csrf_token": finance.csrf}, files={"population": ("pop.zip", upload)})
+    assert both.status_code == 422 and "请只选择一种数据来源" in both.text
+    assert "出错后需重新选择文件：pop.zip" in both.text, "the file a browser dropped is named beside its field"
+    assert session.query(SimulationJob).count() == 1
+
+
+async def test_the_api_refuses_a_file_and_a_synthetic_count_together(client, people, session, tmp_path) -> None:
+    applicants, matters = synthesise(10, 2, vocabulary())
+    upload = _zipped(write_population(applicants, matters, tmp_path / "pop", "csv"))
+    refused = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                                data={"synthetic_applicants": "20000"}, files={"population": ("pop.zip", upload)})
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["field"] == "synthetic_applicants"
+    assert session.query(SimulationJob).count() == 0

@@ -79,6 +79,8 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     require_role(actor, *ANALYSTS, doing="进行财政测算")
     if content is None and spec.synthetic_applicants is None:
         raise InputError([("population", "请上传企业样本数据（.xlsx 或含两张表的 .zip），或填写合成申请人数")])
+    if content is not None and spec.synthetic_applicants is not None:  # one source, never a silent second
+        raise InputError([("synthetic_applicants", "请只选择一种数据来源：已上传企业样本数据时，请清空合成申请人数")])
     reform = _reform(spec.reform) if spec.reform else None
     job = SimulationJob(user_id=actor.id, state="queued", params={
         **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None})
@@ -187,7 +189,8 @@ def run(sessions: Sessions, job_id: int) -> None:
 
 def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None],
               policies: list[Policy]) -> SimulationReport:
-    if params.get("synthetic_applicants"):  # drawn for the policies simulated: their own codes, in their windows
+    if params.get("synthetic_applicants") and not (folder / "population").exists():  # never beside an upload
+        # drawn for the policies simulated: their own codes, in their windows
         codes, window = drawn_for(policies)
         people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), codes, window=window)
         write_population(people, matters, folder / "population", "parquet")
