@@ -78,6 +78,8 @@ async def test_a_reform_edited_on_the_page_equals_the_same_yaml(browser, client,
     ({"11_cap": ("1500", "2019-12-31")}, "甲", "（生效日期）：不能早于政策发布日期 2022-07-23"),
     ({"11_cap": ("1500", "2025-01-01")}, "", "改革方案名称：请填写名称"),
     ({}, "只有名称", "参数表：没有修改任何参数"),
+    ({"window_end": ("2021-01-01", "2025-12-01")}, "甲", "（新值）：有效期截止日 2021-01-01 早于政策有效期起始日"),
+    ({"window_end": ("2025-06-30", "2025-12-01")}, "甲", "（新值）：有效期截止日 2025-06-30 早于其生效日期 2025-12-01"),
 ])
 async def test_bad_edits_are_422_naming_the_field_and_write_nothing(browser, people, session, edits, name,
                                                                      said) -> None:

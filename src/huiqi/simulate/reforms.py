@@ -21,7 +21,7 @@ from huiqi.money import MISPLACED_COMMA, ungrouped, wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
-from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform
+from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform, end_problem
 from huiqi.users.scope import require_role
 from huiqi.validation import date_reason, digits, iso_date
 
@@ -151,6 +151,10 @@ def reform_text(name: str, description: str, edits: list[Edit]) -> str:
         except ValueError as exc:
             problems.append(Problem(f"{row.label}（新值）", str(exc), f"{field}_value"))
         since = _since(edit.since, row, problems)
+        why = end_problem(row.policy.window_start.values[0].value, since, value) \
+            if row.key == "window_end" and since is not None else None
+        if why:
+            problems.append(Problem(f"{row.label}（新值）", why, f"{field}_value"))
         changes.append({"parameter": row.key, "since": since, "value": value, "source": SOURCE,
                         "policy": row.policy.id})
     if not edits and name:
