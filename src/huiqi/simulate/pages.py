@@ -42,6 +42,7 @@ Form_ = Annotated[FormData, Depends(form_data)]
 
 
 VIEW_DAY = "参数表显示哪一天的现行值"
+SHOWN_ROWS = 50  # a result's group rows on its page (by measure, region and year: some thousand); all in the Excel
 SYNTHETIC = "20000"  # the count the form offers: not "given" when a file is chosen
 
 
@@ -167,7 +168,9 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
         context["failure"] = sections(job.error.removeprefix("测算失败："))
     if report is not None:
         headers, rows = people_table(report)
-        context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers, "rows": rows,
+        groups = len(rows) - 1  # the last is the total
+        context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers,
+                    "rows": [*rows[:min(groups, SHOWN_ROWS)], rows[-1]], "groups": groups, "shown": SHOWN_ROWS,
                     "keys": len(report.group_keys()),
                     "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
     polled = is_htmx(request)
