@@ -116,8 +116,9 @@ async def test_a_bad_population_fails_the_job_with_its_reason(client, people, se
                                 files={"population": ("bad.zip", archive.getvalue())})
     job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
     assert job["state"] == "failed" and "应为日期" in job["error"] and job["result"] is None
-    missing = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
-    assert missing.status_code == 404
+    missing = await client.get(f"/api/v1/simulations/{job['id']}/report.xlsx", headers=headers)
+    assert missing.status_code == 409 and missing.json()["detail"].startswith("测算失败，没有报告：")
+    assert "应为日期" in missing.json()["detail"]
 
 
 @pytest.mark.parametrize(("data", "field"), [

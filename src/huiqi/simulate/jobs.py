@@ -27,7 +27,7 @@ from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.db import utcnow
-from huiqi.errors import HuiqiError, InputError, NotFound
+from huiqi.errors import Conflict, HuiqiError, InputError, NotFound
 from huiqi.labels import grouping
 from huiqi.models import SimulationJob, User
 from huiqi.rules.loader import read_yaml
@@ -259,7 +259,10 @@ def listed(session: Session, *, actor: User) -> list[SimulationJob]:
 
 
 def report(job: SimulationJob, kind: str) -> Path:
-    """A finished job's report file: json, html or xlsx."""
+    """A finished job's report file: json, html or xlsx; a failed job has none, and says why (409)."""
+    if job.state == "failed":
+        reason = (job.error or "").removeprefix("测算失败：") or "原因未记录"
+        raise Conflict(f"测算失败，没有报告：{reason}")
     if job.state != "done":
         raise NotFound("测算尚未完成，还没有报告")
     path = Path(job.folder) / f"report.{kind}"
