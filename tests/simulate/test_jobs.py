@@ -53,6 +53,15 @@ async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people,
     assert years[0][:4] == ["年份", "基线支出（元）", "基线支出（万元）", "基线支持项数"], years[0]
     assert [row[1] for row in years[1:]] == [r["ceiling_sum"] for r in impact["years"]], "whole yuan, as computed"
     assert all(row[2] == pytest.approx(row[1] / 10_000) for row in years[1:]), "万元 beside, as numbers"
+    assert [row[0] for row in years[1:]] == [r["year"] for r in impact["years"]], "a year is a number"
+    assert years[0][-1] == "备注" and {row[-1] for row in years[1:]} <= {"", "窗口外", "改革延长"}
+    sizes = list(book["按企业规模：受益变化与覆盖率"].iter_rows(min_row=2))
+    coverage = [c.value for c in sizes[0]].index("覆盖率（基线）")
+    shares = [row[coverage] for row in sizes[1:]]
+    assert all(isinstance(c.value, float | int) and 0 <= c.value <= 1 and c.number_format.endswith("%")
+               for c in shares if c.value is not None), [(c.value, c.number_format) for c in shares]
+    assert any(c.value is not None for c in shares)
+    assert dict(book["说明"].iter_rows(values_only=True))["事项数"] == job["result"]["matters"]
     html = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
     assert "echarts" in html.text and "<script src" not in html.text
     listed = (await client.get("/api/v1/simulations", headers=headers)).json()
@@ -99,6 +108,9 @@ async def test_uploaded_population_zip_and_workbook(client, people, session, tmp
                               files={"population": ("pop.xlsx", workbook.read_bytes())})
     same = (await client.get(f"/api/v1/simulations/{again.json()['id']}", headers=headers)).json()
     assert same["state"] == "done" and same["result"]["matters"] == matters.height
+    xlsx = await client.get(f"/api/v1/simulations/{same['id']}/report.xlsx", headers=headers)
+    by_year = list(openpyxl.load_workbook(io.BytesIO(xlsx.content))["测算结果"].iter_rows(values_only=True))
+    assert by_year[0][0] == "年份" and all(isinstance(row[0], int) or row[0] == "未填" for row in by_year[1:-1])
 
 
 async def test_a_bad_population_fails_the_job_with_its_reason(client, people, session, tmp_path) -> None:
