@@ -265,3 +265,21 @@ async def test_a_reform_whose_simulation_failed_can_run_again_under_its_name(bro
     assert [(r.id, r.job_id) for r in saved] == [(a, again)], "the failed run's reform replaced, not a second one"
     assert saved[0].changes[0]["value"] == "1600万元"
     assert "<tbody>" in (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text, "compared now"
+
+
+async def test_starting_a_simulation_and_saving_a_reform_are_audited(browser, people, session) -> None:
+    from huiqi.models import AuditEvent
+
+    finance = browser(people.finance)
+    known = session.scalar(select(func.max(AuditEvent.seq)))
+    job = await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    events = session.scalars(select(AuditEvent).where(AuditEvent.seq > known).order_by(AuditEvent.seq)).all()
+    assert [(e.actor, e.action, e.entity) for e in events] == [
+        (people.finance.username, "reform.save", "saved_reform"),
+        (people.finance.username, "simulation.start", "simulation_job")]
+    assert events[0].after["name"] == "甲" and events[0].after["changes"][0]["parameter"] == "11.cap"
+    assert events[1].entity_id == str(job)
+    assert events[1].after == {"source": "合成数据（300 个申请人，种子 5）", "reform": "甲",
+                               "by": ["measure", "region"], "as_of": "2025-06-30"}
+    page = await finance.get(f"/simulate/{job}")  # reading is not audited
+    assert page.status_code == 200 and session.scalar(select(func.max(AuditEvent.seq))) == known + 2

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.db import utcnow
@@ -95,6 +96,10 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)  # refused (or failed): nothing is left behind
             raise
+    source = filename or f"合成数据（{spec.synthetic_applicants} 个申请人，种子 {spec.seed}）"
+    audit.record(session, actor=actor.username, action="simulation.start", entity="simulation_job", entity_id=job.id,
+                 after={"source": source, "reform": reform.name if reform else None, "by": spec.by,
+                        "as_of": spec.as_of})
     return job
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from huiqi.audit import service as audit
 from huiqi.errors import Conflict, InputError, NotFound, PolicyFileError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, SimulationJob, User
@@ -213,9 +214,11 @@ def save(session: Session, *, actor: User, reform: Reform, text: str, job: Simul
     clash = session.scalar(select(SavedReform).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name)
                            .with_for_update().execution_options(populate_existing=True))  # two re-runs: one
     if clash is not None and job_state(session, clash) == "failed":
+        before = {"description": clash.description, "changes": clash.changes}
         clash.description, clash.text = reform.description, text
         clash.changes = [c.model_dump(mode="json") for c in reform.changes]
         clash.job_id = job.id if job is not None else None
+        _saved(session, actor, clash, before)
         return clash
     if clash is not None:
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称")
@@ -227,7 +230,14 @@ def save(session: Session, *, actor: User, reform: Reform, text: str, job: Simul
             session.add(saved)
     except IntegrityError:  # saved under the same name by another request at this moment
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称") from None
+    _saved(session, actor, saved, None)
     return saved
+
+
+def _saved(session: Session, actor: User, saved: SavedReform, before: dict[str, Any] | None) -> None:
+    """The saving (or the replacing, after its simulation failed) of a reform, in the audit trail."""
+    audit.record(session, actor=actor.username, action="reform.save", entity="saved_reform", entity_id=saved.id,
+                 before=before, after={"name": saved.name, "description": saved.description, "changes": saved.changes})
 
 
 def job_state(session: Session, saved: SavedReform) -> str | None:
