@@ -283,3 +283,20 @@ async def test_starting_a_simulation_and_saving_a_reform_are_audited(browser, pe
                                "by": ["measure", "region"], "as_of": "2025-06-30"}
     page = await finance.get(f"/simulate/{job}")  # reading is not audited
     assert page.status_code == 200 and session.scalar(select(func.max(AuditEvent.seq))) == known + 2
+
+
+async def test_the_auditor_is_offered_only_what_they_may_do(browser, people, session) -> None:
+    """The auditor reads the saved reforms and the jobs, but compares none and starts none: no 对比 form, no link to
+    the form that starts a simulation (both would be refused)."""
+    finance = browser(people.finance)
+    job = await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "乙", **{"11_cap": ("1200", "2025-01-01")})
+    auditor = browser(people.auditor)
+    listed = (await auditor.get("/simulate/reforms")).text
+    assert "甲" in listed and "/simulate/reforms/compare" not in listed and 'href="/simulate"' not in listed
+    assert 'action="/simulate/reforms/compare"' in (await finance.get("/simulate/reforms")).text
+    page = (await auditor.get(f"/simulate/{job}")).text
+    assert 'href="/simulate"' not in page and "/simulate/reforms?a=" not in page
+    assert '<a href="/simulate/reforms">← 已保存的改革方案</a>' in page
+    mine = (await finance.get(f"/simulate/{job}")).text
+    assert '<a href="/simulate">← 全部测算</a>' in mine and "/simulate/reforms?a=" in mine
