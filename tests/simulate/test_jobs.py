@@ -188,6 +188,8 @@ async def test_pages(browser, people) -> None:
     ({}, "企业样本数据：请上传企业样本数据"),
     ({"synthetic_applicants": "10", "as_of": "2025-13-01"}, "判断日期：2025-13-01 不是有效日期"),
     ({"synthetic_applicants": "10", "reform": "name: x\nchanges: []\n"}, "改革方案（changes）："),
+    ({"synthetic_applicants": "10", "reform": "name: x\nchanges:\n - a\n  b: c\n"},
+     "改革方案：第 4 行第 4 列：YAML 格式错误"),
 ])
 async def test_the_page_names_each_field_by_its_chinese_label(browser, people, session, data, said) -> None:
     finance = browser(people.finance)
@@ -212,10 +214,10 @@ async def test_a_job_that_fails_unexpectedly_says_so_once(browser, people, sessi
     session.refresh(job)
     assert (job.state, job.error) == ("failed", "程序出错（ValueError），请联系系统管理员")
     shown = (await browser(people.finance).get(f"/simulate/{job.id}")).text
-    assert "测算失败：程序出错（ValueError）" in shown and shown.count("测算失败：") == 1
+    assert '<div class="errors">程序出错（ValueError）' in shown and shown.count("测算失败") == 1, "the heading says it"
     job.error = "测算失败：ValueError"  # as jobs that failed before said it
     session.flush()
-    assert (await browser(people.finance).get(f"/simulate/{job.id}")).text.count("测算失败：") == 1
+    assert (await browser(people.finance).get(f"/simulate/{job.id}")).text.count("测算失败") == 1
 
 
 def test_jobs_cut_off_by_a_restart_are_marked_failed(session, people) -> None:

@@ -78,6 +78,7 @@ async def test_a_reform_edited_on_the_page_equals_the_same_yaml(browser, client,
     ({"11_cap": ("1500", "2019-12-31")}, "甲", "（生效日期）：不能早于政策发布日期 2022-07-23"),
     ({"11_cap": ("1500", "2025-01-01")}, "", "改革方案名称：请填写名称"),
     ({}, "只有名称", "参数表：没有修改任何参数"),
+    ({"11_cap": ("一千五百", "2025-01-01")}, "甲", "“一千五百”应为以万元计的数（如 1500），或带单位的数（如 1.5亿元）"),
     ({"window_end": ("2021-01-01", "2025-12-01")}, "甲", "（新值）：有效期截止日 2021-01-01 早于政策有效期起始日"),
     ({"window_end": ("2025-06-30", "2025-12-01")}, "甲", "（新值）：有效期截止日 2025-06-30 早于其生效日期 2025-12-01"),
 ])
@@ -300,3 +301,12 @@ async def test_the_auditor_is_offered_only_what_they_may_do(browser, people, ses
     assert '<a href="/simulate/reforms">← 已保存的改革方案</a>' in page
     mine = (await finance.get(f"/simulate/{job}")).text
     assert '<a href="/simulate">← 全部测算</a>' in mine and "/simulate/reforms?a=" in mine
+
+
+async def test_full_width_digits_are_read_in_the_table_and_a_grouping_by_measure_explains_its_matters(
+        browser, people, session) -> None:
+    finance = browser(people.finance)
+    job = await _run(finance, session, "全角", **{"11_cap": ("１５００", "２０２５-０１-０１")})
+    assert session.scalars(select(SavedReform)).one().changes[0]["since"] == "2025-01-01"
+    page = (await finance.get(f"/simulate/{job}")).text
+    assert re.search(r"一个事项可能同时涉及多项措施，因此“涉及事项”的合计可能多于 \d+ 个事项", page)
