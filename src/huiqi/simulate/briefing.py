@@ -107,7 +107,7 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
         top, diffs = data["measures"], [r["diff_ceiling_sum"] for r in data["measures"]]
         changes = money_chart("支出变化最大的措施：改革后减基线", [measure(r["policy"], r["measure"]) for r in top],
                                [("增加", [max(d, 0) for d in diffs]), ("减少", [min(d, 0) for d in diffs])],
-                               horizontal=True)
+                               horizontal=True) | {"truncate": True}  # a phone cuts measures' names to one line
         for series, (_, _, color) in zip(changes["series"], CHANGES, strict=False):
             series |= {"stack": "增减", "color": color}
         out.append(changes)
@@ -127,7 +127,7 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
     out.append(money_chart("从高不重复：符合条件的上限合计与计入支出（基线）",
                             [measure(r["policy"], r["measure"]) for r in saved],
                             [(ELIGIBLE, [r["eligible_ceiling_sum"] for r in saved]),
-                             (COUNTED, [r["ceiling_sum"] for r in saved])], horizontal=True))
+                             (COUNTED, [r["ceiling_sum"] for r in saved])], horizontal=True) | {"truncate": True})
     return out
 
 

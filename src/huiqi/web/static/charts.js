@@ -1,9 +1,11 @@
 // Bar charts with the vendored ECharts: one card per chart, drawn into `holder`.
-// Each chart is {title, labels, series: [{name, data, stack?, color?}], unit?, horizontal?}; the unit (万元 unless
+// Each chart is {title, labels, series: [{name, data, stack?, color?}], unit?, horizontal?, truncate?}; the unit (万元 unless
 // given: 亿元, 家, %) names the value axis and follows each value in the tooltip; a chart without labels
 // is left out. A horizontal chart (long labels: measures, groups) grows a row per label. On a narrow card (a
 // phone) the legend goes under the chart, the labels take less room, and a chart of many or long labels lies on its
-// side as well. The HTML reports inline this file, so it must need nothing but ECharts.
+// side as well; there a chart that asks to (``truncate``: long names, such as measures') cuts each label to two lines
+// with an ellipsis, its full name in the tooltip, so the bars keep most of the width and a row stays short. The HTML reports inline this
+// file, so it must need nothing but ECharts.
 // What a screen reader says for a chart: its title, then each label's values (the first twenty; the table below
 // the chart lists them all).
 function spoken(chart) {
@@ -27,7 +29,8 @@ function huiqiBars(holder, charts) {
     // On a phone a chart of many or long labels lies on its side too: rotated labels would overlap.
     const horizontal = chart.horizontal || (narrow && (chart.labels.length > 6 || longest > 4));
     const unit = chart.unit || "万元";
-    const labelWidth = narrow ? 110 : 250;
+    const cut = narrow && chart.truncate;  // two lines a label at most, the full name in the tooltip
+    const labelWidth = cut ? Math.min(110, Math.round(box.clientWidth * 0.3)) : narrow ? 110 : 250;
     const titleLines = Math.ceil(chart.title.length * 14 / Math.max(box.clientWidth - 32, 100));
     const legendRows = narrow ? Math.ceil(chart.series.length / 2) : 1;
     const titled = 12 + 22 * titleLines;  // the title's lines; on a wide card the legend goes under them, never over
@@ -35,14 +38,15 @@ function huiqiBars(holder, charts) {
     const bottom = narrow ? 16 + 24 * legendRows : 0;
     if (horizontal) {  // a row per label, tall enough for its bars and its label's lines
       const bars = chart.series.filter(s => !s.stack).length || 1;
-      const lines = Math.ceil(longest * 12 / labelWidth);
+      const lines = Math.min(Math.ceil(longest * 12 / labelWidth), cut ? 2 : Infinity);
       const row = Math.max(28, 10 * bars + 12, 15 * lines + 8);
       box.style.height = (top + bottom + 48 + row * chart.labels.length) + "px";
     }
     // The value axis is named by its unit, unless on a phone the title names it already (the name would crowd it).
     const value = { type: "value", name: narrow && chart.title.includes(unit) ? "" : unit };
     const category = { type: "category", data: chart.labels,
-                       axisLabel: horizontal ? { width: labelWidth, overflow: "break", lineHeight: 14 }
+                       axisLabel: horizontal ? { width: labelWidth, overflow: "break", lineHeight: 14,
+                                                 ...(cut ? { height: 28, lineOverflow: "truncate", ellipsis: "…" } : {}) }
                                              : { rotate: 40, interval: 0, width: 140, overflow: "truncate" } };
     const instance = echarts.init(box, null, { renderer: "svg" });
     instance.setOption({
