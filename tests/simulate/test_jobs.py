@@ -401,7 +401,7 @@ async def test_a_refused_population_lists_its_problems_by_table_on_the_job_page(
                                files={"population": upload})
     shown = (await finance.get(moved.headers["location"])).text
     failure = shown.split('<div class="errors">')[1].split("</div>")[0]
-    assert failure.startswith(f"测算失败：企业样本数据有 {2 + matters.height} 处问题")
+    assert failure.startswith(f"企业样本数据有 {2 + matters.height} 处问题")  # the heading says it failed
     applicants, listed = (part.split("</ul>")[0] for part in failure.split("<ul>")[1:])
     assert "<p>申请人表（applicants）2 处：</p>" in failure and applicants.count("<li>") == 2
     assert f"<p>事项表（matters）{matters.height} 处：</p>" in failure and listed.count("<li>") == SHOWN + 1
