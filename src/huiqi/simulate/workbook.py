@@ -5,6 +5,8 @@ cell: one cell at XFD1048576 in a file of a few kilobytes makes it ask for terab
 sheets' XML is read first, as a stream, and a workbook is refused when a sheet is wider than ``MAX_COLUMNS``, longer
 than Excel allows, or spans far more cells than it holds, and when its parts unpack past ``MAX_UNPACKED`` (a zip
 bomb; the parts are inflated to their end here, so a part larger than its directory says fails its check too).
+The same pass counts the cells holding a formula (``<f>``): calamine reads one without a cached value as blank, and
+one with a value the platform cannot check, so a sheet with any is refused, naming its first cells.
 
 Most writers (Excel, WPS, openpyxl, xlsxwriter) write every cell as ``<c r="B7" …>``: such a sheet is measured a
 block of its XML at a time, by array operations over the bytes (``_scan``). A sheet written otherwise (cells without
