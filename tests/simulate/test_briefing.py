@@ -65,3 +65,32 @@ def test_a_money_column_reaching_one_yi_is_all_in_yi(data: dict) -> None:
     assert [row[1] for row in stacking["rows"]] == ["0.01", "1.2346", "0.26"]
     assert all("元" not in cell for t in found.values() for row in t["rows"] for cell in row[t["keys"]:])
     assert ELIGIBLE in tables(large, True, lambda policy, n: "", RAW)[-1]["headers"], "a workbook's headers stay bare"
+
+
+def test_on_a_phone_a_measures_chart_keeps_most_of_its_width_for_the_bars(data: dict) -> None:
+    """At 390 px the names of measures take two lines at most and under a third of the chart; the bars the rest."""
+    from pathlib import Path
+
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    static = Path(__file__).parents[2] / "src" / "huiqi" / "web" / "static"
+    long = "辽政办〔2022〕35号 措施{} 融合基础设施项目资金支持与配套奖励"
+    charts = [c for c in json.loads(view(data, lambda policy, n: long.format(n))["charts"]) if c.get("truncate")]
+    assert [c["title"][:9] for c in charts] == ["支出变化最大的措施", "从高不重复：符合条"]
+    html = ("<html><body style='margin:0'><div id='h' style='width:358px;margin:16px'></div><script>"
+            + (static / "vendor/echarts/echarts.common.min.js").read_text("utf-8") + "</script><script>"
+            + (static / "charts.js").read_text("utf-8") + "</script><script>huiqiBars(document.getElementById('h'), "
+            + json.dumps(charts[:1], ensure_ascii=False) + ")</script></body></html>")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.set_content(html)
+        texts = page.eval_on_selector_all("svg text", "els => els.map(e => [e.textContent, "
+                                          "e.getBoundingClientRect().left, e.getBoundingClientRect().right])")
+        browser.close()
+    title = charts[0]["title"]
+    lines = [(text, left, right) for text, left, right in texts  # the labels' lines: not the title, legend or axis
+             if text not in (title, "增加", "减少") and not text.lstrip("-").replace(".", "").isdigit()]
+    assert lines and all(right - 16 < 358 * 0.4 for _, _, right in lines), lines
+    assert len(lines) <= 2 * len(charts[0]["labels"]), lines

@@ -53,6 +53,15 @@ async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people,
     assert years[0][:4] == ["年份", "基线支出（元）", "基线支出（万元）", "基线支持项数"], years[0]
     assert [row[1] for row in years[1:]] == [r["ceiling_sum"] for r in impact["years"]], "whole yuan, as computed"
     assert all(row[2] == pytest.approx(row[1] / 10_000) for row in years[1:]), "万元 beside, as numbers"
+    assert [row[0] for row in years[1:]] == [r["year"] for r in impact["years"]], "a year is a number"
+    assert years[0][-1] == "备注" and {row[-1] for row in years[1:]} <= {"", "窗口外", "改革延长"}
+    sizes = list(book["按企业规模：受益变化与覆盖率"].iter_rows(min_row=2))
+    coverage = [c.value for c in sizes[0]].index("覆盖率（基线）")
+    shares = [row[coverage] for row in sizes[1:]]
+    assert all(isinstance(c.value, float | int) and 0 <= c.value <= 1 and c.number_format.endswith("%")
+               for c in shares if c.value is not None), [(c.value, c.number_format) for c in shares]
+    assert any(c.value is not None for c in shares)
+    assert dict(book["说明"].iter_rows(values_only=True))["事项数"] == job["result"]["matters"]
     html = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
     assert "echarts" in html.text and "<script src" not in html.text
     listed = (await client.get("/api/v1/simulations", headers=headers)).json()
@@ -99,6 +108,9 @@ async def test_uploaded_population_zip_and_workbook(client, people, session, tmp
                               files={"population": ("pop.xlsx", workbook.read_bytes())})
     same = (await client.get(f"/api/v1/simulations/{again.json()['id']}", headers=headers)).json()
     assert same["state"] == "done" and same["result"]["matters"] == matters.height
+    xlsx = await client.get(f"/api/v1/simulations/{same['id']}/report.xlsx", headers=headers)
+    by_year = list(openpyxl.load_workbook(io.BytesIO(xlsx.content))["测算结果"].iter_rows(values_only=True))
+    assert by_year[0][0] == "年份" and all(isinstance(row[0], int) or row[0] == "未填" for row in by_year[1:-1])
 
 
 async def test_a_bad_population_fails_the_job_with_its_reason(client, people, session, tmp_path) -> None:
@@ -116,8 +128,9 @@ async def test_a_bad_population_fails_the_job_with_its_reason(client, people, se
                                 files={"population": ("bad.zip", archive.getvalue())})
     job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
     assert job["state"] == "failed" and "应为日期" in job["error"] and job["result"] is None
-    missing = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
-    assert missing.status_code == 404
+    missing = await client.get(f"/api/v1/simulations/{job['id']}/report.xlsx", headers=headers)
+    assert missing.status_code == 409 and missing.json()["detail"].startswith("测算失败，没有报告：")
+    assert "应为日期" in missing.json()["detail"]
 
 
 @pytest.mark.parametrize(("data", "field"), [
@@ -175,6 +188,8 @@ async def test_pages(browser, people) -> None:
     ({}, "企业样本数据：请上传企业样本数据"),
     ({"synthetic_applicants": "10", "as_of": "2025-13-01"}, "判断日期：2025-13-01 不是有效日期"),
     ({"synthetic_applicants": "10", "reform": "name: x\nchanges: []\n"}, "改革方案（changes）："),
+    ({"synthetic_applicants": "10", "reform": "name: x\nchanges:\n - a\n  b: c\n"},
+     "改革方案：第 4 行第 4 列：YAML 格式错误"),
 ])
 async def test_the_page_names_each_field_by_its_chinese_label(browser, people, session, data, said) -> None:
     finance = browser(people.finance)
@@ -199,10 +214,10 @@ async def test_a_job_that_fails_unexpectedly_says_so_once(browser, people, sessi
     session.refresh(job)
     assert (job.state, job.error) == ("failed", "程序出错（ValueError），请联系系统管理员")
     shown = (await browser(people.finance).get(f"/simulate/{job.id}")).text
-    assert "测算失败：程序出错（ValueError）" in shown and shown.count("测算失败：") == 1
+    assert '<div class="errors">程序出错（ValueError）' in shown and shown.count("测算失败") == 1, "the heading says it"
     job.error = "测算失败：ValueError"  # as jobs that failed before said it
     session.flush()
-    assert (await browser(people.finance).get(f"/simulate/{job.id}")).text.count("测算失败：") == 1
+    assert (await browser(people.finance).get(f"/simulate/{job.id}")).text.count("测算失败") == 1
 
 
 def test_jobs_cut_off_by_a_restart_are_marked_failed(session, people) -> None:
@@ -386,7 +401,7 @@ async def test_a_refused_population_lists_its_problems_by_table_on_the_job_page(
                                files={"population": upload})
     shown = (await finance.get(moved.headers["location"])).text
     failure = shown.split('<div class="errors">')[1].split("</div>")[0]
-    assert failure.startswith(f"测算失败：企业样本数据有 {2 + matters.height} 处问题")
+    assert failure.startswith(f"企业样本数据有 {2 + matters.height} 处问题")  # the heading says it failed
     applicants, listed = (part.split("</ul>")[0] for part in failure.split("<ul>")[1:])
     assert "<p>申请人表（applicants）2 处：</p>" in failure and applicants.count("<li>") == 2
     assert f"<p>事项表（matters）{matters.height} 处：</p>" in failure and listed.count("<li>") == SHOWN + 1
@@ -440,3 +455,42 @@ async def test_my_simulations_are_listed_a_page_at_a_time(browser, people, sessi
     assert 'href="/simulate?page=2#mine"' in first
     second = (await analyst.get("/simulate", params={"page": 2})).text
     assert second.count('<td data-label="编号">') == 1
+
+
+def _zipped(folder: Path) -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in ("applicants.csv", "matters.csv"):
+            zipped.write(folder / name, name)
+    return archive.getvalue()
+
+
+async def test_an_uploaded_file_is_the_only_source_the_form_default_not_counting(browser, people, session,
+                                                                                  tmp_path) -> None:
+    """The form's pre-filled 合成申请人数 beside a file: the file alone is simulated, and nothing synthetic is drawn
+    into its folder; a count typed in beside a file is refused, naming both sources."""
+    finance = browser(people.finance)
+    applicants, matters = synthesise(30, 2, vocabulary())
+    upload = _zipped(write_population(applicants, matters, tmp_path / "pop", "csv"))
+    moved = await finance.post("/simulate", files={"population": ("pop.zip", upload)},
+                               data={"by": "measure", "synthetic_applicants": "２００００", "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = session.query(SimulationJob).one()
+    assert job.state == "done", job.error
+    assert job.params["synthetic_applicants"] is None and jobs.summary(job)["matters"] == matters.height
+    assert sorted(p.name for p in (Path(job.folder) / "population").iterdir()) == ["applicants.csv", "matters.csv"]
+    both = await finance.post("/simulate", data={"by": "measure", "synthetic_applicants": "500",
+                                                 "csrf_token": finance.csrf}, files={"population": ("pop.zip", upload)})
+    assert both.status_code == 422 and "请只选择一种数据来源" in both.text
+    assert "出错后需重新选择文件：pop.zip" in both.text, "the file a browser dropped is named beside its field"
+    assert session.query(SimulationJob).count() == 1
+
+
+async def test_the_api_refuses_a_file_and_a_synthetic_count_together(client, people, session, tmp_path) -> None:
+    applicants, matters = synthesise(10, 2, vocabulary())
+    upload = _zipped(write_population(applicants, matters, tmp_path / "pop", "csv"))
+    refused = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                                data={"synthetic_applicants": "20000"}, files={"population": ("pop.zip", upload)})
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["field"] == "synthetic_applicants"
+    assert session.query(SimulationJob).count() == 0

@@ -62,6 +62,8 @@ def _csv(tmp_path: Path, small, edit) -> Path:
     ("level", "nation", "level", "取值应为"),
     ("uscc", "91210100MA0QC1B25F", "uscc", "申请人表中没有"),
     ("type", "honour", "codes", "事项代码与事项类型不符"),
+    ("id", "x" * 65, "id", "过长：最多 64 个字符"),
+    ("codes", "z" * 40_000, "codes", f"含有未知事项代码 {'z' * 30}…（"),
 ])
 def test_bad_rows_are_named(tmp_path: Path, small, column: str, value: str, field: str, reason: str) -> None:
     row = 7
@@ -338,3 +340,14 @@ def test_a_workbook_header_past_its_bound_is_left_to_the_job(tmp_path: Path, mon
     assert headers(tmp_path / "wide.xlsx") == {"applicants": ["uscc", "x" * 5000]}
     monkeypatch.setattr(workbook, "HEAD_BYTES", 4096)
     assert headers(tmp_path / "wide.xlsx") == {}
+
+
+def test_a_name_longer_than_the_platform_keeps_is_refused_naming_its_row(tmp_path: Path, small) -> None:
+    people, matters = small
+    long = people.with_columns(pl.when(pl.int_range(pl.len()) == 4).then(pl.lit("名" * 40_000))
+                               .otherwise(pl.col("name")).alias("name"))
+    with pytest.raises(PopulationError) as caught:
+        read_population(write_population(long, matters, tmp_path / "pop", "csv"), vocabulary())
+    assert caught.value.problems == [(f"applicants 第5条（表格第6行） name（{label('name')}）", "过长：最多 200 个字")]
+    fine = people.with_columns(pl.lit("名" * 200).alias("name"))
+    assert read_population(write_population(fine, matters, tmp_path / "fine", "csv"), vocabulary())

@@ -82,3 +82,11 @@ def test_reform_file_errors_name_the_line(tmp_path: Path) -> None:
     path.write_text("name: x\nchanges:\n  - {parameter: 11.cap, since: soon, value: 1, source: t}\n", "utf-8")
     with pytest.raises(PolicyFileError, match=r"bad\.yaml:3: changes\[0\]\.since"):
         read_reform(path)
+
+
+@pytest.mark.parametrize(("end", "reason"), [(date(2021, 1, 1), "早于政策有效期起始日 2022-07-23"),
+                                             ("2025-06-30", "早于其生效日期 2025-12-01")])
+def test_a_window_ended_before_it_starts_or_before_the_change_is_refused(end, reason: str) -> None:
+    ended = Change(parameter="window_end", since=date(2025, 12, 1), value=end, source="t")
+    with pytest.raises(PolicyFileError, match=reason):
+        apply_reform(load_many(), Reform(name="倒置", changes=[ended]))

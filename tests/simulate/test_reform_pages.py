@@ -78,6 +78,9 @@ async def test_a_reform_edited_on_the_page_equals_the_same_yaml(browser, client,
     ({"11_cap": ("1500", "2019-12-31")}, "甲", "（生效日期）：不能早于政策发布日期 2022-07-23"),
     ({"11_cap": ("1500", "2025-01-01")}, "", "改革方案名称：请填写名称"),
     ({}, "只有名称", "参数表：没有修改任何参数"),
+    ({"11_cap": ("一千五百", "2025-01-01")}, "甲", "“一千五百”应为以万元计的数（如 1500），或带单位的数（如 1.5亿元）"),
+    ({"window_end": ("2021-01-01", "2025-12-01")}, "甲", "（新值）：有效期截止日 2021-01-01 早于政策有效期起始日"),
+    ({"window_end": ("2025-06-30", "2025-12-01")}, "甲", "（新值）：有效期截止日 2025-06-30 早于其生效日期 2025-12-01"),
 ])
 async def test_bad_edits_are_422_naming_the_field_and_write_nothing(browser, people, session, edits, name,
                                                                      said) -> None:
@@ -263,3 +266,47 @@ async def test_a_reform_whose_simulation_failed_can_run_again_under_its_name(bro
     assert [(r.id, r.job_id) for r in saved] == [(a, again)], "the failed run's reform replaced, not a second one"
     assert saved[0].changes[0]["value"] == "1600万元"
     assert "<tbody>" in (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text, "compared now"
+
+
+async def test_starting_a_simulation_and_saving_a_reform_are_audited(browser, people, session) -> None:
+    from huiqi.models import AuditEvent
+
+    finance = browser(people.finance)
+    known = session.scalar(select(func.max(AuditEvent.seq)))
+    job = await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    events = session.scalars(select(AuditEvent).where(AuditEvent.seq > known).order_by(AuditEvent.seq)).all()
+    assert [(e.actor, e.action, e.entity) for e in events] == [
+        (people.finance.username, "reform.save", "saved_reform"),
+        (people.finance.username, "simulation.start", "simulation_job")]
+    assert events[0].after["name"] == "甲" and events[0].after["changes"][0]["parameter"] == "11.cap"
+    assert events[1].entity_id == str(job)
+    assert events[1].after == {"source": "合成数据（300 个申请人，种子 5）", "reform": "甲",
+                               "by": ["measure", "region"], "as_of": "2025-06-30"}
+    page = await finance.get(f"/simulate/{job}")  # reading is not audited
+    assert page.status_code == 200 and session.scalar(select(func.max(AuditEvent.seq))) == known + 2
+
+
+async def test_the_auditor_is_offered_only_what_they_may_do(browser, people, session) -> None:
+    """The auditor reads the saved reforms and the jobs, but compares none and starts none: no 对比 form, no link to
+    the form that starts a simulation (both would be refused)."""
+    finance = browser(people.finance)
+    job = await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "乙", **{"11_cap": ("1200", "2025-01-01")})
+    auditor = browser(people.auditor)
+    listed = (await auditor.get("/simulate/reforms")).text
+    assert "甲" in listed and "/simulate/reforms/compare" not in listed and 'href="/simulate"' not in listed
+    assert 'action="/simulate/reforms/compare"' in (await finance.get("/simulate/reforms")).text
+    page = (await auditor.get(f"/simulate/{job}")).text
+    assert 'href="/simulate"' not in page and "/simulate/reforms?a=" not in page
+    assert '<a href="/simulate/reforms">← 已保存的改革方案</a>' in page
+    mine = (await finance.get(f"/simulate/{job}")).text
+    assert '<a href="/simulate">← 全部测算</a>' in mine and "/simulate/reforms?a=" in mine
+
+
+async def test_full_width_digits_are_read_in_the_table_and_a_grouping_by_measure_explains_its_matters(
+        browser, people, session) -> None:
+    finance = browser(people.finance)
+    job = await _run(finance, session, "全角", **{"11_cap": ("１５００", "２０２５-０１-０１")})
+    assert session.scalars(select(SavedReform)).one().changes[0]["since"] == "2025-01-01"
+    page = (await finance.get(f"/simulate/{job}")).text
+    assert re.search(r"一个事项可能同时涉及多项措施，因此“涉及事项”的合计可能多于 \d+ 个事项", page)

@@ -61,7 +61,7 @@ def test_the_table_writes_the_reform_a_file_would_hold(policies) -> None:
 
 
 @pytest.mark.parametrize(("key", "value", "since", "field", "why"), [
-    ("11.cap", "一千五", "2025-01-01", "_value", "金额“一千五”应写作整数元"),
+    ("11.cap", "一千五", "2025-01-01", "_value", "“一千五”应为以万元计的数（如 1500）"),
     ("11.cap", "8,5", "2025-01-01", "_value", "逗号只能用作千位分隔（如 1,000）；小数请写小数点（如 8.5）"),
     ("11.rate", "3,5", "2025-01-01", "_value", "逗号只能用作千位分隔"),
     ("11.cap", "200000000000", "2025-01-01", "_value", "金额应在 0 元至 1000 万亿元之间"),

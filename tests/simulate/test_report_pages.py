@@ -35,7 +35,11 @@ def _table(page: str) -> list[list[str]]:
     return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("<tr")[1:]]
 
 
-async def test_each_policys_measure_1_keeps_its_own_title(browser, client, people, session, successor) -> None:
+async def test_each_policys_measure_1_keeps_its_own_title(browser, client, people, session, successor,
+                                                          monkeypatch) -> None:
+    from huiqi.simulate import pages
+
+    monkeypatch.setattr(pages, "SHOWN_ROWS", 10_000)  # every row on the page
     finance = browser(people.finance)
     moved = await finance.post("/simulate", data={"synthetic_applicants": "2000", "seed": "3", "as_of": "2025-06-30",
                                                   "by": ["measure", "region"], "csrf_token": finance.csrf})
@@ -90,3 +94,22 @@ async def test_the_comparison_shows_yi_from_one_yi_and_two_decimals_below(browse
     total = re.findall(r"<td[^>]*>(.*?)</td>", body.split("<tr")[-1])
     assert total[0] == "合计" and total[1].endswith("亿元"), total
     assert "计入支出合计：基线" in page and "符合条件的上限合计" in page  # which figure it is, said
+
+
+async def test_a_long_result_lists_its_first_rows_and_the_total_pointing_to_the_excel(browser, people, session,
+                                                                                      monkeypatch) -> None:
+    from huiqi.simulate import pages
+
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "300", "seed": "3", "as_of": "2025-06-30",
+                                                  "by": ["measure", "region"], "csrf_token": finance.csrf})
+    job = moved.headers["location"]
+    monkeypatch.setattr(pages, "SHOWN_ROWS", 10_000)
+    whole = (await finance.get(job)).text
+    everything = _table(whole)
+    assert len(everything) > 6 and 'id="rows-shown"' not in whole
+    monkeypatch.setattr(pages, "SHOWN_ROWS", 5)
+    page = (await finance.get(job)).text
+    assert _table(page) == [*everything[:5], everything[-1]], "the first five, then the total"
+    assert f"共 {len(everything) - 1} 行分组，此处只列前 5 行与合计；完整表格请" in page
+    assert f'<a href="/api/v1/simulations/{job.rsplit("/", 1)[1]}/report.xlsx">下载 Excel</a>' in page

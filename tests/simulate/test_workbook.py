@@ -183,14 +183,43 @@ ODD = st.sampled_from(["", "a1", "ABCD1", "A12345678", "A01", "B", "7"])  # for 
 @given(st.lists(USUAL, max_size=40), st.none() | ODD, st.integers(0, 40), st.integers(16, 400))
 def test_the_scan_and_the_parser_measure_every_sheet_alike(tmp_path_factory, usual: list[str], odd: str | None,
                                                            where: int, block: int) -> None:
-    """Whatever the references and wherever a block cuts the XML, the sheet is measured as the parser measures it."""
+    """Whatever the references and wherever a block cuts the XML, the sheet is measured as the parser measures it, its
+    formulas (every third cell's) named alike."""
     references = usual[:where] + ([] if odd is None else [odd]) + usual[where:]
-    cells = "".join(f'<c r="{r}" t="n"><v>1</v></c>' if r else "<c><v>1</v></c>" for r in references)
+    cells = "".join(f'<c r="{r}" t="n">{"<f>1+1</f>" * (i % 3 == 0)}<v>1</v></c>' if r else
+                    f'<c>{"<f/>" * (i % 3 == 0)}<v>1</v></c>' for i, r in enumerate(references))
     xml = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{cells}</row></sheetData></worksheet>'
     path = raw(tmp_path_factory.mktemp("scan") / "sheet.xlsx", {"applicants": xml})
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(workbook, "BLOCK", block)
         measured = workbook.sheets(path)
     with zipfile.ZipFile(path) as package:
-        assert [(e.columns, e.rows, e.cells) for e in measured] == [workbook._parse(package,
-                                                                                    "xl/worksheets/sheet1.xml")]
+        assert [(e.columns, e.rows, e.cells, e.formulas) for e in measured] == [
+            workbook._parse(package, "xl/worksheets/sheet1.xml")]
+
+
+@pytest.mark.parametrize("block", [workbook.BLOCK, 40])
+def test_formulas_are_refused_naming_their_cells(tmp_path: Path, monkeypatch, block: int) -> None:
+    """A formula written by a script has no value cached (a reader takes it for blank), one saved by Excel has one the
+    platform cannot check: either is refused, naming the sheet and its first cells, wherever a block cuts the XML."""
+    monkeypatch.setattr(workbook, "BLOCK", block)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "applicants"
+    sheet.append(["uscc", "name", "revenue"])
+    for _ in range(2, 10):
+        sheet.append(["91210100MA0QC1B25F", "甲", "=9948444"])
+    book.create_sheet("matters").append(["id", "uscc", "type", "codes"])
+    book.save(tmp_path / "script.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_population(tmp_path / "script.xlsx", vocabulary())
+    assert caught.value.problems == [("applicants", "工作表 applicants 的单元格 C2、C3、C4、C5、C6 等（另有 3 个）"
+                                                    "是公式：平台只接受数值，请将公式转为数值（复制后“选择性粘贴 → "
+                                                    "数值”）再上传")]
+    cached = {"applicants": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>uscc'
+                            '</t></is></c></row><row r="2"><c r="A2"><f>1+1</f><v>2</v></c></row></sheetData>'
+                            "</worksheet>",
+              "matters": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1"/></row></sheetData></worksheet>'}
+    with pytest.raises(InputError) as caught:
+        workbook.check(raw(tmp_path / "cached.xlsx", cached), ("applicants", "matters"))
+    assert [p[0] for p in caught.value.problems] == ["applicants"] and "单元格 A2 是公式" in caught.value.problems[0][1]

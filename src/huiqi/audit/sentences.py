@@ -20,7 +20,8 @@ from huiqi.workflow.states import STATES
 ENTITIES = {"application": "申报", "applicant": "申报单位", "matter": "事项", "announcement": "公示", "budget": "预算",
             "user": "用户", "api_token": "令牌", "whitelist": "白名单版本", "whitelist_entry": "白名单条目",
             "policy": "政策版本", "policy_version": "政策版本", "round": "申报批次", "offer": "政策直达",
-            "recognition_list": "认定名单", "rating": "评价", "calendar": "节假日日历", "material": "材料"}
+            "recognition_list": "认定名单", "rating": "评价", "calendar": "节假日日历", "material": "材料",
+            "simulation_job": "财政测算", "saved_reform": "改革方案"}
 
 VERBS = {
     "application.create": "新建", "application.amount_requested": "修改申请金额", "application.submit": "提交",
@@ -44,6 +45,7 @@ VERBS = {
     "round.closing": "设定截止日期", "round.close": "关闭申报批次", "round.extend": "延长申报截止日期",
     "list.import": "导入认定名单", "list.withdraw": "撤回认定名单", "offer.make": "产生政策直达",
     "offer.accept": "接受政策直达",
+    "simulation.start": "开始财政测算", "reform.save": "保存改革方案",
     "offer.confirm": "确认免申即享", "offer.set_aside": "不予确认免申即享", "offer.withdraw": "撤回政策直达",
     "rating.rate": "评价", "rating.rectify": "生成整改事项", "rating.answer": "答复差评", "rating.recheck": "申请复核",
     "rating.conclude": "作出复核结论", "calendar.enter": "登记节假日", "subscription.confirm": "确认订阅",

@@ -107,7 +107,7 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
         top, diffs = data["measures"], [r["diff_ceiling_sum"] for r in data["measures"]]
         changes = money_chart("支出变化最大的措施：改革后减基线", [measure(r["policy"], r["measure"]) for r in top],
                                [("增加", [max(d, 0) for d in diffs]), ("减少", [min(d, 0) for d in diffs])],
-                               horizontal=True)
+                               horizontal=True) | {"truncate": True}  # a phone cuts measures' names to one line
         for series, (_, _, color) in zip(changes["series"], CHANGES, strict=False):
             series |= {"stack": "增减", "color": color}
         out.append(changes)
@@ -127,7 +127,7 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
     out.append(money_chart("从高不重复：符合条件的上限合计与计入支出（基线）",
                             [measure(r["policy"], r["measure"]) for r in saved],
                             [(ELIGIBLE, [r["eligible_ceiling_sum"] for r in saved]),
-                             (COUNTED, [r["ceiling_sum"] for r in saved])], horizontal=True))
+                             (COUNTED, [r["ceiling_sum"] for r in saved])], horizontal=True) | {"truncate": True})
     return out
 
 
@@ -161,9 +161,20 @@ class Cells:
     change: Callable[[int], Any] = _signed_yuan
     count: Callable[[int], Any] = str
     units: bool = True
+    coverage: Callable[[int, int], Any] = share  # a workbook's is a number from 0 to 1 (none without a whole)
 
 
-RAW = Cells(int, int, int, units=False)
+def _fraction(part: int, whole: int) -> float | None:
+    """A share from 0 to 1 for a workbook's percent cell; None (blank) when there is no whole.
+
+    >>> _fraction(7, 8), _fraction(0, 0)
+    (0.875, None)
+    """
+    return part / whole if whole else None
+
+
+RAW = Cells(int, int, int, units=False, coverage=_fraction)
+SHARES = ("覆盖率（基线）", "覆盖率（改革后）")  # a workbook writes them as numbers with a percent format
 # The money columns of the tables (a workbook writes each in yuan, with its 万元 beside it).
 MONEY = {"基线支出", "改革后支出", "增减", "基线", "改革后", ELIGIBLE, COUNTED, "节省", "增加额", "减少额", "净增减"}
 PLACES = {"万元": 2, "亿元": 4}  # 亿元 to 1万元: a group of 30万元 beside a total of 5亿元 still shows (0.003)
@@ -209,12 +220,17 @@ def _year_table(years: list[dict[str, Any]], reformed: bool, cells: Cells) -> di
     headers = ["年份", "基线支出", "基线支持项数"] + (["改革后支出", "改革后支持项数", "增减"] if reformed else [])
     rows = []
     for r in years:
-        row = [_year_label(r), cells.money(r["ceiling_sum"]), cells.count(r["grants"])]
+        label = _year_label(r)
+        # a workbook's year is a number, what the page adds to it (窗口外, 改革延长) in a column of its own
+        row = [label if cells.units or r["year"] is None else r["year"], cells.money(r["ceiling_sum"]),
+               cells.count(r["grants"])]
         if reformed:
             row += [cells.money(r["reform_ceiling_sum"]), cells.count(r["reform_grants"]),
                     cells.change(r["diff_ceiling_sum"])]
+        if not cells.units:
+            row.append(label.removeprefix(str(r["year"])).strip("（）") if r["year"] is not None else "")
         rows.append(row)
-    return _table("逐年支出（按事项日期所在年份）", headers, rows)
+    return _table("逐年支出（按事项日期所在年份）", headers + ([] if cells.units else ["备注"]), rows)
 
 
 def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool, cells: Cells) -> dict[str, Any]:
@@ -227,9 +243,9 @@ def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool
         label = r["group"] if r["group"] == "合计" else group_label(key, r["group"])
         count = cells.count
         row = [label, count(r["applicants"]), count(r["reached"]), cells.money(r["ceiling_sum"]),
-               count(r["core_enterprises"]), share(r["core_reached"], r["core_enterprises"])]
+               count(r["core_enterprises"]), cells.coverage(r["core_reached"], r["core_enterprises"])]
         if reformed:
-            row += [share(r["reform_core_reached"], r["core_enterprises"]), count(r["gain"]), count(r["lose"]),
+            row += [cells.coverage(r["reform_core_reached"], r["core_enterprises"]), count(r["gain"]), count(r["lose"]),
                     count(r["unchanged"]), count(r["not_reached"]), cells.money(r["gain_sum"] or 0),
                     cells.money(r["loss_sum"] or 0), cells.change(r["diff_ceiling_sum"])]
         body.append(row)

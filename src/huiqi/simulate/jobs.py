@@ -24,10 +24,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.db import utcnow
-from huiqi.errors import HuiqiError, InputError, NotFound
+from huiqi.errors import Conflict, HuiqiError, InputError, NotFound
 from huiqi.labels import grouping
 from huiqi.models import SimulationJob, User
 from huiqi.rules.loader import read_yaml
@@ -79,6 +80,8 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     require_role(actor, *ANALYSTS, doing="进行财政测算")
     if content is None and spec.synthetic_applicants is None:
         raise InputError([("population", "请上传企业样本数据（.xlsx 或含两张表的 .zip），或填写合成申请人数")])
+    if content is not None and spec.synthetic_applicants is not None:  # one source, never a silent second
+        raise InputError([("synthetic_applicants", "请只选择一种数据来源：已上传企业样本数据时，请清空合成申请人数")])
     reform = _reform(spec.reform) if spec.reform else None
     job = SimulationJob(user_id=actor.id, state="queued", params={
         **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None})
@@ -93,6 +96,10 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)  # refused (or failed): nothing is left behind
             raise
+    source = filename or f"合成数据（{spec.synthetic_applicants} 个申请人，种子 {spec.seed}）"
+    audit.record(session, actor=actor.username, action="simulation.start", entity="simulation_job", entity_id=job.id,
+                 after={"source": source, "reform": reform.name if reform else None, "by": spec.by,
+                        "as_of": spec.as_of})
     return job
 
 
@@ -187,7 +194,8 @@ def run(sessions: Sessions, job_id: int) -> None:
 
 def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None],
               policies: list[Policy]) -> SimulationReport:
-    if params.get("synthetic_applicants"):  # drawn for the policies simulated: their own codes, in their windows
+    if params.get("synthetic_applicants") and not (folder / "population").exists():  # never beside an upload
+        # drawn for the policies simulated: their own codes, in their windows
         codes, window = drawn_for(policies)
         people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), codes, window=window)
         write_population(people, matters, folder / "population", "parquet")
@@ -256,7 +264,10 @@ def listed(session: Session, *, actor: User) -> list[SimulationJob]:
 
 
 def report(job: SimulationJob, kind: str) -> Path:
-    """A finished job's report file: json, html or xlsx."""
+    """A finished job's report file: json, html or xlsx; a failed job has none, and says why (409)."""
+    if job.state == "failed":
+        reason = (job.error or "").removeprefix("测算失败：") or "原因未记录"
+        raise Conflict(f"测算失败，没有报告：{reason}")
     if job.state != "done":
         raise NotFound("测算尚未完成，还没有报告")
     path = Path(job.folder) / f"report.{kind}"

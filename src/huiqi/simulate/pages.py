@@ -42,6 +42,8 @@ Form_ = Annotated[FormData, Depends(form_data)]
 
 
 VIEW_DAY = "参数表显示哪一天的现行值"
+SHOWN_ROWS = 50  # a result's group rows on its page (by measure, region and year: some thousand); all in the Excel
+SYNTHETIC = "20000"  # the count the form offers: not "given" when a file is chosen
 
 
 def _as_of(text: str | None) -> date | None:
@@ -71,7 +73,7 @@ def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db,
     problems = [] if day is not None else [
         Problem(VIEW_DAY, f"{date_reason(ascii_digits(as_of or ''))}，下表显示今天的现行值", "view_as_of")]
     return _index(request, who, actor, session, problems=problems, day=day, number=number,
-                  values={"by": "measure,region", "synthetic_applicants": "20000", "seed": "1", "reform": "",
+                  values={"by": "measure,region", "synthetic_applicants": SYNTHETIC, "seed": "1", "reform": "",
                           "as_of": str(day) if as_of and day else ""})
 
 
@@ -137,6 +139,8 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
         saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies, edits),
                              text=text) if text else None
         filename, content = read_upload(population, "population")
+        if content is not None and ascii_digits(synthetic_applicants or "").strip() == SYNTHETIC:
+            synthetic_applicants = None  # the form's own offer, left as it was: the file is the source
         job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
         if saved is not None:
@@ -145,6 +149,8 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
         session.rollback()
         problems = (_labelled(error.problems) if isinstance(error, InputError)
                     else [Problem("改革方案名称", error.message, "reform_name")])
+        if population is not None and population.filename:  # a browser cannot keep the file chosen: say so
+            values["dropped"] = population.filename
         return _index(request, who, actor, session, status_code=error.status_code, problems=problems, values=values)
     session.commit()
     background.add_task(jobs.run, sessions, job.id)
@@ -157,12 +163,14 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
 def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: RecordId) -> HTMLResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
     report = jobs.rebuild(job, catalogue.published(session))
-    context: dict[str, Any] = {"job": job}
+    context: dict[str, Any] = {"job": job, "analyst": actor.role in jobs.ANALYSTS}  # the auditor only reads
     if job.state == "failed" and job.error:
         context["failure"] = sections(job.error.removeprefix("测算失败："))
     if report is not None:
         headers, rows = people_table(report)
-        context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers, "rows": rows,
+        groups = len(rows) - 1  # the last is the total
+        context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers,
+                    "rows": [*rows[:min(groups, SHOWN_ROWS)], rows[-1]], "groups": groups, "shown": SHOWN_ROWS,
                     "keys": len(report.group_keys()),
                     "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
     polled = is_htmx(request)

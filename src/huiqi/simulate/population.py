@@ -15,6 +15,8 @@ import numpy as np
 import polars as pl
 
 from huiqi.errors import InputError
+from huiqi.models.applicant_profile import ApplicantProfile
+from huiqi.models.matter import Matter
 from huiqi.money import MAX_YUAN
 from huiqi.reference import divisions, industries, uscc
 from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
@@ -380,8 +382,18 @@ def _applicant_checks(bad_regions: list[str], invalid: int, unique: bool, absent
          "不是有效的行政区划代码（辽宁省内须是 GB/T 2260 代码或 shenfu）", pl.lit(len(bad_regions))),
         ("applicants", "industry", industry.is_not_null() & ~industry.is_in(classes),
          "不是 GB/T 4754-2017 的四位小类代码"),
+        ("applicants", "name", _too_long("name", NAME_LENGTH), f"过长：最多 {NAME_LENGTH} 个字"),
     ]
     return checks + _typed_checks("applicants", APPLICANT_SCHEMA)
+
+
+# The free text a simulation reads is bounded as the platform stores it: a unit's name, a matter's id.
+NAME_LENGTH: int = ApplicantProfile.__table__.c.name.type.length  # type: ignore[attr-defined]
+MATTER_ID_LENGTH: int = Matter.__table__.c.key.type.length  # type: ignore[attr-defined]
+
+
+def _too_long(column: str, most: int) -> pl.Expr:
+    return pl.col(column).str.len_chars().fill_null(0) > most
 
 
 def _uscc_problem(code: str) -> str:
@@ -400,6 +412,7 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, 
     kind = pl.col("type")
     checks = [
         ("matters", "id", pl.col("id").is_null(), "缺少事项编号"),
+        ("matters", "id", _too_long("id", MATTER_ID_LENGTH), f"过长：最多 {MATTER_ID_LENGTH} 个字符"),
         ("matters", "uscc", pl.col("uscc").is_null(), "缺少统一社会信用代码", pl.lit(absent)),
         ("matters", "uscc", pl.col("uscc").is_not_null() & ~pl.col("uscc").is_in(usccs.implode()),
          "申请人表中没有这个统一社会信用代码", pl.lit(unlinked)),
@@ -424,7 +437,7 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, 
 
 def _unknown_codes(listed: list[str], codes: dict[str, CodeInfo]) -> str:
     unknown = list(dict.fromkeys(c for c in listed if c not in codes))
-    return f"含有未知事项代码 {'、'.join(unknown)}（请检查拼写）"
+    return f"含有未知事项代码 {'、'.join(_shown(c)[1:-1] for c in unknown[:5])}（请检查拼写）"
 
 
 def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str]]:

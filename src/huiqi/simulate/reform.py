@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from huiqi.errors import PolicyFileError
 from huiqi.rules.loader import load_text, read_yaml
 from huiqi.rules.policy import Policy
-from huiqi.validation import field_path, problems
+from huiqi.validation import field_path, iso_date, problems
 
 NAME_LENGTH = 60  # a reform's name and description (also the columns of ``saved_reforms``)
 DESCRIPTION_LENGTH = 500
@@ -141,6 +141,32 @@ def _last_day(policy: Policy) -> date:
     return max(reach)
 
 
+def end_problem(start: date, since: date, end: Any) -> str | None:
+    """Why a new 有效期截止日 ``end`` decided on ``since`` cannot be: before the window starts (as the loader refuses a
+    policy file's end), or before the day it takes effect (it would end the policy before it begins). A value that is
+    no date is left to the loader.
+
+    >>> end_problem(date(2022, 7, 23), date(2025, 12, 1), date(2021, 1, 1))
+    '有效期截止日 2021-01-01 早于政策有效期起始日 2022-07-23'
+    >>> end_problem(date(2022, 7, 23), date(2025, 12, 1), "2025-06-30")
+    '有效期截止日 2025-06-30 早于其生效日期 2025-12-01'
+    >>> end_problem(date(2022, 7, 23), date(2025, 12, 1), date(2025, 12, 1)) is None
+    True
+    """
+    if isinstance(end, str):
+        try:
+            end = iso_date(end)
+        except ValueError:
+            return None
+    if not isinstance(end, date):
+        return None
+    if end < start:
+        return f"有效期截止日 {end} 早于政策有效期起始日 {start}"
+    if end < since:
+        return f"有效期截止日 {end} 早于其生效日期 {since}"
+    return None
+
+
 def _editor(changes: list[Change], name: str):
     def edit(data: dict) -> dict:
         data = copy.deepcopy(data)
@@ -158,6 +184,10 @@ def _apply(data: dict, change: Change, name: str) -> None:
         raise PolicyFileError([f"参数 {change.parameter}：{why}"])
     dated = {"since": change.since, "value": change.value, "source": f"{change.source}（改革：{name}）"}
     if change.parameter == "window_end":
+        start = data.get("window", {}).get("start")
+        why = end_problem(start, change.since, change.value) if isinstance(start, date) else None
+        if why:
+            raise PolicyFileError([f"参数 window_end：{why}"])
         _insert(data["window"].setdefault("end_changes", []), dated)
         return
     number, _, param = change.parameter.partition(".")

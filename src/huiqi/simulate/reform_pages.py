@@ -26,7 +26,8 @@ def _list(request: Request, who: Caller, actor: User, session: Session, *, probl
         User.id.in_({r.user_id for r in saved}))).all())
     labels = {f"{r.policy.id}|{r.key}": r.label for r in reforms.rows(catalogue.published(session))}
     return page(request, "simulate/reforms.html", who, status_code=status_code, reforms=saved, authors=authors,
-                labels=labels, problems=problems, values=values, states=reforms.job_states(session, saved))
+                labels=labels, problems=problems, values=values, states=reforms.job_states(session, saved),
+                may_compare=actor.role in jobs.ANALYSTS)  # the auditor reads them, compares none
 
 
 @router.get("/simulate/reforms", response_class=HTMLResponse)

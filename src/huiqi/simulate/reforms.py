@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from huiqi.audit import service as audit
 from huiqi.errors import Conflict, InputError, NotFound, PolicyFileError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, SimulationJob, User
@@ -21,9 +22,9 @@ from huiqi.money import MISPLACED_COMMA, ungrouped, wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
-from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform
+from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform, end_problem
 from huiqi.users.scope import require_role
-from huiqi.validation import date_reason, digits, iso_date
+from huiqi.validation import ascii_digits, date_reason, digits, iso_date
 
 SOURCE = "财政测算页面"  # the source a change made on the page is recorded with
 UNITS = {"money": "万元", "rate": "%", "date": "", "int": ""}
@@ -139,6 +140,7 @@ def reform_text(name: str, description: str, edits: list[Edit]) -> str:
     changes = []
     for edit in edits:
         row, field = edit.row, edit.row.field
+        edit = Edit(row, ascii_digits(edit.value), ascii_digits(edit.since))  # typed with a Chinese input method
         if not edit.value.strip():
             problems.append(Problem(f"{row.label}（新值）", "填写了生效日期，请同时填写新值", f"{field}_value"))
             continue
@@ -149,8 +151,15 @@ def reform_text(name: str, description: str, edits: list[Edit]) -> str:
         try:
             read_value(row.parameter.kind, value)  # the loader's own reading of a parameter's value
         except ValueError as exc:
-            problems.append(Problem(f"{row.label}（新值）", str(exc), f"{field}_value"))
+            why = str(exc)
+            if row.parameter.kind == "money" and "应写作整数元" in why:  # the table asks for 万元, not yuan
+                why = f"“{edit.value.strip()}”应为以万元计的数（如 1500），或带单位的数（如 1.5亿元）"
+            problems.append(Problem(f"{row.label}（新值）", why, f"{field}_value"))
         since = _since(edit.since, row, problems)
+        why = end_problem(row.policy.window_start.values[0].value, since, value) \
+            if row.key == "window_end" and since is not None else None
+        if why:
+            problems.append(Problem(f"{row.label}（新值）", why, f"{field}_value"))
         changes.append({"parameter": row.key, "since": since, "value": value, "source": SOURCE,
                         "policy": row.policy.id})
     if not edits and name:
@@ -189,8 +198,27 @@ def checked(text: str, policies: list[Policy], edits: list[Edit] | None = None) 
         raise InputError([_late(edits, *late) for late in error.late]) from None
     except PolicyFileError as error:
         where = ("参数表", "params") if edits else ("改革方案", "reform")
-        raise InputError([Problem(where[0], line, where[1]) for line in error.problems]) from None
+        raise InputError([_yaml_place(line) or Problem(where[0], line, where[1]) for line in error.problems]) from None
     return reform
+
+
+_YAML_ERROR = re.compile(r"^改革方案:(\d+): YAML 格式错误(?:（第 (\d+) 列）)?：?(.*)$", re.S)
+
+
+def _yaml_place(line: str) -> Problem | None:
+    """A YAML mistake as people read it, its place first (said beside the field too): 改革方案：第 3 行第 1 列：YAML
+    格式错误：…
+
+    >>> _yaml_place("改革方案:3: YAML 格式错误（第 1 列）：缩进不一致")
+    ('改革方案', '第 3 行第 1 列：YAML 格式错误：缩进不一致')
+    >>> _yaml_place("参数 11.cap：没有这个参数") is None
+    True
+    """
+    found = _YAML_ERROR.match(line)
+    if found is None:
+        return None
+    place = f"第 {found[1]} 行" + (f"第 {found[2]} 列" if found[2] else "")
+    return Problem("改革方案", f"{place}：YAML 格式错误" + (f"：{found[3]}" if found[3] else ""), "reform")
 
 
 def _late(edits: list[Edit], policy: str, parameter: str, since: date, last: date) -> Problem:
@@ -209,9 +237,11 @@ def save(session: Session, *, actor: User, reform: Reform, text: str, job: Simul
     clash = session.scalar(select(SavedReform).where(SavedReform.user_id == actor.id, SavedReform.name == reform.name)
                            .with_for_update().execution_options(populate_existing=True))  # two re-runs: one
     if clash is not None and job_state(session, clash) == "failed":
+        before = {"description": clash.description, "changes": clash.changes}
         clash.description, clash.text = reform.description, text
         clash.changes = [c.model_dump(mode="json") for c in reform.changes]
         clash.job_id = job.id if job is not None else None
+        _saved(session, actor, clash, before)
         return clash
     if clash is not None:
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称")
@@ -223,7 +253,14 @@ def save(session: Session, *, actor: User, reform: Reform, text: str, job: Simul
             session.add(saved)
     except IntegrityError:  # saved under the same name by another request at this moment
         raise Conflict(f"已有名为“{reform.name}”的改革方案，请换一个名称") from None
+    _saved(session, actor, saved, None)
     return saved
+
+
+def _saved(session: Session, actor: User, saved: SavedReform, before: dict[str, Any] | None) -> None:
+    """The saving (or the replacing, after its simulation failed) of a reform, in the audit trail."""
+    audit.record(session, actor=actor.username, action="reform.save", entity="saved_reform", entity_id=saved.id,
+                 before=before, after={"name": saved.name, "description": saved.description, "changes": saved.changes})
 
 
 def job_state(session: Session, saved: SavedReform) -> str | None:

@@ -24,7 +24,7 @@ from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.batch import OUTSIDE
 from huiqi.rules.policy import Policy
-from huiqi.simulate.briefing import MONEY, RAW, money_chart, tables, view
+from huiqi.simulate.briefing import MONEY, RAW, SHARES, money_chart, tables, view
 from huiqi.simulate.engine import METRICS
 from huiqi.simulate.reform import Reform
 
@@ -205,8 +205,8 @@ def result_table(report: SimulationReport) -> "Table":
     frame = flat(report)
     keys = report.group_keys()
     metrics = [c for c in frame.columns if c not in keys]
-    rows: list[list[Any]] = [[report.cell(k, row) for k in keys] + [row[m] for m in metrics]
-                             for row in frame.to_dicts()]
+    rows: list[list[Any]] = [[row[k] if k == "year" and isinstance(row[k], int) else report.cell(k, row)
+                              for k in keys] + [row[m] for m in metrics] for row in frame.to_dicts()]
     if keys:  # the total the page shows under its table
         rows.append(["合计"] + [""] * (len(keys) - 1) + [frame[m].fill_null(0).sum() for m in metrics])
     return Table("测算结果", [HEADERS[k] for k in keys] + [_column_name(m) for m in metrics], rows,
@@ -233,13 +233,15 @@ def impact_tables(report: SimulationReport) -> list["Table"]:
     if report.impact is None:
         return []
     found = tables(report.impact, "measures" in report.impact, measure_label(report.policies), RAW)
-    return [Table(t["title"], t["headers"], t["rows"], money={h for h in t["headers"] if h in MONEY}) for t in found]
+    return [Table(t["title"], t["headers"], t["rows"], money={h for h in t["headers"] if h in MONEY},
+                  shares={h for h in t["headers"] if h in SHARES}) for t in found]
 
 
-def _about(report: SimulationReport) -> list[tuple[str, str]]:
-    rows = [("企业样本数据", report.population), ("事项数", str(report.matters)), ("判断日期", str(report.as_of)),
-            ("政策", "；".join(f"{p.number} {p.title}（版本 {p.version}）" for p in report.policies)),
-            ("分组", grouping(report.by)), ("用时（秒）", f"{report.seconds:.2f}")]
+def _about(report: SimulationReport) -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = [
+        ("企业样本数据", report.population), ("事项数", report.matters), ("判断日期", str(report.as_of)),
+        ("政策", "；".join(f"{p.number} {p.title}（版本 {p.version}）" for p in report.policies)),
+        ("分组", grouping(report.by)), ("用时（秒）", f"{report.seconds:.2f}")]
     if report.reform is not None:
         rows.append(("改革方案", report.reform.name + (f"：{report.reform.description}" if report.reform.description
                                                     else "")))

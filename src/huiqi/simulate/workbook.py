@@ -5,6 +5,8 @@ cell: one cell at XFD1048576 in a file of a few kilobytes makes it ask for terab
 sheets' XML is read first, as a stream, and a workbook is refused when a sheet is wider than ``MAX_COLUMNS``, longer
 than Excel allows, or spans far more cells than it holds, and when its parts unpack past ``MAX_UNPACKED`` (a zip
 bomb; the parts are inflated to their end here, so a part larger than its directory says fails its check too).
+The same pass counts the cells holding a formula (``<f>``): calamine reads one without a cached value as blank, and
+one with a value the platform cannot check, so a sheet with any is refused, naming its first cells.
 
 Most writers (Excel, WPS, openpyxl, xlsxwriter) write every cell as ``<c r="B7" …>``: such a sheet is measured a
 block of its XML at a time, by array operations over the bytes (``_scan``). A sheet written otherwise (cells without
@@ -15,7 +17,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser, fromstring, iterparse
 
@@ -31,6 +33,8 @@ MAX_UNPACKED = 4 << 30  # a workbook of the largest upload allowed (200 MiB) unp
 BLOCK = 1 << 22
 HEAD_BYTES = 1 << 20  # a sheet's XML read at most for its header row (some kilobytes: the sheet's settings, a row)
 STRINGS_BYTES = 1 << 26  # the shared strings' XML read at most for a header's names
+FORMULAS_SHOWN = 5  # formula cells named in a refusal; the count says the rest
+FORMULA = re.compile(rb"<f[\s/>]")  # a formula's tag (no other element of a sheet is named f)
 MAX_STRINGS = 500_000  # shared strings read at most for a header (a quarter of a million applicants; more: the job)
 CELL_END = np.zeros(256, dtype=bool)  # what may follow a cell's tag name: ``<c r=…``, ``<c>``, ``<c/>``
 CELL_END[list(b" \t\n\r\f\v/>")] = True
@@ -40,12 +44,22 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
+@dataclass
+class Formulas:
+    """The cells holding a formula: how many, and the first ``FORMULAS_SHOWN`` by reference (``?`` when a cell's
+    reference is not written)."""
+
+    count: int = 0
+    first: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Extent:
     sheet: str
     columns: int  # the farthest cell's column (1 = A)
     rows: int  # the farthest cell's row
     cells: int  # the cells written
+    formulas: Formulas = field(default_factory=Formulas)  # a population takes values, never formulas
 
 
 # What opening a damaged or unusual package raises: besides a broken zip or XML, an encrypted part (RuntimeError) or
@@ -188,6 +202,11 @@ def check(path: Path, names: tuple[str, ...]) -> None:
         elif extent.rows * extent.columns > SPREAD * extent.cells + SLACK:
             problems.append((name, f"工作表 {name} 的范围到第 {extent.rows} 行、第 {extent.columns} 列，远大于其中的 "
                                    f"{extent.cells} 个单元格：请删去远处的单元格"))
+        elif extent.formulas.count:  # read as blank (no value cached) or as a value the platform cannot check
+            more = extent.formulas.count - len(extent.formulas.first)
+            problems.append((name, f"工作表 {name} 的单元格 {'、'.join(extent.formulas.first)}"
+                                   f"{f' 等（另有 {more} 个）' if more else ' '}是公式：平台只接受数值，"
+                                   "请将公式转为数值（复制后“选择性粘贴 → 数值”）再上传"))
     if problems:
         raise InputError(problems)
 
@@ -209,9 +228,10 @@ def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _measure(package: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
-    """(columns, rows, cells) of one sheet: by ``_scan`` when every cell carries its reference the usual way."""
-    columns, rows, cells, tail = 0, 0, 0, b""
+def _measure(package: zipfile.ZipFile, part: str) -> tuple[int, int, int, Formulas]:
+    """(columns, rows, cells, formulas) of one sheet: by ``_scan`` when every cell carries its reference the usual
+    way."""
+    columns, rows, cells, tail, formulas, cell = 0, 0, 0, b"", Formulas(), "?"
     with package.open(part) as stream:
         while True:
             block = stream.read(BLOCK)
@@ -222,8 +242,27 @@ def _measure(package: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
             if scanned is None:
                 return _parse(package, part)
             columns, rows, cells = max(columns, scanned[0]), max(rows, scanned[1]), cells + scanned[2]
+            if b"<f" in text:  # seldom: a population is values
+                _formulas(text, formulas, cell)
+            if len(formulas.first) < FORMULAS_SHOWN:
+                cell = _last_cell(text, cell)
             if not block:
-                return columns, rows, cells
+                return columns, rows, cells, formulas
+
+
+def _formulas(text: bytes, formulas: Formulas, cell: str) -> None:
+    """Count the formulas of a block of XML (every cell written ``<c r="B7"``) into ``formulas``, naming the first
+    few by the cell each is in (``cell``: the one open where the block starts)."""
+    for found in FORMULA.finditer(text):
+        formulas.count += 1
+        if len(formulas.first) < FORMULAS_SHOWN:
+            formulas.first.append(_last_cell(text, cell, found.start()))
+
+
+def _last_cell(text: bytes, cell: str, end: int | None = None) -> str:
+    """The reference of the last cell opened in ``text`` (before ``end``); ``cell`` when none is."""
+    at = text.rfind(b'<c r="', 0, len(text) if end is None else end)
+    return cell if at < 0 else text[at + 6:text.index(b'"', at + 6)].decode()
 
 
 def _scan(text: bytes) -> tuple[int, int, int] | None:
@@ -273,9 +312,10 @@ def _largest(words: np.ndarray, width: int) -> bytes:
     return int(kept.byteswap().max()).to_bytes(8, "big")[:width]  # swapped, the first byte counts most
 
 
-def _parse(package: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
-    """(columns, rows, cells) as a reader places them: a row or cell without its reference follows the last one."""
-    columns, rows, cells, row, column = 0, 0, 0, 0, 0
+def _parse(package: zipfile.ZipFile, part: str) -> tuple[int, int, int, Formulas]:
+    """(columns, rows, cells, formulas) as a reader places them: a row or cell without its reference follows the last
+    one."""
+    columns, rows, cells, row, column, formulas = 0, 0, 0, 0, 0, Formulas()
     with package.open(part) as stream:
         for event, element in iterparse(stream, events=("start", "end")):
             tag = element.tag.rpartition("}")[2]
@@ -290,9 +330,26 @@ def _parse(package: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
                 column = _column(letters.upper().encode()) if letters.isascii() and letters.isalpha() else column + 1
                 row = int(digits) if digits else row
                 columns, rows, cells = max(columns, column), max(rows, row), cells + 1
+            elif event == "start" and tag == "f":
+                formulas.count += 1
+                if len(formulas.first) < FORMULAS_SHOWN:
+                    formulas.first.append(f"{_letters(column)}{row}")
             elif event == "end" and tag == "row":
                 element.clear()
-    return columns, rows, cells
+    return columns, rows, cells, formulas
+
+
+def _letters(column: int) -> str:
+    """A column's letters (1 is A, 27 is AA).
+
+    >>> _letters(1), _letters(26), _letters(27), _letters(16384)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _column(letters: bytes) -> int:

@@ -1,9 +1,11 @@
 // Bar charts with the vendored ECharts: one card per chart, drawn into `holder`.
-// Each chart is {title, labels, series: [{name, data, stack?, color?}], unit?, horizontal?}; the unit (万元 unless
+// Each chart is {title, labels, series: [{name, data, stack?, color?}], unit?, horizontal?, truncate?}; the unit (万元 unless
 // given: 亿元, 家, %) names the value axis and follows each value in the tooltip; a chart without labels
 // is left out. A horizontal chart (long labels: measures, groups) grows a row per label. On a narrow card (a
 // phone) the legend goes under the chart, the labels take less room, and a chart of many or long labels lies on its
-// side as well. The HTML reports inline this file, so it must need nothing but ECharts.
+// side as well; there a chart that asks to (``truncate``: long names, such as measures') cuts each label to two
+// lines with an ellipsis, its full name in the tooltip, so the bars keep most of the width and a row stays short.
+// The HTML reports inline this file, so it must need nothing but ECharts.
 // A label on a phone: a document number (辽政办〔2022〕35号) is kept whole on a line of its own, the rest after it.
 const wrapped = label => String(label).replace(/(〔\d{4}〕\d+号)\s*/, "$1\n");
 
@@ -30,7 +32,9 @@ function huiqiBars(holder, charts) {
     // On a phone a chart of many or long labels lies on its side too: rotated labels would overlap.
     const horizontal = chart.horizontal || (narrow && (chart.labels.length > 6 || longest > 4));
     const unit = chart.unit || "万元";
-    const labelWidth = narrow ? 124 : 250;  // on a phone 辽政办〔2022〕35号 fits one line
+    const cut = narrow && chart.truncate;  // two lines a label at most, the full name in the tooltip
+    // on a phone 辽政办〔2022〕35号 fits one line
+    const labelWidth = cut ? Math.min(124, Math.round(box.clientWidth * 0.3)) : narrow ? 124 : 250;
     const titleLines = Math.ceil(chart.title.length * 14 / Math.max(box.clientWidth - 32, 100));
     const legendRows = narrow ? Math.ceil(chart.series.length / 2) : 1;
     const titled = 12 + 22 * titleLines;  // the title's lines; on a wide card the legend goes under them, never over
@@ -38,7 +42,8 @@ function huiqiBars(holder, charts) {
     const bottom = narrow ? 16 + 24 * legendRows : 0;
     if (horizontal) {  // a row per label, tall enough for its bars and its label's lines
       const bars = chart.series.filter(s => !s.stack).length || 1;
-      const lines = Math.ceil(longest * 12 / labelWidth) + (narrow ? 1 : 0);  // the number on a line of its own
+      // the number on a line of its own on a phone; two lines at most where labels are cut
+      const lines = Math.min(Math.ceil(longest * 12 / labelWidth) + (narrow ? 1 : 0), cut ? 2 : Infinity);
       const row = Math.max(28, 10 * bars + 12, 15 * lines + 8);
       box.style.height = (top + bottom + 48 + row * chart.labels.length) + "px";
     }
@@ -47,7 +52,8 @@ function huiqiBars(holder, charts) {
                     splitNumber: narrow && horizontal ? 3 : undefined };  // a phone's values apart, not run together
     const category = { type: "category", data: chart.labels,
                        axisLabel: horizontal ? { width: labelWidth, overflow: "break", lineHeight: 14,
-                                                 formatter: narrow ? wrapped : undefined }
+                                                 formatter: narrow ? wrapped : undefined,
+                                                 ...(cut ? { height: 28, lineOverflow: "truncate", ellipsis: "…" } : {}) }
                                              : { rotate: 40, interval: 0, width: 140, overflow: "truncate" } };
     const instance = echarts.init(box, null, { renderer: "svg" });
     instance.setOption({
