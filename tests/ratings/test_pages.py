@@ -61,5 +61,5 @@ async def test_the_rates_workbook_holds_the_share_as_a_percent_number(browser, s
     sheet = openpyxl.load_workbook(io.BytesIO((await browser(None).get("/ratings.xlsx")).content)).active
     header = [c.value for c in sheet[2]]
     share = sheet.cell(row=3, column=header.index("好评率") + 1)
-    assert (share.value, share.data_type, share.number_format) == (1, "n", "0%")
+    assert (share.value, share.data_type, share.number_format) == (1, "n", "0.0%")
     assert sheet.cell(row=3, column=header.index("合计") + 1).data_type == "n"
