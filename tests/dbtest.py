@@ -312,6 +312,22 @@ def apply(session: Session, who: User, *, matter: str, measure: int, amount: int
     return step(session, "submit", who, draft, on=on).application
 
 
+def proposed_giants(session: Session, people, count: int, store: Path, *, proposing: int | None = None
+                    ) -> list[Application]:
+    """``count`` little giants' applications under measure 3, past the city; the first ``proposing`` (all unless
+    said) with 80 万元 proposed by the department, ready for one 公示."""
+    apps = []
+    for i in range(count):
+        app = apply(session, little_giant_firm(session, i), matter="h1", measure=3, amount=1_000_000,
+                    on=date(2025, 9, 1), store=store)
+        if app.state == "city_review":
+            step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+        if i < (count if proposing is None else proposing):
+            step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
+        apps.append(app)
+    return apps
+
+
 def to_announced(session: Session, who: User, reviewers: list[User], *, matter: str, measure: int, amount: int,
                  store: Path, proposed: int | None = None, starts_on: date = date(2025, 9, 29)) -> Application:
     """An application taken through review to 公示 (five working days from ``starts_on``)."""

@@ -130,16 +130,9 @@ async def test_a_batch_some_of_whose_entries_went_back_says_how_many(browser, se
 
     from huiqi import clock
     from huiqi.workflow.runner import run
-    from tests.dbtest import apply, little_giant_firm, step
+    from tests.dbtest import proposed_giants, step
 
-    apps = []
-    for i in range(2):
-        app = apply(session, little_giant_firm(session, i), matter="h1", measure=3, amount=1_000_000,
-                    on=date(2025, 9, 1), store=tmp_path)
-        if app.state == "city_review":
-            step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
-        step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
-        apps.append(app)
+    apps = proposed_giants(session, people, 2, tmp_path)
     with clock.pinned(date(2025, 9, 12)):
         run(session, "announce", actor=people.miit, application_ids=[a.id for a in apps], starts_on=date(2025, 9, 15))
     step(session, "object", people.miit, apps[0], on=date(2025, 9, 16), reasons="证书存疑")

@@ -268,17 +268,9 @@ async def test_the_department_opens_one_announcement_for_the_ticked_applications
     """Two applications with proposed amounts go into one 公示 from the queue; a tick on one that is not ready refuses
     the whole (a 公示 is one published list), with nothing written and the dates typed kept."""
     from huiqi.models import Application
-    from tests.dbtest import little_giant_firm
+    from tests.dbtest import proposed_giants
 
-    ids = []
-    for i in range(3):
-        app = apply(session, little_giant_firm(session, i), matter="h1", measure=3, amount=1_000_000,
-                    on=date(2025, 9, 1), store=tmp_path)
-        if app.state == "city_review":
-            step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
-        if i < 2:
-            step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
-        ids.append(app.id)
+    ids = [app.id for app in proposed_giants(session, people, 3, tmp_path, proposing=2)]
     set_today(date(2025, 9, 12))
     miit = browser(people.miit)
     queue = (await miit.get("/review")).text
