@@ -49,6 +49,17 @@ async def test_a_grouping_it_does_not_know_is_refused_by_the_page_and_its_export
     assert refused.status_code == 422, f"{url}?by={by}: {refused.status_code}"
     assert "分组：应为 政策、措施、城市、责任单位、申报年度、状态 中的一项或几项" in refused.text
 
+async def test_grouping_by_department_with_the_forms_blank_is_not_read_as_a_text_too_long(browser, figures) -> None:
+    """``by`` bounds how many values come (the boxes and the blank beside them), not how long each is."""
+    client = browser(figures.auditor)
+    page = await client.get("/statistics", params=[("by", ""), ("by", "department")])
+    assert page.status_code == 200 and "<th>责任单位</th>" in page.text, page.text[-2000:]
+    sheet = await client.get("/statistics.xlsx", params=[("by", ""), ("by", "department")])
+    assert sheet.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "责任单位"
+
+
 async def test_a_city_reviewer_sees_only_their_city(browser, figures) -> None:
     text = (await browser(figures.shenyang).get("/statistics")).text
     assert "沈阳市" in text and "大连市" not in text and "600 万元" not in text

@@ -6,7 +6,8 @@ longer than anything huiqi keeps is refused too. Each schema and form still boun
 their columns; this is the net under them, so that no door forgets.
 """
 
-from typing import Any
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -27,10 +28,18 @@ def _check(place: str, field: str, value: str, found: list[tuple[str, str]], mos
         found.append((field, f"不能超过 {most or LIMITS[place]} 个字符"))
 
 
+def _text_bound(field: Any) -> int | None:
+    """A text parameter's ``max_length``; for a list it counts the values, not their characters, so it is not one."""
+    kind = field.field_info.annotation
+    kinds = get_args(kind) if get_origin(kind) in (Union, UnionType) else (kind,)
+    if not all(k in (str, NoneType) for k in kinds):
+        return None
+    return next((m.max_length for m in field.field_info.metadata if getattr(m, "max_length", None)), None)
+
+
 def _declared(dependant: Any) -> dict[str, int | None]:
     """The query parameters a route reads (its own and its dependencies'), each with its longest value if bounded."""
-    found = {f.alias: next((m.max_length for m in f.field_info.metadata if getattr(m, "max_length", None)), None)
-             for f in dependant.query_params}
+    found = {f.alias: _text_bound(f) for f in dependant.query_params}
     for sub in dependant.dependencies:
         found.update(_declared(sub))
     return found
