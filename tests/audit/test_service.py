@@ -97,6 +97,25 @@ def test_a_whole_rewritten_tail_passes_the_chain_but_not_an_anchor_kept_outside(
         f"第 {seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）"]
 
 
+def test_who_is_matched_inside_the_events_query_not_by_loading_every_matching_user(session, people) -> None:
+    """One letter matches thousands of accounts: their names stay in the database (a subquery), not in a list."""
+    from sqlalchemy import event
+
+    _some_events(session, people)
+    ran: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        ran.append(statement)
+
+    event.listen(session.connection(), "before_cursor_execute", seen)
+    try:
+        rows, total = audit.recent(session, actor=people.auditor, who="fin")
+    finally:
+        event.remove(session.connection(), "before_cursor_execute", seen)
+    assert total and {e.actor for e in rows} == {"finance"}
+    assert [s for s in ran if "FROM users" in s and "audit_events" not in s] == [], ran
+
+
 def test_an_anchor_is_checked_for_its_shape_and_its_row() -> None:
     import pytest
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from huiqi.models import AuditEvent, AuditHead
@@ -45,12 +45,12 @@ def by_action(session: Session, entity: str, action: str, entity_ids: list[str])
 
 @dataclass(frozen=True)
 class Narrowed:
-    """Which events: of one kind of record, one record, some people (their user names), a time (UTC, from and
+    """Which events: of one kind of record, one record, some people (a condition on the actor), a time (UTC, from and
     before)."""
 
     entity: str | None = None
     entity_id: str | None = None
-    actors: tuple[str, ...] | None = None
+    actors: ColumnElement[bool] | None = None  # a condition on the event's actor
     after: datetime | None = None
     before: datetime | None = None
 
@@ -61,7 +61,7 @@ def _filtered(query, by: Narrowed):
     if by.entity_id:
         query = query.where(AuditEvent.entity_id == by.entity_id)
     if by.actors is not None:
-        query = query.where(AuditEvent.actor.in_(by.actors))
+        query = query.where(by.actors)
     if by.after is not None:
         query = query.where(AuditEvent.at >= by.after)
     if by.before is not None:

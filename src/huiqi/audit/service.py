@@ -154,9 +154,9 @@ def recent(session: Session, *, actor: User, entity: str | None = None, entity_i
     people = None
     if who and who.strip():
         who = who.strip()
-        named = session.scalars(select(User.username).where(or_(User.username.icontains(who, autoescape=True),
-                                                                 User.display_name.icontains(who, autoescape=True))))
-        people = (*named, *(("system",) if who in ("system", "系统") else (who,)))
+        named = select(User.username).where(or_(User.username.icontains(who, autoescape=True),
+                                                User.display_name.icontains(who, autoescape=True)))
+        people = or_(AuditEvent.actor.in_(named), AuditEvent.actor == ("system" if who in ("system", "系统") else who))
     by = repository.Narrowed(entity=entity, entity_id=entity_id, actors=people,
                              after=_utc(since) if since else None,
                              before=_utc(until + timedelta(days=1)) if until else None)
