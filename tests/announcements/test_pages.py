@@ -140,3 +140,40 @@ async def test_a_batch_some_of_whose_entries_went_back_says_how_many(browser, se
         page = (await browser(None).get("/announcements")).text
     assert "并发测试企业1" in page and "并发测试企业0" not in page and "证书存疑" not in page
     assert "本批公示中另有 1 项申报因收到异议已退回复核，不再列于下表。" in page and ">已撤回<" not in page
+
+
+def test_the_public_listing_reads_as_many_times_however_many_batches_and_enterprises(session, people, tmp_path) -> None:
+    """One query for the batches' applications, one for their profiles, one for the openings of the batches listed
+    (not every opening ever recorded), whether one batch of one enterprise is listed or more."""
+    from datetime import date
+
+    from sqlalchemy import event
+
+    from huiqi import clock
+    from huiqi.announcements import service
+    from huiqi.workflow.runner import run
+    from tests.dbtest import proposed_giants
+
+    apps = proposed_giants(session, people, 3, tmp_path)
+    ran: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        ran.append(statement)
+
+    def listing() -> list[str]:
+        ran.clear()
+        event.listen(session.connection(), "before_cursor_execute", seen)
+        try:
+            assert service.public_listing(session)
+        finally:
+            event.remove(session.connection(), "before_cursor_execute", seen)
+        return list(ran)
+
+    with clock.pinned(date(2025, 9, 12)):
+        run(session, "announce", actor=people.miit, application_ids=[apps[0].id], starts_on=date(2025, 9, 15))
+        one = listing()
+        run(session, "announce", actor=people.miit, application_ids=[a.id for a in apps[1:]],
+            starts_on=date(2025, 9, 16))
+        two = listing()
+    assert len(two) == len(one), two
+    assert all("entity_id IN" in s for s in two if "FROM audit_events" in s)

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huiqi.applicants.repository import profile_at
+from huiqi.applicants.repository import profiles_at
 from huiqi.models import Announcement, ApplicantProfile, Application, AuditEvent, Round
 
 
@@ -27,21 +27,32 @@ def by_ids(session: Session, ids: set[int]) -> dict[int, Announcement]:
 def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application, ApplicantProfile | None]]]]:
     """Every 公示 batch, newest first, with its applications and each applicant's profile as it stood when the batch
     was published: what was published does not change when an enterprise later edits its name."""
-    newest = select(Announcement).order_by(Announcement.starts_on.desc(), Announcement.id.desc())
-    batches = list(session.scalars(newest))
-    found = []
-    for batch in batches:
-        rows = session.scalars(select(Application).where(Application.announcement_id == batch.id)
-                               .order_by(Application.id))
-        found.append((batch, [(a, profile_at(session, a.applicant_id, batch.created_at)) for a in rows]))
-    return found
+    return _with_applications(session, select(Announcement))
 
 
-def opened_with(session: Session) -> dict[int, int]:
-    """How many applications each batch was opened with, by batch id (as its opening recorded them): those no longer
-    in it went back to review on an objection."""
-    opened = select(AuditEvent.entity_id, AuditEvent.after).where(AuditEvent.entity == "announcement",
-                                                                 AuditEvent.action == "announcement.open")
+def _with_applications(session: Session, batches) -> list[tuple[Announcement, list[tuple[Application,
+                                                                                      ApplicantProfile | None]]]]:
+    """The batches of the query ``batches``, newest first, each with its applications and their applicants' profiles
+    as published (three queries however many)."""
+    found = list(session.scalars(batches.order_by(Announcement.starts_on.desc(), Announcement.id.desc())))
+    created = {b.id: b.created_at for b in found}
+    rows: dict[int, list[Application]] = {}
+    if found:
+        query = select(Application).where(Application.announcement_id.in_(sorted(created))).order_by(Application.id)
+        for a in session.scalars(query):
+            rows.setdefault(a.announcement_id or 0, []).append(a)
+    profiles = profiles_at(session, {(a.applicant_id, created[i]) for i, apps in rows.items() for a in apps})
+    return [(b, [(a, profiles[a.applicant_id, b.created_at]) for a in rows.get(b.id, [])]) for b in found]
+
+
+def opened_with(session: Session, ids: list[int]) -> dict[int, int]:
+    """How many applications each of the batches ``ids`` was opened with, by batch id (as its opening recorded them):
+    those no longer in it went back to review on an objection."""
+    if not ids:
+        return {}
+    opened = select(AuditEvent.entity_id, AuditEvent.after).where(
+        AuditEvent.entity == "announcement", AuditEvent.action == "announcement.open",
+        AuditEvent.entity_id.in_(sorted(str(i) for i in ids)))
     return {int(key): len((after or {}).get("applications") or []) for key, after in session.execute(opened)}
 
 
@@ -56,10 +67,7 @@ def managed(session: Session, department_id: int | None) -> list[tuple[Announcem
                                                                                       ApplicantProfile | None]]]]:
     """The batches a department opened (every batch when ``department_id`` is None), newest first, each with its
     applications and their applicants' profiles as published (as ``listed`` gives them to the public)."""
-    query = select(Announcement).order_by(Announcement.starts_on.desc(), Announcement.id.desc())
+    query = select(Announcement)
     if department_id is not None:
         query = query.where(Announcement.department_id == department_id)
-    return [(batch, [(a, profile_at(session, a.applicant_id, batch.created_at))
-                     for a in session.scalars(select(Application).where(Application.announcement_id == batch.id)
-                                              .order_by(Application.id))])
-            for batch in session.scalars(query).all()]
+    return _with_applications(session, query)

@@ -96,8 +96,8 @@ def public_listing(session: Session) -> list[PublicBatch]:
     """Every 公示 batch, newest first, with how many of its applications went back to review on an objection (a
     batch left empty so is still listed, saying so): public, no sign-in needed."""
     units = {d.id: d.name for d in all_departments(session)}
-    opened = repository.opened_with(session)
     listed = repository.listed(session)
+    opened = repository.opened_with(session, [batch.id for batch, _ in listed])
     contact = repository.round_contacts(session, {a.round_id for _, rows in listed for a, _ in rows if a.round_id})
     found = [
         PublicBatch(batch.id, batch.title, batch.starts_on, batch.ends_on, batch.working_days, [

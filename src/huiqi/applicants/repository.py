@@ -36,6 +36,22 @@ def profile_at(session: Session, applicant_id: int, moment: datetime) -> Applica
         .order_by(ApplicantProfile.version).limit(1)).one_or_none()
 
 
+def profiles_at(session: Session, wanted: set[tuple[int, datetime]]) -> dict[tuple[int, datetime],
+                                                                            ApplicantProfile | None]:
+    """``profile_at`` for many (applicant id, moment) pairs, in one query."""
+    versions: dict[int, list[ApplicantProfile]] = {}
+    if wanted:
+        query = select(ApplicantProfile).where(ApplicantProfile.applicant_id.in_(sorted({a for a, _ in wanted})))
+        for p in session.scalars(query.order_by(ApplicantProfile.version)):
+            versions.setdefault(p.applicant_id, []).append(p)
+    found: dict[tuple[int, datetime], ApplicantProfile | None] = {}
+    for applicant_id, moment in wanted:
+        kept = versions.get(applicant_id, [])
+        found[applicant_id, moment] = next((p for p in reversed(kept) if p.recorded_at <= moment),
+                                           kept[0] if kept else None)
+    return found
+
+
 def profiles(session: Session, applicant_id: int) -> list[ApplicantProfile]:
     query = select(ApplicantProfile).where(ApplicantProfile.applicant_id == applicant_id)
     return list(session.scalars(query.order_by(ApplicantProfile.version)))
