@@ -134,8 +134,11 @@ async def test_finance_approves_with_the_budget_shown(browser, session, people, 
     set_today(date(2025, 10, 20))
     formula = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": " =1+1"})
     assert formula.status_code == 422 and app.state == "approved", "refused as the payout sheet refuses it"
-    assert "凭证号：不能是公式（以 = 开头），请直接填写凭证号" in formula.text
+    assert "凭证号：不能以 = + - @ 开头（表格软件会当作公式），请直接填写凭证号" in formula.text
     assert 'value=" =1+1"' in formula.text and 'value="2025-10-20"' in formula.text, "the form keeps what was typed"
+    for lead in ("+1+1", "-1", "@SUM(A1)"):  # a voucher number never starts so: a spreadsheet would compute it
+        refused = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": lead})
+        assert refused.status_code == 422 and "凭证号：不能以 = + - @ 开头" in refused.text, lead
     paid = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "PAY-9"})
     assert paid.status_code == 303 and app.state == "disbursed"
 

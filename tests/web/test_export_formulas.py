@@ -1,8 +1,8 @@
 """No export carries a live formula: hostile text typed at the real doors comes back from every workbook as text.
 
-An enterprise names itself ``=HYPERLINK(…)`` and finance records a payment reference ``+1+1`` (one
-starting with ``=`` is refused at the door; one starting with ``+`` is kept, and Excel would read it as a formula);
-every Excel download that can hold them is read back with openpyxl, and no cell of any sheet is a formula.
+An enterprise names itself ``=HYPERLINK(…)`` and the admin names people ``+1+1`` and ``@SUM(A1)`` (kept as
+typed, and Excel would read them as formulas; a payment's voucher starting so is refused at the door); every Excel
+download that can hold them is read back with openpyxl, and no cell of any sheet is a formula.
 """
 
 import io
@@ -64,11 +64,14 @@ async def test_no_export_holds_a_formula(client, browser, session, people, tmp_p
     step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
     set_today(date(2025, 10, 20))
     paid = await client.post("/api/v1/disbursements", headers=bearer(session, people.finance),
-                             json={"application_id": app.id, "paid_on": "2025-10-20", "reference": PLUS})
+                             json={"application_id": app.id, "paid_on": "2025-10-20", "reference": "GK-2025-1"})
     assert paid.status_code == 201, paid.text
     user = await client.post("/api/v1/users", headers=bearer(session, people.admin), json={
         "username": "mallet", "display_name": "@SUM(A1)", "role": "finance", "password": "long enough password"})
     assert user.status_code == 201, user.text
+    plus = await client.post("/api/v1/users", headers=bearer(session, people.admin), json={
+        "username": "plus", "display_name": PLUS, "role": "finance", "password": "long enough password"})
+    assert plus.status_code == 201, plus.text
     admin = browser(people.admin)
     proposed = await admin.post("/admin/whitelist", data={"note": "=1+1"})
     version_id = int(proposed.headers["location"].rsplit("/", 1)[1])

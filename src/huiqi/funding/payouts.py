@@ -26,7 +26,7 @@ from huiqi import clock
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
-from huiqi.funding.service import READERS, is_formula
+from huiqi.funding.service import READERS
 from huiqi.labels import measure_label
 from huiqi.models import Application, Disbursement, Grant, Offer, User
 from huiqi.money import MISPLACED_COMMA, ungrouped, wan
@@ -34,7 +34,7 @@ from huiqi.review.reading import rows
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import control_reason, digits, written_day
-from huiqi.web.excel import Table, sent_rows
+from huiqi.web.excel import Table, looks_like_formula, sent_rows
 from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
 from huiqi.workflow.runner import entitled
 from huiqi.workflow.states import STATES, Action, State
@@ -349,8 +349,8 @@ def _text(value: object) -> str:
 
 
 def _formula(cell: Any) -> str | None:
-    """A cell's formula (or a text one, as ``=1+1``) is refused, as the single payment form refuses it."""
-    return "不能是公式，请直接填写日期、凭证号或金额" if is_formula(cell) else None
+    """A cell's formula (or a text one, as ``=1+1``) is refused; -1 is not one here but a negative amount, said so."""
+    return "不能是公式，请直接填写日期、凭证号或金额" if looks_like_formula(cell, ("=",)) else None
 
 
 def _number(value: object) -> tuple[int | None, str | None]:

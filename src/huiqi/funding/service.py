@@ -6,7 +6,6 @@ committed and never overspent, one grant per matter, one payment per grant.
 """
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from huiqi.rules.policy import Measure, Policy
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.web.excel import looks_like_formula
 
 READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 
@@ -128,20 +128,6 @@ def grant(session: Session, *, application: Application, budget: Budget, ceiling
     return row
 
 
-def is_formula(value: Any) -> bool:
-    """A sheet's cell holding a formula, or a text typed as one (=1+1): never a payment's date, voucher or amount,
-    which record what was paid, not what a formula computes. The payout sheet and the single payment form ask this
-    alike (a text starting with - or + is a number or a name, as -1 is refused as negative, not as a formula).
-
-    >>> is_formula(" =1+1"), is_formula("GK-1"), is_formula("-1")
-    (True, False, False)
-    """
-    if getattr(value, "data_type", None) == "f":
-        return True
-    text = getattr(value, "value", value)
-    return isinstance(text, str) and text.strip().startswith("=")
-
-
 def pay(session: Session, *, application: Application, paid_on: date, reference: str, today: date,
         actor: User) -> Disbursement:
     """Record the payment of the approved amount: paid on or after the approval, not after today."""
@@ -151,8 +137,8 @@ def pay(session: Session, *, application: Application, paid_on: date, reference:
     reference = reference.strip()
     if not reference or len(reference) > 64 or "\x00" in reference:
         raise InputError([("reference", "请填写拨付凭证号（不超过 64 个字符）")])
-    if is_formula(reference):
-        raise InputError([("reference", "不能是公式（以 = 开头），请直接填写凭证号")])
+    if looks_like_formula(reference):  # a voucher number never starts with = + - @: a spreadsheet would compute it
+        raise InputError([("reference", "不能以 = + - @ 开头（表格软件会当作公式），请直接填写凭证号")])
     if paid_on > today:
         raise Conflict(f"拨付日期 {paid_on} 晚于今天（{today}）：不能登记尚未发生的拨付")
     if paid_on < found.approved_on:

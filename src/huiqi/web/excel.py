@@ -43,13 +43,19 @@ def safe_workbook(target: Any, **options: Any) -> xlsxwriter.Workbook:
     return xlsxwriter.Workbook(target, {**SAFE_OPTIONS, **options})
 
 
-def looks_like_formula(text: str) -> bool:
-    """Text a spreadsheet could take for a formula.
+def looks_like_formula(value: Any, leads: tuple[str, ...] = FORMULA_LEADS) -> bool:
+    """A sheet's cell holding a formula, or text a spreadsheet could take for one: starting (spaces aside) with one
+    of ``leads``. A payout sheet's cells ask only ``("=",)``: there -1 is a negative amount, said as such.
 
     >>> looks_like_formula('=HYPERLINK("x")'), looks_like_formula("\\t=1+1"), looks_like_formula("甲公司")
     (True, True, False)
+    >>> looks_like_formula(" =1+1", ("=",)), looks_like_formula("-1", ("=",)), looks_like_formula("-1")
+    (True, False, True)
     """
-    return text.startswith(FORMULA_LEADS)
+    if getattr(value, "data_type", None) == "f":
+        return True
+    text = getattr(value, "value", value)
+    return isinstance(text, str) and (text.startswith(leads) or text.lstrip().startswith(leads))
 
 
 @dataclass
