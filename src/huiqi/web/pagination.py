@@ -6,6 +6,9 @@ from fastapi import Depends, Query
 from pydantic import BaseModel
 
 T = TypeVar("T")
+PAGE_SIZE = 50  # rows per page of a list page
+PageNumber = Annotated[int, Query(alias="page", ge=1, le=1_000_000, description="页码，从 1 开始")]
+PageSize = Annotated[int, Query(alias="size", ge=1, le=200, description="每页条数，1 至 200")]
 
 
 class Paging(BaseModel):
@@ -25,8 +28,7 @@ class Paging(BaseModel):
         return max(1, -(-total // self.size))
 
 
-def paging(page: Annotated[int, Query(ge=1, le=1_000_000, description="页码，从 1 开始")] = 1,
-           size: Annotated[int, Query(ge=1, le=200, description="每页条数，1 至 200")] = 50) -> Paging:
+def paging(page: PageNumber = 1, size: PageSize = PAGE_SIZE) -> Paging:
     return Paging(page=page, size=size)
 
 
@@ -46,7 +48,3 @@ def page_of(items: list, paging: Paging) -> dict:
     """The page ``paging`` asks for of ``items`` (already in order)."""
     return {"items": paging.slice(items), "total": len(items), "page": paging.page, "size": paging.size}
 
-
-PAGE_SIZE = 50  # rows per page of a list page
-PageNumber = Annotated[int, Query(alias="page", ge=1, le=1_000_000, description="页码，从 1 开始")]
-PageSize = Annotated[int, Query(alias="size", ge=1, le=200, description="每页条数，1 至 200")]
