@@ -435,24 +435,29 @@ def check_submission(session: Session, app: Application, day: date) -> None:
 def correction_overdue(session: Session, app: Application, day: date) -> str | None:
     """Why a returned application can no longer be resubmitted on ``day`` (its correction days, and its round, have
     passed), or None: no change of amount or material could mend that."""
-    found = repository.get(session, app.round_id) if app.round_id is not None and app.state == "returned" else None
-    returned = repository.last_returned(session, app.id) if found is not None else None
-    return _late(session, found, returned, day) if found is not None and returned is not None else None
+    found = _returned_in(session, app)
+    return _late(session, *found, day) if found is not None else None
 
 
 def correction_due(session: Session, app: Application) -> tuple[str, str] | None:
     """By when a returned application is to be resubmitted, as people write the day, and how it is counted
     (2026年12月18日, 退回之日起 10 个工作日): the round's closing day when later, which the submission accepts too;
     None when it is not returned (or comes from before rounds)."""
-    found = repository.get(session, app.round_id) if app.round_id is not None and app.state == "returned" else None
-    returned = repository.last_returned(session, app.id) if found is not None else None
-    if found is None or returned is None:
+    if (back := _returned_in(session, app)) is None:
         return None
+    found, returned = back
     until = _until(session, found, returned)
     counted = f"退回之日起 {found.correction_days} 个工作日"
     if found.closes_on > until:
         return chinese_date(found.closes_on), f"本批次截止日；{counted}至 {chinese_date(until)}"
     return chinese_date(until), counted
+
+
+def _returned_in(session: Session, app: Application) -> tuple[Round, date] | None:
+    """A returned application's round and the day it was last returned (None if not returned or from before rounds)."""
+    found = repository.get(session, app.round_id) if app.round_id is not None and app.state == "returned" else None
+    returned = repository.last_returned(session, app.id) if found is not None else None
+    return (found, returned) if found is not None and returned is not None else None
 
 
 def _until(session: Session, found: Round, returned: date) -> date:
