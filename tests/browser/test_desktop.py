@@ -30,7 +30,7 @@ def test_the_measures_follow_the_matter(desk) -> None:
     matter = desk.eval_on_selector_all("#f-matter option", "os => os.filter(o => o.value && !o.disabled)[0].value")
     desk.select_option("#f-matter", matter)
     offered = desk.eval_on_selector_all("#f-measure option[data-matters]:not([disabled])",
-                                        "os => os.map(o => o.dataset.matters.split(' '))")
+                                        "os => os.map(o => JSON.parse(o.dataset.matters))")
     assert offered and all(matter in keys for keys in offered)
     assert desk.eval_on_selector_all("#f-measure option[disabled]", "os => os.length") > 0
     desk.select_option("#f-matter", "")

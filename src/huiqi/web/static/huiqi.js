@@ -18,14 +18,14 @@
 //   form.binding       only the binding the chosen role needs is shown (without script every field shows)
 //   [data-matter]      a matter's fieldset shows only the fields its checked types need (data-needed-by) and
 //                      offers only the levels their rules accept (data-codes); without script all show
-//   select[data-follows="id"]  offers only the options whose data-matters names the value chosen in the select
+//   select[data-follows="id"]  offers only the options whose data-matters (a JSON list) names the value chosen in the select
 //                      of that id (the measures supporting the matter's types); without script all show
 (function () {
   function syncFollower(select) {
     const leader = document.getElementById(select.dataset.follows);
     if (!leader) return;
     select.querySelectorAll("option[data-matters]").forEach(option => {
-      const on = !leader.value || option.dataset.matters.split(" ").includes(leader.value);
+      const on = !leader.value || JSON.parse(option.dataset.matters).includes(leader.value);  // keys may hold spaces
       option.hidden = !on;
       option.disabled = !on;
       if (!on && option.selected) select.value = "";
