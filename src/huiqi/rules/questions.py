@@ -16,6 +16,7 @@ every failed condition can be met, all the changes together are checked against 
 cannot, nothing this matter could state would change the answer, and the answer says which condition.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -238,7 +239,8 @@ def change(result: Result, case: Case, rules: "_RuleIndex", env: CaseEnv) -> Cha
         past = getattr(matter, name)
         if FACTS[name].type == "date" and isinstance(past, date) and past <= env.as_of:  # an event cannot move
             blocked.append(Fix(fact=f"{matter.id}.{name}", label=missing_label(f"{matter.id}.{name}"),
-                               condition=condition.name, clause=condition.clause, would=_out_of_range(values)))
+                               condition=condition.name, clause=condition.clause,
+                               would=_out_of_range(values, _holding(condition, matter, name, env))))
             continue
         chosen[name] = values[0]
         fixes.append(Fix(fact=f"{matter.id}.{name}", label=missing_label(f"{matter.id}.{name}"),
@@ -265,12 +267,18 @@ def _options(condition: Condition, matter: Matter, policy: Policy, env: CaseEnv)
         fact = FACTS.get(name)
         if fact is None or fact.owner != "matter" or name in FIXED:
             continue
+        holds = _holding(condition, matter, name, env)
         holding = [v for v in _candidates(name, condition.node, matter, policy, env)
-                   if v != getattr(matter, name)
-                   and compile_node(condition.node)(_with(env, matter, {name: v}))[0] is True]
+                   if v != getattr(matter, name) and holds(v)]
         if holding:
             found.append((name, holding))
     return found
+
+
+def _holding(condition: Condition, matter: Matter, name: str, env: CaseEnv) -> Callable[[Any], bool]:
+    """Whether the condition would hold were the matter's fact ``name`` this value."""
+    check = compile_node(condition.node)
+    return lambda value: check(_with(env, matter, {name: value}))[0] is True
 
 
 def _candidates(name: str, node: Node, matter: Matter, policy: Policy, env: CaseEnv) -> list[Any]:
@@ -307,10 +315,21 @@ def _describe(name: str, values: list[Any]) -> str:
     return f"{fact.label}为{'、'.join(map(str, values))}"
 
 
-def _out_of_range(values: list[date]) -> str:
-    """A date already past (a recognition, an establishment) outside the days the policy supports."""
-    first, last = min(values).isoformat(), max(values).isoformat()
-    return f"本政策只支持 {first} 至 {last} 之间认定、备案、设立或批准的事项，本事项不在支持范围"
+def _out_of_range(values: list[date], holds: Callable[[date], bool]) -> str:
+    """A date already past (a recognition, an establishment) outside the days the policy supports: ``values`` the
+    tried days that ``holds``, whose ends are the condition's own bounds unless the day beyond holds too (no bound).
+
+    >>> _out_of_range([date(2025, 1, 1)], lambda d: d == date(2025, 1, 1))
+    '本政策只支持 2025-01-01 当日认定、备案、设立或批准的事项，本事项不在支持范围'
+    >>> _out_of_range([date(2022, 7, 23), date(2026, 1, 1)], lambda d: d >= date(2022, 7, 23))
+    '本政策只支持 2022-07-23 及以后认定、备案、设立或批准的事项，本事项不在支持范围'
+    """
+    first, last = min(values), max(values)
+    since = None if holds(first - timedelta(1)) else first.isoformat()
+    until = None if holds(last + timedelta(1)) else last.isoformat()
+    days = (f"{since} 当日" if since == until else f"{since} 至 {until} 之间") if since and until else \
+        f"{since} 及以后" if since else f"{until} 及以前" if until else f"{first} 至 {last} 之间"
+    return f"本政策只支持 {days}认定、备案、设立或批准的事项，本事项不在支持范围"
 
 
 def _why_fixed(condition: Condition) -> str:
