@@ -395,14 +395,15 @@ async def test_a_return_past_its_correction_days_offers_no_edits(browser, sessio
     with clock.pinned(date(2025, 8, 27)):  # the last of the five working days: still mendable
         within = (await alice.get(f"/applications/{draft.id}")).text
     assert "保存金额" in within and ">上传</button>" in within and 'id="overdue"' not in within
-    assert '<span id="due">请于 2025年8月27日 前补正并重新提交（退回之日起 5 个工作日）。</span>' in within
+    assert '<span id="due">请于 2025年8月27日（含当日）前补正并重新提交（退回之日起 5 个工作日）。</span>' in within
     told = messages.inbox(session, actor=people.alice)[0].body
-    assert told.endswith("缺少认定文件。请于 2025年8月27日 前在申报页面修改后重新提交（退回之日起 5 个工作日）。")
+    assert told.endswith("缺少认定文件。请于 2025年8月27日（含当日）前在申报页面修改后重新提交"
+                         "（退回之日起 5 个工作日）。")
     with clock.pinned(date(2025, 8, 28)):
         late = (await alice.get(f"/applications/{draft.id}")).text
     assert "保存金额" not in late and ">上传</button>" not in late and ">撤下</button>" not in late
     assert "补正期限已过" in late and "撤回" in late and 'id="due"' not in late
-    said = "退回补正的申报须在退回后 5 个工作日内（截至 2025-08-27）重新提交，已逾期，不能再"
+    said = "退回补正的申报须在退回后 5 个工作日内（截至 2025年8月27日，含当日）重新提交，已逾期，不能再"
     attached = service.materials(session, actor=people.alice, application_id=draft.id)[0]
     with clock.pinned(date(2025, 8, 28)):  # nor does the service take a change the page no longer offers
         for doing, change in (

@@ -51,7 +51,7 @@ def test_each_step_is_in_the_centre_and_mailed_once(session, people, tmp_path, s
     got = messages.inbox(session, actor=people.alice)
     assert [m.subject for m in got] == [f"申报 {app.id} 被退回补正", f"申报 {app.id} 已提交"]
     assert "缺少认定文件" in got[0].body and got[0].link == f"/applications/{app.id}"
-    assert got[0].body.endswith("请于 2030年12月31日 前在申报页面修改后重新提交（本批次截止日；"
+    assert got[0].body.endswith("请于 2030年12月31日（含当日）前在申报页面修改后重新提交（本批次截止日；"
                                 "退回之日起 10 个工作日至 2025年9月17日）。"), "the round takes it until 2030"
     assert messages.unread(session, people.alice) == 2
     assert messages.send_pending(session) == (2, 0)

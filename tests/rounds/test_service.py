@@ -62,7 +62,7 @@ def test_submission_after_the_deadline_is_refused_but_a_return_may_be_answered(s
     step(session, "submit", people.alice, late, on=date(2025, 8, 18))
     step(session, "return", people.shenyang, late, on=date(2025, 8, 20), reasons="缺少认定文件")
     # Five working days from the next working day after the return: 8-21, 22, 25, 26, 27.
-    with pytest.raises(Conflict, match="5 个工作日内（截至 2025-08-27）"):
+    with pytest.raises(Conflict, match="5 个工作日内（截至 2025年8月27日，含当日）"):
         step(session, "submit", people.alice, late, on=date(2025, 8, 28))
     assert step(session, "submit", people.alice, late, on=date(2025, 8, 27)).application.state == "city_review"
 

@@ -79,7 +79,8 @@ def after_step(session: Session, action: str, applications: list[Application], r
         amount = app.amount_proposed
         body = text.format(id=app.id, reasons=_sentence(reasons), amount=wan(amount) if amount is not None else "—")
         if when := (due or {}).get(app.id):
-            body = body.replace("请在申报页面修改后重新提交", f"请于 {when[0]} 前在申报页面修改后重新提交（{when[1]}）")
+            body = body.replace("请在申报页面修改后重新提交",
+                                f"请于 {when[0]}（含当日）前在申报页面修改后重新提交（{when[1]}）")
         notify(session, enterprise_users(session, app.uscc), kind=f"application.{action}",
                subject=f"申报 {app.id} {title}", body=body,
                link=f"/applications/{app.id}{STEP_ANCHORS.get(str(action), '')}")

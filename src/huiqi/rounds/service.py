@@ -468,7 +468,8 @@ def _until(session: Session, found: Round, returned: date) -> date:
 def _late(session: Session, found: Round, returned: date, day: date) -> str | None:
     until = _until(session, found, returned)
     if day > max(until, found.closes_on):
-        return f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {until}）重新提交，已逾期"
+        return (f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {chinese_date(until)}，含当日）"
+                "重新提交，已逾期")
     return None
 
 
