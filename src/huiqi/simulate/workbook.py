@@ -35,6 +35,7 @@ HEAD_BYTES = 1 << 20  # a sheet's XML read at most for its header row (some kilo
 STRINGS_BYTES = 1 << 26  # the shared strings' XML read at most for a header's names
 FORMULAS_SHOWN = 5  # formula cells named in a refusal; the count says the rest
 FORMULA = re.compile(rb"<f[\s/>]")  # a formula's tag (no other element of a sheet is named f)
+NAME_ELEMENTS, NAME_CHARS = 64, 4096  # a shared string read for a header is a column's name: a few runs, a few words
 MAX_STRINGS = 500_000  # shared strings read at most for a header (a quarter of a million applicants; more: the job)
 CELL_END = np.zeros(256, dtype=bool)  # what may follow a cell's tag name: ``<c r=…``, ``<c>``, ``<c/>``
 CELL_END[list(b" \t\n\r\f\v/>")] = True
@@ -147,7 +148,9 @@ def _first_row(package: zipfile.ZipFile, part: str) -> list[tuple[bool, str]] | 
 
 
 def _strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
-    """The shared strings numbered ``wanted``, read up to the last of them (none past ``MAX_STRINGS``)."""
+    """The shared strings numbered ``wanted``, read up to the last of them (none past ``MAX_STRINGS``). Only a wanted
+    string's elements are kept while it is read, each string no larger than a name (``NAME_ELEMENTS``, ``NAME_CHARS``:
+    past them, ValueError, and the header is left to the job); every other element is dropped when it ends."""
     last = max(wanted)
     if last >= MAX_STRINGS:
         return {}
@@ -155,18 +158,25 @@ def _strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
     links = fromstring(package.read("xl/_rels/workbook.xml.rels"))
     target = next((link.get("Target", "") for link in links if link.get("Type", "").endswith("/sharedStrings")), "")
     part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    index, root = 0, None
+    index, open_, kept, chars = 0, [], 0, 0
     for event, element in _pulled(package, part, STRINGS_BYTES, ("start", "end")):
-        if root is None:
-            root = element
-        if event == "end" and element.tag == f"{MAIN}si":  # its text, and its runs' (not the phonetic guide)
+        if event == "start":
+            open_.append(element)
+            continue
+        open_.pop()
+        if len(open_) == 1 and element.tag == f"{MAIN}si":  # its text, and its runs' (not the phonetic guide)
             if index in wanted:
                 runs = [element.find(f"{MAIN}t"), *(r.find(f"{MAIN}t") for r in element.iter(f"{MAIN}r"))]
                 found[index] = "".join(t.text or "" for t in runs if t is not None)
             if index == last:
                 break
-            index += 1
-            root.clear()
+            index, kept, chars = index + 1, 0, 0
+        if len(open_) > 1 and open_[1].tag == f"{MAIN}si" and index in wanted:  # a part of a wanted string: kept
+            kept, chars = kept + 1, chars + len(element.text or "") + len(element.tail or "")
+            if kept > NAME_ELEMENTS or chars > NAME_CHARS:
+                raise ValueError(f"shared string {index} larger than a column's name")
+        elif open_:
+            open_[-1].remove(element)  # its parent's only child: every other has been dropped
     return found
 
 
