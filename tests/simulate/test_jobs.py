@@ -19,6 +19,7 @@ from huiqi.simulate import jobs, workbook
 from huiqi.simulate.population import SHOWN, write_population
 from huiqi.simulate.synth import synthesise
 from huiqi.users.scope import SYSTEM
+from tests.simulate.test_workbook import lzma_damaged
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
@@ -377,6 +378,26 @@ async def test_a_header_not_read_at_upload_is_still_refused_by_the_job(client, p
     assert job["state"] == "failed", job["error"]
     assert "申请人表（applicants）1 处：\n· uscc（统一社会信用代码）：缺少这一列" in job["error"]
     assert "POPULATION" not in job["error"] and "population.xlsx" not in job["error"]
+
+
+async def test_a_file_whose_header_cannot_be_read_at_upload_is_left_to_the_job(client, people, session, monkeypatch,
+                                                                               tmp_path) -> None:
+    """A damaged workbook fails its job with the reason, never a 500 at upload; nor does any surprise in the header's
+    reading."""
+    headers = bearer(session, people.finance)
+    damaged = lzma_damaged(tmp_path / "损坏.xlsx").read_bytes()
+    started = await client.post("/api/v1/simulations", headers=headers, files={"population": ("损坏.xlsx", damaged)})
+    assert started.status_code == 202, started.text
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "failed" and "损坏.xlsx 不是有效的 Excel 工作簿" in job["error"], job["error"]
+
+    def surprised(path: Path) -> list[tuple[str, str]]:
+        raise TypeError("a reader's surprise")
+
+    monkeypatch.setattr(jobs, "header_problems", surprised)
+    content = write_population(*synthesise(20, 3, vocabulary()), tmp_path / "pop.xlsx").read_bytes()
+    again = await client.post("/api/v1/simulations", headers=headers, files={"population": ("pop.xlsx", content)})
+    assert again.status_code == 202, again.text
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -265,3 +265,25 @@ def test_shared_strings_are_read_for_a_header_holding_only_the_wanted_ones(tmp_p
     unwanted = with_strings(tmp_path / "unwanted.xlsx", f'<sst xmlns="{MAIN}"><si><t>uscc</t></si><si><t>name</t>'
                                                         f'</si><si>{"<r/>" * many}</si></sst>')
     assert workbook.header_rows(unwanted, ("applicants",)) == {"applicants": ["uscc", "name"]}  # never read so far
+
+
+def lzma_damaged(path: Path) -> Path:
+    """A workbook whose sheets are LZMA-compressed (zip allows it; calamine does not read it), their data damaged."""
+    with zipfile.ZipFile(population(path)) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data, zipfile.ZIP_LZMA if name.startswith("xl/worksheets/") else zipfile.ZIP_STORED)
+        info = package.getinfo("xl/worksheets/sheet1.xml")
+    damaged = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 9  # past LZMA's properties
+    damaged[start + 4:start + 20] = b"\xff" * 16
+    path.write_bytes(bytes(damaged))
+    return path
+
+
+def test_a_damaged_lzma_part_is_refused_as_unreadable_and_its_header_left_to_the_job(tmp_path: Path) -> None:
+    damaged = lzma_damaged(tmp_path / "lzma.xlsx")
+    assert workbook.header_rows(damaged, ("applicants", "matters")) == {}
+    with pytest.raises(InputError, match=r"lzma\.xlsx 不是有效的 Excel 工作簿"):
+        workbook.sheets(damaged)

@@ -7,6 +7,7 @@ for people. A job cut off by a restart is marked failed at the next start, never
 """
 
 import json
+import logging
 import shutil
 import time
 import zipfile
@@ -150,10 +151,18 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
     _headers_checked(target, filename)
 
 
+log = logging.getLogger(__name__)
+
+
 def _headers_checked(path: Path, filename: str) -> None:
     """The tables' header rows, read alone: a required column missing or a column not known is refused on the form,
-    by its name (the job checks the whole file again)."""
-    problems = header_problems(path)
+    by its name (the job checks the whole file again). A header that cannot be read so, for whatever reason, is left
+    to the job, which reads the file whole and says why."""
+    try:
+        problems = header_problems(path)
+    except Exception:  # never a 500 at upload: the job's reading says what is wrong
+        log.warning("header of %s left to the job", filename, exc_info=True)
+        return
     if problems:
         raise theirs(InputError(problems), filename, "population")
 

@@ -6,6 +6,8 @@ only, never by its path: a web job's files live on the server.
 """
 
 import codecs
+import re
+from csv import Error as CsvError
 from csv import reader
 from pathlib import Path
 
@@ -135,21 +137,25 @@ def headers(path: Path) -> dict[str, list[str]]:
             except (OSError, pl.exceptions.PolarsError):
                 continue
         elif csv.exists() and (line := _first_line(csv)) is not None:
-            found[name] = next(reader([line]), [])
+            try:
+                if line.count('"') % 2 == 0:  # else a quoted name runs past the line: the job reads the file whole
+                    found[name] = next(reader([line]), [])
+            except CsvError:
+                continue
     return found
 
 
 def _first_line(file: Path) -> str | None:
-    """A CSV's first line, in UTF-8 (with or without BOM) or GB18030; None when it is blank or not within ``HEADER``
-    bytes."""
+    """A CSV's first line (ended by LF, CRLF, or CR alone as Excel's "CSV (Macintosh)" writes), in UTF-8 (with or
+    without BOM) or GB18030; None when it is blank or not within ``HEADER`` bytes."""
     with file.open("rb") as stream:
         head = stream.read(HEADER + 1)
-    line, ended, _ = head.removeprefix(BOM).partition(b"\n")
+    line, *ended = re.split(rb"[\r\n]", head.removeprefix(BOM), maxsplit=1)
     if (not ended and len(head) > HEADER) or not line.strip():  # an empty file: the job says it is empty
         return None
     for encoding in ("utf-8", "gb18030"):
         try:
-            return line.decode(encoding).rstrip("\r")
+            return line.decode(encoding)
         except UnicodeDecodeError:
             continue
     return None

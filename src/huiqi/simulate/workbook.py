@@ -13,6 +13,7 @@ block of its XML at a time, by array operations over the bytes (``_scan``). A sh
 their reference, prefixed tags, lower-case references) is measured by an XML parser, exactly and more slowly.
 """
 
+import lzma
 import re
 import zipfile
 import zlib
@@ -64,9 +65,9 @@ class Extent:
 
 
 # What opening a damaged or unusual package raises: besides a broken zip or XML, an encrypted part (RuntimeError) or
-# a compression method zipfile does not know (NotImplementedError).
-UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, KeyError, ParseError, ValueError, EOFError, RuntimeError,
-              NotImplementedError)
+# a compression method zipfile does not know (NotImplementedError), a damaged LZMA-compressed part (LZMAError).
+UNREADABLE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, KeyError, ParseError, ValueError, EOFError,
+              RuntimeError, NotImplementedError)
 
 
 def sheets(path: Path) -> list[Extent]:
