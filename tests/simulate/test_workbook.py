@@ -224,6 +224,11 @@ def test_formulas_are_refused_naming_their_cells(tmp_path: Path, monkeypatch, bl
     with pytest.raises(InputError) as caught:
         workbook.check(raw(tmp_path / "cached.xlsx", cached), ("applicants", "matters"))
     assert [p[0] for p in caught.value.problems] == ["applicants"] and "单元格 A2 是公式" in caught.value.problems[0][1]
+    prefixed = {"applicants": cached["applicants"].replace("<f>1+1</f>", f'<x:f xmlns:x="{MAIN}">1+1</x:f>'),
+                "matters": cached["matters"]}
+    with pytest.raises(InputError) as caught:
+        workbook.check(raw(tmp_path / "prefixed.xlsx", prefixed), ("applicants", "matters"))
+    assert [p[0] for p in caught.value.problems] == ["applicants"] and "单元格 A2 是公式" in caught.value.problems[0][1]
 
 
 def with_strings(path: Path, strings: str) -> Path:

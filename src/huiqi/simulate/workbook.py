@@ -35,7 +35,7 @@ BLOCK = 1 << 22
 HEAD_BYTES = 1 << 20  # a sheet's XML read at most for its header row (some kilobytes: the sheet's settings, a row)
 STRINGS_BYTES = 1 << 26  # the shared strings' XML read at most for a header's names
 FORMULAS_SHOWN = 5  # formula cells named in a refusal; the count says the rest
-FORMULA = re.compile(rb"<f[\s/>]")  # a formula's tag (no other element of a sheet is named f)
+FORMULA = re.compile(rb"<(?:[^\s<>/!?]+:)?f[\s/>]")  # a formula's tag, prefixed or not (no other element is f)
 NAME_ELEMENTS, NAME_CHARS = 64, 4096  # a shared string read for a header is a column's name: a few runs, a few words
 MAX_STRINGS = 500_000  # shared strings read at most for a header (a quarter of a million applicants; more: the job)
 CELL_END = np.zeros(256, dtype=bool)  # what may follow a cell's tag name: ``<c r=…``, ``<c>``, ``<c/>``
@@ -253,7 +253,7 @@ def _measure(package: zipfile.ZipFile, part: str) -> tuple[int, int, int, Formul
             if scanned is None:
                 return _parse(package, part)
             columns, rows, cells = max(columns, scanned[0]), max(rows, scanned[1]), cells + scanned[2]
-            if b"<f" in text:  # seldom: a population is values
+            if b"<f" in text or b":f" in text:  # seldom: a population is values
                 _formulas(text, formulas, cell)
             if len(formulas.first) < FORMULAS_SHOWN:
                 cell = _last_cell(text, cell)
