@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from sqlalchemy import select
 
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
@@ -89,6 +90,28 @@ async def test_a_synthetic_population_is_drawn_for_the_policies_in_force(client,
     assert {date(2023, 12, 31), date(2024, 1, 1), date(2026, 12, 31)} <= set(dates), "the successor's bounds too"
     measure = next(g for g in job["result"]["groups"] if g["policy"] == "test-successor" and g["measure"] == 1)
     assert measure["matters"] > pilots.height and measure["ceiling_sum"] > 0
+
+
+async def test_a_synthetic_population_is_drawn_for_the_reformed_windows_too(client, people, session) -> None:
+    """A reform extending a policy's window by a year: matters fall in that year as well (its cost is measured), and
+    the job and its audit record name the policies the population was drawn for."""
+    from huiqi.models import AuditEvent
+
+    extended = ("name: 延期一年\nchanges:\n  - {parameter: window_end, since: 2025-12-01, value: 2026-12-31, "
+                "source: 测试}\n")
+    headers = bearer(session, people.finance)
+    started = await client.post("/api/v1/simulations", headers=headers, data={
+        "synthetic_applicants": "500", "seed": "3", "by": "measure", "as_of": "2026-12-31", "reform": extended})
+    assert started.status_code == 202, started.text
+    job = session.get(SimulationJob, started.json()["id"])
+    assert job.state == "done", job.error
+    dates = pl.read_parquet(Path(job.folder) / "population" / "matters.parquet")["date"].drop_nulls()
+    assert dates.max() == date(2027, 1, 1) and (dates.dt.year() == 2026).sum() > 50
+    drawn = [{"id": p.id, "version": p.version} for p in catalogue.published(session)]
+    baseline, reformed = job.params["drawn_for"][:len(drawn)], job.params["drawn_for"][len(drawn):]
+    assert baseline == drawn and reformed and all(p["version"].endswith("+延期一年") for p in reformed)
+    audited = session.scalars(select(AuditEvent).where(AuditEvent.action == "simulation.start")).all()
+    assert [event.after["drawn_for"] for event in audited] == [job.params["drawn_for"]]
 
 
 async def test_uploaded_population_zip_and_workbook(client, people, session, tmp_path) -> None:

@@ -284,7 +284,8 @@ async def test_starting_a_simulation_and_saving_a_reform_are_audited(browser, pe
     assert events[1].after["name"] == "甲" and events[1].after["changes"][0]["parameter"] == "11.cap"
     assert events[0].entity_id == str(job)
     assert events[0].after == {"source": "合成数据（300 个申请人，种子 5）", "reform": "甲",
-                               "by": ["measure", "region"], "as_of": "2025-06-30"}
+                               "by": ["measure", "region"], "as_of": "2025-06-30",
+                               "drawn_for": session.get(SimulationJob, job).params["drawn_for"]}
     page = await finance.get(f"/simulate/{job}")  # reading is not audited
     assert page.status_code == 200 and session.scalar(select(func.max(AuditEvent.seq))) == known + 2
 

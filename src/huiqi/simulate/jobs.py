@@ -84,8 +84,10 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     if content is not None and spec.synthetic_applicants is not None:  # one source, never a silent second
         raise InputError([("synthetic_applicants", "请只选择一种数据来源：已上传企业样本数据时，请清空合成申请人数")])
     reform = _reform(spec.reform) if spec.reform else None
+    drawn = _named(_drawn(catalogue.published(session), reform)) if content is None else None
     job = SimulationJob(user_id=actor.id, state="queued", params={
-        **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None})
+        **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None,
+        "drawn_for": drawn})
     session.add(job)
     session.flush()
     folder = get_settings().jobs_dir / str(job.id)
@@ -100,7 +102,7 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     source = filename or f"合成数据（{spec.synthetic_applicants} 个申请人，种子 {spec.seed}）"
     audit.record(session, actor=actor.username, action="simulation.start", entity="simulation_job", entity_id=job.id,
                  after={"source": source, "reform": reform.name if reform else None, "by": spec.by,
-                        "as_of": spec.as_of})
+                        "as_of": spec.as_of, "drawn_for": drawn})
     return job
 
 
@@ -203,12 +205,12 @@ def run(sessions: Sessions, job_id: int) -> None:
 
 def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None],
               policies: list[Policy]) -> SimulationReport:
+    reform = _reform(params["reform"]) if params.get("reform") else None
     if params.get("synthetic_applicants") and not (folder / "population").exists():  # never beside an upload
-        # drawn for the policies simulated: their own codes, in their windows
-        codes, window = drawn_for(policies)
+        # drawn for the policies simulated: their own codes, in their windows and in the reformed ones
+        codes, window = drawn_for(_drawn(policies, reform))
         people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), codes, window=window)
         write_population(people, matters, folder / "population", "parquet")
-    reform = _reform(params["reform"]) if params.get("reform") else None
     scenarios = [Scenario("基线", policies)]
     if reform is not None:
         scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
@@ -231,6 +233,17 @@ def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int
         report.impact = summarise(population, outcome.detail, [s.policies for s in scenarios], as_of)
         report.seconds = time.perf_counter() - started
     return report
+
+
+def _drawn(policies: list[Policy], reform: Reform | None) -> list[Policy]:
+    """The policies a synthetic population is drawn for: the baseline's and, with a reform, the reformed ones (a
+    window the reform extends gets matters too, or its extension would cost nothing)."""
+    return [*policies, *apply_reform(policies, reform)] if reform is not None else policies
+
+
+def _named(policies: list[Policy]) -> list[dict[str, str]]:
+    """Policies by id and version, each once (a job's record of what its population was drawn for)."""
+    return [{"id": i, "version": v} for i, v in dict.fromkeys((p.id, p.version) for p in policies)]
 
 
 def _write(folder: Path, report: SimulationReport) -> None:
