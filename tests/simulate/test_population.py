@@ -64,6 +64,7 @@ def _csv(tmp_path: Path, small, edit) -> Path:
     ("type", "honour", "codes", "事项代码与事项类型不符"),
     ("id", "x" * 65, "id", "过长：最多 64 个字符"),
     ("codes", "z" * 40_000, "codes", f"含有未知事项代码 {'z' * 30}…（"),
+    ("codes", ";".join(f"x{i}" for i in range(7)), "codes", "未知事项代码 x0、x1、x2、x3、x4 等 7 个（请检查拼写）"),
 ])
 def test_bad_rows_are_named(tmp_path: Path, small, column: str, value: str, field: str, reason: str) -> None:
     row = 7

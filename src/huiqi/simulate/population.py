@@ -435,9 +435,13 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, 
             in checks + _typed_checks("matters", MATTER_SCHEMA)]
 
 
+CODES_SHOWN = 5  # unknown codes of a matter named; the count says the rest
+
+
 def _unknown_codes(listed: list[str], codes: dict[str, CodeInfo]) -> str:
     unknown = list(dict.fromkeys(c for c in listed if c not in codes))
-    return f"含有未知事项代码 {'、'.join(_shown(c)[1:-1] for c in unknown[:5])}（请检查拼写）"
+    more = f" 等 {len(unknown)} 个" if len(unknown) > CODES_SHOWN else ""
+    return f"含有未知事项代码 {'、'.join(_shown(c)[1:-1] for c in unknown[:CODES_SHOWN])}{more}（请检查拼写）"
 
 
 def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str]]:
