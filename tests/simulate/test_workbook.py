@@ -292,3 +292,15 @@ def test_a_damaged_lzma_part_is_refused_as_unreadable_and_its_header_left_to_the
     assert workbook.header_rows(damaged, ("applicants", "matters")) == {}
     with pytest.raises(InputError, match=r"lzma\.xlsx 不是有效的 Excel 工作簿"):
         workbook.sheets(damaged)
+
+
+def test_a_header_is_read_without_its_phonetic_guide_inline_or_shared(tmp_path: Path) -> None:
+    """Japanese-style phonetic runs (<rPh>) are a reading aid, not the name, wherever the string is written."""
+    inline = raw(tmp_path / "inline.xlsx", {"applicants": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'
+                                            '<c r="A1" t="inlineStr"><is><t>uscc</t><rPh sb="0" eb="1"><t>ユ</t></rPh>'
+                                            '</is></c><c r="B1" t="inlineStr"><is><r><t>na</t></r><r><t>me</t></r><rPh>'
+                                            '<t>ナ</t></rPh></is></c></row></sheetData></worksheet>'})
+    assert workbook.header_rows(inline, ("applicants",)) == {"applicants": ["uscc", "name"]}
+    shared = with_strings(tmp_path / "shared.xlsx", f'<sst xmlns="{MAIN}"><si><t>uscc</t><rPh sb="0" eb="1"><t>ユ</t>'
+                                                    "</rPh></si><si><r><t>na</t></r><r><t>me</t></r></si></sst>")
+    assert workbook.header_rows(shared, ("applicants",)) == {"applicants": ["uscc", "name"]}

@@ -135,8 +135,7 @@ def _first_row(package: zipfile.ZipFile, part: str) -> list[tuple[bool, str]] | 
         if tag == "c":
             seen += 1
             kind = element.get("t")
-            texts = [t.text or "" for t in element.iter(f"{MAIN}t")] if kind == "inlineStr" else \
-                [element.findtext(f"{MAIN}v") or ""]
+            texts = _text(element.find(f"{MAIN}is")) if kind == "inlineStr" else [element.findtext(f"{MAIN}v") or ""]
             if "".join(texts).strip():
                 cells.append((kind == "s", "".join(texts)))
         elif tag == "row":
@@ -146,6 +145,14 @@ def _first_row(package: zipfile.ZipFile, part: str) -> list[tuple[bool, str]] | 
         if seen > MAX_COLUMNS * MAX_COLUMNS:
             return None
     return cells or None
+
+
+def _text(string: Element | None) -> list[str]:
+    """A string's text (``<si>`` or an inline ``<is>``): its own ``<t>`` and its runs', not the phonetic guide."""
+    if string is None:
+        return []
+    runs = [string.find(f"{MAIN}t"), *(r.find(f"{MAIN}t") for r in string.iter(f"{MAIN}r"))]
+    return [t.text or "" for t in runs if t is not None]
 
 
 def _strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
@@ -167,8 +174,7 @@ def _strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
         open_.pop()
         if len(open_) == 1 and element.tag == f"{MAIN}si":  # its text, and its runs' (not the phonetic guide)
             if index in wanted:
-                runs = [element.find(f"{MAIN}t"), *(r.find(f"{MAIN}t") for r in element.iter(f"{MAIN}r"))]
-                found[index] = "".join(t.text or "" for t in runs if t is not None)
+                found[index] = "".join(_text(element))
             if index == last:
                 break
             index, kept, chars = index + 1, 0, 0
