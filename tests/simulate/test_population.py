@@ -13,7 +13,16 @@ from huiqi.reference import uscc
 from huiqi.rules.facts import label
 from huiqi.rules.loader import vocabulary
 from huiqi.simulate import workbook
-from huiqi.simulate.population import ROW, SHOWN, PopulationError, link, read_population, sections, write_population
+from huiqi.simulate.population import (
+    ROW,
+    SHOWN,
+    PopulationError,
+    header_problems,
+    link,
+    read_population,
+    sections,
+    write_population,
+)
 from huiqi.simulate.population_files import ENCODING_HINT, headers
 from huiqi.simulate.synth import synthesise
 
@@ -361,3 +370,16 @@ def test_a_name_longer_than_the_platform_keeps_is_refused_naming_its_row(tmp_pat
     assert caught.value.problems == [(f"applicants 第5条（表格第6行） name（{label('name')}）", "过长：最多 200 个字")]
     fine = people.with_columns(pl.lit("名" * 200).alias("name"))
     assert read_population(write_population(fine, matters, tmp_path / "fine", "csv"), vocabulary())
+
+
+def test_a_blank_column_name_is_judged_alike_at_upload_and_by_the_job(tmp_path: Path, small) -> None:
+    """A column without a name (a stray value right of the table) is no unknown column, for the header check nor
+    for the job; a misspelt one is one for both."""
+    blank = _csv(tmp_path, small, lambda frame: frame.with_columns(pl.lit("x").alias("")))
+    assert header_problems(blank) == []
+    assert read_population(blank, vocabulary()).source
+    misspelt = _csv(tmp_path / "2", small, lambda frame: frame.with_columns(pl.lit("x").alias("tpye")))
+    assert header_problems(misspelt) == [("POPULATION", "matters.csv：有不认识的列 “tpye”（请检查拼写）")]
+    with pytest.raises(InputError) as caught:
+        read_population(misspelt, vocabulary())
+    assert ("matters.tpye", "不认识的列（请检查拼写）") in caught.value.problems

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from huiqi.errors import InputError
+from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.facts import label
 from huiqi.validation import ENCODING_HINT
 
@@ -104,10 +105,23 @@ def _empty(name: str, what: str) -> InputError:
     return InputError([(name, f"{what} 是空的：第一行应为表头（列名），如 {', '.join(REQUIRED[name])}")])
 
 
+def columns_of(table: str, columns: list[str]) -> tuple[list[str], list[str]]:
+    """A table's header (its column names as the loader reads them) judged once for the upload's check and the job's:
+    the required columns it lacks, and the columns it does not know, each once (a blank name and the row number the
+    loader adds, ``__row``, name no column).
+
+    >>> columns_of("applicants", ["name", " ", "名称", "名称", "__row"])
+    (['uscc'], ['名称'])
+    """
+    schema = APPLICANT_SCHEMA if table == "applicants" else MATTER_SCHEMA
+    return ([c for c in REQUIRED[table] if c not in columns],
+            [c for c in dict.fromkeys(columns) if c.strip() and c not in schema and c != "__row"])
+
+
 def missing_columns(raw: dict[str, pl.LazyFrame]) -> list[tuple[str, str]]:
     """The columns without which no row can be read: each is named once, not as a problem of every row."""
     return [(f"{table}.{column}（{label(column)}）", "缺少这一列（必填）")
-            for table in TABLES for column in REQUIRED[table] if column not in raw[table].collect_schema()]
+            for table in TABLES for column in columns_of(table, raw[table].collect_schema().names())[0]]
 
 
 def unreadable(raw: dict[str, pl.LazyFrame]) -> str:
