@@ -56,6 +56,12 @@ SAVED = "population.xlsx"  # an uploaded workbook's name on the server (the uplo
 POPULATION = "企业样本数据"
 
 
+def may_analyse(actor: User) -> bool:
+    """Whether ``actor`` may start simulations and compare reforms (the auditor only reads them): what the pages
+    offer, said once."""
+    return actor.role in ANALYSTS
+
+
 class JobCreate(BaseModel):
     """What to simulate: a population (uploaded, or synthetic), how to group, as of when, a reform."""
 

@@ -166,7 +166,7 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
 def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: RecordId) -> HTMLResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
     report = jobs.rebuild(job, catalogue.published(session))
-    context: dict[str, Any] = {"job": job, "analyst": actor.role in jobs.ANALYSTS}  # the auditor only reads
+    context: dict[str, Any] = {"job": job, "analyst": jobs.may_analyse(actor)}  # the auditor only reads
     if job.state == "failed" and job.error:
         context["failure"] = sections(job.error.removeprefix("测算失败："))
     if report is not None:
