@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from sqlalchemy import select
 
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
@@ -19,6 +20,7 @@ from huiqi.simulate import jobs, workbook
 from huiqi.simulate.population import SHOWN, write_population
 from huiqi.simulate.synth import synthesise
 from huiqi.users.scope import SYSTEM
+from tests.simulate.test_workbook import lzma_damaged
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
@@ -88,6 +90,28 @@ async def test_a_synthetic_population_is_drawn_for_the_policies_in_force(client,
     assert {date(2023, 12, 31), date(2024, 1, 1), date(2026, 12, 31)} <= set(dates), "the successor's bounds too"
     measure = next(g for g in job["result"]["groups"] if g["policy"] == "test-successor" and g["measure"] == 1)
     assert measure["matters"] > pilots.height and measure["ceiling_sum"] > 0
+
+
+async def test_a_synthetic_population_is_drawn_for_the_reformed_windows_too(client, people, session) -> None:
+    """A reform extending a policy's window by a year: matters fall in that year as well (its cost is measured), and
+    the job and its audit record name the policies the population was drawn for."""
+    from huiqi.models import AuditEvent
+
+    extended = ("name: 延期一年\nchanges:\n  - {parameter: window_end, since: 2025-12-01, value: 2026-12-31, "
+                "source: 测试}\n")
+    headers = bearer(session, people.finance)
+    started = await client.post("/api/v1/simulations", headers=headers, data={
+        "synthetic_applicants": "500", "seed": "3", "by": "measure", "as_of": "2026-12-31", "reform": extended})
+    assert started.status_code == 202, started.text
+    job = session.get(SimulationJob, started.json()["id"])
+    assert job.state == "done", job.error
+    dates = pl.read_parquet(Path(job.folder) / "population" / "matters.parquet")["date"].drop_nulls()
+    assert dates.max() == date(2027, 1, 1) and (dates.dt.year() == 2026).sum() > 50
+    drawn = [{"id": p.id, "version": p.version} for p in catalogue.published(session)]
+    baseline, reformed = job.params["drawn_for"][:len(drawn)], job.params["drawn_for"][len(drawn):]
+    assert baseline == drawn and reformed and all(p["version"].endswith("+延期一年") for p in reformed)
+    audited = session.scalars(select(AuditEvent).where(AuditEvent.action == "simulation.start")).all()
+    assert [event.after["drawn_for"] for event in audited] == [job.params["drawn_for"]]
 
 
 async def test_uploaded_population_zip_and_workbook(client, people, session, tmp_path) -> None:
@@ -377,6 +401,26 @@ async def test_a_header_not_read_at_upload_is_still_refused_by_the_job(client, p
     assert job["state"] == "failed", job["error"]
     assert "申请人表（applicants）1 处：\n· uscc（统一社会信用代码）：缺少这一列" in job["error"]
     assert "POPULATION" not in job["error"] and "population.xlsx" not in job["error"]
+
+
+async def test_a_file_whose_header_cannot_be_read_at_upload_is_left_to_the_job(client, people, session, monkeypatch,
+                                                                               tmp_path) -> None:
+    """A damaged workbook fails its job with the reason, never a 500 at upload; nor does any surprise in the header's
+    reading."""
+    headers = bearer(session, people.finance)
+    damaged = lzma_damaged(tmp_path / "损坏.xlsx").read_bytes()
+    started = await client.post("/api/v1/simulations", headers=headers, files={"population": ("损坏.xlsx", damaged)})
+    assert started.status_code == 202, started.text
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "failed" and "损坏.xlsx 不是有效的 Excel 工作簿" in job["error"], job["error"]
+
+    def surprised(path: Path) -> list[tuple[str, str]]:
+        raise TypeError("a reader's surprise")
+
+    monkeypatch.setattr(jobs, "header_problems", surprised)
+    content = write_population(*synthesise(20, 3, vocabulary()), tmp_path / "pop.xlsx").read_bytes()
+    again = await client.post("/api/v1/simulations", headers=headers, files={"population": ("pop.xlsx", content)})
+    assert again.status_code == 202, again.text
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

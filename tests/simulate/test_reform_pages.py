@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from huiqi.catalogue import service as catalogue
+from huiqi.config import get_settings
 from huiqi.models import SavedReform, SimulationJob
 from huiqi.simulate import reforms
 from tests.webtest import bearer
@@ -103,6 +104,8 @@ async def test_a_name_used_twice_is_409(browser, people, session) -> None:
     assert again.status_code == 409 and "已有名为“甲”的改革方案" in again.text
     assert session.scalar(select(func.count()).select_from(SavedReform)) == 1
     assert session.scalar(select(func.count()).select_from(SimulationJob)) == 1
+    kept = str(session.scalar(select(SimulationJob.id)))
+    assert [folder.name for folder in get_settings().jobs_dir.iterdir()] == [kept]  # the refused job's files removed
 
 
 async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
@@ -275,13 +278,14 @@ async def test_starting_a_simulation_and_saving_a_reform_are_audited(browser, pe
     known = session.scalar(select(func.max(AuditEvent.seq)))
     job = await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
     events = session.scalars(select(AuditEvent).where(AuditEvent.seq > known).order_by(AuditEvent.seq)).all()
-    assert [(e.actor, e.action, e.entity) for e in events] == [
-        (people.finance.username, "reform.save", "saved_reform"),
-        (people.finance.username, "simulation.start", "simulation_job")]
-    assert events[0].after["name"] == "甲" and events[0].after["changes"][0]["parameter"] == "11.cap"
-    assert events[1].entity_id == str(job)
-    assert events[1].after == {"source": "合成数据（300 个申请人，种子 5）", "reform": "甲",
-                               "by": ["measure", "region"], "as_of": "2025-06-30"}
+    assert [(e.actor, e.action, e.entity) for e in events] == [  # the reform saved last: the upload never waited on it
+        (people.finance.username, "simulation.start", "simulation_job"),
+        (people.finance.username, "reform.save", "saved_reform")]
+    assert events[1].after["name"] == "甲" and events[1].after["changes"][0]["parameter"] == "11.cap"
+    assert events[0].entity_id == str(job)
+    assert events[0].after == {"source": "合成数据（300 个申请人，种子 5）", "reform": "甲",
+                               "by": ["measure", "region"], "as_of": "2025-06-30",
+                               "drawn_for": session.get(SimulationJob, job).params["drawn_for"]}
     page = await finance.get(f"/simulate/{job}")  # reading is not audited
     assert page.status_code == 200 and session.scalar(select(func.max(AuditEvent.seq))) == known + 2
 

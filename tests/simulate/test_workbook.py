@@ -2,6 +2,7 @@
 the reader ask for terabytes and abort the process, so it is refused by name; sheets written without cell references
 or with prefixed tags are measured by the parser, to the same figures."""
 
+import tracemalloc
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -223,3 +224,83 @@ def test_formulas_are_refused_naming_their_cells(tmp_path: Path, monkeypatch, bl
     with pytest.raises(InputError) as caught:
         workbook.check(raw(tmp_path / "cached.xlsx", cached), ("applicants", "matters"))
     assert [p[0] for p in caught.value.problems] == ["applicants"] and "单元格 A2 是公式" in caught.value.problems[0][1]
+    prefixed = {"applicants": cached["applicants"].replace("<f>1+1</f>", f'<x:f xmlns:x="{MAIN}">1+1</x:f>'),
+                "matters": cached["matters"]}
+    with pytest.raises(InputError) as caught:
+        workbook.check(raw(tmp_path / "prefixed.xlsx", prefixed), ("applicants", "matters"))
+    assert [p[0] for p in caught.value.problems] == ["applicants"] and "单元格 A2 是公式" in caught.value.problems[0][1]
+
+
+def with_strings(path: Path, strings: str) -> Path:
+    """A workbook whose header row is the shared strings 0 and 1, and whose shared strings' XML is ``strings``."""
+    raw(path, {"applicants": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+                             '<c r="B1" t="s"><v>1</v></c></row></sheetData></worksheet>'})
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rId9" Target="sharedStrings.xml" Type="{RELS}/sharedStrings"/>'
+                             "</Relationships>".encode())
+    parts["xl/sharedStrings.xml"] = strings.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return path
+
+
+def peak_while(read) -> tuple[object, int]:
+    tracemalloc.start()
+    try:
+        return read(), tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_shared_strings_are_read_for_a_header_holding_only_the_wanted_ones(tmp_path: Path) -> None:
+    many = 200_000  # each element kept would hold some hundred bytes: 20 MB in all
+    siblings = with_strings(tmp_path / "siblings.xlsx", f'<sst xmlns="{MAIN}">{"<x/>" * many}<si><t>uscc</t></si>'
+                                                         "<si><r><t>na</t></r><r><t>me</t></r></si></sst>")
+    found, peak = peak_while(lambda: workbook.header_rows(siblings, ("applicants",)))
+    assert found == {"applicants": ["uscc", "name"]}
+    assert peak < 4 << 20
+    runs = with_strings(tmp_path / "runs.xlsx", f'<sst xmlns="{MAIN}"><si><t>uscc</t></si><si>{"<r/>" * many}</si>'
+                                                "</sst>")
+    found, peak = peak_while(lambda: workbook.header_rows(runs, ("applicants",)))
+    assert found == {}  # a string larger than a name: the job reads the sheet whole, and says why
+    assert peak < 4 << 20
+    unwanted = with_strings(tmp_path / "unwanted.xlsx", f'<sst xmlns="{MAIN}"><si><t>uscc</t></si><si><t>name</t>'
+                                                        f'</si><si>{"<r/>" * many}</si></sst>')
+    assert workbook.header_rows(unwanted, ("applicants",)) == {"applicants": ["uscc", "name"]}  # never read so far
+
+
+def lzma_damaged(path: Path) -> Path:
+    """A workbook whose sheets are LZMA-compressed (zip allows it; calamine does not read it), their data damaged."""
+    with zipfile.ZipFile(population(path)) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data, zipfile.ZIP_LZMA if name.startswith("xl/worksheets/") else zipfile.ZIP_STORED)
+        info = package.getinfo("xl/worksheets/sheet1.xml")
+    damaged = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 9  # past LZMA's properties
+    damaged[start + 4:start + 20] = b"\xff" * 16
+    path.write_bytes(bytes(damaged))
+    return path
+
+
+def test_a_damaged_lzma_part_is_refused_as_unreadable_and_its_header_left_to_the_job(tmp_path: Path) -> None:
+    damaged = lzma_damaged(tmp_path / "lzma.xlsx")
+    assert workbook.header_rows(damaged, ("applicants", "matters")) == {}
+    with pytest.raises(InputError, match=r"lzma\.xlsx 不是有效的 Excel 工作簿"):
+        workbook.sheets(damaged)
+
+
+def test_a_header_is_read_without_its_phonetic_guide_inline_or_shared(tmp_path: Path) -> None:
+    """Japanese-style phonetic runs (<rPh>) are a reading aid, not the name, wherever the string is written."""
+    inline = raw(tmp_path / "inline.xlsx", {"applicants": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'
+                                            '<c r="A1" t="inlineStr"><is><t>uscc</t><rPh sb="0" eb="1"><t>ユ</t></rPh>'
+                                            '</is></c><c r="B1" t="inlineStr"><is><r><t>na</t></r><r><t>me</t></r><rPh>'
+                                            '<t>ナ</t></rPh></is></c></row></sheetData></worksheet>'})
+    assert workbook.header_rows(inline, ("applicants",)) == {"applicants": ["uscc", "name"]}
+    shared = with_strings(tmp_path / "shared.xlsx", f'<sst xmlns="{MAIN}"><si><t>uscc</t><rPh sb="0" eb="1"><t>ユ</t>'
+                                                    "</rPh></si><si><r><t>na</t></r><r><t>me</t></r></si></sst>")
+    assert workbook.header_rows(shared, ("applicants",)) == {"applicants": ["uscc", "name"]}

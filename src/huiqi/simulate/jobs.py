@@ -7,6 +7,7 @@ for people. A job cut off by a restart is marked failed at the next start, never
 """
 
 import json
+import logging
 import shutil
 import time
 import zipfile
@@ -55,6 +56,12 @@ SAVED = "population.xlsx"  # an uploaded workbook's name on the server (the uplo
 POPULATION = "企业样本数据"
 
 
+def may_analyse(actor: User) -> bool:
+    """Whether ``actor`` may start simulations and compare reforms (the auditor only reads them): what the pages
+    offer, said once."""
+    return actor.role in ANALYSTS
+
+
 class JobCreate(BaseModel):
     """What to simulate: a population (uploaded, or synthetic), how to group, as of when, a reform."""
 
@@ -83,8 +90,10 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     if content is not None and spec.synthetic_applicants is not None:  # one source, never a silent second
         raise InputError([("synthetic_applicants", "请只选择一种数据来源：已上传企业样本数据时，请清空合成申请人数")])
     reform = _reform(spec.reform) if spec.reform else None
+    drawn = _named(_drawn(catalogue.published(session), reform)) if content is None else None
     job = SimulationJob(user_id=actor.id, state="queued", params={
-        **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None})
+        **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None,
+        "drawn_for": drawn})
     session.add(job)
     session.flush()
     folder = get_settings().jobs_dir / str(job.id)
@@ -99,7 +108,7 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     source = filename or f"合成数据（{spec.synthetic_applicants} 个申请人，种子 {spec.seed}）"
     audit.record(session, actor=actor.username, action="simulation.start", entity="simulation_job", entity_id=job.id,
                  after={"source": source, "reform": reform.name if reform else None, "by": spec.by,
-                        "as_of": spec.as_of})
+                        "as_of": spec.as_of, "drawn_for": drawn})
     return job
 
 
@@ -150,10 +159,18 @@ def _unpack(folder: Path, filename: str, content: bytes) -> None:
     _headers_checked(target, filename)
 
 
+log = logging.getLogger(__name__)
+
+
 def _headers_checked(path: Path, filename: str) -> None:
     """The tables' header rows, read alone: a required column missing or a column not known is refused on the form,
-    by its name (the job checks the whole file again)."""
-    problems = header_problems(path)
+    by its name (the job checks the whole file again). A header that cannot be read so, for whatever reason, is left
+    to the job, which reads the file whole and says why."""
+    try:
+        problems = header_problems(path)
+    except Exception:  # never a 500 at upload: the job's reading says what is wrong
+        log.warning("header of %s left to the job", filename, exc_info=True)
+        return
     if problems:
         raise theirs(InputError(problems), filename, "population")
 
@@ -194,12 +211,12 @@ def run(sessions: Sessions, job_id: int) -> None:
 
 def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int], None],
               policies: list[Policy]) -> SimulationReport:
+    reform = _reform(params["reform"]) if params.get("reform") else None
     if params.get("synthetic_applicants") and not (folder / "population").exists():  # never beside an upload
-        # drawn for the policies simulated: their own codes, in their windows
-        codes, window = drawn_for(policies)
+        # drawn for the policies simulated: their own codes, in their windows and in the reformed ones
+        codes, window = drawn_for(_drawn(policies, reform))
         people, matters = synthesise(params["synthetic_applicants"], params.get("seed", 1), codes, window=window)
         write_population(people, matters, folder / "population", "parquet")
-    reform = _reform(params["reform"]) if params.get("reform") else None
     scenarios = [Scenario("基线", policies)]
     if reform is not None:
         scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
@@ -222,6 +239,17 @@ def _simulate(folder: Path, params: dict[str, Any], progress: Callable[[int, int
         report.impact = summarise(population, outcome.detail, [s.policies for s in scenarios], as_of)
         report.seconds = time.perf_counter() - started
     return report
+
+
+def _drawn(policies: list[Policy], reform: Reform | None) -> list[Policy]:
+    """The policies a synthetic population is drawn for: the baseline's and, with a reform, the reformed ones (a
+    window the reform extends gets matters too, or its extension would cost nothing)."""
+    return [*policies, *apply_reform(policies, reform)] if reform is not None else policies
+
+
+def _named(policies: list[Policy]) -> list[dict[str, str]]:
+    """Policies by id and version, each once (a job's record of what its population was drawn for)."""
+    return [{"id": i, "version": v} for i, v in dict.fromkeys((p.id, p.version) for p in policies)]
 
 
 def _write(folder: Path, report: SimulationReport) -> None:

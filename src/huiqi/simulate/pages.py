@@ -2,6 +2,7 @@
 given as YAML), watch it, read the result."""
 
 import json
+import shutil
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -134,19 +135,21 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
     values |= {"by": by_keys, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
                "seed": seed or "1", "reform": reform or ""}
     policies = catalogue.published(session)
-    try:
+    job = None
+    try:  # the reform checked first; saved (and audited, which waits on the audit trail) last, after the upload
         text, edits = _reform_text(form, reforms.rows(policies), (reform or "").strip())
-        saved = reforms.save(session, actor=actor, reform=reforms.checked(text, policies, edits),
-                             text=text) if text else None
+        changed = reforms.checked(text, policies, edits) if text else None
         filename, content = read_upload(population, "population")
         if content is not None and ascii_digits(synthetic_applicants or "").strip() == SYNTHETIC:
             synthetic_applicants = None  # the form's own offer, left as it was: the file is the source
         job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
-        if saved is not None:
-            saved.job_id = job.id
+        saved = reforms.save(session, actor=actor, reform=changed, text=text, job=job) if changed and text else None
     except (InputError, Conflict) as error:
+        folder = job.folder if job is not None else None
         session.rollback()
+        if folder:  # the job's files, unpacked before its reform's name was found taken: nothing is half-written
+            shutil.rmtree(folder, ignore_errors=True)
         problems = (_labelled(error.problems) if isinstance(error, InputError)
                     else [Problem("改革方案名称", error.message, "reform_name")])
         if population is not None and population.filename:  # a browser cannot keep the file chosen: say so
@@ -163,7 +166,7 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
 def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: RecordId) -> HTMLResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
     report = jobs.rebuild(job, catalogue.published(session))
-    context: dict[str, Any] = {"job": job, "analyst": actor.role in jobs.ANALYSTS}  # the auditor only reads
+    context: dict[str, Any] = {"job": job, "analyst": jobs.may_analyse(actor)}  # the auditor only reads
     if job.state == "failed" and job.error:
         context["failure"] = sections(job.error.removeprefix("测算失败："))
     if report is not None:

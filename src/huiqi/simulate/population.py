@@ -24,8 +24,8 @@ from huiqi.rules.facts import CHOICES, label
 from huiqi.rules.policy import CodeInfo
 from huiqi.simulate.population_files import (
     CSV_HINT,
-    REQUIRED,
     TABLES,
+    columns_of,
     headers,
     missing_columns,
     read_tables,
@@ -130,9 +130,9 @@ def header_problems(path: Path) -> list[tuple[str, str]]:
     (``read_population`` and ``validate`` say the same of the whole file later)."""
     problems = []
     for table, columns in headers(path).items():
-        schema = APPLICANT_SCHEMA if table == "applicants" else MATTER_SCHEMA
-        missing = [f"{c}（{label(c)}）" for c in REQUIRED[table] if c not in columns]
-        unknown = [_shown(c) for c in dict.fromkeys(columns) if c.strip() and c not in schema]
+        lacking, unknown_ = columns_of(table, columns)
+        missing = [f"{c}（{label(c)}）" for c in lacking]
+        unknown = [_shown(c) for c in unknown_]
         said = [f"缺少必填的列 {'、'.join(missing)}"] if missing else []
         if unknown:
             more = f" 等 {len(unknown)} 列" if len(unknown) > SHOWN else ""
@@ -216,7 +216,7 @@ def _typed(table: str, frame: pl.LazyFrame) -> pl.LazyFrame:
         text = source.cast(pl.String).str.strip_chars()
         text = pl.when(text == "").then(None).otherwise(text)
         out += [text.alias(f"__raw__{column}"), _convert(text, column, dtype).alias(column)]
-    extra = [c for c in present if c not in schema and c != "__row"]
+    extra = columns_of(table, present.names())[1]
     return frame.select(pl.col("__row"), *out, *[pl.col(c).alias(f"__extra__{c}") for c in extra])
 
 
@@ -435,9 +435,13 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, 
             in checks + _typed_checks("matters", MATTER_SCHEMA)]
 
 
+CODES_SHOWN = 5  # unknown codes of a matter named; the count says the rest
+
+
 def _unknown_codes(listed: list[str], codes: dict[str, CodeInfo]) -> str:
     unknown = list(dict.fromkeys(c for c in listed if c not in codes))
-    return f"含有未知事项代码 {'、'.join(_shown(c)[1:-1] for c in unknown[:5])}（请检查拼写）"
+    more = f" 等 {len(unknown)} 个" if len(unknown) > CODES_SHOWN else ""
+    return f"含有未知事项代码 {'、'.join(_shown(c)[1:-1] for c in unknown[:CODES_SHOWN])}{more}（请检查拼写）"
 
 
 def _typed_checks(table: str, schema: dict) -> list[tuple[str, str, pl.Expr, str]]:

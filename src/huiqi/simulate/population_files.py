@@ -6,12 +6,15 @@ only, never by its path: a web job's files live on the server.
 """
 
 import codecs
+import re
+from csv import Error as CsvError
 from csv import reader
 from pathlib import Path
 
 import polars as pl
 
 from huiqi.errors import InputError
+from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.facts import label
 from huiqi.validation import ENCODING_HINT
 
@@ -102,10 +105,23 @@ def _empty(name: str, what: str) -> InputError:
     return InputError([(name, f"{what} 是空的：第一行应为表头（列名），如 {', '.join(REQUIRED[name])}")])
 
 
+def columns_of(table: str, columns: list[str]) -> tuple[list[str], list[str]]:
+    """A table's header (its column names as the loader reads them) judged once for the upload's check and the job's:
+    the required columns it lacks, and the columns it does not know, each once (a blank name and the row number the
+    loader adds, ``__row``, name no column).
+
+    >>> columns_of("applicants", ["name", " ", "名称", "名称", "__row"])
+    (['uscc'], ['名称'])
+    """
+    schema = APPLICANT_SCHEMA if table == "applicants" else MATTER_SCHEMA
+    return ([c for c in REQUIRED[table] if c not in columns],
+            [c for c in dict.fromkeys(columns) if c.strip() and c not in schema and c != "__row"])
+
+
 def missing_columns(raw: dict[str, pl.LazyFrame]) -> list[tuple[str, str]]:
     """The columns without which no row can be read: each is named once, not as a problem of every row."""
     return [(f"{table}.{column}（{label(column)}）", "缺少这一列（必填）")
-            for table in TABLES for column in REQUIRED[table] if column not in raw[table].collect_schema()]
+            for table in TABLES for column in columns_of(table, raw[table].collect_schema().names())[0]]
 
 
 def unreadable(raw: dict[str, pl.LazyFrame]) -> str:
@@ -135,21 +151,25 @@ def headers(path: Path) -> dict[str, list[str]]:
             except (OSError, pl.exceptions.PolarsError):
                 continue
         elif csv.exists() and (line := _first_line(csv)) is not None:
-            found[name] = next(reader([line]), [])
+            try:
+                if line.count('"') % 2 == 0:  # else a quoted name runs past the line: the job reads the file whole
+                    found[name] = next(reader([line]), [])
+            except CsvError:
+                continue
     return found
 
 
 def _first_line(file: Path) -> str | None:
-    """A CSV's first line, in UTF-8 (with or without BOM) or GB18030; None when it is blank or not within ``HEADER``
-    bytes."""
+    """A CSV's first line (ended by LF, CRLF, or CR alone as Excel's "CSV (Macintosh)" writes), in UTF-8 (with or
+    without BOM) or GB18030; None when it is blank or not within ``HEADER`` bytes."""
     with file.open("rb") as stream:
         head = stream.read(HEADER + 1)
-    line, ended, _ = head.removeprefix(BOM).partition(b"\n")
+    line, *ended = re.split(rb"[\r\n]", head.removeprefix(BOM), maxsplit=1)
     if (not ended and len(head) > HEADER) or not line.strip():  # an empty file: the job says it is empty
         return None
     for encoding in ("utf-8", "gb18030"):
         try:
-            return line.decode(encoding).rstrip("\r")
+            return line.decode(encoding)
         except UnicodeDecodeError:
             continue
     return None

@@ -27,7 +27,7 @@ def _list(request: Request, who: Caller, actor: User, session: Session, *, probl
     labels = {f"{r.policy.id}|{r.key}": r.label for r in reforms.rows(catalogue.published(session))}
     return page(request, "simulate/reforms.html", who, status_code=status_code, reforms=saved, authors=authors,
                 labels=labels, problems=problems, values=values, states=reforms.job_states(session, saved),
-                may_compare=actor.role in jobs.ANALYSTS)  # the auditor reads them, compares none
+                may_compare=jobs.may_analyse(actor))  # the auditor reads them, compares none
 
 
 @router.get("/simulate/reforms", response_class=HTMLResponse)

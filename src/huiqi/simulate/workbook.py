@@ -13,6 +13,7 @@ block of its XML at a time, by array operations over the bytes (``_scan``). A sh
 their reference, prefixed tags, lower-case references) is measured by an XML parser, exactly and more slowly.
 """
 
+import lzma
 import re
 import zipfile
 import zlib
@@ -34,7 +35,8 @@ BLOCK = 1 << 22
 HEAD_BYTES = 1 << 20  # a sheet's XML read at most for its header row (some kilobytes: the sheet's settings, a row)
 STRINGS_BYTES = 1 << 26  # the shared strings' XML read at most for a header's names
 FORMULAS_SHOWN = 5  # formula cells named in a refusal; the count says the rest
-FORMULA = re.compile(rb"<f[\s/>]")  # a formula's tag (no other element of a sheet is named f)
+FORMULA = re.compile(rb"<(?:[^\s<>/!?]+:)?f[\s/>]")  # a formula's tag, prefixed or not (no other element is f)
+NAME_ELEMENTS, NAME_CHARS = 64, 4096  # a shared string read for a header is a column's name: a few runs, a few words
 MAX_STRINGS = 500_000  # shared strings read at most for a header (a quarter of a million applicants; more: the job)
 CELL_END = np.zeros(256, dtype=bool)  # what may follow a cell's tag name: ``<c r=…``, ``<c>``, ``<c/>``
 CELL_END[list(b" \t\n\r\f\v/>")] = True
@@ -63,9 +65,9 @@ class Extent:
 
 
 # What opening a damaged or unusual package raises: besides a broken zip or XML, an encrypted part (RuntimeError) or
-# a compression method zipfile does not know (NotImplementedError).
-UNREADABLE = (zipfile.BadZipFile, zlib.error, OSError, KeyError, ParseError, ValueError, EOFError, RuntimeError,
-              NotImplementedError)
+# a compression method zipfile does not know (NotImplementedError), a damaged LZMA-compressed part (LZMAError).
+UNREADABLE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, OSError, KeyError, ParseError, ValueError, EOFError,
+              RuntimeError, NotImplementedError)
 
 
 def sheets(path: Path) -> list[Extent]:
@@ -133,8 +135,7 @@ def _first_row(package: zipfile.ZipFile, part: str) -> list[tuple[bool, str]] | 
         if tag == "c":
             seen += 1
             kind = element.get("t")
-            texts = [t.text or "" for t in element.iter(f"{MAIN}t")] if kind == "inlineStr" else \
-                [element.findtext(f"{MAIN}v") or ""]
+            texts = _text(element.find(f"{MAIN}is")) if kind == "inlineStr" else [element.findtext(f"{MAIN}v") or ""]
             if "".join(texts).strip():
                 cells.append((kind == "s", "".join(texts)))
         elif tag == "row":
@@ -146,8 +147,18 @@ def _first_row(package: zipfile.ZipFile, part: str) -> list[tuple[bool, str]] | 
     return cells or None
 
 
+def _text(string: Element | None) -> list[str]:
+    """A string's text (``<si>`` or an inline ``<is>``): its own ``<t>`` and its runs', not the phonetic guide."""
+    if string is None:
+        return []
+    runs = [string.find(f"{MAIN}t"), *(r.find(f"{MAIN}t") for r in string.iter(f"{MAIN}r"))]
+    return [t.text or "" for t in runs if t is not None]
+
+
 def _strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
-    """The shared strings numbered ``wanted``, read up to the last of them (none past ``MAX_STRINGS``)."""
+    """The shared strings numbered ``wanted``, read up to the last of them (none past ``MAX_STRINGS``). Only a wanted
+    string's elements are kept while it is read, each string no larger than a name (``NAME_ELEMENTS``, ``NAME_CHARS``:
+    past them, ValueError, and the header is left to the job); every other element is dropped when it ends."""
     last = max(wanted)
     if last >= MAX_STRINGS:
         return {}
@@ -155,18 +166,24 @@ def _strings(package: zipfile.ZipFile, wanted: set[int]) -> dict[int, str]:
     links = fromstring(package.read("xl/_rels/workbook.xml.rels"))
     target = next((link.get("Target", "") for link in links if link.get("Type", "").endswith("/sharedStrings")), "")
     part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    index, root = 0, None
+    index, open_, kept, chars = 0, [], 0, 0
     for event, element in _pulled(package, part, STRINGS_BYTES, ("start", "end")):
-        if root is None:
-            root = element
-        if event == "end" and element.tag == f"{MAIN}si":  # its text, and its runs' (not the phonetic guide)
+        if event == "start":
+            open_.append(element)
+            continue
+        open_.pop()
+        if len(open_) == 1 and element.tag == f"{MAIN}si":  # its text, and its runs' (not the phonetic guide)
             if index in wanted:
-                runs = [element.find(f"{MAIN}t"), *(r.find(f"{MAIN}t") for r in element.iter(f"{MAIN}r"))]
-                found[index] = "".join(t.text or "" for t in runs if t is not None)
+                found[index] = "".join(_text(element))
             if index == last:
                 break
-            index += 1
-            root.clear()
+            index, kept, chars = index + 1, 0, 0
+        if len(open_) > 1 and open_[1].tag == f"{MAIN}si" and index in wanted:  # a part of a wanted string: kept
+            kept, chars = kept + 1, chars + len(element.text or "") + len(element.tail or "")
+            if kept > NAME_ELEMENTS or chars > NAME_CHARS:
+                raise ValueError(f"shared string {index} larger than a column's name")
+        elif open_:
+            open_[-1].remove(element)  # its parent's only child: every other has been dropped
     return found
 
 
@@ -242,7 +259,7 @@ def _measure(package: zipfile.ZipFile, part: str) -> tuple[int, int, int, Formul
             if scanned is None:
                 return _parse(package, part)
             columns, rows, cells = max(columns, scanned[0]), max(rows, scanned[1]), cells + scanned[2]
-            if b"<f" in text:  # seldom: a population is values
+            if b"<f" in text or b":f" in text:  # seldom: a population is values
                 _formulas(text, formulas, cell)
             if len(formulas.first) < FORMULAS_SHOWN:
                 cell = _last_cell(text, cell)
