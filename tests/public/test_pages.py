@@ -456,7 +456,7 @@ async def test_an_announcement_says_where_to_call_when_its_department_has_no_num
     session.get(Round, app.round_id).contact = "024-12345678"
     session.flush()
     page = (await browser(None).get("/announcements")).text
-    assert "异议受理：省工业和信息化厅 · 咨询电话（申报批次公布） 024-12345678</p>" in page
+    assert "异议受理：省工业和信息化厅（未登记联系电话）；申报批次咨询电话：024-12345678</p>" in page
 
 
 async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, session, people, tmp_path) -> None:
