@@ -197,6 +197,11 @@ async def test_a_wrong_filter_is_said_beside_its_field_and_the_form_keeps_it(bro
     assert sheet.status_code == 422 and f"{label}：{said}" in sheet.text
 
 
+async def test_a_filter_too_long_for_any_choice_is_refused_by_its_chinese_name(browser, figures) -> None:
+    refused = await browser(figures.auditor).get("/statistics", params={"city": "2" * 41})
+    assert refused.status_code == 422 and "城市：不能超过 40 个字符" in refused.text
+
+
 async def test_a_filter_never_widens_the_scope(browser, figures) -> None:
     """沈阳's reviewer asking for 大连 reads nothing of it, on the page or in the Excel; the form offers 沈阳 alone."""
     client = browser(figures.shenyang)
