@@ -179,6 +179,7 @@ async def test_filters_narrow_the_totals_the_charts_the_table_and_the_excel(brow
     assert re.search(r"申报件数<b>0</b>", other_year)
     approved = (await client.get("/statistics", params={"by": "city", "state": "disbursed"})).text
     assert '<option value="disbursed" selected>' in approved and re.search(r"申报件数<b>1</b>", approved)
+    assert '<option value="draft"' not in approved, "a draft is never counted: no state to narrow to"
     assert '<td data-label="城市">沈阳市</td>' in approved and '<td data-label="城市">大连市</td>' not in approved
 
 

@@ -27,7 +27,7 @@ from huiqi.users.scope import sums_scope
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import download, download_built
 from huiqi.web.render import page
-from huiqi.workflow.states import STATES
+from huiqi.workflow.states import STATES, State
 
 router = APIRouter(include_in_schema=False)
 OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST)
@@ -92,7 +92,8 @@ def _filters(session: Session, given: dict[str, str | None], *, public: bool,
     given as it came (kept, right or wrong); ``city``, an actor's whose scope is one city, offers that city alone."""
     choices: dict[str, dict[str, str] | None] = {
         "year": None, "policy": {p.id: f"{p.number} {p.title}" for p in catalogue.published(session)},
-        "city": {code: name for code, name in cities().items() if city in (None, code)}, "state": dict(STATES)}
+        "city": {code: name for code, name in cities().items() if city in (None, code)},
+        "state": {k: v for k, v in STATES.items() if k != State.DRAFT}}  # a draft is never counted
     return [{"name": name, "label": service.FILTER_LABELS[name], "choices": choices[name],
              "value": (given.get(name) or "").strip()}
             for name in (service.PUBLIC_FILTERS if public else service.FILTER_LABELS)]
