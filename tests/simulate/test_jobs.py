@@ -538,3 +538,25 @@ async def test_the_api_refuses_a_file_and_a_synthetic_count_together(client, peo
     assert refused.status_code == 422
     assert refused.json()["problems"][0]["field"] == "synthetic_applicants"
     assert session.query(SimulationJob).count() == 0
+
+
+async def test_a_running_job_says_what_it_is_doing(browser, people, session, monkeypatch) -> None:
+    """The page says the run's phase: reading and checking the data (its bar unfilled, not empty), computing chunk by
+    chunk, then summing up; the runner reports its chunks before the first is computed."""
+    from contextlib import nullcontext
+
+    reported = []
+    monkeypatch.setattr(jobs, "_progress", lambda sessions, job_id, done, total: reported.append((done, total)))
+    job = jobs.start(session, actor=people.finance, spec=jobs.JobCreate(synthetic_applicants=10))
+    jobs.run(lambda: nullcontext(session), job.id)
+    assert reported[0] == (0, reported[-1][1]) and reported[-1][0] == reported[-1][1] >= 1, reported
+    client = browser(people.finance)
+    for done, total, said in ((0, None, "读取与校验数据…"), (1, 3, "计算中 1 / 3 块…"), (3, 3, "汇总并生成报告…")):
+        job.state, job.done, job.total = "running", done, total
+        session.flush()
+        shown = (await client.get(f"/simulate/{job.id}")).text
+        assert f"<p>{said}</p>" in shown, shown[shown.find('id="job"'):][:400]
+    assert '<progress max="3" value="3"' in shown
+    job.total = None
+    session.flush()
+    assert '<progress style="width:100%">' in (await client.get(f"/simulate/{job.id}")).text

@@ -73,3 +73,14 @@ async def test_excel_has_a_row_per_group_with_wan_twins(client, session, figures
         and rows[2][2:6] == (1, 1, 1_000_000, 100)
     )
     assert rows[2][-2:] == (800_000, 80) and rows[3][1].startswith("措施13") and len(rows) == 4
+
+
+async def test_filters_by_year_policy_city_and_state(client, session, figures) -> None:
+    headers = bearer(session, figures.auditor)
+    response = await client.get("/api/v1/statistics", params={"by": "city", "city": "210200", "year": 2025,
+                                                              "policy": "ln-2022-35"}, headers=headers)
+    assert [r["group"] for r in response.json()["items"]] == [{"city": "210200"}]
+    wrong = await client.get("/api/v1/statistics", params={"state": "lost"}, headers=headers)
+    assert wrong.status_code == 422 and "状态" in wrong.text
+    mine = await client.get("/api/v1/statistics", params={"city": "210200"}, headers=bearer(session, figures.shenyang))
+    assert mine.json()["items"] == [], "a filter narrows the caller's scope, never widens it"

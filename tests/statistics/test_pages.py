@@ -94,7 +94,7 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     application in 大连 is pending, so no group says so (applications less approvals would)."""
     response = await browser(None).get("/figures")
     assert response.status_code == 200
-    text = response.text
+    text = re.sub(r"<select.*?</select>", "", response.text, flags=re.S)  # the figures, not the 城市 filter's choices
     assert re.search(r"申报件数<b>2</b>", text) and "80 万元" in text and "沈阳市" in text
     assert "大连市" not in text and "申报件数</th>" not in text
     assert "申请金额" not in text and "拟支持金额" not in text and "700 万元" not in text
@@ -152,3 +152,77 @@ async def test_no_grouping_ticked_is_said_beside_the_field_and_the_form_stays(br
         assert none.status_code == 422 and '<span class="field-error" id="e-by">请至少选择一个分组</span>' in none.text
         assert '<legend>分组</legend>' in none.text and "<tfoot>" not in none.text and " checked" not in none.text
         assert '申报件数<b>' in none.text or '批准件数<b>' in none.text  # the page's figures stay
+
+
+def _charts(text: str) -> list[dict]:
+    return json.loads(html.unescape(re.search(r'id="charts" data-charts="([^"]*)"', text).group(1)))
+
+
+def _sheet(response) -> list[list]:
+    return [[c.value for c in row] for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+
+
+async def test_filters_narrow_the_totals_the_charts_the_table_and_the_excel(browser, figures) -> None:
+    """年度、政策、城市、状态: the page's every figure is of what they leave; the form keeps them, the Excel link
+    carries them and the workbook's title says them."""
+    client = browser(figures.auditor)
+    text = (await client.get("/statistics", params={"by": "city", "city": "210200", "year": "2025",
+                                                    "policy": "ln-2022-35"})).text
+    assert re.search(r"申报件数<b>1</b>", text) and "600 万元" in text and "700 万元" not in text
+    assert _charts(text)[1]["labels"] == ["大连市"] and _charts(text)[0]["labels"] == ["措施13 强化关键技术攻关"]
+    assert '<td data-label="城市">大连市</td>' in text and '<td data-label="城市">沈阳市</td>' not in text
+    assert '<option value="210200" selected>大连市</option>' in text and 'name="year" value="2025"' in text
+    assert 'href="/statistics.xlsx?by=city&amp;year=2025&amp;policy=ln-2022-35&amp;city=210200"' in text
+    sheet = _sheet(await client.get("/statistics.xlsx", params={"by": "city", "city": "210200", "year": "2025"}))
+    assert sheet[0][0] == "申报与兑现统计（申报年度：2025；城市：大连市）" and [r[0] for r in sheet[2:]] == ["大连市"]
+    other_year = (await client.get("/statistics", params={"year": "2024"})).text
+    assert re.search(r"申报件数<b>0</b>", other_year)
+    approved = (await client.get("/statistics", params={"by": "city", "state": "disbursed"})).text
+    assert '<option value="disbursed" selected>' in approved and re.search(r"申报件数<b>1</b>", approved)
+    assert '<option value="draft"' not in approved, "a draft is never counted: no state to narrow to"
+    assert '<td data-label="城市">沈阳市</td>' in approved and '<td data-label="城市">大连市</td>' not in approved
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("year", "二〇二五", "应为 2000 至 2100 的年份"), ("year", "1999", "应为 2000 至 2100 的年份"),
+    ("policy", "ln-1999-1", "应为已发布的政策之一"), ("city", "110000", "应为辽宁省的市（含沈抚示范区）之一"),
+    ("state", "lost", "不是申报的状态之一")])
+async def test_a_wrong_filter_is_said_beside_its_field_and_the_form_keeps_it(browser, figures, field, value,
+                                                                             said) -> None:
+    client = browser(figures.auditor)
+    page = await client.get("/statistics", params={field: value, "by": "city"})
+    assert page.status_code == 422 and f'<span class="field-error" id="e-{field}">{said}</span>' in page.text
+    assert f'value="{value}"' in page.text and '<legend>筛选</legend>' in page.text
+    sheet = await client.get("/statistics.xlsx", params={field: value})
+    label = {"year": "申报年度", "policy": "政策", "city": "城市", "state": "状态"}[field]
+    assert sheet.status_code == 422 and f"{label}：{said}" in sheet.text
+
+
+async def test_a_filter_too_long_for_any_choice_is_refused_by_its_chinese_name(browser, figures) -> None:
+    refused = await browser(figures.auditor).get("/statistics", params={"city": "2" * 41})
+    assert refused.status_code == 422 and "城市：不能超过 40 个字符" in refused.text
+
+
+async def test_a_filter_never_widens_the_scope(browser, figures) -> None:
+    """沈阳's reviewer asking for 大连 reads nothing of it, on the page or in the Excel; the form offers 沈阳 alone."""
+    client = browser(figures.shenyang)
+    text = (await client.get("/statistics", params={"city": "210200", "by": "city"})).text
+    assert re.search(r"申报件数<b>0</b>", text) and "600 万元" not in text and "大连市" not in text
+    assert '<option value="210100">沈阳市</option>' in text and "鞍山市" not in text
+    sheet = _sheet(await client.get("/statistics.xlsx", params={"city": "210200", "by": "city"}))
+    assert sheet[2:] == []
+
+
+async def test_the_public_narrows_by_year_policy_and_city_never_by_state(browser, figures) -> None:
+    """The public's filters are its groupings' (no 状态); narrowed, its 申报件数 is not said (a city's count beside
+    its approvals could tell of one applicant's pending application)."""
+    public = browser(None)
+    text = (await public.get("/figures", params={"city": "210200"})).text
+    assert 'name="state"' not in text and 'name="city"' in text and "申报件数<b>" not in text
+    assert _charts(text)[1]["labels"] == [] and re.search(r"批准件数<b>0</b>", text)
+    shenyang = (await public.get("/figures", params={"city": "210100", "by": "year"})).text
+    assert "80 万元" in shenyang and 'href="/figures.xlsx?by=year&amp;city=210100"' in shenyang
+    sheet = _sheet(await public.get("/figures.xlsx", params={"by": "year", "city": "210100"}))
+    assert sheet[0][0] == "兑现统计（城市：沈阳市）" and sheet[2][:2] == [2025, 1]
+    wrong = await public.get("/figures", params={"year": "x"})
+    assert wrong.status_code == 422 and '<span class="field-error" id="e-year">' in wrong.text

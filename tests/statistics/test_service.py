@@ -41,3 +41,11 @@ def test_counts_and_money_by_every_dimension(session, people, tmp_path) -> None:
     ]
     with pytest.raises(InputError):
         statistics.summary(session, actor=people.finance, by=("colour",))
+
+
+def test_the_public_is_never_narrowed_by_state(session, people, tmp_path) -> None:
+    """A filter the public may not use is refused by the service itself, not only left off its form."""
+    with pytest.raises(InputError):
+        statistics.summary(session, actor=None, by=("city",), where={"state": "approved"})
+    where, problems = statistics.narrowing(session, {"state": "approved", "city": "shenfu"}, public=True)
+    assert (where, problems) == ({"city": "shenfu"}, [])

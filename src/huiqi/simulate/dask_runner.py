@@ -54,6 +54,8 @@ def run(spec: Spec, scheduler: str | None = None, workers: int = 2,
         [table_f] = client.scatter([table], broadcast=True)
         futures = [client.submit(_evaluate, spec, table_f, s, n, pure=False) for s, n in chunks]
         collector = runner.collector(table.height)
+        if progress:  # the data read: the computing begun, as the one-process runner says it
+            progress(0, len(chunks))
         for done, future in enumerate(as_completed(futures), start=1):
             collector.add(*future.result())
             if progress:

@@ -395,10 +395,13 @@ class Runner:
         return Collector(len(self.scenarios), self.keys, applicants if self.impact else None)
 
     def outcome(self, progress: Callable[[int, int], None] | None = None) -> Outcome:
-        """Totals per group per scenario (and the impact detail); ``progress(done, total)`` after each chunk."""
+        """Totals per group per scenario (and the impact detail); ``progress(done, total)`` once the chunks are known
+        (``done`` 0: the data read, the computing begun) and after each chunk."""
         table, count = self.shared()
         chunks = self.chunks(count)
         collector = self.collector(table.height)
+        if progress:
+            progress(0, len(chunks))
         for done, (start, length) in enumerate(chunks, start=1):
             collector.add(*self.step(table, start, length))
             if progress:

@@ -5,6 +5,7 @@ import json
 from collections.abc import Sequence
 from functools import partial
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,41 +18,52 @@ from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
+from huiqi.reference.divisions import cities
 from huiqi.statistics import service, tables
 from huiqi.statistics.endpoints import statistics_table
 from huiqi.statistics.schemas import DIMENSIONS, StatRow
 from huiqi.users.roles import Role
+from huiqi.users.scope import sums_scope
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import download, download_built
 from huiqi.web.render import page
+from huiqi.workflow.states import STATES, State
 
 router = APIRouter(include_in_schema=False)
 OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST)
 By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS) + 1)]  # the boxes and the blank sent beside them
+Filter = Annotated[str | None, Query(max_length=40)]  # kept as typed, and said beside its field when wrong
 
 
 @router.get("/statistics", response_class=HTMLResponse)
-def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db, by: By = None) -> HTMLResponse:
+def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db, by: By = None, year: Filter = None,
+                    policy: Filter = None, city: Filter = None, state: Filter = None) -> HTMLResponse:
     chosen, problems = _ticked(by, DIMENSIONS)
-    return page(request, "statistics/index.html", who, status_code=422 if problems else 200,
-                **_figures(session, actor, chosen, tables.AMOUNTS), problems=problems,
-                dimensions=tables.DIMENSION_LABELS, query=_query(chosen),
+    given = {"year": year, "policy": policy, "city": city, "state": state}
+    where, wrong = service.narrowing(session, given, public=False)
+    return page(request, "statistics/index.html", who, status_code=422 if problems or wrong else 200,
+                **_figures(session, actor, chosen, tables.AMOUNTS, where), problems=[*problems, *wrong],
+                dimensions=tables.DIMENSION_LABELS, query=_query(chosen, where),
+                filters=_filters(session, given, public=False, city=sums_scope(actor).city),
                 offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None,
                 rates=ratings.rates(session, by="department"), levels=ratings.LEVELS)
 
 
 def _figures(session: Session, actor: User | None, chosen: tuple[str, ...],
-             amounts: Sequence[tuple[str, str]]) -> dict[str, Any]:
+             amounts: Sequence[tuple[str, str]], where: dict[str, str | int]) -> dict[str, Any]:
     """What both statistics pages show: the totals, the bar charts by measure and by city, the rows grouped as
-    chosen. For the public (``actor`` None) a group is shown only where something was approved: a group of one
-    pending or refused application would say where that applicant stands (what only its 公示 makes public); how
-    many applied is said for the province alone."""
-    everything = service.summary(session, actor=actor, by=("measure",))
+    chosen; all narrowed by ``where``. For the public (``actor`` None) a group is shown only where something was
+    approved: a group of one pending or refused application would say where that applicant stands (what only its
+    公示 makes public); how many applied is said for the province alone, not once narrowed (a city's or a year's
+    count beside its approvals could tell of one applicant's pending application)."""
+    everything = service.summary(session, actor=actor, by=("measure",), where=where)
     by_measure = [r for r in everything if _shown(actor, r)]
-    by_city = _rows(session, actor, ("city",))
-    rows = _rows(session, actor, chosen) if chosen else []
-    totals = {name: sum(getattr(r, name) for r in everything)
-              for name in ("applications", "approved", *(n for n, _ in amounts))}
+    by_city = _rows(session, actor, ("city",), where)
+    rows = _rows(session, actor, chosen, where) if chosen else []
+    totals: dict[str, int | None] = {name: sum(getattr(r, name) for r in everything)
+                                     for name in ("applications", "approved", *(n for n, _ in amounts))}
+    if actor is None and where:
+        totals["applications"] = None
     policies = catalogue.published(session)
     charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies, amounts),
               tables.chart(by_city, "city", "按城市（万元）", policies, amounts)]
@@ -64,13 +76,27 @@ def _shown(actor: User | None, row: StatRow) -> bool:
     return actor is not None or row.approved > 0
 
 
-def _rows(session: Session, actor: User | None, by: tuple[str, ...]) -> list[StatRow]:
-    """The groups by ``by`` that ``actor`` is shown (``_shown``)."""
-    return [r for r in service.summary(session, actor=actor, by=by) if _shown(actor, r)]
+def _rows(session: Session, actor: User | None, by: tuple[str, ...], where: dict[str, str | int]) -> list[StatRow]:
+    """The groups by ``by``, narrowed by ``where``, that ``actor`` is shown (``_shown``)."""
+    return [r for r in service.summary(session, actor=actor, by=by, where=where) if _shown(actor, r)]
 
 
-def _query(chosen: tuple[str, ...]) -> str:
-    return "&".join(f"by={d}" for d in chosen)
+def _query(chosen: tuple[str, ...], where: dict[str, str | int]) -> str:
+    """The groupings and filters as a link's query (the Excel's: the same table)."""
+    return urlencode([*(("by", d) for d in chosen), *where.items()])
+
+
+def _filters(session: Session, given: dict[str, str | None], *, public: bool,
+             city: str | None = None) -> list[dict[str, Any]]:
+    """The filter fields a page offers, each with its label, its choices (none for the year, typed) and the value
+    given as it came (kept, right or wrong); ``city``, an actor's whose scope is one city, offers that city alone."""
+    choices: dict[str, dict[str, str] | None] = {
+        "year": None, "policy": {p.id: f"{p.number} {p.title}" for p in catalogue.published(session)},
+        "city": {code: name for code, name in cities().items() if city in (None, code)},
+        "state": {k: v for k, v in STATES.items() if k != State.DRAFT}}  # a draft is never counted
+    return [{"name": name, "label": service.FILTER_LABELS[name], "choices": choices[name],
+             "value": (given.get(name) or "").strip()}
+            for name in (service.PUBLIC_FILTERS if public else service.FILTER_LABELS)]
 
 
 def _groups(by: list[str] | None, allowed: Sequence[str]) -> tuple[str, ...]:
@@ -101,27 +127,37 @@ def _public_groups(by: list[str] | None) -> tuple[str, ...]:
 
 
 @router.get("/figures", response_class=HTMLResponse)
-def public_figures(request: Request, who: CallerDep, session: Db, by: By = None) -> HTMLResponse:
+def public_figures(request: Request, who: CallerDep, session: Db, by: By = None, year: Filter = None,
+                   policy: Filter = None, city: Filter = None) -> HTMLResponse:
     """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
-    measure and city, and grouped as asked by policy, measure, city and year (``service.PUBLIC_DIMENSIONS``)."""
+    measure and city, and grouped as asked by policy, measure, city and year (``service.PUBLIC_DIMENSIONS``);
+    narrowed to a year, a policy, a city (never a state: ``service.PUBLIC_FILTERS``)."""
     chosen, problems = _ticked(by, service.PUBLIC_DIMENSIONS)
-    figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS)
-    return page(request, "statistics/public.html", who, status_code=422 if problems else 200, **figures,
-                problems=problems, query=_query(chosen),
+    given = {"year": year, "policy": policy, "city": city}
+    where, wrong = service.narrowing(session, given, public=True)
+    figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS, where)
+    return page(request, "statistics/public.html", who, status_code=422 if problems or wrong else 200, **figures,
+                problems=[*problems, *wrong], query=_query(chosen, where),
+                filters=_filters(session, given, public=True),
                 dimensions={d: tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS})
 
 
 @router.get("/figures.xlsx")
-def public_figures_xlsx(session: Db, by: By = None) -> Response:
-    """兑现统计's table as Excel, for everyone: the same groups, counts and sums as the page."""
+def public_figures_xlsx(session: Db, by: By = None, year: Filter = None, policy: Filter = None,
+                        city: Filter = None) -> Response:
+    """兑现统计's table as Excel, for everyone: the same groups, filters, counts and sums as the page."""
     chosen = _public_groups(by)  # the table alone: no totals nor charts to compute
-    table = tables.table(_rows(session, None, chosen), chosen, catalogue.published(session), tables.PUBLIC_AMOUNTS,
-                         title="兑现统计", counts=(("approved", "批准件数"),))
+    where = service.narrowed(session, {"year": year, "policy": policy, "city": city}, public=True)
+    policies = catalogue.published(session)
+    table = tables.table(_rows(session, None, chosen, where), chosen, policies, tables.PUBLIC_AMOUNTS,
+                         title=tables.titled("兑现统计", where, policies), counts=(("approved", "批准件数"),))
     return download(table, f"兑现统计-{clock.today().isoformat()}.xlsx")
 
 
 @router.get("/statistics.xlsx")
-def statistics_xlsx(request: Request, actor: Actor, session: Db, by: By = None) -> Response:
+def statistics_xlsx(request: Request, actor: Actor, session: Db, by: By = None, year: Filter = None,
+                    policy: Filter = None, city: Filter = None, state: Filter = None) -> Response:
     chosen = _groups(by, DIMENSIONS)  # as the page: a grouping it does not know is refused, not dropped
-    return download_built(request, session, actor, statistics_table, chosen, filename="申报与兑现统计.xlsx")
+    where = service.narrowed(session, {"year": year, "policy": policy, "city": city, "state": state}, public=False)
+    return download_built(request, session, actor, statistics_table, chosen, where, filename="申报与兑现统计.xlsx")
 

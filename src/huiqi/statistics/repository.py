@@ -1,5 +1,7 @@
 """SQL of statistics: one grouped query over applications, their grants and their payments."""
 
+from collections.abc import Mapping
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,8 +15,10 @@ COLUMNS = {
 }
 
 
-def grouped(session: Session, scope: Scope, by: tuple[str, ...]) -> list[tuple]:
-    """Rows of (*keys, applications, requested, proposed, approved, approved amount, disbursed amount)."""
+def grouped(session: Session, scope: Scope, by: tuple[str, ...],
+            where: Mapping[str, str | int] | None = None) -> list[tuple]:
+    """Rows of (*keys, applications, requested, proposed, approved, approved amount, disbursed amount), of the
+    applications whose ``where`` columns (names of ``COLUMNS``) hold the values given, within ``scope`` still."""
     keys = [COLUMNS[name].label(name) for name in by]
     query = (
         select(*keys, func.count(Application.id), func.coalesce(func.sum(Application.amount_requested), 0),
@@ -25,7 +29,8 @@ def grouped(session: Session, scope: Scope, by: tuple[str, ...]) -> list[tuple]:
         .outerjoin(Department, Department.id == Application.department_id)
         .outerjoin(Grant, Grant.application_id == Application.id)
         .outerjoin(Disbursement, Disbursement.application_id == Application.id)
-        .where(Application.submitted_on.is_not(None))
+        .where(Application.submitted_on.is_not(None),
+               *(COLUMNS[name] == value for name, value in (where or {}).items()))
     )
     query = within(query, scope).group_by(*keys).order_by(*keys)
     return [tuple(row) for row in session.execute(query)]

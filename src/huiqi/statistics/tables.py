@@ -38,6 +38,18 @@ def key_label(dimension: str, value: Any, policies: Sequence[Policy] = (), polic
     return str(value)
 
 
+def titled(title: str, where: dict[str, Any], policies: Sequence[Policy]) -> str:
+    """A table's title with the filters it was narrowed by, as people say them.
+
+    >>> titled("兑现统计", {"year": 2025, "city": "210100"}, ())
+    '兑现统计（申报年度：2025；城市：沈阳市）'
+    >>> titled("兑现统计", {}, ())
+    '兑现统计'
+    """
+    said = "；".join(f"{DIMENSION_LABELS[name]}：{key_label(name, value, policies)}" for name, value in where.items())
+    return f"{title}（{said}）" if said else title
+
+
 COUNTS = (("applications", "申报件数"), ("approved", "批准件数"))
 
 
