@@ -95,6 +95,8 @@ def test_repeated_email_subscriptions_send_no_mail_flood(session, smtp, monkeypa
     subscriptions.confirm(session, made[0].token)  # confirmed: nothing to ask of it
     with pytest.raises(Conflict, match="24 小时内不再重复发送"):
         subscriptions.subscribe_email(session, email="a@example.com", topics=["policies", "rounds"])
+    with pytest.raises(Conflict, match="该邮箱已订阅“新政策发布”，无需重复订阅"):
+        subscriptions.subscribe_email(session, email="a@example.com", topics=["policies"])
     assert asks.count() == 4
 
 

@@ -153,6 +153,8 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
     if not made and pending:
         first = min(beijing(m.created_at) for m in pending)
         raise Conflict(f"确认邮件已于{first:%Y-%m-%d %H:%M}发出，请查收（24 小时内不再重复发送）")
+    if not made:
+        raise Conflict(f"该邮箱已订阅“{'、'.join(TOPICS[t] for t in chosen)}”，无需重复订阅")
     session.flush()
     for row in made:
         session.add(Message(user_id=None, kind="subscription.confirm", subject=f"请确认订阅：{TOPICS[row.topic]}",
