@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         Path("var/materials"), description="申报材料的存放目录；文件按内容的 SHA-256 命名，写入后不再改动。")
     max_material_bytes: int = Field(
         20 * 1024 * 1024, ge=1, description="单个申报材料的大小上限（字节），默认 20 MiB。")
+    public_url: str = Field(
+        "http://127.0.0.1:8000", max_length=200, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="本平台对外的网址（如 https://huiqi.ln.gov.cn），用于邮件中的链接和分享链接；"
+                    "默认 http://127.0.0.1:8000（演示）。")
     smtp_host: str | None = Field(
         None, description="发送邮件的 SMTP 服务器；不设则消息只在站内消息中心（演示默认如此）。")
     smtp_port: int = Field(25, ge=1, le=65535, description="SMTP 端口，默认 25。")
@@ -147,3 +151,12 @@ def get_settings() -> Settings:
     except ValidationError as exc:
         named = [f"HUIQI_{'_'.join(str(p) for p in loc).upper()}：{why}" for loc, why in problems(exc)]
         raise ConfigError("设置有误：" + "；".join(named)) from None
+
+
+def public_link(path: str) -> str:
+    """A site path (``/subscriptions/confirm/…``) as an address to follow from outside: a mail, a shared link.
+
+    >>> public_link("/calculator/shared/x").endswith("/calculator/shared/x")
+    True
+    """
+    return get_settings().public_url.rstrip("/") + path if path.startswith("/") else path

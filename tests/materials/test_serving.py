@@ -1,6 +1,7 @@
 """Uploads are checked for what they claim through the real doors, and served back only as downloads."""
 
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 
@@ -53,3 +54,16 @@ async def test_materials_are_served_as_attachments_never_sniffed(client, browser
         assert response.headers["content-disposition"].startswith("attachment;")
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "sandbox" in response.headers["content-security-policy"]
+
+
+async def test_a_download_is_named_with_the_extension_of_its_content(client, session, people, draft) -> None:
+    headers = bearer(session, people.alice)
+    for sent, content, named in (("../../证明材料.html", PDF, "证明材料.pdf"),
+                                 ("C:\\扫描\\营业执照.svg", png(), "营业执照.png"),
+                                 ("照片.PNG", png(3, 3), "照片.png")):
+        made = await client.post(f"/api/v1/applications/{draft}/materials", headers=headers,
+                                 files={"file": (sent, content)})
+        assert made.status_code == 201, made.text
+        got = await client.get(f"/api/v1/applications/{draft}/materials/{made.json()['id']}", headers=headers)
+        said = got.headers["content-disposition"]
+        assert said.endswith(f"filename*=UTF-8''{quote(named)}"), said

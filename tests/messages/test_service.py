@@ -2,46 +2,12 @@
 address, the same message is mailed by a local SMTP server that the test reads, once, and a failed send is retried
 later and never lost; reviewers get one digest a day."""
 
-import socket
-import threading
 from datetime import date, datetime
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from huiqi.config import get_settings
 from huiqi.messages import service as messages
 from huiqi.models import Message
 from tests.dbtest import apply, step
-
-
-class Inbox:
-    """What the SMTP server received."""
-
-    def __init__(self) -> None:
-        self.mails: list[tuple[list[str], str]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
-        with self.lock:
-            self.mails.append((list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace")))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("HUIQI_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("HUIQI_SMTP_PORT", str(port))
-    get_settings.cache_clear()
-    yield inbox
-    controller.stop()
-    get_settings.cache_clear()
 
 
 def test_each_step_is_in_the_centre_and_mailed_once(session, people, tmp_path, smtp) -> None:

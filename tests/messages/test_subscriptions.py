@@ -1,9 +1,10 @@
 """Subscriptions: a new round or 公示 tells exactly the subscribers it concerns, once each; an e-mail subscription
 counts only once confirmed by its link, and one click ends it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
@@ -11,8 +12,9 @@ from huiqi.config import get_settings
 from huiqi.errors import Conflict, InputError
 from huiqi.messages import service as messages
 from huiqi.messages import subscriptions
-from huiqi.models import Message
+from huiqi.models import Message, Subscription
 from huiqi.rounds import service as rounds
+from tests.dbtest import at_once
 
 
 def _open(session, people, measures=(3,)):
@@ -70,6 +72,52 @@ def test_an_email_subscription_needs_smtp_and_its_confirmation(session, people, 
         assert session.query(Message).filter_by(email="citizen@example.com", kind="subscription.rounds").count() == 1
     finally:
         get_settings.cache_clear()
+
+
+def test_repeated_email_subscriptions_send_no_mail_flood(session, smtp, monkeypatch) -> None:
+    monkeypatch.setenv("HUIQI_PUBLIC_URL", "https://huiqi.example.gov.cn/")
+    get_settings.cache_clear()
+    made = subscriptions.subscribe_email(session, email="a@example.com", topics=["policies", "rounds", "announcements"])
+    said = r"确认邮件已于\d{4}-\d\d-\d\d \d\d:\d\d发出，请查收（24 小时内不再重复发送）"
+    for _ in range(9):  # the same form again and again: told when the mail went, nothing more made or sent
+        with pytest.raises(Conflict, match=said):
+            subscriptions.subscribe_email(session, email="A@example.com ", topics=["rounds", "policies"])
+    asks = session.query(Message).filter_by(email="a@example.com", kind="subscription.confirm")
+    assert asks.count() == 3 and session.query(Subscription).filter_by(email="a@example.com").count() == 3
+    assert messages.send_pending(session) == (3, 0)
+    assert f"https://huiqi.example.gov.cn/subscriptions/confirm/{made[0].token}" in smtp.bodies()[0], "absolute"
+    for ask in asks:  # a day later, the unconfirmed may be asked again: the same row, one new mail
+        ask.created_at -= timedelta(hours=25)
+    again = subscriptions.subscribe_email(session, email="a@example.com", topics=["rounds"])
+    assert again == [made[1]] and asks.count() == 4
+    with pytest.raises(Conflict, match="24 小时内不再重复发送"):
+        subscriptions.subscribe_email(session, email="a@example.com", topics=["rounds"])
+    subscriptions.confirm(session, made[0].token)  # confirmed: nothing to ask of it
+    with pytest.raises(Conflict, match="24 小时内不再重复发送"):
+        subscriptions.subscribe_email(session, email="a@example.com", topics=["policies", "rounds"])
+    with pytest.raises(Conflict, match="该邮箱已订阅“新政策发布”，无需重复订阅"):
+        subscriptions.subscribe_email(session, email="a@example.com", topics=["policies"])
+    assert asks.count() == 4
+
+
+def test_at_most_three_confirmation_mails_a_day_to_an_address(session, smtp) -> None:
+    subscriptions.subscribe_email(session, email="b@example.com", topics=["policies", "rounds"])
+    for row in session.query(Subscription).filter_by(email="b@example.com"):
+        session.delete(row)  # unsubscribed, asked again: still mails to the same address
+    subscriptions.subscribe_email(session, email="b@example.com", topics=["policies"])
+    with pytest.raises(Conflict, match="24 小时内向该邮箱发送的确认邮件已达 3 封"):
+        subscriptions.subscribe_email(session, email="b@example.com", topics=["rounds", "announcements"])
+    assert session.query(Message).filter_by(email="b@example.com", kind="subscription.confirm").count() == 3
+
+
+def test_one_address_subscribing_twice_at_once_gets_one_mail(own_database, smtp) -> None:
+    def ask(session) -> None:
+        subscriptions.subscribe_email(session, email="c@example.com", topics=["rounds"])
+
+    assert sorted(at_once(own_database, [ask, ask])) == ["conflict", "done"]
+    with Session(own_database) as session:
+        assert session.query(Message).filter_by(email="c@example.com", kind="subscription.confirm").count() == 1
+        assert session.query(Subscription).filter_by(email="c@example.com").count() == 1
 
 
 @pytest.mark.anyio
@@ -217,3 +265,15 @@ async def test_a_stale_tab_a_reload_and_a_mistake_all_stay_by_the_form(browser, 
     assert reloaded.status_code == 303 and reloaded.headers["location"] == "/messages#subscriptions"
     wrong = (await alice.post("/subscriptions", data={"topic": "industry", "industry": "9999"})).text
     assert wrong.index('class="errors error-summary"') > wrong.index('<section id="subscriptions"'), "beside the form"
+
+
+@pytest.mark.anyio
+async def test_the_form_sent_again_says_when_the_mail_went(browser, session, smtp) -> None:
+    anyone = browser(None)
+    first = await anyone.post("/subscribe", data={"email": "d@example.com", "topic": ["rounds", "policies"]})
+    assert first.status_code == 303
+    anyone.client.cookies.clear()  # a script that keeps no cookies, as the flood was sent
+    again = await anyone.post("/subscribe", data={"email": "d@example.com", "topic": ["rounds"]})
+    assert again.status_code == 409 and "请查收（24 小时内不再重复发送）" in again.text
+    assert 'value="d@example.com"' in again.text, "what was typed stays"
+    assert session.query(Message).filter_by(email="d@example.com", kind="subscription.confirm").count() == 2

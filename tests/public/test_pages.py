@@ -218,10 +218,11 @@ async def test_calculator_answer_prints_as_a_recap_and_shares_without_the_facts(
     recap = answer.text[answer.text.index('class="recap print-only"'):]
     assert "判断日期：2025-06-30" in recap and "辽政办〔2022〕35号" in recap
     assert "「对新建、增资扩产项目建设" in recap and "可获支持合计（最高）" in recap and "data-print" in answer.text
-    shared = await client.post("/calculator/share", data=form, headers={"HX-Request": "true"})
-    link = re.search(r'href="(http://testserver/calculator/shared/([\w-]{22}))"', shared.text)
+    shared = await client.post("/calculator/share", data=form, headers={"HX-Request": "true", "Host": "evil.example"})
+    link = re.search(r'href="(http://127.0.0.1:8000/calculator/shared/([\w-]{22}))"', shared.text)
+    assert "evil.example" not in shared.text, "the link is the configured site's, whatever Host the request named"
     assert link and "链接中不含所填的单位信息" in shared.text
-    assert not any(fact in link.group(1) for fact in ("210100", "6513", "8000", "1234"))
+    assert not any(fact in link.group(2) for fact in ("210100", "6513", "8000", "1234"))
     page = await client.get(f"/calculator/shared/{link.group(2)}")
     assert page.status_code == 200 and "「对新建、增资扩产项目建设" in page.text and "2025-06-30" in page.text
     for fact in ("甲秘密科技", "91210100MA0QC1B25F", "1234"):

@@ -157,6 +157,26 @@ async def test_a_bad_population_fails_the_job_with_its_reason(client, people, se
     assert "应为日期" in missing.json()["detail"]
 
 
+async def test_a_job_ignores_files_left_in_its_folder_by_a_job_not_recorded(client, people, session) -> None:
+    """A job id used again (SQLite reuses a rolled-back or deleted row's id, a database is recreated beside its
+    jobs folder) must not find the old job's population: a synthetic job read an upload's invalid credit code."""
+    from huiqi.config import get_settings
+
+    headers = bearer(session, people.finance)
+    first = await client.post("/api/v1/simulations", headers=headers, data={"synthetic_applicants": "10"})
+    applicants, matters = synthesise(50, 3, vocabulary())
+    code = applicants["uscc"][0]
+    wrong = code[:17] + ("X" if code[17] != "X" else "Y")
+    stale = applicants.with_columns(applicants["uscc"].replace(code, wrong))
+    for later in range(first.json()["id"] + 1, first.json()["id"] + 4):
+        write_population(stale, matters, get_settings().jobs_dir / str(later) / "population", "parquet")
+    started = await client.post("/api/v1/simulations", headers=headers, data={
+        "synthetic_applicants": "400", "seed": "5", "reform": REFORM.replace("测试改革", "'=HYPERLINK(\"http://e/\",\"x\")'")})
+    job = (await client.get(f"/api/v1/simulations/{started.json()['id']}", headers=headers)).json()
+    assert job["state"] == "done", job["error"]
+    assert job["result"]["impact"]["total"]["applicants"] == 400, "its own synthetic population, not the old one"
+
+
 @pytest.mark.parametrize(("data", "field"), [
     ({"by": "city", "synthetic_applicants": "10"}, "by"),
     ({"synthetic_applicants": "0"}, "synthetic_applicants"),

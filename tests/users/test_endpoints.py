@@ -78,6 +78,17 @@ async def test_change_role_and_disable(client, session, people) -> None:
     assert missing.status_code == 404
 
 
+async def test_an_account_enabled_again_gets_none_of_its_old_sign_ins_back(client, browser, session, people) -> None:
+    admin = bearer(session, people.admin)
+    token, signed_in = bearer(session, people.alice), browser(people.alice)
+    assert (await signed_in.get("/api/v1/users/me")).status_code == 200
+    assert (await client.patch("/api/v1/users/alice", json={"active": False}, headers=admin)).status_code == 200
+    assert (await client.patch("/api/v1/users/alice", json={"active": True}, headers=admin)).json()["active"] is True
+    assert (await client.get("/api/v1/users/me", headers=token)).status_code == 401, "the old token stays revoked"
+    assert (await signed_in.get("/api/v1/users/me")).status_code == 401, "the old cookie stays dead"
+    assert (await client.get("/api/v1/users/me", headers=bearer(session, people.alice))).status_code == 200
+
+
 @pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance", "auditor", "analyst"])
 async def test_only_admins_manage_users(client, session, people, who) -> None:
     headers = bearer(session, getattr(people, who))

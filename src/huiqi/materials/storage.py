@@ -25,6 +25,19 @@ KINDS = {"pdf": "PDF", "ofd": "OFD", "jpg": "JPG", "png": "PNG"}
 MEDIA_TYPES = {"pdf": "application/pdf", "ofd": "application/ofd", "jpg": "image/jpeg", "png": "image/png"}
 
 
+def file_name(sent: str, kind: str) -> str:
+    """The name a stored file is shown and downloaded by: the sent name without its folders (``../``, ``C:\\``),
+    its extension that of the type the content is (``kind``), whatever the name claimed.
+
+    >>> file_name("../../证明材料.html", "pdf"), file_name("C:\\扫描\\营业执照.JPEG", "jpg"), file_name("..", "png")
+    ('证明材料.pdf', '营业执照.jpg', '材料.png')
+    """
+    base = re.split(r"[/\\]", sent)[-1].strip()
+    stem, dot, _ = base.rpartition(".")
+    stem = (stem if dot else base).strip(" .")
+    return f"{stem[:240] or '材料'}.{kind}"
+
+
 def sniff(content: bytes) -> str:
     """The type of ``content`` read from its first bytes: pdf, ofd, jpg or png.
 

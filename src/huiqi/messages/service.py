@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huiqi.config import get_settings
+from huiqi.config import get_settings, public_link
 from huiqi.db import utcnow
 from huiqi.errors import NotFound
 from huiqi.labels import measure_cited
@@ -157,7 +157,7 @@ def send_pending(session: Session, now: datetime | None = None, limit: int = 200
         for message in due:
             mail = EmailMessage()
             mail["From"], mail["To"], mail["Subject"] = settings.smtp_sender, message.email, message.subject
-            mail.set_content(message.body + (f"\n\n{message.link}" if message.link else ""))
+            mail.set_content(message.body + (f"\n\n{public_link(message.link)}" if message.link else ""))
             try:
                 smtp.send_message(mail)
             except smtplib.SMTPException as exc:

@@ -6,12 +6,13 @@ by the link sent to the address, and each message carries a link that ends it in
 
 import re
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
-from huiqi.config import get_settings
+from huiqi.config import get_settings, public_link
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.labels import industry_label, measure_label, place_label
@@ -19,11 +20,13 @@ from huiqi.messages.service import notify
 from huiqi.models import Message, Subscription, User
 from huiqi.reference import divisions, industries
 from huiqi.users.roles import Role
+from huiqi.validation import beijing
 
 TOPICS = {"policies": "新政策发布", "rounds": "新的申报批次", "announcements": "新的公示",
           "measure": "某条措施的批次与公示", "region": "本地区适用的新政策和批次",
           "industry": "本行业适用的新政策和批次"}
 PUBLIC = ("policies", "rounds", "announcements")
+CONFIRMATIONS_A_DAY = 3  # confirmation mails to one address in 24 hours, whatever the topics
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
 
 
@@ -126,18 +129,43 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
         raise InputError([("topic", "请至少选择 新政策发布、新的申报批次、新的公示 之一")])
     if not get_settings().smtp_host:
         raise Conflict("本系统未开通邮件发送，暂不能按邮箱订阅；企业用户可登录后在消息中心订阅")
-    made = []
+    one_at_a_time(session, f"subscribe:{email}")  # the same address twice at once: the later finds the earlier's
+    since = utcnow() - timedelta(hours=24)
+    asked = list(session.scalars(select(Message).where(Message.email == email, Message.kind == "subscription.confirm",
+                                                       Message.created_at >= since)))
+    made: list[Subscription] = []
+    pending: list[Message] = []
     for topic in chosen:
-        row = Subscription(email=email, topic=topic, token=secrets.token_urlsafe(24))
-        session.add(row)
+        row = session.scalar(select(Subscription).where(Subscription.email == email, Subscription.topic == topic,
+                                                        Subscription.user_id.is_(None)).order_by(Subscription.id))
+        if row is not None and row.confirmed_at is not None:
+            continue
+        if row is not None and (sent := [m for m in asked if m.link == _confirm_link(row)]):
+            pending.append(sent[-1])
+            continue
+        if len(asked) + len(made) >= CONFIRMATIONS_A_DAY:
+            raise Conflict(f"24 小时内向该邮箱发送的确认邮件已达 {CONFIRMATIONS_A_DAY} 封，"
+                           "请查收已发出的邮件或明天再试")
+        if row is None:
+            row = Subscription(email=email, topic=topic, token=secrets.token_urlsafe(24))
+            session.add(row)
         made.append(row)
+    if not made and pending:
+        first = min(beijing(m.created_at) for m in pending)
+        raise Conflict(f"确认邮件已于{first:%Y-%m-%d %H:%M}发出，请查收（24 小时内不再重复发送）")
+    if not made:
+        raise Conflict(f"该邮箱已订阅“{'、'.join(TOPICS[t] for t in chosen)}”，无需重复订阅")
     session.flush()
     for row in made:
         session.add(Message(user_id=None, kind="subscription.confirm", subject=f"请确认订阅：{TOPICS[row.topic]}",
                             body=f"您（{email}）申请订阅“{TOPICS[row.topic]}”。如确系本人申请，请打开下面的链接确认；"
-                                 "否则不必理会。", link=f"/subscriptions/confirm/{row.token}", email=email, attempts=0))
+                                 "否则不必理会。", link=_confirm_link(row), email=email, attempts=0))
     session.flush()
     return made
+
+
+def _confirm_link(row: Subscription) -> str:
+    return f"/subscriptions/confirm/{row.token}"
 
 
 def end(session: Session, *, actor: User, subscription_id: int) -> bool:
@@ -191,7 +219,7 @@ def tell(session: Session, *, topic: str, subject: str, body: str, link: str, va
     for row in rows:
         if not _concerns(row, topic, values, also):
             continue
-        text = f"{body}\n\n取消此订阅：/subscriptions/unsubscribe/{row.token}"
+        text = f"{body}\n\n取消此订阅：{public_link(f'/subscriptions/unsubscribe/{row.token}')}"
         if row.user_id is not None and row.user_id not in seen_users:
             seen_users.add(row.user_id)
             user = session.get(User, row.user_id)

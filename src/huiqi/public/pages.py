@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.catalogue import service as catalogue
-from huiqi.config import get_settings
+from huiqi.config import get_settings, public_link
 from huiqi.departments.contacts import objection_contacts
 from huiqi.errors import InputError
 from huiqi.labels import Problem, measure_label
@@ -136,7 +136,7 @@ def calculator_share(request: Request, who: CallerDep, form: SentForm, session: 
     share_id = shared.save(answer)
     link = f"/calculator/shared/{share_id}"
     if is_htmx(request):
-        return page(request, "public/_share_link.html", who, link=str(request.base_url).rstrip("/") + link,
+        return page(request, "public/_share_link.html", who, link=public_link(link),
                     days=get_settings().share_days)
     return RedirectResponse(link, status_code=303)
 

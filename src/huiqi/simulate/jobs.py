@@ -97,7 +97,10 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
     session.add(job)
     session.flush()
     folder = get_settings().jobs_dir / str(job.id)
-    folder.mkdir(parents=True, exist_ok=True)
+    # A folder already there is no job of this database's (an id used again: SQLite reuses a rolled-back row's, a
+    # database recreated starts again at 1): its files must not become this job's population.
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     job.folder = str(folder)
     if content is not None:
         try:

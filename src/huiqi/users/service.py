@@ -151,8 +151,8 @@ def account(session: Session, *, actor: User, username: str) -> User:
 
 
 def set_active(session: Session, *, actor: User, username: str, active: bool) -> User:
-    """Disable (or re-enable) an account; its sessions and tokens stop working at once, since both
-    are checked against ``active`` on every request. An admin cannot lock themself out."""
+    """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens, as a password reset
+    does, so re-enabling brings none of them back (a stolen cookie stays dead). An admin cannot lock themself out."""
     require_role(actor, Role.ADMIN, doing="停用或启用用户")
     user = _managed(session, actor, username)
     if not active and user.username == actor.username:
@@ -161,6 +161,8 @@ def set_active(session: Session, *, actor: User, username: str, active: bool) ->
         return user
     before = _shown(user)
     user.active = active
+    if not active:
+        repository.end_sign_ins(session, user.id)
     session.flush()
     audit.record(session, actor=actor.username, action="user.enable" if active else "user.disable", entity="user",
                  entity_id=user.id, before=before, after=_shown(user))

@@ -33,7 +33,7 @@ from huiqi.rules.match import CaseEnv, evaluate_rule
 from huiqi.rules.policy import Measure, Policy, Rule
 from huiqi.users.roles import Role
 from huiqi.validation import search_word
-from huiqi.web.excel import safe_workbook, width
+from huiqi.web.excel import looks_like_formula, safe_workbook, width
 from huiqi.whitelist import repository
 
 
@@ -296,6 +296,7 @@ def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | 
     with safe_workbook(str(path)) as book:
         sheet = book.add_worksheet("白名单")
         bold = book.add_format({"bold": True})
+        text = book.add_format({"quote_prefix": True})  # as add_sheet writes it: a name like =HYPERLINK(…) stays text
         published = f"{version.published_on} 发布" if version.published_on else \
             "已作废，不发布" if version.state == "discarded" else "待发布（拟定稿）"
         name = named(session, version)
@@ -306,7 +307,11 @@ def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | 
                  industries.industry_name(e.industry) or "")
                 for i, e in enumerate((e for e in version.entries if e.included), start=1)]
         for r, row in enumerate(rows, start=2):
-            sheet.write_row(r, 0, row)
+            for c, value in enumerate(row):
+                if isinstance(value, int):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, value, text if looks_like_formula(value) else None)
         for c, name in enumerate(HEADER):  # as wide as the longest name (within bounds): names are read whole
             least = 30 if name in ("单位名称", "行业名称") else 10
             sheet.set_column(c, c, width([name, *(row[c] for row in rows if isinstance(row[c], str))], least))
