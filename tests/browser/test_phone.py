@@ -7,7 +7,7 @@ from huiqi.demo.data import ENTERPRISES
 from tests.browser.conftest import shoot, sign_in
 
 PAGES = {
-    None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/direct", "/ratings",
+    None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/figures", "/direct", "/ratings",
            "/subscribe", "/login"],
     "ent-01": ["/me", "/applications", "/applications/1", "/applications/new", "/messages",
                f"/growth/{ENTERPRISES[0].uscc}"],
