@@ -383,3 +383,13 @@ def test_a_blank_column_name_is_judged_alike_at_upload_and_by_the_job(tmp_path: 
     with pytest.raises(InputError) as caught:
         read_population(misspelt, vocabulary())
     assert ("matters.tpye", "不认识的列（请检查拼写）") in caught.value.problems
+
+
+def test_text_bounds_are_the_platforms_columns() -> None:
+    """A population's unit name and matter id are bounded as the platform stores them (the models are not imported
+    by the simulation, which starts without SQLAlchemy)."""
+    from huiqi.models import ApplicantProfile, Matter
+    from huiqi.simulate.population import MATTER_ID_LENGTH, NAME_LENGTH
+
+    assert ApplicantProfile.__table__.c.name.type.length == NAME_LENGTH
+    assert Matter.__table__.c.key.type.length == MATTER_ID_LENGTH

@@ -15,8 +15,6 @@ import numpy as np
 import polars as pl
 
 from huiqi.errors import InputError
-from huiqi.models.applicant_profile import ApplicantProfile
-from huiqi.models.matter import Matter
 from huiqi.money import MAX_YUAN
 from huiqi.reference import divisions, industries, uscc
 from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
@@ -387,9 +385,11 @@ def _applicant_checks(bad_regions: list[str], invalid: int, unique: bool, absent
     return checks + _typed_checks("applicants", APPLICANT_SCHEMA)
 
 
-# The free text a simulation reads is bounded as the platform stores it: a unit's name, a matter's id.
-NAME_LENGTH: int = ApplicantProfile.__table__.c.name.type.length  # type: ignore[attr-defined]
-MATTER_ID_LENGTH: int = Matter.__table__.c.key.type.length  # type: ignore[attr-defined]
+# The free text a simulation reads is bounded as the platform stores it: a unit's name, a matter's id (the columns
+# of ``applicant_profiles.name`` and ``matters.key``, held equal by a test: the models are not imported here, so that
+# ``huiqi simulate`` starts without SQLAlchemy).
+NAME_LENGTH = 200
+MATTER_ID_LENGTH = 64
 
 
 def _too_long(column: str, most: int) -> pl.Expr:
