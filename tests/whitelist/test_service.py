@@ -101,6 +101,7 @@ def test_review_publish_and_keep_earlier_versions(session, people, tmp_path) -> 
     path = whitelist.export_xlsx(session, version_id=first.id, path=tmp_path / "白名单.xlsx")
     sheet = openpyxl.load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "白名单" and sheet.freeze_panes == "A3", "the header stays in view"
     assert sheet.column_dimensions["C"].width >= 30 and sheet.column_dimensions["B"].width >= 20  # names read whole
     assert rows[0][0] == "辽宁省数字经济核心产业企业白名单 第1版（2025-06-05 发布）"
     assert rows[1][:3] == ("序号", "统一社会信用代码", "单位名称")

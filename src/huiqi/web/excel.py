@@ -62,7 +62,8 @@ def looks_like_formula(value: Any, leads: tuple[str, ...] = FORMULA_LEADS) -> bo
 class Table:
     """A list as a department files it: ``money`` names the header cells that hold whole yuan; ``shares`` those that
     hold a share from 0 to 1 (shown as a percentage); ``typed`` the columns left for people to fill in as text (what
-    they type stays as typed: a voucher's leading zeros, its 20 digits)."""
+    they type stays as typed: a voucher's leading zeros, its 20 digits); ``wide`` the columns of names read whole (at
+    least 30 characters wide, however short this list's names); ``sheet`` the sheet's name, when not the title's."""
 
     title: str
     header: Sequence[str]
@@ -70,6 +71,8 @@ class Table:
     money: set[str] = field(default_factory=set)
     shares: set[str] = field(default_factory=set)
     typed: set[str] = field(default_factory=set)
+    wide: set[str] = field(default_factory=set)
+    sheet: str = ""
 
 
 def columns(table: Table) -> list[str]:
@@ -138,8 +141,8 @@ def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -
     """The table as a sheet of ``book``: its title in the first row (unless not ``titled``), a bold header, the rows;
     text a spreadsheet could take for a formula is written as text with a quote prefix."""
     # A sheet's name: at most 31 characters, none of []:*?/\\, not starting or ending with an apostrophe.
-    sheet = book.add_worksheet(table.title[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼")).strip("'")
-                               or "Sheet1")
+    named = (table.sheet or table.title)[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼")).strip("'")
+    sheet = book.add_worksheet(named or "Sheet1")
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
@@ -175,7 +178,7 @@ def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -
     texts = [header, *(cells(table, row) for row in table.rows)]
     for c, name in enumerate(header):
         shown = [row[c] for row in texts if isinstance(row[c], str)]
-        sheet.set_column(c, c, width(shown), as_text if name in table.typed else None)
+        sheet.set_column(c, c, width(shown, 30 if name in table.wide else 10), as_text if name in table.typed else None)
     sheet.freeze_panes(top + 1, 0)
 
 

@@ -13,6 +13,7 @@ while the first waits, a draft made before the newest publication is stale and c
 admin or the compiler may discard (作废) a draft, which is kept and audited.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,7 @@ from huiqi.rules.match import CaseEnv, evaluate_rule
 from huiqi.rules.policy import Measure, Policy, Rule
 from huiqi.users.roles import Role
 from huiqi.validation import search_word
-from huiqi.web.excel import looks_like_formula, safe_workbook, width
+from huiqi.web.excel import Table, workbook
 from huiqi.whitelist import repository
 
 
@@ -293,26 +294,15 @@ HEADER = ("序号", "统一社会信用代码", "单位名称", "所在地", "�
 def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | None = None) -> Path:
     """Write the version's included enterprises to an Excel workbook."""
     version = read(session, version_id=version_id, actor=actor)
-    with safe_workbook(str(path)) as book:
-        sheet = book.add_worksheet("白名单")
-        bold = book.add_format({"bold": True})
-        text = book.add_format({"quote_prefix": True})  # as add_sheet writes it: a name like =HYPERLINK(…) stays text
-        published = f"{version.published_on} 发布" if version.published_on else \
-            "已作废，不发布" if version.state == "discarded" else "待发布（拟定稿）"
-        name = named(session, version)
-        place = "" if name.startswith("辽宁") else "辽宁省"  # the platform's province, unless the name says it
-        sheet.write(0, 0, f"{place}{name} 第{version.number}版（{published}）", bold)
-        sheet.write_row(1, 0, HEADER, bold)
-        rows = [(i, e.uscc, e.name, divisions.place_name(e.region) or "", e.industry,
-                 industries.industry_name(e.industry) or "")
-                for i, e in enumerate((e for e in version.entries if e.included), start=1)]
-        for r, row in enumerate(rows, start=2):
-            for c, value in enumerate(row):
-                if isinstance(value, int):
-                    sheet.write_number(r, c, value)
-                else:
-                    sheet.write_string(r, c, value, text if looks_like_formula(value) else None)
-        for c, name in enumerate(HEADER):  # as wide as the longest name (within bounds): names are read whole
-            least = 30 if name in ("单位名称", "行业名称") else 10
-            sheet.set_column(c, c, width([name, *(row[c] for row in rows if isinstance(row[c], str))], least))
+    published = f"{version.published_on} 发布" if version.published_on else \
+        "已作废，不发布" if version.state == "discarded" else "待发布（拟定稿）"
+    name = named(session, version)
+    place = "" if name.startswith("辽宁") else "辽宁省"  # the platform's province, unless the name says it
+    rows: list[Sequence[object]] = [
+        (i, e.uscc, e.name, divisions.place_name(e.region) or "", e.industry,
+         industries.industry_name(e.industry) or "")
+        for i, e in enumerate((e for e in version.entries if e.included), start=1)]
+    table = Table(f"{place}{name} 第{version.number}版（{published}）", HEADER, rows, sheet="白名单",
+                  wide={"单位名称", "行业名称"})  # names are read whole
+    Path(path).write_bytes(workbook(table))
     return Path(path)
