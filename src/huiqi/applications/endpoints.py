@@ -18,7 +18,7 @@ from huiqi.applications.schemas import (
 from huiqi.config import get_settings
 from huiqi.errors import InputError, MaterialError
 from huiqi.materials.serving import attachment
-from huiqi.materials.storage import MEDIA_TYPES, megabytes
+from huiqi.materials.storage import MEDIA_TYPES, file_size
 from huiqi.models import User
 from huiqi.web.deps import Actor, ApplicationFilters, Db, RecordId
 from huiqi.web.excel import XLSX, Table, download_built
@@ -85,8 +85,8 @@ def read_material(file: UploadFile) -> bytes:
     file.file.seek(0)
     content = file.file.read(limit + 1)
     if len(content) > limit:
-        size = f"文件大小 {megabytes(file.size)}，" if file.size else "文件"
-        raise InputError([("file", f"{size}超过上限 {megabytes(limit)}")])
+        size = f"文件大小 {file_size(file.size, exact=True)}，" if file.size else "文件"
+        raise InputError([("file", f"{size}超过上限 {file_size(limit, exact=True)}")])
     if not content:
         raise InputError([("file", "文件是空的")])
     return content

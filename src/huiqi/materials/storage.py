@@ -66,25 +66,19 @@ def _is_ofd(content: bytes) -> bool:
 MB = 1024 * 1024
 
 
-def megabytes(size: int) -> str:
-    """A size as people read it: MB (of 1024 × 1024 bytes, as computers show file sizes) from 1 MB, else bytes.
+def file_size(size: int, *, exact: bool = False) -> str:
+    """A size as people read it: MB (of 1024 × 1024 bytes, as computers show file sizes) from 1 MB; below it KB (a
+    tenth at least, for a file of a few bytes), or bytes when ``exact`` (a refusal: 2049 bytes is over 2048).
 
-    >>> megabytes(20 * MB), megabytes(21_000_000), megabytes(4096)
-    ('20 MB', '20.03 MB', '4096 字节')
-    """
-    if size < MB:
-        return f"{size} 字节"
-    return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
-
-
-def file_size(size: int) -> str:
-    """A stored file's size as people read it: KB below 1 MB (a tenth at least, for a file of a few bytes), else MB.
-
-    >>> file_size(138), file_size(4096), file_size(150_000), file_size(21_000_000), file_size(0)
-    ('0.1 KB', '4 KB', '146.5 KB', '20.03 MB', '0 KB')
+    >>> file_size(138), file_size(4096), file_size(150_000), file_size(21_000_000), file_size(0), file_size(20 * MB)
+    ('0.1 KB', '4 KB', '146.5 KB', '20.03 MB', '0 KB', '20 MB')
+    >>> file_size(4096, exact=True), file_size(21_000_000, exact=True)
+    ('4096 字节', '20.03 MB')
     """
     if size >= MB:
-        return megabytes(size)
+        return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
+    if exact:
+        return f"{size} 字节"
     kb = max(size / 1024, 0.1) if size else 0
     return f"{kb:.1f}".rstrip("0").rstrip(".") + " KB"
 
@@ -95,7 +89,8 @@ def check(content: bytes, max_bytes: int) -> str:
     if not content:
         raise MaterialError("文件是空的")
     if len(content) > max_bytes:
-        raise MaterialError(f"文件大小 {megabytes(len(content))}，超过上限 {megabytes(max_bytes)}")
+        size, limit = file_size(len(content), exact=True), file_size(max_bytes, exact=True)
+        raise MaterialError(f"文件大小 {size}，超过上限 {limit}")
     kind = sniff(content)
     if (why := VERIFY[kind](content)) is not None:
         raise MaterialError(f"文件开头像 {KINDS[kind]}，但内容不是有效的 {KINDS[kind]}：{why}")

@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from huiqi.errors import InputError
-from huiqi.materials.storage import megabytes
+from huiqi.materials.storage import file_size
 from huiqi.money import wan
 from huiqi.validation import beijing
 
@@ -202,7 +202,7 @@ def sent_rows(content: bytes, name: str, field: str, *, most: int, columns: int,
     except (zipfile.BadZipFile, ValueError):
         raise unreadable from None
     if unpacked > MAX_UNPACKED:
-        raise InputError([(field, f"{name} 解压后超过 {megabytes(MAX_UNPACKED)}，请检查文件")])
+        raise InputError([(field, f"{name} 解压后超过 {file_size(MAX_UNPACKED, exact=True)}，请检查文件")])
     found: list[tuple[int, tuple[Any, ...]]] = []
     try:
         crowded = _crowded_row(content)

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from huiqi.config import Settings, get_settings
-from huiqi.materials.storage import megabytes
+from huiqi.materials.storage import file_size
 
 SLACK = 1024 * 1024  # a multipart body's boundaries, headers and other fields around the file itself
 UPLOADS = ("/simulate", "/api/v1/simulations")
@@ -38,8 +38,8 @@ def too_large(path: str, limit: int) -> HTTPException:
     '上传的文件超过上限 20 MB，请缩小后再试'
     """
     if path.endswith("/materials") or path in UPLOADS:
-        return HTTPException(413, f"上传的文件超过上限 {megabytes(limit - SLACK)}，请缩小后再试")
-    return HTTPException(413, f"请求内容超过上限 {megabytes(limit)}，请缩小后再试")
+        return HTTPException(413, f"上传的文件超过上限 {file_size(limit - SLACK, exact=True)}，请缩小后再试")
+    return HTTPException(413, f"请求内容超过上限 {file_size(limit, exact=True)}，请缩小后再试")
 
 
 class BodyLimit:

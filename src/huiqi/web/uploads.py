@@ -4,7 +4,7 @@ from fastapi import UploadFile
 
 from huiqi.config import get_settings
 from huiqi.errors import InputError
-from huiqi.materials.storage import megabytes
+from huiqi.materials.storage import file_size
 
 
 def read_upload(file: UploadFile | None, field: str) -> tuple[str | None, bytes | None]:
@@ -16,5 +16,5 @@ def read_upload(file: UploadFile | None, field: str) -> tuple[str | None, bytes 
     file.file.seek(0)
     content = file.file.read(limit + 1)
     if len(content) > limit:
-        raise InputError([(field, f"文件超过上限 {megabytes(limit)}")])
+        raise InputError([(field, f"文件超过上限 {file_size(limit, exact=True)}")])
     return file.filename, content
