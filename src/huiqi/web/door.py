@@ -45,6 +45,17 @@ def _declared(dependant: Any) -> dict[str, int | None]:
     return found
 
 
+def _route_declared(route: Any) -> dict[str, int | None] | None:
+    """``_declared`` of the route, worked out on its first request and kept on it (a route's parameters are fixed once
+    the app is built); None for a request that reached no route."""
+    if not hasattr(route, "dependant"):
+        return None
+    if not hasattr(route, "huiqi_declared"):
+        route.huiqi_declared = _declared(route.dependant)
+    declared: dict[str, int | None] = route.huiqi_declared
+    return declared
+
+
 def _walk(value: Any, loc: tuple[Any, ...], found: list[tuple[str, str]]) -> None:
     """Every string of a JSON body, keys included, by its path (``matters[1].codes[0]``)."""
     if isinstance(value, str):
@@ -64,8 +75,7 @@ async def clean_input(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str):
             _check("path", name, value, found)
-    route = request.scope.get("route")
-    declared = _declared(route.dependant) if hasattr(route, "dependant") else None
+    declared = _route_declared(request.scope.get("route"))
     unknown: set[str] = set()
     for name, value in request.query_params.multi_items():
         if declared is not None and name not in declared:
