@@ -89,6 +89,11 @@ def ungrouped(text: str) -> str | None:
     return plain.replace(",", "")
 
 
+class UnwrittenAmount(ValueError):
+    """An amount written neither as whole yuan nor as a number with its unit (a form that asks for 万元 says so
+    in its own words)."""
+
+
 def parse_amount(value: int | str) -> int:
     """Read an amount written as yuan (int) or as text with its unit, e.g. '1000万元', '1亿元'.
 
@@ -103,7 +108,7 @@ def parse_amount(value: int | str) -> int:
     if not match and str(value).strip().startswith(MINUS):
         raise ValueError("金额不能为负数")
     if not match:
-        raise ValueError(f"金额“{value}”应写作整数元，或带单位的数（元、万元、亿元）")
+        raise UnwrittenAmount(f"金额“{value}”应写作整数元，或带单位的数（元、万元、亿元）")
     amount = Decimal(match.group(1)) * _UNITS[match.group(2)]
     if amount != amount.to_integral_value():
         raise ValueError(f"金额“{value}”不是整元")

@@ -18,7 +18,7 @@ from huiqi.audit import service as audit
 from huiqi.errors import Conflict, InputError, NotFound, PolicyFileError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, SimulationJob, User
-from huiqi.money import MISPLACED_COMMA, ungrouped, wan
+from huiqi.money import MISPLACED_COMMA, UnwrittenAmount, ungrouped, wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
@@ -150,11 +150,11 @@ def reform_text(name: str, description: str, edits: list[Edit]) -> str:
         value = written(row.parameter.kind, edit.value)
         try:
             read_value(row.parameter.kind, value)  # the loader's own reading of a parameter's value
-        except ValueError as exc:
-            why = str(exc)
-            if row.parameter.kind == "money" and "应写作整数元" in why:  # the table asks for 万元, not yuan
-                why = f"“{edit.value.strip()}”应为以万元计的数（如 1500），或带单位的数（如 1.5亿元）"
+        except UnwrittenAmount:  # the table asks for 万元, not yuan
+            why = f"“{edit.value.strip()}”应为以万元计的数（如 1500），或带单位的数（如 1.5亿元）"
             problems.append(Problem(f"{row.label}（新值）", why, f"{field}_value"))
+        except ValueError as exc:
+            problems.append(Problem(f"{row.label}（新值）", str(exc), f"{field}_value"))
         since = _since(edit.since, row, problems)
         why = end_problem(row.policy.window_start.values[0].value, since, value) \
             if row.key == "window_end" and since is not None else None
