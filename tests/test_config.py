@@ -16,7 +16,16 @@ def test_development_secrets_are_refused_outside_development(monkeypatch) -> Non
     Settings(environment="development").refuse_dev_secrets()
     with pytest.raises(ConfigError, match="HUIQI_DEMO_PASSWORD"):
         Settings(environment="production").refuse_dev_secrets()
-    Settings(environment="production", demo_password="something else").refuse_dev_secrets()
+    Settings(environment="production", demo_password="something else",
+             public_url="https://huiqi.example.gov.cn").refuse_dev_secrets()
+
+
+def test_production_refuses_a_public_address_of_this_machine(monkeypatch) -> None:
+    """Mails and shared links are made from it: at the demo's default they would send people to 127.0.0.1."""
+    for local in ("http://127.0.0.1:8000", "http://localhost:8000/huiqi", "http://[::1]:8000"):
+        with pytest.raises(ConfigError, match="HUIQI_PUBLIC_URL 仍是本机地址"):
+            Settings(environment="production", demo_password="s", public_url=local).refuse_dev_secrets()
+    Settings(environment="test", demo_password="s", public_url="http://127.0.0.1:8000").refuse_dev_secrets()
 
 
 def test_a_secret_may_come_from_a_file(tmp_path, monkeypatch) -> None:

@@ -9,6 +9,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,7 @@ from huiqi.errors import ConfigError
 from huiqi.validation import problems
 
 DEV_DEMO_PASSWORD = "huiqi-demo"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # a public address no one outside this machine can follow
 SECRETS = ("demo_password", "smtp_password")
 
 
@@ -141,6 +143,9 @@ class Settings(BaseSettings):
                               "非开发环境请另行设置（或用 HUIQI_DEMO_PASSWORD_FILE）")
         if self.environment == "production" and self.today is not None:
             raise ConfigError("HUIQI_TODAY 只用于演示、培训或测试环境；生产环境以系统日期为今天，请删除此设置")
+        if self.environment == "production" and urlsplit(self.public_url).hostname in LOOPBACK:
+            raise ConfigError(f"HUIQI_PUBLIC_URL 仍是本机地址 {self.public_url}；生产环境请设为本平台对外的网址"
+                              "（如 https://huiqi.ln.gov.cn），邮件和分享链接由它生成")
 
 
 @cache
