@@ -120,13 +120,8 @@ def mark_read(session: Session, *, actor: User, message_id: int | None = None) -
 
 def open_message(session: Session, *, actor: User, message_id: int) -> str:
     """Mark one's message read and give its link (a path of this site; the message centre when it has none)."""
-    found = session.scalar(select(Message).where(Message.id == message_id, Message.user_id == actor.id))
-    if found is None:
-        raise NotFound(f"没有编号为 {message_id} 的消息")
-    if found.read_at is None:
-        found.read_at = utcnow()
-        session.flush()
-    return site_path(found.link) or "/messages"
+    mark_read(session, actor=actor, message_id=message_id)  # refuses another's message, as not found
+    return site_path(session.scalar(select(Message.link).where(Message.id == message_id))) or "/messages"
 
 
 def send_pending(session: Session, now: datetime | None = None, limit: int = 200) -> tuple[int, int]:
