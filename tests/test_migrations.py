@@ -189,3 +189,40 @@ def test_rounds_closed_before_they_opened_are_marked_cancelled(kind, tmp_path) -
         command.upgrade(config, "0022")
         marked = connection.execute(text("SELECT id, cancelled FROM rounds ORDER BY id")).all()
         assert [(i, bool(c)) for i, c in marked] == [(1, True), (2, False), (3, False)]
+
+
+BATCH = ("INSERT INTO announcements (id, title, starts_on, working_days, ends_on, created_by, created_at) "
+         "VALUES ({id}, '拟支持项目公示', '2026-03-02', 5, '2026-03-06', 'miit', '2026-02-27')")
+IN_BATCH = ("INSERT INTO applications (id, applicant_id, uscc, matter_id, policy_id, measure, amount_requested, "
+            "state, announcement_id, created_by, updated_at, created_at) VALUES ({id}, 1, '91210100000000000X', "
+            "{id}, 'ln-2022-35', 3, 1000000, 'announced', {batch}, 'ent', '2026-02-27', '2026-02-27')")
+OPENING = ("INSERT INTO audit_events (seq, at, actor, action, entity, entity_id, after, prev_hash, hash) "
+           "VALUES ({seq}, '2026-02-27', 'miit', 'announcement.open', 'announcement', '{batch}', "
+           "'{{\"applications\": {apps}, \"working_days\": 5}}', 'p{seq}', 'h{seq}')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_batches_take_the_number_they_were_opened_with_from_their_opening(kind, tmp_path) -> None:
+    """0023 stores how many applications a 公示 batch was opened with: as its opening's record listed them (those
+    sent back on an objection no longer point at it); a batch with no such record, the applications it holds."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0022") as (connection, config):
+        if kind == "sqlite":  # the applications alone: their applicants and matters do not matter here
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        else:
+            connection.execute(text("SET session_replication_role = replica"))
+        for batch in (1, 2, 3, 4):
+            connection.execute(text(BATCH.format(id=batch)))
+        for seq, batch, apps in ((1, 1, [11, 12, 13]), (2, 2, [21, 22])):
+            connection.execute(text(OPENING.format(seq=seq, batch=batch, apps=apps)))
+        for application, batch in ((11, 1), (31, 3), (32, 3)):
+            connection.execute(text(IN_BATCH.format(id=application, batch=batch)))
+        command.upgrade(config, "0023")
+        opened = "SELECT id, opened_with FROM announcements ORDER BY id"
+        assert connection.execute(text(opened)).all() == [(1, 3), (2, 2), (3, 2), (4, 0)]
+        command.downgrade(config, "0022")
+        assert "opened_with" not in {c["name"] for c in inspect(connection).get_columns("announcements")}
+        command.upgrade(config, "head")
+        assert connection.execute(text(opened)).all() == [(1, 3), (2, 2), (3, 2), (4, 0)]

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi.applicants.repository import profiles_at
-from huiqi.models import Announcement, ApplicantProfile, Application, AuditEvent, Round
+from huiqi.models import Announcement, ApplicantProfile, Application, Round
 
 
 def add(session: Session, announcement: Announcement) -> Announcement:
@@ -43,17 +43,6 @@ def _with_applications(session: Session, batches) -> list[tuple[Announcement, li
             rows.setdefault(a.announcement_id or 0, []).append(a)
     profiles = profiles_at(session, {(a.applicant_id, created[i]) for i, apps in rows.items() for a in apps})
     return [(b, [(a, profiles[a.applicant_id, b.created_at]) for a in rows.get(b.id, [])]) for b in found]
-
-
-def opened_with(session: Session, ids: list[int]) -> dict[int, int]:
-    """How many applications each of the batches ``ids`` was opened with, by batch id (as its opening recorded them):
-    those no longer in it went back to review on an objection."""
-    if not ids:
-        return {}
-    opened = select(AuditEvent.entity_id, AuditEvent.after).where(
-        AuditEvent.entity == "announcement", AuditEvent.action == "announcement.open",
-        AuditEvent.entity_id.in_(sorted(str(i) for i in ids)))
-    return {int(key): len((after or {}).get("applications") or []) for key, after in session.execute(opened)}
 
 
 def round_contacts(session: Session, ids: set[int]) -> dict[int, str]:

@@ -97,13 +97,12 @@ def public_listing(session: Session) -> list[PublicBatch]:
     batch left empty so is still listed, saying so): public, no sign-in needed."""
     units = {d.id: d.name for d in all_departments(session)}
     listed = repository.listed(session)
-    opened = repository.opened_with(session, [batch.id for batch, _ in listed])
     contact = repository.round_contacts(session, {a.round_id for _, rows in listed for a, _ in rows if a.round_id})
     found = [
         PublicBatch(batch.id, batch.title, batch.starts_on, batch.ends_on, batch.working_days, [
             PublicEntry(a.id, published_name(a, profile), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state)
             for a, profile in rows], units.get(batch.department_id or 0),
-            max(opened.get(batch.id, len(rows)) - len(rows), 0),
+            max(batch.opened_with - len(rows), 0),
             tuple(dict.fromkeys(contact[a.round_id] for a, _ in rows if contact.get(a.round_id or 0))))
         for batch, rows in listed
     ]

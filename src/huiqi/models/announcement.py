@@ -18,3 +18,6 @@ class Announcement(Created, Base):
     working_days: Mapped[int] = mapped_column(Integer)
     ends_on: Mapped[date] = mapped_column(Date)  # the last working day of the 公示
     created_by: Mapped[str] = mapped_column(String(64))
+    # How many applications it was opened with: those no longer in it went back to review on an objection. The
+    # server default is only for the batches there before the column (0023 fills them in); the opening sets it.
+    opened_with: Mapped[int] = mapped_column(Integer, server_default="0")

@@ -154,7 +154,7 @@ def announce(ctx: Context) -> None:
     title = (ctx.params.get("title") or "").strip() or f"拟支持项目公示（{starts_on.isoformat()}）"
     batch = Announcement(title=title[:200], department_id=ctx.actor.department_id, starts_on=starts_on,
                          working_days=days, ends_on=last_working_day(starts_on, days, calendar_of(ctx.session)),
-                         created_by=ctx.actor.username)
+                         created_by=ctx.actor.username, opened_with=len(ctx.applications))
     batches.add(ctx.session, batch)
     for app in ctx.applications:
         app.announcement_id = batch.id
