@@ -4,6 +4,7 @@ The app's ``db`` dependency is overridden to hand out the test's session (inside
 back at the end, so handlers' commits are savepoints); everything else is the real app.
 """
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,3 +97,23 @@ def bearer(session: Session, user: User, name: str = "测试令牌") -> dict[str
     """Authorization headers for a fresh bearer token of ``user``."""
     _, raw = auth.issue_token(session, actor=user, name=name)
     return {"Authorization": f"Bearer {raw}"}
+
+
+FIELD_TAG = re.compile(r"<(?:input|select|textarea)\b[^>]*>")
+
+
+def marked(text: str) -> list[tuple[str, str]]:
+    """The fields a page marks invalid, in order: (the field's id, or "" for a box of a group after the first; the
+    reason its aria-describedby points at). Each points at its own ``e-<name>``, said once on the page."""
+    found = []
+    for tag in (t for t in FIELD_TAG.findall(text) if 'aria-invalid="true"' in t):
+        own = re.search(r' id="f-([^"]+)"', tag)
+        described = re.search(r' aria-describedby="(?:[^" ]+ )?e-([^" ]+)"', tag)
+        assert described, tag
+        if own and own.group(1) != described.group(1):  # a box of a group after the first (f-<name>-<value>)
+            assert own.group(1).startswith(described.group(1) + "-"), tag
+            own = None
+        said = re.findall(rf'<span class="field-error" id="e-{re.escape(described.group(1))}">([^<]+)</span>', text)
+        assert len(said) == 1, (tag, said)
+        found.append((f"f-{own.group(1)}" if own else "", said[0]))
+    return found

@@ -4,6 +4,7 @@ import pytest
 
 from huiqi.applicants import repository as applicant_records
 from tests.dbtest import a_round
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 
@@ -150,3 +151,17 @@ async def test_a_global_500_honour_and_an_other_institution_carry_the_facts_of_i
     assert '<option value="other_function" selected>' in form and 'name="matters-0-institution_confirmed"' in form
     me = (await alice.get("/me")).text
     assert f"/applications/new?matter=est&amp;round={round_id}&amp;measure=1" in me
+
+
+async def test_the_unit_s_refused_selects_are_marked_and_only_they(browser, people) -> None:
+    """The region's district select, the yes/no selects built by one macro, and a matter's field: each marked
+    where the server's error names it, described by the reason beside it."""
+    alice = browser(people.alice)
+    moved = await alice.post("/me/profile", data={"name": "示例科技", "city": "210100", "region": "210303",
+                                                   "bad_credit": "maybe"})
+    assert moved.status_code == 422
+    assert [field for field, _ in marked(moved.text)] == ["f-region", "f-bad_credit"]
+    assert marked(moved.text)[0][1] == "鞍山市铁西区不在沈阳市，请在沈阳市的区县中重新选择"
+    matter = await alice.post("/me/matters", data={"key": "研发项目", "matters-0-codes": "key_tech",
+                                                    "matters-0-date": "2024-03-01", "matters-0-other_support": "1e3"})
+    assert matter.status_code == 422 and [f for f, _ in marked(matter.text)] == ["f-matters-0-other_support"]

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from huiqi.funding import service as budgets
 from huiqi.models import Budget
 from tests.dbtest import little_giant_firm, step, to_announced
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 
@@ -149,6 +150,9 @@ async def test_finance_approves_the_ticked_entries_of_ended_announcements(browse
     queue = (await finance.get("/review", params={"measure": "ln-2022-35/3"})).text
     assert f'name="application_ids" value="{app.id}"' in queue
     assert 'action="/review/approvals?measure=ln-2022-35%2F3&amp;page=1"' in queue, "the batch keeps the list's filters"
+    typo = await finance.post("/review/approvals", data={"application_ids": [str(app.id), "12abc"]})
+    assert typo.status_code == 422 and marked(typo.text) == [("f-application_ids", "申报编号应为数字"),
+                                                             ("", "申报编号应为数字")], "each row's box, one reason"
     done = await finance.post("/review/approvals?measure=ln-2022-35%2F3",
                               data={"application_ids": [str(app.id), str(other.id), "99999"]})
     assert done.status_code == 409 and '<a href="/review">清除条件</a>' in done.text, "shown as it was filtered"

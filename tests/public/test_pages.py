@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from huiqi.web.deps import CSRF_COOKIE
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 FORM = {
@@ -493,3 +494,37 @@ async def test_each_apply_link_of_the_calculator_names_its_matter_and_measure(br
     answer = (await browser(None).post("/calculator", data=FORM)).text
     names = re.findall(r'>立即申报<span class="sr-only">：([^<]+)</span></a>', answer)
     assert names and len(set(names)) == len(names) and all(n.startswith("事项1 · 措施") for n in names), names
+
+
+async def test_a_matter_row_s_refused_fields_are_marked_and_only_they(client) -> None:
+    """A row numbered at run time (matters-2-…): its refused fields carry aria-invalid and point at the reason said
+    beside them; the other rows' fields, with the same facts, are not marked."""
+    await client.get("/calculator")
+    form = {**FORM, "matters-2-codes": "smart_manufacturing", "matters-2-date": "2024-02-30",
+            "matters-2-investment": "-5", "matters-2-other_support": "1e3",
+            "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    refused = await client.post("/calculator", data=form)
+    assert refused.status_code == 422
+    assert [field for field, _ in marked(refused.text)] == ["f-matters-2-date", "f-matters-2-investment",
+                                                            "f-matters-2-other_support"]
+    support = re.search(r'<input id="f-matters-2-other_support"[^>]*>', refused.text).group(0)
+    assert 'aria-describedby="other-support-hint-matters-2- e-matters-2-other_support"' in support, "hint kept"
+    fine = re.search(r'<input id="f-matters-0-other_support"[^>]*>', refused.text).group(0)
+    assert 'aria-describedby="other-support-hint-matters-0-"' in fine and "aria-invalid" not in fine
+    untyped = await client.post("/calculator", data={**form, "matters-2-codes": "no_such_type",
+                                                     "matters-2-date": "", "matters-2-investment": "",
+                                                     "matters-2-other_support": ""})
+    boxes = marked(untyped.text)
+    assert untyped.status_code == 422 and boxes[0][0] == "f-matters-2-codes" and {f for f, _ in boxes} == {
+        "f-matters-2-codes", ""}, "every box of the row's types, the first by the id the summary links to"
+
+
+async def test_the_region_selects_are_marked_when_the_district_is_refused(client) -> None:
+    await client.get("/calculator")
+    form = {**FORM, "applicant-city": "210100", "applicant-region": "210303",
+            "csrf_token": client.cookies.get(CSRF_COOKIE)}
+    wrong = await client.post("/calculator", data=form)
+    assert wrong.status_code == 422
+    assert marked(wrong.text) == [("f-applicant-region", "鞍山市铁西区不在沈阳市，请在沈阳市的区县中重新选择")]
+    fine = await client.post("/calculator", data={**form, "applicant-region": "210106"})
+    assert fine.status_code == 200 and marked(fine.text) == []

@@ -10,7 +10,7 @@ from huiqi.funding import service as budgets
 from huiqi.workflow import repository as steps
 from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, apply, step, to_announced
 from tests.review.conftest import ON
-from tests.webtest import bearer
+from tests.webtest import bearer, marked
 
 pytestmark = pytest.mark.anyio
 
@@ -102,8 +102,10 @@ async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None
     assert exponent.status_code == 422 and "「1e3」不是数字" in exponent.text
     no_reason = await miit.post(f"/review/{alice_h1.id}/return", data={"reasons": "  "})
     assert no_reason.status_code == 422 and '<a href="#f-reasons">须补正的内容：' in no_reason.text  # the form's label
-    assert '<textarea id="f-reasons" name="reasons" rows="3" required maxlength="2000">' in no_reason.text, \
+    assert ('<textarea id="f-reasons" name="reasons" rows="3" required maxlength="2000" aria-invalid="true" '
+            'aria-describedby="e-reasons">') in no_reason.text, \
         "the failed step's field, linked; the browser asks for it before a final step is confirmed"
+    assert [f for f, _ in marked(no_reason.text)] == ["f-reasons"], "the failed step's box, not the other steps'"
     assert alice_h1.state == "department_review" and alice_h1.amount_proposed is None
 
 
@@ -322,3 +324,21 @@ async def test_a_short_budget_is_said_before_approving(browser, session, people,
 
 def _approve_button(page: str) -> str:
     return re.search(r'id="form-approve".*?(<button[^>]*>)', page, re.S).group(1)  # type: ignore[union-attr]
+
+
+async def test_the_batch_forms_mark_the_refused_field_and_the_row_boxes(browser, session, people, tmp_path,
+                                                                        set_today) -> None:
+    """The queue's batch 公示: a refused date or count is marked on its own box; no row ticked marks the rows'
+    boxes, the first by the id the summary links to, all described by the reason said once above the table."""
+    from tests.dbtest import proposed_giants
+
+    ids = [app.id for app in proposed_giants(session, people, 2, tmp_path, proposing=2)]
+    set_today(date(2025, 9, 12))
+    miit = browser(people.miit)
+    days = await miit.post("/review/announcements", data={"application_ids": [str(i) for i in ids],
+                                                           "starts_on": "2025-09-15", "working_days": "五"})
+    assert days.status_code == 422 and [f for f, _ in marked(days.text)] == ["f-working_days"]
+    none = await miit.post("/review/announcements", data={"starts_on": "2025-09-15"})
+    assert none.status_code == 422
+    assert marked(none.text) == [("f-application_ids", "请勾选要列入公示的申报（已拟定金额）"),
+                                 ("", "请勾选要列入公示的申报（已拟定金额）")]

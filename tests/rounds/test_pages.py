@@ -15,6 +15,7 @@ from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.web.steps import FLASH_MOST
 from tests.dbtest import PASSWORD
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 FORM = {"policy": "ln-2022-35", "title": "2025年度申报", "opens_on": "2025-10-01", "closes_on": "2025-12-31",
@@ -72,6 +73,7 @@ async def test_every_mistake_of_the_open_form_is_said_at_once_and_linked(browser
     assert [href for href, _ in said] == ["f-批次名称", "f-截止日期", "f-补正期限", "f-公示期", "f-措施3·预算"]
     for href, _ in said:  # each link lands on its box
         assert f'id="{href}"' in refused.text, href
+    assert [f for f, _ in marked(refused.text)] == [href for href, _ in said], "each box marked, and only those"
     assert 'value="5e2"' in refused.text  # the rows kept as typed
     assert 'name="expert-ln-2022-35-13" aria-label="措施13须专家评审" checked' in refused.text
     nothing = await browser(people.admin).post("/rounds", data={k: v for k, v in FORM.items()

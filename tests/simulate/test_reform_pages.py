@@ -14,7 +14,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.models import SavedReform, SimulationJob
 from huiqi.simulate import reforms
-from tests.webtest import bearer
+from tests.webtest import bearer, marked
 
 pytestmark = pytest.mark.anyio
 POPULATION = {"synthetic_applicants": "300", "seed": "5", "by": "measure,region", "as_of": "2025-06-30"}
@@ -314,3 +314,13 @@ async def test_full_width_digits_are_read_in_the_table_and_a_grouping_by_measure
     assert session.scalars(select(SavedReform)).one().changes[0]["since"] == "2025-01-01"
     page = (await finance.get(f"/simulate/{job}")).text
     assert re.search(r"一个事项可能同时涉及多项措施，因此“涉及事项”的合计可能多于 \d+ 个事项", page)
+
+
+async def test_a_refused_parameter_is_marked_on_its_own_row_s_box(browser, people, session) -> None:
+    """A row's boxes are named at run time (its field): the refused one, and only it, is marked and described."""
+    finance = browser(people.finance)
+    field = next(r.field for r in reforms.rows(catalogue.published(session)) if r.key == "11.cap")
+    for (value, since), box in [(("一千五百", "2025-01-01"), "_value"), (("1500", "2019-12-31"), "_since")]:
+        refused = await finance.post("/simulate", data={**POPULATION, **_fields(session, **{"11_cap": (value, since)}),
+                                                        "reform_name": "甲", "csrf_token": finance.csrf})
+        assert refused.status_code == 422 and [f for f, _ in marked(refused.text)] == [f"f-{field}{box}"]

@@ -9,6 +9,7 @@ import pytest
 from huiqi.models import User
 from huiqi.users import repository
 from tests.dbtest import ALICE_USCC
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 
@@ -276,3 +277,21 @@ async def test_the_export_is_the_filtered_list_and_never_a_formula(browser, sess
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     page = await browser(people.admin).get("/admin/users", params={"role": "city", "status": "enabled"})
     assert 'href="/admin/users.xlsx?role=city&amp;status=enabled"' in page.text
+
+
+async def test_a_refused_binding_is_marked_on_the_form_that_sent_it(browser, people) -> None:
+    """所在市 refused: on the create form when it sent it; on the row's own form (which then holds the ids the
+    summary links to) when a row's change sent it, the create form unmarked; a row's temporary password likewise."""
+    admin = browser(people.admin)
+    created = await admin.post("/admin/users", data={"username": "newcity", "display_name": "新市级",
+                                                     "role": "city", "password": "a long enough pass 9"})
+    assert created.status_code == 422 and marked(created.text) == [("f-region", "请选择所在市")]
+    changed = await admin.post("/admin/users/shenyang", data={"role": "city", "region": ""})
+    assert changed.status_code == 422 and marked(changed.text) == [("f-region", "请选择所在市")]
+    row = changed.text[changed.text.index('action="/admin/users/shenyang"'):]
+    assert row.index('id="f-region"') < row.index("</form>"), "the row's select, not the create form's"
+    assert changed.text.count('id="f-region"') == 1 and 'id="new-region"' in changed.text
+    reset = await admin.post("/admin/users/bob/password", data={"new_password": "short"})
+    assert reset.status_code == 422 and [f for f, _ in marked(reset.text)] == ["f-new_password"]
+    bob = reset.text[reset.text.index('action="/admin/users/bob/password"'):]
+    assert bob.index('id="f-new_password"') < bob.index("</form>")
