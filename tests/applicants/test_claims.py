@@ -57,3 +57,37 @@ async def test_the_total_says_how_much_of_it_was_already_approved(browser, sessi
     step(session, "approve", people.finance, app, on=date(2025, 10, 13))
     assert claims.of(session, actor=people.alice, uscc=ALICE_USCC).granted == 700_000
     assert "其中已获批准 <b>70 万元</b>" in (await alice.get("/me")).text
+
+
+async def test_a_direct_measure_with_no_offer_and_no_list_says_whom_to_ask(browser, session, people) -> None:
+    """免申即享 comes from the published lists: a matter the enterprise declared itself, on no imported list and with
+    no offer, is told so and whom to ask, not told to wait; once an offer is made, the text links to it."""
+    from huiqi import clock
+    from huiqi.catalogue import service as catalogue
+    from huiqi.recognition import service as lists
+    from huiqi.rounds import service as rounds
+    from tests.dbtest import ALICE_USCC
+
+    with clock.pinned(date(2025, 7, 1)):
+        rounds.open_round(session, actor=people.admin, policy_id=catalogue.published(session)[0].id,
+                          title="2025年度免申即享", opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
+                          measures=[rounds.MeasureIn(3, mode="direct")], contact="省工信厅 024-12345678")
+    alice = browser(people.alice)
+    with clock.pinned(date(2025, 9, 1)):
+        page = (await alice.get("/me")).text
+        rows = _rows((await alice.get("/me/claims.xlsx")).content)
+        new = (await alice.get("/applications/new")).text
+    said = ("本措施免申即享，依据公布名单确认；贵单位的该事项未在已导入的名单中。"
+            "如已获认定，请联系省工业和信息化厅（省工信厅 024-12345678）")
+    declared = next(r for r in rows if r["事项编号"] == "h1" and r["措施"].startswith("措施3"))
+    assert declared["办理"] == said, declared
+    assert said in page[page.index('id="claims"'):] and "免申即享：无需申报" not in page
+    assert f"不可申报：{said}" in new
+    with clock.pinned(date(2025, 9, 1)):
+        checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="single_champion",
+                              level="national", published_on=date(2025, 6, 1))
+        lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
+                          document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1))
+        offered = (await alice.get("/me")).text
+    claims = offered[offered.index('id="claims"'):]
+    assert said not in claims and '<a class="small" href="#offers">免申即享：无需申报' in claims

@@ -61,6 +61,19 @@ async def test_the_profile_region_is_a_city_then_its_district(browser, people) -
     assert "沈阳市铁西区" in moved_district[:moved_district.index("</select>")], "the chosen city's districts"
 
 
+async def test_a_crafted_district_outside_the_city_is_refused_by_place_names(browser, session, people) -> None:
+    alice = browser(people.alice)
+    outside = await alice.post("/me/profile", data={"name": "示例科技", "city": "210200", "region": "110101"})
+    assert outside.status_code == 422 and "所选区县在辽宁省外，不在大连市" in outside.text
+    inside = await alice.post("/me/profile", data={"name": "示例科技", "city": "110101", "region": "210202"})
+    assert inside.status_code == 422 and "大连市中山区在辽宁省内：注册地（市）请选择大连市" in inside.text
+    assert "不在110101" not in inside.text
+    profile = applicant_records.current_profile(session, applicant_records.by_uscc(session, people.alice.uscc).id)
+    assert profile.version == 1 and profile.region != "110101"
+    both_outside = await alice.post("/me/profile", data={"name": "示例科技", "city": "310101", "region": ""})
+    assert both_outside.status_code == 303
+
+
 async def test_a_refused_profile_keeps_what_was_typed(browser, people) -> None:
     response = await browser(people.alice).post("/me/profile", data={"name": "改过的名字", "revenue": "1.23456"})
     assert response.status_code == 422
@@ -103,6 +116,15 @@ async def test_a_bad_matter_names_the_field(browser, people) -> None:
     assert 'value="2024-02-30"' in response.text
     response = await alice.post("/me/matters", data={"key": "a b", "matters-0-codes": "key_tech"})
     assert response.status_code == 422 and "事项编号" in response.text
+
+
+async def test_a_project_and_an_honour_ticked_for_one_matter_are_said_in_chinese(browser, people) -> None:
+    response = await browser(people.alice).post("/me/matters", data={
+        "key": "m9", "matters-0-codes": ["smart_manufacturing", "gazelle"], "matters-0-date": "2025-03-01"})
+    assert response.status_code == 422
+    assert "「智能制造项目」属于项目类，「“瞪羚”企业" in response.text
+    assert "一个事项只能是一类，请分开登记" in response.text
+    assert "smart_manufacturing" not in response.text.split("事项未保存")[1].split("</ul>")[0]
 
 
 async def test_me_is_for_enterprises_and_asks_to_sign_in(browser, people) -> None:

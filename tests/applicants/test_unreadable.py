@@ -48,7 +48,7 @@ async def test_the_enterprise_page_opens_and_says_what_cannot_be_read(browser, p
     form = (await browser(people.alice).get("/me?matter=t1")).text
     assert 'value="t1"' in form, "the matter opens in the form"
     changed = await browser(people.alice).post("/me/matters", data={
-        "key": "t1", "matters-0-codes": "smart_manufacturing", "matters-0-investment": "100",
+        "key": "t1", "editing": "t1", "matters-0-codes": "smart_manufacturing", "matters-0-investment": "100",
         "matters-0-date": "2025-03-01"})
     assert changed.status_code == 303, changed.text
     again = (await browser(people.alice).get("/me")).text

@@ -13,7 +13,8 @@ from huiqi.announcements.service import standing
 from huiqi.applicants import repository, service
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import InputError
+from huiqi.departments.service import lead_unit
+from huiqi.errors import InputError, NotFound
 from huiqi.funding import repository as funding
 from huiqi.labels import matter_label, measure_label, policy_cited, stacking_text
 from huiqi.models import Application, Grant, Matter, Round, User
@@ -54,6 +55,9 @@ class Claim:
     round: Round | None  # the open round that takes it, when it may be applied for now
     direct: bool  # delivered 免申即享 (no application): said instead of 立即申报
     closed: bool  # it may be applied for, but no round takes it now
+    # 免申即享 with no offer made and the matter on no imported list: nothing will come of itself; who to ask
+    unlisted: str = ""
+    offered: bool = False  # 免申即享 with an offer made for it (政策直达, on the same page)
     # An open round takes an application for it now, whatever 从高不重复 within the answer says: what the service
     # accepts (a top-up under another policy), which ``round`` narrows to what 本单位 offers.
     applicable: bool = False
@@ -97,6 +101,7 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
     open_rounds = rounds.open_by_measure(session)
     direct = rounds.direct_measures(session, taking=open_rounds)
     by_key = {m.key: m for m in matters}
+    offered = repository.offered(session, applicant.id)
     rows = []
     for r in answer.results:
         up = top_ups.get((r.matter, r.policy, r.measure))
@@ -110,9 +115,26 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
             applied=[(a, status[a.id]) for a in lives],
             round=open_rounds.get(key) if may and key not in direct else None, direct=may and key in direct,
             closed=may and key not in open_rounds,
+            unlisted=_unlisted(session, by_key.get(r.matter), r, offered, open_rounds[key]) if may and key in direct
+            else "", offered=(getattr(by_key.get(r.matter), "id", None), *key) in offered,
             applicable=r.status != "ineligible" and key in open_rounds and key not in direct
             and not (up and up.nothing_left)))
     return Claims(answer=answer, rows=rows, granted=sum(g.amount for found in granted.values() for g in found))
+
+
+def _unlisted(session: Session, matter: Matter | None, r: Result, offered: set[tuple[int, str, int]],
+              taking: Round) -> str:
+    """What to do about a 免申即享 measure that nothing will bring (no offer, the matter declared, not on an imported
+    list): who to ask, as the draft page names them (the lead unit, and the round's contact)."""
+    if matter is None or matter.source == "imported" or matter.list_id is not None \
+            or (matter.id, r.policy, r.measure) in offered:
+        return ""
+    try:
+        lead = lead_unit(catalogue.measure(session, r.policy, r.measure)[1], clock.today())
+    except NotFound:
+        lead = "责任单位"
+    ask = f"{lead}（{taking.contact}）" if taking.contact else lead
+    return f"本措施免申即享，依据公布名单确认；贵单位的该事项未在已导入的名单中。如已获认定，请联系{ask}"
 
 
 def _note(r: Result, up: TopUp | None, numbers: dict[str, str]) -> str:
@@ -155,7 +177,9 @@ def next_step(claim: Claim, numbers: dict[str, str]) -> str:
     """What can be done, in words: the applications already made, 免申即享, the round to apply in, or none open."""
     said = [f"已申报 {a.id}（{policy_cited(a.policy_id, numbers)}措施{a.measure}，{where}）"
             for a, where in claim.applied]
-    if claim.direct:
+    if claim.unlisted:
+        said.append(claim.unlisted)
+    elif claim.direct:
         said.append("免申即享：无需申报，依据公布名单由责任单位确认")
     elif claim.round:
         said.append(f"可申报：{claim.round.title}，{claim.round.closes_on:%Y-%m-%d} 截止")

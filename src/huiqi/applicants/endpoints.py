@@ -42,7 +42,7 @@ def applicant(uscc: Uscc, session: Db, actor: Actor) -> ApplicantRead:
 
 @router.put("/{uscc}", response_model=ApplicantRead, summary="登记单位信息（有变化时记为新版本）")
 def record_profile(uscc: Uscc, body: ProfileWrite, session: Db, actor: Actor) -> ApplicantRead:
-    service.record_profile(session, actor=actor, uscc=uscc, **body.model_dump())
+    service.record_profile(session, actor=actor, uscc=uscc, seen=body.version, **body.model_dump(exclude={"version"}))
     session.commit()
     return _read(session, actor, uscc)
 

@@ -35,8 +35,17 @@ def _shown(name: str, value: Any) -> str:
 
 
 def profile_values(profile: ApplicantProfile | None) -> dict[str, str]:
-    """The current profile as the form's text values."""
-    return {name: _shown(name, getattr(profile, name)) for name in PROFILE_FIELDS} if profile else {}
+    """The current profile as the form's text values, with the version they are (0 before any): the form sends it
+    back, so a save made on an older page is refused instead of undoing a later one."""
+    if profile is None:
+        return {"version": "0"}
+    return {"version": str(profile.version), **{name: _shown(name, getattr(profile, name)) for name in PROFILE_FIELDS}}
+
+
+def seen_version(form: FormData) -> int | None:
+    """The version a profile form was filled on; None from a form that does not say (nothing to compare)."""
+    text = str(form.get("version") or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
 
 
 def profile_from_form(form: FormData, problems: list[tuple[str, str]]) -> dict[str, Any]:
@@ -64,6 +73,12 @@ def matter_values(row: Matter | None) -> dict[str, list[str]]:
     values = {"matters-0-codes": list(row.codes), "matters-0-date": [_shown("date", row.date)]}
     values.update({f"matters-0-{k}": [_shown(k, v)] for k, v in row.facts.items()})
     return values
+
+
+def fresh_key(matters: list[Matter]) -> str:
+    """A key for 登记新事项 that no matter has yet (m3 after two matters; m4 when m3 is taken)."""
+    taken = {m.key for m in matters}
+    return next(f"m{n}" for n in range(len(matters) + 1, len(matters) + len(taken) + 2) if f"m{n}" not in taken)
 
 
 def matter_from(form: FormData, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:

@@ -56,8 +56,9 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 answer=found.answer, claims=found.rows, unreadable=found.unreadable, granted=found.granted,
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
-                key=context.pop("key", editing.key if editing else f"m{len(matters) + 1}"),
-                editing=editing, i=0, add_next=None, codes=codes, choices=CHOICES, facts=FACTS,
+                key=context.pop("key", editing.key if editing else forms.fresh_key(matters)),
+                editing=editing, seen=context.pop("seen", service.stamp(editing)), i=0, add_next=None, codes=codes,
+                choices=CHOICES, facts=FACTS,
                 cultivated=directory.cultivated(session, matters),
                 deletable={m.id for m in matters
                            if m.source == "declared" and not repository.uses_of_matter(session, m.id)},
@@ -125,9 +126,11 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
             except InputError as error:
                 problems += error.problems
             raise InputError(problems)
-        saved = service.record_profile(session, actor=actor, uscc=_uscc(actor), **fields)
-    except InputError as error:
-        return _me(request, who, session, actor, status_code=422, profile_problems=_problems(error),
+        saved = service.record_profile(session, actor=actor, uscc=_uscc(actor), seen=forms.seen_version(form),
+                                       **fields)
+    except (InputError, Conflict) as error:  # what was typed is kept, with the version it was typed on
+        said = _problems(error) if isinstance(error, InputError) else [Problem("单位信息", error.message, "")]
+        return _me(request, who, session, actor, status_code=error.status_code, profile_problems=said,
                    profile_form={k: str(form.get(k) or "") for k in form})
     session.commit()
     response = RedirectResponse("/me#profile", status_code=303)
@@ -139,13 +142,18 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
 @router.post("/me/matters", response_class=HTMLResponse, response_model=None)
 def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
     values = {k: form.getlist(k) for k in form if k.startswith("matters-0-")}
+    editing = _editing(session, actor, form)
     try:
         matter = forms.matter_from(form, catalogue.codes(session))
-        saved = service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter)
+        saved = service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter,
+                                    new=editing is None or editing.key != matter["id"],
+                                    seen=str(form.get("seen") or "") or None)
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
-                   values=values,
-                   key=str(form.get("key") or ""))
+                   values=values, key=str(form.get("key") or ""), editing=editing, seen=form.get("seen"))
+    except Conflict as error:
+        return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
+                   matter_problems=[Problem("事项", error.message, "key")], editing=editing, seen=form.get("seen"))
     except NotFound:
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
                    matter_problems=[("事项", "请先登记单位信息（上方表格），再登记事项")])
@@ -153,6 +161,13 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
     response = RedirectResponse("/me#matters", status_code=303)
     flash(response, f"事项 {saved.key} 已保存")
     return response
+
+
+def _editing(session: Db, actor: User, form: Any) -> Any:
+    """The matter the form was opened to edit (its hidden ``editing``), None for 登记新事项."""
+    key = str(form.get("editing") or "")
+    applicant = repository.by_uscc(session, _uscc(actor)) if key else None
+    return repository.matter(session, applicant.id, key) if applicant else None
 
 
 @router.post("/me/matters/delete", response_class=HTMLResponse, response_model=None)

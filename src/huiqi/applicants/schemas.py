@@ -44,6 +44,8 @@ class ProfileWrite(BaseModel):
     sound_accounts: bool | None = Field(None, description="财务管理制度健全")
     bad_credit: bool | None = Field(None, description="有不良信用记录")
     major_accident: bool | None = Field(None, description="近三年发生重大安全、环保、质量事故")
+    version: int | None = Field(None, ge=0, description="修改所依据的版本（尚无单位信息时为 0）；给出时，其间已有"
+                                                        "更新的版本则不保存（409），免得覆盖他人的修改")
 
 
 class ProfileRead(BaseModel):

@@ -15,7 +15,7 @@ from huiqi.audit import service as audit
 from huiqi.audit.service import plain
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.labels import field_label, measure_cited
+from huiqi.labels import field_label, matter_label, measure_cited
 from huiqi.models import Applicant, ApplicantProfile, Matter, User
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
@@ -48,8 +48,11 @@ def check_profile(uscc: str, fields: dict[str, Any]) -> dict[str, Any]:
             **{k: fields.get(k) for k in STANDING_FIELDS}}
 
 
-def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = False, **fields: Any) -> ApplicantProfile:
-    """Record the applicant's profile as a new version when it differs from the current one."""
+def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = False, seen: int | None = None,
+                   **fields: Any) -> ApplicantProfile:
+    """Record the applicant's profile as a new version when it differs from the current one. ``seen``: the version
+    the change was made on (0 before any); a later one recorded meanwhile refuses it (409), as does another save of
+    the same version at the same moment, rather than one silently undoing the other."""
     require_role(actor, *WRITERS, doing="登记申报单位信息")
     require_uscc(actor, uscc, doing="登记")
     values = check_profile(uscc, fields)
@@ -62,15 +65,30 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
         raise InputError([("applicant.name", "单位名称不能清空：名称有变更的，请填写新名称")])
     if current is not None and all(getattr(current, k) == v for k, v in values.items()):
         return current
+    _not_stale(current, seen)
     before = _claims(session, applicant) if current is not None and not demo else None
     profile = ApplicantProfile(applicant_id=applicant.id, version=(current.version + 1 if current else 1),
                                recorded_by=actor.username, **values)
-    repository.add(session, profile)
+    try:
+        with session.begin_nested():
+            repository.add(session, profile)
+    except IntegrityError:  # another save of the same version committed first (PostgreSQL; SQLite waits)
+        raise Conflict(_stale_said(profile.version)) from None
     audit.record(session, actor=actor.username, action="applicant.profile", entity="applicant", entity_id=uscc,
                  before=_values(current), after={"version": profile.version, **values})
     if before is not None:
         _tell_new_claims(session, applicant, before)
     return profile
+
+
+def _not_stale(current: ApplicantProfile | None, seen: int | None) -> None:
+    now = current.version if current is not None else 0
+    if seen is not None and seen != now:
+        raise Conflict(_stale_said(now))
+
+
+def _stale_said(version: int) -> str:
+    return f"本单位信息已在其他页面更新为第 {version} 版，请刷新后再改（本次修改未保存）"
 
 
 def _claims(session: Session, applicant: Applicant) -> set[tuple[str, str, int]]:
@@ -101,8 +119,11 @@ def _values(profile: ApplicantProfile | None) -> dict[str, Any] | None:
     return {"version": profile.version, **{k: getattr(profile, k) for k in PROFILE_FIELDS}}
 
 
-def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, Any]) -> Matter:
-    """Add a matter, or replace the fields of the one with the same id; checked as ``huiqi match`` checks."""
+def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, Any], new: bool = False,
+                seen: str | None = None) -> Matter:
+    """Add a matter, or replace the fields of the one with the same id; checked as ``huiqi match`` checks. ``new``
+    (登记新事项) refuses an id already taken rather than replace that matter; ``seen`` (an edit form's ``stamp``)
+    refuses an edit of a matter changed since the form was opened."""
     require_role(actor, *WRITERS, doing="登记事项")
     require_uscc(actor, uscc, doing="登记")
     applicant = _applicant(session, uscc)
@@ -114,6 +135,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     # locked before it is checked: an application submitted at this moment freezes it, and this edit then sees that
     row = repository.lock_matter(session, found.id) if found is not None else None
     before = _matter_values(row) if row else None
+    if row is not None:
+        _not_taken(row, new, seen)
     if row is None:
         row = Matter(applicant_id=applicant.id, key=checked.id, type=checked.type.value, codes=list(checked.codes),
                      date=checked.date, facts=plain(data))
@@ -136,6 +159,19 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
         audit.record(session, actor=actor.username, action="matter.save", entity="matter", entity_id=row.id,
                      before=before, after=after)
     return row
+
+
+def stamp(row: Matter | None) -> str:
+    """When a matter was last changed, as its edit form carries it."""
+    return row.updated_at.isoformat(timespec="microseconds") if row is not None and row.updated_at else ""
+
+
+def _not_taken(row: Matter, new: bool, seen: str | None) -> None:
+    if new:
+        raise Conflict(f"事项编号「{row.key}」已登记为{matter_label(row.codes, row.facts.get('level'), row.date)}："
+                       "登记新事项请换一个编号；如要修改该事项，请在事项表中点“修改”")
+    if seen is not None and seen != stamp(row):
+        raise Conflict(f"事项「{row.key}」已在其他页面修改，请刷新后再改（本次修改未保存）")
 
 
 def delete_matter(session: Session, *, actor: User, uscc: str, key: str) -> None:

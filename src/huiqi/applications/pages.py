@@ -101,6 +101,8 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
         if closed or m.key in fitting:
             return said, closed
         claim = grants.get(m.key, (None, None))[1]
+        if claim is not None and claim.unlisted:
+            return f"不可申报：{claim.unlisted}", True
         if claim is not None and claim.direct:
             return "不可申报：免申即享，依据公布名单由责任单位确认", True
         return "不可申报：受理中的批次没有支持该类别的措施", True
@@ -233,6 +235,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
             context["contact"] = opened.contact if opened is not None else None
             context["lead"] = detail.department or _lead(session, application)
         context["wanted"] = _wanted(session, application, detail.materials)
+        context["taking"] = service.taking_now(session, application)  # where to apply, when this cannot be
         context["overdue"] = _overdue(session, application)
         context["due"] = rounds.correction_due(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,

@@ -19,7 +19,7 @@ from huiqi.db import utcnow
 from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.funding.service import monetary_measure
 from huiqi.materials import storage
-from huiqi.models import Application, Material, User
+from huiqi.models import Application, Material, Round, User
 from huiqi.money import MAX_YUAN
 from huiqi.rounds import service as rounds
 from huiqi.rules.policy import Policy
@@ -128,7 +128,24 @@ def _still_editable(session: Session, application: Application, doing: str) -> N
         raise Conflict(frozen(application, doing))
     overdue = rounds.correction_overdue(session, application, clock.today())
     if overdue:
-        raise Conflict(f"{overdue}，不能再{doing}；可以撤回本申报，待新的申报批次开放后就同一事项另行申报")
+        raise Conflict(f"{overdue}，不能再{doing}；{apply_again(session, application)}")
+
+
+def taking_now(session: Session, application: Application) -> Round | None:
+    """The open round that takes an application for the application's measure now (its own, or another), if any:
+    a 免申即享 measure takes none."""
+    taking = rounds.open_by_measure(session)
+    key = (application.policy_id, application.measure)
+    return taking.get(key) if key not in rounds.direct_measures(session, taking=taking) else None
+
+
+def apply_again(session: Session, application: Application) -> str:
+    """Where the enterprise may apply for the same matter once this application is withdrawn: the round open now,
+    named, or a new one when none is."""
+    found = taking_now(session, application)
+    if found is None:
+        return "可以撤回本申报，待新的申报批次开放后就同一事项另行申报"
+    return f"可以撤回本申报，在正在受理的「{found.title}」（{found.closes_on:%Y-%m-%d} 截止）中就同一事项重新申报"
 
 
 def frozen(application: Application, doing: str) -> str:

@@ -115,13 +115,37 @@ def chosen_region(city: str, district: str) -> str | None:
     Traceback (most recent call last):
     ...
     ValueError: 鞍山市铁西区不在沈阳市，请在沈阳市的区县中重新选择
+    >>> chosen_region("210200", "110101")
+    Traceback (most recent call last):
+    ...
+    ValueError: 所选区县在辽宁省外，不在大连市，请在大连市的区县中重新选择
+    >>> chosen_region("110101", "210202")
+    Traceback (most recent call last):
+    ...
+    ValueError: 大连市中山区在辽宁省内：注册地（市）请选择大连市，或区县不填（辽宁省外）
     """
     city, district = city.strip(), district.strip()
     if not district:
         return city or None
-    if city and district in divisions() and city_of(district) != city:
-        raise ValueError(f"{place_name(district)}不在{place_name(city)}，请在{place_name(city)}的区县中重新选择")
+    if city and _elsewhere(city, district):
+        raise ValueError(_elsewhere(city, district))
     return district
+
+
+def _elsewhere(city: str, district: str) -> str:
+    """Why the district does not lie in the city, in places' names ('' when it does): both in Liaoning and the
+    district in that city, or both outside it (辽宁省外 has no districts to choose; a code is the place itself).
+    A code that names no place is left to ``region_problem`` to say."""
+    if region_problem(district) is not None or (in_liaoning(district) and district not in divisions()):
+        return ""
+    if in_liaoning(city) and not in_liaoning(district):
+        return f"所选区县在辽宁省外，不在{place_name(city)}，请在{place_name(city)}的区县中重新选择"
+    if not in_liaoning(city) and in_liaoning(district):
+        name = place_name(city_of(district)) or "所在的市"
+        return f"{place_name(district)}在辽宁省内：注册地（市）请选择{name}，或区县不填（辽宁省外）"
+    if in_liaoning(city) and city_of(district) != city:
+        return f"{place_name(district)}不在{place_name(city)}，请在{place_name(city)}的区县中重新选择"
+    return ""
 
 
 def region_city(code: str | None) -> str:

@@ -159,14 +159,29 @@ class Matter(BaseModel):
     @model_validator(mode="after")
     def _codes_match_type(self, info: ValidationInfo) -> "Matter":
         vocabulary = _vocabulary(info)
+        if any(vocabulary[code].type != self.type for code in self.codes):
+            raise ValueError(_mixed_types([vocabulary[code] for code in self.codes], self.type))
         for code in self.codes:
-            if vocabulary[code].type != self.type:
-                raise ValueError(f"codes：{code!r} 属于 {vocabulary[code].type} 类事项，与 type={self.type} 不符")
             for name, _ in vocabulary[code].choices:
                 problem = vocabulary[code].problem(name, getattr(self, name))
                 if problem:
                     raise ValueError(f"{name}：{problem}")
         return self
+
+
+def _mixed_types(infos: list[CodeInfo], type_: str) -> str:
+    """Why codes do not go together in one matter, by their labels: one of each type ticked, or (the interchange
+    shape, which names its type) the codes' type against the one given."""
+    first: dict[str, CodeInfo] = {}
+    for info in infos:  # of each type, the first ticked
+        first.setdefault(info.type, info)
+    said = "，".join(f"「{info.label}」属于{TYPE_NAMES.get(info.type, info.type)}" for info in first.values())
+    if len(first) > 1:
+        return f"{said}：一个事项只能是一类，请分开登记"
+    return f"{said}，与所填事项类型（{TYPE_NAMES.get(type_, type_)}）不符"
+
+
+TYPE_NAMES = {"honour": "荣誉类", "project": "项目类"}
 
 
 class Case(BaseModel):

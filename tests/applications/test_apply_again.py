@@ -1,0 +1,49 @@
+"""A draft that cannot be submitted says where the same matter may be applied for: its own round while that is
+open (only what is listed is missing), another round that takes the measure now (withdraw, then apply there,
+linked), or a new round when none is open."""
+
+import re
+from datetime import date
+
+import pytest
+
+from huiqi import clock
+from huiqi.applications import service
+from huiqi.catalogue import service as catalogue
+from huiqi.models import Application
+from huiqi.rounds import service as rounds
+from huiqi.users.scope import SYSTEM
+from tests.dbtest import a_round
+
+pytestmark = pytest.mark.anyio
+
+
+def _blocked(page: str) -> str:
+    shown = page[page.index('id="blocked"'):]
+    return shown[:shown.index("</div>")]
+
+
+async def test_a_draft_names_the_round_open_now_instead_of_waiting_for_one(browser, session, people) -> None:
+    alice = browser(people.alice)
+    with clock.pinned(date(2025, 9, 1)):
+        created = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
+                                                             "amount": "100"})
+        url = created.headers["location"]
+        only_a_file = _blocked((await alice.get(url)).text)
+    assert "<li>提交前须上传：申报书" in only_a_file
+    assert "本批次受理至 2030-12-31，按上列说明补齐后即可提交" in only_a_file
+    assert "待新的申报批次" not in only_a_file and "撤回" not in only_a_file
+    with clock.pinned(date(2030, 12, 1)):
+        later = rounds.open_round(session, actor=SYSTEM, policy_id=catalogue.published(session)[0].id,
+                                  title="2031年度申报", opens_on=date(2031, 1, 1), closes_on=date(2031, 12, 31),
+                                  measures=[rounds.MeasureIn(3)])
+    with clock.pinned(date(2031, 1, 6)):
+        closed = _blocked((await alice.get(url)).text)
+        draft = session.get(Application, int(re.search(r"\d+", url)[0]))
+        assert "「2031年度申报」（2031-12-31 截止）中就同一事项重新申报" in service.apply_again(session, draft)
+    assert "已于 2030-12-31 截止" in closed and "待新的申报批次" not in closed, closed
+    assert "「2031年度申报」正在受理本措施（2031-12-31 截止）：请撤回本申报" in closed, closed
+    assert f'href="/applications/new?matter=h1&amp;round={later.id}&amp;measure=3"' in closed
+    with clock.pinned(date(2032, 1, 6)):
+        none_open = _blocked((await alice.get(url)).text)
+    assert "也可以撤回本申报，待新的申报批次开放后就同一事项另行申报" in none_open
