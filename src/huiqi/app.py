@@ -22,6 +22,7 @@ from huiqi.web.deps import csrf_guard
 from huiqi.web.door import clean_input
 from huiqi.web.headers import SecurityHeaders
 from huiqi.web.limits import BodyLimit
+from huiqi.web.newlines import FormNewlines
 
 DOMAINS = (
     "public", "auth", "applicants", "applications", "review", "announcements", "funding",
@@ -77,6 +78,7 @@ def create_app() -> FastAPI:
         description="辽宁省加快发展数字经济核心产业的若干措施（辽政办〔2022〕35号）：政策匹配、申报、审核、公示、预算、兑现与测算。",
     )
     errors.install(app)
+    app.add_middleware(FormNewlines)  # inside BodyLimit: a form's body is bounded before it is read whole
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -418,3 +418,38 @@ async def test_a_return_past_its_correction_days_offers_no_edits(browser, sessio
         posted = await alice.post(f"/applications/{draft.id}/amount", data={"amount": "90"})
     assert posted.status_code == 409 and f"{said}修改" in posted.text
     assert draft.amount_requested == 1_000_000 and attached.removed_at is None
+
+
+async def test_the_page_says_when_the_announcement_runs_and_ticks_it_once_it_ended(browser, session, people,
+                                                                                  tmp_path) -> None:
+    """The page used to say only 列入公示 on the day it was listed, and kept 公示 current after it ended."""
+    from tests.dbtest import to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)  # 2025-09-29 for 5 working days: to 10-11 (a make-up day)
+    period = "列入公示：公示期 2025-09-29 至 2025-10-11（5 个工作日）"
+    for who, path in ((people.alice, f"/applications/{app.id}"), (people.miit, f"/review/{app.id}")):
+        with clock.pinned(date(2025, 10, 10)):
+            running = (await browser(who).get(path)).text
+        with clock.pinned(date(2025, 10, 13)):
+            ended = (await browser(who).get(path)).text
+        assert period in running and period in ended, path
+        assert '<li class="current" aria-current="step">公示</li>' in running, path
+        assert '<li class="done">公示<span class="sr-only">（已完成）</span></li>' in ended, path
+        assert '<li class="current" aria-current="step">批准</li>' in ended, path
+
+
+async def test_a_list_confirmed_application_reads_as_confirmed_not_applied_for(browser, session, people) -> None:
+    """免申即享: the enterprise applied for nothing; its page names the list the amount was set from."""
+    from huiqi.offers import service as offers
+    from tests.dbtest import direct_offer
+
+    offer = direct_offer(session, people, date(2025, 7, 1))
+    with clock.pinned(date(2025, 7, 2)):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+        for who, path in ((people.alice, f"/applications/{app.id}"), (people.miit, f"/review/{app.id}")):
+            page = (await browser(who).get(path)).text
+            assert "来源：免申即享（依据工信部企业函〔2025〕测试号，2025-06-01 公布的认定名单，由责任单位确认）" in page
+            assert "核定金额" in page and "申请金额</span>" not in page, path
+    mine = (await browser(people.alice).get(f"/applications/{app.id}")).text
+    assert "确认日期" in mine and "提交日期" not in mine

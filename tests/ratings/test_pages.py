@@ -63,3 +63,21 @@ async def test_the_rates_workbook_holds_the_share_as_a_percent_number(browser, s
     share = sheet.cell(row=3, column=header.index("好评率") + 1)
     assert (share.value, share.data_type, share.number_format) == (1, "n", "0.0%")
     assert sheet.cell(row=3, column=header.index("合计") + 1).data_type == "n"
+
+
+async def test_a_full_comment_with_line_breaks_is_taken_and_a_longer_one_is_said_beside_the_box(
+        browser, session, people, tmp_path) -> None:
+    """The box counts a line break as one character and stops at 500; the browser sends it as CR LF. The server
+    counts it as the box did; a comment longer still is refused beside the box, with the text kept."""
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    alice = browser(people.alice)
+    longer = "慢" * 300 + "\r\n" + "乱" * 200  # 501 as the box counts
+    with clock.pinned(date(2025, 9, 26)):
+        refused = await alice.post(f"/applications/{app.id}/rating", data={"level": "2", "comment": longer})
+        assert refused.status_code == 422 and "意见：不超过 500 个字（现为 501 个字）" in refused.text
+        assert "慢" * 300 + "\n" + "乱" * 200 + "</textarea>" in refused.text, "the comment typed stays"
+        full = "慢" * 299 + "\r\n" + "乱" * 200  # 500 as the box counts, 501 as sent
+        taken = await alice.post(f"/applications/{app.id}/rating", data={"level": "2", "comment": full})
+    assert taken.status_code == 303, taken.text[:300]
+    assert ratings.for_application(session, app.id).comment == "慢" * 299 + "\n" + "乱" * 200

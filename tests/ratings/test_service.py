@@ -138,3 +138,31 @@ async def test_the_public_rates_export(browser, session, people, rejected) -> No
     assert rows[1][:2] == ("分组", "责任单位或措施")
     assert [(r[0], r[1], r[rows[1].index("不满意")], r[rows[1].index("好评率")]) for r in rows[2:]] == [
         ("责任单位", "省工业和信息化厅", 1, 0), ("措施", "措施3 培育中小企业", 1, 0)]
+
+
+NOTICE = Path(__file__).parent.parent / "fixtures" / "calendar-2027-test.csv"  # a test notice, not the real 2027 one
+
+
+def test_a_bad_rating_late_in_december_is_counted_monday_to_friday_and_counted_again_once_the_year_is_entered(
+        session, people, rejected) -> None:
+    """The calendar ends with 2026: a 不满意 on 2026-12-21 is recorded all the same; its 15 working days count
+    12-22…12-31 (8) and then, provisionally, Monday to Friday (1-1, 1-4…1-8, 1-11), saying so; the admins are told to
+    enter 2027; once it is entered (元旦 1-1…1-3) the deadline is counted again: 1-12."""
+    from sqlalchemy import select
+
+    from huiqi.announcements.calendar import package_calendar
+    from huiqi.holidays import service as holidays
+    from huiqi.models import Message
+
+    if 2027 in package_calendar().years:
+        pytest.skip("the package already knows 2027")
+    with clock.pinned(date(2026, 12, 21)):
+        found = ratings.rate(session, actor=people.alice, application_id=rejected.id, level=2, comment="太慢")
+    assert found.due_on == date(2027, 1, 11) and found.rated_on == date(2026, 12, 21)
+    assert ratings.due_note(session, found) == "暂按周一至周五计算：2027 年节假日安排尚未录入"
+    told = session.scalars(select(Message).where(Message.kind == "calendar.missing")).all()
+    assert [m.user_id for m in told] == [people.admin.id] and "2027" in told[0].subject
+    assert any("暂按周一至周五计算" in m.body for m in messages.inbox(session, actor=people.miit))
+    holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="测试用通知（非真实）")
+    assert found.due_on == date(2027, 1, 12) and ratings.due_note(session, found) is None
+    assert any("重算为 2027-01-12" in m.body for m in messages.inbox(session, actor=people.miit))

@@ -240,3 +240,32 @@ def test_two_extensions_at_once_end_in_one_and_a_409(own_database) -> None:
     with Session(own_database) as session:
         shown = rounds.read(session, session.get(Round, found.id), date(2025, 8, 10))
         assert len(shown.extensions) == 1 and shown.closes_on == shown.extensions[0].to_date
+
+
+def test_a_return_whose_correction_days_run_past_the_calendar_is_counted_monday_to_friday_until_entered(
+        session, people, tmp_path) -> None:
+    """The calendar ends with 2026: a return on 2026-12-21 is taken all the same; its 10 correction days count
+    12-22…12-31 (8), then Monday to Friday 1-1 and 1-4, saying so, and nobody is late by that guess; the admins are
+    told to enter 2027. Once it is (元旦 1-1…1-3), the days are counted with it: 1-4, 1-5."""
+    from pathlib import Path
+
+    from huiqi.announcements.calendar import package_calendar
+    from huiqi.holidays import service as holidays
+    from huiqi.models import Message
+
+    if 2027 in package_calendar().years:
+        pytest.skip("the package already knows 2027")
+    found = _round(session, people.admin, correction_days=10)
+    app = _draft(session, people, found.id)
+    _ready(session, people, app, tmp_path)
+    step(session, "submit", people.alice, app, on=date(2025, 8, 18))
+    step(session, "return", people.shenyang, app, on=date(2026, 12, 21), reasons="缺少认定文件")
+    assert rounds.correction_due(session, app) == (
+        "2027年1月4日", "退回之日起 10 个工作日，暂按周一至周五计算：2027 年节假日安排尚未录入")
+    assert rounds.correction_overdue(session, app, date(2027, 1, 6)) is None
+    told = session.scalars(select(Message).where(Message.kind == "calendar.missing")).all()
+    assert [m.user_id for m in told] == [people.admin.id]
+    notice = Path(__file__).parent.parent / "fixtures" / "calendar-2027-test.csv"
+    holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(notice), source="测试用通知（非真实）")
+    assert rounds.correction_due(session, app) == ("2027年1月5日", "退回之日起 10 个工作日")
+    assert "截至 2027年1月5日" in (rounds.correction_overdue(session, app, date(2027, 1, 6)) or "")

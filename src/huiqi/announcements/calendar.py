@@ -3,10 +3,12 @@
 
 The calendar is data (``holidays/``): the years the ``chinese_calendar`` package knows (2004–2026 in
 version 1.11), and the years an admin has entered from the State Council's notice. A date in a year
-that neither covers is an error that says which year to enter, never a guess.
+that neither covers is an error that says which year to enter, never a silent guess: only a deadline that
+must not stop work (a rectification, a correction) counts past the end with ``provisional()``, Monday to
+Friday, and says so where it is shown.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -26,6 +28,7 @@ class Calendar:
     holidays: frozenset[date]
     workdays: frozenset[date]  # weekend days that are working days (调休上班)
     years: frozenset[int]
+    weekdays_beyond: bool = False  # past the last year covered, Monday–Friday count (a provisional deadline)
 
     @property
     def last_day(self) -> date:
@@ -34,7 +37,13 @@ class Calendar:
     def coverage(self) -> str:
         return f"{min(self.years)}–{max(self.years)}年"
 
+    def provisional(self) -> "Calendar":
+        """This calendar, counting Monday to Friday past its last day instead of refusing."""
+        return replace(self, weekdays_beyond=True)
+
     def is_working_day(self, day: date) -> bool:
+        if day.year not in self.years and self.weekdays_beyond and day > self.last_day:
+            return day.weekday() < 5
         if day.year not in self.years:
             raise CalendarError(f"{day.isoformat()} 超出法定节假日日历的覆盖范围（已有 {self.coverage()}）："
                                 f"{day.year} 年的节假日安排尚未录入，请管理员按国务院办公厅的通知录入"

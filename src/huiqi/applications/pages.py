@@ -222,7 +222,8 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE
     rated = ratings.for_application(session, application.id)
     may_rate = actor.role == Role.ENTERPRISE and application.state in ratings.FINISHED and rated is None
-    payee = offers.needs_payee(session, application.id)
+    basis = offers.basis(session, application.id)  # a 免申即享 application: confirmed from a list, not applied for
+    payee = basis is not None
     if editable:
         try:
             preview = judge(session, application, on=clock.today())
@@ -239,8 +240,9 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
         context["overdue"] = _overdue(session, application)
         context["due"] = rounds.correction_due(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
-                progress=views.progress(application.state, application.city_review, direct=payee),
-                rating=rated, may_rate=may_rate, levels=ratings.LEVELS, payee=payee, application=application,
+                progress=views.progress_of(session, application, direct=payee), basis=basis,
+                rating=rated, due_note=ratings.due_note(session, rated) if rated else None, may_rate=may_rate,
+                levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
 

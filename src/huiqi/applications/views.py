@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.announcements import repository as batches
 from huiqi.announcements.service import standing
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository
@@ -22,7 +23,7 @@ from huiqi.applications.schemas import (
 from huiqi.catalogue import service as catalogue
 from huiqi.funding import repository as funding
 from huiqi.labels import matter_label, measure_label
-from huiqi.models import Application, Department, Matter, User
+from huiqi.models import Announcement, Application, Department, Matter, User
 from huiqi.public.service import measure_titles
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
@@ -68,13 +69,31 @@ def describe(matter: Matter | None) -> str:
     return matter_label(matter.codes, (matter.facts or {}).get("level"), matter.date)
 
 
+def announcement_of(session: Session, application: Application) -> Announcement | None:
+    """The 公示 batch the application is listed in (kept after approval; None once an objection sent it back)."""
+    return batches.get(session, application.announcement_id) if application.announcement_id else None
+
+
+def period(batch: Announcement | None) -> str | None:
+    """A 公示's period as the pages say it: 公示期 2025-12-22 至 2025-12-26（5 个工作日）."""
+    if batch is None:
+        return None
+    return f"公示期 {batch.starts_on.isoformat()} 至 {batch.ends_on.isoformat()}（{batch.working_days} 个工作日）"
+
+
 def timeline(session: Session, application_id: int) -> list[StepRead]:
-    """Every step of the application, oldest first, with who took it by name and unit (系统（自动） for routing)."""
+    """Every step of the application, oldest first, with who took it by name and unit (系统（自动） for routing); the
+    step that listed it in its 公示 says the period."""
     found = steps.of_application(session, application_id)
     known = people(session, {step.actor for step in found})
+    application = session.get(Application, application_id)
+    listed = period(announcement_of(session, application)) if application is not None else None
+    last_listing = max((i for i, step in enumerate(found) if step.action == "announce"), default=None)
     out = []
-    for step in found:
+    for i, step in enumerate(found):
         label = ACTIONS.get(step.action, step.action)
+        if i == last_listing and listed:
+            label = f"{label}：{listed}"
         out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
                             actor=step.actor, actor_name=name_of(step.actor, known), on=step.on, at=step.at,
                             reasons=step.reasons))
@@ -131,6 +150,14 @@ def filter_choices(session: Session) -> dict[str, Any]:
 STAGES = (("填报", State.DRAFT), ("市级初审", State.CITY_REVIEW), ("责任单位审核", State.DEPARTMENT_REVIEW),
           ("拟定金额", State.PROPOSED), ("公示", State.ANNOUNCED), ("批准", State.APPROVED), ("拨付", State.DISBURSED))
 AT_STAGE = {State.RETURNED: State.DRAFT}  # returned for correction: the enterprise's turn again
+
+
+def progress_of(session: Session, application: Application, *, direct: bool = False) -> list[tuple[str, str]]:
+    """``progress`` of the application today: a 公示 whose period has ended is done, approval is next."""
+    batch = announcement_of(session, application) if application.state == State.ANNOUNCED else None
+    over = batch is not None and clock.today() > batch.ends_on
+    # the stage after the 公示 is current, as for an approved one
+    return progress(State.APPROVED if over else application.state, application.city_review, direct=direct)
 
 
 def progress(state: str, city_review: bool | None, direct: bool = False) -> list[tuple[str, str]]:

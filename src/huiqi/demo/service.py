@@ -169,8 +169,8 @@ def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Applicati
           reference="演示-2025-0001")
     for body in ("DEMA0003", "DEMA0012"):
         app = waiting[body]
-        _step(session, data.PROPOSED, Action.ANNOUNCE, cast.departments[app.department_id], app,
-              starts_on=data.SECOND_BATCH)
+        _step(session, data.SECOND_BATCH, Action.ANNOUNCE, cast.departments[app.department_id], app,
+              starts_on=data.SECOND_BATCH)  # listed the day its 公示 opens, as the timeline then says
     objected = waiting["DEMA0012"]
     _step(session, data.OBJECTED, Action.OBJECT, cast.departments[objected.department_id], objected,
           reasons="（演示）公示期间收到异议：认证证书有效期存疑，退回复核")

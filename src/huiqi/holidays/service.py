@@ -4,6 +4,12 @@ The package (``chinese_calendar``) knows the years up to its release; the State 
 year's holidays a few weeks before it starts, so an admin enters a year from the notice (a file or the
 page), and from then on the 公示 counts its working days. Entered days take precedence over the package's
 for their years. Sixty days before the last day covered, admins and departments are told which year to enter.
+
+A deadline that must not stop work (a 差评's rectification, a 退回补正's correction days) is counted past the
+calendar's end Monday to Friday (``deadline``), shown with that said (``provisional_note``), and admins are told
+to enter the year; once it is entered, correction days are counted afresh wherever shown (they are computed on
+display) and open rectifications are counted again from their day (``ratings.service.recount``). A 公示's period
+is published to the public and must be exact: it is still refused past the calendar's end.
 """
 
 import csv
@@ -12,13 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huiqi.announcements.calendar import NAMES, Calendar, package_calendar
+from huiqi.announcements.calendar import NAMES, Calendar, last_working_day, package_calendar
 from huiqi.audit import service as audit
 from huiqi.db import one_at_a_time
 from huiqi.errors import InputError
 from huiqi.holidays import repository
+from huiqi.messages import service as messages
 from huiqi.models import CalendarDay, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -80,7 +88,38 @@ def notice(session: Session, today: date) -> str | None:
     if (last - today).days > WARN_DAYS:
         return None
     return (f"工作日日历只覆盖到 {last.isoformat()}：请在国务院办公厅发布 {last.year + 1} 年节假日安排的通知后，"
-            f"由管理员在“节假日日历”页面录入；否则 {last.year + 1} 年的公示无法计算截止日期。")
+            f"由管理员在“节假日日历”页面录入；否则 {last.year + 1} 年的公示无法计算截止日期，"
+            "整改和补正期限暂按周一至周五计算。")
+
+
+def deadline(session: Session, start: date, working_days: int, *, tell: bool = False) -> date:
+    """The last of ``working_days`` working days from ``start``, for a deadline that must not stop work: past the
+    calendar's end Monday to Friday count (``provisional_note`` says so); ``tell`` (when it is set, not shown)
+    asks the admins to enter the year."""
+    calendar = calendar_of(session)
+    due = last_working_day(start, working_days, calendar.provisional())
+    if tell and due > calendar.last_day:
+        _ask_admins(session, calendar.last_day.year + 1)
+    return due
+
+
+def provisional_note(session: Session, due: date) -> str | None:
+    """What a deadline past the calendar's end says of itself, else None."""
+    last = calendar_of(session).last_day
+    if due <= last:
+        return None
+    years = f"{last.year + 1}" if due.year == last.year + 1 else f"{last.year + 1}–{due.year}"
+    return f"暂按周一至周五计算：{years} 年节假日安排尚未录入"
+
+
+def _ask_admins(session: Session, year: int) -> None:
+    """Each active admin is told once that a deadline already counts into ``year``, which the calendar lacks."""
+    admins = list(session.scalars(select(User).where(User.role == Role.ADMIN, User.active.is_(True))))
+    messages.notify(session, admins, kind="calendar.missing", subject=f"请录入 {year} 年节假日安排",
+                    body=f"已有整改或补正期限计入 {year} 年，而工作日日历尚未录入 {year} 年的节假日安排，"
+                         "这些期限暂按周一至周五计算。请按国务院办公厅的通知在“节假日日历”页面录入，"
+                         "录入后期限将按正式安排重新计算；公示期在录入前无法排入该年。",
+                    link="/admin/calendar", dedupe=f"calendar-missing-{year}")
 
 
 def check(entries: list[tuple[int, dict[str, str]]], field: str = "文件") -> list[Entry]:
@@ -174,7 +213,8 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
     one_at_a_time(session, "calendar")  # two entries at once: the later replaces the earlier's years whole
     years = {e.day.year for e in entries}
     whole = {y for y in years if not _missing([e for e in entries if e.day.year == y])} | {main_year(entries)}
-    covered = calendar_of(session).years | whole
+    before = calendar_of(session)
+    covered = before.years | whole
     gap = next((y for y in range(min(covered), max(covered)) if y not in covered), None)
     if gap is not None:
         raise InputError([("年份", f"日历尚未录入 {gap} 年：请先录入 {gap} 年的安排，年份之间不能留空")])
@@ -183,10 +223,13 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
     # a year the notice covers whole is replaced whole; its days in a neighbouring year are added to it, day by day
     repository.replace_years(session, whole, [r for r in rows if r.day.year in whole],
                              days=[r for r in rows if r.day.year not in whole])
+    from huiqi.ratings.service import recount  # ratings count their deadlines with this calendar
+
+    recounted = recount(session, before.last_day)
     audit.record(session, actor=actor.username, action="calendar.enter", entity="calendar",
                  entity_id=",".join(str(y) for y in sorted(years)),
                  after={"source": source, "holidays": sum(e.kind == "holiday" for e in entries),
-                        "workdays": sum(e.kind == "workday" for e in entries)})
+                        "workdays": sum(e.kind == "workday" for e in entries), "recounted_ratings": recounted})
     return sorted(years)
 
 

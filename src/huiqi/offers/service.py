@@ -26,7 +26,7 @@ from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.labels import Problem, measure_cited
 from huiqi.messages import service as messages
-from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, User
+from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, RecognitionList, User
 from huiqi.money import FULL_WIDTH, wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
@@ -292,6 +292,19 @@ def needs_payee(session: Session, application_id: int) -> bool:
     """Whether the application came from a 免申即享 confirmation (its enterprise must confirm the account)."""
     return session.scalar(select(Offer.id).where(Offer.application_id == application_id,
                                                  Offer.state == "confirmed")) is not None
+
+
+def basis(session: Session, application_id: int) -> str | None:
+    """Where a 免申即享 application came from, as its pages say it (来源：免申即享（依据 <document>）), or None for
+    one its enterprise applied for."""
+    found = session.scalar(select(Offer).where(Offer.application_id == application_id, Offer.state == "confirmed"))
+    if found is None:
+        return None
+    matter = session.get(Matter, found.matter_id)
+    listed = session.get(RecognitionList, matter.list_id) if matter is not None and matter.list_id else None
+    if listed is None:
+        return "免申即享（依据公布的认定名单，由责任单位确认）"
+    return f"免申即享（依据{listed.document}，{listed.published_on.isoformat()} 公布的认定名单，由责任单位确认）"
 
 
 def withdraw_for_matters(session: Session, matter_ids: list[int], reason: str) -> int:

@@ -5,7 +5,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
+from huiqi.models import Rating
 from huiqi.ratings import service
 from huiqi.validation import PlainText, StrictInput
 from huiqi.web.deps import Actor, Db, RecordId
@@ -33,9 +35,14 @@ class RatingRead(BaseModel):
     level: int
     comment: str | None
     due_on: date | None = Field(description="差评的整改期限")
+    due_note: str | None = Field(None, description="整改期限超出节假日日历时的计算说明（暂按周一至周五计算）")
     answer: str | None
     recheck_reason: str | None
     recheck_result: str | None
+
+
+def _read(session: Session, found: Rating) -> RatingRead:
+    return RatingRead.model_validate(found).model_copy(update={"due_note": service.due_note(session, found)})
 
 
 class RatesRead(BaseModel):
@@ -53,7 +60,7 @@ class RatesRead(BaseModel):
 def rate(application_id: RecordId, body: RatingIn, actor: Actor, session: Db) -> RatingRead:
     found = service.rate(session, actor=actor, application_id=application_id, level=body.level, comment=body.comment)
     session.commit()
-    return RatingRead.model_validate(found)
+    return _read(session, found)
 
 
 @router.get("/ratings/rates", response_model=Page[RatesRead], summary="好评率（公开）：按责任单位或措施")
@@ -66,25 +73,25 @@ def rates(session: Db, paging: PagingDep,
 
 @router.get("/ratings/rectifications", response_model=Page[RatingRead], summary="差评整改（责任单位、管理员、审计）")
 def rectifications(actor: Actor, session: Db, paging: PagingDep) -> dict:
-    return page_of([RatingRead.model_validate(r) for r in service.rectifications(session, actor=actor)], paging)
+    return page_of([_read(session, r) for r in service.rectifications(session, actor=actor)], paging)
 
 
 @router.post("/ratings/{rating_id}/answer", response_model=RatingRead, summary="答复整改情况（责任单位）")
 def answer(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
     found = service.answer(session, actor=actor, rating_id=rating_id, text=body.text)
     session.commit()
-    return RatingRead.model_validate(found)
+    return _read(session, found)
 
 
 @router.post("/ratings/{rating_id}/recheck", response_model=RatingRead, summary="申请复核（企业）")
 def recheck(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
     found = service.ask_recheck(session, actor=actor, rating_id=rating_id, reason=body.text)
     session.commit()
-    return RatingRead.model_validate(found)
+    return _read(session, found)
 
 
 @router.post("/ratings/{rating_id}/conclude", response_model=RatingRead, summary="作出复核结论（管理员）")
 def conclude(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
     found = service.conclude(session, actor=actor, rating_id=rating_id, result=body.text)
     session.commit()
-    return RatingRead.model_validate(found)
+    return _read(session, found)

@@ -19,6 +19,8 @@ from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
+# A net for what a form may carry: the service's own bound (500) is said beside the box, with the text kept.
+NET = 5000
 
 
 def _back(request: Request, who: CallerDep, session: Db, actor, application_id: int, typed: dict[str, str]):
@@ -34,7 +36,7 @@ def _back(request: Request, who: CallerDep, session: Db, actor, application_id: 
 @router.post("/applications/{application_id}/rating", response_model=None)
 def rate(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
          level: Annotated[str, Form(max_length=20)] = "",
-         comment: Annotated[str, Form(max_length=500)] = "") -> Response:
+         comment: Annotated[str, Form(max_length=NET)] = "") -> Response:
     def act():
         if not digits(level) or len(level) > 1:
             raise InputError([("评价", "请选择一个评价等级")])
@@ -47,7 +49,7 @@ def rate(request: Request, who: CallerDep, actor: Actor, session: Db, applicatio
 
 @router.post("/ratings/{rating_id}/recheck", response_model=None)
 def recheck(request: Request, who: CallerDep, actor: Actor, session: Db, rating_id: RecordId,
-            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+            reason: Annotated[str, Form(max_length=NET)] = "") -> Response:
     rated = session.get(Rating, rating_id)
     application_id = rated.application_id if rated is not None and rated.uscc == actor.uscc else 0
     return form_step(session, lambda: service.ask_recheck(session, actor=actor, rating_id=rating_id, reason=reason),
@@ -58,9 +60,10 @@ def recheck(request: Request, who: CallerDep, actor: Actor, session: Db, rating_
 
 def _rectifications(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200,
                     **context) -> Response:
+    rows = service.rectifications(session, actor=actor)
+    notes = {r.id: service.due_note(session, r) for r in rows if r.answered_at is None}  # how a deadline was counted
     return page(request, "ratings/rectifications.html", who, status_code=status_code, levels=service.LEVELS,
-                rows=service.rectifications(session, actor=actor), titles=measure_titles(session),
-                person=namer(session),
+                rows=rows, notes=notes, titles=measure_titles(session), person=namer(session),
                 problems=context.pop("problems", []), **context)
 
 

@@ -14,13 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.announcements.calendar import last_working_day
 from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.db import utcnow
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.holidays.service import calendar_of
+from huiqi.holidays.service import deadline, provisional_note
 from huiqi.labels import measure_label, policy_cited
 from huiqi.messages import service as messages
 from huiqi.models import Department, Rating, User
@@ -37,8 +36,10 @@ def _text(field: str, value: str | None, most: int, *, required: bool = False) -
     value = (value or "").strip()
     if required and not value:
         raise InputError([(field, "请填写")])
-    if len(value) > most or any(ord(c) < 32 and c not in "\n\r\t" for c in value):
-        raise InputError([(field, f"不超过 {most} 个字，且不含控制字符")])
+    if len(value) > most:  # a line break counts one (the web door sends a form's CR LF as LF)
+        raise InputError([(field, f"不超过 {most} 个字（现为 {len(value)} 个字），请删减后再提交")])
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+        raise InputError([(field, "不能含控制字符")])
     return value or None
 
 
@@ -55,8 +56,8 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
         raise InputError([("意见", "评价为不满意时，请写明原因，以便责任单位整改")])
     today = clock.today()
     found = Rating(application_id=app.id, uscc=app.uscc, department_id=app.department_id, policy_id=app.policy_id,
-                   measure=app.measure, level=level, comment=text, rated_by=actor.username,
-                   due_on=_due(session, today) if level <= 2 else None)
+                   measure=app.measure, level=level, comment=text, rated_by=actor.username, rated_on=today,
+                   due_on=_due(session, today, tell=True) if level <= 2 else None)
     try:
         with session.begin_nested():
             session.add(found)
@@ -66,17 +67,44 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
     audit.record(session, actor=actor.username, action="rating.rate", entity="rating", entity_id=found.id,
                  after={"application": app.id, "level": level})
     if found.due_on is not None:
+        note = due_note(session, found)
         messages.notify(session, _reviewers(session, found.department_id), kind="rating.rectify",
                         subject=f"差评待整改：申报 {app.id}（{LEVELS[level]}），{found.due_on} 前答复",
                         body=f"企业对申报 {app.id} 的评价为“{LEVELS[level]}”" + (f"：{text}" if text else "") +
-                             f"。请在 {found.due_on} 前答复整改情况。", link="/ratings/rectifications")
+                             f"。请在 {found.due_on}" + (f"（{note}）" if note else "") + " 前答复整改情况。",
+                        link="/ratings/rectifications")
     return found
 
 
-def _due(session: Session, today: date) -> date:
-    calendar = calendar_of(session)
-    start = date.fromordinal(today.toordinal() + 1)
-    return last_working_day(start, RECTIFY_DAYS, calendar)
+def _due(session: Session, today: date, *, tell: bool = False) -> date:
+    """15 working days from the day after ``today``; past the holiday calendar's end, Monday to Friday (a rating
+    is never refused for a year not yet entered: ``due_note`` says how it was counted)."""
+    return deadline(session, date.fromordinal(today.toordinal() + 1), RECTIFY_DAYS, tell=tell)
+
+
+def due_note(session: Session, found: Rating) -> str | None:
+    """How a rectification's deadline was counted, when past the calendar's end (暂按周一至周五计算…), else None."""
+    return provisional_note(session, found.due_on) if found.due_on is not None else None
+
+
+def recount(session: Session, old_end: date) -> list[int]:
+    """Once a year is entered: the open rectifications whose deadline ran past ``old_end`` (the calendar's end
+    before), counted again from their day; the responsible department is told each new deadline. Their ids."""
+    changed = []
+    query = select(Rating).where(Rating.answered_at.is_(None), Rating.due_on > old_end, Rating.rated_on.is_not(None))
+    for found in list(session.scalars(query.order_by(Rating.id))):
+        assert found.rated_on is not None and found.due_on is not None  # the query's
+        due, before = _due(session, found.rated_on), found.due_on
+        if due == before:
+            continue
+        found.due_on = due
+        changed.append(found.id)
+        messages.notify(session, _reviewers(session, found.department_id), kind="rating.rectify",
+                        subject=f"整改期限已按节假日安排重算：申报 {found.application_id}，{due} 前答复",
+                        body=f"申报 {found.application_id} 的差评整改期限原暂按周一至周五计算为 {before}，"
+                             f"节假日安排录入后重算为 {due}。", link="/ratings/rectifications")
+    session.flush()
+    return changed
 
 
 def _reviewers(session: Session, department_id: int | None) -> list[User]:

@@ -184,13 +184,13 @@ def _review(request: Request, who, actor: User, session: Session, application_id
             **context) -> HTMLResponse:
     today = clock.today()
     found = reading.dossier(session, actor=actor, application_id=application_id, today=today)
+    basis = offers.basis(session, application_id)  # a 免申即享 application: confirmed from a list, not applied for
     defaults = {"starts_on": _first_day(session, today).isoformat(), "paid_on": today.isoformat()}
     values = defaults | context.pop("values", {})
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
                 timeline=views.timeline(session, application_id),
-                progress=views.progress(found.application.state, found.application.city_review,
-                                        direct=offers.needs_payee(session, application_id)),
+                progress=views.progress_of(session, found.application, direct=basis is not None), basis=basis,
                 policy_number=_policy_number(session, found.application.policy_id),
                 policy_name=lambda policy_id: _policy_number(session, policy_id), max_reasons=MAX_REASONS, **context)
 

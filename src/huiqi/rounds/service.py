@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.announcements.calendar import is_working_day, last_working_day
+from huiqi.announcements.calendar import is_working_day
 from huiqi.applications import repository as application_rows
 from huiqi.audit import service as audit
 from huiqi.audit.sentences import chinese_date
@@ -27,7 +27,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.holidays.service import calendar_of
+from huiqi.holidays.service import calendar_of, deadline, provisional_note
 from huiqi.messages import subscriptions
 from huiqi.models import Application, Department, Round, RoundMeasure, User
 from huiqi.money import MAX_YUAN, wan
@@ -447,7 +447,8 @@ def correction_due(session: Session, app: Application) -> tuple[str, str] | None
         return None
     found, returned = back
     until = _until(session, found, returned)
-    counted = f"退回之日起 {found.correction_days} 个工作日"
+    note = provisional_note(session, until)
+    counted = f"退回之日起 {found.correction_days} 个工作日" + (f"，{note}" if note else "")
     if found.closes_on > until:
         return chinese_date(found.closes_on), f"本批次截止日；{counted}至 {chinese_date(until)}"
     return chinese_date(until), counted
@@ -460,13 +461,24 @@ def _returned_in(session: Session, app: Application) -> tuple[Round, date] | Non
     return (found, returned) if found is not None and returned is not None else None
 
 
-def _until(session: Session, found: Round, returned: date) -> date:
-    """The last of the round's correction days after a return on ``returned``."""
-    return last_working_day(_after(returned, session), found.correction_days, calendar_of(session))
+def _until(session: Session, found: Round, returned: date, *, tell: bool = False) -> date:
+    """The last of the round's correction days after a return on ``returned``: past the holiday calendar's end
+    Monday to Friday count (a return is never refused for a year not yet entered)."""
+    return deadline(session, _after(returned, session), found.correction_days, tell=tell)
+
+
+def correction_counted(session: Session, app: Application, returned: date) -> None:
+    """An application returned on ``returned``: when its correction days run past the holiday calendar, the
+    admins are told to enter the year (the days count Monday to Friday until then)."""
+    found = repository.get(session, app.round_id) if app.round_id is not None else None
+    if found is not None:
+        _until(session, found, returned, tell=True)
 
 
 def _late(session: Session, found: Round, returned: date, day: date) -> str | None:
     until = _until(session, found, returned)
+    if provisional_note(session, until) is not None:  # counted Monday to Friday: nobody is late by a guess
+        return None
     if day > max(until, found.closes_on):
         return (f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {chinese_date(until)}，含当日）"
                 "重新提交，已逾期")
@@ -474,8 +486,9 @@ def _late(session: Session, found: Round, returned: date, day: date) -> str | No
 
 
 def _after(returned: date, session: Session) -> date:
-    """The first working day after the return: the correction days count from it."""
-    calendar = calendar_of(session)
+    """The first working day after the return: the correction days count from it (past the calendar's end, the
+    first of Monday to Friday)."""
+    calendar = calendar_of(session).provisional()
     day = returned
     while True:
         day = date.fromordinal(day.toordinal() + 1)

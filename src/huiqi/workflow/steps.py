@@ -229,13 +229,19 @@ def _from_offer(session: Session, application_id: int) -> bool:
     return needs_payee(session, application_id)
 
 
+def send_back(ctx: Context) -> None:
+    """退回补正: never refused for the holiday calendar; when the correction days run past its end (they count
+    Monday to Friday there), the admins are told to enter the year."""
+    rounds.correction_counted(ctx.session, ctx.application, ctx.today)
+
+
 def nothing_more(ctx: Context) -> None:
     """Steps whose checks are all the table's (role, scope, state, date, reasons)."""
 
 
 HANDLERS: dict[Action, Callable[[Context], None]] = {
     Action.SUBMIT: submit, Action.CONFIRM: confirm, Action.ROUTE_CITY: nothing_more,
-    Action.ROUTE_DEPARTMENT: nothing_more, Action.PASS_CITY: nothing_more, Action.RETURN: nothing_more,
+    Action.ROUTE_DEPARTMENT: nothing_more, Action.PASS_CITY: nothing_more, Action.RETURN: send_back,
     Action.REJECT: nothing_more, Action.SCORE: score,
     Action.PROPOSE: propose, Action.ANNOUNCE: announce, Action.OBJECT: object_to, Action.APPROVE: approve,
     Action.DISBURSE: disburse, Action.WITHDRAW: nothing_more,
