@@ -27,7 +27,9 @@ from huiqi.public.service import measure_titles
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.users.names import name_of, people
+from huiqi.users.roles import Role
 from huiqi.web.excel import Table
+from huiqi.workflow import history
 from huiqi.workflow import repository as steps
 from huiqi.workflow.judgement import matter_key, result_for
 from huiqi.workflow.states import ACTIONS, State, allowed
@@ -68,16 +70,18 @@ def describe(matter: Matter | None) -> str:
     return matter_label(matter.codes, (matter.facts or {}).get("level"), matter.date)
 
 
-def timeline(session: Session, application_id: int) -> list[StepRead]:
-    """Every step of the application, oldest first, with who took it by name and unit (系统（自动） for routing)."""
+def timeline(session: Session, application_id: int, *, internal: bool = True) -> list[StepRead]:
+    """Every step of the application, oldest first, with who took it by name and unit (系统（自动） for routing) and
+    what it changed (the amounts; for reviewers, ``internal``, the score too)."""
     found = steps.of_application(session, application_id)
     known = people(session, {step.actor for step in found})
+    said = history.details(session, application_id, internal=internal)
     out = []
-    for step in found:
+    for number, step in enumerate(found):
         label = ACTIONS.get(step.action, step.action)
         out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
                             actor=step.actor, actor_name=name_of(step.actor, known), on=step.on, at=step.at,
-                            reasons=step.reasons))
+                            reasons=step.reasons, details=said[number] if number < len(said) else []))
     return out
 
 
@@ -95,7 +99,7 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
         result=result, materials=[MaterialRead.model_validate(m) for m in files],
         removed_materials=[MaterialRead.model_validate(m)
                            for m in repository.materials(session, application.id, removed=True)],
-        timeline=timeline(session, application.id),
+        timeline=timeline(session, application.id, internal=actor.role != Role.ENTERPRISE),
         allowed=[s.action for s in allowed(application.state, actor.role)],
         payment=_payment(session, application.id))
 

@@ -30,7 +30,7 @@ from huiqi.money import wan
 from huiqi.offers import service as offers
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
-from huiqi.review.forms import inputs
+from huiqi.review.forms import inputs, seen_of
 from huiqi.review.schemas import StateName
 from huiqi.rules.case import known_codes
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
@@ -188,7 +188,7 @@ def _review(request: Request, who, actor: User, session: Session, application_id
     values = defaults | context.pop("values", {})
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
-                timeline=views.timeline(session, application_id),
+                timeline=found.timeline,
                 progress=views.progress(found.application.state, found.application.city_review,
                                         direct=offers.needs_payee(session, application_id)),
                 policy_number=_policy_number(session, found.application.policy_id),
@@ -237,7 +237,7 @@ def decide(request: Request, who: CallerDep, actor: Actor, session: Db, applicat
 
     def act() -> None:
         run(session, action, actor=actor, application_id=application_id, application_ids=[application_id],
-            **inputs(action, form))
+            seen=seen_of(form), **inputs(action, form))
 
     def again(refusal: Refusal) -> Response:
         named = REASONS.get(step)  # the reasons box is called as the form calls it
