@@ -77,3 +77,19 @@ async def test_the_timeline_says_the_score_and_the_amounts(browser, session, peo
     own = (await browser(people.alice).get(f"/applications/{alice_h1.id}")).text
     assert "拟定金额 10 万元已撤销" in own and "拟定金额 8 万元" in own and "录入评审得分" in own
     assert "88" not in own, "the score is the reviewers' own"
+
+
+async def test_the_queue_announces_only_the_amounts_it_showed(browser, session, people, alice_h1, set_today) -> None:
+    set_today(ON)
+    step(session, "pass_city", people.shenyang, alice_h1, on=ON)
+    step(session, "propose", people.miit, alice_h1, on=ON, amount=90_000)
+    miit = browser(people.miit)
+    queue = (await miit.get("/review")).text
+    assert f'<input type="hidden" form="batch" name="seen-{alice_h1.id}" value="90000">' in queue
+    step(session, "amend", people.miit, alice_h1, on=ON, amount=900_000)  # in another tab
+    stale = await miit.post("/review/announcements", data={"application_ids": str(alice_h1.id),
+                                                           "starts_on": "2025-09-29", f"seen-{alice_h1.id}": "90000"})
+    assert stale.status_code == 409 and "拟定金额 90 万元" in stale.text and alice_h1.state == "proposed"
+    done = await miit.post("/review/announcements", data={"application_ids": str(alice_h1.id),
+                                                          "starts_on": "2025-09-29", f"seen-{alice_h1.id}": "900000"})
+    assert done.status_code == 303 and alice_h1.state == "announced"

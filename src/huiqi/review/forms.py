@@ -8,7 +8,7 @@ from huiqi.errors import InputError
 from huiqi.money import FULL_WIDTH, parse_wan
 from huiqi.validation import digits, form_date
 from huiqi.workflow.runner import MAX_REASONS, Seen
-from huiqi.workflow.states import STATES, Action
+from huiqi.workflow.states import STATES, Action, State
 
 
 def yuan_of_wan(text: str | None, field: str = "amount") -> int:
@@ -104,3 +104,17 @@ def seen_of(form: dict[str, str]) -> Seen | None:
     if state not in STATES or not (amount == "" or (digits(amount) and len(amount) <= 15)):
         raise InputError([("seen", "无法核对")])
     return Seen(state=state, amount=int(amount) if amount else None, amount_said=True)
+
+
+def proposed_seen(sent: Any, ids: list[int]) -> dict[int, Seen]:
+    """The amounts the queue showed for the ticked proposed applications (its hidden ``seen-<id>``): one corrected
+    since is refused (409) rather than announced at an amount the reviewer did not see."""
+    shown = {n: sent.get(f"seen-{n}") for n in ids}
+    return {n: Seen(state=State.PROPOSED, amount=_yuan_seen(text), amount_said=True)
+            for n, text in shown.items() if isinstance(text, str) and text.strip()}
+
+
+def _yuan_seen(text: str) -> int:
+    if not (digits(text.strip()) and len(text.strip()) <= 15):
+        raise InputError([("seen", "无法核对")])
+    return int(text)

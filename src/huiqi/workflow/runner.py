@@ -13,7 +13,7 @@ In one fixed order, so that two steps can never deadlock and never both win:
 Anything refused raises before the first write, so nothing is half-written.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,9 +48,9 @@ class Seen:
 
 
 def run(session: Session, action: Action | str, *, actor: User, application_id: int | None = None,
-        application_ids: Sequence[int] = (), seen: Seen | None = None, **params: Any) -> Context:
+        application_ids: Sequence[int] = (), seen: Seen | Mapping[int, Seen] | None = None, **params: Any) -> Context:
     """Take step ``action`` on one application (or, for a 公示, several) as ``actor``, dated today; refused when
-    ``seen`` is said and the application is no longer as it was seen."""
+    ``seen`` (for a 公示, by application) is said and the application is no longer as it was seen."""
     action = Action(action)
     ids = sorted(set(application_ids if action in MANY else [application_id] if application_id else []))
     entitled(actor, action)
@@ -59,7 +59,7 @@ def run(session: Session, action: Action | str, *, actor: User, application_id: 
     today = clock.today()
     found = lock(session, ids, actor)
     for app in found:
-        unchanged(app, seen)
+        unchanged(app, seen.get(app.id) if isinstance(seen, Mapping) else seen)
     steps = [check(app, action, actor) for app in found]
     reasons = _reasons(params.pop("reasons", None), steps[0])
     for app in found:
