@@ -76,3 +76,12 @@ async def test_a_batch_shorter_than_the_round_or_in_the_past_is_refused(client, 
     longer = await client.post("/api/v1/announcements", headers=miit, json={
         "application_ids": [proposed.id], "starts_on": "2025-09-10", "working_days": 7})
     assert longer.status_code == 201 and longer.json()["ends_on"] == "2025-09-18"
+
+
+async def test_an_objection_that_saw_another_state_is_refused(client, session, people, proposed, set_today) -> None:
+    miit = bearer(session, people.miit)
+    set_today(date(2025, 10, 9))
+    stale = await client.post("/api/v1/announcements/objections", headers=miit, json={
+        "application_id": proposed.id, "reasons": "证书有效期存疑", "seen_state": "announced"})
+    assert stale.status_code == 409 and "已被他人处理（现为「已拟定金额」" in stale.json()["detail"]
+    assert proposed.state == "proposed"

@@ -59,8 +59,10 @@ async def test_decisions_move_the_state_and_write_the_timeline(client, session, 
     proposed = (await client.post(f"{url}/propose", headers=miit, json={"amount": 800_000})).json()
     assert proposed["state"] == "proposed" and proposed["amount_proposed"] == 800_000
     timeline = (await client.get(url, headers=miit)).json()["timeline"]
-    assert [(t["action"], t["actor"], t["on"]) for t in timeline][-2:] == [
-        ("pass_city", "shenyang", "2025-09-03"), ("propose", "miit", clock.today().isoformat())]
+    assert [(t["action"], t["actor"], t["on"]) for t in timeline][-3:] == [
+        ("pass_city", "shenyang", "2025-09-03"), ("score", "miit", clock.today().isoformat()),
+        ("propose", "miit", clock.today().isoformat())]
+    assert [t["details"] for t in timeline][-2:] == [["评审得分 91"], ["拟定金额 80 万元"]]
 
 
 async def test_return_and_reject_need_reasons(client, session, people, alice_h1) -> None:

@@ -82,8 +82,8 @@ async def test_forms_move_the_application_to_announcement(browser, session, peop
     opened = await miit.post(f"/review/{alice_h1.id}/announce", data={"starts_on": "2025-09-29"})
     assert opened.status_code == 303 and alice_h1.state == "announced"
     assert "2025-10-11" in (await miit.get(f"/review/{alice_h1.id}")).text
-    timeline = [(t.action, t.on) for t in steps.of_application(session, alice_h1.id)][-3:]
-    assert timeline == [("pass_city", date(2025, 9, 3)), ("propose", date(2025, 9, 10)),
+    timeline = [(t.action, t.on) for t in steps.of_application(session, alice_h1.id)][-4:]
+    assert timeline == [("pass_city", date(2025, 9, 3)), ("score", date(2025, 9, 3)), ("propose", date(2025, 9, 10)),
                         ("announce", date(2025, 9, 10))]
 
 

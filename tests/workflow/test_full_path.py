@@ -33,6 +33,7 @@ def test_alice_little_giant_from_application_to_payment(session, people, tmp_pat
     assert path == [
         ("submit", "draft", "submitted", "alice"), ("route_city", "submitted", "city_review", "system"),
         ("pass_city", "city_review", "department_review", "shenyang"),
+        ("score", "department_review", "department_review", "miit"),  # in place, and on the timeline
         ("propose", "department_review", "proposed", "miit"), ("announce", "proposed", "announced", "miit"),
         ("approve", "announced", "approved", "finance"), ("disburse", "approved", "disbursed", "finance"),
     ]

@@ -1,12 +1,15 @@
 """The 公示 door's shapes: open a batch, record an objection, the department's batches."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from huiqi.announcements.service import ManagedEntry
 from huiqi.validation import Day, PlainText, StrictInput
+from huiqi.workflow.states import STATES
+
+StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
 
 
 class AnnouncementCreate(StrictInput):
@@ -18,6 +21,10 @@ class AnnouncementCreate(StrictInput):
 
 
 class ObjectionCreate(StrictInput):
+    """An objection; with the state the caller last read (optional), one recorded on a changed application is
+    refused (409)."""
+
+    seen_state: StateName | None = Field(None, description="办理前看到的状态；已变化则 409（可选）")
     application_id: int = Field(ge=1, le=2_147_483_647, description="收到异议的申报编号")
     reasons: PlainText = Field(min_length=1, max_length=2000,
                                description="异议内容及处理意见（公示期内登记，日期为登记之日）")

@@ -81,6 +81,8 @@ class StepRead(BaseModel):
     on: date
     at: UtcDateTime
     reasons: str | None
+    details: list[str] = Field(default_factory=list,
+                               description="该步骤的改变：拟定金额、批准和拨付金额（审核方另见评审得分）")
 
 
 class ApplicationSummary(BaseModel):

@@ -28,7 +28,9 @@ from huiqi.public.service import measure_titles
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.users.names import name_of, people
+from huiqi.users.roles import Role
 from huiqi.web.excel import Table
+from huiqi.workflow import history
 from huiqi.workflow import repository as steps
 from huiqi.workflow.judgement import matter_key, result_for
 from huiqi.workflow.states import ACTIONS, State, allowed
@@ -81,11 +83,13 @@ def period(batch: Announcement | None) -> str | None:
     return f"公示期 {batch.starts_on.isoformat()} 至 {batch.ends_on.isoformat()}（{batch.working_days} 个工作日）"
 
 
-def timeline(session: Session, application_id: int) -> list[StepRead]:
-    """Every step of the application, oldest first, with who took it by name and unit (系统（自动） for routing); the
-    step that listed it in its 公示 says the period."""
+def timeline(session: Session, application_id: int, *, internal: bool = True) -> list[StepRead]:
+    """Every step of the application, oldest first, with who took it by name and unit (系统（自动） for routing) and
+    what it changed (the amounts; for reviewers, ``internal``, the score too); the step that listed it in its 公示
+    says the period."""
     found = steps.of_application(session, application_id)
     known = people(session, {step.actor for step in found})
+    said = history.details(session, application_id, internal=internal)
     application = session.get(Application, application_id)
     listed = period(announcement_of(session, application)) if application is not None else None
     last_listing = max((i for i, step in enumerate(found) if step.action == "announce"), default=None)
@@ -96,7 +100,7 @@ def timeline(session: Session, application_id: int) -> list[StepRead]:
             label = f"{label}：{listed}"
         out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
                             actor=step.actor, actor_name=name_of(step.actor, known), on=step.on, at=step.at,
-                            reasons=step.reasons))
+                            reasons=step.reasons, details=said[i] if i < len(said) else []))
     return out
 
 
@@ -114,7 +118,7 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
         result=result, materials=[MaterialRead.model_validate(m) for m in files],
         removed_materials=[MaterialRead.model_validate(m)
                            for m in repository.materials(session, application.id, removed=True)],
-        timeline=timeline(session, application.id),
+        timeline=timeline(session, application.id, internal=actor.role != Role.ENTERPRISE),
         allowed=[s.action for s in allowed(application.state, actor.role)],
         payment=_payment(session, application.id))
 

@@ -29,6 +29,7 @@ VERBS = {
     "application.route_city": "转市级初审", "application.route_department": "转责任单位审核",
     "application.pass_city": "初审通过", "application.return": "退回补正", "application.reject": "不予支持",
     "application.score": "录入评审得分", "application.amount_proposed": "拟定金额", "application.propose": "完成拟定",
+    "application.amend": "更正拟定金额",
     "application.announce": "列入公示", "application.object": "因公示异议退回审核", "application.approve": "批准",
     "application.approved_amount": "核定批准金额", "application.disburse": "拨付",
     "application.disbursed": "登记拨付", "application.withdraw": "撤回", "application.payee": "确认收款账户",

@@ -35,32 +35,38 @@ def detail(application_id: RecordId, actor: Actor, session: Db) -> ReviewDetail:
     return ReviewDetail.of_dossier(reading.dossier(session, actor=actor, application_id=application_id))
 
 
-def _step(session, actor, application_id: int, action: Action, **params) -> ReviewItem:
-    done = run(session, action, actor=actor, application_id=application_id, **params)
+def _step(session, actor, application_id: int, action: Action, body: DecisionIn | None, **params) -> ReviewItem:
+    done = run(session, action, actor=actor, application_id=application_id, seen=body.seen() if body else None,
+               **params)
     session.commit()
     return _item(session, done.application)
 
 
 @router.post("/{application_id}/pass", response_model=ReviewItem, summary="市级初审通过")
 def pass_city(application_id: RecordId, actor: Actor, session: Db, body: DecisionIn | None = None) -> ReviewItem:
-    return _step(session, actor, application_id, Action.PASS_CITY)
+    return _step(session, actor, application_id, Action.PASS_CITY, body)
 
 
 @router.post("/{application_id}/return", response_model=ReviewItem, summary="退回补正（须写明理由）")
 def return_for_correction(application_id: RecordId, body: ReasonsIn, actor: Actor, session: Db) -> ReviewItem:
-    return _step(session, actor, application_id, Action.RETURN, reasons=body.reasons)
+    return _step(session, actor, application_id, Action.RETURN, body, reasons=body.reasons)
 
 
 @router.post("/{application_id}/reject", response_model=ReviewItem, summary="不予支持（须写明理由）")
 def reject(application_id: RecordId, body: ReasonsIn, actor: Actor, session: Db) -> ReviewItem:
-    return _step(session, actor, application_id, Action.REJECT, reasons=body.reasons)
+    return _step(session, actor, application_id, Action.REJECT, body, reasons=body.reasons)
 
 
 @router.post("/{application_id}/score", response_model=ReviewItem, summary="录入评审得分（责任单位）")
 def score(application_id: RecordId, body: ScoreIn, actor: Actor, session: Db) -> ReviewItem:
-    return _step(session, actor, application_id, Action.SCORE, score=body.score)
+    return _step(session, actor, application_id, Action.SCORE, body, score=body.score)
 
 
 @router.post("/{application_id}/propose", response_model=ReviewItem, summary="拟定支持金额（元，责任单位）")
 def propose(application_id: RecordId, body: ProposeIn, actor: Actor, session: Db) -> ReviewItem:
-    return _step(session, actor, application_id, Action.PROPOSE, amount=body.amount)
+    return _step(session, actor, application_id, Action.PROPOSE, body, amount=body.amount)
+
+
+@router.post("/{application_id}/amend", response_model=ReviewItem, summary="更正拟定金额（元，责任单位，公示前）")
+def amend(application_id: RecordId, body: ProposeIn, actor: Actor, session: Db) -> ReviewItem:
+    return _step(session, actor, application_id, Action.AMEND, body, amount=body.amount)

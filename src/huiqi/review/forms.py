@@ -7,8 +7,8 @@ from typing import Any
 from huiqi.errors import InputError
 from huiqi.money import FULL_WIDTH, parse_wan
 from huiqi.validation import digits, form_date
-from huiqi.workflow.runner import MAX_REASONS
-from huiqi.workflow.states import Action
+from huiqi.workflow.runner import MAX_REASONS, Seen
+from huiqi.workflow.states import STATES, Action, State
 
 
 def yuan_of_wan(text: str | None, field: str = "amount") -> int:
@@ -82,7 +82,8 @@ def _text(form: dict[str, str], field: str, longest: int) -> str:
 # Each step's inputs, read from its form on the review desk (a step not listed takes none).
 READERS: dict[Action, Callable[[dict[str, str]], dict[str, Any]]] = {
     Action.RETURN: _reasons, Action.REJECT: _reasons, Action.OBJECT: _reasons, Action.SCORE: _score,
-    Action.PROPOSE: lambda form: {"amount": yuan_of_wan(form.get("amount"))}, Action.ANNOUNCE: _announce,
+    Action.PROPOSE: lambda form: {"amount": yuan_of_wan(form.get("amount"))},
+    Action.AMEND: lambda form: {"amount": yuan_of_wan(form.get("amount"))}, Action.ANNOUNCE: _announce,
     Action.DISBURSE: _disburse,
 }
 
@@ -91,3 +92,29 @@ def inputs(action: Action, form: dict[str, str]) -> dict[str, Any]:
     """The step's inputs from the desk's form; typing mistakes name the field."""
     reader = READERS.get(action)
     return reader(form) if reader else {}
+
+
+def seen_of(form: dict[str, str]) -> Seen | None:
+    """What the desk's page showed (its hidden ``seen_state`` and ``seen_amount``, in yuan, blank for none): a form
+    without them (sent by hand) is taken as before, on the state the runner finds."""
+    state = form.get("seen_state")
+    if state is None:
+        return None
+    amount = (form.get("seen_amount") or "").strip()
+    if state not in STATES or not (amount == "" or (digits(amount) and len(amount) <= 15)):
+        raise InputError([("seen", "无法核对")])
+    return Seen(state=state, amount=int(amount) if amount else None, amount_said=True)
+
+
+def proposed_seen(sent: Any, ids: list[int]) -> dict[int, Seen]:
+    """The amounts the queue showed for the ticked proposed applications (its hidden ``seen-<id>``): one corrected
+    since is refused (409) rather than announced at an amount the reviewer did not see."""
+    shown = {n: sent.get(f"seen-{n}") for n in ids}
+    return {n: Seen(state=State.PROPOSED, amount=_yuan_seen(text), amount_said=True)
+            for n, text in shown.items() if isinstance(text, str) and text.strip()}
+
+
+def _yuan_seen(text: str) -> int:
+    if not (digits(text.strip()) and len(text.strip()) <= 15):
+        raise InputError([("seen", "无法核对")])
+    return int(text)

@@ -30,7 +30,7 @@ from huiqi.money import wan
 from huiqi.offers import service as offers
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
-from huiqi.review.forms import inputs
+from huiqi.review.forms import inputs, proposed_seen, seen_of
 from huiqi.review.schemas import StateName
 from huiqi.rules.case import known_codes
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
@@ -103,13 +103,15 @@ def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, s
                   number: PageNumber = 1) -> Response:
     """The department opens one 公示 for the ticked applications whose amounts it proposed: all of them, or none
     (a 公示 is one published list); the queue is shown again with the reason when refused."""
-    form = {k: v for k, v in sent.items() if isinstance(v, str) and k not in ("csrf_token", "application_ids")}
+    form = {k: v for k, v in sent.items() if isinstance(v, str) and k not in ("csrf_token", "application_ids")
+            and not k.startswith("seen-")}
 
     def act() -> Any:
         ids = chosen(sent.getlist("application_ids"))
         if not ids:
             raise InputError([("application_ids", "请勾选要列入公示的申报（已拟定金额）")])
-        return run(session, Action.ANNOUNCE, actor=actor, application_ids=ids, **inputs(Action.ANNOUNCE, form)).written
+        return run(session, Action.ANNOUNCE, actor=actor, application_ids=ids, seen=proposed_seen(sent, ids),
+                   **inputs(Action.ANNOUNCE, form)).written
 
     def again(refusal: Refusal) -> Response:
         return _queue(request, who, actor, session, filters, state, number, refusal.status_code,
@@ -189,7 +191,7 @@ def _review(request: Request, who, actor: User, session: Session, application_id
     values = defaults | context.pop("values", {})
     return page(request, "review/detail.html", who, status_code=status_code, d=found, values=values,
                 actions={s.action for s in found.steps}, fact_label=label, fact_value=fact_value, today=today,
-                timeline=views.timeline(session, application_id),
+                timeline=found.timeline,
                 progress=views.progress_of(session, found.application, direct=basis is not None), basis=basis,
                 policy_number=_policy_number(session, found.application.policy_id),
                 policy_name=lambda policy_id: _policy_number(session, policy_id), max_reasons=MAX_REASONS, **context)
@@ -237,7 +239,7 @@ def decide(request: Request, who: CallerDep, actor: Actor, session: Db, applicat
 
     def act() -> None:
         run(session, action, actor=actor, application_id=application_id, application_ids=[application_id],
-            **inputs(action, form))
+            seen=seen_of(form), **inputs(action, form))
 
     def again(refusal: Refusal) -> Response:
         named = REASONS.get(step)  # the reasons box is called as the form calls it

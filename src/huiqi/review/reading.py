@@ -18,7 +18,8 @@ from huiqi.applicants.service import unreadable
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.applications.filters import Filters
-from huiqi.applications.views import describe
+from huiqi.applications.schemas import StepRead
+from huiqi.applications.views import describe, timeline
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.funding import repository as funding
@@ -32,7 +33,6 @@ from huiqi.models import (
     Material,
     Matter,
     RecognitionList,
-    Transition,
     User,
 )
 from huiqi.public.service import measure_titles
@@ -41,7 +41,6 @@ from huiqi.rules.stacking import OTHER_SUPPORT
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role
-from huiqi.workflow import repository as transitions
 from huiqi.workflow.judgement import Judgement, judge, matter_key, outranked, result_for
 from huiqi.workflow.states import STATES, Action, State, Step, allowed
 
@@ -50,8 +49,9 @@ REVIEWERS = (Role.CITY, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 JUDGED_AGAIN = (State.DEPARTMENT_REVIEW, State.PROPOSED, State.ANNOUNCED)
 
 
-# What waits for each role: the city its pre-review, the department its review and 公示, finance approval
-# and payment. (A city may also return or reject during the department's review, but that is not its queue.)
+# What waits for each role: the city its pre-review, the department its review and the 公示 while it runs
+# (``queue``), finance approval and payment. (A city may also return or reject during the department's review, but
+# that is not its queue.)
 WAITING = {Role.CITY: {State.CITY_REVIEW}, Role.DEPARTMENT: {State.DEPARTMENT_REVIEW, State.PROPOSED, State.ANNOUNCED},
            Role.FINANCE: {State.ANNOUNCED, State.APPROVED}}
 
@@ -66,8 +66,23 @@ def queue(session: Session, *, actor: User, state: str | None = None,
     """The applications awaiting the actor's role within its scope; with ``state``, all of the scope in it; narrowed
     by ``filters``."""
     require_role(actor, *REVIEWERS, doing="查看审核队列")
-    return applications.listed(session, actor=actor, state=state, states=None if state else waiting_for(actor.role),
-                               filters=filters)
+    found = applications.listed(session, actor=actor, state=state, states=None if state else waiting_for(actor.role),
+                                filters=filters)
+    return _objectable(session, found, clock.today()) if actor.role == Role.DEPARTMENT and not state else found
+
+
+def _objectable(session: Session, found: list[Application], today: date) -> list[Application]:
+    """A department's 公示 waits for it only while it runs: objections are recorded then, and nothing else. Before
+    it opens and once it has ended (finance's to approve) it is not the department's work; 状态「公示中」 of the
+    queue and 公示管理 still list it."""
+    ids = {a.announcement_id for a in found if a.state == State.ANNOUNCED and a.announcement_id}
+    batches = announcements.by_ids(session, ids)
+
+    def running(a: Application) -> bool:
+        batch = batches.get(a.announcement_id or 0)
+        return batch is not None and batch.starts_on <= today <= batch.ends_on
+
+    return [a for a in found if a.state != State.ANNOUNCED or running(a)]
 
 
 def applicant_name(session: Session, application: Application) -> str:
@@ -130,7 +145,7 @@ class Dossier:
     grant: Grant | None
     materials: list[Material]
     removed_materials: list[Material]  # taken down by the enterprise (before a resubmission): kept for the record
-    timeline: list[Transition]
+    timeline: list[StepRead]  # with what each step changed, the score included (a reviewer reads it)
     steps: list[Step]
     announcement: Announcement | None
     budget: Budget | None
@@ -165,7 +180,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         result=result, alternatives=alternatives, others=_others(session, actor, app),
         grant=funding.grant_for_application(session, app.id), materials=application_rows.materials(session, app.id),
         removed_materials=application_rows.materials(session, app.id, removed=True),
-        timeline=transitions.of_application(session, app.id), steps=allowed(app.state, actor.role),
+        timeline=timeline(session, app.id), steps=allowed(app.state, actor.role),
         announcement=batch, budget=budget)
     if app.state == State.APPROVED and app.payee_confirmed_at is None:
         from huiqi.offers.service import needs_payee  # offers take steps: imported when a dossier asks

@@ -5,11 +5,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from huiqi.applications.schemas import MaterialRead
+from huiqi.applications.schemas import MaterialRead, StepRead
 from huiqi.money import MAX_YUAN
 from huiqi.review.reading import Dossier, Row
 from huiqi.rules.answer import ConditionTrace
-from huiqi.validation import PlainText, StrictInput, UtcDateTime
+from huiqi.validation import PlainText, StrictInput
+from huiqi.workflow.runner import Seen
 from huiqi.workflow.states import STATES
 
 StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
@@ -76,18 +77,6 @@ class OtherRead(BaseModel):
     granted: bool
 
 
-class StepRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    action: str
-    from_state: str
-    to_state: str
-    actor: str
-    on: date
-    at: UtcDateTime
-    reasons: str | None
-
-
 class BatchRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -125,7 +114,7 @@ class ReviewDetail(ReviewItem):
             others=[OtherRead(application_id=o.application_id, policy_id=o.policy_id, measure=o.measure,
                               state=o.state, amount=o.amount, granted=o.granted) for o in d.others],
             materials=[MaterialRead.model_validate(m) for m in d.materials],
-            timeline=[StepRead.model_validate(t) for t in d.timeline], actions=[s.action for s in d.steps],
+            timeline=d.timeline, actions=[s.action for s in d.steps],
             announcement=BatchRead.model_validate(d.announcement) if d.announcement else None,
             budget_left=d.budget.amount - d.budget.committed if d.budget else None)
 
@@ -139,7 +128,19 @@ def _trace(result) -> RuleTrace | None:
 
 
 class DecisionIn(StrictInput):
-    """A decision with nothing to say beyond itself; it is dated by the day it is recorded."""
+    """A decision with nothing to say beyond itself; it is dated by the day it is recorded. With what the caller
+    last read of the application (optional), a decision on an application changed since is refused (409)."""
+
+    seen_state: StateName | None = Field(None, description="办理前看到的状态；已变化则 409（可选）")
+    seen_amount: int | None = Field(None, ge=0, le=MAX_YUAN,
+                                    description="办理前看到的拟定金额（元；null 表示尚未拟定）；已变化则 409（可选）")
+
+    def seen(self) -> Seen | None:
+        """What the caller says it saw, for the step runner; nothing said, nothing checked."""
+        said = "seen_amount" in self.model_fields_set
+        if self.seen_state is None and not said:
+            return None
+        return Seen(state=self.seen_state, amount=self.seen_amount, amount_said=said)
 
 
 class ReasonsIn(DecisionIn):
@@ -147,7 +148,7 @@ class ReasonsIn(DecisionIn):
                                description="理由：退回须写明补正内容，不予支持须写明原因")
 
 
-class ScoreIn(StrictInput):
+class ScoreIn(DecisionIn):
     score: int = Field(ge=0, le=100, description="专家或第三方评审得分，0–100 的整数")
 
 

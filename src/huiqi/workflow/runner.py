@@ -3,8 +3,9 @@
 In one fixed order, so that two steps can never deadlock and never both win:
 1. lock the applications' rows, in id order (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the
    request's transaction took the write lock up front, see ``db.writer``), and read them afresh;
-2. check the role, the scope and the state against the workflow table: a step that lost a race finds
-   the state the winner left and is refused with 409, naming that state;
+2. check what the reviewer saw, when the form says it (``Seen``: a stale tab is refused with 409 even where the
+   table would allow its step from the new state), then the role, the scope and the state against the workflow
+   table: a step that lost a race finds the state the winner left and is refused with 409, naming that state;
 3. check the date (a step is dated by the day it is recorded, never before the step it follows);
 4. the step's own checks and writes (``steps.HANDLERS``), then further locks only in the order
    matter → budget → grant → audit head;
@@ -12,7 +13,8 @@ In one fixed order, so that two steps can never deadlock and never both win:
 Anything refused raises before the first write, so nothing is half-written.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,19 +26,31 @@ from huiqi.audit import service as audit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.messages import service as messages
 from huiqi.models import Application, Transition, User
+from huiqi.money import wan
 from huiqi.rounds import service as rounds
 from huiqi.users.roles import ROLE_LABELS, Role
 from huiqi.users.scope import SYSTEM, covers
 from huiqi.workflow import repository
-from huiqi.workflow.states import ACTIONS, DOING, Action, Step, roles_of, standing, step_for
+from huiqi.workflow.states import ACTIONS, DOING, STATES, Action, Step, roles_of, standing, step_for
 from huiqi.workflow.steps import HANDLERS, MANY, Context
 
 MAX_REASONS = 2000
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What the reviewer's page showed when the decision was taken: the state and, when ``amount_said``, the amount
+    proposed (None: none). A page's state alone misses a corrected amount, which leaves the state as it was."""
+
+    state: str | None = None
+    amount: int | None = None
+    amount_said: bool = False
+
+
 def run(session: Session, action: Action | str, *, actor: User, application_id: int | None = None,
-        application_ids: Sequence[int] = (), **params: Any) -> Context:
-    """Take step ``action`` on one application (or, for a 公示, several) as ``actor``, dated today."""
+        application_ids: Sequence[int] = (), seen: Seen | Mapping[int, Seen] | None = None, **params: Any) -> Context:
+    """Take step ``action`` on one application (or, for a 公示, several) as ``actor``, dated today; refused when
+    ``seen`` (for a 公示, by application) is said and the application is no longer as it was seen."""
     action = Action(action)
     ids = sorted(set(application_ids if action in MANY else [application_id] if application_id else []))
     entitled(actor, action)
@@ -44,6 +58,8 @@ def run(session: Session, action: Action | str, *, actor: User, application_id: 
         raise InputError([("application_ids", f"{ACTIONS[action]}至少包含一项申报")])
     today = clock.today()
     found = lock(session, ids, actor)
+    for app in found:
+        unchanged(app, seen.get(app.id) if isinstance(seen, Mapping) else seen)
     steps = [check(app, action, actor) for app in found]
     reasons = _reasons(params.pop("reasons", None), steps[0])
     for app in found:
@@ -76,6 +92,18 @@ def lock(session: Session, ids: list[int], actor: User) -> list[Application]:
         if i not in found or (actor.role != Role.SYSTEM and not covers(actor, found[i])):
             raise NotFound(f"没有编号为 {i} 的申报（或不在您的范围内）")
     return [found[i] for i in ids]
+
+
+def unchanged(application: Application, seen: Seen | None) -> None:
+    """Refuse (409) a decision taken on a page shown before the application last changed, saying what it is now."""
+    if seen is None:
+        return
+    moved = seen.state is not None and seen.state != application.state
+    if moved or (seen.amount_said and seen.amount != application.amount_proposed):
+        amount = application.amount_proposed
+        now = STATES.get(application.state, application.state)
+        tail = f"，拟定金额 {wan(amount)} 万元" if amount is not None else ""
+        raise Conflict(f"申报 {application.id} 已被他人处理（现为「{now}」{tail}），请刷新后查看")
 
 
 def check(application: Application, action: Action, actor: User) -> Step:
@@ -111,10 +139,9 @@ def move(session: Session, application: Application, step: Step, *, actor: User,
          reasons: str | None = None, more: dict[str, Any] | None = None) -> None:
     """Move to the step's target and record it twice: in the application's history and in the audit trail.
 
-    A step that leaves the state as it is (the expert score) is recorded by its handler alone."""
+    A step that leaves the state as it is (the expert score, a corrected amount) is recorded too: the timeline
+    shows every step taken."""
     before = application.state
-    if step.target == before:
-        return
     application.state = step.target
     repository.add(session, Transition(application_id=application.id, action=step.action, from_state=before,
                                        to_state=step.target, actor=actor.username, on=on, reasons=reasons))

@@ -62,6 +62,7 @@ class Action(StrEnum):
     REJECT = "reject"
     SCORE = "score"
     PROPOSE = "propose"
+    AMEND = "amend"
     ANNOUNCE = "announce"
     OBJECT = "object"
     APPROVE = "approve"
@@ -98,9 +99,11 @@ STEPS = (
     # Approval is finance's review: when it cannot approve (the rules no longer hold, the applicant's record now
     # fails the guide's conditions), it rejects with reasons rather than leave the application waiting for ever.
     Step(Action.REJECT, "不予支持", (S.ANNOUNCED,), S.REJECTED, (Role.FINANCE,), True),
-    # The expert score is recorded during the department's review and leaves the state as it is.
+    # The expert score is recorded during the department's review and leaves the state as it is (on the timeline).
     Step(Action.SCORE, "录入评审得分", (S.DEPARTMENT_REVIEW,), S.DEPARTMENT_REVIEW, (Role.DEPARTMENT,)),
     Step(Action.PROPOSE, "拟定金额", (S.DEPARTMENT_REVIEW,), S.PROPOSED, (Role.DEPARTMENT,)),
+    # A proposed amount not yet in a 公示 is still the department's to correct (a typo: 9 for 90), in place.
+    Step(Action.AMEND, "更正拟定金额", (S.PROPOSED,), S.PROPOSED, (Role.DEPARTMENT,)),
     Step(Action.ANNOUNCE, "列入公示", (S.PROPOSED,), S.ANNOUNCED, (Role.DEPARTMENT,)),
     Step(Action.OBJECT, "公示异议退回审核", (S.ANNOUNCED,), S.DEPARTMENT_REVIEW, (Role.DEPARTMENT,), True),
     Step(Action.APPROVE, "批准", (S.ANNOUNCED,), S.APPROVED, (Role.FINANCE,)),

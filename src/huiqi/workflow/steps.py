@@ -120,7 +120,8 @@ def score(ctx: Context) -> None:
 
 
 def propose(ctx: Context) -> None:
-    """Propose the amount to award: at most the ceiling the rules gave on submission, at most what was asked."""
+    """Propose the amount to award: at most the ceiling the rules gave on submission, at most what was asked. The
+    same checks correct it (``Action.AMEND``) while it is proposed and not yet in a 公示."""
     amount, app = ctx.params.get("amount"), ctx.application
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_YUAN:
         raise InputError([("amount", "拟定金额应为大于 0 的金额")])
@@ -131,9 +132,22 @@ def propose(ctx: Context) -> None:
     opened = rounds.opened_measure(ctx.session, app)
     if opened is not None and opened.expert_score and app.expert_score is None:
         raise Conflict("本批次要求专家或第三方评审：请先录入评审得分，再拟定金额")
+    _set_amount(ctx, amount)
+
+
+def _set_amount(ctx: Context, amount: int | None) -> None:
+    """Set (or clear) the amount proposed, audited with before and after (the timeline reads it there)."""
+    app = ctx.application
     before, app.amount_proposed = app.amount_proposed, amount
     audit.record(ctx.session, actor=ctx.actor.username, action="application.amount_proposed", entity="application",
                  entity_id=app.id, before={"amount_proposed": before}, after={"amount_proposed": amount})
+
+
+def back_to_review(ctx: Context) -> None:
+    """A return or an objection leaves the proposed/公示 path: the amount proposed no longer stands (the next review
+    proposes afresh; the audit trail keeps it). A rejection keeps it: what was refused, as the 公示 published it."""
+    if ctx.application.amount_proposed is not None:
+        _set_amount(ctx, None)
 
 
 def announce(ctx: Context) -> None:
@@ -183,6 +197,7 @@ def object_to(ctx: Context) -> None:
         raise Conflict(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，今天（{ctx.today}）不在公示期内，"
                        "只能在公示期内登记异议")
     ctx.application.announcement_id = None
+    back_to_review(ctx)
 
 
 def approve(ctx: Context) -> None:
@@ -231,7 +246,8 @@ def _from_offer(session: Session, application_id: int) -> bool:
 
 def send_back(ctx: Context) -> None:
     """退回补正: never refused for the holiday calendar; when the correction days run past its end (they count
-    Monday to Friday there), the admins are told to enter the year."""
+    Monday to Friday there), the admins are told to enter the year. The amount proposed no longer stands."""
+    back_to_review(ctx)
     rounds.correction_counted(ctx.session, ctx.application, ctx.today)
 
 
@@ -242,8 +258,8 @@ def nothing_more(ctx: Context) -> None:
 HANDLERS: dict[Action, Callable[[Context], None]] = {
     Action.SUBMIT: submit, Action.CONFIRM: confirm, Action.ROUTE_CITY: nothing_more,
     Action.ROUTE_DEPARTMENT: nothing_more, Action.PASS_CITY: nothing_more, Action.RETURN: send_back,
-    Action.REJECT: nothing_more, Action.SCORE: score,
-    Action.PROPOSE: propose, Action.ANNOUNCE: announce, Action.OBJECT: object_to, Action.APPROVE: approve,
+    Action.REJECT: nothing_more, Action.SCORE: score, Action.PROPOSE: propose, Action.AMEND: propose,
+    Action.ANNOUNCE: announce, Action.OBJECT: object_to, Action.APPROVE: approve,
     Action.DISBURSE: disburse, Action.WITHDRAW: nothing_more,
 }
 # Steps that take several applications at once (a 公示 batch); every other step takes one.
