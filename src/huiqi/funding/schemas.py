@@ -81,6 +81,10 @@ class DisbursementRead(BaseModel):
     paid_on: date
     reference: str
     recorded_by: str
+    applicant: str = ""  # 申报单位 (its name now; its credit code when it has none)
+    uscc: str = ""
+    policy_id: str = ""
+    measure: int = 0
 
 
 class PaymentBatch(StrictInput):

@@ -84,10 +84,12 @@ def disbursed(session: Session, *, actor: User, budget_ids: list[int]) -> dict[i
     return repository.disbursed(session, budget_ids) if budget_ids else {}
 
 
-def payments(session: Session, *, actor: User, limit: int | None = None) -> list[Disbursement]:
-    """Every payment recorded (or the ``limit`` latest), newest first (finance, admin, auditor)."""
+def payments(session: Session, *, actor: User, offset: int = 0,
+             limit: int | None = None) -> list[tuple[Disbursement, Application, str]]:
+    """Every payment recorded (or a page of them), newest first, with its application and applicant's name
+    (finance, admin, auditor)."""
     require_role(actor, *READERS, doing="查看拨付记录")
-    return repository.payments(session, limit)
+    return repository.payments(session, offset, limit)
 
 
 def payments_total(session: Session, *, actor: User) -> tuple[int, int]:
