@@ -98,13 +98,20 @@ def payments_total(session: Session, *, actor: User) -> tuple[int, int]:
     return repository.payments_total(session)
 
 
+def cited(session: Session, policy_id: str, measure: int) -> str:
+    """A measure as a fund officer cites it, with its policy (辽政办〔2022〕35号措施14): two policies in force may
+    both have a 措施1."""
+    return f"{catalogue.numbers(session).get(policy_id, policy_id)}措施{measure}"
+
+
 def draw(session: Session, *, application: Application, amount: int, year: int, actor: User) -> Budget:
     """Commit ``amount`` on the year's budget of the application's measure, or refuse when it does not fit."""
     budget = repository.budget(session, year, application.policy_id, application.measure)
+    measure = cited(session, application.policy_id, application.measure)
     if budget is None:
-        raise BudgetExceeded(f"{year} 年度措施{application.measure}尚未设定预算，不能批准")
+        raise BudgetExceeded(f"{year} 年度{measure}尚未设定预算，不能批准")
     if not repository.draw(session, budget.id, amount):
-        raise BudgetExceeded(f"{year} 年度措施{application.measure}预算余额 {wan(budget.amount - budget.committed)} "
+        raise BudgetExceeded(f"{year} 年度{measure}预算余额 {wan(budget.amount - budget.committed)} "
                              f"万元，不足以批准 {wan(amount)} 万元")
     before = budget.committed - amount  # read after the draw: another approval may have drawn on it meanwhile
     audit.record(session, actor=actor.username, action="budget.draw", entity="budget",
