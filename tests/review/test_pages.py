@@ -131,7 +131,10 @@ async def test_finance_approves_with_the_budget_shown(browser, session, people, 
     assert app.state == "approved"
     page = (await finance.get(f"/review/{app.id}")).text
     assert "登记拨付" in page and "80 万元" in page
+    assert "<label>凭证号<input" in page, "one name for the voucher: the form, its errors and the sheet say 凭证号"
     set_today(date(2025, 10, 20))
+    blank = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": " "})
+    assert blank.status_code == 422 and "凭证号：请填写凭证号（不超过 64 个字符）" in blank.text
     formula = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": " =1+1"})
     assert formula.status_code == 422 and app.state == "approved", "refused as the payout sheet refuses it"
     assert "凭证号：不能以 = + - @ 开头（表格软件会当作公式），请直接填写凭证号" in formula.text

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import InputError
+from huiqi.errors import ChangedMeanwhile, InputError
 from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
@@ -36,6 +36,7 @@ from huiqi.workflow.states import Action
 
 router = APIRouter(include_in_schema=False)
 YearQuery = Annotated[Year | None, QueryWhole, Query()]
+PAYMENTS_PER_PAGE = PAGE_SIZE  # the page shows the payments a page at a time; every one is in the Excel download
 PAID_HEADER = ["申报编号", "申报单位", "统一社会信用代码", "政策", "措施", "拨付金额", "拨付日期", "凭证号", "经办人"]
 
 
@@ -76,7 +77,7 @@ def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int]
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
           number: int = 1, **context: Any) -> HTMLResponse:
     budgets = overview(session, actor=actor, year=year)
-    pager = Paging(page=number, size=PAGE_SIZE)
+    pager = Paging(page=number, size=PAYMENTS_PER_PAGE)
     payments = _paid(session, actor, pager.offset, pager.size)
     names = people(session, {b.set_by for b in budgets} | {p.payment.recorded_by for p in payments})
     paid = funding.payments_total(session, actor=actor)
@@ -199,7 +200,7 @@ def pay_many(request: Request, who: CallerDep, actor: Actor, session: Db,
         if name is None or content is None:
             raise InputError([("sheet", "请选择填好拨付日期和凭证号的待拨付清单（.xlsx）")])
         found, outcomes = payouts.pay_sheet(session, actor=actor, content=content, name=name)
-    except InputError as error:
+    except (InputError, ChangedMeanwhile) as error:
         refusal = Refusal.of(error)
         return _page(request, who, actor, session, year, status_code=refusal.status_code,
                      pay_message=refusal.message, pay_problems=refusal.problems)

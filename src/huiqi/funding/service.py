@@ -145,7 +145,7 @@ def pay(session: Session, *, application: Application, paid_on: date, reference:
         raise Conflict(f"申报 {application.id} 没有批准记录")
     reference = reference.strip()
     if not reference or len(reference) > 64 or "\x00" in reference:
-        raise InputError([("reference", "请填写拨付凭证号（不超过 64 个字符）")])
+        raise InputError([("reference", "请填写凭证号（不超过 64 个字符）")])
     if looks_like_formula(reference):  # a voucher number never starts with = + - @: a spreadsheet would compute it
         raise InputError([("reference", "不能以 = + - @ 开头（表格软件会当作公式），请直接填写凭证号")])
     if paid_on > today:
