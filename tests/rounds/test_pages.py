@@ -112,6 +112,13 @@ async def test_the_opener_extends_the_deadline_from_the_page(browser, session, p
     assert bad.status_code == 422
     assert '<a href="#f-新截止日期">新截止日期：应晚于现在的截止日期 2025-12-31</a>' in bad.text
     assert 'id="f-新截止日期"' in bad.text and 'value="系统维护"' in bad.text  # what was typed stays
+    long = "因" * 201
+    wordy = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-01-15", "seen": "2025-12-31",
+                                                                 "reason": long})
+    assert wordy.status_code == 422 and '<a href="#f-延期原因">延期原因：不超过 200 个字</a>' in wordy.text
+    assert f'value="{long}"' in wordy.text and 'value="2026-01-15"' in wordy.text, "the form is kept"
+    beside = wordy.text.split('id="f-延期原因"')[1].split("</label>")[0]
+    assert "不超过 200 个字" in beside and "理由" not in wordy.text, "said beside the box, named as the form names it"
     done = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-01-15", "seen": "2025-12-31",
                                                                 "reason": "系统维护"})
     assert done.status_code == 303

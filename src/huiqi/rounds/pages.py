@@ -161,7 +161,8 @@ def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id:
 @router.post("/rounds/{round_id}/extend", response_model=None)
 def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
            extend_to: Annotated[str, Form(max_length=10)] = "", seen: Annotated[str, Form(max_length=10)] = "",
-           reason: Annotated[str, Form(max_length=200)] = "") -> Response:
+           reason: Annotated[str, Form()] = "") -> Response:
+    """Extend the deadline; a reason too long is said beside its box (the service counts it), the form kept."""
     def act():
         found = service.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
                                seen=form_date(seen, "原截止日期"), reason=reason)
