@@ -11,9 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.funding import service as funding
 from huiqi.labels import Problem, measure_label
-from huiqi.money import MINUS, parse_wan
+from huiqi.models import User
+from huiqi.money import MINUS, parse_wan, wan
 from huiqi.rounds import service
+from huiqi.rounds.schemas import RoundRead
 from huiqi.users.roles import Role
 from huiqi.validation import ascii_digits, collect, digits, form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
@@ -22,6 +25,7 @@ from huiqi.web.render import page
 from huiqi.web.steps import FLASH_MOST, Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
+PLANNED = "本批次计划安排"  # the amount the guide announces; approvals draw on finance's yearly budget, not on it
 
 
 def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200, **context) -> Response:
@@ -30,14 +34,39 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
     policies = [(p.id, p.number, p.title, [(m.number, m.title) for m in p.measures if m.monetary], p.expired(today))
                 for p in catalogue.published(session)] if may_open else []
     found = service.listed(session)
+    shown = [service.read(session, r) for r in found]
     return page(request, "rounds/index.html", who, status_code=status_code,
-                rounds=[service.read(session, r) for r in found], may_open=may_open,
+                rounds=shown, may_open=may_open, over_budget=_over_budget(session, who.user, shown),
                 managed={r.id for r in found if service.manages(who.user, r)},
                 overlaps=service.standing_overlaps(session, found), same_measure=service.SAME_MEASURE,
                 applies=who.user is None or who.user.role == Role.ENTERPRISE,
                 policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}),
                 extending=context.pop("extending", None), extend_values=context.pop("extend_values", {}),
                 one_day=timedelta(days=1), **context)
+
+
+def _over_budget(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[str]]:
+    """For those who read finance's budgets, the planned amounts of rounds still to come or open that the yearly budget
+    of their measure (the year the round opens) does not cover, or that has none set yet: approvals draw on it."""
+    if user is None or user.role not in funding.READERS:
+        return {}
+    years = {r.opens_on.year for r in shown}
+    yearly = {(b.year, b.policy_id, b.measure): b.amount
+              for y in years for b in funding.budgets(session, actor=user, year=y)}
+    said: dict[int, list[str]] = {}
+    for r in shown:
+        if r.status in ("已截止", "已取消"):
+            continue
+        for m in (m for m in r.measures if m.budget):
+            amount, year = yearly.get((r.opens_on.year, r.policy_id, m.measure)), r.opens_on.year
+            head = f"{r.policy_number}措施{m.measure} {PLANNED} {wan(m.budget)} 万元"
+            if amount is None:
+                said.setdefault(r.id, []).append(f"{head}，省财政厅尚未设定 {year} 年度该措施的预算：设定前不能批准")
+            elif m.budget > amount:
+                said.setdefault(r.id, []).append(
+                    f"{head}，超过省财政厅设定的 {year} 年度预算 {wan(amount)} 万元：批准以年度预算为准，"
+                    "请与省财政厅核对，或更正办事指南公布的金额")
+    return said
 
 
 @router.get("/rounds", response_class=HTMLResponse)
@@ -53,9 +82,9 @@ def rounds_xlsx(session: Db) -> Response:
              "；".join(f"{x.name}{'' if x.required else '（可选）'}（{'/'.join(f.upper() for f in x.formats)}）"
                       for x in m.materials), r.contact]
             for r in (service.read(session, found) for found in service.listed(session)) for m in r.measures]
-    header = ["批次编号", "批次名称", "政策", "开始日期", "截止日期", "状态", "措施", "本批次预算", "兑现方式", "评审",
+    header = ["批次编号", "批次名称", "政策", "开始日期", "截止日期", "状态", "措施", PLANNED, "兑现方式", "评审",
               "所需材料", "咨询"]
-    return download(Table("申报批次", header, rows, money={"本批次预算"}), "申报批次.xlsx")
+    return download(Table("申报批次", header, rows, money={PLANNED}), "申报批次.xlsx")
 
 
 def _int(field: str, text: str, default: int) -> int:
