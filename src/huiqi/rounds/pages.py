@@ -15,7 +15,7 @@ from huiqi.funding import service as funding
 from huiqi.labels import Problem, measure_label
 from huiqi.models import User
 from huiqi.money import MINUS, parse_wan, wan
-from huiqi.rounds import service
+from huiqi.rounds import editing, service
 from huiqi.rounds.schemas import RoundRead
 from huiqi.users.roles import Role
 from huiqi.validation import ascii_digits, collect, digits, form_date
@@ -35,14 +35,29 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
                 for p in catalogue.published(session)] if may_open else []
     found = service.listed(session)
     shown = [service.read(session, r) for r in found]
+    managed = {r.id for r in found if service.manages(who.user, r)}
     return page(request, "rounds/index.html", who, status_code=status_code,
                 rounds=shown, may_open=may_open, over_budget=_over_budget(session, who.user, shown),
-                managed={r.id for r in found if service.manages(who.user, r)},
+                addable=_addable(session, [r for r in shown if r.id in managed]), seen=_seen(found),
+                editing=context.pop("editing", None), edit_values=context.pop("edit_values", {}),
+                managed=managed,
                 overlaps=service.standing_overlaps(session, found), same_measure=service.SAME_MEASURE,
                 applies=who.user is None or who.user.role == Role.ENTERPRISE,
                 policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}),
                 extending=context.pop("extending", None), extend_values=context.pop("extend_values", {}),
                 one_day=timedelta(days=1), **context)
+
+
+def _addable(session: Db, shown: list[RoundRead]) -> dict[int, list[tuple[int, str]]]:
+    """For each round the person manages, the monetary measures of its policy it does not take yet."""
+    policies = {p.id: p for p in catalogue.published(session)}
+    return {r.id: [(m.number, m.title) for m in policies[r.policy_id].measures
+                   if m.monetary and m.number not in {x.measure for x in r.measures}]
+            for r in shown if r.policy_id in policies}
+
+
+def _seen(found: list) -> dict[int, str]:
+    return {r.id: editing.fingerprint(r) for r in found}
 
 
 def _over_budget(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[str]]:
@@ -204,3 +219,66 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
                      said=lambda overlaps: _opened(overlaps, EXTENDED, EXTENDED))
+
+
+EDIT_FIELDS = ("批次名称", "办事指南", "咨询电话")
+
+
+def _edit_problem(problem: tuple[str, str]) -> Problem:
+    """A correction's mistake, linked to the correction form's box (the form that opens rounds has boxes of the
+    same names)."""
+    label = problem[0]
+    if label in EDIT_FIELDS:
+        return Problem(label, problem[1], f"修改{label}")
+    if label.startswith("措施") and "·" in label:  # 措施5·预算, 措施5·材料1·名称: the added measure's boxes
+        box = "预算" if label.endswith("预算") else "材料" if "材料" in label else "措施"
+        return Problem(label, problem[1], f"增加措施·{box}" if box != "措施" else "增加措施")
+    return Problem(label, problem[1], "增加措施" if label == "措施" else getattr(problem, "field", ""))
+
+
+def _edit_again(request: Request, who: CallerDep, session: Db, round_id: int, values: dict):
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, status_code=refusal.status_code, editing=round_id, edit_values=values,
+                     problems=[_edit_problem(p) for p in refusal.problems] or [("", refusal.message)])
+    return again
+
+
+@router.post("/rounds/{round_id}/correct", response_model=None)
+def correct(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
+            sent: SentForm) -> Response:
+    """Correct the 批次名称, 办事指南 and 咨询电话 of a round not ended; a form made before another correction: 409."""
+    values = {k: str(sent.get(k) or "") for k in ("title", "guide", "contact", "seen")}
+
+    def act():
+        return editing.correct(session, actor=actor, round_id=round_id, title=values["title"], guide=values["guide"],
+                               contact=values["contact"], seen=values["seen"])
+
+    return form_step(session, act, done=f"/rounds#round-{round_id}", again=_edit_again(request, who, session,
+                     round_id, values), said="申报批次信息已修改")
+
+
+@router.post("/rounds/{round_id}/measures", response_model=None)
+def add_measure(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
+                sent: SentForm) -> Response:
+    """Open one more measure in a round not ended, with its own budget, review, mode and materials."""
+    values = {k: str(sent.get(k) or "")[:5001] for k in ("measure", "budget", "expert", "direct", "materials")}
+
+    def act():
+        problems: list[tuple[str, str]] = []
+        number = values["measure"].strip()
+        if not digits(number) or len(number) > 3:
+            raise InputError([("措施", "请选择要增加的措施")])
+        budget = collect(problems, parse_wan, values["budget"].strip(), f"措施{number}·预算") \
+            if values["budget"].strip() else None
+        if len(values["materials"]) > 5000:
+            problems.append((f"措施{number}·材料", "不超过 5000 个字"))
+        if problems:
+            raise InputError(problems)
+        lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
+        materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
+        mode = "direct" if values["direct"] == "on" else "apply"
+        return editing.add_measure(session, actor=actor, round_id=round_id, measure=service.MeasureIn(
+            int(number), budget, values["expert"] == "on", materials, mode))
+
+    return form_step(session, act, done=f"/rounds#round-{round_id}", again=_edit_again(request, who, session,
+                     round_id, values), said=f"已在本批次增加措施{values['measure'].strip()}")
