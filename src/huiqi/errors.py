@@ -68,6 +68,15 @@ class Conflict(HuiqiError):
     status_code = 409
 
 
+class ChangedMeanwhile(Conflict):
+    """Input right when it was made that the record has since overtaken (a payout list downloaded before a colleague
+    recorded one of its payments): a 409, each problem named as an InputError's are."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("；".join(f"{field}：{reason}" for field, reason in problems))
+
+
 class BudgetExceeded(Conflict):
     """The amount does not fit in what is left of the year's budget for the measure."""
 

@@ -17,7 +17,7 @@ FIELD_LABELS: dict[str, str] = {
     # review, 公示, funding
     "reasons": "理由", "score": "评审得分", "starts_on": "公示开始日期", "working_days": "公示工作日数",
     "title": "公示标题", "application_ids": "申报", "application_id": "申报编号", "paid_on": "拨付日期",
-    "reference": "拨付凭证号", "year": "年度", "sheet": "拨付清单", "bank": "开户银行", "account": "银行账号",
+    "reference": "凭证号", "year": "年度", "sheet": "拨付清单", "bank": "开户银行", "account": "银行账号",
     # people
     "username": "登录名", "display_name": "显示名称", "role": "角色", "password": "初始密码",
     "current_password": "当前密码", "new_password": "新密码", "confirm_password": "确认新密码",

@@ -89,7 +89,7 @@ def test_the_budget_is_never_overspent(session, people, tmp_path) -> None:
     _budget(session, people, 3, 500_000)
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, proposed=600_000, store=tmp_path)
-    with pytest.raises(BudgetExceeded, match="预算余额 50 万元"):
+    with pytest.raises(BudgetExceeded, match="2025 年度辽政办〔2022〕35号措施3预算余额 50 万元，不足以批准 60 万元"):
         step(session, "approve", people.finance, app, on=APPROVE_ON)
     _budget(session, people, 3, 600_000)
     step(session, "approve", people.finance, app, on=APPROVE_ON)
@@ -103,7 +103,7 @@ def test_the_budget_is_never_overspent(session, people, tmp_path) -> None:
 def test_no_budget_no_approval(session, people, tmp_path) -> None:
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, store=tmp_path)
-    with pytest.raises(BudgetExceeded, match="尚未设定预算"):
+    with pytest.raises(BudgetExceeded, match="2025 年度辽政办〔2022〕35号措施3尚未设定预算"):
         step(session, "approve", people.finance, app, on=APPROVE_ON)
 
 

@@ -172,3 +172,30 @@ async def test_finance_approves_the_ticked_entries_of_ended_announcements(browse
     assert bad.status_code == 422 and "申报编号应为数字" in bad.text
     assert (await browser(people.miit).post("/review/approvals", data={"application_ids": str(app.id)})
             ).status_code == 403
+
+
+async def test_payments_name_whose_they_are_and_page_in_sql(browser, session, people, tmp_path) -> None:
+    """The 拨付记录 table and its Excel are matched against the treasury's record: each row names its 申报单位, credit
+    code, policy and measure; the table pages (?page=2); the finance queue's Excel says what was approved and when."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
+    finance = browser(people.finance)
+    queue = (await finance.get("/review.xlsx", params={"state": "approved"})).content
+    rows = list(openpyxl.load_workbook(io.BytesIO(queue)).active.iter_rows(values_only=True))
+    assert rows[2][rows[1].index("批准金额（万元）")] == 80 and rows[2][rows[1].index("批准日期")] is not None
+    step(session, "disburse", people.finance, app.id, on=date(2025, 10, 20), paid_on=date(2025, 10, 20),
+         reference="PAY-7")
+    table = (await finance.get("/budgets")).text.split('id="payments"')[1].split("</table>")[0]
+    assert app.uscc in table and "辽政办〔2022〕35号</span><br>措施3 培育中小企业" in table
+    assert '<td data-label="申报单位">' in table and f'<td data-label="申报单位">{app.uscc}<' not in table, "a name"
+    got = await finance.get("/disbursements.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    row = dict(zip(rows[1], rows[2], strict=True))
+    assert row["统一社会信用代码"] == app.uscc and row["政策"] == "辽政办〔2022〕35号"
+    assert row["措施"] == "措施3 培育中小企业" and row["申报单位"] and row["申报单位"] != app.uscc
+    api = (await finance.get("/api/v1/disbursements")).json()
+    assert api["total"] == 1 and api["items"][0]["uscc"] == app.uscc and api["items"][0]["measure"] == 3
+    second = (await finance.get("/budgets", params={"page": 2})).text
+    assert "PAY-7" not in second.split('id="payments"')[1].split("</table>")[0] and "只有 1 页" in second

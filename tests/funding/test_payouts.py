@@ -16,7 +16,7 @@ from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.audit.schemas import EventRead
 from huiqi.audit.sentences import sentence
-from huiqi.errors import Conflict, Forbidden, InputError
+from huiqi.errors import ChangedMeanwhile, Conflict, Forbidden, InputError
 from huiqi.funding import payouts
 from huiqi.funding import service as budgets
 from huiqi.models import Application, AuditEvent, Disbursement
@@ -230,15 +230,15 @@ def test_a_sheet_and_a_single_payment_at_once_end_in_one_payment(own_database: E
         try:
             return {o.application_id: o.status for o in payouts.pay_sheet(
                 session, actor=people.finance, content=content, name="清单.xlsx")[1]}
-        except InputError:  # the colleague's payment came before the rows were checked: the file is refused whole
-            return {first: 422, second: 422}
+        except ChangedMeanwhile:  # the colleague's payment came before the rows were checked: refused whole, 409
+            return {first: 409, second: 409}
 
     outcomes, single = batch_beside_one(
         own_database, PAY_ON, sheet,
         lambda session: run(session, Action.DISBURSE, actor=people.finance, application_id=second, paid_on=PAY_ON,
                             reference="GK-2b"))
-    if outcomes[first] == 422:
-        assert outcomes[second] == 422 and single == 201, (outcomes, single)
+    if outcomes[first] == 409:
+        assert outcomes[second] == 409 and single == 201, (outcomes, single)
     else:
         assert outcomes[first] == 201, (outcomes, single)
         assert sorted([outcomes[second], single]) == [201, 409], (outcomes, single)
@@ -290,7 +290,7 @@ async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, t
     sheet.cell(5, at).value = sheet.cell(5, ref).value = None  # not paid yet after all
     step(session, "disburse", people.finance, second, on=PAY_ON, paid_on=PAY_ON, reference="GK-20")  # a colleague
     paid_before = await upload()
-    assert paid_before.status_code == 422 and "整份清单未登记" in paid_before.text, "paid before the file"
+    assert paid_before.status_code == 409 and "整份清单未登记" in paid_before.text, "paid meanwhile: a race, 409"
     assert f"第 4 行 申报 {second} 已凭凭证号 GK-20 于 2025-10-20 拨付，清单中为 GK-2" in paid_before.text
     assert session.scalar(select(func.count(Disbursement.id))) == 1, "only the colleague's"
     sheet.cell(4, at).value = sheet.cell(4, ref).value = None
@@ -305,10 +305,12 @@ async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, t
     assert again.status_code == 200 and "批量拨付：没有新的拨付需要登记" in again.text, again.text
     assert "清单中有 1 行此前已按同一凭证号登记拨付，未重复登记" in again.text
     assert session.scalar(select(func.count(Disbursement.id))) == 2
-    monkeypatch.setattr("huiqi.funding.pages.LATEST_PAYMENTS", 1)
+    monkeypatch.setattr("huiqi.funding.pages.PAYMENTS_PER_PAGE", 1)
     listed = (await finance.get("/budgets")).text
-    assert "共拨付 <b>2</b> 笔，合计 <b>140万元</b>；下表为最近的 1 笔，全部记录请导出 Excel" in listed
+    assert "共拨付 <b>2</b> 笔，合计 <b>140万元</b>" in listed and "共 2 笔拨付，第 1/2 页" in listed
     assert listed.split('id="payments"')[1].split("</table>")[0].count("<tr>") == 2, "the header and one payment"
+    older = (await finance.get("/budgets", params={"page": 2})).text.split('id="payments"')[1].split("</table>")[0]
+    assert older.count("<tr>") == 2 and older != listed.split('id="payments"')[1].split("</table>")[0]
     assert audit.verify(session).intact
 
 
@@ -355,10 +357,11 @@ def test_an_account_cannot_change_under_a_payment(own_database: Engine) -> None:
         assert paid.after["payee"] == "中国工商银行沈阳分行 尾号 5678"
 
 
-def refusal(session: Session, people, content: bytes) -> list[str]:
-    """What a returned list is refused with, nothing of it paid."""
+def refusal(session: Session, people, content: bytes, error: type[Exception] = InputError) -> list[str]:
+    """What a returned list is refused with (``error``: a mistake in it, or a record that moved on since it was
+    downloaded), nothing of it paid."""
     count = session.scalar(select(func.count(Disbursement.id)))
-    with pytest.raises(InputError) as refused:
+    with pytest.raises(error) as refused:
         payouts.pay_sheet(session, actor=people.finance, content=content, name="清单.xlsx")
     assert session.scalar(select(func.count(Disbursement.id))) == count, "the whole file refused"
     return [why for _, why in refused.value.problems]
@@ -420,7 +423,7 @@ def test_a_list_sent_again_passes_over_what_it_paid(session, people, tmp_path) -
         assert sheet.recorded == 2 and outcomes == []
         assert refusal(session, people, workbook([[first, "甲", "2025-10-19", "GK-1"]])) == [
             f"第 3 行 拨付日期：申报 {first} 已凭凭证号 GK-1 于 2025-10-20 登记拨付，清单中为 2025-10-19"]
-        assert refusal(session, people, workbook([[first, "甲", "2025-10-20", "GK-9"]])) == [
+        assert refusal(session, people, workbook([[first, "甲", "2025-10-20", "GK-9"]]), ChangedMeanwhile) == [
             f"第 3 行 申报 {first} 已凭凭证号 GK-1 于 2025-10-20 拨付，清单中为 GK-9"]
     assert session.scalar(select(func.count(Disbursement.id))) == 3
 
@@ -517,7 +520,7 @@ def test_an_account_changed_after_the_list_was_downloaded_refuses_its_row(sessio
     offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国建设银行大连分行",
                          account="6217000099990000")
     with clock.pinned(date(2025, 7, 20)):
-        said = refusal(session, people, content)
+        said = refusal(session, people, content, ChangedMeanwhile)
     assert said == [f"第 3 行 收款账户：清单中为 中国工商银行沈阳分行 尾号 5678，申报 {app.id} 当前为 "
                     f"中国建设银行大连分行 尾号 0000；{payouts.PAYEE_CHANGED}"]
     # changed after the list was checked: the payment step checks the row's account again, under its lock

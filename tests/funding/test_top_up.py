@@ -209,6 +209,9 @@ async def test_the_review_page_shows_the_grant_deducted(browser, session, people
     with clock.pinned(date(2025, 10, 15)):
         page = (await browser(reviewer).get(f"/review/{draft.id}")).text
     assert "扣除该事项已按其他政策获批的 1000 万元，本措施上限为 1000 万元（差额补足）" in page
+    submitted = page.split('id="trace"')[1].split("按今天")[0]
+    assert "上限：2000 万元" in submitted and "规则上限（提交时）</span><b>1000 万元" in page
+    assert "扣除提交时该事项已按其他政策获批的 1000 万元，本措施上限为 1000 万元（差额补足）" in submitted
     with clock.pinned(date(2025, 10, 15)):
         own = (await browser(people.alice).get(f"/applications/{draft.id}")).text
     assert ('上限 1000 万元<span class="deduction">（措施上限 2000 万元，扣除该事项已按其他政策获批的 1000 万元，'

@@ -171,3 +171,52 @@ def test_a_notice_s_day_in_the_year_before_is_added_to_that_year_not_a_replaceme
         holidays.read_lines([["date", "kind", "name"], [f"{last - 1}-12-31", "holiday", "元旦"],
                              *map(list, notice_days(last + 1))])
     assert far.value.problems[0][1].startswith(f"{last - 1} 年的日期不属于 {last + 1} 年的通知")
+
+
+def test_implausible_lines_are_refused_each_named_by_its_line() -> None:
+    """A fourth column is not dropped; a name is a festival of the notice (not a formula, not 植树节), and its day falls
+    in that festival's season (元旦 on 12-08 is a typo)."""
+    header = ["日期", "类别", "名称"]
+    with pytest.raises(InputError) as wide:
+        holidays.read_lines([header, ["2027-01-01", "放假", "元旦", "补休"], ["2027-01-02", "放假", "元旦", "", ""]])
+    assert [f for f, _ in wide.value.problems] == ["第 2 行"] and "多出第 4 列「补休」" in wide.value.problems[0][1]
+    rows = [header, ["2026-12-08", "放假", "元旦"], ["2027-03-03", "放假", "=1+1"], ["2027-03-12", "放假", "植树节"],
+            ["2027-10-01", "放假", "国庆节、中秋节"], ["2027-02-20", "调休上班", "春节"]]
+    with pytest.raises(InputError) as refused:
+        holidays.read_lines(rows)
+    said = dict(refused.value.problems)
+    assert list(said) == ["第 2 行·名称", "第 3 行·名称", "第 4 行·名称"], refused.value.problems
+    assert said["第 2 行·名称"] == "2026-12-08 不在元旦的放假时段内：请核对日期或名称"
+    assert "像表格公式" in said["第 3 行·名称"] and "「植树节」不是国务院办公厅通知中的节日" in said["第 4 行·名称"]
+
+
+def test_the_package_s_own_days_are_all_in_season() -> None:
+    """The seasons are wide enough for every notice since 2004 (the package's days)."""
+    from chinese_calendar.constants import holidays as days_off
+    from chinese_calendar.constants import workdays as make_up
+
+    from huiqi.announcements.calendar import NAMES
+
+    for found, kind in ((days_off, "holiday"), (make_up, "workday")):
+        for day, name in found.items():
+            if NAMES.get(name, name) in holidays.SEASONS:
+                assert holidays.in_season(day, kind, NAMES[name]), (day, kind, name)
+
+
+def test_days_already_past_are_not_changed_by_entering_the_year_again(session) -> None:
+    """Re-entering the current year may correct days to come; a day before today keeps its kind, since 公示 and
+    deadlines were counted on it: the line that would change it is named, and so is a past day left out."""
+    from huiqi import clock
+
+    holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="第一次")
+    lines = NOTICE.read_text("utf-8").splitlines()
+    moved = [line.replace("2027-04-05", "2027-04-06") if line.startswith("2027-04-05") else line for line in lines]
+    with clock.pinned(date(2027, 5, 10)):
+        with pytest.raises(InputError) as refused:
+            holidays.enter(session, actor=SYSTEM, entries=holidays.read_text("\n".join(moved), "lines"), source="改")
+        assert [f for f, _ in refused.value.problems] == ["日期清单", "第 15 行"], refused.value.problems
+        said = refused.value.problems[0][1]
+        assert "2027-04-05 已经过去（今天是 2027-05-10），日历中为放假，录入后将改为正常安排" in said
+        later = [line.replace("2027-10-07", "2027-10-08") if line.startswith("2027-10-07") else line for line in lines]
+        holidays.enter(session, actor=SYSTEM, entries=holidays.read_text("\n".join(later), "lines"), source="更正")
+    assert holidays.year(session, 2027)[1] == "更正", "days to come may be corrected"

@@ -133,7 +133,10 @@ async def test_finance_approves_with_the_budget_shown(browser, session, people, 
     assert app.state == "approved"
     page = (await finance.get(f"/review/{app.id}")).text
     assert "登记拨付" in page and "80 万元" in page
+    assert "<label>凭证号<input" in page, "one name for the voucher: the form, its errors and the sheet say 凭证号"
     set_today(date(2025, 10, 20))
+    blank = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": " "})
+    assert blank.status_code == 422 and "凭证号：请填写凭证号（不超过 64 个字符）" in blank.text
     formula = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": " =1+1"})
     assert formula.status_code == 422 and app.state == "approved", "refused as the payout sheet refuses it"
     assert "凭证号：不能以 = + - @ 开头（表格软件会当作公式），请直接填写凭证号" in formula.text
@@ -309,10 +312,11 @@ async def test_a_short_budget_is_said_before_approving(browser, session, people,
     finance = browser(people.finance)
     set_today(date(2025, 10, 13))
     unset = (await finance.get(f"/review/{app.id}")).text
-    assert "今年尚未设定措施3的预算，设定后方可批准" in unset and "disabled" in _approve_button(unset)
+    assert "今年尚未设定辽政办〔2022〕35号措施3的预算，设定后方可批准" in unset and "disabled" in _approve_button(unset)
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=500_000)
     short = (await finance.get(f"/review/{app.id}")).text
-    assert "预算余额 50 万元，不足以批准 80 万元：调整预算后方可批准" in short
+    assert "辽政办〔2022〕35号措施3预算余额 50 万元，不足以批准 80 万元：调整预算后方可批准" in short
+    assert "2025 年度辽政办〔2022〕35号措施3预算余额：<b>50 万元</b>" in short, "措施3 of which policy"
     button = _approve_button(short)
     assert "disabled" in button and "data-confirm" not in button
     refused = await finance.post(f"/review/{app.id}/approve")

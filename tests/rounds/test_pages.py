@@ -114,6 +114,13 @@ async def test_the_opener_extends_the_deadline_from_the_page(browser, session, p
     assert bad.status_code == 422
     assert '<a href="#f-新截止日期">新截止日期：应晚于现在的截止日期 2025-12-31</a>' in bad.text
     assert 'id="f-新截止日期"' in bad.text and 'value="系统维护"' in bad.text  # what was typed stays
+    long = "因" * 201
+    wordy = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-01-15", "seen": "2025-12-31",
+                                                                 "reason": long})
+    assert wordy.status_code == 422 and '<a href="#f-延期原因">延期原因：不超过 200 个字</a>' in wordy.text
+    assert f'value="{long}"' in wordy.text and 'value="2026-01-15"' in wordy.text, "the form is kept"
+    beside = wordy.text.split('id="f-延期原因"')[1].split("</label>")[0]
+    assert "不超过 200 个字" in beside and "理由" not in wordy.text, "said beside the box, named as the form names it"
     done = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-01-15", "seen": "2025-12-31",
                                                                 "reason": "系统维护"})
     assert done.status_code == 303
@@ -168,7 +175,7 @@ async def test_the_rounds_export_a_row_per_measure(browser, session, people, set
     sheet = (await public.get("/rounds.xlsx")).content
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet)).active.iter_rows(values_only=True))
     header = rows[1]
-    got = [(r[header.index("措施")], r[header.index("本批次预算（元）")], r[header.index("评审")],
+    got = [(r[header.index("措施")], r[header.index("本批次计划安排（元）")], r[header.index("评审")],
             r[header.index("所需材料")]) for r in rows[2:]]
     files = "申报书（PDF/OFD/JPG/PNG）；审计报告（可选）（PDF/OFD/JPG/PNG）"
     assert got == [("措施3 培育中小企业", 5_000_000, "", files), ("措施13 强化关键技术攻关", None, "须专家评审", files)]
@@ -276,3 +283,27 @@ def test_many_long_overlaps_are_counted_in_the_message_and_listed_on_the_card() 
     assert len(said) <= FLASH_MOST
     assert said.startswith("申报批次已开设。请注意：与另外 3 个批次时间重叠，详见本批次下方的说明")
     assert _opened(long[:1]).startswith("申报批次已开设。请注意：措施3、措施4、措施13也在批次「二〇二五年度")
+
+
+async def test_a_round_s_planned_amount_says_what_it_is_and_admins_see_it_beside_the_yearly_budget(
+        browser, session, people, set_today) -> None:
+    """A round's amount is the guide's announced plan, not a budget approvals draw on (finance's yearly one is):
+    the page says so; an admin is warned while none is set for the measure's year or the plan exceeds it."""
+    from huiqi.funding import service as budgets
+
+    set_today(date(2025, 11, 3))
+    admin = browser(people.admin)
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303
+    found = rounds.listed(session)[0]
+    public = (await browser(None).get("/rounds")).text
+    assert "本批次计划安排" in public and "本批次预算" not in public and "以年度预算为准" in public
+    assert f'id="round-{found.id}-budget"' not in public, "the yearly budget is finance's, not the public's"
+    unset = (await admin.get("/rounds")).text
+    assert "辽政办〔2022〕35号措施3 本批次计划安排 500 万元，省财政厅尚未设定 2025 年度该措施的预算" in unset
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=4_000_000)
+    short = (await admin.get("/rounds")).text
+    assert "本批次计划安排 500 万元，超过省财政厅设定的 2025 年度预算 400 万元：批准以年度预算为准" in short
+    department = (await browser(people.miit).get("/rounds")).text
+    assert f'id="round-{found.id}-budget"' not in department, "departments do not read finance's budgets"
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=10_000_000)
+    assert f'id="round-{found.id}-budget"' not in (await admin.get("/rounds")).text, "covered: nothing to say"

@@ -116,7 +116,7 @@ class PaymentRead(BaseModel):
 
     amount: int = Field(description="拨付金额（元）")
     paid_on: date = Field(description="拨付日期")
-    reference: str = Field(description="拨付凭证号")
+    reference: str = Field(description="凭证号（国库支付记录上的编号）")
 
 
 class ApplicationDetail(ApplicationSummary):

@@ -44,6 +44,7 @@ VERBS = {
     "policy.draft": "保存政策草稿", "policy.edit": "修改政策草稿",
     "policy.publish": "发布政策版本", "policy.withdraw": "撤回政策版本", "round.open": "开设申报批次",
     "round.closing": "设定截止日期", "round.close": "关闭申报批次", "round.extend": "延长申报截止日期",
+    "round.correct": "修改申报批次信息", "round.add_measure": "申报批次增加措施",
     "list.import": "导入认定名单", "list.withdraw": "撤回认定名单", "offer.make": "产生政策直达",
     "offer.accept": "接受政策直达",
     "simulation.start": "开始财政测算", "reform.save": "保存改革方案",

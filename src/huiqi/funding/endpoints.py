@@ -111,4 +111,9 @@ def pending(actor: Actor, session: Db, paging: PagingDep) -> dict[str, Any]:
 
 @router.get("/disbursements", response_model=Page[DisbursementRead], summary="拨付记录")
 def payments(actor: Actor, session: Db, paging: PagingDep) -> dict[str, Any]:
-    return page_of([DisbursementRead.model_validate(d) for d in funding.payments(session, actor=actor)], paging)
+    found = funding.payments(session, actor=actor, offset=paging.offset, limit=paging.size)
+    items = [DisbursementRead.model_validate(d).model_copy(update={"applicant": name, "uscc": a.uscc,
+                                                                   "policy_id": a.policy_id, "measure": a.measure})
+             for d, a, name in found]
+    total, _ = funding.payments_total(session, actor=actor)
+    return {"items": items, "total": total, "page": paging.page, "size": paging.size}

@@ -2,6 +2,7 @@
 is left, in 万元; a form to set a budget; the payments; Excel downloads."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -11,19 +12,21 @@ from starlette.datastructures import FormData
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import InputError
+from huiqi.errors import ChangedMeanwhile, InputError
 from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
 from huiqi.funding.schemas import BudgetRead
 from huiqi.labels import labelled, measure_label
-from huiqi.models import User
+from huiqi.models import Disbursement, User
 from huiqi.money import wan, wan_or_yi
+from huiqi.public.service import measure_titles
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
 from huiqi.validation import QueryWhole, Year, ascii_digits, digits
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, SentForm
 from huiqi.web.excel import Table, download
+from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.web.uploads import read_upload
@@ -33,7 +36,26 @@ from huiqi.workflow.states import Action
 
 router = APIRouter(include_in_schema=False)
 YearQuery = Annotated[Year | None, QueryWhole, Query()]
-LATEST_PAYMENTS = 50  # the page shows the latest payments; every one is in the Excel download
+PAYMENTS_PER_PAGE = PAGE_SIZE  # the page shows the payments a page at a time; every one is in the Excel download
+PAID_HEADER = ["申报编号", "申报单位", "统一社会信用代码", "政策", "措施", "拨付金额", "拨付日期", "凭证号", "经办人"]
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A payment as the treasury's record is matched against it: whose, under which policy and measure."""
+
+    payment: Disbursement
+    applicant: str
+    uscc: str
+    policy: str  # the policy as people cite it (辽政办〔2022〕35号)
+    measure: str  # 措施3 培育中小企业
+
+
+def _paid(session: Session, actor: User, offset: int = 0, limit: int | None = None) -> list[Paid]:
+    numbers, titles = catalogue.numbers(session), measure_titles(session)
+    return [Paid(d, name, a.uscc, numbers.get(a.policy_id, a.policy_id),
+                 measure_label(a.measure, titles.get((a.policy_id, a.measure))))
+            for d, a, name in funding.payments(session, actor=actor, offset=offset, limit=limit)]
 
 
 def _measures(session: Session) -> list[tuple[str, int, str]]:
@@ -53,20 +75,24 @@ def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int]
 
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
-          **context: Any) -> HTMLResponse:
+          number: int = 1, **context: Any) -> HTMLResponse:
     budgets = overview(session, actor=actor, year=year)
-    payments = funding.payments(session, actor=actor, limit=LATEST_PAYMENTS)
-    names = people(session, {b.set_by for b in budgets} | {p.recorded_by for p in payments})
+    pager = Paging(page=number, size=PAYMENTS_PER_PAGE)
+    payments = _paid(session, actor, pager.offset, pager.size)
+    names = people(session, {b.set_by for b in budgets} | {p.payment.recorded_by for p in payments})
+    paid = funding.payments_total(session, actor=actor)
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
                 labels=_labels(session, budgets), measures=_measures(session), payments=payments,
-                waiting=payouts.waiting(session, actor=actor), most=MAX_PAYMENTS,
-                paid=funding.payments_total(session, actor=actor), latest=LATEST_PAYMENTS,
+                waiting=payouts.waiting(session, actor=actor), most=MAX_PAYMENTS, paid=paid, pager=pager,
+                link=lambda n: f"/budgets?year={year}&page={n}#payments",
                 person=lambda u: name_of(u, names), values=context.pop("values", {}), **context)
 
 
 @router.get("/budgets", response_class=HTMLResponse)
-def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, year: YearQuery = None) -> HTMLResponse:
-    return _page(request, who, actor, session, year or clock.today().year)
+def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, year: YearQuery = None,
+                 number: PageNumber = 1) -> HTMLResponse:
+    """The year's budgets, and the payments of every year a page at a time (``?page=``)."""
+    return _page(request, who, actor, session, year or clock.today().year, number=number)
 
 
 @router.post("/budgets", response_model=None)
@@ -147,11 +173,12 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
 
 @router.get("/disbursements.xlsx")
 def disbursements_export(actor: Actor, session: Db) -> Response:
-    paid = funding.payments(session, actor=actor)
-    names = people(session, {d.recorded_by for d in paid})
-    rows: list[Sequence[Any]] = [(d.application_id, d.amount, d.paid_on, d.reference, name_of(d.recorded_by, names))
-                                 for d in paid]
-    table = Table("拨付记录", ["申报编号", "拨付金额", "拨付日期", "凭证号", "经办人"], rows, money={"拨付金额"})
+    paid = _paid(session, actor)
+    names = people(session, {p.payment.recorded_by for p in paid})
+    rows: list[Sequence[Any]] = [(p.payment.application_id, p.applicant, p.uscc, p.policy, p.measure, p.payment.amount,
+                                  p.payment.paid_on, p.payment.reference, name_of(p.payment.recorded_by, names))
+                                 for p in paid]
+    table = Table("拨付记录", PAID_HEADER, rows, money={"拨付金额"})
     return download(table, f"拨付记录-{clock.today().isoformat()}.xlsx")
 
 
@@ -173,7 +200,7 @@ def pay_many(request: Request, who: CallerDep, actor: Actor, session: Db,
         if name is None or content is None:
             raise InputError([("sheet", "请选择填好拨付日期和凭证号的待拨付清单（.xlsx）")])
         found, outcomes = payouts.pay_sheet(session, actor=actor, content=content, name=name)
-    except InputError as error:
+    except (InputError, ChangedMeanwhile) as error:
         refusal = Refusal.of(error)
         return _page(request, who, actor, session, year, status_code=refusal.status_code,
                      pay_message=refusal.message, pay_problems=refusal.problems)

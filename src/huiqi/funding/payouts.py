@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import InputError
+from huiqi.errors import ChangedMeanwhile, InputError
 from huiqi.funding.service import READERS
 from huiqi.labels import measure_label
 from huiqi.models import Application, Disbursement, Grant, Offer, User
@@ -181,10 +181,10 @@ already recorded: their grant paid on the row's date with the row's voucher."""
         select(Disbursement.reference, Disbursement.application_id).where(Disbursement.reference.in_(references)))}
     paid = {d.application_id: d for d in session.scalars(select(Disbursement).where(
         Disbursement.application_id.in_(keys)))}
-    problems, recorded = [], set()
+    problems, recorded, changed = [], set(), 0
     for key, given in sorted(sheet.payments.items(), key=lambda item: sheet.lines[item[0]]):
         paid_on, line, app, grant = given["paid_on"], sheet.lines[key], found.get(key), grants.get(key)
-        said = []
+        said, overtaken = [], 0  # overtaken: what was right when the list was made and the record has moved on
         before = paid.get(key)
         if app is None:
             said.append(f"{NUMBER}：没有编号为 {key} 的申报")
@@ -195,9 +195,11 @@ already recorded: their grant paid on the row's date with the row's voucher."""
             else:
                 recorded.add(key)  # the file sent again: this row was paid by it the first time
         elif before is not None:
+            overtaken += 1
             said.append(f"申报 {key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 拨付，清单中为 "
                         f"{given['reference']}")
         elif app.state != State.APPROVED or grant is None:
+            overtaken += 1
             said.append(f"申报 {key} 当前处于「{STATES.get(app.state, app.state)}」，只有已批准的申报可以拨付")
         else:
             if key in sheet.amounts and sheet.amounts[key] != grant.amount:
@@ -206,6 +208,7 @@ already recorded: their grant paid on the row's date with the row's voucher."""
             if key in waiting:
                 said.append(PAYEE_MISSING)
             elif "payee" in given and tuple(given["payee"]) != (app.payee_bank or "", app.payee_account or ""):
+                overtaken += 1
                 said.append(f"收款账户：清单中为 {_account(*given['payee'])}，申报 {key} 当前为 "
                             f"{_account(app.payee_bank or '', app.payee_account or '')}；{PAYEE_CHANGED}")
             if paid_on > today:
@@ -217,6 +220,9 @@ already recorded: their grant paid on the row's date with the row's voucher."""
             said.append(f"{REFERENCE} {given['reference']} 已用于申报 #{other} 的拨付")
         if said:
             problems.append(f"第 {line} 行 {'；'.join(said)}")
+            changed += overtaken == len(said)
+    if problems and changed == len(problems):  # paid or moved on meanwhile (a colleague's payment): a race, 409
+        raise ChangedMeanwhile([("sheet", p) for p in _first(problems)])
     if problems:
         raise InputError([("sheet", p) for p in _first(problems)])
     return recorded

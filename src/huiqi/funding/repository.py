@@ -9,7 +9,7 @@ cannot together spend more than a budget, whatever runs at the same time. ``gran
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from huiqi.models import Budget, Disbursement, Grant
+from huiqi.models import ApplicantProfile, Application, Budget, Disbursement, Grant
 
 
 def budget(session: Session, year: int, policy_id: str, measure: int, *, lock: bool = False) -> Budget | None:
@@ -57,13 +57,29 @@ def grant_for_application(session: Session, application_id: int) -> Grant | None
     return session.scalars(select(Grant).where(Grant.application_id == application_id)).one_or_none()
 
 
+def grants_for_applications(session: Session, ids: list[int]) -> dict[int, Grant]:
+    """The grants of these applications, by application (those approved)."""
+    return {g.application_id: g for g in session.scalars(select(Grant).where(Grant.application_id.in_(ids)))}
+
+
 def payment_for_application(session: Session, application_id: int) -> Disbursement | None:
     return session.scalars(select(Disbursement).where(Disbursement.application_id == application_id)).one_or_none()
 
 
-def payments(session: Session, limit: int | None = None) -> list[Disbursement]:
-    query = select(Disbursement).order_by(Disbursement.paid_on.desc(), Disbursement.id.desc()).limit(limit)
-    return list(session.scalars(query))
+def payments(session: Session, offset: int = 0,
+             limit: int | None = None) -> list[tuple[Disbursement, Application, str]]:
+    """Payments newest first, each with its application and its applicant's name now (its credit code when it has
+    no profile): one query, paged in SQL, so that the treasury's record can be matched row by row."""
+    latest = (select(ApplicantProfile.applicant_id, func.max(ApplicantProfile.version).label("version"))
+              .group_by(ApplicantProfile.applicant_id).subquery())
+    name = func.coalesce(ApplicantProfile.name, Application.uscc)
+    query = (select(Disbursement, Application, name)
+             .join(Application, Application.id == Disbursement.application_id)
+             .outerjoin(latest, latest.c.applicant_id == Application.applicant_id)
+             .outerjoin(ApplicantProfile, (ApplicantProfile.applicant_id == latest.c.applicant_id)
+                        & (ApplicantProfile.version == latest.c.version))
+             .order_by(Disbursement.paid_on.desc(), Disbursement.id.desc()).offset(offset).limit(limit))
+    return [(d, a, n) for d, a, n in session.execute(query)]
 
 
 def payments_total(session: Session) -> tuple[int, int]:

@@ -69,7 +69,7 @@ class GrantRead(BaseModel):
 class DisbursementCreate(StrictInput):
     application_id: int = Field(ge=1, le=2_147_483_647, description="拨付的申报编号（已批准）")
     paid_on: Day = Field(description="拨付日期（不早于批准日期）")
-    reference: PlainText = Field(min_length=1, max_length=64, description="拨付凭证号")
+    reference: PlainText = Field(min_length=1, max_length=64, description="凭证号（国库支付记录上的编号）")
 
 
 class DisbursementRead(BaseModel):
@@ -81,6 +81,10 @@ class DisbursementRead(BaseModel):
     paid_on: date
     reference: str
     recorded_by: str
+    applicant: str = ""  # 申报单位 (its name now; its credit code when it has none)
+    uscc: str = ""
+    policy_id: str = ""
+    measure: int = 0
 
 
 class PaymentBatch(StrictInput):

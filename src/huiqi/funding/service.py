@@ -84,10 +84,12 @@ def disbursed(session: Session, *, actor: User, budget_ids: list[int]) -> dict[i
     return repository.disbursed(session, budget_ids) if budget_ids else {}
 
 
-def payments(session: Session, *, actor: User, limit: int | None = None) -> list[Disbursement]:
-    """Every payment recorded (or the ``limit`` latest), newest first (finance, admin, auditor)."""
+def payments(session: Session, *, actor: User, offset: int = 0,
+             limit: int | None = None) -> list[tuple[Disbursement, Application, str]]:
+    """Every payment recorded (or a page of them), newest first, with its application and applicant's name
+    (finance, admin, auditor)."""
     require_role(actor, *READERS, doing="查看拨付记录")
-    return repository.payments(session, limit)
+    return repository.payments(session, offset, limit)
 
 
 def payments_total(session: Session, *, actor: User) -> tuple[int, int]:
@@ -96,13 +98,20 @@ def payments_total(session: Session, *, actor: User) -> tuple[int, int]:
     return repository.payments_total(session)
 
 
+def cited(session: Session, policy_id: str, measure: int) -> str:
+    """A measure as a fund officer cites it, with its policy (辽政办〔2022〕35号措施14): two policies in force may
+    both have a 措施1."""
+    return f"{catalogue.numbers(session).get(policy_id, policy_id)}措施{measure}"
+
+
 def draw(session: Session, *, application: Application, amount: int, year: int, actor: User) -> Budget:
     """Commit ``amount`` on the year's budget of the application's measure, or refuse when it does not fit."""
     budget = repository.budget(session, year, application.policy_id, application.measure)
+    measure = cited(session, application.policy_id, application.measure)
     if budget is None:
-        raise BudgetExceeded(f"{year} 年度措施{application.measure}尚未设定预算，不能批准")
+        raise BudgetExceeded(f"{year} 年度{measure}尚未设定预算，不能批准")
     if not repository.draw(session, budget.id, amount):
-        raise BudgetExceeded(f"{year} 年度措施{application.measure}预算余额 {wan(budget.amount - budget.committed)} "
+        raise BudgetExceeded(f"{year} 年度{measure}预算余额 {wan(budget.amount - budget.committed)} "
                              f"万元，不足以批准 {wan(amount)} 万元")
     before = budget.committed - amount  # read after the draw: another approval may have drawn on it meanwhile
     audit.record(session, actor=actor.username, action="budget.draw", entity="budget",
@@ -136,7 +145,7 @@ def pay(session: Session, *, application: Application, paid_on: date, reference:
         raise Conflict(f"申报 {application.id} 没有批准记录")
     reference = reference.strip()
     if not reference or len(reference) > 64 or "\x00" in reference:
-        raise InputError([("reference", "请填写拨付凭证号（不超过 64 个字符）")])
+        raise InputError([("reference", "请填写凭证号（不超过 64 个字符）")])
     if looks_like_formula(reference):  # a voucher number never starts with = + - @: a spreadsheet would compute it
         raise InputError([("reference", "不能以 = + - @ 开头（表格软件会当作公式），请直接填写凭证号")])
     if paid_on > today:

@@ -15,12 +15,13 @@ is published to the public and must be exact: it is still refused past the calen
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.announcements.calendar import NAMES, Calendar, last_working_day, package_calendar
 from huiqi.audit import service as audit
 from huiqi.db import one_at_a_time
@@ -31,6 +32,7 @@ from huiqi.models import CalendarDay, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import ascii_digits, csv_text, date_reason, iso_date
+from huiqi.web.excel import looks_like_formula
 
 KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上班": "workday", "调休上班": "workday"}
 KIND_LABELS = {"holiday": "放假", "workday": "调休上班"}
@@ -42,6 +44,12 @@ _WIDE_COMMAS = str.maketrans({"，": ","})  # not 、, which joins names (国庆
 # without one of them is a partial notice, and would replace the whole year.
 FESTIVALS = (("元旦", "元旦"), ("春节", "春节"), ("清明节", "清明"), ("劳动节", "劳动"), ("端午节", "端午"),
              ("中秋节", "中秋"), ("国庆节", "国庆"))
+# When each festival's days off can fall (month, day), from the notices since 2004 (chinese-calendar's data) with a
+# day or two to spare: 春节 and 端午节, 中秋节 follow the lunar calendar. A day outside is a typo (元旦 on 12-08).
+SEASONS = {"元旦": ((12, 29), (1, 4)), "春节": ((1, 18), (3, 2)), "清明节": ((4, 2), (4, 8)),
+           "劳动节": ((4, 27), (5, 8)), "端午节": ((5, 26), (6, 28)), "中秋节": ((9, 6), (10, 9)),
+           "国庆节": ((9, 27), (10, 9))}
+MAKE_UP_SPAN = 21  # a make-up working day (调休上班) falls within three weeks of its festival's days off
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,35 @@ class Entry:
     day: date
     kind: str  # holiday | workday
     name: str
+    line: int = 0  # its line in the notice as entered (0: read from the records)
+
+
+def in_season(day: date, kind: str, festival: str) -> bool:
+    """Whether ``day`` can be one of ``festival``'s days off (or, for a make-up working day, near them)."""
+    (m1, d1), (m2, d2) = SEASONS[festival]
+    spare = MAKE_UP_SPAN if kind == "workday" else 0
+    for year in (day.year - 1, day.year, day.year + 1):  # 元旦's season runs over the new year
+        start = date(year, m1, d1)
+        end = date(year + (m2 < m1), m2, d2)
+        if (start - timedelta(spare)) <= day <= (end + timedelta(spare)):
+            return True
+    return False
+
+
+def _name_problem(day: date, kind: str, name: str) -> str | None:
+    """What is wrong with a day's name: a festival's name (国庆节、中秋节 when they share a break), in its season."""
+    if not name or len(name) > 50 or any(ord(c) < 32 for c in name):
+        return "请填写节日名称（不超过 50 个字，如 春节）"
+    if looks_like_formula(name):
+        return f"「{name}」以 = + - @ 开头，像表格公式：请填写节日名称，如 春节"
+    parts = [p.strip() for p in name.split("、")]
+    unknown = [p for p in parts if p not in SEASONS]
+    if unknown:
+        return (f"「{'、'.join(unknown)}」不是国务院办公厅通知中的节日：应为 {'、'.join(SEASONS)} 之一"
+                "（国庆节与中秋节同休时写 国庆节、中秋节）")
+    if not any(in_season(day, kind, p) for p in parts):
+        return f"{day} 不在{name}的放假时段内：请核对日期或名称"
+    return None
 
 
 def _missing(entries: list[Entry]) -> list[str]:
@@ -139,13 +176,14 @@ def check(entries: list[tuple[int, dict[str, str]]], field: str = "文件") -> l
             problems.append((f"{where}·类别", "应为 放假 或 调休上班（也可写 holiday、workday）"))
         elif kind == "workday" and day.weekday() < 5:
             problems.append((f"{where}·类别", f"{day} 是工作日本身，调休上班日应在周六或周日"))
-        if not name or len(name) > 50 or any(ord(c) < 32 for c in name):
-            problems.append((f"{where}·名称", "请填写节日名称（不超过 50 个字，如 春节）"))
+        named = _name_problem(day, kind or "holiday", name)
+        if named:
+            problems.append((f"{where}·名称", named))
         if day in seen:
             problems.append((f"{where}·日期", f"{day} 重复出现"))
         seen.add(day)
         if kind is not None:
-            found.append(Entry(day, kind, name))
+            found.append(Entry(day, kind, name, line))
     if found and not problems:  # the lines first, then the year
         year = main_year(found)
         for other in sorted({e.day.year for e in found} - {year}):
@@ -191,8 +229,20 @@ def read_lines(rows: list[list[str]], field: str = "文件") -> list[Entry]:
         raise InputError([(field, "没有任何日期：第一行为表头 日期,类别,名称，其后每行一天")])
     if [c.strip().lower() for c in rows[0][:3]] not in HEADERS:
         raise InputError([(field, "第一行应为表头 日期,类别,名称（也可写 date,kind,name）")])
+    extra = [(f"第 {n} 行", f"多出第 {len(cells)} 列「{cells[-1].strip()}」：每行只有 日期,类别,名称 三列（名称中的多个"
+                            "节日用顿号分隔，如 国庆节、中秋节）")
+             for n, cells in enumerate(map(_trimmed, rows), start=1) if len(cells) > len(HEADER)]
+    if extra:
+        raise InputError(extra[:50])
     return check([(n, dict(zip(HEADER, row, strict=False))) for n, row in enumerate(rows[1:], start=2)
                   if any(c.strip() for c in row)], field)
+
+
+def _trimmed(row: list[str]) -> list[str]:
+    """A line without its empty cells at the end (a spreadsheet's, or a trailing comma)."""
+    while row and not row[-1].strip():
+        row = row[:-1]
+    return row
 
 
 def read_text(text: str, field: str) -> list[Entry]:
@@ -218,6 +268,9 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
     gap = next((y for y in range(min(covered), max(covered)) if y not in covered), None)
     if gap is not None:
         raise InputError([("年份", f"日历尚未录入 {gap} 年：请先录入 {gap} 年的安排，年份之间不能留空")])
+    changed = _past_changes(calendar_of(session), entries, whole, clock.today())
+    if changed:
+        raise InputError(changed[:50])
     rows = [CalendarDay(day=e.day, kind=e.kind, name=e.name, source=source, entered_by=actor.username)
             for e in entries]
     # a year the notice covers whole is replaced whole; its days in a neighbouring year are added to it, day by day
@@ -231,6 +284,31 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
                  after={"source": source, "holidays": sum(e.kind == "holiday" for e in entries),
                         "workdays": sum(e.kind == "workday" for e in entries), "recounted_ratings": recounted})
     return sorted(years)
+
+
+def _kind(calendar: Calendar, day: date) -> str | None:
+    return "holiday" if day in calendar.holidays else "workday" if day in calendar.workdays else None
+
+
+def _past_changes(calendar: Calendar, entries: list[Entry], whole: set[int], today: date) -> list[tuple[str, str]]:
+    """The days before today whose kind the entry would change: 公示 and deadlines already counted on them (running
+    or finished) would no longer add up. A whole year replaces all its days; other entries only their own."""
+    given = {e.day: e for e in entries}
+    days = {e.day for e in entries if e.day < today}
+    for y in whole & calendar.years:  # a year replaced whole: a past day it leaves out becomes an ordinary day
+        days |= {d for d in calendar.holidays | calendar.workdays if d.year == y and d < today}
+    problems = []
+    for day in sorted(days):
+        before, entry = _kind(calendar, day), given.get(day)
+        after = entry.kind if entry else None
+        if before == after or day.year not in calendar.years:
+            continue
+        where = f"第 {entry.line} 行" if entry and entry.line else "日期清单"
+        was = KIND_LABELS.get(before or "", "正常安排")
+        problems.append((where, f"{day} 已经过去（今天是 {today}），日历中为{was}，录入后将改为"
+                                f"{KIND_LABELS.get(after or '', '正常安排')}：已过去的日子不能更改，"
+                                "按它们计算的公示期和截止日期已经生效；请保留这一天原来的安排"))
+    return problems
 
 
 def year(session: Session, number: int) -> tuple[list[Entry], str | None]:

@@ -22,10 +22,11 @@ from huiqi.applications import views
 from huiqi.applications.filters import Filters
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import CalendarError, InputError, NotFound
+from huiqi.funding import repository as funding
 from huiqi.holidays.service import calendar_of
 from huiqi.labels import industry_label, labelled, measure_label, place_label
 from huiqi.materials.serving import attachment
-from huiqi.models import User
+from huiqi.models import Grant, User
 from huiqi.money import wan
 from huiqi.offers import service as offers
 from huiqi.reference.divisions import place_name
@@ -142,7 +143,8 @@ def queue_export(actor: Actor, session: Db, filters: ApplicationFilters,
     found = reading.rows(session, reading.queue(session, actor=actor, state=state, filters=filters))
     numbers = catalogue.numbers(session)
     header = ["编号", "申报单位", "统一社会信用代码", "政策", "措施", "状态", "所在市", "责任单位", "提交日期",
-              "申请金额", "上限", "拟定金额", "评审得分"]
+              "申请金额", "上限", "拟定金额", "评审得分", "批准金额", "批准日期"]
+    granted = funding.grants_for_applications(session, [r.application.id for r in found])
     table = Table("审核申报清单", header,
                   [[r.application.id, r.applicant, r.application.uscc,
                     numbers.get(r.application.policy_id, r.application.policy_id),
@@ -150,9 +152,14 @@ def queue_export(actor: Actor, session: Db, filters: ApplicationFilters,
                     r.status, place_name(r.application.city) or "", r.department,
                     r.application.submitted_on,
                     r.application.amount_requested, r.application.ceiling, r.application.amount_proposed,
-                    r.application.expert_score] for r in found],
-                  money={"申请金额", "上限", "拟定金额"})
+                    r.application.expert_score, *_granted(granted.get(r.application.id))] for r in found],
+                  money={"申请金额", "上限", "拟定金额", "批准金额"})
     return download(table, f"审核申报清单-{clock.today().isoformat()}.xlsx")
+
+
+def _granted(grant: Grant | None) -> tuple[int | None, date | None]:
+    """A row's 批准金额 and 批准日期 (empty until approved): what finance matches the payments against."""
+    return (grant.amount, grant.approved_on) if grant else (None, None)
 
 
 def fact_value(key: str, value: object) -> str:

@@ -11,9 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.funding import service as funding
 from huiqi.labels import Problem, measure_label
-from huiqi.money import MINUS, parse_wan
-from huiqi.rounds import service
+from huiqi.models import User
+from huiqi.money import MINUS, parse_wan, wan
+from huiqi.rounds import editing, service
+from huiqi.rounds.schemas import RoundRead
 from huiqi.users.roles import Role
 from huiqi.validation import ascii_digits, collect, digits, form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
@@ -22,6 +25,7 @@ from huiqi.web.render import page
 from huiqi.web.steps import FLASH_MOST, Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
+PLANNED = "本批次计划安排"  # the amount the guide announces; approvals draw on finance's yearly budget, not on it
 
 
 def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200, **context) -> Response:
@@ -30,14 +34,54 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
     policies = [(p.id, p.number, p.title, [(m.number, m.title) for m in p.measures if m.monetary], p.expired(today))
                 for p in catalogue.published(session)] if may_open else []
     found = service.listed(session)
+    shown = [service.read(session, r) for r in found]
+    managed = {r.id for r in found if service.manages(who.user, r)}
     return page(request, "rounds/index.html", who, status_code=status_code,
-                rounds=[service.read(session, r) for r in found], may_open=may_open,
-                managed={r.id for r in found if service.manages(who.user, r)},
+                rounds=shown, may_open=may_open, over_budget=_over_budget(session, who.user, shown),
+                addable=_addable(session, [r for r in shown if r.id in managed]), seen=_seen(found),
+                editing=context.pop("editing", None), edit_values=context.pop("edit_values", {}),
+                managed=managed,
                 overlaps=service.standing_overlaps(session, found), same_measure=service.SAME_MEASURE,
                 applies=who.user is None or who.user.role == Role.ENTERPRISE,
                 policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}),
                 extending=context.pop("extending", None), extend_values=context.pop("extend_values", {}),
                 one_day=timedelta(days=1), **context)
+
+
+def _addable(session: Db, shown: list[RoundRead]) -> dict[int, list[tuple[int, str]]]:
+    """For each round the person manages, the monetary measures of its policy it does not take yet."""
+    policies = {p.id: p for p in catalogue.published(session)}
+    return {r.id: [(m.number, m.title) for m in policies[r.policy_id].measures
+                   if m.monetary and m.number not in {x.measure for x in r.measures}]
+            for r in shown if r.policy_id in policies}
+
+
+def _seen(found: list) -> dict[int, str]:
+    return {r.id: editing.fingerprint(r) for r in found}
+
+
+def _over_budget(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[str]]:
+    """For those who read finance's budgets, the planned amounts of rounds still to come or open that the yearly budget
+    of their measure (the year the round opens) does not cover, or that has none set yet: approvals draw on it."""
+    if user is None or user.role not in funding.READERS:
+        return {}
+    years = {r.opens_on.year for r in shown}
+    yearly = {(b.year, b.policy_id, b.measure): b.amount
+              for y in years for b in funding.budgets(session, actor=user, year=y)}
+    said: dict[int, list[str]] = {}
+    for r in shown:
+        if r.status in ("已截止", "已取消"):
+            continue
+        for m in (m for m in r.measures if m.budget):
+            amount, year = yearly.get((r.opens_on.year, r.policy_id, m.measure)), r.opens_on.year
+            head = f"{r.policy_number}措施{m.measure} {PLANNED} {wan(m.budget)} 万元"
+            if amount is None:
+                said.setdefault(r.id, []).append(f"{head}，省财政厅尚未设定 {year} 年度该措施的预算：设定前不能批准")
+            elif m.budget > amount:
+                said.setdefault(r.id, []).append(
+                    f"{head}，超过省财政厅设定的 {year} 年度预算 {wan(amount)} 万元：批准以年度预算为准，"
+                    "请与省财政厅核对，或更正办事指南公布的金额")
+    return said
 
 
 @router.get("/rounds", response_class=HTMLResponse)
@@ -53,9 +97,9 @@ def rounds_xlsx(session: Db) -> Response:
              "；".join(f"{x.name}{'' if x.required else '（可选）'}（{'/'.join(f.upper() for f in x.formats)}）"
                       for x in m.materials), r.contact]
             for r in (service.read(session, found) for found in service.listed(session)) for m in r.measures]
-    header = ["批次编号", "批次名称", "政策", "开始日期", "截止日期", "状态", "措施", "本批次预算", "兑现方式", "评审",
+    header = ["批次编号", "批次名称", "政策", "开始日期", "截止日期", "状态", "措施", PLANNED, "兑现方式", "评审",
               "所需材料", "咨询"]
-    return download(Table("申报批次", header, rows, money={"本批次预算"}), "申报批次.xlsx")
+    return download(Table("申报批次", header, rows, money={PLANNED}), "申报批次.xlsx")
 
 
 def _int(field: str, text: str, default: int) -> int:
@@ -161,7 +205,8 @@ def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id:
 @router.post("/rounds/{round_id}/extend", response_model=None)
 def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
            extend_to: Annotated[str, Form(max_length=10)] = "", seen: Annotated[str, Form(max_length=10)] = "",
-           reason: Annotated[str, Form(max_length=200)] = "") -> Response:
+           reason: Annotated[str, Form()] = "") -> Response:
+    """Extend the deadline; a reason too long is said beside its box (the service counts it), the form kept."""
     def act():
         found = service.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
                                seen=form_date(seen, "原截止日期"), reason=reason)
@@ -174,3 +219,66 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
                      said=lambda overlaps: _opened(overlaps, EXTENDED, EXTENDED))
+
+
+EDIT_FIELDS = ("批次名称", "办事指南", "咨询电话")
+
+
+def _edit_problem(problem: tuple[str, str]) -> Problem:
+    """A correction's mistake, linked to the correction form's box (the form that opens rounds has boxes of the
+    same names)."""
+    label = problem[0]
+    if label in EDIT_FIELDS:
+        return Problem(label, problem[1], f"修改{label}")
+    if label.startswith("措施") and "·" in label:  # 措施5·预算, 措施5·材料1·名称: the added measure's boxes
+        box = "预算" if label.endswith("预算") else "材料" if "材料" in label else "措施"
+        return Problem(label, problem[1], f"增加措施·{box}" if box != "措施" else "增加措施")
+    return Problem(label, problem[1], "增加措施" if label == "措施" else getattr(problem, "field", ""))
+
+
+def _edit_again(request: Request, who: CallerDep, session: Db, round_id: int, values: dict):
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, status_code=refusal.status_code, editing=round_id, edit_values=values,
+                     problems=[_edit_problem(p) for p in refusal.problems] or [("", refusal.message)])
+    return again
+
+
+@router.post("/rounds/{round_id}/correct", response_model=None)
+def correct(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
+            sent: SentForm) -> Response:
+    """Correct the 批次名称, 办事指南 and 咨询电话 of a round not ended; a form made before another correction: 409."""
+    values = {k: str(sent.get(k) or "") for k in ("title", "guide", "contact", "seen")}
+
+    def act():
+        return editing.correct(session, actor=actor, round_id=round_id, title=values["title"], guide=values["guide"],
+                               contact=values["contact"], seen=values["seen"])
+
+    return form_step(session, act, done=f"/rounds#round-{round_id}", again=_edit_again(request, who, session,
+                     round_id, values), said="申报批次信息已修改")
+
+
+@router.post("/rounds/{round_id}/measures", response_model=None)
+def add_measure(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
+                sent: SentForm) -> Response:
+    """Open one more measure in a round not ended, with its own budget, review, mode and materials."""
+    values = {k: str(sent.get(k) or "")[:5001] for k in ("measure", "budget", "expert", "direct", "materials")}
+
+    def act():
+        problems: list[tuple[str, str]] = []
+        number = values["measure"].strip()
+        if not digits(number) or len(number) > 3:
+            raise InputError([("措施", "请选择要增加的措施")])
+        budget = collect(problems, parse_wan, values["budget"].strip(), f"措施{number}·预算") \
+            if values["budget"].strip() else None
+        if len(values["materials"]) > 5000:
+            problems.append((f"措施{number}·材料", "不超过 5000 个字"))
+        if problems:
+            raise InputError(problems)
+        lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
+        materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
+        mode = "direct" if values["direct"] == "on" else "apply"
+        return editing.add_measure(session, actor=actor, round_id=round_id, measure=service.MeasureIn(
+            int(number), budget, values["expert"] == "on", materials, mode))
+
+    return form_step(session, act, done=f"/rounds#round-{round_id}", again=_edit_again(request, who, session,
+                     round_id, values), said=f"已在本批次增加措施{values['measure'].strip()}")

@@ -18,7 +18,8 @@ class MaterialSpec(StrictInput):
 
 class RoundMeasureIn(StrictInput):
     measure: int = Field(ge=1, le=999, description="措施序号")
-    budget: int | None = Field(None, ge=0, le=MAX_YUAN, description="本年度预算（元）")
+    budget: int | None = Field(None, ge=0, le=MAX_YUAN, description=(
+        "本批次计划安排（元）：办事指南公布的计划金额，仅作公布；批准从省财政厅设定的年度预算中支出"))
     expert_score: bool = Field(False, description="是否须经专家或第三方评审打分")
     materials: list[MaterialSpec] = Field([], max_length=20, description="所需材料；不填则为“申报书”（PDF 或 OFD）")
     mode: Literal["apply", "direct"] = Field(

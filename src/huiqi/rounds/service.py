@@ -55,6 +55,13 @@ class MeasureIn:
     mode: str = "apply"  # apply: 申请即享; direct: 免申即享
 
 
+def texts(problems: list[tuple[str, str]], title: str, guide: str, contact: str) -> tuple[str, str, str]:
+    """A round's 批次名称, 办事指南 and 咨询电话 as typed, checked (when it opens, and when they are corrected)."""
+    return (collect(problems, _text, "批次名称", title, 100) or "",
+            collect(problems, _text, "办事指南", guide, 5000, required=False, lines=True) or "",
+            collect(problems, _text, "咨询电话", contact, 200, required=False) or "")
+
+
 def _text(field: str, value: str, most: int, *, required: bool = True, lines: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -107,34 +114,12 @@ def _years_after(day: date, years: int) -> date:
         day.replace(year=day.year + years)
 
 
-def open_round(session: Session, *, actor: User, policy_id: str, title: str, opens_on: date | None,
-               closes_on: date | None, measures: list[MeasureIn], correction_days: int | None = 10,
-               announcement_days: int | None = 5, guide: str = "", contact: str = "",
-               found: list[tuple[str, str]] | None = None) -> Round:
-    """Open a round (admin, or a department for measures it leads). Every mistake is said at once: those a form
-    ``found`` reading itself (a value it could not read comes as None, and is not checked again), and these."""
-    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="开设申报批次")
-    problems: list[tuple[str, str]] = list(found or [])
-    policy = next((p for p in catalogue.published(session) if p.id == policy_id), None)
-    if policy is None:
-        problems.append(("政策", f"政策目录中没有已发布的政策 {policy_id!r}" if policy_id else "请选择政策"))
-    title = collect(problems, _text, "批次名称", title, 100) or ""
-    guide = collect(problems, _text, "办事指南", guide, 5000, required=False, lines=True) or ""
-    contact = collect(problems, _text, "咨询电话", contact, 200, required=False) or ""
-    if opens_on is not None and closes_on is not None and closes_on < opens_on:
-        problems.append(("截止日期", "不能早于开始日期"))
-    elif closes_on is not None and closes_on < clock.today():
-        problems.append(("截止日期", f"截止日期 {closes_on} 已过"))
-    problems += _date_bounds(policy, opens_on, closes_on)
-    if correction_days is not None and not 1 <= correction_days <= 60:
-        problems.append(("补正期限", "补正期限为 1 至 60 个工作日"))
-    if announcement_days is not None and not 1 <= announcement_days <= 30:
-        problems.append(("公示期", "公示期为 1 至 30 个工作日"))
-    if not measures:
-        problems.append(("措施", "请至少开放一条措施"))
-    unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
+def measure_rows(actor: User, unit: Department | None, policy: Policy, measures: list[MeasureIn],
+                 opens_on: date | None, problems: list[tuple[str, str]]) -> list[RoundMeasure]:
+    """The rows of the measures a round opens (or adds), each checked: a monetary measure of the policy, once, led
+    by the actor's unit when a department opens it; its budget, mode and materials. Mistakes go to ``problems``."""
     rows, seen = [], set()
-    for given in measures if policy is not None else []:
+    for given in measures:
         m = policy.measure(given.measure)
         if m is None or not m.monetary:
             problems.append(("措施", f"{policy.number} 没有第 {given.measure} 条资金类措施"))
@@ -152,6 +137,34 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
         materials = collect(problems, _materials, m.number, given.materials)
         rows.append(RoundMeasure(measure=m.number, budget=given.budget, expert_score=given.expert_score,
                                  materials=materials, mode=given.mode))
+    return rows
+
+
+def open_round(session: Session, *, actor: User, policy_id: str, title: str, opens_on: date | None,
+               closes_on: date | None, measures: list[MeasureIn], correction_days: int | None = 10,
+               announcement_days: int | None = 5, guide: str = "", contact: str = "",
+               found: list[tuple[str, str]] | None = None) -> Round:
+    """Open a round (admin, or a department for measures it leads). Every mistake is said at once: those a form
+    ``found`` reading itself (a value it could not read comes as None, and is not checked again), and these."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="开设申报批次")
+    problems: list[tuple[str, str]] = list(found or [])
+    policy = next((p for p in catalogue.published(session) if p.id == policy_id), None)
+    if policy is None:
+        problems.append(("政策", f"政策目录中没有已发布的政策 {policy_id!r}" if policy_id else "请选择政策"))
+    title, guide, contact = texts(problems, title, guide, contact)
+    if opens_on is not None and closes_on is not None and closes_on < opens_on:
+        problems.append(("截止日期", "不能早于开始日期"))
+    elif closes_on is not None and closes_on < clock.today():
+        problems.append(("截止日期", f"截止日期 {closes_on} 已过"))
+    problems += _date_bounds(policy, opens_on, closes_on)
+    if correction_days is not None and not 1 <= correction_days <= 60:
+        problems.append(("补正期限", "补正期限为 1 至 60 个工作日"))
+    if announcement_days is not None and not 1 <= announcement_days <= 30:
+        problems.append(("公示期", "公示期为 1 至 30 个工作日"))
+    if not measures:
+        problems.append(("措施", "请至少开放一条措施"))
+    unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
+    rows = measure_rows(actor, unit, policy, measures, opens_on, problems) if policy is not None else []
     if problems:
         raise InputError(problems)
     assert policy is not None and opens_on and closes_on and correction_days and announcement_days
@@ -238,7 +251,7 @@ def manages(actor: User | None, found: Round) -> bool:
     return found.department_id is not None and found.department_id == actor.department_id
 
 
-def _managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
+def managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
     """The round, locked until the transaction ends, if ``actor`` may change it (``manages``; ``doing``: 关闭,
     延长)."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing=f"{doing}申报批次")
@@ -253,7 +266,7 @@ def _managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
 def close(session: Session, *, actor: User, round_id: int) -> Round:
     """Close a round before its deadline (admin, or the department that opened it); one not yet open is cancelled
     (a round opened by mistake, which would keep its policy from being withdrawn)."""
-    found = _managed(session, actor, round_id, "关闭")
+    found = managed(session, actor, round_id, "关闭")
     today = clock.today()
     if found.closed_at is not None or found.closes_on < today:
         raise Conflict(f"申报批次「{found.title}」已{'取消' if found.cancelled else '截止'}")
@@ -279,7 +292,7 @@ def extend(session: Session, *, actor: User, round_id: int, closes_on: date, see
     unlocked = repository.get(session, round_id)
     if unlocked is not None:
         one_at_a_time(session, f"rounds:{unlocked.policy_id}")
-    found = _managed(session, actor, round_id, "延长")
+    found = managed(session, actor, round_id, "延长")
     reason = _text("延期原因", reason, 200)
     if found.closes_on != seen:
         raise Conflict(f"申报批次「{found.title}」的截止日期刚被他人改为 {found.closes_on}，请刷新后再看是否还需延长")

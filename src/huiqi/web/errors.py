@@ -16,6 +16,7 @@ from starlette.routing import Match
 
 from huiqi.db import is_unique_violation
 from huiqi.errors import (
+    ChangedMeanwhile,
     HuiqiError,
     InputError,
     NotAuthenticated,
@@ -42,7 +43,7 @@ def _problems(error: HuiqiError) -> list[dict[str, str]]:
     >>> _problems(PolicyFileError(["a.yaml:12: 措施3 amount：应为整数", "没有名为 'x' 的内置政策"]))
     [{'field': 'a.yaml:12', 'reason': '措施3 amount：应为整数'}, {'field': '', 'reason': "没有名为 'x' 的内置政策"}]
     """
-    if isinstance(error, InputError):
+    if isinstance(error, InputError | ChangedMeanwhile):
         return [{"field": f, "reason": r} for f, r in error.problems]
     if isinstance(error, PolicyFileError | SituationsFailed):
         return [{"field": where if said else "", "reason": said or where}

@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from huiqi.errors import HuiqiError, InputError, NotFound, PolicyFileError, SituationsFailed
+from huiqi.errors import ChangedMeanwhile, HuiqiError, InputError, NotFound, PolicyFileError, SituationsFailed
 from huiqi.labels import Refused, labelled
 
 
@@ -30,6 +30,8 @@ class Refusal:
     def of(cls, error: HuiqiError) -> "Refusal":
         if isinstance(error, InputError):
             return cls(error.status_code, "请按提示修改后再提交", labelled(error.problems))
+        if isinstance(error, ChangedMeanwhile):
+            return cls(error.status_code, "提交的内容在填写后已有变化，请刷新后再办理", labelled(error.problems))
         if isinstance(error, PolicyFileError):  # each mistake at its line, as ``huiqi policy check`` prints it
             return cls(error.status_code, "政策文件未通过校验", [("", p) for p in error.problems])
         if isinstance(error, SituationsFailed):

@@ -1,0 +1,109 @@
+"""Correcting a round once it is open: its texts (checked as at opening, recorded with before and after, a stale
+form refused with 409), and a measure added; nothing that would change an application already submitted."""
+
+import re
+from datetime import date
+
+import pytest
+
+from huiqi.audit import service as audit
+from huiqi.errors import Conflict, InputError
+from huiqi.rounds import editing
+from huiqi.rounds import service as rounds
+from tests.rounds.test_pages import FORM
+
+pytestmark = pytest.mark.anyio
+
+
+def _seen(page: str, round_id: int) -> str:
+    form = page.split(f'action="/rounds/{round_id}/correct"')[1]
+    return re.search(r'name="seen" value="([^"]+)"', form).group(1)
+
+
+async def test_an_admin_corrects_the_texts_of_an_open_round(browser, session, people, set_today) -> None:
+    set_today(date(2025, 11, 3))
+    admin = browser(people.admin)
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303
+    found = rounds.listed(session)[0]
+    page = (await admin.get("/rounds")).text
+    assert "修改批次名称、办事指南、咨询电话" in page and "已开放措施不能删除" in page
+    seen = _seen(page, found.id)
+    blank = await admin.post(f"/rounds/{found.id}/correct", data={"title": " ", "guide": "新指南", "seen": seen})
+    assert blank.status_code == 422 and '<a href="#f-修改批次名称">批次名称：不能为空</a>' in blank.text
+    assert 'id="f-修改批次名称" aria-invalid="true"' in blank.text and "新指南</textarea>" in blank.text
+    done = await admin.post(f"/rounds/{found.id}/correct", data={
+        "title": "2025年度集中申报", "guide": "先网上申报，后审核。\n咨询时间：工作日。", "contact": "024-87654321",
+        "seen": seen})
+    assert done.status_code == 303 and done.headers["location"] == f"/rounds#round-{found.id}"
+    public = (await browser(None).get("/rounds")).text
+    assert "2025年度集中申报" in public and "024-87654321" in public and "修改批次名称" not in public
+    stale = await admin.post(f"/rounds/{found.id}/correct", data={"title": "2025年度申报（旧表单）", "seen": seen})
+    assert stale.status_code == 409 and "刚被他人修改" in stale.text
+    assert rounds.listed(session)[0].title == "2025年度集中申报", "the stale form changed nothing"
+    events = [e for e in audit.history(session, entity="round", entity_id=str(found.id)) if e.action == "round.correct"]
+    assert [(e.before, e.after) for e in events] == [(
+        {"title": "2025年度申报", "guide": "先网上申报，后审核。", "contact": "024-12345678"},
+        {"title": "2025年度集中申报", "guide": "先网上申报，后审核。\n咨询时间：工作日。", "contact": "024-87654321"})]
+
+
+def test_an_ended_round_is_not_corrected(session, people) -> None:
+    from huiqi import clock
+
+    with clock.pinned(date(2025, 11, 3)):
+        found = rounds.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
+                                  opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31),
+                                  measures=[rounds.MeasureIn(3)])
+        rounds.close(session, actor=people.admin, round_id=found.id)
+        with pytest.raises(Conflict, match="已截止，不能再修改"):
+            editing.correct(session, actor=people.admin, round_id=found.id, title="改", guide="", contact="",
+                            seen=editing.fingerprint(found))
+
+
+async def test_a_measure_is_added_to_an_open_round_and_none_twice(browser, session, people, set_today) -> None:
+    set_today(date(2025, 11, 3))
+    admin = browser(people.admin)
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303
+    found = rounds.listed(session)[0]
+    page = (await admin.get("/rounds")).text
+    offered = page.split(f'action="/rounds/{found.id}/measures"')[1].split("</select>")[0]
+    assert 'value="3"' not in offered and 'value="13"' not in offered and 'value="1"' in offered
+    wrong = await admin.post(f"/rounds/{found.id}/measures", data={"measure": "1", "budget": "很多",
+                                                                   "materials": "申报书"})
+    assert wrong.status_code == 422 and 'href="#f-增加措施·预算"' in wrong.text and 'value="很多"' in wrong.text
+    done = await admin.post(f"/rounds/{found.id}/measures", data={"measure": "1", "budget": "200",
+                                                                  "materials": "申报书\n审计报告（可选）"})
+    assert done.status_code == 303, done.text
+    added = rounds.read(session, found).measures
+    assert sorted((m.measure, m.budget) for m in added) == [(1, 2_000_000), (3, 5_000_000), (13, None)]
+    with pytest.raises(InputError, match="措施1 已在本批次中"):
+        editing.add_measure(session, actor=people.admin, round_id=found.id, measure=rounds.MeasureIn(1))
+    said = [e for e in audit.history(session, entity="round", entity_id=str(found.id))
+            if e.action == "round.add_measure"]
+    assert [e.after["measure"] for e in said] == [1] and said[0].after["materials"] == ["申报书", "审计报告"]
+
+
+def test_two_corrections_from_one_form_at_once_end_in_one(own_database) -> None:
+    """Two people correct the round from the same page at once: the later waits for the earlier, sees its texts
+    changed since its form was made, and is refused (409) rather than silently undoing it."""
+    from sqlalchemy.orm import Session
+
+    from huiqi import clock
+    from huiqi.models import Round
+    from tests.dbtest import make_people, while_held
+
+    day = date(2025, 11, 3)
+    with Session(own_database, expire_on_commit=False) as session, session.begin(), clock.pinned(day):
+        people = make_people(session)
+        found = rounds.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
+                                  opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31),
+                                  measures=[rounds.MeasureIn(3)])
+        seen = editing.fingerprint(found)
+
+    def correct(title: str):
+        return lambda session: editing.correct(session, actor=people.admin, round_id=found.id, title=title,
+                                               guide="", contact="", seen=seen)
+
+    said = while_held(own_database, day, correct("甲的更正"), correct("乙的更正"))
+    assert isinstance(said, str) and "刚被他人修改" in said, said
+    with Session(own_database) as session:
+        assert session.get(Round, found.id).title == "甲的更正"
