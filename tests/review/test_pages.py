@@ -102,7 +102,8 @@ async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None
     assert exponent.status_code == 422 and "「1e3」不是数字" in exponent.text
     no_reason = await miit.post(f"/review/{alice_h1.id}/return", data={"reasons": "  "})
     assert no_reason.status_code == 422 and '<a href="#f-reasons">须补正的内容：' in no_reason.text  # the form's label
-    assert '<textarea id="f-reasons" name="reasons" rows="3" required maxlength="2000">' in no_reason.text, \
+    assert '<textarea id="f-reasons" aria-invalid="true" aria-describedby="e-reasons" name="reasons" rows="3" ' \
+           'required maxlength="2000">' in no_reason.text, \
         "the failed step's field, linked; the browser asks for it before a final step is confirmed"
     assert alice_h1.state == "department_review" and alice_h1.amount_proposed is None
 
