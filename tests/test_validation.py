@@ -2,11 +2,15 @@
 field is optional (Pydantic reports an optional one's bound as a list's); a date of the right shape that the
 calendar lacks is named as such."""
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Annotated
 
+import annotated_types
 import pytest
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from huiqi.app import create_app
 from huiqi.errors import InputError
 from huiqi.users.schemas import UserCreate
 from huiqi.validation import Day, PlainText, StrictInput, form_date, iso_date, problems, reason
@@ -71,3 +75,34 @@ def test_a_date_is_written_year_month_day_or_refused(sent: object, said: str | N
         with pytest.raises(InputError) as typed:
             form_date(sent, "starts_on")
         assert typed.value.problems == [("starts_on", said)]
+
+
+# A value past each kind of bound the request bodies set (annotated_types' constraints): every kind the schemas use
+# must be here, and said in Chinese (``amount`` gt=0 used to answer "Input should be greater than 0").
+PAST_BOUND = {
+    annotated_types.Gt: (annotated_types.Gt(0), -1, "应大于 0"),
+    annotated_types.Ge: (annotated_types.Ge(0), -1, "应不小于 0"),
+    annotated_types.Lt: (annotated_types.Lt(0), 1, "应小于 0"),
+    annotated_types.Le: (annotated_types.Le(0), 1, "应不大于 0"),
+    annotated_types.MultipleOf: (annotated_types.MultipleOf(2), 3, "应为 2 的整数倍"),
+    annotated_types.MinLen: (annotated_types.MinLen(2), "一", "至少 2 个字符"),
+    annotated_types.MaxLen: (annotated_types.MaxLen(1), "一二", "不能超过 1 个字"),
+}
+
+
+def _models(kind: type[BaseModel]) -> Iterator[type[BaseModel]]:
+    for sub in kind.__subclasses__():
+        yield sub
+        yield from _models(sub)
+
+
+def test_every_kind_of_bound_the_schemas_use_is_said_in_chinese() -> None:
+    create_app()  # every router, hence every request body, imported
+    used = {type(m) for model in _models(BaseModel) if model.__module__.startswith("huiqi.")
+            for field in model.model_fields.values() for m in field.metadata
+            if type(m).__module__ == "annotated_types"}
+    assert annotated_types.Gt in used and used <= set(PAST_BOUND), used - set(PAST_BOUND)
+    for bound, value, said in PAST_BOUND.values():
+        with pytest.raises(ValidationError) as caught:
+            TypeAdapter(Annotated[type(value), bound]).validate_python(value)
+        assert problems(caught.value) == [((), said)]

@@ -36,6 +36,32 @@ _REASONS = {
     "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
     "date_from_datetime_inexact": "应为日期（YYYY-MM-DD），不能带时间",
     "json_invalid": "JSON 格式错误",
+    "json_type": "应为 JSON 文本",
+    "datetime_type": "应为日期时间（YYYY-MM-DDTHH:MM:SS）",
+    "datetime_parsing": "应为日期时间（YYYY-MM-DDTHH:MM:SS）",
+    "datetime_from_date_parsing": "应为日期时间（YYYY-MM-DDTHH:MM:SS）",
+    "timezone_aware": "应带时区（如 +08:00）",
+    "timezone_naive": "不应带时区",
+    "set_type": "应为列表",
+    "frozen_set_type": "应为列表",
+    "tuple_type": "应为列表",
+    "bytes_type": "应为文本",
+    "string_unicode": "应为有效的 Unicode 文本",
+    "none_required": "应为空（null）",
+    "union_tag_invalid": "类别不认识",
+    "union_tag_not_found": "缺少类别字段",
+    "url_type": "应为网址",
+    "url_parsing": "网址格式不对",
+    "url_scheme": "网址应以 http:// 或 https:// 开头",
+}
+
+# A number's bounds (Field gt, ge, lt, le, multiple_of), as people say them: (the bound's key, the sentence).
+_BOUNDS = {
+    "greater_than": ("gt", "应大于 {}"),
+    "greater_than_equal": ("ge", "应不小于 {}"),
+    "less_than": ("lt", "应小于 {}"),
+    "less_than_equal": ("le", "应不大于 {}"),
+    "multiple_of": ("multiple_of", "应为 {} 的整数倍"),
 }
 
 
@@ -61,10 +87,11 @@ def reason(error: dict[str, Any]) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind in ("enum", "literal_error"):
         return f"取值应为 {_choices(error)} 之一，收到 {error.get('input')!r}"
-    if kind == "greater_than_equal":
-        return f"应不小于 {_bound(ctx['ge'])}"
-    if kind == "less_than_equal":
-        return f"应不大于 {_bound(ctx['le'])}"
+    if kind in _BOUNDS:
+        key, said = _BOUNDS[kind]
+        return said.format(_bound(ctx[key]))
+    if kind in ("too_short", "string_too_short") and isinstance(error.get("input"), (list, dict)):
+        return "不能为空" if ctx.get("min_length", 1) <= 1 else f"至少 {ctx['min_length']} 项"
     if kind in ("too_short", "string_too_short"):
         return "不能为空" if ctx.get("min_length", 1) <= 1 else f"至少 {ctx['min_length']} 个字符"
     # An optional text field's bound is checked as a length, like a list's (``too_long``): its input says which.
@@ -300,6 +327,20 @@ def site_path(target: str | None, most: int = 2000) -> str | None:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+def blank_is_none(value: Any) -> Any:
+    """A choice in a page's query as a browser sends it: a select's first option (全部, 待我处理) is blank, which is no
+    choice.
+
+    >>> blank_is_none(""), blank_is_none("  "), blank_is_none("draft")
+    (None, None, 'draft')
+    """
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# A choice in a query (``Annotated[StateName | None, QueryChoice, Query()]``), to which blank means none.
+QueryChoice = BeforeValidator(blank_is_none)
 
 
 def blank_or_digits(value: Any) -> Any:

@@ -158,7 +158,7 @@ def test_a_stale_tab_editing_a_withdrawn_draft_is_told_it_was_withdrawn(session,
     for edit, doing in zip(edits, ["修改", "上传材料", "作出承诺"], strict=True):
         with pytest.raises(Conflict) as refused:
             edit()
-        assert refused.value.message == f"申报 {draft.id} 当前为「已撤回」，只有草稿或退回补正的申报可以{doing}"
+        assert refused.value.message == f"申报 #{draft.id} 当前为「已撤回」，只有草稿或退回补正的申报可以{doing}"
 
 
 def test_the_same_file_is_not_attached_twice_as_the_same_material(session, people, tmp_path) -> None:

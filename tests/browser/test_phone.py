@@ -4,7 +4,7 @@ boxes. A screenshot of each page is kept."""
 import pytest
 
 from huiqi.demo.data import ENTERPRISES
-from tests.browser.conftest import shoot, sign_in
+from tests.browser.conftest import LIVE_DAY, _env, _huiqi, serving, shoot, sign_in
 
 PAGES = {
     None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/figures", "/direct", "/ratings",
@@ -68,3 +68,39 @@ OUT_OF_SIGHT = """[...document.querySelectorAll(
 SCROLLING = """[...document.querySelectorAll('main table')]
   .filter(t => t.scrollWidth > t.clientWidth + 1)
   .map(t => (t.querySelector('th') || t).textContent.trim().slice(0, 20))"""
+
+
+# A reason typed as one long address without a space or hyphen (a link to a rule): nothing to break it at but the
+# edge of its box.
+LONG_REASON = "请按照以下要求补正：https://example.gov.cn/zcwj/?file=" + "a1b2c3d4e5f6" * 40
+
+
+def test_a_long_reason_breaks_at_the_edge_of_the_phone(chromium, tmp_path) -> None:
+    """A 须补正的内容 of one long URL made /review/N 2751 px wide at 390 px, the enterprise's /messages and
+    /applications/N as wide. On a demo of its own: application 5 (ent-05's, dept-06's) is returned."""
+    database = f"sqlite:///{tmp_path / 'huiqi.db'}"
+    _huiqi("demo", "seed", env=_env(database, HUIQI_TODAY=LIVE_DAY.isoformat()))
+    with serving(database, today=LIVE_DAY) as base:
+        context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=base, locale="zh-CN",
+                                       is_mobile=True, device_scale_factor=1)
+        phone = context.new_page()
+        phone.set_default_timeout(15_000)
+        phone.on("dialog", lambda dialog: dialog.accept())
+        sign_in(phone, "dept-06")
+        phone.goto("/review/5")
+        phone.fill("#form-return textarea[name=reasons]", LONG_REASON)
+        with phone.expect_navigation():
+            phone.click("#form-return button[type=submit]")
+        assert "已办理" in phone.inner_text("main"), phone.inner_text("main")[:300]
+        wide = {}
+        for who, path in (("dept-06", "/review/5"), ("ent-05", "/messages"), ("ent-05", "/applications/5")):
+            if who != "dept-06":
+                sign_in(phone, who)
+            phone.goto(path)
+            assert LONG_REASON[:30] in phone.inner_text("main"), path
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[path] = width
+        shoot(phone, "90-phone-long-reason")
+        context.close()
+    assert not wide, f"pages wider than the phone: {wide}"

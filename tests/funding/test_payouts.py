@@ -291,7 +291,7 @@ async def test_the_list_goes_out_and_comes_back_paid(browser, session, people, t
     step(session, "disburse", people.finance, second, on=PAY_ON, paid_on=PAY_ON, reference="GK-20")  # a colleague
     paid_before = await upload()
     assert paid_before.status_code == 409 and "整份清单未登记" in paid_before.text, "paid meanwhile: a race, 409"
-    assert f"第 4 行 申报 {second} 已凭凭证号 GK-20 于 2025-10-20 拨付，清单中为 GK-2" in paid_before.text
+    assert f"第 4 行 申报 #{second} 已凭凭证号 GK-20 于 2025-10-20 拨付，清单中为 GK-2" in paid_before.text
     assert session.scalar(select(func.count(Disbursement.id))) == 1, "only the colleague's"
     sheet.cell(4, at).value = sheet.cell(4, ref).value = None
     done = await upload()
@@ -383,9 +383,9 @@ def test_a_row_for_no_payable_grant_or_another_amount_refuses_the_file(session, 
         ], header=header))
         assert said == [
             "第 4 行 申报编号：没有编号为 999 的申报",
-            f"第 5 行 申报 {second} 已凭凭证号 GK-2 于 2025-10-20 拨付，清单中为 GK-13",
-            f"第 6 行 批准金额：清单中为 80 万元，与申报 {third} 的批准金额 70 万元不符",
-            f"第 7 行 批准金额：清单中为 80 万元，与申报 {fourth} 的批准金额 70 万元不符",
+            f"第 5 行 申报 #{second} 已凭凭证号 GK-2 于 2025-10-20 拨付，清单中为 GK-13",
+            f"第 6 行 批准金额：清单中为 80 万元，与申报 #{third} 的批准金额 70 万元不符",
+            f"第 7 行 批准金额：清单中为 80 万元，与申报 #{fourth} 的批准金额 70 万元不符",
         ]
         _, outcomes = payouts.pay_sheet(session, actor=people.finance, name="清单.xlsx", content=workbook(
             [[first, 700_000, 70, "2025-10-20", "GK-11"], [third, None, 70, "2025-10-20", "GK-14"]], header=header))
@@ -422,9 +422,9 @@ def test_a_list_sent_again_passes_over_what_it_paid(session, people, tmp_path) -
         sheet, outcomes = payouts.pay_sheet(session, actor=people.finance, name="清单.xlsx", content=workbook(rows))
         assert sheet.recorded == 2 and outcomes == []
         assert refusal(session, people, workbook([[first, "甲", "2025-10-19", "GK-1"]])) == [
-            f"第 3 行 拨付日期：申报 {first} 已凭凭证号 GK-1 于 2025-10-20 登记拨付，清单中为 2025-10-19"]
+            f"第 3 行 拨付日期：申报 #{first} 已凭凭证号 GK-1 于 2025-10-20 登记拨付，清单中为 2025-10-19"]
         assert refusal(session, people, workbook([[first, "甲", "2025-10-20", "GK-9"]]), ChangedMeanwhile) == [
-            f"第 3 行 申报 {first} 已凭凭证号 GK-1 于 2025-10-20 拨付，清单中为 GK-9"]
+            f"第 3 行 申报 #{first} 已凭凭证号 GK-1 于 2025-10-20 拨付，清单中为 GK-9"]
     assert session.scalar(select(func.count(Disbursement.id))) == 3
 
 
@@ -521,7 +521,7 @@ def test_an_account_changed_after_the_list_was_downloaded_refuses_its_row(sessio
                          account="6217000099990000")
     with clock.pinned(date(2025, 7, 20)):
         said = refusal(session, people, content, ChangedMeanwhile)
-    assert said == [f"第 3 行 收款账户：清单中为 中国工商银行沈阳分行 尾号 5678，申报 {app.id} 当前为 "
+    assert said == [f"第 3 行 收款账户：清单中为 中国工商银行沈阳分行 尾号 5678，申报 #{app.id} 当前为 "
                     f"中国建设银行大连分行 尾号 0000；{payouts.PAYEE_CHANGED}"]
     # changed after the list was checked: the payment step checks the row's account again, under its lock
     with clock.pinned(date(2025, 7, 20)), pytest.raises(Conflict) as meanwhile, session.begin_nested():

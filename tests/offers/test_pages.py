@@ -38,3 +38,26 @@ async def test_the_admin_sees_the_list_and_the_lead_department_decides(browser, 
     assert refused.status_code == 403 and "对免申即享作出不予确认" in refused.text
     assert other.status_code == 403 and "省工业和信息化厅牵头确认或不予确认" in other.text
     assert offer.state == "open"
+
+
+async def test_a_reason_past_the_door_s_old_bound_is_said_beside_the_field(browser, session, people) -> None:
+    """5001 characters used to meet the form's own bound (5000, not the real 500): the error page, the reason lost."""
+    offer = direct_offer(session, people, ON)
+    typed = "长" * 5001
+    with clock.pinned(ON):
+        refused = await browser(people.miit).post(f"/offers/{offer.id}/set-aside", data={"reason": typed})
+    assert refused.status_code == 422 and "5000" not in refused.text
+    assert '<a href="#f-reason">理由：请写明不予确认的理由（不超过 500 个字）</a>' in refused.text
+    row = refused.text.split('id="f-reason"')[1].split("</tr>")[0]
+    assert f'value="{typed}" aria-invalid="true" aria-describedby="e-reason">' in row and offer.state == "open"
+
+
+async def test_an_offer_set_aside_in_another_tab_is_a_refusal_not_a_mistake(browser, session, people) -> None:
+    """Confirming it was headed 未能完成，请修改以下内容, though nothing typed is there to correct."""
+    offer = direct_offer(session, people, ON)
+    miit = browser(people.miit)
+    with clock.pinned(ON):
+        await miit.post(f"/offers/{offer.id}/set-aside", data={"reason": "名单核查未通过"})
+        late = await miit.post(f"/offers/{offer.id}/confirm")
+    assert late.status_code == 409 and "名单核查未通过" in late.text
+    assert '<h2 id="error-summary-title">未能完成</h2>' in late.text and "请修改以下内容" not in late.text

@@ -37,13 +37,14 @@ def test_a_bad_rating_is_rectified_and_rechecked(session, people, rejected) -> N
     with pytest.raises(InputError, match="意见：评价为不满意时，请写明原因"):
         ratings.rate(session, actor=people.alice, application_id=rejected.id, level=2, comment="  ")
     with clock.pinned(date(2025, 9, 26)):  # a Friday: 15 working days over the National Day holiday
-        found = ratings.rate(session, actor=people.alice, application_id=rejected.id, level=1, comment="理由不清楚")
+        found = ratings.rate(session, actor=people.alice, application_id=rejected.id, level=1, comment="理由不清楚。")
     # 9-28 (a Sunday made a working day), 9-29, 9-30, then 10-9, 10-10, 10-11 (a Saturday made one) … 10-23.
     assert found.due_on == date(2025, 10, 23)
-    with pytest.raises(Conflict, match="已经评价过"):
+    with pytest.raises(Conflict, match=f"申报 #{rejected.id} 已经评价过"):  # as the lists cite it
         ratings.rate(session, actor=people.alice, application_id=rejected.id, level=5)
     told = messages.inbox(session, actor=people.miit)
     assert told and "差评待整改" in told[0].subject
+    assert "“非常不满意”：理由不清楚。请在 2025-10-23 前答复" in told[0].body, "the comment's own full stop, not 。。"
     with pytest.raises(Conflict, match="答复后才能申请复核"):
         ratings.ask_recheck(session, actor=people.alice, rating_id=found.id, reason="不同意")
     with pytest.raises(Forbidden):
@@ -82,7 +83,8 @@ async def test_the_pages(browser, session, people, rejected) -> None:
     rating = re.search(r'action="/ratings/(\d+)/answer"', listed).group(1)
     empty = await unit.post(f"/ratings/{rating}/answer", data={"text": "  "})
     assert empty.status_code == 422 and '<a href="#f-text">整改情况：请填写</a>' in empty.text
-    assert '<textarea id="f-text" name="text"' in empty.text and 'id="e-text"' in empty.text
+    assert '<textarea id="f-text" aria-invalid="true" aria-describedby="e-text" name="text"' in empty.text
+    assert 'id="e-text"' in empty.text
     public = (await browser(None).get("/ratings")).text
     assert "好评率" in public and "省工业和信息化厅" in public
 

@@ -112,3 +112,13 @@ async def test_another_department_sees_nothing(client, session, people, alice_h1
     assert (await client.post(f"{review_url}/score", headers=most, json={"score": 10})).status_code == 404
     queue = (await client.get("/api/v1/reviews", headers=most)).json()
     assert queue["total"] == 0 and alice_h1.expert_score is None
+
+
+async def test_the_api_says_an_amount_of_zero_in_chinese(client, session, people, alice_h1) -> None:
+    proposed = await client.post(f"/api/v1/reviews/{alice_h1.id}/propose", json={"amount": -1},
+                                 headers=bearer(session, people.miit))
+    assert proposed.status_code == 422 and proposed.json()["problems"] == [{"field": "amount", "reason": "应大于 0"}]
+    asked = await client.post("/api/v1/applications", json={"uscc": alice_h1.uscc, "matter": "h1", "round": 1,
+                                                            "measure": 3, "amount_requested": 0},
+                              headers=bearer(session, people.alice))
+    assert asked.status_code == 422 and {"field": "amount_requested", "reason": "应大于 0"} in asked.json()["problems"]

@@ -63,11 +63,22 @@ class Filters:
 def read(text: str | None = None, measure: str | None = None, city: str | None = None,
          round_id: str | None = None) -> Filters:
     """Filters from what a form or a query string gave (blank is no filter): ``measure`` is ``policy/number`` or a
-    policy alone."""
+    policy alone. A wrong value is refused, named by its label."""
+    found, problems = checked(text, measure, city, round_id)
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def checked(text: str | None = None, measure: str | None = None, city: str | None = None,
+            round_id: str | None = None) -> tuple[Filters, list[tuple[str, str]]]:
+    """The filters that were right, and what is wrong with the others (label, reason): for a page that says so
+    beside its filters rather than giving way to an error page."""
     problems = []
     text = keyword(text or "") or None  # ＃３ and ９１２１… as typed with a Chinese input method
     if text is not None and (len(text) > MOST_TEXT or any(ord(c) < 32 for c in text)):
         problems.append(("关键词", f"不超过 {MOST_TEXT} 个字，且不含控制字符"))
+        text = None
     policy_id, number = None, None
     if measure and measure.strip():
         policy_id, _, given = measure.strip().partition("/")
@@ -76,15 +87,15 @@ def read(text: str | None = None, measure: str | None = None, city: str | None =
         number = int(given) if given and digits(given) and len(given) <= 3 else None
         if not policy_id or len(policy_id) > 40:
             problems.append(("措施", "请从列表中选择政策或措施"))
+            policy_id, number = None, None
     city = (city or "").strip() or None
     if city is not None and city not in divisions.cities():
         problems.append(("所在市", "请从列表中选择"))
+        city = None
     found_round = None
     if round_id and round_id.strip():
         if not digits(round_id.strip()) or len(round_id.strip()) > 9:
             problems.append(("申报批次", "请从列表中选择"))
         else:
             found_round = int(round_id.strip())
-    if problems:
-        raise InputError(problems)
-    return Filters(text, policy_id or None, number, city, found_round)
+    return Filters(text, policy_id or None, number, city, found_round), problems

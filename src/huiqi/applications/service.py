@@ -150,7 +150,7 @@ def apply_again(session: Session, application: Application) -> str:
 
 def frozen(application: Application, doing: str) -> str:
     """Why an application can no longer be changed, naming where it stands."""
-    return f"申报 {application.id} {standing(application.state)}，只有草稿或退回补正的申报可以{doing}"
+    return f"申报 #{application.id} {standing(application.state)}，只有草稿或退回补正的申报可以{doing}"
 
 
 def change_amount(session: Session, *, actor: User, application_id: int, amount_requested: int) -> Application:
@@ -198,7 +198,7 @@ def remove_material(session: Session, *, actor: User, application_id: int, mater
     _still_editable(session, application, "撤下材料")
     found = repository.lock_material(session, material_id)
     if found is None or found.application_id != application.id:
-        raise NotFound(f"申报 {application.id} 没有编号为 {material_id} 的材料")
+        raise NotFound(f"申报 #{application.id} 没有编号为 {material_id} 的材料")
     if found.removed_at is not None:
         raise Conflict(f"材料“{found.filename}”已于 {found.removed_at:%Y-%m-%d} 撤下")
     found.removed_at, found.removed_by = utcnow(), actor.username
@@ -235,7 +235,7 @@ def verify_matter(session: Session, *, actor: User, application_id: int) -> None
     require_role(actor, Role.CITY, Role.DEPARTMENT, doing="核实事项")
     application = get(session, actor=actor, application_id=application_id)
     if application.state not in (State.CITY_REVIEW, State.DEPARTMENT_REVIEW):
-        raise Conflict(f"申报 {application.id} 当前处于「{STATES[application.state]}」，审核时才能核实事项")
+        raise Conflict(f"申报 #{application.id} 当前处于「{STATES[application.state]}」，审核时才能核实事项")
     matter = applicants.lock_matter(session, application.matter_id)  # two reviewers at once: the later sees it done
     if matter.source != "declared":
         raise Conflict("该事项不是企业填报的事实（来自公布名单或已核实），无需核实")
@@ -263,7 +263,7 @@ def material(session: Session, *, actor: User, application_id: int, material_id:
     application = get(session, actor=actor, application_id=application_id)
     found = session.get(Material, material_id)
     if found is None or found.application_id != application.id:
-        raise NotFound(f"申报 {application.id} 没有编号为 {material_id} 的材料")
+        raise NotFound(f"申报 #{application.id} 没有编号为 {material_id} 的材料")
     return found, storage.read(get_settings().materials_dir, found.sha256)
 
 

@@ -190,26 +190,26 @@ already recorded: their grant paid on the row's date with the row's voucher."""
             said.append(f"{NUMBER}：没有编号为 {key} 的申报")
         elif before is not None and before.reference == given["reference"]:
             if before.paid_on != paid_on:
-                said.append(f"{PAID_ON}：申报 {key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 登记拨付，"
+                said.append(f"{PAID_ON}：申报 #{key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 登记拨付，"
                             f"清单中为 {paid_on}")
             else:
                 recorded.add(key)  # the file sent again: this row was paid by it the first time
         elif before is not None:
             overtaken += 1
-            said.append(f"申报 {key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 拨付，清单中为 "
+            said.append(f"申报 #{key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 拨付，清单中为 "
                         f"{given['reference']}")
         elif app.state != State.APPROVED or grant is None:
             overtaken += 1
-            said.append(f"申报 {key} 当前处于「{STATES.get(app.state, app.state)}」，只有已批准的申报可以拨付")
+            said.append(f"申报 #{key} 当前处于「{STATES.get(app.state, app.state)}」，只有已批准的申报可以拨付")
         else:
             if key in sheet.amounts and sheet.amounts[key] != grant.amount:
-                said.append(f"{AMOUNT}：清单中为 {wan(sheet.amounts[key])} 万元，与申报 {key} 的批准金额 "
+                said.append(f"{AMOUNT}：清单中为 {wan(sheet.amounts[key])} 万元，与申报 #{key} 的批准金额 "
                             f"{wan(grant.amount)} 万元不符")
             if key in waiting:
                 said.append(PAYEE_MISSING)
             elif "payee" in given and tuple(given["payee"]) != (app.payee_bank or "", app.payee_account or ""):
                 overtaken += 1
-                said.append(f"收款账户：清单中为 {_account(*given['payee'])}，申报 {key} 当前为 "
+                said.append(f"收款账户：清单中为 {_account(*given['payee'])}，申报 #{key} 当前为 "
                             f"{_account(app.payee_bank or '', app.payee_account or '')}；{PAYEE_CHANGED}")
             if paid_on > today:
                 said.append(f"{PAID_ON}：{paid_on} 晚于今天（{today}），尚未发生的拨付不能登记")

@@ -97,7 +97,7 @@ class PaymentBatch(StrictInput):
     def once_each(cls, items: list[DisbursementCreate]) -> list[DisbursementCreate]:
         again = repeated(item.application_id for item in items)
         if again is not None:
-            raise ValueError(f"申报 {again} 出现了两次：每项申报只拨付一次")
+            raise ValueError(f"申报 #{again} 出现了两次：每项申报只拨付一次")
         return items
 
 

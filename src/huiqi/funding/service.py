@@ -142,7 +142,7 @@ def pay(session: Session, *, application: Application, paid_on: date, reference:
     """Record the payment of the approved amount: paid on or after the approval, not after today."""
     found = repository.grant_for_application(session, application.id)
     if found is None:
-        raise Conflict(f"申报 {application.id} 没有批准记录")
+        raise Conflict(f"申报 #{application.id} 没有批准记录")
     reference = reference.strip()
     if not reference or len(reference) > 64 or "\x00" in reference:
         raise InputError([("reference", "请填写凭证号（不超过 64 个字符）")])

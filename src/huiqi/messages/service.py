@@ -77,7 +77,7 @@ def after_step(session: Session, action: str, applications: list[Application], r
     title, text = words
     for app in applications:
         amount = app.amount_proposed
-        body = text.format(id=app.id, reasons=_sentence(reasons), amount=wan(amount) if amount is not None else "—")
+        body = text.format(id=app.id, reasons=sentence(reasons), amount=wan(amount) if amount is not None else "—")
         if when := (due or {}).get(app.id):
             body = body.replace("请在申报页面修改后重新提交",
                                 f"请于 {when[0]}（含当日）前在申报页面修改后重新提交（{when[1]}）")
@@ -86,10 +86,11 @@ def after_step(session: Session, action: str, applications: list[Application], r
                link=f"/applications/{app.id}{STEP_ANCHORS.get(str(action), '')}")
 
 
-def _sentence(reasons: str | None) -> str:
-    """A reviewer's reasons inside a message's sentence, which ends them: without their own full stop (。。).
+def sentence(reasons: str | None) -> str:
+    """A reviewer's reasons (an enterprise's comment) inside a message's sentence, which ends them: without their own
+    full stop (。。).
 
-    >>> _sentence("请补充证书原件扫描件。"), _sentence("不符合条件；  "), _sentence(None)
+    >>> sentence("请补充证书原件扫描件。"), sentence("不符合条件；  "), sentence(None)
     ('请补充证书原件扫描件', '不符合条件', '')
     """
     return (reasons or "").strip().rstrip("。.；;，, ").strip()

@@ -105,8 +105,10 @@ def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_i
 
 @router.post("/offers/{offer_id}/set-aside", response_model=None)
 def set_aside(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
-              reason: Annotated[str, Form(max_length=5000)] = "") -> Response:
-    def again(refusal: Refusal) -> Response:  # a reason too long is the service's to refuse: the row keeps it
+              reason: Annotated[str, Form()] = "") -> Response:
+    # No bound of the form's own (the body's limit holds it): a reason too long is the service's to refuse, beside
+    # the field, and the row keeps it; a bound here would answer with the error page and the reason lost.
+    def again(refusal: Refusal) -> Response:
         return _pending(request, who, session, actor, status_code=refusal.status_code,
                         problems=refusal.shown, failed=offer_id, reason=reason)
 

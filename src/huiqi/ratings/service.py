@@ -63,14 +63,15 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
             session.add(found)
             session.flush()
     except IntegrityError:
-        raise Conflict(f"申报 {app.id} 已经评价过：每件申报只评价一次") from None
+        raise Conflict(f"申报 #{app.id} 已经评价过：每件申报只评价一次") from None
     audit.record(session, actor=actor.username, action="rating.rate", entity="rating", entity_id=found.id,
                  after={"application": app.id, "level": level})
     if found.due_on is not None:
         note = due_note(session, found)
         messages.notify(session, _reviewers(session, found.department_id), kind="rating.rectify",
                         subject=f"差评待整改：申报 {app.id}（{LEVELS[level]}），{found.due_on} 前答复",
-                        body=f"企业对申报 {app.id} 的评价为“{LEVELS[level]}”" + (f"：{text}" if text else "") +
+                        body=f"企业对申报 {app.id} 的评价为“{LEVELS[level]}”" +
+                             (f"：{messages.sentence(text)}" if messages.sentence(text) else "") +
                              f"。请在 {found.due_on}" + (f"（{note}）" if note else "") + " 前答复整改情况。",
                         link="/ratings/rectifications")
     return found

@@ -4,12 +4,11 @@ Each decision is a workflow step (``workflow.runner.run``), which locks the appl
 scope, state and date; a refusal is a 403, 404 or 409 with a message in Chinese.
 """
 
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from huiqi.review import reading
-from huiqi.review.schemas import DecisionIn, ProposeIn, ReasonsIn, ReviewDetail, ReviewItem, ScoreIn, StateName
+from huiqi.review.schemas import DecisionIn, ProposeIn, ReasonsIn, ReviewDetail, ReviewItem, ScoreIn, StateQuery
 from huiqi.web.deps import Actor, ApplicationFilters, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep
 from huiqi.workflow.runner import run
@@ -24,7 +23,7 @@ def _item(session, application) -> ReviewItem:
 
 @router.get("", response_model=Page[ReviewItem], summary="我的审核队列（本角色待办、本范围内）")
 def queue(actor: Actor, session: Db, paging: PagingDep, filters: ApplicationFilters,
-          state: Annotated[StateName | None, Query(description="只看某一状态（范围内全部）")] = None) -> dict:
+          state: StateQuery = None) -> dict:
     found = reading.queue(session, actor=actor, state=state, filters=filters)
     shown = [ReviewItem.of(r) for r in reading.rows(session, paging.slice(found))]
     return {"items": shown, "total": len(found), "page": paging.page, "size": paging.size}

@@ -59,8 +59,22 @@ def _score(form: dict[str, str]) -> dict[str, Any]:
 
 def _announce(form: dict[str, str]) -> dict[str, Any]:
     return {"starts_on": day_of(form.get("starts_on"), "starts_on"),
-            "working_days": whole_number(form.get("working_days"), "working_days", 1, 60),
+            "working_days": _working_days(form.get("working_days")),
             "title": _text(form, "title", 200) or None}
+
+
+def _working_days(text: str | None) -> int | None:
+    """A 公示's working days as typed; blank is none (the rounds' number, or the system's). Its range is the step's to
+    say: it knows the least the applications' rounds set (5 or more), which no bound here could (a form refusing 0
+    and 61 as outside 1–60 would then refuse 3 as outside 5–60).
+
+    >>> _working_days(" ７ "), _working_days("")
+    (7, None)
+    """
+    days = whole_number(text, "working_days", 0, 999)
+    if days == 0:
+        raise InputError([("working_days", "应为正整数（工作日数），且不少于申报批次规定的工作日数")])
+    return days
 
 
 def _disburse(form: dict[str, str]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import CalendarError, InputError, NotFound
 from huiqi.funding import repository as funding
 from huiqi.holidays.service import calendar_of
-from huiqi.labels import industry_label, labelled, measure_label, place_label
+from huiqi.labels import Problem, industry_label, labelled, measure_label, place_label
 from huiqi.materials.serving import attachment
 from huiqi.models import Grant, User
 from huiqi.money import wan
@@ -32,13 +32,13 @@ from huiqi.offers import service as offers
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
 from huiqi.review.forms import inputs, proposed_seen, seen_of
-from huiqi.review.schemas import StateName
+from huiqi.review.schemas import StateQuery
 from huiqi.rules.case import known_codes
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import digits
-from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
+from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, CheckedFilters, Db, RecordId, SentForm
 from huiqi.web.excel import Table, download
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
@@ -54,15 +54,30 @@ DESK = {str(s.action): s.action for s in STEPS
         if set(s.roles) - {Role.ENTERPRISE, Role.SYSTEM} and s.action != Action.CONFIRM}
 
 
+StateText = Annotated[str | None, Query(max_length=20)]
+
+
 @router.get("/review", response_class=HTMLResponse)
-def queue_page(request: Request, who: CallerDep, actor: Actor, session: Db, filters: ApplicationFilters,
-               state: Annotated[StateName | None, Query()] = None, number: PageNumber = 1) -> HTMLResponse:
-    return _queue(request, who, actor, session, filters, state, number)
+def queue_page(request: Request, who: CallerDep, actor: Actor, session: Db, asked: CheckedFilters,
+               state: StateText = None, number: PageNumber = 1) -> HTMLResponse:
+    filters, state, wrong = _asked(asked, state)
+    return _queue(request, who, actor, session, filters, state, number, 422 if wrong else 200, wrong=wrong)
+
+
+def _asked(asked: tuple[Filters, list[tuple[str, str]]], state: str | None) -> tuple[Filters, str | None, list]:
+    """The queue's filters and state as asked, and what is wrong with them, each by its label: the queue says so
+    beside the filter (a select's blank first option, 待我处理, is no state)."""
+    filters, problems = asked
+    chosen = (state or "").strip() or None
+    if chosen is not None and chosen not in STATES:
+        problems, chosen = [*problems, ("状态", "请从列表中选择")], None
+    return filters, chosen, [Problem(label, why, label) for label, why in problems]
 
 
 def _queue(request: Request, who, actor: User, session: Session, filters: Filters, state: str | None, number: int,
            status_code: int = 200, **said: Any) -> HTMLResponse:
-    found = reading.queue(session, actor=actor, state=state, filters=filters)
+    # a wrong filter lists nothing: the page says which, beside it
+    found = [] if said.get("wrong") else reading.queue(session, actor=actor, state=state, filters=filters)
     pager = Paging(page=number, size=PAGE_SIZE)
 
     def link(n: int) -> str:
@@ -78,7 +93,7 @@ def _queue(request: Request, who, actor: User, session: Session, filters: Filter
 
 @router.post("/review/approvals", response_model=None)
 def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
-                 filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None,
+                 filters: ApplicationFilters, state: StateQuery = None,
                  number: PageNumber = 1) -> Response:
     """Finance approves the chosen entries of 公示 that have ended, each as if alone. All approved: back to the queue
     as it was filtered and paged (303), saying how many and how much. Any refused: the queue is shown again (409) with
@@ -100,7 +115,7 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
 
 @router.post("/review/announcements", response_model=None)
 def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
-                  filters: ApplicationFilters, state: Annotated[StateName | None, Query()] = None,
+                  filters: ApplicationFilters, state: StateQuery = None,
                   number: PageNumber = 1) -> Response:
     """The department opens one 公示 for the ticked applications whose amounts it proposed: all of them, or none
     (a 公示 is one published list); the queue is shown again with the reason when refused."""
@@ -132,14 +147,21 @@ def chosen(values: list[Any]) -> list[int]:
     texts = [v.strip() for v in values if isinstance(v, str) and v.strip()]
     if len(texts) > MAX_BATCH:
         raise InputError([("application_ids", f"每批至多选择 {MAX_BATCH} 项")])
-    if not all(digits(t) and len(t) <= 10 and int(t) <= 2_147_483_647 for t in texts):
+    if not all(digits(t) for t in texts):
         raise InputError([("application_ids", "申报编号应为数字")])
+    if too_large := next((t for t in texts if len(t) > 10 or int(t) > 2_147_483_647), None):
+        shown = too_large if len(too_large) <= 12 else too_large[:12] + "…"
+        raise InputError([("application_ids", f"申报编号 {shown} 超出范围：没有这样编号的申报")])
     return [int(t) for t in texts]
 
 
 @router.get("/review.xlsx")
-def queue_export(actor: Actor, session: Db, filters: ApplicationFilters,
-                 state: Annotated[StateName | None, Query()] = None) -> Response:
+def queue_export(request: Request, who: CallerDep, actor: Actor, session: Db, asked: CheckedFilters,
+                 state: StateText = None) -> Response:
+    """The queue as Excel; filters the queue would refuse answer with the queue, saying so beside them."""
+    filters, state, wrong = _asked(asked, state)
+    if wrong:
+        return _queue(request, who, actor, session, filters, state, 1, 422, wrong=wrong)
     found = reading.rows(session, reading.queue(session, actor=actor, state=state, filters=filters))
     numbers = catalogue.numbers(session)
     header = ["编号", "申报单位", "统一社会信用代码", "政策", "措施", "状态", "所在市", "责任单位", "提交日期",

@@ -1,19 +1,22 @@
 """The review door's shapes: the queue, the dossier, and the decisions' bodies. Money in whole yuan."""
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.applications.schemas import MaterialRead, StepRead
 from huiqi.money import MAX_YUAN
 from huiqi.review.reading import Dossier, Row
 from huiqi.rules.answer import ConditionTrace
-from huiqi.validation import PlainText, StrictInput
+from huiqi.validation import PlainText, QueryChoice, StrictInput
 from huiqi.workflow.runner import Seen
 from huiqi.workflow.states import STATES
 
 StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
+# A state asked for in a query: blank (the queue's 待我处理, the first option of its select) is none.
+StateQuery = Annotated[StateName | None, QueryChoice, Query(description="只看某一状态（范围内全部）")]
 
 
 class ReviewItem(BaseModel):

@@ -210,6 +210,15 @@ def application_filters(q: Text = None, measure: MeasureChoice = None, city: Cit
 ApplicationFilters = Annotated[Filters, Depends(application_filters)]
 
 
+def asked_filters(q: Text = None, measure: MeasureChoice = None, city: CityChoice = None,
+                  round: RoundChoice = None) -> tuple[Filters, list[tuple[str, str]]]:
+    return filters.checked(q, measure, city, round)
+
+
+# The filters that were right and what is wrong with the others: for a list page that says so beside its filters.
+CheckedFilters = Annotated[tuple[Filters, list[tuple[str, str]]], Depends(asked_filters)]
+
+
 Word = Annotated[str | None, Query(max_length=user_filters.MOST_TEXT,
                                    description="关键词：登录名、显示名称、绑定的信用代码、企业名称、所在市或责任单位的一部分")]
 RoleChoice = Annotated[str | None, Query(max_length=20, description="角色，如 enterprise、city、department")]

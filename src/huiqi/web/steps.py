@@ -40,8 +40,9 @@ class Refusal:
 
     @property
     def shown(self) -> list[tuple[str, str]]:
-        """What a form's summary lists: the problems, or else the message (a refusal of permission as such)."""
-        return self.problems or [Refused("", self.message) if self.status_code == 403 else ("", self.message)]
+        """What a form's summary lists: the problems, or else the message, said as a refusal (of permission, or of a
+        step another person or tab has just taken or set aside): nothing typed is there to correct."""
+        return self.problems or [Refused("", self.message)]
 
 
 def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[[Any], str],
