@@ -77,6 +77,26 @@ async def test_change_role_and_disable_from_the_list(browser, session, people) -
     assert wrong.status_code == 422 and "地级市" in wrong.text and 'action="/admin/users/shenyang"' in wrong.text
 
 
+async def test_a_change_from_a_stale_form_is_refused_not_saved_over_another(browser, session, people) -> None:
+    """Two admins changing one user's role at once were both told 已保存, and the later one silently won."""
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+    from tests.dbtest import PASSWORD
+
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    form = (await browser(people.admin).get("/admin/users/dalian/edit")).text
+    seen = re.search(r'name="seen" value="([^"]*)"', form)
+    assert seen is not None and seen.group(1).startswith("city:") and ":210200:" in seen.group(1)
+    first = await browser(second).post("/admin/users/dalian", data={"role": "finance", "seen": seen.group(1)})
+    assert first.status_code == 303
+    later = await browser(people.admin).post("/admin/users/dalian", data={
+        "role": "city", "region": "210100", "seen": seen.group(1)})
+    assert later.status_code == 409
+    assert "用户 dalian 的角色或绑定刚被另一位管理员变更" in later.text
+    assert repository.by_username(session, "dalian").role == "finance"
+
+
 async def test_export_opens_with_every_account(browser, people) -> None:
     response = await browser(people.admin).get("/admin/users.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))

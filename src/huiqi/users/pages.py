@@ -96,11 +96,11 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, filters:
 @router.post("/admin/users/{username}", response_model=None)
 def change(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username, filters: UsersFilters,
            number: PageNumber = 1, role: Text = "", uscc: Text = "", region: Text = "", department: Text = "",
-           active: Text = "") -> Response:
-    """One form per row: a new role with its binding, or the disable/enable button (``active``); the admin comes
-    back to the list as it was (its filters and page)."""
+           active: Text = "", seen: Text = "") -> Response:
+    """One form per row: a new role with its binding (and the role and binding it was shown with, ``seen``), or the
+    disable/enable button (``active``); the admin comes back to the list as it was (its filters and page)."""
     data = {"role": role or None, "uscc": uscc.strip() or None, "region": region or None,
-            "department": department or None, "active": {"1": True, "0": False}.get(active)}
+            "department": department or None, "active": {"1": True, "0": False}.get(active), "seen": seen or None}
 
     def act() -> None:
         require_role(actor, Role.ADMIN, doing="变更用户")  # the scope refuses before the input is read
