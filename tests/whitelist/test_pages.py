@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from huiqi.whitelist import service
-from tests.dbtest import ALICE_USCC
+from tests.dbtest import ALICE_USCC, second_admin
 
 pytestmark = pytest.mark.anyio
 
@@ -38,14 +38,19 @@ async def test_propose_exclude_and_publish(browser, session, people) -> None:
     assert 'id="version-counts" role="status" hx-swap-oob="true"' in row.text  # the counts above, with what was done
     assert "列入 0 家" in row.text and "✓ 已移出：示例科技有限公司" in row.text
     assert "尚未发布" in (await browser(None).get("/whitelist")).text
-    published = await admin.post(f"/admin/whitelist/{version_id}/publish")
+    own = await admin.post(f"/admin/whitelist/{version_id}/publish")  # proposed, reviewed and published
+    said = "白名单第 1 版由您（系统管理员）拟定：须由另一位有权编制白名单的人员核对后发布"
+    assert own.status_code == 403 and said in own.text
+    mine = (await admin.get(f"/admin/whitelist/{version_id}")).text
+    assert "本草稿由您拟定：须由另一位有权编制白名单的人员核对后发布" in mine and "发布第 1 版" not in mine
+    published = await browser(second_admin(session)).post(f"/admin/whitelist/{version_id}/publish")
     assert published.status_code == 303
     assert "已发布" in (await admin.get("/admin/whitelist")).text
-    twice = await admin.post(f"/admin/whitelist/{version_id}/publish")
+    twice = await browser(second_admin(session)).post(f"/admin/whitelist/{version_id}/publish")
     assert twice.status_code == 409 and "已于" in twice.text
 
 
-async def test_draft_download_and_public_page(browser, people) -> None:
+async def test_draft_download_and_public_page(browser, session, people) -> None:
     admin = browser(people.admin)
     version_id = await _propose(admin)
     response = await admin.get(f"/admin/whitelist/{version_id}/export.xlsx")
@@ -54,7 +59,7 @@ async def test_draft_download_and_public_page(browser, people) -> None:
     anonymous = browser(None)
     assert (await anonymous.get(f"/admin/whitelist/{version_id}/export.xlsx")).status_code == 303
     assert ALICE_USCC not in (await anonymous.get("/whitelist")).text
-    await admin.post(f"/admin/whitelist/{version_id}/publish")
+    await browser(second_admin(session)).post(f"/admin/whitelist/{version_id}/publish")
     assert ALICE_USCC in (await anonymous.get("/whitelist")).text
 
 
@@ -71,12 +76,12 @@ async def test_drafts_stay_hidden_from_others(browser, people, who) -> None:
     assert refused.status_code == 403 and "牵头单位" in refused.text
 
 
-async def test_the_public_list_names_its_measure_and_says_when_its_policy_has_expired(browser, people,
+async def test_the_public_list_names_its_measure_and_says_when_its_policy_has_expired(browser, session, people,
                                                                                      set_today) -> None:
     from datetime import date
 
     admin = browser(people.admin)
-    await admin.post(f"/admin/whitelist/{await _propose(admin)}/publish")
+    await browser(second_admin(session)).post(f"/admin/whitelist/{await _propose(admin)}/publish")
     anonymous = browser(None)
     set_today(date(2025, 6, 30))
     page = (await anonymous.get("/whitelist")).text
@@ -100,10 +105,10 @@ async def test_the_public_list_is_described_by_the_measure_it_was_compiled_under
     from tests.dbtest import publish_whitelist_successor
 
     first = service.propose(session, actor=people.admin, on=date(2025, 12, 1))
-    service.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 12, 5))
+    service.publish(session, actor=second_admin(session), version_id=first.id, on=date(2025, 12, 5))
     publish_whitelist_successor(session, people)
     second = service.propose(session, actor=people.admin, on=date(2026, 1, 5))
-    service.publish(session, actor=people.admin, version_id=second.id, on=date(2026, 1, 6))
+    service.publish(session, actor=second_admin(session), version_id=second.id, on=date(2026, 1, 6))
     set_today(date(2026, 1, 10))
     anonymous = browser(None)
     page = (await anonymous.get("/whitelist")).text
@@ -118,7 +123,7 @@ async def test_the_public_list_is_described_by_the_measure_it_was_compiled_under
     assert "数字经济核心产业企业白名单-第1版.xlsx" in names[0] and "规模以上企业白名单-第2版.xlsx" in names[1]
 
 
-async def test_the_auditor_reads_the_desk_without_its_controls(browser, people) -> None:
+async def test_the_auditor_reads_the_desk_without_its_controls(browser, session, people) -> None:
     version_id = await _propose(browser(people.admin))
     auditor = browser(people.auditor)
     desk = (await auditor.get("/admin/whitelist")).text
@@ -126,7 +131,7 @@ async def test_the_auditor_reads_the_desk_without_its_controls(browser, people) 
     assert "依据辽政办〔2022〕35号措施19「" in desk, "the measure the policy file says the list is for, read from it"
     page = (await auditor.get(f"/admin/whitelist/{version_id}")).text
     assert "示例科技有限公司" in page and "发布第 1 版" not in page and "/exclude" not in page
-    assert "发布第 1 版" in (await browser(people.admin).get(f"/admin/whitelist/{version_id}")).text
+    assert "发布第 1 版" in (await browser(second_admin(session)).get(f"/admin/whitelist/{version_id}")).text
 
 
 def _published(session, rows: list[tuple[str, str, str]]) -> int:
@@ -202,7 +207,7 @@ async def test_the_public_list_pages_and_keeps_its_filters(browser, session) -> 
         assert refused.status_code == 422 and "页码" in refused.text and "page" not in refused.text.split("<main")[1]
 
 
-async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, people) -> None:
+async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, session, people) -> None:
     """Two tabs used to make two drafts; now the second names the first, which the desk may discard (作废)."""
     admin = browser(people.admin)
     version_id = await _propose(admin)
@@ -220,7 +225,7 @@ async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, people) 
     sheet = await admin.get(f"/admin/whitelist/{version_id}/export.xlsx")
     title = openpyxl.load_workbook(io.BytesIO(sheet.content)).active["A1"].value
     assert "已作废，不发布" in title and "待发布" not in title, "a discarded list is not called 待发布"
-    again = await admin.post(f"/admin/whitelist/{version_id}/publish")
+    again = await browser(second_admin(session)).post(f"/admin/whitelist/{version_id}/publish")
     assert again.status_code == 409 and "已作废" in again.text
     assert (await admin.post("/admin/whitelist")).status_code == 303
 
