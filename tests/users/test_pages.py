@@ -49,6 +49,17 @@ async def test_a_text_too_long_is_named_beside_its_field_and_the_form_kept(brows
     assert repository.by_username(session, "longname") is None
 
 
+async def test_a_temporary_password_too_long_is_said_beside_its_row_s_field(browser, session, people) -> None:
+    """Over 200 characters used to end on the generic 输入有误 page, off the list."""
+    before = repository.by_username(session, "bob").password_hash
+    long = await browser(people.admin).post("/admin/users/bob/password?q=bob", data={"new_password": "临时" * 101})
+    assert long.status_code == 422 and "未能保存（用户 bob）" in long.text and 'value="bob"' in long.text
+    row = long.text.split('id="user-bob"')[1].split("</tr>")[0]
+    assert 'id="f-new_password" aria-invalid="true"' in row
+    assert '<span class="field-error" id="e-new_password">密码不能超过 200 个字符（现有 202 个）</span>' in row
+    assert repository.by_username(session, "bob").password_hash == before
+
+
 async def test_change_role_and_disable_from_the_list(browser, session, people) -> None:
     admin = browser(people.admin)
     form = await admin.get("/admin/users/dalian/edit", headers={"HX-Request": "true"})

@@ -124,8 +124,9 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
 @router.post("/admin/users/{username}/password", response_model=None)
 def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username,
                    filters: UsersFilters, number: PageNumber = 1,
-                   new_password: Annotated[str, Form(max_length=200)] = "") -> Response:
-    """An admin sets a temporary password; the user changes it at the next sign-in."""
+                   new_password: Typed = "") -> Response:
+    """An admin sets a temporary password; the user changes it at the next sign-in. One too long is the service's
+    to refuse, beside the row's field, the list kept as it was."""
 
     def again(refusal: Refusal) -> Response:
         return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,

@@ -166,6 +166,8 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
     entry = _proposed_entry(session, actor, entry_id, on)
     if not reason.strip():
         raise InputError([("reason", "移出白名单须写明理由")])
+    if len(reason.strip()) > NOTE_MOST:
+        raise InputError([("reason", f"不能超过 {NOTE_MOST} 个字（现有 {len(reason.strip())} 个）")])
     entry.included, entry.reason = False, reason.strip()
     session.flush()
     audit.record(session, actor=actor.username, action="whitelist.exclude", entity="whitelist_entry",
