@@ -222,6 +222,14 @@ def make_records(session: Session, people: People) -> None:
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def second_admin(session: Session) -> User:
+    """The second admin ("admin2"), made on first use: what one admin drafts (a policy version, a whitelist) another
+    publishes."""
+    found = session.scalars(select(User).where(User.username == "admin2")).first()
+    return found or users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员",
+                                      role="admin", password=PASSWORD)
+
+
 def publish_whitelist_successor(session: Session, people: People, *, own_conditions: bool = True) -> None:
     """Publish the fixture successor (window 2026–2027) serving the whitelist: by its own service measure 6 (above
     scale, any industry), or, without it, by its fund measure 1, which states nothing about the enterprise itself."""
@@ -233,9 +241,7 @@ def publish_whitelist_successor(session: Session, people: People, *, own_conditi
         text = text.replace("\nsituations:", "\n" + measure[measure.index("  - number:"):] + "situations:", 1)
     else:
         text = text.replace("    units: [测试厅]\n", "    units: [测试厅]\n    serves: [whitelist]\n", 1)
-    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
-                               password=PASSWORD)
-    catalogue.publish(session, actor=second,
+    catalogue.publish(session, actor=second_admin(session),
                       version_id=catalogue.add(session, actor=people.admin, text=text, file_name="successor.yaml").id)
 
 

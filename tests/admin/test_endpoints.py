@@ -56,7 +56,7 @@ async def test_a_draft_published_and_withdrawn_through_the_api_is_stored(own_dat
         assert edited.status_code == 200, edited.text
         assert stored(own_database, version) == ("draft", ["policy.draft", "policy.edit"])
 
-        published = await client.post(f"/api/v1/admin/policies/{version}/publish", headers=second)
+        published = await client.post(f"/api/v1/admin/policies/{version}/publish", headers=second, json={"in_force": 0})
         assert published.status_code == 200, published.text
         assert stored(own_database, version) == ("published", ["policy.draft", "policy.edit", "policy.publish"])
         listed = await client.get("/api/v1/admin/policies", headers=first)

@@ -52,9 +52,9 @@ async def test_a_draft_uploaded_on_the_page_is_published_by_another_admin(browse
     page = (await admin.get("/admin/policies")).text
     assert "草稿已保存并通过校验" in page and "草稿" in page
     assert "起草 系统管理员" in page and "起草 admin" not in page  # people by name, not login name
-    refused = await admin.post(f"/admin/policies/{version.version_id}/publish")
+    refused = await admin.post(f"/admin/policies/{version.version_id}/publish", data={"in_force": "0"})
     assert refused.status_code == 403 and "须由另一位管理员" in refused.text
-    published = await browser(second).post(f"/admin/policies/{version.version_id}/publish")
+    published = await browser(second).post(f"/admin/policies/{version.version_id}/publish", data={"in_force": "0"})
     assert published.status_code == 303
     assert "test-successor" in [p.id for p in catalogue.published(session)]
 
@@ -163,7 +163,7 @@ async def test_a_publication_refused_by_the_files_situations_lists_each(browser,
     situation = text[text.index("  - name: 测试试点项目最高50万元"):]
     text += situation.replace("测试试点项目最高50万元", "再一个情形").replace("status: eligible", "status: ineligible")
     row = catalogue.add(session, actor=people.admin, text=text, file_name="wrong.yaml")
-    refused = await browser(second).post(f"/admin/policies/{row.id}/publish")
+    refused = await browser(second).post(f"/admin/policies/{row.id}/publish", data={"in_force": "0"})
     assert refused.status_code == 409
     assert _listed(refused.text) == [
         "测试情形「测试试点项目最高50万元」：事项 p1·措施1 上限应为 400000 元，实为 500000 元",
@@ -192,3 +192,28 @@ async def test_a_publication_is_dated_in_beijing_time(browser, people, session) 
     session.flush()
     text = (await browser(people.admin).get("/admin/policies")).text
     assert '<span class="small muted">2026-12-05</span>' in text and "2026-12-04" not in text
+
+
+async def test_the_publish_form_carries_the_version_in_force_it_was_shown_against(browser, people, session) -> None:
+    """A form shown before another admin published a version of the same policy is refused with a 409 beside the
+    catalogue, not told 已发布; a superseded version is offered back (a mistaken publication undone)."""
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    text = SECOND.read_text("utf-8")
+    first = catalogue.add(session, actor=people.admin, text=text, file_name="a.yaml")
+    retitled = text.replace("title: （测试用）", "title: （测试用，修订）")
+    later = catalogue.add(session, actor=people.admin, text=retitled, file_name="b.yaml")
+    page = (await browser(second).get("/admin/policies")).text
+    assert re.search(rf'/admin/policies/{later.id}/publish".*?name="in_force" value="0"', page, re.S)
+    catalogue.publish(session, actor=second, version_id=first.id, seen=0)
+    stale = await browser(second).post(f"/admin/policies/{later.id}/publish", data={"in_force": "0"})
+    assert stale.status_code == 409 and "已有另一个版本刚发布" in stale.text
+    assert later.state == "draft"
+    page = (await browser(second).get("/admin/policies")).text
+    assert re.search(rf'/admin/policies/{later.id}/publish".*?name="in_force" value="{first.id}"', page, re.S)
+    assert (await browser(second).post(f"/admin/policies/{later.id}/publish",
+                                       data={"in_force": str(first.id)})).status_code == 303
+    page = (await browser(second).get("/admin/policies")).text
+    assert "重新发布（恢复此版本）" in page
+    back = await browser(second).post(f"/admin/policies/{first.id}/publish", data={"in_force": str(later.id)})
+    assert back.status_code == 303 and (first.state, later.state) == ("published", "superseded")

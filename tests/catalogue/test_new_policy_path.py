@@ -30,9 +30,9 @@ async def test_a_new_policy_from_upload_to_grant_through_the_api(client, session
                                 json={"file_name": "second-policy.yaml", "text": SECOND.read_text("utf-8")})
     assert drafted.status_code == 201 and drafted.json()["state"] == "draft", drafted.text
     version = drafted.json()["version_id"]
-    own = await client.post(f"/api/v1/admin/policies/{version}/publish", headers=admin)
+    own = await client.post(f"/api/v1/admin/policies/{version}/publish", headers=admin, json={"in_force": 0})
     assert own.status_code == 403 and "另一位管理员" in own.json()["detail"]
-    published = await client.post(f"/api/v1/admin/policies/{version}/publish", headers=admin2)
+    published = await client.post(f"/api/v1/admin/policies/{version}/publish", headers=admin2, json={"in_force": 0})
     assert published.status_code == 200 and published.json()["state"] == "published", published.text
     assert "test-successor" in [p["id"] for p in (await client.get("/api/v1/policies")).json()["items"]]
 

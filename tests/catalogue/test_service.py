@@ -76,7 +76,7 @@ def test_a_draft_is_published_by_a_second_admin_and_audited(session, people, sec
         catalogue.publish(session, actor=people.miit, version_id=draft.id)
     catalogue.publish(session, actor=second_admin, version_id=draft.id)
     assert [p.id for p in catalogue.published(session)] == ["ln-2022-35", "test-successor"]
-    with pytest.raises(Conflict, match="只有草稿可以发布"):
+    with pytest.raises(Conflict, match="只有草稿或已被取代的版本可以发布"):
         catalogue.publish(session, actor=second_admin, version_id=draft.id)
     with pytest.raises(Conflict, match="不能修改"):
         catalogue.edit(session, actor=people.admin, version_id=draft.id, text=text + "\n")

@@ -50,6 +50,17 @@ async def test_a_text_too_long_is_named_beside_its_field_and_the_form_kept(brows
     assert repository.by_username(session, "longname") is None
 
 
+async def test_a_temporary_password_too_long_is_said_beside_its_row_s_field(browser, session, people) -> None:
+    """Over 200 characters used to end on the generic 输入有误 page, off the list."""
+    before = repository.by_username(session, "bob").password_hash
+    long = await browser(people.admin).post("/admin/users/bob/password?q=bob", data={"new_password": "临时" * 101})
+    assert long.status_code == 422 and "未能保存（用户 bob）" in long.text and 'value="bob"' in long.text
+    row = long.text.split('id="user-bob"')[1].split("</tr>")[0]
+    assert 'id="f-new_password" aria-invalid="true"' in row
+    assert '<span class="field-error" id="e-new_password">密码不能超过 200 个字符（现有 202 个）</span>' in row
+    assert repository.by_username(session, "bob").password_hash == before
+
+
 async def test_change_role_and_disable_from_the_list(browser, session, people) -> None:
     admin = browser(people.admin)
     form = await admin.get("/admin/users/dalian/edit", headers={"HX-Request": "true"})
@@ -76,6 +87,26 @@ async def test_change_role_and_disable_from_the_list(browser, session, people) -
     assert repository.by_username(session, "bob").active is True
     wrong = await admin.post("/admin/users/shenyang", data={"role": "city", "region": "999999"})
     assert wrong.status_code == 422 and "地级市" in wrong.text and 'action="/admin/users/shenyang"' in wrong.text
+
+
+async def test_a_change_from_a_stale_form_is_refused_not_saved_over_another(browser, session, people) -> None:
+    """Two admins changing one user's role at once were both told 已保存, and the later one silently won."""
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+    from tests.dbtest import PASSWORD
+
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    form = (await browser(people.admin).get("/admin/users/dalian/edit")).text
+    seen = re.search(r'name="seen" value="([^"]*)"', form)
+    assert seen is not None and seen.group(1).startswith("city:") and ":210200:" in seen.group(1)
+    first = await browser(second).post("/admin/users/dalian", data={"role": "finance", "seen": seen.group(1)})
+    assert first.status_code == 303
+    later = await browser(people.admin).post("/admin/users/dalian", data={
+        "role": "city", "region": "210100", "seen": seen.group(1)})
+    assert later.status_code == 409
+    assert "用户 dalian 的角色或绑定刚被另一位管理员变更" in later.text
+    assert repository.by_username(session, "dalian").role == "finance"
 
 
 async def test_export_opens_with_every_account(browser, people) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.dbtest import ALICE_USCC
+from tests.dbtest import ALICE_USCC, second_admin
 from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
@@ -15,7 +15,7 @@ async def _draft(client, headers) -> dict:
 
 
 async def test_propose_exclude_publish(client, session, people) -> None:
-    admin = bearer(session, people.admin)
+    admin, reviewer = bearer(session, people.admin), bearer(session, second_admin(session))
     draft = await _draft(client, admin)
     assert (draft["number"], draft["state"], draft["entries"], draft["note"]) == (1, "proposed", 1, "第四季度")
     entries = (await client.get(f"/api/v1/whitelist/versions/{draft['id']}/entries", headers=admin)).json()
@@ -26,7 +26,9 @@ async def test_propose_exclude_publish(client, session, people) -> None:
     out = await client.post(f"/api/v1/whitelist/entries/{entry}/exclude", json={"reason": "年报未按时公示"},
                             headers=admin)
     assert out.json()["included"] is False and out.json()["reason"] == "年报未按时公示"
-    published = await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=admin)
+    own = await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=admin)
+    assert own.status_code == 403 and "由您（系统管理员）拟定" in own.json()["detail"]
+    published = await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=reviewer)
     assert published.json()["state"] == "published" and published.json()["included"] == 0
     public = (await client.get(f"/api/v1/whitelist/versions/{draft['id']}/entries")).json()
     assert public["items"] == [] and public["total"] == 0, "who was left out, and why, is not public"
@@ -37,9 +39,9 @@ async def test_propose_exclude_publish(client, session, people) -> None:
 
 
 async def test_anonymous_never_sees_drafts(client, session, people) -> None:
-    admin = bearer(session, people.admin)
+    admin, reviewer = bearer(session, people.admin), bearer(session, second_admin(session))
     first = await _draft(client, admin)
-    await client.post(f"/api/v1/whitelist/versions/{first['id']}/publish", headers=admin)
+    await client.post(f"/api/v1/whitelist/versions/{first['id']}/publish", headers=reviewer)
     second = await _draft(client, admin)
     public = (await client.get("/api/v1/whitelist/versions")).json()
     assert [v["number"] for v in public["items"]] == [1]

@@ -17,6 +17,7 @@ from tests.dbtest import (
     make_people,
     make_records,
     publish_whitelist_successor,
+    second_admin,
     uscc_for,
     while_held,
 )
@@ -44,19 +45,19 @@ def test_one_draft_at_a_time_and_a_stale_one_is_not_published(session, people) -
     first = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
     with pytest.raises(Conflict, match="已有白名单第 1 版草稿待发布"):
         whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
-    whitelist.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 12, 2))
+    whitelist.publish(session, actor=second_admin(session), version_id=first.id, on=date(2025, 12, 2))
     # A stale draft made before the rule (two at once), as the demo held them.
     stale = WhitelistVersion(number=3, state="proposed", as_of=date(2025, 12, 1), proposed_by="admin",
                              created_at=datetime(2025, 1, 1))
     session.add(stale)
     session.flush()
     with pytest.raises(Conflict, match="已过时"):
-        whitelist.publish(session, actor=people.admin, version_id=stale.id, on=date(2025, 12, 3))
+        whitelist.publish(session, actor=second_admin(session), version_id=stale.id, on=date(2025, 12, 3))
     with pytest.raises(Forbidden):
         whitelist.discard(session, actor=people.alice, version_id=stale.id, on=date(2025, 12, 3))
     whitelist.discard(session, actor=people.admin, version_id=stale.id, on=date(2025, 12, 3))
     with pytest.raises(Conflict, match="已作废"):
-        whitelist.publish(session, actor=people.admin, version_id=stale.id, on=date(2025, 12, 3))
+        whitelist.publish(session, actor=second_admin(session), version_id=stale.id, on=date(2025, 12, 3))
     trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "whitelist.discard")).one()
     assert (trail.entity_id, trail.after) == ("3", {"state": "discarded"})
     assert whitelist.propose(session, actor=people.admin, on=date(2025, 12, 3)).number == 4
@@ -64,7 +65,7 @@ def test_one_draft_at_a_time_and_a_stale_one_is_not_published(session, people) -
     session.add(older)
     session.flush()
     with pytest.raises(Conflict, match="已过时"):  # older than the newest published, whenever it was made
-        whitelist.publish(session, actor=people.admin, version_id=older.id, on=date(2025, 12, 3))
+        whitelist.publish(session, actor=second_admin(session), version_id=older.id, on=date(2025, 12, 3))
 
 
 def test_two_drafts_at_once_one_is_refused(own_database) -> None:
@@ -84,13 +85,16 @@ def test_two_drafts_at_once_one_is_refused(own_database) -> None:
 
 def test_review_publish_and_keep_earlier_versions(session, people, tmp_path) -> None:
     first = whitelist.propose(session, actor=people.admin, on=date(2025, 6, 1))
-    whitelist.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 6, 5))
+    with pytest.raises(Forbidden, match="白名单第 1 版由您（系统管理员）拟定：须由另一位有权编制白名单的人员核对"):
+        whitelist.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 6, 5))
+    assert first.state == "proposed"
+    whitelist.publish(session, actor=second_admin(session), version_id=first.id, on=date(2025, 6, 5))
     second = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
     with pytest.raises(NotFound):
         whitelist.read(session, version_id=second.id)  # the public cannot read a draft
     whitelist.exclude(session, actor=people.admin, entry_id=second.entries[0].id, reason="年报未按时公示",
                       on=date(2025, 12, 2))
-    whitelist.publish(session, actor=people.admin, version_id=second.id, on=date(2025, 12, 5))
+    whitelist.publish(session, actor=second_admin(session), version_id=second.id, on=date(2025, 12, 5))
     with pytest.raises(Conflict):
         whitelist.exclude(session, actor=people.admin, entry_id=first.entries[0].id, reason="事后改动",
                           on=date(2025, 12, 6))
@@ -126,9 +130,9 @@ def test_an_exclusion_and_the_publication_at_once_take_turns(own_database, first
         people = make_people(session)
         make_records(session, people)
         version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
-        entry = version.entries[0].id
+        entry, reviewer = version.entries[0].id, second_admin(session)
     steps = {
-        "publish": lambda session: whitelist.publish(session, actor=people.admin, version_id=version.id,
+        "publish": lambda session: whitelist.publish(session, actor=reviewer, version_id=version.id,
                                                      on=date(2025, 12, 5)),
         "exclude": lambda session: whitelist.exclude(session, actor=people.admin, entry_id=entry,
                                                      reason="年报未按时公示", on=date(2025, 12, 5)),
@@ -170,10 +174,10 @@ def test_each_version_is_named_by_the_measure_it_was_compiled_under(session, peo
     """The export's title is the list's name in the service item of the measure serving the whitelist on the
     version's day: a successor's list is its own, an earlier one keeps measure 19's name."""
     first = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
-    whitelist.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 12, 5))
+    whitelist.publish(session, actor=second_admin(session), version_id=first.id, on=date(2025, 12, 5))
     publish_whitelist_successor(session, people)
     second = whitelist.propose(session, actor=people.admin, on=date(2026, 1, 5))
-    whitelist.publish(session, actor=people.admin, version_id=second.id, on=date(2026, 1, 6))
+    whitelist.publish(session, actor=second_admin(session), version_id=second.id, on=date(2026, 1, 6))
 
     def title(version: WhitelistVersion) -> str:
         path = whitelist.export_xlsx(session, version_id=version.id, path=tmp_path / f"{version.number}.xlsx")

@@ -25,6 +25,11 @@ class TextIn(StrictInput):
     text: str = Field(min_length=1, max_length=catalogue.MAX_TEXT, description="政策文件全文（YAML）")
 
 
+class PublishIn(StrictInput):
+    in_force: int = Field(ge=0, le=2_147_483_647, description="发布前看到的该政策现行版本编号（没有现行版本时为 0）："
+                                                              "其间另有版本发布则答 409")
+
+
 class WithdrawIn(StrictInput):
     reason: PlainText = Field(min_length=1, max_length=500, description="撤回理由")
 
@@ -50,9 +55,9 @@ def edit(version_id: VersionId, body: TextIn, actor: Actor, session: Db) -> Poli
 
 
 @router.post("/policies/{version_id}/publish", response_model=PolicyFileRead,
-             summary="发布政策版本：须由起草人以外的管理员发布；先运行文件自带的测试情形")
-def publish(version_id: VersionId, actor: Actor, session: Db) -> PolicyFileRead:
-    row = catalogue.publish(session, actor=actor, version_id=version_id)
+             summary="发布政策版本（草稿，或恢复已被取代的版本）：须由起草人以外的管理员发布；先运行文件自带的测试情形")
+def publish(version_id: VersionId, body: PublishIn, actor: Actor, session: Db) -> PolicyFileRead:
+    row = catalogue.publish(session, actor=actor, version_id=version_id, seen=body.in_force)
     session.commit()
     return service.version(row)
 

@@ -29,8 +29,12 @@ KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
 
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
     require_role(actor, Role.ADMIN, doing="管理政策目录")  # the page's forms change the catalogue (auditors: the API)
-    return page(request, "admin/policies.html", who, status_code=status_code,
-                files=service.policy_files(session, actor=actor), kinds=KINDS, person=namer(session),
+    files = service.policy_files(session, actor=actor)
+    # each publish form carries the version in force it was shown against (0: none), so a publication made
+    # meanwhile by another admin is a 409, not silently replaced
+    current = {f.id: f.version_id for f in files if f.state == "published"}
+    return page(request, "admin/policies.html", who, status_code=status_code, files=files, current=current,
+                kinds=KINDS, person=namer(session),
                 left_behind=catalogue.left_behind(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
@@ -144,8 +148,9 @@ def diff_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
 
 
 @router.post("/admin/policies/{version_id}/publish", response_model=None)
-def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
-    return form_step(session, lambda: catalogue.publish(session, actor=actor, version_id=version_id),
+def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
+            in_force: Annotated[int, Form(ge=0, le=2_147_483_647)]) -> Response:
+    return form_step(session, lambda: catalogue.publish(session, actor=actor, version_id=version_id, seen=in_force),
                      done=f"/admin/policies#version-{version_id}", again=_again(request, who, session, actor, {}),
                      said=f"政策版本 {version_id} 已发布，即日起用于匹配与申报")
 

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huiqi.models import Application, PolicyVersion, Round
+from huiqi.models import Application, PolicyVersion, Round, RoundMeasure
 
 
 def in_force(session: Session) -> list[tuple[int, str, str]]:
@@ -49,14 +49,22 @@ def published_of(session: Session, policy_id: str, *, lock: bool = False) -> Pol
     return session.scalars(query).first()
 
 
-def rounds_not_ended(session: Session, policy_id: str, day: date) -> list[Round]:
-    """The policy's rounds open on ``day`` or still to open (not past their deadline, not closed early)."""
-    return list(session.scalars(select(Round).where(Round.policy_id == policy_id, Round.closes_on >= day,
-                                                    Round.closed_at.is_(None)).order_by(Round.opens_on, Round.id)))
+def rounds_not_ended(session: Session, policy_id: str, day: date, measures: set[int] | None = None) -> list[Round]:
+    """The policy's rounds open on ``day`` or still to open (not past their deadline, not closed early); with
+    ``measures``, only those offering one of them."""
+    query = select(Round).where(Round.policy_id == policy_id, Round.closes_on >= day, Round.closed_at.is_(None))
+    if measures is not None:
+        offering = select(RoundMeasure.round_id).where(RoundMeasure.measure.in_(measures))
+        query = query.where(Round.id.in_(offering))
+    return list(session.scalars(query.order_by(Round.opens_on, Round.id)))
 
 
-def applications_in_progress(session: Session, policy_id: str, finished: tuple[str, ...]) -> int:
-    """How many of the policy's applications are in none of the ``finished`` states."""
+def applications_in_progress(session: Session, policy_id: str, finished: tuple[str, ...],
+                             measures: set[int] | None = None) -> int:
+    """How many of the policy's applications (under one of ``measures``, when given) are in none of the
+    ``finished`` states."""
     query = select(func.count()).select_from(Application).where(Application.policy_id == policy_id,
                                                                  Application.state.not_in(finished))
+    if measures is not None:
+        query = query.where(Application.measure.in_(measures))
     return session.scalar(query) or 0

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.audit import service as audit
-from huiqi.catalogue import repository
+from huiqi.catalogue import guards, repository
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import utcnow
 from huiqi.departments import service as departments
@@ -28,7 +28,6 @@ from huiqi.rules.loader import load_text
 from huiqi.rules.policy import CodeInfo, Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.workflow.states import FINAL, State
 
 MAX_TEXT = 1_000_000  # characters of one policy file; the shipped one is about 60,000
 STATE_LABELS = {"draft": "草稿", "published": "已发布", "superseded": "已被新版本取代", "withdrawn": "已撤回"}
@@ -225,9 +224,8 @@ def add(session: Session, *, actor: User, text: str, file_name: str) -> PolicyVe
     name = _file_name(file_name)
     policy = parse(text, name)
     digest = digest_of(text)
-    same = repository.by_digest(session, digest)
-    if same is not None:
-        raise Conflict(f"这份文件已在政策目录中：版本 {same.id}（{STATE_LABELS[same.state]}）")
+    _not_stored(session, digest)
+    guards.same_policy(policy, repository.published_of(session, policy.id), published(session))
     row = PolicyVersion(policy_id=policy.id, number=policy.number, title=policy.title, digest=digest, text=text,
                         file_name=name, state="draft", drafted_by=actor.username)
     session.add(row)
@@ -235,6 +233,13 @@ def add(session: Session, *, actor: User, text: str, file_name: str) -> PolicyVe
     audit.record(session, actor=actor.username, action="policy.draft", entity="policy_version", entity_id=row.id,
                  after={"policy": policy.id, "number": policy.number, "version": digest[:12], "file": name})
     return row
+
+
+def _not_stored(session: Session, digest: str) -> None:
+    same = repository.by_digest(session, digest)
+    if same is not None:
+        back = "：如要恢复它，请在该版本下点“重新发布”" if same.state == "superseded" else ""
+        raise Conflict(f"这份文件已在政策目录中：版本 {same.id}（{STATE_LABELS[same.state]}）{back}")
 
 
 def edit(session: Session, *, actor: User, version_id: int, text: str) -> PolicyVersion:
@@ -247,9 +252,8 @@ def edit(session: Session, *, actor: User, version_id: int, text: str) -> Policy
     digest = digest_of(text)
     if digest == row.digest:
         return row
-    same = repository.by_digest(session, digest)
-    if same is not None:
-        raise Conflict(f"这份文件已在政策目录中：版本 {same.id}（{STATE_LABELS[same.state]}）")
+    _not_stored(session, digest)
+    guards.same_policy(policy, repository.published_of(session, policy.id), published(session))
     before = {"policy": row.policy_id, "version": row.digest[:12]}
     row.policy_id, row.number, row.title, row.digest, row.text = policy.id, policy.number, policy.title, digest, text
     session.flush()
@@ -283,34 +287,40 @@ def _version_policy(session: Session, version_id: int) -> Policy:
     return _policy(session, row.id, row.digest)
 
 
-def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
-    """Put a draft in force: a second admin, the file still loads, its own situations pass (the gate); the
-    version in force of the same policy is superseded in the same step."""
+REPUBLISHABLE = ("draft", "superseded")  # a superseded version is put back in force (a mistaken publication undone)
+
+
+def publish(session: Session, *, actor: User, version_id: int, seen: int | None = None) -> PolicyVersion:
+    """Put a draft in force, or a superseded version back in force: a second admin, the file still loads, its own
+    situations pass (the gate), it is a version of the same policy and keeps every measure still in use; the
+    version in force of the same policy is superseded in the same step. ``seen``: the version in force the admin
+    saw (0 for none; None from the command line, which acts on what is in force now): another published meanwhile
+    is a 409, not a silent replacement."""
     require_role(actor, Role.ADMIN, doing="发布政策")
     row = _locked(session, version_id)
-    if row.state != "draft":
-        raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，只有草稿可以发布")
+    if row.state not in REPUBLISHABLE:
+        raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，只有草稿或已被取代的版本可以发布")
     if row.drafted_by == actor.username:
         raise Forbidden(f"政策版本 {row.id} 由您起草：须由另一位管理员核对后发布")
     policy = parse(row.text, row.file_name)
-    from huiqi.catalogue.gate import situations_failing
-
-    failing = situations_failing(policy)
-    if failing:
-        more = [f"另有 {len(failing) - 20} 个测试情形未通过"] if len(failing) > 20 else []
-        raise SituationsFailed(failing[:20] + more)
+    _gate(policy)
     changes = diff(session, published(session), replaced(published(session), policy), clock.today())
     current = repository.published_of(session, row.policy_id, lock=True)
+    _as_seen(row, current, seen)
+    guards.same_policy(policy, current, published(session))
+    if current is not None:
+        guards.keeps_served(session, current, _policy(session, current.id, current.digest), policy)
     now = utcnow()
     if current is not None:
         current.state, current.ended_by, current.ended_at = "superseded", actor.username, now
         session.flush()
     try:
         with session.begin_nested():  # another version of this policy published at this moment: the database's guard
-            row.state, row.published_by, row.published_at = "published", actor.username, now
+            row.state, row.published_by, row.published_at, row.ended_by, row.ended_at = (
+                "published", actor.username, now, None, None)
             session.flush()
     except IntegrityError:
-        raise Conflict(f"{row.number} 刚刚有另一个版本发布；请刷新政策目录，查看现行版本后再决定") from None
+        raise Conflict(_moved(row)) from None
     departments.sync(session, policies=published(session))  # the units it names can now review
     from huiqi.offers import service as offers  # offers read the catalogue: imported here, once both exist
 
@@ -326,23 +336,30 @@ def publish(session: Session, *, actor: User, version_id: int) -> PolicyVersion:
     return row
 
 
+def _gate(policy: Policy) -> None:
+    from huiqi.catalogue.gate import situations_failing
+
+    failing = situations_failing(policy)
+    if failing:
+        more = [f"另有 {len(failing) - 20} 个测试情形未通过"] if len(failing) > 20 else []
+        raise SituationsFailed(failing[:20] + more)
+
+
+def _moved(row: PolicyVersion) -> str:
+    return f"已有另一个版本刚发布：{row.number} 的现行版本已变；请刷新政策目录，查看现行版本后再决定"
+
+
+def _as_seen(row: PolicyVersion, current: PolicyVersion | None, seen: int | None) -> None:
+    """The version in force (read under its lock) is still the one the admin decided against."""
+    if seen is not None and (current.id if current is not None else 0) != seen:
+        raise Conflict(_moved(row))
+
+
 def _still_served(session: Session, row: PolicyVersion) -> None:
-    """Refuse to take a policy out while a round of it is open (or yet to open) or an application under it is not
-    finished: the round would keep offering a policy nobody can apply under, and the applications lose their
-    rules mid-way. The officer closes the rounds and settles the applications first."""
-    rounds = repository.rounds_not_ended(session, row.policy_id, clock.today())
-    # A draft is left out: once its round has closed it can never be submitted, and only its enterprise could
-    # withdraw it, so it would hold the policy forever; while the round is open, the round refuses already.
-    pending = repository.applications_in_progress(session, row.policy_id, (*FINAL, State.DRAFT))
-    if not rounds and not pending:
-        return
-    said = []
-    if rounds:
-        said.append("未截止的申报批次 " + "、".join(f"“{r.title}”（批次 {r.id}）" for r in rounds[:5])
-                    + (f" 等 {len(rounds)} 个" if len(rounds) > 5 else "") + "：请先在申报批次页关闭")
-    if pending:
-        said.append(f"{pending} 件已提交、尚未办结的申报（未拨付、未驳回、未撤回）：请先办结")
-    raise Conflict(f"{row.number} 仍在使用，不能撤回：" + "；".join(said))
+    """Refuse to take a policy out while anything still uses it (``guards.uses``); the officer settles that first."""
+    said = guards.uses(session, row.policy_id)
+    if said:
+        raise Conflict(f"{row.number} 仍在使用，不能撤回：" + "；".join(said))
 
 
 def withdraw(session: Session, *, actor: User, version_id: int, reason: str) -> PolicyVersion:

@@ -96,11 +96,11 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, filters:
 @router.post("/admin/users/{username}", response_model=None)
 def change(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username, filters: UsersFilters,
            number: PageNumber = 1, role: Text = "", uscc: Text = "", region: Text = "", department: Text = "",
-           active: Text = "") -> Response:
-    """One form per row: a new role with its binding, or the disable/enable button (``active``); the admin comes
-    back to the list as it was (its filters and page)."""
+           active: Text = "", seen: Text = "") -> Response:
+    """One form per row: a new role with its binding (and the role and binding it was shown with, ``seen``), or the
+    disable/enable button (``active``); the admin comes back to the list as it was (its filters and page)."""
     data = {"role": role or None, "uscc": uscc.strip() or None, "region": region or None,
-            "department": department or None, "active": {"1": True, "0": False}.get(active)}
+            "department": department or None, "active": {"1": True, "0": False}.get(active), "seen": seen or None}
 
     def act() -> None:
         require_role(actor, Role.ADMIN, doing="变更用户")  # the scope refuses before the input is read
@@ -124,8 +124,9 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
 @router.post("/admin/users/{username}/password", response_model=None)
 def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username,
                    filters: UsersFilters, number: PageNumber = 1,
-                   new_password: Annotated[str, Form(max_length=200)] = "") -> Response:
-    """An admin sets a temporary password; the user changes it at the next sign-in."""
+                   new_password: Typed = "") -> Response:
+    """An admin sets a temporary password; the user changes it at the next sign-in. One too long is the service's
+    to refuse, beside the row's field, the list kept as it was."""
 
     def again(refusal: Refusal) -> Response:
         return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,

@@ -24,6 +24,7 @@ def check_password(password: str, hashed: str) -> bool:
 
 
 MIN_LENGTH = 10
+MAX_LENGTH = 200  # what a form or the API takes; past it, the reason is said beside the field
 DISTINCT = 4  # "aaaaaaaaaa" and "1212121212" are long, not hard to guess
 COMMON = Path(__file__).parent / "data" / "common-passwords.txt.gz"
 
@@ -43,6 +44,8 @@ def problem(password: str) -> str | None:
     """
     if len(password) < MIN_LENGTH:
         return f"密码至少 {MIN_LENGTH} 个字符"
+    if len(password) > MAX_LENGTH:
+        return f"密码不能超过 {MAX_LENGTH} 个字符（现有 {len(password)} 个）"
     if not password.strip():
         return "密码不能全是空格"
     if len(set(password)) < DISTINCT:

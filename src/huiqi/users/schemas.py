@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
 
 from huiqi.users import passwords
 from huiqi.validation import PlainText, UtcDateTime
@@ -18,6 +18,12 @@ def _acceptable(password: str) -> str:
 
 
 Password = Annotated[PlainText, AfterValidator(_acceptable)]
+
+
+def as_seen(user) -> str:
+    """A user's role and binding as one text, which the change form carries (``seen``): read again under the row's
+    lock, it tells whether another admin changed them since the form was shown."""
+    return f"{user.role}:{user.uscc or ''}:{user.region or ''}:{user.department_id or ''}"
 
 
 class UserBinding(BaseModel):
@@ -50,6 +56,8 @@ class UserUpdate(BaseModel):
     region: PlainText | None = Field(None, max_length=10, description="市级初审人员：绑定的地级市代码")
     department: PlainText | None = Field(None, max_length=100, description="责任单位审核人员：绑定的责任单位名称")
     active: bool | None = Field(None, description="false 停用账号，true 重新启用")
+    seen: PlainText | None = Field(None, max_length=200, description="变更前读到的角色与绑定（用户列表中的 seen）："
+                                                                     "其间已被另一位管理员变更则答 409")
 
 
 class UserRead(BaseModel):
@@ -69,6 +77,11 @@ class UserRead(BaseModel):
                                 description="管理员已重置密码，等待本人修改")
     active: bool
     created_at: UtcDateTime | None = None
+
+    @computed_field(description="角色与绑定如此刻所见：变更时作为 seen 送回，其间已被他人变更则答 409")
+    @property
+    def seen(self) -> str:
+        return as_seen(self)
 
 
 class PasswordChange(BaseModel):

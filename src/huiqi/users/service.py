@@ -16,8 +16,8 @@ from huiqi.reference import divisions, uscc
 from huiqi.users import passwords, repository
 from huiqi.users.filters import UserFilters
 from huiqi.users.roles import Role
-from huiqi.users.schemas import UserBinding, UserCreate, UserRead, UserUpdate
-from huiqi.users.scope import require_role
+from huiqi.users.schemas import UserBinding, UserCreate, UserRead, UserUpdate, as_seen
+from huiqi.users.scope import ROLE_LABELS, require_role
 from huiqi.validation import field_path, problems
 
 Spec = TypeVar("Spec", bound=UserBinding)
@@ -112,12 +112,17 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
 
 
 def change_role(session: Session, *, actor: User, username: str, role: str, uscc: str | None = None,
-                region: str | None = None, department: str | None = None) -> User:
+                region: str | None = None, department: str | None = None, seen: str | None = None) -> User:
     """Give a user another role (and binding); before and after go to the audit trail. An admin cannot change their
     own role: with ``_managed`` locking both rows, every change leaves at least its (active) admin in office, so the
-    province is never left without an admin, even when two admins demote each other at once."""
+    province is never left without an admin, even when two admins demote each other at once. ``seen``
+    (``as_seen`` of the user when the form was shown): changed meanwhile by another admin is a 409, not a silent
+    overwrite."""
     require_role(actor, Role.ADMIN, doing="变更用户角色")
     user = _managed(session, actor, username)
+    if seen is not None and seen != as_seen(user):
+        now = ROLE_LABELS.get(user.role, user.role)
+        raise Conflict(f"用户 {user.username} 的角色或绑定刚被另一位管理员变更（现为{now}）：请刷新页面，查看后再决定")
     if user.id == actor.id and role != user.role:
         raise Conflict("不能变更自己的角色：请由另一位管理员操作")
     spec = _validated({"username": user.username, "display_name": user.display_name, "role": role,
@@ -175,7 +180,7 @@ def update(session: Session, *, actor: User, username: str, changes: UserUpdate)
     user = _existing(session, username)
     if changes.role is not None or {changes.uscc, changes.region, changes.department} != {None}:
         change_role(session, actor=actor, username=username, role=changes.role or user.role, uscc=changes.uscc,
-                    region=changes.region, department=changes.department)
+                    region=changes.region, department=changes.department, seen=changes.seen)
     if changes.active is not None:
         set_active(session, actor=actor, username=username, active=changes.active)
     return user

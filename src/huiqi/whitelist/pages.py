@@ -72,8 +72,9 @@ def version_page(request: Request, who: CallerDep, actor: Actor, session: Db, ve
 
 @router.post("/admin/whitelist/entries/{entry_id}/exclude", response_model=None)
 def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_id: RecordId,
-            reason: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
-    """Leave one enterprise out; an HTMX request gets the row back, a plain form the whole page."""
+            reason: Annotated[PlainText, Form(max_length=5000)] = "") -> Response:
+    """Leave one enterprise out; an HTMX request gets the row back, a plain form the whole page (a reason past
+    500 characters is the service's to refuse: said beside the field, the reason kept)."""
     try:
         entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=reason, on=clock.today())
     except HuiqiError as error:

@@ -166,6 +166,8 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
     entry = _proposed_entry(session, actor, entry_id, on)
     if not reason.strip():
         raise InputError([("reason", "移出白名单须写明理由")])
+    if len(reason.strip()) > NOTE_MOST:
+        raise InputError([("reason", f"不能超过 {NOTE_MOST} 个字（现有 {len(reason.strip())} 个）")])
     entry.included, entry.reason = False, reason.strip()
     session.flush()
     audit.record(session, actor=actor.username, action="whitelist.exclude", entity="whitelist_entry",
@@ -174,13 +176,17 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
 
 
 def publish(session: Session, *, actor: User, version_id: int, on: date) -> WhitelistVersion:
-    """Publish a reviewed version on ``on``; it is then fixed, and earlier versions stay readable."""
+    """Publish a reviewed version on ``on``, by someone other than who proposed it (as a policy version needs a
+    second admin); it is then fixed, and earlier versions stay readable."""
     _may_compile(session, actor, on)
     version = repository.lock(session, version_id)  # an entry changed or the version published at this moment
     if version is None:
         raise NotFound(f"没有白名单版本 {version_id}")
     if version.state != "proposed":
         raise Conflict(_settled(version))
+    if version.proposed_by == actor.username:  # proposed, reviewed and published: the review is another's
+        raise Forbidden(f"白名单第 {version.number} 版由您（{actor.display_name}）拟定："
+                        "须由另一位有权编制白名单的人员核对后发布")
     _refuse_stale(session, version)
     version = repository.get(session, version_id)  # with its entries as they stand now
     version.state, version.published_on, version.published_by = "published", on, actor.username
