@@ -187,3 +187,18 @@ async def test_the_unit_s_refused_selects_are_marked_and_only_they(browser, peop
     matter = await alice.post("/me/matters", data={"key": "研发项目", "matters-0-codes": "key_tech",
                                                     "matters-0-date": "2024-03-01", "matters-0-other_support": "1e3"})
     assert matter.status_code == 422 and [f for f, _ in marked(matter.text)] == ["f-matters-0-other_support"]
+
+
+async def test_a_record_against_the_guide_s_conditions_is_said_above_the_claims(browser, session, people) -> None:
+    """The rules may find a measure met while the fund's guide bars the applicant (a bad credit record): the page
+    says so before the table, rather than leave 符合 to read as a claim that can be submitted."""
+    a_round(session)
+    alice = browser(people.alice)
+    assert 'id="barred"' not in (await alice.get("/me")).text
+    saved = await alice.post("/me/profile", data={"name": "示例科技有限公司", "kind": "enterprise", "region": "210102",
+                                                  "industry": "6513", "size": "medium", "bad_credit": "true"})
+    assert saved.status_code == 303
+    text = (await alice.get("/me")).text
+    said = text[text.index('id="barred"'):]
+    assert said.index("有不良信用记录") < said.index("不能提交申报") < said.index("供参考")
+    assert text.index('id="barred"') < text.index("/me/claims.xlsx"), "said before the table"

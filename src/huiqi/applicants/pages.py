@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huiqi import clock
-from huiqi.applicants import claims, directory, forms, repository, service
+from huiqi.applicants import claims, directory, forms, repository, service, standing
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.labels import Problem, matter_label
@@ -54,6 +54,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=found.answer, claims=found.rows, unreadable=found.unreadable, granted=found.granted,
+                barred=standing.refusal(profile, "提交申报"),
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else forms.fresh_key(matters)),
