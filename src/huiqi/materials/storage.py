@@ -68,15 +68,17 @@ MB = 1024 * 1024
 
 def file_size(size: int, *, exact: bool = False) -> str:
     """A size as people read it: MB (of 1024 × 1024 bytes, as computers show file sizes) from 1 MB; below it KB (a
-    tenth at least, for a file of a few bytes), or bytes when ``exact`` (a refusal: 2049 bytes is over 2048).
+    tenth at least, for a file of a few bytes). When ``exact`` (a refusal), bytes below 1 MB (2049 bytes is over
+    2048) and MB rounded up from it, so that a file a few bytes over 20 MB never reads as 20 MB.
 
     >>> file_size(138), file_size(4096), file_size(150_000), file_size(21_000_000), file_size(0), file_size(20 * MB)
     ('0.1 KB', '4 KB', '146.5 KB', '20.03 MB', '0 KB', '20 MB')
-    >>> file_size(4096, exact=True), file_size(21_000_000, exact=True)
-    ('4096 字节', '20.03 MB')
+    >>> file_size(4096, exact=True), file_size(20 * MB + 5, exact=True), file_size(20 * MB, exact=True)
+    ('4096 字节', '20.01 MB', '20 MB')
     """
     if size >= MB:
-        return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
+        hundredths = -(-size * 100 // MB) if exact else round(size * 100 / MB)
+        return f"{hundredths / 100:.2f}".rstrip("0").rstrip(".") + " MB"
     if exact:
         return f"{size} 字节"
     kb = max(size / 1024, 0.1) if size else 0

@@ -25,7 +25,7 @@ class Rating(Created, Base):
     rated_by: Mapped[str] = mapped_column(String(64))
     due_on: Mapped[date | None] = mapped_column(Date)  # the rectification's deadline (差评 only)
     # the business day it was rated, from which a deadline counted past the calendar's end is counted again once the
-    # year is entered (None before 0023: those deadlines were all counted with the calendar)
+    # year is entered (None before 0024: those deadlines were all counted with the calendar)
     rated_on: Mapped[date | None] = mapped_column(Date)
     answer: Mapped[str | None] = mapped_column(String(1000))
     answered_by: Mapped[str | None] = mapped_column(String(64))
