@@ -10,7 +10,7 @@ longer support (its list withdrawn) is withdrawn with the reason."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -288,16 +288,20 @@ def _account_digits(typed: str) -> str:
     return "".join(typed.translate(FULL_WIDTH).split()).replace("-", "").replace("－", "")
 
 
+def _confirmed(application_id: int) -> Select[tuple[Offer]]:
+    """The confirmed offer an application came from, if any."""
+    return select(Offer).where(Offer.application_id == application_id, Offer.state == "confirmed")
+
+
 def needs_payee(session: Session, application_id: int) -> bool:
     """Whether the application came from a 免申即享 confirmation (its enterprise must confirm the account)."""
-    return session.scalar(select(Offer.id).where(Offer.application_id == application_id,
-                                                 Offer.state == "confirmed")) is not None
+    return session.scalar(_confirmed(application_id).with_only_columns(Offer.id)) is not None
 
 
 def basis(session: Session, application_id: int) -> str | None:
     """Where a 免申即享 application came from, as its pages say it (来源：免申即享（依据 <document>）), or None for
     one its enterprise applied for."""
-    found = session.scalar(select(Offer).where(Offer.application_id == application_id, Offer.state == "confirmed"))
+    found = session.scalar(_confirmed(application_id))
     if found is None:
         return None
     matter = session.get(Matter, found.matter_id)
