@@ -32,6 +32,7 @@ async def test_a_profile_saved_on_an_older_page_is_refused_and_the_newer_kept(br
     newer = int(seen) + 1
     assert f"本单位信息已在其他页面更新为第 {newer} 版，请刷新后再改" in second.text
     assert 'value="small" selected' in second.text  # what was typed is still there to copy
+    assert "单位信息未保存</h2>" in second.text and "请修改以下内容" not in second.text, "a refusal, nothing to correct"
     kept = _current(session)
     assert (kept.version, kept.revenue, kept.above_scale, kept.size) == (newer, 50_000_000, True, "medium")
     fresh = VERSION.search((await alice.get("/me")).text)[1]

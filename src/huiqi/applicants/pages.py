@@ -130,7 +130,7 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
         saved = service.record_profile(session, actor=actor, uscc=_uscc(actor), seen=forms.seen_version(form),
                                        **fields)
     except (InputError, Conflict) as error:  # what was typed is kept, with the version it was typed on
-        said = _problems(error) if isinstance(error, InputError) else [Problem("单位信息", error.message, "")]
+        said = _problems(error) if isinstance(error, InputError) else [Refused("", error.message)]
         return _me(request, who, session, actor, status_code=error.status_code, profile_problems=said,
                    profile_form={k: str(form.get(k) or "") for k in form})
     session.commit()
