@@ -131,3 +131,17 @@ async def test_an_edit_of_a_matter_deleted_meanwhile_is_refused(browser, session
     late = await alice.post("/me/matters", data={**new, "editing": "新项目", "seen": seen})
     assert late.status_code == 409 and "已在其他页面删除" in late.text, late.text
     assert repository.matter(session, repository.by_uscc(session, ALICE_USCC).id, "新项目") is None
+
+
+@pytest.mark.anyio
+async def test_the_matter_api_refuses_a_stale_stamp_when_given(browser, session, people) -> None:
+    alice = browser(people.alice)
+    listed = (await alice.get(f"/api/v1/applicants/{ALICE_USCC}/matters")).json()["items"]
+    stamp = next(m for m in listed if m["id"] == "h1")["stamp"]
+    url = f"/api/v1/applicants/{ALICE_USCC}/matters/h1"
+    body = {"type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-14"}
+    done = await alice.send("PUT", url, json={**body, "seen": stamp})
+    assert done.status_code == 200 and done.json()["stamp"] != stamp, done.text
+    stale = await alice.send("PUT", url, json={**body, "date": "2024-07-16", "seen": stamp})
+    assert stale.status_code == 409 and "已在其他页面修改" in stale.json()["detail"], stale.text
+    assert (await alice.send("PUT", url, json={**body, "date": "2024-07-16"})).status_code == 200, "seen optional"
