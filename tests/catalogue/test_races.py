@@ -113,3 +113,17 @@ def test_a_measure_added_to_a_round_while_a_version_dropping_it_is_published(own
         offered = {m.measure for m in session.scalars(select(RoundMeasure).where(RoundMeasure.round_id == round_id))}
         in_force = session.get(PolicyVersion, draft).state == "published"
     assert offered == ({1} if in_force else {1, 5}), (outcomes, offered)
+
+
+def test_one_document_under_two_ids_published_at_once(own_database) -> None:
+    """The same 文号 drafted under two policy ids, published at once: one goes in force, the other is refused."""
+    engine = own_database
+    publishers, drafts = _setup(engine)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        text = SECOND.read_text("utf-8").replace("id: test-successor", "id: test-successor-b", 1)
+        other = catalogue.add(session, actor=session.get(User, publishers[0]), text=text, file_name="b.yaml").id
+    outcomes = at_once(engine, [_publishing(publishers[0], drafts[0]), _publishing(publishers[1], other)])
+    assert sorted(outcomes) == ["conflict", "done"], outcomes
+    with Session(engine) as session:
+        numbers = session.scalars(select(PolicyVersion.number).where(PolicyVersion.state == "published")).all()
+    assert list(numbers).count("测试〔2024〕1号") == 1, numbers

@@ -263,10 +263,12 @@ def edit(session: Session, *, actor: User, version_id: int, text: str) -> Policy
 
 
 def _locked(session: Session, version_id: int, serialised: bool = False) -> PolicyVersion:
-    """The version, locked; ``serialised`` (publishing, withdrawing) first takes its policy's lock, as opening a round
-    or adding a measure to one does: a round cannot take up a measure while a version dropping it goes in force."""
+    """The version, locked; ``serialised`` (publishing, withdrawing) first takes the catalogue's lock, so that one
+    change of what is in force sees the one before (one 文号 under one id; the units synced once), then its policy's,
+    as opening a round or adding a measure to one does: no round takes up a measure a version going in force drops."""
     unlocked = repository.get(session, version_id) if serialised else None
     if unlocked is not None:
+        one_at_a_time(session, "catalogue")
         one_at_a_time(session, f"rounds:{unlocked.policy_id}")
     row = repository.get(session, version_id, lock=True)
     if row is None:
