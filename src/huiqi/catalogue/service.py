@@ -359,6 +359,9 @@ def _moved(row: PolicyVersion) -> str:
 def _as_seen(row: PolicyVersion, current: PolicyVersion | None, seen: int | None) -> None:
     """The version in force (read under its lock) is still the one the admin decided against."""
     if seen is not None and (current.id if current is not None else 0) != seen:
+        if current is None:  # none in force now: the one seen was withdrawn, nothing else published
+            raise Conflict(f"{row.number} 的现行版本 {seen} 其间已撤回，现在没有现行版本；"
+                           "请刷新政策目录，确认仍要发布这个版本后再发布")
         raise Conflict(_moved(row))
 
 
