@@ -113,11 +113,15 @@ def test_default_database_is_a_file_under_var(monkeypatch) -> None:
     assert os.environ.get("HUIQI_DATABASE_URL") is None
 
 
-def test_demo_logins_name_every_department_reviewer(database_url) -> None:
-    assert invoke("demo", "seed").exit_code == 0
+def test_demo_logins_name_every_department_reviewer_and_both_admins(database_url) -> None:
+    seeded = invoke("demo", "seed")
+    assert seeded.exit_code == 0 and "admin2（系统管理员二（演示）" in seeded.stdout, seeded.output
     shown = invoke("demo", "logins")
     assert shown.exit_code == 0, shown.output
     assert "ent-01" in shown.stdout and "city-210100" in shown.stdout and "finance" in shown.stdout
+    assert "admin2" in shown.stdout and "系统管理员二（演示）" in shown.stdout, "the second admin, who publishes"
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    assert "admin2" in readme.split("`huiqi demo seed`: fill")[1].split("\n- ")[0], "README's demo names it too"
     assert shown.stdout.count("dept-") == 23 and "省工业和信息化厅审核人员" in shown.stdout
 
 

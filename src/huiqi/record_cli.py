@@ -106,8 +106,9 @@ def demo_seed() -> None:
     except HuiqiError as error:
         fail(error)
     typer.echo(f"演示数据已生成（{shown_url()}）：企业 {len(cast.enterprises)} 家、市级初审 {len(cast.cities)} 个、"
-               f"责任单位 {len(cast.departments)} 个；用户名 admin、finance、auditor、analyst、city-210100…、dept-01…、"
-               "ent-01…，密码为 HUIQI_DEMO_PASSWORD。所有企业均为虚构的演示数据。")
+               f"责任单位 {len(cast.departments)} 个；用户名 admin、admin2（系统管理员二（演示）：政策版本和白名单"
+               "须由拟定人以外的另一位管理员发布）、finance、auditor、analyst、city-210100…、dept-01…、ent-01…，"
+               "密码为 HUIQI_DEMO_PASSWORD。所有企业均为虚构的演示数据。")
 
 
 @audit_app.command("verify")

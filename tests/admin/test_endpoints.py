@@ -56,8 +56,12 @@ async def test_a_draft_published_and_withdrawn_through_the_api_is_stored(own_dat
         assert edited.status_code == 200, edited.text
         assert stored(own_database, version) == ("draft", ["policy.draft", "policy.edit"])
 
-        published = await client.post(f"/api/v1/admin/policies/{version}/publish", headers=second, json={"in_force": 0})
+        published = await client.post(f"/api/v1/admin/policies/{version}/publish", headers=second)  # no body
         assert published.status_code == 200, published.text
+        again = {"file_name": "second-policy.yaml", "text": SECOND.read_text("utf-8") + "\n# 再校对\n"}
+        later = (await client.post("/api/v1/admin/policies", headers=first, json=again)).json()["version_id"]
+        stale = await client.post(f"/api/v1/admin/policies/{later}/publish", headers=second, json={"in_force": 0})
+        assert stale.status_code == 409 and "现行版本已变" in stale.text, "in_force, when given, is checked"
         assert stored(own_database, version) == ("published", ["policy.draft", "policy.edit", "policy.publish"])
         listed = await client.get("/api/v1/admin/policies", headers=first)
         assert {"version_id": version, "state": "published"}.items() <= next(

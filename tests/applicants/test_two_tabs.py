@@ -32,6 +32,7 @@ async def test_a_profile_saved_on_an_older_page_is_refused_and_the_newer_kept(br
     newer = int(seen) + 1
     assert f"本单位信息已在其他页面更新为第 {newer} 版，请刷新后再改" in second.text
     assert 'value="small" selected' in second.text  # what was typed is still there to copy
+    assert "单位信息未保存</h2>" in second.text and "请修改以下内容" not in second.text, "a refusal, nothing to correct"
     kept = _current(session)
     assert (kept.version, kept.revenue, kept.above_scale, kept.size) == (newer, 50_000_000, True, "medium")
     fresh = VERSION.search((await alice.get("/me")).text)[1]
@@ -100,3 +101,47 @@ async def test_a_matter_is_edited_from_its_form_and_a_stale_edit_is_refused(brow
     assert stale.status_code == 409 and "事项「h1」已在其他页面修改，请刷新后再改" in stale.text
     applicant = repository.by_uscc(session, ALICE_USCC)
     assert str(repository.matter(session, applicant.id, "h1").date) == "2024-07-14"
+
+
+@pytest.mark.anyio
+async def test_a_stale_edit_is_a_refusal_and_a_changed_key_makes_no_copy(browser, session, people) -> None:
+    alice = browser(people.alice)
+    seen = SEEN.search((await alice.get("/me", params={"matter": "h1"})).text)[1]
+    edit = {"key": "h1", "editing": "h1", "seen": seen, "matters-0-codes": "little_giant",
+            "matters-0-level": "national", "matters-0-date": "2024-07-14"}
+    assert (await alice.post("/me/matters", data=edit)).status_code == 303
+    stale = await alice.post("/me/matters", data={**edit, "matters-0-date": "2024-07-16"})
+    assert stale.status_code == 409 and "事项未保存，请修改" not in stale.text, "nothing to correct: a refusal"
+    assert 'aria-invalid="true"' not in stale.text and 'href="#f-key"' not in stale.text
+    renamed = await alice.post("/me/matters", data={**edit, "key": "h1x", "matters-0-date": "2024-07-16"})
+    assert renamed.status_code in (409, 422), renamed.text
+    applicant = repository.by_uscc(session, ALICE_USCC)
+    assert repository.matter(session, applicant.id, "h1x") is None, "an edit of h1 makes no second matter"
+    assert str(repository.matter(session, applicant.id, "h1").date) == "2024-07-14"
+
+
+@pytest.mark.anyio
+async def test_an_edit_of_a_matter_deleted_meanwhile_is_refused(browser, session, people) -> None:
+    alice = browser(people.alice)
+    new = {"key": "新项目", "matters-0-codes": "smart_manufacturing", "matters-0-date": "2025-03-01",
+           "matters-0-investment": "1000"}
+    assert (await alice.post("/me/matters", data=new)).status_code == 303
+    seen = SEEN.search((await alice.get("/me", params={"matter": "新项目"})).text)[1]
+    assert (await alice.post("/me/matters/delete", data={"key": "新项目"})).status_code == 303
+    late = await alice.post("/me/matters", data={**new, "editing": "新项目", "seen": seen})
+    assert late.status_code == 409 and "已在其他页面删除" in late.text, late.text
+    assert repository.matter(session, repository.by_uscc(session, ALICE_USCC).id, "新项目") is None
+
+
+@pytest.mark.anyio
+async def test_the_matter_api_refuses_a_stale_stamp_when_given(browser, session, people) -> None:
+    alice = browser(people.alice)
+    listed = (await alice.get(f"/api/v1/applicants/{ALICE_USCC}/matters")).json()["items"]
+    stamp = next(m for m in listed if m["id"] == "h1")["stamp"]
+    url = f"/api/v1/applicants/{ALICE_USCC}/matters/h1"
+    body = {"type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-14"}
+    done = await alice.send("PUT", url, json={**body, "seen": stamp})
+    assert done.status_code == 200 and done.json()["stamp"] != stamp, done.text
+    stale = await alice.send("PUT", url, json={**body, "date": "2024-07-16", "seen": stamp})
+    assert stale.status_code == 409 and "已在其他页面修改" in stale.json()["detail"], stale.text
+    assert (await alice.send("PUT", url, json={**body, "date": "2024-07-16"})).status_code == 200, "seen optional"

@@ -2,18 +2,24 @@
 the catalogue never holds two published versions of one policy, and neither admin is told 已发布 of a version
 that the other's replaced at once."""
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.catalogue import service as catalogue
-from huiqi.models import PolicyVersion, User
+from huiqi.errors import Conflict, InputError
+from huiqi.models import PolicyVersion, RoundMeasure, User
+from huiqi.rounds import editing
+from huiqi.rounds import service as rounds
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from tests.dbtest import at_once
 
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+DAY = date(2025, 9, 1)
 
 
 def _setup(engine: Engine) -> tuple[list[int], list[int]]:
@@ -68,3 +74,56 @@ def test_two_versions_published_at_once_over_the_one_in_force(own_database) -> N
     with Session(engine) as session:
         states = [session.get(PolicyVersion, d).state for d in (third, *drafts)]
     assert states[0] == "superseded" and sorted(states[1:]) == ["draft", "published"], states
+
+
+def _round_with_measure_1(engine: Engine, publishers: list[int], first: int) -> tuple[int, int]:
+    """The fixture policy in force with a round open for its measure 1, and a draft that drops its measure 5."""
+    text = SECOND.read_text("utf-8")
+    with Session(engine, expire_on_commit=False) as session, session.begin(), clock.pinned(DAY):
+        admin, other = (session.get(User, who) for who in publishers)
+        catalogue.publish(session, actor=other, version_id=first)
+        found = rounds.open_round(session, actor=admin, policy_id="test-successor", title="测试批次", opens_on=DAY,
+                                  closes_on=date(2025, 9, 30), measures=[rounds.MeasureIn(1)])
+        dropped = text.split("  - number: 5")[0] + "situations:" + text.split("situations:")[1]
+        return found.id, catalogue.add(session, actor=admin, text=dropped, file_name="1.yaml").id
+
+
+def test_a_measure_added_to_a_round_while_a_version_dropping_it_is_published(own_database) -> None:
+    """One of the two: the measure is added and the version refused, or the version in force and no round offers a
+    measure it no longer has."""
+    engine = own_database
+    publishers, drafts = _setup(engine)
+    round_id, draft = _round_with_measure_1(engine, publishers, drafts[0])
+
+    def add(session) -> None:
+        with clock.pinned(DAY):
+            try:
+                editing.add_measure(session, actor=session.get(User, publishers[0]), round_id=round_id,
+                                    measure=rounds.MeasureIn(5))
+            except InputError as refused:  # the version came first: measure 5 is no longer there to add
+                raise Conflict(refused.message) from None
+
+    def publish(session) -> None:
+        with clock.pinned(DAY):
+            catalogue.publish(session, actor=session.get(User, publishers[1]), version_id=draft)
+
+    outcomes = at_once(engine, [add, publish])
+    assert outcomes.count("done") == 1, outcomes
+    with Session(engine) as session:
+        offered = {m.measure for m in session.scalars(select(RoundMeasure).where(RoundMeasure.round_id == round_id))}
+        in_force = session.get(PolicyVersion, draft).state == "published"
+    assert offered == ({1} if in_force else {1, 5}), (outcomes, offered)
+
+
+def test_one_document_under_two_ids_published_at_once(own_database) -> None:
+    """The same 文号 drafted under two policy ids, published at once: one goes in force, the other is refused."""
+    engine = own_database
+    publishers, drafts = _setup(engine)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        text = SECOND.read_text("utf-8").replace("id: test-successor", "id: test-successor-b", 1)
+        other = catalogue.add(session, actor=session.get(User, publishers[0]), text=text, file_name="b.yaml").id
+    outcomes = at_once(engine, [_publishing(publishers[0], drafts[0]), _publishing(publishers[1], other)])
+    assert sorted(outcomes) == ["conflict", "done"], outcomes
+    with Session(engine) as session:
+        numbers = session.scalars(select(PolicyVersion.number).where(PolicyVersion.state == "published")).all()
+    assert list(numbers).count("测试〔2024〕1号") == 1, numbers

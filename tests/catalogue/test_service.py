@@ -99,6 +99,17 @@ def test_a_new_version_supersedes_the_one_in_force(session, people, second_admin
     assert successor.measure(1).parameters["pilot_cap"].values[0].value == 600_000
 
 
+def test_a_version_published_over_one_withdrawn_meanwhile_says_so(session, people, second_admin) -> None:
+    text = SECOND.read_text("utf-8")
+    first = catalogue.add(session, actor=people.admin, text=text, file_name="a.yaml")
+    catalogue.publish(session, actor=second_admin, version_id=first.id)
+    later = catalogue.add(session, actor=people.admin, text=text + "\n# 校对后\n", file_name="b.yaml")
+    catalogue.withdraw(session, actor=people.admin, version_id=first.id, reason="测试撤回")
+    with pytest.raises(Conflict, match=f"现行版本 {first.id} 其间已撤回") as caught:
+        catalogue.publish(session, actor=second_admin, version_id=later.id, seen=first.id)
+    assert "刚发布" not in caught.value.message and later.state == "draft"
+
+
 def test_a_broken_file_names_its_line_and_nothing_is_written(session, people) -> None:
     before = len(catalogue.versions(session, actor=people.admin))
     with pytest.raises(PolicyFileError) as caught:

@@ -26,8 +26,8 @@ class TextIn(StrictInput):
 
 
 class PublishIn(StrictInput):
-    in_force: int = Field(ge=0, le=2_147_483_647, description="发布前看到的该政策现行版本编号（没有现行版本时为 0）："
-                                                              "其间另有版本发布则答 409")
+    in_force: int | None = Field(None, ge=0, le=2_147_483_647, description="发布前看到的该政策现行版本编号（没有现行"
+                                 "版本时为 0）；给出时，其间现行版本有变则答 409；省略时按当前的现行版本发布")
 
 
 class WithdrawIn(StrictInput):
@@ -56,8 +56,8 @@ def edit(version_id: VersionId, body: TextIn, actor: Actor, session: Db) -> Poli
 
 @router.post("/policies/{version_id}/publish", response_model=PolicyFileRead,
              summary="发布政策版本（草稿，或恢复已被取代的版本）：须由起草人以外的管理员发布；先运行文件自带的测试情形")
-def publish(version_id: VersionId, body: PublishIn, actor: Actor, session: Db) -> PolicyFileRead:
-    row = catalogue.publish(session, actor=actor, version_id=version_id, seen=body.in_force)
+def publish(version_id: VersionId, actor: Actor, session: Db, body: PublishIn | None = None) -> PolicyFileRead:
+    row = catalogue.publish(session, actor=actor, version_id=version_id, seen=body.in_force if body else None)
     session.commit()
     return service.version(row)
 

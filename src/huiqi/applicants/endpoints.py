@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from huiqi.applicants import service
-from huiqi.applicants.schemas import ApplicantRead, ApplicantSummary, MatterWrite, ProfileRead, ProfileWrite
+from huiqi.applicants.schemas import ApplicantRead, ApplicantSummary, MatterRead, MatterWrite, ProfileRead, ProfileWrite
 from huiqi.errors import InputError
+from huiqi.models import Matter as MatterRow
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
-from huiqi.rules.case import Matter
 from huiqi.validation import Day
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep, page_of
@@ -47,20 +47,24 @@ def record_profile(uscc: Uscc, body: ProfileWrite, session: Db, actor: Actor) ->
     return _read(session, actor, uscc)
 
 
-@router.get("/{uscc}/matters", response_model=Page[Matter], summary="申报单位的事项")
+@router.get("/{uscc}/matters", response_model=Page[MatterRead], summary="申报单位的事项")
 def matters(uscc: Uscc, session: Db, actor: Actor, paging: PagingDep) -> dict:
-    rows = [service.matter_dict(m) for m in service.matters_of(session, actor=actor, uscc=uscc)]
+    rows = [_matter(m) for m in service.matters_of(session, actor=actor, uscc=uscc)]
     return page_of(rows, paging)
 
 
-@router.put("/{uscc}/matters/{key}", response_model=Matter, summary="登记或修改一个事项（交换格式）")
+@router.put("/{uscc}/matters/{key}", response_model=MatterRead, summary="登记或修改一个事项（交换格式）")
 def save_matter(uscc: Uscc, key: Key, body: MatterWrite, session: Db, actor: Actor) -> dict:
     if body.id is not None and body.id != key:
         raise InputError([("id", f"与路径中的事项编号 {key!r} 不一致")])
-    data = {**body.model_dump(mode="json", exclude_none=True), "id": key}
-    row = service.save_matter(session, actor=actor, uscc=uscc, matter=data)
+    data = {**body.model_dump(mode="json", exclude_none=True, exclude={"seen"}), "id": key}
+    row = service.save_matter(session, actor=actor, uscc=uscc, matter=data, seen=body.seen)
     session.commit()
-    return service.matter_dict(row)
+    return _matter(row)
+
+
+def _matter(row: MatterRow) -> dict:
+    return {**service.matter_dict(row), "stamp": service.stamp(row)}
 
 
 @router.delete("/{uscc}/matters/{key}", status_code=204, response_class=Response,

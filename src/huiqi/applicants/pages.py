@@ -10,7 +10,7 @@ from huiqi import clock
 from huiqi.applicants import claims, directory, forms, repository, service, standing
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.labels import Problem, matter_label
+from huiqi.labels import Problem, Refused, matter_label
 from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.public import calculator
@@ -130,7 +130,7 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
         saved = service.record_profile(session, actor=actor, uscc=_uscc(actor), seen=forms.seen_version(form),
                                        **fields)
     except (InputError, Conflict) as error:  # what was typed is kept, with the version it was typed on
-        said = _problems(error) if isinstance(error, InputError) else [Problem("单位信息", error.message, "")]
+        said = _problems(error) if isinstance(error, InputError) else [Refused("", error.message)]
         return _me(request, who, session, actor, status_code=error.status_code, profile_problems=said,
                    profile_form={k: str(form.get(k) or "") for k in form})
     session.commit()
@@ -143,18 +143,20 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
 @router.post("/me/matters", response_class=HTMLResponse, response_model=None)
 def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
     values = {k: form.getlist(k) for k in form if k.startswith("matters-0-")}
-    editing = _editing(session, actor, form)
+    editing, edited = _editing(session, actor, form), str(form.get("editing") or "")
     try:
         matter = forms.matter_from(form, catalogue.codes(session))
-        saved = service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter,
-                                    new=editing is None or editing.key != matter["id"],
-                                    seen=str(form.get("seen") or "") or None)
+        if edited and matter["id"] != edited:  # an edit is of that matter: a new key would copy it
+            raise InputError([("key", f"修改事项时不能改编号（{edited}）；如要另登记一个事项，请点“改为登记新事项”")])
+        saved = service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter, new=not edited,
+                                    seen=(str(form.get("seen") or "") or None) if edited else None)
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
                    values=values, key=str(form.get("key") or ""), editing=editing, seen=form.get("seen"))
-    except Conflict as error:
+    except Conflict as error:  # a new matter's key is taken; an edit is refused, with nothing to correct
+        said = Refused("", error.message) if edited else Problem("事项", error.message, "key")
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
-                   matter_problems=[Problem("事项", error.message, "key")], editing=editing, seen=form.get("seen"))
+                   matter_problems=[said], editing=editing, seen=form.get("seen"))
     except NotFound:
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
                    matter_problems=[("事项", "请先登记单位信息（上方表格），再登记事项")])

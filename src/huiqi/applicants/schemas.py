@@ -91,7 +91,15 @@ class ApplicantRead(BaseModel):
     history: list[ProfileRead]
 
 
+class MatterRead(Matter):
+    """A matter in the interchange shape, with when it was last changed."""
+
+    stamp: str = Field(description="最近一次修改的时间戳；修改时作为 seen 送回，可发现其间他人的修改")
+
+
 class MatterWrite(Matter):
     """A matter in the interchange shape of DOMAIN.md; its id is the key in the path."""
 
     id: str | None = Field(None, description="事项编号；可省略，以路径中的编号为准")  # type: ignore[assignment]
+    seen: str | None = Field(None, max_length=40, description="修改所依据的 stamp（读取事项时所得）；给出时，"
+                             "其间他人已修改或删除该事项则不保存（409）")

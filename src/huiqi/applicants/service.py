@@ -137,6 +137,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     before = _matter_values(row) if row else None
     if row is not None:
         _not_taken(row, new, seen)
+    elif seen is not None:  # an edit of a matter that is gone would bring it back
+        raise Conflict(f"事项「{checked.id}」已在其他页面删除，本次修改未保存；如仍需要，请登记为新事项")
     if row is None:
         row = Matter(applicant_id=applicant.id, key=checked.id, type=checked.type.value, codes=list(checked.codes),
                      date=checked.date, facts=plain(data))

@@ -18,7 +18,7 @@ from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.catalogue import guards, repository
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
-from huiqi.db import utcnow
+from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound, SituationsFailed
 from huiqi.messages import subscriptions
@@ -262,7 +262,14 @@ def edit(session: Session, *, actor: User, version_id: int, text: str) -> Policy
     return row
 
 
-def _locked(session: Session, version_id: int) -> PolicyVersion:
+def _locked(session: Session, version_id: int, serialised: bool = False) -> PolicyVersion:
+    """The version, locked; ``serialised`` (publishing, withdrawing) first takes the catalogue's lock, so that one
+    change of what is in force sees the one before (one 文号 under one id; the units synced once), then its policy's,
+    as opening a round or adding a measure to one does: no round takes up a measure a version going in force drops."""
+    unlocked = repository.get(session, version_id) if serialised else None
+    if unlocked is not None:
+        one_at_a_time(session, "catalogue")
+        one_at_a_time(session, f"rounds:{unlocked.policy_id}")
     row = repository.get(session, version_id, lock=True)
     if row is None:
         raise NotFound(f"没有政策版本 {version_id}")
@@ -297,7 +304,7 @@ def publish(session: Session, *, actor: User, version_id: int, seen: int | None 
     saw (0 for none; None from the command line, which acts on what is in force now): another published meanwhile
     is a 409, not a silent replacement."""
     require_role(actor, Role.ADMIN, doing="发布政策")
-    row = _locked(session, version_id)
+    row = _locked(session, version_id, serialised=True)
     if row.state not in REPUBLISHABLE:
         raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，只有草稿或已被取代的版本可以发布")
     if row.drafted_by == actor.username:
@@ -352,6 +359,9 @@ def _moved(row: PolicyVersion) -> str:
 def _as_seen(row: PolicyVersion, current: PolicyVersion | None, seen: int | None) -> None:
     """The version in force (read under its lock) is still the one the admin decided against."""
     if seen is not None and (current.id if current is not None else 0) != seen:
+        if current is None:  # none in force now: the one seen was withdrawn, nothing else published
+            raise Conflict(f"{row.number} 的现行版本 {seen} 其间已撤回，现在没有现行版本；"
+                           "请刷新政策目录，确认仍要发布这个版本后再发布")
         raise Conflict(_moved(row))
 
 
@@ -368,7 +378,7 @@ def withdraw(session: Session, *, actor: User, version_id: int, reason: str) -> 
     reason = reason.strip()
     if not reason or len(reason) > 500 or any(ord(c) < 32 and c not in "\n\t" for c in reason):
         raise InputError([("撤回理由", "请填写撤回理由（不超过 500 个字）")])
-    row = _locked(session, version_id)
+    row = _locked(session, version_id, serialised=True)
     if row.state not in ("draft", "published"):
         raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，不能撤回")
     if row.state == "published":
