@@ -35,6 +35,18 @@ async def test_a_stale_tab_is_refused_after_a_proposal(browser, people, alice_h1
     assert _seen(stale.text, action) == {"seen_state": "proposed", "seen_amount": "500000"}, "shown afresh"
 
 
+async def test_two_tabs_scoring_the_same_application_end_in_one_score(browser, session, people, alice_h1) -> None:
+    step(session, "pass_city", people.shenyang, alice_h1, on=ON)
+    miit = browser(people.miit)
+    first, second = (await miit.get(f"/review/{alice_h1.id}")).text, (await miit.get(f"/review/{alice_h1.id}")).text
+    assert _seen(first, "score") == {"seen_state": "department_review", "seen_amount": "", "seen_score": ""}
+    done = await miit.post(f"/review/{alice_h1.id}/score", data={"score": "80", **_seen(first, "score")})
+    assert done.status_code == 303
+    stale = await miit.post(f"/review/{alice_h1.id}/score", data={"score": "30", **_seen(second, "score")})
+    assert stale.status_code == 409 and "评审得分 80" in stale.text and alice_h1.expert_score == 80
+    assert _seen(stale.text, "score")["seen_score"] == "80", "shown afresh"
+
+
 async def test_the_department_corrects_a_typo_in_the_amount(browser, session, people, alice_h1) -> None:
     step(session, "pass_city", people.shenyang, alice_h1, on=ON)
     step(session, "propose", people.miit, alice_h1, on=ON, amount=90_000)

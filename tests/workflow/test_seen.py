@@ -47,6 +47,18 @@ def test_a_tab_that_saw_the_old_amount_cannot_announce_the_corrected_one(session
     assert app.state == State.PROPOSED
 
 
+def test_a_tab_that_saw_another_score_cannot_overwrite_it(session, people, tmp_path) -> None:
+    """A score leaves the state and the amount as they were: only the score seen tells a stale tab."""
+    app = _reviewing(session, people, tmp_path)
+    saw = Seen(state=State.DEPARTMENT_REVIEW, amount=None, amount_said=True, score=None, score_said=True)
+    step(session, "score", people.miit, app, on=ON, score=80, seen=saw)
+    with pytest.raises(Conflict, match="评审得分 80"):
+        step(session, "score", people.miit, app, on=ON, score=30, seen=saw)
+    assert app.expert_score == 80
+    step(session, "score", people.miit, app, on=ON, score=30, seen=Seen(state=State.DEPARTMENT_REVIEW))
+    assert app.expert_score == 30, "a score not said is not checked"
+
+
 def test_what_was_seen_is_optional_and_the_state_alone_is_checked_when_said_alone(session, people, tmp_path) -> None:
     app = _reviewing(session, people, tmp_path)
     step(session, "propose", people.miit, app, on=ON, amount=90_000)

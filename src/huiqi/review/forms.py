@@ -109,26 +109,29 @@ def inputs(action: Action, form: dict[str, str]) -> dict[str, Any]:
 
 
 def seen_of(form: dict[str, str]) -> Seen | None:
-    """What the desk's page showed (its hidden ``seen_state`` and ``seen_amount``, in yuan, blank for none): a form
-    without them (sent by hand) is taken as before, on the state the runner finds."""
+    """What the desk's page showed (its hidden ``seen_state``, ``seen_amount`` in yuan and, on the score and amend
+    forms, ``seen_score``; blank for none): a form without them (sent by hand) is taken as before, on the state the
+    runner finds."""
     state = form.get("seen_state")
     if state is None:
         return None
-    amount = (form.get("seen_amount") or "").strip()
-    if state not in STATES or not (amount == "" or (digits(amount) and len(amount) <= 15)):
+    amount, score = _number_seen(form.get("seen_amount")), form.get("seen_score")
+    if state not in STATES:
         raise InputError([("seen", "无法核对")])
-    return Seen(state=state, amount=int(amount) if amount else None, amount_said=True)
+    return Seen(state=state, amount=amount, amount_said=True, score=_number_seen(score), score_said=score is not None)
+
+
+def _number_seen(text: str | None) -> int | None:
+    """A number a page showed in a hidden field: blank (or absent) for none."""
+    text = (text or "").strip()
+    if text and not (digits(text) and len(text) <= 15):
+        raise InputError([("seen", "无法核对")])
+    return int(text) if text else None
 
 
 def proposed_seen(sent: Any, ids: list[int]) -> dict[int, Seen]:
     """The amounts the queue showed for the ticked proposed applications (its hidden ``seen-<id>``): one corrected
     since is refused (409) rather than announced at an amount the reviewer did not see."""
     shown = {n: sent.get(f"seen-{n}") for n in ids}
-    return {n: Seen(state=State.PROPOSED, amount=_yuan_seen(text), amount_said=True)
+    return {n: Seen(state=State.PROPOSED, amount=_number_seen(text), amount_said=True)
             for n, text in shown.items() if isinstance(text, str) and text.strip()}
-
-
-def _yuan_seen(text: str) -> int:
-    if not (digits(text.strip()) and len(text.strip()) <= 15):
-        raise InputError([("seen", "无法核对")])
-    return int(text)
