@@ -13,7 +13,7 @@ on the measure's budget of the year, not on a round's; where one round must be c
 政策直达, the closing reminders) it is the one closing last. Whoever opens such a round is told (``overlaps``)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -488,13 +488,18 @@ def correction_counted(session: Session, app: Application, returned: date) -> No
         _until(session, found, returned, tell=True)
 
 
+# Past the holiday calendar's end the correction days count Monday to Friday: holidays not yet entered can only
+# move the deadline later, by at most the longest stretch off (春节 or 国庆: eight days off with the weekends next to
+# them, ten calendar days at most). Within that margin nobody is late by a guess; past it, surely late.
+UNKNOWN_HOLIDAYS = timedelta(days=10)
+
+
 def _late(session: Session, found: Round, returned: date, day: date) -> str | None:
     until = _until(session, found, returned)
-    if provisional_note(session, until) is not None:  # counted Monday to Friday: nobody is late by a guess
-        return None
-    if day > max(until, found.closes_on):
-        return (f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {chinese_date(until)}，含当日）"
-                "重新提交，已逾期")
+    guessed = provisional_note(session, until) is not None
+    if day > max(until + UNKNOWN_HOLIDAYS if guessed else until, found.closes_on):
+        return (f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {chinese_date(until)}，含当日"
+                f"{f'；节假日尚未录入，已另宽限 {UNKNOWN_HOLIDAYS.days} 天' if guessed else ''}）重新提交，已逾期")
     return None
 
 
