@@ -55,6 +55,8 @@ async def test_the_department_corrects_a_typo_in_the_amount(browser, session, pe
     assert 'id="form-amend"' in page and 'name="amount" inputmode="decimal" value="9"' in page
     too_much = await miit.post(f"/review/{alice_h1.id}/amend", data={"amount": "120", **_seen(page, "amend")})
     assert too_much.status_code == 422 and "超过上限 100 万元" in too_much.text and alice_h1.amount_proposed == 90_000
+    same = await miit.post(f"/review/{alice_h1.id}/amend", data={"amount": "9", **_seen(page, "amend")})
+    assert same.status_code == 422 and "与现拟定金额相同，无需更正" in same.text and "改为 9 万元" not in same.text
     done = await miit.post(f"/review/{alice_h1.id}/amend", data={"amount": "90", **_seen(page, "amend")})
     assert done.status_code == 303 and (alice_h1.state, alice_h1.amount_proposed) == ("proposed", 900_000)
     stale = await miit.post(f"/review/{alice_h1.id}/announce", data={"starts_on": "2025-09-29",

@@ -135,6 +135,15 @@ def propose(ctx: Context) -> None:
     _set_amount(ctx, amount)
 
 
+def amend(ctx: Context) -> None:
+    """Correct the amount proposed, checked as a proposal: the same figure again is no correction (it would write a
+    step and a timeline line "由 9 万元改为 9 万元")."""
+    amount = ctx.params.get("amount")
+    if not isinstance(amount, bool) and amount == ctx.application.amount_proposed:
+        raise InputError([("amount", "与现拟定金额相同，无需更正")])
+    propose(ctx)
+
+
 def _set_amount(ctx: Context, amount: int | None) -> None:
     """Set (or clear) the amount proposed, audited with before and after (the timeline reads it there)."""
     app = ctx.application
@@ -258,7 +267,7 @@ def nothing_more(ctx: Context) -> None:
 HANDLERS: dict[Action, Callable[[Context], None]] = {
     Action.SUBMIT: submit, Action.CONFIRM: confirm, Action.ROUTE_CITY: nothing_more,
     Action.ROUTE_DEPARTMENT: nothing_more, Action.PASS_CITY: nothing_more, Action.RETURN: send_back,
-    Action.REJECT: nothing_more, Action.SCORE: score, Action.PROPOSE: propose, Action.AMEND: propose,
+    Action.REJECT: nothing_more, Action.SCORE: score, Action.PROPOSE: propose, Action.AMEND: amend,
     Action.ANNOUNCE: announce, Action.OBJECT: object_to, Action.APPROVE: approve,
     Action.DISBURSE: disburse, Action.WITHDRAW: nothing_more,
 }
