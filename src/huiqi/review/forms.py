@@ -63,18 +63,17 @@ def _announce(form: dict[str, str]) -> dict[str, Any]:
             "title": _text(form, "title", 200) or None}
 
 
-def _working_days(text: str | None) -> int | None:
-    """A 公示's working days as typed; blank is none (the rounds' number, or the system's). Its range is the step's to
-    say: it knows the least the applications' rounds set (5 or more), which no bound here could (a form refusing 0
-    and 61 as outside 1–60 would then refuse 3 as outside 5–60).
+def _working_days(text: str | None) -> int | str | None:
+    """A 公示's working days as typed; blank is none (the rounds' number, or the system's). Anything else goes to the
+    step as typed, a number as a number: its range is the step's to say, for it knows the least the applications'
+    rounds set (5 or more), which no bound here could (a form refusing 61 as outside 1–60 would then refuse 3 as
+    outside 5–60), and one message names it, whatever was typed.
 
-    >>> _working_days(" ７ "), _working_days("")
-    (7, None)
+    >>> _working_days(" ７ "), _working_days(""), _working_days("-3")
+    (7, None, '-3')
     """
-    days = whole_number(text, "working_days", 0, 999)
-    if days == 0:
-        raise InputError([("working_days", "应为正整数（工作日数），且不少于申报批次规定的工作日数")])
-    return days
+    text = (text or "").translate(FULL_WIDTH).strip()
+    return (int(text) if digits(text) and len(text) <= 9 else text) if text else None
 
 
 def _disburse(form: dict[str, str]) -> dict[str, Any]:

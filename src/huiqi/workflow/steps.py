@@ -170,10 +170,10 @@ def announce(ctx: Context) -> None:
                                         f"{'，不能补登过去的公示' if starts_on < ctx.today else ''}")])
     set_by_rounds = [r.announcement_days for r in rounds.of_applications(ctx.session, ctx.applications)]
     least = max(set_by_rounds, default=get_settings().announcement_working_days)
-    days = ctx.params.get("working_days") or least
+    given = ctx.params.get("working_days")
+    days = least if given is None else given  # 0 is no default: it is refused with the range
     if isinstance(days, bool) or not isinstance(days, int) or not least <= days <= 60:
-        raise InputError([("working_days",
-                           f"公示工作日数应为 {least}–60 的整数（不少于申报批次规定的 {least} 个工作日）")])
+        raise InputError([("working_days", f"应为 {least}–60 的整数（不少于申报批次规定的 {least} 个工作日）")])
     title = (ctx.params.get("title") or "").strip() or f"拟支持项目公示（{starts_on.isoformat()}）"
     batch = Announcement(title=title[:200], department_id=ctx.actor.department_id, starts_on=starts_on,
                          working_days=days, ends_on=last_working_day(starts_on, days, calendar_of(ctx.session)),
