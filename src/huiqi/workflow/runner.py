@@ -104,7 +104,7 @@ def unchanged(application: Application, seen: Seen | None) -> None:
     moved = seen.state is not None and seen.state != application.state
     amended = seen.amount_said and seen.amount != application.amount_proposed
     if moved or amended or (seen.score_said and seen.score != application.expert_score):
-        raise Conflict(f"申报 {application.id} 已被他人处理（现为{_now(application)}），请刷新后查看")
+        raise Conflict(f"申报 #{application.id} 已被他人处理（现为{_now(application)}），请刷新后查看")
 
 
 def _now(application: Application) -> str:
@@ -122,7 +122,7 @@ def check(application: Application, action: Action, actor: User) -> Step:
         # A reviewer is told whose stage it is; an enterprise only where its application stands (its own role
         # named would read as if enterprises could never submit).
         who = "" if actor.role == Role.ENTERPRISE else ROLE_LABELS.get(actor.role, actor.role)
-        raise Conflict(f"申报 {application.id} {standing(application.state)}，{who}此时不能{DOING[action]}"
+        raise Conflict(f"申报 #{application.id} {standing(application.state)}，{who}此时不能{DOING[action]}"
                        "（可能刚被他人处理，请刷新后查看）")
     return step
 

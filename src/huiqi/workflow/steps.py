@@ -195,7 +195,7 @@ def announce(ctx: Context) -> None:
 def announcement_of(session: Session, application: Application) -> Announcement:
     batch = batches.get(session, application.announcement_id) if application.announcement_id else None
     if batch is None:
-        raise Conflict(f"申报 {application.id} 没有公示记录")
+        raise Conflict(f"申报 #{application.id} 没有公示记录")
     return batch
 
 
