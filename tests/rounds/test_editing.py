@@ -39,6 +39,7 @@ async def test_an_admin_corrects_the_texts_of_an_open_round(browser, session, pe
     assert "2025年度集中申报" in public and "024-87654321" in public and "修改批次名称" not in public
     stale = await admin.post(f"/rounds/{found.id}/correct", data={"title": "2025年度申报（旧表单）", "seen": seen})
     assert stale.status_code == 409 and "刚被他人修改" in stale.text
+    assert '<h2 id="error-summary-title">未能完成</h2>' in stale.text, "nothing typed there to correct"
     assert rounds.listed(session)[0].title == "2025年度集中申报", "the stale form changed nothing"
     events = [e for e in audit.history(session, entity="round", entity_id=str(found.id)) if e.action == "round.correct"]
     assert [(e.before, e.after) for e in events] == [(

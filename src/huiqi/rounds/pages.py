@@ -168,7 +168,7 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         in_order = sorted(said, key=lambda p: next(
             (i for i, name in enumerate(FORM_ORDER) if getattr(p, "field", "").startswith(name)), len(FORM_ORDER)))
         return _page(request, who, session, status_code=refusal.status_code, values=values,
-                     problems=in_order or [("", refusal.message)])
+                     problems=in_order or refusal.shown)
 
     return form_step(session, act, done=lambda made: f"/rounds#round-{made[0].id}", again=again,
                      said=lambda made: _opened(made[1]))
@@ -193,7 +193,7 @@ def _opened(overlaps: list[service.Overlap], done: str = "申报批次已开设"
 def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId) -> Response:
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code,
-                     problems=refusal.problems or [("", refusal.message)])
+                     problems=refusal.shown)
 
     return form_step(session, lambda: service.close(session, actor=actor, round_id=round_id),
                      done=f"/rounds#round-{round_id}", again=again,
@@ -215,7 +215,7 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, extending=round_id,
                      extend_values={"extend_to": extend_to, "reason": reason},
-                     problems=refusal.problems or [("", refusal.message)])
+                     problems=refusal.shown)
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
                      said=lambda overlaps: _opened(overlaps, EXTENDED, EXTENDED))
@@ -239,7 +239,7 @@ def _edit_problem(problem: tuple[str, str]) -> Problem:
 def _edit_again(request: Request, who: CallerDep, session: Db, round_id: int, values: dict):
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, editing=round_id, edit_values=values,
-                     problems=[_edit_problem(p) for p in refusal.problems] or [("", refusal.message)])
+                     problems=[_edit_problem(p) for p in refusal.problems] or refusal.shown)
     return again
 
 
