@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
+from huiqi.departments.service import lead_unit
 from huiqi.errors import InputError
 from huiqi.funding import service as funding
 from huiqi.labels import Problem, measure_label
-from huiqi.models import User
+from huiqi.models import Department, User
 from huiqi.money import MINUS, parse_wan, wan
 from huiqi.rounds import editing, service
 from huiqi.rounds.schemas import RoundRead
@@ -38,7 +39,7 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
     managed = {r.id for r in found if service.manages(who.user, r)}
     return page(request, "rounds/index.html", who, status_code=status_code,
                 rounds=shown, may_open=may_open, over_budget=_over_budget(session, who.user, shown),
-                addable=_addable(session, [r for r in shown if r.id in managed]), seen=_seen(found),
+                addable=_addable(session, who.user, [r for r in shown if r.id in managed]), seen=_seen(found),
                 editing=context.pop("editing", None), edit_values=context.pop("edit_values", {}),
                 managed=managed,
                 overlaps=service.standing_overlaps(session, found), same_measure=service.SAME_MEASURE,
@@ -48,11 +49,14 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
                 one_day=timedelta(days=1), **context)
 
 
-def _addable(session: Db, shown: list[RoundRead]) -> dict[int, list[tuple[int, str]]]:
-    """For each round the person manages, the monetary measures of its policy it does not take yet."""
+def _addable(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[tuple[int, str]]]:
+    """For each round the person manages, the monetary measures of its policy it does not take yet; for a department,
+    only those its unit leads (on the day the round opens), as adding one checks."""
     policies = {p.id: p for p in catalogue.published(session)}
+    unit = session.get(Department, user.department_id) if user and user.role == Role.DEPARTMENT else None
     return {r.id: [(m.number, m.title) for m in policies[r.policy_id].measures
-                   if m.monetary and m.number not in {x.measure for x in r.measures}]
+                   if m.monetary and m.number not in {x.measure for x in r.measures}
+                   and (unit is None or lead_unit(m, r.opens_on) == unit.name)]
             for r in shown if r.policy_id in policies}
 
 

@@ -115,9 +115,11 @@ def _years_after(day: date, years: int) -> date:
 
 
 def measure_rows(actor: User, unit: Department | None, policy: Policy, measures: list[MeasureIn],
-                 opens_on: date | None, problems: list[tuple[str, str]]) -> list[RoundMeasure]:
+                 opens_on: date | None, problems: list[tuple[str, str]], *,
+                 only_own: str = "只能为本单位牵头的措施开设批次") -> list[RoundMeasure]:
     """The rows of the measures a round opens (or adds), each checked: a monetary measure of the policy, once, led
-    by the actor's unit when a department opens it; its budget, mode and materials. Mistakes go to ``problems``."""
+    by the actor's unit when a department opens it (else refused: 责任单位 ``only_own``); its budget, mode and
+    materials. Mistakes go to ``problems``."""
     rows, seen = [], set()
     for given in measures:
         m = policy.measure(given.measure)
@@ -129,7 +131,7 @@ def measure_rows(actor: User, unit: Department | None, policy: Policy, measures:
         seen.add(given.measure)
         led = lead_unit(m, opens_on or clock.today())  # an unread day is among the problems: none is written
         if actor.role == Role.DEPARTMENT and opens_on is not None and (unit is None or unit.name != led):
-            raise Forbidden(f"措施{m.number}由{led}牵头：责任单位只能为本单位牵头的措施开设批次")
+            raise Forbidden(f"措施{m.number}由{led}牵头：责任单位{only_own}")
         if given.budget is not None and not 0 <= given.budget <= MAX_YUAN:
             problems.append((f"措施{m.number}·预算", "预算应为不超过上限的非负整数（元）"))
         if given.mode not in MODES:
