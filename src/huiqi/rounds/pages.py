@@ -66,26 +66,38 @@ def _seen(found: list) -> dict[int, str]:
 
 def _over_budget(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[str]]:
     """For those who read finance's budgets, the planned amounts of rounds still to come or open that the yearly budget
-    of their measure (the year the round opens) does not cover, or that has none set yet: approvals draw on it."""
+    of their measure does not cover, or that has none set yet: approvals draw on it. The year is the one the round
+    opens in, and every round not ended of the same measure and year draws on the same budget: their plans add up."""
     if user is None or user.role not in funding.READERS:
         return {}
-    years = {r.opens_on.year for r in shown}
-    yearly = {(b.year, b.policy_id, b.measure): b.amount
-              for y in years for b in funding.budgets(session, actor=user, year=y)}
-    said: dict[int, list[str]] = {}
-    for r in shown:
-        if r.status in ("已截止", "已取消"):
-            continue
+    live = [r for r in shown if r.status not in ("已截止", "已取消")]
+    yearly = {(b.policy_id, b.measure, b.year): b.amount
+              for y in {r.opens_on.year for r in live} for b in funding.budgets(session, actor=user, year=y)}
+    planned: dict[tuple[str, int, int], list[int]] = {}
+    for r in live:
         for m in (m for m in r.measures if m.budget):
-            amount, year = yearly.get((r.opens_on.year, r.policy_id, m.measure)), r.opens_on.year
-            head = f"{r.policy_number}措施{m.measure} {PLANNED} {wan(m.budget)} 万元"
-            if amount is None:
-                said.setdefault(r.id, []).append(f"{head}，省财政厅尚未设定 {year} 年度该措施的预算：设定前不能批准")
-            elif m.budget > amount:
-                said.setdefault(r.id, []).append(
-                    f"{head}，超过省财政厅设定的 {year} 年度预算 {wan(amount)} 万元：批准以年度预算为准，"
-                    "请与省财政厅核对，或更正办事指南公布的金额")
+            planned.setdefault((r.policy_id, m.measure, r.opens_on.year), []).append(m.budget)
+    said: dict[int, list[str]] = {}
+    for r in live:
+        for m in (m for m in r.measures if m.budget):
+            key = (r.policy_id, m.measure, r.opens_on.year)
+            if (warning := _budget_warning(r, m.measure, m.budget, planned[key], yearly.get(key))) is not None:
+                said.setdefault(r.id, []).append(warning)
     return said
+
+
+def _budget_warning(r: RoundRead, measure: int, budget: int, plans: list[int], amount: int | None) -> str | None:
+    """What a round's plan for a measure is told beside its year's budget (the year it opens in), or None."""
+    year, total = r.opens_on.year, sum(plans)
+    head = f"{r.policy_number}措施{measure} {PLANNED} {wan(budget)} 万元"
+    meant = f"{year} 年度（本批次开始受理之年）"
+    if amount is None:
+        return f"{head}，省财政厅尚未设定 {meant}该措施的预算：设定前不能批准"
+    if total <= amount:
+        return None
+    summed = f"，与同年开始受理、尚未结束的其他批次合计 {wan(total)} 万元" if len(plans) > 1 else ""
+    return (f"{head}{summed}，超过省财政厅设定的 {meant}预算 {wan(amount)} 万元：批准以年度预算为准，"
+            "请与省财政厅核对，或更正办事指南公布的金额")
 
 
 @router.get("/rounds", response_class=HTMLResponse)
