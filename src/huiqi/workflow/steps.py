@@ -192,8 +192,9 @@ def announce(ctx: Context) -> None:
                        values={f"{a.policy_id}/{a.measure}" for a in ctx.applications}, also=("measure",))
 
 
-def announcement_of(session: Session, application: Application) -> Announcement:
-    batch = batches.get(session, application.announcement_id) if application.announcement_id else None
+def listed_in(session: Session, application: Application) -> Announcement:
+    """The 公示 the application is listed in, which its step needs: none is a 409."""
+    batch = batches.of_application(session, application)
     if batch is None:
         raise Conflict(f"申报 #{application.id} 没有公示记录")
     return batch
@@ -201,7 +202,7 @@ def announcement_of(session: Session, application: Application) -> Announcement:
 
 def object_to(ctx: Context) -> None:
     """An objection received while the 公示 runs sends the application back to the department's review."""
-    batch = announcement_of(ctx.session, ctx.application)
+    batch = listed_in(ctx.session, ctx.application)
     if not batch.starts_on <= ctx.today <= batch.ends_on:
         raise Conflict(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，今天（{ctx.today}）不在公示期内，"
                        "只能在公示期内登记异议")
@@ -212,7 +213,7 @@ def object_to(ctx: Context) -> None:
 def approve(ctx: Context) -> None:
     """After the 公示: the rules again as of today, no stacking, the budget of today's year, the grant."""
     app, session = ctx.application, ctx.session
-    batch = announcement_of(session, app)
+    batch = listed_in(session, app)
     if ctx.today <= batch.ends_on:
         raise Conflict(f"公示期至 {batch.ends_on}，期满后方可批准（公示尚未结束）")
     policy, _ = funding.monetary_measure(session, app.policy_id, app.measure)
