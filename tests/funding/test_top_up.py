@@ -95,7 +95,7 @@ def test_a_grant_under_one_policy_is_topped_up_under_another(session, people, su
         step(session, "submit", people.alice, draft, on=date(2025, 9, 1))
     said = str(refused.value)
     assert "申请金额 2000 万元超过上限 1000 万元" in said, said
-    assert re.search(r"措施上限 2000 万元，扣除已按 辽政办〔2022〕35号 措施11 获批 1000 万元（申报 \d+）", said), said
+    assert re.search(r"措施上限 2000 万元，扣除已按 辽政办〔2022〕35号 措施11 获批 1000 万元（申报 #\d+）", said), said
     assert draft.state == "draft", "refused before anything changed"
     applications.change_amount(session, actor=people.alice, application_id=draft.id, amount_requested=full - M11)
     _through(session, people, reviewer, draft, full - M11)

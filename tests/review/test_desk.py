@@ -30,9 +30,21 @@ async def test_a_stale_tab_is_refused_after_a_proposal(browser, people, alice_h1
     assert done.status_code == 303
     stale = await miit.post(f"/review/{alice_h1.id}/{action}", data={"reasons": "材料不全", **_seen(second, action)})
     assert stale.status_code == 409
-    assert f"申报 {alice_h1.id} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），请刷新后查看" in stale.text
+    assert f"申报 #{alice_h1.id} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），请刷新后查看" in stale.text
     assert alice_h1.state == "proposed" and alice_h1.amount_proposed == 500_000
     assert _seen(stale.text, action) == {"seen_state": "proposed", "seen_amount": "500000"}, "shown afresh"
+
+
+async def test_two_tabs_scoring_the_same_application_end_in_one_score(browser, session, people, alice_h1) -> None:
+    step(session, "pass_city", people.shenyang, alice_h1, on=ON)
+    miit = browser(people.miit)
+    first, second = (await miit.get(f"/review/{alice_h1.id}")).text, (await miit.get(f"/review/{alice_h1.id}")).text
+    assert _seen(first, "score") == {"seen_state": "department_review", "seen_amount": "", "seen_score": ""}
+    done = await miit.post(f"/review/{alice_h1.id}/score", data={"score": "80", **_seen(first, "score")})
+    assert done.status_code == 303
+    stale = await miit.post(f"/review/{alice_h1.id}/score", data={"score": "30", **_seen(second, "score")})
+    assert stale.status_code == 409 and "评审得分 80" in stale.text and alice_h1.expert_score == 80
+    assert _seen(stale.text, "score")["seen_score"] == "80", "shown afresh"
 
 
 async def test_the_department_corrects_a_typo_in_the_amount(browser, session, people, alice_h1) -> None:
@@ -43,6 +55,8 @@ async def test_the_department_corrects_a_typo_in_the_amount(browser, session, pe
     assert 'id="form-amend"' in page and 'name="amount" inputmode="decimal" value="9"' in page
     too_much = await miit.post(f"/review/{alice_h1.id}/amend", data={"amount": "120", **_seen(page, "amend")})
     assert too_much.status_code == 422 and "超过上限 100 万元" in too_much.text and alice_h1.amount_proposed == 90_000
+    same = await miit.post(f"/review/{alice_h1.id}/amend", data={"amount": "9", **_seen(page, "amend")})
+    assert same.status_code == 422 and "与现拟定金额相同，无需更正" in same.text and "改为 9 万元" not in same.text
     done = await miit.post(f"/review/{alice_h1.id}/amend", data={"amount": "90", **_seen(page, "amend")})
     assert done.status_code == 303 and (alice_h1.state, alice_h1.amount_proposed) == ("proposed", 900_000)
     stale = await miit.post(f"/review/{alice_h1.id}/announce", data={"starts_on": "2025-09-29",

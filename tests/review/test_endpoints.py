@@ -65,6 +65,15 @@ async def test_decisions_move_the_state_and_write_the_timeline(client, session, 
     assert [t["details"] for t in timeline][-2:] == [["评审得分 91"], ["拟定金额 80 万元"]]
 
 
+async def test_a_score_said_seen_is_checked_and_one_not_said_is_not(client, session, people, alice_h1) -> None:
+    step(session, "pass_city", people.shenyang, alice_h1, on=ON)
+    miit, url = bearer(session, people.miit), f"/api/v1/reviews/{alice_h1.id}/score"
+    assert (await client.post(url, headers=miit, json={"score": 80, "seen_score": None})).status_code == 200
+    stale = await client.post(url, headers=miit, json={"score": 30, "seen_score": None})
+    assert stale.status_code == 409 and "评审得分 80" in stale.json()["detail"] and alice_h1.expert_score == 80
+    assert (await client.post(url, headers=miit, json={"score": 30})).json()["expert_score"] == 30
+
+
 async def test_return_and_reject_need_reasons(client, session, people, alice_h1) -> None:
     city = bearer(session, people.shenyang)
     url = f"/api/v1/reviews/{alice_h1.id}"

@@ -39,6 +39,7 @@ async def test_an_admin_corrects_the_texts_of_an_open_round(browser, session, pe
     assert "2025年度集中申报" in public and "024-87654321" in public and "修改批次名称" not in public
     stale = await admin.post(f"/rounds/{found.id}/correct", data={"title": "2025年度申报（旧表单）", "seen": seen})
     assert stale.status_code == 409 and "刚被他人修改" in stale.text
+    assert '<h2 id="error-summary-title">未能完成</h2>' in stale.text, "nothing typed there to correct"
     assert rounds.listed(session)[0].title == "2025年度集中申报", "the stale form changed nothing"
     events = [e for e in audit.history(session, entity="round", entity_id=str(found.id)) if e.action == "round.correct"]
     assert [(e.before, e.after) for e in events] == [(
@@ -80,6 +81,29 @@ async def test_a_measure_is_added_to_an_open_round_and_none_twice(browser, sessi
     said = [e for e in audit.history(session, entity="round", entity_id=str(found.id))
             if e.action == "round.add_measure"]
     assert [e.after["measure"] for e in said] == [1] and said[0].after["materials"] == ["申报书", "审计报告"]
+
+
+async def test_a_department_is_offered_only_the_measures_its_unit_leads(browser, session, people, set_today) -> None:
+    from huiqi.catalogue import service as catalogue
+    from huiqi.departments.service import lead_unit
+
+    set_today(date(2025, 11, 3))
+    miit = browser(people.miit)
+    own = {"policy": "ln-2022-35", "title": "工信厅批次", "opens_on": "2025-10-01", "closes_on": "2025-12-31",
+           "measure-ln-2022-35": ["3"]}
+    assert (await miit.post("/rounds", data=own)).status_code == 303
+    found = rounds.listed(session)[0]
+    policy = next(p for p in catalogue.published(session) if p.id == found.policy_id)
+    led = {m.number for m in policy.measures if m.monetary and m.number != 3
+           and lead_unit(m, found.opens_on) == "省工业和信息化厅"}
+    others = {m.number for m in policy.measures if m.monetary} - led - {3}
+    assert led and others
+    page = (await miit.get("/rounds")).text
+    offered = page.split(f'action="/rounds/{found.id}/measures"')[1].split("</select>")[0]
+    assert set(map(int, re.findall(r'<option value="(\d+)"', offered))) == led
+    refused = await miit.post(f"/rounds/{found.id}/measures", data={"measure": str(min(others)), "materials": "申报书"})
+    assert refused.status_code == 403 and "只能在批次中增加本单位牵头的措施" in refused.text
+    assert "开设批次" not in refused.text.split('id="error-summary-title"')[1].split("</div>")[0]
 
 
 def test_two_corrections_from_one_form_at_once_end_in_one(own_database) -> None:

@@ -299,11 +299,22 @@ async def test_a_round_s_planned_amount_says_what_it_is_and_admins_see_it_beside
     assert "本批次计划安排" in public and "本批次预算" not in public and "以年度预算为准" in public
     assert f'id="round-{found.id}-budget"' not in public, "the yearly budget is finance's, not the public's"
     unset = (await admin.get("/rounds")).text
-    assert "辽政办〔2022〕35号措施3 本批次计划安排 500 万元，省财政厅尚未设定 2025 年度该措施的预算" in unset
+    assert ("辽政办〔2022〕35号措施3 本批次计划安排 500 万元，省财政厅尚未设定 2025 年度（本批次开始受理之年）"
+            "该措施的预算") in unset
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=4_000_000)
     short = (await admin.get("/rounds")).text
-    assert "本批次计划安排 500 万元，超过省财政厅设定的 2025 年度预算 400 万元：批准以年度预算为准" in short
+    assert ("本批次计划安排 500 万元，超过省财政厅设定的 2025 年度（本批次开始受理之年）预算 400 万元：批准以年度预算"
+            "为准") in short
     department = (await browser(people.miit).get("/rounds")).text
     assert f'id="round-{found.id}-budget"' not in department, "departments do not read finance's budgets"
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=10_000_000)
     assert f'id="round-{found.id}-budget"' not in (await admin.get("/rounds")).text, "covered: nothing to say"
+    second = rounds.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度第二批",
+                               opens_on=date(2025, 11, 3), closes_on=date(2025, 12, 31),
+                               measures=[rounds.MeasureIn(3, budget=6_000_000)])
+    both = (await admin.get("/rounds")).text
+    summed = ("合计 1100 万元，超过省财政厅设定的 2025 年度（本批次开始受理之年）预算 1000 万元")
+    for r in (found, second):
+        assert summed in both.split(f'id="round-{r.id}-budget"')[1].split("</div>")[0], "the plans add up"
+    rounds.close(session, actor=people.admin, round_id=found.id)
+    assert f'id="round-{second.id}-budget"' not in (await admin.get("/rounds")).text, "an ended round draws no more"

@@ -269,3 +269,22 @@ def test_a_return_whose_correction_days_run_past_the_calendar_is_counted_monday_
     holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(notice), source="测试用通知（非真实）")
     assert rounds.correction_due(session, app) == ("2027年1月5日", "退回之日起 10 个工作日")
     assert "截至 2027年1月5日" in (rounds.correction_overdue(session, app, date(2027, 1, 6)) or "")
+
+
+def test_a_provisional_deadline_is_lenient_only_by_the_longest_holiday_stretch(session, people, tmp_path) -> None:
+    """Counted Monday to Friday to 2027-01-04, a resubmission is taken for ten calendar days more (holidays not yet
+    entered could move the deadline that far), and refused as overdue after: never six months late."""
+    from huiqi.announcements.calendar import package_calendar
+
+    if 2027 in package_calendar().years:
+        pytest.skip("the package already knows 2027")
+    found = _round(session, people.admin, correction_days=10)
+    app = _draft(session, people, found.id)
+    _ready(session, people, app, tmp_path)
+    step(session, "submit", people.alice, app, on=date(2025, 8, 18))
+    step(session, "return", people.shenyang, app, on=date(2026, 12, 21), reasons="缺少认定文件")
+    assert rounds.correction_overdue(session, app, date(2027, 1, 14)) is None
+    for day in (date(2027, 1, 15), date(2027, 6, 21)):
+        assert "截至 2027年1月4日" in (rounds.correction_overdue(session, app, day) or ""), day
+    with pytest.raises(Conflict, match="已逾期"):
+        step(session, "submit", people.alice, app, on=date(2027, 6, 21))

@@ -70,6 +70,15 @@ def test_a_correction_is_checked_as_a_proposal(session, people, tmp_path, amount
     assert app.amount_proposed == 90_000
 
 
+def test_a_correction_to_the_same_figure_is_refused_and_not_recorded(session, people, tmp_path) -> None:
+    app = _proposed(session, people, tmp_path, amount=90_000)
+    with pytest.raises(InputError) as refused:
+        step(session, "amend", people.miit, app, on=ON, amount=90_000)
+    assert refused.value.problems == [("amount", "与现拟定金额相同，无需更正")]
+    assert [t.action for t in steps.of_application(session, app.id)][-1] == "propose"
+    assert _amounts(session, app) == [(None, 90_000)]
+
+
 def test_no_correction_once_announced_nor_by_another(session, people, tmp_path) -> None:
     app = _proposed(session, people, tmp_path, amount=90_000)
     with pytest.raises(Forbidden):

@@ -31,7 +31,7 @@ def test_a_tab_that_never_saw_the_proposal_cannot_reject_or_return(session, peop
     step(session, "propose", people.miit, app, on=ON, amount=500_000, seen=REVIEWING)
     with pytest.raises(Conflict) as refused:
         step(session, action, people.miit, app, on=ON, reasons="材料不全", seen=REVIEWING)
-    assert refused.value.message == (f"申报 {app.id} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），"
+    assert refused.value.message == (f"申报 #{app.id} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），"
                                      "请刷新后查看")
     assert app.state == State.PROPOSED
     assert [t.action for t in steps.of_application(session, app.id)][-1] == "propose"
@@ -45,6 +45,18 @@ def test_a_tab_that_saw_the_old_amount_cannot_announce_the_corrected_one(session
     with pytest.raises(Conflict, match="拟定金额 90 万元"):
         step(session, "announce", people.miit, app, on=ON, starts_on=date(2025, 9, 29), seen=saw)
     assert app.state == State.PROPOSED
+
+
+def test_a_tab_that_saw_another_score_cannot_overwrite_it(session, people, tmp_path) -> None:
+    """A score leaves the state and the amount as they were: only the score seen tells a stale tab."""
+    app = _reviewing(session, people, tmp_path)
+    saw = Seen(state=State.DEPARTMENT_REVIEW, amount=None, amount_said=True, score=None, score_said=True)
+    step(session, "score", people.miit, app, on=ON, score=80, seen=saw)
+    with pytest.raises(Conflict, match="评审得分 80"):
+        step(session, "score", people.miit, app, on=ON, score=30, seen=saw)
+    assert app.expert_score == 80
+    step(session, "score", people.miit, app, on=ON, score=30, seen=Seen(state=State.DEPARTMENT_REVIEW))
+    assert app.expert_score == 30, "a score not said is not checked"
 
 
 def test_what_was_seen_is_optional_and_the_state_alone_is_checked_when_said_alone(session, people, tmp_path) -> None:
@@ -68,7 +80,7 @@ def test_a_decision_waiting_behind_another_is_refused_when_it_saw_the_state_befo
                                     seen=REVIEWING),
                       lambda s: run(s, Action.REJECT, actor=people.miit, application_id=number, reasons="不符合",
                                     seen=REVIEWING))
-    assert said == f"申报 {number} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），请刷新后查看"
+    assert said == f"申报 #{number} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），请刷新后查看"
     with Session(own_database) as session:
         found = session.scalars(select(Application).where(Application.id == number)).one()
         assert (found.state, found.amount_proposed) == (State.PROPOSED, 500_000)

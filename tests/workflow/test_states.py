@@ -57,5 +57,5 @@ def test_a_stale_submission_says_the_application_was_submitted_not_that_enterpri
     step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
     with pytest.raises(Conflict) as refused:
         step(session, "submit", people.alice, app, on=date(2025, 9, 4))
-    assert refused.value.message.startswith(f"申报 {app.id} 已提交，当前处于「责任单位审核」，此时不能提交申报")
+    assert refused.value.message.startswith(f"申报 #{app.id} 已提交，当前处于「责任单位审核」，此时不能提交申报")
     assert "企业用户" not in refused.value.message

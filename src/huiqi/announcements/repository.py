@@ -17,6 +17,11 @@ def get(session: Session, announcement_id: int) -> Announcement | None:
     return session.get(Announcement, announcement_id)
 
 
+def of_application(session: Session, application: Application) -> Announcement | None:
+    """The 公示 batch the application is listed in (kept after approval; None once an objection sent it back)."""
+    return get(session, application.announcement_id) if application.announcement_id else None
+
+
 def by_ids(session: Session, ids: set[int]) -> dict[int, Announcement]:
     """The batches of ``ids``, in one query."""
     if not ids:

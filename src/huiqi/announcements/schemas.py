@@ -1,15 +1,13 @@
 """The 公示 door's shapes: open a batch, record an objection, the department's batches."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from huiqi.announcements.service import ManagedEntry
+from huiqi.review.schemas import StateName
 from huiqi.validation import Day, PlainText, StrictInput
-from huiqi.workflow.states import STATES
-
-StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
 
 
 class AnnouncementCreate(StrictInput):

@@ -71,11 +71,6 @@ def describe(matter: Matter | None) -> str:
     return matter_label(matter.codes, (matter.facts or {}).get("level"), matter.date)
 
 
-def announcement_of(session: Session, application: Application) -> Announcement | None:
-    """The 公示 batch the application is listed in (kept after approval; None once an objection sent it back)."""
-    return batches.get(session, application.announcement_id) if application.announcement_id else None
-
-
 def period(batch: Announcement | None) -> str | None:
     """A 公示's period as the pages say it: 公示期 2025-12-22 至 2025-12-26（5 个工作日）."""
     if batch is None:
@@ -91,7 +86,7 @@ def timeline(session: Session, application_id: int, *, internal: bool = True) ->
     known = people(session, {step.actor for step in found})
     said = history.details(session, application_id, internal=internal)
     application = session.get(Application, application_id)
-    listed = period(announcement_of(session, application)) if application is not None else None
+    listed = period(batches.of_application(session, application)) if application is not None else None
     last_listing = max((i for i, step in enumerate(found) if step.action == "announce"), default=None)
     out = []
     for i, step in enumerate(found):
@@ -158,7 +153,7 @@ AT_STAGE = {State.RETURNED: State.DRAFT}  # returned for correction: the enterpr
 
 def progress_of(session: Session, application: Application, *, direct: bool = False) -> list[tuple[str, str]]:
     """``progress`` of the application today: a 公示 whose period has ended is done, approval is next."""
-    batch = announcement_of(session, application) if application.state == State.ANNOUNCED else None
+    batch = batches.of_application(session, application) if application.state == State.ANNOUNCED else None
     over = batch is not None and clock.today() > batch.ends_on
     # the stage after the 公示 is current, as for an approved one
     return progress(State.APPROVED if over else application.state, application.city_review, direct=direct)

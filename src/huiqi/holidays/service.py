@@ -268,7 +268,7 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
     gap = next((y for y in range(min(covered), max(covered)) if y not in covered), None)
     if gap is not None:
         raise InputError([("年份", f"日历尚未录入 {gap} 年：请先录入 {gap} 年的安排，年份之间不能留空")])
-    changed = _past_changes(calendar_of(session), entries, whole, clock.today())
+    changed = _past_changes(before, entries, whole, clock.today())
     if changed:
         raise InputError(changed[:50])
     rows = [CalendarDay(day=e.day, kind=e.kind, name=e.name, source=source, entered_by=actor.username)

@@ -63,18 +63,17 @@ def _announce(form: dict[str, str]) -> dict[str, Any]:
             "title": _text(form, "title", 200) or None}
 
 
-def _working_days(text: str | None) -> int | None:
-    """A 公示's working days as typed; blank is none (the rounds' number, or the system's). Its range is the step's to
-    say: it knows the least the applications' rounds set (5 or more), which no bound here could (a form refusing 0
-    and 61 as outside 1–60 would then refuse 3 as outside 5–60).
+def _working_days(text: str | None) -> int | str | None:
+    """A 公示's working days as typed; blank is none (the rounds' number, or the system's). Anything else goes to the
+    step as typed, a number as a number: its range is the step's to say, for it knows the least the applications'
+    rounds set (5 or more), which no bound here could (a form refusing 61 as outside 1–60 would then refuse 3 as
+    outside 5–60), and one message names it, whatever was typed.
 
-    >>> _working_days(" ７ "), _working_days("")
-    (7, None)
+    >>> _working_days(" ７ "), _working_days(""), _working_days("-3")
+    (7, None, '-3')
     """
-    days = whole_number(text, "working_days", 0, 999)
-    if days == 0:
-        raise InputError([("working_days", "应为正整数（工作日数），且不少于申报批次规定的工作日数")])
-    return days
+    text = (text or "").translate(FULL_WIDTH).strip()
+    return (int(text) if digits(text) and len(text) <= 9 else text) if text else None
 
 
 def _disburse(form: dict[str, str]) -> dict[str, Any]:
@@ -109,26 +108,29 @@ def inputs(action: Action, form: dict[str, str]) -> dict[str, Any]:
 
 
 def seen_of(form: dict[str, str]) -> Seen | None:
-    """What the desk's page showed (its hidden ``seen_state`` and ``seen_amount``, in yuan, blank for none): a form
-    without them (sent by hand) is taken as before, on the state the runner finds."""
+    """What the desk's page showed (its hidden ``seen_state``, ``seen_amount`` in yuan and, on the score and amend
+    forms, ``seen_score``; blank for none): a form without them (sent by hand) is taken as before, on the state the
+    runner finds."""
     state = form.get("seen_state")
     if state is None:
         return None
-    amount = (form.get("seen_amount") or "").strip()
-    if state not in STATES or not (amount == "" or (digits(amount) and len(amount) <= 15)):
+    amount, score = _number_seen(form.get("seen_amount")), form.get("seen_score")
+    if state not in STATES:
         raise InputError([("seen", "无法核对")])
-    return Seen(state=state, amount=int(amount) if amount else None, amount_said=True)
+    return Seen(state=state, amount=amount, amount_said=True, score=_number_seen(score), score_said=score is not None)
+
+
+def _number_seen(text: str | None) -> int | None:
+    """A number a page showed in a hidden field: blank (or absent) for none."""
+    text = (text or "").strip()
+    if text and not (digits(text) and len(text) <= 15):
+        raise InputError([("seen", "无法核对")])
+    return int(text) if text else None
 
 
 def proposed_seen(sent: Any, ids: list[int]) -> dict[int, Seen]:
     """The amounts the queue showed for the ticked proposed applications (its hidden ``seen-<id>``): one corrected
     since is refused (409) rather than announced at an amount the reviewer did not see."""
     shown = {n: sent.get(f"seen-{n}") for n in ids}
-    return {n: Seen(state=State.PROPOSED, amount=_yuan_seen(text), amount_said=True)
+    return {n: Seen(state=State.PROPOSED, amount=_number_seen(text), amount_said=True)
             for n, text in shown.items() if isinstance(text, str) and text.strip()}
-
-
-def _yuan_seen(text: str) -> int:
-    if not (digits(text.strip()) and len(text.strip()) <= 15):
-        raise InputError([("seen", "无法核对")])
-    return int(text)

@@ -137,13 +137,16 @@ class DecisionIn(StrictInput):
     seen_state: StateName | None = Field(None, description="办理前看到的状态；已变化则 409（可选）")
     seen_amount: int | None = Field(None, ge=0, le=MAX_YUAN,
                                     description="办理前看到的拟定金额（元；null 表示尚未拟定）；已变化则 409（可选）")
+    seen_score: int | None = Field(None, ge=0, le=100,
+                                   description="办理前看到的评审得分（null 表示尚未录入）；已变化则 409（可选）")
 
     def seen(self) -> Seen | None:
         """What the caller says it saw, for the step runner; nothing said, nothing checked."""
-        said = "seen_amount" in self.model_fields_set
-        if self.seen_state is None and not said:
+        said, scored = "seen_amount" in self.model_fields_set, "seen_score" in self.model_fields_set
+        if self.seen_state is None and not said and not scored:
             return None
-        return Seen(state=self.seen_state, amount=self.seen_amount, amount_said=said)
+        return Seen(state=self.seen_state, amount=self.seen_amount, amount_said=said, score=self.seen_score,
+                    score_said=scored)
 
 
 class ReasonsIn(DecisionIn):

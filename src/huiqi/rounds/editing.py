@@ -73,7 +73,8 @@ def add_measure(session: Session, *, actor: User, round_id: int, measure: Measur
         raise InputError([("措施", f"措施{measure.measure} 已在本批次中")])
     unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
     problems: list[tuple[str, str]] = []
-    rows = measure_rows(actor, unit, policy, [measure], found.opens_on, problems)
+    rows = measure_rows(actor, unit, policy, [measure], found.opens_on, problems,
+                        only_own="只能在批次中增加本单位牵头的措施")
     if problems:
         raise InputError(problems)
     row = rows[0]

@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
+from huiqi.departments.service import lead_unit
 from huiqi.errors import InputError
 from huiqi.funding import service as funding
 from huiqi.labels import Problem, measure_label
-from huiqi.models import User
+from huiqi.models import Department, User
 from huiqi.money import MINUS, parse_wan, wan
 from huiqi.rounds import editing, service
 from huiqi.rounds.schemas import RoundRead
@@ -38,7 +39,7 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
     managed = {r.id for r in found if service.manages(who.user, r)}
     return page(request, "rounds/index.html", who, status_code=status_code,
                 rounds=shown, may_open=may_open, over_budget=_over_budget(session, who.user, shown),
-                addable=_addable(session, [r for r in shown if r.id in managed]), seen=_seen(found),
+                addable=_addable(session, who.user, [r for r in shown if r.id in managed]), seen=_seen(found),
                 editing=context.pop("editing", None), edit_values=context.pop("edit_values", {}),
                 managed=managed,
                 overlaps=service.standing_overlaps(session, found), same_measure=service.SAME_MEASURE,
@@ -48,11 +49,14 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
                 one_day=timedelta(days=1), **context)
 
 
-def _addable(session: Db, shown: list[RoundRead]) -> dict[int, list[tuple[int, str]]]:
-    """For each round the person manages, the monetary measures of its policy it does not take yet."""
+def _addable(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[tuple[int, str]]]:
+    """For each round the person manages, the monetary measures of its policy it does not take yet; for a department,
+    only those its unit leads (on the day the round opens), as adding one checks."""
     policies = {p.id: p for p in catalogue.published(session)}
+    unit = session.get(Department, user.department_id) if user and user.role == Role.DEPARTMENT else None
     return {r.id: [(m.number, m.title) for m in policies[r.policy_id].measures
-                   if m.monetary and m.number not in {x.measure for x in r.measures}]
+                   if m.monetary and m.number not in {x.measure for x in r.measures}
+                   and (unit is None or lead_unit(m, r.opens_on) == unit.name)]
             for r in shown if r.policy_id in policies}
 
 
@@ -62,26 +66,38 @@ def _seen(found: list) -> dict[int, str]:
 
 def _over_budget(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[str]]:
     """For those who read finance's budgets, the planned amounts of rounds still to come or open that the yearly budget
-    of their measure (the year the round opens) does not cover, or that has none set yet: approvals draw on it."""
+    of their measure does not cover, or that has none set yet: approvals draw on it. The year is the one the round
+    opens in, and every round not ended of the same measure and year draws on the same budget: their plans add up."""
     if user is None or user.role not in funding.READERS:
         return {}
-    years = {r.opens_on.year for r in shown}
-    yearly = {(b.year, b.policy_id, b.measure): b.amount
-              for y in years for b in funding.budgets(session, actor=user, year=y)}
-    said: dict[int, list[str]] = {}
-    for r in shown:
-        if r.status in ("已截止", "已取消"):
-            continue
+    live = [r for r in shown if r.status not in ("已截止", "已取消")]
+    yearly = {(b.policy_id, b.measure, b.year): b.amount
+              for y in {r.opens_on.year for r in live} for b in funding.budgets(session, actor=user, year=y)}
+    planned: dict[tuple[str, int, int], list[int]] = {}
+    for r in live:
         for m in (m for m in r.measures if m.budget):
-            amount, year = yearly.get((r.opens_on.year, r.policy_id, m.measure)), r.opens_on.year
-            head = f"{r.policy_number}措施{m.measure} {PLANNED} {wan(m.budget)} 万元"
-            if amount is None:
-                said.setdefault(r.id, []).append(f"{head}，省财政厅尚未设定 {year} 年度该措施的预算：设定前不能批准")
-            elif m.budget > amount:
-                said.setdefault(r.id, []).append(
-                    f"{head}，超过省财政厅设定的 {year} 年度预算 {wan(amount)} 万元：批准以年度预算为准，"
-                    "请与省财政厅核对，或更正办事指南公布的金额")
+            planned.setdefault((r.policy_id, m.measure, r.opens_on.year), []).append(m.budget)
+    said: dict[int, list[str]] = {}
+    for r in live:
+        for m in (m for m in r.measures if m.budget):
+            key = (r.policy_id, m.measure, r.opens_on.year)
+            if (warning := _budget_warning(r, m.measure, m.budget, planned[key], yearly.get(key))) is not None:
+                said.setdefault(r.id, []).append(warning)
     return said
+
+
+def _budget_warning(r: RoundRead, measure: int, budget: int, plans: list[int], amount: int | None) -> str | None:
+    """What a round's plan for a measure is told beside its year's budget (the year it opens in), or None."""
+    year, total = r.opens_on.year, sum(plans)
+    head = f"{r.policy_number}措施{measure} {PLANNED} {wan(budget)} 万元"
+    meant = f"{year} 年度（本批次开始受理之年）"
+    if amount is None:
+        return f"{head}，省财政厅尚未设定 {meant}该措施的预算：设定前不能批准"
+    if total <= amount:
+        return None
+    summed = f"，与同年开始受理、尚未结束的其他批次合计 {wan(total)} 万元" if len(plans) > 1 else ""
+    return (f"{head}{summed}，超过省财政厅设定的 {meant}预算 {wan(amount)} 万元：批准以年度预算为准，"
+            "请与省财政厅核对，或更正办事指南公布的金额")
 
 
 @router.get("/rounds", response_class=HTMLResponse)
@@ -168,7 +184,7 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         in_order = sorted(said, key=lambda p: next(
             (i for i, name in enumerate(FORM_ORDER) if getattr(p, "field", "").startswith(name)), len(FORM_ORDER)))
         return _page(request, who, session, status_code=refusal.status_code, values=values,
-                     problems=in_order or [("", refusal.message)])
+                     problems=in_order or refusal.shown)
 
     return form_step(session, act, done=lambda made: f"/rounds#round-{made[0].id}", again=again,
                      said=lambda made: _opened(made[1]))
@@ -193,7 +209,7 @@ def _opened(overlaps: list[service.Overlap], done: str = "申报批次已开设"
 def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId) -> Response:
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code,
-                     problems=refusal.problems or [("", refusal.message)])
+                     problems=refusal.shown)
 
     return form_step(session, lambda: service.close(session, actor=actor, round_id=round_id),
                      done=f"/rounds#round-{round_id}", again=again,
@@ -215,7 +231,7 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, extending=round_id,
                      extend_values={"extend_to": extend_to, "reason": reason},
-                     problems=refusal.problems or [("", refusal.message)])
+                     problems=refusal.shown)
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
                      said=lambda overlaps: _opened(overlaps, EXTENDED, EXTENDED))
@@ -239,7 +255,7 @@ def _edit_problem(problem: tuple[str, str]) -> Problem:
 def _edit_again(request: Request, who: CallerDep, session: Db, round_id: int, values: dict):
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, editing=round_id, edit_values=values,
-                     problems=[_edit_problem(p) for p in refusal.problems] or [("", refusal.message)])
+                     problems=[_edit_problem(p) for p in refusal.problems] or refusal.shown)
     return again
 
 

@@ -13,7 +13,7 @@ on the measure's budget of the year, not on a round's; where one round must be c
 政策直达, the closing reminders) it is the one closing last. Whoever opens such a round is told (``overlaps``)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -115,9 +115,11 @@ def _years_after(day: date, years: int) -> date:
 
 
 def measure_rows(actor: User, unit: Department | None, policy: Policy, measures: list[MeasureIn],
-                 opens_on: date | None, problems: list[tuple[str, str]]) -> list[RoundMeasure]:
+                 opens_on: date | None, problems: list[tuple[str, str]], *,
+                 only_own: str = "只能为本单位牵头的措施开设批次") -> list[RoundMeasure]:
     """The rows of the measures a round opens (or adds), each checked: a monetary measure of the policy, once, led
-    by the actor's unit when a department opens it; its budget, mode and materials. Mistakes go to ``problems``."""
+    by the actor's unit when a department opens it (else refused: 责任单位 ``only_own``); its budget, mode and
+    materials. Mistakes go to ``problems``."""
     rows, seen = [], set()
     for given in measures:
         m = policy.measure(given.measure)
@@ -129,7 +131,7 @@ def measure_rows(actor: User, unit: Department | None, policy: Policy, measures:
         seen.add(given.measure)
         led = lead_unit(m, opens_on or clock.today())  # an unread day is among the problems: none is written
         if actor.role == Role.DEPARTMENT and opens_on is not None and (unit is None or unit.name != led):
-            raise Forbidden(f"措施{m.number}由{led}牵头：责任单位只能为本单位牵头的措施开设批次")
+            raise Forbidden(f"措施{m.number}由{led}牵头：责任单位{only_own}")
         if given.budget is not None and not 0 <= given.budget <= MAX_YUAN:
             problems.append((f"措施{m.number}·预算", "预算应为不超过上限的非负整数（元）"))
         if given.mode not in MODES:
@@ -488,13 +490,18 @@ def correction_counted(session: Session, app: Application, returned: date) -> No
         _until(session, found, returned, tell=True)
 
 
+# Past the holiday calendar's end the correction days count Monday to Friday: holidays not yet entered can only
+# move the deadline later, by at most the longest stretch off (春节 or 国庆: eight days off with the weekends next to
+# them, ten calendar days at most). Within that margin nobody is late by a guess; past it, surely late.
+UNKNOWN_HOLIDAYS = timedelta(days=10)
+
+
 def _late(session: Session, found: Round, returned: date, day: date) -> str | None:
     until = _until(session, found, returned)
-    if provisional_note(session, until) is not None:  # counted Monday to Friday: nobody is late by a guess
-        return None
-    if day > max(until, found.closes_on):
-        return (f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {chinese_date(until)}，含当日）"
-                "重新提交，已逾期")
+    guessed = provisional_note(session, until) is not None
+    if day > max(until + UNKNOWN_HOLIDAYS if guessed else until, found.closes_on):
+        return (f"退回补正的申报须在退回后 {found.correction_days} 个工作日内（截至 {chinese_date(until)}，含当日"
+                f"{f'；节假日尚未录入，已另宽限 {UNKNOWN_HOLIDAYS.days} 天' if guessed else ''}）重新提交，已逾期")
     return None
 
 

@@ -89,7 +89,7 @@ class Judgement:
             return f"{OUTWEIGHED_BY_OTHER_SUPPORT}（从高不重复）"
         if self.same_policy is not None:
             return (f"该事项已按 {self._cited(self.same_policy)} 获批 {wan(self.same_policy.amount)} 万元"
-                    f"（申报 {self.same_policy.application_id}），按从高不重复原则不再支持")
+                    f"（申报 #{self.same_policy.application_id}），按从高不重复原则不再支持")
         if blocked_by_other_support(result.ceiling, self.granted_elsewhere):
             return (f"该事项已按 {self._granted()}，不低于措施{application.measure}的上限"
                     f"{'' if result.ceiling is None else f' {wan(result.ceiling)} 万元'}，按从高不重复原则不再支持")
@@ -103,8 +103,8 @@ class Judgement:
         return f"{self.policy_numbers.get(grant.policy_id, grant.policy_id)} 措施{grant.measure}"
 
     def _granted(self) -> str:
-        """What other policies granted the matter: 演示〔2024〕1号 措施1 获批 300 万元（申报 7）."""
-        return "、".join(f"{self._cited(g)} 获批 {wan(g.amount)} 万元（申报 {g.application_id}）"
+        """What other policies granted the matter: 演示〔2024〕1号 措施1 获批 300 万元（申报 #7）."""
+        return "、".join(f"{self._cited(g)} 获批 {wan(g.amount)} 万元（申报 #{g.application_id}）"
                         for g in self.elsewhere)
 
     def _deduction(self, result: Result) -> str:

@@ -40,11 +40,14 @@ MAX_REASONS = 2000
 @dataclass(frozen=True)
 class Seen:
     """What the reviewer's page showed when the decision was taken: the state and, when ``amount_said``, the amount
-    proposed (None: none). A page's state alone misses a corrected amount, which leaves the state as it was."""
+    proposed, when ``score_said``, the expert score (None: none). A page's state alone misses a corrected amount or
+    a recorded score, which leave the state as it was."""
 
     state: str | None = None
     amount: int | None = None
     amount_said: bool = False
+    score: int | None = None
+    score_said: bool = False
 
 
 def run(session: Session, action: Action | str, *, actor: User, application_id: int | None = None,
@@ -99,11 +102,17 @@ def unchanged(application: Application, seen: Seen | None) -> None:
     if seen is None:
         return
     moved = seen.state is not None and seen.state != application.state
-    if moved or (seen.amount_said and seen.amount != application.amount_proposed):
-        amount = application.amount_proposed
-        now = STATES.get(application.state, application.state)
-        tail = f"，拟定金额 {wan(amount)} 万元" if amount is not None else ""
-        raise Conflict(f"申报 {application.id} 已被他人处理（现为「{now}」{tail}），请刷新后查看")
+    amended = seen.amount_said and seen.amount != application.amount_proposed
+    if moved or amended or (seen.score_said and seen.score != application.expert_score):
+        raise Conflict(f"申报 #{application.id} 已被他人处理（现为{_now(application)}），请刷新后查看")
+
+
+def _now(application: Application) -> str:
+    """Where the application stands, as a stale tab is told: its state, and the amount and score it has."""
+    amount, score = application.amount_proposed, application.expert_score
+    return (f"「{STATES.get(application.state, application.state)}」"
+            + (f"，拟定金额 {wan(amount)} 万元" if amount is not None else "")
+            + (f"，评审得分 {score}" if score is not None else ""))
 
 
 def check(application: Application, action: Action, actor: User) -> Step:
@@ -113,7 +122,7 @@ def check(application: Application, action: Action, actor: User) -> Step:
         # A reviewer is told whose stage it is; an enterprise only where its application stands (its own role
         # named would read as if enterprises could never submit).
         who = "" if actor.role == Role.ENTERPRISE else ROLE_LABELS.get(actor.role, actor.role)
-        raise Conflict(f"申报 {application.id} {standing(application.state)}，{who}此时不能{DOING[action]}"
+        raise Conflict(f"申报 #{application.id} {standing(application.state)}，{who}此时不能{DOING[action]}"
                        "（可能刚被他人处理，请刷新后查看）")
     return step
 

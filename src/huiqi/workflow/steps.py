@@ -135,6 +135,15 @@ def propose(ctx: Context) -> None:
     _set_amount(ctx, amount)
 
 
+def amend(ctx: Context) -> None:
+    """Correct the amount proposed, checked as a proposal: the same figure again is no correction (it would write a
+    step and a timeline line "由 9 万元改为 9 万元")."""
+    amount = ctx.params.get("amount")
+    if not isinstance(amount, bool) and amount == ctx.application.amount_proposed:
+        raise InputError([("amount", "与现拟定金额相同，无需更正")])
+    propose(ctx)
+
+
 def _set_amount(ctx: Context, amount: int | None) -> None:
     """Set (or clear) the amount proposed, audited with before and after (the timeline reads it there)."""
     app = ctx.application
@@ -161,10 +170,10 @@ def announce(ctx: Context) -> None:
                                         f"{'，不能补登过去的公示' if starts_on < ctx.today else ''}")])
     set_by_rounds = [r.announcement_days for r in rounds.of_applications(ctx.session, ctx.applications)]
     least = max(set_by_rounds, default=get_settings().announcement_working_days)
-    days = ctx.params.get("working_days") or least
+    given = ctx.params.get("working_days")
+    days = least if given is None else given  # 0 is no default: it is refused with the range
     if isinstance(days, bool) or not isinstance(days, int) or not least <= days <= 60:
-        raise InputError([("working_days",
-                           f"公示工作日数应为 {least}–60 的整数（不少于申报批次规定的 {least} 个工作日）")])
+        raise InputError([("working_days", f"应为 {least}–60 的整数（不少于申报批次规定的 {least} 个工作日）")])
     title = (ctx.params.get("title") or "").strip() or f"拟支持项目公示（{starts_on.isoformat()}）"
     batch = Announcement(title=title[:200], department_id=ctx.actor.department_id, starts_on=starts_on,
                          working_days=days, ends_on=last_working_day(starts_on, days, calendar_of(ctx.session)),
@@ -183,16 +192,17 @@ def announce(ctx: Context) -> None:
                        values={f"{a.policy_id}/{a.measure}" for a in ctx.applications}, also=("measure",))
 
 
-def announcement_of(session: Session, application: Application) -> Announcement:
-    batch = batches.get(session, application.announcement_id) if application.announcement_id else None
+def listed_in(session: Session, application: Application) -> Announcement:
+    """The 公示 the application is listed in, which its step needs: none is a 409."""
+    batch = batches.of_application(session, application)
     if batch is None:
-        raise Conflict(f"申报 {application.id} 没有公示记录")
+        raise Conflict(f"申报 #{application.id} 没有公示记录")
     return batch
 
 
 def object_to(ctx: Context) -> None:
     """An objection received while the 公示 runs sends the application back to the department's review."""
-    batch = announcement_of(ctx.session, ctx.application)
+    batch = listed_in(ctx.session, ctx.application)
     if not batch.starts_on <= ctx.today <= batch.ends_on:
         raise Conflict(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，今天（{ctx.today}）不在公示期内，"
                        "只能在公示期内登记异议")
@@ -203,7 +213,7 @@ def object_to(ctx: Context) -> None:
 def approve(ctx: Context) -> None:
     """After the 公示: the rules again as of today, no stacking, the budget of today's year, the grant."""
     app, session = ctx.application, ctx.session
-    batch = announcement_of(session, app)
+    batch = listed_in(session, app)
     if ctx.today <= batch.ends_on:
         raise Conflict(f"公示期至 {batch.ends_on}，期满后方可批准（公示尚未结束）")
     policy, _ = funding.monetary_measure(session, app.policy_id, app.measure)
@@ -258,7 +268,7 @@ def nothing_more(ctx: Context) -> None:
 HANDLERS: dict[Action, Callable[[Context], None]] = {
     Action.SUBMIT: submit, Action.CONFIRM: confirm, Action.ROUTE_CITY: nothing_more,
     Action.ROUTE_DEPARTMENT: nothing_more, Action.PASS_CITY: nothing_more, Action.RETURN: send_back,
-    Action.REJECT: nothing_more, Action.SCORE: score, Action.PROPOSE: propose, Action.AMEND: propose,
+    Action.REJECT: nothing_more, Action.SCORE: score, Action.PROPOSE: propose, Action.AMEND: amend,
     Action.ANNOUNCE: announce, Action.OBJECT: object_to, Action.APPROVE: approve,
     Action.DISBURSE: disburse, Action.WITHDRAW: nothing_more,
 }
