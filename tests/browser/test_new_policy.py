@@ -45,9 +45,10 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     page.goto("/rounds")
     page.click("summary:has(#open-title)")
     page.select_option("select[name=policy]", "test-successor")
-    page.fill("input[name=title]", "测试后续政策 2025 年度申报")
-    page.fill("input[name=opens_on]", LIVE_DAY.isoformat())
-    page.fill("input[name=closes_on]", "2025-12-31")
+    opening = "form[action='/rounds']"  # each open round has its own correction form with a title too
+    page.fill(f"{opening} input[name=title]", "测试后续政策 2025 年度申报")
+    page.fill(f"{opening} input[name=opens_on]", LIVE_DAY.isoformat())
+    page.fill(f"{opening} input[name=closes_on]", "2025-12-31")
     page.check("#measure-test-successor-1")
     page.click("form[action='/rounds'] button[type=submit]")
     page.wait_for_load_state()
