@@ -10,7 +10,7 @@ from huiqi.audit import service as audit
 from huiqi.errors import Conflict, InputError
 from huiqi.rounds import editing
 from huiqi.rounds import service as rounds
-from tests.rounds.test_pages import FORM
+from tests.rounds.test_pages import opened_by_admin
 
 pytestmark = pytest.mark.anyio
 
@@ -21,11 +21,7 @@ def _seen(page: str, round_id: int) -> str:
 
 
 async def test_an_admin_corrects_the_texts_of_an_open_round(browser, session, people, set_today) -> None:
-    set_today(date(2025, 11, 3))
-    admin = browser(people.admin)
-    assert (await admin.post("/rounds", data=FORM)).status_code == 303
-    found = rounds.listed(session)[0]
-    page = (await admin.get("/rounds")).text
+    admin, found, page = await opened_by_admin(browser, session, people, set_today)
     assert "修改批次名称、办事指南、咨询电话" in page and "已开放措施不能删除" in page
     seen = _seen(page, found.id)
     blank = await admin.post(f"/rounds/{found.id}/correct", data={"title": " ", "guide": "新指南", "seen": seen})
@@ -61,11 +57,7 @@ def test_an_ended_round_is_not_corrected(session, people) -> None:
 
 
 async def test_a_measure_is_added_to_an_open_round_and_none_twice(browser, session, people, set_today) -> None:
-    set_today(date(2025, 11, 3))
-    admin = browser(people.admin)
-    assert (await admin.post("/rounds", data=FORM)).status_code == 303
-    found = rounds.listed(session)[0]
-    page = (await admin.get("/rounds")).text
+    admin, found, page = await opened_by_admin(browser, session, people, set_today)
     offered = page.split(f'action="/rounds/{found.id}/measures"')[1].split("</select>")[0]
     assert 'value="3"' not in offered and 'value="13"' not in offered and 'value="1"' in offered
     wrong = await admin.post(f"/rounds/{found.id}/measures", data={"measure": "1", "budget": "很多",

@@ -24,6 +24,14 @@ FORM = {"policy": "ln-2022-35", "title": "2025年度申报", "opens_on": "2025-1
         "expert-ln-2022-35-13": "on"}
 
 
+async def opened_by_admin(browser, session, people, set_today):
+    """The admin's browser, the round FORM opened on 2025-11-03, and the rounds page as the admin then sees it."""
+    set_today(date(2025, 11, 3))
+    admin = browser(people.admin)
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303
+    return admin, rounds.listed(session)[0], (await admin.get("/rounds")).text
+
+
 async def test_an_admin_opens_a_round_from_the_page_and_everyone_sees_it(browser, session, people,
                                                                          set_today) -> None:
     set_today(date(2025, 11, 3))
@@ -103,11 +111,7 @@ async def test_round_dates_are_bounded_and_said_beside_the_field(browser, sessio
 
 
 async def test_the_opener_extends_the_deadline_from_the_page(browser, session, people, set_today) -> None:
-    set_today(date(2025, 11, 3))
-    admin = browser(people.admin)
-    assert (await admin.post("/rounds", data=FORM)).status_code == 303
-    found = rounds.listed(session)[0]
-    page = (await admin.get("/rounds")).text
+    admin, found, page = await opened_by_admin(browser, session, people, set_today)
     assert f'action="/rounds/{found.id}/extend"' in page and 'name="seen" value="2025-12-31"' in page
     bad = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2025-12-20", "seen": "2025-12-31",
                                                                "reason": "系统维护"})
