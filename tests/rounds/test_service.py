@@ -242,16 +242,10 @@ def test_two_extensions_at_once_end_in_one_and_a_409(own_database) -> None:
         assert len(shown.extensions) == 1 and shown.closes_on == shown.extensions[0].to_date
 
 
-def test_a_return_whose_correction_days_run_past_the_calendar_is_counted_monday_to_friday_until_entered(
-        session, people, tmp_path) -> None:
-    """The calendar ends with 2026: a return on 2026-12-21 is taken all the same; its 10 correction days count
-    12-22…12-31 (8), then Monday to Friday 1-1 and 1-4, saying so, and nobody is late by that guess; the admins are
-    told to enter 2027. Once it is (元旦 1-1…1-3), the days are counted with it: 1-4, 1-5."""
-    from pathlib import Path
-
+def _returned_past_the_calendar(session, people, tmp_path):
+    """An application submitted in 2025 and returned on 2026-12-21 for 10 working days, which run past the calendar's
+    end (2026) while the package does not know 2027."""
     from huiqi.announcements.calendar import package_calendar
-    from huiqi.holidays import service as holidays
-    from huiqi.models import Message
 
     if 2027 in package_calendar().years:
         pytest.skip("the package already knows 2027")
@@ -260,6 +254,20 @@ def test_a_return_whose_correction_days_run_past_the_calendar_is_counted_monday_
     _ready(session, people, app, tmp_path)
     step(session, "submit", people.alice, app, on=date(2025, 8, 18))
     step(session, "return", people.shenyang, app, on=date(2026, 12, 21), reasons="缺少认定文件")
+    return app
+
+
+def test_a_return_whose_correction_days_run_past_the_calendar_is_counted_monday_to_friday_until_entered(
+        session, people, tmp_path) -> None:
+    """The calendar ends with 2026: a return on 2026-12-21 is taken all the same; its 10 correction days count
+    12-22…12-31 (8), then Monday to Friday 1-1 and 1-4, saying so, and nobody is late by that guess; the admins are
+    told to enter 2027. Once it is (元旦 1-1…1-3), the days are counted with it: 1-4, 1-5."""
+    from pathlib import Path
+
+    from huiqi.holidays import service as holidays
+    from huiqi.models import Message
+
+    app = _returned_past_the_calendar(session, people, tmp_path)
     assert rounds.correction_due(session, app) == (
         "2027年1月4日", "退回之日起 10 个工作日，暂按周一至周五计算：2027 年节假日安排尚未录入")
     assert rounds.correction_overdue(session, app, date(2027, 1, 6)) is None
@@ -274,15 +282,7 @@ def test_a_return_whose_correction_days_run_past_the_calendar_is_counted_monday_
 def test_a_provisional_deadline_is_lenient_only_by_the_longest_holiday_stretch(session, people, tmp_path) -> None:
     """Counted Monday to Friday to 2027-01-04, a resubmission is taken for ten calendar days more (holidays not yet
     entered could move the deadline that far), and refused as overdue after: never six months late."""
-    from huiqi.announcements.calendar import package_calendar
-
-    if 2027 in package_calendar().years:
-        pytest.skip("the package already knows 2027")
-    found = _round(session, people.admin, correction_days=10)
-    app = _draft(session, people, found.id)
-    _ready(session, people, app, tmp_path)
-    step(session, "submit", people.alice, app, on=date(2025, 8, 18))
-    step(session, "return", people.shenyang, app, on=date(2026, 12, 21), reasons="缺少认定文件")
+    app = _returned_past_the_calendar(session, people, tmp_path)
     assert rounds.correction_overdue(session, app, date(2027, 1, 14)) is None
     for day in (date(2027, 1, 15), date(2027, 6, 21)):
         assert "截至 2027年1月4日" in (rounds.correction_overdue(session, app, day) or ""), day
