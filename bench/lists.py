@@ -26,7 +26,7 @@ def main() -> None:
     from huiqi.catalogue import service as catalogue
     from huiqi.recognition import service as lists
     from huiqi.reference.uscc import make, org_check_char
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import opening
     from huiqi.users import service as users
     from huiqi.users.scope import SYSTEM
 
@@ -35,9 +35,9 @@ def main() -> None:
         admin = users.create_user(session, actor=SYSTEM, username="bench", display_name="基准", role="admin",
                                   password="long enough password")
         policy = catalogue.published(session)[0]
-        rounds.open_round(session, actor=admin, policy_id=policy.id, title="基准批次", opens_on=date(2025, 6, 1),
-                          closes_on=date(2025, 12, 31),
-                          measures=[rounds.MeasureIn(m.number) for m in policy.measures if m.monetary])
+        opening.open_round(session, actor=admin, policy_id=policy.id, title="基准批次", opens_on=date(2025, 6, 1),
+                           closes_on=date(2025, 12, 31),
+                           measures=[opening.MeasureIn(m.number) for m in policy.measures if m.monetary])
     body = [f"B{i:07d}" for i in range(args.rows)]
     codes = [make(f"91210100{b}{org_check_char(b)}") for b in body]
     with db.session_scope() as session:  # half the list already known: a software firm in 沈阳 (offers follow)

@@ -33,7 +33,7 @@ from huiqi.departments import service as departments
 from huiqi.errors import Conflict, HuiqiError, NotFound
 from huiqi.models import Application, Round, User
 from huiqi.reference.uscc import make, org_check_char
-from huiqi.rounds import service as rounds
+from huiqi.rounds import opening
 from huiqi.rules.loader import load_many
 from huiqi.users import passwords
 from huiqi.users import service as users
@@ -284,8 +284,8 @@ def direct_offer(session: Session, people, on: date = date(2025, 7, 1)):
 
     policy = catalogue.published(session)[0]
     with clock.pinned(on):
-        rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度免申即享",
-                          opens_on=on, closes_on=date(2025, 12, 31), measures=[rounds.MeasureIn(3, mode="direct")])
+        opening.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度免申即享",
+                           opens_on=on, closes_on=date(2025, 12, 31), measures=[opening.MeasureIn(3, mode="direct")])
         checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="single_champion",
                               level="national", published_on=date(2025, 6, 1))
         lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
@@ -301,9 +301,9 @@ def a_round(session: Session) -> int:
         return found
     policy = catalogue.published(session)[0]
     with clock.pinned(date(2024, 1, 1)):
-        made = rounds.open_round(session, actor=SYSTEM, policy_id=policy.id, title=TEST_ROUND,
-                                 opens_on=date(2022, 7, 23), closes_on=date(2030, 12, 31),
-                                 measures=[rounds.MeasureIn(m.number) for m in policy.measures if m.monetary])
+        made = opening.open_round(session, actor=SYSTEM, policy_id=policy.id, title=TEST_ROUND,
+                                  opens_on=date(2022, 7, 23), closes_on=date(2030, 12, 31),
+                                  measures=[opening.MeasureIn(m.number) for m in policy.measures if m.monetary])
     return made.id
 
 

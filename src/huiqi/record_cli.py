@@ -299,18 +299,18 @@ def round_open(
     guide: Annotated[str, typer.Option(help="办事指南：流程、时限。")] = "",
 ) -> None:
     """开设申报批次：所列措施在开始日期至截止日期之间受理申报。"""
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import opening, overlapping
     from huiqi.validation import form_date
 
     try:
         opens_on, closes_on = form_date(opens, "--opens"), form_date(closes, "--closes")
         with session_scope() as session:
             actor = acting(session, by)
-            found = rounds.open_round(session, actor=actor, policy_id=policy, title=title, opens_on=opens_on,
-                                      closes_on=closes_on, measures=[rounds.MeasureIn(m) for m in measure],
-                                      correction_days=correction_days, announcement_days=announcement_days,
-                                      guide=guide, contact=contact)
-            round_id, warnings = found.id, rounds.overlap_warnings(session, found)
+            found = opening.open_round(session, actor=actor, policy_id=policy, title=title, opens_on=opens_on,
+                                       closes_on=closes_on, measures=[opening.MeasureIn(m) for m in measure],
+                                       correction_days=correction_days, announcement_days=announcement_days,
+                                       guide=guide, contact=contact)
+            round_id, warnings = found.id, overlapping.overlap_warnings(session, found)
     except HuiqiError as error:
         fail(error)
     typer.echo(f"已开设申报批次 {round_id}「{title}」：{opens} 至 {closes} 受理措施 {'、'.join(map(str, measure))}。")
@@ -324,12 +324,12 @@ def round_close(
     by: Annotated[str, typer.Option("--by", help="以哪位管理员的身份（用户名）。")],
 ) -> None:
     """提前结束一个申报批次的受理。"""
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import editing
 
     try:
         with session_scope() as session:
             actor = acting(session, by)
-            found = rounds.close(session, actor=actor, round_id=round_id)
+            found = editing.close(session, actor=actor, round_id=round_id)
             title = found.title
     except HuiqiError as error:
         fail(error)
@@ -344,8 +344,7 @@ def round_extend(
     by: Annotated[str, typer.Option("--by", help="以哪位管理员或开设该批次的审核人员的身份（用户名）。")],
 ) -> None:
     """延长一个申报批次的截止日期（在受理期内）。"""
-    from huiqi.rounds import repository
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import editing, overlapping, repository
     from huiqi.validation import form_date
 
     try:
@@ -354,9 +353,9 @@ def round_extend(
             actor = acting(session, by)
             current = repository.get(session, round_id)
             seen = current.closes_on if current is not None else closes_on
-            found = rounds.extend(session, actor=actor, round_id=round_id, closes_on=closes_on, seen=seen,
-                                  reason=reason)
-            title, warnings = found.title, rounds.overlap_warnings(session, found)
+            found = editing.extend(session, actor=actor, round_id=round_id, closes_on=closes_on, seen=seen,
+                                   reason=reason)
+            title, warnings = found.title, overlapping.overlap_warnings(session, found)
     except HuiqiError as error:
         fail(error)
     typer.echo(f"申报批次 {round_id}「{title}」的截止日期已由 {seen} 延至 {closes_on}。")

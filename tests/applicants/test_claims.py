@@ -65,13 +65,13 @@ async def test_a_direct_measure_with_no_offer_and_no_list_says_whom_to_ask(brows
     from huiqi import clock
     from huiqi.catalogue import service as catalogue
     from huiqi.recognition import service as lists
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import opening
     from tests.dbtest import ALICE_USCC
 
     with clock.pinned(date(2025, 7, 1)):
-        rounds.open_round(session, actor=people.admin, policy_id=catalogue.published(session)[0].id,
-                          title="2025年度免申即享", opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
-                          measures=[rounds.MeasureIn(3, mode="direct")], contact="省工信厅 024-12345678")
+        opening.open_round(session, actor=people.admin, policy_id=catalogue.published(session)[0].id,
+                           title="2025年度免申即享", opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
+                           measures=[opening.MeasureIn(3, mode="direct")], contact="省工信厅 024-12345678")
     alice = browser(people.alice)
     with clock.pinned(date(2025, 9, 1)):
         page = (await alice.get("/me")).text

@@ -16,7 +16,7 @@ from huiqi.catalogue.diff import database_cases
 from huiqi.messages import service as messages
 from huiqi.models import Message, Offer
 from huiqi.offers import service as offers
-from huiqi.rounds import service as rounds
+from huiqi.rounds import opening
 from huiqi.users.scope import SYSTEM
 
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
@@ -57,8 +57,8 @@ async def test_the_enterprise_page_opens_and_says_what_cannot_be_read(browser, p
 
 def test_work_for_everyone_goes_on_for_the_others(session, people, orphaned) -> None:
     with clock.pinned(date(2025, 9, 1)):
-        rounds.open_round(session, actor=SYSTEM, policy_id="ln-2022-35", title="测试截止提醒",
-                          opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 5), measures=[rounds.MeasureIn(13)])
+        opening.open_round(session, actor=SYSTEM, policy_id="ln-2022-35", title="测试截止提醒",
+                           opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 5), measures=[opening.MeasureIn(13)])
     messages.digest(session, date(2025, 9, 2))
     told = session.scalars(select(Message.user_id).where(Message.kind == "round.closing")).all()
     assert people.bob.id in told and people.alice.id not in told, "Bob's key_tech is reminded; Alice is skipped"

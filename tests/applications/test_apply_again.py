@@ -11,7 +11,7 @@ from huiqi import clock
 from huiqi.applications import service
 from huiqi.catalogue import service as catalogue
 from huiqi.models import Application
-from huiqi.rounds import service as rounds
+from huiqi.rounds import opening
 from huiqi.users.scope import SYSTEM
 from tests.dbtest import a_round
 
@@ -34,9 +34,9 @@ async def test_a_draft_names_the_round_open_now_instead_of_waiting_for_one(brows
     assert "本批次受理至 2030-12-31，按上列说明补齐后即可提交" in only_a_file
     assert "待新的申报批次" not in only_a_file and "撤回" not in only_a_file
     with clock.pinned(date(2030, 12, 1)):
-        later = rounds.open_round(session, actor=SYSTEM, policy_id=catalogue.published(session)[0].id,
-                                  title="2031年度申报", opens_on=date(2031, 1, 1), closes_on=date(2031, 12, 31),
-                                  measures=[rounds.MeasureIn(3)])
+        later = opening.open_round(session, actor=SYSTEM, policy_id=catalogue.published(session)[0].id,
+                                   title="2031年度申报", opens_on=date(2031, 1, 1), closes_on=date(2031, 12, 31),
+                                   measures=[opening.MeasureIn(3)])
     with clock.pinned(date(2031, 1, 6)):
         closed = _blocked((await alice.get(url)).text)
         draft = session.get(Application, int(re.search(r"\d+", url)[0]))

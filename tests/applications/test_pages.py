@@ -15,7 +15,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict
 from huiqi.messages import service as messages
 from huiqi.models import Round
-from huiqi.rounds import service as rounds
+from huiqi.rounds import opening
 from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, a_round, apply, step
 from tests.materials.samples import png
 from tests.webtest import bearer
@@ -381,9 +381,9 @@ async def test_the_matter_list_names_a_measure_still_to_be_decided(browser, sess
 async def test_a_return_past_its_correction_days_offers_no_edits(browser, session, people, tmp_path) -> None:
     policy = catalogue.published(session)[0]
     with clock.pinned(date(2025, 7, 1)):
-        found = rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度申报",
-                                  opens_on=date(2025, 7, 1), closes_on=date(2025, 8, 18), correction_days=5,
-                                  measures=[rounds.MeasureIn(3)])
+        found = opening.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度申报",
+                                   opens_on=date(2025, 7, 1), closes_on=date(2025, 8, 18), correction_days=5,
+                                   measures=[opening.MeasureIn(3)])
         draft = service.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="h1",
                                      round_id=found.id, measure=3, amount_requested=1_000_000)
     service.add_material(session, actor=people.alice, application_id=draft.id, filename="申报书.pdf", content=PDF,

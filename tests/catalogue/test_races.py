@@ -12,8 +12,7 @@ from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, InputError
 from huiqi.models import PolicyVersion, RoundMeasure, User
-from huiqi.rounds import editing
-from huiqi.rounds import service as rounds
+from huiqi.rounds import editing, opening
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from tests.dbtest import at_once
@@ -82,8 +81,8 @@ def _round_with_measure_1(engine: Engine, publishers: list[int], first: int) -> 
     with Session(engine, expire_on_commit=False) as session, session.begin(), clock.pinned(DAY):
         admin, other = (session.get(User, who) for who in publishers)
         catalogue.publish(session, actor=other, version_id=first)
-        found = rounds.open_round(session, actor=admin, policy_id="test-successor", title="测试批次", opens_on=DAY,
-                                  closes_on=date(2025, 9, 30), measures=[rounds.MeasureIn(1)])
+        found = opening.open_round(session, actor=admin, policy_id="test-successor", title="测试批次", opens_on=DAY,
+                                   closes_on=date(2025, 9, 30), measures=[opening.MeasureIn(1)])
         dropped = text.split("  - number: 5")[0] + "situations:" + text.split("situations:")[1]
         return found.id, catalogue.add(session, actor=admin, text=dropped, file_name="1.yaml").id
 
@@ -99,7 +98,7 @@ def test_a_measure_added_to_a_round_while_a_version_dropping_it_is_published(own
         with clock.pinned(DAY):
             try:
                 editing.add_measure(session, actor=session.get(User, publishers[0]), round_id=round_id,
-                                    measure=rounds.MeasureIn(5))
+                                    measure=opening.MeasureIn(5))
             except InputError as refused:  # the version came first: measure 5 is no longer there to add
                 raise Conflict(refused.message) from None
 

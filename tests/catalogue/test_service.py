@@ -153,15 +153,15 @@ def test_a_policy_with_an_open_round_or_an_application_under_way_is_not_withdraw
     from huiqi import clock
     from huiqi.applicants import service as applicants
     from huiqi.applications import service as applications
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import editing, opening
     from tests.dbtest import PDF, step
 
     draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="s.yaml")
     catalogue.publish(session, actor=second_admin, version_id=draft.id)
     with clock.pinned(date(2025, 9, 1)):
-        opened = rounds.open_round(session, actor=people.admin, policy_id="test-successor", title="2025年度测试批次",
-                                   opens_on=date(2025, 8, 1), closes_on=date(2025, 9, 30),
-                                   measures=[rounds.MeasureIn(1)])
+        opened = opening.open_round(session, actor=people.admin, policy_id="test-successor", title="2025年度测试批次",
+                                    opens_on=date(2025, 8, 1), closes_on=date(2025, 9, 30),
+                                    measures=[opening.MeasureIn(1)])
         for key in ("pilot", "idle"):
             applicants.save_matter(session, actor=people.alice, uscc=people.alice.uscc, matter={
                 "id": key, "type": "project", "codes": ["test_pilot"], "investment": 2_000_000, "date": "2025-03-01"})
@@ -177,7 +177,7 @@ def test_a_policy_with_an_open_round_or_an_application_under_way_is_not_withdraw
         assert refused.value.message == (
             f"测试〔2024〕1号 仍在使用，不能撤回：未截止的申报批次 “2025年度测试批次”（批次 {opened.id}）"
             "：请先在申报批次页关闭；1 件已提交、尚未办结的申报（未拨付、未驳回、未撤回）：请先办结")
-        rounds.close(session, actor=people.admin, round_id=opened.id)
+        editing.close(session, actor=people.admin, round_id=opened.id)
         with pytest.raises(Conflict, match="不能撤回：1 件已提交、尚未办结的申报"):
             catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
         reviewer = users.create_user(session, actor=SYSTEM, username="test-unit", display_name="测试厅审核人员",
@@ -194,7 +194,7 @@ def test_a_round_is_not_opened_for_a_policy_withdrawn_meanwhile(session, people,
 
     from huiqi import clock
     from huiqi.models import Round
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import opening
 
     draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="s.yaml")
     catalogue.publish(session, actor=second_admin, version_id=draft.id)
@@ -202,8 +202,8 @@ def test_a_round_is_not_opened_for_a_policy_withdrawn_meanwhile(session, people,
     catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
     monkeypatch.setattr(catalogue, "published", lambda session: as_read)  # what the round's request had read
     with clock.pinned(date(2025, 9, 1)), pytest.raises(Conflict, match="刚刚已撤回，不能再开设申报批次"):
-        rounds.open_round(session, actor=people.admin, policy_id="test-successor", title="2025年度测试批次",
-                          opens_on=date(2025, 8, 1), closes_on=date(2025, 9, 30), measures=[rounds.MeasureIn(1)])
+        opening.open_round(session, actor=people.admin, policy_id="test-successor", title="2025年度测试批次",
+                           opens_on=date(2025, 8, 1), closes_on=date(2025, 9, 30), measures=[opening.MeasureIn(1)])
     assert session.query(Round).filter_by(policy_id="test-successor").count() == 0
 
 

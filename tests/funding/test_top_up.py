@@ -21,7 +21,7 @@ from huiqi.funding import service as budgets
 from huiqi.messages import service as messages
 from huiqi.models import Application, Matter, Message, Offer
 from huiqi.offers import service as offers
-from huiqi.rounds import service as rounds
+from huiqi.rounds import opening
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.workflow.judgement import judge
@@ -37,9 +37,9 @@ def _successor(session, people, text: str, measures: tuple[int, ...] = (1,)):
     draft = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
     catalogue.publish(session, actor=SYSTEM, version_id=draft.id)
     with clock.pinned(date(2024, 1, 1)):
-        made = rounds.open_round(session, actor=SYSTEM, policy_id="test-successor", title="测试配套措施申报",
-                                 opens_on=date(2024, 1, 1), closes_on=date(2026, 12, 31),
-                                 measures=[rounds.MeasureIn(m) for m in measures])
+        made = opening.open_round(session, actor=SYSTEM, policy_id="test-successor", title="测试配套措施申报",
+                                  opens_on=date(2024, 1, 1), closes_on=date(2026, 12, 31),
+                                  measures=[opening.MeasureIn(m) for m in measures])
     reviewer = users.create_user(session, actor=SYSTEM, username="test-unit", display_name="测试厅审核员",
                                  role="department", password=PASSWORD, department="测试厅")
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="test-successor", measure=1,

@@ -60,12 +60,12 @@ def test_one_digest_a_day_for_reviewers(session, people, tmp_path) -> None:
 def test_an_enterprise_is_reminded_once_of_a_round_closing(session, people) -> None:
     from huiqi import clock
     from huiqi.catalogue import service as catalogue
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import opening
 
     policy = catalogue.published(session)[0]
     with clock.pinned(date(2025, 9, 1)):
-        rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="将截止的批次",
-                          opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 10), measures=[rounds.MeasureIn(3)])
+        opening.open_round(session, actor=people.admin, policy_id=policy.id, title="将截止的批次",
+                           opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 10), measures=[opening.MeasureIn(3)])
     assert messages.digest(session, date(2025, 9, 1)) >= 0
     assert not [m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]  # 9 days away
     messages.digest(session, date(2025, 9, 4))

@@ -13,16 +13,16 @@ from huiqi.errors import Conflict, InputError
 from huiqi.messages import service as messages
 from huiqi.messages import subscriptions
 from huiqi.models import Message, Subscription
-from huiqi.rounds import service as rounds
+from huiqi.rounds import opening
 from tests.dbtest import at_once
 
 
 def _open(session, people, measures=(3,)):
     policy = catalogue.published(session)[0]
     with clock.pinned(date(2025, 9, 1)):
-        return rounds.open_round(session, actor=people.admin, policy_id=policy.id, title="订阅测试批次",
-                                 opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 30),
-                                 measures=[rounds.MeasureIn(m) for m in measures])
+        return opening.open_round(session, actor=people.admin, policy_id=policy.id, title="订阅测试批次",
+                                  opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 30),
+                                  measures=[opening.MeasureIn(m) for m in measures])
 
 
 def test_a_round_tells_its_subscribers_once(session, people) -> None:

@@ -16,7 +16,7 @@ from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.messages import service as messages
 from huiqi.models import Department
 from huiqi.ratings import service as ratings
-from huiqi.rounds import service as rounds
+from huiqi.rounds import opening
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from tests.dbtest import PASSWORD, PDF, apply, step
@@ -100,9 +100,9 @@ async def test_each_policy_s_measure_is_counted_apart(browser, session, people, 
     unit = users.create_user(session, actor=SYSTEM, username="test-unit", display_name="测试厅审核人员",
                              role="department", password=PASSWORD, department="测试厅")
     with clock.pinned(date(2025, 1, 1)):
-        successor = rounds.open_round(session, actor=SYSTEM, policy_id="test-successor", title="测试批次",
-                                      opens_on=date(2025, 1, 1), closes_on=date(2030, 12, 31),
-                                      measures=[rounds.MeasureIn(5)])
+        successor = opening.open_round(session, actor=SYSTEM, policy_id="test-successor", title="测试批次",
+                                       opens_on=date(2025, 1, 1), closes_on=date(2030, 12, 31),
+                                       measures=[opening.MeasureIn(5)])
     theirs = applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="h1",
                                        round_id=successor.id, measure=5, amount_requested=1_000_000)
     applications.add_material(session, actor=people.alice, application_id=theirs.id, filename="申报书.pdf",

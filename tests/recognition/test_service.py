@@ -88,14 +88,14 @@ def test_an_offer_accepted_is_a_draft_and_a_withdrawn_list_takes_its_offers(sess
 
 def test_a_round_opened_after_the_import_brings_its_offers(session, people) -> None:
     from huiqi.catalogue import service as catalogue
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import opening
 
     done = _import(session, people, _rows([ALICE_USCC, "示例科技有限公司", ""]))
     assert done.offers == 0  # no round open yet
     with clock.pinned(date(2025, 7, 1)):
-        rounds.open_round(session, actor=people.admin, policy_id=catalogue.published(session)[0].id,
-                          title="导入后开设的批次", opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
-                          measures=[rounds.MeasureIn(3)])
+        opening.open_round(session, actor=people.admin, policy_id=catalogue.published(session)[0].id,
+                           title="导入后开设的批次", opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
+                           measures=[opening.MeasureIn(3)])
     imported = session.query(Matter).filter_by(list_id=done.list.id).one()
     assert [o.measure for o in session.query(Offer).filter_by(matter_id=imported.id)] == [3]
 
@@ -132,7 +132,7 @@ def test_offers_made_as_the_list_is_withdrawn_do_not_outlive_it(own_database, fi
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import opening
     from tests.dbtest import make_people, make_records, while_held
 
     with Session(own_database, expire_on_commit=False) as session, session.begin():
@@ -142,8 +142,8 @@ def test_offers_made_as_the_list_is_withdrawn_do_not_outlive_it(own_database, fi
     policy = "ln-2022-35"
 
     def open_round(session) -> None:
-        rounds.open_round(session, actor=people.admin, policy_id=policy, title="2025年度申报（直达）",
-                          opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31), measures=[rounds.MeasureIn(3)])
+        opening.open_round(session, actor=people.admin, policy_id=policy, title="2025年度申报（直达）",
+                           opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31), measures=[opening.MeasureIn(3)])
 
     steps = {"offer": open_round,
              "withdraw": lambda session: lists.withdraw(session, actor=people.miit, list_id=done.list.id,
@@ -229,7 +229,7 @@ def test_a_round_opened_beside_a_reviewer_s_step_does_not_deadlock(own_database)
     from sqlalchemy.orm import Session
 
     from huiqi.audit import service as audit
-    from huiqi.rounds import service as rounds
+    from huiqi.rounds import opening
     from tests.dbtest import make_people, make_records
 
     with Session(own_database, expire_on_commit=False) as session, session.begin():
@@ -254,9 +254,9 @@ def test_a_round_opened_beside_a_reviewer_s_step_does_not_deadlock(own_database)
         locked.wait()
         try:
             with Session(own_database) as session, session.begin(), clock.pinned(date(2025, 7, 1)):
-                rounds.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
-                                  opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
-                                  measures=[rounds.MeasureIn(3)])
+                opening.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
+                                   opens_on=date(2025, 7, 1), closes_on=date(2025, 12, 31),
+                                   measures=[opening.MeasureIn(3)])
             said["opener"] = "done"
         except Exception as failed:
             said["opener"] = repr(failed)[:200]

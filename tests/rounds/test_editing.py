@@ -8,7 +8,7 @@ import pytest
 
 from huiqi.audit import service as audit
 from huiqi.errors import Conflict, InputError
-from huiqi.rounds import editing
+from huiqi.rounds import editing, opening
 from huiqi.rounds import service as rounds
 from tests.rounds.test_pages import opened_by_admin
 
@@ -47,13 +47,13 @@ def test_an_ended_round_is_not_corrected(session, people) -> None:
     from huiqi import clock
 
     with clock.pinned(date(2025, 11, 3)):
-        found = rounds.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
-                                  opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31),
-                                  measures=[rounds.MeasureIn(3)])
-        rounds.close(session, actor=people.admin, round_id=found.id)
+        found = opening.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
+                                   opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31),
+                                   measures=[opening.MeasureIn(3)])
+        editing.close(session, actor=people.admin, round_id=found.id)
         with pytest.raises(Conflict, match="已截止，不能再修改"):
             editing.correct(session, actor=people.admin, round_id=found.id, title="改", guide="", contact="",
-                            seen=editing.fingerprint(found))
+                            seen=rounds.fingerprint(found))
 
 
 async def test_a_measure_is_added_to_an_open_round_and_none_twice(browser, session, people, set_today) -> None:
@@ -69,7 +69,7 @@ async def test_a_measure_is_added_to_an_open_round_and_none_twice(browser, sessi
     added = rounds.read(session, found).measures
     assert sorted((m.measure, m.budget) for m in added) == [(1, 2_000_000), (3, 5_000_000), (13, None)]
     with pytest.raises(InputError, match="措施1 已在本批次中"):
-        editing.add_measure(session, actor=people.admin, round_id=found.id, measure=rounds.MeasureIn(1))
+        editing.add_measure(session, actor=people.admin, round_id=found.id, measure=opening.MeasureIn(1))
     said = [e for e in audit.history(session, entity="round", entity_id=str(found.id))
             if e.action == "round.add_measure"]
     assert [e.after["measure"] for e in said] == [1] and said[0].after["materials"] == ["申报书", "审计报告"]
@@ -110,10 +110,10 @@ def test_two_corrections_from_one_form_at_once_end_in_one(own_database) -> None:
     day = date(2025, 11, 3)
     with Session(own_database, expire_on_commit=False) as session, session.begin(), clock.pinned(day):
         people = make_people(session)
-        found = rounds.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
-                                  opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31),
-                                  measures=[rounds.MeasureIn(3)])
-        seen = editing.fingerprint(found)
+        found = opening.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
+                                   opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31),
+                                   measures=[opening.MeasureIn(3)])
+        seen = rounds.fingerprint(found)
 
     def correct(title: str):
         return lambda session: editing.correct(session, actor=people.admin, round_id=found.id, title=title,

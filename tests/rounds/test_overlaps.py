@@ -15,6 +15,7 @@ from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict
 from huiqi.models import Round, User
+from huiqi.rounds import editing, opening, overlapping
 from huiqi.rounds import service as rounds
 from huiqi.users.scope import SYSTEM
 from tests.dbtest import ALICE_USCC, make_people, while_held
@@ -27,9 +28,9 @@ SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
 def _open(session, who, title, *numbers, opens=OPENS, closes=CLOSES, on=None, policy="ln-2022-35"):
     """The round opened on ``on`` (its first day when not given), and what its opener is told."""
     with clock.pinned(on or opens):
-        found = rounds.open_round(session, actor=who, policy_id=policy, title=title, opens_on=opens, closes_on=closes,
-                                  measures=[rounds.MeasureIn(n) for n in numbers])
-        return found, rounds.overlap_warnings(session, found)
+        found = opening.open_round(session, actor=who, policy_id=policy, title=title, opens_on=opens, closes_on=closes,
+                                   measures=[opening.MeasureIn(n) for n in numbers])
+        return found, overlapping.overlap_warnings(session, found)
 
 
 def test_whoever_opens_a_round_beside_another_taking_the_same_measures_is_told(session, people) -> None:
@@ -56,7 +57,7 @@ def test_no_word_for_other_days_other_measures_or_another_policy(session, people
 def test_a_round_closed_or_past_its_deadline_is_not_named(session, people) -> None:
     early, _ = _open(session, people.admin, "提前结束的批次", 3)
     with clock.pinned(date(2025, 7, 10)):
-        rounds.close(session, actor=people.admin, round_id=early.id)  # its deadline is now 2025-07-10
+        editing.close(session, actor=people.admin, round_id=early.id)  # its deadline is now 2025-07-10
     assert _open(session, people.admin, "接续批次", 3, opens=date(2025, 7, 5), on=date(2025, 7, 10))[1] == []
     _open(session, people.admin, "已截止的批次", 13, closes=date(2025, 7, 31))
     # Opened on 2025-08-05 with its dates from 2025-07-20: the other stopped taking applications on 2025-07-31.
@@ -84,13 +85,13 @@ def test_two_overlapping_rounds_opened_at_once_the_later_is_told_of_the_earlier(
         make_people(session)
     told: dict[str, list[str]] = {}
 
-    def opening(title: str):
+    def open_titled(title: str):
         def act(session: Session) -> None:
             admin = session.scalar(select(User).where(User.username == "admin"))
             told[title] = _open(session, admin, title, 3)[1]
         return act
 
-    assert while_held(own_database, OPENS, opening("先开的批次"), opening("后开的批次")) == 201
+    assert while_held(own_database, OPENS, open_titled("先开的批次"), open_titled("后开的批次")) == 201
     assert told == {"先开的批次": [],
                     "后开的批次": [f"措施3也在批次「先开的批次」（2025-07-01 至 2025-08-18）中受理，时间重叠：{MEANS}"]}
     with Session(own_database) as session:
@@ -107,13 +108,13 @@ def test_a_deadline_extended_while_a_round_is_opened_waits_and_is_told_of_it(own
 
     def extending(session: Session) -> None:
         admin = session.scalar(select(User).where(User.username == "admin"))
-        found = rounds.extend(session, actor=admin, round_id=early.id, closes_on=date(2025, 8, 31),
-                              seen=date(2025, 7, 31), reason="企业申请延期")
-        told.extend(rounds.overlap_warnings(session, found))
+        found = editing.extend(session, actor=admin, round_id=early.id, closes_on=date(2025, 8, 31),
+                               seen=date(2025, 7, 31), reason="企业申请延期")
+        told.extend(overlapping.overlap_warnings(session, found))
 
-    def opening(session: Session) -> None:
+    def open_later(session: Session) -> None:
         admin = session.scalar(select(User).where(User.username == "admin"))
         _open(session, admin, "晚批次", 3, opens=date(2025, 8, 15), closes=date(2025, 9, 30), on=OPENS)
 
-    assert while_held(own_database, OPENS, opening, extending) == 201
+    assert while_held(own_database, OPENS, open_later, extending) == 201
     assert told == [f"措施3也在批次「晚批次」（2025-08-15 至 2025-09-30）中受理，时间重叠：{MEANS}"]

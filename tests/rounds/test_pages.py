@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import event
 
 from huiqi.models import Round
+from huiqi.rounds import editing, opening
 from huiqi.rounds import service as rounds
+from huiqi.rounds.overlapping import Overlap
 from huiqi.rounds.pages import _opened
-from huiqi.rounds.service import Overlap
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.web.steps import FLASH_MOST
@@ -313,12 +314,12 @@ async def test_a_round_s_planned_amount_says_what_it_is_and_admins_see_it_beside
     assert f'id="round-{found.id}-budget"' not in department, "departments do not read finance's budgets"
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=10_000_000)
     assert f'id="round-{found.id}-budget"' not in (await admin.get("/rounds")).text, "covered: nothing to say"
-    second = rounds.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度第二批",
-                               opens_on=date(2025, 11, 3), closes_on=date(2025, 12, 31),
-                               measures=[rounds.MeasureIn(3, budget=6_000_000)])
+    second = opening.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度第二批",
+                                opens_on=date(2025, 11, 3), closes_on=date(2025, 12, 31),
+                                measures=[opening.MeasureIn(3, budget=6_000_000)])
     both = (await admin.get("/rounds")).text
     summed = ("合计 1100 万元，超过省财政厅设定的 2025 年度（本批次开始受理之年）预算 1000 万元")
     for r in (found, second):
         assert summed in both.split(f'id="round-{r.id}-budget"')[1].split("</div>")[0], "the plans add up"
-    rounds.close(session, actor=people.admin, round_id=found.id)
+    editing.close(session, actor=people.admin, round_id=found.id)
     assert f'id="round-{second.id}-budget"' not in (await admin.get("/rounds")).text, "an ended round draws no more"

@@ -14,6 +14,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.messages import service as messages
 from huiqi.models import Round, User
+from huiqi.rounds import editing, opening, submission
 from huiqi.rounds import service as rounds
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
@@ -22,12 +23,12 @@ from tests.dbtest import ALICE_USCC, PASSWORD, PDF, at_once, make_people, step
 OPENS, CLOSES = date(2025, 7, 1), date(2025, 8, 18)
 
 
-def _round(session, who, *measures: rounds.MeasureIn, opens=OPENS, closes=CLOSES, **terms):
+def _round(session, who, *measures: opening.MeasureIn, opens=OPENS, closes=CLOSES, **terms):
     policy = catalogue.published(session)[0]
     with clock.pinned(opens):
-        return rounds.open_round(session, actor=who, policy_id=policy.id, title=terms.pop("title", "2025年度申报"),
-                                 opens_on=opens, closes_on=closes, measures=list(measures or [rounds.MeasureIn(3)]),
-                                 **terms)
+        return opening.open_round(session, actor=who, policy_id=policy.id, title=terms.pop("title", "2025年度申报"),
+                                  opens_on=opens, closes_on=closes, measures=list(measures or [opening.MeasureIn(3)]),
+                                  **terms)
 
 
 def _draft(session, people, round_id, on=date(2025, 8, 1), measure=3):
@@ -71,7 +72,7 @@ def test_every_required_material_is_attached_before_submission(session, people, 
     wanted = ({"name": "申报书", "required": True, "formats": ["pdf"]},
               {"name": "审计报告", "required": True, "formats": ["pdf"]},
               {"name": "其他材料", "required": False, "formats": ["pdf", "png"]})
-    found = _round(session, people.admin, rounds.MeasureIn(3, materials=wanted))
+    found = _round(session, people.admin, opening.MeasureIn(3, materials=wanted))
     app = _draft(session, people, found.id)
     _ready(session, people, app, tmp_path)
     with pytest.raises(Conflict, match="提交前须上传：审计报告"):
@@ -86,7 +87,7 @@ def test_every_required_material_is_attached_before_submission(session, people, 
 
 
 def test_an_expert_score_before_the_amount_where_the_round_asks_for_one(session, people, tmp_path) -> None:
-    found = _round(session, people.admin, rounds.MeasureIn(3, expert_score=True))
+    found = _round(session, people.admin, opening.MeasureIn(3, expert_score=True))
     app = _draft(session, people, found.id)
     _ready(session, people, app, tmp_path)
     step(session, "submit", people.alice, app, on=date(2025, 8, 1))
@@ -101,8 +102,8 @@ def test_who_opens_and_closes_rounds(session, people) -> None:
     with pytest.raises(Forbidden):
         _round(session, people.alice)
     with pytest.raises(Forbidden, match="措施13由省科技厅牵头"):
-        _round(session, people.miit, rounds.MeasureIn(13))
-    own = _round(session, people.miit, rounds.MeasureIn(3))
+        _round(session, people.miit, opening.MeasureIn(13))
+    own = _round(session, people.miit, opening.MeasureIn(3))
     colleague = users.create_user(session, actor=SYSTEM, username="miit2", display_name="省工信厅审核员乙",
                                   role="department", password=PASSWORD, department="省工业和信息化厅")
     assert [rounds.manages(who, own) for who in (
@@ -110,26 +111,26 @@ def test_who_opens_and_closes_rounds(session, people) -> None:
                                                                                    False]
     with clock.pinned(date(2025, 7, 10)):
         with pytest.raises(Forbidden, match="本单位开设的批次"):
-            rounds.close(session, actor=people.most, round_id=own.id)
-        rounds.close(session, actor=colleague, round_id=own.id)  # a colleague of the unit takes over
+            editing.close(session, actor=people.most, round_id=own.id)
+        editing.close(session, actor=colleague, round_id=own.id)  # a colleague of the unit takes over
         with pytest.raises(Conflict, match="已截止"):
-            rounds.close(session, actor=people.admin, round_id=own.id)
+            editing.close(session, actor=people.admin, round_id=own.id)
     assert own.closes_on == date(2025, 7, 10) and not rounds.is_open(own, date(2025, 7, 10))
     shown = rounds.read(session, own, date(2025, 7, 10))
     assert shown.closed_early and not shown.closed_before_opening
-    later = _round(session, people.miit, rounds.MeasureIn(3), opens=date(2025, 9, 1), closes=date(2025, 9, 30))
+    later = _round(session, people.miit, opening.MeasureIn(3), opens=date(2025, 9, 1), closes=date(2025, 9, 30))
     with clock.pinned(date(2025, 7, 10)):
-        rounds.close(session, actor=people.miit, round_id=later.id)  # before it opened
+        editing.close(session, actor=people.miit, round_id=later.id)  # before it opened
     for day in (date(2025, 7, 10), date(2025, 9, 1), date(2025, 10, 1)):  # read 未开始, then 已于…提前结束受理
         shown = rounds.read(session, later, day)
         assert shown.closed_before_opening and shown.status == "已取消" and not shown.upcoming, day
     with clock.pinned(date(2025, 7, 11)), pytest.raises(Conflict, match="已取消"):
-        rounds.close(session, actor=people.miit, round_id=later.id)
+        editing.close(session, actor=people.miit, round_id=later.id)
 
 
 def test_a_round_stays_with_the_unit_it_was_opened_for_when_its_opener_moves(session, people) -> None:
-    own = _round(session, people.miit, rounds.MeasureIn(3))
-    admins = _round(session, people.admin, rounds.MeasureIn(3), title="管理员开设的批次")  # not a twin: a 409
+    own = _round(session, people.miit, opening.MeasureIn(3))
+    admins = _round(session, people.admin, opening.MeasureIn(3), title="管理员开设的批次")  # not a twin: a 409
     assert (own.department_id, admins.department_id) == (people.miit.department_id, None)
     colleague = users.create_user(session, actor=SYSTEM, username="miit2", display_name="省工信厅审核员乙",
                                   role="department", password=PASSWORD, department="省工业和信息化厅")
@@ -139,54 +140,54 @@ def test_a_round_stays_with_the_unit_it_was_opened_for_when_its_opener_moves(ses
     assert [rounds.manages(who, admins) for who in (people.miit, colleague, people.most)] == [False, False, False]
     with clock.pinned(date(2025, 7, 10)):
         with pytest.raises(Forbidden, match="责任单位只能关闭本单位开设的批次"):
-            rounds.close(session, actor=people.most, round_id=own.id)
+            editing.close(session, actor=people.most, round_id=own.id)
         with pytest.raises(Forbidden, match="责任单位只能延长本单位开设的批次"):
-            rounds.extend(session, actor=people.most, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
-                          reason="维护")
-        rounds.extend(session, actor=colleague, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
-                      reason="维护")
-        rounds.close(session, actor=people.miit, round_id=own.id)  # the opener, now elsewhere, still may
+            editing.extend(session, actor=people.most, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                           reason="维护")
+        editing.extend(session, actor=colleague, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                       reason="维护")
+        editing.close(session, actor=people.miit, round_id=own.id)  # the opener, now elsewhere, still may
 
 
 @pytest.mark.parametrize(("terms", "field"), [
     ({"title": " "}, "批次名称"),
     ({"closes_on": date(2025, 6, 1)}, "截止日期"),
     ({"correction_days": 0}, "补正期限"),
-    ({"measures": [rounds.MeasureIn(19)]}, "措施"),
-    ({"measures": [rounds.MeasureIn(3), rounds.MeasureIn(3)]}, "措施"),
+    ({"measures": [opening.MeasureIn(19)]}, "措施"),
+    ({"measures": [opening.MeasureIn(3), opening.MeasureIn(3)]}, "措施"),
     ({"policy_id": "no-such-policy"}, "政策"),
-    ({"measures": [rounds.MeasureIn(3, materials=({"name": "申报书", "formats": ["docx"]},))]}, "措施3·材料1·格式"),
+    ({"measures": [opening.MeasureIn(3, materials=({"name": "申报书", "formats": ["docx"]},))]}, "措施3·材料1·格式"),
 ])
 def test_bad_terms_name_their_field_in_chinese(session, people, terms, field) -> None:
     policy = catalogue.published(session)[0]
     given = {"policy_id": policy.id, "title": "2025年度申报", "opens_on": OPENS, "closes_on": CLOSES,
-             "measures": [rounds.MeasureIn(3)]} | terms
+             "measures": [opening.MeasureIn(3)]} | terms
     with clock.pinned(OPENS), pytest.raises(InputError) as caught:
-        rounds.open_round(session, actor=people.admin, **given)
+        opening.open_round(session, actor=people.admin, **given)
     assert caught.value.problems[0][0] == field
 
 
 def test_a_deadline_is_extended_with_its_reason_and_the_enterprises_waiting_are_told(session, people,
                                                                                      tmp_path) -> None:
-    own = _round(session, people.miit, rounds.MeasureIn(3))
+    own = _round(session, people.miit, opening.MeasureIn(3))
     draft = _draft(session, people, own.id)
     with clock.pinned(date(2025, 8, 10)):
         with pytest.raises(Forbidden):
-            rounds.extend(session, actor=people.most, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
-                          reason="系统维护")
+            editing.extend(session, actor=people.most, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                           reason="系统维护")
         with pytest.raises(InputError, match="延期原因"):
-            rounds.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
-                          reason=" ")
+            editing.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                           reason=" ")
         with pytest.raises(InputError, match="应晚于现在的截止日期 2025-08-18"):
-            rounds.extend(session, actor=people.miit, round_id=own.id, closes_on=CLOSES, seen=CLOSES, reason="维护")
+            editing.extend(session, actor=people.miit, round_id=own.id, closes_on=CLOSES, seen=CLOSES, reason="维护")
         with pytest.raises(InputError, match="一次延期不超过 366 天"):
-            rounds.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2026, 8, 20), seen=CLOSES,
-                          reason="维护")
-        rounds.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
-                      reason="申报系统维护两天")
+            editing.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2026, 8, 20), seen=CLOSES,
+                           reason="维护")
+        editing.extend(session, actor=people.miit, round_id=own.id, closes_on=date(2025, 9, 1), seen=CLOSES,
+                       reason="申报系统维护两天")
         with pytest.raises(Conflict, match="刚被他人改为 2025-09-01"):  # another saw the old deadline
-            rounds.extend(session, actor=people.admin, round_id=own.id, closes_on=date(2025, 9, 5), seen=CLOSES,
-                          reason="再延")
+            editing.extend(session, actor=people.admin, round_id=own.id, closes_on=date(2025, 9, 5), seen=CLOSES,
+                           reason="再延")
     assert own.closes_on == date(2025, 9, 1)
     told = messages.inbox(session, actor=people.alice)
     assert told[0].subject == "申报批次延期：「2025年度申报」截止日期延至 2025-09-01"
@@ -196,8 +197,8 @@ def test_a_deadline_is_extended_with_its_reason_and_the_enterprises_waiting_are_
     _ready(session, people, draft, tmp_path)  # after the old deadline, before the new one: still submitted
     assert step(session, "submit", people.alice, draft, on=date(2025, 8, 25)).application.state != "draft"
     with clock.pinned(date(2025, 9, 2)), pytest.raises(Conflict, match="已截止，不能延长"):
-        rounds.extend(session, actor=people.admin, round_id=own.id, closes_on=date(2025, 9, 30),
-                      seen=date(2025, 9, 1), reason="补报")
+        editing.extend(session, actor=people.admin, round_id=own.id, closes_on=date(2025, 9, 30),
+                       seen=date(2025, 9, 1), reason="补报")
 
 
 def test_the_same_round_opened_twice_at_once_is_made_once(own_database) -> None:
@@ -206,20 +207,20 @@ def test_the_same_round_opened_twice_at_once_is_made_once(own_database) -> None:
     with Session(own_database, expire_on_commit=False) as session, session.begin():
         make_people(session)
 
-    def opening(session) -> None:
+    def open_one(session) -> None:
         admin = session.scalar(select(User).where(User.username == "admin"))
-        _round(session, admin, rounds.MeasureIn(3), rounds.MeasureIn(13))
+        _round(session, admin, opening.MeasureIn(3), opening.MeasureIn(13))
 
-    assert sorted(at_once(own_database, [opening, opening])) == ["conflict", "done"]
+    assert sorted(at_once(own_database, [open_one, open_one])) == ["conflict", "done"]
     with Session(own_database, expire_on_commit=False) as session, session.begin():
         admin = session.scalar(select(User).where(User.username == "admin"))
         with pytest.raises(Conflict, match=r"已有完全相同的申报批次「2025年度申报」（批次 \d+"):
-            _round(session, admin, rounds.MeasureIn(13), rounds.MeasureIn(3))
-        _round(session, admin, rounds.MeasureIn(3))  # other measures: another round
-        made = _round(session, admin, rounds.MeasureIn(3), rounds.MeasureIn(13), title="2025年度补充申报")
+            _round(session, admin, opening.MeasureIn(13), opening.MeasureIn(3))
+        _round(session, admin, opening.MeasureIn(3))  # other measures: another round
+        made = _round(session, admin, opening.MeasureIn(3), opening.MeasureIn(13), title="2025年度补充申报")
         with clock.pinned(OPENS):
-            rounds.close(session, actor=admin, round_id=made.id)
-        _round(session, admin, rounds.MeasureIn(3), rounds.MeasureIn(13), title="2025年度补充申报")
+            editing.close(session, actor=admin, round_id=made.id)
+        _round(session, admin, opening.MeasureIn(3), opening.MeasureIn(13), title="2025年度补充申报")
         assert session.query(Round).count() == 4
 
 
@@ -232,7 +233,7 @@ def test_two_extensions_at_once_end_in_one_and_a_409(own_database) -> None:
         def act(session) -> None:
             with clock.pinned(date(2025, 8, 10)):
                 admin = session.scalar(select(User).where(User.username == "admin"))
-                rounds.extend(session, actor=admin, round_id=found.id, closes_on=to, seen=CLOSES, reason="维护")
+                editing.extend(session, actor=admin, round_id=found.id, closes_on=to, seen=CLOSES, reason="维护")
         return act
 
     outcomes = at_once(own_database, [extending(date(2025, 9, 1)), extending(date(2025, 9, 15))])
@@ -268,23 +269,23 @@ def test_a_return_whose_correction_days_run_past_the_calendar_is_counted_monday_
     from huiqi.models import Message
 
     app = _returned_past_the_calendar(session, people, tmp_path)
-    assert rounds.correction_due(session, app) == (
+    assert submission.correction_due(session, app) == (
         "2027年1月4日", "退回之日起 10 个工作日，暂按周一至周五计算：2027 年节假日安排尚未录入")
-    assert rounds.correction_overdue(session, app, date(2027, 1, 6)) is None
+    assert submission.correction_overdue(session, app, date(2027, 1, 6)) is None
     told = session.scalars(select(Message).where(Message.kind == "calendar.missing")).all()
     assert [m.user_id for m in told] == [people.admin.id]
     notice = Path(__file__).parent.parent / "fixtures" / "calendar-2027-test.csv"
     holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(notice), source="测试用通知（非真实）")
-    assert rounds.correction_due(session, app) == ("2027年1月5日", "退回之日起 10 个工作日")
-    assert "截至 2027年1月5日" in (rounds.correction_overdue(session, app, date(2027, 1, 6)) or "")
+    assert submission.correction_due(session, app) == ("2027年1月5日", "退回之日起 10 个工作日")
+    assert "截至 2027年1月5日" in (submission.correction_overdue(session, app, date(2027, 1, 6)) or "")
 
 
 def test_a_provisional_deadline_is_lenient_only_by_the_longest_holiday_stretch(session, people, tmp_path) -> None:
     """Counted Monday to Friday to 2027-01-04, a resubmission is taken for ten calendar days more (holidays not yet
     entered could move the deadline that far), and refused as overdue after: never six months late."""
     app = _returned_past_the_calendar(session, people, tmp_path)
-    assert rounds.correction_overdue(session, app, date(2027, 1, 14)) is None
+    assert submission.correction_overdue(session, app, date(2027, 1, 14)) is None
     for day in (date(2027, 1, 15), date(2027, 6, 21)):
-        assert "截至 2027年1月4日" in (rounds.correction_overdue(session, app, day) or ""), day
+        assert "截至 2027年1月4日" in (submission.correction_overdue(session, app, day) or ""), day
     with pytest.raises(Conflict, match="已逾期"):
         step(session, "submit", people.alice, app, on=date(2027, 6, 21))

@@ -26,6 +26,7 @@ from huiqi.models import Application, Matter, Round, User
 from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
+from huiqi.rounds import opening, submission
 from huiqi.rounds import service as rounds
 from huiqi.rules.answer import Grant
 from huiqi.rules.policy import CodeInfo
@@ -238,7 +239,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
         context["wanted"] = _wanted(session, application, detail.materials)
         context["taking"] = service.taking_now(session, application)  # where to apply, when this cannot be
         context["overdue"] = _overdue(session, application)
-        context["due"] = rounds.correction_due(session, application)
+        context["due"] = submission.correction_due(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 progress=views.progress_of(session, application, direct=payee), basis=basis,
                 rating=rated, due_note=ratings.due_note(session, rated) if rated else None, may_rate=may_rate,
@@ -260,7 +261,7 @@ def _wanted(session: Session, application: Application, attached: list[Any]) -> 
     """The round's materials for the application's measure, each with the files attached as it (the upload form
     asks which one a file is, and the page shows what is still missing)."""
     opened = rounds.opened_measure(session, application)
-    return [{**m, "accepted": "、".join(rounds.FORMATS[f] for f in m["formats"]),
+    return [{**m, "accepted": "、".join(opening.FORMATS[f] for f in m["formats"]),
              "files": [x.filename for x in attached if x.kind == m["name"]]}
             for m in (opened.materials if opened is not None else [])]
 
@@ -268,7 +269,7 @@ def _wanted(session: Session, application: Application, attached: list[Any]) -> 
 def _overdue(session: Session, application: Application) -> str | None:
     """Why a returned application can no longer be resubmitted (its correction days have passed), when so: no change
     of amount or material could mend that, so the page offers none."""
-    return rounds.correction_overdue(session, application, clock.today())
+    return submission.correction_overdue(session, application, clock.today())
 
 
 def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:
@@ -276,7 +277,7 @@ def _refused_now(session: Session, application: Application, preview: Judgement)
     the applicant conditions, the rules (the declaration and a first material the page asks for by itself)."""
     found = []
     try:
-        rounds.check_submission(session, application, preview.on)
+        submission.check_submission(session, application, preview.on)
     except Conflict as refused:
         found.append(refused.message)
     found.append(standing.refusal(applicants.current_profile(session, application.applicant_id), "提交") or "")

@@ -21,6 +21,7 @@ from huiqi.funding.service import monetary_measure
 from huiqi.materials import storage
 from huiqi.models import Application, Material, Round, User
 from huiqi.money import MAX_YUAN
+from huiqi.rounds import opening, submission
 from huiqi.rounds import service as rounds
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
@@ -81,7 +82,7 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
     """Start an application (a draft) for one matter under one measure of an open round."""
     require_role(actor, Role.ENTERPRISE, doing="申报")
     require_uscc(actor, uscc, doing="申报")
-    found, _ = rounds.for_draft(session, round_id, measure, clock.today())
+    found, _ = submission.for_draft(session, round_id, measure, clock.today())
     policy_id = found.policy_id
     _, supported = monetary_measure(session, policy_id, measure, policies)
     amount = _amount(amount_requested)
@@ -126,7 +127,7 @@ def _still_editable(session: Session, application: Application, doing: str) -> N
     submitted: the page offers none, and neither does this)."""
     if application.state not in EDITABLE:
         raise Conflict(frozen(application, doing))
-    overdue = rounds.correction_overdue(session, application, clock.today())
+    overdue = submission.correction_overdue(session, application, clock.today())
     if overdue:
         raise Conflict(f"{overdue}，不能再{doing}；{apply_again(session, application)}")
 
@@ -225,7 +226,7 @@ def _kind(session: Session, application: Application, kind: str | None, media_ty
         fits = [m for m in wanted if media_type in m["formats"]]
         found = next((m for m in fits if m["required"] and m["name"] not in have), fits[0] if fits else wanted[0])
     if media_type not in found["formats"]:
-        accepted = "、".join(rounds.FORMATS[f] for f in found["formats"])
+        accepted = "、".join(opening.FORMATS[f] for f in found["formats"])
         raise InputError([("file", f"“{found['name']}”只接受 {accepted} 格式")])
     return str(found["name"])
 

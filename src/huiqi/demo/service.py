@@ -26,7 +26,7 @@ from huiqi.models import Applicant, Application, Round, User
 from huiqi.ratings import service as ratings
 from huiqi.recognition import service as lists
 from huiqi.reference import divisions
-from huiqi.rounds import service as rounds
+from huiqi.rounds import editing, opening
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from huiqi.whitelist import service as whitelist
@@ -180,35 +180,35 @@ def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
     """The 2025 round of the shipped policy (closed), the current year's (open, for matters dated inside the
     expired window), and the demonstration successor policy, published by a second admin, with a round of its own."""
     policy = catalogue.published(session)[0]
-    measures = [rounds.MeasureIn(m.number, data.BUDGETS_2025.get(m.number))
+    measures = [opening.MeasureIn(m.number, data.BUDGETS_2025.get(m.number))
                 for m in policy.measures if m.monetary]
     guide = ("1. 企业在本平台登记事项、填写申报书并上传材料，作出承诺后提交；"
              "2. 需市级初审的措施由所在市初审（5个工作日）；3. 牵头责任单位审核、组织专家评审并拟定金额；"
              "4. 公示5个工作日；5. 省财政厅批准并拨付。")
     first_deadline, extended_on, why = data.EXTENDED_2025
     with clock.pinned(data.ROUND_2025[0]):
-        past = rounds.open_round(session, actor=cast.admin, policy_id=policy.id, title="2025年度申报（演示）",
-                                 opens_on=data.ROUND_2025[0], closes_on=first_deadline, measures=measures,
-                                 guide=guide, contact="省数据局 024-00000000（演示号码）")
+        past = opening.open_round(session, actor=cast.admin, policy_id=policy.id, title="2025年度申报（演示）",
+                                  opens_on=data.ROUND_2025[0], closes_on=first_deadline, measures=measures,
+                                  guide=guide, contact="省数据局 024-00000000（演示号码）")
     with clock.pinned(extended_on):
-        rounds.extend(session, actor=cast.admin, round_id=past.id, closes_on=data.ROUND_2025[1], seen=first_deadline,
-                      reason=why)
+        editing.extend(session, actor=cast.admin, round_id=past.id, closes_on=data.ROUND_2025[1], seen=first_deadline,
+                       reason=why)
     today = clock.today()
-    direct = [rounds.MeasureIn(m.measure, m.budget, m.expert_score, m.materials,
-                               "direct" if m.measure in data.DIRECT_MEASURES else "apply") for m in measures]
-    current = rounds.open_round(session, actor=cast.admin, policy_id=policy.id,
-                                title=f"{today.year}年度申报（有效期内事项，演示）",
-                                opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
-                                measures=direct, guide=guide, contact="省数据局 024-00000000（演示号码）")
+    direct = [opening.MeasureIn(m.measure, m.budget, m.expert_score, m.materials,
+                                "direct" if m.measure in data.DIRECT_MEASURES else "apply") for m in measures]
+    current = opening.open_round(session, actor=cast.admin, policy_id=policy.id,
+                                 title=f"{today.year}年度申报（有效期内事项，演示）",
+                                 opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
+                                 measures=direct, guide=guide, contact="省数据局 024-00000000（演示号码）")
     second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
     text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
     draft = catalogue.add(session, actor=cast.admin, text=text, file_name="successor-demo.yaml")
     catalogue.publish(session, actor=second, version_id=draft.id)
     successor = catalogue.policy(session, draft.policy_id)
-    rounds.open_round(session, actor=cast.admin, policy_id=successor.id, title=f"{today.year}年度申报（演示政策）",
-                      opens_on=today - timedelta(days=10), closes_on=today + timedelta(days=80),
-                      measures=[rounds.MeasureIn(m.number, 20_000_000) for m in successor.measures if m.monetary],
-                      guide=guide, contact="演示机关 024-00000001（演示号码）")
+    opening.open_round(session, actor=cast.admin, policy_id=successor.id, title=f"{today.year}年度申报（演示政策）",
+                       opens_on=today - timedelta(days=10), closes_on=today + timedelta(days=80),
+                       measures=[opening.MeasureIn(m.number, 20_000_000) for m in successor.measures if m.monetary],
+                       guide=guide, contact="演示机关 024-00000001（演示号码）")
     for year in budget_years():
         for m in successor.measures:
             if m.monetary:

@@ -70,7 +70,7 @@ STEP_ANCHORS = {"disburse": "#rating", "reject": "#rating"}
 def after_step(session: Session, action: str, applications: list[Application], reasons: str | None = None,
                due: dict[int, tuple[str, str] | None] | None = None) -> None:
     """Tell the enterprise of each step of its applications that it would want to know; a return says by when to
-    resubmit (``due``, by application, as ``rounds.correction_due`` says it) when it is known."""
+    resubmit (``due``, by application, as ``submission.correction_due`` says it) when it is known."""
     words = STEP_WORDS.get(str(action))
     if words is None:
         return

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from huiqi.rounds import service
+from huiqi.rounds import editing, opening, overlapping, service
 from huiqi.rounds.schemas import ExtendIn, RoundIn, RoundOpened, RoundRead
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
@@ -27,20 +27,20 @@ def one(round_id: RecordId, session: Db) -> RoundRead:
 @router.post("", response_model=RoundOpened, status_code=201, summary="开设申报批次（管理员，或牵头责任单位）",
              description="与同一政策其他未结束的批次在重叠的日期受理相同措施时，照常开设，`warnings` 说明重叠之处。")
 def open_round(body: RoundIn, actor: Actor, session: Db) -> RoundOpened:
-    found = service.open_round(
+    found = opening.open_round(
         session, actor=actor, policy_id=body.policy, title=body.title, opens_on=body.opens_on,
         closes_on=body.closes_on, correction_days=body.correction_days, announcement_days=body.announcement_days,
         guide=body.guide, contact=body.contact,
-        measures=[service.MeasureIn(m.measure, m.budget, m.expert_score, tuple(x.model_dump() for x in m.materials),
+        measures=[opening.MeasureIn(m.measure, m.budget, m.expert_score, tuple(x.model_dump() for x in m.materials),
                                     m.mode) for m in body.measures])
-    warnings = service.overlap_warnings(session, found)  # read before the commit, under the policy's lock
+    warnings = overlapping.overlap_warnings(session, found)  # read before the commit, under the policy's lock
     session.commit()
     return RoundOpened(**service.read(session, found).model_dump(), warnings=warnings)
 
 
 @router.post("/{round_id}/close", response_model=RoundRead, summary="提前结束申报批次")
 def close(round_id: RecordId, actor: Actor, session: Db) -> RoundRead:
-    found = service.close(session, actor=actor, round_id=round_id)
+    found = editing.close(session, actor=actor, round_id=round_id)
     session.commit()
     return service.read(session, found)
 
@@ -50,8 +50,8 @@ def close(round_id: RecordId, actor: Actor, session: Db) -> RoundRead:
              description=("延长后与同一政策其他未结束的批次在重叠的日期受理相同措施时，照常延长，"
                           "`warnings` 说明重叠之处。"))
 def extend(round_id: RecordId, body: ExtendIn, actor: Actor, session: Db) -> RoundOpened:
-    found = service.extend(session, actor=actor, round_id=round_id, closes_on=body.closes_on, seen=body.seen,
+    found = editing.extend(session, actor=actor, round_id=round_id, closes_on=body.closes_on, seen=body.seen,
                            reason=body.reason)
-    warnings = service.overlap_warnings(session, found)  # read before the commit, under the policy's lock
+    warnings = overlapping.overlap_warnings(session, found)  # read before the commit, under the policy's lock
     session.commit()
     return RoundOpened(**service.read(session, found).model_dump(), warnings=warnings)

@@ -16,7 +16,7 @@ from huiqi.funding import service as funding
 from huiqi.labels import Problem, measure_label
 from huiqi.models import Department, User
 from huiqi.money import MINUS, parse_wan, wan
-from huiqi.rounds import editing, service
+from huiqi.rounds import editing, opening, overlapping, service
 from huiqi.rounds.schemas import RoundRead
 from huiqi.users.roles import Role
 from huiqi.validation import ascii_digits, collect, digits, form_date
@@ -42,7 +42,7 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
                 addable=_addable(session, who.user, [r for r in shown if r.id in managed]), seen=_seen(found),
                 editing=context.pop("editing", None), edit_values=context.pop("edit_values", {}),
                 managed=managed,
-                overlaps=service.standing_overlaps(session, found), same_measure=service.SAME_MEASURE,
+                overlaps=overlapping.standing_overlaps(session, found), same_measure=overlapping.SAME_MEASURE,
                 applies=who.user is None or who.user.role == Role.ENTERPRISE,
                 policies=policies, problems=context.pop("problems", []), values=context.pop("values", {}),
                 extending=context.pop("extending", None), extend_values=context.pop("extend_values", {}),
@@ -61,7 +61,7 @@ def _addable(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int
 
 
 def _seen(found: list) -> dict[int, str]:
-    return {r.id: editing.fingerprint(r) for r in found}
+    return {r.id: service.fingerprint(r) for r in found}
 
 
 def _over_budget(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[str]]:
@@ -109,7 +109,7 @@ def rounds_page(request: Request, who: CallerDep, session: Db) -> Response:
 def rounds_xlsx(session: Db) -> Response:
     """Every round, a row per measure it opens: dates, budget, mode and materials (public, as the page)."""
     rows = [[r.id, r.title, r.policy_number, r.opens_on, r.closes_on, r.status, measure_label(m.measure, m.title),
-             m.budget, service.MODES.get(m.mode, m.mode), "须专家评审" if m.expert_score else "",
+             m.budget, opening.MODES.get(m.mode, m.mode), "须专家评审" if m.expert_score else "",
              "；".join(f"{x.name}{'' if x.required else '（可选）'}（{'/'.join(f.upper() for f in x.formats)}）"
                       for x in m.materials), r.contact]
             for r in (service.read(session, found) for found in service.listed(session)) for m in r.measures]
@@ -172,12 +172,12 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             budget = collect(problems, parse_wan, budget_text, f"措施{text}·预算") if budget_text else None
             expert = sent.get(f"expert-{values['policy']}-{text}") == "on"
             mode = "direct" if sent.get(f"direct-{values['policy']}-{text}") == "on" else "apply"
-            measures.append(service.MeasureIn(int(text), budget, expert, materials, mode))
-        found = service.open_round(
+            measures.append(opening.MeasureIn(int(text), budget, expert, materials, mode))
+        found = opening.open_round(
             session, actor=actor, policy_id=values["policy"], title=values["title"], opens_on=opens_on,
             closes_on=closes_on, correction_days=correction_days, announcement_days=announcement_days,
             guide=values["guide"], contact=values["contact"], measures=measures, found=problems)
-        return found, service.overlaps(session, found)  # read before the commit, under the policy's lock
+        return found, overlapping.overlaps(session, found)  # read before the commit, under the policy's lock
 
     def again(refusal: Refusal) -> Response:
         said = list(dict.fromkeys(_materials_box(p) for p in refusal.problems))  # once, however many measures
@@ -193,16 +193,16 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
 EXTENDED = "截止日期已延长，已通知有未提交申报的企业和订阅者"
 
 
-def _opened(overlaps: list[service.Overlap], done: str = "申报批次已开设",
+def _opened(overlaps: list[overlapping.Overlap], done: str = "申报批次已开设",
             alone: str = "申报批次已开设，企业即可在开放期内申报") -> str:
     """What the page says once a round is opened or extended: ``alone``, or ``done`` with the open rounds it now
-    overlaps (``service.overlaps``), whole when it fits the message, else how many (the round's card lists them)."""
+    overlaps (``overlapping.overlaps``), whole when it fits the message, else how many (the round's card lists them)."""
     if not overlaps:
         return alone
-    whole = f"{done}。请注意：{'；'.join(map(str, overlaps))}。{service.SAME_MEASURE}"
+    whole = f"{done}。请注意：{'；'.join(map(str, overlaps))}。{overlapping.SAME_MEASURE}"
     if len(whole) <= FLASH_MOST:
         return whole
-    return f"{done}。请注意：与另外 {len(overlaps)} 个批次时间重叠，详见本批次下方的说明。{service.SAME_MEASURE}"
+    return f"{done}。请注意：与另外 {len(overlaps)} 个批次时间重叠，详见本批次下方的说明。{overlapping.SAME_MEASURE}"
 
 
 @router.post("/rounds/{round_id}/close", response_model=None)
@@ -211,7 +211,7 @@ def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id:
         return _page(request, who, session, status_code=refusal.status_code,
                      problems=refusal.shown)
 
-    return form_step(session, lambda: service.close(session, actor=actor, round_id=round_id),
+    return form_step(session, lambda: editing.close(session, actor=actor, round_id=round_id),
                      done=f"/rounds#round-{round_id}", again=again,
                      said=lambda found: "申报批次已取消" if found.cancelled else "申报批次已结束受理")
 
@@ -224,9 +224,9 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
            reason: Annotated[str, Form()] = "") -> Response:
     """Extend the deadline; a reason too long is said beside its box (the service counts it), the form kept."""
     def act():
-        found = service.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
+        found = editing.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
                                seen=form_date(seen, "原截止日期"), reason=reason)
-        return service.overlaps(session, found)  # read before the commit, under the policy's lock
+        return overlapping.overlaps(session, found)  # read before the commit, under the policy's lock
 
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, extending=round_id,
@@ -293,7 +293,7 @@ def add_measure(request: Request, who: CallerDep, actor: Actor, session: Db, rou
         lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
         materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
         mode = "direct" if values["direct"] == "on" else "apply"
-        return editing.add_measure(session, actor=actor, round_id=round_id, measure=service.MeasureIn(
+        return editing.add_measure(session, actor=actor, round_id=round_id, measure=opening.MeasureIn(
             int(number), budget, values["expert"] == "on", materials, mode))
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=_edit_again(request, who, session,

@@ -27,7 +27,7 @@ from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.messages import service as messages
 from huiqi.models import Application, Transition, User
 from huiqi.money import wan
-from huiqi.rounds import service as rounds
+from huiqi.rounds import submission
 from huiqi.users.roles import ROLE_LABELS, Role
 from huiqi.users.scope import SYSTEM, covers
 from huiqi.workflow import repository
@@ -74,7 +74,7 @@ def run(session: Session, action: Action | str, *, actor: User, application_id: 
     if ctx.then is not None:
         for app in found:
             move(session, app, check(app, ctx.then, SYSTEM), actor=SYSTEM, on=today)
-    due = {a.id: rounds.correction_due(session, a) for a in found} if action == Action.RETURN else None
+    due = {a.id: submission.correction_due(session, a) for a in found} if action == Action.RETURN else None
     messages.after_step(session, action, found, reasons, due)  # the enterprise is told, in the same transaction
     return ctx
 

@@ -29,6 +29,7 @@ from huiqi.models import Announcement, Application, User
 from huiqi.money import MAX_YUAN, wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
+from huiqi.rounds import submission
 from huiqi.workflow.judgement import judge
 from huiqi.workflow.states import Action
 
@@ -58,7 +59,7 @@ def submit(ctx: Context) -> None:
         raise Conflict("提交前须作出承诺（勾选申报承诺）")
     if not application_rows.materials(session, app.id):
         raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
-    rounds.check_submission(session, app, ctx.today)
+    submission.check_submission(session, app, ctx.today)
     _check_standing(ctx, "提交")
     city_review = _judge(ctx, eligible_only=False, city_review=True)
     ctx.then = Action.ROUTE_CITY if city_review else Action.ROUTE_DEPARTMENT
@@ -258,7 +259,7 @@ def send_back(ctx: Context) -> None:
     """退回补正: never refused for the holiday calendar; when the correction days run past its end (they count
     Monday to Friday there), the admins are told to enter the year. The amount proposed no longer stands."""
     back_to_review(ctx)
-    rounds.correction_counted(ctx.session, ctx.application, ctx.today)
+    submission.correction_counted(ctx.session, ctx.application, ctx.today)
 
 
 def nothing_more(ctx: Context) -> None:
