@@ -30,7 +30,7 @@ from huiqi.workflow.states import EDITABLE
 
 def managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
     """The round, locked until the transaction ends, if ``actor`` may change it (``manages``; ``doing``: 关闭,
-    延长)."""
+    延长, 修改)."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing=f"{doing}申报批次")
     found = repository.get(session, round_id, lock=True)
     if found is None:
@@ -117,14 +117,17 @@ def _changeable(session: Session, actor: User, round_id: int, doing: str) -> Rou
     return found
 
 
-def correct(session: Session, *, actor: User, round_id: int, title: str, guide: str, contact: str,
-            seen: str) -> Round:
-    """Correct the round's 批次名称, 办事指南 and 咨询电话; ``seen`` is the ``fingerprint`` the form was made from."""
+def correct(session: Session, *, actor: User, round_id: int, seen: str | None, title: str | None = None,
+            guide: str | None = None, contact: str | None = None) -> Round:
+    """Correct the round's 批次名称, 办事指南 and 咨询电话 (a text not given, None, stays as stored); ``seen`` is the
+    ``fingerprint`` the form was made from (None: a request that chose not to send it is not checked)."""
     found = _changeable(session, actor, round_id, "修改")
-    if seen != fingerprint(found):
+    if seen is not None and seen != fingerprint(found):
         raise Conflict(f"申报批次「{found.title}」的信息刚被他人修改：请刷新页面，核对后再改")
     problems: list[tuple[str, str]] = []
-    given = dict(zip(TEXTS, texts(problems, title, guide, contact), strict=True))
+    typed = (title, guide, contact)
+    kept = [getattr(found, name) or "" if value is None else value for name, value in zip(TEXTS, typed, strict=True)]
+    given = dict(zip(TEXTS, texts(problems, *kept), strict=True))
     if problems:
         raise InputError(problems)
     before = {name: getattr(found, name) for name in TEXTS if (getattr(found, name) or "") != given[name]}

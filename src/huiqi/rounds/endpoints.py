@@ -1,11 +1,12 @@
-"""Rounds over HTTP: anyone reads them; admins and lead departments open and close them."""
+"""Rounds over HTTP: anyone reads them; admins and lead departments open, close, extend and correct them, and add
+a measure to one."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from huiqi.rounds import editing, opening, overlapping, service
-from huiqi.rounds.schemas import ExtendIn, RoundIn, RoundOpened, RoundRead
+from huiqi.rounds.schemas import ExtendIn, RoundIn, RoundMeasureIn, RoundOpened, RoundRead, RoundUpdate
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 
@@ -31,11 +32,15 @@ def open_round(body: RoundIn, actor: Actor, session: Db) -> RoundOpened:
         session, actor=actor, policy_id=body.policy, title=body.title, opens_on=body.opens_on,
         closes_on=body.closes_on, correction_days=body.correction_days, announcement_days=body.announcement_days,
         guide=body.guide, contact=body.contact,
-        measures=[opening.MeasureIn(m.measure, m.budget, m.expert_score, tuple(x.model_dump() for x in m.materials),
-                                    m.mode) for m in body.measures])
+        measures=[_measure(m) for m in body.measures])
     warnings = overlapping.overlap_warnings(session, found)  # read before the commit, under the policy's lock
     session.commit()
     return RoundOpened(**service.read(session, found).model_dump(), warnings=warnings)
+
+
+def _measure(given: RoundMeasureIn) -> opening.MeasureIn:
+    return opening.MeasureIn(given.measure, given.budget, given.expert_score,
+                             tuple(x.model_dump() for x in given.materials), given.mode)
 
 
 @router.post("/{round_id}/close", response_model=RoundRead, summary="提前结束申报批次")
@@ -52,6 +57,28 @@ def close(round_id: RecordId, actor: Actor, session: Db) -> RoundRead:
 def extend(round_id: RecordId, body: ExtendIn, actor: Actor, session: Db) -> RoundOpened:
     found = editing.extend(session, actor=actor, round_id=round_id, closes_on=body.closes_on, seen=body.seen,
                            reason=body.reason)
+    warnings = overlapping.overlap_warnings(session, found)  # read before the commit, under the policy's lock
+    session.commit()
+    return RoundOpened(**service.read(session, found).model_dump(), warnings=warnings)
+
+
+@router.patch("/{round_id}", response_model=RoundRead,
+              summary="修改申报批次的批次名称、办事指南、咨询电话（管理员，或开设该批次的责任单位）",
+              description=("只改给出的字段，已截止或已取消的批次不能修改。给出 `seen`（读到的 `fingerprint`）时，"
+                           "期间已被他人修改则得到 409；返回的 `fingerprint` 供下次修改发回。"))
+def correct(round_id: RecordId, body: RoundUpdate, actor: Actor, session: Db) -> RoundRead:
+    found = editing.correct(session, actor=actor, round_id=round_id, seen=body.seen, title=body.title,
+                            guide=body.guide, contact=body.contact)
+    session.commit()
+    return service.read(session, found)
+
+
+@router.post("/{round_id}/measures", response_model=RoundOpened, status_code=201,
+             summary="在未结束的申报批次中增加一条措施（管理员；责任单位只能增加本单位牵头的措施）",
+             description=("已开放的措施不能删除或修改。增加后与同一政策其他未结束的批次在重叠的日期受理相同措施时，"
+                          "照常增加，`warnings` 说明重叠之处。"))
+def add_measure(round_id: RecordId, body: RoundMeasureIn, actor: Actor, session: Db) -> RoundOpened:
+    found = editing.add_measure(session, actor=actor, round_id=round_id, measure=_measure(body))
     warnings = overlapping.overlap_warnings(session, found)  # read before the commit, under the policy's lock
     session.commit()
     return RoundOpened(**service.read(session, found).model_dump(), warnings=warnings)

@@ -39,7 +39,7 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
     managed = {r.id for r in found if service.manages(who.user, r)}
     return page(request, "rounds/index.html", who, status_code=status_code,
                 rounds=shown, may_open=may_open, over_budget=_over_budget(session, who.user, shown),
-                addable=_addable(session, who.user, [r for r in shown if r.id in managed]), seen=_seen(found),
+                addable=_addable(session, who.user, [r for r in shown if r.id in managed]),
                 editing=context.pop("editing", None), edit_values=context.pop("edit_values", {}),
                 managed=managed,
                 overlaps=overlapping.standing_overlaps(session, found), same_measure=overlapping.SAME_MEASURE,
@@ -58,10 +58,6 @@ def _addable(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int
                    if m.monetary and m.number not in {x.measure for x in r.measures}
                    and (unit is None or lead_unit(m, r.opens_on) == unit.name)]
             for r in shown if r.policy_id in policies}
-
-
-def _seen(found: list) -> dict[int, str]:
-    return {r.id: service.fingerprint(r) for r in found}
 
 
 def _over_budget(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[str]]:
@@ -266,8 +262,8 @@ def correct(request: Request, who: CallerDep, actor: Actor, session: Db, round_i
     values = {k: str(sent.get(k) or "") for k in ("title", "guide", "contact", "seen")}
 
     def act():
-        return editing.correct(session, actor=actor, round_id=round_id, title=values["title"], guide=values["guide"],
-                               contact=values["contact"], seen=values["seen"])
+        return editing.correct(session, actor=actor, round_id=round_id, seen=values["seen"], title=values["title"],
+                               guide=values["guide"], contact=values["contact"])
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=_edit_again(request, who, session,
                      round_id, values), said="申报批次信息已修改")

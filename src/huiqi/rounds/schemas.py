@@ -1,7 +1,7 @@
 """Rounds as the API reads and takes them (money in whole yuan)."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -12,8 +12,8 @@ from huiqi.validation import Day, PlainText, StrictInput
 class MaterialSpec(StrictInput):
     name: PlainText = Field(min_length=1, max_length=50, description="材料名称，如 申报书")
     required: bool = Field(True, description="是否必须")
-    formats: list[str] = Field(["pdf", "ofd", "jpg", "png"], min_length=1, max_length=4,
-                               description="接受的格式：pdf、ofd、jpg、png")
+    formats: list[Annotated[PlainText, Field(min_length=1, max_length=10)]] = Field(
+        ["pdf", "ofd", "jpg", "png"], min_length=1, max_length=4, description="接受的格式：pdf、ofd、jpg、png")
 
 
 class RoundMeasureIn(StrictInput):
@@ -42,6 +42,16 @@ class ExtendIn(StrictInput):
     closes_on: Day = Field(description="新的截止日期（含当日），晚于现在的截止日期")
     seen: Day = Field(description="延期前看到的截止日期（两人同时延期时，后到的一方得到 409）")
     reason: PlainText = Field(min_length=1, max_length=200, description="延期原因")
+
+
+class RoundUpdate(StrictInput):
+    """A correction of an open round's texts (a round not yet open too); what is not given stays as it is."""
+
+    title: PlainText | None = Field(None, min_length=1, max_length=100, description="批次名称")
+    guide: PlainText | None = Field(None, max_length=5000, description="办事指南：流程、时限")
+    contact: PlainText | None = Field(None, max_length=200, description="咨询电话或联系人")
+    seen: PlainText | None = Field(None, min_length=1, max_length=64, description=(
+        "修改前读到的 fingerprint（批次的 fingerprint 字段）；给出时，信息已被他人修改则 409，不给则不核对"))
 
 
 class ExtensionRead(BaseModel):
@@ -80,6 +90,8 @@ class RoundRead(BaseModel):
     guide: str
     contact: str
     opened_by: str
+    fingerprint: str = Field(description=(
+        "批次名称、办事指南、咨询电话的指纹：修改（PATCH）时作为 seen 发回，期间被他人修改则得到 409"))
     measures: list[RoundMeasureRead]
     extensions: list[ExtensionRead] = Field([], description="历次延期，先后为序")
     closed_early: bool = Field(False, description="在截止日期前提前结束受理（closes_on 为结束之日）")

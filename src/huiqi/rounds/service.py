@@ -136,7 +136,7 @@ def read(session: Session, found: Round, day: date | None = None):
         policy_expired=policy.expired(day) if policy else False, title=found.title, opens_on=found.opens_on,
         closes_on=found.closes_on, open=is_open(found, day), status=status(found, day),
         correction_days=found.correction_days, announcement_days=found.announcement_days, guide=found.guide,
-        contact=found.contact, opened_by=found.opened_by,
+        contact=found.contact, opened_by=found.opened_by, fingerprint=fingerprint(found),
         measures=[RoundMeasureRead(measure=m.measure, title=titles.get(m.measure, f"措施{m.measure}"), budget=m.budget,
                                    expert_score=m.expert_score, materials=[MaterialRead(**x) for x in m.materials],
                                    mode=m.mode)
