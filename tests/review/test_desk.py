@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
+from huiqi.messages import service as messages
 from tests.dbtest import step, to_announced
 from tests.review.conftest import ON
+from tests.webtest import bearer
 
 pytestmark = pytest.mark.anyio
 
@@ -76,6 +78,32 @@ async def test_the_department_waits_for_its_announcement_only_while_it_runs(brow
         assert (link in (await miit.get("/review")).text) is waiting, day
     assert link in (await miit.get("/review?state=announced")).text, "still found by its state"
     assert link in (await browser(people.finance).get("/review")).text, "finance's to approve"
+
+
+async def test_finance_waits_for_an_announcement_only_once_it_has_ended(browser, client, session, people, tmp_path,
+                                                                        set_today) -> None:
+    """Approval waits for the 公示's end: finance's 待我处理 (the page, the API's total, the daily digest) lists an
+    application in 公示 only from the day after it ends, by the business day; the department's only while it runs:
+    never both, and from its first day always one."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
+    finance, miit, link = browser(people.finance), browser(people.miit), f'href="/review/{app.id}"'
+    token = bearer(session, people.finance)
+    for day, department_waits, finance_waits in ((date(2025, 9, 26), False, False), (date(2025, 9, 29), True, False),
+                                                 (date(2025, 10, 11), True, False), (date(2025, 10, 12), False, True)):
+        set_today(day)
+        queue = (await finance.get("/review")).text
+        assert (link in queue) is finance_waits, day
+        assert (link in (await miit.get("/review")).text) is department_waits, day
+        total = (await client.get("/api/v1/reviews", headers=token)).json()["total"]
+        assert total == int(finance_waits), day
+        assert ("没有待处理的申报" in queue) is not finance_waits, day
+    set_today(date(2025, 10, 11))
+    assert link in (await finance.get("/review?state=announced")).text, "still found by its state"
+    messages.digest(session, date(2025, 10, 11))
+    messages.digest(session, date(2025, 10, 12))  # counted on the day it is for, not the business day (10-11)
+    told = [m.subject for m in messages.inbox(session, actor=people.finance) if m.kind == "digest"]
+    assert told == ["2025-10-12：有 1 项申报待批准或待拨付"], told
 
 
 async def test_the_timeline_says_the_score_and_the_amounts(browser, session, people, alice_h1, set_today) -> None:

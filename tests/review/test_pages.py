@@ -160,10 +160,10 @@ async def test_an_announced_application_says_where_its_announcement_stands(brows
     finance, department, alice = browser(people.finance), browser(people.miit), browser(people.alice)
 
     async def said() -> list[str]:
-        queue = (await finance.get("/review")).text
+        queue = (await finance.get("/review?state=announced")).text  # 待我处理 lists it only once its 公示 has ended
         row = queue[queue.index(f'href="/review/{app.id}"'):]
         row = row[:row.index("</tr>")]
-        book = openpyxl.load_workbook(io.BytesIO((await finance.get("/review.xlsx")).content)).active
+        book = openpyxl.load_workbook(io.BytesIO((await finance.get("/review.xlsx?state=announced")).content)).active
         rows = list(book.iter_rows(values_only=True))
         exported = rows[2][rows[1].index("状态")]
         detail = (await finance.get(f"/review/{app.id}")).text

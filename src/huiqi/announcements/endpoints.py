@@ -12,7 +12,7 @@ from huiqi.review import reading
 from huiqi.review.schemas import ReviewItem
 from huiqi.web.deps import Actor, Db
 from huiqi.web.pagination import Page, PagingDep
-from huiqi.workflow.runner import Seen, run
+from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
 
 router = APIRouter(prefix="/announcements", tags=["公示"])
@@ -53,6 +53,6 @@ def managed(actor: Actor, session: Db, paging: PagingDep) -> dict:
 @router.post("/objections", response_model=ReviewItem, summary="记录公示期间收到的异议（退回审核）")
 def object_to(body: ObjectionCreate, actor: Actor, session: Db) -> ReviewItem:
     done = run(session, Action.OBJECT, actor=actor, application_id=body.application_id, reasons=body.reasons,
-               seen=Seen(state=body.seen_state) if body.seen_state else None)
+               seen=body.seen())
     session.commit()
     return ReviewItem.of(reading.rows(session, [done.application])[0])

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from huiqi.announcements.service import ManagedEntry
-from huiqi.review.schemas import StateName
+from huiqi.review.schemas import SeenIn
 from huiqi.validation import Day, PlainText, StrictInput
 
 
@@ -18,11 +18,10 @@ class AnnouncementCreate(StrictInput):
     title: PlainText | None = Field(None, min_length=1, max_length=200, description="公示标题，默认按开始日期生成")
 
 
-class ObjectionCreate(StrictInput):
-    """An objection; with the state the caller last read (optional), one recorded on a changed application is
-    refused (409)."""
+class ObjectionCreate(SeenIn):
+    """An objection; with the state and the amount proposed the caller last read (optional), one recorded on a
+    changed application is refused (409)."""
 
-    seen_state: StateName | None = Field(None, description="办理前看到的状态；已变化则 409（可选）")
     application_id: int = Field(ge=1, le=2_147_483_647, description="收到异议的申报编号")
     reasons: PlainText = Field(min_length=1, max_length=2000,
                                description="异议内容及处理意见（公示期内登记，日期为登记之日）")

@@ -66,7 +66,7 @@ def set_budget(year: Year, policy_id: Annotated[str, Path(max_length=40, descrip
 @router.post("/approvals", response_model=GrantRead, status_code=201,
              summary="批准（财政，公示期满后；从今天所在年度的预算中支出）")
 def approve(body: ApprovalCreate, actor: Actor, session: Db) -> GrantRead:
-    done = run(session, Action.APPROVE, actor=actor, application_id=body.application_id)
+    done = run(session, Action.APPROVE, actor=actor, application_id=body.application_id, seen=body.seen())
     session.commit()
     return GrantRead.model_validate(done.written)
 
@@ -74,7 +74,9 @@ def approve(body: ApprovalCreate, actor: Actor, session: Db) -> GrantRead:
 @router.post("/approvals/batch", response_model=BatchRead,
              summary="批量批准（财政）：逐项办理，每项如同单独批准；未批准的逐项说明原因")
 def approve_many(body: ApprovalBatch, actor: Actor, session: Db) -> BatchRead:
-    return batch_read(each(session, Action.APPROVE, actor=actor, items={key: {} for key in body.application_ids}))
+    seen = {item.application_id: item.seen() for item in body.seen}
+    return batch_read(each(session, Action.APPROVE, actor=actor,
+                           items={key: {"seen": seen.get(key)} for key in body.application_ids}))
 
 
 def batch_read(outcomes: list[Outcome]) -> BatchRead:
@@ -87,7 +89,7 @@ def batch_read(outcomes: list[Outcome]) -> BatchRead:
 @router.post("/disbursements", response_model=DisbursementRead, status_code=201, summary="登记拨付（财政）")
 def disburse(body: DisbursementCreate, actor: Actor, session: Db) -> DisbursementRead:
     done = run(session, Action.DISBURSE, actor=actor, application_id=body.application_id, paid_on=body.paid_on,
-               reference=body.reference)
+               reference=body.reference, seen=body.seen())
     session.commit()
     return DisbursementRead.model_validate(done.written)
 
@@ -95,7 +97,7 @@ def disburse(body: DisbursementCreate, actor: Actor, session: Db) -> Disbursemen
 @router.post("/disbursements/batch", response_model=BatchRead,
              summary="批量登记拨付（财政）：逐项办理，每项如同单独登记；未登记的逐项说明原因")
 def disburse_many(body: PaymentBatch, actor: Actor, session: Db) -> BatchRead:
-    items = {i.application_id: {"paid_on": i.paid_on, "reference": i.reference} for i in body.items}
+    items = {i.application_id: {"paid_on": i.paid_on, "reference": i.reference, "seen": i.seen()} for i in body.items}
     return batch_read(each(session, Action.DISBURSE, actor=actor, items=items, most=MAX_PAYMENTS))
 
 

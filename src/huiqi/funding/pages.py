@@ -192,7 +192,8 @@ def pending_export(actor: Actor, session: Db) -> Response:
 def pay_many(request: Request, who: CallerDep, actor: Actor, session: Db,
              sheet: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
     """Finance uploads the 待拨付清单 with the treasury's dates and vouchers: every row is checked first, then each
-    filled row is paid as if alone; the page shows what became of each."""
+    filled row is paid as if alone, as the list showed it (approved, at its 批准金额); the page shows what became of
+    each, 409 when any was refused (paid meanwhile by a colleague, its account changed)."""
     entitled(actor, Action.DISBURSE)
     year = clock.today().year
     try:
@@ -206,4 +207,5 @@ def pay_many(request: Request, who: CallerDep, actor: Actor, session: Db,
                      pay_message=refusal.message, pay_problems=refusal.problems)
     note = "".join([f"清单中有 {found.recorded} 行此前已按同一凭证号登记拨付，未重复登记。" if found.recorded else "",
                     f"清单中另有 {found.blank} 行未填写拨付日期和凭证号，仍待拨付。" if found.blank else ""])
-    return _page(request, who, actor, session, year, outcomes=outcomes, note=note)
+    return _page(request, who, actor, session, year, status_code=409 if any(not o.done for o in outcomes) else 200,
+                 outcomes=outcomes, note=note)

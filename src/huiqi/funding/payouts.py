@@ -10,7 +10,8 @@ again after a correction) is passed over and counted, as is one recorded between
 file sent twice at once). Then each filled row is paid as if alone
 (``workflow.batch.each``: the payment step, committed or refused on its own, for what changed between the check and
 the row's turn: a grant paid meanwhile by a colleague, an account changed meanwhile by the enterprise — the step
-checks the row's account under its lock), and rows left blank wait for a later file.
+checks under its lock that the application is still approved at the row's amount, as the list showed it, and the
+row's account), and rows left blank wait for a later file.
 """
 
 from collections.abc import Sequence
@@ -36,7 +37,7 @@ from huiqi.users.scope import require_role
 from huiqi.validation import control_reason, digits, written_day
 from huiqi.web.excel import Table, looks_like_formula, sent_rows
 from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
-from huiqi.workflow.runner import entitled
+from huiqi.workflow.runner import Seen, entitled
 from huiqi.workflow.states import STATES, Action, State
 
 MAX_ROWS = 10_000  # rows with something in them read from one sheet (the list of 10,000: about 0.4 MB)
@@ -147,10 +148,19 @@ def pay_sheet(session: Session, *, actor: User, content: bytes, name: str) -> tu
                     recorded=len(recorded))
     if not sheet.payments:
         return sheet, []
-    outcomes = each(session, Action.DISBURSE, actor=actor, items=sheet.payments, most=MAX_PAYMENTS)
+    outcomes = each(session, Action.DISBURSE, actor=actor, items={key: {**given, "seen": _seen(sheet, key)}
+                                                                   for key, given in sheet.payments.items()},
+                    most=MAX_PAYMENTS)
     meanwhile = _recorded(session, sheet, [o.application_id for o in outcomes if not o.done])
     return replace(sheet, recorded=sheet.recorded + len(meanwhile)), [
         o for o in outcomes if o.application_id not in meanwhile]
+
+
+def _seen(sheet: Sheet, key: int) -> Seen:
+    """What the list showed of a row's application, checked again under its lock at the row's turn: approved, and
+    its 批准金额 when the row carries it. One paid (or otherwise moved on) since the check is refused (409), saying
+    where it stands now."""
+    return Seen(state=State.APPROVED, amount=sheet.amounts.get(key), amount_said=key in sheet.amounts)
 
 
 def _recorded(session: Session, sheet: Sheet, keys: list[int]) -> set[int]:

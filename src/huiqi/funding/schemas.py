@@ -3,9 +3,10 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from huiqi.money import MAX_YUAN
+from huiqi.review.schemas import SeenIn
 from huiqi.validation import Day, PlainText, StrictInput, repeated
 from huiqi.workflow.batch import MAX_BATCH, MAX_PAYMENTS
 
@@ -28,7 +29,10 @@ class BudgetSet(StrictInput):
                              "设定时，后到的一方得到 409，而不是悄悄覆盖前者；不填则不核对")
 
 
-class ApprovalCreate(StrictInput):
+class ApprovalCreate(SeenIn):
+    """An approval; with the state and the amount the caller last read (optional), one on an application changed
+    since is refused (409)."""
+
     application_id: int = Field(ge=1, le=2_147_483_647, description="批准的申报编号（公示期已满）；批准日期为登记之日")
 
 
@@ -36,6 +40,26 @@ class ApprovalBatch(StrictInput):
     application_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
         min_length=1, max_length=MAX_BATCH,
         description=f"批准的申报编号（公示期已满），每批至多 {MAX_BATCH} 项；逐项办理")
+    seen: list[ApprovalCreate] = Field(
+        default_factory=list, max_length=MAX_BATCH,
+        description="办理前看到的各项状态和拟定金额（可选，每项至多一条，须在 application_ids 中）：其间已变化的一项"
+                    "不予批准（409），其余照常办理")
+
+    @field_validator("seen")
+    @classmethod
+    def once_each(cls, seen: list[ApprovalCreate]) -> list[ApprovalCreate]:
+        again = repeated(item.application_id for item in seen)
+        if again is not None:
+            raise ValueError(f"申报 #{again} 出现了两次：每项申报只说一次看到的状态")
+        return seen
+
+    @model_validator(mode="after")
+    def seen_in_batch(self) -> "ApprovalBatch":
+        stray = next((item.application_id for item in self.seen if item.application_id not in self.application_ids),
+                     None)
+        if stray is not None:
+            raise ValueError(f"seen 中的申报 #{stray} 不在 application_ids 中")
+        return self
 
 
 class BatchItem(BaseModel):
@@ -66,7 +90,12 @@ class GrantRead(BaseModel):
     approved_by: str
 
 
-class DisbursementCreate(StrictInput):
+class DisbursementCreate(SeenIn):
+    """A payment; with the state and the amount the caller last read (optional), one on an application changed
+    since is refused (409)."""
+
+    seen_amount: int | None = Field(None, ge=0, le=MAX_YUAN,
+                                    description="办理前看到的金额（元，即批准金额）；已变化则 409（可选）")
     application_id: int = Field(ge=1, le=2_147_483_647, description="拨付的申报编号（已批准）")
     paid_on: Day = Field(description="拨付日期（不早于批准日期）")
     reference: PlainText = Field(min_length=1, max_length=64, description="凭证号（国库支付记录上的编号）")

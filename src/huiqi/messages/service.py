@@ -183,7 +183,7 @@ def digest(session: Session, day: date) -> int:
     made = _closing(session, day)
     for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(
             [Role.CITY, Role.DEPARTMENT, Role.FINANCE]))):
-        waiting = len(reading.queue(session, actor=user))
+        waiting = len(reading.queue(session, actor=user, today=day))
         if waiting:
             what = "待批准或待拨付" if user.role == Role.FINANCE else "待审核"
             made += notify(session, [user], kind="digest", subject=f"{day}：有 {waiting} 项申报{what}",

@@ -128,9 +128,11 @@ def _number_seen(text: str | None) -> int | None:
     return int(text) if text else None
 
 
-def proposed_seen(sent: Any, ids: list[int]) -> dict[int, Seen]:
-    """The amounts the queue showed for the ticked proposed applications (its hidden ``seen-<id>``): one corrected
-    since is refused (409) rather than announced at an amount the reviewer did not see."""
+def listed_seen(sent: Any, ids: list[int], state: State) -> dict[int, Seen]:
+    """What a list showed of the ticked applications, all in ``state`` (the state its boxes are offered in: 已拟定金额
+    for a 公示, 公示期满 for a batch approval), and their amounts (its hidden ``seen-<id>``, in yuan): one moved on or
+    corrected since is refused (409) rather than announced or approved as the officer did not see it. A row sent
+    without its amount (by hand) is taken as before, on the state the runner finds."""
     shown = {n: sent.get(f"seen-{n}") for n in ids}
-    return {n: Seen(state=State.PROPOSED, amount=_number_seen(text), amount_said=True)
+    return {n: Seen(state=state, amount=_number_seen(text), amount_said=True)
             for n, text in shown.items() if isinstance(text, str) and text.strip()}

@@ -31,7 +31,7 @@ from huiqi.money import wan
 from huiqi.offers import service as offers
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
-from huiqi.review.forms import inputs, proposed_seen, seen_of
+from huiqi.review.forms import inputs, listed_seen, seen_of
 from huiqi.review.schemas import StateQuery
 from huiqi.rules.case import known_codes
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
@@ -45,7 +45,7 @@ from huiqi.web.render import page
 from huiqi.web.steps import Refusal, flash, form_step
 from huiqi.workflow.batch import MAX_BATCH, each
 from huiqi.workflow.runner import MAX_REASONS, run
-from huiqi.workflow.states import ACTIONS, STATES, STEPS, Action
+from huiqi.workflow.states import ACTIONS, STATES, STEPS, Action, State
 
 router = APIRouter(include_in_schema=False)
 # The steps a reviewer takes on the desk: every step of the workflow table but the enterprise's and the system's.
@@ -95,12 +95,14 @@ def _queue(request: Request, who, actor: User, session: Session, filters: Filter
 def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
                  filters: ApplicationFilters, state: StateQuery = None,
                  number: PageNumber = 1) -> Response:
-    """Finance approves the chosen entries of 公示 that have ended, each as if alone. All approved: back to the queue
+    """Finance approves the chosen entries of 公示 that have ended, each as if alone, and as the queue showed it (its
+    state and amount: one approved, objected to or corrected since is refused, 409). All approved: back to the queue
     as it was filtered and paged (303), saying how many and how much. Any refused: the queue is shown again (409) with
     what became of each, the refused rows still ticked."""
     try:
-        outcomes = each(session, Action.APPROVE, actor=actor,
-                        items={key: {} for key in chosen(sent.getlist("application_ids"))})
+        ids = chosen(sent.getlist("application_ids"))
+        seen = listed_seen(sent, ids, State.ANNOUNCED)
+        outcomes = each(session, Action.APPROVE, actor=actor, items={key: {"seen": seen.get(key)} for key in ids})
     except InputError as error:
         refusal = Refusal.of(error)
         return _queue(request, who, actor, session, filters, state, number, refusal.status_code,
@@ -126,8 +128,8 @@ def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, s
         ids = chosen(sent.getlist("application_ids"))
         if not ids:
             raise InputError([("application_ids", "请勾选要列入公示的申报（已拟定金额）")])
-        return run(session, Action.ANNOUNCE, actor=actor, application_ids=ids, seen=proposed_seen(sent, ids),
-                   **inputs(Action.ANNOUNCE, form)).written
+        return run(session, Action.ANNOUNCE, actor=actor, application_ids=ids,
+                   seen=listed_seen(sent, ids, State.PROPOSED), **inputs(Action.ANNOUNCE, form)).written
 
     def again(refusal: Refusal) -> Response:
         return _queue(request, who, actor, session, filters, state, number, refusal.status_code,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements import repository as announcements
-from huiqi.announcements.service import standing, status_of
+from huiqi.announcements.service import period, standing, status_of
 from huiqi.applicants import repository as applicants
 from huiqi.applicants.service import unreadable
 from huiqi.applications import repository as application_rows
@@ -49,11 +49,18 @@ REVIEWERS = (Role.CITY, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 JUDGED_AGAIN = (State.DEPARTMENT_REVIEW, State.PROPOSED, State.ANNOUNCED)
 
 
-# What waits for each role: the city its pre-review, the department its review and the 公示 while it runs
-# (``queue``), finance approval and payment. (A city may also return or reject during the department's review, but
-# that is not its queue.)
+# What waits for each role: the city its pre-review, the department its review and the 公示 while it runs, finance
+# the 公示 once it has ended (its approval) and payment (``queue``). (A city may also return or reject during the
+# department's review, but that is not its queue.)
 WAITING = {Role.CITY: {State.CITY_REVIEW}, Role.DEPARTMENT: {State.DEPARTMENT_REVIEW, State.PROPOSED, State.ANNOUNCED},
            Role.FINANCE: {State.ANNOUNCED, State.APPROVED}}
+
+
+# When an application in 公示 waits for whom, by where its 公示 stands: the department while it runs (objections
+# are recorded then, and nothing else), finance once it has ended (approval waits for the end; an objection sends
+# the application back to review, so one still in 公示 has none open). Before it opens it waits for no one. The two
+# are complementary: one 公示 is never in both queues, and from its first day on it is always in one.
+ANNOUNCED_WAITS = {Role.DEPARTMENT: "公示中", Role.FINANCE: "已结束"}
 
 
 def waiting_for(role: str) -> set[str]:
@@ -61,28 +68,29 @@ def waiting_for(role: str) -> set[str]:
     return WAITING.get(role, set(STATES) - {State.DRAFT})
 
 
-def queue(session: Session, *, actor: User, state: str | None = None,
-          filters: Filters | None = None) -> list[Application]:
-    """The applications awaiting the actor's role within its scope; with ``state``, all of the scope in it; narrowed
-    by ``filters``."""
+def queue(session: Session, *, actor: User, state: str | None = None, filters: Filters | None = None,
+          today: date | None = None) -> list[Application]:
+    """The applications awaiting the actor's role within its scope (on ``today``, the business day unless said);
+    with ``state``, all of the scope in it; narrowed by ``filters``."""
     require_role(actor, *REVIEWERS, doing="查看审核队列")
     found = applications.listed(session, actor=actor, state=state, states=None if state else waiting_for(actor.role),
                                 filters=filters)
-    return _objectable(session, found, clock.today()) if actor.role == Role.DEPARTMENT and not state else found
+    if state or actor.role not in ANNOUNCED_WAITS:
+        return found
+    return _in_their_period(session, found, today or clock.today(), ANNOUNCED_WAITS[actor.role])
 
 
-def _objectable(session: Session, found: list[Application], today: date) -> list[Application]:
-    """A department's 公示 waits for it only while it runs: objections are recorded then, and nothing else. Before
-    it opens and once it has ended (finance's to approve) it is not the department's work; 状态「公示中」 of the
-    queue and 公示管理 still list it."""
+def _in_their_period(session: Session, found: list[Application], today: date, when: str) -> list[Application]:
+    """``found`` less its applications in 公示 whose 公示 does not stand at ``when`` (公示中, 已结束) on ``today``;
+    状态「公示中」 of the queue and 公示管理 still list them."""
     ids = {a.announcement_id for a in found if a.state == State.ANNOUNCED and a.announcement_id}
     batches = announcements.by_ids(session, ids)
 
-    def running(a: Application) -> bool:
+    def waiting(a: Application) -> bool:
         batch = batches.get(a.announcement_id or 0)
-        return batch is not None and batch.starts_on <= today <= batch.ends_on
+        return batch is not None and period(batch.starts_on, batch.ends_on, today) == when
 
-    return [a for a in found if a.state != State.ANNOUNCED or running(a)]
+    return [a for a in found if a.state != State.ANNOUNCED or waiting(a)]
 
 
 def applicant_name(session: Session, application: Application) -> str:

@@ -130,13 +130,26 @@ def _trace(result) -> RuleTrace | None:
                      excluded_by=result.excluded_by, missing=result.missing, conditions=result.conditions)
 
 
-class DecisionIn(StrictInput):
-    """A decision with nothing to say beyond itself; it is dated by the day it is recorded. With what the caller
-    last read of the application (optional), a decision on an application changed since is refused (409)."""
+class SeenIn(StrictInput):
+    """What the caller last read of the application (optional): with it, a step on an application changed since is
+    refused (409). Said or not, a step the workflow does not allow from the state found is refused as before."""
 
     seen_state: StateName | None = Field(None, description="办理前看到的状态；已变化则 409（可选）")
     seen_amount: int | None = Field(None, ge=0, le=MAX_YUAN,
                                     description="办理前看到的拟定金额（元；null 表示尚未拟定）；已变化则 409（可选）")
+
+    def seen(self) -> Seen | None:
+        """What the caller says it saw, for the step runner; nothing said, nothing checked."""
+        said = "seen_amount" in self.model_fields_set
+        if self.seen_state is None and not said:
+            return None
+        return Seen(state=self.seen_state, amount=self.seen_amount, amount_said=said)
+
+
+class DecisionIn(SeenIn):
+    """A decision with nothing to say beyond itself; it is dated by the day it is recorded. With what the caller
+    last read of the application (optional), a decision on an application changed since is refused (409)."""
+
     seen_score: int | None = Field(None, ge=0, le=100,
                                    description="办理前看到的评审得分（null 表示尚未录入）；已变化则 409（可选）")
 
