@@ -279,13 +279,20 @@ def little_giant_firm(session: Session, i: int) -> User:
 def direct_offer(session: Session, people, on: date = date(2025, 7, 1)):
     """A 免申即享 offer to alice under measure 3: a round delivering it directly opened on ``on``, and an imported
     (invented) national 单项冠军 list naming alice."""
+    return an_offer(session, people, on, mode="direct")
+
+
+def an_offer(session: Session, people, on: date = date(2025, 7, 1), mode: str = "apply"):
+    """An offer to alice under measure 3, delivered ``mode`` (apply: 申请即享; direct: 免申即享) by a round opened on
+    ``on``, made by an imported (invented) national 单项冠军 list naming alice."""
     from huiqi.offers import service as offers
     from huiqi.recognition import service as lists
 
     policy = catalogue.published(session)[0]
     with clock.pinned(on):
-        opening.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度免申即享",
-                           opens_on=on, closes_on=date(2025, 12, 31), measures=[opening.MeasureIn(3, mode="direct")])
+        title = "2025年度免申即享" if mode == "direct" else "2025年度政策直达"
+        opening.open_round(session, actor=people.admin, policy_id=policy.id, title=title,
+                           opens_on=on, closes_on=date(2025, 12, 31), measures=[opening.MeasureIn(3, mode=mode)])
         checked = lists.check(session, [["uscc", "name"], [ALICE_USCC, "示例科技有限公司"]], code="single_champion",
                               level="national", published_on=date(2025, 6, 1))
         lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",

@@ -226,3 +226,38 @@ def test_batches_take_the_number_they_were_opened_with_from_their_opening(kind, 
         assert "opened_with" not in {c["name"] for c in inspect(connection).get_columns("announcements")}
         command.upgrade(config, "head")
         assert connection.execute(text(opened)).all() == [(1, 3), (2, 2), (3, 2), (4, 0)]
+
+
+OFFER = ("INSERT INTO offers (id, applicant_id, uscc, matter_id, round_id, policy_id, measure, ceiling, state, reason, "
+         "created_at) VALUES ({id}, 1, '91210100000000000X', {id}, 1, 'ln-2022-35', 3, 1000000, '{state}', {reason}, "
+         "'2025-07-01')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_an_offer_may_be_declined_and_going_back_reads_it_withdrawn(kind, tmp_path) -> None:
+    """0025 admits the state `declined` (放弃) in place, the partial index of open offers kept; going back, a declined
+    offer reads 已撤回 with the reason 企业已放弃 (and the enterprise's own after it)."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0024") as (connection, config):
+        if kind == "sqlite":  # the offers alone: their applicants, matters and rounds do not matter here
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        else:
+            connection.execute(text("SET session_replication_role = replica"))
+        connection.execute(text(OFFER.format(id=1, state="open", reason="NULL")))
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(text(OFFER.format(id=2, state="declined", reason="NULL")))
+        command.upgrade(config, "0025")
+        connection.execute(text(OFFER.format(id=2, state="declined", reason="'暂不需要'")))
+        connection.execute(text(OFFER.format(id=3, state="declined", reason="NULL")))
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(text(OFFER.format(id=4, state="gone", reason="NULL")))
+        with pytest.raises(IntegrityError), connection.begin_nested():  # one open offer per matter and measure
+            connection.execute(text(OFFER.format(id=1, state="open", reason="NULL").replace("(1, 1,", "(5, 1,")))
+        command.downgrade(config, "0024")
+        rows = connection.execute(text("SELECT id, state, reason FROM offers ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, "open", None), (2, "withdrawn", "企业已放弃：暂不需要"),
+                                            (3, "withdrawn", "企业已放弃")]
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(text(OFFER.format(id=6, state="declined", reason="NULL")))

@@ -12,6 +12,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.labels import Problem, Refused, matter_label
 from huiqi.models import User
+from huiqi.offers import replies
 from huiqi.offers import service as offers
 from huiqi.public import calculator
 from huiqi.public.service import measure_titles
@@ -52,6 +53,10 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_matters={m.id: matter_label(m.codes, (m.facts or {}).get("level"), m.date) for m in matters},
                 offer_rounds={r.id: r.title for r in rounds.listed(session)},
                 offer_titles={o.id: titles.get((o.policy_id, o.measure), "") for o in mine}, person=namer(session),
+                offer_notes=replies.shown(session, mine, found.answer),
+                offer_received={m.id: (m.facts or {}).get("other_support") for m in matters},
+                offer_problems=context.pop("offer_problems", []), offer_failed=context.pop("offer_failed", None),
+                offer_typed=context.pop("offer_typed", {}),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=found.answer, claims=found.rows, unreadable=found.unreadable, granted=found.granted,
                 barred=standing.refusal(profile, "提交申报"),

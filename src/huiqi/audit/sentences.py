@@ -46,7 +46,8 @@ VERBS = {
     "round.closing": "设定截止日期", "round.close": "关闭申报批次", "round.extend": "延长申报截止日期",
     "round.correct": "修改申报批次信息", "round.add_measure": "申报批次增加措施",
     "list.import": "导入认定名单", "list.withdraw": "撤回认定名单", "offer.make": "产生政策直达",
-    "offer.accept": "接受政策直达",
+    "offer.accept": "接受政策直达", "offer.decline": "放弃政策直达", "offer.ceiling": "重算政策直达上限",
+    "matter.other_support": "登记已获其他省级政策支持",
     "simulation.start": "开始财政测算", "reform.save": "保存改革方案",
     "offer.confirm": "确认免申即享", "offer.set_aside": "不予确认免申即享", "offer.withdraw": "撤回政策直达",
     "rating.rate": "评价", "rating.rectify": "生成整改事项", "rating.answer": "答复差评", "rating.recheck": "申请复核",
@@ -131,6 +132,12 @@ def _more(event: EventRead) -> str | None:
             parts.append(f"收款账户：{_payee(after)}")
     if after.get("reasons"):
         parts.append(f"理由：{after['reasons']}")
+    if event.action == "offer.decline" and after.get("reason"):
+        parts.append(f"理由：{after['reason']}")
+    if event.action == "matter.other_support" and isinstance(now := after.get("other_support"), int):
+        said = (event.before or {}).get("other_support")
+        was = f" {wan(said)} 万元" if isinstance(said, int) else "未登记"
+        parts.append(f"已获其他省级政策支持由{was}改为 {wan(now)} 万元")
     if isinstance(after.get("expert_score"), int | float):
         parts.append(f"得分 {after['expert_score']}")
     return "，".join(parts) or None

@@ -4,7 +4,8 @@ Every message lands in its user's message centre; when SMTP is set (``HUIQI_SMTP
 e-mail address, it is also queued for mail. Mail is sent outside the request, by ``huiqi messages send`` (or the
 server's worker), each message at most once; a failed send is kept, retried later with growing waits, and never
 lost. What is said: an enterprise, each step of its applications and each new offer; reviewers and finance, one
-digest a day of the work waiting for them (``huiqi messages digest``)."""
+digest a day of the work waiting for them (``huiqi messages digest``); the lead department, an offer its enterprise
+declined."""
 
 import smtplib
 from datetime import date, datetime, timedelta
@@ -48,6 +49,12 @@ def notify(session: Session, users: list[User], *, kind: str, subject: str, body
 def enterprise_users(session: Session, uscc: str) -> list[User]:
     return list(session.scalars(select(User).where(User.uscc == uscc, User.role == Role.ENTERPRISE,
                                                    User.active.is_(True))))
+
+
+def department_users(session: Session, department_id: int) -> list[User]:
+    """A department's active reviewers (an offer its unit leads was declined, say)."""
+    return list(session.scalars(select(User).where(User.department_id == department_id,
+                                                   User.role == Role.DEPARTMENT, User.active.is_(True))))
 
 
 STEP_WORDS = {

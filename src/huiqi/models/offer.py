@@ -6,11 +6,12 @@ from huiqi.models.base import Base, Created, Yuan
 
 class Offer(Created, Base):
     """An offer (政策直达): a matter the rules make eligible for a measure of an open round, brought to the
-    enterprise without its asking; accepted, it becomes a draft application."""
+    enterprise without its asking; accepted, it becomes a draft application; the enterprise may decline it."""
 
     __tablename__ = "offers"
     __table_args__ = (
-        CheckConstraint("state IN ('open', 'accepted', 'confirmed', 'set_aside', 'withdrawn')", name="state"),
+        CheckConstraint("state IN ('open', 'accepted', 'confirmed', 'set_aside', 'withdrawn', 'declined')",
+                        name="state"),
         # One open offer per matter and measure: matching again does not offer it twice.
         Index("uq_offers_open", "matter_id", "round_id", "measure", unique=True,
               sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
@@ -25,5 +26,5 @@ class Offer(Created, Base):
     measure: Mapped[int] = mapped_column(Integer)
     ceiling: Mapped[int | None] = mapped_column(Yuan)
     state: Mapped[str] = mapped_column(String(20), default="open")
-    reason: Mapped[str | None] = mapped_column(String(500))  # why it was withdrawn
+    reason: Mapped[str | None] = mapped_column(String(500))  # why it was withdrawn, set aside or declined
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))

@@ -1,4 +1,5 @@
-"""Offers over HTTP: an enterprise reads its offers and accepts one (申请即享)."""
+"""Offers over HTTP: an enterprise reads its offers, accepts one (申请即享) or declines it (放弃), and states support
+already received for its matter under another provincial policy (差额补足)."""
 
 from typing import Annotated, Literal
 
@@ -7,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.applications import views
 from huiqi.applications.schemas import ApplicationDetail
-from huiqi.offers import service
+from huiqi.offers import replies, service
 from huiqi.validation import PlainText, StrictInput
 from huiqi.web.deps import Actor, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
@@ -24,7 +25,8 @@ class OfferRead(BaseModel):
     policy_id: str
     measure: int
     ceiling: int | None = Field(description="可获支持上限（元）")
-    state: str = Field(description="open 待接受；accepted 已接受；withdrawn 已撤回")
+    state: str = Field(description="open 待接受；accepted 已接受；confirmed 已由责任单位确认；set_aside 不予确认；"
+                                   "withdrawn 已撤回；declined 已放弃")
     reason: str | None
     application_id: int | None
 
@@ -45,6 +47,7 @@ class OfferStatsRead(BaseModel):
     confirmed: int = Field(description="责任单位已确认（免申即享）")
     set_aside: int
     withdrawn: int
+    declined: int = Field(description="企业已放弃")
     paid: int
     paid_amount: int = Field(description="已拨付金额（元）")
     mean_days: int | None = Field(description="从认定日期到拨付的平均天数")
@@ -55,7 +58,7 @@ def statistics(actor: Actor, session: Db, paging: PagingDep,
                by: Annotated[Literal["measure", "city", "department"], Query(description="分组")] = "measure") -> dict:
     rows = service.statistics(session, actor=actor, by=by)
     return page_of([OfferStatsRead(key=r.key, made=r.made, accepted=r.accepted, confirmed=r.confirmed,
-                                   set_aside=r.set_aside, withdrawn=r.withdrawn, paid=r.paid,
+                                   set_aside=r.set_aside, withdrawn=r.withdrawn, declined=r.declined, paid=r.paid,
                                    paid_amount=r.paid_amount, mean_days=r.mean_days) for r in rows], paging)
 
 
@@ -101,3 +104,42 @@ def accept(offer_id: RecordId, actor: Actor, session: Db) -> ApplicationDetail:
     draft = service.accept(session, actor=actor, offer_id=offer_id)
     session.commit()
     return views.detail(session, draft, actor)
+
+
+class DeclineIn(StrictInput):
+    reason: PlainText = Field("", max_length=1000, description="放弃的理由（可不填；不超过 500 个字，换行算一个字）")
+
+
+@router.post("/{offer_id}/decline", response_model=OfferRead,
+             summary="放弃政策直达（企业）：可写明理由，告知牵头责任单位；请求体可省略")
+def decline(offer_id: RecordId, actor: Actor, session: Db, body: DeclineIn | None = None) -> OfferRead:
+    offer = replies.decline(session, actor=actor, offer_id=offer_id, reason=body.reason if body else "")
+    session.commit()
+    return OfferRead.model_validate(offer)
+
+
+class OtherSupportIn(StrictInput):
+    other_support: int = Field(ge=0, le=replies.MOST, description="该事项已获我省其他政策支持的金额（元，整数；"
+                               "0 表示未获支持；不超过 10 亿元）")
+    seen: str | None = Field(None, pattern=r"^[0-9]{0,13}$", description="填写前看到的已登记金额（元；尚未登记为空"
+                             "字符串）：两处同时登记时，后到的一方得到 409，而不是悄悄覆盖前者；不填则不核对")
+
+
+class OtherSupportRead(BaseModel):
+    offer: OfferRead
+    ceiling_before_deduction: int = Field(description="措施上限（元，扣除前）")
+    other_support: int = Field(description="已获其他省级政策支持（元）")
+    granted_elsewhere: int = Field(description="该事项在本系统中按其他政策已获批的金额（元），一并扣除")
+    ceiling: int = Field(description="扣除后的可获支持上限（元）；0 表示按从高不重复原则本政策不再支持，不能接受")
+    said: str
+
+
+@router.post("/{offer_id}/other-support", response_model=OtherSupportRead,
+             summary="登记已获其他省级政策支持（从高不重复）：可获支持上限按规则重算为上限减去已获金额（差额补足）")
+def other_support(offer_id: RecordId, body: OtherSupportIn, actor: Actor, session: Db) -> OtherSupportRead:
+    done = replies.record_other_support(session, actor=actor, offer_id=offer_id, amount=body.other_support,
+                                        seen=body.seen)
+    session.commit()
+    return OtherSupportRead(offer=OfferRead.model_validate(done.offer), ceiling_before_deduction=done.before,
+                            other_support=done.other_support, granted_elsewhere=done.granted,
+                            ceiling=done.offer.ceiling or 0, said=done.said)

@@ -1,5 +1,7 @@
-"""An enterprise accepts an offer from its page (申请即享): the draft opens, ready for materials."""
+"""An enterprise accepts an offer from its page (申请即享): the draft opens, ready for materials; or declines it, or
+states support already received for its matter elsewhere (差额补足). The lead department confirms 免申即享."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -12,7 +14,7 @@ from huiqi.applicants import repository as applicants
 from huiqi.catalogue import service as catalogue
 from huiqi.labels import measure_label
 from huiqi.models import User
-from huiqi.offers import service
+from huiqi.offers import replies, service
 from huiqi.public.service import measure_titles
 from huiqi.rounds import service as rounds
 from huiqi.users.roles import Role
@@ -125,3 +127,40 @@ def accept(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id
     return form_step(session, lambda: service.accept(session, actor=actor, offer_id=offer_id),
                      done=lambda draft: f"/applications/{draft.id}", again=again,
                      said="已生成申报草稿（金额为可获支持上限）；请上传批次要求的材料、作出承诺后提交")
+
+
+def _again_on_me(request: Request, who: CallerDep, session: Db, actor: User, offer_id: int,
+                 **typed: str) -> Callable[[Refusal], Response]:
+    """The enterprise's page again, the offer's form as it was sent (``what`` names it) and the refusal beside it."""
+    def again(refusal: Refusal) -> Response:
+        from huiqi.applicants.pages import _me  # 本单位 lists the offers; it reads this room, so imported here
+
+        return _me(request, who, session, actor, status_code=refusal.status_code, offer_problems=refusal.shown,
+                   offer_failed=offer_id, offer_typed=typed)
+    return again
+
+
+@router.post("/offers/{offer_id}/decline", response_model=None)
+def decline(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
+            reason: Annotated[str, Form()] = "") -> Response:
+    # No bound of the form's own (the body's limit holds it): the service refuses a reason too long beside the field,
+    # counting a line break (CRLF, as a form sends it) as one character.
+    return form_step(session, lambda: replies.decline(session, actor=actor, offer_id=offer_id, reason=reason),
+                     done="/me#offers", again=_again_on_me(request, who, session, actor, offer_id, what="decline",
+                                                           reason=reason),
+                     said="已放弃这项政策直达，已告知牵头的责任单位")
+
+
+@router.post("/offers/{offer_id}/other-support", response_model=None)
+def other_support(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
+                  other_support: Annotated[str, Form()] = "",
+                  seen: Annotated[str | None, Form(max_length=14, pattern=r"^(-|[0-9]{1,13})$")] = None) -> Response:
+    def act() -> replies.Recomputed:
+        return replies.record_other_support(session, actor=actor, offer_id=offer_id,
+                                            amount=replies.typed_wan(other_support),
+                                            seen=None if seen is None else seen.strip("-"))
+
+    return form_step(session, act, done="/me#offers",
+                     again=_again_on_me(request, who, session, actor, offer_id, what="other_support",
+                                        other_support=other_support),
+                     said=lambda done: done.said)

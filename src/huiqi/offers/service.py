@@ -40,7 +40,10 @@ from huiqi.workflow.runner import lock, run
 from huiqi.workflow.states import Action
 
 STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草稿）", "confirmed": "已由责任单位确认（免申即享）",
-                "set_aside": "责任单位确认未通过", "withdrawn": "已撤回"}
+                "set_aside": "责任单位确认未通过", "withdrawn": "已撤回", "declined": "已放弃"}
+# Support already received elsewhere left nothing to grant here (差额补足): the offer stays, at 0, to be corrected or
+# declined, but is neither accepted nor confirmed.
+NOTHING_LEFT = "已获其他省级政策支持不低于措施上限，按从高不重复原则本政策不再支持"
 
 
 def make_for(session: Session, touched: list[Applicant], day: date) -> int:
@@ -141,16 +144,24 @@ def _locked(session: Session, offer_id: int, matter_id: int | None = None) -> Of
     return offer
 
 
-def accept(session: Session, *, actor: User, offer_id: int) -> Application:
-    """申请即享: the offer becomes a draft application (amount = the ceiling) in its round."""
+def own_open(session: Session, *, actor: User, offer_id: int, doing: str) -> Offer:
+    """The enterprise's own offer, its matter and then itself locked and read afresh, still open (another's is not
+    found: its existence is not told)."""
     if actor.role != Role.ENTERPRISE:
-        raise Forbidden("只有企业用户可以接受本单位的政策直达")
+        raise Forbidden(f"只有企业用户可以{doing}")
     found = session.get(Offer, offer_id)
     if found is None or found.uscc != actor.uscc:
         raise NotFound(f"没有编号为 {offer_id} 的政策直达")
-    offer = _locked(session, offer_id, found.matter_id)
+    return _locked(session, offer_id, found.matter_id)
+
+
+def accept(session: Session, *, actor: User, offer_id: int) -> Application:
+    """申请即享: the offer becomes a draft application (amount = the ceiling) in its round."""
+    offer = own_open(session, actor=actor, offer_id=offer_id, doing="接受本单位的政策直达")
     if mode_of(session, offer) == "direct":
         raise Conflict("这项措施免申即享：无需申报，由责任单位依据名单确认")
+    if offer.ceiling == 0:
+        raise Conflict(f"{NOTHING_LEFT}，这项政策直达不能接受；如所填金额有误，请更正后再接受，或选择放弃")
     key = _matter_key(session, offer)
     draft = applications.create_draft(session, actor=actor, uscc=offer.uscc, matter_key=key, round_id=offer.round_id,
                                       measure=offer.measure, amount_requested=offer.ceiling or 1)
@@ -170,13 +181,14 @@ def pending(session: Session, *, actor: User) -> list[Offer]:
     """Open offers of 免申即享 measures awaiting the department's confirmation (its own units'; all for an admin)."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, Role.AUDITOR, doing="查看待确认的免申即享")
     found = [o for o in session.scalars(select(Offer).where(Offer.state == "open").order_by(Offer.id))
-             if mode_of(session, o) == "direct"]
+             if mode_of(session, o) == "direct" and o.ceiling != 0]  # nothing left to confirm (差额补足)
     if actor.role in (Role.ADMIN, Role.AUDITOR):
         return found
-    return [o for o in found if _lead_department(session, o).id == actor.department_id]
+    return [o for o in found if lead_department(session, o).id == actor.department_id]
 
 
-def _lead_department(session: Session, offer: Offer):
+def lead_department(session: Session, offer: Offer):
+    """The department leading the offer's measure today."""
     _, measure = catalogue.measure(session, offer.policy_id, offer.measure)
     return departments.lead_department(session, measure=measure, day=clock.today())
 
@@ -193,9 +205,11 @@ def confirm(session: Session, *, actor: User, offer_id: int) -> Application:
     offer = _locked(session, offer_id, found.matter_id)
     if mode_of(session, offer) != "direct":
         raise Conflict("这项措施申请即享：由企业接受后申报，不由责任单位确认")
-    lead = _lead_department(session, offer)
+    lead = lead_department(session, offer)
     if lead.id != actor.department_id:
         raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认")
+    if offer.ceiling == 0:
+        raise Conflict(f"企业已登记{NOTHING_LEFT}，不能确认")
     live = applications.holding(session, offer.matter_id, offer.policy_id)
     if live is not None:
         raise Conflict(f"该事项{applications.taken(live)}，不再依据名单确认（从高不重复）")
@@ -226,7 +240,7 @@ def set_aside(session: Session, *, actor: User, offer_id: int, reason: str) -> O
     reviewing department's."""
     require_role(actor, Role.DEPARTMENT, doing="对免申即享作出不予确认")
     offer = _locked(session, offer_id)
-    lead = _lead_department(session, offer)
+    lead = lead_department(session, offer)
     if lead.id != actor.department_id:  # who may decide first: another unit is told whose it is, not to write more
         raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认或不予确认")
     reason = reason.strip()
@@ -334,6 +348,7 @@ class OfferStats:
     confirmed: int = 0
     set_aside: int = 0
     withdrawn: int = 0
+    declined: int = 0
     paid: int = 0
     paid_amount: int = 0
     days: list[int] = field(default_factory=list)  # from the recognition's date to payment, for the paid ones
@@ -344,7 +359,7 @@ class OfferStats:
 
 
 def statistics(session: Session, *, actor: User, by: str = "measure") -> list[OfferStats]:
-    """Offers made, accepted (申请即享), confirmed (免申即享), set aside, withdrawn, paid, and the days from
+    """Offers made, accepted (申请即享), confirmed (免申即享), set aside, withdrawn, declined, paid, and the days from
     recognition to payment, by measure, city or department (finance, admin, auditor, departments, policy analysts)."""
     require_role(actor, Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST, doing="查看政策直达统计")
     if by not in ("measure", "city", "department"):
@@ -377,6 +392,6 @@ def _group(session: Session, offer: Offer, by: str, titles: dict) -> str:
         city = divisions.city_of(profile.region) if profile and profile.region else None
         return divisions.cities().get(city or "", "（未知）")
     try:
-        return _lead_department(session, offer).name
+        return lead_department(session, offer).name
     except (NotFound, Conflict):
         return "（未知）"
