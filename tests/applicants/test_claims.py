@@ -37,7 +37,7 @@ async def test_the_list_downloads_as_the_page_shows_it(browser, session, people,
     made = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 6, 1), store=tmp_path)
     again = next(r for r in _rows((await alice.get("/me/claims.xlsx")).content)
                  if r["事项编号"] == "h1" and r["措施"] == "措施3 培育中小企业")
-    assert again["办理"].startswith(f"已申报 {made.id}（措施3，"), "an applied matter is not offered again"
+    assert again["办理"].startswith(f"已申报 #{made.id}（措施3，"), "an applied matter is not offered again"
 
 
 async def test_only_an_enterprise_has_the_list(browser, people) -> None:

@@ -122,7 +122,7 @@ def test_shenfu_applicants_are_pre_reviewed_by_the_zone(session, people, tmp_pat
 def test_a_matter_under_review_cannot_be_changed_until_it_is_returned(session, people, tmp_path) -> None:
     app = apply(session, people.bob, matter="p1", measure=13, amount=10_000_000, on=date(2025, 9, 1), store=tmp_path)
     bigger = {"id": "p1", "type": "project", "codes": ["key_tech"], "listed": True, "date": "2024-05-01"}
-    with pytest.raises(Conflict, match=f"申报（编号 {app.id}）责任单位审核"):
+    with pytest.raises(Conflict, match=f"申报 #{app.id} 责任单位审核"):
         applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter=bigger)
     step(session, "return", people.most, app.id, reasons="日期有误", on=date(2025, 9, 2))
     saved = applicants.save_matter(session, actor=people.bob, uscc=BOB_USCC, matter=bigger)

@@ -58,7 +58,7 @@ def test_an_offer_confirmed_paid_and_rated(page, live_database) -> None:
 
         sign_in(page, "ent-01", later)
         page.goto(f"{later}/messages")
-        assert f"申报 {application} 已拨付" in page.inner_text("main")
+        assert f"申报 #{application} 已拨付" in page.inner_text("main")
         page.goto(f"{later}/applications/{application}")
         page.check("#rating input[name=level][value='2']")
         page.fill("#rating textarea[name=comment]", "确认前没有任何通知")

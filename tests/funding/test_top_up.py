@@ -191,7 +191,7 @@ async def test_the_enterprise_page_shows_the_ceiling_left_and_offers_the_top_up(
     assert "已按 辽政办〔2022〕35号 措施11 获批 1000 万元：本措施只补足差额" in rows["措施1"]
     assert f"/applications/new?matter=p2&amp;round={round_id}&amp;measure=1" in rows["措施1"], rows["措施1"]
     assert '立即申报<span class="sr-only">：p2 · 措施1 ' in rows["措施1"], "each link named apart from the others"
-    assert "立即申报" not in rows["措施11"] and f"已申报 {first.id}" in rows["措施11"]
+    assert "立即申报" not in rows["措施11"] and f"已申报 #{first.id}" in rows["措施11"]
     with clock.pinned(date(2025, 10, 14)):
         form = (await browser(people.alice).get("/applications/new")).text
     option = re.search(r'<option value="p2"[^>]*>[^<]*</option>', form).group(0)
@@ -217,7 +217,8 @@ async def test_the_review_page_shows_the_grant_deducted(browser, session, people
     assert ('上限 1000 万元<span class="deduction">（措施上限 2000 万元，扣除该事项已按其他政策获批的 1000 万元，'
             "差额补足）") in own
     assert "该事项已按其他政策获批：" in page and "措施11 1000 万元" in page
-    assert f"同一事项另有申报 {first.id}：辽政办〔2022〕35号 措施11，已获批；本政策只补足上限与已获批金额的差额" in page
+    assert (f"同一事项另有申报 #{first.id}：辽政办〔2022〕35号 措施11，已获批；"
+            "本政策只补足上限与已获批金额的差额") in page
 
 
 def _h1_granted_under_35(session, people, tmp_path) -> Application:

@@ -16,7 +16,7 @@ async def test_the_centre_lists_counts_and_marks_read(browser, session, people, 
     page = (await alice.get("/messages")).text
     title = page[page.index("<title>"):page.index("</title>")]
     assert "消息" in title and "<" not in title[7:]  # the title is words, not the page
-    assert f"申报 {app.id} 已提交" in page and "1 条未读" in page
+    assert f"申报 #{app.id} 已提交" in page and "1 条未读" in page
     opened = re.search(r'href="(/messages/\d+/open)"', page).group(1)
     assert (await browser(people.bob).get(opened)).status_code == 404, "nobody else's"
     followed = await alice.get(opened)
@@ -43,7 +43,7 @@ async def test_the_payment_message_invites_a_rating_and_leads_to_its_form(browse
          reference="PAY-7")
     alice = browser(people.alice)
     page = (await alice.get("/messages")).text
-    paid = page[page.index(f"申报 {app.id} 已拨付"):]
+    paid = page[page.index(f"申报 #{app.id} 已拨付"):]
     assert "欢迎评价这次服务（好差评）" in paid[:600], paid[:600]
     opened = re.findall(r'href="(/messages/\d+/open)"', page)[0]  # the newest first: the payment's
     followed = await alice.get(opened)

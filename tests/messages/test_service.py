@@ -15,7 +15,7 @@ def test_each_step_is_in_the_centre_and_mailed_once(session, people, tmp_path, s
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
     step(session, "return", people.shenyang, app, on=date(2025, 9, 3), reasons="缺少认定文件")
     got = messages.inbox(session, actor=people.alice)
-    assert [m.subject for m in got] == [f"申报 {app.id} 被退回补正", f"申报 {app.id} 已提交"]
+    assert [m.subject for m in got] == [f"申报 #{app.id} 被退回补正", f"申报 #{app.id} 已提交"]
     assert "缺少认定文件" in got[0].body and got[0].link == f"/applications/{app.id}"
     assert got[0].body.endswith("请于 2030年12月31日（含当日）前在申报页面修改后重新提交（本批次截止日；"
                                 "退回之日起 10 个工作日至 2025年9月17日）。"), "the round takes it until 2030"
@@ -101,9 +101,9 @@ def test_an_objection_and_a_rejection_are_told_in_plain_sentences(session, peopl
                        amount=1_000_000, store=tmp_path)
     step(session, "object", people.miit, app, on=date(2025, 9, 30), reasons="收到实名异议（张三）：项目未按期建成。")
     [told] = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "application.object"]
-    assert told.subject == f"申报 {app.id} 公示期间收到异议" and "已转回责任单位复核" in told.body
+    assert told.subject == f"申报 #{app.id} 公示期间收到异议" and "已转回责任单位复核" in told.body
     assert "张三" not in told.body and told.link == f"/applications/{app.id}"
     step(session, "reject", people.miit, app, on=date(2025, 10, 9), reasons="项目未按期建成。")
     [rejected] = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "application.reject"]
-    assert rejected.body.startswith(f"申报 {app.id} 不予支持：项目未按期建成。对这次办理有意见的") \
+    assert rejected.body.startswith(f"申报 #{app.id} 不予支持：项目未按期建成。对这次办理有意见的") \
         and "。。" not in rejected.body and rejected.link == f"/applications/{app.id}#rating"

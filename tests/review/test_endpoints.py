@@ -104,7 +104,7 @@ async def test_stacking_warning_names_the_other_application(client, session, peo
     under_5 = apply(session, people.alice, matter="p1", measure=5, amount=30_000_000, on=ON, store=tmp_path)
     body = (await client.get(f"/api/v1/reviews/{under_5.id}", headers=bearer(session, data))).json()
     assert [o["application_id"] for o in body["others"]] == [under_11.id]
-    assert any(f"另有申报 {under_11.id}" in w and "措施11" in w for w in body["stacking"]), body["stacking"]
+    assert any(f"另有申报 #{under_11.id}" in w and "措施11" in w for w in body["stacking"]), body["stacking"]
     assert {a["measure"] for a in body["alternatives"]} == {11}
     assert BOB_USCC not in str(body)
     lower = (await client.get(f"/api/v1/reviews/{under_11.id}", headers=bearer(session, data))).json()

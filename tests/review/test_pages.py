@@ -174,7 +174,7 @@ async def test_an_announced_application_says_where_its_announcement_stands(brows
         listed = rows[2][rows[1].index("状态")]
         assert f'公示编号 {rows[2][rows[1].index("公示编号")]}</span></h2>' in managed  # the same batch on both
         api = (await client.get(f"/api/v1/reviews/{app.id}", headers=token)).json()
-        own = re.search(rf"已申报 {app.id}（措施3，([^）]+)）", (await alice.get("/me")).text).group(1)
+        own = re.search(rf"已申报 #{app.id}（措施3，([^）]+)）", (await alice.get("/me")).text).group(1)
         badge = r'<span class="badge state">([^<]+)</span>'
         return [re.search(badge, row).group(1), exported, re.search(badge, detail).group(1),
                 re.search(badge, mine).group(1), re.search(badge, managed).group(1), listed, api["state_label"], own]
@@ -234,7 +234,7 @@ async def test_the_page_warns_of_another_application_for_the_matter(browser, ses
     under_5 = apply(session, people.alice, matter="p1", measure=5, amount=30_000_000, on=ON, store=tmp_path)
     page = (await browser(data).get(f"/review/{under_5.id}")).text
     warning = page.split('id="stacking"')[1].split("</div>")[0]
-    assert f"另有申报 {under_11.id}" in warning and "措施11" in warning and "从高不重复" in warning
+    assert f"另有申报 #{under_11.id}" in warning and "措施11" in warning and "从高不重复" in warning
     assert "辽政办〔2022〕35号 措施11" in warning and "ln-2022-35" not in warning and "（p1）" not in warning
     assert f'href="/review/{under_11.id}"' in warning
     assert "3000 万元" in page and "80,000,000（8000 万元）" in page

@@ -324,3 +324,33 @@ async def test_a_refused_parameter_is_marked_on_its_own_row_s_box(browser, peopl
         refused = await finance.post("/simulate", data={**POPULATION, **_fields(session, **{"11_cap": (value, since)}),
                                                         "reform_name": "甲", "csrf_token": finance.csrf})
         assert refused.status_code == 422 and [f for f, _ in marked(refused.text)] == [f"f-{field}{box}"]
+
+
+async def test_a_refused_name_or_description_is_marked_on_its_box(browser, people, session) -> None:
+    finance = browser(people.finance)
+    edits = _fields(session, **{"11_cap": ("1500", "2025-01-01")})
+    for name, description, said in [("", "", ("f-reform_name", "请填写名称")),
+                                    ("甲", "长" * 501, ("f-reform_description", "最多 500 个字"))]:
+        refused = await finance.post("/simulate", data={**POPULATION, **edits, "reform_name": name,
+                                                        "reform_description": description, "csrf_token": finance.csrf})
+        assert refused.status_code == 422 and marked(refused.text) == [said]
+    assert session.scalar(select(func.count()).select_from(SimulationJob)) == 0
+
+
+async def test_a_reform_typed_in_the_browser_is_counted_as_its_box_counts_it(browser, people, session) -> None:
+    """The page is a form with a file: a browser sends the textarea's line breaks as CR LF there too. A reform of
+    20,000 characters as typed (more as sent) is taken, with LF line breaks; one more character is refused beside
+    the box, and nothing is written."""
+    finance = browser(people.finance)
+    typed = YAML + ("# " + "注" * 97 + "\n") * 190
+    typed += "#" * (20_000 - len(typed))
+    empty = {"population": ("", b"", "application/octet-stream")}  # no file chosen, as a browser sends it
+    longer = await finance.post("/simulate", files=empty, data={
+        **POPULATION, **_fields(session), "reform": (typed + "#").replace("\n", "\r\n"), "csrf_token": finance.csrf})
+    assert longer.status_code == 422 and marked(longer.text) == [("f-reform", "不能超过 20000 个字")]
+    assert session.scalar(select(func.count()).select_from(SimulationJob)) == 0
+    taken = await finance.post("/simulate", files=empty, data={
+        **POPULATION, **_fields(session), "reform": typed.replace("\n", "\r\n"), "csrf_token": finance.csrf})
+    assert taken.status_code == 303, taken.text[:500]
+    job = session.get(SimulationJob, int(taken.headers["location"].rsplit("/", 1)[1]))
+    assert job.params["reform"] == typed and job.params["filename"] is None

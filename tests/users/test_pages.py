@@ -191,6 +191,25 @@ async def test_after_a_reset_the_pages_lead_to_the_password_form(browser, client
     assert not people.bob.must_change_password
 
 
+
+@pytest.mark.parametrize(("current", "new", "confirm", "beside"), [
+    ("长密码" * 67, "alice's own 2026 pw", "alice's own 2026 pw", ["f-current_password"]),
+    ("correct horse battery", "长密码" * 67, "长密码" * 67, ["f-new_password", "f-confirm_password"]),
+    ("correct horse battery", "长密码" * 67, "alice's own 2026 pw", ["f-new_password"]),  # no mismatch said too
+    ("correct horse battery", "alice's own 2026 pw", "长密码" * 67, ["f-confirm_password"]),
+])
+async def test_a_password_past_its_bound_is_said_beside_its_field_and_nothing_changes(
+        browser, people, current, new, confirm, beside) -> None:
+    alice = browser(people.alice)
+    before = people.alice.password_hash
+    refused = await alice.post("/account/password", data={"current_password": current, "new_password": new,
+                                                         "confirm_password": confirm})
+    said = "不能超过 200 个字符（现有 201 个）"
+    assert refused.status_code == 422 and marked(refused.text) == [(field, said) for field in beside]
+    labels = {"f-current_password": "当前密码", "f-new_password": "新密码", "f-confirm_password": "确认新密码"}
+    assert f'<a href="#{beside[0]}">{labels[beside[0]]}：{said}' in refused.text, "in the summary, by its label"
+    assert people.alice.password_hash == before and (await alice.get("/me")).status_code == 200, "nothing changed"
+
 def _listed(text: str) -> list[str]:
     """The login names in the rows of a users page, in order."""
     return re.findall(r'<tr id="user-([^"]+)">', text)

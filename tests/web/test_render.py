@@ -89,6 +89,6 @@ async def test_lists_of_applications_name_the_policy(browser, session, people, s
     mine = (await browser(people.alice).get("/applications")).text
     assert '培育中小企业<div class="small muted">辽政办〔2022〕35号</div>' in mine
     detail = (await browser(people.alice).get(f"/applications/{made.id}")).text
-    assert f"<h1>申报 {made.id} · 辽政办〔2022〕35号 措施3 培育中小企业</h1>" in detail
+    assert f"<h1>申报 #{made.id} · 辽政办〔2022〕35号 措施3 培育中小企业</h1>" in detail
     queue = (await browser(people.shenyang).get("/review")).text
     assert '培育中小企业<div class="small muted">辽政办〔2022〕35号</div>' in queue

@@ -175,7 +175,7 @@ def matter_name(claim: Claim) -> str:
 
 def next_step(claim: Claim, numbers: dict[str, str]) -> str:
     """What can be done, in words: the applications already made, 免申即享, the round to apply in, or none open."""
-    said = [f"已申报 {a.id}（{policy_cited(a.policy_id, numbers)}措施{a.measure}，{where}）"
+    said = [f"已申报 #{a.id}（{policy_cited(a.policy_id, numbers)}措施{a.measure}，{where}）"
             for a, where in claim.applied]
     if claim.unlisted:
         said.append(claim.unlisted)

@@ -203,7 +203,7 @@ def _not_frozen(session: Session, row: Matter) -> None:
     the approval judge the record as submitted. (A returned application may be corrected, then resubmitted.)"""
     application = repository.frozen_by(session, row.id)
     if application is not None:
-        raise Conflict(f"事项 {row.key} 的申报（编号 {application.id}）{STATES[application.state]}，事项内容不能修改；"
+        raise Conflict(f"事项 {row.key} 的申报 #{application.id} {STATES[application.state]}，事项内容不能修改；"
                        "如需更正，请联系审核人员退回补正")
 
 

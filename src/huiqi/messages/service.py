@@ -58,16 +58,16 @@ def department_users(session: Session, department_id: int) -> list[User]:
 
 
 STEP_WORDS = {
-    "submit": ("已提交", "申报 {id} 已提交，正在审核。"),
-    "confirm": ("免申即享已确认", "申报 {id}（免申即享）已由责任单位确认，转入审核；无需再提交材料，"
+    "submit": ("已提交", "申报 #{id} 已提交，正在审核。"),
+    "confirm": ("免申即享已确认", "申报 #{id}（免申即享）已由责任单位确认，转入审核；无需再提交材料，"
                                 "请在申报页面确认收款账户。"),
-    "return": ("被退回补正", "申报 {id} 被退回补正：{reasons}。请在申报页面修改后重新提交。"),
-    "reject": ("不予支持", "申报 {id} 不予支持：{reasons}。对这次办理有意见的，可在申报页面“评价这次服务”一栏评价，"
+    "return": ("被退回补正", "申报 #{id} 被退回补正：{reasons}。请在申报页面修改后重新提交。"),
+    "reject": ("不予支持", "申报 #{id} 不予支持：{reasons}。对这次办理有意见的，可在申报页面“评价这次服务”一栏评价，"
                          "责任单位将整改并答复。"),
-    "object": ("公示期间收到异议", "申报 {id} 在公示期间收到异议，已转回责任单位复核；复核结果将另行通知。"),
-    "announce": ("已列入公示", "申报 {id} 已列入公示，拟支持 {amount} 万元。"),
-    "approve": ("已批准", "申报 {id} 已批准，金额 {amount} 万元。"),
-    "disburse": ("已拨付", "申报 {id} 的资金 {amount} 万元已拨付。欢迎评价这次服务（好差评）："
+    "object": ("公示期间收到异议", "申报 #{id} 在公示期间收到异议，已转回责任单位复核；复核结果将另行通知。"),
+    "announce": ("已列入公示", "申报 #{id} 已列入公示，拟支持 {amount} 万元。"),
+    "approve": ("已批准", "申报 #{id} 已批准，金额 {amount} 万元。"),
+    "disburse": ("已拨付", "申报 #{id} 的资金 {amount} 万元已拨付。欢迎评价这次服务（好差评）："
                          "打开申报页面，在“评价这次服务”一栏选择满意程度；不满意的请写明原因，责任单位将整改并答复。"),
 }
 # Where in the application's page a step's message leads: a paid or refused application to its rating (好差评) form.
@@ -89,7 +89,7 @@ def after_step(session: Session, action: str, applications: list[Application], r
             body = body.replace("请在申报页面修改后重新提交",
                                 f"请于 {when[0]}（含当日）前在申报页面修改后重新提交（{when[1]}）")
         notify(session, enterprise_users(session, app.uscc), kind=f"application.{action}",
-               subject=f"申报 {app.id} {title}", body=body,
+               subject=f"申报 #{app.id} {title}", body=body,
                link=f"/applications/{app.id}{STEP_ANCHORS.get(str(action), '')}")
 
 

@@ -69,8 +69,8 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
     if found.due_on is not None:
         note = due_note(session, found)
         messages.notify(session, _reviewers(session, found.department_id), kind="rating.rectify",
-                        subject=f"差评待整改：申报 {app.id}（{LEVELS[level]}），{found.due_on} 前答复",
-                        body=f"企业对申报 {app.id} 的评价为“{LEVELS[level]}”" +
+                        subject=f"差评待整改：申报 #{app.id}（{LEVELS[level]}），{found.due_on} 前答复",
+                        body=f"企业对申报 #{app.id} 的评价为“{LEVELS[level]}”" +
                              (f"：{messages.sentence(text)}" if messages.sentence(text) else "") +
                              f"。请在 {found.due_on}" + (f"（{note}）" if note else "") + " 前答复整改情况。",
                         link="/ratings/rectifications")
@@ -101,8 +101,8 @@ def recount(session: Session, old_end: date) -> list[int]:
         found.due_on = due
         changed.append(found.id)
         messages.notify(session, _reviewers(session, found.department_id), kind="rating.rectify",
-                        subject=f"整改期限已按节假日安排重算：申报 {found.application_id}，{due} 前答复",
-                        body=f"申报 {found.application_id} 的差评整改期限原暂按周一至周五计算为 {before}，"
+                        subject=f"整改期限已按节假日安排重算：申报 #{found.application_id}，{due} 前答复",
+                        body=f"申报 #{found.application_id} 的差评整改期限原暂按周一至周五计算为 {before}，"
                              f"节假日安排录入后重算为 {due}。", link="/ratings/rectifications")
     session.flush()
     return changed

@@ -282,7 +282,7 @@ def _warnings(d: Dossier, numbers: dict[str, str]) -> list[str]:
         what = "已获批" if other.granted else f"处于「{STATES.get(other.state, other.state)}」"
         rule = ("本政策只补足上限与已获批金额的差额（从高不重复）"
                 if other.granted and other.policy_id != d.application.policy_id else "按从高不重复原则只能支持一项")
-        out.append(f"同一事项另有申报 {other.application_id}：{other.policy_number or other.policy_id} "
+        out.append(f"同一事项另有申报 #{other.application_id}：{other.policy_number or other.policy_id} "
                    f"措施{other.measure}，{what}；{rule}")
     if (r := d.result) is not None and r.excluded_by == OTHER_SUPPORT:
         out.append(f"按规则，{stacking_text(r.excluded_by, r.excluded_by_policy, r.policy, numbers)}")

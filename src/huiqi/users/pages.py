@@ -11,7 +11,7 @@ from huiqi import clock
 from huiqi.departments import repository as departments
 from huiqi.errors import InputError
 from huiqi.reference.divisions import cities
-from huiqi.users import service
+from huiqi.users import passwords, service
 from huiqi.users.filters import MOST_TEXT, STATUSES, UserFilters
 from huiqi.users.roles import Role
 from huiqi.users.schemas import UserRead, UserUpdate
@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 ROLES = {k: v for k, v in ROLE_LABELS.items() if k != "system"}
 Username = Annotated[PlainText, Path(min_length=1, max_length=64)]
 Text = Annotated[PlainText, Form(max_length=200)]
-# What the create form's service checks against its own bounds (显示名称 100, 初始密码 200), so that a text too long
+# What a form's service or handler checks against its own bounds (显示名称 100, 密码 200), so that a text too long
 # comes back beside its field with the rest of the form, not as the generic error page; still bounded at the door.
 Typed = Annotated[str, Form(max_length=2000)]
 
@@ -145,15 +145,18 @@ def password_form(request: Request, who: CallerDep, actor: Actor) -> HTMLRespons
 
 @router.post("/account/password", response_model=None)
 def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
-                    current_password: Annotated[str, Form(max_length=200)] = "",
-                    new_password: Annotated[str, Form(max_length=200)] = "",
-                    confirm_password: Annotated[str, Form(max_length=200)] = "") -> Response:
+                    current_password: Typed = "", new_password: Typed = "", confirm_password: Typed = "") -> Response:
     """The user's own new password, typed twice (a typo would lock them out); every session ends, so they sign in
-    again with it."""
+    again with it. A field past its bound is said beside it, nothing changed."""
 
     def act() -> None:
-        problems = [("current_password", "请填写当前密码")] if not current_password else []
-        if new_password != confirm_password:
+        typed = {"current_password": current_password, "new_password": new_password,
+                 "confirm_password": confirm_password}
+        long = [field for field, text in typed.items() if len(text) > passwords.MAX_LENGTH]
+        problems = [(field, f"不能超过 {passwords.MAX_LENGTH} 个字符（现有 {len(typed[field])} 个）") for field in long]
+        if not current_password:
+            problems.append(("current_password", "请填写当前密码"))
+        if new_password != confirm_password and not {"new_password", "confirm_password"} & set(long):
             problems.append(("confirm_password", "两次输入的新密码不一致"))
         if problems:
             raise InputError(problems)
