@@ -387,10 +387,10 @@ def lists_import(
             rows = lists.check(session, lists.read_file(path), code=code, level=level, published_on=published_on)
             done = lists.import_list(session, actor=actor, rows=rows, code=code, level=level, document=document,
                                      published_on=published_on, inline=True)  # the command waits for it
-            list_id, created, offers = done.list.id, done.applicants_created, done.offers
+            list_id, said = done.list.id, done.said
     except HuiqiError as error:
         fail(error)
-    typer.echo(f"已导入名单 {list_id}：{len(rows)} 行，新建申报单位 {created} 家，产生政策直达 {offers} 项。")
+    typer.echo(f"已导入名单 {list_id}：{said}。")
 
 
 messages_app = typer.Typer(help="消息：发送排队中的邮件，生成每日待办提醒。", no_args_is_help=True)

@@ -61,3 +61,42 @@ async def test_a_chinese_excel_csv_imports_once_and_a_future_date_is_refused(bro
     twice = await unit.post("/admin/lists", data=form, files={"file": ("名单.csv", gbk, "text/csv")})
     assert twice.status_code == 409 and f"已导入为认定名单 {imported.id}（发布日期 2025-06-01）" in twice.text
     assert session.query(RecognitionList).count() == 1
+
+
+async def test_a_second_list_of_one_recognition_is_merged_and_the_officer_is_told(browser, client, session, people,
+                                                                                  set_today) -> None:
+    """The walk-through's case: a gazelle list, then another under a new document number naming the same enterprise
+    and day (measure 2, 免申即享, 100 万元). The second makes no matter and no offer, and says how many rows it merged:
+    on the page's message and in the API's answer."""
+    from tests.dbtest import BOB_USCC
+    from tests.webtest import bearer
+
+    set_today(date(2025, 9, 1))
+    admin, most = bearer(session, people.admin), bearer(session, people.most)
+    opened = await client.post("/api/v1/rounds", headers=admin, json={
+        "policy": "ln-2022-35", "title": "2025年度（瞪羚）", "opens_on": "2025-09-01", "closes_on": "2025-12-31",
+        "measures": [{"measure": 2, "mode": "direct"}]})
+    assert opened.status_code == 201, opened.text
+    row = {"uscc": BOB_USCC, "name": "大连数据有限公司", "date": "2025-06-01"}
+    first = await client.post("/api/v1/lists", headers=most, json={
+        "code": "gazelle", "level": "provincial", "document": "辽科发〔2025〕1号", "published_on": "2025-06-01",
+        "rows": [row]})
+    assert first.status_code == 201 and (first.json()["offers"], first.json()["existing"]) == (1, 0), first.text
+    second = await client.post("/api/v1/lists", headers=most, json={
+        "code": "gazelle", "level": "provincial", "document": "辽科发〔2025〕2号", "published_on": "2025-06-15",
+        "rows": [row]})
+    assert second.status_code == 201 and (second.json()["offers"], second.json()["existing"]) == (0, 1), second.text
+    gazelles = [m for m in session.query(Matter).all() if "gazelle" in m.codes]
+    assert [m.key for m in gazelles] == [f"gazelle-L{first.json()['id']}"]
+    assert session.query(Offer).filter_by(uscc=BOB_USCC, measure=2).count() == 1
+
+    unit = browser(people.most)
+    third = await unit.post("/admin/lists", data={"code": "gazelle", "level": "provincial",
+                                                  "document": "辽科发〔2025〕3号", "published_on": "2025-06-20"},
+                            files={"file": ("名单.csv", f"uscc,name,date\n{BOB_USCC},大连数据有限公司,2025-06-01\n"
+                                            .encode(), "text/csv")})
+    assert third.status_code == 303, third.text
+    shown = (await unit.get("/admin/lists")).text
+    assert "其中 1 行与申报单位已有的事项为同一认定（类别和认定日期相同），已并入原事项" in shown
+    assert "其中 1 行并入已有事项（同一认定）" in shown
+    assert session.query(Offer).filter_by(uscc=BOB_USCC, measure=2).count() == 1

@@ -96,7 +96,13 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
         return Claims(unreadable=service.unreadable(session, applicant.id, error))
     status = standing(session, [a for found in applied.values() for a in found], clock.today())
     granted = {m.key: funding.grants_for_matter(session, m.id) for m in matters}
-    top_ups, top_up_open = _top_ups(session, answer, granted, applied)
+    # A twin (the same recognition, recorded twice by lists imported one after another) weighs as the matter itself:
+    # its grant and its applications are this one's.
+    same = {m.key: [m.key, *(t.key for t in matters if repository.twins(t, m))] for m in matters}
+    weighed = {k: [g for x in same[k] for g in granted.get(x, [])] for k in same}
+    applied = {k: sorted((a for x in same[k] for a in applied.get(x, [])), key=lambda a: a.id) for k in same
+               if any(applied.get(x) for x in same[k])}
+    top_ups, top_up_open = _top_ups(session, answer, weighed, applied)
     numbers = catalogue.numbers(session)
     open_rounds = rounds.open_by_measure(session)
     direct = rounds.direct_measures(session, taking=open_rounds)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huiqi.errors import Conflict
-from huiqi.models import Applicant, ApplicantProfile, Application, Grant, Matter, Offer
+from huiqi.models import Applicant, ApplicantProfile, Application, Grant, Matter, MatterListing, Offer
 from huiqi.workflow.states import EDITABLE, ENDED, State
 
 
@@ -88,10 +88,51 @@ def lock_matter(session: Session, matter_id: int) -> Matter:
     return found
 
 
+def same_recognition(session: Session, matter: Matter) -> list[Matter]:
+    """The applicant's other matters that record the same recognition as ``matter``, oldest first: honours of the
+    same date sharing a code (an enterprise is not recognised twice on one day for one thing). Support is given
+    once across them: lists imported one after another under different document numbers made such twins before an
+    import learned to confirm the matter already there. Projects are never twins (两个项目可同日备案)."""
+    if matter.type != "honour" or matter.date is None:
+        return []
+    query = select(Matter).where(Matter.applicant_id == matter.applicant_id, Matter.type == "honour",
+                                 Matter.date == matter.date, Matter.id != matter.id).order_by(Matter.id)
+    return [m for m in session.scalars(query) if twins(m, matter)]
+
+
+def twins(one: Matter, other: Matter) -> bool:
+    """Whether two matters record the same recognition (``same_recognition``)."""
+    return (one.id != other.id and one.applicant_id == other.applicant_id and one.type == other.type == "honour"
+            and one.date is not None and one.date == other.date and bool(set(one.codes) & set(other.codes)))
+
+
+def recognition_ids(session: Session, matter_id: int) -> list[int]:
+    """The matter's id and those of its twins (``same_recognition``), in id order: what no stacking weighs."""
+    found = session.get(Matter, matter_id)
+    if found is None:
+        return [matter_id]
+    return sorted([matter_id, *(m.id for m in same_recognition(session, found))])
+
+
+def lock_recognition(session: Session, matter_id: int) -> list[Matter]:
+    """The matter and its twins, locked in id order (the order every step keeps): a twin's approval or application
+    at this moment waits, then is seen."""
+    locked = []
+    for i in recognition_ids(session, matter_id):
+        try:
+            locked.append(lock_matter(session, i))
+        except Conflict:  # a twin its owner deleted at this moment weighs nothing
+            if i == matter_id:
+                raise
+    return locked
+
+
 def uses_of_matter(session: Session, matter_id: int) -> str:
-    """What refers to a matter, as people read it ('' when nothing does): its applications, offers and grants."""
+    """What refers to a matter, as people read it ('' when nothing does): its applications, offers, grants and the
+    lists that named it."""
     counts = [(what, session.scalar(select(func.count()).select_from(model).where(model.matter_id == matter_id)))
-              for what, model in (("申报", Application), ("免申即享记录", Offer), ("获批记录", Grant))]
+              for what, model in (("申报", Application), ("免申即享记录", Offer), ("获批记录", Grant),
+                                  ("认定名单记录", MatterListing))]
     return "、".join(f"{n} 项{what}" for what, n in counts if n)
 
 

@@ -68,8 +68,10 @@ def taken(live: Application) -> str:
 
 def holding(session: Session, matter_id: int, policy_id: str) -> Application | None:
     """The live application that closes the matter to a new one under ``policy_id``: one under the same policy, or
-    one still in progress under any (a grant under another policy leaves a top-up, 差额补足)."""
-    return holding_among(repository.lives_for_matter(session, matter_id), policy_id)
+    one still in progress under any (a grant under another policy leaves a top-up, 差额补足); one of a twin of the
+    matter (the same recognition, ``same_recognition``) as its own."""
+    lives = [a for i in applicants.recognition_ids(session, matter_id) for a in repository.lives_for_matter(session, i)]
+    return holding_among(sorted(lives, key=lambda a: a.id), policy_id)
 
 
 def holding_among(lives: list[Application], policy_id: str) -> Application | None:
@@ -93,7 +95,7 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
     if not any(code in rule.reaches for rule in supported.rules for code in matter.codes):
         raise InputError([("measure", f"事项 {matter_key} 的类别不属于措施{measure}「{supported.title}」的支持范围，"
                                       "请对照“可以申请什么”选择措施")])
-    applicants.lock_matter(session, matter.id)  # two drafts for one matter at once: the second waits, sees the first
+    applicants.lock_recognition(session, matter.id)  # two drafts for one matter (or twins) at once: the second waits
     live = holding(session, matter.id, policy_id)
     if live is not None:
         raise Conflict(f"事项 {matter_key} {taken(live)}：{TAKEN_REASON[live.state in SUPPORTED]}")

@@ -53,6 +53,11 @@ def grants_for_matter(session: Session, matter_id: int) -> list[Grant]:
     return list(session.scalars(select(Grant).where(Grant.matter_id == matter_id).order_by(Grant.id)))
 
 
+def grants_for_matters(session: Session, matter_ids: list[int]) -> list[Grant]:
+    """The grants of these matters (one recognition and its twins), oldest first."""
+    return list(session.scalars(select(Grant).where(Grant.matter_id.in_(matter_ids)).order_by(Grant.id)))
+
+
 def grant_for_application(session: Session, application_id: int) -> Grant | None:
     return session.scalars(select(Grant).where(Grant.application_id == application_id)).one_or_none()
 

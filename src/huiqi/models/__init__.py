@@ -17,6 +17,7 @@ from huiqi.models.growth_figure import GrowthFigure
 from huiqi.models.login_attempt import LoginAttempt
 from huiqi.models.material import Material
 from huiqi.models.matter import Matter
+from huiqi.models.matter_listing import MatterListing
 from huiqi.models.message import Message
 from huiqi.models.offer import Offer
 from huiqi.models.policy_version import PolicyVersion
@@ -35,6 +36,7 @@ from huiqi.models.whitelist_version import WhitelistVersion
 __all__ = [
     "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
     "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
-    "Matter", "Message", "Offer", "PolicyVersion", "Rating", "RecognitionList", "Round", "RoundMeasure", "SavedReform",
-    "SimulationJob", "Subscription", "Transition", "User", "WebSession", "WhitelistEntry", "WhitelistVersion",
+    "Matter", "MatterListing", "Message", "Offer", "PolicyVersion", "Rating", "RecognitionList", "Round",
+    "RoundMeasure", "SavedReform", "SimulationJob", "Subscription", "Transition", "User", "WebSession",
+    "WhitelistEntry", "WhitelistVersion",
 ]

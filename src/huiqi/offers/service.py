@@ -133,8 +133,8 @@ def mode_of(session: Session, offer: Offer) -> str:
 def _locked(session: Session, offer_id: int, matter_id: int | None = None) -> Offer:
     """The offer, locked and read afresh, still open; with its matter locked first when ``matter_id`` is given (the
     order every step keeps: matter, then offer)."""
-    if matter_id is not None:
-        applicants.lock_matter(session, matter_id)
+    if matter_id is not None:  # with its twins (the same recognition): a twin's application at this moment is seen
+        applicants.lock_recognition(session, matter_id)
     offer = session.scalars(select(Offer).where(Offer.id == offer_id).with_for_update()
                             .execution_options(populate_existing=True)).first()
     if offer is None:

@@ -51,6 +51,8 @@ class ListRead(BaseModel):
     matched: int = Field(description="已重新匹配的申报单位数")
     applicants_created: int | None = Field(None, description="本次导入新建的申报单位数")
     offers: int | None = Field(None, description="本次导入后新产生的政策直达数")
+    existing: int | None = Field(None, description="本次导入中与申报单位已有事项为同一认定（类别和认定日期相同）"
+                                                   "的行数：并入原事项，不另建事项、不重复产生政策直达")
 
 
 def _read(row, imported: service.Imported | None = None) -> ListRead:
@@ -58,7 +60,8 @@ def _read(row, imported: service.Imported | None = None) -> ListRead:
                     rows=row.rows, state=row.state, imported_by=row.imported_by, reason=row.reason,
                     matching=row.matching, matched=row.matched,
                     applicants_created=imported.applicants_created if imported else None,
-                    offers=imported.offers if imported else None)
+                    offers=imported.offers if imported else None,
+                    existing=imported.existing if imported else None)
 
 
 @router.get("", response_model=Page[ListRead], summary="已导入的认定名单")

@@ -28,7 +28,8 @@ router = APIRouter(include_in_schema=False)
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
     honours = {c: i.label for c, i in catalogue.codes(session).items() if i.type == "honour"}
     return page(request, "recognition/index.html", who, status_code=status_code,
-                lists=service.listed(session, actor=actor), honours=honours, levels=CHOICES["level"],
+                lists=service.listed(session, actor=actor), existing=service.existing(session), honours=honours,
+                levels=CHOICES["level"],
                 person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
@@ -73,7 +74,7 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
         return "/admin/lists"
 
     return form_step(session, act, done=done, again=again,
-                     said="名单已导入；有关单位重新匹配后，符合条件且批次受理中的即产生政策直达")
+                     said=lambda made: f"名单已导入（认定名单 {made.list.id}）：{made.said}")
 
 
 @router.post("/admin/lists/{list_id}/withdraw", response_model=None)

@@ -1,7 +1,10 @@
 """Import a recognition list: every row checked (credit code, duplicates, code, level, date) and reported by
 line before anything is written; a row for an unknown credit code creates its applicant (name and code only);
 each row becomes a matter whose facts are published, with the document and date, never overwritten by a
-declaration. A list in force is not imported twice; it can be withdrawn: its facts go, the applications they
+declaration. A row naming a recognition the applicant already has (the same code and date, declared by the
+enterprise or made by an earlier list) confirms that matter rather than making a twin of it: per matter, support is
+given once (DOMAIN.md). A list in force is not imported twice; it can be withdrawn: its facts go (a matter another
+list in force names stays, one the enterprise had declared is its declaration again), the applications they
 started stay, flagged. After an import the applicants it touched are matched again and offers made (政策直达)."""
 
 import csv
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -21,7 +24,7 @@ from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.errors import Conflict, InputError, NotFound
-from huiqi.models import Applicant, ApplicantProfile, Matter, RecognitionList, User
+from huiqi.models import Applicant, ApplicantProfile, Matter, MatterListing, RecognitionList, User
 from huiqi.offers import service as offers
 from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
@@ -59,6 +62,19 @@ class Imported:
     applicants_created: int
     matters: int
     offers: int
+    existing: int = 0  # rows naming a recognition already recorded: that matter confirmed, no second one made
+
+    @property
+    def said(self) -> str:
+        """The import's result as the importing officer reads it (after "已导入名单 N："): the rows, the applicants
+        made, the rows that matched matters already recorded, and the offers made (or that matching goes on)."""
+        said = f"{self.matters} 行，新建申报单位 {self.applicants_created} 家"
+        if self.existing:
+            said += (f"；其中 {self.existing} 行与申报单位已有的事项为同一认定（类别和认定日期相同），"
+                     "已并入原事项，不另建事项，也不重复产生政策直达")
+        if self.list.matching == "queued":
+            return said + "；有关单位正在后台重新匹配，符合条件且批次受理中的即产生政策直达"
+        return said + f"；产生政策直达 {self.offers} 项"
 
 
 def read_file(path: Path) -> list[list[str]]:
@@ -146,20 +162,22 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
 
 def import_list(session: Session, *, actor: User, rows: list[Row], code: str, level: str | None, document: str,
                 published_on: date, inline: bool | None = None) -> Imported:
-    """Write a checked list: its applicants (new ones by name and code only) and one published matter each;
-    then match the applicants it touched again and make the offers their results support."""
+    """Write a checked list: its applicants (new ones by name and code only) and one published matter each, or, for
+    a recognition the applicant already has, that matter confirmed by the list; then match the applicants it touched
+    again and make the offers their results support."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
     document = document.strip()
     if not document or len(document) > 200 or any(ord(c) < 32 for c in document):
         raise InputError([("文号", "请填写名单的发布文号，如 工信部企业函〔2023〕xx号（不超过 200 个字）")])
     _refuse_twice(session, code=code, level=level, document=document)
+    one_at_a_time(session, f"recognition:{code}")  # two lists of one kind at once: the later sees the earlier's rows
     inline = len(rows) <= INLINE_ROWS if inline is None else inline
     imported = RecognitionList(code=code, level=level, document=document, published_on=published_on,
                                rows=len(rows), state="active", imported_by=actor.username,
                                matching="done" if inline else "queued", matched=0, offers=0)
     session.add(imported)
     session.flush()
-    created, touched = 0, []
+    created, touched, named = 0, [], []
     for row in rows:
         applicant = applicants.by_uscc(session, row.uscc)
         if applicant is None:
@@ -168,21 +186,74 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
             applicants.add(session, ApplicantProfile(applicant_id=applicant.id, version=1, name=row.name,
                                                      recorded_by=actor.username))
             created += 1
-        facts = {"level": row.level} if row.level else {}
-        applicants.add(session, Matter(applicant_id=applicant.id, key=f"{code}-L{imported.id}", type="honour",
-                                       codes=[code], date=row.on, facts=facts, source="imported",
-                                       list_id=imported.id))
         touched.append(applicant)
+        named.append((row, applicant))
+    # The matters already recording these recognitions, locked in id order (the order every step keeps) before
+    # anything is written to them: an application or a withdrawal at this moment waits, then sees the list.
+    found = {applicant.id: _recorded(session, applicant.id, code, row.on) for row, applicant in named}
+    locked = {}
+    for matter_id in sorted(m.id for m in found.values() if m is not None):
+        try:
+            locked[matter_id] = applicants.lock_matter(session, matter_id)
+        except Conflict:  # deleted by its owner at this moment: the row makes its own matter
+            continue
+    confirmed = []
+    for row, applicant in named:
+        earlier = found[applicant.id]
+        matter = locked.get(earlier.id) if earlier is not None else None
+        if matter is None:
+            facts = {"level": row.level} if row.level else {}
+            matter = Matter(applicant_id=applicant.id, key=f"{code}-L{imported.id}", type="honour", codes=[code],
+                            date=row.on, facts=facts, source="imported", list_id=imported.id)
+            applicants.add(session, matter)
+            session.add(MatterListing(matter_id=matter.id, list_id=imported.id, was="created"))
+        else:
+            confirmed.append(_confirm(session, matter, imported, row))
+    session.flush()
     made = 0
     if inline:  # the offers before the record: matters are locked before the trail's head
         made = offers.make_for(session, touched, clock.today())
         imported.matched, imported.offers = len({a.id for a in touched}), made
         session.flush()
+    for matter_id, before, after in confirmed:
+        if before != after:
+            audit.record(session, actor=actor.username, action="matter.listed", entity="matter", entity_id=matter_id,
+                         before=before, after=after)
     audit.record(session, actor=actor.username, action="list.import", entity="recognition_list",
                  entity_id=imported.id, after={"code": code, "level": level, "document": document,
                                                "published_on": published_on, "rows": len(rows),
-                                               "applicants_created": created})
-    return Imported(imported, created, len(rows), made)
+                                               "applicants_created": created, "existing": len(confirmed)})
+    return Imported(imported, created, len(rows), made, len(confirmed))
+
+
+# Which of an applicant's matters recording one recognition a list confirms, first to last: one in force under an
+# earlier list, one a reviewer verified, one the enterprise declared, one whose list was withdrawn.
+PREFERRED = {"imported": 0, "verified": 1, "declared": 2, "withdrawn": 3}
+
+
+def _recorded(session: Session, applicant_id: int, code: str, on: date) -> Matter | None:
+    """The applicant's matter recording the recognition a row names (an honour of that code and date), if any."""
+    query = select(Matter).where(Matter.applicant_id == applicant_id, Matter.type == "honour", Matter.date == on)
+    found = [m for m in session.scalars(query.order_by(Matter.id)) if code in m.codes]
+    return min(found, key=lambda m: PREFERRED.get(m.source, 9), default=None)
+
+
+def _confirm(session: Session, matter: Matter, imported: RecognitionList,
+             row: Row) -> tuple[int, dict[str, object], dict[str, object]]:
+    """The list names a recognition the matter already records: the list is recorded as its source beside any
+    other, and a matter not in force under a list (declared, verified, or its list withdrawn) becomes the list's
+    published fact, its level the list's (the one it had is kept, to come back if the list is withdrawn). The
+    matter's id, and its source and level before and after."""
+    level = matter.facts.get("level")
+    before = {"source": matter.source, "list": matter.list_id, "level": level}
+    listing = MatterListing(matter_id=matter.id, list_id=imported.id, was=matter.source)
+    if matter.source != "imported":
+        if row.level and row.level != level:
+            listing.facts = dict(matter.facts)
+            matter.facts = {**matter.facts, "level": row.level}
+        matter.source, matter.list_id = "imported", imported.id
+    session.add(listing)
+    return matter.id, before, {"source": matter.source, "list": matter.list_id, "level": matter.facts.get("level")}
 
 
 def _refuse_twice(session: Session, *, code: str, level: str | None, document: str) -> None:
@@ -206,7 +277,8 @@ def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id:
         if found is None or found.matching != "queued":
             return
         found.matching = "running"
-        ids = sorted(set(session.scalars(select(Matter.applicant_id).where(Matter.list_id == list_id))))
+        ids = sorted(set(session.scalars(select(Matter.applicant_id).join(MatterListing)
+                                         .where(MatterListing.list_id == list_id))))
     try:
         for start in range(0, len(ids), BATCH):
             with sessions() as session:
@@ -223,8 +295,9 @@ def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id:
 
 
 def withdraw(session: Session, *, actor: User, list_id: int, reason: str) -> RecognitionList:
-    """Withdraw an import: its matters stop counting as facts (kept, marked, for the applications they started)
-    and its open offers are withdrawn with the reason."""
+    """Withdraw an import: the matters it keeps in force stop counting as facts (kept, marked, for the applications
+    they started) and their open offers are withdrawn with the reason. A matter another list in force also names
+    stays that list's; one the enterprise had declared before the list confirmed it is its declaration again."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="撤回认定名单")
     reason = reason.strip()
     if not reason or len(reason) > 500 or any(ord(c) < 32 for c in reason):
@@ -236,18 +309,53 @@ def withdraw(session: Session, *, actor: User, list_id: int, reason: str) -> Rec
     if found.state != "active":
         raise Conflict(f"认定名单 {list_id} 已撤回")
     found.state, found.withdrawn_by, found.withdrawn_at, found.reason = "withdrawn", actor.username, utcnow(), reason
-    matters = list(session.scalars(select(Matter).where(Matter.list_id == list_id)))
-    for m in matters:
-        m.source = "withdrawn"
     session.flush()
-    offers.withdraw_for_matters(session, [m.id for m in matters], f"认定名单已撤回：{reason}")
+    named = sorted(set(session.scalars(select(MatterListing.matter_id).where(MatterListing.list_id == list_id)))
+                   | set(session.scalars(select(Matter.id).where(Matter.list_id == list_id))))
+    gone, kept, declared = [], 0, []
+    for matter_id in named:  # locked in id order, read afresh: an import confirming one at this moment is seen
+        matter = applicants.lock_matter(session, matter_id)
+        if matter.source != "imported" or matter.list_id != list_id:
+            continue  # in force under another list that named it first, or no longer counting on this one
+        listings = list(session.scalars(select(MatterListing).where(MatterListing.matter_id == matter_id)
+                                        .order_by(MatterListing.id)))
+        other = session.scalar(select(RecognitionList.id).join(MatterListing).where(
+            MatterListing.matter_id == matter_id, RecognitionList.state == "active").order_by(RecognitionList.id)
+            .limit(1))
+        if other is not None:
+            matter.list_id, kept = other, kept + 1
+            continue
+        # What the matter was before the list that brought it into force (the last not confirming one in force).
+        entry = next((x for x in reversed(listings) if x.was != "imported"), None)
+        if entry is not None and entry.facts is not None:
+            matter.facts = dict(entry.facts)
+        if entry is not None and entry.was in ("declared", "verified"):
+            matter.source, matter.list_id = entry.was, None
+            declared.append(matter)
+        else:
+            matter.source = "withdrawn"
+        gone.append(matter.id)
+    session.flush()
+    offers.withdraw_for_matters(session, gone, f"认定名单已撤回：{reason}")
+    for matter in declared:
+        audit.record(session, actor=actor.username, action="matter.unlisted", entity="matter", entity_id=matter.id,
+                     before={"source": "imported", "list": list_id},
+                     after={"source": matter.source, "list": None, "level": matter.facts.get("level")})
     audit.record(session, actor=actor.username, action="list.withdraw", entity="recognition_list",
-                 entity_id=list_id, after={"reason": reason, "matters": len(matters)})
+                 entity_id=list_id, after={"reason": reason, "matters": len(gone), "still_listed": kept,
+                                           "declared_again": len(declared)})
     return found
 
 
 def listed(session: Session, *, actor: User) -> list[RecognitionList]:
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, Role.AUDITOR, doing="查看认定名单")
     return list(session.scalars(select(RecognitionList).order_by(RecognitionList.id.desc())))
+
+
+def existing(session: Session) -> dict[int, int]:
+    """By list, its rows that named a recognition already recorded (the matter confirmed, none made)."""
+    query = (select(MatterListing.list_id, func.count()).where(MatterListing.was != "created")
+             .group_by(MatterListing.list_id))
+    return {list_id: int(n) for list_id, n in session.execute(query)}
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -32,6 +33,7 @@ from huiqi.models import (
     Grant,
     Material,
     Matter,
+    MatterListing,
     RecognitionList,
     User,
 )
@@ -41,7 +43,7 @@ from huiqi.rules.stacking import OTHER_SUPPORT
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role
-from huiqi.workflow.judgement import Judgement, judge, matter_key, outranked, result_for
+from huiqi.workflow.judgement import Judgement, judge, list_withdrawn, matter_key, outranked, result_for, review_refusal
 from huiqi.workflow.states import STATES, Action, State, Step, allowed
 
 REVIEWERS = (Role.CITY, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR)
@@ -134,6 +136,7 @@ class Other:
     granted: bool
     visible: bool  # whether the reader's scope covers it (a link is shown only then)
     policy_number: str = ""  # the policy as people cite it (辽政办〔2022〕35号)
+    twin: str = ""  # the key of the twin matter it is for (the same recognition recorded twice), else ""
 
 
 @dataclass
@@ -165,6 +168,7 @@ class Dossier:
     verifiable: bool = False  # a declared matter the reviewer may mark verified
     status: str = ""  # the state as people read it today (``announcements.standing``)
     payee_missing: bool = False  # an approved 免申即享 grant whose enterprise has not yet confirmed its account
+    blocked: str | None = None  # why no amount can be proposed, announced or approved (its list withdrawn, a twin's)
 
 
 def dossier(session: Session, *, actor: User, application_id: int, today: date | None = None) -> Dossier:
@@ -203,7 +207,9 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
     found.warnings = _warnings(found, catalogue.numbers(session))
     found.status = status_of(app, batch, today)  # the batch read above: not looked up again
     found.source, found.verifiable = source_of(session, app.matter_id)
-    found.warnings += _conflicts(session, app)
+    found.warnings += _conflicts(session, app) + _lists_gone(session, app)
+    if any(s.action in (Action.PROPOSE, Action.AMEND, Action.ANNOUNCE, Action.APPROVE) for s in found.steps):
+        found.blocked = review_refusal(session, app)
     profile = applicants.current_profile(session, app.applicant_id)
     found.profile_source = (f"单位信息第 {profile.version} 版，{person(session, profile.recorded_by)} 登记" if profile
                             else "单位信息")
@@ -246,14 +252,38 @@ def _not_yet(d: Dossier, today: date) -> None:
 
 
 def _others(session: Session, actor: User, app: Application) -> list[Other]:
-    granted = {g.application_id for g in funding.grants_for_matter(session, app.matter_id)}
+    """The other applications for the matter, and for its twins (the same recognition, recorded twice)."""
+    ids = applicants.recognition_ids(session, app.matter_id)
+    granted = {g.application_id for g in funding.grants_for_matters(session, ids)}
     numbers = catalogue.numbers(session)
+    keys = {i: matter.key for i in ids if i != app.matter_id and (matter := session.get(Matter, i)) is not None}
     found = [Other(o.id, o.measure, o.policy_id, o.state, o.amount_proposed or o.amount_requested,
                    o.id in granted, covers(actor, o),
-                   numbers.get(o.policy_id, o.policy_id))
-             for o in application_rows.for_matter(session, app.matter_id)
+                   numbers.get(o.policy_id, o.policy_id), keys.get(o.matter_id, ""))
+             for i in ids for o in application_rows.for_matter(session, i)
              if o.id != app.id and o.state not in (State.WITHDRAWN, State.DRAFT)]
     return sorted(found, key=lambda o: o.application_id)
+
+
+def _lists_gone(session: Session, app: Application) -> list[str]:
+    """A list the matter rested on, withdrawn, while something else still records the recognition: the reviewer is
+    told what it now rests on (a twin the rules judge in its stead, or the enterprise's own declaration)."""
+    matter = session.get(Matter, app.matter_id)
+    if matter is None:
+        return []
+    if matter.source == "withdrawn":
+        twin = next((t for t in applicants.same_recognition(session, matter) if t.source != "withdrawn"), None)
+        if twin is None:
+            return []  # refused plainly at each step (``review_refusal``), said beside the forms
+        source, _ = source_of(session, twin.id)
+        return [f"{list_withdrawn(session, matter)}；同一认定仍记录在事项「{twin.key}」（{source}），"
+                "按该事项复核"]
+    gone = list(session.scalars(select(RecognitionList).join(MatterListing).where(
+        MatterListing.matter_id == matter.id, RecognitionList.state == "withdrawn").order_by(RecognitionList.id)))
+    if not gone or matter.source == "imported":
+        return []
+    documents = "、".join(g.document for g in gone)
+    return [f"曾确认该事项的认定名单（{documents}）已撤回：该事项现为企业填报，请核对证明材料"]
 
 
 def _conflicts(session: Session, app: Application) -> list[str]:
@@ -282,7 +312,8 @@ def _warnings(d: Dossier, numbers: dict[str, str]) -> list[str]:
         what = "已获批" if other.granted else f"处于「{STATES.get(other.state, other.state)}」"
         rule = ("本政策只补足上限与已获批金额的差额（从高不重复）"
                 if other.granted and other.policy_id != d.application.policy_id else "按从高不重复原则只能支持一项")
-        out.append(f"同一事项另有申报 #{other.application_id}：{other.policy_number or other.policy_id} "
+        whose = f"同一认定的另一事项「{other.twin}」有申报" if other.twin else "同一事项另有申报"
+        out.append(f"{whose} #{other.application_id}：{other.policy_number or other.policy_id} "
                    f"措施{other.measure}，{what}；{rule}")
     if (r := d.result) is not None and r.excluded_by == OTHER_SUPPORT:
         out.append(f"按规则，{stacking_text(r.excluded_by, r.excluded_by_policy, r.policy, numbers)}")

@@ -6,6 +6,11 @@ of the answer is picked out, support received elsewhere (``other_support``) and 
 database for the same matter are weighed (从高不重复), and the refusals, if any, are said the same way
 wherever they are met.
 
+A matter whose list was withdrawn counts no more: the refusal says so (not that its codes reach no measure), unless
+the same recognition is still recorded in a twin of it (an honour of the same code and date, see
+``applicants.repository.same_recognition``), which is then judged in its stead. Grants of the matter's twins are
+weighed as the matter's own: the same recognition is supported once.
+
 A grant for the matter under the same policy refuses another. A grant under another policy is deducted from the
 ceiling, as ``other_support`` is (差额补足: the matter is topped up to the higher ceiling, never paid twice), unless
 one of the two measures names the other's policy in ``stacks_with`` (另有规定的除外).
@@ -22,7 +27,7 @@ from huiqi.applicants import service as applicant_service
 from huiqi.catalogue import service as catalogue
 from huiqi.funding import repository as funding
 from huiqi.labels import OUTWEIGHED_BY_OTHER_SUPPORT
-from huiqi.models import Application, Grant, Matter
+from huiqi.models import Application, Grant, Matter, RecognitionList
 from huiqi.money import wan
 from huiqi.rules.answer import Answer, Result
 from huiqi.rules.match import match
@@ -44,6 +49,9 @@ class Judgement:
     elsewhere: list[Grant] = field(default_factory=list)  # grants under other policies, deducted here (差额补足)
     alternatives: list[Result] = field(default_factory=list)
     policy_numbers: dict[str, str] = field(default_factory=dict)  # a policy's id → its document number
+    withdrawn: str | None = None  # why the matter counts no more (its list withdrawn, nothing else records it)
+    instead: str | None = None  # the twin judged in its stead (its list withdrawn, the recognition recorded there)
+    twins: dict[int, str] = field(default_factory=dict)  # the matter's twins (the same recognition): id → key
 
     @property
     def status(self) -> str | None:
@@ -75,6 +83,8 @@ class Judgement:
         """Why the application cannot go on, or None. Submission lets an undetermined result through to
         review (its missing facts named); approval needs it eligible (``eligible_only``)."""
         result = self.result
+        if self.withdrawn:
+            return self.withdrawn
         if result is None:
             return f"该事项的代码不在措施{application.measure}的支持范围内"
         if result.status == "ineligible" or (eligible_only and result.status != "eligible"):
@@ -87,6 +97,9 @@ class Judgement:
         if result.excluded_by == OTHER_SUPPORT or blocked_by_other_support(
                 result.ceiling_before_deduction, self.other_support):
             return f"{OUTWEIGHED_BY_OTHER_SUPPORT}（从高不重复）"
+        if self.same_policy is not None and self.same_policy.matter_id in self.twins:
+            return twin_granted(self.same_policy, self.twins[self.same_policy.matter_id],
+                                self._cited(self.same_policy))
         if self.same_policy is not None:
             return (f"该事项已按 {self._cited(self.same_policy)} 获批 {wan(self.same_policy.amount)} 万元"
                     f"（申报 #{self.same_policy.application_id}），按从高不重复原则不再支持")
@@ -104,7 +117,8 @@ class Judgement:
 
     def _granted(self) -> str:
         """What other policies granted the matter: 演示〔2024〕1号 措施1 获批 300 万元（申报 #7）."""
-        return "、".join(f"{self._cited(g)} 获批 {wan(g.amount)} 万元（申报 #{g.application_id}）"
+        return "、".join(f"{self._cited(g)} 获批 {wan(g.amount)} 万元（申报 #{g.application_id}"
+                        f"{f'，同一认定的事项「{self.twins[g.matter_id]}」' if g.matter_id in self.twins else ''}）"
                         for g in self.elsewhere)
 
     def _deduction(self, result: Result) -> str:
@@ -146,9 +160,17 @@ def judge(session: Session, application: Application, *, on: date,
     case, data = applicant_service.case_for(session, applicant=applicant, as_of=on)
     used = policies or catalogue.published(session)
     answer = match(case, used, on)
-    key = matter_key(session, application)
+    matter = session.get(Matter, application.matter_id)
+    twins = applicants.same_recognition(session, matter) if matter is not None else []
+    key, withdrawn, instead = matter.key if matter is not None else "", None, None
+    if matter is not None and matter.source == "withdrawn":
+        standing = next((t for t in twins if t.source != "withdrawn"), None)
+        if standing is None:
+            withdrawn = list_withdrawn(session, matter)
+        else:  # the recognition is still recorded: judged there (its grants are this one's anyway)
+            key = instead = standing.key
     result = result_for(answer, application, key)
-    grants = [g for g in funding.grants_for_matter(session, application.matter_id)
+    grants = [g for g in funding.grants_for_matters(session, [application.matter_id, *(t.id for t in twins)])
               if g.application_id != application.id]
     return Judgement(
         on=on, matter_key=key, answer=answer, case=data, result=result,
@@ -156,7 +178,42 @@ def judge(session: Session, application: Application, *, on: date,
         same_policy=next((g for g in grants if g.policy_id == application.policy_id), None),
         elsewhere=deducted_grants(grants, application.policy_id, application.measure, stacks_of(used)),
         alternatives=[r for r in answer.results if r.matter == key and r is not result],
-        policy_numbers={p.id: p.number for p in used})
+        policy_numbers={p.id: p.number for p in used}, withdrawn=withdrawn, instead=instead,
+        twins={t.id: t.key for t in twins})
+
+
+def list_withdrawn(session: Session, matter: Matter) -> str:
+    """Why a matter whose list was withdrawn counts no more, as a reviewer is told it: the list, when and why."""
+    found = session.get(RecognitionList, matter.list_id) if matter.list_id is not None else None
+    if found is None or found.state != "withdrawn":
+        return "该事项所依据的认定名单已撤回，不再作为认定的依据"
+    why = f"（理由：{found.reason}）" if found.reason else ""
+    return f"该事项所依据的认定名单（{found.document}，认定名单 {found.id}）已撤回{why}，不再作为认定的依据"
+
+
+def twin_granted(grant: Grant, key: str, cited: str) -> str:
+    """The same recognition granted under this policy through a twin matter (a list imported twice)."""
+    return (f"申报 #{grant.application_id} 已就同一认定获批（事项「{key}」，{cited} {wan(grant.amount)} 万元），"
+            "按从高不重复原则不再支持")
+
+
+def review_refusal(session: Session, application: Application) -> str | None:
+    """Why a review step on the way to a grant (proposing an amount, opening its 公示) cannot be taken, or None:
+    the matter's list was withdrawn and nothing else records the recognition, or the same recognition was granted
+    under this policy through a twin matter. Approval asks the whole judgement (``judge``) and says the same."""
+    matter = session.get(Matter, application.matter_id)
+    if matter is None:
+        return None
+    twins = applicants.same_recognition(session, matter)
+    if matter.source == "withdrawn" and all(t.source == "withdrawn" for t in twins):
+        return list_withdrawn(session, matter)
+    keys = {t.id: t.key for t in twins}
+    granted = next((g for g in funding.grants_for_matters(session, list(keys))
+                    if g.policy_id == application.policy_id and g.application_id != application.id), None)
+    if granted is None:
+        return None
+    number = catalogue.numbers(session).get(granted.policy_id, granted.policy_id)
+    return twin_granted(granted, keys[granted.matter_id], f"{number} 措施{granted.measure}")
 
 
 def deducted_grants(grants: list[Grant], policy_id: str, measure: int, stacks: Stacks) -> list[Grant]:
@@ -169,8 +226,9 @@ def deducted_grants(grants: list[Grant], policy_id: str, measure: int, stacks: S
 def left_to_grant(session: Session, matter_id: int, policy_id: str, measure: int, ceiling: int | None,
                   stacks: Stacks) -> tuple[int | None, int]:
     """A result's ceiling less what other policies granted the matter (差额补足), and what they granted."""
-    granted = sum(g.amount for g in deducted_grants(funding.grants_for_matter(session, matter_id), policy_id,
-                                                    measure, stacks))
+    granted = sum(g.amount for g in deducted_grants(
+        funding.grants_for_matters(session, applicants.recognition_ids(session, matter_id)), policy_id, measure,
+        stacks))
     return deducted(ceiling, granted), granted
 
 

@@ -30,7 +30,7 @@ from huiqi.money import MAX_YUAN, wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.rounds import submission
-from huiqi.workflow.judgement import judge
+from huiqi.workflow.judgement import judge, review_refusal
 from huiqi.workflow.states import Action
 
 
@@ -81,7 +81,8 @@ def _judge(ctx: Context, *, eligible_only: bool, city_review: bool) -> bool:
     review first (when the measure's units include 各市政府 and ``city_review`` is allowed), else the lead unit's."""
     app, session = ctx.application, ctx.session
     policy, measure = funding.monetary_measure(session, app.policy_id, app.measure)
-    applicants.lock_matter(session, app.matter_id)  # a matter edited at this moment waits, then sees it frozen
+    # a matter edited at this moment waits, then sees it frozen; so does a twin's step (the same recognition)
+    applicants.lock_recognition(session, app.matter_id)
     judgement = judge(session, app, on=ctx.today)
     why = judgement.refusal(app, amount=app.amount_requested, eligible_only=eligible_only, what="申请金额")
     if why:
@@ -133,6 +134,8 @@ def propose(ctx: Context) -> None:
     opened = rounds.opened_measure(ctx.session, app)
     if opened is not None and opened.expert_score and app.expert_score is None:
         raise Conflict("本批次要求专家或第三方评审：请先录入评审得分，再拟定金额")
+    if why := review_refusal(ctx.session, app):
+        raise Conflict(f"{why}，不能拟定金额")
     _set_amount(ctx, amount)
 
 
@@ -175,6 +178,10 @@ def announce(ctx: Context) -> None:
     days = least if given is None else given  # 0 is no default: it is refused with the range
     if isinstance(days, bool) or not isinstance(days, int) or not least <= days <= 60:
         raise InputError([("working_days", f"应为 {least}–60 的整数（不少于申报批次规定的 {least} 个工作日）")])
+    for app in ctx.applications:
+        if why := review_refusal(ctx.session, app):
+            whose = f"申报 #{app.id}：" if len(ctx.applications) > 1 else ""
+            raise Conflict(f"{whose}{why}，不能列入公示")
     title = (ctx.params.get("title") or "").strip() or f"拟支持项目公示（{starts_on.isoformat()}）"
     batch = Announcement(title=title[:200], department_id=ctx.actor.department_id, starts_on=starts_on,
                          working_days=days, ends_on=last_working_day(starts_on, days, calendar_of(ctx.session)),
@@ -218,7 +225,7 @@ def approve(ctx: Context) -> None:
     if ctx.today <= batch.ends_on:
         raise Conflict(f"公示期至 {batch.ends_on}，期满后方可批准（公示尚未结束）")
     policy, _ = funding.monetary_measure(session, app.policy_id, app.measure)
-    applicants.lock_matter(session, app.matter_id)
+    applicants.lock_recognition(session, app.matter_id)  # a twin's approval at this moment waits, then is weighed
     judgement = judge(session, app, on=ctx.today)
     amount = app.amount_proposed or 0
     why = judgement.refusal(app, amount=amount, eligible_only=True, what="拟定金额")
