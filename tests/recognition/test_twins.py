@@ -140,7 +140,7 @@ def test_the_twin_of_an_approved_recognition_is_not_approved(session, people) ->
     with clock.pinned(date(2025, 7, 15)):
         shown = reading.dossier(session, actor=people.finance, application_id=other.id)
     assert shown.blocked == said
-    assert any(w.startswith(f"同一认定的另一事项「{first.key}」有申报 {app.id}：") for w in shown.warnings)
+    assert any(w.startswith(f"同一认定的另一事项「{first.key}」有申报 #{app.id}：") for w in shown.warnings)
 
 
 def test_no_amount_is_proposed_for_the_twin_of_an_approved_recognition(session, people) -> None:
