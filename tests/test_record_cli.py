@@ -265,3 +265,61 @@ def test_catalogue_without_a_usable_database_is_said_in_one_sentence(url, said, 
     finally:
         db.engine().dispose()
         _reset()
+
+
+REFORM = ("name: 测试改革\nchanges:\n  - {policy: ln-2022-35, parameter: 11.cap, since: 2025-01-01, value: 1500万元, "
+          "source: 测试}\n")
+
+
+def test_simulate_on_the_exported_catalogue_gives_the_page_s_figures(database_url, tmp_path, monkeypatch) -> None:
+    """A run as the page starts it (``jobs.start`` and ``jobs.run``, on the policies published in the database) and
+    ``huiqi simulate`` on the same population, with the catalogue ``huiqi policy export`` wrote: the same totals,
+    impact and policies. Without ``--catalogue`` (the shipped files alone) the population's codes of the second policy
+    are not known."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from huiqi.models import User
+    from huiqi.simulate import jobs
+
+    monkeypatch.setenv("HUIQI_JOBS_DIR", str(tmp_path / "jobs"))
+    _reset()
+    assert invoke("db", "upgrade").exit_code == 0
+    for name, role in (("ops1", "admin"), ("ops2", "admin"), ("fin", "finance")):
+        assert invoke("users", "add", name, "--role", role, "--password-stdin",
+                      input="a-long-passphrase-1\n").exit_code == 0
+    assert invoke("policy", "add", str(Path(__file__).parent / "fixtures" / "second-policy.yaml"),
+                  "--by", "ops1").exit_code == 0
+    assert invoke("policy", "publish", "2", "--by", "ops2").exit_code == 0
+    with db.session_scope() as session:
+        actor = session.scalars(select(User).where(User.username == "fin")).one()
+        job = jobs.start(session, actor=actor, spec=jobs.JobCreate(
+            by=["measure"], as_of=date(2025, 6, 30), synthetic_applicants=800, seed=3, reform=REFORM))
+        job_id, folder = job.id, Path(job.folder)
+    jobs.run(db.session_scope, job_id)
+    page = json.loads((folder / "report.json").read_text("utf-8"))
+    assert "groups" in page, page.get("error")
+
+    exported = invoke("policy", "export", str(tmp_path / "catalogue"))
+    assert exported.exit_code == 0, exported.output
+    assert "已导出 2 项已发布的政策" in exported.stdout
+    assert "test-successor.yaml（测试〔2024〕1号，版本 2）" in exported.stdout
+    assert sorted(p.name for p in (tmp_path / "catalogue").iterdir()) == ["ln-2022-35.yaml", "test-successor.yaml"]
+    (tmp_path / "reform.yaml").write_text(REFORM, "utf-8")
+    run = ["simulate", str(folder / "population"), "--as-of", "2025-06-30", "--by", "measure",
+           "--reform", str(tmp_path / "reform.yaml"), "--format", "json"]
+    cli = invoke(*run, "--catalogue", str(tmp_path / "catalogue"))
+    assert cli.exit_code == 0, cli.output
+    data = json.loads(cli.stdout)
+    assert [p["id"] for p in page["policies"]] == ["ln-2022-35", "test-successor"]
+    assert data["policies"] == page["policies"], "the same versions"
+    assert data["groups"] == page["groups"] and data["reform"]["groups"] == page["reform"]["groups"]
+    assert data["impact"] == page["impact"]
+    spent = sum(g["ceiling_sum"] for g in page["groups"])
+    assert spent == page["impact"]["total"]["ceiling_sum"] > 0
+    shipped = invoke(*run)  # the population is drawn for both policies: the shipped files alone know no test_pilot
+    assert shipped.exit_code == 2 and "含有未知事项代码 test_pilot" in shipped.stderr, shipped.output
+
+    again = invoke("policy", "export", str(tmp_path / "catalogue"))
+    assert again.exit_code == 2 and "已存在且不是空文件夹" in again.stderr

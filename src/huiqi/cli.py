@@ -1,4 +1,4 @@
-"""The command line: ``huiqi match``, ``huiqi policy show``, ``huiqi policy check``.
+"""The command line: ``huiqi match``, ``huiqi policy show``, ``huiqi policy check``, ``huiqi policy export``….
 
 Invalid input exits with status 2 and a message naming the field and the reason.
 """
@@ -226,6 +226,29 @@ def policy_diff(
         for policy, number, g0, g1, c0, c1 in found.population.rows:
             people.add_row(policy, str(number), f"{g0} → {g1}", f"{wan(c0)} → {wan(c1)}")
         console.print(people)
+
+
+@policy_app.command("export")
+def policy_export(
+    folder: Annotated[Path, typer.Argument(help="导出到这个文件夹（新的或空的）。")],
+) -> None:
+    """把政策目录中已发布的政策（网页和接口所用的版本）导出为政策文件：
+    huiqi simulate --catalogue 文件夹 即按这些政策测算，与网页上的财政测算一致。"""
+    from huiqi.catalogue import service as catalogue
+
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        fail(InputError([("FOLDER", f"{folder} 已存在且不是空文件夹：请导出到新的或空的文件夹"
+                                    "（以免与其他政策文件混在一起）")]))
+    with record.session_scope() as session:
+        found = catalogue.published_files(session)
+    if not found:
+        fail(NotFound(f"政策目录（{record.shown_url()}）中还没有已发布的政策"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for _, policy, text in found:
+        (folder / f"{policy.id}.yaml").write_bytes(text.encode("utf-8"))  # the stored text as it is: the same version
+    listed = "；".join(f"{p.id}.yaml（{p.number}，版本 {vid}）" for vid, p, _ in found)
+    typer.echo(f"已导出 {len(found)} 项已发布的政策到 {folder}：{listed}。"
+               f"按这些政策测算：huiqi simulate 样本 --catalogue {folder}")
 
 
 @policy_app.command("publish")

@@ -94,3 +94,33 @@ def test_on_a_phone_a_measures_chart_keeps_most_of_its_width_for_the_bars(data: 
              if text not in (title, "增加", "减少") and not text.lstrip("-").replace(".", "").isdigit()]
     assert lines and all(right - 16 < 358 * 0.4 for _, _, right in lines), lines
     assert len(lines) <= 2 * len(charts[0]["labels"]), lines
+
+
+def test_the_reform_s_stacking_by_measure_beside_the_baseline_s(data: dict) -> None:
+    """Under the reform measure 11 is eligible for a1 at 1500万 (2025), c1 at 1000万 (excluded by 5's 3000万), c2 at
+    600万 (less 200万 received elsewhere) and d1 at 300万 (2026, in the extended window): 3400万 before, 2200万
+    after."""
+    shown = view(data, lambda policy, n: f"措施{n}")
+    found = {t["title"]: t for t in shown["tables"]}
+    baseline, reform = found["从高不重复：按措施（基线）"], found["从高不重复：按措施（改革后）"]
+    assert baseline["headers"] == reform["headers"]
+    assert next(r for r in baseline["rows"] if r[0] == "措施11") == ["措施11", "2600", "1400", "1200", "1", "0"]
+    assert next(r for r in reform["rows"] if r[0] == "措施11") == ["措施11", "3400", "2200", "1200", "1", "0"]
+    assert next(r for r in reform["rows"] if r[0] == "措施3") == ["措施3", "50", "50", "0", "0", "0"]
+    assert shown["saving"].startswith("基线下从高不重复共节省 1200万元")
+    assert "改革后从高不重复共节省 1200万元" in shown["saving"]
+    baseline_only = {k: v for k, v in data.items() if k not in ("measures", "enterprises")}
+    alone = view(baseline_only | {"stacking": data["stacking"][:1]}, lambda policy, n: "")
+    assert "改革后" not in alone["saving"] and [t["title"] for t in alone["tables"]][-1] == "从高不重复：按措施（基线）"
+
+
+def test_each_policy_s_part_of_the_spending_in_the_headline(data: dict) -> None:
+    """One policy: no parts; two (a demonstration policy beside the real one): each one's amount and share."""
+    assert not [label for label, _, _ in view(data, lambda policy, n: "")["kpis"] if label.startswith("其中")]
+    two = copy.deepcopy(data)
+    two["policies"] = [two["policies"][0] | {"ceiling_sum": 3600 * 10_000, "reform_ceiling_sum": 4000 * 10_000},
+                       {"policy": "demo", "number": "演示〔2024〕1号（虚构）", "title": "演示", "version": "abc",
+                        "ceiling_sum": 900 * 10_000, "reform_ceiling_sum": 1250 * 10_000}]
+    parts = [k for k in view(two, lambda policy, n: "")["kpis"] if k[0].startswith("其中")]
+    assert parts == [("其中：辽政办〔2022〕35号", "3600万元", "占基线支出 80.0%；改革后 4000万元，占 76.2%"),
+                     ("其中：演示〔2024〕1号（虚构）", "900万元", "占基线支出 20.0%；改革后 1250万元，占 23.8%")]

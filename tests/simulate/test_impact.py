@@ -64,10 +64,12 @@ def folder(tmp_path_factory) -> Path:
     return write(tmp_path_factory.mktemp("impact") / "pop")
 
 
-def analyse(folder: Path, *, reform: bool = True, check: bool = True, chunk_rows: int = 2) -> dict:
+def analyse(folder: Path, *, reform: bool = True, check: bool = True, chunk_rows: int = 2,
+            changes: Reform = REFORM, baseline: Reform | None = None) -> dict:
     """The impact, evaluated two matters at a time: C's two projects fall in different chunks."""
     policies = load_many(None)
-    scenarios = [Scenario("基线", policies)] + ([Scenario("改革", apply_reform(policies, REFORM))] if reform else [])
+    base = apply_reform(policies, baseline) if baseline else policies
+    scenarios = [Scenario("基线", base)] + ([Scenario("改革", apply_reform(policies, changes))] if reform else [])
     population = read_population(folder, vocabulary(), check=check)
     outcome = Runner(population, scenarios, AS_OF, ["measure"], chunk_rows, impact=True).outcome()
     assert outcome.detail is not None
@@ -151,6 +153,16 @@ def test_baseline_alone(folder: Path) -> None:
     assert "measures" not in data and "reform_ceiling_sum" not in data["total"]
     assert data["windows"] == [[2022, 2025]] and [r["year"] for r in data["years"]] == [2022, 2023, 2024, 2025]
     assert (data["total"]["core_reached"], data["stacking"][0]["saving"]) == (3, 1200 * WAN)
+    [policy] = data["policies"]
+    assert (policy["number"], policy["ceiling_sum"]) == ("辽政办〔2022〕35号", 4500 * WAN)
+    assert "reform_ceiling_sum" not in policy
+
+
+def test_each_policy_s_part(folder: Path) -> None:
+    """Each policy's cost in each scenario, with its version: the reform's version says so."""
+    [policy] = analyse(folder)["policies"]
+    assert (policy["ceiling_sum"], policy["reform_ceiling_sum"]) == (4500 * WAN, 5250 * WAN)
+    assert policy["version"] == load_many(None)[0].version
 
 
 def test_a_window_cut_back_ends_earlier() -> None:
@@ -185,3 +197,26 @@ def test_groups_outside_the_known_values_come_last_in_a_fixed_order() -> None:
         order = [g["group"] for g in groups(cells.sample(fraction=1.0, shuffle=True))["size"]]
         assert order == ["large", "small", "huge", None]
     assert set(DIMENSIONS) <= set(cells.columns)
+
+
+ZERO = Reform.model_validate({"name": "取消措施11", "changes": [
+    {"parameter": "11.cap", "since": "2022-07-23", "value": "0元", "source": "测试"}]})
+
+
+def test_a_grant_of_nothing_is_no_support(folder: Path) -> None:
+    """With measure 11's cap at 0: A's only grant (a1 under 11) is 0元, so A is no longer supported nor covered, and
+    loses; c2's 0元 is left nothing by the 200万 received elsewhere; C keeps c1 under 5."""
+    data = analyse(folder, changes=ZERO)
+    total = data["total"]
+    assert (total["reached"], total["reform_reached"]) == (3, 2)  # A B C; B C
+    assert (total["core_reached"], total["reform_core_reached"]) == (3, 2)
+    assert (total["gain"], total["lose"], total["unchanged"], total["not_reached"]) == (0, 2, 1, 3)  # A C; B; D E F
+    city = by_group(data["groups"]["city"])["210100"]  # A C E
+    assert (city["reached"], city["reform_reached"], city["reform_core_reached"]) == (2, 1, 1)
+
+
+def test_nothing_in_either_scenario_is_not_reached(folder: Path) -> None:
+    """A 0元 grant in both scenarios is not an unchanged support: A counts as reached by neither."""
+    total = analyse(folder, changes=ZERO, baseline=ZERO)["total"]
+    assert (total["reached"], total["reform_reached"], total["core_reached"]) == (2, 2, 2)  # B C
+    assert (total["unchanged"], total["not_reached"]) == (2, 4)  # B C; A D E F

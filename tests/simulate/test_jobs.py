@@ -50,7 +50,8 @@ async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people,
     assert book.sheetnames == ["测算结果", "说明", "逐年支出（按事项日期所在年份）", "支出变化最大的十项措施",
                                "支持额变化最大的十个申请人", "按企业规模：受益变化与覆盖率",
                                "按行业门类：受益变化与覆盖率", "按城市：受益变化与覆盖率",
-                               "按营业收入：受益变化与覆盖率", "从高不重复：按措施（基线）"]
+                               "按营业收入：受益变化与覆盖率", "从高不重复：按措施（基线）",
+                               "从高不重复：按措施（改革后）"]
     years = [[c.value for c in row] for row in book["逐年支出（按事项日期所在年份）"].iter_rows(min_row=2)]
     assert years[0][:4] == ["年份", "基线支出（元）", "基线支出（万元）", "基线支持项数"], years[0]
     assert [row[1] for row in years[1:]] == [r["ceiling_sum"] for r in impact["years"]], "whole yuan, as computed"
@@ -90,6 +91,36 @@ async def test_a_synthetic_population_is_drawn_for_the_policies_in_force(client,
     assert {date(2023, 12, 31), date(2024, 1, 1), date(2026, 12, 31)} <= set(dates), "the successor's bounds too"
     measure = next(g for g in job["result"]["groups"] if g["policy"] == "test-successor" and g["measure"] == 1)
     assert measure["matters"] > pilots.height and measure["ceiling_sum"] > 0
+
+
+async def test_a_job_s_page_names_the_policies_run_and_each_one_s_part(browser, people, session) -> None:
+    """Two policies published: the page lists both with their versions (as the job ran them, whatever is published
+    later), and the headline says how much of the spending each makes."""
+    draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="second-policy.yaml")
+    catalogue.publish(session, actor=SYSTEM, version_id=draft.id)
+    session.commit()
+    run = {p.id: p for p in catalogue.published(session)}
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "600", "seed": "3", "by": ["measure"],
+                                                  "as_of": "2025-06-30", "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = session.get(SimulationJob, int(moved.headers["location"].rsplit("/", 1)[1]))
+    assert job.state == "done", job.error
+    parts = {p["policy"]: p["ceiling_sum"] for p in jobs.summary(job)["impact"]["policies"]}
+    assert set(parts) == set(run) and all(parts.values()) and sum(parts.values()) == sum(
+        g["ceiling_sum"] for g in jobs.summary(job)["groups"])
+    catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试：测算之后撤回")
+    session.commit()
+    page = (await finance.get(moved.headers["location"])).text
+    used = re.search(r'<p class="small" id="policies-used">(.*?)</p>', page).group(1)
+    assert used.startswith("所用政策（2 项，开始测算时已发布的版本）")
+    for p in run.values():
+        assert f"{p.number}《{p.title}》（版本 {p.version}）" in used
+    total = sum(parts.values())
+    for p in run.values():
+        share = f"{parts[p.id] * 100 / total:.1f}%"
+        kpi = f"其中：{re.escape(p.number)}<b>[^<]+</b><span class=\"small muted\">占基线支出 {share}</span>"
+        assert re.search(kpi, page), (p.number, share)
 
 
 async def test_a_synthetic_population_is_drawn_for_the_reformed_windows_too(client, people, session) -> None:
@@ -216,7 +247,7 @@ async def test_pages(browser, people) -> None:
     assert BY_MEASURE.search(page.text) and "按年份" in page.text and "下载 Excel" in page.text
     for shown in ("改革影响分析", "核心企业覆盖率（改革后）", "逐年支出（按事项日期所在年份）",
                   "受益变化：按企业规模（家）", "支出变化最大的十项措施", "按营业收入：受益变化与覆盖率",
-                  "从高不重复：按措施（基线）"):
+                  "从高不重复：按措施（基线）", "从高不重复：按措施（改革后）"):
         assert shown in page.text, shown
     bad = await finance.post("/simulate", data={"by": "nope", "csrf_token": finance.csrf})
     assert bad.status_code == 422 and "不能按“nope”分组（可选：措施、地区、年份）" in bad.text

@@ -12,7 +12,7 @@ from huiqi.errors import InputError
 from huiqi.reference import uscc
 from huiqi.rules.facts import label
 from huiqi.rules.loader import vocabulary
-from huiqi.simulate import workbook
+from huiqi.simulate import population_files, workbook
 from huiqi.simulate.population import (
     ROW,
     SHOWN,
@@ -23,7 +23,7 @@ from huiqi.simulate.population import (
     sections,
     write_population,
 )
-from huiqi.simulate.population_files import ENCODING_HINT, headers
+from huiqi.simulate.population_files import ENCODING_HINT, headers, open_quote
 from huiqi.simulate.synth import synthesise
 
 
@@ -222,7 +222,7 @@ def test_a_csv_unreadable_past_its_start_names_its_table(tmp_path: Path, small) 
     head = (folder / "matters.csv").read_bytes()
     (folder / "matters.csv").write_bytes(head + b"x" * (1 << 20) + b",a,b,c\n" + "甲,b,c,d\n".encode("gbk"))
     [(table, why)] = _problems(folder)
-    assert table == "matters" and why.startswith("文件中有无法读取的内容") and "UTF-8" in why
+    assert table == "matters" and why.startswith("matters.csv 中有无法读取的内容") and "UTF-8" in why
 
 
 @pytest.mark.parametrize("table", ["applicants", "matters"])
@@ -393,3 +393,89 @@ def test_text_bounds_are_the_platforms_columns() -> None:
 
     assert ApplicantProfile.__table__.c.name.type.length == NAME_LENGTH
     assert Matter.__table__.c.key.type.length == MATTER_ID_LENGTH
+
+
+def _lines(folder: Path, table: str, edit) -> Path:
+    """``folder``'s table with its text lines edited (``edit(lines)`` changes the list in place)."""
+    file = folder / f"{table}.csv"
+    lines = file.read_text("utf-8").splitlines()
+    edit(lines)
+    file.write_text("\n".join(lines) + "\n", "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_quote_left_open_names_its_line(tmp_path: Path, small, encoding: str) -> None:
+    """Line 6 of matters.csv (its 5th matter) opens a quote that nothing closes: the line is named, not only that
+    something could not be read."""
+    folder = write_population(*small, tmp_path / "pop", "csv")
+
+    def edit(lines: list[str]) -> None:
+        lines[5] = lines[5].replace(",", ',"', 1)
+
+    _lines(folder, "matters", edit)
+    if encoding == "gb18030":  # as Chinese Excel saves it: read at once, the same line named
+        file = folder / "matters.csv"
+        file.write_bytes(file.read_text("utf-8").encode("gb18030") + "甲".encode("gb18030"))
+    [(table, why)] = _problems(folder)
+    assert table == "matters" and "第 6 行（按文本行计，表头为第 1 行）的双引号没有配对" in why, why
+
+
+def test_a_quote_left_open_is_found_across_blocks(tmp_path: Path, monkeypatch) -> None:
+    """The quotes' parity carries from one block of the file to the next; a quoted value across lines is where a
+    line ends inside quotes; quotes closed on their line are none."""
+    file = tmp_path / "t.csv"
+    file.write_bytes(b'a,b\n"x,""y""",1\n2,"open\n3,4\n')
+    monkeypatch.setattr(population_files, "QUOTE_BLOCK", 5)
+    assert open_quote(file) == 3
+    file.write_bytes(b'a,b\n"x,""y""",1\n2,"closed"\n3,4')
+    assert open_quote(file) is None
+    file.write_bytes(b'a,b\n1,"2')
+    assert open_quote(file) == 2
+
+
+BEYOND = "（表头之外的值无法读取；常见的原因是某个值中有逗号却没有加双引号，使后面的值都错了位。请改正这一行）"
+
+
+def test_a_row_with_values_beyond_its_header_is_refused_naming_it(tmp_path: Path, small) -> None:
+    """A value with a comma not quoted shifts its row: the values beyond the header are named with the row, never
+    dropped; empty ones (a row ended by commas) hold nothing and are no problem."""
+    folder = write_population(*small, tmp_path / "pop", "csv")
+
+    def edit(lines: list[str]) -> None:
+        lines[3] += ",沈阳,科技"  # the 3rd matter
+        lines[4] += ",,"
+        lines[7] += ",1,2,3,4,5,6"
+
+    with pytest.raises(PopulationError) as caught:
+        read_population(_lines(folder, "matters", edit), vocabulary())
+    assert [p for p in caught.value.problems if "表头" in p[1]] == [
+        ("matters 第3条（表格第4行）", f"比表头多出 2 个值：“沈阳”、“科技”{BEYOND}"),
+        ("matters 第7条（表格第8行）", f"比表头多出 至少 4 个值：“1”、“2”、“3”、“4”{BEYOND}")]
+    assert len(caught.value.problems) == 2
+    fine = _lines(write_population(*small, tmp_path / "fine", "csv"), "applicants", lambda lines: lines.__setitem__(
+        2, lines[2] + ",,"))
+    assert read_population(fine, vocabulary()).applicants.collect().equals(small[0])
+
+
+def test_an_industry_code_that_lost_its_leading_zero_is_shown_with_a_hint(tmp_path: Path, small) -> None:
+    """A spreadsheet keeps 0539 typed as a number as 539: the value read is shown, and what it may have been."""
+    people, matters = small
+    path = write_population(people, matters, tmp_path / "pop.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["applicants"]
+    column = [c.value for c in sheet[1]].index("industry") + 1
+    sheet.cell(row=3, column=column, value=539)
+    sheet.cell(row=4, column=column, value="9999")
+    matters_sheet = book["matters"]
+    parent = [c.value for c in matters_sheet[1]].index("parent_industry") + 1
+    matters_sheet.cell(row=2, column=parent, value=5)
+    book.save(path)
+    problems = dict(_problems(path))
+    hint = "是表格把代码存成了数字、去掉了开头的 0，请把这一列设为文本格式后重新填写"
+    assert problems[f"applicants 第2条（表格第3行） industry（{label('industry')}）"] == (
+        f"“539”不是 GB/T 4754-2017 的四位小类代码：若应为“0539”，{hint}")
+    assert problems[f"applicants 第3条（表格第4行） industry（{label('industry')}）"] == (
+        "“9999”不是 GB/T 4754-2017 的四位小类代码")
+    assert problems[f"matters 第1条（表格第2行） parent_industry（{label('parent_industry')}）"] == (
+        f"“5”不是 GB/T 4754-2017 的大类、中类或小类代码：若应为“05”，{hint}")

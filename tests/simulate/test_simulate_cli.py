@@ -201,8 +201,8 @@ def test_impact_in_json_and_the_html_report(population: Path, tmp_path: Path) ->
                       "--format", "json", "--out", str(out))
     assert result.exit_code == 0, result.output
     impact = json.loads(result.stdout)["impact"]
-    assert set(impact) == {"as_of", "windows", "years", "total", "groups", "stacking", "revenue_bands", "measures",
-                           "enterprises"}
+    assert set(impact) == {"as_of", "windows", "years", "total", "groups", "stacking", "revenue_bands", "policies",
+                           "measures", "enterprises"}
     assert set(impact["groups"]) == {"size", "section", "city", "revenue_band"}
     assert impact["total"]["applicants"] == 1500 and len(impact["stacking"]) == 2
     assert impact["windows"] == [[2022, 2025], [2022, 2026]] and impact["years"][-1]["year"] == 2026
@@ -212,11 +212,12 @@ def test_impact_in_json_and_the_html_report(population: Path, tmp_path: Path) ->
     text = out.read_text("utf-8")
     assert "改革影响分析" in text and "逐年支出（按事项日期所在年份）" in text and "受益变化：按行业门类（家）" in text
     assert "核心企业覆盖率" in text and "从高不重复节省" in text and "亿元" in text
+    assert "从高不重复：按措施（基线）" in text and "从高不重复：按措施（改革后）" in text
     assert "措施11 支持融合基础设施建设" in text and ">11 支持" not in text  # measures cited as every list does
     assert text.count("data-charts=") == 2 and "huiqiBars" in text
     assert not EXTERNAL.search(text), EXTERNAL.search(text)
     tables, boxed = text.count("<table"), text.count('<div class="table-scroll" tabindex="0" role="region"')
-    assert tables == boxed == 9, "every table scrolls in its own box: on a phone the page does not scroll sideways"
+    assert tables == boxed == 10, "every table scrolls in its own box: on a phone the page does not scroll sideways"
 
 
 def test_external_requests_are_caught() -> None:
@@ -330,3 +331,41 @@ def test_synth_refuses_an_unknown_policy(tmp_path: Path) -> None:
     result = runner.invoke(app, ["population", "synth", "--applicants", "5", "--policy", "nope", "--out",
                                  str(tmp_path / "pop")])
     assert result.exit_code == 2 and "没有政策“nope”" in result.output and not (tmp_path / "pop").exists()
+
+
+def test_catalogue_reads_a_folder_of_policy_files_in_the_catalogue_s_order(population: Path, tmp_path: Path) -> None:
+    """``--catalogue FOLDER`` runs on the policies of the folder (as ``huiqi policy export`` writes them), ordered
+    as the catalogue orders them; ``--policy`` chooses among them; a folder without them is refused."""
+    folder = tmp_path / "catalogue"
+    folder.mkdir()
+    second = ROOT / "tests" / "fixtures" / "second-policy.yaml"
+    (folder / "test-successor.yaml").write_bytes(second.read_bytes())
+    (folder / "ln-2022-35.yaml").write_bytes((ROOT / "src" / "huiqi" / "policies" / "ln-2022-35.yaml").read_bytes())
+    both = simulate(str(population), "--catalogue", str(folder), "--format", "json")
+    assert both.exit_code == 0, both.output
+    data = json.loads(both.stdout)
+    assert [p["id"] for p in data["policies"]] == ["ln-2022-35", "test-successor"]  # issued 2022, then 2024
+    assert {g["policy"] for g in data["groups"]} == {"ln-2022-35", "test-successor"}
+    named = simulate(str(population), "--policy", "ln-2022-35", "--policy", str(second), "--format", "json")
+    assert json.loads(named.stdout)["groups"] == data["groups"], "the same policies loaded by name: the same totals"
+    one = json.loads(simulate(str(population), "--catalogue", str(folder), "--policy", "test-successor",
+                              "--format", "json").stdout)
+    assert [p["id"] for p in one["policies"]] == ["test-successor"]
+    unknown = simulate(str(population), "--catalogue", str(folder), "--policy", "nope")
+    assert unknown.exit_code == 2 and "--policy：文件夹" in unknown.stderr and "中没有政策“nope”" in unknown.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = simulate(str(population), "--catalogue", str(empty))
+    assert refused.exit_code == 2 and "没有政策文件（.yaml）：请先运行 huiqi policy export" in refused.stderr
+    assert "不是文件夹" in simulate(str(population), "--catalogue", str(second)).stderr
+
+
+def test_a_reform_without_grouping_gives_the_totals_and_their_difference(population: Path) -> None:
+    """``--by ""`` (the page's boxes all left unticked) with a reform: one row each, no join on keys there are not."""
+    result = simulate(str(population), "--by", "", "--reform", str(ROOT / "examples" / "reform.yaml"),
+                      "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    [base], [reform], [diff] = data["groups"], data["reform"]["groups"], data["difference"]
+    assert diff["ceiling_sum"] == reform["ceiling_sum"] - base["ceiling_sum"] > 0
+    assert diff["matters"] == reform["matters"] - base["matters"]

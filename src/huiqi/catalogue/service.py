@@ -5,7 +5,6 @@ A draft is checked as ``huiqi policy check`` checks a file on every save; publis
 (not its drafter) and supersedes the version in force of the same policy, in one audited step."""
 
 import hashlib
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from threading import Lock
@@ -24,7 +23,7 @@ from huiqi.errors import Conflict, Forbidden, InputError, NotFound, SituationsFa
 from huiqi.messages import subscriptions
 from huiqi.models import Matter, PolicyVersion, User
 from huiqi.rules.case import register_codes
-from huiqi.rules.loader import load_text
+from huiqi.rules.loader import in_catalogue_order, load_text
 from huiqi.rules.policy import CodeInfo, Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -60,8 +59,7 @@ def published(session: Session) -> list[Policy]:
     key = tuple(digest for _, _, digest in rows)
     found = _in_force.get(key)
     if found is None:
-        loaded = sorted((_policy(session, vid, digest) for vid, _, digest in rows), key=lambda p: (p.issued, p.id))
-        found = [replace(p, order=i) for i, p in enumerate(loaded)]
+        found = in_catalogue_order([_policy(session, vid, digest) for vid, _, digest in rows])
         for p in found:
             register_codes(p.codes)
         with _guard:
@@ -128,8 +126,14 @@ def from_texts(texts: tuple[str, ...]) -> list[Policy]:
                 _parsed[digest] = found
         register_codes(found.codes)
         loaded.append(found)
-    loaded.sort(key=lambda p: (p.issued, p.id))
-    return [replace(p, order=i) for i, p in enumerate(loaded)]
+    return in_catalogue_order(loaded)
+
+
+def published_files(session: Session) -> list[tuple[int, Policy, str]]:
+    """Each version in force (its row id, its policy, its text), in the catalogue's order: what ``huiqi policy export``
+    writes, for a simulation from the command line (which reads no database) to run on what the pages run on."""
+    versions = {policy_id: vid for vid, policy_id, _ in repository.in_force(session)}
+    return [(versions[p.id], p, repository.text_of(session, versions[p.id])) for p in published(session)]
 
 
 def policy(session: Session, policy_id: str) -> Policy:

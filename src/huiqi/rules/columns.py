@@ -275,6 +275,16 @@ def granted_amount(measures: list[MeasureColumns]) -> tuple[pl.Expr, pl.Expr]:
     return grant, amount
 
 
+def supporting(measures: list[MeasureColumns]) -> pl.Expr:
+    """Per matter: it is granted under a measure whose amount is above 0元 (after the deduction of support received
+    elsewhere) or unspecified (eligible, the amount set by implementing rules). A grant of 0元, as under a cap cut to
+    0 by a reform, supports nothing."""
+    def support(m: MeasureColumns) -> pl.Expr:
+        ceiling = after_deduction(pl.col(f"{m.name}__ceiling"))
+        return granted(m, measures) & (ceiling.is_null() | (ceiling > 0))
+    return pl.any_horizontal([support(m) for m in measures])
+
+
 def long_results(frame: pl.DataFrame, measures: list[MeasureColumns], carry: tuple[str, ...]) -> pl.DataFrame:
     """One row per (matter, measure) reached, with status, ceiling, ``excluded_by`` and ``granted``."""
     orders = {m.policy.order: m.policy.id for m in measures}

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from huiqi.errors import PolicyFileError
+from huiqi.errors import InputError, PolicyFileError
 from huiqi.rules import expr
 from huiqi.rules.facts import CHOICES, FACTS, MONEY_FIELDS
 from huiqi.rules.params import KINDS, DatedValue, Parameter, read_value
@@ -442,6 +442,32 @@ def load_file(path: str | Path, **kwargs: Any) -> Policy:
     """Load a policy file; a missing or unreadable file is a PolicyFileError."""
     path = Path(path)
     return load_text(read_file(path), str(path), path=str(path), **kwargs)
+
+
+def in_catalogue_order(policies: list[Policy]) -> list[Policy]:
+    """Policies as the catalogue orders those in force (``catalogue.service.published``): oldest issued first, then by
+    id, numbered so (the order decides between measures of different policies that 从高不重复 ranks alike)."""
+    return [replace(p, order=i) for i, p in enumerate(sorted(policies, key=lambda p: (p.issued, p.id)))]
+
+
+def load_folder(folder: Path, refs: list[str] | None = None) -> list[Policy]:
+    """The policies of every ``.yaml`` file in ``folder`` (as ``huiqi policy export`` writes the catalogue), in the
+    catalogue's order; with ``refs``, those of these ids only."""
+    if not folder.is_dir():
+        raise InputError([("--catalogue", f"{folder} 不是文件夹：应为 huiqi policy export 导出政策目录的文件夹")])
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise InputError([("--catalogue", f"文件夹 {folder} 中没有政策文件（.yaml）："
+                                          f"请先运行 huiqi policy export {folder}")])
+    policies = in_catalogue_order([load_file(f) for f in files])
+    ids = [p.id for p in policies]
+    duplicate = next((i for i in ids if ids.count(i) > 1), None)
+    if duplicate:
+        raise PolicyFileError([f"{folder}: 政策 {duplicate!r} 有两个文件"])
+    missing = next((ref for ref in refs or [] if ref not in ids), None)
+    if missing:
+        raise InputError([("--policy", f"文件夹 {folder} 中没有政策“{missing}”（有：{'、'.join(ids)}）")])
+    return [p for p in policies if not refs or p.id in refs]
 
 
 def shipped_paths() -> dict[str, Path]:

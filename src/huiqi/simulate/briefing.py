@@ -21,11 +21,12 @@ COUNTED = "计入支出（从高不重复后）"  # what the report's tables and
 NAMES = {"措施", "单位"}  # key columns holding a name (a measure's, a unit's), read on a line or two, not a word a line
 Label = Callable[[str, int], str]  # a measure (policy id, number) as people read it
 CHANGES = (("gain", "增加", "#15803d"), ("lose", "减少", "#b91c1c"), ("unchanged", "不变", "#9ca3af"))
+SCENARIOS = ("基线", "改革后")  # the scenarios of ``impact.summarise``'s lists, in their order
 NOTES = (
     "支出指获得支持事项的“最高”支持额（上限）之和，已按从高不重复每个事项只计一项、并扣除已获我省其他政策的支持；"
     "按事项日期（认定、备案、设立或批准日期）所在年份计，不是拨付年份。",
     "受益变化按每个申请人在基线与改革后获得的支持额合计比较：增加、减少、不变（两者相同且至少一方获得支持）、"
-    "均未获支持。",
+    "均未获支持。获得支持指至少一项支持额高于 0 元或未定额的支持；上限降为 0 元的措施不算获得支持。",
     "覆盖率：在辽宁省（含沈抚示范区）注册、属于数字经济核心产业的企业（单位类型为企业或未填）中，至少获得一项支持的比例。",
     "从高不重复节省：所有符合条件的支持按上限全额计算的合计，减去按从高不重复计入的支出；分为同一事项符合多项措施只取最高"
     "的部分，与已获我省其他政策支持只补差额的部分。未定额的支持不计金额。",
@@ -77,6 +78,7 @@ def kpis(data: dict[str, Any], reformed: bool) -> list[tuple[str, str, str]]:
     if reformed:
         out += [("改革后支出合计", wan_or_yi(t["reform_ceiling_sum"]), f"{t['reform_reached']} 个申请人获得支持"),
                 ("改革增减", signed(t["diff_ceiling_sum"]), "改革后减基线")]
+    out += policy_parts(data.get("policies", []), t, reformed)
     core = t["core_enterprises"]
     out.append(("核心企业覆盖率（基线）", share(t["core_reached"], core), f"{t['core_reached']} / {core} 家"))
     if reformed:
@@ -86,6 +88,21 @@ def kpis(data: dict[str, Any], reformed: bool) -> list[tuple[str, str, str]]:
     if reformed:
         out += [("从高不重复节省（改革后）", wan_or_yi(stacking[1]["saving"]), "全额叠加与实际计入之差"),
                 ("受益增加 / 减少 / 不变", f"{t['gain']} / {t['lose']} / {t['unchanged']}", "家，按申请人计")]
+    return out
+
+
+def policy_parts(policies: list[dict[str, Any]], total: dict[str, Any], reformed: bool) -> list[tuple[str, str, str]]:
+    """When several policies were run, each one's part of the spending (label, value, its share): a catalogue may hold
+    a policy for demonstration beside the real one, and the headline says how much of the total each makes."""
+    if len(policies) < 2:
+        return []
+    out = []
+    for p in policies:
+        note = f"占基线支出 {share(p['ceiling_sum'], total['ceiling_sum'])}"
+        if reformed:
+            note += (f"；改革后 {wan_or_yi(p['reform_ceiling_sum'])}，"
+                     f"占 {share(p['reform_ceiling_sum'], total['reform_ceiling_sum'])}")
+        out.append((f"其中：{p['number']}", wan_or_yi(p["ceiling_sum"]), note))
     return out
 
 
@@ -212,7 +229,8 @@ def tables(data: dict[str, Any], reformed: bool, measure: Label, cells: Cells = 
     for key, name in DIMENSIONS.items():
         out.append(_group_table(key, name, [*data["groups"][key], {**data["total"], "group": "合计"}], reformed,
                                 cells))
-    out.append(_stacking_table(data["stacking"][0]["measures"], measure, cells))
+    for i, scenario in enumerate(SCENARIOS[:len(data["stacking"])]):
+        out.append(_stacking_table(data["stacking"][i]["measures"], measure, cells, scenario))
     return [in_units(t) for t in out] if cells.units else out
 
 
@@ -253,11 +271,11 @@ def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool
     return _table(title, headers, body)
 
 
-def _stacking_table(rows: list[dict[str, Any]], measure: Label, cells: Cells) -> dict[str, Any]:
+def _stacking_table(rows: list[dict[str, Any]], measure: Label, cells: Cells, scenario: str = "基线") -> dict[str, Any]:
     headers = ["措施", ELIGIBLE, COUNTED, "节省", "被同一事项更高措施排除（项）",
                "因已获其他政策支持不再支持（项）"]
     money = cells.money
-    return _table("从高不重复：按措施（基线）", headers, [
+    return _table(f"从高不重复：按措施（{scenario}）", headers, [
         [measure(r["policy"], r["measure"]), money(r["eligible_ceiling_sum"]), money(r["ceiling_sum"]),
          money(r["saving"]), cells.count(r["excluded"]), cells.count(r["blocked"])] for r in rows])
 
@@ -265,11 +283,17 @@ def _stacking_table(rows: list[dict[str, Any]], measure: Label, cells: Cells) ->
 def view(data: dict[str, Any], measure: Label) -> dict[str, Any]:
     """Everything the impact section shows: headline figures, charts (JSON for ``data-charts``), tables, notes."""
     reformed = "measures" in data
-    stacking = data["stacking"][0]
-    saving = (f"基线下从高不重复共节省 {wan_or_yi(stacking['saving'])}：同一事项符合多项措施只取最高，"
-              f"少计 {wan_or_yi(stacking['by_other_measures'])}（{stacking['excluded']} 项）；"
-              f"已获我省其他政策支持只补差额，少计 {wan_or_yi(stacking['by_other_support'])}"
-              f"（其中 {stacking['blocked']} 项不再支持）。")
+    saving = "".join(_saving(stacking, scenario) for scenario, stacking in zip(SCENARIOS, data["stacking"],
+                                                                                strict=False))
     return {"reformed": reformed, "kpis": kpis(data, reformed), "saving": saving,
             "charts": json.dumps(charts(data, reformed, measure), ensure_ascii=False),
             "tables": tables(data, reformed, measure), "notes": NOTES}
+
+
+def _saving(stacking: dict[str, Any], scenario: str) -> str:
+    """What 从高不重复 saved in a scenario, in a sentence."""
+    where = "基线下" if scenario == SCENARIOS[0] else scenario
+    return (f"{where}从高不重复共节省 {wan_or_yi(stacking['saving'])}：同一事项符合多项措施只取最高，"
+            f"少计 {wan_or_yi(stacking['by_other_measures'])}（{stacking['excluded']} 项）；"
+            f"已获我省其他政策支持只补差额，少计 {wan_or_yi(stacking['by_other_support'])}"
+            f"（其中 {stacking['blocked']} 项不再支持）。")

@@ -18,7 +18,7 @@ from huiqi.cli_support import fail, parse_as_of
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError, InputError
 from huiqi.labels import field_label
-from huiqi.rules.loader import load_many
+from huiqi.rules.loader import load_folder, load_many
 from huiqi.rules.policy import CodeInfo
 from huiqi.simulate import dask_runner
 from huiqi.simulate.briefing import kpis
@@ -54,6 +54,8 @@ HELP = {
     "population_format": "csv、parquet 或 xlsx。",
     "impact": "影响分析（逐年支出、受益增减的企业、核心企业覆盖率、从高不重复节省、变化最大的措施）；"
               "--no-impact 只算分组合计，更快、更省内存。",
+    "catalogue": "政策目录文件夹（huiqi policy export 导出的已发布政策）：按网页和接口所用的政策版本测算，"
+                 "结果与网页上的财政测算一致；不给则用内置政策文件。--policy 则按政策编号从中选取。",
 }
 
 
@@ -89,11 +91,13 @@ def simulate(
     chunk_rows: Annotated[int, typer.Option(help="每块的事项数（内存与速度的权衡）。", min=1000)] = CHUNK_ROWS,
     check: Annotated[bool, typer.Option(help="先校验企业样本数据（默认）；--no-check 跳过已校验过的数据。")] = True,
     impact: Annotated[bool, typer.Option(help=HELP["impact"])] = True,
+    catalogue: Annotated[Path | None, typer.Option("--catalogue", help=HELP["catalogue"], metavar="FOLDER")] = None,
 ) -> None:
     """测算：按措施、地区、年份汇总可支持的事项数和上限合计，可与改革方案对比，并分析改革的影响。"""
     try:
         report = _simulate(population, reform, by, engine, scheduler, parse_as_of(as_of) or clock.today(), policy,
-                           chunk_rows, check, show_progress=format == Output.table or out is not None, impact=impact)
+                           chunk_rows, check, show_progress=format == Output.table or out is not None, impact=impact,
+                           catalogue=catalogue)
         if out is not None:
             write(report, out)
     except HuiqiError as error:
@@ -111,8 +115,8 @@ def simulate(
 
 def _simulate(population: Path, reform_path: Path | None, by: str, engine: Engine, scheduler: str | None,
               as_of: date, refs: list[str] | None, chunk_rows: int, check: bool,
-              show_progress: bool, impact: bool = True) -> SimulationReport:
-    policies = load_many(refs)
+              show_progress: bool, impact: bool = True, catalogue: Path | None = None) -> SimulationReport:
+    policies = load_folder(catalogue, refs) if catalogue is not None else load_many(refs)
     codes = {code: info for p in policies for code, info in p.codes.items()}
     groups = [b.strip() for b in by.split(",") if b.strip()]
     reform = read_reform(reform_path) if reform_path else None

@@ -39,6 +39,7 @@ from huiqi.rules.columns import (
     reached_by,
     read_columns,
     stacking_totals,
+    supporting,
     totals,
     with_measures,
 )
@@ -104,19 +105,24 @@ def long_totals(wide: pl.DataFrame, measures: list[MeasureColumns], keys: list[s
     return pl.concat(parts) if parts else pl.DataFrame()
 
 
+GRANTED = {APPLICANT: pl.UInt32, "amount": pl.Int64, "support": pl.Boolean}
+
+
 def granted_rows(frame: pl.LazyFrame, measures: list[MeasureColumns]) -> pl.LazyFrame:
-    """The granted matters of a part of a chunk: each one's applicant row and granted amount."""
+    """The granted matters of a part of a chunk: each one's applicant row, granted amount, and whether it is support
+    (``supporting``: a grant above 0元, or one whose amount the text leaves to implementing rules)."""
     if not measures:
-        return pl.LazyFrame(schema={APPLICANT: pl.UInt32, "amount": pl.Int64})
+        return pl.LazyFrame(schema=GRANTED)
     grant, amount = granted_amount(measures)
     return frame.filter(grant & pl.col(APPLICANT).is_not_null()).select(
-        pl.col(APPLICANT), amount.cast(pl.Int64).alias("amount"))
+        pl.col(APPLICANT), amount.cast(pl.Int64).alias("amount"), supporting(measures).alias("support"))
 
 
 def per_applicant(granted: list[pl.DataFrame]) -> pl.DataFrame:
-    """Each applicant's granted sum and grant count, from ``granted_rows`` of the parts of a chunk."""
-    empty = pl.DataFrame(schema={APPLICANT: pl.UInt32, "amount": pl.Int64})
-    return pl.concat([empty, *granted]).group_by(APPLICANT).agg(pl.col("amount").sum(), pl.len().alias("grants"))
+    """Each applicant's granted sum and count of grants that are support (a grant of 0元, as under a cap cut to 0,
+    is none), from ``granted_rows`` of the parts of a chunk."""
+    return pl.concat([pl.DataFrame(schema=GRANTED), *granted]).group_by(APPLICANT).agg(
+        pl.col("amount").sum(), pl.col("support").sum().cast(pl.Int64).alias("grants"))
 
 
 def combine(partials: list[pl.DataFrame], keys: list[str], metrics: tuple[str, ...] = METRICS) -> pl.DataFrame:
@@ -151,7 +157,8 @@ def used_columns(policies: list[Policy]) -> tuple[list[str], list[str]]:
 @dataclass
 class Detail:
     """What an impact analysis reads, per scenario: totals per measure and year (``DETAIL_METRICS``), and each
-    applicant's granted sum (元) and grant count, indexed by its row in the applicants' table."""
+    applicant's granted sum (元) and count of grants that are support (above 0元 or unspecified), indexed by its row
+    in the applicants' table."""
 
     by_year: list[pl.DataFrame]
     amounts: list[np.ndarray]
@@ -419,7 +426,10 @@ class Runner:
 def difference(baseline: pl.DataFrame, reform: pl.DataFrame) -> pl.DataFrame:
     """Reform minus baseline for every metric, on the union of groups."""
     keys = [c for c in baseline.columns if c not in METRICS]
-    joined = baseline.join(reform, on=keys, how="full", coalesce=True, suffix="__reform", nulls_equal=True)
+    if not keys:  # the totals alone (no grouping): one row each, side by side
+        joined = pl.concat([baseline, reform.rename({m: f"{m}__reform" for m in METRICS})], how="horizontal")
+    else:
+        joined = baseline.join(reform, on=keys, how="full", coalesce=True, suffix="__reform", nulls_equal=True)
     return joined.select(
         *keys, *[(pl.col(f"{m}__reform").fill_null(0) - pl.col(m).fill_null(0)).alias(m) for m in METRICS]
     ).sort(keys, nulls_last=True) if keys else joined.select(

@@ -12,7 +12,8 @@ measure and year), as data for programs (``summarise`` gives JSON-ready dicts, w
   kind enterprise or not recorded) with at least one grant;
 - what 从高不重复 saves: the eligible ceilings before the rule less the grants' ceilings after it, split
   into the results a higher measure of the same matter excluded and the support received elsewhere;
-- the ten largest changes by measure, and the ten enterprises whose amount changes most.
+- the ten largest changes by measure, and the ten enterprises whose amount changes most;
+- each policy's part of the cost (``by_policy``), with its version.
 
 Without a reform the baseline's parts are given (cost by year, coverage, the saving, who is reached).
 """
@@ -224,6 +225,17 @@ def enterprises(population: Population, detail: Detail) -> list[dict[str, Any]]:
              "diff_ceiling_sum": int(diff[i])} for i in order.tolist()]
 
 
+def by_policy(detail: Detail, policies: list[Policy]) -> list[dict[str, Any]]:
+    """Each policy run (in its order), with its version and what it costs in each scenario: which part of the total
+    each policy makes (a catalogue may hold a policy for demonstration beside the real one)."""
+    out = [{"policy": p.id, "number": p.number, "title": p.title, "version": p.version} for p in policies]
+    for i, prefix in enumerate(("", "reform_")[:len(detail.by_year)]):
+        sums = dict(detail.by_year[i].group_by("policy").agg(pl.col("ceiling_sum").sum()).iter_rows())
+        for row in out:
+            row[f"{prefix}ceiling_sum"] = int(sums.get(row["policy"]) or 0)
+    return out
+
+
 def summarise(population: Population, detail: Detail, scenarios: list[list[Policy]], as_of: date) -> dict[str, Any]:
     """The impact analysis as JSON-ready data (whole yuan), for the baseline and, when given, the reform."""
     reformed = len(detail.amounts) > 1
@@ -234,6 +246,7 @@ def summarise(population: Population, detail: Detail, scenarios: list[list[Polic
         "total": total(table), "groups": groups(table),
         "stacking": [stacking(frame) for frame in detail.by_year],
         "revenue_bands": [{"group": c, "label": label, "from": low, "below": high} for c, label, low, high in BANDS],
+        "policies": by_policy(detail, scenarios[0]),
     }
     if reformed:
         data["measures"] = measures(detail)

@@ -333,6 +333,7 @@ def rebuild(job: SimulationJob, policies: list[Policy]) -> SimulationReport | No
         rebuilt.reform = reform
         rebuilt.reformed, rebuilt.difference = _frame(data["reform"]["groups"]), _frame(data["difference"])
     rebuilt.impact = data.get("impact")  # jobs finished before the impact analysis have none
+    rebuilt.recorded = data.get("policies", [])  # nor had jobs finished before the policies were recorded
     return rebuilt
 
 

@@ -21,16 +21,19 @@ from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.facts import CHOICES, label
 from huiqi.rules.policy import CodeInfo
 from huiqi.simulate.population_files import (
-    CSV_HINT,
+    OVERFLOW,
+    PROBES,
     TABLES,
     columns_of,
     headers,
     missing_columns,
     read_tables,
     unreadable,
+    unreadable_reason,
 )
 
 ROW = "__applicant_row"  # a matter's row in the applicants' table
+BEYOND = "__beyond"  # the values a CSV row holds beyond its header (``population_files.OVERFLOW``), as a list
 SHOWN = 20  # rows whose problems an error lists, and problems listed per table to people; the count says the rest
 TABLE_NAMES = {"applicants": "申请人表", "matters": "事项表"}
 ITEM = "· "  # how a problem's line starts in a refused population's message (``PopulationError``)
@@ -164,7 +167,8 @@ def read_population(path: str | Path, codes: dict[str, CodeInfo], *, check: bool
         try:
             problems = validate(typed["applicants"], typed["matters"], codes, links, counts)
         except pl.exceptions.PolarsError:  # a file read lazily fails only as it is read: say which, not how
-            raise InputError([(unreadable(raw), f"文件中有无法读取的内容{CSV_HINT}")]) from None
+            table = unreadable(raw)
+            raise InputError([(table, unreadable_reason(path, table))]) from None
         if problems:
             raise PopulationError(problems, counts)
     return Population(_clean(typed["applicants"], APPLICANT_SCHEMA), _clean(typed["matters"], MATTER_SCHEMA),
@@ -215,7 +219,9 @@ def _typed(table: str, frame: pl.LazyFrame) -> pl.LazyFrame:
         text = pl.when(text == "").then(None).otherwise(text)
         out += [text.alias(f"__raw__{column}"), _convert(text, column, dtype).alias(column)]
     extra = columns_of(table, present.names())[1]
-    return frame.select(pl.col("__row"), *out, *[pl.col(c).alias(f"__extra__{c}") for c in extra])
+    probes = [pl.col(c) for c in present.names() if c.startswith(OVERFLOW)]
+    beyond = [*probes, pl.concat_list(probes).alias(BEYOND)] if probes else []  # read only when a row has some
+    return frame.select(pl.col("__row"), *out, *[pl.col(c).alias(f"__extra__{c}") for c in extra], *beyond)
 
 
 def _convert(text: pl.Expr, column: str, dtype: pl.DataType) -> pl.Expr:
@@ -297,9 +303,11 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
              _applicant_checks(_bad_regions(applicants), int(invalid.sum()), unique, keys.null_count())),
             ("matters", pl.concat([matters, known.lazy()], how="horizontal"),
              _matter_checks(codes, usccs, unlinked, absent))):
-        extra = [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in frame.collect_schema()
-                 if c.startswith("__extra__")]
+        columns = frame.collect_schema().names()
+        extra = [(f"{table}.{c[9:]}", "不认识的列（请检查拼写）") for c in columns if c.startswith("__extra__")]
         found += extra
+        if BEYOND in columns:
+            checks = [*checks, _beyond_check(table, [c for c in columns if c.startswith(OVERFLOW)])]
         height = keys.len() if table == "applicants" else known.height
         parts = [frame.slice(start, SLICE) for start in range(0, max(height, 1), SLICE)]
         counts = [sum(c) for c in zip(*(part.select(_count(c).alias(str(i)) for i, c in enumerate(checks))
@@ -318,7 +326,7 @@ def validate(applicants: pl.LazyFrame, matters: pl.LazyFrame, codes: dict[str, C
             for i, (_, field, _, why, *_) in enumerate(failing):
                 if row[f"__bad{i}"]:
                     where = f"{table} 第{row['__row'] + 1}条（表格第{row['__row'] + 2}行）"
-                    found.append((f"{where} {field}（{label(field)}）",
+                    found.append((where if field == BEYOND else f"{where} {field}（{label(field)}）",
                                   why(row[f"__value{i}"]) if callable(why) else why))
     if total > SHOWN:
         found.append(("（共计）", f"共有 {total} 条记录有问题，以上只列出前面的部分"))
@@ -357,6 +365,18 @@ def _bad_value(column: str) -> pl.Expr:
     return pl.col(f"__raw__{column}").is_not_null() & pl.col(column).is_null()
 
 
+def _beyond_check(table: str, probes: list[str]) -> tuple:
+    """A CSV row holding values beyond its header (its row of the table, the values named)."""
+    return (table, BEYOND, pl.any_horizontal(pl.col(c).is_not_null() for c in probes), _beyond)
+
+
+def _beyond(values: list[str | None]) -> str:
+    given = [_shown(v) for v in values if v is not None]
+    count = f"至少 {PROBES}" if values[-1] is not None else str(len(given))
+    return (f"比表头多出 {count} 个值：{'、'.join(given)}（表头之外的值无法读取；"
+            "常见的原因是某个值中有逗号却没有加双引号，使后面的值都错了位。请改正这一行）")
+
+
 def _bad_regions(applicants: pl.LazyFrame) -> list[str]:
     """The regions given that are not valid, found among the distinct values (a few thousand at most)."""
     region = pl.col("region")
@@ -379,7 +399,7 @@ def _applicant_checks(bad_regions: list[str], invalid: int, unique: bool, absent
         ("applicants", "region", pl.col("region").is_in(bad_regions),
          "不是有效的行政区划代码（辽宁省内须是 GB/T 2260 代码或 shenfu）", pl.lit(len(bad_regions))),
         ("applicants", "industry", industry.is_not_null() & ~industry.is_in(classes),
-         "不是 GB/T 4754-2017 的四位小类代码"),
+         lambda given: _code_problem(given, classes, "不是 GB/T 4754-2017 的四位小类代码")),
         ("applicants", "name", _too_long("name", NAME_LENGTH), f"过长：最多 {NAME_LENGTH} 个字"),
     ]
     return checks + _typed_checks("applicants", APPLICANT_SCHEMA)
@@ -426,13 +446,27 @@ def _matter_checks(codes: dict[str, CodeInfo], usccs: pl.Series, unlinked: int, 
         ("matters", "codes", ((kind == "honour") & ((mask & projects) != 0))
          | ((kind == "project") & ((mask & honours) != 0)), "事项代码与事项类型不符"),
         ("matters", "parent_industry", pl.col("parent_industry").is_not_null()
-         & ~pl.col("parent_industry").is_in(parents), "不是 GB/T 4754-2017 的大类、中类或小类代码"),
+         & ~pl.col("parent_industry").is_in(parents),
+         lambda given: _code_problem(given, parents, "不是 GB/T 4754-2017 的大类、中类或小类代码")),
     ]
     checks += [("matters", name, ((mask & (1 << i)) != 0) & ~pl.col(name).is_in(list(allowed)),
                 f"不属于{info.label}（{info.code}）：应为 {'、'.join(allowed)} 之一")
                for i, info in enumerate(codes.values()) for name, allowed in info.choices]
     return [(t, f, bad.fill_null(False), why, *count) for t, f, bad, why, *count
             in checks + _typed_checks("matters", MATTER_SCHEMA)]
+
+
+def _code_problem(given: str, known: list[str], what: str) -> str:
+    """An industry code not known, quoted; when it is a known code without its leading 0 (539 for 0539, as a
+    spreadsheet keeps a code typed as a number), said so.
+
+    >>> _code_problem("539", ["0539"], "不是小类代码")
+    '“539”不是小类代码：若应为“0539”，是表格把代码存成了数字、去掉了开头的 0，请把这一列设为文本格式后重新填写'
+    """
+    said = f"{_shown(given)}{what}"
+    if given.isdigit() and f"0{given}" in known:
+        said += f"：若应为“0{given}”，是表格把代码存成了数字、去掉了开头的 0，请把这一列设为文本格式后重新填写"
+    return said
 
 
 CODES_SHOWN = 5  # unknown codes of a matter named; the count says the rest

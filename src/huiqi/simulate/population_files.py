@@ -11,6 +11,7 @@ from csv import Error as CsvError
 from csv import reader
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from huiqi.errors import InputError
@@ -24,6 +25,11 @@ SAMPLE = 1 << 20  # bytes of a CSV read to judge its encoding
 HEADER = 1 << 16  # bytes of a CSV read to find its header line (a population's is some 300)
 BOM = b"\xef\xbb\xbf"
 CSV_HINT = "（CSV 常见的原因：某行的列数与表头不同、引号没有配对，或文件不是 UTF-8 编码）"
+# A CSV row's values beyond its header are read into these columns (``PROBES`` of them), to be refused by row
+# (``population.validate``) rather than dropped; a row holding more has them too, the rest cut off.
+OVERFLOW = "__overflow_"
+PROBES = 4
+QUOTE_BLOCK = 1 << 24  # bytes of a CSV searched at once for a quote left open
 
 
 def read_tables(path: Path) -> dict[str, pl.LazyFrame]:
@@ -65,7 +71,18 @@ def _scan_csv(file: Path, name: str) -> pl.LazyFrame:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return _read_gb18030(file, name)
-    return pl.scan_csv(file, infer_schema=False)
+    return _scan_text(file, file, name)
+
+
+def _scan_text(source: Path | bytes, file: Path, name: str) -> pl.LazyFrame:
+    """A CSV as text, each column as its header names it, and the values a row holds beyond its header in
+    ``OVERFLOW`` columns (a value with a comma not quoted shifts the rest of its row: refused, never dropped)."""
+    try:
+        names = pl.scan_csv(source, infer_schema=False).collect_schema().names()
+    except pl.exceptions.PolarsError:
+        raise InputError([(name, f"{file.name} 的表头（第一行）无法读取{CSV_HINT}")]) from None
+    schema = dict.fromkeys(names, pl.String) | {f"{OVERFLOW}{i}": pl.String for i in range(PROBES)}
+    return pl.scan_csv(source, schema=schema, missing_columns="insert", truncate_ragged_lines=True)
 
 
 def _read_gb18030(file: Path, name: str) -> pl.LazyFrame:
@@ -74,9 +91,47 @@ def _read_gb18030(file: Path, name: str) -> pl.LazyFrame:
     except UnicodeDecodeError:
         raise InputError([(name, f"{file.name} 的编码无法识别：{ENCODING_HINT}")]) from None
     try:
-        return pl.read_csv(text.encode("utf-8"), infer_schema=False).lazy()
+        return _scan_text(text.encode("utf-8"), file, name).collect().lazy()
     except pl.exceptions.PolarsError:
-        raise InputError([(name, f"{file.name} 不是有效的 CSV 文件{CSV_HINT}")]) from None
+        raise InputError([(name, f"{file.name} 不是有效的 CSV 文件{_why_unreadable(file)}")]) from None
+
+
+def unreadable_reason(path: Path, table: str) -> str:
+    """Why a table's file could not be read to its end, as precisely as can be said: for a CSV with a quote left
+    open, the line it opens on (called only once reading failed)."""
+    file = path / f"{table}.csv"
+    if path.is_dir() and not (path / f"{table}.parquet").exists() and file.exists():
+        return f"{file.name} 中有无法读取的内容{_why_unreadable(file)}"
+    return f"文件中有无法读取的内容{CSV_HINT}"
+
+
+def _why_unreadable(file: Path) -> str:
+    line = open_quote(file)
+    if line is None:
+        return CSV_HINT
+    return (f"：第 {line} 行（按文本行计，表头为第 1 行）的双引号没有配对，从这里起直到下一个双引号都被当作一个值；"
+            "请补上结束的双引号，或删去这个双引号")
+
+
+def open_quote(file: Path) -> int | None:
+    """The first line of a CSV (1 for its header) that ends inside a quoted value: where a quote left open starts, in
+    a file whose values hold no line breaks. None when every line closes its quotes.
+
+    Read in blocks of ``QUOTE_BLOCK`` bytes with NumPy (the quote and the line feed are single bytes in UTF-8 and in
+    GB18030 alike), carrying the parity of the quotes seen so far from block to block.
+    """
+    data = np.memmap(file, dtype=np.uint8, mode="r") if file.stat().st_size else np.zeros(0, np.uint8)
+    odd, lines = 0, 0
+    for start in range(0, len(data), QUOTE_BLOCK):
+        block = np.asarray(data[start:start + QUOTE_BLOCK])
+        parity = (np.cumsum(block == ord('"'), dtype=np.uint8) + odd) & 1  # overflow keeps the parity
+        ends = np.flatnonzero(block == ord("\n"))
+        open_at = np.flatnonzero(parity[ends])
+        if open_at.size:
+            return lines + int(open_at[0]) + 1
+        lines += ends.size
+        odd = int(parity[-1]) if block.size else odd
+    return lines + 1 if odd else None  # the last line, unended, leaves a quote open
 
 
 def _read_workbook(path: Path) -> dict[str, pl.LazyFrame]:
@@ -115,7 +170,8 @@ def columns_of(table: str, columns: list[str]) -> tuple[list[str], list[str]]:
     """
     schema = APPLICANT_SCHEMA if table == "applicants" else MATTER_SCHEMA
     return ([c for c in REQUIRED[table] if c not in columns],
-            [c for c in dict.fromkeys(columns) if c.strip() and c not in schema and c != "__row"])
+            [c for c in dict.fromkeys(columns)
+             if c.strip() and c not in schema and c != "__row" and not c.startswith(OVERFLOW)])
 
 
 def missing_columns(raw: dict[str, pl.LazyFrame]) -> list[tuple[str, str]]:

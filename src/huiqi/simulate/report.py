@@ -59,13 +59,22 @@ class SimulationReport:
     difference: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     impact: dict[str, Any] | None = None  # impact.summarise; None when not computed (and for older jobs)
+    # the policies run, by id, document number, title and version, as a finished job recorded them (``used``)
+    recorded: list[dict[str, str]] | None = None
 
     def group_keys(self) -> list[str]:
         return [c for c in self.baseline.columns if c not in METRICS]
 
+    def used(self) -> list[dict[str, str]]:
+        """The policies run, each by id, document number, title and version (the digest of its text): as recorded when
+        the report was made (a job's page is drawn later, when other versions may be in force)."""
+        if self.recorded is not None:
+            return self.recorded
+        return [{"id": p.id, "number": p.number, "title": p.title, "version": p.version} for p in self.policies]
+
     def to_json(self) -> dict[str, Any]:
-        """``{"groups": [...]}``, plus ``reform`` and ``difference`` when a reform was given."""
-        data: dict[str, Any] = {"groups": self.baseline.to_dicts()}
+        """``{"policies": [...], "groups": [...]}``, plus ``reform`` and ``difference`` when a reform was given."""
+        data: dict[str, Any] = {"policies": self.used(), "groups": self.baseline.to_dicts()}
         if self.reform is not None:
             data["reform"] = {"name": self.reform.name, "description": self.reform.description,
                               "groups": self.reformed.to_dicts()}
