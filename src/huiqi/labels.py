@@ -34,6 +34,9 @@ FIELD_LABELS: dict[str, str] = {
     "since": "起始日期", "until": "截止日期", "who": "操作人", "entity": "记录类别", "entity_id": "记录编号",
     "comment": "意见",
     "note": "说明", "reason": "理由", "district_field": "区县", "city_field": "地级市", "city": "城市",
+    # 节假日日历、认定名单
+    "source": "通知文号或标题", "lines": "日期清单", "code": "认定类别", "document": "发布文号",
+    "published_on": "发布日期",
     # lists
     "q": "关键词", "page": "页码", "status": "状态",
     # the numbers and links in pages' addresses

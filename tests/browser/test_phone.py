@@ -4,7 +4,7 @@ boxes. A screenshot of each page is kept."""
 import pytest
 
 from huiqi.demo.data import ENTERPRISES
-from tests.browser.conftest import LIVE_DAY, _env, _huiqi, serving, shoot, sign_in
+from tests.browser.conftest import LIVE_DAY, _env, _huiqi, scalar, serving, shoot, sign_in
 
 PAGES = {
     None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/figures", "/direct", "/ratings",
@@ -77,7 +77,9 @@ LONG_REASON = "请按照以下要求补正：https://example.gov.cn/zcwj/?file="
 
 def test_a_long_reason_breaks_at_the_edge_of_the_phone(chromium, tmp_path) -> None:
     """A 须补正的内容 of one long URL made /review/N 2751 px wide at 390 px, the enterprise's /messages and
-    /applications/N as wide. On a demo of its own: application 5 (ent-05's, dept-06's) is returned."""
+    /applications/N as wide. On a demo of its own: application 5 (ent-05's, dept-06's) is returned. So did the
+    source of a 免申即享 matter, a badge 公布名单：辽科发〔2025〕… kept on one line (599 px): the offer of the demo's
+    瞪羚 list is confirmed, and its application's /review/N read."""
     database = f"sqlite:///{tmp_path / 'huiqi.db'}"
     _huiqi("demo", "seed", env=_env(database, HUIQI_TODAY=LIVE_DAY.isoformat()))
     with serving(database, today=LIVE_DAY) as base:
@@ -102,5 +104,18 @@ def test_a_long_reason_breaks_at_the_edge_of_the_phone(chromium, tmp_path) -> No
             if width > 390:
                 wide[path] = width
         shoot(phone, "90-phone-long-reason")
+        unit = scalar(database, "SELECT u.username FROM users u JOIN departments d ON d.id = u.department_id "
+                                "WHERE d.name = '省科技厅' AND u.role = 'department' ORDER BY u.username LIMIT 1")
+        sign_in(phone, unit)
+        phone.goto("/offers/pending")
+        with phone.expect_navigation():
+            phone.locator("form[action$='/confirm'] button").first.click()
+        confirmed = scalar(database, "SELECT application_id FROM offers WHERE state = 'confirmed' LIMIT 1")
+        phone.goto(f"/review/{confirmed}")
+        assert "公布名单：辽科发〔2025〕" in phone.inner_text("#facts")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[f"/review/{confirmed}"] = width
+        shoot(phone, "90-phone-list-source")
         context.close()
     assert not wide, f"pages wider than the phone: {wide}"

@@ -1,6 +1,8 @@
 """The calendar page's form as an officer fills it: Chinese header and kinds, a Chinese input method's commas and
 digits, and every mistake named by the form's own labels."""
 
+import re
+
 import pytest
 
 from huiqi.holidays import service as holidays
@@ -35,3 +37,30 @@ async def test_the_year_is_named_as_the_page_labels_it(browser, people) -> None:
     page = await browser(people.admin).get("/admin/calendar", params={"year": "abc"})
     assert page.status_code == 422 and "年度" in page.text
     assert "<label>年度<input" in (await browser(people.admin).get("/admin/calendar")).text
+
+
+ASCII_FIELD = re.compile(r"\b[A-Za-z_]{2,}\s*：")  # a field named by its name in the code (source：…)
+
+
+async def test_no_refusal_of_the_form_names_a_field_in_ascii(browser, session, people) -> None:
+    """Over-long values were refused on a page apart as "source：不能超过 200 个字": each is said on the form by its
+    label, beside its box, with what was typed kept."""
+    admin = browser(people.admin)
+    year = holidays.calendar_of(session).last_day.year + 1
+    lines = notice_lines(year)
+    sent = [({"source": "通" * 201, "lines": lines}, "通知文号或标题：不能超过 200 个字（现为 201 个字）"),
+            ({"source": "通" * 5000, "lines": lines}, "通知文号或标题：不能超过 200 个字（现为 5000 个字）"),
+            ({"source": "第一行\n第二行", "lines": lines}, "通知文号或标题：不能含控制字符"),
+            ({"source": "测试", "lines": lines + "#" * 20_000}, "日期清单：不能超过 20000 个字"),
+            ({"source": "测试", "lines": "x" * 99_000}, "日期清单：不能超过 20000 个字（现为 99000 个字）"),
+            ({"source": "", "lines": ""}, "通知文号或标题"), ({"lines": "日期,类别,名称\nabc,放假,元旦"}, "日期清单")]
+    for form, said in sent:
+        refused = await admin.post("/admin/calendar", data=form)
+        assert refused.status_code == 422 and said in refused.text, form.get("source", "")[:10]
+        assert not ASCII_FIELD.search(refused.text), ASCII_FIELD.findall(refused.text)
+        assert '<form method="post" action="/admin/calendar" class="card">' in refused.text, "said on the form"
+    for form in ({"source": "测\x01试", "lines": lines}, {"source": "测试", "lines": "x" * 150_000}):
+        door = await admin.post("/admin/calendar", data=form)  # the door's net, under every form: by label too
+        assert door.status_code == 422 and ("通知文号或标题：" in door.text or "日期清单：" in door.text)
+        assert not ASCII_FIELD.search(door.text), ASCII_FIELD.findall(door.text)
+    assert year not in holidays.calendar_of(session).years

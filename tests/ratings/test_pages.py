@@ -81,3 +81,35 @@ async def test_a_full_comment_with_line_breaks_is_taken_and_a_longer_one_is_said
         taken = await alice.post(f"/applications/{app.id}/rating", data={"level": "2", "comment": full})
     assert taken.status_code == 303, taken.text[:300]
     assert ratings.for_application(session, app.id).comment == "慢" * 299 + "\n" + "乱" * 200
+
+
+async def test_the_later_of_two_tabs_is_told_someone_just_did_it(browser, session, people, tmp_path) -> None:
+    """Rating, answering, asking a re-check and concluding it, each sent again from a second tab: a refusal (409)
+    saying it was just done, and by whom, headed 未能完成 (nothing typed is there to correct)."""
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    alice, unit, admin = browser(people.alice), browser(people.miit), browser(people.admin)
+    refused = '<h2 id="error-summary-title">未能完成</h2>'
+    with clock.pinned(date(2025, 9, 26)):
+        rating = {"level": "1", "comment": "理由不清楚"}
+        assert (await alice.post(f"/applications/{app.id}/rating", data=rating)).status_code == 303
+        again = await alice.post(f"/applications/{app.id}/rating", data=rating)
+    assert again.status_code == 409 and "已经评价过（可能刚在其他页面评价，请刷新后查看）" in again.text
+    assert refused in again.text and "请修改以下内容" not in again.text
+    found = ratings.for_application(session, app.id)
+    answer = {"text": "已电话说明不符合的条件"}
+    assert (await unit.post(f"/ratings/{found.id}/answer", data=answer)).status_code == 303
+    again = await unit.post(f"/ratings/{found.id}/answer", data={"text": "另一位同事的答复"})
+    assert again.status_code == 409 and refused in again.text and "没有待答复的整改" not in again.text
+    assert "这条差评的整改刚刚已由省工信厅审核员（省工业和信息化厅）答复，无需再答复" in again.text
+    recheck = {"reason": "仍未说明具体条款"}
+    assert (await alice.post(f"/ratings/{found.id}/recheck", data=recheck)).status_code == 303
+    again = await alice.post(f"/ratings/{found.id}/recheck", data=recheck)
+    assert again.status_code == 409 and refused in again.text and "已经申请过复核（可能刚在其他页面申请" in again.text
+    assert (await admin.post(f"/ratings/{found.id}/conclude", data={"result": "维持答复"})).status_code == 303
+    again = await admin.post(f"/ratings/{found.id}/conclude", data={"result": "撤销答复"})
+    assert again.status_code == 409 and refused in again.text and "没有待复核的申请" not in again.text
+    assert f"这条评价的复核结论刚刚已由{people.admin.display_name}作出，无需再作" in again.text
+    session.refresh(found)
+    assert (found.answer, found.recheck_reason, found.recheck_result) == ("已电话说明不符合的条件", "仍未说明具体条款",
+                                                                          "维持答复")

@@ -168,3 +168,14 @@ def test_a_bad_rating_late_in_december_is_counted_monday_to_friday_and_counted_a
     holidays.enter(session, actor=SYSTEM, entries=holidays.read_file(NOTICE), source="测试用通知（非真实）")
     assert found.due_on == date(2027, 1, 12) and ratings.due_note(session, found) is None
     assert any("重算为 2027-01-12" in m.body for m in messages.inbox(session, actor=people.miit))
+
+
+def test_a_step_with_nothing_to_do_says_why(session, people, rejected) -> None:
+    """Not a race: a good rating has no rectification; a re-check not asked for has no conclusion."""
+    with clock.pinned(date(2025, 9, 26)):
+        found = ratings.rate(session, actor=people.alice, application_id=rejected.id, level=1, comment="慢")
+    with pytest.raises(Conflict, match="企业尚未对这条评价申请复核，无需作出结论"):
+        ratings.conclude(session, actor=people.admin, rating_id=found.id, result="维持")
+    found.due_on = None  # as a good rating is
+    with pytest.raises(Conflict, match="这条评价不是差评，没有需要答复的整改"):
+        ratings.answer(session, actor=people.miit, rating_id=found.id, text="已改进")

@@ -74,7 +74,8 @@ def application(application_id: RecordId, session: Db, actor: Actor) -> Applicat
 
 @router.patch("/{application_id}", response_model=ApplicationDetail, summary="修改申请金额（草稿或退回补正时）")
 def update(application_id: RecordId, body: ApplicationUpdate, session: Db, actor: Actor) -> ApplicationDetail:
-    service.change_amount(session, actor=actor, application_id=application_id, amount_requested=body.amount_requested)
+    service.change_amount(session, actor=actor, application_id=application_id, amount_requested=body.amount_requested,
+                          seen_state=body.seen_state, seen_amount=body.seen_amount)
     session.commit()
     return _detail(session, actor, application_id)
 

@@ -26,6 +26,7 @@ from huiqi.models import Application, Matter, Round, User
 from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
+from huiqi.review.forms import number_seen
 from huiqi.rounds import opening, submission
 from huiqi.rounds import service as rounds
 from huiqi.rules.answer import Grant
@@ -37,7 +38,7 @@ from huiqi.validation import collect, digits
 from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step
+from huiqi.web.steps import Refusal, flash, form_step
 from huiqi.workflow.judgement import Judgement, judge
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action
@@ -186,7 +187,7 @@ def new(request: Request, who: CallerDep, session: Db, actor: Actor,
 def _problems(error: HuiqiError) -> list[tuple[str, str]]:
     """The form's mistakes (its own and the service's) by the names its boxes carry."""
     refusal = Refusal.of(error)
-    return labelled(refusal.problems, own=LABELS) or [("", refusal.message)]
+    return labelled(refusal.problems, own=LABELS) or refusal.shown
 
 
 @router.post("/applications/new", response_class=HTMLResponse, response_model=None)
@@ -213,7 +214,9 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
     except HuiqiError as error:
         return _new(request, who, session, actor, status_code=error.status_code, problems=_problems(error), **form)
     session.commit()
-    return RedirectResponse(f"/applications/{draft.id}", status_code=303)
+    made = RedirectResponse(f"/applications/{draft.id}", status_code=303)
+    flash(made, f"草稿已保存（申报 #{draft.id}），尚未提交：上传材料、作出承诺后再提交申报")
+    return made
 
 
 def _detail(request: Request, who: CallerDep, session: Db, actor: User, application_id: int,
@@ -301,7 +304,7 @@ def _step(request: Request, who: CallerDep, session: Db, actor: User, applicatio
 
     def again(refusal: Refusal) -> Response:
         return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
-                       problems=refusal.problems or [("", refusal.message)], **context)
+                       problems=refusal.shown, **context)
 
     return form_step(session, act, done=f"/applications/{application_id}", again=again, said=DONE[done])
 
@@ -315,9 +318,20 @@ def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor, a
         amount = parse_wan(text, "amount", above_zero=True) if text else None
         if amount is None:
             raise InputError([("amount", "请填写申请金额（万元）")])
-        service.change_amount(session, actor=actor, application_id=application_id, amount_requested=amount)
+        seen_state, seen_amount = _amount_seen(form)
+        service.change_amount(session, actor=actor, application_id=application_id, amount_requested=amount,
+                              seen_state=seen_state, seen_amount=seen_amount)
 
     return _step(request, who, session, actor, application_id, act, "amount", amount=text)
+
+
+def _amount_seen(form: Any) -> tuple[str | None, int | None]:
+    """What the amount form's page showed (its hidden ``seen_state`` and ``seen_amount`` in yuan): a form sent
+    without them (by hand) is taken as before."""
+    state = form.get("seen_state")
+    if state is not None and state not in STATES:
+        raise InputError([("seen", "无法核对")])
+    return state, number_seen(form.get("seen_amount"))
 
 
 @router.post("/applications/{application_id}/materials", response_class=HTMLResponse, response_model=None)

@@ -1,13 +1,16 @@
 """Applications as the services give them."""
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.money import MAX_YUAN
 from huiqi.rules.answer import Result
 from huiqi.validation import StrictInput, UtcDateTime
+from huiqi.workflow.states import STATES
+
+StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
 
 # The undertaking of the fund's 2025 application guide, made by the applicant on submission.
 DECLARATION = ("本单位郑重承诺：本单位为独立法人，财务管理制度健全，无不良信用记录，"
@@ -49,9 +52,13 @@ class ApplicationCreate(StrictInput):
 
 
 class ApplicationUpdate(StrictInput):
-    """What an applicant may change while the application is a draft or returned for correction."""
+    """What an applicant may change while the application is a draft or returned for correction; with what the
+    caller last read of it (optional), a change of an application changed since is refused (409)."""
 
     amount_requested: int = Field(description="申请金额（元，整数，大于 0）", gt=0, le=MAX_YUAN)
+    seen_state: StateName | None = Field(None, description="修改前看到的状态；已变化则 409（可选）")
+    seen_amount: int | None = Field(None, gt=0, le=MAX_YUAN,
+                                    description="修改前看到的申请金额（元）；其间已被改动则 409，不予修改（可选）")
 
 
 class MaterialRead(BaseModel):

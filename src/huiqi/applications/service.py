@@ -20,7 +20,7 @@ from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.funding.service import monetary_measure
 from huiqi.materials import storage
 from huiqi.models import Application, Material, Round, User
-from huiqi.money import MAX_YUAN
+from huiqi.money import MAX_YUAN, wan
 from huiqi.rounds import opening, submission
 from huiqi.rounds import service as rounds
 from huiqi.rules.policy import Policy
@@ -156,9 +156,16 @@ def frozen(application: Application, doing: str) -> str:
     return f"申报 #{application.id} {standing(application.state)}，只有草稿或退回补正的申报可以{doing}"
 
 
-def change_amount(session: Session, *, actor: User, application_id: int, amount_requested: int) -> Application:
-    """Change the amount requested of a draft (or of one returned for correction)."""
+def change_amount(session: Session, *, actor: User, application_id: int, amount_requested: int,
+                  seen_state: str | None = None, seen_amount: int | None = None) -> Application:
+    """Change the amount requested of a draft (or of one returned for correction); refused (409) when the page it
+    was typed on showed another state or amount (``seen_*``, each checked when said), under the row's lock: of two
+    tabs saving at once, the later finds the amount the earlier saved and changes nothing."""
     application = _editable(session, actor, application_id)
+    moved = seen_state is not None and seen_state != application.state
+    if moved or (seen_amount is not None and seen_amount != application.amount_requested):
+        raise Conflict(f"申报 #{application.id} 已在其他页面修改（现为「{STATES[application.state]}」，申请金额 "
+                       f"{wan(application.amount_requested)} 万元），本次未修改申请金额；请核对后再改")
     before = application.amount_requested
     application.amount_requested = _amount(amount_requested)
     session.flush()

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi import clock
+from huiqi.errors import InputError
 from huiqi.holidays import service
 from huiqi.holidays.service import KIND_LABELS
 from huiqi.labels import labelled
@@ -13,12 +14,17 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import QueryWhole, Year
 from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.door import LIMITS
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 READERS = (Role.ADMIN, Role.DEPARTMENT, Role.FINANCE, Role.AUDITOR)
 FIELDS = {"source": "通知文号或标题", "lines": "日期清单"}  # as the form calls them
+# What a form may carry is the door's net: the bounds themselves (the service's 200 for the source) are said beside
+# each box, with what was typed kept; a bound here would be said on a page apart.
+NET = LIMITS["form"]
+LINES_MOST = 20_000
 
 
 def _page(request: Request, who: CallerDep, session: Db, shown: int, status_code: int = 200, **context) -> Response:
@@ -38,13 +44,15 @@ def calendar_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 
 @router.post("/admin/calendar", response_model=None)
 def enter_year(request: Request, who: CallerDep, actor: Actor, session: Db,
-               source: Annotated[str, Form(max_length=200)] = "",
-               lines: Annotated[str, Form(max_length=20_000)] = "") -> Response:
+               source: Annotated[str, Form(max_length=NET)] = "",
+               lines: Annotated[str, Form(max_length=NET)] = "") -> Response:
     """A year from its notice, typed or pasted as lines ``日期,类别,名称`` (or ``date,kind,name``) under that header."""
     require_role(actor, Role.ADMIN, doing="录入节假日安排")
     entered: list[int] = []
 
     def act() -> None:
+        if len(lines) > LINES_MOST:
+            raise InputError([("lines", f"不能超过 {LINES_MOST} 个字（现为 {len(lines)} 个字）：一年的安排只有几十行")])
         entries = service.read_text(lines, "lines")
         entered.extend(service.enter(session, actor=actor, entries=entries, source=source))
 

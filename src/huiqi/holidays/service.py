@@ -254,12 +254,19 @@ def read_text(text: str, field: str) -> list[Entry]:
     return read_lines(rows, field)
 
 
+SOURCE_MOST = 200  # the column's width: a notice's document number or title
+
+
 def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -> list[int]:
     """Enter the days of a notice; the years it covers replace what was entered for them. The years entered."""
     require_role(actor, Role.ADMIN, doing="录入节假日安排")
     source = source.strip()
-    if not source or len(source) > 200 or any(ord(c) < 32 for c in source):
+    if not source:
         raise InputError([("source", "请填写通知的文号或标题（不超过 200 个字），如 国办发明电〔2026〕7号")])
+    if len(source) > SOURCE_MOST:
+        raise InputError([("source", f"不能超过 {SOURCE_MOST} 个字（现为 {len(source)} 个字），请删减后再录入")])
+    if any(ord(c) < 32 for c in source):
+        raise InputError([("source", "不能含控制字符（如换行）")])
     one_at_a_time(session, "calendar")  # two entries at once: the later replaces the earlier's years whole
     years = {e.day.year for e in entries}
     whole = {y for y in years if not _missing([e for e in entries if e.day.year == y])} | {main_year(entries)}

@@ -29,7 +29,7 @@ def _back(request: Request, who: CallerDep, session: Db, actor, application_id: 
 
     def again(refusal: Refusal) -> Response:
         return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
-                       problems=refusal.problems or [("", refusal.message)], typed=typed)
+                       problems=refusal.shown, typed=typed)
     return again
 
 
@@ -88,7 +88,7 @@ def answer(request: Request, who: CallerDep, actor: Actor, session: Db, rating_i
            text: Annotated[str, Form(max_length=1000)] = "") -> Response:
     def again(refusal: Refusal) -> Response:
         return _rectifications(request, who, session, actor, status_code=refusal.status_code,
-                               problems=refusal.problems or [("", refusal.message)], failed=rating_id)
+                               problems=refusal.shown, failed=rating_id)
 
     return form_step(session, lambda: service.answer(session, actor=actor, rating_id=rating_id, text=text),
                      done="/ratings/rectifications", again=again, said="整改情况已答复，企业可以看到")
@@ -99,7 +99,7 @@ def conclude(request: Request, who: CallerDep, actor: Actor, session: Db, rating
              result: Annotated[str, Form(max_length=1000)] = "") -> Response:
     def again(refusal: Refusal) -> Response:
         return _rectifications(request, who, session, actor, status_code=refusal.status_code,
-                               problems=refusal.problems or [("", refusal.message)], failed=rating_id)
+                               problems=refusal.shown, failed=rating_id)
 
     return form_step(session, lambda: service.conclude(session, actor=actor, rating_id=rating_id, result=result),
                      done="/ratings/rectifications", again=again, said="复核结论已记录")

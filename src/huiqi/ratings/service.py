@@ -23,6 +23,7 @@ from huiqi.holidays.service import deadline, provisional_note
 from huiqi.labels import measure_label, policy_cited
 from huiqi.messages import service as messages
 from huiqi.models import Department, Rating, User
+from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.workflow.states import State
@@ -63,7 +64,7 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
             session.add(found)
             session.flush()
     except IntegrityError:
-        raise Conflict(f"申报 #{app.id} 已经评价过：每件申报只评价一次") from None
+        raise Conflict(f"申报 #{app.id} 已经评价过（可能刚在其他页面评价，请刷新后查看）：每件申报只评价一次") from None
     audit.record(session, actor=actor.username, action="rating.rate", entity="rating", entity_id=found.id,
                  after={"application": app.id, "level": level})
     if found.due_on is not None:
@@ -127,8 +128,10 @@ def answer(session: Session, *, actor: User, rating_id: int, text: str) -> Ratin
     found = _locked(session, rating_id)
     if found.department_id != actor.department_id:
         raise Forbidden("只能答复本单位负责的整改")
-    if found.due_on is None or found.answered_at is not None:
-        raise Conflict("这条评价没有待答复的整改")
+    if found.due_on is None:
+        raise Conflict("这条评价不是差评，没有需要答复的整改")
+    if found.answered_at is not None:  # the loser of two answers at once finds the other's, under the lock
+        raise Conflict(f"这条差评的整改刚刚已由{person(session, found.answered_by)}答复，无需再答复；请刷新后查看")
     found.answer = _text("text", text, 1000, required=True)
     found.answered_by, found.answered_at = actor.username, utcnow()
     session.flush()
@@ -143,8 +146,10 @@ def ask_recheck(session: Session, *, actor: User, rating_id: int, reason: str) -
     found = _locked(session, rating_id)
     if found.uscc != actor.uscc:
         raise NotFound(f"没有编号为 {rating_id} 的评价")
-    if found.answered_at is None or found.recheck_reason is not None:
-        raise Conflict("责任单位答复后才能申请复核，且只能申请一次")
+    if found.answered_at is None:
+        raise Conflict("责任单位答复后才能申请复核")
+    if found.recheck_reason is not None:
+        raise Conflict("已经申请过复核（可能刚在其他页面申请，请刷新后查看）：每条评价只能申请一次")
     found.recheck_reason = _text("复核理由", reason, 500, required=True)
     session.flush()
     audit.record(session, actor=actor.username, action="rating.recheck", entity="rating", entity_id=found.id,
@@ -156,8 +161,10 @@ def conclude(session: Session, *, actor: User, rating_id: int, result: str) -> R
     """An admin concludes a re-check."""
     require_role(actor, Role.ADMIN, doing="作出复核结论")
     found = _locked(session, rating_id)
-    if found.recheck_reason is None or found.recheck_result is not None:
-        raise Conflict("这条评价没有待复核的申请")
+    if found.recheck_reason is None:
+        raise Conflict("企业尚未对这条评价申请复核，无需作出结论")
+    if found.recheck_result is not None:  # the loser of two conclusions at once finds the other's
+        raise Conflict(f"这条评价的复核结论刚刚已由{person(session, found.rechecked_by)}作出，无需再作；请刷新后查看")
     found.recheck_result, found.rechecked_by = _text("result", result, 1000, required=True), actor.username
     session.flush()
     audit.record(session, actor=actor.username, action="rating.conclude", entity="rating", entity_id=found.id,

@@ -23,6 +23,10 @@ from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
+# What the import form may carry: each field's own bound (the document number's 200, a date's shape) is said on the
+# form, with what was typed kept; a bound here would be said on a page apart, and a date's as a length.
+NET = 2000
+CODE_MOST = 40
 
 
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
@@ -43,14 +47,16 @@ def lists_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> R
 def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
                 sessions: Annotated[Sessions, Depends(job_sessions)],
                 file: Annotated[UploadFile | None, File()] = None,
-                code: Annotated[str, Form(max_length=40)] = "", level: Annotated[str, Form(max_length=20)] = "",
-                document: Annotated[str, Form(max_length=200)] = "",
-                published_on: Annotated[str, Form(max_length=10)] = "") -> Response:
+                code: Annotated[str, Form(max_length=NET)] = "", level: Annotated[str, Form(max_length=NET)] = "",
+                document: Annotated[str, Form(max_length=NET)] = "",
+                published_on: Annotated[str, Form(max_length=NET)] = "") -> Response:
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
     values = {"code": code, "level": level, "document": document, "published_on": published_on}
 
     def act():
-        day = form_date(published_on, "发布日期")
+        day = form_date(published_on, "发布日期")  # anything but a date is said to be none, whatever its length
+        if len(code) > CODE_MOST:  # not one of the select's: said so, not echoed back
+            raise InputError([("类别", "请从列表中选择认定类别")])
         if file is None or not file.filename:
             raise InputError([("文件", "请选择名单文件（CSV 或 Excel）")])
         suffix = Path(file.filename).suffix.lower()

@@ -114,13 +114,13 @@ def seen_of(form: dict[str, str]) -> Seen | None:
     state = form.get("seen_state")
     if state is None:
         return None
-    amount, score = _number_seen(form.get("seen_amount")), form.get("seen_score")
+    amount, score = number_seen(form.get("seen_amount")), form.get("seen_score")
     if state not in STATES:
         raise InputError([("seen", "无法核对")])
-    return Seen(state=state, amount=amount, amount_said=True, score=_number_seen(score), score_said=score is not None)
+    return Seen(state=state, amount=amount, amount_said=True, score=number_seen(score), score_said=score is not None)
 
 
-def _number_seen(text: str | None) -> int | None:
+def number_seen(text: str | None) -> int | None:
     """A number a page showed in a hidden field: blank (or absent) for none."""
     text = (text or "").strip()
     if text and not (digits(text) and len(text) <= 15):
@@ -134,5 +134,5 @@ def listed_seen(sent: Any, ids: list[int], state: State) -> dict[int, Seen]:
     corrected since is refused (409) rather than announced or approved as the officer did not see it. A row sent
     without its amount (by hand) is taken as before, on the state the runner finds."""
     shown = {n: sent.get(f"seen-{n}") for n in ids}
-    return {n: Seen(state=state, amount=_number_seen(text), amount_said=True)
+    return {n: Seen(state=state, amount=number_seen(text), amount_said=True)
             for n, text in shown.items() if isinstance(text, str) and text.strip()}

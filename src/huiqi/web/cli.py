@@ -1,5 +1,8 @@
 """``huiqi serve`` (the whole system over HTTP) and ``huiqi demo logins`` (the demo's accounts)."""
 
+import threading
+import time
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -7,7 +10,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from huiqi.cli_support import fail
-from huiqi.config import get_settings
+from huiqi.config import Settings, get_settings
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError
 from huiqi.users.roles import Role
@@ -44,7 +47,9 @@ def serve(
         typer.echo(short, err=True)
     if stale:
         typer.echo(f"上次运行中断的测算任务 {stale} 个，已标记为失败。", err=True)
-    typer.echo(f"惠企已启动：http://{host}:{port}/ （API 文档：http://{host}:{port}/docs）", err=True)
+    address = f"http://{host}:{port}/"
+    typer.echo(f"惠企正在启动：{address}", err=True)
+    when_answering(host, port, lambda: typer.echo(f"惠企已启动：{address} （API 文档：{address}docs）", err=True))
     proxies = get_settings().trusted_proxies.strip()
     # X-Forwarded-For is believed only from the proxies the setting names (uvicorn's own default trusts 127.0.0.1).
     uvicorn.run("huiqi.app:create_app", factory=True, host=host, port=port, workers=workers,
@@ -52,22 +57,90 @@ def serve(
                 forwarded_allow_ips=proxies or None)
 
 
-def connections_short(session: Session, workers: int) -> str | None:
-    """On PostgreSQL, a warning when ``max_connections`` cannot serve every process's pool at once."""
-    from sqlalchemy import text
+PROBE = "/static/css/huiqi.css"  # a file served without the database: the cheapest answer the server gives
 
-    from huiqi.db import connections_needed
+
+def answering(host: str, port: int, timeout: float = 2.0) -> bool:
+    """Whether the server at ``host``:``port`` serves its style sheet: a process still starting may hold the port (the
+    workers' parent binds it first) and answer nothing yet; another program on the port has none to serve."""
+    import http.client
+
+    near = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host.strip("[]"))  # all addresses: here
+    connection = http.client.HTTPConnection(near, port, timeout=timeout)
+    try:
+        connection.request("HEAD", PROBE)
+        return connection.getresponse().status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+
+
+def when_answering(host: str, port: int, then: Callable[[], object], wait: float = 600.0) -> threading.Thread:
+    """Call ``then`` once the server answers (``answering``), from a thread beside it, asking every 0.2 s for at most
+    ``wait`` seconds; a server that never answers (its port taken: uvicorn says why) calls nothing."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if answering(host, port):
+                then()
+                return
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=watch, name="huiqi-started", daemon=True)
+    thread.start()
+    return thread
+
+
+def connections_short(session: Session, workers: int) -> str | None:
+    """On PostgreSQL, a warning when the connections it allows (``max_connections`` less those it reserves for
+    superusers) cannot serve every process's pool at once, saying what to set."""
+    from sqlalchemy import text
 
     if session.get_bind().dialect.name != "postgresql":
         return None
-    allowed = int(session.execute(text("SHOW max_connections")).scalar_one())
-    needed = connections_needed(workers)
-    if allowed >= needed:
+    found = {str(name): int(value) for name, value in session.execute(text(
+        "SELECT name, setting FROM pg_settings WHERE name IN "
+        "('max_connections', 'superuser_reserved_connections', 'reserved_connections')"))}
+    most = found["max_connections"]
+    reserved = found.get("superuser_reserved_connections", 0) + found.get("reserved_connections", 0)  # the latter: 16+
+    return shortfall(workers, most, reserved)
+
+
+def shortfall(workers: int, most: int, reserved: int = 0, settings: Settings | None = None) -> str | None:
+    """What to set when ``workers`` processes may need more connections than PostgreSQL allows (``most``, of which
+    ``reserved`` for superusers); None when they fit. Each process needs its pool, 10 more at a peak and one for each
+    match process.
+
+    >>> as_shipped = Settings(threads=40, db_pool_size=None, match_processes=1)
+    >>> print(shortfall(2, 100, 3, as_shipped))  # doctest: +NORMALIZE_WHITESPACE
+    注意：2 个服务进程最多需要 102 个数据库连接（每个进程：连接池 40 + 高峰时另开 10 + 子进程 1），而 PostgreSQL
+    可供使用的只有 97 个（max_connections 100，其中 3 个留给超级用户）。请任选其一：改用 --workers 1；或设置环境变量
+    HUIQI_DB_POOL_SIZE=37（每个服务进程的数据库连接池，现为 40，未设置时等于 HUIQI_THREADS）；或把 PostgreSQL 的
+    max_connections 调到 105 以上。其他程序占用的连接未计在内。
+    >>> shortfall(1, 100, 3, as_shipped) is None
+    True
+    """
+    from huiqi.db import POOL_OVERFLOW
+
+    settings = settings or get_settings()
+    beside = POOL_OVERFLOW + settings.match_processes  # beyond the pool, per process (as db.connections_needed)
+    needed, usable = workers * (settings.pool_size + beside), most - reserved
+    if usable >= needed:
         return None
-    return (f"注意：{workers} 个服务进程最多需要 {needed} 个数据库连接"
-            "（每个进程 HUIQI_DB_POOL_SIZE + 10 + HUIQI_MATCH_PROCESSES），"
-            f"而 PostgreSQL 的 max_connections 为 {allowed}；"
-            "请减少 --workers 或 HUIQI_THREADS，或调高 max_connections。")
+    fewer, pool = usable // (settings.pool_size + beside), usable // workers - beside
+    ways = [f"改用 --workers {fewer}"] if 1 <= fewer < workers else []
+    if pool >= 1:
+        unset = "，未设置时等于 HUIQI_THREADS" if settings.db_pool_size is None else ""
+        now = f"现为 {settings.pool_size}{unset}"
+        ways.append(f"设置环境变量 HUIQI_DB_POOL_SIZE={pool}（每个服务进程的数据库连接池，{now}）")
+    ways.append(f"把 PostgreSQL 的 max_connections 调到 {needed + reserved} 以上")
+    kept = f"，其中 {reserved} 个留给超级用户" if reserved else ""
+    return (f"注意：{workers} 个服务进程最多需要 {needed} 个数据库连接（每个进程：连接池 {settings.pool_size} + "
+            f"高峰时另开 {POOL_OVERFLOW} + 子进程 {settings.match_processes}），"
+            f"而 PostgreSQL 可供使用的只有 {usable} 个（max_connections {most}{kept}）。"
+            f"请任选其一：{'；或'.join(ways)}。其他程序占用的连接未计在内。")
 
 
 def logins() -> None:
