@@ -91,3 +91,37 @@ async def test_a_direct_measure_with_no_offer_and_no_list_says_whom_to_ask(brows
         offered = (await alice.get("/me")).text
     claims = offered[offered.index('id="claims"'):]
     assert said not in claims and '<a class="small" href="#offers">免申即享：无需申报' in claims
+
+
+async def test_a_declined_or_set_aside_offer_is_not_said_to_wait_for_the_department(browser, session, people) -> None:
+    """A 免申即享 offer declined (放弃) is not made again, nor one set aside: the line says so, not 由责任单位确认."""
+    from huiqi import clock
+    from huiqi.applicants import claims
+    from huiqi.models import Matter
+    from huiqi.offers import replies
+    from huiqi.offers import service as offers
+    from tests.dbtest import ALICE_USCC, direct_offer
+
+    on = date(2025, 7, 1)
+    direct_offer(session, people, on)
+    keys = {o.id: session.get(Matter, o.matter_id).key for o in offers.mine(session, actor=people.alice)}
+    h1 = next(i for i, key in keys.items() if key == "h1")
+    listed = next(i for i, key in keys.items() if key != "h1")
+    alice = browser(people.alice)
+    with clock.pinned(on):
+        replies.decline(session, actor=people.alice, offer_id=h1)
+        offers.set_aside(session, actor=people.miit, offer_id=listed, reason="名单核查未通过")
+        found = {c.result.matter: c for c in claims.of(session, actor=people.alice, uscc=ALICE_USCC).rows
+                 if c.result.measure == 3}
+        page = (await alice.get("/me")).text
+        rows = _rows((await alice.get("/me/claims.xlsx")).content)
+    declined, set_aside = found["h1"], found[keys[listed]]
+    assert (declined.offer, declined.offered, declined.direct) == ("declined", False, True)
+    assert (set_aside.offer, set_aside.offered) == ("set_aside", False)
+    done = {r["事项编号"]: r["办理"] for r in rows if r["措施"].startswith("措施3")}
+    assert done["h1"] == "已放弃政策直达：不再由责任单位确认"
+    assert done[keys[listed]] == "政策直达经责任单位确认未通过（理由见政策直达）"
+    shown = page[page.index('id="claims"'):]
+    assert '<a class="small" href="#offers">已放弃政策直达：不再由责任单位确认</a>' in shown
+    assert '<a class="small" href="#offers">政策直达经责任单位确认未通过（理由见政策直达）</a>' in shown
+    assert "由责任单位确认</a>" not in shown.replace("不再由责任单位确认</a>", "")

@@ -62,6 +62,53 @@ def test_a_declined_direct_offer_no_longer_waits_for_the_department(session, peo
     assert "未写理由。该事项不再等待本单位确认（免申即享）。" in told.body and told.link == "/offers/pending"
 
 
+def test_a_declined_offer_is_not_made_again(session, people) -> None:
+    """The next import or round matches the enterprise again: the matter it declined is not offered that measure
+    again (its other matter's open offer stands as it was)."""
+    offer = an_offer(session, people, ON)
+    with clock.pinned(ON):
+        replies.decline(session, actor=people.alice, offer_id=offer.id)
+        assert offers.make_for_listed(session, ON) == 0
+    same = [o for o in offers.mine(session, actor=people.alice) if o.matter_id == offer.matter_id]
+    assert [(o.id, o.state) for o in same] == [(offer.id, "declined")]
+
+
+def test_an_offer_set_aside_is_not_made_again(session, people) -> None:
+    offer = direct_offer(session, people, ON)
+    with clock.pinned(ON):
+        offers.set_aside(session, actor=people.miit, offer_id=offer.id, reason="名单核查未通过")
+        assert offers.make_for_listed(session, ON) == 0
+        assert offer.id not in [o.id for o in offers.pending(session, actor=people.miit)]
+    same = [o for o in offers.mine(session, actor=people.alice) if o.matter_id == offer.matter_id]
+    assert [(o.id, o.state) for o in same] == [(offer.id, "set_aside")]
+
+
+def test_a_withdrawn_offer_may_be_made_again(session, people) -> None:
+    """Withdrawn is no one's answer (the list or the matter changed): matched again, the matter is offered anew."""
+    offer = an_offer(session, people, ON)
+    with clock.pinned(ON):
+        offers.withdraw_for_matters(session, [offer.matter_id], "测试：撤回")
+        assert offers.make_for_listed(session, ON) == 1
+    same = [o.state for o in offers.mine(session, actor=people.alice) if o.matter_id == offer.matter_id]
+    assert same == ["open", "withdrawn"]
+
+
+def test_with_nobody_to_tell_the_decline_does_not_say_it_told_anyone(session, people) -> None:
+    people.miit.active = False  # 省工业和信息化厅, the lead unit, has no active reviewer
+    session.flush()
+    offer = an_offer(session, people, ON)
+    with clock.pinned(ON):
+        done = replies.decline(session, actor=people.alice, offer_id=offer.id)
+    assert (done.told, done.said) == (False, "已放弃这项政策直达")
+    assert session.scalars(select(Message).where(Message.kind == "offer.decline")).all() == []
+    offer = next(o for o in offers.mine(session, actor=people.alice) if o.state == "open")
+    people.miit.active = True
+    session.flush()
+    with clock.pinned(ON):
+        done = replies.decline(session, actor=people.alice, offer_id=offer.id)
+    assert (done.told, done.said) == (True, "已放弃这项政策直达，已告知牵头的责任单位")
+
+
 def test_only_the_enterprise_itself_declines(session, people) -> None:
     offer = an_offer(session, people, ON)
     with clock.pinned(ON):

@@ -101,9 +101,77 @@ def test_a_matter_under_review_keeps_its_figure(session, people, tmp_path) -> No
     an_offer(session, people, ON)
     first = next(o for o in offers.mine(session, actor=people.alice) if _matter(session, o).key == "h1")
     app = apply(session, people.alice, matter="h1", measure=3, amount=100 * LAKH, on=ON, store=tmp_path)
-    with clock.pinned(ON), pytest.raises(Conflict, match=f"该事项的申报（编号 {app.id}）"):
+    with clock.pinned(ON), pytest.raises(Conflict, match=f"该事项的申报 #{app.id} "):
         replies.record_other_support(session, actor=people.alice, offer_id=first.id, amount=LAKH)
     assert "other_support" not in _matter(session, first).facts
+
+
+def test_a_verified_matter_keeps_its_figure_as_its_own_form_does(session, people, tmp_path) -> None:
+    """h1, verified by the city's reviewer in an application since rejected: what the reviewers verified stays, in
+    the same words as the matter's form refuses it."""
+    from huiqi.applicants import service as applicants
+    from huiqi.applications import service as applications
+    from tests.dbtest import ALICE_USCC, step
+
+    an_offer(session, people, ON)
+    first = next(o for o in offers.mine(session, actor=people.alice) if _matter(session, o).key == "h1")
+    app = apply(session, people.alice, matter="h1", measure=3, amount=100 * LAKH, on=ON, store=tmp_path)
+    with clock.pinned(ON):
+        applications.verify_matter(session, actor=people.shenyang, application_id=app.id)
+    step(session, "reject", people.shenyang, app, on=ON, reasons="测试：不予支持")
+    said = "事项 h1 已由审核人员核实（沈阳市审核员"
+    with clock.pinned(ON):
+        with pytest.raises(Conflict, match=re.escape(said)) as refused:
+            replies.record_other_support(session, actor=people.alice, offer_id=first.id, amount=LAKH)
+        assert str(refused.value.message).endswith("），不能再修改；请联系责任单位")
+        with pytest.raises(Conflict, match=re.escape(said)):
+            applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
+                "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-15",
+                "other_support": LAKH})
+    assert "other_support" not in _matter(session, first).facts and first.ceiling == 100 * LAKH
+
+
+def test_a_listed_matter_takes_the_figure_only_its_enterprise_knows(session, people) -> None:
+    """The published list says what was recognised, not what the enterprise received elsewhere: an imported matter,
+    closed to its enterprise's form, takes the amount stated on its offer."""
+    an_offer(session, people, ON)
+    listed = next(o for o in offers.mine(session, actor=people.alice) if _matter(session, o).source == "imported")
+    with clock.pinned(ON):
+        replies.record_other_support(session, actor=people.alice, offer_id=listed.id, amount=10 * LAKH)
+    assert (listed.ceiling, _matter(session, listed).facts["other_support"]) == (90 * LAKH, 10 * LAKH)
+
+
+def test_no_note_where_the_answer_has_no_row_for_the_offer(session, people) -> None:
+    """The note says how the ceiling came about; with no answer (the record unreadable) or no row for the offer (the
+    record changed since), it would contradict the ceiling shown, and is left out."""
+    from huiqi.applicants import service as applicants
+    from tests.dbtest import ALICE_USCC
+
+    offer = an_offer(session, people, ON)
+    with clock.pinned(ON):
+        replies.record_other_support(session, actor=people.alice, offer_id=offer.id, amount=30 * LAKH)
+        answer = applicants.answer_for(session, actor=people.alice, uscc=ALICE_USCC)
+    assert replies.shown(session, [offer], answer) == {offer.id: SEVENTY}
+    assert replies.shown(session, [offer], None) == {}
+    others = answer.model_copy(update={"results": [r for r in answer.results if r.measure != offer.measure]})
+    assert replies.shown(session, [offer], others) == {}
+
+
+@pytest.mark.anyio
+async def test_a_direct_offer_with_nothing_left_says_so_on_the_page(browser, session, people) -> None:
+    offer = direct_offer(session, people, ON)
+    alice = browser(people.alice)
+    with clock.pinned(ON):
+        done = await alice.post(f"/offers/{offer.id}/other-support", data={"other_support": "150", "seen": "-"})
+        after = (await alice.get("/me")).text
+    assert done.status_code == 303
+    row = next(r for r in after.split("<tr>") if f"/offers/{offer.id}/other-support" in r)
+    assert '<td data-label="状态">按从高不重复原则不再支持（可更正金额或放弃）</td>' in row
+    assert "待责任单位确认" not in row
+    assert f'id="deduction-{offer.id}">已获其他省级政策支持 150 万元，不低于措施上限 100 万元：' \
+           "按从高不重复原则本政策不再支持，不能确认</div>" in row
+    assert "已登记已获其他省级政策支持 150 万元：已获其他省级政策支持 150 万元，不低于措施上限 100 万元：" \
+           "按从高不重复原则本政策不再支持，不能确认" in after
 
 
 def test_a_typed_amount_is_read_as_other_money_inputs_are() -> None:

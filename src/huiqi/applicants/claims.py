@@ -41,6 +41,10 @@ class TopUp:
         return self.ceiling is None or self.ceiling <= 0
 
 
+ANSWERED = {"declined": "已放弃政策直达：不再由责任单位确认",
+            "set_aside": "政策直达经责任单位确认未通过（理由见政策直达）"}
+
+
 @dataclass(frozen=True)
 class Claim:
     """One line of 可以申请什么."""
@@ -57,10 +61,20 @@ class Claim:
     closed: bool  # it may be applied for, but no round takes it now
     # 免申即享 with no offer made and the matter on no imported list: nothing will come of itself; who to ask
     unlisted: str = ""
-    offered: bool = False  # 免申即享 with an offer made for it (政策直达, on the same page)
+    offer: str | None = None  # the state of the latest offer made for it (政策直达, on the same page), if any
     # An open round takes an application for it now, whatever 从高不重复 within the answer says: what the service
     # accepts (a top-up under another policy), which ``round`` narrows to what 本单位 offers.
     applicable: bool = False
+
+    @property
+    def offered(self) -> bool:
+        """An offer for it stands: waiting for the enterprise or its department, or taken up."""
+        return self.offer in ("open", "accepted", "confirmed")
+
+    @property
+    def answered(self) -> str:
+        """How its offer was answered, when declined or set aside (it is not made again); '' otherwise."""
+        return ANSWERED.get(self.offer or "", "")
 
     @property
     def ceiling(self) -> int | None:
@@ -122,13 +136,13 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
             round=open_rounds.get(key) if may and key not in direct else None, direct=may and key in direct,
             closed=may and key not in open_rounds,
             unlisted=_unlisted(session, by_key.get(r.matter), r, offered, open_rounds[key]) if may and key in direct
-            else "", offered=(getattr(by_key.get(r.matter), "id", None), *key) in offered,
+            else "", offer=offered.get((getattr(by_key.get(r.matter), "id", None), *key)),
             applicable=r.status != "ineligible" and key in open_rounds and key not in direct
             and not (up and up.nothing_left)))
     return Claims(answer=answer, rows=rows, granted=sum(g.amount for found in granted.values() for g in found))
 
 
-def _unlisted(session: Session, matter: Matter | None, r: Result, offered: set[tuple[int, str, int]],
+def _unlisted(session: Session, matter: Matter | None, r: Result, offered: dict[tuple[int, str, int], str],
               taking: Round) -> str:
     """What to do about a 免申即享 measure that nothing will bring (no offer, the matter declared, not on an imported
     list): who to ask, as the draft page names them (the lead unit, and the round's contact)."""
@@ -185,6 +199,8 @@ def next_step(claim: Claim, numbers: dict[str, str]) -> str:
             for a, where in claim.applied]
     if claim.unlisted:
         said.append(claim.unlisted)
+    elif claim.direct and claim.answered:
+        said.append(claim.answered)
     elif claim.direct:
         said.append("免申即享：无需申报，依据公布名单由责任单位确认")
     elif claim.round:

@@ -149,12 +149,13 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
 def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
     values = {k: form.getlist(k) for k in form if k.startswith("matters-0-")}
     editing, edited = _editing(session, actor, form), str(form.get("editing") or "")
+    told: list[str] = []  # what became of the matter's offers
     try:
         matter = forms.matter_from(form, catalogue.codes(session))
         if edited and matter["id"] != edited:  # an edit is of that matter: a new key would copy it
             raise InputError([("key", f"修改事项时不能改编号（{edited}）；如要另登记一个事项，请点“改为登记新事项”")])
         saved = service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter, new=not edited,
-                                    seen=(str(form.get("seen") or "") or None) if edited else None)
+                                    seen=(str(form.get("seen") or "") or None) if edited else None, told=told)
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
                    values=values, key=str(form.get("key") or ""), editing=editing, seen=form.get("seen"))
@@ -167,7 +168,7 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
                    matter_problems=[("事项", "请先登记单位信息（上方表格），再登记事项")])
     session.commit()
     response = RedirectResponse("/me#matters", status_code=303)
-    flash(response, f"事项 {saved.key} 已保存")
+    flash(response, "；".join([f"事项 {saved.key} 已保存", *told]))
     return response
 
 

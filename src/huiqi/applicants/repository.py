@@ -136,10 +136,11 @@ def uses_of_matter(session: Session, matter_id: int) -> str:
     return "、".join(f"{n} 项{what}" for what, n in counts if n)
 
 
-def offered(session: Session, applicant_id: int) -> set[tuple[int, str, int]]:
-    """(matter id, policy, measure) of every offer made to the applicant, in any state."""
-    query = select(Offer.matter_id, Offer.policy_id, Offer.measure).where(Offer.applicant_id == applicant_id)
-    return {(m, p, n) for m, p, n in session.execute(query)}
+def offered(session: Session, applicant_id: int) -> dict[tuple[int, str, int], str]:
+    """(matter id, policy, measure) of every offer made to the applicant, with the state of the latest."""
+    query = select(Offer.matter_id, Offer.policy_id, Offer.measure, Offer.state) \
+        .where(Offer.applicant_id == applicant_id).order_by(Offer.id)
+    return {(m, p, n): state for m, p, n, state in session.execute(query)}
 
 
 def has_application_with(session: Session, applicant_id: int, department_id: int) -> bool:

@@ -120,10 +120,11 @@ def _values(profile: ApplicantProfile | None) -> dict[str, Any] | None:
 
 
 def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, Any], new: bool = False,
-                seen: str | None = None) -> Matter:
+                seen: str | None = None, told: list[str] | None = None) -> Matter:
     """Add a matter, or replace the fields of the one with the same id; checked as ``huiqi match`` checks. ``new``
     (登记新事项) refuses an id already taken rather than replace that matter; ``seen`` (an edit form's ``stamp``)
-    refuses an edit of a matter changed since the form was opened."""
+    refuses an edit of a matter changed since the form was opened. A changed matter's open offers are computed
+    again by the rules (their ceiling, 差额补足; or withdrawn); what became of them is added to ``told``."""
     require_role(actor, *WRITERS, doing="登记事项")
     require_uscc(actor, uscc, doing="登记")
     applicant = _applicant(session, uscc)
@@ -158,8 +159,15 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
         session.flush()
     after = _matter_values(row)
     if before != after:
+        from huiqi.offers import replies  # offers read this room: imported here, not at the top
+        from huiqi.offers import service as offers
+
+        waiting = offers.open_for_matter(session, row.id)  # locked before the trail's head, as every step locks
         audit.record(session, actor=actor.username, action="matter.save", entity="matter", entity_id=row.id,
                      before=before, after=after)
+        said = replies.judged_again(session, actor=actor, matter=row, offers=waiting)
+        if told is not None:
+            told += said
     return row
 
 

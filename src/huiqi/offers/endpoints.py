@@ -67,10 +67,16 @@ def pending(actor: Actor, session: Db, paging: PagingDep) -> dict:
     return page_of([OfferRead.model_validate(o) for o in service.pending(session, actor=actor)], paging)
 
 
+class ConfirmIn(StrictInput):
+    seen_ceiling: int | None = Field(None, ge=0, le=replies.MOST, description="确认前看到的可获支持上限（元）：企业"
+                                     "其间登记已获其他省级政策支持而改变了上限的，得到 409，而不是按未看到的金额确认；"
+                                     "不填则不核对")
+
+
 @router.post("/{offer_id}/confirm", response_model=ApplicationDetail, status_code=201,
-             summary="二次确认（免申即享）：生成申报并转入责任单位审核")
-def confirm(offer_id: RecordId, actor: Actor, session: Db) -> ApplicationDetail:
-    app = service.confirm(session, actor=actor, offer_id=offer_id)
+             summary="二次确认（免申即享）：生成申报并转入责任单位审核；请求体可省略")
+def confirm(offer_id: RecordId, actor: Actor, session: Db, body: ConfirmIn | None = None) -> ApplicationDetail:
+    app = service.confirm(session, actor=actor, offer_id=offer_id, seen_ceiling=body.seen_ceiling if body else None)
     session.commit()
     return views.detail(session, app, actor)
 
@@ -113,7 +119,7 @@ class DeclineIn(StrictInput):
 @router.post("/{offer_id}/decline", response_model=OfferRead,
              summary="放弃政策直达（企业）：可写明理由，告知牵头责任单位；请求体可省略")
 def decline(offer_id: RecordId, actor: Actor, session: Db, body: DeclineIn | None = None) -> OfferRead:
-    offer = replies.decline(session, actor=actor, offer_id=offer_id, reason=body.reason if body else "")
+    offer = replies.decline(session, actor=actor, offer_id=offer_id, reason=body.reason if body else "").offer
     session.commit()
     return OfferRead.model_validate(offer)
 

@@ -96,12 +96,15 @@ def pending_page(request: Request, who: CallerDep, actor: Actor, session: Db) ->
 
 
 @router.post("/offers/{offer_id}/confirm", response_model=None)
-def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId) -> Response:
+def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
+            seen_ceiling: Annotated[str | None, Form(max_length=13, pattern=r"^[0-9]{1,13}$")] = None) -> Response:
+    # seen_ceiling: the ceiling the row showed (元), so that one its enterprise changed meanwhile is not confirmed
     def again(refusal: Refusal) -> Response:
         return _pending(request, who, session, actor, status_code=refusal.status_code,
                         problems=refusal.shown)
 
-    return form_step(session, lambda: service.confirm(session, actor=actor, offer_id=offer_id),
+    seen = None if seen_ceiling is None else int(seen_ceiling)
+    return form_step(session, lambda: service.confirm(session, actor=actor, offer_id=offer_id, seen_ceiling=seen),
                      done="/offers/pending", again=again, said="已确认，已转入责任单位审核（拟定金额后列入公示）")
 
 
@@ -148,7 +151,7 @@ def decline(request: Request, who: CallerDep, actor: Actor, session: Db, offer_i
     return form_step(session, lambda: replies.decline(session, actor=actor, offer_id=offer_id, reason=reason),
                      done="/me#offers", again=_again_on_me(request, who, session, actor, offer_id, what="decline",
                                                            reason=reason),
-                     said="已放弃这项政策直达，已告知牵头的责任单位")
+                     said=lambda done: done.said)
 
 
 @router.post("/offers/{offer_id}/other-support", response_model=None)

@@ -7,6 +7,8 @@ is told, and a 免申即享 offer no longer waits for its confirmation.
 provincial policy. The amount is the matter's ``other_support``, and the offer's ceiling is computed again by the rules
 on the record as it then stands: ceiling − X (差额补足). A ceiling at or below X leaves nothing here: the offer stays,
 at 0, so that a mistyped amount can be corrected, but it can no longer be accepted or confirmed (it may be declined).
+A matter changed through its own form (``judged_again``) has its open offers computed again the same way. The lead
+department is told of a 免申即享 offer whose ceiling changed, as of one declined.
 """
 
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from huiqi.offers.service import lead_department, mode_of, own_open
 from huiqi.rules.answer import Answer, Result
 from huiqi.rules.match import match
 from huiqi.rules.stacking import OTHER_SUPPORT, blocked_by_other_support, stacks_of
+from huiqi.users.names import person
 from huiqi.validation import control_reason
 from huiqi.workflow.judgement import left_to_grant
 from huiqi.workflow.states import STATES
@@ -52,7 +55,20 @@ def decline_reason(typed: str) -> str:
     return reason
 
 
-def decline(session: Session, *, actor: User, offer_id: int, reason: str = "") -> Offer:
+@dataclass(frozen=True)
+class Declined:
+    """An offer declined, and whether anyone of its lead department was told (a measure may have no unit registered
+    to lead it, or the unit no active reviewer)."""
+
+    offer: Offer
+    told: bool
+
+    @property
+    def said(self) -> str:
+        return "已放弃这项政策直达" + ("，已告知牵头的责任单位" if self.told else "")
+
+
+def decline(session: Session, *, actor: User, offer_id: int, reason: str = "") -> Declined:
     """放弃: the offer, still open, is declined (the reason kept, if given), and its lead department told."""
     offer = own_open(session, actor=actor, offer_id=offer_id, doing="放弃本单位的政策直达")
     kept = decline_reason(reason)
@@ -60,28 +76,47 @@ def decline(session: Session, *, actor: User, offer_id: int, reason: str = "") -
     session.flush()
     audit.record(session, actor=actor.username, action="offer.decline", entity="offer", entity_id=offer.id,
                  before={"state": "open"}, after={"state": "declined", "reason": kept})
-    _tell_lead(session, offer, kept)
-    return offer
+    about, said = _About.of(session, offer), messages.sentence(kept)
+    told = _tell_lead(session, offer, kind="offer.decline", subject=f"政策直达已被放弃：{about.name}，{about.cited}",
+                      body=f"{about.who}放弃了政策直达：事项「{about.matter}」，{about.cited}，"
+                           f"可获支持上限 {wan(offer.ceiling)} 万元{about.batch}。"
+                           + (f"理由：{said}。" if said else "未写理由。")
+                           + ("该事项不再等待本单位确认（免申即享）。" if about.direct else ""))
+    return Declined(offer, told)
 
 
-def _tell_lead(session: Session, offer: Offer, reason: str) -> None:
+@dataclass(frozen=True)
+class _About:
+    """An offer as a message to its lead department names it."""
+
+    name: str  # the enterprise's name (its code when it has none)
+    who: str  # 示例科技有限公司（9121…）
+    cited: str  # 辽政办〔2022〕35号 措施3
+    matter: str
+    batch: str  # （批次「…」）, or ''
+    direct: bool  # 免申即享: the offer waits for the department's confirmation
+
+    @classmethod
+    def of(cls, session: Session, offer: Offer) -> "_About":
+        profile = applicants.current_profile(session, offer.applicant_id)
+        name = profile.name if profile is not None and profile.name else offer.uscc
+        found = session.get(Round, offer.round_id)
+        return cls(name, f"{name}（{offer.uscc}）", measure_cited(offer.measure, offer.policy_id,
+                                                                catalogue.numbers(session)),
+                   describe(session.get(Matter, offer.matter_id)), f"（批次「{found.title}」）" if found else "",
+                   mode_of(session, offer) == "direct")
+
+
+def _tell_lead(session: Session, offer: Offer, *, kind: str, subject: str, body: str) -> bool:
+    """A message to the reviewers of the offer's lead department; whether there was anyone to tell."""
     try:
         lead = lead_department(session, offer)
     except (NotFound, Conflict):  # no unit registered to lead the measure: nobody to tell
-        return
-    profile = applicants.current_profile(session, offer.applicant_id)
-    name = profile.name if profile is not None and profile.name else offer.uscc
-    cited = measure_cited(offer.measure, offer.policy_id, catalogue.numbers(session))
-    found, direct = session.get(Round, offer.round_id), mode_of(session, offer) == "direct"
-    said, matter = messages.sentence(reason), describe(session.get(Matter, offer.matter_id))
-    messages.notify(session, messages.department_users(session, lead.id), kind="offer.decline",
-                    subject=f"政策直达已被放弃：{name}，{cited}",
-                    body=f"{name}（{offer.uscc}）放弃了政策直达：事项「{matter}」，"
-                         f"{cited}，可获支持上限 {wan(offer.ceiling)} 万元"
-                         f"{f'（批次「{found.title}」）' if found else ''}。"
-                         + (f"理由：{said}。" if said else "未写理由。")
-                         + ("该事项不再等待本单位确认（免申即享）。" if direct else ""),
-                    link="/offers/pending" if direct else None)
+        return False
+    users = messages.department_users(session, lead.id)
+    messages.notify(session, users, kind=kind, subject=subject, body=body,
+                    link="/offers/pending" if mode_of(session, offer) == "direct" else None)
+    return bool(users)
 
 
 def typed_wan(text: str) -> int:
@@ -102,28 +137,31 @@ class Recomputed:
     before: int  # the measure's ceiling, before any deduction
     other_support: int
     granted: int  # what other policies granted the matter in this system (deducted too: 差额补足)
+    direct: bool  # 免申即享: confirmed by the lead department rather than accepted
 
     @property
     def said(self) -> str:
         return f"已登记{LABEL} {wan(self.other_support)} 万元：" + deduction(
-            self.before, self.other_support, self.granted, self.offer.ceiling or 0)
+            self.before, self.other_support, self.granted, self.offer.ceiling or 0, direct=self.direct)
 
 
-def deduction(before: int | None, other_support: int, granted: int, after: int) -> str:
-    """How an offer's ceiling came about once support received elsewhere was stated.
+def deduction(before: int | None, other_support: int, granted: int, after: int, *, direct: bool = False) -> str:
+    """How an offer's ceiling came about once support received elsewhere was stated; nothing left here cannot be
+    accepted, or, 免申即享, confirmed.
 
     >>> deduction(1_000_000, 300_000, 0, 700_000)
     '措施上限 100 万元，扣除已获其他省级政策支持 30 万元后为 70 万元'
     >>> deduction(1_000_000, 1_000_000, 0, 0)
     '已获其他省级政策支持 100 万元，不低于措施上限 100 万元：按从高不重复原则本政策不再支持，不能接受'
-    >>> deduction(1_000_000, 300_000, 700_000, 0)
-    '措施上限 100 万元，扣除已获其他省级政策支持 30 万元、其他政策已获批 70 万元后无余额：本政策不再支持，不能接受'
+    >>> deduction(1_000_000, 300_000, 700_000, 0, direct=True)
+    '措施上限 100 万元，扣除已获其他省级政策支持 30 万元、其他政策已获批 70 万元后无余额：本政策不再支持，不能确认'
     """
+    cannot = "不能确认" if direct else "不能接受"
     if before is None or blocked_by_other_support(before, other_support):
         upto = f"，不低于措施上限 {wan(before)} 万元" if before is not None else ""
-        return f"{LABEL} {wan(other_support)} 万元{upto}：按从高不重复原则本政策不再支持，不能接受"
+        return f"{LABEL} {wan(other_support)} 万元{upto}：按从高不重复原则本政策不再支持，{cannot}"
     less = f"扣除{LABEL} {wan(other_support)} 万元" + (f"、其他政策已获批 {wan(granted)} 万元" if granted else "")
-    left = f"为 {wan(after)} 万元" if after else "无余额：本政策不再支持，不能接受"
+    left = f"为 {wan(after)} 万元" if after else f"无余额：本政策不再支持，{cannot}"
     return f"措施上限 {wan(before)} 万元，{less}后{left}"
 
 
@@ -132,7 +170,11 @@ def record_other_support(session: Session, *, actor: User, offer_id: int, amount
     """已获其他省级政策支持: ``amount`` (元) received for the offer's matter under another provincial policy, written to
     the matter (audited), and the offer's ceiling computed again. ``seen`` is the amount the person saw recorded (元,
     "" for none): of two statements at once, the second is refused rather than silently replacing the first; None
-    does not check."""
+    does not check.
+
+    A matter from a published list (imported) takes the amount although its own form is closed to the enterprise:
+    the list says what was recognised, not what the enterprise received elsewhere, which only it knows. A matter the
+    reviewers verified is kept as they verified it, as its form keeps it."""
     offer = own_open(session, actor=actor, offer_id=offer_id, doing=f"为本单位的政策直达登记{LABEL}")
     if not 0 <= amount <= MOST:
         raise InputError([Problem(LABEL, f"应在 0 至 {wan(MOST)} 万元（{MOST // 10**8} 亿元）之间", "other_support")])
@@ -143,44 +185,112 @@ def record_other_support(session: Session, *, actor: User, offer_id: int, amount
     if seen is not None and seen != ("" if now is None else str(now)):
         raise Conflict(f"{LABEL}刚刚已登记为 {wan(now)} 万元：请核对后再改" if now is not None
                        else f"{LABEL}刚刚有变动：请刷新页面，核对后再填")
+    if matter.source == "verified":  # the wording of the matter's own form (applicants.service.save_matter)
+        raise Conflict(f"事项 {matter.key} 已由审核人员核实（{person(session, matter.verified_by)}），不能再修改；"
+                       "请联系责任单位")
     frozen = applicants.frozen_by(session, matter.id)
     if frozen is not None:
-        raise Conflict(f"该事项的申报（编号 {frozen.id}）{STATES[frozen.state]}，{LABEL}不能再修改；"
-                       "如需更正，请联系责任单位")
+        raise Conflict(f"该事项的申报 #{frozen.id} {STATES[frozen.state]}，{LABEL}不能再修改；如需更正，请联系责任单位")
     if now != amount:
         matter.facts = {**matter.facts, "other_support": amount}
         session.flush()
         audit.record(session, actor=actor.username, action="matter.other_support", entity="matter",
                      entity_id=matter.id, before={"other_support": now}, after={"other_support": amount,
                                                                                "offer": offer.id})
-    before, after, granted = _ceiling(session, offer, matter)
-    if after != offer.ceiling:
-        audit.record(session, actor=actor.username, action="offer.ceiling", entity="offer", entity_id=offer.id,
-                     before={"ceiling": offer.ceiling}, after={"ceiling": after, "ceiling_before_deduction": before,
-                                                               "other_support": amount, "granted_elsewhere": granted})
-        offer.ceiling = after
-        session.flush()
-    return Recomputed(offer, before, amount, granted)
+    judged = _judged(session, offer, matter, _answer(session, offer))
+    if judged is None:
+        raise Conflict(f"按 {clock.today()} 的规则和本单位现在的信息，该事项已不再由措施{offer.measure}支持，"
+                       "本次未登记；请刷新页面后查看")
+    _set_ceiling(session, actor, offer, judged, because=f"登记了{LABEL} {wan(amount)} 万元")
+    return Recomputed(offer, judged.before, amount, judged.granted, mode_of(session, offer) == "direct")
+
+
+def judged_again(session: Session, *, actor: User, matter: Matter, offers: list[Offer]) -> list[str]:
+    """A matter changed through its own form: each of its open ``offers`` (locked, by ``open_for_matter``) computed
+    again by the rules on the record as it now stands, as a statement of support received elsewhere computes it;
+    one the rules no longer support for the matter is withdrawn with the reason. What became of them, in words.
+    An applicant whose record the rules cannot read today keeps its offers as they are, until it is corrected."""
+    answer = _answer(session, offers[0]) if offers else None
+    if answer is None:
+        return []
+    said, numbers = [], catalogue.numbers(session)
+    for offer in offers:
+        cited, judged = measure_cited(offer.measure, offer.policy_id, numbers), _judged(session, offer, matter, answer)
+        if judged is None:
+            _withdraw(session, actor, offer, f"事项「{matter.key}」已修改，按修改后的信息不再由{cited}支持")
+            said.append(f"政策直达（{cited}）已撤回：按修改后的事项信息不再符合条件")
+        elif _set_ceiling(session, actor, offer, judged, because="修改了事项信息"):
+            said.append(f"政策直达（{cited}）的可获支持上限已按规则重算为 {wan(offer.ceiling)} 万元"
+                        + ("：按从高不重复原则本政策不再支持" if not offer.ceiling else ""))
+    return said
+
+
+def _withdraw(session: Session, actor: User, offer: Offer, reason: str) -> None:
+    offer.state, offer.reason = "withdrawn", reason[:500]
+    session.flush()
+    audit.record(session, actor=actor.username, action="offer.withdraw", entity="offer", entity_id=offer.id,
+                 after={"reason": reason[:500]})
+    about = _About.of(session, offer)
+    if about.direct:  # it waited for the department's confirmation
+        _tell_lead(session, offer, kind="offer.withdraw", subject=f"免申即享已撤回：{about.name}，{about.cited}",
+                   body=f"{about.who}的事项「{about.matter}」{about.batch}已修改，按修改后的信息不再符合"
+                        f"{about.cited}的条件：这项免申即享已撤回，不再等待本单位确认。")
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """An offer's ceiling by the rules today: the measure's, what is left of it here (less support received
+    elsewhere and grants under other policies), and those grants."""
+
+    before: int
+    after: int
+    granted: int
+
+
+def _set_ceiling(session: Session, actor: User, offer: Offer, judged: _Judged, *, because: str) -> bool:
+    """The offer's ceiling as judged (audited), its lead department told of a 免申即享 one; whether it changed."""
+    was = offer.ceiling
+    if judged.after == was:
+        return False
+    matter = session.get(Matter, offer.matter_id)
+    received = _yuan((matter.facts or {}).get("other_support")) if matter is not None else None
+    audit.record(session, actor=actor.username, action="offer.ceiling", entity="offer", entity_id=offer.id,
+                 before={"ceiling": was}, after={"ceiling": judged.after, "ceiling_before_deduction": judged.before,
+                                                 "other_support": received, "granted_elsewhere": judged.granted})
+    offer.ceiling = judged.after
+    session.flush()
+    about = _About.of(session, offer)
+    if about.direct:
+        now = ("按从高不重复原则本政策不再支持，该事项不再等待本单位确认。" if not judged.after
+               else "该事项重新等待本单位确认。" if not was else "确认时以新的上限为准。")
+        _tell_lead(session, offer, kind="offer.ceiling",
+                   subject=f"免申即享可获支持上限已变更：{about.name}，{about.cited}",
+                   body=f"{about.who}{because}：事项「{about.matter}」，{about.cited}{about.batch}，可获支持上限由 "
+                        f"{wan(was)} 万元改为 {wan(judged.after)} 万元。{now}")
+    return True
 
 
 def _yuan(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _ceiling(session: Session, offer: Offer, matter: Matter) -> tuple[int, int, int]:
-    """By the rules today, on the record as it now stands: the measure's ceiling, what is left of it here (less
-    support received elsewhere and grants under other policies), and those grants."""
-    day, policies = clock.today(), catalogue.published(session)
+def _answer(session: Session, offer: Offer) -> Answer | None:
+    """The rules' answer today for the offer's applicant, on its record as it now stands (None when unreadable)."""
+    day = clock.today()
     applicant = session.get(Applicant, offer.applicant_id)
     case = applicant_service.readable_case(session, applicant=applicant, as_of=day) if applicant else None
-    result = _row(match(case, policies, day) if case is not None else None, offer, matter.key)
+    return match(case, catalogue.published(session), day) if case is not None else None
+
+
+def _judged(session: Session, offer: Offer, matter: Matter, answer: Answer | None) -> _Judged | None:
+    """The offer's ceiling by ``answer``, or None when the rules no longer grant the measure for the matter."""
+    result = _row(answer, offer, matter.key)
     if result is None or result.status != "eligible" or result.ceiling_before_deduction is None \
             or result.excluded_by not in (None, OTHER_SUPPORT):
-        raise Conflict(f"按 {day} 的规则和本单位现在的信息，该事项已不再由措施{offer.measure}支持，本次未登记；"
-                       "请刷新页面后查看")
+        return None
     left, granted = left_to_grant(session, matter.id, offer.policy_id, offer.measure, result.ceiling,
-                                  stacks_of(policies))
-    return result.ceiling_before_deduction, 0 if result.excluded_by else (left or 0), granted
+                                  stacks_of(catalogue.published(session)))
+    return _Judged(result.ceiling_before_deduction, 0 if result.excluded_by else (left or 0), granted)
 
 
 def _row(answer: Answer | None, offer: Offer, key: str) -> Result | None:
@@ -191,7 +301,8 @@ def _row(answer: Answer | None, offer: Offer, key: str) -> Result | None:
 
 def shown(session: Session, offers: list[Offer], answer: Answer | None) -> dict[int, str]:
     """For each open offer whose matter records support received elsewhere, how its ceiling came about (the page's
-    answer gives the measure's ceiling before the deduction)."""
+    answer gives the measure's ceiling before the deduction); none where the answer has no row for it (the record
+    unreadable, or changed since): a note that contradicts the ceiling shown would mislead."""
     said, stacks = {}, stacks_of(catalogue.published(session))
     for offer in offers:
         matter = session.get(Matter, offer.matter_id)
@@ -200,6 +311,9 @@ def shown(session: Session, offers: list[Offer], answer: Answer | None) -> dict[
             continue
         row = _row(answer, offer, matter.key)
         before = row.ceiling_before_deduction if row is not None else None
+        if before is None:
+            continue
         granted = left_to_grant(session, matter.id, offer.policy_id, offer.measure, before, stacks)[1]
-        said[offer.id] = deduction(before, received, granted, offer.ceiling or 0)
+        said[offer.id] = deduction(before, received, granted, offer.ceiling or 0,
+                                   direct=mode_of(session, offer) == "direct")
     return said

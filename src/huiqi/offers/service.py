@@ -2,10 +2,11 @@
 
 After a list is imported (and whenever ``make_for`` is asked), each applicant it touched is matched again on
 its record; every result the rules keep after 从高不重复 (a grant with a ceiling) whose measure an open round
-takes, for a matter with no live application, becomes an open offer: the matter, the measure, the round and
-the ceiling. The enterprise sees its offers on ``/me`` and accepts one with a click (申请即享): a draft filled
-from it (amount = the ceiling), needing only the round's materials and the declaration. An offer the rules no
-longer support (its list withdrawn) is withdrawn with the reason."""
+takes, for a matter with no live application (nor an offer of that measure declined or set aside), becomes an
+open offer: the matter, the measure, the round and the ceiling. The enterprise sees its offers on ``/me`` and
+accepts one with a click (申请即享): a draft filled from it (amount = the ceiling), needing only the round's
+materials and the declaration. An offer the rules no longer support (its list withdrawn, its matter changed) is
+withdrawn with the reason."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +42,8 @@ from huiqi.workflow.states import Action
 
 STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草稿）", "confirmed": "已由责任单位确认（免申即享）",
                 "set_aside": "责任单位确认未通过", "withdrawn": "已撤回", "declined": "已放弃"}
+# An enterprise's or a department's answer to an offer: the same offer is not made again after it.
+ANSWERED = ("declined", "set_aside")
 # Support already received elsewhere left nothing to grant here (差额补足): the offer stays, at 0, to be corrected or
 # declined, but is neither accepted nor confirmed.
 NOTHING_LEFT = "已获其他省级政策支持不低于措施上限，按从高不重复原则本政策不再支持"
@@ -75,7 +78,8 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
     for applicant, grant, found, matter_id in candidates:
         matter = locked.get(matter_id)
         if matter is None or matter.source == "withdrawn" \
-                or applications.holding(session, matter.id, grant.policy) is not None or _open(session, matter.id):
+                or applications.holding(session, matter.id, grant.policy) is not None or _open(session, matter.id) \
+                or _answered(session, matter.id, grant.policy, grant.measure):
             continue
         # A matter granted under another policy is offered the difference (差额补足), or nothing.
         ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
@@ -115,6 +119,21 @@ def make_for_listed(session: Session, day: date) -> int:
 def _open(session: Session, matter_id: int) -> bool:
     return session.scalar(select(Offer.id).where(Offer.matter_id == matter_id, Offer.state == "open")
                           .limit(1)) is not None
+
+
+def _answered(session: Session, matter_id: int, policy_id: str, measure: int) -> bool:
+    """Whether an offer of this measure for the matter was declined by its enterprise or set aside by its lead
+    department: that answer stands, and the same offer is not made again by the next import or round."""
+    return session.scalar(select(Offer.id).where(Offer.matter_id == matter_id, Offer.policy_id == policy_id,
+                                                 Offer.measure == measure, Offer.state.in_(ANSWERED))
+                          .limit(1)) is not None
+
+
+def open_for_matter(session: Session, matter_id: int) -> list[Offer]:
+    """The matter's open offers, locked and read afresh, in id order (the matter locked first by the caller)."""
+    found = session.scalars(select(Offer).where(Offer.matter_id == matter_id, Offer.state == "open")
+                            .order_by(Offer.id).with_for_update().execution_options(populate_existing=True))
+    return [o for o in found if o.state == "open"]
 
 
 def mine(session: Session, *, actor: User) -> list[Offer]:
@@ -193,10 +212,12 @@ def lead_department(session: Session, offer: Offer):
     return departments.lead_department(session, measure=measure, day=clock.today())
 
 
-def confirm(session: Session, *, actor: User, offer_id: int) -> Application:
+def confirm(session: Session, *, actor: User, offer_id: int, seen_ceiling: int | None = None) -> Application:
     """二次确认 (免申即享): the lead department confirms an offer; an application for the ceiling is made in its round
     and goes straight to the department's review (the facts are the published list's: no materials, no
-    declaration), then to the amount, 公示 and approval as every application does."""
+    declaration), then to the amount, 公示 and approval as every application does. ``seen_ceiling`` is the ceiling
+    the page showed (元): one its enterprise changed meanwhile (已获其他省级政策支持) is refused rather than confirmed
+    unseen; None does not check."""
     require_role(actor, Role.DEPARTMENT, doing="确认免申即享")
     found = session.get(Offer, offer_id)
     if found is None:
@@ -210,6 +231,9 @@ def confirm(session: Session, *, actor: User, offer_id: int) -> Application:
         raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认")
     if offer.ceiling == 0:
         raise Conflict(f"企业已登记{NOTHING_LEFT}，不能确认")
+    if seen_ceiling is not None and seen_ceiling != offer.ceiling:
+        raise Conflict(f"这项免申即享的可获支持上限刚刚已改为 {wan(offer.ceiling)} 万元"
+                       f"（页面显示为 {wan(seen_ceiling)} 万元）：请刷新页面，核对后再确认")
     live = applications.holding(session, offer.matter_id, offer.policy_id)
     if live is not None:
         raise Conflict(f"该事项{applications.taken(live)}，不再依据名单确认（从高不重复）")
