@@ -50,8 +50,9 @@ class Users:
 
     def fold(self, event: AuditEvent, before: Said, after: Said) -> None:
         key = _number(event.entity_id)
-        if event.entity == "user" and event.action in USER_EVENTS and key is not None:
-            self.said.setdefault(key, {}).update({k: after[k] for k in USER_FIELDS if k in after})
+        stated = {k: after[k] for k in USER_FIELDS if k in after}
+        if event.entity == "user" and event.action in USER_EVENTS and key is not None and stated:
+            self.said.setdefault(key, {}).update(stated)  # an event stating none of them says nothing of the row
 
     def compare(self, session: Session) -> list[str]:
         query = select(User.id, *(getattr(User, k) for k in USER_FIELDS)).order_by(User.id)
