@@ -32,6 +32,7 @@ FIELD_LABELS: dict[str, str] = {
     "as_of": "判断日期", "reform": "改革方案",
     # 审计、好差评、白名单、地区
     "since": "起始日期", "until": "截止日期", "who": "操作人", "entity": "记录类别", "entity_id": "记录编号",
+    "anchor": "审计锚点",
     "comment": "意见",
     "note": "说明", "reason": "理由", "district_field": "区县", "city_field": "地级市", "city": "城市",
     # 节假日日历、认定名单

@@ -114,8 +114,9 @@ def demo_seed() -> None:
 @audit_app.command("verify")
 def audit_verify(anchor: Annotated[list[str] | None, typer.Option(
         "--anchor", help="由 huiqi audit anchor 给出、库外保存的锚点，可多次给出。")] = None) -> None:
-    """逐条核对审计链，并按审计事件重演、核对业务表（申报状态与金额、批准、拨付、预算）：
-    报告任何在事后被改动或删除的记录、任何与审计事件不符的业务数据（有问题时退出码为 2）。"""
+    """逐条核对审计链，并按审计事件重演、核对业务表（申报及其流转记录、批准、拨付、预算、用户、政策版本、白名单、公示、
+    单位信息）：报告任何在事后被改动或删除的记录、任何与审计事件不符的业务数据（有问题时退出码为 2）。"""
+    from huiqi.audit.replay import COVERED
     from huiqi.audit.service import verify
 
     try:
@@ -124,7 +125,8 @@ def audit_verify(anchor: Annotated[list[str] | None, typer.Option(
     except HuiqiError as error:
         fail(error)
     if result.intact:
-        typer.echo(f"审计链完整：共 {result.events} 条记录，未发现改动或删除；申报、批准、拨付与预算均与审计事件相符。")
+        typer.echo(f"审计链完整：共 {result.events} 条记录，未发现改动或删除；以下记录均与审计事件相符："
+                   f"{'；'.join(COVERED)}。" + "".join(f"\n锚点 {a} 与链上记录相符。" for a in result.anchors))
         return
     console = make_console(stderr=True)
     if result.problems:

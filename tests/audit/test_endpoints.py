@@ -60,3 +60,37 @@ async def test_an_unknown_kind_of_record_is_refused(client, session, people) -> 
     refused = await client.get("/api/v1/audit/events", params={"entity": "zzz"}, headers=auditor)
     assert refused.status_code == 422
     assert refused.json()["problems"] == [{"field": "entity", "reason": "不认识的记录类别“zzz”，请从列表中选择"}]
+
+
+async def test_verify_gives_the_head_and_checks_anchors(client, session, people) -> None:
+    from huiqi.audit import service as audit
+    from tests.audit.test_service import _rewrite_from
+
+    headers = bearer(session, people.auditor)
+    kept = audit.anchor(session)
+    seq = int(kept.split(":")[0])
+    held = (await client.get("/api/v1/audit/verify", params={"anchor": kept}, headers=headers)).json()
+    assert (held["intact"], held["head"], held["anchors"]) == (True, kept, [kept])
+    past = f"{seq + 5}:{'0' * 64}"
+    two = (await client.get("/api/v1/audit/verify", params={"anchor": [kept, past]}, headers=headers)).json()
+    assert two["anchors"] == [kept]
+    assert two["problems"] == [f"外部保存的锚点指向第 {seq + 5} 条审计记录，而该记录已不存在"]
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=4, amount=1)
+    _rewrite_from(session, 4)
+    caught = (await client.get("/api/v1/audit/verify", params={"anchor": kept}, headers=headers)).json()
+    assert caught["intact"] is False and caught["anchors"] == []
+    assert caught["problems"] == [f"第 {seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）"]
+
+
+async def test_an_anchor_that_is_none_is_refused_naming_it(client, session, people) -> None:
+    headers = bearer(session, people.auditor)
+    refused = await client.get("/api/v1/audit/verify", params={"anchor": "7:abc"}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["problems"] == [{"field": "anchor", "reason": "“7:abc”不是审计锚点：应为“序号:哈希”"
+                                           "（哈希为 64 位十六进制数字），即审计链页面所示的链头，"
+                                           "或 huiqi audit anchor 给出的锚点"}]
+    many = await client.get("/api/v1/audit/verify", params={"anchor": [f"{i}:{'0' * 64}" for i in range(21)]},
+                            headers=headers)
+    assert many.status_code == 422 and "anchor" in many.text
+    nobody = await client.get("/api/v1/audit/verify", params={"anchor": "7:abc"}, headers=bearer(session, people.alice))
+    assert nobody.status_code == 403, "who may verify first: the anchor's shape tells an outsider nothing"

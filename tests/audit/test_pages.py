@@ -168,3 +168,64 @@ async def test_an_unknown_kind_of_record_in_the_export_is_named_by_its_label(bro
     refused = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "bogus"})
     assert refused.status_code == 422 and "记录类别：不认识的记录类别“bogus”" in refused.text
     assert "entity：" not in refused.text
+
+
+async def test_page_shows_the_head_and_checks_an_anchor_typed_into_it(browser, session, people) -> None:
+    from tests.audit.test_service import _rewrite_from
+
+    auditor = browser(people.auditor)
+    kept = audit.anchor(session)
+    seq, value = kept.split(":")
+    page = await auditor.get("/audit")
+    assert f'<code id="head">{kept}</code>' in page.text and 'name="anchor"' in page.text
+    # as an input method types it: a full-width colon, the hash in capitals
+    held = await auditor.get("/audit", params={"anchor": f"{seq}：{value.upper()}"})
+    assert held.status_code == 200 and "锚点相符" in held.text
+    assert f"第 {seq} 条审计记录的哈希仍为 <code>{value}</code>" in held.text
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=4, amount=1)
+    _rewrite_from(session, 4)
+    assert "完好" in (await auditor.get("/audit")).text, "the chain alone cannot see a rewrite of every later hash"
+    caught = await auditor.get("/audit", params={"anchor": kept})
+    assert "审计链已断开" in caught.text and "锚点相符" not in caught.text and "完好" not in caught.text
+    assert f"第 {seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）" in caught.text
+
+
+async def test_an_anchor_that_is_none_is_said_beside_its_field(browser, session, people) -> None:
+    refused = await browser(people.auditor).get("/audit", params={"anchor": "7:abc"})
+    assert refused.status_code == 422 and 'id="e-anchor"' in refused.text and 'aria-invalid="true"' in refused.text
+    assert "审计锚点：“7:abc”不是审计锚点：应为“序号:哈希”（哈希为 64 位十六进制数字）" in refused.text
+    assert "完好" in refused.text and 'value="7:abc"' in refused.text, "the chain still verified, the anchor kept"
+    too_long = await browser(people.auditor).get("/audit", params={"anchor": "1:" + "a" * 200})
+    assert too_long.status_code == 422 and "a" * 200 not in too_long.text
+
+
+async def test_page_lists_the_records_it_compares(browser, people) -> None:
+    page = (await browser(people.auditor).get("/audit")).text
+    assert ("核对的记录：申报（状态、申请与拟定金额、上限、评审得分、所依据的政策版本、收款账户、所在公示）；"
+            "申报的流转记录；") in page
+    assert "用户（登录名、角色及其绑定、启用或停用）；政策版本（状态、文本摘要、发布人）；白名单版本及其条目；" in page
+
+
+async def test_export_carries_the_login_and_both_hashes_so_the_chain_is_checked_outside(browser, session,
+                                                                                        people) -> None:
+    import json
+    from datetime import datetime
+
+    from huiqi.models import AuditEvent
+
+    users.change_role(session, actor=people.admin, username="dalian", role="finance")
+    got = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "user",
+                                                                         "entity_id": str(people.dalian.id)})
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    column = {name: i for i, name in enumerate(rows[1])}
+    said = [{name: row[i] for name, i in column.items()} for row in rows[2:]]
+    assert [r["操作人登录名（原始记录）"] for r in said] == ["admin", "system"]
+    for r in said:
+        event = AuditEvent(seq=r["序号"], at=datetime.fromisoformat(r["时间（UTC，原始记录）"]),
+                           actor=r["操作人登录名（原始记录）"], action=r["操作代码（原始记录）"],
+                           entity=r["记录类别（原始记录）"], entity_id=r["记录编号（原始记录）"],
+                           before=json.loads(r["变更前（原始记录）"]) if r["变更前（原始记录）"] else None,
+                           after=json.loads(r["变更后（原始记录）"]), prev_hash=r["前一条的哈希"])
+        assert audit.digest(event) == r["本条哈希"] and len(r["本条哈希"]) == 64
+    kept = session.execute(text("SELECT hash FROM audit_events WHERE seq = :s"), {"s": said[0]["序号"]}).scalar_one()
+    assert said[0]["本条哈希"] == kept

@@ -59,7 +59,7 @@ def test_one_draft_at_a_time_and_a_stale_one_is_not_published(session, people) -
     with pytest.raises(Conflict, match="已作废"):
         whitelist.publish(session, actor=second_admin(session), version_id=stale.id, on=date(2025, 12, 3))
     trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "whitelist.discard")).one()
-    assert (trail.entity_id, trail.after) == ("3", {"state": "discarded"})
+    assert (trail.entity_id, trail.after["state"], trail.after["listed"]) == ("3", "discarded", 0)
     assert whitelist.propose(session, actor=people.admin, on=date(2025, 12, 3)).number == 4
     older = WhitelistVersion(number=0, state="proposed", as_of=date(2025, 11, 1), proposed_by="admin")
     session.add(older)

@@ -2,7 +2,7 @@
 events), the latest events, a filter by record, and the listed events as Excel."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi.audit import service
-from huiqi.audit.schemas import EventRead
+from huiqi.audit.replay import COVERED
+from huiqi.audit.schemas import EventRead, Verification
 from huiqi.audit.sentences import ENTITIES, actors, amount_of, sentence, sentences
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
@@ -35,6 +36,7 @@ def change(event: EventRead) -> str:
 
 
 Person = Annotated[PlainText | None, Query(max_length=64)]
+Anchor = Annotated[PlainText | None, Query(max_length=service.ANCHOR_MOST)]
 
 
 def _days(since: str | None, until: str | None) -> tuple[date | None, date | None, list[Problem]]:
@@ -67,13 +69,26 @@ def _query(entity: str | None, entity_id: str | None, person: str | None, since:
     return urlencode({k: str(v) for k, v in kept.items() if v})
 
 
+def _checked(session: Db, actor: Actor, anchor: str | None) -> tuple[Verification, list[Problem]]:
+    """The chain verified, with the anchor typed when it is one; when it is not, verified without it and the reason
+    said beside the field."""
+    if anchor and anchor.strip():
+        try:
+            return service.check(session, actor=actor, anchors=[anchor]), []
+        except InputError as error:
+            problems = [Problem("审计锚点", why, "anchor") for _, why in error.problems]
+            return service.check(session, actor=actor), problems
+    return service.check(session, actor=actor), []
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, entity: Entity = None,
                entity_id: EntityId = None, person: Annotated[PlainText | None, Query(alias="who", max_length=64)]
                = None, since_text: Annotated[PlainText | None, Query(alias="since", max_length=20)] = None,
                until_text: Annotated[PlainText | None, Query(alias="until", max_length=20)] = None,
-               page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
-    result = service.check(session, actor=actor)
+               page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1, anchor: Anchor = None
+               ) -> HTMLResponse:
+    result, anchor_problems = _checked(session, actor, anchor)
     since, until, problems = _days(since_text, until_text)
     entity_id = _record(entity_id)
     events: list[EventRead] = []
@@ -86,7 +101,8 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
         except InputError as error:  # a kind of record the list does not offer: said beside the list
             problems = labelled(error.problems)
     kinds = {k: ENTITIES.get(k, k) for k in service.entities(session, actor=actor)}
-    return page(request, "audit/index.html", who, status_code=422 if problems else 200, result=result,
+    return page(request, "audit/index.html", who, status_code=422 if problems or anchor_problems else 200,
+                result=result, covered=COVERED, anchor=(anchor or "").strip(), anchor_problems=anchor_problems,
                 events=events, total=total, page_no=page_no, pages=max(1, -(-total // SIZE)), entity=entity or "",
                 entity_id=entity_id or "", kinds=kinds, person=person or "", problems=problems,
                 since=since_text.strip() if problems and since_text else since,
@@ -114,12 +130,15 @@ def export(request: Request, who: CallerDep, actor: Actor, session: Db, entity: 
     policies = catalogue.numbers(session)
     said = [sentence(e, names, policies) for e in events]
     rows = [(e.seq, e.at, s.who, s.text, ENTITIES.get(e.entity, e.entity), _number(e.entity_id), amount_of(e),
-             _json(e.before), _json(e.after), e.action) for e, s in zip(events, said, strict=True)]
+             _json(e.before), _json(e.after), e.actor, e.entity, e.entity_id, _utc(e.at), e.prev_hash, e.hash,
+             e.action) for e, s in zip(events, said, strict=True)]
     which = " ".join(x for x in (ENTITIES.get(entity, entity) if entity else None, entity_id) if x)
     title = f"审计记录（{which}）" if which else "审计记录"
-    # The 事件 column says it in words; the last three are the record as kept (and hashed), its field names as stored.
+    # The 事件 column says it in words; the columns from 变更前 on are the record as kept, its field names as stored:
+    # with them (and the two hashes) the chain can be checked outside the system.
     header = ("序号", "时间（北京时间）", "操作人", "事件", "记录类别", "记录编号", "金额", "变更前（原始记录）",
-              "变更后（原始记录）", "操作代码（原始记录）")
+              "变更后（原始记录）", "操作人登录名（原始记录）", "记录类别（原始记录）", "记录编号（原始记录）",
+              "时间（UTC，原始记录）", "前一条的哈希", "本条哈希", "操作代码（原始记录）")
     table = Table(title, header, rows, money={"金额"})
     return download(table, "审计记录.xlsx")
 
@@ -132,3 +151,9 @@ def _number(entity_id: str) -> int | str:
 
 def _json(value: dict | None) -> str | None:
     return json.dumps(value, ensure_ascii=False) if value is not None else None
+
+
+def _utc(at: datetime) -> str:
+    """The moment as the hash covers it: UTC, to the microsecond, without a zone."""
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") if at.tzinfo else \
+        at.isoformat(timespec="microseconds")

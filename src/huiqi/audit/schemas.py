@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from huiqi.validation import UtcDateTime
 
@@ -16,6 +16,8 @@ class EventRead(BaseModel):
     entity_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    prev_hash: str = Field("", description="前一条记录的哈希（第 1 条为 64 个 0）")
+    hash: str = Field("", description="本条记录的哈希：覆盖本条内容与 prev_hash")
 
 
 class Verification(BaseModel):
@@ -25,6 +27,8 @@ class Verification(BaseModel):
     events: int
     problems: list[str]
     differences: list[str] = []
+    head: str = ""  # the chain's head as seq:hash ("" when the head row is gone)
+    anchors: list[str] = []  # the anchors given that the chain still holds
 
     @property
     def intact(self) -> bool:
@@ -39,8 +43,10 @@ class VerificationRead(BaseModel):
     events: int
     problems: list[str]
     differences: list[str]
+    head: str = Field(description="审计链头（序号:哈希）：请在库外保存，日后以 anchor 参数核对")
+    anchors: list[str] = Field(description="给出的锚点中与链上记录相符的")
 
     @classmethod
     def of(cls, result: Verification) -> "VerificationRead":
         return cls(intact=result.intact, events=result.events, problems=result.problems,
-                   differences=result.differences)
+                   differences=result.differences, head=result.head, anchors=result.anchors)

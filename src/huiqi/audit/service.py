@@ -12,7 +12,7 @@ with an anchor checks that event ``seq`` still carries that hash, which no rewri
 earlier event can keep.
 
 Nor does a chain see the business tables beside it: ``verify`` also replays the events (``replay``) and
-names every application, grant, payment and budget whose row differs from what the events say.
+names every record whose row differs from what the events say (``replay.COVERED`` lists which).
 """
 
 import hashlib
@@ -82,11 +82,23 @@ def anchor(session: Session) -> str:
     return f"{head.seq}:{head.hash}" if head is not None else f"0:{GENESIS}"
 
 
+ANCHOR_MOST = 100  # characters of an anchor as typed: a sequence number, a colon and 64 hex digits, with room
+
+
 def parse_anchor(text: str) -> tuple[int, str]:
-    """``seq:hash`` as given by ``anchor``; an InputError naming the anchor otherwise."""
-    seq, _, value = text.strip().partition(":")
-    if not (seq.isdigit() and len(value) == 64 and all(c in "0123456789abcdef" for c in value)):
-        raise InputError([("anchor", f"“{text}”不是审计锚点（应为“序号:哈希”，由 huiqi audit anchor 给出）")])
+    """``seq:hash`` as given by ``anchor`` (the colon may be a full-width one, the hash in capitals, spaces around
+    either part); an InputError naming the anchor otherwise.
+
+    >>> parse_anchor(" 12 ： " + "AB" * 32)[0]
+    12
+    """
+    seq, _, value = text.replace("：", ":").partition(":")
+    seq, value = seq.strip(), value.strip().lower()
+    if not (seq.isascii() and seq.isdigit() and len(seq) <= 18 and len(value) == 64
+            and all(c in "0123456789abcdef" for c in value)):
+        shown = text if len(text) <= 80 else text[:80] + "…"
+        raise InputError([("anchor", f"“{shown}”不是审计锚点：应为“序号:哈希”（哈希为 64 位十六进制数字），"
+                                     "即审计链页面所示的链头，或 huiqi audit anchor 给出的锚点")])
     return int(seq), value
 
 
@@ -94,7 +106,7 @@ def verify(session: Session, anchors: list[str] = ()) -> Verification:
     """Walk the chain and report every row changed or removed afterwards, and every anchor it no longer holds;
     replay the events and report every business row that differs from them."""
     expected = dict(parse_anchor(a) for a in anchors)
-    problems: list[str] = []
+    problems, held = [], []
     expected_seq, last_hash, count = 1, GENESIS, 0
     replay = Replay()
     for event in repository.events(session):
@@ -107,8 +119,11 @@ def verify(session: Session, anchors: list[str] = ()) -> Verification:
         if digest(event) != event.hash:
             problems.append(f"第 {event.seq} 条审计记录的内容与其哈希不符：记录在写入后被改动"
                             f"（{event.action} {event.entity} {event.entity_id}）")
-        if event.seq in expected and expected.pop(event.seq) != event.hash:
-            problems.append(f"第 {event.seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）")
+        if event.seq in expected:
+            if expected.pop(event.seq) == event.hash:
+                held.append(f"{event.seq}:{event.hash}")
+            else:
+                problems.append(f"第 {event.seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）")
         expected_seq, last_hash = event.seq + 1, event.hash
     head = repository.head(session)
     if head is None:
@@ -117,7 +132,8 @@ def verify(session: Session, anchors: list[str] = ()) -> Verification:
         problems.append(f"审计链头指向第 {head.seq} 条，而记录只到第 {expected_seq - 1} 条：末尾的记录被删除或改动")
     for seq in sorted(s for s in expected if s > 0):
         problems.append(f"外部保存的锚点指向第 {seq} 条审计记录，而该记录已不存在")
-    return Verification(events=count, problems=problems, differences=replay.compare(session))
+    return Verification(events=count, problems=problems, differences=replay.compare(session),
+                        head=f"{head.seq}:{head.hash}" if head is not None else "", anchors=held)
 
 
 def history(session: Session, *, entity: str, entity_id: Any) -> list[EventRead]:
@@ -134,10 +150,11 @@ def events_of(session: Session, *, entity: str, action: str, entity_ids: list[An
     return repository.by_action(session, entity, action, [str(i) for i in entity_ids]) if entity_ids else []
 
 
-def check(session: Session, *, actor: User) -> Verification:
-    """``verify`` for the auditor and the admin: the chain shows who did what to every record."""
+def check(session: Session, *, actor: User, anchors: list[str] = ()) -> Verification:
+    """``verify`` for the auditor and the admin, with the anchors they kept (``seq:hash``): the chain shows who did
+    what to every record."""
     require_role(actor, *READERS, doing="查看审计链")
-    return verify(session)
+    return verify(session, anchors)
 
 
 def recent(session: Session, *, actor: User, entity: str | None = None, entity_id: str | None = None,

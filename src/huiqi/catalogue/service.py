@@ -235,7 +235,8 @@ def add(session: Session, *, actor: User, text: str, file_name: str) -> PolicyVe
     session.add(row)
     session.flush()
     audit.record(session, actor=actor.username, action="policy.draft", entity="policy_version", entity_id=row.id,
-                 after={"policy": policy.id, "number": policy.number, "version": digest[:12], "file": name})
+                 after={"policy": policy.id, "number": policy.number, "version": digest[:12], "file": name,
+                        "digest": digest})
     return row
 
 
@@ -262,7 +263,7 @@ def edit(session: Session, *, actor: User, version_id: int, text: str) -> Policy
     row.policy_id, row.number, row.title, row.digest, row.text = policy.id, policy.number, policy.title, digest, text
     session.flush()
     audit.record(session, actor=actor.username, action="policy.edit", entity="policy_version", entity_id=row.id,
-                 before=before, after={"policy": policy.id, "version": digest[:12]})
+                 before=before, after={"policy": policy.id, "version": digest[:12], "digest": digest})
     return row
 
 
@@ -339,7 +340,7 @@ def publish(session: Session, *, actor: User, version_id: int, seen: int | None 
     audit.record(session, actor=actor.username, action="policy.publish", entity="policy_version", entity_id=row.id,
                  before={"in_force": current.id, "version": current.digest[:12]} if current else None,
                  after={"policy": row.policy_id, "number": row.number, "version": row.digest[:12],
-                        "applicants": changes.applicants, "ceilings_before": changes.cost_before,
+                        "digest": row.digest, "applicants": changes.applicants, "ceilings_before": changes.cost_before,
                         "ceilings_after": changes.cost_after})
     subscriptions.tell(session, topic="policies", subject=f"新政策发布：{policy.number}《{policy.title}》",
                        body=f"{policy.issuer}《{policy.title}》（{policy.number}）已发布，"

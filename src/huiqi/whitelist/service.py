@@ -25,6 +25,7 @@ from huiqi.applicants import repository as applicants
 from huiqi.applicants import standing
 from huiqi.applicants.service import profile_case
 from huiqi.audit import service as audit
+from huiqi.audit.digests import entries_said, entry_digest
 from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
@@ -137,13 +138,16 @@ def propose(session: Session, *, actor: User, on: date, note: str | None = None)
             repository.add(session, version)
     except IntegrityError:  # the number is the database's to keep unique
         raise Conflict("刚刚已有人拟定了新版本，请刷新后查看") from None
+    entries = []
     for applicant, profile in applicants.current_profiles(session):
         if qualifies(basis, applicant, profile, on):
-            repository.add(session, WhitelistEntry(version_id=version.id, applicant_id=applicant.id,
-                                                   uscc=applicant.uscc, name=profile.name, region=profile.region,
-                                                   industry=profile.industry))
+            entries.append(WhitelistEntry(version_id=version.id, applicant_id=applicant.id, uscc=applicant.uscc,
+                                          name=profile.name, region=profile.region, industry=profile.industry,
+                                          included=True))
+            repository.add(session, entries[-1])
+    # The entries' digest: verify tells any later change of the list made beside the trail.
     audit.record(session, actor=actor.username, action="whitelist.propose", entity="whitelist",
-                 entity_id=version.number, after={"as_of": on, "state": "proposed"})
+                 entity_id=version.number, after={"as_of": on, "state": "proposed", **entries_said(entries)})
     return repository.get(session, version.id)
 
 
@@ -170,8 +174,12 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
         raise InputError([("reason", f"不能超过 {NOTE_MOST} 个字（现有 {len(reason.strip())} 个）")])
     entry.included, entry.reason = False, reason.strip()
     session.flush()
+    version = repository.get(session, entry.version_id)
+    listed = {f"list_{key}": value for key, value in entries_said(version.entries).items()}
     audit.record(session, actor=actor.username, action="whitelist.exclude", entity="whitelist_entry",
-                 entity_id=entry.id, before={"included": True}, after={"included": False, "reason": entry.reason})
+                 entity_id=entry.id, before={"included": True},
+                 after={"included": False, "reason": entry.reason, "version": version.number,
+                        "digest": entry_digest(entry), **listed})
     return entry
 
 
@@ -194,7 +202,7 @@ def publish(session: Session, *, actor: User, version_id: int, on: date) -> Whit
     audit.record(session, actor=actor.username, action="whitelist.publish", entity="whitelist",
                  entity_id=version.number, before={"state": "proposed"},
                  after={"state": "published", "published_on": on,
-                        "entries": sum(e.included for e in version.entries)})
+                        "entries": sum(e.included for e in version.entries), **entries_said(version.entries)})
     return version
 
 
@@ -229,9 +237,11 @@ def discard(session: Session, *, actor: User, version_id: int, on: date) -> Whit
         raise Conflict(_settled(version))
     version.state = "discarded"
     session.flush()
+    version = repository.get(session, version_id)  # with its entries
     audit.record(session, actor=actor.username, action="whitelist.discard", entity="whitelist",
-                 entity_id=version.number, before={"state": "proposed"}, after={"state": "discarded"})
-    return repository.get(session, version_id)  # with its entries
+                 entity_id=version.number, before={"state": "proposed"},
+                 after={"state": "discarded", **entries_said(version.entries)})
+    return version
 
 
 def published_versions(session: Session) -> list[WhitelistVersion]:

@@ -193,7 +193,7 @@ def announce(ctx: Context) -> None:
     ctx.audit_after = {"announcement": batch.id, "starts_on": starts_on, "ends_on": batch.ends_on}
     audit.record(ctx.session, actor=ctx.actor.username, action="announcement.open", entity="announcement",
                  entity_id=batch.id, after={"applications": [a.id for a in ctx.applications], "starts_on": starts_on,
-                                            "working_days": days, "ends_on": batch.ends_on})
+                                            "working_days": days, "ends_on": batch.ends_on, "title": batch.title})
     subscriptions.tell(ctx.session, topic="announcements", subject=f"新的公示：{title[:100]}",
                        body=f"{title}，{starts_on} 至 {batch.ends_on}，共 {len(ctx.applications)} 项。",
                        link=f"/announcements#batch-{batch.id}",
