@@ -170,8 +170,11 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
         raise InputError([("reason", f"不能超过 {NOTE_MOST} 个字（现有 {len(reason.strip())} 个）")])
     entry.included, entry.reason = False, reason.strip()
     session.flush()
+    version = repository.entries_named(session, [entry.id])[entry.id]  # the trail names the version and enterprise
     audit.record(session, actor=actor.username, action="whitelist.exclude", entity="whitelist_entry",
-                 entity_id=entry.id, before={"included": True}, after={"included": False, "reason": entry.reason})
+                 entity_id=entry.id, before={"included": True},
+                 after={"included": False, "reason": entry.reason, "version_id": entry.version_id,
+                        "version": version[1], "uscc": entry.uscc, "name": entry.name})
     return entry
 
 
