@@ -158,16 +158,16 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/admin/users/{username}"): ADMIN,
     ("GET", "/admin/users.xlsx"): ADMIN | {"auditor"},
     ("GET", "/api/v1/admin/policies"): ADMIN | {"auditor"},
-    ("GET", "/admin/policies"): ADMIN,
+    ("GET", "/admin/policies"): AUDITORS,  # the auditor reads it, without its forms
     ("POST", "/api/v1/admin/policies"): ADMIN,
     ("PUT", "/api/v1/admin/policies/{version_id}"): ADMIN,
     ("POST", "/api/v1/admin/policies/{version_id}/publish"): ADMIN,
     ("POST", "/api/v1/admin/policies/{version_id}/withdraw"): ADMIN,
     ("POST", "/admin/policies"): ADMIN,
-    ("GET", "/admin/policies/{version_id}/diff"): ADMIN,
-    ("GET", "/admin/policies/{version_id}/diff.xlsx"): ADMIN,
-    ("GET", "/admin/policies/{version_id}/text"): ADMIN,  # drafts too: read on the catalogue page, the admin's
-    ("GET", "/admin/policies/{version_id}/download"): ADMIN,
+    ("GET", "/admin/policies/{version_id}/diff"): AUDITORS,
+    ("GET", "/admin/policies/{version_id}/diff.xlsx"): AUDITORS,
+    ("GET", "/admin/policies/{version_id}/text"): AUDITORS,  # drafts too: read on the catalogue page
+    ("GET", "/admin/policies/{version_id}/download"): AUDITORS,
     ("POST", "/admin/policies/{version_id}/edit"): ADMIN,
     ("POST", "/admin/policies/{version_id}/publish"): ADMIN,
     ("POST", "/admin/policies/{version_id}/withdraw"): ADMIN,

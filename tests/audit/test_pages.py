@@ -20,7 +20,7 @@ async def test_page_shows_intact_chain_and_events(browser, session, people) -> N
     assert response.status_code == 200
     assert "完好" in response.text and "用户" in response.text
     link = f'变更角色 <a href="/audit?entity=user&amp;entity_id={people.dalian.id}"'
-    assert "系统管理员 于 " in response.text and link in response.text
+    assert '系统管理员 <span class="small muted">（登录名 admin）</span> 于 ' in response.text and link in response.text
     assert "新角色：财政人员" in response.text and "user.role" not in response.text
     only = await browser(people.admin).get("/audit", params={"entity": "user", "entity_id": str(people.dalian.id)})
     assert "共 2 条" in only.text and "系统（自动） 于" in only.text and "创建用户" in only.text
@@ -31,8 +31,9 @@ async def test_events_read_as_sentences_with_names_dates_and_wan(browser, sessio
     audit.record(session, actor="finance", action="application.disbursed", entity="application", entity_id=16,
                  after={"amount": 800_000, "paid_on": "2025-12-04", "reference": "PZ-1"})
     response = await browser(people.auditor).get("/audit")
-    assert "省财政厅经办人（财政人员） 于 2025年12月4日 登记拨付 <a href=\"/review/16\">申报 #16</a>，金额 80 万元" \
-        in response.text
+    said = response.text.split("<details")[0]
+    assert "省财政厅经办人（财政人员） <span class=\"small muted\">（登录名 finance）</span> 于 " in said
+    assert "（付款日期 2025年12月4日） 登记拨付 <a href=\"/review/16\">申报 #16</a>，金额 80 万元" in said
     assert "application.disbursed" not in response.text and "800000" not in response.text.split("<details")[0]
 
 
@@ -59,10 +60,10 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
                                                                               "entity_id": str(people.dalian.id)})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == f"审计记录（用户 {people.dalian.id}）"
-    assert rows[1][:4] == ("序号", "时间（北京时间）", "操作人", "事件")
-    assert [r[2] for r in rows[2:]] == ["系统管理员", "系统（自动）"]
-    assert "变更角色 用户" in rows[2][3] and [r[-1] for r in rows[2:]] == ["user.role", "user.create"]
-    assert '"finance"' in rows[2][9] and rows[1][-1] == "操作代码（原始记录）"  # said to be the record as kept
+    assert rows[1][:5] == ("序号", "记录时间（北京时间）", "操作人", "登录名", "事件")
+    assert [r[2:4] for r in rows[2:]] == [("系统管理员", "admin"), ("系统（自动）", "system")]
+    assert "变更角色 用户" in rows[2][4] and [r[-1] for r in rows[2:]] == ["user.role", "user.create"]
+    assert '"finance"' in rows[2][10] and rows[1][-1] == "操作代码（原始记录）"  # said to be the record as kept
     refused = await browser(people.auditor).get("/audit/events.xlsx", params={"since": "20250101"})
     assert refused.status_code == 422 and "起始日期" in refused.text and "应为日期（YYYY-MM-DD）" in refused.text
     assert 'value="20250101"' in refused.text, "the audit page with its filter form, not the bare error page"
@@ -73,8 +74,8 @@ async def test_export_has_the_amount_as_yuan_and_wan_numbers(browser, session, p
                  after={"amount": 800_000, "paid_on": "2025-12-04", "reference": "PZ-1"})
     response = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "application"})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][6:8] == ("金额（元）", "金额（万元）") and rows[2][6:8] == (800_000, 80)
-    assert rows[1][4:6] == ("记录类别", "记录编号") and rows[2][4:6] == ("申报", 16)  # a number, not the text "16"
+    assert rows[1][7:9] == ("金额（元）", "金额（万元）") and rows[2][7:9] == (800_000, 80)
+    assert rows[1][5:7] == ("记录类别", "记录编号") and rows[2][5:7] == ("申报", 16)  # a number, not the text "16"
 
 
 @pytest.mark.parametrize("who", ["alice", "shenyang", "miit", "finance"])
@@ -92,7 +93,7 @@ async def test_a_budget_is_cited_by_the_policys_number(browser, session, people)
     assert "设定预算 <a href=" in said and "2025年度措施3（辽政办〔2022〕35号）预算</a>，金额 100 万元" in said
     got = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "budget"})
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
-    assert "2025年度措施3（辽政办〔2022〕35号）预算" in rows[2][3] and "ln-2022-35" not in rows[2][3]
+    assert "2025年度措施3（辽政办〔2022〕35号）预算" in rows[2][4] and "ln-2022-35" not in rows[2][4]
 
 
 async def test_the_trail_is_filtered_by_who_and_by_day(browser, session, people) -> None:
@@ -157,11 +158,11 @@ async def test_an_unknown_kind_of_record_is_refused(browser, people) -> None:
 async def test_an_open_ended_range_of_days_is_said_as_such(browser, people) -> None:
     auditor = browser(people.auditor)
     since = await auditor.get("/audit", params={"since": "2026-12-08"})
-    assert "，2026-12-08 起，" in since.text and " 至 ，" not in since.text
+    assert "，记录于 2026-12-08 起，" in since.text and " 至 ，" not in since.text
     until = await auditor.get("/audit", params={"until": "2026-12-08"})
-    assert "，至 2026-12-08，" in until.text
+    assert "，记录于 2026-12-08 及以前，" in until.text
     both = await auditor.get("/audit", params={"since": "2026-12-01", "until": "2026-12-08"})
-    assert "，2026-12-01 至 2026-12-08，" in both.text
+    assert "，记录于 2026-12-01 至 2026-12-08，" in both.text
 
 
 async def test_an_unknown_kind_of_record_in_the_export_is_named_by_its_label(browser, people) -> None:
@@ -219,10 +220,10 @@ async def test_export_carries_the_login_and_both_hashes_so_the_chain_is_checked_
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
     column = {name: i for i, name in enumerate(rows[1])}
     said = [{name: row[i] for name, i in column.items()} for row in rows[2:]]
-    assert [r["操作人登录名（原始记录）"] for r in said] == ["admin", "system"]
+    assert [r["登录名"] for r in said] == ["admin", "system"]
     for r in said:
         event = AuditEvent(seq=r["序号"], at=datetime.fromisoformat(r["时间（UTC，原始记录）"]),
-                           actor=r["操作人登录名（原始记录）"], action=r["操作代码（原始记录）"],
+                           actor=r["登录名"], action=r["操作代码（原始记录）"],
                            entity=r["记录类别（原始记录）"], entity_id=r["记录编号（原始记录）"],
                            before=json.loads(r["变更前（原始记录）"]) if r["变更前（原始记录）"] else None,
                            after=json.loads(r["变更后（原始记录）"]), prev_hash=r["前一条的哈希"])

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from huiqi.audit.schemas import EventRead
-from huiqi.audit.sentences import VERBS, sentence
+from huiqi.audit.sentences import VERBS, amount_of, sentence
 
 
 def _event(action: str, entity: str, entity_id: str, after: dict | None, actor: str = "finance") -> EventRead:
@@ -15,6 +15,7 @@ def test_an_approval_reads_as_a_sentence() -> None:
     said = sentence(_event("application.approve", "application", "16", {"state": "approved", "on": "2026-12-04"}),
                     {"finance": "省财政厅审核人员"})
     assert said.text == "省财政厅审核人员 于 2026年12月4日 批准 申报 #16；状态：已批准" and said.link == "/review/16"
+    assert said.day is None, "the business day is the day recorded (Beijing): said once"
 
 
 def test_amounts_in_wan_and_the_recording_day_in_beijing() -> None:
@@ -29,7 +30,8 @@ def test_amounts_in_wan_and_the_recording_day_in_beijing() -> None:
 def test_system_and_reasons_and_regions() -> None:
     routed = sentence(_event("application.reject", "application", "8",
                              {"state": "rejected", "on": "2025-09-03", "reasons": "不良信用"}, actor="system"), {})
-    assert routed.text == "系统（自动） 于 2025年9月3日 不予支持 申报 #8；状态：不予支持，理由：不良信用"
+    assert routed.text == ("系统（自动） 于 2026年12月4日（业务日 2025年9月3日） 不予支持 申报 #8；"
+                           "状态：不予支持，理由：不良信用")
     created = sentence(_event("user.create", "user", "3", {"role": "city", "region": "210102"}, actor="system"), {})
     assert created.more == "角色：市级初审人员，所在地：沈阳市和平区"
 
@@ -57,7 +59,23 @@ def test_a_ceiling_is_said_as_such() -> None:
 def test_a_whitelist_is_published_on_its_own_business_day() -> None:
     said = sentence(_event("whitelist.publish", "whitelist", "2", {"state": "published", "published_on": "2026-12-01"},
                            actor="admin"), {})
-    assert said.text.startswith("admin 于 2026年12月1日 发布白名单"), said.text
+    assert said.text.startswith("admin 于 2026年12月4日（发布日期 2026年12月1日） 发布白名单"), said.text
     imported = sentence(_event("list.import", "recognition_list", "3", {"published_on": "2025-06-01"},
                                actor="unit"), {})
-    assert "于 2026年12月4日 " in imported.text, "a list is dated by its import, not by its publication elsewhere"
+    assert "于 2026年12月4日 导入" in imported.text, "a list is dated by its import, not by its publication elsewhere"
+
+
+def test_a_draw_is_the_amount_drawn_not_the_running_total() -> None:
+    drawn = EventRead(seq=1, at=datetime(2026, 12, 3, 17, 30), actor="finance", action="budget.draw", entity="budget",
+                      entity_id="2025/ln-2022-35/3", before={"committed": 1_200_000},
+                      after={"committed": 2_000_000, "application": 16})
+    assert amount_of(drawn) == 800_000
+    said = sentence(drawn, {})
+    assert said.amount == "80" and said.more == "用于申报 #16，已动用合计 200 万元"
+    withdrawn = EventRead(seq=2, at=datetime(2026, 12, 3, 17, 30), actor="miit", action="application.amount_proposed",
+                          entity="application", entity_id="12", before={"amount_proposed": 640_000},
+                          after={"amount_proposed": None})
+    assert sentence(withdrawn, {}).text == "miit 于 2026年12月4日 拟定金额 申报 #12；拟定金额 64 万元已撤销"
+    reason = sentence(_event("policy.withdraw", "policy_version", "3", {"state": "withdrawn", "reason": "文号有误"}),
+                      {})
+    assert reason.more == "理由：文号有误" and reason.link == "/admin/policies#version-3"

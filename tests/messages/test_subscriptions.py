@@ -78,13 +78,16 @@ def test_repeated_email_subscriptions_send_no_mail_flood(session, smtp, monkeypa
     monkeypatch.setenv("HUIQI_PUBLIC_URL", "https://huiqi.example.gov.cn/")
     get_settings.cache_clear()
     made = subscriptions.subscribe_email(session, email="a@example.com", topics=["policies", "rounds", "announcements"])
-    said = r"确认邮件已于\d{4}-\d\d-\d\d \d\d:\d\d发出，请查收（24 小时内不再重复发送）"
-    for _ in range(9):  # the same form again and again: told when the mail went, nothing more made or sent
-        with pytest.raises(Conflict, match=said):
+    queued = r"确认邮件已于\d{4}-\d\d-\d\d \d\d:\d\d安排发送，尚未发出；发出后请查收（24 小时内不再重复发送）"
+    for _ in range(9):  # the same form again and again: told the mail is on its way, nothing more made or sent
+        with pytest.raises(Conflict, match=queued):
             subscriptions.subscribe_email(session, email="A@example.com ", topics=["rounds", "policies"])
     asks = session.query(Message).filter_by(email="a@example.com", kind="subscription.confirm")
     assert asks.count() == 3 and session.query(Subscription).filter_by(email="a@example.com").count() == 3
     assert messages.send_pending(session) == (3, 0)
+    sent = r"确认邮件已于\d{4}-\d\d-\d\d \d\d:\d\d发出，请查收（24 小时内不再重复发送）"
+    with pytest.raises(Conflict, match=sent):  # sent now: said so, and when
+        subscriptions.subscribe_email(session, email="a@example.com", topics=["rounds"])
     assert f"https://huiqi.example.gov.cn/subscriptions/confirm/{made[0].token}" in smtp.bodies()[0], "absolute"
     for ask in asks:  # a day later, the unconfirmed may be asked again: the same row, one new mail
         ask.created_at -= timedelta(hours=25)
@@ -277,3 +280,31 @@ async def test_the_form_sent_again_says_when_the_mail_went(browser, session, smt
     assert again.status_code == 409 and "请查收（24 小时内不再重复发送）" in again.text
     assert 'value="d@example.com"' in again.text, "what was typed stays"
     assert session.query(Message).filter_by(email="d@example.com", kind="subscription.confirm").count() == 2
+
+
+@pytest.mark.anyio
+async def test_a_confirmation_is_said_sent_only_once_it_was(browser, session, monkeypatch) -> None:
+    """With the mail server unreachable the mail waits in the queue: the page used to say 确认邮件已发送."""
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: the mail server cannot be reached
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HUIQI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("HUIQI_SMTP_PORT", str(port))
+    get_settings.cache_clear()
+    try:
+        anyone = browser(None)
+        first = await anyone.post("/subscribe", data={"email": "e@example.com", "topic": ["rounds"]})
+        assert first.status_code == 303
+        shown = (await anyone.get("/subscribe")).text
+        assert "确认邮件已安排发送：收到后请打开邮件中的链接完成订阅" in shown and "确认邮件已发送" not in shown
+        assert messages.send_pending(session) == (0, 1)
+        ask = session.query(Message).filter_by(email="e@example.com", kind="subscription.confirm").one()
+        assert ask.sent_at is None and ask.attempts == 1
+        anyone.client.cookies.clear()  # as a fresh visit sends the form again
+        again = await anyone.post("/subscribe", data={"email": "e@example.com", "topic": ["rounds"]})
+        assert again.status_code == 409 and "安排发送，暂未发送成功，系统将自动重试；发出后请查收" in again.text
+        assert "发出，请查收" not in again.text
+    finally:
+        get_settings.cache_clear()

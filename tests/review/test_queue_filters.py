@@ -45,3 +45,19 @@ async def test_a_number_out_of_range_is_said_so(browser, people, alice_h1) -> No
     assert got.status_code == 422 and "申报编号 99999999999 超出范围" in got.text and "应为数字" not in got.text
     letters = await browser(people.finance).post("/review/approvals", data={"application_ids": ["十四"]})
     assert letters.status_code == 422 and "申报编号应为数字" in letters.text
+
+
+async def test_a_batch_is_refused_to_who_may_not_take_it_before_the_ticks_are_read(browser, people,
+                                                                                   alice_h1) -> None:
+    """As the auditor, no selection used to give 422 (请勾选…) and a bad number 422, under 未能批量批准 for a 公示."""
+    auditor = browser(people.auditor)
+    for sent in ({}, {"application_ids": ["十四"]}, {"application_ids": [str(alice_h1.id)]}):
+        announced = await auditor.post("/review/announcements", data={"starts_on": "2025-09-15", **sent})
+        assert announced.status_code == 403 and "请勾选" not in announced.text and "应为数字" not in announced.text
+        assert "未能列入公示" in announced.text and "未能批量批准" not in announced.text
+        approved = await auditor.post("/review/approvals", data=sent)
+        assert approved.status_code == 403 and "请勾选" not in approved.text and "应为数字" not in approved.text
+    none = await browser(people.miit).post("/review/announcements", data={"starts_on": "2025-09-15"})
+    assert none.status_code == 422 and "请勾选要列入公示的申报" in none.text and "未能列入公示" in none.text
+    letters = await browser(people.finance).post("/review/approvals", data={"application_ids": ["十四"]})
+    assert letters.status_code == 422 and "未能批量批准" in letters.text and "未能列入公示" not in letters.text

@@ -323,3 +323,50 @@ async def test_a_round_s_planned_amount_says_what_it_is_and_admins_see_it_beside
         assert summed in both.split(f'id="round-{r.id}-budget"')[1].split("</div>")[0], "the plans add up"
     editing.close(session, actor=people.admin, round_id=found.id)
     assert f'id="round-{second.id}-budget"' not in (await admin.get("/rounds")).text, "an ended round draws no more"
+
+
+async def test_the_export_says_a_direct_measure_asks_for_no_materials_as_the_page_does(browser, session, people,
+                                                                                       set_today) -> None:
+    import io
+
+    import openpyxl
+
+    set_today(date(2025, 11, 3))
+    made = await browser(people.admin).post("/rounds", data=FORM | {"direct-ln-2022-35-3": "on"})
+    assert made.status_code == 303, made.text
+    public = browser(None)
+    assert "无需企业提交" in (await public.get("/rounds")).text
+    rows = list(openpyxl.load_workbook(io.BytesIO((await public.get("/rounds.xlsx")).content)).active.iter_rows(
+        values_only=True))
+    header = rows[1]
+    got = {r[header.index("措施")]: (r[header.index("兑现方式")], r[header.index("所需材料")]) for r in rows[2:]}
+    assert got["措施3 培育中小企业"] == ("免申即享", "无需企业提交")
+    assert got["措施13 强化关键技术攻关"][1] == "申报书（PDF/OFD/JPG/PNG）；审计报告（可选）（PDF/OFD/JPG/PNG）"
+
+
+async def test_who_may_not_change_a_round_is_refused_before_the_form_is_read(browser, session, people,
+                                                                           set_today) -> None:
+    """The auditor extending with a bad date used to get 422 (the date read first), as if only the date were wrong."""
+    admin, found, _ = await opened_by_admin(browser, session, people, set_today)
+    for who in (people.auditor, people.most):  # a role that never may; a department that did not open it
+        client = browser(who)
+        extend = await client.post(f"/rounds/{found.id}/extend", data={"extend_to": "2025-13-45", "seen": "x",
+                                                                        "reason": "延期"})
+        assert extend.status_code == 403 and "新截止日期" not in extend.text, who.username
+        add = await client.post(f"/rounds/{found.id}/measures", data={"measure": "abc"})
+        assert add.status_code == 403 and "请选择要增加的措施" not in add.text, who.username
+    wrong = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2025-13-45", "seen": "2025-12-31",
+                                                                 "reason": "延期"})
+    assert wrong.status_code == 422 and "新截止日期" in wrong.text, "who may: told what is wrong with the date"
+    session.expire_all()
+    assert session.get(Round, found.id).closes_on == date(2025, 12, 31)
+
+
+async def test_the_api_names_the_unit_that_opened_a_round_not_a_login(browser, session, people, set_today) -> None:
+    set_today(date(2025, 11, 3))
+    own = {"policy": "ln-2022-35", "opens_on": "2025-10-01", "closes_on": "2025-12-31", "measure-ln-2022-35": ["3"]}
+    assert (await browser(people.miit).post("/rounds", data=own | {"title": "工信厅批"})).status_code == 303
+    assert (await browser(people.admin).post("/rounds", data=FORM)).status_code == 303
+    listed = (await browser(None).get("/api/v1/rounds")).json()["items"]
+    assert {r["title"]: r["opened_by"] for r in listed} == {"工信厅批": "省工业和信息化厅", "2025年度申报": "管理员"}
+    assert "miit" not in str(listed) and "admin" not in str(listed)

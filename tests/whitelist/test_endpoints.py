@@ -84,3 +84,14 @@ async def test_a_second_draft_is_a_409_and_a_draft_is_discarded(client, session,
     again = await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=admin)
     assert again.status_code == 409 and "已作废" in again.json()["detail"]
     assert (await client.post("/api/v1/whitelist/versions", headers=admin)).status_code == 201
+
+
+async def test_the_api_names_people_as_the_pages_do_never_by_login(client, session, people) -> None:
+    admin, reviewer = bearer(session, people.admin), bearer(session, second_admin(session))
+    draft = await _draft(client, admin)
+    assert draft["proposed_by"] == "系统管理员" and draft["published_by"] is None
+    await client.post(f"/api/v1/whitelist/versions/{draft['id']}/publish", headers=reviewer)
+    public = (await client.get("/api/v1/whitelist/versions")).json()["items"][0]
+    assert (public["proposed_by"], public["published_by"]) == ("系统管理员", "第二位管理员")
+    one = (await client.get(f"/api/v1/whitelist/versions/{draft['id']}")).text
+    assert "admin2" not in one and '"admin"' not in one

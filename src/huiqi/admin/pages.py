@@ -1,6 +1,6 @@
 """The admin's policy catalogue page: every version with its state, a draft uploaded or pasted and checked
 line by line, publication by a second admin, withdrawal with a reason; each version's dated parameters and
-units over time."""
+units over time. The auditor reads the same page, each version's text and its comparison, without the forms."""
 
 import json
 from typing import Annotated
@@ -28,13 +28,13 @@ KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
 
 
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
-    require_role(actor, Role.ADMIN, doing="管理政策目录")  # the page's forms change the catalogue (auditors: the API)
+    require_role(actor, Role.ADMIN, Role.AUDITOR, doing="查看政策目录")  # the auditor reads it without the forms
     files = service.policy_files(session, actor=actor)
     # each publish form carries the version in force it was shown against (0: none), so a publication made
     # meanwhile by another admin is a 409, not silently replaced
     current = {f.id: f.version_id for f in files if f.state == "published"}
     return page(request, "admin/policies.html", who, status_code=status_code, files=files, current=current,
-                kinds=KINDS, person=namer(session),
+                kinds=KINDS, person=namer(session), changes=actor.role == Role.ADMIN,
                 left_behind=catalogue.left_behind(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
@@ -64,6 +64,7 @@ def policies_page(request: Request, who: CallerDep, actor: Actor, session: Db,
     draft's, so the officer edits the text instead of pasting it whole again."""
     if base is None:
         return _page(request, who, session, actor)
+    require_role(actor, Role.ADMIN, doing="起草政策版本")  # the text fills a draft's form
     row = _stored(actor, session, base)
     if row.state == "draft":
         return _page(request, who, session, actor, values={"edit": row.id, "edit_text": row.text})
@@ -71,7 +72,7 @@ def policies_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 
 
 def _stored(actor: User, session: Db, version_id: int) -> PolicyVersion:
-    require_role(actor, Role.ADMIN, doing="查看政策文件")  # drafts are read where they are changed: the admin's page
+    """A version, drafts too: for the admin who changes the catalogue and the auditor who reads it."""
     return catalogue.get(session, version_id, actor=actor)
 
 
@@ -80,7 +81,7 @@ def text_page(request: Request, who: CallerDep, actor: Actor, session: Db, versi
     """The version's stored YAML as it was uploaded, to read."""
     row = _stored(actor, session, version_id)
     return page(request, "admin/policy_text.html", who, row=row, state=catalogue.STATE_LABELS[row.state],
-                lines=len(row.text.splitlines()))
+                lines=len(row.text.splitlines()), changes=actor.role == Role.ADMIN)
 
 
 @router.get("/admin/policies/{version_id}/download")

@@ -27,7 +27,7 @@ from huiqi.models import Announcement, Application, Department, Matter, User
 from huiqi.public.service import measure_titles
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
-from huiqi.users.names import name_of, people
+from huiqi.users.names import name_of, people_then
 from huiqi.users.roles import Role
 from huiqi.web.excel import Table
 from huiqi.workflow import history
@@ -83,7 +83,8 @@ def timeline(session: Session, application_id: int, *, internal: bool = True) ->
     what it changed (the amounts; for reviewers, ``internal``, the score too); the step that listed it in its 公示
     says the period."""
     found = steps.of_application(session, application_id)
-    known = people(session, {step.actor for step in found})
+    then = people_then(session, {(step.actor, step.at) for step in found})  # the unit they held when they acted
+    named = {step.id: then.get((step.actor, step.at)) or name_of(step.actor, {}) for step in found}
     said = history.details(session, application_id, internal=internal)
     application = session.get(Application, application_id)
     listed = period(batches.of_application(session, application)) if application is not None else None
@@ -94,7 +95,7 @@ def timeline(session: Session, application_id: int, *, internal: bool = True) ->
         if i == last_listing and listed:
             label = f"{label}：{listed}"
         out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
-                            actor=step.actor, actor_name=name_of(step.actor, known), on=step.on, at=step.at,
+                            actor=step.actor, actor_name=named[step.id], on=step.on, at=step.at,
                             reasons=step.reasons, details=said[i] if i < len(said) else []))
     return out
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from huiqi.models import AuditEvent, AuditHead
@@ -50,16 +50,20 @@ class Narrowed:
 
     entity: str | None = None
     entity_id: str | None = None
+    also: ColumnElement[bool] | None = None  # other events of the record (a whitelist version's entries)
     actors: ColumnElement[bool] | None = None  # a condition on the event's actor
     after: datetime | None = None
     before: datetime | None = None
 
 
 def _filtered(query, by: Narrowed):
+    record: list[ColumnElement[bool]] = []
     if by.entity:
-        query = query.where(AuditEvent.entity == by.entity)
+        record.append(AuditEvent.entity == by.entity)
     if by.entity_id:
-        query = query.where(AuditEvent.entity_id == by.entity_id)
+        record.append(AuditEvent.entity_id == by.entity_id)
+    if record:
+        query = query.where(or_(and_(*record), by.also) if by.also is not None else and_(*record))
     if by.actors is not None:
         query = query.where(by.actors)
     if by.after is not None:

@@ -1,10 +1,16 @@
-"""Audit events as sentences people read: who (by name and unit), when (a Chinese date), what they did, to which
-record (with its link), and the amount in 万元 — 省财政厅经办人 于 2025年9月22日 批准 申报 #16，金额 80 万元.
+"""Audit events as sentences people read: who (by name and the unit they held then), when (the Chinese date it was
+recorded), what they did, to which record (with its link), and the amount in 万元 —
+省财政厅经办人 于 2025年9月22日 批准 申报 #16，金额 80 万元.
+
+The date after 于 is always the day the event was recorded (Beijing time), the day the page's time column shows and
+its date filter reads; a business day the event names that differs from it (a step's 业务日, a payment's 付款日期, a
+whitelist's 发布日期) is said beside it, under its own name. So the events of one step share one date.
 
 The event itself (its JSON before and after) stays what the chain hashes; this is only how a page says it.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -12,7 +18,7 @@ from sqlalchemy.orm import Session
 from huiqi.audit.schemas import EventRead
 from huiqi.money import wan
 from huiqi.reference.divisions import place_name
-from huiqi.users.names import name_of, people
+from huiqi.users.names import name_of, people_then
 from huiqi.users.roles import ROLE_LABELS
 from huiqi.validation import beijing
 from huiqi.workflow.states import STATES
@@ -57,25 +63,46 @@ VERBS = {
 # The amount an event is about, most telling first (all whole yuan).
 AMOUNTS = ("amount_approved", "amount", "amount_proposed", "amount_requested", "committed", "ceiling")
 LINKS = {"application": "/review/{}", "announcement": "/announcements", "round": "/rounds",
-         "policy_version": "/admin/policies", "whitelist": "/whitelist"}
+         "policy_version": "/admin/policies#version-{}", "whitelist": "/whitelist"}
+# The business days events name, by how the trail says them (a whitelist's own day only for its publication: a
+# recognition list's import carries the day the list was published elsewhere, which is not the import's day).
+BUSINESS_DAYS = (("on", "业务日"), ("paid_on", "付款日期"))
+PUBLISHED_ON = ("published_on", "发布日期")
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the sentences of a list of events look up once: each actor as they were when the event was recorded
+    ((login, moment) → name), the policies' document numbers, and the whitelist entries named (id → version id,
+    version number, enterprise)."""
+
+    people: Mapping[tuple[str, datetime], str] = field(default_factory=dict)
+    policies: Mapping[str, str] = field(default_factory=dict)
+    entries: Mapping[int, tuple[int, int, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Sentence:
     who: str
-    on: str
+    on: str  # the day the event was recorded (Beijing time)
     verb: str
     what: str
     link: str
     amount: str | None = None
     more: str | None = None
     amount_label: str = "金额"  # 上限 when the amount is a ceiling the rules gave
+    day: str | None = None  # the business day the event names, under its name, when it is not the day recorded
+
+    @property
+    def when(self) -> str:
+        """2026年12月4日, or 2026年12月4日（业务日 2025年9月3日）."""
+        return f"{self.on}（{self.day}）" if self.day else self.on
 
     @property
     def text(self) -> str:
         tail = f"，{self.amount_label} {self.amount} 万元" if self.amount else ""
         tail += f"；{self.more}" if self.more else ""
-        return f"{self.who} 于 {self.on} {self.verb} {self.what}{tail}"
+        return f"{self.who} 于 {self.when} {self.verb} {self.what}{tail}"
 
 
 def chinese_date(value: date | datetime) -> str:
@@ -89,33 +116,51 @@ def chinese_date(value: date | datetime) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _day(event: EventRead) -> str:
-    """The business day the event names (a step's ``on``, a payment's ``paid_on``, a whitelist's
-    ``published_on``), else when it was recorded."""
+def _business_day(event: EventRead) -> str | None:
+    """The business day the event names (a step's ``on``, a payment's ``paid_on``, a whitelist's ``published_on``),
+    under its name, when it is not the day the event was recorded."""
     after = event.after or {}
-    keys = ("on", "paid_on", "published_on") if event.action == "whitelist.publish" else ("on", "paid_on")
-    for key in keys:  # a list's import carries the day the list was published elsewhere: not the import's day
+    keys = BUSINESS_DAYS + ((PUBLISHED_ON,) if event.action == "whitelist.publish" else ())
+    for key, label in keys:
         if isinstance(after.get(key), str):
             try:
-                return chinese_date(date.fromisoformat(after[key]))
+                day = date.fromisoformat(after[key])
             except ValueError:
-                pass
-    return chinese_date(event.at)
+                continue
+            return None if day == beijing(event.at).date() else f"{label} {chinese_date(day)}"
+    return None
 
 
 def amount_of(event: EventRead) -> int | None:
-    """The amount (whole yuan) the event is about, if any."""
+    """The amount (whole yuan) the event is about, if any: for a draw on a budget, what it drew (the committed sum
+    after less before), not the running total."""
     after = event.after or {}
+    if event.action == "budget.draw":
+        now, was = after.get("committed"), (event.before or {}).get("committed")
+        drawn = now - was if _whole(now) and _whole(was) else None
+        return drawn if drawn is not None and drawn > 0 else None
     for key in AMOUNTS:
         value = after.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        if _whole(value) and value > 0:
             return value
     return None
 
 
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _more(event: EventRead) -> str | None:
-    """What else a reader needs: the reasons, the new state or role, the region."""
-    after, parts = event.after or {}, []
+    """What else a reader needs: the reasons, the new state or role, the region, an amount withdrawn, a budget's
+    running total."""
+    after, before, parts = event.after or {}, event.before or {}, []
+    if event.action == "application.amount_proposed" and after.get("amount_proposed") is None and _whole(
+            before.get("amount_proposed")):
+        parts.append(f"拟定金额 {wan(before['amount_proposed'])} 万元已撤销")
+    if event.action == "budget.draw" and _whole(after.get("committed")):
+        if _whole(after.get("application")):
+            parts.append(f"用于申报 #{after['application']}")
+        parts.append(f"已动用合计 {wan(after['committed'])} 万元")
     if event.action == "user.role" and isinstance(after.get("role"), str):
         parts.append(f"新角色：{ROLE_LABELS.get(after['role'], after['role'])}")
     if event.action == "user.create" and isinstance(after.get("role"), str):
@@ -126,15 +171,13 @@ def _more(event: EventRead) -> str | None:
             "application.create",):
         parts.append(f"状态：{STATES.get(after['state'], after['state'])}")
     if event.action in ("application.payee", "application.payee_change"):
-        before = event.before or {}
         if event.action == "application.payee_change":
             parts.append(f"由 {_payee(before)} 改为 {_payee(after)}")
         else:
             parts.append(f"收款账户：{_payee(after)}")
-    if after.get("reasons"):
-        parts.append(f"理由：{after['reasons']}")
-    if event.action == "offer.decline" and after.get("reason"):
-        parts.append(f"理由：{after['reason']}")
+    for key in ("reasons", "reason"):  # steps say reasons; an exclusion, a withdrawal and a decline say reason
+        if isinstance(after.get(key), str) and after[key].strip():
+            parts.append(f"理由：{after[key]}")
     if event.action == "matter.other_support" and isinstance(now := after.get("other_support"), int):
         said = (event.before or {}).get("other_support")
         was = f" {wan(said)} 万元" if isinstance(said, int) else "未登记"
@@ -150,43 +193,63 @@ def _payee(said: dict) -> str:
     return f"{said.get('bank') or ''} 尾号 {account[-4:]}".strip()
 
 
-def _what(event: EventRead, policies: dict[str, str]) -> str:
-    """The record, as people cite it (a budget by its year, measure and the policy's document number)."""
+def _what(event: EventRead, known: Known) -> str:
+    """The record, as people cite it (a budget by its year, measure and the policy's document number; a whitelist
+    entry by its version and enterprise)."""
     kind = ENTITIES.get(event.entity, event.entity)
     year, _, rest = event.entity_id.partition("/")
     policy, _, measure = rest.rpartition("/")
     if event.entity == "budget" and year.isdigit() and measure.isdigit():
-        return f"{year}年度措施{measure}（{policies.get(policy, policy)}）预算"
+        return f"{year}年度措施{measure}（{known.policies.get(policy, policy)}）预算"
+    if event.entity == "whitelist_entry" and (entry := _entry(event, known)) is not None:
+        return f"白名单第 {entry[1]} 版条目 #{event.entity_id}（{entry[2]}）"
     return f"{kind} #{event.entity_id}" if event.entity_id.isdigit() else f"{kind} {event.entity_id}"
 
 
-def link_of(event: EventRead) -> str:
+def _entry(event: EventRead, known: Known) -> tuple[int, int, str] | None:
+    """A whitelist entry's version id, version number and enterprise: as the event says them, else as stored."""
+    after = event.after or {}
+    if _whole(after.get("version")) and isinstance(after.get("name"), str) and _whole(after.get("version_id")):
+        return after["version_id"], after["version"], after["name"]
+    return known.entries.get(int(event.entity_id)) if event.entity_id.isdigit() else None
+
+
+def link_of(event: EventRead, known: Known | None = None) -> str:
     """The page of the record the event is about (the audit trail of that record when it has no page)."""
     from urllib.parse import urlencode
 
+    if event.entity == "whitelist_entry" and (entry := _entry(event, known or Known())) is not None:
+        return f"/admin/whitelist/{entry[0]}#entry-{event.entity_id}"
     if event.entity in LINKS and event.entity_id.isdigit():
         return LINKS[event.entity].format(event.entity_id)
     return "/audit?" + urlencode({"entity": event.entity, "entity_id": event.entity_id})
 
 
-def sentence(event: EventRead, names: dict[str, str], policies: dict[str, str] | None = None) -> Sentence:
-    """One event as a sentence; ``names`` from ``actors`` (login name → the person as people read them),
-    ``policies`` from ``catalogue.numbers`` (a policy's id → its document number)."""
+def sentence(event: EventRead, names: Mapping[str, str] | Known, policies: Mapping[str, str] | None = None) -> Sentence:
+    """One event as a sentence; ``names`` from ``known`` (or login name → the person as people read them),
+    ``policies`` (a policy's id → its document number) when ``names`` is not already ``Known``."""
+    known = names if isinstance(names, Known) else Known(policies=policies or {})
+    now = {} if isinstance(names, Known) else names
+    who = known.people.get((event.actor, event.at)) or name_of(event.actor, now)
     verb, amount = VERBS.get(event.action, event.action), amount_of(event)
     ceiling = amount is not None and (event.after or {}).get("ceiling") == amount and not any(
         (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
-    return Sentence(who=name_of(event.actor, names), on=_day(event), verb=verb, what=_what(event, policies or {}),
-                    link=link_of(event), amount=wan(amount) if amount else None, more=_more(event),
-                    amount_label="上限" if ceiling else "金额")
+    return Sentence(who=who, on=chinese_date(event.at), verb=verb, what=_what(event, known),
+                    link=link_of(event, known), amount=wan(amount) if amount else None, more=_more(event),
+                    amount_label="上限" if ceiling else "金额", day=_business_day(event))
 
 
-def actors(session: Session, events: list[EventRead]) -> dict[str, str]:
-    """The people behind a list of events, looked up once."""
-    return people(session, {e.actor for e in events})
+def known(session: Session, events: list[EventRead]) -> Known:
+    """What the sentences of ``events`` name, looked up once: each actor as they were at their event (the unit
+    they held then), the policies' numbers, the whitelist entries."""
+    from huiqi.catalogue import service as catalogue  # the catalogue records audit events: imported late
+    from huiqi.whitelist import repository as whitelist
+
+    then = people_then(session, {(e.actor, e.at) for e in events})
+    entries = [int(e.entity_id) for e in events if e.entity == "whitelist_entry" and e.entity_id.isdigit()]
+    return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries))
 
 
 def sentences(session: Session, events: list[EventRead]) -> list[Sentence]:
-    from huiqi.catalogue import service as catalogue  # the catalogue records audit events: imported late
-
-    names, policies = actors(session, events), catalogue.numbers(session)
-    return [sentence(e, names, policies) for e in events]
+    found = known(session, events)
+    return [sentence(e, found) for e in events]

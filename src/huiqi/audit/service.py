@@ -162,7 +162,8 @@ def recent(session: Session, *, actor: User, entity: str | None = None, entity_i
            offset: int = 0, limit: int = 50) -> tuple[list[EventRead], int]:
     """A page of events, newest first, and the count of all that match: of one kind of record, one record, the
     people ``who`` names (part of a user name or of a display name, Latin letters in either case; 系统 for the
-    system's own steps), and the days ``since`` to ``until`` (Beijing dates, both ends included)."""
+    system's own steps), and the days ``since`` to ``until`` on which they were recorded (Beijing dates, both ends
+    included: the day the sentences say). A whitelist version (by its number) comes with the changes of its entries."""
     require_role(actor, *READERS, doing="查看审计记录")
     if entity and entity not in ENTITIES and entity not in repository.entities(session):
         raise InputError([("entity", f"不认识的记录类别“{entity}”，请从列表中选择")])
@@ -174,7 +175,13 @@ def recent(session: Session, *, actor: User, entity: str | None = None, entity_i
         named = select(User.username).where(or_(User.username.icontains(who, autoescape=True),
                                                 User.display_name.icontains(who, autoescape=True)))
         people = or_(AuditEvent.actor.in_(named), AuditEvent.actor == ("system" if who in ("system", "系统") else who))
-    by = repository.Narrowed(entity=entity, entity_id=entity_id, actors=people,
+    also = None
+    if entity == "whitelist" and entity_id and entity_id.isdigit():  # a version, with the changes of its entries
+        from huiqi.whitelist import repository as whitelist  # the whitelist records audit events: imported late
+
+        also = (AuditEvent.entity == "whitelist_entry") & AuditEvent.entity_id.in_(whitelist.entry_keys_of(
+            int(entity_id)))
+    by = repository.Narrowed(entity=entity, entity_id=entity_id, also=also, actors=people,
                              after=_utc(since) if since else None,
                              before=_utc(until + timedelta(days=1)) if until else None)
     rows, total = repository.latest(session, by=by, offset=offset, limit=limit)

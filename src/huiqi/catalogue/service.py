@@ -285,7 +285,7 @@ def diff_of(session: Session, *, actor: User, version_id: int, against: int | No
             population: Path | None = None) -> PolicyDiff:
     """What putting ``version_id`` in force would change (against the policies in force, or with ``against`` in
     place of its policy's version), over every applicant in the database and, when given, a population file."""
-    require_role(actor, Role.ADMIN, doing="比较政策版本")
+    require_role(actor, Role.ADMIN, Role.AUDITOR, doing="比较政策版本")  # the auditor reads it, and publishes nothing
     new = _version_policy(session, version_id)
     in_force = published(session)
     before = replaced(in_force, _version_policy(session, against)) if against is not None else in_force

@@ -89,7 +89,7 @@ def subscribe_email(request: Request, who: CallerDep, session: Db, sent: SentFor
                     problems=refusal.problems or [("", refusal.message)], values={"email": email, "topics": chosen})
 
     return form_step(session, lambda: subscriptions.subscribe_email(session, email=email, topics=chosen),
-                     done="/subscribe", again=again, said="确认邮件已发送：请打开邮件中的链接完成订阅")
+                     done="/subscribe", again=again, said="确认邮件已安排发送：收到后请打开邮件中的链接完成订阅")
 
 
 @router.get("/subscriptions/confirm/{token}", response_class=HTMLResponse)

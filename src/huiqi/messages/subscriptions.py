@@ -151,8 +151,7 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
             session.add(row)
         made.append(row)
     if not made and pending:
-        first = min(beijing(m.created_at) for m in pending)
-        raise Conflict(f"确认邮件已于{first:%Y-%m-%d %H:%M}发出，请查收（24 小时内不再重复发送）")
+        raise Conflict(_already_asked(pending))
     if not made:
         raise Conflict(f"该邮箱已订阅“{'、'.join(TOPICS[t] for t in chosen)}”，无需重复订阅")
     session.flush()
@@ -162,6 +161,17 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
                                  "否则不必理会。", link=_confirm_link(row), email=email, attempts=0))
     session.flush()
     return made
+
+
+def _already_asked(pending: list[Message]) -> str:
+    """The confirmation already asked for, as it stands: sent (when), or only queued (mail goes out by the mail job,
+    and waits while the mail server cannot be reached): never "sent" before it was."""
+    sent = [m.sent_at for m in pending if m.sent_at is not None]
+    if sent:
+        return f"确认邮件已于{min(beijing(s) for s in sent):%Y-%m-%d %H:%M}发出，请查收（24 小时内不再重复发送）"
+    first = min(beijing(m.created_at) for m in pending)
+    state = "暂未发送成功，系统将自动重试" if any(m.attempts for m in pending) else "尚未发出"
+    return f"确认邮件已于{first:%Y-%m-%d %H:%M}安排发送，{state}；发出后请查收（24 小时内不再重复发送）"
 
 
 def _confirm_link(row: Subscription) -> str:

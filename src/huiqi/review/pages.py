@@ -44,7 +44,7 @@ from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, flash, form_step
 from huiqi.workflow.batch import MAX_BATCH, each
-from huiqi.workflow.runner import MAX_REASONS, run
+from huiqi.workflow.runner import MAX_REASONS, entitled, run
 from huiqi.workflow.states import ACTIONS, STATES, STEPS, Action, State
 
 router = APIRouter(include_in_schema=False)
@@ -100,12 +100,13 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
     as it was filtered and paged (303), saying how many and how much. Any refused: the queue is shown again (409) with
     what became of each, the refused rows still ticked."""
     try:
+        entitled(actor, Action.APPROVE)  # who may not approve is refused whatever was ticked
         ids = chosen(sent.getlist("application_ids"))
         seen = listed_seen(sent, ids, State.ANNOUNCED)
         outcomes = each(session, Action.APPROVE, actor=actor, items={key: {"seen": seen.get(key)} for key in ids})
     except InputError as error:
         refusal = Refusal.of(error)
-        return _queue(request, who, actor, session, filters, state, number, refusal.status_code,
+        return _queue(request, who, actor, session, filters, state, number, refusal.status_code, tried="批量批准",
                       message=refusal.message, problems=refusal.problems, ticked=_ticked(sent))
     refused = {str(o.application_id) for o in outcomes if not o.done}
     if refused:
@@ -125,6 +126,7 @@ def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, s
             and not k.startswith("seen-")}
 
     def act() -> Any:
+        entitled(actor, Action.ANNOUNCE)  # who may not open a 公示 is refused whatever the form holds
         ids = chosen(sent.getlist("application_ids"))
         if not ids:
             raise InputError([("application_ids", "请勾选要列入公示的申报（已拟定金额）")])
@@ -132,7 +134,7 @@ def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, s
                    seen=listed_seen(sent, ids, State.PROPOSED), **inputs(Action.ANNOUNCE, form)).written
 
     def again(refusal: Refusal) -> Response:
-        return _queue(request, who, actor, session, filters, state, number, refusal.status_code,
+        return _queue(request, who, actor, session, filters, state, number, refusal.status_code, tried="列入公示",
                       message=refusal.message, problems=refusal.problems, announcing=form, ticked=_ticked(sent))
 
     return form_step(session, act, done=lambda batch: f"/announcements/manage#batch-{batch.id}", again=again,

@@ -28,11 +28,12 @@ from huiqi.users.scope import require_role
 from huiqi.workflow.states import EDITABLE
 
 
-def managed(session: Session, actor: User, round_id: int, doing: str) -> Round:
+def managed(session: Session, actor: User, round_id: int, doing: str, *, lock: bool = True) -> Round:
     """The round, locked until the transaction ends, if ``actor`` may change it (``manages``; ``doing``: 关闭,
-    延长, 修改)."""
+    延长, 修改). Unlocked (``lock=False``) for a page to refuse whom it must before it reads the form: a bad date
+    from someone who may not extend the round is a 403, not a 422; the locked call checks again."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing=f"{doing}申报批次")
-    found = repository.get(session, round_id, lock=True)
+    found = repository.get(session, round_id, lock=lock)
     if found is None:
         raise NotFound(f"没有申报批次 {round_id}")
     if not manages(actor, found):

@@ -17,7 +17,7 @@ from huiqi.labels import Problem, measure_label
 from huiqi.models import Department, User
 from huiqi.money import MINUS, parse_wan, wan
 from huiqi.rounds import editing, opening, overlapping, service
-from huiqi.rounds.schemas import RoundRead
+from huiqi.rounds.schemas import RoundMeasureRead, RoundRead
 from huiqi.users.roles import Role
 from huiqi.validation import ascii_digits, collect, digits, form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
@@ -106,12 +106,19 @@ def rounds_xlsx(session: Db) -> Response:
     """Every round, a row per measure it opens: dates, budget, mode and materials (public, as the page)."""
     rows = [[r.id, r.title, r.policy_number, r.opens_on, r.closes_on, r.status, measure_label(m.measure, m.title),
              m.budget, opening.MODES.get(m.mode, m.mode), "须专家评审" if m.expert_score else "",
-             "；".join(f"{x.name}{'' if x.required else '（可选）'}（{'/'.join(f.upper() for f in x.formats)}）"
-                      for x in m.materials), r.contact]
+             _materials(m), r.contact]
             for r in (service.read(session, found) for found in service.listed(session)) for m in r.measures]
     header = ["批次编号", "批次名称", "政策", "开始日期", "截止日期", "状态", "措施", PLANNED, "兑现方式", "评审",
               "所需材料", "咨询"]
     return download(Table("申报批次", header, rows, money={PLANNED}), "申报批次.xlsx")
+
+
+def _materials(measure: RoundMeasureRead) -> str:
+    """The materials a measure asks for, as the page lists them: none for 免申即享 (confirmed from the list)."""
+    if measure.mode == "direct":
+        return "无需企业提交"
+    return "；".join(f"{x.name}{'' if x.required else '（可选）'}（{'/'.join(f.upper() for f in x.formats)}）"
+                    for x in measure.materials)
 
 
 def _int(field: str, text: str, default: int) -> int:
@@ -220,6 +227,7 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
            reason: Annotated[str, Form()] = "") -> Response:
     """Extend the deadline; a reason too long is said beside its box (the service counts it), the form kept."""
     def act():
+        editing.managed(session, actor, round_id, "延长", lock=False)  # who may not: refused whatever the form says
         found = editing.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
                                seen=form_date(seen, "原截止日期"), reason=reason)
         return overlapping.overlaps(session, found)  # read before the commit, under the policy's lock
@@ -276,6 +284,7 @@ def add_measure(request: Request, who: CallerDep, actor: Actor, session: Db, rou
     values = {k: str(sent.get(k) or "")[:5001] for k in ("measure", "budget", "expert", "direct", "materials")}
 
     def act():
+        editing.managed(session, actor, round_id, "修改", lock=False)  # who may not: refused whatever the form says
         problems: list[tuple[str, str]] = []
         number = values["measure"].strip()
         if not digits(number) or len(number) > 3:

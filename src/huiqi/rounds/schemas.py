@@ -89,7 +89,8 @@ class RoundRead(BaseModel):
     announcement_days: int
     guide: str
     contact: str
-    opened_by: str
+    opened_by: str = Field(description="开设单位：为之开设批次的责任单位（由其审核人员管理本批次），"
+                                       "管理员开设的为“管理员”（不给出登录名）")
     fingerprint: str = Field(description=(
         "批次名称、办事指南、咨询电话的指纹：修改（PATCH）时作为 seen 发回，期间被他人修改则得到 409"))
     measures: list[RoundMeasureRead]

@@ -24,9 +24,10 @@ from huiqi import clock
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import NotFound
-from huiqi.models import Application, Round, RoundMeasure, User
+from huiqi.models import Application, Department, Round, RoundMeasure, User
 from huiqi.rounds import repository
-from huiqi.users.roles import Role
+from huiqi.users.names import SYSTEM_NAME
+from huiqi.users.roles import ROLE_LABELS, Role
 
 CANCELLED = "已取消"
 
@@ -124,6 +125,14 @@ def fingerprint(found: Round) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 
+def _opener(session: Session, found: Round) -> str:
+    """Who opened the round, as the public reads it: the unit it was opened for (the department's reviewers manage
+    it), else 管理员 (or 系统（自动） from the command line); never a login name, and no user read per round."""
+    if found.department_id is not None and (unit := session.get(Department, found.department_id)) is not None:
+        return unit.name
+    return SYSTEM_NAME if found.opened_by == Role.SYSTEM else ROLE_LABELS[Role.ADMIN]
+
+
 def read(session: Session, found: Round, day: date | None = None):
     """A round as the API and the pages show it."""
     from huiqi.rounds.schemas import ExtensionRead, MaterialRead, RoundMeasureRead, RoundRead
@@ -136,7 +145,8 @@ def read(session: Session, found: Round, day: date | None = None):
         policy_expired=policy.expired(day) if policy else False, title=found.title, opens_on=found.opens_on,
         closes_on=found.closes_on, open=is_open(found, day), status=status(found, day),
         correction_days=found.correction_days, announcement_days=found.announcement_days, guide=found.guide,
-        contact=found.contact, opened_by=found.opened_by, fingerprint=fingerprint(found),
+        contact=found.contact, opened_by=_opener(session, found),
+        fingerprint=fingerprint(found),
         measures=[RoundMeasureRead(measure=m.measure, title=titles.get(m.measure, f"措施{m.measure}"), budget=m.budget,
                                    expert_score=m.expert_score, materials=[MaterialRead(**x) for x in m.materials],
                                    mode=m.mode)

@@ -1,15 +1,18 @@
 """People as others read them: a display name with the unit (or the role) behind it, never a login name.
 
 ``system`` — the operator's command line and the workflow's own routing — reads as 系统（自动）.
+What a person did in the past names them with the unit they held then (``people_then``), read from the trail.
 """
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huiqi.models import Department, User
+from huiqi.models import AuditEvent, Department, User
 from huiqi.reference.divisions import place_name
+from huiqi.users import repository
 from huiqi.users.roles import ROLE_LABELS, Role
 
 SYSTEM_NAME = "系统（自动）"
@@ -52,6 +55,39 @@ def people(session: Session, usernames: set[str] | None = None) -> dict[str, str
     units = {d.id: d.name for d in session.scalars(select(Department).where(
         Department.id.in_({u.department_id for u in found if u.department_id})))}
     return {u.username: person_name(u, units) for u in found}
+
+
+def people_then(session: Session, moments: set[tuple[str, datetime]]) -> dict[tuple[str, datetime], str]:
+    """(Login name, moment) → the person as they were then: their unit from the role and binding the audit trail
+    last gave them before that moment (创建用户, 变更角色), not the one they hold now; as now when the trail holds none.
+    A reviewer moved to another department reads, for what they did before, with the department they acted for."""
+    found = {u.username: u for u in session.scalars(select(User).where(
+        User.username.in_({login for login, _ in moments})))} if moments else {}
+    changes: dict[str, list[AuditEvent]] = {}
+    for event in repository.binding_events(session, [u.id for u in found.values()]):
+        changes.setdefault(event.entity_id, []).append(event)
+    then = {(login, at): _as_then(user, changes.get(str(user.id), []), at)
+            for login, at in moments if (user := found.get(login)) is not None}
+    units = {d.id: d.name for d in session.scalars(select(Department).where(
+        Department.id.in_({u.department_id for u in then.values() if u.department_id})))}
+    return {key: person_name(user, units) for key, user in then.items()}
+
+
+def _as_then(user: User, changes: list[AuditEvent], at: datetime) -> User:
+    """``user`` with the role and binding of the last change before ``at`` (the first change's ``before`` when all
+    came later); the user as now when the trail records no change."""
+    moment = _naive_utc(at)
+    earlier = [e.after for e in changes if e.at <= moment and e.after]
+    said = earlier[-1] if earlier else next((e.before for e in changes if e.before), None)
+    if not said or not isinstance(said.get("role"), str):
+        return user
+    return User(display_name=user.display_name, role=said["role"], region=said.get("region"),
+                department_id=said.get("department_id"))
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """A moment as the trail stores it (UTC without zone)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
 def name_of(username: str | None, known: dict[str, str]) -> str:

@@ -5,7 +5,7 @@ from collections.abc import Collection
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from huiqi.models import ApiToken, Applicant, ApplicantProfile, Department, User, WebSession
+from huiqi.models import ApiToken, Applicant, ApplicantProfile, AuditEvent, Department, User, WebSession
 from huiqi.users.filters import UserFilters
 
 
@@ -18,6 +18,15 @@ def by_username_any_case(session: Session, username: str) -> User | None:
     database that held two before the index (migration 0021 leaves such names as they are), where it is the first."""
     return session.scalars(select(User).where(func.lower(User.username) == username.lower())
                            .order_by(User.id).limit(1)).first()
+
+
+def binding_events(session: Session, user_ids: Collection[int]) -> list[AuditEvent]:
+    """The trail's events that gave these users a role and binding (创建用户, 变更角色), in chain order."""
+    if not user_ids:
+        return []
+    query = select(AuditEvent).where(AuditEvent.entity == "user", AuditEvent.action.in_(("user.create", "user.role")),
+                                     AuditEvent.entity_id.in_([str(i) for i in user_ids]))
+    return list(session.scalars(query.order_by(AuditEvent.seq)))
 
 
 def add(session: Session, user: User) -> User:

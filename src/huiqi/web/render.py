@@ -99,7 +99,10 @@ NAV = {
               ("/growth", "成长档案"), ("/admin/calendar", "节假日日历"), ("/audit", "审计链"), ("/statistics", "统计"),
               ("/simulate", "财政测算")],
     "auditor": [("/review", "全部申报"), ("/applicants", "申报单位"), ("/audit", "审计链"), ("/admin/users", "用户"),
-                ("/growth", "成长档案"), ("/statistics", "统计")],
+                ("/admin/policies", "政策目录"), ("/budgets", "预算"), ("/announcements/manage", "公示管理"),
+                ("/admin/whitelist", "白名单编制"), ("/admin/lists", "认定名单"),
+                ("/ratings/rectifications", "差评整改"), ("/admin/calendar", "节假日日历"), ("/growth", "成长档案"),
+                ("/statistics", "统计")],
     "analyst": [("/simulate", "财政测算"), ("/simulate/reforms", "改革方案"), ("/statistics", "统计")],
 }
 PUBLIC_NAV = [("/", "首页"), ("/policy", "政策原文"), ("/calculator", "政策计算器"), ("/rounds", "申报批次"),

@@ -6,6 +6,8 @@ of the measure serving the whitelist."""
 from fastapi import APIRouter
 
 from huiqi import clock
+from huiqi.models import WhitelistVersion
+from huiqi.users.names import people
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.whitelist import service
@@ -16,12 +18,23 @@ router = APIRouter(prefix="/whitelist", tags=["白名单"])
 
 @router.get("/versions", response_model=Page[VersionRead], summary="白名单版本（未登录只见已发布的）")
 def versions(who: CallerDep, session: Db, paging: PagingDep) -> dict:
-    return page_of([VersionRead.of(v) for v in service.versions(session, actor=who.user)], paging)
+    found = service.versions(session, actor=who.user)
+    names = _names(session, found)
+    return page_of([VersionRead.of(v, names) for v in found], paging)
+
+
+def _names(session: Db, versions: list[WhitelistVersion]) -> dict[str, str]:
+    """Who proposed and published the versions, as pages name them: the API gives no login names."""
+    return people(session, {v.proposed_by for v in versions} | {v.published_by for v in versions if v.published_by})
+
+
+def _read(session: Db, version: WhitelistVersion) -> VersionRead:
+    return VersionRead.of(version, _names(session, [version]))
 
 
 @router.get("/versions/{version_id}", response_model=VersionRead, summary="一个白名单版本")
 def version(version_id: RecordId, who: CallerDep, session: Db) -> VersionRead:
-    return VersionRead.of(service.read(session, version_id=version_id, actor=who.user))
+    return _read(session, service.read(session, version_id=version_id, actor=who.user))
 
 
 @router.get("/versions/{version_id}/entries", response_model=Page[EntryRead], summary="一个版本的企业")
@@ -36,7 +49,7 @@ def entries(version_id: RecordId, who: CallerDep, session: Db, paging: PagingDep
 def propose(actor: Actor, session: Db, body: VersionPropose | None = None) -> VersionRead:
     found = service.propose(session, actor=actor, on=clock.today(), note=body.note if body else None)
     session.commit()
-    return VersionRead.of(found)
+    return _read(session, found)
 
 
 @router.post("/entries/{entry_id}/exclude", response_model=EntryRead, summary="把一家企业移出拟定稿（须写理由）")
@@ -50,11 +63,11 @@ def exclude(entry_id: RecordId, body: EntryExclude, actor: Actor, session: Db) -
 def publish(version_id: RecordId, actor: Actor, session: Db) -> VersionRead:
     found = service.publish(session, actor=actor, version_id=version_id, on=clock.today())
     session.commit()
-    return VersionRead.of(found)
+    return _read(session, found)
 
 
 @router.post("/versions/{version_id}/discard", response_model=VersionRead, summary="作废拟定稿（保留记录，不能再发布）")
 def discard(version_id: RecordId, actor: Actor, session: Db) -> VersionRead:
     service.discard(session, actor=actor, version_id=version_id, on=clock.today())
     session.commit()
-    return VersionRead.of(service.read(session, version_id=version_id, actor=actor))
+    return _read(session, service.read(session, version_id=version_id, actor=actor))

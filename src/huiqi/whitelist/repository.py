@@ -1,6 +1,6 @@
 """SQL of whitelist versions and entries."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from huiqi.models import WhitelistEntry, WhitelistVersion
@@ -19,6 +19,23 @@ def add(session: Session, row: WhitelistVersion | WhitelistEntry) -> None:
 def get(session: Session, version_id: int) -> WhitelistVersion | None:
     query = select(WhitelistVersion).where(WhitelistVersion.id == version_id)
     return session.scalars(query.options(selectinload(WhitelistVersion.entries))).one_or_none()
+
+
+def entries_named(session: Session, entry_ids: list[int]) -> dict[int, tuple[int, int, str]]:
+    """Entry id → its version's id and number and the enterprise's name (how the audit trail names an entry)."""
+    if not entry_ids:
+        return {}
+    query = (select(WhitelistEntry.id, WhitelistVersion.id, WhitelistVersion.number, WhitelistEntry.name)
+             .join(WhitelistVersion, WhitelistVersion.id == WhitelistEntry.version_id)
+             .where(WhitelistEntry.id.in_(entry_ids)))
+    return {entry: (version, number, name) for entry, version, number, name in session.execute(query)}
+
+
+def entry_keys_of(number: int):
+    """The audit keys (ids as text) of the entries of the version numbered ``number``: a subquery."""
+    return (select(cast(WhitelistEntry.id, String))
+            .join(WhitelistVersion, WhitelistVersion.id == WhitelistEntry.version_id)
+            .where(WhitelistVersion.number == number))
 
 
 def lock(session: Session, version_id: int) -> WhitelistVersion | None:

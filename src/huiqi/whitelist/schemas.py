@@ -1,10 +1,12 @@
 """Whitelist versions and entries as the API gives them, and what it takes."""
 
+from collections.abc import Mapping
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.models import WhitelistVersion
+from huiqi.users.names import name_of
 from huiqi.validation import PlainText
 
 
@@ -16,18 +18,20 @@ class VersionRead(BaseModel):
     number: int
     state: str
     as_of: date
-    proposed_by: str
+    proposed_by: str = Field(description="拟定人：显示名称（及所在单位），不是登录名")
     published_on: date | None
-    published_by: str | None
+    published_by: str | None = Field(description="发布人：显示名称（及所在单位）")
     note: str | None
     entries: int = Field(description="拟定的企业数")
     included: int = Field(description="列入（未被移出）的企业数")
 
     @classmethod
-    def of(cls, version: WhitelistVersion) -> "VersionRead":
+    def of(cls, version: WhitelistVersion, names: Mapping[str, str]) -> "VersionRead":
+        """``names``: login name → the person as pages name them (``users.names.people``)."""
         return cls(id=version.id, number=version.number, state=version.state, as_of=version.as_of,
-                   proposed_by=version.proposed_by, published_on=version.published_on,
-                   published_by=version.published_by, note=version.note, entries=len(version.entries),
+                   proposed_by=name_of(version.proposed_by, names), published_on=version.published_on,
+                   published_by=name_of(version.published_by, names) if version.published_by else None,
+                   note=version.note, entries=len(version.entries),
                    included=sum(e.included for e in version.entries))
 
 

@@ -178,7 +178,8 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
     listed = {f"list_{key}": value for key, value in entries_said(version.entries).items()}
     audit.record(session, actor=actor.username, action="whitelist.exclude", entity="whitelist_entry",
                  entity_id=entry.id, before={"included": True},
-                 after={"included": False, "reason": entry.reason, "version": version.number,
+                 after={"included": False, "reason": entry.reason, "version_id": entry.version_id,
+                        "version": version.number, "uscc": entry.uscc, "name": entry.name,
                         "digest": entry_digest(entry), **listed})
     return entry
 

@@ -1,0 +1,25 @@
+"""The menu: every entry of each role's menu opens for that role (the auditor's lacked pages it may read)."""
+
+import pytest
+
+from huiqi.web.render import NAV
+
+pytestmark = pytest.mark.anyio
+PERSONA = {"enterprise": "alice", "city": "shenyang", "department": "miit", "finance": "finance", "admin": "admin",
+           "auditor": "auditor", "analyst": "analyst"}
+
+
+@pytest.mark.parametrize("role", sorted(PERSONA))
+async def test_every_menu_entry_opens_for_its_role(browser, people, role) -> None:
+    client = browser(getattr(people, PERSONA[role]))
+    for path, label in NAV[role]:
+        response = await client.get(path)
+        assert response.status_code == 200, (role, path, label)
+    shown = (await client.get("/")).text
+    assert all(f'href="{path}"' in shown for path, _ in NAV[role])
+
+
+def test_the_auditor_reaches_every_page_it_may_read() -> None:
+    listed = {path for path, _ in NAV["auditor"]}
+    assert {"/budgets", "/announcements/manage", "/admin/whitelist", "/admin/lists", "/ratings/rectifications",
+            "/admin/calendar", "/admin/policies", "/audit"} <= listed
