@@ -262,8 +262,9 @@ def _stacking_table(rows: list[dict[str, Any]], measure: Label, cells: Cells) ->
          money(r["saving"]), cells.count(r["excluded"]), cells.count(r["blocked"])] for r in rows])
 
 
-def view(data: dict[str, Any], measure: Label) -> dict[str, Any]:
-    """Everything the impact section shows: headline figures, charts (JSON for ``data-charts``), tables, notes."""
+def view(data: dict[str, Any], measure: Label, charted: Label | None = None) -> dict[str, Any]:
+    """Everything the impact section shows: headline figures, charts (JSON for ``data-charts``), tables, notes; a
+    chart's measures by ``charted`` (the measure before its policy's number, which a phone may cut off)."""
     reformed = "measures" in data
     stacking = data["stacking"][0]
     saving = (f"基线下从高不重复共节省 {wan_or_yi(stacking['saving'])}：同一事项符合多项措施只取最高，"
@@ -271,5 +272,5 @@ def view(data: dict[str, Any], measure: Label) -> dict[str, Any]:
               f"已获我省其他政策支持只补差额，少计 {wan_or_yi(stacking['by_other_support'])}"
               f"（其中 {stacking['blocked']} 项不再支持）。")
     return {"reformed": reformed, "kpis": kpis(data, reformed), "saving": saving,
-            "charts": json.dumps(charts(data, reformed, measure), ensure_ascii=False),
+            "charts": json.dumps(charts(data, reformed, charted or measure), ensure_ascii=False),
             "tables": tables(data, reformed, measure), "notes": NOTES}
