@@ -48,6 +48,7 @@ VERBS = {
     "list.import": "导入认定名单", "list.withdraw": "撤回认定名单", "offer.make": "产生政策直达",
     "offer.accept": "接受政策直达",
     "simulation.start": "开始财政测算", "reform.save": "保存改革方案",
+    "reform.delete": "删除改革方案",
     "offer.confirm": "确认免申即享", "offer.set_aside": "不予确认免申即享", "offer.withdraw": "撤回政策直达",
     "rating.rate": "评价", "rating.rectify": "生成整改事项", "rating.answer": "答复差评", "rating.recheck": "申请复核",
     "rating.conclude": "作出复核结论", "calendar.enter": "登记节假日", "subscription.confirm": "确认订阅",
