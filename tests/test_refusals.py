@@ -279,12 +279,15 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/reforms"): ANALYSTS | {"auditor"},
     ("GET", "/api/v1/reforms/compare"): ANALYSTS | {"auditor"},
     ("GET", "/api/v1/reforms/{reform_id}"): ANALYSTS | {"auditor"},
+    ("DELETE", "/api/v1/reforms/{reform_id}"): ANALYSTS,
     ("GET", "/simulate"): ANALYSTS,
     ("POST", "/simulate"): ANALYSTS,
     ("GET", "/simulate/{job_id}"): ANALYSTS | {"auditor"},
     ("GET", "/simulate/reforms"): ANALYSTS | {"auditor"},
     ("GET", "/simulate/reforms/compare"): ANALYSTS | {"auditor"},
     ("GET", "/simulate/reforms/compare.xlsx"): ANALYSTS | {"auditor"},
+    ("GET", "/simulate/reforms/{reform_id}"): ANALYSTS | {"auditor"},
+    ("POST", "/simulate/reforms/{reform_id}/delete"): ANALYSTS,
 }
 
 # Valid requests, so that refusals come from scope and role, not from validation. ``{app}``, ``{material}``

@@ -56,9 +56,21 @@ def test_an_analyst_edits_a_parameter_runs_it_and_compares(page) -> None:
     assert "浏览器：措施11上限1500万元" in main and "浏览器：措施11比例40%" in main
     assert "措施11" in main and "方案B−方案A" in main and "合计" in main
     shoot(page, "62-simulate-compare")
+    page.goto("/simulate/reforms")
+    page.click("main a:has-text('浏览器：措施11比例40%')")  # its own page: its YAML, read only, and deleting it
+    page.wait_for_url("**/simulate/reforms/*")
+    reform_page = page.url
+    assert "value: 40%" in page.inner_text("pre.source")
+    shoot(page, "63-simulate-reform")
     found = []
-    for path in (page.url, "/simulate/reforms", "/simulate"):  # axe-core: no serious or critical violation
+    for path in (reform_page, "/simulate/reforms", "/simulate"):  # axe-core: no serious or critical violation
         page.goto(path)
         page.add_script_tag(url="/static/vendor/axe/axe.min.js")
         found += [f"{path}: {v}" for v in page.evaluate(RUN)]
     assert not found, "\n".join(found)
+    page.goto(reform_page)
+    page.check("input[name=confirm]")  # ticked, then asked again by the browser (answered yes)
+    page.click("main form button:has-text('删除')")
+    page.wait_for_url("**/simulate/reforms")
+    assert "改革方案“浏览器：措施11比例40%”已删除" in page.inner_text("main")
+    assert "浏览器：措施11比例40%" not in page.inner_text("main table")

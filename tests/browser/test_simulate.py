@@ -90,3 +90,25 @@ def test_reform_job_page_and_report_draw_their_charts_locally(page, tmp_path) ->
     shoot(page, "61-simulate-report")
     _names_readable(page, saved.as_uri())
     _names_readable(page, f"/simulate/{job}")
+    _bars_told_apart(page, f"/simulate/{job}")
+
+
+# The y-axis labels of the impact chart titled ``title`` as drawn (ECharts' SVG text, each line of a label its own).
+DRAWN_LABELS = """title => {
+    const box = [...document.querySelectorAll("#impact .chart")].find(b => b.textContent.includes(title));
+    return [...box.querySelectorAll("svg text")].map(t => t.textContent.trim()).filter(t => t);
+  }"""
+
+
+def _bars_told_apart(page, url: str) -> None:
+    """At 390 px the labels of 支出变化最大的措施 were all cut to 辽政办〔2022〕35号 (its policy's number, first): each
+    is now its measure (措施N and its title), the number after it, so the bars are told apart on a phone too."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    page.wait_for_selector("#impact .chart svg")
+    drawn = page.evaluate(DRAWN_LABELS, "支出变化最大的措施")
+    measures = [t for t in drawn if t.startswith("措施")]
+    assert len(measures) >= 2 and len(set(measures)) == len(measures), drawn
+    assert "辽政办〔2022〕35号" not in drawn and all(len(t) > len("措施11") for t in measures), drawn
+    page.locator("#impact .chart", has_text="支出变化最大的措施").screenshot(
+        path=str(shoot(page, "61-simulate-changes-390").with_name("61-simulate-changes-390-chart.png")))

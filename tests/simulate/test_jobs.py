@@ -262,7 +262,8 @@ async def test_pages(browser, people) -> None:
     ({"synthetic_applicants": "0"}, "合成申请人数：应不小于 1"),
     ({}, "企业样本数据：请上传企业样本数据"),
     ({"synthetic_applicants": "10", "as_of": "2025-13-01"}, "判断日期：2025-13-01 不是有效日期"),
-    ({"synthetic_applicants": "10", "reform": "name: x\nchanges: []\n"}, "改革方案（changes）："),
+    ({"synthetic_applicants": "10", "reform": "name: x\nchanges: []\n"},
+     "改革方案：第 2 行，修改（changes）：不能为空"),
     ({"synthetic_applicants": "10", "reform": "name: x\nchanges:\n - a\n  b: c\n"},
      "改革方案：第 4 行第 4 列：YAML 格式错误"),
 ])

@@ -113,3 +113,7 @@ async def test_a_long_result_lists_its_first_rows_and_the_total_pointing_to_the_
     assert _table(page) == [*everything[:5], everything[-1]], "the first five, then the total"
     assert f"共 {len(everything) - 1} 行分组，此处只列前 5 行与合计；完整表格请" in page
     assert f'<a href="/api/v1/simulations/{job.rsplit("/", 1)[1]}/report.xlsx">下载 Excel</a>' in page
+    link = f'/api/v1/simulations/{job.rsplit("/", 1)[1]}/report.json'
+    assert f'<a class="button secondary" href="{link}">下载数据（JSON）</a>' in page, "JSON beside Excel and HTML"
+    data = await finance.get(link)
+    assert data.status_code == 200 and data.json()["groups"] and "html" not in data.json()

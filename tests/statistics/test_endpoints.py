@@ -72,7 +72,8 @@ async def test_excel_has_a_row_per_group_with_wan_twins(client, session, figures
         and rows[2][1].startswith("措施3")
         and rows[2][2:6] == (1, 1, 1_000_000, 100)
     )
-    assert rows[2][-2:] == (800_000, 80) and rows[3][1].startswith("措施13") and len(rows) == 4
+    assert rows[2][-2:] == (800_000, 80) and rows[3][1].startswith("措施13") and len(rows) == 5
+    assert rows[4][:6] == ("合计", None, 2, 1, 7_000_000, 700)
 
 
 async def test_filters_by_year_policy_city_and_state(client, session, figures) -> None:

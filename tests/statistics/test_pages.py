@@ -38,7 +38,8 @@ async def test_grouping_and_export(browser, figures) -> None:
     response = await client.get("/statistics.xlsx", params={"by": ["measure", "city"]})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[1][:4] == ("政策", "措施", "城市", "申报件数")
-    assert [(r[2], r[5]) for r in rows[2:]] == [("沈阳市", 1_000_000), ("大连市", 6_000_000)]
+    assert [(r[2], r[5]) for r in rows[2:-1]] == [("沈阳市", 1_000_000), ("大连市", 6_000_000)]
+    assert rows[-1][:6] == ("合计", None, None, 2, 1, 7_000_000), "the page's 合计 row"
 
 
 
@@ -113,7 +114,8 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     listed = [[c.value for c in row] for row in sheet.iter_rows()]
     assert listed[0][0] == "兑现统计" and listed[1] == ["城市", "批准件数", "批准金额（元）", "批准金额（万元）",
                                                    "已拨付金额（元）", "已拨付金额（万元）"], listed[:2]
-    assert listed[2:] == [["沈阳市", 1, 800_000, 80, 800_000, 80]], "the page's groups: not 大连 (none approved)"
+    assert listed[2:] == [["沈阳市", 1, 800_000, 80, 800_000, 80],
+                          ["合计", 1, 800_000, 80, 800_000, 80]], "the page's groups: not 大连 (none approved)"
     by_year_sheet = openpyxl.load_workbook(io.BytesIO((await browser(None).get("/figures.xlsx", params={"by": ["year"]})
                                                        ).content)).active
     year, approved, yuan, wan = (by_year_sheet.cell(row=3, column=c) for c in (1, 2, 3, 4))
@@ -174,7 +176,8 @@ async def test_filters_narrow_the_totals_the_charts_the_table_and_the_excel(brow
     assert '<option value="210200" selected>大连市</option>' in text and 'name="year" value="2025"' in text
     assert 'href="/statistics.xlsx?by=city&amp;year=2025&amp;policy=ln-2022-35&amp;city=210200"' in text
     sheet = _sheet(await client.get("/statistics.xlsx", params={"by": "city", "city": "210200", "year": "2025"}))
-    assert sheet[0][0] == "申报与兑现统计（申报年度：2025；城市：大连市）" and [r[0] for r in sheet[2:]] == ["大连市"]
+    assert sheet[0][0] == "申报与兑现统计（申报年度：2025；城市：大连市）"
+    assert [r[0] for r in sheet[2:]] == ["大连市", "合计"]
     other_year = (await client.get("/statistics", params={"year": "2024"})).text
     assert re.search(r"申报件数<b>0</b>", other_year)
     approved = (await client.get("/statistics", params={"by": "city", "state": "disbursed"})).text
@@ -196,6 +199,11 @@ async def test_a_wrong_filter_is_said_beside_its_field_and_the_form_keeps_it(bro
     sheet = await client.get("/statistics.xlsx", params={field: value})
     label = {"year": "申报年度", "policy": "政策", "city": "城市", "state": "状态"}[field]
     assert sheet.status_code == 422 and f"{label}：{said}" in sheet.text
+    shown = page.text[page.text.index("<main"):]
+    assert 'id="unfiltered"' in shown and "未显示统计数字" in shown
+    assert "<tbody>" not in shown.split('id="ratings"')[0], "no table of figures the filter did not narrow"
+    assert "kpi" not in shown.split('id="ratings"')[0] and 'data-charts="[]"' not in shown
+    assert ".xlsx?" not in shown, "no Excel of the figures either"
 
 
 async def test_a_filter_too_long_for_any_choice_is_refused_by_its_chinese_name(browser, figures) -> None:
@@ -223,6 +231,34 @@ async def test_the_public_narrows_by_year_policy_and_city_never_by_state(browser
     shenyang = (await public.get("/figures", params={"city": "210100", "by": "year"})).text
     assert "80 万元" in shenyang and 'href="/figures.xlsx?by=year&amp;city=210100"' in shenyang
     sheet = _sheet(await public.get("/figures.xlsx", params={"by": "year", "city": "210100"}))
-    assert sheet[0][0] == "兑现统计（城市：沈阳市）" and sheet[2][:2] == [2025, 1]
+    assert sheet[0][0] == "兑现统计（城市：沈阳市）" and sheet[2][:2] == [2025, 1] and sheet[3][:2] == ["合计", 1]
     wrong = await public.get("/figures", params={"year": "x"})
     assert wrong.status_code == 422 and '<span class="field-error" id="e-year">' in wrong.text
+
+
+async def test_the_excel_ends_with_the_pages_total(browser, figures) -> None:
+    """/statistics.xlsx ends with the 合计 row the page's table has: the same counts and money, in yuan and 万元."""
+    client = browser(figures.auditor)
+    page = (await client.get("/statistics", params={"by": "city"})).text
+    total = page.split("<tfoot>")[1].split("</tfoot>")[0]
+    shown = dict(re.findall(r'<td data-label="([^"]+)" class="num">([^<]*)</td>', total))
+    sheet = _sheet(await client.get("/statistics.xlsx", params={"by": "city"}))
+    last = dict(zip(sheet[1], sheet[-1], strict=True))
+    assert last["城市"] == "合计" and sum(r[1] for r in sheet[2:-1]) == last["申报件数"]
+    assert str(last["申报件数"]) == shown["申报件数"] and str(last["批准件数"]) == shown["批准件数"]
+    assert last["申请金额（元）"] == 7_000_000 and f"{last['申请金额（万元）']:g}" == shown["申请金额（万元）"] == "700"
+    none = _sheet(await client.get("/statistics.xlsx", params={"by": "city", "year": "2024"}))
+    assert none[2:] == [], "nothing to sum: no 合计 row"
+
+
+async def test_a_wrong_filter_shows_no_figures_on_either_page(browser, figures) -> None:
+    """year=abc was said beside its field while the totals, charts and table below showed every year's; now none is
+    shown, and the page says why; a right filter beside it changes nothing of that."""
+    for url, client in (("/statistics", browser(figures.auditor)), ("/figures", browser(None))):
+        page = await client.get(url, params={"year": "abc", "city": "210100", "by": "city"})
+        assert page.status_code == 422 and '<span class="field-error" id="e-year">' in page.text
+        body = page.text[page.text.index("<main"):].split('id="ratings"')[0]
+        assert "筛选条件有误，未显示统计数字" in body and "合计" not in body and "万元</b>" not in body, url
+        assert '<option value="210100" selected>' in body and 'value="abc"' in body, "the form keeps both"
+    right = (await browser(figures.auditor).get("/statistics", params={"year": "2025", "by": "city"})).text
+    assert "未显示统计数字" not in right and "<tfoot>" in right

@@ -10,7 +10,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from huiqi.money import MAX_YUAN, parse_amount
+from huiqi.money import MAX_YUAN, MINUS, parse_amount
 from huiqi.validation import DAY_SHAPE, date_reason
 
 KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
@@ -52,7 +52,9 @@ def read_value(kind: str, raw: Any) -> Any:
     """Read one raw value of a parameter of ``kind``; raises ValueError with a reason."""
     if kind == "money":
         amount = parse_amount(raw)
-        if not 0 <= amount <= MAX_YUAN:
+        if amount < 0:
+            raise ValueError("金额不能为负数")
+        if amount > MAX_YUAN:
             raise ValueError(f"金额应在 0 元至 {MAX_YUAN // 10**12} 万亿元之间")
         return amount
     if kind == "rate":
@@ -73,8 +75,14 @@ def read_rate(raw: Any) -> Fraction:
 
     >>> read_rate("30%"), read_rate("5%"), read_rate("12.5%")
     (Fraction(3, 10), Fraction(1, 20), Fraction(1, 8))
+    >>> read_rate("-1%")  # a percentage below zero: said so, not asked to be written as one
+    Traceback (most recent call last):
+    ...
+    ValueError: 比例“-1%”应大于 0% 且不超过 100%
     """
     match = _RATE.match(str(raw))
+    if not match and str(raw).strip().startswith(MINUS) and _RATE.match(str(raw).strip()[1:]):
+        raise ValueError(f"比例“{raw}”应大于 0% 且不超过 100%")
     if not match:
         raise ValueError(f"比例“{raw}”应写作百分数，如 30%")
     rate = Fraction(match.group(1)) / 100

@@ -280,13 +280,14 @@ def _stacking_table(rows: list[dict[str, Any]], measure: Label, cells: Cells, sc
          money(r["saving"]), cells.count(r["excluded"]), cells.count(r["blocked"])] for r in rows])
 
 
-def view(data: dict[str, Any], measure: Label) -> dict[str, Any]:
-    """Everything the impact section shows: headline figures, charts (JSON for ``data-charts``), tables, notes."""
+def view(data: dict[str, Any], measure: Label, charted: Label | None = None) -> dict[str, Any]:
+    """Everything the impact section shows: headline figures, charts (JSON for ``data-charts``), tables, notes; a
+    chart's measures by ``charted`` (the measure before its policy's number, which a phone may cut off)."""
     reformed = "measures" in data
     saving = "".join(_saving(stacking, scenario) for scenario, stacking in zip(SCENARIOS, data["stacking"],
                                                                                 strict=False))
     return {"reformed": reformed, "kpis": kpis(data, reformed), "saving": saving,
-            "charts": json.dumps(charts(data, reformed, measure), ensure_ascii=False),
+            "charts": json.dumps(charts(data, reformed, charted or measure), ensure_ascii=False),
             "tables": tables(data, reformed, measure), "notes": NOTES}
 
 

@@ -5,7 +5,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from huiqi import clock
@@ -163,6 +163,14 @@ def reform_compare(actor: Actor, session: Db, a: str | None = None, b: str | Non
 def reform_one(reform_id: RecordId, actor: Actor, session: Db) -> ReformDetail:
     reform = reforms.get(session, actor=actor, reform_id=reform_id)
     return ReformDetail(**ReformRead.of(reform).model_dump(), text=reform.text)
+
+
+@saved.delete("/{reform_id}", status_code=204, response_class=Response,
+              summary="删除一个已保存的改革方案（保存人或管理员；其测算尚未完成时不能删除）")
+def reform_delete(reform_id: RecordId, actor: Actor, session: Db) -> Response:
+    reforms.delete(session, actor=actor, reform_id=reform_id)
+    session.commit()
+    return Response(status_code=204)
 
 
 router.routes.extend(saved.routes)  # one router per room (app.py): /api/v1/reforms beside /api/v1/simulations

@@ -38,7 +38,7 @@ from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
 from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import PopulationError, header_problems, read_population, write_population
 from huiqi.simulate.population_files import TABLES
-from huiqi.simulate.reform import Reform, apply_reform
+from huiqi.simulate.reform import Reform, apply_reform, located
 from huiqi.simulate.report import SimulationReport, html, write
 from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, drawn_for, synthesise
 from huiqi.simulate.workbook import MAX_UNPACKED, has_sheets
@@ -116,12 +116,19 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
 
 
 def parse_reform(text: str) -> Reform:
-    """A reform's YAML read as ``--reform FILE`` is (the page's table writes the same YAML)."""
-    data, _ = read_yaml(text, "改革方案")
+    """A reform's YAML read as ``--reform FILE`` is (the page's table writes the same YAML); a mistake says its line
+    in that YAML (第 3 行：…)."""
+    data, lines = read_yaml(text, "改革方案")
     try:
-        return Reform.model_validate(data)
+        return Reform.model_validate(data).written("改革方案", lines)
     except ValidationError as exc:
-        raise InputError([(f"reform.{field_path(loc)}", why) for loc, why in problems(exc)]) from None
+        raise InputError([(f"reform.{field_path(loc)}", _at_line(lines, tuple(loc), why))
+                          for loc, why in problems(exc)]) from None
+
+
+def _at_line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...], why: str) -> str:
+    line = located(lines, loc) if loc else None
+    return f"第 {line} 行：{why}" if line else why
 
 
 _reform = parse_reform

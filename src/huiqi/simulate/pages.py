@@ -2,6 +2,7 @@
 given as YAML), watch it, read the result."""
 
 import json
+import re
 import shutil
 from datetime import date
 from typing import Annotated, Any
@@ -14,12 +15,13 @@ from starlette.datastructures import FormData
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import Conflict, InputError
+from huiqi.errors import ChangedMeanwhile, Conflict, InputError
 from huiqi.labels import Problem, field_label, labelled
 from huiqi.models import User
-from huiqi.simulate import jobs, reform_pages, reforms
+from huiqi.simulate import jobs, reform_pages, reform_views, reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.population import sections
+from huiqi.simulate.reform import Reform
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
 from huiqi.users.scope import require_role
@@ -63,7 +65,7 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
     kept = {k: v for k, v in (("as_of", values.get("as_of")),) if v}
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=pager.slice(every),
                 total=len(every), pager=pager, link=lambda n: "/simulate?" + urlencode({**kept, "page": n}) + "#mine",
-                problems=problems, values=values, rows=reforms.rows(policies),
+                problems=problems, values=values, rows=reforms.rows(policies), policies=policies,
                 day=day or _as_of(values.get("as_of")) or clock.today(), units=reforms.UNITS, max_seed=MAX_SEED)
 
 
@@ -78,23 +80,45 @@ def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db,
                           "as_of": str(day) if as_of and day else ""})
 
 
-def _edits(form: FormData, rows: list[reforms.Row]) -> list[reforms.Edit]:
-    """The rows the analyst changed (a new value or a start date typed in)."""
-    edits = []
+class StaleTable(ChangedMeanwhile):
+    """The parameter table was filled in from a version of a policy no longer in force (a tab opened before a new
+    version was published): 409, the form shown again with the 现行值 now in force; ``moved`` when its rows are no
+    longer the same parameters (what was typed in them is not kept)."""
+
+    def __init__(self, problems: list[tuple[str, str]], moved: bool = False):
+        super().__init__(problems)
+        self.moved = moved
+
+
+def _edits(form: FormData, rows: list[reforms.Row], day: date) -> list[reforms.Edit]:
+    """The rows the analyst changed (a new value or a start date typed in), from the versions of the policies they
+    saw (``seen``: policy id|version, one per policy the table showed); a row of a policy published anew since is
+    refused with its value now in force."""
+    seen = dict(str(v).partition("|")[::2] for v in form.getlist("seen"))
+    edits, stale = [], []
     for row in rows:
         value, since = str(form.get(f"{row.field}_value") or ""), str(form.get(f"{row.field}_since") or "")
         if not (value.strip() or since.strip()):
             continue
         if form.get(f"{row.field}_key") != f"{row.policy.id}|{row.key}":
-            raise InputError([Problem("参数表", "生效的政策已有变化，请刷新页面后重新填写", "params")])
+            raise StaleTable([Problem("参数表", "生效的政策已有变化，参数表的各行已不同：下表为现行的参数，请重新填写",
+                                      "params")], moved=True)
+        if seen.get(row.policy.id, row.policy.version) != row.policy.version:
+            stale.append(row)
         edits.append(reforms.Edit(row, value, since))
+    if stale:
+        numbers = "、".join(dict.fromkeys(row.policy.number for row in stale))
+        now = "；".join(f"{row.label}现为 {row.in_force(day)[0]}{reforms.UNITS[row.parameter.kind]}" for row in stale)
+        raise StaleTable([Problem("参数表", f"{numbers}在本页打开后已发布新版本，下表已按新版本显示现行值（{now}）："
+                                            "请核对所填新值后再开始测算", "params")])
     return edits
 
 
-def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> tuple[str | None, list[reforms.Edit]]:
+def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str,
+                 day: date) -> tuple[str | None, list[reforms.Edit]]:
     """The reform to run: the table's edits written as reform YAML (with the edits), or the YAML typed in, or none
     (baseline only)."""
-    edits = _edits(form, rows)
+    edits = _edits(form, rows, day)
     name = str(form.get("reform_name") or "")
     if edits or (name.strip() and not yaml_text):
         if yaml_text:
@@ -106,19 +130,41 @@ def _reform_text(form: FormData, rows: list[reforms.Row], yaml_text: str) -> tup
 
 def _labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Each field by its Chinese label, as every form names it; a mistake inside the reform's YAML is the reform's,
-    with its place in the YAML (``reform.changes[0].value``) kept."""
+    said beside its box with its line and its place in the analyst's words: 第 3 行，第 1 项修改的生效日期（since）."""
     inside = [p if isinstance(p, Problem) or not p[0].startswith("reform.")
-              else Problem(_in_reform(p[0].removeprefix("reform.")), p[1], "reform") for p in problems]
+              else Problem(field_label("reform"), _in_reform(p[0].removeprefix("reform."), p[1]), "reform")
+              for p in problems]
     return labelled(inside)
 
 
-def _in_reform(place: str) -> str:
-    """改革方案 and the place in its YAML (``changes[0].value``); the reform itself (``（整体）``) is the reform.
+KEYS = {"name": "名称", "description": "说明", "changes": "修改", "parameter": "参数", "since": "生效日期",
+        "value": "新值", "source": "来源", "policy": "政策编号"}  # a reform YAML's keys, as the analyst says them
+_CHANGE = re.compile(r"^changes\[(\d+)\](?:\.(\w+))?$")
+_LINE = re.compile(r"^(第 \d+ 行)：")
 
-    >>> _in_reform("changes[0].value"), _in_reform("（整体）")
-    ('改革方案（changes[0].value）', '改革方案')
+
+def _in_reform(place: str, why: str) -> str:
+    """A mistake at ``place`` in the reform's YAML (``changes[0].since``), its line first, the place in Chinese.
+
+    >>> _in_reform("changes[0].since", "第 3 行：2025-13-01 不是有效日期")
+    '第 3 行，第 1 项修改的生效日期（since）：2025-13-01 不是有效日期'
+    >>> _in_reform("changes[1].sinc", "第 4 行：不认识的字段（请检查拼写）"), _in_reform("name", "第 1 行：缺少此项")
+    ('第 4 行，第 2 项修改中的 sinc：不认识的字段（请检查拼写）', '第 1 行，名称（name）：缺少此项')
+    >>> _in_reform("（整体）", "应为对象（键值表）")
+    '应写作 name:（名称）、changes:（修改）等各项'
     """
-    return field_label("reform") if place.startswith("（") else f"{field_label('reform')}（{place}）"
+    if place.startswith("（"):
+        return "应写作 name:（名称）、changes:（修改）等各项" if "对象" in why else why
+    line = _LINE.match(why)
+    why = why[line.end():] if line else why
+    change = _CHANGE.match(place)
+    if change:
+        key = change[2]
+        where = f"第 {int(change[1]) + 1} 项修改"
+        where += ("" if key is None else f"的{KEYS[key]}（{key}）" if key in KEYS else f"中的 {key}")
+    else:
+        where = f"{KEYS[place]}（{place}）" if place in KEYS else place
+    return f"{line[1]}，{where}：{why}" if line else f"{where}：{why}"
 
 
 @router.post("/simulate", response_model=None)
@@ -135,9 +181,10 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
     values |= {"by": by_keys, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
                "seed": seed or "1", "reform": reform or ""}
     policies = catalogue.published(session)
-    job = None
+    job, edits, changed = None, [], None
     try:  # the reform checked first; saved (and audited, which waits on the audit trail) last, after the upload
-        text, edits = _reform_text(form, reforms.rows(policies), (reform or "").strip())
+        text, edits = _reform_text(form, reforms.rows(policies), (reform or "").strip(),
+                                   _as_of(as_of) or clock.today())
         changed = reforms.checked(text, policies, edits) if text else None
         filename, content = read_upload(population, "population")
         if content is not None and ascii_digits(synthetic_applicants or "").strip() == SYNTHETIC:
@@ -150,8 +197,9 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
         session.rollback()
         if folder:  # the job's files, unpacked before its reform's name was found taken: nothing is half-written
             shutil.rmtree(folder, ignore_errors=True)
-        problems = (_labelled(error.problems) if isinstance(error, InputError)
-                    else [Problem("改革方案名称", error.message, "reform_name")])
+        problems = _refused(error, edits, changed)
+        if isinstance(error, StaleTable) and error.moved:  # typed into rows that are now other parameters
+            values = {k: v for k, v in values.items() if not re.fullmatch(r"p\d+_(value|since)", k)}
         if population is not None and population.filename:  # a browser cannot keep the file chosen: say so
             values["dropped"] = population.filename
         return _index(request, who, actor, session, status_code=error.status_code, problems=problems, values=values)
@@ -162,11 +210,25 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
     return moved
 
 
+def _refused(error: InputError | Conflict, edits: list[reforms.Edit], changed: Reform | None) -> list:
+    """Why a simulation was not started, each beside its field: a name taken is the 方案名称 box's when the table
+    wrote the reform, the YAML box's when the name was typed in the YAML."""
+    if isinstance(error, InputError):
+        return _labelled(error.problems)
+    if isinstance(error, ChangedMeanwhile):
+        return labelled(error.problems)
+    if edits or changed is None:
+        return [Problem("改革方案名称", error.message, "reform_name")]
+    return [Problem(field_label("reform"), f"YAML 中的名称（name: {changed.name}）已用于您保存的另一个改革方案："
+                                            "请在 YAML 中换一个名称", "reform")]
+
+
 @router.get("/simulate/{job_id}", response_class=HTMLResponse)
 def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: RecordId) -> HTMLResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
     report = jobs.rebuild(job, catalogue.published(session))
-    context: dict[str, Any] = {"job": job, "analyst": jobs.may_analyse(actor)}  # the auditor only reads
+    context: dict[str, Any] = {"job": job, "analyst": jobs.may_analyse(actor),  # the auditor only reads
+                               "doubts": _doubts(job.params.get("reform"), catalogue.published(session))}
     if job.state == "failed" and job.error:
         context["failure"] = sections(job.error.removeprefix("测算失败："))
     if report is not None:
@@ -178,6 +240,14 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
                     "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)
     polled = is_htmx(request)
     return page(request, "simulate/_job.html" if polled else "simulate/job.html", who, polled=polled, **context)
+
+
+def _doubts(text: str | None, policies: list) -> list[str]:
+    """The money values of a job's reform that look like 万元 written as 元 (warned of on its page, never refused)."""
+    try:
+        return reform_views.doubts(jobs.parse_reform(text), policies) if text else []
+    except InputError:  # checked when the job started: a reform that no longer reads is the job's to report
+        return []
 
 
 def impact_context(report: SimulationReport) -> dict[str, Any]:

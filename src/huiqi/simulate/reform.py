@@ -19,10 +19,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from huiqi.errors import PolicyFileError
 from huiqi.rules.loader import load_text, read_yaml
+from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.validation import field_path, iso_date, problems
 
@@ -41,13 +42,43 @@ class Change(BaseModel):
 
 
 class Reform(BaseModel):
-    """A named set of dated parameter changes."""
+    """A named set of dated parameter changes; read from YAML, it knows where each change was written (``at``), so a
+    mistake found when it is applied is said at the line of the analyst's own file, not of the policy's."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=NAME_LENGTH)
     description: str = Field("", max_length=DESCRIPTION_LENGTH)
     changes: list[Change] = Field(min_length=1)
+    _source: str = PrivateAttr("改革方案")
+    _lines: dict[tuple[Any, ...], int] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:  # where a reform was written is no part of what it says
+        return isinstance(other, Reform) and self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def written(self, source: str, lines: dict[tuple[Any, ...], int]) -> "Reform":
+        """The reform, knowing it was read from ``source`` (a file's name, or 改革方案 for a form's box) and the
+        line of each of its nodes."""
+        self._source, self._lines = source, lines
+        return self
+
+    def at(self, index: int | None = None) -> str:
+        """Where change ``index`` (or the reform) was written, for a message: ``reform.yaml:4: ``; the source alone
+        without a line; nothing for a reform built in code."""
+        line = self._lines.get(("changes", index)) if index is not None else None
+        if line:
+            return f"{self._source}:{line}: "
+        return f"{self._source}: " if self._lines else ""
+
+
+def located(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """The line of a field's place in the YAML (or of the nearest place around it that has one)."""
+    for end in range(len(loc), -1, -1):
+        if tuple(loc[:end]) in lines:
+            return lines[tuple(loc[:end])]
+    return None
 
 
 def read_reform(path: str | Path) -> Reform:
@@ -59,36 +90,72 @@ def read_reform(path: str | Path) -> Reform:
         raise PolicyFileError([f"{path}: 无法读取改革方案：{exc}"]) from None
     data, lines = read_yaml(text, str(path))
     try:
-        return Reform.model_validate(data)
+        return Reform.model_validate(data).written(str(path), lines)
     except ValidationError as exc:
-        raise PolicyFileError([
-            f"{path}:{lines.get(tuple(loc), lines.get(tuple(loc[:-1]), '?'))}: {field_path(loc)}：{why}"
-            for loc, why in problems(exc)
-        ]) from None
+        raise PolicyFileError([f"{path}:{located(lines, tuple(loc)) or '?'}: {field_path(loc)}：{why}"
+                               for loc, why in problems(exc)]) from None
 
 
 def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
     """The policies with the reform's changes applied (the originals are left as they were)."""
     targets = {p.id: p for p in policies}
-    changed: dict[str, list[Change]] = {}
+    changed: dict[str, list[tuple[int, Change]]] = {}
     for i, change in enumerate(reform.changes):
         policy_id = change.policy or (policies[0].id if len(policies) == 1 else None)
         if policy_id not in targets:
             why = (f"加载了多项政策时须写明政策编号（可用：{', '.join(targets)}）" if policy_id is None
                    else f"没有加载政策“{policy_id}”")
-            raise PolicyFileError([f"改革方案 changes[{i}].policy：{why}"])
-        changed.setdefault(policy_id, []).append(change)
+            raise PolicyFileError([f"{reform.at(i) or '改革方案 '}changes[{i}].policy：{why}"])
+        _value_checked(targets[policy_id], change, reform.at(i))
+        changed.setdefault(policy_id, []).append((i, change))
     result = []
     for policy in policies:
         if policy.id not in changed:
             result.append(policy)
             continue
         text = policy.text or Path(policy.path).read_text("utf-8")
-        edit = _editor(changed[policy.id], reform.name)
-        reloaded = load_text(text, f"{policy.path}（改革：{reform.name}）", path=policy.path, changes=edit)
-        _reachable(reloaded, changed[policy.id])
+        edit = _editor(changed[policy.id], reform)
+        name = f"{policy.path}（改革：{reform.name}）"
+        try:
+            reloaded = load_text(text, name, path=policy.path, changes=edit)
+        except PolicyFileError as error:  # the policy's own file and lines mean nothing to the reform's writer
+            raise PolicyFileError([_reworded(line, name, policy, reform) for line in error.problems]) from None
+        _reachable(reloaded, changed[policy.id], reform)
         result.append(replace(reloaded, order=policy.order, version=f"{policy.version}+{reform.name}"))
     return result
+
+
+def _parameter(policy: Policy, key: str) -> Parameter | None:
+    """The parameter a change names (``11.cap``, ``window_end``, a policy-level name), if the policy has it."""
+    if key == "window_end":
+        return policy.window_end
+    number, _, name = key.partition(".")
+    if not name:
+        return policy.parameters.get(key)
+    measure = policy.measure(int(number)) if number.isascii() and number.isdigit() else None
+    return measure.parameters.get(name) if measure is not None else None
+
+
+def _value_checked(policy: Policy, change: Change, at: str) -> None:
+    """A change's value read as its parameter's kind before the policy is loaded again with it: a mistake is said
+    of the change, where it was written, by the parameter's name (措施11「…上限」的新值：金额不能为负数), not at a
+    line of the policy's file."""
+    parameter = _parameter(policy, change.parameter)
+    if parameter is None:
+        return  # no such parameter: said when the change is applied, with those there are
+    try:
+        read_value(parameter.kind, _day(change.value) if parameter.kind == "date" else change.value)
+    except ValueError as exc:
+        raise PolicyFileError([f"{at}{_named(policy, change.parameter)}的新值：{exc}"]) from None
+
+
+def _reworded(line: str, name: str, policy: Policy, reform: Reform) -> str:
+    """A mistake the loader found in the policy as the reform changed it, said without the policy file's path and
+    line: 改革方案: 应用于辽政办〔2022〕35号后：…"""
+    if not line.startswith(f"{name}:"):
+        return line
+    rest = line[len(name) + 1:].partition(": ")[2] or line[len(name) + 1:]
+    return f"{reform.at() or '改革方案: '}应用于{policy.number}后：{rest}"
 
 
 class LateChanges(PolicyFileError):
@@ -100,25 +167,28 @@ class LateChanges(PolicyFileError):
         self.late = late
 
 
-def _reachable(policy: Policy, changes: list[Change]) -> None:
+def _reachable(policy: Policy, changes: list[tuple[int, Change]], reform: Reform) -> None:
     """A change from after the last day the policy's window ever reaches (with the reform's own extension) would
     change nothing: refused, so an analyst does not read an unchanged result as the reform's effect."""
     last = _last_day(policy)
-    late = [change for change in changes if change.parameter != "window_end" and change.since > last]
+    late = [(i, change) for i, change in changes if change.parameter != "window_end" and change.since > last]
     if late:
-        raise LateChanges([f"{_named(policy, change.parameter)}：生效日期 {change.since} 晚于政策有效期的"
+        raise LateChanges([f"{reform.at(i)}{_named(policy, change.parameter)}：生效日期 {change.since} 晚于政策有效期的"
                            f"最后一天 {last}，不影响任何事项；如要测算延期后的效果，请同时延长有效期截止日"
-                           f"（window_end）" for change in late],
-                          [(policy.id, change.parameter, change.since, last) for change in late])
+                           f"（window_end）" for i, change in late],
+                          [(policy.id, change.parameter, change.since, last) for _, change in late])
 
 
 def _named(policy: Policy, parameter: str) -> str:
     """A parameter as the reform page shows it, its key after it for the YAML file's writer: 措施11「智能制造项目支持
     上限」（11.cap）."""
+    if parameter == "window_end":
+        return "有效期截止日（window_end）"
+    found = _parameter(policy, parameter)
+    if found is None:
+        return f"参数 {parameter}"
     number, _, key = parameter.partition(".")
-    measure = policy.measure(int(number)) if key and number.isdigit() else None
-    found = measure.parameters.get(key) if measure is not None else None
-    return f"措施{number}「{found.label}」（{parameter}）" if found is not None else f"参数 {parameter}"
+    return f"措施{number}「{found.label}」（{parameter}）" if key else f"「{found.label}」（{parameter}）"
 
 
 def _last_day(policy: Policy) -> date:
@@ -167,11 +237,14 @@ def end_problem(start: date, since: date, end: Any) -> str | None:
     return None
 
 
-def _editor(changes: list[Change], name: str):
+def _editor(changes: list[tuple[int, Change]], reform: Reform):
     def edit(data: dict) -> dict:
         data = copy.deepcopy(data)
-        for change in changes:
-            _apply(data, change, name)
+        for i, change in changes:
+            try:
+                _apply(data, change, reform.name)
+            except PolicyFileError as error:  # said where the change was written
+                raise PolicyFileError([f"{reform.at(i)}{line}" for line in error.problems]) from None
         return data
 
     return edit
@@ -182,7 +255,7 @@ def _apply(data: dict, change: Change, name: str) -> None:
     if isinstance(issued, date) and change.since < issued:
         why = f"生效日期 {change.since} 早于政策发布日期 {issued}"
         raise PolicyFileError([f"参数 {change.parameter}：{why}"])
-    dated = {"since": change.since, "value": change.value, "source": f"{change.source}（改革：{name}）"}
+    dated = {"since": change.since, "value": _day(change.value), "source": f"{change.source}（改革：{name}）"}
     if change.parameter == "window_end":
         start = data.get("window", {}).get("start")
         why = end_problem(start, change.since, change.value) if isinstance(start, date) else None
@@ -203,6 +276,20 @@ def _apply(data: dict, change: Change, name: str) -> None:
         available = ", ".join(params) or "无"
         raise PolicyFileError([f"参数 {change.parameter}：没有这个参数（可用：{available}）"])
     _insert(params[key]["values"], dated)
+
+
+def _day(value: Any) -> Any:
+    """A date written as text (a reform built in code, or read from JSON) as the date it is; anything else as it was.
+
+    >>> _day("2026-12-31"), _day("2026-02-30"), _day(5)
+    (datetime.date(2026, 12, 31), '2026-02-30', 5)
+    """
+    if isinstance(value, str):
+        try:
+            return iso_date(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _insert(values: list[dict], dated: dict) -> None:

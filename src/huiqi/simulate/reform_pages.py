@@ -1,6 +1,9 @@
-"""The analyst's saved reforms: the list, and two of them side by side (on the page and as an Excel workbook)."""
+"""The analyst's saved reforms: the list, one of them (its YAML, and deleting it), and two of them side by side (on
+the page and as an Excel workbook)."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,25 +11,29 @@ from sqlalchemy.orm import Session
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.labels import Problem
-from huiqi.models import User
-from huiqi.simulate import jobs, reforms
+from huiqi.models import SavedReform, User
+from huiqi.simulate import jobs, reform_views, reforms
 from huiqi.users.scope import require_role
-from huiqi.web.deps import Actor, Caller, CallerDep, Db
-from huiqi.web.excel import Table, download
+from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
+from huiqi.web.excel import download_workbook
 from huiqi.web.render import page
+from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
-HEADER = ("措施", "基线", "方案A", "方案A−基线", "方案B", "方案B−基线", "方案B−方案A")
+
+
+def _authors(session: Session, saved: list[SavedReform]) -> dict[int, str]:
+    return dict(session.execute(select(User.id, User.display_name).where(
+        User.id.in_({r.user_id for r in saved}))).all())
 
 
 def _list(request: Request, who: Caller, actor: User, session: Session, *, problems: list, values: dict,
           status_code: int = 200) -> HTMLResponse:
     saved = reforms.listed(session, actor=actor)
-    authors = dict(session.execute(select(User.id, User.display_name).where(
-        User.id.in_({r.user_id for r in saved}))).all())
-    labels = {f"{r.policy.id}|{r.key}": r.label for r in reforms.rows(catalogue.published(session))}
-    return page(request, "simulate/reforms.html", who, status_code=status_code, reforms=saved, authors=authors,
-                labels=labels, problems=problems, values=values, states=reforms.job_states(session, saved),
+    policies = catalogue.published(session)
+    return page(request, "simulate/reforms.html", who, status_code=status_code, reforms=saved,
+                authors=_authors(session, saved), said={r.id: reform_views.said(r.changes, policies) for r in saved},
+                problems=problems, values=values, states=reforms.job_states(session, saved),
                 may_compare=jobs.may_analyse(actor))  # the auditor reads them, compares none
 
 
@@ -62,10 +69,45 @@ def unfinished(comparison: reforms.Comparison) -> str:
 def reform_compare_xlsx(actor: Actor, session: Db, a: str | None = None, b: str | None = None) -> Response:
     require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
     a_id, b_id = reforms.pair(a, b)
-    comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
+    policies = catalogue.published(session)
+    comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=policies)
     if comparison.missing:
         raise InputError([Problem("改革方案", unfinished(comparison), "a")])
-    title = f"改革方案对比：A {comparison.a.name}；B {comparison.b.name}"
-    table = Table(title, HEADER, [(line.label, line.baseline, line.a, line.a_diff, line.b, line.b_diff,
-                                   line.b_minus_a) for line in comparison.lines], money=set(HEADER[1:]))
-    return download(table, f"改革方案对比-{a_id}-{b_id}.xlsx")
+    return download_workbook(reform_views.comparison_book(comparison, policies), f"改革方案对比-{a_id}-{b_id}.xlsx")
+
+
+def _one(request: Request, who: Caller, actor: User, session: Session, saved: SavedReform, *,
+         problems: list | None = None, status_code: int = 200) -> HTMLResponse:
+    policies = catalogue.published(session)
+    changes = reform_views.said(saved.changes, policies)
+    return page(request, "simulate/reform.html", who, status_code=status_code, reform=saved, changes=changes,
+                author=_authors(session, [saved]).get(saved.user_id, "—"), state=reforms.job_state(session, saved),
+                may_delete=reforms.may_delete(actor, saved), problems=problems or [])
+
+
+@router.get("/simulate/reforms/{reform_id}", response_class=HTMLResponse)
+def reform_page(request: Request, who: CallerDep, actor: Actor, session: Db, reform_id: RecordId) -> HTMLResponse:
+    """One saved reform: its changes with their units, its YAML (read only, as a --reform file holds it), its
+    simulation, and (for its author or an admin) deleting it."""
+    return _one(request, who, actor, session, reforms.get(session, actor=actor, reform_id=reform_id))
+
+
+@router.post("/simulate/reforms/{reform_id}/delete", response_model=None)
+def reform_delete(request: Request, who: CallerDep, actor: Actor, session: Db, reform_id: RecordId,
+                  confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """Delete a saved reform once its author (or an admin) has ticked 确认删除 (asked again by the browser)."""
+    require_role(actor, *jobs.ANALYSTS, doing="删除改革方案")  # the auditor reads reforms, deletes none
+    saved = reforms.get(session, actor=actor, reform_id=reform_id) if confirm != "yes" else None
+    if saved is not None:  # not confirmed: nothing is deleted, and the page says how
+        return _one(request, who, actor, session, saved, status_code=422,
+                    problems=[Problem("确认删除", "请勾选“确认删除”后再删除（删除后不能恢复）", "confirm")])
+
+    def again(refusal: Refusal) -> Response:
+        found = session.get(SavedReform, reform_id)
+        if found is None:  # deleted meanwhile (another page): the list, saying so
+            return _list(request, who, actor, session, problems=refusal.shown, values={},
+                         status_code=refusal.status_code)
+        return _one(request, who, actor, session, found, problems=refusal.shown, status_code=refusal.status_code)
+
+    return form_step(session, lambda: reforms.delete(session, actor=actor, reform_id=reform_id),
+                     done="/simulate/reforms", again=again, said=lambda name: f"改革方案“{name}”已删除")

@@ -3,6 +3,7 @@ as the same reform YAML the CLI reads (so both go through one parser and one loa
 that ran them, and two saved reforms compared measure by measure.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,12 +18,13 @@ from sqlalchemy.orm import Session
 from huiqi.audit import service as audit
 from huiqi.errors import Conflict, InputError, NotFound, PolicyFileError
 from huiqi.labels import Problem
-from huiqi.models import SavedReform, SimulationJob, User
+from huiqi.models import AuditEvent, SavedReform, SimulationJob, User
 from huiqi.money import MISPLACED_COMMA, UnwrittenAmount, ungrouped, wan
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
 from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform, end_problem
+from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import ascii_digits, date_reason, digits, iso_date
 
@@ -194,31 +196,43 @@ def checked(text: str, policies: list[Policy], edits: list[Edit] | None = None) 
         apply_reform(policies, reform)
     except LateChanges as error:
         if not edits:
-            raise InputError([Problem("改革方案", line, "reform") for line in error.problems]) from None
+            raise InputError([placed(line) for line in error.problems]) from None
         raise InputError([_late(edits, *late) for late in error.late]) from None
     except PolicyFileError as error:
-        where = ("参数表", "params") if edits else ("改革方案", "reform")
-        raise InputError([_yaml_place(line) or Problem(where[0], line, where[1]) for line in error.problems]) from None
+        if not edits:
+            raise InputError([placed(line) for line in error.problems]) from None
+        # the YAML the table wrote is not the analyst's: its lines mean nothing to them
+        raise InputError([Problem("参数表", _PLACE.sub("", line), "params") for line in error.problems]) from None
     return reform
 
 
-_YAML_ERROR = re.compile(r"^改革方案:(\d+): YAML 格式错误(?:（第 (\d+) 列）)?：?(.*)$", re.S)
+_PLACE = re.compile(r"^改革方案:(\d+|\?)?:? ", re.S)  # where a mistake is in the YAML typed in: 改革方案:3:
+_YAML_ERROR = re.compile(r"^YAML 格式错误(?:（第 (\d+) 列）)?：?(.*)$", re.S)
+_PARSERS_OWN = re.compile(r"（[ -~]+）$")  # the YAML parser's English words after the Chinese: not for the analyst
+_TWICE = re.compile(r"^(\S+)：键重复$")
 
 
-def _yaml_place(line: str) -> Problem | None:
-    """A YAML mistake as people read it, its place first (said beside the field too): 改革方案：第 3 行第 1 列：YAML
-    格式错误：…
+def placed(line: str) -> Problem:
+    """A mistake in the reform's YAML typed in on the page, as the analyst reads it beside the box: its line (and
+    column) in their YAML first, in Chinese.
 
-    >>> _yaml_place("改革方案:3: YAML 格式错误（第 1 列）：缩进不一致")
+    >>> placed("改革方案:3: YAML 格式错误（第 1 列）：缩进不一致（did not find expected key）")
     ('改革方案', '第 3 行第 1 列：YAML 格式错误：缩进不一致')
-    >>> _yaml_place("参数 11.cap：没有这个参数") is None
-    True
+    >>> placed("改革方案:2: name：键重复"), placed("参数 11.cap：没有这个参数")
+    (('改革方案', '第 2 行：“name”写了两次（每一项只能写一次）'), ('改革方案', '参数 11.cap：没有这个参数'))
     """
-    found = _YAML_ERROR.match(line)
-    if found is None:
-        return None
-    place = f"第 {found[1]} 行" + (f"第 {found[2]} 列" if found[2] else "")
-    return Problem("改革方案", f"{place}：YAML 格式错误" + (f"：{found[3]}" if found[3] else ""), "reform")
+    found = _PLACE.match(line)
+    rest = line[found.end():] if found else line
+    place = f"第 {found[1]} 行" if found and found[1] and found[1] != "?" else ""
+    mistake = _YAML_ERROR.match(rest)
+    if mistake:
+        place += f"第 {mistake[1]} 列" if mistake[1] and place else ""
+        said = _PARSERS_OWN.sub("", mistake[2]).strip()
+        rest = "YAML 格式错误" + (f"：{said}" if said else "")
+    twice = _TWICE.match(rest)
+    if twice:
+        rest = f"“{twice[1]}”写了两次（每一项只能写一次）"
+    return Problem("改革方案", f"{place}：{rest}" if place else rest, "reform")
 
 
 def _late(edits: list[Edit], policy: str, parameter: str, since: date, last: date) -> Problem:
@@ -275,6 +289,44 @@ def job_states(session: Session, saved: list[SavedReform]) -> dict[int, str]:
     found: dict[int, str] = {job_id: state for job_id, state in session.execute(
         select(SimulationJob.id, SimulationJob.state).where(SimulationJob.id.in_(ids)))}
     return {r.id: found[r.job_id] for r in saved if r.job_id in found}
+
+
+def may_delete(actor: User, saved: SavedReform) -> bool:
+    """Whether ``actor`` may delete ``saved``: its author, or an admin (the auditor only reads)."""
+    return actor.role in jobs.ANALYSTS and (saved.user_id == actor.id or actor.role == Role.ADMIN)
+
+
+def delete(session: Session, *, actor: User, reform_id: int) -> str:
+    """Delete a saved reform (its author or an admin), so that trial reforms do not stay forever; its simulation is
+    kept. Refused (409) while that simulation is queued or running, and when another page deleted it meanwhile;
+    the deletion is in the audit trail. The name deleted is returned, for the message."""
+    require_role(actor, *jobs.ANALYSTS, doing="删除改革方案")
+    saved = session.scalar(select(SavedReform).where(SavedReform.id == reform_id).with_for_update()
+                           .execution_options(populate_existing=True))  # two deletes at once: one, then 409
+    if saved is None:
+        gone = _deleted(session, reform_id)
+        if gone is not None and (gone.get("user_id") == actor.id or actor.role == Role.ADMIN):
+            raise Conflict(f"改革方案“{gone.get('name')}”已被删除（可能在其他页面）")
+        raise NotFound(f"没有改革方案 {reform_id}")
+    if not may_delete(actor, saved):
+        raise NotFound(f"没有改革方案 {reform_id}")  # another's reform is not said to exist
+    state = job_state(session, saved)
+    if state in ("queued", "running"):
+        raise Conflict(f"改革方案“{saved.name}”的测算 #{saved.job_id} 尚未完成，不能删除：请在测算完成后再删除")
+    before = {"name": saved.name, "description": saved.description, "changes": saved.changes,
+              "job_id": saved.job_id, "user_id": saved.user_id}
+    session.delete(saved)
+    session.flush()
+    audit.record(session, actor=actor.username, action="reform.delete", entity="saved_reform", entity_id=reform_id,
+                 before=before, after=None)
+    return before["name"]
+
+
+def _deleted(session: Session, reform_id: int) -> dict[str, Any] | None:
+    """What a deleted reform was (its audited ``before``), or None if none of that number was deleted."""
+    return session.scalar(select(AuditEvent.before).where(
+        AuditEvent.action == "reform.delete", AuditEvent.entity == "saved_reform",
+        AuditEvent.entity_id == str(reform_id)).order_by(AuditEvent.seq.desc()).limit(1))
 
 
 def listed(session: Session, *, actor: User) -> list[SavedReform]:
@@ -347,12 +399,14 @@ class Comparison:
     same_baseline: bool
     missing: list[str]  # the reforms whose job has not finished (or failed): nothing to compare yet
     failed: list[str]  # those of ``missing`` whose job failed: run them again
+    # by reform id: its simulation's number, data source, 判断日期 and when it finished
+    runs: dict[int, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: list[Policy]) -> Comparison:
     """Two saved reforms side by side: the support ceilings per measure in the baseline and under each reform."""
     a, b = get(session, actor=actor, reform_id=a_id), get(session, actor=actor, reform_id=b_id)
-    results = {}
+    results, runs = {}, {}
     missing, failed = [], []
     for saved in (a, b):
         job = session.get(SimulationJob, saved.job_id) if saved.job_id else None
@@ -362,8 +416,11 @@ def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: li
             if job is not None and job.state == "failed":
                 failed.append(saved.name)
         results[saved.id] = data
+        if data is not None and job is not None:
+            runs[saved.id] = {"job": job.id, "population": data.get("population"), "as_of": data.get("as_of"),
+                              "finished_at": job.finished_at}
     if missing:
-        return Comparison(a, b, [], True, missing, failed)
+        return Comparison(a, b, [], True, missing, failed, runs)
     base_a, reform_a = _by_measure(results[a.id]["groups"]), _by_measure(results[a.id]["reform"]["groups"])
     base_b, reform_b = _by_measure(results[b.id]["groups"]), _by_measure(results[b.id]["reform"]["groups"])
     titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
@@ -381,7 +438,7 @@ def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: li
     if len(lines) > 1:
         lines.append(Line("合计", *(sum(getattr(line, f) for line in lines)
                                   for f in ("baseline", "a", "b", "baseline_b"))))
-    return Comparison(a, b, lines, base_a == base_b, [], [])
+    return Comparison(a, b, lines, base_a == base_b, [], [], runs)
 
 
 def _title(titles: dict[tuple[str, int], str], policy: str | None, measure: int) -> str:

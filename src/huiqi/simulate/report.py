@@ -293,17 +293,21 @@ def impact_view(report: SimulationReport) -> dict[str, Any] | None:
     """The impact section as people read it (``briefing.view``), or None when the report has none."""
     if report.impact is None:
         return None
-    return view(report.impact, measure_label(report.policies))
+    return view(report.impact, measure_label(report.policies), measure_label(report.policies, first=True))
 
 
-def measure_label(policies: list[Policy]) -> Callable[[str, int], str]:
-    """A measure as people read it: its number and title, after the policy's document number when several are loaded."""
+def measure_label(policies: list[Policy], first: bool = False) -> Callable[[str, int], str]:
+    """A measure as people read it: its number and title, after the policy's document number when several are loaded;
+    ``first``, the measure first and the document number after it (a chart's label, which a phone cuts to its first
+    two lines: cut after 辽政办〔2022〕35号, every bar read the same)."""
     titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
     numbers = {p.id: p.number for p in policies}
 
     def label(policy: str, number: int) -> str:
         text = cite(number, titles.get((policy, number)))
-        return f"{numbers.get(policy, policy)} {text}" if len(policies) > 1 else text
+        if len(policies) < 2:
+            return text
+        return f"{text} · {numbers.get(policy, policy)}" if first else f"{numbers.get(policy, policy)} {text}"
 
     return label
 

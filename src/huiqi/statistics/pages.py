@@ -42,7 +42,7 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
     given = {"year": year, "policy": policy, "city": city, "state": state}
     where, wrong = service.narrowing(session, given, public=False)
     return page(request, "statistics/index.html", who, status_code=422 if problems or wrong else 200,
-                **_figures(session, actor, chosen, tables.AMOUNTS, where), problems=[*problems, *wrong],
+                **_figures(session, actor, chosen, tables.AMOUNTS, where, wrong), problems=[*problems, *wrong],
                 dimensions=tables.DIMENSION_LABELS, query=_query(chosen, where),
                 filters=_filters(session, given, public=False, city=sums_scope(actor).city),
                 offer_rows=offers.statistics(session, actor=actor) if actor.role in OFFER_READERS else None,
@@ -50,12 +50,17 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 
 
 def _figures(session: Session, actor: User | None, chosen: tuple[str, ...],
-             amounts: Sequence[tuple[str, str]], where: dict[str, str | int]) -> dict[str, Any]:
+             amounts: Sequence[tuple[str, str]], where: dict[str, str | int],
+             wrong: Sequence[Problem] = ()) -> dict[str, Any]:
     """What both statistics pages show: the totals, the bar charts by measure and by city, the rows grouped as
     chosen; all narrowed by ``where``. For the public (``actor`` None) a group is shown only where something was
     approved: a group of one pending or refused application would say where that applicant stands (what only its
     公示 makes public); how many applied is said for the province alone, not once narrowed (a city's or a year's
-    count beside its approvals could tell of one applicant's pending application)."""
+    count beside its approvals could tell of one applicant's pending application). With a filter ``wrong``, none:
+    figures without it would read as narrowed by what was asked (year=abc showed every year's)."""
+    if wrong:
+        return {"rows": [], "chosen": chosen, "totals": None, "amounts": amounts, "charts": "[]",
+                "key_label": partial(tables.key_label, policies=[])}
     everything = service.summary(session, actor=actor, by=("measure",), where=where)
     by_measure = [r for r in everything if _shown(actor, r)]
     by_city = _rows(session, actor, ("city",), where)
@@ -135,7 +140,7 @@ def public_figures(request: Request, who: CallerDep, session: Db, by: By = None,
     chosen, problems = _ticked(by, service.PUBLIC_DIMENSIONS)
     given = {"year": year, "policy": policy, "city": city}
     where, wrong = service.narrowing(session, given, public=True)
-    figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS, where)
+    figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS, where, wrong)
     return page(request, "statistics/public.html", who, status_code=422 if problems or wrong else 200, **figures,
                 problems=[*problems, *wrong], query=_query(chosen, where),
                 filters=_filters(session, given, public=True),

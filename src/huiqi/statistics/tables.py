@@ -56,11 +56,15 @@ COUNTS = (("applications", "申报件数"), ("approved", "批准件数"))
 def table(rows: list[StatRow], by: tuple[str, ...], policies: Sequence[Policy],
           amounts: Sequence[tuple[str, str]] = AMOUNTS, *, title: str = "申报与兑现统计",
           counts: Sequence[tuple[str, str]] = COUNTS) -> Table:
-    """The statistics as a sheet: group keys in Chinese, counts, and money in yuan with 万元 twins."""
+    """The statistics as a sheet: group keys in Chinese, counts, and money in yuan with 万元 twins; a 合计 row last,
+    as the page's table ends."""
     keys = list(rows[0].group) if rows else list(by)  # grouped by measure: by its policy too
     header = [DIMENSION_LABELS[d] for d in keys] + [label for _, label in (*counts, *amounts)]
-    body = [[_cell(d, r.group[d], policies, r.group.get("policy")) for d in keys]
-            + [getattr(r, name) for name, _ in (*counts, *amounts)] for r in rows]
+    body: list[list[Any]] = [[_cell(d, r.group[d], policies, r.group.get("policy")) for d in keys]
+                             + [getattr(r, name) for name, _ in (*counts, *amounts)] for r in rows]
+    if rows:  # the page's 合计 row: the counts and the money of the rows summed
+        body.append(["合计", *[None] * (len(keys) - 1)]
+                    + [sum(getattr(r, name) for r in rows) for name, _ in (*counts, *amounts)])
     return Table(title, header, body, money={label for _, label in amounts})
 
 

@@ -275,6 +275,11 @@ def download(table: Table, filename: str) -> Response:
     return _attachment(workbook(table), filename)
 
 
+def download_workbook(content: bytes, filename: str) -> Response:
+    """A workbook already built (of several sheets: ``add_sheet`` each) as a download named ``filename``."""
+    return _attachment(content, filename)
+
+
 def download_built(request: Request, session: Session, actor: Any, build: Callable[..., Table], *args: Any,
                    filename: str) -> Response:
     """The workbook of ``build(session, actor, *args)``, built in a pool process when the app has one (its rows and

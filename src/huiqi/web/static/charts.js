@@ -6,8 +6,9 @@
 // side as well; there a chart that asks to (``truncate``: long names, such as measures') cuts each label to two
 // lines with an ellipsis, its full name in the tooltip, so the bars keep most of the width and a row stays short.
 // The HTML reports inline this file, so it must need nothing but ECharts.
-// A label on a phone: a document number (辽政办〔2022〕35号) is kept whole on a line of its own, the rest after it.
-const wrapped = label => String(label).replace(/(〔\d{4}〕\d+号)\s*/, "$1\n");
+// A label on a phone: a document number (辽政办〔2022〕35号) that leads it is kept whole on a line of its own, the rest
+// after it (one that follows a measure, 措施11 … · 辽政办〔2022〕35号, stays where it is: cut first on a phone).
+const wrapped = label => String(label).replace(/^([^\s·]*〔\d{4}〕\d+号)\s*/, "$1\n");
 
 // What a screen reader says for a chart: its title, then each label's values (the first twenty; the table below
 // the chart lists them all).

@@ -1,0 +1,201 @@
+"""Saved reforms kept tidy and read right: a bare number in YAML is yuan (said beside the box, shown in 万元 in the
+list, questioned on the job's page when below 1万元); a reform's own page shows its YAML and deletes it (its
+author or an admin, confirmed, audited; not while its simulation runs; two deletes at once: one, then 409); two
+reforms run on different data are compared each against its own baseline, with a 说明 sheet."""
+
+import io
+import threading
+
+import openpyxl
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import Conflict, NotFound
+from huiqi.models import AuditEvent, SavedReform, SimulationJob, User
+from huiqi.simulate import jobs, reforms
+from huiqi.users import service as users
+from huiqi.users.scope import SYSTEM
+from tests.simulate.test_reform_pages import POPULATION, _run
+from tests.simulate.test_reforms import YAML, engine  # noqa: F401 (the database of its own each race test needs)
+from tests.webtest import bearer
+
+pytestmark = pytest.mark.anyio
+IN_YUAN = "name: 元写的上限\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: 1500, source: 测试}\n"
+
+
+async def _yaml(finance, text: str, **fields: str):
+    return await finance.post("/simulate", data={**POPULATION, "reform": text, **fields, "csrf_token": finance.csrf})
+
+
+async def test_the_yaml_box_says_its_unit_and_a_bare_number_is_shown_as_yuan_and_questioned(browser, people,
+                                                                                          session) -> None:
+    finance = browser(people.finance)
+    form = (await finance.get("/simulate")).text
+    hint = form[form.index('id="h-reform"'):][:400]
+    assert "不带单位的数按<strong>元</strong>计" in hint and "value: 1500万元" in hint
+    assert 'aria-describedby="h-reform"' in form, "the box is described by its unit"
+    moved = await _yaml(finance, IN_YUAN)
+    assert moved.status_code == 303, "a warning, never a refusal"
+    job = moved.headers["location"]
+    page = (await finance.get(job)).text
+    warned = page[page.index('id="doubts"'):][:600]
+    assert "措施11 融合基础设施项目资金支持上限（单个项目）的新值为 1500 元（0.15 万元），不足 1 万元" in warned
+    assert "是否误将万元写作元？" in warned and "请写作 1500万元" in warned
+    listed = (await finance.get("/simulate/reforms")).text
+    assert "融合基础设施项目资金支持上限（单个项目）：0.15万元（自 2025-01-01）" in listed
+    assert "：1500（自" not in listed, "no number without its unit"
+    in_table = await _run(finance, session, "表中的上限", **{"11_cap": ("1500", "2025-01-01"),
+                                                             "11_rate": ("40", "2025-01-01")})
+    assert 'id="doubts"' not in (await finance.get(f"/simulate/{in_table}")).text, "the table's 1500 is 万元"
+    listed = (await finance.get("/simulate/reforms")).text
+    assert "（单个项目）：1500万元（自 2025-01-01）" in listed and "（不超过投资额）：40%（自 2025-01-01）" in listed
+
+
+async def test_a_reforms_page_shows_its_yaml_and_its_author_deletes_it_confirmed(browser, people, session) -> None:
+    finance = browser(people.finance)
+    job = await _run(finance, session, "试一试", **{"11_cap": ("1500", "2025-01-01")})
+    saved = session.scalars(select(SavedReform)).one()
+    listed = (await finance.get("/simulate/reforms")).text
+    assert f'<a href="/simulate/reforms/{saved.id}">试一试</a>' in listed and "<summary>YAML</summary>" in listed
+    assert "parameter: 11.cap" in listed
+    page = (await finance.get(f"/simulate/reforms/{saved.id}")).text
+    shown = page[page.index('<pre class="source"'):page.index("</pre>")]
+    assert "name: 试一试" in shown and "value: 1500万元" in shown and "<textarea" not in page, "read only"
+    assert 'name="confirm" value="yes" required' in page and "data-confirm=" in page
+    unconfirmed = await finance.post(f"/simulate/reforms/{saved.id}/delete", data={"csrf_token": finance.csrf})
+    assert unconfirmed.status_code == 422
+    assert '<span class="field-error" id="e-confirm">请勾选“确认删除”' in unconfirmed.text
+    assert session.scalar(select(func.count()).select_from(SavedReform)) == 1
+    known = session.scalar(select(func.max(AuditEvent.seq)))
+    done = await finance.post(f"/simulate/reforms/{saved.id}/delete",
+                              data={"confirm": "yes", "csrf_token": finance.csrf})
+    assert done.status_code == 303 and done.headers["location"] == "/simulate/reforms"
+    assert "改革方案“试一试”已删除" in (await finance.get("/simulate/reforms")).text
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(SavedReform)) == 0
+    assert session.get(SimulationJob, job) is not None, "its simulation is kept"
+    [event] = session.scalars(select(AuditEvent).where(AuditEvent.seq > known)).all()
+    assert (event.actor, event.action, event.entity, event.entity_id) == (
+        people.finance.username, "reform.delete", "saved_reform", str(saved.id))
+    assert event.before["name"] == "试一试" and event.before["changes"][0]["parameter"] == "11.cap"
+    assert event.after is None
+    again = await finance.post(f"/simulate/reforms/{saved.id}/delete", data={"confirm": "yes",
+                                                                            "csrf_token": finance.csrf})
+    assert again.status_code == 409 and "改革方案“试一试”已被删除" in again.text, "a stale tab: said, not a 404"
+
+
+async def test_who_may_delete_and_not_while_its_simulation_runs(browser, client, people, session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "乙", **{"11_cap": ("1200", "2025-01-01")})
+    a, b = sorted(session.scalars(select(SavedReform.id)).all())
+    confirmed = {"confirm": "yes"}
+    department = browser(people.miit)
+    assert (await department.post(f"/simulate/reforms/{a}/delete",
+                                  data={**confirmed, "csrf_token": department.csrf})).status_code == 404
+    auditor = browser(people.auditor)
+    assert (await auditor.get(f"/simulate/reforms/{a}")).status_code == 200, "the auditor reads it"
+    assert "确认删除" not in (await auditor.get(f"/simulate/reforms/{a}")).text
+    assert (await auditor.post(f"/simulate/reforms/{a}/delete",
+                               data={**confirmed, "csrf_token": auditor.csrf})).status_code == 403
+    running = SimulationJob(user_id=people.finance.id, state="running", params={})
+    session.add(running)
+    session.flush()
+    session.get(SavedReform, b).job_id = running.id
+    session.commit()
+    refused = await finance.post(f"/simulate/reforms/{b}/delete", data={**confirmed, "csrf_token": finance.csrf})
+    assert refused.status_code == 409 and f"改革方案“乙”的测算 #{running.id} 尚未完成，不能删除" in refused.text
+    api = await client.delete(f"/api/v1/reforms/{b}", headers=bearer(session, people.finance))
+    assert api.status_code == 409 and session.get(SavedReform, b) is not None
+    admin = browser(people.admin)
+    assert "确认删除" in (await admin.get(f"/simulate/reforms/{a}")).text, "an admin may delete anyone's"
+    gone = await client.delete(f"/api/v1/reforms/{a}", headers=bearer(session, people.admin))
+    assert gone.status_code == 204
+    session.expire_all()
+    assert session.get(SavedReform, a) is None
+    twice = await client.delete(f"/api/v1/reforms/{a}", headers=bearer(session, people.finance))
+    assert twice.status_code == 409 and twice.json()["detail"] == "改革方案“甲”已被删除（可能在其他页面）"
+    assert (await client.delete(f"/api/v1/reforms/{a}", headers=bearer(session, people.miit))).status_code == 404
+
+
+def test_two_deletes_of_one_reform_at_once(engine: Engine) -> None:  # noqa: F811
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        analyst = users.create_user(session, actor=SYSTEM, username="analyst", display_name="测算员", role="finance",
+                                    password="long enough password").id
+        saved = reforms.save(session, actor=session.get(User, analyst), reform=jobs.parse_reform(YAML), text=YAML)
+        reform_id = saved.id
+    barrier = threading.Barrier(2)
+    outcomes = [""] * 2
+
+    def delete(index: int) -> None:
+        try:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                barrier.wait()
+                reforms.delete(session, actor=session.get(User, analyst), reform_id=reform_id)
+            outcomes[index] = "done"
+        except Conflict as error:
+            outcomes[index] = "conflict" if "已被删除" in error.message else error.message
+        except NotFound:
+            outcomes[index] = "not found"
+
+    threads = [threading.Thread(target=delete, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "done"], outcomes
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(SavedReform)) == 0
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "reform.delete")) == 1, "one deletion, audited once"
+
+
+async def test_two_reforms_on_different_data_each_keep_their_own_baseline_in_the_excel(browser, people,
+                                                                                     session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "上限1500", **{"11_cap": ("1500", "2025-01-01")})
+    other = await finance.post("/simulate", data={**POPULATION, "seed": "9", "csrf_token": finance.csrf,
+                                                  "reform": YAML.replace("name: 甲", "name: 另一批数据")})
+    assert other.status_code == 303
+    a, b = sorted(session.scalars(select(SavedReform.id)).all())
+    data = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    assert not data.same_baseline and any(x.baseline != x.baseline_b for x in data.lines)
+    page = (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text
+    assert "方案B的基线" in page and "种子 9" in page
+    sheet = await finance.get(f"/simulate/reforms/compare.xlsx?a={a}&b={b}")
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content))
+    assert book.sheetnames == ["改革方案对比", "说明"]
+    rows = list(book["改革方案对比"].iter_rows(values_only=True))
+    assert "各与自己的基线相比" in rows[0][0]
+    header = rows[1]
+    assert "方案A的基线（元）" in header and "方案B的基线（元）" in header and "基线（元）" not in header
+    for row in rows[2:]:
+        cell = dict(zip(header, row, strict=True))
+        assert cell["方案A−基线（元）"] == cell["方案A（元）"] - cell["方案A的基线（元）"]
+        assert cell["方案B−基线（元）"] == cell["方案B（元）"] - cell["方案B的基线（元）"], "B against B's own"
+        assert cell["方案B−方案A（元）"] == cell["方案B（元）"] - cell["方案A（元）"]
+    assert rows[-1][0] == "合计" and {r[0]: r for r in rows[2:]}["合计"] == rows[-1]
+    about = {r[0]: r[1:] for r in book["说明"].iter_rows(min_row=2, values_only=True)}
+    assert about["名称"] == ("上限1500", "另一批数据")
+    assert about["修改的参数"][0] == ("辽政办〔2022〕35号 措施11 融合基础设施项目资金支持上限（单个项目）："
+                                   "1500万元（自 2025-01-01）")
+    assert about["数据来源"] == ("合成数据（300 个申请人，种子 5）", "合成数据（300 个申请人，种子 9）")
+    assert about["判断日期"] == ("2025-06-30", "2025-06-30") and about["基线"][0].startswith("不同")
+    assert all(about["测算完成时间"]) and about["测算"][0].startswith("#")
+
+
+async def test_two_reforms_on_the_same_data_keep_one_baseline_column(browser, people, session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "上限1500", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "比例40", **{"11_rate": ("40", "2025-01-01")})
+    a, b = sorted(session.scalars(select(SavedReform.id)).all())
+    book = openpyxl.load_workbook(io.BytesIO((await finance.get(f"/simulate/reforms/compare.xlsx?a={a}&b={b}")
+                                              ).content))
+    header = next(book["改革方案对比"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert header[:3] == ("措施", "基线（元）", "基线（万元）") and "方案B的基线（元）" not in header
+    about = {r[0]: r[1:] for r in book["说明"].iter_rows(min_row=2, values_only=True)}
+    assert about["基线"][0].startswith("相同") and "40%" in about["修改的参数"][1]
+    page = (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text
+    assert "方案B的基线" not in page
