@@ -159,11 +159,11 @@ async def test_a_matter_already_applied_for_cannot_be_chosen_again(browser, sess
     form = (await alice.get("/applications/new", params={"matter": "h1"})).text
     option = re.search(r'<option value="h1"[^>]*>[^<]*</option>', form).group(0)
     assert " disabled>" in option and " selected" not in option
-    assert option.endswith(f" · 已有在办申报（编号 {first}，草稿）</option>")
+    assert option.endswith(f" · 已有在办申报 #{first}（草稿）</option>")
     again = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
                                                         "amount": "50"})
     assert again.status_code == 409
-    assert f"事项 h1 已有在办申报（编号 {first}，草稿）：一个事项只能有一项在办申报" in again.text
+    assert f"事项 h1 已有在办申报 #{first}（草稿）：一个事项只能有一项在办申报" in again.text
 
 
 async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, people) -> None:

@@ -121,7 +121,7 @@ def test_one_application_in_progress_at_a_time_across_policies(session, people, 
                                                                tmp_path) -> None:
     round_id, _ = successor
     to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
-    with pytest.raises(Conflict, match=r"已有在办申报（编号 \d+，公示中）"):
+    with pytest.raises(Conflict, match=r"已有在办申报 #\d+（公示中）"):
         _draft(session, people, round_id, 10_000_000, tmp_path)
 
 
@@ -155,7 +155,7 @@ async def test_the_form_offers_a_granted_matter_for_a_top_up(browser, session, p
         form = (await browser(people.alice).get("/applications/new")).text
     option = re.search(r'<option value="p1"[^>]*>[^<]*</option>', form).group(0)
     assert " disabled" not in option, option
-    assert option.endswith(f" · 已获支持（编号 {first.id}，已批准），其他政策可补足差额</option>"), option
+    assert option.endswith(f" · 已获支持（申报 #{first.id}，已批准），其他政策可补足差额</option>"), option
 
 
 @pytest.mark.anyio

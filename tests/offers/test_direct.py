@@ -47,7 +47,7 @@ def test_an_offer_whose_matter_has_an_application_is_not_confirmed(session, peop
     app.state = "approved"  # as if approved, and the offer confirmed afresh (a second list, say)
     offer.state = "open"
     session.flush()
-    with clock.pinned(ON), pytest.raises(Conflict, match=f"该事项已获支持（编号 {app.id}，已批准），不再依据名单确认"):
+    with clock.pinned(ON), pytest.raises(Conflict, match=f"该事项已获支持（申报 #{app.id}，已批准），不再依据名单确认"):
         offers.confirm(session, actor=people.miit, offer_id=offer.id)
 
 

@@ -67,7 +67,7 @@ async def test_the_texts_are_corrected_and_a_stale_fingerprint_is_refused(browse
 @pytest.mark.parametrize(("body", "field", "reason"), [
     ({"title": "批" * 101}, "title", "不能超过 100 个字"),
     ({"title": ""}, "title", "不能为空"),
-    ({"title": "  "}, "批次名称", "不能为空"),  # blank once trimmed: said by the service, as on the page
+    ({"title": "  "}, "title", "不能为空"),  # blank once trimmed
     ({"contact": "电" * 201}, "contact", "不能超过 200 个字"),
     ({"guide": "先申报\x00"}, "guide", "不能含有空字符（NUL）"),
     ({"seen": ""}, "seen", "不能为空"),
@@ -102,6 +102,48 @@ async def test_a_measure_is_added_with_its_terms_and_the_overlap_said(browser, s
     said = [e.after for e in audit.history(session, entity="round", entity_id=str(found["id"]))
             if e.action == "round.add_measure"]
     assert said == [{"measure": 1, "budget": 2_000_000, "mode": "apply", "materials": ["申报书", "审计报告"]}]
+
+
+async def test_a_measure_added_is_told_only_of_its_own_overlaps(browser, session, people, set_today) -> None:
+    """The round already overlaps another on measure 3: adding measure 1 says the overlap of measure 1 alone, and
+    adding a measure no other round takes says none."""
+    admin, found = await _opened(browser, session, set_today, people.admin)
+    beside = await admin.send("POST", "/api/v1/rounds", json=OPEN | {"title": "2025年度补报", "measures": [
+        {"measure": 3}, {"measure": 1}]})
+    assert beside.status_code == 201 and len(beside.json()["warnings"]) == 1
+    added = await admin.send("POST", f"/api/v1/rounds/{found['id']}/measures", json={"measure": 1})
+    assert added.status_code == 201, added.text
+    assert [w.split("，时间重叠")[0] for w in added.json()["warnings"]] == [
+        "措施1也在批次「2025年度补报」（2025-10-01 至 2025-12-31）中受理"]
+    alone = await admin.send("POST", f"/api/v1/rounds/{found['id']}/measures", json={"measure": 2})
+    assert alone.status_code == 201 and alone.json()["warnings"] == [], alone.json()["warnings"]
+
+
+async def test_an_enterprise_is_refused_before_its_body_is_checked(browser, session, people, set_today) -> None:
+    """An enterprise may not open or change rounds: a body it got wrong is a 403, not a 422 listing the fields."""
+    _, found = await _opened(browser, session, set_today, people.admin)
+    before = _written(session, found["id"])
+    alice = browser(people.alice)
+    for method, url, body, doing in [
+            ("POST", "/api/v1/rounds", {"title": ""}, "开设"),
+            ("POST", f"/api/v1/rounds/{found['id']}/extend", {"closes_on": "明天"}, "延长"),
+            ("PATCH", f"/api/v1/rounds/{found['id']}", {"title": 2025, "name": "x"}, "修改"),
+            ("POST", f"/api/v1/rounds/{found['id']}/measures", {"measure": 0}, "修改")]:
+        refused = await alice.send(method, url, json=body)
+        assert refused.status_code == 403, (url, refused.text)
+        assert refused.json() == {"detail": f"企业用户无权{doing}申报批次", "problems": []}
+    assert _written(session, found["id"]) == before
+
+
+async def test_texts_are_counted_and_kept_trimmed_with_lf_line_breaks(browser, session, people, set_today) -> None:
+    """As the page keeps them: a full title with a space after it fits, and a guide's CR LF is kept as LF."""
+    admin, found = await _opened(browser, session, set_today, people.admin, title="批" * 100 + " ",
+                                 guide="先申报\r\n再审核\r补正")
+    assert (found["title"], found["guide"]) == ("批" * 100, "先申报\n再审核\n补正")
+    done = await admin.send("PATCH", f"/api/v1/rounds/{found['id']}",
+                            json={"title": " " + "名" * 100, "guide": "一\r\n二 ", "contact": " 024-1 "})
+    assert done.status_code == 200, done.text
+    assert _written(session, found["id"])[0] == ("名" * 100, "一\n二", "024-1")
 
 
 @pytest.mark.parametrize(("body", "status", "field", "reason"), [

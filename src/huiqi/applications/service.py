@@ -61,9 +61,11 @@ TAKEN_REASON = {True: "一个事项在同一政策下只享受一次支持（从
 
 
 def taken(live: Application) -> str:
-    """What a matter's live application says of it (已获支持（编号 1，已拨付）, 已有在办申报（编号 2，草稿）)."""
-    said = "已获支持" if live.state in SUPPORTED else "已有在办申报"
-    return f"{said}（编号 {live.id}，{STATES[live.state]}）"
+    """What a matter's live application says of it (已获支持（申报 #1，已拨付）, 已有在办申报 #2（草稿）), naming it as
+    the rest of the product does (申报 #N)."""
+    if live.state in SUPPORTED:
+        return f"已获支持（申报 #{live.id}，{STATES[live.state]}）"
+    return f"已有在办申报 #{live.id}（{STATES[live.state]}）"
 
 
 def holding(session: Session, matter_id: int, policy_id: str) -> Application | None:

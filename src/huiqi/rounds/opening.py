@@ -1,6 +1,7 @@
 """Opening a round (申报批次): its texts, dates and measures checked, every mistake said at once; the round
 written with its measures, the offers of its 免申即享 measures made and the subscribers told."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,9 +48,16 @@ def texts(problems: list[tuple[str, str]], title: str, guide: str, contact: str)
 
 
 def text(field: str, value: str, most: int, *, required: bool = True, lines: bool = False) -> str:
-    """A text of a round as typed, trimmed, refused under ``field``: blank when ``required``, past ``most``
-    characters, or with a control character (a line break only where ``lines``)."""
+    r"""A text of a round as typed, trimmed, refused under ``field``: blank when ``required``, past ``most``
+    characters, or with a control character (a line break only where ``lines``, kept as LF: as the page's form
+    sends it, whoever sent CR LF).
+
+    >>> text("办事指南", " 先申报\r\n再审核\r补正 ", 100, lines=True)
+    '先申报\n再审核\n补正'
+    """
     value = (value or "").strip()
+    if lines:
+        value = re.sub(r"\r\n?", "\n", value)
     if required and not value:
         raise InputError([(field, "不能为空")])
     if len(value) > most:

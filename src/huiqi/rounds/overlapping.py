@@ -36,9 +36,13 @@ def overlaps(session: Session, found: Round) -> list[Overlap]:
     return [Overlap(other, tuple(shared)) for other, shared in taken.values()]
 
 
-def overlap_warnings(session: Session, found: Round) -> list[str]:
-    """What the person who opened or extended ``found`` is told of the rounds it overlaps, one sentence each."""
-    return [f"{o}：{SAME_MEASURE}" for o in overlaps(session, found)]
+def overlap_warnings(session: Session, found: Round, measure: int | None = None) -> list[str]:
+    """What the person who opened or extended ``found`` is told of the rounds it overlaps, one sentence each; who
+    added ``measure`` to it, of the rounds that take that measure on its days (not again of those it overlapped)."""
+    found_overlaps = overlaps(session, found)
+    if measure is not None:
+        found_overlaps = [Overlap(o.other, (measure,)) for o in found_overlaps if measure in o.measures]
+    return [f"{o}：{SAME_MEASURE}" for o in found_overlaps]
 
 
 def standing_overlaps(session: Session, found: list[Round]) -> dict[int, list[Overlap]]:

@@ -1,12 +1,26 @@
 """Rounds as the API reads and takes them (money in whole yuan)."""
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from huiqi.money import MAX_YUAN
 from huiqi.validation import Day, PlainText, StrictInput
+
+
+def _as_kept(value: object) -> object:
+    r"""A round's text as the service keeps it, trimmed and with LF line breaks: counted against its bound as kept
+    (a full title with a space after it is not refused as a character too long).
+
+    >>> _as_kept(" 先申报\r\n再审核\r "), _as_kept(2025)
+    ('先申报\n再审核', 2025)
+    """
+    return re.sub(r"\r\n?", "\n", value).strip() if isinstance(value, str) else value
+
+
+RoundText = Annotated[PlainText, BeforeValidator(_as_kept)]
 
 
 class MaterialSpec(StrictInput):
@@ -28,13 +42,13 @@ class RoundMeasureIn(StrictInput):
 
 class RoundIn(StrictInput):
     policy: str = Field(min_length=1, max_length=40, description="政策编号（政策目录中已发布的）")
-    title: PlainText = Field(min_length=1, max_length=100, description="批次名称，如 2026年度申报")
+    title: RoundText = Field(min_length=1, max_length=100, description="批次名称，如 2026年度申报")
     opens_on: Day = Field(description="开始日期")
     closes_on: Day = Field(description="截止日期（含当日）")
     correction_days: int = Field(10, ge=1, le=60, description="退回补正后重新提交的期限（工作日）")
     announcement_days: int = Field(5, ge=1, le=30, description="公示期（工作日）")
-    guide: str = Field("", max_length=5000, description="办事指南：流程、时限")
-    contact: PlainText = Field("", max_length=200, description="咨询电话或联系人")
+    guide: RoundText = Field("", max_length=5000, description="办事指南：流程、时限")
+    contact: RoundText = Field("", max_length=200, description="咨询电话或联系人")
     measures: list[RoundMeasureIn] = Field(min_length=1, max_length=100, description="开放的措施")
 
 
@@ -47,9 +61,9 @@ class ExtendIn(StrictInput):
 class RoundUpdate(StrictInput):
     """A correction of an open round's texts (a round not yet open too); what is not given stays as it is."""
 
-    title: PlainText | None = Field(None, min_length=1, max_length=100, description="批次名称")
-    guide: PlainText | None = Field(None, max_length=5000, description="办事指南：流程、时限")
-    contact: PlainText | None = Field(None, max_length=200, description="咨询电话或联系人")
+    title: RoundText | None = Field(None, min_length=1, max_length=100, description="批次名称")
+    guide: RoundText | None = Field(None, max_length=5000, description="办事指南：流程、时限")
+    contact: RoundText | None = Field(None, max_length=200, description="咨询电话或联系人")
     seen: PlainText | None = Field(None, min_length=1, max_length=64, description=(
         "修改前读到的 fingerprint（批次的 fingerprint 字段）；给出时，信息已被他人修改则 409，不给则不核对"))
 

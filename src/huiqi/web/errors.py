@@ -26,6 +26,7 @@ from huiqi.errors import (
 )
 from huiqi.labels import field_label
 from huiqi.validation import field_path, reason
+from huiqi.web.newlines import Unreadable
 
 log = logging.getLogger("huiqi")
 HTTP_MESSAGES = {400: "请求无法解析：请检查 JSON、表单或上传内容的格式", 404: "没有这个地址", 405: "不支持这种请求方式",
@@ -126,8 +127,9 @@ def install(app: FastAPI) -> None:
             back = RedirectResponse(nearest, status_code=303)
             flash(back, f"未能上传：{error.detail}", done=False)
             return back
-        message = str(error.detail) if error.status_code == 413 else HTTP_MESSAGES.get(error.status_code,
-                                                                                          str(error.detail))
+        # a 413's detail, and a form's that cannot be read, are said for people; Starlette's own details are not
+        message = str(error.detail) if error.status_code == 413 or isinstance(error, Unreadable) else \
+            HTTP_MESSAGES.get(error.status_code, str(error.detail))
         return respond(request, error.status_code, message)
 
     @app.exception_handler(IntegrityError)

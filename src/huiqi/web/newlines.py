@@ -9,6 +9,7 @@ part as it arrives, each text field with LF line breaks and each file's bytes as
 import re
 from typing import TYPE_CHECKING
 
+import anyio.to_thread
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.exceptions import HTTPException
@@ -39,10 +40,13 @@ class FormNewlines:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = dict(scope.get("headers") or []).get(b"content-type", b"") if scope["type"] == "http" else b""
-        if kind.startswith(FORM):
+        # the first Content-Type, its media type in any case: as Starlette reads the form
+        kind = next((v for k, v in scope.get("headers") or [] if k == b"content-type"), b"") \
+            if scope["type"] == "http" else b""
+        media, options = parse_options_header(kind)
+        if media == FORM:
             await self.app(scope, _whole(receive), send)
-        elif kind.startswith(MULTIPART) and (boundary := parse_options_header(kind)[1].get(b"boundary")):
+        elif media == MULTIPART and (boundary := options.get(b"boundary")):
             await self.app(scope, _parts(receive, boundary), send)
         else:
             await self.app(scope, receive, send)
@@ -73,6 +77,13 @@ async def _read(receive: Receive) -> list[Message]:
     return [last]
 
 
+class Unreadable(HTTPException):
+    """A form's body that cannot be read: a 400 whose detail is said as it is."""
+
+    def __init__(self) -> None:
+        super().__init__(400, "表单内容不完整或格式有误，无法读取，请刷新页面后重新提交")
+
+
 def _parts(receive: Receive, boundary: bytes) -> Receive:
     parts: Parts | None = None
 
@@ -83,10 +94,13 @@ def _parts(receive: Receive, boundary: bytes) -> Receive:
             return message
         try:
             parts = parts or Parts(boundary)
-            body = parts.feed(message.get("body", b""), last=not message.get("more_body", False))
+            # off the event loop: a large file's parsing would hold up every other request meanwhile
+            body = await anyio.to_thread.run_sync(parts.feed, message.get("body", b""),
+                                                  not message.get("more_body", False))
         except FormParserError:
-            # the parser that reads the form would refuse it as well: said here, in Chinese
-            raise HTTPException(400, "表单内容不完整或格式有误，无法读取，请刷新页面后重新提交") from None
+            # the parser that reads the form would refuse it as well: said here, in Chinese (the error page and the
+            # API's answer carry this detail)
+            raise Unreadable() from None
         return {**message, "body": body}
 
     return rewritten
@@ -98,7 +112,7 @@ class Parts:
 
     >>> parts = Parts(b"B")
     >>> head = b'--B\r\nContent-Disposition: form-data; name="t"\r\n\r\na\r'
-    >>> parts.feed(head, last=False) + parts.feed(b'\nb\rc\r\n--B--\r\n', last=True)
+    >>> parts.feed(head, False) + parts.feed(b'\nb\rc\r\n--B--\r\n', True)
     b'--B\r\nContent-Disposition: form-data; name="t"\r\n\r\na\nb\nc\r\n--B--\r\n'
     """
 
@@ -112,7 +126,7 @@ class Parts:
             "on_part_end": self._end, "on_end": self._close}
         self.parser = MultipartParser(boundary, callbacks)
 
-    def feed(self, chunk: bytes, *, last: bool) -> bytes:
+    def feed(self, chunk: bytes, last: bool) -> bytes:
         """The body so far, written again; at the ``last`` chunk, all of it."""
         self.parser.write(chunk)
         if last:
