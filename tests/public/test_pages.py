@@ -47,6 +47,18 @@ async def test_calculator_needs_its_csrf_token_once_a_cookie_is_set(client) -> N
     assert 'td data-label="状态"' in answer.text, "the rows stack into cards on a phone"
 
 
+async def test_the_csrf_token_is_read_from_a_form_whatever_the_case_of_its_type(client) -> None:
+    """A content type is case-insensitive (RFC 9110): ``Application/X-WWW-Form-Urlencoded`` is still a form, and its
+    token field is read (it was refused as a forgery)."""
+    from urllib.parse import urlencode
+
+    await client.get("/calculator")
+    body = urlencode({**FORM, "csrf_token": client.cookies.get(CSRF_COOKIE)}, doseq=True)
+    answer = await client.post("/calculator", content=body, headers={
+        "Content-Type": "Application/X-WWW-Form-Urlencoded", "HX-Request": "true"})
+    assert answer.status_code == 200 and "从高：由措施5支持" in answer.text
+
+
 async def test_the_mistakes_are_listed_in_the_form_s_order(client) -> None:
     await client.get("/calculator")
     bad = {**FORM, "applicant-uscc": "91210100000000000X", "applicant-revenue": "-5",

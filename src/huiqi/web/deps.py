@@ -164,7 +164,7 @@ async def csrf_guard(request: Request) -> None:
     if request.headers.get("authorization", "").lower().startswith("bearer "):
         return
     sent = request.headers.get(CSRF_HEADER)
-    if sent is None and request.headers.get("content-type", "").startswith(
+    if sent is None and request.headers.get("content-type", "").lower().startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         sent = (await request.form()).get(CSRF_FIELD)
     expected = await run_in_threadpool(_expected_csrf, request)  # it may read the session: not on the event loop
