@@ -45,7 +45,8 @@ def _names_readable(page, url: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(url)
     page.wait_for_selector("#impact .chart svg")
-    assert page.evaluate("document.querySelectorAll('#impact th.name').length") == 3  # two of measures, one of units
+    # three of measures (the changes, 从高不重复 before and after the reform), one of units
+    assert page.evaluate("document.querySelectorAll('#impact th.name').length") == 4
     assert page.evaluate(NAME_EMS) >= 19
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(url)
