@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from huiqi.config import get_settings
+from huiqi.config import Settings, get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # shipped in the package: a wheel can upgrade
 
@@ -89,11 +89,16 @@ def _sqlite_begin(conn) -> None:
 POOL_OVERFLOW = 10
 
 
-def connections_needed(workers: int) -> int:
-    """The most connections ``workers`` server processes may open: each its pool and overflow, and one for each of
-    its match processes (they build exports)."""
-    settings = get_settings()
-    return workers * (settings.pool_size + POOL_OVERFLOW + settings.match_processes)
+def beyond_pool(settings: Settings) -> int:
+    """The connections a server process may open beyond its pool: the overflow at a peak, and one for each of its
+    match processes (they build exports)."""
+    return POOL_OVERFLOW + settings.match_processes
+
+
+def connections_needed(workers: int, settings: Settings | None = None) -> int:
+    """The most connections ``workers`` server processes may open: each its pool and what lies beyond it."""
+    settings = settings or get_settings()
+    return workers * (settings.pool_size + beyond_pool(settings))
 
 
 @cache

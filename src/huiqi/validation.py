@@ -391,6 +391,19 @@ def digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+LINE_BREAK = re.compile(r"\r\n?")  # CR LF, or a lone CR (as old systems end a line)
+
+
+def lf(text: str) -> str:
+    r"""A text's line breaks as LF: one character each, as a form's box counted them (a browser or a client sends
+    CR LF; ``web.newlines`` does this for forms, this for what arrives otherwise).
+
+    >>> lf("先申报\r\n再审核\r补正")
+    '先申报\n再审核\n补正'
+    """
+    return LINE_BREAK.sub("\n", text)
+
+
 def control_reason(value: str) -> str | None:
     """Why ``value`` cannot be stored as text, or None when it can.
 

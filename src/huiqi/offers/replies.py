@@ -32,7 +32,7 @@ from huiqi.rules.answer import Answer, Result
 from huiqi.rules.match import match
 from huiqi.rules.stacking import OTHER_SUPPORT, blocked_by_other_support, stacks_of
 from huiqi.users.names import person
-from huiqi.validation import control_reason
+from huiqi.validation import control_reason, lf
 from huiqi.workflow.judgement import left_to_grant
 from huiqi.workflow.states import STATES
 
@@ -47,7 +47,7 @@ def decline_reason(typed: str) -> str:
     >>> decline_reason("  已按其他政策申报\\r\\n不再重复申请 "), decline_reason("")
     ('已按其他政策申报\\n不再重复申请', '')
     """
-    reason = typed.replace("\r\n", "\n").replace("\r", "\n").strip()
+    reason = lf(typed).strip()
     if len(reason) > REASON_MOST:
         raise InputError([Problem(REASON_LABEL, f"不能超过 {REASON_MOST} 个字（现为 {len(reason)} 个字）", "reason")])
     if (why := control_reason(reason)) is not None:

@@ -1,7 +1,6 @@
 """Opening a round (申报批次): its texts, dates and measures checked, every mistake said at once; the round
 written with its measures, the offers of its 免申即享 measures made and the subscribers told."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +20,7 @@ from huiqi.rounds import repository
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import collect
+from huiqi.validation import collect, lf
 
 MODES = {"apply": "申请即享", "direct": "免申即享"}
 FORMATS = {"pdf": "PDF", "ofd": "OFD", "jpg": "JPG", "png": "PNG"}
@@ -57,7 +56,7 @@ def text(field: str, value: str, most: int, *, required: bool = True, lines: boo
     """
     value = (value or "").strip()
     if lines:
-        value = re.sub(r"\r\n?", "\n", value)
+        value = lf(value)
     if required and not value:
         raise InputError([(field, "不能为空")])
     if len(value) > most:

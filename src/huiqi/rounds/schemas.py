@@ -1,13 +1,12 @@
 """Rounds as the API reads and takes them (money in whole yuan)."""
 
-import re
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 
 from huiqi.money import MAX_YUAN
-from huiqi.validation import Day, PlainText, StrictInput
+from huiqi.validation import Day, PlainText, StrictInput, lf
 
 
 def _as_kept(value: object) -> object:
@@ -17,7 +16,7 @@ def _as_kept(value: object) -> object:
     >>> _as_kept(" 先申报\r\n再审核\r "), _as_kept(2025)
     ('先申报\n再审核', 2025)
     """
-    return re.sub(r"\r\n?", "\n", value).strip() if isinstance(value, str) else value
+    return lf(value).strip() if isinstance(value, str) else value
 
 
 RoundText = Annotated[PlainText, BeforeValidator(_as_kept)]

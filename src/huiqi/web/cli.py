@@ -122,11 +122,11 @@ def shortfall(workers: int, most: int, reserved: int = 0, settings: Settings | N
     >>> shortfall(1, 100, 3, as_shipped) is None
     True
     """
-    from huiqi.db import POOL_OVERFLOW
+    from huiqi.db import POOL_OVERFLOW, beyond_pool, connections_needed
 
     settings = settings or get_settings()
-    beside = POOL_OVERFLOW + settings.match_processes  # beyond the pool, per process (as db.connections_needed)
-    needed, usable = workers * (settings.pool_size + beside), most - reserved
+    beside = beyond_pool(settings)
+    needed, usable = connections_needed(workers, settings), most - reserved
     if usable >= needed:
         return None
     fewer, pool = usable // (settings.pool_size + beside), usable // workers - beside
