@@ -78,7 +78,7 @@ async def test_a_direct_measure_with_no_offer_and_no_list_says_whom_to_ask(brows
         rows = _rows((await alice.get("/me/claims.xlsx")).content)
         new = (await alice.get("/applications/new")).text
     said = ("本措施免申即享，依据公布名单确认；贵单位的该事项未在已导入的名单中。"
-            "如已获认定，请联系省工业和信息化厅（省工信厅 024-12345678）")
+            "如已获认定，请联系省工业和信息化厅；申报批次咨询：省工信厅 024-12345678")
     declared = next(r for r in rows if r["事项编号"] == "h1" and r["措施"].startswith("措施3"))
     assert declared["办理"] == said, declared
     assert said in page[page.index('id="claims"'):] and "免申即享：无需申报" not in page

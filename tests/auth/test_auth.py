@@ -218,3 +218,21 @@ async def test_a_very_long_address_asked_for_before_sign_in_does_not_refuse_the_
     signed = await client.post("/login", data={"username": "alice", "password": PASSWORD, "next": "",
                                                "csrf_token": client.cookies.get(CSRF_COOKIE)})
     assert signed.status_code == 303 and signed.headers["location"] == "/me"
+
+
+async def test_a_name_or_password_too_long_is_said_on_the_sign_in_form(client, people) -> None:
+    name = "a" * 65
+    refused = await _login(client, name, PASSWORD)
+    assert refused.status_code == 422
+    assert "用户名：不能超过 64 个字（现为 65 个字）" in refused.text and 'action="/login"' in refused.text
+    assert f'value="{"a" * 64}"' in refused.text, "what was typed is kept, within the field's bound"
+    refused = await _login(client, "alice", "x" * 257)
+    assert refused.status_code == 422 and "密码：不能超过 256 个字（现为 257 个字）" in refused.text
+    assert 'maxlength="64"' in refused.text
+
+
+async def test_signing_out_says_so(browser, people) -> None:
+    alice = browser(people.alice)
+    out = await alice.post("/logout")
+    assert out.status_code == 303
+    assert "已退出登录" in (await alice.client.get(out.headers["location"])).text

@@ -8,7 +8,7 @@ import pytest
 
 from huiqi.applicants import service as applicants
 from huiqi.audit import service as audit
-from huiqi.errors import BudgetExceeded, Conflict
+from huiqi.errors import BudgetExceeded, Conflict, InputError
 from huiqi.funding import service as budgets
 from huiqi.models import Application
 from huiqi.users import service as users
@@ -93,7 +93,7 @@ def test_the_budget_is_never_overspent(session, people, tmp_path) -> None:
         step(session, "approve", people.finance, app, on=APPROVE_ON)
     _budget(session, people, 3, 600_000)
     step(session, "approve", people.finance, app, on=APPROVE_ON)
-    with pytest.raises(Conflict, match="不能低于"):
+    with pytest.raises(InputError, match="2025 年度辽政办〔2022〕35号措施3已批准 60 万元，预算不能低于此数"):
         _budget(session, people, 3, 599_999)
     draws = [e for e in audit.history(session, entity="budget", entity_id="2025/ln-2022-35/3")
              if e.action == "budget.draw"]

@@ -95,6 +95,10 @@ async def test_left_decreases_after_approval(browser, session, people, tmp_path)
     rows = list(openpyxl.load_workbook(io.BytesIO(paid.content)).active.iter_rows(values_only=True))
     assert rows[2][rows[1].index("凭证号")] == "PAY-7" and rows[2][rows[1].index("拨付金额（万元）")] == 80
     assert rows[2][rows[1].index("经办人")] == "省财政厅经办人（财政人员）"
+    below = await browser(people.finance).post("/budgets", data={"year": "2025", "measure": "3", "amount": "50"})
+    assert below.status_code == 422 and 'value="50"' in below.text
+    assert ('<a href="#f-amount">预算（万元）：2025 年度辽政办〔2022〕35号措施3已批准 80 万元，预算不能低于此数'
+            in below.text), "beside the field, naming the measure and the year"
 
 
 async def test_reviewers_cannot_see_budgets(browser, people) -> None:

@@ -150,6 +150,9 @@ async def test_the_pages(browser, session, people) -> None:
     offered = (await anyone.get("/subscribe")).text  # no mail server in the tests: said before anything is typed
     assert 'id="no-mail"' in offered and 'name="email"' not in offered
     assert "留下电子邮箱" not in offered, "no promise of mail where none goes out"
+    assert 'href="/login?next=/messages%23subscriptions"' in offered
+    signed = (await alice.get("/subscribe")).text
+    assert '您可在<a href="/messages#subscriptions">消息</a>中订阅' in signed and "/login?next" not in signed
     assert 'href="/subscribe"' not in (await anyone.get("/")).text, "not offered where mail does not go out"
     assert (await anyone.get("/subscriptions/unsubscribe/no-such-token-here")).status_code == 404
 

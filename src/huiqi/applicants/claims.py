@@ -153,7 +153,7 @@ def _unlisted(session: Session, matter: Matter | None, r: Result, offered: dict[
         lead = lead_unit(catalogue.measure(session, r.policy, r.measure)[1], clock.today())
     except NotFound:
         lead = "责任单位"
-    ask = f"{lead}（{taking.contact}）" if taking.contact else lead
+    ask = f"{lead}；申报批次咨询：{taking.contact}" if taking.contact else lead
     return f"本措施免申即享，依据公布名单确认；贵单位的该事项未在已导入的名单中。如已获认定，请联系{ask}"
 
 

@@ -11,6 +11,7 @@ from huiqi.errors import NotAuthenticated
 from huiqi.validation import site_path
 from huiqi.web.deps import SESSION_COOKIE, CallerDep, Db
 from huiqi.web.render import page
+from huiqi.web.steps import flash
 
 router = APIRouter(include_in_schema=False)
 HOME = {"enterprise": "/me", "city": "/review", "department": "/review", "finance": "/review", "admin": "/review",
@@ -18,6 +19,16 @@ HOME = {"enterprise": "/me", "city": "/review", "department": "/review", "financ
 
 
 MAX_NEXT = 2000  # the sign-in form's bound on where to go next: a longer address leads to the home page instead
+USERNAME_MOST, PASSWORD_MOST = 64, 256  # a login and a password, as the API's sign-in bounds them
+FORM_MOST = 1000  # what the form accepts at all, so that a longer name is refused on the form, not on a page apart
+
+
+def _too_long(username: str, password: str) -> str:
+    if len(username) > USERNAME_MOST:
+        return f"用户名：不能超过 {USERNAME_MOST} 个字（现为 {len(username)} 个字）"
+    if len(password) > PASSWORD_MOST:
+        return f"密码：不能超过 {PASSWORD_MOST} 个字（现为 {len(password)} 个字）"
+    return ""
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -26,10 +37,14 @@ def login_form(request: Request, who: CallerDep, next: str | None = None) -> HTM
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, who: CallerDep, session: Db, username: Annotated[str, Form(max_length=64)] = "",
-          password: Annotated[str, Form(max_length=256)] = "",
+def login(request: Request, who: CallerDep, session: Db, username: Annotated[str, Form(max_length=FORM_MOST)] = "",
+          password: Annotated[str, Form(max_length=FORM_MOST)] = "",
           next: Annotated[str, Form(max_length=2000)] = "") -> HTMLResponse | RedirectResponse:
     address = request.client.host if request.client else "unknown"
+    too_long = _too_long(username, password)
+    if too_long:  # said on the form itself, not on a page of its own
+        return page(request, "auth/login.html", who, status_code=422, next=site_path(next, MAX_NEXT) or "",
+                    error=too_long, username=username[:USERNAME_MOST])
     try:
         signed = auth.sign_in(session, username=username.strip(), password=password, address=address)
     except NotAuthenticated as error:
@@ -54,4 +69,6 @@ def logout(request: Request, session: Db) -> RedirectResponse:
         session.commit()
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    if token:
+        flash(response, "已退出登录")
     return response

@@ -62,7 +62,8 @@ def set_budget(session: Session, *, actor: User, year: int, policy_id: str, meas
                         set_by=actor.username)
         repository.add(session, budget)
     elif amount < budget.committed:
-        raise Conflict(f"预算不能低于已批准的 {wan(budget.committed)} 万元")
+        raise InputError([("amount", f"{year} 年度{cited(session, policy_id, measure)}已批准 "
+                                     f"{wan(budget.committed)} 万元，预算不能低于此数")])
     else:
         budget.amount, budget.set_by = amount, actor.username
         session.flush()
