@@ -83,5 +83,5 @@ async def test_an_objection_that_saw_another_state_is_refused(client, session, p
     set_today(date(2025, 10, 9))
     stale = await client.post("/api/v1/announcements/objections", headers=miit, json={
         "application_id": proposed.id, "reasons": "证书有效期存疑", "seen_state": "announced"})
-    assert stale.status_code == 409 and "已被他人处理（现为「已拟定金额」" in stale.json()["detail"]
+    assert stale.status_code == 409 and "已在其他页面或由他人办理（现为「已拟定金额」" in stale.json()["detail"]
     assert proposed.state == "proposed"

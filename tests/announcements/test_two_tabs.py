@@ -45,7 +45,7 @@ async def test_a_second_tab_cannot_record_the_objection_again(browser, session, 
     assert done.status_code == 303 and app.state == State.DEPARTMENT_REVIEW
     stale = await miit.post(f"/review/{app.id}/object", data={"reasons": "另一份异议", **_seen(second)})
     assert stale.status_code == 409, stale.text
-    assert f"申报 #{app.id} 已被他人处理（现为「责任单位审核」），请刷新后查看" in stale.text
+    assert f"申报 #{app.id} 已在其他页面或由他人办理（现为「责任单位审核」），请刷新后查看" in stale.text
     assert '<h2 id="error-summary-title">未能完成</h2>' in stale.text, "a refusal: nothing typed there to correct"
     assert _objections(session, app.id) == ["证书有效期存疑"] and app.amount_proposed is None
 
@@ -60,7 +60,8 @@ async def test_the_api_checks_the_state_and_amount_seen_when_given(client, sessi
     wrong = await client.post(url, headers=miit, json={"application_id": app.id, "reasons": "证书有效期存疑",
                                                        "seen_state": "announced", "seen_amount": 800_000})
     assert wrong.status_code == 409, wrong.text
-    assert wrong.json()["detail"] == f"申报 #{app.id} 已被他人处理（现为「公示中」，拟定金额 90 万元），请刷新后查看"
+    assert wrong.json()["detail"] == (f"申报 #{app.id} 已在其他页面或由他人办理（现为「公示中」，拟定金额 90 万元），"
+                                      "请刷新后查看")
     assert app.state == State.ANNOUNCED and _objections(session, app.id) == []
     bad = await client.post(url, headers=miit, json={"application_id": app.id, "reasons": "证书有效期存疑",
                                                      "seen_amount": -1})
@@ -70,7 +71,7 @@ async def test_the_api_checks_the_state_and_amount_seen_when_given(client, sessi
     assert done.status_code == 200 and done.json()["state"] == "department_review", done.text
     again = await client.post(url, headers=miit, json={"application_id": app.id, "reasons": "再次异议",
                                                        "seen_state": "announced", "seen_amount": 900_000})
-    assert again.status_code == 409 and "已被他人处理（现为「责任单位审核」）" in again.json()["detail"]
+    assert again.status_code == 409 and "已在其他页面或由他人办理（现为「责任单位审核」）" in again.json()["detail"]
     assert _objections(session, app.id) == ["证书有效期存疑"]
 
 
@@ -87,7 +88,7 @@ def test_an_objection_waiting_behind_another_is_refused(own_database: Engine, tm
                                     seen=seen),
                       lambda s: run(s, Action.OBJECT, actor=people.miit, application_id=number, reasons="后到的异议",
                                     seen=seen))
-    assert said == f"申报 #{number} 已被他人处理（现为「责任单位审核」），请刷新后查看"
+    assert said == f"申报 #{number} 已在其他页面或由他人办理（现为「责任单位审核」），请刷新后查看"
     with Session(own_database) as session:
         assert _objections(session, number) == ["先到的异议"]
         assert session.scalar(select(func.count(Transition.id)).where(Transition.application_id == number,

@@ -71,7 +71,7 @@ async def test_a_second_tab_of_the_queue_cannot_approve_what_the_first_approved(
     stale = await finance.post("/review/approvals", data={
         "application_ids": [str(app.id), str(other.id)], f"seen-{app.id}": "800000", f"seen-{other.id}": "800000"})
     assert stale.status_code == 409, stale.text
-    assert f"申报 #{app.id} 已被他人处理（现为「已批准」，拟定金额 80 万元），请刷新后查看" in stale.text
+    assert f"申报 #{app.id} 已在其他页面或由他人办理（现为「已批准」，拟定金额 80 万元），请刷新后查看" in stale.text
     assert "批量批准：已批准 1 项，共 80 万元；1 项未批准" in stale.text, "the other row is approved as if alone"
     assert '<section class="batch-result" role="alert"' in stale.text
     assert _steps(session, app, "approve") == 1 and _committed(session) == 1_600_000, "the stale row changed nothing"
@@ -85,7 +85,7 @@ async def test_a_row_that_showed_another_amount_is_not_approved(browser, session
     finance = browser(people.finance)
     refused = await finance.post("/review/approvals", data={"application_ids": str(app.id), f"seen-{app.id}": "80"})
     assert refused.status_code == 409 and "批量批准：已批准 0 项，共 0 万元；1 项未批准" in refused.text
-    assert f"申报 #{app.id} 已被他人处理（现为「公示中」，拟定金额 80 万元），请刷新后查看" in refused.text
+    assert f"申报 #{app.id} 已在其他页面或由他人办理（现为「公示中」，拟定金额 80 万元），请刷新后查看" in refused.text
     assert app.state == State.ANNOUNCED and _committed(session) == 0 and _steps(session, app, "approve") == 0
     assert f'value="{app.id}" aria-label="选择申报 #{app.id}" checked' in refused.text, "still ticked"
     unreadable = await finance.post("/review/approvals", data={"application_ids": str(app.id),
@@ -106,7 +106,7 @@ async def test_a_second_tab_of_the_review_page_cannot_pay_again(browser, session
     stale = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "GK-2",
                                                                    **_desk_seen(second, "disburse")})
     assert stale.status_code == 409, stale.text
-    assert f"申报 #{app.id} 已被他人处理（现为「已拨付」，拟定金额 80 万元），请刷新后查看" in stale.text
+    assert f"申报 #{app.id} 已在其他页面或由他人办理（现为「已拨付」，拟定金额 80 万元），请刷新后查看" in stale.text
     assert '<h2 id="error-summary-title">未能完成</h2>' in stale.text, "a refusal: nothing typed there to correct"
     assert session.scalars(select(Disbursement.reference).where(Disbursement.application_id == app.id)).all() == [
         "GK-1"]
@@ -133,7 +133,7 @@ async def test_a_list_row_paid_by_a_colleague_at_its_turn_is_refused_409(browser
                                                 files={"sheet": ("清单.xlsx", content, XLSX)})
     assert answer.status_code == 409, answer.text
     assert "批量拨付：已拨付 1 项，共 80 万元；1 项未拨付" in answer.text
-    assert f"申报 #{second.id} 已被他人处理（现为「已拨付」，拟定金额 80 万元），请刷新后查看" in answer.text
+    assert f"申报 #{second.id} 已在其他页面或由他人办理（现为「已拨付」，拟定金额 80 万元）" in answer.text
     assert sorted(session.execute(select(Disbursement.application_id, Disbursement.reference)).all()) == [
         (first.id, "GK-1"), (second.id, "GK-20")], "the colleague's payment stands; the row paid nothing"
 
@@ -144,7 +144,8 @@ async def test_the_api_checks_what_was_seen_when_said(client, session, people, t
     set_today(APPROVE_ON)
     wrong = await client.post("/api/v1/approvals", headers=finance, json={
         "application_id": app.id, "seen_state": "announced", "seen_amount": 700_000})
-    assert wrong.status_code == 409 and "已被他人处理（现为「公示中」，拟定金额 80 万元）" in wrong.json()["detail"]
+    assert wrong.status_code == 409
+    assert "已在其他页面或由他人办理（现为「公示中」，拟定金额 80 万元）" in wrong.json()["detail"]
     assert app.state == State.ANNOUNCED and _committed(session) == 0
     done = await client.post("/api/v1/approvals", headers=finance, json={
         "application_id": app.id, "seen_state": "announced", "seen_amount": 800_000})
@@ -153,14 +154,15 @@ async def test_the_api_checks_what_was_seen_when_said(client, session, people, t
         "application_ids": [other.id, third.id], "seen": [{"application_id": other.id, "seen_state": "proposed"}]})
     assert batch.status_code == 200, batch.text
     assert [(i["application_id"], i["status"]) for i in batch.json()["items"]] == [(other.id, 409), (third.id, 201)]
-    assert "已被他人处理（现为「公示中」" in batch.json()["items"][0]["detail"] and other.state == State.ANNOUNCED
+    assert "已在其他页面或由他人办理（现为「公示中」" in batch.json()["items"][0]["detail"]
+    assert other.state == State.ANNOUNCED
     stray = await client.post("/api/v1/approvals/batch", headers=finance, json={
         "application_ids": [other.id], "seen": [{"application_id": app.id, "seen_state": "announced"}]})
     assert stray.status_code == 422 and f"申报 #{app.id} 不在 application_ids 中" in stray.text
     set_today(PAY_ON)
     stale = await client.post("/api/v1/disbursements", headers=finance, json={
         "application_id": app.id, "paid_on": "2025-10-20", "reference": "GK-1", "seen_state": "announced"})
-    assert stale.status_code == 409 and "已被他人处理（现为「已批准」" in stale.json()["detail"]
+    assert stale.status_code == 409 and "已在其他页面或由他人办理（现为「已批准」" in stale.json()["detail"]
     assert session.scalar(select(func.count(Disbursement.id))) == 0
     paid = await client.post("/api/v1/disbursements/batch", headers=finance, json={"items": [
         {"application_id": app.id, "paid_on": "2025-10-20", "reference": "GK-1", "seen_state": "approved",
@@ -193,7 +195,7 @@ def test_a_step_waiting_behind_a_colleague_s_is_refused_as_its_page_was_stale(ow
                       lambda s: run(s, action, actor=people.finance, application_id=number, **taken("GK-2"),
                                     seen=Seen(state=was, amount=800_000, amount_said=True)))
     now = "已拨付" if paying else "已批准"
-    assert said == f"申报 #{number} 已被他人处理（现为「{now}」，拟定金额 80 万元），请刷新后查看"
+    assert said == f"申报 #{number} 已在其他页面或由他人办理（现为「{now}」，拟定金额 80 万元），请刷新后查看"
     with Session(own_database) as session:
         assert session.scalar(select(func.count(Grant.id)).where(Grant.application_id == number)) == 1
         assert session.scalars(select(Disbursement.reference)).all() == (["GK-1"] if paying else [])

@@ -32,7 +32,7 @@ async def test_a_stale_tab_is_refused_after_a_proposal(browser, people, alice_h1
     assert done.status_code == 303
     stale = await miit.post(f"/review/{alice_h1.id}/{action}", data={"reasons": "材料不全", **_seen(second, action)})
     assert stale.status_code == 409
-    assert f"申报 #{alice_h1.id} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），请刷新后查看" in stale.text
+    assert f"申报 #{alice_h1.id} 已在其他页面或由他人办理（现为「已拟定金额」，拟定金额 50 万元）" in stale.text
     assert alice_h1.state == "proposed" and alice_h1.amount_proposed == 500_000
     assert _seen(stale.text, action) == {"seen_state": "proposed", "seen_amount": "500000"}, "shown afresh"
 

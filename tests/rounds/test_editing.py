@@ -63,6 +63,10 @@ async def test_a_measure_is_added_to_an_open_round_and_none_twice(browser, sessi
     wrong = await admin.post(f"/rounds/{found.id}/measures", data={"measure": "1", "budget": "很多",
                                                                    "materials": "申报书"})
     assert wrong.status_code == 422 and 'href="#f-增加措施·预算"' in wrong.text and 'value="很多"' in wrong.text
+    huge = await admin.post(f"/rounds/{found.id}/measures", data={"measure": "1", "budget": "99999999999",
+                                                                  "materials": "申报书"})
+    assert huge.status_code == 422 and "计划安排应为 0 至 100亿元（一项措施一个批次；金额以万元填写）" in huge.text
+    assert 'value="99999999999"' in huge.text, "what was typed is kept"
     done = await admin.post(f"/rounds/{found.id}/measures", data={"measure": "1", "budget": "200",
                                                                   "materials": "申报书\n审计报告（可选）"})
     assert done.status_code == 303, done.text

@@ -180,6 +180,8 @@ async def test_filters_narrow_the_totals_the_charts_the_table_and_the_excel(brow
     assert [r[0] for r in sheet[2:]] == ["大连市", "合计"]
     other_year = (await client.get("/statistics", params={"year": "2024"})).text
     assert re.search(r"申报件数<b>0</b>", other_year)
+    wide = (await client.get("/statistics", params={"by": "city", "city": "210200", "year": "２０２５"})).text
+    assert re.search(r"申报件数<b>1</b>", wide) and "600 万元" in wide, "a full-width year reads as typed in ASCII"
     approved = (await client.get("/statistics", params={"by": "city", "state": "disbursed"})).text
     assert '<option value="disbursed" selected>' in approved and re.search(r"申报件数<b>1</b>", approved)
     assert '<option value="draft"' not in approved, "a draft is never counted: no state to narrow to"

@@ -31,8 +31,8 @@ def test_a_tab_that_never_saw_the_proposal_cannot_reject_or_return(session, peop
     step(session, "propose", people.miit, app, on=ON, amount=500_000, seen=REVIEWING)
     with pytest.raises(Conflict) as refused:
         step(session, action, people.miit, app, on=ON, reasons="材料不全", seen=REVIEWING)
-    assert refused.value.message == (f"申报 #{app.id} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），"
-                                     "请刷新后查看")
+    assert refused.value.message == (f"申报 #{app.id} 已在其他页面或由他人办理（现为「已拟定金额」，"
+                                     "拟定金额 50 万元），请刷新后查看")
     assert app.state == State.PROPOSED
     assert [t.action for t in steps.of_application(session, app.id)][-1] == "propose"
 
@@ -80,7 +80,7 @@ def test_a_decision_waiting_behind_another_is_refused_when_it_saw_the_state_befo
                                     seen=REVIEWING),
                       lambda s: run(s, Action.REJECT, actor=people.miit, application_id=number, reasons="不符合",
                                     seen=REVIEWING))
-    assert said == f"申报 #{number} 已被他人处理（现为「已拟定金额」，拟定金额 50 万元），请刷新后查看"
+    assert said == f"申报 #{number} 已在其他页面或由他人办理（现为「已拟定金额」，拟定金额 50 万元），请刷新后查看"
     with Session(own_database) as session:
         found = session.scalars(select(Application).where(Application.id == number)).one()
         assert (found.state, found.amount_proposed) == (State.PROPOSED, 500_000)

@@ -333,6 +333,6 @@ def year(session: Session, number: int) -> tuple[list[Entry], str | None]:
     added = {r.day: Entry(r.day, r.kind, r.name) for r in rows}  # a neighbouring notice's days, over the package's
     days = [Entry(d, "holiday", NAMES.get(n, n)) for d, n in holidays.items() if d.year == number and d not in added]
     days += [Entry(d, "workday", NAMES.get(n, n)) for d, n in workdays.items() if d.year == number and d not in added]
-    source = ("随系统提供的历年国务院办公厅节假日安排（chinese-calendar 数据包）"
+    source = ("随系统提供的历年国务院办公厅节假日安排"
               + ("及录入的跨年放假日" if added else ""))
     return sorted([*days, *added.values()], key=lambda e: e.day), source

@@ -15,7 +15,7 @@ from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.messages import subscriptions
 from huiqi.models import Department, Round, RoundMeasure, User
-from huiqi.money import MAX_YUAN
+from huiqi.money import wan_or_yi
 from huiqi.rounds import repository
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
@@ -107,6 +107,9 @@ def _years_after(day: date, years: int) -> date:
         day.replace(year=day.year + years)
 
 
+MAX_PLANNED = 10_000_000_000  # 100亿元: what one measure of one round may plan; more is a sum typed in 元 into 万元
+
+
 def measure_rows(actor: User, unit: Department | None, policy: Policy, measures: list[MeasureIn],
                  opens_on: date | None, problems: list[tuple[str, str]], *,
                  only_own: str = "只能为本单位牵头的措施开设批次") -> list[RoundMeasure]:
@@ -125,8 +128,9 @@ def measure_rows(actor: User, unit: Department | None, policy: Policy, measures:
         led = lead_unit(m, opens_on or clock.today())  # an unread day is among the problems: none is written
         if actor.role == Role.DEPARTMENT and opens_on is not None and (unit is None or unit.name != led):
             raise Forbidden(f"措施{m.number}由{led}牵头：责任单位{only_own}")
-        if given.budget is not None and not 0 <= given.budget <= MAX_YUAN:
-            problems.append((f"措施{m.number}·预算", "预算应为不超过上限的非负整数（元）"))
+        if given.budget is not None and not 0 <= given.budget <= MAX_PLANNED:
+            problems.append((f"措施{m.number}·预算", f"计划安排应为 0 至 {wan_or_yi(MAX_PLANNED)}（一项措施一个批次；"
+                                                     "金额以万元填写）"))
         if given.mode not in MODES:
             problems.append((f"措施{m.number}·兑现方式", "应为 apply（申请即享）或 direct（免申即享）"))
         materials = collect(problems, _materials, m.number, given.materials)

@@ -15,6 +15,7 @@ from huiqi.reference.divisions import cities
 from huiqi.statistics import repository
 from huiqi.statistics.schemas import DIMENSIONS, StatRow
 from huiqi.users.scope import Scope, sums_scope
+from huiqi.validation import ascii_digits
 from huiqi.workflow.states import STATES
 
 # What the public reads (数据公开): the province's sums by policy, measure, city and year, never by state (where
@@ -36,6 +37,8 @@ def narrowing(session: Session, given: Mapping[str, str | None], *,
     problems = []
     for name in PUBLIC_FILTERS if public else tuple(FILTER_LABELS):
         value = (given.get(name) or "").strip()
+        if name == "year":  # a year typed with a Chinese input method (２０２５) reads as typed in ASCII
+            value = ascii_digits(value)
         if not value:
             continue
         reason = _filter_problem(session, name, value)

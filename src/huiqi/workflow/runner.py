@@ -104,7 +104,7 @@ def unchanged(application: Application, seen: Seen | None) -> None:
     moved = seen.state is not None and seen.state != application.state
     amended = seen.amount_said and seen.amount != application.amount_proposed
     if moved or amended or (seen.score_said and seen.score != application.expert_score):
-        raise Conflict(f"申报 #{application.id} 已被他人处理（现为{_now(application)}），请刷新后查看")
+        raise Conflict(f"申报 #{application.id} 已在其他页面或由他人办理（现为{_now(application)}），请刷新后查看")
 
 
 def _now(application: Application) -> str:
