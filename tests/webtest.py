@@ -117,3 +117,34 @@ def marked(text: str) -> list[tuple[str, str]]:
         assert len(said) == 1, (tag, said)
         found.append((f"f-{own.group(1)}" if own else "", said[0]))
     return found
+
+
+def refusal(response: httpx.Response) -> tuple[int, str]:
+    """A refusal as a person meets it: its status and what it says (the error page's words; for a visitor not signed
+    in, the sign-in page it is sent to)."""
+    if response.status_code == 303:
+        return 303, response.headers["location"].split("?")[0]
+    said = re.search(r'<div class="errors" role="alert">(.*?)</div>', response.text, re.S)
+    return response.status_code, said.group(1).strip() if said else response.text
+
+
+def sheet_rows(response: httpx.Response, sheet: int = 0) -> list[dict]:
+    """The rows of a downloaded workbook's sheet (titled: the header is its second line), each by its header."""
+    import io
+
+    import openpyxl
+
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"], response.text
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[1], row, strict=True)) for row in rows[2:]]
+
+
+def quoted(response: httpx.Response, text: str) -> bool:
+    """Whether ``text`` is a cell of the workbook, written as text with the quote prefix (never a formula)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    found = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value == text]
+    return bool(found) and all(c.data_type == "s" and c.quotePrefix for c in found)

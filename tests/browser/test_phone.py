@@ -17,7 +17,8 @@ PAGES = {
                 "/ratings/rectifications"],
     "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/admin/policies/1/text", "/rounds",
               "/admin/whitelist",
-              "/admin/whitelist/1", "/admin/lists", "/offers/pending", "/audit", "/holidays"],
+              "/admin/whitelist/1", "/admin/lists", "/offers/pending", "/audit", "/holidays", "/budgets",
+              "/announcements/manage"],
 }
 
 

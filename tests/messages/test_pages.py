@@ -51,3 +51,32 @@ async def test_the_payment_message_invites_a_rating_and_leads_to_its_form(browse
     form = (await alice.get(f"/applications/{app.id}")).text
     assert '<section class="card" id="rating">' in form and f'action="/applications/{app.id}/rating"' in form
     assert (await browser(people.bob).get(f"/applications/{app.id}")).status_code in (403, 404)
+
+
+async def test_the_centre_downloads_ones_own_messages_as_listed(browser, session, people, tmp_path) -> None:
+    """/messages.xlsx: the caller's own messages, in the centre's order and words; a subject written as a formula
+    (stored as the service stores any message) stays text; downloading reads none; a visitor is refused alike."""
+    import html
+
+    from huiqi.messages import service
+    from tests.webtest import quoted, refusal, sheet_rows
+
+    apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    apply(session, people.bob, matter="p1", measure=13, amount=10_000_000, on=date(2025, 9, 1), store=tmp_path)
+    service.notify(session, [people.alice], kind="test", subject="=1+1", body="@SUM(A1)")
+    alice = browser(people.alice)
+    page = (await alice.get("/messages")).text
+    assert 'href="/messages.xlsx"' in page and "导出 Excel" in page
+    listed = page[page.index('<ul class="messages">'):page.index("</ul>", page.index('<ul class="messages">'))]
+    shown = [html.unescape(s) for s in re.findall(r'<b>(?:<span class="badge">未读</span> )?([^<]*)</b>', listed)]
+    got = await alice.get("/messages.xlsx")
+    rows = sheet_rows(got)
+    assert [r["标题"] for r in rows] == shown and shown[0] == "=1+1" and len(shown) >= 2
+    assert rows[0]["内容"] == "@SUM(A1)" and {r["状态"] for r in rows} == {"未读"}
+    assert quoted(got, "=1+1") and quoted(got, "@SUM(A1)"), "formula-like text stays text"
+    assert service.unread(session, people.alice) == len(shown), "downloading reads none"
+    theirs = sheet_rows(await browser(people.bob).get("/messages.xlsx"))
+    assert theirs and not {r["标题"] for r in theirs} & set(shown), "nobody else's"
+    anonymous = browser(None)
+    assert refusal(await anonymous.get("/messages.xlsx")) == refusal(await anonymous.get("/messages")) == (303,
+                                                                                                         "/login")

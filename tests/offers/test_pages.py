@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from huiqi import clock
+from huiqi.offers import service as offers
 from tests.dbtest import direct_offer
 
 pytestmark = pytest.mark.anyio
@@ -61,3 +62,42 @@ async def test_an_offer_set_aside_in_another_tab_is_a_refusal_not_a_mistake(brow
         late = await miit.post(f"/offers/{offer.id}/confirm")
     assert late.status_code == 409 and "名单核查未通过" in late.text
     assert '<h2 id="error-summary-title">未能完成</h2>' in late.text and "请修改以下内容" not in late.text
+
+
+async def test_the_public_downloads_the_direct_page_as_it_shows(browser, client, session, people, tmp_path) -> None:
+    """/direct.xlsx (public): the page's measures on one sheet, the lines of its 公示 on another: only applications
+    confirmed without one (Bob's usual application, in a 公示 of its own, is on neither); a name written as a
+    formula stays text."""
+    import html
+    import re
+
+    from tests.dbtest import ALICE_USCC, step, to_announced
+    from tests.webtest import bearer, quoted, refusal, sheet_rows
+
+    link = '=HYPERLINK("http://x/","点击")'
+    alice = bearer(session, people.alice)
+    current = (await client.get(f"/api/v1/applicants/{ALICE_USCC}", headers=alice)).json()["profile"]
+    profile = {k: v for k, v in current.items() if k not in ("version", "recorded_at", "recorded_by")}
+    assert (await client.put(f"/api/v1/applicants/{ALICE_USCC}", headers=alice,
+                             json=profile | {"name": link})).status_code == 200
+    offer = direct_offer(session, people, ON)
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    step(session, "propose", people.miit, app, on=date(2025, 7, 2), amount=800_000)
+    step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))
+    to_announced(session, people.bob, [people.most], matter="p1", measure=13, amount=10_000_000, store=tmp_path)
+    public = browser(None)
+    with clock.pinned(date(2025, 9, 30)):
+        page = (await public.get("/direct")).text
+        got = await public.get("/direct.xlsx")
+        assert refusal(await browser(people.alice).get("/direct.xlsx"))[0] == 200, "anyone, signed in or not"
+    assert 'href="/direct.xlsx"' in page and "导出 Excel" in page
+    measures, lines = sheet_rows(got, 0), sheet_rows(got, 1)
+    items = re.findall(r"<li>([^<]*)</li>", page[page.index("正在以免申即享兑现的措施"):page.index("免申即享的公示")])
+    assert len(measures) == len(items) == 1 and measures[0]["申报批次"] in html.unescape(items[0])
+    assert measures[0]["措施"] == "措施3 培育中小企业" and measures[0]["截止日期"].date() == date(2025, 12, 31)
+    shown = [tuple(html.unescape(c) for c in row) for row in re.findall(
+        r'<td data-label="单位">([^<]*)</td><td data-label="统一社会信用代码">([^<]*)</td>', page)]
+    assert [(r["单位"], r["统一社会信用代码"]) for r in lines] == shown == [(link, ALICE_USCC)]
+    assert lines[0]["拟支持金额（元）"] == 800_000 and lines[0]["拟支持金额（万元）"] == 80
+    assert quoted(got, link), "formula-like text stays text"

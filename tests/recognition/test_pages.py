@@ -1,6 +1,7 @@
 """In the browser's forms: a department imports a list from a CSV file (a bad row named by its line, nothing
 written), the enterprise finds the offer on its page and accepts it into a draft; the CLI does the import too."""
 
+import re
 from datetime import date
 
 import pytest
@@ -100,3 +101,37 @@ async def test_a_second_list_of_one_recognition_is_merged_and_the_officer_is_tol
     assert "其中 1 行与申报单位已有的事项为同一认定（类别和认定日期相同），已并入原事项" in shown
     assert "其中 1 行并入已有事项（同一认定）" in shown
     assert session.query(Offer).filter_by(uscc=BOB_USCC, measure=2).count() == 1
+
+
+async def test_the_lists_download_as_the_page_lists_them(browser, session, people, set_today) -> None:
+    """/admin/lists.xlsx: the page's rows in its order and words (a withdrawn one with its reason), a document
+    number written as a formula kept as text, and whoever the page refuses refused alike."""
+    from tests.dbtest import BOB_USCC
+    from tests.webtest import quoted, refusal, sheet_rows
+
+    set_today(date(2025, 6, 30))
+    unit = browser(people.miit)
+    for code, document, uscc, name in (("single_champion", "=1+1", ALICE_USCC, "示例科技有限公司"),
+                                       ("little_giant", "工信部企业函〔2025〕测试号", BOB_USCC, "大连数据有限公司")):
+        done = await unit.post("/admin/lists", data={**FORM, "code": code, "document": document},
+                               files={"file": ("名单.csv", f"uscc,name\n{uscc},{name}\n".encode(), "text/csv")})
+        assert done.status_code == 303, done.text
+    first = session.query(RecognitionList).filter_by(code="single_champion").one()
+    assert (await unit.post(f"/admin/lists/{first.id}/withdraw", data={"reason": "+名单有误"})).status_code == 303
+    page = (await unit.get("/admin/lists")).text
+    assert 'href="/admin/lists.xlsx"' in page and "导出 Excel" in page
+    shown = re.findall(r'<td data-label="编号">(\d+)</td><td data-label="类别">([^<]*)</td><td data-label="级别">'
+                       r'([^<]*)</td><td data-label="文号">([^<]*)</td>', page)
+    assert [s[3] for s in shown] == ["工信部企业函〔2025〕测试号", "=1+1"], "newest first"
+    for who in (people.miit, people.admin, people.auditor):
+        got = await browser(who).get("/admin/lists.xlsx")
+        rows = sheet_rows(got)
+        assert [(str(r["编号"]), r["类别"], r["级别"], r["文号"]) for r in rows] == shown
+        assert [(r["状态"], r["撤回理由"], r["重新匹配"]) for r in rows] == [("有效", None, "完成"),
+                                                                     ("已撤回", "+名单有误", "完成")]
+        assert rows[1]["发布日期"].date() == date(2025, 6, 1) and rows[1]["行数"] == 1 and rows[1]["导入人"]
+        assert quoted(got, "=1+1") and quoted(got, "+名单有误"), "formula-like text stays text"
+    for who in (None, people.alice, people.finance, people.analyst, people.shenyang):
+        client = browser(who)
+        assert refusal(await client.get("/admin/lists.xlsx")) == refusal(await client.get("/admin/lists"))
+        assert (await client.get("/admin/lists.xlsx")).status_code in (303, 403)

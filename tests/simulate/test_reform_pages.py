@@ -175,6 +175,40 @@ async def test_only_the_author_or_an_admin_sees_a_reform(browser, people, sessio
     assert (await browser(None).get("/simulate/reforms")).status_code in (303, 401)
 
 
+async def test_the_saved_reforms_download_as_listed(browser, people, session) -> None:
+    """/simulate/reforms.xlsx: the list's rows for whoever reads it (finance its own, the admin and the auditor
+    everyone's), each change in 万元; a description written as a formula stays text; the list's refusals alike."""
+    import html
+
+    from tests.webtest import quoted, refusal, sheet_rows
+
+    finance, department = browser(people.finance), browser(people.miit)
+    edits = _fields(session, **{"11_cap": ("1500", "2025-01-01")})
+    moved = await finance.post("/simulate", data={**POPULATION, **edits, "reform_name": "甲",
+                                                  "reform_description": "=1+1", "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    await _run(department, session, "乙", **{"11_cap": ("1200", "2025-01-01")})
+    for who, names in ((finance, ["甲"]), (department, ["乙"]), (browser(people.admin), ["乙", "甲"]),
+                       (browser(people.auditor), ["乙", "甲"])):
+        page = (await who.get("/simulate/reforms")).text
+        assert 'href="/simulate/reforms.xlsx"' in page and "导出 Excel" in page
+        shown = [(html.unescape(n), html.unescape(d)) for n, d in re.findall(
+            r'<td data-label="名称"><a href="/simulate/reforms/\d+">([^<]*)</a></td><td data-label="说明">([^<]*)</td>',
+            page)]
+        got = await who.get("/simulate/reforms.xlsx")
+        rows = sheet_rows(got)
+        assert [(r["名称"], r["说明"]) for r in rows] == shown and [n for n, _ in shown] == names
+    mine = {r["名称"]: r for r in rows}["甲"]
+    assert mine["修改的参数"] == ("辽政办〔2022〕35号 措施11 融合基础设施项目资金支持上限（单个项目）："
+                                  "1500万元（自 2025-01-01）")
+    assert mine["测算状态"] == "已完成" and mine["保存人"] == people.finance.display_name
+    assert quoted(got, "=1+1"), "formula-like text stays text"
+    for who in (None, people.alice, people.shenyang):
+        client = browser(who)
+        said = refusal(await client.get("/simulate/reforms.xlsx"))
+        assert said == refusal(await client.get("/simulate/reforms")) and said[0] in (303, 403)
+
+
 async def test_saved_reforms_over_the_api(browser, client, people, session) -> None:
     finance = browser(people.finance)
     await _run(finance, session, "上限1500", **{"11_cap": ("1500", "2025-01-01")})

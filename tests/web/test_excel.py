@@ -21,6 +21,16 @@ def test_money_has_its_wan_twin_and_dates_stay_dates() -> None:
     assert rows[3] == (2, "乙公司", None, None, None)
 
 
+def test_more_tables_are_sheets_of_their_own_in_order() -> None:
+    content = workbook(Table("措施", ("措施",), [("措施3",)], sheet="免申即享的措施"),
+                       Table("公示", ("单位", "金额"), [("=1+1", 800_000)], money={"金额"}))
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["免申即享的措施", "公示"]
+    second = list(book.worksheets[1].iter_rows(values_only=True))
+    assert second == [("公示", None, None), ("单位", "金额（元）", "金额（万元）"), ("=1+1", 800_000, 80)]
+    assert book.worksheets[1].cell(3, 1).data_type == "s" and book.worksheets[1].cell(3, 1).quotePrefix
+
+
 def test_download_names_the_file_in_chinese() -> None:
     response = download(Table("公示", ("a",), []), "公示清单.xlsx")
     assert response.media_type.endswith("spreadsheetml.sheet")

@@ -1,4 +1,5 @@
-"""The menu: every entry of each role's menu opens for that role (the auditor's lacked pages it may read)."""
+"""The menu: every entry of each role's menu opens for that role (the auditor's, then the admin's, lacked pages
+it may read)."""
 
 import pytest
 
@@ -23,3 +24,9 @@ def test_the_auditor_reaches_every_page_it_may_read() -> None:
     listed = {path for path, _ in NAV["auditor"]}
     assert {"/budgets", "/announcements/manage", "/admin/whitelist", "/admin/lists", "/ratings/rectifications",
             "/admin/calendar", "/admin/policies", "/audit"} <= listed
+
+
+def test_the_admin_reaches_the_budgets_and_the_announcements_it_may_read() -> None:
+    """预算 and 公示管理 open for the admin (the test above) but were missing from its menu."""
+    listed = [path for path, _ in NAV["admin"]]
+    assert {"/budgets", "/announcements/manage"} <= set(listed) and len(listed) == len(set(listed))

@@ -6,10 +6,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from huiqi import clock
 from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.messages import service, subscriptions
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
+from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -27,6 +29,16 @@ def centre(request: Request, who: CallerDep, actor: Actor, session: Db, status_c
                 regions=subscriptions.region_choices() if enterprise else {},
                 industries=subscriptions.industry_choices() if enterprise else {},
                 described=subscriptions.described, problems=problems or [], values=values or {})
+
+
+@router.get("/messages.xlsx")
+def centre_download(actor: Actor, session: Db) -> Response:
+    """The caller's own messages as the centre lists them (newest first), to keep; downloading reads none."""
+    rows = [["已读" if m.read_at else "未读", m.subject, m.created_at, m.body]
+            for m in service.inbox(session, actor=actor)]
+    table = Table(f"消息（{actor.display_name}）", ["状态", "标题", "时间", "内容"], rows, wide={"标题", "内容"},
+                  sheet="消息")
+    return download(table, f"消息-{clock.today().isoformat()}.xlsx")
 
 
 # Each topic that takes a value, the form's field for it, and what the field is called on the form.

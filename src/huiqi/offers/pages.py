@@ -20,7 +20,7 @@ from huiqi.rounds import service as rounds
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
-from huiqi.web.excel import Table, download
+from huiqi.web.excel import Table, download, download_workbook, workbook
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -65,16 +65,44 @@ def payee(request: Request, who: CallerDep, actor: Actor, session: Db, applicati
                      done=f"/applications/{application_id}#payee", again=again, said="收款账户已确认")
 
 
-@router.get("/direct", response_class=HTMLResponse)
-def direct_page(request: Request, who: CallerDep, session: Db) -> Response:
-    """The public 免申即享 page: the measures delivered without an application in open rounds, and the 公示 batches
-    that list applications confirmed that way."""
+def _direct(session: Session) -> tuple[list, list, set[int]]:
+    """What the public 免申即享 page shows: the measures delivered without an application in open rounds (each with
+    its round), the 公示 batches that list applications confirmed that way, and those applications."""
     shown = [rounds.read(session, r) for r in rounds.open_now(session)]
     measures = [(r, m) for r in shown for m in r.measures if m.mode == "direct"]
     confirmed = set(service.confirmed_applications(session))
     batches = [b for b in announcements.public_listing(session)
                if any(e.application_id in confirmed for e in b.entries)]
+    return measures, batches, confirmed
+
+
+@router.get("/direct", response_class=HTMLResponse)
+def direct_page(request: Request, who: CallerDep, session: Db) -> Response:
+    """The public 免申即享 page: the measures delivered without an application in open rounds, and the 公示 batches
+    that list applications confirmed that way."""
+    measures, batches, confirmed = _direct(session)
     return page(request, "offers/direct.html", who, measures=measures, batches=batches, confirmed=confirmed)
+
+
+@router.get("/direct.xlsx")
+def direct_download(session: Db) -> Response:
+    """The public 免申即享 page as Excel (public, no sign-in): its measures on one sheet, the lines of its 公示 (only
+    the applications confirmed without one, as the page lists them) on another."""
+    measures, batches, confirmed = _direct(session)
+    titles, numbers = measure_titles(session), catalogue.numbers(session)
+
+    def measure(policy_id: str, number: int) -> str:
+        return measure_label(number, titles.get((policy_id, number)))
+
+    offered = Table("正在以免申即享兑现的措施", ["政策", "措施", "申报批次", "截止日期", "本批次计划安排"],
+                    [[r.policy_number, measure(r.policy_id, m.measure), r.title, r.closes_on, m.budget]
+                     for r, m in measures], money={"本批次计划安排"}, wide={"措施", "申报批次"}, sheet="免申即享的措施")
+    header = ["公示标题", "发布单位", "开始日期", "截止日期", "单位", "统一社会信用代码", "政策", "措施", "拟支持金额"]
+    lines = [[b.title, b.department, b.starts_on, b.ends_on, e.applicant, e.uscc,
+              numbers.get(e.policy_id, e.policy_id), measure(e.policy_id, e.measure), e.amount_proposed]
+             for b in batches for e in b.entries if e.application_id in confirmed]
+    listed = Table("免申即享的公示", header, lines, money={"拟支持金额"}, wide={"公示标题", "单位"})
+    return download_workbook(workbook(offered, listed), f"免申即享-{clock.today().isoformat()}.xlsx")
 
 
 @router.get("/offers/pending.xlsx")

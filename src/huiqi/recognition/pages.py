@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.models import RecognitionList
 from huiqi.recognition import service
 from huiqi.rules.facts import CHOICES
 from huiqi.simulate.endpoints import job_sessions
@@ -19,6 +21,7 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -41,6 +44,30 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
 @router.get("/admin/lists", response_class=HTMLResponse)
 def lists_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
     return _page(request, who, session, actor)
+
+
+@router.get("/admin/lists.xlsx")
+def lists_download(actor: Actor, session: Db) -> Response:
+    """The lists imported, as the page lists them (admin, departments, the auditor), one row per list."""
+    lists = service.listed(session, actor=actor)  # refuses whom the page refuses
+    honours = {c: i.label for c, i in catalogue.codes(session).items() if i.type == "honour"}
+    merged, person = service.existing(session), namer(session)
+    header = ["编号", "类别", "级别", "文号", "发布日期", "行数", "其中并入已有事项", "状态", "撤回理由", "重新匹配",
+              "政策直达（项）", "导入人"]
+    rows = [[x.id, honours.get(x.code, x.code), CHOICES["level"].get(x.level, x.level) if x.level else None,
+             x.document, x.published_on, x.rows, merged.get(x.id, 0), "有效" if x.state == "active" else "已撤回",
+             x.reason if x.state != "active" else None, _matching(x),
+             x.offers if x.matching == "done" else None, person(x.imported_by)] for x in lists]
+    return download(Table("认定名单", header, rows, wide={"文号"}), f"认定名单-{clock.today().isoformat()}.xlsx")
+
+
+def _matching(imported: RecognitionList) -> str:
+    """Where matching a list's applicants again stands, as the page says it."""
+    if imported.matching == "done":
+        return "完成"
+    if imported.matching == "failed":
+        return "失败"
+    return f"{imported.matched}/{imported.rows}"
 
 
 @router.post("/admin/lists", response_model=None)

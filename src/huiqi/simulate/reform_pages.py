@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.labels import Problem
@@ -15,7 +16,7 @@ from huiqi.models import SavedReform, User
 from huiqi.simulate import jobs, reform_views, reforms
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
-from huiqi.web.excel import download_workbook
+from huiqi.web.excel import Table, download, download_workbook
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -42,6 +43,29 @@ def reform_list(request: Request, who: CallerDep, actor: Actor, session: Db, a: 
     """The saved reforms; ``a`` (from a job's page) is chosen as 方案A, anything else in it is ignored."""
     chosen = a if a and a.isascii() and a.isdigit() and len(a) <= 10 else None
     return _list(request, who, actor, session, problems=[], values={"a": chosen} if chosen else {})
+
+
+@router.get("/simulate/reforms.xlsx", response_model=None)
+def reform_list_xlsx(actor: Actor, session: Db) -> Response:
+    """The saved reforms as the list shows them (the actor's own; an admin's, everyone's), one row per reform."""
+    saved = reforms.listed(session, actor=actor)  # refuses whom the page refuses
+    policies, authors = catalogue.published(session), _authors(session, saved)
+    states = reforms.job_states(session, saved)
+    rows = [[r.name, r.description or None, "\n".join(_change(c) for c in reform_views.said(r.changes, policies)),
+             r.job_id, STATES.get(states.get(r.id, "")) if r.job_id else None, authors.get(r.user_id), r.created_at]
+            for r in saved]
+    header = ["名称", "说明", "修改的参数", "测算编号", "测算状态", "保存人", "保存时间"]
+    table = Table("已保存的改革方案", header, rows, wide={"名称", "说明", "修改的参数"}, sheet="改革方案")
+    return download(table, f"改革方案-{clock.today().isoformat()}.xlsx")
+
+
+# A simulation's state, as the list's badge says it (simulate/_state.html).
+STATES = {"queued": "排队中", "running": "计算中", "done": "已完成", "failed": "测算失败"}
+
+
+def _change(change: reform_views.ChangeSaid) -> str:
+    """One change as the list says it, with its doubt when a money value looks like 万元 written as 元."""
+    return f"{change}（不足 1 万元，是否误将万元写作元？）" if change.doubt else str(change)
 
 
 @router.get("/simulate/reforms/compare", response_class=HTMLResponse)

@@ -129,11 +129,12 @@ def cells(table: Table, row: Sequence[Any]) -> list[Any]:
     return out
 
 
-def workbook(table: Table) -> bytes:
-    """The table as the bytes of an .xlsx workbook."""
+def workbook(table: Table, *more: Table) -> bytes:
+    """The table as the bytes of an .xlsx workbook; each of ``more`` on a sheet of its own after it."""
     buffer = io.BytesIO()
     with safe_workbook(buffer, in_memory=True) as book:
-        add_sheet(book, table)
+        for one in (table, *more):
+            add_sheet(book, one)
     return buffer.getvalue()
 
 
