@@ -123,6 +123,7 @@ def _field(path: str, matter: bool) -> str:
 def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
     applicant = repository.by_uscc(session, _uscc(actor))
     before = repository.current_profile(session, applicant.id) if applicant else None
+    told: list[str] = []  # what became of the unit's offers
     try:
         problems: list[tuple[str, str]] = []  # every mistake of the form at once, not the first alone
         fields = forms.profile_from_form(form, problems)
@@ -133,7 +134,7 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
                 problems += error.problems
             raise InputError(problems)
         saved = service.record_profile(session, actor=actor, uscc=_uscc(actor), seen=forms.seen_version(form),
-                                       **fields)
+                                       told=told, **fields)
     except (InputError, Conflict) as error:  # what was typed is kept, with the version it was typed on
         said = _problems(error) if isinstance(error, InputError) else [Refused("", error.message)]
         return _me(request, who, session, actor, status_code=error.status_code, profile_problems=said,
@@ -141,7 +142,8 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
     session.commit()
     response = RedirectResponse("/me#profile", status_code=303)
     unchanged = before is not None and saved.version == before.version
-    flash(response, "单位信息没有变化，未记新版本" if unchanged else f"单位信息已保存（第 {saved.version} 版）")
+    flash(response, "单位信息没有变化，未记新版本" if unchanged
+          else "；".join([f"单位信息已保存（第 {saved.version} 版）", *told]))
     return response
 
 

@@ -88,15 +88,25 @@ def lock_matter(session: Session, matter_id: int) -> Matter:
     return found
 
 
+def lock_matters(session: Session, applicant_id: int) -> list[Matter]:
+    """Every matter of the applicant, locked in id order (the order every step keeps) and read afresh: a change of
+    the applicant's profile judges them all again."""
+    query = select(Matter).where(Matter.applicant_id == applicant_id).order_by(Matter.id).with_for_update()
+    return list(session.scalars(query.execution_options(populate_existing=True)))
+
+
 def same_recognition(session: Session, matter: Matter) -> list[Matter]:
     """The applicant's other matters that record the same recognition as ``matter``, oldest first: honours of the
     same date sharing a code (an enterprise is not recognised twice on one day for one thing). Support is given
     once across them: lists imported one after another under different document numbers made such twins before an
-    import learned to confirm the matter already there. Projects are never twins (两个项目可同日备案)."""
+    import learned to confirm the matter already there. Projects are never twins (两个项目可同日备案). ``matter``
+    may be one not yet written (no id), as a declaration is checked before it is saved."""
     if matter.type != "honour" or matter.date is None:
         return []
     query = select(Matter).where(Matter.applicant_id == matter.applicant_id, Matter.type == "honour",
-                                 Matter.date == matter.date, Matter.id != matter.id).order_by(Matter.id)
+                                 Matter.date == matter.date).order_by(Matter.id)
+    if matter.id is not None:
+        query = query.where(Matter.id != matter.id)
     return [m for m in session.scalars(query) if twins(m, matter)]
 
 
@@ -141,6 +151,11 @@ def offered(session: Session, applicant_id: int) -> dict[tuple[int, str, int], s
     query = select(Offer.matter_id, Offer.policy_id, Offer.measure, Offer.state) \
         .where(Offer.applicant_id == applicant_id).order_by(Offer.id)
     return {(m, p, n): state for m, p, n, state in session.execute(query)}
+
+
+def latest_offer(session: Session, matter_id: int) -> Offer | None:
+    """The matter's latest offer, whatever became of it."""
+    return session.scalars(select(Offer).where(Offer.matter_id == matter_id).order_by(Offer.id.desc()).limit(1)).first()
 
 
 def has_application_with(session: Session, applicant_id: int, department_id: int) -> bool:

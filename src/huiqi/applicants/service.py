@@ -14,9 +14,10 @@ from huiqi.applicants.schemas import MATCH_FIELDS, PROFILE_FIELDS, STANDING_FIEL
 from huiqi.audit import service as audit
 from huiqi.audit.service import plain
 from huiqi.catalogue import service as catalogue
+from huiqi.db import one_at_a_time
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.labels import field_label, matter_label, measure_cited
-from huiqi.models import Applicant, ApplicantProfile, Matter, User
+from huiqi.models import Applicant, ApplicantProfile, Matter, RecognitionList, User
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case, read_case
@@ -49,10 +50,12 @@ def check_profile(uscc: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = False, seen: int | None = None,
-                   **fields: Any) -> ApplicantProfile:
+                   told: list[str] | None = None, **fields: Any) -> ApplicantProfile:
     """Record the applicant's profile as a new version when it differs from the current one. ``seen``: the version
     the change was made on (0 before any); a later one recorded meanwhile refuses it (409), as does another save of
-    the same version at the same moment, rather than one silently undoing the other."""
+    the same version at the same moment, rather than one silently undoing the other. The applicant's open offers are
+    computed again by the rules on the new version (their ceiling; or withdrawn), as a change of their matter would
+    compute them; what became of them is added to ``told``."""
     require_role(actor, *WRITERS, doing="登记申报单位信息")
     require_uscc(actor, uscc, doing="登记")
     values = check_profile(uscc, fields)
@@ -67,6 +70,11 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
         return current
     _not_stale(current, seen)
     before = _claims(session, applicant) if current is not None and not demo else None
+    from huiqi.offers import replies  # offers read this room: imported here, not at the top
+    from huiqi.offers import service as offers
+
+    # locked before anything is written, as every step locks: a confirmation at this moment waits, or is waited for
+    waiting = offers.open_for_applicant(session, applicant.id) if current is not None else []
     profile = ApplicantProfile(applicant_id=applicant.id, version=(current.version + 1 if current else 1),
                                recorded_by=actor.username, **values)
     try:
@@ -76,6 +84,9 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
         raise Conflict(_stale_said(profile.version)) from None
     audit.record(session, actor=actor.username, action="applicant.profile", entity="applicant", entity_id=uscc,
                  before=_values(current), after={"version": profile.version, **values})
+    said = replies.profile_changed(session, actor=actor, version=profile.version, offers=waiting)
+    if told is not None:
+        told += said
     if before is not None:
         _tell_new_claims(session, applicant, before)
     return profile
@@ -132,6 +143,9 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     if late := event_after(checked.date, clock.today(), "今天"):
         raise InputError([("matters[0].date", late)])
     data = checked.model_dump(exclude_none=True, exclude={"id", "type", "codes", "date"})
+    if checked.type.value == "honour":  # as an import of the same kind holds it: a list at this moment is then seen
+        for code in sorted(set(checked.codes)):
+            one_at_a_time(session, f"recognition:{code}")
     found = repository.matter(session, applicant.id, checked.id)
     # locked before it is checked: an application submitted at this moment freezes it, and this edit then sees that
     row = repository.lock_matter(session, found.id) if found is not None else None
@@ -143,6 +157,7 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     if row is None:
         row = Matter(applicant_id=applicant.id, key=checked.id, type=checked.type.value, codes=list(checked.codes),
                      date=checked.date, facts=plain(data))
+        _not_listed(session, row)
         try:
             with session.begin_nested():
                 repository.add(session, row)
@@ -155,6 +170,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
         if row.source != "declared":
             raise Conflict(f"事项 {row.key} 来自公布的认定名单，不能由企业修改；如有出入，请联系认定部门或责任单位")
         _not_frozen(session, row)
+        _not_listed(session, Matter(id=row.id, applicant_id=row.applicant_id, type=checked.type.value,
+                                    codes=list(checked.codes), date=checked.date))
         row.type, row.codes, row.date, row.facts = checked.type.value, list(checked.codes), checked.date, plain(data)
         session.flush()
     after = _matter_values(row)
@@ -182,6 +199,29 @@ def _not_taken(row: Matter, new: bool, seen: str | None) -> None:
                        "登记新事项请换一个编号；如要修改该事项，请在事项表中点“修改”")
     if seen is not None and seen != stamp(row):
         raise Conflict(f"事项「{row.key}」已在其他页面修改，请刷新后再改（本次修改未保存）")
+
+
+def _not_listed(session: Session, declared: Matter) -> None:
+    """A recognition a published list already recorded for the applicant (the same code and date: the same
+    recognition, ``same_recognition``) is not declared again: support is given once per recognition (DOMAIN.md,
+    从高不重复), and the list's matter is the one offered and judged. The refusal names the list and the matter it
+    recorded, and what became of its offer. ``declared`` is the matter as it would be saved (not yet written)."""
+    listed = next((m for m in repository.same_recognition(session, declared) if m.source == "imported"), None)
+    if listed is None:
+        return
+    from huiqi.offers.service import STATE_LABELS  # offers read this room: imported here, not at the top
+
+    source = session.get(RecognitionList, listed.list_id) if listed.list_id is not None else None
+    which = f"认定名单（{source.document}，{source.published_on} 公布）" if source is not None else "公布的认定名单"
+    said = (f"{matter_label(listed.codes, (listed.facts or {}).get('level'), listed.date)}已由{which}记录为本单位的"
+            f"事项「{listed.key}」，不能重复登记")
+    offer = repository.latest_offer(session, listed.id)
+    if offer is not None:
+        cited = measure_cited(offer.measure, offer.policy_id, catalogue.numbers(session))
+        said += f"；据此产生的政策直达（{cited}）{STATE_LABELS[offer.state]}，请到“本单位”页面的“政策直达”查看"
+    else:
+        said += "；该事项可申请的措施，请到“本单位”页面的“可以申请什么”查看"
+    raise InputError([("matters[0].date", said)])
 
 
 def delete_matter(session: Session, *, actor: User, uscc: str, key: str) -> None:

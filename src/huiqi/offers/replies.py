@@ -7,8 +7,9 @@ is told, and a 免申即享 offer no longer waits for its confirmation.
 provincial policy. The amount is the matter's ``other_support``, and the offer's ceiling is computed again by the rules
 on the record as it then stands: ceiling − X (差额补足). A ceiling at or below X leaves nothing here: the offer stays,
 at 0, so that a mistyped amount can be corrected, but it can no longer be accepted or confirmed (it may be declined).
-A matter changed through its own form (``judged_again``) has its open offers computed again the same way. The lead
-department is told of a 免申即享 offer whose ceiling changed, as of one declined.
+A matter changed through its own form (``judged_again``), or a change of its applicant's profile
+(``profile_changed``), has its open offers computed again the same way. The lead department is told of a 免申即享
+offer whose ceiling changed, as of one declined.
 """
 
 from dataclasses import dataclass
@@ -210,22 +211,53 @@ def judged_again(session: Session, *, actor: User, matter: Matter, offers: list[
     again by the rules on the record as it now stands, as a statement of support received elsewhere computes it;
     one the rules no longer support for the matter is withdrawn with the reason. What became of them, in words.
     An applicant whose record the rules cannot read today keeps its offers as they are, until it is corrected."""
+    return _again(session, actor, offers, _Change(f"事项「{matter.key}」已修改", "事项信息", "修改了事项信息"))
+
+
+def profile_changed(session: Session, *, actor: User, version: int, offers: list[Offer]) -> list[str]:
+    """The applicant's profile changed (``version``, a new one): each of its open ``offers`` (locked, by
+    ``open_for_applicant``) computed again, or withdrawn, as a change of their matter would (``judged_again``): the
+    rules read the applicant's size, region, industry or revenue as they read the matter. What became of them, each
+    named by its matter."""
+    change = _Change(f"单位信息已修改（第 {version} 版）", "单位信息", f"修改了单位信息（第 {version} 版）", named=True)
+    return _again(session, actor, offers, change)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What was changed, as an offer's reason, the enterprise's page and the lead department's message say it."""
+
+    done: str  # 事项「h1」已修改, 单位信息已修改（第 3 版）
+    what: str  # 事项信息, 单位信息
+    because: str  # 修改了事项信息 (after the enterprise's name)
+    named: bool = False  # each offer named by its matter: the change was not of one matter
+
+    def whose(self, matter: Matter) -> str:
+        return f"事项「{matter.key}」的" if self.named else ""
+
+
+def _again(session: Session, actor: User, offers: list[Offer], change: _Change) -> list[str]:
     answer = _answer(session, offers[0]) if offers else None
     if answer is None:
         return []
     said, numbers = [], catalogue.numbers(session)
     for offer in offers:
+        matter = session.get(Matter, offer.matter_id)  # locked by the caller
+        if matter is None:  # kept for the type checker: an offer's matter is kept while the offer is
+            continue
         cited, judged = measure_cited(offer.measure, offer.policy_id, numbers), _judged(session, offer, matter, answer)
         if judged is None:
-            _withdraw(session, actor, offer, f"事项「{matter.key}」已修改，按修改后的信息不再由{cited}支持")
-            said.append(f"政策直达（{cited}）已撤回：按修改后的事项信息不再符合条件")
-        elif _set_ceiling(session, actor, offer, judged, because="修改了事项信息"):
-            said.append(f"政策直达（{cited}）的可获支持上限已按规则重算为 {wan(offer.ceiling)} 万元"
-                        + ("：按从高不重复原则本政策不再支持" if not offer.ceiling else ""))
+            of = f"，事项「{matter.key}」" if change.named else ""
+            _withdraw(session, actor, offer, f"{change.done}，按修改后的信息{of}不再由{cited}支持", change)
+            said.append(f"{change.whose(matter)}政策直达（{cited}）已撤回：按修改后的{change.what}不再符合条件")
+        elif _set_ceiling(session, actor, offer, judged, because=change.because):
+            none = "：按从高不重复原则本政策不再支持" if not offer.ceiling else ""
+            said.append(f"{change.whose(matter)}政策直达（{cited}）的可获支持上限已按规则重算为 "
+                        f"{wan(offer.ceiling)} 万元{none}")
     return said
 
 
-def _withdraw(session: Session, actor: User, offer: Offer, reason: str) -> None:
+def _withdraw(session: Session, actor: User, offer: Offer, reason: str, change: _Change) -> None:
     offer.state, offer.reason = "withdrawn", reason[:500]
     session.flush()
     audit.record(session, actor=actor.username, action="offer.withdraw", entity="offer", entity_id=offer.id,
@@ -233,8 +265,8 @@ def _withdraw(session: Session, actor: User, offer: Offer, reason: str) -> None:
     about = _About.of(session, offer)
     if about.direct:  # it waited for the department's confirmation
         _tell_lead(session, offer, kind="offer.withdraw", subject=f"免申即享已撤回：{about.name}，{about.cited}",
-                   body=f"{about.who}的事项「{about.matter}」{about.batch}已修改，按修改后的信息不再符合"
-                        f"{about.cited}的条件：这项免申即享已撤回，不再等待本单位确认。")
+                   body=f"{about.who}{change.because}：按修改后的信息，事项「{about.matter}」{about.batch}不再符合"
+                        f"{about.cited}的条件，这项免申即享已撤回，不再等待本单位确认。")
 
 
 @dataclass(frozen=True)

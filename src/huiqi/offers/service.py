@@ -136,6 +136,18 @@ def open_for_matter(session: Session, matter_id: int) -> list[Offer]:
     return [o for o in found if o.state == "open"]
 
 
+def open_for_applicant(session: Session, applicant_id: int) -> list[Offer]:
+    """The applicant's open offers, locked and read afresh, in id order, after every matter of the applicant (each
+    offer's, with its twins), also in id order: the order every step keeps, matter then offer. Nothing is locked for
+    an applicant with no open offer."""
+    query = select(Offer).where(Offer.applicant_id == applicant_id, Offer.state == "open")
+    if session.scalar(query.with_only_columns(Offer.id).limit(1)) is None:
+        return []
+    applicants.lock_matters(session, applicant_id)
+    found = session.scalars(query.order_by(Offer.id).with_for_update().execution_options(populate_existing=True))
+    return [o for o in found if o.state == "open"]  # confirmed, declined or withdrawn while this waited
+
+
 def mine(session: Session, *, actor: User) -> list[Offer]:
     """The enterprise's offers, newest first (others see none here)."""
     if actor.role != Role.ENTERPRISE:
