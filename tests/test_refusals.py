@@ -12,7 +12,8 @@ analyst and an anonymous visitor), on SQLite and PostgreSQL:
   changes nothing;
 - lists: whatever a persona may list holds nothing outside its scope (Excel downloads included);
 - roles: an endpoint the persona's role may not use refuses it (401/403/404, or the sign-in page), and
-  names no applicant.
+  names no applicant; an API endpoint with a body refuses it before reading the body (an invalid body is a
+  401/403, never a 422 correcting the fields of a caller who may not act at all).
 """
 
 import io
@@ -432,19 +433,25 @@ class Record:
     key: str
 
 
-def routes() -> list[tuple[str, str]]:
-    """Every (method, path) the app serves, API and pages, from its routers."""
+def _served() -> list[tuple[str, object]]:
+    """(prefix, route) for every route of the app's routers, API and pages."""
     found = []
     for included in create_app().routes:
         context = getattr(included, "include_context", None)
-        if context is None:
-            continue
-        for route in included.original_router.routes:
-            found += [(m, context.prefix + route.path) for m in sorted(route.methods - {"HEAD"})]
+        if context is not None:
+            found += [(context.prefix, route) for route in included.original_router.routes]
     return found
 
 
-ROUTES = routes()
+SERVED = _served()
+# Every (method, path) the app serves.
+ROUTES = [(m, prefix + route.path) for prefix, route in SERVED for m in sorted(route.methods - {"HEAD"})]
+# The API's routes that read a body (JSON, or an upload).
+API_BODIES = sorted({(m, prefix + route.path) for prefix, route in SERVED
+                     if prefix == "/api/v1" and getattr(route, "body_field", None) is not None
+                     for m in route.methods - {"HEAD"}})
+# A body no API route accepts: a list where an object (or an upload) is expected.
+INVALID = {"json": ["矩阵"]}
 
 
 def test_every_route_is_in_the_matrix() -> None:
@@ -521,6 +528,10 @@ def _persona(people, name: str):
     return None if name == "anonymous" else getattr(people, name)
 
 
+def _role(persona) -> str:
+    return persona.role if persona is not None else "anonymous"
+
+
 def _refused(response) -> bool:
     if response.status_code in (401, 403, 404):
         return True
@@ -590,4 +601,42 @@ async def test_endpoints_outside_the_role_are_refused(session, people, world, br
                 failures.append(f"{method} {url}: {response.status_code}")
             elif leaked := _leaks(response, secrets):
                 failures.append(f"{method} {url}: refused, but the body names {leaked}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", PERSONAS)
+async def test_a_role_not_entitled_is_refused_before_its_body_is_read(session, people, world, browser, name) -> None:
+    """An invalid body from a caller whose role may not use the route at all: refused for the role (401 without
+    signing in, 403 signed in, saying the role may not), not a 422 listing the body's faults."""
+    persona = _persona(people, name)
+    client = browser(persona)
+    record = world["bob" if name == "bob" else "alice"]
+    expected = 401 if persona is None else 403
+    failures = []
+    for method, path in API_BODIES:
+        if _role(persona) in ENTITLED[(method, path)]:
+            continue
+        for url in urls(path, record):
+            response = await client.send(method, url, **INVALID)
+            if response.status_code != expected or (expected == 403 and "无权" not in response.json()["detail"]):
+                failures.append(f"{method} {url}: {response.status_code} {response.text[:80]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.anyio
+async def test_the_invalid_body_is_invalid_to_those_entitled(session, people, world, browser) -> None:
+    """The body above is one validation refuses (so that the 403s are the role's): a 422 for someone entitled."""
+    clients = {}
+    failures = []
+    assert len(API_BODIES) > 40
+    for method, path in API_BODIES:
+        name = next(n for n in PERSONAS if _role(_persona(people, n)) in ENTITLED[(method, path)])
+        if name not in clients:
+            clients[name] = browser(_persona(people, name))
+        client = clients[name]
+        for url in urls(path, world["alice"]):
+            response = await client.send(method, url, **INVALID)
+            if response.status_code != 422:
+                failures.append(f"{method} {url} as {name}: {response.status_code}")
     assert not failures, "\n".join(failures)

@@ -22,7 +22,9 @@ async def test_no_refusal_of_the_import_form_names_a_field_in_ascii(browser, ses
     sent = [({"published_on": "2025-06-01x"}, "发布日期：应为日期（YYYY-MM-DD）"),
             ({"published_on": "二〇二五年六月一日，依据……" * 20}, "发布日期：应为日期（YYYY-MM-DD）"),
             ({"published_on": ""}, "发布日期：应为日期（YYYY-MM-DD）"),
-            ({"document": "函" * 201}, "文号：请填写名单的发布文号"), ({"document": "函" * 3000}, "发布文号：不能超过"),
+            ({"document": "函" * 201}, "发布文号：不能超过 200 个字（现为 201 个字）"),
+            ({"document": "函" * 3000}, "发布文号：不能超过 200 个字（现为 3000 个字）"),
+            ({"document": " "}, "发布文号：请填写名单的发布文号"),
             ({"document": "函\x01"}, "发布文号："), ({"code": "x" * 41}, "类别：请从列表中选择认定类别"),
             ({"code": "x" * 3000}, "认定类别：不能超过"), ({"level": "x" * 21}, "级别：应为"),
             ({"level": "x" * 3000}, "级别：不能超过")]

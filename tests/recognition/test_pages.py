@@ -9,10 +9,12 @@ import pytest
 from huiqi.models import Matter, Offer, RecognitionList
 from huiqi.web.excel import XLSX
 from tests.dbtest import ALICE_USCC, a_round
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 FORM = {"code": "single_champion", "level": "national", "document": "工信部企业函〔2025〕测试号",
         "published_on": "2025-06-01"}
+TITLE = '<h2 id="error-summary-title">{}</h2>'
 
 
 async def test_a_list_imported_on_the_page_becomes_an_offer_the_enterprise_accepts(browser, session, people,
@@ -135,3 +137,47 @@ async def test_the_lists_download_as_the_page_lists_them(browser, session, peopl
         client = browser(who)
         assert refusal(await client.get("/admin/lists.xlsx")) == refusal(await client.get("/admin/lists"))
         assert (await client.get("/admin/lists.xlsx")).status_code in (303, 403)
+
+
+async def test_a_list_withdrawn_meanwhile_is_a_refusal_saying_by_whom_not_a_mistake_to_correct(
+        browser, session, people, set_today) -> None:
+    """Two people withdraw one list (two tabs): the second is told it was done, by whom, under 未能完成; a reason left
+    out is still a mistake to correct, under the form's own heading."""
+    set_today(date(2025, 6, 30))
+    unit, admin = browser(people.miit), browser(people.admin)
+    good = f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode()
+    done = await unit.post("/admin/lists", data=FORM, files={"file": ("名单.csv", good, "text/csv")})
+    assert done.status_code == 303, done.text
+    listed = session.query(RecognitionList).one()
+    unexplained = await admin.post(f"/admin/lists/{listed.id}/withdraw", data={"reason": ""})
+    assert unexplained.status_code == 422 and TITLE.format("未能撤回名单，请修改以下内容") in unexplained.text
+    first = await unit.post(f"/admin/lists/{listed.id}/withdraw", data={"reason": "名单更正"})
+    assert first.status_code == 303, first.text
+    second = await admin.post(f"/admin/lists/{listed.id}/withdraw", data={"reason": "重复导入"})
+    assert second.status_code == 409 and TITLE.format("未能完成") in second.text, second.text
+    assert "请修改以下内容" not in second.text
+    assert f"认定名单 {listed.id} 已由{people.miit.display_name}" in second.text and "无需再撤回" in second.text
+    session.refresh(listed)
+    assert (listed.state, listed.reason, listed.withdrawn_by) == ("withdrawn", "名单更正", people.miit.username)
+
+
+async def test_a_document_number_too_long_is_said_with_its_length_and_kept(browser, session, people,
+                                                                          set_today) -> None:
+    """Over 200 characters (pasted past the box's bound, or sent without the page), at any length: said beside the
+    box as the calendar's notice is, with what was typed kept in it; a list imported twice is a refusal (未能完成)."""
+    set_today(date(2025, 6, 30))
+    unit = browser(people.miit)
+    good = f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode()
+    for typed in ("工信部企业函" + "长" * 195, "函" * 5000):
+        refused = await unit.post("/admin/lists", data={**FORM, "document": typed},
+                                  files={"file": ("名单.csv", good, "text/csv")})
+        assert refused.status_code == 422, refused.text
+        said = f"不能超过 200 个字（现为 {len(typed)} 个字）"
+        assert TITLE.format("未能导入，请修改以下内容") in refused.text and f"发布文号：{said}" in refused.text
+        assert f'value="{typed}"' in refused.text  # kept, not cut to the box's 200
+        assert [m for m in marked(refused.text) if m[0] == "f-document"] == [("f-document", said + "，请删减后再导入")]
+    assert session.query(RecognitionList).count() == 0
+    done = await unit.post("/admin/lists", data=FORM, files={"file": ("名单.csv", good, "text/csv")})
+    assert done.status_code == 303, done.text
+    twice = await unit.post("/admin/lists", data=FORM, files={"file": ("名单.csv", good, "text/csv")})
+    assert twice.status_code == 409 and TITLE.format("未能完成") in twice.text and "已导入为认定名单" in twice.text

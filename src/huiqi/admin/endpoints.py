@@ -8,8 +8,9 @@ from pydantic import Field
 from huiqi.admin import service
 from huiqi.admin.schemas import PolicyFileRead
 from huiqi.catalogue import service as catalogue
+from huiqi.users.roles import Role
 from huiqi.validation import PlainText, StrictInput
-from huiqi.web.deps import Actor, Db
+from huiqi.web.deps import Actor, Db, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/admin", tags=["政策目录"])
@@ -40,14 +41,16 @@ def policies(actor: Actor, session: Db, paging: PagingDep) -> dict:
 
 
 @router.post("/policies", response_model=PolicyFileRead, status_code=201,
-             summary="起草政策版本：上传政策文件（逐行校验，错误指出行号）")
+             summary="起草政策版本：上传政策文件（逐行校验，错误指出行号）",
+             dependencies=role_first(Role.ADMIN, doing="起草政策版本"))
 def draft(body: DraftIn, actor: Actor, session: Db) -> PolicyFileRead:
     row = catalogue.add(session, actor=actor, text=body.text, file_name=body.file_name)
     session.commit()
     return service.version(row)
 
 
-@router.put("/policies/{version_id}", response_model=PolicyFileRead, summary="修改政策草稿（已发布的版本不可修改）")
+@router.put("/policies/{version_id}", response_model=PolicyFileRead, summary="修改政策草稿（已发布的版本不可修改）",
+            dependencies=role_first(Role.ADMIN, doing="修改政策草稿"))
 def edit(version_id: VersionId, body: TextIn, actor: Actor, session: Db) -> PolicyFileRead:
     row = catalogue.edit(session, actor=actor, version_id=version_id, text=body.text)
     session.commit()
@@ -55,14 +58,16 @@ def edit(version_id: VersionId, body: TextIn, actor: Actor, session: Db) -> Poli
 
 
 @router.post("/policies/{version_id}/publish", response_model=PolicyFileRead,
-             summary="发布政策版本（草稿，或恢复已被取代的版本）：须由起草人以外的管理员发布；先运行文件自带的测试情形")
+             summary="发布政策版本（草稿，或恢复已被取代的版本）：须由起草人以外的管理员发布；先运行文件自带的测试情形",
+             dependencies=role_first(Role.ADMIN, doing="发布政策"))
 def publish(version_id: VersionId, actor: Actor, session: Db, body: PublishIn | None = None) -> PolicyFileRead:
     row = catalogue.publish(session, actor=actor, version_id=version_id, seen=body.in_force if body else None)
     session.commit()
     return service.version(row)
 
 
-@router.post("/policies/{version_id}/withdraw", response_model=PolicyFileRead, summary="撤回政策版本（须写明理由）")
+@router.post("/policies/{version_id}/withdraw", response_model=PolicyFileRead, summary="撤回政策版本（须写明理由）",
+             dependencies=role_first(Role.ADMIN, doing="撤回政策"))
 def withdraw(version_id: VersionId, body: WithdrawIn, actor: Actor, session: Db) -> PolicyFileRead:
     row = catalogue.withdraw(session, actor=actor, version_id=version_id, reason=body.reason)
     session.commit()

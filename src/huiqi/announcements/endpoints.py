@@ -10,7 +10,7 @@ from huiqi.announcements.service import ManagedEntry, published_name
 from huiqi.models import Announcement, ApplicantProfile, Application
 from huiqi.review import reading
 from huiqi.review.schemas import ReviewItem
-from huiqi.web.deps import Actor, Db
+from huiqi.web.deps import Actor, Db, step_first
 from huiqi.web.pagination import Page, PagingDep
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
@@ -33,7 +33,8 @@ def _entry(session: Session, application: Application, profile: ApplicantProfile
                         application.amount_proposed, application.state, renamed=now if now != published else None)
 
 
-@router.post("", response_model=AnnouncementRead, status_code=201, summary="发布公示（责任单位）")
+@router.post("", response_model=AnnouncementRead, status_code=201, summary="发布公示（责任单位）",
+             dependencies=step_first(Action.ANNOUNCE))
 def open_batch(body: AnnouncementCreate, actor: Actor, session: Db) -> AnnouncementRead:
     done = run(session, Action.ANNOUNCE, actor=actor, application_ids=body.application_ids, starts_on=body.starts_on,
                working_days=body.working_days, title=body.title)
@@ -50,7 +51,8 @@ def managed(actor: Actor, session: Db, paging: PagingDep) -> dict:
     return {"items": shown, "total": len(batches), "page": paging.page, "size": paging.size}
 
 
-@router.post("/objections", response_model=ReviewItem, summary="记录公示期间收到的异议（退回审核）")
+@router.post("/objections", response_model=ReviewItem, summary="记录公示期间收到的异议（退回审核）",
+             dependencies=step_first(Action.OBJECT))
 def object_to(body: ObjectionCreate, actor: Actor, session: Db) -> ReviewItem:
     done = run(session, Action.OBJECT, actor=actor, application_id=body.application_id, reasons=body.reasons,
                seen=body.seen())

@@ -11,7 +11,7 @@ from huiqi.models import Matter as MatterRow
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.validation import Day
-from huiqi.web.deps import Actor, Db
+from huiqi.web.deps import Actor, Db, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/applicants", tags=["申报单位与事项"])
@@ -40,7 +40,8 @@ def applicant(uscc: Uscc, session: Db, actor: Actor) -> ApplicantRead:
     return _read(session, actor, uscc)
 
 
-@router.put("/{uscc}", response_model=ApplicantRead, summary="登记单位信息（有变化时记为新版本）")
+@router.put("/{uscc}", response_model=ApplicantRead, summary="登记单位信息（有变化时记为新版本）",
+            dependencies=role_first(*service.WRITERS, doing="登记申报单位信息"))
 def record_profile(uscc: Uscc, body: ProfileWrite, session: Db, actor: Actor) -> ApplicantRead:
     service.record_profile(session, actor=actor, uscc=uscc, seen=body.version, **body.model_dump(exclude={"version"}))
     session.commit()
@@ -53,7 +54,8 @@ def matters(uscc: Uscc, session: Db, actor: Actor, paging: PagingDep) -> dict:
     return page_of(rows, paging)
 
 
-@router.put("/{uscc}/matters/{key}", response_model=MatterRead, summary="登记或修改一个事项（交换格式）")
+@router.put("/{uscc}/matters/{key}", response_model=MatterRead, summary="登记或修改一个事项（交换格式）",
+            dependencies=role_first(*service.WRITERS, doing="登记事项"))
 def save_matter(uscc: Uscc, key: Key, body: MatterWrite, session: Db, actor: Actor) -> dict:
     if body.id is not None and body.id != key:
         raise InputError([("id", f"与路径中的事项编号 {key!r} 不一致")])

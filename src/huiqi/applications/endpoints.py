@@ -20,7 +20,8 @@ from huiqi.errors import InputError, MaterialError
 from huiqi.materials.serving import attachment
 from huiqi.materials.storage import MEDIA_TYPES, file_size
 from huiqi.models import User
-from huiqi.web.deps import Actor, ApplicationFilters, Db, RecordId
+from huiqi.users.roles import Role
+from huiqi.web.deps import Actor, ApplicationFilters, Db, RecordId, role_first
 from huiqi.web.excel import XLSX, Table, download_built
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.workflow.runner import run
@@ -59,7 +60,8 @@ def export_table(session: Session, actor: User, state: str | None, filters: Filt
     return views.table([views.summary(session, a) for a in found])
 
 
-@router.post("", response_model=ApplicationDetail, status_code=201, summary="新建申报（草稿）")
+@router.post("", response_model=ApplicationDetail, status_code=201, summary="新建申报（草稿）",
+             dependencies=role_first(Role.ENTERPRISE, doing="申报"))
 def create(body: ApplicationCreate, session: Db, actor: Actor) -> ApplicationDetail:
     draft = service.create_draft(session, actor=actor, uscc=body.uscc, matter_key=body.matter, round_id=body.round,
                                  measure=body.measure, amount_requested=body.amount_requested)
@@ -72,7 +74,8 @@ def application(application_id: RecordId, session: Db, actor: Actor) -> Applicat
     return _detail(session, actor, application_id)
 
 
-@router.patch("/{application_id}", response_model=ApplicationDetail, summary="修改申请金额（草稿或退回补正时）")
+@router.patch("/{application_id}", response_model=ApplicationDetail, summary="修改申请金额（草稿或退回补正时）",
+              dependencies=role_first(Role.ENTERPRISE, doing="修改申报"))
 def update(application_id: RecordId, body: ApplicationUpdate, session: Db, actor: Actor) -> ApplicationDetail:
     service.change_amount(session, actor=actor, application_id=application_id, amount_requested=body.amount_requested,
                           seen_state=body.seen_state, seen_amount=body.seen_amount)
@@ -94,7 +97,8 @@ def read_material(file: UploadFile) -> bytes:
 
 
 @router.post("/{application_id}/materials", response_model=MaterialRead, status_code=201,
-             summary="上传申报材料（PDF、OFD、JPG、PNG，按内容判断类型）")
+             summary="上传申报材料（PDF、OFD、JPG、PNG，按内容判断类型）",
+             dependencies=role_first(Role.ENTERPRISE, doing="修改申报"))
 def upload(application_id: RecordId, session: Db, actor: Actor,
            file: Annotated[UploadFile, File(description="材料文件：PDF、OFD、JPG 或 PNG")],
            kind: Annotated[str | None, Form(max_length=50, description="批次要求的哪一项材料（如 申报书）；"

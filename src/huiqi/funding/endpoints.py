@@ -26,7 +26,8 @@ from huiqi.funding.schemas import (
 )
 from huiqi.models import User
 from huiqi.public.service import measure_titles
-from huiqi.web.deps import Actor, Db
+from huiqi.users.roles import Role
+from huiqi.web.deps import Actor, Db, role_first, step_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.workflow.batch import MAX_PAYMENTS, Outcome, each
 from huiqi.workflow.runner import run
@@ -52,7 +53,8 @@ def listed(actor: Actor, session: Db, paging: PagingDep,
     return page_of(overview(session, actor=actor, year=year or clock.today().year), paging)
 
 
-@router.put("/budgets/{year}/{policy_id}/{measure}", response_model=BudgetRead, summary="设定年度预算（财政）")
+@router.put("/budgets/{year}/{policy_id}/{measure}", response_model=BudgetRead, summary="设定年度预算（财政）",
+            dependencies=role_first(Role.FINANCE, doing="设定预算"))
 def set_budget(year: Year, policy_id: Annotated[str, Path(max_length=40, description="政策编号")],
                measure: Annotated[int, Path(ge=1, le=999, description="措施序号")], body: BudgetSet, actor: Actor,
                session: Db) -> BudgetRead:
@@ -64,7 +66,7 @@ def set_budget(year: Year, policy_id: Annotated[str, Path(max_length=40, descrip
 
 
 @router.post("/approvals", response_model=GrantRead, status_code=201,
-             summary="批准（财政，公示期满后；从今天所在年度的预算中支出）")
+             summary="批准（财政，公示期满后；从今天所在年度的预算中支出）", dependencies=step_first(Action.APPROVE))
 def approve(body: ApprovalCreate, actor: Actor, session: Db) -> GrantRead:
     done = run(session, Action.APPROVE, actor=actor, application_id=body.application_id, seen=body.seen())
     session.commit()
@@ -72,7 +74,8 @@ def approve(body: ApprovalCreate, actor: Actor, session: Db) -> GrantRead:
 
 
 @router.post("/approvals/batch", response_model=BatchRead,
-             summary="批量批准（财政）：逐项办理，每项如同单独批准；未批准的逐项说明原因")
+             summary="批量批准（财政）：逐项办理，每项如同单独批准；未批准的逐项说明原因",
+             dependencies=step_first(Action.APPROVE))
 def approve_many(body: ApprovalBatch, actor: Actor, session: Db) -> BatchRead:
     seen = {item.application_id: item.seen() for item in body.seen}
     return batch_read(each(session, Action.APPROVE, actor=actor,
@@ -86,7 +89,8 @@ def batch_read(outcomes: list[Outcome]) -> BatchRead:
                      amount=sum(i.amount or 0 for i in items), items=items)
 
 
-@router.post("/disbursements", response_model=DisbursementRead, status_code=201, summary="登记拨付（财政）")
+@router.post("/disbursements", response_model=DisbursementRead, status_code=201, summary="登记拨付（财政）",
+             dependencies=step_first(Action.DISBURSE))
 def disburse(body: DisbursementCreate, actor: Actor, session: Db) -> DisbursementRead:
     done = run(session, Action.DISBURSE, actor=actor, application_id=body.application_id, paid_on=body.paid_on,
                reference=body.reference, seen=body.seen())
@@ -95,7 +99,8 @@ def disburse(body: DisbursementCreate, actor: Actor, session: Db) -> Disbursemen
 
 
 @router.post("/disbursements/batch", response_model=BatchRead,
-             summary="批量登记拨付（财政）：逐项办理，每项如同单独登记；未登记的逐项说明原因")
+             summary="批量登记拨付（财政）：逐项办理，每项如同单独登记；未登记的逐项说明原因",
+             dependencies=step_first(Action.DISBURSE))
 def disburse_many(body: PaymentBatch, actor: Actor, session: Db) -> BatchRead:
     items = {i.application_id: {"paid_on": i.paid_on, "reference": i.reference, "seen": i.seen()} for i in body.items}
     return batch_read(each(session, Action.DISBURSE, actor=actor, items=items, most=MAX_PAYMENTS))

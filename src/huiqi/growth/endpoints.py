@@ -8,8 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from huiqi.growth import service
 from huiqi.growth.schemas import Figures, GrowthFile
 from huiqi.money import MAX_YUAN
+from huiqi.users.roles import Role
 from huiqi.validation import PlainText
-from huiqi.web.deps import Actor, Db
+from huiqi.web.deps import Actor, Db, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/growth", tags=["成长档案"])
@@ -37,7 +38,8 @@ def growth_file(uscc: Uscc, actor: Actor, session: Db) -> GrowthFile:
     return service.growth_file(session, actor=actor, uscc=uscc)
 
 
-@router.put("/{uscc}/figures/{year}", response_model=Figures, summary="记录（或更正）一年的经营数据")
+@router.put("/{uscc}/figures/{year}", response_model=Figures, summary="记录（或更正）一年的经营数据",
+            dependencies=role_first(Role.ENTERPRISE, Role.DEPARTMENT, Role.ADMIN, doing="维护成长档案"))
 def record_figures(uscc: Uscc, year: Annotated[int, Path(ge=2000, le=2100, description="年度")], body: FiguresUpdate,
                    actor: Actor, session: Db) -> Figures:
     row = service.record_figures(session, actor=actor, uscc=uscc, year=year, **body.model_dump())

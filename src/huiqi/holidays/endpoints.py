@@ -8,8 +8,9 @@ from pydantic import BaseModel, Field
 
 from huiqi.errors import InputError
 from huiqi.holidays import service
+from huiqi.users.roles import Role
 from huiqi.validation import Day, PlainText, StrictInput
-from huiqi.web.deps import Actor, Db
+from huiqi.web.deps import Actor, Db, role_first
 
 router = APIRouter(prefix="/calendar", tags=["节假日日历"])
 Year = Annotated[int, Path(ge=2000, le=2100, description="年份")]
@@ -51,7 +52,8 @@ def read_year(year: Year, session: Db) -> YearRead:
     return _read(session, year)
 
 
-@router.put("/{year}", response_model=YearRead, summary="录入一年的节假日安排（管理员，按国务院办公厅通知）")
+@router.put("/{year}", response_model=YearRead, summary="录入一年的节假日安排（管理员，按国务院办公厅通知）",
+            dependencies=role_first(Role.ADMIN, doing="录入节假日安排"))
 def enter_year(year: Year, body: YearIn, actor: Actor, session: Db) -> YearRead:
     wrong = [d.day for d in body.days if d.day.year != year]
     if wrong:

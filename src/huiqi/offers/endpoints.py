@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from huiqi.applications import views
 from huiqi.applications.schemas import ApplicationDetail
 from huiqi.offers import replies, service
+from huiqi.users.roles import Role
 from huiqi.validation import PlainText, StrictInput
-from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.deps import Actor, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/offers", tags=["政策直达"])
@@ -74,14 +75,16 @@ class ConfirmIn(StrictInput):
 
 
 @router.post("/{offer_id}/confirm", response_model=ApplicationDetail, status_code=201,
-             summary="二次确认（免申即享）：生成申报并转入责任单位审核；请求体可省略")
+             summary="二次确认（免申即享）：生成申报并转入责任单位审核；请求体可省略",
+             dependencies=role_first(Role.DEPARTMENT, doing="确认免申即享"))
 def confirm(offer_id: RecordId, actor: Actor, session: Db, body: ConfirmIn | None = None) -> ApplicationDetail:
     app = service.confirm(session, actor=actor, offer_id=offer_id, seen_ceiling=body.seen_ceiling if body else None)
     session.commit()
     return views.detail(session, app, actor)
 
 
-@router.post("/{offer_id}/set-aside", response_model=OfferRead, summary="不予确认（免申即享），写明理由")
+@router.post("/{offer_id}/set-aside", response_model=OfferRead, summary="不予确认（免申即享），写明理由",
+             dependencies=role_first(Role.DEPARTMENT, doing="对免申即享作出不予确认"))
 def set_aside(offer_id: RecordId, body: SetAsideIn, actor: Actor, session: Db) -> OfferRead:
     offer = service.set_aside(session, actor=actor, offer_id=offer_id, reason=body.reason)
     session.commit()
@@ -96,7 +99,8 @@ class PayeeIn(StrictInput):
 
 
 @router.post("/payee/{application_id}", response_model=ApplicationDetail,
-             summary="确认收款账户（免申即享的申报，企业在拨付前确认）")
+             summary="确认收款账户（免申即享的申报，企业在拨付前确认）",
+             dependencies=role_first(Role.ENTERPRISE, doing="确认收款账户"))
 def confirm_payee(application_id: RecordId, body: PayeeIn, actor: Actor, session: Db) -> ApplicationDetail:
     app = service.confirm_payee(session, actor=actor, application_id=application_id, bank=body.bank,
                                 account=body.account, seen=body.seen)
@@ -117,7 +121,8 @@ class DeclineIn(StrictInput):
 
 
 @router.post("/{offer_id}/decline", response_model=OfferRead,
-             summary="放弃政策直达（企业）：可写明理由，告知牵头责任单位；请求体可省略")
+             summary="放弃政策直达（企业）：可写明理由，告知牵头责任单位；请求体可省略",
+             dependencies=role_first(Role.ENTERPRISE, doing="放弃政策直达"))
 def decline(offer_id: RecordId, actor: Actor, session: Db, body: DeclineIn | None = None) -> OfferRead:
     offer = replies.decline(session, actor=actor, offer_id=offer_id, reason=body.reason if body else "").offer
     session.commit()
@@ -141,7 +146,8 @@ class OtherSupportRead(BaseModel):
 
 
 @router.post("/{offer_id}/other-support", response_model=OtherSupportRead,
-             summary="登记已获其他省级政策支持（从高不重复）：可获支持上限按规则重算为上限减去已获金额（差额补足）")
+             summary="登记已获其他省级政策支持（从高不重复）：可获支持上限按规则重算为上限减去已获金额（差额补足）",
+             dependencies=role_first(Role.ENTERPRISE, doing="登记已获其他省级政策支持"))
 def other_support(offer_id: RecordId, body: OtherSupportIn, actor: Actor, session: Db) -> OtherSupportRead:
     done = replies.record_other_support(session, actor=actor, offer_id=offer_id, amount=body.other_support,
                                         seen=body.seen)

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from huiqi.models import Rating
 from huiqi.ratings import service
+from huiqi.users.roles import Role
 from huiqi.validation import PlainText, StrictInput
-from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.deps import Actor, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(tags=["好差评"])
@@ -56,7 +57,7 @@ class RatesRead(BaseModel):
 
 
 @router.post("/applications/{application_id}/rating", response_model=RatingRead, status_code=201,
-             summary="评价一件办结的申报（好差评）")
+             summary="评价一件办结的申报（好差评）", dependencies=role_first(Role.ENTERPRISE, doing="评价服务"))
 def rate(application_id: RecordId, body: RatingIn, actor: Actor, session: Db) -> RatingRead:
     found = service.rate(session, actor=actor, application_id=application_id, level=body.level, comment=body.comment)
     session.commit()
@@ -76,21 +77,24 @@ def rectifications(actor: Actor, session: Db, paging: PagingDep) -> dict:
     return page_of([_read(session, r) for r in service.rectifications(session, actor=actor)], paging)
 
 
-@router.post("/ratings/{rating_id}/answer", response_model=RatingRead, summary="答复整改情况（责任单位）")
+@router.post("/ratings/{rating_id}/answer", response_model=RatingRead, summary="答复整改情况（责任单位）",
+             dependencies=role_first(Role.DEPARTMENT, doing="答复整改"))
 def answer(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
     found = service.answer(session, actor=actor, rating_id=rating_id, text=body.text)
     session.commit()
     return _read(session, found)
 
 
-@router.post("/ratings/{rating_id}/recheck", response_model=RatingRead, summary="申请复核（企业）")
+@router.post("/ratings/{rating_id}/recheck", response_model=RatingRead, summary="申请复核（企业）",
+             dependencies=role_first(Role.ENTERPRISE, doing="申请复核"))
 def recheck(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
     found = service.ask_recheck(session, actor=actor, rating_id=rating_id, reason=body.text)
     session.commit()
     return _read(session, found)
 
 
-@router.post("/ratings/{rating_id}/conclude", response_model=RatingRead, summary="作出复核结论（管理员）")
+@router.post("/ratings/{rating_id}/conclude", response_model=RatingRead, summary="作出复核结论（管理员）",
+             dependencies=role_first(Role.ADMIN, doing="作出复核结论"))
 def conclude(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
     found = service.conclude(session, actor=actor, rating_id=rating_id, result=body.text)
     session.commit()

@@ -10,9 +10,8 @@ from huiqi.recognition import service
 from huiqi.simulate.endpoints import job_sessions
 from huiqi.simulate.jobs import Sessions
 from huiqi.users.roles import Role
-from huiqi.users.scope import require_role
 from huiqi.validation import Day, PlainText, StrictInput
-from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.deps import Actor, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/lists", tags=["认定名单"])
@@ -70,10 +69,10 @@ def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
 
 
 @router.post("", response_model=ListRead, status_code=201,
-             summary="导入认定名单：逐行校验，有错则一行也不写入；导入后重新匹配并产生政策直达")
+             summary="导入认定名单：逐行校验，有错则一行也不写入；导入后重新匹配并产生政策直达",
+             dependencies=role_first(Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单"))
 def import_list(body: ListIn, actor: Actor, session: Db, background: BackgroundTasks,
                 sessions: Annotated[Sessions, Depends(job_sessions)]) -> ListRead:
-    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
     rows = [["uscc", "name", "level", "date"]] + [[r.uscc, r.name, r.level or "", r.date or ""] for r in body.rows]
     checked = service.check(session, rows, code=body.code, level=body.level, published_on=body.published_on)
     done = service.import_list(session, actor=actor, rows=checked, code=body.code, level=body.level,
@@ -84,7 +83,8 @@ def import_list(body: ListIn, actor: Actor, session: Db, background: BackgroundT
     return _read(done.list, done)
 
 
-@router.post("/{list_id}/withdraw", response_model=ListRead, summary="撤回认定名单：其事实不再计入，相关政策直达撤回")
+@router.post("/{list_id}/withdraw", response_model=ListRead, summary="撤回认定名单：其事实不再计入，相关政策直达撤回",
+             dependencies=role_first(Role.ADMIN, Role.DEPARTMENT, doing="撤回认定名单"))
 def withdraw(list_id: RecordId, body: WithdrawIn, actor: Actor, session: Db) -> ListRead:
     found = service.withdraw(session, actor=actor, list_id=list_id, reason=body.reason)
     session.commit()

@@ -21,13 +21,15 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.door import LIMITS
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 # What the import form may carry: each field's own bound (the document number's 200, a date's shape) is said on the
-# form, with what was typed kept; a bound here would be said on a page apart, and a date's as a length.
+# form, with what was typed kept; a bound here would be said on a page apart, and a date's as a length. The document
+# number is kept whatever its length, as the calendar's notice is (the door's net): its 200 said beside its box.
 NET = 2000
 CODE_MOST = 40
 
@@ -39,6 +41,12 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
                 levels=CHOICES["level"],
                 person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
+
+
+def _refused(refusal: Refusal, heading: str) -> dict:
+    """A form's refusal for the page: what to correct under ``heading`` (…，请修改以下内容); a refusal that is no
+    mistake in what was typed (already withdrawn or imported by someone else, not permitted) titled 未能完成."""
+    return {"heading": heading if refusal.problems else "未能完成", "problems": refusal.shown}
 
 
 @router.get("/admin/lists", response_class=HTMLResponse)
@@ -75,13 +83,14 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
                 sessions: Annotated[Sessions, Depends(job_sessions)],
                 file: Annotated[UploadFile | None, File()] = None,
                 code: Annotated[str, Form(max_length=NET)] = "", level: Annotated[str, Form(max_length=NET)] = "",
-                document: Annotated[str, Form(max_length=NET)] = "",
+                document: Annotated[str, Form(max_length=LIMITS["form"])] = "",
                 published_on: Annotated[str, Form(max_length=NET)] = "") -> Response:
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
     values = {"code": code, "level": level, "document": document, "published_on": published_on}
 
     def act():
         day = form_date(published_on, "发布日期")  # anything but a date is said to be none, whatever its length
+        service.checked_document(document)  # before the file is read: the form's own fields first
         if len(code) > CODE_MOST:  # not one of the select's: said so, not echoed back
             raise InputError([("类别", "请从列表中选择认定类别")])
         if file is None or not file.filename:
@@ -99,7 +108,7 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
 
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, actor, status_code=refusal.status_code, values=values,
-                     problems=refusal.problems or [("", refusal.message)])
+                     **_refused(refusal, "未能导入"))
 
     def done(made: service.Imported) -> str:
         if made.list.matching == "queued":  # a long list: matched again after the answer, its progress shown
@@ -114,8 +123,7 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
 def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, list_id: RecordId,
              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     def again(refusal: Refusal) -> Response:
-        return _page(request, who, session, actor, status_code=refusal.status_code, heading="未能撤回名单",
-                     problems=refusal.problems or [("", refusal.message)])
+        return _page(request, who, session, actor, status_code=refusal.status_code, **_refused(refusal, "未能撤回名单"))
 
     return form_step(session, lambda: service.withdraw(session, actor=actor, list_id=list_id, reason=reason),
                      done="/admin/lists", again=again, said=f"认定名单 {list_id} 已撤回，相关政策直达已撤回")

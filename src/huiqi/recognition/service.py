@@ -24,10 +24,12 @@ from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.errors import Conflict, InputError, NotFound
+from huiqi.labels import Problem
 from huiqi.models import Applicant, ApplicantProfile, Matter, MatterListing, RecognitionList, User
 from huiqi.offers import service as offers
 from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
+from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import csv_text, date_reason, iso_date
@@ -166,9 +168,7 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
     a recognition the applicant already has, that matter confirmed by the list; then match the applicants it touched
     again and make the offers their results support."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
-    document = document.strip()
-    if not document or len(document) > 200 or any(ord(c) < 32 for c in document):
-        raise InputError([("文号", "请填写名单的发布文号，如 工信部企业函〔2023〕xx号（不超过 200 个字）")])
+    document = checked_document(document)
     _refuse_twice(session, code=code, level=level, document=document)
     one_at_a_time(session, f"recognition:{code}")  # two lists of one kind at once: the later sees the earlier's rows
     inline = len(rows) <= INLINE_ROWS if inline is None else inline
@@ -256,6 +256,24 @@ def _confirm(session: Session, matter: Matter, imported: RecognitionList,
     return matter.id, before, {"source": matter.source, "list": matter.list_id, "level": matter.facts.get("level")}
 
 
+DOCUMENT, DOCUMENT_MOST = "发布文号", 200  # as the import form calls it; the column's width
+
+
+def checked_document(document: str) -> str:
+    """The list's document number, trimmed; refused by the form's label when missing, too long (said with its
+    length, as the calendar's notice is) or holding a control character."""
+    document = document.strip()
+    if not document:
+        why = f"请填写名单的发布文号（不超过 {DOCUMENT_MOST} 个字），如 工信部企业函〔2023〕xx号"
+    elif len(document) > DOCUMENT_MOST:
+        why = f"不能超过 {DOCUMENT_MOST} 个字（现为 {len(document)} 个字），请删减后再导入"
+    elif any(ord(c) < 32 for c in document):
+        why = "不能含控制字符（如换行）"
+    else:
+        return document
+    raise InputError([Problem(DOCUMENT, why, "document")])
+
+
 def _refuse_twice(session: Session, *, code: str, level: str | None, document: str) -> None:
     """The same list (code, level and document) is imported once while in force: withdraw it to import it again.
     Two imports of it at once take turns, so the later sees the earlier."""
@@ -306,8 +324,8 @@ def withdraw(session: Session, *, actor: User, list_id: int, reason: str) -> Rec
                             .execution_options(populate_existing=True)).first()
     if found is None:
         raise NotFound(f"没有认定名单 {list_id}")
-    if found.state != "active":
-        raise Conflict(f"认定名单 {list_id} 已撤回")
+    if found.state != "active":  # withdrawn meanwhile (another tab, another person): who did it is said
+        raise Conflict(f"认定名单 {list_id} 已由{person(session, found.withdrawn_by)}撤回，无需再撤回；请刷新后查看")
     found.state, found.withdrawn_by, found.withdrawn_at, found.reason = "withdrawn", actor.username, utcnow(), reason
     session.flush()
     named = sorted(set(session.scalars(select(MatterListing.matter_id).where(MatterListing.list_id == list_id)))

@@ -3,13 +3,12 @@ a measure to one."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from huiqi.rounds import editing, opening, overlapping, service
 from huiqi.rounds.schemas import ExtendIn, RoundIn, RoundMeasureIn, RoundOpened, RoundRead, RoundUpdate
 from huiqi.users.roles import Role
-from huiqi.users.scope import require_role
-from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.deps import Actor, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/rounds", tags=["申报批次"])
@@ -18,11 +17,7 @@ router = APIRouter(prefix="/rounds", tags=["申报批次"])
 def _officer(doing: str) -> list:
     """Only an admin or a department opens and changes rounds: refused before the body is read, not corrected (an
     enterprise's mistaken body is a 403, not a 422 naming the fields)."""
-
-    def officer(actor: Actor) -> None:
-        require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing=f"{doing}申报批次")
-
-    return [Depends(officer)]
+    return role_first(Role.ADMIN, Role.DEPARTMENT, doing=f"{doing}申报批次")
 
 
 @router.get("", response_model=Page[RoundRead], summary="申报批次（公开）：开放的措施、截止日期、材料与办事指南")

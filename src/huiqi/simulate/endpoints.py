@@ -16,7 +16,7 @@ from huiqi.models import SavedReform, SimulationJob
 from huiqi.simulate import jobs, reforms
 from huiqi.users.scope import require_role
 from huiqi.validation import UtcDateTime, ascii_digits, field_path, problems
-from huiqi.web.deps import Actor, Db, RecordId
+from huiqi.web.deps import Actor, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.web.uploads import read_upload
 
@@ -65,7 +65,8 @@ def job_spec(by: str, as_of: str | None, synthetic_applicants: str | None, seed:
         raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
 
 
-@router.post("", response_model=JobRead, status_code=202, summary="开始一次测算（上传企业样本数据或使用合成数据）")
+@router.post("", response_model=JobRead, status_code=202, summary="开始一次测算（上传企业样本数据或使用合成数据）",
+             dependencies=role_first(*jobs.ANALYSTS, doing="进行财政测算"))
 def start(
     actor: Actor, session: Db, background: BackgroundTasks, sessions: Annotated[jobs.Sessions, Depends(job_sessions)],
     population: Annotated[UploadFile | None, File(description="Excel 工作簿，或含两张表的 zip")] = None,

@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from huiqi.users import service
+from huiqi.users.roles import Role
 from huiqi.users.schemas import PasswordChange, PasswordReset, UserCreate, UserRead, UserUpdate
 from huiqi.validation import PlainText
-from huiqi.web.deps import Actor, Db, UsersFilters
+from huiqi.web.deps import Actor, Db, UsersFilters, role_first
 from huiqi.web.pagination import Page, PagingDep
 
 router = APIRouter(prefix="/users", tags=["用户"])
@@ -25,7 +26,8 @@ def me(actor: Actor, session: Db) -> UserRead:
     return service.shown(session, [actor])[0]
 
 
-@router.post("", response_model=UserRead, status_code=201, summary="创建用户（管理员）")
+@router.post("", response_model=UserRead, status_code=201, summary="创建用户（管理员）",
+             dependencies=role_first(Role.ADMIN, doing="创建用户"))
 def create(body: UserCreate, actor: Actor, session: Db) -> UserRead:
     user = service.create_user(session, actor=actor, **body.model_dump())
     session.commit()
@@ -39,14 +41,16 @@ def change_password(body: PasswordChange, actor: Actor, session: Db) -> UserRead
     return service.shown(session, [actor])[0]
 
 
-@router.post("/{username}/password", response_model=UserRead, summary="重置他人密码（管理员；用户下次登录须修改）")
+@router.post("/{username}/password", response_model=UserRead, summary="重置他人密码（管理员；用户下次登录须修改）",
+             dependencies=role_first(Role.ADMIN, doing="重置他人密码"))
 def reset_password(username: Username, body: PasswordReset, actor: Actor, session: Db) -> UserRead:
     user = service.reset_password(session, actor=actor, username=username, new=body.new_password)
     session.commit()
     return service.shown(session, [user])[0]
 
 
-@router.patch("/{username}", response_model=UserRead, summary="变更角色与绑定，或停用/启用账号（管理员）")
+@router.patch("/{username}", response_model=UserRead, summary="变更角色与绑定，或停用/启用账号（管理员）",
+              dependencies=role_first(Role.ADMIN, doing="变更用户"))
 def change(username: Username, body: UserUpdate, actor: Actor, session: Db) -> UserRead:
     user = service.update(session, actor=actor, username=username, changes=body)
     session.commit()

@@ -6,9 +6,10 @@ failed commit. Anything left uncommitted is rolled back when the session closes.
 """
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -24,6 +25,9 @@ from huiqi.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
 from huiqi.models import User
 from huiqi.users import filters as user_filters
 from huiqi.users.filters import UserFilters
+from huiqi.users.scope import require_role
+from huiqi.workflow.runner import entitled
+from huiqi.workflow.states import Action
 
 SESSION_COOKIE = "huiqi_session"
 CSRF_COOKIE = "huiqi_csrf"
@@ -150,6 +154,29 @@ def actor(request: Request, who: CallerDep) -> User:
 
 
 Actor = Annotated[User, Depends(actor)]
+
+
+def refused_first(check: Callable[[User], object]) -> list:
+    """A route's ``dependencies``: ``check`` refuses a caller who may not use the route at all before its body is
+    read. FastAPI raises a dependency's refusal before the body's validation errors, so such a caller is told so
+    (403, or 401 unsigned), not handed a 422 correcting a body it may not send. The service checks again, and there
+    the record's scope (whose application, which unit leads)."""
+
+    def refuse(actor: Actor) -> None:
+        check(actor)
+
+    return [Depends(refuse)]
+
+
+def role_first(*roles: str, doing: str) -> list:
+    """``refused_first`` for a route that only ``roles`` use: ``require_role``, saying what is refused."""
+    return refused_first(lambda actor: require_role(actor, *roles, doing=doing))
+
+
+def step_first(action: Action) -> list:
+    """``refused_first`` for a workflow step: the roles the workflow table lets take ``action`` (the step runner's
+    own ``entitled``, saying which roles do)."""
+    return refused_first(partial(entitled, action=action))
 
 
 async def csrf_guard(request: Request) -> None:

@@ -8,12 +8,15 @@ from fastapi import APIRouter
 from huiqi import clock
 from huiqi.models import WhitelistVersion
 from huiqi.users.names import people
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.users.roles import Role
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.whitelist import service
 from huiqi.whitelist.schemas import EntryExclude, EntryRead, VersionPropose, VersionRead
 
 router = APIRouter(prefix="/whitelist", tags=["白名单"])
+# Which department (the lead unit of the measure serving the whitelist) the service decides.
+COMPILERS = role_first(Role.ADMIN, Role.DEPARTMENT, doing="编制白名单")
 
 
 @router.get("/versions", response_model=Page[VersionRead], summary="白名单版本（未登录只见已发布的）")
@@ -45,14 +48,16 @@ def entries(version_id: RecordId, who: CallerDep, session: Db, paging: PagingDep
     return page_of([EntryRead.model_validate(e) for e in shown], paging)
 
 
-@router.post("/versions", response_model=VersionRead, status_code=201, summary="按当前档案拟定新版本")
+@router.post("/versions", response_model=VersionRead, status_code=201, summary="按当前档案拟定新版本",
+             dependencies=COMPILERS)
 def propose(actor: Actor, session: Db, body: VersionPropose | None = None) -> VersionRead:
     found = service.propose(session, actor=actor, on=clock.today(), note=body.note if body else None)
     session.commit()
     return _read(session, found)
 
 
-@router.post("/entries/{entry_id}/exclude", response_model=EntryRead, summary="把一家企业移出拟定稿（须写理由）")
+@router.post("/entries/{entry_id}/exclude", response_model=EntryRead, summary="把一家企业移出拟定稿（须写理由）",
+             dependencies=COMPILERS)
 def exclude(entry_id: RecordId, body: EntryExclude, actor: Actor, session: Db) -> EntryRead:
     entry = service.exclude(session, actor=actor, entry_id=entry_id, reason=body.reason, on=clock.today())
     session.commit()
