@@ -224,7 +224,7 @@ async def test_a_name_or_password_too_long_is_said_on_the_sign_in_form(client, p
     name = "a" * 65
     refused = await _login(client, name, PASSWORD)
     assert refused.status_code == 422
-    assert "用户名：不能超过 64 个字（现为 65 个字）" in refused.text and 'action="/login"' in refused.text
+    assert "登录名：不能超过 64 个字（现为 65 个字）" in refused.text and 'action="/login"' in refused.text
     assert f'value="{"a" * 64}"' in refused.text, "what was typed is kept, within the field's bound"
     refused = await _login(client, "alice", "x" * 257)
     assert refused.status_code == 422 and "密码：不能超过 256 个字（现为 257 个字）" in refused.text

@@ -8,7 +8,7 @@ import pytest
 
 from huiqi.models import User
 from huiqi.users import repository
-from tests.dbtest import ALICE_USCC
+from tests.dbtest import ALICE_USCC, PASSWORD
 from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
@@ -28,7 +28,9 @@ async def test_create_a_user_then_a_mistake_keeps_what_was_typed(browser, sessio
         "username": "kejiting2", "display_name": "科技厅二号", "role": "department", "password": "long enough pw",
         "department": "省科技厅", "uscc": "", "region": ""})
     assert created.status_code == 303 and created.headers["location"].startswith("/admin/users")
-    assert repository.by_username(session, "kejiting2").department_id is not None
+    made = repository.by_username(session, "kejiting2")
+    assert made.department_id is not None
+    assert made.must_change_password, "a password the admin chose is a temporary one, as a reset's is"
     bad = await admin.post("/admin/users", data={
         "username": "anshan", "display_name": "鞍山市审核员", "role": "city", "password": "long enough pw"})
     assert bad.status_code == 422 and "所在市：请选择所在市" in bad.text and 'value="鞍山市审核员"' in bad.text
@@ -345,3 +347,26 @@ async def test_a_refused_binding_is_marked_on_the_form_that_sent_it(browser, peo
     assert reset.status_code == 422 and [f for f, _ in marked(reset.text)] == ["f-new_password"]
     bob = reset.text[reset.text.index('action="/admin/users/bob/password"'):]
     assert bob.index('id="f-new_password"') < bob.index("</form>")
+
+
+async def test_two_admins_resetting_one_password_at_once_the_second_is_told(browser, session, people) -> None:
+    """Both were told 已设定临时密码 and the first one's password then failed at sign-in: the page carries what it
+    showed of the password (a digest of its hash), and a reset after another is refused, the first one's standing."""
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+
+    users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                      password=PASSWORD)
+    session.commit()
+    first, second = browser(people.admin), browser(repository.by_username(session, "admin2"))
+    shown = [(await b.get("/admin/users?q=bob")).text for b in (first, second)]
+    seen = [t.split('id="user-bob"')[1].split('name="seen" value="')[1].split('"')[0] for t in shown]
+    assert seen[0] == seen[1] and len(seen[0]) == 16 and repository.by_username(session, "bob").password_hash not in \
+        shown[0]
+    url = "/admin/users/bob/password?q=bob"
+    done = await first.post(url, data={"new_password": "first temp pw 1", "seen": seen[0]})
+    assert done.status_code == 303
+    late = await second.post(url, data={"new_password": "second temp 22", "seen": seen[1]})
+    assert late.status_code == 409 and "bob 的密码刚刚已被重置或由本人修改，您设的临时密码未生效" in late.text
+    session.expire_all()
+    assert users.authenticate(session, username="bob", password="first temp pw 1").username == "bob"

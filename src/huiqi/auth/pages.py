@@ -25,7 +25,7 @@ FORM_MOST = 1000  # what the form accepts at all, so that a longer name is refus
 
 def _too_long(username: str, password: str) -> str:
     if len(username) > USERNAME_MOST:
-        return f"用户名：不能超过 {USERNAME_MOST} 个字（现为 {len(username)} 个字）"
+        return f"登录名：不能超过 {USERNAME_MOST} 个字（现为 {len(username)} 个字）"
     if len(password) > PASSWORD_MOST:
         return f"密码：不能超过 {PASSWORD_MOST} 个字（现为 {len(password)} 个字）"
     return ""

@@ -47,7 +47,9 @@ def _listing(request: Request, who: CallerDep, session: Db, actor, filters: User
     def link(n: int) -> str:
         return "/admin/users" + _here(filters, n)
 
+    seen = {u.username: service.password_seen(u) for u in users} if manage else {}
     return page(request, "users/index.html", who, status_code=status_code, accounts=service.shown(session, users),
+                seen_passwords=seen,
                 total=total, pager=pager, link=link, filters=filters, here=_here(filters, number), statuses=STATUSES,
                 most_text=MOST_TEXT, roles=ROLES, cities=cities(),
                 departments=[d.name for d in departments.departments_on(session, clock.today())],
@@ -124,7 +126,7 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
 @router.post("/admin/users/{username}/password", response_model=None)
 def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username,
                    filters: UsersFilters, number: PageNumber = 1,
-                   new_password: Typed = "") -> Response:
+                   new_password: Typed = "", seen: Annotated[str, Form(max_length=64)] = "") -> Response:
     """An admin sets a temporary password; the user changes it at the next sign-in. One too long is the service's
     to refuse, beside the row's field, the list kept as it was."""
 
@@ -133,7 +135,7 @@ def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, 
                         problems=refusal.shown, editing=username)
 
     return form_step(session, lambda: service.reset_password(session, actor=actor, username=username,
-                                                             new=new_password),
+                                                             new=new_password, seen=seen or None),
                      done=f"/admin/users{_here(filters, number)}#user-{username}", again=again,
                      said=f"已为 {username} 设定临时密码；该用户下次登录须先修改密码")
 

@@ -1,5 +1,6 @@
 """Create users, sign them in, change their roles: every change is in the audit trail."""
 
+import hashlib
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -57,7 +58,8 @@ def _binding(session: Session, spec: UserBinding) -> dict:
 
 
 def create_user(session: Session, *, actor: User, **fields) -> User:
-    """Add a user (admins, or the system on the command line); the password is stored as argon2."""
+    """Add a user (admins, or the system on the command line); the password is stored as argon2. One an admin chose
+    is a temporary password, as a reset's is: the user must choose their own at the first sign-in."""
     require_role(actor, Role.ADMIN, doing="创建用户")
     spec = _validated(fields, UserCreate)
     taken = repository.by_username_any_case(session, spec.username)
@@ -65,7 +67,8 @@ def create_user(session: Session, *, actor: User, **fields) -> User:
         raise Conflict(f"登录名 {spec.username} 已被使用，请换一个" if taken.username == spec.username
                        else f"登录名 {spec.username} 与已有的 {taken.username} 只有大小写不同，请换一个")
     user = User(username=spec.username, display_name=spec.display_name, role=spec.role,
-                password_hash=passwords.hash_password(spec.password), **_binding(session, spec))
+                password_hash=passwords.hash_password(spec.password), must_change_password=actor.role == Role.ADMIN,
+                **_binding(session, spec))
     try:
         with session.begin_nested():
             repository.add(session, user)
@@ -212,10 +215,22 @@ def change_own_password(session: Session, *, actor: User, current: str, new: str
     return actor
 
 
-def reset_password(session: Session, *, actor: User, username: str, new: str) -> User:
-    """An admin sets a temporary password; the user must change it at the next sign-in."""
+def password_seen(user: User) -> str:
+    """What a form carries of the password it was shown beside: a digest of its (salted) hash, which tells whether the
+    password changed since, and nothing about the password."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_password(session: Session, *, actor: User, username: str, new: str, seen: str | None = None) -> User:
+    """An admin sets a temporary password; the user must change it at the next sign-in. The user's row is locked and
+    read afresh; with ``seen`` (``password_seen`` of the page), a password reset or changed since the page was shown is
+    refused: of two admins resetting one account at once, the second is told, not left believing in a password the
+    first one's has replaced (or that replaced the first one's)."""
     require_role(actor, Role.ADMIN, doing="重置他人密码")
-    user = _existing(session, username)
+    user = _managed(session, actor, username)
+    if seen is not None and password_seen(user) != seen:
+        raise Conflict(f"{username} 的密码刚刚已被重置或由本人修改，您设的临时密码未生效："
+                       "请刷新页面，确认仍需重置后再设")
     _set_password(session, user, new, must_change=True)
     audit.record(session, actor=actor.username, action="user.password_reset", entity="user", entity_id=user.id,
                  after={"must_change_password": True})
