@@ -230,11 +230,13 @@ def second_admin(session: Session) -> User:
                                       role="admin", password=PASSWORD)
 
 
-def publish_whitelist_successor(session: Session, people: People, *, own_conditions: bool = True) -> None:
-    """Publish the fixture successor (window 2026–2027) serving the whitelist: by its own service measure 6 (above
-    scale, any industry), or, without it, by its fund measure 1, which states nothing about the enterprise itself."""
+def publish_whitelist_successor(session: Session, people: People, *, own_conditions: bool = True,
+                                start: str = "2026-01-01") -> None:
+    """Publish the fixture successor (window ``start`` to 2027) serving the whitelist: by its own service measure 6
+    (above scale, any industry), or, without it, by its fund measure 1, which states nothing about the enterprise
+    itself."""
     text = (FIXTURES / "second-policy.yaml").read_text("utf-8").replace("issued: 2024-01-01", "issued: 2025-10-01")
-    text = text.replace("  start: 2024-01-01\n  end: 2026-12-31", "  start: 2026-01-01\n  end: 2027-12-31")
+    text = text.replace("  start: 2024-01-01\n  end: 2026-12-31", f"  start: {start}\n  end: 2027-12-31")
     text = text.replace("as_of: 2025-06-30", "as_of: 2026-06-30").replace("date: 2025-03-01", "date: 2026-03-01")
     if own_conditions:
         measure = (FIXTURES / "whitelist-successor.yaml").read_text("utf-8")

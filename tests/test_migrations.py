@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,47 @@ def test_an_offer_may_be_declined_and_going_back_reads_it_withdrawn(kind, tmp_pa
                                             (3, "withdrawn", "企业已放弃")]
         with pytest.raises(IntegrityError), connection.begin_nested():
             connection.execute(text(OFFER.format(id=6, state="declined", reason="NULL")))
+
+
+WHITELIST = ("INSERT INTO whitelist_versions (id, number, state, as_of, proposed_by, published_on, published_by, "
+             "created_at) VALUES ({id}, {id}, '{state}', '{as_of}', 'admin', {published_on}, {published_by}, "
+             "'2025-06-01')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_whitelist_versions_take_their_basis_and_published_ones_keep_their_number(kind, tmp_path) -> None:
+    """0027 records on each version the basis the catalogue in force gives for its compile day (the shipped policy's
+    measure 19 here), and gives each published version its number as its public edition (a bank may cite it: the
+    gap left by the discarded draft 2 stays); a draft takes none. Going back and up again gives the same."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0026") as (connection, config):
+        for vid, state, as_of, day, by in ((1, "published", "2025-06-01", "'2025-06-05'", "'admin2'"),
+                                           (2, "discarded", "2025-07-01", "NULL", "NULL"),
+                                           (3, "published", "2026-12-05", "'2026-12-05'", "'admin2'"),
+                                           (4, "proposed", "2026-12-06", "NULL", "NULL")):
+            connection.execute(text(WHITELIST.format(id=vid, state=state, as_of=as_of, published_on=day,
+                                                     published_by=by)))
+        query = ("SELECT number, edition, basis_policy, basis_number, basis_measure, basis_list, basis_ends "
+                 "FROM whitelist_versions ORDER BY number")
+        for _ in range(2):
+            command.upgrade(config, "head")
+            rows = [tuple(str(v) if v is not None and k == 6 else v for k, v in enumerate(row))
+                    for row in connection.execute(text(query))]
+            basis = ("ln-2022-35", "辽政办〔2022〕35号", 19, "数字经济核心产业企业“白名单”", "2025-12-31")
+            assert rows == [(1, 1, *basis), (2, None, *basis), (3, 3, *basis), (4, None, *basis)]
+            with pytest.raises(IntegrityError), connection.begin_nested():  # one version per public edition
+                connection.execute(text("UPDATE whitelist_versions SET edition = 1 WHERE number = 3"))
+            if _ == 0:  # version 3 was compiled after measure 19 expired (before that was refused): it says so
+                from sqlalchemy.orm import Session
+
+                from huiqi.models import WhitelistVersion
+                from huiqi.whitelist import basis as whitelist_basis
+
+                with Session(connection) as session:
+                    late = session.get(WhitelistVersion, 3)
+                    assert whitelist_basis.said(session, late, date(2026, 12, 7)) == (
+                        "依据辽政办〔2022〕35号措施19编制；该措施已于2025年12月31日到期（本版拟定于该措施到期之后）")
+            command.downgrade(config, "0026")
+            assert "edition" not in {c["name"] for c in inspect(connection).get_columns("whitelist_versions")}
+        connection.commit()

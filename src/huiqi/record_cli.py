@@ -204,7 +204,7 @@ def _key(name: str, value, cities: dict[str, str]) -> str:
 
 @whitelist_app.command("export")
 def whitelist_export(
-    version: Annotated[int, typer.Argument(help="白名单版本号（已发布）。")],
+    version: Annotated[int, typer.Argument(help="白名单版次（已发布的第 N 版）。")],
     output: Annotated[Path, typer.Argument(help="输出的 Excel 文件（.xlsx）。")],
 ) -> None:
     """把已发布的白名单版本导出为 Excel。"""
@@ -212,7 +212,8 @@ def whitelist_export(
 
     try:
         with session_scope() as session:
-            whitelist.export_xlsx(session, version_id=whitelist.version_id(session, number=version), path=output)
+            found = whitelist.published_edition(session, edition=version)
+            whitelist.export_xlsx(session, version_id=found.id, path=output)
     except HuiqiError as error:
         fail(error)
     typer.echo(f"已导出白名单第 {version} 版：{output}")

@@ -60,7 +60,7 @@ async def test_a_whitelist_entry_left_out_is_named_by_version_enterprise_and_rea
     whitelist.exclude(session, actor=people.admin, entry_id=entry.id, reason="年报未按时公示", on=date(2025, 12, 1))
     auditor = browser(people.auditor)
     page = (await auditor.get("/audit", params={"entity": "whitelist_entry"})).text
-    said = (f'移出白名单 <a href="/admin/whitelist/{version.id}#entry-{entry.id}">白名单第 {version.number} 版条目 '
+    said = (f'移出白名单 <a href="/admin/whitelist/{version.id}#entry-{entry.id}">白名单版本 #{version.number} 的条目 '
             f"#{entry.id}（示例科技有限公司）</a>；理由：年报未按时公示")
     assert said in page
     kept = session.scalars(select(AuditEvent).where(AuditEvent.action == "whitelist.exclude")).one()
@@ -69,7 +69,7 @@ async def test_a_whitelist_entry_left_out_is_named_by_version_enterprise_and_rea
     audit.record(session, actor="admin", action="whitelist.exclude", entity="whitelist_entry", entity_id=entry.id,
                  before={"included": True}, after={"included": False, "reason": "旧记录的理由"})
     older = (await auditor.get("/audit", params={"entity": "whitelist_entry"})).text
-    assert f"白名单第 {version.number} 版条目 #{entry.id}（示例科技有限公司）</a>；理由：旧记录的理由" in older
+    assert f"白名单版本 #{version.number} 的条目 #{entry.id}（示例科技有限公司）</a>；理由：旧记录的理由" in older
     # the version's own trail holds the changes of its entries
     of_version = await auditor.get("/audit", params={"entity": "whitelist", "entity_id": f"#{version.number}"})
     assert "拟定白名单" in of_version.text and "移出白名单" in of_version.text

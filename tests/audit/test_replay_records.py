@@ -131,21 +131,38 @@ def test_an_excluded_enterprise_put_back_by_hand_is_named(session, people, liste
     _, bob = listed
     session.execute(text("UPDATE whitelist_entries SET included = true, reason = NULL WHERE id = :id"), {"id": bob})
     assert _differences(session) == [
-        "白名单第 1 版：列入企业数为 2 家，审计事件记载为 1 家",
-        f"白名单第 1 版的条目 #{bob}（大连数据有限公司）：是否列入为 列入，审计事件记载为 移出",
-        f"白名单第 1 版的条目 #{bob}（大连数据有限公司）：移出理由为 无，审计事件记载为 经核查不在本省经营"]
+        "白名单版本 #1：列入企业数为 2 家，审计事件记载为 1 家",
+        f"白名单版本 #1 的条目 #{bob}（大连数据有限公司）：是否列入为 列入，审计事件记载为 移出",
+        f"白名单版本 #1 的条目 #{bob}（大连数据有限公司）：移出理由为 无，审计事件记载为 经核查不在本省经营"]
+
+
+def test_a_restored_entry_is_as_its_trail_says_and_a_basis_or_edition_changed_by_hand_is_named(session, people,
+                                                                                                listed) -> None:
+    """A removal undone (恢复) in the next draft replays clean; the basis a version was compiled under and its public
+    edition are the trail's too: changed beside it, they are named."""
+    draft = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 10))
+    bob = next(e for e in draft.entries if e.uscc == BOB_USCC)
+    whitelist.exclude(session, actor=people.admin, entry_id=bob.id, reason="仍待核查", on=date(2025, 12, 10))
+    whitelist.restore(session, actor=people.admin, entry_id=bob.id, on=date(2025, 12, 10))
+    _intact(session)
+    session.execute(text("UPDATE whitelist_versions SET basis_number = '测试〔2024〕1号', basis_measure = 6, "
+                         "edition = 7 WHERE number = 1"))
+    assert _differences(session) == [
+        "白名单版本 #1：公开版次为 7，审计事件记载为 1",
+        "白名单版本 #1：编制依据（文号）为 测试〔2024〕1号，审计事件记载为 辽政办〔2022〕35号",
+        "白名单版本 #1：编制依据（措施）为 6，审计事件记载为 19"]
 
 
 def test_a_listed_enterprise_renamed_by_hand_is_named(session, people, listed) -> None:
     alice, bob = listed
     session.execute(text("UPDATE whitelist_entries SET name = '冒名有限公司' WHERE id = :id"), {"id": alice})
     assert _differences(session) == [
-        "白名单第 1 版：名单条目与审计事件记载的摘要不符：条目（单位名称、代码、所在地、行业、是否列入、移出理由）"
+        "白名单版本 #1：名单条目与审计事件记载的摘要不符：条目（单位名称、代码、所在地、行业、是否列入、移出理由）"
         "在记录后被改动、增加或删除"]
     session.execute(text("UPDATE whitelist_entries SET name = '示例科技有限公司' WHERE id = :id"), {"id": alice})
     session.execute(text("UPDATE whitelist_entries SET industry = '6513' WHERE id = :id"), {"id": bob})
     assert _differences(session) == [
-        f"白名单第 1 版的条目 #{bob}（大连数据有限公司）：条目（单位名称、统一社会信用代码、所在地、行业）"
+        f"白名单版本 #1 的条目 #{bob}（大连数据有限公司）：条目（单位名称、统一社会信用代码、所在地、行业）"
         "与审计事件记载的摘要不符：在记录后被改动"]
 
 
@@ -154,11 +171,11 @@ def test_an_entry_removed_and_the_version_unpublished_by_hand_are_named(session,
     session.execute(text("DELETE FROM whitelist_entries WHERE id = :id"), {"id": alice})
     session.execute(text("UPDATE whitelist_versions SET state = 'proposed', published_on = NULL, published_by = NULL"))
     assert _differences(session) == [
-        "白名单第 1 版：状态为 待发布，审计事件记载为 已发布",
-        "白名单第 1 版：发布日期为 无，审计事件记载为 2025-12-02",
-        "白名单第 1 版：发布人为 无，审计事件记载为 admin2",
-        "白名单第 1 版：名单条目数为 1 条，审计事件记载为 2 条",
-        "白名单第 1 版：列入企业数为 0 家，审计事件记载为 1 家"]
+        "白名单版本 #1：状态为 待发布，审计事件记载为 已发布",
+        "白名单版本 #1：发布日期为 无，审计事件记载为 2025-12-02",
+        "白名单版本 #1：发布人为 无，审计事件记载为 admin2",
+        "白名单版本 #1：名单条目数为 1 条，审计事件记载为 2 条",
+        "白名单版本 #1：列入企业数为 0 家，审计事件记载为 1 家"]
 
 
 def test_score_ceiling_payee_and_announcement_of_an_application_changed_by_hand_are_named(session, reviewed) -> None:

@@ -21,11 +21,23 @@ def test_admin_pages_in_the_browser(page) -> None:
     page.goto("/admin/whitelist")
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=拟定稿")
-    page.fill("tbody tr:first-child input[name=reason]", "年报未按时公示")
-    page.click("tbody tr:first-child button[type=submit]")
-    page.wait_for_selector("text=年报未按时公示")
-    assert "/admin/whitelist/" in page.url
+    row = page.locator("tbody tr").first
+    row_id = row.get_attribute("id")
+    page.fill(f"#{row_id} input[name=reason]", "年报未按时公示")
+    page.click(f"#{row_id} button[type=submit]")
+    page.wait_for_selector(f"#{row_id} button:has-text('恢复')")
+    settled(page)
+    assert "/admin/whitelist/" in page.url and "年报未按时公示" in page.inner_text(f"#{row_id}")
     shoot(page, "32-admin-whitelist")
+    # the keyboard stays on the row: on 恢复 after the removal (it used to fall to <body>), then on the reason's field
+    assert page.evaluate("id => document.activeElement.closest('tr')?.id === id && "
+                         "document.activeElement.textContent.trim() === '恢复'", row_id)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{row_id} input[name=reason]")
+    settled(page)
+    assert page.evaluate("id => document.activeElement.closest('tr')?.id === id && "
+                         "document.activeElement.name === 'reason'", row_id)
+    assert "✓ 已恢复列入" in page.inner_text("#version-counts")
 
 
 def test_auditor_pages_in_the_browser(page) -> None:

@@ -83,7 +83,7 @@ async def test_no_export_holds_a_formula(client, browser, session, people, tmp_p
     proposed = await admin.post("/admin/whitelist", data={"note": "=1+1"})
     version_id = int(proposed.headers["location"].rsplit("/", 1)[1])
     assert (await browser(second_admin(session)).post(f"/admin/whitelist/{version_id}/publish")).status_code == 303
-    number = (await client.get(f"/api/v1/whitelist/versions/{version_id}")).json()["number"]
+    number = (await client.get(f"/api/v1/whitelist/versions/{version_id}")).json()["edition"]
 
     exports = {
         "/review.xlsx": people.admin, "/api/v1/applications/export.xlsx": people.admin,

@@ -2,6 +2,7 @@
 what is published."""
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -10,6 +11,12 @@ from huiqi.whitelist import service
 from tests.dbtest import ALICE_USCC, second_admin
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(autouse=True)
+def inside_the_window(set_today) -> None:
+    """Compile on a day inside measure 19's window (a version compiled after it is refused: tests below say so)."""
+    set_today(date(2025, 12, 1))
 
 
 async def _propose(admin) -> int:
@@ -38,10 +45,10 @@ async def test_propose_exclude_and_publish(browser, session, people) -> None:
     assert "列入 0 家" in row.text and "✓ 已移出：示例科技有限公司" in row.text
     assert "尚未发布" in (await browser(None).get("/whitelist")).text
     own = await admin.post(f"/admin/whitelist/{version_id}/publish")  # proposed, reviewed and published
-    said = "白名单第 1 版由您（系统管理员）拟定：须由另一位有权编制白名单的人员核对后发布"
+    said = "白名单拟定稿 #1 由您（系统管理员）拟定：须由另一位有权编制白名单的人员核对后发布"
     assert own.status_code == 403 and said in own.text
     mine = (await admin.get(f"/admin/whitelist/{version_id}")).text
-    assert "本草稿由您拟定：须由另一位有权编制白名单的人员核对后发布" in mine and "发布第 1 版" not in mine
+    assert "本草稿由您拟定：须由另一位有权编制白名单的人员核对后发布" in mine and "发布为第 1 版" not in mine
     published = await browser(second_admin(session)).post(f"/admin/whitelist/{version_id}/publish")
     assert published.status_code == 303
     assert "已发布" in (await admin.get("/admin/whitelist")).text
@@ -75,23 +82,31 @@ async def test_drafts_stay_hidden_from_others(browser, people, who) -> None:
     assert refused.status_code == 403 and "牵头单位" in refused.text
 
 
-async def test_the_public_list_names_its_measure_and_says_when_its_policy_has_expired(browser, session, people,
-                                                                                     set_today) -> None:
-    from datetime import date
-
+async def test_after_the_measure_expires_no_version_is_compiled_and_each_says_its_basis(browser, session, people,
+                                                                                       set_today) -> None:
+    """On 2026-12-05 the desk said "现已到期…在此之前仍依据该措施编制" and compiled version 2 anyway, published under
+    "该政策有效期至 2025-12-31，现已到期": a bank could not tell whether it was valid."""
     admin = browser(people.admin)
+    set_today(date(2025, 6, 30))
     await browser(second_admin(session)).post(f"/admin/whitelist/{await _propose(admin)}/publish")
     anonymous = browser(None)
-    set_today(date(2025, 6, 30))
     page = (await anonymous.get("/whitelist")).text
     assert "依据《辽宁省加快发展数字经济核心产业的若干措施》（辽政办〔2022〕35号）措施19「" in page
-    assert "现已到期" not in page and ALICE_USCC in page
-    assert "现已到期" not in (await admin.get("/admin/whitelist")).text
+    assert "第 1 版依据辽政办〔2022〕35号措施19编制；该措施现行有效，有效期至2025年12月31日。" in page
+    assert "到期" not in (await admin.get("/admin/whitelist")).text
     set_today(date(2026, 12, 5))
     page = (await anonymous.get("/whitelist")).text
-    assert "该政策有效期至 2025-12-31，现已到期；以下为已发布的名单，供查询。" in page and ALICE_USCC in page
-    desk = (await admin.get("/admin/whitelist")).text  # no successor names the list: the expired policy's measure
-    assert "辽政办〔2022〕35号有效期至 2025-12-31，现已到期，尚无接替它规定白名单的现行政策" in desk
+    assert "第 1 版依据辽政办〔2022〕35号措施19编制；该措施已于2025年12月31日到期。" in page and ALICE_USCC in page
+    closed = ("辽政办〔2022〕35号措施19「加大信贷支持」已于2025年12月31日到期，尚无接替它规定白名单的现行政策，"
+              "不能拟定新版本；已发布的各版本仍可查看，各自注明编制依据")
+    desk = (await admin.get("/admin/whitelist")).text
+    assert closed in desk and "按当前档案拟定新版本" not in desk and "在此之前仍依据" not in desk
+    assert '<td data-label="编制依据">依据辽政办〔2022〕35号措施19编制；该措施已于2025年12月31日到期</td>' in desk
+    refused = await admin.post("/admin/whitelist", data={"note": "到期之后"})
+    assert refused.status_code == 409 and refused.text.count(closed) == 2, "the refusal, and the desk's notice"
+    assert [v.number for v in service.versions(session, actor=people.admin)] == [1]
+    version = (await admin.get(f"/admin/whitelist/{service.published_edition(session, edition=1).id}")).text
+    assert "依据辽政办〔2022〕35号措施19编制；该措施已于2025年12月31日到期" in version
 
 
 async def test_the_public_list_is_described_by_the_measure_it_was_compiled_under(browser, session, people,
@@ -126,11 +141,11 @@ async def test_the_auditor_reads_the_desk_without_its_controls(browser, session,
     version_id = await _propose(browser(people.admin))
     auditor = browser(people.auditor)
     desk = (await auditor.get("/admin/whitelist")).text
-    assert "第 1 版" in desk and "按当前档案拟定新版本" not in desk and "由措施19的牵头单位或管理员编制" in desk
+    assert "拟定稿 #1" in desk and "按当前档案拟定新版本" not in desk and "由措施19的牵头单位或管理员编制" in desk
     assert "依据辽政办〔2022〕35号措施19「" in desk, "the measure the policy file says the list is for, read from it"
     page = (await auditor.get(f"/admin/whitelist/{version_id}")).text
-    assert "示例科技有限公司" in page and "发布第 1 版" not in page and "/exclude" not in page
-    assert "发布第 1 版" in (await browser(second_admin(session)).get(f"/admin/whitelist/{version_id}")).text
+    assert "示例科技有限公司" in page and "发布为第 1 版" not in page and "/exclude" not in page
+    assert "发布为第 1 版" in (await browser(second_admin(session)).get(f"/admin/whitelist/{version_id}")).text
 
 
 def _published(session, rows: list[tuple[str, str, str]]) -> int:
@@ -140,7 +155,7 @@ def _published(session, rows: list[tuple[str, str, str]]) -> int:
     from huiqi.models import Applicant, WhitelistEntry, WhitelistVersion
     from tests.dbtest import uscc_for
 
-    version = WhitelistVersion(number=1, state="published", as_of=date(2026, 1, 5), proposed_by="admin",
+    version = WhitelistVersion(number=1, edition=1, state="published", as_of=date(2026, 1, 5), proposed_by="admin",
                                published_on=date(2026, 1, 6), published_by="admin")
     session.add(version)
     session.flush()
@@ -211,7 +226,7 @@ async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, session,
     admin = browser(people.admin)
     version_id = await _propose(admin)
     second = await admin.post("/admin/whitelist", data={"note": "另一个标签页"})
-    assert second.status_code == 409 and "已有白名单第 1 版草稿待发布" in second.text
+    assert second.status_code == 409 and "已有白名单拟定稿 #1 待发布" in second.text
     assert 'value="另一个标签页"' in second.text
     page = await admin.get(f"/admin/whitelist/{version_id}")
     assert f'action="/admin/whitelist/{version_id}/discard"' in page.text
@@ -219,7 +234,7 @@ async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, session,
     discarded = await admin.post(f"/admin/whitelist/{version_id}/discard")
     assert discarded.status_code == 303
     page = await admin.get(f"/admin/whitelist/{version_id}")
-    assert "已作废" in page.text and "/discard" not in page.text and "发布第 1 版" not in page.text
+    assert "已作废" in page.text and "/discard" not in page.text and "发布为第 1 版" not in page.text
     assert "已作废" in (await admin.get("/admin/whitelist")).text
     sheet = await admin.get(f"/admin/whitelist/{version_id}/export.xlsx")
     title = openpyxl.load_workbook(io.BytesIO(sheet.content)).active["A1"].value
@@ -235,7 +250,7 @@ async def test_a_blank_reason_without_htmx_shows_the_version_again(browser, sess
     version_id = await _propose(admin)
     entry = service.read(session, version_id=version_id, actor=people.admin).entries[0]
     blank = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "  "})
-    assert blank.status_code == 422 and "白名单第 1 版" in blank.text
+    assert blank.status_code == 422 and "白名单拟定稿 #1" in blank.text
     assert '<a href="#f-reason">理由：移出白名单须写明理由</a>' in blank.text and "reason：" not in blank.text
     row = blank.text.split(f'id="entry-{entry.id}"')[1].split("</tr>")[0]
     assert 'id="f-reason"' in row and '<span class="field-error" id="e-reason">移出白名单须写明理由</span>' in row
@@ -248,7 +263,7 @@ async def test_a_reason_too_long_without_htmx_is_said_beside_it_and_kept(browser
     entry = service.read(session, version_id=version_id, actor=people.admin).entries[0]
     typed = "年报未按时公示" + "长" * 500
     long = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": typed})
-    assert long.status_code == 422 and "白名单第 1 版" in long.text
+    assert long.status_code == 422 and "白名单拟定稿 #1" in long.text
     row = long.text.split(f'id="entry-{entry.id}"')[1].split("</tr>")[0]
     assert 'id="f-reason"' in row and f'value="{typed}"' in row
     assert '<span class="field-error" id="e-reason">不能超过 500 个字（现有 507 个）</span>' in row
@@ -298,3 +313,74 @@ async def test_the_public_list_honours_a_bounded_page_size_and_names_an_unknown_
     assert unknown.status_code == 422 and "未知的查询参数 x：不能超过 2000 个字符" in unknown.text
     long = await public.get("/whitelist", params={"q": "数" * 60})
     assert long.status_code == 422 and "关键词：不能超过 50 个字符" in long.text, "as the box says (maxlength 50)"
+
+
+async def test_a_removal_is_undone_in_place_and_the_keyboard_stays_on_the_row(browser, session, people) -> None:
+    """After an in-place removal the focus fell to <body>; now the row's new control takes it (data-focus): 恢复 after
+    a removal, the reason's field after a restore. A second restore at once is a 409 said in the row."""
+    admin = browser(people.admin)
+    version_id = await _propose(admin)
+    entry = service.read(session, version_id=version_id, actor=people.admin).entries[0]
+    out = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "年报未按时公示"},
+                           headers={"HX-Request": "true"})
+    row = out.text.split("</tr>")[0]
+    assert out.status_code == 200 and f'action="/admin/whitelist/entries/{entry.id}/restore"' in row
+    assert 'aria-label="恢复列入示例科技有限公司" data-focus>恢复</button>' in row and "年报未按时公示" in row
+    back = await admin.post(f"/admin/whitelist/entries/{entry.id}/restore", headers={"HX-Request": "true"})
+    row = back.text.split("</tr>")[0]
+    assert back.status_code == 200 and "<html" not in back.text and 'name="reason"' in row
+    assert row.split('name="reason"')[1].split(">")[0].endswith(" data-focus"), "the reason's field takes the focus"
+    assert "✓ 已恢复列入：示例科技有限公司" in back.text and "列入 1 家" in back.text
+    again = await admin.post(f"/admin/whitelist/entries/{entry.id}/restore", headers={"HX-Request": "true"})
+    assert again.status_code == 409 and "已在列入名单中（刚刚可能已有人恢复）" in again.text
+    assert "<html" not in again.text, "said in the row"
+    plain = await admin.post(f"/admin/whitelist/entries/{entry.id}/restore")  # without script: the version again
+    assert plain.status_code == 409 and "白名单拟定稿 #1" in plain.text and "已在列入名单中" in plain.text
+    await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "年报未按时公示"})
+    done = await admin.post(f"/admin/whitelist/entries/{entry.id}/restore")
+    assert done.status_code == 303 and done.headers["location"] == f"/admin/whitelist/{version_id}#entry-{entry.id}"
+    assert (await browser(people.auditor).post(f"/admin/whitelist/entries/{entry.id}/restore")).status_code == 403
+
+
+async def test_the_draft_shows_what_changed_since_the_last_version_and_who_was_passed_over(browser, session,
+                                                                                         people) -> None:
+    """An enterprise removed from version 1 with a reason came back as 列入 in the next draft, unflagged."""
+    from huiqi.applicants import service as applicants
+    from tests.dbtest import BOB_USCC
+
+    first = service.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    service.exclude(session, actor=people.admin, entry_id=first.entries[0].id, reason="企业存在未结清的欠税记录",
+                    on=date(2025, 12, 1))
+    service.publish(session, actor=second_admin(session), version_id=first.id, on=date(2025, 12, 1))
+    second = await _propose(browser(people.admin))
+    page = (await browser(people.admin).get(f"/admin/whitelist/{second}")).text
+    assert "与上一版（第 1 版，2025-12-01 发布）相比" in page and "新增 1 家 · 不再列入 0 家 · 保留 0 家" in page
+    row = page.split(f'id="entry-{service.read(session, version_id=second, actor=people.admin).entries[0].id}"')[1]
+    row = row.split("</tr>")[0]
+    assert "上一版已移出：企业存在未结清的欠税记录" in row and "列入" in row
+    passed = page.split('id="passed-over"')[1].split("</section>")[0]
+    assert BOB_USCC in passed and "大连数据有限公司" in passed and "未登记“独立法人”（不作推定）" in passed
+    applicants.record_profile(session, actor=people.bob, uscc=BOB_USCC, name="大连数据有限公司", kind="enterprise",
+                              region="210202", industry="6520", independent_legal_entity=True, sound_accounts=True,
+                              bad_credit=False, major_accident=False)
+    sheet = await browser(people.admin).get(f"/admin/whitelist/{second}/export.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content))["白名单"].iter_rows(values_only=True))
+    assert rows[2][6:] == ("列入", None, "新增（上一版已移出：企业存在未结清的欠税记录）")
+    first_page = (await browser(people.auditor).get(f"/admin/whitelist/{first.id}")).text
+    assert "这是第一版：此前没有已发布的版本。" in first_page and "考虑 2 家，拟定 1 家" in first_page
+
+
+async def test_the_public_numbers_run_on_whatever_drafts_were_discarded(browser, session, people) -> None:
+    admin, reviewer = browser(people.admin), browser(second_admin(session))
+    await reviewer.post(f"/admin/whitelist/{await _propose(admin)}/publish")
+    await admin.post(f"/admin/whitelist/{await _propose(admin)}/discard")
+    third = await _propose(admin)
+    page = (await reviewer.get(f"/admin/whitelist/{third}")).text
+    assert "<h1>白名单拟定稿 #3" in page and "发布为第 2 版</button>" in page
+    assert (await reviewer.post(f"/admin/whitelist/{third}/publish")).status_code == 303
+    public = (await browser(None).get("/whitelist")).text
+    assert "第 2 版 · 2025-12-01 发布" in public and ">第1版</a> <a" in public and "第3版" not in public
+    assert (await browser(None).get("/whitelist/2.xlsx")).status_code == 200
+    assert (await browser(None).get("/whitelist/3.xlsx")).status_code == 404
+    desk = (await admin.get("/admin/whitelist")).text
+    assert "第 2 版</a> <span class=\"muted\">（拟定稿 #3）</span>" in desk and "拟定稿 #2</a>" in desk

@@ -43,7 +43,7 @@ def test_only_core_enterprises_in_good_standing_are_proposed(session, people) ->
 def test_one_draft_at_a_time_and_a_stale_one_is_not_published(session, people) -> None:
     """Two tabs used to make drafts 2 and 3; after 2 was published, 3 (made from the records before) could be too."""
     first = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
-    with pytest.raises(Conflict, match="已有白名单第 1 版草稿待发布"):
+    with pytest.raises(Conflict, match="已有白名单拟定稿 #1 待发布"):
         whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
     whitelist.publish(session, actor=second_admin(session), version_id=first.id, on=date(2025, 12, 2))
     # A stale draft made before the rule (two at once), as the demo held them.
@@ -85,7 +85,7 @@ def test_two_drafts_at_once_one_is_refused(own_database) -> None:
 
 def test_review_publish_and_keep_earlier_versions(session, people, tmp_path) -> None:
     first = whitelist.propose(session, actor=people.admin, on=date(2025, 6, 1))
-    with pytest.raises(Forbidden, match="白名单第 1 版由您（系统管理员）拟定：须由另一位有权编制白名单的人员核对"):
+    with pytest.raises(Forbidden, match="白名单拟定稿 #1 由您（系统管理员）拟定：须由另一位有权编制白名单的人员核对"):
         whitelist.publish(session, actor=people.admin, version_id=first.id, on=date(2025, 6, 5))
     assert first.state == "proposed"
     whitelist.publish(session, actor=second_admin(session), version_id=first.id, on=date(2025, 6, 5))
@@ -107,7 +107,8 @@ def test_review_publish_and_keep_earlier_versions(session, people, tmp_path) -> 
     rows = list(sheet.iter_rows(values_only=True))
     assert sheet.title == "白名单" and sheet.freeze_panes == "A3", "the header stays in view"
     assert sheet.column_dimensions["C"].width >= 30 and sheet.column_dimensions["B"].width >= 20  # names read whole
-    assert rows[0][0] == "辽宁省数字经济核心产业企业白名单 第1版（2025-06-05 发布）"
+    assert rows[0][0] == ("辽宁省数字经济核心产业企业白名单 第1版（2025-06-05 发布；依据辽政办〔2022〕35号措施19编制，"
+                          "该措施有效期至2025年12月31日）"), "the basis it was compiled under, which does not age"
     assert rows[1][:3] == ("序号", "统一社会信用代码", "单位名称")
     assert rows[2][:4] == (1, ALICE_USCC, "示例科技有限公司", "沈阳市和平区") and rows[2][5] == "应用软件开发"
     second_rows = list(openpyxl.load_workbook(whitelist.export_xlsx(
@@ -183,8 +184,10 @@ def test_each_version_is_named_by_the_measure_it_was_compiled_under(session, peo
         path = whitelist.export_xlsx(session, version_id=version.id, path=tmp_path / f"{version.number}.xlsx")
         return openpyxl.load_workbook(path).active["A1"].value
 
-    assert title(second) == "辽宁省规模以上企业白名单 第2版（2026-01-06 发布）"
-    assert title(first) == "辽宁省数字经济核心产业企业白名单 第1版（2025-12-05 发布）"
+    assert title(second) == ("辽宁省规模以上企业白名单 第2版（2026-01-06 发布；依据测试〔2024〕1号措施6编制，"
+                             "该措施有效期至2027年12月31日）")
+    assert title(first) == ("辽宁省数字经济核心产业企业白名单 第1版（2025-12-05 发布；"
+                            "依据辽政办〔2022〕35号措施19编制，该措施有效期至2025年12月31日）")
     assert (whitelist.named(session, first), whitelist.named(session, second)) == ("数字经济核心产业企业白名单",
                                                                                    "规模以上企业白名单")
 
@@ -195,3 +198,95 @@ def test_a_serving_measure_that_states_no_condition_on_the_enterprise_proposes_n
     with pytest.raises(Conflict, match="测试〔2024〕1号措施1「智能制造配套支持」没有规定对企业本身的入选条件"):
         whitelist.propose(session, actor=people.admin, on=date(2026, 1, 5))
     assert whitelist.versions(session, actor=people.admin) == []
+
+
+def test_a_removal_is_undone_in_the_draft_and_the_trail_says_so(session, people) -> None:
+    """A removal could only be undone by discarding the whole draft."""
+    version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    entry = version.entries[0]
+    whitelist.exclude(session, actor=people.admin, entry_id=entry.id, reason="年报未按时公示", on=date(2025, 12, 1))
+    with pytest.raises(Conflict, match="示例科技有限公司 刚刚已被移出（理由：年报未按时公示）"):
+        whitelist.exclude(session, actor=people.admin, entry_id=entry.id, reason="另一个理由", on=date(2025, 12, 1))
+    restored = whitelist.restore(session, actor=people.admin, entry_id=entry.id, on=date(2025, 12, 2))
+    assert (restored.included, restored.reason) == (True, None)
+    with pytest.raises(Conflict, match="已在列入名单中"):
+        whitelist.restore(session, actor=people.admin, entry_id=entry.id, on=date(2025, 12, 2))
+    trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "whitelist.restore")).one()
+    assert (trail.actor, trail.entity_id, trail.before, trail.after["included"], trail.after["list_included"]) == (
+        "admin", str(entry.id), {"included": False, "reason": "年报未按时公示"}, True, 1)
+    with pytest.raises(Forbidden):
+        whitelist.restore(session, actor=people.auditor, entry_id=entry.id, on=date(2025, 12, 2))
+    whitelist.publish(session, actor=second_admin(session), version_id=version.id, on=date(2025, 12, 5))
+    with pytest.raises(Conflict, match="白名单第 1 版已发布，不能再改"):
+        whitelist.restore(session, actor=people.admin, entry_id=entry.id, on=date(2025, 12, 6))
+
+
+@pytest.mark.parametrize("step", ["restore", "exclude"])
+def test_two_people_undoing_or_making_one_removal_at_once_one_is_refused(own_database, step) -> None:
+    """Both read the row as it was before the other's change; the second now waits for the first and is told (409)."""
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        make_records(session, people)
+        version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+        entry, other = version.entries[0].id, second_admin(session)
+        if step == "restore":
+            whitelist.exclude(session, actor=people.admin, entry_id=entry, reason="年报未按时公示",
+                              on=date(2025, 12, 1))
+
+    def act(actor):
+        if step == "restore":
+            return lambda session: whitelist.restore(session, actor=actor, entry_id=entry, on=date(2025, 12, 2))
+        return lambda session: whitelist.exclude(session, actor=actor, entry_id=entry, reason=f"{actor.username}的理由",
+                                                 on=date(2025, 12, 2))
+
+    said = while_held(own_database, date(2025, 12, 2), act(people.admin), act(other))
+    with Session(own_database) as session:
+        kept = session.get(WhitelistEntry, entry)
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == f"whitelist.{step}")).all()
+    if step == "restore":
+        assert "已在列入名单中" in str(said) and kept.included is True and len(events) == 1
+    else:
+        assert "刚刚已被移出（理由：admin的理由）" in str(said) and kept.reason == "admin的理由" and len(events) == 1
+
+
+def test_a_discarded_draft_leaves_no_gap_in_the_public_numbers(session, people) -> None:
+    """第1版 第2版 第4版 used to follow a discarded draft 3: the public edition is now given on publication."""
+    first = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    whitelist.publish(session, actor=second_admin(session), version_id=first.id, on=date(2025, 12, 1))
+    dropped = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 2))
+    whitelist.discard(session, actor=people.admin, version_id=dropped.id, on=date(2025, 12, 2))
+    second = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 3))
+    assert (dropped.number, dropped.edition, second.number, second.edition) == (2, None, 3, None)
+    assert whitelist.called(second) == "拟定稿 #3"
+    whitelist.publish(session, actor=second_admin(session), version_id=second.id, on=date(2025, 12, 4))
+    assert [(v.edition, v.number) for v in whitelist.published_versions(session)] == [(1, 1), (2, 3)]
+    assert whitelist.called(second) == "第 2 版" and whitelist.published_edition(session, edition=2).id == second.id
+    with pytest.raises(NotFound, match="没有已发布的第 3 版白名单"):
+        whitelist.published_edition(session, edition=3)
+    trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "whitelist.publish")
+                            .order_by(AuditEvent.id)).all()
+    assert [(e.entity_id, e.after["edition"]) for e in trail] == [("1", 1), ("3", 2)]
+
+
+def test_the_desk_download_holds_removed_entries_their_reasons_and_who_was_passed_over(session, people,
+                                                                                         tmp_path) -> None:
+    """The draft's Excel left out the removed entries and their reasons; the public's still lists only those
+    included."""
+    version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    whitelist.exclude(session, actor=people.admin, entry_id=version.entries[0].id, reason="=年报未按时公示",
+                      on=date(2025, 12, 1))
+    path = whitelist.export_xlsx(session, version_id=version.id, actor=people.admin, path=tmp_path / "d.xlsx",
+                                 reviewed=True)
+    book = openpyxl.load_workbook(path)
+    rows = list(book["白名单"].iter_rows(values_only=True))
+    assert rows[0][0] == ("辽宁省数字经济核心产业企业白名单 拟定稿 #1（待发布；依据辽政办〔2022〕35号措施19编制，"
+                          "该措施有效期至2025年12月31日）")
+    assert rows[1][6:] == ("状态", "移出理由", "与上一版相比")
+    assert rows[2][1:3] == (ALICE_USCC, "示例科技有限公司") and rows[2][6:8] == ("移出", "=年报未按时公示")
+    assert book["白名单"]["H3"].data_type == "s", "a reason is never a formula"
+    passed = list(book["未拟定的企业"].iter_rows(values_only=True))
+    assert passed[0][0] == "未拟定的企业：考虑 2 家，未拟定 1 家"
+    assert passed[2][:2] == (BOB_USCC, "大连数据有限公司") and "未登记“独立法人”" in passed[2][2]
+    public = list(openpyxl.load_workbook(whitelist.export_xlsx(session, version_id=version.id, actor=people.admin,
+                                                               path=tmp_path / "p.xlsx")).active.iter_rows())
+    assert len(public) == 2 and len(public[1]) == 6, "the public's list: no one removed, no reasons"

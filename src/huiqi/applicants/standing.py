@@ -31,6 +31,19 @@ def in_good_standing(profile: ApplicantProfile) -> bool:
     return all(getattr(profile, name) is (not failing) for name, failing, _ in CONDITIONS)
 
 
+def unmet(profile: ApplicantProfile) -> list[str]:
+    """What keeps ``profile`` out of good standing (``in_good_standing``): what the record says against a condition, and
+    each condition not recorded (not assumed either way)."""
+    said = []
+    for (name, failing, against), met in zip(CONDITIONS, MET.split("、"), strict=True):
+        value = getattr(profile, name)
+        if value is failing:
+            said.append(f"记录为{against}")
+        elif value is None:
+            said.append(f"未登记“{met}”（不作推定）")
+    return said
+
+
 def refusal(profile: ApplicantProfile | None, doing: str) -> str | None:
     """The reason to refuse ``doing`` (提交, 批准 …), or None."""
     found = failures(profile)

@@ -4,8 +4,10 @@
   after, who, the business day, the reasons). The rows of each application are aligned with its step events
   (``difflib``), so that a step removed, added or changed is named as such, not as every later step shifted.
 - Whitelists: ``whitelist.propose``/``publish``/``discard`` give the version's state, day and publisher and, since
-  2026-12-14, the digest of its entries with how many it lists and includes (``digests``); ``whitelist.exclude``
-  gives the entry left out and its reason and, since then, the entry's own digest and the list's digest after it.
+  2026-12-14, the digest of its entries with how many it lists and includes (``digests``); since 2026-12-15 the
+  proposal gives the basis it was compiled under and the publication its public edition. ``whitelist.exclude`` and
+  ``whitelist.restore`` give the entry left out or listed again and its reason and, since 2026-12-14, the entry's own
+  digest and the list's digest after it.
   The entries are read once, in order, each version's digest computed as they pass.
 """
 
@@ -94,6 +96,8 @@ def _step(app: int, number: int, said: Move, held: Move) -> list[str]:
 
 VERSION_STATES = {"proposed": "待发布", "published": "已发布", "discarded": "已作废"}
 COUNTS = ("digest", "listed", "included")
+BASIS = ("basis_policy", "basis_version", "basis_number", "basis_measure")
+VERSION_SAID = ("state", "as_of", "published_on", "edition", *BASIS, *COUNTS)
 
 
 class Whitelists:
@@ -110,12 +114,12 @@ class Whitelists:
         if event.entity == "whitelist" and event.action in ("whitelist.propose", "whitelist.publish",
                                                             "whitelist.discard"):
             said = self.said.setdefault(key, {})
-            said.update({k: after[k] for k in ("state", "as_of", "published_on", *COUNTS) if k in after})
+            said.update({k: after[k] for k in VERSION_SAID if k in after})
             if event.action == "whitelist.publish":
                 said["published_by"] = event.actor
                 if "included" not in after and isinstance(after.get("entries"), int):  # before 2026-12-14
                     said["included"] = after["entries"]
-        elif event.entity == "whitelist_entry" and event.action == "whitelist.exclude":
+        elif event.entity == "whitelist_entry" and event.action in ("whitelist.exclude", "whitelist.restore"):
             self.entries[key] = {k: after[k] for k in ("included", "reason", "digest") if k in after}
             if isinstance(after.get("version"), int):
                 self.said.setdefault(after["version"], {}).update(
@@ -124,7 +128,8 @@ class Whitelists:
     def compare(self, session: Session) -> list[str]:
         versions = {row.id: row._asdict() for row in session.execute(
             select(WhitelistVersion.id, WhitelistVersion.number, WhitelistVersion.state, WhitelistVersion.as_of,
-                   WhitelistVersion.published_on, WhitelistVersion.published_by).order_by(WhitelistVersion.number))}
+                   WhitelistVersion.published_on, WhitelistVersion.published_by, WhitelistVersion.edition,
+                   *(getattr(WhitelistVersion, key) for key in BASIS)).order_by(WhitelistVersion.number))}
         numbers = {vid: v["number"] for vid, v in versions.items()}
         entries, counted = self._entries(session, numbers)
         rows = []
@@ -132,12 +137,14 @@ class Whitelists:
             found = counted.get(v["number"], Entries()).said()
             rows.append((v["number"], {k: _iso(value) for k, value in v.items()} | found))
         fields = [Field("state", "状态", lambda v: VERSION_STATES.get(v, text(v))), Field("as_of", "数据截至日期"),
-                  Field("published_on", "发布日期"), Field("published_by", "发布人"),
+                  Field("published_on", "发布日期"), Field("published_by", "发布人"), Field("edition", "公开版次"),
+                  Field("basis_policy", "编制依据（政策）"), Field("basis_version", "编制依据（政策文本版本）"),
+                  Field("basis_number", "编制依据（文号）"), Field("basis_measure", "编制依据（措施）"),
                   Field("listed", "名单条目数", lambda v: f"{v} 条"),
                   Field("included", "列入企业数", lambda v: f"{v} 家")]
-        table = Table(name=lambda key, row: f"白名单第 {key} 版",
+        table = Table(name=lambda key, row: f"白名单版本 #{key}",
                       unmade="审计事件中没有这一版（未经拟定，直接写入数据库）",
-                      gone=lambda key, said: f"白名单第 {key} 版：审计事件记载有这一版"
+                      gone=lambda key, said: f"白名单版本 #{key}：审计事件记载有这一版"
                                              f"（{VERSION_STATES.get(said.get('state'), text(said.get('state')))}），"
                                              "而白名单版本表中没有：记录被删除")
         out = compared(rows, self.said, fields, table)
@@ -156,7 +163,7 @@ class Whitelists:
             counted.setdefault(number, Entries()).add(entry)
             said = left.pop(entry.id, None)
             if said is not None:
-                out += _entry(f"白名单第 {number} 版的条目 #{entry.id}（{entry.name}）", entry, said)
+                out += _entry(f"白名单版本 #{number} 的条目 #{entry.id}（{entry.name}）", entry, said)
         out += [f"白名单条目 #{key}：审计事件记载移出了这一条目，而名单中没有：记录被删除" for key in sorted(left)]
         return out, counted
 
@@ -165,10 +172,10 @@ class Whitelists:
         out = []
         for number, actual in rows:
             said = self.said.get(number, {})
-            told = any(line.startswith(f"白名单第 {number} 版的条目") or (line.startswith(f"白名单第 {number} 版：")
+            told = any(line.startswith(f"白名单版本 #{number} 的条目") or (line.startswith(f"白名单版本 #{number}：")
                        and ("条目数" in line or "企业数" in line or "审计事件中没有" in line)) for line in named)
             if "digest" in said and said["digest"] != actual["digest"] and not told:
-                out.append(f"白名单第 {number} 版：名单条目与审计事件记载的摘要不符：条目（单位名称、代码、所在地、"
+                out.append(f"白名单版本 #{number}：名单条目与审计事件记载的摘要不符：条目（单位名称、代码、所在地、"
                            "行业、是否列入、移出理由）在记录后被改动、增加或删除")
         return out
 

@@ -47,7 +47,7 @@ VERBS = {
     "announcement.open": "发布公示", "user.create": "创建用户", "user.role": "变更角色", "user.disable": "停用",
     "user.enable": "启用", "user.password": "修改密码", "user.password_reset": "重置密码", "token.issue": "签发令牌",
     "token.revoke": "吊销令牌", "whitelist.propose": "拟定白名单", "whitelist.publish": "发布白名单",
-    "whitelist.exclude": "移出白名单", "whitelist.discard": "作废白名单草稿",
+    "whitelist.exclude": "移出白名单", "whitelist.restore": "恢复列入白名单", "whitelist.discard": "作废白名单草稿",
     "policy.draft": "保存政策草稿", "policy.edit": "修改政策草稿",
     "policy.publish": "发布政策版本", "policy.withdraw": "撤回政策版本", "round.open": "开设申报批次",
     "round.closing": "设定截止日期", "round.close": "关闭申报批次", "round.extend": "延长申报截止日期",
@@ -203,7 +203,7 @@ def _what(event: EventRead, known: Known) -> str:
     if event.entity == "budget" and year.isdigit() and measure.isdigit():
         return f"{year}年度措施{measure}（{known.policies.get(policy, policy)}）预算"
     if event.entity == "whitelist_entry" and (entry := _entry(event, known)) is not None:
-        return f"白名单第 {entry[1]} 版条目 #{event.entity_id}（{entry[2]}）"
+        return f"白名单版本 #{entry[1]} 的条目 #{event.entity_id}（{entry[2]}）"
     return f"{kind} #{event.entity_id}" if event.entity_id.isdigit() else f"{kind} {event.entity_id}"
 
 

@@ -31,6 +31,7 @@ from huiqi.models.transition import Transition
 from huiqi.models.user import ROLES, User
 from huiqi.models.web_session import WebSession
 from huiqi.models.whitelist_entry import WhitelistEntry
+from huiqi.models.whitelist_omission import WhitelistOmission
 from huiqi.models.whitelist_version import WhitelistVersion
 
 __all__ = [
@@ -38,5 +39,5 @@ __all__ = [
     "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
     "Matter", "MatterListing", "Message", "Offer", "PolicyVersion", "Rating", "RecognitionList", "Round",
     "RoundMeasure", "SavedReform", "SimulationJob", "Subscription", "Transition", "User", "WebSession",
-    "WhitelistEntry", "WhitelistVersion",
+    "WhitelistEntry", "WhitelistOmission", "WhitelistVersion",
 ]

@@ -31,6 +31,7 @@ from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, PageSize, Paging
 from huiqi.web.render import is_htmx, page
+from huiqi.whitelist import basis as whitelist_basis
 from huiqi.whitelist import service as whitelist
 
 router = APIRouter(include_in_schema=False)
@@ -227,7 +228,7 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
     """A published version a page at a time (the newest unless ``version`` names another), found by name or credit
     code and by city; the download is the whole version."""
     versions = whitelist.published_versions(session)
-    chosen = whitelist.published_number(session, number=version or versions[-1].number) if versions else None
+    chosen = whitelist.published_edition(session, edition=version or versions[-1].edition or 0) if versions else None
     pager = Paging(page=number, size=size)
     entries, total = whitelist.listed(session, version_id=chosen.id, word=q, city=city, offset=pager.offset,
                                       limit=pager.size) if chosen else ([], 0)
@@ -237,20 +238,23 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
     def link(n: int) -> str:
         return "/whitelist?" + urlencode({**given, **sized, "page": n})
 
-    # the measure the version shown was compiled under (its name, its clause), or the one serving today
-    basis = whitelist.criteria(session, chosen.as_of if chosen else clock.today())
+    # the basis the version shown was compiled under, as recorded then, and whether it is still in force; with no
+    # version yet, the measure serving today
+    today = clock.today()
+    basis = None if chosen else whitelist.criteria(session, today)
+    grounds = whitelist_basis.said(session, chosen, today) if chosen else ""
     return page(request, "public/whitelist.html", who, versions=versions, chosen=chosen, entries=entries,
                 total=total, listed=whitelist.listed_count(session, version_id=chosen.id) if chosen else 0,
                 pager=pager, link=link, q=q or "", city=city or "", version=version, cities=divisions.cities(),
-                narrowed=bool(q or city), classes=industries.industries(), basis=basis, today=clock.today(),
+                narrowed=bool(q or city), classes=industries.industries(), basis=basis, grounds=grounds,
                 size=sized.get("size"))
 
 
 @router.get("/whitelist/{number}.xlsx")
-def whitelist_download(number: Annotated[int, Path(ge=1, le=2_147_483_647, description="版本号")],
+def whitelist_download(number: Annotated[int, Path(ge=1, le=2_147_483_647, description="版本号（第 N 版）")],
                        session: Db) -> FileResponse:
     folder = TempPath(tempfile.mkdtemp(prefix="huiqi-whitelist-"))
-    version = whitelist.published_number(session, number=number)
+    version = whitelist.published_edition(session, edition=number)
     path = whitelist.export_xlsx(session, version_id=version.id, path=folder / f"whitelist-v{number}.xlsx")
     return FileResponse(path, filename=f"{whitelist.named(session, version)}-第{number}版.xlsx",
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

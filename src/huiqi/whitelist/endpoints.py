@@ -1,6 +1,6 @@
-"""Whitelist versions over HTTP: published ones for everyone, drafts for those who compile or check them;
-propose (one draft at a time), exclude with a reason, publish or discard for admins and the lead unit
-of the measure serving the whitelist."""
+"""Whitelist versions over HTTP: published ones for everyone, each with the basis it was compiled under; drafts for
+those who compile or check them; propose (one draft at a time, while a policy in force serves the whitelist), exclude
+with a reason or restore, publish or discard for admins and the lead unit of the measure serving the whitelist."""
 
 
 from fastapi import APIRouter
@@ -11,8 +11,8 @@ from huiqi.users.names import people
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
-from huiqi.whitelist import service
-from huiqi.whitelist.schemas import EntryExclude, EntryRead, VersionPropose, VersionRead
+from huiqi.whitelist import basis, service
+from huiqi.whitelist.schemas import BasisRead, EntryExclude, EntryRead, VersionPropose, VersionRead
 
 router = APIRouter(prefix="/whitelist", tags=["白名单"])
 # Which department (the lead unit of the measure serving the whitelist) the service decides.
@@ -23,7 +23,19 @@ COMPILERS = role_first(Role.ADMIN, Role.DEPARTMENT, doing="编制白名单")
 def versions(who: CallerDep, session: Db, paging: PagingDep) -> dict:
     found = service.versions(session, actor=who.user)
     names = _names(session, found)
-    return page_of([VersionRead.of(v, names) for v in found], paging)
+    return page_of([VersionRead.of(v, names, _basis(session, v)) for v in found], paging)
+
+
+def _basis(session: Db, version: WhitelistVersion) -> BasisRead | None:
+    """The basis ``version`` recorded, and whether it is in force today."""
+    if version.basis_policy is None:
+        return None
+    today = clock.today()
+    return BasisRead(policy=version.basis_policy, version=version.basis_version, number=version.basis_number,
+                     title=version.basis_title, measure=version.basis_measure,
+                     measure_title=version.basis_measure_title, list_name=version.basis_list,
+                     ends=version.basis_ends, in_force=basis.standing(session, version, today).in_force,
+                     said=basis.said(session, version, today))
 
 
 def _names(session: Db, versions: list[WhitelistVersion]) -> dict[str, str]:
@@ -32,7 +44,7 @@ def _names(session: Db, versions: list[WhitelistVersion]) -> dict[str, str]:
 
 
 def _read(session: Db, version: WhitelistVersion) -> VersionRead:
-    return VersionRead.of(version, _names(session, [version]))
+    return VersionRead.of(version, _names(session, [version]), _basis(session, version))
 
 
 @router.get("/versions/{version_id}", response_model=VersionRead, summary="一个白名单版本")
@@ -64,7 +76,14 @@ def exclude(entry_id: RecordId, body: EntryExclude, actor: Actor, session: Db) -
     return EntryRead.model_validate(entry)
 
 
-@router.post("/versions/{version_id}/publish", response_model=VersionRead, summary="发布拟定稿（发布后不再改动）")
+@router.post("/entries/{entry_id}/restore", response_model=EntryRead, summary="恢复拟定稿中已移出的企业")
+def restore(entry_id: RecordId, actor: Actor, session: Db) -> EntryRead:
+    entry = service.restore(session, actor=actor, entry_id=entry_id, on=clock.today())
+    session.commit()
+    return EntryRead.model_validate(entry)
+
+
+@router.post("/versions/{version_id}/publish", response_model=VersionRead, summary="发布拟定稿为下一版（不再改动）")
 def publish(version_id: RecordId, actor: Actor, session: Db) -> VersionRead:
     found = service.publish(session, actor=actor, version_id=version_id, on=clock.today())
     session.commit()

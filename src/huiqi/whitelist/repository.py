@@ -11,14 +11,28 @@ def next_number(session: Session) -> int:
     return (session.scalar(select(func.max(WhitelistVersion.number))) or 0) + 1
 
 
+def next_edition(session: Session) -> int:
+    """The public edition the next publication takes: one past the highest published (a discarded draft takes none)."""
+    return (session.scalar(select(func.max(WhitelistVersion.edition))) or 0) + 1
+
+
 def add(session: Session, row: WhitelistVersion | WhitelistEntry) -> None:
     session.add(row)
     session.flush()
 
 
 def get(session: Session, version_id: int) -> WhitelistVersion | None:
+    """The version with its entries and the applicants it passed over."""
     query = select(WhitelistVersion).where(WhitelistVersion.id == version_id)
-    return session.scalars(query.options(selectinload(WhitelistVersion.entries))).one_or_none()
+    loaded = (selectinload(WhitelistVersion.entries), selectinload(WhitelistVersion.omissions))
+    return session.scalars(query.options(*loaded)).one_or_none()
+
+
+def published_before(session: Session, number: int) -> WhitelistVersion | None:
+    """The newest version published among those proposed before the one numbered ``number``, with its entries."""
+    query = (select(WhitelistVersion).where(WhitelistVersion.state == "published", WhitelistVersion.number < number)
+             .options(selectinload(WhitelistVersion.entries)).order_by(WhitelistVersion.number.desc()).limit(1))
+    return session.scalars(query).first()
 
 
 def entries_named(session: Session, entry_ids: list[int]) -> dict[int, tuple[int, int, str]]:
@@ -45,13 +59,17 @@ def lock(session: Session, version_id: int) -> WhitelistVersion | None:
     return session.scalars(query).one_or_none()
 
 
-def entry(session: Session, entry_id: int) -> WhitelistEntry | None:
-    return session.get(WhitelistEntry, entry_id)
+def entry(session: Session, entry_id: int, *, fresh: bool = False) -> WhitelistEntry | None:
+    """An entry; ``fresh``: read again from the database (after its version is locked: what another just did)."""
+    if not fresh:
+        return session.get(WhitelistEntry, entry_id)
+    query = select(WhitelistEntry).where(WhitelistEntry.id == entry_id).execution_options(populate_existing=True)
+    return session.scalars(query).one_or_none()
 
 
 def published(session: Session) -> list[WhitelistVersion]:
     query = select(WhitelistVersion).where(WhitelistVersion.state == "published")
-    return list(session.scalars(query.order_by(WhitelistVersion.number)))
+    return list(session.scalars(query.order_by(WhitelistVersion.edition)))
 
 
 def draft(session: Session) -> WhitelistVersion | None:
@@ -65,8 +83,9 @@ def newest_published(session: Session) -> WhitelistVersion | None:
     return session.scalars(query.order_by(WhitelistVersion.number.desc()).limit(1)).first()
 
 
-def by_number(session: Session, number: int) -> WhitelistVersion | None:
-    return session.scalars(select(WhitelistVersion).where(WhitelistVersion.number == number)).one_or_none()
+def by_edition(session: Session, edition: int) -> WhitelistVersion | None:
+    """The version published as 第 ``edition`` 版."""
+    return session.scalars(select(WhitelistVersion).where(WhitelistVersion.edition == edition)).one_or_none()
 
 
 def every_version(session: Session) -> list[WhitelistVersion]:

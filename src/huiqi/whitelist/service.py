@@ -7,14 +7,21 @@ matter), the conditions an enterprise must meet; the rules engine evaluates them
 as a match does (``evaluate_rule``), and only a met one counts: an undetermined condition (a fact not recorded) is
 not assumed. The shipped measure asks for an enterprise registered in Liaoning in the digital-economy core industry.
 Beyond the policy, the enterprise must be in good standing by the fund's 2025 guide, every condition recorded
-(``standing.in_good_standing``), and have a name to be listed under.
+(``standing.in_good_standing``), and have a name to be listed under. Those considered and not proposed are kept
+with why (``review.why_not``).
+
 Earlier versions are kept; a published version is never changed. One draft at a time: a second is refused
 while the first waits, a draft made before the newest publication is stale and cannot be published, and an
-admin or the compiler may discard (作废) a draft, which is kept and audited.
+admin or the compiler may discard (作废) a draft, which is kept and audited. A removal from a draft may be undone
+(恢复) until it is published.
+
+A version records the basis it is compiled under (``basis``): none is compiled once the serving measure has expired
+and no successor serves the whitelist, and a draft whose basis has expired since is not published. Each proposal
+takes the next record number (拟定稿 #N, the audit trail's key); publication gives the next public edition (第 N 版),
+so that the public's numbers run without a gap whatever drafts were discarded.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -22,71 +29,46 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
-from huiqi.applicants import standing
-from huiqi.applicants.service import profile_case
 from huiqi.audit import service as audit
 from huiqi.audit.digests import entries_said, entry_digest
 from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.models import Applicant, ApplicantProfile, Department, User, WhitelistEntry, WhitelistVersion
+from huiqi.models import (
+    Applicant,
+    ApplicantProfile,
+    Department,
+    User,
+    WhitelistEntry,
+    WhitelistOmission,
+    WhitelistVersion,
+)
 from huiqi.reference import divisions, industries
-from huiqi.rules.match import CaseEnv, evaluate_rule
-from huiqi.rules.policy import Measure, Policy, Rule
 from huiqi.users.roles import Role
 from huiqi.validation import search_word
-from huiqi.web.excel import Table, workbook
-from huiqi.whitelist import repository
+from huiqi.web.excel import Table, add_sheet, safe_workbook
+from huiqi.whitelist import basis, repository, review
+from huiqi.whitelist.basis import Criteria, criteria
 
-
-@dataclass(frozen=True)
-class Criteria:
-    """What the policy in force asks of an enterprise on the list: its measure's service items about the applicant
-    itself (one met is enough), besides the guide's standing."""
-
-    policy: Policy
-    measure: Measure
-    items: tuple[Rule, ...]
-
-    def name(self) -> str:
-        """The list's name as the measure's service item names it, up to the "：" that begins the treatment
-        (数字经济核心产业企业“白名单”); 白名单 when the measure states no item of its own."""
-        return self.items[0].name.split("：")[0] if self.items else "白名单"
-
-    def said(self) -> str:
-        """The conditions by their names, as the policy file names them."""
-        named = ["、".join(c.name for c in item.conditions) for item in self.items]
-        if len(named) == 1:
-            return named[0]
-        return "；或".join(f"「{item.name}」：{names}" for item, names in zip(self.items, named, strict=True))
-
-
-def criteria(session: Session, on: date) -> Criteria | None:
-    """The criteria of the policy serving the whitelist on ``on``; None when none serves."""
-    found = catalogue.serving(session, "whitelist", on)
-    if found is None:
-        return None
-    policy, measure = found
-    return Criteria(policy, measure, tuple(item for item in measure.services if not item.reaches))
+__all__ = ["Criteria", "criteria"]  # the basis's: pages and tests read them from here too
 
 
 def named(session: Session, version: WhitelistVersion) -> str:
-    """What ``version`` is called, quotes dropped (数字经济核心产业企业白名单): by the measure serving the whitelist
-    on the day it was compiled from, so that each list keeps its own measure's name."""
-    basis = criteria(session, version.as_of)
-    return (basis.name() if basis else "白名单").replace("“", "").replace("”", "")
+    """What ``version`` is called, quotes dropped (数字经济核心产业企业白名单): by the measure it was compiled under, as
+    recorded then, so that each list keeps its own measure's name."""
+    return basis.list_name(version)
+
+
+def called(version: WhitelistVersion) -> str:
+    """How people name a version: 第 N 版 once published (its public edition), else 拟定稿 #N (its record's number, by
+    which the audit trail names it too)."""
+    return f"第 {version.edition} 版" if version.edition else f"拟定稿 #{version.number}"
 
 
 def qualifies(criteria: Criteria, applicant: Applicant, profile: ApplicantProfile, on: date) -> bool:
     """Whether the current profile meets the policy's criteria and the guide's standing (an unrecorded fact does
     not meet a condition)."""
-    if not (profile.name and standing.in_good_standing(profile)):
-        return False
-    case = profile_case(applicant, profile, on)
-    if case is None:  # a stored fact the rules no longer read (a region code since retired): not assumed either
-        return False
-    env = CaseEnv(case, on)
-    return any(evaluate_rule(item, (), env).status == "eligible" for item in criteria.items)
+    return review.why_not(criteria, applicant, profile, on) is None
 
 
 def _may_compile(session: Session, actor: User, on: date) -> None:
@@ -113,45 +95,83 @@ def may_compile(session: Session, actor: User, on: date) -> bool:
     return True
 
 
+def closed(session: Session, on: date) -> str | None:
+    """Why no new version may be compiled on ``on`` though a measure names the whitelist (it has expired and no
+    successor serves it); None when one may."""
+    found = criteria(session, on)
+    return basis.refusal(found, on) if found is not None else None
+
+
 NOTE_MOST = 500
 
 
 def propose(session: Session, *, actor: User, on: date, note: str | None = None) -> WhitelistVersion:
-    """A new proposed version: every applicant whose current profile meets the criteria."""
+    """A new proposed version under the measure serving the whitelist on ``on``: every applicant whose current
+    profile meets its criteria; those considered and not proposed are kept with why."""
     _may_compile(session, actor, on)
     if note is not None and len(note) > NOTE_MOST:
         raise InputError([("note", f"不能超过 {NOTE_MOST} 个字（现有 {len(note)} 个）")])
-    basis = criteria(session, on)
-    if basis is None:
+    found = criteria(session, on)
+    if found is None:
         raise catalogue.unserved(session, "whitelist", "白名单", on)
-    if not basis.items:
-        raise Conflict(f"{basis.policy.number}措施{basis.measure.number}「{basis.measure.title}」没有规定对企业本身的"
+    if (expired := basis.refusal(found, on)) is not None:
+        raise Conflict(expired)
+    if not found.items:
+        raise Conflict(f"{found.policy.number}措施{found.measure.number}「{found.measure.title}」没有规定对企业本身的"
                        "入选条件，不能拟定白名单；请先发布规定了入选条件的政策版本")
     number = repository.next_number(session)
     # Read after the number: a draft made meanwhile either shows here or takes the same number (a 409 below).
     draft = repository.draft(session)
     if draft is not None:
-        raise Conflict(f"已有白名单第 {draft.number} 版草稿待发布；请先发布或作废它，再拟定新版本")
-    version = WhitelistVersion(number=number, state="proposed", as_of=on, proposed_by=actor.username, note=note)
+        raise Conflict(f"已有白名单拟定稿 #{draft.number} 待发布；请先发布或作废它，再拟定新版本")
+    version = WhitelistVersion(number=number, state="proposed", as_of=on, proposed_by=actor.username, note=note,
+                               **basis.recorded(found, on))
     try:
         with session.begin_nested():
             repository.add(session, version)
     except IntegrityError:  # the number is the database's to keep unique
         raise Conflict("刚刚已有人拟定了新版本，请刷新后查看") from None
-    entries = []
+    entries, passed = _considered(session, version, found, on)
+    # The entries' digest: verify tells any later change of the list made beside the trail.
+    audit.record(session, actor=actor.username, action="whitelist.propose", entity="whitelist",
+                 entity_id=version.number,
+                 after={"as_of": on, "state": "proposed", **_basis_said(version), "considered": version.considered,
+                        "passed_over": passed, **entries_said(entries)})
+    return repository.get(session, version.id)
+
+
+def _considered(session: Session, version: WhitelistVersion, found: Criteria,
+                on: date) -> tuple[list[WhitelistEntry], int]:
+    """Every current profile weighed for ``version``: an entry for each that qualifies, an omission with why for each
+    other; the entries, and how many were passed over."""
+    entries: list[WhitelistEntry] = []
+    passed: list[WhitelistOmission] = []
     for applicant, profile in applicants.current_profiles(session):
-        if qualifies(basis, applicant, profile, on):
+        why = review.why_not(found, applicant, profile, on)
+        if why is None:
             entries.append(WhitelistEntry(version_id=version.id, applicant_id=applicant.id, uscc=applicant.uscc,
                                           name=profile.name, region=profile.region, industry=profile.industry,
                                           included=True))
             repository.add(session, entries[-1])
-    # The entries' digest: verify tells any later change of the list made beside the trail.
-    audit.record(session, actor=actor.username, action="whitelist.propose", entity="whitelist",
-                 entity_id=version.number, after={"as_of": on, "state": "proposed", **entries_said(entries)})
-    return repository.get(session, version.id)
+        else:
+            passed.append(WhitelistOmission(version_id=version.id, applicant_id=applicant.id, uscc=applicant.uscc,
+                                            name=profile.name or "", why=why))
+    session.add_all(passed)
+    version.considered = len(entries) + len(passed)
+    session.flush()
+    return entries, len(passed)
+
+
+BASIS_SAID = ("basis_policy", "basis_version", "basis_number", "basis_measure")
+
+
+def _basis_said(version: WhitelistVersion) -> dict[str, object]:
+    """The recorded basis as the trail keeps it (verify tells a later change of it)."""
+    return {key: getattr(version, key) for key in BASIS_SAID}
 
 
 def _proposed_entry(session: Session, actor: User, entry_id: int, on: date) -> WhitelistEntry:
+    """The entry of a draft, read again once its version is locked (what another person did to it meanwhile shows)."""
     _may_compile(session, actor, on)
     entry = repository.entry(session, entry_id)
     if entry is None:
@@ -160,9 +180,12 @@ def _proposed_entry(session: Session, actor: User, entry_id: int, on: date) -> W
     if version is None:
         raise NotFound(f"没有白名单条目 {entry_id}")
     if version.state != "proposed":
-        done = "已发布" if version.state == "published" else "草稿已作废"
-        raise Conflict(f"白名单第 {version.number} 版{done}，不能再改")
-    return entry
+        done = "已发布" if version.state == "published" else "已作废"
+        raise Conflict(f"白名单{called(version)}{done}，不能再改")
+    fresh = repository.entry(session, entry_id, fresh=True)
+    if fresh is None:
+        raise NotFound(f"没有白名单条目 {entry_id}")
+    return fresh
 
 
 def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: date) -> WhitelistEntry:
@@ -172,21 +195,40 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
         raise InputError([("reason", "移出白名单须写明理由")])
     if len(reason.strip()) > NOTE_MOST:
         raise InputError([("reason", f"不能超过 {NOTE_MOST} 个字（现有 {len(reason.strip())} 个）")])
+    if not entry.included:  # two people at once: the second is told what the first did
+        raise Conflict(f"{entry.name} 刚刚已被移出（理由：{entry.reason}），请刷新后查看")
     entry.included, entry.reason = False, reason.strip()
-    session.flush()
-    version = repository.get(session, entry.version_id)
-    listed = {f"list_{key}": value for key, value in entries_said(version.entries).items()}
-    audit.record(session, actor=actor.username, action="whitelist.exclude", entity="whitelist_entry",
-                 entity_id=entry.id, before={"included": True},
-                 after={"included": False, "reason": entry.reason, "version_id": entry.version_id,
-                        "version": version.number, "uscc": entry.uscc, "name": entry.name,
-                        "digest": entry_digest(entry), **listed})
+    _entry_changed(session, actor, entry, "whitelist.exclude", before={"included": True})
     return entry
 
 
+def restore(session: Session, *, actor: User, entry_id: int, on: date) -> WhitelistEntry:
+    """Undo the removal of an enterprise from a proposed version (恢复): listed again, its reason cleared (the trail
+    keeps it)."""
+    entry = _proposed_entry(session, actor, entry_id, on)
+    if entry.included:  # two people at once: the second is told what the first did
+        raise Conflict(f"{entry.name} 已在列入名单中（刚刚可能已有人恢复），请刷新后查看")
+    before = {"included": False, "reason": entry.reason}
+    entry.included, entry.reason = True, None
+    _entry_changed(session, actor, entry, "whitelist.restore", before=before)
+    return entry
+
+
+def _entry_changed(session: Session, actor: User, entry: WhitelistEntry, action: str, before: dict) -> None:
+    """Record an entry's change, with the entry's digest and the list's digest after it."""
+    session.flush()
+    version = repository.get(session, entry.version_id)
+    listed = {f"list_{key}": value for key, value in entries_said(version.entries).items()}
+    audit.record(session, actor=actor.username, action=action, entity="whitelist_entry", entity_id=entry.id,
+                 before=before,
+                 after={"included": entry.included, "reason": entry.reason, "version_id": entry.version_id,
+                        "version": version.number, "uscc": entry.uscc, "name": entry.name,
+                        "digest": entry_digest(entry), **listed})
+
+
 def publish(session: Session, *, actor: User, version_id: int, on: date) -> WhitelistVersion:
-    """Publish a reviewed version on ``on``, by someone other than who proposed it (as a policy version needs a
-    second admin); it is then fixed, and earlier versions stay readable."""
+    """Publish a reviewed version on ``on`` as the next edition, by someone other than who proposed it (as a policy
+    version needs a second admin); it is then fixed, and earlier versions stay readable."""
     _may_compile(session, actor, on)
     version = repository.lock(session, version_id)  # an entry changed or the version published at this moment
     if version is None:
@@ -194,23 +236,30 @@ def publish(session: Session, *, actor: User, version_id: int, on: date) -> Whit
     if version.state != "proposed":
         raise Conflict(_settled(version))
     if version.proposed_by == actor.username:  # proposed, reviewed and published: the review is another's
-        raise Forbidden(f"白名单第 {version.number} 版由您（{actor.display_name}）拟定："
+        raise Forbidden(f"白名单拟定稿 #{version.number} 由您（{actor.display_name}）拟定："
                         "须由另一位有权编制白名单的人员核对后发布")
     _refuse_stale(session, version)
+    if (lapsed := basis.lapsed(session, version, on)) is not None:
+        raise Conflict(lapsed)
     version = repository.get(session, version_id)  # with its entries as they stand now
     version.state, version.published_on, version.published_by = "published", on, actor.username
-    session.flush()
+    version.edition = repository.next_edition(session)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # the edition is the database's to keep unique
+        raise Conflict("刚刚已有另一版白名单发布，请刷新后查看") from None
     audit.record(session, actor=actor.username, action="whitelist.publish", entity="whitelist",
                  entity_id=version.number, before={"state": "proposed"},
-                 after={"state": "published", "published_on": on,
+                 after={"state": "published", "published_on": on, "edition": version.edition,
                         "entries": sum(e.included for e in version.entries), **entries_said(version.entries)})
     return version
 
 
 def _settled(version: WhitelistVersion) -> str:
     if version.state == "discarded":
-        return f"白名单第 {version.number} 版草稿已作废"
-    return f"白名单第 {version.number} 版已于 {version.published_on} 发布"
+        return f"白名单拟定稿 #{version.number} 已作废"
+    return f"白名单{called(version)}已于 {version.published_on} 发布"
 
 
 def _refuse_stale(session: Session, version: WhitelistVersion) -> None:
@@ -224,12 +273,13 @@ def _refuse_stale(session: Session, version: WhitelistVersion) -> None:
                                      entity_ids=[newest.number])
         stale = bool(published) and version.created_at < published[-1].at
     if stale:
-        raise Conflict(f"白名单第 {version.number} 版草稿拟定于第 {newest.number} 版发布之前，已过时；"
+        raise Conflict(f"白名单拟定稿 #{version.number} 拟定于{called(newest)}发布之前，已过时；"
                        "请作废它，按当前档案重新拟定")
 
 
 def discard(session: Session, *, actor: User, version_id: int, on: date) -> WhitelistVersion | None:
-    """Discard (作废) a draft: it stays readable, marked so, and can no longer be edited or published."""
+    """Discard (作废) a draft: it stays readable, marked so, and can no longer be edited or published; it takes no
+    public edition, so the next publication follows on from the last."""
     _may_compile(session, actor, on)
     version = repository.lock(session, version_id)
     if version is None:
@@ -269,23 +319,15 @@ def read(session: Session, *, version_id: int, actor: User | None = None) -> Whi
     if version is None:
         raise NotFound(f"没有白名单版本 {version_id}")
     if version.state != "published" and not sees_drafts(actor):
-        raise NotFound(f"白名单第 {version.number} 版尚未发布")
+        raise NotFound(f"白名单拟定稿 #{version.number} 尚未发布")
     return version
 
 
-def version_id(session: Session, *, number: int) -> int:
-    """The id of the version numbered ``number``."""
-    version = repository.by_number(session, number)
-    if version is None:
-        raise NotFound(f"没有第 {number} 版白名单")
-    return version.id
-
-
-def published_number(session: Session, *, number: int) -> WhitelistVersion:
-    """The published version numbered ``number``, without its entries (its page reads them a page at a time)."""
-    version = repository.by_number(session, number)
+def published_edition(session: Session, *, edition: int) -> WhitelistVersion:
+    """The version published as 第 ``edition`` 版, without its entries (its page reads them a page at a time)."""
+    version = repository.by_edition(session, edition)
     if version is None or version.state != "published":
-        raise NotFound(f"没有已发布的第 {number} 版白名单")
+        raise NotFound(f"没有已发布的第 {edition} 版白名单")
     return version
 
 
@@ -306,20 +348,44 @@ def listed_count(session: Session, *, version_id: int) -> int:
 
 
 HEADER = ("序号", "统一社会信用代码", "单位名称", "所在地", "行业代码", "行业名称")
+REVIEWED = (*HEADER, "状态", "移出理由", "与上一版相比")
+PASSED_OVER = ("统一社会信用代码", "单位名称", "未拟定的原因")
 
 
-def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | None = None) -> Path:
-    """Write the version's included enterprises to an Excel workbook."""
+def export_xlsx(session: Session, *, version_id: int, path: Path, actor: User | None = None,
+                reviewed: bool = False) -> Path:
+    """Write the version's included enterprises to an Excel workbook; ``reviewed`` (the desk's download): every
+    entry with its state, its removal's reason and its change against the previous version, and a second sheet of
+    the applicants considered and not proposed, with why."""
     version = read(session, version_id=version_id, actor=actor)
-    published = f"{version.published_on} 发布" if version.published_on else \
-        "已作废，不发布" if version.state == "discarded" else "待发布（拟定稿）"
-    name = named(session, version)
-    place = "" if name.startswith("辽宁") else "辽宁省"  # the platform's province, unless the name says it
-    rows: list[Sequence[object]] = [
-        (i, e.uscc, e.name, divisions.place_name(e.region) or "", e.industry,
-         industries.industry_name(e.industry) or "")
-        for i, e in enumerate((e for e in version.entries if e.included), start=1)]
-    table = Table(f"{place}{name} 第{version.number}版（{published}）", HEADER, rows, sheet="白名单",
-                  wide={"单位名称", "行业名称"})  # names are read whole
-    Path(path).write_bytes(workbook(table))
+    shown = version.entries if reviewed else [e for e in version.entries if e.included]
+    changes = review.changes(session, version) if reviewed else None
+    rows: list[Sequence[object]] = []
+    for i, e in enumerate(shown, start=1):
+        row: tuple[object, ...] = (i, e.uscc, e.name, divisions.place_name(e.region) or "", e.industry,
+                                   industries.industry_name(e.industry) or "")
+        if changes is not None:
+            row += ("列入" if e.included else "移出", e.reason, changes.change(e) or None)
+        rows.append(row)
+    wide = {"单位名称", "行业名称", "移出理由", "与上一版相比", "未拟定的原因"}  # names and reasons are read whole
+    with safe_workbook(str(path)) as book:
+        add_sheet(book, Table(_title(version), REVIEWED if reviewed else HEADER, rows, sheet="白名单", wide=wide))
+        if reviewed:
+            passed = [(o.uscc, o.name, o.why) for o in version.omissions]
+            said = "" if version.considered is not None else "（本版拟定于记录未拟定企业之前，无此记录）"
+            add_sheet(book, Table(f"未拟定的企业：考虑 {version.considered or 0} 家，未拟定 {len(passed)} 家{said}",
+                                  PASSED_OVER, passed, sheet="未拟定的企业", wide=wide))
     return Path(path)
+
+
+def _title(version: WhitelistVersion) -> str:
+    """A download's title row: the list, the version, its state and the basis it was compiled under (what a bank reads
+    to judge it, and which does not change with the day it is read)."""
+    name = basis.list_name(version)
+    place = "" if name.startswith("辽宁") else "辽宁省"  # the platform's province, unless the name says it
+    state = f"{version.published_on} 发布" if version.published_on else \
+        "已作废，不发布" if version.state == "discarded" else "待发布"
+    ends = f"，该措施有效期至{basis.long_day(version.basis_ends)}" if version.basis_ends else ""
+    grounds = f"；依据{basis.cited(version)}编制{ends}" if version.basis_policy else ""
+    label = f"第{version.edition}版" if version.edition else f"拟定稿 #{version.number}"
+    return f"{place}{name} {label}（{state}{grounds}）"
