@@ -327,6 +327,13 @@ def apply(session: Session, who: User, *, matter: str, measure: int, amount: int
     return step(session, "submit", who, draft, on=on).application
 
 
+def resubmit(session: Session, who: User, app: Application, *, on: date) -> Application:
+    """An application returned for correction submitted again: the declaration made again first (the earlier one
+    answered for what was returned), then the submission."""
+    applications.declare(session, actor=who, application_id=app.id)
+    return step(session, "submit", who, app, on=on).application
+
+
 def proposed_giants(session: Session, people, count: int, store: Path, *, proposing: int | None = None
                     ) -> list[Application]:
     """``count`` little giants' applications under measure 3, past the city; the first ``proposing`` (all unless

@@ -306,3 +306,41 @@ def test_whitelist_versions_take_their_basis_and_published_ones_keep_their_numbe
             command.downgrade(config, "0026")
             assert "edition" not in {c["name"] for c in inspect(connection).get_columns("whitelist_versions")}
         connection.commit()
+
+
+SUBMITTED = ("INSERT INTO applications (id, applicant_id, uscc, matter_id, policy_id, measure, amount_requested, "
+             "state, submitted_on, year, created_by, updated_at, created_at) VALUES ({id}, 1, '91210100000000000X', "
+             "{id}, 'ln-2022-35', 3, 1000000, 'department_review', '{on}', {year}, 'ent', '2026-12-05', '2025-09-01')")
+STEP = ("INSERT INTO transitions (application_id, action, from_state, to_state, actor, \"on\", at) "
+        "VALUES ({id}, '{action}', 'x', 'y', 'ent', '{on}', '{on}')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_resubmitted_application_takes_its_first_submission_day_again(kind, tmp_path) -> None:
+    """0028: an application resubmitted after a return (two submit steps) had its 提交日期 and 申报年度 overwritten by
+    the resubmission; it takes its first submission's again. One submitted once keeps its own; going back, the last
+    submission's day, as the code before wrote it."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0027") as (connection, config):
+        if kind == "sqlite":  # the applications alone: their applicants and matters do not matter here
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        else:
+            connection.execute(text("SET session_replication_role = replica"))
+        connection.execute(text(SUBMITTED.format(id=1, on="2026-12-05", year=2026)))  # resubmitted
+        connection.execute(text(SUBMITTED.format(id=2, on="2025-09-02", year=2025)))  # submitted once
+        for action, on in (("submit", "2025-09-01"), ("return", "2025-09-10"), ("submit", "2026-12-05")):
+            connection.execute(text(STEP.format(id=1, action=action, on=on)))
+        connection.execute(text(STEP.format(id=2, action="submit", on="2025-09-02")))
+        days = "SELECT id, submitted_on, year FROM applications ORDER BY id"
+
+        def read() -> list[tuple[int, str, int]]:
+            return [(i, str(on), year) for i, on, year in connection.execute(text(days)).all()]
+
+        command.upgrade(config, "0028")
+        assert read() == [(1, "2025-09-01", 2025), (2, "2025-09-02", 2025)]
+        command.downgrade(config, "0027")
+        assert read() == [(1, "2026-12-05", 2026), (2, "2025-09-02", 2025)]
+        command.upgrade(config, "head")
+        assert read() == [(1, "2025-09-01", 2025), (2, "2025-09-02", 2025)]

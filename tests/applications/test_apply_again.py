@@ -47,3 +47,36 @@ async def test_a_draft_names_the_round_open_now_instead_of_waiting_for_one(brows
     with clock.pinned(date(2032, 1, 6)):
         none_open = _blocked((await alice.get(url)).text)
     assert "也可以撤回本申报，待新的申报批次开放后就同一事项另行申报" in none_open
+
+
+async def test_the_withdrawn_page_keeps_the_way_to_apply_again(browser, session, people) -> None:
+    """After the page advised withdrawing to apply in the round open now, the withdrawn page still links there; once
+    the enterprise has applied again, it links to that application; with no round open, it says to wait for one."""
+    alice = browser(people.alice)
+    with clock.pinned(date(2025, 9, 1)):
+        created = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
+                                                             "amount": "100"})
+        url = created.headers["location"]
+    with clock.pinned(date(2030, 12, 1)):
+        later = opening.open_round(session, actor=SYSTEM, policy_id=catalogue.published(session)[0].id,
+                                   title="2031年度申报", opens_on=date(2031, 1, 1), closes_on=date(2031, 12, 31),
+                                   measures=[opening.MeasureIn(3)])
+    link = f'href="/applications/new?matter=h1&amp;round={later.id}&amp;measure=3"'
+    with clock.pinned(date(2031, 1, 6)):
+        assert link in _blocked((await alice.get(url)).text)
+        assert (await alice.post(f"{url}/withdraw")).status_code == 303
+        withdrawn = (await alice.get(url)).text
+        again = withdrawn[withdrawn.index('id="again"'):]
+        assert "本申报已撤回。「2031年度申报」正在受理本措施（2031-12-31 截止）" in again and link in again
+        assert 'id="blocked"' not in withdrawn
+        anew = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{later.id}/3", "amount": "100"})
+        assert anew.status_code == 303
+        held = (await alice.get(url)).text
+        number = anew.headers["location"].rsplit("/", 1)[1]
+        assert f"同一事项已有在办申报 #{number}（草稿）" in held and f'href="/applications/{number}"' in held
+        assert link not in held
+        assert 'id="again"' not in (await browser(people.admin).get(url)).text, "the enterprise's own way"
+        assert (await alice.post(f"{anew.headers['location']}/withdraw")).status_code == 303
+    with clock.pinned(date(2032, 1, 6)):
+        waiting = (await alice.get(url)).text
+    assert "本申报已撤回。待新的申报批次开放后，可以就同一事项另行申报。" in waiting

@@ -57,6 +57,37 @@ def test_each_filter_narrows_the_list(session, people, two) -> None:
     assert [a.id for a in applications.listed(session, actor=people.alice, filters=filters.read(text="大连"))] == []
 
 
+def test_a_word_finds_the_matter_and_the_measure(session, people, two) -> None:
+    """For an enterprise the name and credit code match every row of its own: the word also finds the matter (its key
+    in any case, or its kind's name) and the measure (its title, or 措施N), for officers too."""
+    alice, bob = two
+
+    def ids(who, text: str) -> list[int]:
+        return [a.id for a in applications.listed(session, actor=who, filters=filters.read(text=text))]
+
+    assert ids(people.admin, "小巨人") == [alice.id]  # h1 is a 专精特新“小巨人”企业
+    assert ids(people.admin, "H1") == [alice.id] == ids(people.alice, "h1")  # the matter's key, any case
+    assert ids(people.admin, "p1") == [bob.id], "Alice's p1 has no application"
+    assert ids(people.admin, "培育中小企业") == [alice.id]  # measure 3's title
+    assert ids(people.admin, "技术攻关") == [bob.id]  # measure 13's title (and its matter's kind)
+    assert ids(people.admin, "措施13") == [bob.id] and ids(people.admin, "措施 3") == [alice.id]
+    assert ids(people.admin, "措施1") == [], "a number names one measure, not those it begins"
+    assert ids(people.admin, "智能制造") == [], "Alice's smart-manufacturing project was not applied for"
+    assert ids(people.alice, "措施13") == [] and ids(people.alice, "措施3") == [alice.id], "within the scope still"
+    assert ids(people.miit, "小巨人") == [alice.id] and ids(people.most, "小巨人") == []
+    assert ids(people.admin, '"') == [] and ids(people.admin, "_giant") == [], "the codes' own text is not searched"
+
+
+@pytest.mark.anyio
+async def test_an_enterprise_finds_its_applications_by_matter_on_the_page(browser, session, people, two) -> None:
+    alice, _ = two
+    mine = browser(people.alice)
+    found = (await mine.get("/applications", params={"q": "小巨人"})).text
+    assert f'href="/applications/{alice.id}"' in found
+    assert f'href="/applications/{alice.id}"' not in (await mine.get("/applications", params={"q": "智能"})).text
+    assert "事项、措施" in found  # the box says what it finds
+
+
 @pytest.mark.anyio
 async def test_the_pages_exports_and_api_share_the_filters(browser, session, people, two, monkeypatch) -> None:
     alice, bob = two

@@ -450,6 +450,9 @@ async def test_a_list_confirmed_application_reads_as_confirmed_not_applied_for(b
         for who, path in ((people.alice, f"/applications/{app.id}"), (people.miit, f"/review/{app.id}")):
             page = (await browser(who).get(path)).text
             assert "来源：免申即享（依据工信部企业函〔2025〕测试号，2025-06-01 公布的认定名单，由责任单位确认）" in page
-            assert "核定金额" in page and "申请金额</span>" not in page, path
+            # nothing reads as approved before approval: the amount is what it may get, the ceiling the confirmation's
+            assert "可获支持金额" in page and "核定金额" not in page and "申请金额</span>" not in page, path
+            assert "上限（确认时" in page and "上限（提交时" not in page, path
     mine = (await browser(people.alice).get(f"/applications/{app.id}")).text
     assert "确认日期" in mine and "提交日期" not in mine
+    assert "上限（确认时按规则计算）" in mine and "确认时按本系统政策规则" in mine

@@ -88,8 +88,20 @@ def test_return_for_correction_then_resubmit(session, people, tmp_path) -> None:
     applications.change_amount(session, actor=people.alice, application_id=app.id, amount_requested=900_000)
     applications.add_material(session, actor=people.alice, application_id=app.id, filename="认定文件.pdf",
                               content=PDF + b"%2", store=tmp_path)
+    first = app.declared_at
+    # the first declaration answered for what was returned
+    with pytest.raises(Conflict, match="退回补正后重新提交前，须再次作出承诺"):
+        step(session, "submit", people.alice, app.id, on=date(2025, 9, 8))
+    assert not applications.declaration_stands(session, app)
+    applications.declare(session, actor=people.alice, application_id=app.id)
+    assert applications.declaration_stands(session, app) and app.declared_at > first
+    again = app.declared_at
+    applications.declare(session, actor=people.alice, application_id=app.id)  # made again: stands as first made
+    assert app.declared_at == again
     step(session, "submit", people.alice, app.id, on=date(2025, 9, 8))
-    assert app.state == "city_review" and app.submitted_on == date(2025, 9, 8)
+    # the first submission's day is kept, and the year counted from it (申报年度); the rules ran again on 9-08
+    assert app.state == "city_review" and app.submitted_on == date(2025, 9, 1) and app.year == 2025
+    assert app.match_result["as_of"] == "2025-09-08"
     history = steps.of_application(session, app.id)
     assert [t.action for t in history] == ["submit", "route_city", "return", "submit", "route_city"]
     assert history[2].reasons == "缺少认定文件"

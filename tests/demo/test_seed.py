@@ -4,6 +4,7 @@
 from sqlalchemy import func, select
 
 from huiqi import clock
+from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.demo.service import budget_years, seed
@@ -65,6 +66,7 @@ def test_the_demos_returned_application_may_still_be_corrected_and_resubmitted(s
         cast = seed(session, password="demo password")
         returned = session.scalars(select(Application).where(Application.state == "returned")).one()
         who = next(u for u in cast.enterprises.values() if u.uscc == returned.uscc)
+        applications.declare(session, actor=who, application_id=returned.id)  # again, for the correction
         run(session, Action.SUBMIT, actor=who, application_id=returned.id, application_ids=[returned.id])
     finally:
         get_settings.cache_clear()

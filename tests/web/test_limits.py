@@ -2,6 +2,7 @@
 every handler that touches the database runs in the thread pool, not on the event loop."""
 
 import inspect
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -95,11 +96,20 @@ async def test_a_material_too_large_for_the_page_is_said_on_the_application_page
     draft = applications.create_draft(session, actor=people.alice, uscc=ALICE_USCC, matter_key="h1",
                                       round_id=a_round(session), measure=3, amount_requested=1_000_000)
     alice = browser(people.alice)
+    shown = (await alice.get(f"/applications/{draft.id}")).text
+    assert "上传材料（PDF、OFD、JPG、PNG，每份不超过 2048 字节，" in shown, "said before a file is chosen"
     past = await alice.post(f"/applications/{draft.id}/materials", data={"kind": "申报书"},
                             files={"file": ("a.pdf", b"%PDF-" + b"x" * (2048 + SLACK))})
-    assert past.status_code == 303 and past.headers["location"] == f"/applications/{draft.id}"
+    assert past.status_code == 303, "refused before the body is read, on the application's page"
+    assert past.headers["location"] == f"/applications/{draft.id}?upload=too-large&kind={quote('申报书')}#f-file"
     page = (await alice.get(past.headers["location"])).text
-    assert 'id="flash">未能上传：上传的文件超过上限 2048 字节，请缩小后再试' in page
+    assert "材料文件：文件超过上限 2048 字节，请缩小后再上传" in page and 'href="#f-file"' in page  # in the summary
+    field = page[page.index('id="f-file"'):]
+    assert field.startswith('id="f-file" name="file"') and 'aria-invalid="true" aria-describedby="e-file"' in field
+    assert '<span class="field-error" id="e-file">文件超过上限 2048 字节，请缩小后再上传</span>' in field
+    assert '<option value="申报书" selected>' in page, "the 材料类别 chosen is kept"
+    assert 'id="flash"' not in page and "未能上传" not in page
+    assert 'aria-invalid' not in (await alice.get(f"/applications/{draft.id}")).text, "said once, not on the page"
     within_slack = await alice.post(f"/applications/{draft.id}/materials", data={"kind": "申报书"},
                                     files={"file": ("a.pdf", b"%PDF-" + b"x" * 3000)})
     assert within_slack.status_code == 422 and "文件大小 3005 字节，超过上限 2048 字节" in within_slack.text

@@ -10,7 +10,7 @@ from huiqi.audit import service as audit
 from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.workflow import repository as steps
 from huiqi.workflow.states import State
-from tests.dbtest import apply, step, to_announced
+from tests.dbtest import apply, resubmit, step, to_announced
 
 ON = date(2025, 9, 10)
 
@@ -33,7 +33,7 @@ def test_a_return_clears_the_amount_and_the_trail_keeps_it(session, people, tmp_
     step(session, "return", people.miit, app, on=ON, reasons="请补充验收报告")
     assert (app.state, app.amount_proposed) == (State.RETURNED, None)
     assert _amounts(session, app) == [(None, 100_000), (100_000, None)]
-    step(session, "submit", people.alice, app, on=date(2025, 9, 11))
+    resubmit(session, people.alice, app, on=date(2025, 9, 11))
     assert (app.state, app.amount_proposed) == (State.CITY_REVIEW, None)
     assert audit.verify(session).intact and not audit.verify(session).differences
 

@@ -10,7 +10,7 @@ from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.workflow import repository as steps
 from huiqi.workflow.states import State
 from tests.applicants.test_standing import ALICE
-from tests.dbtest import ALICE_USCC, apply, step, to_announced
+from tests.dbtest import ALICE_USCC, apply, resubmit, step, to_announced
 
 
 def _proposed(session, people, tmp_path):
@@ -24,7 +24,7 @@ def test_the_department_returns_a_proposed_application_for_correction(session, p
     app = _proposed(session, people, tmp_path)
     step(session, "return", people.miit, app, on=date(2025, 9, 11), reasons="拟定金额依据的验收报告缺页，请补充")
     assert app.state == State.RETURNED
-    step(session, "submit", people.alice, app, on=date(2025, 9, 12))
+    resubmit(session, people.alice, app, on=date(2025, 9, 12))
     assert app.state == State.CITY_REVIEW
 
 

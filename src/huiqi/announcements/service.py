@@ -92,6 +92,11 @@ def standing(session: Session, applications: list[Application], today: date) -> 
     return {a.id: status_of(a, batches.get(a.announcement_id or 0), today) for a in applications}
 
 
+def state_label(session: Session, application: Application, today: date) -> str:
+    """``status_of`` one application: the label every page and message gives it (公示期满，待批准, not 公示中)."""
+    return standing(session, [application], today)[application.id]
+
+
 def public_listing(session: Session) -> list[PublicBatch]:
     """Every 公示 batch, newest first, with how many of its applications went back to review on an objection (a
     batch left empty so is still listed, saying so): public, no sign-in needed."""

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.announcements.service import state_label
 from huiqi.applicants import repository
 from huiqi.applicants.schemas import MATCH_FIELDS, PROFILE_FIELDS, STANDING_FIELDS, Standing
 from huiqi.audit import service as audit
@@ -26,7 +27,6 @@ from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role, require_uscc
 from huiqi.validation import event_after, field_path, problems, search_word
-from huiqi.workflow.states import STATES
 
 WRITERS = (Role.ENTERPRISE, Role.ADMIN)
 SEE_EVERY_APPLICANT = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.SYSTEM)  # a policy analyst sees none
@@ -251,8 +251,8 @@ def _not_frozen(session: Session, row: Matter) -> None:
     the approval judge the record as submitted. (A returned application may be corrected, then resubmitted.)"""
     application = repository.frozen_by(session, row.id)
     if application is not None:
-        raise Conflict(f"事项 {row.key} 的申报 #{application.id} {STATES[application.state]}，事项内容不能修改；"
-                       "如需更正，请联系审核人员退回补正")
+        raise Conflict(f"事项 {row.key} 的申报 #{application.id} {state_label(session, application, clock.today())}，"
+                       "事项内容不能修改；如需更正，请联系审核人员退回补正")
 
 
 def _matter_values(row: Matter) -> dict[str, Any]:

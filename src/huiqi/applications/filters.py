@@ -1,23 +1,27 @@
-"""Narrowing a list of applications: by a word (the applicant's name, its credit code, or the application's
-number), a policy's measure, the applicant's city and the round; the same on the list pages, the review queue, their
-Excel exports and the API. Each value is checked and a wrong one is named by its Chinese label."""
+"""Narrowing a list of applications: by a word (the applicant's name, its credit code, the matter's key or kind, the
+measure's title or 措施N, or the application's number), a policy's measure, the applicant's city and the round; the
+same on the list pages, the review queue, their Excel exports and the API. Each value is checked and a wrong one is
+named by its Chinese label."""
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, or_, select
 
 from huiqi.errors import InputError
-from huiqi.models import ApplicantProfile, Application
+from huiqi.models import ApplicantProfile, Application, Matter
 from huiqi.reference import divisions
 from huiqi.validation import digits, keyword, spellings
 
 MOST_TEXT = 50
+MEASURE_NUMBER = re.compile(r"^措施\s*(\d{1,3})$")  # 措施3, as the lists cite a measure
 
 
 @dataclass(frozen=True)
 class Filters:
-    text: str | None = None  # part of the applicant's name (any version of it) or credit code, or the number (#12)
+    text: str | None = None  # part of the applicant's name (any version of it), credit code, matter or measure, or #12
     policy_id: str | None = None
     measure: int | None = None  # with its policy
     city: str | None = None
@@ -27,7 +31,10 @@ class Filters:
     def any(self) -> bool:
         return any(v is not None for v in (self.text, self.policy_id, self.city, self.round_id))
 
-    def narrow(self, query: Select) -> Select:
+    def narrow(self, query: Select, titles: Mapping[tuple[str, int], str] | None = None,
+               kinds: Mapping[str, str] | None = None) -> Select:
+        """``query`` narrowed; the word also finds the measures whose title (``titles``, by policy and number) holds
+        it, and the matters whose key, or the name of one of whose kinds (``kinds``, by code), holds it."""
         number = self.text[1:] if self.text and self.text.startswith("#") else None
         if number is not None:  # #12: the application numbered 12 (as the lists show it)
             query = query.where(Application.id == (int(number) if digits(number) and len(number) <= 9 else 0))
@@ -35,7 +42,10 @@ class Filters:
             named = select(ApplicantProfile.applicant_id).where(
                 or_(*(ApplicantProfile.name.contains(word, autoescape=True) for word in spellings(self.text))))
             found = [Application.applicant_id.in_(named),
-                     Application.uscc.contains(self.text.upper(), autoescape=True)]
+                     Application.uscc.contains(self.text.upper(), autoescape=True),
+                     Application.matter_id.in_(select(Matter.id).where(or_(*_matters(self.text, kinds or {})))),
+                     *(and_(Application.policy_id == p, Application.measure == n)
+                       for p, n in measures_named(self.text, titles or {}))]
             if digits(self.text) and len(self.text) <= 9:
                 found.append(Application.id == int(self.text))
             query = query.where(or_(*found))
@@ -58,6 +68,27 @@ class Filters:
     def query_string(self, **more: str | None) -> str:
         given = {**self.params(), **{k: v for k, v in more.items() if v}}
         return f"?{urlencode(given)}" if given else ""
+
+
+def measures_named(word: str, titles: Mapping[tuple[str, int], str]) -> list[tuple[str, int]]:
+    """The measures (policy, number) a word names: 措施3 (the number, in every policy), or part of a title.
+
+    >>> titles = {("p", 3): "培育中小企业", ("p", 11): "推动智能制造", ("q", 3): "支持智能终端"}
+    >>> measures_named("智能", titles), measures_named("措施 3", titles), measures_named("措施1", titles)
+    ([('p', 11), ('q', 3)], [('p', 3), ('q', 3)], [])
+    """
+    number = MEASURE_NUMBER.match(word)
+    if number is not None:
+        return [key for key in titles if key[1] == int(number[1])]
+    return [key for key, title in titles.items() if word in title]
+
+
+def _matters(word: str, kinds: Mapping[str, str]) -> list[ColumnElement[bool]]:
+    """Matters whose key holds the word (any case), or one of whose codes is a kind whose name holds it."""
+    codes = [code for code, name in kinds.items() if word in name]
+    # a code is an identifier kept in a JSON list: "little_giant" with its quotes matches that code alone
+    return [Matter.key.icontains(word, autoescape=True),
+            *(cast(Matter.codes, String).contains(f'"{code}"', autoescape=True) for code in codes)]
 
 
 def read(text: str | None = None, measure: str | None = None, city: str | None = None,

@@ -17,11 +17,14 @@ from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
 from huiqi.applications import repository, service, views
 from huiqi.applications.endpoints import read_material
+from huiqi.applications.schemas import ApplicationDetail
 from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
+from huiqi.config import get_settings
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, HuiqiError, InputError, MaterialError, NotFound
-from huiqi.labels import labelled, measure_label
+from huiqi.labels import Problem, field_label, labelled, measure_label
+from huiqi.materials.storage import file_size
 from huiqi.models import Application, Matter, Round, User
 from huiqi.money import parse_wan, wan
 from huiqi.offers import service as offers
@@ -36,12 +39,13 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import collect, digits
 from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
+from huiqi.web.limits import TOO_LARGE
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, flash, form_step
 from huiqi.workflow.judgement import Judgement, judge
 from huiqi.workflow.runner import run
-from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action
+from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action, State
 
 router = APIRouter(include_in_schema=False)
 
@@ -99,7 +103,7 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
     fitting = {key for _, _, keys in measures for key in keys}
 
     def closing(m: Matter) -> tuple[str, bool]:  # what closes the matter, said beside it; no open measure that
-        said, closed = _taken(live.get(m.id), other_policy(m))  # supports its types closes it as well
+        said, closed = _taken(session, live.get(m.id), other_policy(m))  # supports its types closes it as well
         if closed or m.key in fitting:
             return said, closed
         claim = grants.get(m.key, (None, None))[1]
@@ -114,16 +118,16 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
                 measures=measures, form=form, problems=form.pop("problems", []))
 
 
-def _taken(live: Application | None, top_up: bool = True) -> tuple[str, bool]:
+def _taken(session: Session, live: Application | None, top_up: bool = True) -> tuple[str, bool]:
     """What the matter's live application says of it, and whether it closes the matter to a new application: one
     in progress does; a grant leaves other policies a top-up (差额补足) when one of them takes it now (``top_up``)."""
     if live is None:
         return "", False
     if live.state in SUPPORTED and top_up:
-        return f"{service.taken(live)}，其他政策可补足差额", False
+        return f"{service.taken(session, live)}，其他政策可补足差额", False
     if live.state in SUPPORTED:
-        return f"{service.taken(live)}，目前没有可补足差额的其他政策批次", True
-    return service.taken(live), True
+        return f"{service.taken(session, live)}，目前没有可补足差额的其他政策批次", True
+    return service.taken(session, live), True
 
 
 Reach = dict[str, tuple[Grant | None, claims.Claim | None]]
@@ -220,7 +224,9 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
 
 
 def _detail(request: Request, who: CallerDep, session: Db, actor: User, application_id: int,
-            status_code: int = 200, **context: Any) -> HTMLResponse:
+            status_code: int = 200, too_large: bool = False, **context: Any) -> HTMLResponse:
+    """The application's page; ``too_large``: a file was refused for its size before it was read (said beside the
+    file, while the page offers the upload)."""
     application = service.get(session, actor=actor, application_id=application_id)
     detail = views.detail(session, application, actor)
     editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE
@@ -229,26 +235,53 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     basis = offers.basis(session, application.id)  # a 免申即享 application: confirmed from a list, not applied for
     payee = basis is not None
     if editable:
-        try:
-            preview = judge(session, application, on=clock.today())
-        except InputError as error:  # a stored fact the rules no longer read: submission would say the same
-            context["unreadable"] = applicant_service.unreadable(session, application.applicant_id, error)
-        else:
-            context |= {"preview": preview, "higher": preview.higher(application),
-                        "refused": _refused_now(session, application, preview)}
-            opened = session.get(Round, application.round_id) if application.round_id else None
-            context["contact"] = opened.contact if opened is not None else None
-            context["lead"] = detail.department or _lead(session, application)
-        context["wanted"] = _wanted(session, application, detail.materials)
-        context["taking"] = service.taking_now(session, application)  # where to apply, when this cannot be
-        context["overdue"] = _overdue(session, application)
-        context["due"] = submission.correction_due(session, application)
+        context |= _editing(session, application, detail)
+        if too_large and not context["overdue"]:
+            context["problems"] = [Problem(field_label("file"), f"文件超过上限 {_most_upload()}，请缩小后再上传",
+                                           "file")]
+    elif actor.role == Role.ENTERPRISE and application.state == State.WITHDRAWN and not payee:
+        context |= _after_withdrawal(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 progress=views.progress_of(session, application, direct=payee), basis=basis,
                 rating=rated, due_note=ratings.due_note(session, rated) if rated else None, may_rate=may_rate,
                 levels=ratings.LEVELS, payee=payee, application=application,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
+
+
+def _editing(session: Session, application: Application, detail: ApplicationDetail) -> dict[str, Any]:
+    """What the page of a draft (or of one returned for correction) says besides: the rules' preview and what would
+    refuse a submission now, the round's materials, where else to apply, the correction days, the upload's limit."""
+    context: dict[str, Any] = {}
+    try:
+        preview = judge(session, application, on=clock.today())
+    except InputError as error:  # a stored fact the rules no longer read: submission would say the same
+        context["unreadable"] = applicant_service.unreadable(session, application.applicant_id, error)
+    else:
+        context |= {"preview": preview, "higher": preview.higher(application),
+                    "refused": _refused_now(session, application, preview)}
+        opened = session.get(Round, application.round_id) if application.round_id else None
+        context["contact"] = opened.contact if opened is not None else None
+        context["lead"] = detail.department or _lead(session, application)
+    context["wanted"] = _wanted(session, application, detail.materials)
+    context["taking"] = service.taking_now(session, application)  # where to apply, when this cannot be
+    context["overdue"] = _overdue(session, application)
+    context["due"] = submission.correction_due(session, application)
+    context["most_upload"] = _most_upload()
+    return context
+
+
+def _most_upload() -> str:
+    """The size limit of a material, as people read it (20 MB)."""
+    return file_size(get_settings().max_material_bytes, exact=True)
+
+
+def _after_withdrawal(session: Session, application: Application) -> dict[str, Any]:
+    """Where the withdrawn application's matter may be applied for again: the application that holds it now (the
+    enterprise has applied again), else the round taking the measure now (``taking``), else a new round."""
+    held = service.holding(session, application.matter_id, application.policy_id)
+    return {"withdrawn": True, "held": held, "held_said": service.taken(session, held) if held else None,
+            "taking": None if held else service.taking_now(session, application)}
 
 
 def _lead(session: Session, application: Application) -> str | None:
@@ -290,10 +323,17 @@ def _refused_now(session: Session, application: Application, preview: Judgement)
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
-def detail(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> HTMLResponse:
-    return _detail(request, who, session, actor, application_id)
+def detail(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
+           upload: Annotated[str, Query(max_length=20)] = "",
+           kind: Annotated[str, Query(max_length=50)] = "") -> HTMLResponse:
+    """The application's page; ``upload=too-large`` after a file refused for its size before it was read (the
+    refusal said beside the file, the 材料类别 chosen, ``kind``, kept)."""
+    if upload != TOO_LARGE:
+        return _detail(request, who, session, actor, application_id)
+    return _detail(request, who, session, actor, application_id, chosen_kind=kind, too_large=True)
 
 
+DETAIL_LABELS = {"amount": "申请金额（万元）"}  # the application page's fields as its forms call them
 DONE = {"amount": "申请金额已修改", "material": "材料已上传", "declaration": "已作出承诺", "submit": "已提交申报",
         "withdraw": "申报已撤回", "remove": "材料已撤下（记录保留，不再计入本申报的材料）"}
 
@@ -304,7 +344,7 @@ def _step(request: Request, who: CallerDep, session: Db, actor: User, applicatio
 
     def again(refusal: Refusal) -> Response:
         return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
-                       problems=refusal.shown, **context)
+                       problems=labelled(refusal.shown, own=DETAIL_LABELS), **context)
 
     return form_step(session, act, done=f"/applications/{application_id}", again=again, said=DONE[done])
 

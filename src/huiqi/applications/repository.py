@@ -1,14 +1,15 @@
 """SQL of applications and their materials."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from datetime import datetime
 
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from huiqi.applications.filters import Filters
-from huiqi.models import Application, Material
+from huiqi.models import Application, Material, Transition
 from huiqi.users.scope import Scope
-from huiqi.workflow.states import ENDED, SUPPORTED
+from huiqi.workflow.states import ENDED, SUPPORTED, State
 
 
 def lock(session: Session, application_id: int) -> Application:
@@ -41,14 +42,17 @@ def within(query: Select, scope: Scope) -> Select:
 
 
 def listed(session: Session, scope: Scope, state: str | None = None, *, states: Collection[str] | None = None,
-           filters: Filters | None = None) -> list[Application]:
+           filters: Filters | None = None, titles: Mapping[tuple[str, int], str] | None = None,
+           kinds: Mapping[str, str] | None = None) -> list[Application]:
+    """The applications within ``scope``, narrowed (``Filters.narrow``: ``titles`` and ``kinds`` name measures and
+    matters for its word)."""
     query = within(select(Application), scope)
     if state is not None:
         query = query.where(Application.state == state)
     if states is not None:
         query = query.where(Application.state.in_(list(states)))
     if filters is not None:
-        query = filters.narrow(query)
+        query = filters.narrow(query, titles, kinds)
     return list(session.scalars(query.order_by(Application.id)))
 
 
@@ -66,6 +70,14 @@ def materials(session: Session, application_id: int, *, removed: bool = False) -
     taken_down = Material.removed_at.is_not(None) if removed else Material.removed_at.is_(None)
     query = select(Material).where(Material.application_id == application_id, taken_down).order_by(Material.id)
     return list(session.scalars(query))
+
+
+def returned_at(session: Session, application_id: int) -> datetime | None:
+    """The moment the application was last returned for correction (as recorded), or None."""
+    query = (select(Transition.at).where(Transition.application_id == application_id,
+                                         Transition.to_state == State.RETURNED)
+             .order_by(Transition.id.desc()).limit(1))
+    return session.scalar(query)
 
 
 def lock_material(session: Session, material_id: int) -> Material | None:

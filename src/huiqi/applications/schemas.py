@@ -111,7 +111,8 @@ class ApplicationSummary(BaseModel):
     ceiling: int | None
     amount_proposed: int | None
     amount_approved: int | None
-    submitted_on: date | None
+    submitted_on: date | None = Field(description="首次提交日期（免申即享为确认日期）；退回补正后重新提交不改变它，"
+                                                  "申报年度按它计")
     city: str | None
     department: str | None
 
@@ -134,7 +135,9 @@ class ApplicationDetail(ApplicationSummary):
     city_review: bool | None
     declaration: str | None
     declared_at: UtcDateTime | None
+    declaration_stands: bool = Field(False, description="承诺是否对本次（重新）提交有效：退回补正后须再次作出承诺")
     declaration_text: str
+    resubmitted_on: date | None = Field(None, description="退回补正后最近一次重新提交的日期（提交日期仍为首次提交日）")
     result: Result | None
     materials: list[MaterialRead]
     removed_materials: list[MaterialRead] = Field([], description="已撤下的材料（保留备查，不计入本申报的材料）")

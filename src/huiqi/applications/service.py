@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.announcements.service import state_label
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository
 from huiqi.applications.filters import Filters
@@ -21,8 +22,10 @@ from huiqi.funding.service import monetary_measure
 from huiqi.materials import storage
 from huiqi.models import Application, Material, Round, User
 from huiqi.money import MAX_YUAN, wan
+from huiqi.public import service as public
 from huiqi.rounds import opening, submission
 from huiqi.rounds import service as rounds
+from huiqi.rules.case import known_codes
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role, require_uscc, scope_of
@@ -39,8 +42,13 @@ def get(session: Session, *, actor: User, application_id: int) -> Application:
 
 def listed(session: Session, *, actor: User, state: str | None = None, states: Collection[str] | None = None,
            filters: Filters | None = None) -> list[Application]:
-    """The applications the actor may see, optionally in one state (or some), narrowed by ``filters``."""
-    return repository.listed(session, scope_of(actor), state, states=states, filters=filters)
+    """The applications the actor may see, optionally in one state (or some), narrowed by ``filters`` (a word names
+    measures by their titles in force, and matters by their kinds' names too)."""
+    worded = filters is not None and bool(filters.text)
+    titles = public.measure_titles(session) if worded else None
+    kinds = {code: info.label for code, info in known_codes().items()} if worded else None
+    return repository.listed(session, scope_of(actor), state, states=states, filters=filters, titles=titles,
+                             kinds=kinds)
 
 
 def of_applicant(session: Session, *, actor: User, applicant_id: int) -> list[Application]:
@@ -60,12 +68,13 @@ TAKEN_REASON = {True: "一个事项在同一政策下只享受一次支持（从
                 False: "一个事项只能有一项在办申报（从高不重复）；如需改报其他措施，请先撤回原申报"}
 
 
-def taken(live: Application) -> str:
+def taken(session: Session, live: Application) -> str:
     """What a matter's live application says of it (已获支持（申报 #1，已拨付）, 已有在办申报 #2（草稿）), naming it as
-    the rest of the product does (申报 #N)."""
+    the rest of the product does (申报 #N) and its state as the lists do (公示期满，待批准 once its 公示 has ended)."""
+    label = state_label(session, live, clock.today())
     if live.state in SUPPORTED:
-        return f"已获支持（申报 #{live.id}，{STATES[live.state]}）"
-    return f"已有在办申报 #{live.id}（{STATES[live.state]}）"
+        return f"已获支持（申报 #{live.id}，{label}）"
+    return f"已有在办申报 #{live.id}（{label}）"
 
 
 def holding(session: Session, matter_id: int, policy_id: str) -> Application | None:
@@ -100,7 +109,7 @@ def create_draft(session: Session, *, actor: User, uscc: str, matter_key: str, r
     applicants.lock_recognition(session, matter.id)  # two drafts for one matter (or twins) at once: the second waits
     live = holding(session, matter.id, policy_id)
     if live is not None:
-        raise Conflict(f"事项 {matter_key} {taken(live)}：{TAKEN_REASON[live.state in SUPPORTED]}")
+        raise Conflict(f"事项 {matter_key} {taken(session, live)}：{TAKEN_REASON[live.state in SUPPORTED]}")
     application = Application(applicant_id=applicant.id, uscc=uscc, matter_id=matter.id, policy_id=policy_id,
                               round_id=round_id, measure=measure, amount_requested=amount, state=State.DRAFT,
                               created_by=actor.username)
@@ -247,7 +256,8 @@ def verify_matter(session: Session, *, actor: User, application_id: int) -> None
     require_role(actor, Role.CITY, Role.DEPARTMENT, doing="核实事项")
     application = get(session, actor=actor, application_id=application_id)
     if application.state not in (State.CITY_REVIEW, State.DEPARTMENT_REVIEW):
-        raise Conflict(f"申报 #{application.id} 当前处于「{STATES[application.state]}」，审核时才能核实事项")
+        raise Conflict(f"申报 #{application.id} 当前处于「{state_label(session, application, clock.today())}」，"
+                       "审核时才能核实事项")
     matter = applicants.lock_matter(session, application.matter_id)  # two reviewers at once: the later sees it done
     if matter.source != "declared":
         raise Conflict("该事项不是企业填报的事实（来自公布名单或已核实），无需核实")
@@ -257,11 +267,21 @@ def verify_matter(session: Session, *, actor: User, application_id: int) -> None
                  after={"application": application.id})
 
 
+def declaration_stands(session: Session, application: Application) -> bool:
+    """Whether the application's declaration (承诺) answers for what it will submit: one made since its last return
+    for correction, if it was returned (the earlier one answered for what was returned, not for the correction)."""
+    if application.declaration is None:
+        return False
+    back = repository.returned_at(session, application.id)
+    return back is None or (application.declared_at is not None and application.declared_at > back)
+
+
 def declare(session: Session, *, actor: User, application_id: int) -> Application:
-    """The applicant makes the declaration (承诺) of the application guide, once: the trail keeps who made it and
-    its text (a statement the applicant answers for); made again, it stands as first made."""
+    """The applicant makes the declaration (承诺) of the application guide, once for each submission: the trail keeps
+    who made it and its text (a statement the applicant answers for); made again, it stands as first made, until a
+    return for correction asks for it again before the resubmission."""
     application = _editable(session, actor, application_id, "作出承诺")
-    if application.declaration == DECLARATION and application.declared_at is not None:
+    if application.declaration == DECLARATION and declaration_stands(session, application):
         return application
     application.declaration, application.declared_at = DECLARATION, utcnow()
     session.flush()

@@ -20,7 +20,10 @@ from huiqi.applications.schemas import (
     PaymentRead,
     StepRead,
 )
+from huiqi.applications.service import declaration_stands
 from huiqi.catalogue import service as catalogue
+from huiqi.departments.service import city_reviews
+from huiqi.errors import NotFound
 from huiqi.funding import repository as funding
 from huiqi.labels import matter_label, measure_label
 from huiqi.models import Announcement, Application, Department, Matter, User
@@ -33,7 +36,7 @@ from huiqi.web.excel import Table
 from huiqi.workflow import history
 from huiqi.workflow import repository as steps
 from huiqi.workflow.judgement import matter_key, result_for
-from huiqi.workflow.states import ACTIONS, State, allowed
+from huiqi.workflow.states import ACTIONS, Action, State, allowed
 
 
 def measure_title(session: Session, policy_id: str, number: int) -> str:
@@ -107,14 +110,18 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
         answer = Answer.model_validate(application.match_result)
         result = result_for(answer, application, matter_key(session, application))
     files = repository.materials(session, application.id)
+    steps_taken = timeline(session, application.id, internal=actor.role != Role.ENTERPRISE)
+    submissions = [s.on for s in steps_taken if s.action in (Action.SUBMIT, Action.CONFIRM)]
     return ApplicationDetail(
         **summary(session, application).model_dump(), policy_version=application.policy_version,
         rule_status=application.rule_status, city_review=application.city_review,
         declaration=application.declaration, declared_at=application.declared_at, declaration_text=DECLARATION,
+        declaration_stands=declaration_stands(session, application),
+        resubmitted_on=submissions[-1] if len(submissions) > 1 else None,
         result=result, materials=[MaterialRead.model_validate(m) for m in files],
         removed_materials=[MaterialRead.model_validate(m)
                            for m in repository.materials(session, application.id, removed=True)],
-        timeline=timeline(session, application.id, internal=actor.role != Role.ENTERPRISE),
+        timeline=steps_taken,
         allowed=[s.action for s in allowed(application.state, actor.role)],
         payment=_payment(session, application.id))
 
@@ -153,11 +160,26 @@ AT_STAGE = {State.RETURNED: State.DRAFT}  # returned for correction: the enterpr
 
 
 def progress_of(session: Session, application: Application, *, direct: bool = False) -> list[tuple[str, str]]:
-    """``progress`` of the application today: a 公示 whose period has ended is done, approval is next."""
+    """``progress`` of the application today: a 公示 whose period has ended is done, approval is next; a draft's
+    stages are those its measure has today, as submission would route it (a city's pre-review where its units
+    include 各市政府; never for a 免申即享 one, which the department confirms)."""
     batch = batches.of_application(session, application) if application.state == State.ANNOUNCED else None
     over = batch is not None and clock.today() > batch.ends_on
     # the stage after the 公示 is current, as for an approved one
-    return progress(State.APPROVED if over else application.state, application.city_review, direct=direct)
+    return progress(State.APPROVED if over else application.state, city_review(session, application, direct),
+                    direct=direct)
+
+
+def city_review(session: Session, application: Application, direct: bool = False) -> bool:
+    """Whether the application has a city's pre-review: as routed on submission, or, before any, as its measure's
+    units say today (a measure no longer published: none known)."""
+    if application.city_review is not None or direct:
+        return bool(application.city_review)
+    try:
+        _, measure = catalogue.measure(session, application.policy_id, application.measure)
+    except NotFound:
+        return False
+    return city_reviews(measure, clock.today())
 
 
 def progress(state: str, city_review: bool | None, direct: bool = False) -> list[tuple[str, str]]:

@@ -49,6 +49,12 @@ def sync(session: Session, *, policies: list[Policy]) -> list[Department]:
     return repository.all_departments(session)
 
 
+def city_reviews(measure: Measure, day: date) -> bool:
+    """Whether an application under the measure goes first to the city's pre-review (初审) on ``day``: its units
+    then include 各市政府."""
+    return CITY_GOVERNMENTS in measure.units_at(day)
+
+
 def lead_unit(measure: Measure, day: date) -> str:
     """The lead unit (牵头) of a measure on ``day``: the first one listed."""
     return measure.units_at(day)[0]

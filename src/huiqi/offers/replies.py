@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.announcements.service import state_label
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
 from huiqi.applications.views import describe
@@ -35,7 +36,6 @@ from huiqi.rules.stacking import OTHER_SUPPORT, blocked_by_other_support, stacks
 from huiqi.users.names import person
 from huiqi.validation import control_reason, lf
 from huiqi.workflow.judgement import left_to_grant
-from huiqi.workflow.states import STATES
 
 REASON_LABEL, REASON_MOST = "放弃理由", 500
 LABEL = "已获其他省级政策支持"
@@ -191,7 +191,8 @@ def record_other_support(session: Session, *, actor: User, offer_id: int, amount
                        "请联系责任单位")
     frozen = applicants.frozen_by(session, matter.id)
     if frozen is not None:
-        raise Conflict(f"该事项的申报 #{frozen.id} {STATES[frozen.state]}，{LABEL}不能再修改；如需更正，请联系责任单位")
+        raise Conflict(f"该事项的申报 #{frozen.id} {state_label(session, frozen, clock.today())}，{LABEL}不能再修改；"
+                       "如需更正，请联系责任单位")
     if now != amount:
         matter.facts = {**matter.facts, "other_support": amount}
         session.flush()

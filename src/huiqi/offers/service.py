@@ -248,7 +248,7 @@ def confirm(session: Session, *, actor: User, offer_id: int, seen_ceiling: int |
                        f"（页面显示为 {wan(seen_ceiling)} 万元）：请刷新页面，核对后再确认")
     live = applications.holding(session, offer.matter_id, offer.policy_id)
     if live is not None:
-        raise Conflict(f"该事项{applications.taken(live)}，不再依据名单确认（从高不重复）")
+        raise Conflict(f"该事项{applications.taken(session, live)}，不再依据名单确认（从高不重复）")
     app = Application(applicant_id=offer.applicant_id, uscc=offer.uscc, matter_id=offer.matter_id,
                       policy_id=offer.policy_id, round_id=offer.round_id, measure=offer.measure,
                       amount_requested=offer.ceiling or 1, state="draft", created_by=actor.username,

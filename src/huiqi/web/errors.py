@@ -26,6 +26,7 @@ from huiqi.errors import (
 )
 from huiqi.labels import field_label
 from huiqi.validation import field_path, reason
+from huiqi.web.limits import TOO_LARGE, TooLarge
 from huiqi.web.newlines import Unreadable
 
 log = logging.getLogger("huiqi")
@@ -123,10 +124,10 @@ def install(app: FastAPI) -> None:
             flash(moved, "刚才的地址用于提交表单，不能直接打开，已转到相应页面", done=False)
             return moved
         if error.status_code == 413 and nearest is not None and request.url.path.endswith("/materials"):
-            # a material too large: said on the application's page, not on a page apart
-            back = RedirectResponse(nearest, status_code=303)
-            flash(back, f"未能上传：{error.detail}", done=False)
-            return back
+            # a material too large: said on the application's page beside its file, the 材料类别 chosen kept
+            kind = error.fields.get("kind") if isinstance(error, TooLarge) else None
+            return RedirectResponse(f"{nearest}?{urlencode({'upload': TOO_LARGE, **({'kind': kind} if kind else {})})}"
+                                    "#f-file", status_code=303)
         # a 413's detail, and a form's that cannot be read, are said for people; Starlette's own details are not
         message = str(error.detail) if error.status_code == 413 or isinstance(error, Unreadable) else \
             HTTP_MESSAGES.get(error.status_code, str(error.detail))

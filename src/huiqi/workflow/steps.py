@@ -17,10 +17,10 @@ from huiqi.announcements.calendar import last_working_day
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import standing
 from huiqi.applications import repository as application_rows
+from huiqi.applications import service as applications
 from huiqi.audit import service as audit
 from huiqi.config import get_settings
 from huiqi.departments import service as departments
-from huiqi.departments.service import CITY_GOVERNMENTS
 from huiqi.errors import Conflict, InputError
 from huiqi.funding import service as funding
 from huiqi.holidays.service import calendar_of
@@ -59,7 +59,9 @@ def submit(ctx: Context) -> None:
         raise Conflict("提交前须作出承诺（勾选申报承诺）")
     if not application_rows.materials(session, app.id):
         raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
-    submission.check_submission(session, app, ctx.today)
+    submission.check_submission(session, app, ctx.today)  # past its correction days, a new declaration mends nothing
+    if not applications.declaration_stands(session, app):
+        raise Conflict("退回补正后重新提交前，须再次作出承诺（此前的承诺针对退回前提交的内容）")
     _check_standing(ctx, "提交")
     city_review = _judge(ctx, eligible_only=False, city_review=True)
     ctx.then = Action.ROUTE_CITY if city_review else Action.ROUTE_DEPARTMENT
@@ -87,16 +89,16 @@ def _judge(ctx: Context, *, eligible_only: bool, city_review: bool) -> bool:
     why = judgement.refusal(app, amount=app.amount_requested, eligible_only=eligible_only, what="申请金额")
     if why:
         raise Conflict(why)
-    units = measure.units_at(ctx.today)
     city = divisions.city_of(judgement.case["applicant"].get("region"))
-    city_review = city_review and CITY_GOVERNMENTS in units
+    city_review = city_review and departments.city_reviews(measure, ctx.today)
     if city_review and city is None:
         raise Conflict("申报单位所在地不明，无法确定初审的市（请先登记所在地）")
     app.city, app.city_review = city, city_review
     app.department_id = departments.lead_department(session, measure=measure, day=ctx.today).id
     app.policy_version, app.ceiling, app.rule_status = policy.version, judgement.ceiling, judgement.status
     app.match_result, app.case_snapshot = judgement.answer.model_dump(mode="json"), judgement.case
-    app.submitted_on, app.year = ctx.today, ctx.today.year
+    if app.submitted_on is None:  # a resubmission after a return keeps the first day: 申报年度 counts from it
+        app.submitted_on, app.year = ctx.today, ctx.today.year
     audit.record(session, actor=ctx.actor.username, action="application.policy_version", entity="application",
                  entity_id=app.id, after={"policy": policy.id, "version": policy.version,
                                           "ceiling": judgement.ceiling, "status": judgement.status})
