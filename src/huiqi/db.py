@@ -6,7 +6,7 @@ once, at its boundary, with ``session_scope``.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -14,14 +14,16 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from huiqi import clock
 from huiqi.config import Settings, get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"  # shipped in the package: a wheel can upgrade
 
 
 def utcnow() -> datetime:
-    """Now in UTC, without tzinfo (stored the same way on SQLite and PostgreSQL)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now in UTC, without tzinfo (stored the same way on SQLite and PostgreSQL): the clock's moment, which is the
+    machine's except where the demo seed stamps its story (``clock.stamped``)."""
+    return clock.now()
 
 
 WRITE = "huiqi_write"  # an execution option: this transaction will write (SQLite takes the lock up front)

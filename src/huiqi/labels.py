@@ -45,6 +45,9 @@ FIELD_LABELS: dict[str, str] = {
     "token": "订阅链接", "entry_id": "名单条目编号", "list_id": "认定名单编号", "rating_id": "评价编号",
     "offer_id": "政策直达编号", "round_id": "申报批次编号", "version_id": "政策版本编号", "material_id": "材料编号",
     "share_id": "分享链接", "reform_id": "改革方案编号", "step": "办理步骤",
+    # an applicant's standing (the application guide's conditions) and its matters' own name for them
+    "independent_legal_entity": "独立法人", "sound_accounts": "财务管理制度健全", "bad_credit": "有不良信用记录",
+    "major_accident": "近三年发生重大安全、环保、质量事故", "key": "事项编号",
     # what a page sent back of what it showed (a budget, an account), for two people acting at once
     "seen": "页面显示的内容（请刷新页面后再试）", "seen_year": "页面显示的年度（请刷新页面后再试）",
 }

@@ -27,7 +27,12 @@ async def test_the_list_downloads_as_the_page_shows_it(browser, session, people,
     got = await alice.get("/me/claims.xlsx")
     assert got.status_code == 200 and got.headers["content-type"].startswith("application/vnd.openxml")
     rows = _rows(got.content)
+    total = rows.pop()
     assert len(rows) == page[page.index('id="claims"'):].count('<td data-label="事项">'), "a row per line of the page"
+    # the 合计 row: what can still be applied for (h1's 100 万元 under measure 3, p1's 3000 万元 under measure 5)
+    assert (total["事项"], total["上限（元）"], total["上限（万元）"]) == ("合计", 31_000_000, 3100)
+    assert total["说明"] == "尚可申请或正在办理的合计最高 3100 万元，见下表“办理”一列"
+    assert total["说明"] in page
     h1 = next(r for r in rows if r["事项编号"] == "h1" and r["措施"] == "措施3 培育中小企业")
     assert h1["事项"] == "专精特新“小巨人”企业（新认定，国家级，2024-07-15）" and h1["政策"] == "辽政办〔2022〕35号"
     assert h1["状态"] == "符合" and isinstance(h1["上限（元）"], int)
@@ -44,19 +49,26 @@ async def test_only_an_enterprise_has_the_list(browser, people) -> None:
     assert (await browser(people.miit).get("/me/claims.xlsx")).status_code == 403
 
 
-async def test_the_total_says_how_much_of_it_was_already_approved(browser, session, people, tmp_path) -> None:
+async def test_the_total_counts_what_is_left_and_says_apart_what_was_approved(browser, session, people,
+                                                                             tmp_path) -> None:
+    """An application under way may still be received, so it counts; once approved, its amount is said apart and
+    the measure no longer counts toward what is left."""
     from huiqi.applicants import claims
     from huiqi.funding import service as budgets
     from tests.dbtest import ALICE_USCC, step, to_announced
 
     alice = browser(people.alice)
-    assert "其中已获批准" not in (await alice.get("/me")).text
+    assert "已获批准" not in (await alice.get("/me")).text
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, proposed=700_000, store=tmp_path)
+    left = claims.outlook(claims.of(session, actor=people.alice, uscc=ALICE_USCC))
+    assert (left.total, left.granted) == (31_000_000, 0), "公示中: h1's 100 万元 may still be received"
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
     step(session, "approve", people.finance, app, on=date(2025, 10, 13))
-    assert claims.of(session, actor=people.alice, uscc=ALICE_USCC).granted == 700_000
-    assert "其中已获批准 <b>70 万元</b>" in (await alice.get("/me")).text
+    found = claims.of(session, actor=people.alice, uscc=ALICE_USCC)
+    assert found.granted == 700_000 and claims.outlook(found).total == 30_000_000
+    said = "尚可申请或正在办理的合计最高 3000 万元，见下表“办理”一列；已获批准 70 万元"
+    assert claims.outlook(found).said == said and said in (await alice.get("/me")).text
 
 
 async def test_a_direct_measure_with_no_offer_and_no_list_says_whom_to_ask(browser, session, people) -> None:
@@ -125,3 +137,53 @@ async def test_a_declined_or_set_aside_offer_is_not_said_to_wait_for_the_departm
     assert '<a class="small" href="#offers">已放弃政策直达：不再由责任单位确认</a>' in shown
     assert '<a class="small" href="#offers">政策直达经责任单位确认未通过（理由见政策直达）</a>' in shown
     assert "由责任单位确认</a>" not in shown.replace("不再由责任单位确认</a>", "")
+
+
+async def test_nothing_left_once_the_offers_are_declined_or_set_aside(browser, session, people) -> None:
+    """Declined and set-aside offers, and measures no round takes, are not counted as what may still be had."""
+    from huiqi import clock
+    from huiqi.applicants import claims
+    from huiqi.models import Matter
+    from huiqi.offers import replies
+    from huiqi.offers import service as offers
+    from tests.dbtest import ALICE_USCC, direct_offer
+
+    on = date(2025, 7, 1)
+    direct_offer(session, people, on)
+    keys = {o.id: session.get(Matter, o.matter_id).key for o in offers.mine(session, actor=people.alice)}
+    alice = browser(people.alice)
+    with clock.pinned(on):
+        waiting = claims.outlook(claims.of(session, actor=people.alice, uscc=ALICE_USCC))
+        assert (waiting.total, waiting.waiting) == (2_000_000, 1), "two offers of 100 万元; p1 with no round open"
+        for offer_id, key in keys.items():
+            if key == "h1":
+                replies.decline(session, actor=people.alice, offer_id=offer_id)
+            else:
+                offers.set_aside(session, actor=people.miit, offer_id=offer_id, reason="名单核查未通过")
+        left = claims.outlook(claims.of(session, actor=people.alice, uscc=ALICE_USCC))
+        page = (await alice.get("/me")).text
+        rows = _rows((await alice.get("/me/claims.xlsx")).content)
+    assert (left.total, left.unpriced, left.waiting, left.granted) == (0, 0, 1, 0)
+    said = "目前没有尚可申请或正在办理的措施；另有 1 项符合条件，暂无受理中的申报批次"
+    assert left.said == said
+    shown = page[page.index('id="outlook"'):]
+    assert said in shown[:shown.index("</p>")] and "合计最高" not in shown[:shown.index("</p>")]
+    assert rows[-1]["事项"] == "合计" and rows[-1]["上限（元）"] == 0 and rows[-1]["说明"] == said
+
+
+async def test_a_ceiling_reduced_by_other_support_says_so_in_the_export(browser, session, people) -> None:
+    """The page's note under the ceiling (措施上限, 扣除已获其他政策支持) is the export's 说明 too, with its units."""
+    from huiqi.applicants import service as applicants
+    from tests.dbtest import ALICE_USCC
+
+    a_round(session)
+    applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
+        "id": "h1", "type": "honour", "codes": ["little_giant"], "level": "national", "date": "2024-07-15",
+        "other_support": 300_000})
+    alice = browser(people.alice)
+    page = (await alice.get("/me")).text
+    assert '<div class="small muted deduction">措施上限 100，扣除已获其他政策支持 30</div>' in page
+    rows = _rows((await alice.get("/me/claims.xlsx")).content)
+    h1 = next(r for r in rows if r["事项编号"] == "h1" and r["措施"] == "措施3 培育中小企业")
+    assert h1["上限（元）"] == 700_000 and h1["说明"] == "措施上限 100 万元，扣除已获其他政策支持 30 万元"
+    assert rows[-1]["上限（元）"] == 30_700_000, "the total counts the reduced ceiling"

@@ -202,3 +202,31 @@ async def test_a_record_against_the_guide_s_conditions_is_said_above_the_claims(
     said = text[text.index('id="barred"'):]
     assert said.index("有不良信用记录") < said.index("不能提交申报") < said.index("供参考")
     assert text.index('id="barred"') < text.index("/me/claims.xlsx"), "said before the table"
+
+
+async def test_a_matter_under_review_says_why_instead_of_offering_修改(browser, session, people, tmp_path) -> None:
+    """The save refuses to change a matter whose application is under review; the page says so before anything is
+    typed, with the same words (one rule): no 修改 link, and the edit form's place holds the reason."""
+    from datetime import date
+
+    from huiqi.applicants import service as applicants
+    from huiqi.models import Matter
+    from tests.dbtest import apply
+
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    h1 = session.query(Matter).filter_by(key="h1", applicant_id=app.applicant_id).one()
+    why = applicants.unchangeable(session, h1)
+    assert why == f"事项 h1 的申报 #{app.id} 市级初审，事项内容不能修改；如需更正，请联系审核人员退回补正"
+    alice = browser(people.alice)
+    page = (await alice.get("/me")).text
+    matters = page[page.index('id="matters"'):page.index('id="matter-form"')]
+    assert 'aria-label="修改事项 h1"' not in matters and why in matters
+    assert 'aria-label="修改事项 p1"' in matters, "a matter with nothing under review may still be changed"
+    opened = (await alice.get("/me", params={"matter": "h1"})).text
+    assert f'<p class="notice" id="matter-blocked">{why}</p>' in opened
+    assert 'name="editing" value="h1"' not in opened, "no form to type into"
+    saved = await alice.post("/me/matters", data={"key": "h1", "editing": "h1", "matters-0-codes": "little_giant",
+                                                   "matters-0-level": "provincial", "matters-0-date": "2024-07-15"})
+    assert saved.status_code == 409 and why in saved.text
+    p1 = session.query(Matter).filter_by(key="p1", applicant_id=app.applicant_id).one()
+    assert applicants.unchangeable(session, p1) is None

@@ -71,3 +71,34 @@ def test_the_demos_returned_application_may_still_be_corrected_and_resubmitted(s
     finally:
         get_settings.cache_clear()
     assert returned.state in ("city_review", "department_review")
+
+
+def test_the_demo_s_records_read_on_the_story_s_days(session, tmp_path, monkeypatch, set_today) -> None:
+    """Each record is stamped on the day the story gives it: a submission of 2025-09-01 on that day, the shipped
+    policy version online before it, the messages about 2025 events in 2025; nothing after the demo's today."""
+    from datetime import UTC, date, datetime, time
+
+    from huiqi.demo import data
+    from huiqi.models import AuditEvent, Message, PolicyVersion
+    from huiqi.validation import BEIJING
+
+    monkeypatch.setenv("HUIQI_MATERIALS_DIR", str(tmp_path))
+    set_today(date(2026, 12, 5))
+    seed(session, password="demo password")
+
+    def day(moment: datetime) -> date:
+        return moment.replace(tzinfo=UTC).astimezone(BEIJING).date()
+
+    end = datetime.combine(date(2026, 12, 6), time(0), BEIJING).astimezone(UTC).replace(tzinfo=None)
+    for model, column in ((AuditEvent, AuditEvent.at), (Message, Message.created_at),
+                          (PolicyVersion, PolicyVersion.published_at), (Application, Application.updated_at)):
+        assert session.scalar(select(func.max(column))) < end, model.__name__
+    first = session.scalars(select(Application).order_by(Application.id)).first()
+    assert day(first.created_at) == data.SUBMITTED and day(first.declared_at) == data.SUBMITTED
+    shipped = session.scalars(select(PolicyVersion).where(PolicyVersion.policy_id == first.policy_id)).first()
+    assert day(shipped.published_at) == data.SET_UP < data.SUBMITTED, "online before it judged the submission"
+    paid = session.scalars(select(Message).where(Message.subject.contains("已拨付"))).one()
+    assert day(paid.created_at) == data.PAID
+    created = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create",
+                                                       AuditEvent.actor == "system")).all()
+    assert created and all(day(e.at) <= data.SET_UP for e in created), "the people were there before the story"

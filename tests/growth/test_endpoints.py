@@ -1,5 +1,7 @@
 """Growth files over HTTP: the cultivated list, one file, a year's figures; outsiders refused."""
 
+from datetime import date
+
 import pytest
 
 from tests.dbtest import ALICE_USCC, BOB_USCC
@@ -33,3 +35,15 @@ async def test_refusals(client, session, people) -> None:
     assert outsider.status_code == 403 and "示例科技" not in outsider.text
     assert (await client.get("/api/v1/growth", headers=bearer(session, people.mallory))).json()["items"] == []
     assert (await client.get("/api/v1/growth")).status_code == 401
+
+
+async def test_the_api_takes_the_same_years_and_head_counts_as_the_page(client, session, people, set_today) -> None:
+    set_today(date(2026, 12, 5))
+    alice = bearer(session, people.alice)
+    unfinished = await client.put(f"/api/v1/growth/{ALICE_USCC}/figures/2026", headers=alice, json={"revenue": 1})
+    assert unfinished.status_code == 422 and "一年的数据在该年结束后填报" in unfinished.text
+    crowded = await client.put(f"/api/v1/growth/{ALICE_USCC}/figures/2025", headers=alice,
+                               json={"employees": 10_000_001})
+    assert crowded.status_code == 422 and "employees" in crowded.text
+    assert (await client.put(f"/api/v1/growth/{ALICE_USCC}/figures/2025", headers=alice,
+                             json={"employees": 10_000_000})).status_code == 200

@@ -3,6 +3,7 @@ reads each file), one file with its figures in 万元, growth and R&D intensity,
 (a loss as a negative profit), bad input named, the list as Excel."""
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -74,3 +75,24 @@ async def test_every_mistake_of_the_figures_form_is_said_at_once(browser, sessio
     assert bad.status_code == 422
     for field in ("year", "revenue", "rnd_spending", "profit", "employees"):
         assert f'<a href="#f-{field}">' in bad.text, field
+
+
+async def test_the_form_says_which_years_and_how_many_people_it_takes(browser, people, set_today) -> None:
+    """Beside the fields: the years that have ended, the head count's bound (the API's); the current year and a
+    head count past the bound are refused there, what was typed kept."""
+    set_today(date(2026, 12, 5))
+    alice = browser(people.alice)
+    page = (await alice.get(f"/growth/{ALICE_USCC}")).text
+    hint = "已结束的年度（2000–2025）；2026 年度的数据在该年结束后填报"
+    assert f'<span class="small muted" id="year-hint">{hint}</span>' in page
+    assert '<span class="small muted" id="employees-hint">0 至 10,000,000 人</span>' in page
+    assert 'aria-describedby="employees-hint"' in page and 'maxlength="8"' in page
+    bad = await alice.post(f"/growth/{ALICE_USCC}/figures", data={"year": "2026", "revenue": "100",
+                                                                  "employees": "999999999"})
+    assert bad.status_code == 422
+    said = "应在 2000 至 2025 之间：一年的数据在该年结束后填报（2026 年度的数据 2027 年 1 月 1 日起可填）"
+    assert f'<a href="#f-year">年度：{said}</a>' in bad.text
+    assert '<a href="#f-employees">从业人数：应为 0 至 10,000,000 之间的整数</a>' in bad.text
+    assert 'value="999999999"' in bad.text
+    assert (await alice.post(f"/growth/{ALICE_USCC}/figures", data={"year": "2025", "employees": "10000000"})
+            ).status_code == 303

@@ -26,17 +26,22 @@ def test_a_cultivated_enterprise_keeps_its_yearly_figures(session, people) -> No
     assert growth.cultivated(session, actor=people.admin) == [ALICE_USCC]
 
 
-def test_a_year_not_yet_come_or_with_nothing_in_it_is_refused(session, people) -> None:
+def test_a_year_not_yet_ended_or_with_nothing_in_it_is_refused(session, people) -> None:
+    """A year's figures are the whole year's: 2026's are refused on 2026-12-05 (a part year against a whole one
+    would read as a fall), and accepted from 2027-01-01."""
     from huiqi import clock
 
     with clock.pinned(date(2026, 12, 5)):
-        growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2026, revenue=1)  # the year so far
-        for year in (2027, 1999):
-            with pytest.raises(InputError, match="年度应在 2000 至 2026 之间"):
+        growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2025, revenue=1)  # the last ended
+        for year in (2026, 2027, 1999):
+            with pytest.raises(InputError, match="应在 2000 至 2025 之间：一年的数据在该年结束后填报"
+                                                 "（2026 年度的数据 2027 年 1 月 1 日起可填）"):
                 growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=year, revenue=1)
         with pytest.raises(InputError, match="请至少填写一项"):
-            growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2025)
-    assert [f.year for f in growth.growth_file(session, actor=people.alice, uscc=ALICE_USCC).figures] == [2026]
+            growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024)
+    with clock.pinned(date(2027, 1, 1)):
+        growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2026, revenue=1)
+    assert [f.year for f in growth.growth_file(session, actor=people.alice, uscc=ALICE_USCC).figures] == [2025, 2026]
 
 
 def test_only_cultivated_enterprises_and_their_keepers(session, people) -> None:
@@ -87,3 +92,13 @@ def test_every_mistake_in_the_figures_is_said_at_once(session, people) -> None:
         growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2099, revenue=-1, profit=True,
                               employees=-3)
     assert [field for field, _ in refused.value.problems] == ["year", "revenue", "profit", "employees"]
+
+
+def test_the_head_count_has_the_api_s_bound(session, people) -> None:
+    """One bound for the page, the API and the service: the schema's."""
+    from huiqi.growth.schemas import MAX_EMPLOYEES
+
+    growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024, employees=MAX_EMPLOYEES)
+    for wrong in (MAX_EMPLOYEES + 1, 999_999_999):
+        with pytest.raises(InputError, match="应为 0 至 10,000,000 之间的整数"):
+            growth.record_figures(session, actor=people.alice, uscc=ALICE_USCC, year=2024, employees=wrong)

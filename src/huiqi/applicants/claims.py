@@ -25,7 +25,7 @@ from huiqi.rules.questions import missing_typed
 from huiqi.rules.stacking import deducted, stacks_of
 from huiqi.web.excel import Table
 from huiqi.workflow.judgement import deducted_grants
-from huiqi.workflow.states import ENDED
+from huiqi.workflow.states import ENDED, SUPPORTED
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,25 @@ class Claim:
     def ceiling(self) -> int | None:
         """What may be granted here: the measure's ceiling, less grants under other policies when any."""
         return self.top_up.ceiling if self.top_up else self.result.ceiling
+
+    @property
+    def kept(self) -> bool:
+        """The rules keep it (eligible, not set aside by 从高不重复) and something is left of its ceiling."""
+        r = self.result
+        return r.status == "eligible" and not r.excluded_by and not (self.top_up and self.top_up.nothing_left)
+
+    @property
+    def pending(self) -> bool:
+        """An application for it (this policy and measure) is under way, not yet approved."""
+        r = self.result
+        return any(a.policy_id == r.policy and a.measure == r.measure and a.state not in SUPPORTED
+                   for a, _ in self.applied)
+
+    @property
+    def still_open(self) -> bool:
+        """It may still be had: applied for now (an open round), received 免申即享 (its offer stands), or received
+        through an application under way. A declined offer, a grant already made, or no round open is not."""
+        return self.kept and (self.round is not None or (self.direct and self.offered) or self.pending)
 
 
 @dataclass
@@ -140,6 +159,52 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
             applicable=r.status != "ineligible" and key in open_rounds and key not in direct
             and not (up and up.nothing_left)))
     return Claims(answer=answer, rows=rows, granted=sum(g.amount for found in granted.values() for g in found))
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What is left for the enterprise, as the sentence above the list (and the export's 合计 row) says it."""
+
+    total: int  # the numeric ceilings of the claims still open
+    unpriced: int  # claims still open whose ceiling names no figure (未定额)
+    waiting: int  # kept claims that no round takes now (暂无受理中的申报批次)
+    granted: int  # approved so far (beside the total, not in it)
+
+    @property
+    def said(self) -> str:
+        """The sentence: only what can still be applied for or received counts."""
+        if self.total or self.unpriced:
+            parts = [f"尚可申请或正在办理的合计最高 {wan(self.total)} 万元"
+                     + (f"（另有 {self.unpriced} 项未定额）" if self.unpriced else "") + "，见下表“办理”一列"]
+        else:
+            parts = ["目前没有尚可申请或正在办理的措施"]
+        if self.waiting:
+            parts.append(f"另有 {self.waiting} 项符合条件，暂无受理中的申报批次")
+        if self.granted:
+            parts.append(f"已获批准 {wan(self.granted)} 万元")
+        return "；".join(parts)
+
+
+def outlook(claims: Claims) -> Outlook:
+    """What the list leaves to apply for or receive, and what was approved."""
+    still = [c for c in claims.rows if c.still_open]
+    return Outlook(total=sum(c.ceiling for c in still if c.ceiling is not None),
+                   unpriced=sum(1 for c in still if c.ceiling is None),
+                   waiting=sum(1 for c in claims.rows if c.kept and c.closed and not c.pending),
+                   granted=claims.granted)
+
+
+def deductions(claim: Claim, unit: str = "") -> list[str]:
+    """How its ceiling was reduced: by grants under other policies, by support recorded as received (差额补足);
+    ``unit`` follows each amount (the page's column says 万元 already; the export's text says it)."""
+    r, up, said = claim.result, claim.top_up, []
+    if up:
+        said.append(f"措施上限 {wan(r.ceiling) + unit if r.ceiling is not None else '未定额'}，"
+                    f"扣除已获批 {wan(up.granted)}{unit}")
+    if isinstance(r.ceiling_before_deduction, int) and r.ceiling_before_deduction != r.ceiling:
+        said.append(f"措施上限 {wan(r.ceiling_before_deduction)}{unit}，"
+                    f"扣除已获其他政策支持 {wan(r.other_support or 0)}{unit}")
+    return said
 
 
 def _unlisted(session: Session, matter: Matter | None, r: Result, offered: dict[tuple[int, str, int], str],
@@ -217,6 +282,9 @@ def table(session: Session, claims: Claims, as_of: date) -> Table:
     rows: list[list[Any]] = [
         [matter_name(c), c.result.matter, numbers.get(c.result.policy, c.result.policy),
          measure_label(c.result.measure, c.result.title), STATUS_LABELS.get(c.result.status, c.result.status),
-         c.ceiling if c.ceiling is not None else "—" if c.top_up else "未定额", c.note, "、".join(c.missing),
-         "；".join(c.failed), next_step(c, numbers)] for c in claims.rows]
+         c.ceiling if c.ceiling is not None else "—" if c.top_up else "未定额",
+         "；".join(filter(None, [c.note, *deductions(c, " 万元")])), "、".join(c.missing), "；".join(c.failed),
+         next_step(c, numbers)] for c in claims.rows]
+    left = outlook(claims)
+    rows.append(["合计", "", "", "", "", left.total, left.said, "", "", ""])
     return Table(f"可以申请什么（{as_of:%Y-%m-%d} 判断）", header, rows, money={"上限"})

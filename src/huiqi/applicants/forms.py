@@ -3,7 +3,10 @@
 A matter's form is the calculator's fieldset (row 0), so the two ask for the same facts the same way.
 """
 
+import re
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 
@@ -12,12 +15,12 @@ from huiqi.audit.service import plain
 from huiqi.errors import InputError
 from huiqi.models import ApplicantProfile, Matter
 from huiqi.money import parse_wan, wan
-from huiqi.public.calculator import matter_from_form, region_from
-from huiqi.rules.facts import MONEY_FIELDS
+from huiqi.public.calculator import matter_from_form, picked, region_from, yes_no
+from huiqi.rules.facts import CHOICES, MATTER_FIELDS, MONEY_FIELDS
+from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import CodeInfo
 from huiqi.validation import ascii_digits, collect
 
-BOOLEANS = {"true": True, "false": False}
 FLAGS = ("digital_core_confirmed", "above_scale", "independent_legal_entity", "sound_accounts", "bad_credit",
          "major_accident")
 KEY_SIGNS = set("-_.·（）()")  # besides letters (汉字 too) and digits: no / ? # % that a link or path would split
@@ -60,7 +63,9 @@ def profile_from_form(form: FormData, problems: list[tuple[str, str]]) -> dict[s
         elif name in MONEY_FIELDS:
             fields[name] = collect(problems, parse_wan, text, f"applicant.{name}")
         elif name in FLAGS:
-            fields[name] = BOOLEANS.get(text, text)
+            fields[name] = collect(problems, yes_no, text, f"applicant.{name}")
+        elif name in CHOICES:
+            fields[name] = collect(problems, picked, name, text, f"applicant.{name}")
         else:
             fields[name] = text if name == "name" else ascii_digits(text)  # a code or a date in full-width digits
     return fields
@@ -90,4 +95,56 @@ def matter_from(form: FormData, codes: dict[str, CodeInfo] | None = None) -> dic
     matter = matter_from_form(form, 0, "matter", codes)
     if "codes" not in matter:
         raise InputError([("matter.codes", "请选择至少一个事项类别")])
+    known = codes or vocabulary()
+    if unknown := [c for c in matter["codes"] if c not in known]:  # a forged box: said without its value's name
+        raise InputError([("matter.codes", f"有 {len(unknown)} 个所选类别不在列表中，请从列表中勾选")])
     return {"id": key, **matter}
+
+
+PREFILL_MOST, PREFILL_VALUES = 64, 40  # a value a link carries into the form, and how many it may carry
+THEN = re.compile(r"apply|\d{1,9}/\d{1,3}")  # after saving: to 新建申报, with a round's measure chosen or not
+
+
+def prefill(query: Iterable[tuple[str, str]]) -> tuple[dict[str, list[str]], bool]:
+    """The matter a link carries into 登记新事项 (the calculator's ``register_query``) as the form's values (row 0),
+    and whether some of it was left out: a field the form does not have, a value longer than ``PREFILL_MOST``, more
+    than ``PREFILL_VALUES`` values. What is kept is checked as the form checks it before it is shown."""
+    names = {f"matters-0-{name}" for name in ("codes", *MATTER_FIELDS)}
+    values: dict[str, list[str]] = {}
+    left_out, count = False, 0
+    for name, value in query:
+        if not name.startswith("matters-"):
+            continue
+        if name not in names or len(value) > PREFILL_MOST or count >= PREFILL_VALUES:
+            left_out = True
+            continue
+        values.setdefault(name, []).append(value)
+        count += 1
+    return values, left_out
+
+
+def then(round_id: str, measure: str, apply: str) -> str:
+    """Where 登记新事项 leads once saved, as its hidden ``then`` carries it: ``<round>/<measure>`` (立即申报 in the
+    calculator), ``apply`` (据此去申报), or '' (back to 本单位)."""
+    chosen = f"{round_id}/{measure}" if round_id or measure else ("apply" if apply else "")
+    return chosen if THEN.fullmatch(chosen) else ""
+
+
+def then_address(sent: str, key: str) -> str | None:
+    """The 新建申报 page a saved matter leads to (its key chosen, and the measure when given), or None."""
+    if not THEN.fullmatch(sent):
+        return None
+    round_id, _, measure = sent.partition("/")
+    query = [("matter", key)] + ([("round", round_id), ("measure", measure)] if measure else [])
+    return f"/applications/new?{urlencode(query)}"
+
+
+def then_said(sent: str) -> str:
+    """What is left to do on 新建申报 once the matter is saved."""
+    return "请填写申请金额，保存申报草稿" if "/" in sent else "请选择批次与措施、填写申请金额，保存申报草稿"
+
+
+def then_kept(form: FormData) -> str:
+    """The ``then`` a refused form carries on, when it is one."""
+    sent = str(form.get("then") or "")
+    return sent if THEN.fullmatch(sent) else ""

@@ -5,12 +5,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from huiqi import clock
 from huiqi.applicants import claims, directory, forms, repository, service, standing
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.labels import Problem, Refused, matter_label
+from huiqi.labels import Problem, Refused, field_label, matter_label
 from huiqi.models import User
 from huiqi.offers import replies
 from huiqi.offers import service as offers
@@ -19,6 +20,7 @@ from huiqi.public.service import measure_titles
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
 from huiqi.rules.facts import CHOICES, FACTS
+from huiqi.users import repository as user_rows
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
@@ -58,8 +60,9 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 offer_problems=context.pop("offer_problems", []), offer_failed=context.pop("offer_failed", None),
                 offer_typed=context.pop("offer_typed", {}),
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
-                answer=found.answer, claims=found.rows, unreadable=found.unreadable, granted=found.granted,
-                barred=standing.refusal(profile, "提交申报"),
+                answer=found.answer, claims=found.rows, unreadable=found.unreadable,
+                outlook=claims.outlook(found), deductions=claims.deductions,
+                barred=standing.refusal(profile, "提交申报"), corrections=_corrections(session, applicant, uscc),
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
                 key=context.pop("key", editing.key if editing else forms.fresh_key(matters)),
@@ -68,6 +71,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 cultivated=directory.cultivated(session, matters),
                 deletable={m.id for m in matters
                            if m.source == "declared" and not repository.uses_of_matter(session, m.id)},
+                locked={m.id: service.unchangeable(session, m) for m in matters if m.source == "declared"},
                 matters_problems=context.pop("matters_problems", []),
                 matter_choices=calculator.choices, regions=divisions.divisions(),
                 **calculator.matter_context(codes, catalogue.published(session)),
@@ -75,13 +79,54 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 **context)
 
 
+def _corrections(session: Db, applicant: Any, uscc: str) -> list[str]:
+    """How each condition recorded against the enterprise is corrected: by itself, when it declared it."""
+    if applicant is None:
+        return []
+    history, names = repository.profiles(session, applicant.id), namer(session)
+
+    def own(login: str) -> bool:
+        user = user_rows.by_username(session, login)
+        return user is not None and user.role == Role.ENTERPRISE and user.uscc == uscc
+
+    return standing.corrections(history, own=own, person=names)
+
+
+Carried = Annotated[str, Query(max_length=10, description="政策计算器带来的申报批次、措施（登记事项后据此申报）")]
+
+
 @router.get("/me", response_class=HTMLResponse)
-def me(request: Request, who: CallerDep, session: Db, actor: Actor, matter: MatterKey = None) -> HTMLResponse:
+def me(request: Request, who: CallerDep, session: Db, actor: Actor, matter: MatterKey = None, round: Carried = "",
+       measure: Carried = "", apply: Carried = "") -> HTMLResponse:
     editing = None
     if matter:
         applicant = repository.by_uscc(session, _uscc(actor))
         editing = repository.matter(session, applicant.id, matter) if applicant else None
-    return _me(request, who, session, actor, editing=editing)
+    onward = forms.then(round, measure, apply)
+    if editing is None and (onward or any(k.startswith("matters-") for k in request.query_params)):
+        return _prefilled(request, who, session, actor, onward)
+    # a matter that cannot be changed says why where its form would be, before anything is typed into it
+    blocked = service.unchangeable(session, editing) if editing is not None else None
+    return _me(request, who, session, actor, editing=editing, blocked=blocked)
+
+
+def _prefilled(request: Request, who: CallerDep, session: Db, actor: User, then: str) -> HTMLResponse:
+    """登记新事项 filled with the matter the calculator computed (the link carries it): checked as the form's save
+    checks it, each mistake said beside its field before anything is saved; saved, it leads on to 新建申报."""
+    values, left_out = forms.prefill(request.query_params.multi_items())
+    applicant = repository.by_uscc(session, _uscc(actor))
+    key = forms.fresh_key(repository.matters(session, applicant.id) if applicant else [])
+    said: list[tuple[str, str]] = []
+    try:
+        sent = FormData([("key", key), *((k, v) for k, found in values.items() for v in found)])
+        if values:
+            service.check_matter(session, forms.matter_from(sent, catalogue.codes(session)))
+    except InputError as error:
+        said = _problems(error, matter=True)
+    if left_out:
+        said.append(Problem("事项", "链接中有本表没有的项目或过长的内容，未填入；请核对后填写"))
+    return _me(request, who, session, actor, values=values, key=key, matter_problems=said,
+               prefilled=bool(values) or left_out, then=then)
 
 
 @router.get("/me/claims.xlsx")
@@ -98,10 +143,12 @@ def claims_export(session: Db, actor: Actor) -> Response:
 def _label(field: str) -> str:
     """A field as 本单位's forms name it: the calculator's label without the calculator's 申报单位· or 事项1· (the
     form is the unit's own, or one matter's)."""
-    if field == "key":
-        return "事项编号"
-    return calculator.field_label(field.replace("matter.", "matters[0].", 1)).removeprefix("事项1·") \
-        .removeprefix("申报单位·")
+    if field.endswith(".codes"):
+        return "事项类别"
+    named = calculator.field_label(field.replace("matter.", "matters[0].", 1))
+    if named == field or named.startswith("matters["):  # not a fact of the rules: the standing flags, the key
+        return field_label(field.rsplit(".", 1)[-1])
+    return named.removeprefix("事项1·").removeprefix("申报单位·")
 
 
 def _problems(error: InputError, matter: bool = False) -> list[tuple[str, str]]:
@@ -160,17 +207,20 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
                                     seen=(str(form.get("seen") or "") or None) if edited else None, told=told)
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
-                   values=values, key=str(form.get("key") or ""), editing=editing, seen=form.get("seen"))
+                   values=values, key=str(form.get("key") or ""), editing=editing, seen=form.get("seen"),
+                   then=forms.then_kept(form))
     except Conflict as error:  # a new matter's key is taken; an edit is refused, with nothing to correct
         said = Refused("", error.message) if edited else Problem("事项", error.message, "key")
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
-                   matter_problems=[said], editing=editing, seen=form.get("seen"))
+                   matter_problems=[said], editing=editing, seen=form.get("seen"), then=forms.then_kept(form))
     except NotFound:
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
                    matter_problems=[("事项", "请先登记单位信息（上方表格），再登记事项")])
     session.commit()
-    response = RedirectResponse("/me#matters", status_code=303)
-    flash(response, "；".join([f"事项 {saved.key} 已保存", *told]))
+    onward = forms.then_address(str(form.get("then") or ""), saved.key) if not edited else None
+    response = RedirectResponse(onward or "/me#matters", status_code=303)
+    flash(response, "；".join([f"事项 {saved.key} 已保存", *told,
+                              *([forms.then_said(str(form.get("then")))] if onward else [])]))
     return response
 
 

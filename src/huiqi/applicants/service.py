@@ -22,6 +22,7 @@ from huiqi.models import Applicant, ApplicantProfile, Matter, RecognitionList, U
 from huiqi.reference import divisions
 from huiqi.rules.answer import Answer
 from huiqi.rules.case import Case, read_case
+from huiqi.rules.case import Matter as CaseMatter
 from huiqi.rules.match import match
 from huiqi.users.names import person
 from huiqi.users.roles import Role
@@ -139,9 +140,7 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     require_role(actor, *WRITERS, doing="登记事项")
     require_uscc(actor, uscc, doing="登记")
     applicant = _applicant(session, uscc)
-    checked = read_case({"matters": [plain(matter)]}, catalogue.codes(session)).matters[0]
-    if late := event_after(checked.date, clock.today(), "今天"):
-        raise InputError([("matters[0].date", late)])
+    checked = check_matter(session, matter)
     data = checked.model_dump(exclude_none=True, exclude={"id", "type", "codes", "date"})
     if checked.type.value == "honour":  # as an import of the same kind holds it: a list at this moment is then seen
         for code in sorted(set(checked.codes)):
@@ -164,12 +163,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
         except IntegrityError:
             raise Conflict(f"事项 {checked.id} 刚刚已由他人登记，请刷新后查看") from None
     else:
-        if row.source == "verified":
-            raise Conflict(f"事项 {row.key} 已由审核人员核实（{person(session, row.verified_by)}），不能再修改；"
-                           "请联系责任单位")
-        if row.source != "declared":
-            raise Conflict(f"事项 {row.key} 来自公布的认定名单，不能由企业修改；如有出入，请联系认定部门或责任单位")
-        _not_frozen(session, row)
+        if why := unchangeable(session, row):
+            raise Conflict(why)
         _not_listed(session, Matter(id=row.id, applicant_id=row.applicant_id, type=checked.type.value,
                                     codes=list(checked.codes), date=checked.date))
         row.type, row.codes, row.date, row.facts = checked.type.value, list(checked.codes), checked.date, plain(data)
@@ -186,6 +181,15 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
         if told is not None:
             told += said
     return row
+
+
+def check_matter(session: Session, matter: dict[str, Any]) -> CaseMatter:
+    """A matter as ``huiqi match`` reads it, dated no later than today; InputError naming the field otherwise. The
+    save checks with it, and so does a form prefilled from the calculator before anything is saved."""
+    checked = read_case({"matters": [plain(matter)]}, catalogue.codes(session)).matters[0]
+    if late := event_after(checked.date, clock.today(), "今天"):
+        raise InputError([("matters[0].date", late)])
+    return checked
 
 
 def stamp(row: Matter | None) -> str:
@@ -246,13 +250,20 @@ def delete_matter(session: Session, *, actor: User, uscc: str, key: str) -> None
                  before=before, after=None)
 
 
-def _not_frozen(session: Session, row: Matter) -> None:
-    """Refuse to change a matter while an application for it is under review or granted: the reviewers and
-    the approval judge the record as submitted. (A returned application may be corrected, then resubmitted.)"""
+def unchangeable(session: Session, row: Matter) -> str | None:
+    """Why the enterprise may not change a matter now, or None: verified by a reviewer, from a published list, or
+    an application for it under review or granted (the reviewers and the approval judge the record as submitted;
+    a returned application may be corrected, then resubmitted). The save refuses with it; the page says it instead
+    of offering 修改."""
+    if row.source == "verified":
+        return f"事项 {row.key} 已由审核人员核实（{person(session, row.verified_by)}），不能再修改；请联系责任单位"
+    if row.source != "declared":
+        return f"事项 {row.key} 来自公布的认定名单，不能由企业修改；如有出入，请联系认定部门或责任单位"
     application = repository.frozen_by(session, row.id)
     if application is not None:
-        raise Conflict(f"事项 {row.key} 的申报 #{application.id} {state_label(session, application, clock.today())}，"
-                       "事项内容不能修改；如需更正，请联系审核人员退回补正")
+        return (f"事项 {row.key} 的申报 #{application.id} {state_label(session, application, clock.today())}，"
+                "事项内容不能修改；如需更正，请联系审核人员退回补正")
+    return None
 
 
 def _matter_values(row: Matter) -> dict[str, Any]:

@@ -5,6 +5,7 @@ approval, whatever the declaration says. The whitelist (the measure serving it) 
 in order.
 """
 
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from huiqi.models import ApplicantProfile
@@ -50,3 +51,35 @@ def refusal(profile: ApplicantProfile | None, doing: str) -> str | None:
     if not found:
         return None
     return f"申报单位信息记录为{'、'.join(found)}，不符合申报指南的申报条件（{MET}），不能{doing}"
+
+
+def recorded_from(history: Sequence[ApplicantProfile], name: str) -> ApplicantProfile | None:
+    """The version from which the current value of ``name`` stands unchanged (who recorded it), None without one."""
+    found = None
+    for version in reversed(history):
+        if getattr(version, name) != getattr(history[-1], name):
+            break
+        found = version
+    return found
+
+
+def corrections(history: Sequence[ApplicantProfile], *, own: Callable[[str], bool],
+                person: Callable[[str], str]) -> list[str]:
+    """For each condition the current record fails, who recorded it and how it is corrected. Nothing locks the
+    profile: the enterprise may correct its own declaration on 修改单位信息; every save is a new version, kept with
+    who made it, and reviewers read the versions and what each changed. A fact someone else recorded (a review's
+    credit check) is corrected through them, and a change the enterprise makes to it is seen the same way."""
+    said = []
+    for name, failing, what in CONDITIONS:
+        version = recorded_from(history, name) if history else None
+        if version is None or getattr(version, name) is not failing:
+            continue
+        if own(version.recorded_by):
+            said.append(f"“{what}”是本单位自己填报的（单位信息第 {version.version} 版）：如填报有误，"
+                        "可在上方“修改单位信息”中更正。更正记为新版本，原记录保留；"
+                        "审核人员可以看到单位信息的各版本和每次修改之处")
+        else:
+            said.append(f"“{what}”由{person(version.recorded_by)}记入（单位信息第 {version.version} 版）："
+                        "如有误，请联系申报批次的咨询电话或责任单位核实更正。"
+                        "本单位在“修改单位信息”中所作的修改同样记为新版本，审核人员可以看到修改之处")
+    return said

@@ -81,6 +81,9 @@ TOP_UP = ("DEMA0002", {**_project(["smart_manufacturing"], "2024-05-01", investm
 BUDGETS_2025 = {2: 5_000_000, 3: 5_000_000, 5: 30_000_000, 6: 10_000_000, 11: 20_000_000, 13: 20_000_000,
                 14: 3_000_000}
 
+# The day the demo's system went into use, before its 2025 round: its people were given accounts, the enterprises
+# registered their profiles and matters, finance set the 2025 budgets, and the shipped policy files went online.
+SET_UP = date(2025, 6, 30)
 # The days the demo's steps happen on (all inside the policy's window and the holiday calendar).
 SUBMITTED, CITY_PASSED, PROPOSED = date(2025, 9, 1), date(2025, 9, 3), date(2025, 9, 10)
 FIRST_BATCH, APPROVED, PAID = date(2025, 9, 15), date(2025, 9, 22), date(2025, 10, 15)

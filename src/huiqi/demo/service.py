@@ -3,6 +3,8 @@ twelve synthetic enterprises, applications in every state, budgets, a whitelist,
 
 Every step goes through the services, so the demo's audit trail is as real as any other.
 ("submitted" is passed through on the way to a review: the system routes a submission at once.)
+Each step is recorded on the day the story gives it, and so is each moment (``clock.stamped``): a submission of
+2025-09-01 reads as made that day, and nothing reads as made after the demo's "today".
 """
 
 from dataclasses import dataclass, field, replace
@@ -22,7 +24,7 @@ from huiqi.departments import service as departments
 from huiqi.errors import Conflict
 from huiqi.funding import service as funding
 from huiqi.growth import service as growth
-from huiqi.models import Applicant, Application, Round, User
+from huiqi.models import Applicant, Application, PolicyVersion, Round, User
 from huiqi.ratings import service as ratings
 from huiqi.recognition import service as lists
 from huiqi.reference import divisions
@@ -62,25 +64,35 @@ def _user(session: Session, username: str, name: str, role: str, password: str, 
 
 
 def _cast(session: Session, password: str) -> Cast:
-    cast = Cast(password=password, admin=_user(session, "admin", "系统管理员（演示）", "admin", password),
-                finance=_user(session, "finance", "省财政厅经办人（演示）", "finance", password),
-                auditor=_user(session, "auditor", "审计人员（演示）", "auditor", password),
-                analyst=_user(session, "analyst", "政策分析人员（演示）", "analyst", password))
-    for code, name in divisions.cities().items():
-        cast.cities[code] = _user(session, f"city-{code}", f"{name}初审人员（演示）", "city", password, region=code)
+    """The demo's people, given their accounts when the system was set up (``data.SET_UP``)."""
+    with clock.pinned(data.SET_UP):
+        cast = Cast(password=password, admin=_user(session, "admin", "系统管理员（演示）", "admin", password),
+                    finance=_user(session, "finance", "省财政厅经办人（演示）", "finance", password),
+                    auditor=_user(session, "auditor", "审计人员（演示）", "auditor", password),
+                    analyst=_user(session, "analyst", "政策分析人员（演示）", "analyst", password))
+        for code, name in divisions.cities().items():
+            cast.cities[code] = _user(session, f"city-{code}", f"{name}初审人员（演示）", "city", password,
+                                      region=code)
     for i, unit in enumerate(departments.sync(session, policies=catalogue.published(session)), start=1):
         # a unit since replaced in a reorganisation had its reviewer while it existed (the demo's history is theirs)
-        existed = min(clock.today(), unit.until - timedelta(days=1)) if unit.until else clock.today()
+        existed = min(data.SET_UP, unit.until - timedelta(days=1)) if unit.until else data.SET_UP
         with clock.pinned(existed):
             cast.departments[unit.id] = _user(session, f"dept-{i:02d}", f"{unit.name}审核人员（演示）", "department",
                                               password, department=unit.name)
-    for i, firm in enumerate(data.ENTERPRISES, start=1):
-        cast.enterprises[firm.body] = _user(session, f"ent-{i:02d}", f"{firm.name}经办人", "enterprise", password,
-                                            uscc=firm.uscc)
+    with clock.pinned(data.SET_UP):
+        for i, firm in enumerate(data.ENTERPRISES, start=1):
+            cast.enterprises[firm.body] = _user(session, f"ent-{i:02d}", f"{firm.name}经办人", "enterprise",
+                                                password, uscc=firm.uscc)
     return cast
 
 
 def _enterprise(session: Session, cast: Cast, firm: DemoEnterprise) -> None:
+    """The enterprise's registration when the system was set up: its profile, its matter, its growth figures."""
+    with clock.pinned(data.SET_UP):
+        _registration(session, cast, firm)
+
+
+def _registration(session: Session, cast: Cast, firm: DemoEnterprise) -> None:
     who = cast.enterprises[firm.body]
     applicants.record_profile(session, actor=who, uscc=firm.uscc, demo=True, name=firm.name, kind="enterprise",
                               region=firm.region, industry=firm.industry, size="small", **_registered(firm))
@@ -100,9 +112,9 @@ def _draft(session: Session, cast: Cast, firm: DemoEnterprise, round_id: int) ->
     with clock.pinned(data.SUBMITTED):
         draft = applications.create_draft(session, actor=who, uscc=firm.uscc, matter_key=firm.matter["id"],
                                           round_id=round_id, measure=firm.measure, amount_requested=firm.amount)
-    applications.add_material(session, actor=who, application_id=draft.id, filename="申报书（演示）.pdf",
-                              content=PDF)
-    applications.declare(session, actor=who, application_id=draft.id)
+        applications.add_material(session, actor=who, application_id=draft.id, filename="申报书（演示）.pdf",
+                                  content=PDF)
+        applications.declare(session, actor=who, application_id=draft.id)
     return draft
 
 
@@ -152,7 +164,8 @@ def _top_up(session: Session, cast: Cast, round_id: int) -> Application:
     body, matter, measure, amount = data.TOP_UP
     firm = next(f for f in data.ENTERPRISES if f.body == body)
     project = replace(firm, matter=matter, measure=measure, amount=amount, goal="approved")
-    applicants.save_matter(session, actor=cast.enterprises[body], uscc=firm.uscc, matter=matter)
+    with clock.pinned(data.SET_UP):
+        applicants.save_matter(session, actor=cast.enterprises[body], uscc=firm.uscc, matter=matter)
     app = _draft(session, cast, project, round_id)
     _step(session, data.SUBMITTED, Action.SUBMIT, cast.enterprises[body], app)
     _advance(session, cast, project, app)
@@ -200,7 +213,8 @@ def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
                                  title=f"{today.year}年度申报（有效期内事项，演示）",
                                  opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
                                  measures=direct, guide=guide, contact="省数据局 024-00000000（演示号码）")
-    second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
+    with clock.pinned(data.SET_UP):  # with the others: it publishes the 2025 whitelist
+        second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
     text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
     draft = catalogue.add(session, actor=cast.admin, text=text, file_name="successor-demo.yaml")
     catalogue.publish(session, actor=second, version_id=draft.id)
@@ -228,16 +242,37 @@ def _has_demo(session: Session) -> bool:
 
 
 def seed(session: Session, *, password: str) -> Cast:
-    """Seed the demo into an empty database (refused when demo data is already there)."""
+    """Seed the demo into an empty database (refused when demo data is already there), each record stamped on the
+    story's day (``clock.stamped``)."""
     if _has_demo(session):
         raise Conflict("数据库中已有演示数据；如需重来，请换一个新的数据库")
+    with clock.stamped():
+        return _seed(session, password)
+
+
+def _shipped_online(session: Session) -> None:
+    """The shipped policy files went online when the demo's system was set up: the migration that put them in the
+    catalogue stamped them with the machine's moment, which the story (submissions judged under them in 2025) would
+    otherwise read as later than every step taken under them."""
+    with clock.pinned(data.SET_UP):
+        online = clock.now()
+    for version in session.scalars(select(PolicyVersion).where(PolicyVersion.published_by == "system",
+                                                               PolicyVersion.drafted_by == "system")):
+        if version.published_at is not None and version.published_at > online:
+            version.created_at = version.published_at = online
+    session.flush()
+
+
+def _seed(session: Session, password: str) -> Cast:
+    _shipped_online(session)
     cast = _cast(session, password)
     for firm in data.ENTERPRISES:
         _enterprise(session, cast, firm)
     for year in budget_years():
-        for measure, amount in data.BUDGETS_2025.items():
-            funding.set_budget(session, actor=cast.finance, year=year, policy_id=_policy(session), measure=measure,
-                               amount=amount)
+        with clock.pinned(data.SET_UP if year == data.SET_UP.year else clock.today()):  # each year's, in its year
+            for measure, amount in data.BUDGETS_2025.items():
+                funding.set_budget(session, actor=cast.finance, year=year, policy_id=_policy(session),
+                                   measure=measure, amount=amount)
     past, _ = _rounds(session, cast)
     waiting, made = {}, {}
     for firm in data.ENTERPRISES:
@@ -250,17 +285,19 @@ def seed(session: Session, *, password: str) -> Cast:
             continue
         _step(session, data.SUBMITTED, Action.SUBMIT, who, app)
         if firm.standing != _registered(firm):  # what the review then found (the credit check) is recorded
-            applicants.record_profile(session, actor=cast.admin, uscc=firm.uscc, demo=True, name=firm.name,
-                                      kind="enterprise", region=firm.region, industry=firm.industry, size="small",
-                                      **firm.standing)
+            with clock.pinned(data.SUBMITTED):
+                applicants.record_profile(session, actor=cast.admin, uscc=firm.uscc, demo=True, name=firm.name,
+                                          kind="enterprise", region=firm.region, industry=firm.industry,
+                                          size="small", **firm.standing)
         if _advance(session, cast, firm, app):
             waiting[firm.body] = app
     waiting["top-up"] = _top_up(session, cast, past.id)
     _announce_and_pay(session, cast, waiting)
     _ratings(session, cast, made)
-    version = whitelist.propose(session, actor=cast.admin, on=data.WHITELISTED, note="演示数据生成的白名单")
-    reviewer = session.scalars(select(User).where(User.username == "admin2")).one()  # not its proposer
-    whitelist.publish(session, actor=reviewer, version_id=version.id, on=data.WHITELISTED)
+    with clock.pinned(data.WHITELISTED):
+        version = whitelist.propose(session, actor=cast.admin, on=data.WHITELISTED, note="演示数据生成的白名单")
+        reviewer = session.scalars(select(User).where(User.username == "admin2")).one()  # not its proposer
+        whitelist.publish(session, actor=reviewer, version_id=version.id, on=data.WHITELISTED)
     _recognition_list(session, cast)
     return cast
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.growth import service
-from huiqi.growth.schemas import Figures, GrowthFile
+from huiqi.growth.schemas import MAX_EMPLOYEES, Figures, GrowthFile
 from huiqi.money import MAX_YUAN
 from huiqi.users.roles import Role
 from huiqi.validation import PlainText
@@ -25,7 +25,7 @@ class FiguresUpdate(BaseModel):
     revenue: int | None = Field(None, ge=0, le=MAX_YUAN, description="营业收入（元）")
     rnd_spending: int | None = Field(None, ge=0, le=MAX_YUAN, description="研发投入（元）")
     profit: int | None = Field(None, ge=-MAX_YUAN, le=MAX_YUAN, description="利润总额（元，可为负）")
-    employees: int | None = Field(None, ge=0, le=10_000_000, description="从业人数")
+    employees: int | None = Field(None, ge=0, le=MAX_EMPLOYEES, description="从业人数")
 
 
 @router.get("", response_model=Page[str], summary="培育中的企业（统一社会信用代码）")
@@ -40,7 +40,8 @@ def growth_file(uscc: Uscc, actor: Actor, session: Db) -> GrowthFile:
 
 @router.put("/{uscc}/figures/{year}", response_model=Figures, summary="记录（或更正）一年的经营数据",
             dependencies=role_first(Role.ENTERPRISE, Role.DEPARTMENT, Role.ADMIN, doing="维护成长档案"))
-def record_figures(uscc: Uscc, year: Annotated[int, Path(ge=2000, le=2100, description="年度")], body: FiguresUpdate,
+def record_figures(uscc: Uscc, year: Annotated[int, Path(ge=2000, le=2100, description="年度（已结束的年度）")],
+                   body: FiguresUpdate,
                    actor: Actor, session: Db) -> Figures:
     row = service.record_figures(session, actor=actor, uscc=uscc, year=year, **body.model_dump())
     session.commit()

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from huiqi.errors import InputError
 from huiqi.growth import service
-from huiqi.growth.schemas import Figures
+from huiqi.growth.schemas import MAX_EMPLOYEES, Figures
 from huiqi.labels import Problem
 from huiqi.money import MINUS, parse_wan, wan
 from huiqi.public.service import measure_titles
@@ -65,6 +65,7 @@ def _file(request: Request, who: CallerDep, session: Db, actor, uscc: str, statu
                 charts=json.dumps([chart], ensure_ascii=False), may_write=service.may_write(session, actor, uscc),
                 titles=measure_titles(session),
                 growth=_percent(service.revenue_growth(figures)), values=context.pop("values", {}),
+                first_year=service.FIRST_YEAR, last_year=service.last_year(), most_employees=MAX_EMPLOYEES,
                 problems=context.pop("problems", []), **context)
 
 
@@ -116,7 +117,7 @@ def _amount(field: str, text: str, *, signed: bool = False) -> int | None:
 def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: str,
            year: Annotated[str, Form(max_length=4)] = "", revenue: Annotated[str, Form(max_length=30)] = "",
            rnd_spending: Annotated[str, Form(max_length=30)] = "", profit: Annotated[str, Form(max_length=30)] = "",
-           employees: Annotated[str, Form(max_length=9)] = "") -> Response:
+           employees: Annotated[str, Form(max_length=30)] = "") -> Response:
     if len(uscc) != 18:
         raise InputError([("统一社会信用代码", "应为 18 位")])
     values = {"year": year, "revenue": revenue, "rnd_spending": rnd_spending, "profit": profit,
@@ -132,8 +133,8 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
         amounts = {"revenue": collect(problems, _amount, "revenue", revenue),
                    "rnd_spending": collect(problems, _amount, "rnd_spending", rnd_spending),
                    "profit": collect(problems, _amount, "profit", profit, signed=True)}
-        if people and not digits(people):
-            problems.append(("employees", "从业人数应为非负整数"))
+        if people and (not digits(people) or service.employees_problem(int(people))):
+            problems.append(("employees", service.EMPLOYEES_SAID))
         if problems:
             raise InputError(problems)
         return service.record_figures(session, actor=actor, uscc=uscc, year=int(typed_year), **amounts,

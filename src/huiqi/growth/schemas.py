@@ -4,6 +4,10 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+# The most people a year's figures may count, for the page and the API alike: no enterprise employs more; a figure
+# beyond it is a slip (an amount typed into the wrong box).
+MAX_EMPLOYEES = 10_000_000
+
 
 class Figures(BaseModel):
     model_config = ConfigDict(from_attributes=True)

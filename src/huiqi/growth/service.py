@@ -14,7 +14,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Forbidden, InputError, NotFound
 from huiqi.growth import repository
-from huiqi.growth.schemas import Figures, GrowthFile, Recognition
+from huiqi.growth.schemas import MAX_EMPLOYEES, Figures, GrowthFile, Recognition
 from huiqi.models import Department, GrowthFigure, Matter, User
 from huiqi.money import MAX_YUAN
 from huiqi.rules.policy import Measure
@@ -65,10 +65,31 @@ def _money(name: str, value: int | None, allow_negative: bool = False) -> int | 
     return value
 
 
+FIRST_YEAR = 2000
+
+
+def last_year() -> int:
+    """The latest year whose figures may be recorded: the last one ended (by the clock)."""
+    return clock.today().year - 1
+
+
 def year_problem(year: int) -> str | None:
-    """What is wrong with a year of figures, if anything: one still to come cannot be recorded."""
-    if not 2000 <= year <= clock.today().year:
-        return f"年度应在 2000 至 {clock.today().year} 之间（尚未到来的年度不能登记）"
+    """What is wrong with a year of figures, if anything: a year's figures are its whole year's, so the year must
+    have ended (the current one's are recorded from next January: a part year against a whole one is no growth)."""
+    if not FIRST_YEAR <= year <= last_year():
+        return (f"应在 {FIRST_YEAR} 至 {last_year()} 之间：一年的数据在该年结束后填报"
+                f"（{last_year() + 1} 年度的数据 {last_year() + 2} 年 1 月 1 日起可填）")
+    return None
+
+
+EMPLOYEES_SAID = f"应为 0 至 {MAX_EMPLOYEES:,} 之间的整数"
+
+
+def employees_problem(employees: int | None) -> str | None:
+    """What is wrong with a head count, if anything (the API's schema holds the same bound)."""
+    if employees is not None and (isinstance(employees, bool) or not isinstance(employees, int)
+                                  or not 0 <= employees <= MAX_EMPLOYEES):
+        return EMPLOYEES_SAID
     return None
 
 
@@ -89,8 +110,8 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
     values = {"revenue": collect(problems, _money, "revenue", revenue),
               "rnd_spending": collect(problems, _money, "rnd_spending", rnd_spending),
               "profit": collect(problems, _money, "profit", profit, allow_negative=True), "employees": employees}
-    if employees is not None and (isinstance(employees, bool) or not isinstance(employees, int) or employees < 0):
-        problems.append(("employees", "从业人数应为非负整数"))
+    if wrong := employees_problem(employees):
+        problems.append(("employees", wrong))
     if not problems and all(value is None for value in values.values()):
         problems.append(("revenue", "请至少填写一项：营业收入、研发投入、利润总额或从业人数"))
     if problems:

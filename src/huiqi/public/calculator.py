@@ -6,6 +6,7 @@ Field names are ``applicant-<fact>`` and ``matters-<i>-<fact>``; an empty field 
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 
@@ -24,6 +25,37 @@ MATTER_KEY = re.compile(r"^matters-(\d+)-")
 MAX_MATTERS = 30
 
 
+def yes_no(text: str, field: str) -> bool:
+    """A 是/否 select's value; a value the select does not offer (a forged form) is refused in words, not in the
+    values' own names.
+
+    >>> yes_no("true", "applicant.above_scale")
+    True
+    >>> yes_no("maybe", "applicant.above_scale")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: applicant.above_scale：请选择“是”或“否”（不清楚的可不填）
+    """
+    if text not in BOOLEANS:
+        raise InputError([(field, "请选择“是”或“否”（不清楚的可不填）")])
+    return BOOLEANS[text]
+
+
+def picked(name: str, text: str, field: str) -> str:
+    """A select's value among the fact's choices; another (a forged form) is refused naming the choices by their
+    Chinese labels, never by the values' own names.
+
+    >>> picked("size", "huge", "applicant.size")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: applicant.size：请从所列选项中选择（大型、中型、小型、微型）
+    """
+    labels = CHOICES[name]
+    if text not in labels:
+        raise InputError([(field, f"请从所列选项中选择（{'、'.join(labels.values())}）")])
+    return text
+
+
 def _value(name: str, raw: list[str], field: str, problems: list[tuple[str, str]] | None = None) -> Any:
     """A fact as the form gives it: None when blank; a sum in 万元 as yuan (when ``problems`` is given, a sum that
     is not one is added to it and read as blank, so the form's other mistakes are found too)."""
@@ -36,7 +68,9 @@ def _value(name: str, raw: list[str], field: str, problems: list[tuple[str, str]
     if name in MONEY_FIELDS:
         return collect(problems, parse_wan, text, field)
     if FACTS[name].type == "bool":
-        return BOOLEANS.get(text, text)
+        return collect(problems, yes_no, text, field)
+    if name in CHOICES:
+        return collect(problems, picked, name, text, field)
     return text if name == "name" else ascii_digits(text)  # a code or a date typed with full-width digits
 
 
@@ -129,6 +163,14 @@ def matter_from_form(form: FormData, i: int, path: str, codes: dict[str, CodeInf
         codes = codes or vocabulary()
         matter["type"] = codes[matter["codes"][0]].type if matter["codes"][0] in codes else "honour"
     return matter
+
+
+def register_query(form: FormData, matter: str) -> str:
+    """The calculator's matter ``matter`` (its row's number, as the answer names it) as the query of 本单位's
+    登记新事项 form (row 0, values as typed: money in 万元): the enterprise reviews the facts there and saves them."""
+    i = int(matter) - 1
+    return urlencode([(f"matters-0-{name}", v.strip()) for name in ("codes", *MATTER_FIELDS)
+                      for v in form.getlist(f"matters-{i}-{name}") if v.strip()])
 
 
 def in_form_order(problems: list[tuple[str, str]], form: FormData) -> list[tuple[str, str]]:

@@ -123,6 +123,7 @@ def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db
     values = _values(form)
     return _calculator(request, who, session, values=values, rows=calculator.matter_rows(form), answer=answer,
                        case=data, fields=calculator.field_names(form), open_rounds=rounds.open_by_measure(session),
+                       register={m["id"]: calculator.register_query(form, m["id"]) for m in data["matters"]},
                        direct=rounds.direct_measures(session),
                        changes={(c.matter, c.measure, c.policy): c for c in answer.changes})
 
