@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from huiqi.config import get_settings
 from huiqi.messages import service as messages
-from huiqi.models import Message
+from huiqi.models import Announcement, Message
 from tests.dbtest import apply, step
 
 
@@ -54,7 +54,7 @@ def test_one_digest_a_day_for_reviewers(session, people, tmp_path) -> None:
     assert messages.digest(session, date(2025, 9, 2)) >= 1
     assert messages.digest(session, date(2025, 9, 2)) == 0  # already told today
     mine = messages.inbox(session, actor=people.shenyang)
-    assert [m.subject for m in mine] == ["2025-09-02：有 1 项申报待审核"]
+    assert [m.subject for m in mine if m.kind == "digest"] == ["2025-09-02：有 1 项申报待审核"]
 
 
 def test_an_enterprise_is_reminded_once_of_a_round_closing(session, people) -> None:
@@ -107,3 +107,27 @@ def test_an_objection_and_a_rejection_are_told_in_plain_sentences(session, peopl
     [rejected] = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "application.reject"]
     assert rejected.body.startswith(f"申报 #{app.id} 不予支持：项目未按期建成。对这次办理有意见的") \
         and "。。" not in rejected.body and rejected.link == f"/applications/{app.id}#rating"
+
+
+def test_reviewers_are_told_once_of_each_application_entering_their_queue(session, people, tmp_path) -> None:
+    """Submitted: the city's reviewers (not another city's) are told it waits for their 市级初审; passed: the lead
+    department's; a 公示 opened: finance, once for the batch, with the day it ends; the department is not told of a
+    step it took itself."""
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+
+    def arrived(who):
+        return [m for m in messages.inbox(session, actor=who) if m.kind == "review.arrived"]
+
+    told = arrived(people.shenyang)
+    assert [m.subject for m in told] == [f"新的待审核申报 #{app.id}（市级初审）"]
+    assert told[0].link == f"/review/{app.id}"
+    assert arrived(people.dalian) == [] and arrived(people.miit) == [] and arrived(people.finance) == []
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+    assert [m.subject for m in arrived(people.miit)] == [f"新的待审核申报 #{app.id}（责任单位审核）"]
+    step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
+    step(session, "announce", people.miit, app, on=date(2025, 9, 10), starts_on=date(2025, 9, 29))
+    assert len(arrived(people.miit)) == 1 and len(arrived(people.shenyang)) == 1
+    told = arrived(people.finance)
+    assert len(told) == 1 and "期满后待审批" in told[0].subject and f"#{app.id}" in told[0].body
+    batch = session.get(Announcement, app.announcement_id)
+    assert f"公示 1 件申报，{batch.ends_on} 期满后待审批" == told[0].subject

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.anyio
 
 async def test_answer_and_recheck_name_people_not_logins(browser, session, people, tmp_path) -> None:
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
-    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+    step(session, "reject", people.miit, app, on=date(2025, 9, 4), reasons="不符合条件")
     with clock.pinned(date(2025, 9, 26)):
         found = ratings.rate(session, actor=people.alice, application_id=app.id, level=1, comment="理由不清楚")
     ratings.answer(session, actor=people.miit, rating_id=found.id, text="已电话说明不符合的条件")
@@ -87,7 +88,8 @@ async def test_the_later_of_two_tabs_is_told_someone_just_did_it(browser, sessio
     """Rating, answering, asking a re-check and concluding it, each sent again from a second tab: a refusal (409)
     saying it was just done, and by whom, headed 未能完成 (nothing typed is there to correct)."""
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
-    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+    step(session, "reject", people.miit, app, on=date(2025, 9, 4), reasons="不符合条件")
     alice, unit, admin = browser(people.alice), browser(people.miit), browser(people.admin)
     refused = '<h2 id="error-summary-title">未能完成</h2>'
     with clock.pinned(date(2025, 9, 26)):

@@ -25,7 +25,8 @@ from tests.dbtest import PASSWORD, PDF, apply, step
 @pytest.fixture
 def rejected(session, people, tmp_path):
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
-    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+    step(session, "reject", people.miit, app, on=date(2025, 9, 4), reasons="不符合条件")
     return app
 
 
@@ -179,3 +180,41 @@ def test_a_step_with_nothing_to_do_says_why(session, people, rejected) -> None:
     found.due_on = None  # as a good rating is
     with pytest.raises(Conflict, match="这条评价不是差评，没有需要答复的整改"):
         ratings.answer(session, actor=people.miit, rating_id=found.id, text="已改进")
+
+
+@pytest.mark.anyio
+async def test_a_city_s_rejection_is_the_city_s_to_rectify(browser, session, people, tmp_path) -> None:
+    """A bad rating of an application the city's 市级初审 rejected goes to that city (told, listed, answering, audited),
+    not to the lead department; another city and the department neither see nor answer it."""
+    from sqlalchemy import select
+
+    from huiqi.models import AuditEvent
+
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    with clock.pinned(date(2025, 9, 26)):
+        found = ratings.rate(session, actor=people.alice, application_id=app.id, level=1,
+                             comment="市级初审不予支持，理由不清楚")
+    assert found.city == "210100" and ratings.unit_name(session, found) == "沈阳市"
+    assert any("差评待整改" in m.subject for m in messages.inbox(session, actor=people.shenyang))
+    assert not any("差评待整改" in m.subject for m in messages.inbox(session, actor=people.miit))
+    assert ratings.rectifications(session, actor=people.miit) == []
+    assert ratings.rectifications(session, actor=people.dalian) == []
+    assert [r.id for r in ratings.rectifications(session, actor=people.shenyang)] == [found.id]
+    with pytest.raises(Forbidden, match="这条由沈阳市答复"):
+        ratings.answer(session, actor=people.miit, rating_id=found.id, text="与本单位无关")
+    with pytest.raises(Forbidden):
+        ratings.answer(session, actor=people.dalian, rating_id=found.id, text="与本市无关")
+    city = browser(people.shenyang)
+    listed = await city.get("/ratings/rectifications")
+    assert listed.status_code == 200 and "答复单位：沈阳市" in listed.text and 'name="text"' in listed.text
+    answered = await city.post(f"/ratings/{found.id}/answer", data={"text": "已当面说明不符合的条件"})
+    assert answered.status_code == 303
+    again = await city.post(f"/ratings/{found.id}/answer", data={"text": "再答一次"})
+    assert again.status_code == 409
+    session.refresh(found)
+    assert found.answer == "已当面说明不符合的条件" and found.answered_by == "shenyang"
+    entry = session.scalars(select(AuditEvent).where(AuditEvent.action == "rating.answer")).one()
+    assert entry.actor == "shenyang"
+    by_unit = {r.key for r in ratings.rates(session, by="department")}
+    assert by_unit == {"沈阳市"}

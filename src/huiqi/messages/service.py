@@ -3,9 +3,9 @@
 Every message lands in its user's message centre; when SMTP is set (``HUIQI_SMTP_HOST``) and the user has an
 e-mail address, it is also queued for mail. Mail is sent outside the request, by ``huiqi messages send`` (or the
 server's worker), each message at most once; a failed send is kept, retried later with growing waits, and never
-lost. What is said: an enterprise, each step of its applications and each new offer; reviewers and finance, one
-digest a day of the work waiting for them (``huiqi messages digest``); the lead department, an offer its enterprise
-declined."""
+lost. What is said: an enterprise, each step of its applications and each new offer; a reviewer, each application
+entering its queue (a city's 市级初审, a department's review), and finance, each 公示 opened, with the day its
+applications await approval; the lead department, an offer its enterprise declined."""
 
 import smtplib
 from datetime import date, datetime, timedelta
@@ -91,6 +91,41 @@ def after_step(session: Session, action: str, applications: list[Application], r
         notify(session, enterprise_users(session, app.uscc), kind=f"application.{action}",
                subject=f"申报 #{app.id} {title}", body=body,
                link=f"/applications/{app.id}{STEP_ANCHORS.get(str(action), '')}")
+
+
+def arrived(session: Session, actor: User, applications: list[Application], batch: object | None = None) -> None:
+    """Tell reviewers of the work a step put in their queue, once per arrival: the city's reviewers of an application
+    entering its 市级初审, the lead department's of one entering its review (not when the department itself moved it
+    there), finance of a 公示 opened (one message for the batch, saying when it ends)."""
+    from huiqi.catalogue import service as catalogue
+
+    numbers = catalogue.numbers(session) if applications else {}
+    for app in applications:
+        if app.state == "city_review" and app.city:
+            notify(session, reviewers(session, Role.CITY, region=app.city), kind="review.arrived",
+                   subject=f"新的待审核申报 #{app.id}（市级初审）",
+                   body=f"申报 #{app.id}（{measure_cited(app.measure, app.policy_id, numbers)}）已进入市级初审，"
+                        "请在“待审核”中办理。",
+                   link=f"/review/{app.id}")
+        elif app.state == "department_review" and app.department_id and actor.role != Role.DEPARTMENT:
+            notify(session, department_users(session, app.department_id), kind="review.arrived",
+                   subject=f"新的待审核申报 #{app.id}（责任单位审核）",
+                   body=f"申报 #{app.id}（{measure_cited(app.measure, app.policy_id, numbers)}）已进入责任单位审核，"
+                        "请在“待审核”中办理。", link=f"/review/{app.id}")
+    ends_on, title = getattr(batch, "ends_on", None), getattr(batch, "title", None)
+    if ends_on is not None and applications and all(a.state == "announced" for a in applications):
+        notify(session, reviewers(session, Role.FINANCE), kind="review.arrived",
+               subject=f"公示 {len(applications)} 件申报，{ends_on} 期满后待审批",
+               body=f"「{title}」列入申报 {'、'.join(f'#{a.id}' for a in applications)}，公示至 {ends_on}；"
+                    "期满无异议的，请在“待审批”中批准。", link="/review")
+
+
+def reviewers(session: Session, role: str, *, region: str | None = None) -> list[User]:
+    """The active users of ``role`` (a city's, when ``region`` is given)."""
+    query = select(User).where(User.role == role, User.active.is_(True))
+    if region is not None:
+        query = query.where(User.region == region)
+    return list(session.scalars(query.order_by(User.id)))
 
 
 def sentence(reasons: str | None) -> str:

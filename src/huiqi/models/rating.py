@@ -33,3 +33,6 @@ class Rating(Created, Base):
     recheck_reason: Mapped[str | None] = mapped_column(String(500))
     recheck_result: Mapped[str | None] = mapped_column(String(1000))
     rechecked_by: Mapped[str | None] = mapped_column(String(64))
+    # the city (region code) whose 市级初审 took the decision rated: its rectification is that city's to answer, not
+    # the lead department's (None: the department's, as before 0027)
+    city: Mapped[str | None] = mapped_column(String(10), index=True)

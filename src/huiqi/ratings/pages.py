@@ -63,7 +63,9 @@ def _rectifications(request: Request, who: CallerDep, session: Db, actor, status
     rows = service.rectifications(session, actor=actor)
     notes = {r.id: service.due_note(session, r) for r in rows if r.answered_at is None}  # how a deadline was counted
     return page(request, "ratings/rectifications.html", who, status_code=status_code, levels=service.LEVELS,
-                rows=rows, notes=notes, titles=measure_titles(session), person=namer(session),
+                rows=rows, notes=notes,
+                units={r.id: service.unit_name(session, r) for r in rows},
+                titles=measure_titles(session), person=namer(session),
                 problems=context.pop("problems", []), **context)
 
 
@@ -78,9 +80,10 @@ def rectifications_xlsx(actor: Actor, session: Db) -> Response:
     rows = [[r.id, r.application_id, r.uscc, numbers.get(r.policy_id, r.policy_id),
              f"措施{r.measure} {titles.get((r.policy_id, r.measure), '')}".strip(),
              service.LEVELS[r.level], r.comment or "", r.due_on, r.answer or "", r.recheck_reason or "",
-             r.recheck_result or ""] for r in service.rectifications(session, actor=actor)]
+             r.recheck_result or "", service.unit_name(session, r)]
+            for r in service.rectifications(session, actor=actor)]
     return download(Table("差评整改", ["编号", "申报", "统一社会信用代码", "政策", "措施", "评价", "意见", "整改期限",
-                                    "答复", "复核申请", "复核结论"], rows), "差评整改.xlsx")
+                                    "答复", "复核申请", "复核结论", "答复单位"], rows), "差评整改.xlsx")
 
 
 @router.post("/ratings/{rating_id}/answer", response_model=None)

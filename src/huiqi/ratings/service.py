@@ -1,8 +1,9 @@
 """好差评.
 
 After a service is finished (an application rejected, or paid) its enterprise rates it once on the national
-好差评 system's five levels, with an optional comment. 不满意 and 非常不满意 open a rectification for the department
-responsible, due in 15 working days and answered with what was done; the enterprise may then ask for a re-check
+好差评 system's five levels, with an optional comment. 不满意 and 非常不满意 open a rectification for the unit
+responsible (the city, when its 市级初审 rejected the application; else the lead department), due in 15 working days
+and answered with what was done; the enterprise may then ask for a re-check
 (申诉复核) of the answer, which an admin concludes. Rates by department and measure are in the statistics; the
 public sees the aggregated rates."""
 
@@ -22,7 +23,8 @@ from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.holidays.service import deadline, provisional_note
 from huiqi.labels import measure_label, policy_cited
 from huiqi.messages import service as messages
-from huiqi.models import Department, Rating, User
+from huiqi.models import Application, Department, Rating, Transition, User
+from huiqi.reference.divisions import place_name
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
@@ -58,7 +60,7 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
     today = clock.today()
     found = Rating(application_id=app.id, uscc=app.uscc, department_id=app.department_id, policy_id=app.policy_id,
                    measure=app.measure, level=level, comment=text, rated_by=actor.username, rated_on=today,
-                   due_on=_due(session, today, tell=True) if level <= 2 else None)
+                   due_on=_due(session, today, tell=True) if level <= 2 else None, city=_deciding_city(session, app))
     try:
         with session.begin_nested():
             session.add(found)
@@ -69,7 +71,7 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
                  after={"application": app.id, "level": level})
     if found.due_on is not None:
         note = due_note(session, found)
-        messages.notify(session, _reviewers(session, found.department_id), kind="rating.rectify",
+        messages.notify(session, _answerers(session, found), kind="rating.rectify",
                         subject=f"差评待整改：申报 #{app.id}（{LEVELS[level]}），{found.due_on} 前答复",
                         body=f"企业对申报 #{app.id} 的评价为“{LEVELS[level]}”" +
                              (f"：{messages.sentence(text)}" if messages.sentence(text) else "") +
@@ -101,7 +103,7 @@ def recount(session: Session, old_end: date) -> list[int]:
             continue
         found.due_on = due
         changed.append(found.id)
-        messages.notify(session, _reviewers(session, found.department_id), kind="rating.rectify",
+        messages.notify(session, _answerers(session, found), kind="rating.rectify",
                         subject=f"整改期限已按节假日安排重算：申报 #{found.application_id}，{due} 前答复",
                         body=f"申报 #{found.application_id} 的差评整改期限原暂按周一至周五计算为 {before}，"
                              f"节假日安排录入后重算为 {due}。", link="/ratings/rectifications")
@@ -109,9 +111,37 @@ def recount(session: Session, old_end: date) -> list[int]:
     return changed
 
 
-def _reviewers(session: Session, department_id: int | None) -> list[User]:
-    return list(session.scalars(select(User).where(User.department_id == department_id, User.active.is_(True),
-                                                   User.role == Role.DEPARTMENT))) if department_id else []
+def _deciding_city(session: Session, app: Application) -> str | None:
+    """The city whose 市级初审 rejected ``app`` (its last step into 不予支持 taken at the city's review), else None:
+    the decision rated is then the department's (or finance's, on the lead department's behalf)."""
+    last = session.scalars(select(Transition).where(Transition.application_id == app.id,
+                                                    Transition.to_state == State.REJECTED)
+                           .order_by(Transition.id.desc())).first()
+    return app.city if last is not None and last.from_state == State.CITY_REVIEW else None
+
+
+def unit_name(session: Session, found: Rating) -> str:
+    """The unit answering ``found``'s rectification, as people read it (沈阳市 or 省工业和信息化厅)."""
+    if found.city is not None:
+        return place_name(found.city) or found.city
+    unit = session.get(Department, found.department_id) if found.department_id else None
+    return unit.name if unit is not None else "（未定）"
+
+
+def _answerers(session: Session, found: Rating) -> list[User]:
+    """Who answers ``found``'s rectification: the city's reviewers for a city's rejection, else the department's."""
+    if found.city is not None:
+        return list(session.scalars(select(User).where(User.region == found.city, User.active.is_(True),
+                                                       User.role == Role.CITY)))
+    return list(session.scalars(select(User).where(User.department_id == found.department_id,
+                                                   User.active.is_(True), User.role == Role.DEPARTMENT))
+                ) if found.department_id else []
+
+
+def _answers(actor: User, found: Rating) -> bool:
+    if actor.role == Role.CITY:
+        return found.city is not None and found.city == actor.region
+    return found.city is None and found.department_id is not None and found.department_id == actor.department_id
 
 
 def _locked(session: Session, rating_id: int) -> Rating:
@@ -123,11 +153,12 @@ def _locked(session: Session, rating_id: int) -> Rating:
 
 
 def answer(session: Session, *, actor: User, rating_id: int, text: str) -> Rating:
-    """The responsible department answers a bad rating with what it did."""
-    require_role(actor, Role.DEPARTMENT, doing="答复整改")
+    """The responsible unit (the city for its own rejection, else the department) answers a bad rating with what
+    it did."""
+    require_role(actor, Role.DEPARTMENT, Role.CITY, doing="答复整改")
     found = _locked(session, rating_id)
-    if found.department_id != actor.department_id:
-        raise Forbidden("只能答复本单位负责的整改")
+    if not _answers(actor, found):
+        raise Forbidden(f"只能答复本单位负责的整改（这条由{unit_name(session, found)}答复）")
     if found.due_on is None:
         raise Conflict("这条评价不是差评，没有需要答复的整改")
     if found.answered_at is not None:  # the loser of two answers at once finds the other's, under the lock
@@ -136,7 +167,7 @@ def answer(session: Session, *, actor: User, rating_id: int, text: str) -> Ratin
     found.answered_by, found.answered_at = actor.username, utcnow()
     session.flush()
     audit.record(session, actor=actor.username, action="rating.answer", entity="rating", entity_id=found.id,
-                 after={"answer": found.answer})
+                 after={"answer": found.answer, "unit": unit_name(session, found)})
     return found
 
 
@@ -177,11 +208,13 @@ def for_application(session: Session, application_id: int) -> Rating | None:
 
 
 def rectifications(session: Session, *, actor: User) -> list[Rating]:
-    """The bad ratings a department must answer (its own) or an admin oversees (all), open ones first."""
-    require_role(actor, Role.DEPARTMENT, Role.ADMIN, Role.AUDITOR, doing="查看整改")
+    """The bad ratings a department or a city must answer (its own) or an admin oversees (all), open ones first."""
+    require_role(actor, Role.DEPARTMENT, Role.CITY, Role.ADMIN, Role.AUDITOR, doing="查看整改")
     query = select(Rating).where(Rating.due_on.is_not(None))
     if actor.role == Role.DEPARTMENT:
-        query = query.where(Rating.department_id == actor.department_id)
+        query = query.where(Rating.department_id == actor.department_id, Rating.city.is_(None))
+    elif actor.role == Role.CITY:
+        query = query.where(Rating.city == actor.region)
     return sorted(session.scalars(query), key=lambda r: (r.answered_at is not None and r.recheck_reason is None, r.id))
 
 
@@ -216,8 +249,8 @@ def rates(session: Session, *, by: str = "department", today: date | None = None
     titles = {(p.id, m.number): m.title for p in catalogue.published(session) for m in p.measures}
     groups: dict[object, Rates] = {}
     for r in session.scalars(select(Rating).order_by(Rating.id)):
-        if by == "department":
-            name = units.get(r.department_id or 0, "（未定）")
+        if by == "department":  # the unit answering for it: a city for its own rejections
+            name = (place_name(r.city) or r.city) if r.city else units.get(r.department_id or 0, "（未定）")
             found = groups.setdefault(name, Rates(name, {}, 0, 0))
         else:
             label = measure_label(r.measure, titles.get((r.policy_id, r.measure)))

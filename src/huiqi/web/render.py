@@ -87,7 +87,7 @@ env.globals.update(cities=cities, districts=districts, region_city=region_city, 
 # What each role finds in the navigation bar, after the public pages.
 NAV = {
     "enterprise": [("/me", "本单位"), ("/applications", "我的申报")],
-    "city": [("/review", "待审核"), ("/applicants", "申报单位")],
+    "city": [("/review", "待审核"), ("/applicants", "申报单位"), ("/ratings/rectifications", "差评整改")],
     "department": [("/review", "待审核"), ("/applicants", "申报单位"), ("/offers/pending", "免申即享确认"),
                    ("/ratings/rectifications", "差评整改"), ("/announcements/manage", "公示管理"),
                    ("/admin/lists", "认定名单"), ("/growth", "成长档案"), ("/admin/calendar", "节假日日历"),

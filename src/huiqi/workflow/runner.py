@@ -76,6 +76,7 @@ def run(session: Session, action: Action | str, *, actor: User, application_id: 
             move(session, app, check(app, ctx.then, SYSTEM), actor=SYSTEM, on=today)
     due = {a.id: submission.correction_due(session, a) for a in found} if action == Action.RETURN else None
     messages.after_step(session, action, found, reasons, due)  # the enterprise is told, in the same transaction
+    messages.arrived(session, actor, found, ctx.written if action == Action.ANNOUNCE else None)  # and reviewers
     return ctx
 
 
