@@ -38,6 +38,8 @@ async def test_apply_to_disbursement_through_the_api(client, session, people, se
     )
     assert uploaded.status_code == 201 and uploaded.json()["media_type"] == "pdf", uploaded.text
     assert (await client.post(f"/api/v1/applications/{app}/declaration", headers=alice)).status_code == 200
+    assert (await client.post(f"/api/v1/applications/{app}/payee", headers=alice, json={
+        "bank": "中国工商银行沈阳分行", "account": "6222000012345678"})).json()["payee_account"] == "****5678"
     submitted = await client.post(f"/api/v1/applications/{app}/submit", headers=alice)
     assert submitted.status_code == 200 and submitted.json()["state"] == "city_review", submitted.text
 

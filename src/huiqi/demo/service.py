@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.applicants import service as applicants
+from huiqi.applications import payee
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.demo import data
@@ -103,6 +104,9 @@ def _draft(session: Session, cast: Cast, firm: DemoEnterprise, round_id: int) ->
     applications.add_material(session, actor=who, application_id=draft.id, filename="申报书（演示）.pdf",
                               content=PDF)
     applications.declare(session, actor=who, application_id=draft.id)
+    if firm.goal != "draft":  # the demo's one draft is left for the walk-through to confirm its account and submit
+        bank, account = firm.payee
+        payee.confirm(session, actor=who, application_id=draft.id, bank=bank, account=account)
     return draft
 
 
