@@ -199,18 +199,18 @@ def _check_rows(session: Session, sheet: Sheet) -> set[int]:
     used by no other payment, its date not after today nor before the approval (a typo, most likely). Any mistake
     refuses the whole list, every mistake of every row said at once by its line; the enterprises whose account is
     awaited are told. Gives the rows already recorded: their grant paid on the row's date with the row's voucher."""
-    today, rows = clock.today(), sheet.rows
-    keys = sorted({r.key for r in rows if r.key is not None})
+    today, filled = clock.today(), sheet.rows
+    keys = sorted({r.key for r in filled if r.key is not None})
     found = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(keys)))}
     grants = {g.application_id: g for g in session.scalars(select(Grant).where(Grant.application_id.in_(keys)))}
-    references = {r.reference for r in rows if r.reference is not None}
+    references = {r.reference for r in filled if r.reference is not None}
     used = {ref: key for ref, key in session.execute(
         select(Disbursement.reference, Disbursement.application_id).where(Disbursement.reference.in_(references)))}
     paid = {d.application_id: d for d in session.scalars(select(Disbursement).where(
         Disbursement.application_id.in_(keys)))}
     recorded: set[int] = set()
     awaited: list[int] = []
-    for row in rows:
+    for row in filled:
         key = row.key
         if key is not None:
             app = found.get(key)
@@ -223,7 +223,7 @@ def _check_rows(session: Session, sheet: Sheet) -> set[int]:
         other = used.get(row.reference) if row.reference is not None else None
         if other is not None and other != key:
             row.said.append(f"{REFERENCE} {row.reference} 已用于申报 #{other} 的拨付")
-    _refuse(rows, reminder(awaited) if awaited else None)
+    _refuse(filled, reminder(awaited) if awaited else None)
     return recorded
 
 
@@ -263,11 +263,11 @@ def _against(row: Row, app: Application, grant: Grant | None, before: Disburseme
     return False
 
 
-def _refuse(rows: list[Row], remind: Callable[[Any], None] | None = None) -> None:
+def _refuse(filled: list[Row], remind: Callable[[Any], None] | None = None) -> None:
     """Refuse the list when any row has a mistake, every one said by its line: a 409 when every mistake is a record
     that moved on since the list was made (a colleague's payment meanwhile), else a 422; ``remind`` tells whoever
     must act (the enterprises whose account is awaited)."""
-    wrong = [r for r in rows if r.said]
+    wrong = [r for r in filled if r.said]
     if not wrong:
         return
     problems = [("sheet", p) for p in _first([f"第 {r.line} 行 {'；'.join(r.said)}" for r in wrong])]
@@ -307,7 +307,7 @@ def _read(content: bytes, name: str) -> Sheet:
     at = {t: titles.index(t) for t in (NUMBER, PAID_ON, REFERENCE)}
     # Read when the file has them (the downloaded list does): checked against the application before paying.
     extra = {t: titles.index(t) for t in (f"{AMOUNT}（元）", AMOUNT, f"{AMOUNT}（万元）", BANK, ACCOUNT) if t in titles}
-    rows: list[Row] = []
+    filled: list[Row] = []
     blank = 0
     for number, cells in lines[head + 1:]:
         values = {t: cells[i] if i < len(cells) else None for t, i in at.items()}
@@ -317,13 +317,13 @@ def _read(content: bytes, name: str) -> Sheet:
         if row is None:
             blank += 1  # listed, not paid yet
         else:
-            rows.append(row)
-    if not rows:
+            filled.append(row)
+    if not filled:
         raise _refused(f"{name} 中没有填写了{PAID_ON}和{REFERENCE}的行")
-    if len(rows) > MAX_PAYMENTS:
-        raise _refused(f"{name} 填写了 {len(rows)} 行，每次至多登记 {MAX_PAYMENTS} 笔拨付，请分批上传")
-    _repeated(rows)
-    return _payments(rows, blank)
+    if len(filled) > MAX_PAYMENTS:
+        raise _refused(f"{name} 填写了 {len(filled)} 行，每次至多登记 {MAX_PAYMENTS} 笔拨付，请分批上传")
+    _repeated(filled)
+    return _payments(filled, blank)
 
 
 def _row(number: int, values: dict[str, Any], others: dict[str, Any]) -> Row | None:
@@ -347,11 +347,11 @@ def _row(number: int, values: dict[str, Any], others: dict[str, Any]) -> Row | N
     return Row(number, key, paid_on, reference, amount, payee, said)
 
 
-def _repeated(rows: list[Row]) -> None:
+def _repeated(filled: list[Row]) -> None:
     """A number or a voucher met again is said on the later row, naming the first."""
     numbers: dict[int, int] = {}
     vouchers: dict[str, int] = {}
-    for row in rows:
+    for row in filled:
         if row.key is not None and row.key in numbers:
             row.said.append(f"{NUMBER} {row.key} 与第 {numbers[row.key]} 行重复")
         if row.reference is not None and row.reference in vouchers:
@@ -363,12 +363,12 @@ def _repeated(rows: list[Row]) -> None:
             vouchers.setdefault(row.reference, row.line)
 
 
-def _payments(rows: list[Row], blank: int) -> Sheet:
+def _payments(filled: list[Row], blank: int) -> Sheet:
     """The payments the rows make (those read whole, each number once), with the rows themselves."""
     payments: dict[int, dict[str, Any]] = {}
     lines: dict[int, int] = {}
     amounts: dict[int, int] = {}
-    for row in rows:
+    for row in filled:
         if row.said or row.key is None or row.paid_on is None or row.reference is None:
             continue
         lines[row.key] = row.line
@@ -377,7 +377,7 @@ def _payments(rows: list[Row], blank: int) -> Sheet:
             payments[row.key]["payee"] = row.payee  # the payment step checks it again, under its lock
         if row.amount is not None:
             amounts[row.key] = row.amount
-    return Sheet(payments, blank, lines, amounts, rows=rows)
+    return Sheet(payments, blank, lines, amounts, rows=filled)
 
 
 def _amount(cells: dict[str, Any]) -> tuple[int | None, str | None]:
