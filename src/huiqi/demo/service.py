@@ -104,7 +104,7 @@ def _draft(session: Session, cast: Cast, firm: DemoEnterprise, round_id: int) ->
     applications.add_material(session, actor=who, application_id=draft.id, filename="申报书（演示）.pdf",
                               content=PDF)
     applications.declare(session, actor=who, application_id=draft.id)
-    if firm.goal != "draft":  # the demo's one draft is left for the walk-through to confirm its account and submit
+    if firm.goal != "draft":  # every application past draft can be paid: its enterprise confirmed the account
         bank, account = firm.payee
         payee.confirm(session, actor=who, application_id=draft.id, bank=bank, account=account)
     return draft
