@@ -38,6 +38,8 @@ async def test_apply_to_disbursement_through_the_api(client, session, people, se
     )
     assert uploaded.status_code == 201 and uploaded.json()["media_type"] == "pdf", uploaded.text
     assert (await client.post(f"/api/v1/applications/{app}/declaration", headers=alice)).status_code == 200
+    assert (await client.post(f"/api/v1/applications/{app}/payee", headers=alice, json={
+        "bank": "中国工商银行沈阳分行", "account": "6222000012345678"})).json()["payee_account"] == "****5678"
     submitted = await client.post(f"/api/v1/applications/{app}/submit", headers=alice)
     assert submitted.status_code == 200 and submitted.json()["state"] == "city_review", submitted.text
 
@@ -49,6 +51,7 @@ async def test_apply_to_disbursement_through_the_api(client, session, people, se
 
     dossier = (await client.get(f"/api/v1/reviews/{app}", headers=unit)).json()
     assert dossier["rule"]["ceiling"] == 1_000_000 and all(c["value"] for c in dossier["rule"]["conditions"])
+    assert dossier["payee"] == "中国工商银行沈阳分行 尾号 5678", "the account the money goes to, masked"
     proposed = await client.post(f"/api/v1/reviews/{app}/propose", headers=unit, json={"amount": 800_000})
     assert proposed.json()["state"] == "proposed", proposed.text
     starts = next_working_day(today)

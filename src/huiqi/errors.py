@@ -1,14 +1,20 @@
 """Expected failures, typed: each carries a message a person can act on and an HTTP status."""
 
+from collections.abc import Callable
+from typing import Any
+
 
 class HuiqiError(Exception):
-    """A business failure with a message for people (Chinese first)."""
+    """A business failure with a message for people (Chinese first). ``remind``, when given, is what the refusal
+    still writes for whoever must act before the step can succeed (an enterprise that has not confirmed its account
+    is told): its door calls it once the refused step is undone (``tell_after``)."""
 
     status_code = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, remind: Callable[[Any], None] | None = None):
         super().__init__(message)
         self.message = message
+        self.remind = remind
 
 
 class InputError(HuiqiError):
@@ -99,3 +105,11 @@ class MaterialError(HuiqiError):
     """A material file that is not an accepted type, is empty or too large."""
 
     status_code = 422
+
+
+def tell_after(session: Any, error: HuiqiError) -> None:
+    """Write and commit what a refused step still tells (its ``remind``), the step itself undone: the refusal is the
+    answer, the reminder is kept."""
+    if error.remind is not None:
+        error.remind(session)
+        session.commit()

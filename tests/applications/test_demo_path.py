@@ -53,6 +53,8 @@ async def test_every_demo_enterprise_applies_today(app, session) -> None:
         assert (await ent.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF)},
                                  data={"kind": "申报书"})).status_code == 303
         assert (await ent.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
+        assert (await ent.post(f"{url}/payee", data={"bank": "中国工商银行沈阳分行（演示）",
+                                                     "account": "6222000000009999"})).status_code == 303
         done = await ent.post(f"{url}/submit")
         if user.uscc in bad_credit:
             assert done.status_code == 409 and "有不良信用记录" in done.text and "不能提交" in done.text

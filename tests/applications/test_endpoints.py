@@ -49,6 +49,21 @@ async def test_draft_upload_declare_submit_and_follow_the_timeline(browser, sess
     assert refused.status_code == 409 and "承诺" in refused.json()["detail"]
     declared = (await alice.post(f"{url}/declaration")).json()
     assert declared["declaration"].startswith("本单位郑重承诺")
+    assert (declared["payee_bank"], declared["payee_account"], declared["payee_confirmed_at"]) == (None, None, None)
+    unpaid = await alice.post(f"{url}/submit")
+    assert unpaid.status_code == 422, unpaid.text
+    assert [p["field"] for p in unpaid.json()["problems"]] == ["bank", "account"]
+    assert "提交前须填写开户银行并确认收款账户" in unpaid.json()["detail"]
+    assert (await alice.get(url)).json()["state"] == "draft"
+    short = await alice.post(f"{url}/payee", json={"bank": "中国工商银行沈阳分行", "account": "6222-000"})
+    assert short.status_code == 422 and short.json()["problems"][0]["field"] == "account", short.text
+    confirmed = await alice.post(f"{url}/payee", json={"bank": " 中国工商银行沈阳分行 ",
+                                                       "account": "6222 0000 1234 5678", "seen": ""})
+    assert confirmed.status_code == 200, confirmed.text
+    assert (confirmed.json()["payee_bank"], confirmed.json()["payee_account"]) == ("中国工商银行沈阳分行", "****5678")
+    assert confirmed.json()["payee_confirmed_at"], "the full number is never given back"
+    stale = await alice.post(f"{url}/payee", json={"bank": "中国银行", "account": "60138200", "seen": ""})
+    assert stale.status_code == 409 and "收款账户刚刚已确认为 中国工商银行沈阳分行，账号尾号 5678" in stale.text
     submitted = await alice.post(f"{url}/submit")
     assert submitted.status_code == 200, submitted.text
     body = submitted.json()
@@ -119,6 +134,7 @@ async def test_an_enterprise_cannot_see_or_touch_anothers_application(
         await alice.send("PATCH", url, json={"amount_requested": 1}),
         await alice.post(f"{url}/materials", files={"file": ("a.pdf", PDF)}),
         await alice.post(f"{url}/declaration"),
+        await alice.post(f"{url}/payee", json={"bank": "中国银行", "account": "60138200"}),
         await alice.post(f"{url}/submit"),
         await alice.post(f"{url}/withdraw"),
     ):

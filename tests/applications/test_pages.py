@@ -18,7 +18,7 @@ from huiqi.models import Round
 from huiqi.rounds import opening
 from tests.dbtest import ALICE_USCC, BOB_USCC, PDF, a_round, apply, step
 from tests.materials.samples import png
-from tests.webtest import bearer
+from tests.webtest import bearer, marked
 
 pytestmark = pytest.mark.anyio
 
@@ -74,6 +74,8 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     assert '<th><span class="sr-only">操作</span></th>' in listed and "字节" not in listed
     assert re.search(r'<td data-label="大小" class="num">\d+(\.\d)? KB</td>', listed)
     assert (await alice.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
+    assert (await alice.post(f"{url}/payee", data={"bank": "中国工商银行沈阳分行", "account": "6222000012345678",
+                                                   "seen": "-"})).status_code == 303
     assert (await alice.post(f"{url}/submit")).status_code == 303
     page = (await alice.get(url)).text
     assert "市级初审" in page and "认定文件.pdf" in page and "已于" in page and "100 万元" in page  # the ceiling
@@ -189,6 +191,22 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, peopl
     assert missing.status_code == 409 and "提交前须上传：申报书" in missing.text  # the PNG went in as 证明材料
     await alice.post(f"{url}/materials", files={"file": ("申报书.pdf", PDF, "application/pdf")},
                      data={"kind": "申报书"})
+    unpaid = await alice.post(f"{url}/submit")
+    assert unpaid.status_code == 422 and marked(unpaid.text) == [
+        ("f-bank", "提交前须填写开户银行并确认收款账户"),
+        ("f-account", "提交前须填写银行账号（8 至 32 位数字）并确认收款账户")], "beside the payee boxes"
+    assert 'id="payee-needed"' in unpaid.text
+    typo = await alice.post(f"{url}/payee", data={"bank": "中国工商银行沈阳分行", "account": "6222-00ab", "seen": "-"})
+    assert typo.status_code == 422 and marked(typo.text) == [("f-account", "应为 8 至 32 位数字（可含空格或连字符 -）")]
+    assert 'value="中国工商银行沈阳分行"' in typo.text and 'value="6222-00ab"' in typo.text, "what was typed is kept"
+    confirmed = await alice.post(f"{url}/payee", data={"bank": "中国工商银行沈阳分行",
+                                                       "account": "６２２２ 0000 1234 5678", "seen": "-"})
+    assert confirmed.status_code == 303 and confirmed.headers["location"].endswith("#payee")
+    shown = (await alice.get(url)).text
+    assert "已确认：中国工商银行沈阳分行，账号尾号 5678" in shown and "6222000012345678" not in shown
+    assert 'id="payee-needed"' not in shown and ">变更收款账户</button>" in shown
+    stale = await alice.post(f"{url}/payee", data={"bank": "中国银行", "account": "60138200", "seen": "-"})
+    assert stale.status_code == 409 and "收款账户刚刚已确认为 中国工商银行沈阳分行，账号尾号 5678" in stale.text
     over = await alice.post(f"{url}/submit")
     assert over.status_code == 409 and "超过上限 100 万元" in over.text
     amount = await alice.post(f"{url}/amount", data={"amount": "1.23456"})

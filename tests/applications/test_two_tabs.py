@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.applications import service
 from huiqi.models import Application, AuditEvent, User
-from tests.dbtest import ALICE_USCC, PDF, a_round, at_once, make_people, make_records, step
+from tests.dbtest import ALICE_USCC, PDF, a_round, at_once, make_people, make_records, step, with_payee
 
 pytestmark = pytest.mark.anyio
 REFUSED = '<h2 id="error-summary-title">未能完成</h2>'
@@ -124,6 +124,7 @@ async def test_the_later_of_two_submissions_is_told_as_a_refusal(browser, sessio
     service.add_material(session, actor=people.alice, application_id=number, filename="申报书.pdf", content=PDF,
                          store=tmp_path)
     service.declare(session, actor=people.alice, application_id=number)
+    with_payee(session, people.alice, number)
     assert (await alice.post(f"/applications/{number}/submit")).status_code == 303
     later = await alice.post(f"/applications/{number}/submit")
     assert later.status_code == 409 and "可能刚被他人处理，请刷新后查看" in later.text

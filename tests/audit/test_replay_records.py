@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from huiqi.applicants import service as applicants
+from huiqi.applications import payee
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.funding import service as budgets
-from huiqi.offers import service as offers
 from huiqi.users import service as users
 from huiqi.whitelist import service as whitelist
 from tests.dbtest import ALICE_USCC, BOB_USCC, FIXTURES, apply, second_admin, step
@@ -46,8 +46,8 @@ def reviewed(session, people, tmp_path):
     step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
     step(session, "announce", people.miit, app, on=date(2025, 9, 10), starts_on=date(2025, 9, 29))
     step(session, "approve", people.finance, app, on=date(2025, 10, 13))
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
-                         account="6222000012345678")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
     _intact(session)
     return app
 

@@ -193,7 +193,8 @@ PDF = b"%PDF-1.4\n% huiqi browser test material\n1 0 obj <</Type/Catalog>> endob
 
 
 def attach_declare_submit(page, tmp_path: Path) -> None:
-    """On a draft's page: attach a PDF 申报书, make the declaration and submit (the enterprise's last three steps)."""
+    """On a draft's page: attach a PDF 申报书, make the declaration, confirm the account and submit (the enterprise's
+    last four steps)."""
     material = tmp_path / "申报书.pdf"
     material.write_bytes(PDF)
     page.select_option("select[name=kind]", "申报书")
@@ -203,6 +204,10 @@ def attach_declare_submit(page, tmp_path: Path) -> None:
     assert "申报书.pdf" in page.inner_text("main")
     page.check("input[name=agree]")
     page.click("form[action$='/declaration'] button[type=submit]")
+    page.wait_for_load_state()
+    page.fill("#payee input[name=bank]", "中国工商银行沈阳分行")
+    page.fill("#payee input[name=account]", "6222 0000 1234 5678")
+    page.click("#payee button[type=submit]")
     page.wait_for_load_state()
     page.click("form[action$='/submit'] button[type=submit]")
     page.wait_for_load_state()

@@ -53,6 +53,8 @@ async def test_a_new_policy_from_upload_to_grant_through_the_api(client, session
     await client.post(f"/api/v1/applications/{app}/materials", headers=alice,
                       files={"file": ("申报书.pdf", PDF, "application/pdf")})
     await client.post(f"/api/v1/applications/{app}/declaration", headers=alice)
+    await client.post(f"/api/v1/applications/{app}/payee", headers=alice,
+                      json={"bank": "中国工商银行沈阳分行", "account": "6222000012345678"})
     submitted = await client.post(f"/api/v1/applications/{app}/submit", headers=alice)
     assert submitted.status_code == 200 and submitted.json()["state"] == "department_review", submitted.text
 

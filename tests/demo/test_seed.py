@@ -36,6 +36,9 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
     assert sorted(r.title for r in rounds.open_now(session)) == [
         f"{clock.today().year}年度申报（有效期内事项，演示）", f"{clock.today().year}年度申报（演示政策）"]
     assert all(a.round_id is not None for a in session.scalars(select(Application)))
+    confirmed = [(a.state, a.payee_confirmed_at is not None) for a in session.scalars(select(Application))]
+    assert [c for s, c in confirmed if s == "draft"] == [False], "left for the walk-through to confirm, then submit"
+    assert all(c for s, c in confirmed if s != "draft"), "past draft, every application can be paid into its account"
     past = next(r for r in rounds.listed(session) if r.title == "2025年度申报（演示）")
     assert [(e.from_date.isoformat(), e.to_date.isoformat()) for e in rounds.read(session, past).extensions] == [
         ("2025-08-29", "2025-09-05")]  # the demo's round was extended once

@@ -13,13 +13,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.applications import payee
 from huiqi.audit import service as audit
 from huiqi.audit.schemas import EventRead
 from huiqi.audit.sentences import sentence
 from huiqi.errors import ChangedMeanwhile, Conflict, Forbidden, InputError
 from huiqi.funding import payouts
 from huiqi.funding import service as budgets
-from huiqi.models import Application, AuditEvent, Disbursement
+from huiqi.models import Application, AuditEvent, Disbursement, Message, User
 from huiqi.offers import service as offers
 from huiqi.web import excel
 from huiqi.web.excel import MAX_UNPACKED, XLSX
@@ -27,6 +28,7 @@ from huiqi.workflow.batch import MAX_PAYMENTS, each
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
 from tests.dbtest import (
+    TEST_PAYEE,
     batch_beside_one,
     direct_offer,
     little_giant_firm,
@@ -36,6 +38,7 @@ from tests.dbtest import (
     to_announced,
     while_held,
 )
+from tests.webtest import bearer
 
 APPROVE_ON = date(2025, 10, 13)  # the 公示 from 2025-09-29 ended on 2025-10-11
 PAY_ON = date(2025, 10, 20)
@@ -196,8 +199,8 @@ def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> N
         outcomes = each(session, Action.DISBURSE, actor=people.finance,
                         items={app.id: {"paid_on": date(2025, 7, 20), "reference": "D-1"}})
     assert outcomes[0].status == 409 and "尚未确认收款账户" in outcomes[0].detail
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
-                         account="6222000012345678")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
     assert [d.payee_missing for d in payouts.due(session, actor=people.finance)] == [False]
     with clock.pinned(date(2025, 7, 20)):
         paid = each(session, Action.DISBURSE, actor=people.finance,
@@ -210,8 +213,8 @@ def test_a_direct_grant_waits_for_the_enterprise_s_account(session, people) -> N
 
 def test_the_list_shows_a_confirmed_account_in_full_to_finance_only(session, people) -> None:
     app = direct_grant(session, people)
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
-                         account="6222000012345678")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
     for who, shown in ((people.finance, "6222000012345678"), (people.auditor, "****5678")):
         table = payouts.due_table(session, who)
         assert table.rows[0][table.header.index("开户银行")] == "中国工商银行沈阳分行"
@@ -342,14 +345,14 @@ def test_an_account_cannot_change_under_a_payment(own_database: Engine) -> None:
         people = make_people(session)
         make_records(session, people)
         app = direct_grant(session, people)
-        offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
-                             account="6222000012345678")
+        payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                      account="6222000012345678")
     said = while_held(
         own_database, day,
         lambda session: run(session, Action.DISBURSE, actor=people.finance, application_id=app.id, paid_on=day,
                             reference="D-1"),
-        lambda session: offers.confirm_payee(session, actor=people.alice, application_id=app.id,
-                                             bank="中国建设银行大连分行", account="6217000099990000"))
+        lambda session: payee.confirm(session, actor=people.alice, application_id=app.id,
+                                      bank="中国建设银行大连分行", account="6217000099990000"))
     assert "已办结" in str(said), said
     with Session(own_database) as session:
         assert session.get(Application, app.id).payee_account == "6222000012345678"
@@ -514,11 +517,11 @@ def test_an_account_changed_after_the_list_was_downloaded_refuses_its_row(sessio
     row's account is not the application's any more, and the list is refused (download again), so the trail never
     says a payment went to an account the treasury did not pay."""
     app = direct_grant(session, people)
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
-                         account="6222000012345678")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
     content = listed_workbook(session, people, date(2025, 7, 20), "D-1")
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国建设银行大连分行",
-                         account="6217000099990000")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国建设银行大连分行",
+                  account="6217000099990000")
     with clock.pinned(date(2025, 7, 20)):
         said = refusal(session, people, content, ChangedMeanwhile)
     assert said == [f"第 3 行 收款账户：清单中为 中国工商银行沈阳分行 尾号 5678，申报 #{app.id} 当前为 "
@@ -538,10 +541,10 @@ def test_an_account_changed_after_the_list_was_downloaded_refuses_its_row(sessio
 
 def test_a_second_confirmation_of_the_account_reads_as_a_change(session, people) -> None:
     app = direct_grant(session, people)
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
-                         account="6222000012345678")
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国建设银行大连分行",
-                         account="6217000099990000")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国建设银行大连分行",
+                  account="6217000099990000")
     events = session.scalars(select(AuditEvent).where(AuditEvent.action.like("application.payee%"))
                              .order_by(AuditEvent.id)).all()
     assert [e.action for e in events] == ["application.payee", "application.payee_change"]
@@ -559,12 +562,13 @@ async def test_the_review_page_says_the_account_is_awaited_instead_of_a_form(bro
     set_today(date(2025, 7, 20))
     finance = browser(people.finance)
     waiting = (await finance.get(f"/review/{app.id}")).text
-    assert "免申即享：企业尚未确认收款账户，确认后方可拨付" in waiting
+    assert "企业尚未确认收款账户：须由申报单位在申报页面确认开户银行和银行账号后方可拨付" in waiting
     assert f'action="/review/{app.id}/disburse"' not in waiting and 'name="reference"' not in waiting
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
-                         account="6222000012345678")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
     ready = (await finance.get(f"/review/{app.id}")).text
     assert f'action="/review/{app.id}/disburse"' in ready and "尚未确认收款账户" not in ready
+    assert "收款账户：中国工商银行沈阳分行 尾号 5678" in ready and "6222000012345678" not in ready, "masked"
 
 
 @pytest.mark.parametrize(("written", "title", "read"), [
@@ -588,3 +592,118 @@ def test_the_amount_a_row_carries_is_read_exactly(written, title, read) -> None:
     from huiqi.funding.payouts import _amount
 
     assert _amount({title: SimpleNamespace(value=written)}) == read
+
+
+def unconfirmed(session: Session, application_id: int) -> None:
+    """The application's record without an account, as one submitted before submission asked for it."""
+    app = session.get(Application, application_id)
+    app.payee_bank = app.payee_account = app.payee_confirmed_at = None
+    session.flush()
+
+
+def reminders(session: Session, application_id: int) -> list[Message]:
+    """The messages telling the application's enterprise that its account is awaited."""
+    return list(session.scalars(select(Message).where(Message.kind == "application.payee",
+                                                      Message.link == f"/applications/{application_id}#payee")))
+
+
+async def test_a_grant_without_a_confirmed_account_is_paid_by_no_door_and_its_enterprise_is_told(
+        client, browser, session, people, tmp_path, set_today) -> None:
+    """An applied-for grant whose record has no account (submitted before submission asked for one): the list says
+    so and leaves the account blank; paying it alone, in a batch or from the returned list is refused, saying the
+    enterprise must confirm its account, and the enterprise is told, once a day however often finance tries. Once it
+    confirms, the payment goes through."""
+    first, second = approved(session, people, tmp_path, 2)
+    unconfirmed(session, first)
+    set_today(PAY_ON)
+    table = payouts.due_table(session, people.finance)
+    row = next(r for r in table.rows if r[0] == first)
+    assert [row[table.header.index(t)] for t in ("备注", "开户银行", "银行账号")] == [payouts.PAYEE_MISSING, "", ""]
+    assert [d.payee_missing for d in payouts.due(session, actor=people.finance)] == [True, False]
+    finance = bearer(session, people.finance)
+    alone = await client.post("/api/v1/disbursements", headers=finance, json={
+        "application_id": first, "paid_on": "2025-10-20", "reference": "GK-1"})
+    assert alone.status_code == 409, alone.text
+    assert f"申报 #{first}：企业尚未确认收款账户：须由申报单位在申报页面确认开户银行和银行账号后方可拨付" \
+        in alone.json()["detail"] and "已发消息提醒申报单位确认" in alone.json()["detail"]
+    batch = await client.post("/api/v1/disbursements/batch", headers=finance, json={"items": [
+        {"application_id": first, "paid_on": "2025-10-20", "reference": "GK-1"}]})
+    assert [(i["status"], "尚未确认收款账户" in i["detail"]) for i in batch.json()["items"]] == [(409, True)]
+    listed = workbook([[first, "甲", 700_000, "", "", "2025-10-20", "GK-1"],
+                       [second, "乙", 700_000, *TEST_PAYEE, "2025-10-20", "GK-2"]],
+                      header=["申报编号", "申报单位", "批准金额", "开户银行", "银行账号", "拨付日期", "凭证号"])
+    page = await browser(people.finance).post("/disbursements/import", files={"sheet": ("清单.xlsx", listed, XLSX)})
+    assert page.status_code == 422 and f"第 3 行 申报 #{first}：企业尚未确认收款账户" in page.text, page.text
+    assert session.scalar(select(func.count(Disbursement.id))) == 0, "the whole list refused, the good row too"
+    told = reminders(session, first)
+    assert len(told) == 1, "told once today, however often refused"
+    assert told[0].subject == f"申报 #{first} 待确认收款账户" and "已批准 70 万元" in told[0].body
+    assert reminders(session, second) == []
+    firm = session.scalar(select(User).where(User.uscc == session.get(Application, first).uscc))
+    payee.confirm(session, actor=firm, application_id=first, bank="中国银行沈阳分行", account="6013 8200 0000 1234")
+    paid = await client.post("/api/v1/disbursements", headers=finance, json={
+        "application_id": first, "paid_on": "2025-10-20", "reference": "GK-1"})
+    assert paid.status_code == 201, paid.text
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "application.disbursed")).one()
+    assert event.after["payee"] == "中国银行沈阳分行 尾号 1234"
+
+
+def test_an_approval_without_an_account_asks_the_enterprise_for_it(session, people) -> None:
+    """免申即享: the approval's message tells the enterprise that its account is awaited, and leads to the form."""
+    app = direct_grant(session, people)
+    said = session.scalars(select(Message).where(Message.kind == "application.approve")).one()
+    assert "尚未确认收款账户，财政无法拨付" in said.body and said.link == f"/applications/{app.id}#payee"
+
+
+def test_every_mistake_of_every_row_is_said_at_once(session, people, tmp_path) -> None:
+    """Six rows, six kinds of mistake, in one file: a day that is no date, a formula, a voucher repeated, a day after
+    today, an amount not the approved one, a grant whose account is awaited. All are said on the first upload, each
+    by its line, and nothing is paid."""
+    ids = approved(session, people, tmp_path, 6)
+    unconfirmed(session, ids[5])
+    header = ["申报编号", "批准金额（元）", "拨付日期", "凭证号"]
+    with clock.pinned(PAY_ON):
+        said = refusal(session, people, workbook([
+            [ids[0], 700_000, "2025-13-01", "GK-1"],
+            [ids[1], 700_000, "=TODAY()", "GK-2"],
+            [ids[2], 700_000, "2025-10-20", "GK-1"],
+            [ids[3], 700_000, "2025-10-21", "GK-4"],
+            [ids[4], 800_000, "2025-10-20", "GK-5"],
+            [ids[5], 700_000, "2025-10-20", "GK-6"],
+        ], header=header))
+    assert said == [
+        "第 3 行 拨付日期：2025-13-01 不是有效的日期",
+        "第 4 行 拨付日期：不能是公式，请直接填写日期、凭证号或金额",
+        "第 5 行 凭证号 GK-1 与第 3 行重复：一张凭证只登记一笔拨付",
+        "第 6 行 拨付日期：2025-10-21 晚于今天（2025-10-20），尚未发生的拨付不能登记",
+        f"第 7 行 批准金额：清单中为 80 万元，与申报 #{ids[4]} 的批准金额 70 万元不符",
+        f"第 8 行 申报 #{ids[5]}：{payouts.PAYEE_MISSING}（已发消息提醒申报单位确认）",
+    ]
+
+
+def test_one_row_says_all_its_mistakes(session, people, tmp_path) -> None:
+    """A row with a mistake as written is still checked against the record: its approved amount, its voucher, its
+    account are said beside its date."""
+    first, second = approved(session, people, tmp_path, 2)
+    step(session, "disburse", people.finance, first, on=PAY_ON, paid_on=PAY_ON, reference="GK-1")
+    unconfirmed(session, second)
+    with clock.pinned(PAY_ON):
+        said = refusal(session, people, workbook([[second, 800_000, "下周", "GK-1"]],
+                                                 header=["申报编号", "批准金额", "拨付日期", "凭证号"]))
+    assert said == [f"第 3 行 拨付日期：应为日期（如 2026-12-04），收到 '下周'；批准金额：清单中为 80 万元，与申报 "
+                    f"#{second} 的批准金额 70 万元不符；申报 #{second}：{payouts.PAYEE_MISSING}"
+                    f"（已发消息提醒申报单位确认）；凭证号 GK-1 已用于申报 #{first} 的拨付"]
+
+
+def test_an_account_confirmed_after_the_list_was_downloaded_refuses_its_blank_row(session, people) -> None:
+    """The list was downloaded while the account was awaited (its cells blank), and the enterprise confirmed one
+    since: blank is not the account on record, so the row is refused as overtaken (download again), not paid into an
+    account the treasury never saw."""
+    app = direct_grant(session, people)
+    content = listed_workbook(session, people, date(2025, 7, 20), "D-1")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
+    with clock.pinned(date(2025, 7, 20)):
+        said = refusal(session, people, content, ChangedMeanwhile)
+    assert said == [f"第 3 行 收款账户：清单中为 无收款账户，申报 #{app.id} 当前为 中国工商银行沈阳分行 尾号 5678；"
+                    f"{payouts.PAYEE_CHANGED}"]

@@ -1,7 +1,7 @@
 """Finance's forms say what their page showed, and a step taken from a stale page (another tab, a colleague's
 moment) is refused 409, said as a refusal, changing nothing: the batch approval from the queue (each ticked row's
-state and amount), a payment from the review page, the returned 待拨付清单 (each row approved, at its 批准金额),
-and their API bodies when they say it (optional there)."""
+state and amount), a payment from the review page (and the account it showed), the returned 待拨付清单 (each row
+approved, at its 批准金额), and their API bodies when they say it (optional there)."""
 
 import re
 from datetime import date
@@ -10,13 +10,22 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from huiqi.applications import payee
 from huiqi.funding import payouts
 from huiqi.funding import service as budgets
-from huiqi.models import Application, Budget, Disbursement, Grant, Transition
+from huiqi.models import Application, Budget, Disbursement, Grant, Transition, User
 from huiqi.web.excel import XLSX
 from huiqi.workflow.runner import Seen, run
 from huiqi.workflow.states import Action, State
-from tests.dbtest import little_giant_firm, make_people, make_records, step, to_announced, while_held
+from tests.dbtest import (
+    TEST_PAYEE,
+    little_giant_firm,
+    make_people,
+    make_records,
+    step,
+    to_announced,
+    while_held,
+)
 from tests.funding.test_payouts import workbook
 from tests.webtest import bearer
 
@@ -99,7 +108,8 @@ async def test_a_second_tab_of_the_review_page_cannot_pay_again(browser, session
     set_today(PAY_ON)
     finance = browser(people.finance)
     first, second = (await finance.get(f"/review/{app.id}")).text, (await finance.get(f"/review/{app.id}")).text
-    assert _desk_seen(first, "disburse") == {"seen_state": "approved", "seen_amount": "800000"}
+    assert _desk_seen(first, "disburse") == {"seen_state": "approved", "seen_amount": "800000",
+                                             "seen_payee": f"{TEST_PAYEE[0]} 尾号 {TEST_PAYEE[1][-4:]}"}
     paid = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "GK-1",
                                                                   **_desk_seen(first, "disburse")})
     assert paid.status_code == 303 and app.state == State.DISBURSED
@@ -110,6 +120,29 @@ async def test_a_second_tab_of_the_review_page_cannot_pay_again(browser, session
     assert '<h2 id="error-summary-title">未能完成</h2>' in stale.text, "a refusal: nothing typed there to correct"
     assert session.scalars(select(Disbursement.reference).where(Disbursement.application_id == app.id)).all() == [
         "GK-1"]
+
+
+async def test_an_account_changed_after_the_review_page_was_shown_refuses_its_payment(browser, session, people,
+                                                                                      tmp_path, set_today) -> None:
+    """The enterprise changes its account while finance has the review page open: the payment recorded from that
+    page is refused (409), naming the account now on record, so the trail never says money went where the treasury
+    did not pay it; the page shown afresh pays."""
+    (app,) = _approved(session, people, tmp_path)
+    set_today(PAY_ON)
+    finance = browser(people.finance)
+    shown = (await finance.get(f"/review/{app.id}")).text
+    assert f"{TEST_PAYEE[0]} 尾号 2222" in shown and TEST_PAYEE[1] not in shown, "masked on the review page"
+    firm = session.scalar(select(User).where(User.uscc == app.uscc))
+    payee.confirm(session, actor=firm, application_id=app.id, bank="中国建设银行沈阳分行", account="6217000099990000")
+    stale = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "GK-1",
+                                                                   **_desk_seen(shown, "disburse")})
+    assert stale.status_code == 409, stale.text
+    assert "收款账户在页面打开后已变更（现为 中国建设银行沈阳分行 尾号 0000）" in stale.text
+    assert session.scalar(select(func.count(Disbursement.id))) == 0
+    again = (await finance.get(f"/review/{app.id}")).text
+    paid = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "GK-1",
+                                                                  **_desk_seen(again, "disburse")})
+    assert paid.status_code == 303 and app.state == State.DISBURSED
 
 
 async def test_a_list_row_paid_by_a_colleague_at_its_turn_is_refused_409(browser, session, people, tmp_path,

@@ -43,6 +43,8 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
     await client.post(f"/api/v1/applications/{app}/materials", headers=alice,
                       files={"file": ("申报书.pdf", PDF, "application/pdf")})
     await client.post(f"/api/v1/applications/{app}/declaration", headers=alice)
+    await client.post(f"/api/v1/applications/{app}/payee", headers=alice,
+                      json={"bank": "中国工商银行沈阳分行", "account": "6222000012345678"})
     assert (await client.post(f"/api/v1/applications/{app}/submit", headers=alice)).json()["state"] == "city_review"
     applied = app
     assert (await client.post(f"/api/v1/reviews/{applied}/pass", headers=city, json={})).json()[
@@ -75,9 +77,9 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
     assert unpaid.status_code == 409 and "收款账户" in unpaid.json()["detail"]
     bad = await client.post(f"/api/v1/offers/payee/{app}", headers=bob,
                             json={"bank": "测试银行", "account": "12ab5678"})
-    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "银行账号"
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "account"
     odd = await client.post(f"/api/v1/offers/payee/{app}", headers=bob, json={"bank": "测试银行", "account": "²" * 8})
-    assert odd.status_code == 422 and odd.json()["problems"][0]["field"] == "银行账号"
+    assert odd.status_code == 422 and odd.json()["problems"][0]["field"] == "account"
     payee = await client.post(f"/api/v1/offers/payee/{app}", headers=bob,
                               json={"bank": "中国工商银行大连分行", "account": "6222 0000 1234 5678"})
     assert payee.status_code == 200, payee.text
@@ -85,7 +87,7 @@ async def test_both_ways_through_the_api(client, session, people, set_today) -> 
                              json={"application_id": app, "paid_on": paid_on.isoformat(), "reference": "D-API-1"})
     assert paid.status_code == 201, paid.text
 
-    # 申请即享 goes on as any application: its account is in its 申报书, so only 免申即享 asks for a payee step.
+    # 申请即享 goes on as any application: its account was confirmed before it was submitted.
     assert (await client.post("/api/v1/approvals", headers=money, json={"application_id": applied})
             ).json()["amount"] == offer["ceiling"]
     paid = await client.post("/api/v1/disbursements", headers=money, json={

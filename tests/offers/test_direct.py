@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from huiqi import clock
+from huiqi.applications import payee
 from huiqi.errors import Conflict, Forbidden, InputError
 from huiqi.funding import service as budgets
 from huiqi.offers import service as offers
@@ -75,10 +76,10 @@ async def test_statistics_and_the_public_page(browser, session, people, offer) -
     step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
     step(session, "approve", people.finance, app, on=date(2025, 7, 15))
-    offers.confirm_payee(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
-                         account="6222000012345678")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
     desk = (await browser(people.finance).get(f"/review/{app.id}")).text
-    assert "收款账户（免申即享，企业已确认）：中国工商银行沈阳分行，账号 6222000012345678" in desk
+    assert "收款账户：中国工商银行沈阳分行 尾号 5678" in desk and "6222000012345678" not in desk, "masked"
     step(session, "disburse", people.finance, app, on=date(2025, 7, 20), paid_on=date(2025, 7, 20), reference="D-1")
     rows = {r.key: r for r in offers.statistics(session, actor=people.finance)}
     m3 = next(r for k, r in rows.items() if "措施3" in k)

@@ -235,6 +235,8 @@ def _prepare(desk: Desk, index: int, race: Race) -> int:
     expect(desk.client(firm).post(f"/api/v1/applications/{number}/materials",
                                   files={"file": ("申报书.pdf", PDF, "application/pdf")}), 201)
     desk.step(firm, f"/api/v1/applications/{number}/declaration")
+    desk.step(firm, f"/api/v1/applications/{number}/payee", {"bank": "中国工商银行沈阳分行",
+                                                             "account": "6222000012345678"})
     if race.state == "draft":
         return number
     desk.step(firm, f"/api/v1/applications/{number}/submit")

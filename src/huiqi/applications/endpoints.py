@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from huiqi.applications import service, views
+from huiqi.applications import payee, service, views
 from huiqi.applications.filters import Filters
 from huiqi.applications.schemas import (
     ApplicationCreate,
@@ -14,6 +14,7 @@ from huiqi.applications.schemas import (
     ApplicationSummary,
     ApplicationUpdate,
     MaterialRead,
+    PayeeIn,
 )
 from huiqi.config import get_settings
 from huiqi.errors import InputError, MaterialError
@@ -135,7 +136,17 @@ def declare(application_id: RecordId, session: Db, actor: Actor) -> ApplicationD
     return _detail(session, actor, application_id)
 
 
-@router.post("/{application_id}/submit", response_model=ApplicationDetail, summary="提交申报（按今天运行政策规则）")
+@router.post("/{application_id}/payee", response_model=ApplicationDetail,
+             summary="确认（或变更）收款账户：开户银行和银行账号；提交申报前须确认，拨付前可变更")
+def confirm_payee(application_id: RecordId, body: PayeeIn, session: Db, actor: Actor) -> ApplicationDetail:
+    payee.confirm(session, actor=actor, application_id=application_id, bank=body.bank, account=body.account,
+                  seen=body.seen)
+    session.commit()
+    return _detail(session, actor, application_id)
+
+
+@router.post("/{application_id}/submit", response_model=ApplicationDetail,
+             summary="提交申报（按今天运行政策规则；须已确认收款账户）")
 def submit(application_id: RecordId, session: Db, actor: Actor) -> ApplicationDetail:
     run(session, Action.SUBMIT, actor=actor, application_id=application_id)
     session.commit()

@@ -15,7 +15,7 @@ from huiqi import clock
 from huiqi.applicants import claims, standing
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
-from huiqi.applications import repository, service, views
+from huiqi.applications import payee, repository, service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.applications.schemas import ApplicationDetail
 from huiqi.catalogue import repository as catalogue_rows
@@ -219,7 +219,7 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
         return _new(request, who, session, actor, status_code=error.status_code, problems=_problems(error), **form)
     session.commit()
     made = RedirectResponse(f"/applications/{draft.id}", status_code=303)
-    flash(made, f"草稿已保存（申报 #{draft.id}），尚未提交：上传材料、作出承诺后再提交申报")
+    flash(made, f"草稿已保存（申报 #{draft.id}），尚未提交：上传材料、作出承诺、确认收款账户后再提交申报")
     return made
 
 
@@ -233,7 +233,7 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     rated = ratings.for_application(session, application.id)
     may_rate = actor.role == Role.ENTERPRISE and application.state in ratings.FINISHED and rated is None
     basis = offers.basis(session, application.id)  # a 免申即享 application: confirmed from a list, not applied for
-    payee = basis is not None
+    direct = basis is not None
     if editable:
         context |= _editing(session, application, detail)
         if too_large and not context["overdue"]:
@@ -242,9 +242,9 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     elif actor.role == Role.ENTERPRISE and application.state == State.WITHDRAWN and not payee:
         context |= _after_withdrawal(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
-                progress=views.progress_of(session, application, direct=payee), basis=basis,
+                progress=views.progress_of(session, application, direct=direct), basis=basis,
                 rating=rated, due_note=ratings.due_note(session, rated) if rated else None, may_rate=may_rate,
-                levels=ratings.LEVELS, payee=payee, application=application,
+                levels=ratings.LEVELS, direct=direct, application=application, closed=payee.CLOSED,
                 person=namer(session), version=catalogue_rows.by_version(session, application.policy_version),
                 **context)
 
@@ -335,7 +335,7 @@ def detail(request: Request, who: CallerDep, session: Db, actor: Actor, applicat
 
 DETAIL_LABELS = {"amount": "申请金额（万元）"}  # the application page's fields as its forms call them
 DONE = {"amount": "申请金额已修改", "material": "材料已上传", "declaration": "已作出承诺", "submit": "已提交申报",
-        "withdraw": "申报已撤回", "remove": "材料已撤下（记录保留，不再计入本申报的材料）"}
+        "withdraw": "申报已撤回", "remove": "材料已撤下（记录保留，不再计入本申报的材料）", "payee": "收款账户已确认"}
 
 
 def _step(request: Request, who: CallerDep, session: Db, actor: User, application_id: int,
@@ -346,7 +346,8 @@ def _step(request: Request, who: CallerDep, session: Db, actor: User, applicatio
         return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
                        problems=labelled(refusal.shown, own=DETAIL_LABELS), **context)
 
-    return form_step(session, act, done=f"/applications/{application_id}", again=again, said=DONE[done])
+    return form_step(session, act, done=f"/applications/{application_id}{'#payee' if done == 'payee' else ''}",
+                     again=again, said=DONE[done])
 
 
 @router.post("/applications/{application_id}/amount", response_class=HTMLResponse, response_model=None)
@@ -441,3 +442,15 @@ def submit(request: Request, who: CallerDep, session: Db, actor: Actor, applicat
 def withdraw(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId) -> Response:
     return _step(request, who, session, actor, application_id,
                  lambda: run(session, Action.WITHDRAW, actor=actor, application_id=application_id), "withdraw")
+
+
+@router.post("/applications/{application_id}/payee", response_model=None)
+def confirm_payee(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
+                  bank: Annotated[str, Form(max_length=100)] = "", account: Annotated[str, Form(max_length=40)] = "",
+                  seen: Annotated[str | None, Form(max_length=4, pattern=r"^(-|[0-9]{1,4})$")] = None) -> Response:
+    """The enterprise confirms (or changes) its application's account; ``seen`` is the account the page showed
+    confirmed (its last four digits, - for none): one confirmed since in another tab is refused (409)."""
+    return _step(request, who, session, actor, application_id,
+                 lambda: payee.confirm(session, actor=actor, application_id=application_id, bank=bank,
+                                       account=account, seen=None if seen is None else seen.strip("-")),
+                 "payee", payee_typed={"bank": bank, "account": account})

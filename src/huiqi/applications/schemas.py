@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.money import MAX_YUAN
 from huiqi.rules.answer import Result
-from huiqi.validation import StrictInput, UtcDateTime
+from huiqi.validation import PlainText, StrictInput, UtcDateTime
 from huiqi.workflow.states import STATES
 
 StateName = Literal[tuple(STATES)]  # type: ignore[valid-type]
@@ -59,6 +59,16 @@ class ApplicationUpdate(StrictInput):
     seen_state: StateName | None = Field(None, description="修改前看到的状态；已变化则 409（可选）")
     seen_amount: int | None = Field(None, gt=0, le=MAX_YUAN,
                                     description="修改前看到的申请金额（元）；其间已被改动则 409，不予修改（可选）")
+
+
+class PayeeIn(StrictInput):
+    """Where the application's money goes, as its enterprise confirms it; with what the caller last read of it
+    (optional), a change of an account changed since is refused (409)."""
+
+    bank: PlainText = Field(min_length=1, max_length=100, description="开户银行")
+    account: PlainText = Field(min_length=8, max_length=40, description="银行账号（8 至 32 位数字，可含空格或连字符）")
+    seen: str | None = Field(None, pattern=r"^[0-9]{0,4}$", description="确认前看到的已确认账号末四位（尚未确认为空"
+                             "字符串）：两处同时确认时，后到的一方得到 409，而不是悄悄覆盖前者；不填则不核对")
 
 
 class MaterialRead(BaseModel):
@@ -144,3 +154,7 @@ class ApplicationDetail(ApplicationSummary):
     timeline: list[StepRead]
     allowed: list[str]
     payment: PaymentRead | None = Field(None, description="拨付（已拨付时）：金额、日期、凭证号")
+    payee_bank: str | None = Field(None, description="企业确认的收款账户的开户银行（尚未确认为空）")
+    payee_account: str | None = Field(None, description="企业确认的收款账号，只示末四位，如 ****5678（尚未确认为空）")
+    payee_confirmed_at: UtcDateTime | None = Field(None, description="企业确认（或最近变更）收款账户的时间；"
+                                                                     "提交申报和拨付都须先确认")

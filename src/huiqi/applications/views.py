@@ -12,6 +12,7 @@ from huiqi.announcements import repository as batches
 from huiqi.announcements.service import standing
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository
+from huiqi.applications.payee import last_four
 from huiqi.applications.schemas import (
     DECLARATION,
     ApplicationDetail,
@@ -123,7 +124,14 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
                            for m in repository.materials(session, application.id, removed=True)],
         timeline=steps_taken,
         allowed=[s.action for s in allowed(application.state, actor.role)],
-        payment=_payment(session, application.id))
+        payment=_payment(session, application.id), **_payee(application))
+
+
+def _payee(application: Application) -> dict[str, Any]:
+    """The account the enterprise confirmed, its number masked as everywhere but finance's payout list."""
+    shown = last_four(application)
+    return {"payee_bank": application.payee_bank if shown else None, "payee_account": f"****{shown}" if shown else None,
+            "payee_confirmed_at": application.payee_confirmed_at if shown else None}
 
 
 def _payment(session: Session, application_id: int) -> PaymentRead | None:

@@ -11,6 +11,7 @@ def demo_uscc(region: str, body: str) -> str:
     return make(f"91{region[:6]}{body}{org_check_char(body)}")
 
 
+PAYEE_BANK = "中国工商银行沈阳分行营业部（演示）"
 GOOD_STANDING = {"independent_legal_entity": True, "sound_accounts": True, "bad_credit": False, "major_accident": False}
 
 
@@ -31,6 +32,11 @@ class DemoEnterprise:
     @property
     def uscc(self) -> str:
         return demo_uscc("210100" if self.region == "shenfu" else self.region, self.body)
+
+    @property
+    def payee(self) -> tuple[str, str]:
+        """The account its applications are paid into (made up): the bank, and a number from its body."""
+        return PAYEE_BANK, f"6222{int(self.body[-4:]):012d}"
 
 
 def _honour(code: str, day: str, **extra) -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.applicants import service as applicants
+from huiqi.applications import payee
 from huiqi.applications import service as applications
 from huiqi.catalogue import service as catalogue
 from huiqi.demo import data
@@ -115,6 +116,9 @@ def _draft(session: Session, cast: Cast, firm: DemoEnterprise, round_id: int) ->
         applications.add_material(session, actor=who, application_id=draft.id, filename="申报书（演示）.pdf",
                                   content=PDF)
         applications.declare(session, actor=who, application_id=draft.id)
+        if firm.goal != "draft":  # every application past draft can be paid: its enterprise confirmed the account
+            bank, account = firm.payee
+            payee.confirm(session, actor=who, application_id=draft.id, bank=bank, account=account)
     return draft
 
 

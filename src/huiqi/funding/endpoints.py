@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.errors import HuiqiError, tell_after
 from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.schemas import (
@@ -92,8 +93,13 @@ def batch_read(outcomes: list[Outcome]) -> BatchRead:
 @router.post("/disbursements", response_model=DisbursementRead, status_code=201, summary="登记拨付（财政）",
              dependencies=step_first(Action.DISBURSE))
 def disburse(body: DisbursementCreate, actor: Actor, session: Db) -> DisbursementRead:
-    done = run(session, Action.DISBURSE, actor=actor, application_id=body.application_id, paid_on=body.paid_on,
-               reference=body.reference, seen=body.seen())
+    try:
+        with session.begin_nested():
+            done = run(session, Action.DISBURSE, actor=actor, application_id=body.application_id,
+                       paid_on=body.paid_on, reference=body.reference, seen=body.seen())
+    except HuiqiError as refused:
+        tell_after(session, refused)  # the step undone, an enterprise whose account is awaited is told
+        raise
     session.commit()
     return DisbursementRead.model_validate(done.written)
 

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import ChangedMeanwhile, InputError
+from huiqi.errors import ChangedMeanwhile, InputError, tell_after
 from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
@@ -202,6 +202,7 @@ def pay_many(request: Request, who: CallerDep, actor: Actor, session: Db,
             raise InputError([("sheet", "请选择填好拨付日期和凭证号的待拨付清单（.xlsx）")])
         found, outcomes = payouts.pay_sheet(session, actor=actor, content=content, name=name)
     except (InputError, ChangedMeanwhile) as error:
+        tell_after(session, error)  # nothing was written: the enterprises whose account is awaited are told
         refusal = Refusal.of(error)
         return _page(request, who, actor, session, year, status_code=refusal.status_code,
                      pay_message=refusal.message, pay_problems=refusal.problems)

@@ -3,18 +3,18 @@
 Finance downloads the list of grants approved and not yet paid (待拨付清单), with two empty columns, 拨付日期 and
 凭证号; the treasury's dates and voucher numbers are filled in; the workbook comes back. It is read whole and every
 row checked before anything is written (its date read, not after today nor before its grant's approval; its voucher
-read as typed; its application approved and not yet paid, its 批准金额 and its account, when the row carries them,
-the application's own; its voucher used by no other payment, nor by another row): one bad row refuses the file, each
-mistake named by its line. A row already recorded (its grant paid on its date with its voucher: the same file sent
-again after a correction) is passed over and counted, as is one recorded between the check and its turn (the same
-file sent twice at once). Then each filled row is paid as if alone
-(``workflow.batch.each``: the payment step, committed or refused on its own, for what changed between the check and
-the row's turn: a grant paid meanwhile by a colleague, an account changed meanwhile by the enterprise — the step
-checks under its lock that the application is still approved at the row's amount, as the list showed it, and the
-row's account), and rows left blank wait for a later file.
+read as typed; its application approved and not yet paid, its account confirmed by the enterprise, its 批准金额 and
+its account, when the row carries them, the application's own; its voucher used by no other payment, nor by another
+row): one bad row refuses the file, every mistake of every row said at once, each named by its line. A row already
+recorded (its grant paid on its date with its voucher: the same file sent again after a correction) is passed over
+and counted, as is one recorded between the check and its turn (the same file sent twice at once). Then each filled
+row is paid as if alone (``workflow.batch.each``: the payment step, committed or refused on its own, for what changed
+between the check and the row's turn: a grant paid meanwhile by a colleague, an account changed meanwhile by the
+enterprise — the step checks under its lock that the application is still approved at the row's amount, as the list
+showed it, and the row's account), and rows left blank wait for a later file.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,12 +24,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.applications import payee
 from huiqi.applications import service as applications
+from huiqi.applications.payee import reminder
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import ChangedMeanwhile, InputError
 from huiqi.funding.service import READERS
 from huiqi.labels import measure_label
-from huiqi.models import Application, Disbursement, Grant, Offer, User
+from huiqi.models import Application, Disbursement, Grant, User
 from huiqi.money import MISPLACED_COMMA, ungrouped, wan
 from huiqi.review.reading import rows
 from huiqi.users.roles import Role
@@ -47,7 +49,7 @@ NUMBER, PAID_ON, REFERENCE = "申报编号", "拨付日期", "凭证号"
 HEADER = [NUMBER, "申报单位", "统一社会信用代码", "政策", "措施", "批准金额", "批准日期", "备注", "开户银行",
           "银行账号", PAID_ON, REFERENCE]
 AMOUNT, BANK, ACCOUNT = "批准金额", "开户银行", "银行账号"
-PAYEE_MISSING = "免申即享：企业尚未确认收款账户，确认后方可拨付"
+PAYEE_MISSING = payee.MISSING
 PAYEE_CHANGED = "收款账户在下载清单后已变更，请重新下载待拨付清单"
 
 
@@ -60,7 +62,7 @@ class Due:
     title: str
     amount: int
     approved_on: date
-    payee_missing: bool  # a 免申即享 grant whose enterprise has not yet confirmed its account
+    payee_missing: bool  # a grant whose enterprise has not yet confirmed its account: not paid until it does
 
 
 def _approved_grants() -> Select[Grant]:
@@ -69,11 +71,9 @@ def _approved_grants() -> Select[Grant]:
         Application.state == State.APPROVED)
 
 
-def _payee_missing() -> Select[int | None]:
-    """The approved 免申即享 applications whose enterprise has not yet confirmed its account."""
-    return (select(Offer.application_id).join(Application, Application.id == Offer.application_id)
-            .where(Offer.state == "confirmed", Application.state == State.APPROVED,
-                   Application.payee_confirmed_at.is_(None)))
+def _payee_missing() -> Select[int]:
+    """The approved applications whose enterprise has not yet confirmed its account."""
+    return select(Application.id).where(Application.state == State.APPROVED, Application.payee_confirmed_at.is_(None))
 
 
 def due(session: Session, *, actor: User) -> list[Due]:
@@ -94,7 +94,7 @@ class Waiting:
 
     count: int
     amount: int  # whole yuan
-    payee_missing: int  # of them, 免申即享 grants whose enterprise has not yet confirmed its account
+    payee_missing: int  # of them, grants whose enterprise has not yet confirmed its account
 
 
 def waiting(session: Session, *, actor: User) -> Waiting:
@@ -108,8 +108,8 @@ def waiting(session: Session, *, actor: User) -> Waiting:
 
 
 def payee_account(application: Application, actor: User) -> str:
-    """The account a 免申即享 enterprise confirmed: in full for finance, who pays into it; its last four digits for
-    the others who read the list ('' when none was confirmed: an applied grant's account is in its materials)."""
+    """The account the enterprise confirmed: in full for finance, who pays into it; its last four digits for the
+    others who read the list ('' when none is confirmed yet)."""
     account = application.payee_account or ""
     return account if actor.role == Role.FINANCE or not account else f"****{account[-4:]}"
 
@@ -127,6 +127,21 @@ def due_table(session: Session, actor: User) -> Table:
                  typed={PAID_ON, REFERENCE})
 
 
+@dataclass
+class Row:
+    """A filled row of a returned list, as read: what it says (None where a cell could not be read) and what is wrong
+    with it, each mistake said once."""
+
+    line: int
+    key: int | None
+    paid_on: date | None
+    reference: str | None
+    amount: int | None = None  # the 批准金额 (yuan) it carries, if any
+    payee: tuple[str, str] | None = None  # the account it carries (bank, number), if the list has those columns
+    said: list[str] = field(default_factory=list)
+    overtaken: int = 0  # of what is said, what was right when the list was made and the record has moved on since
+
+
 @dataclass(frozen=True)
 class Sheet:
     """A returned list, read and checked: the payments to record (application → the step's inputs) and how many
@@ -137,12 +152,14 @@ class Sheet:
     lines: dict[int, int] = field(default_factory=dict)  # application → its line in the file
     amounts: dict[int, int] = field(default_factory=dict)  # application → the 批准金额 (yuan) its row carries
     recorded: int = 0  # rows already paid as they say (the file sent again): passed over
+    rows: list[Row] = field(default_factory=list)  # every filled row as read, with its mistakes
 
 
 def pay_sheet(session: Session, *, actor: User, content: bytes, name: str) -> tuple[Sheet, list[Outcome]]:
-    """Read the returned list ``content`` (a workbook called ``name``) and pay each filled row as if alone."""
+    """Read the returned list ``content`` (a workbook called ``name``), check every row for every mistake at once,
+    and pay each filled row as if alone."""
     entitled(actor, Action.DISBURSE)
-    sheet = read_sheet(content, name)
+    sheet = _read(content, name)
     recorded = _check_rows(session, sheet)
     sheet = replace(sheet, payments={k: v for k, v in sheet.payments.items() if k not in recorded},
                     recorded=len(recorded))
@@ -176,66 +193,87 @@ def _recorded(session: Session, sheet: Sheet, keys: list[int]) -> set[int]:
 
 
 def _check_rows(session: Session, sheet: Sheet) -> set[int]:
-    """Each row against the records, before anything is written: its application approved and not yet paid (a
-    number mistyped, a grant paid before), its 批准金额 and account the application's own (an account the enterprise
-    changed after the list was downloaded), its voucher used by no other payment, its date not after today nor
-    before the approval (a typo, most likely). Any mistake refuses the whole list, with its lines. Gives the rows
-already recorded: their grant paid on the row's date with the row's voucher."""
-    today = clock.today()
-    keys = list(sheet.payments)
+    """Every row against the records, before anything is written, beside what reading it found: its application
+    approved and not yet paid (a number mistyped, a grant paid before), its 批准金额 and account the application's
+    own (an account the enterprise changed after the list was downloaded), an account confirmed at all, its voucher
+    used by no other payment, its date not after today nor before the approval (a typo, most likely). Any mistake
+    refuses the whole list, every mistake of every row said at once by its line; the enterprises whose account is
+    awaited are told. Gives the rows already recorded: their grant paid on the row's date with the row's voucher."""
+    today, filled = clock.today(), sheet.rows
+    keys = sorted({r.key for r in filled if r.key is not None})
     found = {a.id: a for a in session.scalars(select(Application).where(Application.id.in_(keys)))}
     grants = {g.application_id: g for g in session.scalars(select(Grant).where(Grant.application_id.in_(keys)))}
-    waiting = set(session.scalars(_payee_missing().where(Application.id.in_(keys))))
-    references = {given["reference"] for given in sheet.payments.values()}
+    references = {r.reference for r in filled if r.reference is not None}
     used = {ref: key for ref, key in session.execute(
         select(Disbursement.reference, Disbursement.application_id).where(Disbursement.reference.in_(references)))}
     paid = {d.application_id: d for d in session.scalars(select(Disbursement).where(
         Disbursement.application_id.in_(keys)))}
-    problems, recorded, changed = [], set(), 0
-    for key, given in sorted(sheet.payments.items(), key=lambda item: sheet.lines[item[0]]):
-        paid_on, line, app, grant = given["paid_on"], sheet.lines[key], found.get(key), grants.get(key)
-        said, overtaken = [], 0  # overtaken: what was right when the list was made and the record has moved on
-        before = paid.get(key)
-        if app is None:
-            said.append(f"{NUMBER}：没有编号为 {key} 的申报")
-        elif before is not None and before.reference == given["reference"]:
-            if before.paid_on != paid_on:
-                said.append(f"{PAID_ON}：申报 #{key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 登记拨付，"
-                            f"清单中为 {paid_on}")
-            else:
-                recorded.add(key)  # the file sent again: this row was paid by it the first time
-        elif before is not None:
-            overtaken += 1
-            said.append(f"申报 #{key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 拨付，清单中为 "
-                        f"{given['reference']}")
-        elif app.state != State.APPROVED or grant is None:
-            overtaken += 1
-            said.append(f"申报 #{key} 当前处于「{STATES.get(app.state, app.state)}」，只有已批准的申报可以拨付")
-        else:
-            if key in sheet.amounts and sheet.amounts[key] != grant.amount:
-                said.append(f"{AMOUNT}：清单中为 {wan(sheet.amounts[key])} 万元，与申报 #{key} 的批准金额 "
-                            f"{wan(grant.amount)} 万元不符")
-            if key in waiting:
-                said.append(PAYEE_MISSING)
-            elif "payee" in given and tuple(given["payee"]) != (app.payee_bank or "", app.payee_account or ""):
-                overtaken += 1
-                said.append(f"收款账户：清单中为 {_account(*given['payee'])}，申报 #{key} 当前为 "
-                            f"{_account(app.payee_bank or '', app.payee_account or '')}；{PAYEE_CHANGED}")
-            if paid_on > today:
-                said.append(f"{PAID_ON}：{paid_on} 晚于今天（{today}），尚未发生的拨付不能登记")
-            elif paid_on < grant.approved_on:
-                said.append(f"{PAID_ON}：{paid_on} 早于批准日期 {grant.approved_on}")
-        other = used.get(given["reference"])
+    recorded: set[int] = set()
+    awaited: list[int] = []
+    for row in filled:
+        key = row.key
+        if key is not None:
+            app = found.get(key)
+            if app is None:
+                row.said.append(f"{NUMBER}：没有编号为 {key} 的申报")
+            elif _against(row, app, grants.get(key), paid.get(key), awaited):
+                recorded.add(key)
+        if row.paid_on is not None and row.paid_on > today:
+            row.said.append(f"{PAID_ON}：{row.paid_on} 晚于今天（{today}），尚未发生的拨付不能登记")
+        other = used.get(row.reference) if row.reference is not None else None
         if other is not None and other != key:
-            said.append(f"{REFERENCE} {given['reference']} 已用于申报 #{other} 的拨付")
-        if said:
-            problems.append(f"第 {line} 行 {'；'.join(said)}")
-            changed += overtaken == len(said)
-    if problems and changed == len(problems):  # paid or moved on meanwhile (a colleague's payment): a race, 409
-        raise ChangedMeanwhile([("sheet", p) for p in _first(problems)])
-    if problems:
-        raise InputError([("sheet", p) for p in _first(problems)])
+            row.said.append(f"{REFERENCE} {row.reference} 已用于申报 #{other} 的拨付")
+    _refuse(filled, reminder(awaited) if awaited else None)
     return recorded
+
+
+def _against(row: Row, app: Application, grant: Grant | None, before: Disbursement | None,
+             awaited: list[int]) -> bool:
+    """A row against its application, its grant and its payment, if any: what is wrong said on the row (an
+    application whose account is awaited added to ``awaited``); whether the row is already recorded (paid on its
+    date with its voucher: the file sent again)."""
+    key = app.id
+    if before is not None and before.reference == row.reference:
+        if row.paid_on is not None and before.paid_on != row.paid_on:
+            row.said.append(f"{PAID_ON}：申报 #{key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 登记拨付，"
+                            f"清单中为 {row.paid_on}")
+        return row.paid_on == before.paid_on
+    if before is not None:
+        row.overtaken += 1
+        listed = f"，清单中为 {row.reference}" if row.reference is not None else ""
+        row.said.append(f"申报 #{key} 已凭{REFERENCE} {before.reference} 于 {before.paid_on} 拨付{listed}")
+        return False
+    if app.state != State.APPROVED or grant is None:
+        row.overtaken += 1
+        row.said.append(f"申报 #{key} 当前处于「{STATES.get(app.state, app.state)}」，只有已批准的申报可以拨付")
+        return False
+    if row.amount is not None and row.amount != grant.amount:
+        row.said.append(f"{AMOUNT}：清单中为 {wan(row.amount)} 万元，与申报 #{key} 的批准金额 "
+                        f"{wan(grant.amount)} 万元不符")
+    current = (app.payee_bank or "", app.payee_account or "")
+    if app.payee_confirmed_at is None:
+        awaited.append(key)
+        row.said.append(f"申报 #{key}：{PAYEE_MISSING}（{payee.TOLD}）")
+    elif row.payee is not None and row.payee != current:
+        row.overtaken += 1
+        row.said.append(f"收款账户：清单中为 {_account(*row.payee)}，申报 #{key} 当前为 {_account(*current)}；"
+                        f"{PAYEE_CHANGED}")
+    if row.paid_on is not None and row.paid_on < grant.approved_on:
+        row.said.append(f"{PAID_ON}：{row.paid_on} 早于批准日期 {grant.approved_on}")
+    return False
+
+
+def _refuse(filled: list[Row], remind: Callable[[Any], None] | None = None) -> None:
+    """Refuse the list when any row has a mistake, every one said by its line: a 409 when every mistake is a record
+    that moved on since the list was made (a colleague's payment meanwhile), else a 422; ``remind`` tells whoever
+    must act (the enterprises whose account is awaited)."""
+    wrong = [r for r in filled if r.said]
+    if not wrong:
+        return
+    problems = [("sheet", p) for p in _first([f"第 {r.line} 行 {'；'.join(r.said)}" for r in wrong])]
+    refused = ChangedMeanwhile(problems) if all(r.overtaken == len(r.said) for r in wrong) else InputError(problems)
+    refused.remind = remind
+    raise refused
 
 
 def _account(bank: str, account: str) -> str:
@@ -246,7 +284,17 @@ def _account(bank: str, account: str) -> str:
 
 
 def read_sheet(content: bytes, name: str) -> Sheet:
-    """Every filled row of the list's first sheet, each checked; every mistake at once, named by its row."""
+    """Every filled row of the list's first sheet, each checked as written; every mistake at once, named by its
+    row."""
+    sheet = _read(content, name)
+    _refuse(sheet.rows)
+    return sheet
+
+
+def _read(content: bytes, name: str) -> Sheet:
+    """Every filled row of the list's first sheet as read, each with what is wrong in it as written (a date, a
+    formula, a row repeated), for the records to be checked beside it; the payments its rows make once nothing is
+    wrong. A file that is not the list, or holds no payment or too many, is refused whole."""
     lines = sent_rows(content, name, "sheet", most=MAX_ROWS, columns=MAX_COLUMNS)
     head = next((i for i, (line, cells) in enumerate(lines)
                  if line <= 10 and NUMBER in [_text(c.value) for c in cells]), None)
@@ -259,53 +307,77 @@ def read_sheet(content: bytes, name: str) -> Sheet:
     at = {t: titles.index(t) for t in (NUMBER, PAID_ON, REFERENCE)}
     # Read when the file has them (the downloaded list does): checked against the application before paying.
     extra = {t: titles.index(t) for t in (f"{AMOUNT}（元）", AMOUNT, f"{AMOUNT}（万元）", BANK, ACCOUNT) if t in titles}
-    payments: dict[int, dict[str, Any]] = {}
-    amounts: dict[int, int] = {}
-    seen: dict[int, int] = {}
-    vouchers: dict[str, int] = {}
-    problems: list[str] = []
+    filled: list[Row] = []
     blank = 0
     for number, cells in lines[head + 1:]:
         values = {t: cells[i] if i < len(cells) else None for t, i in at.items()}
         if all(_text(getattr(c, "value", None)) == "" for c in values.values()):
             continue
-        formulas = {t: why for t, c in values.items() if (why := _formula(c))}  # said, and the row's others read too
-        key, key_why = (None, None) if NUMBER in formulas else _number(getattr(values[NUMBER], "value", None))
-        paid_on, day_why = (None, None) if PAID_ON in formulas else _day(values[PAID_ON])
-        reference, reference_why = (None, None) if REFERENCE in formulas else _reference(values[REFERENCE])
-        if not formulas and key is not None and paid_on is None and reference is None and not day_why \
-                and not reference_why:
+        row = _row(number, values, {t: cells[i] if i < len(cells) else None for t, i in extra.items()})
+        if row is None:
             blank += 1  # listed, not paid yet
-            continue
-        whys = {NUMBER: key_why, PAID_ON: day_why, REFERENCE: reference_why} | formulas
-        said = [f"{t}：{whys[t]}" for t in (NUMBER, PAID_ON, REFERENCE) if whys[t]]
-        if not said and (paid_on is None) != (reference is None):
-            said = [f"{PAID_ON}和{REFERENCE}须同时填写（只填了{PAID_ON if paid_on else REFERENCE}）"]
-        if not said and key in seen:
-            said = [f"{NUMBER} {key} 与第 {seen[key]} 行重复"]
-        if not said and reference in vouchers:
-            said = [f"{REFERENCE} {reference} 与第 {vouchers[reference]} 行重复：一张凭证只登记一笔拨付"]
-        others = {t: cells[i] if i < len(cells) else None for t, i in extra.items()}
-        amount, amount_why = _amount(others)
-        payee, payee_why = _payee(others)
-        said += [f"{t}：{why}" for t, why in ((AMOUNT, amount_why), (ACCOUNT, payee_why)) if why]
-        if said:
-            problems.append(f"第 {number} 行 {'；'.join(said)}")
-            continue
-        assert key is not None and reference is not None
-        seen[key], vouchers[reference] = number, number
-        payments[key] = {"paid_on": paid_on, "reference": reference}
-        if payee is not None:
-            payments[key]["payee"] = payee  # the payment step checks it again, under its lock
-        if amount is not None:
-            amounts[key] = amount
-    if problems:
-        raise InputError([("sheet", p) for p in _first(problems)])
-    if not payments:
+        else:
+            filled.append(row)
+    if not filled:
         raise _refused(f"{name} 中没有填写了{PAID_ON}和{REFERENCE}的行")
-    if len(payments) > MAX_PAYMENTS:
-        raise _refused(f"{name} 填写了 {len(payments)} 行，每次至多登记 {MAX_PAYMENTS} 笔拨付，请分批上传")
-    return Sheet(payments, blank, seen, amounts)
+    if len(filled) > MAX_PAYMENTS:
+        raise _refused(f"{name} 填写了 {len(filled)} 行，每次至多登记 {MAX_PAYMENTS} 笔拨付，请分批上传")
+    _repeated(filled)
+    return _payments(filled, blank)
+
+
+def _row(number: int, values: dict[str, Any], others: dict[str, Any]) -> Row | None:
+    """One row as read, with every mistake in how it is written; None for a row listed and not paid yet (its
+    number alone)."""
+    formulas = {t: why for t, c in values.items() if (why := _formula(c))}  # said, and the row's others read too
+    key, key_why = (None, None) if NUMBER in formulas else _number(getattr(values[NUMBER], "value", None))
+    paid_on, day_why = (None, None) if PAID_ON in formulas else _day(values[PAID_ON])
+    reference, reference_why = (None, None) if REFERENCE in formulas else _reference(values[REFERENCE])
+    if not formulas and key is not None and paid_on is None and reference is None and not day_why \
+            and not reference_why:
+        return None
+    whys = {NUMBER: key_why, PAID_ON: day_why, REFERENCE: reference_why} | formulas
+    said = [f"{t}：{whys[t]}" for t in (NUMBER, PAID_ON, REFERENCE) if whys[t]]
+    dated, vouched = paid_on is not None or bool(whys[PAID_ON]), reference is not None or bool(whys[REFERENCE])
+    if dated != vouched:
+        said.append(f"{PAID_ON}和{REFERENCE}须同时填写（只填了{PAID_ON if dated else REFERENCE}）")
+    amount, amount_why = _amount(others)
+    payee, payee_why = _payee(others)
+    said += [f"{t}：{why}" for t, why in ((AMOUNT, amount_why), (ACCOUNT, payee_why)) if why]
+    return Row(number, key, paid_on, reference, amount, payee, said)
+
+
+def _repeated(filled: list[Row]) -> None:
+    """A number or a voucher met again is said on the later row, naming the first."""
+    numbers: dict[int, int] = {}
+    vouchers: dict[str, int] = {}
+    for row in filled:
+        if row.key is not None and row.key in numbers:
+            row.said.append(f"{NUMBER} {row.key} 与第 {numbers[row.key]} 行重复")
+        if row.reference is not None and row.reference in vouchers:
+            row.said.append(f"{REFERENCE} {row.reference} 与第 {vouchers[row.reference]} 行重复："
+                            "一张凭证只登记一笔拨付")
+        if row.key is not None:
+            numbers.setdefault(row.key, row.line)
+        if row.reference is not None:
+            vouchers.setdefault(row.reference, row.line)
+
+
+def _payments(filled: list[Row], blank: int) -> Sheet:
+    """The payments the rows make (those read whole, each number once), with the rows themselves."""
+    payments: dict[int, dict[str, Any]] = {}
+    lines: dict[int, int] = {}
+    amounts: dict[int, int] = {}
+    for row in filled:
+        if row.said or row.key is None or row.paid_on is None or row.reference is None:
+            continue
+        lines[row.key] = row.line
+        payments[row.key] = {"paid_on": row.paid_on, "reference": row.reference}
+        if row.payee is not None:
+            payments[row.key]["payee"] = row.payee  # the payment step checks it again, under its lock
+        if row.amount is not None:
+            amounts[row.key] = row.amount
+    return Sheet(payments, blank, lines, amounts, rows=filled)
 
 
 def _amount(cells: dict[str, Any]) -> tuple[int | None, str | None]:
@@ -341,14 +413,16 @@ def _amount(cells: dict[str, Any]) -> tuple[int | None, str | None]:
 
 
 def _payee(cells: dict[str, Any]) -> tuple[tuple[str, str] | None, str | None]:
-    """The account a row carries (its bank and number, as listed), None when both cells are blank."""
+    """The account a row carries (its bank and number, as listed; both blank when it lists none: the list was made
+    before the enterprise confirmed one), None when the file has no account columns."""
+    if BANK not in cells and ACCOUNT not in cells:
+        return None, None
     values = [getattr(cells.get(t), "value", None) for t in (BANK, ACCOUNT)]
     if any(_formula(cells.get(t)) for t in (BANK, ACCOUNT)):
         return None, "不能是公式"
     if isinstance(values[1], float) and values[1].is_integer():
         values[1] = int(values[1])
-    bank, account = _text(values[0]), _text(values[1]).replace(" ", "")
-    return ((bank, account), None) if bank or account else (None, None)
+    return (_text(values[0]), _text(values[1]).replace(" ", "")), None
 
 
 def _first(problems: list[str], most: int = 50) -> list[str]:

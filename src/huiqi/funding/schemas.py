@@ -139,6 +139,6 @@ class DueRead(BaseModel):
     title: str
     amount: int = Field(description="批准金额（元），拨付时按此金额")
     approved_on: date
-    payee_missing: bool = Field(description="免申即享：企业尚未确认收款账户（确认后方可拨付）")
-    payee_bank: str = Field("", description="免申即享：企业确认的开户银行")
-    payee_account: str = Field("", description="免申即享：企业确认的银行账号（财政人员见全号，其他人见尾号）")
+    payee_missing: bool = Field(description="企业尚未确认收款账户（确认后方可拨付）")
+    payee_bank: str = Field("", description="企业确认的开户银行")
+    payee_account: str = Field("", description="企业确认的银行账号（财政人员见全号，其他人见尾号）")

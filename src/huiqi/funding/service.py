@@ -161,7 +161,7 @@ def pay(session: Session, *, application: Application, paid_on: date, reference:
                        recorded_by=actor.username)
     repository.add(session, row)
     paid = {"amount": row.amount, "paid_on": paid_on, "reference": row.reference}
-    if application.payee_account:  # 免申即享: the account the enterprise had confirmed when it was paid
+    if application.payee_account:  # the account the enterprise had confirmed when it was paid
         paid["payee"] = f"{application.payee_bank} 尾号 {application.payee_account[-4:]}"
     audit.record(session, actor=actor.username, action="application.disbursed", entity="application",
                  entity_id=application.id, after=paid)

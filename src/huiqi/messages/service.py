@@ -72,6 +72,9 @@ STEP_WORDS = {
 }
 # Where in the application's page a step's message leads: a paid or refused application to its rating (好差评) form.
 STEP_ANCHORS = {"disburse": "#rating", "reject": "#rating"}
+# What an approval says when the enterprise has not confirmed its account (a 免申即享 grant, or one submitted before
+# submission asked for it): finance cannot pay until it does.
+AWAITED = "本单位尚未确认收款账户，财政无法拨付：请在申报页面的“收款账户”一栏填写开户银行和银行账号并确认。"
 
 
 def after_step(session: Session, action: str, applications: list[Application], reasons: str | None = None,
@@ -88,9 +91,11 @@ def after_step(session: Session, action: str, applications: list[Application], r
         if when := (due or {}).get(app.id):
             body = body.replace("请在申报页面修改后重新提交",
                                 f"请于 {when[0]}（含当日）前在申报页面修改后重新提交（{when[1]}）")
+        anchor = STEP_ANCHORS.get(str(action), "")
+        if action == "approve" and app.payee_confirmed_at is None:  # money is paid only into a confirmed account
+            body, anchor = body + AWAITED, "#payee"
         notify(session, enterprise_users(session, app.uscc), kind=f"application.{action}",
-               subject=f"申报 #{app.id} {title}", body=body,
-               link=f"/applications/{app.id}{STEP_ANCHORS.get(str(action), '')}")
+               subject=f"申报 #{app.id} {title}", body=body, link=f"/applications/{app.id}{anchor}")
 
 
 def arrived(session: Session, actor: User, applications: list[Application], batch: object | None = None) -> None:

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from huiqi.applications import views
-from huiqi.applications.schemas import ApplicationDetail
+from huiqi.applications import payee, views
+from huiqi.applications.schemas import ApplicationDetail, PayeeIn
 from huiqi.offers import replies, service
 from huiqi.users.roles import Role
 from huiqi.validation import PlainText, StrictInput
@@ -91,19 +91,12 @@ def set_aside(offer_id: RecordId, body: SetAsideIn, actor: Actor, session: Db) -
     return OfferRead.model_validate(offer)
 
 
-class PayeeIn(StrictInput):
-    bank: PlainText = Field(min_length=1, max_length=100, description="开户银行")
-    account: PlainText = Field(min_length=8, max_length=40, description="银行账号（8 至 32 位数字）")
-    seen: str | None = Field(None, pattern=r"^[0-9]{0,4}$", description="确认前看到的已确认账号末四位（尚未确认为空"
-                             "字符串）：两处同时确认时，后到的一方得到 409，而不是悄悄覆盖前者；不填则不核对")
-
-
 @router.post("/payee/{application_id}", response_model=ApplicationDetail,
-             summary="确认收款账户（免申即享的申报，企业在拨付前确认）",
+             summary="确认收款账户（免申即享的申报，企业在拨付前确认；与 POST /api/v1/applications/{id}/payee 相同）",
              dependencies=role_first(Role.ENTERPRISE, doing="确认收款账户"))
 def confirm_payee(application_id: RecordId, body: PayeeIn, actor: Actor, session: Db) -> ApplicationDetail:
-    app = service.confirm_payee(session, actor=actor, application_id=application_id, bank=body.bank,
-                                account=body.account, seen=body.seen)
+    app = payee.confirm(session, actor=actor, application_id=application_id, bank=body.bank, account=body.account,
+                        seen=body.seen)
     session.commit()
     return views.detail(session, app, actor)
 

@@ -47,24 +47,6 @@ def _pending(request: Request, who: CallerDep, session: Db, actor, status_code: 
                 titles=measure_titles(session), problems=context.pop("problems", []), **context)
 
 
-@router.post("/applications/{application_id}/payee", response_model=None)
-def payee(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
-          bank: Annotated[str, Form(max_length=100)] = "",
-          account: Annotated[str, Form(max_length=40)] = "",
-          seen: Annotated[str | None, Form(max_length=4, pattern=r"^(-|[0-9]{1,4})$")] = None) -> Response:
-    from huiqi.applications.pages import _detail
-
-    def again(refusal: Refusal) -> Response:
-        return _detail(request, who, session, actor, application_id, status_code=refusal.status_code,
-                       problems=refusal.shown,
-                       payee_typed={"bank": bank, "account": account})
-
-    return form_step(session, lambda: service.confirm_payee(session, actor=actor, application_id=application_id,
-                                                            bank=bank, account=account,
-                                                            seen=None if seen is None else seen.strip("-")),
-                     done=f"/applications/{application_id}#payee", again=again, said="收款账户已确认")
-
-
 def _direct(session: Session) -> tuple[list, list, set[int]]:
     """What the public 免申即享 page shows: the measures delivered without an application in open rounds (each with
     its round), the 公示 batches that list applications confirmed that way, and those applications."""

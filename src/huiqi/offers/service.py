@@ -22,22 +22,20 @@ from huiqi.applications import service as applications
 from huiqi.applications.views import describe
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
-from huiqi.db import utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.labels import Problem, measure_cited
+from huiqi.labels import measure_cited
 from huiqi.messages import service as messages
 from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, RecognitionList, User
-from huiqi.money import FULL_WIDTH, wan
+from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.rules.match import match
 from huiqi.rules.stacking import stacks_of
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import digits
 from huiqi.workflow.judgement import left_to_grant
-from huiqi.workflow.runner import lock, run
+from huiqi.workflow.runner import run
 from huiqi.workflow.states import Action
 
 STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草稿）", "confirmed": "已由责任单位确认（免申即享）",
@@ -294,58 +292,9 @@ def confirmed_applications(session: Session) -> list[int]:
     return list(session.scalars(select(Offer.application_id).where(Offer.state == "confirmed")))
 
 
-def confirm_payee(session: Session, *, actor: User, application_id: int, bank: str, account: str,
-                  seen: str | None = None) -> Application:
-    """免申即享: the enterprise confirms where the money goes (its only step), before finance pays. The application
-    is locked as the payment step locks it, so a change waits for a payment under way and then finds it paid.
-    ``seen`` is the last four digits of the account the person saw confirmed ("" for none): of two confirmations at
-    once, the second is refused rather than silently replacing the first; None does not check."""
-    if actor.role != Role.ENTERPRISE:
-        raise Forbidden("只有企业用户可以确认本单位的收款账户")
-    app = lock(session, [application_id], actor)[0]
-    bank, account = bank.strip(), _account_digits(account)
-    problems = []
-    if not bank or len(bank) > 100 or any(ord(c) < 32 for c in bank):
-        problems.append(Problem("开户银行", "请填写开户银行（不超过 100 个字）", "bank"))
-    if not digits(account) or not 8 <= len(account) <= 32:
-        problems.append(Problem("银行账号", "应为 8 至 32 位数字（可含空格或连字符 -）", "account"))
-    if problems:
-        raise InputError(problems)
-    if app.state in ("disbursed", "rejected", "withdrawn"):
-        raise Conflict("该申报已办结，不能再修改收款账户")
-    now = app.payee_account[-4:] if app.payee_confirmed_at is not None and app.payee_account else ""
-    if seen is not None and seen != now:
-        raise Conflict(f"收款账户刚刚已确认为 {app.payee_bank}，账号尾号 {now}：请核对后再改" if now
-                       else "收款账户刚刚有变动：请刷新页面，核对后再确认")
-    before = {"bank": app.payee_bank, "account": f"****{app.payee_account[-4:]}"} \
-        if app.payee_confirmed_at is not None and app.payee_account else None
-    app.payee_bank, app.payee_account, app.payee_confirmed_at = bank, account, utcnow()
-    session.flush()
-    # A second confirmation changes the account finance may already have listed: the trail says so, with both.
-    audit.record(session, actor=actor.username, action="application.payee_change" if before else "application.payee",
-                 entity="application", entity_id=app.id, before=before,
-                 after={"bank": bank, "account": f"****{account[-4:]}"})
-    return app
-
-
-def _account_digits(typed: str) -> str:
-    """An account number as typed from a bank card or an input method: full-width digits read as digits, the spaces
-    and hyphens that group them dropped.
-
-    >>> _account_digits(" ６２２２-0212 3456 ")
-    '622202123456'
-    """
-    return "".join(typed.translate(FULL_WIDTH).split()).replace("-", "").replace("－", "")
-
-
 def _confirmed(application_id: int) -> Select[tuple[Offer]]:
     """The confirmed offer an application came from, if any."""
     return select(Offer).where(Offer.application_id == application_id, Offer.state == "confirmed")
-
-
-def needs_payee(session: Session, application_id: int) -> bool:
-    """Whether the application came from a 免申即享 confirmation (its enterprise must confirm the account)."""
-    return session.scalar(_confirmed(application_id).with_only_columns(Offer.id)) is not None
 
 
 def basis(session: Session, application_id: int) -> str | None:

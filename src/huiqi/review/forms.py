@@ -77,7 +77,9 @@ def _working_days(text: str | None) -> int | str | None:
 
 
 def _disburse(form: dict[str, str]) -> dict[str, Any]:
-    return {"paid_on": day_of(form.get("paid_on"), "paid_on"), "reference": _text(form, "reference", 64)}
+    """The payment's date and voucher, and the account the page showed (its hidden ``seen_payee``), when it says."""
+    seen = {"payee_seen": _text(form, "seen_payee", 200)} if "seen_payee" in form else {}
+    return {"paid_on": day_of(form.get("paid_on"), "paid_on"), "reference": _text(form, "reference", 64)} | seen
 
 
 def _reasons(form: dict[str, str]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from huiqi.announcements import repository as announcements
 from huiqi.announcements.service import period, standing, status_of
 from huiqi.applicants import repository as applicants
 from huiqi.applicants.service import unreadable
+from huiqi.applications import payee
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.applications.filters import Filters
@@ -167,7 +168,8 @@ class Dossier:
     profile_source: str = ""  # who recorded the applicant's facts
     verifiable: bool = False  # a declared matter the reviewer may mark verified
     status: str = ""  # the state as people read it today (``announcements.standing``)
-    payee_missing: bool = False  # an approved 免申即享 grant whose enterprise has not yet confirmed its account
+    payee_missing: bool = False  # an approved grant whose enterprise has not yet confirmed its account
+    payee: str = ""  # the account the enterprise confirmed, as the pages say it: its bank and last four digits
     blocked: str | None = None  # why no amount can be proposed, announced or approved (its list withdrawn, a twin's)
 
 
@@ -194,10 +196,8 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         removed_materials=application_rows.materials(session, app.id, removed=True),
         timeline=timeline(session, app.id), steps=allowed(app.state, actor.role),
         announcement=batch, budget=budget)
-    if app.state == State.APPROVED and app.payee_confirmed_at is None:
-        from huiqi.offers.service import needs_payee  # offers take steps: imported when a dossier asks
-
-        found.payee_missing = needs_payee(session, app.id)
+    found.payee_missing = app.state == State.APPROVED and app.payee_confirmed_at is None
+    found.payee = payee.masked(app)
     if app.state in JUDGED_AGAIN:
         try:
             found.today = judge(session, app, on=today)

@@ -104,6 +104,8 @@ class ReviewDetail(ReviewItem):
     actions: list[str]
     announcement: BatchRead | None
     budget_left: int | None
+    payee: str = Field("", description="企业确认的收款账户：开户银行和账号尾号，如“中国工商银行沈阳分行 尾号 5678”"
+                                       "（尚未确认为空，此时不能拨付）")
 
     @classmethod
     def of_dossier(cls, d: Dossier) -> "ReviewDetail":
@@ -119,7 +121,7 @@ class ReviewDetail(ReviewItem):
             materials=[MaterialRead.model_validate(m) for m in d.materials],
             timeline=d.timeline, actions=[s.action for s in d.steps],
             announcement=BatchRead.model_validate(d.announcement) if d.announcement else None,
-            budget_left=d.budget.amount - d.budget.committed if d.budget else None)
+            budget_left=d.budget.amount - d.budget.committed if d.budget else None, payee=d.payee)
 
 
 def _trace(result) -> RuleTrace | None:

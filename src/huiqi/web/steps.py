@@ -14,7 +14,15 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from huiqi.errors import ChangedMeanwhile, HuiqiError, InputError, NotFound, PolicyFileError, SituationsFailed
+from huiqi.errors import (
+    ChangedMeanwhile,
+    HuiqiError,
+    InputError,
+    NotFound,
+    PolicyFileError,
+    SituationsFailed,
+    tell_after,
+)
 from huiqi.labels import Refused, labelled
 
 
@@ -48,13 +56,15 @@ class Refusal:
 def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[[Any], str],
               again: Callable[[Refusal], Response], said: str | Callable[[Any], str]) -> Response:
     """Take ``act`` in a savepoint: commit and go to ``done`` (303; a function of what ``act`` made, or a
-    fixed address), where ``said`` (the same) is shown once; or undo it and answer ``again(refusal)``."""
+    fixed address), where ``said`` (the same) is shown once; or undo it, keep what the refusal still tells
+    (``tell_after``) and answer ``again(refusal)``."""
     try:
         with session.begin_nested():
             made = act()
     except NotFound:
         raise
     except HuiqiError as error:
+        tell_after(session, error)
         return again(Refusal.of(error))
     session.commit()
     response = RedirectResponse(done(made) if callable(done) else done, status_code=303)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi.db import is_unique_violation
-from huiqi.errors import HuiqiError, InputError
+from huiqi.errors import HuiqiError, InputError, tell_after
 from huiqi.models import User
 from huiqi.workflow.runner import entitled, run
 from huiqi.workflow.states import ACTIONS, Action
@@ -54,6 +54,7 @@ def each(session: Session, action: Action, *, actor: User, items: Mapping[int, M
             session.commit()
         except HuiqiError as refused:
             session.commit()  # ends the transaction: its locks go, and nothing else of the request is undone
+            tell_after(session, refused)  # an enterprise whose account is awaited is told
             outcomes.append(Outcome(application_id, refused.status_code, refused.message))
         except IntegrityError as collided:  # another's step wrote the same key first (one grant per matter, policy)
             session.commit()  # ends the transaction: its locks go, and nothing else of the request is undone

@@ -16,6 +16,7 @@ from huiqi.announcements import repository as batches
 from huiqi.announcements.calendar import last_working_day
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import standing
+from huiqi.applications import payee
 from huiqi.applications import repository as application_rows
 from huiqi.applications import service as applications
 from huiqi.audit import service as audit
@@ -63,6 +64,7 @@ def submit(ctx: Context) -> None:
     if not applications.declaration_stands(session, app):
         raise Conflict("退回补正后重新提交前，须再次作出承诺（此前的承诺针对退回前提交的内容）")
     _check_standing(ctx, "提交")
+    payee.required(app)  # money is paid only into the account its enterprise confirmed
     city_review = _judge(ctx, eligible_only=False, city_review=True)
     ctx.then = Action.ROUTE_CITY if city_review else Action.ROUTE_DEPARTMENT
 
@@ -244,24 +246,22 @@ def approve(ctx: Context) -> None:
 
 
 def disburse(ctx: Context) -> None:
-    """Record the payment of the approved amount (the voucher's date and number)."""
+    """Record the payment of the approved amount (the voucher's date and number) into the account its enterprise
+    confirmed: none confirmed is refused, and the enterprise told; one changed since the page or the list the
+    payment was made from showed it is refused too (409)."""
     paid_on = ctx.params.get("paid_on") or ctx.today
     if not isinstance(paid_on, date):
         raise InputError([("paid_on", "应为日期（YYYY-MM-DD）")])
-    if ctx.application.payee_confirmed_at is None and _from_offer(ctx.session, ctx.application.id):
-        raise Conflict("免申即享：企业尚未确认收款账户，确认后方可拨付")
+    app = ctx.application
+    payee.payable(app)
     listed = ctx.params.get("payee")  # the account on the list the treasury paid from (批量拨付), if it says one
-    current = (ctx.application.payee_bank or "", ctx.application.payee_account or "")
-    if listed is not None and tuple(listed) != current:
+    if listed is not None and tuple(listed) != (app.payee_bank or "", app.payee_account or ""):
         raise Conflict("收款账户在下载清单后已变更，与清单所列不符：请重新下载待拨付清单")
-    ctx.written = funding.pay(ctx.session, application=ctx.application, paid_on=paid_on,
+    shown = ctx.params.get("payee_seen")  # the account the review page showed (its bank and last four digits)
+    if shown is not None and shown != payee.masked(app):
+        raise Conflict(f"收款账户在页面打开后已变更（现为 {payee.masked(app)}）：请刷新页面，核对后再登记拨付")
+    ctx.written = funding.pay(ctx.session, application=app, paid_on=paid_on,
                               reference=str(ctx.params.get("reference") or ""), today=ctx.today, actor=ctx.actor)
-
-
-def _from_offer(session: Session, application_id: int) -> bool:
-    from huiqi.offers.service import needs_payee  # offers take steps: imported when a payment asks
-
-    return needs_payee(session, application_id)
 
 
 def send_back(ctx: Context) -> None:

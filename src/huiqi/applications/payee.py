@@ -1,0 +1,130 @@
+"""Where an application's money goes (收款账户): the bank and the account its enterprise confirms.
+
+Every application carries one. The enterprise enters it on its application, from the draft until the grant is paid;
+submission requires it, and finance pays into it and nowhere else. A 免申即享 application, confirmed by its lead
+department without the enterprise, gets it from the enterprise afterwards (its only step). A payment refused for
+want of one tells the enterprise (``remind``)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from huiqi import clock
+from huiqi.applications import repository
+from huiqi.applications import service as applications
+from huiqi.audit import service as audit
+from huiqi.db import utcnow
+from huiqi.errors import Conflict, Forbidden, InputError
+from huiqi.funding import repository as funding
+from huiqi.messages import service as messages
+from huiqi.models import Application, User
+from huiqi.money import FULL_WIDTH, wan
+from huiqi.users.roles import Role
+from huiqi.validation import digits
+from huiqi.workflow.states import State
+
+# An application finished either way: its account is no longer changed (a paid one keeps the account it was paid to).
+CLOSED = (State.DISBURSED, State.REJECTED, State.WITHDRAWN)
+MISSING = "企业尚未确认收款账户：须由申报单位在申报页面确认开户银行和银行账号后方可拨付"
+TOLD = "已发消息提醒申报单位确认"
+
+
+def confirm(session: Session, *, actor: User, application_id: int, bank: str, account: str,
+            seen: str | None = None) -> Application:
+    """The enterprise confirms (or changes) where its application's money goes. The application is locked as the
+    payment step locks it, so a change waits for a payment under way and then finds it paid. ``seen`` is the last
+    four digits of the account the person saw confirmed ("" for none): of two confirmations at once, the second is
+    refused (409) rather than silently replacing the first; None does not check."""
+    if actor.role != Role.ENTERPRISE:
+        raise Forbidden("只有企业用户可以确认本单位的收款账户")
+    applications.get(session, actor=actor, application_id=application_id)  # another's: not found
+    app = repository.lock(session, application_id)
+    bank, account = checked(bank, account)
+    if app.state in CLOSED:
+        raise Conflict("该申报已办结，不能再修改收款账户")
+    now = last_four(app)
+    if seen is not None and seen != now:
+        raise Conflict(f"收款账户刚刚已确认为 {app.payee_bank}，账号尾号 {now}：请核对后再改" if now
+                       else "收款账户刚刚有变动：请刷新页面，核对后再确认")
+    before = {"bank": app.payee_bank, "account": f"****{now}"} if now else None
+    app.payee_bank, app.payee_account, app.payee_confirmed_at = bank, account, utcnow()
+    session.flush()
+    # A second confirmation changes the account finance may already have listed: the trail says so, with both.
+    audit.record(session, actor=actor.username, action="application.payee_change" if before else "application.payee",
+                 entity="application", entity_id=app.id, before=before,
+                 after={"bank": bank, "account": f"****{account[-4:]}"})
+    return app
+
+
+def checked(bank: str, account: str) -> tuple[str, str]:
+    """The bank and the account number as they are kept, or every mistake beside its box."""
+    bank, account = bank.strip(), account_digits(account)
+    problems = []  # by the fields' names: the pages say them by their labels (开户银行, 银行账号), beside the boxes
+    if not bank or len(bank) > 100 or any(ord(c) < 32 for c in bank):
+        problems.append(("bank", "请填写开户银行（不超过 100 个字）"))
+    if not digits(account) or not 8 <= len(account) <= 32:
+        problems.append(("account", "应为 8 至 32 位数字（可含空格或连字符 -）"))
+    if problems:
+        raise InputError(problems)
+    return bank, account
+
+
+def account_digits(typed: str) -> str:
+    """An account number as typed from a bank card or an input method: full-width digits read as digits, the spaces
+    and hyphens that group them dropped.
+
+    >>> account_digits(" ６２２２-0212 3456 ")
+    '622202123456'
+    """
+    return "".join(typed.translate(FULL_WIDTH).split()).replace("-", "").replace("－", "")
+
+
+def last_four(app: Application) -> str:
+    """The last four digits of the account confirmed ('' when none is)."""
+    return app.payee_account[-4:] if app.payee_confirmed_at is not None and app.payee_account else ""
+
+
+def masked(app: Application) -> str:
+    """The account confirmed as the pages say it: its bank and last four digits ('' when none is)."""
+    return f"{app.payee_bank} 尾号 {last_four(app)}" if last_four(app) else ""
+
+
+def required(app: Application) -> None:
+    """Submission needs the account confirmed: refused beside the payee boxes."""
+    if app.payee_confirmed_at is None:
+        raise InputError([("bank", "提交前须填写开户银行并确认收款账户"),
+                          ("account", "提交前须填写银行账号（8 至 32 位数字）并确认收款账户")])
+
+
+def payable(app: Application) -> None:
+    """A payment needs the account confirmed: refused (409) otherwise, and the enterprise is told once the refused
+    step is undone (``HuiqiError.remind``)."""
+    if app.payee_confirmed_at is None:
+        raise Conflict(f"申报 #{app.id}：{MISSING}（{TOLD}）", remind=reminder([app.id]))
+
+
+def reminder(application_ids: list[int]) -> Callable[[Any], None]:
+    """What a refused payment still writes: the enterprises told (``remind``)."""
+    return lambda session: remind(session, application_ids)
+
+
+def remind(session: Session, application_ids: list[int]) -> int:
+    """Tell each application's enterprise that its account is awaited before finance can pay (once a day however
+    often a payment is refused); the number of messages made."""
+    made, today = 0, clock.today()
+    for application_id in sorted(set(application_ids)):
+        app = session.get(Application, application_id)
+        if app is None or app.payee_confirmed_at is not None or app.state in CLOSED:
+            continue
+        made += messages.notify(
+            session, messages.enterprise_users(session, app.uscc), kind="application.payee",
+            subject=f"申报 #{app.id} 待确认收款账户", link=f"/applications/{app.id}#payee",
+            body=f"申报 #{app.id}{_amount(session, app)}尚未确认收款账户，财政无法拨付。请在申报页面的“收款账户”一栏"
+                 "填写开户银行和银行账号并确认。", dedupe=f"payee-{app.id}-{today.isoformat()}")
+    return made
+
+
+def _amount(session: Session, app: Application) -> str:
+    grant = funding.grant_for_application(session, app.id)
+    return f"已批准 {wan(grant.amount)} 万元，" if grant is not None else "："
