@@ -354,3 +354,21 @@ async def test_a_reform_typed_in_the_browser_is_counted_as_its_box_counts_it(bro
     assert taken.status_code == 303, taken.text[:500]
     job = session.get(SimulationJob, int(taken.headers["location"].rsplit("/", 1)[1]))
     assert job.params["reform"] == typed and job.params["filename"] is None
+
+
+def _impact_table(page: str, title: str) -> list[list[str]]:
+    """The rows of one of the impact section's tables, as cell texts."""
+    body = page[page.index(f"<h3>{title}</h3>"):]
+    body = body[body.index("<tbody>"):body.index("</tbody>")]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("<tr")[1:]]
+
+
+async def test_a_cap_cut_to_0_on_the_page_supports_nothing(browser, people, session) -> None:
+    """Measure 11's cap set to 0 on the page: its grants are 0元, no 支持项数 of the reform, by measure and by year."""
+    finance = browser(people.finance)
+    job = await _run(finance, session, "措施11上限为0", **{"11_cap": ("0", "2022-07-23")})
+    page = (await finance.get(f"/simulate/{job}")).text
+    [m11] = [r for r in _impact_table(page, "支出变化最大的十项措施") if r[0].startswith("措施11 ")]
+    assert int(m11[4]) > 0 and m11[5] == "0", m11  # 基线支持项数, 改革后支持项数
+    years = _impact_table(page, "逐年支出（按事项日期所在年份）")
+    assert sum(int(r[4]) for r in years) == sum(g["grants"] for g in _result(job, session)["reform"]["groups"])

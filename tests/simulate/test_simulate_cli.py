@@ -369,3 +369,31 @@ def test_a_reform_without_grouping_gives_the_totals_and_their_difference(populat
     [base], [reform], [diff] = data["groups"], data["reform"]["groups"], data["difference"]
     assert diff["ceiling_sum"] == reform["ceiling_sum"] - base["ceiling_sum"] > 0
     assert diff["matters"] == reform["matters"] - base["matters"]
+
+
+ZERO = "name: 取消措施11\nchanges:\n  - {parameter: 11.cap, since: 2022-07-23, value: 0元, source: 测试}\n"
+
+
+def test_a_cap_cut_to_0_leaves_no_supported_item(population: Path, tmp_path: Path) -> None:
+    """The 0元 grants of measure 11 are no 可支持 item, no 支持项数 of a year, in the JSON and in the workbook."""
+    reform = tmp_path / "zero.yaml"
+    reform.write_text(ZERO, "utf-8")
+    out = tmp_path / "report.xlsx"
+    result = simulate(str(population), "--by", "measure", "--reform", str(reform), "--format", "json",
+                      "--out", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    base = {g["measure"]: g for g in data["groups"]}
+    reformed = {g["measure"]: g for g in data["reform"]["groups"]}
+    diff = {g["measure"]: g for g in data["difference"]}
+    assert base[11]["grants"] > 0 and reformed[11]["eligible"] > 0
+    assert (reformed[11]["grants"], reformed[11]["ceiling_sum"]) == (0, 0)
+    assert diff[11]["grants"] == -base[11]["grants"]
+    impact = data["impact"]
+    assert sum(y["reform_grants"] for y in impact["years"]) == sum(g["grants"] for g in reformed.values())
+    assert next(m for m in impact["measures"] if m["measure"] == 11)["reform_grants"] == 0
+    sheet = openpyxl.load_workbook(out)["测算结果"]
+    header = [c.value for c in sheet[1]]
+    row = next(dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+               if str(r[0]).startswith("措施11 "))
+    assert (row["可支持"], row["改革后可支持"], row["可支持差额"]) == (base[11]["grants"], 0, -base[11]["grants"])
