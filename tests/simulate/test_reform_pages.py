@@ -14,6 +14,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.models import SavedReform, SimulationJob
 from huiqi.simulate import reforms
+from huiqi.simulate.reform_comparison import compare
 from tests.webtest import bearer, marked
 
 pytestmark = pytest.mark.anyio
@@ -130,7 +131,7 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     assert compared.status_code == 200
     assert "上限1500" in compared.text and "上限2亿" in compared.text and "措施11 " in compared.text
     assert "方案B−方案A" in compared.text and "基线计入支出" in compared.text and "计入支出合计" in compared.text
-    data = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    data = compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
     eleven = next(line for line in data.lines if line.label.startswith("措施11") or "措施11 " in line.label)
     assert eleven.a > eleven.baseline and eleven.b >= eleven.a and data.same_baseline
     seven = next(line for line in data.lines if "措施7 " in line.label)
@@ -189,7 +190,7 @@ async def test_saved_reforms_over_the_api(browser, client, people, session) -> N
     compared = await client.get(f"/api/v1/reforms/compare?a={a}&b={b}", headers=headers)
     assert compared.status_code == 200
     data = compared.json()
-    expected = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    expected = compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
     assert data["a"]["id"] == a and data["b"]["id"] == b and data["missing"] == []
     assert [(x["label"], x["baseline"], x["a"], x["b"], x["b_minus_a"]) for x in data["lines"]] == [
         (x.label, x.baseline, x.a, x.b, x.b_minus_a) for x in expected.lines]

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, NotFound
 from huiqi.models import AuditEvent, SavedReform, SimulationJob, User
-from huiqi.simulate import jobs, reforms
+from huiqi.simulate import jobs, saved_reforms
+from huiqi.simulate.reform_comparison import compare
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from tests.simulate.test_reform_pages import POPULATION, _run
@@ -124,7 +125,7 @@ def test_two_deletes_of_one_reform_at_once(engine: Engine) -> None:  # noqa: F81
     with Session(engine, expire_on_commit=False) as session, session.begin():
         analyst = users.create_user(session, actor=SYSTEM, username="analyst", display_name="测算员", role="finance",
                                     password="long enough password").id
-        saved = reforms.save(session, actor=session.get(User, analyst), reform=jobs.parse_reform(YAML), text=YAML)
+        saved = saved_reforms.save(session, actor=session.get(User, analyst), reform=jobs.parse_reform(YAML), text=YAML)
         reform_id = saved.id
     barrier = threading.Barrier(2)
     outcomes = [""] * 2
@@ -133,7 +134,7 @@ def test_two_deletes_of_one_reform_at_once(engine: Engine) -> None:  # noqa: F81
         try:
             with Session(engine, expire_on_commit=False) as session, session.begin():
                 barrier.wait()
-                reforms.delete(session, actor=session.get(User, analyst), reform_id=reform_id)
+                saved_reforms.delete(session, actor=session.get(User, analyst), reform_id=reform_id)
             outcomes[index] = "done"
         except Conflict as error:
             outcomes[index] = "conflict" if "已被删除" in error.message else error.message
@@ -160,7 +161,7 @@ async def test_two_reforms_on_different_data_each_keep_their_own_baseline_in_the
                                                   "reform": YAML.replace("name: 甲", "name: 另一批数据")})
     assert other.status_code == 303
     a, b = sorted(session.scalars(select(SavedReform.id)).all())
-    data = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    data = compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
     assert not data.same_baseline and any(x.baseline != x.baseline_b for x in data.lines)
     page = (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text
     assert "方案B的基线" in page and "种子 9" in page

@@ -18,7 +18,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import ChangedMeanwhile, Conflict, InputError
 from huiqi.labels import Problem, field_label, labelled
 from huiqi.models import User
-from huiqi.simulate import jobs, reform_pages, reform_views, reforms
+from huiqi.simulate import jobs, reform_pages, reform_views, reforms, saved_reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.population import sections
 from huiqi.simulate.reform import Reform
@@ -191,7 +191,8 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
             synthetic_applicants = None  # the form's own offer, left as it was: the file is the source
         job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
-        saved = reforms.save(session, actor=actor, reform=changed, text=text, job=job) if changed and text else None
+        saved = (saved_reforms.save(session, actor=actor, reform=changed, text=text, job=job)
+                 if changed and text else None)
     except (InputError, Conflict) as error:
         folder = job.folder if job is not None else None
         session.rollback()
@@ -234,7 +235,7 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
     if report is not None:
         headers, rows = people_table(report)
         groups = len(rows) - 1  # the last is the total
-        context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers,
+        context |= {"report": report, "saved": saved_reforms.of_job(session, job.id), "headers": headers,
                     "rows": [*rows[:min(groups, SHOWN_ROWS)], rows[-1]], "groups": groups, "shown": SHOWN_ROWS,
                     "keys": len(report.group_keys()),
                     "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)

@@ -12,7 +12,8 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, User
-from huiqi.simulate import jobs, reform_views, reforms
+from huiqi.simulate import jobs, reform_views, saved_reforms
+from huiqi.simulate.reform_comparison import Comparison, compare, pair
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.excel import download_workbook
@@ -29,11 +30,11 @@ def _authors(session: Session, saved: list[SavedReform]) -> dict[int, str]:
 
 def _list(request: Request, who: Caller, actor: User, session: Session, *, problems: list, values: dict,
           status_code: int = 200) -> HTMLResponse:
-    saved = reforms.listed(session, actor=actor)
+    saved = saved_reforms.listed(session, actor=actor)
     policies = catalogue.published(session)
     return page(request, "simulate/reforms.html", who, status_code=status_code, reforms=saved,
                 authors=_authors(session, saved), said={r.id: reform_views.said(r.changes, policies) for r in saved},
-                problems=problems, values=values, states=reforms.job_states(session, saved),
+                problems=problems, values=values, states=saved_reforms.job_states(session, saved),
                 may_compare=jobs.may_analyse(actor))  # the auditor reads them, compares none
 
 
@@ -49,14 +50,14 @@ def reform_compare(request: Request, who: CallerDep, actor: Actor, session: Db, 
                    b: str | None = None) -> HTMLResponse:
     require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
     try:
-        a_id, b_id = reforms.pair(a, b)
+        a_id, b_id = pair(a, b)
     except InputError as error:
         return _list(request, who, actor, session, status_code=422, problems=error.problems, values={"a": a, "b": b})
-    comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
+    comparison = compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
     return page(request, "simulate/compare.html", who, comparison=comparison, unfinished=unfinished(comparison))
 
 
-def unfinished(comparison: reforms.Comparison) -> str:
+def unfinished(comparison: Comparison) -> str:
     """Why two reforms cannot be compared yet: a simulation that failed (run it again under the same name) or one
     not finished."""
     waiting = [name for name in comparison.missing if name not in comparison.failed]
@@ -68,9 +69,9 @@ def unfinished(comparison: reforms.Comparison) -> str:
 @router.get("/simulate/reforms/compare.xlsx", response_model=None)
 def reform_compare_xlsx(actor: Actor, session: Db, a: str | None = None, b: str | None = None) -> Response:
     require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
-    a_id, b_id = reforms.pair(a, b)
+    a_id, b_id = pair(a, b)
     policies = catalogue.published(session)
-    comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=policies)
+    comparison = compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=policies)
     if comparison.missing:
         raise InputError([Problem("改革方案", unfinished(comparison), "a")])
     return download_workbook(reform_views.comparison_book(comparison, policies), f"改革方案对比-{a_id}-{b_id}.xlsx")
@@ -81,15 +82,16 @@ def _one(request: Request, who: Caller, actor: User, session: Session, saved: Sa
     policies = catalogue.published(session)
     changes = reform_views.said(saved.changes, policies)
     return page(request, "simulate/reform.html", who, status_code=status_code, reform=saved, changes=changes,
-                author=_authors(session, [saved]).get(saved.user_id, "—"), state=reforms.job_state(session, saved),
-                may_delete=reforms.may_delete(actor, saved), problems=problems or [])
+                author=_authors(session, [saved]).get(saved.user_id, "—"),
+                state=saved_reforms.job_state(session, saved),
+                may_delete=saved_reforms.may_delete(actor, saved), problems=problems or [])
 
 
 @router.get("/simulate/reforms/{reform_id}", response_class=HTMLResponse)
 def reform_page(request: Request, who: CallerDep, actor: Actor, session: Db, reform_id: RecordId) -> HTMLResponse:
     """One saved reform: its changes with their units, its YAML (read only, as a --reform file holds it), its
     simulation, and (for its author or an admin) deleting it."""
-    return _one(request, who, actor, session, reforms.get(session, actor=actor, reform_id=reform_id))
+    return _one(request, who, actor, session, saved_reforms.get(session, actor=actor, reform_id=reform_id))
 
 
 @router.post("/simulate/reforms/{reform_id}/delete", response_model=None)
@@ -97,7 +99,7 @@ def reform_delete(request: Request, who: CallerDep, actor: Actor, session: Db, r
                   confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
     """Delete a saved reform once its author (or an admin) has ticked 确认删除 (asked again by the browser)."""
     require_role(actor, *jobs.ANALYSTS, doing="删除改革方案")  # the auditor reads reforms, deletes none
-    saved = reforms.get(session, actor=actor, reform_id=reform_id) if confirm != "yes" else None
+    saved = saved_reforms.get(session, actor=actor, reform_id=reform_id) if confirm != "yes" else None
     if saved is not None:  # not confirmed: nothing is deleted, and the page says how
         return _one(request, who, actor, session, saved, status_code=422,
                     problems=[Problem("确认删除", "请勾选“确认删除”后再删除（删除后不能恢复）", "confirm")])
@@ -109,5 +111,5 @@ def reform_delete(request: Request, who: CallerDep, actor: Actor, session: Db, r
                          status_code=refusal.status_code)
         return _one(request, who, actor, session, found, problems=refusal.shown, status_code=refusal.status_code)
 
-    return form_step(session, lambda: reforms.delete(session, actor=actor, reform_id=reform_id),
+    return form_step(session, lambda: saved_reforms.delete(session, actor=actor, reform_id=reform_id),
                      done="/simulate/reforms", again=again, said=lambda name: f"改革方案“{name}”已删除")
