@@ -13,6 +13,7 @@ from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, User
 from huiqi.simulate import jobs, reform_views, saved_reforms
+from huiqi.simulate.reform import NAME_LENGTH
 from huiqi.simulate.reform_comparison import Comparison, compare, pair
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
@@ -78,13 +79,17 @@ def reform_compare_xlsx(actor: Actor, session: Db, a: str | None = None, b: str 
 
 
 def _one(request: Request, who: Caller, actor: User, session: Session, saved: SavedReform, *,
-         problems: list | None = None, status_code: int = 200) -> HTMLResponse:
+         problems: list | None = None, status_code: int = 200, failed: str = "未能删除",
+         typed: str | None = None) -> HTMLResponse:
+    """One saved reform's page; after a refusal, its ``problems`` under the title ``failed`` and the name ``typed``
+    in the box as it was typed."""
     policies = catalogue.published(session)
     changes = reform_views.said(saved.changes, policies)
     return page(request, "simulate/reform.html", who, status_code=status_code, reform=saved, changes=changes,
                 author=_authors(session, [saved]).get(saved.user_id, "—"),
-                state=saved_reforms.job_state(session, saved),
-                may_delete=saved_reforms.may_delete(actor, saved), problems=problems or [])
+                state=saved_reforms.job_state(session, saved), name_length=NAME_LENGTH,
+                may_change=saved_reforms.may_change(actor, saved), problems=problems or [], failed=failed,
+                typed=saved.name if typed is None else typed)
 
 
 @router.get("/simulate/reforms/{reform_id}", response_class=HTMLResponse)
@@ -113,3 +118,28 @@ def reform_delete(request: Request, who: CallerDep, actor: Actor, session: Db, r
 
     return form_step(session, lambda: saved_reforms.delete(session, actor=actor, reform_id=reform_id),
                      done="/simulate/reforms", again=again, said=lambda name: f"改革方案“{name}”已删除")
+
+
+@router.post("/simulate/reforms/{reform_id}/rename", response_model=None)
+def reform_rename(request: Request, who: CallerDep, actor: Actor, session: Db, reform_id: RecordId,
+                  reform_name: Annotated[str, Form(max_length=1000)] = "",
+                  seen: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    """Rename a saved reform (its author or an admin); ``seen`` is the name the page showed: renamed meanwhile by
+    another page, the page is shown again with the name now saved (409) and the one typed kept in the box."""
+    require_role(actor, *jobs.ANALYSTS, doing="修改改革方案名称")  # the auditor reads reforms, renames none
+
+    def again(refusal: Refusal) -> Response:
+        found = session.get(SavedReform, reform_id)
+        if found is None:  # deleted meanwhile (another page): the list, saying so
+            return _list(request, who, actor, session, problems=refusal.shown, values={},
+                         status_code=refusal.status_code)
+        return _one(request, who, actor, session, found, problems=refusal.shown, status_code=refusal.status_code,
+                    failed="未能修改名称", typed=reform_name)
+
+    def said(names: tuple[str, str]) -> str:
+        old, new = names
+        return f"改革方案“{old}”已改名为“{new}”" if old != new else f"改革方案名称未改变（仍为“{new}”）"
+
+    return form_step(session, lambda: saved_reforms.rename(session, actor=actor, reform_id=reform_id,
+                                                           name=reform_name, seen=seen),
+                     done=f"/simulate/reforms/{reform_id}", again=again, said=said)
