@@ -354,3 +354,15 @@ def test_two_renames_to_one_name_at_once(engine: Engine) -> None:  # noqa: F811
         assert now in ("丁", "戊")
         assert session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "reform.rename")) == 2, "one rename each time, audited once"
+
+
+def test_a_name_saved_with_spaces_is_renamed_from_the_page_that_shows_it(session, people) -> None:
+    """A YAML name may keep spaces around it: the page sends it back as shown, which is no other name."""
+    text = YAML.replace("name: 甲", 'name: " 甲 "')
+    saved = saved_reforms.save(session, actor=people.finance, reform=jobs.parse_reform(text), text=text)
+    assert saved.name == " 甲 "
+    with pytest.raises(Conflict, match="改革方案“甲”已在其他页面改名为“ 甲 ”"):
+        saved_reforms.rename(session, actor=people.finance, reform_id=saved.id, name="乙", seen="甲")
+    assert saved_reforms.rename(session, actor=people.finance, reform_id=saved.id, name="乙", seen=" 甲 ") == (
+        " 甲 ", "乙")
+    assert jobs.parse_reform(saved.text).name == "乙" and 'name: 乙' in saved.text

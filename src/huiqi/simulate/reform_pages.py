@@ -141,5 +141,5 @@ def reform_rename(request: Request, who: CallerDep, actor: Actor, session: Db, r
         return f"改革方案“{old}”已改名为“{new}”" if old != new else f"改革方案名称未改变（仍为“{new}”）"
 
     return form_step(session, lambda: saved_reforms.rename(session, actor=actor, reform_id=reform_id,
-                                                           name=reform_name, seen=seen),
+                                                           name=reform_name, seen=seen or None),
                      done=f"/simulate/reforms/{reform_id}", again=again, said=said)

@@ -120,7 +120,7 @@ def rename(session: Session, *, actor: User, reform_id: int, name: str, seen: st
         raise InputError([Problem("改革方案名称", why, "reform_name")])
     saved = _locked(session, actor, reform_id)
     old = saved.name
-    if seen is not None and seen.strip() != old:
+    if seen is not None and seen != old:  # as shown: a name saved with spaces around it is that name
         raise Conflict(f"改革方案“{seen.strip()}”已在其他页面改名为“{old}”：请核对后再改")
     if new == old:
         return old, new
