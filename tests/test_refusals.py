@@ -287,6 +287,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/reforms/compare"): ANALYSTS | {"auditor"},
     ("GET", "/api/v1/reforms/{reform_id}"): ANALYSTS | {"auditor"},
     ("DELETE", "/api/v1/reforms/{reform_id}"): ANALYSTS,
+    ("PATCH", "/api/v1/reforms/{reform_id}"): ANALYSTS,
     ("GET", "/simulate"): ANALYSTS,
     ("POST", "/simulate"): ANALYSTS,
     ("GET", "/simulate/{job_id}"): ANALYSTS | {"auditor"},
@@ -296,6 +297,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/simulate/reforms/compare.xlsx"): ANALYSTS | {"auditor"},
     ("GET", "/simulate/reforms/{reform_id}"): ANALYSTS | {"auditor"},
     ("POST", "/simulate/reforms/{reform_id}/delete"): ANALYSTS,
+    ("POST", "/simulate/reforms/{reform_id}/rename"): ANALYSTS,
 }
 
 # Valid requests, so that refusals come from scope and role, not from validation. ``{app}``, ``{material}``
@@ -420,6 +422,8 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/tokens"): {"json": {"username": "nobody", "password": "wrong", "name": "矩阵"}},
     ("POST", "/api/v1/simulations"): {"json": {"synthetic": {"applicants": 10, "seed": 1}}},
     ("POST", "/simulate"): {"data": {"source": "synthetic", "applicants": "10", "seed": "1"}},
+    ("PATCH", "/api/v1/reforms/{reform_id}"): {"json": {"name": "矩阵"}},
+    ("POST", "/simulate/reforms/{reform_id}/rename"): {"data": {"reform_name": "矩阵"}},
 }
 # Path parameters that name no record of an applicant, and a value for each.
 PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3", "token_id": "1",

@@ -8,8 +8,9 @@ Run with the project's Python (it imports huiqi); it runs the peer with bench/op
 For each size and seed it synthesises a population (huiqi's generator; ``--harsh`` then rewrites
 it with edge values, random code mixes and matters of unknown applicants), writes it, evaluates it
 with ``huiqi.rules.batch.evaluate`` at 2025-06-30, runs ``run.py`` on the same files, and compares
-per measure: matters reached, eligible, undetermined, grants, sum of numeric ceilings and grants
-with an unspecified ceiling. ``--population`` compares on existing folders (read and validated by
+per measure: matters reached, eligible, undetermined, grants that are support (above 0元 or unspecified, as
+``huiqi simulate`` counts them: a grant of 0元 is none), sum of numeric ceilings and grants with an unspecified
+ceiling. ``--population`` compares on existing folders (read and validated by
 huiqi). Exit status 1 on any difference.
 """
 
@@ -25,6 +26,7 @@ import numpy as np
 import polars as pl
 from huiqi.reference import industries
 from huiqi.rules.batch import evaluate
+from huiqi.rules.columns import supports
 from huiqi.rules.loader import load_many, vocabulary
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.synth import synthesise
@@ -83,7 +85,7 @@ def huiqi_totals(applicants: pl.DataFrame, matters: pl.DataFrame) -> dict[str, d
         matters=pl.len(),
         eligible=(pl.col("status") == "eligible").sum(),
         undetermined=(pl.col("status") == "undetermined").sum(),
-        grants=granted.sum(),
+        grants=supports(granted, pl.col("ceiling")).sum(),
         ceiling_sum=pl.col("ceiling").filter(granted).sum(),
         unspecified_grants=(granted & pl.col("ceiling").is_null()).sum(),
     )

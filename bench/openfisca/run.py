@@ -145,7 +145,7 @@ def totals(simulation, period: str) -> dict:
         mine = grant == number
         out[str(number)] = {
             "matters": int((status >= 0).sum()), "eligible": int((status == 2).sum()),
-            "undetermined": int((status == 1).sum()), "grants": int(mine.sum()),
+            "undetermined": int((status == 1).sum()), "grants": int((mine & (ceiling != 0)).sum()),
             "ceiling_sum": int(ceiling[mine & (ceiling != UNSPECIFIED)].sum()),
             "unspecified_grants": int((mine & (ceiling == UNSPECIFIED)).sum()),
         }

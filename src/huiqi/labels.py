@@ -29,7 +29,7 @@ FIELD_LABELS: dict[str, str] = {
     # 财政测算
     "population": "企业样本数据", "synthetic_applicants": "合成申请人数", "seed": "随机种子", "by": "分组",
     "per_applicant": "平均每个申请人的事项数", "job_id": "测算编号",
-    "as_of": "判断日期", "reform": "改革方案",
+    "as_of": "判断日期", "reform": "改革方案", "reform_name": "改革方案名称", "reform_description": "改革方案说明",
     # 审计、好差评、白名单、地区
     "since": "起始日期", "until": "截止日期", "who": "操作人", "entity": "记录类别", "entity_id": "记录编号",
     "anchor": "审计锚点",

@@ -79,3 +79,10 @@ def test_a_draw_is_the_amount_drawn_not_the_running_total() -> None:
     reason = sentence(_event("policy.withdraw", "policy_version", "3", {"state": "withdrawn", "reason": "文号有误"}),
                       {})
     assert reason.more == "理由：文号有误" and reason.link == "/admin/policies#version-3"
+
+
+def test_a_reform_renamed_says_both_names() -> None:
+    event = EventRead(seq=1, at=datetime(2026, 12, 3, 17, 30), actor="finance", action="reform.rename",
+                      entity="saved_reform", entity_id="4", before={"name": "试一试"}, after={"name": "上限1500万元"})
+    said = sentence(event, {"finance": "省财政厅经办人"})
+    assert said.text == "省财政厅经办人 于 2026年12月4日 修改改革方案名称 改革方案 #4；由“试一试”改为“上限1500万元”"

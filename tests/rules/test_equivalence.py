@@ -118,6 +118,9 @@ def _agree(case: Case, as_of: date, policies=POLICIES) -> None:
     assert vector == scalar
     granted = {(r["policy"], r["matter"], r["measure"]) for r in frame.iter_rows(named=True) if r["granted"]}
     assert granted == {(g.policy, g.matter, g.measure) for g in answer.grants}
+    # What ``columns.supports`` reads: the deduction never leaves a grant 0元 (0元 after it only when 0元 before)
+    assert all((r["ceiling"] == 0) == (r["ceiling_before_deduction"] == 0)
+               for r in frame.iter_rows(named=True) if r["granted"])
 
 
 def test_vocabulary_codes_all_drawn() -> None:

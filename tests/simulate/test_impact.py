@@ -220,3 +220,19 @@ def test_nothing_in_either_scenario_is_not_reached(folder: Path) -> None:
     total = analyse(folder, changes=ZERO, baseline=ZERO)["total"]
     assert (total["reached"], total["reform_reached"], total["core_reached"]) == (2, 2, 2)  # B C
     assert (total["unchanged"], total["not_reached"]) == (2, 4)  # B C; A D E F
+
+
+def test_a_grant_of_nothing_is_no_supported_item_by_measure_or_year(folder: Path) -> None:
+    """With measure 11's cap at 0, a1's grant under 11 is 0元 and c2's is blocked: 11 supports nothing. The counts by
+    measure (可支持) and by year (支持项数) say so, as who is reached does: a1 no longer counts in 2025."""
+    data = analyse(folder, changes=ZERO)
+    years = {r["year"]: (r["grants"], r["reform_grants"]) for r in data["years"]}
+    assert years == {2022: (0, 0), 2023: (1, 1), 2024: (2, 1), 2025: (1, 0)}  # c1; b1 c2 → b1; a1 → none
+    m11 = next(r for r in data["measures"] if r["measure"] == 11)
+    assert (m11["grants"], m11["reform_grants"], m11["diff_grants"]) == (2, 0, -2)
+    population = read_population(folder, vocabulary())
+    policies = load_many()
+    scenarios = [Scenario("基线", policies), Scenario(ZERO.name, apply_reform(policies, ZERO))]
+    _, reformed = Runner(population, scenarios, AS_OF, ["measure"], 2).run()  # the totals alone, without the impact
+    row = next(r for r in reformed.iter_rows(named=True) if r["measure"] == 11)
+    assert (row["eligible"], row["grants"], row["ceiling_sum"]) == (3, 0, 0)  # a1 c1 c2 eligible, none supported

@@ -1,11 +1,12 @@
 """Reforms change dated parameters; the policy is loaded again, so a reform is checked like a policy."""
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from huiqi.errors import PolicyFileError
+from huiqi.errors import InputError, PolicyFileError
 from huiqi.rules.case import read_case
 from huiqi.rules.loader import load_many
 from huiqi.rules.match import match
@@ -80,7 +81,11 @@ def test_a_window_shortened_by_the_reform_is_the_one_a_later_change_must_reach()
 def test_reform_file_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("name: x\nchanges:\n  - {parameter: 11.cap, since: soon, value: 1, source: t}\n", "utf-8")
-    with pytest.raises(PolicyFileError, match=r"bad\.yaml:3: changes\[0\]\.since"):
+    with pytest.raises(InputError) as error:
+        read_reform(path)
+    assert error.value.problems == [("reform.changes[0].since", "第 3 行：应为日期（YYYY-MM-DD）")]
+    path.write_text("name: x\nchanges: [\n", "utf-8")
+    with pytest.raises(PolicyFileError, match=rf"^{re.escape(str(path))}:3: YAML 格式错误"):
         read_reform(path)
 
 

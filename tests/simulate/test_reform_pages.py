@@ -14,6 +14,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.models import SavedReform, SimulationJob
 from huiqi.simulate import reforms
+from huiqi.simulate.reform_comparison import compare
 from tests.webtest import bearer, marked
 
 pytestmark = pytest.mark.anyio
@@ -130,7 +131,7 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     assert compared.status_code == 200
     assert "上限1500" in compared.text and "上限2亿" in compared.text and "措施11 " in compared.text
     assert "方案B−方案A" in compared.text and "基线计入支出" in compared.text and "计入支出合计" in compared.text
-    data = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    data = compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
     eleven = next(line for line in data.lines if line.label.startswith("措施11") or "措施11 " in line.label)
     assert eleven.a > eleven.baseline and eleven.b >= eleven.a and data.same_baseline
     seven = next(line for line in data.lines if "措施7 " in line.label)
@@ -223,7 +224,7 @@ async def test_saved_reforms_over_the_api(browser, client, people, session) -> N
     compared = await client.get(f"/api/v1/reforms/compare?a={a}&b={b}", headers=headers)
     assert compared.status_code == 200
     data = compared.json()
-    expected = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    expected = compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
     assert data["a"]["id"] == a and data["b"]["id"] == b and data["missing"] == []
     assert [(x["label"], x["baseline"], x["a"], x["b"], x["b_minus_a"]) for x in data["lines"]] == [
         (x.label, x.baseline, x.a, x.b, x.b_minus_a) for x in expected.lines]
@@ -388,3 +389,21 @@ async def test_a_reform_typed_in_the_browser_is_counted_as_its_box_counts_it(bro
     assert taken.status_code == 303, taken.text[:500]
     job = session.get(SimulationJob, int(taken.headers["location"].rsplit("/", 1)[1]))
     assert job.params["reform"] == typed and job.params["filename"] is None
+
+
+def _impact_table(page: str, title: str) -> list[list[str]]:
+    """The rows of one of the impact section's tables, as cell texts."""
+    body = page[page.index(f"<h3>{title}</h3>"):]
+    body = body[body.index("<tbody>"):body.index("</tbody>")]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("<tr")[1:]]
+
+
+async def test_a_cap_cut_to_0_on_the_page_supports_nothing(browser, people, session) -> None:
+    """Measure 11's cap set to 0 on the page: its grants are 0元, no 支持项数 of the reform, by measure and by year."""
+    finance = browser(people.finance)
+    job = await _run(finance, session, "措施11上限为0", **{"11_cap": ("0", "2022-07-23")})
+    page = (await finance.get(f"/simulate/{job}")).text
+    [m11] = [r for r in _impact_table(page, "支出变化最大的十项措施") if r[0].startswith("措施11 ")]
+    assert int(m11[4]) > 0 and m11[5] == "0", m11  # 基线支持项数, 改革后支持项数
+    years = _impact_table(page, "逐年支出（按事项日期所在年份）")
+    assert sum(int(r[4]) for r in years) == sum(g["grants"] for g in _result(job, session)["reform"]["groups"])

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from huiqi.db import make_engine, writer
 from huiqi.errors import Conflict, InputError
 from huiqi.models import SavedReform, SimulationJob, User
-from huiqi.simulate import jobs, reforms
+from huiqi.simulate import jobs, reforms, saved_reforms
 from huiqi.simulate.reform import Reform, apply_reform
+from huiqi.simulate.reform_comparison import compare
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from tests.dbtest import DATABASES, drop_schema, migrate, postgres_schema
@@ -112,15 +113,15 @@ def test_saved_under_a_name_once_and_seen_by_its_author(session, people, tmp_pat
     get_settings.cache_clear()
     reform = jobs.parse_reform(YAML)
     job = jobs.start(session, actor=people.finance, spec=jobs.JobCreate(synthetic_applicants=10, reform=YAML))
-    saved = reforms.save(session, actor=people.finance, reform=reform, text=YAML, job=job)
+    saved = saved_reforms.save(session, actor=people.finance, reform=reform, text=YAML, job=job)
     assert saved.changes[0]["parameter"] == "11.cap" and saved.job_id == job.id
     with pytest.raises(Conflict):
-        reforms.save(session, actor=people.finance, reform=reform, text=YAML, job=job)
+        saved_reforms.save(session, actor=people.finance, reform=reform, text=YAML, job=job)
     other = jobs.start(session, actor=people.miit, spec=jobs.JobCreate(synthetic_applicants=10, reform=YAML))
-    reforms.save(session, actor=people.miit, reform=reform, text=YAML, job=other)  # another analyst's own name
-    assert [r.user_id for r in reforms.listed(session, actor=people.finance)] == [people.finance.id]
-    assert len(reforms.listed(session, actor=people.admin)) == 2
-    assert reforms.get(session, actor=people.admin, reform_id=saved.id) is saved
+    saved_reforms.save(session, actor=people.miit, reform=reform, text=YAML, job=other)  # another analyst's own name
+    assert [r.user_id for r in saved_reforms.listed(session, actor=people.finance)] == [people.finance.id]
+    assert len(saved_reforms.listed(session, actor=people.admin)) == 2
+    assert saved_reforms.get(session, actor=people.admin, reform_id=saved.id) is saved
     get_settings.cache_clear()
 
 
@@ -156,7 +157,8 @@ def test_two_saves_of_one_name_at_once(engine: Engine, tmp_path) -> None:
             with Session(engine, expire_on_commit=False) as session, session.begin():
                 barrier.wait()
                 actor = session.get(User, analyst)
-                saved = reforms.save(session, actor=actor, reform=jobs.parse_reform(YAML), text=YAML)  # as the page
+                # as the page
+                saved = saved_reforms.save(session, actor=actor, reform=jobs.parse_reform(YAML), text=YAML)
                 job = jobs.start(session, actor=actor, spec=jobs.JobCreate(synthetic_applicants=10, reform=YAML))
                 saved.job_id = job.id
             outcomes[index] = "done"
@@ -184,7 +186,7 @@ def test_a_reform_whose_job_has_not_finished_is_not_compared(session, people, po
              for name, job in zip(("甲", "乙"), jobs_, strict=True)]
     session.add_all(saved)
     session.flush()
-    found = reforms.compare(session, actor=people.finance, a_id=saved[0].id, b_id=saved[1].id, policies=policies)
+    found = compare(session, actor=people.finance, a_id=saved[0].id, b_id=saved[1].id, policies=policies)
     assert found.missing == ["甲", "乙"] and found.lines == []
 
 

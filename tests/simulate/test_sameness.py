@@ -18,6 +18,7 @@ from huiqi.rules.loader import load_many, vocabulary
 from huiqi.rules.match import match
 from huiqi.simulate.engine import Runner, Scenario
 from huiqi.simulate.population import read_population, write_population
+from huiqi.simulate.reform import Reform, apply_reform
 from huiqi.simulate.synth import synthesise
 
 AS_OF = date(2025, 6, 30)
@@ -62,18 +63,28 @@ def test_simulate_and_match_agree_matter_by_matter(population: Path) -> None:
     assert vector == scalar
 
 
-def test_totals_are_the_sums_of_the_answers(population: Path) -> None:
-    policies = load_many()
+ZERO = Reform.model_validate({"name": "措施11上限为0", "changes": [
+    {"parameter": "11.cap", "since": "2022-07-23", "value": "0元", "source": "测试"}]})
+
+
+@pytest.mark.parametrize("reform", [None, ZERO], ids=["baseline", "cap-cut-to-0"])
+def test_totals_are_the_sums_of_the_answers(population: Path, reform: Reform | None) -> None:
+    """Grants are counted as support: a grant of 0元 (measure 11's under a cap cut to 0) is granted by ``match`` but
+    is no 可支持 item."""
+    policies = load_many() if reform is None else apply_reform(load_many(), reform)
     runner = Runner(read_population(population, vocabulary()), [Scenario("基线", policies)], AS_OF,
                     ["measure"], chunk_rows=1000)
     [totals] = runner.run()
     scalar = _scalar(population, policies)
+    nothing = 0
     for row in totals.iter_rows(named=True):
         mine = [v for (_, _, measure), v in scalar.items() if measure == row["measure"]]
         assert row["matters"] == len(mine)
         assert row["eligible"] == sum(s == "eligible" for s, _, _ in mine)
         assert row["undetermined"] == sum(s == "undetermined" for s, _, _ in mine)
         granted = [c for s, c, x in mine if s == "eligible" and x is None]
-        assert row["grants"] == len(granted)
+        assert row["grants"] == sum(c is None or c > 0 for c in granted)
         assert row["ceiling_sum"] == sum(c or 0 for c in granted)
         assert row["unspecified_grants"] == sum(c is None for c in granted)
+        nothing += sum(c == 0 for c in granted)
+    assert (nothing > 0) == (reform is not None), "the cut cap leaves grants of 0元 (and only it)"

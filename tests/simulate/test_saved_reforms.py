@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, NotFound
 from huiqi.models import AuditEvent, SavedReform, SimulationJob, User
-from huiqi.simulate import jobs, reforms
+from huiqi.simulate import jobs, saved_reforms
+from huiqi.simulate.reform_comparison import compare
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from tests.simulate.test_reform_pages import POPULATION, _run
@@ -124,7 +125,7 @@ def test_two_deletes_of_one_reform_at_once(engine: Engine) -> None:  # noqa: F81
     with Session(engine, expire_on_commit=False) as session, session.begin():
         analyst = users.create_user(session, actor=SYSTEM, username="analyst", display_name="测算员", role="finance",
                                     password="long enough password").id
-        saved = reforms.save(session, actor=session.get(User, analyst), reform=jobs.parse_reform(YAML), text=YAML)
+        saved = saved_reforms.save(session, actor=session.get(User, analyst), reform=jobs.parse_reform(YAML), text=YAML)
         reform_id = saved.id
     barrier = threading.Barrier(2)
     outcomes = [""] * 2
@@ -133,7 +134,7 @@ def test_two_deletes_of_one_reform_at_once(engine: Engine) -> None:  # noqa: F81
         try:
             with Session(engine, expire_on_commit=False) as session, session.begin():
                 barrier.wait()
-                reforms.delete(session, actor=session.get(User, analyst), reform_id=reform_id)
+                saved_reforms.delete(session, actor=session.get(User, analyst), reform_id=reform_id)
             outcomes[index] = "done"
         except Conflict as error:
             outcomes[index] = "conflict" if "已被删除" in error.message else error.message
@@ -160,7 +161,7 @@ async def test_two_reforms_on_different_data_each_keep_their_own_baseline_in_the
                                                   "reform": YAML.replace("name: 甲", "name: 另一批数据")})
     assert other.status_code == 303
     a, b = sorted(session.scalars(select(SavedReform.id)).all())
-    data = reforms.compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
+    data = compare(session, actor=people.finance, a_id=a, b_id=b, policies=catalogue.published(session))
     assert not data.same_baseline and any(x.baseline != x.baseline_b for x in data.lines)
     page = (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text
     assert "方案B的基线" in page and "种子 9" in page
@@ -199,3 +200,169 @@ async def test_two_reforms_on_the_same_data_keep_one_baseline_column(browser, pe
     assert about["基线"][0].startswith("相同") and "40%" in about["修改的参数"][1]
     page = (await finance.get(f"/simulate/reforms/compare?a={a}&b={b}")).text
     assert "方案B的基线" not in page
+
+
+def _box(page: str) -> str:
+    """The name in the rename form's box."""
+    form = page[page.index('action="/simulate/reforms/'):]
+    form = form[form.index('id="f-reform_name"'):]
+    return form[form.index('value="') + 7:form.index('"', form.index('value="') + 7)]
+
+
+async def _rename(who, reform_id: int, name: str, seen: str):
+    return await who.post(f"/simulate/reforms/{reform_id}/rename", data={"reform_name": name, "seen": seen,
+                                                                        "csrf_token": who.csrf})
+
+
+async def test_its_author_renames_a_reform_its_yaml_says_so_and_the_trail_too(browser, people, session) -> None:
+    finance = browser(people.finance)
+    job = await _run(finance, session, "试一试", **{"11_cap": ("1500", "2025-01-01")})
+    saved = session.scalars(select(SavedReform)).one()
+    page = (await finance.get(f"/simulate/reforms/{saved.id}")).text
+    assert '<input type="hidden" name="seen" value="试一试">' in page and _box(page) == "试一试"
+    known = session.scalar(select(func.max(AuditEvent.seq)))
+    done = await _rename(finance, saved.id, "  措施11上限1500万元 # 第二版  ", "试一试")
+    assert done.status_code == 303 and done.headers["location"] == f"/simulate/reforms/{saved.id}"
+    page = (await finance.get(done.headers["location"])).text
+    assert "改革方案“试一试”已改名为“措施11上限1500万元 # 第二版”" in page
+    assert "<h1>改革方案：措施11上限1500万元 # 第二版</h1>" in page
+    session.expire_all()
+    renamed = session.get(SavedReform, saved.id)
+    assert renamed.name == "措施11上限1500万元 # 第二版" and renamed.job_id == job
+    assert jobs.parse_reform(renamed.text).name == renamed.name, "its YAML says the new name"
+    assert jobs.parse_reform(renamed.text).changes == jobs.parse_reform(saved.text).changes
+    [event] = session.scalars(select(AuditEvent).where(AuditEvent.seq > known)).all()
+    assert (event.actor, event.action, event.entity, event.entity_id) == (
+        people.finance.username, "reform.rename", "saved_reform", str(saved.id))
+    assert (event.before, event.after) == ({"name": "试一试"}, {"name": "措施11上限1500万元 # 第二版"})
+    same = await _rename(finance, saved.id, "措施11上限1500万元 # 第二版", "措施11上限1500万元 # 第二版")
+    assert same.status_code == 303
+    assert "改革方案名称未改变" in (await finance.get(same.headers["location"])).text
+    assert session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.seq > known)) == 1
+
+
+@pytest.mark.parametrize(("name", "why", "status"), [
+    ("   ", "请填写名称", 422), ("名" * 61, "最多 60 个字（现为 61 个字）", 422), ("甲\n乙", "不能换行", 422),
+    ("乙", "已有名为“乙”的改革方案，请换一个名称", 409),
+])
+async def test_a_bad_or_taken_name_is_refused_beside_the_box_and_kept_in_it(browser, people, session, name, why,
+                                                                          status) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    await _run(finance, session, "乙", **{"11_cap": ("1200", "2025-01-01")})
+    a = session.scalar(select(SavedReform.id).where(SavedReform.name == "甲"))
+    refused = await _rename(finance, a, name, "甲")
+    assert refused.status_code == status and "未能修改名称" in refused.text
+    assert f'<a href="#f-reform_name">改革方案名称：{why}</a>' in refused.text if status == 422 else why in refused.text
+    if status == 422:
+        assert f'<span class="field-error" id="e-reform_name">{why}</span>' in refused.text
+        assert 'aria-invalid="true"' in refused.text[refused.text.index('id="f-reform_name"'):][:200]
+    assert _box(refused.text) == name, "what was typed, kept in the box"
+    control = await _rename(finance, a, "a\x1bb", "甲")  # refused at the door, named by its label
+    assert control.status_code == 422 and "改革方案名称：不能含有控制字符（U+001B）" in control.text
+    session.expire_all()
+    assert session.get(SavedReform, a).name == "甲"
+
+
+async def test_a_page_made_before_another_rename_is_409_and_says_the_name_now(browser, client, people,
+                                                                            session) -> None:
+    finance = browser(people.finance)
+    await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    a = session.scalar(select(SavedReform.id))
+    assert (await _rename(finance, a, "丙", "甲")).status_code == 303
+    stale = await _rename(finance, a, "丁", "甲")  # the other tab still shows 甲
+    assert stale.status_code == 409 and "改革方案“甲”已在其他页面改名为“丙”：请核对后再改" in stale.text
+    assert "<h1>改革方案：丙</h1>" in stale.text and _box(stale.text) == "丁", "the name now, and the one typed kept"
+    api = await client.patch(f"/api/v1/reforms/{a}", headers=bearer(session, people.finance),
+                             json={"name": "丁", "seen": "甲"})
+    assert api.status_code == 409 and api.json()["detail"] == "改革方案“甲”已在其他页面改名为“丙”：请核对后再改"
+    session.expire_all()
+    assert session.get(SavedReform, a).name == "丙"
+
+
+async def test_who_may_rename_and_the_api(browser, client, people, session) -> None:
+    """Its author or an admin; another analyst's is not said to exist, the auditor reads it and renames none. A
+    simulation still running keeps running: it ran under the old name, which its result keeps."""
+    finance = browser(people.finance)
+    await _run(finance, session, "甲", **{"11_cap": ("1500", "2025-01-01")})
+    a = session.scalar(select(SavedReform.id))
+    department = browser(people.miit)
+    assert (await _rename(department, a, "丙", "甲")).status_code == 404
+    auditor = browser(people.auditor)
+    assert "修改名称" not in (await auditor.get(f"/simulate/reforms/{a}")).text
+    assert (await _rename(auditor, a, "丙", "甲")).status_code == 403
+    forbidden = await client.patch(f"/api/v1/reforms/{a}", headers=bearer(session, people.auditor),
+                                   json={"name": "x" * 2000})
+    assert forbidden.status_code == 403, "refused before its body is read"
+    assert (await client.patch(f"/api/v1/reforms/{a}", headers=bearer(session, people.miit),
+                               json={"name": "丙"})).status_code == 404
+    await _run(department, session, "乙", **{"11_cap": ("1200", "2025-01-01")})  # the department's own
+    running = SimulationJob(user_id=people.finance.id, state="running", params={})
+    session.add(running)
+    session.flush()
+    session.get(SavedReform, a).job_id = running.id
+    session.commit()
+    api = await client.patch(f"/api/v1/reforms/{a}", headers=bearer(session, people.admin),
+                             json={"name": " 乙 ", "seen": "甲"})  # another analyst's name: theirs alone
+    assert api.status_code == 200, api.text
+    assert (api.json()["name"], api.json()["job_id"]) == ("乙", running.id) and "name: 乙" in api.json()["text"]
+    bad = await client.patch(f"/api/v1/reforms/{a}", headers=bearer(session, people.finance), json={"name": ""})
+    assert bad.status_code == 422 and bad.json()["problems"] == [{"field": "改革方案名称", "reason": "请填写名称"}]
+    session.expire_all()
+    assert session.get(SimulationJob, running.id).state == "running"
+
+
+def test_two_renames_to_one_name_at_once(engine: Engine) -> None:  # noqa: F811
+    """Two reforms of one analyst renamed to one name at once: one is, the other is a Conflict (the database's unique
+    name, on both databases); and one reform renamed twice from the same page state: the second sees the first."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        analyst = users.create_user(session, actor=SYSTEM, username="analyst", display_name="测算员", role="finance",
+                                    password="long enough password").id
+        actor = session.get(User, analyst)
+        ids = [saved_reforms.save(session, actor=actor, reform=jobs.parse_reform(YAML.replace("甲", name)),
+                                  text=YAML.replace("甲", name)).id for name in ("甲", "乙")]
+
+    def race(renames: list[tuple[int, str, str]]) -> list[str]:
+        barrier = threading.Barrier(2)
+        outcomes = [""] * 2
+
+        def rename(index: int) -> None:
+            reform_id, name, seen = renames[index]
+            try:
+                with Session(engine, expire_on_commit=False) as session, session.begin():
+                    barrier.wait()
+                    saved_reforms.rename(session, actor=session.get(User, analyst), reform_id=reform_id, name=name,
+                                         seen=seen)
+                outcomes[index] = "done"
+            except Conflict as error:
+                outcomes[index] = error.message
+
+        threads = [threading.Thread(target=rename, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return sorted(outcomes)
+
+    assert race([(ids[0], "丙", "甲"), (ids[1], "丙", "乙")]) == ["done", "已有名为“丙”的改革方案，请换一个名称"]
+    with Session(engine) as session:
+        assert set(session.scalars(select(SavedReform.name))) in ({"乙", "丙"}, {"甲", "丙"})
+        renamed = session.scalar(select(SavedReform.id).where(SavedReform.name == "丙"))
+    assert race([(renamed, "丁", "丙"), (renamed, "戊", "丙")])[0] == "done"
+    with Session(engine) as session:
+        now = session.get(SavedReform, renamed).name
+        assert now in ("丁", "戊")
+        assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "reform.rename")) == 2, "one rename each time, audited once"
+
+
+def test_a_name_saved_with_spaces_is_renamed_from_the_page_that_shows_it(session, people) -> None:
+    """A YAML name may keep spaces around it: the page sends it back as shown, which is no other name."""
+    text = YAML.replace("name: 甲", 'name: " 甲 "')
+    saved = saved_reforms.save(session, actor=people.finance, reform=jobs.parse_reform(text), text=text)
+    assert saved.name == " 甲 "
+    with pytest.raises(Conflict, match="改革方案“甲”已在其他页面改名为“ 甲 ”"):
+        saved_reforms.rename(session, actor=people.finance, reform_id=saved.id, name="乙", seen="甲")
+    assert saved_reforms.rename(session, actor=people.finance, reform_id=saved.id, name="乙", seen=" 甲 ") == (
+        " 甲 ", "乙")
+    assert jobs.parse_reform(saved.text).name == "乙" and 'name: 乙' in saved.text

@@ -369,3 +369,63 @@ def test_a_reform_without_grouping_gives_the_totals_and_their_difference(populat
     [base], [reform], [diff] = data["groups"], data["reform"]["groups"], data["difference"]
     assert diff["ceiling_sum"] == reform["ceiling_sum"] - base["ceiling_sum"] > 0
     assert diff["matters"] == reform["matters"] - base["matters"]
+
+
+ZERO = "name: 取消措施11\nchanges:\n  - {parameter: 11.cap, since: 2022-07-23, value: 0元, source: 测试}\n"
+
+
+def test_a_cap_cut_to_0_leaves_no_supported_item(population: Path, tmp_path: Path) -> None:
+    """The 0元 grants of measure 11 are no 可支持 item, no 支持项数 of a year, in the JSON and in the workbook."""
+    reform = tmp_path / "zero.yaml"
+    reform.write_text(ZERO, "utf-8")
+    out = tmp_path / "report.xlsx"
+    result = simulate(str(population), "--by", "measure", "--reform", str(reform), "--format", "json",
+                      "--out", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    base = {g["measure"]: g for g in data["groups"]}
+    reformed = {g["measure"]: g for g in data["reform"]["groups"]}
+    diff = {g["measure"]: g for g in data["difference"]}
+    assert base[11]["grants"] > 0 and reformed[11]["eligible"] > 0
+    assert (reformed[11]["grants"], reformed[11]["ceiling_sum"]) == (0, 0)
+    assert diff[11]["grants"] == -base[11]["grants"]
+    impact = data["impact"]
+    assert sum(y["reform_grants"] for y in impact["years"]) == sum(g["grants"] for g in reformed.values())
+    assert next(m for m in impact["measures"] if m["measure"] == 11)["reform_grants"] == 0
+    sheet = openpyxl.load_workbook(out)["测算结果"]
+    header = [c.value for c in sheet[1]]
+    row = next(dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+               if str(r[0]).startswith("措施11 "))
+    assert (row["可支持"], row["改革后可支持"], row["可支持差额"]) == (base[11]["grants"], 0, -base[11]["grants"])
+
+
+REFORM_OK = "  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试}\n"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("name: 甲\nchanges:\n" + REFORM_OK + "   bad: [\n",
+     "第 4 行第 4 列：YAML 格式错误：列表项应以“- ”开头，并与同一列表的其他项对齐"),
+    ("name: 甲\nchanges:\n\t- x\n",
+     "第 3 行第 1 列：YAML 格式错误：此处有不能出现的字符：多半是用了制表符（Tab）缩进，请改用空格"),
+    ("name: 甲\nname: 乙\nchanges:\n" + REFORM_OK, "第 2 行：“name”写了两次（每一项只能写一次）"),
+    ("name: 甲\nchanges:\n" + REFORM_OK.replace("2025-01-01", "soon"),
+     "第 3 行，第 1 项修改的生效日期（since）：应为日期（YYYY-MM-DD）"),
+    ("name: 甲\nchanges:\n" + REFORM_OK.replace("1500万元", "abc"),
+     "第 3 行：措施11「融合基础设施项目资金支持上限（单个项目）」（11.cap）的新值：金额“abc”应写作整数元，"
+     "或带单位的数（元、万元、亿元）"),
+    (None, "没有这个文件"),
+    (b"name: \xb8\xc4\n", "第 1 行：文件不是 UTF-8 编码（可能是 GBK 等）：请用 UTF-8 另存后再试"),
+])
+def test_a_bad_reform_file_is_said_in_chinese_with_the_file_and_its_line(population: Path, tmp_path: Path,
+                                                                          text: str | bytes | None, said: str) -> None:
+    """As the page says a mistake in the YAML typed in beside its box (``reform_problems``), after the file's name;
+    never the YAML parser's English, never called a policy file."""
+    path = tmp_path / "reform.yaml"
+    if isinstance(text, str):
+        path.write_text(text, "utf-8")
+    elif text is not None:
+        path.write_bytes(text)
+    result = simulate(str(population), "--reform", str(path))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == ["输入有误：", f"  改革方案 {path}：{said}"], result.stderr
+    assert not re.search("[a-z]{4,} [a-z]{3,}", result.stderr.replace(str(path), "")), "no English sentence"

@@ -137,7 +137,8 @@ def declare(application_id: RecordId, session: Db, actor: Actor) -> ApplicationD
 
 
 @router.post("/{application_id}/payee", response_model=ApplicationDetail,
-             summary="确认（或变更）收款账户：开户银行和银行账号；提交申报前须确认，拨付前可变更")
+             summary="确认（或变更）收款账户：开户银行和银行账号；提交申报前须确认，拨付前可变更",
+             dependencies=role_first(Role.ENTERPRISE, doing="确认收款账户"))
 def confirm_payee(application_id: RecordId, body: PayeeIn, session: Db, actor: Actor) -> ApplicationDetail:
     payee.confirm(session, actor=actor, application_id=application_id, bank=body.bank, account=body.account,
                   seen=body.seen)

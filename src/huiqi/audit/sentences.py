@@ -56,7 +56,7 @@ VERBS = {
     "offer.accept": "接受政策直达", "offer.decline": "放弃政策直达", "offer.ceiling": "重算政策直达上限",
     "matter.other_support": "登记已获其他省级政策支持",
     "simulation.start": "开始财政测算", "reform.save": "保存改革方案",
-    "reform.delete": "删除改革方案",
+    "reform.delete": "删除改革方案", "reform.rename": "修改改革方案名称",
     "offer.confirm": "确认免申即享", "offer.set_aside": "不予确认免申即享", "offer.withdraw": "撤回政策直达",
     "rating.rate": "评价", "rating.rectify": "生成整改事项", "rating.answer": "答复差评", "rating.recheck": "申请复核",
     "rating.conclude": "作出复核结论", "calendar.enter": "登记节假日", "subscription.confirm": "确认订阅",
@@ -179,6 +179,8 @@ def _more(event: EventRead) -> str | None:
     for key in ("reasons", "reason"):  # steps say reasons; an exclusion, a withdrawal and a decline say reason
         if isinstance(after.get(key), str) and after[key].strip():
             parts.append(f"理由：{after[key]}")
+    if event.action == "reform.rename" and isinstance(before.get("name"), str) and isinstance(after.get("name"), str):
+        parts.append(f"由“{before['name']}”改为“{after['name']}”")
     if event.action == "matter.other_support" and isinstance(now := after.get("other_support"), int):
         said = (event.before or {}).get("other_support")
         was = f" {wan(said)} 万元" if isinstance(said, int) else "未登记"

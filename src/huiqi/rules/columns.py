@@ -229,9 +229,20 @@ def granted(m: MeasureColumns, measures: list[MeasureColumns]) -> pl.Expr:
     return pl.col(f"{m.name}__kept") & ~_blocked(m, measures)
 
 
+def supports(grant: pl.Expr, ceiling: pl.Expr) -> pl.Expr:
+    """A grant that is support: its amount above 0元, or one the text leaves to implementing rules (null). A grant of
+    0元, as under a cap a reform cuts to 0, supports nothing. The one rule of the simulation's counts (可支持, 支持项数:
+    ``totals``' grants) and of whom it reaches (``supporting``).
+
+    ``ceiling`` may be taken before the deduction of support received elsewhere (the column as it is, which costs
+    nothing to read): the deduction never leaves a grant 0元, since support that leaves nothing blocks the result
+    (``_blocked_by_support``), so a grant is 0元 after it exactly when it was before."""
+    return grant & (ceiling.is_null() | (ceiling > 0))
+
+
 def totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
-    """Per measure: matters reached, eligible, undetermined, grants, ceiling sum (after the deduction of
-    support received elsewhere), unspecified grants."""
+    """Per measure: matters reached, eligible, undetermined, grants that are support (``supports``), ceiling sum
+    (after the deduction of support received elsewhere), unspecified grants."""
     out = []
     for m in measures:
         status, grant = pl.col(f"{m.name}__status"), granted(m, measures)
@@ -240,7 +251,7 @@ def totals(measures: list[MeasureColumns]) -> list[pl.Expr]:
             status.is_not_null().sum().alias(f"{m.name}|matters"),
             (status == 2).sum().alias(f"{m.name}|eligible"),
             (status == 1).sum().alias(f"{m.name}|undetermined"),
-            grant.sum().alias(f"{m.name}|grants"),
+            supports(grant, pl.col(f"{m.name}__ceiling")).sum().alias(f"{m.name}|grants"),
             ceiling.filter(grant).sum().alias(f"{m.name}|ceiling_sum"),
             (grant & ceiling.is_null()).sum().alias(f"{m.name}|unspecified_grants"),
         ]
@@ -279,10 +290,7 @@ def supporting(measures: list[MeasureColumns]) -> pl.Expr:
     """Per matter: it is granted under a measure whose amount is above 0元 (after the deduction of support received
     elsewhere) or unspecified (eligible, the amount set by implementing rules). A grant of 0元, as under a cap cut to
     0 by a reform, supports nothing."""
-    def support(m: MeasureColumns) -> pl.Expr:
-        ceiling = after_deduction(pl.col(f"{m.name}__ceiling"))
-        return granted(m, measures) & (ceiling.is_null() | (ceiling > 0))
-    return pl.any_horizontal([support(m) for m in measures])
+    return pl.any_horizontal([supports(granted(m, measures), pl.col(f"{m.name}__ceiling")) for m in measures])
 
 
 def long_results(frame: pl.DataFrame, measures: list[MeasureColumns], carry: tuple[str, ...]) -> pl.DataFrame:

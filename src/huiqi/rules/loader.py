@@ -419,18 +419,19 @@ def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> P
     return replace(policy, text=text)
 
 
-def read_file(path: Path) -> str:
-    """A policy file's text; a missing, unreadable or non-UTF-8 file is a PolicyFileError said in Chinese."""
+def read_file(path: Path, what: str = "政策文件") -> str:
+    """A policy file's (or ``what`` file's: 改革方案) text; a missing, unreadable or non-UTF-8 file is a
+    PolicyFileError said in Chinese."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise PolicyFileError([f"{path}: 没有这个文件"]) from None
     except IsADirectoryError:
-        raise PolicyFileError([f"{path}: 这是一个文件夹，不是政策文件"]) from None
+        raise PolicyFileError([f"{path}: 这是一个文件夹，不是{what}"]) from None
     except PermissionError:
         raise PolicyFileError([f"{path}: 没有读取这个文件的权限"]) from None
     except OSError as exc:
-        raise PolicyFileError([f"{path}: 无法读取政策文件（{exc.strerror or exc}）"]) from None
+        raise PolicyFileError([f"{path}: 无法读取{what}（{exc.strerror or exc}）"]) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from huiqi import clock
 from huiqi.cli_support import fail, parse_as_of
 from huiqi.console import make_console
-from huiqi.errors import HuiqiError, InputError
+from huiqi.errors import HuiqiError, InputError, PolicyFileError
 from huiqi.labels import field_label
 from huiqi.rules.loader import load_folder, load_many
 from huiqi.rules.policy import CodeInfo
@@ -26,6 +26,7 @@ from huiqi.simulate.engine import CHUNK_ROWS, Runner, Scenario, difference
 from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import apply_reform, read_reform
+from huiqi.simulate.reform_problems import in_file
 from huiqi.simulate.report import SimulationReport, table, write
 from huiqi.simulate.synth import (
     AROUND,
@@ -119,10 +120,14 @@ def _simulate(population: Path, reform_path: Path | None, by: str, engine: Engin
     policies = load_folder(catalogue, refs) if catalogue is not None else load_many(refs)
     codes = {code: info for p in policies for code, info in p.codes.items()}
     groups = [b.strip() for b in by.split(",") if b.strip()]
-    reform = read_reform(reform_path) if reform_path else None
     scenarios = [Scenario("基线", policies)]
-    if reform is not None:
-        scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
+    reform = None
+    if reform_path is not None:
+        try:  # its mistakes said as the page says them, after the file's name
+            reform = read_reform(reform_path)
+            scenarios.append(Scenario(reform.name, apply_reform(policies, reform)))
+        except (InputError, PolicyFileError) as error:
+            raise in_file(error, reform_path) from None
     started = time.perf_counter()
     pop = read_population(population, codes, check=check)
     runner = Runner(pop, scenarios, as_of, groups, chunk_rows, impact)

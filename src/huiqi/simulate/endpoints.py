@@ -6,16 +6,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.db import session_scope
 from huiqi.errors import InputError
 from huiqi.models import SavedReform, SimulationJob
-from huiqi.simulate import jobs, reforms
+from huiqi.simulate import jobs, saved_reforms
+from huiqi.simulate.reform import NAME_LENGTH
+from huiqi.simulate.reform_comparison import compare, pair
 from huiqi.users.scope import require_role
-from huiqi.validation import UtcDateTime, ascii_digits, field_path, problems
+from huiqi.validation import StrictInput, UtcDateTime, ascii_digits, field_path, problems
 from huiqi.web.deps import Actor, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.web.uploads import read_upload
@@ -146,14 +148,14 @@ class ComparisonRead(BaseModel):
 
 @saved.get("", response_model=Page[ReformRead], summary="我的改革方案（已保存的）")
 def reform_list(actor: Actor, session: Db, paging: PagingDep) -> dict:
-    return page_of([ReformRead.of(r) for r in reforms.listed(session, actor=actor)], paging)
+    return page_of([ReformRead.of(r) for r in saved_reforms.listed(session, actor=actor)], paging)
 
 
 @saved.get("/compare", response_model=ComparisonRead, summary="两个已保存改革方案按措施对比支出上限（元）")
 def reform_compare(actor: Actor, session: Db, a: str | None = None, b: str | None = None) -> ComparisonRead:
     require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")  # before the parameters: refused, not corrected
-    a_id, b_id = reforms.pair(a, b)
-    found = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
+    a_id, b_id = pair(a, b)
+    found = compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
     lines = [LineRead(label=line.label, baseline=line.baseline, a=line.a, b=line.b, baseline_b=line.baseline_b,
                       a_diff=line.a_diff, b_diff=line.b_diff, b_minus_a=line.b_minus_a) for line in found.lines]
     return ComparisonRead(a=ReformRead.of(found.a), b=ReformRead.of(found.b), same_baseline=found.same_baseline,
@@ -162,14 +164,32 @@ def reform_compare(actor: Actor, session: Db, a: str | None = None, b: str | Non
 
 @saved.get("/{reform_id}", response_model=ReformDetail, summary="一个已保存的改革方案（含 YAML）")
 def reform_one(reform_id: RecordId, actor: Actor, session: Db) -> ReformDetail:
-    reform = reforms.get(session, actor=actor, reform_id=reform_id)
+    reform = saved_reforms.get(session, actor=actor, reform_id=reform_id)
+    return ReformDetail(**ReformRead.of(reform).model_dump(), text=reform.text)
+
+
+class ReformRename(StrictInput):
+    name: str = Field(max_length=1000, description=f"新名称：去掉首尾空白后 1 至 {NAME_LENGTH} 个字，不能换行，"
+                                                   "不能与保存人的其他改革方案同名（同名则 409）")
+    seen: str | None = Field(None, max_length=1000, description=(
+        "改名前读到的名称；给出时，期间已被他人改名（或删除）则 409，不给则不核对"))
+
+
+@saved.patch("/{reform_id}", response_model=ReformDetail,
+             dependencies=role_first(*jobs.ANALYSTS, doing="修改改革方案名称"),
+             summary="修改一个已保存的改革方案的名称（保存人或管理员）",
+             description="YAML 中的名称随之修改；其测算不受影响（测算中的也照常进行）。改名记入审计。")
+def reform_rename(reform_id: RecordId, body: ReformRename, actor: Actor, session: Db) -> ReformDetail:
+    saved_reforms.rename(session, actor=actor, reform_id=reform_id, name=body.name, seen=body.seen)
+    session.commit()
+    reform = saved_reforms.get(session, actor=actor, reform_id=reform_id)
     return ReformDetail(**ReformRead.of(reform).model_dump(), text=reform.text)
 
 
 @saved.delete("/{reform_id}", status_code=204, response_class=Response,
               summary="删除一个已保存的改革方案（保存人或管理员；其测算尚未完成时不能删除）")
 def reform_delete(reform_id: RecordId, actor: Actor, session: Db) -> Response:
-    reforms.delete(session, actor=actor, reform_id=reform_id)
+    saved_reforms.delete(session, actor=actor, reform_id=reform_id)
     session.commit()
     return Response(status_code=204)
 

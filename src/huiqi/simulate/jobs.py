@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import polars as pl
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -32,19 +32,18 @@ from huiqi.db import utcnow
 from huiqi.errors import Conflict, HuiqiError, InputError, NotFound
 from huiqi.labels import grouping
 from huiqi.models import SimulationJob, User
-from huiqi.rules.loader import read_yaml
 from huiqi.rules.policy import Policy
 from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
 from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import PopulationError, header_problems, read_population, write_population
 from huiqi.simulate.population_files import TABLES
-from huiqi.simulate.reform import Reform, apply_reform, located
+from huiqi.simulate.reform import Reform, apply_reform, parse_reform
 from huiqi.simulate.report import SimulationReport, html, write
 from huiqi.simulate.synth import MAX_SEED, Applicants, Seed, drawn_for, synthesise
 from huiqi.simulate.workbook import MAX_UNPACKED, has_sheets
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import Day, field_path, problems
+from huiqi.validation import Day
 
 # 省财政厅, 省数据局, the departments and the policy analysts estimate costs
 ANALYSTS = (Role.FINANCE, Role.ADMIN, Role.DEPARTMENT, Role.ANALYST)
@@ -113,22 +112,6 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
                  after={"source": source, "reform": reform.name if reform else None, "by": spec.by,
                         "as_of": spec.as_of, "drawn_for": drawn})
     return job
-
-
-def parse_reform(text: str) -> Reform:
-    """A reform's YAML read as ``--reform FILE`` is (the page's table writes the same YAML); a mistake says its line
-    in that YAML (第 3 行：…)."""
-    data, lines = read_yaml(text, "改革方案")
-    try:
-        return Reform.model_validate(data).written("改革方案", lines)
-    except ValidationError as exc:
-        raise InputError([(f"reform.{field_path(loc)}", _at_line(lines, tuple(loc), why))
-                          for loc, why in problems(exc)]) from None
-
-
-def _at_line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...], why: str) -> str:
-    line = located(lines, loc) if loc else None
-    return f"第 {line} 行：{why}" if line else why
 
 
 _reform = parse_reform

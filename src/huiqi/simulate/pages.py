@@ -18,10 +18,11 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import ChangedMeanwhile, Conflict, InputError
 from huiqi.labels import Problem, field_label, labelled
 from huiqi.models import User
-from huiqi.simulate import jobs, reform_pages, reform_views, reforms
+from huiqi.simulate import jobs, reform_pages, reform_views, reforms, saved_reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.population import sections
 from huiqi.simulate.reform import Reform
+from huiqi.simulate.reform_problems import in_reform
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
 from huiqi.users.scope import require_role
@@ -132,39 +133,9 @@ def _labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Each field by its Chinese label, as every form names it; a mistake inside the reform's YAML is the reform's,
     said beside its box with its line and its place in the analyst's words: 第 3 行，第 1 项修改的生效日期（since）."""
     inside = [p if isinstance(p, Problem) or not p[0].startswith("reform.")
-              else Problem(field_label("reform"), _in_reform(p[0].removeprefix("reform."), p[1]), "reform")
+              else Problem(field_label("reform"), in_reform(p[0].removeprefix("reform."), p[1]), "reform")
               for p in problems]
     return labelled(inside)
-
-
-KEYS = {"name": "名称", "description": "说明", "changes": "修改", "parameter": "参数", "since": "生效日期",
-        "value": "新值", "source": "来源", "policy": "政策编号"}  # a reform YAML's keys, as the analyst says them
-_CHANGE = re.compile(r"^changes\[(\d+)\](?:\.(\w+))?$")
-_LINE = re.compile(r"^(第 \d+ 行)：")
-
-
-def _in_reform(place: str, why: str) -> str:
-    """A mistake at ``place`` in the reform's YAML (``changes[0].since``), its line first, the place in Chinese.
-
-    >>> _in_reform("changes[0].since", "第 3 行：2025-13-01 不是有效日期")
-    '第 3 行，第 1 项修改的生效日期（since）：2025-13-01 不是有效日期'
-    >>> _in_reform("changes[1].sinc", "第 4 行：不认识的字段（请检查拼写）"), _in_reform("name", "第 1 行：缺少此项")
-    ('第 4 行，第 2 项修改中的 sinc：不认识的字段（请检查拼写）', '第 1 行，名称（name）：缺少此项')
-    >>> _in_reform("（整体）", "应为对象（键值表）")
-    '应写作 name:（名称）、changes:（修改）等各项'
-    """
-    if place.startswith("（"):
-        return "应写作 name:（名称）、changes:（修改）等各项" if "对象" in why else why
-    line = _LINE.match(why)
-    why = why[line.end():] if line else why
-    change = _CHANGE.match(place)
-    if change:
-        key = change[2]
-        where = f"第 {int(change[1]) + 1} 项修改"
-        where += ("" if key is None else f"的{KEYS[key]}（{key}）" if key in KEYS else f"中的 {key}")
-    else:
-        where = f"{KEYS[place]}（{place}）" if place in KEYS else place
-    return f"{line[1]}，{where}：{why}" if line else f"{where}：{why}"
 
 
 @router.post("/simulate", response_model=None)
@@ -191,7 +162,8 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
             synthetic_applicants = None  # the form's own offer, left as it was: the file is the source
         job = jobs.start(session, actor=actor, spec=job_spec(by_keys, as_of, synthetic_applicants, seed, text),
                          filename=filename, content=content)
-        saved = reforms.save(session, actor=actor, reform=changed, text=text, job=job) if changed and text else None
+        saved = (saved_reforms.save(session, actor=actor, reform=changed, text=text, job=job)
+                 if changed and text else None)
     except (InputError, Conflict) as error:
         folder = job.folder if job is not None else None
         session.rollback()
@@ -234,7 +206,7 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
     if report is not None:
         headers, rows = people_table(report)
         groups = len(rows) - 1  # the last is the total
-        context |= {"report": report, "saved": reforms.of_job(session, job.id), "headers": headers,
+        context |= {"report": report, "saved": saved_reforms.of_job(session, job.id), "headers": headers,
                     "rows": [*rows[:min(groups, SHOWN_ROWS)], rows[-1]], "groups": groups, "shown": SHOWN_ROWS,
                     "keys": len(report.group_keys()),
                     "charts": json.dumps(charts(report), ensure_ascii=False)} | impact_context(report)

@@ -21,8 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from huiqi.errors import PolicyFileError
-from huiqi.rules.loader import load_text, read_yaml
+from huiqi.errors import InputError, PolicyFileError
+from huiqi.rules.loader import load_text, read_file, read_yaml
 from huiqi.rules.params import Parameter, read_value
 from huiqi.rules.policy import Policy
 from huiqi.validation import field_path, iso_date, problems
@@ -81,19 +81,28 @@ def located(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | No
     return None
 
 
-def read_reform(path: str | Path) -> Reform:
-    """Read a reform file; mistakes name the file, line and field."""
-    path = Path(path)
+def parse_reform(text: str, source: str = "改革方案") -> Reform:
+    """A reform's YAML read from ``source`` (a file's name, or 改革方案 for a form's box; the page's table writes the
+    same YAML): a YAML mistake is a PolicyFileError at ``source`` and its line, a field's an InputError naming the
+    field (``reform.changes[0].since``) and its line in that YAML (第 3 行：…)."""
+    data, lines = read_yaml(text, source)
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyFileError([f"{path}: 无法读取改革方案：{exc}"]) from None
-    data, lines = read_yaml(text, str(path))
-    try:
-        return Reform.model_validate(data).written(str(path), lines)
+        return Reform.model_validate(data).written(source, lines)
     except ValidationError as exc:
-        raise PolicyFileError([f"{path}:{located(lines, tuple(loc)) or '?'}: {field_path(loc)}：{why}"
-                               for loc, why in problems(exc)]) from None
+        raise InputError([(f"reform.{field_path(loc)}", _at_line(lines, tuple(loc), why))
+                          for loc, why in problems(exc)]) from None
+
+
+def _at_line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...], why: str) -> str:
+    line = located(lines, loc) if loc else None
+    return f"第 {line} 行：{why}" if line else why
+
+
+def read_reform(path: str | Path) -> Reform:
+    """Read a reform file (``parse_reform``, its mistakes at the file's name); a missing or unreadable one is a
+    PolicyFileError said in Chinese."""
+    path = Path(path)
+    return parse_reform(read_file(path, "改革方案"), str(path))
 
 
 def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:

@@ -13,7 +13,9 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.models import SavedReform, User
-from huiqi.simulate import jobs, reform_views, reforms
+from huiqi.simulate import jobs, reform_views, saved_reforms
+from huiqi.simulate.reform import NAME_LENGTH
+from huiqi.simulate.reform_comparison import Comparison, compare, pair
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download, download_workbook
@@ -30,11 +32,11 @@ def _authors(session: Session, saved: list[SavedReform]) -> dict[int, str]:
 
 def _list(request: Request, who: Caller, actor: User, session: Session, *, problems: list, values: dict,
           status_code: int = 200) -> HTMLResponse:
-    saved = reforms.listed(session, actor=actor)
+    saved = saved_reforms.listed(session, actor=actor)
     policies = catalogue.published(session)
     return page(request, "simulate/reforms.html", who, status_code=status_code, reforms=saved,
                 authors=_authors(session, saved), said={r.id: reform_views.said(r.changes, policies) for r in saved},
-                problems=problems, values=values, states=reforms.job_states(session, saved),
+                problems=problems, values=values, states=saved_reforms.job_states(session, saved),
                 may_compare=jobs.may_analyse(actor))  # the auditor reads them, compares none
 
 
@@ -48,9 +50,9 @@ def reform_list(request: Request, who: CallerDep, actor: Actor, session: Db, a: 
 @router.get("/simulate/reforms.xlsx", response_model=None)
 def reform_list_xlsx(actor: Actor, session: Db) -> Response:
     """The saved reforms as the list shows them (the actor's own; an admin's, everyone's), one row per reform."""
-    saved = reforms.listed(session, actor=actor)  # refuses whom the page refuses
+    saved = saved_reforms.listed(session, actor=actor)  # refuses whom the page refuses
     policies, authors = catalogue.published(session), _authors(session, saved)
-    states = reforms.job_states(session, saved)
+    states = saved_reforms.job_states(session, saved)
     rows = [[r.name, r.description or None, "\n".join(_change(c) for c in reform_views.said(r.changes, policies)),
              r.job_id, STATES.get(states.get(r.id, "")) if r.job_id else None, authors.get(r.user_id), r.created_at]
             for r in saved]
@@ -73,14 +75,14 @@ def reform_compare(request: Request, who: CallerDep, actor: Actor, session: Db, 
                    b: str | None = None) -> HTMLResponse:
     require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
     try:
-        a_id, b_id = reforms.pair(a, b)
+        a_id, b_id = pair(a, b)
     except InputError as error:
         return _list(request, who, actor, session, status_code=422, problems=error.problems, values={"a": a, "b": b})
-    comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
+    comparison = compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
     return page(request, "simulate/compare.html", who, comparison=comparison, unfinished=unfinished(comparison))
 
 
-def unfinished(comparison: reforms.Comparison) -> str:
+def unfinished(comparison: Comparison) -> str:
     """Why two reforms cannot be compared yet: a simulation that failed (run it again under the same name) or one
     not finished."""
     waiting = [name for name in comparison.missing if name not in comparison.failed]
@@ -92,28 +94,33 @@ def unfinished(comparison: reforms.Comparison) -> str:
 @router.get("/simulate/reforms/compare.xlsx", response_model=None)
 def reform_compare_xlsx(actor: Actor, session: Db, a: str | None = None, b: str | None = None) -> Response:
     require_role(actor, *jobs.ANALYSTS, doing="对比改革方案")
-    a_id, b_id = reforms.pair(a, b)
+    a_id, b_id = pair(a, b)
     policies = catalogue.published(session)
-    comparison = reforms.compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=policies)
+    comparison = compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=policies)
     if comparison.missing:
         raise InputError([Problem("改革方案", unfinished(comparison), "a")])
     return download_workbook(reform_views.comparison_book(comparison, policies), f"改革方案对比-{a_id}-{b_id}.xlsx")
 
 
 def _one(request: Request, who: Caller, actor: User, session: Session, saved: SavedReform, *,
-         problems: list | None = None, status_code: int = 200) -> HTMLResponse:
+         problems: list | None = None, status_code: int = 200, failed: str = "未能删除",
+         typed: str | None = None) -> HTMLResponse:
+    """One saved reform's page; after a refusal, its ``problems`` under the title ``failed`` and the name ``typed``
+    in the box as it was typed."""
     policies = catalogue.published(session)
     changes = reform_views.said(saved.changes, policies)
     return page(request, "simulate/reform.html", who, status_code=status_code, reform=saved, changes=changes,
-                author=_authors(session, [saved]).get(saved.user_id, "—"), state=reforms.job_state(session, saved),
-                may_delete=reforms.may_delete(actor, saved), problems=problems or [])
+                author=_authors(session, [saved]).get(saved.user_id, "—"),
+                state=saved_reforms.job_state(session, saved), name_length=NAME_LENGTH,
+                may_change=saved_reforms.may_change(actor, saved), problems=problems or [], failed=failed,
+                typed=saved.name if typed is None else typed)
 
 
 @router.get("/simulate/reforms/{reform_id}", response_class=HTMLResponse)
 def reform_page(request: Request, who: CallerDep, actor: Actor, session: Db, reform_id: RecordId) -> HTMLResponse:
     """One saved reform: its changes with their units, its YAML (read only, as a --reform file holds it), its
     simulation, and (for its author or an admin) deleting it."""
-    return _one(request, who, actor, session, reforms.get(session, actor=actor, reform_id=reform_id))
+    return _one(request, who, actor, session, saved_reforms.get(session, actor=actor, reform_id=reform_id))
 
 
 @router.post("/simulate/reforms/{reform_id}/delete", response_model=None)
@@ -121,7 +128,7 @@ def reform_delete(request: Request, who: CallerDep, actor: Actor, session: Db, r
                   confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
     """Delete a saved reform once its author (or an admin) has ticked 确认删除 (asked again by the browser)."""
     require_role(actor, *jobs.ANALYSTS, doing="删除改革方案")  # the auditor reads reforms, deletes none
-    saved = reforms.get(session, actor=actor, reform_id=reform_id) if confirm != "yes" else None
+    saved = saved_reforms.get(session, actor=actor, reform_id=reform_id) if confirm != "yes" else None
     if saved is not None:  # not confirmed: nothing is deleted, and the page says how
         return _one(request, who, actor, session, saved, status_code=422,
                     problems=[Problem("确认删除", "请勾选“确认删除”后再删除（删除后不能恢复）", "confirm")])
@@ -133,5 +140,30 @@ def reform_delete(request: Request, who: CallerDep, actor: Actor, session: Db, r
                          status_code=refusal.status_code)
         return _one(request, who, actor, session, found, problems=refusal.shown, status_code=refusal.status_code)
 
-    return form_step(session, lambda: reforms.delete(session, actor=actor, reform_id=reform_id),
+    return form_step(session, lambda: saved_reforms.delete(session, actor=actor, reform_id=reform_id),
                      done="/simulate/reforms", again=again, said=lambda name: f"改革方案“{name}”已删除")
+
+
+@router.post("/simulate/reforms/{reform_id}/rename", response_model=None)
+def reform_rename(request: Request, who: CallerDep, actor: Actor, session: Db, reform_id: RecordId,
+                  reform_name: Annotated[str, Form(max_length=1000)] = "",
+                  seen: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    """Rename a saved reform (its author or an admin); ``seen`` is the name the page showed: renamed meanwhile by
+    another page, the page is shown again with the name now saved (409) and the one typed kept in the box."""
+    require_role(actor, *jobs.ANALYSTS, doing="修改改革方案名称")  # the auditor reads reforms, renames none
+
+    def again(refusal: Refusal) -> Response:
+        found = session.get(SavedReform, reform_id)
+        if found is None:  # deleted meanwhile (another page): the list, saying so
+            return _list(request, who, actor, session, problems=refusal.shown, values={},
+                         status_code=refusal.status_code)
+        return _one(request, who, actor, session, found, problems=refusal.shown, status_code=refusal.status_code,
+                    failed="未能修改名称", typed=reform_name)
+
+    def said(names: tuple[str, str]) -> str:
+        old, new = names
+        return f"改革方案“{old}”已改名为“{new}”" if old != new else f"改革方案名称未改变（仍为“{new}”）"
+
+    return form_step(session, lambda: saved_reforms.rename(session, actor=actor, reform_id=reform_id,
+                                                           name=reform_name, seen=seen or None),
+                     done=f"/simulate/reforms/{reform_id}", again=again, said=said)

@@ -13,6 +13,7 @@ from huiqi.rules.params import read_rate
 from huiqi.rules.policy import Policy
 from huiqi.simulate import reforms
 from huiqi.simulate.reform import Reform
+from huiqi.simulate.reform_comparison import Comparison
 from huiqi.web.excel import Table, add_sheet, safe_workbook
 
 DOUBTFUL = 10_000  # yuan: a money parameter written in yuan below 1万元 is more likely 万元 written as 元
@@ -85,7 +86,7 @@ def doubts(reform: Reform | None, policies: list[Policy]) -> list[str]:
     return [c.doubt for c in found if c.doubt]
 
 
-def comparison_book(comparison: reforms.Comparison, policies: list[Policy]) -> bytes:
+def comparison_book(comparison: Comparison, policies: list[Policy]) -> bytes:
     """Two reforms side by side as a workbook: by measure, each reform against its own simulation's baseline (a
     column of each when the two ran on different data or days), and a 说明 sheet of what each changed and ran on."""
     a, b = comparison.a, comparison.b
@@ -107,7 +108,7 @@ def comparison_book(comparison: reforms.Comparison, policies: list[Policy]) -> b
     return buffer.getvalue()
 
 
-def _about(comparison: reforms.Comparison, policies: list[Policy]) -> list[tuple[str, Any, Any]]:
+def _about(comparison: Comparison, policies: list[Policy]) -> list[tuple[str, Any, Any]]:
     """The 说明 sheet's rows: each reform's name, changes, data source and dates, and how the baselines compare."""
     pair = (comparison.a, comparison.b)
     runs = [comparison.runs.get(r.id, {}) for r in pair]

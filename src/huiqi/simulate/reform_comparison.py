@@ -1,0 +1,119 @@
+"""Two saved reforms compared measure by measure: the support ceilings in each one's baseline and under each."""
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from huiqi.errors import InputError
+from huiqi.labels import Problem
+from huiqi.models import SavedReform, SimulationJob, User
+from huiqi.rules.policy import Policy
+from huiqi.simulate import jobs
+from huiqi.simulate.saved_reforms import get
+from huiqi.validation import digits
+
+
+def pair(a: str | None, b: str | None) -> tuple[int, int]:
+    """The two saved reforms to compare, as the page and the API name them (``a``, ``b``); mistakes name the field."""
+    found = []
+    ids = []
+    for field, label, text in (("a", "方案A", a), ("b", "方案B", b)):
+        if not text or not digits(text.strip()) or not 1 <= int(text) <= 2_147_483_647:
+            found.append(Problem(label, "请选择一个已保存的改革方案", field))
+        else:
+            ids.append(int(text))
+    if not found and ids[0] == ids[1]:
+        found.append(Problem("方案B", "请选择与方案A不同的方案", "b"))
+    if found:
+        raise InputError(found)
+    return ids[0], ids[1]
+
+
+@dataclass
+class Line:
+    """One line of a comparison: a measure (or the total), in whole yuan."""
+
+    label: str
+    baseline: int
+    a: int
+    b: int
+    baseline_b: int
+
+    @property
+    def a_diff(self) -> int:
+        return self.a - self.baseline
+
+    @property
+    def b_diff(self) -> int:
+        return self.b - self.baseline_b
+
+    @property
+    def b_minus_a(self) -> int:
+        return self.b - self.a
+
+
+@dataclass
+class Comparison:
+    a: SavedReform
+    b: SavedReform
+    lines: list[Line]
+    same_baseline: bool
+    missing: list[str]  # the reforms whose job has not finished (or failed): nothing to compare yet
+    failed: list[str]  # those of ``missing`` whose job failed: run them again
+    # by reform id: its simulation's number, data source, 判断日期 and when it finished
+    runs: dict[int, dict[str, Any]] = dataclasses.field(default_factory=dict)
+
+
+def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: list[Policy]) -> Comparison:
+    """Two saved reforms side by side: the support ceilings per measure in the baseline and under each reform."""
+    a, b = get(session, actor=actor, reform_id=a_id), get(session, actor=actor, reform_id=b_id)
+    results, runs = {}, {}
+    missing, failed = [], []
+    for saved in (a, b):
+        job = session.get(SimulationJob, saved.job_id) if saved.job_id else None
+        data = jobs.summary(job) if job is not None else None
+        if data is None or "reform" not in data:
+            missing.append(saved.name)
+            if job is not None and job.state == "failed":
+                failed.append(saved.name)
+        results[saved.id] = data
+        if data is not None and job is not None:
+            runs[saved.id] = {"job": job.id, "population": data.get("population"), "as_of": data.get("as_of"),
+                              "finished_at": job.finished_at}
+    if missing:
+        return Comparison(a, b, [], True, missing, failed, runs)
+    base_a, reform_a = _by_measure(results[a.id]["groups"]), _by_measure(results[a.id]["reform"]["groups"])
+    base_b, reform_b = _by_measure(results[b.id]["groups"]), _by_measure(results[b.id]["reform"]["groups"])
+    titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
+    numbers = {p.id: p.number for p in policies}
+    order = {p.id: p.order for p in policies}
+    keys = sorted(set(base_a) | set(reform_a) | set(base_b) | set(reform_b),
+                  key=lambda k: (order.get(k[0] or "", len(order)), str(k[0]), k[1] or 0))
+    lines = []
+    for key in keys:
+        policy, measure = key
+        label = "全部" if measure is None else f"措施{measure} {_title(titles, policy, measure)}"
+        if policy is not None:
+            label = f"{numbers.get(policy, policy)} {label}"
+        lines.append(Line(label, base_a.get(key, 0), reform_a.get(key, 0), reform_b.get(key, 0), base_b.get(key, 0)))
+    if len(lines) > 1:
+        lines.append(Line("合计", *(sum(getattr(line, f) for line in lines)
+                                  for f in ("baseline", "a", "b", "baseline_b"))))
+    return Comparison(a, b, lines, base_a == base_b, [], [], runs)
+
+
+def _title(titles: dict[tuple[str, int], str], policy: str | None, measure: int) -> str:
+    if policy is not None:
+        return titles.get((policy, measure), "")
+    return next((t for (_, n), t in titles.items() if n == measure), "")
+
+
+def _by_measure(groups: list[dict[str, Any]]) -> dict[tuple[str | None, int | None], int]:
+    """Ceilings summed per (policy, measure) over the other groupings (region, year); one total without measures."""
+    totals: dict[tuple[str | None, int | None], int] = {}
+    for group in groups:
+        key = (group.get("policy"), group.get("measure"))
+        totals[key] = totals.get(key, 0) + int(group["ceiling_sum"])
+    return totals
