@@ -223,11 +223,12 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
             status_code: int = 200, **context: Any) -> HTMLResponse:
     application = service.get(session, actor=actor, application_id=application_id)
     detail = views.detail(session, application, actor)
-    editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE
     rated = ratings.for_application(session, application.id)
     may_rate = actor.role == Role.ENTERPRISE and application.state in ratings.FINISHED and rated is None
     basis = offers.basis(session, application.id)  # a 免申即享 application: confirmed from a list, not applied for
     payee = basis is not None
+    # 免申即享: the enterprise files nothing, so has nothing to change (one returned before that was so included)
+    editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE and not payee
     if editable:
         try:
             preview = judge(session, application, on=clock.today())

@@ -46,7 +46,8 @@ def pass_city(application_id: RecordId, actor: Actor, session: Db, body: Decisio
     return _step(session, actor, application_id, Action.PASS_CITY, body)
 
 
-@router.post("/{application_id}/return", response_model=ReviewItem, summary="退回补正（须写明理由）")
+@router.post("/{application_id}/return", response_model=ReviewItem, summary="退回补正（须写明理由）",
+             description="免申即享的申报（责任单位依据名单确认，企业无需填报）不退回补正（409）：经核查不予支持的，作出不予支持。")
 def return_for_correction(application_id: RecordId, body: ReasonsIn, actor: Actor, session: Db) -> ReviewItem:
     return _step(session, actor, application_id, Action.RETURN, body, reasons=body.reasons)
 
