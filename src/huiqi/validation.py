@@ -418,6 +418,16 @@ def control_reason(value: str) -> str | None:
     return f"不能含有控制字符（U+{ord(found):04X}）"
 
 
+def kept(text: str, most: int) -> str:
+    r"""A refused text as its form shows it again: without the characters no record keeps (NUL and the other control
+    characters but tab and line breaks), cut to the field's bound ``most``: what was typed, as far as it can be kept.
+
+    >>> kept("名单\x00核查" + "长" * 10, 6), kept("第一行\n第二行", 100)
+    ('名单核查长长', '第一行\n第二行')
+    """
+    return text.translate(_CONTROL_TABLE)[:most]
+
+
 def _clean(value: str | None) -> str | None:
     if value is not None and (why := control_reason(value)) is not None:
         raise ValueError(why)

@@ -61,7 +61,7 @@ def test_no_stacking_across_measures_for_the_same_matter(session, people, data_b
     _budget(session, people, 11, 10_000_000)
     under_11 = _p1_under(session, people, data_bureau, tmp_path, 11, 10_000_000)
     assert under_11.ceiling == 10_000_000
-    with pytest.raises(Conflict, match=f"事项 p1 已有在办申报 #{under_11.id}（公示中）：.*请先撤回原申报"):
+    with pytest.raises(Conflict, match=f"事项 p1 已有在办申报 #{under_11.id}（公示期满，待批准）：.*请先撤回原申报"):
         _p1_under(session, people, data_bureau, tmp_path, 5, 30_000_000)
     step(session, "approve", people.finance, under_11, on=APPROVE_ON)
     taken = f"事项 p1 已获支持（申报 #{under_11.id}，已批准）：一个事项在同一政策下只享受一次支持"

@@ -121,7 +121,7 @@ def test_one_application_in_progress_at_a_time_across_policies(session, people, 
                                                                tmp_path) -> None:
     round_id, _ = successor
     to_announced(session, people.alice, [data_bureau], matter="p1", measure=11, amount=M11, store=tmp_path)
-    with pytest.raises(Conflict, match=r"已有在办申报 #\d+（公示中）"):
+    with pytest.raises(Conflict, match=r"已有在办申报 #\d+（公示期满，待批准）"):
         _draft(session, people, round_id, 10_000_000, tmp_path)
 
 

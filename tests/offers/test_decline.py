@@ -68,7 +68,7 @@ def test_a_declined_offer_is_not_made_again(session, people) -> None:
     offer = an_offer(session, people, ON)
     with clock.pinned(ON):
         replies.decline(session, actor=people.alice, offer_id=offer.id)
-        assert offers.make_for_listed(session, ON) == 0
+        assert offers.make_for_listed(session, ON) == offers.Made(made=0, answered=1)
     same = [o for o in offers.mine(session, actor=people.alice) if o.matter_id == offer.matter_id]
     assert [(o.id, o.state) for o in same] == [(offer.id, "declined")]
 
@@ -77,7 +77,7 @@ def test_an_offer_set_aside_is_not_made_again(session, people) -> None:
     offer = direct_offer(session, people, ON)
     with clock.pinned(ON):
         offers.set_aside(session, actor=people.miit, offer_id=offer.id, reason="名单核查未通过")
-        assert offers.make_for_listed(session, ON) == 0
+        assert offers.make_for_listed(session, ON) == offers.Made(made=0, answered=1)
         assert offer.id not in [o.id for o in offers.pending(session, actor=people.miit)]
     same = [o for o in offers.mine(session, actor=people.alice) if o.matter_id == offer.matter_id]
     assert [(o.id, o.state) for o in same] == [(offer.id, "set_aside")]
@@ -88,7 +88,7 @@ def test_a_withdrawn_offer_may_be_made_again(session, people) -> None:
     offer = an_offer(session, people, ON)
     with clock.pinned(ON):
         offers.withdraw_for_matters(session, [offer.matter_id], "测试：撤回")
-        assert offers.make_for_listed(session, ON) == 1
+        assert offers.make_for_listed(session, ON) == offers.Made(made=1)
     same = [o.state for o in offers.mine(session, actor=people.alice) if o.matter_id == offer.matter_id]
     assert same == ["open", "withdrawn"]
 

@@ -21,7 +21,7 @@ async def test_a_reason_too_long_keeps_what_was_typed(browser, session, people) 
     assert refused.status_code == 422
     assert '<a href="#f-reason">理由：请写明不予确认的理由（不超过 500 个字）</a>' in refused.text
     row = refused.text.split('id="f-reason"')[1].split("</tr>")[0]
-    assert f'value="{typed}"' in row and '<span class="field-error" id="e-reason">' in row
+    assert f'value="{typed[:500]}"' in row and '<span class="field-error" id="e-reason">' in row, "cut to its bound"
     assert offer.state == "open"
 
 
@@ -50,7 +50,7 @@ async def test_a_reason_past_the_door_s_old_bound_is_said_beside_the_field(brows
     assert refused.status_code == 422 and "5000" not in refused.text
     assert '<a href="#f-reason">理由：请写明不予确认的理由（不超过 500 个字）</a>' in refused.text
     row = refused.text.split('id="f-reason"')[1].split("</tr>")[0]
-    assert f'value="{typed}" aria-invalid="true" aria-describedby="e-reason">' in row and offer.state == "open"
+    assert f'value="{typed[:500]}" aria-invalid="true" aria-describedby="e-reason">' in row and offer.state == "open"
 
 
 async def test_an_offer_set_aside_in_another_tab_is_a_refusal_not_a_mistake(browser, session, people) -> None:
@@ -101,3 +101,60 @@ async def test_the_public_downloads_the_direct_page_as_it_shows(browser, client,
     assert [(r["单位"], r["统一社会信用代码"]) for r in lines] == shown == [(link, ALICE_USCC)]
     assert lines[0]["拟支持金额（元）"] == 800_000 and lines[0]["拟支持金额（万元）"] == 80
     assert quoted(got, link), "formula-like text stays text"
+
+
+async def test_each_confirmation_names_what_it_confirms(browser, session, people) -> None:
+    """The dialog named only the company (确认 示例科技有限公司 的免申即享？), the same for its two offers: each now
+    names the recognition, its date, the measure and the ceiling, and so does each button to a screen reader."""
+    import html
+    import re
+
+    direct_offer(session, people, ON)
+    with clock.pinned(ON):
+        page = (await browser(people.miit).get("/offers/pending")).text
+    asked = [html.unescape(a) for a in re.findall(r'data-confirm="(确认 示例科技有限公司[^"]*)"', page)]
+    assert len(asked) == 2 and len(set(asked)) == 2, asked
+    assert "确认 示例科技有限公司 的免申即享：制造业单项冠军企业（新认定，国家级，2025-06-01） · 措施3 培育中小企业，" \
+           "可获支持上限 100万元？确认后转入审核。" in asked
+    assert any("小巨人”企业（新认定，国家级，2024-07-15） · 措施3 培育中小企业" in a for a in asked), asked
+    labels = [html.unescape(a) for a in re.findall(r'aria-label="((?:确认|不予确认) 示例科技有限公司[^"]*)"', page)]
+    assert len(labels) == 4 and len(set(labels)) == 4, labels
+
+
+async def test_the_public_page_says_where_each_line_stands(browser, session, people) -> None:
+    """/direct kept showing 拟支持 100 for a line finance had since rejected, with no status: each line now says where
+    it stands, as /announcements does (a rejected one 不予支持), on the page and in its Excel."""
+    from tests.dbtest import step
+    from tests.webtest import sheet_rows
+
+    offer = direct_offer(session, people, ON)
+    with clock.pinned(ON):
+        app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
+    step(session, "propose", people.miit, app, on=date(2025, 7, 2), amount=1_000_000)
+    step(session, "announce", people.miit, app, on=date(2025, 7, 2), starts_on=date(2025, 7, 3))
+    public = browser(None)
+    with clock.pinned(date(2025, 7, 4)):
+        running = (await public.get("/direct")).text
+    step(session, "reject", people.finance, app, on=date(2025, 7, 15), reasons="复核：该企业已迁出辽宁")
+    with clock.pinned(date(2025, 7, 15)):
+        rejected = (await public.get("/direct")).text
+        sheet = sheet_rows(await public.get("/direct.xlsx"), 1)
+        listing = (await public.get("/announcements")).text
+
+    def row(text: str) -> str:
+        return text.split('<td data-label="单位">示例科技有限公司</td>')[1].split("</tr>")[0]
+
+    assert '<td data-label="状态"><span class="badge state">公示中</span></td>' in row(running)
+    assert '<td data-label="状态"><span class="badge state">不予支持</span></td>' in row(rejected)
+    assert [(r["单位"], r["状态"]) for r in sheet] == [("示例科技有限公司", "不予支持")]
+    assert '<td data-label="状态"><span class="badge state">不予支持</span></td>' in listing, "the 公示 page agrees"
+
+
+async def test_a_nul_in_a_reason_is_said_beside_it(browser, session, people) -> None:
+    """The door answered a NUL with its own page, the row and the reason lost."""
+    offer = direct_offer(session, people, ON)
+    with clock.pinned(ON):
+        refused = await browser(people.miit).post(f"/offers/{offer.id}/set-aside", data={"reason": "名单\x00核查"})
+    assert refused.status_code == 422 and '<a href="#f-reason">理由：不能含有空字符（NUL）</a>' in refused.text
+    row = refused.text.split('id="f-reason"')[1].split("</tr>")[0]
+    assert 'value="名单核查" aria-invalid="true"' in row and offer.state == "open"

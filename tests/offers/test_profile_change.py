@@ -110,7 +110,7 @@ def test_a_ceiling_that_reads_the_revenue_is_computed_again_and_withdrawn_once_t
                            closes_on=date(2025, 12, 31), measures=[opening.MeasureIn(1)])
         applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
             "id": "r1", "type": "honour", "codes": ["test_revenue_award"], "date": "2025-03-01"})
-        assert offers.make_for(session, [records.by_uscc(session, ALICE_USCC)], ON) == 1
+        assert offers.make_for(session, [records.by_uscc(session, ALICE_USCC)], ON).made == 1
     [offer] = _open(session)
     assert offer.ceiling == 50 * LAKH
     told: list[str] = []

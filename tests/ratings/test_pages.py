@@ -115,3 +115,25 @@ async def test_the_later_of_two_tabs_is_told_someone_just_did_it(browser, sessio
     session.refresh(found)
     assert (found.answer, found.recheck_reason, found.recheck_result) == ("已电话说明不符合的条件", "仍未说明具体条款",
                                                                           "维持答复")
+
+
+@pytest.mark.parametrize(("field", "url", "who"), [("text", "answer", "shenyang"), ("result", "conclude", "admin")])
+async def test_a_forged_long_answer_is_said_beside_its_box(browser, session, people, tmp_path, field, url,
+                                                          who) -> None:
+    """An answer or a conclusion of 1,001 characters met the form's own bound (1000): a bare 「输入有误」 page, what was
+    typed lost; a NUL met the door's. Each is said beside its box on the page shown again, the text kept to 1000."""
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    with clock.pinned(date(2025, 9, 26)):
+        found = ratings.rate(session, actor=people.alice, application_id=app.id, level=1, comment="理由不清楚")
+    if url == "conclude":  # the city rejected: the city answers
+        ratings.answer(session, actor=people.shenyang, rating_id=found.id, text="已电话说明不符合的条件")
+        ratings.ask_recheck(session, actor=people.alice, rating_id=found.id, reason="仍未说明具体条款")
+    reviewer = browser(getattr(people, who))
+    long = await reviewer.post(f"/ratings/{found.id}/{url}", data={field: "已整改" + "长" * 998})
+    assert long.status_code == 422 and "<h1>" in long.text and "不超过 1000 个字（现为 1001 个字）" in long.text
+    assert f'aria-describedby="e-{field}" name="{field}"' in long.text
+    assert f'maxlength="1000" required>已整改{"长" * 997}</textarea>' in long.text, "kept, cut to its bound"
+    nul = await reviewer.post(f"/ratings/{found.id}/{url}", data={field: "已\x00整改"})
+    assert nul.status_code == 422 and "不能含控制字符" in nul.text and 'required>已整改</textarea>' in nul.text
+    assert (found.answer if url == "answer" else found.recheck_result) is None

@@ -93,7 +93,8 @@ async def test_a_refusal_keeps_what_was_typed(browser, people, alice_h1) -> None
     too_much = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "120"})
     assert too_much.status_code == 422 and "超过上限 100 万元" in too_much.text and 'value="120"' in too_much.text
     assert '<a href="#f-amount">' in too_much.text, "linked from the summary"
-    beside = '<span class="field-error" id="e-amount">拟定金额 120 万元超过上限 100 万元</span>'
+    beside = ('<span class="field-error" id="e-amount">拟定金额 120 万元超过上限 100 万元（申请金额相同），'
+              '最多可拟定 100 万元</span>')
     assert beside in too_much.text, "and beside the box"
     too_fine = await miit.post(f"/review/{alice_h1.id}/propose", data={"amount": "1.23456"})
     assert too_fine.status_code == 422 and "四位小数" in too_fine.text

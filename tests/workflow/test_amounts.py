@@ -87,3 +87,17 @@ def test_no_correction_once_announced_nor_by_another(session, people, tmp_path) 
     with pytest.raises(Conflict, match="公示中"):
         step(session, "amend", people.miit, app, on=ON, amount=900_000)
     assert app.amount_proposed == 90_000
+
+
+@pytest.mark.parametrize("amount", [1_200_000, 900_000], ids=["past the ceiling", "past the amount asked"])
+def test_a_proposal_too_high_is_told_the_lower_limit_first(session, people, tmp_path, amount) -> None:
+    """80 万元 asked under a 100 万元 ceiling: 120 was told 超过上限 100 万元, then 90 超过申请金额 80 万元. The
+    limit that binds, the lower of the two, is said first, with the most that may be proposed."""
+    app = apply(session, people.alice, matter="h1", measure=3, amount=800_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+    assert (app.ceiling, app.amount_requested) == (1_000_000, 800_000)
+    with pytest.raises(InputError) as refused:
+        step(session, "propose", people.miit, app, on=ON, amount=amount)
+    said = f"拟定金额 {amount // 10_000} 万元超过申请金额 80 万元（上限 100 万元），最多可拟定 80 万元"
+    assert refused.value.problems == [("amount", said)]
+    assert (app.state, app.amount_proposed) == (State.DEPARTMENT_REVIEW, None)

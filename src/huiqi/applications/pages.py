@@ -229,17 +229,18 @@ def _detail(request: Request, who: CallerDep, session: Db, actor: User, applicat
     file, while the page offers the upload)."""
     application = service.get(session, actor=actor, application_id=application_id)
     detail = views.detail(session, application, actor)
-    editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE
     rated = ratings.for_application(session, application.id)
     may_rate = actor.role == Role.ENTERPRISE and application.state in ratings.FINISHED and rated is None
     basis = offers.basis(session, application.id)  # a 免申即享 application: confirmed from a list, not applied for
     direct = basis is not None
+    # 免申即享: the enterprise files nothing, so has nothing to change (one returned before that was so included)
+    editable = actor.role == Role.ENTERPRISE and application.state in EDITABLE and not direct
     if editable:
         context |= _editing(session, application, detail)
         if too_large and not context["overdue"]:
             context["problems"] = [Problem(field_label("file"), f"文件超过上限 {_most_upload()}，请缩小后再上传",
                                            "file")]
-    elif actor.role == Role.ENTERPRISE and application.state == State.WITHDRAWN and not payee:
+    elif actor.role == Role.ENTERPRISE and application.state == State.WITHDRAWN and not direct:
         context |= _after_withdrawal(session, application)
     return page(request, "applications/detail.html", who, status_code=status_code, a=detail, editable=editable,
                 progress=views.progress_of(session, application, direct=direct), basis=basis,

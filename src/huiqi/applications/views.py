@@ -123,7 +123,8 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
         removed_materials=[MaterialRead.model_validate(m)
                            for m in repository.materials(session, application.id, removed=True)],
         timeline=steps_taken,
-        allowed=[s.action for s in allowed(application.state, actor.role)],
+        allowed=[s.action for s in allowed(application.state, actor.role,
+                                           direct=steps.is_direct(session, application.id))],
         payment=_payment(session, application.id), **_payee(application))
 
 

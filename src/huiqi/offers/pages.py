@@ -12,14 +12,16 @@ from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.applicants import repository as applicants
 from huiqi.catalogue import service as catalogue
-from huiqi.labels import measure_label
+from huiqi.labels import matter_label, measure_label
 from huiqi.models import User
 from huiqi.offers import replies, service
 from huiqi.public.service import measure_titles
 from huiqi.rounds import service as rounds
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download, download_workbook, workbook
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -35,7 +37,9 @@ def _rows(session: Session, actor: User) -> list[dict]:
         profile = applicants.current_profile(session, o.applicant_id)
         label = codes[matter.codes[0]].label if matter and matter.codes and matter.codes[0] in codes else ""
         rows.append({"offer": o, "name": profile.name if profile else o.uscc, "matter": label,
-                     "on": matter.date if matter else None})
+                     "on": matter.date if matter else None,  # the recognition as its confirmation names it
+                     "described": matter_label(matter.codes, matter.facts.get("level"), matter.date) if matter
+                     else "事项"})
     return rows
 
 
@@ -63,7 +67,8 @@ def direct_page(request: Request, who: CallerDep, session: Db) -> Response:
     """The public 免申即享 page: the measures delivered without an application in open rounds, and the 公示 batches
     that list applications confirmed that way."""
     measures, batches, confirmed = _direct(session)
-    return page(request, "offers/direct.html", who, measures=measures, batches=batches, confirmed=confirmed)
+    return page(request, "offers/direct.html", who, measures=measures, batches=batches, confirmed=confirmed,
+                today=clock.today())  # each line's status, as the 公示 page says it (a rejected one 不予支持)
 
 
 @router.get("/direct.xlsx")
@@ -71,7 +76,7 @@ def direct_download(session: Db) -> Response:
     """The public 免申即享 page as Excel (public, no sign-in): its measures on one sheet, the lines of its 公示 (only
     the applications confirmed without one, as the page lists them) on another."""
     measures, batches, confirmed = _direct(session)
-    titles, numbers = measure_titles(session), catalogue.numbers(session)
+    titles, numbers, today = measure_titles(session), catalogue.numbers(session), clock.today()
 
     def measure(policy_id: str, number: int) -> str:
         return measure_label(number, titles.get((policy_id, number)))
@@ -79,9 +84,11 @@ def direct_download(session: Db) -> Response:
     offered = Table("正在以免申即享兑现的措施", ["政策", "措施", "申报批次", "截止日期", "本批次计划安排"],
                     [[r.policy_number, measure(r.policy_id, m.measure), r.title, r.closes_on, m.budget]
                      for r, m in measures], money={"本批次计划安排"}, wide={"措施", "申报批次"}, sheet="免申即享的措施")
-    header = ["公示标题", "发布单位", "开始日期", "截止日期", "单位", "统一社会信用代码", "政策", "措施", "拟支持金额"]
+    header = ["公示标题", "发布单位", "开始日期", "截止日期", "单位", "统一社会信用代码", "政策", "措施", "拟支持金额",
+              "状态"]
     lines = [[b.title, b.department, b.starts_on, b.ends_on, e.applicant, e.uscc,
-              numbers.get(e.policy_id, e.policy_id), measure(e.policy_id, e.measure), e.amount_proposed]
+              numbers.get(e.policy_id, e.policy_id), measure(e.policy_id, e.measure), e.amount_proposed,
+              b.status_of(e, today)]
              for b in batches for e in b.entries if e.application_id in confirmed]
     listed = Table("免申即享的公示", header, lines, money={"拟支持金额"}, wide={"公示标题", "单位"})
     return download_workbook(workbook(offered, listed), f"免申即享-{clock.today().isoformat()}.xlsx")
@@ -119,13 +126,15 @@ def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_i
 
 
 @router.post("/offers/{offer_id}/set-aside", response_model=None)
+@said_beside("reason")
 def set_aside(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
               reason: Annotated[str, Form()] = "") -> Response:
-    # No bound of the form's own (the body's limit holds it): a reason too long is the service's to refuse, beside
-    # the field, and the row keeps it; a bound here would answer with the error page and the reason lost.
+    # No bound of the form's own, nor the door's (the body's limit holds it): a reason too long, or with a character
+    # no record keeps, is the service's to refuse, beside the field, and the row keeps it, cut to its bound; a bound
+    # here would answer with the error page and the reason lost.
     def again(refusal: Refusal) -> Response:
         return _pending(request, who, session, actor, status_code=refusal.status_code,
-                        problems=refusal.shown, failed=offer_id, reason=reason)
+                        problems=refusal.shown, failed=offer_id, reason=kept(reason, service.SET_ASIDE_MOST))
 
     return form_step(session, lambda: service.set_aside(session, actor=actor, offer_id=offer_id, reason=reason),
                      done="/offers/pending", again=again, said="已不予确认，理由已告知企业")

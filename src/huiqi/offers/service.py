@@ -2,11 +2,11 @@
 
 After a list is imported (and whenever ``make_for`` is asked), each applicant it touched is matched again on
 its record; every result the rules keep after 从高不重复 (a grant with a ceiling) whose measure an open round
-takes, for a matter with no live application (nor an offer of that measure declined or set aside), becomes an
-open offer: the matter, the measure, the round and the ceiling. The enterprise sees its offers on ``/me`` and
-accepts one with a click (申请即享): a draft filled from it (amount = the ceiling), needing only the round's
-materials and the declaration. An offer the rules no longer support (its list withdrawn, its matter changed) is
-withdrawn with the reason."""
+takes, for a matter with no live application (nor an offer of that measure declined or set aside, nor an
+application under it rejected: 不予支持 is a final decision), becomes an open offer: the matter, the measure, the
+round and the ceiling. The enterprise sees its offers on ``/me`` and accepts one with a click (申请即享): a draft
+filled from it (amount = the ceiling), needing only the round's materials and the declaration. An offer the rules
+no longer support (its list withdrawn, its matter changed) is withdrawn with the reason."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,12 +34,14 @@ from huiqi.rules.match import match
 from huiqi.rules.stacking import stacks_of
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import control_reason
 from huiqi.workflow.judgement import left_to_grant
 from huiqi.workflow.runner import run
-from huiqi.workflow.states import Action
+from huiqi.workflow.states import Action, State
 
 STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草稿）", "confirmed": "已由责任单位确认（免申即享）",
                 "set_aside": "责任单位确认未通过", "withdrawn": "已撤回", "declined": "已放弃"}
+SET_ASIDE_MOST = 500  # the reason an offer is set aside (its column)
 # An enterprise's or a department's answer to an offer: the same offer is not made again after it.
 ANSWERED = ("declined", "set_aside")
 # Support already received elsewhere left nothing to grant here (差额补足): the offer stays, at 0, to be corrected or
@@ -47,16 +49,43 @@ ANSWERED = ("declined", "set_aside")
 NOTHING_LEFT = "已获其他省级政策支持不低于措施上限，按从高不重复原则本政策不再支持"
 
 
-def make_for(session: Session, touched: list[Applicant], day: date) -> int:
-    """Match each applicant again and make the offers its results support; the number made.
+@dataclass
+class Made:
+    """What matching again made: the offers, and the matters it did not offer a measure again because of an answer
+    already given on it: an offer declined or set aside, an application rejected (不予支持)."""
+
+    made: int = 0
+    answered: int = 0
+    rejected: int = 0
+
+    @property
+    def said(self) -> str:
+        """The offers made, and those not made again, as an import's summary says them (after "；").
+
+        >>> Made(2).said
+        '产生政策直达 2 项'
+        >>> Made(0, 0, 1).said
+        '产生政策直达 0 项；另有 1 项事项已就同一措施被作出不予支持的最终决定，不再产生政策直达'
+        >>> Made(1, 2, 1).said.split("、")[0]
+        '产生政策直达 1 项；另有 2 项事项的政策直达此前已被企业放弃或经责任单位不予确认'
+        """
+        again = [f"{self.answered} 项事项的政策直达此前已被企业放弃或经责任单位不予确认"] if self.answered else []
+        again += [f"{self.rejected} 项事项已就同一措施被作出不予支持的最终决定"] if self.rejected else []
+        return f"产生政策直达 {self.made} 项" + (f"；另有 {'、'.join(again)}，不再产生政策直达" if again else "")
+
+
+def make_for(session: Session, touched: list[Applicant], day: date) -> Made:
+    """Match each applicant again and make the offers its results support; how many were made, and how many were
+    not made again (``Made``).
 
     The matters that may be offered are locked first, all of them, in id order, and read afresh (a list withdrawn or
     an application begun at this moment is then seen); only then is anything written or recorded. So the order every
     step keeps holds here too: matters before the audit trail's head (callers make offers before their own record)."""
     policies, open_by = catalogue.published(session), rounds.open_by_measure(session, day)
+    made = Made()
     if not open_by:
-        return 0
-    made, stacks, numbers = 0, stacks_of(policies), {p.id: p.number for p in policies}
+        return made
+    stacks, numbers = stacks_of(policies), {p.id: p.number for p in policies}
     candidates = []
     for applicant in {a.id: a for a in touched}.values():
         case = applicant_service.readable_case(session, applicant=applicant, as_of=day)
@@ -76,8 +105,13 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
     for applicant, grant, found, matter_id in candidates:
         matter = locked.get(matter_id)
         if matter is None or matter.source == "withdrawn" \
-                or applications.holding(session, matter.id, grant.policy) is not None or _open(session, matter.id) \
-                or _answered(session, matter.id, grant.policy, grant.measure):
+                or applications.holding(session, matter.id, grant.policy) is not None or _open(session, matter.id):
+            continue
+        if _answered(session, matter.id, grant.policy, grant.measure):
+            made.answered += 1
+            continue
+        if _rejected(session, matter.id, grant.policy, grant.measure):
+            made.rejected += 1
             continue
         # A matter granted under another policy is offered the difference (差额补足), or nothing.
         ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
@@ -95,7 +129,7 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
                      after={"uscc": applicant.uscc, "matter": matter.key, "round": found.id,
                             "measure": grant.measure, "ceiling": ceiling}
                      | ({"granted_elsewhere": granted} if granted else {}))
-        made += 1
+        made.made += 1
         less = f"（已扣除该事项在其他政策获批的 {wan(granted)} 万元）" if granted else ""
         cited = measure_cited(grant.measure, grant.policy, numbers)
         messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="offer.new",
@@ -107,7 +141,7 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> int:
     return made
 
 
-def make_for_listed(session: Session, day: date) -> int:
+def make_for_listed(session: Session, day: date) -> Made:
     """Match again every applicant with a published (imported) fact and make the offers: after a round opens or a
     policy is published, what the lists already say is brought to the enterprises."""
     ids = set(session.scalars(select(Matter.applicant_id).where(Matter.source == "imported")))
@@ -125,6 +159,15 @@ def _answered(session: Session, matter_id: int, policy_id: str, measure: int) ->
     return session.scalar(select(Offer.id).where(Offer.matter_id == matter_id, Offer.policy_id == policy_id,
                                                  Offer.measure == measure, Offer.state.in_(ANSWERED))
                           .limit(1)) is not None
+
+
+def _rejected(session: Session, matter_id: int, policy_id: str, measure: int) -> bool:
+    """Whether an application for the matter under this measure was rejected (不予支持): a final decision on it, so
+    the same offer is not made again by the next import or round (the enterprise may still apply, giving reasons
+    the reviewers read)."""
+    return session.scalar(select(Application.id).where(
+        Application.matter_id == matter_id, Application.policy_id == policy_id, Application.measure == measure,
+        Application.state == State.REJECTED).limit(1)) is not None
 
 
 def open_for_matter(session: Session, matter_id: int) -> list[Offer]:
@@ -278,8 +321,10 @@ def set_aside(session: Session, *, actor: User, offer_id: int, reason: str) -> O
     if lead.id != actor.department_id:  # who may decide first: another unit is told whose it is, not to write more
         raise Forbidden(f"措施{offer.measure}由{lead.name}牵头确认或不予确认")
     reason = reason.strip()
-    if not reason or len(reason) > 500 or any(ord(c) < 32 for c in reason):
-        raise InputError([("reason", "请写明不予确认的理由（不超过 500 个字）")])
+    if not reason or len(reason) > SET_ASIDE_MOST:
+        raise InputError([("reason", f"请写明不予确认的理由（不超过 {SET_ASIDE_MOST} 个字）")])
+    if any(ord(c) < 32 for c in reason):  # one line, as its box is
+        raise InputError([("reason", control_reason(reason) or "理由请写在一行内，不能含换行")])
     offer.state, offer.reason = "set_aside", reason
     session.flush()
     audit.record(session, actor=actor.username, action="offer.set_aside", entity="offer", entity_id=offer.id,

@@ -12,8 +12,9 @@ from huiqi.models import Rating
 from huiqi.public.service import measure_titles
 from huiqi.ratings import service
 from huiqi.users.names import namer
-from huiqi.validation import digits
+from huiqi.validation import digits, kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -86,23 +87,30 @@ def rectifications_xlsx(actor: Actor, session: Db) -> Response:
                                     "答复", "复核申请", "复核结论", "答复单位"], rows), "差评整改.xlsx")
 
 
+# An answer's or a conclusion's own bound: past it, or with a character no record keeps, the service says so beside
+# the box, the text kept to it (the door leaves the box to it: ``said_beside``).
+ANSWER_MOST = 1000
+
+
 @router.post("/ratings/{rating_id}/answer", response_model=None)
+@said_beside("text")
 def answer(request: Request, who: CallerDep, actor: Actor, session: Db, rating_id: RecordId,
-           text: Annotated[str, Form(max_length=1000)] = "") -> Response:
+           text: Annotated[str, Form()] = "") -> Response:
     def again(refusal: Refusal) -> Response:
         return _rectifications(request, who, session, actor, status_code=refusal.status_code,
-                               problems=refusal.shown, failed=rating_id)
+                               problems=refusal.shown, failed=rating_id, typed=kept(text, ANSWER_MOST))
 
     return form_step(session, lambda: service.answer(session, actor=actor, rating_id=rating_id, text=text),
                      done="/ratings/rectifications", again=again, said="整改情况已答复，企业可以看到")
 
 
 @router.post("/ratings/{rating_id}/conclude", response_model=None)
+@said_beside("result")
 def conclude(request: Request, who: CallerDep, actor: Actor, session: Db, rating_id: RecordId,
-             result: Annotated[str, Form(max_length=1000)] = "") -> Response:
+             result: Annotated[str, Form()] = "") -> Response:
     def again(refusal: Refusal) -> Response:
         return _rectifications(request, who, session, actor, status_code=refusal.status_code,
-                               problems=refusal.shown, failed=rating_id)
+                               problems=refusal.shown, failed=rating_id, typed=kept(result, ANSWER_MOST))
 
     return form_step(session, lambda: service.conclude(session, actor=actor, rating_id=rating_id, result=result),
                      done="/ratings/rectifications", again=again, said="复核结论已记录")

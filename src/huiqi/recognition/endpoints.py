@@ -52,6 +52,10 @@ class ListRead(BaseModel):
     offers: int | None = Field(None, description="本次导入后新产生的政策直达数")
     existing: int | None = Field(None, description="本次导入中与申报单位已有事项为同一认定（类别和认定日期相同）"
                                                    "的行数：并入原事项，不另建事项、不重复产生政策直达")
+    answered: int | None = Field(None, description="同一事项同一措施的政策直达此前已被企业放弃或经责任单位不予确认，"
+                                                   "本次不再产生的项数")
+    rejected: int | None = Field(None, description="同一事项同一措施的申报已被作出不予支持的最终决定，本次不再产生"
+                                                   "政策直达的项数")
 
 
 def _read(row, imported: service.Imported | None = None) -> ListRead:
@@ -60,7 +64,9 @@ def _read(row, imported: service.Imported | None = None) -> ListRead:
                     matching=row.matching, matched=row.matched,
                     applicants_created=imported.applicants_created if imported else None,
                     offers=imported.offers if imported else None,
-                    existing=imported.existing if imported else None)
+                    existing=imported.existing if imported else None,
+                    answered=imported.made.answered if imported else None,
+                    rejected=imported.made.rejected if imported else None)
 
 
 @router.get("", response_model=Page[ListRead], summary="已导入的认定名单")

@@ -63,20 +63,25 @@ class Imported:
     list: RecognitionList
     applicants_created: int
     matters: int
-    offers: int
+    made: offers.Made  # the offers made (none yet when matching goes on in the background), and those not made again
     existing: int = 0  # rows naming a recognition already recorded: that matter confirmed, no second one made
+
+    @property
+    def offers(self) -> int:
+        return self.made.made
 
     @property
     def said(self) -> str:
         """The import's result as the importing officer reads it (after "已导入名单 N："): the rows, the applicants
-        made, the rows that matched matters already recorded, and the offers made (or that matching goes on)."""
+        made, the rows that matched matters already recorded, and the offers made, with those not made again (an
+        answer already given: declined, set aside, or its application rejected), or that matching goes on."""
         said = f"{self.matters} 行，新建申报单位 {self.applicants_created} 家"
         if self.existing:
             said += (f"；其中 {self.existing} 行与申报单位已有的事项为同一认定（类别和认定日期相同），"
                      "已并入原事项，不另建事项，也不重复产生政策直达")
         if self.list.matching == "queued":
             return said + "；有关单位正在后台重新匹配，符合条件且批次受理中的即产生政策直达"
-        return said + f"；产生政策直达 {self.offers} 项"
+        return said + f"；{self.made.said}"
 
 
 def read_file(path: Path) -> list[list[str]]:
@@ -210,10 +215,10 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
         else:
             confirmed.append(_confirm(session, matter, imported, row))
     session.flush()
-    made = 0
+    made = offers.Made()
     if inline:  # the offers before the record: matters are locked before the trail's head
         made = offers.make_for(session, touched, clock.today())
-        imported.matched, imported.offers = len({a.id for a in touched}), made
+        imported.matched, imported.offers = len({a.id for a in touched}), made.made
         session.flush()
     for matter_id, before, after in confirmed:
         if before != after:
@@ -301,7 +306,7 @@ def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id:
         for start in range(0, len(ids), BATCH):
             with sessions() as session:
                 batch = [a for a in (session.get(Applicant, i) for i in ids[start:start + BATCH]) if a is not None]
-                made = offers.make_for(session, batch, clock.today())
+                made = offers.make_for(session, batch, clock.today()).made
                 found = session.get(RecognitionList, list_id)
                 found.matched, found.offers = min(start + BATCH, len(ids)), found.offers + made
         with sessions() as session:

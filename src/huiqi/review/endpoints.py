@@ -47,6 +47,7 @@ def pass_city(application_id: RecordId, actor: Actor, session: Db, body: Decisio
 
 
 @router.post("/{application_id}/return", response_model=ReviewItem, summary="退回补正（须写明理由）",
+             description="免申即享的申报（责任单位依据名单确认，企业无需填报）不退回补正（409）：经核查不予支持的，作出不予支持。",
              dependencies=step_first(Action.RETURN))
 def return_for_correction(application_id: RecordId, body: ReasonsIn, actor: Actor, session: Db) -> ReviewItem:
     return _step(session, actor, application_id, Action.RETURN, body, reasons=body.reasons)

@@ -6,7 +6,7 @@ from typing import Any
 
 from huiqi.errors import InputError
 from huiqi.money import FULL_WIDTH, parse_wan
-from huiqi.validation import digits, form_date
+from huiqi.validation import control_reason, digits, form_date, kept
 from huiqi.workflow.runner import MAX_REASONS, Seen
 from huiqi.workflow.states import STATES, Action, State
 
@@ -57,10 +57,17 @@ def _score(form: dict[str, str]) -> dict[str, Any]:
     return {"score": score}
 
 
+# The desk's text boxes and their bounds (their columns'): a text past it, or with a character no record keeps, is
+# said beside its box, the page shown again with the text cut to the bound (``typed``).
+TEXTS = {"reasons": MAX_REASONS, "title": 200, "reference": 64, "seen_payee": 200}
+# Any other box's value, shown again (an amount, a date, a number, what the page said it showed).
+OTHER_MOST = 100
+
+
 def _announce(form: dict[str, str]) -> dict[str, Any]:
     return {"starts_on": day_of(form.get("starts_on"), "starts_on"),
             "working_days": _working_days(form.get("working_days")),
-            "title": _text(form, "title", 200) or None}
+            "title": _text(form, "title") or None}
 
 
 def _working_days(text: str | None) -> int | str | None:
@@ -78,20 +85,41 @@ def _working_days(text: str | None) -> int | str | None:
 
 def _disburse(form: dict[str, str]) -> dict[str, Any]:
     """The payment's date and voucher, and the account the page showed (its hidden ``seen_payee``), when it says."""
-    seen = {"payee_seen": _text(form, "seen_payee", 200)} if "seen_payee" in form else {}
-    return {"paid_on": day_of(form.get("paid_on"), "paid_on"), "reference": _text(form, "reference", 64)} | seen
+    seen = {"payee_seen": _text(form, "seen_payee")} if "seen_payee" in form else {}
+    return {"paid_on": day_of(form.get("paid_on"), "paid_on"), "reference": _text(form, "reference")} | seen
 
 
 def _reasons(form: dict[str, str]) -> dict[str, Any]:
-    return {"reasons": _text(form, "reasons", MAX_REASONS)}
+    return {"reasons": _text(form, "reasons")}
 
 
-def _text(form: dict[str, str], field: str, longest: int) -> str:
-    """A text field, refused when it cannot fit its column (the step checks the rest)."""
-    text = (form.get(field) or "").strip()
+def _text(form: dict[str, str], field: str) -> str:
+    r"""A text box, refused when it cannot fit its column or holds a character no record keeps (the step checks the
+    rest).
+
+    >>> _text({"title": "  九月公示 "}, "title")
+    '九月公示'
+    >>> _text({"reference": "D-1\x00"}, "reference")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: reference：不能含有空字符（NUL）
+    """
+    text, longest = (form.get(field) or "").strip(), TEXTS[field]
+    if (why := control_reason(text)) is not None:
+        raise InputError([(field, why)])
     if len(text) > longest:
         raise InputError([(field, f"不能超过 {longest} 个字符（现有 {len(text)} 个）")])
     return text
+
+
+def typed(form: dict[str, str]) -> dict[str, str]:
+    r"""A refused desk form as its page shows it again: each box's text kept, cut to its bound (a forged 100,000
+    characters is not sent back whole).
+
+    >>> typed({"reasons": "材料\x00不全" + "。" * 3000, "amount": "80"})["reasons"][:5], typed({"amount": "80"})
+    ('材料不全。', {'amount': '80'})
+    """
+    return {k: kept(v, TEXTS.get(k, OTHER_MOST)) for k, v in form.items()}
 
 
 # Each step's inputs, read from its form on the review desk (a step not listed takes none).

@@ -31,7 +31,7 @@ from huiqi.money import wan
 from huiqi.offers import service as offers
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
-from huiqi.review.forms import inputs, listed_seen, seen_of
+from huiqi.review.forms import TEXTS, inputs, listed_seen, seen_of, typed
 from huiqi.review.schemas import StateQuery
 from huiqi.rules.case import known_codes
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
@@ -39,6 +39,7 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import digits
 from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, CheckedFilters, Db, RecordId, SentForm
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
@@ -117,6 +118,7 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
 
 
 @router.post("/review/announcements", response_model=None)
+@said_beside("title")
 def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
                   filters: ApplicationFilters, state: StateQuery = None,
                   number: PageNumber = 1) -> Response:
@@ -135,7 +137,8 @@ def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, s
 
     def again(refusal: Refusal) -> Response:
         return _queue(request, who, actor, session, filters, state, number, refusal.status_code, tried="列入公示",
-                      message=refusal.message, problems=refusal.problems, announcing=form, ticked=_ticked(sent))
+                      message=refusal.message, problems=refusal.problems, announcing=typed(form),
+                      ticked=_ticked(sent))
 
     return form_step(session, act, done=lambda batch: f"/announcements/manage#batch-{batch.id}", again=again,
                      said="已列入公示：所选申报在同一批公示中")
@@ -261,6 +264,7 @@ def verify_matter(request: Request, who: CallerDep, actor: Actor, session: Db, a
 
 
 @router.post("/review/{application_id}/{step}", response_model=None)
+@said_beside(*TEXTS)
 def decide(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
            step: Annotated[str, PathParam(max_length=20)], sent: SentForm) -> Response:
     """Take a step of the workflow table from the review desk: the table names it, the runner takes it."""
@@ -278,7 +282,7 @@ def decide(request: Request, who: CallerDep, actor: Actor, session: Db, applicat
         named = REASONS.get(step)  # the reasons box is called as the form calls it
         problems = labelled(refusal.problems, own={"reasons": named} if named else None)
         return _review(request, who, actor, session, application_id, status_code=refusal.status_code,
-                       message=refusal.message, problems=problems, failed=step, values=form)
+                       message=refusal.message, problems=problems, failed=step, values=typed(form))
 
     return form_step(session, act, done=f"/review/{application_id}", again=again, said=f"已办理：{ACTIONS[action]}")
 

@@ -45,6 +45,7 @@ from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import covers, require_role
 from huiqi.workflow.judgement import Judgement, judge, list_withdrawn, matter_key, outranked, result_for, review_refusal
+from huiqi.workflow.repository import is_direct
 from huiqi.workflow.states import STATES, Action, State, Step, allowed
 
 REVIEWERS = (Role.CITY, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR)
@@ -194,7 +195,7 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         result=result, alternatives=alternatives, others=_others(session, actor, app),
         grant=funding.grant_for_application(session, app.id), materials=application_rows.materials(session, app.id),
         removed_materials=application_rows.materials(session, app.id, removed=True),
-        timeline=timeline(session, app.id), steps=allowed(app.state, actor.role),
+        timeline=timeline(session, app.id), steps=allowed(app.state, actor.role, direct=is_direct(session, app.id)),
         announcement=batch, budget=budget)
     found.payee_missing = app.state == State.APPROVED and app.payee_confirmed_at is None
     found.payee = payee.masked(app)

@@ -4,10 +4,16 @@ Path, query, form fields (and an uploaded file's name) and every string of a JSO
 character (NUL above all, which PostgreSQL cannot store) is refused with the field named, and text far
 longer than anything huiqi keeps is refused too. Each schema and form still bounds its own fields to
 their columns; this is the net under them, so that no door forgets.
+
+A page's form handler may say so itself, beside the field (``said_beside``): the door then lets those fields
+through to it, so that a refusal shows the page again with the rest of the form and the text kept
+(``validation.kept``: cut to its bound, without what cannot be kept) rather than an error page of its own. The
+request body's limit (``web.limits``) still holds under them.
 """
 
+from collections.abc import Callable
 from types import NoneType, UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
@@ -19,6 +25,20 @@ from huiqi.validation import control_reason, field_path
 # Generous caps: the longest legitimate path segment is a matter key (64), a query a return address, a
 # form field the reform YAML of a simulation.
 LIMITS = {"path": 200, "query": 2_000, "form": 100_000, "json": 100_000, "file": 255}
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+# The form fields each page handler checks itself and says beside the field (``said_beside``).
+_BESIDE: dict[Callable[..., Any], frozenset[str]] = {}
+
+
+def said_beside(*fields: str) -> Callable[[Handler], Handler]:
+    """Mark a page's form handler that refuses what is wrong with these text fields itself (a control character, a
+    length past the field's bound), beside the field, on its page shown again with the text kept
+    (``validation.kept``): the door leaves them to it."""
+    def mark(handler: Handler) -> Handler:
+        _BESIDE[handler] = frozenset(fields)
+        return handler
+    return mark
 
 
 def _check(place: str, field: str, value: str, found: list[tuple[str, str]], most: int | None = None) -> None:
@@ -75,7 +95,12 @@ async def clean_input(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str):
             _check("path", name, value, found)
-    declared = _route_declared(request.scope.get("route"))
+    from huiqi.web.errors import is_api
+
+    route = request.scope.get("route")
+    declared = _route_declared(route)
+    # an API's body is always checked here; a page's form may say some of its fields' mistakes beside them
+    beside = frozenset() if is_api(request) else _BESIDE.get(getattr(route, "endpoint", None), frozenset())
     unknown: set[str] = set()
     for name, value in request.query_params.multi_items():
         if declared is not None and name not in declared:
@@ -88,13 +113,11 @@ async def clean_input(request: Request) -> None:
             for name, value in (await request.form()).multi_items():
                 if isinstance(value, UploadFile):
                     _check("file", f"{name}（文件名）", value.filename or "", found)
-                else:
+                elif name not in beside:  # a field its page says beside itself is left to it
                     _check("form", name, name + value, found)
         elif kind.startswith("application/json"):
             _walk(await _json(request), (), found)
     if found:
-        from huiqi.web.errors import is_api
-
         # a program reads the field's name or path; a person the label the form gives it
         raise InputError(found if is_api(request) else
                          [(f"未知的查询参数 {f}" if f in unknown else field_label(f), why) for f, why in found])

@@ -63,7 +63,8 @@ def run(session: Session, action: Action | str, *, actor: User, application_id: 
     found = lock(session, ids, actor)
     for app in found:
         unchanged(app, seen.get(app.id) if isinstance(seen, Mapping) else seen)
-    steps = [check(app, action, actor) for app in found]
+    direct = repository.direct(session, ids)
+    steps = [check(app, action, actor, direct=app.id in direct) for app in found]
     reasons = _reasons(params.pop("reasons", None), steps[0])
     for app in found:
         dated(session, app, action, today)
@@ -116,9 +117,13 @@ def _now(application: Application) -> str:
             + (f"，评审得分 {score}" if score is not None else ""))
 
 
-def check(application: Application, action: Action, actor: User) -> Step:
-    """The table's step for this actor from the application's current state, or a 409 naming that state."""
-    step = step_for(action, application.state, actor.role)
+def check(application: Application, action: Action, actor: User, *, direct: bool = False) -> Step:
+    """The table's step for this actor from the application's current state (a 免申即享 one when ``direct``), or a
+    409 naming that state, or saying that a 免申即享 application never takes the step."""
+    step = step_for(action, application.state, actor.role, direct=direct)
+    if step is None and direct and step_for(action, application.state, actor.role) is not None:
+        raise Conflict(f"申报 #{application.id} 为免申即享（由责任单位依据公布的认定名单确认，企业无需填报、上传材料"
+                       f"或作出承诺），不能{DOING[action]}" + DIRECT_INSTEAD.get(action, ""))
     if step is None:
         # A reviewer is told whose stage it is; an enterprise only where its application stands (its own role
         # named would read as if enterprises could never submit).
@@ -126,6 +131,10 @@ def check(application: Application, action: Action, actor: User) -> Step:
         raise Conflict(f"申报 #{application.id} {standing(application.state)}，{who}此时不能{DOING[action]}"
                        "（可能刚被他人处理，请刷新后查看）")
     return step
+
+
+# What a 免申即享 application takes instead of a step it never takes.
+DIRECT_INSTEAD = {Action.RETURN: "；经核查不予支持的，请写明理由作出「不予支持」"}
 
 
 def dated(session: Session, application: Application, action: Action, on: date) -> None:

@@ -6,6 +6,11 @@ correction (with reasons; the applicant resubmits) or reject (with reasons): the
 at their stage (the department until the 公示 opens), finance instead of approving. An objection during
 公示 sends the application back to department review.
 
+免申即享: the lead department confirms an offer from a published list (二次确认) and the application starts in its
+review; the enterprise files nothing (no application, materials or declaration), so there is nothing for it to
+correct: such an application is never returned for correction (退回补正) nor submitted. The department that finds it
+should not be supported rejects it with reasons (不予支持), as it sets aside an offer it does not confirm.
+
 This table is the workflow: the step runner (``runner.run``) refuses whatever it does not list, and
 the review desk offers exactly the steps it lists for the reader's role and the application's state.
 """
@@ -78,23 +83,26 @@ class Step:
     target: State
     roles: tuple[Role, ...]
     needs_reasons: bool = False
+    # Whether the step is taken on a 免申即享 application (confirmed by the lead department from a published list):
+    # None on every application, False never on one (its enterprise files nothing, so corrects nothing).
+    direct: bool | None = None
 
 
 S = State
 STEPS = (
-    Step(Action.SUBMIT, "提交申报", (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.ENTERPRISE,)),
+    Step(Action.SUBMIT, "提交申报", (S.DRAFT, S.RETURNED), S.SUBMITTED, (Role.ENTERPRISE,), direct=False),
     # 免申即享: the lead department confirms an offer (二次确认); no application by the enterprise.
     Step(Action.CONFIRM, "二次确认（免申即享）", (S.DRAFT,), S.DEPARTMENT_REVIEW, (Role.DEPARTMENT,)),
     Step(Action.ROUTE_CITY, "转市级初审", (S.SUBMITTED,), S.CITY_REVIEW, (Role.SYSTEM,)),
     Step(Action.ROUTE_DEPARTMENT, "转责任单位审核", (S.SUBMITTED,), S.DEPARTMENT_REVIEW, (Role.SYSTEM,)),
     Step(Action.PASS_CITY, "初审通过", (S.CITY_REVIEW,), S.DEPARTMENT_REVIEW, (Role.CITY,)),
     # Each reviewer returns or rejects only at its own stage: a city that has passed an application is done with it.
-    Step(Action.RETURN, "退回补正", (S.CITY_REVIEW,), S.RETURNED, (Role.CITY,), True),
-    Step(Action.RETURN, "退回补正", (S.DEPARTMENT_REVIEW,), S.RETURNED, (Role.DEPARTMENT,), True),
+    Step(Action.RETURN, "退回补正", (S.CITY_REVIEW,), S.RETURNED, (Role.CITY,), True, direct=False),
+    Step(Action.RETURN, "退回补正", (S.DEPARTMENT_REVIEW,), S.RETURNED, (Role.DEPARTMENT,), True, direct=False),
     Step(Action.REJECT, "不予支持", (S.CITY_REVIEW,), S.REJECTED, (Role.CITY,), True),
     Step(Action.REJECT, "不予支持", (S.DEPARTMENT_REVIEW,), S.REJECTED, (Role.DEPARTMENT,), True),
     # Until the 公示 opens, the amount proposed is still the department's review: it may still return or reject.
-    Step(Action.RETURN, "退回补正", (S.PROPOSED,), S.RETURNED, (Role.DEPARTMENT,), True),
+    Step(Action.RETURN, "退回补正", (S.PROPOSED,), S.RETURNED, (Role.DEPARTMENT,), True, direct=False),
     Step(Action.REJECT, "不予支持", (S.PROPOSED,), S.REJECTED, (Role.DEPARTMENT,), True),
     # Approval is finance's review: when it cannot approve (the rules no longer hold, the applicant's record now
     # fails the guide's conditions), it rejects with reasons rather than leave the application waiting for ever.
@@ -127,21 +135,29 @@ def standing(state: str) -> str:
     return f"当前处于「{label}」" if state in EDITABLE else f"已提交，当前处于「{label}」"
 
 
-def step_for(action: str, state: str, role: str) -> Step | None:
-    """The step ``role`` takes with ``action`` from ``state``, if the table has one.
+def _fits(step: Step, direct: bool) -> bool:
+    return step.direct is None or step.direct == direct
+
+
+def step_for(action: str, state: str, role: str, *, direct: bool = False) -> Step | None:
+    """The step ``role`` takes with ``action`` from ``state``, if the table has one, on a 免申即享 application when
+    ``direct``.
 
     >>> step_for("return", "department_review", "city") is None
     True
+    >>> step_for("return", "department_review", "department", direct=True) is None
+    True
     """
-    return next((s for s in STEPS if s.action == action and state in s.sources and role in s.roles), None)
+    return next((s for s in STEPS if s.action == action and state in s.sources and role in s.roles
+                 and _fits(s, direct)), None)
 
 
 def roles_of(action: str) -> set[Role]:
     return {role for s in STEPS if s.action == action for role in s.roles}
 
 
-def allowed(state: str, role: str) -> list[Step]:
-    """The steps ``role`` may take from ``state``.
+def allowed(state: str, role: str, *, direct: bool = False) -> list[Step]:
+    """The steps ``role`` may take from ``state``, on a 免申即享 application when ``direct``.
 
     >>> [s.action.value for s in allowed("city_review", "city")]
     ['pass_city', 'return', 'reject']
@@ -149,5 +165,9 @@ def allowed(state: str, role: str) -> list[Step]:
     []
     >>> allowed("city_review", "auditor")
     []
+    >>> [s.action.value for s in allowed("proposed", "department", direct=True)]
+    ['reject', 'amend', 'announce']
+    >>> [s.action.value for s in allowed("returned", "enterprise", direct=True)]
+    ['withdraw']
     """
-    return [s for s in STEPS if state in s.sources and role in s.roles]
+    return [s for s in STEPS if state in s.sources and role in s.roles and _fits(s, direct)]

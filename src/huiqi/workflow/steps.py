@@ -131,16 +131,38 @@ def propose(ctx: Context) -> None:
     amount, app = ctx.params.get("amount"), ctx.application
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_YUAN:
         raise InputError([("amount", "拟定金额应为大于 0 的金额")])
-    if app.ceiling is not None and amount > app.ceiling:  # a figure out of its range: said beside the box
-        raise InputError([("amount", f"拟定金额 {wan(amount)} 万元超过上限 {wan(app.ceiling)} 万元")])
-    if amount > app.amount_requested:
-        raise InputError([("amount", f"拟定金额 {wan(amount)} 万元超过申请金额 {wan(app.amount_requested)} 万元")])
+    if amount > app.amount_requested or (app.ceiling is not None and amount > app.ceiling):
+        # a figure out of its range: said beside the box
+        raise InputError([("amount", over_limit(amount, app.ceiling, app.amount_requested))])
     opened = rounds.opened_measure(ctx.session, app)
     if opened is not None and opened.expert_score and app.expert_score is None:
         raise Conflict("本批次要求专家或第三方评审：请先录入评审得分，再拟定金额")
     if why := review_refusal(ctx.session, app):
         raise Conflict(f"{why}，不能拟定金额")
     _set_amount(ctx, amount)
+
+
+def over_limit(amount: int, ceiling: int | None, asked: int) -> str:
+    """Why an amount proposed is too high, naming first the limit that binds, the lower of the ceiling and the amount
+    asked (named after it), and so the most that may be proposed: one message, not one limit after the other.
+
+    >>> over_limit(1_200_000, 1_000_000, 800_000)
+    '拟定金额 120 万元超过申请金额 80 万元（上限 100 万元），最多可拟定 80 万元'
+    >>> over_limit(1_200_000, 1_000_000, 1_500_000)
+    '拟定金额 120 万元超过上限 100 万元（申请金额 150 万元），最多可拟定 100 万元'
+    >>> over_limit(900_000, None, 800_000)
+    '拟定金额 90 万元超过申请金额 80 万元，最多可拟定 80 万元'
+    >>> over_limit(1_200_000, 1_000_000, 1_000_000)
+    '拟定金额 120 万元超过上限 100 万元（申请金额相同），最多可拟定 100 万元'
+    """
+    if ceiling == asked:
+        binding = f"上限 {wan(ceiling)} 万元（申请金额相同）"
+    elif ceiling is not None and ceiling < asked:
+        binding = f"上限 {wan(ceiling)} 万元（申请金额 {wan(asked)} 万元）"
+    else:
+        binding = f"申请金额 {wan(asked)} 万元" + (f"（上限 {wan(ceiling)} 万元）" if ceiling is not None else "")
+    most = asked if ceiling is None else min(ceiling, asked)
+    return f"拟定金额 {wan(amount)} 万元超过{binding}，最多可拟定 {wan(most)} 万元"
 
 
 def amend(ctx: Context) -> None:
