@@ -176,7 +176,7 @@ async def test_an_uploads_mistakes_are_listed_one_a_line_in_the_files_order(brow
     assert response.status_code == 422 and len(said) == 4, said
     lines = [int(line.split(":")[1]) for line in said]
     assert lines == sorted(lines) and all(line.startswith("broken.yaml:") for line in said)
-    assert any("措施1 kind：" in line for line in said) and any("titel：不认识的字段" in line for line in said)
+    assert any("措施1 措施类别：" in line for line in said) and any("「titel」：不认识的字段" in line for line in said)
 
 
 async def test_a_publication_refused_by_the_files_situations_lists_each(browser, people, session) -> None:
