@@ -163,8 +163,14 @@ def policy_add(
         with record.session_scope() as session:
             row = catalogue.add(session, actor=record.acting(session, by), text=text, file_name=path.name)
             number, version_id = row.number, row.id
+            _, failing = catalogue.situations_of(session, row)
     except HuiqiError as error:
         fail(error)
+    if failing:  # saved as a draft all the same, as on the page: the gate refuses it at publication
+        said = "\n  ".join(failing)
+        typer.echo(f"已起草：版本 {version_id}（{number}），但自带的测试情形未通过 {len(failing)} 处，"
+                   f"改正后才能发布：\n  {said}", err=True)
+        return
     typer.echo(f"已起草：版本 {version_id}（{number}），待另一位管理员发布：huiqi policy publish {version_id} --by …")
 
 

@@ -50,7 +50,7 @@ async def test_a_draft_uploaded_on_the_page_is_published_by_another_admin(browse
     assert done.status_code == 303
     version = next(f for f in service.policy_files(session, actor=people.admin) if f.id == "test-successor")
     page = (await admin.get("/admin/policies")).text
-    assert "草稿已保存并通过校验" in page and "草稿" in page
+    assert f"✓ 草稿已保存（版本 {version.version_id}），文件格式校验与 1 个测试情形均已通过" in page and "草稿" in page
     assert "起草 系统管理员" in page and "起草 admin" not in page  # people by name, not login name
     refused = await admin.post(f"/admin/policies/{version.version_id}/publish", data={"in_force": "0"})
     assert refused.status_code == 403 and "须由另一位管理员" in refused.text
@@ -189,8 +189,35 @@ async def test_a_publication_refused_by_the_files_situations_lists_each(browser,
     refused = await browser(second).post(f"/admin/policies/{row.id}/publish", data={"in_force": "0"})
     assert refused.status_code == 409
     assert _listed(refused.text) == [
-        "测试情形「测试试点项目最高50万元」：事项 p1·措施1 上限应为 400000 元，实为 500000 元",
+        "测试情形「测试试点项目最高50万元」：事项 p1·措施1 上限应为 40 万元，实为 50 万元",
         "测试情形「再一个情形」：事项 p1·措施1 应为不符合，实为符合"]
+
+
+async def test_a_draft_whose_own_situations_fail_is_said_so_when_saved_not_only_at_publication(browser, people,
+                                                                                             session) -> None:
+    """The walk-through: a draft whose test situation failed read “✓ 草稿已保存并通过校验” and “✓ 通过”, and only the
+    second admin learnt of it, from the publication's 409."""
+    wrong = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
+    admin = browser(people.admin)
+    done = await admin.post("/admin/policies", files={"file": ("wrong.yaml", wrong.encode(), "text/yaml")})
+    assert done.status_code == 303
+    row = next(v for v in catalogue.versions(session, actor=people.admin) if v.file_name == "wrong.yaml")
+    page = (await admin.get("/admin/policies")).text
+    flash = re.search(r'<div class="notice" role="status" id="flash">(.*?)</div>', page, re.S)
+    assert flash is not None and not flash.group(1).startswith("✓"), "saved, but not a success to tick"
+    said = f"草稿已保存（版本 {row.id}），文件格式校验通过，但自带的测试情形未通过 1 处，改正后才能发布"
+    assert said in flash.group(1)
+    assert "上限应为 40 万元，实为 50 万元" in html.unescape(flash.group(1))
+    listed = re.search(rf'<a href="#version-{row.id}">.*?</tr>', page, re.S)
+    assert listed is not None and "✗ 测试情形未通过 1 处" in listed.group(0) and "✓ 通过" not in listed.group(0)
+    assert f'id="situations-{row.id}"' in page
+    api = next(f for f in service.policy_files(session, actor=people.admin) if f.version_id == row.id)
+    assert api.ok and api.situations == 1 and len(api.failing) == 1
+    mended = await admin.post(f"/admin/policies/{row.id}/edit", data={"text": SECOND.read_text("utf-8")})
+    assert mended.status_code == 303
+    page = (await admin.get("/admin/policies")).text
+    assert f"✓ 草稿已修改（版本 {row.id}），文件格式校验与 1 个测试情形均已通过" in page
+    assert f'id="situations-{row.id}"' not in page
 
 
 def test_past_twenty_failing_situations_the_rest_are_counted(people, session) -> None:

@@ -21,7 +21,7 @@ from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step
+from huiqi.web.steps import Refusal, form_step, partly
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
@@ -104,20 +104,34 @@ def draft(request: Request, who: CallerDep, actor: Actor, session: Db,
 
     def act():
         body, name = _read_text(file, text)
-        return catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml")
+        row = catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml")
+        return row.id, catalogue.situations_of(session, row)
 
-    return form_step(session, act, done=lambda row: f"/admin/policies#version-{row.id}",
+    return form_step(session, act, done=lambda made: f"/admin/policies#version-{made[0]}",
                      again=_again(request, who, session, actor, {"text": text, "file_name": file_name}),
-                     said="草稿已保存并通过校验；请由另一位管理员核对后发布")
+                     said=lambda made: _checked("草稿已保存", *made))
+
+
+def _checked(done: str, version_id: int, situations: tuple[int, list[str]]) -> str:
+    """What saving a draft says: checked and its situations passed, or which of them fail (said without the ✓)."""
+    count, failing = situations
+    if failing:
+        # the flash is short: what to do first, then the first failure (the version's section lists them all)
+        return partly(f"{done}（版本 {version_id}），文件格式校验通过，但自带的测试情形未通过 {len(failing)} 处，"
+                      f"改正后才能发布（见版本 {version_id} 下的说明）。{failing[0]}")
+    return f"{done}（版本 {version_id}），文件格式校验与 {count} 个测试情形均已通过；请由另一位管理员核对后发布"
 
 
 @router.post("/admin/policies/{version_id}/edit", response_model=None)
 def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
          text: Annotated[str, Form(max_length=catalogue.MAX_TEXT)] = "") -> Response:
-    return form_step(session, lambda: catalogue.edit(session, actor=actor, version_id=version_id, text=text),
-                     done=f"/admin/policies#version-{version_id}",
+    def act():
+        row = catalogue.edit(session, actor=actor, version_id=version_id, text=text)
+        return row.id, catalogue.situations_of(session, row)
+
+    return form_step(session, act, done=f"/admin/policies#version-{version_id}",
                      again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text}),
-                     said=f"草稿 {version_id} 已修改并通过校验")
+                     said=lambda made: _checked("草稿已修改", *made))
 
 
 @router.get("/admin/policies/{version_id}/diff", response_class=HTMLResponse)

@@ -44,6 +44,8 @@ class PolicyFileRead(BaseModel):
     file: str
     ok: bool
     problems: list[str]
+    situations: int = Field(0, description="文件自带的测试情形个数")
+    failing: list[str] = Field([], description="未通过的测试情形（发布时同样运行，未通过则不能发布）；空为全部通过")
     id: str | None = None
     number: str | None = None
     title: str | None = None

@@ -40,7 +40,8 @@ def read(policy: Policy, about: dict) -> PolicyFileRead:
     params += [history(m.number, p) for m in policy.measures for p in m.parameters.values()]
     units = [UnitsRead(measure=m.number, since=u.since, units=list(u.units), source=u.source)
              for m in policy.measures for u in m.units]
-    return PolicyFileRead(**about, ok=True, problems=[], id=policy.id, number=policy.number, title=policy.title,
+    return PolicyFileRead(**about, ok=True, problems=[], situations=len(policy.situations),
+                          failing=catalogue.failing(policy), id=policy.id, number=policy.number, title=policy.title,
                           version=policy.version, window_start=policy.window_start.at(today, today),
                           window_end=policy.window_end_at(today), measures=len(policy.measures), rules=rules,
                           parameters=params, units=units)

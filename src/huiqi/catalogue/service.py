@@ -348,13 +348,35 @@ def publish(session: Session, *, actor: User, version_id: int, seen: int | None 
     return row
 
 
-def _gate(policy: Policy) -> None:
-    from huiqi.catalogue.gate import situations_failing
+_failing: dict[str, tuple[str, ...]] = {}
 
-    failing = situations_failing(policy)
-    if failing:
-        more = [f"另有 {len(failing) - 20} 个测试情形未通过"] if len(failing) > 20 else []
-        raise SituationsFailed(failing[:20] + more)
+
+def failing(policy: Policy) -> list[str]:
+    """The file's own test situations that fail, in the gate's words (empty when all pass): worked out once per text
+    (a catalogue version's ``version`` is its text's digest), for the catalogue page lists every version's."""
+    found = _failing.get(policy.version)
+    if found is None:
+        from huiqi.catalogue.gate import situations_failing
+
+        found = tuple(situations_failing(policy))
+        with _guard:
+            if len(_failing) > 64:
+                _failing.clear()
+            _failing[policy.version] = found
+    return list(found)
+
+
+def situations_of(session: Session, row: PolicyVersion) -> tuple[int, list[str]]:
+    """How many test situations a stored version carries, and those that fail (what publishing it would refuse)."""
+    policy = _policy(session, row.id, row.digest)
+    return len(policy.situations), failing(policy)
+
+
+def _gate(policy: Policy) -> None:
+    failing_now = failing(policy)
+    if failing_now:
+        more = [f"另有 {len(failing_now) - 20} 个测试情形未通过"] if len(failing_now) > 20 else []
+        raise SituationsFailed(failing_now[:20] + more)
 
 
 def _moved(row: PolicyVersion) -> str:
