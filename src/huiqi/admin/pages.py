@@ -10,9 +10,10 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi.admin import service
+from huiqi.catalogue import MAX_BYTES
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
-from huiqi.labels import measure_label
+from huiqi.labels import Problem, Refused, measure_label
 from huiqi.models import PolicyVersion, User
 from huiqi.money import wan
 from huiqi.users.names import namer
@@ -20,11 +21,15 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.excel import Table, download
+from huiqi.web.limits import POLICY_FORM_BYTES
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step, partly
 
 router = APIRouter(include_in_schema=False)
 KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
+# A pasted or edited policy file is one form field: one past its bound reaches the form, which says so beside its box
+# (a form field is otherwise held to 1 MB before any handler runs, and refused on a page apart).
+POLICY_FORM_LIMITS = {"max_part_size": POLICY_FORM_BYTES}
 
 
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
@@ -39,22 +44,39 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
 
-def _again(request: Request, who: CallerDep, session: Db, actor, values: dict):
+def _again(request: Request, who: CallerDep, session: Db, actor, values: dict, boxes: dict[str, str] | None = None):
+    """The catalogue again after a refusal, with what was typed (``values``, read when the refusal is shown: an
+    uploaded file's text is put there once read) and each mistake beside its box (``boxes``: the service's Chinese
+    field names, 政策文件, to the form's own)."""
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, actor, status_code=refusal.status_code, values=values,
-                     problems=refusal.shown)
+                     problems=[_boxed(p, boxes or {}) for p in refusal.shown])
     return again
 
 
-def _read_text(file: UploadFile | None, pasted: str) -> tuple[str, str]:
-    """The draft's text and file name, from the uploaded file or else the pasted text."""
-    if file is not None and file.filename:
-        raw = file.file.read(catalogue.MAX_TEXT * 4 + 1)
-        try:
-            return raw.decode("utf-8-sig"), file.filename
-        except UnicodeDecodeError:
-            raise InputError([("政策文件", "文件不是 UTF-8 编码的文本")]) from None
-    return pasted, ""
+def _boxed(problem: tuple[str, str], boxes: dict[str, str]) -> tuple[str, str]:
+    """A mistake in a box the service names in Chinese (政策文件), tied to the form's own box (its text area)."""
+    if isinstance(problem, Refused) or problem[0] not in boxes:
+        return problem
+    return Problem(problem[0], problem[1], boxes[problem[0]])
+
+
+def _read_text(file: UploadFile | None, pasted: str, values: dict) -> tuple[str, str]:
+    """The draft's text and file name, from the uploaded file or else the pasted text. An uploaded file's text goes
+    into ``values`` (what the form shows again if it is refused), so that the line a mistake names can be mended in
+    the box; a file past the bound is refused unread (only its name is kept)."""
+    if file is None or not file.filename:
+        return pasted, ""
+    values["file_name"] = file.filename[:200]
+    raw = file.file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise InputError([("政策文件", catalogue.too_large(file.size or len(raw)))])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([("政策文件", "文件不是 UTF-8 编码的文本：请用 UTF-8 另存后再上传")]) from None
+    values.update(text=text, uploaded=file.filename[:200])
+    return text, file.filename
 
 
 @router.get("/admin/policies", response_class=HTMLResponse)
@@ -95,20 +117,21 @@ def text_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
         "X-Content-Type-Options": "nosniff"})
 
 
-@router.post("/admin/policies", response_model=None)
+@router.post("/admin/policies", response_model=None, form_limits=POLICY_FORM_LIMITS)
 def draft(request: Request, who: CallerDep, actor: Actor, session: Db,
           file: Annotated[UploadFile | None, File()] = None,
-          text: Annotated[str, Form(max_length=catalogue.MAX_TEXT)] = "",
+          text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "",
           file_name: Annotated[str, Form(max_length=200)] = "") -> Response:
     require_role(actor, Role.ADMIN, doing="起草政策版本")
+    values = {"text": text, "file_name": file_name}
 
     def act():
-        body, name = _read_text(file, text)
+        body, name = _read_text(file, text, values)
         row = catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml")
         return row.id, catalogue.situations_of(session, row)
 
     return form_step(session, act, done=lambda made: f"/admin/policies#version-{made[0]}",
-                     again=_again(request, who, session, actor, {"text": text, "file_name": file_name}),
+                     again=_again(request, who, session, actor, values, {"政策文件": "text", "文件名": "file_name"}),
                      said=lambda made: _checked("草稿已保存", *made))
 
 
@@ -122,15 +145,16 @@ def _checked(done: str, version_id: int, situations: tuple[int, list[str]]) -> s
     return f"{done}（版本 {version_id}），文件格式校验与 {count} 个测试情形均已通过；请由另一位管理员核对后发布"
 
 
-@router.post("/admin/policies/{version_id}/edit", response_model=None)
+@router.post("/admin/policies/{version_id}/edit", response_model=None, form_limits=POLICY_FORM_LIMITS)
 def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
-         text: Annotated[str, Form(max_length=catalogue.MAX_TEXT)] = "") -> Response:
+         text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "") -> Response:
     def act():
         row = catalogue.edit(session, actor=actor, version_id=version_id, text=text)
         return row.id, catalogue.situations_of(session, row)
 
     return form_step(session, act, done=f"/admin/policies#version-{version_id}",
-                     again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text}),
+                     again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text},
+                                  {"政策文件": "edit_text"}),
                      said=lambda made: _checked("草稿已修改", *made))
 
 
@@ -175,7 +199,8 @@ def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, versio
              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     return form_step(session, lambda: catalogue.withdraw(session, actor=actor, version_id=version_id, reason=reason),
                      done=f"/admin/policies#version-{version_id}",
-                     again=_again(request, who, session, actor, {"reason": reason}),
+                     again=_again(request, who, session, actor, {"withdraw": version_id, "reason": reason},
+                                  {"撤回理由": "reason"}),
                      said=f"政策版本 {version_id} 已撤回")
 
 

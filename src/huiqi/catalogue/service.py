@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.audit import service as audit
-from huiqi.catalogue import guards, repository
+from huiqi.catalogue import MAX_BYTES, guards, repository
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound, SituationsFailed
+from huiqi.materials.storage import file_size
 from huiqi.messages import subscriptions
 from huiqi.models import Matter, PolicyVersion, User
 from huiqi.rules.case import register_codes
@@ -28,7 +29,6 @@ from huiqi.rules.policy import CodeInfo, Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
-MAX_TEXT = 1_000_000  # characters of one policy file; the shipped one is about 60,000
 STATE_LABELS = {"draft": "草稿", "published": "已发布", "superseded": "已被新版本取代", "withdrawn": "已撤回"}
 PURPOSE_LABELS = {"whitelist": "白名单", "growth_files": "成长档案"}
 
@@ -208,11 +208,21 @@ def parse(text: str, file_name: str) -> Policy:
     """The text checked as ``huiqi policy check`` checks a file (PolicyFileError names each mistake's line)."""
     if not text.strip():
         raise InputError([("政策文件", "文件是空的")])
-    if len(text) > MAX_TEXT:
-        raise InputError([("政策文件", f"文件过大（{len(text)} 个字符，最多 {MAX_TEXT} 个）")])
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise InputError([("政策文件", too_large(size))])
     if "\x00" in text:
         raise InputError([("政策文件", "文件含有空字符（NUL），不是文本文件")])
     return load_text(text, file_name)
+
+
+def too_large(size: int) -> str:
+    """Why a policy file of ``size`` bytes is refused.
+
+    >>> too_large(1_200_000)
+    '文件过大（1.15 MB），政策文件最多 1 MB（UTF-8 编码）'
+    """
+    return f"文件过大（{file_size(size, exact=True)}），政策文件最多 {file_size(MAX_BYTES, exact=True)}（UTF-8 编码）"
 
 
 def _file_name(file_name: str) -> str:
