@@ -3,16 +3,17 @@ a broken file is named with its problems, as ``huiqi policy check`` does."""
 
 import html
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from huiqi import clock
 from huiqi.admin import service
 from huiqi.catalogue import service as catalogue
-from huiqi.models import PolicyVersion
+from huiqi.models import AuditEvent, PolicyVersion
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from tests.dbtest import PASSWORD
@@ -236,12 +237,40 @@ def test_past_twenty_failing_situations_the_rest_are_counted(people, session) ->
     assert len(refused.value.problems) == 21 and refused.value.problems[-1] == "另有 3 个测试情形未通过"
 
 
-async def test_a_publication_is_dated_in_beijing_time(browser, people, session) -> None:
-    """Published at 01:30 Beijing time (17:30 UTC the day before): the page used to show the UTC date."""
-    session.execute(update(PolicyVersion).values(published_at=datetime(2026, 12, 4, 17, 30), published_by="admin"))
+async def test_a_publication_is_dated_by_the_business_day(browser, people, session) -> None:
+    """The walk-through (HUIQI_TODAY=2026-12-05): the catalogue dated a publication by the real clock (2026-12-07),
+    while the whitelist, 公示 and payments are dated by the business day; the application's page said it too."""
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    row = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="a.yaml")
+    with clock.pinned(date(2025, 3, 4)):
+        catalogue.publish(session, actor=second, version_id=row.id)
+    assert row.published_on == date(2025, 3, 4) and row.published_at is not None
+    session.execute(update(PolicyVersion).where(PolicyVersion.id == row.id)
+                    .values(published_at=datetime(2026, 12, 7, 1, 30)))  # the real moment stays what it was
     session.flush()
     text = (await browser(people.admin).get("/admin/policies")).text
-    assert '<span class="small muted">2026-12-05</span>' in text and "2026-12-04" not in text
+    listed = re.search(rf'<a href="#version-{row.id}">.*?</tr>', text, re.S)
+    assert listed is not None and '<span class="small muted">2025-03-04</span>' in listed.group(0)
+    assert "2026-12-07" not in listed.group(0)
+    api = next(f for f in service.policy_files(session, actor=people.admin) if f.version_id == row.id)
+    assert api.published_on == date(2025, 3, 4)
+    published = session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.publish",
+                                                         AuditEvent.entity_id == str(row.id))).one()
+    assert published.after is not None and published.after["published_on"] == "2025-03-04"
+
+
+async def test_the_text_page_says_the_state_as_the_catalogue_does(browser, people, session) -> None:
+    """The walk-through: the catalogue read 已过期（仍用于有效期内的事项）, the version's text page 已发布."""
+    shipped = next(v for v in catalogue.versions(session, actor=people.admin) if v.state == "published")
+    with clock.pinned(date(2026, 12, 5)):  # the shipped policy's window ended on 2025-12-31
+        listed = (await browser(people.admin).get("/admin/policies")).text
+        shown = (await browser(people.admin).get(f"/admin/policies/{shipped.id}/text")).text
+    assert "已过期（仍用于有效期内的事项）" in listed
+    assert '<span class="badge">已过期（仍用于有效期内的事项）</span>' in shown and ">已发布<" not in shown
+    with clock.pinned(date(2025, 6, 30)):
+        shown = (await browser(people.admin).get(f"/admin/policies/{shipped.id}/text")).text
+    assert '<span class="badge">已发布</span>' in shown
 
 
 async def test_the_publish_form_carries_the_version_in_force_it_was_shown_against(browser, people, session) -> None:

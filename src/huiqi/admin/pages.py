@@ -102,7 +102,7 @@ def _stored(actor: User, session: Db, version_id: int) -> PolicyVersion:
 def text_page(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
     """The version's stored YAML as it was uploaded, to read."""
     row = _stored(actor, session, version_id)
-    return page(request, "admin/policy_text.html", who, row=row, state=catalogue.STATE_LABELS[row.state],
+    return page(request, "admin/policy_text.html", who, row=row, state=catalogue.state_of(session, row),
                 lines=len(row.text.splitlines()), changes=actor.role == Role.ADMIN)
 
 

@@ -40,6 +40,7 @@ class PolicyFileRead(BaseModel):
     drafted_by: str
     published_by: str | None = None
     published_at: UtcDateTime | None = None
+    published_on: date | None = Field(None, description="发布日期（业务日期，与白名单等发布日期一致）")
     note: str | None = None
     file: str
     ok: bool

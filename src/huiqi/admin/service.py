@@ -23,7 +23,8 @@ def policy_files(session: Session, *, actor: User) -> list[PolicyFileRead]:
 
 def version(row: PolicyVersion) -> PolicyFileRead:
     about = {"version_id": row.id, "state": row.state, "drafted_by": row.drafted_by, "published_by": row.published_by,
-             "published_at": row.published_at, "note": row.note, "file": row.file_name}
+             "published_at": row.published_at, "published_on": row.published_on, "note": row.note,
+             "file": row.file_name}
     try:
         policy = load_text(row.text, row.file_name)
     except PolicyFileError as error:

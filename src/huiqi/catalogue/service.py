@@ -19,7 +19,7 @@ from huiqi.catalogue import MAX_BYTES, guards, repository
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments import service as departments
-from huiqi.errors import Conflict, Forbidden, InputError, NotFound, SituationsFailed
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound, PolicyFileError, SituationsFailed
 from huiqi.materials.storage import file_size
 from huiqi.messages import subscriptions
 from huiqi.models import Matter, PolicyVersion, User
@@ -191,6 +191,15 @@ def status(row: PolicyVersion, policy: Policy | None, day: date) -> str:
     return STATE_LABELS[row.state]
 
 
+def state_of(session: Session, row: PolicyVersion) -> str:
+    """A stored version's state as the catalogue says it (``status``: 已过期 for a published one past its window)."""
+    try:
+        policy: Policy | None = _policy(session, row.id, row.digest)
+    except PolicyFileError:  # a version stored before a check it now fails: its state as stored
+        policy = None
+    return status(row, policy, clock.today())
+
+
 def versions(session: Session, *, actor: User) -> list[PolicyVersion]:
     require_role(actor, Role.ADMIN, Role.AUDITOR, doing="查看政策目录")
     return repository.every(session)
@@ -338,8 +347,8 @@ def publish(session: Session, *, actor: User, version_id: int, seen: int | None 
         session.flush()
     try:
         with session.begin_nested():  # another version of this policy published at this moment: the database's guard
-            row.state, row.published_by, row.published_at, row.ended_by, row.ended_at = (
-                "published", actor.username, now, None, None)
+            row.state, row.published_by, row.published_at, row.published_on, row.ended_by, row.ended_at = (
+                "published", actor.username, now, clock.today(), None, None)
             session.flush()
     except IntegrityError:
         raise Conflict(_moved(row)) from None
@@ -350,8 +359,8 @@ def publish(session: Session, *, actor: User, version_id: int, seen: int | None 
     audit.record(session, actor=actor.username, action="policy.publish", entity="policy_version", entity_id=row.id,
                  before={"in_force": current.id, "version": current.digest[:12]} if current else None,
                  after={"policy": row.policy_id, "number": row.number, "version": row.digest[:12],
-                        "digest": row.digest, "applicants": changes.applicants, "ceilings_before": changes.cost_before,
-                        "ceilings_after": changes.cost_after})
+                        "digest": row.digest, "published_on": row.published_on, "applicants": changes.applicants,
+                        "ceilings_before": changes.cost_before, "ceilings_after": changes.cost_after})
     subscriptions.tell(session, topic="policies", subject=f"新政策发布：{policy.number}《{policy.title}》",
                        body=f"{policy.issuer}《{policy.title}》（{policy.number}）已发布，"
                             f"共 {len(policy.measures)} 条措施。", link="/policy")
