@@ -371,3 +371,42 @@ async def test_a_withdrawal_refused_keeps_its_section_open_with_the_reason(brows
     assert 'value="文件有误，&lt;先撤回&gt;"' in section
     empty = await browser(people.admin).post(f"/admin/policies/{shipped.id}/withdraw", data={"reason": " "})
     assert empty.status_code == 422 and "请填写撤回理由" in _beside(empty.text, "reason")
+
+
+def _sheet(content: bytes) -> list[dict]:
+    """A downloaded workbook's first sheet as rows by its header (the title row above it)."""
+    import io
+
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    return [dict(zip(rows[1], row, strict=True)) for row in rows[2:]]
+
+
+async def test_the_catalogue_and_a_versions_parameters_export_to_excel(browser, people, session) -> None:
+    wrong = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
+    draft = catalogue.add(session, actor=people.admin, text=wrong, file_name="wrong.yaml")
+    shipped = next(v for v in catalogue.versions(session, actor=people.admin) if v.state == "published")
+    page = (await browser(people.admin).get("/admin/policies")).text
+    assert 'href="/admin/policies.xlsx"' in page and f'href="/admin/policies/{shipped.id}/parameters.xlsx"' in page
+    for who in (people.admin, people.auditor):
+        got = await browser(who).get("/admin/policies.xlsx")
+        assert got.status_code == 200 and "filename*=UTF-8''" in got.headers["content-disposition"]
+        rows = {r["版本"]: r for r in _sheet(got.content)}
+        assert rows[shipped.id]["文号"] == "辽政办〔2022〕35号" and rows[shipped.id]["状态"].startswith("已过期")
+        assert rows[shipped.id]["校验"] == "通过（3 个测试情形）"
+        assert rows[shipped.id]["文本摘要"] == shipped.digest[:12]
+        assert rows[shipped.id]["有效期截止日"].date() == date(2025, 12, 31)
+        assert rows[draft.id]["状态"] == "草稿" and rows[draft.id]["校验"] == "测试情形未通过 1 处"
+    got = await browser(people.auditor).get(f"/admin/policies/{shipped.id}/parameters.xlsx")
+    assert got.status_code == 200
+    cap = next(r for r in _sheet(got.content) if r["措施"] == "措施1" and r["参数"] == "总部及功能性机构资金支持上限")
+    assert cap["金额（元）"] == 20_000_000 and cap["金额（万元）"] == 2000 and cap["取值"] == "2000万元"
+    assert cap["自"].date() == date(2022, 7, 23) and cap["依据（条款）"]
+    for path in ("/admin/policies.xlsx", f"/admin/policies/{shipped.id}/parameters.xlsx"):
+        assert (await browser(people.alice).get(path)).status_code == 403, path
+    broken = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="ok.yaml")
+    session.execute(update(PolicyVersion).where(PolicyVersion.id == broken.id).values(text="id: x\n"))
+    session.flush()
+    refused = await browser(people.admin).get(f"/admin/policies/{broken.id}/parameters.xlsx")
+    assert refused.status_code == 409 and "没有可导出的参数" in refused.text

@@ -9,10 +9,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from huiqi.admin import service
+from huiqi import clock
+from huiqi.admin import exports, service
 from huiqi.catalogue import MAX_BYTES
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import InputError
+from huiqi.errors import Conflict, InputError
 from huiqi.labels import Problem, Refused, measure_label
 from huiqi.models import PolicyVersion, User
 from huiqi.money import wan
@@ -20,13 +21,12 @@ from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
-from huiqi.web.excel import Table, download
+from huiqi.web.excel import download, download_workbook
 from huiqi.web.limits import POLICY_FORM_BYTES
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step, partly
 
 router = APIRouter(include_in_schema=False)
-KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
 # A pasted or edited policy file is one form field: one past its bound reaches the form, which says so beside its box
 # (a form field is otherwise held to 1 MB before any handler runs, and refused on a page apart).
 POLICY_FORM_LIMITS = {"max_part_size": POLICY_FORM_BYTES}
@@ -39,7 +39,7 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
     # meanwhile by another admin is a 409, not silently replaced
     current = {f.id: f.version_id for f in files if f.state == "published"}
     return page(request, "admin/policies.html", who, status_code=status_code, files=files, current=current,
-                kinds=KINDS, person=namer(session), changes=actor.role == Role.ADMIN,
+                kinds=exports.KINDS, person=namer(session), changes=actor.role == Role.ADMIN,
                 left_behind=catalogue.left_behind(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
@@ -173,17 +173,28 @@ def diff_page(request: Request, who: CallerDep, actor: Actor, session: Db, versi
 
 @router.get("/admin/policies/{version_id}/diff.xlsx")
 def diff_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
-    """The comparison before publication, measure by measure, as a workbook to circulate."""
+    """The comparison before publication, measure by measure and what the file changes, as a workbook to circulate."""
     found, row = catalogue.diff_of(session, actor=actor, version_id=version_id), catalogue.get(session, version_id,
                                                                                                actor=actor)
     numbers = catalogue.numbers(session) | {row.policy_id: row.number}
-    rows = [[numbers.get(m.policy, m.policy), measure_label(m.measure, m.title), m.became_eligible,
-             m.no_longer_eligible, m.became_undetermined, m.unchanged, m.granted_before, m.granted_after,
-             m.cost_change] for m in found.measures]
-    table = Table(f"发布前比较（版本 {version_id}，{found.as_of}，{found.applicants} 家申报单位）",
-                  ["政策", "措施", "新变为符合", "不再符合", "变为待定", "不变", "现行上限合计", "新版本上限合计",
-                   "变化"], rows, money={"现行上限合计", "新版本上限合计", "变化"})
-    return download(table, f"发布前比较-版本{version_id}.xlsx")
+    return download_workbook(exports.diff_book(found, version_id, numbers), f"发布前比较-版本{version_id}.xlsx")
+
+
+@router.get("/admin/policies.xlsx")
+def catalogue_download(actor: Actor, session: Db) -> Response:
+    """The catalogue's versions as the page lists them: policy, 文号, version, state, dates, check."""
+    files = service.policy_files(session, actor=actor)
+    return download(exports.catalogue_table(files, namer(session)), f"政策目录-{clock.today().isoformat()}.xlsx")
+
+
+@router.get("/admin/policies/{version_id}/parameters.xlsx")
+def parameters_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
+    """A version's parameters, each dated value with its source clause."""
+    found = service.version(_stored(actor, session, version_id))
+    if not found.ok:
+        raise Conflict(f"政策版本 {version_id} 未能加载（{found.problems[0] if found.problems else '文件有误'}），"
+                       "没有可导出的参数")
+    return download(exports.parameters_table(found), f"政策参数-版本{version_id}.xlsx")
 
 
 @router.post("/admin/policies/{version_id}/publish", response_model=None)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.audit import service as audit
-from huiqi.catalogue import MAX_BYTES, guards, repository
+from huiqi.catalogue import MAX_BYTES, changes, guards, repository
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments import service as departments
@@ -308,7 +308,9 @@ def diff_of(session: Session, *, actor: User, version_id: int, against: int | No
     new = _version_policy(session, version_id)
     in_force = published(session)
     before = replaced(in_force, _version_policy(session, against)) if against is not None else in_force
-    return diff(session, before, replaced(before, new), clock.today(), population)
+    found = diff(session, before, replaced(before, new), clock.today(), population)
+    found.file = changes.of(next((p for p in before if p.id == new.id), None), new)
+    return found
 
 
 def _version_policy(session: Session, version_id: int) -> Policy:
