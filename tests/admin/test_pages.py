@@ -332,6 +332,9 @@ async def test_a_file_past_its_bound_is_refused_beside_the_box_not_on_a_page_apa
     pasted = await admin.post("/admin/policies", data={"text": big, "file_name": "big.yaml"})
     assert pasted.status_code == 422 and "文件过大" in _beside(pasted.text, "text")
     assert _box(pasted.text, "text") == big, "what was typed is kept"
+    as_a_browser = await admin.post("/admin/policies", data={"text": big, "file_name": "big.yaml"},
+                                    files={"file": ("", b"", "application/octet-stream")})  # multipart, no file chosen
+    assert as_a_browser.status_code == 422 and "文件过大" in _beside(as_a_browser.text, "text")
     row = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="a.yaml")
     edited = await admin.post(f"/admin/policies/{row.id}/edit", data={"text": big})
     assert edited.status_code == 422 and "文件过大" in _beside(edited.text, "edit_text")
