@@ -155,10 +155,10 @@ def test_policy_check_names_a_day_the_calendar_lacks_and_a_key_given_twice(tmp_p
     bad.write_text(SECOND.read_text("utf-8").replace("  end: 2026-12-31", "  end: 2028-02-30", 1), "utf-8")
     result = invoke("policy", "check", str(bad))
     assert result.exit_code == 2 and "Traceback" not in result.stderr
-    assert f"{bad}:" in result.stderr and "window.end：2028-02-30 不是有效日期" in result.stderr
+    assert f"{bad}:" in result.stderr and "有效期截止日：2028-02-30 不是有效日期" in result.stderr
     bad.write_text(SECOND.read_text("utf-8").replace("title: ", "id: zz-again\ntitle: ", 1), "utf-8")
     result = invoke("policy", "check", str(bad))
-    assert result.exit_code == 2 and "id：键重复" in result.stderr
+    assert result.exit_code == 2 and "政策编号：键重复" in result.stderr
 
 
 def test_a_missing_policy_or_a_file_not_in_utf8_is_said_in_chinese(tmp_path: Path) -> None:

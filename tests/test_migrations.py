@@ -344,3 +344,28 @@ def test_a_resubmitted_application_takes_its_first_submission_day_again(kind, tm
         assert read() == [(1, "2026-12-05", 2026), (2, "2025-09-02", 2025)]
         command.upgrade(config, "head")
         assert read() == [(1, "2025-09-01", 2025), (2, "2025-09-02", 2025)]
+
+
+VERSION = ("INSERT INTO policy_versions (id, policy_id, number, title, digest, text, file_name, state, drafted_by, "
+           "published_by, published_at, created_at) VALUES ({id}, 'p{id}', '测试{id}号', '测试', '{digest}', 'x', "
+           "'p.yaml', 'superseded', 'a', 'b', {at}, '2026-12-01')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_versions_publication_takes_its_business_day(kind, tmp_path, set_today) -> None:
+    """0030 dates each published version by the Beijing day of its moment, never after the business day of the upgrade
+    (a demo's HUIQI_TODAY: the shipped version written at install is dated that day)."""
+    from datetime import date
+
+    from alembic import command
+
+    set_today(date(2026, 12, 5))
+    with migrated(kind, tmp_path, "0029") as (connection, config):
+        for i, at in ((101, "'2026-12-02 17:30:00'"), (102, "'2026-12-07 03:00:00'"), (103, "NULL")):
+            connection.execute(text(VERSION.format(id=i, digest=f"{i:064d}", at=at)))
+        command.upgrade(config, "0030")
+        rows = connection.execute(text("SELECT id, published_on FROM policy_versions WHERE id > 100 ORDER BY id"))
+        found = [(i, str(day) if day is not None else None) for i, day in rows]  # SQLite reads a date as its text
+        assert found == [(101, str(date(2026, 12, 3))), (102, str(date(2026, 12, 5))), (103, None)]
+        command.downgrade(config, "0029")
+        assert "published_on" not in {c["name"] for c in inspect(connection).get_columns("policy_versions")}

@@ -149,8 +149,8 @@ def test_a_2027_notice_imported_lets_a_2027_announcement_open(database_url) -> N
         assert last_working_day(date(2027, 1, 4), 5, calendar) == date(2027, 1, 8)
 
 
-def test_a_policy_is_added_published_and_opened_for_applications_from_the_command_line(database_url,
-                                                                                       set_today) -> None:
+def test_a_policy_is_added_published_and_opened_for_applications_from_the_command_line(database_url, set_today,
+                                                                                       tmp_path) -> None:
     """``huiqi policy add`` (a draft), ``huiqi policy publish`` by a second admin, ``huiqi round open|list|close``."""
     from datetime import date
 
@@ -168,6 +168,18 @@ def test_a_policy_is_added_published_and_opened_for_applications_from_the_comman
     assert published.exit_code == 0, published.output
     listed = invoke("policy", "list")
     assert listed.exit_code == 0 and "test-successor" in listed.stdout and "已发布" in listed.stdout
+    wrong = tmp_path / "wrong.yaml"  # a draft whose own situation fails is kept, and said so at once
+    wrong.write_text(second.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]"), "utf-8")
+    drafted = invoke("policy", "add", str(wrong), "--by", "ops1")
+    assert drafted.exit_code == 0 and "已起草：版本 3" in drafted.stderr and "测试情形未通过 1 处" in drafted.stderr
+    assert "上限应为 40 万元，实为 50 万元" in drafted.stderr, drafted.output
+    lowered = tmp_path / "lowered.yaml"  # the cap lowered with its situation: what the file changes, signed
+    lowered.write_text(wrong.read_text("utf-8").replace("value: 50万元, source: 测试}", "value: 40万元, source: 测试}"),
+                       "utf-8")
+    assert invoke("policy", "add", str(lowered), "--by", "ops1").exit_code == 0
+    compared = invoke("policy", "diff", "2", "4")
+    assert compared.exit_code == 0 and "版本 4 的文件改动" in compared.stdout, compared.output
+    assert "试点上限" in compared.stdout and "−10 万元" in compared.stdout
     bad = invoke("round", "open", "test-successor", "--title", "测试批次", "--opens", "2026-12-01", "--closes",
                  "2026-11-01", "--measure", "1", "--by", "ops1")
     assert bad.exit_code == 2 and "截止日期：不能早于开始日期" in bad.stderr

@@ -170,6 +170,8 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/admin/policies"): ADMIN,
     ("GET", "/admin/policies/{version_id}/diff"): AUDITORS,
     ("GET", "/admin/policies/{version_id}/diff.xlsx"): AUDITORS,
+    ("GET", "/admin/policies.xlsx"): AUDITORS,
+    ("GET", "/admin/policies/{version_id}/parameters.xlsx"): AUDITORS,
     ("GET", "/admin/policies/{version_id}/text"): AUDITORS,  # drafts too: read on the catalogue page
     ("GET", "/admin/policies/{version_id}/download"): AUDITORS,
     ("POST", "/admin/policies/{version_id}/edit"): ADMIN,

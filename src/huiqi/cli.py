@@ -163,8 +163,14 @@ def policy_add(
         with record.session_scope() as session:
             row = catalogue.add(session, actor=record.acting(session, by), text=text, file_name=path.name)
             number, version_id = row.number, row.id
+            _, failing = catalogue.situations_of(session, row)
     except HuiqiError as error:
         fail(error)
+    if failing:  # saved as a draft all the same, as on the page: the gate refuses it at publication
+        said = "\n  ".join(failing)
+        typer.echo(f"已起草：版本 {version_id}（{number}），但自带的测试情形未通过 {len(failing)} 处，"
+                   f"改正后才能发布：\n  {said}", err=True)
+        return
     typer.echo(f"已起草：版本 {version_id}（{number}），待另一位管理员发布：huiqi policy publish {version_id} --by …")
 
 
@@ -202,7 +208,7 @@ def policy_diff(
     from rich.table import Table
 
     from huiqi.catalogue import service as catalogue
-    from huiqi.money import wan
+    from huiqi.money import signed_wan, wan
     from huiqi.users.scope import SYSTEM
 
     try:
@@ -210,14 +216,24 @@ def policy_diff(
             found = catalogue.diff_of(session, actor=SYSTEM, version_id=new, against=old, population=population)
     except HuiqiError as error:
         fail(error)
+    console = make_console()
+    if found.file is not None and not found.file.none:  # what the file changes, as the page says it
+        file = Table(title=f"版本 {new} 的文件改动")
+        for column in ("措施", "参数或条款", "现行版本", "新版本", "变化"):
+            file.add_column(column)
+        for p in found.file.parameters:
+            file.add_row(p.where, p.label, "；".join(f"{v}（自 {d}）" for d, v in p.before) or "—",
+                         "；".join(f"{v}（自 {d}）" for d, v in p.after) or "（删去）", p.change)
+        for c in found.file.clauses:
+            file.add_row(c.where, "条款原文", "", "", c.what)
+        console.print(file)
     table = Table(title=f"版本 {old} → 版本 {new}：{found.applicants} 家申报单位，按 {found.as_of} 的规则")
     for column in ("措施", "新变为符合", "不再符合", "变为待定", "不变", "上限合计（万元）", "变化（万元）"):
         table.add_column(column)
     for m in found.measures:
         table.add_row(measure_label(m.measure, m.title), str(m.became_eligible), str(m.no_longer_eligible),
                       str(m.became_undetermined), str(m.unchanged), f"{wan(m.granted_before)} → {wan(m.granted_after)}",
-                      str(wan(m.cost_change)))
-    console = make_console()
+                      signed_wan(m.cost_change))
     console.print(table)
     if found.population is not None:
         people = Table(title=f"测算样本 {found.population.path}")

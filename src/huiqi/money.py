@@ -29,6 +29,15 @@ def wan(yuan: int | None, places: int | None = None) -> str:
     return _shown(yuan, 10_000, places)
 
 
+def signed_wan(yuan: int) -> str:
+    """A change in 万元 with its sign, as a comparison says it: the minus sign (−), not a hyphen.
+
+    >>> signed_wan(500_000), signed_wan(-200_000), signed_wan(0), signed_wan(-1_234_567)
+    ('+50', '−20', '0', '−123.4567')
+    """
+    return "0" if yuan == 0 else ("+" if yuan > 0 else "−") + wan(abs(yuan))
+
+
 def yi(yuan: int | None, places: int | None = None) -> str:
     """Format yuan as 亿元, exactly, without trailing zeros; '—' for None. ``places`` rounds as in ``wan``.
 

@@ -79,7 +79,7 @@ async def test_a_day_the_calendar_lacks_is_a_422_naming_the_field(client, sessio
     response = await client.post("/api/v1/admin/policies", headers=bearer(session, people.admin),
                                  json={"file_name": "second-policy.yaml", "text": text})
     assert response.status_code == 422, response.text
-    assert "second-policy.yaml:11: window.end：2028-02-30 不是有效日期" in response.text
+    assert "second-policy.yaml:11: 有效期截止日：2028-02-30 不是有效日期" in response.text
 
 
 async def test_withdrawing_a_policy_with_an_open_round_is_a_409_and_changes_nothing(client, session, people) -> None:
@@ -101,5 +101,5 @@ async def test_a_policy_file_s_mistakes_are_problems_one_by_one(client, session,
     response = await client.post("/api/v1/admin/policies", headers=bearer(session, people.admin),
                                  json={"file_name": "second-policy.yaml", "text": text})
     assert response.status_code == 422
-    assert {"field": "second-policy.yaml:11", "reason": "window.end：2028-02-30 不是有效日期"} in \
+    assert {"field": "second-policy.yaml:11", "reason": "有效期截止日：2028-02-30 不是有效日期"} in \
         response.json()["problems"]

@@ -3,16 +3,17 @@ a broken file is named with its problems, as ``huiqi policy check`` does."""
 
 import html
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from huiqi import clock
 from huiqi.admin import service
 from huiqi.catalogue import service as catalogue
-from huiqi.models import PolicyVersion
+from huiqi.models import AuditEvent, PolicyVersion
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
 from tests.dbtest import PASSWORD
@@ -50,7 +51,7 @@ async def test_a_draft_uploaded_on_the_page_is_published_by_another_admin(browse
     assert done.status_code == 303
     version = next(f for f in service.policy_files(session, actor=people.admin) if f.id == "test-successor")
     page = (await admin.get("/admin/policies")).text
-    assert "草稿已保存并通过校验" in page and "草稿" in page
+    assert f"✓ 草稿已保存（版本 {version.version_id}），文件格式校验与 1 个测试情形均已通过" in page and "草稿" in page
     assert "起草 系统管理员" in page and "起草 admin" not in page  # people by name, not login name
     refused = await admin.post(f"/admin/policies/{version.version_id}/publish", data={"in_force": "0"})
     assert refused.status_code == 403 and "须由另一位管理员" in refused.text
@@ -138,7 +139,7 @@ async def test_a_draft_is_edited_from_its_own_text_and_a_published_one_starts_a_
     assert "<details open><summary>修改草稿" in own
     shipped = next(v for v in catalogue.versions(session, actor=people.admin) if v.state == "published")
     new = (await admin.get(f"/admin/policies?base={shipped.id}")).text
-    paste = re.search(r'<textarea name="text" rows="8"[^>]*>\n(.*?)</textarea>', new, re.S)
+    paste = re.search(r'<textarea name="text" id="f-text" rows="8"[^>]*>\n(.*?)</textarea>', new, re.S)
     assert paste is not None and html.unescape(paste.group(1)) == shipped.text
     assert f'value="{shipped.file_name}"' in new and f"已填入版本 {shipped.id} 的全文" in new
 
@@ -176,7 +177,7 @@ async def test_an_uploads_mistakes_are_listed_one_a_line_in_the_files_order(brow
     assert response.status_code == 422 and len(said) == 4, said
     lines = [int(line.split(":")[1]) for line in said]
     assert lines == sorted(lines) and all(line.startswith("broken.yaml:") for line in said)
-    assert any("措施1 kind：" in line for line in said) and any("titel：不认识的字段" in line for line in said)
+    assert any("措施1 措施类别：" in line for line in said) and any("「titel」：不认识的字段" in line for line in said)
 
 
 async def test_a_publication_refused_by_the_files_situations_lists_each(browser, people, session) -> None:
@@ -189,8 +190,35 @@ async def test_a_publication_refused_by_the_files_situations_lists_each(browser,
     refused = await browser(second).post(f"/admin/policies/{row.id}/publish", data={"in_force": "0"})
     assert refused.status_code == 409
     assert _listed(refused.text) == [
-        "测试情形「测试试点项目最高50万元」：事项 p1·措施1 上限应为 400000 元，实为 500000 元",
+        "测试情形「测试试点项目最高50万元」：事项 p1·措施1 上限应为 40 万元，实为 50 万元",
         "测试情形「再一个情形」：事项 p1·措施1 应为不符合，实为符合"]
+
+
+async def test_a_draft_whose_own_situations_fail_is_said_so_when_saved_not_only_at_publication(browser, people,
+                                                                                             session) -> None:
+    """The walk-through: a draft whose test situation failed read “✓ 草稿已保存并通过校验” and “✓ 通过”, and only the
+    second admin learnt of it, from the publication's 409."""
+    wrong = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
+    admin = browser(people.admin)
+    done = await admin.post("/admin/policies", files={"file": ("wrong.yaml", wrong.encode(), "text/yaml")})
+    assert done.status_code == 303
+    row = next(v for v in catalogue.versions(session, actor=people.admin) if v.file_name == "wrong.yaml")
+    page = (await admin.get("/admin/policies")).text
+    flash = re.search(r'<div class="notice" role="status" id="flash">(.*?)</div>', page, re.S)
+    assert flash is not None and not flash.group(1).startswith("✓"), "saved, but not a success to tick"
+    said = f"草稿已保存（版本 {row.id}），文件格式校验通过，但自带的测试情形未通过 1 处，改正后才能发布"
+    assert said in flash.group(1)
+    assert "上限应为 40 万元，实为 50 万元" in html.unescape(flash.group(1))
+    listed = re.search(rf'<a href="#version-{row.id}">.*?</tr>', page, re.S)
+    assert listed is not None and "✗ 测试情形未通过 1 处" in listed.group(0) and "✓ 通过" not in listed.group(0)
+    assert f'id="situations-{row.id}"' in page
+    api = next(f for f in service.policy_files(session, actor=people.admin) if f.version_id == row.id)
+    assert api.ok and api.situations == 1 and len(api.failing) == 1
+    mended = await admin.post(f"/admin/policies/{row.id}/edit", data={"text": SECOND.read_text("utf-8")})
+    assert mended.status_code == 303
+    page = (await admin.get("/admin/policies")).text
+    assert f"✓ 草稿已修改（版本 {row.id}），文件格式校验与 1 个测试情形均已通过" in page
+    assert f'id="situations-{row.id}"' not in page
 
 
 def test_past_twenty_failing_situations_the_rest_are_counted(people, session) -> None:
@@ -209,12 +237,40 @@ def test_past_twenty_failing_situations_the_rest_are_counted(people, session) ->
     assert len(refused.value.problems) == 21 and refused.value.problems[-1] == "另有 3 个测试情形未通过"
 
 
-async def test_a_publication_is_dated_in_beijing_time(browser, people, session) -> None:
-    """Published at 01:30 Beijing time (17:30 UTC the day before): the page used to show the UTC date."""
-    session.execute(update(PolicyVersion).values(published_at=datetime(2026, 12, 4, 17, 30), published_by="admin"))
+async def test_a_publication_is_dated_by_the_business_day(browser, people, session) -> None:
+    """The walk-through (HUIQI_TODAY=2026-12-05): the catalogue dated a publication by the real clock (2026-12-07),
+    while the whitelist, 公示 and payments are dated by the business day; the application's page said it too."""
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    row = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="a.yaml")
+    with clock.pinned(date(2025, 3, 4)):
+        catalogue.publish(session, actor=second, version_id=row.id)
+    assert row.published_on == date(2025, 3, 4) and row.published_at is not None
+    session.execute(update(PolicyVersion).where(PolicyVersion.id == row.id)
+                    .values(published_at=datetime(2026, 12, 7, 1, 30)))  # the real moment stays what it was
     session.flush()
     text = (await browser(people.admin).get("/admin/policies")).text
-    assert '<span class="small muted">2026-12-05</span>' in text and "2026-12-04" not in text
+    listed = re.search(rf'<a href="#version-{row.id}">.*?</tr>', text, re.S)
+    assert listed is not None and '<span class="small muted">2025-03-04</span>' in listed.group(0)
+    assert "2026-12-07" not in listed.group(0)
+    api = next(f for f in service.policy_files(session, actor=people.admin) if f.version_id == row.id)
+    assert api.published_on == date(2025, 3, 4)
+    published = session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.publish",
+                                                         AuditEvent.entity_id == str(row.id))).one()
+    assert published.after is not None and published.after["published_on"] == "2025-03-04"
+
+
+async def test_the_text_page_says_the_state_as_the_catalogue_does(browser, people, session) -> None:
+    """The walk-through: the catalogue read 已过期（仍用于有效期内的事项）, the version's text page 已发布."""
+    shipped = next(v for v in catalogue.versions(session, actor=people.admin) if v.state == "published")
+    with clock.pinned(date(2026, 12, 5)):  # the shipped policy's window ended on 2025-12-31
+        listed = (await browser(people.admin).get("/admin/policies")).text
+        shown = (await browser(people.admin).get(f"/admin/policies/{shipped.id}/text")).text
+    assert "已过期（仍用于有效期内的事项）" in listed
+    assert '<span class="badge">已过期（仍用于有效期内的事项）</span>' in shown and ">已发布<" not in shown
+    with clock.pinned(date(2025, 6, 30)):
+        shown = (await browser(people.admin).get(f"/admin/policies/{shipped.id}/text")).text
+    assert '<span class="badge">已发布</span>' in shown
 
 
 async def test_the_publish_form_carries_the_version_in_force_it_was_shown_against(browser, people, session) -> None:
@@ -240,3 +296,120 @@ async def test_the_publish_form_carries_the_version_in_force_it_was_shown_agains
     assert "重新发布（恢复此版本）" in page
     back = await browser(second).post(f"/admin/policies/{first.id}/publish", data={"in_force": str(later.id)})
     assert back.status_code == 303 and (first.state, later.state) == ("published", "superseded")
+
+
+def _box(html_text: str, name: str) -> str:
+    """The text in the text area ``name`` (by its id), as the browser shows it."""
+    found = re.search(rf'<textarea[^>]*id="f-{name}"[^>]*>\n(.*?)</textarea>', html_text, re.S)
+    assert found is not None, name
+    return html.unescape(found.group(1))
+
+
+def _beside(html_text: str, name: str) -> str:
+    found = re.search(rf'<span class="field-error" id="e-{name}">(.*?)</span>', html_text, re.S)
+    return html.unescape(found.group(1)) if found else ""
+
+
+async def test_an_uploaded_file_refused_comes_back_in_the_box_to_mend_at_its_line(browser, people) -> None:
+    """The walk-through: an uploaded draft with a mistake came back with the text box empty."""
+    text = SECOND.read_text("utf-8").replace("title: （测试用）", "titel: （测试用）")
+    response = await browser(people.admin).post("/admin/policies", files={
+        "file": ("broken.yaml", text.encode(), "text/yaml")})
+    assert response.status_code == 422 and any("「titel」：不认识的字段" in line for line in _listed(response.text))
+    assert _box(response.text, "text") == text, "the uploaded text, to mend in place"
+    assert 'value="broken.yaml"' in response.text and "下面是上传的 broken.yaml 的全文" in response.text
+
+
+async def test_a_file_past_its_bound_is_refused_beside_the_box_not_on_a_page_apart(browser, people, session) -> None:
+    """The walk-through: a 1.2 MB file met a 413 on an error page of its own (the request limit, 1 MB), while the form
+    allowed 1,000,000 characters, which Chinese text cannot reach under 1 MB."""
+    big = SECOND.read_text("utf-8") + "# " + "注" * 400_000 + "\n"  # 1.2 MB in UTF-8
+    assert len(big.encode("utf-8")) > 1_200_000
+    admin = browser(people.admin)
+    uploaded = await admin.post("/admin/policies", files={"file": ("big.yaml", big.encode(), "text/yaml")})
+    assert uploaded.status_code == 422 and "文件过大（1.15 MB），政策文件最多 1 MB" in _beside(uploaded.text, "text")
+    assert 'value="big.yaml"' in uploaded.text and "出错了" not in uploaded.text
+    pasted = await admin.post("/admin/policies", data={"text": big, "file_name": "big.yaml"})
+    assert pasted.status_code == 422 and "文件过大" in _beside(pasted.text, "text")
+    assert _box(pasted.text, "text") == big, "what was typed is kept"
+    as_a_browser = await admin.post("/admin/policies", data={"text": big, "file_name": "big.yaml"},
+                                    files={"file": ("", b"", "application/octet-stream")})  # multipart, no file chosen
+    assert as_a_browser.status_code == 422 and "文件过大" in _beside(as_a_browser.text, "text")
+    row = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="a.yaml")
+    edited = await admin.post(f"/admin/policies/{row.id}/edit", data={"text": big})
+    assert edited.status_code == 422 and "文件过大" in _beside(edited.text, "edit_text")
+    assert _box(edited.text, "edit_text") == big and "<details open><summary>修改草稿" in edited.text
+    # within the bound, a pasted file longer than the door's net for other forms (100,000 characters) is saved
+    long = SECOND.read_text("utf-8").replace("id: test-successor", "id: test-long") + "# " + "注" * 150_000 + "\n"
+    assert (await admin.post("/admin/policies", data={"text": long, "file_name": "long.yaml"})).status_code == 303
+
+
+async def test_a_body_far_past_the_bound_is_said_on_the_catalogue(browser, people, monkeypatch) -> None:
+    """Past the room the form is given (three times the bound: a form writes a byte as %XX), the body is not read: the
+    catalogue says why, not a page apart."""
+    from huiqi.web import limits
+
+    monkeypatch.setattr(limits, "POLICY_FORM_BYTES", 4096)
+    monkeypatch.setattr(limits, "get_settings", lambda: type("S", (), {"max_request_bytes": 2048})())
+    admin = browser(people.admin)
+    response = await admin.post("/admin/policies", data={"text": "注" * 5000, "file_name": "x.yaml"})
+    assert response.status_code == 303 and response.headers["location"] == "/admin/policies#draft-title"
+    page = (await admin.get("/admin/policies")).text
+    assert "未能保存：政策文件过大，最多 1 MB（UTF-8 编码），请缩小后再试" in page
+
+
+async def test_a_withdrawal_refused_keeps_its_section_open_with_the_reason(browser, people, session) -> None:
+    """The walk-through: the reason typed was lost when the withdrawal was refused (仍在使用，不能撤回)."""
+    from tests.dbtest import a_round
+
+    a_round(session)
+    shipped = next(v for v in catalogue.versions(session, actor=people.admin) if v.state == "published")
+    refused = await browser(people.admin).post(f"/admin/policies/{shipped.id}/withdraw",
+                                               data={"reason": "文件有误，<先撤回>"})
+    assert refused.status_code == 409
+    section = refused.text[refused.text.index(f'id="version-{shipped.id}"'):]
+    section = section[:section.index("</section>")]
+    assert "<details open><summary>撤回此版本" in section and "未能撤回：" in section
+    assert "仍在使用，不能撤回" in section
+    assert 'value="文件有误，&lt;先撤回&gt;"' in section
+    empty = await browser(people.admin).post(f"/admin/policies/{shipped.id}/withdraw", data={"reason": " "})
+    assert empty.status_code == 422 and "请填写撤回理由" in _beside(empty.text, "reason")
+
+
+def _sheet(content: bytes) -> list[dict]:
+    """A downloaded workbook's first sheet as rows by its header (the title row above it)."""
+    import io
+
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    return [dict(zip(rows[1], row, strict=True)) for row in rows[2:]]
+
+
+async def test_the_catalogue_and_a_versions_parameters_export_to_excel(browser, people, session) -> None:
+    wrong = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
+    draft = catalogue.add(session, actor=people.admin, text=wrong, file_name="wrong.yaml")
+    shipped = next(v for v in catalogue.versions(session, actor=people.admin) if v.state == "published")
+    page = (await browser(people.admin).get("/admin/policies")).text
+    assert 'href="/admin/policies.xlsx"' in page and f'href="/admin/policies/{shipped.id}/parameters.xlsx"' in page
+    for who in (people.admin, people.auditor):
+        got = await browser(who).get("/admin/policies.xlsx")
+        assert got.status_code == 200 and "filename*=UTF-8''" in got.headers["content-disposition"]
+        rows = {r["版本"]: r for r in _sheet(got.content)}
+        assert rows[shipped.id]["文号"] == "辽政办〔2022〕35号" and rows[shipped.id]["状态"].startswith("已过期")
+        assert rows[shipped.id]["校验"] == "通过（3 个测试情形）"
+        assert rows[shipped.id]["文本摘要"] == shipped.digest[:12]
+        assert rows[shipped.id]["有效期截止日"].date() == date(2025, 12, 31)
+        assert rows[draft.id]["状态"] == "草稿" and rows[draft.id]["校验"] == "测试情形未通过 1 处"
+    got = await browser(people.auditor).get(f"/admin/policies/{shipped.id}/parameters.xlsx")
+    assert got.status_code == 200
+    cap = next(r for r in _sheet(got.content) if r["措施"] == "措施1" and r["参数"] == "总部及功能性机构资金支持上限")
+    assert cap["金额（元）"] == 20_000_000 and cap["金额（万元）"] == 2000 and cap["取值"] == "2000万元"
+    assert cap["自"].date() == date(2022, 7, 23) and cap["依据（条款）"]
+    for path in ("/admin/policies.xlsx", f"/admin/policies/{shipped.id}/parameters.xlsx"):
+        assert (await browser(people.alice).get(path)).status_code == 403, path
+    broken = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="ok.yaml")
+    session.execute(update(PolicyVersion).where(PolicyVersion.id == broken.id).values(text="id: x\n"))
+    session.flush()
+    refused = await browser(people.admin).get(f"/admin/policies/{broken.id}/parameters.xlsx")
+    assert refused.status_code == 409 and "没有可导出的参数" in refused.text

@@ -283,8 +283,8 @@ async def test_the_page_names_the_matter_city_and_routing_in_words_and_hides_the
     from huiqi.catalogue import repository as versions
 
     held = versions.by_version(session, app.policy_version)
-    assert held is not None and held.published_at is not None and held.digest.startswith(app.policy_version)
-    said = f"提交时按本系统政策规则第 {held.id} 版（{held.published_at:%Y-%m-%d} 上线）的判断"
+    assert held is not None and held.published_on is not None and held.digest.startswith(app.policy_version)
+    said = f"提交时按本系统政策规则第 {held.id} 版（{held.published_on:%Y-%m-%d} 上线）的判断"  # the business day
     assert said in mine  # the enterprise reads the version's number and date instead
     audited = (await browser(people.auditor).get(f"/applications/{app.id}")).text
     assert app.policy_version in audited

@@ -22,7 +22,7 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     page.set_input_files("form[action='/admin/policies'] input[name=file]", str(FILE))
     page.click("form[action='/admin/policies'] button[type=submit]")
     page.wait_for_load_state()
-    assert "草稿已保存并通过校验" in page.content()
+    assert "文件格式校验与 1 个测试情形均已通过" in page.content()
     version = page.url.rsplit("#version-", 1)[1]
     shoot(page, "60-admin-policy-draft")
     page.click(f"a[href='/admin/policies/{version}/diff']")

@@ -1,6 +1,7 @@
 """Before publishing: every applicant of the record matched under the policies in force and with the new version,
 measure by measure; a raised cap shows as a higher total, a new condition as results no longer eligible."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -54,6 +55,31 @@ async def test_the_page_shows_the_diff_with_its_chart(browser, session, people, 
 
 
 @pytest.mark.anyio
+async def test_the_page_says_what_the_file_changes_and_signs_the_changes(browser, session, people, changed) -> None:
+    """The walk-through: the comparison showed outcome counts only, not what changed in the file, and a change as a
+    bare number."""
+    with clock.pinned(date(2025, 6, 30)):
+        text = (await browser(people.admin).get(f"/admin/policies/{changed.id}/diff")).text
+    changes = text[text.index('id="file-changes-title"'):text.index("对申报单位的影响")]
+    row = re.search(r"<tr><td data-label=\"措施\">措施3 培育中小企业</td>.*?</tr>", changes, re.S)
+    assert row is not None and "专精特新等企业奖励上限（每项）" in row.group(0)
+    assert "100 万元（自 2022-07-23）" in row.group(0) and "150 万元（自 2023-01-01）" in row.group(0)
+    assert '<td data-label="变化（最新取值）" class="num">+50 万元</td>' in row.group(0)
+    assert "条款" not in changes, "no clause was touched"
+    assert '<b>+50 万元</b>' in text and '<td data-label="变化（万元）" class="num">+50</td>' in text
+
+
+@pytest.mark.anyio
+async def test_a_new_policys_measures_are_cited_by_its_title_never_its_id(browser, session, people) -> None:
+    second = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
+    row = catalogue.add(session, actor=people.admin, text=second.read_text("utf-8"), file_name="second.yaml")
+    text = (await browser(people.admin).get(f"/admin/policies/{row.id}/diff")).text
+    assert "test-successor" not in text
+    assert '<div class="small muted">测试〔2024〕1号《（测试用）数字经济配套措施示例》</div>' in text
+    assert "这是一项新政策" in text and "试点上限" in text and "新增" in text
+
+
+@pytest.mark.anyio
 async def test_the_diff_exports_to_excel(browser, session, people, changed) -> None:
     import io
 
@@ -65,4 +91,9 @@ async def test_the_diff_exports_to_excel(browser, session, people, changed) -> N
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
     m3 = dict(zip(rows[1], next(r for r in rows[2:] if r[1] == "措施3 培育中小企业"), strict=True))
     assert m3["政策"] == "辽政办〔2022〕35号" and m3["变化（元）"] == 500_000 and m3["变化（万元）"] == 50
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    assert book.sheetnames == ["对申报单位的影响", "参数的改动", "条款的改动"]
+    params = list(book["参数的改动"].iter_rows(values_only=True))
+    assert params[2] == ("措施3 培育中小企业", "专精特新等企业奖励上限（每项）", "100 万元（自 2022-07-23）",
+                         "100 万元（自 2022-07-23）；150 万元（自 2023-01-01）", "+50 万元")
     assert (await browser(people.alice).get(f"/admin/policies/{changed.id}/diff.xlsx")).status_code == 403

@@ -124,7 +124,7 @@ def test_a_broken_file_names_its_line_and_nothing_is_written(session, people) ->
 def test_the_gate_refuses_a_file_whose_situations_fail(session, people, second_admin) -> None:
     wrong = SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]")
     draft = catalogue.add(session, actor=people.admin, text=wrong, file_name="wrong.yaml")
-    with pytest.raises(Conflict, match="上限应为 400000 元，实为 500000 元"):
+    with pytest.raises(Conflict, match="上限应为 40 万元，实为 50 万元"):
         catalogue.publish(session, actor=second_admin, version_id=draft.id)
     assert draft.state == "draft"
     bare = re.sub(r"\nsituations:.*", "\n", SECOND.read_text("utf-8"), flags=re.S)

@@ -76,7 +76,7 @@ def test_chained_comparison_and_arithmetic() -> None:
     ("investment // 0 > 1", "除数为零"),
     ("core < listed", "只能用 == 或 != 比较"),
     ("level in ('national', 1)", "列表中应都是文本常量"),
-    ("x.y", "不允许的写法：Attribute"),
+    ("x.y", "不允许的写法：属性（.）"),
     ("1.5 > investment", "不允许的常量"),
     ("holds_before('itss', where='level')", "真假值事实名"),
     ("holds_before('itss', when='group_core')", "只有 holds_before 接受关键字参数 where"),

@@ -21,6 +21,10 @@ def _line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+# Measure 13's first rule and its first condition, as a mistake names them: by their own names, cut to 12 characters
+WHEN13 = "措施13 资金规则「列入科技赋能数字经济发…」的条件「列入科技赋能数字经济发…」的条件表达式"
+
+
 def _errors(text: str) -> list[str]:
     with pytest.raises(PolicyFileError) as caught:
         load_text(text, "bad.yaml")
@@ -30,27 +34,30 @@ def _errors(text: str) -> list[str]:
 def test_unknown_name_in_condition_names_line_measure_and_field() -> None:
     text = _broken("when: listed", "when: lsited")
     [error] = _errors(text)
-    assert error.startswith(f"bad.yaml:{_line_of(text, 'when: lsited')}: 措施13 rules[0].conditions[0].when：")
+    assert error.startswith(f"bad.yaml:{_line_of(text, 'when: lsited')}: {WHEN13}：")
     assert "未知名称 'lsited'" in error
 
 
 def test_misspelt_field_is_refused() -> None:
     text = _broken("    units: [省科技厅, 省财政厅]", "    unit: [省科技厅, 省财政厅]")
     errors = _errors(text)
-    assert any(e.startswith(f"bad.yaml:{_line_of(text, 'unit: [省科技厅')}: 措施13 unit：不认识的字段") for e in errors)
-    assert any("措施13 units：缺少此项" in e for e in errors)
+    line = _line_of(text, "unit: [省科技厅")
+    assert any(e.startswith(f"bad.yaml:{line}: 措施13 「unit」：不认识的字段") for e in errors)
+    assert any("措施13 责任单位：缺少此项" in e for e in errors)
 
 
 def test_unknown_code_in_reaches() -> None:
     text = _broken("reaches: [key_tech]", "reaches: [key_tek]")
     [error] = _errors(text)
-    assert f"bad.yaml:{_line_of(text, 'key_tek')}: 措施13 rules[0].reaches[0]：未知事项代码 'key_tek'" == error
+    assert f"bad.yaml:{_line_of(text, 'key_tek')}: 措施13 资金规则「列入科技赋能数字经济发…」第 1 个适用事项：" \
+           "未知事项代码 'key_tek'" == error
 
 
 def test_wrong_choice_in_expression() -> None:
     text = _broken("when: build in ['new', 'expansion']", "when: build in ['new', 'expand']")
     [error] = _errors(text)
-    assert "措施5 rules[0].conditions[0].when" in error and "'expand' 不是 build 的取值" in error
+    assert "措施5 资金规则「电子元器件及设备新建、…」的条件「新建或增资扩产项目」的条件表达式" in error
+    assert "'expand' 不是 build 的取值" in error
 
 
 def test_type_error_in_expression() -> None:
@@ -60,20 +67,20 @@ def test_type_error_in_expression() -> None:
 
 def test_bad_parameter_value_and_unknown_parameter() -> None:
     errors = _errors(_broken("value: 3000万元", "value: 3000万美元"))
-    assert any("措施5 parameters.cap.values[0].value：金额“3000万美元”" in e for e in errors)
+    assert any("措施5 参数「电子元器件及设备项目资…」第 1 个取值的值：金额“3000万美元”" in e for e in errors)
     [error] = _errors(_broken("ceiling: {cap: cap, rate: rate, base: actual_investment}",
                               "ceiling: {cap: cap, rate: rat, base: actual_investment}"))
-    assert "措施7 rules[1].ceiling.rate：未知参数 'rat'" in error
+    assert "的上限的比例参数：未知参数 'rat'" in error and error.split(": ")[1].startswith("措施7 资金规则「")
 
 
 def test_clause_words_must_be_in_the_clause() -> None:
     [error] = _errors(_broken("clause: 对列入计划的项目\n", "clause: 对列入名单的项目\n"))
-    assert "措施13 rules[0].conditions[0].clause：这段条文不在条文中" in error
+    assert WHEN13.replace("的条件表达式", "的条款原文：这段条文不在条文中") in error
 
 
 def test_duplicate_measure_number() -> None:
     errors = _errors(_broken("  - number: 14\n", "  - number: 13\n"))
-    assert any("措施13 number：措施编号 13 重复" in e for e in errors)
+    assert any("措施13 措施编号：措施编号 13 重复" in e for e in errors)
 
 
 def test_yaml_syntax_error_has_a_line() -> None:
@@ -83,8 +90,8 @@ def test_yaml_syntax_error_has_a_line() -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "field"), [
-    ("  end: 2025-12-31", "  end: 2025-02-30", "window.end"),
-    ("issued: 2022-07-23", "issued: 2022-13-23", "issued"),
+    ("  end: 2025-12-31", "  end: 2025-02-30", "有效期截止日"),
+    ("issued: 2022-07-23", "issued: 2022-13-23", "发布日期"),
 ])
 def test_a_day_the_calendar_lacks_is_named_with_its_line_and_field(old: str, new: str, field: str) -> None:
     text = _broken(old, new)
@@ -98,7 +105,7 @@ def test_a_parameter_dated_on_a_day_the_calendar_lacks_names_its_measure() -> No
         load_text(text, "bad.yaml")
     [error] = caught.value.problems
     line = _line_of(text, "2025-02-29")
-    assert error == f"bad.yaml:{line}: 措施1 parameters.cap.values[1].since：2025-02-29 不是有效日期"
+    assert error == f"bad.yaml:{line}: 措施1 参数「上限」第 2 个取值的起始日期：2025-02-29 不是有效日期"
 
 
 def test_a_date_value_on_a_day_the_calendar_lacks_is_named_as_such() -> None:
@@ -110,16 +117,16 @@ def test_a_date_value_on_a_day_the_calendar_lacks_is_named_as_such() -> None:
     with pytest.raises(PolicyFileError) as caught:
         load_text(text, "bad.yaml")
     assert caught.value.problems == [  # in the order of the file's lines, the window (line 13) first
-        f"bad.yaml:{_line_of(text, '2027-02-30')}: window.end_changes[0].value：2027-02-30 不是有效日期",
-        f"bad.yaml:{_line_of(text, '2025-04-31')}: 措施1 parameters.day.values[0].value：2025-04-31 不是有效日期"]
+        f"bad.yaml:{_line_of(text, '2027-02-30')}: 第 1 次有效期截止日变更的新截止日：2027-02-30 不是有效日期",
+        f"bad.yaml:{_line_of(text, '2025-04-31')}: 措施1 参数「日期」第 1 个取值的值：2025-04-31 不是有效日期"]
 
 
 def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
     text = _broken("    units: [省科技厅, 省财政厅]\n", "    units: [省科技厅, 省财政厅]\n    units: [省财政厅]\n")
     [error] = _errors(text)
-    assert error == f"bad.yaml:{_line_of(text, 'units: [省财政厅]')}: 措施13 units：键重复"
+    assert error == f"bad.yaml:{_line_of(text, 'units: [省财政厅]')}: 措施13 责任单位：键重复"
     twice = SHIPPED.replace("title: ", "id: zz-other\ntitle: ", 1)
-    assert _errors(twice) == [f"bad.yaml:{_line_of(twice, 'id: zz-other')}: id：键重复"]
+    assert _errors(twice) == [f"bad.yaml:{_line_of(twice, 'id: zz-other')}: 政策编号：键重复"]
 
 
 def test_a_key_beside_a_merge_overrides_it_and_is_no_repeat() -> None:
@@ -130,13 +137,13 @@ def test_a_key_beside_a_merge_overrides_it_and_is_no_repeat() -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "said"), [
-    ("id: test-successor", "id: test-" + "x" * 40, "id：不能超过 40 个字"),
-    ("title: （测试用）", "title: " + "很" * 200, "title：不能超过 200 个字"),
-    ("number: 测试〔2024〕1号", "number: 测试〔2024〕1号" + "附" * 100, "number：不能超过 100 个字"),
-    ("units: [测试厅]", "units: [" + "省" * 101 + "]", "措施1 units[0]：不能超过 100 个字"),
-    ("  - number: 1\n", "  - number: 99999999999\n", "措施99999999999 number：应不大于 127"),
-    ("  - number: 1\n", "  - number: 128\n", "措施128 number：应不大于 127"),
-    ("  test_pilot: ", "  test_pilot" + "_x" * 20 + ": ", "codes.test_pilot" + "_x" * 20 + "：代码不能超过 40 个字符"),
+    ("id: test-successor", "id: test-" + "x" * 40, "政策编号：不能超过 40 个字"),
+    ("title: （测试用）", "title: " + "很" * 200, "政策标题：不能超过 200 个字"),
+    ("number: 测试〔2024〕1号", "number: 测试〔2024〕1号" + "附" * 100, "文号：不能超过 100 个字"),
+    ("units: [测试厅]", "units: [" + "省" * 101 + "]", "措施1 第 1 个责任单位：不能超过 100 个字"),
+    ("  - number: 1\n", "  - number: 99999999999\n", "措施99999999999 措施编号：应不大于 127"),
+    ("  - number: 1\n", "  - number: 128\n", "措施128 措施编号：应不大于 127"),
+    ("  test_pilot: ", "  test_pilot" + "_x" * 20 + ": ", "事项代码「测试试点项目」：代码不能超过 40 个字符"),
 ])
 def test_what_the_database_cannot_hold_is_refused_by_the_loader(old: str, new: str, said: str) -> None:
     text = SECOND.read_text("utf-8")
@@ -165,7 +172,7 @@ def test_the_loader_bounds_are_the_columns_sizes() -> None:
 ])
 def test_expressions_outside_the_whitelist_are_refused(expression: str) -> None:
     errors = _errors(_broken("when: listed", f'when: "{expression}"'))
-    assert any("措施13 rules[0].conditions[0].when" in e for e in errors)
+    assert any(WHEN13 in e for e in errors)
 
 
 def test_second_policy_loads_beside_the_shipped_one() -> None:
@@ -236,11 +243,47 @@ def test_stacks_with_is_read_per_monetary_measure_and_refused_on_a_service() -> 
     named = load_text(_broken(units, units + "    stacks_with: [ln-x]\n"), "ok.yaml")
     assert named.measure(13).stacks_with == ("ln-x",)
     errors = _errors(_broken("    units: [省教育厅]\n", "    units: [省教育厅]\n    stacks_with: [ln-x]\n"))
-    assert any("措施15 stacks_with：服务类措施没有资金" in e for e in errors)
+    assert any("措施15 可叠加支持的政策：服务类措施没有资金" in e for e in errors)
 
 
 def test_a_reading_naming_a_fact_by_its_program_name_is_refused() -> None:
     text = _broken("其他功能性机构”经确认为功能性机构也算", "其他功能性机构”经确认（institution_confirmed）也算")
     error = _errors(text)[0]  # the condition is reused (a YAML anchor): each use is named
-    assert f"bad.yaml:{_line_of(text, '（institution_confirmed）')}: 措施1 rules[0].conditions[0].reading：" in error
+    assert f"bad.yaml:{_line_of(text, '（institution_confirmed）')}: 措施1 资金规则「来辽设立总部、功能性机构」" \
+           "的条件「设立的是总部、区域总部…」的解读：" in error
     assert "（institution_confirmed）" in error and "请写中文名称" in error
+
+
+def test_the_walk_through_mistakes_are_named_by_chinese_labels() -> None:
+    """The administrator's walk-through read 措施5 clause, 措施3 parameters.cap.values[1].since and number: the keys of
+    the file, not what an officer calls them."""
+    text = _broken("    clause: 巩固提升集成电路装备", "    clauze: 巩固提升集成电路装备")
+    assert f"bad.yaml:{_line_of(text, '  - number: 5')}: 措施5 条款原文：缺少此项" in _errors(text)
+    text = _broken("          - {since: 2022-07-23, value: 100万元, source: 措施3：分别给予最高100万元奖励}",
+                   "          - {since: 2022-07-23, value: 100万元, source: 措施3：分别给予最高100万元奖励}\n"
+                   "          - {since: 2024-13-45, value: 150万元, source: 测试}")
+    said = f"bad.yaml:{_line_of(text, '2024-13-45')}: 措施3 参数「专精特新等企业奖励上限…」第 2 个取值的起始日期：" \
+           "2024-13-45 不是有效日期"
+    assert _errors(text) == [said]
+    text = _broken("number: 辽政办〔2022〕35号\n", "number: 辽政办〔2022〕35号\nnumber: 辽政办〔2022〕36号\n")
+    assert _errors(text) == [f"bad.yaml:{_line_of(text, '36号')}: 文号：键重复"]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("title: 发展总部经济", "title: [发展总部经济"),  # a bracket left open
+    ("title: 发展总部经济", "title: {发展总部经济"),
+    ("title: 发展总部经济", "title: '发展总部经济"),  # a quote left open
+    ("    title: 发展总部经济", "   title: 发展总部经济"),  # one space short
+    ("title: 发展总部经济", "title: 发展: 总部经济"),
+    ("title: 发展总部经济", "title: @发展总部经济"),
+    ("title: 发展总部经济", 'title: "发展\\q总部经济"'),
+])
+def test_a_yaml_syntax_error_is_said_in_chinese_with_its_line_and_column(old: str, new: str) -> None:
+    """The parser's English (did not find expected ',' or ']') is never shown: the officer reads what to mend."""
+    import re
+
+    text = SHIPPED.replace(old, new, 1)
+    [error] = _errors(text)
+    where, _, said = error.partition(": ")
+    assert re.fullmatch(r"bad\.yaml:\d+", where) and re.match(r"YAML 格式错误（第 \d+ 列）：", said), error
+    assert not re.search(r"[A-Za-z]", said.replace("YAML", "")), error

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from huiqi.admin import service
 from huiqi.admin.schemas import PolicyFileRead
+from huiqi.catalogue import MAX_BYTES
 from huiqi.catalogue import service as catalogue
 from huiqi.users.roles import Role
 from huiqi.validation import PlainText, StrictInput
@@ -19,11 +20,13 @@ VersionId = Annotated[int, Path(ge=1, le=2_147_483_647, description="政策版�
 
 class DraftIn(StrictInput):
     file_name: PlainText = Field(min_length=1, max_length=200, description="文件名，如 ln-2026-1.yaml")
-    text: str = Field(min_length=1, max_length=catalogue.MAX_TEXT, description="政策文件全文（YAML）")
+    text: str = Field(min_length=1, max_length=MAX_BYTES,
+                      description="政策文件全文（YAML），UTF-8 编码不超过 1 MB（超过则答 422）")
 
 
 class TextIn(StrictInput):
-    text: str = Field(min_length=1, max_length=catalogue.MAX_TEXT, description="政策文件全文（YAML）")
+    text: str = Field(min_length=1, max_length=MAX_BYTES,
+                      description="政策文件全文（YAML），UTF-8 编码不超过 1 MB（超过则答 422）")
 
 
 class PublishIn(StrictInput):

@@ -9,22 +9,27 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from huiqi.admin import service
+from huiqi import clock
+from huiqi.admin import exports, service
+from huiqi.catalogue import MAX_BYTES
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import InputError
-from huiqi.labels import measure_label
+from huiqi.errors import Conflict, InputError
+from huiqi.labels import Problem, Refused, measure_label
 from huiqi.models import PolicyVersion, User
 from huiqi.money import wan
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
-from huiqi.web.excel import Table, download
+from huiqi.web.excel import download, download_workbook
+from huiqi.web.limits import POLICY_FORM_BYTES
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step
+from huiqi.web.steps import Refusal, form_step, partly
 
 router = APIRouter(include_in_schema=False)
-KINDS = {"money": "金额", "rate": "比例", "date": "日期", "int": "整数"}
+# A pasted or edited policy file is one form field: one past its bound reaches the form, which says so beside its box
+# (a form field is otherwise held to 1 MB before any handler runs, and refused on a page apart).
+POLICY_FORM_LIMITS = {"max_part_size": POLICY_FORM_BYTES}
 
 
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
@@ -34,27 +39,44 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
     # meanwhile by another admin is a 409, not silently replaced
     current = {f.id: f.version_id for f in files if f.state == "published"}
     return page(request, "admin/policies.html", who, status_code=status_code, files=files, current=current,
-                kinds=KINDS, person=namer(session), changes=actor.role == Role.ADMIN,
+                kinds=exports.KINDS, person=namer(session), changes=actor.role == Role.ADMIN,
                 left_behind=catalogue.left_behind(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
 
-def _again(request: Request, who: CallerDep, session: Db, actor, values: dict):
+def _again(request: Request, who: CallerDep, session: Db, actor, values: dict, boxes: dict[str, str] | None = None):
+    """The catalogue again after a refusal, with what was typed (``values``, read when the refusal is shown: an
+    uploaded file's text is put there once read) and each mistake beside its box (``boxes``: the service's Chinese
+    field names, 政策文件, to the form's own)."""
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, actor, status_code=refusal.status_code, values=values,
-                     problems=refusal.shown)
+                     problems=[_boxed(p, boxes or {}) for p in refusal.shown])
     return again
 
 
-def _read_text(file: UploadFile | None, pasted: str) -> tuple[str, str]:
-    """The draft's text and file name, from the uploaded file or else the pasted text."""
-    if file is not None and file.filename:
-        raw = file.file.read(catalogue.MAX_TEXT * 4 + 1)
-        try:
-            return raw.decode("utf-8-sig"), file.filename
-        except UnicodeDecodeError:
-            raise InputError([("政策文件", "文件不是 UTF-8 编码的文本")]) from None
-    return pasted, ""
+def _boxed(problem: tuple[str, str], boxes: dict[str, str]) -> tuple[str, str]:
+    """A mistake in a box the service names in Chinese (政策文件), tied to the form's own box (its text area)."""
+    if isinstance(problem, Refused) or problem[0] not in boxes:
+        return problem
+    return Problem(problem[0], problem[1], boxes[problem[0]])
+
+
+def _read_text(file: UploadFile | None, pasted: str, values: dict) -> tuple[str, str]:
+    """The draft's text and file name, from the uploaded file or else the pasted text. An uploaded file's text goes
+    into ``values`` (what the form shows again if it is refused), so that the line a mistake names can be mended in
+    the box; a file past the bound is refused unread (only its name is kept)."""
+    if file is None or not file.filename:
+        return pasted, ""
+    values["file_name"] = file.filename[:200]
+    raw = file.file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise InputError([("政策文件", catalogue.too_large(file.size or len(raw)))])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([("政策文件", "文件不是 UTF-8 编码的文本：请用 UTF-8 另存后再上传")]) from None
+    values.update(text=text, uploaded=file.filename[:200])
+    return text, file.filename
 
 
 @router.get("/admin/policies", response_class=HTMLResponse)
@@ -80,7 +102,7 @@ def _stored(actor: User, session: Db, version_id: int) -> PolicyVersion:
 def text_page(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId) -> Response:
     """The version's stored YAML as it was uploaded, to read."""
     row = _stored(actor, session, version_id)
-    return page(request, "admin/policy_text.html", who, row=row, state=catalogue.STATE_LABELS[row.state],
+    return page(request, "admin/policy_text.html", who, row=row, state=catalogue.state_of(session, row),
                 lines=len(row.text.splitlines()), changes=actor.role == Role.ADMIN)
 
 
@@ -95,29 +117,45 @@ def text_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
         "X-Content-Type-Options": "nosniff"})
 
 
-@router.post("/admin/policies", response_model=None)
+@router.post("/admin/policies", response_model=None, form_limits=POLICY_FORM_LIMITS)
 def draft(request: Request, who: CallerDep, actor: Actor, session: Db,
           file: Annotated[UploadFile | None, File()] = None,
-          text: Annotated[str, Form(max_length=catalogue.MAX_TEXT)] = "",
+          text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "",
           file_name: Annotated[str, Form(max_length=200)] = "") -> Response:
     require_role(actor, Role.ADMIN, doing="起草政策版本")
+    values = {"text": text, "file_name": file_name}
 
     def act():
-        body, name = _read_text(file, text)
-        return catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml")
+        body, name = _read_text(file, text, values)
+        row = catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml")
+        return row.id, catalogue.situations_of(session, row)
 
-    return form_step(session, act, done=lambda row: f"/admin/policies#version-{row.id}",
-                     again=_again(request, who, session, actor, {"text": text, "file_name": file_name}),
-                     said="草稿已保存并通过校验；请由另一位管理员核对后发布")
+    return form_step(session, act, done=lambda made: f"/admin/policies#version-{made[0]}",
+                     again=_again(request, who, session, actor, values, {"政策文件": "text", "文件名": "file_name"}),
+                     said=lambda made: _checked("草稿已保存", *made))
 
 
-@router.post("/admin/policies/{version_id}/edit", response_model=None)
+def _checked(done: str, version_id: int, situations: tuple[int, list[str]]) -> str:
+    """What saving a draft says: checked and its situations passed, or which of them fail (said without the ✓)."""
+    count, failing = situations
+    if failing:
+        # the flash is short: what to do first, then the first failure (the version's section lists them all)
+        return partly(f"{done}（版本 {version_id}），文件格式校验通过，但自带的测试情形未通过 {len(failing)} 处，"
+                      f"改正后才能发布（见版本 {version_id} 下的说明）。{failing[0]}")
+    return f"{done}（版本 {version_id}），文件格式校验与 {count} 个测试情形均已通过；请由另一位管理员核对后发布"
+
+
+@router.post("/admin/policies/{version_id}/edit", response_model=None, form_limits=POLICY_FORM_LIMITS)
 def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
-         text: Annotated[str, Form(max_length=catalogue.MAX_TEXT)] = "") -> Response:
-    return form_step(session, lambda: catalogue.edit(session, actor=actor, version_id=version_id, text=text),
-                     done=f"/admin/policies#version-{version_id}",
-                     again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text}),
-                     said=f"草稿 {version_id} 已修改并通过校验")
+         text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "") -> Response:
+    def act():
+        row = catalogue.edit(session, actor=actor, version_id=version_id, text=text)
+        return row.id, catalogue.situations_of(session, row)
+
+    return form_step(session, act, done=f"/admin/policies#version-{version_id}",
+                     again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text},
+                                  {"政策文件": "edit_text"}),
+                     said=lambda made: _checked("草稿已修改", *made))
 
 
 @router.get("/admin/policies/{version_id}/diff", response_class=HTMLResponse)
@@ -135,17 +173,28 @@ def diff_page(request: Request, who: CallerDep, actor: Actor, session: Db, versi
 
 @router.get("/admin/policies/{version_id}/diff.xlsx")
 def diff_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
-    """The comparison before publication, measure by measure, as a workbook to circulate."""
+    """The comparison before publication, measure by measure and what the file changes, as a workbook to circulate."""
     found, row = catalogue.diff_of(session, actor=actor, version_id=version_id), catalogue.get(session, version_id,
                                                                                                actor=actor)
     numbers = catalogue.numbers(session) | {row.policy_id: row.number}
-    rows = [[numbers.get(m.policy, m.policy), measure_label(m.measure, m.title), m.became_eligible,
-             m.no_longer_eligible, m.became_undetermined, m.unchanged, m.granted_before, m.granted_after,
-             m.cost_change] for m in found.measures]
-    table = Table(f"发布前比较（版本 {version_id}，{found.as_of}，{found.applicants} 家申报单位）",
-                  ["政策", "措施", "新变为符合", "不再符合", "变为待定", "不变", "现行上限合计", "新版本上限合计",
-                   "变化"], rows, money={"现行上限合计", "新版本上限合计", "变化"})
-    return download(table, f"发布前比较-版本{version_id}.xlsx")
+    return download_workbook(exports.diff_book(found, version_id, numbers), f"发布前比较-版本{version_id}.xlsx")
+
+
+@router.get("/admin/policies.xlsx")
+def catalogue_download(actor: Actor, session: Db) -> Response:
+    """The catalogue's versions as the page lists them: policy, 文号, version, state, dates, check."""
+    files = service.policy_files(session, actor=actor)
+    return download(exports.catalogue_table(files, namer(session)), f"政策目录-{clock.today().isoformat()}.xlsx")
+
+
+@router.get("/admin/policies/{version_id}/parameters.xlsx")
+def parameters_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
+    """A version's parameters, each dated value with its source clause."""
+    found = service.version(_stored(actor, session, version_id))
+    if not found.ok:
+        raise Conflict(f"政策版本 {version_id} 未能加载（{found.problems[0] if found.problems else '文件有误'}），"
+                       "没有可导出的参数")
+    return download(exports.parameters_table(found), f"政策参数-版本{version_id}.xlsx")
 
 
 @router.post("/admin/policies/{version_id}/publish", response_model=None)
@@ -161,7 +210,8 @@ def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, versio
              reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     return form_step(session, lambda: catalogue.withdraw(session, actor=actor, version_id=version_id, reason=reason),
                      done=f"/admin/policies#version-{version_id}",
-                     again=_again(request, who, session, actor, {"reason": reason}),
+                     again=_again(request, who, session, actor, {"withdraw": version_id, "reason": reason},
+                                  {"撤回理由": "reason"}),
                      said=f"政策版本 {version_id} 已撤回")
 
 

@@ -40,10 +40,13 @@ class PolicyFileRead(BaseModel):
     drafted_by: str
     published_by: str | None = None
     published_at: UtcDateTime | None = None
+    published_on: date | None = Field(None, description="发布日期（业务日期，与白名单等发布日期一致）")
     note: str | None = None
     file: str
     ok: bool
     problems: list[str]
+    situations: int = Field(0, description="文件自带的测试情形个数")
+    failing: list[str] = Field([], description="未通过的测试情形（发布时同样运行，未通过则不能发布）；空为全部通过")
     id: str | None = None
     number: str | None = None
     title: str | None = None

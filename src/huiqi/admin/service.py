@@ -23,7 +23,8 @@ def policy_files(session: Session, *, actor: User) -> list[PolicyFileRead]:
 
 def version(row: PolicyVersion) -> PolicyFileRead:
     about = {"version_id": row.id, "state": row.state, "drafted_by": row.drafted_by, "published_by": row.published_by,
-             "published_at": row.published_at, "note": row.note, "file": row.file_name}
+             "published_at": row.published_at, "published_on": row.published_on, "note": row.note,
+             "file": row.file_name}
     try:
         policy = load_text(row.text, row.file_name)
     except PolicyFileError as error:
@@ -40,7 +41,8 @@ def read(policy: Policy, about: dict) -> PolicyFileRead:
     params += [history(m.number, p) for m in policy.measures for p in m.parameters.values()]
     units = [UnitsRead(measure=m.number, since=u.since, units=list(u.units), source=u.source)
              for m in policy.measures for u in m.units]
-    return PolicyFileRead(**about, ok=True, problems=[], id=policy.id, number=policy.number, title=policy.title,
+    return PolicyFileRead(**about, ok=True, problems=[], situations=len(policy.situations),
+                          failing=catalogue.failing(policy), id=policy.id, number=policy.number, title=policy.title,
                           version=policy.version, window_start=policy.window_start.at(today, today),
                           window_end=policy.window_end_at(today), measures=len(policy.measures), rules=rules,
                           parameters=params, units=units)

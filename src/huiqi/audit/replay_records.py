@@ -5,7 +5,8 @@ once and names every difference (``compare.compared``). What the events say:
 - ``user.create``, ``user.role``, ``user.enable``/``user.disable``: the user's login, role, binding and whether
   active, after the change;
 - ``policy.draft``/``policy.edit``: the version's policy and its text's digest (the first 12 characters until
-  2026-12-14, the whole since); ``policy.publish``: published (by whom), and the version in force before it superseded;
+  2026-12-14, the whole since); ``policy.publish``: published (by whom, and since 2026-12-15 on which business day),
+  and the version in force before it superseded;
   ``policy.withdraw``: withdrawn. The versions shipped with the software were written by the migration, not drafted:
   they stand as published by the system until an event says otherwise;
 - ``announcement.open``: the 公示's dates, working days, how many applications it opened with, who opened it (and,
@@ -86,6 +87,7 @@ class Catalogue:
             _digest(said, after)
         if event.action == "policy.publish":
             said.update(state="published", published_by=event.actor)
+            said.update({"published_on": after["published_on"]} if "published_on" in after else {})  # 2026-12-15 on
             replaced = _number(str(before.get("in_force", "")))
             if replaced is not None:
                 self.said.setdefault(replaced, {"made": False})["state"] = "superseded"
@@ -99,10 +101,10 @@ class Catalogue:
         first = min(drafted, default=None)
         query = select(PolicyVersion.id, PolicyVersion.number, PolicyVersion.policy_id, PolicyVersion.state,
                        PolicyVersion.digest, PolicyVersion.text, PolicyVersion.drafted_by,
-                       PolicyVersion.published_by).order_by(PolicyVersion.id)
+                       PolicyVersion.published_by, PolicyVersion.published_on).order_by(PolicyVersion.id)
         out, rows = [], []
         for row in session.execute(query):
-            actual = row._asdict() | {"version": row.digest[:12]}
+            actual = row._asdict() | {"version": row.digest[:12], "published_on": _day(row.published_on)}
             if hashlib.sha256(row.text.encode("utf-8")).hexdigest() != row.digest:
                 out.append(f"政策版本 {row.id}（{row.number}）：文本与其摘要不符：文本在写入后被改动")
             rows.append((row.id, actual))
@@ -115,7 +117,7 @@ class Catalogue:
 
         fields = [Field("state", "状态", lambda v: STATE_LABELS.get(v, text(v))), Field("policy_id", "政策"),
                   Field("digest", "文本摘要"), Field("version", "文本摘要（前 12 位）"),
-                  Field("published_by", "发布人")]
+                  Field("published_by", "发布人"), Field("published_on", "发布日期")]
         table = Table(name=lambda key, row: f"政策版本 {key}（{row.get('number')}）",
                       unmade="审计事件中没有这个版本（未经起草，直接写入数据库）",
                       gone=lambda key, said: f"政策版本 {key}：审计事件记载有这个版本"

@@ -118,10 +118,11 @@ def chinese_date(value: date | datetime) -> str:
 
 
 def _business_day(event: EventRead) -> str | None:
-    """The business day the event names (a step's ``on``, a payment's ``paid_on``, a whitelist's ``published_on``),
+    """The business day the event names (a step's ``on``, a payment's ``paid_on``, a whitelist's or a policy version's
+    ``published_on``),
     under its name, when it is not the day the event was recorded."""
     after = event.after or {}
-    keys = BUSINESS_DAYS + ((PUBLISHED_ON,) if event.action == "whitelist.publish" else ())
+    keys = BUSINESS_DAYS + ((PUBLISHED_ON,) if event.action in ("whitelist.publish", "policy.publish") else ())
     for key, label in keys:
         if isinstance(after.get(key), str):
             try:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
+from huiqi.catalogue.changes import FileChanges
 from huiqi.rules.match import match
 from huiqi.rules.policy import Policy
 
@@ -63,10 +64,20 @@ class PopulationChange:
 
 @dataclass
 class PolicyDiff:
+    """``policies``: each policy compared, by id, as people cite it (文号《标题》), a new one's too; ``file``: what the
+    new version changes in the file itself (``changes.of``)."""
+
     as_of: date
     applicants: int
     measures: list[MeasureChange]
     population: PopulationChange | None = None
+    policies: dict[str, str] = field(default_factory=dict)
+    file: FileChanges | None = None
+
+    def cited(self, policy_id: str) -> str:
+        """A measure's policy where several are compared ('' where one is): by its number and Chinese title, never its
+        id (a new policy is in no list of those in force)."""
+        return self.policies.get(policy_id, "") if len(self.policies) > 1 else ""
 
     @property
     def cost_before(self) -> int:
@@ -141,7 +152,8 @@ def population(path: Path, before: list[Policy], after: list[Policy], as_of: dat
 def diff(session: Session, before: list[Policy], after: list[Policy], as_of: date,
          population_path: Path | None = None) -> PolicyDiff:
     cases = database_cases(session, as_of)
-    found = PolicyDiff(as_of, len(cases), compare(before, after, cases, as_of))
+    found = PolicyDiff(as_of, len(cases), compare(before, after, cases, as_of),
+                       policies={p.id: f"{p.number}《{p.title}》" for p in [*before, *after]})
     if population_path is not None:
         found.population = population(population_path, before, after, as_of)
     return found

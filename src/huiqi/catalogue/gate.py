@@ -1,6 +1,7 @@
 """The publication gate: a policy file's own situations, run against the file alone."""
 
 from huiqi.errors import InputError
+from huiqi.money import wan
 from huiqi.rules.case import read_case
 from huiqi.rules.match import match
 from huiqi.rules.policy import Policy
@@ -30,6 +31,15 @@ def situations_failing(policy: Policy) -> list[str]:
                 failing.append(f"测试情形「{s.name}」：事项 {e.matter}·措施{e.measure} 应为{STATUS_LABELS[e.status]}，"
                                f"实为{STATUS_LABELS[r.status]}")
             elif e.ceiling is not None and r.ceiling != e.ceiling:
-                failing.append(f"测试情形「{s.name}」：事项 {e.matter}·措施{e.measure} 上限应为 {e.ceiling} 元，"
-                               f"实为 {r.ceiling} 元")
+                failing.append(f"测试情形「{s.name}」：事项 {e.matter}·措施{e.measure} 上限应为 {_amount(e.ceiling)}，"
+                               f"实为 {_amount(r.ceiling)}")
     return failing
+
+
+def _amount(yuan: int | None) -> str:
+    """A ceiling as the officer reads it: 90 万元; 未定额 for a ceiling the policy leaves unspecified.
+
+    >>> _amount(900_000), _amount(12_345), _amount(None)
+    ('90 万元', '1.2345 万元', '未定额')
+    """
+    return "未定额" if yuan is None else f"{wan(yuan)} 万元"

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.audit import service as audit
-from huiqi.catalogue import guards, repository
+from huiqi.catalogue import MAX_BYTES, changes, guards, repository
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments import service as departments
-from huiqi.errors import Conflict, Forbidden, InputError, NotFound, SituationsFailed
+from huiqi.errors import Conflict, Forbidden, InputError, NotFound, PolicyFileError, SituationsFailed
+from huiqi.materials.storage import file_size
 from huiqi.messages import subscriptions
 from huiqi.models import Matter, PolicyVersion, User
 from huiqi.rules.case import register_codes
@@ -28,7 +29,6 @@ from huiqi.rules.policy import CodeInfo, Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 
-MAX_TEXT = 1_000_000  # characters of one policy file; the shipped one is about 60,000
 STATE_LABELS = {"draft": "草稿", "published": "已发布", "superseded": "已被新版本取代", "withdrawn": "已撤回"}
 PURPOSE_LABELS = {"whitelist": "白名单", "growth_files": "成长档案"}
 
@@ -191,6 +191,15 @@ def status(row: PolicyVersion, policy: Policy | None, day: date) -> str:
     return STATE_LABELS[row.state]
 
 
+def state_of(session: Session, row: PolicyVersion) -> str:
+    """A stored version's state as the catalogue says it (``status``: 已过期 for a published one past its window)."""
+    try:
+        policy: Policy | None = _policy(session, row.id, row.digest)
+    except PolicyFileError:  # a version stored before a check it now fails: its state as stored
+        policy = None
+    return status(row, policy, clock.today())
+
+
 def versions(session: Session, *, actor: User) -> list[PolicyVersion]:
     require_role(actor, Role.ADMIN, Role.AUDITOR, doing="查看政策目录")
     return repository.every(session)
@@ -208,11 +217,21 @@ def parse(text: str, file_name: str) -> Policy:
     """The text checked as ``huiqi policy check`` checks a file (PolicyFileError names each mistake's line)."""
     if not text.strip():
         raise InputError([("政策文件", "文件是空的")])
-    if len(text) > MAX_TEXT:
-        raise InputError([("政策文件", f"文件过大（{len(text)} 个字符，最多 {MAX_TEXT} 个）")])
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise InputError([("政策文件", too_large(size))])
     if "\x00" in text:
         raise InputError([("政策文件", "文件含有空字符（NUL），不是文本文件")])
     return load_text(text, file_name)
+
+
+def too_large(size: int) -> str:
+    """Why a policy file of ``size`` bytes is refused.
+
+    >>> too_large(1_200_000)
+    '文件过大（1.15 MB），政策文件最多 1 MB（UTF-8 编码）'
+    """
+    return f"文件过大（{file_size(size, exact=True)}），政策文件最多 {file_size(MAX_BYTES, exact=True)}（UTF-8 编码）"
 
 
 def _file_name(file_name: str) -> str:
@@ -289,7 +308,9 @@ def diff_of(session: Session, *, actor: User, version_id: int, against: int | No
     new = _version_policy(session, version_id)
     in_force = published(session)
     before = replaced(in_force, _version_policy(session, against)) if against is not None else in_force
-    return diff(session, before, replaced(before, new), clock.today(), population)
+    found = diff(session, before, replaced(before, new), clock.today(), population)
+    found.file = changes.of(next((p for p in before if p.id == new.id), None), new)
+    return found
 
 
 def _version_policy(session: Session, version_id: int) -> Policy:
@@ -328,8 +349,8 @@ def publish(session: Session, *, actor: User, version_id: int, seen: int | None 
         session.flush()
     try:
         with session.begin_nested():  # another version of this policy published at this moment: the database's guard
-            row.state, row.published_by, row.published_at, row.ended_by, row.ended_at = (
-                "published", actor.username, now, None, None)
+            row.state, row.published_by, row.published_at, row.published_on, row.ended_by, row.ended_at = (
+                "published", actor.username, now, clock.today(), None, None)
             session.flush()
     except IntegrityError:
         raise Conflict(_moved(row)) from None
@@ -340,21 +361,43 @@ def publish(session: Session, *, actor: User, version_id: int, seen: int | None 
     audit.record(session, actor=actor.username, action="policy.publish", entity="policy_version", entity_id=row.id,
                  before={"in_force": current.id, "version": current.digest[:12]} if current else None,
                  after={"policy": row.policy_id, "number": row.number, "version": row.digest[:12],
-                        "digest": row.digest, "applicants": changes.applicants, "ceilings_before": changes.cost_before,
-                        "ceilings_after": changes.cost_after})
+                        "digest": row.digest, "published_on": row.published_on, "applicants": changes.applicants,
+                        "ceilings_before": changes.cost_before, "ceilings_after": changes.cost_after})
     subscriptions.tell(session, topic="policies", subject=f"新政策发布：{policy.number}《{policy.title}》",
                        body=f"{policy.issuer}《{policy.title}》（{policy.number}）已发布，"
                             f"共 {len(policy.measures)} 条措施。", link="/policy")
     return row
 
 
-def _gate(policy: Policy) -> None:
-    from huiqi.catalogue.gate import situations_failing
+_failing: dict[str, tuple[str, ...]] = {}
 
-    failing = situations_failing(policy)
-    if failing:
-        more = [f"另有 {len(failing) - 20} 个测试情形未通过"] if len(failing) > 20 else []
-        raise SituationsFailed(failing[:20] + more)
+
+def failing(policy: Policy) -> list[str]:
+    """The file's own test situations that fail, in the gate's words (empty when all pass): worked out once per text
+    (a catalogue version's ``version`` is its text's digest), for the catalogue page lists every version's."""
+    found = _failing.get(policy.version)
+    if found is None:
+        from huiqi.catalogue.gate import situations_failing
+
+        found = tuple(situations_failing(policy))
+        with _guard:
+            if len(_failing) > 64:
+                _failing.clear()
+            _failing[policy.version] = found
+    return list(found)
+
+
+def situations_of(session: Session, row: PolicyVersion) -> tuple[int, list[str]]:
+    """How many test situations a stored version carries, and those that fail (what publishing it would refuse)."""
+    policy = _policy(session, row.id, row.digest)
+    return len(policy.situations), failing(policy)
+
+
+def _gate(policy: Policy) -> None:
+    failing_now = failing(policy)
+    if failing_now:
+        more = [f"另有 {len(failing_now) - 20} 个测试情形未通过"] if len(failing_now) > 20 else []
+        raise SituationsFailed(failing_now[:20] + more)
 
 
 def _moved(row: PolicyVersion) -> str:

@@ -1,6 +1,6 @@
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Index, String, Text, text
+from sqlalchemy import CheckConstraint, Date, DateTime, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created
@@ -30,6 +30,7 @@ class PolicyVersion(Created, Base):
     drafted_by: Mapped[str] = mapped_column(String(64))
     published_by: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_on: Mapped[date | None] = mapped_column(Date)  # the business day (huiqi.clock), as people date it
     ended_by: Mapped[str | None] = mapped_column(String(64))  # who withdrew or superseded it
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     note: Mapped[str | None] = mapped_column(String(500))  # why it was withdrawn

@@ -14,8 +14,16 @@ from datetime import date
 from typing import Any
 
 from huiqi.rules.facts import FACTS, Fact
+from huiqi.rules.params import KINDS
 
 TYPE_NAMES = {"bool": "真假值", "int": "整数（金额）", "date": "日期", "str": "文本"}
+# The writings the language leaves out, as an officer would call them (any other: 这种写法).
+UNSUPPORTED = {
+    "Attribute": "属性（.）", "Subscript": "下标（[ ]）", "Lambda": "lambda 函数", "IfExp": "条件表达式（if … else）",
+    "ListComp": "列表推导", "SetComp": "集合推导", "DictComp": "字典推导", "GeneratorExp": "生成器",
+    "Dict": "字典（{ }）", "Set": "集合（{ }）", "Tuple": "元组（( , )）", "List": "列表（只能写在 in 的右边）",
+    "Starred": "星号展开（*）", "JoinedStr": "格式化文本（f'…'）", "NamedExpr": "赋值（:=）", "Slice": "切片（:）",
+}
 
 
 class ExprError(ValueError):
@@ -111,7 +119,8 @@ def parse(text: str, resolve: Resolver, codes: set[str] | frozenset[str], want: 
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExprError(f"表达式语法错误：{exc.msg}", exc.offset) from None
+        # Python's own words are English: the column says where, the officer sees the text beside it
+        raise ExprError("表达式语法错误：请检查括号、引号、运算符和逗号", exc.offset) from None
     node = _Checker(resolve, codes).visit(tree.body)
     if node.type != want:
         raise ExprError(f"表达式应得出{TYPE_NAMES[want]}，实得{TYPE_NAMES[node.type]}")
@@ -126,7 +135,8 @@ class _Checker:
     def visit(self, node: ast.AST) -> Node:
         method: Callable[[ast.AST], Node] | None = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
-            raise ExprError(f"不允许的写法：{type(node).__name__}", getattr(node, "col_offset", None))
+            raise ExprError(f"不允许的写法：{UNSUPPORTED.get(type(node).__name__, '这种写法')}",
+                            getattr(node, "col_offset", None))
         return method(node)
 
     def visit_Constant(self, node: ast.Constant) -> Node:
@@ -146,7 +156,8 @@ class _Checker:
         if isinstance(target, Fact):
             return FactRef(target.type, target.name)
         if target.type not in ("int", "date"):
-            raise ExprError(f"参数 {node.id!r} 是{target.kind}，不能用在条件中", node.col_offset)
+            raise ExprError(f"参数 {node.id!r} 是{KINDS.get(target.kind, target.kind)}，不能用在条件中",
+                            node.col_offset)
         return ParamRef(target.type, node.id, target)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Node:

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from huiqi.errors import InputError, PolicyFileError
-from huiqi.rules import expr
+from huiqi.rules import expr, keys, syntax
 from huiqi.rules.facts import CHOICES, FACTS, MONEY_FIELDS
 from huiqi.rules.params import KINDS, DatedValue, Parameter, read_value
 from huiqi.rules.policy import Ceiling, CodeInfo, Condition, DatedUnits, Measure, Policy, Rule
@@ -53,53 +53,24 @@ class _Loader(LOADER):  # type: ignore[misc,valid-type]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-# The parser's words for the mistakes people make most, said in Chinese (the parser's own after them, for a search).
-YAML_PROBLEMS = {
-    "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或列表项之间缺少逗号",
-    "did not find expected ',' or '}'": "花括号 { } 没有闭合，或各项之间缺少逗号",
-    "mapping values are not allowed": "此处不能是“键: 值”：多半是缩进不对，或值中的冒号没有加引号",
-    "did not find expected key": "缩进不一致：同一层的键应左对齐",
-    "did not find expected '-' indicator": "列表项应以“- ”开头，并与同一列表的其他项对齐",
-    "found unexpected end of stream": "文件意外结束：多半是引号没有闭合",
-    "found undefined alias": "引用了没有定义的锚点（*名称）",
-    "could not determine a constructor": "政策文件不支持这种标签（!!…），只能用文字、数字、日期、列表和键值",
-    "found character that cannot start any token": "此处有不能出现的字符：多半是用了制表符（Tab）缩进，请改用空格",
-    "found a tab character": "此处用了制表符（Tab）缩进，请改用空格",
-    "found duplicate anchor": "锚点（&名称）重复定义",
-}
-
-
-def yaml_problem(problem: str) -> str:
-    """The parser's problem said in Chinese, its own words kept after it.
-
-    >>> yaml_problem("did not find expected key")
-    '缩进不一致：同一层的键应左对齐（did not find expected key）'
-    >>> yaml_problem("something new")
-    '无法解析（something new）'
-    """
-    said = next((chinese for english, chinese in YAML_PROBLEMS.items() if problem.startswith(english)), "无法解析")
-    return f"{said}（{problem}）"
-
-
-def read_yaml(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML; return the data and the line of every node path."""
+def read_yaml(text: str, name: str, shape: keys.Key | None = None) -> tuple[Any, dict[Path_, int]]:
+    """Parse YAML; return the data and the line of every node path. ``shape``: the file's keys, to name a key given
+    twice in Chinese (``keys.POLICY``); without it, by its path as written."""
     loader = _Loader(text)  # parsed once: the nodes give the lines, and the data is constructed from them
     try:
         root = loader.get_single_node()
         repeated = _repeated(root, ())  # before construction, which folds a merge (<<) into the mapping it extends
         data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"{mark.line + 1}" if mark else "?"
-        at = f"（第 {mark.column + 1} 列）" if mark else ""
-        said = yaml_problem(str(getattr(exc, "problem", exc)))
-        raise PolicyFileError([f"{name}:{line}: YAML 格式错误{at}：{said}"]) from None
+        line, column, said = syntax.explained(exc, text)
+        at = f"（第 {column} 列）" if column else ""
+        raise PolicyFileError([f"{name}:{line or '?'}: YAML 格式错误{at}：{said}"]) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
     _walk(root, (), lines)
     if repeated:  # the parser keeps the last of a key given twice: a copy-paste slip would pass unseen
-        report = _Reporter(name, data, lines)
+        report = _Reporter(name, data, lines, shape)
         for path in dict.fromkeys(repeated):
             report(path, "键重复")
         report.raise_if_any()
@@ -184,7 +155,7 @@ class _Builder:
             if isinstance(change.value, str):
                 self.report(("window", "end_changes", i, "value"), date_reason(change.value))
             elif not isinstance(change.value, date) or change.since <= spec.issued:
-                self.report(("window", "end_changes", i), "应为发布日之后的日期变更（since 与 value 都是日期）")
+                self.report(("window", "end_changes", i), "应为发布日之后的日期变更：生效日期与新截止日都应是日期")
         return Policy(
             id=spec.id, title=spec.title, issuer=spec.issuer, number=spec.number, issued=spec.issued,
             window_start=self.window["window_start"], window_end=self.window["window_end"],
@@ -230,7 +201,7 @@ class _Builder:
                     self.report(where + ("values", i, "value"), str(exc))
                     self.broken.add(name)
             if [v.since for v in values] != sorted({v.since for v in values}):
-                self.report(where + ("values",), "各值的 since 日期应递增且不重复")
+                self.report(where + ("values",), "各取值的起始日期应递增且不重复")
             if values:
                 params[name] = Parameter(name, spec.label, spec.kind, tuple(values))
         return params
@@ -246,7 +217,7 @@ class _Builder:
         local = tuple(self._rule(r, at + ("local", i), scope, clause, monetary=False)
                       for i, r in enumerate(spec.local))
         if spec.kind == "service" and (rules or not services):
-            self.report(at + ("kind",), "服务类措施没有资金规则（rules），应至少有一条适用条件（services）")
+            self.report(at + ("kind",), "服务类措施不设资金规则，应至少有一个服务条目")
         if spec.kind != "service" and not rules:
             self.report(at + ("rules",), "资金类措施应至少有一条规则")
         first = DatedUnits(self.spec.issued, tuple(spec.units), f"措施{spec.number}（责任单位）")
@@ -283,18 +254,18 @@ class _Builder:
     def _ceiling(self, spec: RuleSpec, at: Path_, scope: dict[str, Parameter]) -> Ceiling | None:
         c = spec.ceiling
         if c is None:
-            self.report(at, "资金规则应写明上限（cap、rate 与 base，或 unspecified）")
+            self.report(at, "资金规则应写明上限：上限金额参数，或比例参数与计算基数，或写明未定额")
             return None
         if c.unspecified:
             if c.cap or c.rate or c.base:
-                self.report(at, "unspecified 不能与 cap、rate、base 同用")
+                self.report(at, "写明未定额的，不能再写上限金额参数、比例参数或计算基数")
             return Ceiling()
         if not (c.cap or c.rate):
-            self.report(at, "应写明 cap 或 rate，或写 unspecified")
+            self.report(at, "应写明上限金额参数或比例参数，或写明未定额")
         if bool(c.rate) != bool(c.base):
-            self.report(at, "rate 与 base 应同时出现")
+            self.report(at, "比例参数与计算基数应同时写明")
         if c.base and c.base not in MONEY_FIELDS:
-            self.report(at + ("base",), f"base 应为金额事实（{', '.join(sorted(MONEY_FIELDS))}）")
+            self.report(at + ("base",), f"计算基数应为金额事实：{_money_facts()}")
         return Ceiling(self._param(scope, c.cap, "money", at + ("cap",)),
                        self._param(scope, c.rate, "rate", at + ("rate",)), c.base)
 
@@ -335,18 +306,24 @@ class _Builder:
 
 
 class _Reporter:
-    def __init__(self, name: str, data: Any, lines: dict[Path_, int]):
-        self.name, self.data, self.lines = name, data, lines
+    def __init__(self, name: str, data: Any, lines: dict[Path_, int], root: keys.Key | None = keys.POLICY):
+        self.name, self.data, self.lines, self.root = name, data, lines, root
         self.items: list[tuple[int | str, str]] = []
 
     def __call__(self, path: Path_, reason: str) -> None:
-        where, rest = "", path
-        if len(path) >= 2 and path[0] == "measures" and isinstance(path[1], int):
-            number = _get(self.data, path[:2] + ("number",))
-            where = f"措施{number} " if number is not None else f"measures[{path[1]}] "
-            rest = path[2:]
         line = _line(self.lines, path)
-        self.items.append((line, f"{self.name}:{line}: {where}{field_path(rest)}：{reason}"))
+        self.items.append((line, f"{self.name}:{line}: {self.where(path)}：{reason}"))
+
+    def where(self, path: Path_) -> str:
+        """The place in Chinese (``keys.label``): a measure's by its number, 措施5 条款原文."""
+        if self.root is None:
+            return field_path(path)
+        if self.root is keys.POLICY and len(path) >= 2 and path[0] == "measures" and isinstance(path[1], int):
+            number = _get(self.data, path[:2] + ("number",))
+            measure = f"措施{number}" if isinstance(number, int) else f"第 {path[1] + 1} 条措施"
+            rest = path[2:]
+            return f"{measure} {keys.label(rest, _get(self.data, path[:2]), keys.MEASURE)}" if rest else measure
+        return keys.label(path, self.data, self.root)
 
     def raise_if_any(self) -> None:
         """The mistakes in the order of the file's lines, so that the officer mends it from the top down."""
@@ -363,6 +340,11 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _money_facts() -> str:
+    """The money facts a rate may apply to, each with its Chinese name: investment（投资额（元））."""
+    return "、".join(f"{name}（{FACTS[name].label}）" for name in sorted(MONEY_FIELDS))
+
+
 def _code_info(code: str, spec: CodeSpec) -> CodeInfo:
     return CodeInfo(code, spec.type, spec.label, tuple(spec.fields), spec.group or spec.type,
                     tuple((f, tuple(values)) for f, values in spec.choices.items()))
@@ -373,7 +355,7 @@ def _choice_problems(code: str, spec: CodeSpec) -> list[str]:
     out = []
     for name, values in spec.choices.items():
         if name not in spec.fields:
-            out.append(f"代码 {code} 的 choices 中的 {name!r} 不在它的 fields 中")
+            out.append(f"代码 {code} 的可选值中的 {name!r} 不在它的字段中")
         known = CHOICES.get(name, {})
         out += [f"代码 {code} 的 {name} 取值 {v!r} 不是该字段的可选值" for v in values if v not in known]
     return out
@@ -392,8 +374,8 @@ def _validated(model: Any, data: Any, report: _Reporter) -> Any:
 def vocabulary() -> dict[str, CodeInfo]:
     """The shipped matter codes (policies/vocabulary.yaml)."""
     text = resources.files("huiqi.policies").joinpath("vocabulary.yaml").read_text("utf-8")
-    data, lines = read_yaml(text, "vocabulary.yaml")
-    spec = _validated(VocabularySpec, data, _Reporter("vocabulary.yaml", data, lines))
+    data, lines = read_yaml(text, "vocabulary.yaml", keys.VOCABULARY)
+    spec = _validated(VocabularySpec, data, _Reporter("vocabulary.yaml", data, lines, keys.VOCABULARY))
     unknown = [(c, f) for c, s in spec.codes.items() for f in s.fields if f not in FACTS]
     wrong = [f"vocabulary.yaml: {why}" for c, s in spec.codes.items() for why in _choice_problems(c, s)]
     if unknown or wrong:
@@ -403,7 +385,7 @@ def vocabulary() -> dict[str, CodeInfo]:
 
 def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> Policy:
     """Load a policy from YAML text; ``changes`` (a callable on the raw data) applies a reform."""
-    data, lines = read_yaml(text, name)
+    data, lines = read_yaml(text, name, keys.POLICY)
     if changes is not None:
         data = changes(data)
     report = _Reporter(name, data, lines)

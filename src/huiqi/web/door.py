@@ -3,7 +3,8 @@
 Path, query, form fields (and an uploaded file's name) and every string of a JSON body: a control
 character (NUL above all, which PostgreSQL cannot store) is refused with the field named, and text far
 longer than anything huiqi keeps is refused too. Each schema and form still bounds its own fields to
-their columns; this is the net under them, so that no door forgets.
+their columns; this is the net under them, so that no door forgets. A form field its route bounds longer than the
+net (a policy file pasted whole) is held to its own bound instead.
 
 A page's form handler may say so itself, beside the field (``said_beside``): the door then lets those fields
 through to it, so that a refusal shows the page again with the rest of the form and the text kept
@@ -65,12 +66,22 @@ def _declared(dependant: Any) -> dict[str, int | None]:
     return found
 
 
+def _forms(dependant: Any) -> dict[str, int]:
+    """The form fields a route reads whose own bound is longer than the door's net (a policy file pasted whole)."""
+    found = {f.alias: most for f in dependant.body_params if (most := _text_bound(f) or 0) > LIMITS["form"]}
+    for sub in dependant.dependencies:
+        found.update(_forms(sub))
+    return found
+
+
 def _route_declared(route: Any) -> dict[str, int | None] | None:
     """``_declared`` of the route, worked out on its first request and kept on it (a route's parameters are fixed once
-    the app is built); None for a request that reached no route."""
+    the app is built), with its longer form fields (``_forms``) as ``huiqi_forms``; None for a request that reached no
+    route."""
     if not hasattr(route, "dependant"):
         return None
     if not hasattr(route, "huiqi_declared"):
+        route.huiqi_forms = _forms(route.dependant)
         route.huiqi_declared = _declared(route.dependant)
     declared: dict[str, int | None] = route.huiqi_declared
     return declared
@@ -110,11 +121,12 @@ async def clean_input(request: Request) -> None:
     kind = request.headers.get("content-type", "")
     if request.method in ("POST", "PUT", "PATCH") and not found:
         if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            longer: dict[str, int] = getattr(request.scope.get("route"), "huiqi_forms", {})
             for name, value in (await request.form()).multi_items():
                 if isinstance(value, UploadFile):
                     _check("file", f"{name}（文件名）", value.filename or "", found)
                 elif name not in beside:  # a field its page says beside itself is left to it
-                    _check("form", name, name + value, found)
+                    _check("form", name, name + value, found, longer.get(name))
         elif kind.startswith("application/json"):
             _walk(await _json(request), (), found)
     if found:

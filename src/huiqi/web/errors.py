@@ -26,7 +26,7 @@ from huiqi.errors import (
 )
 from huiqi.labels import field_label
 from huiqi.validation import field_path, reason
-from huiqi.web.limits import TOO_LARGE, TooLarge
+from huiqi.web.limits import POLICY_FORMS, TOO_LARGE, TooLarge
 from huiqi.web.newlines import Unreadable
 
 log = logging.getLogger("huiqi")
@@ -128,6 +128,11 @@ def install(app: FastAPI) -> None:
             kind = error.fields.get("kind") if isinstance(error, TooLarge) else None
             return RedirectResponse(f"{nearest}?{urlencode({'upload': TOO_LARGE, **({'kind': kind} if kind else {})})}"
                                     "#f-file", status_code=303)
+        if error.status_code == 413 and on_page and POLICY_FORMS.fullmatch(request.url.path):
+            # a policy file far past its bound (one within room of it is refused beside its box): the catalogue says so
+            back = RedirectResponse(_catalogue_place(request.url.path), status_code=303)
+            flash(back, f"未能保存：{error.detail}", done=False)
+            return back
         # a 413's detail, and a form's that cannot be read, are said for people; Starlette's own details are not
         message = str(error.detail) if error.status_code == 413 or isinstance(error, Unreadable) else \
             HTTP_MESSAGES.get(error.status_code, str(error.detail))
@@ -151,6 +156,16 @@ def install(app: FastAPI) -> None:
     async def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return respond(request, 500, "服务器内部错误，请稍后再试；如果一再出现，请联系管理员")
+
+
+def _catalogue_place(path: str) -> str:
+    """Where on the policy catalogue a form of it sits: a draft's own edit form, or the new draft's.
+
+    >>> _catalogue_place("/admin/policies/7/edit"), _catalogue_place("/admin/policies")
+    ('/admin/policies#version-7', '/admin/policies#draft-title')
+    """
+    version = path.split("/")[3] if path.count("/") > 2 else None
+    return f"/admin/policies#version-{version}" if version else "/admin/policies#draft-title"
 
 
 def _page_above(request: Request) -> str | None:

@@ -1,13 +1,17 @@
 """Request bodies within a setting's limit: 413 (in Chinese) beyond it, before the body is kept anywhere.
 
-Uploads have their own, larger limits (materials, simulation populations); everything else is JSON or a
-form and small. The limit is checked against the declared length and against what actually arrives.
+Uploads have their own, larger limits (materials, simulation populations), and so have the policy catalogue's
+forms, whose file may be larger than a request; everything else is JSON or a form and small. The limit is checked
+against the declared length and against what actually arrives.
 """
+
+import re
 
 from python_multipart.multipart import parse_options_header
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from huiqi.catalogue import MAX_BYTES
 from huiqi.config import Settings, get_settings
 from huiqi.materials.storage import file_size
 
@@ -15,6 +19,10 @@ SLACK = 1024 * 1024  # a multipart body's boundaries, headers and other fields a
 UPLOADS = ("/simulate", "/api/v1/simulations")
 PEEK = 64 * 1024  # of a page's upload refused for its size: enough for the form's fields ahead of its file
 TOO_LARGE = "too-large"  # the application page's ?upload= after its upload was refused for its size
+# The forms that carry a policy file (uploaded, pasted, edited): a file within its bound (catalogue.MAX_BYTES) reaches
+# the form, which refuses a larger one beside its box. Pasted or edited, a form encodes each byte as %XX at worst.
+POLICY_FORMS = re.compile(r"/admin/policies(/[0-9]+/edit)?")
+POLICY_FORM_BYTES = 3 * MAX_BYTES + SLACK
 
 
 def limit_for(path: str, settings: Settings) -> int:
@@ -23,13 +31,15 @@ def limit_for(path: str, settings: Settings) -> int:
     >>> s = Settings(max_material_bytes=10, max_upload_bytes=20, max_request_bytes=2048)
     >>> limit_for("/api/v1/applications/7/materials", s) - SLACK, limit_for("/simulate", s) - SLACK
     (10, 20)
-    >>> limit_for("/api/v1/match", s)
-    2048
+    >>> limit_for("/api/v1/match", s), limit_for("/admin/policies/7/edit", s) == POLICY_FORM_BYTES
+    (2048, True)
     """
     if path.endswith("/materials"):
         return settings.max_material_bytes + SLACK
     if path in UPLOADS:
         return settings.max_upload_bytes + SLACK
+    if POLICY_FORMS.fullmatch(path):
+        return max(POLICY_FORM_BYTES, settings.max_request_bytes)
     return settings.max_request_bytes
 
 
@@ -51,6 +61,8 @@ def too_large(path: str, limit: int, fields: dict[str, str] | None = None) -> To
     """
     if path.endswith("/materials") or path in UPLOADS:
         return TooLarge(f"上传的文件超过上限 {file_size(limit - SLACK, exact=True)}，请缩小后再试", fields)
+    if POLICY_FORMS.fullmatch(path):  # the file's bound, not the room its form is given around it
+        return TooLarge(f"政策文件过大，最多 {file_size(MAX_BYTES, exact=True)}（UTF-8 编码），请缩小后再试")
     return TooLarge(f"请求内容超过上限 {file_size(limit, exact=True)}，请缩小后再试")
 
 

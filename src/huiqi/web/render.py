@@ -15,7 +15,7 @@ from jinja2.runtime import Context
 
 from huiqi.labels import grouping, matter_label, measure_label, policy_cited, stacking_text
 from huiqi.materials.storage import file_size
-from huiqi.money import wan, wan_or_yi
+from huiqi.money import signed_wan, wan, wan_or_yi
 from huiqi.reference.divisions import OUTSIDE, cities, districts, place_name, region_city
 from huiqi.rules.answer import STATUS_LABELS
 from huiqi.rules.questions import missing_typed
@@ -28,6 +28,7 @@ from huiqi.workflow.states import ACTIONS, STATES
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 env = templates.env
 env.filters["wan"] = wan
+env.filters["signed"] = signed_wan  # a change: +50, −20 (万元)
 env.filters["large"] = wan_or_yi  # sums for people: 亿元 or 万元, to two decimals
 env.filters["wan_or_dash"] = lambda v: "—" if v is None else f"{wan(v)}万元"
 env.filters["missing"] = missing_typed

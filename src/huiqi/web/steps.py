@@ -79,6 +79,12 @@ FLASH_MOST = 200
 NOT_DONE = "!"  # marks a flash that reports no success (moved away from a form's address, refused): no ✓
 
 
+def partly(message: str) -> str:
+    """A form step's ``said`` for a step taken that leaves something to do (a draft saved whose own test situations
+    fail): shown without the ✓ of a success."""
+    return NOT_DONE + message
+
+
 def flash(response: Response, message: str, done: bool = True) -> None:
     """Say ``message`` on the next page shown (once): the message after every action (a cookie: at most
     ``FLASH_MOST`` characters, the rest cut to an ellipsis); ``done`` False when it reports no success."""
