@@ -83,7 +83,20 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     assert "责任单位审核" in _main(page)
     shoot(page, "63-enterprise-applied-new-policy")
 
-    sign_in(page, "test-unit")
+    sign_in(page, "test-unit")  # a password the admin chose is temporary: the reviewer sets its own first
+    assert page.url.endswith("/account/password"), page.url
+    own = "test-unit own pw 2025"
+    page.fill("input[name=current_password]", PASSWORD)
+    page.fill("input[name=new_password]", own)
+    page.fill("input[name=confirm_password]", own)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.fill("input[name=username]", "test-unit")
+    page.fill("input[name=password]", own)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
     page.goto(f"/review/{application_id}")
     shoot(page, "63b-unit-review")
     page.fill("#form-propose input[name=amount]", "40")

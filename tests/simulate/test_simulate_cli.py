@@ -406,7 +406,7 @@ REFORM_OK = "  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, sourc
     ("name: 甲\nchanges:\n" + REFORM_OK + "   bad: [\n",
      "第 4 行第 4 列：YAML 格式错误：列表项应以“- ”开头，并与同一列表的其他项对齐"),
     ("name: 甲\nchanges:\n\t- x\n",
-     "第 3 行第 1 列：YAML 格式错误：此处有不能出现的字符：多半是用了制表符（Tab）缩进，请改用空格"),
+     "第 3 行第 1 列：YAML 格式错误：此处用了制表符（Tab）缩进，请改用空格"),
     ("name: 甲\nname: 乙\nchanges:\n" + REFORM_OK, "第 2 行：“name”写了两次（每一项只能写一次）"),
     ("name: 甲\nchanges:\n" + REFORM_OK.replace("2025-01-01", "soon"),
      "第 3 行，第 1 项修改的生效日期（since）：应为日期（YYYY-MM-DD）"),
