@@ -27,6 +27,14 @@ def active_admins(session: Session, *, besides: int) -> list[User]:
                                 .order_by(User.id)))
 
 
+def accounts(session: Session, user_ids: Collection[int]) -> dict[str, tuple[str, str]]:
+    """Id (as the trail writes it) → login and display name, of these users."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.username, User.display_name).where(User.id.in_(list(user_ids))))
+    return {str(row.id): (row.username, row.display_name) for row in rows}
+
+
 def binding_events(session: Session, user_ids: Collection[int]) -> list[AuditEvent]:
     """The trail's events that gave these users a role and binding (创建用户, 变更角色), in chain order."""
     if not user_ids:
