@@ -54,6 +54,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/calendar/{year}"): EVERYONE,
     ("PUT", "/api/v1/calendar/{year}"): ADMIN,
     ("GET", "/admin/calendar"): {"admin", "department", "finance", "auditor"},
+    ("GET", "/admin/calendar.xlsx"): {"admin", "department", "finance", "auditor"},
     ("POST", "/admin/calendar"): ADMIN,
     ("GET", "/api/v1/policies/{policy_id}"): EVERYONE,
     ("GET", "/api/v1/policies/{policy_id}/measures/{number}"): EVERYONE,

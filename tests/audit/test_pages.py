@@ -19,9 +19,9 @@ async def test_page_shows_intact_chain_and_events(browser, session, people) -> N
     response = await browser(people.auditor).get("/audit")
     assert response.status_code == 200
     assert "完好" in response.text and "用户" in response.text
-    link = f'变更角色 <a href="/audit?entity=user&amp;entity_id={people.dalian.id}"'
+    link = f'变更角色 <a href="/audit?entity=user&amp;entity_id={people.dalian.id}">用户 dalian（大连市审核员）</a>'
     assert '系统管理员 <span class="small muted">（登录名 admin）</span> 于 ' in response.text and link in response.text
-    assert "新角色：财政人员" in response.text and "user.role" not in response.text
+    assert "角色由 市级初审人员（大连市） 改为 财政人员" in response.text and "user.role" not in response.text
     only = await browser(people.admin).get("/audit", params={"entity": "user", "entity_id": str(people.dalian.id)})
     assert "共 2 条" in only.text and "系统（自动） 于" in only.text and "创建用户" in only.text
     assert "<details" in only.text and "&#34;finance&#34;" in only.text  # the raw record, behind a toggle

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from huiqi.audit.schemas import EventRead
-from huiqi.audit.sentences import VERBS, amount_of, sentence
+from huiqi.audit.sentences import VERBS, Known, amount_of, sentence
 
 
 def _event(action: str, entity: str, entity_id: str, after: dict | None, actor: str = "finance") -> EventRead:
@@ -33,7 +33,7 @@ def test_system_and_reasons_and_regions() -> None:
     assert routed.text == ("系统（自动） 于 2026年12月4日（业务日 2025年9月3日） 不予支持 申报 #8；"
                            "状态：不予支持，理由：不良信用")
     created = sentence(_event("user.create", "user", "3", {"role": "city", "region": "210102"}, actor="system"), {})
-    assert created.more == "角色：市级初审人员，所在地：沈阳市和平区"
+    assert created.more == "角色：市级初审人员（沈阳市和平区）"
 
 
 def test_every_action_the_code_records_has_a_verb() -> None:
@@ -86,3 +86,31 @@ def test_a_reform_renamed_says_both_names() -> None:
                       entity="saved_reform", entity_id="4", before={"name": "试一试"}, after={"name": "上限1500万元"})
     said = sentence(event, {"finance": "省财政厅经办人"})
     assert said.text == "省财政厅经办人 于 2026年12月4日 修改改革方案名称 改革方案 #4；由“试一试”改为“上限1500万元”"
+
+
+def _moved(before: dict, after: dict, known: Known | None = None) -> str:
+    names = {"username": "most", "display_name": "科技厅审核员"}
+    event = EventRead(seq=1, at=datetime(2026, 12, 3, 17, 30), actor="admin", action="user.role", entity="user",
+                      entity_id="55", before=names | before, after=names | after)
+    return sentence(event, known or Known()).text
+
+
+def test_a_user_is_named_as_the_event_recorded_them_and_a_binding_change_as_what_it_is() -> None:
+    """用户 #55, and a move from one unit to another read as a role change (新角色：责任单位审核人员)."""
+    units = Known(units={3: "省科技厅", 4: "省工业和信息化厅"})
+    moved = _moved({"role": "department", "department_id": 3}, {"role": "department", "department_id": 4}, units)
+    assert moved == ("admin 于 2026年12月4日 变更所属单位 用户 most（科技厅审核员）；"
+                     "所属单位由 省科技厅 改为 省工业和信息化厅")
+    city = _moved({"role": "city", "region": "210100"}, {"role": "city", "region": "210200"})
+    assert city.endswith("变更所在市 用户 most（科技厅审核员）；所在市由 沈阳市 改为 大连市")
+    role = _moved({"role": "city", "region": "210100"}, {"role": "finance"})
+    assert role.endswith("变更角色 用户 most（科技厅审核员）；角色由 市级初审人员（沈阳市） 改为 财政人员")
+    same = _moved({"role": "finance"}, {"role": "finance"})
+    assert same.endswith("保存角色与绑定 用户 most（科技厅审核员）；未作变更（仍为财政人员）")
+    disabled = sentence(_event("user.disable", "user", "55", {"username": "bob", "display_name": "大连数据",
+                                                               "role": "enterprise", "region": None}), {})
+    assert disabled.what == "用户 bob（大连数据）" and disabled.more is None
+    older = sentence(_event("user.password_reset", "user", "55", {"must_change_password": True}),
+                     Known(accounts={"55": ("bob", "大连数据（现名）")}))
+    assert older.what == "用户 bob（大连数据（现名））", "an event from before names were kept: the names held now"
+    assert sentence(_event("user.password_reset", "user", "56", {}), {}).what == "用户 #56"

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from huiqi.audit.schemas import EventRead
 from huiqi.money import wan
 from huiqi.reference.divisions import place_name
+from huiqi.users import trail
 from huiqi.users.names import name_of, people_then
-from huiqi.users.roles import ROLE_LABELS
 from huiqi.validation import beijing
 from huiqi.workflow.states import STATES
 
@@ -74,12 +74,15 @@ PUBLISHED_ON = ("published_on", "发布日期")
 @dataclass(frozen=True)
 class Known:
     """What the sentences of a list of events look up once: each actor as they were when the event was recorded
-    ((login, moment) → name), the policies' document numbers, and the whitelist entries named (id → version id,
-    version number, enterprise)."""
+    ((login, moment) → name), the policies' document numbers, the whitelist entries named (id → version id,
+    version number, enterprise), the responsible units by id, and the accounts events recorded without their names
+    (id → login, display name now)."""
 
     people: Mapping[tuple[str, datetime], str] = field(default_factory=dict)
     policies: Mapping[str, str] = field(default_factory=dict)
     entries: Mapping[int, tuple[int, int, str]] = field(default_factory=dict)
+    units: Mapping[int, str] = field(default_factory=dict)
+    accounts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,11 +166,7 @@ def _more(event: EventRead) -> str | None:
         if _whole(after.get("application")):
             parts.append(f"用于申报 #{after['application']}")
         parts.append(f"已动用合计 {wan(after['committed'])} 万元")
-    if event.action == "user.role" and isinstance(after.get("role"), str):
-        parts.append(f"新角色：{ROLE_LABELS.get(after['role'], after['role'])}")
-    if event.action == "user.create" and isinstance(after.get("role"), str):
-        parts.append(f"角色：{ROLE_LABELS.get(after['role'], after['role'])}")
-    if isinstance(after.get("region"), str):
+    if isinstance(after.get("region"), str) and event.entity != "user":  # a user's: with their role (``_user``)
         parts.append(f"所在地：{place_name(after['region'])}")
     if isinstance(after.get("state"), str) and event.entity == "application" and event.action not in (
             "application.create",):
@@ -207,6 +206,8 @@ def _what(event: EventRead, known: Known) -> str:
         return f"{year}年度措施{measure}（{known.policies.get(policy, policy)}）预算"
     if event.entity == "whitelist_entry" and (entry := _entry(event, known)) is not None:
         return f"白名单版本 #{entry[1]} 的条目 #{event.entity_id}（{entry[2]}）"
+    if event.entity == "user":
+        return trail.account(event.after or event.before, event.entity_id, known.accounts)
     return f"{kind} #{event.entity_id}" if event.entity_id.isdigit() else f"{kind} {event.entity_id}"
 
 
@@ -236,22 +237,42 @@ def sentence(event: EventRead, names: Mapping[str, str] | Known, policies: Mappi
     now = {} if isinstance(names, Known) else names
     who = known.people.get((event.actor, event.at)) or name_of(event.actor, now)
     verb, amount = VERBS.get(event.action, event.action), amount_of(event)
+    verb, more = _user(event, known) or (verb, _more(event))
     ceiling = amount is not None and (event.after or {}).get("ceiling") == amount and not any(
         (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
     return Sentence(who=who, on=chinese_date(event.at), verb=verb, what=_what(event, known),
-                    link=link_of(event, known), amount=wan(amount) if amount else None, more=_more(event),
+                    link=link_of(event, known), amount=wan(amount) if amount else None, more=more,
                     amount_label="上限" if ceiling else "金额", day=_business_day(event))
+
+
+def _user(event: EventRead, known: Known) -> tuple[str, str | None] | None:
+    """A user's creation or change of role as the trail says it: the role with what it is bound to, and a change of
+    binding alone named as what it is (变更所属单位); None for other events."""
+    after = event.after or {}
+    if event.action == "user.create" and isinstance(after.get("role"), str):
+        return VERBS[event.action], f"角色：{trail.role_of(after, known.units)}"
+    if event.action == "user.role" and isinstance(after.get("role"), str):
+        verb, more = trail.role_change(event.before, after, known.units)
+        return verb or VERBS[event.action], more
+    return None
 
 
 def known(session: Session, events: list[EventRead]) -> Known:
     """What the sentences of ``events`` name, looked up once: each actor as they were at their event (the unit
     they held then), the policies' numbers, the whitelist entries."""
     from huiqi.catalogue import service as catalogue  # the catalogue records audit events: imported late
+    from huiqi.departments import repository as departments
+    from huiqi.users.repository import accounts
     from huiqi.whitelist import repository as whitelist
 
     then = people_then(session, {(e.actor, e.at) for e in events})
     entries = [int(e.entity_id) for e in events if e.entity == "whitelist_entry" and e.entity_id.isdigit()]
-    return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries))
+    users = [e for e in events if e.entity == "user"]
+    unnamed = {int(e.entity_id) for e in users if e.entity_id.isdigit()
+               and not isinstance((e.after or e.before or {}).get("display_name"), str)}
+    units = {d.id: d.name for d in departments.all_departments(session)} if users else {}
+    return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries),
+                 units=units, accounts=accounts(session, unnamed))
 
 
 def sentences(session: Session, events: list[EventRead]) -> list[Sentence]:
