@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from huiqi.audit.fields import changes, named
 from huiqi.audit.schemas import EventRead
 from huiqi.money import wan
 from huiqi.reference.divisions import place_name
@@ -65,6 +66,9 @@ VERBS = {
 AMOUNTS = ("amount_approved", "amount", "amount_proposed", "amount_requested", "committed", "ceiling")
 LINKS = {"application": "/review/{}", "announcement": "/announcements", "round": "/rounds",
          "policy_version": "/admin/policies#version-{}", "whitelist": "/whitelist"}
+# The events that set an amount, by the key of the amount they set: said with the amount before (由 … 改为 …).
+SETS = {"budget.set": "amount", "application.amount_requested": "amount_requested",
+        "application.amount_proposed": "amount_proposed", "offer.ceiling": "ceiling"}
 # The business days events name, by how the trail says them (a whitelist's own day only for its publication: a
 # recognition list's import carries the day the list was published elsewhere, which is not the import's day).
 BUSINESS_DAYS = (("on", "业务日"), ("paid_on", "付款日期"))
@@ -96,6 +100,7 @@ class Sentence:
     more: str | None = None
     amount_label: str = "金额"  # 上限 when the amount is a ceiling the rules gave
     day: str | None = None  # the business day the event names, under its name, when it is not the day recorded
+    was: str | None = None  # the amount before, when the event set it anew (万元)
 
     @property
     def when(self) -> str:
@@ -103,9 +108,17 @@ class Sentence:
         return f"{self.on}（{self.day}）" if self.day else self.on
 
     @property
+    def figure(self) -> str:
+        """，金额 800 万元, or ，金额由 1234 万元改为 800 万元 when it was set before; "" without an amount."""
+        if not self.amount:
+            return ""
+        if self.was is not None:
+            return f"，{self.amount_label}由 {self.was} 万元改为 {self.amount} 万元"
+        return f"，{self.amount_label} {self.amount} 万元"
+
+    @property
     def text(self) -> str:
-        tail = f"，{self.amount_label} {self.amount} 万元" if self.amount else ""
-        tail += f"；{self.more}" if self.more else ""
+        tail = self.figure + (f"；{self.more}" if self.more else "")
         return f"{self.who} 于 {self.when} {self.verb} {self.what}{tail}"
 
 
@@ -151,6 +164,16 @@ def amount_of(event: EventRead) -> int | None:
     return None
 
 
+def _set(event: EventRead) -> tuple[int | None, int | None]:
+    """The amount an event set and the one before it (None when none was set), for the events that set one."""
+    key = SETS.get(event.action)
+    now = (event.after or {}).get(key) if key else None
+    if not _whole(now):
+        return None, None
+    was = (event.before or {}).get(key)
+    return now, was if _whole(was) else None
+
+
 def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -165,17 +188,23 @@ def _more(event: EventRead) -> str | None:
     if event.action == "budget.draw" and _whole(after.get("committed")):
         if _whole(after.get("application")):
             parts.append(f"用于申报 #{after['application']}")
-        parts.append(f"已动用合计 {wan(after['committed'])} 万元")
+        was = before.get("committed")
+        parts.append(f"已动用合计由 {wan(was)} 万元增至 {wan(after['committed'])} 万元" if _whole(was)
+                     else f"已动用合计 {wan(after['committed'])} 万元")
     if isinstance(after.get("region"), str) and event.entity != "user":  # a user's: with their role (``_user``)
         parts.append(f"所在地：{place_name(after['region'])}")
     if isinstance(after.get("state"), str) and event.entity == "application" and event.action not in (
             "application.create",):
-        parts.append(f"状态：{STATES.get(after['state'], after['state'])}")
+        now = STATES.get(after["state"], after["state"])
+        was = before.get("state")
+        parts.append(f"状态由 {STATES.get(was, was)} 改为 {now}" if isinstance(was, str) and was != after["state"]
+                     else f"状态：{now}")
     if event.action in ("application.payee", "application.payee_change"):
         if event.action == "application.payee_change":
             parts.append(f"由 {_payee(before)} 改为 {_payee(after)}")
         else:
             parts.append(f"收款账户：{_payee(after)}")
+    parts += changes(event)
     for key in ("reasons", "reason"):  # steps say reasons; an exclusion, a withdrawal and a decline say reason
         if isinstance(after.get(key), str) and after[key].strip():
             parts.append(f"理由：{after[key]}")
@@ -186,7 +215,9 @@ def _more(event: EventRead) -> str | None:
         was = f" {wan(said)} 万元" if isinstance(said, int) else "未登记"
         parts.append(f"已获其他省级政策支持由{was}改为 {wan(now)} 万元")
     if isinstance(after.get("expert_score"), int | float):
-        parts.append(f"得分 {after['expert_score']}")
+        was = before.get("expert_score")
+        parts.append(f"得分由 {was} 改为 {after['expert_score']}" if isinstance(was, int | float)
+                     and was != after["expert_score"] else f"得分 {after['expert_score']}")
     return "，".join(parts) or None
 
 
@@ -238,11 +269,16 @@ def sentence(event: EventRead, names: Mapping[str, str] | Known, policies: Mappi
     who = known.people.get((event.actor, event.at)) or name_of(event.actor, now)
     verb, amount = VERBS.get(event.action, event.action), amount_of(event)
     verb, more = _user(event, known) or (verb, _more(event))
+    set_to, was = _set(event)
+    if set_to is not None:  # an amount set anew: said even when 0, with what it was
+        amount, was = set_to, was if was != set_to else None
     ceiling = amount is not None and (event.after or {}).get("ceiling") == amount and not any(
         (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
     return Sentence(who=who, on=chinese_date(event.at), verb=verb, what=_what(event, known),
-                    link=link_of(event, known), amount=wan(amount) if amount else None, more=more,
-                    amount_label="上限" if ceiling else "金额", day=_business_day(event))
+                    link=link_of(event, known), amount=wan(amount) if amount is not None else None,
+                    more="；".join(p for p in ("，".join(named(event, known.policies)), more) if p) or None,
+                    amount_label="上限" if ceiling else "金额", day=_business_day(event),
+                    was=wan(was) if was is not None else None)
 
 
 def _user(event: EventRead, known: Known) -> tuple[str, str | None] | None:
@@ -273,6 +309,12 @@ def known(session: Session, events: list[EventRead]) -> Known:
     units = {d.id: d.name for d in departments.all_departments(session)} if users else {}
     return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries),
                  units=units, accounts=accounts(session, unnamed))
+
+
+def cited(event: EventRead, policies: Mapping[str, str]) -> str:
+    """What an event did to which record, in the page's words (设定预算 2026年度措施3（辽政办〔2022〕35号）预算): for a
+    message about the event itself, such as the chain's check that finds it changed."""
+    return f"{VERBS.get(event.action, event.action)} {_what(event, Known(policies=policies))}"
 
 
 def sentences(session: Session, events: list[EventRead]) -> list[Sentence]:

@@ -192,8 +192,8 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
 
     offers.make_for_listed(session, clock.today())  # before the record: matters are locked before the trail's head
     audit.record(session, actor=actor.username, action="round.open", entity="round", entity_id=found.id,
-                 after={"policy": policy.id, "title": title, "opens_on": opens_on, "closes_on": closes_on,
-                        "measures": [r.measure for r in rows]})
+                 after={"policy": policy.id, "number": policy.number, "title": title, "opens_on": opens_on,
+                        "closes_on": closes_on, "measures": [r.measure for r in rows]})
     listed = "、".join(f"措施{r.measure}" for r in rows)
     subscriptions.tell(session, topic="rounds", subject=f"新的申报批次：{title}（{closes_on} 截止）",
                        body=f"{policy.number}「{title}」受理 {listed}，{opens_on} 至 {closes_on}。",
