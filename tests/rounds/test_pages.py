@@ -96,6 +96,36 @@ async def test_every_mistake_of_the_open_form_is_said_at_once_and_linked(browser
     assert twice.text.count('href="#f-办事指南"') == 1 and twice.text.count('id="e-办事指南"') == 1
 
 
+async def test_a_measure_ticked_under_another_policy_is_named_not_dropped(browser, session, people,
+                                                                           set_today) -> None:
+    """The form lists every policy's measures (without script all show): one ticked under another policy than the
+    one chosen is named as such, not reported as no measure at all; each policy's list says which policy it is for,
+    so a script shows only the chosen one's."""
+    from pathlib import Path
+
+    from huiqi.catalogue import service as catalogue
+    from tests.dbtest import second_admin
+
+    set_today(date(2025, 11, 3))
+    text = (Path(__file__).parents[1] / "fixtures" / "second-policy.yaml").read_text("utf-8")
+    version = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
+    catalogue.publish(session, actor=second_admin(session), version_id=version.id)
+    admin = browser(people.admin)
+    form = (await admin.get("/rounds")).text
+    assert 'data-shown-by="f-政策" data-shown-for="ln-2022-35"' in form
+    assert 'data-shown-by="f-政策" data-shown-for="test-successor"' in form
+    sent = {k: v for k, v in FORM.items() if not k.startswith("measure-")} | {"measure-test-successor": ["1"]}
+    refused = await admin.post("/rounds", data=sent)
+    assert refused.status_code == 422 and rounds.listed(session) == []
+    said = dict(re.findall(r'<a href="#(f-[^"]+)">([^<]+)</a>', refused.text))
+    assert said["f-措施"] == ("措施：所选措施不属于所选政策：勾选了测试〔2024〕1号的措施1，"
+                             "而所选政策是辽政办〔2022〕35号。请改选政策，或只勾选所选政策下的措施")
+    assert "请至少开放一条措施" not in refused.text
+    both = await admin.post("/rounds", data=FORM | {"measure-test-successor": ["1"]})
+    assert both.status_code == 422 and "勾选了测试〔2024〕1号的措施1" in both.text, "not silently dropped"
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303
+
+
 @pytest.mark.parametrize(("dates", "said"), [
     ({"opens_on": "2020-01-01"}, ("开始日期", "不能早于政策印发日期 2022-07-23")),
     ({"opens_on": "2027-01-01", "closes_on": "2027-03-31"}, ("开始日期", "不能晚于今天之后 366 天")),

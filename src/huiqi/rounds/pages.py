@@ -157,6 +157,26 @@ def _materials_box(problem: tuple[str, str]) -> tuple[str, str]:
     return Problem("所需材料", f"第 {found.group(1)} 行：{problem[1]}", "所需材料") if found else problem
 
 
+STRAY = "所选措施不属于所选政策"
+
+
+def _stray(session: Db, sent: SentForm, policy_id: str) -> str | None:
+    """The measures ticked under another policy than the one chosen (the form lists every policy's; without script
+    all show), named so the mismatch is seen rather than the ticks silently dropped; None when there are none."""
+    numbers = catalogue.numbers(session)
+    ticked: dict[str, list[str]] = {}
+    for key, value in list(sent.multi_items())[:500]:
+        other = key.removeprefix("measure-")
+        if key.startswith("measure-") and other != policy_id and other in numbers and isinstance(value, str) \
+                and digits(value) and len(value) <= 3:
+            ticked.setdefault(other, []).append(f"措施{value}")
+    if not ticked:
+        return None
+    named = "；".join(f"{numbers[p]}的{'、'.join(ms)}" for p, ms in ticked.items())
+    chosen = f"所选政策是{numbers[policy_id]}" if policy_id in numbers else "尚未选择政策"
+    return f"{STRAY}：勾选了{named}，而{chosen}。请改选政策，或只勾选所选政策下的措施"
+
+
 FORM_ORDER = ("政策", "批次名称", "开始日期", "截止日期", "补正期限", "公示期", "咨询电话", "所需材料", "办事指南",
               "措施")
 
@@ -182,6 +202,8 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             problems.append(("所需材料", "不超过 5000 个字"))
         lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
         materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
+        if (stray := _stray(session, sent, values["policy"])) is not None:
+            problems.append(("措施", stray))
         measures = []
         for text in chosen:
             if not digits(text) or len(text) > 3:
@@ -200,6 +222,8 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
 
     def again(refusal: Refusal) -> Response:
         said = list(dict.fromkeys(_materials_box(p) for p in refusal.problems))  # once, however many measures
+        if any(p[1].startswith(STRAY) for p in said):  # what was ticked is named: not "none was"
+            said = [p for p in said if p[1] != opening.NO_MEASURE]
         in_order = sorted(said, key=lambda p: next(
             (i for i, name in enumerate(FORM_ORDER) if getattr(p, "field", "").startswith(name)), len(FORM_ORDER)))
         return _page(request, who, session, status_code=refusal.status_code, values=values,
