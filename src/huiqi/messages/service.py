@@ -3,9 +3,10 @@
 Every message lands in its user's message centre; when SMTP is set (``HUIQI_SMTP_HOST``) and the user has an
 e-mail address, it is also queued for mail. Mail is sent outside the request, by ``huiqi messages send`` (or the
 server's worker), each message at most once; a failed send is kept, retried later with growing waits, and never
-lost. What is said: an enterprise, each step of its applications and each new offer; a reviewer, each application
-entering its queue (a city's 市级初审, a department's review), and finance, each 公示 opened, with the day its
-applications await approval; the lead department, an offer its enterprise declined."""
+lost. What is said: an enterprise, each step of its applications, each new offer and each draft left unsubmitted
+in a round about to close; a reviewer, each application entering its queue (a city's 市级初审, a department's
+review), and finance, each 公示 opened, with the day its applications await approval; the lead department, an offer
+its enterprise declined."""
 
 import smtplib
 from datetime import date, datetime, timedelta
