@@ -65,6 +65,14 @@ def in_round(session: Session, round_id: int) -> list[Application]:
     return list(session.scalars(select(Application).where(Application.round_id == round_id).order_by(Application.id)))
 
 
+def drafts_in(session: Session, round_ids: Collection[int]) -> list[Application]:
+    """The drafts (not yet submitted) of these rounds."""
+    if not round_ids:
+        return []
+    return list(session.scalars(select(Application).where(
+        Application.round_id.in_(round_ids), Application.state == State.DRAFT).order_by(Application.id)))
+
+
 def materials(session: Session, application_id: int, *, removed: bool = False) -> list[Material]:
     """An application's materials: those it holds, or (``removed``) those taken down from it."""
     taken_down = Material.removed_at.is_not(None) if removed else Material.removed_at.is_(None)
