@@ -369,3 +369,27 @@ def test_a_versions_publication_takes_its_business_day(kind, tmp_path, set_today
         assert found == [(101, str(date(2026, 12, 3))), (102, str(date(2026, 12, 5))), (103, None)]
         command.downgrade(config, "0029")
         assert "published_on" not in {c["name"] for c in inspect(connection).get_columns("policy_versions")}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_objection_contacts_are_seeded_from_the_shipped_file(kind, tmp_path, monkeypatch) -> None:
+    """0031 makes the objection contacts records, one row per row of the shipped file as a deployment filled it in (a
+    blank cell an empty field); a cell longer than its column stops the upgrade, naming the department and field."""
+    from alembic import command
+
+    from huiqi.departments import contacts
+
+    filled = [contacts.Contact("省工业和信息化厅", "024-23456789", "沈阳市和平区", ""),
+              contacts.Contact("省科技厅", "", "", "")]
+    with migrated(kind, tmp_path, "0030") as (connection, config):
+        monkeypatch.setattr(contacts, "seed", lambda: [*filled[:1], contacts.Contact("省科技厅", "0" * 51, "", "")])
+        with pytest.raises(RuntimeError, match="省科技厅的异议受理电话超过 50 个字"):
+            command.upgrade(config, "0031")
+        connection.rollback()
+        monkeypatch.setattr(contacts, "seed", lambda: filled)
+        command.upgrade(config, "0031")
+        rows = connection.execute(text("SELECT department, phone, address, mail FROM objection_contacts ORDER BY id"))
+        assert rows.all() == [("省工业和信息化厅", "024-23456789", "沈阳市和平区", None),
+                              ("省科技厅", None, None, None)]
+        command.downgrade(config, "0030")
+        assert "objection_contacts" not in inspect(connection).get_table_names()

@@ -18,7 +18,7 @@ PAGES = {
     "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/admin/policies/1/text", "/rounds",
               "/admin/whitelist",
               "/admin/whitelist/1", "/admin/lists", "/offers/pending", "/audit", "/holidays", "/budgets",
-              "/announcements/manage"],
+              "/announcements/manage", "/admin/objection-contacts"],
 }
 
 
