@@ -94,7 +94,7 @@ NAV = {
                    ("/admin/lists", "认定名单"), ("/growth", "成长档案"), ("/admin/calendar", "节假日日历"),
                    ("/simulate", "财政测算")],
     "finance": [("/review", "待审批"), ("/applicants", "申报单位"), ("/budgets", "预算"), ("/statistics", "统计"),
-                ("/simulate", "财政测算")],
+                ("/ratings/rectifications", "差评整改"), ("/simulate", "财政测算")],
     "admin": [("/review", "申报"), ("/applicants", "申报单位"), ("/announcements/manage", "公示管理"),
               ("/budgets", "预算"), ("/admin/users", "用户"), ("/admin/policies", "政策目录"),
               ("/admin/lists", "认定名单"), ("/admin/whitelist", "白名单编制"), ("/growth", "成长档案"),
