@@ -187,6 +187,8 @@ def _more(event: EventRead) -> str | None:
         said = (event.before or {}).get("other_support")
         was = f" {wan(said)} 万元" if isinstance(said, int) else "未登记"
         parts.append(f"已获其他省级政策支持由{was}改为 {wan(now)} 万元")
+    if event.action == "offer.make" and _whole(after.get("again")):
+        parts.append(f"接续因信息修改撤回的政策直达 #{after['again']}")
     if event.action == "department.objection_contact":
         parts += [f"{label}：{after.get(key) or '（空）'}" for key, label in (("phone", "电话"), ("address", "地址"),
                                                                           ("mail", "邮箱"))]
