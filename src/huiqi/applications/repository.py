@@ -1,7 +1,7 @@
 """SQL of applications and their materials."""
 
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
@@ -86,6 +86,14 @@ def returned_at(session: Session, application_id: int) -> datetime | None:
                                          Transition.to_state == State.RETURNED)
              .order_by(Transition.id.desc()).limit(1))
     return session.scalar(query)
+
+
+def returns(session: Session, application_id: int) -> list[tuple[datetime, date]]:
+    """Every return of the application for correction, oldest first: the moment recorded, and its business day."""
+    query = (select(Transition.at, Transition.on).where(Transition.application_id == application_id,
+                                                        Transition.to_state == State.RETURNED)
+             .order_by(Transition.id))
+    return [(at, on) for at, on in session.execute(query)]
 
 
 def lock_material(session: Session, material_id: int) -> Material | None:

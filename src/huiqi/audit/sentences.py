@@ -28,7 +28,7 @@ ENTITIES = {"application": "申报", "applicant": "申报单位", "matter": "事
             "user": "用户", "api_token": "令牌", "whitelist": "白名单版本", "whitelist_entry": "白名单条目",
             "policy": "政策版本", "policy_version": "政策版本", "round": "申报批次", "offer": "政策直达",
             "recognition_list": "认定名单", "rating": "评价", "calendar": "节假日日历", "material": "材料",
-            "simulation_job": "财政测算", "saved_reform": "改革方案"}
+            "simulation_job": "财政测算", "saved_reform": "改革方案", "department": "责任单位"}
 
 VERBS = {
     "application.create": "新建", "application.amount_requested": "修改申请金额", "application.submit": "提交",
@@ -61,6 +61,7 @@ VERBS = {
     "offer.confirm": "确认免申即享", "offer.set_aside": "不予确认免申即享", "offer.withdraw": "撤回政策直达",
     "rating.rate": "评价", "rating.rectify": "生成整改事项", "rating.answer": "答复差评", "rating.recheck": "申请复核",
     "rating.conclude": "作出复核结论", "calendar.enter": "登记节假日", "subscription.confirm": "确认订阅",
+    "department.objection_contact": "设定异议受理联系方式",
 }
 # The amount an event is about, most telling first (all whole yuan).
 AMOUNTS = ("amount_approved", "amount", "amount_proposed", "amount_requested", "committed", "ceiling")
@@ -214,6 +215,11 @@ def _more(event: EventRead) -> str | None:
         said = (event.before or {}).get("other_support")
         was = f" {wan(said)} 万元" if isinstance(said, int) else "未登记"
         parts.append(f"已获其他省级政策支持由{was}改为 {wan(now)} 万元")
+    if event.action == "offer.make" and _whole(after.get("again")):
+        parts.append(f"接续因信息修改撤回的政策直达 #{after['again']}")
+    if event.action == "department.objection_contact":
+        parts += [f"{label}：{after.get(key) or '（空）'}" for key, label in (("phone", "电话"), ("address", "地址"),
+                                                                          ("mail", "邮箱"))]
     if isinstance(after.get("expert_score"), int | float):
         was = before.get("expert_score")
         parts.append(f"得分由 {was} 改为 {after['expert_score']}" if isinstance(was, int | float)

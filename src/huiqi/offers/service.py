@@ -8,8 +8,10 @@ round and the ceiling. The enterprise sees its offers on ``/me`` and accepts one
 filled from it (amount = the ceiling), needing only the round's materials and the declaration. An offer the rules
 no longer support (its list withdrawn, its matter changed) is withdrawn with the reason."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -26,10 +28,11 @@ from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.labels import measure_cited
 from huiqi.messages import service as messages
-from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, RecognitionList, User
+from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, RecognitionList, Round, User
 from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
+from huiqi.rules.answer import Grant
 from huiqi.rules.match import match
 from huiqi.rules.stacking import stacks_of
 from huiqi.users.roles import Role
@@ -81,64 +84,105 @@ def make_for(session: Session, touched: list[Applicant], day: date) -> Made:
     The matters that may be offered are locked first, all of them, in id order, and read afresh (a list withdrawn or
     an application begun at this moment is then seen); only then is anything written or recorded. So the order every
     step keeps holds here too: matters before the audit trail's head (callers make offers before their own record)."""
-    policies, open_by = catalogue.published(session), rounds.open_by_measure(session, day)
     made = Made()
+    for candidate in candidates(session, touched, day):
+        offer = offerable(session, candidate, made)
+        if offer is None:
+            continue
+        audit.record(session, actor="system", action="offer.make", entity="offer", entity_id=offer.id,
+                     after=made_after(session, offer, candidate))
+        made.made += 1
+        less = f"（已扣除该事项在其他政策获批的 {wan(candidate.granted)} 万元）" if candidate.granted else ""
+        cited, found = measure_cited(offer.measure, offer.policy_id, candidate.numbers), candidate.round
+        messages.notify(session, messages.enterprise_users(session, offer.uscc), kind="offer.new",
+                        subject=f"政策直达：{cited}，最高 {wan(offer.ceiling)} 万元",
+                        body=f"根据公布的认定和本单位信息，事项「{describe(candidate.matter)}」符合{cited}的条件，"
+                             f"可获支持最高 {wan(offer.ceiling)} 万元{less}"
+                             f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
+                        link="/me#offers")
+    return made
+
+
+@dataclass
+class Candidate:
+    """A result the rules keep (a grant with a ceiling) whose measure an open round takes: what an offer would be
+    made of, once its matter is locked (``matter``) and the difference left to grant is known (``granted``)."""
+
+    applicant: Applicant
+    grant: Grant
+    round: Round
+    matter_id: int
+    numbers: dict[str, str]  # each policy's document number, as the messages cite a measure
+    matter: Matter = field(init=False)
+    granted: int = 0  # what other policies granted the matter (差额补足)
+
+
+def candidates(session: Session, touched: list[Applicant], day: date,
+               keep: Callable[[int, str, int], bool] | None = None) -> list[Candidate]:
+    """What the rules keep for ``touched`` on ``day`` that an open round takes, (matter, policy, measure) narrowed by
+    ``keep``; their matters locked, all of them, in id order, and read afresh (a matter deleted at this moment by
+    its owner drops out), before anything is written."""
+    policies, open_by = catalogue.published(session), rounds.open_by_measure(session, day)
     if not open_by:
-        return made
-    stacks, numbers = stacks_of(policies), {p.id: p.number for p in policies}
-    candidates = []
+        return []
+    numbers = {p.id: p.number for p in policies}
+    found = []
     for applicant in {a.id: a for a in touched}.values():
         case = applicant_service.readable_case(session, applicant=applicant, as_of=day)
         if case is None:
             continue
         for grant in match(case, policies, day).grants:
-            found = open_by.get((grant.policy, grant.measure))
+            taking = open_by.get((grant.policy, grant.measure))
             matter = applicants.matter(session, applicant.id, grant.matter)
-            if found is not None and matter is not None and grant.ceiling is not None:
-                candidates.append((applicant, grant, found, matter.id))
+            if taking is not None and matter is not None and grant.ceiling is not None \
+                    and (keep is None or keep(matter.id, grant.policy, grant.measure)):
+                found.append(Candidate(applicant, grant, taking, matter.id, numbers))
     locked = {}
-    for matter_id in sorted({c[3] for c in candidates}):
+    for matter_id in sorted({c.matter_id for c in found}):
         try:
             locked[matter_id] = applicants.lock_matter(session, matter_id)
         except Conflict:  # deleted at this moment by its owner
             continue
-    for applicant, grant, found, matter_id in candidates:
-        matter = locked.get(matter_id)
-        if matter is None or matter.source == "withdrawn" \
-                or applications.holding(session, matter.id, grant.policy) is not None or _open(session, matter.id):
-            continue
-        if _answered(session, matter.id, grant.policy, grant.measure):
-            made.answered += 1
-            continue
-        if _rejected(session, matter.id, grant.policy, grant.measure):
-            made.rejected += 1
-            continue
-        # A matter granted under another policy is offered the difference (差额补足), or nothing.
-        ceiling, granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
-        if not ceiling:
-            continue
-        offer = Offer(applicant_id=applicant.id, uscc=applicant.uscc, matter_id=matter.id, round_id=found.id,
-                      policy_id=grant.policy, measure=grant.measure, ceiling=ceiling, state="open")
-        try:
-            with session.begin_nested():
-                session.add(offer)
-                session.flush()
-        except IntegrityError:  # made at this moment by another import: one open offer is enough
-            continue
-        audit.record(session, actor="system", action="offer.make", entity="offer", entity_id=offer.id,
-                     after={"uscc": applicant.uscc, "matter": matter.key, "round": found.id,
-                            "measure": grant.measure, "ceiling": ceiling}
-                     | ({"granted_elsewhere": granted} if granted else {}))
-        made.made += 1
-        less = f"（已扣除该事项在其他政策获批的 {wan(granted)} 万元）" if granted else ""
-        cited = measure_cited(grant.measure, grant.policy, numbers)
-        messages.notify(session, messages.enterprise_users(session, applicant.uscc), kind="offer.new",
-                        subject=f"政策直达：{cited}，最高 {wan(ceiling)} 万元",
-                        body=f"根据公布的认定和本单位信息，事项「{describe(matter)}」符合{cited}的条件，"
-                             f"可获支持最高 {wan(ceiling)} 万元{less}"
-                             f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
-                        link="/me#offers")
-    return made
+    for candidate in found:
+        if candidate.matter_id in locked:
+            candidate.matter = locked[candidate.matter_id]
+    return [c for c in found if c.matter_id in locked]
+
+
+def offerable(session: Session, candidate: Candidate, made: Made) -> Offer | None:
+    """The open offer made of ``candidate`` (not yet recorded), or None when nothing may be offered: its matter's
+    list withdrawn, an application or an open offer holding it, an answer already given on it (counted in
+    ``made``), or nothing left to grant here."""
+    matter, grant, stacks = candidate.matter, candidate.grant, stacks_of(catalogue.published(session))
+    if matter.source == "withdrawn" or applications.holding(session, matter.id, grant.policy) is not None \
+            or _open(session, matter.id):
+        return None
+    if _answered(session, matter.id, grant.policy, grant.measure):
+        made.answered += 1
+        return None
+    if _rejected(session, matter.id, grant.policy, grant.measure):
+        made.rejected += 1
+        return None
+    # A matter granted under another policy is offered the difference (差额补足), or nothing.
+    ceiling, candidate.granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
+    if not ceiling:
+        return None
+    offer = Offer(applicant_id=candidate.applicant.id, uscc=candidate.applicant.uscc, matter_id=matter.id,
+                  round_id=candidate.round.id, policy_id=grant.policy, measure=grant.measure, ceiling=ceiling,
+                  state="open")
+    try:
+        with session.begin_nested():
+            session.add(offer)
+            session.flush()
+    except IntegrityError:  # made at this moment by another import: one open offer is enough
+        return None
+    return offer
+
+
+def made_after(session: Session, offer: Offer, candidate: Candidate) -> dict[str, Any]:
+    """What the trail records of an offer made (``offer.make``)."""
+    return {"uscc": offer.uscc, "matter": candidate.matter.key, "round": offer.round_id, "measure": offer.measure,
+            "ceiling": offer.ceiling} | ({"granted_elsewhere": candidate.granted} if candidate.granted else {})
 
 
 def make_for_listed(session: Session, day: date) -> Made:
