@@ -151,7 +151,7 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
             session.add(row)
         made.append(row)
     if not made and pending:
-        raise Conflict(_already_asked(pending))
+        raise AlreadyAsked(_already_asked(pending))
     if not made:
         raise Conflict(f"该邮箱已订阅“{'、'.join(TOPICS[t] for t in chosen)}”，无需重复订阅")
     session.flush()
@@ -161,6 +161,10 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
                                  "否则不必理会。", link=_confirm_link(row), email=email, attempts=0))
     session.flush()
     return made
+
+
+class AlreadyAsked(Conflict):
+    """The confirmation was asked for already, and is sent or on its way: no mistake, a page says it as information."""
 
 
 def _already_asked(pending: list[Message]) -> str:

@@ -27,6 +27,7 @@ from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.questions import AdvisedAnswer
 from huiqi.validation import QueryWhole, Serial, Year
 from huiqi.web.deps import CallerDep, Db, SentForm
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, PageSize, Paging
@@ -78,7 +79,7 @@ def _calculator(request: Request, who: CallerDep, session: Db, status_code: int 
 def _values(form: FormData) -> dict[str, list[str]]:
     """The form's values to show again: a field answered twice (in the form, and in the answer's question box)
     keeps what was given."""
-    return {k: [v for v in form.getlist(k) if v.strip()] or [""] for k in form if k != "csrf_token"}
+    return {k: [calculator.shown(v) for v in form.getlist(k) if v.strip()] or [""] for k in form if k != "csrf_token"}
 
 
 @router.get("/calculator", response_class=HTMLResponse)
@@ -88,16 +89,18 @@ def calculator_form(request: Request, who: CallerDep, session: Db) -> HTMLRespon
 
 def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, AdvisedAnswer]:
     """The case a calculator form describes and its answer (a large case in a match process); InputError if bad."""
+    unkept = calculator.unkept(form)  # a control character pasted in, said beside its field (``said_beside``)
     problems: list[tuple[str, str]] = []  # every mistake of the form at once, not the first alone
     data = calculator.case_from_form(form, catalogue.codes(session), problems)
     try:
         case = read_case(data, catalogue.codes(session))
     except InputError as error:
-        raise InputError(calculator.in_form_order(problems + error.problems, form)) from None
+        said = calculator.beside_unkept(unkept, problems + error.problems)
+        raise InputError(calculator.in_form_order(said, form)) from None
     day = case.as_of or clock.today()
     problems += calculator.impossible_days(case, day, service.policies(session))
-    if problems:
-        raise InputError(calculator.in_form_order(problems, form))
+    if problems or unkept:
+        raise InputError(calculator.in_form_order(calculator.beside_unkept(unkept, problems), form))
     if len(case.matters) > get_settings().match_inline_matters:
         texts = catalogue.published_texts(session)
         return data, offload(request).run(service.answer_sent, case.model_dump_json(), day, texts)
@@ -111,7 +114,11 @@ def _refused(request: Request, who: CallerDep, form: FormData, error: InputError
                        status_code=422)
 
 
+CALCULATOR_FIELDS = ("applicant-*", "matters-*", "as_of")  # said beside themselves, the form kept (``_answer``)
+
+
 @router.post("/calculator", response_class=HTMLResponse)
+@said_beside(*CALCULATOR_FIELDS)
 def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db) -> HTMLResponse:
     rows = calculator.matter_rows(form)
     if form.get("add_row") and len(rows) < calculator.MAX_MATTERS:  # without script: the form again, a row more
@@ -129,6 +136,7 @@ def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db
 
 
 @router.post("/calculator/share", response_class=HTMLResponse)
+@said_beside(*CALCULATOR_FIELDS)
 def calculator_share(request: Request, who: CallerDep, form: SentForm, session: Db) -> Response:
     """Share the answer of the form: computed here again and stored; a link that carries no fact."""
     try:
