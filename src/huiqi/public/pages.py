@@ -210,19 +210,47 @@ def announcements_page(request: Request, who: CallerDep, session: Db, q: Announc
                 titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts())
 
 
+def _objections_to(batch: announcements.PublicBatch) -> str:
+    """Where objections to a batch go, as the page says it: the department, with its phone, address and mail as far
+    as they are filled in (else the rounds' 咨询电话)."""
+    if not batch.department:
+        return ""
+    contact = objection_contacts().get(batch.department)
+    said = [f"{label} {value}" for label, value in (("电话", contact and contact.phone),
+                                                    ("地址", contact and contact.address),
+                                                    ("邮箱", contact and contact.mail)) if value]
+    if not (contact and contact.phone) and batch.phones:
+        said.append(f"申报批次咨询电话 {'、'.join(batch.phones)}")
+    return " · ".join([batch.department, *said])
+
+
+def _returned(batch: announcements.PublicBatch) -> str:
+    """What the page says of a batch's applications sent back to review on an objection."""
+    if not batch.returned:
+        return ""
+    if batch.entries:
+        return f"另有 {batch.returned} 项因收到异议已退回复核"
+    return f"{batch.returned} 项因收到异议已全部退回复核，本批公示已撤回"
+
+
 @router.get("/announcements.xlsx")
 def announcements_download(session: Db, q: AnnouncementWord = None, year: AnnouncementYear = None) -> Response:
     """Every 公示 on the page (as narrowed there), one row per item, for whoever wants to check or keep it (public,
-    no sign-in)."""
+    no sign-in): each batch's standing (公示中, 已结束, 已撤回) and where objections go, as the page shows them; a
+    batch withdrawn (every item sent back to review on an objection) is one row saying so."""
     titles, numbers, today = service.measure_titles(session), catalogue.numbers(session), clock.today()
-    rows = [[b.id, b.title, b.department or "", b.starts_on, b.ends_on, b.working_days, e.applicant, e.uscc,
-             numbers.get(e.policy_id, e.policy_id), measure_label(e.measure, titles.get((e.policy_id, e.measure))),
-             e.amount_proposed, b.status_of(e, today)]
-            for b in _narrowed(announcements.public_listing(session), q, year) for e in b.entries]
+    rows = []
+    for b in _narrowed(announcements.public_listing(session), q, year):
+        batch = [b.id, b.title, b.department or "", b.starts_on, b.ends_on, b.working_days,
+                 b.period(today) if b.entries else "已撤回", _returned(b), _objections_to(b) if b.entries else ""]
+        rows += [[*batch, e.applicant, e.uscc, numbers.get(e.policy_id, e.policy_id),
+                  measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.amount_proposed,
+                  b.status_of(e, today)] for e in b.entries] or [[*batch, "", "", "", "", None, ""]]
     said = "；".join(f"{k}：{v}" for k, v in (("年度", year), ("单位名称或信用代码含", q)) if v)
-    header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "申报单位", "统一社会信用代码",
-              "政策", "措施", "拟支持金额", "状态"]
-    table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"})
+    header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "公示状态", "异议退回复核",
+              "异议受理", "申报单位", "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"]
+    table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"},
+                  wide={"公示标题", "异议退回复核", "异议受理"})
     return download(table, f"公示-{today.isoformat()}.xlsx")
 
 
