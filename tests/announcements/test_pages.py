@@ -70,7 +70,8 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     assert "发布单位：省工业和信息化厅" in page and "未开始" in page and "公示未开始" in page
     set_today(date(2025, 10, 9))
     page = (await public.get("/announcements")).text
-    assert "公示中" in page and "请于 2025-10-11 前向省工业和信息化厅反映" in page
+    assert "公示中" in page and "请于 2025-10-11（含）前向省工业和信息化厅反映" in page, "the last day counts"
+    assert '<span class="badge open">公示中</span>' in (await public.get("/")).text, "the home page marks it"
     assert "异议受理：省工业和信息化厅</p>" in page, "the shipped contact names the department only"
     filled = Contact("省工业和信息化厅", "024-23456789", "沈阳市和平区", "gxt@example.cn")
     monkeypatch.setattr(public_pages, "objection_contacts", lambda: {"省工业和信息化厅": filled})

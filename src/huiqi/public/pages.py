@@ -45,7 +45,8 @@ def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     return page(request, "public/home.html", who, policies=_current_first([service.read(p, today)
                                                                            for p in service.policies(session)]),
                 rounds=[rounds.read(session, r, today) for r in rounds.open_now(session, today)],
-                batches=batches[:3], batch_count=len(batches), versions=whitelist.published_versions(session))
+                batches=batches[:3], batch_count=len(batches), versions=whitelist.published_versions(session),
+                today=today)
 
 
 @router.get("/policy", response_class=HTMLResponse)
