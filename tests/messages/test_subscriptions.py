@@ -317,3 +317,28 @@ async def test_a_confirmation_is_said_sent_only_once_it_was(browser, session, mo
         assert "发出，请查收" not in again.text
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.anyio
+async def test_the_mailed_unsubscribe_link_asks_before_it_ends_anything(browser, session, smtp) -> None:
+    """A mail scanner opening the link used to end the subscription: the link shows one button, which POSTs."""
+    import re
+
+    anyone = browser(None)
+    assert (await anyone.post("/subscribe", data={"email": "g@example.com", "topic": ["rounds"]})).status_code == 303
+    row = session.query(Subscription).filter_by(email="g@example.com").one()
+    opened = await anyone.get(f"/subscriptions/unsubscribe/{row.token}")
+    assert opened.status_code == 200 and "确认取消订阅" in opened.text and "新的申报批次" in opened.text
+    assert f'<form method="post" action="/subscriptions/unsubscribe/{row.token}">' in opened.text
+    session.expire_all()
+    assert session.query(Subscription).filter_by(email="g@example.com").count() == 1, "opening ends nothing"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', opened.text).group(1)
+    ended = await anyone.post(f"/subscriptions/unsubscribe/{row.token}", data={"csrf_token": csrf})
+    assert ended.status_code == 200 and "已取消订阅" in ended.text
+    session.expire_all()
+    assert session.query(Subscription).filter_by(email="g@example.com").count() == 0
+    again = await anyone.post(f"/subscriptions/unsubscribe/{row.token}", data={"csrf_token": csrf})
+    assert again.status_code == 404 and "链接无效或已失效" in again.text
+    for broken in ("abc", "x" * 150):
+        said = await anyone.get(f"/subscriptions/unsubscribe/{broken}")
+        assert said.status_code == 404 and "链接无效或已失效" in said.text and "个字符" not in said.text

@@ -122,9 +122,12 @@ def subscribe_email(request: Request, who: CallerDep, session: Db, sent: SentFor
     return done
 
 
+# A mailed link's token, whatever was pasted: a broken one is said as such (链接无效或已失效), not as a field's length.
+Token = Annotated[str, PathParam(max_length=200)]
+
+
 @router.get("/subscriptions/confirm/{token}", response_class=HTMLResponse)
-def confirm(request: Request, who: CallerDep, session: Db,
-            token: Annotated[str, PathParam(min_length=10, max_length=64)]) -> Response:
+def confirm(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
     found = subscriptions.confirm(session, token)
     session.commit()
     return page(request, "messages/subscribed.html", who, said=f"订阅已确认：{subscriptions.TOPICS[found.topic]}",
@@ -132,8 +135,17 @@ def confirm(request: Request, who: CallerDep, session: Db,
 
 
 @router.get("/subscriptions/unsubscribe/{token}", response_class=HTMLResponse)
-def unsubscribe(request: Request, who: CallerDep, session: Db,
-                token: Annotated[str, PathParam(min_length=10, max_length=64)]) -> Response:
+def unsubscribe_page(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
+    """The link every mail carries: a page with one button, so that a mail scanner opening the link ends nothing."""
+    found = subscriptions.by_token(session, token)
+    return page(request, "messages/unsubscribe.html", who, token=token, topic=subscriptions.TOPICS[found.topic],
+                email=found.email)
+
+
+@router.post("/subscriptions/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
+    """End the subscription the link names (the form carries its CSRF token, as every form does); ended already,
+    the link is said broken."""
     subscriptions.unsubscribe(session, token)
     session.commit()
     return page(request, "messages/subscribed.html", who, said="已取消订阅，今后不再发送", token=None)

@@ -193,10 +193,19 @@ def end(session: Session, *, actor: User, subscription_id: int) -> bool:
     return True
 
 
-def confirm(session: Session, token: str) -> Subscription:
-    found = session.scalar(select(Subscription).where(Subscription.token == token))
+BROKEN_LINK = "链接无效或已失效"
+
+
+def by_token(session: Session, token: str) -> Subscription:
+    """The subscription a mailed link names; NotFound, said as a broken link, when none does (ended, mistyped)."""
+    found = session.scalar(select(Subscription).where(Subscription.token == token)) if len(token) <= 64 else None
     if found is None:
-        raise NotFound("订阅链接无效或已取消")
+        raise NotFound(BROKEN_LINK)
+    return found
+
+
+def confirm(session: Session, token: str) -> Subscription:
+    found = by_token(session, token)
     if found.confirmed_at is None:
         found.confirmed_at = utcnow()
         session.flush()
@@ -204,9 +213,7 @@ def confirm(session: Session, token: str) -> Subscription:
 
 
 def unsubscribe(session: Session, token: str) -> None:
-    found = session.scalar(select(Subscription).where(Subscription.token == token))
-    if found is None:
-        raise NotFound("订阅链接无效或已取消")
+    found = by_token(session, token)
     session.delete(found)
     session.flush()
 
