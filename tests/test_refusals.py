@@ -220,6 +220,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/subscribe"): EVERYONE,
     ("GET", "/subscriptions/confirm/{token}"): EVERYONE,
     ("GET", "/subscriptions/unsubscribe/{token}"): EVERYONE,
+    ("POST", "/subscriptions/unsubscribe/{token}"): EVERYONE,
     ("POST", "/messages/read"): SIGNED_IN,
     ("POST", "/messages/{message_id}/read"): SIGNED_IN,
     ("POST", "/api/v1/applications/{application_id}/rating"): {"enterprise"},

@@ -40,8 +40,8 @@ class Settings(BaseSettings):
         20 * 1024 * 1024, ge=1, description="单个申报材料的大小上限（字节），默认 20 MiB。")
     public_url: str = Field(
         "http://127.0.0.1:8000", max_length=200, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
-        description="本平台对外的网址（如 https://huiqi.ln.gov.cn），用于邮件中的链接和分享链接；"
-                    "默认 http://127.0.0.1:8000（演示）。")
+        description="本平台对外的网址（如 https://huiqi.ln.gov.cn），用于邮件中的链接和分享链接，生产环境必须设置；"
+                    "不设时（演示）为 `huiqi serve` 启动时的地址和端口（默认 http://127.0.0.1:8000）。")
     smtp_host: str | None = Field(
         None, description="发送邮件的 SMTP 服务器；不设则消息只在站内消息中心（演示默认如此）。")
     smtp_port: int = Field(25, ge=1, le=65535, description="SMTP 端口，默认 25。")
@@ -165,3 +165,15 @@ def public_link(path: str) -> str:
     True
     """
     return get_settings().public_url.rstrip("/") + path if path.startswith("/") else path
+
+
+def served_address(host: str, port: int) -> str:
+    """The address a server started on ``host``:``port`` is reached at from this machine (a wildcard host at the
+    loopback address): ``huiqi serve`` makes it HUIQI_PUBLIC_URL's default, so that a demo started on another port
+    shares links and mails links to that port, never to 8000.
+
+    >>> served_address("0.0.0.0", 8100), served_address("::", 8100), served_address("10.0.0.5", 80)
+    ('http://127.0.0.1:8100', 'http://[::1]:8100', 'http://10.0.0.5:80')
+    """
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -4,10 +4,11 @@ A form's field, an API body's field and a fact of the rules are each named the s
 a fact not listed here is named by the rules' own table of facts (``rules.facts.label``).
 """
 
+import re
 from collections.abc import Mapping
 
 from huiqi.reference import divisions, industries
-from huiqi.rules.facts import CHOICES
+from huiqi.rules.facts import CHOICES, MONEY_FIELDS
 from huiqi.rules.facts import label as fact_label
 
 FIELD_LABELS: dict[str, str] = {
@@ -58,7 +59,15 @@ def field_label(field: str) -> str:
 
     >>> field_label("reasons"), field_label("applicant.region"), field_label("paid_on")
     ('理由', '注册地（行政区划代码）', '拨付日期')
+
+    The calculator's fields are named for the facts they give (``applicant-name``, ``matters-3-investment``):
+    >>> field_label("applicant-name"), field_label("matters-3-investment")
+    ('单位名称', '事项4·投资额（万元）')
     """
+    if (calculator := re.match(r"^(applicant|matters-(\d+))-(\w+)$", field)) and calculator.group(3) != "codes":
+        fact = fact_label(calculator.group(3))  # money is typed there in 万元
+        fact = fact.replace("（元）", "（万元）") if calculator.group(3) in MONEY_FIELDS else fact
+        return f"事项{int(calculator.group(2)) + 1}·{fact}" if calculator.group(2) else fact
     return FIELD_LABELS.get(field) or fact_label(field)
 
 

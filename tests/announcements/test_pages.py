@@ -70,7 +70,8 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     assert "发布单位：省工业和信息化厅" in page and "未开始" in page and "公示未开始" in page
     set_today(date(2025, 10, 9))
     page = (await public.get("/announcements")).text
-    assert "公示中" in page and "请于 2025-10-11 前向省工业和信息化厅反映" in page
+    assert "公示中" in page and "请于 2025-10-11（含）前向省工业和信息化厅反映" in page, "the last day counts"
+    assert '<span class="badge open">公示中</span>' in (await public.get("/")).text, "the home page marks it"
     assert "异议受理：省工业和信息化厅</p>" in page, "the seeded contact names the department only"
     unit = departments.by_name(session, "省工业和信息化厅").id
     contacts.set_contact(session, actor=people.admin, department_id=unit, phone="024-23456789", address="沈阳市和平区",
@@ -78,18 +79,31 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     page = (await public.get("/announcements")).text
     assert ("异议受理：省工业和信息化厅 · 电话 024-23456789 · 地址 沈阳市和平区 · 邮箱 "
             '<a href="mailto:gxt@example.cn">gxt@example.cn</a>') in page
+    sheet = _rows(await public.get("/announcements.xlsx"))
+    assert len(sheet) == 1 and sheet[0]["公示状态"] == "公示中" and sheet[0]["状态"] == "公示中"
+    assert sheet[0]["异议受理"] == "省工业和信息化厅 · 电话 024-23456789 · 地址 沈阳市和平区 · 邮箱 gxt@example.cn"
     set_today(date(2026, 10, 9))
     page = (await public.get("/announcements")).text
     assert "已结束" in page and "公示期满，待批准" in page and ">公示中<" not in page
     set_today(date(2025, 10, 9))
+    batch = app.announcement_id
     step(session, "object", people.miit, app, on=date(2025, 10, 9), reasons="证书存疑")
     page = (await public.get("/announcements")).text
     assert "示例科技" not in page and "证书存疑" not in page, "neither the entry nor the objection is shown"
     assert "本批公示的 1 项申报因收到异议已全部退回复核，本批公示已撤回。" in page, "the emptied batch says why"
     assert ">已撤回<" in page and "请于 2025-10-11 前" not in page and "异议受理" not in page
     assert "因收到异议已撤回" in (await public.get("/")).text
+    withdrawn = _rows(await public.get("/announcements.xlsx"))  # as the page lists it: the batch, saying why
+    assert [(r["公示编号"], r["公示状态"], r["异议退回复核"], r["申报单位"]) for r in withdrawn] == [
+        (batch, "已撤回", "1 项因收到异议已全部退回复核，本批公示已撤回", "")]
     assert "目前没有公示" not in (await public.get("/announcements", params={"year": "2025"})).text
     assert "没有符合条件的公示" in (await public.get("/announcements", params={"q": "示例"})).text
+
+
+def _rows(got) -> list[dict]:
+    """A 公示 sheet's rows, each by its header."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    return [dict(zip(rows[1], row, strict=True)) for row in rows[2:]]
 
 
 async def test_the_public_downloads_every_announcement_as_excel(browser, session, people, tmp_path) -> None:

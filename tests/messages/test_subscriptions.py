@@ -280,8 +280,14 @@ async def test_the_form_sent_again_says_when_the_mail_went(browser, session, smt
     assert first.status_code == 303
     anyone.client.cookies.clear()  # a script that keeps no cookies, as the flood was sent
     again = await anyone.post("/subscribe", data={"email": "d@example.com", "topic": ["rounds"]})
-    assert again.status_code == 409 and "请查收（24 小时内不再重复发送）" in again.text
+    assert again.status_code == 200 and "请查收（24 小时内不再重复发送）" in again.text
+    told = again.text.split('id="told">')[1].split("</p>")[0]
+    assert "请查收" in told and "未能订阅" not in again.text, "information, not a mistake to correct"
     assert 'value="d@example.com"' in again.text, "what was typed stays"
+    anyone.client.cookies.clear()
+    pasted = await anyone.post("/subscribe", data={"email": "f\u0008@example.com", "topic": ["rounds"]})
+    assert pasted.status_code == 422 and '<a href="#f-email">电子邮箱：不能含有控制字符（U+0008）' in pasted.text
+    assert 'value="f@example.com"' in pasted.text and 'name="topic" value="rounds" checked' in pasted.text
     assert session.query(Message).filter_by(email="d@example.com", kind="subscription.confirm").count() == 2
 
 
@@ -307,7 +313,32 @@ async def test_a_confirmation_is_said_sent_only_once_it_was(browser, session, mo
         assert ask.sent_at is None and ask.attempts == 1
         anyone.client.cookies.clear()  # as a fresh visit sends the form again
         again = await anyone.post("/subscribe", data={"email": "e@example.com", "topic": ["rounds"]})
-        assert again.status_code == 409 and "安排发送，暂未发送成功，系统将自动重试；发出后请查收" in again.text
+        assert again.status_code == 200 and "安排发送，暂未发送成功，系统将自动重试；发出后请查收" in again.text
         assert "发出，请查收" not in again.text
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.anyio
+async def test_the_mailed_unsubscribe_link_asks_before_it_ends_anything(browser, session, smtp) -> None:
+    """A mail scanner opening the link used to end the subscription: the link shows one button, which POSTs."""
+    import re
+
+    anyone = browser(None)
+    assert (await anyone.post("/subscribe", data={"email": "g@example.com", "topic": ["rounds"]})).status_code == 303
+    row = session.query(Subscription).filter_by(email="g@example.com").one()
+    opened = await anyone.get(f"/subscriptions/unsubscribe/{row.token}")
+    assert opened.status_code == 200 and "确认取消订阅" in opened.text and "新的申报批次" in opened.text
+    assert f'<form method="post" action="/subscriptions/unsubscribe/{row.token}">' in opened.text
+    session.expire_all()
+    assert session.query(Subscription).filter_by(email="g@example.com").count() == 1, "opening ends nothing"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', opened.text).group(1)
+    ended = await anyone.post(f"/subscriptions/unsubscribe/{row.token}", data={"csrf_token": csrf})
+    assert ended.status_code == 200 and "已取消订阅" in ended.text
+    session.expire_all()
+    assert session.query(Subscription).filter_by(email="g@example.com").count() == 0
+    again = await anyone.post(f"/subscriptions/unsubscribe/{row.token}", data={"csrf_token": csrf})
+    assert again.status_code == 404 and "链接无效或已失效" in again.text
+    for broken in ("abc", "x" * 150):
+        said = await anyone.get(f"/subscriptions/unsubscribe/{broken}")
+        assert said.status_code == 404 and "链接无效或已失效" in said.text and "个字符" not in said.text

@@ -489,7 +489,7 @@ async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, ses
     found = await public.get("/announcements.xlsx", params={"q": "示例", "year": str(year)})
     sheet = openpyxl.load_workbook(io.BytesIO(found.content)).active
     assert sheet["A1"].value == f"公示（年度：{year}；单位名称或信用代码含：示例）"
-    assert sheet["L3"].value == 80 and sheet["L3"].number_format == "#,##0"
+    assert sheet["O3"].value == 80 and sheet["O3"].number_format == "#,##0"
     assert sheet.column_dimensions["B"].width > 13, "the title is not cut"
 
 
@@ -540,3 +540,22 @@ async def test_the_region_selects_are_marked_when_the_district_is_refused(client
     assert marked(wrong.text) == [("f-applicant-region", "鞍山市铁西区不在沈阳市，请在沈阳市的区县中重新选择")]
     fine = await client.post("/calculator", data={**form, "applicant-region": "210106"})
     assert fine.status_code == 200 and marked(fine.text) == []
+
+
+@pytest.mark.parametrize(("field", "value", "label"), [
+    ("applicant-name", "测试\u0008公司", "申报单位·单位名称"),
+    ("applicant-uscc", "9121\u00080100", "申报单位·统一社会信用代码"),
+    ("matters-0-date", "2024-03\u0008-01", "事项1·"), ("matters-0-investment", "80\u000800", "事项1·投资额（万元）"),
+])
+async def test_a_control_character_pasted_in_is_said_beside_its_field_with_the_form_kept(client, field, value,
+                                                                                       label) -> None:
+    """Not an error page naming ``applicant-name``: the form again, the reason beside the field named in Chinese,
+    the text kept without the character."""
+    await client.get("/calculator")
+    for path in ("/calculator", "/calculator/share"):
+        answer = await client.post(path, data={**FORM, "applicant-name": "甲公司", field: value,
+                                               "csrf_token": client.cookies.get(CSRF_COOKIE)})
+        assert answer.status_code == 422, answer.text[:300]
+        assert f'<a href="#f-{field}">{label}' in answer.text and "不能含有控制字符（U+0008）" in answer.text
+        assert "applicant-name：" not in answer.text and value.replace("\u0008", "") in answer.text
+        assert "\u0008" not in answer.text and 'name="matters-0-sector"' in answer.text

@@ -264,3 +264,24 @@ async def test_a_wrong_filter_shows_no_figures_on_either_page(browser, figures) 
         assert '<option value="210100" selected>' in body and 'value="abc"' in body, "the form keeps both"
     right = (await browser(figures.auditor).get("/statistics", params={"year": "2025", "by": "city"})).text
     assert "未显示统计数字" not in right and "<tfoot>" in right
+
+
+async def test_an_application_in_public_notice_is_counted_as_its_notice_stands_on_the_business_day(
+        browser, session, people, tmp_path, set_today) -> None:
+    """A 公示 ended a year ago was counted 公示中 while the public page calls it 公示期满，待批准: one reading."""
+    from datetime import date
+
+    from tests.dbtest import to_announced
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
+    client = browser(people.finance)
+    for today, said in ((date(2025, 9, 26), "公示未开始"), (date(2025, 10, 11), "公示中"),
+                        (date(2026, 10, 9), "公示期满，待批准")):
+        set_today(today)
+        page = (await client.get("/statistics", params={"by": ["state"]})).text
+        cells = re.findall(r'<td data-label="状态">([^<]*)</td>', page) or re.findall(r"<td>([^<]*)</td>", page)
+        assert said in page and [c for c in cells if "公示" in c] == [said], (today, cells)
+    narrowed = (await client.get("/statistics", params={"by": ["state"], "state": "announced_ended"})).text
+    assert '<option value="announced_ended" selected>公示期满，待批准</option>' in narrowed
+    assert (await client.get("/statistics", params={"by": ["state"], "state": "announced"})).status_code == 200

@@ -72,3 +72,38 @@ def test_the_database_s_own_limit_is_read(session: Session) -> None:
     assert said is not None and "max_connections" in said
     pool = re.search(r"HUIQI_DB_POOL_SIZE=(\d+)", said)
     assert pool is None or int(pool[1]) >= 1
+
+
+def _serve_links(monkeypatch, **options) -> str:
+    """The share link a server started by ``huiqi serve`` with ``options`` makes (uvicorn itself not started)."""
+    from contextlib import nullcontext
+
+    import uvicorn
+
+    import huiqi.db
+    import huiqi.simulate.jobs
+    from huiqi.config import get_settings, public_link
+    from huiqi.web import cli
+
+    monkeypatch.setattr(huiqi.db, "upgrade", lambda: None)
+    monkeypatch.setattr(huiqi.db, "session_scope", nullcontext)
+    monkeypatch.setattr(huiqi.simulate.jobs, "interrupted", lambda session: 0)
+    monkeypatch.setattr(cli, "connections_short", lambda session, workers: None)
+    monkeypatch.setattr(cli, "when_answering", lambda host, port, said: None)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    cli.serve(**options)
+    try:
+        return public_link("/calculator/shared/x")
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_server_on_another_port_links_to_that_port_unless_the_public_address_is_set(monkeypatch) -> None:
+    """The calculator's 分享结果 and the mails linked to 127.0.0.1:8000 whatever port the demo was started on."""
+    monkeypatch.setenv("HUIQI_PUBLIC_URL", "")  # recorded, so that what serve sets is undone after the test
+    monkeypatch.delenv("HUIQI_PUBLIC_URL")
+    assert _serve_links(monkeypatch, host="127.0.0.1", port=8123) == "http://127.0.0.1:8123/calculator/shared/x"
+    monkeypatch.delenv("HUIQI_PUBLIC_URL")
+    assert _serve_links(monkeypatch, host="0.0.0.0", port=8124) == "http://127.0.0.1:8124/calculator/shared/x"
+    monkeypatch.setenv("HUIQI_PUBLIC_URL", "https://huiqi.example.gov.cn")  # production's: it wins
+    assert _serve_links(monkeypatch, host="127.0.0.1", port=8125) == "https://huiqi.example.gov.cn/calculator/shared/x"

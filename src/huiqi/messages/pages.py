@@ -10,7 +10,9 @@ from huiqi import clock
 from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.messages import service, subscriptions
+from huiqi.validation import control_reason, kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -91,22 +93,41 @@ def subscribe_page(request: Request, who: CallerDep) -> Response:
 
 
 @router.post("/subscribe", response_model=None)
+@said_beside("email")
 def subscribe_email(request: Request, who: CallerDep, session: Db, sent: SentForm) -> Response:
-    email = str(sent.get("email") or "")[:254]
+    typed = str(sent.get("email") or "")
+    email = kept(typed, 254)  # shown again without what cannot be kept (said beside the box)
     chosen = [str(t) for t in sent.getlist("topic")][:3]
 
+    topics = {t: subscriptions.TOPICS[t] for t in subscriptions.PUBLIC}
+    asked: list[str] = []
+
+    def act() -> None:
+        if (why := control_reason(typed)) is not None:
+            raise InputError([("email", why)])
+        try:
+            subscriptions.subscribe_email(session, email=email, topics=chosen)
+        except subscriptions.AlreadyAsked as already:  # sent again: no mistake, the mail is sent or on its way
+            asked.append(already.message)
+
     def again(refusal: Refusal) -> Response:
-        return page(request, "messages/subscribe.html", who, status_code=refusal.status_code,
-                    topics={t: subscriptions.TOPICS[t] for t in subscriptions.PUBLIC},
+        return page(request, "messages/subscribe.html", who, status_code=refusal.status_code, topics=topics,
                     problems=refusal.problems or [("", refusal.message)], values={"email": email, "topics": chosen})
 
-    return form_step(session, lambda: subscriptions.subscribe_email(session, email=email, topics=chosen),
-                     done="/subscribe", again=again, said="确认邮件已安排发送：收到后请打开邮件中的链接完成订阅")
+    done = form_step(session, act, done="/subscribe", again=again,
+                     said="确认邮件已安排发送：收到后请打开邮件中的链接完成订阅")
+    if asked:  # said as information, the form as it was sent
+        return page(request, "messages/subscribe.html", who, topics=topics, problems=[], told=asked[0],
+                    values={"email": email, "topics": chosen})
+    return done
+
+
+# A mailed link's token, whatever was pasted: a broken one is said as such (链接无效或已失效), not as a field's length.
+Token = Annotated[str, PathParam(max_length=200)]
 
 
 @router.get("/subscriptions/confirm/{token}", response_class=HTMLResponse)
-def confirm(request: Request, who: CallerDep, session: Db,
-            token: Annotated[str, PathParam(min_length=10, max_length=64)]) -> Response:
+def confirm(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
     found = subscriptions.confirm(session, token)
     session.commit()
     return page(request, "messages/subscribed.html", who, said=f"订阅已确认：{subscriptions.TOPICS[found.topic]}",
@@ -114,8 +135,17 @@ def confirm(request: Request, who: CallerDep, session: Db,
 
 
 @router.get("/subscriptions/unsubscribe/{token}", response_class=HTMLResponse)
-def unsubscribe(request: Request, who: CallerDep, session: Db,
-                token: Annotated[str, PathParam(min_length=10, max_length=64)]) -> Response:
+def unsubscribe_page(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
+    """The link every mail carries: a page with one button, so that a mail scanner opening the link ends nothing."""
+    found = subscriptions.by_token(session, token)
+    return page(request, "messages/unsubscribe.html", who, token=token, topic=subscriptions.TOPICS[found.topic],
+                email=found.email)
+
+
+@router.post("/subscriptions/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
+    """End the subscription the link names (the form carries its CSRF token, as every form does); ended already,
+    the link is said broken."""
     subscriptions.unsubscribe(session, token)
     session.commit()
     return page(request, "messages/subscribed.html", who, said="已取消订阅，今后不再发送", token=None)

@@ -151,7 +151,7 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
             session.add(row)
         made.append(row)
     if not made and pending:
-        raise Conflict(_already_asked(pending))
+        raise AlreadyAsked(_already_asked(pending))
     if not made:
         raise Conflict(f"该邮箱已订阅“{'、'.join(TOPICS[t] for t in chosen)}”，无需重复订阅")
     session.flush()
@@ -161,6 +161,10 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
                                  "否则不必理会。", link=_confirm_link(row), email=email, attempts=0))
     session.flush()
     return made
+
+
+class AlreadyAsked(Conflict):
+    """The confirmation was asked for already, and is sent or on its way: no mistake, a page says it as information."""
 
 
 def _already_asked(pending: list[Message]) -> str:
@@ -189,10 +193,19 @@ def end(session: Session, *, actor: User, subscription_id: int) -> bool:
     return True
 
 
-def confirm(session: Session, token: str) -> Subscription:
-    found = session.scalar(select(Subscription).where(Subscription.token == token))
+BROKEN_LINK = "链接无效或已失效"
+
+
+def by_token(session: Session, token: str) -> Subscription:
+    """The subscription a mailed link names; NotFound, said as a broken link, when none does (ended, mistyped)."""
+    found = session.scalar(select(Subscription).where(Subscription.token == token)) if len(token) <= 64 else None
     if found is None:
-        raise NotFound("订阅链接无效或已取消")
+        raise NotFound(BROKEN_LINK)
+    return found
+
+
+def confirm(session: Session, token: str) -> Subscription:
+    found = by_token(session, token)
     if found.confirmed_at is None:
         found.confirmed_at = utcnow()
         session.flush()
@@ -200,9 +213,7 @@ def confirm(session: Session, token: str) -> Subscription:
 
 
 def unsubscribe(session: Session, token: str) -> None:
-    found = session.scalar(select(Subscription).where(Subscription.token == token))
-    if found is None:
-        raise NotFound("订阅链接无效或已取消")
+    found = by_token(session, token)
     session.delete(found)
     session.flush()
 

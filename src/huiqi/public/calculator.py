@@ -18,11 +18,12 @@ from huiqi.rules.expr import values_named
 from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS, Fact
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import GROUPS, CodeInfo, Policy
-from huiqi.validation import ascii_digits, collect, event_after
+from huiqi.validation import ascii_digits, collect, control_reason, event_after, kept
 
 BOOLEANS = {"true": True, "false": False}
 MATTER_KEY = re.compile(r"^matters-(\d+)-")
 MAX_MATTERS = 30
+MOST_TEXT = 200  # the longest text a calculator's box keeps (a unit's name, as ``rules.case`` bounds it)
 
 
 def yes_no(text: str, field: str) -> bool:
@@ -104,6 +105,60 @@ def case_from_form(form: FormData, codes: dict[str, CodeInfo] | None = None,
     if form.get("as_of"):
         case["as_of"] = str(form.get("as_of"))
     return case
+
+
+def _coded_rows(form: FormData) -> list[int]:
+    """The matter rows with codes: the case's matters, in order (a row without codes is left out)."""
+    return [i for i in matter_rows(form) if any(v.strip() for v in form.getlist(f"matters-{i}-codes"))]
+
+
+def fact_path(name: str, form: FormData) -> str:
+    """The fact path of a form field (``applicant-name`` -> ``applicant.name``, ``matters-3-date`` ->
+    ``matters[1].date`` when row 3 is the second with codes), or "" when it is no fact of the case.
+
+    >>> form = FormData([("matters-3-codes", "key_tech"), ("matters-3-date", "x")])
+    >>> fact_path("applicant-name", form), fact_path("matters-3-date", form), fact_path("csrf_token", form)
+    ('applicant.name', 'matters[0].date', '')
+    """
+    if name == "as_of":
+        return name
+    if name.startswith("applicant-"):
+        return "applicant." + name.split("-", 1)[1]
+    match = re.match(r"^matters-(\d+)-(\w+)$", name)
+    rows = _coded_rows(form) if match else []
+    if match and int(match.group(1)) in rows:
+        return f"matters[{rows.index(int(match.group(1)))}].{match.group(2)}"
+    return ""
+
+
+def unkept(form: FormData) -> list[tuple[str, str]]:
+    """The form's text no case can keep, by fact path: a control character (pasted with the text), a text longer
+    than ``MOST_TEXT``. The door leaves the calculator's fields to it (``said_beside``), so that the form comes back
+    with the text kept and the reason beside its field.
+
+    >>> unkept(FormData([("applicant-name", "测试\x08公司"), ("applicant-uscc", "1" * 201), ("as_of", "2025-01-01")]))
+    [('applicant.name', '不能含有控制字符（U+0008）'), ('applicant.uscc', '不能超过 200 个字符')]
+    """
+    found: dict[str, str] = {}
+    for name, value in form.multi_items():
+        if not isinstance(value, str):
+            continue
+        why = control_reason(value) or (f"不能超过 {MOST_TEXT} 个字符" if len(value) > MOST_TEXT else None)
+        if why is not None and (path := fact_path(name, form)):
+            found.setdefault(path, why)
+    return list(found.items())
+
+
+def beside_unkept(unkept: list[tuple[str, str]], problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The form's mistakes with the text it cannot keep said first for its field, and no other mistake read from
+    that text (a date with a control character in it is refused for the character, not as a bad date)."""
+    paths = {path for path, _ in unkept}
+    return unkept + [(path, why) for path, why in problems if path not in paths]
+
+
+def shown(value: str) -> str:
+    """A value as the form shows it again: without what no case keeps, cut to ``MOST_TEXT``."""
+    return kept(value, MOST_TEXT)
 
 
 def impossible_days(case: Case, day: date, policies: list[Policy]) -> list[tuple[str, str]]:

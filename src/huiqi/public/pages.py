@@ -15,7 +15,7 @@ from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings, public_link
-from huiqi.departments.contacts import objection_contacts
+from huiqi.departments.contacts import Contact, objection_contacts
 from huiqi.errors import InputError
 from huiqi.labels import Problem, measure_label
 from huiqi.public import calculator, service, shared
@@ -27,6 +27,7 @@ from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.questions import AdvisedAnswer
 from huiqi.validation import QueryWhole, Serial, Year
 from huiqi.web.deps import CallerDep, Db, SentForm
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, PageSize, Paging
@@ -44,7 +45,8 @@ def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     return page(request, "public/home.html", who, policies=_current_first([service.read(p, today)
                                                                            for p in service.policies(session)]),
                 rounds=[rounds.read(session, r, today) for r in rounds.open_now(session, today)],
-                batches=batches[:3], batch_count=len(batches), versions=whitelist.published_versions(session))
+                batches=batches[:3], batch_count=len(batches), versions=whitelist.published_versions(session),
+                today=today)
 
 
 @router.get("/policy", response_class=HTMLResponse)
@@ -78,7 +80,7 @@ def _calculator(request: Request, who: CallerDep, session: Db, status_code: int 
 def _values(form: FormData) -> dict[str, list[str]]:
     """The form's values to show again: a field answered twice (in the form, and in the answer's question box)
     keeps what was given."""
-    return {k: [v for v in form.getlist(k) if v.strip()] or [""] for k in form if k != "csrf_token"}
+    return {k: [calculator.shown(v) for v in form.getlist(k) if v.strip()] or [""] for k in form if k != "csrf_token"}
 
 
 @router.get("/calculator", response_class=HTMLResponse)
@@ -88,16 +90,18 @@ def calculator_form(request: Request, who: CallerDep, session: Db) -> HTMLRespon
 
 def _answer(request: Request, form: FormData, session: Db) -> tuple[dict, AdvisedAnswer]:
     """The case a calculator form describes and its answer (a large case in a match process); InputError if bad."""
+    unkept = calculator.unkept(form)  # a control character pasted in, said beside its field (``said_beside``)
     problems: list[tuple[str, str]] = []  # every mistake of the form at once, not the first alone
     data = calculator.case_from_form(form, catalogue.codes(session), problems)
     try:
         case = read_case(data, catalogue.codes(session))
     except InputError as error:
-        raise InputError(calculator.in_form_order(problems + error.problems, form)) from None
+        said = calculator.beside_unkept(unkept, problems + error.problems)
+        raise InputError(calculator.in_form_order(said, form)) from None
     day = case.as_of or clock.today()
     problems += calculator.impossible_days(case, day, service.policies(session))
-    if problems:
-        raise InputError(calculator.in_form_order(problems, form))
+    if problems or unkept:
+        raise InputError(calculator.in_form_order(calculator.beside_unkept(unkept, problems), form))
     if len(case.matters) > get_settings().match_inline_matters:
         texts = catalogue.published_texts(session)
         return data, offload(request).run(service.answer_sent, case.model_dump_json(), day, texts)
@@ -111,7 +115,11 @@ def _refused(request: Request, who: CallerDep, form: FormData, error: InputError
                        status_code=422)
 
 
+CALCULATOR_FIELDS = ("applicant-*", "matters-*", "as_of")  # said beside themselves, the form kept (``_answer``)
+
+
 @router.post("/calculator", response_class=HTMLResponse)
+@said_beside(*CALCULATOR_FIELDS)
 def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db) -> HTMLResponse:
     rows = calculator.matter_rows(form)
     if form.get("add_row") and len(rows) < calculator.MAX_MATTERS:  # without script: the form again, a row more
@@ -129,6 +137,7 @@ def calculator_run(request: Request, who: CallerDep, form: SentForm, session: Db
 
 
 @router.post("/calculator/share", response_class=HTMLResponse)
+@said_beside(*CALCULATOR_FIELDS)
 def calculator_share(request: Request, who: CallerDep, form: SentForm, session: Db) -> Response:
     """Share the answer of the form: computed here again and stored; a link that carries no fact."""
     try:
@@ -202,19 +211,48 @@ def announcements_page(request: Request, who: CallerDep, session: Db, q: Announc
                 titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts(session))
 
 
+def _objections_to(batch: announcements.PublicBatch, contacts: dict[str, Contact]) -> str:
+    """Where objections to a batch go, as the page says it: the department, with its phone, address and mail as far
+    as they are filled in (else the rounds' 咨询电话)."""
+    if not batch.department:
+        return ""
+    contact = contacts.get(batch.department)
+    said = [f"{label} {value}" for label, value in (("电话", contact and contact.phone),
+                                                    ("地址", contact and contact.address),
+                                                    ("邮箱", contact and contact.mail)) if value]
+    if not (contact and contact.phone) and batch.phones:
+        said.append(f"申报批次咨询电话 {'、'.join(batch.phones)}")
+    return " · ".join([batch.department, *said])
+
+
+def _returned(batch: announcements.PublicBatch) -> str:
+    """What the page says of a batch's applications sent back to review on an objection."""
+    if not batch.returned:
+        return ""
+    if batch.entries:
+        return f"另有 {batch.returned} 项因收到异议已退回复核"
+    return f"{batch.returned} 项因收到异议已全部退回复核，本批公示已撤回"
+
+
 @router.get("/announcements.xlsx")
 def announcements_download(session: Db, q: AnnouncementWord = None, year: AnnouncementYear = None) -> Response:
     """Every 公示 on the page (as narrowed there), one row per item, for whoever wants to check or keep it (public,
-    no sign-in)."""
+    no sign-in): each batch's standing (公示中, 已结束, 已撤回) and where objections go, as the page shows them; a
+    batch withdrawn (every item sent back to review on an objection) is one row saying so."""
     titles, numbers, today = service.measure_titles(session), catalogue.numbers(session), clock.today()
-    rows = [[b.id, b.title, b.department or "", b.starts_on, b.ends_on, b.working_days, e.applicant, e.uscc,
-             numbers.get(e.policy_id, e.policy_id), measure_label(e.measure, titles.get((e.policy_id, e.measure))),
-             e.amount_proposed, b.status_of(e, today)]
-            for b in _narrowed(announcements.public_listing(session), q, year) for e in b.entries]
+    rows, contacts = [], objection_contacts(session)
+    for b in _narrowed(announcements.public_listing(session), q, year):
+        batch = [b.id, b.title, b.department or "", b.starts_on, b.ends_on, b.working_days,
+                 b.period(today) if b.entries else "已撤回", _returned(b),
+                 _objections_to(b, contacts) if b.entries else ""]
+        rows += [[*batch, e.applicant, e.uscc, numbers.get(e.policy_id, e.policy_id),
+                  measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.amount_proposed,
+                  b.status_of(e, today)] for e in b.entries] or [[*batch, "", "", "", "", None, ""]]
     said = "；".join(f"{k}：{v}" for k, v in (("年度", year), ("单位名称或信用代码含", q)) if v)
-    header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "申报单位", "统一社会信用代码",
-              "政策", "措施", "拟支持金额", "状态"]
-    table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"})
+    header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "公示状态", "异议退回复核",
+              "异议受理", "申报单位", "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"]
+    table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"},
+                  wide={"公示标题", "异议退回复核", "异议受理"})
     return download(table, f"公示-{today.isoformat()}.xlsx")
 
 

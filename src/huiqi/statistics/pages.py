@@ -19,7 +19,7 @@ from huiqi.models import User
 from huiqi.offers import service as offers
 from huiqi.ratings import service as ratings
 from huiqi.reference.divisions import cities
-from huiqi.statistics import service, tables
+from huiqi.statistics import repository, service, tables
 from huiqi.statistics.endpoints import statistics_table
 from huiqi.statistics.schemas import DIMENSIONS, StatRow
 from huiqi.users.roles import Role
@@ -91,6 +91,20 @@ def _query(chosen: tuple[str, ...], where: dict[str, str | int]) -> str:
     return urlencode([*(("by", d) for d in chosen), *where.items()])
 
 
+def _states() -> dict[str, str]:
+    """The states offered as a filter, in the workflow's order, one in 公示 by where its 公示 stands on the business
+    day (as every page reads it); a draft is never counted."""
+    states: dict[str, str] = {}
+    for key, label in STATES.items():
+        if key == State.ANNOUNCED:
+            states[repository.ANNOUNCED_UPCOMING] = repository.STANDING_LABELS[repository.ANNOUNCED_UPCOMING]
+            states[key] = label
+            states[repository.ANNOUNCED_ENDED] = repository.STANDING_LABELS[repository.ANNOUNCED_ENDED]
+        elif key != State.DRAFT:
+            states[key] = label
+    return states
+
+
 def _filters(session: Session, given: dict[str, str | None], *, public: bool,
              city: str | None = None) -> list[dict[str, Any]]:
     """The filter fields a page offers, each with its label, its choices (none for the year, typed) and the value
@@ -98,7 +112,7 @@ def _filters(session: Session, given: dict[str, str | None], *, public: bool,
     choices: dict[str, dict[str, str] | None] = {
         "year": None, "policy": {p.id: f"{p.number} {p.title}" for p in catalogue.published(session)},
         "city": {code: name for code, name in cities().items() if city in (None, code)},
-        "state": {k: v for k, v in STATES.items() if k != State.DRAFT}}  # a draft is never counted
+        "state": _states()}
     return [{"name": name, "label": service.FILTER_LABELS[name], "choices": choices[name],
              "value": (given.get(name) or "").strip()}
             for name in (service.PUBLIC_FILTERS if public else service.FILTER_LABELS)]

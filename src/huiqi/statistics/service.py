@@ -65,7 +65,7 @@ def _filter_problem(session: Session, name: str, value: str) -> str | None:
         return None if value in {p.id for p in catalogue.published(session)} else "应为已发布的政策之一"
     if name == "city":
         return None if value in cities() else "应为辽宁省的市（含沈抚示范区）之一"
-    return None if value in STATES else "不是申报的状态之一"
+    return None if value in STATES or value in repository.STANDING_LABELS else "不是申报的状态之一"
 
 
 def summary(session: Session, *, actor: User | None, by: tuple[str, ...] = ("measure",),

@@ -7,6 +7,7 @@ from huiqi.labels import measure_label
 from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.policy import Policy
+from huiqi.statistics.repository import STANDING_LABELS
 from huiqi.statistics.schemas import StatRow
 from huiqi.web.excel import Table
 from huiqi.workflow.states import STATES
@@ -32,7 +33,7 @@ def key_label(dimension: str, value: Any, policies: Sequence[Policy] = (), polic
     if dimension == "city":
         return cities().get(value, value)
     if dimension == "state":
-        return STATES.get(value, value)
+        return STANDING_LABELS.get(value) or STATES.get(value, value)
     if dimension == "policy":
         return next((p.number for p in policies if p.id == value), value)
     return str(value)

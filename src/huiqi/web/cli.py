@@ -1,5 +1,6 @@
 """``huiqi serve`` (the whole system over HTTP) and ``huiqi demo logins`` (the demo's accounts)."""
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from huiqi.cli_support import fail
-from huiqi.config import Settings, get_settings
+from huiqi.config import Settings, get_settings, served_address
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError
 from huiqi.users.roles import Role
@@ -48,6 +49,9 @@ def serve(
     if stale:
         typer.echo(f"上次运行中断的测算任务 {stale} 个，已标记为失败。", err=True)
     address = f"http://{host}:{port}/"
+    if "HUIQI_PUBLIC_URL" not in os.environ:  # shared links and mails point to this server, not to port 8000
+        os.environ["HUIQI_PUBLIC_URL"] = served_address(host, port)  # the workers inherit it
+        get_settings.cache_clear()
     typer.echo(f"惠企正在启动：{address}", err=True)
     when_answering(host, port, lambda: typer.echo(f"惠企已启动：{address} （API 文档：{address}docs）", err=True))
     proxies = get_settings().trusted_proxies.strip()

@@ -35,11 +35,21 @@ _BESIDE: dict[Callable[..., Any], frozenset[str]] = {}
 def said_beside(*fields: str) -> Callable[[Handler], Handler]:
     """Mark a page's form handler that refuses what is wrong with these text fields itself (a control character, a
     length past the field's bound), beside the field, on its page shown again with the text kept
-    (``validation.kept``): the door leaves them to it."""
+    (``validation.kept``): the door leaves them to it. A name ending in ``*`` stands for every field it begins
+    (``matters-*``: a form whose rows are numbered)."""
     def mark(handler: Handler) -> Handler:
         _BESIDE[handler] = frozenset(fields)
         return handler
     return mark
+
+
+def _beside(name: str, beside: frozenset[str]) -> bool:
+    """Whether the form field ``name`` is one its page says beside itself (``said_beside``).
+
+    >>> _beside("matters-3-date", frozenset({"matters-*"})), _beside("as_of", frozenset({"matters-*"}))
+    (True, False)
+    """
+    return name in beside or any(f.endswith("*") and name.startswith(f[:-1]) for f in beside)
 
 
 def _check(place: str, field: str, value: str, found: list[tuple[str, str]], most: int | None = None) -> None:
@@ -125,7 +135,7 @@ async def clean_input(request: Request) -> None:
             for name, value in (await request.form()).multi_items():
                 if isinstance(value, UploadFile):
                     _check("file", f"{name}（文件名）", value.filename or "", found)
-                elif name not in beside:  # a field its page says beside itself is left to it
+                elif not _beside(name, beside):  # a field its page says beside itself is left to it
                     _check("form", name, name + value, found, longer.get(name))
         elif kind.startswith("application/json"):
             _walk(await _json(request), (), found)
