@@ -200,13 +200,14 @@ PLACES = {"万元": 2, "亿元": 4}  # 亿元 to 1万元: a group of 30万元 be
 
 
 def in_units(table: dict[str, Any]) -> dict[str, Any]:
-    """The table with each money column in one unit, named in its header: 亿元 when the column's largest amount reaches
-    one hundred million, else 万元 (a column mixing the two reads as if 5 were more than 300)."""
+    """The table with its money in one unit, named in each money column's header: 亿元 when the table's largest amount
+    reaches one hundred million, else 万元 (a column, or a row, mixing the two reads as if 5 were more than 300)."""
     headers, rows = list(table["headers"]), [list(row) for row in table["rows"]]
+    unit = chart_unit([cell.yuan for row in rows for c, cell in enumerate(row)
+                       if headers[c] in MONEY and isinstance(cell, Yuan)])
     for c, header in enumerate(headers):
         if header not in MONEY:
             continue
-        unit = chart_unit([row[c].yuan for row in rows if isinstance(row[c], Yuan)])
         headers[c] = f"{header[:-1]}，{unit}）" if header.endswith("）") else f"{header}（{unit}）"
         for row in rows:
             cell = row[c]
