@@ -292,6 +292,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("PATCH", "/api/v1/reforms/{reform_id}"): ANALYSTS,
     ("GET", "/simulate"): ANALYSTS,
     ("POST", "/simulate"): ANALYSTS,
+    ("GET", "/simulate/template.xlsx"): ANALYSTS,
     ("GET", "/simulate/{job_id}"): ANALYSTS | {"auditor"},
     ("GET", "/simulate/reforms"): ANALYSTS | {"auditor"},
     ("GET", "/simulate/reforms.xlsx"): ANALYSTS | {"auditor"},

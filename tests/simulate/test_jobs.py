@@ -15,6 +15,7 @@ from sqlalchemy import select
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.models import SimulationJob
+from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.loader import vocabulary
 from huiqi.simulate import jobs, workbook
 from huiqi.simulate.population import SHOWN, write_population
@@ -612,3 +613,42 @@ async def test_a_running_job_says_what_it_is_doing(browser, people, session, mon
     job.total = None
     session.flush()
     assert '<progress style="width:100%">' in (await client.get(f"/simulate/{job.id}")).text
+
+
+async def test_the_population_template_filled_in_runs(browser, people, session) -> None:
+    """The template (linked beside the upload) names every column the simulation reads, says money is in 元, lists the
+    codes; filled in (the examples kept, a row added to each sheet) and uploaded, it runs."""
+    finance = browser(people.finance)
+    form = (await finance.get("/simulate")).text
+    assert 'href="/simulate/template.xlsx"' in form and "金额以元为单位" in form
+    got = await finance.get("/simulate/template.xlsx")
+    assert got.status_code == 200 and got.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    assert book.sheetnames[:2] == ["applicants", "matters"] and "列说明" in book.sheetnames
+    header = {name: [c.value for c in book[name][1]] for name in ("applicants", "matters")}
+    assert header["applicants"] == list(APPLICANT_SCHEMA) and header["matters"] == list(MATTER_SCHEMA)
+    notes = list(book["列说明"].iter_rows(values_only=True))
+    investment = next(r for r in notes if r[1] == "investment")
+    assert investment[2] == "投资额（元）" and "单位：元（不是万元" in investment[4]
+    assert any(r[0] == "little_giant" for r in book["事项代码"].iter_rows(values_only=True))
+    assert str(book["applicants"]["B2"].value).startswith("示例") and book["matters"]["A2"].value.startswith("示例")
+    book["applicants"].append([_valid_uscc(), "辽宁某科技有限公司", "enterprise",
+                               "210200", "6513"])
+    book["matters"].append(["m1", _valid_uscc(), "honour", "little_giant", "2024-05-01", "national"])
+    filled = io.BytesIO()
+    book.save(filled)
+    moved = await finance.post("/simulate", files={"population": ("模板.xlsx", filled.getvalue())},
+                               data={"by": "measure", "synthetic_applicants": "", "as_of": "2025-06-30",
+                                     "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = session.query(SimulationJob).one()
+    assert job.state == "done", job.error
+    assert jobs.summary(job)["matters"] == 3
+    assert (await browser(people.alice).get("/simulate/template.xlsx")).status_code == 403
+
+
+def _valid_uscc() -> str:
+    from huiqi.reference.uscc import make, org_check_char
+
+    return make(f"91210200MA0QC2B1{org_check_char('MA0QC2B1')}")

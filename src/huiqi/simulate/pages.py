@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -25,9 +25,11 @@ from huiqi.simulate.reform import Reform
 from huiqi.simulate.reform_problems import in_reform
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
+from huiqi.simulate.template import template
 from huiqi.users.scope import require_role
 from huiqi.validation import ascii_digits, date_reason, iso_date
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
+from huiqi.web.excel import download_workbook
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import is_htmx, page
 from huiqi.web.steps import flash
@@ -193,6 +195,15 @@ def _refused(error: InputError | Conflict, edits: list[reforms.Edit], changed: R
         return [Problem("改革方案名称", error.message, "reform_name")]
     return [Problem(field_label("reform"), f"YAML 中的名称（name: {changed.name}）已用于您保存的另一个改革方案："
                                             "请在 YAML 中换一个名称", "reform")]
+
+
+@router.get("/simulate/template.xlsx", response_model=None)
+def population_template(actor: Actor, session: Db) -> Response:
+    """The population template: the two sheets a simulation reads, an example row in each, the columns' notes (units:
+    money in 元) and the matter codes of the policies in force."""
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+    codes = {c: i for p in catalogue.published(session) for c, i in p.codes.items()}
+    return download_workbook(template(codes), "企业样本数据模板.xlsx")
 
 
 @router.get("/simulate/{job_id}", response_class=HTMLResponse)
