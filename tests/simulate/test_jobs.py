@@ -17,7 +17,7 @@ from huiqi.errors import InputError
 from huiqi.models import SimulationJob
 from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.loader import vocabulary
-from huiqi.simulate import jobs, workbook
+from huiqi.simulate import jobs, reforms, workbook
 from huiqi.simulate.population import SHOWN, write_population
 from huiqi.simulate.synth import synthesise
 from huiqi.users.scope import SYSTEM
@@ -533,7 +533,18 @@ async def test_the_job_says_it_started_and_announces_its_end(browser, people, se
     monkeypatch.setattr(jobs, "synthesise", broken)
     saved = await finance.post("/simulate", data={"synthetic_applicants": "60", "by": "measure",
                                                   "reform": REFORM, "csrf_token": finance.csrf})
-    assert "改革方案“测试改革”已保存" in (await finance.get(saved.headers["location"])).text
+    first = (await finance.get(saved.headers["location"])).text
+    flashed = first.split('id="flash">', 1)[1].split("</div>", 1)[0]
+    assert flashed == "测算已开始，改革方案“测试改革”已保存；随后测算失败，原因见下，可“修改后重新测算”。", flashed
+    assert f'href="/simulate?again={saved.headers["location"].rsplit("/", 1)[1]}#f-params">修改后重新测算</a>' in first
+    again = (await finance.get(f"/simulate?again={saved.headers['location'].rsplit('/', 1)[1]}")).text
+    assert 'name="synthetic_applicants" inputmode="numeric" value="60"' in again
+    assert 'name="reform_name" maxlength="60" value="测试改革"' in again  # the table's reform: in the table
+    row = next(r for r in reforms.rows(catalogue.published(session)) if r.key == "11.cap")
+    assert f'name="{row.field}_value" size="10"' in again and 'value="1500万元"' in again
+    assert f'name="{row.field}_since" aria-label="{row.label} 生效日期" value="2025-01-01"' in again
+    assert '<textarea id="f-reform" name="reform" rows="7" spellcheck="false" style="font-family: monospace"' \
+           ' aria-describedby="h-reform"></textarea>' in again
     failed = (await finance.get(saved.headers["location"], headers={"HX-Request": "true"})).text
     assert '<div hx-swap-oob="innerHTML:#job-status">测算失败：合成数据：无法生成</div>' in failed
     assert '<h2 id="job-result" tabindex="-1" data-focus>测算失败</h2>' in failed

@@ -32,7 +32,7 @@ from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
 from huiqi.web.excel import download_workbook
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import is_htmx, page
-from huiqi.web.steps import flash
+from huiqi.web.steps import flash, flashed
 from huiqi.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
@@ -49,6 +49,7 @@ Form_ = Annotated[FormData, Depends(form_data)]
 
 VIEW_DAY = "参数表显示哪一天的现行值"
 SHOWN_ROWS = 50  # a result's group rows on its page (by measure, region and year: some thousand); all in the Excel
+STARTED = "测算已开始"  # the message after starting one (a failed run's page says it failed after)
 SYNTHETIC = "20000"  # the count the form offers: not "given" when a file is chosen
 
 
@@ -74,13 +75,50 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
 
 @router.get("/simulate", response_class=HTMLResponse)
 def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db,
-                  as_of: str | None = None, number: PageNumber = 1) -> HTMLResponse:
+                  as_of: str | None = None, number: PageNumber = 1, again: str | None = None) -> HTMLResponse:
+    """The form; ``again`` (a failed run's number, from its page) fills it in as that run was started."""
     day = _as_of(as_of)
     problems = [] if day is not None else [
         Problem(VIEW_DAY, f"{date_reason(ascii_digits(as_of or ''))}，下表显示今天的现行值", "view_as_of")]
-    return _index(request, who, actor, session, problems=problems, day=day, number=number,
-                  values={"by": "measure,region", "synthetic_applicants": SYNTHETIC, "seed": "1", "reform": "",
-                          "as_of": str(day) if as_of and day else ""})
+    values = {"by": "measure,region", "synthetic_applicants": SYNTHETIC, "seed": "1", "reform": "",
+              "as_of": str(day) if as_of and day else ""}
+    if again and again.isascii() and again.isdigit() and len(again) <= 10:
+        require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+        values = _again(jobs.get(session, actor=actor, job_id=int(again)), catalogue.published(session))
+    return _index(request, who, actor, session, problems=problems, day=day, number=number, values=values)
+
+
+def _again(job: Any, policies: list) -> dict[str, str]:
+    """The form as ``job`` was started: its data source (a file cannot be chosen again by the page: named, to be
+    chosen anew), grouping, day and reform, in the parameter table when every change is one of its rows (under the
+    same name: a failed run's reform may be run again so), else as YAML."""
+    params = job.params
+    values = {"by": ",".join(params.get("by") or []), "as_of": params.get("as_of") or "",
+              "synthetic_applicants": str(params.get("synthetic_applicants") or ""),
+              "seed": str(params.get("seed") or 1), "reform": params.get("reform") or ""}
+    if params.get("filename"):
+        values["dropped"] = params["filename"]
+    if not values["reform"]:
+        return values
+    try:
+        reform = jobs.parse_reform(values["reform"])
+    except InputError:
+        return values
+    rows = {(r.policy.id, r.key): r for r in reforms.rows(policies)}
+    only = policies[0].id if len(policies) == 1 else None
+    found = [rows.get((c.policy or only or "", c.parameter)) for c in reform.changes]
+    if None in found or len({r.field for r in found if r}) < len(found):
+        return values  # a change the table has no row for, or two of one row: the YAML as it was
+    values |= {"reform": "", "reform_name": reform.name, "reform_description": reform.description or ""}
+    for row, change in zip(found, reform.changes, strict=True):
+        if row is not None:
+            values |= {f"{row.field}_value": _typed_back(change.value), f"{row.field}_since": str(change.since)}
+    return values
+
+
+def _typed_back(value: Any) -> str:
+    """A change's value as the table takes it: 1500万元 and 30% as written (the table reads units), a date as ISO."""
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 class StaleTable(ChangedMeanwhile):
@@ -180,7 +218,7 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
     session.commit()
     background.add_task(jobs.run, sessions, job.id)
     moved = RedirectResponse(f"/simulate/{job.id}", status_code=303)
-    flash(moved, f"测算已开始{f'，改革方案“{saved.name}”已保存' if saved is not None else ''}。完成后本页显示结果。")
+    flash(moved, f"{STARTED}{f'，改革方案“{saved.name}”已保存' if saved is not None else ''}。完成后本页显示结果。")
     return moved
 
 
@@ -214,6 +252,10 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
                                "doubts": _doubts(job.params.get("reform"), catalogue.published(session))}
     if job.state == "failed" and job.error:
         context["failure"] = sections(job.error.removeprefix("测算失败："))
+        said = flashed(request) or ""
+        if said.startswith(STARTED):  # said as it went: started (its reform saved), then failed
+            context |= {"flash": f"{said.split('。', 1)[0]}；随后测算失败，原因见下，可“修改后重新测算”。",
+                        "flash_done": False}
     if report is not None:
         headers, rows = people_table(report)
         groups = len(rows) - 1  # the last is the total
