@@ -70,7 +70,7 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=pager.slice(every),
                 total=len(every), pager=pager, link=lambda n: "/simulate?" + urlencode({**kept, "page": n}) + "#mine",
                 problems=problems, values=values, rows=reforms.rows(policies), policies=policies,
-                day=day or _as_of(values.get("as_of")) or clock.today(), units=reforms.UNITS, max_seed=MAX_SEED)
+                day=day or _as_of(values.get("as_of")) or clock.today(), max_seed=MAX_SEED)
 
 
 @router.get("/simulate", response_class=HTMLResponse)
@@ -149,7 +149,7 @@ def _edits(form: FormData, rows: list[reforms.Row], day: date) -> list[reforms.E
         edits.append(reforms.Edit(row, value, since))
     if stale:
         numbers = "、".join(dict.fromkeys(row.policy.number for row in stale))
-        now = "；".join(f"{row.label}现为 {row.in_force(day)[0]}{reforms.UNITS[row.parameter.kind]}" for row in stale)
+        now = "；".join(f"{row.label}现为 {row.in_force(day)[0]}{row.unit}" for row in stale)
         raise StaleTable([Problem("参数表", f"{numbers}在本页打开后已发布新版本，下表已按新版本显示现行值（{now}）："
                                             "请核对所填新值后再开始测算", "params")])
     return edits
