@@ -293,6 +293,8 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/simulate"): ANALYSTS,
     ("POST", "/simulate"): ANALYSTS,
     ("GET", "/simulate/template.xlsx"): ANALYSTS,
+    ("GET", "/simulate/parameters.xlsx"): ANALYSTS,
+    ("GET", "/simulate/runs.xlsx"): ANALYSTS,
     ("GET", "/simulate/{job_id}"): ANALYSTS | {"auditor"},
     ("GET", "/simulate/reforms"): ANALYSTS | {"auditor"},
     ("GET", "/simulate/reforms.xlsx"): ANALYSTS | {"auditor"},

@@ -663,3 +663,27 @@ def _valid_uscc() -> str:
     from huiqi.reference.uscc import make, org_check_char
 
     return make(f"91210200MA0QC2B1{org_check_char('MA0QC2B1')}")
+
+
+async def test_the_parameter_table_and_my_runs_as_excel(browser, people, session) -> None:
+    """The parameter table on the day shown and 我的测算 (every run, not a page of them) download as workbooks."""
+    finance = browser(people.finance)
+    form = (await finance.get("/simulate?as_of=2024-01-01")).text
+    assert 'href="/simulate/parameters.xlsx?as_of=2024-01-01"' in form and 'href="/simulate/runs.xlsx"' not in form
+    sheet = await finance.get("/simulate/parameters.xlsx?as_of=2024-01-01")
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "财政测算参数表（2024-01-01 的现行值）"
+    assert rows[1] == ("政策", "措施", "参数", "参数键", "现行值", "单位", "起始日期", "来源")
+    cap = next(r for r in rows[2:] if r[3] == "11.cap")
+    assert (cap[0], cap[4], cap[5]) == ("辽政办〔2022〕35号", "1000", "万元")
+    assert next(r for r in rows[2:] if r[3] == "2.growth_percent")[5] == "%"
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "30", "by": "measure", "reform": REFORM,
+                                                  "as_of": "2025-06-30", "csrf_token": finance.csrf})
+    assert moved.status_code == 303
+    assert 'href="/simulate/runs.xlsx"' in (await finance.get("/simulate")).text
+    runs = await finance.get("/simulate/runs.xlsx")
+    listed = list(openpyxl.load_workbook(io.BytesIO(runs.content)).active.iter_rows(values_only=True))
+    assert listed[1][:6] == ("编号", "数据", "分组", "改革方案", "判断日期", "状态")
+    job = session.query(SimulationJob).one()
+    assert listed[2][:6] == (job.id, "合成 30 个申请人", "措施", "测试改革", "2025-06-30", "已完成")
+    assert (await browser(people.alice).get("/simulate/runs.xlsx")).status_code == 403

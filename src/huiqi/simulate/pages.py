@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import ChangedMeanwhile, Conflict, InputError
-from huiqi.labels import Problem, field_label, labelled
+from huiqi.labels import Problem, field_label, grouping, labelled
 from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reform_views, reforms, saved_reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
@@ -29,7 +29,7 @@ from huiqi.simulate.template import template
 from huiqi.users.scope import require_role
 from huiqi.validation import ascii_digits, date_reason, iso_date
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
-from huiqi.web.excel import download_workbook
+from huiqi.web.excel import Table, download, download_workbook
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import is_htmx, page
 from huiqi.web.steps import flash, flashed
@@ -233,6 +233,36 @@ def _refused(error: InputError | Conflict, edits: list[reforms.Edit], changed: R
         return [Problem("改革方案名称", error.message, "reform_name")]
     return [Problem(field_label("reform"), f"YAML 中的名称（name: {changed.name}）已用于您保存的另一个改革方案："
                                             "请在 YAML 中换一个名称", "reform")]
+
+
+@router.get("/simulate/parameters.xlsx", response_model=None)
+def parameters_xlsx(actor: Actor, session: Db, as_of: str | None = None) -> Response:
+    """The parameter table as the page shows it on ``as_of`` (today when none, or none readable): one row a
+    parameter, its value in force with its unit, start and source."""
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+    day = _as_of(as_of) or clock.today()
+    rows = []
+    for row in reforms.rows(catalogue.published(session)):
+        value, since, source = row.in_force(day)
+        measure = f"{row.measure} {row.measure_title}" if row.measure is not None else row.measure_title
+        rows.append([row.policy.number, measure, row.parameter.label, row.key, value, row.unit or None, since, source])
+    header = ["政策", "措施", "参数", "参数键", "现行值", "单位", "起始日期", "来源"]
+    table = Table(f"财政测算参数表（{day.isoformat()} 的现行值）", header, rows, wide={"措施", "参数", "来源"},
+                  sheet="参数表")
+    return download(table, f"测算参数表-{day.isoformat()}.xlsx")
+
+
+@router.get("/simulate/runs.xlsx", response_model=None)
+def runs_xlsx(actor: Actor, session: Db) -> Response:
+    """我的测算 as the page lists them (every page of it), one row a run."""
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+    rows = [[j.id, j.params.get("filename") or f"合成 {j.params.get('synthetic_applicants')} 个申请人",
+             grouping(j.params.get("by") or []), j.params.get("reform_name") or None,
+             j.params.get("as_of") or None, reform_pages.STATES.get(j.state, j.state), j.error or None, j.created_at,
+             j.finished_at] for j in jobs.listed(session, actor=actor)]
+    header = ["编号", "数据", "分组", "改革方案", "判断日期", "状态", "失败原因", "开始时间", "完成时间"]
+    table = Table("我的测算", header, rows, wide={"数据", "失败原因"})
+    return download(table, f"我的测算-{clock.today().isoformat()}.xlsx")
 
 
 @router.get("/simulate/template.xlsx", response_model=None)
