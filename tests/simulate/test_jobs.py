@@ -687,3 +687,24 @@ async def test_the_parameter_table_and_my_runs_as_excel(browser, people, session
     job = session.query(SimulationJob).one()
     assert listed[2][:6] == (job.id, "合成 30 个申请人", "措施", "测试改革", "2025-06-30", "已完成")
     assert (await browser(people.alice).get("/simulate/runs.xlsx")).status_code == 403
+
+
+async def test_a_day_before_the_policy_was_issued_is_refused_beside_its_field(browser, client, people,
+                                                                              session) -> None:
+    """判断日期 2020-01-01 (before 2022-07-23, when the policy took effect) is refused, on the page beside the field and
+    by the API, naming the date; the page says what the date does (matters dated after it still count)."""
+    finance = browser(people.finance)
+    form = (await finance.get("/simulate")).text
+    assert 'min="2022-07-23"' in form and "日期晚于判断日期的事项同样计入" in form
+    refused = await finance.post("/simulate", data={"synthetic_applicants": "30", "by": "measure",
+                                                    "as_of": "2020-01-01", "csrf_token": finance.csrf})
+    assert refused.status_code == 422
+    beside = refused.text.split('id="f-as_of"', 1)[0].rsplit("<label>", 1)[1]
+    assert "早于所测政策中最早的发布日期 2022-07-23" in beside, beside
+    api = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                            data={"synthetic_applicants": "30", "as_of": "2022-07-22"})
+    assert api.status_code == 422 and api.json()["problems"][0]["field"] == "as_of", api.text
+    assert session.query(SimulationJob).count() == 0
+    taken = await finance.post("/simulate", data={"synthetic_applicants": "30", "by": "measure",
+                                                  "as_of": "2022-07-23", "csrf_token": finance.csrf})
+    assert taken.status_code == 303

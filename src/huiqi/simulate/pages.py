@@ -70,7 +70,8 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=pager.slice(every),
                 total=len(every), pager=pager, link=lambda n: "/simulate?" + urlencode({**kept, "page": n}) + "#mine",
                 problems=problems, values=values, rows=reforms.rows(policies), policies=policies,
-                day=day or _as_of(values.get("as_of")) or clock.today(), max_seed=MAX_SEED)
+                day=day or _as_of(values.get("as_of")) or clock.today(), max_seed=MAX_SEED,
+                earliest=min((p.issued for p in policies), default=None))
 
 
 @router.get("/simulate", response_class=HTMLResponse)
