@@ -47,22 +47,28 @@ def test_tables_and_labels(data: dict) -> None:
         "I 信息传输、软件和信息技术服务业", "4亿元及以上", "未填")
 
 
-def test_a_money_column_reaching_one_yi_is_all_in_yi(data: dict) -> None:
-    """One unit per column, named in its header: 亿元 once the column's largest amount reaches 1亿, every cell in it;
-    the columns beside it keep 万元."""
+def test_a_table_reaching_one_yi_is_all_in_yi(data: dict) -> None:
+    """One unit per table, named in each money column's header: 亿元 once the table's largest amount reaches 1亿, every
+    money cell of it; the tables beside it keep 万元."""
     large = copy.deepcopy(data)
     large["years"][1] |= {"ceiling_sum": 250_000_000, "diff_ceiling_sum": -220_000_000}
     large["stacking"][0]["measures"][1]["eligible_ceiling_sum"] = 123_456_789
+    large["groups"]["size"][0]["gain_sum"] = 150_000_000
     found = {t["title"]: t for t in tables(large, True, lambda policy, n: f"措施{n}")}
     years = found["逐年支出（按事项日期所在年份）"]
-    assert years["headers"] == ["年份", "基线支出（亿元）", "基线支持项数", "改革后支出（万元）", "改革后支持项数",
+    assert years["headers"] == ["年份", "基线支出（亿元）", "基线支持项数", "改革后支出（亿元）", "改革后支持项数",
                                 "增减（亿元）"]
     assert [row[1] for row in years["rows"]] == ["0", "2.5", "0.05", "0.1", "0"]
     assert [row[5] for row in years["rows"]] == ["0", "-2.2", "-0.005", "+0.05", "+0.03"]
-    assert [row[3] for row in years["rows"]] == ["0", "3000", "450", "1500", "300"]
+    assert [row[3] for row in years["rows"]] == ["0", "0.3", "0.045", "0.15", "0.03"]
     stacking = found["从高不重复：按措施（基线）"]
-    assert stacking["headers"][1:3] == ["符合条件的上限合计（从高不重复前，亿元）", "计入支出（从高不重复后，万元）"]
-    assert [row[1] for row in stacking["rows"]] == ["0.01", "1.2346", "0.26"]
+    assert stacking["headers"][1:3] == ["符合条件的上限合计（从高不重复前，亿元）", "计入支出（从高不重复后，亿元）"]
+    assert [row[1] for row in stacking["rows"]] == ["0.01", "1.2346", "0.26", "1.5046"]
+    sizes = found["按企业规模：受益变化与覆盖率"]
+    assert [h for h in sizes["headers"] if "元" in h] == ["基线支出（亿元）", "增加额（亿元）", "减少额（亿元）",
+                                                         "净增减（亿元）"]
+    assert sizes["rows"][0][11] == "1.5" and sizes["rows"][2][12] == "-0.005"
+    assert "基线支出（万元）" in found["按城市：受益变化与覆盖率"]["headers"]
     assert all("元" not in cell for t in found.values() for row in t["rows"] for cell in row[t["keys"]:])
     assert ELIGIBLE in tables(large, True, lambda policy, n: "", RAW)[-1]["headers"], "a workbook's headers stay bare"
 
@@ -124,3 +130,27 @@ def test_each_policy_s_part_of_the_spending_in_the_headline(data: dict) -> None:
     parts = [k for k in view(two, lambda policy, n: "")["kpis"] if k[0].startswith("其中")]
     assert parts == [("其中：辽政办〔2022〕35号", "3600万元", "占基线支出 80.0%；改革后 4000万元，占 76.2%"),
                      ("其中：演示〔2024〕1号（虚构）", "900万元", "占基线支出 20.0%；改革后 1250万元，占 23.8%")]
+
+
+def test_the_stacking_table_lists_a_measure_without_an_amount_and_sums_to_the_sentence(data: dict) -> None:
+    """A measure naming no amount (措施12) whose results were no longer supported: listed with 未定额 for its money, and
+    the 合计 row's counts are the sentence's (on the page and in a workbook)."""
+    with12 = copy.deepcopy(data)
+    baseline = with12["stacking"][0]
+    baseline["measures"].append({"policy": "ln", "measure": 12, "eligible_ceiling_sum": 0, "kept_ceiling_sum": 0,
+                                 "ceiling_sum": 0, "excluded": 0, "blocked": 56, "saving": 0, "unspecified": True})
+    baseline["blocked"] += 56
+    shown = view(with12, lambda policy, n: f"措施{n}")
+    table = next(t for t in shown["tables"] if t["title"] == "从高不重复：按措施（基线）")
+    assert table["rows"][-2] == ["措施12", "未定额", "未定额", "未定额", "0", "56"]
+    total = table["rows"][-1]
+    assert total[0] == "合计" and total[4:] == [str(baseline["excluded"]), str(baseline["blocked"])]
+    assert sum(int(row[5]) for row in table["rows"][:-1]) == int(total[5])
+    assert f"（其中 {baseline['blocked']} 项不再支持）" in shown["saving"]
+    assert total[1:4] == ["5700", "4500", "1200"]
+    raw = next(t for t in tables(with12, True, lambda policy, n: f"措施{n}", RAW)
+               if t["title"] == "从高不重复：按措施（基线）")
+    assert raw["rows"][-2][1] == "未定额" and raw["rows"][-1] == ["合计", 5700 * 10_000, 4500 * 10_000,
+                                                                  1200 * 10_000, 1, 56]
+    charted = next(c for c in json.loads(shown["charts"]) if c["title"].startswith("从高不重复"))
+    assert "措施12" not in charted["labels"]

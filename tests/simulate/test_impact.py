@@ -236,3 +236,25 @@ def test_a_grant_of_nothing_is_no_supported_item_by_measure_or_year(folder: Path
     _, reformed = Runner(population, scenarios, AS_OF, ["measure"], 2).run()  # the totals alone, without the impact
     row = next(r for r in reformed.iter_rows(named=True) if r["measure"] == 11)
     assert (row["eligible"], row["grants"], row["ceiling_sum"]) == (3, 0, 0)  # a1 c1 c2 eligible, none supported
+
+
+def test_a_measure_without_an_amount_is_listed_so_the_counts_sum(tmp_path: Path) -> None:
+    """Measure 12 names no amount: a platform with support received elsewhere is no longer supported (blocked) and one
+    without is granted 未定额. Its row is listed (money 未定额, not dropped for its 0 ceilings), so the list's counts
+    sum to the totals the sentence above the table gives."""
+    folder = write(tmp_path / "pop")
+    matters = pl.read_csv(folder / "matters.csv", infer_schema=False)
+    extra = pl.DataFrame([
+        {"id": "p1", "uscc": CODES["E"], "type": "honour", "codes": "national_platform", "date": "2024-03-01",
+         "platform": "key_lab", "digital_field": "true", "other_support": "500000"},
+        {"id": "p2", "uscc": CODES["A"], "type": "honour", "codes": "national_platform", "date": "2024-03-01",
+         "platform": "key_lab", "digital_field": "true"}], schema=dict.fromkeys(
+        ["id", "uscc", "type", "codes", "date", "platform", "digital_field", "other_support"], pl.String))
+    pl.concat([matters, extra], how="diagonal").write_csv(folder / "matters.csv")
+    stacking = analyse(folder, reform=False)["stacking"][0]
+    m12 = next(r for r in stacking["measures"] if r["measure"] == 12)
+    assert (m12["blocked"], m12["unspecified"], m12["eligible_ceiling_sum"]) == (1, True, 0)
+    assert not next(r for r in stacking["measures"] if r["measure"] == 11)["unspecified"]
+    assert stacking["blocked"] == 1
+    for key in ("excluded", "blocked", "eligible_ceiling_sum", "ceiling_sum", "saving"):
+        assert sum(r[key] for r in stacking["measures"]) == stacking[key], key

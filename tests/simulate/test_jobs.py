@@ -15,8 +15,9 @@ from sqlalchemy import select
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.models import SimulationJob
+from huiqi.rules.batch import APPLICANT_SCHEMA, MATTER_SCHEMA
 from huiqi.rules.loader import vocabulary
-from huiqi.simulate import jobs, workbook
+from huiqi.simulate import jobs, reforms, workbook
 from huiqi.simulate.population import SHOWN, write_population
 from huiqi.simulate.synth import synthesise
 from huiqi.users.scope import SYSTEM
@@ -532,7 +533,18 @@ async def test_the_job_says_it_started_and_announces_its_end(browser, people, se
     monkeypatch.setattr(jobs, "synthesise", broken)
     saved = await finance.post("/simulate", data={"synthetic_applicants": "60", "by": "measure",
                                                   "reform": REFORM, "csrf_token": finance.csrf})
-    assert "改革方案“测试改革”已保存" in (await finance.get(saved.headers["location"])).text
+    first = (await finance.get(saved.headers["location"])).text
+    flashed = first.split('id="flash">', 1)[1].split("</div>", 1)[0]
+    assert flashed == "测算已开始，改革方案“测试改革”已保存；随后测算失败，原因见下，可“修改后重新测算”。", flashed
+    assert f'href="/simulate?again={saved.headers["location"].rsplit("/", 1)[1]}#f-params">修改后重新测算</a>' in first
+    again = (await finance.get(f"/simulate?again={saved.headers['location'].rsplit('/', 1)[1]}")).text
+    assert 'name="synthetic_applicants" inputmode="numeric" value="60"' in again
+    assert 'name="reform_name" maxlength="60" value="测试改革"' in again  # the table's reform: in the table
+    row = next(r for r in reforms.rows(catalogue.published(session)) if r.key == "11.cap")
+    assert f'name="{row.field}_value" size="10"' in again and 'value="1500万元"' in again
+    assert f'name="{row.field}_since" aria-label="{row.label} 生效日期" value="2025-01-01"' in again
+    assert '<textarea id="f-reform" name="reform" rows="7" spellcheck="false" style="font-family: monospace"' \
+           ' aria-describedby="h-reform"></textarea>' in again
     failed = (await finance.get(saved.headers["location"], headers={"HX-Request": "true"})).text
     assert '<div hx-swap-oob="innerHTML:#job-status">测算失败：合成数据：无法生成</div>' in failed
     assert '<h2 id="job-result" tabindex="-1" data-focus>测算失败</h2>' in failed
@@ -612,3 +624,87 @@ async def test_a_running_job_says_what_it_is_doing(browser, people, session, mon
     job.total = None
     session.flush()
     assert '<progress style="width:100%">' in (await client.get(f"/simulate/{job.id}")).text
+
+
+async def test_the_population_template_filled_in_runs(browser, people, session) -> None:
+    """The template (linked beside the upload) names every column the simulation reads, says money is in 元, lists the
+    codes; filled in (the examples kept, a row added to each sheet) and uploaded, it runs."""
+    finance = browser(people.finance)
+    form = (await finance.get("/simulate")).text
+    assert 'href="/simulate/template.xlsx"' in form and "金额以元为单位" in form
+    got = await finance.get("/simulate/template.xlsx")
+    assert got.status_code == 200 and got.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    assert book.sheetnames[:2] == ["applicants", "matters"] and "列说明" in book.sheetnames
+    header = {name: [c.value for c in book[name][1]] for name in ("applicants", "matters")}
+    assert header["applicants"] == list(APPLICANT_SCHEMA) and header["matters"] == list(MATTER_SCHEMA)
+    notes = list(book["列说明"].iter_rows(values_only=True))
+    investment = next(r for r in notes if r[1] == "investment")
+    assert investment[2] == "投资额（元）" and "单位：元（不是万元" in investment[4]
+    assert any(r[0] == "little_giant" for r in book["事项代码"].iter_rows(values_only=True))
+    assert str(book["applicants"]["B2"].value).startswith("示例") and book["matters"]["A2"].value.startswith("示例")
+    book["applicants"].append([_valid_uscc(), "辽宁某科技有限公司", "enterprise",
+                               "210200", "6513"])
+    book["matters"].append(["m1", _valid_uscc(), "honour", "little_giant", "2024-05-01", "national"])
+    filled = io.BytesIO()
+    book.save(filled)
+    moved = await finance.post("/simulate", files={"population": ("模板.xlsx", filled.getvalue())},
+                               data={"by": "measure", "synthetic_applicants": "", "as_of": "2025-06-30",
+                                     "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = session.query(SimulationJob).one()
+    assert job.state == "done", job.error
+    assert jobs.summary(job)["matters"] == 3
+    assert (await browser(people.alice).get("/simulate/template.xlsx")).status_code == 403
+
+
+def _valid_uscc() -> str:
+    from huiqi.reference.uscc import make, org_check_char
+
+    return make(f"91210200MA0QC2B1{org_check_char('MA0QC2B1')}")
+
+
+async def test_the_parameter_table_and_my_runs_as_excel(browser, people, session) -> None:
+    """The parameter table on the day shown and 我的测算 (every run, not a page of them) download as workbooks."""
+    finance = browser(people.finance)
+    form = (await finance.get("/simulate?as_of=2024-01-01")).text
+    assert 'href="/simulate/parameters.xlsx?as_of=2024-01-01"' in form and 'href="/simulate/runs.xlsx"' not in form
+    sheet = await finance.get("/simulate/parameters.xlsx?as_of=2024-01-01")
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "财政测算参数表（2024-01-01 的现行值）"
+    assert rows[1] == ("政策", "措施", "参数", "参数键", "现行值", "单位", "起始日期", "来源")
+    cap = next(r for r in rows[2:] if r[3] == "11.cap")
+    assert (cap[0], cap[4], cap[5]) == ("辽政办〔2022〕35号", "1000", "万元")
+    assert next(r for r in rows[2:] if r[3] == "2.growth_percent")[5] == "%"
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "30", "by": "measure", "reform": REFORM,
+                                                  "as_of": "2025-06-30", "csrf_token": finance.csrf})
+    assert moved.status_code == 303
+    assert 'href="/simulate/runs.xlsx"' in (await finance.get("/simulate")).text
+    runs = await finance.get("/simulate/runs.xlsx")
+    listed = list(openpyxl.load_workbook(io.BytesIO(runs.content)).active.iter_rows(values_only=True))
+    assert listed[1][:6] == ("编号", "数据", "分组", "改革方案", "判断日期", "状态")
+    job = session.query(SimulationJob).one()
+    assert listed[2][:6] == (job.id, "合成 30 个申请人", "措施", "测试改革", "2025-06-30", "已完成")
+    assert (await browser(people.alice).get("/simulate/runs.xlsx")).status_code == 403
+
+
+async def test_a_day_before_the_policy_was_issued_is_refused_beside_its_field(browser, client, people,
+                                                                              session) -> None:
+    """判断日期 2020-01-01 (before 2022-07-23, when the policy took effect) is refused, on the page beside the field and
+    by the API, naming the date; the page says what the date does (matters dated after it still count)."""
+    finance = browser(people.finance)
+    form = (await finance.get("/simulate")).text
+    assert 'min="2022-07-23"' in form and "日期晚于判断日期的事项同样计入" in form
+    refused = await finance.post("/simulate", data={"synthetic_applicants": "30", "by": "measure",
+                                                    "as_of": "2020-01-01", "csrf_token": finance.csrf})
+    assert refused.status_code == 422
+    beside = refused.text.split('id="f-as_of"', 1)[0].rsplit("<label>", 1)[1]
+    assert "早于所测政策中最早的发布日期 2022-07-23" in beside, beside
+    api = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                            data={"synthetic_applicants": "30", "as_of": "2022-07-22"})
+    assert api.status_code == 422 and api.json()["problems"][0]["field"] == "as_of", api.text
+    assert session.query(SimulationJob).count() == 0
+    taken = await finance.post("/simulate", data={"synthetic_applicants": "30", "by": "measure",
+                                                  "as_of": "2022-07-23", "csrf_token": finance.csrf})
+    assert taken.status_code == 303

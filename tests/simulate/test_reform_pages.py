@@ -136,6 +136,9 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     assert eleven.a > eleven.baseline and eleven.b >= eleven.a and data.same_baseline
     seven = next(line for line in data.lines if "措施7 " in line.label)
     assert seven.a == seven.baseline and seven.b >= seven.baseline
+    twelve = next(line for line in data.lines if "措施12 " in line.label)  # names no amount: items and 未定额, not 0
+    assert twelve.unspecified and twelve.baseline == 0 and twelve.grants["baseline"] > 0
+    assert f"{twelve.grants['baseline']} 项，未定额" in compared.text and not seven.unspecified
     total = data.lines[-1]
     assert total.label == "合计" and total.a == sum(line.a for line in data.lines[:-1])
     sheet = await finance.get(f"/simulate/reforms/compare.xlsx?a={a}&b={b}")
@@ -143,6 +146,9 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[1][:3] == ("措施", "基线（元）", "基线（万元）")
     assert rows[-1][0] == "合计" and rows[-1][3] == total.a
+    assert next(r for r in rows if "措施12 " in str(r[0]))[1:3] == (f"{twelve.grants['baseline']} 项，未定额", None)
+    api = (await finance.get("/api/v1/reforms/compare", params={"a": str(a), "b": str(b)})).json()
+    assert next(x for x in api["lines"] if "措施12 " in x["label"])["unspecified"] is True
     same = await finance.get(f"/simulate/reforms/compare?a={a}&b={a}")
     assert same.status_code == 422 and "请选择与方案A不同的方案" in same.text
     for odd in ("²", "٣", "1²"):  # digits to str.isdigit, not numbers to int(): a 500 before (the API fuzz found it)

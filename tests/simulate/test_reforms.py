@@ -36,6 +36,19 @@ def test_every_parameter_is_a_row_with_its_value_in_force(policies) -> None:
     assert len({r.field for r in found}) == len(found)
 
 
+def test_a_whole_number_in_percent_takes_its_percent_sign_and_names_its_unit(policies) -> None:
+    """措施2's growth rate (15 meaning 15%) is typed as the rates are, with or without its %, and its row names %."""
+    growth = _row(policies, "2.growth_percent")
+    assert growth.percent and growth.unit == "%" and _row(policies, "11.cap").unit == "万元"
+    assert not _row(policies, "8.min_investment").percent
+    for typed in ("20%", "20", "２０％"):
+        text = reforms.reform_text("甲", "", [reforms.Edit(growth, typed, "2025-01-01")])
+        assert reforms.checked(text, policies).changes[0].value == 20, typed
+    with pytest.raises(InputError) as refused:
+        reforms.reform_text("甲", "", [reforms.Edit(growth, "20.5%", "2025-01-01")])
+    assert refused.value.problems[0][0].endswith("（新值）")
+
+
 def test_the_table_writes_the_reform_a_file_would_hold(policies) -> None:
     edits = [reforms.Edit(_row(policies, "11.cap"), "1500", "2025-01-01"),
              reforms.Edit(_row(policies, "11.rate"), "40", "2025-01-01"),

@@ -87,13 +87,19 @@ async def test_the_comparison_shows_yi_from_one_yi_and_two_decimals_below(browse
     body = page[page.index("<tbody>"):page.index("</tbody>")]
     figures = re.findall(r'class="num">([^<]*)</td>', body)
     assert figures, body
-    for shown in figures:
+    unfixed = [f for f in figures if f.endswith(" 项") or f.endswith("项，未定额")]  # 措施12: its items, no amount
+    assert unfixed and all(re.fullmatch(r"\d+ 项，未定额|[+-]?\d+ 项", f) for f in unfixed), unfixed
+    for shown in (f for f in figures if f not in unfixed):
         assert re.fullmatch(r"[+-]?\d+(\.\d{1,2})?(万元|亿元)", shown), shown  # never 451677.8501
         number = float(shown.rstrip("万亿元"))
         assert shown.endswith("亿元") or abs(number) < 10_000, f"{shown}: 1 亿元 and more in 亿元"
     total = re.findall(r"<td[^>]*>(.*?)</td>", body.split("<tr")[-1])
     assert total[0] == "合计" and total[1].endswith("亿元"), total
     assert "计入支出合计：基线" in page and "符合条件的上限合计" in page  # which figure it is, said
+    footer = page[page.index('<footer'):]
+    assert "按整元计算的精确数见下载的 Excel" in footer and "保留两位小数" in footer and "亿元" in footer
+    listed = (await finance.get("/simulate/reforms")).text
+    assert "金额均以万元显示" not in listed and "1 亿元以上以亿元显示" in listed
 
 
 async def test_a_long_result_lists_its_first_rows_and_the_total_pointing_to_the_excel(browser, people, session,
@@ -112,6 +118,7 @@ async def test_a_long_result_lists_its_first_rows_and_the_total_pointing_to_the_
     page = (await finance.get(job)).text
     assert _table(page) == [*everything[:5], everything[-1]], "the first five, then the total"
     assert f"共 {len(everything) - 1} 行分组，此处只列前 5 行与合计；完整表格请" in page
+    assert "下载的 Excel 按整元给出精确数" in page and "金额以万元显示，按整元计算。" not in page  # rounded, said so
     assert f'<a href="/api/v1/simulations/{job.rsplit("/", 1)[1]}/report.xlsx">下载 Excel</a>' in page
     link = f'/api/v1/simulations/{job.rsplit("/", 1)[1]}/report.json'
     assert f'<a class="button secondary" href="{link}">下载数据（JSON）</a>' in page, "JSON beside Excel and HTML"

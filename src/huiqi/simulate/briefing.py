@@ -18,6 +18,7 @@ from huiqi.simulate.impact import BANDS, DIMENSIONS
 
 ELIGIBLE = "符合条件的上限合计（从高不重复前）"  # every eligible result at its ceiling, before 从高不重复
 COUNTED = "计入支出（从高不重复后）"  # what the report's tables and charts sum per measure: 计入支出
+UNSPECIFIED = "未定额"  # the money of a measure whose text names no amount (措施12): not 0元
 NAMES = {"措施", "单位"}  # key columns holding a name (a measure's, a unit's), read on a line or two, not a word a line
 Label = Callable[[str, int], str]  # a measure (policy id, number) as people read it
 CHANGES = (("gain", "增加", "#15803d"), ("lose", "减少", "#b91c1c"), ("unchanged", "不变", "#9ca3af"))
@@ -141,7 +142,7 @@ def charts(data: dict[str, Any], reformed: bool, measure: Label) -> list[dict[st
                 "labels": [group_label("city", r["group"]) for r in cities_],
                 "series": [{"name": name, "data": [share(r[field], r["core_enterprises"]).rstrip("%")
                                                    for r in cities_]} for name, field in coverage]})
-    saved = data["stacking"][0]["measures"]
+    saved = [r for r in data["stacking"][0]["measures"] if not r.get("unspecified")]  # 未定额: no bar to draw
     out.append(money_chart("从高不重复：符合条件的上限合计与计入支出（基线）",
                             [measure(r["policy"], r["measure"]) for r in saved],
                             [(ELIGIBLE, [r["eligible_ceiling_sum"] for r in saved]),
@@ -199,17 +200,19 @@ PLACES = {"万元": 2, "亿元": 4}  # 亿元 to 1万元: a group of 30万元 be
 
 
 def in_units(table: dict[str, Any]) -> dict[str, Any]:
-    """The table with each money column in one unit, named in its header: 亿元 when the column's largest amount reaches
-    one hundred million, else 万元 (a column mixing the two reads as if 5 were more than 300)."""
+    """The table with its money in one unit, named in each money column's header: 亿元 when the table's largest amount
+    reaches one hundred million, else 万元 (a column, or a row, mixing the two reads as if 5 were more than 300)."""
     headers, rows = list(table["headers"]), [list(row) for row in table["rows"]]
+    unit = chart_unit([cell.yuan for row in rows for c, cell in enumerate(row)
+                       if headers[c] in MONEY and isinstance(cell, Yuan)])
     for c, header in enumerate(headers):
         if header not in MONEY:
             continue
-        unit = chart_unit([row[c].yuan for row in rows])
         headers[c] = f"{header[:-1]}，{unit}）" if header.endswith("）") else f"{header}（{unit}）"
         for row in rows:
             cell = row[c]
-            row[c] = ("+" if cell.signed and cell.yuan > 0 else "") + in_unit(cell.yuan, unit, PLACES[unit])
+            if isinstance(cell, Yuan):  # else words (未定额)
+                row[c] = ("+" if cell.signed and cell.yuan > 0 else "") + in_unit(cell.yuan, unit, PLACES[unit])
     return {**table, "headers": headers, "rows": rows}
 
 
@@ -273,12 +276,21 @@ def _group_table(key: str, name: str, rows: list[dict[str, Any]], reformed: bool
 
 
 def _stacking_table(rows: list[dict[str, Any]], measure: Label, cells: Cells, scenario: str = "基线") -> dict[str, Any]:
+    """Every measure with an eligible, excluded or no longer supported result (a measure whose text names no amount:
+    its money 未定额), and their 合计, whose counts are those of the sentence above the table."""
     headers = ["措施", ELIGIBLE, COUNTED, "节省", "被同一事项更高措施排除（项）",
                "因已获其他政策支持不再支持（项）"]
-    money = cells.money
-    return _table(f"从高不重复：按措施（{scenario}）", headers, [
-        [measure(r["policy"], r["measure"]), money(r["eligible_ceiling_sum"]), money(r["ceiling_sum"]),
-         money(r["saving"]), cells.count(r["excluded"]), cells.count(r["blocked"])] for r in rows])
+    sums = ("eligible_ceiling_sum", "ceiling_sum", "saving", "excluded", "blocked")
+    total = {"policy": None, "measure": None, **{k: sum(r[k] for r in rows) for k in sums}}
+    body = []
+    for r in [*rows, total]:
+        def money(key: str, r: dict[str, Any] = r) -> Any:
+            return UNSPECIFIED if r.get("unspecified") else cells.money(r[key])
+
+        name = "合计" if r is total else measure(r["policy"], r["measure"])
+        body.append([name, money("eligible_ceiling_sum"), money("ceiling_sum"), money("saving"),
+                     cells.count(r["excluded"]), cells.count(r["blocked"])])
+    return _table(f"从高不重复：按措施（{scenario}）", headers, body)
 
 
 def view(data: dict[str, Any], measure: Label, charted: Label | None = None) -> dict[str, Any]:

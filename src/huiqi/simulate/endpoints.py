@@ -135,6 +135,8 @@ class LineRead(BaseModel):
     a_diff: int
     b_diff: int
     b_minus_a: int
+    unspecified: bool = False  # a measure whose text names no amount (措施12): its amounts are 0, ``grants`` count
+    grants: dict[str, int] = {}  # support items by column: baseline, a, b, baseline_b
 
 
 class ComparisonRead(BaseModel):
@@ -157,7 +159,8 @@ def reform_compare(actor: Actor, session: Db, a: str | None = None, b: str | Non
     a_id, b_id = pair(a, b)
     found = compare(session, actor=actor, a_id=a_id, b_id=b_id, policies=catalogue.published(session))
     lines = [LineRead(label=line.label, baseline=line.baseline, a=line.a, b=line.b, baseline_b=line.baseline_b,
-                      a_diff=line.a_diff, b_diff=line.b_diff, b_minus_a=line.b_minus_a) for line in found.lines]
+                      a_diff=line.a_diff, b_diff=line.b_diff, b_minus_a=line.b_minus_a, unspecified=line.unspecified,
+                      grants=line.grants) for line in found.lines]
     return ComparisonRead(a=ReformRead.of(found.a), b=ReformRead.of(found.b), same_baseline=found.same_baseline,
                           missing=found.missing, failed=found.failed, lines=lines)
 

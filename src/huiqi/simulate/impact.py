@@ -18,6 +18,7 @@ measure and year), as data for programs (``summarise`` gives JSON-ready dicts, w
 Without a reform the baseline's parts are given (cost by year, coverage, the saving, who is reached).
 """
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -181,16 +182,28 @@ def window_years(policies: list[Policy]) -> tuple[int, int]:
     return min(starts).year, max(lasts).year
 
 
-def stacking(by_year: pl.DataFrame) -> dict[str, Any]:
-    """What 从高不重复 saved: totals, and per measure (the excluded results are counted where they were)."""
+def unspecified(policies: list[Policy]) -> set[tuple[str, int]]:
+    """The measures (policy id, number) whose text names no amount for anything they support (措施12: 条文未定金额，由
+    实施细则确定): their results count, their money is 未定额, never 0元."""
+    return {(p.id, m.number) for p in policies for m in p.measures
+            if m.monetary and m.rules and all(r.ceiling is None or r.ceiling.unspecified for r in m.rules)}
+
+
+def stacking(by_year: pl.DataFrame, unfixed: Collection[tuple[str, int]] = ()) -> dict[str, Any]:
+    """What 从高不重复 saved: totals, and per measure (the excluded results are counted where they were).
+
+    Every measure with an eligible result, one excluded or one no longer supported is listed, so the counts of the
+    list sum to the totals; a measure of ``unfixed`` is marked ``unspecified`` (its money 未定额, not 0元)."""
     names = ["eligible_ceiling_sum", "kept_ceiling_sum", "ceiling_sum", "excluded", "blocked"]
-    per = by_year.group_by("policy", "measure").agg(pl.col(n).sum() for n in names).with_columns(
+    per = by_year.group_by("policy", "measure").agg(pl.col(n).sum() for n in [*names, "eligible"]).with_columns(
         (pl.col("eligible_ceiling_sum") - pl.col("ceiling_sum")).alias("saving")).sort("policy", "measure")
     sums = {n: int(per[n].sum()) for n in names}
+    listed = per.filter((pl.col("eligible_ceiling_sum") > 0) | (pl.col("eligible") > 0) | (pl.col("excluded") > 0)
+                        | (pl.col("blocked") > 0)).drop("eligible")
+    rows = [r | {"unspecified": (r["policy"], r["measure"]) in unfixed} for r in _plain(listed)]
     return {**sums, "saving": sums["eligible_ceiling_sum"] - sums["ceiling_sum"],
             "by_other_measures": sums["eligible_ceiling_sum"] - sums["kept_ceiling_sum"],
-            "by_other_support": sums["kept_ceiling_sum"] - sums["ceiling_sum"],
-            "measures": _plain(per.filter((pl.col("eligible_ceiling_sum") > 0) | (pl.col("excluded") > 0)))}
+            "by_other_support": sums["kept_ceiling_sum"] - sums["ceiling_sum"], "measures": rows}
 
 
 def measures(detail: Detail) -> list[dict[str, Any]]:
@@ -244,7 +257,8 @@ def summarise(population: Population, detail: Detail, scenarios: list[list[Polic
         "as_of": str(as_of), "windows": [list(window_years(p)) for p in scenarios],
         "years": years(detail, [window_years(p) for p in scenarios]),
         "total": total(table), "groups": groups(table),
-        "stacking": [stacking(frame) for frame in detail.by_year],
+        "stacking": [stacking(frame, unspecified(policies)) for frame, policies in zip(detail.by_year, scenarios,
+                                                                                       strict=True)],
         "revenue_bands": [{"group": c, "label": label, "from": low, "below": high} for c, label, low, high in BANDS],
         "policies": by_policy(detail, scenarios[0]),
     }

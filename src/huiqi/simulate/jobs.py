@@ -88,8 +88,11 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
         raise InputError([("population", "请上传企业样本数据（.xlsx 或含两张表的 .zip），或填写合成申请人数")])
     if content is not None and spec.synthetic_applicants is not None:  # one source, never a silent second
         raise InputError([("synthetic_applicants", "请只选择一种数据来源：已上传企业样本数据时，请清空合成申请人数")])
+    policies = catalogue.published(session)
+    if spec.as_of is not None and (why := too_early(spec.as_of, policies)):
+        raise InputError([("as_of", why)])
     reform = _reform(spec.reform) if spec.reform else None
-    drawn = _named(_drawn(catalogue.published(session), reform)) if content is None else None
+    drawn = _named(_drawn(policies, reform)) if content is None else None
     job = SimulationJob(user_id=actor.id, state="queued", params={
         **spec.model_dump(mode="json"), "filename": filename, "reform_name": reform.name if reform else None,
         "drawn_for": drawn})
@@ -115,6 +118,18 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
 
 
 _reform = parse_reform
+
+
+def too_early(as_of: date, policies: list[Policy]) -> str | None:
+    """Why a 判断日期 cannot be taken: before the earliest policy run was issued (自发布之日起施行), no policy applies
+    on it, and the calculator refuses it too; None when it can."""
+    if not policies:
+        return None
+    first = min(policies, key=lambda p: p.issued)
+    if as_of >= first.issued:
+        return None
+    return (f"{as_of} 早于所测政策中最早的发布日期 {first.issued}（{first.number}自发布之日起施行）："
+            f"请填写 {first.issued} 或以后的日期")
 
 
 def _unpack(folder: Path, filename: str, content: bytes) -> None:

@@ -9,14 +9,14 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import ChangedMeanwhile, Conflict, InputError
-from huiqi.labels import Problem, field_label, labelled
+from huiqi.labels import Problem, field_label, grouping, labelled
 from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reform_views, reforms, saved_reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
@@ -25,12 +25,14 @@ from huiqi.simulate.reform import Reform
 from huiqi.simulate.reform_problems import in_reform
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
+from huiqi.simulate.template import template
 from huiqi.users.scope import require_role
 from huiqi.validation import ascii_digits, date_reason, iso_date
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
+from huiqi.web.excel import Table, download, download_workbook
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import is_htmx, page
-from huiqi.web.steps import flash
+from huiqi.web.steps import flash, flashed
 from huiqi.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +49,7 @@ Form_ = Annotated[FormData, Depends(form_data)]
 
 VIEW_DAY = "参数表显示哪一天的现行值"
 SHOWN_ROWS = 50  # a result's group rows on its page (by measure, region and year: some thousand); all in the Excel
+STARTED = "测算已开始"  # the message after starting one (a failed run's page says it failed after)
 SYNTHETIC = "20000"  # the count the form offers: not "given" when a file is chosen
 
 
@@ -67,18 +70,56 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=pager.slice(every),
                 total=len(every), pager=pager, link=lambda n: "/simulate?" + urlencode({**kept, "page": n}) + "#mine",
                 problems=problems, values=values, rows=reforms.rows(policies), policies=policies,
-                day=day or _as_of(values.get("as_of")) or clock.today(), units=reforms.UNITS, max_seed=MAX_SEED)
+                day=day or _as_of(values.get("as_of")) or clock.today(), max_seed=MAX_SEED,
+                earliest=min((p.issued for p in policies), default=None))
 
 
 @router.get("/simulate", response_class=HTMLResponse)
 def simulate_page(request: Request, who: CallerDep, actor: Actor, session: Db,
-                  as_of: str | None = None, number: PageNumber = 1) -> HTMLResponse:
+                  as_of: str | None = None, number: PageNumber = 1, again: str | None = None) -> HTMLResponse:
+    """The form; ``again`` (a failed run's number, from its page) fills it in as that run was started."""
     day = _as_of(as_of)
     problems = [] if day is not None else [
         Problem(VIEW_DAY, f"{date_reason(ascii_digits(as_of or ''))}，下表显示今天的现行值", "view_as_of")]
-    return _index(request, who, actor, session, problems=problems, day=day, number=number,
-                  values={"by": "measure,region", "synthetic_applicants": SYNTHETIC, "seed": "1", "reform": "",
-                          "as_of": str(day) if as_of and day else ""})
+    values = {"by": "measure,region", "synthetic_applicants": SYNTHETIC, "seed": "1", "reform": "",
+              "as_of": str(day) if as_of and day else ""}
+    if again and again.isascii() and again.isdigit() and len(again) <= 10:
+        require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+        values = _again(jobs.get(session, actor=actor, job_id=int(again)), catalogue.published(session))
+    return _index(request, who, actor, session, problems=problems, day=day, number=number, values=values)
+
+
+def _again(job: Any, policies: list) -> dict[str, str]:
+    """The form as ``job`` was started: its data source (a file cannot be chosen again by the page: named, to be
+    chosen anew), grouping, day and reform, in the parameter table when every change is one of its rows (under the
+    same name: a failed run's reform may be run again so), else as YAML."""
+    params = job.params
+    values = {"by": ",".join(params.get("by") or []), "as_of": params.get("as_of") or "",
+              "synthetic_applicants": str(params.get("synthetic_applicants") or ""),
+              "seed": str(params.get("seed") or 1), "reform": params.get("reform") or ""}
+    if params.get("filename"):
+        values["dropped"] = params["filename"]
+    if not values["reform"]:
+        return values
+    try:
+        reform = jobs.parse_reform(values["reform"])
+    except InputError:
+        return values
+    rows = {(r.policy.id, r.key): r for r in reforms.rows(policies)}
+    only = policies[0].id if len(policies) == 1 else None
+    found = [rows.get((c.policy or only or "", c.parameter)) for c in reform.changes]
+    if None in found or len({r.field for r in found if r}) < len(found):
+        return values  # a change the table has no row for, or two of one row: the YAML as it was
+    values |= {"reform": "", "reform_name": reform.name, "reform_description": reform.description or ""}
+    for row, change in zip(found, reform.changes, strict=True):
+        if row is not None:
+            values |= {f"{row.field}_value": _typed_back(change.value), f"{row.field}_since": str(change.since)}
+    return values
+
+
+def _typed_back(value: Any) -> str:
+    """A change's value as the table takes it: 1500万元 and 30% as written (the table reads units), a date as ISO."""
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 class StaleTable(ChangedMeanwhile):
@@ -109,7 +150,7 @@ def _edits(form: FormData, rows: list[reforms.Row], day: date) -> list[reforms.E
         edits.append(reforms.Edit(row, value, since))
     if stale:
         numbers = "、".join(dict.fromkeys(row.policy.number for row in stale))
-        now = "；".join(f"{row.label}现为 {row.in_force(day)[0]}{reforms.UNITS[row.parameter.kind]}" for row in stale)
+        now = "；".join(f"{row.label}现为 {row.in_force(day)[0]}{row.unit}" for row in stale)
         raise StaleTable([Problem("参数表", f"{numbers}在本页打开后已发布新版本，下表已按新版本显示现行值（{now}）："
                                             "请核对所填新值后再开始测算", "params")])
     return edits
@@ -178,7 +219,7 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
     session.commit()
     background.add_task(jobs.run, sessions, job.id)
     moved = RedirectResponse(f"/simulate/{job.id}", status_code=303)
-    flash(moved, f"测算已开始{f'，改革方案“{saved.name}”已保存' if saved is not None else ''}。完成后本页显示结果。")
+    flash(moved, f"{STARTED}{f'，改革方案“{saved.name}”已保存' if saved is not None else ''}。完成后本页显示结果。")
     return moved
 
 
@@ -195,6 +236,45 @@ def _refused(error: InputError | Conflict, edits: list[reforms.Edit], changed: R
                                             "请在 YAML 中换一个名称", "reform")]
 
 
+@router.get("/simulate/parameters.xlsx", response_model=None)
+def parameters_xlsx(actor: Actor, session: Db, as_of: str | None = None) -> Response:
+    """The parameter table as the page shows it on ``as_of`` (today when none, or none readable): one row a
+    parameter, its value in force with its unit, start and source."""
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+    day = _as_of(as_of) or clock.today()
+    rows = []
+    for row in reforms.rows(catalogue.published(session)):
+        value, since, source = row.in_force(day)
+        measure = f"{row.measure} {row.measure_title}" if row.measure is not None else row.measure_title
+        rows.append([row.policy.number, measure, row.parameter.label, row.key, value, row.unit or None, since, source])
+    header = ["政策", "措施", "参数", "参数键", "现行值", "单位", "起始日期", "来源"]
+    table = Table(f"财政测算参数表（{day.isoformat()} 的现行值）", header, rows, wide={"措施", "参数", "来源"},
+                  sheet="参数表")
+    return download(table, f"测算参数表-{day.isoformat()}.xlsx")
+
+
+@router.get("/simulate/runs.xlsx", response_model=None)
+def runs_xlsx(actor: Actor, session: Db) -> Response:
+    """我的测算 as the page lists them (every page of it), one row a run."""
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+    rows = [[j.id, j.params.get("filename") or f"合成 {j.params.get('synthetic_applicants')} 个申请人",
+             grouping(j.params.get("by") or []), j.params.get("reform_name") or None,
+             j.params.get("as_of") or None, reform_pages.STATES.get(j.state, j.state), j.error or None, j.created_at,
+             j.finished_at] for j in jobs.listed(session, actor=actor)]
+    header = ["编号", "数据", "分组", "改革方案", "判断日期", "状态", "失败原因", "开始时间", "完成时间"]
+    table = Table("我的测算", header, rows, wide={"数据", "失败原因"})
+    return download(table, f"我的测算-{clock.today().isoformat()}.xlsx")
+
+
+@router.get("/simulate/template.xlsx", response_model=None)
+def population_template(actor: Actor, session: Db) -> Response:
+    """The population template: the two sheets a simulation reads, an example row in each, the columns' notes (units:
+    money in 元) and the matter codes of the policies in force."""
+    require_role(actor, *jobs.ANALYSTS, doing="进行财政测算")
+    codes = {c: i for p in catalogue.published(session) for c, i in p.codes.items()}
+    return download_workbook(template(codes), "企业样本数据模板.xlsx")
+
+
 @router.get("/simulate/{job_id}", response_class=HTMLResponse)
 def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, job_id: RecordId) -> HTMLResponse:
     job = jobs.get(session, actor=actor, job_id=job_id)
@@ -203,6 +283,10 @@ def simulate_job(request: Request, who: CallerDep, actor: Actor, session: Db, jo
                                "doubts": _doubts(job.params.get("reform"), catalogue.published(session))}
     if job.state == "failed" and job.error:
         context["failure"] = sections(job.error.removeprefix("测算失败："))
+        said = flashed(request) or ""
+        if said.startswith(STARTED):  # said as it went: started (its reform saved), then failed
+            context |= {"flash": f"{said.split('。', 1)[0]}；随后测算失败，原因见下，可“修改后重新测算”。",
+                        "flash_done": False}
     if report is not None:
         headers, rows = people_table(report)
         groups = len(rows) - 1  # the last is the total

@@ -11,6 +11,7 @@ from huiqi.labels import Problem
 from huiqi.models import SavedReform, SimulationJob, User
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
+from huiqi.simulate.impact import unspecified
 from huiqi.simulate.saved_reforms import get
 from huiqi.validation import digits
 
@@ -40,6 +41,9 @@ class Line:
     a: int
     b: int
     baseline_b: int
+    # a measure whose text names no amount (措施12): its money is 未定额, and what it supports is counted (支持项数)
+    unspecified: bool = False
+    grants: dict[str, int] = dataclasses.field(default_factory=dict)  # by column: baseline, a, b, baseline_b
 
     @property
     def a_diff(self) -> int:
@@ -52,6 +56,18 @@ class Line:
     @property
     def b_minus_a(self) -> int:
         return self.b - self.a
+
+    def shown(self, column: str) -> str | None:
+        """A measure without an amount's cell as people read it: its support items and 未定额 (a difference: that of
+        the items); None for a line with amounts (the page writes its money)."""
+        if not self.unspecified:
+            return None
+        differences = {"a_diff": ("a", "baseline"), "b_diff": ("b", "baseline_b"), "b_minus_a": ("b", "a")}
+        if column in differences:
+            after, before = differences[column]
+            change = self.grants.get(after, 0) - self.grants.get(before, 0)
+            return f"{'+' if change > 0 else ''}{change} 项"
+        return f"{self.grants.get(column, 0)} 项，未定额"
 
 
 @dataclass
@@ -86,6 +102,12 @@ def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: li
         return Comparison(a, b, [], True, missing, failed, runs)
     base_a, reform_a = _by_measure(results[a.id]["groups"]), _by_measure(results[a.id]["reform"]["groups"])
     base_b, reform_b = _by_measure(results[b.id]["groups"]), _by_measure(results[b.id]["reform"]["groups"])
+    counts = {"baseline": _by_measure(results[a.id]["groups"], "grants"),
+              "a": _by_measure(results[a.id]["reform"]["groups"], "grants"),
+              "b": _by_measure(results[b.id]["reform"]["groups"], "grants"),
+              "baseline_b": _by_measure(results[b.id]["groups"], "grants")}
+    unfixed = unspecified(policies)
+    only = policies[0].id if len(policies) == 1 else None  # a run of one policy groups without it
     titles = {(p.id, m.number): m.title for p in policies for m in p.measures}
     numbers = {p.id: p.number for p in policies}
     order = {p.id: p.order for p in policies}
@@ -97,7 +119,9 @@ def compare(session: Session, *, actor: User, a_id: int, b_id: int, policies: li
         label = "全部" if measure is None else f"措施{measure} {_title(titles, policy, measure)}"
         if policy is not None:
             label = f"{numbers.get(policy, policy)} {label}"
-        lines.append(Line(label, base_a.get(key, 0), reform_a.get(key, 0), reform_b.get(key, 0), base_b.get(key, 0)))
+        grants = {column: found.get(key, 0) for column, found in counts.items()}
+        lines.append(Line(label, base_a.get(key, 0), reform_a.get(key, 0), reform_b.get(key, 0), base_b.get(key, 0),
+                          (policy or only, measure) in unfixed, grants))
     if len(lines) > 1:
         lines.append(Line("合计", *(sum(getattr(line, f) for line in lines)
                                   for f in ("baseline", "a", "b", "baseline_b"))))
@@ -110,10 +134,11 @@ def _title(titles: dict[tuple[str, int], str], policy: str | None, measure: int)
     return next((t for (_, n), t in titles.items() if n == measure), "")
 
 
-def _by_measure(groups: list[dict[str, Any]]) -> dict[tuple[str | None, int | None], int]:
-    """Ceilings summed per (policy, measure) over the other groupings (region, year); one total without measures."""
+def _by_measure(groups: list[dict[str, Any]], metric: str = "ceiling_sum") -> dict[tuple[str | None, int | None], int]:
+    """Ceilings (or another metric) summed per (policy, measure) over the other groupings (region, year); one total
+    without measures."""
     totals: dict[tuple[str | None, int | None], int] = {}
     for group in groups:
         key = (group.get("policy"), group.get("measure"))
-        totals[key] = totals.get(key, 0) + int(group["ceiling_sum"])
+        totals[key] = totals.get(key, 0) + int(group.get(metric) or 0)
     return totals

@@ -93,12 +93,13 @@ def comparison_book(comparison: Comparison, policies: list[Policy]) -> bytes:
     title = f"改革方案对比：A {a.name}；B {b.name}"
     if comparison.same_baseline:
         header = ("措施", "基线", "方案A", "方案A−基线", "方案B", "方案B−基线", "方案B−方案A")
-        rows = [(x.label, x.baseline, x.a, x.a_diff, x.b, x.b_diff, x.b_minus_a) for x in comparison.lines]
+        fields = ("baseline", "a", "a_diff", "b", "b_diff", "b_minus_a")
     else:
         title += "（两个方案的测算数据或判断日期不同，各与自己的基线相比）"
         header = ("措施", "方案A的基线", "方案A", "方案A−基线", "方案B的基线", "方案B", "方案B−基线", "方案B−方案A")
-        rows = [(x.label, x.baseline, x.a, x.a_diff, x.baseline_b, x.b, x.b_diff, x.b_minus_a)
-                for x in comparison.lines]
+        fields = ("baseline", "a", "a_diff", "baseline_b", "b", "b_diff", "b_minus_a")
+    # a measure whose text names no amount: its support items and 未定额, as the page shows it
+    rows = [(x.label, *(x.shown(f) if x.unspecified else getattr(x, f) for f in fields)) for x in comparison.lines]
     table = Table(title, header, rows, money=set(header[1:]), wide={"措施"}, sheet="改革方案对比")
     buffer = io.BytesIO()
     with safe_workbook(buffer, in_memory=True) as book:

@@ -43,6 +43,16 @@ class Row:
         return f"p{self.index}"
 
     @property
+    def percent(self) -> bool:
+        """A whole number counted in percent (措施2's 营业收入同比增长率下限: 15 is 15%), named so in its label."""
+        return self.parameter.kind == "int" and ("（%）" in self.parameter.label or self.key.endswith("_percent"))
+
+    @property
+    def unit(self) -> str:
+        """The unit the table's 单位 column names, in which a new value is typed."""
+        return "%" if self.percent else UNITS[self.parameter.kind]
+
+    @property
     def label(self) -> str:
         where = f"措施{self.measure} " if self.measure is not None else ""
         return f"{self.policy.number} {where}{self.parameter.label}"
@@ -92,14 +102,19 @@ def rows(policies: list[Policy]) -> list[Row]:
     return found
 
 
-def written(kind: str, text: str) -> Any:
+def written(kind: str, text: str, percent: bool = False) -> Any:
     """What the analyst typed, as the reform YAML writes it: a bare number is 万元 for money and a percentage for a
-    rate, a date is a date; anything else goes to the loader as typed (and is refused there with its reason).
+    rate, a date is a date; a whole number counted in percent (``percent``) may be typed with its % as a rate is;
+    anything else goes to the loader as typed (and is refused there with its reason).
 
     >>> written("money", "1500"), written("money", "1亿元"), written("rate", "30"), written("int", "3")
     ('1500万元', '1亿元', '30%', 3)
+    >>> written("int", "20%", percent=True), written("int", "20 ％", percent=True), written("int", "20%")
+    (20, 20, '20%')
     """
     text = ungrouped(text.strip()) or text.strip()  # a comma out of place (8,5) goes on as typed, to be refused
+    if percent and re.fullmatch(r"-?\d+\s*[%％]", text):
+        text = text.rstrip("%％").strip()
     if kind == "money" and _NUMBER.match(text):
         return f"{text}万元"
     if kind == "rate" and _NUMBER.match(text):
@@ -142,7 +157,7 @@ def reform_text(name: str, description: str, edits: list[Edit]) -> str:
         if ungrouped(edit.value) is None:
             problems.append(Problem(f"{row.label}（新值）", MISPLACED_COMMA, f"{field}_value"))
             continue
-        value = written(row.parameter.kind, edit.value)
+        value = written(row.parameter.kind, edit.value, row.percent)
         try:
             read_value(row.parameter.kind, value)  # the loader's own reading of a parameter's value
         except UnwrittenAmount:  # the table asks for 万元, not yuan
