@@ -27,6 +27,8 @@ from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.labels import Problem
 from huiqi.models import Applicant, ApplicantProfile, Matter, MatterListing, RecognitionList, User
 from huiqi.offers import service as offers
+from huiqi.offers.service import Made
+from huiqi.recognition import outcomes
 from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
 from huiqi.users.names import person
@@ -44,6 +46,7 @@ LEVELS = {**{code: code for code in CHOICES["level"]}, **{name: code for code, n
 LEVEL_HINT = f"应为 {'、'.join(CHOICES['level'].values())} 之一（也可写作 {'、'.join(CHOICES['level'])}）"
 MAX_ROWS = 100_000
 MAX_COLUMNS = 50  # columns read from a workbook: a list has two or three
+EXAMPLE = "示例"  # how the template marks its example row, in its 统一社会信用代码
 INLINE_ROWS = 200  # a longer list is matched again in the background, with its progress shown
 BATCH = 50  # applicants matched again per transaction in the background
 
@@ -63,25 +66,33 @@ class Imported:
     list: RecognitionList
     applicants_created: int
     matters: int
-    made: offers.Made  # the offers made (none yet when matching goes on in the background), and those not made again
+    tally: outcomes.Tally | None  # what the rows came to (None while matching goes on in the background)
     existing: int = 0  # rows naming a recognition already recorded: that matter confirmed, no second one made
 
     @property
     def offers(self) -> int:
-        return self.made.made
+        """The offers the list's own rows made (not those its applicants' other matters received meanwhile)."""
+        return self.tally.offers if self.tally else 0
+
+    @property
+    def made(self) -> Made:
+        """The rows' offers, and the rows not offered again for an answer already given (declined or set aside,
+        or an application rejected)."""
+        kinds = self.tally.kinds if self.tally else {}
+        return Made(self.offers, kinds.get("answered", 0), kinds.get("rejected", 0))
 
     @property
     def said(self) -> str:
         """The import's result as the importing officer reads it (after "已导入名单 N："): the rows, the applicants
-        made, the rows that matched matters already recorded, and the offers made, with those not made again (an
-        answer already given: declined, set aside, or its application rejected), or that matching goes on."""
+        made, the rows that matched matters already recorded, and the offers the rows made, with how many rows made
+        none and why (grouped), or that matching goes on."""
         said = f"{self.matters} 行，新建申报单位 {self.applicants_created} 家"
         if self.existing:
             said += (f"；其中 {self.existing} 行与申报单位已有的事项为同一认定（类别和认定日期相同），"
                      "已并入原事项，不另建事项，也不重复产生政策直达")
-        if self.list.matching == "queued":
+        if self.tally is None:
             return said + "；有关单位正在后台重新匹配，符合条件且批次受理中的即产生政策直达"
-        return said + f"；{self.made.said}"
+        return said + f"；{self.tally.said}"
 
 
 def read_file(path: Path) -> list[list[str]]:
@@ -93,6 +104,40 @@ def read_file(path: Path) -> list[list[str]]:
         return list(csv.reader(io.StringIO(csv_text(path.read_bytes(), "文件"))))
     except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
+
+
+def _row_level(given: str, level: str | None, where: str, problems: list[tuple[str, str]]) -> str | None:
+    """A row's level: as the row gives it (by name or code), else the list's; a level not known is a problem (and the
+    row's level then is not None, so that it is said once)."""
+    if not given:
+        return level
+    found = LEVELS.get(given) or LEVELS.get(given.lower())
+    if found is None:
+        problems.append((f"{where}·级别", LEVEL_HINT))
+    return found or given
+
+
+def _row_date(given: str, published_on: date, where: str, problems: list[tuple[str, str]]) -> date:
+    """A row's recognition date: as the row gives it, else the list's; not a date, or after the list's, a problem."""
+    if not given:
+        return published_on
+    try:
+        on = iso_date(given[:10])
+    except ValueError:
+        problems.append((f"{where}·认定日期", date_reason(given[:10])))
+        return published_on
+    if on > published_on:  # a recognition is made before the list that announces it
+        problems.append((f"{where}·认定日期", f"{on} 晚于名单的发布日期 {published_on}"))
+    return on
+
+
+def is_example(uscc: str) -> bool:
+    """A row the template marks as its example (its 统一社会信用代码 starting with 示例): passed over on import.
+
+    >>> is_example("示例：91210100MA0QC1B25F"), is_example("（示例）9121"), is_example("91210100MA0QC1B25F")
+    (True, True, False)
+    """
+    return uscc.lstrip("（(【[ ").startswith(EXAMPLE)
 
 
 def _cell(value) -> str:
@@ -122,12 +167,16 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
         raise InputError([("文件", "第一行应为表头，至少含 uscc（统一社会信用代码）和 name（企业名称）两列")])
     if len(rows) - 1 > MAX_ROWS:
         raise InputError([("文件", f"一次最多导入 {MAX_ROWS} 行")])
+    # A recognition whose rules read its level (国家级、省级…): a row without one is refused, never taken as none.
+    needs_level = "level" in codes[code].fields and level is None
     problems: list[tuple[str, str]] = []
     found, seen = [], {}
     for line, raw in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in raw):
             continue
         cells = {k: raw[i].strip() for i, k in enumerate(header) if k and i < len(raw)}
+        if is_example(cells.get("uscc", "")):
+            continue
         where = f"第 {line} 行"
         uscc = cells.get("uscc", "").upper()
         why = uscc_problem(uscc)
@@ -145,21 +194,14 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
             theirs = codes[row_code].label if row_code in codes else f"“{row_code}”"
             chosen = codes[code].label
             problems.append((f"{where}·类别", f"{theirs}与导入时选择的类别{chosen}不同（一份名单只导入一种认定）"))
-        row_level = level
-        if cells.get("level"):
-            row_level = LEVELS.get(cells["level"]) or LEVELS.get(cells["level"].lower())
-            if row_level is None:
-                problems.append((f"{where}·级别", LEVEL_HINT))
-        on = published_on
-        if cells.get("date"):
-            try:
-                on = iso_date(cells["date"][:10])
-            except ValueError:
-                problems.append((f"{where}·认定日期", date_reason(cells["date"][:10])))
-            else:
-                if on > published_on:  # a recognition is made before the list that announces it
-                    problems.append((f"{where}·认定日期", f"{on} 晚于名单的发布日期 {published_on}"))
-        found.append(Row(line, uscc, name, code, row_level, on))
+        row_level = _row_level(cells.get("level", ""), level, where, problems)
+        if row_level is None and needs_level and "level" in header:  # no such column: said once, below
+            problems.append((f"{where}·级别", f"{codes[code].label}须注明级别，本行未填写：级别{LEVEL_HINT}"))
+        found.append(Row(line, uscc, name, code, row_level, _row_date(cells.get("date", ""), published_on, where,
+                                                                      problems)))
+    if needs_level and "level" not in header:
+        problems.append(Problem("级别", f"{codes[code].label}须注明级别：请在导入时选择级别，或在文件中加“级别”列"
+                                        f"逐行填写，级别{LEVEL_HINT}", "level"))
     if problems:
         raise InputError(problems)
     if not found:
@@ -211,14 +253,16 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
             matter = Matter(applicant_id=applicant.id, key=f"{code}-L{imported.id}", type="honour", codes=[code],
                             date=row.on, facts=facts, source="imported", list_id=imported.id)
             applicants.add(session, matter)
-            session.add(MatterListing(matter_id=matter.id, list_id=imported.id, was="created"))
+            session.add(MatterListing(matter_id=matter.id, list_id=imported.id, was="created", line=row.line))
         else:
             confirmed.append(_confirm(session, matter, imported, row))
     session.flush()
-    made = offers.Made()
+    tally = None
     if inline:  # the offers before the record: matters are locked before the trail's head
-        made = offers.make_for(session, touched, clock.today())
-        imported.matched, imported.offers = len({a.id for a in touched}), made.made
+        listings = _listings(session, imported.id)
+        made = offers.make_for(session, touched, clock.today(), explain={x.matter_id for x in listings})
+        tally = outcomes.record(listings, made)
+        imported.matched, imported.offers = len({a.id for a in touched}), tally.offers
         session.flush()
     for matter_id, before, after in confirmed:
         if before != after:
@@ -228,7 +272,14 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
                  entity_id=imported.id, after={"code": code, "level": level, "document": document,
                                                "published_on": published_on, "rows": len(rows),
                                                "applicants_created": created, "existing": len(confirmed)})
-    return Imported(imported, created, len(rows), made, len(confirmed))
+    return Imported(imported, created, len(rows), tally, len(confirmed))
+
+
+def _listings(session: Session, list_id: int, after: int = 0, most: int | None = None) -> list[MatterListing]:
+    """The list's rows (as the matters they name), in their order, from after the row ``after`` (its id)."""
+    query = (select(MatterListing).where(MatterListing.list_id == list_id, MatterListing.id > after)
+             .order_by(MatterListing.id))
+    return list(session.scalars(query.limit(most) if most is not None else query))
 
 
 # Which of an applicant's matters recording one recognition a list confirms, first to last: one in force under an
@@ -251,7 +302,7 @@ def _confirm(session: Session, matter: Matter, imported: RecognitionList,
     matter's id, and its source and level before and after."""
     level = matter.facts.get("level")
     before = {"source": matter.source, "list": matter.list_id, "level": level}
-    listing = MatterListing(matter_id=matter.id, list_id=imported.id, was=matter.source)
+    listing = MatterListing(matter_id=matter.id, list_id=imported.id, was=matter.source, line=row.line)
     if matter.source != "imported":
         if row.level and row.level != level:
             listing.facts = dict(matter.facts)
@@ -293,22 +344,30 @@ def _refuse_twice(session: Session, *, code: str, level: str | None, document: s
 
 
 def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id: int) -> None:
-    """Match again, in the background, the applicants of a long list, a batch per transaction, writing the progress
-    as it goes (``matched`` of ``rows``); a failure is recorded, never raised."""
+    """Match again, in the background, the applicants of a long list, a batch of rows per transaction, writing the
+    progress as it goes (``matched`` of ``rows``) and what each row came to, as an import matched at once does; a
+    failure is recorded on the list (its matching failed) and raised."""
     with sessions() as session:
         found = session.get(RecognitionList, list_id)
         if found is None or found.matching != "queued":
             return
         found.matching = "running"
-        ids = sorted(set(session.scalars(select(Matter.applicant_id).join(MatterListing)
-                                         .where(MatterListing.list_id == list_id))))
+    after, done = 0, 0
     try:
-        for start in range(0, len(ids), BATCH):
+        while True:
             with sessions() as session:
-                batch = [a for a in (session.get(Applicant, i) for i in ids[start:start + BATCH]) if a is not None]
-                made = offers.make_for(session, batch, clock.today()).made
+                batch = _listings(session, list_id, after, BATCH)
+                if not batch:
+                    break
+                owners = {matter: owner for matter, owner in session.execute(
+                    select(Matter.id, Matter.applicant_id).where(Matter.id.in_([x.matter_id for x in batch])))}
+                touched = [session.get(Applicant, i) for i in sorted(set(owners.values()))]
+                made = offers.make_for(session, [a for a in touched if a is not None], clock.today(),
+                                       explain={x.matter_id for x in batch})
+                tally = outcomes.record(batch, made)
+                after, done = batch[-1].id, done + len(batch)
                 found = session.get(RecognitionList, list_id)
-                found.matched, found.offers = min(start + BATCH, len(ids)), found.offers + made
+                found.matched, found.offers = done, found.offers + tally.offers
         with sessions() as session:
             session.get(RecognitionList, list_id).matching = "done"
     except Exception:  # the list stays imported; its matching is shown as failed, to be run again
