@@ -434,6 +434,15 @@ def listed(session: Session, *, actor: User) -> list[RecognitionList]:
     return list(session.scalars(select(RecognitionList).order_by(RecognitionList.id.desc())))
 
 
+def one(session: Session, *, actor: User, list_id: int) -> RecognitionList:
+    """One imported list (whom the lists page refuses, refused; one that is not, not found)."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, Role.AUDITOR, doing="查看认定名单")
+    found = session.get(RecognitionList, list_id)
+    if found is None:
+        raise NotFound(f"没有认定名单 {list_id}")
+    return found
+
+
 def existing(session: Session) -> dict[int, int]:
     """By list, its rows that named a recognition already recorded (the matter confirmed, none made)."""
     query = (select(MatterListing.list_id, func.count()).where(MatterListing.was != "created")
