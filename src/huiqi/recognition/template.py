@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from huiqi.catalogue import service as catalogue
-from huiqi.recognition.service import EXAMPLE, LEVEL_HINT
+from huiqi.recognition.reading import EXAMPLE, LEVEL_HINT
 from huiqi.rules.facts import CHOICES
 from huiqi.web.excel import Table, add_sheet, safe_workbook
 
