@@ -129,3 +129,13 @@ def test_the_rows_are_paged_in_their_order(session, people) -> None:
     assert [(x.line, uscc, name) for x, uscc, name in page] == [(4, BEIJING, "北京某科技有限公司"),
                                                                (5, MALLORY_USCC, "局外企业")]
     assert all(isinstance(x, MatterListing) for x, _, _ in page)
+
+
+def test_a_recognition_no_fund_measure_supports_says_so(session, people) -> None:
+    """数字经济龙头企业 is a prerequisite of measure 8, supported by no measure itself: its row says so."""
+    a_round(session)
+    with clock.pinned(ON):
+        checked = lists.check(session, ROWS[:2], code="digital_leader", level=None, published_on=date(2025, 6, 1))
+        done = lists.import_list(session, actor=people.miit, rows=checked, code="digital_leader", level=None,
+                                 document="辽数据发〔2025〕测试号", published_on=date(2025, 6, 1))
+    assert _said(session, done.list.id) == [(2, 0, "not_reached", "该认定不在已发布政策资金措施的支持范围内")]

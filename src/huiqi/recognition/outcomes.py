@@ -15,6 +15,7 @@ from huiqi.offers.reasons import NOT_OFFERED, NoOffer
 
 # A row the matching passed over without a reason (none is expected: every path says one).
 UNSAID = NoOffer("ineligible", "按政策规则未产生政策直达")
+ORDER = {kind: i for i, kind in enumerate(NOT_OFFERED)}  # kinds of an equal count, in the order NOT_OFFERED lists
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Tally:
         >>> Tally(3, 1, {"rejected": 1, "unregistered": 2}).grouped
         '单位尚未在平台注册、信息不全 2 行，已被作出不予支持的最终决定 1 行'
         """
-        ordered = sorted(self.kinds.items(), key=lambda item: (-item[1], list(NOT_OFFERED).index(item[0])))
+        ordered = sorted(self.kinds.items(), key=lambda item: (-item[1], ORDER.get(item[0], len(ORDER))))
         return "，".join(f"{NOT_OFFERED.get(kind, kind)} {n} 行" for kind, n in ordered)
 
     @property
