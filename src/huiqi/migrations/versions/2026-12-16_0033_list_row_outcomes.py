@@ -3,8 +3,8 @@ why it made none, row by row, for the importing officer (a long list's backgroun
 
 Rows imported before this revision have none recorded (null): their lists say nothing of them.
 
-Revision ID: 0031
-Revises: 0030
+Revision ID: 0033
+Revises: 0032
 Create Date: 2026-12-16 00:30:00
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0031'
-down_revision: str | None = '0030'
+revision: str = '0033'
+down_revision: str | None = '0032'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
