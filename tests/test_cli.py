@@ -191,3 +191,20 @@ def test_match_asks_the_next_question_and_says_what_would_change() -> None:
     table = invoke("match", "-", input=text).stdout
     for said in ("先问这些问题", "事项p1（智能制造项目）的投资额是多少（万元）？", "h3 · 措施3：怎样才能符合"):
         assert said in table
+
+
+def test_policy_check_gives_one_verdict_for_a_failing_situation_and_warns_of_a_cap(tmp_path: Path) -> None:
+    """The walk-through: a file whose test case failed printed “✓ …；1 处测试情形未通过” then “政策文件有误”; a cap its
+    clause does not state passed unremarked."""
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(SECOND.read_text("utf-8").replace("ceiling: 500000}]", "ceiling: 400000}]"), "utf-8")
+    result = invoke("policy", "check", str(wrong), env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and "✓" not in result.stdout
+    assert "✗" in result.stdout and "1 处测试情形未通过" in result.stdout and "政策文件有误" in result.stderr
+    assert "上限应为 40 万元，实为 50 万元" in result.stderr
+    doubtful = tmp_path / "doubtful.yaml"
+    doubtful.write_text(SECOND.read_text("utf-8").replace("提高至2500万元}", "提高}"), "utf-8")
+    result = invoke("policy", "check", str(doubtful), env={"COLUMNS": "300"})
+    assert result.exit_code == 0 and "✓" in result.stdout, "a warning, not a refusal"
+    assert "请核对" in result.stdout and "2500万元不见于其依据" in result.stdout
+    assert "请核对" not in invoke("policy", "check", str(SECOND)).stdout

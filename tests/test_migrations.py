@@ -371,6 +371,59 @@ def test_a_versions_publication_takes_its_business_day(kind, tmp_path, set_today
         assert "published_on" not in {c["name"] for c in inspect(connection).get_columns("policy_versions")}
 
 
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_objection_contacts_are_seeded_from_the_shipped_file(kind, tmp_path, monkeypatch) -> None:
+    """0031 makes the objection contacts records, one row per row of the shipped file as a deployment filled it in (a
+    blank cell an empty field); a cell longer than its column stops the upgrade, naming the department and field."""
+    from alembic import command
+
+    from huiqi.departments import contacts
+
+    filled = [contacts.Contact("省工业和信息化厅", "024-23456789", "沈阳市和平区", ""),
+              contacts.Contact("省科技厅", "", "", "")]
+    with migrated(kind, tmp_path, "0030") as (connection, config):
+        monkeypatch.setattr(contacts, "seed", lambda: [*filled[:1], contacts.Contact("省科技厅", "0" * 51, "", "")])
+        with pytest.raises(RuntimeError, match="省科技厅的异议受理电话超过 50 个字"):
+            command.upgrade(config, "0031")
+        connection.rollback()
+        monkeypatch.setattr(contacts, "seed", lambda: filled)
+        command.upgrade(config, "0031")
+        rows = connection.execute(text("SELECT department, phone, address, mail FROM objection_contacts ORDER BY id"))
+        assert rows.all() == [("省工业和信息化厅", "024-23456789", "沈阳市和平区", None),
+                              ("省科技厅", None, None, None)]
+        command.downgrade(config, "0030")
+        assert "objection_contacts" not in inspect(connection).get_table_names()
+
+
+RATED = ("INSERT INTO ratings (id, application_id, uscc, policy_id, measure, level, rated_by, created_at) "
+         "VALUES ({id}, {id}, '91210100000000000X', 'ln-2022-35', 3, 1, 'ent', '2025-10-20')")
+REJECTED = ("INSERT INTO transitions (application_id, action, from_state, to_state, actor, \"on\", at) "
+            "VALUES ({id}, 'reject', '{source}', 'rejected', 'x', '2025-10-14', '2025-10-14')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_ratings_of_finance_s_rejections_are_given_to_finance(kind, tmp_path) -> None:
+    """0032: a rating of an application rejected after its 公示 (finance's step) is finance's to rectify; one rejected
+    at the department's review (or paid) stays the department's; going back, the column is gone."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0031") as (connection, config):
+        if kind == "sqlite":  # the ratings alone: their applications do not matter here
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        else:
+            connection.execute(text("SET session_replication_role = replica"))
+        for i, source in ((1, "announced"), (2, "department_review"), (3, None)):
+            connection.execute(text(RATED.format(id=i)))
+            if source:
+                connection.execute(text(REJECTED.format(id=i, source=source)))
+        command.upgrade(config, "0032")
+        rows = connection.execute(text("SELECT id, finance FROM ratings ORDER BY id")).all()
+        assert [(i, bool(f)) for i, f in rows] == [(1, True), (2, False), (3, False)]
+        command.downgrade(config, "0031")
+        assert "finance" not in {c["name"] for c in inspect(connection).get_columns("ratings")}
+
+
 LISTING = ("INSERT INTO matter_listings (id, matter_id, list_id, was, created_at) "
            "VALUES ({id}, {id}, 1, 'created', '2025-07-01')")
 

@@ -58,11 +58,13 @@ def test_upgrade_seed_stats_and_verify(database_url) -> None:
     assert verified.exit_code == 0 and "审计链完整" in verified.stdout
     refused = invoke("audit", "verify", "--anchor", "7:abc")
     assert refused.exit_code != 0 and "不是审计锚点" in refused.stderr
+    assert "huiqi audit anchor" in refused.stderr, "the command line's own way to an anchor, said only there"
     with db.engine().begin() as connection:
         unguard(connection)
         connection.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 7"))
     verified = invoke("audit", "verify")
     assert verified.exit_code == 2 and "第 7 条审计记录的内容与其哈希不符" in verified.stderr
+    assert "现记载为：" in verified.stderr and "budget.set" not in verified.stderr
     assert "业务数据与审计事件不符" not in verified.stderr
     with db.engine().begin() as connection:
         connection.execute(text("UPDATE grants SET amount = amount + 5000000 WHERE id = 1"))
@@ -72,8 +74,8 @@ def test_upgrade_seed_stats_and_verify(database_url) -> None:
     assert verified.exit_code == 2, verified.output
     said = " ".join(verified.stderr.split())
     assert "业务数据与审计事件不符" in said
-    assert "批准记录 1（申报 #1）：批准金额为 5,800,000 元，审计事件记载为 800,000 元" in said
-    assert "：状态为 已批准，审计事件记载为 不予支持" in said and "已批准（占用）金额为 0 元，审计事件记载为" in said
+    assert "批准记录 1（申报 #1）：批准金额为 580 万元，审计事件记载为 80 万元" in said
+    assert "：状态为 已批准，审计事件记载为 不予支持" in said and "已批准（占用）金额为 0 万元，审计事件记载为" in said
 
 
 def test_users_add_and_import(database_url, tmp_path: Path) -> None:

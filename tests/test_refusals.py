@@ -54,7 +54,10 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/calendar/{year}"): EVERYONE,
     ("PUT", "/api/v1/calendar/{year}"): ADMIN,
     ("GET", "/admin/calendar"): {"admin", "department", "finance", "auditor"},
+    ("GET", "/admin/calendar.xlsx"): {"admin", "department", "finance", "auditor"},
     ("POST", "/admin/calendar"): ADMIN,
+    ("GET", "/admin/objection-contacts"): AUDITORS,
+    ("POST", "/admin/objection-contacts/{department_id}"): ADMIN,
     ("GET", "/api/v1/policies/{policy_id}"): EVERYONE,
     ("GET", "/api/v1/policies/{policy_id}/measures/{number}"): EVERYONE,
     ("GET", "/api/v1/announcements"): EVERYONE,
@@ -224,15 +227,15 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/messages/{message_id}/read"): SIGNED_IN,
     ("POST", "/api/v1/applications/{application_id}/rating"): {"enterprise"},
     ("GET", "/api/v1/ratings/rates"): EVERYONE,
-    ("GET", "/api/v1/ratings/rectifications"): {"department", "city", "admin", "auditor"},
-    ("POST", "/api/v1/ratings/{rating_id}/answer"): {"department", "city"},
+    ("GET", "/api/v1/ratings/rectifications"): {"department", "city", "finance", "admin", "auditor"},
+    ("POST", "/api/v1/ratings/{rating_id}/answer"): {"department", "city", "finance"},
     ("POST", "/api/v1/ratings/{rating_id}/recheck"): {"enterprise"},
     ("POST", "/api/v1/ratings/{rating_id}/conclude"): ADMIN,
     ("POST", "/applications/{application_id}/rating"): {"enterprise"},
     ("POST", "/ratings/{rating_id}/recheck"): {"enterprise"},
-    ("GET", "/ratings/rectifications"): {"department", "city", "admin", "auditor"},
-    ("GET", "/ratings/rectifications.xlsx"): {"department", "city", "admin", "auditor"},
-    ("POST", "/ratings/{rating_id}/answer"): {"department", "city"},
+    ("GET", "/ratings/rectifications"): {"department", "city", "finance", "admin", "auditor"},
+    ("GET", "/ratings/rectifications.xlsx"): {"department", "city", "finance", "admin", "auditor"},
+    ("POST", "/ratings/{rating_id}/answer"): {"department", "city", "finance"},
     ("POST", "/ratings/{rating_id}/conclude"): ADMIN,
     ("GET", "/ratings"): EVERYONE,
     ("GET", "/ratings.xlsx"): EVERYONE,
@@ -421,6 +424,7 @@ BODIES: dict[tuple[str, str], dict] = {
     ("PUT", "/api/v1/calendar/{year}"): {"json": {"source": "矩阵", "days": [
         {"day": d, "kind": k, "name": n} for d, k, n in notice_days(2025)]}},
     ("POST", "/admin/calendar"): {"data": {"source": "矩阵", "lines": notice_lines(2025)}},
+    ("POST", "/admin/objection-contacts/{department_id}"): {"data": {"phone": "024-12345678"}},
     ("POST", "/budgets"): {"data": {"year": "2025", "policy_id": "ln-2022-35", "measure": "3", "amount": "100"}},
     ("POST", "/api/v1/match"): {"json": {"applicant": {"kind": "enterprise"}, "matters": []}},
     ("POST", "/calculator"): {"data": {}},
@@ -436,7 +440,7 @@ PLAIN = {"policy_id": "ln-2022-35", "number": "1", "year": "2025", "measure": "3
          "version_id": "1", "entry_id": "1", "username": "dalian",
          "job_id": "1", "kind": "html", "round_id": "1", "list_id": "1", "offer_id": "1",
          "message_id": "1", "rating_id": "1", "reform_id": "1", "subscription_id": "1", "token": "t" * 20,
-         "share_id": "x" * 22}
+         "share_id": "x" * 22, "department_id": "1"}
 # Path parameters that name an applicant's record: filled from the world.
 RECORD = {"application_id": "app", "material_id": "material", "uscc": "uscc", "key": "key"}
 

@@ -27,7 +27,7 @@ from huiqi.web.newlines import FormNewlines
 DOMAINS = (
     "public", "auth", "applicants", "applications", "review", "announcements", "funding",
     "whitelist", "growth", "statistics", "audit", "users", "simulate", "admin", "holidays", "rounds",
-    "recognition", "offers", "messages", "ratings",
+    "recognition", "offers", "messages", "ratings", "departments",
 )
 STATIC = Path(__file__).parent / "web" / "static"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from huiqi import clock
 from huiqi import record_cli as record
@@ -122,7 +123,9 @@ def policy_show(
 def policy_check(
     files: Annotated[list[Path], typer.Argument(help="要检查的政策 YAML 文件。")],
 ) -> None:
-    """检查政策文件：任何错误都指出文件、行号、措施和字段。"""
+    """检查政策文件：任何错误都指出文件、行号、措施和字段；存疑之处（如金额与条文不符）提示核对，不算错误。"""
+    from huiqi.catalogue.gate import situations_failing
+
     problems: list[str] = []
     console = make_console()
     for path in files:
@@ -131,15 +134,19 @@ def policy_check(
         except PolicyFileError as error:
             problems += error.problems
             continue
-        from huiqi.catalogue.gate import situations_failing
-
         rules = sum(len(m.rules) + len(m.services) + len(m.local) for m in policy.measures)
         failing = situations_failing(policy) if policy.situations else []
         problems += [f"{path}: {why}" for why in failing]
-        said = f"{len(policy.situations)} 个测试情形全部通过" if policy.situations and not failing else \
-            "没有自带测试情形（发布前须补上）" if not policy.situations else f"{len(failing)} 处测试情形未通过"
-        console.print(f"[green]✓[/] {path}：{policy.number}，{len(policy.measures)} 条措施，"
-                      f"{rules} 条规则，版本 {policy.version}；{said}")
+        about = f"{path}：{policy.number}，{len(policy.measures)} 条措施，{rules} 条规则，版本 {policy.version}"
+        if failing:  # one verdict: a file whose own test situations fail is not passed (no ✓)
+            console.print(f"[red]✗[/] {about}；格式校验通过，但 {len(failing)} 处测试情形未通过（改正后才能发布）",
+                          soft_wrap=True)
+        else:
+            said = (f"{len(policy.situations)} 个测试情形全部通过" if policy.situations
+                    else "没有自带测试情形（发布前须补上）")
+            console.print(f"[green]✓[/] {about}；{said}", soft_wrap=True)
+        for why in policy.warnings:
+            console.print(f"  [yellow]请核对[/] {escape(why)}", soft_wrap=True)
     if problems:
         fail(PolicyFileError(problems))
 
@@ -164,8 +171,11 @@ def policy_add(
             row = catalogue.add(session, actor=record.acting(session, by), text=text, file_name=path.name)
             number, version_id = row.number, row.id
             _, failing = catalogue.situations_of(session, row)
+            doubtful = catalogue.warnings_of(session, row)
     except HuiqiError as error:
         fail(error)
+    for why in doubtful:  # said, never refused: the officer may mean it
+        typer.echo(f"请核对：{why}", err=True)
     if failing:  # saved as a draft all the same, as on the page: the gate refuses it at publication
         said = "\n  ".join(failing)
         typer.echo(f"已起草：版本 {version_id}（{number}），但自带的测试情形未通过 {len(failing)} 处，"
@@ -225,7 +235,7 @@ def policy_diff(
             file.add_row(p.where, p.label, "；".join(f"{v}（自 {d}）" for d, v in p.before) or "—",
                          "；".join(f"{v}（自 {d}）" for d, v in p.after) or "（删去）", p.change)
         for c in found.file.clauses:
-            file.add_row(c.where, "条款原文", "", "", c.what)
+            file.add_row(c.where, c.part, "", "", c.what)
         console.print(file)
     table = Table(title=f"版本 {old} → 版本 {new}：{found.applicants} 家申报单位，按 {found.as_of} 的规则")
     for column in ("措施", "新变为符合", "不再符合", "变为待定", "不变", "上限合计（万元）", "变化（万元）"):

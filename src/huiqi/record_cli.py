@@ -15,7 +15,7 @@ from rich.table import Table
 from huiqi.cli_support import fail
 from huiqi.config import get_settings
 from huiqi.console import make_console
-from huiqi.errors import HuiqiError
+from huiqi.errors import HuiqiError, InputError
 from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.statistics.schemas import DIMENSIONS
@@ -122,6 +122,9 @@ def audit_verify(anchor: Annotated[list[str] | None, typer.Option(
     try:
         with session_scope() as session:
             result = verify(session, anchor or [])
+    except InputError as error:  # an anchor mistyped: where the command line finds one
+        fail(InputError([(f"--{field}", f"{why}（命令行下可用 huiqi audit anchor 给出当前锚点）")
+                         for field, why in error.problems]))
     except HuiqiError as error:
         fail(error)
     if result.intact:

@@ -144,6 +144,29 @@ async def test_a_draft_is_edited_from_its_own_text_and_a_published_one_starts_a_
     assert f'value="{shipped.file_name}"' in new and f"已填入版本 {shipped.id} 的全文" in new
 
 
+async def test_the_edit_form_opens_with_the_drafts_text_and_a_doubtful_cap_is_said_on_save(browser, people,
+                                                                                         session) -> None:
+    """The walk-through: “修改草稿” opened an empty box, and saving it gave “政策文件：文件是空的”; a cap its clause
+    does not state was saved with a plain ✓."""
+    text = SECOND.read_text("utf-8")
+    row = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
+    admin = browser(people.admin)
+    page = (await admin.get("/admin/policies")).text
+    edit = re.search(rf'action="/admin/policies/{row.id}/edit">.*?<textarea[^>]*>\n(.*?)</textarea>', page, re.S)
+    assert edit is not None and html.unescape(edit.group(1)) == text
+    doubtful = text.replace("提高至2500万元}", "提高}")
+    done = await admin.post(f"/admin/policies/{row.id}/edit", data={"text": doubtful})
+    assert done.status_code == 303
+    page = (await admin.get("/admin/policies")).text
+    flash = re.search(r'<div class="notice" role="status" id="flash">(.*?)</div>', page, re.S)
+    assert flash is not None and not flash.group(1).startswith("✓"), "saved, with something to check"
+    assert f"草稿已修改（版本 {row.id}），文件格式校验与 1 个测试情形均已通过；另有 1 处请核对" in flash.group(1)
+    assert "2500万元不见于其依据" in flash.group(1) and f'id="warnings-{row.id}"' in page
+    assert catalogue.get(session, row.id, actor=people.admin).text == doubtful
+    auditor = (await browser(people.auditor).get("/admin/policies")).text
+    assert "修改草稿" not in auditor and "2500万元不见于其依据" in auditor
+
+
 @pytest.mark.parametrize("who", ["alice", "miit", "finance"])
 async def test_others_may_not_read_a_versions_text(browser, people, session, who) -> None:
     row = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="second-policy.yaml")

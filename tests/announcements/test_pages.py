@@ -5,8 +5,8 @@ import io
 import openpyxl
 import pytest
 
-from huiqi.departments.contacts import Contact
-from huiqi.public import pages as public_pages
+from huiqi.departments import contacts
+from huiqi.departments import repository as departments
 from tests.dbtest import to_announced
 
 pytestmark = pytest.mark.anyio
@@ -57,7 +57,7 @@ async def test_an_enterprise_is_refused(browser, people) -> None:
 
 
 async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser, session, people, tmp_path,
-                                                                         set_today, monkeypatch) -> None:
+                                                                         set_today) -> None:
     from datetime import date
 
     from tests.dbtest import step, to_announced
@@ -71,9 +71,10 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     set_today(date(2025, 10, 9))
     page = (await public.get("/announcements")).text
     assert "公示中" in page and "请于 2025-10-11 前向省工业和信息化厅反映" in page
-    assert "异议受理：省工业和信息化厅</p>" in page, "the shipped contact names the department only"
-    filled = Contact("省工业和信息化厅", "024-23456789", "沈阳市和平区", "gxt@example.cn")
-    monkeypatch.setattr(public_pages, "objection_contacts", lambda: {"省工业和信息化厅": filled})
+    assert "异议受理：省工业和信息化厅</p>" in page, "the seeded contact names the department only"
+    unit = departments.by_name(session, "省工业和信息化厅").id
+    contacts.set_contact(session, actor=people.admin, department_id=unit, phone="024-23456789", address="沈阳市和平区",
+                         mail="gxt@example.cn")
     page = (await public.get("/announcements")).text
     assert ("异议受理：省工业和信息化厅 · 电话 024-23456789 · 地址 沈阳市和平区 · 邮箱 "
             '<a href="mailto:gxt@example.cn">gxt@example.cn</a>') in page

@@ -90,3 +90,23 @@ async def test_a_new_application_without_a_fitting_matter_links_to_登记新事�
     form = (await bob.get("/me", params={"round": round_id, "measure": 5})).text
     assert "申报须先登记事项：填写下表，保存后转到新建申报继续办理" in form
     assert f'name="then" value="{round_id}/5"' in form
+
+
+async def test_a_new_application_whose_fitting_matter_is_taken_links_to_it_and_to_登记新事项(browser, session,
+                                                                                            people) -> None:
+    """Alice's one matter that measure 3 supports already has a draft: the page offers nothing to pick, so it leads
+    to that application and to 登记新事项 (a second recognition is a new matter)."""
+    from huiqi.applications import service as applications
+
+    round_id = a_round(session)
+    draft = applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="h1",
+                                      round_id=round_id, measure=3, amount_requested=1_000_000)
+    alice = browser(people.alice)
+    page = (await alice.get("/applications/new", params={"round": round_id, "measure": 3})).text
+    notice = page[page.index('id="no-matter"'):].split("</p>")[0]
+    assert notice.startswith('id="no-matter">已登记的事项中适用于所选措施的都不能新建申报')
+    assert f'<a href="/applications/{draft.id}">事项 h1 的申报 #{draft.id}</a>' in notice
+    assert f'<a href="/me?round={round_id}&amp;measure=3#matter-form">登记新事项</a>' in notice
+    other = (await alice.get("/applications/new", params={"round": round_id, "measure": 5})).text
+    assert 'id="no-matter"' not in other, "p1 fits measure 5 and is free"
+    assert 'id="no-matter"' not in (await alice.get("/applications/new")).text, "p1 can still be applied for"

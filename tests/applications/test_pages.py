@@ -76,6 +76,8 @@ async def test_a_new_matter_is_applied_for_today_through_the_pages(browser, sess
     assert (await alice.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
     assert (await alice.post(f"{url}/payee", data={"bank": "中国工商银行沈阳分行", "account": "6222000012345678",
                                                    "seen": "-"})).status_code == 303
+    ready = (await alice.get(url)).text
+    assert '<button type="submit" data-confirm="提交后申报进入审核，不能再修改，也不能撤回' in ready, "final"
     assert (await alice.post(f"{url}/submit")).status_code == 303
     page = (await alice.get(url)).text
     assert "市级初审" in page and "认定文件.pdf" in page and "已于" in page and "100 万元" in page  # the ceiling

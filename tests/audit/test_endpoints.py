@@ -26,8 +26,8 @@ async def test_verify_names_a_business_row_that_differs_from_the_events(client, 
     session.execute(text("UPDATE budgets SET amount = 2000000"))
     found = (await client.get("/api/v1/audit/verify", headers=bearer(session, people.auditor))).json()
     assert found["intact"] is False and found["problems"] == []
-    assert found["differences"] == ["2025年度 辽政办〔2022〕35号 措施3 的预算：预算金额为 2,000,000 元，"
-                                    "审计事件记载为 1,000,000 元"]
+    assert found["differences"] == ["2025年度 辽政办〔2022〕35号 措施3 的预算：预算金额为 200 万元，"
+                                    "审计事件记载为 100 万元"]
 
 
 async def test_events_newest_first_and_filtered(client, session, people) -> None:
@@ -53,6 +53,47 @@ async def test_others_are_refused_with_nothing_leaked(client, session, people, w
         response = await client.get(path, headers=headers)
         assert response.status_code == 403 and "user.create" not in response.text and "events" not in response.json()
     assert (await client.get("/api/v1/audit/verify")).status_code == 401
+
+
+async def test_events_are_filtered_by_person_and_day_as_the_page_filters_them(client, session, people) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from huiqi.models import AuditEvent
+
+    users.change_role(session, actor=people.admin, username="dalian", role="finance")
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=1_000_000)
+    headers = bearer(session, people.auditor)
+    day = (session.scalars(select(AuditEvent).where(AuditEvent.action == "budget.set")).one().at
+           + timedelta(hours=8)).date()
+
+    async def actions(**params) -> list[str]:
+        got = await client.get("/api/v1/audit/events", params={"size": 200, **params}, headers=headers)
+        assert got.status_code == 200, got.text
+        return [e["action"] for e in got.json()["items"]]
+
+    assert await actions(who="ｆｉｎａｎｃｅ") == await actions(who="finance") == ["budget.set"]
+    assert await actions(who="管理员") == ["user.role"]  # part of a display name
+    assert await actions(who="finance", since=str(day), until=str(day)) == ["budget.set"]
+    assert await actions(who="finance", until=str(day - timedelta(days=1))) == []
+    backwards = await client.get("/api/v1/audit/events", headers=headers,
+                                 params={"since": str(day), "until": str(day - timedelta(days=1))})
+    assert backwards.status_code == 422
+    assert backwards.json()["problems"] == [{"field": "until",
+                                             "reason": f"截止日期 {day - timedelta(days=1)} 早于起始日期 {day}"}]
+    shapeless = await client.get("/api/v1/audit/events", params={"since": "2026-13-01"}, headers=headers)
+    assert shapeless.status_code == 422 and "since" in shapeless.text
+    too_long = await client.get("/api/v1/audit/events", params={"who": "x" * 65}, headers=headers)
+    assert too_long.status_code == 422
+
+
+async def test_the_events_filters_are_documented(client) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    operation = next(item["get"] for path, item in schema["paths"].items() if path.endswith("/audit/events"))
+    said = {p["name"]: p.get("description", "") for p in operation["parameters"]}
+    assert {"entity", "entity_id", "who", "since", "until"} <= said.keys()
+    assert "操作人" in said["who"] and "起始日期" in said["since"] and "截止日期" in said["until"]
 
 
 async def test_an_unknown_kind_of_record_is_refused(client, session, people) -> None:
@@ -87,8 +128,10 @@ async def test_an_anchor_that_is_none_is_refused_naming_it(client, session, peop
     refused = await client.get("/api/v1/audit/verify", params={"anchor": "7:abc"}, headers=headers)
     assert refused.status_code == 422
     assert refused.json()["problems"] == [{"field": "anchor", "reason": "“7:abc”不是审计锚点：应为“序号:哈希”"
-                                           "（哈希为 64 位十六进制数字），即审计链页面所示的链头，"
-                                           "或 huiqi audit anchor 给出的锚点"}]
+                                           "（哈希为 64 位十六进制数字），即此前保存在系统之外的审计链头；尚未"
+                                           "保存过的，请系统管理员从审计链页面抄录当前链头，保存到审计底稿中，"
+                                           "日后用它核对"}]
+    assert "huiqi" not in refused.text, "no command line told to a caller of the API"
     many = await client.get("/api/v1/audit/verify", params={"anchor": [f"{i}:{'0' * 64}" for i in range(21)]},
                             headers=headers)
     assert many.status_code == 422 and "anchor" in many.text

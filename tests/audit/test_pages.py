@@ -19,9 +19,9 @@ async def test_page_shows_intact_chain_and_events(browser, session, people) -> N
     response = await browser(people.auditor).get("/audit")
     assert response.status_code == 200
     assert "完好" in response.text and "用户" in response.text
-    link = f'变更角色 <a href="/audit?entity=user&amp;entity_id={people.dalian.id}"'
+    link = f'变更角色 <a href="/audit?entity=user&amp;entity_id={people.dalian.id}">用户 dalian（大连市审核员）</a>'
     assert '系统管理员 <span class="small muted">（登录名 admin）</span> 于 ' in response.text and link in response.text
-    assert "新角色：财政人员" in response.text and "user.role" not in response.text
+    assert "角色由 市级初审人员（大连市） 改为 财政人员" in response.text and "user.role" not in response.text
     only = await browser(people.admin).get("/audit", params={"entity": "user", "entity_id": str(people.dalian.id)})
     assert "共 2 条" in only.text and "系统（自动） 于" in only.text and "创建用户" in only.text
     assert "<details" in only.text and "&#34;finance&#34;" in only.text  # the raw record, behind a toggle
@@ -50,7 +50,7 @@ async def test_page_names_a_business_row_that_differs_from_the_events(browser, s
     response = await browser(people.auditor).get("/audit")
     assert "完好" not in response.text and "审计链已断开" not in response.text
     assert "业务数据与审计记录不符（1 处）" in response.text
-    assert ("2025年度 辽政办〔2022〕35号 措施3 的预算：预算金额为 2,000,000 元，审计事件记载为 1,000,000 元"
+    assert ("2025年度 辽政办〔2022〕35号 措施3 的预算：预算金额为 200 万元，审计事件记载为 100 万元"
             in response.text)
 
 
@@ -63,10 +63,26 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
     assert rows[1][:5] == ("序号", "记录时间（北京时间）", "操作人", "登录名", "事件")
     assert [r[2:4] for r in rows[2:]] == [("系统管理员", "admin"), ("系统（自动）", "system")]
     assert "变更角色 用户" in rows[2][4] and [r[-1] for r in rows[2:]] == ["user.role", "user.create"]
-    assert '"finance"' in rows[2][10] and rows[1][-1] == "操作代码（原始记录）"  # said to be the record as kept
+    assert '"finance"' in rows[2][12] and rows[1][-1] == "操作代码（原始记录）"  # said to be the record as kept
+    assert rows[1][9:13] == ("变更前", "变更后", "变更前（原始记录）", "变更后（原始记录）")
     refused = await browser(people.auditor).get("/audit/events.xlsx", params={"since": "20250101"})
     assert refused.status_code == 422 and "起始日期" in refused.text and "应为日期（YYYY-MM-DD）" in refused.text
     assert 'value="20250101"' in refused.text, "the audit page with its filter form, not the bare error page"
+
+
+async def test_export_says_before_and_after_in_chinese_and_keeps_the_record_as_kept(browser, session, people) -> None:
+    for amount in (12_340_000, 8_000_000):
+        budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=amount)
+    response = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "budget"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    column = {name: i for i, name in enumerate(rows[1])}
+    latest = {name: rows[2][i] for name, i in column.items()}
+    assert latest["事件"].endswith("设定预算 2025年度措施3（辽政办〔2022〕35号）预算，金额由 1234 万元改为 800 万元")
+    assert latest["变更前"] == "金额：1234 万元；已动用合计：0 万元"
+    assert latest["变更后"].startswith("金额：800 万元；已动用合计：0 万元；编号：")
+    assert '"amount": 8000000' in latest["变更后（原始记录）"], "the record as kept, in its own column"
+    page = (await browser(people.auditor).get("/audit")).text.split("</table>")[0]
+    assert "预算</a>，金额由 1234 万元改为 800 万元" in page
 
 
 async def test_export_has_the_amount_as_yuan_and_wan_numbers(browser, session, people) -> None:
@@ -110,6 +126,8 @@ async def test_the_trail_is_filtered_by_who_and_by_day(browser, session, people)
     assert "变更角色" in by_name.text and "设定预算" not in by_name.text and 'value="管理员"' in by_name.text
     by_login = await auditor.get("/audit", params={"who": "finance"})
     assert "设定预算" in by_login.text and "变更角色" not in by_login.text
+    wide = await auditor.get("/audit", params={"who": "ｆｉｎａｎｃｅ"})  # typed with a Chinese input method
+    assert "设定预算" in wide.text and "变更角色" not in wide.text and "共 1 条" in wide.text
     assert 'href="/audit/events.xlsx?who=finance"' in by_login.text
     # the day is the Beijing day of the moment it was recorded (the trail keeps UTC)
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "budget.set")).one()
@@ -196,6 +214,7 @@ async def test_an_anchor_that_is_none_is_said_beside_its_field(browser, session,
     assert refused.status_code == 422 and 'id="e-anchor"' in refused.text and 'aria-invalid="true"' in refused.text
     assert "审计锚点：“7:abc”不是审计锚点：应为“序号:哈希”（哈希为 64 位十六进制数字）" in refused.text
     assert "完好" in refused.text and 'value="7:abc"' in refused.text, "the chain still verified, the anchor kept"
+    assert "请系统管理员从审计链页面抄录当前链头" in refused.text and "huiqi audit" not in refused.text
     too_long = await browser(people.auditor).get("/audit", params={"anchor": "1:" + "a" * 200})
     assert too_long.status_code == 422 and "a" * 200 not in too_long.text
 

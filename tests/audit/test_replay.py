@@ -48,7 +48,7 @@ def test_a_grant_raised_by_hand_is_named(session, paid) -> None:
     app, _ = paid
     session.execute(text("UPDATE grants SET amount = amount + 5000000"))
     assert _differences(session) == [
-        f"批准记录 {_grant_id(session, app.id)}（申报 #{app.id}）：批准金额为 5,800,000 元，审计事件记载为 800,000 元"]
+        f"批准记录 {_grant_id(session, app.id)}（申报 #{app.id}）：批准金额为 580 万元，审计事件记载为 80 万元"]
 
 
 def _grant_id(session, app_id: int) -> int:
@@ -57,12 +57,12 @@ def _grant_id(session, app_id: int) -> int:
 
 def test_a_budgets_committed_sum_zeroed_is_named(session, paid) -> None:
     session.execute(text("UPDATE budgets SET committed = 0"))
-    assert _differences(session) == [f"{BUDGET_NAME}：已批准（占用）金额为 0 元，审计事件记载为 800,000 元"]
+    assert _differences(session) == [f"{BUDGET_NAME}：已批准（占用）金额为 0 万元，审计事件记载为 80 万元"]
 
 
 def test_a_budgets_amount_changed_is_named(session, paid) -> None:
     session.execute(text("UPDATE budgets SET amount = 9000000"))
-    assert _differences(session) == [f"{BUDGET_NAME}：预算金额为 9,000,000 元，审计事件记载为 5,000,000 元"]
+    assert _differences(session) == [f"{BUDGET_NAME}：预算金额为 900 万元，审计事件记载为 500 万元"]
 
 
 def test_a_rejected_application_set_to_approved_is_named(session, paid) -> None:
@@ -75,8 +75,8 @@ def test_amounts_of_an_application_are_named(session, paid) -> None:
     app, _ = paid
     session.execute(text("UPDATE applications SET amount_proposed = 1000000, amount_requested = 2000000 "
                          "WHERE id = :id"), {"id": app.id})
-    assert _differences(session) == [f"申报 #{app.id}：申请金额为 2,000,000 元，审计事件记载为 1,000,000 元",
-                                     f"申报 #{app.id}：拟定金额为 1,000,000 元，审计事件记载为 800,000 元"]
+    assert _differences(session) == [f"申报 #{app.id}：申请金额为 200 万元，审计事件记载为 100 万元",
+                                     f"申报 #{app.id}：拟定金额为 100 万元，审计事件记载为 80 万元"]
 
 
 def test_a_payment_changed_is_named_and_so_is_the_budgets_paid_sum(session, paid) -> None:
@@ -84,9 +84,9 @@ def test_a_payment_changed_is_named_and_so_is_the_budgets_paid_sum(session, paid
     session.execute(text("UPDATE disbursements SET amount = 900000, reference = 'X-1'"))
     payment = session.execute(text("SELECT id FROM disbursements")).scalar_one()
     assert _differences(session) == [
-        f"拨付记录 {payment}（申报 #{app.id}）：拨付金额为 900,000 元，审计事件记载为 800,000 元",
+        f"拨付记录 {payment}（申报 #{app.id}）：拨付金额为 90 万元，审计事件记载为 80 万元",
         f"拨付记录 {payment}（申报 #{app.id}）：凭证号为 X-1，审计事件记载为 LNCZ-2025-0001",
-        f"{BUDGET_NAME}：已拨付金额为 900,000 元，审计事件记载为 800,000 元"]
+        f"{BUDGET_NAME}：已拨付金额为 90 万元，审计事件记载为 80 万元"]
 
 
 def test_a_grant_inserted_by_hand_is_named(session, paid) -> None:
@@ -106,16 +106,16 @@ def test_rows_removed_while_their_events_remain_are_named(session, paid) -> None
     session.execute(text("DELETE FROM disbursements"))
     session.execute(text("DELETE FROM grants"))
     assert _differences(session) == [
-        f"申报 #{app.id}：审计事件记载批准 800,000 元，而批准记录表中没有：记录被删除",
-        f"申报 #{app.id}：审计事件记载拨付 800,000 元，而拨付记录表中没有：记录被删除",
-        f"{BUDGET_NAME}：已拨付金额为 0 元，审计事件记载为 800,000 元"]
+        f"申报 #{app.id}：审计事件记载批准 80 万元，而批准记录表中没有：记录被删除",
+        f"申报 #{app.id}：审计事件记载拨付 80 万元，而拨付记录表中没有：记录被删除",
+        f"{BUDGET_NAME}：已拨付金额为 0 万元，审计事件记载为 80 万元"]
 
 
 def test_a_budget_moved_to_another_year_is_named(session, paid) -> None:
     session.execute(text("UPDATE budgets SET year = 2024"))
     assert _differences(session) == [
         "2024年度 辽政办〔2022〕35号 措施3 的预算：审计事件中没有这项预算（未经设定预算，直接写入数据库）",
-        f"{BUDGET_NAME}：审计事件记载有这项预算（5,000,000 元），而预算表中没有：记录被删除"]
+        f"{BUDGET_NAME}：审计事件记载有这项预算（500 万元），而预算表中没有：记录被删除"]
 
 
 def test_a_grant_moved_to_another_budget_is_named(session, people, paid) -> None:
@@ -127,5 +127,5 @@ def test_a_grant_moved_to_another_budget_is_named(session, people, paid) -> None
     grant = _grant_id(session, app.id)
     assert _differences(session) == [
         f"批准记录 {grant}（申报 #{app.id}）：所用预算（编号）为 {other.id}，审计事件记载为 {first}",
-        f"{BUDGET_NAME}：已拨付金额为 0 元，审计事件记载为 800,000 元",
-        "2025年度 辽政办〔2022〕35号 措施4 的预算：已拨付金额为 800,000 元，审计事件记载为 0 元"]
+        f"{BUDGET_NAME}：已拨付金额为 0 万元，审计事件记载为 80 万元",
+        "2025年度 辽政办〔2022〕35号 措施4 的预算：已拨付金额为 80 万元，审计事件记载为 0 万元"]

@@ -15,6 +15,7 @@ from huiqi.applications import payee
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.funding import service as budgets
+from huiqi.money import wan
 from huiqi.users import service as users
 from huiqi.whitelist import service as whitelist
 from tests.dbtest import ALICE_USCC, BOB_USCC, FIXTURES, apply, second_admin, step
@@ -184,7 +185,7 @@ def test_score_ceiling_payee_and_announcement_of_an_application_changed_by_hand_
     session.execute(text("UPDATE applications SET expert_score = 95, ceiling = 99000000, payee_bank = '某某银行', "
                          "payee_account = '6222000099998888', announcement_id = NULL WHERE id = :id"), {"id": app.id})
     assert _differences(session) == [
-        f"申报 #{app.id}：上限为 99,000,000 元，审计事件记载为 {ceiling:,} 元",
+        f"申报 #{app.id}：上限为 9900 万元，审计事件记载为 {wan(ceiling)} 万元",
         f"申报 #{app.id}：评审得分为 95，审计事件记载为 80",
         f"申报 #{app.id}：收款开户银行为 某某银行，审计事件记载为 中国工商银行沈阳分行",
         f"申报 #{app.id}：收款账号（尾号）为 ****8888，审计事件记载为 ****5678",

@@ -144,3 +144,14 @@ def test_who_matches_part_of_a_login_name_or_of_a_display_name_and_wildcards_are
     assert actors("fin") == actors("FINance") == actors("finance") == {"finance"}  # part of a login name, any case
     assert actors("财政") == {"finance"}  # part of its display name (省财政厅经办人)
     assert actors("%") == actors("_") == actors("fin%") == set()  # typed wildcards are plain characters
+    assert actors("ｆｉｎａｎｃｅ") == actors(" ＦＩＮ ") == {"finance"}, "typed with a Chinese input method"
+
+
+def test_an_edited_row_is_named_in_the_pages_words_not_by_its_codes(session, people) -> None:
+    _some_events(session, people)
+    seq = session.execute(text("SELECT max(seq) FROM audit_events")).scalar_one()
+    unguard(session)
+    session.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = :s"), {"s": seq})
+    said = [p for p in audit.verify(session).problems if "哈希不符" in p]
+    assert said == [f"第 {seq} 条审计记录的内容与其哈希不符：记录在写入后被改动"
+                    "（现记载为：设定预算 2025年度措施3（辽政办〔2022〕35号）预算）"]

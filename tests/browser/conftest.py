@@ -209,7 +209,9 @@ def attach_declare_submit(page, tmp_path: Path) -> None:
     page.fill("#payee input[name=account]", "6222 0000 1234 5678")
     page.click("#payee button[type=submit]")
     page.wait_for_load_state()
-    page.click("form[action$='/submit'] button[type=submit]")
+    with page.expect_event("dialog") as asked:  # final: the page asks first (the tab's handler says yes)
+        page.click("form[action$='/submit'] button[type=submit]")
+    assert "不能再修改，也不能撤回" in asked.value.message
     page.wait_for_load_state()
 
 

@@ -44,7 +44,10 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     sign_in(page, "admin")
     page.goto("/rounds")
     page.click("summary:has(#open-title)")
+    assert page.is_visible("details[data-shown-for='ln-2022-35']"), "no policy chosen yet: every list shows"
     page.select_option("select[name=policy]", "test-successor")
+    assert page.is_hidden("details[data-shown-for='ln-2022-35']"), "only the chosen policy's measures"
+    assert page.is_visible("details[data-shown-for='test-successor']")
     opening = "form[action='/rounds']"  # each open round has its own correction form with a title too
     page.fill(f"{opening} input[name=title]", "测试后续政策 2025 年度申报")
     page.fill(f"{opening} input[name=opens_on]", LIVE_DAY.isoformat())

@@ -18,7 +18,7 @@ PAGES = {
     "admin": ["/admin/users", "/admin/policies", "/admin/policies/1/diff", "/admin/policies/1/text", "/rounds",
               "/admin/whitelist",
               "/admin/whitelist/1", "/admin/lists", "/offers/pending", "/audit", "/holidays", "/budgets",
-              "/announcements/manage"],
+              "/announcements/manage", "/admin/objection-contacts"],
 }
 
 
@@ -120,3 +120,43 @@ def test_a_long_reason_breaks_at_the_edge_of_the_phone(chromium, tmp_path) -> No
         shoot(phone, "90-phone-list-source")
         context.close()
     assert not wide, f"pages wider than the phone: {wide}"
+
+
+# A material's file name as an enterprise may give it: long, with no space to break it at.
+LONG_NAME = "关于申请辽宁省数字经济核心产业专项资金的补充证明材料" * 3 + "（盖章扫描件）.pdf"
+
+
+def test_a_material_filed_with_a_correction_is_marked_and_fits_the_phone(chromium, tmp_path) -> None:
+    """On a demo of its own: dept-06 returns application 5; ent-05 files a material with a long name; the review page
+    lists it as a card with its kind (证明材料, 可选), its upload time and the 补正 mark, within 390 px."""
+    from tests.browser.conftest import PDF
+
+    database = f"sqlite:///{tmp_path / 'huiqi.db'}"
+    _huiqi("demo", "seed", env=_env(database, HUIQI_TODAY=LIVE_DAY.isoformat()))
+    with serving(database, today=LIVE_DAY) as base:
+        context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=base, locale="zh-CN",
+                                       is_mobile=True, device_scale_factor=1)
+        phone = context.new_page()
+        phone.set_default_timeout(15_000)
+        phone.on("dialog", lambda dialog: dialog.accept())
+        sign_in(phone, "dept-06")
+        phone.goto("/review/5")
+        phone.fill("#form-return textarea[name=reasons]", "请补充证明材料")
+        with phone.expect_navigation():
+            phone.click("#form-return button[type=submit]")
+        sign_in(phone, "ent-05")
+        phone.goto("/applications/5")
+        phone.select_option("select[name=kind]", "证明材料")
+        phone.set_input_files("input[name=file]", {"name": LONG_NAME, "mimeType": "application/pdf", "buffer": PDF})
+        with phone.expect_navigation():
+            phone.click("form[action$='/materials'] button[type=submit]")
+        sign_in(phone, "dept-06")
+        phone.goto("/review/5")
+        row = phone.locator("#materials tr", has_text="补充证明材料")
+        assert "补正" in row.inner_text() and "证明材料（可选）" in row.inner_text(), row.inner_text()
+        assert "退回后" in row.locator("td[data-label=上传时间]").inner_text()
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        hidden = phone.evaluate(OUT_OF_SIGHT)
+        shoot(phone, "90-phone-corrected-material")
+        context.close()
+    assert width <= 390 and not hidden, (width, hidden)

@@ -61,3 +61,19 @@ def test_a_new_policy_lists_all_it_brings() -> None:
 
 def test_the_same_file_changes_nothing() -> None:
     assert _of(SHIPPED, SHIPPED.replace("# Conditions every", "# The conditions every")).none
+
+
+def test_a_reworded_explanation_is_named_by_its_condition() -> None:
+    """The walk-through: the comparison did not show changes to the conditions' explanations (解读)."""
+    reading = "所列机构以“等”结尾：“其他功能性机构”经确认为功能性机构也算，未确认时待定。"
+    assert SHIPPED.count(reading) == 1
+    found = _of(SHIPPED, SHIPPED.replace(reading, reading.replace("未确认时待定", "未确认时不符合")))
+    assert not found.none and found.parameters == []
+    [change] = found.clauses
+    assert (change.where, change.what, change.part) == ("措施1 发展总部经济", "改动",
+                                                        "解读：设立的是总部、区域总部或所列功能性机构")
+    assert change.before == reading and change.after.endswith("未确认时不符合。")
+    general = "认定、备案、设立或批准日期须在2022年7月23日"
+    assert SHIPPED.count(general) == 1
+    [change] = _of(SHIPPED, SHIPPED.replace(general, "认定、备案、设立或批准日期应在2022年7月23日")).clauses
+    assert (change.where, change.part) == ("通用条件", "解读：事项日期在政策有效期内")

@@ -97,3 +97,58 @@ async def test_the_diff_exports_to_excel(browser, session, people, changed) -> N
     assert params[2] == ("措施3 培育中小企业", "专精特新等企业奖励上限（每项）", "100 万元（自 2022-07-23）",
                          "100 万元（自 2022-07-23）；150 万元（自 2023-01-01）", "+50 万元")
     assert (await browser(people.alice).get(f"/admin/policies/{changed.id}/diff.xlsx")).status_code == 403
+
+
+def _successor(text: str) -> str:
+    """The shipped file as another policy that names it as the one it succeeds (the same measures and caps)."""
+    for old, new in (("id: ln-2022-35", "id: ln-2026-1\nsucceeds: ln-2022-35"),
+                     ("number: 辽政办〔2022〕35号", "number: 辽政办〔2026〕1号"),
+                     ("title: 辽宁省加快发展数字经济核心产业的若干措施",
+                      "title: 辽宁省加快发展数字经济核心产业的若干措施（2026年版）")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.anyio
+async def test_a_successor_is_compared_with_the_policy_it_succeeds(browser, session, people, changed) -> None:
+    """The walk-through: a successor's comparison listed everything as 新增, with 现行合计 0 万元."""
+    text = _successor(changed.text)
+    row = catalogue.add(session, actor=people.admin, text=text, file_name="ln-2026-1.yaml")
+    with clock.pinned(date(2025, 6, 30)):
+        found = catalogue.diff_of(session, actor=people.admin, version_id=row.id)
+    assert found.file is not None and not found.file.new_policy
+    assert found.file.succeeds == "辽政办〔2022〕35号《辽宁省加快发展数字经济核心产业的若干措施》"
+    [cap] = found.file.parameters  # the shipped measures, measure by measure: only measure 3's cap differs
+    assert (cap.where, cap.change) == ("措施3 培育中小企业", "+50 万元") and found.file.clauses == []
+    predecessor = {m.measure: m for m in found.measures if m.policy == "ln-2022-35"}
+    assert predecessor[3].granted_before > 0 and found.cost_before > 0, "its grants are the comparison's before"
+    with clock.pinned(date(2025, 6, 30)):
+        page = (await browser(people.admin).get(f"/admin/policies/{row.id}/diff")).text
+    assert "本政策接续辽政办〔2022〕35号" in page and "这是一项新政策" not in page
+    unknown = catalogue.add(session, actor=people.admin, text=text.replace("succeeds: ln-2022-35", "succeeds: ln-1"),
+                            file_name="ln-2026-1.yaml")
+    found = catalogue.diff_of(session, actor=people.admin, version_id=unknown.id)
+    assert found.file is not None and found.file.new_policy and found.file.unfound == "ln-1"
+
+
+@pytest.mark.anyio
+async def test_a_published_version_is_compared_with_the_one_it_superseded(browser, session, people,
+                                                                         changed) -> None:
+    """The walk-through: the diff page of a published version compared it with itself (“参数和条款原文都没有改动”,
+    “现行合计 0 万元”)."""
+    from tests.dbtest import second_admin
+
+    shipped = next(v for v in catalogue.versions(session, actor=people.admin) if v.state == "published")
+    catalogue.publish(session, actor=second_admin(session), version_id=changed.id)
+    with clock.pinned(date(2025, 6, 30)):
+        found = catalogue.diff_of(session, actor=people.admin, version_id=changed.id)
+        page = (await browser(people.admin).get(f"/admin/policies/{changed.id}/diff")).text
+    assert found.published and found.earlier == shipped.id
+    assert found.file is not None and [p.change for p in found.file.parameters] == ["+50 万元"]
+    assert found.cost_after - found.cost_before == 500_000 and found.cost_before > 0
+    assert f"它发布时取代的版本 {shipped.id}" in page and "没有改动" not in page and "<b>+50 万元</b>" in page
+    first = catalogue.diff_of(session, actor=people.admin, version_id=shipped.id)  # superseded now, once published
+    assert first.published and first.earlier is None and first.file is not None and first.file.new_policy
+    page = (await browser(people.admin).get(f"/admin/policies/{shipped.id}/diff")).text
+    assert "第一个发布的版本" in page and "没有被它取代的版本" in page

@@ -21,8 +21,8 @@ async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
     done = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "500.5"})
     assert done.status_code == 303 and done.headers["location"] == "/budgets?year=2025"
     page = (await finance.get("/budgets", params={"year": 2025})).text
-    assert "500.5" in page and "措施3 培育中小企业" in page
-    assert "✓ 2025年度 措施3 培育中小企业 预算已设定为 500.5万元" in page, "the message says what was set"
+    assert "500.5" in page and '<span class="small muted">辽政办〔2022〕35号</span><br>措施3 培育中小企业</td>' in page
+    assert "✓ 2025年度 辽政办〔2022〕35号 措施3 培育中小企业 预算已设定为 500.5万元" in page, "the message says it"
     bad = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "1.000001"})
     assert bad.status_code == 422 and "四位小数" in bad.text and 'value="1.000001"' in bad.text
     assert '<a href="#f-amount">预算（万元）：' in bad.text, "named as the form names it"
@@ -90,7 +90,7 @@ async def test_left_decreases_after_approval(browser, session, people, tmp_path)
     rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
     assert rows[2][rows[1].index("余额（元）")] == 4_200_000 and rows[2][rows[1].index("余额（万元）")] == 420
     assert rows[2][rows[1].index("设定人")] == "省财政厅经办人（财政人员）"  # a person, not a login name
-    assert rows[2][rows[1].index("措施")] == "措施3 培育中小企业"
+    assert rows[2][rows[1].index("措施")] == "辽政办〔2022〕35号 措施3 培育中小企业", "one policy budgeted: still named"
     paid = await browser(people.finance).get("/disbursements.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(paid.content)).active.iter_rows(values_only=True))
     assert rows[2][rows[1].index("凭证号")] == "PAY-7" and rows[2][rows[1].index("拨付金额（万元）")] == 80

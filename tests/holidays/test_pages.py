@@ -64,3 +64,33 @@ async def test_no_refusal_of_the_form_names_a_field_in_ascii(browser, session, p
         assert door.status_code == 422 and ("通知文号或标题：" in door.text or "日期清单：" in door.text)
         assert not ASCII_FIELD.search(door.text), ASCII_FIELD.findall(door.text)
     assert year not in holidays.calendar_of(session).years
+
+
+async def test_the_year_shown_is_exported_with_each_day_s_kind_and_source(browser, session, people) -> None:
+    """The page had no export: the year's days, their kind and the notice they come from, never a formula."""
+    import io
+
+    import openpyxl
+
+    year = holidays.calendar_of(session).last_day.year + 1
+    admin = browser(people.admin)
+    source = "=HYPERLINK(\"http://x\")"  # a source typed as a formula stays text
+    entered = await admin.post("/admin/calendar", data={"source": source, "lines": notice_lines(year)})
+    assert entered.status_code == 303
+    page = await admin.get("/admin/calendar", params={"year": year})
+    assert f'href="/admin/calendar.xlsx?year={year}"' in page.text
+    response = await browser(people.finance).get("/admin/calendar.xlsx", params={"year": year})
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == f"{year} 年节假日安排" and rows[1] == ("日期", "星期", "类别", "名称", "来源")
+    assert len(rows) == 2 + len(notice_days(year)) and {r[2] for r in rows[2:]} == {"放假"}
+    assert rows[2][0].date().isoformat() == f"{year}-01-01" and rows[2][3] == "元旦" and rows[2][4] == source
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    past = await admin.get("/admin/calendar.xlsx", params={"year": 2025})  # the package's year
+    kept = list(openpyxl.load_workbook(io.BytesIO(past.content)).active.iter_rows(values_only=True))
+    assert {r[2] for r in kept[2:]} == {"放假", "调休上班"} and kept[2][4] == "随系统提供的历年国务院办公厅节假日安排"
+    none = await admin.get("/admin/calendar.xlsx", params={"year": 2100})
+    assert openpyxl.load_workbook(io.BytesIO(none.content)).active["A1"].value == "2100 年节假日安排（尚未录入）"
+    assert (await admin.get("/admin/calendar.xlsx", params={"year": "abc"})).status_code == 422
+    assert (await browser(people.alice).get("/admin/calendar.xlsx")).status_code == 403

@@ -76,6 +76,38 @@ def test_an_enterprise_is_reminded_once_of_a_round_closing(session, people) -> N
     assert len([m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]) == 1
 
 
+def test_a_draft_in_a_closing_round_is_reminded_a_submitted_application_is_not(session, people, tmp_path) -> None:
+    """A draft is lost to its round unless submitted by the deadline: its enterprise is reminded once (the matter is
+    held by it, so no "可申请" reminder stands in for it); a submitted application is past that deadline's reach."""
+    from huiqi import clock
+    from huiqi.applications import service as applications
+    from huiqi.catalogue import service as catalogue
+    from huiqi.rounds import opening
+    from tests.dbtest import PDF
+
+    policy = catalogue.published(session)[0]
+    with clock.pinned(date(2025, 9, 1)):
+        found = opening.open_round(session, actor=people.admin, policy_id=policy.id, title="将截止的批次",
+                                   opens_on=date(2025, 9, 1), closes_on=date(2025, 9, 10),
+                                   measures=[opening.MeasureIn(3), opening.MeasureIn(5)])
+        draft = applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="h1",
+                                          round_id=found.id, measure=3, amount_requested=1_000_000)
+        sent = applications.create_draft(session, actor=people.alice, uscc=people.alice.uscc, matter_key="p1",
+                                         round_id=found.id, measure=5, amount_requested=1_000_000)
+    applications.add_material(session, actor=people.alice, application_id=sent.id, filename="申报书.pdf", content=PDF,
+                              store=tmp_path)
+    applications.declare(session, actor=people.alice, application_id=sent.id)
+    step(session, "submit", people.alice, sent, on=date(2025, 9, 1))
+    messages.digest(session, date(2025, 9, 2))
+    assert not [m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]  # 8 days away
+    messages.digest(session, date(2025, 9, 4))
+    told = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]
+    assert [m.subject for m in told] == [f"您的申报 #{draft.id} 尚未提交，2025-09-10 截止"]
+    assert "「将截止的批次」" in told[0].body and told[0].link == f"/applications/{draft.id}"
+    messages.digest(session, date(2025, 9, 5))
+    assert len([m for m in messages.inbox(session, actor=people.alice) if m.kind == "round.closing"]) == 1
+
+
 def test_a_profile_change_that_makes_a_measure_applicable_is_told(session, people) -> None:
     from huiqi.applicants import repository
     from huiqi.applicants import service as applicants

@@ -105,7 +105,7 @@ def test_a_confirmed_offer_is_in_the_trail_so_an_edited_amount_is_named(session,
     session.expire_all()
     checked = audit.verify(session)
     assert not checked.intact and checked.differences == [
-        f"申报 #{app.id}：申请金额为 9,000,000 元，审计事件记载为 1,000,000 元"]
+        f"申报 #{app.id}：申请金额为 900 万元，审计事件记载为 100 万元"]
 
 
 def test_the_enterprise_cannot_apply_for_it_in_the_usual_way(session, people, offer) -> None:

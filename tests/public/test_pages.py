@@ -459,7 +459,7 @@ def test_every_header_cell_of_the_public_and_enterprise_tables_says_what_it_head
 
 async def test_an_announcement_says_where_to_call_when_its_department_has_no_number(browser, session, people,
                                                                                     tmp_path) -> None:
-    """The shipped objection contacts name departments only: the 咨询电话 its round published is shown instead."""
+    """The seeded objection contacts name departments only: the 咨询电话 its round published is shown instead."""
     from huiqi.models import Round
     from tests.dbtest import to_announced
 

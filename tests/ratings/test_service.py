@@ -218,3 +218,53 @@ async def test_a_city_s_rejection_is_the_city_s_to_rectify(browser, session, peo
     assert entry.actor == "shenyang"
     by_unit = {r.key for r in ratings.rates(session, by="department")}
     assert by_unit == {"沈阳市"}
+
+
+@pytest.mark.anyio
+async def test_finance_s_rejection_is_finance_s_to_rectify(browser, session, people, tmp_path) -> None:
+    """A bad rating of an application finance declined to approve after its 公示 goes to finance (told, listed,
+    answering, audited, counted as 省财政厅), not to the lead department, which neither sees nor answers it."""
+    from sqlalchemy import select
+
+    from huiqi.models import AuditEvent
+    from tests.dbtest import to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
+    step(session, "reject", people.finance, app, on=date(2025, 10, 14), reasons="预算执行审查未通过")
+    with clock.pinned(date(2025, 10, 20)):
+        found = ratings.rate(session, actor=people.alice, application_id=app.id, level=2,
+                             comment="公示后被否，理由不清楚")
+    assert (found.finance, found.city) == (True, None) and ratings.unit_name(session, found) == "省财政厅"
+    assert any("差评待整改" in m.subject for m in messages.inbox(session, actor=people.finance))
+    assert not any("差评待整改" in m.subject for m in messages.inbox(session, actor=people.miit))
+    assert ratings.rectifications(session, actor=people.miit) == []
+    assert [r.id for r in ratings.rectifications(session, actor=people.finance)] == [found.id]
+    with pytest.raises(Forbidden, match="这条由省财政厅答复"):
+        ratings.answer(session, actor=people.miit, rating_id=found.id, text="与本单位无关")
+    money = browser(people.finance)
+    assert '<a href="/ratings/rectifications"' in (await money.get("/review")).text, "finance's own navigation"
+    listed = await money.get("/ratings/rectifications")
+    assert listed.status_code == 200 and "答复单位：省财政厅（公示后财政不予批准的决定）" in listed.text
+    assert 'name="text"' in listed.text
+    answered = await money.post(f"/ratings/{found.id}/answer", data={"text": "已书面说明预算审查的结论"})
+    assert answered.status_code == 303
+    session.refresh(found)
+    assert found.answer == "已书面说明预算审查的结论" and found.answered_by == "finance"
+    entry = session.scalars(select(AuditEvent).where(AuditEvent.action == "rating.answer")).one()
+    assert entry.actor == "finance" and entry.after["unit"] == "省财政厅"
+    assert {r.key for r in ratings.rates(session, by="department")} == {"省财政厅"}
+
+
+def test_a_department_s_rejection_after_its_proposal_stays_the_department_s(session, people, tmp_path) -> None:
+    """Only a rejection after the 公示 is finance's: the department rejecting the amount it proposed answers itself."""
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "pass_city", people.shenyang, app, on=date(2025, 9, 3))
+    step(session, "propose", people.miit, app, on=date(2025, 9, 10), amount=800_000)
+    step(session, "reject", people.miit, app, on=date(2025, 9, 11), reasons="复核后不符合条件")
+    with clock.pinned(date(2025, 9, 26)):
+        found = ratings.rate(session, actor=people.alice, application_id=app.id, level=1, comment="不清楚")
+    assert not found.finance and ratings.unit_name(session, found) == "省工业和信息化厅"
+    assert ratings.rectifications(session, actor=people.finance) == []
+    with pytest.raises(Forbidden):
+        ratings.answer(session, actor=people.finance, rating_id=found.id, text="与财政无关")

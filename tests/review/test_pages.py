@@ -34,7 +34,8 @@ async def test_the_review_page_shows_the_trace_and_materials(browser, people, al
     assert "规则判断（提交时）" in text and "小巨人" in text and "✓ 满足" in text
     assert "100 万元" in text  # the ceiling in 万元
     assert "申报书.pdf" in text and f"/review/{alice_h1.id}/materials/" in text
-    assert re.search(r"PDF · \d+(\.\d)? KB · ", text) and "字节" not in text  # sizes as people read them
+    assert re.search(r'<td data-label="大小" class="num">\d+(\.\d)? KB</td>', text)
+    assert "字节" not in text  # sizes as people read them
     assert f'action="/review/{alice_h1.id}/pass_city"' in text and "/propose" not in text
     assert "市级初审" in text  # the timeline
     assert "转市级初审</b> → 市级初审 <span class=\"small muted\">2025-09-01 · 系统（自动）" in text  # not `system`

@@ -96,6 +96,36 @@ async def test_every_mistake_of_the_open_form_is_said_at_once_and_linked(browser
     assert twice.text.count('href="#f-办事指南"') == 1 and twice.text.count('id="e-办事指南"') == 1
 
 
+async def test_a_measure_ticked_under_another_policy_is_named_not_dropped(browser, session, people,
+                                                                           set_today) -> None:
+    """The form lists every policy's measures (without script all show): one ticked under another policy than the
+    one chosen is named as such, not reported as no measure at all; each policy's list says which policy it is for,
+    so a script shows only the chosen one's."""
+    from pathlib import Path
+
+    from huiqi.catalogue import service as catalogue
+    from tests.dbtest import second_admin
+
+    set_today(date(2025, 11, 3))
+    text = (Path(__file__).parents[1] / "fixtures" / "second-policy.yaml").read_text("utf-8")
+    version = catalogue.add(session, actor=people.admin, text=text, file_name="second-policy.yaml")
+    catalogue.publish(session, actor=second_admin(session), version_id=version.id)
+    admin = browser(people.admin)
+    form = (await admin.get("/rounds")).text
+    assert 'data-shown-by="f-政策" data-shown-for="ln-2022-35"' in form
+    assert 'data-shown-by="f-政策" data-shown-for="test-successor"' in form
+    sent = {k: v for k, v in FORM.items() if not k.startswith("measure-")} | {"measure-test-successor": ["1"]}
+    refused = await admin.post("/rounds", data=sent)
+    assert refused.status_code == 422 and rounds.listed(session) == []
+    said = dict(re.findall(r'<a href="#(f-[^"]+)">([^<]+)</a>', refused.text))
+    assert said["f-措施"] == ("措施：所选措施不属于所选政策：勾选了测试〔2024〕1号的措施1，"
+                             "而所选政策是辽政办〔2022〕35号。请改选政策，或只勾选所选政策下的措施")
+    assert "请至少开放一条措施" not in refused.text
+    both = await admin.post("/rounds", data=FORM | {"measure-test-successor": ["1"]})
+    assert both.status_code == 422 and "勾选了测试〔2024〕1号的措施1" in both.text, "not silently dropped"
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303
+
+
 @pytest.mark.parametrize(("dates", "said"), [
     ({"opens_on": "2020-01-01"}, ("开始日期", "不能早于政策印发日期 2022-07-23")),
     ({"opens_on": "2027-01-01", "closes_on": "2027-03-31"}, ("开始日期", "不能晚于今天之后 366 天")),
@@ -293,7 +323,7 @@ def test_many_long_overlaps_are_counted_in_the_message_and_listed_on_the_card() 
 async def test_a_round_s_planned_amount_says_what_it_is_and_admins_see_it_beside_the_yearly_budget(
         browser, session, people, set_today) -> None:
     """A round's amount is the guide's announced plan, not a budget approvals draw on (finance's yearly one is):
-    the page says so; an admin is warned while none is set for the measure's year or the plan exceeds it."""
+    the page says so; an admin is warned while none is set for a measure it opens or the plan exceeds it."""
     from huiqi.funding import service as budgets
 
     set_today(date(2025, 11, 3))
@@ -304,11 +334,13 @@ async def test_a_round_s_planned_amount_says_what_it_is_and_admins_see_it_beside
     assert "本批次计划安排" in public and "本批次预算" not in public and "以年度预算为准" in public
     assert f'id="round-{found.id}-budget"' not in public, "the yearly budget is finance's, not the public's"
     unset = (await admin.get("/rounds")).text
-    assert ("辽政办〔2022〕35号措施3 本批次计划安排 500 万元，省财政厅尚未设定 2025 年度（本批次开始受理之年）"
-            "该措施的预算") in unset
+    assert ("辽政办〔2022〕35号措施3 本批次计划安排 500 万元，省财政厅尚未设定 2025 年度该措施的预算：本批次的申报"
+            "可能在这些年度批准") in unset
+    assert "辽政办〔2022〕35号措施13，省财政厅尚未设定 2025 年度该措施的预算" in unset, "no plan: still no budget"
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=4_000_000)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=13, amount=0)
     short = (await admin.get("/rounds")).text
-    assert ("本批次计划安排 500 万元，超过省财政厅设定的 2025 年度（本批次开始受理之年）预算 400 万元：批准以年度预算"
+    assert ("本批次计划安排 500 万元，超过省财政厅设定的 2025 年度预算 400 万元：批准以批准之年的年度预算"
             "为准") in short
     department = (await browser(people.miit).get("/rounds")).text
     assert f'id="round-{found.id}-budget"' not in department, "departments do not read finance's budgets"
@@ -318,11 +350,42 @@ async def test_a_round_s_planned_amount_says_what_it_is_and_admins_see_it_beside
                                 opens_on=date(2025, 11, 3), closes_on=date(2025, 12, 31),
                                 measures=[opening.MeasureIn(3, budget=6_000_000)])
     both = (await admin.get("/rounds")).text
-    summed = ("合计 1100 万元，超过省财政厅设定的 2025 年度（本批次开始受理之年）预算 1000 万元")
+    summed = ("合计 1100 万元，超过省财政厅设定的 2025 年度预算 1000 万元")
     for r in (found, second):
         assert summed in both.split(f'id="round-{r.id}-budget"')[1].split("</div>")[0], "the plans add up"
     editing.close(session, actor=people.admin, round_id=found.id)
     assert f'id="round-{second.id}-budget"' not in (await admin.get("/rounds")).text, "an ended round draws no more"
+
+
+async def test_the_budget_warning_names_the_years_approvals_can_fall_in_not_the_opening_year(
+        browser, session, people, set_today) -> None:
+    """Approval draws on the budget of the year it happens in: a round open across the new year is warned about the
+    next year's missing budget, and once the opening year is past, its budget no longer matters."""
+    from huiqi.funding import service as budgets
+
+    set_today(date(2025, 12, 1))
+    made = opening.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="跨年批次",
+                              opens_on=date(2025, 12, 1), closes_on=date(2026, 2, 5),
+                              measures=[opening.MeasureIn(3, budget=5_000_000)])
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=9_000_000)
+    admin = browser(people.admin)
+    box = (await admin.get("/rounds")).text.split(f'id="round-{made.id}-budget"')[1].split("</div>")[0]
+    assert "尚未设定 2026 年度该措施的预算" in box and "2025 年度" not in box
+    budgets.set_budget(session, actor=people.finance, year=2026, policy_id="ln-2022-35", measure=3, amount=3_000_000)
+    box = (await admin.get("/rounds")).text.split(f'id="round-{made.id}-budget"')[1].split("</div>")[0]
+    assert "超过省财政厅设定的 2026 年度预算 300 万元" in box and "尚未设定" not in box
+    set_today(date(2026, 1, 5))
+    budgets.set_budget(session, actor=people.finance, year=2026, policy_id="ln-2022-35", measure=3, amount=7_000_000)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=0)
+    later = opening.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="二〇二六年批次",
+                               opens_on=date(2026, 3, 2), closes_on=date(2026, 3, 31),
+                               measures=[opening.MeasureIn(3, budget=2_000_000)])
+    page = (await admin.get("/rounds")).text
+    for r in (made, later):
+        assert f'id="round-{r.id}-budget"' not in page, "2025 is past: only 2026's budget counts, and it covers both"
+    budgets.set_budget(session, actor=people.finance, year=2026, policy_id="ln-2022-35", measure=3, amount=6_000_000)
+    page = (await admin.get("/rounds")).text
+    assert "合计 700 万元，超过省财政厅设定的 2026 年度预算 600 万元" in page, "both approve in 2026: plans add up"
 
 
 async def test_the_export_says_a_direct_measure_asks_for_no_materials_as_the_page_does(browser, session, people,

@@ -287,3 +287,35 @@ def test_a_yaml_syntax_error_is_said_in_chinese_with_its_line_and_column(old: st
     where, _, said = error.partition(": ")
     assert re.fullmatch(r"bad\.yaml:\d+", where) and re.match(r"YAML 格式错误（第 \d+ 列）：", said), error
     assert not re.search(r"[A-Za-z]", said.replace("YAML", "")), error
+
+
+CAP3 = "{since: 2022-07-23, value: 100万元, source: 措施3：分别给予最高100万元奖励}"
+
+
+def test_a_cap_its_clause_does_not_state_is_a_warning_not_an_error() -> None:
+    """The walk-through: clause 最高100万元 with cap 150万元 passed the check unremarked."""
+    assert load_text(SHIPPED, "ln.yaml").warnings == ()
+    text = _broken(CAP3, CAP3.replace("value: 100万元", "value: 150万元"))
+    [warning] = load_text(text, "ln.yaml").warnings  # loaded all the same
+    assert warning.startswith(f"ln.yaml:{_line_of(text, 'value: 150万元')}: 措施3 参数「专精特新等企业奖励上限…」")
+    assert warning.endswith("150万元不见于措施3的条款原文（其中写的是 100万元）：请核对取值或条文")
+    # the source rewritten to match the value cites the measure still: its clause decides
+    assert load_text(text.replace("最高100万元奖励}", "最高150万元奖励}"), "ln.yaml").warnings
+
+
+def test_a_later_value_cites_its_own_source() -> None:
+    raised = CAP3 + "\n          - {since: 2024-01-01, value: 150万元, source: 某文件：上限提高至150万元}"
+    assert load_text(_broken(CAP3, raised), "ln.yaml").warnings == ()
+    [warning] = load_text(_broken(CAP3, raised.replace("提高至150万元", "提高")), "ln.yaml").warnings
+    assert "第 2 个取值的值：150万元不见于其依据（其中没有写金额）" in warning
+    # 超亿元 states one hundred million: measure 8's threshold is no warning
+    assert "value: 1亿元" in SHIPPED
+
+
+def test_a_policy_names_the_one_it_succeeds_but_not_itself() -> None:
+    text = _broken("source: 辽宁省人民政府办公厅关于", "succeeds: ln-2021-1\nsource: 辽宁省人民政府办公厅关于")
+    assert load_text(text, "ln.yaml").succeeds == "ln-2021-1" and load_text(SHIPPED, "ln.yaml").succeeds is None
+    [error] = _errors(text.replace("succeeds: ln-2021-1", "succeeds: ln-2022-35"))
+    assert error.startswith(f"bad.yaml:{_line_of(text, 'succeeds:')}: 接续的政策：政策不能接续它自己")
+    [error] = _errors(text.replace("succeeds: ln-2021-1", "succeeds: LN 2021"))
+    assert "接续的政策" in error

@@ -142,3 +142,16 @@ async def test_an_admin_resets_and_the_user_must_change_it(client, session, peop
     events = [e.action for e in audit.history(session, entity="user", entity_id=people.bob.id)]
     assert events[-2:] == ["user.password_reset", "user.password"]
     assert "hash" not in str(audit.history(session, entity="user", entity_id=people.bob.id)[-1].after)
+
+
+async def test_disabling_the_other_of_two_admins_needs_confirm(client, session, people) -> None:
+    from tests.dbtest import second_admin
+
+    second_admin(session)
+    admin = bearer(session, people.admin)
+    asked = await client.patch("/api/v1/users/admin2", json={"active": False}, headers=admin)
+    assert asked.status_code == 409 and "只剩您本人一位启用的管理员" in asked.json()["detail"]
+    done = await client.patch("/api/v1/users/admin2", json={"active": False, "confirm": True}, headers=admin)
+    assert done.status_code == 200 and done.json()["active"] is False
+    myself = await client.patch("/api/v1/users/admin", json={"active": False, "confirm": True}, headers=admin)
+    assert myself.status_code == 409 and "您是最后一位启用的管理员" in myself.json()["detail"]

@@ -82,7 +82,7 @@ async def test_change_role_and_disable_from_the_list(browser, session, people) -
     listed = (await admin.get("/admin/users")).text
     assert "本人（由另一位管理员变更）" in listed and 'hx-get="/admin/users/admin/edit' not in listed
     own = await admin.post("/admin/users/admin", data={"role": "auditor"})  # answered 已保存, and admin was gone
-    assert own.status_code == 409 and "不能变更自己的角色：请由另一位管理员操作" in own.text
+    assert own.status_code == 409 and "不能变更角色：您是最后一位启用的管理员" in own.text, "no other admin to ask"
     assert repository.by_username(session, "admin").role == "admin"
     unknown = await admin.post("/admin/users/bob", data={"active": "false"})
     assert unknown.status_code == 422 and "停用/启用：只能是 1（启用）或 0（停用）" in unknown.text
@@ -370,3 +370,75 @@ async def test_two_admins_resetting_one_password_at_once_the_second_is_told(brow
     assert late.status_code == 409 and "bob 的密码刚刚已被重置或由本人修改，您设的临时密码未生效" in late.text
     session.expire_all()
     assert users.authenticate(session, username="bob", password="first temp pw 1").username == "bob"
+
+
+def _row_form(text: str, username: str) -> str:
+    """The change form of ``username``'s row, as the page shows it."""
+    start = re.search(rf'form method="post" action="/admin/users/{username}[?"][^>]*class="binding"', text)
+    assert start is not None, "the row's form is open"
+    return text[start.start():text.index("</form>", start.start())]
+
+
+@pytest.mark.parametrize(("typed", "refused"), [
+    ({"role": "enterprise", "uscc": "91210100MA0QC1B25X"}, "f-uscc"),  # a wrong credit code
+    ({"role": "department", "department": ""}, "f-department"),  # no unit chosen
+    ({"role": "city", "region": "999999"}, "f-region"),
+])
+async def test_a_refused_change_comes_back_as_typed(browser, session, people, typed, refused) -> None:
+    """The row's form came back with the account as it stands (市级初审人员, 沈阳市): what was typed was lost."""
+    answer = await browser(people.admin).post("/admin/users/shenyang?q=shen", data=typed)
+    assert answer.status_code == 422 and [f for f, _ in marked(answer.text)] == [refused]
+    form = _row_form(answer.text, "shenyang")
+    assert f'<option value="{typed["role"]}" selected>' in form and "selected>沈阳市" not in form
+    if typed.get("uscc"):
+        assert f'value="{typed["uscc"]}"' in form
+    if typed.get("region"):
+        assert 'option value="210100" selected' not in form
+    assert form.index(f'id="{refused}"') < len(form) and 'class="field-error"' in form, "the reason beside its field"
+    assert repository.by_username(session, "shenyang").role == "city"
+
+
+async def test_a_change_refused_as_stale_keeps_what_was_typed(browser, session, people) -> None:
+    """A 409 (another admin changed the user meanwhile) kept nothing typed either."""
+    admin = browser(people.admin)
+    answer = await admin.post("/admin/users/dalian", data={"role": "department", "department": "省科技厅",
+                                                           "seen": "finance:::"})
+    assert answer.status_code == 409 and "角色或绑定刚被另一位管理员变更" in answer.text
+    form = _row_form(answer.text, "dalian")
+    assert '<option value="department" selected>' in form and "<option selected>省科技厅</option>" in form
+    assert f'name="seen" value="{repository.by_username(session, "dalian").role}:' in form, "the role as it stands now"
+
+
+async def test_every_problem_of_a_new_user_is_said_at_once_beside_its_field(browser, session, people) -> None:
+    """One at a time: the display name first, then (mended) the city, then (mended) the name taken."""
+    answer = await browser(people.admin).post("/admin/users", data={
+        "username": "bob", "display_name": "", "role": "city", "password": "short", "region": ""})
+    assert answer.status_code == 409
+    assert [f for f, _ in marked(answer.text)] == ["f-username", "f-display_name", "f-password", "f-region"]
+    said = answer.text.split('id="error-summary-title">')[1].split("</div>")[0]
+    assert "登录名：登录名 bob 已被使用" in said and "所在市：请选择所在市" in said and "初始密码：" in said
+    assert 'value="bob"' in answer.text and '<option value="city" selected>' in answer.text
+
+
+async def test_disabling_the_other_of_two_admins_is_a_confirm_step(browser, session, people) -> None:
+    """It went through without a word, leaving one admin: the page says what it leaves and asks again."""
+    from tests.dbtest import second_admin
+
+    second = second_admin(session)
+    admin = browser(people.admin)
+    asked = await admin.post("/admin/users/admin2?q=admin", data={"active": "0"})
+    assert asked.status_code == 409 and second.active, "nothing done yet"
+    step = asked.text.split('id="confirm-step"')[1].split("</div>")[0]
+    assert "停用管理员 第二位管理员（admin2）后，只剩您本人一位启用的管理员" in step and "没有人能创建用户" in step
+    assert 'action="/admin/users/admin2?q=admin"' in step and 'name="active" value="0"' in step
+    assert 'name="confirm" value="yes"' in step and "确认停用" in step and "error-summary" not in asked.text
+    done = await admin.post("/admin/users/admin2?q=admin", data={"active": "0", "confirm": "yes"})
+    assert done.status_code == 303 and not repository.by_username(session, "admin2").active
+    assert (await admin.post("/admin/users/admin2", data={"active": "1"})).status_code == 303, "enabling: no question"
+    moved = await admin.post("/admin/users/admin2", data={"role": "auditor"})
+    assert moved.status_code == 409 and "将管理员 第二位管理员（admin2）改为其他角色后" in moved.text
+    form = _row_form(moved.text, "admin2")
+    assert '<option value="auditor" selected>' in form, "the row's form as typed"
+    step = moved.text.split('id="confirm-step"')[1].split("</div>")[0]
+    assert 'name="role" value="auditor"' in step and "确认变更" in step
+    assert repository.by_username(session, "admin2").role == "admin"

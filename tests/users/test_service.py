@@ -5,7 +5,7 @@ import pytest
 from huiqi.audit import service as audit
 from huiqi.errors import Conflict, Forbidden, InputError, NotAuthenticated
 from huiqi.users import service as users
-from tests.dbtest import PASSWORD
+from tests.dbtest import PASSWORD, second_admin
 
 
 def test_password_is_stored_as_argon2_and_checked(session, people) -> None:
@@ -91,14 +91,18 @@ def test_two_admins_disabling_each_other_at_once_leave_one_admin(own_database) -
     """The later finds itself disabled and is refused (409). (On PostgreSQL each used to pass as active, and the
     province was left with no admin to enable either.)"""
     said, after = _each_on_the_other(
-        own_database, lambda session, actor, whom: users.set_active(session, actor=actor, username=whom, active=False))
+        own_database, lambda session, actor, whom: users.set_active(session, actor=actor, username=whom, active=False,
+                                                                     confirmed=True))
     assert "刚被停用" in str(said), said
     assert after == {"admin": ("admin", True), "admin2": ("admin", False)}
 
 
 def test_an_admin_cannot_change_their_own_role(session, people) -> None:
     """The admin who made themself an auditor lost admin rights at once (and with them the last admin)."""
-    with pytest.raises(Conflict, match="不能变更自己的角色"):
+    with pytest.raises(Conflict, match="不能变更角色：您是最后一位启用的管理员"):  # no other admin to ask
+        users.change_role(session, actor=people.admin, username="admin", role="auditor")
+    second_admin(session)
+    with pytest.raises(Conflict, match="不能变更自己的角色：请由另一位管理员操作"):
         users.change_role(session, actor=people.admin, username="admin", role="auditor")
     session.refresh(people.admin)
     assert people.admin.role == "admin" and people.admin.active
@@ -109,7 +113,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(own_database) ->
     """The later finds its own role changed and is refused (409): one active admin remains, never none."""
     said, after = _each_on_the_other(
         own_database, lambda session, actor, whom: users.change_role(session, actor=actor, username=whom,
-                                                                      role="auditor"))
+                                                                      role="auditor", confirmed=True))
     assert "变更了角色" in str(said) or str(said) == "审计人员无权变更用户角色", said  # SQLite: read after the commit
     assert after == {"admin": ("admin", True), "admin2": ("auditor", True)}
 
@@ -165,3 +169,50 @@ def test_a_unit_replaced_in_a_reorganisation_takes_no_new_user(session, people) 
     now = {d.name for d in departments.departments_on(session, date(2025, 6, 30))}
     assert "辽宁银保监局" not in now and "省工业和信息化厅" in now
     assert "辽宁银保监局" in {d.name for d in departments.departments_on(session, date(2023, 7, 19))}
+
+
+def test_disabling_an_admin_that_leaves_one_is_asked_again_and_the_last_is_refused(session, people) -> None:
+    """Disabling the other of two admins went through without a word: it is asked again, naming the consequence,
+    and done once confirmed; the admin left cannot disable themself, and is told why (no other admin to ask)."""
+    second = second_admin(session)
+    with pytest.raises(users.OneAdminLeft) as asked:
+        users.set_active(session, actor=people.admin, username="admin2", active=False)
+    assert str(asked.value).startswith("停用管理员 第二位管理员（admin2）后，只剩您本人一位启用的管理员：") and \
+        asked.value.status_code == 409
+    assert second.active, "nothing done before the confirmation"
+    with pytest.raises(users.OneAdminLeft, match="将管理员 第二位管理员（admin2）改为其他角色后，只剩您本人一位"):
+        users.change_role(session, actor=people.admin, username="admin2", role="auditor")
+    users.set_active(session, actor=people.admin, username="admin2", active=False, confirmed=True)
+    assert not second.active
+    with pytest.raises(Conflict, match="不能停用：您是最后一位启用的管理员，停用后将没有人能创建用户"):
+        users.set_active(session, actor=people.admin, username="admin", active=False, confirmed=True)
+    assert people.admin.active
+    users.set_active(session, actor=people.admin, username="bob", active=False)  # not an admin: nothing asked
+    users.set_active(session, actor=people.admin, username="admin2", active=True)  # enabling: nothing asked
+
+
+def test_three_admins_disable_one_without_a_question(session, people) -> None:
+    second_admin(session)
+    users.create_user(session, actor=people.admin, username="admin3", display_name="第三位管理员", role="admin",
+                      password=PASSWORD)
+    users.set_active(session, actor=people.admin, username="admin3", active=False)
+    with pytest.raises(users.OneAdminLeft):  # two left: the next one is asked
+        users.set_active(session, actor=people.admin, username="admin2", active=False)
+
+
+def test_a_new_user_s_problems_are_all_said_at_once(session, people) -> None:
+    """The display name was said first, the city only once it was mended, the name taken only after that."""
+    with pytest.raises(InputError) as caught:
+        users.create_user(session, actor=people.admin, username="bob", display_name="", role="city",
+                          password="short")
+    assert caught.value.status_code == 409 and isinstance(caught.value, Conflict), "a name taken is a clash"
+    assert [f for f, _ in caught.value.problems] == ["username", "display_name", "password", "region"]
+    assert ("username", "登录名 bob 已被使用，请换一个") in caught.value.problems
+    with pytest.raises(InputError) as caught:
+        users.create_user(session, actor=people.admin, username="a b", display_name="某人", role="enterprise",
+                          password=PASSWORD, uscc="91210100MA0QC1B25X")
+    assert caught.value.status_code == 422 and [f for f, _ in caught.value.problems] == ["username", "uscc"]
+    with pytest.raises(InputError) as caught:  # a role refused: no binding asked for
+        users.create_user(session, actor=people.admin, username="x-user", display_name="某人", role="king",
+                          password=PASSWORD)
+    assert [f for f, _ in caught.value.problems] == ["role"]

@@ -46,29 +46,32 @@ def parameters_table(f: PolicyFileRead) -> Table:
 
 
 def diff_book(found: PolicyDiff, version_id: int, numbers: dict[str, str]) -> bytes:
-    """The comparison before publication: what it changes for applicants, measure by measure (each policy by its
-    document number), then what the file itself changes (parameters, clauses)."""
+    """The comparison before publication (or, for a version once published, with the version it superseded): what it
+    changes for applicants, measure by measure (each policy by its document number), then what the file itself
+    changes (parameters, clauses and their explanations)."""
+    was, now = found.before_label, found.after_label
     rows = [[numbers.get(m.policy, ""), measure_label(m.measure, m.title), m.became_eligible, m.no_longer_eligible,
              m.became_undetermined, m.unchanged, m.granted_before, m.granted_after, m.cost_change]
             for m in found.measures]
-    outcomes = Table(f"发布前比较（版本 {version_id}，{found.as_of}，{found.applicants} 家申报单位）",
-                     ["政策", "措施", "新变为符合", "不再符合", "变为待定", "不变", "现行上限合计", "新版本上限合计",
-                      "变化"], rows, money={"现行上限合计", "新版本上限合计", "变化"}, sheet="对申报单位的影响")
+    title = "与上一版本比较" if found.published else "发布前比较"
+    outcomes = Table(f"{title}（版本 {version_id}，{found.as_of}，{found.applicants} 家申报单位）",
+                     ["政策", "措施", "新变为符合", "不再符合", "变为待定", "不变", f"{was}上限合计", f"{now}上限合计",
+                      "变化"], rows, money={f"{was}上限合计", f"{now}上限合计", "变化"}, sheet="对申报单位的影响")
     buffer = io.BytesIO()
     with safe_workbook(buffer, in_memory=True) as book:
         add_sheet(book, outcomes)
-        for table in _file_tables(found.file) if found.file is not None else []:
+        for table in _file_tables(found.file, was, now) if found.file is not None else []:
             add_sheet(book, table)
     return buffer.getvalue()
 
 
-def _file_tables(file: FileChanges) -> list[Table]:
+def _file_tables(file: FileChanges, was: str = "现行版本", now: str = "新版本") -> list[Table]:
     dated = "；".join
     params = [[p.where, p.label, dated(f"{value}（自 {since}）" for since, value in p.before) or "—",
                dated(f"{value}（自 {since}）" for since, value in p.after) or "（删去）", p.change]
               for p in file.parameters]
-    clauses = [[c.where, c.what, c.before, c.after] for c in file.clauses]
-    return [Table("文件的改动：参数", ["措施", "参数", "现行版本", "新版本", "变化（最新取值）"], params,
-                  wide={"现行版本", "新版本"}, sheet="参数的改动"),
-            Table("文件的改动：条款", ["措施或条文", "改动", "现行条款原文", "新版本条款原文"], clauses,
-                  wide={"现行条款原文", "新版本条款原文"}, sheet="条款的改动")]
+    clauses = [[c.where, c.part, c.what, c.before, c.after] for c in file.clauses]
+    return [Table("文件的改动：参数", ["措施", "参数", was, now, "变化（最新取值）"], params,
+                  wide={was, now}, sheet="参数的改动"),
+            Table("文件的改动：条款与解读", ["措施或条文", "内容", "改动", f"{was}原文", f"{now}原文"], clauses,
+                  wide={f"{was}原文", f"{now}原文"}, sheet="条款的改动")]

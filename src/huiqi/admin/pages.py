@@ -41,6 +41,7 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
     return page(request, "admin/policies.html", who, status_code=status_code, files=files, current=current,
                 kinds=exports.KINDS, person=namer(session), changes=actor.role == Role.ADMIN,
                 left_behind=catalogue.left_behind(session),
+                drafts=service.draft_texts(session, actor=actor) if actor.role == Role.ADMIN else {},
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
 
@@ -128,21 +129,37 @@ def draft(request: Request, who: CallerDep, actor: Actor, session: Db,
     def act():
         body, name = _read_text(file, text, values)
         row = catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml")
-        return row.id, catalogue.situations_of(session, row)
+        return row.id, catalogue.situations_of(session, row), catalogue.warnings_of(session, row)
 
     return form_step(session, act, done=lambda made: f"/admin/policies#version-{made[0]}",
                      again=_again(request, who, session, actor, values, {"政策文件": "text", "文件名": "file_name"}),
                      said=lambda made: _checked("草稿已保存", *made))
 
 
-def _checked(done: str, version_id: int, situations: tuple[int, list[str]]) -> str:
-    """What saving a draft says: checked and its situations passed, or which of them fail (said without the ✓)."""
+def _checked(done: str, version_id: int, situations: tuple[int, list[str]], doubtful: list[str]) -> str:
+    """What saving a draft says: checked and its situations passed, or which of them fail (said without the ✓); a
+    value its clause does not state (``doubtful``) is said too, to be checked (saved all the same, without the ✓)."""
     count, failing = situations
+    check = (f"另有 {len(doubtful)} 处请核对（见版本 {version_id} 下的说明）：{_short(doubtful[0])}"
+             if doubtful else "")
     if failing:
         # the flash is short: what to do first, then the first failure (the version's section lists them all)
         return partly(f"{done}（版本 {version_id}），文件格式校验通过，但自带的测试情形未通过 {len(failing)} 处，"
-                      f"改正后才能发布（见版本 {version_id} 下的说明）。{failing[0]}")
+                      f"改正后才能发布（见版本 {version_id} 下的说明）。{failing[0]}" + (f"。{check}" if check else ""))
+    if doubtful:
+        return partly(f"{done}（版本 {version_id}），文件格式校验与 {count} 个测试情形均已通过；{check}")
     return f"{done}（版本 {version_id}），文件格式校验与 {count} 个测试情形均已通过；请由另一位管理员核对后发布"
+
+
+def _short(warning: str) -> str:
+    """A warning without its file name and line (the flash names the version): 措施3 参数「…」：150万元不见于….
+
+    >>> _short("ln.yaml:140: 措施3 参数「上限」第 1 个取值的值：150万元不见于措施3的条款原文")
+    '第 140 行 措施3 参数「上限」第 1 个取值的值：150万元不见于措施3的条款原文'
+    """
+    name, _, rest = warning.partition(": ")
+    line = name.rsplit(":", 1)[-1]
+    return f"第 {line} 行 {rest}" if rest and line.isdigit() else warning
 
 
 @router.post("/admin/policies/{version_id}/edit", response_model=None, form_limits=POLICY_FORM_LIMITS)
@@ -150,7 +167,7 @@ def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id
          text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "") -> Response:
     def act():
         row = catalogue.edit(session, actor=actor, version_id=version_id, text=text)
-        return row.id, catalogue.situations_of(session, row)
+        return row.id, catalogue.situations_of(session, row), catalogue.warnings_of(session, row)
 
     return form_step(session, act, done=f"/admin/policies#version-{version_id}",
                      again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text},

@@ -47,6 +47,8 @@ class PolicyFileRead(BaseModel):
     problems: list[str]
     situations: int = Field(0, description="文件自带的测试情形个数")
     failing: list[str] = Field([], description="未通过的测试情形（发布时同样运行，未通过则不能发布）；空为全部通过")
+    warnings: list[str] = Field([], description="存疑之处（如金额参数的取值不见于所引条文）：提示核对，不阻止发布")
+    succeeds: str | None = Field(None, description="所接续的政策的编号（id），文件中 succeeds 所写")
     id: str | None = None
     number: str | None = None
     title: str | None = None

@@ -21,6 +21,11 @@ def policy_files(session: Session, *, actor: User) -> list[PolicyFileRead]:
     return [version(row) for row in catalogue.versions(session, actor=actor)]
 
 
+def draft_texts(session: Session, *, actor: User) -> dict[int, str]:
+    """Each draft's stored text, by version: its edit form opens with it, to be mended rather than pasted whole."""
+    return {row.id: row.text for row in catalogue.versions(session, actor=actor) if row.state == "draft"}
+
+
 def version(row: PolicyVersion) -> PolicyFileRead:
     about = {"version_id": row.id, "state": row.state, "drafted_by": row.drafted_by, "published_by": row.published_by,
              "published_at": row.published_at, "published_on": row.published_on, "note": row.note,
@@ -42,7 +47,8 @@ def read(policy: Policy, about: dict) -> PolicyFileRead:
     units = [UnitsRead(measure=m.number, since=u.since, units=list(u.units), source=u.source)
              for m in policy.measures for u in m.units]
     return PolicyFileRead(**about, ok=True, problems=[], situations=len(policy.situations),
-                          failing=catalogue.failing(policy), id=policy.id, number=policy.number, title=policy.title,
+                          failing=catalogue.failing(policy), warnings=list(policy.warnings),
+                          succeeds=policy.succeeds, id=policy.id, number=policy.number, title=policy.title,
                           version=policy.version, window_start=policy.window_start.at(today, today),
                           window_end=policy.window_end_at(today), measures=len(policy.measures), rules=rules,
                           parameters=params, units=units)

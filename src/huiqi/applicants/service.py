@@ -56,7 +56,8 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
     the change was made on (0 before any); a later one recorded meanwhile refuses it (409), as does another save of
     the same version at the same moment, rather than one silently undoing the other. The applicant's open offers are
     computed again by the rules on the new version (their ceiling; or withdrawn), as a change of their matter would
-    compute them; what became of them is added to ``told``."""
+    compute them, and an offer an earlier change withdrew is made again if the rules support it again
+    (``offers.again``); what became of them is added to ``told``."""
     require_role(actor, *WRITERS, doing="登记申报单位信息")
     require_uscc(actor, uscc, doing="登记")
     values = check_profile(uscc, fields)
@@ -71,11 +72,10 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
         return current
     _not_stale(current, seen)
     before = _claims(session, applicant) if current is not None and not demo else None
-    from huiqi.offers import replies  # offers read this room: imported here, not at the top
-    from huiqi.offers import service as offers
+    from huiqi.offers import again, replies  # offers read this room: imported here, not at the top
 
     # locked before anything is written, as every step locks: a confirmation at this moment waits, or is waited for
-    waiting = offers.open_for_applicant(session, applicant.id) if current is not None else []
+    waiting = again.lock_for_change(session, applicant.id) if current is not None else []
     profile = ApplicantProfile(applicant_id=applicant.id, version=(current.version + 1 if current else 1),
                                recorded_by=actor.username, **values)
     try:
@@ -86,6 +86,8 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
     audit.record(session, actor=actor.username, action="applicant.profile", entity="applicant", entity_id=uscc,
                  before=_values(current), after={"version": profile.version, **values})
     said = replies.profile_changed(session, actor=actor, version=profile.version, offers=waiting)
+    if current is not None:
+        said += again.make_again(session, actor=actor, applicant=applicant, day=clock.today(), what="单位信息")
     if told is not None:
         told += said
     if before is not None:
@@ -136,7 +138,8 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
     """Add a matter, or replace the fields of the one with the same id; checked as ``huiqi match`` checks. ``new``
     (登记新事项) refuses an id already taken rather than replace that matter; ``seen`` (an edit form's ``stamp``)
     refuses an edit of a matter changed since the form was opened. A changed matter's open offers are computed
-    again by the rules (their ceiling, 差额补足; or withdrawn); what became of them is added to ``told``."""
+    again by the rules (their ceiling, 差额补足; or withdrawn), and one an earlier change withdrew is made again if
+    the rules support it again (``offers.again``); what became of them is added to ``told``."""
     require_role(actor, *WRITERS, doing="登记事项")
     require_uscc(actor, uscc, doing="登记")
     applicant = _applicant(session, uscc)
@@ -171,13 +174,16 @@ def save_matter(session: Session, *, actor: User, uscc: str, matter: dict[str, A
         session.flush()
     after = _matter_values(row)
     if before != after:
-        from huiqi.offers import replies  # offers read this room: imported here, not at the top
+        from huiqi.offers import again, replies  # offers read this room: imported here, not at the top
         from huiqi.offers import service as offers
 
         waiting = offers.open_for_matter(session, row.id)  # locked before the trail's head, as every step locks
         audit.record(session, actor=actor.username, action="matter.save", entity="matter", entity_id=row.id,
                      before=before, after=after)
         said = replies.judged_again(session, actor=actor, matter=row, offers=waiting)
+        if before is not None:
+            said += again.make_again(session, actor=actor, applicant=applicant, day=clock.today(), what="事项信息",
+                                     matter_id=row.id)
         if told is not None:
             told += said
     return row

@@ -113,9 +113,14 @@ def _new(request: Request, who: CallerDep, session: Db, actor: User, status_code
             return "不可申报：免申即享，依据公布名单由责任单位确认", True
         return "不可申报：受理中的批次没有支持该类别的措施", True
 
-    return page(request, "applications/new.html", who, status_code=status_code,
-                matters=[(m.key, _matter_label(m, codes, grants), *closing(m)) for m in matters],
-                measures=measures, form=form, problems=form.pop("problems", []))
+    listed = [(m.key, _matter_label(m, codes, grants), *closing(m)) for m in matters]
+    picked = next((x for x in measures if x[0] == form.get("measure")), None)
+    fits = set(picked[2]) if picked else {m.key for m in matters}
+    # Nothing to choose, though matters fit: the way forward is a new matter, or the application already under way.
+    stuck = bool(measures) and bool(fits) and not any(key in fits and not closed for key, _, _, closed in listed)
+    held = [(m.key, live[m.id].id) for m in matters if stuck and m.key in fits and m.id in live]
+    return page(request, "applications/new.html", who, status_code=status_code, matters=listed,
+                measures=measures, form=form, problems=form.pop("problems", []), stuck=stuck, held=held)
 
 
 def _taken(session: Session, live: Application | None, top_up: bool = True) -> tuple[str, bool]:

@@ -1,7 +1,7 @@
 """SQL of applications and their materials."""
 
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
@@ -65,6 +65,14 @@ def in_round(session: Session, round_id: int) -> list[Application]:
     return list(session.scalars(select(Application).where(Application.round_id == round_id).order_by(Application.id)))
 
 
+def drafts_in(session: Session, round_ids: Collection[int]) -> list[Application]:
+    """The drafts (not yet submitted) of these rounds."""
+    if not round_ids:
+        return []
+    return list(session.scalars(select(Application).where(
+        Application.round_id.in_(round_ids), Application.state == State.DRAFT).order_by(Application.id)))
+
+
 def materials(session: Session, application_id: int, *, removed: bool = False) -> list[Material]:
     """An application's materials: those it holds, or (``removed``) those taken down from it."""
     taken_down = Material.removed_at.is_not(None) if removed else Material.removed_at.is_(None)
@@ -78,6 +86,14 @@ def returned_at(session: Session, application_id: int) -> datetime | None:
                                          Transition.to_state == State.RETURNED)
              .order_by(Transition.id.desc()).limit(1))
     return session.scalar(query)
+
+
+def returns(session: Session, application_id: int) -> list[tuple[datetime, date]]:
+    """Every return of the application for correction, oldest first: the moment recorded, and its business day."""
+    query = (select(Transition.at, Transition.on).where(Transition.application_id == application_id,
+                                                        Transition.to_state == State.RETURNED)
+             .order_by(Transition.id))
+    return [(at, on) for at, on in session.execute(query)]
 
 
 def lock_material(session: Session, material_id: int) -> Material | None:

@@ -5,13 +5,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from huiqi.money import wan
 from huiqi.workflow.states import STATES
 
 Shown = Callable[[Any], str]
 
 
 def yuan(value: Any) -> str:
-    return "无" if value is None else f"{value:,} 元" if isinstance(value, int) else str(value)
+    """An amount (whole yuan) as the pages say it, in 万元 (exactly: 9,000,001 元 is 900.0001 万元)."""
+    return "无" if value is None else f"{wan(value)} 万元" if isinstance(value, int) else str(value)
 
 
 def text(value: Any) -> str:

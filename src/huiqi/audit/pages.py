@@ -10,9 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi.audit import service
+from huiqi.audit.fields import readable
 from huiqi.audit.replay import COVERED
 from huiqi.audit.schemas import EventRead, Verification
-from huiqi.audit.sentences import ENTITIES, amount_of, sentences
+from huiqi.audit.sentences import ENTITIES, amount_of, known, sentence, sentences
 from huiqi.errors import InputError
 from huiqi.labels import Problem, labelled
 from huiqi.validation import PlainText, date_reason, iso_date
@@ -125,17 +126,20 @@ def export(request: Request, who: CallerDep, actor: Actor, session: Db, entity: 
                                    who=person, since=since, until=until, limit=EXPORT_LIMIT)
     except InputError:  # a kind of record the list does not offer: the page says so beside it
         return audit_page(request, who, actor, session, entity, entity_id, person, since_text, until_text)
-    said = sentences(session, events)
+    found = known(session, events)
+    said, numbers = [sentence(e, found) for e in events], found.policies
     rows = [(e.seq, e.at, s.who, e.actor, s.text, ENTITIES.get(e.entity, e.entity), _number(e.entity_id),
-             amount_of(e), _json(e.before), _json(e.after), e.entity, e.entity_id, _utc(e.at), e.prev_hash, e.hash,
-             e.action) for e, s in zip(events, said, strict=True)]
+             amount_of(e), readable(e, e.before, numbers), readable(e, e.after, numbers), _json(e.before),
+             _json(e.after), e.entity, e.entity_id, _utc(e.at), e.prev_hash, e.hash, e.action)
+            for e, s in zip(events, said, strict=True)]
     which = " ".join(x for x in (ENTITIES.get(entity, entity) if entity else None, entity_id) if x)
     title = f"审计记录（{which}）" if which else "审计记录"
-    # The 事件 column says it in words (操作人 with the unit held then, beside the login it was recorded under); the
-    # columns from 变更前 on are the record as kept, its field names as stored: with them, the login and the two
-    # hashes the chain can be checked outside the system.
-    header = ("序号", "记录时间（北京时间）", "操作人", "登录名", "事件", "记录类别", "记录编号", "金额",
-              "变更前（原始记录）", "变更后（原始记录）", "记录类别（原始记录）", "记录编号（原始记录）",
+    # The 事件 column says it in words (操作人 with the unit held then, beside the login it was recorded under), and
+    # 变更前/变更后 the fields by their labels, money in 万元; the columns from 变更前（原始记录） on are the record as
+    # kept, its field names and yuan as stored: with them, the login and the two hashes the chain can be checked
+    # outside the system.
+    header = ("序号", "记录时间（北京时间）", "操作人", "登录名", "事件", "记录类别", "记录编号", "金额", "变更前",
+              "变更后", "变更前（原始记录）", "变更后（原始记录）", "记录类别（原始记录）", "记录编号（原始记录）",
               "时间（UTC，原始记录）", "前一条的哈希", "本条哈希", "操作代码（原始记录）")
     table = Table(title, header, rows, money={"金额"})
     return download(table, "审计记录.xlsx")

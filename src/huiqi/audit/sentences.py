@@ -15,11 +15,12 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from huiqi.audit.fields import changes, named
 from huiqi.audit.schemas import EventRead
 from huiqi.money import wan
 from huiqi.reference.divisions import place_name
+from huiqi.users import trail
 from huiqi.users.names import name_of, people_then
-from huiqi.users.roles import ROLE_LABELS
 from huiqi.validation import beijing
 from huiqi.workflow.states import STATES
 
@@ -27,7 +28,7 @@ ENTITIES = {"application": "申报", "applicant": "申报单位", "matter": "事
             "user": "用户", "api_token": "令牌", "whitelist": "白名单版本", "whitelist_entry": "白名单条目",
             "policy": "政策版本", "policy_version": "政策版本", "round": "申报批次", "offer": "政策直达",
             "recognition_list": "认定名单", "rating": "评价", "calendar": "节假日日历", "material": "材料",
-            "simulation_job": "财政测算", "saved_reform": "改革方案"}
+            "simulation_job": "财政测算", "saved_reform": "改革方案", "department": "责任单位"}
 
 VERBS = {
     "application.create": "新建", "application.amount_requested": "修改申请金额", "application.submit": "提交",
@@ -60,11 +61,15 @@ VERBS = {
     "offer.confirm": "确认免申即享", "offer.set_aside": "不予确认免申即享", "offer.withdraw": "撤回政策直达",
     "rating.rate": "评价", "rating.rectify": "生成整改事项", "rating.answer": "答复差评", "rating.recheck": "申请复核",
     "rating.conclude": "作出复核结论", "calendar.enter": "登记节假日", "subscription.confirm": "确认订阅",
+    "department.objection_contact": "设定异议受理联系方式",
 }
 # The amount an event is about, most telling first (all whole yuan).
 AMOUNTS = ("amount_approved", "amount", "amount_proposed", "amount_requested", "committed", "ceiling")
 LINKS = {"application": "/review/{}", "announcement": "/announcements", "round": "/rounds",
          "policy_version": "/admin/policies#version-{}", "whitelist": "/whitelist"}
+# The events that set an amount, by the key of the amount they set: said with the amount before (由 … 改为 …).
+SETS = {"budget.set": "amount", "application.amount_requested": "amount_requested",
+        "application.amount_proposed": "amount_proposed", "offer.ceiling": "ceiling"}
 # The business days events name, by how the trail says them (a whitelist's own day only for its publication: a
 # recognition list's import carries the day the list was published elsewhere, which is not the import's day).
 BUSINESS_DAYS = (("on", "业务日"), ("paid_on", "付款日期"))
@@ -74,12 +79,15 @@ PUBLISHED_ON = ("published_on", "发布日期")
 @dataclass(frozen=True)
 class Known:
     """What the sentences of a list of events look up once: each actor as they were when the event was recorded
-    ((login, moment) → name), the policies' document numbers, and the whitelist entries named (id → version id,
-    version number, enterprise)."""
+    ((login, moment) → name), the policies' document numbers, the whitelist entries named (id → version id,
+    version number, enterprise), the responsible units by id, and the accounts events recorded without their names
+    (id → login, display name now)."""
 
     people: Mapping[tuple[str, datetime], str] = field(default_factory=dict)
     policies: Mapping[str, str] = field(default_factory=dict)
     entries: Mapping[int, tuple[int, int, str]] = field(default_factory=dict)
+    units: Mapping[int, str] = field(default_factory=dict)
+    accounts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ class Sentence:
     more: str | None = None
     amount_label: str = "金额"  # 上限 when the amount is a ceiling the rules gave
     day: str | None = None  # the business day the event names, under its name, when it is not the day recorded
+    was: str | None = None  # the amount before, when the event set it anew (万元)
 
     @property
     def when(self) -> str:
@@ -100,9 +109,17 @@ class Sentence:
         return f"{self.on}（{self.day}）" if self.day else self.on
 
     @property
+    def figure(self) -> str:
+        """，金额 800 万元, or ，金额由 1234 万元改为 800 万元 when it was set before; "" without an amount."""
+        if not self.amount:
+            return ""
+        if self.was is not None:
+            return f"，{self.amount_label}由 {self.was} 万元改为 {self.amount} 万元"
+        return f"，{self.amount_label} {self.amount} 万元"
+
+    @property
     def text(self) -> str:
-        tail = f"，{self.amount_label} {self.amount} 万元" if self.amount else ""
-        tail += f"；{self.more}" if self.more else ""
+        tail = self.figure + (f"；{self.more}" if self.more else "")
         return f"{self.who} 于 {self.when} {self.verb} {self.what}{tail}"
 
 
@@ -148,6 +165,16 @@ def amount_of(event: EventRead) -> int | None:
     return None
 
 
+def _set(event: EventRead) -> tuple[int | None, int | None]:
+    """The amount an event set and the one before it (None when none was set), for the events that set one."""
+    key = SETS.get(event.action)
+    now = (event.after or {}).get(key) if key else None
+    if not _whole(now):
+        return None, None
+    was = (event.before or {}).get(key)
+    return now, was if _whole(was) else None
+
+
 def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -162,21 +189,23 @@ def _more(event: EventRead) -> str | None:
     if event.action == "budget.draw" and _whole(after.get("committed")):
         if _whole(after.get("application")):
             parts.append(f"用于申报 #{after['application']}")
-        parts.append(f"已动用合计 {wan(after['committed'])} 万元")
-    if event.action == "user.role" and isinstance(after.get("role"), str):
-        parts.append(f"新角色：{ROLE_LABELS.get(after['role'], after['role'])}")
-    if event.action == "user.create" and isinstance(after.get("role"), str):
-        parts.append(f"角色：{ROLE_LABELS.get(after['role'], after['role'])}")
-    if isinstance(after.get("region"), str):
+        was = before.get("committed")
+        parts.append(f"已动用合计由 {wan(was)} 万元增至 {wan(after['committed'])} 万元" if _whole(was)
+                     else f"已动用合计 {wan(after['committed'])} 万元")
+    if isinstance(after.get("region"), str) and event.entity != "user":  # a user's: with their role (``_user``)
         parts.append(f"所在地：{place_name(after['region'])}")
     if isinstance(after.get("state"), str) and event.entity == "application" and event.action not in (
             "application.create",):
-        parts.append(f"状态：{STATES.get(after['state'], after['state'])}")
+        now = STATES.get(after["state"], after["state"])
+        was = before.get("state")
+        parts.append(f"状态由 {STATES.get(was, was)} 改为 {now}" if isinstance(was, str) and was != after["state"]
+                     else f"状态：{now}")
     if event.action in ("application.payee", "application.payee_change"):
         if event.action == "application.payee_change":
             parts.append(f"由 {_payee(before)} 改为 {_payee(after)}")
         else:
             parts.append(f"收款账户：{_payee(after)}")
+    parts += changes(event)
     for key in ("reasons", "reason"):  # steps say reasons; an exclusion, a withdrawal and a decline say reason
         if isinstance(after.get(key), str) and after[key].strip():
             parts.append(f"理由：{after[key]}")
@@ -186,8 +215,15 @@ def _more(event: EventRead) -> str | None:
         said = (event.before or {}).get("other_support")
         was = f" {wan(said)} 万元" if isinstance(said, int) else "未登记"
         parts.append(f"已获其他省级政策支持由{was}改为 {wan(now)} 万元")
+    if event.action == "offer.make" and _whole(after.get("again")):
+        parts.append(f"接续因信息修改撤回的政策直达 #{after['again']}")
+    if event.action == "department.objection_contact":
+        parts += [f"{label}：{after.get(key) or '（空）'}" for key, label in (("phone", "电话"), ("address", "地址"),
+                                                                          ("mail", "邮箱"))]
     if isinstance(after.get("expert_score"), int | float):
-        parts.append(f"得分 {after['expert_score']}")
+        was = before.get("expert_score")
+        parts.append(f"得分由 {was} 改为 {after['expert_score']}" if isinstance(was, int | float)
+                     and was != after["expert_score"] else f"得分 {after['expert_score']}")
     return "，".join(parts) or None
 
 
@@ -207,6 +243,8 @@ def _what(event: EventRead, known: Known) -> str:
         return f"{year}年度措施{measure}（{known.policies.get(policy, policy)}）预算"
     if event.entity == "whitelist_entry" and (entry := _entry(event, known)) is not None:
         return f"白名单版本 #{entry[1]} 的条目 #{event.entity_id}（{entry[2]}）"
+    if event.entity == "user":
+        return trail.account(event.after or event.before, event.entity_id, known.accounts)
     return f"{kind} #{event.entity_id}" if event.entity_id.isdigit() else f"{kind} {event.entity_id}"
 
 
@@ -236,22 +274,53 @@ def sentence(event: EventRead, names: Mapping[str, str] | Known, policies: Mappi
     now = {} if isinstance(names, Known) else names
     who = known.people.get((event.actor, event.at)) or name_of(event.actor, now)
     verb, amount = VERBS.get(event.action, event.action), amount_of(event)
+    verb, more = _user(event, known) or (verb, _more(event))
+    set_to, was = _set(event)
+    if set_to is not None:  # an amount set anew: said even when 0, with what it was
+        amount, was = set_to, was if was != set_to else None
     ceiling = amount is not None and (event.after or {}).get("ceiling") == amount and not any(
         (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
     return Sentence(who=who, on=chinese_date(event.at), verb=verb, what=_what(event, known),
-                    link=link_of(event, known), amount=wan(amount) if amount else None, more=_more(event),
-                    amount_label="上限" if ceiling else "金额", day=_business_day(event))
+                    link=link_of(event, known), amount=wan(amount) if amount is not None else None,
+                    more="；".join(p for p in ("，".join(named(event, known.policies)), more) if p) or None,
+                    amount_label="上限" if ceiling else "金额", day=_business_day(event),
+                    was=wan(was) if was is not None else None)
+
+
+def _user(event: EventRead, known: Known) -> tuple[str, str | None] | None:
+    """A user's creation or change of role as the trail says it: the role with what it is bound to, and a change of
+    binding alone named as what it is (变更所属单位); None for other events."""
+    after = event.after or {}
+    if event.action == "user.create" and isinstance(after.get("role"), str):
+        return VERBS[event.action], f"角色：{trail.role_of(after, known.units)}"
+    if event.action == "user.role" and isinstance(after.get("role"), str):
+        verb, more = trail.role_change(event.before, after, known.units)
+        return verb or VERBS[event.action], more
+    return None
 
 
 def known(session: Session, events: list[EventRead]) -> Known:
     """What the sentences of ``events`` name, looked up once: each actor as they were at their event (the unit
     they held then), the policies' numbers, the whitelist entries."""
     from huiqi.catalogue import service as catalogue  # the catalogue records audit events: imported late
+    from huiqi.departments import repository as departments
+    from huiqi.users.repository import accounts
     from huiqi.whitelist import repository as whitelist
 
     then = people_then(session, {(e.actor, e.at) for e in events})
     entries = [int(e.entity_id) for e in events if e.entity == "whitelist_entry" and e.entity_id.isdigit()]
-    return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries))
+    users = [e for e in events if e.entity == "user"]
+    unnamed = {int(e.entity_id) for e in users if e.entity_id.isdigit()
+               and not isinstance((e.after or e.before or {}).get("display_name"), str)}
+    units = {d.id: d.name for d in departments.all_departments(session)} if users else {}
+    return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries),
+                 units=units, accounts=accounts(session, unnamed))
+
+
+def cited(event: EventRead, policies: Mapping[str, str]) -> str:
+    """What an event did to which record, in the page's words (设定预算 2026年度措施3（辽政办〔2022〕35号）预算): for a
+    message about the event itself, such as the chain's check that finds it changed."""
+    return f"{VERBS.get(event.action, event.action)} {_what(event, Known(policies=policies))}"
 
 
 def sentences(session: Session, events: list[EventRead]) -> list[Sentence]:

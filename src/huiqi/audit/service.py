@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 from huiqi.audit import repository
 from huiqi.audit.replay import Replay
 from huiqi.audit.schemas import EventRead, Verification
-from huiqi.audit.sentences import ENTITIES
+from huiqi.audit.sentences import ENTITIES, cited
 from huiqi.db import utcnow
 from huiqi.errors import InputError
 from huiqi.models import AuditEvent, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import BEIJING
+from huiqi.validation import BEIJING, keyword
 
 GENESIS = "0" * 64
 
@@ -98,15 +98,18 @@ def parse_anchor(text: str) -> tuple[int, str]:
             and all(c in "0123456789abcdef" for c in value)):
         shown = text if len(text) <= 80 else text[:80] + "…"
         raise InputError([("anchor", f"“{shown}”不是审计锚点：应为“序号:哈希”（哈希为 64 位十六进制数字），"
-                                     "即审计链页面所示的链头，或 huiqi audit anchor 给出的锚点")])
+                                     "即此前保存在系统之外的审计链头；尚未保存过的，请系统管理员从审计链页面抄录当前链头，"
+                                     "保存到审计底稿中，日后用它核对")])
     return int(seq), value
 
 
 def verify(session: Session, anchors: list[str] = ()) -> Verification:
     """Walk the chain and report every row changed or removed afterwards, and every anchor it no longer holds;
     replay the events and report every business row that differs from them."""
+    from huiqi.catalogue.service import numbers  # the catalogue records audit events: imported late
+
     expected = dict(parse_anchor(a) for a in anchors)
-    problems, held = [], []
+    problems, held, policies = [], [], numbers(session)
     expected_seq, last_hash, count = 1, GENESIS, 0
     replay = Replay()
     for event in repository.events(session):
@@ -117,8 +120,8 @@ def verify(session: Session, anchors: list[str] = ()) -> Verification:
         elif event.prev_hash != last_hash:
             problems.append(f"第 {event.seq} 条审计记录与前一条的链接断开：前一条被改动或删除")
         if digest(event) != event.hash:
-            problems.append(f"第 {event.seq} 条审计记录的内容与其哈希不符：记录在写入后被改动"
-                            f"（{event.action} {event.entity} {event.entity_id}）")
+            said = cited(EventRead.model_validate(event, from_attributes=True), policies)
+            problems.append(f"第 {event.seq} 条审计记录的内容与其哈希不符：记录在写入后被改动（现记载为：{said}）")
         if event.seq in expected:
             if expected.pop(event.seq) == event.hash:
                 held.append(f"{event.seq}:{event.hash}")
@@ -170,8 +173,8 @@ def recent(session: Session, *, actor: User, entity: str | None = None, entity_i
     if since is not None and until is not None and until < since:
         raise InputError([("until", f"截止日期 {until} 早于起始日期 {since}")])
     people = None
-    if who and who.strip():
-        who = who.strip()
+    if who and keyword(who):
+        who = keyword(who)  # ｆｉｎａｎｃｅ as a Chinese input method types it reads as finance
         named = select(User.username).where(or_(User.username.icontains(who, autoescape=True),
                                                 User.display_name.icontains(who, autoescape=True)))
         people = or_(AuditEvent.actor.in_(named), AuditEvent.actor == ("system" if who in ("system", "系统") else who))

@@ -1,6 +1,7 @@
 """What a new version changes in the file itself, beside what it changes for applicants (``diff``): each parameter
 whose values or dates differ (before → after, with the dates they hold from, and the change of its latest value),
-and each clause added, removed or reworded; against nothing, for a new policy."""
+each clause added, removed or reworded, and each condition's explanation (解读) too; against the version it
+replaces, or the policy in force it succeeds (``succeeds``), or nothing, for a new policy."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ from huiqi.rules.policy import Measure, Policy
 # The policy's own texts compared, by their labels in a policy file's keys.
 TEXTS = ("preamble", "validity", "stacking", "closing")
 ADDED, REMOVED, CHANGED = "新增", "删去", "改动"
+GENERAL = POLICY.keys["general"].label  # 通用条件: the conditions every monetary rule adds
 
 
 @dataclass(frozen=True)
@@ -33,19 +35,25 @@ class ParameterChange:
 
 @dataclass(frozen=True)
 class ClauseChange:
-    """A clause added, removed or reworded (``what``): a measure's (its label) or one of the policy's own texts."""
+    """A clause added, removed or reworded (``what``): a measure's (its label) or one of the policy's own texts;
+    ``part`` says which text: the clause itself, or a condition's (or an entry's) explanation, 解读：条件名."""
 
     where: str
     what: str
     before: str
     after: str
+    part: str = "条款原文"
 
 
 @dataclass
 class FileChanges:
-    """The file against the version it would replace (``new_policy``: there is none)."""
+    """The file against the version it would replace (``new_policy``: there is none), or against the policy in force
+    it succeeds (``succeeds``: that policy as people cite it, 文号《标题》; ``unfound``: the id it names, none of the
+    policies in force)."""
 
     new_policy: bool
+    succeeds: str = ""
+    unfound: str = ""
     parameters: list[ParameterChange] = field(default_factory=list)
     clauses: list[ClauseChange] = field(default_factory=list)
 
@@ -112,15 +120,41 @@ def _parameters(where: str, old: dict[str, Parameter], new: dict[str, Parameter]
     return [c for c in found if c is not None]
 
 
-def _measure(old: Measure | None, new: Measure | None) -> tuple[list[ParameterChange], list[ClauseChange]]:
+def _measure(old: Measure | None, new: Measure | None,
+             general: frozenset[str] = frozenset()) -> tuple[list[ParameterChange], list[ClauseChange]]:
     shown_as = measure_label((new or old).number, (new or old).title)  # type: ignore[union-attr]
     params = _parameters(shown_as, old.parameters if old else {}, new.parameters if new else {})
     if old is None or new is None:
         what = ADDED if old is None else REMOVED
         return params, [ClauseChange(shown_as, what, old.clause if old else "", new.clause if new else "")]
-    if (old.clause, old.title) != (new.clause, new.title):
-        return params, [ClauseChange(shown_as, CHANGED, old.clause, new.clause)]
-    return params, []
+    clauses = [ClauseChange(shown_as, CHANGED, old.clause, new.clause)] if (old.clause, old.title) != (
+        new.clause, new.title) else []
+    return params, clauses + _explained(shown_as, _readings(old, general), _readings(new, general))
+
+
+def _readings(measure: Measure, general: frozenset[str]) -> dict[str, str]:
+    """Each explanation (解读) a measure's entries and their conditions give, by what it explains: an entry by its
+    name, a condition by its own (a condition shared by several entries, as an anchor repeats it, is one; one of the
+    policy's ``general`` conditions, repeated in an entry, is said once, under 通用条件)."""
+    found: dict[str, str] = {}
+    for entry in (*measure.rules, *measure.services, *measure.local):
+        if entry.reading:
+            found.setdefault(entry.name, entry.reading)
+        for c in entry.conditions:
+            if c.reading and c.name not in general:
+                found.setdefault(c.name, c.reading)
+    return found
+
+
+def _explained(where: str, old: dict[str, str], new: dict[str, str]) -> list[ClauseChange]:
+    """The explanations added, removed or reworded, in the new file's order, then those removed."""
+    found = []
+    for name in [*new, *(n for n in old if n not in new)]:
+        before, after = old.get(name, ""), new.get(name, "")
+        if before != after:
+            what = ADDED if not before else REMOVED if not after else CHANGED
+            found.append(ClauseChange(where, what, before, after, f"解读：{name}"))
+    return found
 
 
 def of(old: Policy | None, new: Policy) -> FileChanges:
@@ -134,10 +168,14 @@ def of(old: Policy | None, new: Policy) -> FileChanges:
         if before != after and (before or after):
             what = ADDED if not before else REMOVED if not after else CHANGED
             found.clauses.append(ClauseChange(POLICY.keys[key].label, what, before, after))
+    if old is not None:
+        found.clauses += _explained(GENERAL, {c.name: c.reading for c in old.general if c.reading},
+                                    {c.name: c.reading for c in new.general if c.reading})
     numbers = [m.number for m in new.measures] + [m.number for m in (old.measures if old else ()) if
                                                    new.measure(m.number) is None]
+    general = frozenset(c.name for c in (*new.general, *(old.general if old else ())))
     for number in numbers:
-        params, clauses = _measure(old.measure(number) if old else None, new.measure(number))
+        params, clauses = _measure(old.measure(number) if old else None, new.measure(number), general)
         found.parameters += params
         found.clauses += clauses
     return found

@@ -73,6 +73,17 @@ class PolicyDiff:
     population: PopulationChange | None = None
     policies: dict[str, str] = field(default_factory=dict)
     file: FileChanges | None = None
+    # a published version is compared with the version it superseded (``earlier``; None: it was the first)
+    published: bool = False
+    earlier: int | None = None
+
+    @property
+    def before_label(self) -> str:
+        return "上一版本" if self.published else "现行版本"
+
+    @property
+    def after_label(self) -> str:
+        return "本版本" if self.published else "新版本"
 
     def cited(self, policy_id: str) -> str:
         """A measure's policy where several are compared ('' where one is): by its number and Chinese title, never its
@@ -94,9 +105,11 @@ def replaced(in_force: list[Policy], new: Policy) -> list[Policy]:
     return sorted([*others, new], key=lambda p: (p.issued, p.id))
 
 
-def compare(before: list[Policy], after: list[Policy], cases: list, as_of: date) -> list[MeasureChange]:
-    """Each case matched under both sets; the changes per measure of the policies that differ."""
-    changed = {p.id for p in after} ^ {p.id for p in before} | {
+def compare(before: list[Policy], after: list[Policy], cases: list, as_of: date,
+            also: frozenset[str] = frozenset()) -> list[MeasureChange]:
+    """Each case matched under both sets; the changes per measure of the policies that differ, and of those in
+    ``also`` (the policy a successor succeeds, whose grants it may take over)."""
+    changed = {p.id for p in after} ^ {p.id for p in before} | also | {
         p.id for p in after for q in before if p.id == q.id and p.version != q.version}
     titles = {(p.id, m.number): m.title for p in [*before, *after] for m in p.measures if m.monetary}
     found: dict[tuple[str, int], MeasureChange] = {
@@ -150,9 +163,9 @@ def population(path: Path, before: list[Policy], after: list[Policy], as_of: dat
 
 
 def diff(session: Session, before: list[Policy], after: list[Policy], as_of: date,
-         population_path: Path | None = None) -> PolicyDiff:
+         population_path: Path | None = None, also: frozenset[str] = frozenset()) -> PolicyDiff:
     cases = database_cases(session, as_of)
-    found = PolicyDiff(as_of, len(cases), compare(before, after, cases, as_of),
+    found = PolicyDiff(as_of, len(cases), compare(before, after, cases, as_of, also),
                        policies={p.id: f"{p.number}《{p.title}》" for p in [*before, *after]})
     if population_path is not None:
         found.population = population(population_path, before, after, as_of)

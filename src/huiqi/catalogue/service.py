@@ -302,14 +302,30 @@ def _locked(session: Session, version_id: int, serialised: bool = False) -> Poli
 
 def diff_of(session: Session, *, actor: User, version_id: int, against: int | None = None,
             population: Path | None = None) -> PolicyDiff:
-    """What putting ``version_id`` in force would change (against the policies in force, or with ``against`` in
-    place of its policy's version), over every applicant in the database and, when given, a population file."""
+    """What putting ``version_id`` in force changes, over every applicant in the database and, when given, a
+    population file: a draft against the version of its policy in force; a version once published against the one
+    it superseded (``earlier``; none for the first); ``against``, a version named instead. A policy with no earlier
+    version is compared, file and measures, with the policy in force it names as the one it succeeds."""
     require_role(actor, Role.ADMIN, Role.AUDITOR, doing="比较政策版本")  # the auditor reads it, and publishes nothing
-    new = _version_policy(session, version_id)
-    in_force = published(session)
-    before = replaced(in_force, _version_policy(session, against)) if against is not None else in_force
-    found = diff(session, before, replaced(before, new), clock.today(), population)
-    found.file = changes.of(next((p for p in before if p.id == new.id), None), new)
+    row = get(session, version_id, actor=actor)
+    new = _policy(session, row.id, row.digest)
+    earlier = against if against is not None else _superseded(session, row) if row.published_at else None
+    others = [p for p in published(session) if p.id != new.id]
+    if against is not None or row.published_at:
+        prev = _version_policy(session, earlier) if earlier is not None else None
+    else:
+        prev = next((p for p in published(session) if p.id == new.id), None)
+    before = replaced(others, prev) if prev is not None else others
+    base = prev if prev is not None and prev.id == new.id else None
+    succeeded = next((p for p in before if p.id == new.succeeds), None) if base is None and new.succeeds else None
+    found = diff(session, before, replaced(before, new), clock.today(), population,
+                 frozenset({succeeded.id}) if succeeded else frozenset())
+    found.published, found.earlier = against is None and row.published_at is not None, earlier
+    found.file = changes.of(base or succeeded, new)
+    if succeeded is not None:
+        found.file.succeeds = f"{succeeded.number}《{succeeded.title}》"
+    elif base is None and new.succeeds:
+        found.file.unfound = new.succeeds
     return found
 
 
@@ -318,6 +334,16 @@ def _version_policy(session: Session, version_id: int) -> Policy:
     if row is None:
         raise NotFound(f"没有政策版本 {version_id}")
     return _policy(session, row.id, row.digest)
+
+
+def _superseded(session: Session, row: PolicyVersion) -> int | None:
+    """The version that ``row`` superseded when it was last published (the trail records it); None: none was in
+    force, ``row`` was its policy's first."""
+    published_events = audit.events_of(session, entity="policy_version", action="policy.publish",
+                                       entity_ids=[row.id])
+    before = published_events[-1].before if published_events else None
+    in_force = before.get("in_force") if isinstance(before, dict) else None
+    return in_force if isinstance(in_force, int) else None
 
 
 REPUBLISHABLE = ("draft", "superseded")  # a superseded version is put back in force (a mistaken publication undone)
@@ -391,6 +417,11 @@ def situations_of(session: Session, row: PolicyVersion) -> tuple[int, list[str]]
     """How many test situations a stored version carries, and those that fail (what publishing it would refuse)."""
     policy = _policy(session, row.id, row.digest)
     return len(policy.situations), failing(policy)
+
+
+def warnings_of(session: Session, row: PolicyVersion) -> list[str]:
+    """What loading a stored version found doubtful, not wrong (a cap its clause does not state): said, not refused."""
+    return list(_policy(session, row.id, row.digest).warnings)
 
 
 def _gate(policy: Policy) -> None:

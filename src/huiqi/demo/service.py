@@ -308,7 +308,7 @@ def _seed(session: Session, password: str) -> Cast:
 
 def _ratings(session: Session, cast: Cast, made: dict[str, Application]) -> None:
     """The finished applications' 好差评 (``data.RATINGS``): a bad one's rectification answered by the unit that took
-    the decision rated (the city for its own rejection, else the department)."""
+    the decision rated (the city or finance for its own rejection, else the department)."""
     for body, day, level, comment, answered in data.RATINGS:
         app = made[body]
         with clock.pinned(day):
@@ -316,7 +316,8 @@ def _ratings(session: Session, cast: Cast, made: dict[str, Application]) -> None
                                   comment=comment)
         if answered:
             with clock.pinned(answered[0]):
-                unit = cast.cities[rating.city] if rating.city else cast.departments[app.department_id]
+                unit = cast.cities[rating.city] if rating.city else cast.finance if rating.finance \
+                    else cast.departments[app.department_id]
                 ratings.answer(session, actor=unit, rating_id=rating.id, text=answered[1])
 
 

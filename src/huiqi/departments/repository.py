@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huiqi.models import Department
+from huiqi.models import Department, ObjectionContact
 
 
 def by_name(session: Session, name: str) -> Department | None:
@@ -25,3 +25,19 @@ def add(session: Session, department: Department) -> Department:
     session.add(department)
     session.flush()
     return department
+
+
+def contacts(session: Session) -> list[ObjectionContact]:
+    return list(session.scalars(select(ObjectionContact).order_by(ObjectionContact.id)))
+
+
+def lock_contact(session: Session, department: str) -> ObjectionContact | None:
+    """The department's objection contact, locked until the transaction ends and read afresh, if it has one."""
+    query = (select(ObjectionContact).where(ObjectionContact.department == department).with_for_update()
+             .execution_options(populate_existing=True))
+    return session.scalars(query).one_or_none()
+
+
+def add_contact(session: Session, row: ObjectionContact) -> None:
+    session.add(row)
+    session.flush()

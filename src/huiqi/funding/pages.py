@@ -60,18 +60,16 @@ def _paid(session: Session, actor: User, offset: int = 0, limit: int | None = No
 
 def _measures(session: Session) -> list[tuple[str, int, str]]:
     """(form value ``policy/number``, number, label) of each monetary measure of the policies in force."""
-    policies = catalogue.published(session)
-    return [(f"{p.id}/{m.number}", m.number, f"{p.number + ' ' if len(policies) > 1 else ''}"
-             f"{measure_label(m.number, m.title)}") for p in policies for m in p.measures if m.monetary]
+    return [(f"{p.id}/{m.number}", m.number, f"{p.number} {measure_label(m.number, m.title)}")
+            for p in catalogue.published(session) for m in p.measures if m.monetary]
 
 
 def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int], tuple[str, str]]:
-    """Each budget's policy (its document number, only when the budgets are of more than one policy: 措施1 of one
-    policy is not 措施1 of another) and measure, as people cite them."""
-    several = len({b.policy_id for b in budgets}) > 1
-    numbers = catalogue.numbers(session) if several else {}
-    return {(b.policy_id, b.measure): (numbers.get(b.policy_id, b.policy_id) if several else "",
-                                       measure_label(b.measure, b.title)) for b in budgets}
+    """Each budget's policy (its document number, always: 措施3 of one policy is not 措施3 of another, whether or not
+    the other is budgeted that year) and measure, as people cite them."""
+    numbers = catalogue.numbers(session) if budgets else {}
+    return {(b.policy_id, b.measure): (numbers.get(b.policy_id, b.policy_id), measure_label(b.measure, b.title))
+            for b in budgets}
 
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
@@ -149,7 +147,7 @@ CHECK_LARGE = "请核对是否按万元填写（如 500 万元填 500）；确�
 
 
 def _said(session: Session, year: str, policy_id: str, measure: str, amount: str) -> str:
-    """What was set, as finance would read it back: 2026年度 措施3 专精特新 预算已设定为 500万元."""
+    """What was set, as finance would read it back: 2026年度 辽政办〔2022〕35号 措施3 专精特新 预算已设定为 500万元."""
     label = next((shown for value, _, shown in _measures(session) if value == f"{policy_id}/{measure.strip()}"), "")
     try:
         figure = f"为 {wan_or_yi(yuan_of_wan(amount))}"

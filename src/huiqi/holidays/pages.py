@@ -15,6 +15,7 @@ from huiqi.users.scope import require_role
 from huiqi.validation import QueryWhole, Year
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.door import LIMITS
+from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -40,6 +41,25 @@ def calendar_page(request: Request, who: CallerDep, actor: Actor, session: Db,
                   year: Annotated[Year | None, QueryWhole, Query()] = None) -> Response:
     require_role(actor, *READERS, doing="查看节假日日历")
     return _page(request, who, session, year or service.calendar_of(session).last_day.year)
+
+
+@router.get("/admin/calendar.xlsx")
+def export(actor: Actor, session: Db, year: Annotated[Year | None, QueryWhole, Query()] = None) -> Response:
+    """The year the page shows as Excel: each named day, its kind and the notice it comes from."""
+    require_role(actor, *READERS, doing="导出节假日日历")
+    shown = year or service.calendar_of(session).last_day.year
+    days, _ = service.year(session, shown)
+    return download(calendar_table(shown, days), f"节假日日历-{shown}.xlsx")
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def calendar_table(year: int, days: list[service.Entry]) -> Table:
+    """A year's holidays and make-up working days as a sheet (a year not covered: its title says so)."""
+    rows = [(d.day, f"星期{WEEKDAYS[d.day.weekday()]}", KIND_LABELS[d.kind], d.name, d.source) for d in days]
+    title = f"{year} 年节假日安排" + ("" if days else "（尚未录入）")
+    return Table(title, ("日期", "星期", "类别", "名称", "来源"), rows, wide={"来源"})
 
 
 @router.post("/admin/calendar", response_model=None)

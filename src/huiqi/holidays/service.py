@@ -49,6 +49,7 @@ FESTIVALS = (("元旦", "元旦"), ("春节", "春节"), ("清明节", "清明")
 SEASONS = {"元旦": ((12, 29), (1, 4)), "春节": ((1, 18), (3, 2)), "清明节": ((4, 2), (4, 8)),
            "劳动节": ((4, 27), (5, 8)), "端午节": ((5, 26), (6, 28)), "中秋节": ((9, 6), (10, 9)),
            "国庆节": ((9, 27), (10, 9))}
+PACKAGE = "随系统提供的历年国务院办公厅节假日安排"  # where the package's days come from
 MAKE_UP_SPAN = 21  # a make-up working day (调休上班) falls within three weeks of its festival's days off
 
 
@@ -60,6 +61,7 @@ class Entry:
     kind: str  # holiday | workday
     name: str
     line: int = 0  # its line in the notice as entered (0: read from the records)
+    source: str = ""  # the notice it was entered from, or the package's (read from the records)
 
 
 def in_season(day: date, kind: str, festival: str) -> bool:
@@ -319,20 +321,22 @@ def _past_changes(calendar: Calendar, entries: list[Entry], whole: set[int], tod
 
 
 def year(session: Session, number: int) -> tuple[list[Entry], str | None]:
-    """The named days of a year (holidays and make-up working days) and where they come from; empty when the
-    year is not covered."""
+    """The named days of a year (holidays and make-up working days), each with where it comes from, and where the
+    year's days come from; empty when the year is not covered."""
     entered = repository.entered(session)
     rows = [r for r in entered if r.day.year == number]
     if rows and number in _whole_years(entered):
-        return [Entry(r.day, r.kind, r.name) for r in rows], rows[0].source
+        return [Entry(r.day, r.kind, r.name, source=r.source) for r in rows], rows[0].source
     base = package_calendar()
     if number not in base.years:
         return [], None
     from chinese_calendar.constants import holidays, workdays
 
-    added = {r.day: Entry(r.day, r.kind, r.name) for r in rows}  # a neighbouring notice's days, over the package's
-    days = [Entry(d, "holiday", NAMES.get(n, n)) for d, n in holidays.items() if d.year == number and d not in added]
-    days += [Entry(d, "workday", NAMES.get(n, n)) for d, n in workdays.items() if d.year == number and d not in added]
-    source = ("随系统提供的历年国务院办公厅节假日安排"
-              + ("及录入的跨年放假日" if added else ""))
+    # a neighbouring notice's days, over the package's
+    added = {r.day: Entry(r.day, r.kind, r.name, source=r.source) for r in rows}
+    days = [Entry(d, "holiday", NAMES.get(n, n), source=PACKAGE) for d, n in holidays.items()
+            if d.year == number and d not in added]
+    days += [Entry(d, "workday", NAMES.get(n, n), source=PACKAGE) for d, n in workdays.items()
+             if d.year == number and d not in added]
+    source = PACKAGE + ("及录入的跨年放假日" if added else "")
     return sorted([*days, *added.values()], key=lambda e: e.day), source

@@ -3,9 +3,10 @@
 Every message lands in its user's message centre; when SMTP is set (``HUIQI_SMTP_HOST``) and the user has an
 e-mail address, it is also queued for mail. Mail is sent outside the request, by ``huiqi messages send`` (or the
 server's worker), each message at most once; a failed send is kept, retried later with growing waits, and never
-lost. What is said: an enterprise, each step of its applications and each new offer; a reviewer, each application
-entering its queue (a city's 市级初审, a department's review), and finance, each 公示 opened, with the day its
-applications await approval; the lead department, an offer its enterprise declined."""
+lost. What is said: an enterprise, each step of its applications, each new offer and each draft left unsubmitted
+in a round about to close; a reviewer, each application entering its queue (a city's 市级初审, a department's
+review), and finance, each 公示 opened, with the day its applications await approval; the lead department, an offer
+its enterprise declined."""
 
 import smtplib
 from datetime import date, datetime, timedelta
@@ -224,10 +225,11 @@ CLOSING_DAYS = 7  # an enterprise is reminded of a round closing within this man
 
 def digest(session: Session, day: date) -> int:
     """One message a day to each reviewer with work waiting, and to finance with approvals waiting; once per round,
-    each enterprise that could claim a measure of a round closing within ``CLOSING_DAYS`` days and has not."""
+    each enterprise that could claim a measure of a round closing within ``CLOSING_DAYS`` days and has not, and
+    each enterprise holding a draft in such a round, which is lost to the round unless submitted by its deadline."""
     from huiqi.review import reading
 
-    made = _closing(session, day)
+    made = _closing(session, day) + _unsubmitted(session, day)
     for user in session.scalars(select(User).where(User.active.is_(True), User.role.in_(
             [Role.CITY, Role.DEPARTMENT, Role.FINANCE]))):
         waiting = len(reading.queue(session, actor=user, today=day))
@@ -235,6 +237,23 @@ def digest(session: Session, day: date) -> int:
             what = "待批准或待拨付" if user.role == Role.FINANCE else "待审核"
             made += notify(session, [user], kind="digest", subject=f"{day}：有 {waiting} 项申报{what}",
                            body=f"截至 {day}，您有 {waiting} 项申报{what}。", link="/review", dedupe=f"digest-{day}")
+    return made
+
+
+def _unsubmitted(session: Session, day: date) -> int:
+    """Once per draft, its enterprise told that the round it was started in closes within ``CLOSING_DAYS`` days."""
+    from huiqi.applications import repository as applications
+    from huiqi.rounds import service as rounds
+
+    closing = {r.id: r for r in rounds.open_now(session, day) if (r.closes_on - day).days <= CLOSING_DAYS}
+    made = 0
+    for app in applications.drafts_in(session, list(closing)):
+        found = closing[app.round_id or 0]
+        subject = f"您的申报 #{app.id} 尚未提交，{found.closes_on} 截止"
+        made += notify(session, enterprise_users(session, app.uscc), kind="round.closing", subject=subject,
+                       body=f"您在批次「{found.title}」的申报 #{app.id}（措施{app.measure}）还是草稿，尚未提交；"
+                            f"批次将于 {found.closes_on} 截止，截止后不能再提交。请及时补齐材料并提交。",
+                       link=f"/applications/{app.id}", dedupe=f"closing-draft-{app.id}")
     return made
 
 

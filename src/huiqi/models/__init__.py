@@ -19,6 +19,7 @@ from huiqi.models.material import Material
 from huiqi.models.matter import Matter
 from huiqi.models.matter_listing import MatterListing
 from huiqi.models.message import Message
+from huiqi.models.objection_contact import ObjectionContact
 from huiqi.models.offer import Offer
 from huiqi.models.policy_version import PolicyVersion
 from huiqi.models.rating import Rating
@@ -37,7 +38,7 @@ from huiqi.models.whitelist_version import WhitelistVersion
 __all__ = [
     "ROLES", "Announcement", "ApiToken", "Applicant", "ApplicantProfile", "Application", "AuditEvent", "AuditHead",
     "Base", "Budget", "CalendarDay", "Department", "Disbursement", "Grant", "GrowthFigure", "LoginAttempt", "Material",
-    "Matter", "MatterListing", "Message", "Offer", "PolicyVersion", "Rating", "RecognitionList", "Round",
-    "RoundMeasure", "SavedReform", "SimulationJob", "Subscription", "Transition", "User", "WebSession",
+    "Matter", "MatterListing", "Message", "ObjectionContact", "Offer", "PolicyVersion", "Rating", "RecognitionList",
+    "Round", "RoundMeasure", "SavedReform", "SimulationJob", "Subscription", "Transition", "User", "WebSession",
     "WhitelistEntry", "WhitelistOmission", "WhitelistVersion",
 ]

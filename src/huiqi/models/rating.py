@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created
@@ -8,8 +8,9 @@ from huiqi.models.base import Base, Created
 
 class Rating(Created, Base):
     """好差评: the enterprise's rating of one finished service (an application decided or paid), on the national
-    system's five levels. 不满意 or 非常不满意 opens a rectification for the responsible department, due in 15
-    working days; the enterprise may ask for a re-check (申诉复核) of the answer, which an admin concludes."""
+    system's five levels. 不满意 or 非常不满意 opens a rectification for the unit that took the decision rated (the city
+    for its 市级初审's rejection, finance for its own, else the lead department), due in 15 working days; the
+    enterprise may ask for a re-check (申诉复核) of the answer, which an admin concludes."""
 
     __tablename__ = "ratings"
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="level"),)
@@ -36,3 +37,6 @@ class Rating(Created, Base):
     # the city (region code) whose 市级初审 took the decision rated: its rectification is that city's to answer, not
     # the lead department's (None: the department's, as before 0027)
     city: Mapped[str | None] = mapped_column(String(10), index=True)
+    # finance (省财政厅) took the decision rated, declining to approve: its rectification is finance's to answer, not
+    # the lead department's (False: the department's or the city's, as before 0032)
+    finance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

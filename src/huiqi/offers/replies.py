@@ -38,6 +38,9 @@ from huiqi.validation import control_reason, lf
 from huiqi.workflow.judgement import left_to_grant
 
 REASON_LABEL, REASON_MOST = "放弃理由", 500
+# How the reason of an offer withdrawn by a change of its enterprise's own record begins (``_Change.done``): such an
+# offer is made again when a later change makes the rules support it again (``offers.again``).
+PROFILE_CHANGED, MATTER_CHANGED = "单位信息已修改", "事项「"
 LABEL = "已获其他省级政策支持"
 MOST = 1_000_000_000  # 10 亿元: many times the highest ceiling of any measure (3000 万元), and no typo past it is kept
 
@@ -77,8 +80,8 @@ def decline(session: Session, *, actor: User, offer_id: int, reason: str = "") -
     session.flush()
     audit.record(session, actor=actor.username, action="offer.decline", entity="offer", entity_id=offer.id,
                  before={"state": "open"}, after={"state": "declined", "reason": kept})
-    about, said = _About.of(session, offer), messages.sentence(kept)
-    told = _tell_lead(session, offer, kind="offer.decline", subject=f"政策直达已被放弃：{about.name}，{about.cited}",
+    about, said = About.of(session, offer), messages.sentence(kept)
+    told = tell_lead(session, offer, kind="offer.decline", subject=f"政策直达已被放弃：{about.name}，{about.cited}",
                       body=f"{about.who}放弃了政策直达：事项「{about.matter}」，{about.cited}，"
                            f"可获支持上限 {wan(offer.ceiling)} 万元{about.batch}。"
                            + (f"理由：{said}。" if said else "未写理由。")
@@ -87,7 +90,7 @@ def decline(session: Session, *, actor: User, offer_id: int, reason: str = "") -
 
 
 @dataclass(frozen=True)
-class _About:
+class About:
     """An offer as a message to its lead department names it."""
 
     name: str  # the enterprise's name (its code when it has none)
@@ -98,7 +101,7 @@ class _About:
     direct: bool  # 免申即享: the offer waits for the department's confirmation
 
     @classmethod
-    def of(cls, session: Session, offer: Offer) -> "_About":
+    def of(cls, session: Session, offer: Offer) -> "About":
         profile = applicants.current_profile(session, offer.applicant_id)
         name = profile.name if profile is not None and profile.name else offer.uscc
         found = session.get(Round, offer.round_id)
@@ -108,7 +111,7 @@ class _About:
                    mode_of(session, offer) == "direct")
 
 
-def _tell_lead(session: Session, offer: Offer, *, kind: str, subject: str, body: str) -> bool:
+def tell_lead(session: Session, offer: Offer, *, kind: str, subject: str, body: str) -> bool:
     """A message to the reviewers of the offer's lead department; whether there was anyone to tell."""
     try:
         lead = lead_department(session, offer)
@@ -212,7 +215,8 @@ def judged_again(session: Session, *, actor: User, matter: Matter, offers: list[
     again by the rules on the record as it now stands, as a statement of support received elsewhere computes it;
     one the rules no longer support for the matter is withdrawn with the reason. What became of them, in words.
     An applicant whose record the rules cannot read today keeps its offers as they are, until it is corrected."""
-    return _again(session, actor, offers, _Change(f"事项「{matter.key}」已修改", "事项信息", "修改了事项信息"))
+    change = _Change(f"{MATTER_CHANGED}{matter.key}」已修改", "事项信息", "修改了事项信息")
+    return _again(session, actor, offers, change)
 
 
 def profile_changed(session: Session, *, actor: User, version: int, offers: list[Offer]) -> list[str]:
@@ -220,7 +224,8 @@ def profile_changed(session: Session, *, actor: User, version: int, offers: list
     ``open_for_applicant``) computed again, or withdrawn, as a change of their matter would (``judged_again``): the
     rules read the applicant's size, region, industry or revenue as they read the matter. What became of them, each
     named by its matter."""
-    change = _Change(f"单位信息已修改（第 {version} 版）", "单位信息", f"修改了单位信息（第 {version} 版）", named=True)
+    change = _Change(f"{PROFILE_CHANGED}（第 {version} 版）", "单位信息", f"修改了单位信息（第 {version} 版）",
+                     named=True)
     return _again(session, actor, offers, change)
 
 
@@ -263,9 +268,9 @@ def _withdraw(session: Session, actor: User, offer: Offer, reason: str, change: 
     session.flush()
     audit.record(session, actor=actor.username, action="offer.withdraw", entity="offer", entity_id=offer.id,
                  after={"reason": reason[:500]})
-    about = _About.of(session, offer)
+    about = About.of(session, offer)
     if about.direct:  # it waited for the department's confirmation
-        _tell_lead(session, offer, kind="offer.withdraw", subject=f"免申即享已撤回：{about.name}，{about.cited}",
+        tell_lead(session, offer, kind="offer.withdraw", subject=f"免申即享已撤回：{about.name}，{about.cited}",
                    body=f"{about.who}{change.because}：按修改后的信息，事项「{about.matter}」{about.batch}不再符合"
                         f"{about.cited}的条件，这项免申即享已撤回，不再等待本单位确认。")
 
@@ -292,11 +297,11 @@ def _set_ceiling(session: Session, actor: User, offer: Offer, judged: _Judged, *
                                                  "other_support": received, "granted_elsewhere": judged.granted})
     offer.ceiling = judged.after
     session.flush()
-    about = _About.of(session, offer)
+    about = About.of(session, offer)
     if about.direct:
         now = ("按从高不重复原则本政策不再支持，该事项不再等待本单位确认。" if not judged.after
                else "该事项重新等待本单位确认。" if not was else "确认时以新的上限为准。")
-        _tell_lead(session, offer, kind="offer.ceiling",
+        tell_lead(session, offer, kind="offer.ceiling",
                    subject=f"免申即享可获支持上限已变更：{about.name}，{about.cited}",
                    body=f"{about.who}{because}：事项「{about.matter}」，{about.cited}{about.batch}，可获支持上限由 "
                         f"{wan(was)} 万元改为 {wan(judged.after)} 万元。{now}")

@@ -199,7 +199,7 @@ def announcements_page(request: Request, who: CallerDep, session: Db, q: Announc
                 link=link, q=q or "", year=year,
                 years=sorted({b.starts_on.year for b in every} | ({year} if year else set()), reverse=True),
                 query=f"?{urlencode(given)}" if given else "", narrowed=bool(given),
-                titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts())
+                titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts(session))
 
 
 @router.get("/announcements.xlsx")

@@ -37,7 +37,8 @@ class RatingRead(BaseModel):
     comment: str | None
     due_on: date | None = Field(description="差评的整改期限")
     due_note: str | None = Field(None, description="整改期限超出节假日日历时的计算说明（暂按周一至周五计算）")
-    unit: str = Field("", description="答复整改的单位（市级初审作出不予支持决定的，为该市）")
+    unit: str = Field("", description="答复整改的单位（市级初审作出不予支持决定的，为该市；"
+                                      "公示后省财政厅不予批准的，为省财政厅）")
     answer: str | None
     recheck_reason: str | None
     recheck_result: str | None
@@ -75,14 +76,14 @@ def rates(session: Db, paging: PagingDep,
 
 
 @router.get("/ratings/rectifications", response_model=Page[RatingRead],
-            summary="差评整改（责任单位、作出不予支持决定的市、管理员、审计）")
+            summary="差评整改（责任单位、作出不予支持决定的市或省财政厅、管理员、审计）")
 def rectifications(actor: Actor, session: Db, paging: PagingDep) -> dict:
     return page_of([_read(session, r) for r in service.rectifications(session, actor=actor)], paging)
 
 
 @router.post("/ratings/{rating_id}/answer", response_model=RatingRead,
-             summary="答复整改情况（责任单位；市级初审不予支持的由该市答复）",
-             dependencies=role_first(Role.DEPARTMENT, Role.CITY, doing="答复整改"))
+             summary="答复整改情况（责任单位；市级初审不予支持的由该市、省财政厅不予批准的由财政答复）",
+             dependencies=role_first(Role.DEPARTMENT, Role.CITY, Role.FINANCE, doing="答复整改"))
 def answer(rating_id: RecordId, body: TextIn, actor: Actor, session: Db) -> RatingRead:
     found = service.answer(session, actor=actor, rating_id=rating_id, text=body.text)
     session.commit()

@@ -2,10 +2,10 @@
 
 After a service is finished (an application rejected, or paid) its enterprise rates it once on the national
 好差评 system's five levels, with an optional comment. 不满意 and 非常不满意 open a rectification for the unit
-responsible (the city, when its 市级初审 rejected the application; else the lead department), due in 15 working days
-and answered with what was done; the enterprise may then ask for a re-check
-(申诉复核) of the answer, which an admin concludes. Rates by department and measure are in the statistics; the
-public sees the aggregated rates."""
+that took the decision rated (the city, when its 市级初审 rejected the application; finance (省财政厅), when it
+declined to approve after the 公示; else the lead department), due in 15 working days and answered with what was
+done; the enterprise may then ask for a re-check (申诉复核) of the answer, which an admin concludes. Rates by
+department and measure are in the statistics; the public sees the aggregated rates."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +33,7 @@ from huiqi.workflow.states import State
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 FINISHED = (State.REJECTED, State.DISBURSED)
 RECTIFY_DAYS = 15
+FINANCE_UNIT = "省财政厅"  # who finance is (DOMAIN.md: 省财政厅 confirms amounts and records disbursement)
 
 
 def _text(field: str, value: str | None, most: int, *, required: bool = False) -> str | None:
@@ -58,9 +59,10 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
     if level <= 2 and not text:  # a rectification is opened from it: the department must know what went wrong
         raise InputError([("意见", "评价为不满意时，请写明原因，以便责任单位整改")])
     today = clock.today()
+    city, finance = _decided_by(session, app)
     found = Rating(application_id=app.id, uscc=app.uscc, department_id=app.department_id, policy_id=app.policy_id,
                    measure=app.measure, level=level, comment=text, rated_by=actor.username, rated_on=today,
-                   due_on=_due(session, today, tell=True) if level <= 2 else None, city=_deciding_city(session, app))
+                   due_on=_due(session, today, tell=True) if level <= 2 else None, city=city, finance=finance)
     try:
         with session.begin_nested():
             session.add(found)
@@ -111,28 +113,36 @@ def recount(session: Session, old_end: date) -> list[int]:
     return changed
 
 
-def _deciding_city(session: Session, app: Application) -> str | None:
-    """The city whose 市级初审 rejected ``app`` (its last step into 不予支持 taken at the city's review), else None:
-    the decision rated is then the department's (or finance's, on the lead department's behalf)."""
+def _decided_by(session: Session, app: Application) -> tuple[str | None, bool]:
+    """Who rejected ``app``, by the state its last step into 不予支持 was taken from: the city at its 市级初审 (its
+    region code), or finance after the 公示 (True), the step only finance takes; (None, False) otherwise: the
+    decision rated is then the department's (a rejection at its review, or a payment)."""
     last = session.scalars(select(Transition).where(Transition.application_id == app.id,
                                                     Transition.to_state == State.REJECTED)
                            .order_by(Transition.id.desc())).first()
-    return app.city if last is not None and last.from_state == State.CITY_REVIEW else None
+    if last is None:
+        return None, False
+    return (app.city if last.from_state == State.CITY_REVIEW else None), last.from_state == State.ANNOUNCED
 
 
 def unit_name(session: Session, found: Rating) -> str:
-    """The unit answering ``found``'s rectification, as people read it (沈阳市 or 省工业和信息化厅)."""
+    """The unit answering ``found``'s rectification, as people read it (沈阳市, 省财政厅 or 省工业和信息化厅)."""
     if found.city is not None:
         return place_name(found.city) or found.city
+    if found.finance:
+        return FINANCE_UNIT
     unit = session.get(Department, found.department_id) if found.department_id else None
     return unit.name if unit is not None else "（未定）"
 
 
 def _answerers(session: Session, found: Rating) -> list[User]:
-    """Who answers ``found``'s rectification: the city's reviewers for a city's rejection, else the department's."""
+    """Who answers ``found``'s rectification: the city's reviewers for a city's rejection, finance for its own, else
+    the department's."""
     if found.city is not None:
         return list(session.scalars(select(User).where(User.region == found.city, User.active.is_(True),
                                                        User.role == Role.CITY)))
+    if found.finance:
+        return list(session.scalars(select(User).where(User.active.is_(True), User.role == Role.FINANCE)))
     return list(session.scalars(select(User).where(User.department_id == found.department_id,
                                                    User.active.is_(True), User.role == Role.DEPARTMENT))
                 ) if found.department_id else []
@@ -141,7 +151,10 @@ def _answerers(session: Session, found: Rating) -> list[User]:
 def _answers(actor: User, found: Rating) -> bool:
     if actor.role == Role.CITY:
         return found.city is not None and found.city == actor.region
-    return found.city is None and found.department_id is not None and found.department_id == actor.department_id
+    if actor.role == Role.FINANCE:
+        return found.finance
+    return found.city is None and not found.finance and found.department_id is not None \
+        and found.department_id == actor.department_id
 
 
 def _locked(session: Session, rating_id: int) -> Rating:
@@ -153,9 +166,9 @@ def _locked(session: Session, rating_id: int) -> Rating:
 
 
 def answer(session: Session, *, actor: User, rating_id: int, text: str) -> Rating:
-    """The responsible unit (the city for its own rejection, else the department) answers a bad rating with what
-    it did."""
-    require_role(actor, Role.DEPARTMENT, Role.CITY, doing="答复整改")
+    """The unit that took the decision rated (the city or finance for its own rejection, else the department)
+    answers a bad rating with what it did."""
+    require_role(actor, Role.DEPARTMENT, Role.CITY, Role.FINANCE, doing="答复整改")
     found = _locked(session, rating_id)
     if not _answers(actor, found):
         raise Forbidden(f"只能答复本单位负责的整改（这条由{unit_name(session, found)}答复）")
@@ -208,13 +221,17 @@ def for_application(session: Session, application_id: int) -> Rating | None:
 
 
 def rectifications(session: Session, *, actor: User) -> list[Rating]:
-    """The bad ratings a department or a city must answer (its own) or an admin oversees (all), open ones first."""
-    require_role(actor, Role.DEPARTMENT, Role.CITY, Role.ADMIN, Role.AUDITOR, doing="查看整改")
+    """The bad ratings a department, a city or finance must answer (its own) or an admin oversees (all), open ones
+    first."""
+    require_role(actor, Role.DEPARTMENT, Role.CITY, Role.FINANCE, Role.ADMIN, Role.AUDITOR, doing="查看整改")
     query = select(Rating).where(Rating.due_on.is_not(None))
     if actor.role == Role.DEPARTMENT:
-        query = query.where(Rating.department_id == actor.department_id, Rating.city.is_(None))
+        query = query.where(Rating.department_id == actor.department_id, Rating.city.is_(None),
+                            Rating.finance.is_(False))
     elif actor.role == Role.CITY:
         query = query.where(Rating.city == actor.region)
+    elif actor.role == Role.FINANCE:
+        query = query.where(Rating.finance.is_(True))
     return sorted(session.scalars(query), key=lambda r: (r.answered_at is not None and r.recheck_reason is None, r.id))
 
 
@@ -249,8 +266,9 @@ def rates(session: Session, *, by: str = "department", today: date | None = None
     titles = {(p.id, m.number): m.title for p in catalogue.published(session) for m in p.measures}
     groups: dict[object, Rates] = {}
     for r in session.scalars(select(Rating).order_by(Rating.id)):
-        if by == "department":  # the unit answering for it: a city for its own rejections
-            name = (place_name(r.city) or r.city) if r.city else units.get(r.department_id or 0, "（未定）")
+        if by == "department":  # the unit answering for it: a city, or finance, for its own rejections
+            name = (place_name(r.city) or r.city) if r.city else FINANCE_UNIT if r.finance \
+                else units.get(r.department_id or 0, "（未定）")
             found = groups.setdefault(name, Rates(name, {}, 0, 0))
         else:
             label = measure_label(r.measure, titles.get((r.policy_id, r.measure)))

@@ -32,13 +32,13 @@ from huiqi.models import (
     Budget,
     Department,
     Grant,
-    Material,
     Matter,
     MatterListing,
     RecognitionList,
     User,
 )
 from huiqi.public.service import measure_titles
+from huiqi.review.materials import Filed, filed
 from huiqi.rules.answer import Answer, Result
 from huiqi.rules.stacking import OTHER_SUPPORT
 from huiqi.users.names import person
@@ -156,8 +156,8 @@ class Dossier:
     alternatives: list[Result]
     others: list[Other]
     grant: Grant | None
-    materials: list[Material]
-    removed_materials: list[Material]  # taken down by the enterprise (before a resubmission): kept for the record
+    materials: list[Filed]  # each with its kind as the round names it, and the return for correction it answers
+    removed_materials: list[Filed]  # taken down by the enterprise (before a resubmission): kept for the record
     timeline: list[StepRead]  # with what each step changed, the score included (a reviewer reads it)
     steps: list[Step]
     announcement: Announcement | None
@@ -193,8 +193,8 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         facts=snapshot.get("applicant", {}),
         matter=next((m for m in snapshot.get("matters", []) if m.get("id") == key), {}),
         result=result, alternatives=alternatives, others=_others(session, actor, app),
-        grant=funding.grant_for_application(session, app.id), materials=application_rows.materials(session, app.id),
-        removed_materials=application_rows.materials(session, app.id, removed=True),
+        grant=funding.grant_for_application(session, app.id), materials=filed(session, app),
+        removed_materials=filed(session, app, removed=True),
         timeline=timeline(session, app.id), steps=allowed(app.state, actor.role, direct=is_direct(session, app.id)),
         announcement=batch, budget=budget)
     found.payee_missing = app.state == State.APPROVED and app.payee_confirmed_at is None

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from huiqi.applications.schemas import MaterialRead, StepRead
 from huiqi.money import MAX_YUAN
+from huiqi.review.materials import Filed
 from huiqi.review.reading import Dossier, Row
 from huiqi.rules.answer import ConditionTrace
 from huiqi.validation import PlainText, QueryChoice, StrictInput
@@ -90,6 +91,18 @@ class BatchRead(BaseModel):
     working_days: int
 
 
+class FiledRead(MaterialRead):
+    """A material as the reviewer reads it: what the round says of its kind, and the correction it came with."""
+
+    required: bool | None = Field(None, description="批次是否要求这项材料（批次材料清单未列出的为 null）")
+    corrects: date | None = Field(None, description="补正：该材料在这一天退回补正之后上传（此前上传的为 null）")
+
+    @classmethod
+    def of(cls, found: Filed) -> "FiledRead":
+        return cls.model_validate(found.material).model_copy(update={"required": found.required,
+                                                                    "corrects": found.corrects})
+
+
 class ReviewDetail(ReviewItem):
     """The dossier: the applicant at submission, the rule trace, no-stacking warnings, materials, timeline."""
 
@@ -99,7 +112,7 @@ class ReviewDetail(ReviewItem):
     alternatives: list[AlternativeRead]
     stacking: list[str]
     others: list[OtherRead]
-    materials: list[MaterialRead]
+    materials: list[FiledRead]
     timeline: list[StepRead]
     actions: list[str]
     announcement: BatchRead | None
@@ -118,7 +131,7 @@ class ReviewDetail(ReviewItem):
             stacking=d.warnings,
             others=[OtherRead(application_id=o.application_id, policy_id=o.policy_id, measure=o.measure,
                               state=o.state, amount=o.amount, granted=o.granted) for o in d.others],
-            materials=[MaterialRead.model_validate(m) for m in d.materials],
+            materials=[FiledRead.of(f) for f in d.materials],
             timeline=d.timeline, actions=[s.action for s in d.steps],
             announcement=BatchRead.model_validate(d.announcement) if d.announcement else None,
             budget_left=d.budget.amount - d.budget.committed if d.budget else None, payee=d.payee)

@@ -139,6 +139,9 @@ def measure_rows(actor: User, unit: Department | None, policy: Policy, measures:
     return rows
 
 
+NO_MEASURE = "请至少开放一条措施"
+
+
 def open_round(session: Session, *, actor: User, policy_id: str, title: str, opens_on: date | None,
                closes_on: date | None, measures: list[MeasureIn], correction_days: int | None = 10,
                announcement_days: int | None = 5, guide: str = "", contact: str = "",
@@ -161,7 +164,7 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     if announcement_days is not None and not 1 <= announcement_days <= 30:
         problems.append(("公示期", "公示期为 1 至 30 个工作日"))
     if not measures:
-        problems.append(("措施", "请至少开放一条措施"))
+        problems.append(("措施", NO_MEASURE))
     unit = session.get(Department, actor.department_id) if actor.role == Role.DEPARTMENT else None
     rows = measure_rows(actor, unit, policy, measures, opens_on, problems) if policy is not None else []
     if problems:
@@ -192,8 +195,8 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
 
     offers.make_for_listed(session, clock.today())  # before the record: matters are locked before the trail's head
     audit.record(session, actor=actor.username, action="round.open", entity="round", entity_id=found.id,
-                 after={"policy": policy.id, "title": title, "opens_on": opens_on, "closes_on": closes_on,
-                        "measures": [r.measure for r in rows]})
+                 after={"policy": policy.id, "number": policy.number, "title": title, "opens_on": opens_on,
+                        "closes_on": closes_on, "measures": [r.measure for r in rows]})
     listed = "、".join(f"措施{r.measure}" for r in rows)
     subscriptions.tell(session, topic="rounds", subject=f"新的申报批次：{title}（{closes_on} 截止）",
                        body=f"{policy.number}「{title}」受理 {listed}，{opens_on} 至 {closes_on}。",

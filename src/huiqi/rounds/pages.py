@@ -2,7 +2,7 @@
 open one for admins and lead departments, and a button to close it early."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -60,40 +60,56 @@ def _addable(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int
             for r in shown if r.policy_id in policies}
 
 
+def _approval_years(r: RoundRead, today: date) -> range:
+    """The years in which a round's approvals can fall, as approval reads them (the budget of the year it happens
+    in): from today, or the opening day if later, through the closing day."""
+    first = max(today, r.opens_on).year
+    return range(first, max(first, r.closes_on.year) + 1)
+
+
 def _over_budget(session: Db, user: User | None, shown: list[RoundRead]) -> dict[int, list[str]]:
-    """For those who read finance's budgets, the planned amounts of rounds still to come or open that the yearly budget
-    of their measure does not cover, or that has none set yet: approvals draw on it. The year is the one the round
-    opens in, and every round not ended of the same measure and year draws on the same budget: their plans add up."""
+    """For those who read finance's budgets, what a round still to come or open is told beside the yearly budgets its
+    approvals draw on (the year each approval happens in): the years with no budget set for a measure it opens, and
+    those whose budget its plan does not cover; every round not ended that can approve in that year draws on the
+    same budget, so their plans add up."""
     if user is None or user.role not in funding.READERS:
         return {}
+    today = clock.today()
     live = [r for r in shown if r.status not in ("已截止", "已取消")]
+    years = {r.id: _approval_years(r, today) for r in live}
     yearly = {(b.policy_id, b.measure, b.year): b.amount
-              for y in {r.opens_on.year for r in live} for b in funding.budgets(session, actor=user, year=y)}
+              for y in sorted({y for span in years.values() for y in span})
+              for b in funding.budgets(session, actor=user, year=y)}
     planned: dict[tuple[str, int, int], list[int]] = {}
     for r in live:
-        for m in (m for m in r.measures if m.budget):
-            planned.setdefault((r.policy_id, m.measure, r.opens_on.year), []).append(m.budget)
+        for m, y in ((m, y) for m in r.measures if m.budget for y in years[r.id]):
+            planned.setdefault((r.policy_id, m.measure, y), []).append(m.budget or 0)
     said: dict[int, list[str]] = {}
     for r in live:
-        for m in (m for m in r.measures if m.budget):
-            key = (r.policy_id, m.measure, r.opens_on.year)
-            if (warning := _budget_warning(r, m.measure, m.budget, planned[key], yearly.get(key))) is not None:
-                said.setdefault(r.id, []).append(warning)
+        for m in r.measures:
+            keys = [(r.policy_id, m.measure, y) for y in years[r.id]]
+            found = [(k[2], planned.get(k, []), yearly.get(k)) for k in keys]
+            said.setdefault(r.id, []).extend(_budget_warnings(r, m.measure, m.budget, found))
+    return {k: v for k, v in said.items() if v}
+
+
+def _budget_warnings(r: RoundRead, measure: int, budget: int | None,
+                     years: list[tuple[int, list[int], int | None]]) -> list[str]:
+    """What a round's measure is told beside the budgets of the years its approvals can fall in (each year with its
+    plans that draw on it and its budget, None when unset)."""
+    head = f"{r.policy_number}措施{measure}" + (f" {PLANNED} {wan(budget)} 万元" if budget else "")
+    unset = [y for y, _, amount in years if amount is None]
+    said = []
+    if unset:
+        named = "、".join(str(y) for y in unset)
+        said.append(f"{head}，省财政厅尚未设定 {named} 年度该措施的预算：本批次的申报可能在这些年度批准，"
+                    "批准时从批准之年的预算中支出，设定前不能批准")
+    for year, plans, amount in years:
+        if budget and amount is not None and sum(plans) > amount:
+            summed = (f"，与可能在同年批准、尚未结束的其他批次合计 {wan(sum(plans))} 万元" if len(plans) > 1 else "")
+            said.append(f"{head}{summed}，超过省财政厅设定的 {year} 年度预算 {wan(amount)} 万元：批准以批准之年的"
+                        "年度预算为准，请与省财政厅核对，或更正办事指南公布的金额")
     return said
-
-
-def _budget_warning(r: RoundRead, measure: int, budget: int, plans: list[int], amount: int | None) -> str | None:
-    """What a round's plan for a measure is told beside its year's budget (the year it opens in), or None."""
-    year, total = r.opens_on.year, sum(plans)
-    head = f"{r.policy_number}措施{measure} {PLANNED} {wan(budget)} 万元"
-    meant = f"{year} 年度（本批次开始受理之年）"
-    if amount is None:
-        return f"{head}，省财政厅尚未设定 {meant}该措施的预算：设定前不能批准"
-    if total <= amount:
-        return None
-    summed = f"，与同年开始受理、尚未结束的其他批次合计 {wan(total)} 万元" if len(plans) > 1 else ""
-    return (f"{head}{summed}，超过省财政厅设定的 {meant}预算 {wan(amount)} 万元：批准以年度预算为准，"
-            "请与省财政厅核对，或更正办事指南公布的金额")
 
 
 @router.get("/rounds", response_class=HTMLResponse)
@@ -141,6 +157,26 @@ def _materials_box(problem: tuple[str, str]) -> tuple[str, str]:
     return Problem("所需材料", f"第 {found.group(1)} 行：{problem[1]}", "所需材料") if found else problem
 
 
+STRAY = "所选措施不属于所选政策"
+
+
+def _stray(session: Db, sent: SentForm, policy_id: str) -> str | None:
+    """The measures ticked under another policy than the one chosen (the form lists every policy's; without script
+    all show), named so the mismatch is seen rather than the ticks silently dropped; None when there are none."""
+    numbers = catalogue.numbers(session)
+    ticked: dict[str, list[str]] = {}
+    for key, value in list(sent.multi_items())[:500]:
+        other = key.removeprefix("measure-")
+        if key.startswith("measure-") and other != policy_id and other in numbers and isinstance(value, str) \
+                and digits(value) and len(value) <= 3:
+            ticked.setdefault(other, []).append(f"措施{value}")
+    if not ticked:
+        return None
+    named = "；".join(f"{numbers[p]}的{'、'.join(ms)}" for p, ms in ticked.items())
+    chosen = f"所选政策是{numbers[policy_id]}" if policy_id in numbers else "尚未选择政策"
+    return f"{STRAY}：勾选了{named}，而{chosen}。请改选政策，或只勾选所选政策下的措施"
+
+
 FORM_ORDER = ("政策", "批次名称", "开始日期", "截止日期", "补正期限", "公示期", "咨询电话", "所需材料", "办事指南",
               "措施")
 
@@ -166,6 +202,8 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             problems.append(("所需材料", "不超过 5000 个字"))
         lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
         materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
+        if (stray := _stray(session, sent, values["policy"])) is not None:
+            problems.append(("措施", stray))
         measures = []
         for text in chosen:
             if not digits(text) or len(text) > 3:
@@ -184,6 +222,8 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
 
     def again(refusal: Refusal) -> Response:
         said = list(dict.fromkeys(_materials_box(p) for p in refusal.problems))  # once, however many measures
+        if any(p[1].startswith(STRAY) for p in said):  # what was ticked is named: not "none was"
+            said = [p for p in said if p[1] != opening.NO_MEASURE]
         in_order = sorted(said, key=lambda p: next(
             (i for i, name in enumerate(FORM_ORDER) if getattr(p, "field", "").startswith(name)), len(FORM_ORDER)))
         return _page(request, who, session, status_code=refusal.status_code, values=values,

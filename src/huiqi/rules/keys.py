@@ -67,7 +67,7 @@ POLICY = Key("政策文件", keys={
     "id": _leaf("政策编号"), "title": _leaf("政策标题"), "issuer": _leaf("发文机关"), "number": _leaf("文号"),
     "issued": _leaf("发布日期"), "window": WINDOW, "preamble": _leaf("序言"), "closing": _leaf("结尾"),
     "validity": _leaf("施行与有效期条文"), "stacking": _leaf("从高不重复条文"), "source": _leaf("来源"),
-    "codes": Key("事项代码", item=CODE, named_by="label"), "parameters": PARAMETERS,
+    "succeeds": _leaf("接续的政策"), "codes": Key("事项代码", item=CODE, named_by="label"), "parameters": PARAMETERS,
     "general": _listed("通用条件", CONDITION, "条", "name"),
     "measures": _listed("措施", MEASURE, "条"), "situations": _listed("测试情形", SITUATION, "个", "name")})
 VOCABULARY = Key("通用词汇", keys={"codes": Key("事项代码", item=CODE, named_by="label")})

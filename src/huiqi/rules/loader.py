@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from huiqi.errors import InputError, PolicyFileError
 from huiqi.rules import expr, keys, syntax
 from huiqi.rules.facts import CHOICES, FACTS, MONEY_FIELDS
+from huiqi.rules.figures import unstated
 from huiqi.rules.params import KINDS, DatedValue, Parameter, read_value
 from huiqi.rules.policy import Ceiling, CodeInfo, Condition, DatedUnits, Measure, Policy, Rule
 from huiqi.rules.spec import (
@@ -149,6 +150,8 @@ class _Builder:
                         for i, c in enumerate(spec.general))
         measures = tuple(self._measure(m, ("measures", i), params) for i, m in enumerate(spec.measures))
         self._numbering()
+        if spec.succeeds == spec.id:
+            self.report(("succeeds",), "政策不能接续它自己：这里应写它所接续的另一项政策的编号（id）")
         if spec.window.end < spec.window.start:
             self.report(("window", "end"), "有效期截止日早于起始日")
         for i, change in enumerate(spec.window.end_changes):
@@ -162,7 +165,7 @@ class _Builder:
             window_source=spec.window.source, preamble=spec.preamble, closing=spec.closing,
             validity=spec.validity, stacking=spec.stacking, source=spec.source, general=general,
             codes=self.codes, measures=measures, parameters=params, version=version, path=path,
-            situations=tuple(spec.situations),
+            situations=tuple(spec.situations), succeeds=spec.succeeds,
         )
 
     def _policy_text(self) -> str:
@@ -206,8 +209,24 @@ class _Builder:
                 params[name] = Parameter(name, spec.label, spec.kind, tuple(values))
         return params
 
+    def _figures(self, spec: MeasureSpec, own: dict[str, Parameter], at: Path_) -> None:
+        """Warn of a money value that the text it cites does not state (clause 最高100万元, value 150万元). The first
+        value, and any whose source names this measure (措施3：…), cites the measure's clause; a later one citing
+        another document (辽财…：提高至150万元) cites its source."""
+        names = re.compile(rf"^措施{spec.number}(?!\d)")
+        for name, param in own.items():
+            if param.kind != "money" or len(param.values) != len(spec.parameters[name].values):
+                continue
+            for i, dated in enumerate(param.values):
+                own_clause = i == 0 or bool(names.match(dated.source))
+                text, cited = (spec.clause, f"措施{spec.number}的条款原文") if own_clause else (dated.source, "其依据")
+                why = unstated(dated.value, text, cited)
+                if why:
+                    self.report.warn(at + (name, "values", i, "value"), f"{why}：请核对取值或条文")
+
     def _measure(self, spec: MeasureSpec, at: Path_, policy_params: dict[str, Parameter]) -> Measure:
         own = self._parameters(spec.parameters, at + ("parameters",))
+        self._figures(spec, own, at + ("parameters",))
         scope = {**self.window, **policy_params, **own}
         clause = _squash(spec.clause)
         rules = tuple(self._rule(r, at + ("rules", i), scope, clause, monetary=True, default=spec.kind)
@@ -309,10 +328,18 @@ class _Reporter:
     def __init__(self, name: str, data: Any, lines: dict[Path_, int], root: keys.Key | None = keys.POLICY):
         self.name, self.data, self.lines, self.root = name, data, lines, root
         self.items: list[tuple[int | str, str]] = []
+        self.warnings: list[tuple[int | str, str]] = []  # doubtful, not wrong: said, never refused
 
     def __call__(self, path: Path_, reason: str) -> None:
         line = _line(self.lines, path)
         self.items.append((line, f"{self.name}:{line}: {self.where(path)}：{reason}"))
+
+    def warn(self, path: Path_, reason: str) -> None:
+        line = _line(self.lines, path)
+        self.warnings.append((line, f"{self.name}:{line}: {self.where(path)}：{reason}"))
+
+    def warned(self) -> tuple[str, ...]:
+        return tuple(said for _, said in sorted(self.warnings, key=lambda item: str(item[0]).zfill(9)))
 
     def where(self, path: Path_) -> str:
         """The place in Chinese (``keys.label``): a measure's by its number, 措施5 条款原文."""
@@ -398,7 +425,7 @@ def load_text(text: str, name: str, *, path: str = "", changes: Any = None) -> P
     version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     policy = _Builder(spec, vocabulary(), report).build(version, path)
     report.raise_if_any()
-    return replace(policy, text=text)
+    return replace(policy, text=text, warnings=report.warned())
 
 
 def read_file(path: Path, what: str = "政策文件") -> str:

@@ -129,6 +129,8 @@ class Policy:
     order: int = field(default=0, compare=False)
     situations: tuple[Any, ...] = field(default=(), compare=False)  # SituationSpec: the publication gate's
     text: str = field(default="", compare=False, repr=False)  # the file it was loaded from (a reform edits it)
+    succeeds: str | None = None  # the id of the policy it succeeds (接续), which a first version is compared with
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # what loading it found doubtful, not wrong
 
     def measure(self, number: int) -> Measure | None:
         """The measure numbered ``number``, or None."""

@@ -135,6 +135,8 @@ class PolicySpec(_Strict):
     validity: str = Text
     stacking: str = Text
     source: str = Text
+    # the id of the policy this one succeeds (接续): the catalogue compares a first version with that policy in force
+    succeeds: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID)
     codes: dict[str, CodeSpec] = {}
     parameters: dict[str, ParameterSpec] = {}
     general: list[ConditionSpec] = []

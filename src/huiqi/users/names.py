@@ -74,15 +74,16 @@ def people_then(session: Session, moments: set[tuple[str, datetime]]) -> dict[tu
 
 
 def _as_then(user: User, changes: list[AuditEvent], at: datetime) -> User:
-    """``user`` with the role and binding of the last change before ``at`` (the first change's ``before`` when all
-    came later); the user as now when the trail records no change."""
+    """``user`` with the display name, role and binding of the last change before ``at`` (the first change's
+    ``before`` when all came later); the user as now when the trail records no change."""
     moment = _naive_utc(at)
     earlier = [e.after for e in changes if e.at <= moment and e.after]
     said = earlier[-1] if earlier else next((e.before for e in changes if e.before), None)
     if not said or not isinstance(said.get("role"), str):
         return user
-    return User(display_name=user.display_name, role=said["role"], region=said.get("region"),
-                department_id=said.get("department_id"))
+    shown = said.get("display_name")  # the name then, where the event kept it
+    return User(display_name=shown if isinstance(shown, str) and shown else user.display_name, role=said["role"],
+                region=said.get("region"), department_id=said.get("department_id"))
 
 
 def _naive_utc(moment: datetime) -> datetime:

@@ -54,6 +54,7 @@ def _listing(request: Request, who: CallerDep, session: Db, actor, filters: User
                 most_text=MOST_TEXT, roles=ROLES, cities=cities(),
                 departments=[d.name for d in departments.departments_on(session, clock.today())],
                 values=context.pop("values", {}), problems=context.pop("problems", []), manage=manage,
+                typed=context.pop("typed", None), confirming=context.pop("confirming", None),
                 **context | {"open_form": context.get("open_form") if manage else None})
 
 
@@ -98,11 +99,15 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, filters:
 @router.post("/admin/users/{username}", response_model=None)
 def change(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username, filters: UsersFilters,
            number: PageNumber = 1, role: Text = "", uscc: Text = "", region: Text = "", department: Text = "",
-           active: Text = "", seen: Text = "") -> Response:
+           active: Text = "", seen: Text = "", confirm: Text = "") -> Response:
     """One form per row: a new role with its binding (and the role and binding it was shown with, ``seen``), or the
-    disable/enable button (``active``); the admin comes back to the list as it was (its filters and page)."""
+    disable/enable button (``active``); the admin comes back to the list as it was (its filters and page). Refused,
+    the row's form comes back as typed, each problem beside its field; a step that would leave one active admin
+    comes back as a confirm step saying so, which sends the same again with ``confirm=yes``."""
     data = {"role": role or None, "uscc": uscc.strip() or None, "region": region or None,
-            "department": department or None, "active": {"1": True, "0": False}.get(active), "seen": seen or None}
+            "department": department or None, "active": {"1": True, "0": False}.get(active), "seen": seen or None,
+            "confirm": confirm == "yes"}
+    asked: list[str] = []
 
     def act() -> None:
         require_role(actor, Role.ADMIN, doing="变更用户")  # the scope refuses before the input is read
@@ -112,11 +117,20 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
             changes = UserUpdate.model_validate(data)
         except ValidationError as exc:
             raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
-        service.update(session, actor=actor, username=username, changes=changes)
+        try:
+            service.update(session, actor=actor, username=username, changes=changes)
+        except service.OneAdminLeft as question:
+            asked.append(question.message)
+            raise
 
     def again(refusal: Refusal) -> Response:
+        sent = {"role": role, "uscc": uscc, "region": region, "department": department, "active": active,
+                "seen": seen}
+        confirming = {"message": asked[0], "fields": {k: v for k, v in sent.items() if v}} if asked else None
+        typed = sent if not active else None  # the row's form as typed (the disable button types nothing)
         return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
-                        problems=refusal.shown, editing=username, open_form=username)
+                        problems=[] if asked else refusal.shown, editing=username, typed=typed,
+                        confirming=confirming, open_form=None if active else username)
 
     said = {True: "已启用", False: "已停用"}.get(data["active"], "已保存")  # the row's button, or its form
     return form_step(session, act, done=f"/admin/users{_here(filters, number)}#user-{username}", again=again,

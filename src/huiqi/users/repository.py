@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.models import ApiToken, Applicant, ApplicantProfile, AuditEvent, Department, User, WebSession
 from huiqi.users.filters import UserFilters
+from huiqi.users.roles import Role
 
 
 def by_username(session: Session, username: str) -> User | None:
@@ -18,6 +19,20 @@ def by_username_any_case(session: Session, username: str) -> User | None:
     database that held two before the index (migration 0021 leaves such names as they are), where it is the first."""
     return session.scalars(select(User).where(func.lower(User.username) == username.lower())
                            .order_by(User.id).limit(1)).first()
+
+
+def active_admins(session: Session, *, besides: int) -> list[User]:
+    """The active admins other than the user ``besides``, oldest first."""
+    return list(session.scalars(select(User).where(User.role == Role.ADMIN, User.active.is_(True), User.id != besides)
+                                .order_by(User.id)))
+
+
+def accounts(session: Session, user_ids: Collection[int]) -> dict[str, tuple[str, str]]:
+    """Id (as the trail writes it) → login and display name, of these users."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.username, User.display_name).where(User.id.in_(list(user_ids))))
+    return {str(row.id): (row.username, row.display_name) for row in rows}
 
 
 def binding_events(session: Session, user_ids: Collection[int]) -> list[AuditEvent]:

@@ -58,6 +58,8 @@ class UserUpdate(BaseModel):
     active: bool | None = Field(None, description="false 停用账号，true 重新启用")
     seen: PlainText | None = Field(None, max_length=200, description="变更前读到的角色与绑定（用户列表中的 seen）："
                                                                      "其间已被另一位管理员变更则答 409")
+    confirm: bool = Field(False, description="停用管理员或变更其角色后只剩一位启用的管理员时须为 true："
+                                             "否则答 409，说明后果")
 
 
 class UserRead(BaseModel):

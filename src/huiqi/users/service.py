@@ -13,7 +13,8 @@ from huiqi.audit import service as audit
 from huiqi.departments import repository as departments
 from huiqi.errors import Conflict, InputError, NotAuthenticated, NotFound
 from huiqi.models import User
-from huiqi.reference import divisions, uscc
+from huiqi.reference import divisions
+from huiqi.reference.uscc import uscc_problem
 from huiqi.users import passwords, repository
 from huiqi.users.filters import UserFilters
 from huiqi.users.roles import Role
@@ -31,57 +32,133 @@ def _validated(data: dict, schema: type[Spec]) -> Spec:
         raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
 
 
+# A new user's fields as the form shows them: its problems are listed in this order.
+FORM_ORDER = ("username", "display_name", "role", "password", "uscc", "region", "department")
+# The field each role is bound by (the others bind nothing).
+BOUND_BY = {Role.ENTERPRISE: "uscc", Role.CITY: "region", Role.DEPARTMENT: "department"}
+
+
 def _binding(session: Session, spec: UserBinding) -> dict:
     """What the role binds the user to: a USCC, a city, a department; refused when missing or wrong."""
-    if spec.role == Role.ENTERPRISE:
-        problem = uscc.uscc_problem(spec.uscc) if spec.uscc else "企业用户须绑定统一社会信用代码"
-        if problem:
-            raise InputError([("uscc", problem)])
-        return {"uscc": spec.uscc}
-    if spec.role == Role.CITY:
-        if not spec.region:
-            raise InputError([("region", "请选择所在市")])
-        if spec.region not in divisions.cities():
-            raise InputError([("region", "市级初审人员须绑定一个地级市代码（如 210100）或 shenfu")])
-        return {"region": spec.region}
-    if spec.role == Role.DEPARTMENT:
-        if not spec.department:
-            raise InputError([("department", "请选择责任单位")])
-        unit = departments.by_name(session, spec.department)
+    binding, problem = _bound(session, spec.role, uscc=spec.uscc, region=spec.region, department=spec.department)
+    if problem is not None:
+        raise InputError([problem])
+    return binding
+
+
+def _bound(session: Session, role: str, *, uscc: str | None, region: str | None,
+           department: str | None) -> tuple[dict, tuple[str, str] | None]:
+    """What ``role`` binds the user to, or what is wrong with its binding (the field and why)."""
+    if role == Role.ENTERPRISE:
+        problem = uscc_problem(uscc) if uscc else "企业用户须绑定统一社会信用代码"
+        return ({}, ("uscc", problem)) if problem else ({"uscc": uscc}, None)
+    if role == Role.CITY:
+        if not region:
+            return {}, ("region", "请选择所在市")
+        if region not in divisions.cities():
+            return {}, ("region", "市级初审人员须绑定一个地级市代码（如 210100）或 shenfu")
+        return {"region": region}, None
+    if role == Role.DEPARTMENT:
+        if not department:
+            return {}, ("department", "请选择责任单位")
+        unit = departments.by_name(session, department)
         if unit is None:
-            raise InputError([("department", f"没有名为 {spec.department!r} 的责任单位（部门由政策同步而来）")])
+            return {}, ("department", f"没有名为 {department!r} 的责任单位（部门由政策同步而来）")
         if unit.until is not None and unit.until <= clock.today():
-            raise InputError([("department", f"{unit.name}已于 {unit.until} 起不再承担政策职责（机构改革），"
-                                             "请选择承接其职责的单位")])
-        return {"department_id": unit.id}
-    return {}
+            return {}, ("department", f"{unit.name}已于 {unit.until} 起不再承担政策职责（机构改革），"
+                                      "请选择承接其职责的单位")
+        return {"department_id": unit.id}, None
+    return {}, None
+
+
+class NameTaken(InputError, Conflict):
+    """A login name another account holds (in any capitals): a clash with the record (409), said beside 登录名 with
+    whatever else the form got wrong."""
+
+    status_code = 409
+
+
+def _taken(session: Session, username: str) -> str | None:
+    found = repository.by_username_any_case(session, username)
+    if found is None:
+        return None
+    return (f"登录名 {username} 已被使用，请换一个" if found.username == username
+            else f"登录名 {username} 与已有的 {found.username} 只有大小写不同，请换一个")
+
+
+def _new_user(session: Session, fields: dict) -> tuple[UserCreate, dict]:
+    """A new user's fields checked all at once: every field's problem (its format, a name already taken, a binding
+    missing or wrong), each beside its field, in the form's order; else the user and the binding."""
+    try:
+        spec: UserCreate | None = UserCreate.model_validate(fields)
+        said: list[tuple[str, str]] = []
+    except ValidationError as exc:
+        spec, said = None, [(field_path(loc), why) for loc, why in problems(exc)]
+    refused = {name for name, _ in said}
+    name = fields.get("username")
+    taken = _taken(session, name) if "username" not in refused and isinstance(name, str) else None
+    if taken:
+        said.append(("username", taken))
+    role, binding = fields.get("role"), {}
+    if "role" not in refused and BOUND_BY.get(role) not in refused:
+        binding, wrong = _bound(session, role, uscc=fields.get("uscc"), region=fields.get("region"),
+                                department=fields.get("department"))
+        said += [wrong] if wrong else []
+    if said or spec is None:
+        said.sort(key=lambda p: FORM_ORDER.index(p[0]) if p[0] in FORM_ORDER else len(FORM_ORDER))
+        raise (NameTaken if taken else InputError)(said)
+    return spec, binding
 
 
 def create_user(session: Session, *, actor: User, **fields) -> User:
     """Add a user (admins, or the system on the command line); the password is stored as argon2. One an admin chose
     is a temporary password, as a reset's is: the user must choose their own at the first sign-in."""
     require_role(actor, Role.ADMIN, doing="创建用户")
-    spec = _validated(fields, UserCreate)
-    taken = repository.by_username_any_case(session, spec.username)
-    if taken:
-        raise Conflict(f"登录名 {spec.username} 已被使用，请换一个" if taken.username == spec.username
-                       else f"登录名 {spec.username} 与已有的 {taken.username} 只有大小写不同，请换一个")
+    spec, binding = _new_user(session, fields)
     user = User(username=spec.username, display_name=spec.display_name, role=spec.role,
                 password_hash=passwords.hash_password(spec.password), must_change_password=actor.role == Role.ADMIN,
-                **_binding(session, spec))
+                **binding)
     try:
         with session.begin_nested():
             repository.add(session, user)
     except IntegrityError:  # the same name in any capitals, created by another admin at this moment
-        raise Conflict(f"登录名 {spec.username} 刚刚已被使用，请换一个") from None
+        raise NameTaken([("username", f"登录名 {spec.username} 刚刚已被使用，请换一个")]) from None
     audit.record(session, actor=actor.username, action="user.create", entity="user", entity_id=user.id,
                  after=_shown(user))
     return user
 
 
 def _shown(user: User) -> dict:
-    return {"username": user.username, "role": user.role, "uscc": user.uscc, "region": user.region,
-            "department_id": user.department_id, "active": user.active}
+    """A user as the trail keeps them: the names as they were then (a trail reads 用户 bob（大连某某）, not #55)."""
+    return {"username": user.username, "display_name": user.display_name, "role": user.role, "uscc": user.uscc,
+            "region": user.region, "department_id": user.department_id, "active": user.active}
+
+
+def _named(user: User) -> dict:
+    return {"username": user.username, "display_name": user.display_name}
+
+
+class OneAdminLeft(Conflict):
+    """Disabling or demoting an admin would leave one active admin: said, and done only once confirmed."""
+
+
+def _keeps_admins(session: Session, actor: User, user: User, doing: str, *, confirmed: bool) -> None:
+    """Before ``user`` (locked by ``_managed``) stops being an active admin (``doing``: 停用 or 变更角色): refused
+    when no active admin would remain; when one would, asked again (``OneAdminLeft``) unless ``confirmed``. The count
+    is read after the locks: of three admins, any two such steps at once lock a row in common and run one after the
+    other, so the later one counts what the first left."""
+    if user.role != Role.ADMIN or not user.active:
+        return
+    others = repository.active_admins(session, besides=user.id)
+    whom = "您" if user.id == actor.id else f"{user.display_name}（{user.username}）"
+    if not others:
+        raise Conflict(f"不能{doing}：{whom}是最后一位启用的管理员，{doing}后将没有人能创建用户、启用账号或重置密码；"
+                       "请先创建或启用另一位管理员")
+    if len(others) == 1 and not confirmed:
+        left = "您本人" if others[0].id == actor.id else f"{others[0].display_name}（{others[0].username}）"
+        step = {"停用": f"停用管理员 {whom}"}.get(doing, f"将管理员 {whom}改为其他角色")
+        raise OneAdminLeft(f"{step}后，只剩{left}一位启用的管理员：这个账号一旦无法登录（忘记密码、人员调动），"
+                           "将没有人能创建用户、启用账号或重置密码。确需如此，请确认后再提交")
 
 
 def _existing(session: Session, username: str) -> User:
@@ -115,19 +192,23 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
 
 
 def change_role(session: Session, *, actor: User, username: str, role: str, uscc: str | None = None,
-                region: str | None = None, department: str | None = None, seen: str | None = None) -> User:
+                region: str | None = None, department: str | None = None, seen: str | None = None,
+                confirmed: bool = False) -> User:
     """Give a user another role (and binding); before and after go to the audit trail. An admin cannot change their
     own role: with ``_managed`` locking both rows, every change leaves at least its (active) admin in office, so the
     province is never left without an admin, even when two admins demote each other at once. ``seen``
     (``as_seen`` of the user when the form was shown): changed meanwhile by another admin is a 409, not a silent
-    overwrite."""
+    overwrite. An admin made something else, leaving one active admin, is asked to confirm (``confirmed``)."""
     require_role(actor, Role.ADMIN, doing="变更用户角色")
     user = _managed(session, actor, username)
     if seen is not None and seen != as_seen(user):
         now = ROLE_LABELS.get(user.role, user.role)
         raise Conflict(f"用户 {user.username} 的角色或绑定刚被另一位管理员变更（现为{now}）：请刷新页面，查看后再决定")
     if user.id == actor.id and role != user.role:
+        _keeps_admins(session, actor, user, "变更角色", confirmed=True)  # the last admin is told so
         raise Conflict("不能变更自己的角色：请由另一位管理员操作")
+    if role != Role.ADMIN:
+        _keeps_admins(session, actor, user, "变更角色", confirmed=confirmed)
     spec = _validated({"username": user.username, "display_name": user.display_name, "role": role,
                        "uscc": uscc, "region": region, "department": department}, UserBinding)
     before = _shown(user)
@@ -158,13 +239,17 @@ def account(session: Session, *, actor: User, username: str) -> User:
     return _existing(session, username)
 
 
-def set_active(session: Session, *, actor: User, username: str, active: bool) -> User:
+def set_active(session: Session, *, actor: User, username: str, active: bool, confirmed: bool = False) -> User:
     """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens, as a password reset
-    does, so re-enabling brings none of them back (a stolen cookie stays dead). An admin cannot lock themself out."""
+    does, so re-enabling brings none of them back (a stolen cookie stays dead). An admin cannot lock themself out;
+    disabling an admin that leaves one active admin is asked to confirm (``confirmed``), the last one refused."""
     require_role(actor, Role.ADMIN, doing="停用或启用用户")
     user = _managed(session, actor, username)
-    if not active and user.username == actor.username:
+    if not active and user.id == actor.id:
+        _keeps_admins(session, actor, user, "停用", confirmed=True)  # the last admin is told so
         raise Conflict("不能停用自己的账号：请由另一位管理员操作")
+    if not active:
+        _keeps_admins(session, actor, user, "停用", confirmed=confirmed)
     if user.active == active:
         return user
     before = _shown(user)
@@ -183,9 +268,10 @@ def update(session: Session, *, actor: User, username: str, changes: UserUpdate)
     user = _existing(session, username)
     if changes.role is not None or {changes.uscc, changes.region, changes.department} != {None}:
         change_role(session, actor=actor, username=username, role=changes.role or user.role, uscc=changes.uscc,
-                    region=changes.region, department=changes.department, seen=changes.seen)
+                    region=changes.region, department=changes.department, seen=changes.seen,
+                    confirmed=changes.confirm)
     if changes.active is not None:
-        set_active(session, actor=actor, username=username, active=changes.active)
+        set_active(session, actor=actor, username=username, active=changes.active, confirmed=changes.confirm)
     return user
 
 
@@ -211,7 +297,7 @@ def change_own_password(session: Session, *, actor: User, current: str, new: str
         raise InputError([("new_password", "新密码不能与当前密码相同")])
     _set_password(session, actor, new, must_change=False)
     audit.record(session, actor=actor.username, action="user.password", entity="user", entity_id=actor.id,
-                 after={"changed_by": "本人"})
+                 after={"changed_by": "本人"} | _named(actor))
     return actor
 
 
@@ -233,7 +319,7 @@ def reset_password(session: Session, *, actor: User, username: str, new: str, se
                        "请刷新页面，确认仍需重置后再设")
     _set_password(session, user, new, must_change=True)
     audit.record(session, actor=actor.username, action="user.password_reset", entity="user", entity_id=user.id,
-                 after={"must_change_password": True})
+                 after={"must_change_password": True} | _named(user))
     return user
 
 

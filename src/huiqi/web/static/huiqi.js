@@ -20,7 +20,18 @@
 //                      offers only the levels their rules accept (data-codes); without script all show
 //   select[data-follows="id"]  offers only the options whose data-matters (a JSON list) names the value chosen in the select
 //                      of that id (the measures supporting the matter's types); without script all show
+//   [data-shown-by="id"][data-shown-for="value"]  shown only while the select of that id has that value (all while
+//                      none is chosen), its controls disabled while hidden so not sent; without script all show
 (function () {
+  function syncShown(leader) {
+    document.querySelectorAll("[data-shown-by]").forEach(part => {
+      if (part.dataset.shownBy !== leader.id) return;
+      const on = !leader.value || part.dataset.shownFor === leader.value;
+      part.hidden = !on;
+      part.querySelectorAll("input, select, textarea").forEach(control => { control.disabled = !on; });
+    });
+  }
+
   function syncFollower(select) {
     const leader = document.getElementById(select.dataset.follows);
     if (!leader) return;
@@ -79,6 +90,8 @@
     if (root.matches && root.matches("[data-matter]")) syncMatter(root);
     root.querySelectorAll("[data-matter]").forEach(syncMatter);
     root.querySelectorAll("select[data-follows]").forEach(syncFollower);
+    new Set(Array.from(root.querySelectorAll("[data-shown-by]"), part => document.getElementById(part.dataset.shownBy)))
+      .forEach(leader => { if (leader) syncShown(leader); });
     root.querySelectorAll("input[data-select-all]").forEach(all => { (all.closest("label") || all).hidden = false; });
     root.querySelectorAll("[data-remove]").forEach(b => { b.hidden = false; });
     root.querySelectorAll("[data-charts]").forEach(holder => {
@@ -122,6 +135,7 @@
     const matter = e.target.matches("input[type=checkbox]") && e.target.closest("[data-matter]");
     if (matter) syncMatter(matter);
     if (e.target.id) document.querySelectorAll(`select[data-follows="${e.target.id}"]`).forEach(syncFollower);
+    if (e.target.id && e.target.matches("select")) syncShown(e.target);
     const all = e.target.matches("input[data-select-all]") && e.target;
     if (all) document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach(box => { box.checked = all.checked; });
   });
