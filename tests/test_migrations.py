@@ -422,3 +422,32 @@ def test_ratings_of_finance_s_rejections_are_given_to_finance(kind, tmp_path) ->
         assert [(i, bool(f)) for i, f in rows] == [(1, True), (2, False), (3, False)]
         command.downgrade(config, "0031")
         assert "finance" not in {c["name"] for c in inspect(connection).get_columns("ratings")}
+
+
+LISTING = ("INSERT INTO matter_listings (id, matter_id, list_id, was, created_at) "
+           "VALUES ({id}, {id}, 1, 'created', '2025-07-01')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_lists_rows_take_what_they_came_to(kind, tmp_path) -> None:
+    """0033 adds to each row of a list its line, the offers it made and why it made none; rows imported before have
+    none recorded (null), and going back drops the four columns, the rows kept."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0032") as (connection, config):
+        if kind == "sqlite":  # the rows alone: their matters and lists do not matter here
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        else:
+            connection.execute(text("SET session_replication_role = replica"))
+        connection.execute(text(LISTING.format(id=1)))
+        command.upgrade(config, "0033")
+        rows = "SELECT id, line, offers, outcome, why FROM matter_listings ORDER BY id"
+        assert [tuple(r) for r in connection.execute(text(rows))] == [(1, None, None, None, None)]
+        connection.execute(text("UPDATE matter_listings SET line = 2, offers = 0, outcome = 'unregistered', "
+                                "why = '该单位尚未在平台注册' WHERE id = 1"))
+        assert [tuple(r) for r in connection.execute(text(rows))] == [(1, 2, 0, "unregistered", "该单位尚未在平台注册")]
+        command.downgrade(config, "0032")
+        columns = {c["name"] for c in inspect(connection).get_columns("matter_listings")}
+        assert {"line", "offers", "outcome", "why"}.isdisjoint(columns) and "was" in columns
+        assert connection.execute(text("SELECT count(*) FROM matter_listings")).scalar() == 1

@@ -234,6 +234,14 @@ def test_a_list_is_imported_from_the_command_line(database_url, set_today, tmp_p
     done = invoke("lists", "import", str(good), "--code", "little_giant", "--document", "测试〔2025〕1号",
                   "--date", "2025-06-01", "--by", "unit")
     assert done.exit_code == 0 and "已导入名单 1：1 行，新建申报单位 1 家" in done.stdout, done.output
+    assert "1 行未产生政策直达（措施当日没有受理中的申报批次 1 行），逐行原因如下" in done.stdout
+    row = f"  第 2 行 名单企业有限公司（{uscc_for('210100', 'MA0LT001')}）：2025-06-30（匹配当日）没有受理中的申报批次"
+    assert row in done.stdout, done.stdout
+    unlevelled = tmp_path / "unlevelled.csv"
+    unlevelled.write_text(f"uscc,name\n{uscc_for('210100', 'MA0LT002')},另一企业有限公司\n", encoding="utf-8")
+    refused = invoke("lists", "import", str(unlevelled), "--code", "little_giant", "--document", "测试〔2025〕2号",
+                     "--date", "2025-06-01", "--by", "unit")
+    assert refused.exit_code == 2 and "级别：专精特新“小巨人”企业（新认定）须注明级别" in refused.stderr, refused.output
 
 
 def test_match_and_policy_show_read_the_published_catalogue_with_catalogue(database_url, tmp_path,

@@ -373,6 +373,9 @@ lists_app = typer.Typer(help="认定名单：导入有关部门公布的名单�
                         no_args_is_help=True)
 
 
+SHOWN = 50  # rows that made no offer the command lists with their reasons (the page's download has them all)
+
+
 @lists_app.command("import")
 def lists_import(
     path: Annotated[Path, typer.Argument(help="CSV（UTF-8）或 Excel 文件：表头 uscc,name，可另有 level,date。")],
@@ -383,6 +386,7 @@ def lists_import(
     level: Annotated[str | None, typer.Option(help="级别：national、provincial…（各行可另填）。")] = None,
 ) -> None:
     """导入一份认定名单：逐行校验，有错则一行也不写入并逐行指出；导入后重新匹配并产生政策直达。"""
+    from huiqi.recognition import outcomes
     from huiqi.recognition import service as lists
     from huiqi.validation import form_date
 
@@ -393,10 +397,17 @@ def lists_import(
             rows = lists.check(session, lists.read_file(path), code=code, level=level, published_on=published_on)
             done = lists.import_list(session, actor=actor, rows=rows, code=code, level=level, document=document,
                                      published_on=published_on, inline=True)  # the command waits for it
-            list_id, said = done.list.id, done.said
+            list_id, said = done.list.id, done.said.replace("逐行原因见认定名单页", "逐行原因如下")
+            unoffered = [f"  第 {x.line} 行 {name or ''}（{uscc}）：{x.why}"
+                         for x, uscc, name in outcomes.rows(session, list_id, limit=SHOWN, unoffered=True)]
+            more = done.tally.not_offered - len(unoffered) if done.tally else 0
     except HuiqiError as error:
         fail(error)
     typer.echo(f"已导入名单 {list_id}：{said}。")
+    for line in unoffered:
+        typer.echo(line)
+    if more > 0:
+        typer.echo(f"  另有 {more} 行未列出：见认定名单页 /admin/lists 的逐行结果下载。")
 
 
 messages_app = typer.Typer(help="消息：发送排队中的邮件，生成每日待办提醒。", no_args_is_help=True)

@@ -13,7 +13,7 @@ from tests.dbtest import ALICE_USCC, PDF, an_offer, step
 from tests.webtest import bearer
 
 ON = date(2025, 7, 1)
-SAID = "另有 1 项事项已就同一措施被作出不予支持的最终决定，不再产生政策直达"
+SAID = "1 行未产生政策直达（已被作出不予支持的最终决定 1 行）"
 
 
 def _rejected_by_the_city(session, people, store):
@@ -44,7 +44,7 @@ def test_a_second_list_naming_it_offers_it_no_more(session, people, tmp_path) ->
                                  document="工信部企业函〔2025〕再次公布", published_on=date(2025, 6, 1))
         assert offers.make_for_listed(session, date(2025, 7, 4)) == offers.Made(made=0, rejected=1)
     assert (done.offers, done.made.rejected, done.existing) == (0, 1, 1)
-    assert done.said.endswith(f"产生政策直达 0 项；{SAID}"), done.said
+    assert done.said.endswith(f"名单各行产生政策直达 0 项；{SAID}，逐行原因见认定名单页"), done.said
     assert _same_matter(session, people, offer) == [(offer.id, "accepted")] and draft.state == "rejected"
 
 

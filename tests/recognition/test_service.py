@@ -35,14 +35,14 @@ def test_bad_rows_are_named_by_line_and_nothing_is_written(session, people) -> N
     with pytest.raises(InputError) as caught:
         lists.check(session, _rows([ALICE_USCC, "示例科技", ""], ["91210100MA0QC1B25X", "坏代码", ""],
                                    [ALICE_USCC, "重复", ""], [NEW, "", "mythical"]),
-                    code="single_champion", level=None, published_on=date(2025, 6, 1))
+                    code="single_champion", level="national", published_on=date(2025, 6, 1))
     fields = [field for field, _ in caught.value.problems]
     assert fields == ["第 3 行·统一社会信用代码", "第 4 行·统一社会信用代码", "第 5 行·名称", "第 5 行·级别"]
     with pytest.raises(InputError, match="不认识的认定类别"):
         lists.check(session, _rows(), code="smart_manufacturing", level=None, published_on=date(2025, 6, 1))
     with pytest.raises(InputError) as no_such_day:
         lists.check(session, [["uscc", "name", "date"], [ALICE_USCC, "示例科技", "2025-02-30"]],
-                    code="single_champion", level=None, published_on=date(2025, 6, 1))
+                    code="single_champion", level="national", published_on=date(2025, 6, 1))
     assert no_such_day.value.problems == [("第 2 行·认定日期", "2025-02-30 不是有效日期")]
     assert session.query(Matter).count() == before
 
@@ -58,8 +58,12 @@ def test_an_import_adds_published_facts_creates_applicants_and_makes_offers(sess
     assert imported.source == "imported" and imported.date == date(2025, 6, 1)
     made = session.query(Offer).filter_by(matter_id=imported.id).all()
     assert [(o.measure, o.ceiling, o.state) for o in made] == [(3, 1_000_000, "open")]
-    assert done.offers == session.query(Offer).filter_by(uscc=ALICE_USCC).count()  # its other matters too
+    # The list's own row only: the offers alice's other matters received in the same pass are not the list's.
+    assert done.offers == 1 < session.query(Offer).filter_by(uscc=ALICE_USCC).count()
     assert not session.query(Offer).filter_by(uscc=NEW).all()  # its industry is not known: undetermined, no offer
+    assert done.tally is not None and done.tally.kinds == {"unregistered": 1}
+    assert done.said.endswith("；名单各行产生政策直达 1 项；1 行未产生政策直达（单位尚未在平台注册、信息不全 1 行），"
+                              "逐行原因见认定名单页"), done.said
     from huiqi.messages import service as messages
 
     told = [m for m in messages.inbox(session, actor=people.alice) if m.kind == "offer.new"]
@@ -274,7 +278,7 @@ def test_a_row_dated_after_the_list_and_a_row_of_another_kind_are_named_in_chine
     with clock.pinned(date(2025, 6, 30)), pytest.raises(InputError) as caught:
         lists.check(session, [["uscc", "name", "date", "code"], [ALICE_USCC, "示例科技", "2099-01-01", ""],
                               [NEW, "新企业", "2025-05-01", "little_giant"]],
-                    code="single_champion", level=None, published_on=date(2025, 6, 1))
+                    code="single_champion", level="national", published_on=date(2025, 6, 1))
     (late, kind) = caught.value.problems
     assert late == ("第 2 行·认定日期", "2099-01-01 晚于名单的发布日期 2025-06-01")
     assert kind[0] == "第 3 行·类别" and "little_giant" not in kind[1] and "专精特新" in kind[1], kind

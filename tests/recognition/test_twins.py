@@ -51,13 +51,16 @@ def test_a_second_list_naming_the_same_recognition_confirms_the_matter_and_offer
     again = _import(session, people, SECOND)
     assert (again.matters, again.existing, again.offers) == (1, 1, 0)
     assert again.said == ("1 行，新建申报单位 0 家；其中 1 行与申报单位已有的事项为同一认定（类别和认定日期相同），"
-                          "已并入原事项，不另建事项，也不重复产生政策直达；产生政策直达 0 项")
+                          "已并入原事项，不另建事项，也不重复产生政策直达；名单各行产生政策直达 0 项；"
+                          "1 行未产生政策直达（已有政策直达或申报 1 行），逐行原因见认定名单页")
     assert _champions(session, first.applicant_id) == [first]  # no gazelle-L2 beside gazelle-L1
     assert session.query(Offer).count() == made and session.query(Offer).filter_by(matter_id=first.id).count() == 1
     assert session.query(Application).filter_by(uscc=ALICE_USCC, measure=3).all() == [app]
     listings = session.scalars(select(MatterListing).where(MatterListing.matter_id == first.id)
                                .order_by(MatterListing.id)).all()
     assert [(x.list_id, x.was) for x in listings] == [(first.list_id, "created"), (again.list.id, "imported")]
+    assert (listings[1].offers, listings[1].outcome) == (0, "offered")  # the row says why it made none
+    assert f"该事项已有在办申报 #{app.id}" in listings[1].why, listings[1].why
     assert lists.existing(session) == {again.list.id: 1}
     event = audit.history(session, entity="recognition_list", entity_id=again.list.id)[-1]
     assert (event.action, event.after["existing"]) == ("list.import", 1)

@@ -1,6 +1,6 @@
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created
@@ -23,3 +23,10 @@ class MatterListing(Created, Base):
     was: Mapped[str] = mapped_column(String(20))
     # The matter's facts before the list's level replaced the declared one: restored if the list is withdrawn.
     facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What the list's row came to when its applicant was matched again (null until then, and for rows imported before
+    # rows were kept): its line in the file, the offers it made, and, when it made none, why (a kind of ``NOT_OFFERED``
+    # in huiqi.offers.reasons, and the reason as the importing officer reads it).
+    line: Mapped[int | None] = mapped_column(Integer)
+    offers: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    why: Mapped[str | None] = mapped_column(String(500))

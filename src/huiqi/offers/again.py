@@ -2,7 +2,7 @@
 
 An offer withdrawn because its enterprise changed its own record (its profile, or the offer's matter: the rules no
 longer supported it, ``replies``) is made again when a later change makes the rules support it again. It is made as
-a new offer, by the same rules as every offer (``service.offerable``): in the round open for the measure now, at the
+a new offer, by the same rules as every offer (``making.offerable``): in the round open for the measure now, at the
 ceiling the rules now give. The withdrawn one stays withdrawn with its reason, and the trail records the new one as
 made by the person whose change made it, following it (``offer.make`` with ``again``): what happened, in order, and
 nothing undone. It is not made again when the matter was answered meanwhile (an offer of the measure declined or
@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 from huiqi.applicants import repository as applicants
 from huiqi.applications.views import describe
 from huiqi.audit import service as audit
-from huiqi.labels import measure_cited
 from huiqi.messages import service as messages
 from huiqi.models import Applicant, Offer, User
 from huiqi.money import wan
-from huiqi.offers import service
+from huiqi.offers import making, service
 from huiqi.offers.replies import MATTER_CHANGED, PROFILE_CHANGED, About, tell_lead
 
 
@@ -55,21 +54,21 @@ def make_again(session: Session, *, actor: User, applicant: Applicant, day: date
     if not earlier:
         return []
     said = []
-    for candidate in service.candidates(session, [applicant], day, keep=lambda *key: key in earlier):
-        offer = service.offerable(session, candidate, service.Made())
+    for candidate in making.candidates(session, [applicant], day, keep=lambda *key: key in earlier):
+        offer = making.offerable(session, candidate, making.Made())
         if offer is None:
             continue
         before = earlier[(offer.matter_id, offer.policy_id, offer.measure)]
         audit.record(session, actor=actor.username, action="offer.make", entity="offer", entity_id=offer.id,
-                     after=service.made_after(session, offer, candidate) | {"again": before.id})
-        cited = measure_cited(offer.measure, offer.policy_id, candidate.numbers)
+                     after=making.made_after(offer, candidate) | {"again": before.id})
+        cited = candidate.cited
         whose = f"事项「{candidate.matter.key}」的" if matter_id is None else ""
         said.append(f"{whose}政策直达（{cited}）已按修改后的{what}重新产生，可获支持最高 {wan(offer.ceiling)} 万元")
         _tell(session, offer, candidate, what, cited)
     return said
 
 
-def _tell(session: Session, offer: Offer, candidate: service.Candidate, what: str, cited: str) -> None:
+def _tell(session: Session, offer: Offer, candidate: making.Candidate, what: str, cited: str) -> None:
     """The enterprise is told of the offer made again; the lead department too, of a 免申即享 one it now confirms."""
     found = candidate.round
     messages.notify(session, messages.enterprise_users(session, offer.uscc), kind="offer.new",

@@ -8,210 +8,38 @@ round and the ceiling. The enterprise sees its offers on ``/me`` and accepts one
 filled from it (amount = the ceiling), needing only the round's materials and the declaration. An offer the rules
 no longer support (its list withdrawn, its matter changed) is withdrawn with the reason."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.applicants import repository as applicants
-from huiqi.applicants import service as applicant_service
 from huiqi.applications import service as applications
-from huiqi.applications.views import describe
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
-from huiqi.labels import measure_cited
-from huiqi.messages import service as messages
-from huiqi.models import Applicant, Application, Disbursement, Matter, Offer, RecognitionList, Round, User
+from huiqi.models import Application, Disbursement, Matter, Offer, RecognitionList, User
 from huiqi.money import wan
+from huiqi.offers.making import ANSWERED as ANSWERED
+from huiqi.offers.making import Made as Made
+from huiqi.offers.making import make_for as make_for
+from huiqi.offers.making import make_for_listed as make_for_listed
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
-from huiqi.rules.answer import Grant
-from huiqi.rules.match import match
-from huiqi.rules.stacking import stacks_of
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import control_reason
-from huiqi.workflow.judgement import left_to_grant
 from huiqi.workflow.runner import run
-from huiqi.workflow.states import Action, State
+from huiqi.workflow.states import Action
 
 STATE_LABELS = {"open": "待接受", "accepted": "已接受（已生成申报草稿）", "confirmed": "已由责任单位确认（免申即享）",
                 "set_aside": "责任单位确认未通过", "withdrawn": "已撤回", "declined": "已放弃"}
 SET_ASIDE_MOST = 500  # the reason an offer is set aside (its column)
-# An enterprise's or a department's answer to an offer: the same offer is not made again after it.
-ANSWERED = ("declined", "set_aside")
 # Support already received elsewhere left nothing to grant here (差额补足): the offer stays, at 0, to be corrected or
 # declined, but is neither accepted nor confirmed.
 NOTHING_LEFT = "已获其他省级政策支持不低于措施上限，按从高不重复原则本政策不再支持"
-
-
-@dataclass
-class Made:
-    """What matching again made: the offers, and the matters it did not offer a measure again because of an answer
-    already given on it: an offer declined or set aside, an application rejected (不予支持)."""
-
-    made: int = 0
-    answered: int = 0
-    rejected: int = 0
-
-    @property
-    def said(self) -> str:
-        """The offers made, and those not made again, as an import's summary says them (after "；").
-
-        >>> Made(2).said
-        '产生政策直达 2 项'
-        >>> Made(0, 0, 1).said
-        '产生政策直达 0 项；另有 1 项事项已就同一措施被作出不予支持的最终决定，不再产生政策直达'
-        >>> Made(1, 2, 1).said.split("、")[0]
-        '产生政策直达 1 项；另有 2 项事项的政策直达此前已被企业放弃或经责任单位不予确认'
-        """
-        again = [f"{self.answered} 项事项的政策直达此前已被企业放弃或经责任单位不予确认"] if self.answered else []
-        again += [f"{self.rejected} 项事项已就同一措施被作出不予支持的最终决定"] if self.rejected else []
-        return f"产生政策直达 {self.made} 项" + (f"；另有 {'、'.join(again)}，不再产生政策直达" if again else "")
-
-
-def make_for(session: Session, touched: list[Applicant], day: date) -> Made:
-    """Match each applicant again and make the offers its results support; how many were made, and how many were
-    not made again (``Made``).
-
-    The matters that may be offered are locked first, all of them, in id order, and read afresh (a list withdrawn or
-    an application begun at this moment is then seen); only then is anything written or recorded. So the order every
-    step keeps holds here too: matters before the audit trail's head (callers make offers before their own record)."""
-    made = Made()
-    for candidate in candidates(session, touched, day):
-        offer = offerable(session, candidate, made)
-        if offer is None:
-            continue
-        audit.record(session, actor="system", action="offer.make", entity="offer", entity_id=offer.id,
-                     after=made_after(session, offer, candidate))
-        made.made += 1
-        less = f"（已扣除该事项在其他政策获批的 {wan(candidate.granted)} 万元）" if candidate.granted else ""
-        cited, found = measure_cited(offer.measure, offer.policy_id, candidate.numbers), candidate.round
-        messages.notify(session, messages.enterprise_users(session, offer.uscc), kind="offer.new",
-                        subject=f"政策直达：{cited}，最高 {wan(offer.ceiling)} 万元",
-                        body=f"根据公布的认定和本单位信息，事项「{describe(candidate.matter)}」符合{cited}的条件，"
-                             f"可获支持最高 {wan(offer.ceiling)} 万元{less}"
-                             f"（批次「{found.title}」，{found.closes_on} 截止）。请到“本单位”页面查看。",
-                        link="/me#offers")
-    return made
-
-
-@dataclass
-class Candidate:
-    """A result the rules keep (a grant with a ceiling) whose measure an open round takes: what an offer would be
-    made of, once its matter is locked (``matter``) and the difference left to grant is known (``granted``)."""
-
-    applicant: Applicant
-    grant: Grant
-    round: Round
-    matter_id: int
-    numbers: dict[str, str]  # each policy's document number, as the messages cite a measure
-    matter: Matter = field(init=False)
-    granted: int = 0  # what other policies granted the matter (差额补足)
-
-
-def candidates(session: Session, touched: list[Applicant], day: date,
-               keep: Callable[[int, str, int], bool] | None = None) -> list[Candidate]:
-    """What the rules keep for ``touched`` on ``day`` that an open round takes, (matter, policy, measure) narrowed by
-    ``keep``; their matters locked, all of them, in id order, and read afresh (a matter deleted at this moment by
-    its owner drops out), before anything is written."""
-    policies, open_by = catalogue.published(session), rounds.open_by_measure(session, day)
-    if not open_by:
-        return []
-    numbers = {p.id: p.number for p in policies}
-    found = []
-    for applicant in {a.id: a for a in touched}.values():
-        case = applicant_service.readable_case(session, applicant=applicant, as_of=day)
-        if case is None:
-            continue
-        for grant in match(case, policies, day).grants:
-            taking = open_by.get((grant.policy, grant.measure))
-            matter = applicants.matter(session, applicant.id, grant.matter)
-            if taking is not None and matter is not None and grant.ceiling is not None \
-                    and (keep is None or keep(matter.id, grant.policy, grant.measure)):
-                found.append(Candidate(applicant, grant, taking, matter.id, numbers))
-    locked = {}
-    for matter_id in sorted({c.matter_id for c in found}):
-        try:
-            locked[matter_id] = applicants.lock_matter(session, matter_id)
-        except Conflict:  # deleted at this moment by its owner
-            continue
-    for candidate in found:
-        if candidate.matter_id in locked:
-            candidate.matter = locked[candidate.matter_id]
-    return [c for c in found if c.matter_id in locked]
-
-
-def offerable(session: Session, candidate: Candidate, made: Made) -> Offer | None:
-    """The open offer made of ``candidate`` (not yet recorded), or None when nothing may be offered: its matter's
-    list withdrawn, an application or an open offer holding it, an answer already given on it (counted in
-    ``made``), or nothing left to grant here."""
-    matter, grant, stacks = candidate.matter, candidate.grant, stacks_of(catalogue.published(session))
-    if matter.source == "withdrawn" or applications.holding(session, matter.id, grant.policy) is not None \
-            or _open(session, matter.id):
-        return None
-    if _answered(session, matter.id, grant.policy, grant.measure):
-        made.answered += 1
-        return None
-    if _rejected(session, matter.id, grant.policy, grant.measure):
-        made.rejected += 1
-        return None
-    # A matter granted under another policy is offered the difference (差额补足), or nothing.
-    ceiling, candidate.granted = left_to_grant(session, matter.id, grant.policy, grant.measure, grant.ceiling, stacks)
-    if not ceiling:
-        return None
-    offer = Offer(applicant_id=candidate.applicant.id, uscc=candidate.applicant.uscc, matter_id=matter.id,
-                  round_id=candidate.round.id, policy_id=grant.policy, measure=grant.measure, ceiling=ceiling,
-                  state="open")
-    try:
-        with session.begin_nested():
-            session.add(offer)
-            session.flush()
-    except IntegrityError:  # made at this moment by another import: one open offer is enough
-        return None
-    return offer
-
-
-def made_after(session: Session, offer: Offer, candidate: Candidate) -> dict[str, Any]:
-    """What the trail records of an offer made (``offer.make``)."""
-    return {"uscc": offer.uscc, "matter": candidate.matter.key, "round": offer.round_id, "measure": offer.measure,
-            "ceiling": offer.ceiling} | ({"granted_elsewhere": candidate.granted} if candidate.granted else {})
-
-
-def make_for_listed(session: Session, day: date) -> Made:
-    """Match again every applicant with a published (imported) fact and make the offers: after a round opens or a
-    policy is published, what the lists already say is brought to the enterprises."""
-    ids = set(session.scalars(select(Matter.applicant_id).where(Matter.source == "imported")))
-    return make_for(session, [a for a in (session.get(Applicant, i) for i in sorted(ids)) if a is not None], day)
-
-
-def _open(session: Session, matter_id: int) -> bool:
-    return session.scalar(select(Offer.id).where(Offer.matter_id == matter_id, Offer.state == "open")
-                          .limit(1)) is not None
-
-
-def _answered(session: Session, matter_id: int, policy_id: str, measure: int) -> bool:
-    """Whether an offer of this measure for the matter was declined by its enterprise or set aside by its lead
-    department: that answer stands, and the same offer is not made again by the next import or round."""
-    return session.scalar(select(Offer.id).where(Offer.matter_id == matter_id, Offer.policy_id == policy_id,
-                                                 Offer.measure == measure, Offer.state.in_(ANSWERED))
-                          .limit(1)) is not None
-
-
-def _rejected(session: Session, matter_id: int, policy_id: str, measure: int) -> bool:
-    """Whether an application for the matter under this measure was rejected (不予支持): a final decision on it, so
-    the same offer is not made again by the next import or round (the enterprise may still apply, giving reasons
-    the reviewers read)."""
-    return session.scalar(select(Application.id).where(
-        Application.matter_id == matter_id, Application.policy_id == policy_id, Application.measure == measure,
-        Application.state == State.REJECTED).limit(1)) is not None
 
 
 def open_for_matter(session: Session, matter_id: int) -> list[Offer]:

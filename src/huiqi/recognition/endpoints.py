@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends
 from pydantic import BaseModel, Field
 
-from huiqi.recognition import service
+from huiqi.offers.reasons import NOT_OFFERED
+from huiqi.recognition import outcomes, service
 from huiqi.simulate.endpoints import job_sessions
 from huiqi.simulate.jobs import Sessions
 from huiqi.users.roles import Role
@@ -15,6 +16,7 @@ from huiqi.web.deps import Actor, Db, RecordId, role_first
 from huiqi.web.pagination import Page, PagingDep, page_of
 
 router = APIRouter(prefix="/lists", tags=["认定名单"])
+KINDS = "、".join(f"{kind} {label}" for kind, label in NOT_OFFERED.items())  # the kinds of "no offer", for the docs
 
 
 class ListRowIn(StrictInput):
@@ -49,7 +51,11 @@ class ListRead(BaseModel):
     matching: str = Field(description="重新匹配：queued 排队中、running 进行中、done 完成、failed 失败")
     matched: int = Field(description="已重新匹配的申报单位数")
     applicants_created: int | None = Field(None, description="本次导入新建的申报单位数")
-    offers: int | None = Field(None, description="本次导入后新产生的政策直达数")
+    offers: int | None = Field(None, description="名单各行产生的政策直达数（不含同一单位其他事项在同次匹配中产生的）")
+    not_offered: int | None = Field(None, description="已重新匹配的行中未产生政策直达的行数（逐行原因见 rows）；"
+                                                      "尚未匹配或早于逐行记录的名单为空")
+    not_offered_by: dict[str, int] | None = Field(None, description="未产生政策直达的行数，按原因类别："
+                                                  + KINDS)
     existing: int | None = Field(None, description="本次导入中与申报单位已有事项为同一认定（类别和认定日期相同）"
                                                    "的行数：并入原事项，不另建事项、不重复产生政策直达")
     answered: int | None = Field(None, description="同一事项同一措施的政策直达此前已被企业放弃或经责任单位不予确认，"
@@ -58,12 +64,25 @@ class ListRead(BaseModel):
                                                    "政策直达的项数")
 
 
-def _read(row, imported: service.Imported | None = None) -> ListRead:
+class ListRowRead(BaseModel):
+    line: int | None = Field(description="名单文件中的行号（表头为第 1 行）")
+    uscc: str
+    name: str | None = Field(description="单位名称（申报单位现在的名称）")
+    offers: int | None = Field(description="本行产生的政策直达数；尚未匹配为空")
+    outcome: str | None = Field(description=f"未产生政策直达的原因类别：{KINDS}")
+    outcome_label: str | None = Field(description="原因类别的中文名称")
+    why: str | None = Field(description="未产生政策直达的原因")
+
+
+def _read(row, imported: service.Imported | None = None, tally: outcomes.Tally | None = None) -> ListRead:
+    tally = imported.tally if imported else tally
     return ListRead(id=row.id, code=row.code, level=row.level, document=row.document, published_on=row.published_on,
                     rows=row.rows, state=row.state, imported_by=row.imported_by, reason=row.reason,
                     matching=row.matching, matched=row.matched,
                     applicants_created=imported.applicants_created if imported else None,
-                    offers=imported.offers if imported else None,
+                    offers=imported.offers if imported else (tally.offers if tally else None),
+                    not_offered=tally.not_offered if tally else None,
+                    not_offered_by=dict(tally.kinds) if tally else None,
                     existing=imported.existing if imported else None,
                     answered=imported.made.answered if imported else None,
                     rejected=imported.made.rejected if imported else None)
@@ -71,7 +90,18 @@ def _read(row, imported: service.Imported | None = None) -> ListRead:
 
 @router.get("", response_model=Page[ListRead], summary="已导入的认定名单")
 def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
-    return page_of([_read(r) for r in service.listed(session, actor=actor)], paging)
+    tallies = outcomes.tallies(session)
+    return page_of([_read(r, tally=tallies.get(r.id)) for r in service.listed(session, actor=actor)], paging)
+
+
+@router.get("/{list_id}/rows", response_model=Page[ListRowRead],
+            summary="认定名单逐行结果：产生的政策直达，或未产生的原因")
+def rows(list_id: RecordId, actor: Actor, session: Db, paging: PagingDep) -> dict:
+    found = service.one(session, actor=actor, list_id=list_id)
+    items = [ListRowRead(line=x.line, uscc=uscc, name=name, offers=x.offers, outcome=x.outcome,
+                         outcome_label=NOT_OFFERED.get(x.outcome) if x.outcome else None, why=x.why)
+             for x, uscc, name in outcomes.rows(session, found.id, offset=paging.offset, limit=paging.size)]
+    return {"items": items, "total": outcomes.counted(session, found.id), "page": paging.page, "size": paging.size}
 
 
 @router.post("", response_model=ListRead, status_code=201,

@@ -12,7 +12,8 @@ from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.models import RecognitionList
-from huiqi.recognition import service
+from huiqi.offers.reasons import NOT_OFFERED
+from huiqi.recognition import outcomes, service, template
 from huiqi.rules.facts import CHOICES
 from huiqi.simulate.endpoints import job_sessions
 from huiqi.simulate.jobs import Sessions
@@ -22,7 +23,7 @@ from huiqi.users.scope import require_role
 from huiqi.validation import form_date
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.door import LIMITS
-from huiqi.web.excel import Table, download
+from huiqi.web.excel import Table, download, download_workbook
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
@@ -34,11 +35,17 @@ NET = 2000
 CODE_MOST = 40
 
 
+SHOWN_ROWS = 20  # rows of a list that made no offer shown on the page with their reasons (all in its download)
+
+
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
     honours = {c: i.label for c, i in catalogue.codes(session).items() if i.type == "honour"}
+    lists, tallies = service.listed(session, actor=actor), outcomes.tallies(session)
+    unoffered = {x.id: outcomes.rows(session, x.id, limit=SHOWN_ROWS, unoffered=True) for x in lists
+                 if x.id in tallies and tallies[x.id].not_offered}
     return page(request, "recognition/index.html", who, status_code=status_code,
-                lists=service.listed(session, actor=actor), existing=service.existing(session), honours=honours,
-                levels=CHOICES["level"],
+                lists=lists, existing=service.existing(session), honours=honours,
+                levels=CHOICES["level"], tallies=tallies, unoffered=unoffered, shown_rows=SHOWN_ROWS,
                 person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
@@ -60,13 +67,43 @@ def lists_download(actor: Actor, session: Db) -> Response:
     lists = service.listed(session, actor=actor)  # refuses whom the page refuses
     honours = {c: i.label for c, i in catalogue.codes(session).items() if i.type == "honour"}
     merged, person = service.existing(session), namer(session)
+    tallies = outcomes.tallies(session)
     header = ["编号", "类别", "级别", "文号", "发布日期", "行数", "其中并入已有事项", "状态", "撤回理由", "重新匹配",
-              "政策直达（项）", "导入人"]
+              "政策直达（项）", "未产生政策直达（行）", "未产生的原因", "导入人"]
     rows = [[x.id, honours.get(x.code, x.code), CHOICES["level"].get(x.level, x.level) if x.level else None,
              x.document, x.published_on, x.rows, merged.get(x.id, 0), "有效" if x.state == "active" else "已撤回",
              x.reason if x.state != "active" else None, _matching(x),
-             x.offers if x.matching == "done" else None, person(x.imported_by)] for x in lists]
-    return download(Table("认定名单", header, rows, wide={"文号"}), f"认定名单-{clock.today().isoformat()}.xlsx")
+             x.offers if x.matching == "done" else None, *_unoffered(tallies.get(x.id), x), person(x.imported_by)]
+            for x in lists]
+    return download(Table("认定名单", header, rows, wide={"文号", "未产生的原因"}),
+                    f"认定名单-{clock.today().isoformat()}.xlsx")
+
+
+def _unoffered(tally: outcomes.Tally | None, imported: RecognitionList) -> list[int | str | None]:
+    """A list's rows that made no offer, and why (grouped), once matched (none said for lists imported before rows
+    were kept)."""
+    if tally is None or imported.matching != "done":
+        return [None, None]
+    return [tally.not_offered, tally.grouped or None]
+
+
+@router.get("/admin/lists/template.xlsx")
+def lists_template(actor: Actor, session: Db) -> Response:
+    """The import's template: the columns it reads, an example row it passes over, and each column's rules."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, Role.AUDITOR, doing="查看认定名单")  # as the page refuses
+    return download_workbook(template.workbook(session), "认定名单导入模板.xlsx")
+
+
+@router.get("/admin/lists/{list_id}/rows.xlsx")
+def list_rows(actor: Actor, session: Db, list_id: RecordId) -> Response:
+    """Each row of one list and what it came to: the offers it made, or why none (whom the page refuses, refused)."""
+    found = service.one(session, actor=actor, list_id=list_id)
+    header = ["行号", "统一社会信用代码", "单位名称", "产生政策直达（项）", "未产生的原因类别", "原因"]
+    rows = [[x.line, uscc, name, x.offers, NOT_OFFERED.get(x.outcome, x.outcome) if x.outcome else None, x.why]
+            for x, uscc, name in outcomes.rows(session, found.id)]
+    return download(Table(f"认定名单 {found.id} 逐行结果（{found.document}）", header, rows,
+                          wide={"单位名称", "原因"}, sheet="逐行结果"),
+                    f"认定名单{found.id}-逐行结果-{clock.today().isoformat()}.xlsx")
 
 
 def _matching(imported: RecognitionList) -> str:

@@ -5,15 +5,13 @@ declaration. A row naming a recognition the applicant already has (the same code
 enterprise or made by an earlier list) confirms that matter rather than making a twin of it: per matter, support is
 given once (DOMAIN.md). A list in force is not imported twice; it can be withdrawn: its facts go (a matter another
 list in force names stays, one the enterprise had declared is its declaration again), the applications they
-started stay, flagged. After an import the applicants it touched are matched again and offers made (政策直达)."""
+started stay, flagged. After an import the applicants it touched are matched again and offers made (政策直达),
+each row keeping what it came to (``outcomes``). Reading and checking the file is ``reading``'s."""
 
-import csv
-import io
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,41 +19,26 @@ from sqlalchemy.orm import Session
 from huiqi import clock
 from huiqi.applicants import repository as applicants
 from huiqi.audit import service as audit
-from huiqi.catalogue import service as catalogue
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.labels import Problem
 from huiqi.models import Applicant, ApplicantProfile, Matter, MatterListing, RecognitionList, User
 from huiqi.offers import service as offers
-from huiqi.reference.uscc import uscc_problem
-from huiqi.rules.facts import CHOICES
+from huiqi.offers.service import Made
+from huiqi.recognition import outcomes
+from huiqi.recognition.reading import EXAMPLE as EXAMPLE
+from huiqi.recognition.reading import LEVEL_HINT as LEVEL_HINT
+from huiqi.recognition.reading import MAX_ROWS as MAX_ROWS
+from huiqi.recognition.reading import Row as Row
+from huiqi.recognition.reading import check as check
+from huiqi.recognition.reading import is_example as is_example
+from huiqi.recognition.reading import read_file as read_file
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import csv_text, date_reason, iso_date
-from huiqi.web.excel import sent_table
 
-COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
-           "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}
-LABELS = {"uscc": "统一社会信用代码", "name": "名称", "level": "级别", "date": "认定日期", "code": "类别"}
-# A row's 级别 as the page's own list names it (国家级…), as it is often written (国际级, 行业级), or by its code.
-LEVELS = {**{code: code for code in CHOICES["level"]}, **{name: code for code, name in CHOICES["level"].items()},
-          "国际级": "international", "行业级": "industry"}
-LEVEL_HINT = f"应为 {'、'.join(CHOICES['level'].values())} 之一（也可写作 {'、'.join(CHOICES['level'])}）"
-MAX_ROWS = 100_000
-MAX_COLUMNS = 50  # columns read from a workbook: a list has two or three
 INLINE_ROWS = 200  # a longer list is matched again in the background, with its progress shown
-BATCH = 50  # applicants matched again per transaction in the background
-
-
-@dataclass(frozen=True)
-class Row:
-    line: int
-    uscc: str
-    name: str
-    code: str
-    level: str | None
-    on: date
+BATCH = 50  # rows matched again per transaction in the background
 
 
 @dataclass(frozen=True)
@@ -63,108 +46,33 @@ class Imported:
     list: RecognitionList
     applicants_created: int
     matters: int
-    made: offers.Made  # the offers made (none yet when matching goes on in the background), and those not made again
+    tally: outcomes.Tally | None  # what the rows came to (None while matching goes on in the background)
     existing: int = 0  # rows naming a recognition already recorded: that matter confirmed, no second one made
 
     @property
     def offers(self) -> int:
-        return self.made.made
+        """The offers the list's own rows made (not those its applicants' other matters received meanwhile)."""
+        return self.tally.offers if self.tally else 0
+
+    @property
+    def made(self) -> Made:
+        """The rows' offers, and the rows not offered again for an answer already given (declined or set aside,
+        or an application rejected)."""
+        kinds = self.tally.kinds if self.tally else {}
+        return Made(self.offers, kinds.get("answered", 0), kinds.get("rejected", 0))
 
     @property
     def said(self) -> str:
         """The import's result as the importing officer reads it (after "已导入名单 N："): the rows, the applicants
-        made, the rows that matched matters already recorded, and the offers made, with those not made again (an
-        answer already given: declined, set aside, or its application rejected), or that matching goes on."""
+        made, the rows that matched matters already recorded, and the offers the rows made, with how many rows made
+        none and why (grouped), or that matching goes on."""
         said = f"{self.matters} 行，新建申报单位 {self.applicants_created} 家"
         if self.existing:
             said += (f"；其中 {self.existing} 行与申报单位已有的事项为同一认定（类别和认定日期相同），"
                      "已并入原事项，不另建事项，也不重复产生政策直达")
-        if self.list.matching == "queued":
+        if self.tally is None:
             return said + "；有关单位正在后台重新匹配，符合条件且批次受理中的即产生政策直达"
-        return said + f"；{self.made.said}"
-
-
-def read_file(path: Path) -> list[list[str]]:
-    """The rows of a CSV (UTF-8, or the GB18030 Chinese Excel saves) or Excel file, as text, header first."""
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            table = sent_table(path.read_bytes(), "名单文件", "文件", most=MAX_ROWS + 1, columns=MAX_COLUMNS)
-            return [[_cell(c) for c in row] for row in table]
-        return list(csv.reader(io.StringIO(csv_text(path.read_bytes(), "文件"))))
-    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
-        raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()[:10]
-    return str(value)
-
-
-def check(session: Session, rows: list[list[str]], *, code: str, level: str | None,
-          published_on: date) -> list[Row]:
-    """Every line checked; all mistakes named by line and field (Chinese label), or the rows."""
-    codes = catalogue.codes(session)
-    if not code.strip():
-        raise InputError([("类别", "请选择认定类别")])
-    if code not in codes or codes[code].type != "honour":
-        raise InputError([("类别", f"不认识的认定类别“{code}”，请从列表中选择政策中的荣誉、认定类别")])
-    if level is not None and level not in CHOICES["level"]:
-        raise InputError([("级别", f"应为 {'、'.join(CHOICES['level'])} 之一")])
-    if published_on > clock.today():
-        raise InputError([("发布日期", f"不能晚于今天（{clock.today().isoformat()}）：请填写名单实际发布的日期")])
-    if not rows:
-        raise InputError([("文件", "文件是空的")])
-    header = [COLUMNS.get(c.strip().lower(), COLUMNS.get(c.strip(), "")) for c in rows[0]]
-    if "uscc" not in header or "name" not in header:
-        raise InputError([("文件", "第一行应为表头，至少含 uscc（统一社会信用代码）和 name（企业名称）两列")])
-    if len(rows) - 1 > MAX_ROWS:
-        raise InputError([("文件", f"一次最多导入 {MAX_ROWS} 行")])
-    problems: list[tuple[str, str]] = []
-    found, seen = [], {}
-    for line, raw in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in raw):
-            continue
-        cells = {k: raw[i].strip() for i, k in enumerate(header) if k and i < len(raw)}
-        where = f"第 {line} 行"
-        uscc = cells.get("uscc", "").upper()
-        why = uscc_problem(uscc)
-        if why:
-            problems.append((f"{where}·统一社会信用代码", why))
-        elif uscc in seen:
-            problems.append((f"{where}·统一社会信用代码", f"与第 {seen[uscc]} 行重复"))
-        else:
-            seen[uscc] = line
-        name = cells.get("name", "")
-        if not name or len(name) > 200 or any(ord(c) < 32 for c in name):
-            problems.append((f"{where}·名称", "请填写单位名称（不超过 200 个字）"))
-        row_code = cells.get("code") or code
-        if row_code != code:
-            theirs = codes[row_code].label if row_code in codes else f"“{row_code}”"
-            chosen = codes[code].label
-            problems.append((f"{where}·类别", f"{theirs}与导入时选择的类别{chosen}不同（一份名单只导入一种认定）"))
-        row_level = level
-        if cells.get("level"):
-            row_level = LEVELS.get(cells["level"]) or LEVELS.get(cells["level"].lower())
-            if row_level is None:
-                problems.append((f"{where}·级别", LEVEL_HINT))
-        on = published_on
-        if cells.get("date"):
-            try:
-                on = iso_date(cells["date"][:10])
-            except ValueError:
-                problems.append((f"{where}·认定日期", date_reason(cells["date"][:10])))
-            else:
-                if on > published_on:  # a recognition is made before the list that announces it
-                    problems.append((f"{where}·认定日期", f"{on} 晚于名单的发布日期 {published_on}"))
-        found.append(Row(line, uscc, name, code, row_level, on))
-    if problems:
-        raise InputError(problems)
-    if not found:
-        raise InputError([("文件", "没有任何数据行")])
-    return found
+        return said + f"；{self.tally.said}"
 
 
 def import_list(session: Session, *, actor: User, rows: list[Row], code: str, level: str | None, document: str,
@@ -211,14 +119,16 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
             matter = Matter(applicant_id=applicant.id, key=f"{code}-L{imported.id}", type="honour", codes=[code],
                             date=row.on, facts=facts, source="imported", list_id=imported.id)
             applicants.add(session, matter)
-            session.add(MatterListing(matter_id=matter.id, list_id=imported.id, was="created"))
+            session.add(MatterListing(matter_id=matter.id, list_id=imported.id, was="created", line=row.line))
         else:
             confirmed.append(_confirm(session, matter, imported, row))
     session.flush()
-    made = offers.Made()
+    tally = None
     if inline:  # the offers before the record: matters are locked before the trail's head
-        made = offers.make_for(session, touched, clock.today())
-        imported.matched, imported.offers = len({a.id for a in touched}), made.made
+        listings = _listings(session, imported.id)
+        made = offers.make_for(session, touched, clock.today(), explain={x.matter_id for x in listings})
+        tally = outcomes.record(listings, made)
+        imported.matched, imported.offers = len({a.id for a in touched}), tally.offers
         session.flush()
     for matter_id, before, after in confirmed:
         if before != after:
@@ -228,7 +138,14 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
                  entity_id=imported.id, after={"code": code, "level": level, "document": document,
                                                "published_on": published_on, "rows": len(rows),
                                                "applicants_created": created, "existing": len(confirmed)})
-    return Imported(imported, created, len(rows), made, len(confirmed))
+    return Imported(imported, created, len(rows), tally, len(confirmed))
+
+
+def _listings(session: Session, list_id: int, after: int = 0, most: int | None = None) -> list[MatterListing]:
+    """The list's rows (as the matters they name), in their order, from after the row ``after`` (its id)."""
+    query = (select(MatterListing).where(MatterListing.list_id == list_id, MatterListing.id > after)
+             .order_by(MatterListing.id))
+    return list(session.scalars(query.limit(most) if most is not None else query))
 
 
 # Which of an applicant's matters recording one recognition a list confirms, first to last: one in force under an
@@ -251,7 +168,7 @@ def _confirm(session: Session, matter: Matter, imported: RecognitionList,
     matter's id, and its source and level before and after."""
     level = matter.facts.get("level")
     before = {"source": matter.source, "list": matter.list_id, "level": level}
-    listing = MatterListing(matter_id=matter.id, list_id=imported.id, was=matter.source)
+    listing = MatterListing(matter_id=matter.id, list_id=imported.id, was=matter.source, line=row.line)
     if matter.source != "imported":
         if row.level and row.level != level:
             listing.facts = dict(matter.facts)
@@ -293,22 +210,30 @@ def _refuse_twice(session: Session, *, code: str, level: str | None, document: s
 
 
 def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id: int) -> None:
-    """Match again, in the background, the applicants of a long list, a batch per transaction, writing the progress
-    as it goes (``matched`` of ``rows``); a failure is recorded, never raised."""
+    """Match again, in the background, the applicants of a long list, a batch of rows per transaction, writing the
+    progress as it goes (``matched`` of ``rows``) and what each row came to, as an import matched at once does; a
+    failure is recorded on the list (its matching failed) and raised."""
     with sessions() as session:
         found = session.get(RecognitionList, list_id)
         if found is None or found.matching != "queued":
             return
         found.matching = "running"
-        ids = sorted(set(session.scalars(select(Matter.applicant_id).join(MatterListing)
-                                         .where(MatterListing.list_id == list_id))))
+    after, done = 0, 0
     try:
-        for start in range(0, len(ids), BATCH):
+        while True:
             with sessions() as session:
-                batch = [a for a in (session.get(Applicant, i) for i in ids[start:start + BATCH]) if a is not None]
-                made = offers.make_for(session, batch, clock.today()).made
+                batch = _listings(session, list_id, after, BATCH)
+                if not batch:
+                    break
+                owners = {matter: owner for matter, owner in session.execute(
+                    select(Matter.id, Matter.applicant_id).where(Matter.id.in_([x.matter_id for x in batch])))}
+                touched = [session.get(Applicant, i) for i in sorted(set(owners.values()))]
+                made = offers.make_for(session, [a for a in touched if a is not None], clock.today(),
+                                       explain={x.matter_id for x in batch})
+                tally = outcomes.record(batch, made)
+                after, done = batch[-1].id, done + len(batch)
                 found = session.get(RecognitionList, list_id)
-                found.matched, found.offers = min(start + BATCH, len(ids)), found.offers + made
+                found.matched, found.offers = done, found.offers + tally.offers
         with sessions() as session:
             session.get(RecognitionList, list_id).matching = "done"
     except Exception:  # the list stays imported; its matching is shown as failed, to be run again
@@ -373,6 +298,15 @@ def withdraw(session: Session, *, actor: User, list_id: int, reason: str) -> Rec
 def listed(session: Session, *, actor: User) -> list[RecognitionList]:
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, Role.AUDITOR, doing="查看认定名单")
     return list(session.scalars(select(RecognitionList).order_by(RecognitionList.id.desc())))
+
+
+def one(session: Session, *, actor: User, list_id: int) -> RecognitionList:
+    """One imported list (whom the lists page refuses, refused; one that is not, not found)."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, Role.AUDITOR, doing="查看认定名单")
+    found = session.get(RecognitionList, list_id)
+    if found is None:
+        raise NotFound(f"没有认定名单 {list_id}")
+    return found
 
 
 def existing(session: Session) -> dict[int, int]:

@@ -1,0 +1,155 @@
+"""Reading a recognition list: its file (CSV in UTF-8 or GB18030, or Excel), and every line checked (credit code,
+duplicates, name, code, level, date) before anything is written, each mistake named by its line and field; a row the
+template marks as its example is passed over."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from huiqi import clock
+from huiqi.catalogue import service as catalogue
+from huiqi.errors import InputError
+from huiqi.labels import Problem
+from huiqi.reference.uscc import uscc_problem
+from huiqi.rules.facts import CHOICES
+from huiqi.validation import csv_text, date_reason, iso_date
+from huiqi.web.excel import sent_table
+
+COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
+           "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}
+LABELS = {"uscc": "统一社会信用代码", "name": "名称", "level": "级别", "date": "认定日期", "code": "类别"}
+# A row's 级别 as the page's own list names it (国家级…), as it is often written (国际级, 行业级), or by its code.
+LEVELS = {**{code: code for code in CHOICES["level"]}, **{name: code for code, name in CHOICES["level"].items()},
+          "国际级": "international", "行业级": "industry"}
+LEVEL_HINT = f"应为 {'、'.join(CHOICES['level'].values())} 之一（也可写作 {'、'.join(CHOICES['level'])}）"
+MAX_ROWS = 100_000
+MAX_COLUMNS = 50  # columns read from a workbook: a list has two or three
+EXAMPLE = "示例"  # how the template marks its example row, in its 统一社会信用代码
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    uscc: str
+    name: str
+    code: str
+    level: str | None
+    on: date
+
+
+def read_file(path: Path) -> list[list[str]]:
+    """The rows of a CSV (UTF-8, or the GB18030 Chinese Excel saves) or Excel file, as text, header first."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            table = sent_table(path.read_bytes(), "名单文件", "文件", most=MAX_ROWS + 1, columns=MAX_COLUMNS)
+            return [[_cell(c) for c in row] for row in table]
+        return list(csv.reader(io.StringIO(csv_text(path.read_bytes(), "文件"))))
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+        raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
+
+
+def _row_level(given: str, level: str | None, where: str, problems: list[tuple[str, str]]) -> str | None:
+    """A row's level: as the row gives it (by name or code), else the list's; a level not known is a problem (and the
+    row's level then is not None, so that it is said once)."""
+    if not given:
+        return level
+    found = LEVELS.get(given) or LEVELS.get(given.lower())
+    if found is None:
+        problems.append((f"{where}·级别", LEVEL_HINT))
+    return found or given
+
+
+def _row_date(given: str, published_on: date, where: str, problems: list[tuple[str, str]]) -> date:
+    """A row's recognition date: as the row gives it, else the list's; not a date, or after the list's, a problem."""
+    if not given:
+        return published_on
+    try:
+        on = iso_date(given[:10])
+    except ValueError:
+        problems.append((f"{where}·认定日期", date_reason(given[:10])))
+        return published_on
+    if on > published_on:  # a recognition is made before the list that announces it
+        problems.append((f"{where}·认定日期", f"{on} 晚于名单的发布日期 {published_on}"))
+    return on
+
+
+def is_example(uscc: str) -> bool:
+    """A row the template marks as its example (its 统一社会信用代码 starting with 示例): passed over on import.
+
+    >>> is_example("示例：91210100MA0QC1B25F"), is_example("（示例）9121"), is_example("91210100MA0QC1B25F")
+    (True, True, False)
+    """
+    return uscc.lstrip("（(【[ ").startswith(EXAMPLE)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def check(session: Session, rows: list[list[str]], *, code: str, level: str | None,
+          published_on: date) -> list[Row]:
+    """Every line checked; all mistakes named by line and field (Chinese label), or the rows."""
+    codes = catalogue.codes(session)
+    if not code.strip():
+        raise InputError([("类别", "请选择认定类别")])
+    if code not in codes or codes[code].type != "honour":
+        raise InputError([("类别", f"不认识的认定类别“{code}”，请从列表中选择政策中的荣誉、认定类别")])
+    if level is not None and level not in CHOICES["level"]:
+        raise InputError([("级别", f"应为 {'、'.join(CHOICES['level'])} 之一")])
+    if published_on > clock.today():
+        raise InputError([("发布日期", f"不能晚于今天（{clock.today().isoformat()}）：请填写名单实际发布的日期")])
+    if not rows:
+        raise InputError([("文件", "文件是空的")])
+    header = [COLUMNS.get(c.strip().lower(), COLUMNS.get(c.strip(), "")) for c in rows[0]]
+    if "uscc" not in header or "name" not in header:
+        raise InputError([("文件", "第一行应为表头，至少含 uscc（统一社会信用代码）和 name（企业名称）两列")])
+    if len(rows) - 1 > MAX_ROWS:
+        raise InputError([("文件", f"一次最多导入 {MAX_ROWS} 行")])
+    # A recognition whose rules read its level (国家级、省级…): a row without one is refused, never taken as none.
+    needs_level = "level" in codes[code].fields and level is None
+    problems: list[tuple[str, str]] = []
+    found, seen = [], {}
+    for line, raw in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        cells = {k: raw[i].strip() for i, k in enumerate(header) if k and i < len(raw)}
+        if is_example(cells.get("uscc", "")):
+            continue
+        where = f"第 {line} 行"
+        uscc = cells.get("uscc", "").upper()
+        why = uscc_problem(uscc)
+        if why:
+            problems.append((f"{where}·统一社会信用代码", why))
+        elif uscc in seen:
+            problems.append((f"{where}·统一社会信用代码", f"与第 {seen[uscc]} 行重复"))
+        else:
+            seen[uscc] = line
+        name = cells.get("name", "")
+        if not name or len(name) > 200 or any(ord(c) < 32 for c in name):
+            problems.append((f"{where}·名称", "请填写单位名称（不超过 200 个字）"))
+        row_code = cells.get("code") or code
+        if row_code != code:
+            theirs = codes[row_code].label if row_code in codes else f"“{row_code}”"
+            chosen = codes[code].label
+            problems.append((f"{where}·类别", f"{theirs}与导入时选择的类别{chosen}不同（一份名单只导入一种认定）"))
+        row_level = _row_level(cells.get("level", ""), level, where, problems)
+        if row_level is None and needs_level and "level" in header:  # no such column: said once, below
+            problems.append((f"{where}·级别", f"{codes[code].label}须注明级别，本行未填写：级别{LEVEL_HINT}"))
+        found.append(Row(line, uscc, name, code, row_level, _row_date(cells.get("date", ""), published_on, where,
+                                                                      problems)))
+    if needs_level and "level" not in header:
+        problems.append(Problem("级别", f"{codes[code].label}须注明级别：请在导入时选择级别，或在文件中加“级别”列"
+                                        f"逐行填写，级别{LEVEL_HINT}", "level"))
+    if problems:
+        raise InputError(problems)
+    if not found:
+        raise InputError([("文件", "没有任何数据行")])
+    return found
