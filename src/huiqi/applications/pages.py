@@ -37,8 +37,9 @@ from huiqi.rules.policy import CodeInfo
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import collect, digits
+from huiqi.validation import collect, digits, kept
 from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
+from huiqi.web.door import said_beside
 from huiqi.web.limits import TOO_LARGE
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
@@ -446,12 +447,16 @@ def withdraw(request: Request, who: CallerDep, session: Db, actor: Actor, applic
 
 
 @router.post("/applications/{application_id}/payee", response_model=None)
+@said_beside("bank", "account")
 def confirm_payee(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
-                  bank: Annotated[str, Form(max_length=100)] = "", account: Annotated[str, Form(max_length=40)] = "",
+                  bank: Annotated[str, Form()] = "", account: Annotated[str, Form()] = "",
                   seen: Annotated[str | None, Form(max_length=4, pattern=r"^(-|[0-9]{1,4})$")] = None) -> Response:
     """The enterprise confirms (or changes) its application's account; ``seen`` is the account the page showed
-    confirmed (its last four digits, - for none): one confirmed since in another tab is refused (409)."""
+    confirmed (its last four digits, - for none): one confirmed since in another tab is refused (409). The boxes have
+    no bound here, nor at the door: one past its bound or with a NUL is said beside it (``payee.checked``), the page
+    shown again with what was typed, cut to the bound and without the character."""
     return _step(request, who, session, actor, application_id,
                  lambda: payee.confirm(session, actor=actor, application_id=application_id, bank=bank,
                                        account=account, seen=None if seen is None else seen.strip("-")),
-                 "payee", payee_typed={"bank": bank, "account": account})
+                 "payee", payee_typed={"bank": kept(bank, payee.BANK_MOST),
+                                       "account": kept(account, payee.ACCOUNT_MOST)})
