@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
@@ -220,6 +220,26 @@ async def test_bad_requests_name_the_field(client, people, session, data, field)
     response = await client.post("/api/v1/simulations", headers=bearer(session, people.finance), data=data)
     assert response.status_code == 422
     assert any(p["field"] == field for p in response.json()["problems"]), response.json()
+
+
+@pytest.mark.parametrize(("reform", "field", "said"), [
+    ("name: x\nchanges: [\n", "reform", "第 3 行第 1 列：YAML 格式错误：此处缺少内容：多半是多写了逗号、冒号或短横"),
+    ("name: x\n\tchanges: []\n", "reform", "第 2 行第 1 列：YAML 格式错误：此处用了制表符（Tab）缩进，请改用空格"),
+    ("name: !!int x\nchanges: []\n", "reform",
+     "第 1 行第 7 列：YAML 格式错误：标签（如 !!int、!!float、!!timestamp）与其后的内容不符：请删去标签，或改正内容"),
+    ("name: x\nname: y\nchanges: []\n", "reform", "第 2 行：“name”写了两次（每一项只能写一次）"),
+    ("name: x\nchanges:\n  - {parameter: 11.cap, since: 2025-13-01, value: 5, source: t}\n", "reform.changes[0].since",
+     "第 3 行，第 1 项修改的生效日期（since）：2025-13-01 不是有效日期"),
+    ("name: x\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: -5, source: t}\n", "reform",
+     "第 3 行：措施11「融合基础设施项目资金支持上限（单个项目）」（11.cap）的新值：金额不能为负数"),
+])
+async def test_a_malformed_reform_is_said_in_chinese_at_its_line(client, people, session, reform, field, said) -> None:
+    """As the page and ``huiqi simulate --reform`` say it: the line in the YAML sent first, no parser's English."""
+    response = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                                 data={"synthetic_applicants": "10", "reform": reform})
+    assert response.status_code == 422, response.text
+    assert response.json()["problems"] == [{"field": field, "reason": said}]
+    assert session.scalar(select(func.count()).select_from(SimulationJob)) == 0, "no job started"
 
 
 async def test_who_may(client, people, session) -> None:
