@@ -17,6 +17,7 @@ from types import NoneType, UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from huiqi.errors import InputError
@@ -106,6 +107,7 @@ async def clean_input(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str):
             _check("path", name, value, found)
+    from huiqi.web.deps import refused_before_body
     from huiqi.web.errors import is_api
 
     route = request.scope.get("route")
@@ -129,6 +131,8 @@ async def clean_input(request: Request) -> None:
                     _check("form", name, name + value, found, longer.get(name))
         elif kind.startswith("application/json"):
             _walk(await _json(request), (), found)
+    if found and is_api(request) and (refusal := await run_in_threadpool(refused_before_body, request)):
+        raise refusal  # a caller who may not use the route at all is told so first, whatever the body holds
     if found:
         # a program reads the field's name or path; a person the label the form gives it
         raise InputError(found if is_api(request) else
