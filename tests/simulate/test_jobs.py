@@ -1,5 +1,6 @@
 """Simulation jobs over HTTP: start (synthetic or uploaded), poll, fetch reports; who may, and bad input."""
 
+import html
 import io
 import json
 import re
@@ -21,7 +22,7 @@ from huiqi.simulate.population import SHOWN, write_population
 from huiqi.simulate.synth import synthesise
 from huiqi.users.scope import SYSTEM
 from tests.simulate.test_workbook import lzma_damaged
-from tests.webtest import bearer
+from tests.webtest import bearer, marked
 
 pytestmark = pytest.mark.anyio
 REFORM = "name: 测试改革\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试}\n"
@@ -294,6 +295,26 @@ async def test_the_page_names_each_field_by_its_chinese_label(browser, people, s
     field = re.search(r'<a href="#f-(\w+)">', refused.text)
     assert field is not None and f'id="f-{field[1]}"' in refused.text  # the summary links to the field
     assert f">{field[1]}：" not in refused.text
+    assert session.query(SimulationJob).count() == 0
+
+
+@pytest.mark.parametrize(("field", "typed", "said", "shown"), [
+    ("reform", "name: 试\x00一试\nchanges: []\n", "改革方案：不能含有空字符（NUL）", "name: 试一试\nchanges: []\n"),
+    ("reform", "#" * 100_001, "改革方案：不能超过 20000 个字", "#" * 20_000),
+    ("as_of", "2025-06-30" * 1000, "判断日期：不能超过 100 个字符（现有 10000 个）", "2025-06-30" * 10),
+    ("reform_name", "措施11\x00上限", "改革方案名称：不能含有空字符（NUL）", "措施11上限"),
+    ("seed", "5\x00", "随机种子：不能含有空字符（NUL）", "5"),
+    ("p0_value", "1500\x00", "（新值）：不能含有空字符（NUL）", "1500"),
+])
+async def test_a_forged_box_is_said_beside_it_and_kept(browser, people, session, field, typed, said, shown) -> None:
+    """A box of the form forged past its bound or with a NUL, the parameter table's too: said beside it by its label,
+    the form shown again with the text kept (cut to its bound, without the character), not a bare 「输入有误」 page."""
+    finance = browser(people.finance)
+    refused = await finance.post("/simulate", data={"synthetic_applicants": "10", "by": "measure", field: typed,
+                                                    "csrf_token": finance.csrf})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text and said in refused.text
+    assert marked(refused.text)[0][0] == f"f-{field}", "beside the box"
+    assert html.escape(shown, quote=True) in refused.text and "\x00" not in refused.text
     assert session.query(SimulationJob).count() == 0
 
 

@@ -21,7 +21,7 @@ from huiqi.messages import service as messages
 from huiqi.models import Application, User
 from huiqi.money import FULL_WIDTH, wan
 from huiqi.users.roles import Role
-from huiqi.validation import control_reason, digits
+from huiqi.validation import digits, unkept
 from huiqi.workflow.states import State
 
 # An application finished either way: its account is no longer changed (a paid one keeps the account it was paid to).
@@ -71,24 +71,17 @@ def checked(bank: str, account: str) -> tuple[str, str]:
     huiqi.errors.InputError: bank：不能含有空字符（NUL）；account：不能超过 40 个字符（现有 41 个）
     """
     problems = []  # by the fields' names: the pages say them by their labels (开户银行, 银行账号), beside the boxes
-    if why := _unkept(bank, BANK_MOST):
+    if why := unkept(bank, BANK_MOST):
         problems.append(("bank", why))
     elif not bank.strip() or any(ord(c) < 32 for c in bank):  # one line: no tab or line break either
         problems.append(("bank", f"请填写开户银行（一行，不超过 {BANK_MOST} 个字）"))
-    if why := _unkept(account, ACCOUNT_MOST):
+    if why := unkept(account, ACCOUNT_MOST):
         problems.append(("account", why))
     elif not digits(digits_only := account_digits(account)) or not 8 <= len(digits_only) <= 32:
         problems.append(("account", "应为 8 至 32 位数字（可含空格或连字符 -）"))
     if problems:
         raise InputError(problems)
     return bank.strip(), account_digits(account)
-
-
-def _unkept(typed: str, most: int) -> str | None:
-    """Why a box's text cannot be kept: a character no record keeps, or past the box's bound."""
-    if (why := control_reason(typed)) is not None:
-        return why
-    return f"不能超过 {most} 个字符（现有 {len(typed)} 个）" if len(typed) > most else None
 
 
 def account_digits(typed: str) -> str:

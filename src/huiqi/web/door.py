@@ -33,10 +33,13 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 _BESIDE: dict[Callable[..., Any], frozenset[str]] = {}
 
 
+EVERY = "*"  # ``said_beside(EVERY)``: a form whose boxes are named as it runs (a table of parameters), all its own
+
+
 def said_beside(*fields: str) -> Callable[[Handler], Handler]:
     """Mark a page's form handler that refuses what is wrong with these text fields itself (a control character, a
     length past the field's bound), beside the field, on its page shown again with the text kept
-    (``validation.kept``): the door leaves them to it."""
+    (``validation.kept``): the door leaves them to it (``EVERY``: every field of the form)."""
     def mark(handler: Handler) -> Handler:
         _BESIDE[handler] = frozenset(fields)
         return handler
@@ -127,7 +130,7 @@ async def clean_input(request: Request) -> None:
             for name, value in (await request.form()).multi_items():
                 if isinstance(value, UploadFile):
                     _check("file", f"{name}（文件名）", value.filename or "", found)
-                elif name not in beside:  # a field its page says beside itself is left to it
+                elif name not in beside and EVERY not in beside:  # a field its page says beside itself is its own
                     _check("form", name, name + value, found, longer.get(name))
         elif kind.startswith("application/json"):
             _walk(await _json(request), (), found)
