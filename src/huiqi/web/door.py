@@ -27,23 +27,32 @@ from huiqi.validation import control_reason, field_path
 # Generous caps: the longest legitimate path segment is a matter key (64), a query a return address, a
 # form field the reform YAML of a simulation.
 LIMITS = {"path": 200, "query": 2_000, "form": 100_000, "json": 100_000, "file": 255}
+# ``said_beside(EVERY)``: a form whose boxes are named as it runs (a table of parameters), every field its own
+EVERY = "*"
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 # The form fields each page handler checks itself and says beside the field (``said_beside``).
 _BESIDE: dict[Callable[..., Any], frozenset[str]] = {}
 
 
-EVERY = "*"  # ``said_beside(EVERY)``: a form whose boxes are named as it runs (a table of parameters), all its own
-
-
 def said_beside(*fields: str) -> Callable[[Handler], Handler]:
     """Mark a page's form handler that refuses what is wrong with these text fields itself (a control character, a
     length past the field's bound), beside the field, on its page shown again with the text kept
-    (``validation.kept``): the door leaves them to it (``EVERY``: every field of the form)."""
+    (``validation.kept``): the door leaves them to it. A name ending in ``*`` stands for every field it begins
+    (``matters-*``: a form whose rows are numbered)."""
     def mark(handler: Handler) -> Handler:
         _BESIDE[handler] = frozenset(fields)
         return handler
     return mark
+
+
+def _beside(name: str, beside: frozenset[str]) -> bool:
+    """Whether the form field ``name`` is one its page says beside itself (``said_beside``).
+
+    >>> _beside("matters-3-date", frozenset({"matters-*"})), _beside("as_of", frozenset({"matters-*"}))
+    (True, False)
+    """
+    return name in beside or any(f.endswith("*") and name.startswith(f[:-1]) for f in beside)
 
 
 def _check(place: str, field: str, value: str, found: list[tuple[str, str]], most: int | None = None) -> None:
@@ -130,7 +139,7 @@ async def clean_input(request: Request) -> None:
             for name, value in (await request.form()).multi_items():
                 if isinstance(value, UploadFile):
                     _check("file", f"{name}（文件名）", value.filename or "", found)
-                elif name not in beside and EVERY not in beside:  # a field its page says beside itself is its own
+                elif not _beside(name, beside):  # a field its page says beside itself is left to it
                     _check("form", name, name + value, found, longer.get(name))
         elif kind.startswith("application/json"):
             _walk(await _json(request), (), found)
