@@ -60,3 +60,20 @@ async def test_the_api_still_refuses_it_at_the_door(client, session, people, ali
     answered = await client.post(f"/api/v1/applications/{alice_h1.id}/payee", headers=bearer(session, people.alice),
                                  json={"bank": "中国\x00银行", "account": "6222000011112222"})
     assert answered.status_code == 422 and answered.json()["problems"][0]["field"] == "bank"
+
+
+async def test_an_amount_with_a_nul_is_said_beside_its_box_too(browser, session, people) -> None:
+    """The application's other typed box, on its page and on the new draft's: a NUL met the door (a bare page)."""
+    from tests.dbtest import a_round
+
+    alice = browser(people.alice)
+    new = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
+                                                      "amount": "8\x000"})
+    assert new.status_code == 422 and "<h1>输入有误</h1>" not in new.text and 'value="80"' in new.text
+    assert marked(new.text) == [("f-amount", "不能含有空字符（NUL）")]
+    made = await alice.post("/applications/new", data={"matter": "h1", "measure": f"{a_round(session)}/3",
+                                                       "amount": "80"})
+    assert made.status_code == 303, made.text
+    changed = await alice.post(f"{made.headers['location']}/amount", data={"amount": "9\x000"})
+    assert changed.status_code == 422 and "<h1>申报 #" in changed.text and "\x00" not in changed.text
+    assert marked(changed.text) == [("f-amount", "不能含有空字符（NUL）")] and 'value="90"' in changed.text
