@@ -476,6 +476,18 @@ API_BODIES = sorted({(m, prefix + route.path) for prefix, route in SERVED
                      for m in route.methods - {"HEAD"}})
 # A body no API route accepts: a list where an object (or an upload) is expected.
 INVALID = {"json": ["矩阵"]}
+# Bodies found wrong before any dependency runs, or by the door ahead of the route's own: malformed JSON, JSON that is
+# no text, a form that cannot be read, a NUL, one past the request's limit. Each is refused for the role first too.
+MALFORMED = {
+    "malformed JSON": {"content": b'{"reason": ', "headers": {"content-type": "application/json"}},
+    "JSON that is no UTF-8": {"content": b"\xff\xfe\x00", "headers": {"content-type": "application/json"}},
+    "an unreadable form": {"content": b"--x\r\nContent-Disposition: form-data\r\n\r\nzz",
+                           "headers": {"content-type": "multipart/form-data; boundary=x"}},
+    "a form without its boundary": {"content": b"--x\r\n", "headers": {"content-type": "multipart/form-data"}},
+    "a NUL": {"json": {"reason": "矩\x00阵"}},
+    "a body past the limit": {"content": b"{" + b" " * (1024 * 1024 + 1) + b"}",
+                              "headers": {"content-type": "application/json"}},
+}
 
 
 def test_every_route_is_in_the_matrix() -> None:
@@ -632,7 +644,8 @@ async def test_endpoints_outside_the_role_are_refused(session, people, world, br
 @pytest.mark.parametrize("name", PERSONAS)
 async def test_a_role_not_entitled_is_refused_before_its_body_is_read(session, people, world, browser, name) -> None:
     """An invalid body from a caller whose role may not use the route at all: refused for the role (401 without
-    signing in, 403 signed in, saying the role may not), not a 422 listing the body's faults."""
+    signing in, 403 signed in, saying the role may not), not a 422 listing the body's faults; nor, whatever the body
+    (malformed, unreadable, holding a NUL, too large), a 400, 413 or 422 about it."""
     persona = _persona(people, name)
     client = browser(persona)
     record = world["bob" if name == "bob" else "alice"]
@@ -642,15 +655,17 @@ async def test_a_role_not_entitled_is_refused_before_its_body_is_read(session, p
         if _role(persona) in ENTITLED[(method, path)]:
             continue
         for url in urls(path, record):
-            response = await client.send(method, url, **INVALID)
-            if response.status_code != expected or (expected == 403 and "无权" not in response.json()["detail"]):
-                failures.append(f"{method} {url}: {response.status_code} {response.text[:80]}")
+            for what, body in {"an invalid body": INVALID, **MALFORMED}.items():
+                response = await client.send(method, url, **body)
+                if response.status_code != expected or (expected == 403 and "无权" not in response.json()["detail"]):
+                    failures.append(f"{method} {url} with {what}: {response.status_code} {response.text[:80]}")
     assert not failures, "\n".join(failures)
 
 
 @pytest.mark.anyio
 async def test_the_invalid_body_is_invalid_to_those_entitled(session, people, world, browser) -> None:
-    """The body above is one validation refuses (so that the 403s are the role's): a 422 for someone entitled."""
+    """The bodies above are ones the route refuses (so that the 403s are the role's): for someone entitled, a 422
+    (the invalid one), or a 400, 413 or 422 (the malformed ones)."""
     clients = {}
     failures = []
     assert len(API_BODIES) > 40
@@ -663,4 +678,8 @@ async def test_the_invalid_body_is_invalid_to_those_entitled(session, people, wo
             response = await client.send(method, url, **INVALID)
             if response.status_code != 422:
                 failures.append(f"{method} {url} as {name}: {response.status_code}")
+            for what, body in MALFORMED.items():
+                response = await client.send(method, url, **body)
+                if response.status_code not in (400, 413, 422):
+                    failures.append(f"{method} {url} as {name} with {what}: {response.status_code}")
     assert not failures, "\n".join(failures)

@@ -428,6 +428,18 @@ def kept(text: str, most: int) -> str:
     return text.translate(_CONTROL_TABLE)[:most]
 
 
+def unkept(text: str, most: int) -> str | None:
+    r"""Why a box's text cannot be kept as typed, or None: a character no record keeps (said as such), or a length past
+    the box's bound ``most`` (with how long it is). A form says it beside the box, the text ``kept``.
+
+    >>> unkept("名单\x00核查", 10), unkept("长" * 11, 10), unkept("第一行\n第二行", 10)
+    ('不能含有空字符（NUL）', '不能超过 10 个字符（现有 11 个）', None)
+    """
+    if (why := control_reason(text)) is not None:
+        return why
+    return f"不能超过 {most} 个字符（现有 {len(text)} 个）" if len(text) > most else None
+
+
 def _clean(value: str | None) -> str | None:
     if value is not None and (why := control_reason(value)) is not None:
         raise ValueError(why)

@@ -399,6 +399,32 @@ async def test_a_withdrawal_refused_keeps_its_section_open_with_the_reason(brows
     assert empty.status_code == 422 and "请填写撤回理由" in _beside(empty.text, "reason")
 
 
+@pytest.mark.parametrize(("field", "typed", "said", "shown"), [
+    ("text", "id: x\x00\n", "文件含有空字符（NUL），不是文本文件", "id: x\n</textarea>"),
+    ("file_name", "a\x00.yaml", "不能含有空字符（NUL）", 'value="a.yaml"'),
+    ("file_name", "长" * 201, "不能超过 200 个字（现为 201 个字）", 'value="' + "长" * 200 + '"'),
+])
+async def test_a_forged_draft_box_is_said_beside_it_and_kept(browser, people, session, field, typed, said,
+                                                             shown) -> None:
+    """A NUL met the door, a file name past 200 the form's own bound: a bare 「输入有误」 page, the text lost."""
+    draft = {"text": SECOND.read_text("utf-8"), "file_name": "b.yaml", field: typed}
+    refused = await browser(people.admin).post("/admin/policies", data=draft)
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text
+    assert _beside(refused.text, field) == said and shown in refused.text and "\x00" not in refused.text
+
+
+@pytest.mark.parametrize(("typed", "said", "shown"), [
+    ("文件\x00有误", "不能含有空字符（NUL）", "文件有误"),
+    ("误" * 501, "不能超过 500 个字（现为 501 个字）", "误" * 500),
+])
+async def test_a_forged_withdrawal_reason_is_said_beside_its_box(browser, people, session, typed, said,
+                                                                 shown) -> None:
+    row = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="a.yaml")
+    refused = await browser(people.admin).post(f"/admin/policies/{row.id}/withdraw", data={"reason": typed})
+    assert refused.status_code == 422 and _beside(refused.text, "reason") == said
+    assert f'value="{shown}"' in refused.text and row.state == "draft"
+
+
 def _sheet(content: bytes) -> list[dict]:
     """A downloaded workbook's first sheet as rows by its header (the title row above it)."""
     import io

@@ -230,3 +230,31 @@ async def test_a_matter_under_review_says_why_instead_of_offering_修改(browser
     assert saved.status_code == 409 and why in saved.text
     p1 = session.query(Matter).filter_by(key="p1", applicant_id=app.applicant_id).one()
     assert applicants.unchangeable(session, p1) is None
+
+
+@pytest.mark.parametrize(("field", "typed", "beside", "shown"), [
+    ("name", "示例\x00科技有限公司", "f-name", 'value="示例科技有限公司"'),
+    ("revenue", "12\x00", "f-revenue", 'value="12"'),
+    ("city", "2101\x0000", "f-region", None),
+])
+async def test_a_profile_box_with_a_nul_is_said_beside_it_and_kept(browser, session, people, field, typed, beside,
+                                                                   shown) -> None:
+    """A NUL met the door: a bare 「输入有误」 page, the form lost; let through to the form, it must not be saved."""
+    refused = await browser(people.alice).post("/me/profile", data={"name": "示例科技有限公司", field: typed})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text and "\x00" not in refused.text
+    assert marked(refused.text) == [(beside, "不能含有空字符（NUL）")]
+    assert shown is None or shown in refused.text
+    applicant = applicant_records.by_uscc(session, people.alice.uscc)
+    assert "\x00" not in (applicant_records.current_profile(session, applicant.id).name or "")
+
+
+@pytest.mark.parametrize(("field", "beside"), [("key", "f-key"), ("matters-0-date", "f-matters-0-date"),
+                                               ("matters-0-codes", "f-matters-0-codes")])
+async def test_a_matter_box_with_a_nul_is_said_beside_it(browser, session, people, field, beside) -> None:
+    form = {"key": "h9", "matters-0-codes": "little_giant", "matters-0-level": "national",
+            "matters-0-date": "2024-07-15"}
+    refused = await browser(people.alice).post("/me/matters", data={**form, field: form[field] + "\x00"})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text and "\x00" not in refused.text
+    assert marked(refused.text)[0] == (beside, "不能含有空字符（NUL）")
+    applicant = applicant_records.by_uscc(session, people.alice.uscc)
+    assert applicant_records.matter(session, applicant.id, "h9") is None, "nothing saved"

@@ -231,6 +231,19 @@ async def test_a_name_or_password_too_long_is_said_on_the_sign_in_form(client, p
     assert 'maxlength="64"' in refused.text
 
 
+@pytest.mark.parametrize(("name", "password", "said", "shown"), [
+    ("ali\x00ce", PASSWORD, "登录名：不能含有空字符（NUL）", 'value="alice"'),
+    ("alice", PASSWORD + "\x00", "密码：不能含有空字符（NUL）", 'value="alice"'),
+    ("a" * 1001, PASSWORD, "登录名：不能超过 64 个字（现为 1001 个字）", f'value="{"a" * 64}"'),
+])
+async def test_a_forged_name_or_password_is_said_on_the_sign_in_form(client, people, name, password, said,
+                                                                     shown) -> None:
+    """A NUL met the door, a name past 1,000 characters the form's own bound: a bare 「输入有误」 page, off the form."""
+    refused = await _login(client, name, password)
+    assert refused.status_code == 422 and said in refused.text and 'action="/login"' in refused.text
+    assert shown in refused.text and "\x00" not in refused.text
+
+
 async def test_signing_out_says_so(browser, people) -> None:
     alice = browser(people.alice)
     out = await alice.post("/logout")

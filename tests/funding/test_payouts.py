@@ -524,8 +524,8 @@ def test_an_account_changed_after_the_list_was_downloaded_refuses_its_row(sessio
                   account="6217000099990000")
     with clock.pinned(date(2025, 7, 20)):
         said = refusal(session, people, content, ChangedMeanwhile)
-    assert said == [f"第 3 行 收款账户：清单中为 中国工商银行沈阳分行 尾号 5678，申报 #{app.id} 当前为 "
-                    f"中国建设银行大连分行 尾号 0000；{payouts.PAYEE_CHANGED}"]
+    assert said == [f"第 3 行 收款账户：清单中为 中国工商银行沈阳分行 账号 6222000012345678，申报 #{app.id} 当前为 "
+                    f"中国建设银行大连分行 账号 6217000099990000；{payouts.PAYEE_CHANGED}"]
     # changed after the list was checked: the payment step checks the row's account again, under its lock
     with clock.pinned(date(2025, 7, 20)), pytest.raises(Conflict) as meanwhile, session.begin_nested():
         run(session, Action.DISBURSE, actor=people.finance, application_id=app.id, paid_on=date(2025, 7, 20),
@@ -695,6 +695,22 @@ def test_one_row_says_all_its_mistakes(session, people, tmp_path) -> None:
                     f"（已发消息提醒申报单位确认）；凭证号 GK-1 已用于申报 #{first} 的拨付"]
 
 
+def test_two_accounts_differing_before_their_last_four_digits_read_apart(session, people) -> None:
+    """The enterprise corrects a digit in the middle of its account after the list was downloaded: same bank, same
+    last four digits. Finance, who imports the list and reads accounts in full on it, is shown both numbers whole,
+    not two identical 尾号 5678."""
+    app = direct_grant(session, people)
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000012345678")
+    content = listed_workbook(session, people, date(2025, 7, 20), "D-1")
+    payee.confirm(session, actor=people.alice, application_id=app.id, bank="中国工商银行沈阳分行",
+                  account="6222000099995678")
+    with clock.pinned(date(2025, 7, 20)):
+        said = refusal(session, people, content, ChangedMeanwhile)
+    assert said == [f"第 3 行 收款账户：清单中为 中国工商银行沈阳分行 账号 6222000012345678，申报 #{app.id} 当前为 "
+                    f"中国工商银行沈阳分行 账号 6222000099995678；{payouts.PAYEE_CHANGED}"]
+
+
 def test_an_account_confirmed_after_the_list_was_downloaded_refuses_its_blank_row(session, people) -> None:
     """The list was downloaded while the account was awaited (its cells blank), and the enterprise confirmed one
     since: blank is not the account on record, so the row is refused as overtaken (download again), not paid into an
@@ -705,5 +721,5 @@ def test_an_account_confirmed_after_the_list_was_downloaded_refuses_its_blank_ro
                   account="6222000012345678")
     with clock.pinned(date(2025, 7, 20)):
         said = refusal(session, people, content, ChangedMeanwhile)
-    assert said == [f"第 3 行 收款账户：清单中为 无收款账户，申报 #{app.id} 当前为 中国工商银行沈阳分行 尾号 5678；"
-                    f"{payouts.PAYEE_CHANGED}"]
+    assert said == [f"第 3 行 收款账户：清单中为 无收款账户，申报 #{app.id} 当前为 中国工商银行沈阳分行 账号 "
+                    f"6222000012345678；{payouts.PAYEE_CHANGED}"]

@@ -7,6 +7,7 @@ import pytest
 
 from huiqi.holidays import service as holidays
 from tests.dbtest import notice_days, notice_lines
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -59,10 +60,15 @@ async def test_no_refusal_of_the_form_names_a_field_in_ascii(browser, session, p
         assert refused.status_code == 422 and said in refused.text, form.get("source", "")[:10]
         assert not ASCII_FIELD.search(refused.text), ASCII_FIELD.findall(refused.text)
         assert '<form method="post" action="/admin/calendar" class="card">' in refused.text, "said on the form"
-    for form in ({"source": "测\x01试", "lines": lines}, {"source": "测试", "lines": "x" * 150_000}):
-        door = await admin.post("/admin/calendar", data=form)  # the door's net, under every form: by label too
-        assert door.status_code == 422 and ("通知文号或标题：" in door.text or "日期清单：" in door.text)
-        assert not ASCII_FIELD.search(door.text), ASCII_FIELD.findall(door.text)
+    for form, field, said in (({"source": "测\x01试", "lines": lines}, "f-source", "不能含有控制字符（U+0001）"),
+                              ({"source": "测试", "lines": "元旦\x00" + lines}, "f-lines", "不能含有空字符（NUL）"),
+                              ({"source": "测试", "lines": "x" * 150_000}, "f-lines",
+                               "不能超过 20000 个字（现为 150000 个字）：一年的安排只有几十行")):
+        # past the door's old net, or with a character no record keeps: on the form too, beside the box, kept
+        forged = await admin.post("/admin/calendar", data=form)
+        assert forged.status_code == 422 and "<h1>输入有误</h1>" not in forged.text
+        assert marked(forged.text) == [(field, said)] and "\x00" not in forged.text and "\x01" not in forged.text
+        assert not ASCII_FIELD.search(forged.text), ASCII_FIELD.findall(forged.text)
     assert year not in holidays.calendar_of(session).years
 
 

@@ -8,6 +8,7 @@ from huiqi import clock
 from huiqi.errors import InputError
 from huiqi.ratings import service as ratings
 from tests.dbtest import apply, step
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 
@@ -77,11 +78,33 @@ async def test_a_full_comment_with_line_breaks_is_taken_and_a_longer_one_is_said
     with clock.pinned(date(2025, 9, 26)):
         refused = await alice.post(f"/applications/{app.id}/rating", data={"level": "2", "comment": longer})
         assert refused.status_code == 422 and "意见：不超过 500 个字（现为 501 个字）" in refused.text
-        assert "慢" * 300 + "\n" + "乱" * 200 + "</textarea>" in refused.text, "the comment typed stays"
+        assert "慢" * 300 + "\n" + "乱" * 199 + "</textarea>" in refused.text, "the comment typed stays, cut to 500"
         full = "慢" * 299 + "\r\n" + "乱" * 200  # 500 as the box counts, 501 as sent
         taken = await alice.post(f"/applications/{app.id}/rating", data={"level": "2", "comment": full})
     assert taken.status_code == 303, taken.text[:300]
     assert ratings.for_application(session, app.id).comment == "慢" * 299 + "\n" + "乱" * 200
+
+
+@pytest.mark.parametrize(("typed", "said", "shown"), [
+    ("太\x00慢了", "不能含有空字符（NUL）", "太慢了"),
+    ("慢" * 5001, "不超过 500 个字（现为 5001 个字），请删减后再提交", "慢" * 500),
+])
+async def test_a_forged_comment_or_reason_is_said_beside_its_box(browser, session, people, tmp_path, typed, said,
+                                                                 shown) -> None:
+    """A NUL, or a length past the form's old bound of its own (5,000), used to end on a bare 「输入有误」 page, the
+    text lost: said beside the box on the application's page, kept."""
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    alice = browser(people.alice)
+    with clock.pinned(date(2025, 9, 26)):
+        refused = await alice.post(f"/applications/{app.id}/rating", data={"level": "2", "comment": typed})
+        assert refused.status_code == 422 and "<h1>申报 #" in refused.text
+        assert marked(refused.text) == [("f-意见", said)] and f">{shown}</textarea>" in refused.text
+        found = ratings.rate(session, actor=people.alice, application_id=app.id, level=1, comment="理由不清楚")
+    ratings.answer(session, actor=people.shenyang, rating_id=found.id, text="已电话说明不符合的条件")
+    again = await alice.post(f"/ratings/{found.id}/recheck", data={"reason": typed})
+    assert again.status_code == 422 and marked(again.text) == [("f-复核理由", said)]
+    assert f'value="{shown}"' in again.text and found.recheck_reason is None
 
 
 async def test_the_later_of_two_tabs_is_told_someone_just_did_it(browser, session, people, tmp_path) -> None:
@@ -135,5 +158,5 @@ async def test_a_forged_long_answer_is_said_beside_its_box(browser, session, peo
     assert f'aria-describedby="e-{field}" name="{field}"' in long.text
     assert f'maxlength="1000" required>已整改{"长" * 997}</textarea>' in long.text, "kept, cut to its bound"
     nul = await reviewer.post(f"/ratings/{found.id}/{url}", data={field: "已\x00整改"})
-    assert nul.status_code == 422 and "不能含控制字符" in nul.text and 'required>已整改</textarea>' in nul.text
+    assert nul.status_code == 422 and "不能含有空字符（NUL）" in nul.text and 'required>已整改</textarea>' in nul.text
     assert (found.answer if url == "answer" else found.recheck_result) is None

@@ -161,6 +161,43 @@ async def test_a_list_withdrawn_meanwhile_is_a_refusal_saying_by_whom_not_a_mist
     assert (listed.state, listed.reason, listed.withdrawn_by) == ("withdrawn", "名单更正", people.miit.username)
 
 
+@pytest.mark.parametrize(("field", "typed", "said", "shown"), [
+    ("document", "工信部企业函\x00〔2025〕测试号", "不能含有空字符（NUL）", 'value="工信部企业函〔2025〕测试号"'),
+    ("published_on", "2025-06-01\x00", "不能含有空字符（NUL）", 'value="2025-06-01"'),
+    ("published_on", "2025-06-01" * 10, "应为日期（YYYY-MM-DD）", 'value="' + "2025-06-01" * 4 + '"'),
+])
+async def test_a_forged_box_of_the_import_form_is_said_beside_it_and_kept(browser, session, people, set_today, field,
+                                                                          typed, said, shown) -> None:
+    """A NUL used to meet the door: a bare 「输入有误」 page, the form lost."""
+    set_today(date(2025, 6, 30))
+    good = f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode()
+    refused = await browser(people.miit).post("/admin/lists", data={**FORM, field: typed},
+                                              files={"file": ("名单.csv", good, "text/csv")})
+    assert refused.status_code == 422 and TITLE.format("未能导入，请修改以下内容") in refused.text
+    assert marked(refused.text) == [(f"f-{field}", said)] and shown in refused.text
+    assert session.query(RecognitionList).count() == 0
+
+
+@pytest.mark.parametrize(("typed", "said", "shown"), [
+    ("名单\x00更正", "不能含有空字符（NUL）", "名单更正"),
+    ("更正" * 2501, "不能超过 500 个字（现为 5002 个字）", ("更正" * 2501)[:500]),
+])
+async def test_a_forged_withdrawal_reason_is_said_beside_its_row_s_box(browser, session, people, set_today, typed,
+                                                                       said, shown) -> None:
+    """A NUL, or a length past the form's old bound of its own (500), used to end on a bare 「输入有误」 page."""
+    set_today(date(2025, 6, 30))
+    unit = browser(people.miit)
+    good = f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode()
+    assert (await unit.post("/admin/lists", data=FORM, files={"file": ("名单.csv", good, "text/csv")})
+            ).status_code == 303
+    listed = session.query(RecognitionList).one()
+    refused = await unit.post(f"/admin/lists/{listed.id}/withdraw", data={"reason": typed})
+    assert refused.status_code == 422 and TITLE.format("未能撤回名单，请修改以下内容") in refused.text
+    assert marked(refused.text) == [("f-reason", said)] and f'value="{shown}"' in refused.text
+    session.refresh(listed)
+    assert listed.state == "active"
+
+
 async def test_a_document_number_too_long_is_said_with_its_length_and_kept(browser, session, people,
                                                                           set_today) -> None:
     """Over 200 characters (pasted past the box's bound, or sent without the page), at any length: said beside the

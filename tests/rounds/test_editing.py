@@ -127,3 +127,30 @@ def test_two_corrections_from_one_form_at_once_end_in_one(own_database) -> None:
     assert isinstance(said, str) and "刚被他人修改" in said, said
     with Session(own_database) as session:
         assert session.get(Round, found.id).title == "甲的更正"
+
+
+async def test_a_nul_in_any_round_form_is_said_beside_its_box_and_the_form_kept(browser, session, people,
+                                                                              set_today) -> None:
+    """A NUL met the door: a bare 「输入有误」 page, the form lost. Opening, extending, correcting and adding a measure
+    say it beside the box, what was typed kept without it; nothing is written."""
+    from tests.rounds.test_pages import FORM
+    from tests.webtest import marked
+
+    admin, found, page = await opened_by_admin(browser, session, people, set_today)
+    opened = await admin.post("/rounds", data=FORM | {"title": "第二\x00批", "guide": "先申报\x00后审核"})
+    assert opened.status_code == 422 and "<h1>输入有误</h1>" not in opened.text
+    assert marked(opened.text) == [("f-批次名称", "不能含有空字符（NUL）"), ("f-办事指南", "不能含有空字符（NUL）")]
+    assert 'value="第二批"' in opened.text and "先申报后审核</textarea>" in opened.text
+    extended = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-01-15", "seen": "2025-12-31",
+                                                                    "reason": "系统\x00维护"})
+    assert extended.status_code == 422 and marked(extended.text) == [("f-延期原因", "不能含有空字符（NUL）")]
+    assert 'value="系统维护"' in extended.text and 'value="2026-01-15"' in extended.text
+    corrected = await admin.post(f"/rounds/{found.id}/correct",
+                                 data={"title": "集中\x00申报", "seen": _seen(page, found.id)})
+    assert corrected.status_code == 422 and marked(corrected.text) == [("f-修改批次名称", "不能含有空字符（NUL）")]
+    assert 'value="集中申报"' in corrected.text
+    added = await admin.post(f"/rounds/{found.id}/measures", data={"measure": "1", "materials": "申报\x00书"})
+    assert added.status_code == 422 and "<h1>输入有误</h1>" not in added.text and "不能含有空字符（NUL）" in added.text
+    assert "申报书</textarea>" in added.text
+    assert [(r.title, r.closes_on) for r in rounds.listed(session)] == [("2025年度申报", date(2025, 12, 31))]
+    assert sorted(m.measure for m in rounds.read(session, found).measures) == [3, 13]

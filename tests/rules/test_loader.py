@@ -269,6 +269,22 @@ def test_the_walk_through_mistakes_are_named_by_chinese_labels() -> None:
     assert _errors(text) == [f"bad.yaml:{_line_of(text, '36号')}: 文号：键重复"]
 
 
+@pytest.mark.parametrize(("new", "where", "said"), [
+    ("title: !!int 发展总部经济", "line", "YAML 格式错误（第 12 列）：标签（如 !!int"),
+    ("title: !!float x", "line", "YAML 格式错误（第 12 列）：标签（如 !!int"),
+    ("title: !!timestamp x", "line", "YAML 格式错误（第 12 列）：标签（如 !!int"),
+    ("title: &t [1, *t]", "?", "YAML 格式错误：嵌套过深，或锚点引用了它自身"),
+])
+def test_what_the_parser_s_constructor_refuses_is_said_too(new: str, where: str, said: str) -> None:
+    """A tag on text it cannot read, and an anchor holding its own alias, are no YAML errors to the parser (a bare
+    ValueError, a RecursionError): they are said as one, at the tagged line where there is one, never a 500."""
+    old = "title: 发展总部经济"
+    line = next(n for n, text in enumerate(SHIPPED.splitlines(), 1) if text.strip() == old)
+    [error] = _errors(_broken(old, new))
+    place, _, reason = error.partition(": ")
+    assert place == f"bad.yaml:{line if where == 'line' else '?'}" and reason.startswith(said), error
+
+
 @pytest.mark.parametrize(("old", "new"), [
     ("title: 发展总部经济", "title: [发展总部经济"),  # a bracket left open
     ("title: 发展总部经济", "title: {发展总部经济"),

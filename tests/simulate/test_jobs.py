@@ -1,5 +1,6 @@
 """Simulation jobs over HTTP: start (synthetic or uploaded), poll, fetch reports; who may, and bad input."""
 
+import html
 import io
 import json
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
@@ -22,7 +23,7 @@ from huiqi.simulate.population import SHOWN, write_population
 from huiqi.simulate.synth import synthesise
 from huiqi.users.scope import SYSTEM
 from tests.simulate.test_workbook import lzma_damaged
-from tests.webtest import bearer
+from tests.webtest import bearer, marked
 
 pytestmark = pytest.mark.anyio
 REFORM = "name: 测试改革\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: 1500万元, source: 测试}\n"
@@ -223,6 +224,26 @@ async def test_bad_requests_name_the_field(client, people, session, data, field)
     assert any(p["field"] == field for p in response.json()["problems"]), response.json()
 
 
+@pytest.mark.parametrize(("reform", "field", "said"), [
+    ("name: x\nchanges: [\n", "reform", "第 3 行第 1 列：YAML 格式错误：此处缺少内容：多半是多写了逗号、冒号或短横"),
+    ("name: x\n\tchanges: []\n", "reform", "第 2 行第 1 列：YAML 格式错误：此处用了制表符（Tab）缩进，请改用空格"),
+    ("name: !!int x\nchanges: []\n", "reform",
+     "第 1 行第 7 列：YAML 格式错误：标签（如 !!int、!!float、!!timestamp）与其后的内容不符：请删去标签，或改正内容"),
+    ("name: x\nname: y\nchanges: []\n", "reform", "第 2 行：“name”写了两次（每一项只能写一次）"),
+    ("name: x\nchanges:\n  - {parameter: 11.cap, since: 2025-13-01, value: 5, source: t}\n", "reform.changes[0].since",
+     "第 3 行，第 1 项修改的生效日期（since）：2025-13-01 不是有效日期"),
+    ("name: x\nchanges:\n  - {parameter: 11.cap, since: 2025-01-01, value: -5, source: t}\n", "reform",
+     "第 3 行：措施11「融合基础设施项目资金支持上限（单个项目）」（11.cap）的新值：金额不能为负数"),
+])
+async def test_a_malformed_reform_is_said_in_chinese_at_its_line(client, people, session, reform, field, said) -> None:
+    """As the page and ``huiqi simulate --reform`` say it: the line in the YAML sent first, no parser's English."""
+    response = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
+                                 data={"synthetic_applicants": "10", "reform": reform})
+    assert response.status_code == 422, response.text
+    assert response.json()["problems"] == [{"field": field, "reason": said}]
+    assert session.scalar(select(func.count()).select_from(SimulationJob)) == 0, "no job started"
+
+
 async def test_who_may(client, people, session) -> None:
     started = await client.post("/api/v1/simulations", headers=bearer(session, people.finance),
                                 data={"synthetic_applicants": "20"})
@@ -275,6 +296,26 @@ async def test_the_page_names_each_field_by_its_chinese_label(browser, people, s
     field = re.search(r'<a href="#f-(\w+)">', refused.text)
     assert field is not None and f'id="f-{field[1]}"' in refused.text  # the summary links to the field
     assert f">{field[1]}：" not in refused.text
+    assert session.query(SimulationJob).count() == 0
+
+
+@pytest.mark.parametrize(("field", "typed", "said", "shown"), [
+    ("reform", "name: 试\x00一试\nchanges: []\n", "改革方案：不能含有空字符（NUL）", "name: 试一试\nchanges: []\n"),
+    ("reform", "#" * 100_001, "改革方案：不能超过 20000 个字", "#" * 20_000),
+    ("as_of", "2025-06-30" * 1000, "判断日期：不能超过 100 个字符（现有 10000 个）", "2025-06-30" * 10),
+    ("reform_name", "措施11\x00上限", "改革方案名称：不能含有空字符（NUL）", "措施11上限"),
+    ("seed", "5\x00", "随机种子：不能含有空字符（NUL）", "5"),
+    ("p0_value", "1500\x00", "（新值）：不能含有空字符（NUL）", "1500"),
+])
+async def test_a_forged_box_is_said_beside_it_and_kept(browser, people, session, field, typed, said, shown) -> None:
+    """A box of the form forged past its bound or with a NUL, the parameter table's too: said beside it by its label,
+    the form shown again with the text kept (cut to its bound, without the character), not a bare 「输入有误」 page."""
+    finance = browser(people.finance)
+    refused = await finance.post("/simulate", data={"synthetic_applicants": "10", "by": "measure", field: typed,
+                                                    "csrf_token": finance.csrf})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text and said in refused.text
+    assert marked(refused.text)[0][0] == f"f-{field}", "beside the box"
+    assert html.escape(shown, quote=True) in refused.text and "\x00" not in refused.text
     assert session.query(SimulationJob).count() == 0
 
 

@@ -15,9 +15,11 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, NotFound
 from huiqi.models import AuditEvent, SavedReform, SimulationJob, User
 from huiqi.simulate import jobs, saved_reforms
+from huiqi.simulate.reform import NAME_LENGTH
 from huiqi.simulate.reform_comparison import compare
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
+from huiqi.validation import kept
 from tests.simulate.test_reform_pages import POPULATION, _run
 from tests.simulate.test_reforms import YAML, engine  # noqa: F401 (the database of its own each race test needs)
 from tests.webtest import bearer
@@ -247,6 +249,8 @@ async def test_its_author_renames_a_reform_its_yaml_says_so_and_the_trail_too(br
 @pytest.mark.parametrize(("name", "why", "status"), [
     ("   ", "请填写名称", 422), ("名" * 61, "最多 60 个字（现为 61 个字）", 422), ("甲\n乙", "不能换行", 422),
     ("乙", "已有名为“乙”的改革方案，请换一个名称", 409),
+    # forged: past the box's old bound of the form's own (1,000), or with a NUL: said beside the box all the same
+    ("名" * 1001, "最多 60 个字（现为 1001 个字）", 422), ("甲\x00乙", "不能含有空字符（NUL）", 422),
 ])
 async def test_a_bad_or_taken_name_is_refused_beside_the_box_and_kept_in_it(browser, people, session, name, why,
                                                                           status) -> None:
@@ -260,7 +264,7 @@ async def test_a_bad_or_taken_name_is_refused_beside_the_box_and_kept_in_it(brow
     if status == 422:
         assert f'<span class="field-error" id="e-reform_name">{why}</span>' in refused.text
         assert 'aria-invalid="true"' in refused.text[refused.text.index('id="f-reform_name"'):][:200]
-    assert _box(refused.text) == name, "what was typed, kept in the box"
+    assert _box(refused.text) == kept(name, NAME_LENGTH), "what was typed, kept in the box (cut to its bound)"
     control = await _rename(finance, a, "a\x1bb", "甲")  # refused at the door, named by its label
     assert control.status_code == 422 and "改革方案名称：不能含有控制字符（U+001B）" in control.text
     session.expire_all()

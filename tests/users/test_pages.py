@@ -212,6 +212,34 @@ async def test_a_password_past_its_bound_is_said_beside_its_field_and_nothing_ch
     assert f'<a href="#{beside[0]}">{labels[beside[0]]}：{said}' in refused.text, "in the summary, by its label"
     assert people.alice.password_hash == before and (await alice.get("/me")).status_code == 200, "nothing changed"
 
+@pytest.mark.parametrize(("field", "beside"), [
+    ("current_password", "f-current_password"), ("new_password", "f-new_password"),
+    ("confirm_password", "f-confirm_password")])
+async def test_a_password_with_a_nul_is_said_beside_its_field(browser, people, field, beside) -> None:
+    """A NUL met the door: a bare 「输入有误」 page, off the form."""
+    typed = {"current_password": "correct horse battery", "new_password": "alice's own 2026 pw",
+             "confirm_password": "alice's own 2026 pw"}
+    refused = await browser(people.alice).post("/account/password", data={**typed, field: typed[field] + "\x00"})
+    assert refused.status_code == 422 and marked(refused.text) == [(beside, "不能含有空字符（NUL）")]
+
+
+async def test_a_new_user_s_box_with_a_nul_is_said_beside_it_and_kept(browser, session, people) -> None:
+    """A NUL met the door, a box past 2,000 characters the form's own bound: a bare 「输入有误」 page, all lost."""
+    admin = browser(people.admin)
+    refused = await admin.post("/admin/users", data={
+        "username": "nul\x00name", "display_name": "显示\x00名称", "role": "finance", "password": "long enough\x00pw"})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text
+    said = dict(marked(refused.text))
+    assert {said.get(f) for f in ("f-display_name", "f-password")} == {"不能含有空字符（NUL）"}, said
+    assert 'value="显示名称"' in refused.text and 'value="nulname"' in refused.text
+    huge = await admin.post("/admin/users", data={"username": "longname", "display_name": "名" * 2001,
+                                                  "role": "finance", "password": "long enough password"})
+    assert huge.status_code == 422 and "显示名称：不能超过 100 个字" in huge.text and 'value="longname"' in huge.text
+    reset = await admin.post("/admin/users/bob/password?q=bob", data={"new_password": "临时密码\x00一二三四五"})
+    assert reset.status_code == 422 and "未能保存（用户 bob）" in reset.text and "不能含有空字符（NUL）" in reset.text
+    assert repository.by_username(session, "nulname") is None and repository.by_username(session, "longname") is None
+
+
 def _listed(text: str) -> list[str]:
     """The login names in the rows of a users page, in order."""
     return re.findall(r'<tr id="user-([^"]+)">', text)

@@ -9,6 +9,7 @@ import pytest
 
 from huiqi.whitelist import service
 from tests.dbtest import ALICE_USCC, second_admin
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
 
@@ -265,7 +266,7 @@ async def test_a_reason_too_long_without_htmx_is_said_beside_it_and_kept(browser
     long = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": typed})
     assert long.status_code == 422 and "白名单拟定稿 #1" in long.text
     row = long.text.split(f'id="entry-{entry.id}"')[1].split("</tr>")[0]
-    assert 'id="f-reason"' in row and f'value="{typed}"' in row
+    assert 'id="f-reason"' in row and f'value="{typed[:500]}"' in row, "kept, cut to its bound"
     assert '<span class="field-error" id="e-reason">不能超过 500 个字（现有 507 个）</span>' in row
     assert service.read(session, version_id=version_id, actor=people.admin).entries[0].included is True
 
@@ -275,9 +276,29 @@ async def test_a_note_too_long_keeps_what_was_typed(browser, people) -> None:
     typed = "第四季度" + "长" * 500
     refused = await browser(people.admin).post("/admin/whitelist", data={"note": typed})
     assert refused.status_code == 422 and "白名单编制" in refused.text
-    assert f'value="{typed}"' in refused.text
+    assert f'value="{typed[:500]}"' in refused.text, "kept, cut to its bound"
     assert '<a href="#f-note">说明：不能超过 500 个字（现有 504 个）</a>' in refused.text
     assert '<span class="field-error" id="e-note">' in refused.text
+
+
+@pytest.mark.parametrize(("typed", "said", "shown"), [
+    ("第四\x00季度", "不能含有空字符（NUL）", "第四季度"),
+    ("第四季度" + "长" * 5000, "不能超过 500 个字（现有 5004 个）", ("第四季度" + "长" * 5000)[:500]),
+])
+async def test_a_forged_note_or_reason_is_said_beside_it_and_kept(browser, session, people, typed, said,
+                                                                  shown) -> None:
+    """A NUL, or a length past the form's old bound of its own (5,000), used to end on a bare 「输入有误」 page."""
+    admin = browser(people.admin)
+    refused = await admin.post("/admin/whitelist", data={"note": typed})
+    assert refused.status_code == 422 and "白名单编制" in refused.text and f'value="{shown}"' in refused.text
+    assert marked(refused.text) == [("f-note", said)]
+    version_id = await _propose(admin)
+    entry = service.read(session, version_id=version_id, actor=people.admin).entries[0]
+    out = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": typed})
+    assert out.status_code == 422 and "白名单拟定稿 #1" in out.text
+    row = out.text.split(f'id="entry-{entry.id}"')[1].split("</tr>")[0]
+    assert f'value="{shown}"' in row and f'<span class="field-error" id="e-reason">{said}</span>' in row
+    assert service.read(session, version_id=version_id, actor=people.admin).entries[0].included is True
 
 
 async def test_the_desk_says_the_criteria_and_where_they_come_from(browser, session, people, set_today) -> None:

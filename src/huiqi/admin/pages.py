@@ -20,7 +20,9 @@ from huiqi.money import wan
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.door import said_beside
 from huiqi.web.excel import download, download_workbook
 from huiqi.web.limits import POLICY_FORM_BYTES
 from huiqi.web.render import page
@@ -119,12 +121,15 @@ def text_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
 
 
 @router.post("/admin/policies", response_model=None, form_limits=POLICY_FORM_LIMITS)
+@said_beside("text", "file_name")
 def draft(request: Request, who: CallerDep, actor: Actor, session: Db,
           file: Annotated[UploadFile | None, File()] = None,
           text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "",
-          file_name: Annotated[str, Form(max_length=200)] = "") -> Response:
+          file_name: Annotated[str, Form()] = "") -> Response:
+    # the text and the file name are the service's to refuse beside their boxes (a NUL, a name too long): the form
+    # shows them again without the character, the name cut to its bound
     require_role(actor, Role.ADMIN, doing="起草政策版本")
-    values = {"text": text, "file_name": file_name}
+    values = {"text": kept(text, POLICY_FORM_BYTES), "file_name": kept(file_name, catalogue.FILE_NAME_MOST)}
 
     def act():
         body, name = _read_text(file, text, values)
@@ -163,6 +168,7 @@ def _short(warning: str) -> str:
 
 
 @router.post("/admin/policies/{version_id}/edit", response_model=None, form_limits=POLICY_FORM_LIMITS)
+@said_beside("text")
 def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
          text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "") -> Response:
     def act():
@@ -170,7 +176,8 @@ def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id
         return row.id, catalogue.situations_of(session, row), catalogue.warnings_of(session, row)
 
     return form_step(session, act, done=f"/admin/policies#version-{version_id}",
-                     again=_again(request, who, session, actor, {"edit": version_id, "edit_text": text},
+                     again=_again(request, who, session, actor,
+                                  {"edit": version_id, "edit_text": kept(text, POLICY_FORM_BYTES)},
                                   {"政策文件": "edit_text"}),
                      said=lambda made: _checked("草稿已修改", *made))
 
@@ -223,11 +230,14 @@ def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version
 
 
 @router.post("/admin/policies/{version_id}/withdraw", response_model=None)
+@said_beside("reason")
 def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
-             reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+             reason: Annotated[str, Form()] = "") -> Response:
+    # a reason too long, or with a NUL, is the service's to refuse beside its box, kept (cut to its bound)
     return form_step(session, lambda: catalogue.withdraw(session, actor=actor, version_id=version_id, reason=reason),
                      done=f"/admin/policies#version-{version_id}",
-                     again=_again(request, who, session, actor, {"withdraw": version_id, "reason": reason},
+                     again=_again(request, who, session, actor,
+                                  {"withdraw": version_id, "reason": kept(reason, catalogue.REASON_MOST)},
                                   {"撤回理由": "reason"}),
                      said=f"政策版本 {version_id} 已撤回")
 

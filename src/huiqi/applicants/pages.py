@@ -23,12 +23,15 @@ from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.users import repository as user_rows
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
+from huiqi.validation import control_reason, kept
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
+from huiqi.web.door import EVERY, said_beside
 from huiqi.web.excel import download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, flash, form_step
 
 router = APIRouter(include_in_schema=False)
+SHOWN = 200  # what the profile form shows again of a box typed (a name, a code, a sum)
 MatterKey = Annotated[str | None, Query(max_length=64, description="要修改的事项编号")]
 
 
@@ -166,12 +169,30 @@ def _field(path: str, matter: bool) -> str:
     return "matters-0-" + (fact if fact in FACTS or fact == "codes" else "codes")
 
 
+def _kept_only(form: FormData, matter: bool = False) -> None:
+    """Refuse a box holding a character no record keeps (a NUL), beside the box: of the profile form (its 所在市 and
+    区县 beside the region's), or of the matter form (``matter``: its row's boxes and its key; the door checks the
+    rest)."""
+    found = []
+    for name, value in form.multi_items():
+        if not isinstance(value, str) or name == "csrf_token" or (why := control_reason(value)) is None:
+            continue
+        if not matter:
+            found.append((f"applicant.{'region' if name in ('city', 'district') else name}", why))
+        elif name == "key" or name.startswith("matters-0-"):
+            found.append(("key" if name == "key" else f"matters[0].{name.removeprefix('matters-0-')}", why))
+    if found:
+        raise InputError(found)
+
+
 @router.post("/me/profile", response_class=HTMLResponse, response_model=None)
+@said_beside(EVERY)
 def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
     applicant = repository.by_uscc(session, _uscc(actor))
     before = repository.current_profile(session, applicant.id) if applicant else None
     told: list[str] = []  # what became of the unit's offers
     try:
+        _kept_only(form)  # the door leaves every box of this form to it (``said_beside(EVERY)``)
         problems: list[tuple[str, str]] = []  # every mistake of the form at once, not the first alone
         fields = forms.profile_from_form(form, problems)
         if problems:
@@ -185,7 +206,7 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
     except (InputError, Conflict) as error:  # what was typed is kept, with the version it was typed on
         said = _problems(error) if isinstance(error, InputError) else [Refused("", error.message)]
         return _me(request, who, session, actor, status_code=error.status_code, profile_problems=said,
-                   profile_form={k: str(form.get(k) or "") for k in form})
+                   profile_form={k: kept(str(form.get(k) or ""), SHOWN) for k in form})
     session.commit()
     response = RedirectResponse("/me#profile", status_code=303)
     unchanged = before is not None and saved.version == before.version
@@ -195,11 +216,14 @@ def save_profile(request: Request, who: CallerDep, session: Db, actor: Actor, fo
 
 
 @router.post("/me/matters", response_class=HTMLResponse, response_model=None)
+@said_beside("matters-0-*", "key")
 def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, form: SentForm) -> Response:
-    values = {k: form.getlist(k) for k in form if k.startswith("matters-0-")}
+    # the matter's boxes and its key are this form's to refuse beside themselves (a NUL too), kept without it
+    values = {k: [kept(str(v), SHOWN) for v in form.getlist(k)] for k in form if k.startswith("matters-0-")}
     editing, edited = _editing(session, actor, form), str(form.get("editing") or "")
     told: list[str] = []  # what became of the matter's offers
     try:
+        _kept_only(form, matter=True)
         matter = forms.matter_from(form, catalogue.codes(session))
         if edited and matter["id"] != edited:  # an edit is of that matter: a new key would copy it
             raise InputError([("key", f"修改事项时不能改编号（{edited}）；如要另登记一个事项，请点“改为登记新事项”")])
@@ -207,8 +231,8 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
                                     seen=(str(form.get("seen") or "") or None) if edited else None, told=told)
     except InputError as error:
         return _me(request, who, session, actor, status_code=422, matter_problems=_problems(error, matter=True),
-                   values=values, key=str(form.get("key") or ""), editing=editing, seen=form.get("seen"),
-                   then=forms.then_kept(form))
+                   values=values, key=kept(str(form.get("key") or ""), SHOWN), editing=editing,
+                   seen=form.get("seen"), then=forms.then_kept(form))
     except Conflict as error:  # a new matter's key is taken; an edit is refused, with nothing to correct
         said = Refused("", error.message) if edited else Problem("事项", error.message, "key")
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),

@@ -37,8 +37,9 @@ from huiqi.rules.policy import CodeInfo
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import collect, digits
+from huiqi.validation import collect, control_reason, digits, kept
 from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
+from huiqi.web.door import said_beside
 from huiqi.web.limits import TOO_LARGE
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
@@ -65,6 +66,7 @@ def listing(request: Request, who: CallerDep, session: Db, actor: Actor, filters
 
 
 LABELS = {"measure": "批次与措施", "amount": "申请金额（万元）"}  # the fields as the form calls them
+AMOUNT_SHOWN = 100  # what a refused form shows again of an amount typed
 
 
 def _open_measures(session: Session, matters: list[Matter]) -> list[tuple[str, str, list[str]]]:
@@ -200,8 +202,10 @@ def _problems(error: HuiqiError) -> list[tuple[str, str]]:
 
 
 @router.post("/applications/new", response_class=HTMLResponse, response_model=None)
+@said_beside("amount")
 def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: SentForm) -> Response:
     form = {k: str(sent.get(k) or "").strip() for k in ("matter", "measure", "amount")}
+    unkept = control_reason(form["amount"])  # the door leaves the amount to the form: a NUL said beside it
     try:
         round_id, _, number = form["measure"].partition("/")
         problems: list[tuple[str, str]] = []  # every mistake of the form at once, in its order
@@ -210,9 +214,10 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
         if not digits(number) or len(number) > 3 or not 1 <= int(number) <= 999 or not digits(round_id) \
                 or len(round_id) > 9:
             problems.append(("measure", "请选择一个开放中的批次和措施"))
-        amount = collect(problems, parse_wan, form["amount"], "amount", above_zero=True) if form["amount"] else None
-        if not form["amount"]:
-            problems.append(("amount", "请填写申请金额"))
+        amount = collect(problems, parse_wan, form["amount"], "amount", above_zero=True) \
+            if form["amount"] and not unkept else None
+        if unkept or not form["amount"]:
+            problems.append(("amount", unkept or "请填写申请金额"))
         if problems:
             raise InputError(problems)
         assert amount is not None
@@ -221,7 +226,8 @@ def create(request: Request, who: CallerDep, session: Db, actor: Actor, sent: Se
                                          round_id=int(round_id), measure=int(number),
                                          amount_requested=amount)
     except HuiqiError as error:
-        return _new(request, who, session, actor, status_code=error.status_code, problems=_problems(error), **form)
+        return _new(request, who, session, actor, status_code=error.status_code, problems=_problems(error),
+                    **form | {"amount": kept(form["amount"], AMOUNT_SHOWN)})
     session.commit()
     made = RedirectResponse(f"/applications/{draft.id}", status_code=303)
     flash(made, f"草稿已保存（申报 #{draft.id}），尚未提交：上传材料、作出承诺、确认收款账户后再提交申报")
@@ -357,11 +363,14 @@ def _step(request: Request, who: CallerDep, session: Db, actor: User, applicatio
 
 
 @router.post("/applications/{application_id}/amount", response_class=HTMLResponse, response_model=None)
+@said_beside("amount")
 def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
                   form: SentForm) -> Response:
     text = str(form.get("amount") or "").strip()
 
     def act() -> None:
+        if (why := control_reason(text)) is not None:  # the door leaves the amount to the form: said beside it
+            raise InputError([("amount", why)])
         amount = parse_wan(text, "amount", above_zero=True) if text else None
         if amount is None:
             raise InputError([("amount", "请填写申请金额（万元）")])
@@ -369,7 +378,7 @@ def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor, a
         service.change_amount(session, actor=actor, application_id=application_id, amount_requested=amount,
                               seen_state=seen_state, seen_amount=seen_amount)
 
-    return _step(request, who, session, actor, application_id, act, "amount", amount=text)
+    return _step(request, who, session, actor, application_id, act, "amount", amount=kept(text, AMOUNT_SHOWN))
 
 
 def _amount_seen(form: Any) -> tuple[str | None, int | None]:
@@ -451,12 +460,16 @@ def withdraw(request: Request, who: CallerDep, session: Db, actor: Actor, applic
 
 
 @router.post("/applications/{application_id}/payee", response_model=None)
+@said_beside("bank", "account")
 def confirm_payee(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
-                  bank: Annotated[str, Form(max_length=100)] = "", account: Annotated[str, Form(max_length=40)] = "",
+                  bank: Annotated[str, Form()] = "", account: Annotated[str, Form()] = "",
                   seen: Annotated[str | None, Form(max_length=4, pattern=r"^(-|[0-9]{1,4})$")] = None) -> Response:
     """The enterprise confirms (or changes) its application's account; ``seen`` is the account the page showed
-    confirmed (its last four digits, - for none): one confirmed since in another tab is refused (409)."""
+    confirmed (its last four digits, - for none): one confirmed since in another tab is refused (409). The boxes have
+    no bound here, nor at the door: one past its bound or with a NUL is said beside it (``payee.checked``), the page
+    shown again with what was typed, cut to the bound and without the character."""
     return _step(request, who, session, actor, application_id,
                  lambda: payee.confirm(session, actor=actor, application_id=application_id, bank=bank,
                                        account=account, seen=None if seen is None else seen.strip("-")),
-                 "payee", payee_typed={"bank": bank, "account": account})
+                 "payee", payee_typed={"bank": kept(bank, payee.BANK_MOST),
+                                       "account": kept(account, payee.ACCOUNT_MOST)})

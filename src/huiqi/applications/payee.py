@@ -21,13 +21,15 @@ from huiqi.messages import service as messages
 from huiqi.models import Application, User
 from huiqi.money import FULL_WIDTH, wan
 from huiqi.users.roles import Role
-from huiqi.validation import digits
+from huiqi.validation import digits, unkept
 from huiqi.workflow.states import State
 
 # An application finished either way: its account is no longer changed (a paid one keeps the account it was paid to).
 CLOSED = (State.DISBURSED, State.REJECTED, State.WITHDRAWN)
 MISSING = "企业尚未确认收款账户：须由申报单位在申报页面确认开户银行和银行账号后方可拨付"
 TOLD = "已发消息提醒申报单位确认"
+# The boxes' bounds: the bank's column, and an account's 32 digits with the spaces or hyphens that group them.
+BANK_MOST, ACCOUNT_MOST = 100, 40
 
 
 def confirm(session: Session, *, actor: User, application_id: int, bank: str, account: str,
@@ -58,16 +60,28 @@ def confirm(session: Session, *, actor: User, application_id: int, bank: str, ac
 
 
 def checked(bank: str, account: str) -> tuple[str, str]:
-    """The bank and the account number as they are kept, or every mistake beside its box."""
-    bank, account = bank.strip(), account_digits(account)
+    r"""The bank and the account number as they are kept, or every mistake beside its box: a character no record
+    keeps (a NUL) said as such, a box past its bound with how long it is.
+
+    >>> checked(" 中国银行沈阳分行 ", "6222 0000 1234")
+    ('中国银行沈阳分行', '622200001234')
+    >>> checked("中国\x00银行", "1" * 41)
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: bank：不能含有空字符（NUL）；account：不能超过 40 个字符（现有 41 个）
+    """
     problems = []  # by the fields' names: the pages say them by their labels (开户银行, 银行账号), beside the boxes
-    if not bank or len(bank) > 100 or any(ord(c) < 32 for c in bank):
-        problems.append(("bank", "请填写开户银行（不超过 100 个字）"))
-    if not digits(account) or not 8 <= len(account) <= 32:
+    if why := unkept(bank, BANK_MOST):
+        problems.append(("bank", why))
+    elif not bank.strip() or any(ord(c) < 32 for c in bank):  # one line: no tab or line break either
+        problems.append(("bank", f"请填写开户银行（一行，不超过 {BANK_MOST} 个字）"))
+    if why := unkept(account, ACCOUNT_MOST):
+        problems.append(("account", why))
+    elif not digits(digits_only := account_digits(account)) or not 8 <= len(digits_only) <= 32:
         problems.append(("account", "应为 8 至 32 位数字（可含空格或连字符 -）"))
     if problems:
         raise InputError(problems)
-    return bank, account
+    return bank.strip(), account_digits(account)
 
 
 def account_digits(typed: str) -> str:

@@ -8,8 +8,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from huiqi.auth import service as auth
 from huiqi.config import get_settings
 from huiqi.errors import NotAuthenticated
-from huiqi.validation import site_path
+from huiqi.validation import control_reason, kept, site_path
 from huiqi.web.deps import SESSION_COOKIE, CallerDep, Db
+from huiqi.web.door import said_beside
 from huiqi.web.render import page
 from huiqi.web.steps import flash
 
@@ -20,14 +21,14 @@ HOME = {"enterprise": "/me", "city": "/review", "department": "/review", "financ
 
 MAX_NEXT = 2000  # the sign-in form's bound on where to go next: a longer address leads to the home page instead
 USERNAME_MOST, PASSWORD_MOST = 64, 256  # a login and a password, as the API's sign-in bounds them
-FORM_MOST = 1000  # what the form accepts at all, so that a longer name is refused on the form, not on a page apart
-
-
 def _too_long(username: str, password: str) -> str:
-    if len(username) > USERNAME_MOST:
-        return f"登录名：不能超过 {USERNAME_MOST} 个字（现为 {len(username)} 个字）"
-    if len(password) > PASSWORD_MOST:
-        return f"密码：不能超过 {PASSWORD_MOST} 个字（现为 {len(password)} 个字）"
+    """What is wrong with the form as typed, said on it: a box past its bound, or with a character no record keeps
+    (the door leaves both boxes to the form, whatever they hold: ``said_beside``)."""
+    for label, typed, most in (("登录名", username, USERNAME_MOST), ("密码", password, PASSWORD_MOST)):
+        if len(typed) > most:
+            return f"{label}：不能超过 {most} 个字（现为 {len(typed)} 个字）"
+        if (why := control_reason(typed)) is not None:
+            return f"{label}：{why}"
     return ""
 
 
@@ -37,14 +38,15 @@ def login_form(request: Request, who: CallerDep, next: str | None = None) -> HTM
 
 
 @router.post("/login", response_model=None)
-def login(request: Request, who: CallerDep, session: Db, username: Annotated[str, Form(max_length=FORM_MOST)] = "",
-          password: Annotated[str, Form(max_length=FORM_MOST)] = "",
+@said_beside("username", "password")
+def login(request: Request, who: CallerDep, session: Db, username: Annotated[str, Form()] = "",
+          password: Annotated[str, Form()] = "",
           next: Annotated[str, Form(max_length=2000)] = "") -> HTMLResponse | RedirectResponse:
     address = request.client.host if request.client else "unknown"
     too_long = _too_long(username, password)
     if too_long:  # said on the form itself, not on a page of its own
         return page(request, "auth/login.html", who, status_code=422, next=site_path(next, MAX_NEXT) or "",
-                    error=too_long, username=username[:USERNAME_MOST])
+                    error=too_long, username=kept(username, USERNAME_MOST))
     try:
         signed = auth.sign_in(session, username=username.strip(), password=password, address=address)
     except NotAuthenticated as error:

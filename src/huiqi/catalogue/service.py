@@ -28,6 +28,7 @@ from huiqi.rules.loader import in_catalogue_order, load_text
 from huiqi.rules.policy import CodeInfo, Measure, Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import control_reason
 
 STATE_LABELS = {"draft": "草稿", "published": "已发布", "superseded": "已被新版本取代", "withdrawn": "已撤回"}
 PURPOSE_LABELS = {"whitelist": "白名单", "growth_files": "成长档案"}
@@ -234,10 +235,15 @@ def too_large(size: int) -> str:
     return f"文件过大（{file_size(size, exact=True)}），政策文件最多 {file_size(MAX_BYTES, exact=True)}（UTF-8 编码）"
 
 
+FILE_NAME_MOST, REASON_MOST = 200, 500  # a draft's file name; a withdrawal's reason
+
+
 def _file_name(file_name: str) -> str:
     name = file_name.strip().replace("\\", "/").rsplit("/", 1)[-1] or "policy.yaml"
-    if len(name) > 200 or any(ord(c) < 32 for c in name):
-        raise InputError([("文件名", "文件名不超过 200 个字，且不含控制字符")])
+    if len(name) > FILE_NAME_MOST or any(ord(c) < 32 for c in name):
+        why = (f"不能超过 {FILE_NAME_MOST} 个字（现为 {len(name)} 个字）" if len(name) > FILE_NAME_MOST
+               else control_reason(name))
+        raise InputError([("文件名", why or f"文件名不超过 {FILE_NAME_MOST} 个字，且不含控制字符")])
     return name
 
 
@@ -455,8 +461,10 @@ def withdraw(session: Session, *, actor: User, version_id: int, reason: str) -> 
     """Take a draft or a published version out (with the reason); a withdrawn policy is no longer matched."""
     require_role(actor, Role.ADMIN, doing="撤回政策")
     reason = reason.strip()
-    if not reason or len(reason) > 500 or any(ord(c) < 32 and c not in "\n\t" for c in reason):
-        raise InputError([("撤回理由", "请填写撤回理由（不超过 500 个字）")])
+    if not reason or len(reason) > REASON_MOST or any(ord(c) < 32 and c not in "\n\t" for c in reason):
+        why = (f"不能超过 {REASON_MOST} 个字（现为 {len(reason)} 个字）" if len(reason) > REASON_MOST
+               else control_reason(reason) if reason else None)
+        raise InputError([("撤回理由", why or f"请填写撤回理由（不超过 {REASON_MOST} 个字）")])
     row = _locked(session, version_id, serialised=True)
     if row.state not in ("draft", "published"):
         raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，不能撤回")

@@ -277,10 +277,21 @@ def _refuse(filled: list[Row], remind: Callable[[Any], None] | None = None) -> N
 
 
 def _account(bank: str, account: str) -> str:
-    """An account as the refusal names it: its bank and last four digits (none: no account confirmed)."""
+    """An account as the refusal names it to finance, the only one who imports a list (and who reads the accounts in
+    full on it): its bank and its whole number, so that two accounts differing before their last four digits read
+    apart (none: no account confirmed). What a row carries is cut to the bounds of an account.
+
+    >>> _account("中国银行", "6222000012345678"), _account("", ""), _account("中国银行", "")
+    ('中国银行 账号 6222000012345678', '无收款账户', '中国银行（未填银行账号）')
+    """
     if not bank and not account:
         return "无收款账户"
-    return f"{bank or '（未填开户银行）'} 尾号 {account[-4:]}" if account else f"{bank}（未填银行账号）"
+    bank, account = _cut(bank, payee.BANK_MOST), _cut(account, payee.ACCOUNT_MOST)
+    return f"{bank or '（未填开户银行）'} 账号 {account}" if account else f"{bank}（未填银行账号）"
+
+
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def read_sheet(content: bytes, name: str) -> Sheet:

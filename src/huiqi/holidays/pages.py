@@ -12,9 +12,9 @@ from huiqi.holidays.service import KIND_LABELS
 from huiqi.labels import labelled
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import QueryWhole, Year
+from huiqi.validation import QueryWhole, Year, control_reason, kept
 from huiqi.web.deps import Actor, CallerDep, Db
-from huiqi.web.door import LIMITS
+from huiqi.web.door import LIMITS, said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -22,8 +22,8 @@ from huiqi.web.steps import Refusal, form_step
 router = APIRouter(include_in_schema=False)
 READERS = (Role.ADMIN, Role.DEPARTMENT, Role.FINANCE, Role.AUDITOR)
 FIELDS = {"source": "通知文号或标题", "lines": "日期清单"}  # as the form calls them
-# What a form may carry is the door's net: the bounds themselves (the service's 200 for the source) are said beside
-# each box, with what was typed kept; a bound here would be said on a page apart.
+# What the form shows again of a box is at most the door's net: the bounds themselves (the service's 200 for the source)
+# are said beside each box, with what was typed kept; a bound here would be said on a page apart.
 NET = LIMITS["form"]
 LINES_MOST = 20_000
 
@@ -63,23 +63,26 @@ def calendar_table(year: int, days: list[service.Entry]) -> Table:
 
 
 @router.post("/admin/calendar", response_model=None)
+@said_beside("source", "lines")
 def enter_year(request: Request, who: CallerDep, actor: Actor, session: Db,
-               source: Annotated[str, Form(max_length=NET)] = "",
-               lines: Annotated[str, Form(max_length=NET)] = "") -> Response:
-    """A year from its notice, typed or pasted as lines ``日期,类别,名称`` (or ``date,kind,name``) under that header."""
+               source: Annotated[str, Form()] = "", lines: Annotated[str, Form()] = "") -> Response:
+    """A year from its notice, typed or pasted as lines ``日期,类别,名称`` (or ``date,kind,name``) under that header.
+    Neither box has a bound here nor at the door: one too long, or with a NUL, is said beside it, the text kept."""
     require_role(actor, Role.ADMIN, doing="录入节假日安排")
     entered: list[int] = []
 
     def act() -> None:
         if len(lines) > LINES_MOST:
             raise InputError([("lines", f"不能超过 {LINES_MOST} 个字（现为 {len(lines)} 个字）：一年的安排只有几十行")])
+        if (why := control_reason(lines)) is not None:
+            raise InputError([("lines", why)])
         entries = service.read_text(lines, "lines")
         entered.extend(service.enter(session, actor=actor, entries=entries, source=source))
 
     def again(refusal: Refusal) -> Response:
         problems = labelled(refusal.problems, own=FIELDS) or refusal.shown
         return _page(request, who, session, clock.today().year, status_code=refusal.status_code,
-                     problems=problems, values={"source": source, "lines": lines})
+                     problems=problems, values={"source": kept(source, NET), "lines": kept(lines, NET)})
 
     return form_step(session, act, done=lambda _: f"/admin/calendar?year={entered[-1]}", again=again,
                      said="节假日安排已录入，公示期将按新日历计算")

@@ -31,7 +31,7 @@ from huiqi.messages import service as messages
 from huiqi.models import CalendarDay, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import ascii_digits, csv_text, date_reason, iso_date
+from huiqi.validation import ascii_digits, control_reason, csv_text, date_reason, iso_date
 from huiqi.web.excel import looks_like_formula
 
 KINDS = {"holiday": "holiday", "放假": "holiday", "workday": "workday", "上班": "workday", "调休上班": "workday"}
@@ -267,8 +267,8 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
         raise InputError([("source", "请填写通知的文号或标题（不超过 200 个字），如 国办发明电〔2026〕7号")])
     if len(source) > SOURCE_MOST:
         raise InputError([("source", f"不能超过 {SOURCE_MOST} 个字（现为 {len(source)} 个字），请删减后再录入")])
-    if any(ord(c) < 32 for c in source):
-        raise InputError([("source", "不能含控制字符（如换行）")])
+    if any(ord(c) < 32 for c in source):  # a NUL said as such; a line break too, in a box of one line
+        raise InputError([("source", control_reason(source) or "不能含控制字符（如换行）")])
     one_at_a_time(session, "calendar")  # two entries at once: the later replaces the earlier's years whole
     years = {e.day.year for e in entries}
     whole = {y for y in years if not _missing([e for e in entries if e.day.year == y])} | {main_year(entries)}

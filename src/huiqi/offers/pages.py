@@ -163,13 +163,14 @@ def _again_on_me(request: Request, who: CallerDep, session: Db, actor: User, off
 
 
 @router.post("/offers/{offer_id}/decline", response_model=None)
+@said_beside("reason")
 def decline(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
             reason: Annotated[str, Form()] = "") -> Response:
-    # No bound of the form's own (the body's limit holds it): the service refuses a reason too long beside the field,
-    # counting a line break (CRLF, as a form sends it) as one character.
+    # No bound of the form's own, nor the door's (the body's limit holds it): the service refuses a reason too long,
+    # or with a NUL, beside the field, counting a line break (CRLF, as a form sends it) as one character; kept.
     return form_step(session, lambda: replies.decline(session, actor=actor, offer_id=offer_id, reason=reason),
                      done="/me#offers", again=_again_on_me(request, who, session, actor, offer_id, what="decline",
-                                                           reason=reason),
+                                                           reason=kept(reason, replies.REASON_MOST)),
                      said=lambda done: done.said)
 
 

@@ -20,8 +20,6 @@ from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
-# A net for what a form may carry: the service's own bound (500) is said beside the box, with the text kept.
-NET = 5000
 
 
 def _back(request: Request, who: CallerDep, session: Db, actor, application_id: int, typed: dict[str, str]):
@@ -35,27 +33,31 @@ def _back(request: Request, who: CallerDep, session: Db, actor, application_id: 
 
 
 @router.post("/applications/{application_id}/rating", response_model=None)
+@said_beside("comment")
 def rate(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
-         level: Annotated[str, Form(max_length=20)] = "",
-         comment: Annotated[str, Form(max_length=NET)] = "") -> Response:
+         level: Annotated[str, Form(max_length=20)] = "", comment: Annotated[str, Form()] = "") -> Response:
+    # the comment has no bound here nor at the door: one too long, or with a NUL, is said beside its box, kept
     def act():
         if not digits(level) or len(level) > 1:
             raise InputError([("评价", "请选择一个评价等级")])
         return service.rate(session, actor=actor, application_id=application_id, level=int(level), comment=comment)
 
     return form_step(session, act, done=f"/applications/{application_id}#rating",
-                     again=_back(request, who, session, actor, application_id, {"level": level, "comment": comment}),
+                     again=_back(request, who, session, actor, application_id,
+                                 {"level": level, "comment": kept(comment, service.COMMENT_MOST)}),
                      said="感谢您的评价")
 
 
 @router.post("/ratings/{rating_id}/recheck", response_model=None)
+@said_beside("reason")
 def recheck(request: Request, who: CallerDep, actor: Actor, session: Db, rating_id: RecordId,
-            reason: Annotated[str, Form(max_length=NET)] = "") -> Response:
+            reason: Annotated[str, Form()] = "") -> Response:
     rated = session.get(Rating, rating_id)
     application_id = rated.application_id if rated is not None and rated.uscc == actor.uscc else 0
     return form_step(session, lambda: service.ask_recheck(session, actor=actor, rating_id=rating_id, reason=reason),
                      done=f"/applications/{application_id}#rating",
-                     again=_back(request, who, session, actor, application_id, {"reason": reason}),
+                     again=_back(request, who, session, actor, application_id,
+                                 {"reason": kept(reason, service.COMMENT_MOST)}),
                      said="已申请复核，管理员将作出结论")
 
 

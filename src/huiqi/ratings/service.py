@@ -28,6 +28,7 @@ from huiqi.reference.divisions import place_name
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import control_reason
 from huiqi.workflow.states import State
 
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -36,14 +37,17 @@ RECTIFY_DAYS = 15
 FINANCE_UNIT = "省财政厅"  # who finance is (DOMAIN.md: 省财政厅 confirms amounts and records disbursement)
 
 
+COMMENT_MOST = 500  # an enterprise's comment, and its reason for a re-check
+
+
 def _text(field: str, value: str | None, most: int, *, required: bool = False) -> str | None:
     value = (value or "").strip()
     if required and not value:
         raise InputError([(field, "请填写")])
     if len(value) > most:  # a line break counts one (the web door sends a form's CR LF as LF)
         raise InputError([(field, f"不超过 {most} 个字（现为 {len(value)} 个字），请删减后再提交")])
-    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
-        raise InputError([(field, "不能含控制字符")])
+    if (why := control_reason(value)) is not None:
+        raise InputError([(field, why)])
     return value or None
 
 
@@ -55,7 +59,7 @@ def rate(session: Session, *, actor: User, application_id: int, level: int, comm
         raise Conflict("办结（不予支持或已拨付）后才能评价")
     if isinstance(level, bool) or level not in LEVELS:
         raise InputError([("评价", "请选择 非常满意、满意、基本满意、不满意 或 非常不满意")])
-    text = _text("意见", comment, 500)
+    text = _text("意见", comment, COMMENT_MOST)
     if level <= 2 and not text:  # a rectification is opened from it: the department must know what went wrong
         raise InputError([("意见", "评价为不满意时，请写明原因，以便责任单位整改")])
     today = clock.today()
@@ -194,7 +198,7 @@ def ask_recheck(session: Session, *, actor: User, rating_id: int, reason: str) -
         raise Conflict("责任单位答复后才能申请复核")
     if found.recheck_reason is not None:
         raise Conflict("已经申请过复核（可能刚在其他页面申请，请刷新后查看）：每条评价只能申请一次")
-    found.recheck_reason = _text("复核理由", reason, 500, required=True)
+    found.recheck_reason = _text("复核理由", reason, COMMENT_MOST, required=True)
     session.flush()
     audit.record(session, actor=actor.username, action="rating.recheck", entity="rating", entity_id=found.id,
                  after={"reason": found.recheck_reason})

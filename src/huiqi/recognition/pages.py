@@ -20,19 +20,21 @@ from huiqi.simulate.jobs import Sessions
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import form_date
+from huiqi.validation import control_reason, form_date, kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
-from huiqi.web.door import LIMITS
+from huiqi.web.door import LIMITS, said_beside
 from huiqi.web.excel import Table, download, download_workbook
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 # What the import form may carry: each field's own bound (the document number's 200, a date's shape) is said on the
-# form, with what was typed kept; a bound here would be said on a page apart, and a date's as a length. The document
-# number is kept whatever its length, as the calendar's notice is (the door's net): its 200 said beside its box.
+# form, with what was typed kept (cut to the bound); a bound here would be said on a page apart, and a date's as a
+# length. The document number is kept whatever its length, as the calendar's notice is (up to the door's net): its
+# 200 said beside its box. The category and the level are the selects' (a forged one is refused as such).
 NET = 2000
 CODE_MOST = 40
+DAY_MOST = 40  # of a date box's text, what the form shows again
 
 
 SHOWN_ROWS = 20  # rows of a list that made no offer shown on the page with their reasons (all in its download)
@@ -116,17 +118,22 @@ def _matching(imported: RecognitionList) -> str:
 
 
 @router.post("/admin/lists", response_model=None)
+@said_beside("document", "published_on")
 def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
                 sessions: Annotated[Sessions, Depends(job_sessions)],
                 file: Annotated[UploadFile | None, File()] = None,
                 code: Annotated[str, Form(max_length=NET)] = "", level: Annotated[str, Form(max_length=NET)] = "",
-                document: Annotated[str, Form(max_length=LIMITS["form"])] = "",
-                published_on: Annotated[str, Form(max_length=NET)] = "") -> Response:
+                document: Annotated[str, Form()] = "", published_on: Annotated[str, Form()] = "") -> Response:
+    # the document and the date have no bound here nor at the door: one too long, or with a NUL, is said beside its
+    # box (``checked_document``, ``form_date``) and kept without the character (the document whole, up to the net)
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
-    values = {"code": code, "level": level, "document": document, "published_on": published_on}
+    values = {"code": code, "level": level, "document": kept(document, LIMITS["form"]),
+              "published_on": kept(published_on, DAY_MOST)}
 
     def act():
-        day = form_date(published_on, "发布日期")  # anything but a date is said to be none, whatever its length
+        if (why := control_reason(published_on)) is not None:
+            raise InputError([("published_on", why)])
+        day = form_date(published_on, "published_on")  # anything but a date is said to be none, whatever its length
         service.checked_document(document)  # before the file is read: the form's own fields first
         if len(code) > CODE_MOST:  # not one of the select's: said so, not echoed back
             raise InputError([("类别", "请从列表中选择认定类别")])
@@ -157,10 +164,13 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
 
 
 @router.post("/admin/lists/{list_id}/withdraw", response_model=None)
+@said_beside("reason")
 def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, list_id: RecordId,
-             reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+             reason: Annotated[str, Form()] = "") -> Response:
+    # a reason too long, or with a NUL, is the service's to refuse beside the row's box, the reason kept
     def again(refusal: Refusal) -> Response:
-        return _page(request, who, session, actor, status_code=refusal.status_code, **_refused(refusal, "未能撤回名单"))
+        return _page(request, who, session, actor, status_code=refusal.status_code, failed=list_id,
+                     reason=kept(reason, service.REASON_MOST), **_refused(refusal, "未能撤回名单"))
 
     return form_step(session, lambda: service.withdraw(session, actor=actor, list_id=list_id, reason=reason),
                      done="/admin/lists", again=again, said=f"认定名单 {list_id} 已撤回，相关政策直达已撤回")

@@ -36,6 +36,7 @@ from huiqi.recognition.reading import read_file as read_file
 from huiqi.users.names import person
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
+from huiqi.validation import control_reason
 
 INLINE_ROWS = 200  # a longer list is matched again in the background, with its progress shown
 BATCH = 50  # rows matched again per transaction in the background
@@ -189,8 +190,8 @@ def checked_document(document: str) -> str:
         why = f"请填写名单的发布文号（不超过 {DOCUMENT_MOST} 个字），如 工信部企业函〔2023〕xx号"
     elif len(document) > DOCUMENT_MOST:
         why = f"不能超过 {DOCUMENT_MOST} 个字（现为 {len(document)} 个字），请删减后再导入"
-    elif any(ord(c) < 32 for c in document):
-        why = "不能含控制字符（如换行）"
+    elif any(ord(c) < 32 for c in document):  # a NUL said as such; a line break too, in a box of one line
+        why = control_reason(document) or "不能含控制字符（如换行）"
     else:
         return document
     raise InputError([Problem(DOCUMENT, why, "document")])
@@ -242,14 +243,19 @@ def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id:
         raise
 
 
+REASON_MOST = 500  # a withdrawal's reason
+
+
 def withdraw(session: Session, *, actor: User, list_id: int, reason: str) -> RecognitionList:
     """Withdraw an import: the matters it keeps in force stop counting as facts (kept, marked, for the applications
     they started) and their open offers are withdrawn with the reason. A matter another list in force also names
     stays that list's; one the enterprise had declared before the list confirmed it is its declaration again."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="撤回认定名单")
     reason = reason.strip()
-    if not reason or len(reason) > 500 or any(ord(c) < 32 for c in reason):
-        raise InputError([("撤回理由", "请填写撤回理由（不超过 500 个字）")])
+    if not reason or len(reason) > REASON_MOST or any(ord(c) < 32 for c in reason):
+        why = (f"不能超过 {REASON_MOST} 个字（现为 {len(reason)} 个字）" if len(reason) > REASON_MOST
+               else control_reason(reason) or f"请填写撤回理由（一行，不超过 {REASON_MOST} 个字）")
+        raise InputError([Problem("撤回理由", why, "reason")])
     found = session.scalars(select(RecognitionList).where(RecognitionList.id == list_id).with_for_update()
                             .execution_options(populate_existing=True)).first()
     if found is None:

@@ -20,7 +20,7 @@ from huiqi.rounds import repository
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import collect, lf
+from huiqi.validation import collect, control_reason, lf
 
 MODES = {"apply": "申请即享", "direct": "免申即享"}
 FORMATS = {"pdf": "PDF", "ofd": "OFD", "jpg": "JPG", "png": "PNG"}
@@ -61,8 +61,8 @@ def text(field: str, value: str, most: int, *, required: bool = True, lines: boo
         raise InputError([(field, "不能为空")])
     if len(value) > most:
         raise InputError([(field, f"不超过 {most} 个字")])
-    if any(ord(c) < 32 and not (lines and c in "\n\r\t") for c in value):
-        raise InputError([(field, "不能含控制字符")])
+    if any(ord(c) < 32 and not (lines and c in "\n\r\t") for c in value):  # a NUL said as such
+        raise InputError([(field, control_reason(value) or "不能含控制字符")])
     return value
 
 

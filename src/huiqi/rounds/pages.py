@@ -19,8 +19,9 @@ from huiqi.money import MINUS, parse_wan, wan
 from huiqi.rounds import editing, opening, overlapping, service
 from huiqi.rounds.schemas import RoundMeasureRead, RoundRead
 from huiqi.users.roles import Role
-from huiqi.validation import ascii_digits, collect, digits, form_date
+from huiqi.validation import ascii_digits, collect, digits, form_date, kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
+from huiqi.web.door import EVERY, LIMITS, said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import FLASH_MOST, Refusal, form_step
@@ -182,7 +183,10 @@ FORM_ORDER = ("政策", "批次名称", "开始日期", "截止日期", "补正�
 
 
 @router.post("/rounds", response_model=None)
+@said_beside(EVERY)
 def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm) -> Response:
+    # every box is checked below or by the service, beside itself (a NUL too: the door leaves them to it); what the
+    # form shows again is what was typed without a character no record keeps
     values = {k: str(sent.get(k) or "") for k in ("policy", "title", "opens_on", "closes_on", "correction_days",
                                                    "announcement_days", "guide", "contact", "materials")}
     chosen = [str(v) for v in sent.getlist(f"measure-{values['policy']}")][:100]
@@ -226,7 +230,7 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             said = [p for p in said if p[1] != opening.NO_MEASURE]
         in_order = sorted(said, key=lambda p: next(
             (i for i, name in enumerate(FORM_ORDER) if getattr(p, "field", "").startswith(name)), len(FORM_ORDER)))
-        return _page(request, who, session, status_code=refusal.status_code, values=values,
+        return _page(request, who, session, status_code=refusal.status_code, values=_shown(values),
                      problems=in_order or refusal.shown)
 
     return form_step(session, act, done=lambda made: f"/rounds#round-{made[0].id}", again=again,
@@ -262,10 +266,12 @@ def close(request: Request, who: CallerDep, actor: Actor, session: Db, round_id:
 
 
 @router.post("/rounds/{round_id}/extend", response_model=None)
+@said_beside("extend_to", "reason")
 def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
-           extend_to: Annotated[str, Form(max_length=10)] = "", seen: Annotated[str, Form(max_length=10)] = "",
+           extend_to: Annotated[str, Form()] = "", seen: Annotated[str, Form(max_length=10)] = "",
            reason: Annotated[str, Form()] = "") -> Response:
-    """Extend the deadline; a reason too long is said beside its box (the service counts it), the form kept."""
+    """Extend the deadline; a reason too long, or a box with a NUL, is said beside its box (the service counts it),
+    the form kept."""
     def act():
         editing.managed(session, actor, round_id, "延长", lock=False)  # who may not: refused whatever the form says
         found = editing.extend(session, actor=actor, round_id=round_id, closes_on=form_date(extend_to, "新截止日期"),
@@ -274,7 +280,7 @@ def extend(request: Request, who: CallerDep, actor: Actor, session: Db, round_id
 
     def again(refusal: Refusal) -> Response:
         return _page(request, who, session, status_code=refusal.status_code, extending=round_id,
-                     extend_values={"extend_to": extend_to, "reason": reason},
+                     extend_values={"extend_to": kept(extend_to, 40), "reason": kept(reason, LIMITS["form"])},
                      problems=refusal.shown)
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
@@ -296,17 +302,26 @@ def _edit_problem(problem: tuple[str, str]) -> Problem:
     return Problem(label, problem[1], "增加措施" if label == "措施" else getattr(problem, "field", ""))
 
 
+def _shown(values: dict) -> dict:
+    """What a round's form shows again: each box as typed, without a character no record keeps (a NUL said beside it
+    by the service), at most the door's net."""
+    return {k: kept(v, LIMITS["form"]) if isinstance(v, str) else v for k, v in values.items()}
+
+
 def _edit_again(request: Request, who: CallerDep, session: Db, round_id: int, values: dict):
     def again(refusal: Refusal) -> Response:
-        return _page(request, who, session, status_code=refusal.status_code, editing=round_id, edit_values=values,
+        return _page(request, who, session, status_code=refusal.status_code, editing=round_id,
+                     edit_values=_shown(values),
                      problems=[_edit_problem(p) for p in refusal.problems] or refusal.shown)
     return again
 
 
 @router.post("/rounds/{round_id}/correct", response_model=None)
+@said_beside(EVERY)
 def correct(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
             sent: SentForm) -> Response:
-    """Correct the 批次名称, 办事指南 and 咨询电话 of a round not ended; a form made before another correction: 409."""
+    """Correct the 批次名称, 办事指南 and 咨询电话 of a round not ended; a form made before another correction: 409.
+    Each box is the service's to refuse beside itself (a NUL too), the text kept without the character."""
     values = {k: str(sent.get(k) or "") for k in ("title", "guide", "contact", "seen")}
 
     def act():
@@ -318,9 +333,11 @@ def correct(request: Request, who: CallerDep, actor: Actor, session: Db, round_i
 
 
 @router.post("/rounds/{round_id}/measures", response_model=None)
+@said_beside(EVERY)
 def add_measure(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
                 sent: SentForm) -> Response:
-    """Open one more measure in a round not ended, with its own budget, review, mode and materials."""
+    """Open one more measure in a round not ended, with its own budget, review, mode and materials (each box refused
+    beside itself, a NUL too, the text kept without the character)."""
     values = {k: str(sent.get(k) or "")[:5001] for k in ("measure", "budget", "expert", "direct", "materials")}
 
     def act():

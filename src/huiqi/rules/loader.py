@@ -66,6 +66,12 @@ def read_yaml(text: str, name: str, shape: keys.Key | None = None) -> tuple[Any,
         line, column, said = syntax.explained(exc, text)
         at = f"（第 {column} 列）" if column else ""
         raise PolicyFileError([f"{name}:{line or '?'}: YAML 格式错误{at}：{said}"]) from None
+    except RecursionError:
+        raise PolicyFileError([f"{name}:?: YAML 格式错误：{syntax.ENDLESS}"]) from None
+    except (ValueError, TypeError, AttributeError, OverflowError):  # the constructor's own, on a tagged scalar
+        mark = _unreadable(loader, root)
+        at = f"{mark.line + 1}: YAML 格式错误（第 {mark.column + 1} 列）" if mark else "?: YAML 格式错误"
+        raise PolicyFileError([f"{name}:{at}：{syntax.TAGGED}"]) from None
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
@@ -76,6 +82,26 @@ def read_yaml(text: str, name: str, shape: keys.Key | None = None) -> tuple[Any,
             report(path, "键重复")
         report.raise_if_any()
     return data, lines
+
+
+def _unreadable(loader: Any, root: yaml.Node | None) -> Any:
+    """Where the first scalar the constructor cannot read is (``!!int abc``), or None."""
+    nodes, seen = [root], set()
+    while nodes:
+        node = nodes.pop(0)
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.yaml_constructors.get(node.tag, type(loader).construct_undefined)(loader, node)
+            except Exception:  # whatever the constructor raises: this is the scalar to place
+                return node.start_mark
+        elif isinstance(node, yaml.MappingNode):
+            nodes += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            nodes += node.value
+    return None
 
 
 def _repeated(node: yaml.Node | None, path: Path_) -> list[Path_]:

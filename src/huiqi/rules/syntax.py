@@ -42,6 +42,10 @@ PROBLEMS: tuple[tuple[str, str], ...] = (
     ("tag", "政策文件不支持标签（以 ! 开头的写法）：请删去，或给这段文字加引号"),
 )
 TAB = "此处用了制表符（Tab）缩进，请改用空格"
+# What the parser's constructor refuses without a YAML error of its own: a standard tag on text it cannot read (a bare
+# ValueError), and an alias inside what its anchor marks, or nesting too deep (a RecursionError).
+TAGGED = "标签（如 !!int、!!float、!!timestamp）与其后的内容不符：请删去标签，或改正内容"
+ENDLESS = "嵌套过深，或锚点引用了它自身（*名称 写在了 &名称 所标的内容之中）：请直接写出内容"
 UNKNOWN = "此处不符合 YAML 格式：请检查缩进、冒号、引号和括号"
 # Where the parser says what it was reading when it stopped (its "context"), the place where that began.
 OPENED = (("quoted scalar", "引号"), ("flow sequence", "方括号"), ("flow mapping", "花括号"))

@@ -12,10 +12,13 @@ from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.db import session_scope
 from huiqi.errors import InputError
+from huiqi.labels import Problem
 from huiqi.models import SavedReform, SimulationJob
-from huiqi.simulate import jobs, saved_reforms
+from huiqi.rules.policy import Policy
+from huiqi.simulate import jobs, reforms, saved_reforms
 from huiqi.simulate.reform import NAME_LENGTH
 from huiqi.simulate.reform_comparison import compare, pair
+from huiqi.simulate.reform_problems import in_reform
 from huiqi.users.scope import require_role
 from huiqi.validation import StrictInput, UtcDateTime, ascii_digits, field_path, problems
 from huiqi.web.deps import Actor, Db, RecordId, role_first
@@ -67,6 +70,17 @@ def job_spec(by: str, as_of: str | None, synthetic_applicants: str | None, seed:
         raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
 
 
+def reform_checked(text: str, policies: list[Policy]) -> None:
+    """A reform's YAML checked as the page checks it (``reforms.checked``), each mistake said as the page and ``huiqi
+    simulate --reform`` say it, in Chinese, at its line in the YAML sent: ``reform`` 第 3 行第 1 列：YAML 格式错误：…;
+    a field of it by its path, ``reform.changes[0].since`` 第 3 行，第 1 项修改的生效日期（since）：…"""
+    try:
+        reforms.checked(text, policies)
+    except InputError as error:
+        raise InputError([("reform", p[1]) if isinstance(p, Problem)
+                          else (p[0], in_reform(p[0].removeprefix("reform."), p[1])) for p in error.problems]) from None
+
+
 @router.post("", response_model=JobRead, status_code=202, summary="开始一次测算（上传企业样本数据或使用合成数据）",
              dependencies=role_first(*jobs.ANALYSTS, doing="进行财政测算"))
 def start(
@@ -80,6 +94,8 @@ def start(
 ) -> JobRead:
     filename, content = read_upload(population, "population")
     spec = job_spec(by, as_of, synthetic_applicants, seed, reform)
+    if spec.reform:
+        reform_checked(spec.reform, catalogue.published(session))
     job = jobs.start(session, actor=actor, spec=spec, filename=filename, content=content)
     session.commit()
     background.add_task(jobs.run, sessions, job.id)

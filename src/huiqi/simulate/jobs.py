@@ -53,6 +53,7 @@ MAX_SYNTHETIC = 200_000  # applicants a web request may ask to synthesise (about
 Sessions = Callable[[], AbstractContextManager[Session]]
 SAVED = "population.xlsx"  # an uploaded workbook's name on the server (the uploader's name is kept in the job)
 POPULATION = "企业样本数据"
+REFORM_LENGTH = 20_000  # a reform's YAML, typed or sent
 
 
 def may_analyse(actor: User) -> bool:
@@ -69,7 +70,7 @@ class JobCreate(BaseModel):
     synthetic_applicants: Annotated[Applicants, Field(le=MAX_SYNTHETIC)] | None = Field(
         None, description="不上传时的合成申请人数")
     seed: Seed = Field(1, description=f"合成数据的随机种子（0 至 {MAX_SEED} 的整数）")
-    reform: str | None = Field(None, max_length=20_000, description="改革方案 YAML（可选）")
+    reform: str | None = Field(None, max_length=REFORM_LENGTH, description="改革方案 YAML（可选）")
 
     @field_validator("by")
     @classmethod

@@ -21,14 +21,15 @@ from huiqi.models import User
 from huiqi.simulate import jobs, reform_pages, reform_views, reforms, saved_reforms
 from huiqi.simulate.endpoints import job_sessions, job_spec
 from huiqi.simulate.population import sections
-from huiqi.simulate.reform import Reform
+from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, Reform
 from huiqi.simulate.reform_problems import in_reform
 from huiqi.simulate.report import SimulationReport, charts, impact_view, people_table
 from huiqi.simulate.synth import MAX_SEED
 from huiqi.simulate.template import template
 from huiqi.users.scope import require_role
-from huiqi.validation import ascii_digits, date_reason, iso_date
+from huiqi.validation import ascii_digits, control_reason, date_reason, iso_date, kept, unkept
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
+from huiqi.web.door import EVERY, said_beside
 from huiqi.web.excel import Table, download, download_workbook
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import is_htmx, page
@@ -179,7 +180,35 @@ def _labelled(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return labelled(inside)
 
 
+# Each box's bound, to which its text is kept when the form is shown again; the reform's is checked before its YAML is
+# read (as the job's spec words it), the name's and the description's by the reform's own checks, every other box (a
+# number, a date, a parameter's new value) is a short one.
+BOUNDS = {"reform": jobs.REFORM_LENGTH, "reform_name": NAME_LENGTH, "reform_description": DESCRIPTION_LENGTH}
+SHORT = 100
+
+
+def _unkept(form: FormData, rows: list[reforms.Row]) -> None:
+    """Refuse a box holding a character no record keeps (a NUL), or longer than its bound, beside the box: the door
+    leaves this form's boxes to it (the parameter table's are named as the policies in force have parameters)."""
+    labels = {f"{row.field}_{part}": f"{row.label}（{said}）" for row in rows
+              for part, said in (("value", "新值"), ("since", "生效日期"))}
+    found = []
+    for name, value in form.multi_items():
+        if not isinstance(value, str) or name == "csrf_token":
+            continue
+        why = control_reason(value)
+        if why is None and name == "reform" and len(value) > jobs.REFORM_LENGTH:
+            why = f"不能超过 {jobs.REFORM_LENGTH} 个字"
+        elif why is None and name not in BOUNDS:
+            why = unkept(value, SHORT)
+        if why:
+            found.append(Problem(labels.get(name) or field_label(name), why, name))
+    if found:
+        raise InputError(found)
+
+
 @router.post("/simulate", response_model=None)
+@said_beside(EVERY)
 def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, background: BackgroundTasks,
                    sessions: Annotated[jobs.Sessions, Depends(job_sessions)], form: Form_,
                    population: Annotated[UploadFile | None, File()] = None,
@@ -192,9 +221,12 @@ def simulate_start(request: Request, who: CallerDep, actor: Actor, session: Db, 
     by_keys = ",".join(by or [])  # the boxes ticked (按措施、按地区、按年份); none: the totals alone
     values |= {"by": by_keys, "as_of": as_of or "", "synthetic_applicants": synthetic_applicants or "",
                "seed": seed or "1", "reform": reform or ""}
+    # what was typed, as the form shows it again: without a character no record keeps, cut to the box's bound
+    values = {k: kept(v, BOUNDS.get(k, SHORT)) for k, v in values.items()}
     policies = catalogue.published(session)
     job, edits, changed = None, [], None
     try:  # the reform checked first; saved (and audited, which waits on the audit trail) last, after the upload
+        _unkept(form, reforms.rows(policies))
         text, edits = _reform_text(form, reforms.rows(policies), (reform or "").strip(),
                                    _as_of(as_of) or clock.today())
         changed = reforms.checked(text, policies, edits) if text else None

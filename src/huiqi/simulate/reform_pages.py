@@ -17,7 +17,9 @@ from huiqi.simulate import jobs, reform_views, saved_reforms
 from huiqi.simulate.reform import NAME_LENGTH
 from huiqi.simulate.reform_comparison import Comparison, compare, pair
 from huiqi.users.scope import require_role
+from huiqi.validation import kept
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, RecordId
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download, download_workbook
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -145,11 +147,13 @@ def reform_delete(request: Request, who: CallerDep, actor: Actor, session: Db, r
 
 
 @router.post("/simulate/reforms/{reform_id}/rename", response_model=None)
+@said_beside("reform_name")
 def reform_rename(request: Request, who: CallerDep, actor: Actor, session: Db, reform_id: RecordId,
-                  reform_name: Annotated[str, Form(max_length=1000)] = "",
+                  reform_name: Annotated[str, Form()] = "",
                   seen: Annotated[str, Form(max_length=1000)] = "") -> Response:
     """Rename a saved reform (its author or an admin); ``seen`` is the name the page showed: renamed meanwhile by
-    another page, the page is shown again with the name now saved (409) and the one typed kept in the box."""
+    another page, the page is shown again with the name now saved (409) and the one typed kept in the box. The box
+    has no bound here nor at the door: the service says one too long, or with a NUL, beside it, the text kept."""
     require_role(actor, *jobs.ANALYSTS, doing="修改改革方案名称")  # the auditor reads reforms, renames none
 
     def again(refusal: Refusal) -> Response:
@@ -158,7 +162,7 @@ def reform_rename(request: Request, who: CallerDep, actor: Actor, session: Db, r
             return _list(request, who, actor, session, problems=refusal.shown, values={},
                          status_code=refusal.status_code)
         return _one(request, who, actor, session, found, problems=refusal.shown, status_code=refusal.status_code,
-                    failed="未能修改名称", typed=reform_name)
+                    failed="未能修改名称", typed=kept(reform_name, NAME_LENGTH))
 
     def said(names: tuple[str, str]) -> str:
         old, new = names

@@ -8,7 +8,7 @@ from huiqi.users import service
 from huiqi.users.roles import Role
 from huiqi.users.schemas import PasswordChange, PasswordReset, UserCreate, UserRead, UserUpdate
 from huiqi.validation import PlainText
-from huiqi.web.deps import Actor, Db, UsersFilters, role_first
+from huiqi.web.deps import Actor, Db, UsersFilters, role_first, signed_in_first
 from huiqi.web.pagination import Page, PagingDep
 
 router = APIRouter(prefix="/users", tags=["用户"])
@@ -34,7 +34,8 @@ def create(body: UserCreate, actor: Actor, session: Db) -> UserRead:
     return service.shown(session, [user])[0]
 
 
-@router.post("/me/password", response_model=UserRead, summary="修改本人密码（其他会话与令牌随即失效）")
+@router.post("/me/password", response_model=UserRead, summary="修改本人密码（其他会话与令牌随即失效）",
+             dependencies=signed_in_first())
 def change_password(body: PasswordChange, actor: Actor, session: Db) -> UserRead:
     service.change_own_password(session, actor=actor, current=body.current_password, new=body.new_password)
     session.commit()

@@ -16,8 +16,9 @@ from huiqi.users.filters import MOST_TEXT, STATUSES, UserFilters
 from huiqi.users.roles import Role
 from huiqi.users.schemas import UserRead, UserUpdate
 from huiqi.users.scope import ROLE_LABELS, require_role
-from huiqi.validation import PlainText, field_path, problems
+from huiqi.validation import PlainText, field_path, kept, problems, unkept
 from huiqi.web.deps import SESSION_COOKIE, Actor, CallerDep, Db, UsersFilters
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
@@ -27,9 +28,11 @@ router = APIRouter(include_in_schema=False)
 ROLES = {k: v for k, v in ROLE_LABELS.items() if k != "system"}
 Username = Annotated[PlainText, Path(min_length=1, max_length=64)]
 Text = Annotated[PlainText, Form(max_length=200)]
-# What a form's service or handler checks against its own bounds (显示名称 100, 密码 200), so that a text too long
-# comes back beside its field with the rest of the form, not as the generic error page; still bounded at the door.
-Typed = Annotated[str, Form(max_length=2000)]
+# What a form's service or handler checks against its own bounds (显示名称 100, 密码 200), and for a character no
+# record keeps (a NUL), so that such a text comes back beside its field with the rest of the form, not as the generic
+# error page: no bound here, and the door leaves these fields to their handler (``said_beside``).
+Typed = Annotated[str, Form()]
+SHOWN = 200  # what a refused form shows again of a text typed (its passwords are never shown again)
 
 
 def _here(filters: UserFilters, number: int) -> str:
@@ -76,11 +79,12 @@ def change_form(request: Request, who: CallerDep, actor: Actor, session: Db, use
 
 
 @router.post("/admin/users", response_model=None)
+@said_beside("username", "display_name", "password", "uscc")
 def create(request: Request, who: CallerDep, actor: Actor, session: Db, filters: UsersFilters, number: PageNumber = 1,
            username: Typed = "", display_name: Typed = "", role: Text = "", password: Typed = "", uscc: Typed = "",
            region: Text = "", department: Text = "") -> Response:
-    values = {"username": username, "display_name": display_name, "role": role, "uscc": uscc, "region": region,
-              "department": department}
+    values = {"username": kept(username, SHOWN), "display_name": kept(display_name, SHOWN), "role": role,
+              "uscc": kept(uscc, SHOWN), "region": region, "department": department}
     binding = {"uscc": uscc, "region": region, "department": department}
 
     def act() -> None:
@@ -138,6 +142,7 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
 
 
 @router.post("/admin/users/{username}/password", response_model=None)
+@said_beside("new_password")
 def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, username: Username,
                    filters: UsersFilters, number: PageNumber = 1,
                    new_password: Typed = "", seen: Annotated[str, Form(max_length=64)] = "") -> Response:
@@ -160,6 +165,7 @@ def password_form(request: Request, who: CallerDep, actor: Actor) -> HTMLRespons
 
 
 @router.post("/account/password", response_model=None)
+@said_beside("current_password", "new_password", "confirm_password")
 def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
                     current_password: Typed = "", new_password: Typed = "", confirm_password: Typed = "") -> Response:
     """The user's own new password, typed twice (a typo would lock them out); every session ends, so they sign in
@@ -168,8 +174,9 @@ def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
     def act() -> None:
         typed = {"current_password": current_password, "new_password": new_password,
                  "confirm_password": confirm_password}
-        long = [field for field, text in typed.items() if len(text) > passwords.MAX_LENGTH]
-        problems = [(field, f"不能超过 {passwords.MAX_LENGTH} 个字符（现有 {len(typed[field])} 个）") for field in long]
+        wrong = {field: why for field, text in typed.items() if (why := unkept(text, passwords.MAX_LENGTH))}
+        long = list(wrong)  # past the bound, or with a NUL: said beside the box, nothing else said of it
+        problems = list(wrong.items())
         if not current_password:
             problems.append(("current_password", "请填写当前密码"))
         if new_password != confirm_password and not {"new_password", "confirm_password"} & set(long):

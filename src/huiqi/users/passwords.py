@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pwdlib import PasswordHash
 
+from huiqi.validation import control_reason
+
 HASHER = PasswordHash.recommended()
 
 
@@ -41,7 +43,11 @@ def problem(password: str) -> str | None:
     ('密码至少 10 个字符', '这个密码太常见，很容易被猜中，请换一个', None)
     >>> problem(" " * 12), problem("aaaaaaaaaaaa"), problem("ababababab")
     ('密码不能全是空格', '密码至少要有 4 个不同的字符', '密码至少要有 4 个不同的字符')
+    >>> problem("辽宁省数字经济\\x00专项资金")
+    '不能含有空字符（NUL）'
     """
+    if (why := control_reason(password)) is not None:  # a NUL, as a form or a body may carry one: said as such
+        return why
     if len(password) < MIN_LENGTH:
         return f"密码至少 {MIN_LENGTH} 个字符"
     if len(password) > MAX_LENGTH:

@@ -21,7 +21,7 @@ from huiqi.applications import filters
 from huiqi.applications.filters import Filters
 from huiqi.auth import service as auth
 from huiqi.db import engine, writer
-from huiqi.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
+from huiqi.errors import Forbidden, HuiqiError, NotAuthenticated, PasswordChangeRequired
 from huiqi.models import User
 from huiqi.users import filters as user_filters
 from huiqi.users.filters import UserFilters
@@ -159,13 +159,39 @@ Actor = Annotated[User, Depends(actor)]
 def refused_first(check: Callable[[User], object]) -> list:
     """A route's ``dependencies``: ``check`` refuses a caller who may not use the route at all before its body is
     read. FastAPI raises a dependency's refusal before the body's validation errors, so such a caller is told so
-    (403, or 401 unsigned), not handed a 422 correcting a body it may not send. The service checks again, and there
-    the record's scope (whose application, which unit leads)."""
+    (403, or 401 unsigned), not handed a 422 correcting a body it may not send; a body found wrong before any
+    dependency runs (malformed JSON, an unreadable form, a NUL the door refuses) asks the check first as well
+    (``refused_before_body``). The service checks again, and there the record's scope (whose application, which unit
+    leads)."""
 
     def refuse(actor: Actor) -> None:
         check(actor)
 
+    refuse.huiqi_check = check  # type: ignore[attr-defined]  # for ``refused_before_body``
     return [Depends(refuse)]
+
+
+def refused_before_body(request: Request) -> HuiqiError | None:
+    """The refusal of a caller whom the route's ``refused_first`` check refuses, or None (no such check, or the caller
+    passes it). For a body found wrong before any dependency runs (malformed JSON, a form that cannot be read, one too
+    large, a text the door refuses): the caller is told first that they may not use the route at all, whatever the
+    body. Synchronous (it may read the session): called off the event loop."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    check = next((d.call.huiqi_check for d in getattr(dependant, "dependencies", ())
+                  if hasattr(d.call, "huiqi_check")), None)
+    if check is None:
+        return None
+    try:
+        with outside_dependencies(request) as session:
+            check(actor(request, caller(request, session)))
+    except HuiqiError as refusal:
+        return refusal
+    return None
+
+
+def signed_in_first() -> list:
+    """``refused_first`` for a route every signed-in user may use: a caller not signed in is told so (401) first."""
+    return refused_first(lambda actor: None)
 
 
 def role_first(*roles: str, doing: str) -> list:

@@ -17,6 +17,7 @@ from types import NoneType, UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from huiqi.errors import InputError
@@ -26,6 +27,8 @@ from huiqi.validation import control_reason, field_path
 # Generous caps: the longest legitimate path segment is a matter key (64), a query a return address, a
 # form field the reform YAML of a simulation.
 LIMITS = {"path": 200, "query": 2_000, "form": 100_000, "json": 100_000, "file": 255}
+# ``said_beside(EVERY)``: a form whose boxes are named as it runs (a table of parameters), every field its own
+EVERY = "*"
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 # The form fields each page handler checks itself and says beside the field (``said_beside``).
@@ -116,6 +119,7 @@ async def clean_input(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str):
             _check("path", name, value, found)
+    from huiqi.web.deps import refused_before_body
     from huiqi.web.errors import is_api
 
     route = request.scope.get("route")
@@ -139,6 +143,8 @@ async def clean_input(request: Request) -> None:
                     _check("form", name, name + value, found, longer.get(name))
         elif kind.startswith("application/json"):
             _walk(await _json(request), (), found)
+    if found and is_api(request) and (refusal := await run_in_threadpool(refused_before_body, request)):
+        raise refusal  # a caller who may not use the route at all is told so first, whatever the body holds
     if found:
         # a program reads the field's name or path; a person the label the form gives it
         raise InputError(found if is_api(request) else

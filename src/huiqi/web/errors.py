@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -104,8 +105,18 @@ def install(app: FastAPI) -> None:
             said = [{**p, "field": field_label(p["field"])} for p in said]
         return respond(request, error.status_code, error.message, said)
 
+    async def refused_first(request: Request) -> Response | None:
+        """A caller the route refuses at all, told so before a body read (and found wrong) before anything else."""
+        from huiqi.web.deps import refused_before_body
+
+        refusal = await run_in_threadpool(refused_before_body, request) if is_api(request) else None
+        return await huiqi_error(request, refusal) if refusal is not None else None
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
+        # malformed JSON is found before any dependency runs: not the role's check (a later mistake comes after it)
+        if any(e["type"] == "json_invalid" for e in error.errors()) and (refused := await refused_first(request)):
+            return refused
         # a program reads the field's path; a person its Chinese label
         named = _where if is_api(request) else (lambda e: field_label(_where(e)))
         problems = [{"field": named(e), "reason": reason(e)} for e in error.errors()]
@@ -116,6 +127,9 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, error: HTTPException) -> Response:
         from huiqi.web.steps import flash
 
+        # a body that cannot be read (400) or is too large (413) is found before any dependency runs
+        if error.status_code in (400, 413) and (refused := await refused_first(request)):
+            return refused
         on_page = not is_api(request) and not request.headers.get("HX-Request")
         nearest = _page_above(request) if on_page and error.status_code in (405, 413) else None
         if error.status_code == 405 and request.method == "GET" and nearest is not None:

@@ -19,8 +19,9 @@ from huiqi.errors import Forbidden, HuiqiError, InputError, NotFound
 from huiqi.models import User, WhitelistEntry
 from huiqi.reference import divisions, industries
 from huiqi.users.names import namer
-from huiqi.validation import PlainText
+from huiqi.validation import kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.door import said_beside
 from huiqi.web.render import is_htmx, page
 from huiqi.web.steps import Refusal, form_step
 from huiqi.whitelist import basis, repository, review, service
@@ -48,12 +49,13 @@ def _basis(session: Session, actor: User) -> dict[str, Any]:
 
 
 @router.post("/admin/whitelist", response_model=None)
-def propose(request: Request, who: CallerDep, actor: Actor, session: Db,
-            note: Annotated[PlainText, Form(max_length=5000)] = "") -> Response:
-    def again(refusal: Refusal) -> Response:  # a note too long is the service's to refuse: the form keeps it
+@said_beside("note")
+def propose(request: Request, who: CallerDep, actor: Actor, session: Db, note: Annotated[str, Form()] = "") -> Response:
+    # a note too long, or with a NUL, is the service's to refuse (the door leaves it): the form keeps it, cut short
+    def again(refusal: Refusal) -> Response:
         return page(request, "whitelist/desk.html", who, status_code=refusal.status_code, error=refusal.message,
-                    problems=refusal.problems,
-                    versions=service.versions(session, actor=actor), note=note, person=namer(session),
+                    problems=refusal.problems, versions=service.versions(session, actor=actor),
+                    note=kept(note, service.NOTE_MOST), person=namer(session),
                     **_basis(session, actor))
 
     return form_step(session, lambda: service.propose(session, actor=actor, on=clock.today(),
@@ -79,12 +81,14 @@ def version_page(request: Request, who: CallerDep, actor: Actor, session: Db, ve
 
 
 @router.post("/admin/whitelist/entries/{entry_id}/exclude", response_model=None)
+@said_beside("reason")
 def exclude(request: Request, who: CallerDep, actor: Actor, session: Db, entry_id: RecordId,
-            reason: Annotated[PlainText, Form(max_length=5000)] = "") -> Response:
+            reason: Annotated[str, Form()] = "") -> Response:
     """Leave one enterprise out; an HTMX request gets the row back, a plain form the whole page (a reason past
-    500 characters is the service's to refuse: said beside the field, the reason kept)."""
+    500 characters, or with a NUL, is the service's to refuse: said beside the field, the reason kept)."""
     return _entry_step(request, who, actor, session, entry_id, lambda: service.exclude(
-        session, actor=actor, entry_id=entry_id, reason=reason, on=clock.today()), said="已移出", reason=reason)
+        session, actor=actor, entry_id=entry_id, reason=reason, on=clock.today()), said="已移出",
+        reason=kept(reason, service.NOTE_MOST))
 
 
 @router.post("/admin/whitelist/entries/{entry_id}/restore", response_model=None)

@@ -45,7 +45,7 @@ from huiqi.models import (
 )
 from huiqi.reference import divisions, industries
 from huiqi.users.roles import Role
-from huiqi.validation import search_word
+from huiqi.validation import control_reason, search_word
 from huiqi.web.excel import Table, add_sheet, safe_workbook
 from huiqi.whitelist import basis, repository, review
 from huiqi.whitelist.basis import Criteria, criteria
@@ -105,12 +105,21 @@ def closed(session: Session, on: date) -> str | None:
 NOTE_MOST = 500
 
 
+def _unkept(text: str) -> str | None:
+    r"""Why a note or a reason cannot be kept: past its bound, or with a character no record keeps (a NUL).
+
+    >>> _unkept("长" * 501), _unkept("年报\x00未公示"), _unkept("年报未公示")
+    ('不能超过 500 个字（现有 501 个）', '不能含有空字符（NUL）', None)
+    """
+    return f"不能超过 {NOTE_MOST} 个字（现有 {len(text)} 个）" if len(text) > NOTE_MOST else control_reason(text)
+
+
 def propose(session: Session, *, actor: User, on: date, note: str | None = None) -> WhitelistVersion:
     """A new proposed version under the measure serving the whitelist on ``on``: every applicant whose current
     profile meets its criteria; those considered and not proposed are kept with why."""
     _may_compile(session, actor, on)
-    if note is not None and len(note) > NOTE_MOST:
-        raise InputError([("note", f"不能超过 {NOTE_MOST} 个字（现有 {len(note)} 个）")])
+    if note is not None and (why := _unkept(note)):
+        raise InputError([("note", why)])
     found = criteria(session, on)
     if found is None:
         raise catalogue.unserved(session, "whitelist", "白名单", on)
@@ -193,8 +202,8 @@ def exclude(session: Session, *, actor: User, entry_id: int, reason: str, on: da
     entry = _proposed_entry(session, actor, entry_id, on)
     if not reason.strip():
         raise InputError([("reason", "移出白名单须写明理由")])
-    if len(reason.strip()) > NOTE_MOST:
-        raise InputError([("reason", f"不能超过 {NOTE_MOST} 个字（现有 {len(reason.strip())} 个）")])
+    if why := _unkept(reason.strip()):
+        raise InputError([("reason", why)])
     if not entry.included:  # two people at once: the second is told what the first did
         raise Conflict(f"{entry.name} 刚刚已被移出（理由：{entry.reason}），请刷新后查看")
     entry.included, entry.reason = False, reason.strip()
