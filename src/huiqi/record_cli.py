@@ -20,7 +20,6 @@ from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.statistics.schemas import DIMENSIONS
 from huiqi.users.roles import ROLE_LABELS
-from huiqi.workflow.states import STATES
 
 db_app = typer.Typer(help="数据库：建立或升级表结构。", no_args_is_help=True)
 users_app = typer.Typer(help="用户：添加用户（企业、市级初审、责任单位、财政、管理员、审计、政策分析）。",
@@ -200,8 +199,9 @@ def _key(name: str, value, cities: dict[str, str]) -> str:
         return "—"
     if name == "city":
         return cities.get(value, value)
-    if name == "state":
-        return STATES.get(value, value)
+    if name == "state":  # by the business day, as the pages say it (公示期满，待批准)
+        from huiqi.statistics.tables import key_label
+        return key_label(name, value)
     return str(value)
 
 
