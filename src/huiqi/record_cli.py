@@ -17,7 +17,6 @@ from huiqi.config import get_settings
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError, InputError
 from huiqi.money import wan
-from huiqi.reference import divisions
 from huiqi.statistics.schemas import DIMENSIONS
 from huiqi.users.roles import ROLE_LABELS
 
@@ -183,26 +182,16 @@ def stats_command(
 
 def _stats_table(by: list[str], rows) -> Table:
     from huiqi.statistics.tables import DIMENSION_LABELS as labels  # as the pages and their Excel name them
+    from huiqi.statistics.tables import key_label
     table = Table(title="申报与兑现统计（金额：万元）", title_justify="left")
     for name in [labels[b] for b in by] + ["申报数", "申请金额", "批准数", "批准金额", "已拨付"]:
         table.add_column(name, justify="left" if name in labels.values() else "right")
-    cities = divisions.cities()
-    for row in rows:
-        keys = [_key(name, row.group[name], cities) for name in by]
+    for row in rows:  # a city or a state as the pages say it (沈阳市, 公示期满，待批准); a measure or year as it is
+        keys = ["—" if row.group[name] is None else key_label(name, row.group[name]) if name in ("city", "state")
+                else str(row.group[name]) for name in by]
         table.add_row(*keys, str(row.applications), wan(row.requested), str(row.approved), wan(row.approved_amount),
                       wan(row.disbursed_amount))
     return table
-
-
-def _key(name: str, value, cities: dict[str, str]) -> str:
-    if value is None:
-        return "—"
-    if name == "city":
-        return cities.get(value, value)
-    if name == "state":  # by the business day, as the pages say it (公示期满，待批准)
-        from huiqi.statistics.tables import key_label
-        return key_label(name, value)
-    return str(value)
 
 
 @whitelist_app.command("export")
