@@ -114,9 +114,16 @@ async def test_a_measure_ticked_under_another_policy_is_named_not_dropped(browse
     form = (await admin.get("/rounds")).text
     assert 'data-shown-by="f-政策" data-shown-for="ln-2022-35"' in form
     assert 'data-shown-by="f-政策" data-shown-for="test-successor"' in form
-    sent = {k: v for k, v in FORM.items() if not k.startswith("measure-")} | {"measure-test-successor": ["1"]}
+    sent = {k: v for k, v in FORM.items() if not k.startswith("measure-")} | {"measure-test-successor": ["1"],
+                                                                               "budget-test-successor-1": "35",
+                                                                               "direct-test-successor-1": "on"}
     refused = await admin.post("/rounds", data=sent)
     assert refused.status_code == 422 and rounds.listed(session) == []
+    # what was ticked and typed under the other policy stays, so choosing that policy again is all it takes
+    assert re.search(r'name="measure-test-successor" value="1" checked', refused.text)
+    assert 'name="budget-test-successor-1" id="f-措施1·预算"' not in refused.text  # its ids stay the chosen one's
+    assert re.search(r'name="budget-test-successor-1"[^>]*value="35"', refused.text)
+    assert re.search(r'name="direct-test-successor-1"[^>]*checked', refused.text)
     said = dict(re.findall(r'<a href="#(f-[^"]+)">([^<]+)</a>', refused.text))
     assert said["f-措施"] == ("措施：所选措施不属于所选政策：勾选了测试〔2024〕1号的措施1，"
                              "而所选政策是辽政办〔2022〕35号。请改选政策，或只勾选所选政策下的措施")

@@ -161,21 +161,26 @@ def _materials_box(problem: tuple[str, str]) -> tuple[str, str]:
 STRAY = "所选措施不属于所选政策"
 
 
-def _stray(session: Db, sent: SentForm, policy_id: str) -> str | None:
+def _stray(session: Db, ticked: dict[str, list[str]], policy_id: str) -> str | None:
     """The measures ticked under another policy than the one chosen (the form lists every policy's; without script
     all show), named so the mismatch is seen rather than the ticks silently dropped; None when there are none."""
     numbers = catalogue.numbers(session)
-    ticked: dict[str, list[str]] = {}
-    for key, value in list(sent.multi_items())[:500]:
-        other = key.removeprefix("measure-")
-        if key.startswith("measure-") and other != policy_id and other in numbers and isinstance(value, str) \
-                and digits(value) and len(value) <= 3:
-            ticked.setdefault(other, []).append(f"措施{value}")
-    if not ticked:
+    stray = {p: ms for p, ms in ticked.items() if p != policy_id and p in numbers}
+    if not stray:
         return None
-    named = "；".join(f"{numbers[p]}的{'、'.join(ms)}" for p, ms in ticked.items())
+    named = "；".join(f"{numbers[p]}的{'、'.join(f'措施{m}' for m in ms)}" for p, ms in stray.items())
     chosen = f"所选政策是{numbers[policy_id]}" if policy_id in numbers else "尚未选择政策"
     return f"{STRAY}：勾选了{named}，而{chosen}。请改选政策，或只勾选所选政策下的措施"
+
+
+def _ticked(sent: SentForm) -> dict[str, list[str]]:
+    """The measures ticked under each policy of the form, kept as ticked when it is shown again: a tick under
+    another policy than the chosen one is named as a mistake, and choosing that policy again keeps it."""
+    ticked: dict[str, list[str]] = {}
+    for key, value in list(sent.multi_items())[:500]:
+        if key.startswith("measure-") and isinstance(value, str) and digits(value) and len(value) <= 3:
+            ticked.setdefault(key.removeprefix("measure-")[:40], []).append(value)
+    return ticked
 
 
 FORM_ORDER = ("政策", "批次名称", "开始日期", "截止日期", "补正期限", "公示期", "咨询电话", "所需材料", "办事指南",
@@ -189,10 +194,11 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
     # form shows again is what was typed without a character no record keeps
     values = {k: str(sent.get(k) or "") for k in ("policy", "title", "opens_on", "closes_on", "correction_days",
                                                    "announcement_days", "guide", "contact", "materials")}
+    ticked = _ticked(sent)
     chosen = [str(v) for v in sent.getlist(f"measure-{values['policy']}")][:100]
-    values["measures"] = chosen
-    rows = tuple(f"{box}-{values['policy']}-" for box in ("budget", "expert", "direct"))
-    values |= {k: str(v)[:40] for k, v in sent.items() if isinstance(v, str) and k.startswith(rows)}  # kept as typed
+    values["ticked"] = ticked
+    values |= {k[:60]: str(v)[:40] for k, v in list(sent.items())[:1000]  # kept as typed, under every policy
+               if isinstance(v, str) and k.startswith(("budget-", "expert-", "direct-"))}
 
     def act():
         # Every mistake at once, each under the field's name on the form (its id is f-<name>): what only the form
@@ -206,7 +212,7 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             problems.append(("所需材料", "不超过 5000 个字"))
         lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
         materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
-        if (stray := _stray(session, sent, values["policy"])) is not None:
+        if (stray := _stray(session, ticked, values["policy"])) is not None:
             problems.append(("措施", stray))
         measures = []
         for text in chosen:
