@@ -133,6 +133,28 @@ async def test_a_measure_ticked_under_another_policy_is_named_not_dropped(browse
     assert (await admin.post("/rounds", data=FORM)).status_code == 303
 
 
+async def test_a_measure_asks_for_materials_of_its_own_beside_those_every_measure_asks_for(browser, session, people,
+                                                                                          set_today) -> None:
+    """The 所需材料 box is every measure's; a measure's 另需材料 adds to it for that measure alone; a mistake in one
+    is said beside the box it was typed in, with that box's line, and what was typed is kept."""
+    set_today(date(2025, 11, 3))
+    admin = browser(people.admin)
+    own = {"materials-ln-2022-35-3": "项目投资证明\n专项审计报告（可选）"}
+    repeated = await admin.post("/rounds", data=FORM | {"materials-ln-2022-35-3": "项目投资证明\n申报书"})
+    assert repeated.status_code == 422 and rounds.listed(session) == []
+    assert '<a href="#f-措施3·另需材料">措施3·另需材料：第 2 行：材料“申报书”重复</a>' in repeated.text
+    assert re.search(r'name="materials-ln-2022-35-3"[^>]*>项目投资证明\n申报书</textarea>', repeated.text)
+    long = await admin.post("/rounds", data=FORM | {"materials-ln-2022-35-13": "长" * 2001})
+    assert long.status_code == 422 and '<a href="#f-措施13·另需材料">措施13·另需材料：不超过 2000 个字</a>' in long.text
+    assert (await admin.post("/rounds", data=FORM | own)).status_code == 303
+    shown = rounds.read(session, rounds.listed(session)[0])
+    by_measure = {m.measure: [(x.name, x.required) for x in m.materials] for m in shown.measures}
+    assert by_measure == {3: [("申报书", True), ("审计报告", False), ("项目投资证明", True), ("专项审计报告", False)],
+                          13: [("申报书", True), ("审计报告", False)]}
+    page = (await admin.get("/rounds")).text
+    assert "项目投资证明（PDF/OFD/JPG/PNG）" in page
+
+
 @pytest.mark.parametrize(("dates", "said"), [
     ({"opens_on": "2020-01-01"}, ("开始日期", "不能早于政策印发日期 2022-07-23")),
     ({"opens_on": "2027-01-01", "closes_on": "2027-03-31"}, ("开始日期", "不能晚于今天之后 366 天")),

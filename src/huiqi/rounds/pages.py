@@ -151,11 +151,28 @@ def _int(field: str, text: str, default: int) -> int:
     return int(text)
 
 
-def _materials_box(problem: tuple[str, str]) -> tuple[str, str]:
-    """A material's mistake, which the service names per measure (措施3·材料2·名称), as the one 所需材料 box says it:
-    every measure of the form shares that list."""
-    found = re.fullmatch(r"措施\d+·材料(\d+)(?:·.*)?", getattr(problem, "field", ""))
-    return Problem("所需材料", f"第 {found.group(1)} 行：{problem[1]}", "所需材料") if found else problem
+def _material_lines(typed: str) -> tuple[dict, ...]:
+    r"""The materials a box lists, one a line, optional ones ending in （可选）.
+
+    >>> _material_lines("申报书\n\n 审计报告（可选） ")
+    ({'name': '申报书', 'required': True}, {'name': '审计报告', 'required': False})
+    """
+    lines = [n.strip() for n in typed.splitlines() if n.strip()]
+    return tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
+
+
+def _materials_box(problem: tuple[str, str], common: int = 0) -> tuple[str, str]:
+    """A material's mistake, which the service names per measure (措施3·材料2·名称), as the form's boxes say it: the
+    first ``common`` lines are the 所需材料 box every measure of the form shares, the rest the measure's own
+    另需材料 box."""
+    found = re.fullmatch(r"措施(\d+)·材料(\d+)(?:·.*)?", getattr(problem, "field", ""))
+    if not found:
+        return problem
+    line = int(found.group(2))
+    if line <= common:
+        return Problem("所需材料", f"第 {line} 行：{problem[1]}", "所需材料")
+    box = f"措施{found.group(1)}·另需材料"
+    return Problem(box, f"第 {line - common} 行：{problem[1]}", box)
 
 
 STRAY = "所选措施不属于所选政策"
@@ -199,6 +216,9 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
     values["ticked"] = ticked
     values |= {k[:60]: str(v)[:40] for k, v in list(sent.items())[:1000]  # kept as typed, under every policy
                if isinstance(v, str) and k.startswith(("budget-", "expert-", "direct-"))}
+    values |= {k[:60]: str(v)[:2001] for k, v in list(sent.items())[:1000]
+               if isinstance(v, str) and k.startswith("materials-")}
+    common = [0]  # how many lines the shared 所需材料 box gives every measure, for saying which box a mistake is in
 
     def act():
         # Every mistake at once, each under the field's name on the form (its id is f-<name>): what only the form
@@ -210,8 +230,8 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         announcement_days = collect(problems, _int, "公示期", values["announcement_days"], 5)
         if len(values["materials"]) > 5000:  # the rest (办事指南, no measure chosen) the service says
             problems.append(("所需材料", "不超过 5000 个字"))
-        lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
-        materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
+        materials = _material_lines(values["materials"])
+        common[0] = len(materials) or len(opening.DEFAULT_MATERIALS)  # none typed: the service's default
         if (stray := _stray(session, ticked, values["policy"])) is not None:
             problems.append(("措施", stray))
         measures = []
@@ -223,7 +243,11 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
             budget = collect(problems, parse_wan, budget_text, f"措施{text}·预算") if budget_text else None
             expert = sent.get(f"expert-{values['policy']}-{text}") == "on"
             mode = "direct" if sent.get(f"direct-{values['policy']}-{text}") == "on" else "apply"
-            measures.append(opening.MeasureIn(int(text), budget, expert, materials, mode))
+            own = values.get(f"materials-{values['policy']}-{text}", "")
+            if len(own) > 2000:
+                problems.append((f"措施{text}·另需材料", "不超过 2000 个字"))
+            mine = materials or (tuple(opening.DEFAULT_MATERIALS) if own.strip() else ())
+            measures.append(opening.MeasureIn(int(text), budget, expert, mine + _material_lines(own), mode))
         found = opening.open_round(
             session, actor=actor, policy_id=values["policy"], title=values["title"], opens_on=opens_on,
             closes_on=closes_on, correction_days=correction_days, announcement_days=announcement_days,
@@ -231,7 +255,7 @@ def open_round(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         return found, overlapping.overlaps(session, found)  # read before the commit, under the policy's lock
 
     def again(refusal: Refusal) -> Response:
-        said = list(dict.fromkeys(_materials_box(p) for p in refusal.problems))  # once, however many measures
+        said = list(dict.fromkeys(_materials_box(p, common[0]) for p in refusal.problems))  # once, not per measure
         if any(p[1].startswith(STRAY) for p in said):  # what was ticked is named: not "none was"
             said = [p for p in said if p[1] != opening.NO_MEASURE]
         in_order = sorted(said, key=lambda p: next(
@@ -358,8 +382,7 @@ def add_measure(request: Request, who: CallerDep, actor: Actor, session: Db, rou
             problems.append((f"措施{number}·材料", "不超过 5000 个字"))
         if problems:
             raise InputError(problems)
-        lines = [n.strip() for n in values["materials"].splitlines() if n.strip()]
-        materials = tuple({"name": n.removesuffix("（可选）"), "required": not n.endswith("（可选）")} for n in lines)
+        materials = _material_lines(values["materials"])
         mode = "direct" if values["direct"] == "on" else "apply"
         return editing.add_measure(session, actor=actor, round_id=round_id, measure=opening.MeasureIn(
             int(number), budget, values["expert"] == "on", materials, mode))
