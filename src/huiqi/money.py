@@ -152,7 +152,14 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     Traceback (most recent call last):
     ...
     huiqi.errors.InputError: amount：金额应大于 0 万元
+    >>> parse_wan("8\\x000", "amount")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: amount：不能含有空字符（NUL）
     """
+    from huiqi.validation import visible  # not at the top: validation reads this module's digits
+
+    visible(text, field)  # a NUL is said as one, not echoed as a figure gone wrong
     if len(text.strip()) > MAX_TYPED:  # no real amount is longer; a megabyte of digits is not read (nor echoed)
         raise InputError([(field, f"金额过长：以万元为单位，只写数字和小数点，如 100 或 12.3456"
                                   f"（不超过 {MAX_TYPED} 个字符）")])

@@ -171,9 +171,13 @@ def form_date(text: str, field: str) -> date:
     Traceback (most recent call last):
     ...
     huiqi.errors.InputError: starts_on：2026-02-30 不是有效日期
+    >>> form_date("2026-02-2\\x008", "starts_on")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: starts_on：不能含有空字符（NUL）
     """
     try:
-        return iso_date(text)
+        return iso_date(visible(text, field))
     except ValueError:
         raise InputError([(field, date_reason(text))]) from None
 
@@ -416,6 +420,27 @@ def control_reason(value: str) -> str | None:
         return "不能含有空字符（NUL）"
     found = next(ch for ch in value if ord(ch) in _CONTROLS)
     return f"不能含有控制字符（U+{ord(found):04X}）"
+
+
+FIGURE_SHOWN = 100  # what a refused form shows again of a number's or a date's box (``kept``): no figure is longer
+
+
+def visible(text: str, field: str) -> str:
+    r"""A number's or a date's box as typed, refused naming ``field`` when it holds a character nobody types there (a
+    NUL, another control character, as a forged form sends): said as a text box says it (``control_reason``), not as
+    a number or a date gone wrong. Forms, amounts and dates read their boxes through it; a page's form shows the box
+    again ``kept``.
+
+    >>> visible(" 80 ", "amount")
+    ' 80 '
+    >>> visible("8\x1b0", "amount")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: amount：不能含有控制字符（U+001B）
+    """
+    if (why := control_reason(text)) is not None:
+        raise InputError([(field, why)])
+    return text
 
 
 def kept(text: str, most: int) -> str:

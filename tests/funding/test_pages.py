@@ -14,6 +14,8 @@ from tests.dbtest import little_giant_firm, step, to_announced
 from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
+TOO_LONG = "金额过长：以万元为单位，只写数字和小数点，如 100 或 12.3456（不超过 40 个字符）"
+NOT_A_FIGURE = "「1e5」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456"
 
 
 async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
@@ -203,3 +205,25 @@ async def test_payments_name_whose_they_are_and_page_in_sql(browser, session, pe
     assert api["total"] == 1 and api["items"][0]["uscc"] == app.uscc and api["items"][0]["measure"] == 3
     second = (await finance.get("/budgets", params={"page": 2})).text
     assert "PAY-7" not in second.split('id="payments"')[1].split("</table>")[0] and "只有 1 页" in second
+
+
+@pytest.mark.parametrize(("year", "amount", "said", "shown"), [
+    ("2025", "50\x000", [("f-amount", "不能含有空字符（NUL）")], ("2025", "500")),
+    ("20\x0025", "500", [("f-year", "不能含有空字符（NUL）")], ("2025", "500")),
+    ("2025", "5\x1b00", [("f-amount", "不能含有控制字符（U+001B）")], ("2025", "500")),
+    ("2025", "5" * 500, [("f-amount", TOO_LONG)],
+     ("2025", "5" * 100)),
+    ("2" * 500, "500", [("f-year", "请填写四位数年份，如 2026")], ("2" * 100, "500")),
+    ("2025", str(10**30), [("f-amount", "金额过大：不能超过 1000万亿元")], ("2025", str(10**30))),
+    ("2025", "1e5", [("f-amount", NOT_A_FIGURE)], ("2025", "1e5")),
+    ("2025", "-5", [("f-amount", "金额不能为负数")], ("2025", "-5")),
+])
+async def test_a_forged_year_or_amount_is_said_beside_its_box(browser, session, people, year, amount, said,
+                                                               shown) -> None:
+    """A NUL in the year or the amount used to end on the bare error page, the form lost."""
+    refused = await browser(people.finance).post("/budgets", data={"year": year, "measure": "3", "amount": amount})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text and "\x00" not in refused.text
+    assert marked(refused.text) == said
+    assert (re.search(r'id="f-year" name="year"[^>]* value="([^"]*)"', refused.text).group(1),
+            re.search(r'id="f-amount" name="amount"[^>]* value="([^"]*)"', refused.text).group(1)) == shown
+    assert session.scalar(select(func.count()).select_from(Budget)) == 0, "nothing set"

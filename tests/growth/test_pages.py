@@ -10,8 +10,11 @@ import pytest
 
 from huiqi.growth import service as growth
 from tests.dbtest import ALICE_USCC, BOB_USCC
+from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
+TOO_LONG = "金额过长：以万元为单位，只写数字和小数点，如 100 或 12.3456（不超过 40 个字符）"
+NOT_A_FIGURE = "「1e5」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456"
 
 
 async def test_the_enterprise_records_its_years_and_reads_its_file(browser, session, people) -> None:
@@ -96,3 +99,25 @@ async def test_the_form_says_which_years_and_how_many_people_it_takes(browser, p
     assert 'value="999999999"' in bad.text
     assert (await alice.post(f"/growth/{ALICE_USCC}/figures", data={"year": "2025", "employees": "10000000"})
             ).status_code == 303
+
+
+@pytest.mark.parametrize(("field", "typed", "said", "shown"), [
+    ("year", "20\x0024", "不能含有空字符（NUL）", "2024"),
+    ("revenue", "10\x0000", "不能含有空字符（NUL）", "1000"),
+    ("profit", "-5\x1b0", "不能含有控制字符（U+001B）", "-50"),
+    ("employees", "2\x0030", "不能含有空字符（NUL）", "230"),
+    ("year", "2" * 500, "请填写四位数年份，如 2025", "2" * 100),
+    ("revenue", "1" * 500, TOO_LONG, "1" * 100),
+    ("rnd_spending", str(10**30), "金额过大：不能超过 1000万亿元", str(10**30)),
+    ("employees", "9" * 5000, growth.EMPLOYEES_SAID, "9" * 100),
+    ("employees", "-5", growth.EMPLOYEES_SAID, "-5"),
+    ("revenue", "1e5", NOT_A_FIGURE, "1e5"),
+])
+async def test_a_forged_box_is_said_beside_it_and_kept(browser, session, people, field, typed, said, shown) -> None:
+    """A NUL, or a value past the box's 30 characters, used to end on the bare error page, the form lost."""
+    data = {"year": "2024", "revenue": "1000", "rnd_spending": "100", "profit": "50", "employees": "230", field: typed}
+    refused = await browser(people.alice).post(f"/growth/{ALICE_USCC}/figures", data=data)
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text and "\x00" not in refused.text
+    assert marked(refused.text) == [(f"f-{field}", said)]
+    assert f'id="f-{field}" name="{field}"' in refused.text and f'value="{shown}"' in refused.text
+    assert growth.growth_file(session, actor=people.alice, uscc=ALICE_USCC).figures == [], "nothing saved"

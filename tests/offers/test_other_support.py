@@ -235,6 +235,30 @@ async def test_a_mistyped_amount_is_said_beside_the_field_and_kept(browser, sess
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(("typed", "said", "shown"), [
+    ("3\x000", "不能含有空字符（NUL）", "30"),
+    ("3\x070", "不能含有控制字符（U+0007）", "30"),
+    ("3" * 500, "金额过长：以万元为单位，只写数字和小数点，如 100 或 12.3456（不超过 40 个字符）", "3" * 100),
+    (str(10**30), "金额过大：不能超过 1000万亿元", str(10**30)),
+    ("-5", "金额不能为负数", "-5"),
+    ("1e5", "「1e5」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456", "1e5"),
+])
+async def test_a_forged_amount_is_said_beside_the_field_and_kept(browser, session, people, typed, said,
+                                                                 shown) -> None:
+    """A NUL used to end on the bare error page, the offers lost."""
+    offer = an_offer(session, people, ON)
+    with clock.pinned(ON):
+        refused = await browser(people.alice).post(f"/offers/{offer.id}/other-support",
+                                                   data={"other_support": typed, "seen": "-"})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text and "\x00" not in refused.text
+    assert marked(refused.text) == [("f-other_support", said)]
+    field = re.search(r'<input name="other_support"[^>]*id="f-other_support"[^>]*>', refused.text)
+    assert field is not None and f'value="{shown}"' in field.group(0)
+    session.expire_all()
+    assert session.get(Offer, offer.id).ceiling == 100 * LAKH and "other_support" not in _matter(session, offer).facts
+
+
+@pytest.mark.anyio
 async def test_a_stale_page_is_refused_rather_than_replacing_the_other_tab_s_figure(browser, session, people) -> None:
     offer = an_offer(session, people, ON)
     one, two = browser(people.alice), browser(people.alice)

@@ -107,6 +107,21 @@ async def test_a_forged_comment_or_reason_is_said_beside_its_box(browser, sessio
     assert f'value="{shown}"' in again.text and found.recheck_reason is None
 
 
+@pytest.mark.parametrize(("level", "said"), [("2\x00", "不能含有空字符（NUL）"), ("2" * 500, "请选择一个评价等级"),
+                                            ("-1", "请选择一个评价等级"), ("１", "请选择一个评价等级")])
+async def test_a_forged_level_is_said_beside_the_choice(browser, session, people, tmp_path, level, said) -> None:
+    """A level forged with a NUL, or past the old bound of 20, used to end on the bare error page, the comment lost."""
+    app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    step(session, "reject", people.shenyang, app, on=date(2025, 9, 3), reasons="不符合条件")
+    with clock.pinned(date(2025, 9, 26)):
+        refused = await browser(people.alice).post(f"/applications/{app.id}/rating",
+                                                   data={"level": level, "comment": "太慢了"})
+    assert refused.status_code == 422 and "<h1>申报 #" in refused.text and "\x00" not in refused.text
+    assert f'<a href="#f-评价">评价：{said}</a>' in refused.text and f'id="e-评价">{said}</span>' in refused.text
+    assert ">太慢了</textarea>" in refused.text, "the comment kept"
+    assert ratings.for_application(session, app.id) is None
+
+
 async def test_the_later_of_two_tabs_is_told_someone_just_did_it(browser, session, people, tmp_path) -> None:
     """Rating, answering, asking a re-check and concluding it, each sent again from a second tab: a refusal (409)
     saying it was just done, and by whom, headed 未能完成 (nothing typed is there to correct)."""

@@ -154,3 +154,30 @@ async def test_a_nul_in_any_round_form_is_said_beside_its_box_and_the_form_kept(
     assert "申报书</textarea>" in added.text
     assert [(r.title, r.closes_on) for r in rounds.listed(session)] == [("2025年度申报", date(2025, 12, 31))]
     assert sorted(m.measure for m in rounds.read(session, found).measures) == [3, 13]
+
+
+async def test_a_forged_number_or_date_in_a_round_form_is_said_as_such(browser, session, people, set_today) -> None:
+    """A NUL in a date, a count of days or a budget was said beside its box, but as a date or a number gone wrong
+    (应为日期): it is said as what it is, the form kept without it; nothing is written."""
+    from tests.rounds.test_pages import FORM
+    from tests.webtest import marked
+
+    admin, found, _ = await opened_by_admin(browser, session, people, set_today)
+    nul = "不能含有空字符（NUL）"
+    opened = await admin.post("/rounds", data=FORM | {"title": "第二批", "opens_on": "2025-10-\x0001",
+                                                      "correction_days": "1\x000", "budget-ln-2022-35-3": "5\x0000"})
+    assert opened.status_code == 422 and "<h1>输入有误</h1>" not in opened.text and "\x00" not in opened.text
+    assert marked(opened.text) == [("f-开始日期", nul), ("f-补正期限", nul), ("f-措施3·预算", nul)]
+    assert 'value="2025-10-01"' in opened.text and 'value="10"' in opened.text and 'value="500"' in opened.text
+    huge = await admin.post("/rounds", data=FORM | {"title": "第二批", "announcement_days": str(10**30),
+                                                    "closes_on": "9" * 500})
+    assert huge.status_code == 422 and marked(huge.text) == [("f-截止日期", "应为日期（YYYY-MM-DD）"),
+                                                             ("f-公示期", "应为整数（工作日数），如 5")]
+    extended = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-01-\x0015",
+                                                                    "seen": "2025-12-31", "reason": "系统维护"})
+    assert extended.status_code == 422 and marked(extended.text) == [("f-新截止日期", nul)]
+    assert 'value="2026-01-15"' in extended.text
+    added = await admin.post(f"/rounds/{found.id}/measures", data={"measure": "1", "budget": "1\x1b00"})
+    assert added.status_code == 422 and "不能含有控制字符（U+001B）" in added.text and 'value="100"' in added.text
+    assert [(r.title, r.closes_on) for r in rounds.listed(session)] == [("2025年度申报", date(2025, 12, 31))]
+    assert sorted(m.measure for m in rounds.read(session, found).measures) == [3, 13]

@@ -23,8 +23,9 @@ from huiqi.money import wan, wan_or_yi
 from huiqi.public.service import measure_titles
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
-from huiqi.validation import QueryWhole, Year, ascii_digits, digits
+from huiqi.validation import FIGURE_SHOWN, QueryWhole, Year, ascii_digits, digits, kept, visible
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, SentForm
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
@@ -94,6 +95,7 @@ def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, ye
 
 
 @router.post("/budgets", response_model=None)
+@said_beside("year", "amount")
 def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
                year: Annotated[str, Form()] = "",
                measure: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
@@ -101,8 +103,10 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent
                large: Annotated[str, Form(max_length=1)] = "",
                seen_year: Annotated[str, Form(max_length=4)] = "") -> Response:
     """Set a measure's budget for a year; an amount above ``LARGE_BUDGET`` is asked about first (a sum typed in
-    yuan into the 万元 field is ten thousand times too large) and set when the box saying it is right is ticked."""
-    values = {"year": year, "measure": measure, "amount": amount}
+    yuan into the 万元 field is ten thousand times too large) and set when the box saying it is right is ticked. A
+    year or an amount forged with a control character, or far too long, is said beside its box, shown again as typed
+    without the character."""
+    values = {"year": kept(year, FIGURE_SHOWN), "measure": measure, "amount": kept(amount, FIGURE_SHOWN)}
     if "/" in measure:  # the form's ``policy/number``
         policy_id, _, measure = measure.partition("/")
     chosen = policy_id or next((v.partition("/")[0] for v, _, _ in _measures(session)), "")
@@ -110,7 +114,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent
     shown = int(year) if digits(year) and len(year) == 4 and 2000 <= int(year) <= 2100 else clock.today().year
 
     def act() -> None:
-        if not digits(year) or len(year) != 4:
+        if not digits(visible(year, "year")) or len(year) != 4:
             raise InputError([("year", "请填写四位数年份，如 2026")])
         if not digits(measure.strip()):
             raise InputError([("measure", "请选择措施")])

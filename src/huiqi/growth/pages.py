@@ -17,8 +17,9 @@ from huiqi.money import MINUS, parse_wan, wan
 from huiqi.public.service import measure_titles
 from huiqi.reference.divisions import place_name
 from huiqi.users.roles import Role
-from huiqi.validation import ascii_digits, collect, digits
+from huiqi.validation import FIGURE_SHOWN, ascii_digits, collect, control_reason, digits, kept
 from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, form_step
@@ -114,10 +115,13 @@ def _amount(field: str, text: str, *, signed: bool = False) -> int | None:
 
 
 @router.post("/growth/{uscc}/figures", response_model=None)
+@said_beside(*FIELDS)
 def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: str,
-           year: Annotated[str, Form(max_length=4)] = "", revenue: Annotated[str, Form(max_length=30)] = "",
-           rnd_spending: Annotated[str, Form(max_length=30)] = "", profit: Annotated[str, Form(max_length=30)] = "",
-           employees: Annotated[str, Form(max_length=30)] = "") -> Response:
+           year: Annotated[str, Form()] = "", revenue: Annotated[str, Form()] = "",
+           rnd_spending: Annotated[str, Form()] = "", profit: Annotated[str, Form()] = "",
+           employees: Annotated[str, Form()] = "") -> Response:
+    """A year's figures; a box forged with a control character, or far past its bound, is said beside it with the
+    rest of the form's mistakes, each box shown again as typed without the character."""
     if len(uscc) != 18:
         raise InputError([("统一社会信用代码", "应为 18 位")])
     values = {"year": year, "revenue": revenue, "rnd_spending": rnd_spending, "profit": profit,
@@ -126,15 +130,16 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
     def act():
         typed_year, people = ascii_digits(year), ascii_digits(employees)
         problems: list[tuple[str, str]] = []  # every mistake of the form at once
-        if not (digits(typed_year) and len(typed_year) == 4):
-            problems.append(("year", "请填写四位数年份，如 2025"))
+        if not (digits(typed_year) and len(typed_year) == 4):  # a control character: said as such
+            problems.append(("year", control_reason(year) or "请填写四位数年份，如 2025"))
         elif wrong := service.year_problem(int(typed_year)):
             problems.append(("year", wrong))
         amounts = {"revenue": collect(problems, _amount, "revenue", revenue),
                    "rnd_spending": collect(problems, _amount, "rnd_spending", rnd_spending),
                    "profit": collect(problems, _amount, "profit", profit, signed=True)}
-        if people and (not digits(people) or service.employees_problem(int(people))):
-            problems.append(("employees", service.EMPLOYEES_SAID))
+        if people and (not digits(people) or len(people) > len(str(MAX_EMPLOYEES))
+                       or service.employees_problem(int(people))):
+            problems.append(("employees", control_reason(people) or service.EMPLOYEES_SAID))
         if problems:
             raise InputError(problems)
         return service.record_figures(session, actor=actor, uscc=uscc, year=int(typed_year), **amounts,
@@ -143,8 +148,8 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
     def again(refusal: Refusal) -> Response:
         problems = [Problem(FIELDS.get(getattr(p, "field", ""), p[0]), p[1], getattr(p, "field", ""))
                     for p in refusal.problems] or refusal.shown
-        return _file(request, who, session, actor, uscc, status_code=refusal.status_code, values=values,
-                     problems=problems)
+        return _file(request, who, session, actor, uscc, status_code=refusal.status_code,
+                     values={k: kept(v, FIGURE_SHOWN) for k, v in values.items()}, problems=problems)
 
     return form_step(session, act, done=f"/growth/{uscc}#figures", again=again,
                      said=f"{ascii_digits(year)} 年度的经营数据已保存")

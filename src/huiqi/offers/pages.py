@@ -19,7 +19,7 @@ from huiqi.public.service import measure_titles
 from huiqi.rounds import service as rounds
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
-from huiqi.validation import kept
+from huiqi.validation import FIGURE_SHOWN, kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download, download_workbook, workbook
@@ -175,6 +175,7 @@ def decline(request: Request, who: CallerDep, actor: Actor, session: Db, offer_i
 
 
 @router.post("/offers/{offer_id}/other-support", response_model=None)
+@said_beside("other_support")
 def other_support(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
                   other_support: Annotated[str, Form()] = "",
                   seen: Annotated[str | None, Form(max_length=14, pattern=r"^(-|[0-9]{1,13})$")] = None) -> Response:
@@ -185,5 +186,5 @@ def other_support(request: Request, who: CallerDep, actor: Actor, session: Db, o
 
     return form_step(session, act, done="/me#offers",
                      again=_again_on_me(request, who, session, actor, offer_id, what="other_support",
-                                        other_support=other_support),
+                                        other_support=kept(other_support, FIGURE_SHOWN)),
                      said=lambda done: done.said)

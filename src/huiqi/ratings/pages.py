@@ -12,7 +12,7 @@ from huiqi.models import Rating
 from huiqi.public.service import measure_titles
 from huiqi.ratings import service
 from huiqi.users.names import namer
-from huiqi.validation import digits, kept
+from huiqi.validation import FIGURE_SHOWN, control_reason, digits, kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
@@ -33,18 +33,18 @@ def _back(request: Request, who: CallerDep, session: Db, actor, application_id: 
 
 
 @router.post("/applications/{application_id}/rating", response_model=None)
-@said_beside("comment")
+@said_beside("comment", "level")
 def rate(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
-         level: Annotated[str, Form(max_length=20)] = "", comment: Annotated[str, Form()] = "") -> Response:
-    # the comment has no bound here nor at the door: one too long, or with a NUL, is said beside its box, kept
+         level: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "") -> Response:
+    # no bound here nor at the door: a comment too long, or a box with a NUL (a level forged too), is said beside it
     def act():
         if not digits(level) or len(level) > 1:
-            raise InputError([("评价", "请选择一个评价等级")])
+            raise InputError([("评价", control_reason(level) or "请选择一个评价等级")])
         return service.rate(session, actor=actor, application_id=application_id, level=int(level), comment=comment)
 
     return form_step(session, act, done=f"/applications/{application_id}#rating",
                      again=_back(request, who, session, actor, application_id,
-                                 {"level": level, "comment": kept(comment, service.COMMENT_MOST)}),
+                                 {"level": kept(level, FIGURE_SHOWN), "comment": kept(comment, service.COMMENT_MOST)}),
                      said="感谢您的评价")
 
 

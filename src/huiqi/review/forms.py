@@ -6,7 +6,7 @@ from typing import Any
 
 from huiqi.errors import InputError
 from huiqi.money import FULL_WIDTH, parse_wan
-from huiqi.validation import control_reason, digits, form_date, kept
+from huiqi.validation import FIGURE_SHOWN, control_reason, digits, form_date, kept, visible
 from huiqi.workflow.runner import MAX_REASONS, Seen
 from huiqi.workflow.states import STATES, Action, State
 
@@ -42,10 +42,10 @@ def whole_number(text: str | None, field: str, low: int, high: int) -> int | Non
     >>> whole_number("１００", "score", 0, 100)
     100
     """
-    text = (text or "").translate(FULL_WIDTH).strip()
+    text = visible(text or "", field).translate(FULL_WIDTH).strip()
     if not text:
         return None
-    if not digits(text) or not low <= int(text) <= high:
+    if not digits(text) or len(text) > len(str(high)) or not low <= int(text) <= high:  # int() of 5,000 digits fails
         raise InputError([(field, f"应为 {low}–{high} 的整数")])
     return int(text)
 
@@ -61,7 +61,10 @@ def _score(form: dict[str, str]) -> dict[str, Any]:
 # said beside its box, the page shown again with the text cut to the bound (``typed``).
 TEXTS = {"reasons": MAX_REASONS, "title": 200, "reference": 64, "seen_payee": 200}
 # Any other box's value, shown again (an amount, a date, a number, what the page said it showed).
-OTHER_MOST = 100
+OTHER_MOST = FIGURE_SHOWN
+# The desk's number and date boxes: one holding a control character or far too long is said beside it too, as its
+# reader finds it (``visible``, ``parse_wan``), the page shown again with what was typed (``typed``).
+FIGURES = ("score", "amount", "starts_on", "working_days", "paid_on")
 
 
 def _announce(form: dict[str, str]) -> dict[str, Any]:
@@ -79,7 +82,7 @@ def _working_days(text: str | None) -> int | str | None:
     >>> _working_days(" ７ "), _working_days(""), _working_days("-3")
     (7, None, '-3')
     """
-    text = (text or "").translate(FULL_WIDTH).strip()
+    text = visible(text or "", "working_days").translate(FULL_WIDTH).strip()
     return (int(text) if digits(text) and len(text) <= 9 else text) if text else None
 
 

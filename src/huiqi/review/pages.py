@@ -31,7 +31,7 @@ from huiqi.money import wan
 from huiqi.offers import service as offers
 from huiqi.reference.divisions import place_name
 from huiqi.review import reading
-from huiqi.review.forms import TEXTS, inputs, listed_seen, seen_of, typed
+from huiqi.review.forms import FIGURES, TEXTS, inputs, listed_seen, seen_of, typed
 from huiqi.review.schemas import StateQuery
 from huiqi.rules.case import known_codes
 from huiqi.rules.facts import CHOICES, MONEY_FIELDS, label
@@ -118,7 +118,7 @@ def approve_many(request: Request, who: CallerDep, actor: Actor, session: Db, se
 
 
 @router.post("/review/announcements", response_model=None)
-@said_beside("title")
+@said_beside("title", "starts_on", "working_days")
 def announce_many(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
                   filters: ApplicationFilters, state: StateQuery = None,
                   number: PageNumber = 1) -> Response:
@@ -264,7 +264,7 @@ def verify_matter(request: Request, who: CallerDep, actor: Actor, session: Db, a
 
 
 @router.post("/review/{application_id}/{step}", response_model=None)
-@said_beside(*TEXTS)
+@said_beside(*TEXTS, *FIGURES)
 def decide(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
            step: Annotated[str, PathParam(max_length=20)], sent: SentForm) -> Response:
     """Take a step of the workflow table from the review desk: the table names it, the runner takes it."""

@@ -19,7 +19,7 @@ from huiqi.money import MINUS, parse_wan, wan
 from huiqi.rounds import editing, opening, overlapping, service
 from huiqi.rounds.schemas import RoundMeasureRead, RoundRead
 from huiqi.users.roles import Role
-from huiqi.validation import ascii_digits, collect, digits, form_date, kept
+from huiqi.validation import ascii_digits, collect, digits, form_date, kept, visible
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.door import EVERY, LIMITS, said_beside
 from huiqi.web.excel import Table, download
@@ -141,7 +141,7 @@ def _materials(measure: RoundMeasureRead) -> str:
 def _int(field: str, text: str, default: int) -> int:
     """A count of working days typed in the form (full-width digits too), ``default`` when blank; the service
     checks its range."""
-    text = ascii_digits(text)
+    text = ascii_digits(visible(text, field))
     if not text:
         return default
     if text.startswith(MINUS) and digits(text[1:]):
