@@ -451,3 +451,32 @@ def test_a_lists_rows_take_what_they_came_to(kind, tmp_path) -> None:
         columns = {c["name"] for c in inspect(connection).get_columns("matter_listings")}
         assert {"line", "offers", "outcome", "why"}.isdisjoint(columns) and "was" in columns
         assert connection.execute(text("SELECT count(*) FROM matter_listings")).scalar() == 1
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_what_withdrew_an_offer_is_filled_from_its_reason(kind, tmp_path) -> None:
+    """0034 adds what withdrew an offer; the withdrawn ones already there take it from their reason's start (a change
+    of the profile, of the matter, the list withdrawn), the others none. Going back drops it, the offers and their
+    partial index (one open offer per matter and measure) kept."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0033") as (connection, config):
+        if kind == "sqlite":  # the offers alone: their applicants, matters and rounds do not matter here
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        else:
+            connection.execute(text("SET session_replication_role = replica"))
+        for id, state, reason in [(1, "withdrawn", "'单位信息已修改（第 2 版），按修改后的信息不再由措施3支持'"),
+                                  (2, "withdrawn", "'事项「h1」已修改，按修改后的信息不再由措施3支持'"),
+                                  (3, "withdrawn", "'认定名单已撤回：文号有误'"), (4, "withdrawn", "'企业已放弃'"),
+                                  (5, "declined", "'事项「h1」不再需要'"), (6, "open", "NULL")]:
+            connection.execute(text(OFFER.format(id=id, state=state, reason=reason)))
+        command.upgrade(config, "0034")
+        rows = connection.execute(text("SELECT id, withdrawn_by FROM offers ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, "profile"), (2, "matter"), (3, "list"), (4, None), (5, None),
+                                            (6, None)]
+        command.downgrade(config, "0033")
+        assert "withdrawn_by" not in {c["name"] for c in inspect(connection).get_columns("offers")}
+        assert connection.execute(text("SELECT count(*) FROM offers")).scalar() == 6
+        with pytest.raises(IntegrityError), connection.begin_nested():  # one open offer per matter and measure
+            connection.execute(text(OFFER.format(id=6, state="open", reason="NULL").replace("(6, 1,", "(7, 1,")))

@@ -54,6 +54,7 @@ def test_a_corrected_profile_makes_the_withdrawn_offers_again(session, people) -
     assert told == [f"事项「{k}」的政策直达（措施3）已按修改后的单位信息重新产生，可获支持最高 100 万元" for k in keys]
     assert _offers(session) == [(k, "withdrawn") for k in keys] + [(k, "open") for k in keys]
     assert [o.reason.startswith("单位信息已修改（第 2 版）") for o in first] == [True, True], "kept as withdrawn"
+    assert [o.withdrawn_by for o in first] == ["profile", "profile"]
     made = _events(session, "offer.make")[-2:]
     assert [(e.actor, e.after["again"], e.after["ceiling"]) for e in made] == [("alice", o.id, 100 * LAKH)
                                                                               for o in first]
@@ -112,7 +113,7 @@ def test_an_offer_withdrawn_with_its_list_is_not_made_again_by_a_profile_change(
     with clock.pinned(ON):
         lists.withdraw(session, actor=people.miit, list_id=session.get(Matter, listed.matter_id).list_id,
                        reason="名单有误")
-    assert listed.state == "withdrawn" and listed.reason.startswith("认定名单已撤回")
+    assert listed.state == "withdrawn" and listed.reason.startswith("认定名单已撤回") and listed.withdrawn_by == "list"
     _profile(session, people.alice, industry=NOT_CORE)
     _profile(session, people.alice)
     assert listed.state == "withdrawn"
@@ -130,6 +131,25 @@ def test_a_matter_corrected_through_its_form_has_its_offer_made_again(session, p
         applicants.save_matter(session, actor=people.alice, uscc=ALICE_USCC, told=told, matter=H1)
     assert told == ["政策直达（措施3）已按修改后的事项信息重新产生，可获支持最高 100 万元"]
     assert [s for k, s in _offers(session) if k == "h1"] == ["withdrawn", "open"]
+    first = session.scalars(select(Offer).where(Offer.uscc == ALICE_USCC, Offer.state == "withdrawn")).one()
+    assert first.withdrawn_by == "matter"
+
+
+def test_what_withdrew_an_offer_is_read_from_its_field_not_its_reason_s_words(session, people) -> None:
+    """An offer is made again by what withdrew it, as recorded when it was withdrawn: a reason whose words were
+    written otherwise (an earlier wording, a note added before it) does not decide it."""
+    an_offer(session, people, ON)
+    _profile(session, people.alice, industry=NOT_CORE)
+    first = list(session.scalars(select(Offer).where(Offer.uscc == ALICE_USCC).order_by(Offer.id)))
+    first[0].reason = "（补记）" + first[0].reason  # withdrawn by the change all the same
+    first[1].withdrawn_by = "list"  # as a list's withdrawal records it: only a list brings it back
+    session.flush()
+    told: list[str] = []
+    _profile(session, people.alice, told)
+    key = session.get(Matter, first[0].matter_id).key
+    assert told == [f"事项「{key}」的政策直达（措施3）已按修改后的单位信息重新产生，可获支持最高 100 万元"]
+    assert [o.matter_id for o in session.scalars(select(Offer).where(Offer.uscc == ALICE_USCC, Offer.state == "open"))
+            ] == [first[0].matter_id]
 
 
 def _world(engine) -> None:

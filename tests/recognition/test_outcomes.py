@@ -139,3 +139,23 @@ def test_a_recognition_no_fund_measure_supports_says_so(session, people) -> None
         done = lists.import_list(session, actor=people.miit, rows=checked, code="digital_leader", level=None,
                                  document="辽数据发〔2025〕测试号", published_on=date(2025, 6, 1))
     assert _said(session, done.list.id) == [(2, 0, "not_reached", "该认定不在已发布政策资金措施的支持范围内")]
+
+
+def test_the_message_after_an_import_says_its_counts_within_the_flash_s_bound() -> None:
+    """A list whose rows made no offer for many reasons, some merged with matters already recorded: the message after
+    the import would pass the flash's 200 characters; it says the counts whole and points to the rows below, never a
+    sentence cut short. One that fits is said whole."""
+    from huiqi.models import RecognitionList
+    from huiqi.web.steps import FLASH_MOST
+
+    kinds = {"unregistered": 40, "outside": 7, "window": 3, "undetermined": 2, "answered": 1, "other_support": 1}
+    long = lists.Imported(RecognitionList(id=7), 12, 120, outcomes.Tally(120, 66, kinds), existing=30)
+    assert len("名单已导入（认定名单 7）：" + long.said) > FLASH_MOST
+    told = long.told(FLASH_MOST)
+    assert told == ("名单已导入（认定名单 7）：120 行，新建申报单位 12 家，其中 30 行并入已有事项；"
+                    "名单各行产生政策直达 66 项，54 行未产生；逐行原因见下表认定名单 7 一行"), told
+    short = lists.Imported(RecognitionList(id=8), 1, 2, outcomes.Tally(2, 1, {"unregistered": 1}))
+    assert short.told(FLASH_MOST) == "名单已导入（认定名单 8）：" + short.said
+    queued = lists.Imported(RecognitionList(id=9), 300, 300, None, existing=300)
+    assert queued.told(100) == ("名单已导入（认定名单 9）：300 行，新建申报单位 300 家，其中 300 行并入已有事项；"
+                                "正在后台重新匹配，进度见下表")

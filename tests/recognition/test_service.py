@@ -13,7 +13,7 @@ from huiqi.errors import Conflict, InputError
 from huiqi.models import Applicant, Matter, Offer
 from huiqi.offers import service as offers
 from huiqi.recognition import service as lists
-from tests.dbtest import ALICE_USCC, a_round, uscc_for
+from tests.dbtest import ALICE_USCC, BOB_USCC, MALLORY_USCC, a_round, uscc_for
 
 NEW = uscc_for("210200", "MA0NEW01")
 HEADER = ["uscc", "name", "level"]
@@ -285,3 +285,19 @@ def test_a_row_dated_after_the_list_and_a_row_of_another_kind_are_named_in_chine
     with pytest.raises(InputError) as unchosen:
         lists.check(session, _rows(), code="", level=None, published_on=date(2025, 6, 1))
     assert unchosen.value.problems == [("类别", "请选择认定类别")]
+
+
+def test_a_row_s_category_may_be_its_chinese_label_and_one_not_known_says_what_is_allowed(session, people) -> None:
+    """The 类别 column took only the code (little_giant): the label the page and the template show is read too, with
+    its quotation marks typed either way, or without its closing note (专精特新"小巨人"企业); a value that is neither
+    says the two allowed."""
+    rows = [["统一社会信用代码", "企业名称", "类别"], [ALICE_USCC, "示例科技", "专精特新“小巨人”企业（新认定）"],
+            [NEW, "新企业", '专精特新"小巨人"企业'], [BOB_USCC, "大连数据", " little_giant "]]
+    with clock.pinned(date(2025, 6, 30)):
+        found = lists.check(session, rows, code="little_giant", level="national", published_on=date(2025, 6, 1))
+        assert [r.code for r in found] == ["little_giant"] * 3
+        with pytest.raises(InputError) as caught:
+            lists.check(session, [*rows, [MALLORY_USCC, "局外", "小巨人"]], code="little_giant", level="national",
+                        published_on=date(2025, 6, 1))
+    assert caught.value.problems == [("第 5 行·类别", "“小巨人”不是认识的认定类别：本列应填写"
+                                                    "“专精特新“小巨人”企业（新认定）”或“little_giant”，也可不填")]

@@ -57,7 +57,8 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
     the same version at the same moment, rather than one silently undoing the other. The applicant's open offers are
     computed again by the rules on the new version (their ceiling; or withdrawn), as a change of their matter would
     compute them, and an offer an earlier change withdrew is made again if the rules support it again
-    (``offers.again``); what became of them is added to ``told``."""
+    (``offers.again``), as is one a list's row now qualifies for (``recognition.registered``); what became of them
+    is added to ``told``."""
     require_role(actor, *WRITERS, doing="登记申报单位信息")
     require_uscc(actor, uscc, doing="登记")
     values = check_profile(uscc, fields)
@@ -73,8 +74,10 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
     _not_stale(current, seen)
     before = _claims(session, applicant) if current is not None and not demo else None
     from huiqi.offers import again, replies  # offers read this room: imported here, not at the top
+    from huiqi.recognition import registered
 
     # locked before anything is written, as every step locks: a confirmation at this moment waits, or is waited for
+    rows = registered.lock(session, uscc)  # a list's rows that made no offer for want of this record
     waiting = again.lock_for_change(session, applicant.id) if current is not None else []
     profile = ApplicantProfile(applicant_id=applicant.id, version=(current.version + 1 if current else 1),
                                recorded_by=actor.username, **values)
@@ -88,6 +91,7 @@ def record_profile(session: Session, *, actor: User, uscc: str, demo: bool = Fal
     said = replies.profile_changed(session, actor=actor, version=profile.version, offers=waiting)
     if current is not None:
         said += again.make_again(session, actor=actor, applicant=applicant, day=clock.today(), what="单位信息")
+    said += registered.said(registered.make(session, actor=actor, rows=rows, day=clock.today()), own=True)
     if told is not None:
         told += said
     if before is not None:

@@ -1,7 +1,18 @@
+from enum import StrEnum
+
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from huiqi.models.base import Base, Created, Yuan
+
+
+class Withdrawal(StrEnum):
+    """What withdrew an offer: its enterprise's change of its profile, or of the offer's matter (the rules no longer
+    supported it; a later change may make it again), or its recognition list withdrawn (only a list brings it back)."""
+
+    PROFILE = "profile"
+    MATTER = "matter"
+    LIST = "list"
 
 
 class Offer(Created, Base):
@@ -27,4 +38,5 @@ class Offer(Created, Base):
     ceiling: Mapped[int | None] = mapped_column(Yuan)
     state: Mapped[str] = mapped_column(String(20), default="open")
     reason: Mapped[str | None] = mapped_column(String(500))  # why it was withdrawn, set aside or declined
+    withdrawn_by: Mapped[str | None] = mapped_column(String(20))  # a withdrawn one's ``Withdrawal``
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))

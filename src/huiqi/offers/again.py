@@ -20,21 +20,24 @@ from huiqi.applications.views import describe
 from huiqi.audit import service as audit
 from huiqi.messages import service as messages
 from huiqi.models import Applicant, Offer, User
+from huiqi.models.offer import Withdrawal
 from huiqi.money import wan
 from huiqi.offers import making, service
-from huiqi.offers.replies import MATTER_CHANGED, PROFILE_CHANGED, About, tell_lead
+from huiqi.offers.replies import About, tell_lead
+
+BY_CHANGE = (Withdrawal.PROFILE, Withdrawal.MATTER)  # the withdrawals a later change of the record may undo
 
 
 def withdrawn_by_change(session: Session, applicant_id: int, matter_id: int | None = None
                         ) -> dict[tuple[int, str, int], Offer]:
     """(matter, policy, measure) → its latest offer, where that offer was withdrawn by a change of the enterprise's
-    own record (of ``matter_id`` only, when given)."""
+    own record (its ``withdrawn_by``; of ``matter_id`` only, when given)."""
     query = select(Offer).where(Offer.applicant_id == applicant_id).order_by(Offer.id)
     if matter_id is not None:
         query = query.where(Offer.matter_id == matter_id)
     latest = {(o.matter_id, o.policy_id, o.measure): o for o in session.scalars(query)}
     return {key: o for key, o in latest.items()
-            if o.state == "withdrawn" and (o.reason or "").startswith((PROFILE_CHANGED, MATTER_CHANGED))}
+            if o.state == "withdrawn" and o.withdrawn_by in BY_CHANGE}
 
 
 def lock_for_change(session: Session, applicant_id: int) -> list[Offer]:

@@ -67,19 +67,21 @@ class Made:
         self.offered[matter_id] = self.offered.get(matter_id, 0) + 1
 
 
-def make_for(session: Session, touched: list[Applicant], day: date, *, explain: Collection[int] = ()) -> Made:
-    """Match each applicant again and make the offers its results support; how many were made, and how many were
-    not made again (``Made``); for each matter of ``explain`` (ids), the offers made for it or why none was.
+def make_for(session: Session, touched: list[Applicant], day: date, *, explain: Collection[int] = (),
+             keep: Callable[[int, str, int], bool] | None = None, actor: str = "system") -> Made:
+    """Match each applicant again and make the offers its results support ((matter, policy, measure) narrowed by
+    ``keep``), recorded as made by ``actor``; how many were made, and how many were not made again (``Made``); for
+    each matter of ``explain`` (ids), the offers made for it or why none was.
 
     The matters that may be offered are locked first, all of them, in id order, and read afresh (a list withdrawn or
     an application begun at this moment is then seen); only then is anything written or recorded. So the order every
     step keeps holds here too: matters before the audit trail's head (callers make offers before their own record)."""
     made = Made(explain=set(explain))
-    for candidate in candidates(session, touched, day, made=made):
+    for candidate in candidates(session, touched, day, keep=keep, made=made):
         offer = offerable(session, candidate, made)
         if offer is None:
             continue
-        audit.record(session, actor="system", action="offer.make", entity="offer", entity_id=offer.id,
+        audit.record(session, actor=actor, action="offer.make", entity="offer", entity_id=offer.id,
                      after=made_after(offer, candidate))
         made.offer(offer.matter_id)
         less = f"（已扣除该事项在其他政策获批的 {wan(candidate.granted)} 万元）" if candidate.granted else ""

@@ -28,6 +28,7 @@ from huiqi.errors import Conflict, InputError, NotFound
 from huiqi.labels import Problem, measure_cited
 from huiqi.messages import service as messages
 from huiqi.models import Applicant, Matter, Offer, Round, User
+from huiqi.models.offer import Withdrawal
 from huiqi.money import parse_wan, wan
 from huiqi.offers.service import lead_department, mode_of, own_open
 from huiqi.rules.answer import Answer, Result
@@ -38,8 +39,9 @@ from huiqi.validation import control_reason, lf
 from huiqi.workflow.judgement import left_to_grant
 
 REASON_LABEL, REASON_MOST = "放弃理由", 500
-# How the reason of an offer withdrawn by a change of its enterprise's own record begins (``_Change.done``): such an
-# offer is made again when a later change makes the rules support it again (``offers.again``).
+# How the reason of an offer withdrawn by a change of its enterprise's own record begins (``_Change.done``); what
+# withdrew it is recorded apart (``Offer.withdrawn_by``), and read when a later change may make it again
+# (``offers.again``).
 PROFILE_CHANGED, MATTER_CHANGED = "单位信息已修改", "事项「"
 LABEL = "已获其他省级政策支持"
 MOST = 1_000_000_000  # 10 亿元: many times the highest ceiling of any measure (3000 万元), and no typo past it is kept
@@ -215,7 +217,7 @@ def judged_again(session: Session, *, actor: User, matter: Matter, offers: list[
     again by the rules on the record as it now stands, as a statement of support received elsewhere computes it;
     one the rules no longer support for the matter is withdrawn with the reason. What became of them, in words.
     An applicant whose record the rules cannot read today keeps its offers as they are, until it is corrected."""
-    change = _Change(f"{MATTER_CHANGED}{matter.key}」已修改", "事项信息", "修改了事项信息")
+    change = _Change(f"{MATTER_CHANGED}{matter.key}」已修改", "事项信息", "修改了事项信息", Withdrawal.MATTER)
     return _again(session, actor, offers, change)
 
 
@@ -225,7 +227,7 @@ def profile_changed(session: Session, *, actor: User, version: int, offers: list
     rules read the applicant's size, region, industry or revenue as they read the matter. What became of them, each
     named by its matter."""
     change = _Change(f"{PROFILE_CHANGED}（第 {version} 版）", "单位信息", f"修改了单位信息（第 {version} 版）",
-                     named=True)
+                     Withdrawal.PROFILE, named=True)
     return _again(session, actor, offers, change)
 
 
@@ -236,6 +238,7 @@ class _Change:
     done: str  # 事项「h1」已修改, 单位信息已修改（第 3 版）
     what: str  # 事项信息, 单位信息
     because: str  # 修改了事项信息 (after the enterprise's name)
+    by: Withdrawal  # what an offer it withdraws records as having withdrawn it
     named: bool = False  # each offer named by its matter: the change was not of one matter
 
     def whose(self, matter: Matter) -> str:
@@ -264,7 +267,7 @@ def _again(session: Session, actor: User, offers: list[Offer], change: _Change) 
 
 
 def _withdraw(session: Session, actor: User, offer: Offer, reason: str, change: _Change) -> None:
-    offer.state, offer.reason = "withdrawn", reason[:500]
+    offer.state, offer.reason, offer.withdrawn_by = "withdrawn", reason[:500], change.by
     session.flush()
     audit.record(session, actor=actor.username, action="offer.withdraw", entity="offer", entity_id=offer.id,
                  after={"reason": reason[:500]})

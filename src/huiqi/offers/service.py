@@ -21,6 +21,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
 from huiqi.models import Application, Disbursement, Matter, Offer, RecognitionList, User
+from huiqi.models.offer import Withdrawal
 from huiqi.money import wan
 from huiqi.offers.making import ANSWERED as ANSWERED
 from huiqi.offers.making import Made as Made
@@ -228,12 +229,13 @@ def basis(session: Session, application_id: int) -> str | None:
 
 
 def withdraw_for_matters(session: Session, matter_ids: list[int], reason: str) -> int:
-    """Withdraw the open offers of these matters (their facts are gone), with the reason; the number."""
+    """Withdraw the open offers of these matters (their facts are gone: their list withdrawn), with the reason; the
+    number."""
     found = list(session.scalars(select(Offer).where(Offer.matter_id.in_(matter_ids), Offer.state == "open")
                                  .order_by(Offer.id).with_for_update().execution_options(populate_existing=True)))
     found = [o for o in found if o.state == "open"]  # set aside or confirmed while this waited
     for offer in found:
-        offer.state, offer.reason = "withdrawn", reason[:500]
+        offer.state, offer.reason, offer.withdrawn_by = "withdrawn", reason[:500], Withdrawal.LIST
         audit.record(session, actor="system", action="offer.withdraw", entity="offer", entity_id=offer.id,
                      after={"reason": reason[:500]})
     session.flush()

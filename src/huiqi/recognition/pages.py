@@ -25,7 +25,7 @@ from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.door import LIMITS, said_beside
 from huiqi.web.excel import Table, download, download_workbook
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step
+from huiqi.web.steps import FLASH_MOST, Refusal, form_step
 
 router = APIRouter(include_in_schema=False)
 # What the import form may carry: each field's own bound (the document number's 200, a date's shape) is said on the
@@ -160,7 +160,7 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
         return "/admin/lists"
 
     return form_step(session, act, done=done, again=again,
-                     said=lambda made: f"名单已导入（认定名单 {made.list.id}）：{made.said}")
+                     said=lambda made: made.told(FLASH_MOST))
 
 
 @router.post("/admin/lists/{list_id}/withdraw", response_model=None)

@@ -4,6 +4,8 @@ template marks as its example is passed over."""
 
 import csv
 import io
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +18,7 @@ from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.reference.uscc import uscc_problem
 from huiqi.rules.facts import CHOICES
+from huiqi.rules.policy import CodeInfo
 from huiqi.validation import csv_text, date_reason, iso_date
 from huiqi.web.excel import sent_table
 
@@ -28,6 +31,8 @@ LEVELS = {**{code: code for code in CHOICES["level"]}, **{name: code for code, n
 LEVEL_HINT = f"应为 {'、'.join(CHOICES['level'].values())} 之一（也可写作 {'、'.join(CHOICES['level'])}）"
 MAX_ROWS = 100_000
 MAX_COLUMNS = 50  # columns read from a workbook: a list has two or three
+QUOTES = "\"'“”‘’「」"  # quotation marks a category's label is typed with, or without
+CODE_SHOWN = 40  # of a 类别 not known, what its problem shows
 EXAMPLE = "示例"  # how the template marks its example row, in its 统一社会信用代码
 
 
@@ -50,6 +55,30 @@ def read_file(path: Path) -> list[list[str]]:
         return list(csv.reader(io.StringIO(csv_text(path.read_bytes(), "文件"))))
     except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
         raise InputError([("文件", f"读不了这个文件：{exc}")]) from None
+
+
+def _plain(text: str) -> str:
+    """A category as typed, for comparing: no spaces nor quotation marks, brackets half-width, letters small.
+
+    >>> _plain(' 专精特新"小巨人"企业（新认定） ') == _plain('专精特新“小巨人”企业(新认定)')
+    True
+    """
+    kept = "".join(c for c in text if not c.isspace() and c not in QUOTES)
+    return kept.replace("（", "(").replace("）", ")").lower()
+
+
+def code_of(given: str, codes: Mapping[str, CodeInfo]) -> str | None:
+    """The honour a row's 类别 names: by its code (little_giant), its label as the page and the template show it
+    (专精特新“小巨人”企业（新认定）, the quotation marks and brackets as typed), or that label without its closing
+    note in brackets (专精特新"小巨人"企业), when only one honour has it; None when none does."""
+    plain = _plain(given)
+    honours = {c: info for c, info in codes.items() if info.type == "honour"}
+    if plain in honours:
+        return plain
+    found = {c for c, info in honours.items() if _plain(info.label) == plain}
+    if not found:
+        found = {c for c, info in honours.items() if _plain(re.sub(r"[（(][^（()）]*[)）]$", "", info.label)) == plain}
+    return found.pop() if len(found) == 1 else None
 
 
 def _row_level(given: str, level: str | None, where: str, problems: list[tuple[str, str]]) -> str | None:
@@ -135,11 +164,13 @@ def check(session: Session, rows: list[list[str]], *, code: str, level: str | No
         name = cells.get("name", "")
         if not name or len(name) > 200 or any(ord(c) < 32 for c in name):
             problems.append((f"{where}·名称", "请填写单位名称（不超过 200 个字）"))
-        row_code = cells.get("code") or code
+        given = cells.get("code", "")
+        row_code = code_of(given, codes) if given else code
         if row_code != code:
-            theirs = codes[row_code].label if row_code in codes else f"“{row_code}”"
             chosen = codes[code].label
-            problems.append((f"{where}·类别", f"{theirs}与导入时选择的类别{chosen}不同（一份名单只导入一种认定）"))
+            theirs = codes[row_code].label if row_code else f"“{given[:CODE_SHOWN]}”"
+            why = "与导入时选择的类别不同（一份名单只导入一种认定）" if row_code else "不是认识的认定类别"
+            problems.append((f"{where}·类别", f"{theirs}{why}：本列应填写“{chosen}”或“{code}”，也可不填"))
         row_level = _row_level(cells.get("level", ""), level, where, problems)
         if row_level is None and needs_level and "level" in header:  # no such column: said once, below
             problems.append((f"{where}·级别", f"{codes[code].label}须注明级别，本行未填写：级别{LEVEL_HINT}"))

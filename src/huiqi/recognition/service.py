@@ -75,6 +75,21 @@ class Imported:
             return said + "；有关单位正在后台重新匹配，符合条件且批次受理中的即产生政策直达"
         return said + f"；{self.tally.said}"
 
+    def told(self, most: int) -> str:
+        """The import's result as the message after it says it, within ``most`` characters (a flash's 200 hold the
+        counts at any size): the whole of ``said`` when it fits, else its counts (rows, applicants made, rows merged,
+        offers, rows without one) and where each row's reason is shown, never a sentence cut short."""
+        head = f"名单已导入（认定名单 {self.list.id}）："
+        whole = head + self.said
+        if len(whole) <= most:
+            return whole
+        merged = f"，其中 {self.existing} 行并入已有事项" if self.existing else ""
+        counts = f"{head}{self.matters} 行，新建申报单位 {self.applicants_created} 家{merged}"
+        if self.tally is None:
+            return f"{counts}；正在后台重新匹配，进度见下表"
+        unoffered = f"，{self.tally.not_offered} 行未产生" if self.tally.not_offered else ""
+        return f"{counts}；名单各行产生政策直达 {self.offers} 项{unoffered}；逐行原因见下表认定名单 {self.list.id} 一行"
+
 
 def import_list(session: Session, *, actor: User, rows: list[Row], code: str, level: str | None, document: str,
                 published_on: date, inline: bool | None = None) -> Imported:

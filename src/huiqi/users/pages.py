@@ -86,10 +86,12 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, filters:
     values = {"username": kept(username, SHOWN), "display_name": kept(display_name, SHOWN), "role": role,
               "uscc": kept(uscc, SHOWN), "region": region, "department": department}
     binding = {"uscc": uscc, "region": region, "department": department}
+    told: list[str] = []  # the offers the lists naming a new enterprise account's unit now bring it
 
     def act() -> None:
         service.create_user(session, actor=actor, username=username.strip(), display_name=display_name.strip(),
-                            role=role, password=password, **{k: v.strip() or None for k, v in binding.items()})
+                            role=role, password=password, told=told,
+                            **{k: v.strip() or None for k, v in binding.items()})
 
     def again(refusal: Refusal) -> Response:
         return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
@@ -97,7 +99,8 @@ def create(request: Request, who: CallerDep, actor: Actor, session: Db, filters:
 
     # the list found by the new name: among thousands, the new account is where the admin sees it
     done = f"/admin/users{UserFilters(username.strip()).query_string()}#user-{username.strip()}"
-    return form_step(session, act, done=done, again=again, said=f"用户 {username.strip()} 已创建")
+    return form_step(session, act, done=done, again=again,
+                     said=lambda _: "；".join([f"用户 {username.strip()} 已创建", *told]))
 
 
 @router.post("/admin/users/{username}", response_model=None)
@@ -112,6 +115,7 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
             "department": department or None, "active": {"1": True, "0": False}.get(active), "seen": seen or None,
             "confirm": confirm == "yes"}
     asked: list[str] = []
+    told: list[str] = []  # the offers the lists naming the unit a credit code is bound to now bring it
 
     def act() -> None:
         require_role(actor, Role.ADMIN, doing="变更用户")  # the scope refuses before the input is read
@@ -122,7 +126,7 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
         except ValidationError as exc:
             raise InputError([(field_path(loc), why) for loc, why in problems(exc)]) from None
         try:
-            service.update(session, actor=actor, username=username, changes=changes)
+            service.update(session, actor=actor, username=username, changes=changes, told=told)
         except service.OneAdminLeft as question:
             asked.append(question.message)
             raise
@@ -138,7 +142,7 @@ def change(request: Request, who: CallerDep, actor: Actor, session: Db, username
 
     said = {True: "已启用", False: "已停用"}.get(data["active"], "已保存")  # the row's button, or its form
     return form_step(session, act, done=f"/admin/users{_here(filters, number)}#user-{username}", again=again,
-                     said=f"用户 {username} {said}")
+                     said=lambda _: "；".join([f"用户 {username} {said}", *told]))
 
 
 @router.post("/admin/users/{username}/password", response_model=None)

@@ -110,11 +110,16 @@ def _new_user(session: Session, fields: dict) -> tuple[UserCreate, dict]:
     return spec, binding
 
 
-def create_user(session: Session, *, actor: User, **fields) -> User:
+def create_user(session: Session, *, actor: User, told: list[str] | None = None, **fields) -> User:
     """Add a user (admins, or the system on the command line); the password is stored as argon2. One an admin chose
-    is a temporary password, as a reset's is: the user must choose their own at the first sign-in."""
+    is a temporary password, as a reset's is: the user must choose their own at the first sign-in. An enterprise's
+    first account brings it the offers the lists naming it now qualify for (``recognition.registered``), said in
+    ``told``."""
     require_role(actor, Role.ADMIN, doing="创建用户")
     spec, binding = _new_user(session, fields)
+    from huiqi.recognition import registered  # lists read this room: imported here, not at the top
+
+    rows = registered.lock(session, binding.get("uscc")) if spec.role == Role.ENTERPRISE else []
     user = User(username=spec.username, display_name=spec.display_name, role=spec.role,
                 password_hash=passwords.hash_password(spec.password), must_change_password=actor.role == Role.ADMIN,
                 **binding)
@@ -125,6 +130,9 @@ def create_user(session: Session, *, actor: User, **fields) -> User:
         raise NameTaken([("username", f"登录名 {spec.username} 刚刚已被使用，请换一个")]) from None
     audit.record(session, actor=actor.username, action="user.create", entity="user", entity_id=user.id,
                  after=_shown(user))
+    said = registered.said(registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
+    if told is not None:
+        told += said
     return user
 
 
@@ -193,12 +201,14 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
 
 def change_role(session: Session, *, actor: User, username: str, role: str, uscc: str | None = None,
                 region: str | None = None, department: str | None = None, seen: str | None = None,
-                confirmed: bool = False) -> User:
+                confirmed: bool = False, told: list[str] | None = None) -> User:
     """Give a user another role (and binding); before and after go to the audit trail. An admin cannot change their
     own role: with ``_managed`` locking both rows, every change leaves at least its (active) admin in office, so the
     province is never left without an admin, even when two admins demote each other at once. ``seen``
     (``as_seen`` of the user when the form was shown): changed meanwhile by another admin is a 409, not a silent
-    overwrite. An admin made something else, leaving one active admin, is asked to confirm (``confirmed``)."""
+    overwrite. An admin made something else, leaving one active admin, is asked to confirm (``confirmed``). An
+    enterprise account bound to a credit code brings that enterprise the offers the lists naming it now qualify for
+    (``recognition.registered``), said in ``told``."""
     require_role(actor, Role.ADMIN, doing="变更用户角色")
     user = _managed(session, actor, username)
     if seen is not None and seen != as_seen(user):
@@ -213,12 +223,19 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
                        "uscc": uscc, "region": region, "department": department}, UserBinding)
     before = _shown(user)
     binding = {"uscc": None, "region": None, "department_id": None} | _binding(session, spec)
+    from huiqi.recognition import registered  # lists read this room: imported here, not at the top
+
+    bound = binding["uscc"] if role == Role.ENTERPRISE and binding["uscc"] != before["uscc"] else None
+    rows = registered.lock(session, bound)
     user.role = role
     for key, value in binding.items():
         setattr(user, key, value)
     session.flush()
     audit.record(session, actor=actor.username, action="user.role", entity="user", entity_id=user.id,
                  before=before, after=_shown(user))
+    said = registered.said(registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
+    if told is not None:
+        told += said
     return user
 
 
@@ -262,14 +279,16 @@ def set_active(session: Session, *, actor: User, username: str, active: bool, co
     return user
 
 
-def update(session: Session, *, actor: User, username: str, changes: UserUpdate) -> User:
-    """Apply a role/binding change and/or (dis)enable the account, each audited as its own event."""
+def update(session: Session, *, actor: User, username: str, changes: UserUpdate,
+           told: list[str] | None = None) -> User:
+    """Apply a role/binding change and/or (dis)enable the account, each audited as its own event; the offers a
+    binding brings are said in ``told``."""
     require_role(actor, Role.ADMIN, doing="变更用户")
     user = _existing(session, username)
     if changes.role is not None or {changes.uscc, changes.region, changes.department} != {None}:
         change_role(session, actor=actor, username=username, role=changes.role or user.role, uscc=changes.uscc,
                     region=changes.region, department=changes.department, seen=changes.seen,
-                    confirmed=changes.confirm)
+                    confirmed=changes.confirm, told=told)
     if changes.active is not None:
         set_active(session, actor=actor, username=username, active=changes.active, confirmed=changes.confirm)
     return user

@@ -1,0 +1,75 @@
+"""Offers for an enterprise that comes onto the platform after a list named it: its account made (or a credit code
+bound to one), or its profile recorded. A row of a list in force that made no offer when it was matched (its
+enterprise not registered, its information missing) is matched again then, by the same rules as at import
+(``offers.making``: a round open for the measure, the measure's window and region, nothing offered, applied for,
+answered or rejected already), for that row's matter only; the offers made are recorded in the trail as made by the
+person whose step made them, and the row's recorded outcome (its offers, or why none) written again. Rows not yet
+matched (a long list matched in the background) are left to that matching."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from huiqi.applicants import repository as applicants
+from huiqi.models import Applicant, Matter, MatterListing, RecognitionList, User
+from huiqi.offers import making
+from huiqi.recognition import outcomes
+
+
+def _waiting(session: Session, applicant_id: int) -> list[MatterListing]:
+    """The applicant's rows that made no offer when matched, each on the list in force that keeps its matter."""
+    query = (select(MatterListing).join(Matter, Matter.id == MatterListing.matter_id)
+             .join(RecognitionList, RecognitionList.id == MatterListing.list_id)
+             .where(Matter.applicant_id == applicant_id, Matter.source == "imported",
+                    Matter.list_id == MatterListing.list_id, RecognitionList.state == "active",
+                    MatterListing.offers == 0)
+             .order_by(MatterListing.id))
+    return list(session.scalars(query.execution_options(populate_existing=True)))
+
+
+def lock(session: Session, uscc: str | None) -> list[MatterListing]:
+    """Before the step that registers the enterprise of ``uscc`` writes anything: its rows waiting for an offer, read
+    after every matter of its applicant is locked (in id order, as every step locks them, before the trail's head);
+    none, and nothing locked, when no list names it so."""
+    applicant = applicants.by_uscc(session, uscc) if uscc else None
+    if applicant is None or not _waiting(session, applicant.id):
+        return []
+    applicants.lock_matters(session, applicant.id)
+    return _waiting(session, applicant.id)
+
+
+def make(session: Session, *, actor: User, rows: list[MatterListing], day: date) -> int:
+    """The offers the ``rows`` (``lock``'s) now qualify for, made, and each row's outcome written again; how many."""
+    if not rows:
+        return 0
+    matter = session.get(Matter, rows[0].matter_id)
+    applicant = session.get(Applicant, matter.applicant_id) if matter is not None else None
+    if applicant is None:
+        return 0
+    ids = {row.matter_id for row in rows}
+    made = making.make_for(session, [applicant], day, explain=ids, keep=lambda matter_id, *_: matter_id in ids,
+                           actor=actor.username)
+    tally = outcomes.record(rows, made)
+    for row in rows:
+        if row.offers:
+            listed = session.get(RecognitionList, row.list_id)
+            if listed is not None:
+                listed.offers = (listed.offers or 0) + row.offers
+    session.flush()
+    return tally.offers
+
+
+def said(offers: int, *, own: bool) -> list[str]:
+    """What is said of the offers made, to the enterprise itself (``own``) or to the admin who made its account:
+    nothing when none.
+
+    >>> said(2, own=True)
+    ['已按公布的认定名单为本单位生成政策直达 2 项，见“本单位”页面的政策直达']
+    >>> said(1, own=False), said(0, own=True)
+    (['已按公布的认定名单为该单位生成政策直达 1 项，已通知该单位'], [])
+    """
+    if not offers:
+        return []
+    return [f"已按公布的认定名单为本单位生成政策直达 {offers} 项，见“本单位”页面的政策直达" if own
+            else f"已按公布的认定名单为该单位生成政策直达 {offers} 项，已通知该单位"]

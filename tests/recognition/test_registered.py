@@ -1,0 +1,84 @@
+"""An enterprise that comes onto the platform after a list named it: its account made (or a credit code bound to an
+account), then its profile recorded. Each step matches the list's rows that made no offer again, by the rules of an
+import, makes the offers they now qualify for (recorded in the trail as made by whoever took the step), writes each
+row's outcome again, and says so."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from huiqi import clock
+from huiqi.applicants import service as applicants
+from huiqi.models import Applicant, ApplicantProfile, AuditEvent, MatterListing, Message, Offer, RecognitionList
+from huiqi.recognition import service as lists
+from huiqi.users import service as users
+from tests.dbtest import a_round, uscc_for
+
+ON = date(2025, 6, 30)
+NEW = uscc_for("210200", "MA0NEW01")  # 大连, not on the platform when the list names it
+PROFILE = {"name": "新认定企业有限公司", "kind": "enterprise", "region": "210202", "industry": "6513", "size": "small"}
+
+
+def _import(session, people) -> RecognitionList:
+    with clock.pinned(ON):
+        rows = lists.check(session, [["统一社会信用代码", "企业名称"], [NEW, "新认定企业有限公司"]],
+                           code="single_champion", level="national", published_on=date(2025, 6, 1))
+        return lists.import_list(session, actor=people.miit, rows=rows, code="single_champion", level="national",
+                                 document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1)).list
+
+
+def _row(session, listed: RecognitionList) -> tuple[int | None, str | None]:
+    row = session.scalars(select(MatterListing).where(MatterListing.list_id == listed.id)).one()
+    session.refresh(row)
+    return row.offers, row.outcome
+
+
+def _offers(session) -> list[tuple[int, int, str]]:
+    return [(o.measure, o.ceiling, o.state) for o in session.scalars(select(Offer).where(Offer.uscc == NEW))]
+
+
+def test_an_enterprise_registering_after_its_list_is_offered_what_the_list_s_row_now_qualifies_for(session,
+                                                                                                  people) -> None:
+    a_round(session)
+    listed = _import(session, people)
+    assert _row(session, listed) == (0, "unregistered") and _offers(session) == []
+    told: list[str] = []
+    with clock.pinned(ON):
+        firm = users.create_user(session, actor=people.admin, told=told, username="newfirm", display_name="新认定企业",
+                                 role="enterprise", password="long enough", uscc=NEW)
+    assert told == [] and _offers(session) == []  # its industry is not known yet: undetermined, no longer unregistered
+    assert _row(session, listed) == (0, "undetermined")
+    with clock.pinned(ON):
+        applicants.record_profile(session, actor=firm, uscc=NEW, told=told, **PROFILE)
+    assert told == ["已按公布的认定名单为本单位生成政策直达 1 项，见“本单位”页面的政策直达"]
+    assert _offers(session) == [(3, 1_000_000, "open")]
+    assert _row(session, listed) == (1, None)
+    session.refresh(listed)
+    assert listed.offers == 1
+    [made] = session.scalars(select(AuditEvent).where(AuditEvent.action == "offer.make")
+                             .where(AuditEvent.after["uscc"].as_string() == NEW))
+    assert made.actor == "newfirm"
+    mail = session.scalars(select(Message).where(Message.user_id == firm.id, Message.kind == "offer.new")).all()
+    assert [m.subject for m in mail] == ["政策直达：措施3，最高 100 万元"]
+    with clock.pinned(ON):  # again: the row has its offer, nothing more is made
+        applicants.record_profile(session, actor=firm, uscc=NEW, told=told, **{**PROFILE, "size": "medium"})
+    assert _offers(session) == [(3, 1_000_000, "open")] and len(told) == 1
+
+
+def test_a_credit_code_bound_to_an_account_brings_the_offer_its_completed_record_qualifies_for(session,
+                                                                                             people) -> None:
+    """The record completed without a step that matches it (a profile version written by a data fix), then the
+    credit code bound to an account: the offer is made then, and the admin told."""
+    a_round(session)
+    listed = _import(session, people)
+    applicant = session.scalars(select(Applicant).where(Applicant.uscc == NEW)).one()
+    session.add(ApplicantProfile(applicant_id=applicant.id, version=2, recorded_by="admin", **PROFILE))
+    session.flush()
+    with clock.pinned(ON):
+        users.create_user(session, actor=people.admin, username="other", display_name="另一单位",
+                          role="enterprise", password="long enough", uscc=uscc_for("210100", "MA0PTH01"))
+        told: list[str] = []
+        users.change_role(session, actor=people.admin, username="other", role="enterprise", uscc=NEW, told=told)
+    assert told == ["已按公布的认定名单为该单位生成政策直达 1 项，已通知该单位"]
+    assert _offers(session) == [(3, 1_000_000, "open")] and _row(session, listed) == (1, None)
+    assert session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "offer.make")).all()[-1] == "admin"
