@@ -8,7 +8,7 @@ matched (a long list matched in the background) are left to that matching."""
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from huiqi.applicants import repository as applicants
@@ -52,10 +52,10 @@ def make(session: Session, *, actor: User, rows: list[MatterListing], day: date)
                            actor=actor.username)
     tally = outcomes.record(rows, made)
     for row in rows:
-        if row.offers:
-            listed = session.get(RecognitionList, row.list_id)
-            if listed is not None:
-                listed.offers = (listed.offers or 0) + row.offers
+        if row.offers:  # added in the database, not read and written back: two enterprises of one list at once
+            session.execute(update(RecognitionList).where(RecognitionList.id == row.list_id)
+                            .values(offers=func.coalesce(RecognitionList.offers, 0) + row.offers)
+                            .execution_options(synchronize_session=False))
     session.flush()
     return tally.offers
 
