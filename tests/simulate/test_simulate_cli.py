@@ -445,3 +445,13 @@ def test_a_bad_reform_file_is_said_in_chinese_with_the_file_and_its_line(populat
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == ["输入有误：", f"  改革方案 {path}：{said}"], result.stderr
     assert not re.search("[a-z]{4,} [a-z]{3,}", result.stderr.replace(str(path), "")), "no English sentence"
+
+
+def test_a_reform_file_may_write_a_percent_as_the_page_takes_it(population: Path, tmp_path: Path) -> None:
+    """``value: 20%`` for 措施2's 营业收入同比增长率下限（%） runs, as "20%" typed in the page's table does."""
+    path = tmp_path / "reform.yaml"
+    path.write_text("name: 增长率\nchanges:\n  - {parameter: 2.growth_percent, since: 2025-01-01, value: 20%, "
+                    "source: t}\n", "utf-8")
+    result = simulate(str(population), "--reform", str(path), "--no-impact", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["reform"]["name"] == "增长率"
