@@ -17,14 +17,16 @@ import copy
 import re
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from huiqi.errors import InputError, PolicyFileError
+from huiqi.money import parse_amount, wan
 from huiqi.rules.loader import load_text, read_file, read_yaml
-from huiqi.rules.params import Parameter, read_value
+from huiqi.rules.params import Parameter, read_rate, read_value
 from huiqi.rules.policy import Policy
 from huiqi.validation import field_path, iso_date, problems
 
@@ -176,6 +178,50 @@ def value_read(parameter: Parameter, key: str, value: Any) -> Any:
     elif parameter.kind == "int" and percent:
         raise ValueError(f"“{value}”不是整数：此参数是个数，不按百分数计，请写整数")
     return read_value(parameter.kind, _day(value) if parameter.kind == "date" else value)
+
+
+def shown(kind: str, value: Any) -> str:
+    """A parameter's value as the table shows it (the unit is in its own column).
+
+    >>> from fractions import Fraction
+    >>> shown("money", 15_000_000), shown("rate", Fraction(1, 8)), shown("date", date(2026, 12, 31)), shown("int", 3)
+    ('1500', '12.5', '2026-12-31', '3')
+    """
+    if kind == "money":
+        return wan(value)
+    if kind == "rate":
+        text = format(Decimal(value.numerator) / Decimal(value.denominator) * 100, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def value_said(parameter: Parameter | None, key: str, value: Any) -> str:
+    """A changed value with its unit, however it was written, as the parameter table says it: money in 万元, a rate or a
+    whole number counted in percent as a percentage; as written when its parameter is not known or it cannot be read.
+
+    >>> from huiqi.rules.params import DatedValue
+    >>> def p(kind, label="x"): return Parameter("x", label, kind, (DatedValue(date(2022, 7, 23), 1, "t"),))
+    >>> value_said(p("money"), "1.cap", 1500), value_said(p("money"), "1.cap", "1500万元")
+    ('0.15万元', '1500万元')
+    >>> value_said(p("money"), "1.cap", "1.5亿元"), value_said(p("rate"), "7.rate", "40%")
+    ('15000万元', '40%')
+    >>> value_said(p("date"), "window_end", "2026-12-31"), value_said(None, "x", 3)
+    ('2026-12-31', '3')
+    >>> value_said(p("int"), "2.growth_percent", 20), value_said(p("int"), "2.growth_percent", "20%")
+    ('20%', '20%')
+    >>> value_said(p("int", "项目数下限"), "3.projects", 20)
+    '20'
+    """
+    try:
+        if parameter is not None and counted_in_percent(parameter, key):
+            return f"{value_read(parameter, key, value)}%"
+        if parameter is not None and parameter.kind == "money":
+            return f"{wan(parse_amount(value))}万元"
+        if parameter is not None and parameter.kind == "rate":
+            return f"{shown('rate', read_rate(value))}%"
+    except (ValueError, TypeError):
+        pass
+    return str(value)
 
 
 def _percent_taken(policy: Policy, change: Change) -> Change:

@@ -6,14 +6,13 @@ check them. Saving them is ``saved_reforms``, comparing two ``reform_compare``.
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import yaml
 
 from huiqi.errors import InputError, PolicyFileError
 from huiqi.labels import Problem
-from huiqi.money import MISPLACED_COMMA, UnwrittenAmount, ungrouped, wan
+from huiqi.money import MISPLACED_COMMA, UnwrittenAmount, ungrouped
 from huiqi.rules.params import Parameter
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
@@ -26,6 +25,7 @@ from huiqi.simulate.reform import (
     counted_in_percent,
     end_problem,
     percent_read,
+    shown,
     value_read,
 )
 from huiqi.simulate.reform_problems import PLACE, placed
@@ -78,21 +78,6 @@ class Row:
             if dated.since <= day:
                 current = dated
         return shown(self.parameter.kind, current.value), current.since, current.source
-
-
-def shown(kind: str, value: Any) -> str:
-    """A parameter's value as the table shows it (the unit is in its own column).
-
-    >>> from fractions import Fraction
-    >>> shown("money", 15_000_000), shown("rate", Fraction(1, 8)), shown("date", date(2026, 12, 31)), shown("int", 3)
-    ('1500', '12.5', '2026-12-31', '3')
-    """
-    if kind == "money":
-        return wan(value)
-    if kind == "rate":
-        text = format(Decimal(value.numerator) / Decimal(value.denominator) * 100, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
 
 
 def rows(policies: list[Policy]) -> list[Row]:
