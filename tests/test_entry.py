@@ -1,7 +1,11 @@
 """The ``huiqi`` command's entry point: ``huiqi simulate`` runs alone, the other commands as before."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+SRC = str(Path(__file__).parents[1] / "src")  # the code under test, not whichever copy the environment installed
 
 RUN = """
 import sys
@@ -16,7 +20,9 @@ print("loaded", sorted(m for m in ("sqlalchemy", "fastapi", "huiqi.web", "huiqi.
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, check=False, timeout=120)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, check=False, timeout=120,
+                          env=env)
 
 
 def test_simulate_starts_without_the_web_service_or_the_database() -> None:
@@ -29,6 +35,12 @@ def test_a_bad_population_is_refused_as_by_the_whole_command(tmp_path) -> None:
     done = run("simulate", str(tmp_path / "none"))
     assert "exit 2" in done.stdout
     assert "不是文件夹" in done.stderr + done.stdout
+
+
+def test_a_day_before_the_policy_was_issued_is_refused_without_the_database(tmp_path) -> None:
+    done = run("simulate", str(tmp_path), "--as-of", "2020-01-01")
+    assert "exit 2" in done.stdout and "loaded []" in done.stdout
+    assert "早于所测政策中最早的发布日期 2022-07-23" in done.stderr, done.stderr
 
 
 def test_other_commands_still_load_everything() -> None:

@@ -635,6 +635,28 @@ async def test_an_uploaded_file_is_the_only_source_the_form_default_not_counting
     assert session.query(SimulationJob).count() == 1
 
 
+async def test_an_upload_whose_run_failed_is_run_again_from_its_file_box(browser, people, session, tmp_path) -> None:
+    """A file whose rows the run refused: 修改后重新测算 goes to the file box (not the reform's table, far below it),
+    and the form says there which run this is and that the file is to be chosen again, corrected."""
+    finance = browser(people.finance)
+    applicants, matters = synthesise(10, 2, vocabulary())
+    folder = write_population(applicants, matters.with_columns(pl.lit("not-a-date").alias("date")),
+                              tmp_path / "pop", "csv")
+    moved = await finance.post("/simulate", files={"population": ("pop.zip", _zipped(folder))},
+                               data={"by": "measure", "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    job = session.query(SimulationJob).one()
+    assert job.state == "failed", job.state
+    failed = (await finance.get(moved.headers["location"])).text
+    assert f'href="/simulate?again={job.id}#f-population">修改后重新测算</a>' in failed
+    assert "上传的文件需重新选择：pop.zip" in failed
+    again = (await finance.get(f"/simulate?again={job.id}")).text
+    note = again.split('id="h-population" role="status">', 1)[1].split("</span>", 1)[0]
+    assert note == (f"修改后重新测算（测算 #{job.id}）：请重新选择文件（原文件：pop.zip；如文件有误，请改正后再选择），"
+                    "然后“开始测算”"), note
+    assert 'aria-describedby="h-template h-population"' in again, "the note describes the file box"
+
+
 async def test_the_api_refuses_a_file_and_a_synthetic_count_together(client, people, session, tmp_path) -> None:
     applicants, matters = synthesise(10, 2, vocabulary())
     upload = _zipped(write_population(applicants, matters, tmp_path / "pop", "csv"))

@@ -48,6 +48,54 @@ def test_rate_change_and_value_checked() -> None:
         apply_reform(load_many(), bad)
 
 
+def growth_percent(policies, day: str) -> int:
+    [policy] = policies
+    return policy.measure(2).parameters["growth_percent"].at(date.fromisoformat(day), date(2026, 6, 30))
+
+
+@pytest.mark.parametrize("written", ["20%", "20 ％", 20])
+def test_a_whole_number_counted_in_percent_may_be_written_with_its_percent_sign(written) -> None:
+    """措施2's 营业收入同比增长率下限（%）: ``value: 20%`` in a reform's YAML is 20, as the page's table takes "20%"."""
+    reform = Reform(name="增长率", changes=[Change(parameter="2.growth_percent", since=date(2025, 1, 1), value=written,
+                                                 source="t")])
+    reformed = apply_reform(load_many(), reform)
+    assert growth_percent(reformed, "2024-12-31") == 15 and growth_percent(reformed, "2025-01-01") == 20
+
+
+@pytest.mark.parametrize(("parameter", "written", "reason"), [
+    ("2.growth_percent", "20.5%", "“20.5%”应为整数百分数，如 20%"),
+    ("11.cap", "20%", "金额“20%”应写作整数元，或带单位的数"),
+])
+def test_a_percent_sign_is_refused_where_it_cannot_be(parameter: str, written: str, reason: str) -> None:
+    reform = Reform(name="坏", changes=[Change(parameter=parameter, since=date(2025, 1, 1), value=written, source="t")])
+    with pytest.raises(PolicyFileError, match=reason):
+        apply_reform(load_many(), reform)
+
+
+def test_a_count_refuses_a_percent_sign_saying_it_is_a_count() -> None:
+    from huiqi.rules.params import DatedValue, Parameter
+    from huiqi.simulate.reform import value_read
+
+    count = Parameter("projects", "项目数下限", "int", (DatedValue(date(2022, 7, 23), 3, "t"),))
+    assert value_read(count, "3.projects", 5) == 5
+    with pytest.raises(ValueError, match="“20%”不是整数：此参数是个数，不按百分数计"):
+        value_read(count, "3.projects", "20%")
+
+
+def test_the_page_and_a_reform_s_yaml_read_a_percent_alike() -> None:
+    """One reading, not two: the page's table writes "20%" as the YAML a file would hold, and both take it as 20."""
+    from huiqi.simulate import reforms
+    from huiqi.simulate.reform import parse_reform
+
+    policies = load_many()
+    [row] = [r for r in reforms.rows(policies) if r.key == "2.growth_percent"]
+    typed = parse_reform(reforms.reform_text("页面", "", [reforms.Edit(row, "20%", "2025-01-01")]))
+    filed = parse_reform("name: 文件\nchanges:\n  - {parameter: 2.growth_percent, since: 2025-01-01, value: 20%, "
+                         "source: t}\n")
+    assert growth_percent(apply_reform(policies, typed), "2025-01-01") == 20
+    assert growth_percent(apply_reform(policies, filed), "2025-01-01") == 20
+
+
 @pytest.mark.parametrize(("parameter", "reason"), [("11.cpa", "没有这个参数"), ("21.cap", "没有第 21 条措施")])
 def test_unknown_parameter(parameter: str, reason: str) -> None:
     reform = Reform(name="x", changes=[Change(parameter=parameter, since=date(2024, 1, 1), value=1, source="t")])

@@ -124,3 +124,21 @@ async def test_a_long_result_lists_its_first_rows_and_the_total_pointing_to_the_
     assert f'<a class="button secondary" href="{link}">下载数据（JSON）</a>' in page, "JSON beside Excel and HTML"
     data = await finance.get(link)
     assert data.status_code == 200 and data.json()["groups"] and "html" not in data.json()
+
+
+async def test_a_jobs_tables_stack_as_cards_on_a_phone_each_figure_by_its_column(browser, people) -> None:
+    """At 390 px the table of groups (fifty rows) and the impact tables scrolled sideways, the amounts past the edge;
+    each is now a list the phone stacks into cards (``stack``), every cell named by its column's header."""
+    finance = browser(people.finance)
+    moved = await finance.post("/simulate", data={"synthetic_applicants": "300", "seed": "3", "as_of": "2025-06-30",
+                                                  "by": ["measure", "region"], "csrf_token": finance.csrf})
+    assert moved.status_code == 303, moved.text
+    page = (await finance.get(moved.headers["location"])).text
+    tables = re.findall(r"<table([^>]*)>(.*?)</table>", page[page.index('<div id="job"'):], re.S)
+    assert len(tables) > 3, "the impact tables and the table of groups"
+    for attributes, body in tables:
+        assert "stack" in re.search(r'class="([^"]*)"', attributes).group(1), attributes
+        headers = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", body, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S):
+            labels = re.findall(r'<td data-label="([^"]*)"', row)
+            assert labels == headers or 'colspan="' in row, (labels, headers)

@@ -373,3 +373,31 @@ def test_a_name_saved_with_spaces_is_renamed_from_the_page_that_shows_it(session
     assert saved_reforms.rename(session, actor=people.finance, reform_id=saved.id, name="乙", seen=" 甲 ") == (
         " 甲 ", "乙")
     assert jobs.parse_reform(saved.text).name == "乙" and 'name: 乙' in saved.text
+
+
+async def test_a_percent_and_money_in_yuan_are_said_with_their_units_wherever_the_reform_is_read(browser, people,
+                                                                                                session) -> None:
+    """措施2's 营业收入同比增长率下限（%） written 20 is said 20%, a cap written in yuan in 万元: in the list, on the
+    reform's page, in the list's workbook and in the simulation's report, as the parameter table says them."""
+    from pathlib import Path
+
+    from tests.webtest import sheet_rows
+
+    finance = browser(people.finance)
+    text = ("name: 增长率与上限\nchanges:\n"
+            "  - {parameter: 2.growth_percent, since: 2025-01-01, value: 20, source: 测试}\n"
+            "  - {parameter: 11.cap, since: 2025-01-01, value: 15000000, source: 测试}\n")
+    moved = await _yaml(finance, text)
+    assert moved.status_code == 303, moved.text
+    growth = "地方奖励的营业收入同比增长率下限（%）：20%（自 2025-01-01）"
+    cap = "融合基础设施项目资金支持上限（单个项目）：1500万元（自 2025-01-01）"
+    listed = (await finance.get("/simulate/reforms")).text
+    assert growth in listed and cap in listed, listed
+    saved = session.scalars(select(SavedReform)).one()
+    own = (await finance.get(f"/simulate/reforms/{saved.id}")).text
+    assert growth in own and cap in own
+    [row] = sheet_rows(await finance.get("/simulate/reforms.xlsx"))
+    assert growth in row["修改的参数"] and cap in row["修改的参数"]
+    job = session.scalars(select(SimulationJob)).one()
+    report = (Path(job.folder) / "report.html").read_text("utf-8")
+    assert "自 2025-01-01 起为 20%（测试）" in report and "自 2025-01-01 起为 1500万元（测试）" in report

@@ -137,6 +137,22 @@ def test_synth_and_the_page_say_the_same(tmp_path: Path) -> None:
         assert result.exit_code == 2 and f"：{page_said}" in result.stderr, (page_said, result.stderr)
 
 
+def test_a_day_before_the_policy_was_issued_is_refused_in_the_page_s_words(population: Path) -> None:
+    """--as-of 2020-01-01 is before 辽政办〔2022〕35号 was issued (2022-07-23, in its policy file): refused with the
+    page's reason, word for word; the issue day itself is taken."""
+    from huiqi.rules.loader import load_many
+    from huiqi.simulate.engine import too_early
+
+    page_said = too_early(date(2020, 1, 1), load_many(None))
+    assert page_said and "2022-07-23" in page_said
+    result = runner.invoke(app, ["simulate", str(population), "--as-of", "2020-01-01", "--no-impact"])
+    assert result.exit_code == 2, result.output
+    assert f"--as-of（判断日期）：{page_said}" in result.stderr.replace("\n", ""), result.stderr
+    assert result.stdout == ""
+    taken = runner.invoke(app, ["simulate", str(population), "--as-of", "2022-07-23", "--no-impact"])
+    assert taken.exit_code == 0, taken.output
+
+
 def test_bad_population_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "POPULATION：" in result.stderr
@@ -429,3 +445,13 @@ def test_a_bad_reform_file_is_said_in_chinese_with_the_file_and_its_line(populat
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == ["输入有误：", f"  改革方案 {path}：{said}"], result.stderr
     assert not re.search("[a-z]{4,} [a-z]{3,}", result.stderr.replace(str(path), "")), "no English sentence"
+
+
+def test_a_reform_file_may_write_a_percent_as_the_page_takes_it(population: Path, tmp_path: Path) -> None:
+    """``value: 20%`` for 措施2's 营业收入同比增长率下限（%） runs, as "20%" typed in the page's table does."""
+    path = tmp_path / "reform.yaml"
+    path.write_text("name: 增长率\nchanges:\n  - {parameter: 2.growth_percent, since: 2025-01-01, value: 20%, "
+                    "source: t}\n", "utf-8")
+    result = simulate(str(population), "--reform", str(path), "--no-impact", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["reform"]["name"] == "增长率"

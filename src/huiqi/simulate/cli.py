@@ -22,7 +22,7 @@ from huiqi.rules.loader import load_folder, load_many
 from huiqi.rules.policy import CodeInfo
 from huiqi.simulate import dask_runner
 from huiqi.simulate.briefing import kpis
-from huiqi.simulate.engine import CHUNK_ROWS, Runner, Scenario, difference
+from huiqi.simulate.engine import CHUNK_ROWS, Runner, Scenario, difference, too_early
 from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import read_population, write_population
 from huiqi.simulate.reform import apply_reform, read_reform
@@ -118,6 +118,8 @@ def _simulate(population: Path, reform_path: Path | None, by: str, engine: Engin
               as_of: date, refs: list[str] | None, chunk_rows: int, check: bool,
               show_progress: bool, impact: bool = True, catalogue: Path | None = None) -> SimulationReport:
     policies = load_folder(catalogue, refs) if catalogue is not None else load_many(refs)
+    if why := too_early(as_of, policies):  # refused in the page's words, before any population is read
+        raise InputError([(f"--as-of（{field_label('as_of')}）", why)])
     codes = {code: info for p in policies for code, info in p.codes.items()}
     groups = [b.strip() for b in by.split(",") if b.strip()]
     scenarios = [Scenario("基线", policies)]

@@ -60,6 +60,18 @@ KEY_TYPES = {"policy": pl.String, "measure": pl.Int32, "__city": pl.String, "__y
 DETAIL_METRICS = (*METRICS, *STACKING_METRICS)
 
 
+def too_early(as_of: date, policies: list[Policy]) -> str | None:
+    """Why a 判断日期 cannot be taken: before the earliest policy run was issued (自发布之日起施行), no policy applies
+    on it, and the calculator refuses it too; None when it can."""
+    if not policies:
+        return None
+    first = min(policies, key=lambda p: p.issued)
+    if as_of >= first.issued:
+        return None
+    return (f"{as_of} 早于所测政策中最早的发布日期 {first.issued}（{first.number}自发布之日起施行）："
+            f"请填写 {first.issued} 或以后的日期")
+
+
 @dataclass
 class Scenario:
     """A named set of policies to evaluate: the baseline, or the policies under a reform."""

@@ -33,7 +33,7 @@ from huiqi.errors import Conflict, HuiqiError, InputError, NotFound
 from huiqi.labels import grouping
 from huiqi.models import SimulationJob, User
 from huiqi.rules.policy import Policy
-from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference
+from huiqi.simulate.engine import GROUPINGS, Runner, Scenario, difference, too_early
 from huiqi.simulate.impact import summarise
 from huiqi.simulate.population import PopulationError, header_problems, read_population, write_population
 from huiqi.simulate.population_files import TABLES
@@ -119,18 +119,6 @@ def start(session: Session, *, actor: User, spec: JobCreate, filename: str | Non
 
 
 _reform = parse_reform
-
-
-def too_early(as_of: date, policies: list[Policy]) -> str | None:
-    """Why a 判断日期 cannot be taken: before the earliest policy run was issued (自发布之日起施行), no policy applies
-    on it, and the calculator refuses it too; None when it can."""
-    if not policies:
-        return None
-    first = min(policies, key=lambda p: p.issued)
-    if as_of >= first.issued:
-        return None
-    return (f"{as_of} 早于所测政策中最早的发布日期 {first.issued}（{first.number}自发布之日起施行）："
-            f"请填写 {first.issued} 或以后的日期")
 
 
 def _unpack(folder: Path, filename: str, content: bytes) -> None:

@@ -98,8 +98,8 @@ def _again(job: Any, policies: list) -> dict[str, str]:
     values = {"by": ",".join(params.get("by") or []), "as_of": params.get("as_of") or "",
               "synthetic_applicants": str(params.get("synthetic_applicants") or ""),
               "seed": str(params.get("seed") or 1), "reform": params.get("reform") or ""}
-    if params.get("filename"):
-        values["dropped"] = params["filename"]
+    if params.get("filename"):  # named beside the file box, which the link from the failed run's page goes to
+        values |= {"dropped": params["filename"], "again": str(job.id)}
     if not values["reform"]:
         return values
     try:

@@ -14,21 +14,41 @@ loaded again, so a reform is checked exactly like a policy file.
 """
 
 import copy
+import re
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from huiqi.errors import InputError, PolicyFileError
+from huiqi.money import parse_amount, wan
 from huiqi.rules.loader import load_text, read_file, read_yaml
-from huiqi.rules.params import Parameter, read_value
+from huiqi.rules.params import Parameter, read_rate, read_value
 from huiqi.rules.policy import Policy
 from huiqi.validation import field_path, iso_date, problems
 
 NAME_LENGTH = 60  # a reform's name and description (also the columns of ``saved_reforms``)
 DESCRIPTION_LENGTH = 500
+_WHOLE_PERCENT = re.compile(r"\s*(-?\d+)\s*[%％]\s*")
+
+
+def counted_in_percent(parameter: Parameter, key: str) -> bool:
+    """A whole number counted in percent (措施2's 营业收入同比增长率下限: 15 is 15%), named so in its label or key."""
+    return parameter.kind == "int" and ("（%）" in parameter.label or key.endswith("_percent"))
+
+
+def percent_read(value: Any) -> Any:
+    """A new value of a whole number counted in percent, as the page's table and a reform's YAML both take it: ``20%``
+    (or ``20 ％``) is 20; anything else is left as it was, for the loader to take or refuse.
+
+    >>> percent_read("20%"), percent_read(" 20 ％"), percent_read(20), percent_read("20.5%"), percent_read("20")
+    (20, 20, 20, '20.5%', '20')
+    """
+    match = _WHOLE_PERCENT.fullmatch(value) if isinstance(value, str) else None
+    return int(match.group(1)) if match else value
 
 
 class Change(BaseModel):
@@ -115,6 +135,7 @@ def apply_reform(policies: list[Policy], reform: Reform) -> list[Policy]:
             why = (f"加载了多项政策时须写明政策编号（可用：{', '.join(targets)}）" if policy_id is None
                    else f"没有加载政策“{policy_id}”")
             raise PolicyFileError([f"{reform.at(i) or '改革方案 '}changes[{i}].policy：{why}"])
+        change = _percent_taken(targets[policy_id], change)
         _value_checked(targets[policy_id], change, reform.at(i))
         changed.setdefault(policy_id, []).append((i, change))
     result = []
@@ -145,6 +166,72 @@ def _parameter(policy: Policy, key: str) -> Parameter | None:
     return measure.parameters.get(name) if measure is not None else None
 
 
+def value_read(parameter: Parameter, key: str, value: Any) -> Any:
+    """A change's new value read as its parameter's kind, as the page's table and a reform's YAML both read it (a whole
+    number counted in percent may carry its %: ``20%`` is 20); a ValueError says why it cannot be, a % written for a
+    count said as such."""
+    percent = isinstance(value, str) and value.strip().endswith(("%", "％"))
+    if counted_in_percent(parameter, key):
+        value = percent_read(value)
+        if isinstance(value, str) and percent:
+            raise ValueError(f"“{value}”应为整数百分数，如 20%")
+    elif parameter.kind == "int" and percent:
+        raise ValueError(f"“{value}”不是整数：此参数是个数，不按百分数计，请写整数")
+    return read_value(parameter.kind, _day(value) if parameter.kind == "date" else value)
+
+
+def shown(kind: str, value: Any) -> str:
+    """A parameter's value as the table shows it (the unit is in its own column).
+
+    >>> from fractions import Fraction
+    >>> shown("money", 15_000_000), shown("rate", Fraction(1, 8)), shown("date", date(2026, 12, 31)), shown("int", 3)
+    ('1500', '12.5', '2026-12-31', '3')
+    """
+    if kind == "money":
+        return wan(value)
+    if kind == "rate":
+        text = format(Decimal(value.numerator) / Decimal(value.denominator) * 100, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def value_said(parameter: Parameter | None, key: str, value: Any) -> str:
+    """A changed value with its unit, however it was written, as the parameter table says it: money in 万元, a rate or a
+    whole number counted in percent as a percentage; as written when its parameter is not known or it cannot be read.
+
+    >>> from huiqi.rules.params import DatedValue
+    >>> def p(kind, label="x"): return Parameter("x", label, kind, (DatedValue(date(2022, 7, 23), 1, "t"),))
+    >>> value_said(p("money"), "1.cap", 1500), value_said(p("money"), "1.cap", "1500万元")
+    ('0.15万元', '1500万元')
+    >>> value_said(p("money"), "1.cap", "1.5亿元"), value_said(p("rate"), "7.rate", "40%")
+    ('15000万元', '40%')
+    >>> value_said(p("date"), "window_end", "2026-12-31"), value_said(None, "x", 3)
+    ('2026-12-31', '3')
+    >>> value_said(p("int"), "2.growth_percent", 20), value_said(p("int"), "2.growth_percent", "20%")
+    ('20%', '20%')
+    >>> value_said(p("int", "项目数下限"), "3.projects", 20)
+    '20'
+    """
+    try:
+        if parameter is not None and counted_in_percent(parameter, key):
+            return f"{value_read(parameter, key, value)}%"
+        if parameter is not None and parameter.kind == "money":
+            return f"{wan(parse_amount(value))}万元"
+        if parameter is not None and parameter.kind == "rate":
+            return f"{shown('rate', read_rate(value))}%"
+    except (ValueError, TypeError):
+        pass
+    return str(value)
+
+
+def _percent_taken(policy: Policy, change: Change) -> Change:
+    """The change with a whole number counted in percent read as the page reads it (``value: 20%`` is 20)."""
+    parameter = _parameter(policy, change.parameter)
+    if parameter is None or not counted_in_percent(parameter, change.parameter):
+        return change
+    return change.model_copy(update={"value": percent_read(change.value)})
+
+
 def _value_checked(policy: Policy, change: Change, at: str) -> None:
     """A change's value read as its parameter's kind before the policy is loaded again with it: a mistake is said
     of the change, where it was written, by the parameter's name (措施11「…上限」的新值：金额不能为负数), not at a
@@ -153,7 +240,7 @@ def _value_checked(policy: Policy, change: Change, at: str) -> None:
     if parameter is None:
         return  # no such parameter: said when the change is applied, with those there are
     try:
-        read_value(parameter.kind, _day(change.value) if parameter.kind == "date" else change.value)
+        value_read(parameter, change.parameter, change.value)
     except ValueError as exc:
         raise PolicyFileError([f"{at}{_named(policy, change.parameter)}的新值：{exc}"]) from None
 

@@ -9,10 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from huiqi.money import parse_amount, wan
-from huiqi.rules.params import read_rate
 from huiqi.rules.policy import Policy
 from huiqi.simulate import reforms
-from huiqi.simulate.reform import Reform
+from huiqi.simulate.reform import Reform, value_said
 from huiqi.simulate.reform_comparison import Comparison
 from huiqi.web.excel import Table, add_sheet, safe_workbook
 
@@ -34,24 +33,6 @@ class ChangeSaid:
         return f"{self.label}：{self.value}（自 {self.since}）"
 
 
-def value_said(kind: str | None, value: Any) -> str:
-    """A changed value with its unit, however it was written: money in 万元, a rate as a percentage.
-
-    >>> value_said("money", 1500), value_said("money", "1500万元"), value_said("money", "1.5亿元")
-    ('0.15万元', '1500万元', '15000万元')
-    >>> value_said("rate", "40%"), value_said("date", "2026-12-31"), value_said(None, 3)
-    ('40%', '2026-12-31', '3')
-    """
-    try:
-        if kind == "money":
-            return f"{wan(parse_amount(value))}万元"
-        if kind == "rate":
-            return f"{reforms.shown('rate', read_rate(value))}%"
-    except (ValueError, TypeError):
-        pass
-    return str(value)
-
-
 def _in_yuan(value: Any) -> bool:
     """Whether a money value was written in yuan: a bare number (YAML's unit) or one followed by 元."""
     return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str)
@@ -65,7 +46,8 @@ def said(changes: list[dict[str, Any]], policies: list[Policy]) -> list[ChangeSa
     for change in changes:
         policy = change.get("policy") or (policies[0].id if len(policies) == 1 else None)
         row = rows.get((policy, str(change.get("parameter"))))
-        kind = row.parameter.kind if row is not None else None
+        parameter = row.parameter if row is not None else None
+        kind = parameter.kind if parameter is not None else None
         label = row.label if row is not None else str(change.get("parameter"))
         value = change.get("value")
         doubt = None
@@ -74,7 +56,8 @@ def said(changes: list[dict[str, Any]], policies: list[Policy]) -> list[ChangeSa
             if 0 < yuan < DOUBTFUL:
                 doubt = (f"{label}的新值为 {yuan} 元（{wan(yuan)} 万元），不足 1 万元：是否误将万元写作元？"
                          f"改革方案 YAML 中不带单位的数按元计，如指 {yuan} 万元，请写作 {yuan}万元")
-        out.append(ChangeSaid(label, value_said(kind, value), str(change.get("since")), doubt))
+        written = value_said(parameter, str(change.get("parameter")), value)
+        out.append(ChangeSaid(label, written, str(change.get("since")), doubt))
     return out
 
 

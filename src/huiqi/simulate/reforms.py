@@ -6,18 +6,28 @@ check them. Saving them is ``saved_reforms``, comparing two ``reform_compare``.
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import yaml
 
 from huiqi.errors import InputError, PolicyFileError
 from huiqi.labels import Problem
-from huiqi.money import MISPLACED_COMMA, UnwrittenAmount, ungrouped, wan
-from huiqi.rules.params import Parameter, read_value
+from huiqi.money import MISPLACED_COMMA, UnwrittenAmount, ungrouped
+from huiqi.rules.params import Parameter
 from huiqi.rules.policy import Policy
 from huiqi.simulate import jobs
-from huiqi.simulate.reform import DESCRIPTION_LENGTH, NAME_LENGTH, LateChanges, Reform, apply_reform, end_problem
+from huiqi.simulate.reform import (
+    DESCRIPTION_LENGTH,
+    NAME_LENGTH,
+    LateChanges,
+    Reform,
+    apply_reform,
+    counted_in_percent,
+    end_problem,
+    percent_read,
+    shown,
+    value_read,
+)
 from huiqi.simulate.reform_problems import PLACE, placed
 from huiqi.validation import ascii_digits, date_reason, iso_date
 
@@ -45,7 +55,7 @@ class Row:
     @property
     def percent(self) -> bool:
         """A whole number counted in percent (措施2's 营业收入同比增长率下限: 15 is 15%), named so in its label."""
-        return self.parameter.kind == "int" and ("（%）" in self.parameter.label or self.key.endswith("_percent"))
+        return counted_in_percent(self.parameter, self.key)
 
     @property
     def unit(self) -> str:
@@ -68,21 +78,6 @@ class Row:
             if dated.since <= day:
                 current = dated
         return shown(self.parameter.kind, current.value), current.since, current.source
-
-
-def shown(kind: str, value: Any) -> str:
-    """A parameter's value as the table shows it (the unit is in its own column).
-
-    >>> from fractions import Fraction
-    >>> shown("money", 15_000_000), shown("rate", Fraction(1, 8)), shown("date", date(2026, 12, 31)), shown("int", 3)
-    ('1500', '12.5', '2026-12-31', '3')
-    """
-    if kind == "money":
-        return wan(value)
-    if kind == "rate":
-        text = format(Decimal(value.numerator) / Decimal(value.denominator) * 100, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
 
 
 def rows(policies: list[Policy]) -> list[Row]:
@@ -113,8 +108,8 @@ def written(kind: str, text: str, percent: bool = False) -> Any:
     (20, 20, '20%')
     """
     text = ungrouped(text.strip()) or text.strip()  # a comma out of place (8,5) goes on as typed, to be refused
-    if percent and re.fullmatch(r"-?\d+\s*[%％]", text):
-        text = text.rstrip("%％").strip()
+    if percent and isinstance(taken := percent_read(text), int):  # as a reform's YAML reads it
+        return taken
     if kind == "money" and _NUMBER.match(text):
         return f"{text}万元"
     if kind == "rate" and _NUMBER.match(text):
@@ -159,7 +154,7 @@ def reform_text(name: str, description: str, edits: list[Edit]) -> str:
             continue
         value = written(row.parameter.kind, edit.value, row.percent)
         try:
-            read_value(row.parameter.kind, value)  # the loader's own reading of a parameter's value
+            value_read(row.parameter, row.key, value)  # as a reform's YAML is read: the loader's own reading
         except UnwrittenAmount:  # the table asks for 万元, not yuan
             why = f"“{edit.value.strip()}”应为以万元计的数（如 1500），或带单位的数（如 1.5亿元）"
             problems.append(Problem(f"{row.label}（新值）", why, f"{field}_value"))

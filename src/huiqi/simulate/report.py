@@ -23,10 +23,11 @@ from huiqi.labels import measure_label as cite
 from huiqi.money import wan
 from huiqi.reference.divisions import cities
 from huiqi.rules.batch import OUTSIDE
+from huiqi.rules.params import Parameter
 from huiqi.rules.policy import Policy
 from huiqi.simulate.briefing import MONEY, RAW, SHARES, money_chart, tables, view
 from huiqi.simulate.engine import METRICS
-from huiqi.simulate.reform import Reform
+from huiqi.simulate.reform import Change, Reform, value_said
 
 if TYPE_CHECKING:
     from huiqi.web.excel import Table
@@ -255,25 +256,35 @@ def _about(report: SimulationReport) -> list[tuple[str, Any]]:
         rows.append(("改革方案", report.reform.name + (f"：{report.reform.description}" if report.reform.description
                                                     else "")))
         rows += [(f"改革：{parameter_label(report.policies, c.policy, c.parameter)}",
-                  f"自 {c.since} 起为 {c.value}（{c.source}）") for c in report.reform.changes]
+                  f"自 {c.since} 起为 {_value(report.policies, c)}（{c.source}）") for c in report.reform.changes]
     return rows + [("说明", n) for n in report.notes]
+
+
+def _value(policies: list[Policy], change: Change) -> str:
+    """A change's new value as the saved reforms say it: money in 万元, a percentage with its %."""
+    return value_said(_parameter_of(policies, change.policy, change.parameter)[1], change.parameter, change.value)
 
 
 def parameter_label(policies: list[Policy], policy_id: str | None, key: str) -> str:
     """A reform's parameter as the parameter table and the saved reforms name it (辽政办〔2022〕35号 措施1 总部及功能性
     机构资金支持上限), by its key (``1.cap``, ``window_end``) when the policy has no such parameter."""
+    policy, found, where = _parameter_of(policies, policy_id, key)
+    return f"{policy.number} {where}{found.label}" if policy is not None and found is not None else key
+
+
+def _parameter_of(policies: list[Policy], policy_id: str | None,
+                  key: str) -> tuple[Policy | None, Parameter | None, str]:
+    """The policy a change names, its parameter ``key`` (None when it has no such one) and the measure it is of."""
     policy = next((p for p in policies if p.id == policy_id), None) if policy_id else \
         (policies[0] if len(policies) == 1 else None)
     if policy is None:
-        return key
+        return None, None, ""
     number, _, name = key.partition(".")
     if key == "window_end":
-        found, where = policy.window_end, ""
-    elif name and number.isdigit() and (measure := policy.measure(int(number))) is not None:
-        found, where = measure.parameters.get(name), f"措施{number} "
-    else:
-        found, where = policy.parameters.get(key), ""
-    return f"{policy.number} {where}{found.label}" if found is not None else key
+        return policy, policy.window_end, ""
+    if name and number.isdigit() and (measure := policy.measure(int(number))) is not None:
+        return policy, measure.parameters.get(name), f"措施{number} "
+    return policy, policy.parameters.get(key), ""
 
 
 def html(report: SimulationReport) -> str:
