@@ -101,6 +101,9 @@ def test_the_demo_s_records_read_on_the_story_s_days(session, tmp_path, monkeypa
     assert day(first.created_at) == data.SUBMITTED and day(first.declared_at) == data.SUBMITTED
     shipped = session.scalars(select(PolicyVersion).where(PolicyVersion.policy_id == first.policy_id)).first()
     assert day(shipped.published_at) == data.SET_UP < data.SUBMITTED, "online before it judged the submission"
+    versions = session.scalars(select(PolicyVersion)).all()
+    assert len(versions) == 2 and all(v.published_on == day(v.published_at) == data.SET_UP < data.ROUND_2025[0]
+                                      for v in versions), "the demo's policies went online before its first round"
     paid = session.scalars(select(Message).where(Message.subject.contains("已拨付"))).one()
     assert day(paid.created_at) == data.PAID
     created = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create",

@@ -197,6 +197,7 @@ def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
     """The 2025 round of the shipped policy (closed), the current year's (open, for matters dated inside the
     expired window), and the demonstration successor policy, published by a second admin, with a round of its own."""
     policy = catalogue.published(session)[0]
+    successor_id = _successor(session, cast)
     measures = [opening.MeasureIn(m.number, data.BUDGETS_2025.get(m.number))
                 for m in policy.measures if m.monetary]
     guide = ("1. 企业在本平台登记事项、填写申报书并上传材料，作出承诺后提交；"
@@ -217,22 +218,30 @@ def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
                                  title=f"{today.year}年度申报（有效期内事项，演示）",
                                  opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
                                  measures=direct, guide=guide, contact="省数据局 024-00000000（演示号码）")
-    with clock.pinned(data.SET_UP):  # with the others: it publishes the 2025 whitelist
-        second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
-    text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
-    draft = catalogue.add(session, actor=cast.admin, text=text, file_name="successor-demo.yaml")
-    catalogue.publish(session, actor=second, version_id=draft.id)
-    successor = catalogue.policy(session, draft.policy_id)
+    successor = catalogue.policy(session, successor_id)
     opening.open_round(session, actor=cast.admin, policy_id=successor.id, title=f"{today.year}年度申报（演示政策）",
                        opens_on=today - timedelta(days=10), closes_on=today + timedelta(days=80),
                        measures=[opening.MeasureIn(m.number, 20_000_000) for m in successor.measures if m.monetary],
                        guide=guide, contact="演示机关 024-00000001（演示号码）")
     for year in budget_years():
-        for m in successor.measures:
-            if m.monetary:
-                funding.set_budget(session, actor=cast.finance, year=year, policy_id=successor.id, measure=m.number,
-                                   amount=20_000_000)
+        with clock.pinned(data.SET_UP if year == data.SET_UP.year else today):  # each year's, in its year
+            for m in successor.measures:
+                if m.monetary:
+                    funding.set_budget(session, actor=cast.finance, year=year, policy_id=successor.id,
+                                       measure=m.number, amount=20_000_000)
     return past, current
+
+
+def _successor(session: Session, cast: Cast) -> str:
+    """The demonstration successor policy, drafted by the admin and published by a second one when the system was
+    set up (``data.SET_UP``), before the demo's first round: it reads as online in the story's past, not on the
+    seed's day. Its id."""
+    with clock.pinned(data.SET_UP):  # with the others: the second admin also publishes the 2025 whitelist
+        second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
+        text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
+        draft = catalogue.add(session, actor=cast.admin, text=text, file_name="successor-demo.yaml")
+        catalogue.publish(session, actor=second, version_id=draft.id)
+    return draft.policy_id
 
 
 def budget_years(today: date | None = None) -> list[int]:
@@ -264,6 +273,7 @@ def _shipped_online(session: Session) -> None:
                                                                PolicyVersion.drafted_by == "system")):
         if version.published_at is not None and version.published_at > online:
             version.created_at = version.published_at = online
+            version.published_on = data.SET_UP
     session.flush()
 
 
