@@ -182,8 +182,9 @@ def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Applicati
         _step(session, data.PROPOSED, Action.ANNOUNCE, cast.departments[app.department_id], app,
               starts_on=data.FIRST_BATCH)
         _step(session, data.APPROVED, Action.APPROVE, cast.finance, app)
-    _step(session, data.PAID, Action.DISBURSE, cast.finance, waiting["DEMA0001"], paid_on=data.PAID,
-          reference="演示-2025-0001")
+    for number, body in enumerate(("DEMA0001", data.PAID_TOO), start=1):
+        _step(session, data.PAID, Action.DISBURSE, cast.finance, waiting[body], paid_on=data.PAID,
+              reference=f"演示-2025-{number:04d}")
     for body in ("DEMA0003", "DEMA0012"):
         app = waiting[body]
         _step(session, data.SECOND_BATCH, Action.ANNOUNCE, cast.departments[app.department_id], app,
@@ -312,7 +313,7 @@ def _seed(session: Session, password: str) -> Cast:
         version = whitelist.propose(session, actor=cast.admin, on=data.WHITELISTED, note="演示数据生成的白名单")
         reviewer = session.scalars(select(User).where(User.username == "admin2")).one()  # not its proposer
         whitelist.publish(session, actor=reviewer, version_id=version.id, on=data.WHITELISTED)
-    _recognition_list(session, cast)
+    _recognition_lists(session, cast)
     return cast
 
 
@@ -331,11 +332,13 @@ def _ratings(session: Session, cast: Cast, made: dict[str, Application]) -> None
                 ratings.answer(session, actor=unit, rating_id=rating.id, text=answered[1])
 
 
-def _recognition_list(session: Session, cast: Cast) -> None:
-    """An imported list (an invented provincial 瞪羚 list): its enterprises get offers on measure 2, which the
-    current round delivers 免申即享, so they wait for the lead unit's confirmation (政策直达)."""
-    firms = [f for f in data.ENTERPRISES if f.body in data.LISTED]
-    rows = [["uscc", "name"]] + [[f.uscc, f.name] for f in firms]
-    checked = lists.check(session, rows, code=data.LIST_CODE, level="provincial", published_on=data.LIST_DAY)
-    lists.import_list(session, actor=cast.admin, rows=checked, code=data.LIST_CODE, level="provincial",
-                      document=data.LIST_DOCUMENT, published_on=data.LIST_DAY)
+def _recognition_lists(session: Session, cast: Cast) -> None:
+    """The imported lists (``data.LISTS``, invented provincial lists): their enterprises get offers (政策直达) on the
+    measures the current round takes, 免申即享 ones waiting for the lead unit's confirmation, 申请即享 ones for the
+    enterprise to accept."""
+    for code, document, bodies in data.LISTS:
+        firms = [f for f in data.ENTERPRISES if f.body in bodies]
+        rows = [["uscc", "name"]] + [[f.uscc, f.name] for f in firms]
+        checked = lists.check(session, rows, code=code, level="provincial", published_on=data.LIST_DAY)
+        lists.import_list(session, actor=cast.admin, rows=checked, code=code, level="provincial", document=document,
+                          published_on=data.LIST_DAY)
