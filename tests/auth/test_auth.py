@@ -249,3 +249,22 @@ async def test_signing_out_says_so(browser, people) -> None:
     out = await alice.post("/logout")
     assert out.status_code == 303
     assert "已退出登录" in (await alice.client.get(out.headers["location"])).text
+
+
+async def test_the_sign_in_page_says_who_opens_an_enterprise_account(client, monkeypatch) -> None:
+    """No one could tell from the sign-in page how an enterprise gets an account (there is no self-registration)."""
+    from huiqi.config import get_settings
+
+    line = (await client.get("/login")).text.split('<p id="account-how">')[1].split("</p>")[0]
+    assert "不开放自行注册" in line and "企业账号由本平台管理员开设" in line
+    assert '<a href="/rounds">申报批次</a>' in line
+    assert "联系" not in line.split("拨打")[0], "no organiser or contact is made up before the deployment sets one"
+    monkeypatch.setenv("HUIQI_ORGANIZER", "辽宁省数据局")
+    monkeypatch.setenv("HUIQI_CONTACT", "024-12345678")
+    get_settings.cache_clear()
+    try:
+        text = (await client.get("/login")).text
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert "请联系辽宁省数据局（024-12345678），或拨打" in text.split('<p id="account-how">')[1]

@@ -42,14 +42,17 @@ def test_demo_seed(session, tmp_path, monkeypatch) -> None:
     past = next(r for r in rounds.listed(session) if r.title == "2025年度申报（演示）")
     assert [(e.from_date.isoformat(), e.to_date.isoformat()) for e in rounds.read(session, past).extensions] == [
         ("2025-08-29", "2025-09-05")]  # the demo's round was extended once
-    offered = session.scalars(select(Offer)).all()  # the imported list's enterprises, in the current round
-    assert offered and {o.measure for o in offered} == {2} and all(o.state == "open" for o in offered)
+    offered = session.scalars(select(Offer)).all()  # the imported lists' enterprises, in the current round
+    assert {o.measure for o in offered} == {2, 3} and all(o.state == "open" for o in offered)
+    direct = [o for o in offered if offers.mode_of(session, o) == "direct"]
+    assert {o.measure for o in direct} == {2}
     unit = next(u for u in cast.departments.values() if u.display_name.startswith("省科技厅"))
-    assert {o.id for o in offers.pending(session, actor=unit)} == {o.id for o in offered}  # 免申即享: to confirm
+    assert {o.id for o in offers.pending(session, actor=unit)} == {o.id for o in direct}  # 免申即享: to confirm
     assert set(session.scalars(select(Budget.year))) == {2025, clock.today().year}
     assert session.scalar(select(WhitelistVersion.state)) == "published"
     rated = {r.uscc: r for r in session.scalars(select(Rating))}  # 好差评 of the finished applications
     assert sorted(r.level for r in rated.values()) == [2, 5]
+    assert session.scalar(select(func.count(Application.id)).where(Application.state == "disbursed")) == 2
     bad = next(r for r in rated.values() if r.level == 2)
     assert bad.due_on is not None and bad.answer
     assert bad.answered_by.startswith("city-" if bad.city else "dept-")
@@ -101,8 +104,60 @@ def test_the_demo_s_records_read_on_the_story_s_days(session, tmp_path, monkeypa
     assert day(first.created_at) == data.SUBMITTED and day(first.declared_at) == data.SUBMITTED
     shipped = session.scalars(select(PolicyVersion).where(PolicyVersion.policy_id == first.policy_id)).first()
     assert day(shipped.published_at) == data.SET_UP < data.SUBMITTED, "online before it judged the submission"
-    paid = session.scalars(select(Message).where(Message.subject.contains("已拨付"))).one()
-    assert day(paid.created_at) == data.PAID
+    versions = session.scalars(select(PolicyVersion)).all()
+    assert len(versions) == 2 and all(v.published_on == day(v.published_at) == data.SET_UP < data.ROUND_2025[0]
+                                      for v in versions), "the demo's policies went online before its first round"
+    paid = session.scalars(select(Message).where(Message.subject.contains("已拨付"))).all()
+    assert len(paid) == 2 and all(day(m.created_at) == data.PAID for m in paid)
     created = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.create",
                                                        AuditEvent.actor == "system")).all()
     assert created and all(day(e.at) <= data.SET_UP for e in created), "the people were there before the story"
+
+
+def test_the_demo_leaves_an_offer_to_accept_and_a_paid_application_to_rate(session, tmp_path, monkeypatch) -> None:
+    """Both offers were 免申即享 (only the lead unit could act) and every finished application of ent-01 and ent-02
+    was rated: the walk-through could show neither accepting an offer nor giving a rating."""
+    from huiqi.ratings import service as ratings
+
+    monkeypatch.setenv("HUIQI_MATERIALS_DIR", str(tmp_path))
+    from huiqi.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        seed(session, password="demo password")
+        ent = session.scalars(select(User).where(User.username == "ent-01")).one()
+        mine = [o for o in offers.mine(session, actor=ent) if offers.mode_of(session, o) == "apply"]
+        assert [(o.measure, o.state) for o in mine] == [(3, "open")], "申请即享: the enterprise accepts it"
+        draft = offers.accept(session, actor=ent, offer_id=mine[0].id)
+        assert draft.state == "draft" and draft.uscc == ent.uscc and draft.measure == 3
+        ent = session.scalars(select(User).where(User.username == "ent-02")).one()
+        rated = set(session.scalars(select(Rating.application_id)))
+        paid = [a for a in session.scalars(select(Application).where(Application.uscc == ent.uscc))
+                if a.state == "disbursed" and a.id not in rated]
+        assert len(paid) == 1
+        rating = ratings.rate(session, actor=ent, application_id=paid[0].id, level=4, comment="（演示）拨付及时")
+        assert rating.level == 4
+    finally:
+        get_settings.cache_clear()
+
+
+def test_the_demo_successor_policy_cites_plausible_demo_text_not_test_wording() -> None:
+    """Its clauses read 为测试多项政策同时加载 and 智能制造项目 where an enterprise's reasons quote them, and its
+    chapter and sources said 测试. Still plainly an invented demonstration policy."""
+    from importlib import resources
+
+    from huiqi.rules.loader import load_text
+
+    text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
+    policy = load_text(text, "successor-demo.yaml")
+    assert "演示" in policy.title and "非真实" in policy.title and "虚构" in policy.number
+    rules = [r for m in policy.measures for r in m.rules]
+    conditions = [*policy.general, *(c for r in rules for c in r.conditions)]
+    cited = [policy.preamble, *(m.chapter for m in policy.measures), *(m.clause for m in policy.measures),
+             *(r.clause for r in rules), *(c.clause for c in conditions),
+             *(v.source for m in policy.measures for p in m.parameters.values() for v in p.values)]
+    assert not [said for said in cited if "测试" in said], cited
+    general = {c.name: c.clause for c in policy.general}
+    assert "辽宁省注册" in general["在辽宁省注册"]
+    core = next(c for c in conditions if c.name == "属于数字经济核心产业")
+    assert "数字经济核心产业" in core.clause

@@ -8,7 +8,7 @@ import pytest
 
 from huiqi.models import User
 from huiqi.users import repository
-from tests.dbtest import ALICE_USCC, PASSWORD
+from tests.dbtest import ALICE_USCC, PASSWORD, uscc_for
 from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
@@ -192,6 +192,30 @@ async def test_after_a_reset_the_pages_lead_to_the_password_form(browser, client
     assert "密码已修改，请用新密码登录" in (await client.get("/login")).text
     assert not people.bob.must_change_password
 
+
+
+async def test_a_new_account_is_greeted_as_new_and_a_reset_one_as_reset(browser, client, session, people) -> None:
+    """An account an admin opened was told at its first sign-in that the admin had reset its password."""
+    from huiqi.web.deps import CSRF_COOKIE
+
+    admin = browser(people.admin)
+    created = await admin.post("/admin/users", data={
+        "username": "newfirm", "display_name": "新开企业经办人", "role": "enterprise", "password": "opening 2026 pw",
+        "uscc": uscc_for("210200", "MA0NEW01"), "region": "", "department": ""})
+    assert created.status_code == 303
+    await client.get("/login")
+    signed = await client.post("/login", data={"username": "newfirm", "password": "opening 2026 pw",
+                                               "csrf_token": client.cookies.get(CSRF_COOKIE)})
+    assert signed.status_code == 303 and signed.headers["location"] == "/account/password"
+    form = (await client.get("/account/password")).text
+    assert "您的账号由管理员开设，请先设定您自己的密码" in form and "重置" not in form
+    assert (await admin.post("/admin/users/newfirm/password", data={"new_password": "temporary 2026 pw"})) \
+        .status_code == 303
+    await client.get("/login")
+    await client.post("/login", data={"username": "newfirm", "password": "temporary 2026 pw",
+                                      "csrf_token": client.cookies.get(CSRF_COOKIE)})
+    again = (await client.get("/account/password")).text
+    assert "管理员已为您重置密码" in again and "由管理员开设" not in again
 
 
 @pytest.mark.parametrize(("current", "new", "confirm", "beside"), [

@@ -94,16 +94,22 @@ SET_UP = date(2025, 6, 30)
 SUBMITTED, CITY_PASSED, PROPOSED = date(2025, 9, 1), date(2025, 9, 3), date(2025, 9, 10)
 FIRST_BATCH, APPROVED, PAID = date(2025, 9, 15), date(2025, 9, 22), date(2025, 10, 15)
 SECOND_BATCH, OBJECTED, WHITELISTED = date(2025, 12, 22), date(2025, 12, 23), date(2025, 12, 1)
-LISTED = ("DEMA0001", "DEMA0004")  # the enterprises of the demo's imported list (an invented provincial 瞪羚 list)
-LIST_CODE, LIST_DAY, LIST_DOCUMENT = "gazelle", date(2025, 6, 1), "辽科发〔2025〕演示号（虚构，演示用）"
+LIST_DAY = date(2025, 6, 1)
+# The demo's imported lists (invented provincial lists, published on LIST_DAY): (code, document, enterprises). The
+# 瞪羚 list's enterprises are offered measure 2, delivered 免申即享 in the current round: the lead unit confirms the
+# offers. The 专精特新 list's enterprise is offered measure 3, 申请即享 there: the enterprise accepts the offer.
+LISTS = (("gazelle", "辽科发〔2025〕演示号（虚构，演示用）", ("DEMA0001", "DEMA0004")),
+         ("srdi_sme", "辽工信发〔2025〕演示号（虚构，演示用）", ("DEMA0001",)))
 # 好差评 given after the service was finished: (enterprise, day, level, comment); a bad rating opens a
-# rectification that the department answers (day, answer).
+# rectification that the department answers (day, answer). 大连海芯微电子's paid application (PAID_TOO) is left for
+# the walk-through to rate.
 RATINGS = (
     ("DEMA0001", date(2025, 10, 20), 5, "（演示）申报指南清楚，审核和拨付都很及时。", None),
     ("DEMA0008", date(2025, 9, 8), 2, "（演示）不予支持的理由只写了“存在不良信用记录”，没有说明记录的来源和修复办法。",
      (date(2025, 9, 12), "（演示）已电话告知企业信用记录的来源（信用中国网站公示的行政处罚）及信用修复的办理渠道；"
                          "今后不予支持的理由一并写明依据。")),
 )
+PAID_TOO = "DEMA0002"  # paid with the first batch beside DEMA0001, not rated
 DIRECT_MEASURES = {2}  # delivered 免申即享 in the current round: the lead unit confirms the offers
 ROUND_2025 = (date(2025, 7, 1), date(2025, 9, 5))  # the demo's 2025 round: opened, and its deadline
 # It first closed a week earlier and was extended (延期) on that day, for the reason given.

@@ -182,8 +182,9 @@ def _announce_and_pay(session: Session, cast: Cast, waiting: dict[str, Applicati
         _step(session, data.PROPOSED, Action.ANNOUNCE, cast.departments[app.department_id], app,
               starts_on=data.FIRST_BATCH)
         _step(session, data.APPROVED, Action.APPROVE, cast.finance, app)
-    _step(session, data.PAID, Action.DISBURSE, cast.finance, waiting["DEMA0001"], paid_on=data.PAID,
-          reference="演示-2025-0001")
+    for number, body in enumerate(("DEMA0001", data.PAID_TOO), start=1):
+        _step(session, data.PAID, Action.DISBURSE, cast.finance, waiting[body], paid_on=data.PAID,
+              reference=f"演示-2025-{number:04d}")
     for body in ("DEMA0003", "DEMA0012"):
         app = waiting[body]
         _step(session, data.SECOND_BATCH, Action.ANNOUNCE, cast.departments[app.department_id], app,
@@ -197,6 +198,7 @@ def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
     """The 2025 round of the shipped policy (closed), the current year's (open, for matters dated inside the
     expired window), and the demonstration successor policy, published by a second admin, with a round of its own."""
     policy = catalogue.published(session)[0]
+    successor_id = _successor(session, cast)
     measures = [opening.MeasureIn(m.number, data.BUDGETS_2025.get(m.number))
                 for m in policy.measures if m.monetary]
     guide = ("1. 企业在本平台登记事项、填写申报书并上传材料，作出承诺后提交；"
@@ -217,22 +219,30 @@ def _rounds(session: Session, cast: Cast) -> tuple[Round, Round]:
                                  title=f"{today.year}年度申报（有效期内事项，演示）",
                                  opens_on=today - timedelta(days=30), closes_on=today + timedelta(days=60),
                                  measures=direct, guide=guide, contact="省数据局 024-00000000（演示号码）")
-    with clock.pinned(data.SET_UP):  # with the others: it publishes the 2025 whitelist
-        second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
-    text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
-    draft = catalogue.add(session, actor=cast.admin, text=text, file_name="successor-demo.yaml")
-    catalogue.publish(session, actor=second, version_id=draft.id)
-    successor = catalogue.policy(session, draft.policy_id)
+    successor = catalogue.policy(session, successor_id)
     opening.open_round(session, actor=cast.admin, policy_id=successor.id, title=f"{today.year}年度申报（演示政策）",
                        opens_on=today - timedelta(days=10), closes_on=today + timedelta(days=80),
                        measures=[opening.MeasureIn(m.number, 20_000_000) for m in successor.measures if m.monetary],
                        guide=guide, contact="演示机关 024-00000001（演示号码）")
     for year in budget_years():
-        for m in successor.measures:
-            if m.monetary:
-                funding.set_budget(session, actor=cast.finance, year=year, policy_id=successor.id, measure=m.number,
-                                   amount=20_000_000)
+        with clock.pinned(data.SET_UP if year == data.SET_UP.year else today):  # each year's, in its year
+            for m in successor.measures:
+                if m.monetary:
+                    funding.set_budget(session, actor=cast.finance, year=year, policy_id=successor.id,
+                                       measure=m.number, amount=20_000_000)
     return past, current
+
+
+def _successor(session: Session, cast: Cast) -> str:
+    """The demonstration successor policy, drafted by the admin and published by a second one when the system was
+    set up (``data.SET_UP``), before the demo's first round: it reads as online in the story's past, not on the
+    seed's day. Its id."""
+    with clock.pinned(data.SET_UP):  # with the others: the second admin also publishes the 2025 whitelist
+        second = _user(session, "admin2", "系统管理员二（演示）", "admin", cast.password)
+        text = resources.files("huiqi.demo").joinpath("successor-demo.yaml").read_text("utf-8")
+        draft = catalogue.add(session, actor=cast.admin, text=text, file_name="successor-demo.yaml")
+        catalogue.publish(session, actor=second, version_id=draft.id)
+    return draft.policy_id
 
 
 def budget_years(today: date | None = None) -> list[int]:
@@ -264,6 +274,7 @@ def _shipped_online(session: Session) -> None:
                                                                PolicyVersion.drafted_by == "system")):
         if version.published_at is not None and version.published_at > online:
             version.created_at = version.published_at = online
+            version.published_on = data.SET_UP
     session.flush()
 
 
@@ -302,7 +313,7 @@ def _seed(session: Session, password: str) -> Cast:
         version = whitelist.propose(session, actor=cast.admin, on=data.WHITELISTED, note="演示数据生成的白名单")
         reviewer = session.scalars(select(User).where(User.username == "admin2")).one()  # not its proposer
         whitelist.publish(session, actor=reviewer, version_id=version.id, on=data.WHITELISTED)
-    _recognition_list(session, cast)
+    _recognition_lists(session, cast)
     return cast
 
 
@@ -321,11 +332,13 @@ def _ratings(session: Session, cast: Cast, made: dict[str, Application]) -> None
                 ratings.answer(session, actor=unit, rating_id=rating.id, text=answered[1])
 
 
-def _recognition_list(session: Session, cast: Cast) -> None:
-    """An imported list (an invented provincial 瞪羚 list): its enterprises get offers on measure 2, which the
-    current round delivers 免申即享, so they wait for the lead unit's confirmation (政策直达)."""
-    firms = [f for f in data.ENTERPRISES if f.body in data.LISTED]
-    rows = [["uscc", "name"]] + [[f.uscc, f.name] for f in firms]
-    checked = lists.check(session, rows, code=data.LIST_CODE, level="provincial", published_on=data.LIST_DAY)
-    lists.import_list(session, actor=cast.admin, rows=checked, code=data.LIST_CODE, level="provincial",
-                      document=data.LIST_DOCUMENT, published_on=data.LIST_DAY)
+def _recognition_lists(session: Session, cast: Cast) -> None:
+    """The imported lists (``data.LISTS``, invented provincial lists): their enterprises get offers (政策直达) on the
+    measures the current round takes, 免申即享 ones waiting for the lead unit's confirmation, 申请即享 ones for the
+    enterprise to accept."""
+    for code, document, bodies in data.LISTS:
+        firms = [f for f in data.ENTERPRISES if f.body in bodies]
+        rows = [["uscc", "name"]] + [[f.uscc, f.name] for f in firms]
+        checked = lists.check(session, rows, code=code, level="provincial", published_on=data.LIST_DAY)
+        lists.import_list(session, actor=cast.admin, rows=checked, code=code, level="provincial", document=document,
+                          published_on=data.LIST_DAY)

@@ -28,7 +28,7 @@ class User(Created, Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))  # department reviewer
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     email: Mapped[str | None] = mapped_column(String(254))  # where messages are also mailed (optional)
-    # Set when an admin resets the password: the user must choose their own at the next sign-in.
+    # Set when an admin opens the account or resets its password: the user must choose their own at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 

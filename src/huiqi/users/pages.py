@@ -164,8 +164,8 @@ def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, 
 
 
 @router.get("/account/password", response_class=HTMLResponse)
-def password_form(request: Request, who: CallerDep, actor: Actor) -> HTMLResponse:
-    return page(request, "account/password.html", who, must=actor.must_change_password, problems=[])
+def password_form(request: Request, who: CallerDep, actor: Actor, session: Db) -> HTMLResponse:
+    return page(request, "account/password.html", who, must=service.password_due(session, actor), problems=[])
 
 
 @router.post("/account/password", response_model=None)
@@ -191,7 +191,7 @@ def change_password(request: Request, who: CallerDep, actor: Actor, session: Db,
 
     def again(refusal: Refusal) -> Response:
         return page(request, "account/password.html", who, status_code=refusal.status_code,
-                    must=actor.must_change_password, problems=refusal.shown)
+                    must=service.password_due(session, actor), problems=refusal.shown)
 
     answer = form_step(session, act, done="/login", again=again, said="密码已修改，请用新密码登录")
     if answer.status_code == 303:

@@ -44,6 +44,13 @@ def binding_events(session: Session, user_ids: Collection[int]) -> list[AuditEve
     return list(session.scalars(query.order_by(AuditEvent.seq)))
 
 
+def was_reset(session: Session, user_id: int) -> bool:
+    """Whether an admin has ever reset this user's password (the trail's 重置密码)."""
+    query = select(AuditEvent.id).where(AuditEvent.entity == "user", AuditEvent.action == "user.password_reset",
+                                        AuditEvent.entity_id == str(user_id))
+    return session.scalar(query.limit(1)) is not None
+
+
 def add(session: Session, user: User) -> User:
     session.add(user)
     session.flush()

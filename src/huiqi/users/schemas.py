@@ -76,7 +76,7 @@ class UserRead(BaseModel):
     department_id: int | None
     department: str | None = None
     reset_pending: bool = Field(False, validation_alias="must_change_password",
-                                description="管理员已重置密码，等待本人修改")
+                                description="管理员开设账号或重置密码后，等待本人设定自己的密码")
     active: bool
     created_at: UtcDateTime | None = None
 

@@ -320,6 +320,14 @@ def change_own_password(session: Session, *, actor: User, current: str, new: str
     return actor
 
 
+def password_due(session: Session, user: User) -> str | None:
+    """Why the user must set their own password first: "new" for an account an admin opened with a temporary
+    password, "reset" for one whose password an admin reset; None when nothing is due."""
+    if not user.must_change_password:
+        return None
+    return "reset" if repository.was_reset(session, user.id) else "new"
+
+
 def password_seen(user: User) -> str:
     """What a form carries of the password it was shown beside: a digest of its (salted) hash, which tells whether the
     password changed since, and nothing about the password."""
