@@ -201,6 +201,7 @@ def _round_close(event: EventRead, policies: Mapping[str, str]) -> list[str]:
 NAMED: dict[str, Callable[[EventRead, Mapping[str, str]], list[str]]] = {
     "round.open": _round_open, "round.add_measure": _add_measure, "round.close": _round_close,
     "policy.draft": _policy_version, "policy.edit": _policy_version, "policy.publish": _policy_version,
+    "policy.withdraw": _policy_version,
     "material.add": lambda event, _: _material(event.after or {}),
     "material.remove": lambda event, _: _material(event.before or {}),
     "announcement.open": _announcement,
