@@ -24,7 +24,27 @@ async def test_page_shows_intact_chain_and_events(browser, session, people) -> N
     assert "角色由 市级初审人员（大连市） 改为 财政人员" in response.text and "user.role" not in response.text
     only = await browser(people.admin).get("/audit", params={"entity": "user", "entity_id": str(people.dalian.id)})
     assert "共 2 条" in only.text and "系统（自动） 于" in only.text and "创建用户" in only.text
-    assert "<details" in only.text and "&#34;finance&#34;" in only.text  # the raw record, behind a toggle
+    assert "<summary>记录明细</summary>" in only.text and "&#34;" not in only.text  # field by field, not JSON
+    before, after = only.text.split("<summary>记录明细</summary>")[1].split("</details>")[0].split("<caption>变更后")
+    assert "<caption>变更前</caption>" in before and '<th scope="row">角色</th><td>市级初审人员</td>' in before
+    assert '<th scope="row">角色</th><td>财政人员</td>' in after and '<th scope="row">所在地</th><td>无</td>' in after
+
+
+async def test_an_events_record_reads_field_by_field_in_chinese(browser, session, people) -> None:
+    audit.record(session, actor="finance", action="application.disbursed", entity="application", entity_id=16,
+                 after={"amount": 800_000, "paid_on": "2025-12-04", "reference": "PZ-1"})
+    audit.record(session, actor="finance", action="application.approve", entity="application", entity_id=16,
+                 before={"state": "announced"}, after={"state": "approved", "on": "2025-12-05", "reasons": None})
+    response = await browser(people.auditor).get("/audit", params={"entity": "application"})
+    record = response.text.split("<summary>记录明细</summary>")
+    paid, approved = record[2].split("</details>")[0], record[1].split("</details>")[0]
+    assert "<caption>记录内容</caption>" in paid and "变更前" not in paid
+    assert '<th scope="row">金额</th><td>80 万元</td>' in paid and "800000" not in paid
+    assert '<th scope="row">付款日期</th><td>2025年12月4日</td>' in paid
+    assert '<th scope="row">凭证号</th><td>PZ-1</td>' in paid
+    assert '<caption>变更前</caption><tbody><tr><th scope="row">状态</th><td>公示中</td>' in approved
+    assert '<th scope="row">状态</th><td>已批准</td>' in approved and "approved" not in approved
+    assert "&#34;amount&#34;" not in response.text, "the record as kept (JSON) is the export's, not the page's"
 
 
 async def test_events_read_as_sentences_with_names_dates_and_wan(browser, session, people) -> None:

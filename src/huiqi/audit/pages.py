@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from huiqi.audit import service
-from huiqi.audit.fields import readable
+from huiqi.audit.fields import readable, rows
 from huiqi.audit.replay import COVERED
 from huiqi.audit.schemas import EventRead, Verification
-from huiqi.audit.sentences import ENTITIES, amount_of, known, sentence, sentences
+from huiqi.audit.sentences import ENTITIES, amount_of, known, sentence
 from huiqi.errors import InputError
 from huiqi.labels import Problem, labelled
 from huiqi.validation import PlainText, date_reason, iso_date
@@ -25,14 +25,6 @@ router = APIRouter(include_in_schema=False)
 SIZE, EXPORT_LIMIT = 50, 50_000
 Entity = Annotated[PlainText | None, Query(max_length=40)]
 EntityId = Annotated[PlainText | None, Query(max_length=64)]
-
-
-def change(event: EventRead) -> str:
-    """Before → after, compactly, for a table cell."""
-    def text(value) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value is not None else "—"
-
-    return f"{text(event.before)} → {text(event.after)}" if event.before is not None else text(event.after)
 
 
 Person = Annotated[PlainText | None, Query(max_length=64)]
@@ -101,6 +93,10 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
         except InputError as error:  # a kind of record the list does not offer: said beside the list
             problems = labelled(error.problems)
     kinds = {k: ENTITIES.get(k, k) for k in service.entities(session, actor=actor)}
+    found = known(session, events)
+    # Each event's record in full, field by field as people read it (the record as kept, field names, yuan and
+    # hashes, is the export's: the page's JSON could not check a hash without them).
+    details = [(rows(e, e.before, found.policies), rows(e, e.after, found.policies)) for e in events]
     return page(request, "audit/index.html", who, status_code=422 if problems or anchor_problems else 200,
                 result=result, covered=COVERED, anchor=(anchor or "").strip(), anchor_problems=anchor_problems,
                 events=events, total=total, page_no=page_no, pages=max(1, -(-total // SIZE)), entity=entity or "",
@@ -108,7 +104,7 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
                 since=since_text.strip() if problems and since_text else since,
                 until=until_text.strip() if problems and until_text else until,
                 query=_query(entity, entity_id, person, since, until),
-                labels=ENTITIES, change=change, said=sentences(session, events))
+                labels=ENTITIES, said=[sentence(e, found) for e in events], details=details)
 
 
 @router.get("/audit/events.xlsx")
