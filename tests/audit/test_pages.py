@@ -79,7 +79,7 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
     response = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "user",
                                                                               "entity_id": str(people.dalian.id)})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == f"审计记录（用户 {people.dalian.id}）"
+    assert rows[0][0] == "审计记录（用户 dalian（大连市审核员））", "the user by login and name, not by number"
     assert rows[1][:5] == ("序号", "记录时间（北京时间）", "操作人", "登录名", "事件")
     assert [r[2:4] for r in rows[2:]] == [("系统管理员", "admin"), ("系统（自动）", "system")]
     assert "变更角色 用户" in rows[2][4] and [r[-1] for r in rows[2:]] == ["user.role", "user.create"]
@@ -269,3 +269,22 @@ async def test_export_carries_the_login_and_both_hashes_so_the_chain_is_checked_
         assert audit.digest(event) == r["本条哈希"] and len(r["本条哈希"]) == 64
     kept = session.execute(text("SELECT hash FROM audit_events WHERE seq = :s"), {"s": said[0]["序号"]}).scalar_one()
     assert said[0]["本条哈希"] == kept
+
+
+async def test_the_exports_title_names_every_filter(browser, session, people) -> None:
+    users.change_role(session, actor=people.admin, username="dalian", role="finance")
+    response = await browser(people.auditor).get("/audit/events.xlsx", params={
+        "entity": "user", "entity_id": str(people.dalian.id), "who": " admin ", "since": "2020-01-01",
+        "until": "2099-12-31"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "审计记录（用户 dalian（大连市审核员），操作人“admin”，记录于 2020年1月1日至2099年12月31日）"
+    assert [r[3] for r in rows[2:]] == ["admin"]
+    since = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "budget", "since": "2020-01-01"})
+    title = next(openpyxl.load_workbook(io.BytesIO(since.content)).active.iter_rows(values_only=True))[0]
+    assert title == "审计记录（预算，记录于 2020年1月1日起）"
+    one = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "application", "entity_id": "#16",
+                                                                          "until": "2099-12-31"})
+    title = next(openpyxl.load_workbook(io.BytesIO(one.content)).active.iter_rows(values_only=True))[0]
+    assert title == "审计记录（申报 #16，记录于 2099年12月31日及以前）"
+    plain = await browser(people.auditor).get("/audit/events.xlsx")
+    assert next(openpyxl.load_workbook(io.BytesIO(plain.content)).active.iter_rows(values_only=True))[0] == "审计记录"

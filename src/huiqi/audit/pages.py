@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from huiqi.audit import service
 from huiqi.audit.fields import readable, rows
 from huiqi.audit.replay import COVERED
 from huiqi.audit.schemas import EventRead, Verification
-from huiqi.audit.sentences import ENTITIES, amount_of, known, sentence
+from huiqi.audit.sentences import ENTITIES, amount_of, chinese_date, known, sentence
 from huiqi.errors import InputError
 from huiqi.labels import Problem, labelled
 from huiqi.validation import PlainText, date_reason, iso_date
@@ -128,8 +129,7 @@ def export(request: Request, who: CallerDep, actor: Actor, session: Db, entity: 
              amount_of(e), readable(e, e.before, numbers), readable(e, e.after, numbers), _json(e.before),
              _json(e.after), e.entity, e.entity_id, _utc(e.at), e.prev_hash, e.hash, e.action)
             for e, s in zip(events, said, strict=True)]
-    which = " ".join(x for x in (ENTITIES.get(entity, entity) if entity else None, entity_id) if x)
-    title = f"审计记录（{which}）" if which else "审计记录"
+    title = _title(session, events, entity=entity, entity_id=entity_id, person=person, since=since, until=until)
     # The 事件 column says it in words (操作人 with the unit held then, beside the login it was recorded under), and
     # 变更前/变更后 the fields by their labels, money in 万元; the columns from 变更前（原始记录） on are the record as
     # kept, its field names and yuan as stored: with them, the login and the two hashes the chain can be checked
@@ -140,6 +140,28 @@ def export(request: Request, who: CallerDep, actor: Actor, session: Db, entity: 
     table = Table(title, header, rows, money={"金额"})
     return download(table, "审计记录.xlsx")
 
+
+
+def _title(session: Session, events: list[EventRead], *, entity: str | None, entity_id: str | None, person: str | None,
+           since: date | None, until: date | None) -> str:
+    """The export's title with its filters in words, as the page says them (审计记录（用户 dalian（大连市审核员），
+    操作人“admin”，记录于 2025年1月1日至2025年12月31日）): a user by the login and display name the trail says."""
+    from huiqi.users import trail
+    from huiqi.users.repository import accounts
+
+    kind = ENTITIES.get(entity, entity) if entity else None
+    record = kind
+    if entity == "user" and entity_id and entity_id.isdigit():
+        said = next((e.after or e.before for e in events if e.entity == "user" and e.entity_id == entity_id), None)
+        record = trail.account(said, entity_id, accounts(session, {int(entity_id)}))
+    elif kind and entity_id:
+        record = f"{kind} #{entity_id}" if entity_id.isdigit() else f"{kind} {entity_id}"
+    if entity == "whitelist" and entity_id:
+        record = f"{record}（含该版本各条目的变更）"
+    days = (f"记录于 {chinese_date(since)}至{chinese_date(until)}" if since and until else
+            f"记录于 {chinese_date(since)}起" if since else f"记录于 {chinese_date(until)}及以前" if until else None)
+    parts = [p for p in (record, f"操作人“{person.strip()}”" if person and person.strip() else None, days) if p]
+    return f"审计记录（{'，'.join(parts)}）" if parts else "审计记录"
 
 
 def _number(entity_id: str) -> int | str:
