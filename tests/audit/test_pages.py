@@ -101,7 +101,7 @@ async def test_export_says_before_and_after_in_chinese_and_keeps_the_record_as_k
     assert latest["变更前"] == "金额：1234 万元；已动用合计：0 万元"
     assert latest["变更后"].startswith("金额：800 万元；已动用合计：0 万元；编号：")
     assert '"amount": 8000000' in latest["变更后（原始记录）"], "the record as kept, in its own column"
-    page = (await browser(people.auditor).get("/audit")).text.split("</table>")[0]
+    page = (await browser(people.auditor).get("/audit")).text.split('<div class="actions pager">')[0]
     assert "预算</a>，金额由 1234 万元改为 800 万元" in page
 
 
