@@ -24,7 +24,27 @@ async def test_page_shows_intact_chain_and_events(browser, session, people) -> N
     assert "角色由 市级初审人员（大连市） 改为 财政人员" in response.text and "user.role" not in response.text
     only = await browser(people.admin).get("/audit", params={"entity": "user", "entity_id": str(people.dalian.id)})
     assert "共 2 条" in only.text and "系统（自动） 于" in only.text and "创建用户" in only.text
-    assert "<details" in only.text and "&#34;finance&#34;" in only.text  # the raw record, behind a toggle
+    assert "<summary>记录明细</summary>" in only.text and "&#34;" not in only.text  # field by field, not JSON
+    before, after = only.text.split("<summary>记录明细</summary>")[1].split("</details>")[0].split("<caption>变更后")
+    assert "<caption>变更前</caption>" in before and '<th scope="row">角色</th><td>市级初审人员</td>' in before
+    assert '<th scope="row">角色</th><td>财政人员</td>' in after and '<th scope="row">所在地</th><td>无</td>' in after
+
+
+async def test_an_events_record_reads_field_by_field_in_chinese(browser, session, people) -> None:
+    audit.record(session, actor="finance", action="application.disbursed", entity="application", entity_id=16,
+                 after={"amount": 800_000, "paid_on": "2025-12-04", "reference": "PZ-1"})
+    audit.record(session, actor="finance", action="application.approve", entity="application", entity_id=16,
+                 before={"state": "announced"}, after={"state": "approved", "on": "2025-12-05", "reasons": None})
+    response = await browser(people.auditor).get("/audit", params={"entity": "application"})
+    record = response.text.split("<summary>记录明细</summary>")
+    paid, approved = record[2].split("</details>")[0], record[1].split("</details>")[0]
+    assert "<caption>记录内容</caption>" in paid and "变更前" not in paid
+    assert '<th scope="row">金额</th><td>80 万元</td>' in paid and "800000" not in paid
+    assert '<th scope="row">付款日期</th><td>2025年12月4日</td>' in paid
+    assert '<th scope="row">凭证号</th><td>PZ-1</td>' in paid
+    assert '<caption>变更前</caption><tbody><tr><th scope="row">状态</th><td>公示中</td>' in approved
+    assert '<th scope="row">状态</th><td>已批准</td>' in approved and "approved" not in approved
+    assert "&#34;amount&#34;" not in response.text, "the record as kept (JSON) is the export's, not the page's"
 
 
 async def test_events_read_as_sentences_with_names_dates_and_wan(browser, session, people) -> None:
@@ -59,7 +79,7 @@ async def test_export_lists_the_filtered_events(browser, session, people) -> Non
     response = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "user",
                                                                               "entity_id": str(people.dalian.id)})
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == f"审计记录（用户 {people.dalian.id}）"
+    assert rows[0][0] == "审计记录（用户 dalian（大连市审核员））", "the user by login and name, not by number"
     assert rows[1][:5] == ("序号", "记录时间（北京时间）", "操作人", "登录名", "事件")
     assert [r[2:4] for r in rows[2:]] == [("系统管理员", "admin"), ("系统（自动）", "system")]
     assert "变更角色 用户" in rows[2][4] and [r[-1] for r in rows[2:]] == ["user.role", "user.create"]
@@ -81,7 +101,7 @@ async def test_export_says_before_and_after_in_chinese_and_keeps_the_record_as_k
     assert latest["变更前"] == "金额：1234 万元；已动用合计：0 万元"
     assert latest["变更后"].startswith("金额：800 万元；已动用合计：0 万元；编号：")
     assert '"amount": 8000000' in latest["变更后（原始记录）"], "the record as kept, in its own column"
-    page = (await browser(people.auditor).get("/audit")).text.split("</table>")[0]
+    page = (await browser(people.auditor).get("/audit")).text.split('<div class="actions pager">')[0]
     assert "预算</a>，金额由 1234 万元改为 800 万元" in page
 
 
@@ -249,3 +269,22 @@ async def test_export_carries_the_login_and_both_hashes_so_the_chain_is_checked_
         assert audit.digest(event) == r["本条哈希"] and len(r["本条哈希"]) == 64
     kept = session.execute(text("SELECT hash FROM audit_events WHERE seq = :s"), {"s": said[0]["序号"]}).scalar_one()
     assert said[0]["本条哈希"] == kept
+
+
+async def test_the_exports_title_names_every_filter(browser, session, people) -> None:
+    users.change_role(session, actor=people.admin, username="dalian", role="finance")
+    response = await browser(people.auditor).get("/audit/events.xlsx", params={
+        "entity": "user", "entity_id": str(people.dalian.id), "who": " admin ", "since": "2020-01-01",
+        "until": "2099-12-31"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "审计记录（用户 dalian（大连市审核员），操作人“admin”，记录于 2020年1月1日至2099年12月31日）"
+    assert [r[3] for r in rows[2:]] == ["admin"]
+    since = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "budget", "since": "2020-01-01"})
+    title = next(openpyxl.load_workbook(io.BytesIO(since.content)).active.iter_rows(values_only=True))[0]
+    assert title == "审计记录（预算，记录于 2020年1月1日起）"
+    one = await browser(people.auditor).get("/audit/events.xlsx", params={"entity": "application", "entity_id": "#16",
+                                                                          "until": "2099-12-31"})
+    title = next(openpyxl.load_workbook(io.BytesIO(one.content)).active.iter_rows(values_only=True))[0]
+    assert title == "审计记录（申报 #16，记录于 2099年12月31日及以前）"
+    plain = await browser(people.auditor).get("/audit/events.xlsx")
+    assert next(openpyxl.load_workbook(io.BytesIO(plain.content)).active.iter_rows(values_only=True))[0] == "审计记录"

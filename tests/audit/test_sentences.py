@@ -175,3 +175,20 @@ def test_an_event_names_what_it_is_about_as_its_record_holds_it() -> None:
     removed = EventRead(seq=1, at=datetime(2026, 12, 3, 17, 30), actor="alice", action="material.remove",
                         entity="application", entity_id="14", before={"filename": "旧.pdf", "kind": None}, after=None)
     assert sentence(removed, {}).more == "文件 旧.pdf"
+
+
+def test_a_policy_withdrawn_is_named_by_its_number_and_version() -> None:
+    withdrawn = _change("policy.withdraw", "policy_version", "3", {"state": "published"},
+                        {"state": "withdrawn", "reason": "文号有误", "policy": "ln-2022-35",
+                         "number": "辽政办〔2022〕35号", "version": "1234567890ab"})
+    assert sentence(withdrawn, {}).text == (
+        "finance 于 2026年12月4日 撤回政策版本 政策版本 #3；辽政办〔2022〕35号，版本 1234567890ab；"
+        "状态由 已发布 改为 已撤回，理由：文号有误")
+    older = _change("policy.withdraw", "policy_version", "3", {"state": "published"},
+                    {"state": "withdrawn", "reason": "文号有误"})
+    looked_up = sentence(older, Known(versions={3: ("辽政办〔2022〕35号", "abcdefabcdef")}))
+    assert looked_up.more == ("辽政办〔2022〕35号，版本 abcdefabcdef（文号与版本按政策版本 #3 的记录，本事件未记载）；"
+                              "状态由 已发布 改为 已撤回，理由：文号有误")
+    assert sentence(older, Known()).more == "状态由 已发布 改为 已撤回，理由：文号有误", "not looked up: nothing said"
+    assert sentence(older, Known(versions={3: None})).more == ("本事件未记载文号，政策版本 #3 的记录已不存在；"
+                                             "状态由 已发布 改为 已撤回，理由：文号有误")

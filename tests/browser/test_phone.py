@@ -160,3 +160,21 @@ def test_a_material_filed_with_a_correction_is_marked_and_fits_the_phone(chromiu
         shoot(phone, "90-phone-corrected-material")
         context.close()
     assert width <= 390 and not hidden, (width, hidden)
+
+
+def test_the_audit_trail_reads_on_a_phone(phone) -> None:
+    """At 390 px an event's sentence and its record (记录明细, a table of two columns) take the card's whole width,
+    and the toggle and the pages' links are a finger's target."""
+    sign_in(phone, "auditor")
+    phone.goto("/audit")
+    card = phone.locator("table.events tbody tr").first
+    toggle = phone.locator("table.events details > summary").first
+    assert toggle.bounding_box()["x"] - card.bounding_box()["x"] < 30, "under the event, not beside its name"
+    assert toggle.bounding_box()["height"] >= 38
+    toggle.click()
+    record = phone.locator("table.events table.record").first
+    assert record.is_visible() and record.bounding_box()["width"] > 300
+    assert record.locator("th").first.bounding_box()["width"] < record.bounding_box()["width"] / 2
+    assert phone.locator(".pager a").first.bounding_box()["height"] >= 38
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(phone, "90-phone-auditor-audit-record")

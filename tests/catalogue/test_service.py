@@ -220,3 +220,23 @@ def test_a_purpose_no_policy_serves_yet_is_said_with_the_day_it_will(session, pe
     with pytest.raises(Exception, match="尚未施行：自 2022-07-23 起施行") as refused:
         whitelist._may_compile(session, people.miit, early)
     assert "serves" not in str(refused.value)
+
+
+def test_a_withdrawal_records_the_policys_number_and_version_and_the_trail_names_them(session, people) -> None:
+    from huiqi.audit.schemas import EventRead
+    from huiqi.audit.sentences import sentences
+
+    draft = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="s.yaml")
+    catalogue.withdraw(session, actor=people.admin, version_id=draft.id, reason="测试撤回")
+    event = audit.history(session, entity="policy_version", entity_id=draft.id)[-1]
+    assert event.action == "policy.withdraw" and event.after is not None
+    assert (event.after["number"], event.after["version"]) == ("测试〔2024〕1号", draft.digest[:12])
+    older = [EventRead.model_validate(audit.record(session, actor="admin", action="policy.withdraw",
+                                                   entity="policy_version", entity_id=key, before={"state": "draft"},
+                                                   after={"state": "withdrawn", "reason": "旧事件"}),
+                                      from_attributes=True) for key in (draft.id, 99_999)]
+    said = [s.more for s in sentences(session, [event, *older])]
+    assert said[0] is not None and said[0].startswith(f"测试〔2024〕1号，版本 {draft.digest[:12]}；")
+    assert said[1] is not None and said[1].startswith(
+        f"测试〔2024〕1号，版本 {draft.digest[:12]}（文号与版本按政策版本 #{draft.id} 的记录，本事件未记载）")
+    assert said[2] is not None and said[2].startswith("本事件未记载文号，政策版本 #99999 的记录已不存在")

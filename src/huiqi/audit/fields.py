@@ -16,7 +16,8 @@ from huiqi.workflow.states import STATES
 
 MONEY = frozenset({"amount", "committed", "amount_requested", "amount_proposed", "amount_approved", "ceiling",
                    "other_support", "revenue", "revenue_prior", "rnd_spending", "profit", "ceilings_before",
-                   "ceilings_after", "ceiling_before_deduction", "granted_elsewhere", "drawn_for"})
+                   "ceilings_after", "ceiling_before_deduction", "granted_elsewhere", "drawn_for", "investment",
+                   "actual_investment"})
 LABELS = {
     "amount": "金额", "committed": "已动用合计", "amount_requested": "申请金额", "amount_proposed": "拟定金额",
     "amount_approved": "批准金额", "ceiling": "上限", "ceiling_before_deduction": "扣减前上限",
@@ -45,6 +46,9 @@ LABELS = {
     "rnd_spending": "研发投入", "profit": "利润总额", "employees": "从业人数", "revenue": "本年营业收入",
     "revenue_prior": "上年营业收入", "list_digest": "名单摘要", "list_listed": "名单条目数",
     "list_included": "名单列入数", "basis": "依据", "reform": "改革方案", "drawn_for": "测算所用预算",
+    "basis_policy": "依据政策", "basis_number": "依据政策文号", "basis_version": "依据政策版本",
+    "basis_measure": "依据措施",
+    "again": "接续的政策直达", "job_id": "测算任务编号", "user_id": "用户编号", "key": "事项编号", "payee": "收款账户",
     }
 # Keys whose meaning depends on the event: an approval's budget is the budget's number, a measure's its amount.
 IDS = {"application.approved_amount": {"budget"}}
@@ -60,13 +64,23 @@ CHANGED = {
 LONGEST = 40  # characters of a text said in a sentence; the export gives it whole
 
 
-def _label(key: str, event: EventRead) -> str:
-    """A field's Chinese label (an applicant's profile by the profile form's labels); the key itself if unknown."""
+def label(key: str, entity: str = "") -> str | None:
+    """A field's Chinese label (an applicant's profile by the profile form's labels, a matter's facts by the rules'
+    names); None when it has none."""
     from huiqi.audit.replay_records import PROFILE_LABELS  # the replay's labels of the profile
+    from huiqi.rules.facts import FACTS, STRUCTURE_LABELS
 
-    if event.entity == "applicant" and key in PROFILE_LABELS:
+    if entity == "applicant" and key in PROFILE_LABELS:
         return PROFILE_LABELS[key]
-    return LABELS.get(key) or PROFILE_LABELS.get(key) or key
+    fact = FACTS[key].label.removesuffix("（元）") if key in FACTS else None  # its money is said in 万元
+    if entity == "matter" and (fact or key in STRUCTURE_LABELS):
+        return fact or STRUCTURE_LABELS[key]
+    return LABELS.get(key) or PROFILE_LABELS.get(key) or fact
+
+
+def _label(key: str, event: EventRead) -> str:
+    """A field's Chinese label; the key itself if it has none."""
+    return label(key, event.entity) or key
 
 
 def shown(event: EventRead, key: str, value: Any, *, whole: bool = False, policies: Mapping[str, str] = {}) -> str:
@@ -88,6 +102,8 @@ def shown(event: EventRead, key: str, value: Any, *, whole: bool = False, polici
         from huiqi.users.roles import ROLE_LABELS
 
         return ROLE_LABELS.get(value, value)
+    if isinstance(value, str) and (said := _choice(key, value)):
+        return said
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
         return _day(value)
     if isinstance(value, list):
@@ -98,8 +114,24 @@ def shown(event: EventRead, key: str, value: Any, *, whole: bool = False, polici
     return text if whole or len(text) <= LONGEST else text[:LONGEST] + "…"
 
 
+def _choice(key: str, value: str) -> str | None:
+    """An enumerated value by its Chinese name (a matter's 所属领域 传感类, a city by its name); None otherwise."""
+    from huiqi.reference.divisions import place_name
+    from huiqi.rules.facts import CHOICES
+
+    if key == "region":
+        return place_name(value)
+    return CHOICES.get(key, {}).get(value)
+
+
 def _chinese(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def rows(event: EventRead, side: Mapping[str, Any] | None, policies: Mapping[str, str] = {}) -> list[tuple[str, str]]:
+    """A before or an after as a table reads it: each field's label beside its value, every value whole, money in
+    万元 (``policies``: each policy's document number)."""
+    return [(_label(k, event), shown(event, k, v, whole=True, policies=policies)) for k, v in (side or {}).items()]
 
 
 def readable(event: EventRead, side: Mapping[str, Any] | None, policies: Mapping[str, str] = {}) -> str | None:
@@ -107,8 +139,7 @@ def readable(event: EventRead, side: Mapping[str, Any] | None, policies: Mapping
     number)."""
     if side is None:
         return None
-    return "；".join(f"{_label(k, event)}：{shown(event, k, v, whole=True, policies=policies)}"
-                    for k, v in side.items()) or "无"
+    return "；".join(f"{label}：{value}" for label, value in rows(event, side, policies)) or "无"
 
 
 def changes(event: EventRead) -> list[str]:
@@ -201,6 +232,7 @@ def _round_close(event: EventRead, policies: Mapping[str, str]) -> list[str]:
 NAMED: dict[str, Callable[[EventRead, Mapping[str, str]], list[str]]] = {
     "round.open": _round_open, "round.add_measure": _add_measure, "round.close": _round_close,
     "policy.draft": _policy_version, "policy.edit": _policy_version, "policy.publish": _policy_version,
+    "policy.withdraw": _policy_version,
     "material.add": lambda event, _: _material(event.after or {}),
     "material.remove": lambda event, _: _material(event.before or {}),
     "announcement.open": _announcement,

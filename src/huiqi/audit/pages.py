@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from huiqi.audit import service
-from huiqi.audit.fields import readable
+from huiqi.audit.fields import readable, rows
 from huiqi.audit.replay import COVERED
 from huiqi.audit.schemas import EventRead, Verification
-from huiqi.audit.sentences import ENTITIES, amount_of, known, sentence, sentences
+from huiqi.audit.sentences import ENTITIES, amount_of, chinese_date, known, sentence
 from huiqi.errors import InputError
 from huiqi.labels import Problem, labelled
 from huiqi.validation import PlainText, date_reason, iso_date
@@ -25,14 +26,6 @@ router = APIRouter(include_in_schema=False)
 SIZE, EXPORT_LIMIT = 50, 50_000
 Entity = Annotated[PlainText | None, Query(max_length=40)]
 EntityId = Annotated[PlainText | None, Query(max_length=64)]
-
-
-def change(event: EventRead) -> str:
-    """Before → after, compactly, for a table cell."""
-    def text(value) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value is not None else "—"
-
-    return f"{text(event.before)} → {text(event.after)}" if event.before is not None else text(event.after)
 
 
 Person = Annotated[PlainText | None, Query(max_length=64)]
@@ -101,6 +94,10 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
         except InputError as error:  # a kind of record the list does not offer: said beside the list
             problems = labelled(error.problems)
     kinds = {k: ENTITIES.get(k, k) for k in service.entities(session, actor=actor)}
+    found = known(session, events)
+    # Each event's record in full, field by field as people read it (the record as kept, field names, yuan and
+    # hashes, is the export's: the page's JSON could not check a hash without them).
+    details = [(rows(e, e.before, found.policies), rows(e, e.after, found.policies)) for e in events]
     return page(request, "audit/index.html", who, status_code=422 if problems or anchor_problems else 200,
                 result=result, covered=COVERED, anchor=(anchor or "").strip(), anchor_problems=anchor_problems,
                 events=events, total=total, page_no=page_no, pages=max(1, -(-total // SIZE)), entity=entity or "",
@@ -108,7 +105,7 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
                 since=since_text.strip() if problems and since_text else since,
                 until=until_text.strip() if problems and until_text else until,
                 query=_query(entity, entity_id, person, since, until),
-                labels=ENTITIES, change=change, said=sentences(session, events))
+                labels=ENTITIES, said=[sentence(e, found) for e in events], details=details)
 
 
 @router.get("/audit/events.xlsx")
@@ -132,8 +129,7 @@ def export(request: Request, who: CallerDep, actor: Actor, session: Db, entity: 
              amount_of(e), readable(e, e.before, numbers), readable(e, e.after, numbers), _json(e.before),
              _json(e.after), e.entity, e.entity_id, _utc(e.at), e.prev_hash, e.hash, e.action)
             for e, s in zip(events, said, strict=True)]
-    which = " ".join(x for x in (ENTITIES.get(entity, entity) if entity else None, entity_id) if x)
-    title = f"审计记录（{which}）" if which else "审计记录"
+    title = _title(session, events, entity=entity, entity_id=entity_id, person=person, since=since, until=until)
     # The 事件 column says it in words (操作人 with the unit held then, beside the login it was recorded under), and
     # 变更前/变更后 the fields by their labels, money in 万元; the columns from 变更前（原始记录） on are the record as
     # kept, its field names and yuan as stored: with them, the login and the two hashes the chain can be checked
@@ -144,6 +140,28 @@ def export(request: Request, who: CallerDep, actor: Actor, session: Db, entity: 
     table = Table(title, header, rows, money={"金额"})
     return download(table, "审计记录.xlsx")
 
+
+
+def _title(session: Session, events: list[EventRead], *, entity: str | None, entity_id: str | None, person: str | None,
+           since: date | None, until: date | None) -> str:
+    """The export's title with its filters in words, as the page says them (审计记录（用户 dalian（大连市审核员），
+    操作人“admin”，记录于 2025年1月1日至2025年12月31日）): a user by the login and display name the trail says."""
+    from huiqi.users import trail
+    from huiqi.users.repository import accounts
+
+    kind = ENTITIES.get(entity, entity) if entity else None
+    record = kind
+    if entity == "user" and entity_id and entity_id.isdigit():
+        said = next((e.after or e.before for e in events if e.entity == "user" and e.entity_id == entity_id), None)
+        record = trail.account(said, entity_id, accounts(session, {int(entity_id)}))
+    elif kind and entity_id:
+        record = f"{kind} #{entity_id}" if entity_id.isdigit() else f"{kind} {entity_id}"
+    if entity == "whitelist" and entity_id:
+        record = f"{record}（含该版本各条目的变更）"
+    days = (f"记录于 {chinese_date(since)}至{chinese_date(until)}" if since and until else
+            f"记录于 {chinese_date(since)}起" if since else f"记录于 {chinese_date(until)}及以前" if until else None)
+    parts = [p for p in (record, f"操作人“{person.strip()}”" if person and person.strip() else None, days) if p]
+    return f"审计记录（{'，'.join(parts)}）" if parts else "审计记录"
 
 
 def _number(entity_id: str) -> int | str:

@@ -81,13 +81,15 @@ class Known:
     """What the sentences of a list of events look up once: each actor as they were when the event was recorded
     ((login, moment) → name), the policies' document numbers, the whitelist entries named (id → version id,
     version number, enterprise), the responsible units by id, and the accounts events recorded without their names
-    (id → login, display name now)."""
+    (id → login, display name now), and the policy versions withdrawn by events that did not record their number (id
+    → document number, version; None when the row is gone)."""
 
     people: Mapping[tuple[str, datetime], str] = field(default_factory=dict)
     policies: Mapping[str, str] = field(default_factory=dict)
     entries: Mapping[int, tuple[int, int, str]] = field(default_factory=dict)
     units: Mapping[int, str] = field(default_factory=dict)
     accounts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    versions: Mapping[int, tuple[str, str] | None] = field(default_factory=dict)  # id → number, version; None: gone
 
 
 @dataclass(frozen=True)
@@ -282,9 +284,24 @@ def sentence(event: EventRead, names: Mapping[str, str] | Known, policies: Mappi
         (event.after or {}).get(k) == amount for k in AMOUNTS if k != "ceiling")
     return Sentence(who=who, on=chinese_date(event.at), verb=verb, what=_what(event, known),
                     link=link_of(event, known), amount=wan(amount) if amount is not None else None,
-                    more="；".join(p for p in ("，".join(named(event, known.policies)), more) if p) or None,
+                    more="；".join(p for p in ("，".join(named(event, known.policies) + _unnumbered(event, known)),
+                                                 more) if p) or None,
                     amount_label="上限" if ceiling else "金额", day=_business_day(event),
                     was=wan(was) if was is not None else None)
+
+
+def _unnumbered(event: EventRead, known: Known) -> list[str]:
+    """A withdrawal of a policy version recorded before the trail held its number (2026-12-17): the number and
+    version as the version's row holds them, said to be looked up; the version by its id alone when the row is
+    gone; nothing when it was not looked up."""
+    key = int(event.entity_id) if event.entity_id.isdigit() else None
+    if event.action != "policy.withdraw" or isinstance((event.after or {}).get("number"), str) or \
+            key not in known.versions:
+        return []
+    held = known.versions[key]
+    if held is None:
+        return [f"本事件未记载文号，政策版本 #{event.entity_id} 的记录已不存在"]
+    return [f"{held[0]}，版本 {held[1]}（文号与版本按政策版本 #{event.entity_id} 的记录，本事件未记载）"]
 
 
 def _user(event: EventRead, known: Known) -> tuple[str, str | None] | None:
@@ -313,8 +330,18 @@ def known(session: Session, events: list[EventRead]) -> Known:
     unnamed = {int(e.entity_id) for e in users if e.entity_id.isdigit()
                and not isinstance((e.after or e.before or {}).get("display_name"), str)}
     units = {d.id: d.name for d in departments.all_departments(session)} if users else {}
+    unnumbered = [int(e.entity_id) for e in events if e.action == "policy.withdraw" and e.entity_id.isdigit()
+                  and not isinstance((e.after or {}).get("number"), str)]
     return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries),
-                 units=units, accounts=accounts(session, unnamed))
+                 units=units, accounts=accounts(session, unnamed), versions=_versions(session, unnumbered))
+
+
+def _versions(session: Session, ids: list[int]) -> dict[int, tuple[str, str] | None]:
+    """The policy versions ``ids`` by number and version, None for each no longer stored."""
+    from huiqi.catalogue.repository import numbered
+
+    held = numbered(session, ids)
+    return {key: held.get(key) for key in ids}
 
 
 def cited(event: EventRead, policies: Mapping[str, str]) -> str:

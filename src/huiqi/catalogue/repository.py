@@ -30,6 +30,15 @@ def get(session: Session, version_id: int, *, lock: bool = False) -> PolicyVersi
     return session.scalars(query).first()
 
 
+def numbered(session: Session, version_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each stored version of ``version_ids`` by its document number and short version (the digest's first 12)."""
+    if not version_ids:
+        return {}
+    query = select(PolicyVersion.id, PolicyVersion.number, PolicyVersion.digest).where(
+        PolicyVersion.id.in_(version_ids))
+    return {row.id: (row.number, row.digest[:12]) for row in session.execute(query)}
+
+
 def by_digest(session: Session, digest: str) -> PolicyVersion | None:
     return session.scalars(select(PolicyVersion).where(PolicyVersion.digest == digest)).first()
 

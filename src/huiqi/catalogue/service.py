@@ -474,5 +474,6 @@ def withdraw(session: Session, *, actor: User, version_id: int, reason: str) -> 
     row.state, row.ended_by, row.ended_at, row.note = "withdrawn", actor.username, utcnow(), reason
     session.flush()
     audit.record(session, actor=actor.username, action="policy.withdraw", entity="policy_version", entity_id=row.id,
-                 before={"state": before}, after={"state": "withdrawn", "reason": reason})
+                 before={"state": before}, after={"state": "withdrawn", "reason": reason, "policy": row.policy_id,
+                                                  "number": row.number, "version": row.digest[:12]})
     return row
