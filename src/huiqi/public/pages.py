@@ -246,13 +246,13 @@ def announcements_download(session: Db, q: AnnouncementWord = None, year: Announ
                  b.period(today) if b.entries else "已撤回", _returned(b),
                  _objections_to(b, contacts) if b.entries else ""]
         rows += [[*batch, e.applicant, e.uscc, numbers.get(e.policy_id, e.policy_id),
-                  measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.amount_proposed,
-                  b.status_of(e, today)] for e in b.entries] or [[*batch, "", "", "", "", None, ""]]
+                  measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.matter, e.amount_proposed,
+                  b.status_of(e, today)] for e in b.entries] or [[*batch, "", "", "", "", "", None, ""]]
     said = "；".join(f"{k}：{v}" for k, v in (("年度", year), ("单位名称或信用代码含", q)) if v)
     header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "公示状态", "异议退回复核",
-              "异议受理", "申报单位", "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"]
+              "异议受理", "申报单位", "统一社会信用代码", "政策", "措施", "支持事项", "拟支持金额", "状态"]
     table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"},
-                  wide={"公示标题", "异议退回复核", "异议受理"})
+                  wide={"公示标题", "异议退回复核", "异议受理", "支持事项"})
     return download(table, f"公示-{today.isoformat()}.xlsx")
 
 
