@@ -593,3 +593,27 @@ async def test_each_announced_line_says_what_is_supported_alike_on_the_page_the_
     assert {e["matter"] for e in entries} == {honour, project}
     assert set(entries[0]) == {"application_id", "applicant", "uscc", "policy_id", "measure", "amount_proposed",
                                "state", "matter"}, "nothing private: no account, contact, materials or sums"
+
+
+@pytest.mark.parametrize(("path", "field", "label"), [
+    ("/announcements", "q", "查找单位"), ("/whitelist", "q", "查找企业"), ("/whitelist", "city", "所在市"),
+    ("/figures", "year", "申报年度"), ("/figures", "policy", "政策"), ("/figures", "city", "城市"),
+])
+@pytest.mark.parametrize(("value", "said", "shown"), [
+    ("示例\x00科技", "不能含有空字符（NUL）", "示例科技"),
+    ("示例\x01", "不能含有控制字符（U+0001）", "示例"),
+    ("长" * 60, "不能超过", "长" * 10),
+])
+async def test_a_public_filter_that_cannot_be_kept_is_said_beside_it_with_the_page_kept(
+        browser, session, path, field, label, value, said, shown) -> None:
+    """A control character or an over-long value in a public list's filter: the page again, the reason beside the
+    filter in Chinese and the text kept as far as it can be, not the generic error page."""
+    from tests.whitelist.test_pages import _published
+
+    _published(session, [("沈阳云算有限公司", "210102", "MA0C0001")])
+    got = await browser(None).get(path, params={field: value})
+    assert got.status_code == 422 and "<h1>输入有误</h1>" not in got.text, got.text[:500]
+    assert f'<span class="field-error" id="e-{field}">{said}' in got.text
+    assert f'id="f-{field}"' in got.text and 'aria-invalid="true"' in got.text
+    if field == "q" or (path == "/figures" and field == "year"):
+        assert f'value="{shown}' in got.text

@@ -17,6 +17,7 @@ from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.offers import service as offers
+from huiqi.public.filters import kept_filter
 from huiqi.ratings import service as ratings
 from huiqi.reference.divisions import cities
 from huiqi.statistics import repository, service, tables
@@ -25,6 +26,7 @@ from huiqi.statistics.schemas import DIMENSIONS, StatRow
 from huiqi.users.roles import Role
 from huiqi.users.scope import sums_scope
 from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.door import said_beside
 from huiqi.web.excel import download, download_built
 from huiqi.web.render import page
 from huiqi.workflow.states import STATES, State
@@ -32,7 +34,8 @@ from huiqi.workflow.states import STATES, State
 router = APIRouter(include_in_schema=False)
 OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST)
 By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS) + 1)]  # the boxes and the blank sent beside them
-Filter = Annotated[str | None, Query(max_length=40)]  # kept as typed, and said beside its field when wrong
+FILTER_MOST = 40
+Filter = Annotated[str | None, Query(max_length=FILTER_MOST)]  # kept as typed, and said beside its field when wrong
 
 
 @router.get("/statistics", response_class=HTMLResponse)
@@ -147,15 +150,23 @@ def _public_groups(by: list[str] | None) -> tuple[str, ...]:
     return _groups(by, service.PUBLIC_DIMENSIONS)
 
 
+Boxed = Annotated[str | None, Query()]  # a public filter past its bound or with a control character: said beside it
+
+
 @router.get("/figures", response_class=HTMLResponse)
-def public_figures(request: Request, who: CallerDep, session: Db, by: By = None, year: Filter = None,
-                   policy: Filter = None, city: Filter = None) -> HTMLResponse:
+@said_beside(*service.PUBLIC_FILTERS)
+def public_figures(request: Request, who: CallerDep, session: Db, by: By = None, year: Boxed = None,
+                   policy: Boxed = None, city: Boxed = None) -> HTMLResponse:
     """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
     measure, city and department, and grouped as asked by policy, measure, city, department and year
     (``service.PUBLIC_DIMENSIONS``); narrowed to a year, a policy, a city (not a state: ``service.PUBLIC_FILTERS``)."""
     chosen, problems = _ticked(by, service.PUBLIC_DIMENSIONS)
-    given = {"year": year, "policy": policy, "city": city}
-    where, wrong = service.narrowing(session, given, public=True)
+    unkept: list[Problem] = []
+    given = {name: kept_filter(unkept, name, service.FILTER_LABELS[name], value, FILTER_MOST)
+             for name, value in (("year", year), ("policy", policy), ("city", city))}
+    where, wrong = service.narrowing(session, {k: v for k, v in given.items()
+                                               if k not in {p.field for p in unkept}}, public=True)
+    wrong = [*unkept, *wrong]
     figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS, where, wrong)
     return page(request, "statistics/public.html", who, status_code=422 if problems or wrong else 200, **figures,
                 problems=[*problems, *wrong], query=_query(chosen, where),
