@@ -222,6 +222,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/subscribe"): EVERYONE,
     ("POST", "/subscribe"): EVERYONE,
     ("GET", "/subscriptions/confirm/{token}"): EVERYONE,
+    ("POST", "/subscriptions/confirm/{token}"): EVERYONE,
     ("GET", "/subscriptions/unsubscribe/{token}"): EVERYONE,
     ("POST", "/subscriptions/unsubscribe/{token}"): EVERYONE,
     ("POST", "/messages/read"): SIGNED_IN,

@@ -141,19 +141,28 @@ def industry_label(code: str) -> str:
     return f"{code} {row['name']}" if row else code
 
 
-def matter_label(codes: list[str] | None, level: str | None = None, on: object = None) -> str:
-    """A matter as people read it: its type's name, with its level and date (the key is for machines only).
+DESCRIBING = ("build", "sector", "domain", "field", "platform", "institution")  # what a matter is, said in words
+
+
+def matter_label(codes: list[str] | None, level: str | None = None, on: object = None,
+                 facts: Mapping[str, object] | None = None) -> str:
+    """A matter as people read it: its type's name, with its level and date (the key is for machines only); given
+    its ``facts``, also what kind of project or institution it is (建设性质, 所属领域...), never its sums.
 
     >>> matter_label(["single_champion"], "national", "2025-06-01")
     '制造业单项冠军企业（新认定，国家级，2025-06-01）'
     >>> matter_label(["digital_leader"]), matter_label([])
     ('数字经济龙头企业', '事项')
+    >>> matter_label(["component_manufacturing"], None, "2024-03-01", {"build": "new", "sector": "sensor",
+    ...                                                                 "investment": 80_000_000})
+    '电子元器件及设备项目（新建，传感类，2024-03-01）'
     """
     from huiqi.rules.case import known_codes
 
     names = known_codes()
     title = "、".join(names[c].label if c in names else c for c in codes or []) or "事项"
-    details = "，".join(x for x in (CHOICES["level"].get(level or "", level), str(on) if on else None) if x)
+    kinds = [CHOICES[k].get(str(v), str(v)) for k in DESCRIBING if (v := (facts or {}).get(k)) not in (None, "")]
+    details = "，".join(x for x in (CHOICES["level"].get(level or "", level), *kinds, str(on) if on else None) if x)
     if not details:
         return title
     return f"{title[:-1]}，{details}）" if title.endswith("）") else f"{title}（{details}）"

@@ -342,3 +342,40 @@ async def test_the_mailed_unsubscribe_link_asks_before_it_ends_anything(browser,
     for broken in ("abc", "x" * 150):
         said = await anyone.get(f"/subscriptions/unsubscribe/{broken}")
         assert said.status_code == 404 and "链接无效或已失效" in said.text and "个字符" not in said.text
+
+
+@pytest.mark.anyio
+async def test_the_mailed_confirmation_link_asks_before_it_confirms_anything(browser, session, smtp) -> None:
+    """A mail scanner or a link preview opening the link used to confirm the subscription: the link shows one button,
+    which POSTs with the form's CSRF token; a broken or ended link is a Chinese page, never a 500."""
+    import re
+
+    anyone = browser(None)
+    assert (await anyone.post("/subscribe", data={"email": "h@example.com", "topic": ["rounds"]})).status_code == 303
+    row = session.query(Subscription).filter_by(email="h@example.com").one()
+    opened = await anyone.get(f"/subscriptions/confirm/{row.token}")
+    assert opened.status_code == 200 and ">确认订阅</button>" in opened.text and "新的申报批次" in opened.text
+    assert f'<form method="post" action="/subscriptions/confirm/{row.token}">' in opened.text
+    assert "h@example.com" in opened.text
+    session.expire_all()
+    assert session.get(Subscription, row.id).confirmed_at is None, "opening confirms nothing"
+    forged = await anyone.post(f"/subscriptions/confirm/{row.token}")
+    assert forged.status_code == 403
+    session.expire_all()
+    assert session.get(Subscription, row.id).confirmed_at is None, "no confirming without the form's token"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', opened.text).group(1)
+    done = await anyone.post(f"/subscriptions/confirm/{row.token}", data={"csrf_token": csrf})
+    assert done.status_code == 200 and "订阅已确认：新的申报批次" in done.text
+    session.expire_all()
+    assert session.get(Subscription, row.id).confirmed_at is not None
+    again = await anyone.get(f"/subscriptions/confirm/{row.token}")
+    assert again.status_code == 200 and "订阅已确认" in again.text and "<form" not in again.text.split("<h1")[1]
+    twice = await anyone.post(f"/subscriptions/confirm/{row.token}", data={"csrf_token": csrf})
+    assert twice.status_code == 200 and "订阅已确认" in twice.text
+    session.delete(session.get(Subscription, row.id))  # ended since the mail was sent
+    session.flush()
+    for broken in (row.token, "abc", "x" * 150):
+        said = await anyone.get(f"/subscriptions/confirm/{broken}")
+        assert said.status_code == 404 and "链接无效或已失效" in said.text and "个字符" not in said.text
+        sent = await anyone.post(f"/subscriptions/confirm/{broken}", data={"csrf_token": csrf})
+        assert sent.status_code == 404 and "链接无效或已失效" in sent.text

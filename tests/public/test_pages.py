@@ -489,7 +489,7 @@ async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, ses
     found = await public.get("/announcements.xlsx", params={"q": "示例", "year": str(year)})
     sheet = openpyxl.load_workbook(io.BytesIO(found.content)).active
     assert sheet["A1"].value == f"公示（年度：{year}；单位名称或信用代码含：示例）"
-    assert sheet["O3"].value == 80 and sheet["O3"].number_format == "#,##0"
+    assert sheet["P3"].value == 80 and sheet["P3"].number_format == "#,##0"
     assert sheet.column_dimensions["B"].width > 13, "the title is not cut"
 
 
@@ -559,3 +559,61 @@ async def test_a_control_character_pasted_in_is_said_beside_its_field_with_the_f
         assert f'<a href="#f-{field}">{label}' in answer.text and "不能含有控制字符（U+0008）" in answer.text
         assert "applicant-name：" not in answer.text and value.replace("\u0008", "") in answer.text
         assert "\u0008" not in answer.text and 'name="matters-0-sector"' in answer.text
+
+
+async def test_each_announced_line_says_what_is_supported_alike_on_the_page_the_sheet_and_the_api(
+        browser, client, session, people, tmp_path) -> None:
+    """Beside the enterprise and the amount, the matter: the recognition with its level and date, or the project's
+    kinds, build and sector with its date; never its sums (the investment), as the page, the sheet and the API."""
+    import io
+
+    import openpyxl
+
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+    from tests.dbtest import to_announced
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 store=tmp_path)
+    data = users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员", role="department",
+                             password="correct horse battery", department="省数据局")  # lead of measure 5 now
+    to_announced(session, people.alice, [people.shenyang, data], matter="p1", measure=5, amount=3_000_000,
+                 store=tmp_path)
+    honour = "专精特新“小巨人”企业（新认定，国家级，2024-07-15）"
+    project = "电子元器件及设备项目、智能制造项目（增资扩产，传感类，2024-03-01）"
+    page = (await browser(None).get("/announcements")).text
+    assert f'<td data-label="支持事项">{honour}</td>' in page and f'<td data-label="支持事项">{project}</td>' in page
+    assert '<th scope="col">支持事项</th>' in page and "8,000" not in page and "80000000" not in page
+    rows = list(openpyxl.load_workbook(io.BytesIO((await browser(None).get("/announcements.xlsx")).content))
+                .active.iter_rows(values_only=True))
+    said = {(r[rows[1].index("措施")], r[rows[1].index("支持事项")]) for r in rows[2:]}
+    assert said == {("措施3 培育中小企业", honour), ("措施5 做强电子元器件及设备制造业", project)}, said
+    listed = (await client.get("/api/v1/announcements")).json()["items"]
+    entries = [e for b in listed for e in b["entries"]]
+    assert {e["matter"] for e in entries} == {honour, project}
+    assert set(entries[0]) == {"application_id", "applicant", "uscc", "policy_id", "measure", "amount_proposed",
+                               "state", "matter"}, "nothing private: no account, contact, materials or sums"
+
+
+@pytest.mark.parametrize(("path", "field", "label"), [
+    ("/announcements", "q", "查找单位"), ("/whitelist", "q", "查找企业"), ("/whitelist", "city", "所在市"),
+    ("/figures", "year", "申报年度"), ("/figures", "policy", "政策"), ("/figures", "city", "城市"),
+])
+@pytest.mark.parametrize(("value", "said", "shown"), [
+    ("示例\x00科技", "不能含有空字符（NUL）", "示例科技"),
+    ("示例\x01", "不能含有控制字符（U+0001）", "示例"),
+    ("长" * 60, "不能超过", "长" * 10),
+])
+async def test_a_public_filter_that_cannot_be_kept_is_said_beside_it_with_the_page_kept(
+        browser, session, path, field, label, value, said, shown) -> None:
+    """A control character or an over-long value in a public list's filter: the page again, the reason beside the
+    filter in Chinese and the text kept as far as it can be, not the generic error page."""
+    from tests.whitelist.test_pages import _published
+
+    _published(session, [("沈阳云算有限公司", "210102", "MA0C0001")])
+    got = await browser(None).get(path, params={field: value})
+    assert got.status_code == 422 and "<h1>输入有误</h1>" not in got.text, got.text[:500]
+    assert f'<span class="field-error" id="e-{field}">{said}' in got.text
+    assert f'id="f-{field}"' in got.text and 'aria-invalid="true"' in got.text
+    if field == "q" or (path == "/figures" and field == "year"):
+        assert f'value="{shown}' in got.text

@@ -26,9 +26,9 @@ async def test_totals_charts_and_table(browser, figures) -> None:
     assert "700 万元" in text and "80 万元" in text, "requested 100 + 600 万元; approved and paid 80 万元"
     assert "沈阳市" in text and "大连市" in text and "措施3" in text and "echarts.common.min.js" in text
     charts = json.loads(html.unescape(re.search(r'id="charts" data-charts="([^"]*)"', text).group(1)))
-    assert [c["title"] for c in charts] == ["按措施（万元）", "按城市（万元）"]
+    assert [c["title"] for c in charts] == ["按措施（万元）", "按城市（万元）", "按责任单位（万元）"]
     assert charts[1]["labels"] == ["沈阳市", "大连市"] and charts[1]["series"][0]["data"] == [100, 600]
-    assert [c["horizontal"] for c in charts] == [True, False], "measures' long names: the chart lies on its side"
+    assert [c["horizontal"] for c in charts] == [True, False, True], "long names: the chart lies on its side"
 
 
 async def test_grouping_and_export(browser, figures) -> None:
@@ -105,7 +105,8 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     by_year = (await browser(None).get("/figures", params={"by": ["year"]})).text
     assert "<th>申报年度</th>" in by_year and "<th>城市</th>" not in by_year
     refused = await browser(None).get("/figures", params={"by": ["state"]})
-    assert refused.status_code == 422 and "分组：应为 政策、措施、城市、申报年度 中的一项或几项" in refused.text
+    assert refused.status_code == 422
+    assert "分组：应为 政策、措施、城市、责任单位、申报年度 中的一项或几项" in refused.text
     signed_in = (await browser(figures.shenyang).get("/figures")).text
     assert re.search(r"申报件数<b>2</b>", signed_in), "the province's figures, whoever reads them"
     assert 'href="/figures.xlsx?by=year"' in by_year
@@ -122,8 +123,38 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     assert by_year_sheet.cell(row=2, column=1).value == "申报年度" and (year.value, year.data_type) == (2025, "n")
     assert (approved.value, yuan.value, wan.value) == (1, 800_000, 80) and {approved.data_type, yuan.data_type,
                                                                             wan.data_type} == {"n"}
-    wrong = await browser(None).get("/figures.xlsx", params={"by": ["department"]})
+    wrong = await browser(None).get("/figures.xlsx", params={"by": ["state"]})
     assert wrong.status_code == 422 and "分组" in wrong.text
+
+
+async def test_the_public_reads_the_sums_by_responsible_department_as_by_measure_and_city(browser, figures) -> None:
+    """责任单位: a chart beside those by measure and by city, a grouping of the table and its Excel; as by city, only
+    where something was approved (省科技厅's one pending application is not said)."""
+    public = browser(None)
+    text = (await public.get("/figures")).text
+    charts = json.loads(html.unescape(re.search(r'id="charts" data-charts="([^"]*)"', text).group(1)))
+    by_unit = next(c for c in charts if c["title"] == "按责任单位（万元）")
+    assert by_unit["labels"] == ["省工业和信息化厅"] and by_unit["series"][0]["data"] == [80]
+    assert '<input type="checkbox" name="by" value="department"' in text
+    table = (await public.get("/figures", params={"by": ["department"]})).text
+    assert "<th>责任单位</th>" in table and '<td data-label="责任单位">省工业和信息化厅</td>' in table
+    assert "省科技厅" not in re.sub(r"<select.*?</select>", "", table, flags=re.S)
+    sheet = openpyxl.load_workbook(io.BytesIO((await public.get("/figures.xlsx", params={"by": ["department"]})
+                                               ).content)).active
+    assert [[c.value for c in row][:2] for row in sheet.iter_rows()][1:] == [
+        ["责任单位", "批准件数"], ["省工业和信息化厅", 1], ["合计", 1]]
+
+
+async def test_where_the_count_of_applications_is_not_shown_the_page_says_why(browser, figures) -> None:
+    """Narrowed, the public page leaves out how many applied (beside the approvals it could tell of one applicant's
+    pending application): it says so in its place instead of a silent gap; unnarrowed, the count is shown."""
+    public = browser(None)
+    whole = (await public.get("/figures")).text
+    assert re.search(r"申报件数<b>2</b>", whole) and 'id="no-applications"' not in whole
+    narrowed = (await public.get("/figures", params={"city": "210100"})).text
+    assert "申报件数<b>" not in narrowed
+    said = re.search(r'<p class="kpi muted small" id="no-applications">([^<]+)</p>', narrowed)
+    assert said and said.group(1).startswith("筛选后不公布申报件数"), narrowed[:3000]
 
 
 async def test_no_grouping_ticked_is_said_not_read_as_the_default(browser) -> None:

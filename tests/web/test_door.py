@@ -88,7 +88,7 @@ PAGES = [
      "reference"),
     ("anonymous", "GET", f"/whitelist/{HUGE_ID}.xlsx", {}, "number"),
     ("anonymous", "GET", f"/whitelist?version={HUGE_ID}", {}, "version"),
-    ("anonymous", "GET", f"/announcements?q={'长' * 2001}", {}, "q"),
+    ("anonymous", "GET", f"/announcements.xlsx?q={'长' * 2001}", {}, "q"),  # the page says it beside its box
     ("alice", "POST", "/messages/abc/read", {"data": {}}, "message_id"),
     ("alice", "POST", "/subscriptions/abc/end", {"data": {}}, "subscription_id"),
     ("admin", "POST", "/admin/users", {"data": {"username": "newbie", "display_name": NUL, "role": "finance",

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huiqi.applicants.repository import profiles_at
-from huiqi.models import Announcement, ApplicantProfile, Application, Round
+from huiqi.models import Announcement, ApplicantProfile, Application, Matter, Round
 
 
 def add(session: Session, announcement: Announcement) -> Announcement:
@@ -48,6 +48,13 @@ def _with_applications(session: Session, batches) -> list[tuple[Announcement, li
             rows.setdefault(a.announcement_id or 0, []).append(a)
     profiles = profiles_at(session, {(a.applicant_id, created[i]) for i, apps in rows.items() for a in apps})
     return [(b, [(a, profiles[a.applicant_id, b.created_at]) for a in rows.get(b.id, [])]) for b in found]
+
+
+def matters(session: Session, ids: set[int]) -> dict[int, Matter]:
+    """The matters ``ids``, by id (one query)."""
+    if not ids:
+        return {}
+    return {m.id: m for m in session.scalars(select(Matter).where(Matter.id.in_(sorted(ids))))}
 
 
 def round_contacts(session: Session, ids: set[int]) -> dict[int, str]:

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from huiqi.announcements import repository
 from huiqi.departments.repository import all_departments
-from huiqi.models import Announcement, ApplicantProfile, Application, User
+from huiqi.labels import matter_label
+from huiqi.models import Announcement, ApplicantProfile, Application, Matter, User
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import search_word
@@ -26,6 +27,8 @@ class PublicEntry:
     measure: int
     amount_proposed: int | None
     state: str
+    matter: str = ""  # what is supported: the recognition with its level and date, or the project's kind and date
+
 
 
 @dataclass
@@ -103,15 +106,25 @@ def public_listing(session: Session) -> list[PublicBatch]:
     units = {d.id: d.name for d in all_departments(session)}
     listed = repository.listed(session)
     contact = repository.round_contacts(session, {a.round_id for _, rows in listed for a, _ in rows if a.round_id})
+    matters = repository.matters(session, {a.matter_id for _, rows in listed for a, _ in rows})
     found = [
         PublicBatch(batch.id, batch.title, batch.starts_on, batch.ends_on, batch.working_days, [
-            PublicEntry(a.id, published_name(a, profile), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state)
+            PublicEntry(a.id, published_name(a, profile), a.uscc, a.policy_id, a.measure, a.amount_proposed, a.state,
+                        described(matters.get(a.matter_id)))
             for a, profile in rows], units.get(batch.department_id or 0),
             max(batch.opened_with - len(rows), 0),
             tuple(dict.fromkeys(contact[a.round_id] for a, _ in rows if contact.get(a.round_id or 0))))
         for batch, rows in listed
     ]
     return [b for b in found if b.entries or b.returned]
+
+
+def described(matter: Matter | None) -> str:
+    """What a 公示 line supports, as the pages name a matter (its type, level, kind of project and date), never its
+    sums."""
+    if matter is None:
+        return ""
+    return matter_label(matter.codes, (matter.facts or {}).get("level"), matter.date, matter.facts)
 
 
 def narrowed(batches: list[PublicBatch], word: str | None = None, year: int | None = None) -> list[PublicBatch]:

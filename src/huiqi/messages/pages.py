@@ -127,7 +127,21 @@ Token = Annotated[str, PathParam(max_length=200)]
 
 
 @router.get("/subscriptions/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
+    """The link the confirmation mail carries: a page with one button, so that a mail scanner or a link preview
+    opening the link confirms nothing; one confirmed already says so."""
+    found = subscriptions.by_token(session, token)
+    if found.confirmed_at is not None:
+        return page(request, "messages/subscribed.html", who,
+                    said=f"订阅已确认：{subscriptions.TOPICS[found.topic]}", token=token)
+    return page(request, "messages/confirm.html", who, token=token, topic=subscriptions.TOPICS[found.topic],
+                email=found.email)
+
+
+@router.post("/subscriptions/confirm/{token}", response_class=HTMLResponse)
 def confirm(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
+    """Confirm the subscription the link names (the form carries its CSRF token); confirmed twice, it stands; ended
+    or mistyped, the link is said broken."""
     found = subscriptions.confirm(session, token)
     session.commit()
     return page(request, "messages/subscribed.html", who, said=f"订阅已确认：{subscriptions.TOPICS[found.topic]}",

@@ -18,7 +18,7 @@ from huiqi.config import get_settings, public_link
 from huiqi.departments.contacts import Contact, objection_contacts
 from huiqi.errors import InputError
 from huiqi.labels import Problem, measure_label
-from huiqi.public import calculator, service, shared
+from huiqi.public import calculator, filters, service, shared
 from huiqi.public.schemas import PolicyRead
 from huiqi.reference import divisions, industries
 from huiqi.rounds import service as rounds
@@ -183,6 +183,8 @@ def districts(request: Request, who: CallerDep, district_field: FieldName, city_
 
 
 AnnouncementWord = Annotated[str | None, Query(max_length=50, description="申报单位名称或统一社会信用代码的一部分")]
+SearchBox = Annotated[str | None, Query(description="查找框：过长或含控制字符时在框旁说明（``filters.kept_filter``）")]
+WORD_MOST = 50  # a search box's bound (its maxlength)
 AnnouncementYear = Annotated[Year | None, QueryWhole, Query(description="公示开始的年度")]
 BATCHES_PER_PAGE = 20
 
@@ -194,10 +196,15 @@ def _narrowed(batches: list, q: str | None, year: int | None) -> list:
 
 
 @router.get("/announcements", response_class=HTMLResponse)
-def announcements_page(request: Request, who: CallerDep, session: Db, q: AnnouncementWord = None,
+@said_beside("q")
+def announcements_page(request: Request, who: CallerDep, session: Db, q: SearchBox = None,
                        year: AnnouncementYear = None, number: PageNumber = 1) -> HTMLResponse:
+    """Every 公示, newest first, found by a unit's name or credit code and by year; a search box that cannot be kept
+    as typed is said beside it, the text kept, and nothing listed (a list unnarrowed would read as found)."""
+    problems: list[Problem] = []
+    q = filters.kept_filter(problems, "q", "查找单位", q, WORD_MOST)
     every = announcements.public_listing(session)
-    found = _narrowed(every, q, year)
+    found = [] if problems else _narrowed(every, q, year)
     pager = Paging(page=number, size=BATCHES_PER_PAGE)
     given = {k: v for k, v in (("q", q), ("year", year)) if v}
 
@@ -208,7 +215,8 @@ def announcements_page(request: Request, who: CallerDep, session: Db, q: Announc
                 link=link, q=q or "", year=year,
                 years=sorted({b.starts_on.year for b in every} | ({year} if year else set()), reverse=True),
                 query=f"?{urlencode(given)}" if given else "", narrowed=bool(given),
-                titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts(session))
+                titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts(session),
+                problems=problems, status_code=422 if problems else 200)
 
 
 def _objections_to(batch: announcements.PublicBatch, contacts: dict[str, Contact]) -> str:
@@ -246,31 +254,36 @@ def announcements_download(session: Db, q: AnnouncementWord = None, year: Announ
                  b.period(today) if b.entries else "已撤回", _returned(b),
                  _objections_to(b, contacts) if b.entries else ""]
         rows += [[*batch, e.applicant, e.uscc, numbers.get(e.policy_id, e.policy_id),
-                  measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.amount_proposed,
-                  b.status_of(e, today)] for e in b.entries] or [[*batch, "", "", "", "", None, ""]]
+                  measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.matter, e.amount_proposed,
+                  b.status_of(e, today)] for e in b.entries] or [[*batch, "", "", "", "", "", None, ""]]
     said = "；".join(f"{k}：{v}" for k, v in (("年度", year), ("单位名称或信用代码含", q)) if v)
     header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "公示状态", "异议退回复核",
-              "异议受理", "申报单位", "统一社会信用代码", "政策", "措施", "拟支持金额", "状态"]
+              "异议受理", "申报单位", "统一社会信用代码", "政策", "措施", "支持事项", "拟支持金额", "状态"]
     table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"},
-                  wide={"公示标题", "异议退回复核", "异议受理"})
+                  wide={"公示标题", "异议退回复核", "异议受理", "支持事项"})
     return download(table, f"公示-{today.isoformat()}.xlsx")
 
 
-WhitelistWord = Annotated[str | None, Query(max_length=50, description="单位名称或统一社会信用代码的一部分")]
-WhitelistCity = Annotated[str | None, Query(max_length=10, description="所在市（含沈抚示范区）的代码")]
+CITY_MOST = 10  # a city's code, as the 所在市 select sends it
 
 
 @router.get("/whitelist", response_class=HTMLResponse)
+@said_beside("q", "city")
 def whitelist_page(request: Request, who: CallerDep, session: Db,
-                   version: Annotated[Serial | None, QueryWhole, Query()] = None, q: WhitelistWord = None,
-                   city: WhitelistCity = None, number: PageNumber = 1, size: PageSize = PAGE_SIZE) -> HTMLResponse:
+                   version: Annotated[Serial | None, QueryWhole, Query()] = None, q: SearchBox = None,
+                   city: SearchBox = None, number: PageNumber = 1, size: PageSize = PAGE_SIZE) -> HTMLResponse:
     """A published version a page at a time (the newest unless ``version`` names another), found by name or credit
-    code and by city; the download is the whole version."""
+    code and by city; the download is the whole version. A filter that cannot be kept as typed is said beside its
+    box, nothing listed."""
+    problems: list[Problem] = []
+    q = filters.kept_filter(problems, "q", "查找企业", q, WORD_MOST)
+    city = filters.kept_filter(problems, "city", "所在市", city, CITY_MOST)
     versions = whitelist.published_versions(session)
     chosen = whitelist.published_edition(session, edition=version or versions[-1].edition or 0) if versions else None
     pager = Paging(page=number, size=size)
+    problems = problems if chosen else []  # no version yet: no list, and no filter form to say it beside
     entries, total = whitelist.listed(session, version_id=chosen.id, word=q, city=city, offset=pager.offset,
-                                      limit=pager.size) if chosen else ([], 0)
+                                      limit=pager.size) if chosen and not problems else ([], 0)
     given = {k: v for k, v in (("version", version), ("q", q), ("city", city)) if v}
     sized = {"size": size} if size != PAGE_SIZE else {}
 
@@ -286,7 +299,7 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
                 total=total, listed=whitelist.listed_count(session, version_id=chosen.id) if chosen else 0,
                 pager=pager, link=link, q=q or "", city=city or "", version=version, cities=divisions.cities(),
                 narrowed=bool(q or city), classes=industries.industries(), basis=basis, grounds=grounds,
-                size=sized.get("size"))
+                size=sized.get("size"), problems=problems, status_code=422 if problems else 200)
 
 
 @router.get("/whitelist/{number}.xlsx")

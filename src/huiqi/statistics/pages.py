@@ -1,5 +1,5 @@
-"""The statistics page (auditor, admin, finance; others see their own scope): counts and money by measure
-and by city as bar charts, a table grouped as asked, and the table as Excel."""
+"""The statistics page (auditor, admin, finance; others see their own scope): counts and money by measure,
+by city and by responsible department as bar charts, a table grouped as asked, and the table as Excel."""
 
 import json
 from collections.abc import Sequence
@@ -17,6 +17,7 @@ from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.offers import service as offers
+from huiqi.public.filters import kept_filter
 from huiqi.ratings import service as ratings
 from huiqi.reference.divisions import cities
 from huiqi.statistics import repository, service, tables
@@ -25,6 +26,7 @@ from huiqi.statistics.schemas import DIMENSIONS, StatRow
 from huiqi.users.roles import Role
 from huiqi.users.scope import sums_scope
 from huiqi.web.deps import Actor, CallerDep, Db
+from huiqi.web.door import said_beside
 from huiqi.web.excel import download, download_built
 from huiqi.web.render import page
 from huiqi.workflow.states import STATES, State
@@ -32,7 +34,8 @@ from huiqi.workflow.states import STATES, State
 router = APIRouter(include_in_schema=False)
 OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST)
 By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS) + 1)]  # the boxes and the blank sent beside them
-Filter = Annotated[str | None, Query(max_length=40)]  # kept as typed, and said beside its field when wrong
+FILTER_MOST = 40
+Filter = Annotated[str | None, Query(max_length=FILTER_MOST)]  # kept as typed, and said beside its field when wrong
 
 
 @router.get("/statistics", response_class=HTMLResponse)
@@ -52,7 +55,7 @@ def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db,
 def _figures(session: Session, actor: User | None, chosen: tuple[str, ...],
              amounts: Sequence[tuple[str, str]], where: dict[str, str | int],
              wrong: Sequence[Problem] = ()) -> dict[str, Any]:
-    """What both statistics pages show: the totals, the bar charts by measure and by city, the rows grouped as
+    """What both statistics pages show: the totals, the bar charts by measure, city and department, the rows grouped as
     chosen; all narrowed by ``where``. For the public (``actor`` None) a group is shown only where something was
     approved: a group of one pending or refused application would say where that applicant stands (what only its
     公示 makes public); how many applied is said for the province alone, not once narrowed (a city's or a year's
@@ -64,6 +67,7 @@ def _figures(session: Session, actor: User | None, chosen: tuple[str, ...],
     everything = service.summary(session, actor=actor, by=("measure",), where=where)
     by_measure = [r for r in everything if _shown(actor, r)]
     by_city = _rows(session, actor, ("city",), where)
+    by_department = _rows(session, actor, ("department",), where)
     rows = _rows(session, actor, chosen, where) if chosen else []
     totals: dict[str, int | None] = {name: sum(getattr(r, name) for r in everything)
                                      for name in ("applications", "approved", *(n for n, _ in amounts))}
@@ -71,7 +75,8 @@ def _figures(session: Session, actor: User | None, chosen: tuple[str, ...],
         totals["applications"] = None
     policies = catalogue.published(session)
     charts = [tables.chart(by_measure, "measure", "按措施（万元）", policies, amounts),
-              tables.chart(by_city, "city", "按城市（万元）", policies, amounts)]
+              tables.chart(by_city, "city", "按城市（万元）", policies, amounts),
+              tables.chart(by_department, "department", "按责任单位（万元）", policies, amounts)]
     return {"rows": rows, "chosen": chosen, "totals": totals, "amounts": amounts,
             "key_label": partial(tables.key_label, policies=policies), "charts": json.dumps(charts, ensure_ascii=False)}
 
@@ -145,15 +150,23 @@ def _public_groups(by: list[str] | None) -> tuple[str, ...]:
     return _groups(by, service.PUBLIC_DIMENSIONS)
 
 
+Boxed = Annotated[str | None, Query()]  # a public filter past its bound or with a control character: said beside it
+
+
 @router.get("/figures", response_class=HTMLResponse)
-def public_figures(request: Request, who: CallerDep, session: Db, by: By = None, year: Filter = None,
-                   policy: Filter = None, city: Filter = None) -> HTMLResponse:
+@said_beside(*service.PUBLIC_FILTERS)
+def public_figures(request: Request, who: CallerDep, session: Db, by: By = None, year: Boxed = None,
+                   policy: Boxed = None, city: Boxed = None) -> HTMLResponse:
     """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
-    measure and city, and grouped as asked by policy, measure, city and year (``service.PUBLIC_DIMENSIONS``);
-    narrowed to a year, a policy, a city (never a state: ``service.PUBLIC_FILTERS``)."""
+    measure, city and department, and grouped as asked by policy, measure, city, department and year
+    (``service.PUBLIC_DIMENSIONS``); narrowed to a year, a policy, a city (not a state: ``service.PUBLIC_FILTERS``)."""
     chosen, problems = _ticked(by, service.PUBLIC_DIMENSIONS)
-    given = {"year": year, "policy": policy, "city": city}
-    where, wrong = service.narrowing(session, given, public=True)
+    unkept: list[Problem] = []
+    given = {name: kept_filter(unkept, name, service.FILTER_LABELS[name], value, FILTER_MOST)
+             for name, value in (("year", year), ("policy", policy), ("city", city))}
+    where, wrong = service.narrowing(session, {k: v for k, v in given.items()
+                                               if k not in {p.field for p in unkept}}, public=True)
+    wrong = [*unkept, *wrong]
     figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS, where, wrong)
     return page(request, "statistics/public.html", who, status_code=422 if problems or wrong else 200, **figures,
                 problems=[*problems, *wrong], query=_query(chosen, where),

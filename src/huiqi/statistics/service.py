@@ -18,9 +18,10 @@ from huiqi.users.scope import Scope, sums_scope
 from huiqi.validation import ascii_digits
 from huiqi.workflow.states import STATES
 
-# What the public reads (数据公开): the province's sums by policy, measure, city and year, never by state (where
-# an application stands is its applicant's business until its 公示) nor by department's desk.
-PUBLIC_DIMENSIONS = ("policy", "measure", "city", "year")
+# What the public reads (数据公开): the province's sums by policy, measure, city, responsible department (责任单位,
+# who answers for them) and year, never by state (where an application stands is its applicant's business until its
+# 公示); a group is shown only where something was approved (``statistics.pages``).
+PUBLIC_DIMENSIONS = ("policy", "measure", "city", "department", "year")
 
 
 # What the figures may be narrowed to (one value each), with the label the forms and the Excel title say; the public

@@ -6,8 +6,8 @@ longer than anything huiqi keeps is refused too. Each schema and form still boun
 their columns; this is the net under them, so that no door forgets. A form field its route bounds longer than the
 net (a policy file pasted whole) is held to its own bound instead.
 
-A page's form handler may say so itself, beside the field (``said_beside``): the door then lets those fields
-through to it, so that a refusal shows the page again with the rest of the form and the text kept
+A page's form handler may say so itself, beside the field (``said_beside``; a page's query filters too): the door
+then lets those fields through to it, so that a refusal shows the page again with the rest of the form and the text kept
 (``validation.kept``: cut to its bound, without what cannot be kept) rather than an error page of its own. The
 request body's limit (``web.limits``) still holds under them.
 """
@@ -130,6 +130,8 @@ async def clean_input(request: Request) -> None:
     for name, value in request.query_params.multi_items():
         if declared is not None and name not in declared:
             unknown.add(name)
+        elif _beside(name, beside):
+            continue  # a page's filter said beside its box, the value kept (a public list's search box)
         most = (declared or {}).get(name)  # the field's own bound: what its form box allows, not the door's
         _check("query", name, value if most else name + value, found, most)
     kind = request.headers.get("content-type", "")
