@@ -153,7 +153,7 @@ async def test_a_matter_already_applied_for_links_to_its_application_instead(bro
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
     text = (await browser(people.alice).get("/me")).text
     assert "/applications/new?matter=h1&amp;" not in text
-    assert f'<a href="/applications/{app.id}">已申报 #{app.id}（措施3，市级初审）</a>' in text
+    assert f'<a href="/applications/{app.id}">已申报 #{app.id}（措施3，市级初审，申请金额 100 万元）</a>' in text
     assert "/applications/new?matter=p1&amp;" in text  # the other matter is still open
 
 

@@ -1,6 +1,7 @@
 """The enterprise's own page (/me): its profile, its matters, and what it may claim for them."""
 
 import re
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -65,6 +66,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=found.answer, claims=found.rows, unreadable=found.unreadable,
                 outlook=claims.outlook(found), deductions=claims.deductions,
+                applied_text=partial(claims.applied_text, numbers=catalogue.numbers(session)),
                 barred=standing.refusal(profile, "提交申报"), corrections=_corrections(session, applicant, uscc),
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
