@@ -322,12 +322,16 @@ def _overdue(session: Session, application: Application) -> str | None:
 
 def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:
     """What would refuse the submission today, as the submission itself says it: the round's time and materials,
-    the applicant conditions, the rules (the declaration and a first material the page asks for by itself)."""
+    a declaration made before the last return for correction, the applicant conditions, the rules (a draft's first
+    declaration and first material the page asks for by itself)."""
     found = []
     try:
         submission.check_submission(session, application, preview.on)
     except Conflict as refused:
         found.append(refused.message)
+    else:  # past its correction days, a new declaration mends nothing: only that is said
+        if application.declaration is not None and not service.declaration_stands(session, application):
+            found.append(service.DECLARE_AGAIN)
     found.append(standing.refusal(applicants.current_profile(session, application.applicant_id), "提交") or "")
     found.append(preview.refusal(application, amount=application.amount_requested, eligible_only=False,
                                  what="申请金额") or "")
