@@ -104,6 +104,8 @@ async def test_a_returned_application_asks_for_the_declaration_again_and_keeps_i
         blocked = returned[returned.index('id="blocked"'):]
         assert "<li>退回补正后重新提交前，须再次作出承诺（此前的承诺针对退回前提交的内容）</li>" in blocked[
             :blocked.index("</div>")], "said before any confirm, as a draft's blockers are"
+        told = blocked[:blocked.index("</div>")]
+        assert "撤回" not in told and "本批次受理至" not in told, "mended here by declaring again, nothing else"
         assert '<button type="submit" disabled aria-describedby="blocked">提交申报' in returned
         assert "确定提交？" not in returned
         early = await alice.post(f"{url}/submit")

@@ -271,7 +271,8 @@ def _editing(session: Session, application: Application, detail: ApplicationDeta
         context["unreadable"] = applicant_service.unreadable(session, application.applicant_id, error)
     else:
         context |= {"preview": preview, "higher": preview.higher(application),
-                    "refused": _refused_now(session, application, preview)}
+                    "refused": _refused_now(session, application, preview),
+                    "declare_again": service.DECLARE_AGAIN}  # mended on this page: no need to apply elsewhere
         opened = session.get(Round, application.round_id) if application.round_id else None
         context["contact"] = opened.contact if opened is not None else None
         context["lead"] = detail.department or _lead(session, application)
