@@ -236,7 +236,8 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
                    values=values, key=kept(str(form.get("key") or ""), SHOWN), editing=editing,
                    seen=form.get("seen"), then=forms.then_kept(form))
     except Conflict as error:  # a new matter's key is taken; an edit is refused, with nothing to correct
-        said = Refused("", error.message) if edited else Problem(_label("key"), error.message, "key")
+        taken = error.message.removeprefix("事项编号")  # said under 事项编号: not twice
+        said = Refused("", error.message) if edited else Problem(_label("key"), taken, "key")
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
                    matter_problems=[said], editing=editing, seen=form.get("seen"), then=forms.then_kept(form))
     except NotFound:
