@@ -6,7 +6,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from tests.dbtest import a_round, apply
+from tests.dbtest import a_round, apply, to_announced
 
 pytestmark = pytest.mark.anyio
 
@@ -51,8 +51,8 @@ async def test_only_an_enterprise_has_the_list(browser, people) -> None:
 
 async def test_the_total_counts_what_is_left_and_says_apart_what_was_approved(browser, session, people,
                                                                              tmp_path) -> None:
-    """An application under way may still be received, so it counts; once approved, its amount is said apart and
-    the measure no longer counts toward what is left."""
+    """An application under way may still be received, so it counts as its amount (拟定, else 申请); once approved,
+    its amount is said apart and the measure no longer counts toward what is left."""
     from huiqi.applicants import claims
     from huiqi.funding import service as budgets
     from tests.dbtest import ALICE_USCC, step, to_announced
@@ -62,7 +62,7 @@ async def test_the_total_counts_what_is_left_and_says_apart_what_was_approved(br
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, proposed=700_000, store=tmp_path)
     left = claims.outlook(claims.of(session, actor=people.alice, uscc=ALICE_USCC))
-    assert (left.total, left.granted) == (31_000_000, 0), "公示中: h1's 100 万元 may still be received"
+    assert (left.total, left.granted) == (30_700_000, 0), "公示中: h1's 70 万元 proposed may still be received"
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
     step(session, "approve", people.finance, app, on=date(2025, 10, 13))
     found = claims.of(session, actor=people.alice, uscc=ALICE_USCC)
@@ -187,3 +187,66 @@ async def test_a_ceiling_reduced_by_other_support_says_so_in_the_export(browser,
     h1 = next(r for r in rows if r["事项编号"] == "h1" and r["措施"] == "措施3 培育中小企业")
     assert h1["上限（元）"] == 700_000 and h1["说明"] == "措施上限 100 万元，扣除已获其他政策支持 30 万元"
     assert rows[-1]["上限（元）"] == 30_700_000, "the total counts the reduced ceiling"
+
+
+async def test_an_application_under_another_policys_higher_measure_counts_as_what_it_is(browser, session, people,
+                                                                                      tmp_path) -> None:
+    """A matter applied for under 35号 measure 11 while the successor's measure 1 ranks higher: the line applied
+    under says where the application stands and its amount, not 从高 (that note is for lines nobody applied under),
+    and counts its amount in the total; the successor's line shows what is left once it is approved (差额补足)."""
+    from huiqi import clock
+    from huiqi.applicants import claims
+    from huiqi.applicants import service as applicant_service
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+    from tests.dbtest import ALICE_USCC, step
+    from tests.funding.test_top_up import APPROVE_ON, M11, SECOND, _successor
+
+    _successor(session, people, SECOND.read_text(encoding="utf-8"))
+    bureau = users.create_user(session, actor=SYSTEM, username="data", display_name="省数据局审核员",
+                               role="department", password="long enough", department="省数据局")
+    applicant_service.save_matter(session, actor=people.alice, uscc=ALICE_USCC, matter={
+        "id": "p2", "type": "project", "codes": ["smart_manufacturing"], "investment": 50_000_000,
+        "date": "2024-06-01"})
+
+    def p2() -> tuple[claims.Claims, claims.Claim, claims.Claim]:
+        found = claims.of(session, actor=people.alice, uscc=ALICE_USCC)
+        rows = {c.result.policy: c for c in found.rows if c.result.matter == "p2"}
+        return found, rows["ln-2022-35"], rows["test-successor"]
+
+    a_round(session)
+    with clock.pinned(date(2025, 10, 1)):
+        before, _, higher = p2()
+    assert higher.result.ceiling is not None and higher.result.ceiling > M11 and higher.round is not None
+    app = to_announced(session, people.alice, [bureau], matter="p2", measure=11, amount=M11, proposed=8_000_000,
+                            store=tmp_path)
+    with clock.pinned(date(2025, 10, 1)):
+        found, own, other = p2()
+        page = (await browser(people.alice).get("/me")).text
+        rows = _rows((await browser(people.alice).get("/me/claims.xlsx")).content)
+    assert own.result.excluded_by == 1 and own.note == "", "no 从高 note on the line applied under"
+    assert own.still_open and own.counted == 8_000_000
+    left = higher.result.ceiling - 8_000_000
+    assert (other.ceiling, other.still_open) == (left, False), "applied for now only once #app is approved"
+    said = f"已申报 #{app.id}（辽政办〔2022〕35号措施11，公示中，拟定金额 800 万元）"
+    assert claims.next_step(own, {"ln-2022-35": "辽政办〔2022〕35号", "test-successor": "测试〔2024〕1号"}) == said
+    assert claims.outlook(found).total == claims.outlook(before).total - higher.result.ceiling + 8_000_000
+    assert claims.outlook(found).later == left
+    assert f"另有差额补足最高 {left // 10_000} 万元，待同一事项在其他政策下的申报批准后可申请" in page
+    assert other.note == (f"已按 辽政办〔2022〕35号 措施11 申报 #{app.id}（拟定金额 800 万元）："
+                          "批准后本措施只补足差额（从高不重复）")
+    shown = page[page.index('id="claims"'):]
+    lines = [line for line in shown.split("<tr>")[1:] if '<span class="small muted">p2</span>' in line]
+    assert len(lines) == 2 and all("从高：由" not in line and said in line for line in lines)
+    assert f"措施上限 {higher.result.ceiling // 10_000}，扣除申报中 800" in lines[1]
+    exported = {r["政策"]: r for r in rows if r["事项编号"] == "p2"}
+    assert exported["辽政办〔2022〕35号"]["说明"] == "" and exported["辽政办〔2022〕35号"]["办理"] == said
+    assert exported["测试〔2024〕1号"]["上限（元）"] == left
+    step(session, "approve", people.finance, app, on=APPROVE_ON)
+    with clock.pinned(APPROVE_ON):
+        found, own, other = p2()
+    assert own.note == "" and not own.still_open and found.granted == 8_000_000
+    assert claims.next_step(own, {"ln-2022-35": "辽政办〔2022〕35号", "test-successor": "测试〔2024〕1号"}) \
+        == f"已申报 #{app.id}（辽政办〔2022〕35号措施11，已批准 800 万元）"
+    assert other.still_open and other.counted == other.ceiling == other.result.ceiling - 8_000_000
+    assert claims.outlook(found).later == 0

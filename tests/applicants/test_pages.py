@@ -153,7 +153,7 @@ async def test_a_matter_already_applied_for_links_to_its_application_instead(bro
     app = apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
     text = (await browser(people.alice).get("/me")).text
     assert "/applications/new?matter=h1&amp;" not in text
-    assert f'<a href="/applications/{app.id}">已申报 #{app.id}（措施3，市级初审）</a>' in text
+    assert f'<a href="/applications/{app.id}">已申报 #{app.id}（措施3，市级初审，申请金额 100 万元）</a>' in text
     assert "/applications/new?matter=p1&amp;" in text  # the other matter is still open
 
 
@@ -258,3 +258,20 @@ async def test_a_matter_box_with_a_nul_is_said_beside_it(browser, session, peopl
     assert marked(refused.text)[0] == (beside, "不能含有空字符（NUL）")
     applicant = applicant_records.by_uscc(session, people.alice.uscc)
     assert applicant_records.matter(session, applicant.id, "h9") is None, "nothing saved"
+
+
+async def test_the_matter_form_says_every_mistake_at_once_each_beside_its_field(browser, session, people) -> None:
+    """As the profile form does: a negative investment, other support that is no sum and a bad key are said
+    together, each beside its box, what was typed kept and nothing saved."""
+    form = {"key": "新 项目", "matters-0-codes": "smart_manufacturing", "matters-0-date": "2024-07-15",
+            "matters-0-investment": "-5", "matters-0-other_support": "abc"}
+    refused = await browser(people.alice).post("/me/matters", data=form)
+    assert refused.status_code == 422, refused.text
+    found = dict(marked(refused.text))
+    assert set(found) == {"f-key", "f-matters-0-investment", "f-matters-0-other_support"}, found
+    assert found["f-matters-0-investment"] == "金额不能为负数"
+    summary = refused.text[refused.text.index('id="error-summary-title"'):].split("</div>")[0]
+    assert summary.count("<li>") == 3 and '<a href="#f-matters-0-other_support">' in summary
+    assert 'value="-5"' in refused.text and 'value="abc"' in refused.text and 'value="新 项目"' in refused.text
+    applicant = applicant_records.by_uscc(session, people.alice.uscc)
+    assert [m.key for m in applicant_records.matters(session, applicant.id)] == ["h1", "p1"], "nothing saved"

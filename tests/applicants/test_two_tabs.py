@@ -82,7 +82,8 @@ async def test_a_new_matter_under_a_taken_name_is_refused(browser, session, peop
     again = await alice.post("/me/matters", data={**new, "matters-0-codes": "industrial_internet",
                                                   "matters-0-investment": "2000"})
     assert again.status_code == 409, again.text
-    assert "事项编号「新项目」已登记为" in again.text and "请换一个编号" in again.text
+    assert '<a href="#f-key">事项编号：「新项目」已登记为' in again.text, "under the field's label, not 事项"
+    assert "请换一个编号" in again.text and "事项：" not in again.text
     applicant = repository.by_uscc(session, ALICE_USCC)
     kept = repository.matter(session, applicant.id, "新项目")
     assert kept.codes == ["smart_manufacturing"] and kept.facts["investment"] == 10_000_000

@@ -101,11 +101,19 @@ async def test_a_returned_application_asks_for_the_declaration_again_and_keeps_i
         returned = (await alice.get(url)).text
         assert "作出的承诺针对退回前提交的内容；补正后重新提交前，请再次作出承诺" in returned
         assert 'action="' + url + '/declaration"' in returned and "✓ 已于" not in returned
+        blocked = returned[returned.index('id="blocked"'):]
+        assert "<li>退回补正后重新提交前，须再次作出承诺（此前的承诺针对退回前提交的内容）</li>" in blocked[
+            :blocked.index("</div>")], "said before any confirm, as a draft's blockers are"
+        told = blocked[:blocked.index("</div>")]
+        assert "撤回" not in told and "本批次受理至" not in told, "mended here by declaring again, nothing else"
+        assert '<button type="submit" disabled aria-describedby="blocked">提交申报' in returned
+        assert "确定提交？" not in returned
         early = await alice.post(f"{url}/submit")
         assert early.status_code == 409 and "退回补正后重新提交前，须再次作出承诺" in early.text
         assert (await alice.post(f"{url}/declaration", data={"agree": "yes"})).status_code == 303
         declared = (await alice.get(url)).text
         assert "✓ 已于" in declared and 'id="declare-again"' not in declared
+        assert 'id="blocked"' not in declared and "确定提交？" in declared
         assert (await alice.post(f"{url}/submit")).status_code == 303
         page = (await alice.get(url)).text
     assert '<span class="muted">提交日期</span><b>2025-09-01</b>' in page

@@ -176,7 +176,7 @@ async def test_an_announced_application_says_where_its_announcement_stands(brows
         listed = rows[2][rows[1].index("状态")]
         assert f'公示编号 {rows[2][rows[1].index("公示编号")]}</span></h2>' in managed  # the same batch on both
         api = (await client.get(f"/api/v1/reviews/{app.id}", headers=token)).json()
-        own = re.search(rf"已申报 #{app.id}（措施3，([^）]+)）", (await alice.get("/me")).text).group(1)
+        own = re.search(rf"已申报 #{app.id}（措施3，(.+?)，拟定金额 100 万元）", (await alice.get("/me")).text).group(1)
         badge = r'<span class="badge state">([^<]+)</span>'
         return [re.search(badge, row).group(1), exported, re.search(badge, detail).group(1),
                 re.search(badge, mine).group(1), re.search(badge, managed).group(1), listed, api["state_label"], own]

@@ -22,10 +22,10 @@ from huiqi.money import wan
 from huiqi.rounds import service as rounds
 from huiqi.rules.answer import STATUS_LABELS, Answer, Result
 from huiqi.rules.questions import missing_typed
-from huiqi.rules.stacking import deducted, stacks_of
+from huiqi.rules.stacking import deducted, stack, stacks_of
 from huiqi.web.excel import Table
 from huiqi.workflow.judgement import deducted_grants
-from huiqi.workflow.states import ENDED, SUPPORTED
+from huiqi.workflow.states import ENDED, SUPPORTED, State
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,10 @@ class TopUp:
     granted: int
     ceiling: int | None  # the result's ceiling less what was granted; None when the result names no figure
     grants: str  # 辽政办〔2022〕35号 措施11 获批 1000 万元
+    # Applications under way for the matter under other policies, not yet approved: their amounts (拟定, else 申请),
+    # which the ceiling is also reduced by, since only the difference can be had once they are approved.
+    applying: int = 0
+    applied: str = ""  # 辽政办〔2022〕35号 措施11 申报 #4（已拟定金额 600 万元）
 
     @property
     def nothing_left(self) -> bool:
@@ -88,17 +92,34 @@ class Claim:
         return r.status == "eligible" and not r.excluded_by and not (self.top_up and self.top_up.nothing_left)
 
     @property
+    def own(self) -> list[Application]:
+        """The matter's live applications under this very policy and measure (under way or approved)."""
+        r = self.result
+        return [a for a, _ in self.applied if a.policy_id == r.policy and a.measure == r.measure]
+
+    @property
     def pending(self) -> bool:
         """An application for it (this policy and measure) is under way, not yet approved."""
-        r = self.result
-        return any(a.policy_id == r.policy and a.measure == r.measure and a.state not in SUPPORTED
-                   for a, _ in self.applied)
+        return any(a.state not in SUPPORTED for a in self.own)
+
+    @property
+    def counted(self) -> int | None:
+        """What it adds to the total: an application under way counts as its amount (拟定, else 申请, within the
+        ceiling); anything else as its ceiling (None: no figure)."""
+        under_way = [in_play(a) for a in self.own if a.state not in SUPPORTED]
+        if not under_way:
+            return self.ceiling
+        amount = sum(under_way)
+        return amount if self.ceiling is None else min(amount, self.ceiling)
 
     @property
     def still_open(self) -> bool:
         """It may still be had: applied for now (an open round), received 免申即享 (its offer stands), or received
-        through an application under way. A declined offer, a grant already made, or no round open is not."""
-        return self.kept and (self.round is not None or (self.direct and self.offered) or self.pending)
+        through an application under way under it, whatever 从高不重复 says of a measure nobody applied under. A
+        declined offer, a grant already made, or no round open is not."""
+        if self.pending:
+            return self.result.status != "ineligible"
+        return self.kept and (self.round is not None or (self.direct and self.offered))
 
 
 @dataclass
@@ -148,8 +169,9 @@ def of(session: Session, *, actor: User, uscc: str) -> Claims:
         may = ((not lives or (r.matter, r.policy) in top_up_open) and r.status != "ineligible" and not r.excluded_by
                and not (up and up.nothing_left))
         key = (r.policy, r.measure)
+        own = any(a.policy_id == r.policy and a.measure == r.measure for a in lives)
         rows.append(Claim(
-            result=r, matter=by_key.get(r.matter), top_up=up, note=_note(r, up, numbers),
+            result=r, matter=by_key.get(r.matter), top_up=up, note=_note(r, up, numbers, own),
             missing=[missing_typed(m) for m in r.missing], failed=[c.text for c in r.conditions if c.value is False],
             applied=[(a, status[a.id]) for a in lives],
             round=open_rounds.get(key) if may and key not in direct else None, direct=may and key in direct,
@@ -169,6 +191,7 @@ class Outlook:
     unpriced: int  # claims still open whose ceiling names no figure (未定额)
     waiting: int  # kept claims that no round takes now (暂无受理中的申报批次)
     granted: int  # approved so far (beside the total, not in it)
+    later: int = 0  # what top-ups may bring once the matter's application under another policy is approved (差额补足)
 
     @property
     def said(self) -> str:
@@ -180,6 +203,8 @@ class Outlook:
             parts = ["目前没有尚可申请或正在办理的措施"]
         if self.waiting:
             parts.append(f"另有 {self.waiting} 项符合条件，暂无受理中的申报批次")
+        if self.later:
+            parts.append(f"另有差额补足最高 {wan(self.later)} 万元，待同一事项在其他政策下的申报批准后可申请")
         if self.granted:
             parts.append(f"已获批准 {wan(self.granted)} 万元")
         return "；".join(parts)
@@ -188,10 +213,11 @@ class Outlook:
 def outlook(claims: Claims) -> Outlook:
     """What the list leaves to apply for or receive, and what was approved."""
     still = [c for c in claims.rows if c.still_open]
-    return Outlook(total=sum(c.ceiling for c in still if c.ceiling is not None),
-                   unpriced=sum(1 for c in still if c.ceiling is None),
+    return Outlook(total=sum(c.counted or 0 for c in still), unpriced=sum(1 for c in still if c.counted is None),
                    waiting=sum(1 for c in claims.rows if c.kept and c.closed and not c.pending),
-                   granted=claims.granted)
+                   granted=claims.granted,
+                   later=sum(c.ceiling or 0 for c in claims.rows
+                             if c.kept and c.top_up and c.top_up.applying and not c.still_open))
 
 
 def deductions(claim: Claim, unit: str = "") -> list[str]:
@@ -199,8 +225,9 @@ def deductions(claim: Claim, unit: str = "") -> list[str]:
     ``unit`` follows each amount (the page's column says 万元 already; the export's text says it)."""
     r, up, said = claim.result, claim.top_up, []
     if up:
-        said.append(f"措施上限 {wan(r.ceiling) + unit if r.ceiling is not None else '未定额'}，"
-                    f"扣除已获批 {wan(up.granted)}{unit}")
+        less = [f"已获批 {wan(up.granted)}{unit}"] * bool(up.granted) + [f"申报中 {wan(up.applying)}{unit}"] * bool(
+            up.applying)
+        said.append(f"措施上限 {wan(r.ceiling) + unit if r.ceiling is not None else '未定额'}，扣除{'、'.join(less)}")
     if isinstance(r.ceiling_before_deduction, int) and r.ceiling_before_deduction != r.ceiling:
         said.append(f"措施上限 {wan(r.ceiling_before_deduction)}{unit}，"
                     f"扣除已获其他政策支持 {wan(r.other_support or 0)}{unit}")
@@ -222,13 +249,37 @@ def _unlisted(session: Session, matter: Matter | None, r: Result, offered: dict[
     return f"本措施免申即享，依据公布名单确认；贵单位的该事项未在已导入的名单中。如已获认定，请联系{ask}"
 
 
-def _note(r: Result, up: TopUp | None, numbers: dict[str, str]) -> str:
-    if r.excluded_by:
+def in_play(application: Application) -> int:
+    """The amount an application stands for now: the one proposed (拟定) once set, else the one requested."""
+    proposed = application.amount_proposed
+    return proposed if proposed is not None else application.amount_requested
+
+
+def applied_text(application: Application, where: str, numbers: dict[str, str]) -> str:
+    """An application as a claim's line names it, with where it stands and its amount (已申报 #4（辽政办〔2022〕35号
+    措施11，已拟定金额 600 万元）; 已批准 720 万元; 公示中，拟定金额 600 万元; 已提交，申请金额 800 万元)."""
+    amount = f"{wan(in_play(application))} 万元"
+    if application.state == State.PROPOSED or application.state in SUPPORTED:
+        said = f"{where} {amount}"
+    else:
+        said = f"{where}，{'申请' if application.amount_proposed is None else '拟定'}金额 {amount}"
+    cited = policy_cited(application.policy_id, numbers)
+    return f"已申报 #{application.id}（{cited}措施{application.measure}，{said}）"
+
+
+def _note(r: Result, up: TopUp | None, numbers: dict[str, str], own: bool) -> str:
+    """What 从高不重复 says of it: nothing of a measure applied under (its application says where it stands)."""
+    if r.excluded_by and not own:
         return stacking_text(r.excluded_by, r.excluded_by_policy, r.policy, numbers)
+    by = "、".join(filter(None, [up.grants, up.applied])) if up else ""
+    if up and up.applying and up.nothing_left:
+        return f"已按 {by}，批准后不低于本措施上限，不再重复支持"
+    if up and up.applying:
+        return f"已按 {by}：批准后本措施只补足差额（从高不重复）"
     if up and up.nothing_left:
-        return f"已按 {up.grants}，不低于本措施上限，不再重复支持"
+        return f"已按 {by}，不低于本措施上限，不再重复支持"
     if up:
-        return f"已按 {up.grants}：本措施只补足差额（从高不重复）"
+        return f"已按 {by}：本措施只补足差额（从高不重复）"
     return ""
 
 
@@ -242,11 +293,17 @@ def _top_ups(session: Session, answer: Answer, granted: dict[str, list[Grant]],
     found: dict[tuple[str, str, int], TopUp] = {}
     for r in answer.results:
         reducing = deducted_grants(granted.get(r.matter, []), r.policy, r.measure, stacks)
-        if reducing:
-            total = sum(g.amount for g in reducing)
+        under_way = [a for a in applied.get(r.matter, []) if a.state not in SUPPORTED and a.policy_id != r.policy
+                     and not stack((r.policy, r.measure), (a.policy_id, a.measure), stacks)]
+        if reducing or under_way:
+            total, applying = sum(g.amount for g in reducing), sum(in_play(a) for a in under_way)
             said = "、".join(f"{numbers.get(g.policy_id, g.policy_id)} 措施{g.measure} 获批 {wan(g.amount)} 万元"
                             for g in reducing)
-            found[(r.matter, r.policy, r.measure)] = TopUp(total, deducted(r.ceiling, total), said)
+            asked = "、".join(f"{numbers.get(a.policy_id, a.policy_id)} 措施{a.measure} 申报 #{a.id}"
+                              f"（{'拟定' if a.amount_proposed is not None else '申请'}金额 {wan(in_play(a))} 万元）"
+                              for a in under_way)
+            found[(r.matter, r.policy, r.measure)] = TopUp(total, deducted(r.ceiling, total + applying), said,
+                                                           applying, asked)
     open_ = {(r.matter, r.policy) for r in answer.results
              if applied.get(r.matter) and applications.holding_among(applied[r.matter], r.policy) is None}
     return found, open_
@@ -260,8 +317,7 @@ def matter_name(claim: Claim) -> str:
 
 def next_step(claim: Claim, numbers: dict[str, str]) -> str:
     """What can be done, in words: the applications already made, 免申即享, the round to apply in, or none open."""
-    said = [f"已申报 #{a.id}（{policy_cited(a.policy_id, numbers)}措施{a.measure}，{where}）"
-            for a, where in claim.applied]
+    said = [applied_text(a, where, numbers) for a, where in claim.applied]
     if claim.unlisted:
         said.append(claim.unlisted)
     elif claim.direct and claim.answered:

@@ -86,18 +86,24 @@ def fresh_key(matters: list[Matter]) -> str:
     return next(f"m{n}" for n in range(len(matters) + 1, len(matters) + len(taken) + 2) if f"m{n}" not in taken)
 
 
-def matter_from(form: FormData, codes: dict[str, CodeInfo] | None = None) -> dict[str, Any]:
-    """The matter a form describes, in the interchange shape, with its key."""
+def matter_from(form: FormData, codes: dict[str, CodeInfo] | None = None,
+                problems: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """The matter a form describes, in the interchange shape, with its key. Given ``problems``, every mistake of the
+    form is added to it (a box that is wrong read as blank) instead of the first alone being raised."""
+    found: list[tuple[str, str]] = []
     key = str(form.get("key") or "").strip()
     if not key or len(key) > KEY_LENGTH or not all(c.isalnum() or c in KEY_SIGNS for c in key):
-        raise InputError([("key", f"请填写 1 至 {KEY_LENGTH} 个字，可用汉字、字母、数字和 - _ . · （ ） 符号，"
-                                  "不能有空格")])
-    matter = matter_from_form(form, 0, "matter", codes)
-    if "codes" not in matter:
-        raise InputError([("matter.codes", "请选择至少一个事项类别")])
+        found.append(("key", f"请填写 1 至 {KEY_LENGTH} 个字，可用汉字、字母、数字和 - _ . · （ ） 符号，不能有空格"))
+    matter = matter_from_form(form, 0, "matter", codes, found)
     known = codes or vocabulary()
-    if unknown := [c for c in matter["codes"] if c not in known]:  # a forged box: said without its value's name
-        raise InputError([("matter.codes", f"有 {len(unknown)} 个所选类别不在列表中，请从列表中勾选")])
+    if "codes" not in matter:
+        found.append(("matter.codes", "请选择至少一个事项类别"))
+    elif unknown := [c for c in matter["codes"] if c not in known]:  # a forged box: said without its value's name
+        found.append(("matter.codes", f"有 {len(unknown)} 个所选类别不在列表中，请从列表中勾选"))
+    if found and problems is None:
+        raise InputError(found)
+    if problems is not None:
+        problems += found
     return {"id": key, **matter}
 
 

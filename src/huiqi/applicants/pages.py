@@ -1,6 +1,7 @@
 """The enterprise's own page (/me): its profile, its matters, and what it may claim for them."""
 
 import re
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -65,6 +66,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 versions=len(repository.profiles(session, applicant.id)) if applicant else 0, matters=matters,
                 answer=found.answer, claims=found.rows, unreadable=found.unreadable,
                 outlook=claims.outlook(found), deductions=claims.deductions,
+                applied_text=partial(claims.applied_text, numbers=catalogue.numbers(session)),
                 barred=standing.refusal(profile, "提交申报"), corrections=_corrections(session, applicant, uscc),
                 profile_form=context.pop("profile_form", forms.profile_values(profile)),
                 values=context.pop("values", forms.matter_values(editing)),
@@ -123,7 +125,7 @@ def _prefilled(request: Request, who: CallerDep, session: Db, actor: User, then:
     try:
         sent = FormData([("key", key), *((k, v) for k, found in values.items() for v in found)])
         if values:
-            service.check_matter(session, forms.matter_from(sent, catalogue.codes(session)))
+            service.check_matter(session, _matter_sent(session, sent))
     except InputError as error:
         said = _problems(error, matter=True)
     if left_out:
@@ -224,7 +226,7 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
     told: list[str] = []  # what became of the matter's offers
     try:
         _kept_only(form, matter=True)
-        matter = forms.matter_from(form, catalogue.codes(session))
+        matter = _matter_sent(session, form)
         if edited and matter["id"] != edited:  # an edit is of that matter: a new key would copy it
             raise InputError([("key", f"修改事项时不能改编号（{edited}）；如要另登记一个事项，请点“改为登记新事项”")])
         saved = service.save_matter(session, actor=actor, uscc=_uscc(actor), matter=matter, new=not edited,
@@ -234,7 +236,8 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
                    values=values, key=kept(str(form.get("key") or ""), SHOWN), editing=editing,
                    seen=form.get("seen"), then=forms.then_kept(form))
     except Conflict as error:  # a new matter's key is taken; an edit is refused, with nothing to correct
-        said = Refused("", error.message) if edited else Problem("事项", error.message, "key")
+        taken = error.message.removeprefix("事项编号")  # said under 事项编号: not twice
+        said = Refused("", error.message) if edited else Problem(_label("key"), taken, "key")
         return _me(request, who, session, actor, status_code=409, values=values, key=str(form.get("key") or ""),
                    matter_problems=[said], editing=editing, seen=form.get("seen"), then=forms.then_kept(form))
     except NotFound:
@@ -246,6 +249,22 @@ def save_matter(request: Request, who: CallerDep, session: Db, actor: Actor, for
     flash(response, "；".join([f"事项 {saved.key} 已保存", *told,
                               *([forms.then_said(str(form.get("then")))] if onward else [])]))
     return response
+
+
+def _matter_sent(session: Db, form: FormData) -> dict[str, Any]:
+    """The matter a form describes, checked as its save checks it: every mistake at once, the form's own (a sum that
+    is not one, the key) and the rules' (a negative sum, a date after today), each said beside its field."""
+    problems: list[tuple[str, str]] = []
+    matter = forms.matter_from(form, catalogue.codes(session), problems)
+    if problems:
+        if not any(path == "matter.codes" for path, _ in problems):  # the rules read nothing without its type
+            stand_in = {**matter, "id": "m"} if any(path == "key" for path, _ in problems) else matter
+            try:
+                service.check_matter(session, stand_in)
+            except InputError as error:
+                problems += [p for p in error.problems if p not in problems]
+        raise InputError(problems)
+    return matter
 
 
 def _editing(session: Db, actor: User, form: Any) -> Any:

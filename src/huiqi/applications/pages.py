@@ -271,7 +271,8 @@ def _editing(session: Session, application: Application, detail: ApplicationDeta
         context["unreadable"] = applicant_service.unreadable(session, application.applicant_id, error)
     else:
         context |= {"preview": preview, "higher": preview.higher(application),
-                    "refused": _refused_now(session, application, preview)}
+                    "refused": _refused_now(session, application, preview),
+                    "declare_again": service.DECLARE_AGAIN}  # mended on this page: no need to apply elsewhere
         opened = session.get(Round, application.round_id) if application.round_id else None
         context["contact"] = opened.contact if opened is not None else None
         context["lead"] = detail.department or _lead(session, application)
@@ -322,12 +323,16 @@ def _overdue(session: Session, application: Application) -> str | None:
 
 def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:
     """What would refuse the submission today, as the submission itself says it: the round's time and materials,
-    the applicant conditions, the rules (the declaration and a first material the page asks for by itself)."""
+    a declaration made before the last return for correction, the applicant conditions, the rules (a draft's first
+    declaration and first material the page asks for by itself)."""
     found = []
     try:
         submission.check_submission(session, application, preview.on)
     except Conflict as refused:
         found.append(refused.message)
+    else:  # past its correction days, a new declaration mends nothing: only that is said
+        if application.declaration is not None and not service.declaration_stands(session, application):
+            found.append(service.DECLARE_AGAIN)
     found.append(standing.refusal(applicants.current_profile(session, application.applicant_id), "提交") or "")
     found.append(preview.refusal(application, amount=application.amount_requested, eligible_only=False,
                                  what="申请金额") or "")

@@ -267,6 +267,9 @@ def verify_matter(session: Session, *, actor: User, application_id: int) -> None
                  after={"application": application.id})
 
 
+DECLARE_AGAIN = "退回补正后重新提交前，须再次作出承诺（此前的承诺针对退回前提交的内容）"
+
+
 def declaration_stands(session: Session, application: Application) -> bool:
     """Whether the application's declaration (承诺) answers for what it will submit: one made since its last return
     for correction, if it was returned (the earlier one answered for what was returned, not for the correction)."""

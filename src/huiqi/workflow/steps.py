@@ -62,7 +62,7 @@ def submit(ctx: Context) -> None:
         raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
     submission.check_submission(session, app, ctx.today)  # past its correction days, a new declaration mends nothing
     if not applications.declaration_stands(session, app):
-        raise Conflict("退回补正后重新提交前，须再次作出承诺（此前的承诺针对退回前提交的内容）")
+        raise Conflict(applications.DECLARE_AGAIN)
     _check_standing(ctx, "提交")
     payee.required(app)  # money is paid only into the account its enterprise confirmed
     city_review = _judge(ctx, eligible_only=False, city_review=True)
