@@ -108,7 +108,8 @@ def test_a_recognition_bound_to_a_level_is_refused_without_one_row_by_row(sessio
         lists.check(session, rows, code="little_giant", level=None, published_on=date(2025, 6, 1))
     assert caught.value.problems == [("第 3 行·级别", "专精特新“小巨人”企业（新认定）须注明级别，本行未填写："
                                                     "级别应为 国际、国家级、行业、省级 之一"
-                                                    "（也可写作 international、national、industry、provincial）")]
+                                                    "（“级”字可有可无，也可写作 international、national、industry、"
+                                                    "provincial）")]
     assert [r.level for r in lists.check(session, rows, code="little_giant", level="provincial",
                                          published_on=date(2025, 6, 1))] == ["national", "provincial"]
     with pytest.raises(InputError) as unlevelled:
