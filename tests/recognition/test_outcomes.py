@@ -137,6 +137,6 @@ def test_a_recognition_no_fund_measure_supports_says_so(session, people) -> None
     a_round(session)
     with clock.pinned(ON):
         checked = lists.check(session, ROWS[:2], code="digital_leader", level=None, published_on=date(2025, 6, 1))
-        done = lists.import_list(session, actor=people.miit, rows=checked, code="digital_leader", level=None,
+        done = lists.import_list(session, actor=people.admin, rows=checked, code="digital_leader", level=None,
                                  document="辽数据发〔2025〕测试号", published_on=date(2025, 6, 1))
     assert _said(session, done.list.id) == [(2, 0, "not_reached", "该认定不在已发布政策资金措施的支持范围内")]
