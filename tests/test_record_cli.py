@@ -246,6 +246,29 @@ def test_a_list_is_imported_from_the_command_line(database_url, set_today, tmp_p
     assert refused.exit_code == 2 and "级别：专精特新“小巨人”企业（新认定）须注明级别" in refused.stderr, refused.output
 
 
+def test_a_department_imports_from_the_command_line_only_its_measures_lists(database_url, set_today, tmp_path) -> None:
+    """``huiqi lists import --by`` a department reviewer: a category of another unit's measure is refused, naming
+    that unit, before the file is read; one of its own measures is imported."""
+    from datetime import date
+
+    from tests.dbtest import uscc_for
+
+    set_today(date(2025, 6, 30))
+    assert invoke("db", "upgrade").exit_code == 0
+    made = invoke("users", "add", "unit", "--role", "department", "--department", "省科技厅", "--password-stdin",
+                  input="a-long-passphrase-1\n")
+    assert made.exit_code == 0, made.output
+    listed = tmp_path / "list.csv"
+    listed.write_text(f"uscc,name,level\n{uscc_for('210100', 'MA0LT001')},名单企业有限公司,国家\n", encoding="utf-8")
+    refused = invoke("lists", "import", str(tmp_path / "absent.csv"), "--code", "little_giant", "--document",
+                     "测试〔2025〕1号", "--date", "2025-06-01", "--by", "unit")
+    assert refused.exit_code == 2, refused.output
+    assert "由措施3的牵头单位（省工业和信息化厅）或管理员导入" in refused.stderr
+    done = invoke("lists", "import", str(listed), "--code", "gazelle", "--document", "辽科发〔2025〕1号",
+                  "--date", "2025-06-01", "--by", "unit")
+    assert done.exit_code == 0 and "已导入名单 1：1 行" in done.stdout, done.output
+
+
 def test_match_and_policy_show_read_the_published_catalogue_with_catalogue(database_url, tmp_path,
                                                                             monkeypatch) -> None:
     """A successor published into the database is seen with ``--catalogue``; the shipped files stay the default."""

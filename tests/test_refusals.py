@@ -45,6 +45,9 @@ ADMIN, AUDITORS = {"admin"}, {"admin", "auditor"}
 WHITELIST = {"admin", "department"}  # the lead unit of measure 19 among the departments (the service decides)
 # (and so for rounds: a department opens and closes them for the measures it leads)
 DRAFT_READERS = {"admin", "auditor", "department"}
+# Recognition lists: a department imports and withdraws those of categories feeding measures it leads (the service
+# decides, tests/recognition/test_leads.py; 省工信厅 and 省科技厅 here each lead some).
+LISTS = {"admin", "department"}
 STEPS = ("pass_city", "return", "reject", "score", "propose", "announce", "object", "approve", "disburse")
 
 # Who may use each endpoint at all (by role); the service decides the rest.
@@ -181,15 +184,15 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("POST", "/admin/policies/{version_id}/publish"): ADMIN,
     ("POST", "/admin/policies/{version_id}/withdraw"): ADMIN,
     ("GET", "/api/v1/lists"): DRAFT_READERS,
-    ("POST", "/api/v1/lists"): WHITELIST,
-    ("POST", "/api/v1/lists/{list_id}/withdraw"): WHITELIST,
+    ("POST", "/api/v1/lists"): LISTS,
+    ("POST", "/api/v1/lists/{list_id}/withdraw"): LISTS,
     ("GET", "/admin/lists"): DRAFT_READERS,
     ("GET", "/admin/lists.xlsx"): DRAFT_READERS,
     ("GET", "/admin/lists/template.xlsx"): DRAFT_READERS,
     ("GET", "/admin/lists/{list_id}/rows.xlsx"): DRAFT_READERS,
     ("GET", "/api/v1/lists/{list_id}/rows"): DRAFT_READERS,
-    ("POST", "/admin/lists"): WHITELIST,
-    ("POST", "/admin/lists/{list_id}/withdraw"): WHITELIST,
+    ("POST", "/admin/lists"): LISTS,
+    ("POST", "/admin/lists/{list_id}/withdraw"): LISTS,
     ("GET", "/api/v1/offers"): SIGNED_IN,
     ("POST", "/api/v1/offers/{offer_id}/accept"): {"enterprise"},
     ("POST", "/offers/{offer_id}/accept"): {"enterprise"},

@@ -375,7 +375,8 @@ def lists_import(
     level: Annotated[str | None, typer.Option(help="级别：national、provincial…（各行可另填）。")] = None,
 ) -> None:
     """导入一份认定名单：逐行校验，有错则一行也不写入并逐行指出；导入后重新匹配并产生政策直达。"""
-    from huiqi.recognition import outcomes
+    from huiqi.catalogue import service as catalogue
+    from huiqi.recognition import leads, outcomes
     from huiqi.recognition import service as lists
     from huiqi.validation import form_date
 
@@ -383,6 +384,8 @@ def lists_import(
         published_on = form_date(date, "--date")
         with session_scope() as session:
             actor = acting(session, by)
+            if code in catalogue.codes(session):  # a category the user may not import: refused before the file
+                leads.require(session, actor, code, doing="导入")
             rows = lists.check(session, lists.read_file(path), code=code, level=level, published_on=published_on)
             done = lists.import_list(session, actor=actor, rows=rows, code=code, level=level, document=document,
                                      published_on=published_on, inline=True)  # the command waits for it

@@ -108,7 +108,8 @@ def test_a_recognition_bound_to_a_level_is_refused_without_one_row_by_row(sessio
         lists.check(session, rows, code="little_giant", level=None, published_on=date(2025, 6, 1))
     assert caught.value.problems == [("第 3 行·级别", "专精特新“小巨人”企业（新认定）须注明级别，本行未填写："
                                                     "级别应为 国际、国家级、行业、省级 之一"
-                                                    "（也可写作 international、national、industry、provincial）")]
+                                                    "（“级”字可有可无，也可写作 international、national、industry、"
+                                                    "provincial）")]
     assert [r.level for r in lists.check(session, rows, code="little_giant", level="provincial",
                                          published_on=date(2025, 6, 1))] == ["national", "provincial"]
     with pytest.raises(InputError) as unlevelled:
@@ -136,7 +137,7 @@ def test_a_recognition_no_fund_measure_supports_says_so(session, people) -> None
     a_round(session)
     with clock.pinned(ON):
         checked = lists.check(session, ROWS[:2], code="digital_leader", level=None, published_on=date(2025, 6, 1))
-        done = lists.import_list(session, actor=people.miit, rows=checked, code="digital_leader", level=None,
+        done = lists.import_list(session, actor=people.admin, rows=checked, code="digital_leader", level=None,
                                  document="辽数据发〔2025〕测试号", published_on=date(2025, 6, 1))
     assert _said(session, done.list.id) == [(2, 0, "not_reached", "该认定不在已发布政策资金措施的支持范围内")]
 

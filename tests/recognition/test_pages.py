@@ -8,7 +8,7 @@ import pytest
 
 from huiqi.models import Matter, Offer, RecognitionList
 from huiqi.web.excel import XLSX
-from tests.dbtest import ALICE_USCC, a_round
+from tests.dbtest import ALICE_USCC, _person, a_round
 from tests.webtest import marked
 
 pytestmark = pytest.mark.anyio
@@ -218,3 +218,47 @@ async def test_a_document_number_too_long_is_said_with_its_length_and_kept(brows
     assert done.status_code == 303, done.text
     twice = await unit.post("/admin/lists", data=FORM, files={"file": ("名单.csv", good, "text/csv")})
     assert twice.status_code == 409 and TITLE.format("未能完成") in twice.text and "已导入为认定名单" in twice.text
+
+
+async def test_a_department_sees_and_does_only_the_lists_of_measures_it_leads(browser, session, people,
+                                                                              set_today) -> None:
+    """省工信厅 (measures 3, 14 …) is offered only its own categories and a 撤回 button only on their lists: 瞪羚
+    (措施2, 省科技厅) is neither in its select nor withdrawable, and a forged import or withdrawal is a 403 naming
+    省科技厅, with nothing written; the admin, and 省科技厅 for its 瞪羚 list, see their buttons; the auditor none."""
+    set_today(date(2025, 6, 30))
+    admin, miit, most, auditor = (browser(p) for p in (people.admin, people.miit, people.most, people.auditor))
+    good = f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode()
+    gazelle = {**FORM, "code": "gazelle", "level": "provincial", "document": "辽科发〔2025〕测试号"}
+    assert (await admin.post("/admin/lists", data=gazelle, files={"file": ("名单.csv", good, "text/csv")})
+            ).status_code == 303
+    mine = await miit.post("/admin/lists", data=FORM, files={"file": ("名单.csv", good, "text/csv")})
+    assert mine.status_code == 303, mine.text
+    gazelles, champions = (session.query(RecognitionList).filter_by(code=c).one() for c in ("gazelle",
+                                                                                              "single_champion"))
+    page = (await miit.get("/admin/lists")).text
+    assert '<option value="single_champion"' in page and '<option value="gazelle"' not in page
+    assert "“认定类别”只列出本单位牵头的措施所对应的类别" in page
+    assert f'action="/admin/lists/{champions.id}/withdraw"' in page
+    assert f'action="/admin/lists/{gazelles.id}/withdraw"' not in page
+    theirs = (await most.get("/admin/lists")).text
+    assert '<option value="gazelle"' in theirs and '<option value="single_champion"' not in theirs
+    assert f'action="/admin/lists/{gazelles.id}/withdraw"' in theirs
+    assert f'action="/admin/lists/{champions.id}/withdraw"' not in theirs
+    everything = (await admin.get("/admin/lists")).text
+    assert all(f'action="/admin/lists/{x.id}/withdraw"' in everything for x in (gazelles, champions))
+    assert '<option value="gazelle"' in everything and '<option value="single_champion"' in everything
+    assert "/withdraw" not in (await auditor.get("/admin/lists")).text
+    forged = await miit.post("/admin/lists", data={**gazelle, "document": "伪造"},
+                             files={"file": ("名单.csv", good, "text/csv")})
+    assert forged.status_code == 403 and TITLE.format("未能完成") in forged.text
+    assert "由措施2的牵头单位（省科技厅）或管理员导入" in forged.text
+    withdrawn = await miit.post(f"/admin/lists/{gazelles.id}/withdraw", data={"reason": "不是本单位的名单"})
+    assert withdrawn.status_code == 403 and "由措施2的牵头单位（省科技厅）或管理员撤回" in withdrawn.text
+    assert "认定名单 1 已撤回" not in withdrawn.text
+    session.expire_all()
+    assert session.query(RecognitionList).count() == 2
+    assert session.get(RecognitionList, gazelles.id).state == "active"
+    assert (await most.post(f"/admin/lists/{gazelles.id}/withdraw", data={"reason": "名单更正"})).status_code == 303
+    organisers = browser(_person(session, "org", "省委组织部审核员", "department", department="省委组织部"))
+    none = (await organisers.get("/admin/lists")).text  # it leads no measure a category feeds
+    assert "本单位不是任何认定类别所对应措施的牵头单位，不能导入名单" in none and 'action="/admin/lists"' not in none

@@ -169,8 +169,23 @@ def test_a_level_is_taken_as_the_page_names_it_or_by_its_code(session) -> None:
     with pytest.raises(InputError) as caught:
         lists.check(session, [*rows, [uscc_for("210500", "MA0NEW05"), "戊", "市级"]], code="single_champion",
                     level=None, published_on=date(2025, 6, 1))
-    assert caught.value.problems == [("第 6 行·级别", "应为 国际、国家级、行业、省级 之一（也可写作 international、"
-                                                    "national、industry、provincial）")]
+    assert caught.value.problems == [("第 6 行·级别", "“市级”不是可识别的级别：应为 国际、国家级、行业、省级 之一"
+                                                    "（“级”字可有可无，也可写作 international、national、industry、"
+                                                    "provincial）")]
+
+
+def test_a_level_may_be_written_short_in_any_case_with_spaces_around(session) -> None:
+    """国家 and 省 (as lists often write them) are 国家级 and 省级; 行业级 is 行业; a code in capitals is read;
+    the spaces around any of them are dropped; anything else is still refused by its line."""
+    more = [uscc_for("210600", f"MA0NEW0{i}") for i in range(6, 10)]
+    rows = [["统一社会信用代码", "企业名称", "级别"], [ALICE_USCC, "甲", "国家"], [NEW, "乙", " 省 "],
+            [more[0], "丙", "行业级"], [more[1], "丁", "PROVINCIAL\u3000"], [more[2], "戊", "\t国家级"]]
+    checked = lists.check(session, rows, code="single_champion", level=None, published_on=date(2025, 6, 1))
+    assert [r.level for r in checked] == ["national", "provincial", "industry", "provincial", "national"]
+    with pytest.raises(InputError) as caught:
+        lists.check(session, [*rows, [more[3], "己", "国"]], code="single_champion", level=None,
+                    published_on=date(2025, 6, 1))
+    assert [(field, why[:12]) for field, why in caught.value.problems] == [("第 7 行·级别", "“国”不是可识别的级别：")]
 
 
 def test_a_csv_saved_by_chinese_excel_is_read_and_one_in_no_known_encoding_is_named(tmp_path) -> None:

@@ -6,8 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends
 from pydantic import BaseModel, Field
 
+from huiqi.catalogue import service as catalogue
 from huiqi.offers.reasons import NOT_OFFERED
-from huiqi.recognition import outcomes, service
+from huiqi.recognition import leads, outcomes, service
 from huiqi.simulate.endpoints import job_sessions
 from huiqi.simulate.jobs import Sessions
 from huiqi.users.roles import Role
@@ -109,6 +110,8 @@ def rows(list_id: RecordId, actor: Actor, session: Db, paging: PagingDep) -> dic
              dependencies=role_first(Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单"))
 def import_list(body: ListIn, actor: Actor, session: Db, background: BackgroundTasks,
                 sessions: Annotated[Sessions, Depends(job_sessions)]) -> ListRead:
+    if body.code in catalogue.codes(session):  # a category it may not import: refused before the rows are read
+        leads.require(session, actor, body.code, doing="导入")
     rows = [["uscc", "name", "level", "date"]] + [[r.uscc, r.name, r.level or "", r.date or ""] for r in body.rows]
     checked = service.check(session, rows, code=body.code, level=body.level, published_on=body.published_on)
     done = service.import_list(session, actor=actor, rows=checked, code=body.code, level=body.level,

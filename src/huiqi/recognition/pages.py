@@ -13,7 +13,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.models import RecognitionList
 from huiqi.offers.reasons import NOT_OFFERED
-from huiqi.recognition import outcomes, service, template
+from huiqi.recognition import leads, outcomes, service, template
 from huiqi.rules.facts import CHOICES
 from huiqi.simulate.endpoints import job_sessions
 from huiqi.simulate.jobs import Sessions
@@ -45,8 +45,12 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
     lists, tallies = service.listed(session, actor=actor), outcomes.tallies(session)
     unoffered = {x.id: outcomes.rows(session, x.id, limit=SHOWN_ROWS, unoffered=True) for x in lists
                  if x.id in tallies and tallies[x.id].not_offered}
+    acting = actor.role in (Role.ADMIN, Role.DEPARTMENT)  # the auditor reads the page
+    mine = leads.permitted(session, actor, {*honours, *(x.code for x in lists)}) if acting else set()
     return page(request, "recognition/index.html", who, status_code=status_code,
                 lists=lists, existing=service.existing(session), honours=honours,
+                importable={c: label for c, label in honours.items() if c in mine},  # the categories it may import
+                withdrawable={x.id for x in lists if x.code in mine},  # the lists it may withdraw, the same rule
                 levels=CHOICES["level"], tallies=tallies, unoffered=unoffered, shown_rows=SHOWN_ROWS,
                 person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
@@ -137,6 +141,8 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
         service.checked_document(document)  # before the file is read: the form's own fields first
         if len(code) > CODE_MOST:  # not one of the select's: said so, not echoed back
             raise InputError([("类别", "请从列表中选择认定类别")])
+        if code in catalogue.codes(session):  # a category it may not import: refused before the file is read
+            leads.require(session, actor, code, doing="导入")
         if file is None or not file.filename:
             raise InputError([("文件", "请选择名单文件（CSV 或 Excel）")])
         suffix = Path(file.filename).suffix.lower()

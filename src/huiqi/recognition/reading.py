@@ -25,10 +25,13 @@ from huiqi.web.excel import sent_table
 COLUMNS = {"uscc": "uscc", "统一社会信用代码": "uscc", "name": "name", "企业名称": "name", "单位名称": "name",
            "level": "level", "级别": "level", "date": "date", "认定日期": "date", "code": "code", "类别": "code"}
 LABELS = {"uscc": "统一社会信用代码", "name": "名称", "level": "级别", "date": "认定日期", "code": "类别"}
-# A row's 级别 as the page's own list names it (国家级…), as it is often written (国际级, 行业级), or by its code.
-LEVELS = {**{code: code for code in CHOICES["level"]}, **{name: code for code, name in CHOICES["level"].items()},
-          "国际级": "international", "行业级": "industry"}
-LEVEL_HINT = f"应为 {'、'.join(CHOICES['level'].values())} 之一（也可写作 {'、'.join(CHOICES['level'])}）"
+# A row's 级别 as the page's own list names it (国家级…), with or without its 级 (国家, 省; 国际级, 行业级), or by its
+# code; read without the spaces around it, its letters in any case (``level_of``).
+LEVELS = {**{code: code for code in CHOICES["level"]},
+          **{form: code for code, name in CHOICES["level"].items()
+             for form in (name, name.removesuffix("级") or name, name if name.endswith("级") else name + "级")}}
+LEVEL_HINT = (f"应为 {'、'.join(CHOICES['level'].values())} 之一（“级”字可有可无，也可写作 "
+              f"{'、'.join(CHOICES['level'])}）")
 MAX_ROWS = 100_000
 MAX_COLUMNS = 50  # columns read from a workbook: a list has two or three
 QUOTES = "\"'“”‘’「」"  # quotation marks a category's label is typed with, or without
@@ -86,10 +89,22 @@ def _row_level(given: str, level: str | None, where: str, problems: list[tuple[s
     row's level then is not None, so that it is said once)."""
     if not given:
         return level
-    found = LEVELS.get(given) or LEVELS.get(given.lower())
+    found = level_of(given)
     if found is None:
-        problems.append((f"{where}·级别", LEVEL_HINT))
+        typed = f"“{given[:20]}”" if given.isprintable() else "所填"  # a control character is not echoed
+        problems.append((f"{where}·级别", f"{typed}不是可识别的级别：{LEVEL_HINT}"))
     return found or given
+
+
+def level_of(given: str) -> str | None:
+    """A level's code as a row may write it: by name with or without its 级, or by code, any case, spaces around it
+    dropped; None for one not known.
+
+    >>> level_of(" 国家 "), level_of("省"), level_of("省级"), level_of("National"), level_of("国际级"), level_of("市")
+    ('national', 'provincial', 'provincial', 'national', 'international', None)
+    """
+    given = given.strip()
+    return LEVELS.get(given) or LEVELS.get(given.lower())
 
 
 def _row_date(given: str, published_on: date, where: str, problems: list[tuple[str, str]]) -> date:

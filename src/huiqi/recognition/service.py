@@ -25,7 +25,7 @@ from huiqi.labels import Problem
 from huiqi.models import Applicant, ApplicantProfile, Matter, MatterListing, RecognitionList, User
 from huiqi.offers import service as offers
 from huiqi.offers.service import Made
-from huiqi.recognition import outcomes
+from huiqi.recognition import leads, outcomes
 from huiqi.recognition.reading import EXAMPLE as EXAMPLE
 from huiqi.recognition.reading import LEVEL_HINT as LEVEL_HINT
 from huiqi.recognition.reading import MAX_ROWS as MAX_ROWS
@@ -95,8 +95,10 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
                 published_on: date, inline: bool | None = None) -> Imported:
     """Write a checked list: its applicants (new ones by name and code only) and one published matter each, or, for
     a recognition the applicant already has, that matter confirmed by the list; then match the applicants it touched
-    again and make the offers their results support."""
+    again and make the offers their results support. An admin imports any list; a department only one whose category
+    feeds a measure it leads (``leads``)."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="导入认定名单")
+    leads.require(session, actor, code, doing="导入")  # a department: a category feeding a measure it leads
     document = checked_document(document)
     _refuse_twice(session, code=code, level=level, document=document)
     one_at_a_time(session, f"recognition:{code}")  # two lists of one kind at once: the later sees the earlier's rows
@@ -264,17 +266,19 @@ REASON_MOST = 500  # a withdrawal's reason
 def withdraw(session: Session, *, actor: User, list_id: int, reason: str) -> RecognitionList:
     """Withdraw an import: the matters it keeps in force stop counting as facts (kept, marked, for the applications
     they started) and their open offers are withdrawn with the reason. A matter another list in force also names
-    stays that list's; one the enterprise had declared before the list confirmed it is its declaration again."""
+    stays that list's; one the enterprise had declared before the list confirmed it is its declaration again. An
+    admin withdraws any list; a department only one whose category feeds a measure it leads (``leads``)."""
     require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="撤回认定名单")
+    found = session.scalars(select(RecognitionList).where(RecognitionList.id == list_id).with_for_update()
+                            .execution_options(populate_existing=True)).first()
+    if found is None:
+        raise NotFound(f"没有认定名单 {list_id}")
+    leads.require(session, actor, found.code, doing="撤回")  # who may not withdraw it is told so before the reason
     reason = reason.strip()
     if not reason or len(reason) > REASON_MOST or any(ord(c) < 32 for c in reason):
         why = (f"不能超过 {REASON_MOST} 个字（现为 {len(reason)} 个字）" if len(reason) > REASON_MOST
                else control_reason(reason) or f"请填写撤回理由（一行，不超过 {REASON_MOST} 个字）")
         raise InputError([Problem("撤回理由", why, "reason")])
-    found = session.scalars(select(RecognitionList).where(RecognitionList.id == list_id).with_for_update()
-                            .execution_options(populate_existing=True)).first()
-    if found is None:
-        raise NotFound(f"没有认定名单 {list_id}")
     if found.state != "active":  # withdrawn meanwhile (another tab, another person): who did it is said
         raise Conflict(f"认定名单 {list_id} 已由{person(session, found.withdrawn_by)}撤回，无需再撤回；请刷新后查看")
     found.state, found.withdrawn_by, found.withdrawn_at, found.reason = "withdrawn", actor.username, utcnow(), reason

@@ -337,6 +337,18 @@ def values_named(node: Node, fact: str) -> set[Any]:
     return found
 
 
+def codes_named(node: Node) -> set[str]:
+    """The matter codes an expression reads (``holds_before('global_500')``, …), anywhere in it.
+
+    >>> sorted(codes_named(Not("bool", Call("bool", "holds_before", codes=("unicorn", "gazelle")))))
+    ['gazelle', 'unicorn']
+    """
+    found = set(node.codes) if isinstance(node, Call) else set()
+    for child in _children(node):
+        found |= codes_named(child)
+    return found
+
+
 def _children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, (Not,)):
         return (node.operand,)
