@@ -227,3 +227,27 @@ async def test_a_forged_year_or_amount_is_said_beside_its_box(browser, session, 
     assert (re.search(r'id="f-year" name="year"[^>]* value="([^"]*)"', refused.text).group(1),
             re.search(r'id="f-amount" name="amount"[^>]* value="([^"]*)"', refused.text).group(1)) == shown
     assert session.scalar(select(func.count()).select_from(Budget)) == 0, "nothing set"
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("2025-10-21", "2025-10-21 晚于今天（2025-10-20），尚未发生的拨付不能登记"),
+    ("2025-01-01", "2025-01-01 早于批准日期 2025-10-13，拨付须在批准之后"),
+])
+async def test_a_payment_date_out_of_its_range_is_said_beside_its_box(browser, session, people, tmp_path, set_today,
+                                                                      typed, said) -> None:
+    """A payment dated after today or before its approval is a date mistyped, not someone acting first: 422, said
+    beside 拨付日期 and named by it, the date and voucher kept, nothing recorded."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=app.policy_id, measure=3, amount=5_000_000)
+    step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
+    set_today(date(2025, 10, 20))
+    refused = await browser(people.finance).post(f"/review/{app.id}/disburse",
+                                                 data={"paid_on": typed, "reference": "PAY-8"})
+    assert refused.status_code == 422 and "<h1>申报 #" in refused.text
+    assert marked(refused.text) == [("f-paid_on", said)]
+    assert f'<a href="#f-paid_on">拨付日期：{said}</a>' in refused.text, "named by its label"
+    form = refused.text.split('id="form-disburse"')[1].split("</form>")[0]
+    assert f'value="{typed}"' in form and 'value="PAY-8"' in form
+    session.refresh(app)
+    assert app.state == "approved"

@@ -149,10 +149,10 @@ def pay(session: Session, *, application: Application, paid_on: date, reference:
         raise InputError([("reference", "请填写凭证号（不超过 64 个字符）")])
     if looks_like_formula(reference):  # a voucher number never starts with = + - @: a spreadsheet would compute it
         raise InputError([("reference", "不能以 = + - @ 开头（表格软件会当作公式），请直接填写凭证号")])
-    if paid_on > today:
-        raise Conflict(f"拨付日期 {paid_on} 晚于今天（{today}）：不能登记尚未发生的拨付")
+    if paid_on > today:  # a date mistyped, said beside its box (nobody acted meanwhile)
+        raise InputError([("paid_on", f"{paid_on} 晚于今天（{today}），尚未发生的拨付不能登记")])
     if paid_on < found.approved_on:
-        raise Conflict(f"拨付日期 {paid_on} 早于上一步（批准，{found.approved_on}）：拨付须在批准之后")
+        raise InputError([("paid_on", f"{paid_on} 早于批准日期 {found.approved_on}，拨付须在批准之后")])
     db.one_at_a_time(session, f"voucher:{reference}")  # two payments of one voucher at once: the second sees the first
     used = repository.payment_with_reference(session, reference)
     if used is not None and used.application_id != application.id:
