@@ -24,7 +24,11 @@ async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
     assert done.status_code == 303 and done.headers["location"] == "/budgets?year=2025"
     page = (await finance.get("/budgets", params={"year": 2025})).text
     assert "500.5" in page and '<span class="small muted">辽政办〔2022〕35号</span><br>措施3 培育中小企业</td>' in page
-    assert "✓ 2025年度 辽政办〔2022〕35号 措施3 培育中小企业 预算已设定为 500.5万元" in page, "the message says it"
+    assert "✓ 2025年度 辽政办〔2022〕35号 措施3 培育中小企业 预算已设定为 500.5 万元" in page, "the message says it"
+    exact = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "12.3456"})
+    assert exact.status_code == 303
+    said = (await finance.get("/budgets", params={"year": 2025})).text
+    assert "预算已设定为 12.3456 万元" in said, "exactly, as typed, with the space every amount has"
     bad = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "1.000001"})
     assert bad.status_code == 422 and "四位小数" in bad.text and 'value="1.000001"' in bad.text
     assert '<a href="#f-amount">预算（万元）：' in bad.text, "named as the form names it"
@@ -64,7 +68,7 @@ async def test_a_budget_above_ten_yi_is_asked_about_before_it_is_set(browser, se
     finance = browser(people.finance)
     asked = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "5000000"})
     assert asked.status_code == 422 and 'value="5000000"' in asked.text
-    assert "5000000万元超过一项措施一年 10亿元 的常见上限：请核对是否按万元填写" in asked.text
+    assert "5000000 万元（500 亿元）超过一项措施一年 10 亿元的常见上限：请核对是否按万元填写" in asked.text
     assert 'name="large" value="1"' in asked.text
     assert session.scalar(select(func.count(Budget.id))) == 0
     assert (await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "100000"})

@@ -19,7 +19,7 @@ from huiqi.funding.endpoints import overview
 from huiqi.funding.schemas import BudgetRead
 from huiqi.labels import labelled, measure_label
 from huiqi.models import Disbursement, User
-from huiqi.money import wan, wan_or_yi
+from huiqi.money import wan, yi
 from huiqi.public.service import measure_titles
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
@@ -121,7 +121,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         yuan = yuan_of_wan(amount)
         if yuan > LARGE_BUDGET and large != "1":
             values["ask_large"] = "1"
-            raise InputError([("amount", f"{wan(yuan)}万元超过一项措施一年 {wan_or_yi(LARGE_BUDGET)} 的常见上限："
+            raise InputError([("amount", f"{amount_said(yuan)}超过一项措施一年 {yi(LARGE_BUDGET)} 亿元的常见上限："
                                          f"{CHECK_LARGE}")])
         funding.set_budget(session, actor=actor, year=int(year), policy_id=chosen, measure=int(measure),
                            amount=yuan, seen=_seen(sent, year, seen_year, f"{chosen}/{measure.strip()}"))
@@ -150,11 +150,22 @@ LARGE_BUDGET = 1_000_000_000  # 10亿元 for one measure in one year: above it t
 CHECK_LARGE = "请核对是否按万元填写（如 500 万元填 500）；确认无误，请勾选“金额无误”后再次保存"
 
 
+def amount_said(yuan: int) -> str:
+    """A budget as finance typed it, exactly, in 万元; from one hundred million up in 亿元 too, so a sum typed in yuan
+    into the 万元 box shows for what it is.
+
+    >>> amount_said(123_456), amount_said(1_000_000_000), amount_said(50_000_000_000)
+    ('12.3456 万元', '100000 万元（10 亿元）', '5000000 万元（500 亿元）')
+    """
+    said = f"{wan(yuan)} 万元"
+    return f"{said}（{yi(yuan)} 亿元）" if yuan >= 100_000_000 else said
+
+
 def _said(session: Session, year: str, policy_id: str, measure: str, amount: str) -> str:
-    """What was set, as finance would read it back: 2026年度 辽政办〔2022〕35号 措施3 专精特新 预算已设定为 500万元."""
+    """What was set, as finance would read it back: 2026年度 辽政办〔2022〕35号 措施3 专精特新 预算已设定为 500 万元."""
     label = next((shown for value, _, shown in _measures(session) if value == f"{policy_id}/{measure.strip()}"), "")
     try:
-        figure = f"为 {wan_or_yi(yuan_of_wan(amount))}"
+        figure = f"为 {amount_said(yuan_of_wan(amount))}"
     except InputError:  # the step refuses it and this is never shown
         figure = ""
     return f"{year.strip()}年度 {label} 预算已设定{figure}" if label else f"预算已设定{figure}"
