@@ -255,3 +255,31 @@ async def test_a_payment_date_out_of_its_range_is_said_beside_its_box(browser, s
     assert f'value="{typed}"' in form and 'value="PAY-8"' in form
     session.refresh(app)
     assert app.state == "approved"
+
+
+@pytest.mark.parametrize(("typed", "said", "shown"), [
+    ("1900", "应为 2000 至 2100 的年份（现为“1900”）", "1900"),
+    ("abc", "应为 2000 至 2100 的年份（现为“abc”）", "abc"),
+    ("20\x0025", "不能含有空字符（NUL）", "2025"),
+    ("9" * 200, f"应为 2000 至 2100 的年份（现为“{'9' * 8}”）", "9" * 100),
+])
+async def test_a_wrong_year_is_said_beside_the_year_box(browser, session, people, typed, said, shown) -> None:
+    """A year the budgets page cannot read is said beside its year box, as typed, the rest of the page shown (the
+    budget form, what waits for payment, the payments) but no year's budgets, which would read as that year's."""
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    finance = browser(people.finance)
+    wrong = await finance.get("/budgets", params={"year": typed})
+    assert wrong.status_code == 422 and "<h1>预算</h1>" in wrong.text and "输入有误" not in wrong.text
+    assert marked(wrong.text) == [("f-view-year", said)]
+    assert f'<a href="#f-view-year">年度：{said}</a>' in wrong.text
+    assert f'id="f-view-year" name="year" inputmode="numeric" value="{shown}"' in wrong.text
+    assert "\x00" not in wrong.text
+    assert 'id="budgets"' not in wrong.text and "budgets.xlsx" not in wrong.text, "no year's figures, no export"
+    assert 'id="set-budget"' in wrong.text and 'id="payments"' in wrong.text and 'id="due"' in wrong.text
+    assert 'name="seen_year" value=""' in wrong.text, "the form saw no year's budgets"
+    export = await finance.get("/budgets.xlsx", params={"year": typed})
+    assert export.status_code == 422 and said in export.text
+    wide = await finance.get("/budgets", params={"year": "２０２５"})
+    assert wide.status_code == 200 and "<h1>2025 年度预算</h1>" in wide.text and 'value="2025"' in wide.text
+    blank = await finance.get("/budgets", params={"year": ""})
+    assert blank.status_code == 200 and "年度预算</h1>" in blank.text

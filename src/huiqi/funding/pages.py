@@ -17,13 +17,13 @@ from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
 from huiqi.funding.schemas import BudgetRead
-from huiqi.labels import labelled, measure_label
+from huiqi.labels import Problem, labelled, measure_label
 from huiqi.models import Disbursement, User
 from huiqi.money import wan, yi
 from huiqi.public.service import measure_titles
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
-from huiqi.validation import FIGURE_SHOWN, QueryWhole, Year, ascii_digits, digits, kept, visible
+from huiqi.validation import FIGURE_SHOWN, ascii_digits, control_reason, digits, kept, visible
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, SentForm
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
@@ -36,7 +36,8 @@ from huiqi.workflow.runner import entitled
 from huiqi.workflow.states import Action
 
 router = APIRouter(include_in_schema=False)
-YearQuery = Annotated[Year | None, QueryWhole, Query()]
+YearQuery = Annotated[str | None, Query()]  # kept as typed, and said beside the year box when wrong
+VIEW_YEAR = "view-year"  # the year box of the page's filter (the budget form has its own, ``year``)
 PAYMENTS_PER_PAGE = PAGE_SIZE  # the page shows the payments a page at a time; every one is in the Excel download
 PAID_HEADER = ["申报编号", "申报单位", "统一社会信用代码", "政策", "措施", "拨付金额", "拨付日期", "凭证号", "经办人"]
 
@@ -73,25 +74,61 @@ def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int]
             for b in budgets}
 
 
-def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
-          number: int = 1, **context: Any) -> HTMLResponse:
-    budgets = overview(session, actor=actor, year=year)
+def viewed_year(text: str | None) -> int:
+    r"""The year a budgets page or its Excel is asked for (``?year=``): this year when none is given; a year full-width
+    digits typed is read as typed in ASCII; anything else refused, said beside the year box.
+
+    >>> viewed_year(" ２０２５ ")
+    2025
+    >>> viewed_year("1900")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: 年度：应为 2000 至 2100 的年份（现为“1900”）
+    >>> viewed_year("20\x0025")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: 年度：不能含有空字符（NUL）
+    """
+    typed = ascii_digits(text or "")
+    if not typed:
+        return clock.today().year
+    if (why := control_reason(typed)) is not None:
+        raise InputError([Problem("年度", why, VIEW_YEAR)])
+    if not (digits(typed) and len(typed) == 4 and 2000 <= int(typed) <= 2100):
+        raise InputError([Problem("年度", f"应为 2000 至 2100 的年份（现为“{kept(typed, 8)}”）", VIEW_YEAR)])
+    return int(typed)
+
+
+def _page(request: Request, who: Caller, actor: User, session: Session, year: int | None, status_code: int = 200,
+          number: int = 1, typed_year: str | None = None, **context: Any) -> HTMLResponse:
+    """The budgets page of ``year``; with None (a year asked for that cannot be read, ``typed_year``), the page without
+    any year's budgets, the year box saying why."""
+    budgets = overview(session, actor=actor, year=year) if year is not None else []
     pager = Paging(page=number, size=PAYMENTS_PER_PAGE)
     payments = _paid(session, actor, pager.offset, pager.size)
     names = people(session, {b.set_by for b in budgets} | {p.payment.recorded_by for p in payments})
     paid = funding.payments_total(session, actor=actor)
+    query = f"year={year}&" if year is not None else ""
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
                 labels=_labels(session, budgets), measures=_measures(session), payments=payments,
                 waiting=payouts.waiting(session, actor=actor), most=MAX_PAYMENTS, paid=paid, pager=pager,
-                link=lambda n: f"/budgets?year={year}&page={n}#payments",
+                link=lambda n: f"/budgets?{query}page={n}#payments", this_year=clock.today().year,
+                typed_year=kept(typed_year, FIGURE_SHOWN) if typed_year is not None else str(year),
                 person=lambda u: name_of(u, names), values=context.pop("values", {}), **context)
 
 
 @router.get("/budgets", response_class=HTMLResponse)
+@said_beside("year")
 def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, year: YearQuery = None,
                  number: PageNumber = 1) -> HTMLResponse:
-    """The year's budgets, and the payments of every year a page at a time (``?page=``)."""
-    return _page(request, who, actor, session, year or clock.today().year, number=number)
+    """The year's budgets, and the payments of every year a page at a time (``?page=``). A year that cannot be read
+    (1900, abc, a forged NUL) is said beside the year box, as typed, the rest of the page shown (422)."""
+    try:
+        shown = viewed_year(year)
+    except InputError as wrong:
+        return _page(request, who, actor, session, None, status_code=422, number=number, typed_year=year,
+                     filter_problems=wrong.problems)
+    return _page(request, who, actor, session, shown, number=number)
 
 
 @router.post("/budgets", response_model=None)
@@ -173,15 +210,16 @@ def _said(session: Session, year: str, policy_id: str, measure: str, amount: str
 
 @router.get("/budgets.xlsx")
 def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Response:
-    year = year or clock.today().year
-    found = overview(session, actor=actor, year=year)
+    """The year's budgets as a workbook; a year that cannot be read refused by its Chinese name."""
+    shown = viewed_year(year)
+    found = overview(session, actor=actor, year=shown)
     names = people(session, {b.set_by for b in found if b.set_by})
     labels = _labels(session, found)
     rows: list[Sequence[Any]] = [(b.year, " ".join(filter(None, labels[(b.policy_id, b.measure)])), b.amount,
                                   b.committed, b.disbursed, b.left, name_of(b.set_by, names)) for b in found]
-    table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
+    table = Table(f"{shown}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
                   money={"预算", "已批准", "已拨付", "余额"})
-    return download(table, f"预算执行-{year}.xlsx")
+    return download(table, f"预算执行-{shown}.xlsx")
 
 
 @router.get("/disbursements.xlsx")

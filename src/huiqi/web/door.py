@@ -6,10 +6,10 @@ longer than anything huiqi keeps is refused too. Each schema and form still boun
 their columns; this is the net under them, so that no door forgets. A form field its route bounds longer than the
 net (a policy file pasted whole) is held to its own bound instead.
 
-A page's form handler may say so itself, beside the field (``said_beside``): the door then lets those fields
-through to it, so that a refusal shows the page again with the rest of the form and the text kept
-(``validation.kept``: cut to its bound, without what cannot be kept) rather than an error page of its own. The
-request body's limit (``web.limits``) still holds under them.
+A page's form handler may say so itself, beside the field (``said_beside``; a list page so its filter's query
+parameters): the door then lets those fields through to it, so that a refusal shows the page again with the rest of
+the form and the text kept (``validation.kept``: cut to its bound, without what cannot be kept) rather than an error
+page of its own. The request body's limit (``web.limits``) still holds under them.
 """
 
 from collections.abc import Callable
@@ -131,7 +131,8 @@ async def clean_input(request: Request) -> None:
         if declared is not None and name not in declared:
             unknown.add(name)
         most = (declared or {}).get(name)  # the field's own bound: what its form box allows, not the door's
-        _check("query", name, value if most else name + value, found, most)
+        if name not in (declared or {}) or not _beside(name, beside):  # a page's filter said beside its box is its own
+            _check("query", name, value if most else name + value, found, most)
     kind = request.headers.get("content-type", "")
     if request.method in ("POST", "PUT", "PATCH") and not found:
         if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
