@@ -283,3 +283,47 @@ async def test_a_wrong_year_is_said_beside_the_year_box(browser, session, people
     assert wide.status_code == 200 and "<h1>2025 年度预算</h1>" in wide.text and 'value="2025"' in wide.text
     blank = await finance.get("/budgets", params={"year": ""})
     assert blank.status_code == 200 and "年度预算</h1>" in blank.text
+
+
+def _low_cell(page: str, measure: str) -> str:
+    """The 余额提示 cell of the budgets table's row of ``measure`` (措施3 培育中小企业)."""
+    row = next(r for r in page.split('id="budgets"')[1].split("</table>")[0].split("<tr>") if measure in r)
+    return row.split('data-label="余额提示">')[1].split("</td>")[0]
+
+
+async def test_a_budget_nearly_spent_is_flagged_on_the_page_and_in_its_excel(browser, session, people, tmp_path,
+                                                                            set_today) -> None:
+    """预算 85 / 已批准 80 / 余额 5 万元: under a tenth of the year's amount left, said in 万元 with the share used."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=app.policy_id, measure=3, amount=850_000)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=app.policy_id, measure=4, amount=1_000_000)
+    set_today(date(2025, 10, 13))
+    step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
+    page = (await browser(people.finance).get("/budgets", params={"year": 2025})).text
+    said = "余额 5 万元，不足年度预算的 10%（已使用 94%）"
+    assert _low_cell(page, "措施3 ") == f'<span class="badge no">余额偏低</span> <span class="small">{said}</span>'
+    assert _low_cell(page, "措施4 ") == '<span class="muted">—</span>', "a budget untouched is not flagged"
+    assert "<b>1 项措施预算余额偏低</b>" in page
+    got = await browser(people.auditor).get("/budgets.xlsx", params={"year": 2025})
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    flagged = {row[rows[1].index("措施")]: row[rows[1].index("余额提示")] for row in rows[2:]}
+    assert flagged == {"辽政办〔2022〕35号 措施3 培育中小企业": said,
+                       "辽政办〔2022〕35号 措施4 鼓励制造业企业剥离成立软件企业": None}, "blank where not flagged"
+
+
+async def test_a_budget_short_of_what_waits_for_approval_is_flagged(browser, session, people, tmp_path,
+                                                                   set_today) -> None:
+    """An amount in 公示 (80 万元) beyond what is left (50 万元) of this year's budget is said: approving it would be
+    refused. A past year's budget is not flagged for it: an approval draws on the budget of the year it is made in."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    for year in (2024, 2025):
+        budgets.set_budget(session, actor=people.finance, year=year, policy_id=app.policy_id, measure=3, amount=500_000)
+    set_today(date(2025, 10, 1))
+    finance = browser(people.finance)
+    page = (await finance.get("/budgets", params={"year": 2025})).text
+    assert _low_cell(page, "措施3 ") == ('<span class="badge no">余额偏低</span> <span class="small">余额 50 万元，'
+                                       '少于已拟定金额和公示中待批准的 80 万元</span>')
+    past = (await finance.get("/budgets", params={"year": 2024})).text
+    assert _low_cell(past, "措施3 ") == '<span class="muted">—</span>' and "预算余额偏低" not in past

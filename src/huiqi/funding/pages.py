@@ -99,6 +99,14 @@ def viewed_year(text: str | None) -> int:
     return int(typed)
 
 
+def _lows(session: Session, actor: User, year: int, budgets: list[BudgetRead]) -> dict[tuple[str, int], str]:
+    """Each budget's low-balance warning ('' when none): its remainder under 10% of the year's amount, or under what
+    waits to draw on it."""
+    waiting = funding.awaiting(session, actor=actor, year=year) if budgets else {}
+    return {(b.policy_id, b.measure): funding.low(b.amount, b.committed, waiting.get((b.policy_id, b.measure), 0))
+            for b in budgets}
+
+
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int | None, status_code: int = 200,
           number: int = 1, typed_year: str | None = None, **context: Any) -> HTMLResponse:
     """The budgets page of ``year``; with None (a year asked for that cannot be read, ``typed_year``), the page without
@@ -110,7 +118,8 @@ def _page(request: Request, who: Caller, actor: User, session: Session, year: in
     paid = funding.payments_total(session, actor=actor)
     query = f"year={year}&" if year is not None else ""
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
-                labels=_labels(session, budgets), measures=_measures(session), payments=payments,
+                labels=_labels(session, budgets), lows=_lows(session, actor, year, budgets) if year else {},
+                measures=_measures(session), payments=payments,
                 waiting=payouts.waiting(session, actor=actor), most=MAX_PAYMENTS, paid=paid, pager=pager,
                 link=lambda n: f"/budgets?{query}page={n}#payments", this_year=clock.today().year,
                 typed_year=kept(typed_year, FIGURE_SHOWN) if typed_year is not None else str(year),
@@ -215,9 +224,11 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
     found = overview(session, actor=actor, year=shown)
     names = people(session, {b.set_by for b in found if b.set_by})
     labels = _labels(session, found)
+    lows = _lows(session, actor, shown, found)
     rows: list[Sequence[Any]] = [(b.year, " ".join(filter(None, labels[(b.policy_id, b.measure)])), b.amount,
-                                  b.committed, b.disbursed, b.left, name_of(b.set_by, names)) for b in found]
-    table = Table(f"{shown}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
+                                  b.committed, b.disbursed, b.left, lows[(b.policy_id, b.measure)] or None,
+                                  name_of(b.set_by, names)) for b in found]
+    table = Table(f"{shown}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "余额提示", "设定人"], rows,
                   money={"预算", "已批准", "已拨付", "余额"})
     return download(table, f"预算执行-{shown}.xlsx")
 
