@@ -53,7 +53,12 @@ async def test_approval_waits_for_the_announcement_and_draws_the_budget(client, 
     assert (budget["committed"], budget["left"], budget["disbursed"]) == (800_000, 4_200_000, 0)
     before = await client.post("/api/v1/disbursements", headers=finance, json={
         "application_id": announced.id, "paid_on": "2025-10-12", "reference": "PAY-1"})
-    assert before.status_code == 409 and "早于上一步（批准，2025-10-13）" in before.json()["detail"]
+    assert before.status_code == 422, "a mistyped date is the field's, not a conflict"
+    assert before.json()["problems"][0]["field"] == "paid_on"
+    assert "2025-10-12 早于批准日期 2025-10-13" in before.json()["problems"][0]["reason"]
+    later = await client.post("/api/v1/disbursements", headers=finance, json={
+        "application_id": announced.id, "paid_on": "2025-10-14", "reference": "PAY-1"})
+    assert later.status_code == 422 and "晚于今天（2025-10-13）" in later.json()["problems"][0]["reason"]
     set_today(date(2025, 10, 20))
     paid = await client.post("/api/v1/disbursements", headers=finance, json={
         "application_id": announced.id, "paid_on": "2025-10-20", "reference": "PAY-1"})

@@ -24,7 +24,11 @@ async def test_finance_sets_a_budget_in_wan(browser, people) -> None:
     assert done.status_code == 303 and done.headers["location"] == "/budgets?year=2025"
     page = (await finance.get("/budgets", params={"year": 2025})).text
     assert "500.5" in page and '<span class="small muted">辽政办〔2022〕35号</span><br>措施3 培育中小企业</td>' in page
-    assert "✓ 2025年度 辽政办〔2022〕35号 措施3 培育中小企业 预算已设定为 500.5万元" in page, "the message says it"
+    assert "✓ 2025年度 辽政办〔2022〕35号 措施3 培育中小企业 预算已设定为 500.5 万元" in page, "the message says it"
+    exact = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "12.3456"})
+    assert exact.status_code == 303
+    said = (await finance.get("/budgets", params={"year": 2025})).text
+    assert "预算已设定为 12.3456 万元" in said, "exactly, as typed, with the space every amount has"
     bad = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "1.000001"})
     assert bad.status_code == 422 and "四位小数" in bad.text and 'value="1.000001"' in bad.text
     assert '<a href="#f-amount">预算（万元）：' in bad.text, "named as the form names it"
@@ -64,7 +68,7 @@ async def test_a_budget_above_ten_yi_is_asked_about_before_it_is_set(browser, se
     finance = browser(people.finance)
     asked = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "5000000"})
     assert asked.status_code == 422 and 'value="5000000"' in asked.text
-    assert "5000000万元超过一项措施一年 10亿元 的常见上限：请核对是否按万元填写" in asked.text
+    assert "5000000 万元（500 亿元）超过一项措施一年 10 亿元的常见上限：请核对是否按万元填写" in asked.text
     assert 'name="large" value="1"' in asked.text
     assert session.scalar(select(func.count(Budget.id))) == 0
     assert (await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "100000"})
@@ -227,3 +231,99 @@ async def test_a_forged_year_or_amount_is_said_beside_its_box(browser, session, 
     assert (re.search(r'id="f-year" name="year"[^>]* value="([^"]*)"', refused.text).group(1),
             re.search(r'id="f-amount" name="amount"[^>]* value="([^"]*)"', refused.text).group(1)) == shown
     assert session.scalar(select(func.count()).select_from(Budget)) == 0, "nothing set"
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("2025-10-21", "2025-10-21 晚于今天（2025-10-20），尚未发生的拨付不能登记"),
+    ("2025-01-01", "2025-01-01 早于批准日期 2025-10-13，拨付须在批准之后"),
+])
+async def test_a_payment_date_out_of_its_range_is_said_beside_its_box(browser, session, people, tmp_path, set_today,
+                                                                      typed, said) -> None:
+    """A payment dated after today or before its approval is a date mistyped, not someone acting first: 422, said
+    beside 拨付日期 and named by it, the date and voucher kept, nothing recorded."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=app.policy_id, measure=3, amount=5_000_000)
+    step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
+    set_today(date(2025, 10, 20))
+    refused = await browser(people.finance).post(f"/review/{app.id}/disburse",
+                                                 data={"paid_on": typed, "reference": "PAY-8"})
+    assert refused.status_code == 422 and "<h1>申报 #" in refused.text
+    assert marked(refused.text) == [("f-paid_on", said)]
+    assert f'<a href="#f-paid_on">拨付日期：{said}</a>' in refused.text, "named by its label"
+    form = refused.text.split('id="form-disburse"')[1].split("</form>")[0]
+    assert f'value="{typed}"' in form and 'value="PAY-8"' in form
+    session.refresh(app)
+    assert app.state == "approved"
+
+
+@pytest.mark.parametrize(("typed", "said", "shown"), [
+    ("1900", "应为 2000 至 2100 的年份（现为“1900”）", "1900"),
+    ("abc", "应为 2000 至 2100 的年份（现为“abc”）", "abc"),
+    ("20\x0025", "不能含有空字符（NUL）", "2025"),
+    ("9" * 200, f"应为 2000 至 2100 的年份（现为“{'9' * 8}”）", "9" * 100),
+])
+async def test_a_wrong_year_is_said_beside_the_year_box(browser, session, people, typed, said, shown) -> None:
+    """A year the budgets page cannot read is said beside its year box, as typed, the rest of the page shown (the
+    budget form, what waits for payment, the payments) but no year's budgets, which would read as that year's."""
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    finance = browser(people.finance)
+    wrong = await finance.get("/budgets", params={"year": typed})
+    assert wrong.status_code == 422 and "<h1>预算</h1>" in wrong.text and "输入有误" not in wrong.text
+    assert marked(wrong.text) == [("f-view-year", said)]
+    assert f'<a href="#f-view-year">年度：{said}</a>' in wrong.text
+    assert f'id="f-view-year" name="year" inputmode="numeric" value="{shown}"' in wrong.text
+    assert "\x00" not in wrong.text
+    assert 'id="budgets"' not in wrong.text and "budgets.xlsx" not in wrong.text, "no year's figures, no export"
+    assert 'id="set-budget"' in wrong.text and 'id="payments"' in wrong.text and 'id="due"' in wrong.text
+    assert 'name="seen_year" value=""' in wrong.text, "the form saw no year's budgets"
+    export = await finance.get("/budgets.xlsx", params={"year": typed})
+    assert export.status_code == 422 and said in export.text
+    wide = await finance.get("/budgets", params={"year": "２０２５"})
+    assert wide.status_code == 200 and "<h1>2025 年度预算</h1>" in wide.text and 'value="2025"' in wide.text
+    blank = await finance.get("/budgets", params={"year": ""})
+    assert blank.status_code == 200 and "年度预算</h1>" in blank.text
+
+
+def _low_cell(page: str, measure: str) -> str:
+    """The 余额提示 cell of the budgets table's row of ``measure`` (措施3 培育中小企业)."""
+    row = next(r for r in page.split('id="budgets"')[1].split("</table>")[0].split("<tr>") if measure in r)
+    return row.split('data-label="余额提示">')[1].split("</td>")[0]
+
+
+async def test_a_budget_nearly_spent_is_flagged_on_the_page_and_in_its_excel(browser, session, people, tmp_path,
+                                                                            set_today) -> None:
+    """预算 85 / 已批准 80 / 余额 5 万元: under a tenth of the year's amount left, said in 万元 with the share used."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=app.policy_id, measure=3, amount=850_000)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=app.policy_id, measure=4, amount=1_000_000)
+    set_today(date(2025, 10, 13))
+    step(session, "approve", people.finance, app.id, on=date(2025, 10, 13))
+    page = (await browser(people.finance).get("/budgets", params={"year": 2025})).text
+    said = "余额 5 万元，不足年度预算的 10%（已使用 94%）"
+    assert _low_cell(page, "措施3 ") == f'<span class="badge no">余额偏低</span> <span class="small">{said}</span>'
+    assert _low_cell(page, "措施4 ") == '<span class="muted">—</span>', "a budget untouched is not flagged"
+    assert "<b>1 项措施预算余额偏低</b>" in page
+    got = await browser(people.auditor).get("/budgets.xlsx", params={"year": 2025})
+    rows = list(openpyxl.load_workbook(io.BytesIO(got.content)).active.iter_rows(values_only=True))
+    flagged = {row[rows[1].index("措施")]: row[rows[1].index("余额提示")] for row in rows[2:]}
+    assert flagged == {"辽政办〔2022〕35号 措施3 培育中小企业": said,
+                       "辽政办〔2022〕35号 措施4 鼓励制造业企业剥离成立软件企业": None}, "blank where not flagged"
+
+
+async def test_a_budget_short_of_what_waits_for_approval_is_flagged(browser, session, people, tmp_path,
+                                                                   set_today) -> None:
+    """An amount in 公示 (80 万元) beyond what is left (50 万元) of this year's budget is said: approving it would be
+    refused. A past year's budget is not flagged for it: an approval draws on the budget of the year it is made in."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)
+    for year in (2024, 2025):
+        budgets.set_budget(session, actor=people.finance, year=year, policy_id=app.policy_id, measure=3, amount=500_000)
+    set_today(date(2025, 10, 1))
+    finance = browser(people.finance)
+    page = (await finance.get("/budgets", params={"year": 2025})).text
+    assert _low_cell(page, "措施3 ") == ('<span class="badge no">余额偏低</span> <span class="small">余额 50 万元，'
+                                       '少于已拟定金额和公示中待批准的 80 万元</span>')
+    past = (await finance.get("/budgets", params={"year": 2024})).text
+    assert _low_cell(past, "措施3 ") == '<span class="muted">—</span>' and "预算余额偏低" not in past

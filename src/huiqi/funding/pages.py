@@ -17,13 +17,13 @@ from huiqi.funding import payouts
 from huiqi.funding import service as funding
 from huiqi.funding.endpoints import overview
 from huiqi.funding.schemas import BudgetRead
-from huiqi.labels import labelled, measure_label
+from huiqi.labels import Problem, labelled, measure_label
 from huiqi.models import Disbursement, User
-from huiqi.money import wan, wan_or_yi
+from huiqi.money import wan, yi
 from huiqi.public.service import measure_titles
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
-from huiqi.validation import FIGURE_SHOWN, QueryWhole, Year, ascii_digits, digits, kept, visible
+from huiqi.validation import FIGURE_SHOWN, ascii_digits, control_reason, digits, kept, visible
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, SentForm
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
@@ -36,7 +36,8 @@ from huiqi.workflow.runner import entitled
 from huiqi.workflow.states import Action
 
 router = APIRouter(include_in_schema=False)
-YearQuery = Annotated[Year | None, QueryWhole, Query()]
+YearQuery = Annotated[str | None, Query()]  # kept as typed, and said beside the year box when wrong
+VIEW_YEAR = "view-year"  # the year box of the page's filter (the budget form has its own, ``year``)
 PAYMENTS_PER_PAGE = PAGE_SIZE  # the page shows the payments a page at a time; every one is in the Excel download
 PAID_HEADER = ["申报编号", "申报单位", "统一社会信用代码", "政策", "措施", "拨付金额", "拨付日期", "凭证号", "经办人"]
 
@@ -73,25 +74,70 @@ def _labels(session: Session, budgets: list[BudgetRead]) -> dict[tuple[str, int]
             for b in budgets}
 
 
-def _page(request: Request, who: Caller, actor: User, session: Session, year: int, status_code: int = 200,
-          number: int = 1, **context: Any) -> HTMLResponse:
-    budgets = overview(session, actor=actor, year=year)
+def viewed_year(text: str | None) -> int:
+    r"""The year a budgets page or its Excel is asked for (``?year=``): this year when none is given; a year full-width
+    digits typed is read as typed in ASCII; anything else refused, said beside the year box.
+
+    >>> viewed_year(" ２０２５ ")
+    2025
+    >>> viewed_year("1900")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: 年度：应为 2000 至 2100 的年份（现为“1900”）
+    >>> viewed_year("20\x0025")
+    Traceback (most recent call last):
+    ...
+    huiqi.errors.InputError: 年度：不能含有空字符（NUL）
+    """
+    typed = ascii_digits(text or "")
+    if not typed:
+        return clock.today().year
+    if (why := control_reason(typed)) is not None:
+        raise InputError([Problem("年度", why, VIEW_YEAR)])
+    if not (digits(typed) and len(typed) == 4 and 2000 <= int(typed) <= 2100):
+        raise InputError([Problem("年度", f"应为 2000 至 2100 的年份（现为“{kept(typed, 8)}”）", VIEW_YEAR)])
+    return int(typed)
+
+
+def _lows(session: Session, actor: User, year: int, budgets: list[BudgetRead]) -> dict[tuple[str, int], str]:
+    """Each budget's low-balance warning ('' when none): its remainder under 10% of the year's amount, or under what
+    waits to draw on it."""
+    waiting = funding.awaiting(session, actor=actor, year=year) if budgets else {}
+    return {(b.policy_id, b.measure): funding.low(b.amount, b.committed, waiting.get((b.policy_id, b.measure), 0))
+            for b in budgets}
+
+
+def _page(request: Request, who: Caller, actor: User, session: Session, year: int | None, status_code: int = 200,
+          number: int = 1, typed_year: str | None = None, **context: Any) -> HTMLResponse:
+    """The budgets page of ``year``; with None (a year asked for that cannot be read, ``typed_year``), the page without
+    any year's budgets, the year box saying why."""
+    budgets = overview(session, actor=actor, year=year) if year is not None else []
     pager = Paging(page=number, size=PAYMENTS_PER_PAGE)
     payments = _paid(session, actor, pager.offset, pager.size)
     names = people(session, {b.set_by for b in budgets} | {p.payment.recorded_by for p in payments})
     paid = funding.payments_total(session, actor=actor)
+    query = f"year={year}&" if year is not None else ""
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
-                labels=_labels(session, budgets), measures=_measures(session), payments=payments,
+                labels=_labels(session, budgets), lows=_lows(session, actor, year, budgets) if year else {},
+                measures=_measures(session), payments=payments,
                 waiting=payouts.waiting(session, actor=actor), most=MAX_PAYMENTS, paid=paid, pager=pager,
-                link=lambda n: f"/budgets?year={year}&page={n}#payments",
+                link=lambda n: f"/budgets?{query}page={n}#payments", this_year=clock.today().year,
+                typed_year=kept(typed_year, FIGURE_SHOWN) if typed_year is not None else str(year),
                 person=lambda u: name_of(u, names), values=context.pop("values", {}), **context)
 
 
 @router.get("/budgets", response_class=HTMLResponse)
+@said_beside("year")
 def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, year: YearQuery = None,
                  number: PageNumber = 1) -> HTMLResponse:
-    """The year's budgets, and the payments of every year a page at a time (``?page=``)."""
-    return _page(request, who, actor, session, year or clock.today().year, number=number)
+    """The year's budgets, and the payments of every year a page at a time (``?page=``). A year that cannot be read
+    (1900, abc, a forged NUL) is said beside the year box, as typed, the rest of the page shown (422)."""
+    try:
+        shown = viewed_year(year)
+    except InputError as wrong:
+        return _page(request, who, actor, session, None, status_code=422, number=number, typed_year=year,
+                     filter_problems=wrong.problems)
+    return _page(request, who, actor, session, shown, number=number)
 
 
 @router.post("/budgets", response_model=None)
@@ -121,7 +167,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent
         yuan = yuan_of_wan(amount)
         if yuan > LARGE_BUDGET and large != "1":
             values["ask_large"] = "1"
-            raise InputError([("amount", f"{wan(yuan)}万元超过一项措施一年 {wan_or_yi(LARGE_BUDGET)} 的常见上限："
+            raise InputError([("amount", f"{amount_said(yuan)}超过一项措施一年 {yi(LARGE_BUDGET)} 亿元的常见上限："
                                          f"{CHECK_LARGE}")])
         funding.set_budget(session, actor=actor, year=int(year), policy_id=chosen, measure=int(measure),
                            amount=yuan, seen=_seen(sent, year, seen_year, f"{chosen}/{measure.strip()}"))
@@ -150,11 +196,22 @@ LARGE_BUDGET = 1_000_000_000  # 10亿元 for one measure in one year: above it t
 CHECK_LARGE = "请核对是否按万元填写（如 500 万元填 500）；确认无误，请勾选“金额无误”后再次保存"
 
 
+def amount_said(yuan: int) -> str:
+    """A budget as finance typed it, exactly, in 万元; from one hundred million up in 亿元 too, so a sum typed in yuan
+    into the 万元 box shows for what it is.
+
+    >>> amount_said(123_456), amount_said(1_000_000_000), amount_said(50_000_000_000)
+    ('12.3456 万元', '100000 万元（10 亿元）', '5000000 万元（500 亿元）')
+    """
+    said = f"{wan(yuan)} 万元"
+    return f"{said}（{yi(yuan)} 亿元）" if yuan >= 100_000_000 else said
+
+
 def _said(session: Session, year: str, policy_id: str, measure: str, amount: str) -> str:
-    """What was set, as finance would read it back: 2026年度 辽政办〔2022〕35号 措施3 专精特新 预算已设定为 500万元."""
+    """What was set, as finance would read it back: 2026年度 辽政办〔2022〕35号 措施3 专精特新 预算已设定为 500 万元."""
     label = next((shown for value, _, shown in _measures(session) if value == f"{policy_id}/{measure.strip()}"), "")
     try:
-        figure = f"为 {wan_or_yi(yuan_of_wan(amount))}"
+        figure = f"为 {amount_said(yuan_of_wan(amount))}"
     except InputError:  # the step refuses it and this is never shown
         figure = ""
     return f"{year.strip()}年度 {label} 预算已设定{figure}" if label else f"预算已设定{figure}"
@@ -162,15 +219,18 @@ def _said(session: Session, year: str, policy_id: str, measure: str, amount: str
 
 @router.get("/budgets.xlsx")
 def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Response:
-    year = year or clock.today().year
-    found = overview(session, actor=actor, year=year)
+    """The year's budgets as a workbook; a year that cannot be read refused by its Chinese name."""
+    shown = viewed_year(year)
+    found = overview(session, actor=actor, year=shown)
     names = people(session, {b.set_by for b in found if b.set_by})
     labels = _labels(session, found)
+    lows = _lows(session, actor, shown, found)
     rows: list[Sequence[Any]] = [(b.year, " ".join(filter(None, labels[(b.policy_id, b.measure)])), b.amount,
-                                  b.committed, b.disbursed, b.left, name_of(b.set_by, names)) for b in found]
-    table = Table(f"{year}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "设定人"], rows,
+                                  b.committed, b.disbursed, b.left, lows[(b.policy_id, b.measure)] or None,
+                                  name_of(b.set_by, names)) for b in found]
+    table = Table(f"{shown}年度预算", ["年度", "措施", "预算", "已批准", "已拨付", "余额", "余额提示", "设定人"], rows,
                   money={"预算", "已批准", "已拨付", "余额"})
-    return download(table, f"预算执行-{year}.xlsx")
+    return download(table, f"预算执行-{shown}.xlsx")
 
 
 @router.get("/disbursements.xlsx")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from huiqi.models import ApplicantProfile, Application, Budget, Disbursement, Grant
+from huiqi.workflow.states import State
 
 
 def budget(session: Session, year: int, policy_id: str, measure: int, *, lock: bool = False) -> Budget | None:
@@ -46,6 +47,15 @@ def disbursed(session: Session, budget_ids: list[int]) -> dict[int, int]:
              .join(Disbursement, Disbursement.application_id == Grant.application_id)
              .where(Grant.budget_id.in_(budget_ids)).group_by(Grant.budget_id))
     return {budget_id: int(total) for budget_id, total in session.execute(query)}
+
+
+def awaiting_approval(session: Session) -> dict[tuple[str, int], int]:
+    """The amounts proposed (已拟定金额, 公示中) and not yet approved, summed per policy and measure: what waits to
+    draw on a budget."""
+    query = (select(Application.policy_id, Application.measure, func.sum(Application.amount_proposed))
+             .where(Application.state.in_((State.PROPOSED, State.ANNOUNCED)), Application.amount_proposed.is_not(None))
+             .group_by(Application.policy_id, Application.measure))
+    return {(policy_id, measure): int(total or 0) for policy_id, measure, total in session.execute(query)}
 
 
 def grants_for_matter(session: Session, matter_id: int) -> list[Grant]:

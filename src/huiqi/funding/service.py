@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huiqi import db
+from huiqi import clock, db
 from huiqi.audit import service as audit
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import BudgetExceeded, Conflict, InputError
@@ -77,6 +77,35 @@ def budgets(session: Session, *, actor: User, year: int) -> list[Budget]:
     """The year's budgets (finance, admin, auditor)."""
     require_role(actor, *READERS, doing="查看预算")
     return repository.budgets_of_year(session, year)
+
+
+LOW_SHARE = 10  # a budget whose remainder is under this share (%) of the year's amount is flagged on the budgets page
+
+
+def awaiting(session: Session, *, actor: User, year: int) -> dict[tuple[str, int], int]:
+    """What waits to draw on the year's budgets, per policy and measure: the amounts proposed or in 公示, which an
+    approval draws from the budget of the year it is made in, so this year's alone (none for another year)."""
+    require_role(actor, *READERS, doing="查看预算")
+    return repository.awaiting_approval(session) if year == clock.today().year else {}
+
+
+def low(amount: int, committed: int, waiting: int = 0) -> str:
+    """Why a budget runs low, in Chinese and 万元, or '' when it does not: its remainder under ``LOW_SHARE``% of the
+    year's amount, or under what waits to draw on it (the amounts proposed or in 公示).
+
+    >>> low(850_000, 800_000)
+    '余额 5 万元，不足年度预算的 10%（已使用 94%）'
+    >>> low(5_000_000, 800_000, 4_500_000)
+    '余额 420 万元，少于已拟定金额和公示中待批准的 450 万元'
+    >>> low(5_000_000, 800_000, 4_200_000), low(0, 0)
+    ('', '')
+    """
+    left, said = amount - committed, []
+    if left * 100 < amount * LOW_SHARE:
+        said.append(f"余额 {wan(left)} 万元，不足年度预算的 {LOW_SHARE}%（已使用 {committed * 100 // amount}%）")
+    if left < waiting:
+        said.append(f"{'' if said else f'余额 {wan(left)} 万元，'}少于已拟定金额和公示中待批准的 {wan(waiting)} 万元")
+    return "；".join(said)
 
 
 def disbursed(session: Session, *, actor: User, budget_ids: list[int]) -> dict[int, int]:
@@ -149,10 +178,10 @@ def pay(session: Session, *, application: Application, paid_on: date, reference:
         raise InputError([("reference", "请填写凭证号（不超过 64 个字符）")])
     if looks_like_formula(reference):  # a voucher number never starts with = + - @: a spreadsheet would compute it
         raise InputError([("reference", "不能以 = + - @ 开头（表格软件会当作公式），请直接填写凭证号")])
-    if paid_on > today:
-        raise Conflict(f"拨付日期 {paid_on} 晚于今天（{today}）：不能登记尚未发生的拨付")
+    if paid_on > today:  # a date mistyped, said beside its box (nobody acted meanwhile)
+        raise InputError([("paid_on", f"{paid_on} 晚于今天（{today}），尚未发生的拨付不能登记")])
     if paid_on < found.approved_on:
-        raise Conflict(f"拨付日期 {paid_on} 早于上一步（批准，{found.approved_on}）：拨付须在批准之后")
+        raise InputError([("paid_on", f"{paid_on} 早于批准日期 {found.approved_on}，拨付须在批准之后")])
     db.one_at_a_time(session, f"voucher:{reference}")  # two payments of one voucher at once: the second sees the first
     used = repository.payment_with_reference(session, reference)
     if used is not None and used.application_id != application.id:
