@@ -60,6 +60,22 @@ def make(session: Session, *, actor: User, rows: list[MatterListing], day: date)
     return tally.offers
 
 
+class Told(list[str]):
+    """What a step says (its sentences), and how many offers the lists brought (``offers``): for an answer that gives
+    the number itself (the API's ``offers_made``)."""
+
+    offers: int = 0
+
+
+def tell(told: list[str] | None, offers: int, *, own: bool) -> None:
+    """Add to ``told`` what is said of the offers made (``said``), and their number to its count when it keeps one."""
+    if told is None:
+        return
+    told += said(offers, own=own)
+    if isinstance(told, Told):
+        told.offers += offers
+
+
 def said(offers: int, *, own: bool) -> list[str]:
     """What is said of the offers made, to the enterprise itself (``own``) or to the admin who made its account:
     nothing when none.

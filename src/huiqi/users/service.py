@@ -130,9 +130,7 @@ def create_user(session: Session, *, actor: User, told: list[str] | None = None,
         raise NameTaken([("username", f"登录名 {spec.username} 刚刚已被使用，请换一个")]) from None
     audit.record(session, actor=actor.username, action="user.create", entity="user", entity_id=user.id,
                  after=_shown(user))
-    said = registered.said(registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
-    if told is not None:
-        told += said
+    registered.tell(told, registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
     return user
 
 
@@ -233,9 +231,7 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
     session.flush()
     audit.record(session, actor=actor.username, action="user.role", entity="user", entity_id=user.id,
                  before=before, after=_shown(user))
-    said = registered.said(registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
-    if told is not None:
-        told += said
+    registered.tell(told, registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
     return user
 
 
