@@ -82,3 +82,29 @@ def test_a_credit_code_bound_to_an_account_brings_the_offer_its_completed_record
     assert told == ["已按公布的认定名单为该单位生成政策直达 1 项，已通知该单位"]
     assert _offers(session) == [(3, 1_000_000, "open")] and _row(session, listed) == (1, None)
     assert session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "offer.make")).all()[-1] == "admin"
+
+
+def test_an_enterprise_account_enabled_again_puts_right_what_its_rows_said_while_it_was_disabled(session,
+                                                                                              people) -> None:
+    """The account disabled when the list is imported: its row says 尚未在平台注册. Enabled again, the row says what
+    is missing instead; a record completed meanwhile by a data fix brings its offer when the account comes back."""
+    a_round(session)
+    with clock.pinned(ON):
+        users.create_user(session, actor=people.admin, username="newfirm", display_name="新认定企业",
+                          role="enterprise", password="long enough", uscc=NEW)
+        users.set_active(session, actor=people.admin, username="newfirm", active=False)
+    listed = _import(session, people)
+    assert _row(session, listed) == (0, "unregistered")
+    told: list[str] = []
+    with clock.pinned(ON):
+        users.set_active(session, actor=people.admin, username="newfirm", active=True, told=told)
+    assert told == [] and _row(session, listed) == (0, "undetermined")
+    with clock.pinned(ON):
+        users.set_active(session, actor=people.admin, username="newfirm", active=False)
+    applicant = session.scalars(select(Applicant).where(Applicant.uscc == NEW)).one()
+    session.add(ApplicantProfile(applicant_id=applicant.id, version=2, recorded_by="admin", **PROFILE))
+    session.flush()
+    with clock.pinned(ON):
+        users.set_active(session, actor=people.admin, username="newfirm", active=True, told=told)
+    assert told == ["已按公布的认定名单为该单位生成政策直达 1 项，已通知该单位"]
+    assert _offers(session) == [(3, 1_000_000, "open")] and _row(session, listed) == (1, None)
