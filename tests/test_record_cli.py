@@ -370,3 +370,28 @@ def test_simulate_on_the_exported_catalogue_gives_the_page_s_figures(database_ur
 
     again = invoke("policy", "export", str(tmp_path / "catalogue"))
     assert again.exit_code == 2 and "已存在且不是空文件夹" in again.stderr
+
+
+def test_an_enterprise_user_added_on_the_command_line_is_told_of_the_offers_its_lists_bring(database_url,
+                                                                                          set_today) -> None:
+    """A list named the unit before it had an account, its record complete (a data fix): ``huiqi users add`` says
+    the offer made, as the users page does."""
+    from sqlalchemy import select
+
+    from huiqi.models import Applicant, ApplicantProfile
+    from tests.dbtest import a_round, make_people
+    from tests.recognition.test_registered import NEW, ON, PROFILE, _import
+
+    set_today(ON)
+    assert invoke("db", "upgrade").exit_code == 0
+    with db.session_scope() as session:
+        people = make_people(session)
+        a_round(session)
+        _import(session, people)
+        applicant = session.scalars(select(Applicant).where(Applicant.uscc == NEW)).one()
+        session.add(ApplicantProfile(applicant_id=applicant.id, version=2, recorded_by="admin", **PROFILE))
+    added = invoke("users", "add", "newfirm", "--role", "enterprise", "--uscc", NEW, "--password-stdin",
+                   input="a long password\n")
+    assert added.exit_code == 0, added.output
+    said = "已添加用户 newfirm（企业用户）；已按公布的认定名单为该单位生成政策直达 1 项，已通知该单位"
+    assert said in added.stdout, added.output

@@ -83,9 +83,11 @@ def users_add(
             from huiqi.users import service as users
 
             departments.sync(session, policies=catalogue.published(session))
+            told: list[str] = []  # the offers the lists naming a new enterprise account's unit now bring it
             user = users.create_user(session, actor=_system(), username=username, display_name=name or username,
-                                     role=role, password=password, uscc=uscc, region=region, department=department)
-            typer.echo(f"已添加用户 {user.username}（{ROLE_LABELS.get(user.role, user.role)}）")
+                                     role=role, password=password, uscc=uscc, region=region, department=department,
+                                     told=told)
+            typer.echo("；".join([f"已添加用户 {user.username}（{ROLE_LABELS.get(user.role, user.role)}）", *told]))
     except HuiqiError as error:
         fail(error)
 

@@ -82,3 +82,61 @@ def test_a_credit_code_bound_to_an_account_brings_the_offer_its_completed_record
     assert told == ["已按公布的认定名单为该单位生成政策直达 1 项，已通知该单位"]
     assert _offers(session) == [(3, 1_000_000, "open")] and _row(session, listed) == (1, None)
     assert session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "offer.make")).all()[-1] == "admin"
+
+
+def test_an_enterprise_account_enabled_again_puts_right_what_its_rows_said_while_it_was_disabled(session,
+                                                                                              people) -> None:
+    """The account disabled when the list is imported: its row says 尚未在平台注册. Enabled again, the row says what
+    is missing instead; a record completed meanwhile by a data fix brings its offer when the account comes back."""
+    a_round(session)
+    with clock.pinned(ON):
+        users.create_user(session, actor=people.admin, username="newfirm", display_name="新认定企业",
+                          role="enterprise", password="long enough", uscc=NEW)
+        users.set_active(session, actor=people.admin, username="newfirm", active=False)
+    listed = _import(session, people)
+    assert _row(session, listed) == (0, "unregistered")
+    told: list[str] = []
+    with clock.pinned(ON):
+        users.set_active(session, actor=people.admin, username="newfirm", active=True, told=told)
+    assert told == [] and _row(session, listed) == (0, "undetermined")
+    with clock.pinned(ON):
+        users.set_active(session, actor=people.admin, username="newfirm", active=False)
+    applicant = session.scalars(select(Applicant).where(Applicant.uscc == NEW)).one()
+    session.add(ApplicantProfile(applicant_id=applicant.id, version=2, recorded_by="admin", **PROFILE))
+    session.flush()
+    with clock.pinned(ON):
+        users.set_active(session, actor=people.admin, username="newfirm", active=True, told=told)
+    assert told == ["已按公布的认定名单为该单位生成政策直达 1 项，已通知该单位"]
+    assert _offers(session) == [(3, 1_000_000, "open")] and _row(session, listed) == (1, None)
+
+
+def test_a_profile_recorded_while_a_long_list_s_batch_matches_its_row_waits_and_makes_the_offer(own_database) -> None:
+    """A long list matched in the background: a batch matches the row on the record as it was (no industry, no offer)
+    while the enterprise records its profile. The registration waits for the batch, then matches the row again on the
+    new record: the offer is made. (On PostgreSQL it used to see the row not yet matched, leave it, and the batch
+    wrote that it made none: an offer lost.)"""
+    from contextlib import nullcontext
+
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import User
+    from tests.dbtest import make_people, while_held
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        people = make_people(session)
+        a_round(session)
+        with clock.pinned(ON):
+            rows = lists.check(session, [["统一社会信用代码", "企业名称"], [NEW, "新认定企业有限公司"]],
+                               code="single_champion", level="national", published_on=date(2025, 6, 1))
+            listed = lists.import_list(session, actor=people.miit, rows=rows, code="single_champion",
+                                       level="national", document="工信部企业函〔2025〕测试号",
+                                       published_on=date(2025, 6, 1), inline=False).list
+            firm = users.create_user(session, actor=people.admin, username="newfirm", display_name="新认定企业",
+                                     role="enterprise", password="long enough", uscc=NEW)
+    said = while_held(own_database, ON, lambda s: lists.match_list(lambda: nullcontext(s), listed.id),
+                      lambda s: applicants.record_profile(s, actor=s.get(User, firm.id), uscc=NEW, **PROFILE))
+    assert said == 201, said
+    with Session(own_database) as session:
+        assert _offers(session) == [(3, 1_000_000, "open")]
+        assert _row(session, session.get(RecognitionList, listed.id)) == (1, None)
+        assert session.get(RecognitionList, listed.id).offers == 1

@@ -155,3 +155,31 @@ async def test_disabling_the_other_of_two_admins_needs_confirm(client, session, 
     assert done.status_code == 200 and done.json()["active"] is False
     myself = await client.patch("/api/v1/users/admin", json={"active": False, "confirm": True}, headers=admin)
     assert myself.status_code == 409 and "您是最后一位启用的管理员" in myself.json()["detail"]
+
+
+async def test_an_enterprise_account_made_or_bound_says_how_many_offers_the_lists_brought_it(client, session,
+                                                                                             people) -> None:
+    """The lists named the unit before it had an account, and its record is complete (a data fix): the account made
+    for it brings the offer, and the answer says so (``offers_made``); an account of a unit no list names, none."""
+    from sqlalchemy import select
+
+    from huiqi import clock
+    from huiqi.models import Applicant, ApplicantProfile
+    from tests.dbtest import a_round, uscc_for
+    from tests.recognition.test_registered import NEW, ON, PROFILE, _import
+
+    a_round(session)
+    _import(session, people)
+    applicant = session.scalars(select(Applicant).where(Applicant.uscc == NEW)).one()
+    session.add(ApplicantProfile(applicant_id=applicant.id, version=2, recorded_by="admin", **PROFILE))
+    session.flush()
+    admin = bearer(session, people.admin)
+    firm = {"display_name": "新认定企业", "role": "enterprise", "password": "long enough pw"}
+    with clock.pinned(ON):
+        other = await client.post("/api/v1/users", headers=admin,
+                                  json={**firm, "username": "other", "uscc": uscc_for("210100", "MA0PTH01")})
+        bound = await client.patch("/api/v1/users/other", headers=admin, json={"uscc": NEW})
+        again = await client.post("/api/v1/users", headers=admin, json={**firm, "username": "newfirm", "uscc": NEW})
+    assert other.status_code == 201 and other.json()["offers_made"] == 0, other.text
+    assert bound.status_code == 200 and bound.json()["offers_made"] == 1 and bound.json()["uscc"] == NEW, bound.text
+    assert again.status_code == 201 and again.json()["offers_made"] == 0, again.text  # its offer is made already

@@ -1,5 +1,6 @@
 """SQL of applicants, their profile history and matters."""
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -93,6 +94,12 @@ def lock_matters(session: Session, applicant_id: int) -> list[Matter]:
     the applicant's profile judges them all again."""
     query = select(Matter).where(Matter.applicant_id == applicant_id).order_by(Matter.id).with_for_update()
     return list(session.scalars(query.execution_options(populate_existing=True)))
+
+
+def lock_matters_of(session: Session, applicant_ids: Collection[int]) -> list[Matter]:
+    """Every matter of the applicants, locked in id order (the order every step keeps) and read afresh."""
+    query = select(Matter).where(Matter.applicant_id.in_(sorted(applicant_ids))).order_by(Matter.id).with_for_update()
+    return list(session.scalars(query.execution_options(populate_existing=True))) if applicant_ids else []
 
 
 def same_recognition(session: Session, matter: Matter) -> list[Matter]:

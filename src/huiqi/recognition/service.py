@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from huiqi import clock
@@ -245,13 +245,18 @@ def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id:
                     break
                 owners = {matter: owner for matter, owner in session.execute(
                     select(Matter.id, Matter.applicant_id).where(Matter.id.in_([x.matter_id for x in batch])))}
+                # their matters locked before their records are read: a registration at this moment (which matches
+                # the rows already matched) waits, or is waited for (``registered``)
+                applicants.lock_matters_of(session, set(owners.values()))
                 touched = [session.get(Applicant, i) for i in sorted(set(owners.values()))]
                 made = offers.make_for(session, [a for a in touched if a is not None], clock.today(),
                                        explain={x.matter_id for x in batch})
                 tally = outcomes.record(batch, made)
                 after, done = batch[-1].id, done + len(batch)
-                found = session.get(RecognitionList, list_id)
-                found.matched, found.offers = done, found.offers + tally.offers
+                # added in the database, not read and written back: a registration adds its row's offers meanwhile
+                session.execute(update(RecognitionList).where(RecognitionList.id == list_id)
+                                .values(matched=done, offers=func.coalesce(RecognitionList.offers, 0) + tally.offers)
+                                .execution_options(synchronize_session="fetch"))
         with sessions() as session:
             session.get(RecognitionList, list_id).matching = "done"
     except Exception:  # the list stays imported; its matching is shown as failed, to be run again

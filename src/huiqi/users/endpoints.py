@@ -3,10 +3,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+from sqlalchemy.orm import Session
 
+from huiqi.models import User
+from huiqi.recognition.registered import Told
 from huiqi.users import service
 from huiqi.users.roles import Role
-from huiqi.users.schemas import PasswordChange, PasswordReset, UserCreate, UserRead, UserUpdate
+from huiqi.users.schemas import PasswordChange, PasswordReset, UserChanged, UserCreate, UserRead, UserUpdate
 from huiqi.validation import PlainText
 from huiqi.web.deps import Actor, Db, UsersFilters, role_first, signed_in_first
 from huiqi.web.pagination import Page, PagingDep
@@ -26,12 +29,19 @@ def me(actor: Actor, session: Db) -> UserRead:
     return service.shown(session, [actor])[0]
 
 
-@router.post("", response_model=UserRead, status_code=201, summary="创建用户（管理员）",
+@router.post("", response_model=UserChanged, status_code=201, summary="创建用户（管理员）",
              dependencies=role_first(Role.ADMIN, doing="创建用户"))
-def create(body: UserCreate, actor: Actor, session: Db) -> UserRead:
-    user = service.create_user(session, actor=actor, **body.model_dump())
+def create(body: UserCreate, actor: Actor, session: Db) -> UserChanged:
+    told = Told()
+    user = service.create_user(session, actor=actor, told=told, **body.model_dump())
     session.commit()
-    return service.shown(session, [user])[0]
+    return _changed(session, user, told)
+
+
+def _changed(session: Session, user: User, told: Told) -> UserChanged:
+    """The account as shown, with the offers the step brought its unit."""
+    department = service.shown(session, [user])[0].department
+    return UserChanged.model_validate(user).model_copy(update={"department": department, "offers_made": told.offers})
 
 
 @router.post("/me/password", response_model=UserRead, summary="修改本人密码（其他会话与令牌随即失效）",
@@ -50,9 +60,10 @@ def reset_password(username: Username, body: PasswordReset, actor: Actor, sessio
     return service.shown(session, [user])[0]
 
 
-@router.patch("/{username}", response_model=UserRead, summary="变更角色与绑定，或停用/启用账号（管理员）",
+@router.patch("/{username}", response_model=UserChanged, summary="变更角色与绑定，或停用/启用账号（管理员）",
               dependencies=role_first(Role.ADMIN, doing="变更用户"))
-def change(username: Username, body: UserUpdate, actor: Actor, session: Db) -> UserRead:
-    user = service.update(session, actor=actor, username=username, changes=body)
+def change(username: Username, body: UserUpdate, actor: Actor, session: Db) -> UserChanged:
+    told = Told()
+    user = service.update(session, actor=actor, username=username, changes=body, told=told)
     session.commit()
-    return service.shown(session, [user])[0]
+    return _changed(session, user, told)

@@ -86,6 +86,14 @@ class UserRead(BaseModel):
         return as_seen(self)
 
 
+class UserChanged(UserRead):
+    """An account as a creation or a change of its role or binding left it, with the offers (政策直达) that step
+    brought its unit."""
+
+    offers_made: int = Field(0, ge=0, description="本次创建或绑定统一社会信用代码后，按公布的认定名单为该单位生成的"
+                                                  "政策直达项数（已通知该单位）；没有则为 0")
+
+
 class PasswordChange(BaseModel):
     """The user's own new password, with the current one as proof."""
 

@@ -130,9 +130,7 @@ def create_user(session: Session, *, actor: User, told: list[str] | None = None,
         raise NameTaken([("username", f"登录名 {spec.username} 刚刚已被使用，请换一个")]) from None
     audit.record(session, actor=actor.username, action="user.create", entity="user", entity_id=user.id,
                  after=_shown(user))
-    said = registered.said(registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
-    if told is not None:
-        told += said
+    registered.tell(told, registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
     return user
 
 
@@ -233,9 +231,7 @@ def change_role(session: Session, *, actor: User, username: str, role: str, uscc
     session.flush()
     audit.record(session, actor=actor.username, action="user.role", entity="user", entity_id=user.id,
                  before=before, after=_shown(user))
-    said = registered.said(registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
-    if told is not None:
-        told += said
+    registered.tell(told, registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
     return user
 
 
@@ -256,10 +252,17 @@ def account(session: Session, *, actor: User, username: str) -> User:
     return _existing(session, username)
 
 
-def set_active(session: Session, *, actor: User, username: str, active: bool, confirmed: bool = False) -> User:
+def set_active(session: Session, *, actor: User, username: str, active: bool, confirmed: bool = False,
+               told: list[str] | None = None) -> User:
     """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens, as a password reset
     does, so re-enabling brings none of them back (a stolen cookie stays dead). An admin cannot lock themself out;
-    disabling an admin that leaves one active admin is asked to confirm (``confirmed``), the last one refused."""
+    disabling an admin that leaves one active admin is asked to confirm (``confirmed``), the last one refused.
+
+    An enterprise account re-enabled comes back onto the platform as one made: its unit's list rows that made no
+    offer are matched again (``recognition.registered``), the offers made said in ``told``. Making offers does not
+    ask whether the unit has an account, so none was held back while it was disabled; but a row matched then says
+    its unit 尚未在平台注册 (only active accounts count), which is no longer so, and its record may have been
+    completed meanwhile without a step that matches it (a data fix): both are put right here, as at registration."""
     require_role(actor, Role.ADMIN, doing="停用或启用用户")
     user = _managed(session, actor, username)
     if not active and user.id == actor.id:
@@ -269,6 +272,9 @@ def set_active(session: Session, *, actor: User, username: str, active: bool, co
         _keeps_admins(session, actor, user, "停用", confirmed=confirmed)
     if user.active == active:
         return user
+    from huiqi.recognition import registered  # lists read this room: imported here, not at the top
+
+    rows = registered.lock(session, user.uscc) if active and user.role == Role.ENTERPRISE else []
     before = _shown(user)
     user.active = active
     if not active:
@@ -276,6 +282,7 @@ def set_active(session: Session, *, actor: User, username: str, active: bool, co
     session.flush()
     audit.record(session, actor=actor.username, action="user.enable" if active else "user.disable", entity="user",
                  entity_id=user.id, before=before, after=_shown(user))
+    registered.tell(told, registered.make(session, actor=actor, rows=rows, day=clock.today()), own=False)
     return user
 
 
@@ -290,7 +297,8 @@ def update(session: Session, *, actor: User, username: str, changes: UserUpdate,
                     region=changes.region, department=changes.department, seen=changes.seen,
                     confirmed=changes.confirm, told=told)
     if changes.active is not None:
-        set_active(session, actor=actor, username=username, active=changes.active, confirmed=changes.confirm)
+        set_active(session, actor=actor, username=username, active=changes.active, confirmed=changes.confirm,
+                   told=told)
     return user
 
 
