@@ -27,7 +27,7 @@ from huiqi.funding import service as funding
 from huiqi.holidays.service import calendar_of
 from huiqi.messages import subscriptions
 from huiqi.models import Announcement, Application, User
-from huiqi.money import MAX_YUAN, wan
+from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.rounds import submission
@@ -129,10 +129,10 @@ def propose(ctx: Context) -> None:
     """Propose the amount to award: at most the ceiling the rules gave on submission, at most what was asked. The
     same checks correct it (``Action.AMEND``) while it is proposed and not yet in a 公示."""
     amount, app = ctx.params.get("amount"), ctx.application
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_YUAN:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise InputError([("amount", "拟定金额应为大于 0 的金额")])
     if amount > app.amount_requested or (app.ceiling is not None and amount > app.ceiling):
-        # a figure out of its range: said beside the box
+        # a figure out of its range, however large: said beside the box, naming the limit that binds
         raise InputError([("amount", over_limit(amount, app.ceiling, app.amount_requested))])
     opened = rounds.opened_measure(ctx.session, app)
     if opened is not None and opened.expert_score and app.expert_score is None:
