@@ -348,3 +348,28 @@ async def test_the_batch_forms_mark_the_refused_field_and_the_row_boxes(browser,
     assert none.status_code == 422
     assert marked(none.text) == [("f-application_ids", "请勾选要列入公示的申报（已拟定金额）"),
                                  ("", "请勾选要列入公示的申报（已拟定金额）")]
+
+
+async def test_finance_cannot_reject_while_the_announcement_runs(browser, client, session, people, tmp_path,
+                                                                set_today) -> None:
+    """An objection during 公示 sends it back to review; finance's step, either way, follows the 公示: 不予支持 is
+    held back as 批准 is, on the page, the API and the service."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
+    finance, token = browser(people.finance), bearer(session, people.finance)
+    said = "公示期至 2025-10-11，期满后方可批准或不予支持"
+    for day in (date(2025, 9, 26), date(2025, 10, 11)):  # before it starts, and on its last day
+        set_today(day)
+        page = (await finance.get(f"/review/{app.id}")).text
+        assert said in page and 'id="form-reject"' not in page and 'id="form-approve"' not in page
+        forged = await finance.post(f"/review/{app.id}/reject", data={"reasons": "不符合条件"})
+        assert forged.status_code == 409 and said in forged.text
+        api = await client.post(f"/api/v1/reviews/{app.id}/reject", json={"reasons": "不符合条件"}, headers=token)
+        assert api.status_code == 409 and said in api.json()["detail"]
+        listed = (await client.get(f"/api/v1/reviews/{app.id}", headers=token)).json()["actions"]
+        assert "reject" not in listed and "approve" not in listed
+        assert app.state == "announced"
+    set_today(date(2025, 10, 13))
+    assert 'id="form-reject"' in (await finance.get(f"/review/{app.id}")).text
+    done = await finance.post(f"/review/{app.id}/reject", data={"reasons": "经复核不符合条件"})
+    assert done.status_code == 303 and app.state == "rejected"

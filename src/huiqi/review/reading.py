@@ -47,6 +47,7 @@ from huiqi.users.scope import covers, require_role
 from huiqi.workflow.judgement import Judgement, judge, list_withdrawn, matter_key, outranked, result_for, review_refusal
 from huiqi.workflow.repository import is_direct
 from huiqi.workflow.states import STATES, Action, State, Step, allowed
+from huiqi.workflow.steps import after_announcement
 
 REVIEWERS = (Role.CITY, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 # Where the rules are asked again today (the review page shows what approval would find).
@@ -239,12 +240,13 @@ def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
 
 
 def _not_yet(d: Dossier, today: date) -> None:
-    """Approval waits for the 公示's end: before it, finance is told when, and sees no 批准 form. An objection is
+    """Finance's decision waits for the 公示's end: before it, finance is told when, and sees no 批准 or 不予支持 form. An objection is
     recorded only while the 公示 runs: outside it, the department is told why, and sees no 异议 form."""
     batch = d.announcement
-    if batch is not None and today <= batch.ends_on and any(s.action == Action.APPROVE for s in d.steps):
-        d.steps = [s for s in d.steps if s.action != Action.APPROVE]
-        d.notices.append(f"公示期至 {batch.ends_on}，期满后方可批准")
+    held = (Action.APPROVE, Action.REJECT) if d.application.state == State.ANNOUNCED else ()
+    if batch is not None and today <= batch.ends_on and any(s.action in held for s in d.steps):
+        d.steps = [s for s in d.steps if s.action not in held]
+        d.notices.append(after_announcement(batch.ends_on))
     if batch is not None and not batch.starts_on <= today <= batch.ends_on and any(
             s.action == Action.OBJECT for s in d.steps):
         d.steps = [s for s in d.steps if s.action != Action.OBJECT]
