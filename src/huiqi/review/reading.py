@@ -240,8 +240,9 @@ def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
 
 
 def _not_yet(d: Dossier, today: date) -> None:
-    """Finance's decision waits for the 公示's end: before it, finance is told when, and sees no 批准 or 不予支持 form. An objection is
-    recorded only while the 公示 runs: outside it, the department is told why, and sees no 异议 form."""
+    """Finance's decision waits for the 公示's end: before it, finance is told when, and sees no 批准 or 不予支持
+    form. An objection is recorded only while the 公示 runs: outside it, the department is told why, and sees no 异议
+    form."""
     batch = d.announcement
     held = (Action.APPROVE, Action.REJECT) if d.application.state == State.ANNOUNCED else ()
     if batch is not None and today <= batch.ends_on and any(s.action in held for s in d.steps):
