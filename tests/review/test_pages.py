@@ -373,3 +373,21 @@ async def test_finance_cannot_reject_while_the_announcement_runs(browser, client
     assert 'id="form-reject"' in (await finance.get(f"/review/{app.id}")).text
     done = await finance.post(f"/review/{app.id}/reject", data={"reasons": "经复核不符合条件"})
     assert done.status_code == 303 and app.state == "rejected"
+
+
+async def test_a_city_reviewer_does_not_see_the_account(browser, client, session, people, alice_h1) -> None:
+    """The account is finance's to pay into and the lead department's to check; a city's pre-review needs it not."""
+    city, token = browser(people.shenyang), bearer(session, people.shenyang)
+    bank = "中国工商银行沈阳分行（测试）"
+    page = (await city.get(f"/review/{alice_h1.id}")).text
+    assert "<h1>申报 #" in page and "收款账户" not in page and bank not in page and "尾号 2222" not in page
+    assert (await client.get(f"/api/v1/reviews/{alice_h1.id}", headers=token)).json()["payee"] == ""
+    own = await client.get(f"/api/v1/applications/{alice_h1.id}", headers=token)
+    assert own.status_code == 200 and own.json()["payee_bank"] is None and own.json()["payee_account"] is None
+    shown = await city.get(f"/applications/{alice_h1.id}")
+    assert shown.status_code in (200, 403, 404) and bank not in shown.text and "2222" not in shown.text
+    await city.post(f"/review/{alice_h1.id}/pass_city")
+    department = (await browser(people.miit).get(f"/review/{alice_h1.id}")).text
+    assert f"收款账户：{bank} 尾号 2222" in department, "the lead department may check it"
+    api = (await client.get(f"/api/v1/reviews/{alice_h1.id}", headers=bearer(session, people.miit))).json()
+    assert api["payee"] == f"{bank} 尾号 2222"

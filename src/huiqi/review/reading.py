@@ -172,6 +172,7 @@ class Dossier:
     status: str = ""  # the state as people read it today (``announcements.standing``)
     payee_missing: bool = False  # an approved grant whose enterprise has not yet confirmed its account
     payee: str = ""  # the account the enterprise confirmed, as the pages say it: its bank and last four digits
+    payee_shown: bool = False  # whether the reader's role reads the account (a city's pre-review does not)
     blocked: str | None = None  # why no amount can be proposed, announced or approved (its list withdrawn, a twin's)
 
 
@@ -198,8 +199,9 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         removed_materials=filed(session, app, removed=True),
         timeline=timeline(session, app.id), steps=allowed(app.state, actor.role, direct=is_direct(session, app.id)),
         announcement=batch, budget=budget)
+    found.payee_shown = payee.shown_to(actor)
     found.payee_missing = app.state == State.APPROVED and app.payee_confirmed_at is None
-    found.payee = payee.masked(app)
+    found.payee = payee.masked(app) if found.payee_shown else ""
     if app.state in JUDGED_AGAIN:
         try:
             found.today = judge(session, app, on=today)
