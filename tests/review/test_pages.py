@@ -391,3 +391,23 @@ async def test_a_city_reviewer_does_not_see_the_account(browser, client, session
     assert f"收款账户：{bank} 尾号 2222" in department, "the lead department may check it"
     api = (await client.get(f"/api/v1/reviews/{alice_h1.id}", headers=bearer(session, people.miit))).json()
     assert api["payee"] == f"{bank} 尾号 2222"
+
+
+async def test_an_announcement_not_yet_started_is_not_said_to_run(browser, session, people, tmp_path,
+                                                                  set_today) -> None:
+    """Listed on 2025-09-10 in a 公示 from 2025-09-29: the page, its timeline and 办理 say it has not yet started,
+    as the 公示 export does; once it runs, the form is there."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)
+    department = browser(people.miit)
+    set_today(date(2025, 9, 26))
+    page = (await department.get(f"/review/{app.id}")).text
+    assert '<span class="badge state">公示未开始</span>（2025-09-29 起）' in page
+    timeline = page[page.index('id="timeline"'):page.index('id="decisions"')]
+    assert "→ 公示未开始 <span" in timeline and "公示中" not in timeline
+    decisions = page[page.index('id="decisions"'):]
+    assert "现在尚未开始：自 2025-09-29 起可在此记录异议" in decisions and 'id="form-object"' not in decisions
+    set_today(date(2025, 9, 29))
+    running = (await department.get(f"/review/{app.id}")).text
+    assert '<span class="badge state">公示中</span> ·' in running and 'id="form-object"' in running
+    assert "→ 公示未开始 <span" in running, "the step's day: listed before its 公示 began"

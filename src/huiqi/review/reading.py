@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements import repository as announcements
-from huiqi.announcements.service import period, standing, status_of
+from huiqi.announcements.service import period, standing, status, status_of
 from huiqi.applicants import repository as applicants
 from huiqi.applicants.service import unreadable
 from huiqi.applications import payee
@@ -166,6 +166,8 @@ class Dossier:
     today: Judgement | None = None  # the rules asked again today, as approval would
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # why a step is not offered yet
+    later: list[str] = field(default_factory=list)  # a step offered later, said in 办理 (an objection, from day one)
+    arrived: list[str] = field(default_factory=list)  # each timeline step's state as people read it on its day
     source: str = ""  # where the matter's facts come from: 企业填报, 公布名单 (文号), 已核实 (谁, 何时)
     profile_source: str = ""  # who recorded the applicant's facts
     verifiable: bool = False  # a declared matter the reviewer may mark verified
@@ -220,7 +222,16 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
     found.verifiable = found.verifiable and actor.role in (Role.CITY, Role.DEPARTMENT) and app.state in (
         State.CITY_REVIEW, State.DEPARTMENT_REVIEW)
     _not_yet(found, today)
+    found.arrived = arrived(found.timeline, batch)
     return found
+
+
+def arrived(steps: list[StepRead], batch: Announcement | None) -> list[str]:
+    """The state each step left the application in, as people read it on the step's day: the step that listed it in
+    its 公示 says 公示未开始 when that 公示 had not yet started (as every list says, ``status``)."""
+    last = max((i for i, t in enumerate(steps) if t.action == Action.ANNOUNCE), default=None)
+    return [status(t.to_state, batch.starts_on, batch.ends_on, t.on) if batch is not None and i == last
+            else STATES.get(t.to_state, t.to_state) for i, t in enumerate(steps)]
 
 
 def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
@@ -253,8 +264,11 @@ def _not_yet(d: Dossier, today: date) -> None:
     if batch is not None and not batch.starts_on <= today <= batch.ends_on and any(
             s.action == Action.OBJECT for s in d.steps):
         d.steps = [s for s in d.steps if s.action != Action.OBJECT]
-        when = "尚未开始" if today < batch.starts_on else "已结束"
-        d.notices.append(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，现在{when}：只能在公示期内记录异议")
+        if today < batch.starts_on:  # said where the 异议 form will be
+            d.later.append(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，现在尚未开始：自 {batch.starts_on} 起"
+                           "可在此记录异议")
+        else:
+            d.notices.append(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，现在已结束：只能在公示期内记录异议")
 
 
 def _others(session: Session, actor: User, app: Application) -> list[Other]:
