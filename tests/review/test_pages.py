@@ -411,3 +411,17 @@ async def test_an_announcement_not_yet_started_is_not_said_to_run(browser, sessi
     running = (await department.get(f"/review/{app.id}")).text
     assert '<span class="badge state">公示中</span> ·' in running and 'id="form-object"' in running
     assert "→ 公示未开始 <span" in running, "the step's day: listed before its 公示 began"
+
+
+async def test_a_row_box_is_a_tap_target(browser, session, people, tmp_path, set_today) -> None:
+    """At 390 px a bare checkbox is some 13 px: each row's box sits in a label of at least 24 px (44 px on a phone)."""
+    from pathlib import Path
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 store=tmp_path)
+    set_today(date(2025, 10, 13))
+    page = (await browser(people.finance).get("/review")).text
+    assert '<label class="tap"><input type="checkbox" id="f-application_ids" form="batch"' in page
+    css = (Path(__file__).parents[2] / "src/huiqi/web/static/css/huiqi.css").read_text()
+    assert "label.tap { display: inline-flex; align-items: center; justify-content: center; min-width: 24px; " \
+           "min-height: 24px;" in css and "label.tap { min-width: 44px; min-height: 44px; }" in css
