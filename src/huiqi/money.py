@@ -124,7 +124,7 @@ def parse_amount(value: int | str) -> int:
     return int(amount)
 
 
-def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
+def parse_wan(text: str, field: str, *, above_zero: bool = False, most: int | None = MAX_YUAN) -> int:
     """An amount typed in 万元, as whole yuan, exactly: plain digits with at most four decimals (finer than a
     yuan is refused), thousands separators, full-width digits and the unit written out (1.5万) allowed; another
     unit (2亿元, 5000元) is refused with how to convert it; no exponent (1e3), sign, or other
@@ -181,6 +181,6 @@ def parse_wan(text: str, field: str, *, above_zero: bool = False) -> int:
     value = Decimal(plain) * 10_000
     if value != value.to_integral_value():
         raise InputError([(field, "金额精确到元：以万元为单位时最多四位小数")])
-    if value > MAX_YUAN:
-        raise InputError([(field, f"金额过大：不能超过 {MAX_YUAN // 10**12}万亿元")])
+    if most is not None and value > most:  # None: the caller's own limit bounds it, and names it
+        raise InputError([(field, f"金额过大：不能超过 {most // 10**12}万亿元")])
     return int(value)

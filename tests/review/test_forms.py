@@ -43,7 +43,12 @@ def _value(page: str, step_name: str, name: str) -> str:
     ("score", "score", "-5", "应为 0–100 的整数", "-5"),
     ("score", "score", "1e5", "应为 0–100 的整数", "1e5"),
     ("propose", "amount", "8\x000", "不能含有空字符（NUL）", "80"),
-    ("propose", "amount", str(10**30), "金额过大：不能超过 1000万亿元", str(10**30)),
+    # past the ceiling, whatever the size: the ceiling is the limit named
+    ("propose", "amount", str(10**30), f"拟定金额 {10**30} 万元超过上限 100 万元（申请金额相同），最多可拟定 100 万元",
+     str(10**30)),
+    ("propose", "amount", "999999999999",
+     "拟定金额 999999999999 万元超过上限 100 万元（申请金额相同），最多可拟定 100 万元", "999999999999"),
+    ("propose", "amount", "八十", "「八十」不是数字：以万元为单位，只写数字和小数点，如 100 或 12.3456", "八十"),
     ("propose", "amount", "1" * 500, "金额过长：以万元为单位，只写数字和小数点，如 100 或 12.3456（不超过 40 个字符）",
      "1" * 100),
     ("propose", "amount", "-5", "金额不能为负数", "-5"),

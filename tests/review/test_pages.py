@@ -348,3 +348,80 @@ async def test_the_batch_forms_mark_the_refused_field_and_the_row_boxes(browser,
     assert none.status_code == 422
     assert marked(none.text) == [("f-application_ids", "请勾选要列入公示的申报（已拟定金额）"),
                                  ("", "请勾选要列入公示的申报（已拟定金额）")]
+
+
+async def test_finance_cannot_reject_while_the_announcement_runs(browser, client, session, people, tmp_path,
+                                                                set_today) -> None:
+    """An objection during 公示 sends it back to review; finance's step, either way, follows the 公示: 不予支持 is
+    held back as 批准 is, on the page, the API and the service."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=800_000, store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
+    finance, token = browser(people.finance), bearer(session, people.finance)
+    said = "公示期至 2025-10-11，期满后方可批准或不予支持"
+    for day in (date(2025, 9, 26), date(2025, 10, 11)):  # before it starts, and on its last day
+        set_today(day)
+        page = (await finance.get(f"/review/{app.id}")).text
+        assert said in page and 'id="form-reject"' not in page and 'id="form-approve"' not in page
+        forged = await finance.post(f"/review/{app.id}/reject", data={"reasons": "不符合条件"})
+        assert forged.status_code == 409 and said in forged.text
+        api = await client.post(f"/api/v1/reviews/{app.id}/reject", json={"reasons": "不符合条件"}, headers=token)
+        assert api.status_code == 409 and said in api.json()["detail"]
+        listed = (await client.get(f"/api/v1/reviews/{app.id}", headers=token)).json()["actions"]
+        assert "reject" not in listed and "approve" not in listed
+        assert app.state == "announced"
+    set_today(date(2025, 10, 13))
+    assert 'id="form-reject"' in (await finance.get(f"/review/{app.id}")).text
+    done = await finance.post(f"/review/{app.id}/reject", data={"reasons": "经复核不符合条件"})
+    assert done.status_code == 303 and app.state == "rejected"
+
+
+async def test_a_city_reviewer_does_not_see_the_account(browser, client, session, people, alice_h1) -> None:
+    """The account is finance's to pay into and the lead department's to check; a city's pre-review needs it not."""
+    city, token = browser(people.shenyang), bearer(session, people.shenyang)
+    bank = "中国工商银行沈阳分行（测试）"
+    page = (await city.get(f"/review/{alice_h1.id}")).text
+    assert "<h1>申报 #" in page and "收款账户" not in page and bank not in page and "尾号 2222" not in page
+    assert (await client.get(f"/api/v1/reviews/{alice_h1.id}", headers=token)).json()["payee"] == ""
+    own = await client.get(f"/api/v1/applications/{alice_h1.id}", headers=token)
+    assert own.status_code == 200 and own.json()["payee_bank"] is None and own.json()["payee_account"] is None
+    shown = await city.get(f"/applications/{alice_h1.id}")
+    assert shown.status_code in (200, 403, 404) and bank not in shown.text and "2222" not in shown.text
+    await city.post(f"/review/{alice_h1.id}/pass_city")
+    department = (await browser(people.miit).get(f"/review/{alice_h1.id}")).text
+    assert f"收款账户：{bank} 尾号 2222" in department, "the lead department may check it"
+    api = (await client.get(f"/api/v1/reviews/{alice_h1.id}", headers=bearer(session, people.miit))).json()
+    assert api["payee"] == f"{bank} 尾号 2222"
+
+
+async def test_an_announcement_not_yet_started_is_not_said_to_run(browser, session, people, tmp_path,
+                                                                  set_today) -> None:
+    """Listed on 2025-09-10 in a 公示 from 2025-09-29: the page, its timeline and 办理 say it has not yet started,
+    as the 公示 export does; once it runs, the form is there."""
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)
+    department = browser(people.miit)
+    set_today(date(2025, 9, 26))
+    page = (await department.get(f"/review/{app.id}")).text
+    assert '<span class="badge state">公示未开始</span>（2025-09-29 起）' in page
+    timeline = page[page.index('id="timeline"'):page.index('id="decisions"')]
+    assert "→ 公示未开始 <span" in timeline and "公示中" not in timeline
+    decisions = page[page.index('id="decisions"'):]
+    assert "现在尚未开始：自 2025-09-29 起可在此记录异议" in decisions and 'id="form-object"' not in decisions
+    set_today(date(2025, 9, 29))
+    running = (await department.get(f"/review/{app.id}")).text
+    assert '<span class="badge state">公示中</span> ·' in running and 'id="form-object"' in running
+    assert "→ 公示未开始 <span" in running, "the step's day: listed before its 公示 began"
+
+
+async def test_a_row_box_is_a_tap_target(browser, session, people, tmp_path, set_today) -> None:
+    """At 390 px a bare checkbox is some 13 px: each row's box sits in a label of at least 24 px (44 px on a phone)."""
+    from pathlib import Path
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 store=tmp_path)
+    set_today(date(2025, 10, 13))
+    page = (await browser(people.finance).get("/review")).text
+    assert '<label class="tap"><input type="checkbox" id="f-application_ids" form="batch"' in page
+    css = (Path(__file__).parents[2] / "src/huiqi/web/static/css/huiqi.css").read_text()
+    assert "label.tap { display: inline-flex; align-items: center; justify-content: center; min-width: 24px; " \
+           "min-height: 24px;" in css and "label.tap { min-width: 44px; min-height: 44px; }" in css

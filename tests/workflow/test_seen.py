@@ -85,3 +85,19 @@ def test_a_decision_waiting_behind_another_is_refused_when_it_saw_the_state_befo
         found = session.scalars(select(Application).where(Application.id == number)).one()
         assert (found.state, found.amount_proposed) == (State.PROPOSED, 500_000)
         assert [t.action for t in steps.of_application(session, number)][-1] == "propose"
+
+
+def test_a_tab_that_lost_to_an_approval_is_told_the_amount_approved(session, people, tmp_path) -> None:
+    """Once approved, the amount stands as the amount approved: the loser of a race is told 批准金额, not 拟定金额."""
+    from huiqi.funding import service as budgets
+    from tests.dbtest import to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=720_000, store=tmp_path)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=3, amount=5_000_000)
+    saw = Seen(state=State.ANNOUNCED, amount=720_000, amount_said=True)
+    step(session, "approve", people.finance, app, on=date(2025, 10, 13), seen=saw)
+    with pytest.raises(Conflict) as refused:
+        step(session, "approve", people.finance, app, on=date(2025, 10, 13), seen=saw)
+    assert refused.value.message == (f"申报 #{app.id} 已在其他页面或由他人办理（现为「已批准」，批准金额 72 万元），"
+                                     "请刷新后查看")

@@ -94,6 +94,13 @@ def account_digits(typed: str) -> str:
     return "".join(typed.translate(FULL_WIDTH).split()).replace("-", "").replace("－", "")
 
 
+def shown_to(actor: User) -> bool:
+    """Whether ``actor`` reads the application's account (bank, last four digits): the enterprise, the lead
+    department (which may check it), finance (which pays into it), the admin and the auditor; not a city's
+    pre-review, which does not need it."""
+    return actor.role != Role.CITY
+
+
 def last_four(app: Application) -> str:
     """The last four digits of the account confirmed ('' when none is)."""
     return app.payee_account[-4:] if app.payee_confirmed_at is not None and app.payee_account else ""

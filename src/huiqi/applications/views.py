@@ -12,7 +12,7 @@ from huiqi.announcements import repository as batches
 from huiqi.announcements.service import standing
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository
-from huiqi.applications.payee import last_four
+from huiqi.applications.payee import last_four, shown_to
 from huiqi.applications.schemas import (
     DECLARATION,
     ApplicationDetail,
@@ -125,7 +125,7 @@ def detail(session: Session, application: Application, actor: User) -> Applicati
         timeline=steps_taken,
         allowed=[s.action for s in allowed(application.state, actor.role,
                                            direct=steps.is_direct(session, application.id))],
-        payment=_payment(session, application.id), **_payee(application))
+        payment=_payment(session, application.id), **(_payee(application) if shown_to(actor) else {}))
 
 
 def _payee(application: Application) -> dict[str, Any]:

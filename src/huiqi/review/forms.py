@@ -11,15 +11,16 @@ from huiqi.workflow.runner import MAX_REASONS, Seen
 from huiqi.workflow.states import STATES, Action, State
 
 
-def yuan_of_wan(text: str | None, field: str = "amount") -> int:
-    """An amount typed in 万元 (at most four decimals: whole yuan), read exactly.
+def yuan_of_wan(text: str | None, field: str = "amount", *, bounded: bool = True) -> int:
+    """An amount typed in 万元 (at most four decimals: whole yuan), read exactly; not ``bounded``, however large (the
+    step refuses it, naming its own limit, the ceiling: a figure past any real one is no different).
 
-    >>> yuan_of_wan("80"), yuan_of_wan("12.3456"), yuan_of_wan(" 0.0001 ")
-    (800000, 123456, 1)
+    >>> yuan_of_wan("80"), yuan_of_wan("12.3456"), yuan_of_wan(" 0.0001 "), yuan_of_wan("1" + "0" * 20, bounded=False)
+    (800000, 123456, 1, 1000000000000000000000000)
     """
     if not (text or "").strip():
         raise InputError([(field, "请填写金额（万元），如 80 或 12.5")])
-    return parse_wan(text, field)
+    return parse_wan(text, field) if bounded else parse_wan(text, field, most=None)
 
 
 def day_of(text: str | None, field: str, default: date | None = None) -> date:
@@ -128,8 +129,8 @@ def typed(form: dict[str, str]) -> dict[str, str]:
 # Each step's inputs, read from its form on the review desk (a step not listed takes none).
 READERS: dict[Action, Callable[[dict[str, str]], dict[str, Any]]] = {
     Action.RETURN: _reasons, Action.REJECT: _reasons, Action.OBJECT: _reasons, Action.SCORE: _score,
-    Action.PROPOSE: lambda form: {"amount": yuan_of_wan(form.get("amount"))},
-    Action.AMEND: lambda form: {"amount": yuan_of_wan(form.get("amount"))}, Action.ANNOUNCE: _announce,
+    Action.PROPOSE: lambda form: {"amount": yuan_of_wan(form.get("amount"), bounded=False)},
+    Action.AMEND: lambda form: {"amount": yuan_of_wan(form.get("amount"), bounded=False)}, Action.ANNOUNCE: _announce,
     Action.DISBURSE: _disburse,
 }
 

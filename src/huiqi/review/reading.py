@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements import repository as announcements
-from huiqi.announcements.service import period, standing, status_of
+from huiqi.announcements.service import period, standing, status, status_of
 from huiqi.applicants import repository as applicants
 from huiqi.applicants.service import unreadable
 from huiqi.applications import payee
@@ -47,6 +47,7 @@ from huiqi.users.scope import covers, require_role
 from huiqi.workflow.judgement import Judgement, judge, list_withdrawn, matter_key, outranked, result_for, review_refusal
 from huiqi.workflow.repository import is_direct
 from huiqi.workflow.states import STATES, Action, State, Step, allowed
+from huiqi.workflow.steps import after_announcement
 
 REVIEWERS = (Role.CITY, Role.DEPARTMENT, Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 # Where the rules are asked again today (the review page shows what approval would find).
@@ -165,12 +166,15 @@ class Dossier:
     today: Judgement | None = None  # the rules asked again today, as approval would
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # why a step is not offered yet
+    later: list[str] = field(default_factory=list)  # a step offered later, said in 办理 (an objection, from day one)
+    arrived: list[str] = field(default_factory=list)  # each timeline step's state as people read it on its day
     source: str = ""  # where the matter's facts come from: 企业填报, 公布名单 (文号), 已核实 (谁, 何时)
     profile_source: str = ""  # who recorded the applicant's facts
     verifiable: bool = False  # a declared matter the reviewer may mark verified
     status: str = ""  # the state as people read it today (``announcements.standing``)
     payee_missing: bool = False  # an approved grant whose enterprise has not yet confirmed its account
     payee: str = ""  # the account the enterprise confirmed, as the pages say it: its bank and last four digits
+    payee_shown: bool = False  # whether the reader's role reads the account (a city's pre-review does not)
     blocked: str | None = None  # why no amount can be proposed, announced or approved (its list withdrawn, a twin's)
 
 
@@ -197,8 +201,9 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
         removed_materials=filed(session, app, removed=True),
         timeline=timeline(session, app.id), steps=allowed(app.state, actor.role, direct=is_direct(session, app.id)),
         announcement=batch, budget=budget)
+    found.payee_shown = payee.shown_to(actor)
     found.payee_missing = app.state == State.APPROVED and app.payee_confirmed_at is None
-    found.payee = payee.masked(app)
+    found.payee = payee.masked(app) if found.payee_shown else ""
     if app.state in JUDGED_AGAIN:
         try:
             found.today = judge(session, app, on=today)
@@ -217,7 +222,16 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
     found.verifiable = found.verifiable and actor.role in (Role.CITY, Role.DEPARTMENT) and app.state in (
         State.CITY_REVIEW, State.DEPARTMENT_REVIEW)
     _not_yet(found, today)
+    found.arrived = arrived(found.timeline, batch)
     return found
+
+
+def arrived(steps: list[StepRead], batch: Announcement | None) -> list[str]:
+    """The state each step left the application in, as people read it on the step's day: the step that listed it in
+    its 公示 says 公示未开始 when that 公示 had not yet started (as every list says, ``status``)."""
+    last = max((i for i, t in enumerate(steps) if t.action == Action.ANNOUNCE), default=None)
+    return [status(t.to_state, batch.starts_on, batch.ends_on, t.on) if batch is not None and i == last
+            else STATES.get(t.to_state, t.to_state) for i, t in enumerate(steps)]
 
 
 def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
@@ -239,17 +253,22 @@ def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
 
 
 def _not_yet(d: Dossier, today: date) -> None:
-    """Approval waits for the 公示's end: before it, finance is told when, and sees no 批准 form. An objection is
-    recorded only while the 公示 runs: outside it, the department is told why, and sees no 异议 form."""
+    """Finance's decision waits for the 公示's end: before it, finance is told when, and sees no 批准 or 不予支持
+    form. An objection is recorded only while the 公示 runs: outside it, the department is told why, and sees no 异议
+    form."""
     batch = d.announcement
-    if batch is not None and today <= batch.ends_on and any(s.action == Action.APPROVE for s in d.steps):
-        d.steps = [s for s in d.steps if s.action != Action.APPROVE]
-        d.notices.append(f"公示期至 {batch.ends_on}，期满后方可批准")
+    held = (Action.APPROVE, Action.REJECT) if d.application.state == State.ANNOUNCED else ()
+    if batch is not None and today <= batch.ends_on and any(s.action in held for s in d.steps):
+        d.steps = [s for s in d.steps if s.action not in held]
+        d.notices.append(after_announcement(batch.ends_on))
     if batch is not None and not batch.starts_on <= today <= batch.ends_on and any(
             s.action == Action.OBJECT for s in d.steps):
         d.steps = [s for s in d.steps if s.action != Action.OBJECT]
-        when = "尚未开始" if today < batch.starts_on else "已结束"
-        d.notices.append(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，现在{when}：只能在公示期内记录异议")
+        if today < batch.starts_on:  # said where the 异议 form will be
+            d.later.append(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，现在尚未开始：自 {batch.starts_on} 起"
+                           "可在此记录异议")
+        else:
+            d.notices.append(f"公示期为 {batch.starts_on} 至 {batch.ends_on}，现在已结束：只能在公示期内记录异议")
 
 
 def _others(session: Session, actor: User, app: Application) -> list[Other]:

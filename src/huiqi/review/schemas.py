@@ -118,7 +118,7 @@ class ReviewDetail(ReviewItem):
     announcement: BatchRead | None
     budget_left: int | None
     payee: str = Field("", description="企业确认的收款账户：开户银行和账号尾号，如“中国工商银行沈阳分行 尾号 5678”"
-                                       "（尚未确认为空，此时不能拨付）")
+                                       "（尚未确认为空，此时不能拨付；市级初审人员不查看收款账户，总为空）")
 
     @classmethod
     def of_dossier(cls, d: Dossier) -> "ReviewDetail":

@@ -31,7 +31,7 @@ from huiqi.rounds import submission
 from huiqi.users.roles import ROLE_LABELS, Role
 from huiqi.users.scope import SYSTEM, covers
 from huiqi.workflow import repository
-from huiqi.workflow.states import ACTIONS, DOING, STATES, Action, Step, roles_of, standing, step_for
+from huiqi.workflow.states import ACTIONS, DOING, STATES, Action, State, Step, roles_of, standing, step_for
 from huiqi.workflow.steps import HANDLERS, MANY, Context
 
 MAX_REASONS = 2000
@@ -110,10 +110,12 @@ def unchanged(application: Application, seen: Seen | None) -> None:
 
 
 def _now(application: Application) -> str:
-    """Where the application stands, as a stale tab is told: its state, and the amount and score it has."""
+    """Where the application stands, as a stale tab is told: its state, and the amount and score it has (once
+    approved, the amount proposed is the amount approved: it is said so)."""
     amount, score = application.amount_proposed, application.expert_score
+    named = "批准金额" if application.state in (State.APPROVED, State.DISBURSED) else "拟定金额"
     return (f"「{STATES.get(application.state, application.state)}」"
-            + (f"，拟定金额 {wan(amount)} 万元" if amount is not None else "")
+            + (f"，{named} {wan(amount)} 万元" if amount is not None else "")
             + (f"，评审得分 {score}" if score is not None else ""))
 
 

@@ -27,12 +27,12 @@ from huiqi.funding import service as funding
 from huiqi.holidays.service import calendar_of
 from huiqi.messages import subscriptions
 from huiqi.models import Announcement, Application, User
-from huiqi.money import MAX_YUAN, wan
+from huiqi.money import wan
 from huiqi.reference import divisions
 from huiqi.rounds import service as rounds
 from huiqi.rounds import submission
 from huiqi.workflow.judgement import judge, review_refusal
-from huiqi.workflow.states import Action
+from huiqi.workflow.states import Action, State
 
 
 @dataclass
@@ -129,10 +129,10 @@ def propose(ctx: Context) -> None:
     """Propose the amount to award: at most the ceiling the rules gave on submission, at most what was asked. The
     same checks correct it (``Action.AMEND``) while it is proposed and not yet in a 公示."""
     amount, app = ctx.params.get("amount"), ctx.application
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_YUAN:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise InputError([("amount", "拟定金额应为大于 0 的金额")])
     if amount > app.amount_requested or (app.ceiling is not None and amount > app.ceiling):
-        # a figure out of its range: said beside the box
+        # a figure out of its range, however large: said beside the box, naming the limit that binds
         raise InputError([("amount", over_limit(amount, app.ceiling, app.amount_requested))])
     opened = rounds.opened_measure(ctx.session, app)
     if opened is not None and opened.expert_score and app.expert_score is None:
@@ -244,12 +244,33 @@ def object_to(ctx: Context) -> None:
     back_to_review(ctx)
 
 
+def after_announcement(ends_on: date) -> str:
+    """Why finance neither approves nor rejects an application in 公示 before it ends (an objection meanwhile sends
+    it back to review): the page and the refusal say it alike.
+
+    >>> after_announcement(date(2026, 12, 14))
+    '公示期至 2026-12-14，期满后方可批准或不予支持'
+    """
+    return f"公示期至 {ends_on}，期满后方可批准或不予支持"
+
+
+def _announcement_over(ctx: Context) -> None:
+    """Refuse (409) finance's decision on an application whose 公示 has not yet ended."""
+    batch = listed_in(ctx.session, ctx.application)
+    if ctx.today <= batch.ends_on:
+        raise Conflict(f"{after_announcement(batch.ends_on)}（公示尚未结束）")
+
+
+def reject(ctx: Context) -> None:
+    """不予支持, with reasons (the runner checks them): finance's, of an application in 公示, only once it has ended."""
+    if ctx.application.state == State.ANNOUNCED:
+        _announcement_over(ctx)
+
+
 def approve(ctx: Context) -> None:
     """After the 公示: the rules again as of today, no stacking, the budget of today's year, the grant."""
     app, session = ctx.application, ctx.session
-    batch = listed_in(session, app)
-    if ctx.today <= batch.ends_on:
-        raise Conflict(f"公示期至 {batch.ends_on}，期满后方可批准（公示尚未结束）")
+    _announcement_over(ctx)
     policy, _ = funding.monetary_measure(session, app.policy_id, app.measure)
     applicants.lock_recognition(session, app.matter_id)  # a twin's approval at this moment waits, then is weighed
     judgement = judge(session, app, on=ctx.today)
@@ -300,7 +321,7 @@ def nothing_more(ctx: Context) -> None:
 HANDLERS: dict[Action, Callable[[Context], None]] = {
     Action.SUBMIT: submit, Action.CONFIRM: confirm, Action.ROUTE_CITY: nothing_more,
     Action.ROUTE_DEPARTMENT: nothing_more, Action.PASS_CITY: nothing_more, Action.RETURN: send_back,
-    Action.REJECT: nothing_more, Action.SCORE: score, Action.PROPOSE: propose, Action.AMEND: amend,
+    Action.REJECT: reject, Action.SCORE: score, Action.PROPOSE: propose, Action.AMEND: amend,
     Action.ANNOUNCE: announce, Action.OBJECT: object_to, Action.APPROVE: approve,
     Action.DISBURSE: disburse, Action.WITHDRAW: nothing_more,
 }
