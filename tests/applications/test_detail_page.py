@@ -89,6 +89,23 @@ async def test_an_application_in_an_ended_announcement_is_labelled_alike_everywh
     assert f"已有在办申报 #{app.id}（公示中）" in running
 
 
+async def test_the_enterprise_s_timeline_says_its_listing_before_the_announcement_began(browser, client, session,
+                                                                                         people, tmp_path) -> None:
+    """Listed on 2025-09-10 in a 公示 from 2025-09-29: the applicant's timeline says 公示未开始 for that step (on its
+    day), as the reviewer's does, not 公示中; the API's step says it too."""
+    from tests.webtest import bearer
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, store=tmp_path)
+    with clock.pinned(date(2025, 9, 26)):
+        page = (await browser(people.alice).get(f"/applications/{app.id}")).text
+        api = (await client.get(f"/api/v1/applications/{app.id}", headers=bearer(session, people.alice))).json()
+    listing = re.search(r"<li><b>[^<]*</b> 列入公示[^\n]*", page).group(0)
+    assert "→ 公示未开始，" in listing and "公示中" not in listing
+    [step] = [s for s in api["timeline"] if s["action"] == "announce"]
+    assert step["arrived"] == "公示未开始" and step["to_state"] == "announced"
+
+
 async def test_a_returned_application_asks_for_the_declaration_again_and_keeps_its_first_day(
         browser, client, session, people, tmp_path) -> None:
     from tests.webtest import bearer

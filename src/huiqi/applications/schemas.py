@@ -93,6 +93,7 @@ class StepRead(BaseModel):
     label: str
     from_state: str
     to_state: str
+    arrived: str = Field("", description="该步骤后的状态，按该步骤当日的说法（如列入尚未开始的公示为“公示未开始”）")
     actor: str
     actor_name: str
     on: date

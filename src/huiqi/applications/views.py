@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements import repository as batches
-from huiqi.announcements.service import standing
+from huiqi.announcements.service import standing, status
 from huiqi.applicants import repository as applicants
 from huiqi.applications import repository
 from huiqi.applications.payee import last_four, shown_to
@@ -37,7 +37,7 @@ from huiqi.web.excel import Table
 from huiqi.workflow import history
 from huiqi.workflow import repository as steps
 from huiqi.workflow.judgement import matter_key, result_for
-from huiqi.workflow.states import ACTIONS, Action, State, allowed
+from huiqi.workflow.states import ACTIONS, STATES, Action, State, allowed
 
 
 def measure_title(session: Session, policy_id: str, number: int) -> str:
@@ -91,15 +91,17 @@ def timeline(session: Session, application_id: int, *, internal: bool = True) ->
     named = {step.id: then.get((step.actor, step.at)) or name_of(step.actor, {}) for step in found}
     said = history.details(session, application_id, internal=internal)
     application = session.get(Application, application_id)
-    listed = period(batches.of_application(session, application)) if application is not None else None
+    batch = batches.of_application(session, application) if application is not None else None
+    listed = period(batch)
     last_listing = max((i for i, step in enumerate(found) if step.action == "announce"), default=None)
     out = []
     for i, step in enumerate(found):
         label = ACTIONS.get(step.action, step.action)
-        if i == last_listing and listed:
-            label = f"{label}：{listed}"
+        arrived = STATES.get(step.to_state, step.to_state)
+        if i == last_listing and batch is not None:  # listed before its 公示 began: 公示未开始, not 公示中
+            label, arrived = f"{label}：{listed}", status(step.to_state, batch.starts_on, batch.ends_on, step.on)
         out.append(StepRead(action=step.action, label=label, from_state=step.from_state, to_state=step.to_state,
-                            actor=step.actor, actor_name=named[step.id], on=step.on, at=step.at,
+                            arrived=arrived, actor=step.actor, actor_name=named[step.id], on=step.on, at=step.at,
                             reasons=step.reasons, details=said[i] if i < len(said) else []))
     return out
 

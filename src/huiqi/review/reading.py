@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.announcements import repository as announcements
-from huiqi.announcements.service import period, standing, status, status_of
+from huiqi.announcements.service import period, standing, status_of
 from huiqi.applicants import repository as applicants
 from huiqi.applicants.service import unreadable
 from huiqi.applications import payee
@@ -222,16 +222,8 @@ def dossier(session: Session, *, actor: User, application_id: int, today: date |
     found.verifiable = found.verifiable and actor.role in (Role.CITY, Role.DEPARTMENT) and app.state in (
         State.CITY_REVIEW, State.DEPARTMENT_REVIEW)
     _not_yet(found, today)
-    found.arrived = arrived(found.timeline, batch)
+    found.arrived = [t.arrived for t in found.timeline]
     return found
-
-
-def arrived(steps: list[StepRead], batch: Announcement | None) -> list[str]:
-    """The state each step left the application in, as people read it on the step's day: the step that listed it in
-    its 公示 says 公示未开始 when that 公示 had not yet started (as every list says, ``status``)."""
-    last = max((i for i, t in enumerate(steps) if t.action == Action.ANNOUNCE), default=None)
-    return [status(t.to_state, batch.starts_on, batch.ends_on, t.on) if batch is not None and i == last
-            else STATES.get(t.to_state, t.to_state) for i, t in enumerate(steps)]
 
 
 def source_of(session: Session, matter_id: int) -> tuple[str, bool]:
