@@ -362,8 +362,24 @@ def blank_or_digits(value: Any) -> Any:
 # A whole number in a page's query (``?year=``, ``?version=``), to which blank means none: ``Annotated[Year | None,
 # QueryWhole, Query(...)]`` (the bounds stand on the number, since the query's own would be tried on the none).
 QueryWhole = BeforeValidator(blank_or_digits)
-Year = Annotated[int, Field(ge=2000, le=2100)]
-Serial = Annotated[int, Field(ge=1, le=2_147_483_647)]  # a record's number
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a query's ``?year=`` may name
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+SERIAL_MOST = 2_147_483_647
+Serial = Annotated[int, Field(ge=1, le=SERIAL_MOST)]  # a record's number
+WHOLE_TYPED = 20  # a number's box as a query carries it: past this, no number huiqi keeps
+
+
+def whole_in(text: str | None, low: int, high: int) -> int | None:
+    """``text`` as a whole number from ``low`` to ``high`` (full-width digits read as ASCII), or None when it is not
+    one: a sign, a letter, a fraction, or a number past the bounds (``10**30``).
+
+    >>> whole_in("２０２５", 2000, 2100), whole_in("-3", 1, 9), whole_in("1" * 31, 1, 9), whole_in("1.5", 1, 9)
+    (2025, None, None, None)
+    """
+    typed = ascii_digits(text or "")
+    if not digits(typed) or len(typed) > WHOLE_TYPED:
+        return None
+    return int(typed) if low <= int(typed) <= high else None
 
 
 def collect(problems: list[tuple[str, str]] | None, read: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:

@@ -439,7 +439,7 @@ async def test_each_public_page_has_one_h1_and_an_error_page_is_titled_by_its_ki
     assert policy.index("<h1>政策原文</h1>") < policy.index("本页目录")
     missing = (await client.get("/no-such-page")).text
     assert "<title>没有找到 · " in missing and "<h1>没有找到</h1>" in missing
-    wrong = (await client.get("/whitelist", params={"page": "x"})).text
+    wrong = (await client.get("/whitelist/x.xlsx")).text  # (a public list's page number falls back to page 1)
     assert "<title>输入有误 · " in wrong and "<h1>输入有误</h1>" in wrong
 
 
@@ -617,3 +617,61 @@ async def test_a_public_filter_that_cannot_be_kept_is_said_beside_it_with_the_pa
     assert f'id="f-{field}"' in got.text and 'aria-invalid="true"' in got.text
     if field == "q" or (path == "/figures" and field == "year"):
         assert f'value="{shown}' in got.text
+
+
+@pytest.mark.parametrize(("path", "field"), [("/announcements", "year"), ("/whitelist", "version")])
+@pytest.mark.parametrize(("value", "said"), [
+    ("abc", "之间的整数"), ("\x00", "不能含有空字符（NUL）"), ("-1", "之间的整数"), (str(10**30), "之间的整数"),
+    ("2025\x01", "不能含有控制字符（U+0001）"),
+])
+async def test_a_public_number_filter_that_is_none_is_said_beside_it(browser, session, path, field, value,
+                                                                     said) -> None:
+    """公示's 年度 and the whitelist's version given a word, a NUL, a sign or a number past any: said beside the
+    control, nothing listed, not the generic error page."""
+    from tests.whitelist.test_pages import _published
+
+    _published(session, [("沈阳云算有限公司", "210102", "MA0C0001")])
+    got = await browser(None).get(path, params={field: value})
+    assert got.status_code == 422 and "<h1>输入有误</h1>" not in got.text, got.text[:500]
+    beside = got.text.split(f'<span class="field-error" id="e-{field}">')[1].split("</span>")[0]
+    assert said in beside and (said != "之间的整数" or beside.startswith("应为 ")), beside
+    assert f'id="f-{field}"' in got.text and f'aria-invalid="true" aria-describedby="e-{field}"' in got.text
+    assert 'id="unfiltered"' in got.text
+    assert "沈阳云算有限公司" not in got.text, "nothing listed: an unnarrowed list would read as found"
+
+
+async def test_the_announcements_pager_falls_back_to_the_first_page_with_a_note(browser, session, people,
+                                                                              tmp_path) -> None:
+    from tests.dbtest import to_announced
+
+    to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3, amount=1_000_000,
+                 store=tmp_path)
+    for bad in ("abc", "\x00", "-1", "0", str(10**30)):
+        got = await browser(None).get("/announcements", params={"page": bad})
+        assert got.status_code == 200 and got.text.count('id="batch-') == 1, bad
+        assert '<p class="notice" role="status" id="paged">页码应为 1 至 1000000 之间的整数，已显示第 1 页。' \
+            in got.text, bad
+    assert 'id="paged"' not in (await browser(None).get("/announcements", params={"page": "1"})).text
+
+
+ANNOUNCEMENTS_Q = "/announcements?q=%E7%A4%BA%E4%BE%8B"  # 示例
+FIGURES = "/figures?by=measure&amp;by=city&amp;"  # the default groupings, as the page takes them
+
+
+@pytest.mark.parametrize(("path", "params", "said", "back"), [
+    ("/announcements.xlsx", {"q": "示例\x00"}, "查找单位：不能含有空字符（NUL）", ANNOUNCEMENTS_Q + '"'),
+    ("/announcements.xlsx", {"q": "长" * 2001}, "查找单位：不能超过 50 个字符（现有 2001 个）", "/announcements?q="),
+    ("/announcements.xlsx", {"year": "abc", "q": "示例"}, "年度：应为 2000 至 2100 之间的整数", ANNOUNCEMENTS_Q + '"'),
+    ("/announcements.xlsx", {"year": str(10**30)}, "年度：应为 2000 至 2100 之间的整数", '/announcements"'),
+    ("/figures.xlsx", {"year": "x", "city": "210100"}, "申报年度：", FIGURES + "year=x&amp;city=210100"),
+    ("/figures.xlsx", {"policy": "ln\x01"}, "政策：不能含有控制字符（U+0001）", FIGURES + "policy=ln"),
+    ("/figures.xlsx", {"city": "9" * 41}, "城市：不能超过 40 个字符", "/figures?by="),
+])
+async def test_a_public_download_given_a_bad_filter_says_so_and_leads_back_to_the_list(browser, session, path, params,
+                                                                                      said, back) -> None:
+    """No workbook for a filter that cannot be kept: a short page (422) naming the filter and why, and a link back to
+    the list with what could be kept, where the filter is said beside its box."""
+    got = await browser(None).get(path, params=params)
+    assert got.status_code == 422 and got.headers["content-type"].startswith("text/html"), got.text[:300]
+    assert "<h1>未能下载</h1>" in got.text and f"<li>{said}" in got.text, got.text[:2000]
+    assert f'<a class="button" href="{back}' in got.text, got.text.split("<main")[1][:1500]

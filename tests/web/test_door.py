@@ -87,8 +87,9 @@ PAGES = [
     ("finance", "POST", "/review/{app}/disburse", {"data": {"paid_on": "2025-10-21", "reference": "R" * 65}},
      "reference"),
     ("anonymous", "GET", f"/whitelist/{HUGE_ID}.xlsx", {}, "number"),
-    ("anonymous", "GET", f"/whitelist?version={HUGE_ID}", {}, "version"),
-    ("anonymous", "GET", f"/announcements.xlsx?q={'长' * 2001}", {}, "q"),  # the page says it beside its box
+    # a public list's filters (its version, search boxes, 年度) are said beside their boxes, and its download names
+    # them as the list's form does (tests/public/test_pages.py)
+    ("anonymous", "GET", f"/announcements.xlsx?q={'长' * 2001}", {}, "查找单位"),
     ("alice", "POST", "/messages/abc/read", {"data": {}}, "message_id"),
     ("alice", "POST", "/subscriptions/abc/end", {"data": {}}, "subscription_id"),
     ("admin", "POST", "/admin/users", {"data": {"username": "newbie", "display_name": NUL, "role": "finance",

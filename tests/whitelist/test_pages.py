@@ -217,9 +217,12 @@ async def test_the_public_list_pages_and_keeps_its_filters(browser, session) -> 
     assert 'href="/whitelist?version=1&amp;q=%E6%95%B0%E6%8D%AE&amp;city=210100&amp;page=2"' in narrowed
     past = (await public.get("/whitelist", params={"page": 3})).text
     assert "只有 2 页，没有第 3 页" in past and "没有符合条件" not in past
-    for bad in ("0", "abc", "9999999"):
-        refused = await public.get("/whitelist", params={"page": bad})
-        assert refused.status_code == 422 and "页码" in refused.text and "page" not in refused.text.split("<main")[1]
+    for bad in ("0", "abc", "9999999", "-2", "2\x00", str(10**30)):  # not a page: the first, said in a note
+        fallen = await public.get("/whitelist", params={"page": bad, "q": "数据"})
+        assert fallen.status_code == 200 and "共 51 家企业，第 1/2 页" in fallen.text, bad
+        said = '<p class="notice" role="status" id="paged">页码应为 1 至 1000000 之间的整数，已显示第 1 页。'
+        assert said in fallen.text, bad
+        assert "page" not in fallen.text.split("<main")[1].split('id="paged"')[1].split("</p>")[0]
 
 
 async def test_a_second_draft_is_refused_and_a_draft_discarded(browser, session, people) -> None:
@@ -328,8 +331,10 @@ async def test_the_public_list_honours_a_bounded_page_size_and_names_an_unknown_
     assert '<input type="hidden" name="size" value="3">' in small, "a search keeps the size"
     past = (await public.get("/whitelist", params={"size": 3, "page": 9})).text
     assert past.index("转到第一页") < past.index("转到最后一页")
-    for bad in ("0", "201"):
-        assert (await public.get("/whitelist", params={"size": bad})).status_code == 422
+    for bad in ("0", "201", "-3", "\x00", str(10**30)):  # the first page, 50 a page, said in a note
+        wrong = await public.get("/whitelist", params={"size": bad})
+        assert wrong.status_code == 200 and len(_names(wrong.text)) == 7, bad
+        assert "每页条数应为 1 至 200 之间的整数，已按每页 50 条显示" in wrong.text, bad
     unknown = await public.get("/whitelist", params={"x": "y" * 2001})
     assert unknown.status_code == 422 and "未知的查询参数 x：不能超过 2000 个字符" in unknown.text
     long = await public.get("/whitelist", params={"q": "数" * 60})

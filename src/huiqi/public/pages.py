@@ -25,12 +25,12 @@ from huiqi.rounds import service as rounds
 from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.questions import AdvisedAnswer
-from huiqi.validation import QueryWhole, Serial, Year
+from huiqi.validation import FIRST_YEAR, LAST_YEAR, SERIAL_MOST
 from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.offload import offload
-from huiqi.web.pagination import PAGE_SIZE, PageNumber, PageSize, Paging
+from huiqi.web.pagination import PAGE_SIZE, PageTyped, SizeTyped, lenient
 from huiqi.web.render import is_htmx, page
 from huiqi.whitelist import basis as whitelist_basis
 from huiqi.whitelist import service as whitelist
@@ -182,38 +182,38 @@ def districts(request: Request, who: CallerDep, district_field: FieldName, city_
     return page(request, "_district.html", who, field=district_field, city=divisions.region_city(chosen))
 
 
-AnnouncementWord = Annotated[str | None, Query(max_length=50, description="申报单位名称或统一社会信用代码的一部分")]
-SearchBox = Annotated[str | None, Query(description="查找框：过长或含控制字符时在框旁说明（``filters.kept_filter``）")]
 WORD_MOST = 50  # a search box's bound (its maxlength)
-AnnouncementYear = Annotated[Year | None, QueryWhole, Query(description="公示开始的年度")]
 BATCHES_PER_PAGE = 20
+ANNOUNCEMENT_FILTERS = ("q", "year")  # said beside their boxes, on the page and by its download (``filters``)
 
 
-def _narrowed(batches: list, q: str | None, year: int | None) -> list:
-    if q and any(ord(c) < 32 for c in q):
-        raise InputError([("关键词", "不能含控制字符")])
-    return announcements.narrowed(batches, q, year)
+def _announcement_filters(q: str | None, year: str | None) -> tuple[str, int | None, list[Problem]]:
+    """公示's search box and 年度 as kept (``filters.kept_filter``, ``filters.kept_whole``), and why any cannot be."""
+    problems: list[Problem] = []
+    word = filters.kept_filter(problems, "q", "查找单位", q, WORD_MOST)
+    return word, filters.kept_whole(problems, "year", "年度", year, FIRST_YEAR, LAST_YEAR), problems
 
 
 @router.get("/announcements", response_class=HTMLResponse)
-@said_beside("q")
-def announcements_page(request: Request, who: CallerDep, session: Db, q: SearchBox = None,
-                       year: AnnouncementYear = None, number: PageNumber = 1) -> HTMLResponse:
-    """Every 公示, newest first, found by a unit's name or credit code and by year; a search box that cannot be kept
-    as typed is said beside it, the text kept, and nothing listed (a list unnarrowed would read as found)."""
-    problems: list[Problem] = []
-    q = filters.kept_filter(problems, "q", "查找单位", q, WORD_MOST)
+@said_beside(*ANNOUNCEMENT_FILTERS, "page")
+def announcements_page(request: Request, who: CallerDep, session: Db, q: filters.Typed = None,
+                       year: filters.Typed = None, number: PageTyped = None) -> HTMLResponse:
+    """Every 公示, newest first, found by a unit's name or credit code and by year; a filter that cannot be kept
+    as typed is said beside its box, the text kept, and nothing listed (a list unnarrowed would read as found); a page
+    number that is none shows the first page, said in a note."""
+    q, chosen, problems = _announcement_filters(q, year)
     every = announcements.public_listing(session)
-    found = [] if problems else _narrowed(every, q, year)
-    pager = Paging(page=number, size=BATCHES_PER_PAGE)
-    given = {k: v for k, v in (("q", q), ("year", year)) if v}
+    found = [] if problems else announcements.narrowed(every, q, chosen)
+    pager, paged = lenient(number, None)
+    pager.size = BATCHES_PER_PAGE
+    given = {k: v for k, v in (("q", q), ("year", chosen)) if v}
 
     def link(n: int) -> str:
         return "/announcements?" + urlencode({**given, "page": n})
 
     return page(request, "public/announcements.html", who, batches=pager.slice(found), total=len(found), pager=pager,
-                link=link, q=q or "", year=year,
-                years=sorted({b.starts_on.year for b in every} | ({year} if year else set()), reverse=True),
+                link=link, q=q or "", year=chosen, paged=paged,
+                years=sorted({b.starts_on.year for b in every} | ({chosen} if chosen else set()), reverse=True),
                 query=f"?{urlencode(given)}" if given else "", narrowed=bool(given),
                 titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts(session),
                 problems=problems, status_code=422 if problems else 200)
@@ -243,20 +243,28 @@ def _returned(batch: announcements.PublicBatch) -> str:
 
 
 @router.get("/announcements.xlsx")
-def announcements_download(session: Db, q: AnnouncementWord = None, year: AnnouncementYear = None) -> Response:
+@said_beside(*ANNOUNCEMENT_FILTERS)
+def announcements_download(request: Request, who: CallerDep, session: Db, q: filters.Typed = None,
+                           year: filters.Typed = None) -> Response:
     """Every 公示 on the page (as narrowed there), one row per item, for whoever wants to check or keep it (public,
     no sign-in): each batch's standing (公示中, 已结束, 已撤回) and where objections go, as the page shows them; a
-    batch withdrawn (every item sent back to review on an objection) is one row saying so."""
+    batch withdrawn (every item sent back to review on an objection) is one row saying so. A filter that cannot be
+    kept: no workbook, the page saying why and leading back (``filters.refused_download``)."""
+    q, year_, problems = _announcement_filters(q, year)
+    if problems:
+        kept = {k: v for k, v in (("q", q), ("year", year_)) if v}
+        return filters.refused_download(request, who, problems, "/announcements" + (f"?{urlencode(kept)}" if kept
+                                                                                    else ""), "公示")
     titles, numbers, today = service.measure_titles(session), catalogue.numbers(session), clock.today()
     rows, contacts = [], objection_contacts(session)
-    for b in _narrowed(announcements.public_listing(session), q, year):
+    for b in announcements.narrowed(announcements.public_listing(session), q, year_):
         batch = [b.id, b.title, b.department or "", b.starts_on, b.ends_on, b.working_days,
                  b.period(today) if b.entries else "已撤回", _returned(b),
                  _objections_to(b, contacts) if b.entries else ""]
         rows += [[*batch, e.applicant, e.uscc, numbers.get(e.policy_id, e.policy_id),
                   measure_label(e.measure, titles.get((e.policy_id, e.measure))), e.matter, e.amount_proposed,
                   b.status_of(e, today)] for e in b.entries] or [[*batch, "", "", "", "", "", None, ""]]
-    said = "；".join(f"{k}：{v}" for k, v in (("年度", year), ("单位名称或信用代码含", q)) if v)
+    said = "；".join(f"{k}：{v}" for k, v in (("年度", year_), ("单位名称或信用代码含", q)) if v)
     header = ["公示编号", "公示标题", "发布单位", "开始日期", "截止日期", "工作日数", "公示状态", "异议退回复核",
               "异议受理", "申报单位", "统一社会信用代码", "政策", "措施", "支持事项", "拟支持金额", "状态"]
     table = Table(f"公示（{said}）" if said else "公示（全部）", header, rows, money={"拟支持金额"},
@@ -268,24 +276,25 @@ CITY_MOST = 10  # a city's code, as the 所在市 select sends it
 
 
 @router.get("/whitelist", response_class=HTMLResponse)
-@said_beside("q", "city")
-def whitelist_page(request: Request, who: CallerDep, session: Db,
-                   version: Annotated[Serial | None, QueryWhole, Query()] = None, q: SearchBox = None,
-                   city: SearchBox = None, number: PageNumber = 1, size: PageSize = PAGE_SIZE) -> HTMLResponse:
+@said_beside("version", "q", "city", "page", "size")
+def whitelist_page(request: Request, who: CallerDep, session: Db, version: filters.Typed = None,
+                   q: filters.Typed = None, city: filters.Typed = None, number: PageTyped = None,
+                   size: SizeTyped = None) -> HTMLResponse:
     """A published version a page at a time (the newest unless ``version`` names another), found by name or credit
     code and by city; the download is the whole version. A filter that cannot be kept as typed is said beside its
-    box, nothing listed."""
+    box, nothing listed; a page number or size that is none shows the first page, 50 a page, said in a note."""
     problems: list[Problem] = []
+    edition = filters.kept_whole(problems, "version", "白名单版本", version, 1, SERIAL_MOST)
     q = filters.kept_filter(problems, "q", "查找企业", q, WORD_MOST)
     city = filters.kept_filter(problems, "city", "所在市", city, CITY_MOST)
     versions = whitelist.published_versions(session)
-    chosen = whitelist.published_edition(session, edition=version or versions[-1].edition or 0) if versions else None
-    pager = Paging(page=number, size=size)
+    chosen = whitelist.published_edition(session, edition=edition or versions[-1].edition or 0) if versions else None
+    pager, paged = lenient(number, size)
     problems = problems if chosen else []  # no version yet: no list, and no filter form to say it beside
     entries, total = whitelist.listed(session, version_id=chosen.id, word=q, city=city, offset=pager.offset,
                                       limit=pager.size) if chosen and not problems else ([], 0)
-    given = {k: v for k, v in (("version", version), ("q", q), ("city", city)) if v}
-    sized = {"size": size} if size != PAGE_SIZE else {}
+    given = {k: v for k, v in (("version", edition), ("q", q), ("city", city)) if v}
+    sized = {"size": pager.size} if pager.size != PAGE_SIZE else {}
 
     def link(n: int) -> str:
         return "/whitelist?" + urlencode({**given, **sized, "page": n})
@@ -297,9 +306,9 @@ def whitelist_page(request: Request, who: CallerDep, session: Db,
     grounds = whitelist_basis.said(session, chosen, today) if chosen else ""
     return page(request, "public/whitelist.html", who, versions=versions, chosen=chosen, entries=entries,
                 total=total, listed=whitelist.listed_count(session, version_id=chosen.id) if chosen else 0,
-                pager=pager, link=link, q=q or "", city=city or "", version=version, cities=divisions.cities(),
+                pager=pager, link=link, q=q or "", city=city or "", version=edition, cities=divisions.cities(),
                 narrowed=bool(q or city), classes=industries.industries(), basis=basis, grounds=grounds,
-                size=sized.get("size"), problems=problems, status_code=422 if problems else 200)
+                size=sized.get("size"), paged=paged, problems=problems, status_code=422 if problems else 200)
 
 
 @router.get("/whitelist/{number}.xlsx")

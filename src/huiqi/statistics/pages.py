@@ -17,7 +17,7 @@ from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.models import User
 from huiqi.offers import service as offers
-from huiqi.public.filters import kept_filter
+from huiqi.public.filters import Typed, kept_filter, refused_download
 from huiqi.ratings import service as ratings
 from huiqi.reference.divisions import cities
 from huiqi.statistics import repository, service, tables
@@ -150,23 +150,15 @@ def _public_groups(by: list[str] | None) -> tuple[str, ...]:
     return _groups(by, service.PUBLIC_DIMENSIONS)
 
 
-Boxed = Annotated[str | None, Query()]  # a public filter past its bound or with a control character: said beside it
-
-
 @router.get("/figures", response_class=HTMLResponse)
 @said_beside(*service.PUBLIC_FILTERS)
-def public_figures(request: Request, who: CallerDep, session: Db, by: By = None, year: Boxed = None,
-                   policy: Boxed = None, city: Boxed = None) -> HTMLResponse:
+def public_figures(request: Request, who: CallerDep, session: Db, by: By = None, year: Typed = None,
+                   policy: Typed = None, city: Typed = None) -> HTMLResponse:
     """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
     measure, city and department, and grouped as asked by policy, measure, city, department and year
     (``service.PUBLIC_DIMENSIONS``); narrowed to a year, a policy, a city (not a state: ``service.PUBLIC_FILTERS``)."""
     chosen, problems = _ticked(by, service.PUBLIC_DIMENSIONS)
-    unkept: list[Problem] = []
-    given = {name: kept_filter(unkept, name, service.FILTER_LABELS[name], value, FILTER_MOST)
-             for name, value in (("year", year), ("policy", policy), ("city", city))}
-    where, wrong = service.narrowing(session, {k: v for k, v in given.items()
-                                               if k not in {p.field for p in unkept}}, public=True)
-    wrong = [*unkept, *wrong]
+    given, where, wrong = _public_filters(session, year, policy, city)
     figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS, where, wrong)
     return page(request, "statistics/public.html", who, status_code=422 if problems or wrong else 200, **figures,
                 problems=[*problems, *wrong], query=_query(chosen, where),
@@ -174,12 +166,29 @@ def public_figures(request: Request, who: CallerDep, session: Db, by: By = None,
                 dimensions={d: tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS})
 
 
+def _public_filters(session: Session, year: str | None, policy: str | None,
+                    city: str | None) -> tuple[dict[str, str], dict[str, str | int], list[Problem]]:
+    """兑现统计's filters as kept (``kept_filter``), those that narrow it, and why any cannot (a control character, a
+    length, a year, policy or city unknown), by the field."""
+    unkept: list[Problem] = []
+    given = {name: kept_filter(unkept, name, service.FILTER_LABELS[name], value, FILTER_MOST)
+             for name, value in (("year", year), ("policy", policy), ("city", city))}
+    where, wrong = service.narrowing(session, {k: v for k, v in given.items()
+                                               if k not in {p.field for p in unkept}}, public=True)
+    return given, where, [*unkept, *wrong]
+
+
 @router.get("/figures.xlsx")
-def public_figures_xlsx(session: Db, by: By = None, year: Filter = None, policy: Filter = None,
-                        city: Filter = None) -> Response:
-    """兑现统计's table as Excel, for everyone: the same groups, filters, counts and sums as the page."""
+@said_beside(*service.PUBLIC_FILTERS)
+def public_figures_xlsx(request: Request, who: CallerDep, session: Db, by: By = None, year: Typed = None,
+                        policy: Typed = None, city: Typed = None) -> Response:
+    """兑现统计's table as Excel, for everyone: the same groups, filters, counts and sums as the page; a filter that
+    cannot be kept or is unknown, no workbook but a page saying why, leading back (``refused_download``)."""
     chosen = _public_groups(by)  # the table alone: no totals nor charts to compute
-    where = service.narrowed(session, {"year": year, "policy": policy, "city": city}, public=True)
+    given, where, wrong = _public_filters(session, year, policy, city)
+    if wrong:
+        kept = [*(("by", d) for d in chosen), *((k, v) for k, v in given.items() if v)]  # said again on the page
+        return refused_download(request, who, wrong, f"/figures?{urlencode(kept)}", "兑现统计")
     policies = catalogue.published(session)
     table = tables.table(_rows(session, None, chosen, where), chosen, policies, tables.PUBLIC_AMOUNTS,
                          title=tables.titled("兑现统计", where, policies), counts=(("approved", "批准件数"),))
