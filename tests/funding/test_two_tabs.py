@@ -80,7 +80,7 @@ async def test_a_second_tab_of_the_queue_cannot_approve_what_the_first_approved(
     stale = await finance.post("/review/approvals", data={
         "application_ids": [str(app.id), str(other.id)], f"seen-{app.id}": "800000", f"seen-{other.id}": "800000"})
     assert stale.status_code == 409, stale.text
-    assert f"申报 #{app.id} 已在其他页面或由他人办理（现为「已批准」，拟定金额 80 万元），请刷新后查看" in stale.text
+    assert f"申报 #{app.id} 已在其他页面或由他人办理（现为「已批准」，批准金额 80 万元），请刷新后查看" in stale.text
     assert "批量批准：已批准 1 项，共 80 万元；1 项未批准" in stale.text, "the other row is approved as if alone"
     assert '<section class="batch-result" role="alert"' in stale.text
     assert _steps(session, app, "approve") == 1 and _committed(session) == 1_600_000, "the stale row changed nothing"
@@ -116,7 +116,7 @@ async def test_a_second_tab_of_the_review_page_cannot_pay_again(browser, session
     stale = await finance.post(f"/review/{app.id}/disburse", data={"paid_on": "2025-10-20", "reference": "GK-2",
                                                                    **_desk_seen(second, "disburse")})
     assert stale.status_code == 409, stale.text
-    assert f"申报 #{app.id} 已在其他页面或由他人办理（现为「已拨付」，拟定金额 80 万元），请刷新后查看" in stale.text
+    assert f"申报 #{app.id} 已在其他页面或由他人办理（现为「已拨付」，批准金额 80 万元），请刷新后查看" in stale.text
     assert '<h2 id="error-summary-title">未能完成</h2>' in stale.text, "a refusal: nothing typed there to correct"
     assert session.scalars(select(Disbursement.reference).where(Disbursement.application_id == app.id)).all() == [
         "GK-1"]
@@ -166,7 +166,7 @@ async def test_a_list_row_paid_by_a_colleague_at_its_turn_is_refused_409(browser
                                                 files={"sheet": ("清单.xlsx", content, XLSX)})
     assert answer.status_code == 409, answer.text
     assert "批量拨付：已拨付 1 项，共 80 万元；1 项未拨付" in answer.text
-    assert f"申报 #{second.id} 已在其他页面或由他人办理（现为「已拨付」，拟定金额 80 万元）" in answer.text
+    assert f"申报 #{second.id} 已在其他页面或由他人办理（现为「已拨付」，批准金额 80 万元）" in answer.text
     assert sorted(session.execute(select(Disbursement.application_id, Disbursement.reference)).all()) == [
         (first.id, "GK-1"), (second.id, "GK-20")], "the colleague's payment stands; the row paid nothing"
 
@@ -228,7 +228,7 @@ def test_a_step_waiting_behind_a_colleague_s_is_refused_as_its_page_was_stale(ow
                       lambda s: run(s, action, actor=people.finance, application_id=number, **taken("GK-2"),
                                     seen=Seen(state=was, amount=800_000, amount_said=True)))
     now = "已拨付" if paying else "已批准"
-    assert said == f"申报 #{number} 已在其他页面或由他人办理（现为「{now}」，拟定金额 80 万元），请刷新后查看"
+    assert said == f"申报 #{number} 已在其他页面或由他人办理（现为「{now}」，批准金额 80 万元），请刷新后查看"
     with Session(own_database) as session:
         assert session.scalar(select(func.count(Grant.id)).where(Grant.application_id == number)) == 1
         assert session.scalars(select(Disbursement.reference)).all() == (["GK-1"] if paying else [])
