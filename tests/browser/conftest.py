@@ -223,7 +223,7 @@ def propose_and_announce(page, application: int, amount_wan: str) -> None:
     page.wait_for_load_state()
     page.click("#form-announce button[type=submit]")
     page.wait_for_load_state()
-    assert "公示中" in page.inner_text("main")
+    assert "公示未开始" in page.inner_text("main")  # it runs from the next working day
 
 
 def approve_and_pay(page, base: str, application: int, reference: str) -> None:

@@ -108,7 +108,7 @@ def test_a_new_policy_from_upload_to_grant(page, live_database, tmp_path) -> Non
     starts = next_working_day(LIVE_DAY)
     page.click("#form-announce button[type=submit]")
     page.wait_for_load_state()
-    assert "公示中" in _main(page)
+    assert f"公示未开始（{starts} 起）" in _main(page)
 
     after = next_working_day(last_working_day(starts, 5))
     with serving(live_database, today=after) as later:

@@ -85,7 +85,7 @@ def test_calculator_to_disbursement(page, live_database, tmp_path) -> None:
     assert page.input_value("#form-announce input[name=starts_on]") == starts.isoformat()
     page.click("#form-announce button[type=submit]")
     page.wait_for_load_state()
-    assert "公示中" in _state(page)
+    assert f"公示未开始（{starts} 起）" in _state(page)
     shoot(page, "17-department-announced")
 
     # Once the 公示 has run its five working days, finance approves within the year's budget and pays.
