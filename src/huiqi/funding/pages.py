@@ -23,7 +23,17 @@ from huiqi.money import wan, yi
 from huiqi.public.service import measure_titles
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
-from huiqi.validation import FIGURE_SHOWN, ascii_digits, control_reason, digits, kept, visible
+from huiqi.validation import (
+    FIGURE_SHOWN,
+    FIRST_YEAR,
+    LAST_YEAR,
+    ascii_digits,
+    control_reason,
+    digits,
+    kept,
+    visible,
+    whole_in,
+)
 from huiqi.web.deps import Actor, Caller, CallerDep, Db, SentForm
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
@@ -94,9 +104,11 @@ def viewed_year(text: str | None) -> int:
         return clock.today().year
     if (why := control_reason(typed)) is not None:
         raise InputError([Problem("年度", why, VIEW_YEAR)])
-    if not (digits(typed) and len(typed) == 4 and 2000 <= int(typed) <= 2100):
-        raise InputError([Problem("年度", f"应为 2000 至 2100 的年份（现为“{kept(typed, 8)}”）", VIEW_YEAR)])
-    return int(typed)
+    year = whole_in(typed, FIRST_YEAR, LAST_YEAR) if len(typed) == 4 else None
+    if year is None:
+        raise InputError([Problem("年度", f"应为 {FIRST_YEAR} 至 {LAST_YEAR} 的年份（现为“{kept(typed, 8)}”）",
+                                  VIEW_YEAR)])
+    return year
 
 
 def _lows(session: Session, actor: User, year: int, budgets: list[BudgetRead]) -> dict[tuple[str, int], str]:
