@@ -23,7 +23,8 @@ async def test_finance_sets_a_budget(client, session, people) -> None:
     assert response.status_code == 200, response.text
     assert response.json() | {"set_by": "-"} == {
         "year": 2025, "policy_id": "ln-2022-35", "measure": 3, "title": response.json()["title"],
-        "amount": 5_000_000, "committed": 0, "disbursed": 0, "left": 5_000_000, "set_by": "-"}
+        "amount": 5_000_000, "committed": 0, "disbursed": 0, "left": 5_000_000, "set_by": "-", "low": False,
+        "low_reason": None}
     refused = await client.put("/api/v1/budgets/2025/ln-2022-35/3", headers=bearer(session, people.miit),
                                json={"amount": 1})
     assert refused.status_code == 403 and "设定预算" in refused.json()["detail"]
@@ -69,6 +70,39 @@ async def test_approval_waits_for_the_announcement_and_draws_the_budget(client, 
     assert [(d["reference"], d["paid_on"]) for d in listed["items"]] == [("PAY-1", "2025-10-20")]
     own = (await client.get(f"/api/v1/applications/{announced.id}", headers=bearer(session, people.alice))).json()
     assert own["payment"] == {"amount": 800_000, "paid_on": "2025-10-20", "reference": "PAY-1"}
+
+
+async def test_a_budget_running_low_is_flagged_as_the_budgets_page_flags_it(client, browser, session, people,
+                                                                            announced, set_today) -> None:
+    """余额偏低 over the API, with the page's reason: 80 万元 in 公示 beyond the 50 万元 left of this year's budget;
+    approved from 85 万元, 5 万元 left, under a tenth; a past year's budget is not flagged for what waits this year."""
+    from huiqi.funding import service as budgets
+
+    for year in (2024, 2025):
+        budgets.set_budget(session, actor=people.finance, year=year, policy_id=announced.policy_id, measure=3,
+                           amount=500_000)
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=announced.policy_id, measure=4,
+                       amount=1_000_000)
+    set_today(date(2025, 10, 13))
+    finance, page = bearer(session, people.finance), browser(people.finance)
+
+    async def flags(year: int) -> dict[int, tuple[bool, str | None]]:
+        read = (await client.get("/api/v1/budgets", headers=finance, params={"year": year})).json()["items"]
+        return {b["measure"]: (b["low"], b["low_reason"]) for b in read}
+
+    short = "余额 50 万元，少于已拟定金额和公示中待批准的 80 万元"
+    assert await flags(2025) == {3: (True, short), 4: (False, None)}
+    assert f'<span class="small">{short}</span>' in (await page.get("/budgets", params={"year": 2025})).text
+    assert await flags(2024) == {3: (False, None)}
+    budgets.set_budget(session, actor=people.finance, year=2025, policy_id=announced.policy_id, measure=3,
+                       amount=850_000)
+    granted = await client.post("/api/v1/approvals", headers=finance, json={"application_id": announced.id})
+    assert granted.status_code == 201, granted.text
+    spent = "余额 5 万元，不足年度预算的 10%（已使用 94%）"
+    assert await flags(2025) == {3: (True, spent), 4: (False, None)}
+    assert f'<span class="small">{spent}</span>' in (await page.get("/budgets", params={"year": 2025})).text
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["BudgetRead"]["properties"]
+    assert "余额不足年度预算的 10%" in schema["low"]["description"] and "原因" in schema["low_reason"]["description"]
 
 
 async def test_others_cannot_approve_or_read_budgets(client, session, people, announced) -> None:

@@ -39,16 +39,24 @@ Year = Annotated[int, Path(ge=2000, le=2100, description="年度")]
 
 
 def overview(session: Session, *, actor: User, year: int) -> list[BudgetRead]:
-    """The year's budgets with what approvals committed, what was paid, and what is left."""
+    """The year's budgets with what approvals committed, what was paid, and what is left, each flagged when it runs
+    low (``funding.low``), as the budgets page, its workbook and the API all say it."""
     found = funding.budgets(session, actor=actor, year=year)
     paid = funding.disbursed(session, actor=actor, budget_ids=[b.id for b in found])
+    waiting = funding.awaiting(session, actor=actor, year=year) if found else {}
     titles = measure_titles(session)
-    return [BudgetRead(year=b.year, policy_id=b.policy_id, measure=b.measure,
-                       title=titles.get((b.policy_id, b.measure), ""), amount=b.amount, committed=b.committed,
-                       disbursed=paid.get(b.id, 0), left=b.amount - b.committed, set_by=b.set_by) for b in found]
+    read = []
+    for b in found:
+        low = funding.low(b.amount, b.committed, waiting.get((b.policy_id, b.measure), 0))
+        read.append(BudgetRead(year=b.year, policy_id=b.policy_id, measure=b.measure,
+                               title=titles.get((b.policy_id, b.measure), ""), amount=b.amount, committed=b.committed,
+                               disbursed=paid.get(b.id, 0), left=b.amount - b.committed, set_by=b.set_by,
+                               low=bool(low), low_reason=low or None))
+    return read
 
 
-@router.get("/budgets", response_model=Page[BudgetRead], summary="年度预算：金额、已批准、已拨付、余额（元）")
+@router.get("/budgets", response_model=Page[BudgetRead],
+            summary="年度预算：金额、已批准、已拨付、余额（元），余额偏低的标记和原因")
 def listed(actor: Actor, session: Db, paging: PagingDep,
            year: Annotated[int | None, Query(ge=2000, le=2100, description="年度，默认今年")] = None) -> dict[str, Any]:
     return page_of(overview(session, actor=actor, year=year or clock.today().year), paging)

@@ -111,12 +111,10 @@ def viewed_year(text: str | None) -> int:
     return year
 
 
-def _lows(session: Session, actor: User, year: int, budgets: list[BudgetRead]) -> dict[tuple[str, int], str]:
-    """Each budget's low-balance warning ('' when none): its remainder under 10% of the year's amount, or under what
-    waits to draw on it."""
-    waiting = funding.awaiting(session, actor=actor, year=year) if budgets else {}
-    return {(b.policy_id, b.measure): funding.low(b.amount, b.committed, waiting.get((b.policy_id, b.measure), 0))
-            for b in budgets}
+def _lows(budgets: list[BudgetRead]) -> dict[tuple[str, int], str]:
+    """Each budget's low-balance warning ('' when none), as ``overview`` read it for the API too: its remainder under
+    10% of the year's amount, or under what waits to draw on it."""
+    return {(b.policy_id, b.measure): b.low_reason or "" for b in budgets}
 
 
 def _page(request: Request, who: Caller, actor: User, session: Session, year: int | None, status_code: int = 200,
@@ -130,7 +128,7 @@ def _page(request: Request, who: Caller, actor: User, session: Session, year: in
     paid = funding.payments_total(session, actor=actor)
     query = f"year={year}&" if year is not None else ""
     return page(request, "budgets/index.html", who, status_code=status_code, year=year, budgets=budgets,
-                labels=_labels(session, budgets), lows=_lows(session, actor, year, budgets) if year else {},
+                labels=_labels(session, budgets), lows=_lows(budgets),
                 measures=_measures(session), payments=payments,
                 waiting=payouts.waiting(session, actor=actor), most=MAX_PAYMENTS, paid=paid, pager=pager,
                 link=lambda n: f"/budgets?{query}page={n}#payments", this_year=clock.today().year,
@@ -236,7 +234,7 @@ def budgets_export(actor: Actor, session: Db, year: YearQuery = None) -> Respons
     found = overview(session, actor=actor, year=shown)
     names = people(session, {b.set_by for b in found if b.set_by})
     labels = _labels(session, found)
-    lows = _lows(session, actor, shown, found)
+    lows = _lows(found)
     rows: list[Sequence[Any]] = [(b.year, " ".join(filter(None, labels[(b.policy_id, b.measure)])), b.amount,
                                   b.committed, b.disbursed, b.left, lows[(b.policy_id, b.measure)] or None,
                                   name_of(b.set_by, names)) for b in found]

@@ -21,6 +21,9 @@ class BudgetRead(BaseModel):
     disbursed: int
     left: int
     set_by: str
+    low: bool = Field(description="余额偏低：余额不足年度预算的 10%，或少于今年已拟定金额和公示中待批准的金额"
+                                  "（与预算页“余额提示”一栏相同）")
+    low_reason: str | None = Field(description="余额偏低的原因（万元），与预算页所写相同；不偏低为空")
 
 
 class BudgetSet(StrictInput):

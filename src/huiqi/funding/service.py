@@ -79,7 +79,7 @@ def budgets(session: Session, *, actor: User, year: int) -> list[Budget]:
     return repository.budgets_of_year(session, year)
 
 
-LOW_SHARE = 10  # a budget whose remainder is under this share (%) of the year's amount is flagged on the budgets page
+LOW_SHARE = 10  # a budget whose remainder is under this share (%) of the year's amount is flagged (page, workbook, API)
 
 
 def awaiting(session: Session, *, actor: User, year: int) -> dict[tuple[str, int], int]:
