@@ -45,8 +45,9 @@ ADMIN, AUDITORS = {"admin"}, {"admin", "auditor"}
 WHITELIST = {"admin", "department"}  # the lead unit of measure 19 among the departments (the service decides)
 # (and so for rounds: a department opens and closes them for the measures it leads)
 DRAFT_READERS = {"admin", "auditor", "department"}
-# Recognition lists: a department imports and withdraws those of categories feeding measures it leads (the service
-# decides, tests/recognition/test_leads.py; 省工信厅 and 省科技厅 here each lead some).
+# Recognition lists: a department imports, withdraws (and runs again the failed matching of) those of categories
+# feeding measures it leads (the service decides, tests/recognition/test_leads.py; 省工信厅 and 省科技厅 here each
+# lead some).
 LISTS = {"admin", "department"}
 STEPS = ("pass_city", "return", "reject", "score", "propose", "announce", "object", "approve", "disburse")
 
@@ -186,6 +187,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/lists"): DRAFT_READERS,
     ("POST", "/api/v1/lists"): LISTS,
     ("POST", "/api/v1/lists/{list_id}/withdraw"): LISTS,
+    ("POST", "/api/v1/lists/{list_id}/match"): LISTS,
     ("GET", "/admin/lists"): DRAFT_READERS,
     ("GET", "/admin/lists.xlsx"): DRAFT_READERS,
     ("GET", "/admin/lists/template.xlsx"): DRAFT_READERS,
@@ -193,6 +195,7 @@ ENTITLED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/lists/{list_id}/rows"): DRAFT_READERS,
     ("POST", "/admin/lists"): LISTS,
     ("POST", "/admin/lists/{list_id}/withdraw"): LISTS,
+    ("POST", "/admin/lists/{list_id}/match"): LISTS,
     ("GET", "/api/v1/offers"): SIGNED_IN,
     ("POST", "/api/v1/offers/{offer_id}/accept"): {"enterprise"},
     ("POST", "/offers/{offer_id}/accept"): {"enterprise"},
@@ -371,6 +374,8 @@ BODIES: dict[tuple[str, str], dict] = {
                                          "rows": [{"uscc": "{uscc}", "name": "矩阵"}]}},
     ("POST", "/api/v1/lists/{list_id}/withdraw"): {"json": {"reason": "矩阵"}},
     ("POST", "/admin/lists/{list_id}/withdraw"): {"data": {"reason": "矩阵"}},
+    ("POST", "/api/v1/lists/{list_id}/match"): {},
+    ("POST", "/admin/lists/{list_id}/match"): {},
     ("POST", "/api/v1/offers/{offer_id}/set-aside"): {"json": {"reason": "矩阵"}},
     ("POST", "/api/v1/offers/{offer_id}/decline"): {"json": {"reason": "矩阵"}},
     ("POST", "/offers/{offer_id}/decline"): {"data": {"reason": "矩阵"}},

@@ -161,6 +161,41 @@ async def test_a_list_withdrawn_meanwhile_is_a_refusal_saying_by_whom_not_a_mist
     assert (listed.state, listed.reason, listed.withdrawn_by) == ("withdrawn", "名单更正", people.miit.username)
 
 
+async def test_a_failed_matching_is_run_again_from_the_page_and_a_second_click_is_told_it_is_done(
+        browser, session, people, set_today) -> None:
+    """A list whose matching failed before its row says how far it got and offers 重新匹配 to whoever may withdraw it;
+    clicked, the row is matched (an offer, a round being open) and the page says so; clicked again in another tab,
+    it is a refusal under 未能完成 saying the matching is done, not a mistake to correct."""
+    from huiqi.models import MatterListing
+
+    set_today(date(2025, 6, 30))
+    a_round(session)
+    unit, admin = browser(people.miit), browser(people.admin)
+    good = f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode()
+    imported = await unit.post("/admin/lists", data=FORM, files={"file": ("名单.csv", good, "text/csv")})
+    assert imported.status_code == 303, imported.text
+    listed, row = session.query(RecognitionList).one(), session.query(MatterListing).one()
+    session.query(Offer).delete()  # as if the run failed before the row: nothing offered, nothing recorded
+    listed.matching, listed.matched, listed.offers, row.offers, row.outcome = "failed", 0, 0, None, None
+    session.flush()
+    shown = (await unit.get("/admin/lists")).text
+    assert "失败</span>（已匹配 0/1 行）" in shown and f'action="/admin/lists/{listed.id}/match"' in shown
+    assert "从尚未匹配的行继续；已匹配的行保持原结果，不重复产生政策直达。" in shown
+    tab = (await admin.get("/admin/lists")).text
+    assert f'action="/admin/lists/{listed.id}/match"' in tab
+    first = await unit.post(f"/admin/lists/{listed.id}/match")
+    assert first.status_code == 303, first.text
+    after = (await unit.get("/admin/lists")).text
+    assert f"认定名单 {listed.id} 已开始重新匹配" in after and "完成，名单各行产生政策直达 1 项" in after
+    assert f'action="/admin/lists/{listed.id}/match"' not in after
+    session.expire_all()
+    assert (listed.matching, listed.matched, listed.offers, row.offers) == ("done", 1, 1, 1)
+    second = await admin.post(f"/admin/lists/{listed.id}/match")
+    assert second.status_code == 409 and TITLE.format("未能完成") in second.text, second.text
+    assert f"认定名单 {listed.id} 已匹配完成，无需重新匹配" in second.text
+    assert session.query(Offer).filter_by(matter_id=row.matter_id).count() == 1
+
+
 @pytest.mark.parametrize(("field", "typed", "said", "shown"), [
     ("document", "工信部企业函\x00〔2025〕测试号", "不能含有空字符（NUL）", 'value="工信部企业函〔2025〕测试号"'),
     ("published_on", "2025-06-01\x00", "不能含有空字符（NUL）", 'value="2025-06-01"'),

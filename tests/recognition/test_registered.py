@@ -140,3 +140,60 @@ def test_a_profile_recorded_while_a_long_list_s_batch_matches_its_row_waits_and_
         assert _offers(session) == [(3, 1_000_000, "open")]
         assert _row(session, session.get(RecognitionList, listed.id)) == (1, None)
         assert session.get(RecognitionList, listed.id).offers == 1
+
+
+
+OTHER = uscc_for("210100", "MA0TH2R1")  # 沈阳, never on the platform
+
+
+def test_a_row_offered_on_registration_while_a_run_failed_keeps_its_offer_when_the_run_goes_on(session, people,
+                                                                                               monkeypatch) -> None:
+    """A long list matched in the background, a row a batch: the first row says 尚未在平台注册; the enterprise then
+    registers and records its profile, which offers the row; the next batch fails. Run again, the matching goes on
+    from the row not matched yet: the row offered keeps its offer and its outcome, no second offer is attempted,
+    and the list's counts hold. (Run again, it used to match every row anew: the offered row was written back to
+    已有政策直达或申报 with no offer, the list's rows no longer saying the offer they made.)"""
+    from contextlib import nullcontext
+
+    import pytest
+
+    from huiqi.offers import service as offer_service
+
+    a_round(session)
+    monkeypatch.setattr(lists, "BATCH", 1)
+    with clock.pinned(ON):
+        rows = lists.check(session, [["统一社会信用代码", "企业名称"], [NEW, "新认定企业有限公司"],
+                                     [OTHER, "另一企业有限公司"]],
+                           code="single_champion", level="national", published_on=date(2025, 6, 1))
+        listed = lists.import_list(session, actor=people.miit, rows=rows, code="single_champion", level="national",
+                                   document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1),
+                                   inline=False).list
+    made, batches = offer_service.make_for, []
+
+    def failing(*args, **kwargs):
+        batches.append(kwargs["explain"])
+        if len(batches) == 2:  # between the batches the enterprise registers; then the second batch fails
+            firm = users.create_user(session, actor=people.admin, username="newfirm", display_name="新认定企业",
+                                     role="enterprise", password="long enough", uscc=NEW)
+            applicants.record_profile(session, actor=firm, uscc=NEW, **PROFILE)
+            raise RuntimeError("数据库连接中断")
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(offer_service, "make_for", failing)
+    with clock.pinned(ON), pytest.raises(RuntimeError):
+        lists.match_list(lambda: nullcontext(session), listed.id)
+    session.flush()
+    session.refresh(listed)
+    first, second = session.scalars(select(MatterListing).where(MatterListing.list_id == listed.id)
+                                    .order_by(MatterListing.id)).all()
+    assert (listed.matching, listed.matched, listed.offers) == ("failed", 1, 1)
+    assert (first.offers, first.outcome, second.offers) == (1, None, None)
+    with clock.pinned(ON):
+        lists.match_again(session, actor=people.miit, list_id=listed.id)
+        lists.match_list(lambda: nullcontext(session), listed.id)
+    session.flush()
+    session.refresh(listed)
+    assert batches[2:] == [{second.matter_id}], "the run goes on from the row not matched, the offered one left"
+    assert _offers(session) == [(3, 1_000_000, "open")]
+    assert [(x.offers, x.outcome) for x in (first, second)] == [(1, None), (0, "unregistered")]
+    assert (listed.matching, listed.matched, listed.offers) == ("done", 2, 1)

@@ -119,6 +119,36 @@ def test_a_long_list_is_matched_in_the_background_with_its_progress(session, peo
     assert (done.list.matching, done.list.matched) == ("done", 2) and done.list.offers >= 1
 
 
+def test_a_matching_cut_off_by_a_restart_is_failed_and_run_again_only_while_failed_and_in_force(session,
+                                                                                                 people) -> None:
+    """Lists queued or running when the server stops are marked failed as it starts again (a finished one is left);
+    a matching is run again only when failed, on a list in force: one going on is said to be so, with its
+    progress, one withdrawn is said to be withdrawn, and who did it."""
+    from huiqi.models import AuditEvent
+
+    a_round(session)
+    with clock.pinned(date(2025, 6, 30)):
+        checked = lists.check(session, _rows([ALICE_USCC, "示例科技有限公司", ""], [NEW, "新认定企业有限公司", ""]),
+                              code="single_champion", level="national", published_on=date(2025, 6, 1))
+        done = lists.import_list(session, actor=people.miit, rows=checked, code="single_champion", level="national",
+                                 document="工信部企业函〔2025〕测试号", published_on=date(2025, 6, 1), inline=False)
+    listed = done.list
+    listed.matching, listed.matched = "running", 1
+    session.flush()
+    with pytest.raises(Conflict, match=f"认定名单 {listed.id} 正在匹配（已匹配 1/2 行），无需重新匹配"):
+        lists.match_again(session, actor=people.admin, list_id=listed.id)
+    assert lists.interrupted(session) == 1 and lists.interrupted(session) == 0
+    session.refresh(listed)
+    assert listed.matching == "failed"
+    assert lists.match_again(session, actor=people.admin, list_id=listed.id).matching == "queued"
+    [event] = session.query(AuditEvent).filter_by(action="list.match_again").all()
+    assert (event.actor, event.after) == ("admin", {"matched": 1, "rows": 2})
+    listed.matching = "failed"
+    lists.withdraw(session, actor=people.miit, list_id=listed.id, reason="名单更正")
+    with pytest.raises(Conflict, match=f"认定名单 {listed.id} 已由.+撤回，不再匹配"):
+        lists.match_again(session, actor=people.admin, list_id=listed.id)
+
+
 def test_a_csv_the_reader_cannot_take_is_named(tmp_path) -> None:
     from huiqi.errors import InputError as Refused
 

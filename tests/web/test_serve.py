@@ -81,6 +81,7 @@ def _serve_links(monkeypatch, **options) -> str:
     import uvicorn
 
     import huiqi.db
+    import huiqi.recognition.service
     import huiqi.simulate.jobs
     from huiqi.config import get_settings, public_link
     from huiqi.web import cli
@@ -88,6 +89,7 @@ def _serve_links(monkeypatch, **options) -> str:
     monkeypatch.setattr(huiqi.db, "upgrade", lambda: None)
     monkeypatch.setattr(huiqi.db, "session_scope", nullcontext)
     monkeypatch.setattr(huiqi.simulate.jobs, "interrupted", lambda session: 0)
+    monkeypatch.setattr(huiqi.recognition.service, "interrupted", lambda session: 0)
     monkeypatch.setattr(cli, "connections_short", lambda session, workers: None)
     monkeypatch.setattr(cli, "when_answering", lambda host, port, said: None)
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)

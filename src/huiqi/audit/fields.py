@@ -35,7 +35,7 @@ LABELS = {
     "result": "结论", "source": "来源", "holidays": "节假日天数", "workdays": "调休上班天数",
     "recounted_ratings": "重算的评价数", "code": "名单代码", "document": "文件", "rows": "行数",
     "applicants_created": "新建单位数", "existing": "已有单位数", "matters": "事项数",
-    "still_listed": "仍在名单中的事项数",
+    "still_listed": "仍在名单中的事项数", "matched": "已匹配行数",
     "declared_again": "恢复为企业填报的事项数", "uscc": "统一社会信用代码", "name": "名称", "included": "列入",
     "version_id": "白名单版本编号", "listed": "条目数", "as_of": "截至日期", "considered": "审查单位数",
     "passed_over": "未列入单位数", "edition": "公开版", "entries": "列入条目数", "revoked": "已吊销", "user": "用户",

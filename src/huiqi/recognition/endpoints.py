@@ -1,4 +1,5 @@
-"""Recognition lists over HTTP: a department or admin imports a list (rows as JSON) and withdraws one."""
+"""Recognition lists over HTTP: a department or admin imports a list (rows as JSON), withdraws one, runs a failed
+matching again; each list says what the caller may do with it, as the lists page's buttons do (``leads.allowed``)."""
 
 from datetime import date
 from typing import Annotated
@@ -63,6 +64,10 @@ class ListRead(BaseModel):
                                                    "本次不再产生的项数")
     rejected: int | None = Field(None, description="同一事项同一措施的申报已被作出不予支持的最终决定，本次不再产生"
                                                    "政策直达的项数")
+    may_withdraw: bool = Field(description="调用者可否撤回这份名单：名单有效，且调用者为管理员或其类别所对应措施当日的"
+                                           "牵头单位（与认定名单页的“撤回”按钮、撤回接口同一规则）")
+    may_match_again: bool = Field(description="调用者可否重新匹配这份名单：名单有效、重新匹配失败，且调用者可撤回它"
+                                              "（与认定名单页的“重新匹配”按钮、重新匹配接口同一规则）")
 
 
 class ListRowRead(BaseModel):
@@ -75,7 +80,8 @@ class ListRowRead(BaseModel):
     why: str | None = Field(description="未产生政策直达的原因")
 
 
-def _read(row, imported: service.Imported | None = None, tally: outcomes.Tally | None = None) -> ListRead:
+def _read(row, allowed: leads.Allowed, imported: service.Imported | None = None,
+          tally: outcomes.Tally | None = None) -> ListRead:
     tally = imported.tally if imported else tally
     return ListRead(id=row.id, code=row.code, level=row.level, document=row.document, published_on=row.published_on,
                     rows=row.rows, state=row.state, imported_by=row.imported_by, reason=row.reason,
@@ -86,13 +92,15 @@ def _read(row, imported: service.Imported | None = None, tally: outcomes.Tally |
                     not_offered_by=dict(tally.kinds) if tally else None,
                     existing=imported.existing if imported else None,
                     answered=imported.made.answered if imported else None,
-                    rejected=imported.made.rejected if imported else None)
+                    rejected=imported.made.rejected if imported else None,
+                    may_withdraw=allowed.withdraw, may_match_again=allowed.match_again)
 
 
 @router.get("", response_model=Page[ListRead], summary="已导入的认定名单")
 def listed(actor: Actor, session: Db, paging: PagingDep) -> dict:
-    tallies = outcomes.tallies(session)
-    return page_of([_read(r, tally=tallies.get(r.id)) for r in service.listed(session, actor=actor)], paging)
+    found, tallies = service.listed(session, actor=actor), outcomes.tallies(session)
+    allowed = leads.allowed(session, actor, found)
+    return page_of([_read(r, allowed[r.id], tally=tallies.get(r.id)) for r in found], paging)
 
 
 @router.get("/{list_id}/rows", response_model=Page[ListRowRead],
@@ -119,7 +127,7 @@ def import_list(body: ListIn, actor: Actor, session: Db, background: BackgroundT
     session.commit()
     if done.list.matching == "queued":  # a long list: matched again in the background (``matched`` of ``rows``)
         background.add_task(service.match_list, sessions, done.list.id)
-    return _read(done.list, done)
+    return _read(done.list, _allowed(session, actor, done.list), done)
 
 
 @router.post("/{list_id}/withdraw", response_model=ListRead, summary="撤回认定名单：其事实不再计入，相关政策直达撤回",
@@ -127,4 +135,21 @@ def import_list(body: ListIn, actor: Actor, session: Db, background: BackgroundT
 def withdraw(list_id: RecordId, body: WithdrawIn, actor: Actor, session: Db) -> ListRead:
     found = service.withdraw(session, actor=actor, list_id=list_id, reason=body.reason)
     session.commit()
-    return _read(found)
+    return _read(found, _allowed(session, actor, found))
+
+
+@router.post("/{list_id}/match", response_model=ListRead, status_code=202,
+             summary="重新匹配失败的认定名单：从尚未匹配的行继续",
+             description="已匹配的行（含企业此后注册产生的政策直达）保持原结果，不重复产生政策直达；进度见名单的 "
+                         "matching、matched。",
+             dependencies=role_first(Role.ADMIN, Role.DEPARTMENT, doing="重新匹配认定名单"))
+def match_again(list_id: RecordId, actor: Actor, session: Db, background: BackgroundTasks,
+                sessions: Annotated[Sessions, Depends(job_sessions)]) -> ListRead:
+    found = service.match_again(session, actor=actor, list_id=list_id)
+    session.commit()
+    background.add_task(service.match_list, sessions, found.id)  # its progress read from the list (``matched``)
+    return _read(found, _allowed(session, actor, found))
+
+
+def _allowed(session, actor, found) -> leads.Allowed:
+    return leads.allowed(session, actor, [found])[found.id]

@@ -1,6 +1,6 @@
-"""Who imports and withdraws a recognition list: an administrator any list; a department only a list of a category
-that feeds a measure its unit leads (牵头) on the business day, the lead unit as review reads it (``lead_unit``: the
-first unit the measure names that day).
+"""Who imports and withdraws a recognition list, and runs its failed matching again: an administrator any list; a
+department only a list of a category that feeds a measure its unit leads (牵头) on the business day, the lead unit
+as review reads it (``lead_unit``: the first unit the measure names that day).
 
 A category feeds a measure when one of the measure's rules (those that make offers, 政策直达) reaches it or names it in
 a condition (its own or its policy's general ones): 瞪羚 feeds 措施2, 世界500强 措施1 through its holder's condition. A
@@ -10,7 +10,7 @@ it makes every offer its rows support and withdrawing it withdraws all of them, 
 the units whose measures it feeds are the ones who answer for it. A category that feeds no measure is for an
 administrator alone. Refusals name the measures and their lead units."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +21,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Forbidden
 from huiqi.labels import measure_cited
-from huiqi.models import Department, User
+from huiqi.models import Department, RecognitionList, User
 from huiqi.rules.expr import codes_named
 from huiqi.rules.policy import Policy
 from huiqi.users.roles import ROLE_LABELS, Role
@@ -66,8 +66,27 @@ def permitted(session: Session, actor: User, codes: Iterable[str]) -> set[str]:
     return {code for code in codes if any(f.lead == unit for f in fed(session, code, day))}
 
 
+@dataclass(frozen=True)
+class Allowed:
+    """What the caller may do with one imported list, as the lists page offers it (its buttons) and the API says it:
+    withdraw it (in force), run its failed matching again (in force, its matching failed). Both are for whoever may
+    act on lists of its category (``permitted``), which the steps themselves require."""
+
+    withdraw: bool
+    match_again: bool
+
+
+def allowed(session: Session, actor: User, lists: Sequence[RecognitionList]) -> dict[int, Allowed]:
+    """By list id, what ``actor`` may do with each of ``lists`` (``Allowed``)."""
+    mine = permitted(session, actor, {x.code for x in lists}) if lists else set()
+    return {x.id: Allowed(withdraw=x.state == "active" and x.code in mine,
+                          match_again=x.state == "active" and x.code in mine and x.matching == "failed")
+            for x in lists}
+
+
 def require(session: Session, actor: User, code: str, *, doing: str) -> None:
-    """Refuse (403) unless ``actor`` may ``doing`` (导入, 撤回) a list of the category, naming its lead units."""
+    """Refuse (403) unless ``actor`` may ``doing`` (导入, 撤回, 重新匹配) a list of the category, naming its lead
+    units."""
     if permitted(session, actor, [code]):
         return
     found = catalogue.codes(session).get(code)

@@ -1,5 +1,5 @@
 """The recognition lists page (admin, departments; read by the auditor): import a list from a file, see what
-was imported, withdraw one with a reason."""
+was imported, withdraw one with a reason, run a failed matching again."""
 
 import tempfile
 from pathlib import Path
@@ -46,11 +46,11 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
     unoffered = {x.id: outcomes.rows(session, x.id, limit=SHOWN_ROWS, unoffered=True) for x in lists
                  if x.id in tallies and tallies[x.id].not_offered}
     acting = actor.role in (Role.ADMIN, Role.DEPARTMENT)  # the auditor reads the page
-    mine = leads.permitted(session, actor, {*honours, *(x.code for x in lists)}) if acting else set()
+    mine = leads.permitted(session, actor, honours) if acting else set()
     return page(request, "recognition/index.html", who, status_code=status_code,
                 lists=lists, existing=service.existing(session), honours=honours,
                 importable={c: label for c, label in honours.items() if c in mine},  # the categories it may import
-                withdrawable={x.id for x in lists if x.code in mine},  # the lists it may withdraw, the same rule
+                allowed=leads.allowed(session, actor, lists),  # its buttons: what the API's may_* say, the same rule
                 levels=CHOICES["level"], tallies=tallies, unoffered=unoffered, shown_rows=SHOWN_ROWS,
                 person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
@@ -180,3 +180,19 @@ def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, list_i
 
     return form_step(session, lambda: service.withdraw(session, actor=actor, list_id=list_id, reason=reason),
                      done="/admin/lists", again=again, said=f"认定名单 {list_id} 已撤回，相关政策直达已撤回")
+
+
+@router.post("/admin/lists/{list_id}/match", response_model=None)
+def match_again(request: Request, who: CallerDep, actor: Actor, session: Db, list_id: RecordId,
+                background: BackgroundTasks, sessions: Annotated[Sessions, Depends(job_sessions)]) -> Response:
+    """A failed matching run again from the rows not matched yet, in the background, its progress shown."""
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, actor, status_code=refusal.status_code,
+                     **_refused(refusal, "未能重新匹配"))
+
+    def done(found: RecognitionList) -> str:
+        background.add_task(service.match_list, sessions, found.id)
+        return "/admin/lists"
+
+    return form_step(session, lambda: service.match_again(session, actor=actor, list_id=list_id), done=done,
+                     again=again, said=f"认定名单 {list_id} 已开始重新匹配：从尚未匹配的行继续，已匹配的行保持原结果")

@@ -4,7 +4,8 @@ enterprise not registered, its information missing) is matched again then, by th
 (``offers.making``: a round open for the measure, the measure's window and region, nothing offered, applied for,
 answered or rejected already), for that row's matter only; the offers made are recorded in the trail as made by the
 person whose step made them, and the row's recorded outcome (its offers, or why none) written again. Rows not yet
-matched (a long list matched in the background) are left to that matching.
+matched (a long list matched in the background) are left to that matching, or to its run again when it failed
+(``service.match_again``), which matches only rows not yet matched: a row offered here keeps its outcome.
 
 That matching and a registration may meet on one row: a batch matching the row (its offers still null) on the record
 as it was, while the enterprise records its profile; the registration, not seeing the row as waiting, would leave it,

@@ -159,10 +159,14 @@ def import_list(session: Session, *, actor: User, rows: list[Row], code: str, le
     return Imported(imported, created, len(rows), tally, len(confirmed))
 
 
-def _listings(session: Session, list_id: int, after: int = 0, most: int | None = None) -> list[MatterListing]:
-    """The list's rows (as the matters they name), in their order, from after the row ``after`` (its id)."""
+def _listings(session: Session, list_id: int, after: int = 0, most: int | None = None,
+              unmatched: bool = False) -> list[MatterListing]:
+    """The list's rows (as the matters they name), in their order, from after the row ``after`` (its id); with
+    ``unmatched``, only those not matched yet."""
     query = (select(MatterListing).where(MatterListing.list_id == list_id, MatterListing.id > after)
              .order_by(MatterListing.id))
+    if unmatched:
+        query = query.where(MatterListing.offers.is_(None))
     return list(session.scalars(query.limit(most) if most is not None else query))
 
 
@@ -230,39 +234,89 @@ def _refuse_twice(session: Session, *, code: str, level: str | None, document: s
 def match_list(sessions: Callable[[], AbstractContextManager[Session]], list_id: int) -> None:
     """Match again, in the background, the applicants of a long list, a batch of rows per transaction, writing the
     progress as it goes (``matched`` of ``rows``) and what each row came to, as an import matched at once does; a
-    failure is recorded on the list (its matching failed) and raised."""
-    with sessions() as session:
-        found = session.get(RecognitionList, list_id)
-        if found is None or found.matching != "queued":
+    failure is recorded on the list (its matching failed) and raised.
+
+    Only the rows not matched yet are matched: run again after a failure (``match_again``), it goes on from where
+    the failed run stopped, and a row matched already keeps what it came to, the offer a registration made on it
+    meanwhile included (``registered``), never written back to no offer nor offered twice. A row is read again
+    after its applicant's matters are locked, and left when matched meanwhile (by another run of the list); the
+    progress is the rows matched, counted in the database."""
+    with sessions() as session:  # taken once: a second run of the list at this moment finds it running and stops
+        taken = session.execute(update(RecognitionList)
+                                .where(RecognitionList.id == list_id, RecognitionList.matching == "queued")
+                                .values(matching="running").execution_options(synchronize_session="fetch"))
+        if not taken.rowcount:
             return
-        found.matching = "running"
-    after, done = 0, 0
+    after = 0
     try:
         while True:
             with sessions() as session:
-                batch = _listings(session, list_id, after, BATCH)
+                batch = _listings(session, list_id, after, BATCH, unmatched=True)
                 if not batch:
                     break
+                after = batch[-1].id
                 owners = {matter: owner for matter, owner in session.execute(
                     select(Matter.id, Matter.applicant_id).where(Matter.id.in_([x.matter_id for x in batch])))}
                 # their matters locked before their records are read: a registration at this moment (which matches
                 # the rows already matched) waits, or is waited for (``registered``)
                 applicants.lock_matters_of(session, set(owners.values()))
-                touched = [session.get(Applicant, i) for i in sorted(set(owners.values()))]
+                batch = [x for x in session.scalars(select(MatterListing).where(
+                    MatterListing.id.in_([x.id for x in batch])).order_by(MatterListing.id)
+                    .execution_options(populate_existing=True)) if x.offers is None]
+                if not batch:  # every one matched meanwhile by another run
+                    continue
+                touched = [session.get(Applicant, i) for i in sorted({owners[x.matter_id] for x in batch})]
                 made = offers.make_for(session, [a for a in touched if a is not None], clock.today(),
                                        explain={x.matter_id for x in batch})
                 tally = outcomes.record(batch, made)
-                after, done = batch[-1].id, done + len(batch)
+                session.flush()
                 # added in the database, not read and written back: a registration adds its row's offers meanwhile
+                matched = (select(func.count()).select_from(MatterListing)
+                           .where(MatterListing.list_id == list_id, MatterListing.offers.is_not(None))
+                           .scalar_subquery())
                 session.execute(update(RecognitionList).where(RecognitionList.id == list_id)
-                                .values(matched=done, offers=func.coalesce(RecognitionList.offers, 0) + tally.offers)
+                                .values(matched=matched,
+                                        offers=func.coalesce(RecognitionList.offers, 0) + tally.offers)
                                 .execution_options(synchronize_session="fetch"))
         with sessions() as session:
             session.get(RecognitionList, list_id).matching = "done"
-    except Exception:  # the list stays imported; its matching is shown as failed, to be run again
+    except Exception:  # the list stays imported; its matching is shown as failed, to be run again (``match_again``)
         with sessions() as session:
             session.get(RecognitionList, list_id).matching = "failed"
         raise
+
+
+def match_again(session: Session, *, actor: User, list_id: int) -> RecognitionList:
+    """Run again a list's matching that failed (a batch refused, the server restarted during it): queued, to go on
+    from the rows not matched yet (``match_list``), the rows matched keeping what they came to. Whoever may
+    withdraw the list may (``leads``); a list withdrawn, or whose matching is not failed (done, or going on in
+    another tab), is refused, saying so."""
+    require_role(actor, Role.ADMIN, Role.DEPARTMENT, doing="重新匹配认定名单")
+    found = session.scalars(select(RecognitionList).where(RecognitionList.id == list_id).with_for_update()
+                            .execution_options(populate_existing=True)).first()
+    if found is None:
+        raise NotFound(f"没有认定名单 {list_id}")
+    leads.require(session, actor, found.code, doing="重新匹配")
+    if found.state != "active":
+        raise Conflict(f"认定名单 {list_id} 已由{person(session, found.withdrawn_by)}撤回，不再匹配")
+    if found.matching == "done":
+        raise Conflict(f"认定名单 {list_id} 已匹配完成，无需重新匹配；请刷新后查看")
+    if found.matching != "failed":
+        raise Conflict(f"认定名单 {list_id} 正在匹配（已匹配 {found.matched}/{found.rows} 行），无需重新匹配；"
+                       "请刷新后查看")
+    found.matching = "queued"
+    session.flush()
+    audit.record(session, actor=actor.username, action="list.match_again", entity="recognition_list",
+                 entity_id=list_id, after={"matched": found.matched, "rows": found.rows})
+    return found
+
+
+def interrupted(session: Session) -> int:
+    """Mark the lists whose matching a restart cut off (queued or running: a background task does not outlive its
+    server) as failed, to be run again from the lists page (``match_again``); how many there were."""
+    result = session.execute(update(RecognitionList).where(RecognitionList.matching.in_(("queued", "running")))
+                             .values(matching="failed"))
+    return result.rowcount or 0
 
 
 REASON_MOST = 500  # a withdrawal's reason

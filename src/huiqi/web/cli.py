@@ -34,6 +34,7 @@ def serve(
     import uvicorn
 
     from huiqi.db import session_scope, upgrade
+    from huiqi.recognition import service as recognition
     from huiqi.simulate.jobs import interrupted
 
     try:
@@ -41,6 +42,7 @@ def serve(
         upgrade()
         with session_scope() as session:
             stale = interrupted(session)  # before any worker starts: no job of this server is running yet
+            lists = recognition.interrupted(session)  # nor a list's matching
             short = connections_short(session, workers)
     except HuiqiError as error:
         fail(error)
@@ -48,6 +50,8 @@ def serve(
         typer.echo(short, err=True)
     if stale:
         typer.echo(f"上次运行中断的测算任务 {stale} 个，已标记为失败。", err=True)
+    if lists:
+        typer.echo(f"上次运行中断的认定名单匹配 {lists} 份，已标记为失败，可在认定名单页重新匹配。", err=True)
     address = f"http://{host}:{port}/"
     if "HUIQI_PUBLIC_URL" not in os.environ:  # shared links and mails point to this server, not to port 8000
         os.environ["HUIQI_PUBLIC_URL"] = served_address(host, port)  # the workers inherit it
