@@ -238,11 +238,13 @@ def policy_diff(
             file.add_row(c.where, c.part, "", "", c.what)
         console.print(file)
     table = Table(title=f"版本 {old} → 版本 {new}：{found.applicants} 家申报单位，按 {found.as_of} 的规则")
-    for column in ("措施", "新变为符合", "不再符合", "变为待定", "不变", "上限合计（万元）", "变化（万元）"):
+    for column in ("措施", "新变为符合", "不再符合", "变为待定", "上限变化", "不变", "上限合计（万元）",
+                   "变化（万元）"):
         table.add_column(column)
     for m in found.measures:
         table.add_row(measure_label(m.measure, m.title), str(m.became_eligible), str(m.no_longer_eligible),
-                      str(m.became_undetermined), str(m.unchanged), f"{wan(m.granted_before)} → {wan(m.granted_after)}",
+                      str(m.became_undetermined), str(m.recapped), str(m.unchanged),
+                      f"{wan(m.granted_before)} → {wan(m.granted_after)}",
                       signed_wan(m.cost_change))
     console.print(table)
     if found.population is not None:

@@ -16,7 +16,7 @@ from huiqi.catalogue import service as catalogue
 from huiqi.models import AuditEvent, PolicyVersion
 from huiqi.users import service as users
 from huiqi.users.scope import SYSTEM
-from tests.dbtest import PASSWORD
+from tests.dbtest import PASSWORD, second_admin
 from tests.webtest import bearer
 
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"
@@ -53,6 +53,11 @@ async def test_a_draft_uploaded_on_the_page_is_published_by_another_admin(browse
     page = (await admin.get("/admin/policies")).text
     assert f"✓ 草稿已保存（版本 {version.version_id}），文件格式校验与 1 个测试情形均已通过" in page and "草稿" in page
     assert "起草 系统管理员" in page and "起草 admin" not in page  # people by name, not login name
+    # the walk-through: the drafter saw a 发布 button that could only fail; it says who may publish instead
+    assert f'action="/admin/policies/{version.version_id}/publish"' not in page
+    assert f'id="second-person-{version.version_id}">本草稿由您起草：须由另一位管理员核对后发布' in page
+    other = (await browser(second).get("/admin/policies")).text
+    assert f'action="/admin/policies/{version.version_id}/publish"' in other
     refused = await admin.post(f"/admin/policies/{version.version_id}/publish", data={"in_force": "0"})
     assert refused.status_code == 403 and "须由另一位管理员" in refused.text
     published = await browser(second).post(f"/admin/policies/{version.version_id}/publish", data={"in_force": "0"})
@@ -100,7 +105,7 @@ async def test_the_auditor_reads_the_catalogue_its_texts_and_comparisons_without
     assert catalogue.get(session, row.id, actor=people.admin).state == "draft"
     api = await client.get("/api/v1/admin/policies", headers=bearer(session, people.auditor))
     assert api.status_code == 200 and api.json()["items"][0]["id"] == "ln-2022-35"
-    admin = (await browser(people.admin).get("/admin/policies")).text
+    admin = (await browser(second_admin(session)).get("/admin/policies")).text  # another than its drafter
     assert "审计人员只读" not in admin and f'action="/admin/policies/{row.id}/publish"' in admin
 
 

@@ -33,7 +33,9 @@ def test_a_raised_cap_shows_in_the_totals(session, people, changed) -> None:
         found = catalogue.diff_of(session, actor=people.admin, version_id=changed.id)
     m3 = next(m for m in found.measures if m.measure == 3)
     assert found.applicants >= 2 and m3.granted_after - m3.granted_before == 500_000  # alice's little giant
-    assert m3.became_eligible == m3.no_longer_eligible == 0 and m3.unchanged >= 1
+    assert m3.became_eligible == m3.no_longer_eligible == 0
+    # the walk-through: a raised cap counted alice's result 不变 while the total rose; its ceiling moved
+    assert m3.recapped == 1 and m3.unchanged == sum(n for (b, a), n in m3.moves.items() if a == b) - 1
     assert found.cost_after - found.cost_before == 500_000
 
 
@@ -44,6 +46,7 @@ def test_a_fact_changed_in_the_record_moves_a_result(session, people, changed) -
         found = catalogue.diff_of(session, actor=people.admin, version_id=changed.id)
     m3 = next(m for m in found.measures if m.measure == 3)
     assert m3.granted_before == m3.granted_after  # no longer eligible under either: the cap changes nothing
+    assert m3.recapped == 0
 
 
 @pytest.mark.anyio
@@ -51,6 +54,7 @@ async def test_the_page_shows_the_diff_with_its_chart(browser, session, people, 
     response = await browser(people.admin).get(f"/admin/policies/{changed.id}/diff")
     assert response.status_code == 200 and "发布前比较" in response.text and "data-charts" in response.text
     assert '<td data-label="措施">措施3 培育中小企业</td>' in response.text  # cited as every list cites them
+    assert '<td data-label="上限变化" class="num">1</td>' in response.text
     assert (await browser(people.alice).get(f"/admin/policies/{changed.id}/diff")).status_code == 403
 
 

@@ -675,3 +675,19 @@ async def test_a_public_download_given_a_bad_filter_says_so_and_leads_back_to_th
     assert got.status_code == 422 and got.headers["content-type"].startswith("text/html"), got.text[:300]
     assert "<h1>未能下载</h1>" in got.text and f"<li>{said}" in got.text, got.text[:2000]
     assert f'<a class="button" href="{back}' in got.text, got.text.split("<main")[1][:1500]
+
+
+async def test_the_policy_text_gives_each_dated_value_with_its_days(client, session, people) -> None:
+    """The walk-through: 现行参数 showed only today's cap, while a matter dated earlier is judged by an earlier one."""
+    from tests.dbtest import publish_whitelist_successor
+
+    publish_whitelist_successor(session, people)
+    session.commit()
+    page = (await client.get("/policy")).text
+    dated = re.findall(r"<b>各时段取值</b>（按事项日期适用）：(.*?)</p>", page)
+    assert dated == ["上限 2000万元（2024-01-01 至 2024-12-31）、2500万元（2025-01-01 起）；"
+                     "比例 40%（2024-01-01 至 2025-06-30）、35%（2025-07-01 起）"], dated
+    api = (await client.get("/api/v1/policies/test-successor")).json()
+    cap = next(x for x in api["measures"][0]["parameters"] if x["name"] == "cap")
+    assert [(v["raw"], v["since"], v["until"]) for v in cap["values"]] == [
+        (20_000_000, "2024-01-01", "2024-12-31"), (25_000_000, "2025-01-01", None)]

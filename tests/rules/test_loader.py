@@ -335,3 +335,15 @@ def test_a_policy_names_the_one_it_succeeds_but_not_itself() -> None:
     assert error.startswith(f"bad.yaml:{_line_of(text, 'succeeds:')}: 接续的政策：政策不能接续它自己")
     [error] = _errors(text.replace("succeeds: ln-2021-1", "succeeds: LN 2021"))
     assert "接续的政策" in error
+
+
+def test_a_value_dated_before_the_policy_could_apply_is_a_warning() -> None:
+    """The walk-through: a file issued in 2026 carried a cap 自 2022-07-23, checked and published unremarked."""
+    text = SHIPPED.replace("issued: 2022-07-23", "issued: 2022-08-01")
+    text = text.replace("  start: 2022-07-23", "  start: 2022-08-01")
+    warnings = load_text(text, "ln.yaml").warnings  # loaded all the same
+    assert warnings and all("起始日期 2022-07-23 早于政策的发布日期和有效期起始日（2022-08-01）" in w for w in warnings)
+    assert any(w.startswith(f"ln.yaml:{_line_of(text, CAP3)}: 措施3 参数「专精特新等企业奖励上限…」") for w in warnings)
+    # a window opening before the issue date (施行追溯) makes values dated from the window's start apply
+    back = SHIPPED.replace("issued: 2022-07-23", "issued: 2022-09-01")
+    assert not [w for w in load_text(back, "ln.yaml").warnings if "早于" in w]

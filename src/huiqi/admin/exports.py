@@ -51,12 +51,13 @@ def diff_book(found: PolicyDiff, version_id: int, numbers: dict[str, str]) -> by
     changes (parameters, clauses and their explanations)."""
     was, now = found.before_label, found.after_label
     rows = [[numbers.get(m.policy, ""), measure_label(m.measure, m.title), m.became_eligible, m.no_longer_eligible,
-             m.became_undetermined, m.unchanged, m.granted_before, m.granted_after, m.cost_change]
+             m.became_undetermined, m.recapped, m.unchanged, m.granted_before, m.granted_after, m.cost_change]
             for m in found.measures]
     title = "与上一版本比较" if found.published else "发布前比较"
     outcomes = Table(f"{title}（版本 {version_id}，{found.as_of}，{found.applicants} 家申报单位）",
-                     ["政策", "措施", "新变为符合", "不再符合", "变为待定", "不变", f"{was}上限合计", f"{now}上限合计",
-                      "变化"], rows, money={f"{was}上限合计", f"{now}上限合计", "变化"}, sheet="对申报单位的影响")
+                     ["政策", "措施", "新变为符合", "不再符合", "变为待定", "上限变化", "不变", f"{was}上限合计",
+                      f"{now}上限合计", "变化"], rows, money={f"{was}上限合计", f"{now}上限合计", "变化"},
+                     sheet="对申报单位的影响")
     buffer = io.BytesIO()
     with safe_workbook(buffer, in_memory=True) as book:
         add_sheet(book, outcomes)

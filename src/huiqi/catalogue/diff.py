@@ -27,6 +27,7 @@ class MeasureChange:
     measure: int
     title: str
     moves: Counter = field(default_factory=Counter)  # (before, after) → count; None: no result
+    recapped: int = 0  # results whose status stayed while their ceiling changed (a cap or rate moved)
     granted_before: int = 0
     granted_after: int = 0
 
@@ -47,7 +48,8 @@ class MeasureChange:
 
     @property
     def unchanged(self) -> int:
-        return sum(n for (b, a), n in self.moves.items() if a == b)
+        """Results whose status and ceiling both stayed (those whose ceiling alone moved are ``recapped``)."""
+        return sum(n for (b, a), n in self.moves.items() if a == b) - self.recapped
 
     @property
     def cost_change(self) -> int:
@@ -117,12 +119,16 @@ def compare(before: list[Policy], after: list[Policy], cases: list, as_of: date,
     for case in cases:
         old, new = match(case, before, as_of), match(case, after, as_of)
         statuses: dict[tuple[str, int, str], list[str | None]] = {}
+        ceilings: dict[tuple[str, int, str], list[int | None]] = {}
         for i, answer in enumerate((old, new)):
             for r in answer.results:
                 statuses.setdefault((r.policy, r.measure, r.matter), [None, None])[i] = r.status
-        for (policy, measure, _), (b, a) in statuses.items():
+                ceilings.setdefault((r.policy, r.measure, r.matter), [None, None])[i] = r.ceiling
+        for (policy, measure, matter), (b, a) in statuses.items():
             if (policy, measure) in found:
                 found[(policy, measure)].moves[(b, a)] += 1
+                if b == a != "ineligible" and len(set(ceilings[(policy, measure, matter)])) > 1:
+                    found[(policy, measure)].recapped += 1
         for i, answer in enumerate((old, new)):
             for g in answer.grants:
                 if (g.policy, g.measure) in found and g.ceiling is not None:

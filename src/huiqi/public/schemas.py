@@ -5,6 +5,16 @@ from datetime import date
 from pydantic import BaseModel
 
 
+class DatedRead(BaseModel):
+    """One of a parameter's values over time: a matter is judged by the value in force on its own date."""
+
+    value: str  # as written for people
+    raw: int | str
+    since: date
+    until: date | None  # the day before the next value's; None for the last
+    source: str
+
+
 class ParameterRead(BaseModel):
     name: str
     label: str
@@ -13,6 +23,7 @@ class ParameterRead(BaseModel):
     raw: int | str  # yuan for money, the fraction for rates, ISO for dates
     since: date
     source: str
+    values: list[DatedRead] = []  # every dated value, earliest first (the one above among them)
 
 
 class MeasureRead(BaseModel):

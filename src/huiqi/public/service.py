@@ -1,14 +1,16 @@
 """Policies as the public reads them: each measure with its units and parameters in force on a day."""
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from huiqi.catalogue import service as catalogue
 from huiqi.money import wan
-from huiqi.public.schemas import MeasureRead, ParameterRead, PolicyDetail, PolicyRead
+from huiqi.public.schemas import DatedRead, MeasureRead, ParameterRead, PolicyDetail, PolicyRead
 from huiqi.rules.case import Case
 from huiqi.rules.match import match
+from huiqi.rules.params import Parameter
 from huiqi.rules.policy import Measure, Policy
 from huiqi.rules.questions import AdvisedAnswer, advise
 
@@ -64,14 +66,26 @@ def measure(m: Measure, day: date) -> MeasureRead:
     )
 
 
-def _parameter(param, day: date) -> ParameterRead:
-    value = param.at(day, day)
+def _parameter(param: Parameter, day: date) -> ParameterRead:
     current = [v for v in param.values if v.since <= day] or [param.values[0]]
-    if param.kind == "money":
-        shown, raw = f"{wan(value)}万元", value
-    elif param.kind == "rate":
-        shown, raw = f"{value.numerator * 100 / value.denominator:g}%", f"{value.numerator}/{value.denominator}"
-    else:
-        shown, raw = str(value), value if isinstance(value, int) else str(value)
+    shown, raw = _shown(param.kind, param.at(day, day))
+    dated = [DatedRead(value=_shown(param.kind, v.value)[0], raw=_shown(param.kind, v.value)[1], since=v.since,
+                       until=after.since - timedelta(days=1) if after else None, source=v.source)
+             for v, after in zip(param.values, [*param.values[1:], None], strict=True)]
     return ParameterRead(name=param.name, label=param.label, kind=param.kind, value=shown, raw=raw,
-                         since=current[-1].since, source=current[-1].source)
+                         since=current[-1].since, source=current[-1].source, values=dated)
+
+
+def _shown(kind: str, value: Any) -> tuple[str, int | str]:
+    """A parameter's value as people read it (1000万元, 30%, 2025-12-31) and as the API carries it (yuan, the
+    fraction, ISO).
+
+    >>> from fractions import Fraction
+    >>> _shown("money", 1_400_000), _shown("rate", Fraction(3, 10)), _shown("date", date(2025, 12, 31))
+    (('140万元', 1400000), ('30%', '3/10'), ('2025-12-31', '2025-12-31'))
+    """
+    if kind == "money":
+        return f"{wan(value)}万元", value
+    if kind == "rate":
+        return f"{value.numerator * 100 / value.denominator:g}%", f"{value.numerator}/{value.denominator}"
+    return str(value), value if isinstance(value, int) else str(value)

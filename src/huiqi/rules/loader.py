@@ -231,6 +231,11 @@ class _Builder:
                     self.broken.add(name)
             if [v.since for v in values] != sorted({v.since for v in values}):
                 self.report(where + ("values",), "各取值的起始日期应递增且不重复")
+            earliest = min(self.spec.issued, self.spec.window.start)
+            if values and min(v.since for v in values) < earliest:
+                self.report.warn(where + ("values", 0, "since"),
+                                 f"起始日期 {min(v.since for v in values)} 早于政策的发布日期和有效期起始日"
+                                 f"（{earliest}），这一取值在此前不会用到：请核对")
             if values:
                 params[name] = Parameter(name, spec.label, spec.kind, tuple(values))
         return params
