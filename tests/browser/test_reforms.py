@@ -4,6 +4,8 @@ runs it, waits for the job, goes from the job's page to its saved reforms and co
 from tests.browser.conftest import shoot, sign_in
 from tests.browser.test_accessibility import RUN
 
+OPEN = "s => [...document.querySelectorAll(s)].map(d => d.open)"
+
 
 def _run_reform(page, name: str, key: str, value: str, since: str) -> None:
     page.goto("/simulate")
@@ -25,6 +27,8 @@ def test_an_analyst_edits_a_parameter_runs_it_and_compares(page) -> None:
     table = page.inner_text("#parameters")
     assert "融合基础设施项目资金支持上限（单个项目）" in table and "演示〔2024〕1号（虚构）" in table  # both in force
     assert not page.is_visible("textarea[name=reform]")  # the YAML is the advanced, folded-away way
+    # on a laptop every group of parameters is open, under one row of column names (a phone folds them)
+    assert all(page.evaluate(OPEN, "details.params-group")) and page.is_visible("table.params-head")
     shoot(page, "60-simulate-parameters")
     page.fill("input[name=reform_name]", "没有改参数")
     page.click("main form button[type=submit]:has-text('开始测算')")
@@ -43,6 +47,8 @@ def test_an_analyst_edits_a_parameter_runs_it_and_compares(page) -> None:
     shoot(page, "60-simulate-refused")
     _run_reform(page, "浏览器：措施11上限1500万元", "11.cap", "1500", "2025-01-01")
     shoot(page, "61-simulate-reform-job")
+    tables = page.evaluate(OPEN, "#job details.fold")
+    assert len(tables) > 5 and all(tables), "the result's tables open on a laptop"
     _run_reform(page, "浏览器：措施11比例40%", "11.rate", "40", "2025-01-01")
     page.click("main a:has-text('与其他已保存方案对比')")  # from the job's page: its reform is 方案A
     page.wait_for_url("**/simulate/reforms?a=*")

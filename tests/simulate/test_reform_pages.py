@@ -141,6 +141,11 @@ async def test_two_saved_reforms_side_by_side(browser, people, session) -> None:
     assert f"{twelve.grants['baseline']} 项，未定额" in compared.text and not seven.unspecified
     total = data.lines[-1]
     assert total.label == "合计" and total.a == sum(line.a for line in data.lines[:-1])
+    # the measures neither reform moves, marked for a phone to leave out of the way (huiqi.js: data-only-changed)
+    same = [line for line in data.lines[:-1] if not line.changed]
+    assert eleven.changed and same and all(x.a == x.baseline and x.b == x.baseline_b for x in same)
+    assert compared.text.count('<tr class="same">') == len(same)
+    assert f"另有 {len(same)} 项措施在两个方案中都与基线相同" in compared.text
     sheet = await finance.get(f"/simulate/reforms/compare.xlsx?a={a}&b={b}")
     book = openpyxl.load_workbook(io.BytesIO(sheet.content))
     rows = list(book.active.iter_rows(values_only=True))
@@ -399,7 +404,7 @@ async def test_a_reform_typed_in_the_browser_is_counted_as_its_box_counts_it(bro
 
 def _impact_table(page: str, title: str) -> list[list[str]]:
     """The rows of one of the impact section's tables, as cell texts."""
-    body = page[page.index(f"<h3>{title}</h3>"):]
+    body = page[page.index(f">{title}</h3>"):]  # its heading (folded behind it on a phone)
     body = body[body.index("<tbody>"):body.index("</tbody>")]
     return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("<tr")[1:]]
 
@@ -413,3 +418,31 @@ async def test_a_cap_cut_to_0_on_the_page_supports_nothing(browser, people, sess
     assert int(m11[4]) > 0 and m11[5] == "0", m11  # 基线支持项数, 改革后支持项数
     years = _impact_table(page, "逐年支出（按事项日期所在年份）")
     assert sum(int(r[4]) for r in years) == sum(g["grants"] for g in _result(job, session)["reform"]["groups"])
+
+
+GROUP = re.compile(r'<details class="fold params-group" id="(g-p\d+)" open data-fold( data-keep)?>\s*'
+                   r'<summary><span id="g-p\d+-title">([^<]*)</span>')
+
+
+async def test_the_parameter_table_is_a_group_a_measure_and_a_group_with_a_value_stays_open(browser, people,
+                                                                                          session) -> None:
+    """A phone folds the table a measure a group (huiqi.js: data-fold); a group holding a value typed or a mistake is
+    kept open when the form comes back (data-keep), the others not; the page's contents link to parts it has."""
+    finance = browser(people.finance)
+    page = (await finance.get("/simulate")).text
+    rows = reforms.rows(catalogue.published(session))
+    groups = reforms.grouped(rows)
+    assert [r for g in groups for r in g.rows] == rows, "every row once, in its order"
+    assert all(len({(r.policy.id, r.measure, r.measure_title) for r in g.rows}) == 1 for g in groups)
+    found = GROUP.findall(page)
+    assert [(i, t) for i, _, t in found] == [(g.id, g.title) for g in groups] and not any(k for _, k, _ in found)
+    assert "措施11 支持融合基础设施建设" in [t for _, _, t in found] and "有效期" in [t for _, _, t in found]
+    contents = re.search(r'<nav class="on-page"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    for anchor in re.findall(r'href="#([^"]+)"', contents):
+        assert f'id="{anchor}"' in page, anchor
+    typed = _fields(session, **{"11_cap": ("一千五百", "2025-01-01"), "3_cap": ("80", "2025-01-01")})
+    refused = await finance.post("/simulate", data={**POPULATION, **typed, "reform_name": "甲",
+                                                    "csrf_token": finance.csrf})
+    assert refused.status_code == 422
+    held = {g.id for g in groups if any(r.key in ("11.cap", "3.cap") for r in g.rows)}
+    assert {i for i, kept, _ in GROUP.findall(refused.text) if kept} == held and len(held) == 2

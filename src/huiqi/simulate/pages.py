@@ -68,11 +68,20 @@ def _index(request: Request, who: Caller, actor: User, session: Session, *, valu
     policies = catalogue.published(session)
     every, pager = jobs.listed(session, actor=actor), Paging(page=number, size=PAGE_SIZE)
     kept = {k: v for k, v in (("as_of", values.get("as_of")),) if v}
+    groups = reforms.grouped(reforms.rows(policies))
     return page(request, "simulate/index.html", who, status_code=status_code, jobs=pager.slice(every),
                 total=len(every), pager=pager, link=lambda n: "/simulate?" + urlencode({**kept, "page": n}) + "#mine",
-                problems=problems, values=values, rows=reforms.rows(policies), policies=policies,
+                problems=problems, values=values, groups=groups, held=_held(groups, values, problems),
+                policies=policies,
                 day=day or _as_of(values.get("as_of")) or clock.today(), max_seed=MAX_SEED,
                 earliest=min((p.issued for p in policies), default=None))
+
+
+def _held(groups: list[reforms.Group], values: dict[str, str], problems: list) -> set[str]:
+    """The parameter groups a phone keeps open: those holding a value typed in, or a mistake to correct."""
+    wrong = {getattr(p, "field", None) for p in problems}
+    return {g.id for g in groups for row in g.rows for part in ("value", "since")
+            if values.get(f"{row.field}_{part}") or f"{row.field}_{part}" in wrong}
 
 
 @router.get("/simulate", response_class=HTMLResponse)

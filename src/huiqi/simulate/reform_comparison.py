@@ -57,6 +57,15 @@ class Line:
     def b_minus_a(self) -> int:
         return self.b - self.a
 
+    @property
+    def changed(self) -> bool:
+        """Whether the line differs anywhere: in money, or for a measure without an amount in its support items."""
+        if self.unspecified:
+            g = self.grants
+            return len({g.get("a", 0) - g.get("baseline", 0), g.get("b", 0) - g.get("baseline_b", 0),
+                        g.get("b", 0) - g.get("a", 0), 0}) > 1
+        return bool(self.a_diff or self.b_diff or self.b_minus_a)
+
     def shown(self, column: str) -> str | None:
         """A measure without an amount's cell as people read it: its support items and 未定额 (a difference: that of
         the items); None for a line with amounts (the page writes its money)."""

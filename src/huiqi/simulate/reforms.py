@@ -97,6 +97,31 @@ def rows(policies: list[Policy]) -> list[Row]:
     return found
 
 
+@dataclass(frozen=True)
+class Group:
+    """The rows of one measure (or a policy's 有效期, its 全文通用 parameters), folded under one heading on a phone."""
+
+    policy: Policy
+    title: str  # 措施11 支持融合基础设施建设; 有效期; 全文通用
+    rows: list[Row]
+
+    @property
+    def id(self) -> str:
+        return f"g-{self.rows[0].field}"  # the group's anchor: its first row's, unique on the page
+
+
+def grouped(found: list[Row]) -> list[Group]:
+    """The rows in their order, a group a measure of a policy (and one for its window, one for its own parameters)."""
+    groups: list[Group] = []
+    for row in found:
+        title = f"措施{row.measure} {row.measure_title}" if row.measure is not None else row.measure_title
+        if groups and groups[-1].policy is row.policy and groups[-1].title == title:
+            groups[-1].rows.append(row)
+        else:
+            groups.append(Group(row.policy, title, [row]))
+    return groups
+
+
 def written(kind: str, text: str, percent: bool = False) -> Any:
     """What the analyst typed, as the reform YAML writes it: a bare number is 万元 for money and a percentage for a
     rate, a date is a date; a whole number counted in percent (``percent``) may be typed with its % as a rate is;

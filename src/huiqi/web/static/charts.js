@@ -8,7 +8,8 @@
 // The HTML reports inline this file, so it must need nothing but ECharts.
 // A label on a phone: a document number (辽政办〔2022〕35号) that leads it is kept whole on a line of its own, the rest
 // after it (one that follows a measure, 措施11 … · 辽政办〔2022〕35号, stays where it is: cut first on a phone).
-const wrapped = label => String(label).replace(/^([^\s·]*〔\d{4}〕\d+号)\s*/, "$1\n");
+const NUMBER_FIRST = /^([^\s·]*〔\d{4}〕\d+号)\s*/;
+const wrapped = label => String(label).replace(NUMBER_FIRST, "$1\n");
 
 // What a screen reader says for a chart: its title, then each label's values (the first twenty; the table below
 // the chart lists them all).
@@ -43,8 +44,10 @@ function huiqiBars(holder, charts) {
     const bottom = narrow ? 16 + 24 * legendRows : 0;
     if (horizontal) {  // a row per label, tall enough for its bars and its label's lines
       const bars = chart.series.filter(s => !s.stack).length || 1;
-      // the number on a line of its own on a phone; two lines at most where labels are cut
-      const lines = Math.min(Math.ceil(longest * 12 / labelWidth) + (narrow ? 1 : 0), cut ? 2 : Infinity);
+      // the number on a line of its own on a phone (a row no taller where no label leads with one: cities,
+      // industries); two lines at most where labels are cut
+      const numbered = narrow && chart.labels.some(l => NUMBER_FIRST.test(String(l)));
+      const lines = Math.min(Math.ceil(longest * 12 / labelWidth) + (numbered ? 1 : 0), cut ? 2 : Infinity);
       const row = Math.max(28, 10 * bars + 12, 15 * lines + 8);
       box.style.height = (top + bottom + 48 + row * chart.labels.length) + "px";
     }

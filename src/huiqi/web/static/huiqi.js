@@ -22,7 +22,36 @@
 //                      of that id (the measures supporting the matter's types); without script all show
 //   [data-shown-by="id"][data-shown-for="value"]  shown only while the select of that id has that value (all while
 //                      none is chosen), its controls disabled while hidden so not sent; without script all show
+//   details[data-fold] a long section (a parameter group, a result's table): open on a wide screen and without script,
+//                      folded on a phone unless it holds a value typed, a mistake (data-keep) or the part the address
+//                      names; a link to a part inside a folded section opens it
+//   data-only-changed="id"  a toggle (hidden without script) that hides the rows marked .same of the table of that id
+//                      (the measures two reforms leave alone); pressed from the start on a phone
 (function () {
+  const PHONE = "(max-width: 760px)";  // as huiqi.css's phone
+  function addressed() {
+    try { return location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1))); }
+    catch (e) { return null; }  // a malformed %… in the address
+  }
+  function reveal(target) {  // the folded sections around a part (and the part itself, if one), opened
+    for (let d = target && target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+      d.open = true;
+    }
+  }
+  function fold(root) {
+    if (!window.matchMedia(PHONE).matches) return;
+    const there = addressed();
+    root.querySelectorAll("details[data-fold]:not([data-keep])").forEach(d => {
+      const typed = Array.from(d.querySelectorAll("input:not([type=hidden]), textarea")).some(c => c.value);
+      if (!typed && !(there && d.contains(there))) d.open = false;
+    });
+  }
+  function onlyChanged(button, on) {
+    const table = document.getElementById(button.dataset.onlyChanged);
+    if (table) table.classList.toggle("only-changed", on);
+    button.setAttribute("aria-pressed", String(on));
+  }
+
   function syncShown(leader) {
     document.querySelectorAll("[data-shown-by]").forEach(part => {
       if (part.dataset.shownBy !== leader.id) return;
@@ -94,6 +123,11 @@
       .forEach(leader => { if (leader) syncShown(leader); });
     root.querySelectorAll("input[data-select-all]").forEach(all => { (all.closest("label") || all).hidden = false; });
     root.querySelectorAll("[data-remove]").forEach(b => { b.hidden = false; });
+    fold(root);
+    root.querySelectorAll("[data-only-changed]").forEach(b => {
+      b.hidden = false;
+      onlyChanged(b, window.matchMedia(PHONE).matches);
+    });
     root.querySelectorAll("[data-charts]").forEach(holder => {
       if (typeof huiqiBars === "function" && !holder.dataset.drawn) {
         holder.dataset.drawn = "1";
@@ -122,6 +156,12 @@
     const back = e.target.closest("a[data-back]");
     if (back && window.history.length > 1) { e.preventDefault(); window.history.back(); }
     if (e.target.closest("[data-print]")) window.print();
+    const jump = e.target.closest('a[href^="#"]');
+    if (jump) {  // before the browser scrolls to it: a part inside a folded section
+      try { reveal(document.getElementById(decodeURIComponent(jump.hash.slice(1)))); } catch (err) { /* no such part */ }
+    }
+    const toggle = e.target.closest("[data-only-changed]");
+    if (toggle) onlyChanged(toggle, toggle.getAttribute("aria-pressed") !== "true");
     const remove = e.target.closest("[data-remove]");
     if (remove) {
       const row = document.getElementById(remove.dataset.remove);
@@ -176,6 +216,7 @@
     box.textContent = "未能完成：" + (text || "请求未被受理（" + xhr.status + "），请刷新页面后再试");
     box.focus();
   });
+  window.addEventListener("hashchange", () => reveal(addressed()));
   document.addEventListener("htmx:load", e => init(e.detail.elt));
   init(document);
 })();
