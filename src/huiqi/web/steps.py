@@ -74,7 +74,7 @@ def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[
 
 
 def shown_back(name: str, value: str | None, low: int, high: int, undone: str, *, required: bool = False) -> int | None:
-    """What a page's hidden field ``name`` carries back of what it showed (a ceiling, a version in force, a year), as a
+    r"""What a page's hidden field ``name`` carries back of what it showed (a ceiling, a version in force, a year), as a
     whole number from ``low`` to ``high``; None when it carries nothing (nothing was shown, nothing is checked) unless
     it is ``required``. One no page wrote (a word, a NUL, a number past any) is refused, naming it and what was
     ``undone``: the step is not taken on a figure that cannot be checked.
