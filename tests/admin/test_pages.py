@@ -208,6 +208,22 @@ async def test_an_uploads_mistakes_are_listed_one_a_line_in_the_files_order(brow
     assert any("措施1 措施类别：" in line for line in said) and any("「titel」：不认识的字段" in line for line in said)
 
 
+@pytest.mark.parametrize("forged", [None, "", "很多", "1" * 11, "0\x00", "-1"])
+async def test_a_forged_version_in_force_is_said_on_the_catalogue_and_nothing_published(browser, people, session,
+                                                                                        forged) -> None:
+    """The hidden 页面显示的现行版本 that no page wrote (or none sent): the catalogue again saying it cannot be checked,
+    the draft still a draft; it was the generic error page."""
+    second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
+                               password=PASSWORD)
+    row = catalogue.add(session, actor=people.admin, text=SECOND.read_text("utf-8"), file_name="second-policy.yaml")
+    refused = await browser(second).post(f"/admin/policies/{row.id}/publish",
+                                         data={} if forged is None else {"in_force": forged})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text, refused.text[:500]
+    assert "页面显示的现行版本（请刷新页面后再试）：无法核对，未发布" in refused.text and "<h1>政策目录" in refused.text
+    session.expire_all()
+    assert session.get(PolicyVersion, row.id).state == "draft"
+
+
 async def test_a_publication_refused_by_the_files_situations_lists_each(browser, people, session) -> None:
     second = users.create_user(session, actor=SYSTEM, username="admin2", display_name="第二位管理员", role="admin",
                                password=PASSWORD)

@@ -61,7 +61,10 @@ async def test_a_carried_matter_is_checked_as_the_form_checks_it(browser, people
     assert form.count("晚于今天") >= 1 and 'href="#f-matters-0-date"' in form
     odd = (await alice.get("/me", params=[("matters-0-codes", "smart_manufacturing"),
                                           ("matters-0-investment", "x" * 65), ("matters-0-nonsense", "1")])).text
-    assert "链接中有本表没有的项目或过长的内容，未填入" in odd and "x" * 65 not in odd
+    assert "链接中有本表没有的项目、过长或含有控制字符的内容，未填入" in odd and "x" * 65 not in odd
+    nul = await alice.get("/me", params=[("matters-0-codes", "smart_manufacturing"), ("matters-0-investment", "3\x00")])
+    assert nul.status_code == 200 and "含有控制字符的内容，未填入" in nul.text, "said on the form, not by the door"
+    assert "\x00" not in nul.text
     forged = (await alice.get("/me", params=[("matters-0-codes", "alien"), ("apply", "1")])).text
     assert "事项类别：有 1 个所选类别不在列表中" in forged and 'name="then" value="apply"' in forged
     assert (await alice.get("/me", params=[("round", "1" * 11), ("measure", "3")])).status_code == 422

@@ -327,3 +327,20 @@ async def test_a_budget_short_of_what_waits_for_approval_is_flagged(browser, ses
                                        '少于已拟定金额和公示中待批准的 80 万元</span>')
     past = (await finance.get("/budgets", params={"year": 2024})).text
     assert _low_cell(past, "措施3 ") == '<span class="muted">—</span>' and "预算余额偏低" not in past
+
+
+@pytest.mark.parametrize("forged", ["20255", "abcd", "20\x0025", "1999", "9" * 40])
+async def test_a_forged_year_shown_is_said_on_the_page_and_nothing_set(browser, session, people, forged) -> None:
+    """The hidden 页面显示的年度 that no page wrote: the budgets page again saying it cannot be checked, nothing set; it
+    was the generic error page (too long, a NUL) or, worse, no check at all (a word)."""
+    finance = browser(people.finance)
+    refused = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "500",
+                                                   "seen_year": forged})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text, refused.text[:500]
+    assert "页面显示的年度（请刷新页面后再试）：无法核对，未设定" in refused.text and 'id="set-budget"' in refused.text
+    assert session.scalar(select(func.count()).select_from(Budget)) == 0
+    nul = await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "500", "seen_year": "2025",
+                                               "seen-ln-2022-35/3": "0\x00"})
+    assert nul.status_code == 422 and "预算（万元）：页面显示的预算已无法核对：请刷新页面后再设定" in nul.text
+    assert (await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "500", "seen_year": "",
+                                                 })).status_code == 303, "a page that showed no year"

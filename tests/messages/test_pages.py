@@ -80,3 +80,12 @@ async def test_the_centre_downloads_ones_own_messages_as_listed(browser, session
     anonymous = browser(None)
     assert refusal(await anonymous.get("/messages.xlsx")) == refusal(await anonymous.get("/messages")) == (303,
                                                                                                          "/login")
+
+
+@pytest.mark.parametrize("query", [{"status_code": "500"}, {"status_code": str(10**30)}, {"status_code": "x"},
+                                   {"problems": "伪造"}])
+async def test_the_centre_reads_nothing_of_its_helper_from_the_address(browser, people, query) -> None:
+    """?status_code= set the answer's status (500, 10**30) and a word was the generic error page: the centre's helper
+    arguments are no longer the route's query."""
+    got = await browser(people.alice).get("/messages", params=query)
+    assert got.status_code == 200 and "<h1>输入有误</h1>" not in got.text and "伪造" not in got.text

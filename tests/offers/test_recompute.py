@@ -171,6 +171,23 @@ async def test_the_pending_page_sends_the_ceiling_it_shows(browser, session, peo
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("forged", ["很多", "1" * 16, "7\x000", str(10**30)])
+async def test_a_forged_ceiling_shown_is_said_on_the_page_and_nothing_confirmed(browser, session, people,
+                                                                               forged) -> None:
+    """The hidden 页面显示的可获支持上限 that no page wrote: the pending list again saying it cannot be checked, the
+    offer still open; it was the generic error page."""
+    offer = direct_offer(session, people, ON)
+    miit = browser(people.miit)
+    with clock.pinned(ON):
+        refused = await miit.post(f"/offers/{offer.id}/confirm", data={"seen_ceiling": forged})
+    assert refused.status_code == 422 and "<h1>输入有误</h1>" not in refused.text, refused.text[:500]
+    assert "页面显示的可获支持上限（请刷新页面后再试）：无法核对，未确认" in refused.text
+    assert f'action="/offers/{offer.id}/confirm"' in refused.text, "the list, again"
+    session.expire_all()
+    assert session.get(Offer, offer.id).state == "open"
+
+
+@pytest.mark.anyio
 async def test_the_api_checks_the_ceiling_when_given(client, session, people, set_today) -> None:
     offer = direct_offer(session, people, ON)
     set_today(ON)

@@ -439,7 +439,7 @@ async def test_each_public_page_has_one_h1_and_an_error_page_is_titled_by_its_ki
     assert policy.index("<h1>政策原文</h1>") < policy.index("本页目录")
     missing = (await client.get("/no-such-page")).text
     assert "<title>没有找到 · " in missing and "<h1>没有找到</h1>" in missing
-    wrong = (await client.get("/whitelist/x.xlsx")).text  # (a public list's page number falls back to page 1)
+    wrong = (await client.get("/calculator/shared/" + "x" * 65)).text  # (a public list's filters are said beside)
     assert "<title>输入有误 · " in wrong and "<h1>输入有误</h1>" in wrong
 
 
@@ -691,3 +691,80 @@ async def test_the_policy_text_gives_each_dated_value_with_its_days(client, sess
     cap = next(x for x in api["measures"][0]["parameters"] if x["name"] == "cap")
     assert [(v["raw"], v["since"], v["until"]) for v in cap["values"]] == [
         (20_000_000, "2024-01-01", "2024-12-31"), (25_000_000, "2025-01-01", None)]
+@pytest.mark.parametrize(("params", "said"), [
+    ({"city": "999999"}, "请从列表中选择"), ({"city": "shenyang"}, "请从列表中选择"),
+    ({"version": "7"}, "没有已发布的第 7 版"),
+])
+async def test_a_whitelist_city_or_version_there_is_not_is_said_beside_its_control(browser, session, params,
+                                                                                   said) -> None:
+    """A 所在市 the select does not offer, a version not published: said beside the control, nothing listed, the
+    newest version's page kept; it was the generic error page (所在市) or a 404 (the version)."""
+    from tests.whitelist.test_pages import _published
+
+    _published(session, [("沈阳云算有限公司", "210102", "MA0C0001")])
+    got = await browser(None).get("/whitelist", params=params)
+    [field] = params
+    assert got.status_code == 422 and "<h1>输入有误</h1>" not in got.text, got.text[:500]
+    assert f'<span class="field-error" id="e-{field}">{said}</span>' in got.text
+    assert f'aria-invalid="true" aria-describedby="e-{field}"' in got.text and 'id="unfiltered"' in got.text
+    assert "沈阳云算有限公司" not in got.text and "第 1 版 · 2026-01-06 发布" in got.text
+
+
+@pytest.mark.parametrize(("number", "status", "said"), [
+    ("7", 404, "白名单版本：没有已发布的第 7 版"), ("abc", 422, "白名单版本：应为 1 至 "),
+    ("9" * 30, 422, "白名单版本：应为 1 至 "), ("1%00", 422, "白名单版本：不能含有空字符（NUL）"),
+])
+async def test_a_whitelist_download_of_a_version_there_is_not_says_which(browser, session, number, status,
+                                                                         said) -> None:
+    """No workbook: the short page of a refused download, saying which version is not there, the way back to the list;
+    it was the generic error page."""
+    from tests.whitelist.test_pages import _published
+
+    _published(session, [("沈阳云算有限公司", "210102", "MA0C0001")])
+    got = await browser(None).get(f"/whitelist/{number}.xlsx")
+    assert got.status_code == status and got.headers["content-type"].startswith("text/html"), got.text[:300]
+    assert "<h1>未能下载</h1>" in got.text and f"<li>{said}" in got.text, got.text.split("<main")[1][:800]
+    assert '<a class="button" href="/whitelist">返回白名单' in got.text
+    assert (await browser(None).get("/whitelist/1.xlsx")).headers["content-type"].startswith("application/vnd")
+
+
+@pytest.mark.parametrize(("i", "said"), [
+    ("", None), ("abc", "事项序号应为 0 至 29 之间的整数"), ("30", "事项序号应为 0 至 29 之间的整数"),
+    (str(10**30), "事项序号应为 0 至 29 之间的整数"), ("-1", "事项序号应为 0 至 29 之间的整数"),
+    ("1\x00", "事项序号不能含有空字符（NUL）"),
+])
+async def test_a_matter_row_that_cannot_be_is_not_added_and_says_why(client, i, said) -> None:
+    """再添一个事项 asked for a row that cannot be (a forged or broken address): no row, a short note where it would
+    go (htmx swaps a 422 in), not the generic error page; a blank one is the first row."""
+    got = await client.get("/calculator/matter", params={"i": i, "add": "true"}, headers={"HX-Request": "true"})
+    if said is None:
+        assert got.status_code == 200 and 'id="matter-0"' in got.text and "i=1&add=true" in got.text
+        return
+    assert got.status_code == 422 and "<h1" not in got.text and "fieldset" not in got.text
+    assert f'<p class="errors" role="alert" id="matter-refused">未能添加事项：{said}，请刷新页面后再添加。</p>' \
+        in got.text
+
+
+async def test_a_matter_row_keeps_what_a_link_carries_without_what_no_case_keeps(client) -> None:
+    """The row's values from its address, a NUL taken out (the door no longer refuses what it does not declare), and
+    the row added anyway; an odd ``add`` is no next button."""
+    got = await client.get("/calculator/matter", params={"i": "2", "matters-2-investment": "3\x00000",
+                                                         "add": "maybe"})
+    assert got.status_code == 200 and 'name="matters-2-investment" inputmode="decimal" value="3000"' in got.text
+    assert "\x00" not in got.text and 'id="add-matter"' not in got.text
+
+
+@pytest.mark.parametrize(("params", "said"), [
+    ({"district_field": "region"}, "地级市"), ({"district_field": "re\x00gion", "city_field": "city"}, "区县"),
+    ({"district_field": "region", "city_field": "<b>"}, "地级市"),
+    ({"district_field": "r" * 41, "city_field": "c"}, "区县"),
+])
+async def test_a_district_select_asked_with_a_name_no_form_has_says_so(client, params, said) -> None:
+    """The city select's htmx request cut or forged: a note where the district select would go, nothing of the name
+    written into the page; it was the generic error page."""
+    got = await client.get("/districts", params={**params, "city": "210100"}, headers={"HX-Request": "true"})
+    assert got.status_code == 422 and "<select" not in got.text and "<h1" not in got.text
+    said = f"未能列出区县：{said}选择框的名称有误，请刷新页面后再选择。"
+    assert f'<p class="errors" role="alert" id="districts-refused">{said}' in got.text
+    kept = await client.get("/districts", params={"district_field": "region", "city_field": "city", "city": "\x00"})
+    assert kept.status_code == 200 and 'name="region"' in kept.text, "the city's value is only looked up"

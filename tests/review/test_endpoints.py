@@ -131,3 +131,21 @@ async def test_the_api_says_an_amount_of_zero_in_chinese(client, session, people
                                                             "measure": 3, "amount_requested": 0},
                               headers=bearer(session, people.alice))
     assert asked.status_code == 422 and {"field": "amount_requested", "reason": "应大于 0"} in asked.json()["problems"]
+
+
+@pytest.mark.parametrize("amount", [1_000_001, 10**15 + 1, 10**30, int("9" * 400)])
+async def test_the_api_names_the_ceiling_for_any_amount_above_it(client, session, people, alice_h1, amount) -> None:
+    """As the review page says it, however large the amount: past MAX_YUAN it was pydantic's 应不大于 instead. Still a
+    422, nothing proposed; the same for a correction (amend)."""
+    step(session, "pass_city", people.shenyang, alice_h1, on=ON)
+    miit = bearer(session, people.miit)
+    got = await client.post(f"/api/v1/reviews/{alice_h1.id}/propose", headers=miit, json={"amount": amount})
+    assert got.status_code == 422, got.text[:300]
+    [problem] = got.json()["problems"]
+    assert problem["field"] == "amount" and problem["reason"].startswith("拟定金额 ")
+    assert problem["reason"].endswith("万元超过上限 100 万元（申请金额相同），最多可拟定 100 万元"), problem
+    assert alice_h1.state == "department_review" and alice_h1.amount_proposed is None
+    step(session, "propose", people.miit, alice_h1, on=ON, amount=800_000)
+    amended = await client.post(f"/api/v1/reviews/{alice_h1.id}/amend", headers=miit, json={"amount": amount})
+    assert amended.status_code == 422 and "最多可拟定 100 万元" in amended.json()["problems"][0]["reason"]
+    assert alice_h1.amount_proposed == 800_000

@@ -48,7 +48,9 @@ async def test_grouping_and_export(browser, figures) -> None:
 async def test_a_grouping_it_does_not_know_is_refused_by_the_page_and_its_export(browser, figures, url, by) -> None:
     refused = await browser(figures.finance).get(url, params={"by": by})
     assert refused.status_code == 422, f"{url}?by={by}: {refused.status_code}"
-    assert "分组：应为 政策、措施、城市、责任单位、申报年度、状态 中的一项或几项" in refused.text
+    said = "应为 政策、措施、城市、责任单位、申报年度、状态 中的一项或几项"
+    assert (f"<li>分组：{said}" if url.endswith(".xlsx") else f'<span class="field-error" id="e-by">{said}</span>') \
+        in refused.text, "the page says it beside 分组, its download names it"
 
 async def test_grouping_by_department_with_the_forms_blank_is_not_read_as_a_text_too_long(browser, figures) -> None:
     """``by`` bounds how many values come (the boxes and the blank beside them), not how long each is."""
@@ -106,7 +108,8 @@ async def test_the_public_reads_the_provinces_decided_and_paid_sums(browser, fig
     assert "<th>申报年度</th>" in by_year and "<th>城市</th>" not in by_year
     refused = await browser(None).get("/figures", params={"by": ["state"]})
     assert refused.status_code == 422
-    assert "分组：应为 政策、措施、城市、责任单位、申报年度 中的一项或几项" in refused.text
+    said = "应为 政策、措施、城市、责任单位、申报年度 中的一项或几项"
+    assert f'<span class="field-error" id="e-by">{said}' in refused.text
     signed_in = (await browser(figures.shenyang).get("/figures")).text
     assert re.search(r"申报件数<b>2</b>", signed_in), "the province's figures, whoever reads them"
     assert 'href="/figures.xlsx?by=year"' in by_year
@@ -241,7 +244,7 @@ async def test_a_wrong_filter_is_said_beside_its_field_and_the_form_keeps_it(bro
 
 async def test_a_filter_too_long_for_any_choice_is_refused_by_its_chinese_name(browser, figures) -> None:
     refused = await browser(figures.auditor).get("/statistics", params={"city": "2" * 41})
-    assert refused.status_code == 422 and "城市：不能超过 40 个字符" in refused.text
+    assert refused.status_code == 422 and '<span class="field-error" id="e-city">不能超过 40 个字符' in refused.text
 
 
 async def test_a_filter_never_widens_the_scope(browser, figures) -> None:
@@ -316,3 +319,23 @@ async def test_an_application_in_public_notice_is_counted_as_its_notice_stands_o
     narrowed = (await client.get("/statistics", params={"by": ["state"], "state": "announced_ended"})).text
     assert '<option value="announced_ended" selected>公示期满，待批准</option>' in narrowed
     assert (await client.get("/statistics", params={"by": ["state"], "state": "announced"})).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "who"), [("/statistics", "auditor"), ("/figures", None)])
+@pytest.mark.parametrize(("params", "field", "said"), [
+    ({"by": "foo"}, "by", "应为 "), ({"by": "city\x00"}, "by", "应为 "),
+    ({"year": "20\x0025"}, "year", "不能含有空字符（NUL）"),
+    ({"city": "2101\x01"}, "city", "不能含有控制字符（U+0001）"),
+])
+async def test_a_grouping_or_filter_forged_is_said_beside_its_field_and_its_download_names_it(
+        browser, figures, path, who, params, field, said) -> None:
+    """A grouping the page does not know, a NUL in a filter: said beside 分组 or the filter, the form kept, not the
+    generic error page; the download, no workbook but the short page naming it with the way back."""
+    client = browser(getattr(figures, who) if who else None)
+    got = await client.get(path, params=params)
+    assert got.status_code == 422 and "<h1>输入有误</h1>" not in got.text, got.text[:500]
+    assert f'<span class="field-error" id="e-{field}">{said}' in got.text
+    assert ('id="unfiltered"' in got.text) == (field != "by"), "figures a filter did not narrow are not shown"
+    sheet = await client.get(f"{path}.xlsx", params=params)
+    assert sheet.status_code == 422 and "<h1>未能下载</h1>" in sheet.text and f"：{said}" in sheet.text
+    assert f'<a class="button" href="{path}?' in sheet.text

@@ -4,6 +4,7 @@ NUL (which PostgreSQL cannot store) and other control characters, text longer th
 beyond a 32-bit id, in JSON bodies, forms, paths and queries; and two writes of the same key at once: 409.
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -86,9 +87,8 @@ PAGES = [
      "reference"),
     ("finance", "POST", "/review/{app}/disburse", {"data": {"paid_on": "2025-10-21", "reference": "R" * 65}},
      "reference"),
-    ("anonymous", "GET", f"/whitelist/{HUGE_ID}.xlsx", {}, "number"),
     # a public list's filters (its version, search boxes, 年度) are said beside their boxes, and its download names
-    # them as the list's form does (tests/public/test_pages.py)
+    # them as the list's form does, the whitelist's version too (tests/public/test_pages.py)
     ("anonymous", "GET", f"/announcements.xlsx?q={'长' * 2001}", {}, "查找单位"),
     ("alice", "POST", "/messages/abc/read", {"data": {}}, "message_id"),
     ("alice", "POST", "/subscriptions/abc/end", {"data": {}}, "subscription_id"),
@@ -147,3 +147,20 @@ async def test_a_profile_saved_twice_at_once_is_a_conflict(client, session, peop
     assert response.status_code == 409, response.text
     assert "刷新" in response.json()["detail"]
     monkeypatch.setattr(applicants.repository, "current_profile", stale)
+
+
+@pytest.mark.parametrize("path", ["/", "/policy", "/calculator", "/rounds", "/login", "/announcements", "/figures"])
+@pytest.mark.parametrize("added", ["\x00", "长" * 2001])
+async def test_a_page_lets_be_a_parameter_it_does_not_read(client, path, added) -> None:
+    """A parameter added to a page's address that no page reads (with a NUL, far too long) changes nothing: the page
+    as without it, not the generic error page naming 未知的查询参数."""
+    plain = await client.get(path)
+    got = await client.get(path, params={"zz": added})
+    assert got.status_code == plain.status_code == 200 and "未知的查询参数" not in got.text, got.text[:500]
+    assert re.sub(r'name="csrf_token" value="[^"]*"', "", got.text) == \
+        re.sub(r'name="csrf_token" value="[^"]*"', "", plain.text)
+
+
+async def test_an_api_still_names_a_parameter_it_does_not_read(client) -> None:
+    got = await client.get("/api/v1/policies", params={"zz": "\x00"})
+    assert got.status_code == 422 and got.json()["problems"] == [{"field": "zz", "reason": "不能含有空字符（NUL）"}]

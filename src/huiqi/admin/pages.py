@@ -26,7 +26,7 @@ from huiqi.web.door import said_beside
 from huiqi.web.excel import download, download_workbook
 from huiqi.web.limits import POLICY_FORM_BYTES
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step, partly
+from huiqi.web.steps import Refusal, form_step, partly, shown_back
 
 router = APIRouter(include_in_schema=False)
 # A pasted or edited policy file is one form field: one past its bound reaches the form, which says so beside its box
@@ -222,9 +222,16 @@ def parameters_download(actor: Actor, session: Db, version_id: RecordId) -> Resp
 
 
 @router.post("/admin/policies/{version_id}/publish", response_model=None)
+@said_beside("in_force")
 def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
-            in_force: Annotated[int, Form(ge=0, le=2_147_483_647)]) -> Response:
-    return form_step(session, lambda: catalogue.publish(session, actor=actor, version_id=version_id, seen=in_force),
+            in_force: Annotated[str, Form()] = "") -> Response:
+    # in_force: the version in force the page showed (0: none), so that one published meanwhile is not replaced
+    # unseen; one no page wrote (missing, a word, a NUL) is refused on the catalogue, nothing published
+    def act() -> PolicyVersion:
+        seen = shown_back("in_force", in_force, 0, 2_147_483_647, "未发布", required=True)
+        return catalogue.publish(session, actor=actor, version_id=version_id, seen=seen)
+
+    return form_step(session, act,
                      done=f"/admin/policies#version-{version_id}", again=_again(request, who, session, actor, {}),
                      said=f"政策版本 {version_id} 已发布，即日起用于匹配与申报")
 

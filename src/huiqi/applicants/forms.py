@@ -19,7 +19,7 @@ from huiqi.public.calculator import matter_from_form, picked, region_from, yes_n
 from huiqi.rules.facts import CHOICES, MATTER_FIELDS, MONEY_FIELDS
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import CodeInfo
-from huiqi.validation import ascii_digits, collect
+from huiqi.validation import ascii_digits, collect, control_reason
 
 FLAGS = ("digital_core_confirmed", "above_scale", "independent_legal_entity", "sound_accounts", "bad_credit",
          "major_accident")
@@ -113,15 +113,16 @@ THEN = re.compile(r"apply|\d{1,9}/\d{1,3}")  # after saving: to 新建申报, wi
 
 def prefill(query: Iterable[tuple[str, str]]) -> tuple[dict[str, list[str]], bool]:
     """The matter a link carries into 登记新事项 (the calculator's ``register_query``) as the form's values (row 0),
-    and whether some of it was left out: a field the form does not have, a value longer than ``PREFILL_MOST``, more
-    than ``PREFILL_VALUES`` values. What is kept is checked as the form checks it before it is shown."""
+    and whether some of it was left out: a field the form does not have, a value longer than ``PREFILL_MOST`` or with
+    a character no record keeps (a NUL), more than ``PREFILL_VALUES`` values. What is kept is checked as the form
+    checks it before it is shown."""
     names = {f"matters-0-{name}" for name in ("codes", *MATTER_FIELDS)}
     values: dict[str, list[str]] = {}
     left_out, count = False, 0
     for name, value in query:
         if not name.startswith("matters-"):
             continue
-        if name not in names or len(value) > PREFILL_MOST or count >= PREFILL_VALUES:
+        if name not in names or len(value) > PREFILL_MOST or count >= PREFILL_VALUES or control_reason(value):
             left_out = True
             continue
         values.setdefault(name, []).append(value)

@@ -129,7 +129,7 @@ def _prefilled(request: Request, who: CallerDep, session: Db, actor: User, then:
     except InputError as error:
         said = _problems(error, matter=True)
     if left_out:
-        said.append(Problem("事项", "链接中有本表没有的项目或过长的内容，未填入；请核对后填写"))
+        said.append(Problem("事项", "链接中有本表没有的项目、过长或含有控制字符的内容，未填入；请核对后填写"))
     return _me(request, who, session, actor, values=values, key=key, matter_problems=said,
                prefilled=bool(values) or left_out, then=then)
 

@@ -33,15 +33,15 @@ def _too_long(username: str, password: str) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
+@said_beside("next")  # where to go next: one not on this site, too long or with a control character is the home page
 def login_form(request: Request, who: CallerDep, next: str | None = None) -> HTMLResponse:
     return page(request, "auth/login.html", who, next=site_path(next, MAX_NEXT) or "", error=None)
 
 
 @router.post("/login", response_model=None)
-@said_beside("username", "password")
+@said_beside("username", "password", "next")
 def login(request: Request, who: CallerDep, session: Db, username: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "",
-          next: Annotated[str, Form(max_length=2000)] = "") -> HTMLResponse | RedirectResponse:
+          password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> HTMLResponse | RedirectResponse:
     address = request.client.host if request.client else "unknown"
     too_long = _too_long(username, password)
     if too_long:  # said on the form itself, not on a page of its own

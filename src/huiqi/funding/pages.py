@@ -39,7 +39,7 @@ from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step
+from huiqi.web.steps import Refusal, form_step, shown_back
 from huiqi.web.uploads import read_upload
 from huiqi.workflow.batch import MAX_PAYMENTS
 from huiqi.workflow.runner import entitled
@@ -151,13 +151,13 @@ def budgets_page(request: Request, who: CallerDep, actor: Actor, session: Db, ye
 
 
 @router.post("/budgets", response_model=None)
-@said_beside("year", "amount")
+@said_beside("year", "amount", "seen_year", "seen-*")
 def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent: SentForm,
                year: Annotated[str, Form()] = "",
                measure: Annotated[str, Form()] = "", amount: Annotated[str, Form()] = "",
                policy_id: Annotated[str, Form(max_length=40)] = "",
                large: Annotated[str, Form(max_length=1)] = "",
-               seen_year: Annotated[str, Form(max_length=4)] = "") -> Response:
+               seen_year: Annotated[str, Form()] = "") -> Response:
     """Set a measure's budget for a year; an amount above ``LARGE_BUDGET`` is asked about first (a sum typed in
     yuan into the 万元 field is ten thousand times too large) and set when the box saying it is right is ticked. A
     year or an amount forged with a control character, or far too long, is said beside its box, shown again as typed
@@ -193,8 +193,9 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent
 
 def _seen(sent: FormData, year: str, seen_year: str, measure: str) -> int | None:
     """The amount the page showed for the measure (0 when it showed none), when the year set is the one the page
-    showed; otherwise nothing was seen and nothing is checked."""
-    if seen_year != year:
+    showed; otherwise nothing was seen and nothing is checked. A year shown that no page wrote (a word, a NUL, past
+    any year) is refused, nothing set: the check is not skipped on it."""
+    if shown_back("seen_year", seen_year, FIRST_YEAR, LAST_YEAR, "未设定") != (int(year) if digits(year) else None):
         return None
     shown = str(sent.get(f"seen-{measure}") or "0")
     if not digits(shown) or len(shown) > 16:

@@ -5,11 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.messages import service, subscriptions
+from huiqi.models import User
 from huiqi.validation import control_reason, kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.door import said_beside
@@ -21,8 +23,14 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/messages", response_class=HTMLResponse)
-def centre(request: Request, who: CallerDep, actor: Actor, session: Db, status_code: int = 200,
+def centre_page(request: Request, who: CallerDep, actor: Actor, session: Db) -> Response:
+    return centre(request, who, actor, session)
+
+
+def centre(request: Request, who: CallerDep, actor: User, session: Session, status_code: int = 200,
            problems: list | None = None, values: dict[str, str] | None = None) -> Response:
+    """The message centre, again after a refused subscription with its ``problems`` and what was chosen (``values``):
+    a helper, not the route, so that nothing of it is read from the address (``?status_code=`` set the answer's)."""
     enterprise = actor.role == "enterprise"
     measures = subscriptions.measure_names(session) if enterprise else {}
     return page(request, "messages/index.html", who, status_code=status_code,

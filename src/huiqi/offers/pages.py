@@ -13,7 +13,8 @@ from huiqi.announcements import service as announcements
 from huiqi.applicants import repository as applicants
 from huiqi.catalogue import service as catalogue
 from huiqi.labels import matter_label, measure_label
-from huiqi.models import User
+from huiqi.models import Application, User
+from huiqi.money import MAX_YUAN
 from huiqi.offers import replies, service
 from huiqi.public.service import measure_titles
 from huiqi.rounds import service as rounds
@@ -24,7 +25,7 @@ from huiqi.web.deps import Actor, CallerDep, Db, RecordId
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download, download_workbook, workbook
 from huiqi.web.render import page
-from huiqi.web.steps import Refusal, form_step
+from huiqi.web.steps import Refusal, form_step, shown_back
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,15 +114,20 @@ def pending_page(request: Request, who: CallerDep, actor: Actor, session: Db) ->
 
 
 @router.post("/offers/{offer_id}/confirm", response_model=None)
+@said_beside("seen_ceiling")
 def confirm(request: Request, who: CallerDep, actor: Actor, session: Db, offer_id: RecordId,
-            seen_ceiling: Annotated[str | None, Form(max_length=13, pattern=r"^[0-9]{1,13}$")] = None) -> Response:
-    # seen_ceiling: the ceiling the row showed (元), so that one its enterprise changed meanwhile is not confirmed
+            seen_ceiling: Annotated[str | None, Form()] = None) -> Response:
+    # seen_ceiling: the ceiling the row showed (元), so that one its enterprise changed meanwhile is not confirmed;
+    # one no page wrote (a word, a NUL, past any figure) is refused on the page, nothing confirmed
     def again(refusal: Refusal) -> Response:
         return _pending(request, who, session, actor, status_code=refusal.status_code,
                         problems=refusal.shown)
 
-    seen = None if seen_ceiling is None else int(seen_ceiling)
-    return form_step(session, lambda: service.confirm(session, actor=actor, offer_id=offer_id, seen_ceiling=seen),
+    def act() -> Application:
+        seen = shown_back("seen_ceiling", seen_ceiling, 0, MAX_YUAN, "未确认")
+        return service.confirm(session, actor=actor, offer_id=offer_id, seen_ceiling=seen)
+
+    return form_step(session, act,
                      done="/offers/pending", again=again, said="已确认，已转入责任单位审核（拟定金额后列入公示）")
 
 

@@ -52,8 +52,10 @@ def kept_whole(problems: list[Problem], name: str, label: str, value: str | None
     return number
 
 
-def refused_download(request: Request, who: CallerDep, problems: list[Problem], back: str, listed: str) -> HTMLResponse:
-    """A list's download asked with filters that cannot be kept (``problems``): no workbook, but a short page (422)
-    naming each filter and why, and a link ``back`` to the list ``listed``, where they are said beside their boxes."""
-    return page(request, "public/download_refused.html", who, status_code=422, problems=problems, back=back,
+def refused_download(request: Request, who: CallerDep, problems: list[Problem], back: str, listed: str,
+                     status_code: int = 422) -> HTMLResponse:
+    """A list's download asked with filters that cannot be kept (``problems``): no workbook, but a short page (422;
+    404 for a version there is not) naming each filter and why, and a link ``back`` to the list ``listed``, where they
+    are said beside their boxes."""
+    return page(request, "public/download_refused.html", who, status_code=status_code, problems=problems, back=back,
                 listed=listed)

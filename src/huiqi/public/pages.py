@@ -1,5 +1,6 @@
 """The public pages: home, the policy, the calculator, 公示 and the whitelist with download."""
 
+import re
 import shutil
 import tempfile
 from pathlib import Path as TempPath
@@ -16,8 +17,8 @@ from huiqi.announcements import service as announcements
 from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings, public_link
 from huiqi.departments.contacts import Contact, objection_contacts
-from huiqi.errors import InputError
-from huiqi.labels import Problem, measure_label
+from huiqi.errors import InputError, NotFound
+from huiqi.labels import Problem, field_label, measure_label
 from huiqi.public import calculator, filters, service, shared
 from huiqi.public.schemas import PolicyRead
 from huiqi.reference import divisions, industries
@@ -25,7 +26,7 @@ from huiqi.rounds import service as rounds
 from huiqi.rules.case import read_case
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.rules.questions import AdvisedAnswer
-from huiqi.validation import FIRST_YEAR, LAST_YEAR, SERIAL_MOST
+from huiqi.validation import FIRST_YEAR, LAST_YEAR, SERIAL_MOST, control_reason, whole_in
 from huiqi.web.deps import CallerDep, Db, SentForm
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
@@ -159,27 +160,49 @@ def calculator_shared(request: Request, who: CallerDep,
     return page(request, "public/shared.html", who, answer=answer, created=created, until=until)
 
 
+ROW_LABEL = "事项序号"  # the calculator's matter row (``i``), as a refusal names it
+
+
 @router.get("/calculator/matter", response_class=HTMLResponse)
-def calculator_matter(request: Request, who: CallerDep, session: Db, i: Annotated[int, Query(ge=0, le=29)] = 0,
-                      add: bool = False) -> HTMLResponse:
+@said_beside("i", "add")
+def calculator_matter(request: Request, who: CallerDep, session: Db,
+                      i: Annotated[str | None, Query(description="事项序号，0 至 29；无效时说明，不添加")] = None,
+                      add: Annotated[str | None, Query(description="true：同时给出下一个“再添一个事项”按钮")] = None,
+                      ) -> HTMLResponse:
     """One matter's fieldset: a new row (HTMX adds it below the others), every field marked with the types that
-    need it."""
-    values = {k: request.query_params.getlist(k) for k in request.query_params if k.startswith(f"matters-{i}-")}
+    need it; its values as a link carries them, without what no case keeps. A row number that is none (a word, a NUL,
+    past the last row) adds no row: a short note says so where the row would go (422)."""
+    row = whole_in(i, 0, calculator.MAX_MATTERS - 1) if i and i.strip() else 0
+    if row is None:
+        said = control_reason(i or "") or f"应为 0 至 {calculator.MAX_MATTERS - 1} 之间的整数"
+        return page(request, "_refused.html", who, status_code=422, id="matter-refused",
+                    said=f"未能添加事项：{ROW_LABEL}{said}，请刷新页面后再添加。")
+    values = {k: [calculator.shown(v) for v in request.query_params.getlist(k)]
+              for k in request.query_params if k.startswith(f"matters-{row}-")}
+    i, add_next = row, row + 1 if (add or "").strip().lower() in ("true", "1", "on", "yes") else None
     codes = catalogue.codes(session)
-    return page(request, "public/_matter.html", who, i=i, values=values, add_next=i + 1 if add else None,
+    return page(request, "public/_matter.html", who, i=i, values=values, add_next=add_next,
                 codes=codes, choices=CHOICES, facts=FACTS, matter_choices=calculator.choices,
                 **calculator.matter_context(codes, service.policies(session)))
 
 
-FieldName = Annotated[str, Query(max_length=40, pattern=r"^[a-z_-]+$", description="表单中区县选择框的名称")]
+FieldName = Annotated[str | None, Query(description="表单中选择框的名称：小写字母、下划线或连字符，不超过 40 个字符")]
+FIELD_NAME = re.compile(r"[a-z_-]{1,40}")
 
 
 @router.get("/districts", response_class=HTMLResponse)
-def districts(request: Request, who: CallerDep, district_field: FieldName, city_field: FieldName) -> HTMLResponse:
+@said_beside("district_field", "city_field")
+def districts(request: Request, who: CallerDep, district_field: FieldName = None,
+              city_field: FieldName = None) -> HTMLResponse:
     """A form's district select for the city chosen in it (``?district_field=region&city_field=city&city=210100``:
-    the city select sends its own value under its name), for HTMX to put in place of the old one."""
-    chosen = request.query_params.get(city_field, "")
-    return page(request, "_district.html", who, field=district_field, city=divisions.region_city(chosen))
+    the city select sends its own value under its name), for HTMX to put in place of the old one. A select's name no
+    form of ours has (missing, a NUL, another character) is not written into the page: a note says so instead (422)."""
+    named = {"district_field": district_field or "", "city_field": city_field or ""}
+    if wrong := next((name for name, given in named.items() if not FIELD_NAME.fullmatch(given)), None):
+        return page(request, "_refused.html", who, status_code=422, id="districts-refused",
+                    said=f"未能列出区县：{field_label(wrong)}选择框的名称有误，请刷新页面后再选择。")
+    chosen = request.query_params.get(named["city_field"], "")
+    return page(request, "_district.html", who, field=named["district_field"], city=divisions.region_city(chosen))
 
 
 WORD_MOST = 50  # a search box's bound (its maxlength)
@@ -281,13 +304,19 @@ def whitelist_page(request: Request, who: CallerDep, session: Db, version: filte
                    q: filters.Typed = None, city: filters.Typed = None, number: PageTyped = None,
                    size: SizeTyped = None) -> HTMLResponse:
     """A published version a page at a time (the newest unless ``version`` names another), found by name or credit
-    code and by city; the download is the whole version. A filter that cannot be kept as typed is said beside its
-    box, nothing listed; a page number or size that is none shows the first page, 50 a page, said in a note."""
+    code and by city; the download is the whole version. A filter that cannot be kept as typed, a city the select does
+    not offer or a version not published is said beside its control, nothing listed; a page number or size that is
+    none shows the first page, 50 a page, said in a note."""
     problems: list[Problem] = []
     edition = filters.kept_whole(problems, "version", "白名单版本", version, 1, SERIAL_MOST)
     q = filters.kept_filter(problems, "q", "查找企业", q, WORD_MOST)
     city = filters.kept_filter(problems, "city", "所在市", city, CITY_MOST)
+    if city and city not in divisions.cities() and not any(p.field == "city" for p in problems):
+        problems.append(Problem("所在市", "请从列表中选择", "city"))  # a value the select does not offer
     versions = whitelist.published_versions(session)
+    if edition is not None and versions and edition not in {v.edition for v in versions}:
+        problems.append(Problem("白名单版本", f"没有已发布的第 {edition} 版", "version"))
+        edition = None
     chosen = whitelist.published_edition(session, edition=edition or versions[-1].edition or 0) if versions else None
     pager, paged = lenient(number, size)
     problems = problems if chosen else []  # no version yet: no list, and no filter form to say it beside
@@ -311,12 +340,23 @@ def whitelist_page(request: Request, who: CallerDep, session: Db, version: filte
                 size=sized.get("size"), paged=paged, problems=problems, status_code=422 if problems else 200)
 
 
-@router.get("/whitelist/{number}.xlsx")
-def whitelist_download(number: Annotated[int, Path(ge=1, le=2_147_483_647, description="版本号（第 N 版）")],
-                       session: Db) -> FileResponse:
+@router.get("/whitelist/{number}.xlsx", response_model=None)
+@said_beside("number")
+def whitelist_download(request: Request, who: CallerDep, session: Db,
+                       number: Annotated[str, Path(description="版本号（第 N 版）")]) -> Response:
+    """A published version whole, as a workbook; one that is not a version number, or not published, answers a short
+    page saying which (``filters.refused_download``), with the way back to the list, and no workbook."""
+    edition = whole_in(number, 1, SERIAL_MOST)
+    if edition is None:
+        said = control_reason(number) or f"应为 1 至 {SERIAL_MOST} 之间的整数"
+        return filters.refused_download(request, who, [Problem("白名单版本", said, "version")], "/whitelist", "白名单")
+    try:
+        version = whitelist.published_edition(session, edition=edition)
+    except NotFound:
+        missing = Problem("白名单版本", f"没有已发布的第 {edition} 版", "version")
+        return filters.refused_download(request, who, [missing], "/whitelist", "白名单", status_code=404)
     folder = TempPath(tempfile.mkdtemp(prefix="huiqi-whitelist-"))
-    version = whitelist.published_edition(session, edition=number)
-    path = whitelist.export_xlsx(session, version_id=version.id, path=folder / f"whitelist-v{number}.xlsx")
-    return FileResponse(path, filename=f"{whitelist.named(session, version)}-第{number}版.xlsx",
+    path = whitelist.export_xlsx(session, version_id=version.id, path=folder / f"whitelist-v{edition}.xlsx")
+    return FileResponse(path, filename=f"{whitelist.named(session, version)}-第{edition}版.xlsx",
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))

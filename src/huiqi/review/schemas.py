@@ -187,4 +187,6 @@ class ScoreIn(DecisionIn):
 
 
 class ProposeIn(DecisionIn):
-    amount: int = Field(gt=0, le=MAX_YUAN, description="拟定支持金额（元，整数）；不超过上限和申请金额")
+    # no bound of its own: the step's is lower (the ceiling, the amount asked, both within MAX_YUAN) and it names it,
+    # as the review page does, however large the amount (a JSON number has at most 4300 digits)
+    amount: int = Field(gt=0, description="拟定支持金额（元，整数）；不超过上限和申请金额，超过时说明可拟定的最高金额")

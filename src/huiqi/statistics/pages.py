@@ -33,17 +33,20 @@ from huiqi.workflow.states import STATES, State
 
 router = APIRouter(include_in_schema=False)
 OFFER_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR, Role.DEPARTMENT, Role.ANALYST)
-By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS) + 1)]  # the boxes and the blank sent beside them
+# the boxes and the blank sent beside them; a grouping it does not know is said beside 分组 (``_ticked``)
+By = Annotated[list[str] | None, Query(max_length=len(DIMENSIONS) + 1, description="分组，可多选")]
 FILTER_MOST = 40
-Filter = Annotated[str | None, Query(max_length=FILTER_MOST)]  # kept as typed, and said beside its field when wrong
+Filter = Typed  # kept as typed, and said beside its field when wrong (``_narrowing``)
+FILTERED = ("by", *service.FILTER_LABELS)  # said beside their fields by the page, and named by its download
 
 
 @router.get("/statistics", response_class=HTMLResponse)
+@said_beside(*FILTERED)
 def statistics_page(request: Request, who: CallerDep, actor: Actor, session: Db, by: By = None, year: Filter = None,
                     policy: Filter = None, city: Filter = None, state: Filter = None) -> HTMLResponse:
     chosen, problems = _ticked(by, DIMENSIONS)
-    given = {"year": year, "policy": policy, "city": city, "state": state}
-    where, wrong = service.narrowing(session, given, public=False)
+    given, where, wrong = _narrowing(session, {"year": year, "policy": policy, "city": city, "state": state},
+                                     public=False)
     return page(request, "statistics/index.html", who, status_code=422 if problems or wrong else 200,
                 **_figures(session, actor, chosen, tables.AMOUNTS, where, wrong), problems=[*problems, *wrong],
                 dimensions=tables.DIMENSION_LABELS, query=_query(chosen, where),
@@ -138,27 +141,25 @@ def _groups(by: list[str] | None, allowed: Sequence[str]) -> tuple[str, ...]:
 
 
 def _ticked(by: list[str] | None, allowed: Sequence[str]) -> tuple[tuple[str, ...], list[Problem]]:
-    """A page's groupings (``_groups``); with no box ticked, none, and that said beside the 分组 field: the page keeps
-    its form rather than giving way to an error page."""
+    """A page's groupings (``_groups``); with no box ticked, or one it does not know (an address typed or cut), none,
+    and that said beside the 分组 field: the page keeps its form rather than giving way to an error page."""
     if by is not None and not any(by):
         return (), [Problem("分组", "请至少选择一个分组", "by")]
-    return _groups(by, allowed), []
-
-
-def _public_groups(by: list[str] | None) -> tuple[str, ...]:
-    """The groupings the public asked for, among ``service.PUBLIC_DIMENSIONS``."""
-    return _groups(by, service.PUBLIC_DIMENSIONS)
+    try:
+        return _groups(by, allowed), []
+    except InputError as wrong:
+        return (), [Problem("分组", why, "by") for _, why in wrong.problems]
 
 
 @router.get("/figures", response_class=HTMLResponse)
-@said_beside(*service.PUBLIC_FILTERS)
+@said_beside("by", *service.PUBLIC_FILTERS)
 def public_figures(request: Request, who: CallerDep, session: Db, by: By = None, year: Typed = None,
                    policy: Typed = None, city: Typed = None) -> HTMLResponse:
     """兑现统计 for everyone, signed in or not: the province's submitted applications, approvals and payments by
     measure, city and department, and grouped as asked by policy, measure, city, department and year
     (``service.PUBLIC_DIMENSIONS``); narrowed to a year, a policy, a city (not a state: ``service.PUBLIC_FILTERS``)."""
     chosen, problems = _ticked(by, service.PUBLIC_DIMENSIONS)
-    given, where, wrong = _public_filters(session, year, policy, city)
+    given, where, wrong = _narrowing(session, {"year": year, "policy": policy, "city": city}, public=True)
     figures = _figures(session, None, chosen, tables.PUBLIC_AMOUNTS, where, wrong)
     return page(request, "statistics/public.html", who, status_code=422 if problems or wrong else 200, **figures,
                 problems=[*problems, *wrong], query=_query(chosen, where),
@@ -166,29 +167,36 @@ def public_figures(request: Request, who: CallerDep, session: Db, by: By = None,
                 dimensions={d: tables.DIMENSION_LABELS[d] for d in service.PUBLIC_DIMENSIONS})
 
 
-def _public_filters(session: Session, year: str | None, policy: str | None,
-                    city: str | None) -> tuple[dict[str, str], dict[str, str | int], list[Problem]]:
-    """兑现统计's filters as kept (``kept_filter``), those that narrow it, and why any cannot (a control character, a
-    length, a year, policy or city unknown), by the field."""
+def _narrowing(session: Session, typed: dict[str, str | None],
+               public: bool) -> tuple[dict[str, str], dict[str, str | int], list[Problem]]:
+    """A statistics page's filters as kept (``kept_filter``), those that narrow it, and why any cannot (a control
+    character, a length, a year, policy, city or state unknown), by the field."""
     unkept: list[Problem] = []
     given = {name: kept_filter(unkept, name, service.FILTER_LABELS[name], value, FILTER_MOST)
-             for name, value in (("year", year), ("policy", policy), ("city", city))}
+             for name, value in typed.items()}
     where, wrong = service.narrowing(session, {k: v for k, v in given.items()
-                                               if k not in {p.field for p in unkept}}, public=True)
+                                               if k not in {p.field for p in unkept}}, public=public)
     return given, where, [*unkept, *wrong]
 
 
+def _refused(request: Request, who: CallerDep, chosen: tuple[str, ...], given: dict[str, str],
+             wrong: list[Problem], listed: str, name: str) -> Response:
+    """A statistics download asked with groupings or filters it cannot read: no workbook, but the page saying why,
+    leading back to the list ``listed`` with what could be kept, where each is said beside its field."""
+    kept = [*(("by", d) for d in chosen), *((k, v) for k, v in given.items() if v)]  # said again on the page
+    return refused_download(request, who, wrong, f"{listed}?{urlencode(kept)}", name)
+
+
 @router.get("/figures.xlsx")
-@said_beside(*service.PUBLIC_FILTERS)
+@said_beside("by", *service.PUBLIC_FILTERS)
 def public_figures_xlsx(request: Request, who: CallerDep, session: Db, by: By = None, year: Typed = None,
                         policy: Typed = None, city: Typed = None) -> Response:
-    """兑现统计's table as Excel, for everyone: the same groups, filters, counts and sums as the page; a filter that
-    cannot be kept or is unknown, no workbook but a page saying why, leading back (``refused_download``)."""
-    chosen = _public_groups(by)  # the table alone: no totals nor charts to compute
-    given, where, wrong = _public_filters(session, year, policy, city)
-    if wrong:
-        kept = [*(("by", d) for d in chosen), *((k, v) for k, v in given.items() if v)]  # said again on the page
-        return refused_download(request, who, wrong, f"/figures?{urlencode(kept)}", "兑现统计")
+    """兑现统计's table as Excel, for everyone: the same groups, filters, counts and sums as the page; a grouping or a
+    filter that cannot be kept or is unknown, no workbook but a page saying why, leading back (``refused_download``)."""
+    chosen, unticked = _ticked(by, service.PUBLIC_DIMENSIONS)  # the table alone: no totals nor charts to compute
+    given, where, wrong = _narrowing(session, {"year": year, "policy": policy, "city": city}, public=True)
+    if unticked or wrong:
+        return _refused(request, who, chosen, given, [*unticked, *wrong], "/figures", "兑现统计")
     policies = catalogue.published(session)
     table = tables.table(_rows(session, None, chosen, where), chosen, policies, tables.PUBLIC_AMOUNTS,
                          title=tables.titled("兑现统计", where, policies), counts=(("approved", "批准件数"),))
@@ -196,9 +204,15 @@ def public_figures_xlsx(request: Request, who: CallerDep, session: Db, by: By = 
 
 
 @router.get("/statistics.xlsx")
-def statistics_xlsx(request: Request, actor: Actor, session: Db, by: By = None, year: Filter = None,
+@said_beside(*FILTERED)
+def statistics_xlsx(request: Request, who: CallerDep, actor: Actor, session: Db, by: By = None, year: Filter = None,
                     policy: Filter = None, city: Filter = None, state: Filter = None) -> Response:
-    chosen = _groups(by, DIMENSIONS)  # as the page: a grouping it does not know is refused, not dropped
-    where = service.narrowed(session, {"year": year, "policy": policy, "city": city, "state": state}, public=False)
+    """The statistics table as Excel; a grouping it does not know or a filter it cannot read is refused, not dropped:
+    no workbook but a page saying why, leading back to the statistics page (``refused_download``)."""
+    chosen, unticked = _ticked(by, DIMENSIONS)
+    given, where, wrong = _narrowing(session, {"year": year, "policy": policy, "city": city, "state": state},
+                                     public=False)
+    if unticked or wrong:
+        return _refused(request, who, chosen, given, [*unticked, *wrong], "/statistics", "统计")
     return download_built(request, session, actor, statistics_table, chosen, where, filename="申报与兑现统计.xlsx")
 

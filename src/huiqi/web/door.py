@@ -6,6 +6,10 @@ longer than anything huiqi keeps is refused too. Each schema and form still boun
 their columns; this is the net under them, so that no door forgets. A form field its route bounds longer than the
 net (a policy file pasted whole) is held to its own bound instead.
 
+A query parameter a page does not declare is let be: nothing reads it (a page that reads some undeclared ones itself,
+the calculator's rows carried in a link, keeps only what can be kept of them), so one added to its address, with a NUL
+or far too long, changes nothing; an API names it, as it names every mistake.
+
 A page's form handler may say so itself, beside the field (``said_beside``; a page's query filters too): the door
 then lets those fields through to it, so that a refusal shows the page again with the rest of the form and the text kept
 (``validation.kept``: cut to its bound, without what cannot be kept) rather than an error page of its own. The
@@ -38,8 +42,8 @@ _BESIDE: dict[Callable[..., Any], frozenset[str]] = {}
 def said_beside(*fields: str) -> Callable[[Handler], Handler]:
     """Mark a page's form handler that refuses what is wrong with these text fields itself (a control character, a
     length past the field's bound), beside the field, on its page shown again with the text kept
-    (``validation.kept``): the door leaves them to it. A name ending in ``*`` stands for every field it begins
-    (``matters-*``: a form whose rows are numbered)."""
+    (``validation.kept``): the door leaves them to it, a query's or a path's too (a page that says its own). A name
+    ending in ``*`` stands for every field it begins (``matters-*``: a form whose rows are numbered)."""
     def mark(handler: Handler) -> Handler:
         _BESIDE[handler] = frozenset(fields)
         return handler
@@ -116,9 +120,6 @@ def _walk(value: Any, loc: tuple[Any, ...], found: list[tuple[str, str]]) -> Non
 async def clean_input(request: Request) -> None:
     """Refuse a request whose text cannot be kept: a 422 naming each field, with the reason in Chinese."""
     found: list[tuple[str, str]] = []
-    for name, value in request.path_params.items():
-        if isinstance(value, str):
-            _check("path", name, value, found)
     from huiqi.web.deps import refused_before_body
     from huiqi.web.errors import is_api
 
@@ -126,9 +127,14 @@ async def clean_input(request: Request) -> None:
     declared = _route_declared(route)
     # an API's body is always checked here; a page's form may say some of its fields' mistakes beside them
     beside = frozenset() if is_api(request) else _BESIDE.get(getattr(route, "endpoint", None), frozenset())
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and not _beside(name, beside):  # a page may say its own (a download's version)
+            _check("path", name, value, found)
     unknown: set[str] = set()
     for name, value in request.query_params.multi_items():
         if declared is not None and name not in declared:
+            if not is_api(request):
+                continue  # a page reads no parameter it does not declare: one added to its address does not matter
             unknown.add(name)
         elif _beside(name, beside):
             continue  # a page's filter said beside its box, the value kept (a public list's search box)

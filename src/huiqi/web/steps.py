@@ -23,7 +23,8 @@ from huiqi.errors import (
     SituationsFailed,
     tell_after,
 )
-from huiqi.labels import Refused, labelled
+from huiqi.labels import Problem, Refused, field_label, labelled
+from huiqi.validation import whole_in
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,26 @@ def form_step(session: Session, act: Callable[[], Any], *, done: str | Callable[
     response = RedirectResponse(done(made) if callable(done) else done, status_code=303)
     flash(response, said(made) if callable(said) else said)
     return response
+
+
+def shown_back(name: str, value: str | None, low: int, high: int, undone: str, *, required: bool = False) -> int | None:
+    r"""What a page's hidden field ``name`` carries back of what it showed (a ceiling, a version in force, a year), as a
+    whole number from ``low`` to ``high``; None when it carries nothing (nothing was shown, nothing is checked) unless
+    it is ``required``. One no page wrote (a word, a NUL, a number past any) is refused, naming it and what was
+    ``undone``: the step is not taken on a figure that cannot be checked.
+
+    >>> shown_back("in_force", "７", 0, 9, "未发布"), shown_back("in_force", "", 0, 9, "未发布")
+    (7, None)
+    >>> shown_back("in_force", "7\x00", 0, 9, "未发布")
+    Traceback (most recent call last):
+    huiqi.errors.InputError: 页面显示的现行版本（请刷新页面后再试）：无法核对，未发布
+    """
+    if not value and not required:
+        return None
+    number = whole_in(value, low, high)
+    if number is None:
+        raise InputError([Problem(field_label(name), f"无法核对，{undone}")])
+    return number
 
 
 FLASH_COOKIE = "huiqi_flash"
