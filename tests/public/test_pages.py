@@ -238,6 +238,8 @@ async def test_calculator_answer_prints_as_a_recap_and_shares_without_the_facts(
     assert not any(fact in link.group(2) for fact in ("210100", "6513", "8000", "1234"))
     page = await client.get(f"/calculator/shared/{link.group(2)}")
     assert page.status_code == 200 and "「对新建、增资扩产项目建设" in page.text and "2025-06-30" in page.text
+    assert '<table class="recap-table stack">' in page.text  # cards on a phone, each cell beside its name
+    assert page.text.count('<td data-label="依据">') == page.text.count('<td data-label="事项">') > 0
     for fact in ("甲秘密科技", "91210100MA0QC1B25F", "1234"):
         assert fact not in page.text
     without_script = await client.post("/calculator/share", data=form)
@@ -401,7 +403,7 @@ async def test_an_ineligible_row_shows_no_amount_and_each_mark_is_said_in_words(
     assert all('data-label="最高（万元）" class="num">—' not in row for row in eligible)
     assert '<span class="sr-only">满足：</span>' in eligible[0] and 'aria-hidden="true">✓</span>' in eligible[0]
     recap = answer[answer.index('class="recap print-only"'):]
-    assert '<td class="num">—</td>' in recap
+    assert '<td data-label="最高（万元）" class="num">—</td>' in recap
     assert '<th scope="col">从高不重复 · 申报</th>' in answer
 
 
