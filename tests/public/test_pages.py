@@ -311,19 +311,23 @@ async def test_home_counts_every_announcement_and_names_who_issued_the_latest(cl
     from datetime import date, timedelta
 
     from huiqi.announcements import service as announcements
-    from huiqi.announcements.service import PublicBatch
+    from huiqi.announcements.service import PublicBatch, PublicEntry
 
     units = ["省科技厅", "省工业和信息化厅", "省科技厅", "省发展改革委"]
+    entry = PublicEntry(1, "示例科技有限公司", "91210100MA0QC1B25F", "ln-2022-35", 3, 1_000_000, "announced")
     batches = [PublicBatch(i, "拟支持项目公示（2025-09-15）", date(2025, 9, 15) - timedelta(days=i),
-                           date(2025, 9, 19) - timedelta(days=i), 5, [], unit) for i, unit in enumerate(units)]
-    monkeypatch.setattr(announcements, "public_listing", lambda session: batches)
+                           date(2025, 9, 19) - timedelta(days=i), 5, [entry], unit) for i, unit in enumerate(units)]
+    # a batch withdrawn (every item sent back on an objection), newest and of the same title: not among the latest
+    withdrawn = PublicBatch(9, "拟支持项目公示（2025-09-15）", date(2025, 9, 15), date(2025, 9, 19), 5, [], "省数据局",
+                            returned=1)
+    monkeypatch.setattr(announcements, "public_listing", lambda session: [withdrawn, *batches])
     page = (await client.get("/")).text
-    assert re.search(r"公示批次</span><b>4</b>", page), "every batch is counted, not only the three listed"
+    assert re.search(r"公示批次</span><b>5</b>", page), "every batch is counted, not only the three listed"
     latest = page[page.index("最新公示"):]
     assert latest.count("拟支持项目公示（2025-09-15）") == 3, "the latest three"
     assert '省科技厅 · <span class="date">2025-09-15</span>' in latest
     assert '省工业和信息化厅 · <span class="date">2025-09-14</span>' in latest
-    assert "省发展改革委" not in latest
+    assert "省发展改革委" not in latest and "省数据局" not in latest and "撤回" not in latest
 
 
 async def test_a_missing_page_keeps_the_signed_in_header(browser, people) -> None:
@@ -460,19 +464,38 @@ def test_every_header_cell_of_the_public_and_enterprise_tables_says_what_it_head
 
 
 async def test_an_announcement_says_where_to_call_when_its_department_has_no_number(browser, session, people,
-                                                                                    tmp_path) -> None:
-    """The seeded objection contacts name departments only: the 咨询电话 its round published is shown instead."""
+                                                                                    tmp_path, monkeypatch) -> None:
+    """The seeded objection contacts name departments only: the page said 省工业和信息化厅（未登记联系电话）, a gap of
+    ours; it says to object to the department, and whom to call: the 咨询电话 its round published, else the platform's
+    own contact."""
+    import io
+
+    import openpyxl
+
+    from huiqi.config import get_settings
     from huiqi.models import Round
     from tests.dbtest import to_announced
 
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, store=tmp_path)
     page = (await browser(None).get("/announcements")).text
-    assert "异议受理：省工业和信息化厅</p>" in page and "咨询电话" not in page
-    session.get(Round, app.round_id).contact = "024-12345678"
-    session.flush()
-    page = (await browser(None).get("/announcements")).text
-    assert "异议受理：省工业和信息化厅（未登记联系电话）；申报批次咨询电话：024-12345678</p>" in page
+    assert "异议受理：请向省工业和信息化厅提出</p>" in page and "咨询电话" not in page
+    monkeypatch.setenv("HUIQI_CONTACT", "惠企平台 024-87654321")  # the platform's own, when nothing nearer
+    get_settings.cache_clear()
+    try:
+        page = (await browser(None).get("/announcements")).text
+        assert "异议受理：请向省工业和信息化厅提出；本平台联系方式：惠企平台 024-87654321</p>" in page
+        session.get(Round, app.round_id).contact = "024-12345678"
+        session.flush()
+        page = (await browser(None).get("/announcements")).text
+        sheet = await browser(None).get("/announcements.xlsx")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert "异议受理：请向省工业和信息化厅提出；咨询电话：024-12345678</p>" in page
+    assert "未登记" not in page and "共 1 批。" in page
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[2][rows[1].index("异议受理")] == "请向省工业和信息化厅提出；咨询电话：024-12345678"
 
 
 async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, session, people, tmp_path) -> None:
