@@ -29,14 +29,18 @@ lock:
 		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" --quiet \
 		-o requirements.lock $(LOCK_FLAGS)
 
-# The whole system on SQLite with demo data, at http://127.0.0.1:8000 (a fresh demo database each time).
+# The whole system on SQLite with demo data, at http://127.0.0.1:8000 (a fresh demo database each time);
+# `make demo DEMO_PORT=8100` serves on another port, and links in mails and shared answers follow it
+# (HUIQI_PUBLIC_URL: give the same to `huiqi messages send`, which writes the mails).
 DEMO_DB := sqlite:///var/demo.db
+DEMO_PORT ?= 8000
+DEMO_URL := http://127.0.0.1:$(DEMO_PORT)
 
 demo: $(STAMP)
 	rm -f var/demo.db var/demo.db-wal var/demo.db-shm
-	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi demo seed
-	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi demo logins
-	HUIQI_DATABASE_URL=$(DEMO_DB) $(BIN)/huiqi serve
+	HUIQI_DATABASE_URL=$(DEMO_DB) HUIQI_PUBLIC_URL=$(DEMO_URL) $(BIN)/huiqi demo seed
+	HUIQI_DATABASE_URL=$(DEMO_DB) HUIQI_PUBLIC_URL=$(DEMO_URL) $(BIN)/huiqi demo logins
+	HUIQI_DATABASE_URL=$(DEMO_DB) HUIQI_PUBLIC_URL=$(DEMO_URL) $(BIN)/huiqi serve --port $(DEMO_PORT)
 
 # Every test runs on SQLite and on PostgreSQL (127.0.0.1:5432, database `test`); .ci/run starts
 # PostgreSQL when it is down and sets HUIQI_REQUIRE_POSTGRES=1 so that it cannot be skipped.

@@ -72,7 +72,7 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     page = (await public.get("/announcements")).text
     assert "公示中" in page and "请于 2025-10-11（含）前向省工业和信息化厅反映" in page, "the last day counts"
     assert '<span class="badge open">公示中</span>' in (await public.get("/")).text, "the home page marks it"
-    assert "异议受理：省工业和信息化厅</p>" in page, "the seeded contact names the department only"
+    assert "异议受理：请向省工业和信息化厅提出</p>" in page, "the seeded contact names the department only"
     unit = departments.by_name(session, "省工业和信息化厅").id
     contacts.set_contact(session, actor=people.admin, department_id=unit, phone="024-23456789", address="沈阳市和平区",
                          mail="gxt@example.cn")
@@ -92,7 +92,7 @@ async def test_the_public_notice_says_who_issued_it_and_where_it_stands(browser,
     assert "示例科技" not in page and "证书存疑" not in page, "neither the entry nor the objection is shown"
     assert "本批公示的 1 项申报因收到异议已全部退回复核，本批公示已撤回。" in page, "the emptied batch says why"
     assert ">已撤回<" in page and "请于 2025-10-11 前" not in page and "异议受理" not in page
-    assert "因收到异议已撤回" in (await public.get("/")).text
+    assert "最新公示" not in (await public.get("/")).text, "a batch withdrawn is not among the latest"
     withdrawn = _rows(await public.get("/announcements.xlsx"))  # as the page lists it: the batch, saying why
     assert [(r["公示编号"], r["公示状态"], r["异议退回复核"], r["申报单位"]) for r in withdrawn] == [
         (batch, "已撤回", "1 项因收到异议已全部退回复核，本批公示已撤回", "")]

@@ -25,8 +25,9 @@ async def test_sign_in_sets_a_safe_cookie_and_sends_each_role_home(client, peopl
 async def test_wrong_password_and_the_failure_limit(client, people) -> None:
     for _ in range(5):
         wrong = await _login(client, "miit", "nope")
-        assert wrong.status_code == 401 and "用户名或密码错误" in wrong.text
+        assert wrong.status_code == 401 and "登录名或密码错误" in wrong.text
         assert 'class="errors error-summary" role="alert" tabindex="-1"' in wrong.text, "the summary takes the focus"
+        assert 'class="field-error"' not in wrong.text, "neither box is said wrong: which one is not told"
     locked = await _login(client, "miit", PASSWORD)
     assert locked.status_code == 429 and "登录失败次数过多" in locked.text
     assert (await _login(client, "finance", PASSWORD)).status_code == 303, "another user is not locked out"
@@ -120,7 +121,7 @@ def test_an_unknown_name_costs_the_same_hashing(session, people, monkeypatch) ->
     real = passwords.check_password
     monkeypatch.setattr(passwords, "check_password", lambda p, h: checked.append(h) or real(p, h))
     for name in ("miit", "no-such-user"):
-        with pytest.raises(NotAuthenticated, match="用户名或密码错误"):
+        with pytest.raises(NotAuthenticated, match="登录名或密码错误"):
             users.authenticate(session, username=name, password="guess")
     assert len(checked) == 2 and checked[1] == passwords.unknown_user_hash()
 
@@ -229,6 +230,24 @@ async def test_a_name_or_password_too_long_is_said_on_the_sign_in_form(client, p
     refused = await _login(client, "alice", "x" * 257)
     assert refused.status_code == 422 and "密码：不能超过 256 个字（现为 257 个字）" in refused.text
     assert 'maxlength="64"' in refused.text
+
+
+async def test_a_box_left_empty_is_said_beside_it_and_counts_no_attempt(client, people) -> None:
+    """Empty boxes gave 用户名或密码错误，或账号已停用, a failed sign-in, naming a box the page calls 登录名."""
+    both = await _login(client, " ", "")
+    assert both.status_code == 422 and "登录名或密码错误" not in both.text
+    assert '<span class="field-error" id="e-username">请填写登录名</span>' in both.text
+    assert '<span class="field-error" id="e-password">请填写密码</span>' in both.text
+    assert '<a href="#f-username">请填写登录名</a>' in both.text and '<a href="#f-password">请填写密码</a>' in both.text
+    assert 'aria-invalid="true" aria-describedby="e-username"' in both.text
+    one = await _login(client, "alice", "")
+    assert "请填写密码" in one.text and "请填写登录名" not in one.text and 'value="alice"' in one.text
+    long = await _login(client, "a" * 65, "")
+    assert '<span class="field-error" id="e-username">不能超过 64 个字（现为 65 个字）</span>' in long.text
+    assert "请填写密码" in long.text, "every box's mistake at once"
+    for _ in range(6):  # none of them a failed attempt: the limit is not reached
+        await _login(client, "alice", "")
+    assert (await _login(client, "alice", PASSWORD)).status_code == 303
 
 
 @pytest.mark.parametrize(("name", "password", "said", "shown"), [

@@ -1,10 +1,23 @@
 """At 390 px (a phone), no page of the demo path scrolls sideways: navigation and tables keep to their own
 boxes. A screenshot of each page is kept."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from huiqi.demo.data import ENTERPRISES
-from tests.browser.conftest import LIVE_DAY, _env, _huiqi, scalar, serving, shoot, sign_in
+from tests.browser.conftest import (
+    LIVE_DAY,
+    _env,
+    _huiqi,
+    fill_applicant,
+    fill_little_giant,
+    scalar,
+    serving,
+    settled,
+    shoot,
+    sign_in,
+)
 
 PAGES = {
     None: ["/", "/policy", "/calculator", "/rounds", "/announcements", "/whitelist", "/figures", "/direct", "/ratings",
@@ -178,3 +191,22 @@ def test_the_audit_trail_reads_on_a_phone(phone) -> None:
     assert phone.locator(".pager a").first.bounding_box()["height"] >= 38
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(phone, "90-phone-auditor-audit-record")
+
+
+def test_a_shared_calculator_answer_stacks_into_cards_on_a_phone(phone) -> None:
+    """/calculator/shared/N was a table of five columns at 390 px, its 依据 cut at the edge and wrapped a character a
+    line: each result is a card, every cell beside its column's name, as the calculator's own answer is."""
+    phone.goto("/calculator")
+    fill_applicant(phone)
+    fill_little_giant(phone, "2025-07-15")
+    phone.click("#calculate")
+    phone.wait_for_selector("#result table")
+    phone.click("#result button[formaction='/calculator/share']")
+    settled(phone)
+    phone.goto(urlsplit(phone.locator("#share a").get_attribute("href")).path)
+    basis = phone.locator("table.recap-table td[data-label=依据]").first
+    assert "专精特新" in basis.inner_text()
+    assert basis.bounding_box()["width"] > 200, "the clause reads across the card, not a character a line"
+    assert phone.evaluate(SCROLLING) == [] and phone.evaluate(OUT_OF_SIGHT) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(phone, "90-phone-public-calculator-shared")

@@ -110,7 +110,7 @@ async def test_the_page_sets_it_and_the_public_announcements_show_it(browser, se
                  store=tmp_path)  # 公示 2025-09-29 to 2025-10-11
     set_today(date(2025, 10, 9))
     public = browser(None)
-    assert "异议受理：省工业和信息化厅</p>" in (await public.get("/announcements")).text
+    assert "异议受理：请向省工业和信息化厅提出</p>" in (await public.get("/announcements")).text
     admin = browser(people.admin)
     page = (await admin.get("/admin/objection-contacts")).text
     assert f'action="/admin/objection-contacts/{_miit(session)}"' in page and "随系统提供（未修改）" in page

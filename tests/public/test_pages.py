@@ -238,6 +238,8 @@ async def test_calculator_answer_prints_as_a_recap_and_shares_without_the_facts(
     assert not any(fact in link.group(2) for fact in ("210100", "6513", "8000", "1234"))
     page = await client.get(f"/calculator/shared/{link.group(2)}")
     assert page.status_code == 200 and "「对新建、增资扩产项目建设" in page.text and "2025-06-30" in page.text
+    assert '<table class="recap-table stack">' in page.text  # cards on a phone, each cell beside its name
+    assert page.text.count('<td data-label="依据">') == page.text.count('<td data-label="事项">') > 0
     for fact in ("甲秘密科技", "91210100MA0QC1B25F", "1234"):
         assert fact not in page.text
     without_script = await client.post("/calculator/share", data=form)
@@ -309,19 +311,23 @@ async def test_home_counts_every_announcement_and_names_who_issued_the_latest(cl
     from datetime import date, timedelta
 
     from huiqi.announcements import service as announcements
-    from huiqi.announcements.service import PublicBatch
+    from huiqi.announcements.service import PublicBatch, PublicEntry
 
     units = ["省科技厅", "省工业和信息化厅", "省科技厅", "省发展改革委"]
+    entry = PublicEntry(1, "示例科技有限公司", "91210100MA0QC1B25F", "ln-2022-35", 3, 1_000_000, "announced")
     batches = [PublicBatch(i, "拟支持项目公示（2025-09-15）", date(2025, 9, 15) - timedelta(days=i),
-                           date(2025, 9, 19) - timedelta(days=i), 5, [], unit) for i, unit in enumerate(units)]
-    monkeypatch.setattr(announcements, "public_listing", lambda session: batches)
+                           date(2025, 9, 19) - timedelta(days=i), 5, [entry], unit) for i, unit in enumerate(units)]
+    # a batch withdrawn (every item sent back on an objection), newest and of the same title: not among the latest
+    withdrawn = PublicBatch(9, "拟支持项目公示（2025-09-15）", date(2025, 9, 15), date(2025, 9, 19), 5, [], "省数据局",
+                            returned=1)
+    monkeypatch.setattr(announcements, "public_listing", lambda session: [withdrawn, *batches])
     page = (await client.get("/")).text
-    assert re.search(r"公示批次</span><b>4</b>", page), "every batch is counted, not only the three listed"
+    assert re.search(r"公示批次</span><b>5</b>", page), "every batch is counted, not only the three listed"
     latest = page[page.index("最新公示"):]
     assert latest.count("拟支持项目公示（2025-09-15）") == 3, "the latest three"
     assert '省科技厅 · <span class="date">2025-09-15</span>' in latest
     assert '省工业和信息化厅 · <span class="date">2025-09-14</span>' in latest
-    assert "省发展改革委" not in latest
+    assert "省发展改革委" not in latest and "省数据局" not in latest and "撤回" not in latest
 
 
 async def test_a_missing_page_keeps_the_signed_in_header(browser, people) -> None:
@@ -401,7 +407,7 @@ async def test_an_ineligible_row_shows_no_amount_and_each_mark_is_said_in_words(
     assert all('data-label="最高（万元）" class="num">—' not in row for row in eligible)
     assert '<span class="sr-only">满足：</span>' in eligible[0] and 'aria-hidden="true">✓</span>' in eligible[0]
     recap = answer[answer.index('class="recap print-only"'):]
-    assert '<td class="num">—</td>' in recap
+    assert '<td data-label="最高（万元）" class="num">—</td>' in recap
     assert '<th scope="col">从高不重复 · 申报</th>' in answer
 
 
@@ -458,19 +464,38 @@ def test_every_header_cell_of_the_public_and_enterprise_tables_says_what_it_head
 
 
 async def test_an_announcement_says_where_to_call_when_its_department_has_no_number(browser, session, people,
-                                                                                    tmp_path) -> None:
-    """The seeded objection contacts name departments only: the 咨询电话 its round published is shown instead."""
+                                                                                    tmp_path, monkeypatch) -> None:
+    """The seeded objection contacts name departments only: the page said 省工业和信息化厅（未登记联系电话）, a gap of
+    ours; it says to object to the department, and whom to call: the 咨询电话 its round published, else the platform's
+    own contact."""
+    import io
+
+    import openpyxl
+
+    from huiqi.config import get_settings
     from huiqi.models import Round
     from tests.dbtest import to_announced
 
     app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
                        amount=1_000_000, store=tmp_path)
     page = (await browser(None).get("/announcements")).text
-    assert "异议受理：省工业和信息化厅</p>" in page and "咨询电话" not in page
-    session.get(Round, app.round_id).contact = "024-12345678"
-    session.flush()
-    page = (await browser(None).get("/announcements")).text
-    assert "异议受理：省工业和信息化厅（未登记联系电话）；申报批次咨询电话：024-12345678</p>" in page
+    assert "异议受理：请向省工业和信息化厅提出</p>" in page and "咨询电话" not in page
+    monkeypatch.setenv("HUIQI_CONTACT", "惠企平台 024-87654321")  # the platform's own, when nothing nearer
+    get_settings.cache_clear()
+    try:
+        page = (await browser(None).get("/announcements")).text
+        assert "异议受理：请向省工业和信息化厅提出；本平台联系方式：惠企平台 024-87654321</p>" in page
+        session.get(Round, app.round_id).contact = "024-12345678"
+        session.flush()
+        page = (await browser(None).get("/announcements")).text
+        sheet = await browser(None).get("/announcements.xlsx")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert "异议受理：请向省工业和信息化厅提出；咨询电话：024-12345678</p>" in page
+    assert "未登记" not in page and "共 1 批。" in page
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[2][rows[1].index("异议受理")] == "请向省工业和信息化厅提出；咨询电话：024-12345678"
 
 
 async def test_the_announcements_sheet_says_its_filter_in_its_title(browser, session, people, tmp_path) -> None:
@@ -691,6 +716,8 @@ async def test_the_policy_text_gives_each_dated_value_with_its_days(client, sess
     cap = next(x for x in api["measures"][0]["parameters"] if x["name"] == "cap")
     assert [(v["raw"], v["since"], v["until"]) for v in cap["values"]] == [
         (20_000_000, "2024-01-01", "2024-12-31"), (25_000_000, "2025-01-01", None)]
+
+
 @pytest.mark.parametrize(("params", "said"), [
     ({"city": "999999"}, "请从列表中选择"), ({"city": "shenyang"}, "请从列表中选择"),
     ({"version": "7"}, "没有已发布的第 7 版"),

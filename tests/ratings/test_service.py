@@ -88,6 +88,12 @@ async def test_the_pages(browser, session, people, rejected) -> None:
     assert 'id="e-text"' in empty.text
     public = (await browser(None).get("/ratings")).text
     assert "好评率" in public and "省工业和信息化厅" in public
+    # how many ratings a 好评率 stands on, beside it: on /ratings and on the statistics page's table
+    row = public.split('<td data-label="责任单位">省工业和信息化厅</td>')[1].split("</tr>")[0]
+    assert '<td data-label="合计" class="num">1</td><td data-label="好评率" class="num">0%</td>' in row
+    assert '<th class="num">合计</th><th class="num">好评率</th>' in public
+    figures = (await browser(people.finance).get("/statistics")).text
+    assert '<td data-label="合计" class="num">1</td><td data-label="好评率" class="num">0%</td>' in figures
 
 
 SECOND = Path(__file__).parents[1] / "fixtures" / "second-policy.yaml"

@@ -50,7 +50,21 @@ def test_on_equal_counts_the_money_decides_then_the_order_of_the_case(policies) 
     assert order(answer) == ["p1.investment", "h1.level", "h2.level"]
     assert [q.money for q in answer.questions] == [10_000_000, 1_000_000, 1_000_000]
     assert answer.questions[0].ask == "事项p1（智能制造项目）的投资额是多少（万元）？"
-    assert "级别是哪一种（国际、国家级、行业、省级）" in answer.questions[1].ask
+    assert answer.questions[1].ask == "事项h1（专精特新“小巨人”企业（新认定））的级别是哪一种（国家级、省级）？"
+
+
+def test_a_level_is_asked_among_the_levels_its_rules_accept_and_a_region_by_its_city(policies) -> None:
+    """小巨人 was asked among 国际、国家级、行业、省级 though only 国家级 and 省级 are offered (measure 3 names them); a
+    standard's lead drafter (measure 14) is asked among all four; a matter of both codes among what either accepts.
+    The region is asked in words, not as a code to type."""
+    answer = advised(policies, {"kind": "enterprise", "industry": "6513"}, honour("h1"), honour("s1", "standard_lead"),
+                     {**honour("b1"), "codes": ["little_giant", "standard_lead"]})
+    asks = {q.fact: q.ask for q in answer.questions}
+    assert asks["h1.level"].endswith("的级别是哪一种（国家级、省级）？"), asks
+    assert asks["s1.level"].endswith("的级别是哪一种（国际、国家级、行业、省级）？"), asks
+    assert asks["b1.level"].endswith("的级别是哪一种（国际、国家级、行业、省级）？"), asks
+    assert asks["applicant.region"] == "贵单位注册在哪个市、区县？"
+    assert next(q.label for q in answer.questions if q.fact == "applicant.region") == "申报单位·注册地（行政区划代码）"
 
 
 def test_a_result_missing_two_facts_is_decided_by_the_second_asked(policies) -> None:

@@ -109,3 +109,35 @@ def test_a_server_on_another_port_links_to_that_port_unless_the_public_address_i
     assert _serve_links(monkeypatch, host="0.0.0.0", port=8124) == "http://127.0.0.1:8124/calculator/shared/x"
     monkeypatch.setenv("HUIQI_PUBLIC_URL", "https://huiqi.example.gov.cn")  # production's: it wins
     assert _serve_links(monkeypatch, host="127.0.0.1", port=8125) == "https://huiqi.example.gov.cn/calculator/shared/x"
+
+
+def test_serve_warns_once_when_mails_would_link_elsewhere(monkeypatch, capsys) -> None:
+    """Mail is written by ``huiqi messages send``, which knows nothing of the port serve was started on: a demo served
+    on 8123 without HUIQI_PUBLIC_URL mailed links to 127.0.0.1:8000. Serve says so at start (once), and what to set;
+    nothing when the address agrees, or names another machine (a proxy's)."""
+    monkeypatch.setenv("HUIQI_PUBLIC_URL", "")  # recorded, so that what serve sets is undone after the test
+    monkeypatch.delenv("HUIQI_PUBLIC_URL")
+    _serve_links(monkeypatch, host="127.0.0.1", port=8123)
+    said = capsys.readouterr().err
+    assert said.count("注意：未设置 HUIQI_PUBLIC_URL") == 1 and "HUIQI_PUBLIC_URL=http://127.0.0.1:8123" in said
+    monkeypatch.delenv("HUIQI_PUBLIC_URL")
+    _serve_links(monkeypatch, host="0.0.0.0", port=8000)
+    assert "HUIQI_PUBLIC_URL" not in capsys.readouterr().err, "the default's own port: the mails agree"
+    monkeypatch.setenv("HUIQI_PUBLIC_URL", "http://127.0.0.1:8000")
+    _serve_links(monkeypatch, host="127.0.0.1", port=8125)
+    said = capsys.readouterr().err
+    assert "HUIQI_PUBLIC_URL（http://127.0.0.1:8000）与本服务的端口 8125 不一致" in said
+    assert "请设为 http://127.0.0.1:8125" in said
+    for agreed in ("http://127.0.0.1:8125", "http://localhost:8125/huiqi", "https://huiqi.example.gov.cn"):
+        monkeypatch.setenv("HUIQI_PUBLIC_URL", agreed)
+        _serve_links(monkeypatch, host="127.0.0.1", port=8125)
+        assert "注意" not in capsys.readouterr().err, agreed
+
+
+def test_production_is_not_warned_of_its_public_address() -> None:
+    from huiqi.web.cli import public_url_mismatch
+
+    staged = Settings(environment="test", demo_password="s", public_url="http://127.0.0.1:8000")
+    assert public_url_mismatch("127.0.0.1", 8100, staged, True) is not None
+    production = Settings(environment="production", demo_password="s", public_url="http://127.0.0.1:8000")
+    assert public_url_mismatch("127.0.0.1", 8100, production, True) is None

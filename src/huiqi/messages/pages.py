@@ -11,7 +11,7 @@ from huiqi import clock
 from huiqi.errors import InputError
 from huiqi.labels import Problem
 from huiqi.messages import service, subscriptions
-from huiqi.models import User
+from huiqi.models import Subscription, User
 from huiqi.validation import control_reason, kept
 from huiqi.web.deps import Actor, CallerDep, Db, RecordId, SentForm
 from huiqi.web.door import said_beside
@@ -111,8 +111,11 @@ def subscribe_email(request: Request, who: CallerDep, session: Db, sent: SentFor
     asked: list[str] = []
 
     def act() -> None:
+        problems = subscriptions.email_problems(email, chosen)  # every mistake at once, each beside its field
         if (why := control_reason(typed)) is not None:
-            raise InputError([("email", why)])
+            problems = [("email", why), *(p for p in problems if p[0] != "email")]
+        if problems:
+            raise InputError(problems)
         try:
             subscriptions.subscribe_email(session, email=email, topics=chosen)
         except subscriptions.AlreadyAsked as already:  # sent again: no mistake, the mail is sent or on its way
@@ -138,22 +141,27 @@ Token = Annotated[str, PathParam(max_length=200)]
 def confirm_page(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
     """The link the confirmation mail carries: a page with one button, so that a mail scanner or a link preview
     opening the link confirms nothing; one confirmed already says so."""
-    found = subscriptions.by_token(session, token)
-    if found.confirmed_at is not None:
-        return page(request, "messages/subscribed.html", who,
-                    said=f"订阅已确认：{subscriptions.TOPICS[found.topic]}", token=token)
-    return page(request, "messages/confirm.html", who, token=token, topic=subscriptions.TOPICS[found.topic],
-                email=found.email)
+    found = subscriptions.by_link(session, token)
+    if all(row.confirmed_at is not None for row in found):
+        return _confirmed(request, who, found)
+    return page(request, "messages/confirm.html", who, token=token,
+                topics=[subscriptions.TOPICS[row.topic] for row in found], email=found[0].email)
 
 
 @router.post("/subscriptions/confirm/{token}", response_class=HTMLResponse)
 def confirm(request: Request, who: CallerDep, session: Db, token: Token) -> Response:
-    """Confirm the subscription the link names (the form carries its CSRF token); confirmed twice, it stands; ended
+    """Confirm the subscriptions the link names (the form carries its CSRF token); confirmed twice, they stand; ended
     or mistyped, the link is said broken."""
     found = subscriptions.confirm(session, token)
     session.commit()
-    return page(request, "messages/subscribed.html", who, said=f"订阅已确认：{subscriptions.TOPICS[found.topic]}",
-                token=token)
+    return _confirmed(request, who, found)
+
+
+def _confirmed(request: Request, who: CallerDep, found: list[Subscription]) -> Response:
+    """Confirmed: what, and a link to end each."""
+    topics = [(row.token, subscriptions.TOPICS[row.topic]) for row in found]
+    return page(request, "messages/subscribed.html", who, said=f"订阅已确认：{'、'.join(t for _, t in topics)}",
+                ends=topics)
 
 
 @router.get("/subscriptions/unsubscribe/{token}", response_class=HTMLResponse)
@@ -170,7 +178,7 @@ def unsubscribe(request: Request, who: CallerDep, session: Db, token: Token) -> 
     the link is said broken."""
     subscriptions.unsubscribe(session, token)
     session.commit()
-    return page(request, "messages/subscribed.html", who, said="已取消订阅，今后不再发送", token=None)
+    return page(request, "messages/subscribed.html", who, said="已取消订阅，今后不再发送", ends=[])
 
 
 @router.post("/messages/read", response_model=None)

@@ -2,7 +2,12 @@
 
 An enterprise user subscribes to new policies, rounds and 公示, to a measure, or to its region or industry (for
 rounds); anyone may subscribe by e-mail to new policies, rounds and 公示: the subscription counts once confirmed
-by the link sent to the address, and each message carries a link that ends it in one click."""
+by the link sent to the address, and each message carries a link that ends it in one click.
+
+One request by e-mail is one confirmation mail with one link, whatever the number of topics ticked: the request's
+first subscription takes a new token, the link's, and the others that token and their topic (``<token>.rounds``);
+the link confirms them all, and each keeps a token of its own to end it alone. A link of one subscription (as sent
+before requests were confirmed together) confirms that one."""
 
 import re
 import secrets
@@ -119,14 +124,22 @@ def described(subscription: Subscription) -> str:
     return value
 
 
+def email_problems(email: str, topics: list[str]) -> list[tuple[str, str]]:
+    """What is wrong with an e-mail subscription's address and topics, all of it at once."""
+    problems = []
+    if not EMAIL.match(email.strip()) or len(email.strip()) > 254:
+        problems.append(("email", "请填写有效的电子邮箱地址"))
+    if not any(t in PUBLIC for t in topics):
+        problems.append(("topic", "请至少选择 新政策发布、新的申报批次、新的公示 之一"))
+    return problems
+
+
 def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[Subscription]:
-    """Anyone's subscription by e-mail: unconfirmed until the link sent to the address is followed."""
+    """Anyone's subscription by e-mail: unconfirmed until the link of the one mail sent to the address is followed."""
+    if problems := email_problems(email, topics):
+        raise InputError(problems)
     email = email.strip().lower()
-    if not EMAIL.match(email) or len(email) > 254:
-        raise InputError([("email", "请填写有效的电子邮箱地址")])
     chosen = [t for t in topics if t in PUBLIC]
-    if not chosen:
-        raise InputError([("topic", "请至少选择 新政策发布、新的申报批次、新的公示 之一")])
     if not get_settings().smtp_host:
         raise Conflict("本系统未开通邮件发送，暂不能按邮箱订阅；企业用户可登录后在消息中心订阅")
     one_at_a_time(session, f"subscribe:{email}")  # the same address twice at once: the later finds the earlier's
@@ -135,6 +148,7 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
                                                        Message.created_at >= since)))
     made: list[Subscription] = []
     pending: list[Message] = []
+    link = secrets.token_urlsafe(24)  # the request's one link: its first subscription's token
     for topic in chosen:
         row = session.scalar(select(Subscription).where(Subscription.email == email, Subscription.topic == topic,
                                                         Subscription.user_id.is_(None)).order_by(Subscription.id))
@@ -143,22 +157,26 @@ def subscribe_email(session: Session, *, email: str, topics: list[str]) -> list[
         if row is not None and (sent := [m for m in asked if m.link == _confirm_link(row)]):
             pending.append(sent[-1])
             continue
-        if len(asked) + len(made) >= CONFIRMATIONS_A_DAY:
+        if len(asked) >= CONFIRMATIONS_A_DAY:
             raise Conflict(f"24 小时内向该邮箱发送的确认邮件已达 {CONFIRMATIONS_A_DAY} 封，"
                            "请查收已发出的邮件或明天再试")
+        token = f"{link}.{topic}" if made else link  # one asked again a day later: its old link goes
         if row is None:
-            row = Subscription(email=email, topic=topic, token=secrets.token_urlsafe(24))
+            row = Subscription(email=email, topic=topic, token=token)
             session.add(row)
+        row.token = token
         made.append(row)
     if not made and pending:
         raise AlreadyAsked(_already_asked(pending))
     if not made:
         raise Conflict(f"该邮箱已订阅“{'、'.join(TOPICS[t] for t in chosen)}”，无需重复订阅")
     session.flush()
-    for row in made:
-        session.add(Message(user_id=None, kind="subscription.confirm", subject=f"请确认订阅：{TOPICS[row.topic]}",
-                            body=f"您（{email}）申请订阅“{TOPICS[row.topic]}”。如确系本人申请，请打开下面的链接确认；"
-                                 "否则不必理会。", link=_confirm_link(row), email=email, attempts=0))
+    named = "".join(f"“{TOPICS[row.topic]}”" for row in made)
+    whole = "（一次确认以上各项）" if len(made) > 1 else ""
+    session.add(Message(user_id=None, kind="subscription.confirm",
+                        subject=f"请确认订阅：{'、'.join(TOPICS[row.topic] for row in made)}",
+                        body=f"您（{email}）申请订阅{named}。如确系本人申请，请打开下面的链接确认{whole}；否则不必理会。",
+                        link=_confirm_link(made[0]), email=email, attempts=0))
     session.flush()
     return made
 
@@ -179,7 +197,8 @@ def _already_asked(pending: list[Message]) -> str:
 
 
 def _confirm_link(row: Subscription) -> str:
-    return f"/subscriptions/confirm/{row.token}"
+    """The link of the mail that asked for this subscription: its request's (the token before the dot)."""
+    return f"/subscriptions/confirm/{row.token.split('.')[0]}"
 
 
 def end(session: Session, *, actor: User, subscription_id: int) -> bool:
@@ -204,11 +223,27 @@ def by_token(session: Session, token: str) -> Subscription:
     return found
 
 
-def confirm(session: Session, token: str) -> Subscription:
-    found = by_token(session, token)
-    if found.confirmed_at is None:
-        found.confirmed_at = utcnow()
-        session.flush()
+def by_link(session: Session, token: str) -> list[Subscription]:
+    """The subscriptions a mailed confirmation link names: the one of its token and those asked with it in the same
+    request (``<token>.<topic>``) and not ended since; NotFound, said as a broken link, when none."""
+    if len(token) > 64:
+        raise NotFound(BROKEN_LINK)
+    named = Subscription.token == token
+    if "." not in token:
+        named = named | Subscription.token.startswith(f"{token}.", autoescape=True)
+    found = list(session.scalars(select(Subscription).where(named).order_by(Subscription.id)))
+    if not found:
+        raise NotFound(BROKEN_LINK)
+    return found
+
+
+def confirm(session: Session, token: str) -> list[Subscription]:
+    """Confirm what the link names (confirmed twice, it stands)."""
+    found = by_link(session, token)
+    for row in found:
+        if row.confirmed_at is None:
+            row.confirmed_at = utcnow()
+    session.flush()
     return found
 
 

@@ -14,10 +14,10 @@ from huiqi.errors import InputError
 from huiqi.money import parse_wan
 from huiqi.reference.divisions import chosen_region
 from huiqi.rules.case import Case
-from huiqi.rules.expr import values_named
 from huiqi.rules.facts import APPLICANT_FIELDS, CHOICES, FACTS, MATTER_FIELDS, MONEY_FIELDS, Fact
 from huiqi.rules.loader import vocabulary
 from huiqi.rules.policy import GROUPS, CodeInfo, Policy
+from huiqi.rules.questions import levels_accepted
 from huiqi.validation import ascii_digits, collect, control_reason, event_after, kept
 
 BOOLEANS = {"true": True, "false": False}
@@ -275,16 +275,7 @@ def level_choices(policies: list[Policy], codes: dict[str, CodeInfo]) -> dict[st
     """Each code with a level to the levels its rules can accept: the values their conditions compare the level
     with (小巨人: national, provincial; 瞪羚: provincial), in the order of ``CHOICES``; every level when no rule
     reaching the code names one."""
-    named: dict[str, set[str]] = {}
-    for policy in policies:
-        for measure in policy.measures:
-            for rule in (*measure.rules, *measure.local):
-                values = {v for c in rule.conditions for v in values_named(c.node, "level")}
-                for code in rule.reaches:
-                    named.setdefault(code, set()).update(values)
-    levels = CHOICES["level"]
-    return {code: tuple(v for v in levels if v in named[code]) if named.get(code) else tuple(levels)
-            for code, info in codes.items() if "level" in info.fields}
+    return {code: levels_accepted(policies, [code]) for code, info in codes.items() if "level" in info.fields}
 
 
 def matter_context(codes: dict[str, CodeInfo], policies: list[Policy]) -> dict[str, Any]:

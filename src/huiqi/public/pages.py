@@ -46,7 +46,8 @@ def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     return page(request, "public/home.html", who, policies=_current_first([service.read(p, today)
                                                                            for p in service.policies(session)]),
                 rounds=[rounds.read(session, r, today) for r in rounds.open_now(session, today)],
-                batches=batches[:3], batch_count=len(batches), versions=whitelist.published_versions(session),
+                batches=[b for b in batches if b.entries][:3],  # 最新公示: a batch withdrawn has none to show
+                batch_count=len(batches), versions=whitelist.published_versions(session),
                 today=today)
 
 
@@ -239,21 +240,30 @@ def announcements_page(request: Request, who: CallerDep, session: Db, q: filters
                 years=sorted({b.starts_on.year for b in every} | ({chosen} if chosen else set()), reverse=True),
                 query=f"?{urlencode(given)}" if given else "", narrowed=bool(given),
                 titles=service.measure_titles(session), today=clock.today(), contacts=objection_contacts(session),
-                problems=problems, status_code=422 if problems else 200)
+                call=objections_call, problems=problems, status_code=422 if problems else 200)
 
 
 def _objections_to(batch: announcements.PublicBatch, contacts: dict[str, Contact]) -> str:
     """Where objections to a batch go, as the page says it: the department, with its phone, address and mail as far
-    as they are filled in (else the rounds' 咨询电话)."""
+    as they are filled in (none: 请向该单位提出); without its phone, whom to call (``objections_call``)."""
     if not batch.department:
         return ""
     contact = contacts.get(batch.department)
     said = [f"{label} {value}" for label, value in (("电话", contact and contact.phone),
                                                     ("地址", contact and contact.address),
                                                     ("邮箱", contact and contact.mail)) if value]
-    if not (contact and contact.phone) and batch.phones:
-        said.append(f"申报批次咨询电话 {'、'.join(batch.phones)}")
-    return " · ".join([batch.department, *said])
+    where = " · ".join([batch.department, *said]) if said else f"请向{batch.department}提出"
+    call = "" if contact and contact.phone else objections_call(batch)
+    return f"{where}；{call}" if call else where
+
+
+def objections_call(batch: announcements.PublicBatch) -> str:
+    """Whom to call about an objection when the department's own phone is not recorded: the 咨询电话 of the batch's
+    rounds, else the platform's own contact (HUIQI_CONTACT), else no one."""
+    if batch.phones:
+        return f"咨询电话：{'、'.join(batch.phones)}"
+    contact = get_settings().contact.strip()
+    return f"本平台联系方式：{contact}" if contact else ""
 
 
 def _returned(batch: announcements.PublicBatch) -> str:

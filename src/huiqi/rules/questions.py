@@ -16,7 +16,7 @@ every failed condition can be met, all the changes together are checked against 
 cannot, nothing this matter could state would change the answer, and the answer says which condition.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from huiqi.money import wan
 from huiqi.rules.answer import Answer, Result, Status
 from huiqi.rules.case import Case, Matter
-from huiqi.rules.expr import Arith, BoolOp, Call, Compare, FactRef, Lit, Member, Node, Not, ParamRef
+from huiqi.rules.expr import Arith, BoolOp, Call, Compare, FactRef, Lit, Member, Node, Not, ParamRef, values_named
 from huiqi.rules.facts import CHOICES, FACTS, label
 from huiqi.rules.match import CaseEnv, evaluate_rule
 from huiqi.rules.policy import Condition, Policy, Rule
@@ -116,7 +116,7 @@ def questions(answer: Answer, case: Case, rules: "_RuleIndex", env: CaseEnv) -> 
         decided = [i for i, left in pending.items() if left == {fact}]
         waiting = [i for i, left in pending.items() if fact in left]
         asked.append(Question(
-            fact=fact, label=missing_label(fact), ask=ask(fact, case),
+            fact=fact, label=missing_label(fact), ask=ask(fact, case, rules.policies),
             decides=[_ref(open_results[i]) for i in decided], waiting=[_ref(open_results[i]) for i in waiting],
             money=_money(decided, open_results, most)))
         for i in waiting:
@@ -179,21 +179,29 @@ def missing_typed(path: str) -> str:
     return missing_label(path).replace("（元）", "（万元）")
 
 
-def ask(path: str, case: Case) -> str:
-    """The question for a missing fact, in plain Chinese.
+def ask(path: str, case: Case, policies: Sequence[Policy] = ()) -> str:
+    """The question for a missing fact, in plain Chinese; a matter's level offers only the levels that the rules of
+    ``policies`` reaching its codes accept (小巨人: 国家级、省级), as the page's select does.
 
     >>> from huiqi.rules.case import read_case
     >>> c = read_case({"matters": [{"id": "p1", "type": "project", "codes": ["smart_manufacturing"]}]})
     >>> ask("p1.investment", c), ask("applicant.size", c)
     ('事项p1（智能制造项目）的投资额是多少（万元）？', '贵单位的企业规模是哪一种（大型、中型、小型、微型）？')
+    >>> ask("applicant.region", c)
+    '贵单位注册在哪个市、区县？'
     """
     owner, _, name = path.rpartition(".")
     who = "贵单位" if owner == "applicant" else _matter_name(case, owner)
     fact = FACTS.get(name)
     if fact is None:
         return f"{who}的{label(name)}是什么？"
+    if name == "region":  # the page offers cities and their districts, not codes to type
+        return f"{who}注册在哪个市、区县？"
     if name in CHOICES or name == "parent_size":
-        choices = "、".join(CHOICES["size" if name == "parent_size" else name].values())
+        values = CHOICES["size" if name == "parent_size" else name]
+        matter = _matter(case, owner) if name == "level" else None
+        offered = levels_accepted(policies, matter.codes) if matter else ()
+        choices = "、".join(values[v] for v in offered or values)
         return f"{who}的{fact.label}是哪一种（{choices}）？"
     if fact.type == "bool":
         return f"{who}是否{fact.label}？"
@@ -202,6 +210,18 @@ def ask(path: str, case: Case) -> str:
     if fact.type == "int" and fact.label.endswith("（元）"):
         return f"{who}的{fact.label.removesuffix('（元）')}是多少（万元）？"
     return f"{who}的{fact.label}是什么？"
+
+
+def levels_accepted(policies: Iterable[Policy], codes: Iterable[str]) -> tuple[str, ...]:
+    """The levels a matter of these codes can take under the rules reaching them: the values their conditions compare
+    the level with, in the order of ``CHOICES``; every level for a code whose rules name none."""
+    policies = list(policies)
+    accepted: set[str] = set()
+    for code in codes:
+        named = {v for p in policies for m in p.measures for r in (*m.rules, *m.local) if code in r.reaches
+                 for c in r.conditions for v in values_named(c.node, "level")}
+        accepted |= named or set(CHOICES["level"])
+    return tuple(v for v in CHOICES["level"] if v in accepted)
 
 
 def _matter_name(case: Case, matter_id: str) -> str:

@@ -193,7 +193,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
     # An unknown name costs the same hashing as a known one, so timing does not tell which names exist.
     hashed = user.password_hash if user is not None else passwords.unknown_user_hash()
     if not passwords.check_password(password, hashed) or user is None or not user.active:
-        raise NotAuthenticated("用户名或密码错误，或账号已停用")
+        raise NotAuthenticated("登录名或密码错误，或账号已停用")
     return user
 
 

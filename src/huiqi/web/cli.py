@@ -5,13 +5,14 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from huiqi.cli_support import fail
-from huiqi.config import Settings, get_settings, served_address
+from huiqi.config import LOOPBACK, Settings, get_settings, served_address
 from huiqi.console import make_console
 from huiqi.errors import HuiqiError
 from huiqi.users.roles import Role
@@ -53,6 +54,8 @@ def serve(
     if lists:
         typer.echo(f"上次运行中断的认定名单匹配 {lists} 份，已标记为失败，可在认定名单页重新匹配。", err=True)
     address = f"http://{host}:{port}/"
+    if (mismatch := public_url_mismatch(host, port, get_settings(), "HUIQI_PUBLIC_URL" in os.environ)) is not None:
+        typer.echo(mismatch, err=True)
     if "HUIQI_PUBLIC_URL" not in os.environ:  # shared links and mails point to this server, not to port 8000
         os.environ["HUIQI_PUBLIC_URL"] = served_address(host, port)  # the workers inherit it
         get_settings.cache_clear()
@@ -63,6 +66,34 @@ def serve(
     uvicorn.run("huiqi.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False, proxy_headers=bool(proxies),
                 forwarded_allow_ips=proxies or None)
+
+
+def public_url_mismatch(host: str, port: int, settings: Settings, given: bool) -> str | None:
+    """What to say, outside production, when the links that other commands write (mails by ``huiqi messages send``)
+    would not reach this server: HUIQI_PUBLIC_URL unset while it serves elsewhere than the default's address, or set
+    to this machine at another port. An address elsewhere (a proxy's) is the deployment's to know.
+
+    >>> public_url_mismatch("127.0.0.1", 8000, Settings(), False) is None
+    True
+    >>> print(public_url_mismatch("0.0.0.0", 8100, Settings(public_url="http://127.0.0.1:8000"), True))
+    注意：HUIQI_PUBLIC_URL（http://127.0.0.1:8000）与本服务的端口 8100 不一致，邮件和分享链接将打不开；请设为 http://127.0.0.1:8100。
+    """
+    served = served_address(host, port)
+    if settings.environment == "production":
+        return None
+    if not given:
+        if served == Settings.model_fields["public_url"].default:
+            return None
+        return (f"注意：未设置 HUIQI_PUBLIC_URL。本服务的分享链接指向 {served}，"
+                f"但 huiqi messages send 等命令写出的邮件链接仍指向 {Settings.model_fields['public_url'].default}；"
+                "请在运行这些命令时也设置 "
+                f"HUIQI_PUBLIC_URL={served}（make demo 已按所用端口设置）。")
+    url = urlsplit(settings.public_url)
+    here = url.hostname in (*LOOPBACK, host.strip("[]"))
+    if here and (url.port or {"https": 443}.get(url.scheme, 80)) != port:
+        return (f"注意：HUIQI_PUBLIC_URL（{settings.public_url}）与本服务的端口 {port} 不一致，邮件和分享链接将打不开；"
+                f"请设为 {served}。")
+    return None
 
 
 PROBE = "/static/css/huiqi.css"  # a file served without the database: the cheapest answer the server gives
