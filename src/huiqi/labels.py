@@ -51,6 +51,7 @@ FIELD_LABELS: dict[str, str] = {
     "major_accident": "近三年发生重大安全、环保、质量事故", "key": "事项编号",
     # what a page sent back of what it showed (a budget, an account), for two people acting at once
     "seen": "页面显示的内容（请刷新页面后再试）", "seen_year": "页面显示的年度（请刷新页面后再试）",
+    "in_force": "页面显示的现行版本（请刷新页面后再试）",
 }
 
 

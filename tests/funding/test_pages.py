@@ -327,3 +327,15 @@ async def test_a_budget_short_of_what_waits_for_approval_is_flagged(browser, ses
                                        '少于已拟定金额和公示中待批准的 80 万元</span>')
     past = (await finance.get("/budgets", params={"year": 2024})).text
     assert _low_cell(past, "措施3 ") == '<span class="muted">—</span>' and "预算余额偏低" not in past
+
+
+async def test_a_budget_set_by_another_role_is_refused_in_sight_saying_who_sets_it(browser, session, people) -> None:
+    """A forged request (a valid CSRF token) from the auditor or the admin, whole or empty: refused as a role (403), the
+    reason on the budgets page they read, not a page that merely fails to change (the reason sat in finance's form)."""
+    for who, role in ((people.auditor, "审计人员"), (people.admin, "管理员")):
+        for sent in ({"year": "2025", "measure": "3", "amount": "100"}, {}):
+            refused = await browser(who).post("/budgets", data=sent)
+            said = refused.text[refused.text.index('role="alert"'):]
+            assert refused.status_code == 403 and f"{role}无权设定预算（由财政人员办理）" in said[:600], (role, sent)
+            assert 'id="budgets"' in refused.text or "请在上方填写要查看的年度" in refused.text  # the page, still
+    assert session.scalar(select(func.count()).select_from(Budget)) == 0
