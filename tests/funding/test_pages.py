@@ -337,5 +337,6 @@ async def test_a_budget_set_by_another_role_is_refused_in_sight_saying_who_sets_
             refused = await browser(who).post("/budgets", data=sent)
             said = refused.text[refused.text.index('role="alert"'):]
             assert refused.status_code == 403 and f"{role}无权设定预算（由财政人员办理）" in said[:600], (role, sent)
+            assert ">未能设定预算</h2>" in said[:300], "a refusal, not something to correct"
             assert 'id="budgets"' in refused.text or "请在上方填写要查看的年度" in refused.text  # the page, still
     assert session.scalar(select(func.count()).select_from(Budget)) == 0

@@ -188,7 +188,8 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent
                            amount=yuan, seen=_seen(sent, year, seen_year, f"{chosen}/{measure.strip()}"))
 
     def again(refusal: Refusal) -> Response:
-        problems = labelled(refusal.problems, own={"amount": "预算（万元）"})  # the box as the form calls it
+        # the box as the form calls it; a refusal of the role is said as one (未能设定预算), nothing to correct
+        problems = labelled(refusal.shown, own={"amount": "预算（万元）"})
         return _page(request, who, actor, session, shown, status_code=refusal.status_code, message=refusal.message,
                      problems=problems, values=values)
 
