@@ -483,3 +483,20 @@ async def test_the_catalogue_and_a_versions_parameters_export_to_excel(browser, 
     session.flush()
     refused = await browser(people.admin).get(f"/admin/policies/{broken.id}/parameters.xlsx")
     assert refused.status_code == 409 and "没有可导出的参数" in refused.text
+
+
+async def test_a_role_not_admin_posting_the_catalogues_forms_is_refused_before_they_are_read(browser, people) -> None:
+    """Publish, withdraw, edit and draft posted by the auditor or the analyst, empty: a 403 saying who does it, not a
+    422 naming a field the form left out (in_force：缺少此项, in English)."""
+    for who, role in ((people.auditor, "审计人员"), (people.analyst, "政策分析人员")):
+        for path, doing in (("/admin/policies/1/publish", "发布政策"), ("/admin/policies/1/withdraw", "撤回政策"),
+                            ("/admin/policies/1/edit", "修改政策草稿"), ("/admin/policies", "起草政策版本")):
+            refused = await browser(who).post(path, data={})
+            assert refused.status_code == 403 and f"{role}无权{doing}（由管理员办理）" in refused.text, (role, path)
+            assert "in_force" not in refused.text and "缺少此项" not in refused.text
+
+
+async def test_a_publication_without_the_version_the_page_showed_names_it_in_chinese(browser, people) -> None:
+    forged = await browser(people.admin).post("/admin/policies/1/publish", data={})
+    assert forged.status_code == 422 and "页面显示的现行版本（请刷新页面后再试）：缺少此项" in forged.text
+    assert "in_force" not in forged.text

@@ -275,3 +275,13 @@ async def test_the_matter_form_says_every_mistake_at_once_each_beside_its_field(
     assert 'value="-5"' in refused.text and 'value="abc"' in refused.text and 'value="新 项目"' in refused.text
     applicant = applicant_records.by_uscc(session, people.alice.uscc)
     assert [m.key for m in applicant_records.matters(session, applicant.id)] == ["h1", "p1"], "nothing saved"
+
+
+@pytest.mark.parametrize(("name", "pointer"), [
+    ("analyst", "政策分析人员请从“统计”或“财政测算”进入"), ("auditor", "审计人员请从“全部申报”或“审计链”查看"),
+    ("finance", "财政人员请从“待审批”或“预算”进入"), ("shenyang", "市级初审人员请从“待审核”进入"),
+    ("miit", "责任单位审核人员请从“待审核”进入"), ("admin", "管理员请从“申报”或“申报单位”进入")])
+async def test_the_enterprise_page_points_each_other_role_to_its_own_way_in(browser, people, name, pointer) -> None:
+    """“本单位” told every role “审核人员请从‘待审核’进入”: the analyst and the auditor have no 待审核."""
+    refused = await browser(getattr(people, name)).get("/me")
+    assert refused.status_code == 403 and f"“本单位”页面只供企业用户使用；{pointer}" in refused.text

@@ -476,3 +476,19 @@ async def test_a_list_confirmed_application_reads_as_confirmed_not_applied_for(b
     mine = (await browser(people.alice).get(f"/applications/{app.id}")).text
     assert "确认日期" in mine and "提交日期" not in mine
     assert "上限（确认时按规则计算）" in mine and "确认时按本系统政策规则" in mine
+
+
+async def test_the_analyst_is_told_the_list_is_not_theirs_not_shown_an_empty_one(browser, session, people,
+                                                                                 tmp_path) -> None:
+    """Applications exist, yet the analyst's list said 还没有申报 with its filters and 导出 Excel: refused as the
+    applicants' directory refuses it, pointing to the sums; the export (whatever its filters) alike."""
+    apply(session, people.alice, matter="h1", measure=3, amount=1_000_000, on=date(2025, 9, 1), store=tmp_path)
+    analyst = browser(people.analyst)
+    for path in ("/applications", "/applications?state=nonsense", "/api/v1/applications/export.xlsx",
+                 "/api/v1/applications/export.xlsx?city=abc"):
+        refused = await analyst.get(path)
+        assert refused.status_code == 403, (path, refused.status_code)
+        said = refused.text if path.startswith("/applications") else refused.json()["detail"]
+        assert "政策分析人员只看汇总，不查看具体单位和申报：请从“统计”或“财政测算”进入" in said, path
+        assert "还没有申报" not in said and "导出 Excel" not in said
+    assert "示例科技有限公司" in (await browser(people.finance).get("/applications")).text, "there is one to list"

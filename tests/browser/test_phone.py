@@ -210,3 +210,20 @@ def test_a_shared_calculator_answer_stacks_into_cards_on_a_phone(phone) -> None:
     assert phone.evaluate(SCROLLING) == [] and phone.evaluate(OUT_OF_SIGHT) == []
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(phone, "90-phone-public-calculator-shared")
+
+
+def test_the_statistics_filters_and_cards_read_on_a_phone(phone) -> None:
+    """申报年度 was a box of six characters squeezed beside the legend 筛选, and a card's 申请金额（万元） wrapped in
+    its word (申请金额（万 / 元）): each filter now has a line of its own under its legend, and a column's name wraps
+    before its unit, if at all."""
+    sign_in(phone, "analyst")
+    for path in ("/statistics?by=measure&by=city", "/figures"):
+        phone.goto(path)
+        legend = phone.locator("fieldset.filter-boxes legend").bounding_box()
+        year = phone.locator("#f-year").bounding_box()
+        assert year["y"] >= legend["y"] + legend["height"] and year["width"] > 300, (path, legend, year)
+        wraps = phone.evaluate("""[...document.querySelectorAll('table.stack td[data-label]')]
+          .map(td => getComputedStyle(td, '::before').wordBreak)""")
+        assert wraps and set(wraps) == {"keep-all"}, (path, set(wraps))
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        shoot(phone, f"90-phone-analyst{path.split('?')[0].replace('/', '-')}")

@@ -344,3 +344,16 @@ async def test_a_forged_year_shown_is_said_on_the_page_and_nothing_set(browser, 
     assert nul.status_code == 422 and "预算（万元）：页面显示的预算已无法核对：请刷新页面后再设定" in nul.text
     assert (await finance.post("/budgets", data={"year": "2025", "measure": "3", "amount": "500", "seen_year": "",
                                                  })).status_code == 303, "a page that showed no year"
+
+
+async def test_a_budget_set_by_another_role_is_refused_in_sight_saying_who_sets_it(browser, session, people) -> None:
+    """A forged request (a valid CSRF token) from the auditor or the admin, whole or empty: refused as a role (403), the
+    reason on the budgets page they read, not a page that merely fails to change (the reason sat in finance's form)."""
+    for who, role in ((people.auditor, "审计人员"), (people.admin, "管理员")):
+        for sent in ({"year": "2025", "measure": "3", "amount": "100"}, {}):
+            refused = await browser(who).post("/budgets", data=sent)
+            said = refused.text[refused.text.index('role="alert"'):]
+            assert refused.status_code == 403 and f"{role}无权设定预算（由财政人员办理）" in said[:600], (role, sent)
+            assert ">未能设定预算</h2>" in said[:300], "a refusal, not something to correct"
+            assert 'id="budgets"' in refused.text or "请在上方填写要查看的年度" in refused.text  # the page, still
+    assert session.scalar(select(func.count()).select_from(Budget)) == 0

@@ -121,3 +121,16 @@ async def test_a_forged_box_is_said_beside_it_and_kept(browser, session, people,
     assert marked(refused.text) == [(f"f-{field}", said)]
     assert f'id="f-{field}" name="{field}"' in refused.text and f'value="{shown}"' in refused.text
     assert growth.growth_file(session, actor=people.alice, uscc=ALICE_USCC).figures == [], "nothing saved"
+
+
+async def test_figures_from_a_role_that_keeps_no_file_are_refused_in_sight(browser, session, people) -> None:
+    """The auditor, finance, a city and a department that does not lead measure 3, posting a year's figures (whole or
+    empty): refused for who they are (403), said on the file's page (the form, and its error summary, are not there
+    for them), naming who keeps the file; nothing recorded."""
+    for who, role in ((people.auditor, "审计人员"), (people.finance, "财政人员"), (people.shenyang, "市级初审人员")):
+        for sent in ({"year": "2024", "revenue": "1"}, {}):
+            refused = await browser(who).post(f"/growth/{ALICE_USCC}/figures", data=sent)
+            assert refused.status_code == 403, (role, sent, refused.status_code)
+            said = refused.text[refused.text.index('role="alert"'):][:600]
+            assert f"{role}无权维护成长档案（由企业本身、措施3的牵头单位省工业和信息化厅或管理员维护）" in said, role
+    assert growth.growth_file(session, actor=people.alice, uscc=ALICE_USCC).figures == []

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select
 
+from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.models import SimulationJob
@@ -67,6 +68,11 @@ async def test_finance_runs_a_synthetic_simulation_with_a_reform(client, people,
                for c in shares if c.value is not None), [(c.value, c.number_format) for c in shares]
     assert any(c.value is not None for c in shares)
     assert dict(book["说明"].iter_rows(values_only=True))["事项数"] == job["result"]["matters"]
+    titles = [book[name]["A1"].value for name in book.sheetnames]
+    assert all(t.startswith(f"财政测算 #{job['id']}：") and f"（{clock.today().isoformat()} 生成，判断日期 " in t
+               for t in titles), titles
+    assert titles[0].startswith(f"财政测算 #{job['id']}：测算结果（"), "the run, named as its page names it"
+    assert "计入支出（万元）" in [c.value for c in book["测算结果"][2]], "the header under the title"
     html = await client.get(f"/api/v1/simulations/{job['id']}/report.html", headers=headers)
     assert "echarts" in html.text and "<script src" not in html.text
     listed = (await client.get("/api/v1/simulations", headers=headers)).json()
@@ -167,7 +173,7 @@ async def test_uploaded_population_zip_and_workbook(client, people, session, tmp
     assert same["state"] == "done" and same["result"]["matters"] == matters.height
     xlsx = await client.get(f"/api/v1/simulations/{same['id']}/report.xlsx", headers=headers)
     by_year = list(openpyxl.load_workbook(io.BytesIO(xlsx.content))["测算结果"].iter_rows(values_only=True))
-    assert by_year[0][0] == "年份" and all(isinstance(row[0], int) or row[0] == "未填" for row in by_year[1:-1])
+    assert by_year[1][0] == "年份" and all(isinstance(row[0], int) or row[0] == "未填" for row in by_year[2:-1])
 
 
 async def test_a_bad_population_fails_the_job_with_its_reason(client, people, session, tmp_path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 
+from huiqi import clock
 from huiqi.rules.loader import load_many
 from huiqi.simulate.engine import difference
 from huiqi.simulate.reform import Reform
@@ -60,17 +61,20 @@ def test_the_html_report(tmp_path: Path) -> None:
 def test_the_workbook_holds_numbers_and_chinese_labels(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write(_report(), tmp_path / "report.xlsx"))
     sheet = book["测算结果"]
-    header = [c.value for c in sheet[1]]
-    *rows, total = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    today = clock.today().isoformat()
+    assert sheet["A1"].value == f"财政测算：测算结果（{today} 生成，判断日期 2025-06-30）", "the run and the day"
+    assert book["说明"]["A1"].value == f"财政测算：说明（{today} 生成，判断日期 2025-06-30）"
+    header = [c.value for c in sheet[2]]
+    *rows, total = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=3)]
     assert (total["政策"], total["涉及事项"], total["计入支出（元）"]) == ("合计", 9, 837_985_415), "the page's 合计"
     assert [(r["政策"], r["措施"]) for r in rows] == [("辽政办〔2022〕35号", OURS),
                                                     ("辽政办〔2022〕35号", FIVE),
                                                     ("测试〔2024〕1号", THEIRS)]
     wan = header.index("计入支出（万元）") + 1
-    cell = sheet.cell(row=2, column=wan)
+    cell = sheet.cell(row=3, column=wan)
     assert cell.data_type == "n" and cell.value == 72798.5415 and "0.0000" in cell.number_format
     assert all(isinstance(r["计入支出（元）"], int) for r in rows)
-    about = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}
+    about = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=3)}
     assert about["分组"] == "措施、地区"
     assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in sheet.iter_rows() for c in row)
 
@@ -85,7 +89,7 @@ def test_text_that_looks_like_a_formula_is_quoted_in_both_sheets(tmp_path: Path)
     hostile = [c for sheet in book for row in sheet.iter_rows() for c in row
                if isinstance(c.value, str) and looks_like_formula(c.value)]
     assert {c.value for c in hostile} >= {report.population, "=1+1：@SUM(A1)"}
-    about = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=2)}
+    about = {row[0].value: row[1].value for row in book["说明"].iter_rows(min_row=3)}
     cap = about["改革：辽政办〔2022〕35号 措施1 总部及功能性机构资金支持上限"]
     assert cap.startswith("自 2025-01-01 起为 3000万元"), cap
     assert not any(k.startswith("改革：1.") for k in about), "the parameter by its Chinese label, not its key"

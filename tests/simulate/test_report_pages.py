@@ -66,8 +66,8 @@ async def test_each_policys_measure_1_keeps_its_own_title(browser, client, peopl
     xlsx = await client.get(f"/api/v1/simulations/{job}/report.xlsx", headers=headers)
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     sheet = book["测算结果"]
-    header = [c.value for c in sheet[1]]
-    *cells, total = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    header = [c.value for c in sheet[2]]  # under the title naming the run
+    *cells, total = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=3)]
     assert total["政策"].value == "合计"
     assert total["计入支出（元）"].value == sum(c["计入支出（元）"].value for c in cells), "the page's 合计"
     assert {c["政策"].value for c in cells} == set(TITLES)
@@ -75,7 +75,7 @@ async def test_each_policys_measure_1_keeps_its_own_title(browser, client, peopl
     money = [c["计入支出（万元）"] for c in cells]
     assert all(m.data_type == "n" and isinstance(m.value, int | float) for m in money), "numbers, not text"
     assert sum(m.value for m in money) == pytest.approx(sum(c["计入支出（元）"].value for c in cells) / 10_000)
-    assert {r[0].value: r[1].value for r in book["说明"].iter_rows(min_row=2)}["分组"] == "措施、地区"
+    assert {r[0].value: r[1].value for r in book["说明"].iter_rows(min_row=3)}["分组"] == "措施、地区"
 
 
 async def test_the_comparison_shows_yi_from_one_yi_and_two_decimals_below(browser, people, session) -> None:

@@ -80,7 +80,8 @@ def test_outputs(population: Path, tmp_path: Path, suffix: str) -> None:
     if suffix == ".xlsx":
         book = openpyxl.load_workbook(out)
         assert book.sheetnames[:2] == ["测算结果", "说明"] and "从高不重复：按措施（基线）" in book.sheetnames
-        assert "计入支出（万元）" in [c.value for c in book["测算结果"][1]]
+        assert book["测算结果"]["A1"].value.startswith("财政测算：测算结果（"), "titled, as every export is"
+        assert "计入支出（万元）" in [c.value for c in book["测算结果"][2]]
     if suffix == ".html":
         text = out.read_text("utf-8")
         assert "echarts" in text and "cdn" not in text.lower() and "<script src" not in text
@@ -409,8 +410,8 @@ def test_a_cap_cut_to_0_leaves_no_supported_item(population: Path, tmp_path: Pat
     assert sum(y["reform_grants"] for y in impact["years"]) == sum(g["grants"] for g in reformed.values())
     assert next(m for m in impact["measures"] if m["measure"] == 11)["reform_grants"] == 0
     sheet = openpyxl.load_workbook(out)["测算结果"]
-    header = [c.value for c in sheet[1]]
-    row = next(dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+    header = [c.value for c in sheet[2]]  # under the title
+    row = next(dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)
                if str(r[0]).startswith("措施11 "))
     assert (row["可支持"], row["改革后可支持"], row["可支持差额"]) == (base[11]["grants"], 0, -base[11]["grants"])
 

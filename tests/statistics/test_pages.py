@@ -4,6 +4,8 @@ import html
 import io
 import json
 import re
+from datetime import date
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -339,3 +341,41 @@ async def test_a_grouping_or_filter_forged_is_said_beside_its_field_and_its_down
     sheet = await client.get(f"{path}.xlsx", params=params)
     assert sheet.status_code == 422 and "<h1>未能下载</h1>" in sheet.text and f"：{said}" in sheet.text
     assert f'<a class="button" href="{path}?' in sheet.text
+
+
+async def test_the_statistics_workbook_is_named_for_the_business_day(browser, figures) -> None:
+    """As 公示-2026-12-07.xlsx is: a download kept beside yesterday's is told apart by its name."""
+    from huiqi import clock
+
+    day = clock.today().isoformat()
+    for path in ("/statistics.xlsx", "/api/v1/statistics.xlsx"):
+        got = await browser(figures.finance).get(path)
+        assert got.status_code == 200 and quote(f"申报与兑现统计-{day}.xlsx") in got.headers["content-disposition"]
+
+
+async def test_the_ratings_and_the_offers_on_the_page_have_their_excel_too(browser, session, people) -> None:
+    """Only the main table had 导出 Excel: 好差评（按责任单位） leads to the rates' workbook, 政策直达（按措施） to its
+    own, the page's rows and columns, money in yuan with its 万元 beside."""
+    from huiqi import clock
+    from huiqi.offers import service as offers
+    from tests.dbtest import direct_offer
+
+    direct_offer(session, people, date(2025, 7, 1))
+    page = (await browser(people.analyst).get("/statistics")).text
+    ratings, offered = page.split('id="ratings"')[1].split('id="offers"')
+    assert '<a class="button secondary" href="/ratings.xlsx">导出 Excel</a>' in ratings
+    assert '<a class="button secondary" href="/statistics/offers.xlsx">导出 Excel</a>' in offered
+    got = await browser(people.analyst).get("/statistics/offers.xlsx")
+    assert got.status_code == 200
+    assert quote(f"政策直达统计-{clock.today().isoformat()}.xlsx") in got.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    assert book.sheetnames == ["政策直达（按措施）"]
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "政策直达（按措施，全部记录）"
+    assert rows[1] == ("措施", "产生", "企业接受", "责任单位确认", "不予确认", "撤回", "企业放弃", "已拨付",
+                       "拨付金额（元）", "拨付金额（万元）", "认定至拨付（平均天数）")
+    assert [r[:2] for r in rows[2:]] == [(r.key, r.made) for r in offers.statistics(session, actor=people.analyst)]
+    assert len(rows) > 2 and all(f">{r.key}</td>" in offered for r in offers.statistics(session, actor=people.finance))
+    assert (await browser(people.shenyang).get("/statistics/offers.xlsx")).status_code == 403
+    rates = await browser(people.analyst).get("/ratings.xlsx")
+    assert quote(f"好差评-{clock.today().isoformat()}.xlsx") in rates.headers["content-disposition"]

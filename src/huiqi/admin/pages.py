@@ -21,7 +21,7 @@ from huiqi.users.names import namer
 from huiqi.users.roles import Role
 from huiqi.users.scope import require_role
 from huiqi.validation import kept
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId, role_first
 from huiqi.web.door import said_beside
 from huiqi.web.excel import download, download_workbook
 from huiqi.web.limits import POLICY_FORM_BYTES
@@ -120,7 +120,8 @@ def text_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
         "X-Content-Type-Options": "nosniff"})
 
 
-@router.post("/admin/policies", response_model=None, form_limits=POLICY_FORM_LIMITS)
+@router.post("/admin/policies", response_model=None, form_limits=POLICY_FORM_LIMITS,
+             dependencies=role_first(Role.ADMIN, doing="起草政策版本"))
 @said_beside("text", "file_name")
 def draft(request: Request, who: CallerDep, actor: Actor, session: Db,
           file: Annotated[UploadFile | None, File()] = None,
@@ -167,7 +168,8 @@ def _short(warning: str) -> str:
     return f"第 {line} 行 {rest}" if rest and line.isdigit() else warning
 
 
-@router.post("/admin/policies/{version_id}/edit", response_model=None, form_limits=POLICY_FORM_LIMITS)
+@router.post("/admin/policies/{version_id}/edit", response_model=None, form_limits=POLICY_FORM_LIMITS,
+             dependencies=role_first(Role.ADMIN, doing="修改政策草稿"))
 @said_beside("text")
 def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
          text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "") -> Response:
@@ -221,7 +223,8 @@ def parameters_download(actor: Actor, session: Db, version_id: RecordId) -> Resp
     return download(exports.parameters_table(found), f"政策参数-版本{version_id}.xlsx")
 
 
-@router.post("/admin/policies/{version_id}/publish", response_model=None)
+@router.post("/admin/policies/{version_id}/publish", response_model=None,
+             dependencies=role_first(Role.ADMIN, doing="发布政策"))
 @said_beside("in_force")
 def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
             in_force: Annotated[str, Form()] = "") -> Response:
@@ -236,7 +239,8 @@ def publish(request: Request, who: CallerDep, actor: Actor, session: Db, version
                      said=f"政策版本 {version_id} 已发布，即日起用于匹配与申报")
 
 
-@router.post("/admin/policies/{version_id}/withdraw", response_model=None)
+@router.post("/admin/policies/{version_id}/withdraw", response_model=None,
+             dependencies=role_first(Role.ADMIN, doing="撤回政策"))
 @said_beside("reason")
 def withdraw(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
              reason: Annotated[str, Form()] = "") -> Response:

@@ -14,7 +14,7 @@ from huiqi.applicants import repository, service
 from huiqi.applications import service as applications
 from huiqi.applications import views
 from huiqi.catalogue import service as catalogue
-from huiqi.errors import Forbidden, InputError, NotFound
+from huiqi.errors import InputError, NotFound
 from huiqi.labels import field_label, matter_label
 from huiqi.models import Applicant, ApplicantProfile, Matter, User
 from huiqi.reference import industries
@@ -22,6 +22,7 @@ from huiqi.reference.divisions import place_name
 from huiqi.rules.facts import CHOICES
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
+from huiqi.users.scope import sums_only
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.excel import Table, download
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
@@ -34,8 +35,7 @@ COMPARED = ("name", "kind", "region", "industry", "size", "above_scale", "establ
 
 
 def _found(session: Session, actor: User, word: str | None) -> list[tuple[Applicant, ApplicantProfile]]:
-    if actor.role == Role.ANALYST:
-        raise Forbidden("政策分析人员只看汇总，不查看具体单位")
+    sums_only(actor)
     rows = service.listed(session, actor=actor, word=word)
     return sorted(rows, key=lambda row: (row[1].name or "", row[0].uscc))
 
@@ -76,8 +76,7 @@ def _changes(history: list[ApplicantProfile]) -> list[tuple[ApplicantProfile, li
 def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: str) -> Response:
     if actor.role == Role.ENTERPRISE and actor.uscc == uscc:
         return RedirectResponse("/me", status_code=303)
-    if actor.role == Role.ANALYST:
-        raise Forbidden("政策分析人员只看汇总，不查看具体单位")
+    sums_only(actor)
     if len(uscc) != 18:
         raise InputError([("统一社会信用代码", "应为 18 位")])
     applicant, history = service.get_applicant(session, actor=actor, uscc=uscc)

@@ -23,7 +23,7 @@ from huiqi.rounds import service as rounds
 from huiqi.rules.facts import CHOICES, FACTS
 from huiqi.users import repository as user_rows
 from huiqi.users.names import namer
-from huiqi.users.roles import Role
+from huiqi.users.roles import ROLE_LABELS, WAY_IN, Role
 from huiqi.validation import control_reason, kept
 from huiqi.web.deps import Actor, CallerDep, Db, SentForm
 from huiqi.web.door import EVERY, said_beside
@@ -37,8 +37,11 @@ MatterKey = Annotated[str | None, Query(max_length=64, description="要修改的
 
 
 def _uscc(actor: User) -> str:
-    if actor.role != Role.ENTERPRISE or not actor.uscc:
-        raise Forbidden("“本单位”页面只供企业用户使用；审核人员请从“待审核”进入")
+    if actor.role == Role.ENTERPRISE and not actor.uscc:
+        raise Forbidden("您的企业账号尚未绑定单位（统一社会信用代码），请联系管理员绑定后再使用“本单位”页面")
+    if actor.role != Role.ENTERPRISE:
+        raise Forbidden(f"“本单位”页面只供企业用户使用；{ROLE_LABELS.get(actor.role, actor.role)}"
+                        f"{WAY_IN.get(actor.role, '请从上方导航进入')}")
     return actor.uscc
 
 

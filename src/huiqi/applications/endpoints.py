@@ -22,7 +22,8 @@ from huiqi.materials.serving import attachment
 from huiqi.materials.storage import MEDIA_TYPES, file_size
 from huiqi.models import User
 from huiqi.users.roles import Role
-from huiqi.web.deps import Actor, ApplicationFilters, Db, RecordId, role_first
+from huiqi.users.scope import sums_only
+from huiqi.web.deps import Actor, ApplicationFilters, Db, RecordId, refused_first, role_first
 from huiqi.web.excel import XLSX, Table, download_built
 from huiqi.web.pagination import Page, PagingDep, page_of
 from huiqi.workflow.runner import run
@@ -48,7 +49,8 @@ def applications(session: Db, actor: Actor, paging: PagingDep, filters: Applicat
 
 
 @router.get("/export.xlsx", summary="导出申报清单（Excel）", response_class=Response,
-            responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}})
+            responses={200: {"content": {XLSX: {}}, "description": "Excel 工作簿"}},
+            dependencies=refused_first(sums_only))  # as the list page: an analyst reads sums, not an empty list
 def export(request: Request, session: Db, actor: Actor, filters: ApplicationFilters,
            state: StateQuery = None) -> Response:
     return download_built(request, session, actor, export_table, _state(state), filters, filename="申报清单.xlsx")

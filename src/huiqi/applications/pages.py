@@ -36,9 +36,9 @@ from huiqi.rules.answer import Grant
 from huiqi.rules.policy import CodeInfo
 from huiqi.users.names import namer
 from huiqi.users.roles import Role
-from huiqi.users.scope import require_role
+from huiqi.users.scope import require_role, sums_only
 from huiqi.validation import collect, control_reason, digits, kept
-from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm
+from huiqi.web.deps import Actor, ApplicationFilters, CallerDep, Db, RecordId, SentForm, refused_first, role_first
 from huiqi.web.door import said_beside
 from huiqi.web.limits import TOO_LARGE
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
@@ -51,7 +51,8 @@ from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action, State
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/applications", response_class=HTMLResponse)
+# a policy analyst reads sums: refused (saying where they are) before the filters are read, not shown an empty list
+@router.get("/applications", response_class=HTMLResponse, dependencies=refused_first(sums_only))
 def listing(request: Request, who: CallerDep, session: Db, actor: Actor, filters: ApplicationFilters,
             state: Annotated[str | None, Query(max_length=20)] = None, number: PageNumber = 1) -> HTMLResponse:
     if state and state not in STATES:
@@ -367,7 +368,8 @@ def _step(request: Request, who: CallerDep, session: Db, actor: User, applicatio
                      again=again, said=DONE[done])
 
 
-@router.post("/applications/{application_id}/amount", response_class=HTMLResponse, response_model=None)
+@router.post("/applications/{application_id}/amount", response_class=HTMLResponse, response_model=None,
+             dependencies=role_first(Role.ENTERPRISE, doing="修改申请金额"))
 @said_beside("amount")
 def change_amount(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
                   form: SentForm) -> Response:
@@ -439,7 +441,8 @@ def remove_material(request: Request, who: CallerDep, session: Db, actor: Actor,
                                                  material_id=material_id), "remove")
 
 
-@router.post("/applications/{application_id}/declaration", response_class=HTMLResponse, response_model=None)
+@router.post("/applications/{application_id}/declaration", response_class=HTMLResponse, response_model=None,
+             dependencies=role_first(Role.ENTERPRISE, doing="作出申报承诺"))
 def declare(request: Request, who: CallerDep, session: Db, actor: Actor, application_id: RecordId,
             form: SentForm) -> Response:
     agreed = form.get("agree") == "yes"

@@ -23,6 +23,8 @@ from huiqi.money import wan, yi
 from huiqi.public.service import measure_titles
 from huiqi.review.forms import yuan_of_wan
 from huiqi.users.names import name_of, people
+from huiqi.users.roles import Role
+from huiqi.users.scope import require_role
 from huiqi.validation import (
     FIGURE_SHOWN,
     FIRST_YEAR,
@@ -170,6 +172,7 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent
     shown = int(year) if digits(year) and len(year) == 4 and 2000 <= int(year) <= 2100 else clock.today().year
 
     def act() -> None:
+        require_role(actor, Role.FINANCE, doing="设定预算", named=True)  # refused as a role, whatever the form holds
         if not digits(visible(year, "year")) or len(year) != 4:
             raise InputError([("year", "请填写四位数年份，如 2026")])
         if not digits(measure.strip()):
@@ -183,7 +186,8 @@ def set_budget(request: Request, who: CallerDep, actor: Actor, session: Db, sent
                            amount=yuan, seen=_seen(sent, year, seen_year, f"{chosen}/{measure.strip()}"))
 
     def again(refusal: Refusal) -> Response:
-        problems = labelled(refusal.problems, own={"amount": "预算（万元）"})  # the box as the form calls it
+        # the box as the form calls it; a refusal of the role is said as one (未能设定预算), nothing to correct
+        problems = labelled(refusal.shown, own={"amount": "预算（万元）"})
         return _page(request, who, actor, session, shown, status_code=refusal.status_code, message=refusal.message,
                      problems=problems, values=values)
 

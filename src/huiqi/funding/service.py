@@ -45,7 +45,7 @@ def set_budget(session: Session, *, actor: User, year: int, policy_id: str, meas
     """Set the year's amount for a measure; never below what approvals have already drawn. ``seen`` is the amount the
     person saw set (0 when none was): of two settings at once, the second is refused rather than silently replacing
     the first; None sets whatever is there (the command line)."""
-    require_role(actor, Role.FINANCE, doing="设定预算")
+    require_role(actor, Role.FINANCE, doing="设定预算", named=True)
     monetary_measure(session, policy_id, measure, policies)
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_YUAN:
         raise InputError([("amount", "预算应为非负整数（元）")])

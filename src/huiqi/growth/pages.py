@@ -128,6 +128,7 @@ def record(request: Request, who: CallerDep, actor: Actor, session: Db, uscc: st
               "employees": employees}
 
     def act():
+        service.require_keeper(session, actor, uscc)  # who may not keep the file is told so, whatever the form holds
         typed_year, people = ascii_digits(year), ascii_digits(employees)
         problems: list[tuple[str, str]] = []  # every mistake of the form at once
         if not (digits(typed_year) and len(typed_year) == 4):  # a control character: said as such

@@ -18,7 +18,7 @@ from huiqi.growth.schemas import MAX_EMPLOYEES, Figures, GrowthFile, Recognition
 from huiqi.models import Department, GrowthFigure, Matter, User
 from huiqi.money import MAX_YUAN
 from huiqi.rules.policy import Measure
-from huiqi.users.roles import Role
+from huiqi.users.roles import ROLE_LABELS, Role
 from huiqi.users.scope import require_uscc
 from huiqi.validation import collect
 
@@ -41,15 +41,17 @@ def is_cultivated(session: Session, matters: list[Matter], codes: set[str] | Non
     return any(set(m.codes) & codes for m in matters)
 
 
-def _may_write(session: Session, actor: User, uscc: str) -> None:
-    """The enterprise itself, an admin, or a reviewer of measure 3's lead unit keeps the file."""
+def require_keeper(session: Session, actor: User, uscc: str) -> None:
+    """The enterprise itself, an admin, or a reviewer of measure 3's lead unit keeps the file; anyone else is refused,
+    told who keeps it."""
     require_uscc(actor, uscc, doing="维护成长档案")
     if actor.role in (Role.ENTERPRISE, Role.ADMIN, Role.SYSTEM):
         return
     if not _is_keeper(session, actor):
         measure = _measure(session)
         lead = lead_unit(measure, clock.today())
-        raise Forbidden(f"成长档案由企业本身、措施{measure.number}的牵头单位（{lead}）或管理员维护")
+        raise Forbidden(f"{ROLE_LABELS.get(actor.role, actor.role)}无权维护成长档案（由企业本身、措施{measure.number}的"
+                        f"牵头单位{lead}或管理员维护）")
 
 
 def _is_keeper(session: Session, actor: User) -> bool:
@@ -97,7 +99,7 @@ def record_figures(session: Session, *, actor: User, uscc: str, year: int, reven
                    rnd_spending: int | None = None, profit: int | None = None,
                    employees: int | None = None) -> GrowthFigure:
     """Record (or correct) one year's figures of a cultivated enterprise; the change is audited."""
-    _may_write(session, actor, uscc)
+    require_keeper(session, actor, uscc)
     applicant = applicants.by_uscc(session, uscc)
     cultivated = applicant is not None and is_cultivated(session, applicants.matters(session, applicant.id))
     if applicant is None or (not cultivated and actor.role != Role.ENTERPRISE):
@@ -176,7 +178,7 @@ def keeper(session: Session) -> str:
 def may_write(session: Session, actor: User, uscc: str) -> bool:
     """Whether ``actor`` may record this enterprise's figures (the page shows the form to those who may)."""
     try:
-        _may_write(session, actor, uscc)
+        require_keeper(session, actor, uscc)
     except (Forbidden, NotFound):
         return False
     applicant = applicants.by_uscc(session, uscc)

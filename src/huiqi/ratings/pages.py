@@ -6,14 +6,16 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
 from huiqi.models import Rating
 from huiqi.public.service import measure_titles
 from huiqi.ratings import service
 from huiqi.users.names import namer
+from huiqi.users.roles import Role
 from huiqi.validation import FIGURE_SHOWN, control_reason, digits, kept
-from huiqi.web.deps import Actor, CallerDep, Db, RecordId
+from huiqi.web.deps import Actor, CallerDep, Db, RecordId, role_first
 from huiqi.web.door import said_beside
 from huiqi.web.excel import Table, download
 from huiqi.web.render import page
@@ -32,7 +34,8 @@ def _back(request: Request, who: CallerDep, session: Db, actor, application_id: 
     return again
 
 
-@router.post("/applications/{application_id}/rating", response_model=None)
+@router.post("/applications/{application_id}/rating", response_model=None,
+             dependencies=role_first(Role.ENTERPRISE, doing="评价服务"))
 @said_beside("comment", "level")
 def rate(request: Request, who: CallerDep, actor: Actor, session: Db, application_id: RecordId,
          level: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "") -> Response:
@@ -48,7 +51,8 @@ def rate(request: Request, who: CallerDep, actor: Actor, session: Db, applicatio
                      said="感谢您的评价")
 
 
-@router.post("/ratings/{rating_id}/recheck", response_model=None)
+@router.post("/ratings/{rating_id}/recheck", response_model=None,
+             dependencies=role_first(Role.ENTERPRISE, doing="申请复核"))
 @said_beside("reason")
 def recheck(request: Request, who: CallerDep, actor: Actor, session: Db, rating_id: RecordId,
             reason: Annotated[str, Form()] = "") -> Response:
@@ -126,7 +130,7 @@ def public_rates_xlsx(session: Db) -> Response:
             for grouping, by in (("责任单位", "department"), ("措施", "measure"))
             for r in service.rates(session, by=by)]
     header = ["分组", "责任单位或措施", *service.LEVELS.values(), "合计", "好评率", "差评整改", "逾期未答复"]
-    return download(Table("好差评", header, rows, shares={"好评率"}), "好差评.xlsx")
+    return download(Table("好差评", header, rows, shares={"好评率"}), f"好差评-{clock.today().isoformat()}.xlsx")
 
 
 @router.get("/ratings", response_class=HTMLResponse)

@@ -275,6 +275,7 @@ def decide(request: Request, who: CallerDep, actor: Actor, session: Db, applicat
     form = {k: v for k, v in sent.items() if isinstance(v, str) and k != "csrf_token"}
 
     def act() -> None:
+        entitled(actor, action)  # who may not take the step is told so before the form is read
         run(session, action, actor=actor, application_id=application_id, application_ids=[application_id],
             seen=seen_of(form), **inputs(action, form))
 

@@ -197,6 +197,7 @@ def run(sessions: Sessions, job_id: int) -> None:
         policies = catalogue.published(session)  # the policies in force when the job starts
     try:
         report = _simulate(folder, params, lambda done, total: _progress(sessions, job_id, done, total), policies)
+        report.run = f"财政测算 #{job_id}"  # as its page and the workbook's title name it
         _write(folder, report)
         _finish(sessions, job_id, "done", None)
     except HuiqiError as error:

@@ -17,6 +17,7 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.table import Table
 
+from huiqi import clock
 from huiqi.errors import InputError
 from huiqi.labels import grouping
 from huiqi.labels import measure_label as cite
@@ -62,6 +63,12 @@ class SimulationReport:
     impact: dict[str, Any] | None = None  # impact.summarise; None when not computed (and for older jobs)
     # the policies run, by id, document number, title and version, as a finished job recorded them (``used``)
     recorded: list[dict[str, str]] | None = None
+    run: str = "财政测算"  # how the workbook's titles name the run: a job's is 财政测算 #12
+
+    def titled(self, title: str, on: date) -> str:
+        """A sheet's title naming the run and the day it was made: 财政测算 #12：测算结果（2026-12-07 生成，判断日期
+        2025-06-30）, as every export's first row names what it is and when."""
+        return f"{self.run}：{title}（{on.isoformat()} 生成，判断日期 {self.as_of.isoformat()}）"
 
     def group_keys(self) -> list[str]:
         return [c for c in self.baseline.columns if c not in METRICS]
@@ -207,9 +214,10 @@ def _column_name(column: str) -> str:
     return HEADERS.get(column, column)
 
 
-def result_table(report: SimulationReport) -> "Table":
+def result_table(report: SimulationReport, on: date | None = None) -> "Table":
     """The results for a workbook: keys for people (文号, 措施 with its own policy's title), money in whole yuan with
-    a numeric 万元 column beside it (never text: a column people sum)."""
+    a numeric 万元 column beside it (never text: a column people sum); titled with the run and ``on``, the day it is
+    made (today by the clock)."""
     from huiqi.web.excel import Table
 
     frame = flat(report)
@@ -219,8 +227,9 @@ def result_table(report: SimulationReport) -> "Table":
                               for k in keys] + [row[m] for m in metrics] for row in frame.to_dicts()]
     if keys:  # the total the page shows under its table
         rows.append(["合计"] + [""] * (len(keys) - 1) + [frame[m].fill_null(0).sum() for m in metrics])
-    return Table("测算结果", [HEADERS[k] for k in keys] + [_column_name(m) for m in metrics], rows,
-                 money={MONEY_COLUMNS[m] for m in metrics if m in MONEY_COLUMNS})
+    return Table(report.titled("测算结果", on or clock.today()),
+                 [HEADERS[k] for k in keys] + [_column_name(m) for m in metrics], rows,
+                 money={MONEY_COLUMNS[m] for m in metrics if m in MONEY_COLUMNS}, sheet="测算结果")
 
 
 def _excel(report: SimulationReport, path: Path) -> None:
@@ -228,11 +237,13 @@ def _excel(report: SimulationReport, path: Path) -> None:
     ``=1+1``, an uploaded file ``=HYPERLINK(…)``)."""
     from huiqi.web.excel import Table, add_sheet, safe_workbook
 
+    on = clock.today()
     with safe_workbook(path) as book:
-        add_sheet(book, result_table(report), titled=False)
-        add_sheet(book, Table("说明", ("项目", "内容"), _about(report)), titled=False)
+        add_sheet(book, result_table(report, on))
+        add_sheet(book, Table(report.titled("说明", on), ("项目", "内容"), _about(report), sheet="说明"))
         for table in impact_tables(report):
-            add_sheet(book, table)
+            add_sheet(book, Table(report.titled(table.title, on), table.header, table.rows, money=table.money,
+                                  shares=table.shares, sheet=table.title))
 
 
 def impact_tables(report: SimulationReport) -> list["Table"]:

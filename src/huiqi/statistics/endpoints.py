@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.models import User
 from huiqi.statistics import service, tables
@@ -44,7 +45,7 @@ def statistics_xlsx(request: Request, actor: Actor, session: Db, by: By = "measu
                     policy: PolicyId = None, city: City = None, state: State = None) -> Response:
     where = _where(session, year, policy, city, state)
     return download_built(request, session, actor, statistics_table, dimensions(by), where,
-                          filename="申报与兑现统计.xlsx")
+                          filename=f"申报与兑现统计-{clock.today().isoformat()}.xlsx")
 
 
 def _where(session: Session, year: int | None, policy: str | None, city: str | None,

@@ -27,7 +27,7 @@ from huiqi.users.roles import Role
 from huiqi.users.scope import sums_scope
 from huiqi.web.deps import Actor, CallerDep, Db
 from huiqi.web.door import said_beside
-from huiqi.web.excel import download, download_built
+from huiqi.web.excel import Table, download, download_built
 from huiqi.web.render import page
 from huiqi.workflow.states import STATES, State
 
@@ -214,5 +214,21 @@ def statistics_xlsx(request: Request, who: CallerDep, actor: Actor, session: Db,
                                      public=False)
     if unticked or wrong:
         return _refused(request, who, chosen, given, [*unticked, *wrong], "/statistics", "统计")
-    return download_built(request, session, actor, statistics_table, chosen, where, filename="申报与兑现统计.xlsx")
+    return download_built(request, session, actor, statistics_table, chosen, where,
+                          filename=f"申报与兑现统计-{clock.today().isoformat()}.xlsx")
+
+
+OFFER_HEADER = ["措施", "产生", "企业接受", "责任单位确认", "不予确认", "撤回", "企业放弃", "已拨付", "拨付金额",
+                "认定至拨付（平均天数）"]
+
+
+@router.get("/statistics/offers.xlsx")
+def offers_xlsx(actor: Actor, session: Db) -> Response:
+    """The statistics page's 政策直达（按措施） as Excel: every offer, as the page lists them (the page's filters narrow
+    the applications above it, not these)."""
+    rows: list[Sequence[Any]] = [[r.key, r.made, r.accepted, r.confirmed, r.set_aside, r.withdrawn, r.declined, r.paid,
+                                  r.paid_amount, r.mean_days] for r in offers.statistics(session, actor=actor)]
+    table = Table("政策直达（按措施，全部记录）", OFFER_HEADER, rows, money={"拨付金额"}, wide={"措施"},
+                  sheet="政策直达（按措施）")
+    return download(table, f"政策直达统计-{clock.today().isoformat()}.xlsx")
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from huiqi.errors import Forbidden
 from huiqi.models import Application, User
-from huiqi.users.roles import ROLE_LABELS, Role
+from huiqi.users.roles import ROLE_LABELS, WAY_IN, Role
 
 # Who acts on the command line (imports, seeding, the first user): the operator of the machine.
 SYSTEM = User(username="system", display_name="系统", role=Role.SYSTEM, password_hash="!")
@@ -59,11 +59,23 @@ def covers(actor: User, application: Application) -> bool:
     return True
 
 
-def require_role(actor: User, *roles: str, doing: str) -> None:
-    """Refuse unless the actor holds one of ``roles`` (the system may do what an admin may)."""
+def require_role(actor: User, *roles: str, doing: str, named: bool = False) -> None:
+    """Refuse unless the actor holds one of ``roles`` (the system may do what an admin may); ``named``: the refusal
+    says who does it (审计人员无权设定预算（由财政人员办理）), as a step of the workflow's does."""
     allowed = set(roles) | ({Role.SYSTEM} if Role.ADMIN in roles else set())
     if actor.role not in allowed:
-        raise Forbidden(f"{ROLE_LABELS.get(actor.role, actor.role)}无权{doing}")
+        who = f"（由{'、'.join(ROLE_LABELS.get(r, r) for r in roles)}办理）" if named else ""
+        raise Forbidden(f"{ROLE_LABELS.get(actor.role, actor.role)}无权{doing}{who}")
+
+
+SUMS_ONLY = f"政策分析人员只看汇总，不查看具体单位和申报：{WAY_IN[Role.ANALYST]}"
+
+
+def sums_only(actor: User) -> None:
+    """Refuse a policy analyst a page of applicants' or applications' own records (an empty list would read as if
+    there were none), pointing to the sums they read."""
+    if actor.role == Role.ANALYST:
+        raise Forbidden(SUMS_ONLY)
 
 
 def require_uscc(actor: User, uscc: str, *, doing: str) -> None:

@@ -195,8 +195,10 @@ def signed_in_first() -> list:
 
 
 def role_first(*roles: str, doing: str) -> list:
-    """``refused_first`` for a route that only ``roles`` use: ``require_role``, saying what is refused."""
-    return refused_first(lambda actor: require_role(actor, *roles, doing=doing))
+    """``refused_first`` for a route that only ``roles`` use: ``require_role``, saying what is refused and who does it
+    (an API's body, a page's form alike: a role refused posting an empty form is told so, not that a field is
+    missing)."""
+    return refused_first(lambda actor: require_role(actor, *roles, doing=doing, named=True))
 
 
 def step_first(action: Action) -> list:
