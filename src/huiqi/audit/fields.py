@@ -33,6 +33,7 @@ LABELS = {
     "paid_on": "付款日期", "reference": "凭证号", "announcement": "公示", "starts_on": "公示开始日期",
     "ends_on": "公示截止日期", "working_days": "公示工作日数", "level": "级别", "answer": "答复", "unit": "单位",
     "result": "结论", "source": "来源", "holidays": "节假日天数", "workdays": "调休上班天数",
+    "holiday_days": "放假日", "workday_days": "调休上班日", "years": "所替换的年度安排", "cancelled_on": "取消日期",
     "recounted_ratings": "重算的评价数", "code": "名单代码", "document": "文件", "rows": "行数",
     "applicants_created": "新建单位数", "existing": "已有单位数", "matters": "事项数",
     "still_listed": "仍在名单中的事项数",
