@@ -331,10 +331,10 @@ def round_close(
         with session_scope() as session:
             actor = acting(session, by)
             found = editing.close(session, actor=actor, round_id=round_id)
-            title = found.title
+            title, cancelled = found.title, found.cancelled
     except HuiqiError as error:
         fail(error)
-    typer.echo(f"申报批次 {round_id}「{title}」已结束受理。")
+    typer.echo(f"申报批次 {round_id}「{title}」" + ("尚未开始受理，已取消。" if cancelled else "已结束受理。"))
 
 
 @round_app.command("extend")

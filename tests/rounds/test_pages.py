@@ -223,7 +223,8 @@ async def test_a_round_not_yet_open_is_cancelled_from_the_page_and_reads_cancell
     for day in (date(2025, 9, 2), date(2025, 10, 1), date(2026, 1, 5)):
         set_today(day)
         public = (await browser(None).get("/rounds")).text
-        assert "已取消</span>" in public and "<b>未开始受理即已取消</b>" in public, day
+        assert "已取消</span>" in public and "<b>未开始受理即已取消（2025-09-01 取消）</b>" in public, day
+        assert "原定受理 2025-10-01 至 2025-12-31" in public, "its window as announced, not 2025-10-01 至 2025-10-01"
         assert "未开始（" not in public and "提前结束受理" not in public and "申报中" not in public, day
 
 
