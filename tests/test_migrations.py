@@ -192,6 +192,37 @@ def test_rounds_closed_before_they_opened_are_marked_cancelled(kind, tmp_path) -
         assert [(i, bool(c)) for i, c in marked] == [(1, True), (2, False), (3, False)]
 
 
+DEADLINE = ("INSERT INTO audit_events (seq, at, actor, action, entity, entity_id, after, prev_hash, hash) "
+            "VALUES ({seq}, '2025-12-01', 'admin', '{action}', 'round', '{round}', "
+            "'{{\"closes_on\": \"{closes}\"}}', 'p{seq}', 'h{seq}')")
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_cancelled_rounds_get_back_their_deadline_and_the_day_they_were_cancelled(kind, tmp_path) -> None:
+    """0035: a cancellation used to set the deadline to the opening day. A cancelled round gets back the deadline
+    its trail last set (its opening, or an extension) and the day it was cancelled (in Beijing); one with no such
+    record keeps its deadline; a round closed early is left as it is."""
+    from alembic import command
+
+    with migrated(kind, tmp_path, "0034") as (connection, config):
+        for number in (1, 2, 3):
+            connection.execute(text(ROUND.format(id=number, by="admin", unit="", unit_id="")))  # opens 2026-01-01
+        connection.execute(text("UPDATE rounds SET closes_on = opens_on, cancelled = :yes, "
+                                "closed_at = '2025-12-09 16:30:00' WHERE id IN (1, 2)"), {"yes": True})
+        connection.execute(text("UPDATE rounds SET closed_at = '2026-02-01 01:00:00', closes_on = '2026-02-01' "
+                                "WHERE id = 3"))
+        for seq, action, closes in ((1, "round.open", "2026-03-31"), (2, "round.extend", "2026-04-30")):
+            connection.execute(text(DEADLINE.format(seq=seq, action=action, round=1, closes=closes)))
+        connection.execute(text(DEADLINE.format(seq=3, action="round.open", round=3, closes="2026-03-31")))
+        command.upgrade(config, "0035")
+        rows = connection.execute(text("SELECT id, closes_on, cancelled_on FROM rounds ORDER BY id")).all()
+        assert [(i, str(c)[:10], d and str(d)[:10]) for i, c, d in rows] == [
+            (1, "2026-04-30", "2025-12-10"), (2, "2026-01-01", "2025-12-10"), (3, "2026-02-01", None)]
+        command.downgrade(config, "0034")
+        assert "cancelled_on" not in {c["name"] for c in inspect(connection).get_columns("rounds")}
+        command.upgrade(config, "head")
+
+
 BATCH = ("INSERT INTO announcements (id, title, starts_on, working_days, ends_on, created_by, created_at) "
          "VALUES ({id}, '拟支持项目公示', '2026-03-02', 5, '2026-03-06', 'miit', '2026-02-27')")
 IN_BATCH = ("INSERT INTO applications (id, applicant_id, uscc, matter_id, policy_id, measure, amount_requested, "

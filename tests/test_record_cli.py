@@ -144,6 +144,15 @@ def test_a_2027_notice_imported_lets_a_2027_announcement_open(database_url) -> N
     assert bad.exit_code == 2 and "通知的文号" in bad.stderr
     imported = invoke("calendar", "import", str(notice), "--source", "测试用通知（非真实）")
     assert imported.exit_code == 0 and "已录入 2027 年" in imported.stdout, imported.output
+    assert "原有的安排已被替换" not in imported.stdout
+    again = invoke("calendar", "import", str(notice), "--source", "更正后的通知（非真实）")
+    assert again.exit_code == 0 and "2027 年原有的安排已被替换，原安排已记入审计日志" in again.stdout, again.output
+    from huiqi.audit import service as audit
+
+    with db.session_scope() as session:
+        replaced = audit.history(session, entity="calendar", entity_id="2027")[-1]
+        assert replaced.before["years"][0]["source"] == "测试用通知（非真实）"
+        assert "2027-02-14" in replaced.before["years"][0]["workday_days"]
     shown = invoke("calendar", "show", "2027")
     assert shown.exit_code == 0 and "春节" in shown.stdout and "调休上班" in shown.stdout
     with db.session_scope() as session:

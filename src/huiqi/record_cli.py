@@ -221,16 +221,20 @@ def calendar_import(
     path: Annotated[Path, typer.Argument(help="CSV 或 Excel 文件：表头 date,kind,name；kind 为 holiday 或 workday。")],
     source: Annotated[str, typer.Option(help="通知的文号或标题，如 国办发明电〔2026〕7号。")],
 ) -> None:
-    """录入国务院办公厅通知中一年（或几年）的放假日和调休上班日；同一年份再次录入则整体替换。"""
+    """录入国务院办公厅通知中一年（或几年）的放假日和调休上班日；同一年份再次录入则整体替换（原安排记入审计日志）。"""
     from huiqi.holidays import service as holidays
 
     try:
         with session_scope() as session:
-            years = holidays.enter(session, actor=_system(), entries=holidays.read_file(path), source=source)
+            entries = holidays.read_file(path)
+            had = {y for y, _, _ in holidays.entered_years(session)} | holidays.calendar_of(session).years
+            years = holidays.enter(session, actor=_system(), entries=entries, source=source)
             last = holidays.calendar_of(session).last_day
     except (HuiqiError, OSError) as error:
         fail(error if isinstance(error, HuiqiError) else f"读不了文件 {path}：{error}")
-    typer.echo(f"已录入 {'、'.join(str(y) for y in years)} 年的节假日安排；日历现覆盖至 {last.isoformat()}。")
+    replaced = [str(y) for y in years if y in had]
+    typer.echo(f"已录入 {'、'.join(str(y) for y in years)} 年的节假日安排；日历现覆盖至 {last.isoformat()}。"
+               + (f"{'、'.join(replaced)} 年原有的安排已被替换，原安排已记入审计日志。" if replaced else ""))
 
 
 @calendar_app.command("show")
@@ -327,10 +331,10 @@ def round_close(
         with session_scope() as session:
             actor = acting(session, by)
             found = editing.close(session, actor=actor, round_id=round_id)
-            title = found.title
+            title, cancelled = found.title, found.cancelled
     except HuiqiError as error:
         fail(error)
-    typer.echo(f"申报批次 {round_id}「{title}」已结束受理。")
+    typer.echo(f"申报批次 {round_id}「{title}」" + ("尚未开始受理，已取消。" if cancelled else "已结束受理。"))
 
 
 @round_app.command("extend")

@@ -46,3 +46,18 @@ async def test_the_page_enters_a_year_and_warns_before_the_end(browser, people, 
     assert done.status_code == 303
     shown = (await admin.get(done.headers["location"])).text
     assert "节假日安排已录入" in shown and "元旦" in shown and 'id="calendar-notice"' not in shown
+
+
+async def test_an_entry_with_a_stale_seen_is_a_409(client, session, people) -> None:
+    from tests.dbtest import second_admin
+
+    seen = (await client.get("/api/v1/calendar/2027")).json()["seen"]
+    entered = await client.put("/api/v1/calendar/2027", headers=bearer(session, people.admin),
+                               json={"source": "甲通知", "days": DAYS, "seen": seen})
+    assert entered.status_code == 200 and entered.json()["seen"] != seen
+    stale = await client.put("/api/v1/calendar/2027", headers=bearer(session, second_admin(session)),
+                             json={"source": "乙通知", "days": DAYS, "seen": seen})
+    assert stale.status_code == 409 and "已由系统管理员录入（来源：甲通知" in stale.json()["detail"], stale.json()
+    again = await client.put("/api/v1/calendar/2027", headers=bearer(session, second_admin(session)),
+                             json={"source": "乙通知", "days": DAYS, "seen": entered.json()["seen"]})
+    assert again.status_code == 200 and again.json()["source"] == "乙通知"

@@ -100,3 +100,39 @@ async def test_the_year_shown_is_exported_with_each_day_s_kind_and_source(browse
     assert openpyxl.load_workbook(io.BytesIO(none.content)).active["A1"].value == "2100 年节假日安排（尚未录入）"
     assert (await admin.get("/admin/calendar.xlsx", params={"year": "abc"})).status_code == 422
     assert (await browser(people.alice).get("/admin/calendar.xlsx")).status_code == 403
+
+
+SEEN = re.compile(r'name="seen" value="([^"]*)"')
+
+
+async def test_a_second_admin_s_stale_page_is_told_who_entered_the_year_and_may_then_replace_it(browser, session,
+                                                                                                people) -> None:
+    """admin and admin2 opened the page before either saved: both were told ✓ 节假日安排已录入 and the first's entry
+    was lost. The second now gets a 409 naming who entered what, with the year shown and the lines kept; entering
+    again from that page replaces it knowingly, the trail keeping the days replaced."""
+    from huiqi.audit import service as audit
+    from tests.dbtest import second_admin
+
+    year = holidays.calendar_of(session).last_day.year + 1
+    first, second = browser(people.admin), browser(second_admin(session))
+    seen = [SEEN.search((await b.get("/admin/calendar")).text).group(1) for b in (first, second)]
+    assert seen[0] == seen[1]
+    lines = notice_lines(year)
+    assert (await first.post("/admin/calendar", data={"source": "甲通知", "lines": lines, "seen": seen[0]})
+            ).status_code == 303
+    moved = lines.replace(f"{year}-06-09", f"{year}-06-10")
+    stale = await second.post("/admin/calendar", data={"source": "乙通知", "lines": moved, "seen": seen[1]})
+    assert stale.status_code == 409, stale.text[:300]
+    assert f"{year} 年的节假日安排在您打开页面后已由系统管理员录入（来源：甲通知；放假 7 天" in stale.text
+    assert f"<h2>{year} 年" in stale.text and f"{year}-06-10" in stale.text, "the year shown, the lines kept"
+    assert "已录入" in stale.text and "✓" not in stale.text
+    assert holidays.year(session, year)[1] == "甲通知"
+    fresh = SEEN.search(stale.text).group(1)
+    assert fresh != seen[1]
+    again = await second.post("/admin/calendar", data={"source": "乙通知", "lines": moved, "seen": fresh})
+    assert again.status_code == 303 and holidays.year(session, year)[1] == "乙通知"
+    replaced = [e for e in audit.history(session, entity="calendar", entity_id=str(year))][-1]
+    assert replaced.actor == "admin2" and replaced.before["years"][0]["source"] == "甲通知"
+    assert f"{year}-06-09" in replaced.before["years"][0]["holiday_days"]
+    page = (await first.get("/admin/calendar")).text
+    assert f"{year} 年</a>（乙通知，第二位管理员录入）" in page

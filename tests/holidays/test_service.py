@@ -220,3 +220,76 @@ def test_days_already_past_are_not_changed_by_entering_the_year_again(session) -
         later = [line.replace("2027-10-07", "2027-10-08") if line.startswith("2027-10-07") else line for line in lines]
         holidays.enter(session, actor=SYSTEM, entries=holidays.read_text("\n".join(later), "lines"), source="更正")
     assert holidays.year(session, 2027)[1] == "更正", "days to come may be corrected"
+
+
+def _notice(shift: int = 0) -> list[holidays.Entry]:
+    """The test notice of 2027, each day moved ``shift`` days later (a second, different notice of the year)."""
+    return holidays.read_lines([["date", "kind", "name"], *([f"{d[:-2]}{int(d[-2:]) + shift:02d}", k, n]
+                                                           for d, k, n in notice_days(2027))])
+
+
+def test_an_entry_from_a_page_shown_before_another_admin_s_is_refused_and_a_knowing_one_recorded(session,
+                                                                                                 people) -> None:
+    """Two admins entered 2027 from pages opened before either saved: both were told 已录入, the second silently
+    replaced the first, and the trail kept no before. The second is now a 409 saying who entered what; entered again
+    from the calendar as it now is, it replaces it, and the trail keeps the days it replaced."""
+    from huiqi.audit import service as audit
+    from huiqi.errors import Conflict
+    from tests.dbtest import second_admin
+
+    admin2 = second_admin(session)
+    shown = holidays.seen_of(session)  # both pages show no 2027
+    holidays.enter(session, actor=people.admin, entries=_notice(), source="甲通知", seen=shown)
+    with pytest.raises(Conflict) as refused:
+        holidays.enter(session, actor=admin2, entries=_notice(1), source="乙通知", seen=shown)
+    said = refused.value.message
+    assert "2027 年的节假日安排在您打开页面后已由系统管理员录入（来源：甲通知；放假 7 天、调休上班 0 天" in said, said
+    assert "本次录入未保存" in said
+    assert [d.day.isoformat() for d in holidays.year(session, 2027)[0]] == [d for d, _, _ in notice_days(2027)]
+    holidays.enter(session, actor=admin2, entries=_notice(1), source="乙通知", seen=holidays.seen_of(session))
+    days, source = holidays.year(session, 2027)
+    assert source == "乙通知" and days[0].day == date(2027, 1, 2)
+    entered = [e for e in audit.history(session, entity="calendar", entity_id="2027") if e.action == "calendar.enter"]
+    assert [e.actor for e in entered] == ["admin", "admin2"] and entered[0].before is None, "nothing was replaced"
+    assert entered[1].before == {"years": [{"year": 2027, "source": "甲通知", "workday_days": [],
+                                            "holiday_days": [d for d, _, _ in notice_days(2027)]}]}
+    assert entered[1].after["holiday_days"][0] == "2027-01-02" and entered[1].after["source"] == "乙通知"
+
+
+def test_a_page_shown_before_another_year_was_entered_still_enters_its_own(session, people) -> None:
+    """Only the years the entry touches are checked: a page shown before 2027 was entered enters 2028 (which needs
+    2027) without a 409, and replacing a year never entered records no before."""
+    from huiqi.audit import service as audit
+
+    holidays.enter(session, actor=people.admin, entries=_notice(), source="甲通知", seen=holidays.seen_of(session))
+    shown = holidays.seen_of(session)
+    with_2027 = holidays.read_lines([["date", "kind", "name"], *map(list, notice_days(2028))])
+    holidays.enter(session, actor=people.admin, entries=with_2027, source="2028通知", seen="calendar")
+    assert 2028 in holidays.calendar_of(session).years and shown != holidays.seen_of(session)
+    [event] = [e for e in audit.history(session, entity="calendar", entity_id="2028")]
+    assert event.before is None
+
+
+def test_two_admins_entering_a_year_from_the_same_page_at_once_end_in_one_and_a_409(own_database) -> None:
+    """Both pages showed the calendar without 2027: the later waits for the earlier, sees 2027 entered since, and is
+    refused; the year holds the earlier's notice whole."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from huiqi.models import CalendarDay, User
+    from tests.dbtest import at_once, make_people, second_admin
+
+    with Session(own_database, expire_on_commit=False) as session, session.begin():
+        admins = [make_people(session).admin.id, second_admin(session).id]
+        shown = holidays.seen_of(session)
+
+    def entering(who: int, shift: int):
+        return lambda session: holidays.enter(session, actor=session.get(User, who), entries=_notice(shift),
+                                              source=f"通知{shift}", seen=shown)
+
+    outcomes = at_once(own_database, [entering(who, shift) for shift, who in enumerate(admins)])
+    assert sorted(outcomes) == ["conflict", "done"], outcomes
+    with Session(own_database) as session:
+        kept = session.scalars(select(CalendarDay)).all()
+        winner = outcomes.index("done")
+        assert {d.source for d in kept} == {f"通知{winner}"} and len(kept) == len(notice_days(2027))

@@ -163,3 +163,65 @@ def test_reviewers_are_told_once_of_each_application_entering_their_queue(sessio
     assert len(told) == 1 and "期满后待审批" in told[0].subject and f"#{app.id}" in told[0].body
     batch = session.get(Announcement, app.announcement_id)
     assert f"公示 1 件申报，{batch.ends_on} 期满后待审批" == told[0].subject
+
+
+def _told(session, who, kind: str) -> list[Message]:
+    return [m for m in messages.inbox(session, actor=who) if m.kind == kind]
+
+
+def test_a_policy_draft_is_announced_to_the_other_admins_and_its_drafter_told_what_became_of_it(session,
+                                                                                                people) -> None:
+    """A draft needs a second admin to publish it, yet no other admin was told one waited, nor the drafter when it
+    was published or set aside."""
+    from pathlib import Path
+
+    from huiqi.catalogue import service as catalogue
+    from huiqi.users import service as users
+    from huiqi.users.scope import SYSTEM
+    from tests.dbtest import PASSWORD, second_admin
+
+    admin2 = second_admin(session)
+    away = users.create_user(session, actor=SYSTEM, username="admin3", display_name="停用的管理员", role="admin",
+                             password=PASSWORD)
+    users.set_active(session, actor=people.admin, username="admin3", active=False)
+    text = (Path(__file__).parents[1] / "fixtures" / "second-policy.yaml").read_text("utf-8")
+    draft = catalogue.add(session, actor=people.admin, text=text, file_name="second.yaml")
+    [waiting] = _told(session, admin2, "policy.draft")
+    assert waiting.subject == f"待您核对发布：政策草稿 {draft.number}（版本 {draft.id}）"
+    assert waiting.body.startswith(f"系统管理员起草了{draft.number}《{draft.title}》的新版本（版本 {draft.id}")
+    assert waiting.link == f"/admin/policies#version-{draft.id}"
+    assert not _told(session, people.admin, "policy.draft") and not _told(session, away, "policy.draft")
+    catalogue.publish(session, actor=admin2, version_id=draft.id)
+    [published] = _told(session, people.admin, "policy.published")
+    assert published.subject == f"您起草的政策版本已发布：{draft.number}（版本 {draft.id}）"
+    assert published.body.startswith("第二位管理员已于 ") and not _told(session, admin2, "policy.published")
+    revised = text.replace("title: （测试用）", "title: （测试用，修订）")
+    again = catalogue.add(session, actor=people.admin, text=revised, file_name="second.yaml")
+    catalogue.withdraw(session, actor=admin2, version_id=again.id, reason="文号有误，重新起草")
+    [discarded] = _told(session, people.admin, "policy.discarded")
+    assert discarded.subject == f"您起草的政策草稿已撤回：{again.number}（版本 {again.id}）"
+    assert discarded.body.endswith("理由：文号有误，重新起草")
+
+
+def test_a_whitelist_draft_is_announced_to_the_admins_and_its_proposer_told_when_published_or_discarded(
+        session, people) -> None:
+    from huiqi.whitelist import service as whitelist
+    from tests.dbtest import second_admin
+
+    admin2 = second_admin(session)
+    draft = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    [waiting] = _told(session, admin2, "whitelist.propose")
+    assert waiting.subject == f"待您核对发布：白名单拟定稿 #{draft.number}"
+    assert waiting.link == f"/admin/whitelist/{draft.id}" and "按截至 2025-12-01 的档案" in waiting.body
+    assert not _told(session, people.admin, "whitelist.propose")
+    whitelist.publish(session, actor=admin2, version_id=draft.id, on=date(2025, 12, 2))
+    [published] = _told(session, people.admin, "whitelist.published")
+    assert published.subject == f"您拟定的白名单拟定稿 #{draft.number} 已发布为第 1 版"
+    assert published.body.startswith("第二位管理员已于 2025-12-02 核对并发布")
+    later = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 3))
+    whitelist.discard(session, actor=admin2, version_id=later.id, on=date(2025, 12, 4))
+    [discarded] = _told(session, people.admin, "whitelist.discarded")
+    assert discarded.subject == f"您拟定的白名单拟定稿 #{later.number} 已作废"
+    own = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 5))
+    whitelist.discard(session, actor=people.admin, version_id=own.id, on=date(2025, 12, 5))
+    assert len(_told(session, people.admin, "whitelist.discarded")) == 1, "not told of what one did oneself"

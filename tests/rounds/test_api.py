@@ -99,9 +99,10 @@ async def test_a_measure_is_added_with_its_terms_and_the_overlap_said(browser, s
         ("申报书", True, ["pdf"]), ("审计报告", False, ["pdf", "ofd", "jpg", "png"])]
     assert [w.split("，时间重叠")[0] for w in read["warnings"]] == [
         "措施1也在批次「2025年度补报」（2025-10-01 至 2025-12-31）中受理"]
-    said = [e.after for e in audit.history(session, entity="round", entity_id=str(found["id"]))
+    said = [(e.before, e.after) for e in audit.history(session, entity="round", entity_id=str(found["id"]))
             if e.action == "round.add_measure"]
-    assert said == [{"measure": 1, "budget": 2_000_000, "mode": "apply", "materials": ["申报书", "审计报告"]}]
+    assert said == [({"measures": [3]}, {"measure": 1, "budget": 2_000_000, "mode": "apply",
+                                         "materials": ["申报书", "审计报告"], "measures": [1, 3]})]
 
 
 async def test_a_measure_added_is_told_only_of_its_own_overlaps(browser, session, people, set_today) -> None:
@@ -206,5 +207,30 @@ async def test_an_ended_round_is_neither_corrected_nor_added_to(browser, session
     before = _written(session, found["id"])
     for method, url, body in (("PATCH", "", {"title": "改"}), ("POST", "/measures", {"measure": 1})):
         refused = await admin.send(method, f"/api/v1/rounds/{found['id']}{url}", json=body)
-        assert refused.status_code == 409 and "已截止，不能再修改" in refused.json()["detail"]
+        assert refused.status_code == 409 and "提前结束受理，不能再修改" in refused.json()["detail"]
     assert _written(session, found["id"]) == before
+
+
+async def test_the_dates_and_materials_of_a_round_not_yet_open_are_corrected_over_the_api(browser, session, people,
+                                                                                           set_today) -> None:
+    admin, found = await _opened(browser, session, set_today, people.admin, opens_on="2025-12-01")
+    terms = found["terms"]
+    bad = await admin.send("PATCH", f"/api/v1/rounds/{found['id']}", json={"closes_on": "2025-11-30",
+                                                                           "terms_seen": terms})
+    assert bad.status_code == 422 and bad.json()["problems"][0]["field"] == "截止日期"
+    done = await admin.send("PATCH", f"/api/v1/rounds/{found['id']}", json={
+        "opens_on": "2025-12-08", "materials": [{"measure": 3, "materials": [{"name": "申报书", "formats": ["pdf"]}]}],
+        "terms_seen": terms})
+    assert done.status_code == 200, done.text
+    read = done.json()
+    assert (read["opens_on"], read["closes_on"]) == ("2025-12-08", "2025-12-31") and read["terms"] != terms
+    assert read["measures"][0]["materials"] == [{"name": "申报书", "required": True, "formats": ["pdf"]}]
+    before = _written(session, found["id"])
+    stale = await admin.send("PATCH", f"/api/v1/rounds/{found['id']}", json={"opens_on": "2025-12-02",
+                                                                             "terms_seen": terms})
+    assert stale.status_code == 409
+    assert "刚被系统管理员修改（现为受理 2025-12-08 至 2025-12-31）" in stale.json()["detail"]
+    assert _written(session, found["id"]) == before and session.get(Round, found["id"]).opens_on == date(2025, 12, 8)
+    set_today(date(2025, 12, 8))
+    started = await admin.send("PATCH", f"/api/v1/rounds/{found['id']}", json={"closes_on": "2026-01-31"})
+    assert started.status_code == 409 and "已于 2025-12-08 开始受理" in started.json()["detail"]

@@ -51,7 +51,7 @@ def test_an_ended_round_is_not_corrected(session, people) -> None:
                                    opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31),
                                    measures=[opening.MeasureIn(3)])
         editing.close(session, actor=people.admin, round_id=found.id)
-        with pytest.raises(Conflict, match="已截止，不能再修改"):
+        with pytest.raises(Conflict, match="已由系统管理员于 2025-11-03 提前结束受理，不能再修改"):
             editing.correct(session, actor=people.admin, round_id=found.id, title="改", guide="", contact="",
                             seen=rounds.fingerprint(found))
 
@@ -181,3 +181,114 @@ async def test_a_forged_number_or_date_in_a_round_form_is_said_as_such(browser, 
     assert added.status_code == 422 and "不能含有控制字符（U+001B）" in added.text and 'value="100"' in added.text
     assert [(r.title, r.closes_on) for r in rounds.listed(session)] == [("2025年度申报", date(2025, 12, 31))]
     assert sorted(m.measure for m in rounds.read(session, found).measures) == [3, 13]
+
+
+def _terms(page: str, round_id: int) -> str:
+    form = page.split(f'action="/rounds/{round_id}/schedule"')[1]
+    return re.search(r'name="seen" value="([^"]+)"', form).group(1)
+
+
+async def test_a_round_not_yet_open_has_its_dates_and_materials_corrected_and_subscribers_are_not_told_again(
+        browser, session, people, set_today) -> None:
+    """Only the name, guide and phone of a round not yet open could be corrected: a typo in a date or a material
+    needed a cancellation and a second round, which sent subscribers a second 新的申报批次. The dates and materials
+    are now corrected in place, checked as at opening, recorded with before and after, and nobody is told again."""
+    from sqlalchemy import func, select
+
+    from huiqi.messages import subscriptions
+    from huiqi.models import Message
+    from tests.rounds.test_pages import FORM
+    from tests.webtest import marked
+
+    subscriptions.subscribe(session, actor=people.alice, topic="rounds")
+    told = lambda: session.scalar(select(func.count()).select_from(Message).where(  # noqa: E731
+        Message.user_id == people.alice.id, Message.kind == "subscription.rounds"))
+    set_today(date(2025, 9, 1))
+    admin = browser(people.admin)
+    assert (await admin.post("/rounds", data=FORM)).status_code == 303 and told() == 1
+    found = rounds.listed(session)[0]
+    page = (await admin.get("/rounds")).text
+    assert "修改受理日期和所需材料（开始受理前）" in page and "申报书\n审计报告（可选）</textarea>" in page
+    seen = _terms(page, found.id)
+    wrong = await admin.post(f"/rounds/{found.id}/schedule", data={
+        "opens_on": "2025-10-08", "closes_on": "2025-10-07", "materials-3": "申报书\n申报书", "seen": seen})
+    assert wrong.status_code == 422
+    assert marked(wrong.text) == [("f-修改截止日期", "不能早于开始日期"),
+                                  ("f-修改措施3·材料", "第 2 行：材料“申报书”重复")]
+    assert 'value="2025-10-07"' in wrong.text and "申报书\n申报书</textarea>" in wrong.text, "what was typed is kept"
+    done = await admin.post(f"/rounds/{found.id}/schedule", data={
+        "opens_on": "2025-10-08", "closes_on": "2026-01-15", "materials-3": "申报书\n项目投资证明（可选）",
+        "seen": seen})
+    assert done.status_code == 303 and "申报批次的受理日期和所需材料已修改" in (await admin.get("/rounds")).text
+    shown = rounds.read(session, found)
+    assert (shown.opens_on, shown.closes_on) == (date(2025, 10, 8), date(2026, 1, 15))
+    by_measure = {m.measure: [(x.name, x.required) for x in m.materials] for m in shown.measures}
+    assert by_measure == {3: [("申报书", True), ("项目投资证明", False)], 13: [("申报书", True), ("审计报告", False)]}
+    assert told() == 1, "subscribers are not told of a second round"
+    [event] = [e for e in audit.history(session, entity="round", entity_id=str(found.id))
+               if e.action == "round.reschedule"]
+    assert (event.before["opens_on"], event.before["closes_on"]) == ("2025-10-01", "2025-12-31")
+    assert (event.after["opens_on"], event.after["closes_on"]) == ("2025-10-08", "2026-01-15")
+    assert [x["name"] for x in event.before["materials"]["措施3"]] == ["申报书", "审计报告"]
+    assert [x["name"] for x in event.after["materials"]["措施3"]] == ["申报书", "项目投资证明"]
+    assert "措施13" not in event.after["materials"], "only what changed"
+    stale = await admin.post(f"/rounds/{found.id}/schedule", data={
+        "opens_on": "2025-10-02", "closes_on": "2025-12-31", "materials-3": "申报书", "seen": seen})
+    assert stale.status_code == 409
+    assert "刚被系统管理员修改（现为受理 2025-10-08 至 2026-01-15）" in stale.text
+    assert rounds.read(session, found).opens_on == date(2025, 10, 8)
+    set_today(date(2025, 10, 8))
+    opened = (await admin.get("/rounds")).text
+    assert f'action="/rounds/{found.id}/schedule"' not in opened
+    late = await admin.post(f"/rounds/{found.id}/schedule", data={
+        "opens_on": "2025-10-09", "closes_on": "2026-01-15", "seen": _terms(stale.text, found.id)})
+    assert late.status_code == 409 and "已于 2025-10-08 开始受理" in late.text
+
+
+def test_a_material_corrected_keeps_the_formats_it_was_opened_with(session, people) -> None:
+    from huiqi import clock
+
+    with clock.pinned(date(2025, 9, 1)):
+        found = opening.open_round(session, actor=people.admin, policy_id="ln-2022-35", title="2025年度申报",
+                                   opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31), measures=[
+                                       opening.MeasureIn(3, materials=({"name": "申报书", "formats": ["pdf"]},))])
+        with pytest.raises(InputError, match="措施13 不在本批次中"):
+            editing.reschedule(session, actor=people.admin, round_id=found.id, seen=None,
+                               opens_on=found.opens_on, closes_on=found.closes_on, materials={13: ()})
+        _, changed = editing.reschedule(session, actor=people.admin, round_id=found.id, seen=None,
+                                        opens_on=found.opens_on, closes_on=found.closes_on, materials={3: (
+                                            {"name": "申报书", "required": True},
+                                            {"name": "审计报告", "required": False})})
+    assert set(changed["after"]) == {"materials"}, "the dates did not change"
+    materials = rounds.read(session, found).measures[0].materials
+    assert [(x.name, x.formats) for x in materials] == [("申报书", ["pdf"]), ("审计报告", ["pdf", "ofd", "jpg", "png"])]
+
+
+def test_two_corrections_of_a_round_s_dates_at_once_end_in_one_and_a_409(own_database) -> None:
+    """Two people correct the dates of a round not yet open from the same page at once: the later waits for the
+    earlier, sees them changed since its form was made, and is refused rather than silently undoing them."""
+    from sqlalchemy.orm import Session
+
+    from huiqi import clock
+    from huiqi.models import Round, User
+    from tests.dbtest import at_once, make_people, second_admin
+
+    day = date(2025, 9, 1)
+    with Session(own_database, expire_on_commit=False) as session, session.begin(), clock.pinned(day):
+        admins = [make_people(session).admin.id, second_admin(session).id]
+        found = opening.open_round(session, actor=session.get(User, admins[0]), policy_id="ln-2022-35",
+                                   title="2025年度申报", opens_on=date(2025, 10, 1), closes_on=date(2025, 12, 31),
+                                   measures=[opening.MeasureIn(3)])
+        seen = rounds.terms(found, rounds.measures(session, found.id))
+
+    def moving(who: int, opens: date):
+        def act(session):
+            with clock.pinned(day):
+                editing.reschedule(session, actor=session.get(User, who), round_id=found.id, seen=seen,
+                                   opens_on=opens, closes_on=date(2025, 12, 31))
+        return act
+
+    outcomes = at_once(own_database, [moving(admins[0], date(2025, 10, 8)), moving(admins[1], date(2025, 10, 15))])
+    assert sorted(outcomes) == ["conflict", "done"], outcomes
+    with Session(own_database) as session:
+        assert session.get(Round, found.id).opens_on == [date(2025, 10, 8), date(2025, 10, 15)][outcomes.index("done")]

@@ -206,6 +206,10 @@ async def test_the_opener_extends_the_deadline_from_the_page(browser, session, p
     closed = (await browser(None).get("/rounds")).text
     assert "<b>已于 2025-11-03 提前结束受理</b>（早于延长后的截止日期 2026-01-31）" in closed
     assert "截止日期曾由 2025-12-31 延至 2026-01-15" in closed
+    late = await admin.post(f"/rounds/{found.id}/extend", data={"extend_to": "2026-02-28", "seen": "2026-01-31",
+                                                                "reason": "再延"})  # a form opened before the close
+    assert late.status_code == 409 and "已由系统管理员于 2025-11-03 提前结束受理，不能再延长" in late.text
+    assert "刚被他人改为" not in late.text
 
 
 async def test_a_round_not_yet_open_is_cancelled_from_the_page_and_reads_cancelled(browser, session, people,
@@ -223,7 +227,8 @@ async def test_a_round_not_yet_open_is_cancelled_from_the_page_and_reads_cancell
     for day in (date(2025, 9, 2), date(2025, 10, 1), date(2026, 1, 5)):
         set_today(day)
         public = (await browser(None).get("/rounds")).text
-        assert "已取消</span>" in public and "<b>未开始受理即已取消</b>" in public, day
+        assert "已取消</span>" in public and "<b>未开始受理即已取消（2025-09-01 取消）</b>" in public, day
+        assert "原定受理 2025-10-01 至 2025-12-31" in public, "its window as announced, not 2025-10-01 至 2025-10-01"
         assert "未开始（" not in public and "提前结束受理" not in public and "申报中" not in public, day
 
 

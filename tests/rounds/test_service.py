@@ -291,3 +291,49 @@ def test_a_provisional_deadline_is_lenient_only_by_the_longest_holiday_stretch(s
         assert "截至 2027年1月4日" in (submission.correction_overdue(session, app, day) or ""), day
     with pytest.raises(Conflict, match="已逾期"):
         step(session, "submit", people.alice, app, on=date(2027, 6, 21))
+
+
+def test_closing_and_cancelling_record_the_deadline_before_and_a_cancelled_round_keeps_its_window(session,
+                                                                                                  people) -> None:
+    """round.close recorded only the new date, so the deadline it replaced was lost; a cancellation overwrote the
+    deadline with the opening day (受理 2025-09-01 至 2025-09-01). Both now record before and after; a cancelled
+    round keeps the window it announced, the day it was cancelled apart."""
+    from huiqi.audit import service as audit
+
+    early = _round(session, people.admin)
+    later = _round(session, people.admin, opens=date(2025, 9, 1), closes=date(2025, 9, 30), title="补报")
+    with clock.pinned(date(2025, 7, 10)):
+        editing.close(session, actor=people.admin, round_id=early.id)
+        editing.close(session, actor=people.admin, round_id=later.id)
+    closed = [(e.before, e.after) for r in (early, later)
+              for e in audit.history(session, entity="round", entity_id=str(r.id)) if e.action == "round.close"]
+    assert closed == [({"closes_on": "2025-08-18", "cancelled": False},
+                       {"closes_on": "2025-07-10", "cancelled": False}),
+                      ({"closes_on": "2025-09-30", "cancelled": False},
+                       {"closes_on": "2025-09-30", "cancelled": True, "cancelled_on": "2025-07-10"})]
+    shown = rounds.read(session, later, date(2025, 10, 1))
+    assert (shown.opens_on, shown.closes_on, shown.cancelled_on) == (date(2025, 9, 1), date(2025, 9, 30),
+                                                                     date(2025, 7, 10))
+    assert shown.status == "已取消" and not shown.open and not rounds.is_open(later, date(2025, 9, 15))
+    assert rounds.open_now(session, date(2025, 9, 15)) == [], "a cancelled round takes nothing on its old days"
+
+
+def test_an_extension_of_a_round_closed_early_meanwhile_says_so_and_by_whom(session, people) -> None:
+    """admin closed the round while admin2 had the extend form open: admin2 was told the deadline had been changed
+    to the closing day, 请刷新后再看是否还需延长, as if it could still be extended."""
+    from tests.dbtest import second_admin
+
+    found = _round(session, people.admin)
+    with clock.pinned(date(2025, 8, 7)):
+        editing.close(session, actor=people.admin, round_id=found.id)
+        with pytest.raises(Conflict) as refused:
+            editing.extend(session, actor=second_admin(session), round_id=found.id, closes_on=date(2025, 9, 1),
+                           seen=CLOSES, reason="系统维护")
+    assert refused.value.message == ("申报批次「2025年度申报」已由系统管理员于 2025-08-07 提前结束受理，不能再延长；"
+                                     "如需继续受理，请开设新的批次")
+    cancelled = _round(session, people.admin, opens=date(2025, 9, 1), closes=date(2025, 9, 30), title="补报")
+    with clock.pinned(date(2025, 8, 7)):
+        editing.close(session, actor=people.admin, round_id=cancelled.id)
+        with pytest.raises(Conflict, match="已由系统管理员于 2025-08-07 取消，不能再延长"):
+            editing.extend(session, actor=second_admin(session), round_id=cancelled.id, closes_on=date(2025, 10, 9),
+                           seen=date(2025, 9, 30), reason="系统维护")

@@ -33,6 +33,8 @@ LABELS = {
     "paid_on": "付款日期", "reference": "凭证号", "announcement": "公示", "starts_on": "公示开始日期",
     "ends_on": "公示截止日期", "working_days": "公示工作日数", "level": "级别", "answer": "答复", "unit": "单位",
     "result": "结论", "source": "来源", "holidays": "节假日天数", "workdays": "调休上班天数",
+    "holiday_days": "放假日", "workday_days": "调休上班日", "years": "所替换的年度安排", "cancelled_on": "取消日期",
+    "required": "必须提交", "formats": "格式",
     "recounted_ratings": "重算的评价数", "code": "名单代码", "document": "文件", "rows": "行数",
     "applicants_created": "新建单位数", "existing": "已有单位数", "matters": "事项数",
     "still_listed": "仍在名单中的事项数", "matched": "已匹配行数",
@@ -56,7 +58,8 @@ POLICY_STATES = {"draft": "草稿", "published": "已发布", "superseded": "已
 # What an event changes besides its amount, by action: the fields said as 由 … 改为 … (the user's own are said
 # by the user's sentences).
 CHANGED = {
-    "application.policy_version": ("version",), "round.extend": ("closes_on",),
+    "application.policy_version": ("version",), "round.extend": ("closes_on",), "round.close": ("closes_on",),
+    "round.reschedule": ("opens_on", "closes_on", "materials"),
     "round.correct": ("title", "guide", "contact"), "policy.edit": ("policy", "version"),
     "policy.withdraw": ("state",),
     "reform.save": ("name", "description"), "growth.figures": ("revenue", "rnd_spending", "profit", "employees"),

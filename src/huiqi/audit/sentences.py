@@ -53,6 +53,7 @@ VERBS = {
     "policy.publish": "发布政策版本", "policy.withdraw": "撤回政策版本", "round.open": "开设申报批次",
     "round.closing": "设定截止日期", "round.close": "关闭申报批次", "round.extend": "延长申报截止日期",
     "round.correct": "修改申报批次信息", "round.add_measure": "申报批次增加措施",
+    "round.reschedule": "修改申报批次受理日期和材料",
     "list.import": "导入认定名单", "list.withdraw": "撤回认定名单", "list.match_again": "重新匹配认定名单",
     "offer.make": "产生政策直达",
     "offer.accept": "接受政策直达", "offer.decline": "放弃政策直达", "offer.ceiling": "重算政策直达上限",

@@ -23,6 +23,11 @@ def every(session: Session) -> list[PolicyVersion]:
     return list(session.scalars(select(PolicyVersion).order_by(PolicyVersion.policy_id, PolicyVersion.id)))
 
 
+def drafts(session: Session) -> list[PolicyVersion]:
+    """The drafts awaiting publication, oldest first."""
+    return list(session.scalars(select(PolicyVersion).where(PolicyVersion.state == "draft").order_by(PolicyVersion.id)))
+
+
 def get(session: Session, version_id: int, *, lock: bool = False) -> PolicyVersion | None:
     query = select(PolicyVersion).where(PolicyVersion.id == version_id)
     if lock:

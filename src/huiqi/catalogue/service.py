@@ -21,6 +21,7 @@ from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments import service as departments
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound, PolicyFileError, SituationsFailed
 from huiqi.materials.storage import file_size
+from huiqi.messages import service as messages
 from huiqi.messages import subscriptions
 from huiqi.models import Matter, PolicyVersion, User
 from huiqi.rules.case import register_codes
@@ -262,6 +263,10 @@ def add(session: Session, *, actor: User, text: str, file_name: str) -> PolicyVe
     audit.record(session, actor=actor.username, action="policy.draft", entity="policy_version", entity_id=row.id,
                  after={"policy": policy.id, "number": policy.number, "version": digest[:12], "file": name,
                         "digest": digest})
+    messages.awaiting_check(session, actor, kind="policy.draft", what=f"政策草稿 {policy.number}（版本 {row.id}）",
+                            body=f"起草了{policy.number}《{policy.title}》的新版本（版本 {row.id}，文件 {name}）。"
+                                 "政策版本须由起草人以外的另一位管理员核对后发布：请在“政策目录”中查看发布前比较，"
+                                 "核对无误后发布，或撤回。", link=f"/admin/policies#version-{row.id}")
     return row
 
 
@@ -398,6 +403,10 @@ def publish(session: Session, *, actor: User, version_id: int, seen: int | None 
     subscriptions.tell(session, topic="policies", subject=f"新政策发布：{policy.number}《{policy.title}》",
                        body=f"{policy.issuer}《{policy.title}》（{policy.number}）已发布，"
                             f"共 {len(policy.measures)} 条措施。", link="/policy")
+    messages.tell_drafter(session, row.drafted_by, actor, kind="policy.published",
+                          subject=f"您起草的政策版本已发布：{row.number}（版本 {row.id}）",
+                          body=f"已于 {row.published_on} 核对并发布您起草的{row.number}《{row.title}》"
+                               f"（版本 {row.id}），即日起按它匹配和审核。", link=f"/admin/policies#version-{row.id}")
     return row
 
 
@@ -476,4 +485,9 @@ def withdraw(session: Session, *, actor: User, version_id: int, reason: str) -> 
     audit.record(session, actor=actor.username, action="policy.withdraw", entity="policy_version", entity_id=row.id,
                  before={"state": before}, after={"state": "withdrawn", "reason": reason, "policy": row.policy_id,
                                                   "number": row.number, "version": row.digest[:12]})
+    if before == "draft":  # a draft set aside: its drafter learns why (a published version's withdrawal is another's)
+        messages.tell_drafter(session, row.drafted_by, actor, kind="policy.discarded",
+                              subject=f"您起草的政策草稿已撤回：{row.number}（版本 {row.id}）",
+                              body=f"撤回了您起草的{row.number}《{row.title}》草稿（版本 {row.id}），理由：{reason}",
+                              link=f"/admin/policies#version-{row.id}")
     return row

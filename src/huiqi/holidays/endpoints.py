@@ -28,6 +28,7 @@ class YearRead(BaseModel):
     source: str | None
     days: list[DayRead]
     covered_until: date = Field(description="日历覆盖到的最后一天")
+    seen: str = Field(description="已录入日历的逐年指纹：录入（PUT）时作为 seen 发回，其间该年已被他人录入则得到 409")
 
 
 class DayIn(StrictInput):
@@ -39,12 +40,15 @@ class DayIn(StrictInput):
 class YearIn(StrictInput):
     source: PlainText = Field(min_length=1, max_length=200, description="通知的文号或标题，如 国办发明电〔2026〕7号")
     days: list[DayIn] = Field(min_length=1, max_length=400, description="该年全部放假日和调休上班日")
+    seen: PlainText | None = Field(None, min_length=1, max_length=2000, description=(
+        "录入前读到的 seen；给出时，其间所涉年份已被他人录入则 409（说明现在的安排），不给则不核对"))
 
 
 def _read(session, number: int) -> YearRead:
     days, source = service.year(session, number)
     return YearRead(year=number, covered=bool(days), source=source, covered_until=service.calendar_of(session).last_day,
-                    days=[DayRead(day=d.day, kind=d.kind, name=d.name) for d in days])  # type: ignore[arg-type]
+                    days=[DayRead(day=d.day, kind=d.kind, name=d.name) for d in days],  # type: ignore[arg-type]
+                    seen=service.seen_of(session))
 
 
 @router.get("/{year}", response_model=YearRead, summary="一年的法定节假日与调休上班日")
@@ -60,6 +64,6 @@ def enter_year(year: Year, body: YearIn, actor: Actor, session: Db) -> YearRead:
         raise InputError([("days", f"{wrong[0]} 不在 {year} 年")])
     entries = service.check([(n, {"date": d.day.isoformat(), "kind": d.kind, "name": d.name})
                              for n, d in enumerate(body.days, start=1)])
-    service.enter(session, actor=actor, entries=entries, source=body.source)
+    service.enter(session, actor=actor, entries=entries, source=body.source, seen=body.seen)
     session.commit()
     return _read(session, year)

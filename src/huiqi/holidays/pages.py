@@ -33,7 +33,8 @@ def _page(request: Request, who: CallerDep, session: Db, shown: int, status_code
     days, source = service.year(session, shown)
     return page(request, "holidays/index.html", who, status_code=status_code, calendar=calendar, shown=shown,
                 days=days, source=source, kinds=KIND_LABELS, warning=service.notice(session, clock.today()),
-                values=context.pop("values", {}), problems=context.pop("problems", []), **context)
+                values=context.pop("values", {}), problems=context.pop("problems", []),
+                seen=service.seen_of(session), entered=service.entered_years(session), **context)
 
 
 @router.get("/admin/calendar", response_class=HTMLResponse)
@@ -65,11 +66,16 @@ def calendar_table(year: int, days: list[service.Entry]) -> Table:
 @router.post("/admin/calendar", response_model=None)
 @said_beside("source", "lines")
 def enter_year(request: Request, who: CallerDep, actor: Actor, session: Db,
-               source: Annotated[str, Form()] = "", lines: Annotated[str, Form()] = "") -> Response:
+               source: Annotated[str, Form()] = "", lines: Annotated[str, Form()] = "",
+               seen: Annotated[str | None, Form(max_length=2000)] = None) -> Response:
     """A year from its notice, typed or pasted as lines ``日期,类别,名称`` (or ``date,kind,name``) under that header.
-    Neither box has a bound here nor at the door: one too long, or with a NUL, is said beside it, the text kept."""
+    Neither box has a bound here nor at the door: one too long, or with a NUL, is said beside it, the text kept.
+    ``seen`` is the calendar as the page showed it: a year another admin entered since is a 409 saying what it now
+    holds; the page shown again then shows that year and carries the calendar as it is, so entering again replaces it
+    knowingly (the trail keeps what it held)."""
     require_role(actor, Role.ADMIN, doing="录入节假日安排")
     entered: list[int] = []
+    tried: list[int] = []
 
     def act() -> None:
         if len(lines) > LINES_MOST:
@@ -77,11 +83,13 @@ def enter_year(request: Request, who: CallerDep, actor: Actor, session: Db,
         if (why := control_reason(lines)) is not None:
             raise InputError([("lines", why)])
         entries = service.read_text(lines, "lines")
-        entered.extend(service.enter(session, actor=actor, entries=entries, source=source))
+        tried.append(service.main_year(entries))
+        entered.extend(service.enter(session, actor=actor, entries=entries, source=source, seen=seen))
 
     def again(refusal: Refusal) -> Response:
         problems = labelled(refusal.problems, own=FIELDS) or refusal.shown
-        return _page(request, who, session, clock.today().year, status_code=refusal.status_code,
+        shown = tried[-1] if tried and refusal.status_code == 409 else clock.today().year
+        return _page(request, who, session, shown, status_code=refusal.status_code,
                      problems=problems, values={"source": kept(source, NET), "lines": kept(lines, NET)})
 
     return form_step(session, act, done=lambda _: f"/admin/calendar?year={entered[-1]}", again=again,

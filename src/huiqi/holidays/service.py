@@ -13,6 +13,7 @@ is published to the public and must be exact: it is still refused past the calen
 """
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +26,7 @@ from huiqi import clock
 from huiqi.announcements.calendar import NAMES, Calendar, last_working_day, package_calendar
 from huiqi.audit import service as audit
 from huiqi.db import one_at_a_time
-from huiqi.errors import InputError
+from huiqi.errors import Conflict, InputError
 from huiqi.holidays import repository
 from huiqi.messages import service as messages
 from huiqi.models import CalendarDay, User
@@ -259,8 +260,94 @@ def read_text(text: str, field: str) -> list[Entry]:
 SOURCE_MOST = 200  # the column's width: a notice's document number or title
 
 
-def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -> list[int]:
-    """Enter the days of a notice; the years it covers replace what was entered for them. The years entered."""
+def stamp_of(rows: list[CalendarDay]) -> str:
+    """The entered days of one year in short: what a page saw of the year, sent back with an entry."""
+    # when each day was entered, not by whom: the calendar is public, and a login name is not
+    joined = "\n".join(f"{r.day}|{r.kind}|{r.name}|{r.source}|{r.created_at}"
+                       for r in sorted(rows, key=lambda r: r.day))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
+
+
+def _by_year(session: Session) -> dict[int, list[CalendarDay]]:
+    by_year: dict[int, list[CalendarDay]] = {}
+    for r in repository.entered(session):
+        by_year.setdefault(r.day.year, []).append(r)
+    return by_year
+
+
+def seen_of(session: Session) -> str:
+    """The entered calendar as a page shows it, year by year (``2027:1a2b3c4d5e6f;…``): the form carries it, so that
+    an entry made meanwhile by someone else for the same year refuses this one (409) rather than being replaced.
+    Never blank, so that a form showing no entered year is still checked."""
+    return ";".join(["calendar", *(f"{y}:{stamp_of(rows)}" for y, rows in sorted(_by_year(session).items()))])
+
+
+def entered_years(session: Session) -> list[tuple[int, str, str]]:
+    """The years entered from a notice, each with the notice it came from and who entered it (as people read them):
+    entering one of them again replaces it."""
+    from huiqi.users.names import namer
+
+    name = namer(session)
+    latest = [max(rows, key=lambda r: r.created_at) for _, rows in sorted(_by_year(session).items())]
+    return [(r.day.year, r.source, name(r.entered_by)) for r in latest]
+
+
+def _read_seen(seen: str) -> dict[int, str]:
+    """``seen_of``'s text read back; a part that is not ``year:stamp`` is left out (its year then reads unentered)."""
+    found = {}
+    for part in seen.split(";"):
+        year, _, stamp = part.partition(":")
+        if year.strip().isascii() and year.strip().isdigit() and len(year.strip()) == 4:
+            found[int(year)] = stamp.strip()
+    return found
+
+
+def _as_seen(session: Session, years: set[int], seen: str) -> None:
+    """Each year the entry touches is still as the page showed it; else a 409 saying who entered what meanwhile."""
+    from huiqi.users.names import person
+
+    shown, now = _read_seen(seen), _by_year(session)
+    for y in sorted(years):
+        rows = now.get(y, [])
+        if shown.get(y, "") == (stamp_of(rows) if rows else ""):
+            continue
+        if not rows:
+            raise Conflict(f"{y} 年的节假日安排在您打开页面后已被他人更改：本次录入未保存，请刷新页面核对后再录入")
+        last = max(rows, key=lambda r: r.created_at)
+        holidays = sorted(r.day for r in rows if r.kind == "holiday")
+        workdays = sum(r.kind == "workday" for r in rows)
+        by = person(session, last.entered_by)
+        raise Conflict(f"{y} 年的节假日安排在您打开页面后已由{by}录入（来源：{last.source}；"
+                       f"放假 {len(holidays)} 天、调休上班 {workdays} 天，放假日从 {holidays[0] if holidays else '—'} "
+                       f"到 {holidays[-1] if holidays else '—'}），本次录入未保存。请核对该年现在的安排；"
+                       "如确需以本通知替换，请核对后再次录入（原安排将记入审计日志）")
+
+
+def _named(calendar: Calendar, y: int, only: set[date] | None = None) -> dict[str, list[date]]:
+    """The holidays and make-up working days of year ``y`` in ``calendar`` (only the days ``only``, when given)."""
+    keep = lambda d: d.year == y and (only is None or d in only)  # noqa: E731
+    return {"holiday_days": sorted(filter(keep, calendar.holidays)),
+            "workday_days": sorted(filter(keep, calendar.workdays))}
+
+
+def _replaced(session: Session, calendar: Calendar, entries: list[Entry], whole: set[int]) -> dict | None:
+    """What the entry replaces, year by year, as the audit trail keeps it (before): the notice each year came from
+    and its named days (a whole year's all, a neighbouring year's only the days entered); None when nothing."""
+    entered = _by_year(session)
+    replaced = []
+    for y in sorted({e.day.year for e in entries}):
+        days = _named(calendar, y, None if y in whole else {e.day for e in entries if e.day.year == y})
+        if not any(days.values()):
+            continue
+        sources = sorted({r.source for r in entered.get(y, [])}) or ([PACKAGE] if y in package_calendar().years else [])
+        replaced.append({"year": y, "source": "；".join(sources), **days})
+    return {"years": replaced} if replaced else None
+
+
+def enter(session: Session, *, actor: User, entries: list[Entry], source: str, seen: str | None = None) -> list[int]:
+    """Enter the days of a notice; the years it covers replace what was entered for them (the trail keeps what they
+    held: before). ``seen`` (``seen_of`` when the page was shown; None: not checked) refuses an entry for a year
+    someone else entered since (409). The years entered."""
     require_role(actor, Role.ADMIN, doing="录入节假日安排")
     source = source.strip()
     if not source:
@@ -269,8 +356,10 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
         raise InputError([("source", f"不能超过 {SOURCE_MOST} 个字（现为 {len(source)} 个字），请删减后再录入")])
     if any(ord(c) < 32 for c in source):  # a NUL said as such; a line break too, in a box of one line
         raise InputError([("source", control_reason(source) or "不能含控制字符（如换行）")])
-    one_at_a_time(session, "calendar")  # two entries at once: the later replaces the earlier's years whole
+    one_at_a_time(session, "calendar")  # two entries at once: the later waits, then sees the earlier's years
     years = {e.day.year for e in entries}
+    if seen is not None:
+        _as_seen(session, years, seen)
     whole = {y for y in years if not _missing([e for e in entries if e.day.year == y])} | {main_year(entries)}
     before = calendar_of(session)
     covered = before.years | whole
@@ -280,6 +369,7 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
     changed = _past_changes(before, entries, whole, clock.today())
     if changed:
         raise InputError(changed[:50])
+    replaced = _replaced(session, before, entries, whole)
     rows = [CalendarDay(day=e.day, kind=e.kind, name=e.name, source=source, entered_by=actor.username)
             for e in entries]
     # a year the notice covers whole is replaced whole; its days in a neighbouring year are added to it, day by day
@@ -289,9 +379,11 @@ def enter(session: Session, *, actor: User, entries: list[Entry], source: str) -
 
     recounted = recount(session, before.last_day)
     audit.record(session, actor=actor.username, action="calendar.enter", entity="calendar",
-                 entity_id=",".join(str(y) for y in sorted(years)),
+                 entity_id=",".join(str(y) for y in sorted(years)), before=replaced,
                  after={"source": source, "holidays": sum(e.kind == "holiday" for e in entries),
-                        "workdays": sum(e.kind == "workday" for e in entries), "recounted_ratings": recounted})
+                        "workdays": sum(e.kind == "workday" for e in entries), "recounted_ratings": recounted,
+                        "holiday_days": sorted(e.day for e in entries if e.kind == "holiday"),
+                        "workday_days": sorted(e.day for e in entries if e.kind == "workday")})
     return sorted(years)
 
 

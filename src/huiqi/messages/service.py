@@ -6,7 +6,8 @@ server's worker), each message at most once; a failed send is kept, retried late
 lost. What is said: an enterprise, each step of its applications, each new offer and each draft left unsubmitted
 in a round about to close; a reviewer, each application entering its queue (a city's 市级初审, a department's
 review), and finance, each 公示 opened, with the day its applications await approval; the lead department, an offer
-its enterprise declined."""
+its enterprise declined; the other admins, a policy draft or a whitelist draft awaiting a second person's check, and
+its drafter, what became of it."""
 
 import smtplib
 from datetime import date, datetime, timedelta
@@ -56,6 +57,34 @@ def department_users(session: Session, department_id: int) -> list[User]:
     """A department's active reviewers (an offer its unit leads was declined, say)."""
     return list(session.scalars(select(User).where(User.department_id == department_id,
                                                    User.role == Role.DEPARTMENT, User.active.is_(True))))
+
+
+def admins(session: Session, *, besides: User | None = None) -> list[User]:
+    """The active admins, but ``besides`` (who acted)."""
+    query = select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+    return [u for u in session.scalars(query) if besides is None or u.id != besides.id]
+
+
+def awaiting_check(session: Session, actor: User, *, kind: str, what: str, body: str, link: str) -> int:
+    """Tell the other active admins that ``what`` (a policy draft, a whitelist draft) awaits the check of someone
+    other than who drafted it before it can be published; the admin's home lists it too (待您核对发布)."""
+    from huiqi.users.names import person
+
+    return notify(session, admins(session, besides=actor), kind=kind, subject=f"待您核对发布：{what}",
+                  body=f"{person(session, actor.username)}{body}", link=link)
+
+
+def tell_drafter(session: Session, drafter: str | None, actor: User, *, kind: str, subject: str, body: str,
+                 link: str) -> int:
+    """Tell who drafted something (by login name) what ``actor`` made of it (published, discarded), unless the
+    drafter did it themselves or is no longer an active user."""
+    from huiqi.users.names import person
+
+    if not drafter or drafter == actor.username:
+        return 0
+    found = session.scalars(select(User).where(User.username == drafter, User.active.is_(True))).first()
+    return notify(session, [found], kind=kind, subject=subject, body=f"{person(session, actor.username)}{body}",
+                  link=link) if found is not None else 0
 
 
 STEP_WORDS = {

@@ -34,6 +34,8 @@ class Round(Created, Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Closed before it opened (取消): it never took an application, whatever day it is read on.
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The business day it was cancelled on; its dates stay those it was opened (or last rescheduled) with.
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
 
 
 class RoundMeasure(Base):

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi import clock
+from huiqi.admin.awaiting import awaiting
 from huiqi.announcements.calendar import next_working_day
 from huiqi.announcements.service import ANNOUNCED
 from huiqi.applications import service as applications
@@ -89,6 +90,7 @@ def _queue(request: Request, who, actor: User, session: Session, filters: Filter
                 total=len(found), pager=pager, link=link, batch_max=MAX_BATCH,
                 ready=ANNOUNCED["已结束"] if actor.role == Role.FINANCE else None,
                 proposing=actor.role == Role.DEPARTMENT, next_day=_first_day(session, clock.today()),
+                awaiting=awaiting(session, actor=actor),
                 **views.filter_choices(session), **said)
 
 

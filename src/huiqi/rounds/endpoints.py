@@ -71,12 +71,19 @@ def extend(round_id: RecordId, body: ExtendIn, actor: Actor, session: Db) -> Rou
 
 
 @router.patch("/{round_id}", response_model=RoundRead, dependencies=_officer("修改"),
-              summary="修改申报批次的批次名称、办事指南、咨询电话（管理员，或开设该批次的责任单位）",
+              summary="修改申报批次的批次名称、办事指南、咨询电话，及尚未开始受理的批次的日期和材料"
+                      "（管理员，或开设该批次的责任单位）",
               description=("只改给出的字段，已截止或已取消的批次不能修改。给出 `seen`（读到的 `fingerprint`）时，"
-                           "期间已被他人修改则得到 409；返回的 `fingerprint` 供下次修改发回。"))
+                           "期间已被他人修改则得到 409；返回的 `fingerprint` 供下次修改发回。开始日期、截止日期和"
+                           "所需材料只能在开始受理前修改（按开设时的要求核对，不再通知订阅者），`terms_seen` 同理。"))
 def correct(round_id: RecordId, body: RoundUpdate, actor: Actor, session: Db) -> RoundRead:
     found = editing.correct(session, actor=actor, round_id=round_id, seen=body.seen, title=body.title,
                             guide=body.guide, contact=body.contact)
+    if body.opens_on is not None or body.closes_on is not None or body.materials is not None:
+        found, _ = editing.reschedule(
+            session, actor=actor, round_id=round_id, seen=body.terms_seen, opens_on=body.opens_on or found.opens_on,
+            closes_on=body.closes_on or found.closes_on,
+            materials={m.measure: tuple(x.model_dump() for x in m.materials) for m in body.materials or []})
     session.commit()
     return service.read(session, found)
 

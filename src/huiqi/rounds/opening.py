@@ -99,6 +99,17 @@ def _date_bounds(policy: Policy | None, opens_on: date | None, closes_on: date |
     return problems
 
 
+def date_problems(policy: Policy | None, opens_on: date | None, closes_on: date | None) -> list[tuple[str, str]]:
+    """What is wrong with a round's dates (when it is opened, and when they are corrected before it opens): their
+    order, a deadline already past, and the bounds of ``_date_bounds``; a date None (unread) is not checked."""
+    problems = []
+    if opens_on is not None and closes_on is not None and closes_on < opens_on:
+        problems.append(("截止日期", "不能早于开始日期"))
+    elif closes_on is not None and closes_on < clock.today():
+        problems.append(("截止日期", f"截止日期 {closes_on} 已过"))
+    return problems + _date_bounds(policy, opens_on, closes_on)
+
+
 def _years_after(day: date, years: int) -> date:
     """``years`` after ``day`` (a 29 February falls on the 28th), or the calendar's last day past 9999."""
     if day.year + years > date.max.year:
@@ -154,11 +165,7 @@ def open_round(session: Session, *, actor: User, policy_id: str, title: str, ope
     if policy is None:
         problems.append(("政策", f"政策目录中没有已发布的政策 {policy_id!r}" if policy_id else "请选择政策"))
     title, guide, contact = texts(problems, title, guide, contact)
-    if opens_on is not None and closes_on is not None and closes_on < opens_on:
-        problems.append(("截止日期", "不能早于开始日期"))
-    elif closes_on is not None and closes_on < clock.today():
-        problems.append(("截止日期", f"截止日期 {closes_on} 已过"))
-    problems += _date_bounds(policy, opens_on, closes_on)
+    problems += date_problems(policy, opens_on, closes_on)
     if correction_days is not None and not 1 <= correction_days <= 60:
         problems.append(("补正期限", "补正期限为 1 至 60 个工作日"))
     if announcement_days is not None and not 1 <= announcement_days <= 30:

@@ -42,6 +42,7 @@ def _page(request: Request, who: CallerDep, session: Db, status_code: int = 200,
                 rounds=shown, may_open=may_open, over_budget=_over_budget(session, who.user, shown),
                 addable=_addable(session, who.user, [r for r in shown if r.id in managed]),
                 editing=context.pop("editing", None), edit_values=context.pop("edit_values", {}),
+                scheduling=context.pop("scheduling", None), schedule_values=context.pop("schedule_values", {}),
                 managed=managed,
                 overlaps=overlapping.standing_overlaps(session, found), same_measure=overlapping.SAME_MEASURE,
                 applies=who.user is None or who.user.role == Role.ENTERPRISE,
@@ -389,3 +390,58 @@ def add_measure(request: Request, who: CallerDep, actor: Actor, session: Db, rou
 
     return form_step(session, act, done=f"/rounds#round-{round_id}", again=_edit_again(request, who, session,
                      round_id, values), said=f"已在本批次增加措施{values['measure'].strip()}")
+
+
+def _schedule_problem(problem: tuple[str, str]) -> Problem:
+    """A mistake of the form that corrects a round's dates and materials before it opens, linked to its box: the
+    service names a material 措施3·材料2·名称, the form's box is the measure's 所需材料, on its second line."""
+    label = getattr(problem, "field", "") or problem[0]
+    if label in ("开始日期", "截止日期"):
+        return Problem(label, problem[1], f"修改{label}")
+    found = re.fullmatch(r"措施(\d+)·材料(\d+)?(?:·.*)?", label)
+    if found:
+        line = f"第 {found.group(2)} 行：" if found.group(2) else ""
+        return Problem(f"措施{found.group(1)}·所需材料", line + problem[1], f"修改措施{found.group(1)}·材料")
+    return Problem(problem[0], problem[1], getattr(problem, "field", ""))
+
+
+RESCHEDULED = "申报批次的受理日期和所需材料已修改（未再通知订阅者）"
+
+
+@router.post("/rounds/{round_id}/schedule", response_model=None)
+@said_beside(EVERY)
+def schedule(request: Request, who: CallerDep, actor: Actor, session: Db, round_id: RecordId,
+             sent: SentForm) -> Response:
+    """Correct the dates and the materials (``materials-<measure>``, one a line) of a round not yet open; a form made
+    before another change of them: 409. Each box is refused beside itself, what was typed kept."""
+    values = {k: str(sent.get(k) or "")[:5001] for k in ("opens_on", "closes_on", "seen")}
+    values |= {k[:40]: str(v)[:5001] for k, v in list(sent.items())[:200]
+               if isinstance(v, str) and k.startswith("materials-")}
+
+    def act():
+        editing.managed(session, actor, round_id, "修改", lock=False)  # who may not: refused whatever the form says
+        problems: list[tuple[str, str]] = []
+        opens_on = collect(problems, form_date, values["opens_on"], "开始日期")
+        closes_on = collect(problems, form_date, values["closes_on"], "截止日期")
+        materials = {}
+        for key, typed in values.items():
+            number = key.removeprefix("materials-")
+            if key == number or not digits(number) or len(number) > 3:
+                continue
+            if len(typed) > 5000:
+                problems.append((f"措施{number}·材料", "不超过 5000 个字"))
+            else:
+                materials[int(number)] = _material_lines(typed)
+        found, changed = editing.reschedule(session, actor=actor, round_id=round_id, seen=values["seen"] or None,
+                                            opens_on=opens_on, closes_on=closes_on, materials=materials,
+                                            found=problems)
+        return changed, overlapping.overlaps(session, found)  # read before the commit, under the policy's lock
+
+    def again(refusal: Refusal) -> Response:
+        return _page(request, who, session, status_code=refusal.status_code, scheduling=round_id,
+                     schedule_values=_shown(values),
+                     problems=[_schedule_problem(p) for p in refusal.problems] or refusal.shown)
+
+    return form_step(session, act, done=f"/rounds#round-{round_id}", again=again,
+                     said=lambda made: _opened(made[1], RESCHEDULED, RESCHEDULED) if made[0]
+                     else "未作改动：受理日期和所需材料与原来相同")

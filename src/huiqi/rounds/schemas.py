@@ -57,14 +57,26 @@ class ExtendIn(StrictInput):
     reason: PlainText = Field(min_length=1, max_length=200, description="延期原因")
 
 
+class MeasureMaterials(StrictInput):
+    measure: int = Field(ge=1, le=999, description="措施序号")
+    materials: list[MaterialSpec] = Field(min_length=1, max_length=20, description="该措施的全部所需材料")
+
+
 class RoundUpdate(StrictInput):
-    """A correction of an open round's texts (a round not yet open too); what is not given stays as it is."""
+    """A correction of an open round's texts (a round not yet open too), and of the dates and materials of a round not
+    yet open; what is not given stays as it is."""
 
     title: RoundText | None = Field(None, min_length=1, max_length=100, description="批次名称")
     guide: RoundText | None = Field(None, max_length=5000, description="办事指南：流程、时限")
     contact: RoundText | None = Field(None, max_length=200, description="咨询电话或联系人")
     seen: PlainText | None = Field(None, min_length=1, max_length=64, description=(
         "修改前读到的 fingerprint（批次的 fingerprint 字段）；给出时，信息已被他人修改则 409，不给则不核对"))
+    opens_on: Day | None = Field(None, description="开始日期（仅尚未开始受理的批次可改）")
+    closes_on: Day | None = Field(None, description="截止日期（仅尚未开始受理的批次可改；受理中的请用延期）")
+    materials: list[MeasureMaterials] | None = Field(
+        None, max_length=100, description="各措施的所需材料（仅尚未开始受理的批次可改；未给出的措施不变）")
+    terms_seen: PlainText | None = Field(None, min_length=1, max_length=64, description=(
+        "修改日期或材料前读到的 terms；给出时，期间已被他人修改则 409，不给则不核对"))
 
 
 class ExtensionRead(BaseModel):
@@ -106,10 +118,15 @@ class RoundRead(BaseModel):
                                        "管理员开设的为“管理员”（不给出登录名）")
     fingerprint: str = Field(description=(
         "批次名称、办事指南、咨询电话的指纹：修改（PATCH）时作为 seen 发回，期间被他人修改则得到 409"))
+    terms: str = Field("", description=(
+        "开始日期、截止日期和各措施所需材料的指纹：尚未开始受理的批次修改它们时作为 terms_seen 发回，"
+        "期间被他人修改则得到 409"))
     measures: list[RoundMeasureRead]
     extensions: list[ExtensionRead] = Field([], description="历次延期，先后为序")
-    closed_early: bool = Field(False, description="在截止日期前提前结束受理（closes_on 为结束之日）")
+    closed_early: bool = Field(False, description=(
+        "已提前结束受理（closes_on 为结束之日），或尚未开始即已取消（closes_on 仍为原定截止日期）"))
     closed_before_opening: bool = Field(False, description="尚未开始受理即已取消")
+    cancelled_on: date | None = Field(None, description="取消之日（尚未开始受理即取消的批次）")
     upcoming: bool = Field(False, description="尚未开始受理（可以取消）")
 
 

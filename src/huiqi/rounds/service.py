@@ -16,6 +16,7 @@ This module reads rounds; ``opening`` opens one, ``editing`` changes one opened 
 measure), ``submission`` holds an application to its round's dates and materials."""
 
 import hashlib
+import json
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -125,6 +126,14 @@ def fingerprint(found: Round) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
 
 
+def terms(found: Round, rows: list[RoundMeasure]) -> str:
+    """The round's dates and each measure's materials in short: sent back with a change of them (before the round
+    opens) to tell a stale form."""
+    said = [found.opens_on.isoformat(), found.closes_on.isoformat(),
+            *(f"{m.measure}={json.dumps(m.materials, ensure_ascii=False, sort_keys=True)}" for m in rows)]
+    return hashlib.sha256("\x00".join(said).encode("utf-8")).hexdigest()[:16]
+
+
 def _opener(session: Session, found: Round) -> str:
     """Who opened the round, as the public reads it: the unit it was opened for (the department's reviewers manage
     it), else 管理员 (or 系统（自动） from the command line); never a login name, and no user read per round."""
@@ -140,17 +149,18 @@ def read(session: Session, found: Round, day: date | None = None):
     day = day or clock.today()
     policy = next((p for p in catalogue.published(session) if p.id == found.policy_id), None)
     titles = {m.number: m.title for m in policy.measures} if policy else {}
+    rows = measures(session, found.id)
     return RoundRead(
         id=found.id, policy_id=found.policy_id, policy_number=policy.number if policy else found.policy_id,
         policy_expired=policy.expired(day) if policy else False, title=found.title, opens_on=found.opens_on,
         closes_on=found.closes_on, open=is_open(found, day), status=status(found, day),
         correction_days=found.correction_days, announcement_days=found.announcement_days, guide=found.guide,
         contact=found.contact, opened_by=_opener(session, found),
-        fingerprint=fingerprint(found),
+        fingerprint=fingerprint(found), terms=terms(found, rows), cancelled_on=found.cancelled_on,
         measures=[RoundMeasureRead(measure=m.measure, title=titles.get(m.measure, f"措施{m.measure}"), budget=m.budget,
                                    expert_score=m.expert_score, materials=[MaterialRead(**x) for x in m.materials],
                                    mode=m.mode)
-                  for m in measures(session, found.id)],
+                  for m in rows],
         extensions=[ExtensionRead(from_date=e["from"], to_date=e["to"], reason=e["reason"])
                     for e in extensions(session, [found.id]).get(found.id, [])],
         closed_early=found.closed_at is not None,

@@ -34,6 +34,7 @@ from huiqi.audit.digests import entries_said, entry_digest
 from huiqi.catalogue import service as catalogue
 from huiqi.departments.service import lead_unit
 from huiqi.errors import Conflict, Forbidden, InputError, NotFound
+from huiqi.messages import service as messages
 from huiqi.models import (
     Applicant,
     ApplicantProfile,
@@ -146,6 +147,10 @@ def propose(session: Session, *, actor: User, on: date, note: str | None = None)
                  entity_id=version.number,
                  after={"as_of": on, "state": "proposed", **_basis_said(version), "considered": version.considered,
                         "passed_over": passed, **entries_said(entries)})
+    messages.awaiting_check(session, actor, kind="whitelist.propose", what=f"白名单拟定稿 #{version.number}",
+                            body=f"拟定了白名单拟定稿 #{version.number}（按截至 {on} 的档案，列入 {len(entries)} 家）。"
+                                 "白名单须由拟定人以外的另一位有权编制白名单的人员核对后发布：请在白名单编制页查看、"
+                                 "核对后发布，或作废。", link=f"/admin/whitelist/{version.id}")
     return repository.get(session, version.id)
 
 
@@ -262,6 +267,12 @@ def publish(session: Session, *, actor: User, version_id: int, on: date) -> Whit
                  entity_id=version.number, before={"state": "proposed"},
                  after={"state": "published", "published_on": on, "edition": version.edition,
                         "entries": sum(e.included for e in version.entries), **entries_said(version.entries)})
+    messages.tell_drafter(session, version.proposed_by, actor, kind="whitelist.published",
+                          subject=f"您拟定的白名单拟定稿 #{version.number} 已发布为第 {version.edition} 版",
+                          body=f"已于 {on} 核对并发布您拟定的白名单拟定稿 #{version.number}，"
+                               f"为第 {version.edition} 版，列入 {sum(e.included for e in version.entries)} 家，"
+                               "公众即可查阅和下载。",
+                          link=f"/admin/whitelist/{version.id}")
     return version
 
 
@@ -301,6 +312,10 @@ def discard(session: Session, *, actor: User, version_id: int, on: date) -> Whit
     audit.record(session, actor=actor.username, action="whitelist.discard", entity="whitelist",
                  entity_id=version.number, before={"state": "proposed"},
                  after={"state": "discarded", **entries_said(version.entries)})
+    messages.tell_drafter(session, version.proposed_by, actor, kind="whitelist.discarded",
+                          subject=f"您拟定的白名单拟定稿 #{version.number} 已作废",
+                          body=f"于 {on} 作废了您拟定的白名单拟定稿 #{version.number}；需要时请按当前档案重新拟定。",
+                          link=f"/admin/whitelist/{version.id}")
     return version
 
 
