@@ -97,7 +97,8 @@ def audit_page(request: Request, who: CallerDep, actor: Actor, session: Db, enti
     found = known(session, events)
     # Each event's record in full, field by field as people read it (the record as kept, field names, yuan and
     # hashes, is the export's: the page's JSON could not check a hash without them).
-    details = [(rows(e, e.before, found.policies), rows(e, e.after, found.policies)) for e in events]
+    details = [(rows(e, e.before, found.policies, found.codes), rows(e, e.after, found.policies, found.codes))
+               for e in events]
     return page(request, "audit/index.html", who, status_code=422 if problems or anchor_problems else 200,
                 result=result, covered=COVERED, anchor=(anchor or "").strip(), anchor_problems=anchor_problems,
                 events=events, total=total, page_no=page_no, pages=max(1, -(-total // SIZE)), entity=entity or "",
@@ -124,9 +125,9 @@ def export(request: Request, who: CallerDep, actor: Actor, session: Db, entity: 
     except InputError:  # a kind of record the list does not offer: the page says so beside it
         return audit_page(request, who, actor, session, entity, entity_id, person, since_text, until_text)
     found = known(session, events)
-    said, numbers = [sentence(e, found) for e in events], found.policies
+    said, numbers, codes = [sentence(e, found) for e in events], found.policies, found.codes
     rows = [(e.seq, e.at, s.who, e.actor, s.text, ENTITIES.get(e.entity, e.entity), _number(e.entity_id),
-             amount_of(e), readable(e, e.before, numbers), readable(e, e.after, numbers), _json(e.before),
+             amount_of(e), readable(e, e.before, numbers, codes), readable(e, e.after, numbers, codes), _json(e.before),
              _json(e.after), e.entity, e.entity_id, _utc(e.at), e.prev_hash, e.hash, e.action)
             for e, s in zip(events, said, strict=True)]
     title = _title(session, events, entity=entity, entity_id=entity_id, person=person, since=since, until=until)

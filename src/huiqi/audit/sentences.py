@@ -82,7 +82,8 @@ class Known:
     ((login, moment) → name), the policies' document numbers, the whitelist entries named (id → version id,
     version number, enterprise), the responsible units by id, and the accounts events recorded without their names
     (id → login, display name now), and the policy versions withdrawn by events that did not record their number (id
-    → document number, version; None when the row is gone)."""
+    → document number, version; None when the row is gone); the matter codes by name (a matter's codes, a list's
+    category)."""
 
     people: Mapping[tuple[str, datetime], str] = field(default_factory=dict)
     policies: Mapping[str, str] = field(default_factory=dict)
@@ -90,6 +91,7 @@ class Known:
     units: Mapping[int, str] = field(default_factory=dict)
     accounts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     versions: Mapping[int, tuple[str, str] | None] = field(default_factory=dict)  # id → number, version; None: gone
+    codes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -333,7 +335,8 @@ def known(session: Session, events: list[EventRead]) -> Known:
     unnumbered = [int(e.entity_id) for e in events if e.action == "policy.withdraw" and e.entity_id.isdigit()
                   and not isinstance((e.after or {}).get("number"), str)]
     return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries),
-                 units=units, accounts=accounts(session, unnamed), versions=_versions(session, unnumbered))
+                 units=units, accounts=accounts(session, unnamed), versions=_versions(session, unnumbered),
+                 codes={code: info.label for code, info in catalogue.codes(session).items()})
 
 
 def _versions(session: Session, ids: list[int]) -> dict[int, tuple[str, str] | None]:
