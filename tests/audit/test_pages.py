@@ -225,8 +225,25 @@ async def test_page_shows_the_head_and_checks_an_anchor_typed_into_it(browser, s
     _rewrite_from(session, 4)
     assert "完好" in (await auditor.get("/audit")).text, "the chain alone cannot see a rewrite of every later hash"
     caught = await auditor.get("/audit", params={"anchor": kept})
-    assert "审计链已断开" in caught.text and "锚点相符" not in caught.text and "完好" not in caught.text
-    assert f"第 {seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）" in caught.text
+    assert "锚点相符" not in caught.text and "完好" not in caught.text
+    assert "审计链已断开" not in caught.text, "the chain itself checks out: the anchor may be mis-copied"
+    beside = caught.text.split('<h2 id="anchor">')[1].split('<form')[0]  # said beside the anchor's form
+    assert f"锚点与第 {seq} 条审计记录不符：可能抄录有误，或此前的记录被改写（连同哈希）" in beside
+    top = caught.text.split('<h2 id="anchor">')[0]
+    assert "所给的锚点与链上记录不符" in top and 'href="#anchor"' in top
+    mistyped = await auditor.get("/audit", params={"anchor": f"{int(seq) + 9}:{value}"})
+    assert "可能抄录有误" in mistyped.text.split('<h2 id="anchor">')[1].split('<form')[0]
+
+
+async def test_a_broken_chain_is_said_as_such_beside_an_anchor(browser, session, people) -> None:
+    """A chain broken (a row changed) is said hard at the top, whatever the anchor typed."""
+    kept = audit.anchor(session)
+    unguard(session)
+    session.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
+    caught = await browser(people.auditor).get("/audit", params={"anchor": kept})
+    top = caught.text.split('<h2 id="anchor">')[0]
+    assert "审计链已断开" in top and "第 2 条审计记录的内容与其哈希不符：记录在写入后被改动" in top
+    assert "锚点不符" not in top and "锚点相符" in caught.text, "the anchor (the head) still held"
 
 
 async def test_an_anchor_that_is_none_is_said_beside_its_field(browser, session, people) -> None:
