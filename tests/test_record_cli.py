@@ -58,6 +58,10 @@ def test_upgrade_seed_stats_and_verify(database_url) -> None:
     anchor = invoke("audit", "anchor").stdout.strip()
     verified = invoke("audit", "verify", "--anchor", anchor)
     assert verified.exit_code == 0 and "审计链完整" in verified.stdout
+    seq = anchor.split(":")[0]
+    unheld = invoke("audit", "verify", "--anchor", f"{seq}:{'0' * 64}")
+    assert unheld.exit_code == 2 and "锚点不符（1 个）" in unheld.stderr and "可能抄录有误" in unheld.stderr
+    assert "审计链有问题" not in unheld.stderr, "the chain itself checks out: the anchor may be mis-copied"
     refused = invoke("audit", "verify", "--anchor", "7:abc")
     assert refused.exit_code != 0 and "不是审计锚点" in refused.stderr
     assert "huiqi audit anchor" in refused.stderr, "the command line's own way to an anchor, said only there"

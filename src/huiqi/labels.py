@@ -110,6 +110,9 @@ def labelled(problems: list[tuple[str, str]], own: Mapping[str, str] | None = No
 
 
 GROUPINGS = {"measure": "措施", "region": "地区", "year": "年份"}  # a simulation's groupings (--by, the form's boxes)
+# Where a matter's facts come from, as an applicant's record names it: typed by the enterprise, a list published
+# elsewhere, checked by a reviewer; a list withdrawn leaves it without one.
+MATTER_SOURCES = {"declared": "企业填报", "imported": "公布名单", "verified": "已核实", "withdrawn": "名单已撤回"}
 
 
 def grouping(by: list[str] | None) -> str:

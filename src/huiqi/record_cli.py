@@ -136,6 +136,10 @@ def audit_verify(anchor: Annotated[list[str] | None, typer.Option(
         console.print(f"[bold red]审计链有问题（共 {result.events} 条记录）：[/]")
         for problem in result.problems:
             console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+    if result.unheld:
+        console.print(f"[bold red]锚点不符（{len(result.unheld)} 个）：[/]")
+        for said in result.unheld:
+            console.print(f"  {said}", markup=False, highlight=False, soft_wrap=True)
     if result.differences:
         console.print(f"[bold red]业务数据与审计事件不符（{len(result.differences)} 处）：[/]")
         for difference in result.differences:

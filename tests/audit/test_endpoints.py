@@ -114,13 +114,15 @@ async def test_verify_gives_the_head_and_checks_anchors(client, session, people)
     assert (held["intact"], held["head"], held["anchors"]) == (True, kept, [kept])
     past = f"{seq + 5}:{'0' * 64}"
     two = (await client.get("/api/v1/audit/verify", params={"anchor": [kept, past]}, headers=headers)).json()
-    assert two["anchors"] == [kept]
-    assert two["problems"] == [f"外部保存的锚点指向第 {seq + 5} 条审计记录，而该记录已不存在"]
+    assert two["anchors"] == [kept] and two["intact"] is False, "an anchor not held is among the problems"
+    assert two["problems"] == [
+        f"锚点指向第 {seq + 5} 条审计记录，而审计链只有 {seq} 条：可能抄录有误，或末尾的记录被删除"]
     budgets.set_budget(session, actor=people.finance, year=2025, policy_id="ln-2022-35", measure=4, amount=1)
     _rewrite_from(session, 4)
     caught = (await client.get("/api/v1/audit/verify", params={"anchor": kept}, headers=headers)).json()
     assert caught["intact"] is False and caught["anchors"] == []
-    assert caught["problems"] == [f"第 {seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）"]
+    assert [p.split("；")[0] for p in caught["problems"]] == [
+        f"锚点与第 {seq} 条审计记录不符：可能抄录有误，或此前的记录被改写（连同哈希）"]
 
 
 async def test_an_anchor_that_is_none_is_refused_naming_it(client, session, people) -> None:

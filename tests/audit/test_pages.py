@@ -225,8 +225,25 @@ async def test_page_shows_the_head_and_checks_an_anchor_typed_into_it(browser, s
     _rewrite_from(session, 4)
     assert "完好" in (await auditor.get("/audit")).text, "the chain alone cannot see a rewrite of every later hash"
     caught = await auditor.get("/audit", params={"anchor": kept})
-    assert "审计链已断开" in caught.text and "锚点相符" not in caught.text and "完好" not in caught.text
-    assert f"第 {seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）" in caught.text
+    assert "锚点相符" not in caught.text and "完好" not in caught.text
+    assert "审计链已断开" not in caught.text, "the chain itself checks out: the anchor may be mis-copied"
+    beside = caught.text.split('<h2 id="anchor">')[1].split('<form')[0]  # said beside the anchor's form
+    assert f"锚点与第 {seq} 条审计记录不符：可能抄录有误，或此前的记录被改写（连同哈希）" in beside
+    top = caught.text.split('<h2 id="anchor">')[0]
+    assert "所给的锚点与链上记录不符" in top and 'href="#anchor"' in top
+    mistyped = await auditor.get("/audit", params={"anchor": f"{int(seq) + 9}:{value}"})
+    assert "可能抄录有误" in mistyped.text.split('<h2 id="anchor">')[1].split('<form')[0]
+
+
+async def test_a_broken_chain_is_said_as_such_beside_an_anchor(browser, session, people) -> None:
+    """A chain broken (a row changed) is said hard at the top, whatever the anchor typed."""
+    kept = audit.anchor(session)
+    unguard(session)
+    session.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
+    caught = await browser(people.auditor).get("/audit", params={"anchor": kept})
+    top = caught.text.split('<h2 id="anchor">')[0]
+    assert "审计链已断开" in top and "第 2 条审计记录的内容与其哈希不符：记录在写入后被改动" in top
+    assert "锚点不符" not in top and "锚点相符" in caught.text, "the anchor (the head) still held"
 
 
 async def test_an_anchor_that_is_none_is_said_beside_its_field(browser, session, people) -> None:
@@ -237,6 +254,33 @@ async def test_an_anchor_that_is_none_is_said_beside_its_field(browser, session,
     assert "请系统管理员从审计链页面抄录当前链头" in refused.text and "huiqi audit" not in refused.text
     too_long = await browser(people.auditor).get("/audit", params={"anchor": "1:" + "a" * 200})
     assert too_long.status_code == 422 and "a" * 200 not in too_long.text
+    assert "审计锚点：不能超过 100 个字符（现有 202 个）" in too_long.text and 'id="e-anchor"' in too_long.text
+    nul = await browser(people.auditor).get("/audit", params={"anchor": "7:a\x00b"})
+    assert nul.status_code == 422 and "审计锚点：不能含有空字符（NUL）" in nul.text and 'value="7:ab"' in nul.text
+
+
+@pytest.mark.parametrize(("name", "label", "typed", "reason", "kept"), [
+    ("who", "操作人", "a" * 65, "不能超过 64 个字符（现有 65 个）", "a" * 64),
+    ("who", "操作人", "fin\x00ance", "不能含有空字符（NUL）", "finance"),
+    ("entity_id", "记录编号", "1\x002", "不能含有空字符（NUL）", "12"),
+    ("entity", "记录类别", "u" * 41, "不能超过 40 个字符（现有 41 个）", None),
+    ("since", "起始日期", "2" * 25, "不能超过 20 个字符（现有 25 个）", "2" * 20),
+    ("until", "截止日期", "2025-01-01\x00", "不能含有空字符（NUL）", "2025-01-01"),
+])
+async def test_a_filter_that_cannot_be_kept_is_said_beside_its_box(browser, people, name, label, typed, reason,
+                                                                    kept) -> None:
+    """An 操作人 too long or with a NUL (as a forged link sends), like a date that is none: said beside its box by its
+    label, on the page with its other filters kept and nothing listed, not on an error page; the export answers with
+    the page so."""
+    auditor = browser(people.auditor)
+    for url in ("/audit", "/audit/events.xlsx"):
+        refused = await auditor.get(url, params={name: typed, "entity": "user"} if name != "entity" else {name: typed})
+        assert refused.status_code == 422 and "text/html" in refused.headers["content-type"], (url, refused.text[:300])
+        assert f"{label}：{reason}" in refused.text and f'id="e-{name}"' in refused.text, url
+        assert "输入有误" not in refused.text.split("<h1>")[1][:20] and "筛选条件有误" in refused.text
+        assert kept is None or f'value="{kept}"' in refused.text, "the text kept, as far as it can be"
+        assert "没有符合条件的记录" in refused.text and "共 0 条" not in refused.text, "nothing listed"
+        assert name == "entity" or '<option value="user" selected>' in refused.text, "the other filters kept"
 
 
 async def test_page_lists_the_records_it_compares(browser, people) -> None:

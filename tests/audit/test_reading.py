@@ -124,3 +124,37 @@ async def test_the_review_page_links_to_the_applications_trail(browser, session,
     assert f'<a id="trail" href="/audit?entity=application&amp;entity_id={app.id}">本申报的审计记录</a>' in page
     miit = (await browser(people.miit).get(f"/review/{app.id}")).text
     assert 'id="trail"' not in miit, "the trail is the auditor's and the admin's"
+
+
+async def test_a_batch_and_a_whitelist_version_link_to_themselves_not_to_the_top_of_a_list(browser, session, people,
+                                                                                          tmp_path) -> None:
+    from tests.dbtest import to_announced
+
+    app = to_announced(session, people.alice, [people.shenyang, people.miit], matter="h1", measure=3,
+                       amount=1_000_000, proposed=900_000, store=tmp_path)
+    version = whitelist.propose(session, actor=people.admin, on=date(2025, 12, 1))
+    auditor = browser(people.auditor)
+    batch = app.announcement_id
+    page = (await auditor.get("/audit", params={"entity": "announcement"})).text
+    assert f'<a href="/announcements#batch-{batch}">公示 #{batch}</a>' in page
+    assert f'id="batch-{batch}"' in (await browser(None).get("/announcements")).text, "the link's target is there"
+    page = (await auditor.get("/audit", params={"entity": "whitelist"})).text
+    assert f'<a href="/admin/whitelist/{version.id}">白名单版本 #{version.number}</a>' in page
+    assert f"拟定稿 #{version.number}" in (await auditor.get(f"/admin/whitelist/{version.id}")).text
+
+
+def test_the_public_order_of_batches_is_the_public_lists(session, people, tmp_path) -> None:
+    """The page a 公示 is linked at is counted in the public list's own order, a batch whose every application went
+    back on an objection included (listed, saying so)."""
+    from huiqi import clock
+    from huiqi.announcements import repository, service
+    from huiqi.workflow.runner import run
+    from tests.dbtest import proposed_giants, step
+
+    apps = proposed_giants(session, people, 3, tmp_path)
+    for day, app in zip((15, 22, 15), apps, strict=True):
+        with clock.pinned(date(2025, 9, 12)):
+            run(session, "announce", actor=people.miit, application_ids=[app.id], starts_on=date(2025, 9, day))
+    step(session, "object", people.miit, apps[0], on=date(2025, 9, 16), reasons="证书存疑")
+    listed = [b.id for b in service.public_listing(session)]
+    assert len(listed) == 3 and repository.public_order(session) == listed

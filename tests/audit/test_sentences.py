@@ -192,3 +192,19 @@ def test_a_policy_withdrawn_is_named_by_its_number_and_version() -> None:
     assert sentence(older, Known()).more == "状态由 已发布 改为 已撤回，理由：文号有误", "not looked up: nothing said"
     assert sentence(older, Known(versions={3: None})).more == ("本事件未记载文号，政策版本 #3 的记录已不存在；"
                                              "状态由 已发布 改为 已撤回，理由：文号有误")
+
+
+def test_a_record_links_to_itself_on_its_page() -> None:
+    """Not the top of a list: a 公示 at its batch on the page of the public list that shows it, a whitelist version on
+    its own page, a round and a recognition list at their rows; a record whose page is not known, to its trail."""
+    from huiqi.audit.sentences import link_of
+
+    known = Known(batches={4: 2, 5: 1}, whitelists={1: 7})
+    assert link_of(_event("announcement.open", "announcement", "4", {}), known) == "/announcements?page=2#batch-4"
+    assert link_of(_event("announcement.open", "announcement", "5", {}), known) == "/announcements#batch-5"
+    assert link_of(_event("announcement.open", "announcement", "9", {}), known) == \
+        "/audit?entity=announcement&entity_id=9", "a batch the public list does not show: its trail"
+    assert link_of(_event("whitelist.publish", "whitelist", "1", {}), known) == "/admin/whitelist/7"
+    assert link_of(_event("round.extend", "round", "3", {}), known) == "/rounds#round-3"
+    assert link_of(_event("list.import", "recognition_list", "2", {}), known) == "/admin/lists#list-2"
+    assert link_of(_event("offer.make", "offer", "2", {}), known) == "/audit?entity=offer&entity_id=2"

@@ -34,6 +34,7 @@ async def test_a_list_imported_on_the_page_becomes_an_offer_the_enterprise_accep
     shown = (await unit.get("/admin/lists")).text
     assert "工信部企业函〔2025〕测试号" in shown and "名单已导入" in shown
     listed = session.query(RecognitionList).one()
+    assert f'<tr id="list-{listed.id}">' in shown, "the row the audit trail's link opens at"
     unexplained = await unit.post(f"/admin/lists/{listed.id}/withdraw", data={"reason": " "})
     assert unexplained.status_code == 422 and "未能撤回名单，请修改以下内容" in unexplained.text
     assert "未能导入" not in unexplained.text

@@ -153,3 +153,24 @@ def test_wan_shows_the_decimals_it_has_and_columns_fit_their_texts() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(workbook(table))).active
     assert [sheet.cell(r, 3).number_format for r in (3, 4)] == ["#,##0", "#,##0.00"]
     assert sheet.column_dimensions["A"].width >= 2 * len(name)
+
+
+def test_yuan_columns_have_thousands_separators_as_their_wan_twins() -> None:
+    table = Table("拨付清单", ("单位", "金额"), [("甲公司", 12_345_678), ("乙公司", None)], money={"金额"})
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook(table))).active
+    assert (sheet.cell(3, 2).value, sheet.cell(3, 2).number_format) == (12_345_678, "#,##0"), "not General"
+    assert sheet.cell(3, 3).number_format == "#,##0.0000" and sheet.cell(4, 2).value is None
+
+
+def test_a_long_title_names_its_sheet_without_its_filters_not_cut_inside_them() -> None:
+    """A sheet's name holds 31 characters: the filters in brackets, which the title row states whole, are left out
+    rather than cut halfway; a name the workbook has already is numbered, and a rare character counts as Excel
+    counts it."""
+    title = "审计记录（操作人“dept-06”，记录于 2025年12月1日至2025年12月31日）"
+    content = workbook(Table(title, ("a",), [(1,)]), Table(title, ("a",), [(2,)]),
+                       Table("名单：" + "沈阳示例数字经济科技发展有限公司、" * 3, ("a",), [(3,)]),
+                       Table("𠀀" * 20, ("a",), [(4,)]))
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.sheetnames[:3] == ["审计记录", "审计记录（2）", "名单：沈阳示例数字经济科技发展有限公司"]
+    assert book.worksheets[0].cell(1, 1).value == title, "the title row says every filter"
+    assert book.sheetnames[3] == "𠀀" * 15

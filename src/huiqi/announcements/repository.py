@@ -35,6 +35,14 @@ def listed(session: Session) -> list[tuple[Announcement, list[tuple[Application,
     return _with_applications(session, select(Announcement))
 
 
+def public_order(session: Session) -> list[int]:
+    """The ids of the batches the public list shows (``service.public_listing``), in its order, newest first: those
+    holding an application, or opened with some (every one gone back to review on an objection: listed, saying so)."""
+    held = select(Application.id).where(Application.announcement_id == Announcement.id).exists()
+    return list(session.scalars(select(Announcement.id).where(held | (Announcement.opened_with > 0))
+                                .order_by(Announcement.starts_on.desc(), Announcement.id.desc())))
+
+
 def _with_applications(session: Session, batches) -> list[tuple[Announcement, list[tuple[Application,
                                                                                       ApplicantProfile | None]]]]:
     """The batches of the query ``batches``, newest first, each with its applications and their applicants' profiles

@@ -1,6 +1,8 @@
 """What an audit event's before and after say, as people read them: each field by its Chinese label, money in 万元,
-days as Chinese dates, states by their names; what changed (由 … 改为 …); and what the record an event is about was
-called when it was recorded (a round's title and dates, a policy version's document number, a material's file).
+days as Chinese dates, states by the names the record's own pages give them (an application's, a policy version's,
+a whitelist version's, an offer's), every other code of a known enumeration by its Chinese name; what changed
+(由 … 改为 …); and what the record an event is about was called when it was recorded (a round's title and
+dates, a policy version's document number, a material's file).
 
 Only what the event itself holds is read: the trail is written at the time, and today's tables may name things
 otherwise. Where an event does not hold a name (older events) and one is looked up, the sentence says so.
@@ -16,7 +18,7 @@ from huiqi.workflow.states import STATES
 
 MONEY = frozenset({"amount", "committed", "amount_requested", "amount_proposed", "amount_approved", "ceiling",
                    "other_support", "revenue", "revenue_prior", "rnd_spending", "profit", "ceilings_before",
-                   "ceilings_after", "ceiling_before_deduction", "granted_elsewhere", "drawn_for", "investment",
+                   "ceilings_after", "ceiling_before_deduction", "granted_elsewhere", "investment",
                    "actual_investment"})
 LABELS = {
     "amount": "金额", "committed": "已动用合计", "amount_requested": "申请金额", "amount_proposed": "拟定金额",
@@ -35,7 +37,7 @@ LABELS = {
     "result": "结论", "source": "来源", "holidays": "节假日天数", "workdays": "调休上班天数",
     "holiday_days": "放假日", "workday_days": "调休上班日", "years": "所替换的年度安排", "cancelled_on": "取消日期",
     "required": "必须提交", "formats": "格式",
-    "recounted_ratings": "重算的评价数", "code": "名单代码", "document": "文件", "rows": "行数",
+    "recounted_ratings": "重算的评价数", "code": "认定类别", "document": "文件", "rows": "行数",
     "applicants_created": "新建单位数", "existing": "已有单位数", "matters": "事项数",
     "still_listed": "仍在名单中的事项数", "matched": "已匹配行数",
     "declared_again": "恢复为企业填报的事项数", "uscc": "统一社会信用代码", "name": "名称", "included": "列入",
@@ -44,17 +46,16 @@ LABELS = {
     "role": "角色", "region": "所在地", "department_id": "责任单位编号", "active": "启用", "username": "登录名",
     "display_name": "姓名", "must_change_password": "须修改密码", "changed_by": "修改人", "description": "说明",
     "changes": "改动", "by": "测算口径", "year": "年度", "declaration": "承诺内容", "budget": "预算",
-    "status": "判断结果", "list": "认定名单", "facts": "事项内容", "codes": "事项代码", "date": "日期",
+    "status": "判断结果", "list": "认定名单", "facts": "事项内容", "codes": "事项类别", "date": "日期",
     "rnd_spending": "研发投入", "profit": "利润总额", "employees": "从业人数", "revenue": "本年营业收入",
     "revenue_prior": "上年营业收入", "list_digest": "名单摘要", "list_listed": "名单条目数",
-    "list_included": "名单列入数", "basis": "依据", "reform": "改革方案", "drawn_for": "测算所用预算",
+    "list_included": "名单列入数", "basis": "依据", "reform": "改革方案", "drawn_for": "合成样本所依据的政策",
     "basis_policy": "依据政策", "basis_number": "依据政策文号", "basis_version": "依据政策版本",
     "basis_measure": "依据措施",
     "again": "接续的政策直达", "job_id": "测算任务编号", "user_id": "用户编号", "key": "事项编号", "payee": "收款账户",
     }
 # Keys whose meaning depends on the event: an approval's budget is the budget's number, a measure's its amount.
 IDS = {"application.approved_amount": {"budget"}}
-POLICY_STATES = {"draft": "草稿", "published": "已发布", "superseded": "已被新版本取代", "withdrawn": "已撤回"}
 # What an event changes besides its amount, by action: the fields said as 由 … 改为 … (the user's own are said
 # by the user's sentences).
 CHANGED = {
@@ -69,14 +70,14 @@ LONGEST = 40  # characters of a text said in a sentence; the export gives it who
 
 def label(key: str, entity: str = "") -> str | None:
     """A field's Chinese label (an applicant's profile by the profile form's labels, a matter's facts by the rules'
-    names); None when it has none."""
+    names, its codes by the form's 事项类别, as their names are said); None when it has none."""
     from huiqi.audit.replay_records import PROFILE_LABELS  # the replay's labels of the profile
     from huiqi.rules.facts import FACTS, STRUCTURE_LABELS
 
     if entity == "applicant" and key in PROFILE_LABELS:
         return PROFILE_LABELS[key]
     fact = FACTS[key].label.removesuffix("（元）") if key in FACTS else None  # its money is said in 万元
-    if entity == "matter" and (fact or key in STRUCTURE_LABELS):
+    if entity == "matter" and key != "codes" and (fact or key in STRUCTURE_LABELS):
         return fact or STRUCTURE_LABELS[key]
     return LABELS.get(key) or PROFILE_LABELS.get(key) or fact
 
@@ -86,63 +87,97 @@ def _label(key: str, event: EventRead) -> str:
     return label(key, event.entity) or key
 
 
-def shown(event: EventRead, key: str, value: Any, *, whole: bool = False, policies: Mapping[str, str] = {}) -> str:
-    """One value of the event as people read it: money in 万元, a day as a Chinese date, a state by its name, a policy
-    by its document number (``policies``)."""
+def shown(event: EventRead, key: str, value: Any, *, whole: bool = False, policies: Mapping[str, str] = {},
+          codes: Mapping[str, str] = {}) -> str:
+    """One value of the event as people read it: money in 万元, a day as a Chinese date, a code of a known enumeration
+    by its Chinese name (a state by the names of the event's kind of record, a matter code or a list's category by
+    ``codes``), a policy by its document number (``policies``)."""
     if key == "policy" and isinstance(value, str) and value in policies:
         return policies[value]
     if value is None:
         return "无"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if key == "level" and event.entity == "rating" and isinstance(value, int):
+        from huiqi.ratings.service import LEVELS  # the ratings record audit events: imported late
+
+        return LEVELS.get(value, str(value))
     if key in MONEY and isinstance(value, int) and key not in IDS.get(event.action, ()):
         return f"{wan(value)} 万元"
     if key == "budget" and isinstance(value, int) and event.action == "round.add_measure":
         return f"{wan(value)} 万元"
-    if key == "state" and isinstance(value, str):
-        return (POLICY_STATES if event.entity == "policy_version" else STATES).get(value, value)
-    if key == "role" and isinstance(value, str):
-        from huiqi.users.roles import ROLE_LABELS
-
-        return ROLE_LABELS.get(value, value)
-    if isinstance(value, str) and (said := _choice(key, value)):
+    if key == "drawn_for" and isinstance(value, dict) and isinstance(value.get("id"), str):
+        version = f"（版本 {value['version']}）" if isinstance(value.get("version"), str) else ""
+        return f"{policies.get(value['id'], value['id'])}{version}"
+    if isinstance(value, str) and (said := _choice(event, key, value, codes)):
         return said
     if isinstance(value, str) and len(value) == 10 and value[4] == "-":
         return _day(value)
     if isinstance(value, list):
-        return "、".join(shown(event, key, v, whole=whole) for v in value) or "无"
+        listed = "、".join(shown(event, key, v, whole=whole, policies=policies, codes=codes) for v in value)
+        return listed or ("不分组" if key == "by" else "无")
     if isinstance(value, dict):
-        return "，".join(f"{_label(k, event)}：{shown(event, k, v, whole=whole)}" for k, v in value.items()) or "无"
+        return "，".join(f"{_label(k, event)}：{shown(event, k, v, whole=whole, policies=policies, codes=codes)}"
+                        for k, v in value.items()) or "无"
     text = str(value)
     return text if whole or len(text) <= LONGEST else text[:LONGEST] + "…"
 
 
-def _choice(key: str, value: str) -> str | None:
-    """An enumerated value by its Chinese name (a matter's 所属领域 传感类, a city by its name); None otherwise."""
+def states(entity: str) -> Mapping[str, str]:
+    """The names of the states of a kind of record, as its own pages give them (a whitelist version 拟定稿, 已发布);
+    none for a kind that has no states."""
+    # these rooms record audit events: imported late
+    from huiqi.catalogue.service import STATE_LABELS as POLICY_STATES
+    from huiqi.offers.service import STATE_LABELS as OFFER_STATES
+    from huiqi.whitelist.schemas import STATE_LABELS as WHITELIST_STATES
+
+    return {"application": STATES, "policy_version": POLICY_STATES, "whitelist": WHITELIST_STATES,
+            "offer": OFFER_STATES}.get(entity, {})
+
+
+def _choice(event: EventRead, key: str, value: str, codes: Mapping[str, str]) -> str | None:
+    """A code of a known enumeration by its Chinese name (a state by the event's kind of record's names, a matter's
+    所属领域 传感类, a city by its name, a matter code or a list's category by ``codes``); None otherwise."""
+    from huiqi.labels import GROUPINGS, MATTER_SOURCES
     from huiqi.reference.divisions import place_name
+    from huiqi.rounds.opening import MODES
+    from huiqi.rules.answer import STATUS_LABELS
     from huiqi.rules.facts import CHOICES
+    from huiqi.users.roles import ROLE_LABELS
 
     if key == "region":
         return place_name(value)
-    return CHOICES.get(key, {}).get(value)
+    if key == "state":
+        return states(event.entity).get(value)
+    if key in ("code", "codes"):
+        return codes.get(value)
+    if key == "by":
+        return f"按{GROUPINGS[value]}" if value in GROUPINGS else None
+    if key == "source" and event.entity == "matter":
+        return MATTER_SOURCES.get(value)
+    named = {"status": STATUS_LABELS, "mode": MODES, "role": ROLE_LABELS}.get(key)
+    return named.get(value) if named is not None else CHOICES.get(key, {}).get(value)
 
 
 def _chinese(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def rows(event: EventRead, side: Mapping[str, Any] | None, policies: Mapping[str, str] = {}) -> list[tuple[str, str]]:
+def rows(event: EventRead, side: Mapping[str, Any] | None, policies: Mapping[str, str] = {},
+         codes: Mapping[str, str] = {}) -> list[tuple[str, str]]:
     """A before or an after as a table reads it: each field's label beside its value, every value whole, money in
-    万元 (``policies``: each policy's document number)."""
-    return [(_label(k, event), shown(event, k, v, whole=True, policies=policies)) for k, v in (side or {}).items()]
+    万元 (``policies``: each policy's document number; ``codes``: each matter code's name)."""
+    return [(_label(k, event), shown(event, k, v, whole=True, policies=policies, codes=codes))
+            for k, v in (side or {}).items()]
 
 
-def readable(event: EventRead, side: Mapping[str, Any] | None, policies: Mapping[str, str] = {}) -> str | None:
+def readable(event: EventRead, side: Mapping[str, Any] | None, policies: Mapping[str, str] = {},
+             codes: Mapping[str, str] = {}) -> str | None:
     """A before or an after as a cell reads it: 标签：值；…, every value whole (``policies``: each policy's document
-    number)."""
+    number; ``codes``: each matter code's name)."""
     if side is None:
         return None
-    return "；".join(f"{label}：{value}" for label, value in rows(event, side, policies)) or "无"
+    return "；".join(f"{label}：{value}" for label, value in rows(event, side, policies, codes)) or "无"
 
 
 def changes(event: EventRead) -> list[str]:

@@ -29,10 +29,18 @@ class Verification(BaseModel):
     differences: list[str] = []
     head: str = ""  # the chain's head as seq:hash ("" when the head row is gone)
     anchors: list[str] = []  # the anchors given that the chain still holds
+    # the anchors given that it does not hold, each said (an anchor may be mis-copied, or the past rewritten)
+    unheld: list[str] = []
+
+    @property
+    def chained(self) -> bool:
+        """The chain itself and the business rows check out, whatever the anchors given."""
+        return not self.problems and not self.differences
 
     @property
     def intact(self) -> bool:
-        return not self.problems and not self.differences
+        """The chain, the business rows and every anchor given check out."""
+        return self.chained and not self.unheld
 
 
 class VerificationRead(BaseModel):
@@ -48,5 +56,6 @@ class VerificationRead(BaseModel):
 
     @classmethod
     def of(cls, result: Verification) -> "VerificationRead":
-        return cls(intact=result.intact, events=result.events, problems=result.problems,
+        """An anchor the chain does not hold is among the problems, as the API has always said it."""
+        return cls(intact=result.intact, events=result.events, problems=result.problems + result.unheld,
                    differences=result.differences, head=result.head, anchors=result.anchors)

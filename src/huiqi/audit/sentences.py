@@ -67,8 +67,9 @@ VERBS = {
 }
 # The amount an event is about, most telling first (all whole yuan).
 AMOUNTS = ("amount_approved", "amount", "amount_proposed", "amount_requested", "committed", "ceiling")
-LINKS = {"application": "/review/{}", "announcement": "/announcements", "round": "/rounds",
-         "policy_version": "/admin/policies#version-{}", "whitelist": "/whitelist"}
+# The page of each kind of record, at the record itself (a 公示 and a whitelist version: ``link_of``).
+LINKS = {"application": "/review/{}", "round": "/rounds#round-{}", "policy_version": "/admin/policies#version-{}",
+         "recognition_list": "/admin/lists#list-{}"}
 # The events that set an amount, by the key of the amount they set: said with the amount before (由 … 改为 …).
 SETS = {"budget.set": "amount", "application.amount_requested": "amount_requested",
         "application.amount_proposed": "amount_proposed", "offer.ceiling": "ceiling"}
@@ -84,7 +85,9 @@ class Known:
     ((login, moment) → name), the policies' document numbers, the whitelist entries named (id → version id,
     version number, enterprise), the responsible units by id, and the accounts events recorded without their names
     (id → login, display name now), and the policy versions withdrawn by events that did not record their number (id
-    → document number, version; None when the row is gone)."""
+    → document number, version; None when the row is gone); the matter codes by name (a matter's codes, a list's
+    category); the page of the public list of 公示 that shows each batch, and each whitelist version's id by its
+    number (the links)."""
 
     people: Mapping[tuple[str, datetime], str] = field(default_factory=dict)
     policies: Mapping[str, str] = field(default_factory=dict)
@@ -92,6 +95,9 @@ class Known:
     units: Mapping[int, str] = field(default_factory=dict)
     accounts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     versions: Mapping[int, tuple[str, str] | None] = field(default_factory=dict)  # id → number, version; None: gone
+    codes: Mapping[str, str] = field(default_factory=dict)
+    batches: Mapping[int, int] = field(default_factory=dict)  # a 公示's id → the page of the public list showing it
+    whitelists: Mapping[int, int] = field(default_factory=dict)  # a whitelist version's number → its id
 
 
 @dataclass(frozen=True)
@@ -261,13 +267,21 @@ def _entry(event: EventRead, known: Known) -> tuple[int, int, str] | None:
 
 
 def link_of(event: EventRead, known: Known | None = None) -> str:
-    """The page of the record the event is about (the audit trail of that record when it has no page)."""
+    """The record the event is about, on its page (a 公示 on the page of the public list that shows it, a whitelist
+    version on its own page); the audit trail of that record when it has no page, or its page is not known."""
     from urllib.parse import urlencode
 
-    if event.entity == "whitelist_entry" and (entry := _entry(event, known or Known())) is not None:
+    known = known or Known()
+    key = int(event.entity_id) if event.entity_id.isascii() and event.entity_id.isdigit() else None
+    if event.entity == "whitelist_entry" and (entry := _entry(event, known)) is not None:
         return f"/admin/whitelist/{entry[0]}#entry-{event.entity_id}"
-    if event.entity in LINKS and event.entity_id.isdigit():
-        return LINKS[event.entity].format(event.entity_id)
+    if event.entity == "whitelist" and key in known.whitelists:
+        return f"/admin/whitelist/{known.whitelists[key]}"
+    if event.entity == "announcement" and key in known.batches:
+        page = known.batches[key]
+        return f"/announcements{f'?page={page}' if page > 1 else ''}#batch-{key}"
+    if event.entity in LINKS and key is not None:
+        return LINKS[event.entity].format(key)
     return "/audit?" + urlencode({"entity": event.entity, "entity_id": event.entity_id})
 
 
@@ -321,8 +335,10 @@ def _user(event: EventRead, known: Known) -> tuple[str, str | None] | None:
 def known(session: Session, events: list[EventRead]) -> Known:
     """What the sentences of ``events`` name, looked up once: each actor as they were at their event (the unit
     they held then), the policies' numbers, the whitelist entries."""
+    from huiqi.announcements import repository as announcements
     from huiqi.catalogue import service as catalogue  # the catalogue records audit events: imported late
     from huiqi.departments import repository as departments
+    from huiqi.public.pages import BATCHES_PER_PAGE
     from huiqi.users.repository import accounts
     from huiqi.whitelist import repository as whitelist
 
@@ -335,7 +351,12 @@ def known(session: Session, events: list[EventRead]) -> Known:
     unnumbered = [int(e.entity_id) for e in events if e.action == "policy.withdraw" and e.entity_id.isdigit()
                   and not isinstance((e.after or {}).get("number"), str)]
     return Known(people=then, policies=catalogue.numbers(session), entries=whitelist.entries_named(session, entries),
-                 units=units, accounts=accounts(session, unnamed), versions=_versions(session, unnumbered))
+                 units=units, accounts=accounts(session, unnamed), versions=_versions(session, unnumbered),
+                 codes={code: info.label for code, info in catalogue.codes(session).items()},
+                 batches={key: i // BATCHES_PER_PAGE + 1 for i, key in enumerate(announcements.public_order(session))}
+                 if any(e.entity == "announcement" for e in events) else {},
+                 whitelists=whitelist.ids_of(session, sorted({int(e.entity_id) for e in events
+                                                              if e.entity == "whitelist" and e.entity_id.isdigit()})))
 
 
 def _versions(session: Session, ids: list[int]) -> dict[int, tuple[str, str] | None]:

@@ -104,12 +104,13 @@ def parse_anchor(text: str) -> tuple[int, str]:
 
 
 def verify(session: Session, anchors: list[str] = ()) -> Verification:
-    """Walk the chain and report every row changed or removed afterwards, and every anchor it no longer holds;
-    replay the events and report every business row that differs from them."""
+    """Walk the chain and report every row changed or removed afterwards; every anchor it does not hold, apart (an
+    anchor may be mis-copied: said as such, beside the chain's own verdict); replay the events and report every
+    business row that differs from them."""
     from huiqi.catalogue.service import numbers  # the catalogue records audit events: imported late
 
     expected = dict(parse_anchor(a) for a in anchors)
-    problems, held, policies = [], [], numbers(session)
+    problems, held, unheld, policies = [], [], [], numbers(session)
     expected_seq, last_hash, count = 1, GENESIS, 0
     replay = Replay()
     for event in repository.events(session):
@@ -126,7 +127,8 @@ def verify(session: Session, anchors: list[str] = ()) -> Verification:
             if expected.pop(event.seq) == event.hash:
                 held.append(f"{event.seq}:{event.hash}")
             else:
-                problems.append(f"第 {event.seq} 条审计记录的哈希与外部保存的锚点不符：此前的记录被改写（连同哈希）")
+                unheld.append(f"锚点与第 {event.seq} 条审计记录不符：可能抄录有误，或此前的记录被改写（连同哈希）；"
+                              f"链上第 {event.seq} 条的哈希现为 {event.hash}，请与库外保存的原件逐字核对")
         expected_seq, last_hash = event.seq + 1, event.hash
     head = repository.head(session)
     if head is None:
@@ -134,9 +136,9 @@ def verify(session: Session, anchors: list[str] = ()) -> Verification:
     elif (head.seq, head.hash) != (expected_seq - 1, last_hash):
         problems.append(f"审计链头指向第 {head.seq} 条，而记录只到第 {expected_seq - 1} 条：末尾的记录被删除或改动")
     for seq in sorted(s for s in expected if s > 0):
-        problems.append(f"外部保存的锚点指向第 {seq} 条审计记录，而该记录已不存在")
+        unheld.append(f"锚点指向第 {seq} 条审计记录，而审计链只有 {count} 条：可能抄录有误，或末尾的记录被删除")
     return Verification(events=count, problems=problems, differences=replay.compare(session),
-                        head=f"{head.seq}:{head.hash}" if head is not None else "", anchors=held)
+                        head=f"{head.seq}:{head.hash}" if head is not None else "", anchors=held, unheld=unheld)
 
 
 def history(session: Session, *, entity: str, entity_id: Any) -> list[EventRead]:

@@ -9,8 +9,9 @@ must not run it. Every workbook huiqi writes is opened with ``safe_workbook``.
 """
 
 import io
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +34,12 @@ SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # 万元 with thousands separators and the decimals the amount has (as the pages show it: 80, 123.4567), to the yuan.
 WAN_FORMATS = ["#,##0", "#,##0.0", "#,##0.00", "#,##0.000", "#,##0.0000"]
+YUAN_FORMAT = "#,##0"  # whole yuan, with thousands separators as its 万元 twin beside it
+# A sheet's name: at most 31 characters as Excel counts them (UTF-16), none of []:*?/\ (written as their full-width
+# look-alikes), not starting or ending with an apostrophe, none twice in a workbook (whatever the case).
+SHEET_MOST = 31
+SHEET_UNSAFE = str.maketrans("[]:*?/\\", "（）：＊？／＼")
+SEPARATORS = "，、；： "  # where a name too long may be cut, outside any bracket
 # What a workbook people send may unpack to (a list of 10,000 rows: about 4 MB): a small file can hold a zip bomb.
 MAX_UNPACKED = 64 * 1024 * 1024
 MAX_ROW_CELLS = 1000  # cells in one row of a workbook people send (a list has a dozen columns; a sheet, 16,384)
@@ -120,13 +127,77 @@ def width(texts: Sequence[Any], least: int = 10, most: int = 60) -> int:
     return max(least, min(most, wide + 2))
 
 
+@dataclass(frozen=True)
+class Yuan:
+    """A whole-yuan cell of a money column: written as a number with thousands separators, as its 万元 twin is."""
+
+    yuan: int
+
+
 def cells(table: Table, row: Sequence[Any]) -> list[Any]:
     out = []
     for name, value in zip(table.header, row, strict=True):
-        out.append(Share(value) if name in table.shares and isinstance(value, float | int) else value)
+        whole = isinstance(value, int) and not isinstance(value, bool)
         if name in table.money:
-            out.append(Wan(value) if isinstance(value, int) else None)
+            out += [Yuan(value), Wan(value)] if whole else [value, None]
+        else:
+            out.append(Share(value) if name in table.shares and isinstance(value, float | int) else value)
     return out
+
+
+def _units(text: str) -> int:
+    """``text``'s length as Excel counts it (UTF-16 code units: a rare character past U+FFFF counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fit(text: str, most: int) -> str:
+    """The longest start of ``text`` within ``most`` units (``_units``)."""
+    kept = ""
+    for ch in text:
+        if _units(kept + ch) > most:
+            break
+        kept += ch
+    return kept
+
+
+def _cut(text: str) -> str:
+    """``text`` cut within ``SHEET_MOST`` at its last separator or closing bracket outside any bracket (never inside
+    one); cut short where it ends only when it has no such place."""
+    fitted, depth, end = _fit(text, SHEET_MOST), 0, 0
+    for i, ch in enumerate(fitted):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+            end = i + 1 if not depth else end
+        elif ch in SEPARATORS and not depth:
+            end = i
+    return (fitted[:end] if end else fitted).rstrip(SEPARATORS)
+
+
+def sheet_name(title: str, taken: Iterable[str] = ()) -> str:
+    """A sheet's name for ``title``, as Excel allows it (``SHEET_MOST``, ``SHEET_UNSAFE``): a title too long loses its
+    bracketed part (the filters, which the title row states in full), or else is cut at a separator that fits; a name
+    ``taken`` already in the workbook is numbered.
+
+    >>> sheet_name("审计记录（操作人“dept-06”，记录于 2025年12月1日至2025年12月31日）")
+    '审计记录'
+    >>> sheet_name("'甲'公司'"), sheet_name("a/b"), sheet_name("公示", ["公示"]), sheet_name("", [])
+    ("甲'公司", 'a／b', '公示（2）', 'Sheet1')
+    >>> sheet_name("（" + "长" * 40 + "）"), sheet_name("第一部分，" + "长" * 30)
+    ('（长长长长长长长长长长长长长长长长长长长长长长长长长长长长长长', '第一部分')
+    """
+    named = title.translate(SHEET_UNSAFE).strip().strip("'").strip()
+    if _units(named) > SHEET_MOST:
+        head = re.split(r"[（(]", named, maxsplit=1)[0].strip()
+        named = head if head and _units(head) <= SHEET_MOST else _cut(named)
+    named = named.strip("'").strip() or "Sheet1"
+    used = {t.lower() for t in taken}
+    number = 1
+    while (numbered := named if number == 1 else _fit(named, SHEET_MOST - _units(f"（{number}）")).rstrip("'")
+           + f"（{number}）").lower() in used:
+        number += 1
+    return numbered
 
 
 def workbook(table: Table, *more: Table) -> bytes:
@@ -141,13 +212,12 @@ def workbook(table: Table, *more: Table) -> bytes:
 def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -> None:
     """The table as a sheet of ``book``: its title in the first row (unless not ``titled``), a bold header, the rows;
     text a spreadsheet could take for a formula is written as text with a quote prefix."""
-    # A sheet's name: at most 31 characters, none of []:*?/\\, not starting or ending with an apostrophe.
-    named = (table.sheet or table.title)[:31].translate(str.maketrans("[]:*?/\\", "（）：＊？／＼")).strip("'")
-    sheet = book.add_worksheet(named or "Sheet1")
+    sheet = book.add_worksheet(sheet_name(table.sheet or table.title, [w.name for w in book.worksheets()]))
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     wan_formats = [book.add_format({"num_format": f}) for f in WAN_FORMATS]
+    yuan = book.add_format({"num_format": YUAN_FORMAT})
     percent = book.add_format({"num_format": "0.0%"})  # 87.5%, not 88%
     text = book.add_format({"quote_prefix": True})  # stays text when someone edits the cell
     as_text = book.add_format({"num_format": "@"})  # what is typed into the column stays text
@@ -161,6 +231,8 @@ def add_sheet(book: xlsxwriter.Workbook, table: Table, *, titled: bool = True) -
         for c, value in enumerate(cells(table, row)):
             if isinstance(value, Wan):
                 sheet.write_number(r, c, value.yuan / 10_000, wan_formats[places(value.yuan)])
+            elif isinstance(value, Yuan):
+                sheet.write_number(r, c, value.yuan, yuan)
             elif isinstance(value, Share):
                 sheet.write_number(r, c, value.part, percent)
             elif isinstance(value, datetime):

@@ -45,6 +45,14 @@ def entries_named(session: Session, entry_ids: list[int]) -> dict[int, tuple[int
     return {entry: (version, number, name) for entry, version, number, name in session.execute(query)}
 
 
+def ids_of(session: Session, numbers: list[int]) -> dict[int, int]:
+    """Version number (拟定稿 #N, the audit trail's key) → the version's id (its page's)."""
+    if not numbers:
+        return {}
+    query = select(WhitelistVersion.number, WhitelistVersion.id).where(WhitelistVersion.number.in_(numbers))
+    return {number: key for number, key in session.execute(query)}
+
+
 def entry_keys_of(number: int):
     """The audit keys (ids as text) of the entries of the version numbered ``number``: a subquery."""
     return (select(cast(WhitelistEntry.id, String))

@@ -9,6 +9,9 @@ from huiqi.models import WhitelistVersion
 from huiqi.users.names import name_of
 from huiqi.validation import PlainText
 
+# A version's states as its pages name them (the desk, the version's page, the audit trail).
+STATE_LABELS = {"proposed": "拟定稿", "published": "已发布", "discarded": "已作废"}
+
 
 class BasisRead(BaseModel):
     """What a version was compiled under, as recorded when it was proposed, and whether that is in force today."""
