@@ -498,5 +498,5 @@ async def test_a_role_not_admin_posting_the_catalogues_forms_is_refused_before_t
 
 async def test_a_publication_without_the_version_the_page_showed_names_it_in_chinese(browser, people) -> None:
     forged = await browser(people.admin).post("/admin/policies/1/publish", data={})
-    assert forged.status_code == 422 and "页面显示的现行版本（请刷新页面后再试）：缺少此项" in forged.text
+    assert forged.status_code == 422 and "页面显示的现行版本（请刷新页面后再试）：无法核对，未发布" in forged.text
     assert "in_force" not in forged.text
