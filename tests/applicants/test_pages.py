@@ -1,5 +1,7 @@
 """The enterprise's page: its profile, its matters (the calculator's fieldset), what it may claim."""
 
+import re
+
 import pytest
 
 from huiqi.applicants import repository as applicant_records
@@ -285,3 +287,23 @@ async def test_the_enterprise_page_points_each_other_role_to_its_own_way_in(brow
     """“本单位” told every role “审核人员请从‘待审核’进入”: the analyst and the auditor have no 待审核."""
     refused = await browser(getattr(people, name)).get("/me")
     assert refused.status_code == 403 and f"“本单位”页面只供企业用户使用；{pointer}" in refused.text
+
+
+@pytest.mark.parametrize("form", [
+    {"key": "新 项目", "matters-0-codes": "smart_manufacturing", "matters-0-date": "2099-07-15",
+     "matters-0-investment": "-5", "matters-0-other_support": "abc"},
+    {"key": "新 项目", "matters-0-investment": "abc"},
+    {"key": "m9", "matters-0-codes": "component_manufacturing", "matters-0-date": "x", "matters-0-build": "alien",
+     "matters-0-investment": "-1", "matters-0-other_support": "-1"},
+], ids=["a date the rules refuse", "no type ticked", "a project's choices"])
+async def test_the_matter_form_lists_its_mistakes_in_the_order_of_its_fields(browser, people, form) -> None:
+    """Whoever finds a mistake (the form reading its boxes, or the rules checking the matter after: a date after
+    today, no type ticked), the summary lists them as the fields stand on the page, each linked to its field."""
+    refused = await browser(people.alice).post("/me/matters", data=form)
+    assert refused.status_code == 422, refused.text
+    summary = refused.text[refused.text.index('id="error-summary-title"'):].split("</div>")[0]
+    linked = re.findall(r'<li><a href="#(f-[^"]+)">', summary)
+    assert len(linked) == summary.count("<li>") >= 3, summary
+    page = re.findall(r'<(?:input|select)\b[^>]* id="(f-(?:key|matters-0-[a-z_]+))"', refused.text)
+    assert set(linked) <= set(page), "each leads to a field on the page"
+    assert linked == sorted(linked, key=page.index), summary

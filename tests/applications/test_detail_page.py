@@ -123,7 +123,8 @@ async def test_a_returned_application_asks_for_the_declaration_again_and_keeps_i
             :blocked.index("</div>")], "said before any confirm, as a draft's blockers are"
         told = blocked[:blocked.index("</div>")]
         assert "撤回" not in told and "本批次受理至" not in told, "mended here by declaring again, nothing else"
-        assert '<button type="submit" disabled aria-describedby="blocked">提交申报' in returned
+        assert '<button type="submit" disabled aria-disabled="true" aria-describedby="submit-why">提交申报' in returned
+        assert '暂不能提交：请先<a href="#f-agree">再次作出承诺</a>。' in returned
         assert "确定提交？" not in returned
         early = await alice.post(f"{url}/submit")
         assert early.status_code == 409 and "退回补正后重新提交前，须再次作出承诺" in early.text

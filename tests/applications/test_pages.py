@@ -197,7 +197,7 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, peopl
     assert unpaid.status_code == 422 and marked(unpaid.text) == [
         ("f-bank", "提交前须填写开户银行并确认收款账户"),
         ("f-account", "提交前须填写银行账号（8 至 32 位数字）并确认收款账户")], "beside the payee boxes"
-    assert 'id="payee-needed"' in unpaid.text
+    assert '<a href="#f-bank">确认收款账户</a>' in unpaid.text, "beside the submit button, before and after the click"
     typo = await alice.post(f"{url}/payee", data={"bank": "中国工商银行沈阳分行", "account": "6222-00ab", "seen": "-"})
     assert typo.status_code == 422 and marked(typo.text) == [("f-account", "应为 8 至 32 位数字（可含空格或连字符 -）")]
     assert 'value="中国工商银行沈阳分行"' in typo.text and 'value="6222-00ab"' in typo.text, "what was typed is kept"
@@ -206,7 +206,7 @@ async def test_refusals_are_shown_on_the_page_in_chinese(browser, session, peopl
     assert confirmed.status_code == 303 and confirmed.headers["location"].endswith("#payee")
     shown = (await alice.get(url)).text
     assert "已确认：中国工商银行沈阳分行，账号尾号 5678" in shown and "6222000012345678" not in shown
-    assert 'id="payee-needed"' not in shown and ">变更收款账户</button>" in shown
+    assert "确认收款账户</a>" not in shown and ">变更收款账户</button>" in shown
     stale = await alice.post(f"{url}/payee", data={"bank": "中国银行", "account": "60138200", "seen": "-"})
     assert stale.status_code == 409 and "收款账户刚刚已确认为 中国工商银行沈阳分行，账号尾号 5678" in stale.text
     over = await alice.post(f"{url}/submit")
@@ -317,7 +317,7 @@ async def test_a_draft_previews_the_rules_and_warns_of_a_higher_measure(browser,
     assert "按今天（2025-09-01）的规则预判" in preview and "上限 1000 万元" in preview
     assert "该事项在本政策中应由措施5支持（上限 3000 万元）。同一政策下一个事项只支持一次" in preview, preview
     assert "<li>提交前须上传：申报书" in _blocked(page), "the round's required material"
-    assert "提交申报（现在不被受理，见页首）" in page, "the button says it would be refused"
+    assert 'disabled aria-disabled="true" aria-describedby="submit-why">提交申报' in page, "unavailable, and why"
     assert "超过上限" not in _blocked(page)
     assert "如要申报措施5，请撤回本申报后重新申报" in preview
 

@@ -1,4 +1,5 @@
-"""Keyboard alone: the calculator filled and answered, and a sign-in and a new application, with nothing but
+"""Keyboard alone: the calculator filled and answered, and a sign-in and a new application (what it still needs
+before submission reached from beside its unavailable button), with nothing but
 Tab, Shift+Tab, Space, Enter, the arrow keys and typing (and Backspace) in text fields; focus is visible at
 every stop."""
 
@@ -144,6 +145,10 @@ def test_sign_in_and_apply_by_keyboard_alone(page) -> None:
     at_application(page)
     assert "草稿" in page.inner_text("main")
     shoot(page, "97-keyboard-new-application")
+    assert page.is_disabled("form[action$='/submit'] button"), "nothing to submit yet: why is said beside it"
+    tab_to(page, "#submit-why a[href='#f-agree']")  # the button is out of the Tab order; its reason is not
+    page.keyboard.press("Enter")
+    assert _focused(page, "#f-agree"), "the reason's link takes the focus to where the declaration is made"
     tab_to(page, "form[action$='/withdraw'] button")  # withdrawn again (确定撤回？ answered yes): the matter is
     page.keyboard.press("Enter")                       # left free, as the demo had it
     page.wait_for_selector("main :text('已撤回')")

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from huiqi import clock
 from huiqi.admin import exports, service
-from huiqi.catalogue import MAX_BYTES
+from huiqi.admin.schemas import PolicyFileRead
+from huiqi.catalogue import MAX_BYTES, succession
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import Conflict, InputError
 from huiqi.labels import Problem, Refused, measure_label
@@ -32,6 +33,7 @@ router = APIRouter(include_in_schema=False)
 # A pasted or edited policy file is one form field: one past its bound reaches the form, which says so beside its box
 # (a form field is otherwise held to 1 MB before any handler runs, and refused on a page apart).
 POLICY_FORM_LIMITS = {"max_part_size": POLICY_FORM_BYTES}
+SUCCEEDS_SHOWN = 40  # what a refused form keeps of its 接续的政策 (a policy id, at most 40 characters)
 
 
 def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int = 200, **context) -> Response:
@@ -41,10 +43,18 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
     # meanwhile by another admin is a 409, not silently replaced
     current = {f.id: f.version_id for f in files if f.state == "published"}
     return page(request, "admin/policies.html", who, status_code=status_code, files=files, current=current,
+                predecessors=succession.predecessors(session), predecessor_links=_predecessor_links(files),
                 kinds=exports.KINDS, person=namer(session), changes=actor.role == Role.ADMIN,
                 left_behind=catalogue.left_behind(session),
                 drafts=service.draft_texts(session, actor=actor) if actor.role == Role.ADMIN else {},
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
+
+
+def _predecessor_links(files: list[PolicyFileRead]) -> dict[str, str]:
+    """Where each policy a successor may name is read: its text on the public policy page while it is in force,
+    else its latest version in this catalogue."""
+    links = {f.id: f"/admin/policies#version-{f.version_id}" for f in files if f.id and f.published_by}
+    return links | {f.id: f"/policy#{f.id}" for f in files if f.id and f.state == "published"}
 
 
 def _again(request: Request, who: CallerDep, session: Db, actor, values: dict, boxes: dict[str, str] | None = None):
@@ -93,7 +103,8 @@ def policies_page(request: Request, who: CallerDep, actor: Actor, session: Db,
     row = _stored(actor, session, base)
     if row.state == "draft":
         return _page(request, who, session, actor, values={"edit": row.id, "edit_text": row.text})
-    return _page(request, who, session, actor, values={"text": row.text, "file_name": row.file_name, "base": row.id})
+    return _page(request, who, session, actor, values={"text": row.text, "file_name": row.file_name, "base": row.id,
+                                                       "succeeds": service.version(row).succeeds or ""})
 
 
 def _stored(actor: User, session: Db, version_id: int) -> PolicyVersion:
@@ -122,23 +133,27 @@ def text_download(actor: Actor, session: Db, version_id: RecordId) -> Response:
 
 @router.post("/admin/policies", response_model=None, form_limits=POLICY_FORM_LIMITS,
              dependencies=role_first(Role.ADMIN, doing="起草政策版本"))
-@said_beside("text", "file_name")
+@said_beside("text", "file_name", "succeeds")
 def draft(request: Request, who: CallerDep, actor: Actor, session: Db,
           file: Annotated[UploadFile | None, File()] = None,
           text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "",
-          file_name: Annotated[str, Form()] = "") -> Response:
+          file_name: Annotated[str, Form()] = "", succeeds: Annotated[str, Form()] = "") -> Response:
     # the text and the file name are the service's to refuse beside their boxes (a NUL, a name too long): the form
-    # shows them again without the character, the name cut to its bound
+    # shows them again without the character, the name cut to its bound; so is 接续的政策, one the list does not
+    # offer said beside it as not in the catalogue
     require_role(actor, Role.ADMIN, doing="起草政策版本")
-    values = {"text": kept(text, POLICY_FORM_BYTES), "file_name": kept(file_name, catalogue.FILE_NAME_MOST)}
+    values = {"text": kept(text, POLICY_FORM_BYTES), "file_name": kept(file_name, catalogue.FILE_NAME_MOST),
+              "succeeds": kept(succeeds, SUCCEEDS_SHOWN)}
 
     def act():
         body, name = _read_text(file, text, values)
-        row = catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml")
+        row = catalogue.add(session, actor=actor, text=body, file_name=name or file_name or "policy.yaml",
+                            succeeds=succeeds.strip())
         return row.id, catalogue.situations_of(session, row), catalogue.warnings_of(session, row)
 
     return form_step(session, act, done=lambda made: f"/admin/policies#version-{made[0]}",
-                     again=_again(request, who, session, actor, values, {"政策文件": "text", "文件名": "file_name"}),
+                     again=_again(request, who, session, actor, values,
+                                  {"政策文件": "text", "文件名": "file_name", succession.FIELD: "succeeds"}),
                      said=lambda made: _checked("草稿已保存", *made))
 
 
@@ -170,17 +185,19 @@ def _short(warning: str) -> str:
 
 @router.post("/admin/policies/{version_id}/edit", response_model=None, form_limits=POLICY_FORM_LIMITS,
              dependencies=role_first(Role.ADMIN, doing="修改政策草稿"))
-@said_beside("text")
+@said_beside("text", "succeeds")
 def edit(request: Request, who: CallerDep, actor: Actor, session: Db, version_id: RecordId,
-         text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "") -> Response:
+         text: Annotated[str, Form(max_length=POLICY_FORM_BYTES)] = "",
+         succeeds: Annotated[str, Form()] = "") -> Response:
     def act():
-        row = catalogue.edit(session, actor=actor, version_id=version_id, text=text)
+        row = catalogue.edit(session, actor=actor, version_id=version_id, text=text, succeeds=succeeds.strip())
         return row.id, catalogue.situations_of(session, row), catalogue.warnings_of(session, row)
 
     return form_step(session, act, done=f"/admin/policies#version-{version_id}",
                      again=_again(request, who, session, actor,
-                                  {"edit": version_id, "edit_text": kept(text, POLICY_FORM_BYTES)},
-                                  {"政策文件": "edit_text"}),
+                                  {"edit": version_id, "edit_text": kept(text, POLICY_FORM_BYTES),
+                                   "edit_succeeds": kept(succeeds, SUCCEEDS_SHOWN)},
+                                  {"政策文件": "edit_text", succession.FIELD: "edit_succeeds"}),
                      said=lambda made: _checked("草稿已修改", *made))
 
 

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from huiqi.applicants.schemas import PROFILE_FIELDS
 from huiqi.audit.service import plain
 from huiqi.errors import InputError
+from huiqi.labels import Problem
 from huiqi.models import ApplicantProfile, Matter
 from huiqi.money import parse_wan, wan
 from huiqi.public.calculator import matter_from_form, picked, region_from, yes_no
@@ -105,6 +106,32 @@ def matter_from(form: FormData, codes: dict[str, CodeInfo] | None = None,
     if problems is not None:
         problems += found
     return {"id": key, **matter}
+
+
+def matter_form_order(needs: Iterable[str]) -> list[str]:
+    """The matter form's fields (the names its error summary links to, ``#f-<name>``) in the order the page shows
+    them: the key, the types, the date, each fact some type needs (``needs``: the fieldset's order), other support.
+
+    >>> matter_form_order(["level", "date", "investment"])
+    ['key', 'matters-0-codes', 'matters-0-date', 'matters-0-level', 'matters-0-investment', 'matters-0-other_support']
+    """
+    return list(dict.fromkeys(["key", "matters-0-codes", "matters-0-date", *(f"matters-0-{f}" for f in needs),
+                               "matters-0-other_support"]))
+
+
+def in_page_order(problems: list[tuple[str, str]], order: list[str]) -> list[tuple[str, str]]:
+    """The form's problems in the order of their fields on the page (``order``), whoever found them (the form's own
+    reading or the rules' check after it); one of the same field keeps its place, one no field holds comes last.
+
+    >>> said = [Problem("投资额", "a", "matters-0-investment"), ("事项", "b"), Problem("日期", "c", "matters-0-date")]
+    >>> [p[1] for p in in_page_order(said, ["key", "matters-0-date", "matters-0-investment"])]
+    ['c', 'a', 'b']
+    """
+    def place(problem: tuple[str, str]) -> int:
+        field = problem.field if isinstance(problem, Problem) else ""
+        return order.index(field) if field in order else len(order)
+
+    return sorted(problems, key=place)
 
 
 PREFILL_MOST, PREFILL_VALUES = 64, 40  # a value a link carries into the form, and how many it may carry

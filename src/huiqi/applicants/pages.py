@@ -56,6 +56,8 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
     editing = context.pop("editing", None)
     mine, codes = offers.mine(session, actor=actor), catalogue.codes(session)
     titles = measure_titles(session)
+    fieldset = calculator.matter_context(codes, catalogue.published(session))
+    order = forms.matter_form_order(f for f in fieldset["needs"] if f in FACTS)  # as _matter.html shows them
     return page(request, "applicants/me.html", who, status_code=status_code, uscc=uscc, profile=profile, offers=mine,
                 offer_states=offers.STATE_LABELS,
                 offer_modes={o.id: offers.mode_of(session, o) for o in mine},
@@ -82,7 +84,7 @@ def _me(request: Request, who: CallerDep, session: Db, actor: User, status_code:
                 locked={m.id: service.unchangeable(session, m) for m in matters if m.source == "declared"},
                 matters_problems=context.pop("matters_problems", []),
                 matter_choices=calculator.choices, regions=divisions.divisions(),
-                **calculator.matter_context(codes, catalogue.published(session)),
+                matter_problems=forms.in_page_order(context.pop("matter_problems", []), order), **fieldset,
                 classes={c: r["name"] for c, r in industries.industries().items() if r["level"] == "class"},
                 **context)
 

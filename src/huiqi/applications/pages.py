@@ -12,17 +12,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from huiqi import clock
-from huiqi.applicants import claims, standing
+from huiqi.applicants import claims
 from huiqi.applicants import repository as applicants
 from huiqi.applicants import service as applicant_service
-from huiqi.applications import payee, repository, service, views
+from huiqi.applications import blockers, payee, repository, service, views
 from huiqi.applications.endpoints import read_material
 from huiqi.applications.schemas import ApplicationDetail
 from huiqi.catalogue import repository as catalogue_rows
 from huiqi.catalogue import service as catalogue
 from huiqi.config import get_settings
 from huiqi.departments.service import lead_unit
-from huiqi.errors import Conflict, HuiqiError, InputError, MaterialError, NotFound
+from huiqi.errors import HuiqiError, InputError, MaterialError, NotFound
 from huiqi.labels import Problem, field_label, labelled, measure_label
 from huiqi.materials.storage import file_size
 from huiqi.models import Application, Matter, Round, User
@@ -44,7 +44,7 @@ from huiqi.web.limits import TOO_LARGE
 from huiqi.web.pagination import PAGE_SIZE, PageNumber, Paging
 from huiqi.web.render import page
 from huiqi.web.steps import Refusal, flash, form_step
-from huiqi.workflow.judgement import Judgement, judge
+from huiqi.workflow.judgement import judge
 from huiqi.workflow.runner import run
 from huiqi.workflow.states import EDITABLE, STATES, SUPPORTED, Action, State
 
@@ -266,14 +266,15 @@ def _editing(session: Session, application: Application, detail: ApplicationDeta
     """What the page of a draft (or of one returned for correction) says besides: the rules' preview and what would
     refuse a submission now, the round's materials, where else to apply, the correction days, the upload's limit."""
     context: dict[str, Any] = {}
+    today = clock.today()
     try:
-        preview = judge(session, application, on=clock.today())
+        preview = judge(session, application, on=today)
     except InputError as error:  # a stored fact the rules no longer read: submission would say the same
         context["unreadable"] = applicant_service.unreadable(session, application.applicant_id, error)
+        context["blockers"] = blockers.of(session, application, today, None, context["unreadable"])
     else:
         context |= {"preview": preview, "higher": preview.higher(application),
-                    "refused": _refused_now(session, application, preview),
-                    "declare_again": service.DECLARE_AGAIN}  # mended on this page: no need to apply elsewhere
+                    "blockers": blockers.of(session, application, today, preview)}
         opened = session.get(Round, application.round_id) if application.round_id else None
         context["contact"] = opened.contact if opened is not None else None
         context["lead"] = detail.department or _lead(session, application)
@@ -320,24 +321,6 @@ def _overdue(session: Session, application: Application) -> str | None:
     """Why a returned application can no longer be resubmitted (its correction days have passed), when so: no change
     of amount or material could mend that, so the page offers none."""
     return submission.correction_overdue(session, application, clock.today())
-
-
-def _refused_now(session: Session, application: Application, preview: Judgement) -> list[str]:
-    """What would refuse the submission today, as the submission itself says it: the round's time and materials,
-    a declaration made before the last return for correction, the applicant conditions, the rules (a draft's first
-    declaration and first material the page asks for by itself)."""
-    found = []
-    try:
-        submission.check_submission(session, application, preview.on)
-    except Conflict as refused:
-        found.append(refused.message)
-    else:  # past its correction days, a new declaration mends nothing: only that is said
-        if application.declaration is not None and not service.declaration_stands(session, application):
-            found.append(service.DECLARE_AGAIN)
-    found.append(standing.refusal(applicants.current_profile(session, application.applicant_id), "提交") or "")
-    found.append(preview.refusal(application, amount=application.amount_requested, eligible_only=False,
-                                 what="申请金额") or "")
-    return [why for why in found if why]
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ from huiqi.workflow.states import State
 CLOSED = (State.DISBURSED, State.REJECTED, State.WITHDRAWN)
 MISSING = "企业尚未确认收款账户：须由申报单位在申报页面确认开户银行和银行账号后方可拨付"
 TOLD = "已发消息提醒申报单位确认"
+NEEDED = "提交前须在“收款账户”一栏确认开户银行和银行账号"  # what a draft's page says before the submission refuses
 # The boxes' bounds: the bank's column, and an account's 32 digits with the spaces or hyphens that group them.
 BANK_MOST, ACCOUNT_MOST = 100, 40
 

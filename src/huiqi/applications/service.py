@@ -267,6 +267,8 @@ def verify_matter(session: Session, *, actor: User, application_id: int) -> None
                  after={"application": application.id})
 
 
+DECLARE_FIRST = "提交前须作出承诺（勾选申报承诺）"
+MATERIAL_FIRST = "提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）"
 DECLARE_AGAIN = "退回补正后重新提交前，须再次作出承诺（此前的承诺针对退回前提交的内容）"
 
 

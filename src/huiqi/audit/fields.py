@@ -52,6 +52,7 @@ LABELS = {
     "list_included": "名单列入数", "basis": "依据", "reform": "改革方案", "drawn_for": "合成样本所依据的政策",
     "basis_policy": "依据政策", "basis_number": "依据政策文号", "basis_version": "依据政策版本",
     "basis_measure": "依据措施",
+    "succeeds": "接续的政策",
     "again": "接续的政策直达", "job_id": "测算任务编号", "user_id": "用户编号", "key": "事项编号", "payee": "收款账户",
     }
 # Keys whose meaning depends on the event: an approval's budget is the budget's number, a measure's its amount.
@@ -239,6 +240,8 @@ def _policy_version(event: EventRead, policies: Mapping[str, str]) -> list[str]:
         parts.append(f"文件 {after['file']}")
     if isinstance(after.get("version"), str) and event.action != "policy.edit":
         parts.append(f"版本 {after['version']}")
+    if isinstance(after.get("succeeds"), str):
+        parts.append(f"接续{policies.get(after['succeeds'], after['succeeds'])}")
     if event.action == "policy.publish" and before.get("in_force") is not None:
         was = f"（版本 {before['version']}）" if isinstance(before.get("version"), str) else ""
         parts.append(f"取代政策版本 #{before['in_force']}{was}")

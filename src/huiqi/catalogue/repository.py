@@ -28,6 +28,14 @@ def drafts(session: Session) -> list[PolicyVersion]:
     return list(session.scalars(select(PolicyVersion).where(PolicyVersion.state == "draft").order_by(PolicyVersion.id)))
 
 
+def once_published(session: Session) -> list[tuple[str, str, str]]:
+    """(policy id, document number, title) of every version that has been in force (in force now, superseded or
+    withdrawn since), oldest first."""
+    query = (select(PolicyVersion.policy_id, PolicyVersion.number, PolicyVersion.title)
+             .where(PolicyVersion.published_at.is_not(None)).order_by(PolicyVersion.id))
+    return [(row.policy_id, row.number, row.title) for row in session.execute(query)]
+
+
 def get(session: Session, version_id: int, *, lock: bool = False) -> PolicyVersion | None:
     query = select(PolicyVersion).where(PolicyVersion.id == version_id)
     if lock:

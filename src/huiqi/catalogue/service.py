@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from huiqi import clock
 from huiqi.audit import service as audit
-from huiqi.catalogue import MAX_BYTES, changes, guards, repository
+from huiqi.catalogue import MAX_BYTES, changes, guards, repository, succession
 from huiqi.catalogue.diff import PolicyDiff, diff, replaced
 from huiqi.db import one_at_a_time, utcnow
 from huiqi.departments import service as departments
@@ -248,11 +248,14 @@ def _file_name(file_name: str) -> str:
     return name
 
 
-def add(session: Session, *, actor: User, text: str, file_name: str) -> PolicyVersion:
-    """A new draft from a policy file; the same text already in the catalogue is a 409."""
+def add(session: Session, *, actor: User, text: str, file_name: str, succeeds: str | None = None) -> PolicyVersion:
+    """A new draft from a policy file; the same text already in the catalogue is a 409. ``succeeds``: the policy
+    the admin confirms the file names as the one it succeeds ('' for none; None when not asked)."""
     require_role(actor, Role.ADMIN, doing="起草政策版本")
     name = _file_name(file_name)
     policy = parse(text, name)
+    if succeeds is not None:
+        succession.check(policy, succeeds, succession.predecessors(session))
     digest = digest_of(text)
     _not_stored(session, digest)
     guards.same_policy(policy, repository.published_of(session, policy.id), published(session))
@@ -262,12 +265,17 @@ def add(session: Session, *, actor: User, text: str, file_name: str) -> PolicyVe
     session.flush()
     audit.record(session, actor=actor.username, action="policy.draft", entity="policy_version", entity_id=row.id,
                  after={"policy": policy.id, "number": policy.number, "version": digest[:12], "file": name,
-                        "digest": digest})
+                        "digest": digest, **_succeeding(policy)})
     messages.awaiting_check(session, actor, kind="policy.draft", what=f"政策草稿 {policy.number}（版本 {row.id}）",
                             body=f"起草了{policy.number}《{policy.title}》的新版本（版本 {row.id}，文件 {name}）。"
                                  "政策版本须由起草人以外的另一位管理员核对后发布：请在“政策目录”中查看发布前比较，"
                                  "核对无误后发布，或撤回。", link=f"/admin/policies#version-{row.id}")
     return row
+
+
+def _succeeding(policy: Policy) -> dict[str, str]:
+    """What the trail keeps of the policy a version's file names as the one it succeeds, when it names one."""
+    return {"succeeds": policy.succeeds} if policy.succeeds else {}
 
 
 def _not_stored(session: Session, digest: str) -> None:
@@ -277,13 +285,16 @@ def _not_stored(session: Session, digest: str) -> None:
         raise Conflict(f"这份文件已在政策目录中：版本 {same.id}（{STATE_LABELS[same.state]}）{back}")
 
 
-def edit(session: Session, *, actor: User, version_id: int, text: str) -> PolicyVersion:
-    """Replace a draft's text (checked again); a published, superseded or withdrawn version never changes."""
+def edit(session: Session, *, actor: User, version_id: int, text: str, succeeds: str | None = None) -> PolicyVersion:
+    """Replace a draft's text (checked again); a published, superseded or withdrawn version never changes.
+    ``succeeds`` as ``add`` takes it."""
     require_role(actor, Role.ADMIN, doing="修改政策草稿")
     row = _locked(session, version_id)
     if row.state != "draft":
         raise Conflict(f"政策版本 {row.id} {STATE_LABELS[row.state]}，不能修改；请以新文件起草新版本")
     policy = parse(text, row.file_name)
+    if succeeds is not None:
+        succession.check(policy, succeeds, succession.predecessors(session))
     digest = digest_of(text)
     if digest == row.digest:
         return row
@@ -293,7 +304,8 @@ def edit(session: Session, *, actor: User, version_id: int, text: str) -> Policy
     row.policy_id, row.number, row.title, row.digest, row.text = policy.id, policy.number, policy.title, digest, text
     session.flush()
     audit.record(session, actor=actor.username, action="policy.edit", entity="policy_version", entity_id=row.id,
-                 before=before, after={"policy": policy.id, "version": digest[:12], "digest": digest})
+                 before=before, after={"policy": policy.id, "version": digest[:12], "digest": digest,
+                                       **_succeeding(policy)})
     return row
 
 

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from huiqi import clock
 from huiqi.announcements import service as announcements
 from huiqi.catalogue import service as catalogue
+from huiqi.catalogue import succession
 from huiqi.config import get_settings, public_link
 from huiqi.departments.contacts import Contact, objection_contacts
 from huiqi.errors import InputError, NotFound
@@ -55,7 +56,8 @@ def home(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
 def policy(request: Request, who: CallerDep, session: Db) -> HTMLResponse:
     today = clock.today()
     return page(request, "public/policy.html", who,
-                policies=_current_first([service.detail(p, today) for p in service.policies(session)]))
+                policies=_current_first([service.detail(p, today) for p in service.policies(session)]),
+                cited=succession.predecessors(session))
 
 
 Shown = TypeVar("Shown", bound=PolicyRead)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class DatedRead(BaseModel):
@@ -50,6 +50,7 @@ class PolicyRead(BaseModel):
     expired: bool
     version: str
     stacking: str
+    succeeds: str | None = Field(None, description="本政策接续（取代）的政策的编号（id），文件中 succeeds 所写")
 
 
 class PolicyDetail(PolicyRead):

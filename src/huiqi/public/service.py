@@ -50,7 +50,7 @@ def policy(session: Session, policy_id: str) -> Policy:
 def read(p: Policy, day: date) -> PolicyRead:
     return PolicyRead(id=p.id, number=p.number, title=p.title, issuer=p.issuer, issued=p.issued,
                       window_start=p.window_start.at(day, day), window_end=p.window_end_at(day),
-                      expired=p.expired(day), version=p.version, stacking=p.stacking)
+                      expired=p.expired(day), version=p.version, stacking=p.stacking, succeeds=p.succeeds)
 
 
 def detail(p: Policy, day: date) -> PolicyDetail:

@@ -37,23 +37,50 @@ def for_draft(session: Session, round_id: int, number: int, day: date) -> tuple[
 def check_submission(session: Session, app: Application, day: date) -> None:
     """Refuse a submission outside its round's time (a returned one: within the correction days of its return),
     or without every required material of the round."""
+    if (why := out_of_time(session, app, day) or materials_wanting(session, app)) is not None:
+        raise Conflict(why)
+
+
+def out_of_time(session: Session, app: Application, day: date) -> str | None:
+    """Why ``app`` cannot be submitted on ``day`` for its round's time (a returned one: its correction days), or
+    None; whom to ask the page says once: the round's contact, or the unit."""
+    found = _round_of(session, app)
+    if found is None:
+        return None  # an application from before rounds: judged as it was
+    returned = repository.last_returned(session, app.id) if app.state == "returned" else None
+    if returned is not None:
+        return _late(session, found, returned, day)
+    if not is_open(found, day):
+        return (f"申报批次「{found.title}」自 {found.opens_on} 起受理" if day < found.opens_on
+                else f"申报批次「{found.title}」已于 {found.closes_on} 截止，不能再提交")
+    return None
+
+
+def materials_wanting(session: Session, app: Application) -> str | None:
+    """The round's required materials ``app`` has none attached as, said as a submission refuses it, or None."""
+    missing = missing_materials(session, app)
+    if not missing:
+        return None
+    found = _round_of(session, app)
+    return f"提交前须上传：{'、'.join(missing)}（申报批次「{found.title if found else ''}」要求的材料）"
+
+
+def missing_materials(session: Session, app: Application) -> list[str]:
+    """The names of the round's required materials ``app`` has none attached as."""
+    found = _round_of(session, app)
+    opened = repository.measure(session, found.id, app.measure) if found is not None else None
+    attached = {m.kind for m in application_rows.materials(session, app.id)}
+    return [m["name"] for m in (opened.materials if opened else []) if m["required"] and m["name"] not in attached]
+
+
+def _round_of(session: Session, app: Application) -> Round | None:
+    """The application's round (None for one from before rounds)."""
     if app.round_id is None:
-        return  # an application from before rounds: judged as it was
+        return None
     found = repository.get(session, app.round_id)
     if found is None:  # kept for the type checker: the foreign key holds it
         raise NotFound(f"没有申报批次 {app.round_id}")
-    returned = repository.last_returned(session, app.id) if app.state == "returned" else None
-    if returned is not None:
-        if late := _late(session, found, returned, day):
-            raise Conflict(late)  # whom to ask the page says once: the round's contact, or the unit
-    elif not is_open(found, day):
-        raise Conflict(f"申报批次「{found.title}」自 {found.opens_on} 起受理" if day < found.opens_on
-                       else f"申报批次「{found.title}」已于 {found.closes_on} 截止，不能再提交")
-    opened = repository.measure(session, found.id, app.measure)
-    attached = {m.kind for m in application_rows.materials(session, app.id)}
-    missing = [m["name"] for m in (opened.materials if opened else []) if m["required"] and m["name"] not in attached]
-    if missing:
-        raise Conflict(f"提交前须上传：{'、'.join(missing)}（申报批次「{found.title}」要求的材料）")
+    return found
 
 
 def correction_overdue(session: Session, app: Application, day: date) -> str | None:

@@ -57,9 +57,9 @@ def submit(ctx: Context) -> None:
     """Run the rules as of today, keep their answer and the policy version, and route the application."""
     app, session = ctx.application, ctx.session
     if app.declaration is None:
-        raise Conflict("提交前须作出承诺（勾选申报承诺）")
+        raise Conflict(applications.DECLARE_FIRST)
     if not application_rows.materials(session, app.id):
-        raise Conflict("提交前须上传至少一份申报材料（PDF、OFD、JPG 或 PNG）")
+        raise Conflict(applications.MATERIAL_FIRST)
     submission.check_submission(session, app, ctx.today)  # past its correction days, a new declaration mends nothing
     if not applications.declaration_stands(session, app):
         raise Conflict(applications.DECLARE_AGAIN)
