@@ -54,6 +54,7 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
                 importable={c: label for c, label in honours.items() if c in mine},  # the categories it may import
                 allowed=leads.allowed(session, actor, lists),  # its buttons: what the API's may_* say, the same rule
                 levels=CHOICES["level"], tallies=tallies, unoffered=unoffered, shown_rows=SHOWN_ROWS,
+                withdrawn=outcomes.withdrawn(session),
                 person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
