@@ -52,6 +52,11 @@ class NotAuthenticated(HuiqiError):
     status_code = 401
 
 
+class AccountDisabled(NotAuthenticated):
+    """A signed-in person's account was disabled since (by an admin): told so on the sign-in page, not asked to sign
+    in as if their session had merely run out."""
+
+
 class Forbidden(HuiqiError):
     """The actor's role or scope does not cover this record or action."""
 

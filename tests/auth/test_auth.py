@@ -287,3 +287,35 @@ async def test_the_sign_in_page_says_who_opens_an_enterprise_account(client, mon
         monkeypatch.undo()
         get_settings.cache_clear()
     assert "请联系辽宁省数据局（024-12345678），或拨打" in text.split('<p id="account-how">')[1]
+
+
+async def test_an_account_disabled_while_signed_in_is_told_so_on_the_sign_in_page(browser, session, people) -> None:
+    """The walk-through: admin2, disabled by admin, was next asked "请先登录" (401) as if the session had run out.
+    Every kind of next request now lands on the sign-in page saying the account was disabled; enabled again, the
+    old cookie is simply gone (no session comes back)."""
+    from huiqi.users import service as users
+    from tests.dbtest import second_admin
+
+    second = browser(second_admin(session))
+    assert (await second.get("/admin/users")).status_code == 200
+    users.set_active(session, actor=people.admin, username="admin2", active=False, confirmed=True)
+    session.commit()
+    said = "您的账号已被停用，请联系其他管理员"
+    for sent in (second.get("/admin/users"), second.post("/messages/read"),
+                 second.post("/messages/read", headers={"HX-Request": "true"})):
+        moved = await sent
+        hx = moved.headers.get("HX-Redirect")
+        assert (moved.status_code, moved.headers.get("location") or hx) in ((303, "/login"), (401, "/login")), moved
+        assert said in (await second.get("/login")).text, "told once, on the sign-in page"
+    assert said not in (await second.get("/login")).text
+    assert (await second.get("/api/v1/users/me")).json()["detail"] == said
+    bob = browser(people.bob)
+    users.set_active(session, actor=people.admin, username="bob", active=False)
+    session.commit()
+    assert "您的账号已被停用，如有疑问请联系本平台管理员" in (await bob.get(
+        (await bob.get("/me")).headers["location"])).text
+    users.set_active(session, actor=people.admin, username="admin2", active=True)
+    session.commit()
+    again = await second.get("/admin/users")
+    assert again.status_code == 303 and again.headers["location"].startswith("/login?next=")
+    assert said not in (await second.get("/login")).text

@@ -8,9 +8,12 @@ def test_admin_pages_in_the_browser(page) -> None:
     sign_in(page, "admin")
     page.goto("/admin/users")
     assert "用户管理" in page.inner_text("main")
-    page.click("#user-finance a")
+    page.focus("#user-finance a")  # 变更… by the keyboard: the form comes in place, its role select focused
+    page.keyboard.press("Enter")
     page.wait_for_selector("#user-finance form.binding")
     settled(page)
+    assert page.evaluate("() => document.activeElement.matches('#user-finance select[name=role]')"), \
+        page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
     page.select_option("#user-finance select[name=role]", "city")
     assert page.is_visible("#user-finance select[name=region]")
     assert not page.is_visible("#user-finance select[name=department]")

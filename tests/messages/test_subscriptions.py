@@ -1,6 +1,7 @@
 """Subscriptions: a new round or 公示 tells exactly the subscribers it concerns, once each; an e-mail subscription
 counts only once confirmed by its link, and one click ends it."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -433,3 +434,31 @@ async def test_an_empty_form_names_every_mistake_at_once(browser, smtp) -> None:
     anyone.client.cookies.clear()  # as a fresh visit sends the form again
     pasted = await anyone.post("/subscribe", data={"email": "f\u0008@example.com"})
     assert "不能含有控制字符（U+0008）" in pasted.text and "请至少选择" in pasted.text
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("who", ["admin", "auditor", "finance", "miit", "shenyang", "analyst"])
+async def test_the_centre_offers_a_role_only_what_it_may_subscribe_to(browser, people, who) -> None:
+    """/messages offered everyone 本地区/本行业适用的新政策和批次, then refused all but enterprises: 仅限企业用户."""
+    page = (await browser(getattr(people, who)).get("/messages")).text
+    offered = page.split('id="f-topic"')[1].split("</select>")[0]
+    labels = re.findall(r'<option value="\w+"[^>]*>([^<]+)</option>', offered)
+    assert labels == ["新政策发布", "新的申报批次", "新的公示"], labels
+    mine = (await browser(people.alice).get("/messages")).text.split('id="f-topic"')[1].split("</select>")[0]
+    assert "本地区适用的新政策和批次" in mine and "本行业适用的新政策和批次" in mine and "某条措施的批次与公示" in mine
+
+
+@pytest.mark.anyio
+async def test_a_told_subscription_links_its_ending_instead_of_showing_its_address(browser, session, people) -> None:
+    """In-app messages showed the mail's "取消此订阅：http://…/subscriptions/unsubscribe/…" as text: a link now."""
+    subscriptions.subscribe(session, actor=people.alice, topic="rounds")
+    _open(session, people)
+    row = session.query(Subscription).filter_by(user_id=people.alice.id).one()
+    told = next(m for m in messages.inbox(session, actor=people.alice) if m.kind == "subscription.rounds")
+    assert f"取消此订阅：{get_settings().public_url.rstrip('/')}/subscriptions/unsubscribe/{row.token}" in told.body
+    page = (await browser(people.alice).get("/messages")).text
+    assert "取消此订阅：" not in page.split('<ul class="messages">')[1].split("</ul>")[0].replace(
+        'aria-label="取消此订阅：', "")
+    assert f'<a href="/subscriptions/unsubscribe/{row.token}" aria-label="取消此订阅：{told.subject}">取消此订阅</a>' \
+        in page
+    assert "/subscriptions/unsubscribe/" not in page.split(f"{told.subject}</b>")[1].split("</p>")[0]

@@ -160,3 +160,24 @@ def test_the_message_after_an_import_says_its_counts_within_the_flash_s_bound() 
     queued = lists.Imported(RecognitionList(id=9), 300, 300, None, existing=300)
     assert queued.told(100) == ("名单已导入（认定名单 9）：300 行，新建申报单位 300 家，其中 300 行并入已有事项；"
                                 "正在后台重新匹配，进度见下表")
+
+
+def test_a_round_opened_after_the_import_writes_again_what_each_row_came_to(session, people) -> None:
+    """The walk-through: a round's opening made the offers of a list's rows, which still said "no round open" (and
+    the list's count, none). Each row that had made none now says what it came to: its offer, or why none still."""
+    from huiqi.catalogue import service as catalogue
+    from huiqi.rounds import opening
+
+    done = _import(session, people, ROWS[:3])
+    assert [x[2] for x in _said(session, done.list.id)] == ["no_round", "no_round"]
+    policy = catalogue.published(session)[0]
+    with clock.pinned(ON):
+        opening.open_round(session, actor=people.admin, policy_id=policy.id, title="2025年度（名单之后开设）",
+                           opens_on=ON, closes_on=date(2025, 12, 31),
+                           measures=[opening.MeasureIn(m.number) for m in policy.measures if m.monetary])
+    said = _said(session, done.list.id)
+    assert [(line, offers, outcome) for line, offers, outcome, _ in said] == [(2, 1, None), (3, 0, "unregistered")]
+    assert said[1][3].startswith("该单位尚未在平台注册"), said[1]
+    assert outcomes.tallies(session)[done.list.id] == outcomes.Tally(2, 1, {"unregistered": 1})
+    session.refresh(done.list)
+    assert done.list.offers == 1

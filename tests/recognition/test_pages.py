@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from huiqi.models import Matter, Offer, RecognitionList
+from huiqi.models import Matter, MatterListing, Offer, RecognitionList
 from huiqi.web.excel import XLSX
 from tests.dbtest import ALICE_USCC, _person, a_round
 from tests.webtest import marked
@@ -298,3 +298,29 @@ async def test_a_department_sees_and_does_only_the_lists_of_measures_it_leads(br
     organisers = browser(_person(session, "org", "省委组织部审核员", "department", department="省委组织部"))
     none = (await organisers.get("/admin/lists")).text  # it leads no measure a category feeds
     assert "本单位不是任何认定类别所对应措施的牵头单位，不能导入名单" in none and 'action="/admin/lists"' not in none
+
+
+async def test_a_withdrawn_list_says_its_offers_went_with_it(browser, session, people, set_today) -> None:
+    """The walk-through: a withdrawn list still said "完成，名单各行产生政策直达 1 项" though its offer was
+    withdrawn with it. It says so now; an offer the enterprise had already accepted stays, and is said to."""
+    set_today(date(2025, 6, 30))
+    a_round(session)
+    unit, alice = browser(people.miit), browser(people.alice)
+    good = f"uscc,name\n{ALICE_USCC},示例科技有限公司\n".encode()
+    for document in ("工信部企业函〔2025〕测试号", "工信部企业函〔2025〕更正号"):
+        done = await unit.post("/admin/lists", data={**FORM, "document": document},
+                               files={"file": ("名单.csv", good, "text/csv")})
+        assert done.status_code == 303, done.text
+        listed = session.query(RecognitionList).filter_by(document=document).one()
+        if document.endswith("更正号"):  # the enterprise accepts this one's offer before the list is withdrawn
+            matter = session.query(MatterListing).filter_by(list_id=listed.id).one().matter_id
+            offer = session.query(Offer).filter_by(matter_id=matter, state="open").one()
+            assert (await alice.post(f"/offers/{offer.id}/accept")).status_code == 303
+        assert "完成，名单各行产生政策直达 1 项" in (await unit.get("/admin/lists")).text
+        withdrawn = await unit.post(f"/admin/lists/{listed.id}/withdraw", data={"reason": "名单更正"})
+        assert withdrawn.status_code == 303, withdrawn.text
+    page = (await unit.get("/admin/lists")).text
+    assert "完成，名单各行产生政策直达" not in page
+    assert "已撤回：原产生的政策直达 1 项已一并撤回" in page
+    assert ("已撤回：原产生的政策直达 1 项，其中 0 项已一并撤回，其余 1 项在名单撤回前已接受、确认、放弃或另行撤回，"
+            "不受影响") in page

@@ -37,7 +37,7 @@ def test_bad_rows_are_named_by_line_and_nothing_is_written(session, people) -> N
                                    [ALICE_USCC, "重复", ""], [NEW, "", "mythical"]),
                     code="single_champion", level="national", published_on=date(2025, 6, 1))
     fields = [field for field, _ in caught.value.problems]
-    assert fields == ["第 3 行·统一社会信用代码", "第 4 行·统一社会信用代码", "第 5 行·名称", "第 5 行·级别"]
+    assert fields == ["第 3 行·统一社会信用代码", "第 4 行·统一社会信用代码", "第 5 行·企业名称", "第 5 行·级别"]
     with pytest.raises(InputError, match="不认识的认定类别"):
         lists.check(session, _rows(), code="smart_manufacturing", level=None, published_on=date(2025, 6, 1))
     with pytest.raises(InputError) as no_such_day:
@@ -228,7 +228,8 @@ def test_a_csv_saved_by_chinese_excel_is_read_and_one_in_no_known_encoding_is_na
     path.write_bytes(b"uscc,name\n\xff\xfe\x80\n")
     with pytest.raises(InputError) as caught:
         lists.read_file(path)
-    assert caught.value.problems == [("文件", "文件的编码无法识别：请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）")]
+    said = "文件的编码无法识别：请存为 UTF-8 编码的 CSV（Excel 中选“CSV UTF-8”）"
+    assert caught.value.problems == [("名单文件", said)] and caught.value.problems[0].field == "file"
 
 
 def test_a_list_published_after_today_is_refused(session) -> None:
@@ -329,7 +330,7 @@ def test_a_row_dated_after_the_list_and_a_row_of_another_kind_are_named_in_chine
     assert kind[0] == "第 3 行·类别" and "little_giant" not in kind[1] and "专精特新" in kind[1], kind
     with pytest.raises(InputError) as unchosen:
         lists.check(session, _rows(), code="", level=None, published_on=date(2025, 6, 1))
-    assert unchosen.value.problems == [("类别", "请选择认定类别")]
+    assert unchosen.value.problems == [("认定类别", "请选择认定类别")]
 
 
 def test_a_row_s_category_may_be_its_chinese_label_and_one_not_known_says_what_is_allowed(session, people) -> None:

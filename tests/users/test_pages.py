@@ -494,3 +494,32 @@ async def test_disabling_the_other_of_two_admins_is_a_confirm_step(browser, sess
     step = moved.text.split('id="confirm-step"')[1].split("</div>")[0]
     assert 'name="role" value="auditor"' in step and "确认变更" in step
     assert repository.by_username(session, "admin2").role == "admin"
+
+
+async def test_a_password_reset_is_labelled_as_on_screen_and_a_disabled_account_s_is_said_to_wait(browser,
+                                                                                                  people) -> None:
+    """The walk-through: the reset's mistake said "新密码" of a box with no visible label (its placeholder cut to
+    "临时密码（≥10 位"), and a reset of a disabled account said only that the password was set."""
+    admin = browser(people.admin)
+    short = await admin.post("/admin/users/bob/password", data={"new_password": "short"})
+    assert short.status_code == 422 and "临时密码：密码至少 10 个字符" in short.text and "新密码：" not in short.text
+    row = short.text[short.text.index('action="/admin/users/bob/password"'):].split("</form>")[0]
+    assert re.search(r'<label>临时密码<span class="small muted">（至少 10 位）</span><input id="f-new_password"', row)
+    assert 'placeholder="临时密码' not in short.text
+    assert (await admin.post("/admin/users/bob", data={"active": "0"})).status_code == 303
+    done = await admin.post("/admin/users/bob/password", data={"new_password": "temporary 2026 pw"})
+    assert done.status_code == 303
+    said = (await admin.get(done.headers["location"])).text
+    assert "已为 bob 设定临时密码；该账号已停用，重新启用后才能用此密码登录（登录后须先修改密码）" in said
+    assert (await admin.post("/admin/users/bob", data={"active": "1"})).status_code == 303
+    done = await admin.post("/admin/users/bob/password", data={"new_password": "temporary 2026 pw2"})
+    said = (await admin.get(done.headers["location"])).text
+    flash = said.split('id="flash"')[1].split("</div>")[0]
+    assert "已为 bob 设定临时密码；该用户下次登录须先修改密码" in flash and "已停用" not in flash
+
+
+async def test_the_change_form_fetched_in_place_gives_its_role_select_the_focus(browser, people) -> None:
+    """Enter on 变更… loaded the form (HTMX) and left the focus on the page's body: its role select takes it."""
+    form = await browser(people.admin).get("/admin/users/bob/edit", headers={"HX-Request": "true"})
+    assert form.status_code == 200 and re.search(r'<select name="role" aria-label="角色" data-focus>', form.text)
+    assert form.text.count("data-focus") == 1

@@ -2,6 +2,7 @@
 what is published."""
 
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -412,3 +413,27 @@ async def test_the_public_numbers_run_on_whatever_drafts_were_discarded(browser,
     assert (await browser(None).get("/whitelist/3.xlsx")).status_code == 404
     desk = (await admin.get("/admin/whitelist")).text
     assert "第 2 版</a> <span class=\"muted\">（拟定稿 #3）</span>" in desk and "拟定稿 #2</a>" in desk
+
+
+async def test_a_removal_after_another_published_the_draft_reloads_the_version_read_only(browser, session,
+                                                                                         people) -> None:
+    """The walk-through: admin2 published the draft; admin's 移出 on a row (HTMX) said "已发布，不能再改" inside the
+    row, which kept 列入 and its 移出 form, under a heading still reading 拟定稿. The refusal now brings the version
+    back as it stands: published, every row read-only, the reason at the top."""
+    admin = browser(people.admin)
+    version_id = await _propose(admin)
+    entry = service.read(session, version_id=version_id, actor=people.admin).entries[0]
+    assert f'hx-post="/admin/whitelist/entries/{entry.id}/exclude"' in (await admin.get(
+        f"/admin/whitelist/{version_id}")).text
+    assert (await browser(second_admin(session)).post(f"/admin/whitelist/{version_id}/publish")).status_code == 303
+    late = await admin.post(f"/admin/whitelist/entries/{entry.id}/exclude", data={"reason": "年报未按时公示"},
+                            headers={"HX-Request": "true"})
+    assert late.status_code == 409
+    assert (late.headers["HX-Retarget"], late.headers["HX-Reselect"], late.headers["HX-Reswap"]) == (
+        "#main", "#main", "outerHTML")
+    main = late.text.split('<main id="main"')[1].split("</main>")[0]
+    assert '<span class="badge ok">已发布</span>' in main and "拟定稿</span>" not in main
+    assert "已发布，不能再改" in main.split('class="errors error-summary"')[1]
+    assert "/exclude" not in main and "/restore" not in main and "<th scope=\"col\">理由</th>" in main
+    assert re.search(r'id="version-counts"[^>]*>[^<]*列入 1 家 · [^<]* 由 [^<]+ 发布', main), main[:600]
+    assert service.read(session, version_id=version_id, actor=people.admin).entries[0].included

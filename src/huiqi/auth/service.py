@@ -94,6 +94,18 @@ def from_cookie(session: Session, token: str, now: datetime | None = None) -> tu
     return found[1], found[0]
 
 
+def disabled(session: Session, token: str) -> str | None:
+    """What a cookie whose account was disabled since it signed in tells its holder (an admin is sent to the other
+    admins); None for any other cookie. Disabling keeps such sessions (dead: ``from_cookie`` refuses them) so that
+    this can be said; enabling the account again ends them (``users.service.set_active``)."""
+    found = repository.session_by_hash(session, digest(token))
+    if found is None or found[1].active:
+        return None
+    if found[1].role == Role.ADMIN:
+        return "您的账号已被停用，请联系其他管理员"
+    return "您的账号已被停用，如有疑问请联系本平台管理员"
+
+
 def sign_out(session: Session, token: str) -> None:
     repository.delete_session(session, digest(token))
 

@@ -36,6 +36,10 @@ def centre(request: Request, who: CallerDep, actor: User, session: Session, stat
     return page(request, "messages/index.html", who, status_code=status_code,
                 messages=service.inbox(session, actor=actor), subscriptions=subscriptions.mine(session, actor=actor),
                 topics=subscriptions.TOPICS, measures=list(measures.items()),
+                # what the caller's role may subscribe to: a measure, a place or an industry is an enterprise's
+                offered={t: label for t, label in subscriptions.TOPICS.items()
+                         if t in subscriptions.PUBLIC or (enterprise and (t != "measure" or measures))},
+                unsubscribe_of=subscriptions.unsubscribe_of,
                 regions=subscriptions.region_choices() if enterprise else {},
                 industries=subscriptions.industry_choices() if enterprise else {},
                 described=subscriptions.described, problems=problems or [], values=values or {})

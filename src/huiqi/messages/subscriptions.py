@@ -265,6 +265,24 @@ def _concerns(row: Subscription, topic: str, values: set[str], also: tuple[str, 
     return False
 
 
+UNSUBSCRIBE, LEAVE = "取消此订阅：", "/subscriptions/unsubscribe/"  # a told message's last line, and its address
+
+
+def unsubscribe_of(body: str) -> tuple[str, str | None]:
+    """A message as the message centre shows it: its text without the closing line a mail needs (取消此订阅：and the
+    whole address), and that address's path, for a link; the body whole and None when it has no such line.
+
+    >>> unsubscribe_of("新政策发布。\\n\\n取消此订阅：https://hq.example/subscriptions/unsubscribe/abc")
+    ('新政策发布。', '/subscriptions/unsubscribe/abc')
+    >>> unsubscribe_of("您的申报已受理。")
+    ('您的申报已受理。', None)
+    """
+    text, said, address = body.rpartition(f"\n\n{UNSUBSCRIBE}")
+    if not said or LEAVE not in address or "\n" in address:
+        return body, None
+    return text, address[address.index(LEAVE):]
+
+
 def tell(session: Session, *, topic: str, subject: str, body: str, link: str, values: set[str] = frozenset(),
          also: tuple[str, ...] = ()) -> int:
     """Tell the confirmed subscribers a publication, a round or a 公示 concerns (``_concerns``); each once, with a
@@ -275,7 +293,7 @@ def tell(session: Session, *, topic: str, subject: str, body: str, link: str, va
     for row in rows:
         if not _concerns(row, topic, values, also):
             continue
-        text = f"{body}\n\n取消此订阅：{public_link(f'/subscriptions/unsubscribe/{row.token}')}"
+        text = f"{body}\n\n{UNSUBSCRIBE}{public_link(f'{LEAVE}{row.token}')}"
         if row.user_id is not None and row.user_id not in seen_users:
             seen_users.add(row.user_id)
             user = session.get(User, row.user_id)

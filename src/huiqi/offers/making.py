@@ -245,9 +245,11 @@ def _blocked(session: Session, matter: Matter, grant: Grant, cited: str) -> NoOf
 
 def make_for_listed(session: Session, day: date) -> Made:
     """Match again every applicant with a published (imported) fact and make the offers: after a round opens or a
-    policy is published, what the lists already say is brought to the enterprises."""
-    ids = set(session.scalars(select(Matter.applicant_id).where(Matter.source == "imported")))
-    return make_for(session, [a for a in (session.get(Applicant, i) for i in sorted(ids)) if a is not None], day)
+    policy is published, what the lists already say is brought to the enterprises, and each list's rows say what
+    they now came to (``recognition.opened``)."""
+    from huiqi.recognition import opened  # the lists read offers: imported here, once both exist
+
+    return opened.make_for_listed(session, day)
 
 
 def _open(session: Session, matter_id: int) -> bool:

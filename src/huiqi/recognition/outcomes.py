@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huiqi.models import Applicant, ApplicantProfile, Matter, MatterListing
+from huiqi.models import Applicant, ApplicantProfile, Matter, MatterListing, Offer, RecognitionList
+from huiqi.models.offer import Withdrawal
 from huiqi.offers import service as offers
 from huiqi.offers.reasons import NOT_OFFERED, NoOffer
 
@@ -107,3 +108,18 @@ def counted(session: Session, list_id: int, *, unoffered: bool = False) -> int:
     if unoffered:
         query = query.where(MatterListing.offers == 0)
     return int(session.scalar(query) or 0)
+
+
+def withdrawn(session: Session) -> dict[int, int]:
+    """By withdrawn list, the offers its rows had made that its withdrawal withdrew with it (those already accepted,
+    confirmed or declined stay as they were): what its row on the lists page says in place of the offers made. A
+    row's offers are those of its matter made while the list was in force (a matter named again by a later list
+    has that list's offers too)."""
+    query = (select(MatterListing.list_id, func.count(func.distinct(Offer.id)))
+             .join(RecognitionList, RecognitionList.id == MatterListing.list_id)
+             .join(Offer, Offer.matter_id == MatterListing.matter_id)
+             .where(RecognitionList.state == "withdrawn", MatterListing.offers > 0, Offer.state == "withdrawn",
+                    Offer.withdrawn_by == Withdrawal.LIST, Offer.created_at >= RecognitionList.created_at,
+                    Offer.created_at <= RecognitionList.withdrawn_at)
+             .group_by(MatterListing.list_id))
+    return {list_id: int(n) for list_id, n in session.execute(query)}

@@ -2,6 +2,7 @@
 was imported, withdraw one with a reason, run a failed matching again."""
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,9 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from huiqi import clock
 from huiqi.catalogue import service as catalogue
 from huiqi.errors import InputError
+from huiqi.labels import Problem
 from huiqi.models import RecognitionList
 from huiqi.offers.reasons import NOT_OFFERED
-from huiqi.recognition import leads, outcomes, service, template
+from huiqi.recognition import leads, outcomes, reading, service, template
 from huiqi.rules.facts import CHOICES
 from huiqi.simulate.endpoints import job_sessions
 from huiqi.simulate.jobs import Sessions
@@ -52,6 +54,7 @@ def _page(request: Request, who: CallerDep, session: Db, actor, status_code: int
                 importable={c: label for c, label in honours.items() if c in mine},  # the categories it may import
                 allowed=leads.allowed(session, actor, lists),  # its buttons: what the API's may_* say, the same rule
                 levels=CHOICES["level"], tallies=tallies, unoffered=unoffered, shown_rows=SHOWN_ROWS,
+                withdrawn=outcomes.withdrawn(session),
                 person=namer(session),
                 problems=context.pop("problems", []), values=context.pop("values", {}), **context)
 
@@ -135,23 +138,12 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
               "published_on": kept(published_on, DAY_MOST)}
 
     def act():
-        if (why := control_reason(published_on)) is not None:
-            raise InputError([("published_on", why)])
-        day = form_date(published_on, "published_on")  # anything but a date is said to be none, whatever its length
-        service.checked_document(document)  # before the file is read: the form's own fields first
-        if len(code) > CODE_MOST:  # not one of the select's: said so, not echoed back
-            raise InputError([("类别", "请从列表中选择认定类别")])
-        if code in catalogue.codes(session):  # a category it may not import: refused before the file is read
+        if code in catalogue.codes(session):  # a category it may not import: refused before anything is read
             leads.require(session, actor, code, doing="导入")
-        if file is None or not file.filename:
-            raise InputError([("文件", "请选择名单文件（CSV 或 Excel）")])
-        suffix = Path(file.filename).suffix.lower()
-        if suffix not in (".csv", ".xlsx"):
-            raise InputError([("文件", "只接受 CSV 或 Excel（.xlsx）文件")])
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"list{suffix}"
-            path.write_bytes(file.file.read(20_000_000))
-            rows = service.read_file(path)
+        rows, problems = _read(file)
+        day = _form(session, problems, code=code, level=level, document=document, published_on=published_on)
+        if problems or day is None or rows is None:  # every problem at once, in the order of the form's fields
+            raise InputError(sorted(problems, key=_place))
         checked = service.check(session, rows, code=code, level=level or None, published_on=day)
         return service.import_list(session, actor=actor, rows=checked, code=code, level=level or None,
                                    document=document, published_on=day)
@@ -167,6 +159,52 @@ def import_list(request: Request, who: CallerDep, actor: Actor, session: Db, bac
 
     return form_step(session, act, done=done, again=again,
                      said=lambda made: made.told(FLASH_MOST))
+
+
+def _read(file: UploadFile | None) -> tuple[list[list[str]] | None, list[tuple[str, str]]]:
+    """The import form's file: its rows (None when there are none to read), and what is wrong with it as a whole
+    (none chosen, not CSV nor Excel, unreadable, no header), said beside its field."""
+    if file is None or not file.filename:
+        return None, [Problem(reading.FILE, "请选择名单文件（CSV 或 Excel）", "file")]
+    suffix = Path(file.filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        return None, [Problem(reading.FILE, "只接受 CSV 或 Excel（.xlsx）文件", "file")]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"list{suffix}"
+        path.write_bytes(file.file.read(20_000_000))
+        try:
+            rows = service.read_file(path)
+        except InputError as error:
+            return None, error.problems
+    return rows, list(reading.table_problems(rows))
+
+
+def _form(session: Db, problems: list[tuple[str, str]], *, code: str, level: str, document: str,
+          published_on: str) -> date | None:
+    """The import form's own fields read: its date (None when it is none); every problem with them (the category,
+    the level, the document number, the date) added to ``problems``, each by the form's label, beside its field."""
+    day = None
+    try:
+        if (why := control_reason(published_on)) is not None:
+            raise InputError([("published_on", why)])
+        day = form_date(published_on, "published_on")  # anything but a date is said to be none, whatever its length
+    except InputError as error:
+        problems += error.problems
+    try:
+        service.checked_document(document)
+    except InputError as error:
+        problems += error.problems
+    if len(code) > CODE_MOST:  # not one of the select's: said so, not echoed back
+        problems.append(Problem("认定类别", "请从列表中选择认定类别", "code"))
+    else:
+        problems += reading.form_problems(session, code=code, level=level or None, published_on=day)
+    return day
+
+
+def _place(problem: tuple[str, str]) -> int:
+    """Where a problem's field stands on the import form (``reading.FORM_ORDER``): the summary lists them so."""
+    field = problem.field if isinstance(problem, Problem) else problem[0]
+    return reading.FORM_ORDER.index(field) if field in reading.FORM_ORDER else len(reading.FORM_ORDER)
 
 
 @router.post("/admin/lists/{list_id}/withdraw", response_model=None)

@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from huiqi import clock
 from huiqi.departments import repository as departments
 from huiqi.errors import InputError
+from huiqi.labels import labelled
+from huiqi.models import User
 from huiqi.reference.divisions import cities
 from huiqi.users import passwords, service
 from huiqi.users.filters import MOST_TEXT, STATUSES, UserFilters
@@ -153,14 +155,20 @@ def reset_password(request: Request, who: CallerDep, actor: Actor, session: Db, 
     """An admin sets a temporary password; the user changes it at the next sign-in. One too long is the service's
     to refuse, beside the row's field, the list kept as it was."""
 
-    def again(refusal: Refusal) -> Response:
+    def again(refusal: Refusal) -> Response:  # the password named as the row's field is: 临时密码
         return _listing(request, who, session, actor, filters, number, status_code=refusal.status_code,
-                        problems=refusal.shown, editing=username)
+                        problems=labelled(refusal.shown, own={"new_password": "临时密码"}), editing=username)
 
     return form_step(session, lambda: service.reset_password(session, actor=actor, username=username,
                                                              new=new_password, seen=seen or None),
-                     done=f"/admin/users{_here(filters, number)}#user-{username}", again=again,
-                     said=f"已为 {username} 设定临时密码；该用户下次登录须先修改密码")
+                     done=f"/admin/users{_here(filters, number)}#user-{username}", again=again, said=_reset_said)
+
+
+def _reset_said(user: User) -> str:
+    """What a password reset says: when the user may use it, a disabled account's once enabled again."""
+    if not user.active:
+        return (f"已为 {user.username} 设定临时密码；该账号已停用，重新启用后才能用此密码登录（登录后须先修改密码）")
+    return f"已为 {user.username} 设定临时密码；该用户下次登录须先修改密码"
 
 
 @router.get("/account/password", response_class=HTMLResponse)

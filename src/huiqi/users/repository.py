@@ -84,8 +84,10 @@ def found(session: Session, *, filters: UserFilters, regions: Collection[str], o
     return list(session.scalars(query)), total
 
 
-def end_sign_ins(session: Session, user_id: int) -> None:
-    """End the user's browser sessions and revoke their tokens (after a password change or reset)."""
-    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+def end_sign_ins(session: Session, user_id: int, *, browsers: bool = True) -> None:
+    """End the user's browser sessions (unless not ``browsers``) and revoke their tokens (after a password change or
+    reset, the account disabled or enabled again)."""
+    if browsers:
+        session.execute(delete(WebSession).where(WebSession.user_id == user_id))
     session.execute(update(ApiToken).where(ApiToken.user_id == user_id).values(revoked=True)
                     .execution_options(synchronize_session=False))

@@ -254,8 +254,9 @@ def account(session: Session, *, actor: User, username: str) -> User:
 
 def set_active(session: Session, *, actor: User, username: str, active: bool, confirmed: bool = False,
                told: list[str] | None = None) -> User:
-    """Disable (or re-enable) an account; disabling ends its sessions and revokes its tokens, as a password reset
-    does, so re-enabling brings none of them back (a stolen cookie stays dead). An admin cannot lock themself out;
+    """Disable (or re-enable) an account; disabling revokes its tokens and refuses its sessions (kept, dead, so that a
+    browser still holding one is told the account was disabled: ``auth.service.disabled``), and re-enabling ends
+    them first, so none comes back (a stolen cookie stays dead). An admin cannot lock themself out;
     disabling an admin that leaves one active admin is asked to confirm (``confirmed``), the last one refused.
 
     An enterprise account re-enabled comes back onto the platform as one made: its unit's list rows that made no
@@ -277,8 +278,7 @@ def set_active(session: Session, *, actor: User, username: str, active: bool, co
     rows = registered.lock(session, user.uscc) if active and user.role == Role.ENTERPRISE else []
     before = _shown(user)
     user.active = active
-    if not active:
-        repository.end_sign_ins(session, user.id)
+    repository.end_sign_ins(session, user.id, browsers=active)  # disabled: the sessions stay, refused
     session.flush()
     audit.record(session, actor=actor.username, action="user.enable" if active else "user.disable", entity="user",
                  entity_id=user.id, before=before, after=_shown(user))

@@ -21,7 +21,7 @@ from huiqi.applications import filters
 from huiqi.applications.filters import Filters
 from huiqi.auth import service as auth
 from huiqi.db import engine, writer
-from huiqi.errors import Forbidden, HuiqiError, NotAuthenticated, PasswordChangeRequired
+from huiqi.errors import AccountDisabled, Forbidden, HuiqiError, NotAuthenticated, PasswordChangeRequired
 from huiqi.models import User
 from huiqi.users import filters as user_filters
 from huiqi.users.filters import UserFilters
@@ -85,6 +85,7 @@ class Caller:
     notice: str | None = None  # what the signed-in person must know before anything else (the calendar running out)
     unread: int = 0  # messages not yet read (shown in the header)
     in_force: tuple[tuple[str, str, str], ...] = ()  # (id, title, document number) of the policies in force
+    disabled: str | None = None  # a cookie whose account was disabled since: what its holder is told (``actor``)
 
     def __post_init__(self) -> None:
         if self.user is not None and self.seen is None:
@@ -108,6 +109,8 @@ def caller(request: Request, session: Db) -> Caller:
         if signed is not None:
             found = Caller(signed[0], "cookie", signed[1].csrf_token, notice=_notice(session, signed[0]),
                            unread=_unread(session, signed[0]))
+        else:
+            found.disabled = auth.disabled(session, token)
     if found.via != "bearer":
         found.in_force = _in_force(session)
     request.state.caller = found
@@ -146,7 +149,7 @@ PASSWORD_PATHS = frozenset({"/account/password", "/api/v1/users/me/password", "/
 def actor(request: Request, who: CallerDep) -> User:
     """The signed-in user; anyone else is asked to sign in, and one whose password was reset to change it."""
     if who.user is None:
-        raise NotAuthenticated("请先登录")
+        raise AccountDisabled(who.disabled) if who.disabled else NotAuthenticated("请先登录")
     if who.user.must_change_password and request.url.path not in PASSWORD_PATHS:
         raise PasswordChangeRequired("管理员已重置您的密码：请先修改密码"
                                      "（“修改密码”页面，或 POST /api/v1/users/me/password）")
@@ -224,6 +227,8 @@ async def csrf_guard(request: Request) -> None:
         sent = (await request.form()).get(CSRF_FIELD)
     expected = await run_in_threadpool(_expected_csrf, request)  # it may read the session: not on the event loop
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+        if disabled := await run_in_threadpool(_disabled, request):  # refused whatever it sent: say why
+            raise AccountDisabled(disabled)
         raise Forbidden("表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 
@@ -236,6 +241,15 @@ def _expected_csrf(request: Request) -> str | None:
         if signed is not None:
             return signed[1].csrf_token
     return request.cookies.get(CSRF_COOKIE)
+
+
+def _disabled(request: Request) -> str | None:
+    """What the request's session cookie, if its account was disabled since, tells its holder (``auth.disabled``)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    with outside_dependencies(request) as session:
+        return auth.disabled(session, token)
 
 
 # A record's id in a path: a positive 32-bit integer (larger values cannot be ids on either database).

@@ -17,6 +17,7 @@ from starlette.routing import Match
 
 from huiqi.db import is_unique_violation
 from huiqi.errors import (
+    AccountDisabled,
     ChangedMeanwhile,
     HuiqiError,
     InputError,
@@ -88,11 +89,26 @@ def _who(request: Request) -> object:
         return Caller(None, None, request.cookies.get("huiqi_csrf", ""))
 
 
+def _to_sign_in(request: Request, said: str) -> Response:
+    """To the sign-in page, where ``said`` (the account disabled) is shown: a page's or a form's request is sent
+    there (303), an HTMX one told to go there (htmx swaps no 401, and would put the page inside a row)."""
+    from huiqi.web.steps import flash
+
+    if request.headers.get("HX-Request") == "true":
+        moved: Response = Response(status_code=401, headers={"HX-Redirect": "/login"})
+    else:
+        moved = RedirectResponse("/login", status_code=303)
+    flash(moved, said, done=False)
+    return moved
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
     @app.exception_handler(HuiqiError)
     async def huiqi_error(request: Request, error: HuiqiError) -> Response:
+        if isinstance(error, AccountDisabled) and not is_api(request):
+            return _to_sign_in(request, error.message)
         if isinstance(error, NotAuthenticated) and not is_api(request) and request.method == "GET":
             asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             asked = asked if len(asked) <= 1000 else request.url.path[:1000]  # the form carries it back, bounded

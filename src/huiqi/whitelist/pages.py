@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 from huiqi import clock
 from huiqi.applicants import standing
 from huiqi.errors import Forbidden, HuiqiError, InputError, NotFound
-from huiqi.models import User, WhitelistEntry
+from huiqi.models import User, WhitelistEntry, WhitelistVersion
 from huiqi.reference import divisions, industries
 from huiqi.users.names import namer
 from huiqi.validation import kept
@@ -110,10 +110,14 @@ def _entry_step(request: Request, who: CallerDep, actor: User, session: Session,
         if error.status_code in (403, 404):
             raise
         version_id = repository.entry(session, entry_id).version_id
-        if not is_htmx(request):  # the version again, the refusal said beside the row's field
+        settled = not _editable(session, actor, service.read(session, version_id=version_id, actor=actor))
+        if not is_htmx(request) or settled:  # the version again, the refusal said beside the row's field
             refusal = Refusal.of(error)
-            return _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
-                                 error=refusal.message, problems=refusal.problems, failed=entry_id, reason=reason)
+            shown = _version_page(request, who, session, actor, version_id, status_code=refusal.status_code,
+                                  error=refusal.message, problems=refusal.problems, failed=entry_id, reason=reason)
+            if is_htmx(request):  # published or discarded meanwhile: every row, the heading and counts read-only
+                shown.headers.update({"HX-Retarget": "#main", "HX-Reselect": "#main", "HX-Reswap": "outerHTML"})
+            return shown
         row_error = "；".join(why for _, why in error.problems) if isinstance(error, InputError) else error.message
         return _row(request, who, session, actor, repository.entry(session, entry_id, fresh=True),
                     status_code=error.status_code, row_error=row_error)
@@ -130,9 +134,15 @@ def _row(request: Request, who: CallerDep, session: Session, actor: User, entry:
     if entry is None:
         raise NotFound("没有这个白名单条目")
     version = service.read(session, version_id=entry.version_id, actor=actor)
-    return page(request, "whitelist/_entry.html", who, status_code=status_code, e=entry, editable=True, focus=True,
+    return page(request, "whitelist/_entry.html", who, status_code=status_code, e=entry,
+                editable=_editable(session, actor, version), focus=True,
                 regions=divisions.divisions(), classes=industries.industries(), version=version,
                 changes=review.changes(session, version), **context)
+
+
+def _editable(session: Session, actor: User, version: WhitelistVersion) -> bool:
+    """Whether the version's rows take a removal or a restoring from ``actor``: a draft, and one who compiles."""
+    return version.state == "proposed" and service.may_compile(session, actor, clock.today())
 
 
 @router.post("/admin/whitelist/{version_id}/publish", response_model=None)
