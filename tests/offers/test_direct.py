@@ -146,7 +146,7 @@ async def test_its_application_does_not_claim_a_declaration_and_the_round_asks_f
     with clock.pinned(ON):
         app = offers.confirm(session, actor=people.miit, offer_id=offer.id)
     page = (await browser(people.alice).get(f"/applications/{app.id}")).text
-    promise = page[page.index("<h2>承诺</h2>"):]
+    promise = page[page.index('<h2 id="declaration">承诺</h2>'):]
     assert "企业无需申报，也无需作出承诺" in promise and "✓ 已于" not in promise
     with clock.pinned(ON):
         listed = (await browser(people.alice).get("/rounds")).text
