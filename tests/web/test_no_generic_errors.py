@@ -7,7 +7,8 @@ off the list, which the sweep checks is still true of each)."""
 from urllib.parse import urlencode
 
 import pytest
-from fastapi.routing import APIRoute
+
+from tests.web.test_limits import _routes
 
 pytestmark = pytest.mark.anyio
 GENERIC = 'data-back>返回上一页</a><a href="/">回到首页</a>'  # error.html's way on: the generic error page
@@ -29,15 +30,6 @@ STILL_GENERIC = {
     "/review.xlsx": {"city", "measure", "q", "round", "state"},
     "/simulate": {"again", "as_of", "page"}, "/simulate/parameters.xlsx": {"as_of"}, "/simulate/reforms": {"a"},
 }
-
-
-def _routes(routes, prefix: str = ""):
-    """Every route with its full path (included routers nest theirs)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield prefix + route.path, route
-        elif (inner := getattr(route, "original_router", None)) is not None:
-            yield from _routes(inner.routes, prefix + route.include_context.prefix)
 
 
 def _reads(dependant) -> list[str]:
